@@ -1,0 +1,48 @@
+# Makefile: a thin wrapper over CMake, so a newcomer needs two commands.
+#   make run    install missing packages, build, run the default scenario
+#   make test   install missing packages, build, run every test (and again
+#               under ASan+UBSan, built with clang)
+#   make        build only (build/dslab)
+#   make bench  run the benchmarks
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+DEFAULT_SCENARIO ?= scenarios/intro/leader-loses-majority.yaml
+
+.PHONY: all build deps run test test-quick test-asan bench clean fuzz
+
+all: build
+
+deps:
+	@bash scripts/setup-deps.sh
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+
+build: $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: deps build
+	@bash scripts/run-default.sh $(BUILD)/dslab $(DEFAULT_SCENARIO)
+
+test: deps build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	$(MAKE) --no-print-directory test-asan
+
+test-quick: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L quick
+
+# The same tests in a Debug build with clang, ASan and UBSan. The
+# cross-build determinism test compares its traces with build/dslab's.
+test-asan:
+	CC=clang cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DDSLAB_SANITIZE=ON
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && DSLAB_PEER_BINARY=$(CURDIR)/$(BUILD)/dslab \
+	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS)
+
+bench: deps build
+	@bash bench/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

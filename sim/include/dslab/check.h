@@ -1,0 +1,78 @@
+/* check.h: checkers, the oracles that say when a run went wrong.
+ *
+ * A checker is named in a scenario's `checks:`. It watches the trace as a
+ * sink while the run goes (true time, all events) and gives its verdict at
+ * the end, when it can also read the client history. Each violation names
+ * its time window, the nodes involved and the ids of the trace events that
+ * show it: the evidence exercises grade against and the visualiser marks.
+ * Checkers live in sim/checkers/, one per file. */
+#ifndef DSLAB_CHECK_H
+#define DSLAB_CHECK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dslab/diag.h"
+#include "dslab/history.h"
+#include "dslab/scenario.h"
+#include "dslab/trace.h"
+
+#define CHECK_VIOLATION_NODES_MAX 8
+#define CHECK_VIOLATION_EVIDENCE_MAX 16
+/* A checker keeps at most this many violations (and counts the rest). */
+#define CHECK_VIOLATIONS_KEPT_MAX 64
+
+enum check_verdict {
+    CHECK_PASS,
+    CHECK_FAIL,
+    CHECK_UNKNOWN, /* e.g. linearizability search budget exhausted */
+};
+
+struct check_violation {
+    int64_t from_ns;
+    int64_t to_ns;
+    int nodes_count;
+    int32_t nodes[CHECK_VIOLATION_NODES_MAX];
+    int evidence_count;
+    uint64_t evidence[CHECK_VIOLATION_EVIDENCE_MAX]; /* trace event ids */
+    char message[256];
+};
+
+struct check_result {
+    char name[64];
+    enum check_verdict verdict;
+    int64_t violations_total;   /* may exceed violations_count */
+    int violations_count;
+    struct check_violation violations[CHECK_VIOLATIONS_KEPT_MAX];
+    char summary[256];          /* one line: "2 leaders in term 3", "1204 ops checked" */
+};
+
+struct checker {
+    const char *name;
+    const char *summary;
+    /* Parses `check->args` and allocates state. Returns 0, or -1 with diag
+     * set. The loader calls it too (then destroys at once) so a bad check
+     * argument is a load error. destroy() follows every successful create. */
+    int (*create)(const struct scenario *s, const struct scenario_check *check, void **state_out,
+                  struct diag *diag);
+    void (*on_event)(void *state, const struct trace_event *ev);
+    /* Fills `result` (name is filled by the caller). history is complete. */
+    void (*finish)(void *state, const struct history *history, int64_t end_ns,
+                   struct check_result *result);
+    void (*destroy)(void *state);
+};
+
+const struct checker *checker_find(const char *name);
+int checker_count(void);
+const struct checker *checker_at(int index);
+
+/* Adds a violation to `r` (kept up to the limit, always counted) and sets
+ * the verdict to FAIL. Returns the stored violation or NULL when only
+ * counted, so the caller can add nodes and evidence. */
+struct check_violation *check_result_add(struct check_result *r, int64_t from_ns, int64_t to_ns,
+                                         const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void check_violation_add_node(struct check_violation *v, int32_t node);
+void check_violation_add_evidence(struct check_violation *v, uint64_t trace_id);
+
+#endif

@@ -1,0 +1,46 @@
+/* limits.h: every limit dslab enforces, each with its reason.
+ *
+ * Hitting one is a clear error (exit status 2 for input, a stopped run for
+ * budgets), never an out-of-memory kill or a hang. */
+#ifndef DSLAB_LIMITS_H
+#define DSLAB_LIMITS_H
+
+/* Partitions are kept as an N x N bit matrix: 12.5 MB at 10,000 nodes. */
+#define DSLAB_NODES_MAX 10000
+/* Node names appear in traces, errors and on screen; 31 chars is plenty. */
+#define DSLAB_NAME_MAX 32
+/* Scenario files are hand-written; 1 MiB is far beyond any real one and
+ * keeps a hostile file from exhausting memory in the YAML parser. */
+#define DSLAB_SCENARIO_BYTES_MAX (1024 * 1024)
+/* YAML nesting: real scenarios nest 4 deep; this stops stack-depth attacks. */
+#define DSLAB_YAML_DEPTH_MAX 32
+/* YAML nodes in one document after alias expansion (billion-laughs guard). */
+#define DSLAB_YAML_NODES_MAX 200000
+/* Run length: one simulated day. Longer runs are a typo ("10000s"?). */
+#define DSLAB_DURATION_NS_MAX (INT64_C(86400) * INT64_C(1000000000))
+/* Fault schedule entries in one scenario. */
+#define DSLAB_FAULTS_MAX 10000
+/* Narration entries in one scenario. */
+#define DSLAB_NARRATION_MAX 1000
+/* Narration text length. */
+#define DSLAB_TEXT_MAX 1024
+/* Protocol parameters in one scenario. */
+#define DSLAB_PARAMS_MAX 64
+/* Clients in one workload. */
+#define DSLAB_CLIENTS_MAX 10000
+/* Keys in one workload. */
+#define DSLAB_KEYS_MAX 1000000
+/* Message payloads are copied into fixed pool slots; protocols batch to fit. */
+#define DSLAB_MSG_PAYLOAD_MAX 1024
+/* Default event budget of a run: a run that exceeds it stops with a message.
+ * 2e9 events is ~10 minutes of the fastest run; --set limits.events=N. */
+#define DSLAB_EVENTS_DEFAULT_MAX INT64_C(2000000000)
+/* Messages (and timers) in flight at once: bounds pool memory (~1.1 KB each). */
+#define DSLAB_IN_FLIGHT_MAX (4 * 1024 * 1024)
+/* Durable store: keys per node and bytes per value. */
+#define DSLAB_STORE_KEYS_MAX 100000
+#define DSLAB_STORE_VALUE_BYTES_MAX (1024 * 1024)
+/* Trace annotation text (copied into the trace). */
+#define DSLAB_ANNOTATION_MAX 160
+
+#endif

@@ -1,0 +1,44 @@
+/* rng.h: seeded pseudo-random streams, one per purpose.
+ *
+ * xoshiro256** seeded through splitmix64. A stream is derived from the
+ * scenario seed and a stream key (a purpose and, for per-node streams, the
+ * node's name), so an extra draw in one stream never shifts another, and
+ * adding a node or a fault does not reshuffle the others. The caller owns
+ * the struct; there is no global state. */
+#ifndef DSLAB_RNG_H
+#define DSLAB_RNG_H
+
+#include <stdint.h>
+
+struct rng {
+    uint64_t s[4];
+};
+
+/* Stream purposes. Per-node streams also mix in the node's name. */
+enum rng_purpose {
+    RNG_PURPOSE_NETWORK = 1, /* per sending node: latency, loss, duplication */
+    RNG_PURPOSE_FAULTS = 2,  /* random choices inside fault application */
+    RNG_PURPOSE_WORKLOAD = 3,/* per client: op mix, keys, think time */
+    RNG_PURPOSE_NODE = 4,    /* per node: what the protocol draws via ctx_rng */
+    RNG_PURPOSE_EXPLORE = 5, /* fault schedules drawn by `dslab explore` */
+};
+
+/* Seeds `r` for (seed, purpose, name). name may be NULL. */
+void rng_init(struct rng *r, uint64_t seed, enum rng_purpose purpose, const char *name);
+/* Seeds `r` for (seed, purpose, index): for numbered streams such as clients. */
+void rng_init_indexed(struct rng *r, uint64_t seed, enum rng_purpose purpose, uint64_t index);
+
+uint64_t rng_next_u64(struct rng *r);
+/* Uniform integer in [0, bound); bound > 0. Unbiased (Lemire's method). */
+uint64_t rng_below(struct rng *r, uint64_t bound);
+/* Uniform integer in [lo, hi], lo <= hi. */
+int64_t rng_range_i64(struct rng *r, int64_t lo, int64_t hi);
+/* Uniform double in [0, 1), 53 random bits. */
+double rng_unit(struct rng *r);
+/* True with probability ppm / 1e6. */
+int rng_chance_ppm(struct rng *r, uint32_t ppm);
+
+/* splitmix64 step, exposed for seed derivation and hashing. */
+uint64_t rng_splitmix64(uint64_t *state);
+
+#endif

@@ -1,0 +1,227 @@
+/* scenario.h: a scenario as the simulator consumes it.
+ *
+ * A scenario file (YAML, docs/SCENARIO_FORMAT.md) is loaded into this plain
+ * struct by scenario_load(); nothing in sim/ reads YAML. Node references are
+ * resolved to indices (0-based, in declaration order) at load time, and
+ * every entry keeps its 1-based source line and column so later errors can
+ * point at the file. Ownership: everything reachable from a struct scenario
+ * is owned by it and freed by scenario_free(). */
+#ifndef DSLAB_SCENARIO_H
+#define DSLAB_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dslab/diag.h"
+#include "dslab/latency.h"
+#include "dslab/limits.h"
+
+struct src_pos {
+    int line; /* 1-based, 0 = not from a file (default or --set) */
+    int col;
+};
+
+struct link_params {
+    struct latency_dist latency;
+    uint32_t loss_ppm;      /* probability a message is lost, parts per million */
+    uint32_t duplicate_ppm; /* probability a message is delivered twice */
+};
+
+/* Which fields of a link change a fault sets (bit mask). */
+enum link_field {
+    LINK_FIELD_LATENCY = 1u << 0,
+    LINK_FIELD_LOSS = 1u << 1,
+    LINK_FIELD_DUPLICATE = 1u << 2,
+};
+
+struct scenario_network {
+    struct link_params link; /* every link, before overrides */
+    bool fifo;               /* true: a link never reorders ("order: fifo") */
+};
+
+/* A per-link override from the `network.links:` list (gray failure). */
+struct scenario_link_override {
+    int32_t from_node;
+    int32_t to_node;
+    bool both_ways;
+    uint32_t fields; /* enum link_field mask */
+    struct link_params link;
+    struct src_pos pos;
+};
+
+struct scenario_clock {
+    int64_t offset_ns; /* wall clock minus true time at t=0 */
+    int64_t drift_ppm; /* +100 = runs 100 us per second fast */
+};
+
+enum partition_shape {
+    PARTITION_GROUPS,          /* explicit groups; unlisted nodes form one more group */
+    PARTITION_MAJORITY_MINORITY,/* first floor(N/2)+1 nodes vs the rest (or `minority:`) */
+    PARTITION_ISOLATE_ONE,     /* `node` alone vs the rest */
+    PARTITION_BRIDGE,          /* two halves; `node` sees both, halves don't see each other */
+    PARTITION_MAJORITIES_RING, /* each node sees a majority (ring neighbours), no two the same */
+};
+
+enum fault_kind {
+    FAULT_PARTITION,  /* partition: replaces all cuts with the shape's */
+    FAULT_HEAL,       /* heal: all links (node/peer < 0), or one cut both ways */
+    FAULT_CUT,        /* cut: node -> peer (one-way) or both ways */
+    FAULT_CRASH,      /* crash: node; volatile state lost */
+    FAULT_RESTART,    /* restart: node; durable store kept (unsynced maybe lost) */
+    FAULT_PAUSE,      /* pause: node for duration_ns (stop-the-world) */
+    FAULT_CLOCK_JUMP, /* clock: node, jump: jump_ns on its wall clock */
+    FAULT_CLOCK_DRIFT,/* clock: node, drift: drift_ppm from now on */
+    FAULT_LINK,       /* link: node -> peer (or both), change link params */
+    FAULT_SLOW,       /* slow: node, factor: latency to/from it multiplied */
+    FAULT_KIND_COUNT
+};
+
+struct fault {
+    int64_t at_ns;
+    enum fault_kind kind;
+    struct src_pos pos;
+    int32_t node;          /* -1 when not applicable */
+    int32_t peer;          /* -1 when not applicable */
+    bool both_ways;        /* cut/heal/link: also peer -> node */
+    int64_t duration_ns;   /* pause */
+    int64_t jump_ns;       /* clock jump (negative = backwards) */
+    int64_t drift_ppm;     /* clock drift */
+    bool lose_unsynced;    /* restart: durable writes not yet synced are lost */
+    uint32_t slow_factor;  /* slow: multiplier >= 1 (1 = back to normal) */
+    uint32_t link_fields;  /* link: enum link_field mask */
+    struct link_params link;
+    enum partition_shape shape;
+    int32_t *group_of_node;/* PARTITION_GROUPS: group index per node, -1 unlisted; owned */
+};
+
+/* One protocol parameter as written (scalars only). The protocol parses the
+ * value itself through the helpers in node.h and reports errors at pos. */
+struct scenario_param {
+    char key[64];
+    char *value; /* owned, NUL-terminated */
+    struct src_pos pos;
+};
+
+struct scenario_protocol {
+    char name[64];
+    struct src_pos pos;
+    int params_count;
+    struct scenario_param *params; /* owned */
+};
+
+enum workload_target {
+    TARGET_RANDOM, /* each op goes to a uniformly random node */
+    TARGET_NODE,   /* every op goes to target_node */
+};
+
+struct scenario_workload {
+    int32_t clients_count;     /* 0 = no workload */
+    int64_t interval_ns_mean;  /* per client: mean think time between ops */
+    uint32_t read_weight;      /* op mix, relative weights */
+    uint32_t write_weight;
+    uint32_t cas_weight;
+    int32_t keys_count;
+    int64_t timeout_ns;        /* client gives up: the op is indeterminate (info) */
+    int64_t start_ns;
+    int64_t stop_ns;           /* no new ops after this; TIME_NS_NEVER = duration */
+    enum workload_target target;
+    int32_t target_node;
+};
+
+/* Each assumption is off unless declared (its `declared` flag). */
+struct scenario_assumptions {
+    bool clock_skew_declared;
+    int64_t clock_skew_below_ns;
+    bool message_delay_declared;
+    int64_t message_delay_below_ns;
+    bool pause_declared;
+    int64_t pause_below_ns;
+    bool majority_connected_declared;
+    bool majority_connected; /* the value written: `majority_connected: true` */
+    struct src_pos clock_skew_pos, message_delay_pos, pause_pos, majority_connected_pos;
+};
+
+struct scenario_check {
+    char name[64];
+    char *args; /* owned; "" when none: text after the name, e.g. an SLO */
+    struct src_pos pos;
+};
+
+struct scenario_narration {
+    int64_t at_ns;
+    char *text; /* owned */
+    bool pause;
+    struct src_pos pos;
+};
+
+struct scenario {
+    char path[512];   /* as given on the command line */
+    char name[64];
+    char *title;      /* owned, may be "" */
+    char *description;/* owned, may be "" */
+    uint64_t seed;
+    int64_t duration_ns;
+    int64_t events_max;
+
+    int32_t nodes_count;
+    char (*node_names)[DSLAB_NAME_MAX]; /* owned, nodes_count entries */
+    struct scenario_clock *clocks;       /* owned, nodes_count entries */
+
+    struct scenario_network network;
+    int link_overrides_count;
+    struct scenario_link_override *link_overrides; /* owned */
+
+    struct scenario_protocol protocol;
+    struct scenario_workload workload;
+
+    int faults_count;
+    struct fault *faults; /* owned, sorted by (at_ns, file order) */
+
+    struct scenario_assumptions assumptions;
+
+    int checks_count;
+    struct scenario_check *checks; /* owned */
+
+    int narration_count;
+    struct scenario_narration *narration; /* owned, sorted by at_ns */
+};
+
+/* A --set KEY=VALUE override, applied to the YAML tree before conversion. */
+struct scenario_override {
+    const char *path;  /* dotted path, e.g. "network.loss" or "nodes"; borrowed */
+    const char *value; /* parsed as a YAML scalar; borrowed */
+};
+
+/* Allocator hooks so tests can fail the Nth allocation. NULL = libc. */
+struct scenario_alloc {
+    void *(*malloc_fn)(size_t size, void *user);
+    void *(*realloc_fn)(void *ptr, size_t size, void *user);
+    void (*free_fn)(void *ptr, void *user);
+    void *user;
+};
+
+/* Loads `path`, applies overrides in order, validates everything (node
+ * names, times within duration, protocol and check names exist...).
+ * Returns a scenario to free with scenario_free(), or NULL with `diag` set
+ * to the first error. Never crashes on any input. */
+struct scenario *scenario_load(const char *path, const struct scenario_override *overrides,
+                               int overrides_count, const struct scenario_alloc *alloc,
+                               struct diag *diag);
+/* Same, from a buffer; `name_for_errors` is used as the file name. */
+struct scenario *scenario_load_buffer(const char *text, size_t len, const char *name_for_errors,
+                                      const struct scenario_override *overrides,
+                                      int overrides_count, const struct scenario_alloc *alloc,
+                                      struct diag *diag);
+void scenario_free(struct scenario *s);
+
+/* Node index by name, or -1. */
+int32_t scenario_node_index(const struct scenario *s, const char *name);
+
+/* Writes `s` back as YAML that scenario_load() reads into an equal
+ * scenario (used by `dslab viz` to save a session and by explore).
+ * Returns 0, or -1 with diag set on an I/O error. The file is written to a
+ * temporary name and renamed, so it is never half-written. */
+int scenario_save(const struct scenario *s, const char *path, struct diag *diag);
+
+#endif

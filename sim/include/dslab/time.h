@@ -1,0 +1,28 @@
+/* time.h: simulated time, and the only units the simulator speaks.
+ *
+ * Time is an int64 count of nanoseconds. True simulation time starts at 0
+ * and only the simulator sees it; node code sees its own skewed clocks
+ * (see node.h). Every variable that holds a time or a duration carries its
+ * unit last in its name: `delay_ns`, `timeout_ns`, `at_ns`.
+ * int64 nanoseconds reach 292 years, far past DSLAB_DURATION_NS_MAX. */
+#ifndef DSLAB_TIME_H
+#define DSLAB_TIME_H
+
+#include <stdint.h>
+
+#define NS_PER_US INT64_C(1000)
+#define NS_PER_MS INT64_C(1000000)
+#define NS_PER_S INT64_C(1000000000)
+
+/* "never" for deadlines: greater than any reachable time. */
+#define TIME_NS_NEVER INT64_MAX
+
+/* Formats t_ns as seconds with microsecond precision ("1.534200s") into buf.
+ * Returns buf. Deterministic: integer arithmetic only. */
+char *time_format_s(int64_t t_ns, char *buf, int buf_size);
+
+/* Formats a duration the way scenario files write it, choosing the largest
+ * unit that represents it exactly ("150ms", "2s", "1500us", "7ns"). */
+char *time_format_duration(int64_t d_ns, char *buf, int buf_size);
+
+#endif
