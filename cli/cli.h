@@ -1,0 +1,45 @@
+/* cli.h: the subcommands of `dslab`, one file each (cli/cmd_*.c).
+ *
+ * Each command is `int cmd_NAME(int argc, char **argv)` where argv[0] is
+ * the subcommand's name. Exit statuses: 0 success / all checks hold,
+ * 1 a check failed (or a verdict was negative), 2 bad input or usage,
+ * 3 unknown (a search budget ran out). Only cli/ prints. */
+#ifndef DSLAB_CLI_H
+#define DSLAB_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dslab/diag.h"
+
+#define EXIT_CHECKS_HOLD 0
+#define EXIT_CHECK_FAILED 1
+#define EXIT_BAD_INPUT 2
+#define EXIT_UNKNOWN 3
+
+struct cli_command {
+    const char *name;
+    const char *summary; /* one line for `dslab help` */
+    int (*main)(int argc, char **argv);
+};
+
+/* All commands, in the order `dslab help` lists them (cli/main.c). */
+extern const struct cli_command cli_commands[];
+extern const int cli_commands_count;
+
+int cmd_run(int argc, char **argv);
+int cmd_lint(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+
+/* Prints "dslab: error: ..." for usage errors and returns EXIT_BAD_INPUT. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints a diag as "file:line:col: error: message" to stderr. */
+void cli_print_diag(const struct diag *d);
+/* Parses a duration with units ("150ms") for flags. Returns 0 or -1. */
+int cli_parse_duration_ns(const char *text, int64_t *out);
+/* Parses an unsigned 64-bit decimal. Returns 0 or -1. */
+int cli_parse_u64(const char *text, uint64_t *out);
+/* True when `arg` is "--help" or "-h". */
+int cli_is_help(const char *arg);
+
+#endif

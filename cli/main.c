@@ -1,0 +1,55 @@
+/* main.c: the `dslab` command: dispatches to one subcommand per file.
+ * See cli/cli.h for the conventions every subcommand follows. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+const struct cli_command cli_commands[] = {
+    {"run", "run a scenario and check it", cmd_run},
+    {"lint", "check scenario files without running them", cmd_lint},
+    {"help", "show help for dslab or one command", cmd_help},
+};
+const int cli_commands_count = (int)(sizeof cli_commands / sizeof cli_commands[0]);
+
+int cli_usage_error(const char *cmd, const char *fmt, ...) {
+    va_list ap;
+    fprintf(stderr, "dslab%s%s: error: ", cmd ? " " : "", cmd ? cmd : "");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n(see 'dslab %s--help')\n", cmd ? cmd : "");
+    return EXIT_BAD_INPUT;
+}
+
+void cli_print_diag(const struct diag *d) {
+    char buf[DIAG_MESSAGE_MAX + DIAG_PATH_MAX + 64];
+    diag_format(d, buf, (int)sizeof buf);
+    fprintf(stderr, "%s\n", buf);
+}
+
+int cli_is_help(const char *arg) {
+    return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        cmd_help(1, argv);
+        return EXIT_BAD_INPUT;
+    }
+    const char *name = argv[1];
+    if (cli_is_help(name)) {
+        return cmd_help(1, argv);
+    }
+    if (strcmp(name, "--version") == 0) {
+        printf("dslab 0.1.0\n");
+        return 0;
+    }
+    for (int i = 0; i < cli_commands_count; i++) {
+        if (strcmp(cli_commands[i].name, name) == 0) {
+            return cli_commands[i].main(argc - 1, argv + 1);
+        }
+    }
+    return cli_usage_error(NULL, "unknown command '%s'", name);
+}

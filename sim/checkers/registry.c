@@ -1,0 +1,31 @@
+/* registry.c: the built-in checkers, by the name scenarios use in `checks:`.
+ * Add a checker: define `const struct checker checker_NAME` in its own file
+ * here and list it below. */
+#include <string.h>
+
+#include "dslab/check.h"
+
+static const struct checker *const checkers[] = {
+    NULL, /* replaced as checkers land; see checker_count() */
+};
+
+int checker_count(void) {
+    int n = 0;
+    for (size_t i = 0; i < sizeof checkers / sizeof checkers[0]; i++) {
+        if (checkers[i]) n++;
+    }
+    return n;
+}
+
+const struct checker *checker_at(int index) {
+    return index >= 0 && index < checker_count() ? checkers[index] : NULL;
+}
+
+const struct checker *checker_find(const char *name) {
+    for (int i = 0; i < checker_count(); i++) {
+        if (strcmp(checkers[i]->name, name) == 0) {
+            return checkers[i];
+        }
+    }
+    return NULL;
+}
