@@ -7,6 +7,7 @@
 #ifndef DSLAB_CLI_H
 #define DSLAB_CLI_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -39,6 +40,11 @@ void cli_print_diag(const struct diag *d);
 int cli_parse_duration_ns(const char *text, int64_t *out);
 /* Parses an unsigned 64-bit decimal. Returns 0 or -1. */
 int cli_parse_u64(const char *text, uint64_t *out);
+/* Writing a file so that it is never half-written: write to a temporary
+ * file beside it, then cli_atomic_commit() flushes, syncs and renames it
+ * over `path` (or removes it on failure and returns -1 with errno). */
+FILE *cli_atomic_open(const char *path, char *tmp_path, size_t tmp_size);
+int cli_atomic_commit(FILE *f, const char *tmp_path, const char *path);
 /* True when `arg` is "--help" or "-h". */
 int cli_is_help(const char *arg);
 

@@ -1,0 +1,36 @@
+/* check_result.c: helpers checkers use to report violations (check.h). */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "dslab/check.h"
+
+struct check_violation *check_result_add(struct check_result *r, int64_t from_ns, int64_t to_ns,
+                                         const char *fmt, ...) {
+    r->verdict = CHECK_FAIL;
+    r->violations_total++;
+    if (r->violations_count >= CHECK_VIOLATIONS_KEPT_MAX) return NULL;
+    struct check_violation *v = &r->violations[r->violations_count++];
+    v->from_ns = from_ns;
+    v->to_ns = to_ns;
+    v->nodes_count = 0;
+    v->evidence_count = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(v->message, sizeof v->message, fmt, ap);
+    va_end(ap);
+    return v;
+}
+
+void check_violation_add_node(struct check_violation *v, int32_t node) {
+    if (!v || node < 0) return;
+    for (int i = 0; i < v->nodes_count; i++) {
+        if (v->nodes[i] == node) return;
+    }
+    if (v->nodes_count < CHECK_VIOLATION_NODES_MAX) v->nodes[v->nodes_count++] = node;
+}
+
+void check_violation_add_evidence(struct check_violation *v, uint64_t trace_id) {
+    if (v && v->evidence_count < CHECK_VIOLATION_EVIDENCE_MAX) {
+        v->evidence[v->evidence_count++] = trace_id;
+    }
+}

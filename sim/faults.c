@@ -1,0 +1,234 @@
+/* faults.c: applying a fault from the schedule (or a live intervention).
+ *
+ * Partitions replace the whole reachability matrix with the shape's; cuts
+ * and heals edit single links. Named shapes that need a choice the
+ * scenario did not make (which nodes form the majority) draw it from the
+ * faults stream, so the choice is the same for the same seed. Every fault
+ * is traced with a readable description. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dslab/latency.h"
+#include "dslab/time.h"
+#include "sim_internal.h"
+
+#define DESC_MAX 512
+
+static const char *name_of(const struct sim *sim, int32_t node) {
+    return sim->sc->node_names[node];
+}
+
+/* Appends "{a b c}" for the nodes with side[i] == want. */
+static void describe_group(const struct sim *sim, const int32_t *side, int32_t want, char *buf,
+                           size_t cap) {
+    size_t len = strlen(buf);
+    len += (size_t)snprintf(buf + len, cap > len ? cap - len : 0, "%s{", len ? " | " : "");
+    int first = 1;
+    for (int32_t i = 0; i < sim->nodes_count && len < cap; i++) {
+        if (side[i] != want) continue;
+        len += (size_t)snprintf(buf + len, cap - len, "%s%s", first ? "" : " ", name_of(sim, i));
+        first = 0;
+    }
+    if (len < cap) snprintf(buf + len, cap - len, "}");
+}
+
+/* Blocks every pair whose sides differ. */
+static void apply_sides(struct sim *sim, const int32_t *side) {
+    net_heal_all(&sim->net);
+    for (int32_t i = 0; i < sim->nodes_count; i++) {
+        for (int32_t j = 0; j < sim->nodes_count; j++) {
+            if (side[i] != side[j] && net_set_blocked(&sim->net, i, j, true) != 0) {
+                sim_fail(sim, "out of memory for the partition matrix");
+                return;
+            }
+        }
+    }
+}
+
+/* Random order of node indices from the faults stream (Fisher-Yates). */
+static void shuffled(struct sim *sim, int32_t *order) {
+    for (int32_t i = 0; i < sim->nodes_count; i++) order[i] = i;
+    for (int32_t i = sim->nodes_count - 1; i > 0; i--) {
+        int32_t j = (int32_t)rng_below(&sim->faults_rng, (uint64_t)i + 1);
+        int32_t t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+}
+
+static void partition_ring(struct sim *sim, char *desc) {
+    int32_t n = sim->nodes_count;
+    int32_t majority = n / 2 + 1;
+    int32_t reach = majority / 2; /* neighbours seen on each side */
+    if (2 * reach + 1 < majority) reach++;
+    net_heal_all(&sim->net);
+    for (int32_t i = 0; i < n; i++) {
+        for (int32_t j = 0; j < n; j++) {
+            int32_t d = abs(i - j);
+            if (n - d < d) d = n - d;
+            if (d > reach && net_set_blocked(&sim->net, i, j, true) != 0) {
+                sim_fail(sim, "out of memory for the partition matrix");
+                return;
+            }
+        }
+    }
+    snprintf(desc, DESC_MAX, "majorities-ring: each node sees %d neighbour(s) on each side",
+             (int)reach);
+}
+
+static void apply_partition(struct sim *sim, const struct fault *f, char *desc) {
+    int32_t n = sim->nodes_count;
+    int32_t *side = calloc((size_t)n, sizeof *side);
+    int32_t *order = calloc((size_t)n, sizeof *order);
+    if (!side || !order) {
+        free(side);
+        free(order);
+        sim_fail(sim, "out of memory applying a partition");
+        return;
+    }
+    desc[0] = 0;
+    switch (f->shape) {
+    case PARTITION_GROUPS: {
+        int32_t groups = 0;
+        for (int32_t i = 0; i < n; i++) {
+            if (f->group_of_node[i] + 1 > groups) groups = f->group_of_node[i] + 1;
+        }
+        for (int32_t i = 0; i < n; i++) {
+            side[i] = f->group_of_node[i] >= 0 ? f->group_of_node[i] : groups;
+        }
+        apply_sides(sim, side);
+        for (int32_t g = 0; g <= groups; g++) describe_group(sim, side, g, desc, DESC_MAX);
+        break;
+    }
+    case PARTITION_MAJORITY_MINORITY:
+        shuffled(sim, order);
+        for (int32_t k = 0; k < n; k++) side[order[k]] = k < n / 2 + 1 ? 0 : 1;
+        apply_sides(sim, side);
+        describe_group(sim, side, 0, desc, DESC_MAX);
+        describe_group(sim, side, 1, desc, DESC_MAX);
+        break;
+    case PARTITION_ISOLATE_ONE: {
+        int32_t alone = f->node >= 0 ? f->node : (int32_t)rng_below(&sim->faults_rng, (uint64_t)n);
+        for (int32_t i = 0; i < n; i++) side[i] = i == alone ? 1 : 0;
+        apply_sides(sim, side);
+        describe_group(sim, side, 1, desc, DESC_MAX);
+        describe_group(sim, side, 0, desc, DESC_MAX);
+        break;
+    }
+    case PARTITION_BRIDGE: {
+        int32_t bridge = f->node >= 0 ? f->node : (int32_t)rng_below(&sim->faults_rng, (uint64_t)n);
+        int32_t k = 0;
+        for (int32_t i = 0; i < n; i++) {
+            if (i == bridge) continue;
+            side[i] = k < (n - 1) / 2 ? 0 : 1;
+            k++;
+        }
+        side[bridge] = 2;
+        apply_sides(sim, side);
+        for (int32_t i = 0; i < n; i++) { /* the bridge sees both halves */
+            net_set_blocked(&sim->net, bridge, i, false);
+            net_set_blocked(&sim->net, i, bridge, false);
+        }
+        describe_group(sim, side, 0, desc, DESC_MAX);
+        size_t len = strlen(desc);
+        snprintf(desc + len, DESC_MAX - len, " <-%s->", name_of(sim, bridge));
+        describe_group(sim, side, 1, desc, DESC_MAX);
+        break;
+    }
+    case PARTITION_MAJORITIES_RING:
+        partition_ring(sim, desc);
+        break;
+    }
+    free(side);
+    free(order);
+}
+
+static void emit(struct sim *sim, enum trace_kind kind, int32_t node, int32_t peer, int64_t a,
+                 int64_t b, const char *text) {
+    struct trace_event ev = {.kind = kind, .node = node, .peer = peer, .a = a, .b = b, .text = text};
+    sim_emit(sim, &ev);
+}
+
+static void set_link(struct sim *sim, int32_t from, int32_t to, bool blocked) {
+    if (net_set_blocked(&sim->net, from, to, blocked) != 0) {
+        sim_fail(sim, "out of memory for the partition matrix");
+    }
+}
+
+void faults_apply(struct sim *sim, const struct fault *f) {
+    char desc[DESC_MAX];
+    sim->stats.faults_applied++;
+    switch (f->kind) {
+    case FAULT_PARTITION:
+        apply_partition(sim, f, desc);
+        emit(sim, TRACE_PARTITION, -1, -1, f->shape, 0, desc);
+        assume_on_topology_change(sim);
+        break;
+    case FAULT_HEAL:
+        if (f->node < 0) {
+            net_heal_all(&sim->net);
+        } else {
+            set_link(sim, f->node, f->peer, false);
+            if (f->both_ways) set_link(sim, f->peer, f->node, false);
+        }
+        emit(sim, TRACE_HEAL, f->node, f->peer, f->both_ways, 0, NULL);
+        assume_on_topology_change(sim);
+        break;
+    case FAULT_CUT:
+        set_link(sim, f->node, f->peer, true);
+        if (f->both_ways) set_link(sim, f->peer, f->node, true);
+        emit(sim, TRACE_CUT, f->node, f->peer, f->both_ways, 0, NULL);
+        assume_on_topology_change(sim);
+        break;
+    case FAULT_CRASH:
+        sim_node_crash(sim, f->node);
+        emit(sim, TRACE_CRASH, f->node, -1, 0, 0, NULL);
+        assume_on_topology_change(sim);
+        break;
+    case FAULT_RESTART:
+        emit(sim, TRACE_RESTART, f->node, -1, f->lose_unsynced, 0, NULL);
+        sim_node_restart(sim, f->node, f->lose_unsynced);
+        assume_on_topology_change(sim);
+        break;
+    case FAULT_PAUSE:
+        emit(sim, TRACE_PAUSE, f->node, -1, f->duration_ns, 0, NULL);
+        sim_node_pause(sim, f->node, f->duration_ns);
+        assume_on_pause(sim, f->node, f->duration_ns);
+        break;
+    case FAULT_CLOCK_JUMP:
+        clock_jump(&sim->nodes[f->node].clock, f->jump_ns);
+        emit(sim, TRACE_CLOCK_JUMP, f->node, -1, f->jump_ns,
+             clock_wall_ns(&sim->nodes[f->node].clock, sim->now_ns), NULL);
+        assume_on_clock_change(sim);
+        break;
+    case FAULT_CLOCK_DRIFT:
+        sim_node_set_drift(sim, f->node, f->drift_ppm);
+        emit(sim, TRACE_CLOCK_DRIFT, f->node, -1, f->drift_ppm, 0, NULL);
+        assume_on_clock_change(sim);
+        break;
+    case FAULT_LINK: {
+        if (net_override(&sim->net, f->node, f->peer, f->link_fields, &f->link) != 0 ||
+            (f->both_ways && net_override(&sim->net, f->peer, f->node, f->link_fields, &f->link) != 0)) {
+            sim_fail(sim, "out of memory for link overrides");
+        }
+        char lat[160];
+        latency_format(&f->link.latency, lat, sizeof lat);
+        snprintf(desc, sizeof desc, "%s%s%s loss=%u ppm duplicate=%u ppm",
+                 (f->link_fields & LINK_FIELD_LATENCY) ? "latency=" : "",
+                 (f->link_fields & LINK_FIELD_LATENCY) ? lat : "",
+                 (f->link_fields & LINK_FIELD_LATENCY) ? "" : "", f->link.loss_ppm,
+                 f->link.duplicate_ppm);
+        emit(sim, TRACE_LINK, f->node, f->peer, f->both_ways, f->link_fields, desc);
+        break;
+    }
+    case FAULT_SLOW:
+        if (net_set_slow(&sim->net, f->node, f->slow_factor) != 0) {
+            sim_fail(sim, "out of memory for slow nodes");
+        }
+        emit(sim, TRACE_SLOW, f->node, -1, f->slow_factor, 0, NULL);
+        break;
+    case FAULT_KIND_COUNT:
+        break;
+    }
+}

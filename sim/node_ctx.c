@@ -1,0 +1,192 @@
+/* node_ctx.c: the context API that protocols call (see dslab/node.h), and
+ * message delivery into them. This is the hot path of the simulator: a
+ * send is a few RNG draws, a pool slot, a copy and a heap push; nothing
+ * here allocates in the steady state or formats text unless tracing. */
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dslab/latency.h"
+#include "dslab/time.h"
+#include "sim_internal.h"
+
+int32_t ctx_self(const struct node_ctx *ctx) { return ctx->node; }
+int32_t ctx_nodes_count(const struct node_ctx *ctx) { return ctx->sim->nodes_count; }
+const void *ctx_config(const struct node_ctx *ctx) { return ctx->sim->proto_config; }
+
+const char *ctx_node_name(const struct node_ctx *ctx, int32_t node) {
+    assert(node >= 0 && node < ctx->sim->nodes_count);
+    return ctx->sim->sc->node_names[node];
+}
+
+int64_t ctx_wall_ns(const struct node_ctx *ctx) {
+    return clock_wall_ns(&ctx->sim->nodes[ctx->node].clock, ctx->sim->now_ns);
+}
+
+int64_t ctx_mono_ns(const struct node_ctx *ctx) {
+    return clock_mono_ns(&ctx->sim->nodes[ctx->node].clock, ctx->sim->now_ns);
+}
+
+struct rng *ctx_rng(struct node_ctx *ctx) {
+    return &ctx->sim->nodes[ctx->node].rng;
+}
+
+int64_t sim_net_latency_ns(struct sim *sim, int32_t from, int32_t to, struct rng *r) {
+    struct link_params scratch;
+    const struct link_params *lp = net_link(&sim->net, from, to, &scratch);
+    int64_t latency_ns = latency_sample_ns(&lp->latency, r);
+    uint32_t factor = net_slow_factor(&sim->net, from, to);
+    if (factor > 1) latency_ns *= factor;
+    return latency_ns;
+}
+
+static void trace_drop(struct sim *sim, int32_t from, int32_t to, uint64_t msg_id,
+                       const char *reason) {
+    sim->stats.messages_dropped++;
+    if (sim_tracing(sim)) {
+        struct trace_event ev = {.kind = TRACE_DROP, .node = from, .peer = to, .msg_id = msg_id,
+                                 .tag = reason};
+        sim_emit(sim, &ev);
+    }
+}
+
+/* Schedules one copy of a message; returns its delivery time or -1. */
+static int64_t schedule_copy(struct sim *sim, int32_t from, int32_t to, uint64_t msg_id,
+                             const void *msg, size_t len) {
+    struct node_rt *src = &sim->nodes[from];
+    int64_t latency_ns = sim_net_latency_ns(sim, from, to, &src->net_rng);
+    int64_t at_ns = net_fifo_delivery(&sim->net, from, to, sim->now_ns + latency_ns);
+    if (at_ns < 0) {
+        sim_fail(sim, "out of memory for FIFO link state");
+        return -1;
+    }
+    uint32_t payload = sim_payload_alloc(sim);
+    if (payload == UINT32_MAX) return -1;
+    struct event *e;
+    if (sim_schedule(sim, at_ns, &e) == UINT32_MAX) {
+        sim_payload_free(sim, payload);
+        return -1;
+    }
+    e->kind = EV_DELIVER;
+    e->node = to;
+    e->peer = from;
+    e->id = msg_id;
+    e->payload_slot = payload;
+    e->payload_len = (uint32_t)len;
+    memcpy(sim_payload(sim, payload), msg, len);
+    assume_on_message(sim, at_ns - sim->now_ns);
+    return at_ns;
+}
+
+void ctx_send(struct node_ctx *ctx, int32_t to, const void *msg, size_t len) {
+    struct sim *sim = ctx->sim;
+    int32_t from = ctx->node;
+    assert(to >= 0 && to < sim->nodes_count);
+    assert(len <= DSLAB_MSG_PAYLOAD_MAX);
+    uint64_t msg_id = ++sim->next_msg_id;
+    sim->stats.messages_sent++;
+    struct link_params scratch;
+    const struct link_params *lp = net_link(&sim->net, from, to, &scratch);
+    struct rng *r = &sim->nodes[from].net_rng;
+    bool lost = rng_chance_ppm(r, lp->loss_ppm);
+    bool duplicated = rng_chance_ppm(r, lp->duplicate_ppm);
+    bool blocked = net_blocked(&sim->net, from, to);
+    int64_t at_ns = -1;
+    if (!blocked && !lost) {
+        at_ns = schedule_copy(sim, from, to, msg_id, msg, len);
+    }
+    if (sim_tracing(sim)) {
+        sim->label[0] = 0;
+        if (sim->proto->message_label) sim->proto->message_label(msg, len, sim->label, sizeof sim->label);
+        struct trace_event ev = {.kind = TRACE_SEND, .node = from, .peer = to, .msg_id = msg_id,
+                                 .a = at_ns, .b = (int64_t)len, .text = sim->label};
+        sim_emit(sim, &ev);
+    }
+    if (blocked || lost) {
+        trace_drop(sim, from, to, msg_id, blocked ? "partition" : "loss");
+        return;
+    }
+    if (duplicated) {
+        int64_t dup_at_ns = schedule_copy(sim, from, to, msg_id, msg, len);
+        sim->stats.messages_duplicated++;
+        if (sim_tracing(sim)) {
+            struct trace_event ev = {.kind = TRACE_DUPLICATE, .node = from, .peer = to,
+                                     .msg_id = msg_id, .a = dup_at_ns};
+            sim_emit(sim, &ev);
+        }
+    }
+}
+
+void node_deliver(struct sim *sim, const struct event *e) {
+    /* A partition that started while the message was in flight drops it. */
+    if (net_blocked(&sim->net, e->peer, e->node)) {
+        trace_drop(sim, e->peer, e->node, e->id, "partition");
+        return;
+    }
+    sim->stats.messages_delivered++;
+    if (sim_tracing(sim)) {
+        struct trace_event ev = {.kind = TRACE_DELIVER, .node = e->node, .peer = e->peer,
+                                 .msg_id = e->id};
+        sim_emit(sim, &ev);
+    }
+    struct node_rt *n = &sim->nodes[e->node];
+    sim->proto->on_message(&n->ctx, n->state, e->peer, sim_payload(sim, e->payload_slot),
+                           e->payload_len);
+}
+
+uint64_t ctx_set_timer(struct node_ctx *ctx, int64_t delay_ns, uint64_t tag) {
+    struct sim *sim = ctx->sim;
+    struct node_rt *n = &sim->nodes[ctx->node];
+    if (delay_ns < 0) delay_ns = 0;
+    int64_t deadline_mono_ns = clock_mono_ns(&n->clock, sim->now_ns) + delay_ns;
+    int64_t at_ns = clock_true_at_mono(&n->clock, deadline_mono_ns, sim->now_ns);
+    struct event *e;
+    uint32_t slot = sim_schedule(sim, at_ns, &e);
+    if (slot == UINT32_MAX) return 0;
+    e->kind = EV_TIMER;
+    e->node = ctx->node;
+    e->incarnation = n->incarnation;
+    e->aux = deadline_mono_ns;
+    e->tag = tag;
+    return ((uint64_t)e->gen << 32) | slot;
+}
+
+void ctx_cancel_timer(struct node_ctx *ctx, uint64_t timer_id) {
+    struct sim *sim = ctx->sim;
+    uint32_t slot = (uint32_t)(timer_id & 0xffffffffu);
+    uint32_t gen = (uint32_t)(timer_id >> 32);
+    if (slot >= sim->q.events_used) return;
+    struct event *e = evq_event(&sim->q, slot);
+    if (e->gen == gen && e->kind == EV_TIMER && e->node == ctx->node) {
+        e->kind = EV_CANCELLED;
+    }
+}
+
+int ctx_store_put(struct node_ctx *ctx, const char *key, const void *value, size_t len) {
+    return store_put(&ctx->sim->nodes[ctx->node].store, key, value, len);
+}
+
+long ctx_store_get(struct node_ctx *ctx, const char *key, const void **value_out) {
+    return store_get(&ctx->sim->nodes[ctx->node].store, key, value_out);
+}
+
+void ctx_store_sync(struct node_ctx *ctx) {
+    if (store_sync(&ctx->sim->nodes[ctx->node].store) != 0) {
+        sim_fail(ctx->sim, "out of memory syncing the durable store of %s",
+                 ctx_node_name(ctx, ctx->node));
+    }
+}
+
+void ctx_annotate(struct node_ctx *ctx, const char *tag, int64_t value, const char *fmt, ...) {
+    struct sim *sim = ctx->sim;
+    if (!sim_tracing(sim)) return;
+    char text[DSLAB_ANNOTATION_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    struct trace_event ev = {.kind = TRACE_ANNOTATE, .node = ctx->node, .peer = -1, .a = value,
+                             .tag = tag, .text = text};
+    sim_emit(sim, &ev);
+}

@@ -1,0 +1,536 @@
+/* sim.c: the event loop and the lifecycle of a simulation (see sim.h).
+ *
+ * One loop: pop the earliest event (time, seq), set now, dispatch by kind.
+ * Everything that happens is an event: deliveries, timers, faults, client
+ * actions, narration, assumption deadlines. Nodes that are paused hold
+ * their due events in order and get them at resume; crashed nodes lose
+ * them. See docs/ARCHITECTURE.md for how a run flows through the modules. */
+#include "sim_internal.h"
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dslab/time.h"
+
+void sim_fail(struct sim *sim, const char *fmt, ...) {
+    if (sim->failed) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sim->error, sizeof sim->error, fmt, ap);
+    va_end(ap);
+    sim->failed = true;
+}
+
+void sim_emit(struct sim *sim, struct trace_event *ev) {
+    ev->id = sim->next_trace_id++;
+    ev->t_ns = sim->now_ns;
+    for (int i = 0; i < sim->sinks_count; i++) {
+        sim->sinks[i].fn(sim->sinks[i].user, ev);
+    }
+}
+
+uint32_t sim_schedule(struct sim *sim, int64_t at_ns, struct event **out) {
+    assert(at_ns >= sim->now_ns);
+    if (sim->q.count >= DSLAB_IN_FLIGHT_MAX) {
+        sim_fail(sim, "more than %d messages and timers in flight at t=%lld ns "
+                 "(limit DSLAB_IN_FLIGHT_MAX)", DSLAB_IN_FLIGHT_MAX, (long long)sim->now_ns);
+        return UINT32_MAX;
+    }
+    uint32_t slot = evq_alloc(&sim->q);
+    if (slot == UINT32_MAX || evq_push(&sim->q, at_ns, slot) != 0) {
+        sim_fail(sim, "out of memory for events");
+        return UINT32_MAX;
+    }
+    *out = evq_event(&sim->q, slot);
+    if (sim->q.count > sim->stats.in_flight_max) sim->stats.in_flight_max = sim->q.count;
+    return slot;
+}
+
+unsigned char *sim_payload(struct sim *sim, uint32_t slot) {
+    return sim->payload_chunks[slot / PAYLOAD_CHUNK_SLOTS] +
+           (size_t)(slot % PAYLOAD_CHUNK_SLOTS) * DSLAB_MSG_PAYLOAD_MAX;
+}
+
+uint32_t sim_payload_alloc(struct sim *sim) {
+    if (sim->payload_free_head != UINT32_MAX) {
+        uint32_t slot = sim->payload_free_head;
+        memcpy(&sim->payload_free_head, sim_payload(sim, slot), sizeof(uint32_t));
+        return slot;
+    }
+    if (sim->payload_used == sim->payload_chunks_count * PAYLOAD_CHUNK_SLOTS) {
+        if (sim->payload_chunks_count == PAYLOAD_CHUNKS_MAX) {
+            sim_fail(sim, "more than %d message payloads in flight", DSLAB_IN_FLIGHT_MAX);
+            return UINT32_MAX;
+        }
+        unsigned char *chunk = malloc((size_t)PAYLOAD_CHUNK_SLOTS * DSLAB_MSG_PAYLOAD_MAX);
+        if (!chunk) {
+            sim_fail(sim, "out of memory for message payloads");
+            return UINT32_MAX;
+        }
+        sim->payload_chunks[sim->payload_chunks_count++] = chunk;
+    }
+    return sim->payload_used++;
+}
+
+void sim_payload_free(struct sim *sim, uint32_t slot) {
+    memcpy(sim_payload(sim, slot), &sim->payload_free_head, sizeof(uint32_t));
+    sim->payload_free_head = slot;
+}
+
+static int checks_create(struct sim *sim, struct diag *diag) {
+    const struct scenario *s = sim->sc;
+    if (s->checks_count == 0) return 0;
+    sim->checks = calloc((size_t)s->checks_count, sizeof *sim->checks);
+    if (!sim->checks) return diag_set(diag, s->path, 0, 0, "out of memory");
+    for (int i = 0; i < s->checks_count; i++) {
+        const struct scenario_check *c = &s->checks[i];
+        const struct checker *ck = checker_find(c->name);
+        if (!ck) {
+            return diag_set(diag, s->path, c->pos.line, c->pos.col, "unknown check '%s'", c->name);
+        }
+        if (ck->create(s, c, &sim->checks[i].state, diag) != 0) return -1;
+        sim->checks[i].checker = ck;
+        snprintf(sim->checks[i].result.name, sizeof sim->checks[i].result.name, "%s", c->name);
+        sim->checks_count = i + 1;
+    }
+    return 0;
+}
+
+static int nodes_create(struct sim *sim, struct diag *diag) {
+    const struct scenario *s = sim->sc;
+    sim->nodes = calloc((size_t)s->nodes_count, sizeof *sim->nodes);
+    if (!sim->nodes) return diag_set(diag, s->path, 0, 0, "out of memory for %d nodes", s->nodes_count);
+    sim->nodes_count = s->nodes_count;
+    for (int32_t i = 0; i < s->nodes_count; i++) {
+        struct node_rt *n = &sim->nodes[i];
+        n->ctx.sim = sim;
+        n->ctx.node = i;
+        n->state = calloc(1, sim->proto->state_size ? sim->proto->state_size : 1);
+        if (!n->state) return diag_set(diag, s->path, 0, 0, "out of memory for node state");
+        rng_init(&n->rng, sim->seed, RNG_PURPOSE_NODE, s->node_names[i]);
+        rng_init(&n->net_rng, sim->seed, RNG_PURPOSE_NETWORK, s->node_names[i]);
+        clock_init(&n->clock, s->clocks[i].offset_ns, s->clocks[i].drift_ppm);
+        n->status = NODE_UP;
+        store_init(&n->store);
+    }
+    return 0;
+}
+
+static int schedule_scenario(struct sim *sim) {
+    const struct scenario *s = sim->sc;
+    struct event *e;
+    for (int i = 0; i < s->faults_count; i++) {
+        if (sim_schedule(sim, s->faults[i].at_ns, &e) == UINT32_MAX) return -1;
+        e->kind = EV_FAULT;
+        e->aux = i;
+    }
+    for (int i = 0; i < s->narration_count; i++) {
+        if (sim_schedule(sim, s->narration[i].at_ns, &e) == UINT32_MAX) return -1;
+        e->kind = EV_NARRATION;
+        e->aux = i;
+    }
+    return 0;
+}
+
+struct sim *sim_create(const struct scenario *s, uint64_t seed, struct diag *diag) {
+    struct sim *sim = calloc(1, sizeof *sim);
+    if (!sim) {
+        diag_set(diag, s->path, 0, 0, "out of memory");
+        return NULL;
+    }
+    sim->sc = s;
+    sim->seed = seed;
+    sim->events_max = s->events_max > 0 ? s->events_max : DSLAB_EVENTS_DEFAULT_MAX;
+    sim->payload_free_head = UINT32_MAX;
+    history_init(&sim->history);
+    sim->proto = protocol_find(s->protocol.name);
+    if (!sim->proto) {
+        diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col, "unknown protocol '%s'",
+                 s->protocol.name);
+        free(sim);
+        return NULL;
+    }
+    if (evq_init(&sim->q) != 0 || net_init(&sim->net, s->nodes_count, &s->network) != 0) {
+        diag_set(diag, s->path, 0, 0, "out of memory");
+        sim_destroy(sim);
+        return NULL;
+    }
+    for (int i = 0; i < s->link_overrides_count; i++) {
+        const struct scenario_link_override *o = &s->link_overrides[i];
+        if (net_override(&sim->net, o->from_node, o->to_node, o->fields, &o->link) != 0 ||
+            (o->both_ways && net_override(&sim->net, o->to_node, o->from_node, o->fields, &o->link) != 0)) {
+            diag_set(diag, s->path, 0, 0, "out of memory");
+            sim_destroy(sim);
+            return NULL;
+        }
+    }
+    rng_init(&sim->faults_rng, seed, RNG_PURPOSE_FAULTS, NULL);
+    if ((sim->proto->configure && sim->proto->configure(s, &sim->proto_config, diag) != 0) ||
+        nodes_create(sim, diag) != 0 || checks_create(sim, diag) != 0) {
+        sim_destroy(sim);
+        return NULL;
+    }
+    if (schedule_scenario(sim) != 0 || workload_init(sim) != 0) {
+        diag_set(diag, s->path, 0, 0, "%s", sim->error);
+        sim_destroy(sim);
+        return NULL;
+    }
+    assume_init(sim);
+    return sim;
+}
+
+/* Nodes start at the first sim_run, after sinks are attached, so the
+ * trace sees init()'s sends and annotations. */
+static void sim_start(struct sim *sim) {
+    struct trace_event ev = {.kind = TRACE_RUN_START, .node = -1, .peer = -1,
+                             .a = (int64_t)sim->seed, .b = sim->nodes_count,
+                             .text = sim->sc->name};
+    sim_emit(sim, &ev);
+    for (int32_t i = 0; i < sim->nodes_count; i++) {
+        sim->proto->init(&sim->nodes[i].ctx, sim->nodes[i].state);
+    }
+    assume_on_clock_change(sim);
+    assume_on_topology_change(sim);
+}
+
+void sim_destroy(struct sim *sim) {
+    if (!sim) return;
+    for (int i = 0; i < sim->checks_count; i++) {
+        if (sim->checks[i].checker) sim->checks[i].checker->destroy(sim->checks[i].state);
+    }
+    free(sim->checks);
+    for (int32_t i = 0; i < sim->nodes_count; i++) {
+        free(sim->nodes[i].state);
+        free(sim->nodes[i].deferred);
+        store_deinit(&sim->nodes[i].store);
+    }
+    free(sim->nodes);
+    if (sim->proto && sim->proto->destroy_config && sim->proto_config) {
+        sim->proto->destroy_config(sim->proto_config);
+    }
+    for (uint32_t i = 0; i < sim->payload_chunks_count; i++) free(sim->payload_chunks[i]);
+    free(sim->clients);
+    free(sim->injected);
+    history_deinit(&sim->history);
+    net_deinit(&sim->net);
+    evq_deinit(&sim->q);
+    free(sim);
+}
+
+int sim_add_sink(struct sim *sim, trace_sink_fn fn, void *user) {
+    if (sim->sinks_count == SIM_SINKS_MAX) return -1;
+    sim->sinks[sim->sinks_count].fn = fn;
+    sim->sinks[sim->sinks_count].user = user;
+    sim->sinks_count++;
+    return 0;
+}
+
+static void checks_sink(void *user, const struct trace_event *ev) {
+    struct sim *sim = user;
+    for (int i = 0; i < sim->checks_count; i++) {
+        if (sim->checks[i].checker->on_event) {
+            sim->checks[i].checker->on_event(sim->checks[i].state, ev);
+        }
+    }
+}
+
+static void defer_event(struct sim *sim, struct node_rt *n, uint32_t slot) {
+    if (n->deferred_count == n->deferred_capacity) {
+        uint32_t capacity = n->deferred_capacity ? n->deferred_capacity * 2 : 16;
+        uint32_t *d = realloc(n->deferred, capacity * sizeof *d);
+        if (!d) {
+            sim_fail(sim, "out of memory holding events of a paused node");
+            return;
+        }
+        n->deferred = d;
+        n->deferred_capacity = capacity;
+    }
+    n->deferred[n->deferred_count++] = slot;
+}
+
+static void drop_event(struct sim *sim, uint32_t slot, const char *reason) {
+    struct event *e = evq_event(&sim->q, slot);
+    if (e->kind == EV_DELIVER) {
+        sim->stats.messages_dropped++;
+        if (sim_tracing(sim)) {
+            struct trace_event ev = {.kind = TRACE_DROP, .node = e->peer, .peer = e->node,
+                                     .msg_id = e->id, .tag = reason};
+            sim_emit(sim, &ev);
+        }
+        sim_payload_free(sim, e->payload_slot);
+    }
+    evq_release(&sim->q, slot);
+}
+
+/* Dispatches one popped event. Returns nothing: failures set sim->failed. */
+static void dispatch(struct sim *sim, uint32_t slot) {
+    struct event *e = evq_event(&sim->q, slot);
+    bool node_event = e->kind == EV_DELIVER || e->kind == EV_TIMER || e->kind == EV_REQUEST;
+    if (node_event) {
+        struct node_rt *n = &sim->nodes[e->node];
+        if (n->status == NODE_CRASHED || (e->kind == EV_TIMER && e->incarnation != n->incarnation)) {
+            drop_event(sim, slot, "crashed");
+            return;
+        }
+        if (n->status == NODE_PAUSED) {
+            defer_event(sim, n, slot);
+            return;
+        }
+    }
+    struct event copy = *e;
+    switch ((enum ev_kind)copy.kind) {
+    case EV_DELIVER:
+        node_deliver(sim, &copy);
+        sim_payload_free(sim, copy.payload_slot);
+        break;
+    case EV_TIMER: {
+        sim->stats.timers_fired++;
+        uint64_t timer_id = ((uint64_t)copy.gen << 32) | slot;
+        evq_release(&sim->q, slot); /* before the handler: it may set timers */
+        if (sim_tracing(sim)) {
+            struct trace_event ev = {.kind = TRACE_TIMER, .node = copy.node, .peer = -1,
+                                     .a = (int64_t)timer_id, .b = (int64_t)copy.tag};
+            sim_emit(sim, &ev);
+        }
+        struct node_rt *n = &sim->nodes[copy.node];
+        sim->proto->on_timer(&n->ctx, n->state, timer_id, copy.tag);
+        return;
+    }
+    case EV_FAULT:
+        faults_apply(sim, &sim->sc->faults[copy.aux]);
+        break;
+    case EV_INJECTED:
+        faults_apply(sim, &sim->injected[copy.aux]);
+        break;
+    case EV_RESUME: {
+        struct node_rt *n = &sim->nodes[copy.node];
+        if (n->status == NODE_PAUSED && (uint32_t)copy.aux == n->pause_gen) {
+            n->status = NODE_UP;
+            struct trace_event ev = {.kind = TRACE_RESUME, .node = copy.node, .peer = -1};
+            sim_emit(sim, &ev);
+            /* Held events run now, in the order they fell due. */
+            for (uint32_t i = 0; i < n->deferred_count && !sim->failed; i++) {
+                if (evq_push(&sim->q, sim->now_ns, n->deferred[i]) != 0) {
+                    sim_fail(sim, "out of memory for events");
+                }
+            }
+            n->deferred_count = 0;
+        }
+        break;
+    }
+    case EV_CLIENT_NEXT:
+        workload_next(sim, copy.node);
+        break;
+    case EV_CLIENT_TIMEOUT:
+        workload_timeout(sim, copy.node, copy.id);
+        break;
+    case EV_REQUEST:
+        workload_request_at_node(sim, &copy);
+        break;
+    case EV_REPLY:
+        workload_reply(sim, &copy);
+        break;
+    case EV_NARRATION: {
+        const struct scenario_narration *nr = &sim->sc->narration[copy.aux];
+        struct trace_event ev = {.kind = TRACE_NARRATION, .node = -1, .peer = -1,
+                                 .a = nr->pause ? 1 : 0, .text = nr->text};
+        sim_emit(sim, &ev);
+        break;
+    }
+    case EV_ASSUMPTION:
+        assume_fire(sim, &copy);
+        break;
+    case EV_FREE:
+    case EV_CANCELLED:
+        break;
+    }
+    evq_release(&sim->q, slot);
+}
+
+enum sim_status sim_run(struct sim *sim, int64_t until_ns, int64_t events_max) {
+    assert(!sim->finished);
+    if (sim->next_trace_id == 0) {
+        if (sim->checks_count > 0) sim_add_sink(sim, checks_sink, sim);
+        sim_start(sim);
+    }
+    int64_t budget = events_max > 0 ? events_max : sim->events_max;
+    uint64_t stop_at = sim->stats.events + (uint64_t)budget;
+    while (sim->q.count > 0 && !sim->failed) {
+        const struct evq_entry *top = evq_peek(&sim->q);
+        if (top->at_ns > until_ns) break;
+        if (sim->stats.events >= stop_at) return SIM_EVENT_BUDGET;
+        int64_t at_ns;
+        uint32_t slot = evq_pop(&sim->q, &at_ns);
+        assert(at_ns >= sim->now_ns);
+        sim->now_ns = at_ns;
+        sim->stats.events++;
+        if (evq_event(&sim->q, slot)->kind == EV_CANCELLED) {
+            evq_release(&sim->q, slot);
+            continue;
+        }
+        dispatch(sim, slot);
+    }
+    if (sim->failed) return SIM_ERROR;
+    if (until_ns != TIME_NS_NEVER && until_ns > sim->now_ns) sim->now_ns = until_ns;
+    return SIM_OK;
+}
+
+int sim_step(struct sim *sim, int64_t until_ns) {
+    if (sim->q.count == 0 || evq_peek(&sim->q)->at_ns > until_ns) return 0;
+    uint64_t before = sim->stats.events;
+    sim_run(sim, evq_peek(&sim->q)->at_ns, 1);
+    return sim->stats.events > before;
+}
+
+int64_t sim_next_event_ns(const struct sim *sim) {
+    return sim->q.count ? evq_peek(&sim->q)->at_ns : TIME_NS_NEVER;
+}
+
+void sim_finish(struct sim *sim) {
+    assert(!sim->finished);
+    if (sim->next_trace_id == 0) sim_run(sim, 0, 1);
+    sim->finished = true;
+    if (sim->proto->on_finish) {
+        for (int32_t i = 0; i < sim->nodes_count; i++) {
+            sim->proto->on_finish(&sim->nodes[i].ctx, sim->nodes[i].state);
+        }
+    }
+    struct trace_event ev = {.kind = TRACE_RUN_END, .node = -1, .peer = -1,
+                             .a = (int64_t)sim->stats.events};
+    sim_emit(sim, &ev);
+    sim->stats.trace_events = sim->next_trace_id;
+    for (int i = 0; i < sim->checks_count; i++) {
+        struct sim_check *c = &sim->checks[i];
+        c->checker->finish(c->state, &sim->history, sim->now_ns, &c->result);
+    }
+}
+
+int sim_inject(struct sim *sim, const struct fault *f, struct diag *diag) {
+    if ((f->node >= sim->nodes_count) || (f->peer >= sim->nodes_count)) {
+        return diag_set(diag, "", 0, 0, "no such node");
+    }
+    if (sim->injected_count == sim->injected_capacity) {
+        int capacity = sim->injected_capacity ? sim->injected_capacity * 2 : 16;
+        struct fault *fs = realloc(sim->injected, (size_t)capacity * sizeof *fs);
+        if (!fs) return diag_set(diag, "", 0, 0, "out of memory");
+        sim->injected = fs;
+        sim->injected_capacity = capacity;
+    }
+    struct fault *copy = &sim->injected[sim->injected_count];
+    *copy = *f;
+    copy->at_ns = sim->now_ns;
+    copy->group_of_node = NULL; /* injected partitions use named shapes only */
+    if (f->kind == FAULT_PARTITION && f->shape == PARTITION_GROUPS) {
+        return diag_set(diag, "", 0, 0, "live partitions must use a named shape");
+    }
+    struct event *e;
+    if (sim_schedule(sim, sim->now_ns, &e) == UINT32_MAX) return diag_set(diag, "", 0, 0, "%s", sim->error);
+    e->kind = EV_INJECTED;
+    e->aux = sim->injected_count++;
+    return 0;
+}
+
+/* --- node lifecycle (called by faults.c) --------------------------------- */
+
+void sim_node_crash(struct sim *sim, int32_t node) {
+    struct node_rt *n = &sim->nodes[node];
+    if (n->status == NODE_CRASHED) return;
+    for (uint32_t i = 0; i < n->deferred_count; i++) drop_event(sim, n->deferred[i], "crashed");
+    n->deferred_count = 0;
+    n->status = NODE_CRASHED;
+    n->incarnation++;
+    n->pause_gen++;
+    memset(n->state, 0, sim->proto->state_size ? sim->proto->state_size : 1);
+}
+
+void sim_node_restart(struct sim *sim, int32_t node, bool lose_unsynced) {
+    struct node_rt *n = &sim->nodes[node];
+    if (n->status != NODE_CRASHED) sim_node_crash(sim, node);
+    if (lose_unsynced) store_lose_unsynced(&n->store);
+    n->status = NODE_UP;
+    if (sim->proto->on_restart) sim->proto->on_restart(&n->ctx, n->state);
+    else sim->proto->init(&n->ctx, n->state);
+}
+
+void sim_node_pause(struct sim *sim, int32_t node, int64_t duration_ns) {
+    struct node_rt *n = &sim->nodes[node];
+    if (n->status == NODE_CRASHED) return;
+    int64_t until_ns = sim->now_ns + duration_ns;
+    if (n->status == NODE_PAUSED && n->paused_until_ns >= until_ns) return;
+    n->status = NODE_PAUSED;
+    n->paused_until_ns = until_ns;
+    n->pause_gen++;
+    struct event *e;
+    if (sim_schedule(sim, until_ns, &e) == UINT32_MAX) return;
+    e->kind = EV_RESUME;
+    e->node = node;
+    e->aux = n->pause_gen;
+}
+
+/* A drift change moves the true time at which each pending timer of the
+ * node reaches its monotonic deadline: recompute them, then restore the
+ * heap. O(pending events); drift changes are rare. */
+void sim_node_set_drift(struct sim *sim, int32_t node, int64_t drift_ppm) {
+    struct node_rt *n = &sim->nodes[node];
+    clock_set_drift(&n->clock, sim->now_ns, drift_ppm);
+    for (uint32_t i = 0; i < sim->q.count; i++) {
+        struct evq_entry *entry = &sim->q.heap[i];
+        struct event *e = evq_event(&sim->q, evq_entry_slot(entry));
+        if (e->kind == EV_TIMER && e->node == node) {
+            entry->at_ns = clock_true_at_mono(&n->clock, e->aux, sim->now_ns);
+        }
+    }
+    evq_reheap(&sim->q);
+}
+
+/* --- inspection ---------------------------------------------------------- */
+
+int64_t sim_now_ns(const struct sim *sim) { return sim->now_ns; }
+uint64_t sim_seed(const struct sim *sim) { return sim->seed; }
+const struct scenario *sim_scenario(const struct sim *sim) { return sim->sc; }
+const struct sim_stats *sim_get_stats(const struct sim *sim) { return &sim->stats; }
+const struct history *sim_history(const struct sim *sim) { return &sim->history; }
+const char *sim_error(const struct sim *sim) { return sim->error; }
+int sim_check_count(const struct sim *sim) { return sim->checks_count; }
+
+const struct check_result *sim_check_result(const struct sim *sim, int index) {
+    return index >= 0 && index < sim->checks_count ? &sim->checks[index].result : NULL;
+}
+
+const struct assumption_state *sim_assumption(const struct sim *sim, int index) {
+    return index >= 0 && index < SIM_ASSUMPTIONS_COUNT ? &sim->assumptions[index] : NULL;
+}
+
+enum node_status sim_node_status(const struct sim *sim, int32_t node) {
+    return sim->nodes[node].status;
+}
+
+int64_t sim_node_wall_ns(const struct sim *sim, int32_t node) {
+    return clock_wall_ns(&sim->nodes[node].clock, sim->now_ns);
+}
+
+int64_t sim_node_mono_ns(const struct sim *sim, int32_t node) {
+    return clock_mono_ns(&sim->nodes[node].clock, sim->now_ns);
+}
+
+int64_t sim_node_drift_ppm(const struct sim *sim, int32_t node) {
+    return sim->nodes[node].clock.drift_ppm;
+}
+
+void sim_node_describe(const struct sim *sim, int32_t node, char *buf, size_t buf_size) {
+    const struct node_rt *n = &sim->nodes[node];
+    if (n->status == NODE_CRASHED) {
+        snprintf(buf, buf_size, "crashed");
+    } else if (sim->proto->describe) {
+        sim->proto->describe(n->state, buf, buf_size);
+    } else {
+        snprintf(buf, buf_size, "%s", sim->proto->name);
+    }
+}
+
+bool sim_link_up(const struct sim *sim, int32_t from, int32_t to) {
+    return !net_blocked(&sim->net, from, to);
+}

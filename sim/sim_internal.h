@@ -1,0 +1,154 @@
+/* sim_internal.h: the inside of struct sim, shared by the sim/ modules
+ * (sim.c loop, node_ctx.c, faults.c, workload.c, assume.c). Protocols and
+ * everything outside sim/ see only the public headers.
+ *
+ * Ownership: struct sim owns every array here; the scenario is borrowed. */
+#ifndef DSLAB_SIM_INTERNAL_H
+#define DSLAB_SIM_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "clock.h"
+#include "dslab/check.h"
+#include "dslab/node.h"
+#include "dslab/sim.h"
+#include "evq.h"
+#include "net.h"
+#include "store.h"
+
+#define SIM_SINKS_MAX 8
+/* Message payload slots come in chunks that never move, so a payload
+ * pointer handed to on_message stays valid while the handler sends. */
+#define PAYLOAD_CHUNK_SLOTS 1024u
+#define PAYLOAD_CHUNKS_MAX (DSLAB_IN_FLIGHT_MAX / PAYLOAD_CHUNK_SLOTS)
+/* A client follows at most this many redirects for one operation. */
+#define CLIENT_REDIRECTS_MAX 3
+
+struct node_ctx {
+    struct sim *sim;
+    int32_t node;
+};
+
+struct node_rt {
+    struct node_ctx ctx;
+    void *state;             /* owned, protocol->state_size bytes */
+    struct rng rng;          /* the node's own stream (ctx_rng) */
+    struct rng net_rng;      /* network draws for messages this node sends */
+    struct node_clock clock;
+    enum node_status status;
+    uint32_t incarnation;    /* bumped at crash: older timers are void */
+    int64_t paused_until_ns;
+    uint32_t pause_gen;      /* bumped at each pause/crash: older resumes are void */
+    uint32_t *deferred;      /* owned: event slots held while paused, in order */
+    uint32_t deferred_count;
+    uint32_t deferred_capacity;
+    struct store store;
+};
+
+struct client_rt {
+    struct rng rng;
+    bool busy;
+    uint64_t op_id;
+    uint64_t req_id;       /* current request; replies to others are stale */
+    struct history_op invoke;
+    int redirects;
+    uint64_t values_issued;
+    int64_t seen[16];      /* last value seen per key % 16, for cas */
+};
+
+struct sim_check {
+    const struct checker *checker;
+    void *state;
+    struct check_result result;
+};
+
+struct sim {
+    const struct scenario *sc;
+    uint64_t seed;
+    const struct protocol *proto;
+    void *proto_config;      /* owned via proto->destroy_config */
+    int64_t now_ns;
+    int64_t events_max;
+    int32_t nodes_count;
+    struct node_rt *nodes;   /* owned */
+    struct evq q;
+    struct net net;
+    struct rng faults_rng;
+
+    unsigned char *payload_chunks[PAYLOAD_CHUNKS_MAX]; /* owned */
+    uint32_t payload_chunks_count;
+    uint32_t payload_free_head; /* free list threaded through slots */
+    uint32_t payload_used;
+
+    int32_t clients_count;
+    struct client_rt *clients; /* owned */
+    struct history history;
+
+    uint64_t next_msg_id;
+    uint64_t next_op_id;
+    uint64_t next_req_id;
+
+    struct { trace_sink_fn fn; void *user; } sinks[SIM_SINKS_MAX];
+    int sinks_count;
+    uint64_t next_trace_id;
+
+    struct sim_check *checks; /* owned */
+    int checks_count;
+
+    struct assumption_state assumptions[SIM_ASSUMPTIONS_COUNT];
+    uint32_t skew_gen;          /* invalidates a scheduled skew crossing */
+    bool delay_scheduled;
+    bool pause_scheduled;
+
+    struct fault *injected;     /* owned: live interventions (sim_inject) */
+    int injected_count;
+    int injected_capacity;
+
+    struct sim_stats stats;
+    bool failed;
+    bool finished;
+    char error[256];
+    char label[128];            /* scratch for message labels */
+};
+
+/* sim.c */
+void sim_emit(struct sim *sim, struct trace_event *ev);
+static inline bool sim_tracing(const struct sim *sim) {
+    return sim->sinks_count > 0;
+}
+void sim_fail(struct sim *sim, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Schedules a fresh event (kind set by the caller through *out). Returns the
+ * slot or UINT32_MAX after sim_fail. */
+uint32_t sim_schedule(struct sim *sim, int64_t at_ns, struct event **out);
+unsigned char *sim_payload(struct sim *sim, uint32_t slot);
+uint32_t sim_payload_alloc(struct sim *sim);
+void sim_payload_free(struct sim *sim, uint32_t slot);
+void sim_node_crash(struct sim *sim, int32_t node);
+void sim_node_restart(struct sim *sim, int32_t node, bool lose_unsynced);
+void sim_node_pause(struct sim *sim, int32_t node, int64_t duration_ns);
+void sim_node_set_drift(struct sim *sim, int32_t node, int64_t drift_ppm);
+
+/* node_ctx.c */
+void node_deliver(struct sim *sim, const struct event *e);
+int64_t sim_net_latency_ns(struct sim *sim, int32_t from, int32_t to, struct rng *r);
+
+/* faults.c */
+void faults_apply(struct sim *sim, const struct fault *f);
+
+/* workload.c */
+int workload_init(struct sim *sim);
+void workload_next(struct sim *sim, int32_t client);
+void workload_timeout(struct sim *sim, int32_t client, uint64_t op_id);
+void workload_reply(struct sim *sim, const struct event *e);
+void workload_request_at_node(struct sim *sim, const struct event *e);
+
+/* assume.c */
+void assume_init(struct sim *sim);
+void assume_on_clock_change(struct sim *sim);
+void assume_on_topology_change(struct sim *sim);
+void assume_on_message(struct sim *sim, int64_t delay_ns);
+void assume_on_pause(struct sim *sim, int32_t node, int64_t duration_ns);
+void assume_fire(struct sim *sim, const struct event *e);
+
+#endif

@@ -1,0 +1,192 @@
+/* workload.c: clients that send requests to nodes and record a history.
+ *
+ * Each client is closed-loop: one operation at a time, then an exponential
+ * think time with the scenario's mean before the next. An operation is an
+ * invoke, a request that travels to a node with network latency (clients
+ * sit outside partitions: see docs/ASSUMPTIONS.md), and one completion:
+ * ok/fail from the node's reply, a redirect followed up to
+ * CLIENT_REDIRECTS_MAX times, or info when the client's timeout passes
+ * first (the operation may or may not have happened). Written values are
+ * unique per run, which keeps the linearizability search small. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detmath.h"
+#include "dslab/time.h"
+#include "sim_internal.h"
+
+/* request ids carry the client: id = counter * CLIENTS_SPAN + client */
+#define CLIENTS_SPAN 16384u
+
+static void emit_op(struct sim *sim, struct history_op *op) {
+    op->trace_id = sim->next_trace_id;
+    op->time_ns = sim->now_ns;
+    if (history_append(&sim->history, op) != 0) {
+        sim_fail(sim, "out of memory for the client history");
+        return;
+    }
+    struct trace_event ev = {.kind = TRACE_CLIENT, .node = op->node, .peer = op->client,
+                             .op = op};
+    sim_emit(sim, &ev);
+}
+
+static int64_t think_ns(struct sim *sim, struct client_rt *c) {
+    double u = rng_unit(&c->rng);
+    double mean = (double)sim->sc->workload.interval_ns_mean;
+    int64_t ns = (int64_t)(-mean * det_log(1.0 - u));
+    return ns < 0 ? 0 : ns;
+}
+
+static void schedule_next(struct sim *sim, int32_t client, int64_t at_ns) {
+    struct event *e;
+    if (sim_schedule(sim, at_ns, &e) == UINT32_MAX) return;
+    e->kind = EV_CLIENT_NEXT;
+    e->node = client;
+}
+
+int workload_init(struct sim *sim) {
+    const struct scenario_workload *w = &sim->sc->workload;
+    if (w->clients_count <= 0) return 0;
+    if (w->clients_count > (int32_t)CLIENTS_SPAN) {
+        sim_fail(sim, "too many clients");
+        return -1;
+    }
+    sim->clients = calloc((size_t)w->clients_count, sizeof *sim->clients);
+    if (!sim->clients) {
+        sim_fail(sim, "out of memory for clients");
+        return -1;
+    }
+    sim->clients_count = w->clients_count;
+    for (int32_t i = 0; i < w->clients_count; i++) {
+        struct client_rt *c = &sim->clients[i];
+        rng_init_indexed(&c->rng, sim->seed, RNG_PURPOSE_WORKLOAD, (uint64_t)i);
+        for (int k = 0; k < 16; k++) c->seen[k] = HISTORY_NIL;
+        schedule_next(sim, i, w->start_ns + think_ns(sim, c));
+    }
+    return sim->failed ? -1 : 0;
+}
+
+static void send_request(struct sim *sim, int32_t client, int32_t node) {
+    struct client_rt *c = &sim->clients[client];
+    c->req_id = ++sim->next_req_id * CLIENTS_SPAN + (uint64_t)client;
+    c->invoke.node = node;
+    int64_t latency_ns = sim_net_latency_ns(sim, node, node, &c->rng);
+    struct event *e;
+    if (sim_schedule(sim, sim->now_ns + latency_ns, &e) == UINT32_MAX) return;
+    e->kind = EV_REQUEST;
+    e->node = node;
+    e->peer = client;
+    e->id = c->req_id;
+}
+
+static enum op_fn pick_fn(const struct scenario_workload *w, struct client_rt *c) {
+    uint64_t total = (uint64_t)w->read_weight + w->write_weight + w->cas_weight;
+    if (total == 0) return OP_READ;
+    uint64_t x = rng_below(&c->rng, total);
+    if (x < w->read_weight) return OP_READ;
+    if (x < (uint64_t)w->read_weight + w->write_weight) return OP_WRITE;
+    return OP_CAS;
+}
+
+void workload_next(struct sim *sim, int32_t client) {
+    const struct scenario_workload *w = &sim->sc->workload;
+    struct client_rt *c = &sim->clients[client];
+    int64_t stop_ns = w->stop_ns < sim->sc->duration_ns ? w->stop_ns : sim->sc->duration_ns;
+    if (sim->now_ns >= stop_ns) return;
+    struct history_op op = {.op_id = ++sim->next_op_id, .type = OP_INVOKE, .client = client,
+                            .value = HISTORY_NIL, .expected = HISTORY_NIL};
+    op.fn = pick_fn(w, c);
+    op.key = (int64_t)rng_below(&c->rng, (uint64_t)(w->keys_count > 0 ? w->keys_count : 1));
+    if (op.fn != OP_READ) {
+        /* unique: client in the high digits, a per-client counter below */
+        op.value = (int64_t)(client + 1) * 1000000 + (int64_t)++c->values_issued;
+    }
+    if (op.fn == OP_CAS) op.expected = c->seen[op.key % 16];
+    op.node = w->target == TARGET_NODE
+                  ? w->target_node
+                  : (int32_t)rng_below(&c->rng, (uint64_t)sim->nodes_count);
+    c->busy = true;
+    c->op_id = op.op_id;
+    c->redirects = 0;
+    c->invoke = op;
+    sim->stats.client_ops++;
+    emit_op(sim, &op);
+    send_request(sim, client, op.node);
+    struct event *e;
+    if (sim_schedule(sim, sim->now_ns + w->timeout_ns, &e) == UINT32_MAX) return;
+    e->kind = EV_CLIENT_TIMEOUT;
+    e->node = client;
+    e->id = op.op_id;
+}
+
+static void complete(struct sim *sim, int32_t client, enum op_type type, int64_t value) {
+    struct client_rt *c = &sim->clients[client];
+    struct history_op op = c->invoke;
+    op.type = type;
+    if (type == OP_OK && op.fn == OP_READ) op.value = value;
+    if (type == OP_OK) c->seen[op.key % 16] = op.value;
+    if (type == OP_OK) sim->stats.client_ok++;
+    else if (type == OP_FAIL) sim->stats.client_fail++;
+    else sim->stats.client_info++;
+    c->busy = false;
+    c->req_id = 0;
+    emit_op(sim, &op);
+    schedule_next(sim, client, sim->now_ns + think_ns(sim, c));
+}
+
+void workload_timeout(struct sim *sim, int32_t client, uint64_t op_id) {
+    struct client_rt *c = &sim->clients[client];
+    if (c->busy && c->op_id == op_id) complete(sim, client, OP_INFO, HISTORY_NIL);
+}
+
+void workload_request_at_node(struct sim *sim, const struct event *e) {
+    struct client_rt *c = &sim->clients[e->peer];
+    struct node_rt *n = &sim->nodes[e->node];
+    struct client_request req = {.request_id = e->id, .client = e->peer, .fn = c->invoke.fn,
+                                 .key = c->invoke.key, .value = c->invoke.value,
+                                 .expected = c->invoke.expected};
+    if (!sim->proto->on_request) {
+        ctx_reply(&n->ctx, e->id, REPLY_FAIL, HISTORY_NIL);
+        return;
+    }
+    sim->proto->on_request(&n->ctx, n->state, &req);
+}
+
+void ctx_reply(struct node_ctx *ctx, uint64_t request_id, enum reply_status status,
+               int64_t value) {
+    struct sim *sim = ctx->sim;
+    int32_t client = (int32_t)(request_id % CLIENTS_SPAN);
+    if (client >= sim->clients_count) return;
+    int64_t latency_ns = sim_net_latency_ns(sim, ctx->node, ctx->node,
+                                            &sim->nodes[ctx->node].net_rng);
+    struct event *e;
+    if (sim_schedule(sim, sim->now_ns + latency_ns, &e) == UINT32_MAX) return;
+    e->kind = EV_REPLY;
+    e->node = client;
+    e->peer = ctx->node;
+    e->id = request_id;
+    e->tag = (uint64_t)status;
+    e->aux = value;
+}
+
+void workload_reply(struct sim *sim, const struct event *e) {
+    struct client_rt *c = &sim->clients[e->node];
+    if (!c->busy || c->req_id != e->id) return; /* stale: timed out or redirected */
+    switch ((enum reply_status)e->tag) {
+    case REPLY_OK:
+        complete(sim, e->node, OP_OK, e->aux);
+        break;
+    case REPLY_FAIL:
+        complete(sim, e->node, OP_FAIL, HISTORY_NIL);
+        break;
+    case REPLY_REDIRECT:
+        if (c->redirects < CLIENT_REDIRECTS_MAX && e->aux >= 0 && e->aux < sim->nodes_count) {
+            c->redirects++;
+            send_request(sim, e->node, (int32_t)e->aux);
+        } else {
+            complete(sim, e->node, OP_FAIL, HISTORY_NIL);
+        }
+        break;
+    }
+}
