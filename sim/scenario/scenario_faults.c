@@ -1,0 +1,345 @@
+/* scenario_faults.c: the `faults:` list -> struct fault[], sorted.
+ *
+ * Each item is a mapping with `at:` and exactly one action key (partition,
+ * heal, cut, crash, restart, pause, clock, link, slow) plus that action's
+ * own keys. Checks run in this order so the error is the most useful one:
+ * unknown keys (did you mean), `at`, the action, keys that do not belong to
+ * the action, then the action's values. The result is sorted by at_ns,
+ * stable (file order among equal times). Spec: docs/SCENARIO_FORMAT.md. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dslab/suggest.h"
+#include "scenario/load_internal.h"
+
+struct action {
+    const char *key;
+    enum fault_kind kind;
+    const char *extras[4]; /* keys this action takes besides `at` and itself */
+};
+
+static const struct action actions[] = {
+    {"partition", FAULT_PARTITION, {"node", "minority"}},
+    {"heal", FAULT_HEAL, {NULL}},
+    {"cut", FAULT_CUT, {NULL}},
+    {"crash", FAULT_CRASH, {NULL}},
+    {"restart", FAULT_RESTART, {"lose_unsynced"}},
+    {"pause", FAULT_PAUSE, {"for"}},
+    {"clock", FAULT_CLOCK_JUMP, {"jump", "drift_ppm"}},
+    {"link", FAULT_LINK, {"latency", "loss", "duplicate"}},
+    {"slow", FAULT_SLOW, {"factor"}},
+};
+#define ACTIONS_COUNT ((int)(sizeof actions / sizeof actions[0]))
+
+static const char *const fault_keys[] = {
+    "at",   "partition", "heal",     "cut",           "crash", "restart", "pause",
+    "clock", "link",     "slow",     "node",          "minority", "lose_unsynced", "for",
+    "jump", "drift_ppm", "latency",  "loss",          "duplicate", "factor",
+};
+#define FAULT_KEYS_COUNT ((int)(sizeof fault_keys / sizeof fault_keys[0]))
+
+static const char *const shapes[] = {"majority-minority", "isolate-one", "bridge",
+                                     "majorities-ring"};
+
+static const struct action *action_of(const char *key) {
+    for (int i = 0; i < ACTIONS_COUNT; i++) {
+        if (strcmp(actions[i].key, key) == 0) return &actions[i];
+    }
+    return NULL;
+}
+
+static bool action_takes(const struct action *a, const char *key) {
+    if (strcmp(key, "at") == 0 || strcmp(key, a->key) == 0) return true;
+    for (int i = 0; i < 4 && a->extras[i]; i++) {
+        if (strcmp(a->extras[i], key) == 0) return true;
+    }
+    return false;
+}
+
+/* Finds the one action key and checks the other keys belong to it. */
+static int find_action(struct loader *L, const struct ynode *item, const struct ynode **key_out,
+                       const struct action **out) {
+    *out = NULL;
+    for (const struct ynode *k = item->first; k; k = k->next) {
+        const struct action *a = action_of(k->text);
+        if (!a) continue;
+        if (*out) {
+            return load_error(L, k,
+                              "a fault has one action; this one has '%s' and '%s' (write two "
+                              "faults)",
+                              (*out)->key, a->key);
+        }
+        *out = a;
+        *key_out = k;
+    }
+    if (!*out) {
+        return load_error(L, item,
+                          "a fault needs an action (expected one of: partition, heal, cut, "
+                          "crash, restart, pause, clock, link, slow)");
+    }
+    for (const struct ynode *k = item->first; k; k = k->next) {
+        if (action_takes(*out, k->text)) continue;
+        char list[128];
+        int used = snprintf(list, sizeof list, "at, %s", (*out)->key);
+        for (int i = 0; i < 4 && (*out)->extras[i]; i++) {
+            used += snprintf(list + used, sizeof list - (size_t)used, ", %s", (*out)->extras[i]);
+        }
+        return load_error(L, k, "'%s' does not apply to a %s fault (it takes: %s)", k->text,
+                          (*out)->key, list);
+    }
+    return 0;
+}
+
+/* ---- partitions ---------------------------------------------------------- */
+
+static int load_groups(struct loader *L, const struct ynode *seq, struct fault *f) {
+    int32_t n = L->s->nodes_count;
+    f->shape = PARTITION_GROUPS;
+    f->group_of_node = load_alloc(L, sizeof *f->group_of_node * (size_t)n);
+    if (!f->group_of_node) return -1;
+    for (int32_t i = 0; i < n; i++) f->group_of_node[i] = -1;
+    if (seq->count == 0) return load_error(L, seq, "a partition needs at least one group");
+    int32_t group = 0;
+    for (const struct ynode *g = seq->first; g; g = g->next, group++) {
+        if (load_expect_list(L, g, "a group of nodes like [n1, n2] (partition: [[n1], [n2, n3]])") <
+            0) {
+            return -1;
+        }
+        if (g->count == 0) return load_error(L, g, "a partition group cannot be empty");
+        for (const struct ynode *m = g->first; m; m = m->next) {
+            int32_t node;
+            if (load_node_ref(L, m, &node) < 0) return -1;
+            if (f->group_of_node[node] >= 0) {
+                return load_error(L, m, "node '%s' appears twice in the partition", m->text);
+            }
+            f->group_of_node[node] = group;
+        }
+    }
+    return 0;
+}
+
+static int load_minority(struct loader *L, const struct ynode *seq, struct fault *f) {
+    int32_t n = L->s->nodes_count;
+    if (load_expect_list(L, seq, "a list of nodes like [n1, n2]") < 0) return -1;
+    if (seq->count == 0 || 2 * seq->count >= n) {
+        return load_error(L, seq, "a minority has 1 to %d of the %d nodes, got %d",
+                          (n - 1) / 2, n, seq->count);
+    }
+    /* Stored as explicit groups: the minority is group 0, the rest group 1. */
+    f->shape = PARTITION_GROUPS;
+    f->group_of_node = load_alloc(L, sizeof *f->group_of_node * (size_t)n);
+    if (!f->group_of_node) return -1;
+    for (int32_t i = 0; i < n; i++) f->group_of_node[i] = 1;
+    for (const struct ynode *m = seq->first; m; m = m->next) {
+        int32_t node;
+        if (load_node_ref(L, m, &node) < 0) return -1;
+        if (f->group_of_node[node] == 0) {
+            return load_error(L, m, "node '%s' appears twice in the minority", m->text);
+        }
+        f->group_of_node[node] = 0;
+    }
+    return 0;
+}
+
+static int load_shape(struct loader *L, const struct ynode *item, const struct ynode *v,
+                      struct fault *f) {
+    static const enum partition_shape kinds[] = {PARTITION_MAJORITY_MINORITY,
+                                                 PARTITION_ISOLATE_ONE, PARTITION_BRIDGE,
+                                                 PARTITION_MAJORITIES_RING};
+    int shape = -1;
+    for (int i = 0; i < 4; i++) {
+        if (strcmp(v->text, shapes[i]) == 0) shape = i;
+    }
+    if (shape < 0) {
+        const char *near = suggest_nearest(v->text, shapes, 4);
+        if (near) return load_error(L, v, "unknown partition '%s' (did you mean '%s'?)", v->text, near);
+        return load_error(L, v,
+                          "unknown partition '%s' (expected groups like [[n1], [n2, n3]] or one "
+                          "of: majority-minority, isolate-one, bridge, majorities-ring)",
+                          v->text);
+    }
+    f->shape = kinds[shape];
+    const struct ynode *node = ydoc_map_get(item, "node");
+    const struct ynode *minority = ydoc_map_get(item, "minority");
+    bool needs_node = f->shape == PARTITION_ISOLATE_ONE || f->shape == PARTITION_BRIDGE;
+    if (needs_node && !node) return load_error(L, item, "partition: %s needs node: NAME", v->text);
+    if (!needs_node && node) {
+        return load_error(L, ydoc_map_key(item, "node"), "partition: %s takes no node", v->text);
+    }
+    if (minority && f->shape != PARTITION_MAJORITY_MINORITY) {
+        return load_error(L, ydoc_map_key(item, "minority"),
+                          "only partition: majority-minority takes a minority");
+    }
+    int32_t min_nodes = f->shape == PARTITION_BRIDGE || f->shape == PARTITION_MAJORITIES_RING ? 3 : 2;
+    if (L->s->nodes_count < min_nodes) {
+        return load_error(L, v, "partition: %s needs at least %d nodes", v->text, (int)min_nodes);
+    }
+    if (node && load_node_ref(L, node, &f->node) < 0) return -1;
+    if (minority) return load_minority(L, minority, f);
+    return 0;
+}
+
+static int load_partition(struct loader *L, const struct ynode *item, const struct ynode *v,
+                          struct fault *f) {
+    if (v->kind == YNODE_SEQUENCE) {
+        if (ydoc_map_get(item, "node") || ydoc_map_get(item, "minority")) {
+            const struct ynode *k = ydoc_map_key(item, "node");
+            return load_error(L, k ? k : ydoc_map_key(item, "minority"),
+                              "'%s' does not apply to a partition into groups", k ? "node" : "minority");
+        }
+        return load_groups(L, v, f);
+    }
+    if (load_expect_scalar(L, v, "groups like [[n1], [n2, n3]] or a shape like majority-minority") < 0) {
+        return -1;
+    }
+    return load_shape(L, item, v, f);
+}
+
+/* ---- the other actions --------------------------------------------------- */
+
+static int load_node_action(struct loader *L, const struct ynode *item, const struct ynode *v,
+                            struct fault *f) {
+    const struct ynode *n;
+    int64_t x;
+    if (load_node_ref(L, v, &f->node) < 0) return -1;
+    switch (f->kind) {
+    case FAULT_RESTART:
+        if ((n = ydoc_map_get(item, "lose_unsynced"))) return load_bool(L, n, &f->lose_unsynced);
+        return 0;
+    case FAULT_PAUSE:
+        if (!(n = ydoc_map_get(item, "for"))) return load_error(L, item, "pause needs for: DURATION");
+        if (load_duration(L, n, false, &f->duration_ns) < 0) return -1;
+        if (f->duration_ns == 0) return load_error(L, n, "a pause must last more than 0");
+        if (f->duration_ns > DSLAB_DURATION_NS_MAX) return load_error(L, n, "a pause of %s is more than one day", n->text);
+        return 0;
+    case FAULT_SLOW:
+        if (!(n = ydoc_map_get(item, "factor"))) return load_error(L, item, "slow needs factor: N (1 to 1000)");
+        if (load_int(L, n, 1, 1000, &x) < 0) return -1;
+        f->slow_factor = (uint32_t)x;
+        return 0;
+    default: return 0;
+    }
+}
+
+static int load_clock(struct loader *L, const struct ynode *item, const struct ynode *v,
+                      struct fault *f) {
+    const struct ynode *jump = ydoc_map_get(item, "jump");
+    const struct ynode *drift = ydoc_map_get(item, "drift_ppm");
+    if (load_node_ref(L, v, &f->node) < 0) return -1;
+    if (!jump == !drift) {
+        return load_error(L, item, "a clock fault needs exactly one of jump: DURATION or drift_ppm: N");
+    }
+    if (drift) {
+        f->kind = FAULT_CLOCK_DRIFT;
+        return load_int(L, drift, -100000, 100000, &f->drift_ppm);
+    }
+    if (load_duration(L, jump, true, &f->jump_ns) < 0) return -1;
+    if (f->jump_ns > DSLAB_DURATION_NS_MAX || f->jump_ns < -DSLAB_DURATION_NS_MAX) {
+        return load_error(L, jump, "a clock jump of %s is more than one day", jump->text);
+    }
+    return 0;
+}
+
+static int load_link_fault(struct loader *L, const struct ynode *item, const struct ynode *v,
+                           struct fault *f) {
+    const struct ynode *n;
+    if (load_link_ends(L, v, &f->node, &f->peer, &f->both_ways) < 0) return -1;
+    if ((n = ydoc_map_get(item, "latency"))) {
+        if (load_latency(L, n, &f->link.latency) < 0) return -1;
+        f->link_fields |= LINK_FIELD_LATENCY;
+    }
+    if ((n = ydoc_map_get(item, "loss"))) {
+        if (load_probability(L, n, &f->link.loss_ppm) < 0) return -1;
+        f->link_fields |= LINK_FIELD_LOSS;
+    }
+    if ((n = ydoc_map_get(item, "duplicate"))) {
+        if (load_probability(L, n, &f->link.duplicate_ppm) < 0) return -1;
+        f->link_fields |= LINK_FIELD_DUPLICATE;
+    }
+    if (f->link_fields == 0) {
+        return load_error(L, item, "a link fault needs latency, loss or duplicate");
+    }
+    return 0;
+}
+
+static int load_fault(struct loader *L, const struct ynode *item, struct fault *f) {
+    const struct ynode *at, *key;
+    const struct action *a;
+    f->node = f->peer = -1;
+    f->slow_factor = 1;
+    f->link = L->s->network.link;
+    f->pos = (struct src_pos){item->line, item->col};
+    if (load_expect_mapping(L, item, "a mapping like { at: 2s, crash: n1 }") < 0 ||
+        load_check_keys(L, item, fault_keys, FAULT_KEYS_COUNT) < 0 ||
+        load_require(L, item, "at", &at) < 0 || load_time_in_run(L, at, "fault", &f->at_ns) < 0 ||
+        find_action(L, item, &key, &a) < 0) {
+        return -1;
+    }
+    const struct ynode *v = key->value;
+    f->kind = a->kind;
+    switch (a->kind) {
+    case FAULT_PARTITION: return load_partition(L, item, v, f);
+    case FAULT_HEAL:
+        if (v->kind == YNODE_SCALAR && strcmp(v->text, "all") == 0) {
+            f->both_ways = true;
+            return 0;
+        }
+        if (v->kind == YNODE_SCALAR) {
+            return load_expect_mapping(L, v, "all, [a, b] (both ways) or {from: a, to: b}");
+        }
+        return load_link_ends(L, v, &f->node, &f->peer, &f->both_ways);
+    case FAULT_CUT: return load_link_ends(L, v, &f->node, &f->peer, &f->both_ways);
+    case FAULT_CLOCK_JUMP: return load_clock(L, item, v, f);
+    case FAULT_LINK: return load_link_fault(L, item, v, f);
+    default: return load_node_action(L, item, v, f);
+    }
+}
+
+struct fault_order {
+    int64_t at_ns;
+    int32_t index;
+};
+
+static int fault_order_cmp(const void *pa, const void *pb) {
+    const struct fault_order *a = pa, *b = pb;
+    if (a->at_ns != b->at_ns) return a->at_ns < b->at_ns ? -1 : 1;
+    return a->index < b->index ? -1 : (a->index > b->index);
+}
+
+/* Stable sort by at_ns: qsort on (at_ns, file index), then a permuted copy. */
+static int sort_faults(struct loader *L) {
+    struct scenario *s = L->s;
+    int n = s->faults_count;
+    struct fault_order *order = load_alloc(L, sizeof *order * (size_t)(n ? n : 1));
+    struct fault *sorted = order ? load_alloc(L, sizeof *sorted * (size_t)(n ? n : 1)) : NULL;
+    if (!sorted) {
+        load_free(L, order);
+        return -1;
+    }
+    for (int i = 0; i < n; i++) order[i] = (struct fault_order){s->faults[i].at_ns, i};
+    qsort(order, (size_t)n, sizeof *order, fault_order_cmp);
+    for (int i = 0; i < n; i++) sorted[i] = s->faults[order[i].index];
+    load_free(L, s->faults);
+    load_free(L, order);
+    s->faults = sorted;
+    return 0;
+}
+
+int load_faults(struct loader *L, const struct ynode *seq) {
+    struct scenario *s = L->s;
+    if (load_expect_list(L, seq, "a list of faults like [{ at: 2s, crash: n1 }]") < 0) return -1;
+    if (seq->count > DSLAB_FAULTS_MAX) {
+        return load_error(L, seq, "more than %d faults (DSLAB_FAULTS_MAX)", DSLAB_FAULTS_MAX);
+    }
+    s->faults = load_alloc(L, sizeof *s->faults * (size_t)(seq->count ? seq->count : 1));
+    if (!s->faults) return -1;
+    bool sorted = true;
+    for (const struct ynode *item = seq->first; item; item = item->next) {
+        struct fault *f = &s->faults[s->faults_count];
+        s->faults_count++; /* counted first: scenario_free() frees group_of_node */
+        if (load_fault(L, item, f) < 0) return -1;
+        if (s->faults_count > 1 && f->at_ns < f[-1].at_ns) sorted = false;
+    }
+    return sorted ? 0 : sort_faults(L);
+}

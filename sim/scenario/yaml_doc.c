@@ -1,0 +1,561 @@
+/* yaml_doc.c: libyaml events -> a tree of ynodes (see yaml_doc.h).
+ *
+ * One pass over libyaml's event stream with an explicit stack (depth is
+ * bounded by DSLAB_YAML_DEPTH_MAX, so no recursion on input). Aliases are
+ * copied, and counted before copying, so a "billion laughs" file stops at
+ * DSLAB_YAML_NODES_MAX with an error instead of eating memory. An anchor is
+ * registered when its node is complete, so an alias can never refer to an
+ * enclosing node (no cycles). Nodes live in an arena of blocks taken from
+ * the scenario_alloc hooks; ydoc_free() returns the blocks. */
+#include "scenario/yaml_doc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <yaml.h>
+
+#include "dslab/limits.h"
+
+#define BLOCK_BYTES (16 * 1024)
+
+struct ydoc_block {
+    struct ydoc_block *next;
+    size_t used;
+    size_t size;
+    /* followed by `size` bytes, max-aligned */
+};
+
+/* ---- allocation ---------------------------------------------------------- */
+
+static void *libc_malloc(size_t size, void *user) {
+    (void)user;
+    return malloc(size);
+}
+static void *libc_realloc(void *ptr, size_t size, void *user) {
+    (void)user;
+    return realloc(ptr, size);
+}
+static void libc_free(void *ptr, void *user) {
+    (void)user;
+    free(ptr);
+}
+
+void ydoc_alloc_init(struct scenario_alloc *alloc, const struct scenario_alloc *hooks) {
+    alloc->malloc_fn = hooks && hooks->malloc_fn ? hooks->malloc_fn : libc_malloc;
+    alloc->realloc_fn = hooks && hooks->realloc_fn ? hooks->realloc_fn : libc_realloc;
+    alloc->free_fn = hooks && hooks->free_fn ? hooks->free_fn : libc_free;
+    alloc->user = hooks ? hooks->user : NULL;
+}
+
+static size_t block_header_bytes(void) {
+    size_t align = _Alignof(max_align_t);
+    return (sizeof(struct ydoc_block) + align - 1) / align * align;
+}
+
+void *ydoc_alloc(struct ydoc *doc, size_t size) {
+    size_t align = _Alignof(max_align_t);
+    size = (size + align - 1) / align * align;
+    struct ydoc_block *b = doc->blocks;
+    if (!b || b->size - b->used < size) {
+        size_t payload = size > BLOCK_BYTES / 4 ? size : BLOCK_BYTES;
+        b = doc->alloc.malloc_fn(block_header_bytes() + payload, doc->alloc.user);
+        if (!b) return NULL;
+        b->size = payload;
+        b->used = 0;
+        if (payload == size && doc->blocks) {
+            /* A big allocation: keep the current block on top for small ones. */
+            b->next = doc->blocks->next;
+            doc->blocks->next = b;
+        } else {
+            b->next = doc->blocks;
+            doc->blocks = b;
+        }
+    }
+    char *p = (char *)b + block_header_bytes() + b->used;
+    b->used += size;
+    memset(p, 0, size);
+    return p;
+}
+
+char *ydoc_strdup(struct ydoc *doc, const char *text, size_t len) {
+    char *s = ydoc_alloc(doc, len + 1);
+    if (!s) return NULL;
+    memcpy(s, text, len);
+    s[len] = '\0';
+    return s;
+}
+
+void ydoc_free(struct ydoc *doc) {
+    struct ydoc_block *b = doc->blocks;
+    while (b) {
+        struct ydoc_block *next = b->next;
+        doc->alloc.free_fn(b, doc->alloc.user);
+        b = next;
+    }
+    doc->blocks = NULL;
+    doc->root = NULL;
+}
+
+/* ---- queries ------------------------------------------------------------- */
+
+struct ynode *ydoc_map_key(const struct ynode *map, const char *key) {
+    if (!map || map->kind != YNODE_MAPPING) return NULL;
+    for (struct ynode *k = map->first; k; k = k->next) {
+        if (strcmp(k->text, key) == 0) return k;
+    }
+    return NULL;
+}
+
+struct ynode *ydoc_map_get(const struct ynode *map, const char *key) {
+    struct ynode *k = ydoc_map_key(map, key);
+    return k ? k->value : NULL;
+}
+
+struct ynode *ydoc_seq_at(const struct ynode *seq, int index) {
+    if (!seq || seq->kind != YNODE_SEQUENCE || index < 0) return NULL;
+    struct ynode *n = seq->first;
+    while (n && index-- > 0) n = n->next;
+    return n;
+}
+
+bool ydoc_is_null(const struct ynode *n) {
+    return n && n->kind == YNODE_SCALAR && n->plain &&
+           (n->text[0] == '\0' || strcmp(n->text, "~") == 0 || strcmp(n->text, "null") == 0 ||
+            strcmp(n->text, "Null") == 0 || strcmp(n->text, "NULL") == 0);
+}
+
+const char *ydoc_kind_name(const struct ynode *n) {
+    if (!n) return "nothing";
+    switch (n->kind) {
+    case YNODE_MAPPING: return "a mapping";
+    case YNODE_SEQUENCE: return "a list";
+    case YNODE_SCALAR: return ydoc_is_null(n) ? "nothing" : "a value";
+    }
+    return "?";
+}
+
+void ydoc_mark_origin(struct ynode *n, const char *origin) {
+    /* Depth is bounded by DSLAB_YAML_DEPTH_MAX, so recursion is fine. */
+    for (; n; n = n->next) {
+        n->line = 0;
+        n->col = 0;
+        n->origin = origin;
+        if (n->value) ydoc_mark_origin(n->value, origin);
+        if (n->first) ydoc_mark_origin(n->first, origin);
+    }
+}
+
+/* ---- the parser ---------------------------------------------------------- */
+
+struct anchor {
+    const char *name;
+    struct ynode *node;
+    int height; /* levels below the node, for the depth limit after expansion */
+};
+
+struct frame {
+    struct ynode *node;
+    struct ynode *pending_key; /* mapping: key waiting for its value */
+    const char *anchor;        /* registered when the node completes */
+    int height;
+};
+
+struct builder {
+    struct ydoc *doc;
+    const char *file;
+    struct diag *diag;
+    const char *text;
+    size_t len;
+    struct frame stack[DSLAB_YAML_DEPTH_MAX + 1];
+    int depth;
+    struct anchor *anchors;
+    int anchors_count;
+    struct ynode *root;
+    int root_height;
+};
+
+/* The one place libyaml's 0-based marks become 1-based positions. */
+static void pos_from_mark(yaml_mark_t mark, int *line, int *col) {
+    *line = (int)mark.line + 1;
+    *col = (int)mark.column + 1;
+}
+
+static int fail_at(struct builder *b, yaml_mark_t mark, const char *fmt, const char *arg) {
+    int line, col;
+    pos_from_mark(mark, &line, &col);
+    return diag_set(b->diag, b->file, line, col, fmt, arg);
+}
+
+static int fail_oom(struct builder *b) {
+    return diag_set(b->diag, b->file, 0, 0, "out of memory while reading the scenario");
+}
+
+static struct ynode *node_new(struct builder *b, enum ynode_kind kind, yaml_mark_t mark) {
+    struct ynode *n = ydoc_alloc(b->doc, sizeof *n);
+    if (!n) return NULL;
+    n->kind = kind;
+    pos_from_mark(mark, &n->line, &n->col);
+    n->subtree_nodes = 1;
+    return n;
+}
+
+struct ynode *ydoc_copy(struct ydoc *doc, const struct ynode *src) {
+    struct ynode *n = ydoc_alloc(doc, sizeof *n);
+    if (!n) return NULL;
+    *n = *src;
+    n->next = NULL;
+    n->first = n->last = NULL;
+    n->value = NULL;
+    /* Text is copied too: `src` may live in another doc's arena. */
+    if (src->text && !(n->text = ydoc_strdup(doc, src->text, src->text_len))) return NULL;
+    if (src->value && !(n->value = ydoc_copy(doc, src->value))) return NULL;
+    for (const struct ynode *c = src->first; c; c = c->next) {
+        struct ynode *cc = ydoc_copy(doc, c);
+        if (!cc) return NULL;
+        if (n->last) n->last->next = cc;
+        else n->first = cc;
+        n->last = cc;
+    }
+    return n;
+}
+
+/* Orders keys by text, then by position: the second of a run of equal keys
+ * is that key's first duplicate. */
+static int key_cmp(const void *pa, const void *pb) {
+    const struct ynode *a = *(const struct ynode *const *)pa;
+    const struct ynode *b = *(const struct ynode *const *)pb;
+    int c = strcmp(a->text, b->text);
+    if (c != 0) return c;
+    if (a->line != b->line) return a->line < b->line ? -1 : 1;
+    return a->col < b->col ? -1 : (a->col > b->col);
+}
+
+static bool pos_before(const struct ynode *a, const struct ynode *b) {
+    return a->line < b->line || (a->line == b->line && a->col < b->col);
+}
+
+/* The duplicate key that appears first in the file, or NULL. Small maps
+ * (every real one) are checked pairwise; big ones are sorted, O(n log n). */
+static int map_find_duplicate(struct builder *b, const struct ynode *map,
+                              const struct ynode **dup, const struct ynode **orig) {
+    *dup = *orig = NULL;
+    if (map->count <= 32) {
+        for (const struct ynode *k = map->first; k; k = k->next) {
+            for (const struct ynode *j = map->first; j != k; j = j->next) {
+                if (strcmp(j->text, k->text) == 0) {
+                    *dup = k;
+                    *orig = j;
+                    return 0;
+                }
+            }
+        }
+        return 0;
+    }
+    const struct ynode **keys =
+        b->doc->alloc.malloc_fn(sizeof *keys * (size_t)map->count, b->doc->alloc.user);
+    if (!keys) return -1;
+    int n = 0;
+    for (const struct ynode *k = map->first; k; k = k->next) keys[n++] = k;
+    qsort(keys, (size_t)n, sizeof *keys, key_cmp);
+    for (int i = 1; i < n; i++) {
+        if (strcmp(keys[i]->text, keys[i - 1]->text) == 0 &&
+            (i < 2 || strcmp(keys[i - 2]->text, keys[i]->text) != 0) &&
+            (!*dup || pos_before(keys[i], *dup))) {
+            *dup = keys[i];
+            *orig = keys[i - 1];
+        }
+    }
+    b->doc->alloc.free_fn((void *)keys, b->doc->alloc.user);
+    return 0;
+}
+
+/* Adds a completed node to the collection on top of the stack (or makes it
+ * the root). `height` is the number of levels below it. */
+static int attach(struct builder *b, struct ynode *n, int height, yaml_mark_t mark) {
+    if (b->depth == 0) {
+        b->root = n;
+        b->root_height = height;
+        return 0;
+    }
+    struct frame *top = &b->stack[b->depth - 1];
+    if (b->depth + height > DSLAB_YAML_DEPTH_MAX) {
+        return fail_at(b, mark, "nesting is deeper than %s levels (DSLAB_YAML_DEPTH_MAX)", "32");
+    }
+    if (top->height < height + 1) top->height = height + 1;
+    struct ynode *parent = top->node;
+    top->node->subtree_nodes += n->subtree_nodes;
+    if (parent->kind == YNODE_MAPPING && !top->pending_key) {
+        if (n->kind != YNODE_SCALAR) {
+            return fail_at(b, mark, "a mapping key must be plain text, not %s",
+                           n->kind == YNODE_MAPPING ? "a mapping" : "a list");
+        }
+        top->pending_key = n;
+    } else if (parent->kind == YNODE_MAPPING) {
+        top->pending_key->value = n;
+        n = top->pending_key;
+        top->pending_key = NULL;
+    }
+    if (parent->kind == YNODE_SEQUENCE || n->value) {
+        if (parent->last) parent->last->next = n;
+        else parent->first = n;
+        parent->last = n;
+        parent->count++;
+    }
+    return 0;
+}
+
+static int count_nodes(struct builder *b, size_t more, yaml_mark_t mark) {
+    b->doc->nodes_count += more;
+    if (b->doc->nodes_count > DSLAB_YAML_NODES_MAX) {
+        return fail_at(b, mark,
+                       "more than %s YAML nodes after expanding aliases (DSLAB_YAML_NODES_MAX); "
+                       "is this a 'billion laughs' file?",
+                       "200000");
+    }
+    return 0;
+}
+
+static int register_anchor(struct builder *b, const char *name, struct ynode *n, int height,
+                           yaml_mark_t mark) {
+    if (!name) return 0;
+    if (b->anchors_count == YDOC_ANCHORS_MAX) {
+        return fail_at(b, mark, "more than %s anchors in one file", "1024");
+    }
+    if (!b->anchors) {
+        b->anchors = ydoc_alloc(b->doc, sizeof *b->anchors * YDOC_ANCHORS_MAX);
+        if (!b->anchors) return fail_oom(b);
+    }
+    b->anchors[b->anchors_count++] = (struct anchor){name, n, height};
+    return 0;
+}
+
+static int on_scalar(struct builder *b, const yaml_event_t *ev) {
+    if (count_nodes(b, 1, ev->start_mark) < 0) return -1;
+    struct ynode *n = node_new(b, YNODE_SCALAR, ev->start_mark);
+    if (!n) return fail_oom(b);
+    const char *value = (const char *)ev->data.scalar.value;
+    size_t len = ev->data.scalar.length;
+    if (memchr(value, '\0', len)) {
+        return fail_at(b, ev->start_mark, "text contains a NUL character%s", "");
+    }
+    n->text = ydoc_strdup(b->doc, value, len);
+    if (!n->text) return fail_oom(b);
+    n->text_len = len;
+    n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+    n->multiline = ev->start_mark.line != ev->end_mark.line ||
+                   ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
+                   ev->data.scalar.style == YAML_FOLDED_SCALAR_STYLE;
+    if (attach(b, n, 0, ev->start_mark) < 0) return -1;
+    if (ev->data.scalar.anchor) {
+        const char *name = ydoc_strdup(b->doc, (const char *)ev->data.scalar.anchor,
+                                       strlen((const char *)ev->data.scalar.anchor));
+        if (!name) return fail_oom(b);
+        return register_anchor(b, name, n, 0, ev->start_mark);
+    }
+    return 0;
+}
+
+static int on_alias(struct builder *b, const yaml_event_t *ev) {
+    const char *name = (const char *)ev->data.alias.anchor;
+    const struct anchor *a = NULL;
+    for (int i = b->anchors_count - 1; i >= 0; i--) {
+        if (strcmp(b->anchors[i].name, name) == 0) {
+            a = &b->anchors[i];
+            break;
+        }
+    }
+    if (!a) {
+        return fail_at(b, ev->start_mark, "unknown alias '*%s' (no anchor of that name before it)",
+                       name);
+    }
+    if (count_nodes(b, a->node->subtree_nodes, ev->start_mark) < 0) return -1;
+    if (b->depth + a->height > DSLAB_YAML_DEPTH_MAX) {
+        return fail_at(b, ev->start_mark, "nesting is deeper than %s levels (DSLAB_YAML_DEPTH_MAX)",
+                       "32");
+    }
+    struct ynode *copy = ydoc_copy(b->doc, a->node);
+    if (!copy) return fail_oom(b);
+    pos_from_mark(ev->start_mark, &copy->line, &copy->col);
+    return attach(b, copy, a->height, ev->start_mark);
+}
+
+static int on_collection_start(struct builder *b, const yaml_event_t *ev, enum ynode_kind kind) {
+    if (b->depth >= DSLAB_YAML_DEPTH_MAX) {
+        return fail_at(b, ev->start_mark, "nesting is deeper than %s levels (DSLAB_YAML_DEPTH_MAX)",
+                       "32");
+    }
+    if (count_nodes(b, 1, ev->start_mark) < 0) return -1;
+    struct ynode *n = node_new(b, kind, ev->start_mark);
+    if (!n) return fail_oom(b);
+    const yaml_char_t *anchor = kind == YNODE_MAPPING ? ev->data.mapping_start.anchor
+                                                      : ev->data.sequence_start.anchor;
+    const char *name = NULL;
+    if (anchor) {
+        name = ydoc_strdup(b->doc, (const char *)anchor, strlen((const char *)anchor));
+        if (!name) return fail_oom(b);
+    }
+    b->stack[b->depth++] = (struct frame){n, NULL, name, 0};
+    return 0;
+}
+
+static int on_collection_end(struct builder *b, const yaml_event_t *ev) {
+    struct frame f = b->stack[--b->depth];
+    if (f.node->kind == YNODE_MAPPING) {
+        const struct ynode *dup, *orig;
+        if (map_find_duplicate(b, f.node, &dup, &orig) < 0) return fail_oom(b);
+        if (dup) {
+            return diag_set(b->diag, b->file, dup->line, dup->col,
+                            "duplicate key '%s' (first at line %d)", dup->text, orig->line);
+        }
+    }
+    if (attach(b, f.node, f.height, ev->start_mark) < 0) return -1;
+    return register_anchor(b, f.anchor, f.node, f.height, ev->start_mark);
+}
+
+/* Byte offset -> 1-based line and column (reader errors carry no mark). */
+static void pos_from_offset(const char *text, size_t len, size_t offset, int *line, int *col) {
+    *line = 1;
+    size_t line_start = 0;
+    for (size_t i = 0; i < offset && i < len; i++) {
+        if (text[i] == '\n') {
+            (*line)++;
+            line_start = i + 1;
+        }
+    }
+    *col = (int)(offset - line_start) + 1;
+}
+
+static int parser_error(struct builder *b, const yaml_parser_t *p) {
+    if (p->error == YAML_MEMORY_ERROR) return fail_oom(b);
+    if (p->error == YAML_READER_ERROR) {
+        int line, col;
+        pos_from_offset(b->text, b->len, p->problem_offset, &line, &col);
+        if (p->problem_value >= 0) {
+            return diag_set(b->diag, b->file, line, col,
+                            "the file is not valid UTF-8 text (%s: byte 0x%02x)", p->problem,
+                            (unsigned)p->problem_value & 0xffu);
+        }
+        return diag_set(b->diag, b->file, line, col, "the file is not valid text (%s)",
+                        p->problem ? p->problem : "unreadable");
+    }
+    int line, col;
+    pos_from_mark(p->problem_mark, &line, &col);
+    if (p->context) {
+        return diag_set(b->diag, b->file, line, col, "invalid YAML: %s %s", p->problem,
+                        p->context);
+    }
+    return diag_set(b->diag, b->file, line, col, "invalid YAML: %s",
+                    p->problem ? p->problem : "syntax error");
+}
+
+/* Handles one event. Returns 1 at the end of the stream, 0 to go on, -1. */
+static int on_event(struct builder *b, const yaml_event_t *ev, int *documents) {
+    switch (ev->type) {
+    case YAML_STREAM_START_EVENT:
+    case YAML_DOCUMENT_END_EVENT: return 0;
+    case YAML_STREAM_END_EVENT: return 1;
+    case YAML_DOCUMENT_START_EVENT:
+        if (++*documents > 1) {
+            return fail_at(b, ev->start_mark,
+                           "a second YAML document ('---'); a scenario file holds one%s", "");
+        }
+        return 0;
+    case YAML_SCALAR_EVENT: return on_scalar(b, ev);
+    case YAML_ALIAS_EVENT: return on_alias(b, ev);
+    case YAML_SEQUENCE_START_EVENT: return on_collection_start(b, ev, YNODE_SEQUENCE);
+    case YAML_MAPPING_START_EVENT: return on_collection_start(b, ev, YNODE_MAPPING);
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT: return on_collection_end(b, ev);
+    case YAML_NO_EVENT: return 0;
+    }
+    return 0;
+}
+
+int ydoc_parse(struct ydoc *doc, const char *text, size_t len, const char *file,
+               const struct scenario_alloc *hooks, struct diag *diag) {
+    memset(doc, 0, sizeof *doc);
+    ydoc_alloc_init(&doc->alloc, hooks);
+    if (len > DSLAB_SCENARIO_BYTES_MAX) {
+        return diag_set(diag, file, 0, 0,
+                        "the file is larger than %d bytes (DSLAB_SCENARIO_BYTES_MAX)",
+                        DSLAB_SCENARIO_BYTES_MAX);
+    }
+    struct builder b = {.doc = doc, .file = file, .diag = diag, .text = text, .len = len};
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) return fail_oom(&b);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    int documents = 0, rc = 0;
+    while (rc == 0) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&parser, &ev)) {
+            rc = parser_error(&b, &parser);
+            break;
+        }
+        rc = on_event(&b, &ev, &documents);
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&parser);
+    if (rc < 0) {
+        ydoc_free(doc);
+        return -1;
+    }
+    doc->root = ydoc_is_null(b.root) ? NULL : b.root;
+    return 0;
+}
+
+int ydoc_load_file(struct ydoc *doc, const char *path, const struct scenario_alloc *hooks,
+                   struct diag *diag) {
+    memset(doc, 0, sizeof *doc);
+    ydoc_alloc_init(&doc->alloc, hooks);
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        return diag_set(diag, path, 0, 0, "cannot open the scenario file: %s", strerror(errno));
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        return diag_set(diag, path, 0, 0, "cannot read the scenario file: %s", strerror(e));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return diag_set(diag, path, 0, 0, "%s",
+                        S_ISDIR(st.st_mode) ? "is a directory, not a scenario file"
+                                            : "is not a regular file");
+    }
+    if (st.st_size > DSLAB_SCENARIO_BYTES_MAX) {
+        close(fd);
+        return diag_set(diag, path, 0, 0,
+                        "the file is larger than %d bytes (DSLAB_SCENARIO_BYTES_MAX)",
+                        DSLAB_SCENARIO_BYTES_MAX);
+    }
+    size_t size = (size_t)st.st_size;
+    char *buf = doc->alloc.malloc_fn(size + 1, doc->alloc.user);
+    if (!buf) {
+        close(fd);
+        return diag_set(diag, path, 0, 0, "out of memory while reading the scenario");
+    }
+    size_t got = 0;
+    while (got < size) {
+        ssize_t r = read(fd, buf + got, size - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        got += (size_t)r;
+    }
+    int read_errno = errno;
+    close(fd);
+    if (got != size) {
+        doc->alloc.free_fn(buf, doc->alloc.user);
+        return diag_set(diag, path, 0, 0, "cannot read the scenario file: %s",
+                        strerror(read_errno));
+    }
+    int rc = ydoc_parse(doc, buf, size, path, hooks, diag);
+    doc->alloc.free_fn(buf, doc->alloc.user);
+    return rc;
+}
