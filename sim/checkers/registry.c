@@ -5,7 +5,12 @@
 
 #include "dslab/check.h"
 
+extern const struct checker checker_one_leader_per_term;
+extern const struct checker checker_leader_available;
+
 static const struct checker *const checkers[] = {
+    &checker_one_leader_per_term,
+    &checker_leader_available,
     NULL, /* replaced as checkers land; see checker_count() */
 };
 

@@ -4,9 +4,11 @@
 #include "dslab/node.h"
 
 extern const struct protocol protocol_gossip_pingpong;
+extern const struct protocol protocol_raft;
 
 static const struct protocol *const protocols[] = {
     &protocol_gossip_pingpong,
+    &protocol_raft,
 };
 
 int protocol_count(void) {

@@ -1,0 +1,369 @@
+/* one_leader_per_term.c: Raft's Election Safety, checked in true time.
+ *
+ * Leadership is read from TRACE_ANNOTATE events tagged "role": text
+ * "leader" (or "primary", for epoch-based protocols) with value = term
+ * starts a leadership; any other role text, or a crash of the node, ends
+ * it. At the end, every term held by two different nodes is a violation:
+ * the window runs from the second election to the end of the overlap (or
+ * the second election itself when the first had already ended), the nodes
+ * are both leaders, the evidence the two "role" annotations.
+ *
+ * The file also holds leader-available, the liveness side (see below).
+ *
+ * Cost: one record per leadership, kept in a growing array (a run elects
+ * few leaders); finish sorts them by (term, start, trace id), O(n log n). */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dslab/check.h"
+#include "scenario/units.h"
+
+struct leadership {
+    int64_t term;
+    int32_t node;
+    int64_t from_ns;
+    int64_t to_ns; /* INT64_MAX while open */
+    uint64_t trace_id;
+};
+
+struct olpt_state {
+    const struct scenario *scenario; /* borrowed: outlives the checker */
+    int32_t nodes_count;
+    int64_t *open_of_node; /* index into records, -1 if not leading; owned */
+    struct leadership *records; /* owned */
+    size_t count;
+    size_t capacity;
+    bool out_of_memory;
+};
+
+static int olpt_create(const struct scenario *s, const struct scenario_check *check,
+                       void **state_out, struct diag *diag) {
+    if (check->args && check->args[0]) {
+        return diag_set(diag, s->path, check->pos.line, check->pos.col,
+                        "one-leader-per-term takes no arguments (got '%s')", check->args);
+    }
+    struct olpt_state *st = calloc(1, sizeof *st);
+    int32_t n = s->nodes_count > 0 ? s->nodes_count : 1;
+    if (st) {
+        st->open_of_node = malloc((size_t)n * sizeof *st->open_of_node);
+    }
+    if (!st || !st->open_of_node) {
+        free(st);
+        return diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
+    }
+    for (int32_t i = 0; i < n; i++) {
+        st->open_of_node[i] = -1;
+    }
+    st->scenario = s;
+    st->nodes_count = s->nodes_count;
+    *state_out = st;
+    return 0;
+}
+
+static void end_leadership(struct olpt_state *st, int32_t node, int64_t t_ns) {
+    int64_t open = st->open_of_node[node];
+    if (open >= 0) {
+        st->records[open].to_ns = t_ns;
+        st->open_of_node[node] = -1;
+    }
+}
+
+static void start_leadership(struct olpt_state *st, const struct trace_event *ev) {
+    end_leadership(st, ev->node, ev->t_ns);
+    if (st->count == st->capacity) {
+        size_t cap = st->capacity ? st->capacity * 2 : 64;
+        struct leadership *grown = realloc(st->records, cap * sizeof *grown);
+        if (!grown) {
+            st->out_of_memory = true;
+            return;
+        }
+        st->records = grown;
+        st->capacity = cap;
+    }
+    struct leadership *l = &st->records[st->count];
+    l->term = ev->a;
+    l->node = ev->node;
+    l->from_ns = ev->t_ns;
+    l->to_ns = INT64_MAX;
+    l->trace_id = ev->id;
+    st->open_of_node[ev->node] = (int64_t)st->count;
+    st->count++;
+}
+
+static void olpt_on_event(void *state, const struct trace_event *ev) {
+    struct olpt_state *st = state;
+    if (ev->node < 0 || ev->node >= st->nodes_count) {
+        return;
+    }
+    if (ev->kind == TRACE_CRASH) {
+        end_leadership(st, ev->node, ev->t_ns);
+    } else if (ev->kind == TRACE_ANNOTATE && ev->tag && strcmp(ev->tag, "role") == 0) {
+        if (ev->text && (strcmp(ev->text, "leader") == 0 || strcmp(ev->text, "primary") == 0)) {
+            start_leadership(st, ev);
+        } else {
+            end_leadership(st, ev->node, ev->t_ns);
+        }
+    }
+}
+
+static int leadership_cmp(const void *pa, const void *pb) {
+    const struct leadership *a = pa, *b = pb;
+    if (a->term != b->term) return a->term < b->term ? -1 : 1;
+    if (a->from_ns != b->from_ns) return a->from_ns < b->from_ns ? -1 : 1;
+    return a->trace_id < b->trace_id ? -1 : (a->trace_id > b->trace_id ? 1 : 0);
+}
+
+static void report(const struct olpt_state *st, const struct leadership *first,
+                   const struct leadership *second, struct check_result *result) {
+    int64_t overlap_end_ns = first->to_ns < second->to_ns ? first->to_ns : second->to_ns;
+    int64_t to_ns = overlap_end_ns > second->from_ns ? overlap_end_ns : second->from_ns;
+    const char *a = st->scenario->node_names[first->node];
+    const char *b = st->scenario->node_names[second->node];
+    struct check_violation *v = check_result_add(result, second->from_ns, to_ns,
+                                                 "two leaders in term %lld (%s, %s)",
+                                                 (long long)first->term, a, b);
+    if (v) {
+        check_violation_add_node(v, first->node);
+        check_violation_add_node(v, second->node);
+        check_violation_add_evidence(v, first->trace_id);
+        check_violation_add_evidence(v, second->trace_id);
+    }
+}
+
+static void olpt_finish(void *state, const struct history *history, int64_t end_ns,
+                        struct check_result *result) {
+    (void)history;
+    struct olpt_state *st = state;
+    for (size_t i = 0; i < st->count; i++) {
+        if (st->records[i].to_ns == INT64_MAX) {
+            st->records[i].to_ns = end_ns;
+        }
+    }
+    if (st->count > 1) {
+        qsort(st->records, st->count, sizeof *st->records, leadership_cmp);
+    }
+    int64_t terms = 0;
+    int64_t bad_terms = 0;
+    for (size_t i = 0; i < st->count;) {
+        size_t j = i + 1;
+        bool bad = false;
+        for (; j < st->count && st->records[j].term == st->records[i].term; j++) {
+            if (st->records[j].node != st->records[i].node) {
+                report(st, &st->records[i], &st->records[j], result);
+                bad = true;
+            }
+        }
+        terms++;
+        bad_terms += bad;
+        i = j;
+    }
+    if (st->out_of_memory) {
+        result->verdict = result->verdict == CHECK_FAIL ? CHECK_FAIL : CHECK_UNKNOWN;
+        snprintf(result->summary, sizeof result->summary, "out of memory while recording leaders");
+        return;
+    }
+    if (bad_terms > 0) {
+        snprintf(result->summary, sizeof result->summary, "%lld of %lld terms had two leaders",
+                 (long long)bad_terms, (long long)terms);
+    } else {
+        result->verdict = CHECK_PASS;
+        snprintf(result->summary, sizeof result->summary,
+                 "%lld terms had a leader, none had two", (long long)terms);
+    }
+}
+
+static void olpt_destroy(void *state) {
+    struct olpt_state *st = state;
+    if (st) {
+        free(st->records);
+        free(st->open_of_node);
+        free(st);
+    }
+}
+
+const struct checker checker_one_leader_per_term = {
+    .name = "one-leader-per-term",
+    .summary = "no two nodes lead in the same term (Raft's Election Safety)",
+    .create = olpt_create,
+    .on_event = olpt_on_event,
+    .finish = olpt_finish,
+    .destroy = olpt_destroy,
+};
+
+/* --- leader-available: the liveness side ----------------------------------
+ * Election Safety holds trivially when nobody is ever elected, so split
+ * votes and a flapping leader need their own oracle. Every stretch of true
+ * time in which no node leads (from t=0 until the first election, and after
+ * each leader steps down or crashes until the next is elected) longer than
+ * the argument (a duration, default 1s) is a violation; the nodes are the
+ * leaders on either side (all nodes when there was none), the evidence the
+ * annotations that ended and ended the gap. Note that an isolated old
+ * leader still counts as a leader here: this checks elections, not
+ * client-visible availability. */
+#define LEADER_GAP_NS_DEFAULT INT64_C(1000000000)
+
+struct gap_state {
+    const struct scenario *scenario; /* borrowed */
+    int32_t nodes_count;
+    int64_t gap_ns_max;
+    uint8_t *leading; /* per node; owned */
+    int32_t leaders;
+    int64_t gap_from_ns;
+    int32_t gap_prev_leader; /* -1 = none */
+    uint64_t gap_from_trace_id;
+    bool gap_from_has_trace;
+    int64_t elections;
+    int64_t gap_ns_longest;
+    int64_t first_leader_ns; /* -1 until someone leads */
+    struct check_result found; /* gaps seen while the run goes, copied at finish */
+};
+
+static int gap_create(const struct scenario *s, const struct scenario_check *check,
+                      void **state_out, struct diag *diag) {
+    int64_t gap_ns = LEADER_GAP_NS_DEFAULT;
+    if (check->args && check->args[0]) {
+        char err[UNITS_ERR_MAX];
+        if (units_parse_duration_ns(check->args, false, &gap_ns, err, sizeof err) != 0 ||
+            gap_ns <= 0) {
+            return diag_set(diag, s->path, check->pos.line, check->pos.col,
+                            "leader-available takes the longest allowed leaderless gap, "
+                            "e.g. 'leader-available 1s' (got '%s')", check->args);
+        }
+    }
+    struct gap_state *st = calloc(1, sizeof *st);
+    int32_t n = s->nodes_count > 0 ? s->nodes_count : 1;
+    if (st) {
+        st->leading = calloc((size_t)n, 1);
+    }
+    if (!st || !st->leading) {
+        free(st);
+        return diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
+    }
+    st->scenario = s;
+    st->nodes_count = s->nodes_count;
+    st->gap_ns_max = gap_ns;
+    st->gap_prev_leader = -1;
+    st->first_leader_ns = -1;
+    *state_out = st;
+    return 0;
+}
+
+static void gap_add_all_nodes(const struct gap_state *st, struct check_violation *v) {
+    for (int32_t i = 0; i < st->nodes_count && i < CHECK_VIOLATION_NODES_MAX; i++) {
+        check_violation_add_node(v, i);
+    }
+}
+
+/* A gap [gap_from_ns, to_ns) ended (next_leader >= 0) or the run did. */
+static void gap_close(struct gap_state *st, int64_t to_ns, int32_t next_leader,
+                      uint64_t trace_id) {
+    struct check_result *result = &st->found;
+    int64_t gap_ns = to_ns - st->gap_from_ns;
+    if (gap_ns > st->gap_ns_longest) {
+        st->gap_ns_longest = gap_ns;
+    }
+    if (gap_ns <= st->gap_ns_max) {
+        return;
+    }
+    struct check_violation *v = check_result_add(
+        result, st->gap_from_ns, to_ns, "no leader for %lld ms%s",
+        (long long)(gap_ns / 1000000), next_leader >= 0 ? "" : " (until the end of the run)");
+    if (!v) {
+        return;
+    }
+    if (st->gap_prev_leader < 0 && next_leader < 0) {
+        gap_add_all_nodes(st, v);
+    }
+    if (st->gap_prev_leader >= 0) {
+        check_violation_add_node(v, st->gap_prev_leader);
+    }
+    if (next_leader >= 0 && next_leader != st->gap_prev_leader) {
+        check_violation_add_node(v, next_leader);
+    }
+    if (st->gap_from_has_trace) {
+        check_violation_add_evidence(v, st->gap_from_trace_id);
+    }
+    if (next_leader >= 0) {
+        check_violation_add_evidence(v, trace_id);
+    }
+}
+
+static void gap_set_leading(struct gap_state *st, const struct trace_event *ev, bool leading) {
+    int32_t node = ev->node;
+    if (st->leading[node] == leading) {
+        if (leading) {
+            st->elections++; /* re-elected in a new term without stepping down */
+        }
+        return;
+    }
+    st->leading[node] = leading;
+    if (leading) {
+        st->elections++;
+        if (st->first_leader_ns < 0) {
+            st->first_leader_ns = ev->t_ns;
+        }
+        if (st->leaders++ == 0) {
+            gap_close(st, ev->t_ns, node, ev->id);
+        }
+    } else if (--st->leaders == 0) {
+        st->gap_from_ns = ev->t_ns;
+        st->gap_prev_leader = node;
+        st->gap_from_trace_id = ev->id;
+        st->gap_from_has_trace = true;
+    }
+}
+
+static void gap_on_event(void *state, const struct trace_event *ev) {
+    struct gap_state *st = state;
+    if (ev->node < 0 || ev->node >= st->nodes_count) {
+        return;
+    }
+    if (ev->kind == TRACE_CRASH) {
+        gap_set_leading(st, ev, false);
+    } else if (ev->kind == TRACE_ANNOTATE && ev->tag && strcmp(ev->tag, "role") == 0) {
+        bool leading =
+            ev->text && (strcmp(ev->text, "leader") == 0 || strcmp(ev->text, "primary") == 0);
+        gap_set_leading(st, ev, leading);
+    }
+}
+
+static void gap_finish(void *state, const struct history *history, int64_t end_ns,
+                       struct check_result *result) {
+    (void)history;
+    struct gap_state *st = state;
+    if (st->leaders == 0) {
+        gap_close(st, end_ns, -1, 0);
+    }
+    char name[sizeof result->name];
+    memcpy(name, result->name, sizeof name);
+    *result = st->found;
+    memcpy(result->name, name, sizeof name);
+    result->verdict = result->violations_total > 0 ? CHECK_FAIL : CHECK_PASS;
+    char first[32] = "never";
+    if (st->first_leader_ns >= 0) {
+        snprintf(first, sizeof first, "%lld ms", (long long)(st->first_leader_ns / 1000000));
+    }
+    snprintf(result->summary, sizeof result->summary,
+             "%lld elections, first leader after %s, longest leaderless gap %lld ms",
+             (long long)st->elections, first, (long long)(st->gap_ns_longest / 1000000));
+}
+
+static void gap_destroy(void *state) {
+    struct gap_state *st = state;
+    if (st) {
+        free(st->leading);
+        free(st);
+    }
+}
+
+const struct checker checker_leader_available = {
+    .name = "leader-available",
+    .summary = "no stretch without a leader longer than the argument (default 1s)",
+    .create = gap_create,
+    .on_event = gap_on_event,
+    .finish = gap_finish,
+    .destroy = gap_destroy,
+};

@@ -1,0 +1,399 @@
+/* raft.c: Raft (Ongaro & Ousterhout 2014) leader election, roles, timers
+ * and the protocol vtable. Replication, commit and client requests are in
+ * raft_repl.c; the log, persistence and the state machine in raft_log.c.
+ * Knobs and the trade-off each controls: docs/PROTOCOLS.md.
+ *
+ *            timeout            timeout (pre_vote only)
+ *   follower -------> [pre-candidate] -- majority of pre-votes --+
+ *      ^  ^                 |                                    v
+ *      |  |   higher term / |  leader seen       timeout     candidate
+ *      |  +-----------------+                  +----------->  (term+1)
+ *      |      higher term or current leader    |  majority of votes
+ *      +------------------------------------ leader <-------+
+ *
+ * Annotations: "role" (text = role, value = term) on every role change and
+ * every new candidacy; "term" on term changes; "vote" when granting one;
+ * "commit" when the commit index moves. one-leader-per-term reads "role".
+ *
+ * Pre-vote (thesis 9.6): a node that times out first asks whether it could
+ * win, without raising its term, so a node that cannot hear the leader
+ * (a one-way partition) does not depose it over and over. Voters refuse a
+ * pre-vote while they hear from a leader. In lease mode voters also refuse
+ * real votes within election_timeout_min of hearing from the leader
+ * (thesis 6.4.1): otherwise a new leader could be elected while the old
+ * one still trusts its lease even with perfect clocks. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dslab/time.h"
+#include "protocols/raft_internal.h"
+
+/* --- configuration -------------------------------------------------------- */
+
+static const char *const raft_known_params[] = {
+    "election_timeout_min", "election_timeout_max", "heartbeat", "pre_vote", "read_mode",
+    "lease", "max_entries_per_append", NULL,
+};
+static const char *const raft_read_modes[] = {"leader-local", "read-index", "lease", NULL};
+
+static int param_error(const struct scenario *s, const char *key, struct diag *diag,
+                       const char *message) {
+    const struct scenario_param *p = param_find(s, key);
+    int line = p ? p->pos.line : s->protocol.pos.line;
+    int col = p ? p->pos.col : s->protocol.pos.col;
+    return diag_set(diag, s->path, line, col, "%s", message);
+}
+
+static int raft_configure(const struct scenario *s, void **config_out, struct diag *diag) {
+    struct raft_config c;
+    memset(&c, 0, sizeof c);
+    int read_mode = RAFT_READ_INDEX;
+    int64_t entries_max = 0;
+    if (param_reject_unknown(s, raft_known_params, diag) != 0 ||
+        param_duration_ns(s, "election_timeout_min", 150 * NS_PER_MS, &c.election_timeout_ns_min,
+                          diag) != 0 ||
+        param_duration_ns(s, "election_timeout_max", 300 * NS_PER_MS, &c.election_timeout_ns_max,
+                          diag) != 0 ||
+        param_duration_ns(s, "heartbeat", 50 * NS_PER_MS, &c.heartbeat_ns, diag) != 0 ||
+        param_bool(s, "pre_vote", false, &c.pre_vote, diag) != 0 ||
+        param_choice(s, "read_mode", raft_read_modes, RAFT_READ_INDEX, &read_mode, diag) != 0 ||
+        param_duration_ns(s, "lease", c.election_timeout_ns_min / 10 * 9, &c.lease_ns, diag) != 0 ||
+        param_int(s, "max_entries_per_append", 16, 1, RAFT_APPEND_ENTRIES_MAX, &entries_max,
+                  diag) != 0) {
+        return -1;
+    }
+    if (s->nodes_count > RAFT_NODES_MAX) {
+        return diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
+                        "raft supports at most %d nodes, the scenario has %d", RAFT_NODES_MAX,
+                        (int)s->nodes_count);
+    }
+    if (c.election_timeout_ns_min <= 0) {
+        return param_error(s, "election_timeout_min", diag, "election_timeout_min must be > 0");
+    }
+    if (c.election_timeout_ns_max < c.election_timeout_ns_min) {
+        return param_error(s, "election_timeout_max", diag,
+                           "election_timeout_max must be >= election_timeout_min");
+    }
+    if (c.heartbeat_ns <= 0) {
+        return param_error(s, "heartbeat", diag, "heartbeat must be > 0");
+    }
+    if (c.lease_ns <= 0) {
+        return param_error(s, "lease", diag, "lease must be > 0");
+    }
+    c.read_mode = (enum raft_read_mode)read_mode;
+    c.entries_per_append_max = (int32_t)entries_max;
+    struct raft_config *out = malloc(sizeof *out);
+    if (!out) {
+        return diag_set(diag, s->path, 0, 0, "out of memory");
+    }
+    *out = c;
+    *config_out = out; /* owned by the simulator, freed by raft_destroy_config */
+    return 0;
+}
+
+static void raft_destroy_config(void *config) {
+    free(config);
+}
+
+const struct raft_config *raft_cfg(const struct node_ctx *ctx) {
+    return ctx_config(ctx);
+}
+
+int32_t raft_majority(const struct raft_state *s) {
+    return s->nodes_count / 2 + 1;
+}
+
+static int32_t popcount64(uint64_t x) {
+    int32_t n = 0;
+    for (; x; x &= x - 1) {
+        n++;
+    }
+    return n;
+}
+
+/* --- roles and timers ------------------------------------------------------ */
+
+static void set_role(struct node_ctx *ctx, struct raft_state *s, enum raft_role role) {
+    bool was_leader = s->role == RAFT_LEADER;
+    s->role = role;
+    ctx_annotate(ctx, "role", s->current_term, "%s", raft_role_name(role));
+    if (was_leader && role != RAFT_LEADER) {
+        if (s->heartbeat_timer_armed) {
+            ctx_cancel_timer(ctx, s->heartbeat_timer_id);
+            s->heartbeat_timer_armed = false;
+        }
+        raft_abandon_reads(ctx, s);
+    }
+}
+
+static void set_term(struct node_ctx *ctx, struct raft_state *s, int64_t term) {
+    if (term == s->current_term) {
+        return;
+    }
+    s->current_term = term;
+    s->voted_for = -1;
+    ctx_annotate(ctx, "term", term, "term %lld", (long long)term);
+}
+
+void raft_reset_election_timer(struct node_ctx *ctx, struct raft_state *s) {
+    const struct raft_config *c = raft_cfg(ctx);
+    if (s->election_timer_armed) {
+        ctx_cancel_timer(ctx, s->election_timer_id);
+    }
+    int64_t delay_ns =
+        rng_range_i64(ctx_rng(ctx), c->election_timeout_ns_min, c->election_timeout_ns_max);
+    s->election_timer_id = ctx_set_timer(ctx, delay_ns, RAFT_TIMER_ELECTION);
+    s->election_timer_armed = true;
+}
+
+/* Moves to `term` (>= current) as a follower. Persists before returning,
+ * so whatever the caller sends next already reflects the new term. */
+void raft_become_follower(struct node_ctx *ctx, struct raft_state *s, int64_t term) {
+    if (term > s->current_term) {
+        set_term(ctx, s, term);
+        raft_persist_meta(ctx, s);
+        ctx_store_sync(ctx);
+        s->leader_id = -1;
+    }
+    if (s->role != RAFT_FOLLOWER) {
+        set_role(ctx, s, RAFT_FOLLOWER);
+        if (!s->election_timer_armed) {
+            raft_reset_election_timer(ctx, s);
+        }
+    }
+}
+
+static void send_vote_requests(struct node_ctx *ctx, struct raft_state *s, bool pre_vote) {
+    struct raft_vote_msg m;
+    memset(&m, 0, sizeof m);
+    m.type = RAFT_MSG_VOTE;
+    m.pre_vote = pre_vote;
+    m.term = s->current_term;
+    m.vote_term = pre_vote ? s->current_term + 1 : s->current_term;
+    m.last_index = s->log_len;
+    m.last_term = raft_last_term(s);
+    for (int32_t peer = 0; peer < s->nodes_count; peer++) {
+        if (peer != s->self) {
+            ctx_send(ctx, peer, &m, sizeof m);
+        }
+    }
+}
+
+static void become_leader(struct node_ctx *ctx, struct raft_state *s) {
+    if (s->election_timer_armed) {
+        ctx_cancel_timer(ctx, s->election_timer_id);
+        s->election_timer_armed = false;
+    }
+    s->leader_id = s->self;
+    for (int32_t i = 0; i < s->nodes_count; i++) {
+        s->next_index[i] = s->log_len + 1;
+        s->match_index[i] = 0;
+        s->acked_seq[i] = 0;
+        s->acked_sent_mono_ns[i] = INT64_MIN;
+    }
+    /* A no-op of the new term: committing it commits everything before it
+     * and is what read-index and lease reads wait for (thesis 6.4). */
+    struct raft_entry noop;
+    memset(&noop, 0, sizeof noop);
+    noop.term = s->current_term;
+    noop.cmd = RAFT_CMD_NOOP;
+    s->noop_index = raft_log_append(ctx, s, &noop) == 0 ? s->log_len : s->log_len + 1;
+    ctx_store_sync(ctx);
+    s->match_index[s->self] = s->log_len;
+    set_role(ctx, s, RAFT_LEADER);
+    s->heartbeat_timer_id = ctx_set_timer(ctx, raft_cfg(ctx)->heartbeat_ns, RAFT_TIMER_HEARTBEAT);
+    s->heartbeat_timer_armed = true;
+    raft_broadcast_append(ctx, s);
+    if (s->nodes_count == 1) {
+        raft_set_commit(ctx, s, s->log_len);
+    }
+}
+
+static void start_election(struct node_ctx *ctx, struct raft_state *s) {
+    set_term(ctx, s, s->current_term + 1);
+    s->voted_for = s->self;
+    raft_persist_meta(ctx, s);
+    ctx_store_sync(ctx);
+    s->leader_id = -1;
+    s->votes_mask = UINT64_C(1) << s->self;
+    set_role(ctx, s, RAFT_CANDIDATE);
+    raft_reset_election_timer(ctx, s);
+    if (popcount64(s->votes_mask) >= raft_majority(s)) {
+        become_leader(ctx, s);
+        return;
+    }
+    send_vote_requests(ctx, s, false);
+}
+
+static void start_pre_vote(struct node_ctx *ctx, struct raft_state *s) {
+    s->votes_mask = UINT64_C(1) << s->self;
+    s->leader_id = -1;
+    if (popcount64(s->votes_mask) >= raft_majority(s)) {
+        start_election(ctx, s);
+        return;
+    }
+    set_role(ctx, s, RAFT_PRE_CANDIDATE);
+    raft_reset_election_timer(ctx, s);
+    send_vote_requests(ctx, s, true);
+}
+
+static void on_election_timeout(struct node_ctx *ctx, struct raft_state *s) {
+    s->election_timer_armed = false;
+    if (s->role == RAFT_LEADER) {
+        return;
+    }
+    if (raft_cfg(ctx)->pre_vote) {
+        start_pre_vote(ctx, s);
+    } else {
+        start_election(ctx, s);
+    }
+}
+
+/* --- votes ------------------------------------------------------------------- */
+
+static bool log_up_to_date(const struct raft_state *s, const struct raft_vote_msg *m) {
+    int64_t last_term = raft_last_term(s);
+    return m->last_term > last_term || (m->last_term == last_term && m->last_index >= s->log_len);
+}
+
+/* True while this node has reason to believe a leader is alive. */
+static bool leader_seen_recently(struct node_ctx *ctx, const struct raft_state *s) {
+    if (s->role == RAFT_LEADER) {
+        return true;
+    }
+    return s->heard_leader &&
+           ctx_mono_ns(ctx) - s->leader_contact_mono_ns < raft_cfg(ctx)->election_timeout_ns_min;
+}
+
+static void on_vote_request(struct node_ctx *ctx, struct raft_state *s, int32_t from,
+                            const struct raft_vote_msg *m) {
+    struct raft_vote_msg r;
+    memset(&r, 0, sizeof r);
+    r.type = RAFT_MSG_VOTE_RESP;
+    r.pre_vote = m->pre_vote;
+    r.vote_term = m->vote_term;
+    if (m->pre_vote) {
+        /* Nothing changes here: a pre-vote is a question, not a vote. */
+        r.granted = m->vote_term > s->current_term && log_up_to_date(s, m) &&
+                    !leader_seen_recently(ctx, s);
+    } else {
+        bool sticky = raft_cfg(ctx)->read_mode == RAFT_READ_LEASE && leader_seen_recently(ctx, s);
+        if (m->vote_term > s->current_term && !sticky) {
+            raft_become_follower(ctx, s, m->vote_term);
+        }
+        /* A candidate or leader of this term voted for itself: can_vote fails. */
+        bool can_vote = s->voted_for == -1 || s->voted_for == from;
+        if (m->vote_term == s->current_term && can_vote && log_up_to_date(s, m) && !sticky) {
+            r.granted = 1;
+            raft_become_follower(ctx, s, s->current_term); /* a pre-candidate stands down */
+            s->voted_for = from;
+            raft_persist_meta(ctx, s);
+            ctx_store_sync(ctx); /* the vote is durable before it is sent */
+            raft_reset_election_timer(ctx, s);
+            ctx_annotate(ctx, "vote", s->current_term, "vote for %s in t%lld",
+                         ctx_node_name(ctx, from), (long long)s->current_term);
+        }
+    }
+    r.term = s->current_term;
+    ctx_send(ctx, from, &r, sizeof r);
+}
+
+static void on_vote_response(struct node_ctx *ctx, struct raft_state *s, int32_t from,
+                             const struct raft_vote_msg *m) {
+    if (m->term > s->current_term && !m->granted) {
+        raft_become_follower(ctx, s, m->term);
+        return;
+    }
+    if (!m->granted) {
+        return;
+    }
+    bool counts = (m->pre_vote && s->role == RAFT_PRE_CANDIDATE &&
+                   m->vote_term == s->current_term + 1) ||
+                  (!m->pre_vote && s->role == RAFT_CANDIDATE && m->vote_term == s->current_term);
+    if (!counts) {
+        return; /* a late answer to an earlier round */
+    }
+    s->votes_mask |= UINT64_C(1) << from;
+    if (popcount64(s->votes_mask) < raft_majority(s)) {
+        return;
+    }
+    if (s->role == RAFT_PRE_CANDIDATE) {
+        start_election(ctx, s);
+    } else {
+        become_leader(ctx, s);
+    }
+}
+
+/* --- vtable ------------------------------------------------------------------- */
+
+static void raft_boot(struct node_ctx *ctx, void *state) {
+    struct raft_state *s = state;
+    s->self = ctx_self(ctx);
+    s->nodes_count = ctx_nodes_count(ctx);
+    s->leader_id = -1;
+    s->role = RAFT_FOLLOWER;
+    raft_load(ctx, s);
+    ctx_annotate(ctx, "role", s->current_term, "%s", raft_role_name(s->role));
+    raft_reset_election_timer(ctx, s);
+}
+
+static void raft_on_message(struct node_ctx *ctx, void *state, int32_t from, const void *msg,
+                            size_t len) {
+    struct raft_state *s = state;
+    uint8_t type = len > 0 ? *(const uint8_t *)msg : 0;
+    if (from < 0 || from >= s->nodes_count || from == s->self) {
+        return;
+    }
+    if ((type == RAFT_MSG_VOTE || type == RAFT_MSG_VOTE_RESP) &&
+        len == sizeof(struct raft_vote_msg)) {
+        struct raft_vote_msg m;
+        memcpy(&m, msg, sizeof m);
+        if (type == RAFT_MSG_VOTE) {
+            on_vote_request(ctx, s, from, &m);
+        } else {
+            on_vote_response(ctx, s, from, &m);
+        }
+    } else if (type == RAFT_MSG_APPEND && len >= sizeof(struct raft_append_head)) {
+        struct raft_append_msg m;
+        memcpy(&m.head, msg, sizeof m.head);
+        size_t want = sizeof m.head + (size_t)m.head.count * sizeof(struct raft_entry);
+        if (m.head.count < 0 || m.head.count > RAFT_APPEND_ENTRIES_MAX || len != want) {
+            return; /* malformed: ignore */
+        }
+        memcpy(&m, msg, len);
+        raft_on_append(ctx, s, from, &m);
+    } else if (type == RAFT_MSG_APPEND_RESP && len == sizeof(struct raft_append_resp_msg)) {
+        struct raft_append_resp_msg m;
+        memcpy(&m, msg, sizeof m);
+        raft_on_append_resp(ctx, s, from, &m);
+    }
+}
+
+static void raft_on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
+    struct raft_state *s = state;
+    if (tag == RAFT_TIMER_ELECTION && s->election_timer_armed &&
+        timer_id == s->election_timer_id) {
+        on_election_timeout(ctx, s);
+    } else if (tag == RAFT_TIMER_HEARTBEAT && s->heartbeat_timer_armed &&
+               timer_id == s->heartbeat_timer_id && s->role == RAFT_LEADER) {
+        s->heartbeat_timer_id =
+            ctx_set_timer(ctx, raft_cfg(ctx)->heartbeat_ns, RAFT_TIMER_HEARTBEAT);
+        raft_broadcast_append(ctx, s);
+    }
+}
+
+const struct protocol protocol_raft = {
+    .name = "raft",
+    .summary = "Raft: elections, log replication, kv state machine; pre-vote, 3 read modes",
+    .state_size = sizeof(struct raft_state),
+    .configure = raft_configure,
+    .destroy_config = raft_destroy_config,
+    .init = raft_boot,
+    .on_message = raft_on_message,
+    .on_timer = raft_on_timer,
+    .on_request = raft_on_request,
+    .on_restart = raft_boot,
+    .describe = raft_describe,
+    .message_label = raft_message_label,
+    .on_finish = NULL,
+};

@@ -1,0 +1,224 @@
+/* raft_internal.h (private): state, messages and helpers shared by the
+ * Raft files (raft.c: roles, elections, vtable; raft_repl.c: replication,
+ * commit, client requests and reads; raft_log.c: log, persistence, the
+ * key-value state machine, labels). Protocol docs: docs/PROTOCOLS.md.
+ *
+ * Index convention: log indexes are 1-based as in the paper; entry i lives
+ * in log[i - 1]; index 0 is the empty prefix with term 0.
+ *
+ * Everything is in the fixed-size node state block (the simulator zeroes
+ * it at a crash), so nothing here is malloc'd and a crash cannot leak:
+ * the log is bounded by RAFT_LOG_MAX and the key-value map has room for a
+ * distinct key per log entry, so it can never fill up. */
+#ifndef DSLAB_RAFT_INTERNAL_H
+#define DSLAB_RAFT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dslab/limits.h"
+#include "dslab/node.h"
+
+/* Votes and acks are bit masks of node indexes; 64 nodes is far beyond
+ * what anyone runs Raft with (5 and 7 are the usual sizes). */
+#define RAFT_NODES_MAX 64
+/* Log entries a node can hold (no snapshots). A leader refuses new writes
+ * once full (REPLY_FAIL), so the bound shows as unavailability, never as
+ * a crash. 8192 writes is far more than a lesson-sized run makes. */
+#define RAFT_LOG_MAX 8192
+/* Open addressing, at most RAFT_LOG_MAX keys: load factor <= 1/2. */
+#define RAFT_KV_SLOTS (2 * RAFT_LOG_MAX)
+/* Client requests waiting at one node for commit / for a read round. */
+#define RAFT_PENDING_MAX 512
+#define RAFT_READS_MAX 512
+
+enum raft_role {
+    RAFT_FOLLOWER,
+    RAFT_PRE_CANDIDATE,
+    RAFT_CANDIDATE,
+    RAFT_LEADER,
+};
+
+enum raft_read_mode {
+    RAFT_READ_LEADER_LOCAL,
+    RAFT_READ_INDEX,
+    RAFT_READ_LEASE,
+};
+
+enum raft_cmd {
+    RAFT_CMD_NOOP = 0,
+    RAFT_CMD_WRITE = 1,
+    RAFT_CMD_CAS = 2,
+};
+
+enum raft_timer_tag {
+    RAFT_TIMER_ELECTION = 1,
+    RAFT_TIMER_HEARTBEAT = 2,
+};
+
+struct raft_config {
+    int64_t election_timeout_ns_min;
+    int64_t election_timeout_ns_max;
+    int64_t heartbeat_ns;
+    int64_t lease_ns;
+    bool pre_vote;
+    enum raft_read_mode read_mode;
+    int32_t entries_per_append_max;
+};
+
+/* One log entry, as stored, persisted and sent (40 bytes). */
+struct raft_entry {
+    int64_t term;
+    int64_t key;
+    int64_t value;    /* write: value; cas: new value */
+    int64_t expected; /* cas */
+    int32_t cmd;      /* enum raft_cmd */
+    int32_t reserved; /* zero; keeps the layout explicit */
+};
+
+/* --- messages: flat structs, the first byte is the type ------------------ */
+enum raft_msg_type {
+    RAFT_MSG_VOTE = 1,      /* RequestVote or PreVote */
+    RAFT_MSG_VOTE_RESP = 2,
+    RAFT_MSG_APPEND = 3,    /* AppendEntries (empty = heartbeat) */
+    RAFT_MSG_APPEND_RESP = 4,
+};
+
+struct raft_vote_msg {
+    uint8_t type;     /* RAFT_MSG_VOTE or RAFT_MSG_VOTE_RESP */
+    uint8_t pre_vote; /* 1: a pre-vote round, nobody's term changes */
+    uint8_t granted;  /* responses */
+    uint8_t reserved[5];
+    int64_t term;      /* sender's current term */
+    int64_t vote_term; /* the term the vote is for (pre-vote: term + 1) */
+    int64_t last_index;/* requests: candidate's last log index and term */
+    int64_t last_term;
+};
+
+struct raft_append_head {
+    uint8_t type; /* RAFT_MSG_APPEND */
+    uint8_t reserved[3];
+    int32_t count; /* entries that follow */
+    int64_t term;
+    int64_t prev_index;
+    int64_t prev_term;
+    int64_t commit;
+    uint64_t seq;         /* leader's heartbeat round, echoed back */
+    int64_t sent_mono_ns; /* leader's monotonic clock at send, echoed back */
+};
+
+#define RAFT_APPEND_ENTRIES_MAX \
+    ((int)((DSLAB_MSG_PAYLOAD_MAX - sizeof(struct raft_append_head)) / sizeof(struct raft_entry)))
+
+struct raft_append_msg {
+    struct raft_append_head head;
+    struct raft_entry entries[RAFT_APPEND_ENTRIES_MAX];
+};
+
+struct raft_append_resp_msg {
+    uint8_t type; /* RAFT_MSG_APPEND_RESP */
+    uint8_t success;
+    uint8_t reserved[6];
+    int64_t term;
+    int64_t match_index; /* success: last index now known to match; else a hint */
+    uint64_t seq;
+    int64_t sent_mono_ns;
+};
+
+/* --- state ---------------------------------------------------------------- */
+struct raft_kv_slot {
+    int64_t key;
+    int64_t value;
+    int64_t used; /* 0/1; int64 keeps the slot free of padding */
+};
+
+struct raft_pending_write {
+    int64_t index; /* log index the request was appended at */
+    int64_t term;  /* and its term: a different term there means it lost */
+    uint64_t request_id;
+};
+
+struct raft_pending_read {
+    uint64_t request_id;
+    int64_t key;
+    uint64_t seq_needed; /* heartbeat round a majority must ack */
+    int64_t read_index;  /* answer once applied through this */
+};
+
+struct raft_state {
+    /* Persistent: mirrored in the durable store, synced before answering. */
+    int64_t current_term;
+    int32_t voted_for; /* -1 = none */
+    int64_t log_len;
+    struct raft_entry log[RAFT_LOG_MAX];
+
+    /* Volatile. */
+    enum raft_role role;
+    int32_t self;
+    int32_t nodes_count;
+    int32_t leader_id; /* -1 = unknown */
+    int64_t commit_index;
+    int64_t last_applied;
+    uint64_t election_timer_id;  /* valid while election_timer_armed */
+    uint64_t heartbeat_timer_id; /* valid while heartbeat_timer_armed */
+    bool election_timer_armed;
+    bool heartbeat_timer_armed;
+    bool heard_leader;              /* leader_contact_mono_ns is valid */
+    int64_t leader_contact_mono_ns; /* last AppendEntries from a current leader */
+    uint64_t votes_mask;            /* candidate / pre-candidate */
+
+    /* Leader. */
+    int64_t next_index[RAFT_NODES_MAX];
+    int64_t match_index[RAFT_NODES_MAX];
+    uint64_t acked_seq[RAFT_NODES_MAX];
+    int64_t acked_sent_mono_ns[RAFT_NODES_MAX];
+    uint64_t heartbeat_seq;
+    int64_t noop_index; /* first entry of this leadership */
+
+    int writes_count;
+    struct raft_pending_write writes[RAFT_PENDING_MAX];
+    int reads_count;
+    struct raft_pending_read reads[RAFT_READS_MAX];
+
+    int64_t kv_count;
+    struct raft_kv_slot kv[RAFT_KV_SLOTS];
+};
+
+/* raft.c */
+const struct raft_config *raft_cfg(const struct node_ctx *ctx);
+int32_t raft_majority(const struct raft_state *s);
+void raft_become_follower(struct node_ctx *ctx, struct raft_state *s, int64_t term);
+void raft_reset_election_timer(struct node_ctx *ctx, struct raft_state *s);
+
+/* raft_repl.c */
+void raft_send_append(struct node_ctx *ctx, struct raft_state *s, int32_t peer);
+void raft_broadcast_append(struct node_ctx *ctx, struct raft_state *s);
+void raft_on_append(struct node_ctx *ctx, struct raft_state *s, int32_t from,
+                    const struct raft_append_msg *m);
+void raft_on_append_resp(struct node_ctx *ctx, struct raft_state *s, int32_t from,
+                         const struct raft_append_resp_msg *m);
+void raft_on_request(struct node_ctx *ctx, void *state, const struct client_request *req);
+/* Answers or refuses everything pending when leadership ends. */
+void raft_abandon_reads(struct node_ctx *ctx, struct raft_state *s);
+void raft_set_commit(struct node_ctx *ctx, struct raft_state *s, int64_t commit);
+bool raft_lease_held(struct node_ctx *ctx, const struct raft_state *s);
+
+/* raft_log.c */
+int64_t raft_term_at(const struct raft_state *s, int64_t index);
+int64_t raft_last_term(const struct raft_state *s);
+/* Appends one entry in memory and the store (not synced). -1 when full. */
+int raft_log_append(struct node_ctx *ctx, struct raft_state *s, const struct raft_entry *e);
+/* Drops entries after `len` (in memory and the store's length record). */
+void raft_log_truncate(struct node_ctx *ctx, struct raft_state *s, int64_t len);
+void raft_persist_meta(struct node_ctx *ctx, const struct raft_state *s);
+/* Rebuilds term, vote and log from the durable store. */
+void raft_load(struct node_ctx *ctx, struct raft_state *s);
+/* Applies one entry to the map; returns REPLY_OK or REPLY_FAIL (cas). */
+enum reply_status raft_kv_apply(struct raft_state *s, const struct raft_entry *e);
+int64_t raft_kv_get(const struct raft_state *s, int64_t key);
+void raft_describe(const void *state, char *buf, size_t buf_size);
+void raft_message_label(const void *msg, size_t len, char *buf, size_t buf_size);
+const char *raft_role_name(enum raft_role role);
+
+#endif

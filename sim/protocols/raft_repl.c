@@ -1,0 +1,377 @@
+/* raft_repl.c: Raft log replication, commit, apply, and client requests.
+ *
+ *   client --write--> leader: append + sync, AppendEntries to all
+ *   follower: check prev (index, term), truncate a conflicting suffix,
+ *             append + sync, then AppendResp(match)
+ *   leader: commit N once a majority matches N and log[N] is of its term;
+ *           apply in order; the request's node replies when its entry
+ *           applies (or, if another entry took its index, says it failed)
+ *
+ * Reads, by read_mode (docs/PROTOCOLS.md):
+ *   leader-local  answer from the local map at once; an old leader that
+ *                 has not noticed it was replaced answers stale values;
+ *   read-index    note read_index = max(commit, own no-op), start a
+ *                 heartbeat round, answer when a majority acked a round
+ *                 sent after the read arrived and apply reached read_index;
+ *   lease         answer at once while a majority acked heartbeats sent
+ *                 within `lease` on the leader's monotonic clock, else as
+ *                 read-index. Safe only while clocks drift less than the
+ *                 lease's margin below election_timeout_min.
+ * Heartbeat rounds are numbered (seq) and carry the leader's monotonic
+ * send time; followers echo both, so one ack confirms a round and dates a
+ * lease. */
+#include <string.h>
+
+#include "protocols/raft_internal.h"
+
+/* --- sending ----------------------------------------------------------------- */
+
+void raft_send_append(struct node_ctx *ctx, struct raft_state *s, int32_t peer) {
+    struct raft_append_msg m;
+    memset(&m.head, 0, sizeof m.head);
+    int64_t next = s->next_index[peer];
+    if (next < 1) {
+        next = 1;
+    }
+    if (next > s->log_len + 1) {
+        next = s->log_len + 1;
+    }
+    int64_t prev = next - 1;
+    int64_t count = s->log_len - prev;
+    if (count > raft_cfg(ctx)->entries_per_append_max) {
+        count = raft_cfg(ctx)->entries_per_append_max;
+    }
+    m.head.type = RAFT_MSG_APPEND;
+    m.head.count = (int32_t)count;
+    m.head.term = s->current_term;
+    m.head.prev_index = prev;
+    m.head.prev_term = raft_term_at(s, prev);
+    m.head.commit = s->commit_index;
+    m.head.seq = s->heartbeat_seq;
+    m.head.sent_mono_ns = ctx_mono_ns(ctx);
+    if (count > 0) {
+        memcpy(m.entries, &s->log[prev], (size_t)count * sizeof(struct raft_entry));
+    }
+    ctx_send(ctx, peer, &m, sizeof m.head + (size_t)count * sizeof(struct raft_entry));
+}
+
+/* A new heartbeat round: every ack of it confirms leadership after now. */
+void raft_broadcast_append(struct node_ctx *ctx, struct raft_state *s) {
+    s->heartbeat_seq++;
+    for (int32_t peer = 0; peer < s->nodes_count; peer++) {
+        if (peer != s->self) {
+            raft_send_append(ctx, s, peer);
+        }
+    }
+}
+
+/* --- pending requests -------------------------------------------------------- */
+
+/* "Did not happen": send the client to the leader we know, if any. */
+static void reply_not_done(struct node_ctx *ctx, const struct raft_state *s, uint64_t request_id) {
+    if (s->leader_id >= 0 && s->leader_id != s->self) {
+        ctx_reply(ctx, request_id, REPLY_REDIRECT, s->leader_id);
+    } else {
+        ctx_reply(ctx, request_id, REPLY_FAIL, 0);
+    }
+}
+
+/* Replies to the write waiting at `index`, if any. The request's entry won
+ * the index only if the entry applied there has the term it was given. */
+static void resolve_write(struct node_ctx *ctx, struct raft_state *s, int64_t index,
+                          int64_t entry_term, enum reply_status status) {
+    for (int i = 0; i < s->writes_count; i++) {
+        struct raft_pending_write *w = &s->writes[i];
+        if (w->index != index) {
+            continue;
+        }
+        if (w->term == entry_term) {
+            ctx_reply(ctx, w->request_id, status, 0);
+        } else {
+            reply_not_done(ctx, s, w->request_id);
+        }
+        s->writes[i] = s->writes[--s->writes_count];
+        return;
+    }
+}
+
+/* A truncated suffix never committed: its writes certainly did not happen. */
+static void resolve_truncated(struct node_ctx *ctx, struct raft_state *s, int64_t from_index) {
+    for (int i = 0; i < s->writes_count;) {
+        if (s->writes[i].index >= from_index) {
+            reply_not_done(ctx, s, s->writes[i].request_id);
+            s->writes[i] = s->writes[--s->writes_count];
+        } else {
+            i++;
+        }
+    }
+}
+
+static bool read_confirmed(const struct raft_state *s, const struct raft_pending_read *r) {
+    int32_t acks = 1;
+    for (int32_t peer = 0; peer < s->nodes_count; peer++) {
+        if (peer != s->self && s->acked_seq[peer] >= r->seq_needed) {
+            acks++;
+        }
+    }
+    return acks >= raft_majority(s);
+}
+
+/* Answers every read-index read whose round and apply point are reached. */
+static void check_reads(struct node_ctx *ctx, struct raft_state *s) {
+    if (s->role != RAFT_LEADER) {
+        return;
+    }
+    int kept = 0;
+    for (int i = 0; i < s->reads_count; i++) {
+        struct raft_pending_read r = s->reads[i];
+        if (read_confirmed(s, &r) && s->last_applied >= r.read_index) {
+            ctx_reply(ctx, r.request_id, REPLY_OK, raft_kv_get(s, r.key));
+        } else {
+            s->reads[kept++] = r;
+        }
+    }
+    s->reads_count = kept;
+}
+
+void raft_abandon_reads(struct node_ctx *ctx, struct raft_state *s) {
+    /* A read changes nothing, so refusing it is always truthful. */
+    for (int i = 0; i < s->reads_count; i++) {
+        ctx_reply(ctx, s->reads[i].request_id, REPLY_FAIL, 0);
+    }
+    s->reads_count = 0;
+}
+
+/* --- commit and apply ------------------------------------------------------ */
+
+void raft_set_commit(struct node_ctx *ctx, struct raft_state *s, int64_t commit) {
+    if (commit > s->log_len) {
+        commit = s->log_len;
+    }
+    if (commit <= s->commit_index) {
+        return;
+    }
+    s->commit_index = commit;
+    ctx_annotate(ctx, "commit", commit, "commit %lld", (long long)commit);
+    while (s->last_applied < s->commit_index) {
+        s->last_applied++;
+        const struct raft_entry *e = &s->log[s->last_applied - 1];
+        enum reply_status status = raft_kv_apply(s, e);
+        resolve_write(ctx, s, s->last_applied, e->term, status);
+    }
+    check_reads(ctx, s);
+}
+
+static void advance_commit(struct node_ctx *ctx, struct raft_state *s) {
+    s->match_index[s->self] = s->log_len;
+    for (int64_t n = s->log_len; n > s->commit_index; n--) {
+        if (raft_term_at(s, n) != s->current_term) {
+            return; /* only entries of the leader's own term commit by counting */
+        }
+        int32_t count = 0;
+        for (int32_t i = 0; i < s->nodes_count; i++) {
+            if (s->match_index[i] >= n) {
+                count++;
+            }
+        }
+        if (count >= raft_majority(s)) {
+            raft_set_commit(ctx, s, n);
+            return;
+        }
+    }
+}
+
+/* --- follower side ------------------------------------------------------------ */
+
+/* Where the leader should retry after a mismatch at prev_index: skip the
+ * whole conflicting term at once (thesis 5.3's optimisation). */
+static int64_t conflict_hint(const struct raft_state *s, int64_t prev_index) {
+    if (prev_index > s->log_len) {
+        return s->log_len;
+    }
+    int64_t term = raft_term_at(s, prev_index);
+    int64_t i = prev_index;
+    while (i - 1 > s->commit_index && raft_term_at(s, i - 1) == term) {
+        i--;
+    }
+    return i - 1 > 0 ? i - 1 : 0;
+}
+
+/* Stores the message's entries after prev; returns the last index known to
+ * match the leader. */
+static int64_t store_entries(struct node_ctx *ctx, struct raft_state *s,
+                             const struct raft_append_msg *m) {
+    int64_t match = m->head.prev_index;
+    for (int32_t k = 0; k < m->head.count; k++) {
+        int64_t index = m->head.prev_index + 1 + k;
+        const struct raft_entry *e = &m->entries[k];
+        if (index <= s->log_len) {
+            if (raft_term_at(s, index) == e->term) {
+                match = index;
+                continue;
+            }
+            raft_log_truncate(ctx, s, index - 1);
+            resolve_truncated(ctx, s, index);
+        }
+        if (raft_log_append(ctx, s, e) != 0) {
+            break; /* log full: the leader will retry from here */
+        }
+        match = index;
+    }
+    ctx_store_sync(ctx); /* entries are durable before the ack leaves */
+    return match;
+}
+
+void raft_on_append(struct node_ctx *ctx, struct raft_state *s, int32_t from,
+                    const struct raft_append_msg *m) {
+    struct raft_append_resp_msg r;
+    memset(&r, 0, sizeof r);
+    r.type = RAFT_MSG_APPEND_RESP;
+    r.seq = m->head.seq;
+    r.sent_mono_ns = m->head.sent_mono_ns;
+    if (m->head.term >= s->current_term) {
+        if (m->head.term > s->current_term || s->role != RAFT_FOLLOWER) {
+            raft_become_follower(ctx, s, m->head.term);
+        }
+        s->leader_id = from;
+        s->heard_leader = true;
+        s->leader_contact_mono_ns = ctx_mono_ns(ctx);
+        raft_reset_election_timer(ctx, s);
+        int64_t prev = m->head.prev_index;
+        if (prev < 0 || prev > s->log_len || raft_term_at(s, prev) != m->head.prev_term) {
+            r.match_index = conflict_hint(s, prev < 0 ? 0 : prev);
+        } else {
+            r.success = 1;
+            r.match_index = store_entries(ctx, s, m);
+            if (m->head.commit > s->commit_index) {
+                raft_set_commit(ctx, s,
+                                m->head.commit < r.match_index ? m->head.commit : r.match_index);
+            }
+        }
+    }
+    r.term = s->current_term;
+    ctx_send(ctx, from, &r, sizeof r);
+}
+
+/* --- leader side --------------------------------------------------------------- */
+
+void raft_on_append_resp(struct node_ctx *ctx, struct raft_state *s, int32_t from,
+                         const struct raft_append_resp_msg *m) {
+    if (m->term > s->current_term) {
+        raft_become_follower(ctx, s, m->term);
+        return;
+    }
+    if (s->role != RAFT_LEADER || m->term != s->current_term) {
+        return; /* stale */
+    }
+    /* Any answer of this term means `from` accepts this node as leader. */
+    if (m->seq > s->acked_seq[from]) {
+        s->acked_seq[from] = m->seq;
+    }
+    if (m->sent_mono_ns > s->acked_sent_mono_ns[from]) {
+        s->acked_sent_mono_ns[from] = m->sent_mono_ns;
+    }
+    if (m->success) {
+        if (m->match_index > s->match_index[from]) {
+            s->match_index[from] = m->match_index;
+        }
+        s->next_index[from] = s->match_index[from] + 1;
+        advance_commit(ctx, s);
+    } else {
+        int64_t next = m->match_index + 1;
+        if (next < s->next_index[from]) {
+            s->next_index[from] = next;
+        }
+        if (s->next_index[from] <= s->match_index[from]) {
+            s->next_index[from] = s->match_index[from] + 1;
+        }
+    }
+    check_reads(ctx, s);
+    if (s->role == RAFT_LEADER && (!m->success || s->next_index[from] <= s->log_len)) {
+        raft_send_append(ctx, s, from);
+    }
+}
+
+bool raft_lease_held(struct node_ctx *ctx, const struct raft_state *s) {
+    if (s->role != RAFT_LEADER) {
+        return false;
+    }
+    /* The majority-th latest acked send time (this node counts as now). */
+    int64_t now_ns = ctx_mono_ns(ctx);
+    int64_t times[RAFT_NODES_MAX];
+    int32_t n = 0;
+    for (int32_t i = 0; i < s->nodes_count; i++) {
+        int64_t t = i == s->self ? now_ns : s->acked_sent_mono_ns[i];
+        int32_t j = n++;
+        for (; j > 0 && times[j - 1] < t; j--) {
+            times[j] = times[j - 1];
+        }
+        times[j] = t;
+    }
+    int64_t start_ns = times[raft_majority(s) - 1];
+    return start_ns != INT64_MIN && now_ns < start_ns + raft_cfg(ctx)->lease_ns;
+}
+
+/* --- client requests ----------------------------------------------------------- */
+
+static void on_read(struct node_ctx *ctx, struct raft_state *s, const struct client_request *req) {
+    enum raft_read_mode mode = raft_cfg(ctx)->read_mode;
+    bool own_term_applied = s->last_applied >= s->noop_index;
+    if (mode == RAFT_READ_LEADER_LOCAL ||
+        (mode == RAFT_READ_LEASE && own_term_applied && raft_lease_held(ctx, s))) {
+        ctx_reply(ctx, req->request_id, REPLY_OK, raft_kv_get(s, req->key));
+        return;
+    }
+    if (s->reads_count >= RAFT_READS_MAX) {
+        ctx_reply(ctx, req->request_id, REPLY_FAIL, 0);
+        return;
+    }
+    struct raft_pending_read *r = &s->reads[s->reads_count++];
+    r->request_id = req->request_id;
+    r->key = req->key;
+    r->seq_needed = s->heartbeat_seq + 1; /* the round broadcast below */
+    r->read_index = s->commit_index > s->noop_index ? s->commit_index : s->noop_index;
+    raft_broadcast_append(ctx, s);
+    check_reads(ctx, s); /* a one-node cluster is its own majority */
+}
+
+static void on_write(struct node_ctx *ctx, struct raft_state *s, const struct client_request *req) {
+    struct raft_entry e;
+    memset(&e, 0, sizeof e);
+    e.term = s->current_term;
+    e.cmd = req->fn == OP_CAS ? RAFT_CMD_CAS : RAFT_CMD_WRITE;
+    e.key = req->key;
+    e.value = req->value;
+    e.expected = req->expected;
+    if (s->writes_count >= RAFT_PENDING_MAX || raft_log_append(ctx, s, &e) != 0) {
+        ctx_reply(ctx, req->request_id, REPLY_FAIL, 0); /* full: refused, not done */
+        return;
+    }
+    ctx_store_sync(ctx);
+    struct raft_pending_write *w = &s->writes[s->writes_count++];
+    w->index = s->log_len;
+    w->term = e.term;
+    w->request_id = req->request_id;
+    raft_broadcast_append(ctx, s);
+    advance_commit(ctx, s); /* a one-node cluster commits at once */
+}
+
+void raft_on_request(struct node_ctx *ctx, void *state, const struct client_request *req) {
+    struct raft_state *s = state;
+    if (s->role != RAFT_LEADER) {
+        reply_not_done(ctx, s, req->request_id);
+        return;
+    }
+    switch (req->fn) {
+    case OP_READ:
+        on_read(ctx, s, req);
+        break;
+    case OP_WRITE:
+    case OP_CAS:
+        on_write(ctx, s, req);
+        break;
+    default:
+        ctx_reply(ctx, req->request_id, REPLY_FAIL, 0);
+        break;
+    }
+}
