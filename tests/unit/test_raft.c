@@ -1,0 +1,719 @@
+/* test_raft.c: unit tests of Raft's message handlers.
+ *
+ * The protocol is driven through its vtable against a fake node context
+ * defined here (the ctx_* functions of node.h): it records sends, timers,
+ * replies, annotations and every store put/sync in one ordered journal, so
+ * a test can assert "the vote was synced before the answer left". Nothing
+ * here links the simulator's own context (sim/node_ctx.c); cluster-level
+ * behaviour through real scenarios is in test_raft_sim.c. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dslab/node.h"
+#include "dslab/rng.h"
+#include "dslab/time.h"
+#include "protocols/raft_internal.h"
+
+extern const struct protocol protocol_raft;
+
+/* --- the fake context ------------------------------------------------------- */
+
+enum journal_kind { J_PUT, J_SYNC, J_SEND, J_REPLY };
+
+#define FAKE_MAX 256
+
+struct fake_store_entry {
+    char key[64];
+    unsigned char value[64];
+    size_t len;
+    unsigned char synced[64];
+    size_t synced_len;
+    int present, synced_present;
+};
+
+struct fake_send {
+    int32_t to;
+    size_t len;
+    unsigned char bytes[DSLAB_MSG_PAYLOAD_MAX];
+    int journal_at;
+};
+
+struct node_ctx {
+    int32_t self;
+    int32_t nodes_count;
+    struct raft_config cfg;
+    int64_t mono_ns;
+    struct rng rng;
+    int journal_count;
+    enum journal_kind journal[4 * FAKE_MAX];
+    int sends_count;
+    struct fake_send sends[FAKE_MAX];
+    int timers_count;
+    struct { uint64_t id; int64_t delay_ns; uint64_t tag; int cancelled; } timers[FAKE_MAX];
+    int replies_count;
+    struct { uint64_t request_id; enum reply_status status; int64_t value; } replies[FAKE_MAX];
+    int notes_count;
+    struct { char tag[16]; int64_t value; char text[64]; } notes[FAKE_MAX];
+    int store_count;
+    struct fake_store_entry store[FAKE_MAX];
+};
+
+static void journal(struct node_ctx *c, enum journal_kind k) {
+    assert_true(c->journal_count < 4 * FAKE_MAX);
+    c->journal[c->journal_count++] = k;
+}
+
+int32_t ctx_self(const struct node_ctx *ctx) { return ctx->self; }
+int32_t ctx_nodes_count(const struct node_ctx *ctx) { return ctx->nodes_count; }
+const void *ctx_config(const struct node_ctx *ctx) { return &ctx->cfg; }
+const char *ctx_node_name(const struct node_ctx *ctx, int32_t node) {
+    static const char *const names[] = {"n1", "n2", "n3", "n4", "n5"};
+    (void)ctx;
+    return node >= 0 && node < 5 ? names[node] : "n?";
+}
+int64_t ctx_wall_ns(const struct node_ctx *ctx) { return ctx->mono_ns; }
+int64_t ctx_mono_ns(const struct node_ctx *ctx) { return ctx->mono_ns; }
+struct rng *ctx_rng(struct node_ctx *ctx) { return &ctx->rng; }
+
+void ctx_send(struct node_ctx *ctx, int32_t to, const void *msg, size_t len) {
+    assert_true(len <= DSLAB_MSG_PAYLOAD_MAX);
+    assert_true(ctx->sends_count < FAKE_MAX);
+    struct fake_send *s = &ctx->sends[ctx->sends_count++];
+    s->to = to;
+    s->len = len;
+    memcpy(s->bytes, msg, len);
+    s->journal_at = ctx->journal_count;
+    journal(ctx, J_SEND);
+}
+
+uint64_t ctx_set_timer(struct node_ctx *ctx, int64_t delay_ns, uint64_t tag) {
+    assert_true(ctx->timers_count < FAKE_MAX);
+    int i = ctx->timers_count++;
+    ctx->timers[i].id = (uint64_t)i; /* 0 is a valid id, as in the simulator */
+    ctx->timers[i].delay_ns = delay_ns;
+    ctx->timers[i].tag = tag;
+    ctx->timers[i].cancelled = 0;
+    return (uint64_t)i;
+}
+
+void ctx_cancel_timer(struct node_ctx *ctx, uint64_t timer_id) {
+    if (timer_id < (uint64_t)ctx->timers_count) {
+        ctx->timers[timer_id].cancelled = 1;
+    }
+}
+
+void ctx_reply(struct node_ctx *ctx, uint64_t request_id, enum reply_status status, int64_t value) {
+    assert_true(ctx->replies_count < FAKE_MAX);
+    ctx->replies[ctx->replies_count].request_id = request_id;
+    ctx->replies[ctx->replies_count].status = status;
+    ctx->replies[ctx->replies_count].value = value;
+    ctx->replies_count++;
+    journal(ctx, J_REPLY);
+}
+
+static struct fake_store_entry *store_find(struct node_ctx *ctx, const char *key) {
+    for (int i = 0; i < ctx->store_count; i++) {
+        if (strcmp(ctx->store[i].key, key) == 0) return &ctx->store[i];
+    }
+    return NULL;
+}
+
+int ctx_store_put(struct node_ctx *ctx, const char *key, const void *value, size_t len) {
+    assert_true(len <= 64);
+    struct fake_store_entry *e = store_find(ctx, key);
+    if (!e) {
+        assert_true(ctx->store_count < FAKE_MAX);
+        e = &ctx->store[ctx->store_count++];
+        snprintf(e->key, sizeof e->key, "%s", key);
+    }
+    memcpy(e->value, value, len);
+    e->len = len;
+    e->present = 1;
+    journal(ctx, J_PUT);
+    return 0;
+}
+
+long ctx_store_get(struct node_ctx *ctx, const char *key, const void **value_out) {
+    struct fake_store_entry *e = store_find(ctx, key);
+    if (!e || !e->present) return -1;
+    *value_out = e->value;
+    return (long)e->len;
+}
+
+void ctx_store_sync(struct node_ctx *ctx) {
+    for (int i = 0; i < ctx->store_count; i++) {
+        struct fake_store_entry *e = &ctx->store[i];
+        memcpy(e->synced, e->value, e->len);
+        e->synced_len = e->len;
+        e->synced_present = e->present;
+    }
+    journal(ctx, J_SYNC);
+}
+
+void ctx_annotate(struct node_ctx *ctx, const char *tag, int64_t value, const char *fmt, ...) {
+    assert_true(ctx->notes_count < FAKE_MAX);
+    int i = ctx->notes_count++;
+    snprintf(ctx->notes[i].tag, sizeof ctx->notes[i].tag, "%s", tag);
+    ctx->notes[i].value = value;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ctx->notes[i].text, sizeof ctx->notes[i].text, fmt, ap);
+    va_end(ap);
+}
+
+/* --- harness -------------------------------------------------------------------- */
+
+struct node {
+    struct node_ctx ctx;
+    struct raft_state *s;
+};
+
+static struct node *node_new(int32_t self, int32_t nodes_count) {
+    struct node *n = calloc(1, sizeof *n);
+    assert_non_null(n);
+    n->s = calloc(1, protocol_raft.state_size);
+    assert_non_null(n->s);
+    n->ctx.self = self;
+    n->ctx.nodes_count = nodes_count;
+    n->ctx.cfg.election_timeout_ns_min = 150 * NS_PER_MS;
+    n->ctx.cfg.election_timeout_ns_max = 300 * NS_PER_MS;
+    n->ctx.cfg.heartbeat_ns = 50 * NS_PER_MS;
+    n->ctx.cfg.lease_ns = 135 * NS_PER_MS;
+    n->ctx.cfg.read_mode = RAFT_READ_INDEX;
+    n->ctx.cfg.entries_per_append_max = 16;
+    rng_init(&n->ctx.rng, 1, RNG_PURPOSE_NODE, "test");
+    return n;
+}
+
+static void node_free(struct node *n) {
+    free(n->s);
+    free(n);
+}
+
+static void boot(struct node *n) {
+    memset(n->s, 0, protocol_raft.state_size);
+    protocol_raft.init(&n->ctx, n->s);
+}
+
+/* Simulates a crash and restart: volatile state zeroed, unsynced writes
+ * optionally lost, then on_restart. */
+static void crash_restart(struct node *n, int lose_unsynced) {
+    if (lose_unsynced) {
+        for (int i = 0; i < n->ctx.store_count; i++) {
+            struct fake_store_entry *e = &n->ctx.store[i];
+            memcpy(e->value, e->synced, e->synced_len);
+            e->len = e->synced_len;
+            e->present = e->synced_present;
+        }
+    }
+    memset(n->s, 0, protocol_raft.state_size);
+    protocol_raft.on_restart(&n->ctx, n->s);
+}
+
+/* Fires the last armed timer with `tag`. */
+static void fire(struct node *n, uint64_t tag) {
+    for (int i = n->ctx.timers_count - 1; i >= 0; i--) {
+        if (n->ctx.timers[i].tag == tag && !n->ctx.timers[i].cancelled) {
+            n->ctx.timers[i].cancelled = 1;
+            protocol_raft.on_timer(&n->ctx, n->s, n->ctx.timers[i].id, tag);
+            return;
+        }
+    }
+    fail_msg("no armed timer with tag %llu", (unsigned long long)tag);
+}
+
+static void deliver(struct node *n, int32_t from, const void *msg, size_t len) {
+    protocol_raft.on_message(&n->ctx, n->s, from, msg, len);
+}
+
+static struct raft_vote_msg vote_req(int64_t term, int64_t last_index, int64_t last_term,
+                                     int pre_vote) {
+    struct raft_vote_msg m;
+    memset(&m, 0, sizeof m);
+    m.type = RAFT_MSG_VOTE;
+    m.pre_vote = (uint8_t)pre_vote;
+    m.term = pre_vote ? term - 1 : term;
+    m.vote_term = term;
+    m.last_index = last_index;
+    m.last_term = last_term;
+    return m;
+}
+
+static struct raft_vote_msg vote_resp(int64_t term, int granted, int pre_vote) {
+    struct raft_vote_msg m;
+    memset(&m, 0, sizeof m);
+    m.type = RAFT_MSG_VOTE_RESP;
+    m.pre_vote = (uint8_t)pre_vote;
+    m.granted = (uint8_t)granted;
+    m.term = term;
+    m.vote_term = term;
+    return m;
+}
+
+/* An AppendEntries with `count` writes of key k = value 100 + index. */
+static size_t append_msg(struct raft_append_msg *m, int64_t term, int64_t prev, int64_t prev_term,
+                         int64_t commit, int32_t count, int64_t entry_term) {
+    memset(m, 0, sizeof *m);
+    m->head.type = RAFT_MSG_APPEND;
+    m->head.term = term;
+    m->head.prev_index = prev;
+    m->head.prev_term = prev_term;
+    m->head.commit = commit;
+    m->head.count = count;
+    m->head.seq = 1;
+    for (int32_t i = 0; i < count; i++) {
+        m->entries[i].term = entry_term;
+        m->entries[i].cmd = RAFT_CMD_WRITE;
+        m->entries[i].key = 7;
+        m->entries[i].value = 100 + prev + 1 + i;
+    }
+    return sizeof m->head + (size_t)count * sizeof(struct raft_entry);
+}
+
+static const struct fake_send *last_send(const struct node *n) {
+    assert_true(n->ctx.sends_count > 0);
+    return &n->ctx.sends[n->ctx.sends_count - 1];
+}
+
+static struct raft_vote_msg sent_vote(const struct fake_send *s) {
+    struct raft_vote_msg m;
+    assert_int_equal(s->len, sizeof m);
+    memcpy(&m, s->bytes, sizeof m);
+    return m;
+}
+
+static struct raft_append_resp_msg sent_append_resp(const struct fake_send *s) {
+    struct raft_append_resp_msg m;
+    assert_int_equal(s->len, sizeof m);
+    memcpy(&m, s->bytes, sizeof m);
+    return m;
+}
+
+/* True when a sync happened after the last put before journal position `at`. */
+static int synced_before(const struct node *n, int at) {
+    int last_put = -1, last_sync = -1;
+    for (int i = 0; i < at; i++) {
+        if (n->ctx.journal[i] == J_PUT) last_put = i;
+        if (n->ctx.journal[i] == J_SYNC) last_sync = i;
+    }
+    return last_sync > last_put;
+}
+
+static int has_note(const struct node *n, const char *tag, const char *text, int64_t value) {
+    for (int i = 0; i < n->ctx.notes_count; i++) {
+        if (strcmp(n->ctx.notes[i].tag, tag) == 0 && (!text || strcmp(n->ctx.notes[i].text, text) == 0) &&
+            n->ctx.notes[i].value == value) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Makes node 0 of 3 the leader of term 1 (its no-op is log index 1). */
+static struct node *make_leader(void) {
+    struct node *n = node_new(0, 3);
+    boot(n);
+    fire(n, RAFT_TIMER_ELECTION);
+    struct raft_vote_msg r = vote_resp(1, 1, 0);
+    deliver(n, 1, &r, sizeof r);
+    assert_int_equal(n->s->role, RAFT_LEADER);
+    return n;
+}
+
+static void ack(struct node *n, int32_t from, int64_t term, int success, int64_t match,
+                uint64_t seq, int64_t sent_mono_ns) {
+    struct raft_append_resp_msg r;
+    memset(&r, 0, sizeof r);
+    r.type = RAFT_MSG_APPEND_RESP;
+    r.term = term;
+    r.success = (uint8_t)success;
+    r.match_index = match;
+    r.seq = seq;
+    r.sent_mono_ns = sent_mono_ns;
+    deliver(n, from, &r, sizeof r);
+}
+
+static void request(struct node *n, uint64_t id, enum op_fn fn, int64_t key, int64_t value,
+                    int64_t expected) {
+    struct client_request req = {.request_id = id, .client = 0, .fn = fn, .key = key,
+                                 .value = value, .expected = expected};
+    protocol_raft.on_request(&n->ctx, n->s, &req);
+}
+
+/* --- tests ------------------------------------------------------------------------- */
+
+static void test_election_timeout_makes_a_candidate_that_persists_first(void **state) {
+    (void)state;
+    struct node *n = node_new(0, 3);
+    boot(n);
+    assert_int_equal(n->s->role, RAFT_FOLLOWER);
+    assert_true(n->ctx.timers[0].delay_ns >= 150 * NS_PER_MS &&
+                n->ctx.timers[0].delay_ns <= 300 * NS_PER_MS);
+    fire(n, RAFT_TIMER_ELECTION);
+    assert_int_equal(n->s->role, RAFT_CANDIDATE);
+    assert_int_equal(n->s->current_term, 1);
+    assert_int_equal(n->s->voted_for, 0);
+    assert_int_equal(n->ctx.sends_count, 2);
+    for (int i = 0; i < 2; i++) {
+        struct raft_vote_msg m = sent_vote(&n->ctx.sends[i]);
+        assert_int_equal(m.type, RAFT_MSG_VOTE);
+        assert_int_equal(m.vote_term, 1);
+        assert_false(m.pre_vote);
+        assert_true(synced_before(n, n->ctx.sends[i].journal_at));
+    }
+    assert_true(has_note(n, "role", "candidate", 1));
+    assert_true(has_note(n, "term", NULL, 1));
+    node_free(n);
+}
+
+static void test_vote_is_granted_and_synced_before_the_reply(void **state) {
+    (void)state;
+    struct node *n = node_new(1, 3);
+    boot(n);
+    struct raft_vote_msg m = vote_req(3, 0, 0, 0);
+    deliver(n, 0, &m, sizeof m);
+    struct raft_vote_msg r = sent_vote(last_send(n));
+    assert_int_equal(r.type, RAFT_MSG_VOTE_RESP);
+    assert_true(r.granted);
+    assert_int_equal(r.term, 3);
+    assert_int_equal(n->s->voted_for, 0);
+    assert_true(synced_before(n, last_send(n)->journal_at));
+    assert_true(has_note(n, "vote", NULL, 3));
+    /* The vote survives a crash that loses unsynced writes. */
+    crash_restart(n, 1);
+    assert_int_equal(n->s->current_term, 3);
+    assert_int_equal(n->s->voted_for, 0);
+    m = vote_req(3, 0, 0, 0);
+    deliver(n, 2, &m, sizeof m);
+    assert_false(sent_vote(last_send(n)).granted);
+    node_free(n);
+}
+
+static void test_vote_denied_to_a_stale_log_or_a_second_candidate(void **state) {
+    (void)state;
+    struct node *n = node_new(1, 3);
+    boot(n);
+    struct raft_append_msg a;
+    size_t len = append_msg(&a, 2, 0, 0, 0, 3, 2); /* log: 3 entries of term 2 */
+    deliver(n, 0, &a, len);
+    assert_int_equal(n->s->log_len, 3);
+    struct raft_vote_msg m = vote_req(3, 5, 1, 0); /* longer but older log */
+    deliver(n, 2, &m, sizeof m);
+    assert_false(sent_vote(last_send(n)).granted);
+    assert_int_equal(n->s->current_term, 3); /* the higher term is still adopted */
+    m = vote_req(3, 3, 2, 0);
+    deliver(n, 0, &m, sizeof m);
+    assert_true(sent_vote(last_send(n)).granted);
+    m = vote_req(3, 9, 3, 0);
+    deliver(n, 2, &m, sizeof m); /* already voted for n1 in term 3 */
+    assert_false(sent_vote(last_send(n)).granted);
+    node_free(n);
+}
+
+static void test_majority_of_votes_makes_a_leader_with_a_noop(void **state) {
+    (void)state;
+    struct node *n = make_leader();
+    assert_true(has_note(n, "role", "leader", 1));
+    assert_int_equal(n->s->log_len, 1);
+    assert_int_equal(n->s->log[0].cmd, RAFT_CMD_NOOP);
+    assert_int_equal(n->s->log[0].term, 1);
+    struct raft_append_head h;
+    memcpy(&h, last_send(n)->bytes, sizeof h);
+    assert_int_equal(h.type, RAFT_MSG_APPEND);
+    assert_int_equal(h.count, 1);
+    assert_int_equal(h.term, 1);
+    char label[128];
+    protocol_raft.message_label(last_send(n)->bytes, last_send(n)->len, label, sizeof label);
+    assert_string_equal(label, "AppendEntries t1 [1..1] c0");
+    protocol_raft.describe(n->s, label, sizeof label);
+    assert_string_equal(label, "leader t1 commit=0 log=1");
+    node_free(n);
+}
+
+static void test_higher_term_steps_a_leader_down(void **state) {
+    (void)state;
+    struct node *n = make_leader();
+    ack(n, 1, 4, 0, 0, 0, 0);
+    assert_int_equal(n->s->role, RAFT_FOLLOWER);
+    assert_int_equal(n->s->current_term, 4);
+    assert_true(has_note(n, "role", "follower", 4));
+    node_free(n);
+
+    n = make_leader();
+    struct raft_append_msg a;
+    size_t len = append_msg(&a, 2, 0, 0, 0, 0, 0);
+    deliver(n, 2, &a, len);
+    assert_int_equal(n->s->role, RAFT_FOLLOWER);
+    assert_int_equal(n->s->leader_id, 2);
+    node_free(n);
+}
+
+static void test_follower_appends_syncs_and_acks(void **state) {
+    (void)state;
+    struct node *n = node_new(1, 3);
+    boot(n);
+    struct raft_append_msg a;
+    size_t len = append_msg(&a, 1, 0, 0, 2, 3, 1);
+    deliver(n, 0, &a, len);
+    struct raft_append_resp_msg r = sent_append_resp(last_send(n));
+    assert_true(r.success);
+    assert_int_equal(r.match_index, 3);
+    assert_true(synced_before(n, last_send(n)->journal_at));
+    assert_int_equal(n->s->commit_index, 2);
+    assert_int_equal(n->s->leader_id, 0);
+    assert_true(has_note(n, "commit", NULL, 2));
+    /* Restart loses volatile state but the log is durable. */
+    crash_restart(n, 1);
+    assert_int_equal(n->s->log_len, 3);
+    assert_int_equal(n->s->current_term, 1);
+    assert_int_equal(n->s->commit_index, 0);
+    node_free(n);
+}
+
+static void test_follower_rejects_a_gap_and_truncates_a_conflict(void **state) {
+    (void)state;
+    struct node *n = node_new(1, 3);
+    boot(n);
+    struct raft_append_msg a;
+    size_t len = append_msg(&a, 1, 0, 0, 0, 4, 1); /* entries 1..4 of term 1 */
+    deliver(n, 0, &a, len);
+    len = append_msg(&a, 2, 6, 2, 0, 1, 2); /* prev 6 does not exist */
+    deliver(n, 2, &a, len);
+    struct raft_append_resp_msg r = sent_append_resp(last_send(n));
+    assert_false(r.success);
+    assert_int_equal(r.match_index, 4);
+    len = append_msg(&a, 2, 2, 1, 0, 1, 2); /* index 3 becomes term 2 */
+    deliver(n, 2, &a, len);
+    r = sent_append_resp(last_send(n));
+    assert_true(r.success);
+    assert_int_equal(r.match_index, 3);
+    assert_int_equal(n->s->log_len, 3);
+    assert_int_equal(n->s->log[2].term, 2);
+    crash_restart(n, 1);
+    assert_int_equal(n->s->log_len, 3); /* the truncation was durable too */
+    node_free(n);
+}
+
+static void test_stale_term_append_is_rejected(void **state) {
+    (void)state;
+    struct node *n = node_new(1, 3);
+    boot(n);
+    struct raft_vote_msg m = vote_req(5, 0, 0, 0);
+    deliver(n, 2, &m, sizeof m);
+    struct raft_append_msg a;
+    size_t len = append_msg(&a, 4, 0, 0, 0, 1, 4);
+    deliver(n, 0, &a, len);
+    struct raft_append_resp_msg r = sent_append_resp(last_send(n));
+    assert_false(r.success);
+    assert_int_equal(r.term, 5);
+    assert_int_equal(n->s->log_len, 0);
+    node_free(n);
+}
+
+static void test_write_commits_on_majority_and_replies(void **state) {
+    (void)state;
+    struct node *n = make_leader();
+    request(n, 42, OP_WRITE, 7, 70, 0);
+    assert_int_equal(n->s->log_len, 2);
+    assert_int_equal(n->ctx.replies_count, 0);
+    ack(n, 1, 1, 1, 2, n->s->heartbeat_seq, 0);
+    assert_int_equal(n->s->commit_index, 2);
+    assert_int_equal(n->ctx.replies_count, 1);
+    assert_int_equal(n->ctx.replies[0].request_id, 42);
+    assert_int_equal(n->ctx.replies[0].status, REPLY_OK);
+    /* cas against the wrong value fails, the right one succeeds */
+    request(n, 43, OP_CAS, 7, 71, 5);
+    request(n, 44, OP_CAS, 7, 72, 70);
+    ack(n, 2, 1, 1, 4, n->s->heartbeat_seq, 0);
+    assert_int_equal(n->ctx.replies_count, 3);
+    assert_int_equal(n->ctx.replies[1].status, REPLY_FAIL);
+    assert_int_equal(n->ctx.replies[2].status, REPLY_OK);
+    assert_int_equal(raft_kv_get(n->s, 7), 72);
+    assert_int_equal(raft_kv_get(n->s, 8), HISTORY_NIL);
+    node_free(n);
+}
+
+static void test_follower_redirects_to_the_leader_it_knows(void **state) {
+    (void)state;
+    struct node *n = node_new(1, 3);
+    boot(n);
+    request(n, 1, OP_WRITE, 1, 1, 0);
+    assert_int_equal(n->ctx.replies[0].status, REPLY_FAIL);
+    struct raft_append_msg a;
+    size_t len = append_msg(&a, 1, 0, 0, 0, 0, 0);
+    deliver(n, 2, &a, len);
+    request(n, 2, OP_READ, 1, 0, 0);
+    assert_int_equal(n->ctx.replies[1].status, REPLY_REDIRECT);
+    assert_int_equal(n->ctx.replies[1].value, 2);
+    node_free(n);
+}
+
+static void test_read_index_waits_for_a_majority_round(void **state) {
+    (void)state;
+    struct node *n = make_leader();
+    ack(n, 1, 1, 1, 1, n->s->heartbeat_seq, 0); /* no-op committed */
+    assert_int_equal(n->s->commit_index, 1);
+    request(n, 9, OP_READ, 7, 0, 0);
+    assert_int_equal(n->ctx.replies_count, 0);
+    uint64_t round = n->s->heartbeat_seq;
+    ack(n, 1, 1, 1, 1, round - 1, 0); /* an ack of an older round is not enough */
+    assert_int_equal(n->ctx.replies_count, 0);
+    ack(n, 2, 1, 1, 1, round, 0);
+    assert_int_equal(n->ctx.replies_count, 1);
+    assert_int_equal(n->ctx.replies[0].status, REPLY_OK);
+    assert_int_equal(n->ctx.replies[0].value, HISTORY_NIL);
+    node_free(n);
+}
+
+static void test_read_index_fails_when_leadership_is_lost(void **state) {
+    (void)state;
+    struct node *n = make_leader();
+    request(n, 9, OP_READ, 7, 0, 0);
+    ack(n, 2, 3, 0, 0, 0, 0);
+    assert_int_equal(n->ctx.replies_count, 1);
+    assert_int_equal(n->ctx.replies[0].status, REPLY_FAIL);
+    node_free(n);
+}
+
+static void test_leader_local_read_answers_at_once(void **state) {
+    (void)state;
+    struct node *n = node_new(0, 3);
+    n->ctx.cfg.read_mode = RAFT_READ_LEADER_LOCAL;
+    boot(n);
+    fire(n, RAFT_TIMER_ELECTION);
+    struct raft_vote_msg r = vote_resp(1, 1, 0);
+    deliver(n, 1, &r, sizeof r);
+    request(n, 9, OP_READ, 7, 0, 0);
+    assert_int_equal(n->ctx.replies_count, 1);
+    assert_int_equal(n->ctx.replies[0].status, REPLY_OK);
+    node_free(n);
+}
+
+static void test_lease_read_is_local_only_while_the_lease_holds(void **state) {
+    (void)state;
+    struct node *n = node_new(0, 3);
+    n->ctx.cfg.read_mode = RAFT_READ_LEASE;
+    boot(n);
+    fire(n, RAFT_TIMER_ELECTION);
+    struct raft_vote_msg r = vote_resp(1, 1, 0);
+    deliver(n, 1, &r, sizeof r);
+    n->ctx.mono_ns = 1000 * NS_PER_MS;
+    ack(n, 1, 1, 1, 1, n->s->heartbeat_seq, 1000 * NS_PER_MS); /* commits the no-op */
+    n->ctx.mono_ns = 1100 * NS_PER_MS;
+    request(n, 1, OP_READ, 7, 0, 0);
+    assert_int_equal(n->ctx.replies_count, 1); /* within 135ms of the acked send */
+    n->ctx.mono_ns = 1136 * NS_PER_MS;
+    request(n, 2, OP_READ, 7, 0, 0);
+    assert_int_equal(n->ctx.replies_count, 1); /* lease over: a read-index round */
+    ack(n, 2, 1, 1, 1, n->s->heartbeat_seq, 1136 * NS_PER_MS);
+    assert_int_equal(n->ctx.replies_count, 2);
+    node_free(n);
+}
+
+static void test_lease_mode_voters_ignore_votes_while_the_leader_is_heard(void **state) {
+    (void)state;
+    struct node *n = node_new(1, 3);
+    n->ctx.cfg.read_mode = RAFT_READ_LEASE;
+    boot(n);
+    struct raft_append_msg a;
+    size_t len = append_msg(&a, 1, 0, 0, 0, 0, 0);
+    deliver(n, 0, &a, len);
+    n->ctx.mono_ns += 100 * NS_PER_MS;
+    struct raft_vote_msg m = vote_req(2, 0, 0, 0);
+    deliver(n, 2, &m, sizeof m);
+    assert_false(sent_vote(last_send(n)).granted);
+    assert_int_equal(n->s->current_term, 1);
+    n->ctx.mono_ns += 60 * NS_PER_MS;
+    deliver(n, 2, &m, sizeof m);
+    assert_true(sent_vote(last_send(n)).granted);
+    node_free(n);
+}
+
+static void test_pre_vote_keeps_an_isolated_node_term(void **state) {
+    (void)state;
+    struct node *n = node_new(2, 3);
+    n->ctx.cfg.pre_vote = true;
+    boot(n);
+    for (int i = 0; i < 10; i++) {
+        fire(n, RAFT_TIMER_ELECTION); /* nobody answers */
+    }
+    assert_int_equal(n->s->role, RAFT_PRE_CANDIDATE);
+    assert_int_equal(n->s->current_term, 0);
+    struct raft_vote_msg m = sent_vote(last_send(n));
+    assert_true(m.pre_vote);
+    assert_int_equal(m.vote_term, 1);
+    /* A granted pre-vote starts the real election. */
+    struct raft_vote_msg r = vote_resp(1, 1, 1);
+    r.term = 0;
+    deliver(n, 0, &r, sizeof r);
+    assert_int_equal(n->s->role, RAFT_CANDIDATE);
+    assert_int_equal(n->s->current_term, 1);
+    node_free(n);
+}
+
+static void test_pre_vote_refused_while_a_leader_is_heard(void **state) {
+    (void)state;
+    struct node *n = node_new(1, 3);
+    n->ctx.cfg.pre_vote = true;
+    boot(n);
+    struct raft_append_msg a;
+    size_t len = append_msg(&a, 1, 0, 0, 0, 0, 0);
+    deliver(n, 0, &a, len);
+    struct raft_vote_msg m = vote_req(2, 0, 0, 1);
+    deliver(n, 2, &m, sizeof m);
+    assert_false(sent_vote(last_send(n)).granted);
+    assert_int_equal(n->s->current_term, 1); /* a pre-vote changes nothing */
+    n->ctx.mono_ns += 200 * NS_PER_MS;
+    deliver(n, 2, &m, sizeof m);
+    assert_true(sent_vote(last_send(n)).granted);
+    assert_int_equal(n->s->current_term, 1);
+    assert_int_equal(n->s->voted_for, -1);
+    node_free(n);
+}
+
+static void test_malformed_messages_are_ignored(void **state) {
+    (void)state;
+    struct node *n = node_new(1, 3);
+    boot(n);
+    unsigned char junk[64];
+    memset(junk, 0xff, sizeof junk);
+    junk[0] = RAFT_MSG_APPEND;
+    deliver(n, 0, junk, sizeof junk);
+    deliver(n, 0, junk, 0);
+    junk[0] = RAFT_MSG_VOTE;
+    deliver(n, 0, junk, 3);
+    assert_int_equal(n->ctx.sends_count, 0);
+    assert_int_equal(n->s->current_term, 0);
+    node_free(n);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_election_timeout_makes_a_candidate_that_persists_first),
+        cmocka_unit_test(test_vote_is_granted_and_synced_before_the_reply),
+        cmocka_unit_test(test_vote_denied_to_a_stale_log_or_a_second_candidate),
+        cmocka_unit_test(test_majority_of_votes_makes_a_leader_with_a_noop),
+        cmocka_unit_test(test_higher_term_steps_a_leader_down),
+        cmocka_unit_test(test_follower_appends_syncs_and_acks),
+        cmocka_unit_test(test_follower_rejects_a_gap_and_truncates_a_conflict),
+        cmocka_unit_test(test_stale_term_append_is_rejected),
+        cmocka_unit_test(test_write_commits_on_majority_and_replies),
+        cmocka_unit_test(test_follower_redirects_to_the_leader_it_knows),
+        cmocka_unit_test(test_read_index_waits_for_a_majority_round),
+        cmocka_unit_test(test_read_index_fails_when_leadership_is_lost),
+        cmocka_unit_test(test_leader_local_read_answers_at_once),
+        cmocka_unit_test(test_lease_read_is_local_only_while_the_lease_holds),
+        cmocka_unit_test(test_lease_mode_voters_ignore_votes_while_the_leader_is_heard),
+        cmocka_unit_test(test_pre_vote_keeps_an_isolated_node_term),
+        cmocka_unit_test(test_pre_vote_refused_while_a_leader_is_heard),
+        cmocka_unit_test(test_malformed_messages_are_ignored),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
