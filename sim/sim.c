@@ -136,6 +136,17 @@ static int schedule_scenario(struct sim *sim) {
 }
 
 struct sim *sim_create(const struct scenario *s, uint64_t seed, struct diag *diag) {
+    const struct protocol *proto = protocol_find(s->protocol.name);
+    if (!proto) {
+        diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col, "unknown protocol '%s'",
+                 s->protocol.name);
+        return NULL;
+    }
+    return sim_create_with_protocol(s, proto, seed, diag);
+}
+
+struct sim *sim_create_with_protocol(const struct scenario *s, const struct protocol *proto,
+                                     uint64_t seed, struct diag *diag) {
     struct sim *sim = calloc(1, sizeof *sim);
     if (!sim) {
         diag_set(diag, s->path, 0, 0, "out of memory");
@@ -146,13 +157,7 @@ struct sim *sim_create(const struct scenario *s, uint64_t seed, struct diag *dia
     sim->events_max = s->events_max > 0 ? s->events_max : DSLAB_EVENTS_DEFAULT_MAX;
     sim->payload_free_head = UINT32_MAX;
     history_init(&sim->history);
-    sim->proto = protocol_find(s->protocol.name);
-    if (!sim->proto) {
-        diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col, "unknown protocol '%s'",
-                 s->protocol.name);
-        free(sim);
-        return NULL;
-    }
+    sim->proto = proto;
     if (evq_init(&sim->q) != 0 || net_init(&sim->net, s->nodes_count, &s->network) != 0) {
         diag_set(diag, s->path, 0, 0, "out of memory");
         sim_destroy(sim);

@@ -18,6 +18,7 @@
 #include "dslab/check.h"
 #include "dslab/diag.h"
 #include "dslab/history.h"
+#include "dslab/node.h"
 #include "dslab/scenario.h"
 #include "dslab/trace.h"
 
@@ -63,6 +64,10 @@ struct assumption_state {
  * faults, narration and clients scheduled. seed overrides the scenario's.
  * Returns NULL with diag set (protocol configuration errors, limits). */
 struct sim *sim_create(const struct scenario *s, uint64_t seed, struct diag *diag);
+/* Same with a protocol that is not built in (tests, embedding programs).
+ * The scenario's protocol name is ignored; `proto` is borrowed. */
+struct sim *sim_create_with_protocol(const struct scenario *s, const struct protocol *proto,
+                                     uint64_t seed, struct diag *diag);
 void sim_destroy(struct sim *sim);
 
 /* Adds a trace consumer; call before the first sim_run. At most 8. */

@@ -1,0 +1,55 @@
+/* bench_gossip.c: deliveries per wall-clock second and peak memory of the
+ * gossip-pingpong workload (bench/gossip-pingpong.yaml) for one N.
+ *   bench_gossip SCENARIO NODES UNTIL_MS
+ * Prints one TSV line: nodes, simulated_s, deliveries, wall_s,
+ * deliveries_per_s, peak_rss_mb, in_flight_max. One N per process, so peak
+ * RSS belongs to that N alone. Run through bench/run.sh (`make bench`). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "dslab/scenario.h"
+#include "dslab/sim.h"
+#include "dslab/time.h"
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int main(int argc, char **argv) {
+    if (argc != 4) {
+        fprintf(stderr, "usage: bench_gossip SCENARIO NODES UNTIL_MS\n");
+        return 2;
+    }
+    struct scenario_override set = {"nodes", argv[2]};
+    struct diag d;
+    diag_clear(&d);
+    struct scenario *s = scenario_load(argv[1], &set, 1, NULL, &d);
+    if (!s) {
+        fprintf(stderr, "%s:%d:%d: error: %s\n", d.file, d.line, d.col, d.message);
+        return 2;
+    }
+    int64_t until_ns = strtoll(argv[3], NULL, 10) * NS_PER_MS;
+    struct sim *sim = sim_create(s, s->seed, &d);
+    if (!sim) {
+        fprintf(stderr, "error: %s\n", d.message);
+        return 2;
+    }
+    double start = now_s();
+    enum sim_status st = sim_run(sim, until_ns, 0);
+    double wall_s = now_s() - start;
+    const struct sim_stats *stats = sim_get_stats(sim);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("%d\t%.2f\t%" PRIu64 "\t%.3f\t%.0f\t%.1f\t%" PRIu64 "\n", (int)s->nodes_count,
+           (double)until_ns / 1e9, stats->messages_delivered, wall_s,
+           (double)stats->messages_delivered / wall_s, (double)ru.ru_maxrss / 1024.0,
+           stats->in_flight_max);
+    sim_destroy(sim);
+    scenario_free(s);
+    return st == SIM_OK ? 0 : 1;
+}

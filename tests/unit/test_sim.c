@@ -1,0 +1,334 @@
+/* test_sim.c: the simulator's promises, run through real scenarios:
+ * determinism (same seed same trace, another seed another trace, a later
+ * fault leaves the earlier trace alone, two sims in two threads), and the
+ * semantics of partitions, pauses, crashes, restarts, clocks, assumptions
+ * and the event budget. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dslab/scenario.h"
+#include "dslab/sim.h"
+#include "dslab/time.h"
+#include "dslab/trace.h"
+
+/* --- a tiny test protocol: a periodic ticker ----------------------------- */
+struct ticker_state {
+    int64_t boots;
+    int64_t ticks;
+};
+
+static void ticker_init(struct node_ctx *ctx, void *state) {
+    struct ticker_state *st = state;
+    const void *v;
+    int64_t boots = 0;
+    if (ctx_store_get(ctx, "boots", &v) == (long)sizeof boots) memcpy(&boots, v, sizeof boots);
+    st->boots = boots + 1;
+    ctx_store_put(ctx, "boots", &st->boots, sizeof st->boots);
+    ctx_store_sync(ctx);
+    ctx_annotate(ctx, "boot", st->boots, "boot %lld", (long long)st->boots);
+    ctx_set_timer(ctx, 100 * NS_PER_MS, 1);
+}
+
+static void ticker_on_timer(struct node_ctx *ctx, void *state, uint64_t id, uint64_t tag) {
+    (void)id;
+    (void)tag;
+    struct ticker_state *st = state;
+    st->ticks++;
+    int32_t to = (ctx_self(ctx) + 1) % ctx_nodes_count(ctx);
+    ctx_send(ctx, to, &st->ticks, sizeof st->ticks);
+    ctx_set_timer(ctx, 100 * NS_PER_MS, 1);
+}
+
+static void ticker_on_message(struct node_ctx *ctx, void *state, int32_t from, const void *m,
+                              size_t len) {
+    (void)ctx;
+    (void)state;
+    (void)from;
+    (void)m;
+    (void)len;
+}
+
+static const struct protocol ticker = {
+    .name = "ticker", .state_size = sizeof(struct ticker_state), .init = ticker_init,
+    .on_message = ticker_on_message, .on_timer = ticker_on_timer,
+};
+
+/* --- a recording sink ------------------------------------------------------ */
+#define REC_MAX 20000
+struct recorder {
+    int count;
+    struct trace_event ev[REC_MAX];
+    uint64_t hash_before_cutoff;
+    int64_t cutoff_ns;
+    struct trace_hasher hasher;
+};
+
+static void recorder_sink(void *user, const struct trace_event *ev) {
+    struct recorder *r = user;
+    if (r->count < REC_MAX) {
+        r->ev[r->count] = *ev;
+        r->ev[r->count].text = NULL;
+        r->ev[r->count].tag = NULL;
+        r->ev[r->count].op = NULL;
+        r->count++;
+    }
+    if (ev->t_ns < r->cutoff_ns) {
+        trace_hasher_sink(&r->hasher, ev);
+        r->hash_before_cutoff = r->hasher.hash;
+    }
+}
+
+static struct scenario *load(const char *text) {
+    struct diag d;
+    diag_clear(&d);
+    struct scenario *s = scenario_load_buffer(text, strlen(text), "test.yaml", NULL, 0, NULL, &d);
+    if (!s) fail_msg("scenario did not load: %s:%d:%d: %s", d.file, d.line, d.col, d.message);
+    return s;
+}
+
+/* Runs `s` to its end with `proto` (NULL = built in), recording. */
+static struct recorder *run(const struct scenario *s, const struct protocol *proto, uint64_t seed,
+                            int64_t cutoff_ns) {
+    static struct recorder rec;
+    memset(&rec, 0, sizeof rec);
+    rec.cutoff_ns = cutoff_ns;
+    trace_hasher_init(&rec.hasher, (const char (*)[32])s->node_names, s->nodes_count);
+    struct diag d;
+    diag_clear(&d);
+    struct sim *sim = proto ? sim_create_with_protocol(s, proto, seed, &d) : sim_create(s, seed, &d);
+    assert_non_null(sim);
+    sim_add_sink(sim, recorder_sink, &rec);
+    assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_OK);
+    sim_finish(sim);
+    sim_destroy(sim);
+    return &rec;
+}
+
+static uint64_t trace_hash(const struct scenario *s, uint64_t seed) {
+    struct trace_hasher h;
+    trace_hasher_init(&h, (const char (*)[32])s->node_names, s->nodes_count);
+    struct diag d;
+    struct sim *sim = sim_create(s, seed, &d);
+    assert_non_null(sim);
+    sim_add_sink(sim, trace_hasher_sink, &h);
+    sim_run(sim, s->duration_ns, 0);
+    sim_finish(sim);
+    sim_destroy(sim);
+    return h.hash;
+}
+
+static const char gossip[] =
+    "name: t\nduration: 2s\nnodes: 5\nprotocol: { name: gossip-pingpong }\n"
+    "network: { latency: \"uniform(1ms, 10ms)\", loss: 0.01, duplicate: 0.01 }\n";
+
+static void test_same_seed_gives_same_trace(void **state) {
+    (void)state;
+    struct scenario *s = load(gossip);
+    assert_int_equal(trace_hash(s, 42), trace_hash(s, 42));
+    scenario_free(s);
+}
+
+static void test_different_seed_gives_different_trace(void **state) {
+    (void)state;
+    struct scenario *s = load(gossip);
+    assert_int_not_equal(trace_hash(s, 42), trace_hash(s, 43));
+    scenario_free(s);
+}
+
+static void test_later_fault_leaves_earlier_trace_unchanged(void **state) {
+    (void)state;
+    static const char with_fault[] =
+        "name: t\nduration: 8s\nnodes: 5\nprotocol: { name: gossip-pingpong }\n"
+        "network: { latency: \"uniform(1ms, 10ms)\", loss: 0.01 }\n"
+        "faults: [ { at: 5s, crash: n2 }, { at: 6s, partition: majority-minority } ]\n";
+    static const char without[] =
+        "name: t\nduration: 8s\nnodes: 5\nprotocol: { name: gossip-pingpong }\n"
+        "network: { latency: \"uniform(1ms, 10ms)\", loss: 0.01 }\n";
+    struct scenario *a = load(with_fault), *b = load(without);
+    uint64_t ha = run(a, NULL, 9, 5 * NS_PER_S)->hash_before_cutoff;
+    uint64_t hb = run(b, NULL, 9, 5 * NS_PER_S)->hash_before_cutoff;
+    assert_int_equal(ha, hb);
+    uint64_t ha_all = trace_hash(a, 9), hb_all = trace_hash(b, 9);
+    assert_int_not_equal(ha_all, hb_all);
+    scenario_free(a);
+    scenario_free(b);
+}
+
+struct thread_arg {
+    const struct scenario *s;
+    uint64_t hash;
+};
+
+static void *thread_main(void *p) {
+    struct thread_arg *a = p;
+    struct trace_hasher h;
+    trace_hasher_init(&h, (const char (*)[32])a->s->node_names, a->s->nodes_count);
+    struct diag d;
+    struct sim *sim = sim_create(a->s, 5, &d);
+    sim_add_sink(sim, trace_hasher_sink, &h);
+    sim_run(sim, a->s->duration_ns, 0);
+    sim_finish(sim);
+    sim_destroy(sim);
+    a->hash = h.hash;
+    return NULL;
+}
+
+static void test_two_sims_in_two_threads_match_serial(void **state) {
+    (void)state;
+    struct scenario *s = load(gossip);
+    uint64_t serial = trace_hash(s, 5);
+    struct thread_arg args[2] = {{s, 0}, {s, 0}};
+    pthread_t t[2];
+    for (int i = 0; i < 2; i++) pthread_create(&t[i], NULL, thread_main, &args[i]);
+    for (int i = 0; i < 2; i++) pthread_join(t[i], NULL);
+    assert_int_equal(args[0].hash, serial);
+    assert_int_equal(args[1].hash, serial);
+    scenario_free(s);
+}
+
+static void test_partition_blocks_cross_side_messages(void **state) {
+    (void)state;
+    static const char text[] =
+        "name: t\nduration: 3s\nnodes: 4\nprotocol: { name: gossip-pingpong }\n"
+        "faults: [ { at: 1s, partition: [[n1, n2], [n3, n4]] }, { at: 2s, heal: all } ]\n";
+    struct scenario *s = load(text);
+    struct recorder *r = run(s, &ticker, 1, 0);
+    int cross_during = 0, cross_after = 0, dropped_partition = 0;
+    for (int i = 0; i < r->count; i++) {
+        const struct trace_event *e = &r->ev[i];
+        if (e->kind == TRACE_DROP) dropped_partition++;
+        if (e->kind != TRACE_DELIVER) continue;
+        int cross = (e->node < 2) != (e->peer < 2);
+        if (cross && e->t_ns >= NS_PER_S && e->t_ns < 2 * NS_PER_S) cross_during++;
+        if (cross && e->t_ns >= 2 * NS_PER_S) cross_after++;
+    }
+    assert_int_equal(cross_during, 0);
+    assert_true(cross_after > 0);
+    assert_true(dropped_partition > 0);
+    scenario_free(s);
+}
+
+static const char ticker_scenario[] =
+    "name: t\nduration: 3s\nnodes: 3\nprotocol: { name: gossip-pingpong, initial: 0 }\n"
+    "network: { latency: constant(1ms) }\n";
+
+static int count_timers(const struct recorder *r, int32_t node, int64_t from_ns, int64_t to_ns) {
+    int n = 0;
+    for (int i = 0; i < r->count; i++) {
+        const struct trace_event *e = &r->ev[i];
+        if (e->kind == TRACE_TIMER && e->node == node && e->t_ns >= from_ns && e->t_ns < to_ns) n++;
+    }
+    return n;
+}
+
+static void test_paused_node_fires_timers_late_at_resume(void **state) {
+    (void)state;
+    char text[512];
+    snprintf(text, sizeof text, "%sfaults: [ { at: 1050ms, pause: n2, for: 500ms } ]\n", ticker_scenario);
+    struct scenario *s = load(text);
+    struct recorder *r = run(s, &ticker, 1, 0);
+    assert_int_equal(count_timers(r, 1, 1050 * NS_PER_MS, 1550 * NS_PER_MS), 0);
+    /* The timer due at 1.1s fires at resume (1.55s), then ticks restart. */
+    int at_resume = 0;
+    for (int i = 0; i < r->count; i++) {
+        if (r->ev[i].kind == TRACE_TIMER && r->ev[i].node == 1 && r->ev[i].t_ns == 1550 * NS_PER_MS) at_resume++;
+    }
+    assert_int_equal(at_resume, 1);
+    assert_int_equal(count_timers(r, 0, 1050 * NS_PER_MS, 1550 * NS_PER_MS), 5);
+    scenario_free(s);
+}
+
+static void test_crash_loses_timers_and_restart_keeps_store(void **state) {
+    (void)state;
+    char text[512];
+    snprintf(text, sizeof text, "%sfaults: [ { at: 1s, crash: n3 }, { at: 2s, restart: n3 } ]\n",
+             ticker_scenario);
+    struct scenario *s = load(text);
+    struct recorder *r = run(s, &ticker, 1, 0);
+    assert_int_equal(count_timers(r, 2, NS_PER_S + 1, 2 * NS_PER_S), 0);
+    assert_true(count_timers(r, 2, 2 * NS_PER_S, 3 * NS_PER_S) >= 9);
+    /* boot annotations: value 1 at start, 2 after restart (store kept) */
+    int64_t last_boot = 0;
+    for (int i = 0; i < r->count; i++) {
+        if (r->ev[i].kind == TRACE_ANNOTATE && r->ev[i].node == 2) last_boot = r->ev[i].a;
+    }
+    assert_int_equal(last_boot, 2);
+    /* messages to the crashed node are dropped, not delivered */
+    for (int i = 0; i < r->count; i++) {
+        const struct trace_event *e = &r->ev[i];
+        if (e->kind == TRACE_DELIVER && e->node == 2) {
+            assert_false(e->t_ns > NS_PER_S && e->t_ns < 2 * NS_PER_S);
+        }
+    }
+    scenario_free(s);
+}
+
+static void test_fast_clock_fires_timers_early(void **state) {
+    (void)state;
+    char text[512];
+    snprintf(text, sizeof text, "%sclocks: { n1: { drift_ppm: 100000 } }\n", ticker_scenario);
+    struct scenario *s = load(text);
+    struct recorder *r = run(s, &ticker, 1, 0);
+    /* 10% fast: 100ms local = 90.9ms true, so ~33 ticks in 3s vs 30. */
+    int fast = count_timers(r, 0, 0, 3 * NS_PER_S), normal = count_timers(r, 1, 0, 3 * NS_PER_S);
+    assert_int_equal(normal, 29);
+    assert_int_equal(fast, 32);
+    scenario_free(s);
+}
+
+static void test_skew_assumption_reports_the_crossing_moment(void **state) {
+    (void)state;
+    /* n1 drifts +10000 ppm = 10ms per second: skew reaches 50ms at 5s. */
+    static const char text[] =
+        "name: t\nduration: 8s\nnodes: 3\nprotocol: { name: gossip-pingpong, initial: 0 }\n"
+        "clocks: { n1: { drift_ppm: 10000 } }\n"
+        "assumptions: { clock_skew_below: 50ms, pause_below: 1s }\n";
+    struct scenario *s = load(text);
+    struct diag d;
+    struct sim *sim = sim_create(s, 1, &d);
+    assert_non_null(sim);
+    sim_run(sim, s->duration_ns, 0);
+    sim_finish(sim);
+    const struct assumption_state *skew = sim_assumption(sim, 0);
+    assert_true(skew->declared && skew->violated);
+    assert_int_equal(skew->violated_at_ns, 5 * NS_PER_S);
+    assert_false(sim_assumption(sim, 2)->violated);
+    sim_destroy(sim);
+    scenario_free(s);
+}
+
+static void test_event_budget_stops_the_run(void **state) {
+    (void)state;
+    static const char text[] =
+        "name: t\nduration: 10s\nnodes: 5\nlimits: { events: 1000 }\nprotocol: { name: gossip-pingpong }\n";
+    struct scenario *s = load(text);
+    struct diag d;
+    struct sim *sim = sim_create(s, 1, &d);
+    assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_EVENT_BUDGET);
+    assert_int_equal(sim_get_stats(sim)->events, 1000);
+    sim_finish(sim);
+    sim_destroy(sim);
+    scenario_free(s);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_same_seed_gives_same_trace),
+        cmocka_unit_test(test_different_seed_gives_different_trace),
+        cmocka_unit_test(test_later_fault_leaves_earlier_trace_unchanged),
+        cmocka_unit_test(test_two_sims_in_two_threads_match_serial),
+        cmocka_unit_test(test_partition_blocks_cross_side_messages),
+        cmocka_unit_test(test_paused_node_fires_timers_late_at_resume),
+        cmocka_unit_test(test_crash_loses_timers_and_restart_keeps_store),
+        cmocka_unit_test(test_fast_clock_fires_timers_early),
+        cmocka_unit_test(test_skew_assumption_reports_the_crossing_moment),
+        cmocka_unit_test(test_event_budget_stops_the_run),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
