@@ -1,4 +1,4 @@
-/* evq.h: the event queue. Pooled events in a binary min-heap.
+/* evq.h: the event queue. Pooled events in a 4-ary min-heap.
  *
  * Order is total: (at_ns, seq), where seq is the insertion counter, so
  * ties never depend on memory addresses. A heap entry is 16 bytes: the time
