@@ -1,0 +1,184 @@
+/* cmd_check_history.c: `dslab check-history FILE --model M`: is an external
+ * history (Jepsen log, Knossos EDN, Porcupine kv) linearizable? Exit 0 yes,
+ * 1 no (and the first operation that cannot be linearized, with its line),
+ * 3 unknown (the search budget ran out), 2 bad input or usage. The work is
+ * in sim/checkers/lincheck.c; this file parses flags and prints. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "dslab/lincheck.h"
+
+static const char usage[] =
+    "usage: dslab check-history FILE --model register|cas-register|kv|mutex [options]\n"
+    "\n"
+    "Checks a recorded history for linearizability (Wing-Gong/Lowe search with a\n"
+    "state cache, per key for kv). The format is detected from the content:\n"
+    "  Jepsen log lines    INFO jepsen.util - 3 :invoke :cas [3 0]   (Porcupine's etcd data)\n"
+    "  Knossos EDN         [{:process 0 :type :invoke :f :read :value nil} ...]\n"
+    "  Porcupine kv        {:process 0, :type :invoke, :f :get, :key \"7\", :value nil}  (a map per line)\n"
+    "Failed operations follow each format's rules; indeterminate ones (:info, or\n"
+    "never completed) may take effect any time after their invocation, or never.\n"
+    "\n"
+    "options:\n"
+    "  --model M          register (read/write), cas-register (+cas), kv (per key;\n"
+    "                     get/put/append strings, read/write/cas, txn), mutex\n"
+    "  --initial VALUE    initial value of the register / every key: nil, an integer,\n"
+    "                     a string (string kv), free|held (mutex). Default: nil,\n"
+    "                     \"\" for string kv, free\n"
+    "  --budget N         cached search states per key before giving up (default 1000000)\n"
+    "  --json             print the result as one JSON object\n"
+    "\n"
+    "exit status: 0 linearizable, 1 not linearizable, 3 unknown (budget exhausted),\n"
+    "2 bad input or usage\n";
+
+struct opts {
+    const char *file;
+    const char *model_text;
+    struct lincheck_options lin;
+    int json;
+};
+
+static int parse_args(int argc, char **argv, struct opts *o) {
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        if (cli_is_help(a)) {
+            fputs(usage, stdout);
+            exit(0);
+        } else if (strcmp(a, "--model") == 0) {
+            if (!next || lincheck_model_parse(next, &o->lin.model) != 0) {
+                return cli_usage_error("check-history",
+                                       "--model is register, cas-register, kv or mutex, got '%s'",
+                                       next ? next : "");
+            }
+            o->model_text = next;
+            i++;
+        } else if (strcmp(a, "--initial") == 0) {
+            if (!next) return cli_usage_error("check-history", "--initial needs a value");
+            o->lin.initial = next;
+            i++;
+        } else if (strcmp(a, "--budget") == 0) {
+            if (!next || cli_parse_u64(next, &o->lin.states_max) != 0 || o->lin.states_max == 0) {
+                return cli_usage_error("check-history", "--budget needs a positive integer, got '%s'",
+                                       next ? next : "");
+            }
+            i++;
+        } else if (strcmp(a, "--json") == 0) {
+            o->json = 1;
+        } else if (a[0] == '-' && a[1]) {
+            return cli_usage_error("check-history", "unknown option '%s'", a);
+        } else if (!o->file) {
+            o->file = a;
+        } else {
+            return cli_usage_error("check-history", "one history file at a time (got '%s' and '%s')",
+                                   o->file, a);
+        }
+    }
+    if (!o->file) return cli_usage_error("check-history", "missing history file");
+    if (!o->model_text) return cli_usage_error("check-history", "missing --model");
+    return 0;
+}
+
+static const char *verdict_name(enum lincheck_verdict v) {
+    switch (v) {
+    case LINCHECK_LINEARIZABLE: return "linearizable";
+    case LINCHECK_NOT_LINEARIZABLE: return "not_linearizable";
+    case LINCHECK_UNKNOWN: return "unknown";
+    }
+    return "?";
+}
+
+/* Writes s as a JSON string. */
+static void json_string(FILE *out, const char *s) {
+    fputc('"', out);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') fprintf(out, "\\%c", c);
+        else if (c < 0x20) fprintf(out, "\\u%04x", c);
+        else fputc(c, out);
+    }
+    fputc('"', out);
+}
+
+static void print_json(const struct opts *o, const struct lincheck_result *r) {
+    printf("{\"file\":");
+    json_string(stdout, o->file);
+    printf(",\"model\":\"%s\",\"format\":\"%s\",\"verdict\":\"%s\",\"ops\":%zu,\"keys\":%zu,"
+           "\"keys_checked\":%zu,\"keys_unknown\":%zu,\"states\":%" PRIu64,
+           o->model_text, r->format, verdict_name(r->verdict), r->ops_count, r->keys_count,
+           r->keys_checked, r->keys_unknown, r->states_total);
+    if (r->verdict == LINCHECK_NOT_LINEARIZABLE) {
+        printf(",\"failure\":{\"key\":");
+        json_string(stdout, r->key);
+        printf(",\"op\":");
+        json_string(stdout, r->op);
+        printf(",\"process\":%" PRId64 ",\"line\":%d,\"invoke_line\":%d,\"linearized\":%zu,"
+               "\"state\":",
+               r->process, r->line, r->invoke_line, r->linearized_count);
+        json_string(stdout, r->state);
+        printf(",\"last_op\":");
+        json_string(stdout, r->last_op);
+        printf(",\"last_line\":%d}", r->last_line);
+    }
+    if (r->verdict == LINCHECK_UNKNOWN) {
+        printf(",\"unknown_key\":");
+        json_string(stdout, r->unknown_key);
+        printf(",\"unknown_states\":%" PRIu64, r->unknown_states);
+    }
+    printf("}\n");
+}
+
+static void print_text(const struct opts *o, const struct lincheck_result *r) {
+    const char *what = r->verdict == LINCHECK_LINEARIZABLE       ? "linearizable"
+                       : r->verdict == LINCHECK_NOT_LINEARIZABLE ? "NOT linearizable"
+                                                                 : "unknown";
+    printf("%s: %s (model %s, %s format, %zu ops, %zu key%s, %" PRIu64 " states searched)\n",
+           o->file, what, o->model_text, r->format, r->ops_count, r->keys_count,
+           r->keys_count == 1 ? "" : "s", r->states_total);
+    if (r->verdict == LINCHECK_NOT_LINEARIZABLE) {
+        int line = r->line ? r->line : r->invoke_line;
+        int col = r->line ? r->col : r->invoke_col;
+        printf("%s:%d:%d: first operation that cannot be linearized: process %" PRId64 " %s%s%s",
+               o->file, line, col > 0 ? col : 1, r->process, r->op, r->key[0] ? " on key " : "",
+               r->key);
+        printf(" (invoked at line %d)\n", r->invoke_line);
+        printf("  after the longest linearizable prefix (%zu ops) the %s is %s\n",
+               r->linearized_count, r->key[0] ? "value" : "state", r->state[0] ? r->state : "?");
+        if (r->last_op[0]) {
+            printf("  last op of that prefix: process %" PRId64 " %s (line %d)\n", r->last_process,
+                   r->last_op, r->last_line);
+        }
+    } else if (r->verdict == LINCHECK_UNKNOWN) {
+        printf("search budget exhausted on %s%s after %" PRIu64
+               " states (%zu of %zu keys undecided; raise --budget)\n",
+               r->unknown_key[0] ? "key " : "the history", r->unknown_key, r->unknown_states,
+               r->keys_unknown, r->keys_count);
+    }
+}
+
+int cmd_check_history(int argc, char **argv) {
+    struct opts o = {0};
+    int rc = parse_args(argc, argv, &o);
+    if (rc != 0) return rc;
+    struct lincheck_result r;
+    struct diag diag;
+    diag_clear(&diag);
+    if (lincheck_file(o.file, &o.lin, &r, &diag) != 0) {
+        cli_print_diag(&diag);
+        return EXIT_BAD_INPUT;
+    }
+    if (o.json) {
+        print_json(&o, &r);
+    } else {
+        print_text(&o, &r);
+    }
+    switch (r.verdict) {
+    case LINCHECK_LINEARIZABLE: return EXIT_CHECKS_HOLD;
+    case LINCHECK_NOT_LINEARIZABLE: return EXIT_CHECK_FAILED;
+    case LINCHECK_UNKNOWN: return EXIT_UNKNOWN;
+    }
+    return EXIT_UNKNOWN;
+}

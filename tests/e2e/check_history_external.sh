@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# check_history_external.sh: `dslab check-history` must agree with every
+# verdict of the external reference histories (Porcupine's etcd and kv
+# data, Knossos' EDN data; their README.md and expected.tsv in
+# ../shared/external next to the source root), and reject malformed
+# histories (tests/bad/history/*) with exit 2 and the expected first line
+# on stderr. Prints every mismatch, "N passed, M failed" and the wall-clock
+# time (informative only: this is not a timed test).
+# Usage: bash check_history_external.sh /path/to/dslab /path/to/source-root
+set -u
+DSLAB=${1:?usage: check_history_external.sh DSLAB SOURCE_ROOT}
+SOURCE_ROOT=${2:?usage: check_history_external.sh DSLAB SOURCE_ROOT}
+EXTERNAL="$SOURCE_ROOT/../shared/external"
+
+passed=0
+failed=0
+fail() { echo "MISMATCH: $*"; failed=$((failed + 1)); }
+
+# check FILE MODEL INITIAL EXPECTED(linearizable|not_linearizable)
+check() {
+    local file=$1 model=$2 initial=$3 expected=$4 want rc
+    case $expected in
+        linearizable) want=0 ;;
+        not_linearizable) want=1 ;;
+        *) fail "$file: unknown expectation '$expected'"; return ;;
+    esac
+    if [ -n "$initial" ]; then
+        "$DSLAB" check-history "$file" --model "$model" --initial "$initial" >/tmp/dslab_chk.$$ 2>&1
+    else
+        "$DSLAB" check-history "$file" --model "$model" >/tmp/dslab_chk.$$ 2>&1
+    fi
+    rc=$?
+    if [ "$rc" -eq "$want" ]; then
+        passed=$((passed + 1))
+    else
+        fail "$file (--model $model${initial:+ --initial $initial}): exit $rc, expected $want ($expected)"
+        head -3 /tmp/dslab_chk.$$ | sed 's/^/    /'
+    fi
+}
+
+start=$(date +%s.%N)
+
+if [ ! -d "$EXTERNAL" ]; then
+    echo "SKIP: $EXTERNAL does not exist (the reference histories live in shared/external beside the repo)"
+else
+    # Porcupine: etcd_cas_register (initial nil) and kv_get_put_append (initial "").
+    pfile="$EXTERNAL/porcupine/expected.tsv"
+    if [ ! -f "$pfile" ]; then fail "missing $pfile"; fi
+    while IFS=$'\t' read -r file model expected _rest; do
+        [ "$file" = "file" ] && continue
+        case $model in
+            etcd_cas_register) check "$EXTERNAL/porcupine/$file" cas-register "" "$expected" ;;
+            kv_get_put_append) check "$EXTERNAL/porcupine/$file" kv "" "$expected" ;;
+            *) fail "porcupine/$file: unknown model '$model'" ;;
+        esac
+    done <"$pfile"
+
+    # Knossos: cas_register from 0, multi_register_txn {x 0, y 0}, mutex free.
+    kfile="$EXTERNAL/knossos/expected.tsv"
+    if [ ! -f "$kfile" ]; then fail "missing $kfile"; fi
+    while IFS=$'\t' read -r file model _initial expected _rest; do
+        [ "$file" = "file" ] && continue
+        case $model in
+            cas_register) check "$EXTERNAL/knossos/$file" cas-register 0 "$expected" ;;
+            multi_register_txn) check "$EXTERNAL/knossos/$file" kv 0 "$expected" ;;
+            mutex) check "$EXTERNAL/knossos/$file" mutex free "$expected" ;;
+            *) fail "knossos/$file: unknown model '$model'" ;;
+        esac
+    done <"$kfile"
+
+    # The first bad operation of a few files, as Knossos' own tests assert.
+    out=$("$DSLAB" check-history "$EXTERNAL/knossos/data/cas-register/bad/bad-analysis.edn" \
+          --model cas-register --initial 0)
+    if echo "$out" | grep -q "process 21 read -> 2"; then passed=$((passed + 1)); else
+        fail "bad-analysis.edn: first bad op should be process 21 read -> 2, got: $out"; fi
+    out=$("$DSLAB" check-history "$EXTERNAL/porcupine/kv/c01-bad.txt" --model kv)
+    if echo "$out" | grep -q 'on key "7"'; then passed=$((passed + 1)); else
+        fail "c01-bad.txt: the failing key should be \"7\", got: $out"; fi
+fi
+
+# Bad input: missing file, wrong model, usage.
+"$DSLAB" check-history /nonexistent/history.edn --model register >/dev/null 2>/tmp/dslab_chk.$$
+rc=$?
+if [ $rc -eq 2 ] && grep -q "/nonexistent/history.edn" /tmp/dslab_chk.$$; then
+    passed=$((passed + 1))
+else
+    fail "missing file: exit $rc (want 2), stderr: $(head -1 /tmp/dslab_chk.$$)"
+fi
+"$DSLAB" check-history "$SOURCE_ROOT/tests/bad/history/garbage.txt" >/dev/null 2>&1
+rc=$?
+if [ $rc -eq 2 ]; then passed=$((passed + 1)); else fail "no --model: exit $rc (want 2)"; fi
+
+# tests/bad/history/*: each file with a .expected first stderr line.
+shopt -s nullglob
+for expected_file in "$SOURCE_ROOT"/tests/bad/history/*.expected; do
+    input=${expected_file%.expected}
+    model=$(sed -n 's/^# model: //p' "$expected_file" | head -1)
+    model=${model:-cas-register}
+    want=$(grep -v '^#' "$expected_file" | head -1)
+    got=$("$DSLAB" check-history "$input" --model "$model" 2>&1 >/dev/null | head -1)
+    "$DSLAB" check-history "$input" --model "$model" >/dev/null 2>&1
+    rc=$?
+    # The .expected line is relative to tests/bad/history/.
+    got_rel=${got#"$SOURCE_ROOT/tests/bad/history/"}
+    if [ $rc -eq 2 ] && [ "$got_rel" = "$want" ]; then
+        passed=$((passed + 1))
+    else
+        fail "$(basename "$input"): exit $rc (want 2)"
+        echo "    want: $want"
+        echo "    got:  $got_rel"
+    fi
+done
+rm -f /tmp/dslab_chk.$$
+
+end=$(date +%s.%N)
+elapsed=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
+echo "time: ${elapsed}s wall clock for all histories"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
