@@ -9,6 +9,7 @@
 const struct cli_command cli_commands[] = {
     {"run", "run a scenario and check it", cmd_run},
     {"lint", "check scenario files without running them", cmd_lint},
+    {"check-history", "check a recorded history for linearizability", cmd_check_history},
     {"help", "show help for dslab or one command", cmd_help},
 };
 const int cli_commands_count = (int)(sizeof cli_commands / sizeof cli_commands[0]);
