@@ -163,9 +163,11 @@ static int run_loaded(struct run_opts *o, struct scenario *sc) {
     struct timeline *tl = NULL;
     if (!o->quiet && !o->json) {
         tl = malloc(sizeof *tl);
-        if (tl) {
-            timeline_init(tl, (const char (*)[32])sc->node_names);
+        if (tl && timeline_init(tl, (const char (*)[32])sc->node_names, sc->nodes_count) == 0) {
             sim_add_sink(sim, timeline_sink, tl);
+        } else {
+            free(tl);
+            tl = NULL;
         }
     }
     double start_s = now_s();
@@ -201,6 +203,7 @@ static int run_loaded(struct run_opts *o, struct scenario *sc) {
         if (code == 0) printf("\nresult: all checks hold\n");
         else if (code == 1) printf("\nresult: a check failed   repro: %s\n", repro);
     }
+    if (tl) timeline_deinit(tl);
     free(tl);
     sim_destroy(sim);
     return code;

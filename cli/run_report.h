@@ -22,9 +22,13 @@ struct timeline {
         char line[200];
     } items[TIMELINE_MAX];
     const char (*node_names)[32];
+    int32_t nodes_count;
+    unsigned char *leading; /* owned: per node, 1 while it is leader/primary */
 };
 
-void timeline_init(struct timeline *t, const char (*node_names)[32]);
+/* Returns 0, or -1 when out of memory. Free with timeline_deinit(). */
+int timeline_init(struct timeline *t, const char (*node_names)[32], int32_t nodes_count);
+void timeline_deinit(struct timeline *t);
 void timeline_sink(void *user, const struct trace_event *ev);
 
 /* Prints the summary. `timeline` may be NULL. */

@@ -84,8 +84,8 @@ void assume_on_clock_change(struct sim *sim) {
     if (now_skew >= bound_ns) {
         char b1[32], b2[32];
         violate(sim, A_SKEW, hi, "clock skew %s between %s and %s reached the bound %s",
-                time_format_duration(now_skew, b1, sizeof b1), sim->sc->node_names[hi],
-                sim->sc->node_names[lo], time_format_duration(bound_ns, b2, sizeof b2));
+                time_format_human(now_skew, b1, sizeof b1), sim->sc->node_names[hi],
+                sim->sc->node_names[lo], time_format_human(bound_ns, b2, sizeof b2));
         return;
     }
     int64_t end_ns = sim->sc->duration_ns;
@@ -155,20 +155,20 @@ void assume_fire(struct sim *sim, const struct event *e) {
         int32_t hi = 0, lo = 0;
         int64_t skew = skew_at(sim, sim->now_ns, &hi, &lo);
         violate(sim, A_SKEW, hi, "clock skew %s between %s and %s reached the bound %s (drift)",
-                time_format_duration(skew, b1, sizeof b1), sim->sc->node_names[hi],
+                time_format_human(skew, b1, sizeof b1), sim->sc->node_names[hi],
                 sim->sc->node_names[lo],
-                time_format_duration(sim->sc->assumptions.clock_skew_below_ns, b2, sizeof b2));
+                time_format_human(sim->sc->assumptions.clock_skew_below_ns, b2, sizeof b2));
         break;
     }
     case A_DELAY:
         violate(sim, A_DELAY, -1, "a message took %s in the network (bound %s)",
-                time_format_duration(e->aux2, b1, sizeof b1),
-                time_format_duration(sim->sc->assumptions.message_delay_below_ns, b2, sizeof b2));
+                time_format_human(e->aux2, b1, sizeof b1),
+                time_format_human(sim->sc->assumptions.message_delay_below_ns, b2, sizeof b2));
         break;
     case A_PAUSE:
         violate(sim, A_PAUSE, e->node, "%s was paused for %s (bound %s)",
-                sim->sc->node_names[e->node], time_format_duration(e->aux2, b1, sizeof b1),
-                time_format_duration(sim->sc->assumptions.pause_below_ns, b2, sizeof b2));
+                sim->sc->node_names[e->node], time_format_human(e->aux2, b1, sizeof b1),
+                time_format_human(sim->sc->assumptions.pause_below_ns, b2, sizeof b2));
         break;
     default:
         break;

@@ -22,6 +22,9 @@ static const char *name_of(const struct sim *sim, int32_t node) {
 /* Appends "{a b c}" for the nodes with side[i] == want. */
 static void describe_group(const struct sim *sim, const int32_t *side, int32_t want, char *buf,
                            size_t cap) {
+    int32_t members = 0;
+    for (int32_t i = 0; i < sim->nodes_count; i++) members += side[i] == want;
+    if (members == 0) return;
     size_t len = strlen(buf);
     len += (size_t)snprintf(buf + len, cap > len ? cap - len : 0, "%s{", len ? " | " : "");
     int first = 1;

@@ -27,3 +27,25 @@ char *time_format_duration(int64_t d_ns, char *buf, int buf_size) {
     snprintf(buf, (size_t)buf_size, "0s");
     return buf;
 }
+
+char *time_format_human(int64_t d_ns, char *buf, int buf_size) {
+    static const struct { int64_t ns; const char *unit; } units[] = {
+        {NS_PER_S, "s"}, {NS_PER_MS, "ms"}, {NS_PER_US, "us"},
+    };
+    uint64_t abs_ns = d_ns < 0 ? (uint64_t)0 - (uint64_t)d_ns : (uint64_t)d_ns;
+    const char *sign = d_ns < 0 ? "-" : "";
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        uint64_t unit = (uint64_t)units[i].ns;
+        if (abs_ns < unit) continue;
+        /* three decimals, trailing zeros trimmed */
+        uint64_t milli = (abs_ns * 1000u + unit / 2) / unit;
+        char frac[8];
+        snprintf(frac, sizeof frac, "%03u", (unsigned)(milli % 1000u));
+        for (int k = 2; k >= 0 && frac[k] == '0'; k--) frac[k] = 0;
+        snprintf(buf, (size_t)buf_size, "%s%llu%s%s%s", sign, (unsigned long long)(milli / 1000u),
+                 frac[0] ? "." : "", frac, units[i].unit);
+        return buf;
+    }
+    snprintf(buf, (size_t)buf_size, "%s%lluns", sign, (unsigned long long)abs_ns);
+    return buf;
+}

@@ -25,4 +25,8 @@ char *time_format_s(int64_t t_ns, char *buf, int buf_size);
  * unit that represents it exactly ("150ms", "2s", "1500us", "7ns"). */
 char *time_format_duration(int64_t d_ns, char *buf, int buf_size);
 
+/* Formats a duration for people, with about four significant digits:
+ * "1.996s", "50ms", "1.25ms", "730us", "12ns". Not for round trips. */
+char *time_format_human(int64_t d_ns, char *buf, int buf_size);
+
 #endif
