@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# run-default.sh DSLAB SCENARIO: what `make run` does after building.
+# With a display and the visualiser built: open the scenario in the window.
+# Otherwise (headless): print the run's summary and render a PNG of the
+# moment the partition bites, then say where to look next.
+set -uo pipefail
+dslab=$1
+scenario=$2
+has_viz=0
+if "$dslab" help 2>/dev/null | grep -q '^  viz '; then has_viz=1; fi
+
+if [ "$has_viz" = 1 ] && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -z "${CI:-}" ]; then
+  echo "dslab: opening $scenario in the visualiser (h for help, q to quit)"
+  exec "$dslab" viz "$scenario"
+fi
+
+"$dslab" run "$scenario"
+code=$?
+if [ "$code" = 2 ]; then exit 2; fi
+echo
+if [ "$code" = 1 ]; then
+  echo "This scenario is meant to break: a check failed above, which is the lesson."
+fi
+if [ "$has_viz" = 1 ]; then
+  mkdir -p out
+  if "$dslab" viz "$scenario" --png out/default.png --at 5s >/dev/null; then
+    echo "A picture of the run at t=5s: out/default.png"
+  fi
+else
+  echo "(The visualiser was not built: SDL2 was not found. The summary above is the run.)"
+fi
+echo "Next: dslab run $scenario --set protocol.read_mode=read-index"
+echo "      dslab help"
+exit 0
