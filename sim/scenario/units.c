@@ -162,9 +162,17 @@ int units_parse_rate(const char *text, struct units_rate *out, char *err, int er
         }
         return fail(err, err_size, "expected a rate like 50/s, got '%s'", text);
     }
+    /* Per a unit ("50/s") or per a duration ("3/40ms"). */
+    int64_t unit_ns = 0;
     const struct unit *u = unit_find(d.end + 1);
-    if (!u) {
-        return fail(err, err_size, "expected a rate like 50/s (per ms, s, min, h), got '%s'",
+    char derr[UNITS_ERR_MAX];
+    if (u) {
+        unit_ns = u->ns;
+    } else if (!is_digit(d.end[1]) ||
+               units_parse_duration_ns(d.end + 1, false, &unit_ns, derr, (int)sizeof derr) < 0 ||
+               unit_ns == 0) {
+        return fail(err, err_size,
+                    "expected a rate like 50/s or 3/40ms (per ns, us, ms, s, m, h), got '%s'",
                     text);
     }
     if (d.int_part == 0 && d.frac == 0) {
@@ -174,7 +182,7 @@ int units_parse_rate(const char *text, struct units_rate *out, char *err, int er
     uint64_t count, per_ns;
     if (__builtin_mul_overflow(d.int_part, p, &count) ||
         __builtin_add_overflow(count, d.frac, &count) ||
-        __builtin_mul_overflow((uint64_t)u->ns, p, &per_ns) || per_ns > (uint64_t)INT64_MAX) {
+        __builtin_mul_overflow((uint64_t)unit_ns, p, &per_ns) || per_ns > (uint64_t)INT64_MAX) {
         return fail(err, err_size, "rate '%s' has too many digits", text);
     }
     uint64_t g = gcd_u64(count, per_ns);

@@ -22,8 +22,9 @@ int units_parse_duration_ns(const char *text, bool allow_negative, int64_t *out,
                             int err_size);
 
 /* A rate "COUNT/UNIT" (COUNT a positive decimal, UNIT one of ns, us, ms, s,
- * m, min, h): `count` operations every `per_ns` nanoseconds, exactly
- * (decimals scale both: "0.5/s" is 5 per 10 s). */
+ * m, min, h) or "COUNT/DURATION" ("3/40ms"): `count` operations every
+ * `per_ns` nanoseconds, exactly, in lowest terms (decimals scale both:
+ * "0.5/s" is 1 per 2 s). */
 struct units_rate {
     uint64_t count;
     int64_t per_ns;

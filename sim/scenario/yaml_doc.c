@@ -160,6 +160,7 @@ struct anchor {
 };
 
 struct frame {
+    bool flow; /* written in { } or [ ] */
     struct ynode *node;
     struct ynode *pending_key; /* mapping: key waiting for its value */
     const char *anchor;        /* registered when the node completes */
@@ -400,12 +401,52 @@ static int on_collection_start(struct builder *b, const yaml_event_t *ev, enum y
         name = ydoc_strdup(b->doc, (const char *)anchor, strlen((const char *)anchor));
         if (!name) return fail_oom(b);
     }
-    b->stack[b->depth++] = (struct frame){n, NULL, name, 0};
+    bool flow = kind == YNODE_MAPPING
+                    ? ev->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
+                    : ev->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
+    b->stack[b->depth++] = (struct frame){flow, n, NULL, name, 0};
+    return 0;
+}
+
+/* Parentheses still open in a plain scalar ("uniform(1ms" -> 1). */
+static int open_parens(const struct ynode *n) {
+    int depth = 0;
+    if (!n || n->kind != YNODE_SCALAR || !n->plain) return 0;
+    for (const char *c = n->text; *c; c++) depth += *c == '(' ? 1 : *c == ')' ? -1 : 0;
+    return depth;
+}
+
+/* In { } and [ ] a comma always separates entries, so the scenario sketch
+ * `{ latency: uniform(1ms, 5ms) }` reads as `latency: "uniform(1ms"` plus a
+ * key `5ms)` without a value. People write it that way, so a plain scalar
+ * with an unclosed '(' takes back the following plain entries (keys
+ * without values, in a mapping) until its parentheses close. */
+static int rejoin_flow_commas(struct builder *b, struct ynode *coll) {
+    for (struct ynode *k = coll->first; k; k = k->next) {
+        struct ynode *v = coll->kind == YNODE_MAPPING ? k->value : k;
+        int depth = open_parens(v);
+        while (depth > 0 && k->next && k->next->plain && k->next->kind == YNODE_SCALAR &&
+               (coll->kind == YNODE_SEQUENCE || ydoc_is_null(k->next->value))) {
+            struct ynode *part = k->next;
+            size_t len = v->text_len + 2 + part->text_len;
+            char *text = ydoc_alloc(b->doc, len + 1);
+            if (!text) return fail_oom(b);
+            snprintf(text, len + 1, "%s, %s", v->text, part->text);
+            v->text = text;
+            v->text_len = len;
+            v->multiline = true; /* columns inside no longer match the file */
+            depth += open_parens(part);
+            k->next = part->next;
+            if (coll->last == part) coll->last = k;
+            coll->count--;
+        }
+    }
     return 0;
 }
 
 static int on_collection_end(struct builder *b, const yaml_event_t *ev) {
     struct frame f = b->stack[--b->depth];
+    if (f.flow && rejoin_flow_commas(b, f.node) < 0) return -1;
     if (f.node->kind == YNODE_MAPPING) {
         const struct ynode *dup, *orig;
         if (map_find_duplicate(b, f.node, &dup, &orig) < 0) return fail_oom(b);

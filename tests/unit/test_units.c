@@ -1,0 +1,160 @@
+/* test_units.c: the exact parsers of scenario values (sim/scenario/units.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "scenario/units.h"
+
+static int64_t dur(const char *text) {
+    char err[UNITS_ERR_MAX];
+    int64_t v = -12345;
+    assert_int_equal(units_parse_duration_ns(text, true, &v, err, (int)sizeof err), 0);
+    return v;
+}
+
+static void dur_fails(const char *text, bool allow_negative, const char *needle) {
+    char err[UNITS_ERR_MAX] = "";
+    int64_t v;
+    assert_int_equal(units_parse_duration_ns(text, allow_negative, &v, err, (int)sizeof err), -1);
+    if (!strstr(err, needle)) fail_msg("'%s': error '%s' lacks '%s'", text, err, needle);
+}
+
+static void test_durations_are_exact_in_every_unit(void **state) {
+    (void)state;
+    assert_int_equal(dur("150ms"), 150000000);
+    assert_int_equal(dur("2s"), 2000000000);
+    assert_int_equal(dur("1.5s"), 1500000000);
+    assert_int_equal(dur("0.1s"), 100000000);
+    assert_int_equal(dur("250us"), 250000);
+    assert_int_equal(dur("10ns"), 10);
+    assert_int_equal(dur("1m"), INT64_C(60000000000));
+    assert_int_equal(dur("1min"), INT64_C(60000000000));
+    assert_int_equal(dur("1h"), INT64_C(3600000000000));
+    assert_int_equal(dur("0"), 0);
+    assert_int_equal(dur("-500ms"), -500000000);
+    assert_int_equal(dur("1.000000001s"), 1000000001);
+}
+
+static void test_durations_reject_bad_text(void **state) {
+    (void)state;
+    dur_fails("fast", true, "expected a duration like 150ms, got 'fast'");
+    dur_fails("10", true, "has no unit");
+    dur_fails("10 ms", true, "expected a duration");
+    dur_fails("10parsecs", true, "expected a duration");
+    dur_fails("-5ms", false, ">= 0");
+    dur_fails("1.5ns", true, "not a whole number");
+    dur_fails("99999999999999999999s", true, "too large");
+    dur_fails("9999999999h", true, "too large");
+    dur_fails("", true, "expected a duration");
+}
+
+static void test_rates_are_kept_as_exact_fractions(void **state) {
+    (void)state;
+    char err[UNITS_ERR_MAX];
+    struct units_rate r;
+    assert_int_equal(units_parse_rate("100/s", &r, err, (int)sizeof err), 0);
+    assert_int_equal(r.count, 1);
+    assert_int_equal(r.per_ns, 10000000);
+    assert_int_equal(units_parse_rate("6000/min", &r, err, (int)sizeof err), 0);
+    assert_int_equal(r.count, 1);
+    assert_int_equal(r.per_ns, 10000000);
+    assert_int_equal(units_parse_rate("0.5/s", &r, err, (int)sizeof err), 0);
+    assert_int_equal(r.count, 1);
+    assert_int_equal(r.per_ns, 2000000000);
+    assert_int_equal(units_parse_rate("3/40ms", &r, err, (int)sizeof err), 0);
+    assert_int_equal(r.count, 3);
+    assert_int_equal(r.per_ns, 40000000);
+    assert_int_equal(units_parse_rate("50", &r, err, (int)sizeof err), -1);
+    assert_non_null(strstr(err, "no unit"));
+    assert_int_equal(units_parse_rate("0/s", &r, err, (int)sizeof err), -1);
+    assert_int_equal(units_parse_rate("5/fortnight", &r, err, (int)sizeof err), -1);
+    assert_int_equal(units_parse_rate("-5/s", &r, err, (int)sizeof err), -1);
+}
+
+static void test_probabilities_in_ppm_within_zero_and_one(void **state) {
+    (void)state;
+    char err[UNITS_ERR_MAX];
+    uint32_t p;
+    assert_int_equal(units_parse_probability_ppm("0.001", &p, err, (int)sizeof err), 0);
+    assert_int_equal(p, 1000);
+    assert_int_equal(units_parse_probability_ppm("0.1%", &p, err, (int)sizeof err), 0);
+    assert_int_equal(p, 1000);
+    assert_int_equal(units_parse_probability_ppm("1", &p, err, (int)sizeof err), 0);
+    assert_int_equal(p, 1000000);
+    assert_int_equal(units_parse_probability_ppm("0", &p, err, (int)sizeof err), 0);
+    assert_int_equal(p, 0);
+    assert_int_equal(units_parse_probability_ppm("100%", &p, err, (int)sizeof err), 0);
+    assert_int_equal(p, 1000000);
+    assert_int_equal(units_parse_probability_ppm("1.5", &p, err, (int)sizeof err), -1);
+    assert_non_null(strstr(err, "more than 1"));
+    assert_int_equal(units_parse_probability_ppm("1e-3", &p, err, (int)sizeof err), -1);
+    assert_non_null(strstr(err, "exponents"));
+    assert_int_equal(units_parse_probability_ppm("-0.1", &p, err, (int)sizeof err), -1);
+    assert_non_null(strstr(err, "negative"));
+    assert_int_equal(units_parse_probability_ppm("0.0000001", &p, err, (int)sizeof err), -1);
+    assert_int_equal(units_parse_probability_ppm("half", &p, err, (int)sizeof err), -1);
+    assert_int_equal(units_parse_probability_ppm("101%", &p, err, (int)sizeof err), -1);
+}
+
+static void test_integers_are_range_checked(void **state) {
+    (void)state;
+    char err[UNITS_ERR_MAX];
+    int64_t v;
+    assert_int_equal(units_parse_int("42", 0, 100, &v, err, (int)sizeof err), 0);
+    assert_int_equal(v, 42);
+    assert_int_equal(units_parse_int("-7", -10, 10, &v, err, (int)sizeof err), 0);
+    assert_int_equal(v, -7);
+    assert_int_equal(units_parse_int("101", 0, 100, &v, err, (int)sizeof err), -1);
+    assert_non_null(strstr(err, "from 0 to 100"));
+    assert_int_equal(units_parse_int("1.5", 0, 100, &v, err, (int)sizeof err), -1);
+    assert_int_equal(units_parse_int("99999999999999999999999", 0, 100, &v, err,
+                                     (int)sizeof err),
+                     -1);
+    uint64_t u;
+    assert_int_equal(units_parse_u64("18446744073709551615", &u, err, (int)sizeof err), 0);
+    assert_true(u == UINT64_MAX);
+    assert_int_equal(units_parse_u64("18446744073709551616", &u, err, (int)sizeof err), -1);
+    assert_int_equal(units_parse_u64("-1", &u, err, (int)sizeof err), -1);
+}
+
+static void test_booleans_and_weights(void **state) {
+    (void)state;
+    char err[UNITS_ERR_MAX];
+    bool b = false;
+    assert_int_equal(units_parse_bool("yes", &b, err, (int)sizeof err), 0);
+    assert_true(b);
+    assert_int_equal(units_parse_bool("off", &b, err, (int)sizeof err), 0);
+    assert_false(b);
+    assert_int_equal(units_parse_bool("maybe", &b, err, (int)sizeof err), -1);
+    uint64_t w;
+    assert_int_equal(units_parse_decimal_micro("0.5", 1000000000, &w, err, (int)sizeof err), 0);
+    assert_int_equal(w, 500000);
+    assert_int_equal(units_parse_decimal_micro("3", 1000000000, &w, err, (int)sizeof err), 0);
+    assert_int_equal(w, 3000000);
+    assert_int_equal(units_parse_decimal_micro("0.0000001", 1000000000, &w, err,
+                                               (int)sizeof err),
+                     -1);
+    char buf[32];
+    units_format_ppm(1000, buf, (int)sizeof buf);
+    assert_string_equal(buf, "0.001");
+    units_format_ppm(1000000, buf, (int)sizeof buf);
+    assert_string_equal(buf, "1");
+    units_format_ppm(1500000, buf, (int)sizeof buf);
+    assert_string_equal(buf, "1.5");
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_durations_are_exact_in_every_unit),
+        cmocka_unit_test(test_durations_reject_bad_text),
+        cmocka_unit_test(test_rates_are_kept_as_exact_fractions),
+        cmocka_unit_test(test_probabilities_in_ppm_within_zero_and_one),
+        cmocka_unit_test(test_integers_are_range_checked),
+        cmocka_unit_test(test_booleans_and_weights),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
