@@ -135,9 +135,12 @@ static void print_text(const struct opts *o, const struct lincheck_result *r) {
     const char *what = r->verdict == LINCHECK_LINEARIZABLE       ? "linearizable"
                        : r->verdict == LINCHECK_NOT_LINEARIZABLE ? "NOT linearizable"
                                                                  : "unknown";
-    printf("%s: %s (model %s, %s format, %zu ops, %zu key%s, %" PRIu64 " states searched)\n",
-           o->file, what, o->model_text, r->format, r->ops_count, r->keys_count,
-           r->keys_count == 1 ? "" : "s", r->states_total);
+    char keys[48] = "";
+    if (o->lin.model == LINCHECK_MODEL_KV) {
+        snprintf(keys, sizeof keys, ", %zu key group%s", r->keys_count, r->keys_count == 1 ? "" : "s");
+    }
+    printf("%s: %s (model %s, %s format, %zu ops%s, %" PRIu64 " states searched)\n", o->file, what,
+           o->model_text, r->format, r->ops_count, keys, r->states_total);
     if (r->verdict == LINCHECK_NOT_LINEARIZABLE) {
         int line = r->line ? r->line : r->invoke_line;
         int col = r->line ? r->col : r->invoke_col;
@@ -145,8 +148,9 @@ static void print_text(const struct opts *o, const struct lincheck_result *r) {
                o->file, line, col > 0 ? col : 1, r->process, r->op, r->key[0] ? " on key " : "",
                r->key);
         printf(" (invoked at line %d)\n", r->invoke_line);
-        printf("  after the longest linearizable prefix (%zu ops) the %s is %s\n",
-               r->linearized_count, r->key[0] ? "value" : "state", r->state[0] ? r->state : "?");
+        printf("  after the longest linearizable prefix (%zu ops) the %s%s is %s\n",
+               r->linearized_count, r->key[0] ? "value of key " : "state", r->key,
+               r->state[0] ? r->state : "?");
         if (r->last_op[0]) {
             printf("  last op of that prefix: process %" PRId64 " %s (line %d)\n", r->last_process,
                    r->last_op, r->last_line);

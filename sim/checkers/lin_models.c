@@ -470,12 +470,7 @@ static void describe_state(const struct model_ctx *c, size_t part_op, const int6
     if (c->kind == LIN_MODEL_MUTEX) {
         snprintf(buf, size, "%s", state[0] ? "held" : "free");
     } else if (op->fn != LIN_FN_TXN) {
-        state_value_text(c, state[c->op_slot[part_op]], v, sizeof v);
-        if (c->kind == LIN_MODEL_KV) {
-            snprintf(buf, size, "%s=%s", lin_key_describe(c->h, op->key, k, sizeof k), v);
-        } else {
-            snprintf(buf, size, "%s", v);
-        }
+        state_value_text(c, state[c->op_slot[part_op]], buf, size);
     } else {
         size_t used = 0;
         buf[0] = '\0';

@@ -7,10 +7,12 @@
 
 extern const struct checker checker_one_leader_per_term;
 extern const struct checker checker_leader_available;
+extern const struct checker checker_linearizable;
 
 static const struct checker *const checkers[] = {
     &checker_one_leader_per_term,
     &checker_leader_available,
+    &checker_linearizable,
     NULL, /* replaced as checkers land; see checker_count() */
 };
 
