@@ -10,6 +10,9 @@ const struct cli_command cli_commands[] = {
     {"run", "run a scenario and check it", cmd_run},
     {"lint", "check scenario files without running them", cmd_lint},
     {"check-history", "check a recorded history for linearizability", cmd_check_history},
+#ifdef DSLAB_HAVE_VIZ
+    {"viz", "show a run: window, or headless PNG frames", cmd_viz},
+#endif
     {"help", "show help for dslab or one command", cmd_help},
 };
 const int cli_commands_count = (int)(sizeof cli_commands / sizeof cli_commands[0]);
@@ -52,5 +55,10 @@ int main(int argc, char **argv) {
             return cli_commands[i].main(argc - 1, argv + 1);
         }
     }
+#ifndef DSLAB_HAVE_VIZ
+    if (strcmp(name, "viz") == 0) {
+        return cmd_viz(argc - 1, argv + 1); /* says why it was not built */
+    }
+#endif
     return cli_usage_error(NULL, "unknown command '%s'", name);
 }

@@ -1,0 +1,72 @@
+/* viz.h: the SDL2 visualiser, as the `dslab viz` command sees it.
+ *
+ * The visualiser re-runs a scenario in process (never parses trace files):
+ * it records every trace event of the run, then shows the state at any
+ * simulated time in several linked views (cluster ring, clocks, space-time
+ * diagram, client history, timeline). It runs as a window, or headless
+ * (SDL's offscreen/dummy video driver and the software renderer) to write
+ * PNG frames. Interventions (crash a node, cut a link, ...) become faults at
+ * the current simulated time; the session can be saved as a scenario whose
+ * replay gives a byte-identical trace. Keys and views: docs/VISUALISER.md.
+ *
+ * Library code: nothing here prints; errors come back in a struct diag. */
+#ifndef DSLAB_VIZ_H
+#define DSLAB_VIZ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dslab/diag.h"
+#include "dslab/scenario.h"
+
+/* A scripted intervention (`--act 1.5s:crash:n2`), applied at at_ns. */
+struct viz_action {
+    int64_t at_ns;
+    char verb[16];      /* crash restart pause cut cut1 heal partition jump drift */
+    char node[32];      /* first argument, "" when none */
+    char arg[64];       /* second argument (peer, duration, shape), "" when none */
+};
+
+#define VIZ_ACTIONS_MAX 256
+
+struct viz_options {
+    /* The scenario to show. Borrowed; the visualiser temporarily replaces
+     * its fault list with one that includes interventions and puts the
+     * original back before returning. Load it with the default allocator. */
+    struct scenario *scenario;
+    uint64_t seed;              /* the seed to run with */
+    int width, height;          /* window or frame size in pixels */
+    bool projector;             /* large fonts, fewer details */
+
+    const char *png_path;       /* headless: one frame at at_ns */
+    int64_t at_ns;
+    const char *frames_dir;     /* headless: frames from 0 to until_ns at fps */
+    int fps;
+    int64_t until_ns;           /* < 0: the scenario's duration */
+
+    const char *save_session_path; /* write the session as a scenario on exit */
+    const char *trace_path;        /* write the session's JSON Lines trace on exit */
+    int actions_count;
+    struct viz_action actions[VIZ_ACTIONS_MAX];
+    double speed;               /* simulated s per real s; <= 0: chosen from latency */
+    int64_t start_ns;           /* interactive: initial time */
+    bool start_playing;         /* interactive: start in play mode */
+    int64_t quit_after_ms;      /* interactive: quit after this much real time (<= 0: never) */
+};
+
+/* Parses an action "TIME:VERB[:NODE[:ARG]]" (TIME like "1.5s").
+ * Returns 0, or -1 with a message in diag. */
+int viz_action_parse(const char *text, struct viz_action *out, struct diag *diag);
+
+/* Headless: renders the frame(s) asked for in opt (png_path or frames_dir).
+ * Returns 0, or -1 with diag set. */
+int viz_render_headless(const struct viz_options *opt, struct diag *diag);
+
+/* Opens a window and runs until the user quits. Returns 0, or -1 with
+ * diag set (no display, SDL failure, bad scenario). */
+int viz_run_window(const struct viz_options *opt, struct diag *diag);
+
+/* The directory fonts are loaded from (DejaVu); DSLAB_FONT_DIR overrides. */
+const char *viz_font_dir(void);
+
+#endif

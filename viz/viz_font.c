@@ -1,0 +1,233 @@
+/* viz_font.c: DejaVu fonts through SDL2_ttf, with a cache of rendered text.
+ *
+ * Rasterising text is the most expensive thing in a frame, and most labels
+ * repeat from one frame to the next (node names, axis ticks), so each
+ * (font, colour, string) is rendered once into a texture and kept. The cache
+ * is a hash table that is simply emptied when it grows past
+ * TEXT_CACHE_MAX entries: labels that change every frame (the clock) then
+ * cost one rasterisation each, the rest are found again. */
+#include "viz_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TEXT_CACHE_MAX 4096
+#define TEXT_KEY_MAX 160
+
+struct text_entry {
+    uint64_t hash;
+    char key[TEXT_KEY_MAX];
+    uint8_t font;
+    struct rgba colour;
+    SDL_Texture *tex;
+    int w, h;
+};
+
+const char *viz_font_dir(void) {
+    const char *dir = getenv("DSLAB_FONT_DIR");
+    return dir && *dir ? dir : "/usr/share/fonts/truetype/dejavu";
+}
+
+static const struct {
+    const char *file;
+    float size_pt;
+} font_specs[FONT_COUNT] = {
+    [FONT_SMALL] = {"DejaVuSans.ttf", 10.5f},  [FONT_NORMAL] = {"DejaVuSans.ttf", 12.5f},
+    [FONT_BOLD] = {"DejaVuSans-Bold.ttf", 12.5f}, [FONT_MONO] = {"DejaVuSansMono.ttf", 11.5f},
+    [FONT_TITLE] = {"DejaVuSans-Bold.ttf", 15.0f}, [FONT_BIG] = {"DejaVuSans-Bold.ttf", 20.0f},
+};
+
+int fonts_init(struct fonts *fo, SDL_Renderer *ren, float scale, struct diag *diag) {
+    memset(fo, 0, sizeof *fo);
+    fo->ren = ren;
+    if (!TTF_WasInit() && TTF_Init() != 0) {
+        return diag_set(diag, "", 0, 0, "cannot start SDL2_ttf: %s", TTF_GetError());
+    }
+    for (int i = 0; i < FONT_COUNT; i++) {
+        char path[600];
+        snprintf(path, sizeof path, "%s/%s", viz_font_dir(), font_specs[i].file);
+        int pt = (int)(font_specs[i].size_pt * scale + 0.5f);
+        fo->f[i] = TTF_OpenFont(path, pt < 6 ? 6 : pt);
+        if (!fo->f[i]) {
+            int rc = diag_set(diag, "", 0, 0,
+                              "cannot open font %s: %s (install fonts-dejavu-core or set "
+                              "DSLAB_FONT_DIR)",
+                              path, TTF_GetError());
+            fonts_deinit(fo);
+            return rc;
+        }
+        TTF_SetFontHinting(fo->f[i], TTF_HINTING_LIGHT);
+        fo->height[i] = TTF_FontHeight(fo->f[i]);
+    }
+    fo->table_cap = TEXT_CACHE_MAX * 2;
+    fo->table = calloc((size_t)fo->table_cap, sizeof *fo->table);
+    if (!fo->table) {
+        abort();
+    }
+    return 0;
+}
+
+static void cache_clear(struct fonts *fo) {
+    for (int32_t i = 0; i < fo->cache_count; i++) {
+        SDL_DestroyTexture(fo->cache[i].tex);
+    }
+    fo->cache_count = 0;
+    if (fo->table) {
+        memset(fo->table, 0, (size_t)fo->table_cap * sizeof *fo->table);
+    }
+}
+
+void fonts_deinit(struct fonts *fo) {
+    cache_clear(fo);
+    free(fo->cache);
+    free(fo->table);
+    for (int i = 0; i < FONT_COUNT; i++) {
+        if (fo->f[i]) {
+            TTF_CloseFont(fo->f[i]);
+        }
+    }
+    memset(fo, 0, sizeof *fo);
+}
+
+static uint64_t text_hash(enum font_id f, struct rgba c, const char *s) {
+    uint64_t h = 1469598103934665603ull;
+    h = (h ^ (uint64_t)f) * 1099511628211ull;
+    h = (h ^ ((uint64_t)c.r << 24 | (uint64_t)c.g << 16 | (uint64_t)c.b << 8 | c.a)) *
+        1099511628211ull;
+    for (; *s; s++) {
+        h = (h ^ (uint8_t)*s) * 1099511628211ull;
+    }
+    return h;
+}
+
+/* Finds or renders the entry; NULL for empty text or a render failure. */
+static struct text_entry *text_get(struct fonts *fo, enum font_id f, const char *s, struct rgba c) {
+    if (!s || !*s || strlen(s) >= TEXT_KEY_MAX) {
+        return NULL;
+    }
+    uint64_t h = text_hash(f, c, s);
+    int32_t slot = (int32_t)(h % (uint64_t)fo->table_cap);
+    for (;;) {
+        int32_t idx = fo->table[slot];
+        if (idx == 0) {
+            break;
+        }
+        struct text_entry *e = &fo->cache[idx - 1];
+        if (e->hash == h && e->font == f && memcmp(&e->colour, &c, sizeof c) == 0 &&
+            strcmp(e->key, s) == 0) {
+            return e;
+        }
+        slot = (slot + 1) % fo->table_cap;
+    }
+    if (fo->cache_count >= TEXT_CACHE_MAX) {
+        cache_clear(fo);
+        return text_get(fo, f, s, c);
+    }
+    SDL_Color col = {c.r, c.g, c.b, c.a};
+    SDL_Surface *surf = TTF_RenderUTF8_Blended(fo->f[f], s, col);
+    if (!surf) {
+        return NULL;
+    }
+    SDL_Texture *tex = SDL_CreateTextureFromSurface(fo->ren, surf);
+    int w = surf->w, hgt = surf->h;
+    SDL_FreeSurface(surf);
+    if (!tex) {
+        return NULL;
+    }
+    SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
+    struct text_entry *e = VIZ_PUSH(fo->cache, fo->cache_count, fo->cache_cap);
+    e->hash = h;
+    snprintf(e->key, sizeof e->key, "%s", s);
+    e->font = (uint8_t)f;
+    e->colour = c;
+    e->tex = tex;
+    e->w = w;
+    e->h = hgt;
+    fo->table[slot] = fo->cache_count;
+    return e;
+}
+
+int text_width(struct fonts *fo, enum font_id f, const char *s) {
+    if (!s || !*s) {
+        return 0;
+    }
+    int w = 0, h = 0;
+    TTF_SizeUTF8(fo->f[f], s, &w, &h);
+    return w;
+}
+
+int text_draw(struct fonts *fo, struct draw *d, enum font_id f, const char *s, float x, float y,
+              struct rgba c, enum text_align align) {
+    struct text_entry *e = text_get(fo, f, s, c);
+    if (!e) {
+        return 0;
+    }
+    draw_flush(d);
+    float dx = align == ALIGN_CENTER ? (float)e->w / 2 : align == ALIGN_RIGHT ? (float)e->w : 0;
+    SDL_Rect dst = {(int)(x - dx + 0.5f), (int)(y + 0.5f), e->w, e->h};
+    SDL_RenderCopy(fo->ren, e->tex, NULL, &dst);
+    return e->w;
+}
+
+int text_draw_fit(struct fonts *fo, struct draw *d, enum font_id f, const char *s, float x,
+                  float y, float max_w, struct rgba c) {
+    if (!s || !*s || max_w <= 0) {
+        return 0;
+    }
+    if (text_width(fo, f, s) <= max_w) {
+        return text_draw(fo, d, f, s, x, y, c, ALIGN_LEFT);
+    }
+    char buf[TEXT_KEY_MAX];
+    size_t n = strlen(s);
+    if (n > TEXT_KEY_MAX - 4) {
+        n = TEXT_KEY_MAX - 4;
+    }
+    while (n > 0) {
+        /* Cut on a UTF-8 boundary. */
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) {
+            n--;
+        }
+        memcpy(buf, s, n);
+        memcpy(buf + n, "\xE2\x80\xA6", 4); /* ellipsis */
+        if (text_width(fo, f, buf) <= max_w) {
+            return text_draw(fo, d, f, buf, x, y, c, ALIGN_LEFT);
+        }
+        n--;
+    }
+    return 0;
+}
+
+int text_draw_wrapped(struct fonts *fo, struct draw *d, enum font_id f, const char *s, float x,
+                      float y, float max_w, int max_lines, struct rgba c) {
+    int lines = 0;
+    float line_h = (float)fo->height[f] + 1;
+    char buf[TEXT_KEY_MAX];
+    while (s && *s && lines < max_lines) {
+        /* Add words while the line fits (one measurement per word). */
+        size_t take = 0, len = strlen(s);
+        while (take < len) {
+            size_t next = take;
+            while (next < len && s[next] == ' ') next++;
+            while (next < len && s[next] != ' ') next++;
+            if (next >= TEXT_KEY_MAX) break;
+            memcpy(buf, s, next);
+            buf[next] = '\0';
+            if (text_width(fo, f, buf) > max_w) break;
+            take = next;
+        }
+        float ly = y + (float)lines * line_h;
+        if (take == 0 || (lines == max_lines - 1 && take < len)) {
+            text_draw_fit(fo, d, f, s, x, ly, max_w, c); /* one long word, or the last line */
+            lines++;
+            break;
+        }
+        memcpy(buf, s, take);
+        buf[take] = '\0';
+        text_draw(fo, d, f, buf, x, ly, c, ALIGN_LEFT);
+        lines++;
+        s += take;
+        while (*s == ' ') s++;
+    }
+    return (int)((float)lines * line_h);
+}

@@ -1,0 +1,416 @@
+/* viz_internal.h: the visualiser's private types, shared by the files of viz/ only.
+ *
+ *   scenario ─> model (viz_model.c): full run with a recording sink
+ *                 │  recording (viz_record.c): events, messages, ops, ...
+ *                 │  cursor sim at the displayed time (describe, clocks, links)
+ *                 v
+ *   app (viz_app.c) ─> views (viz_render_*.c) ─> draw batch (viz_draw.c)
+ *        ^                                       + text (viz_font.c)
+ *        └── input (viz_input.c), interventions (viz_session.c)
+ *
+ * The displayed moment is (now_ns, ev_count): the first ev_count recorded
+ * events have happened. Views read the recording up to ev_count and the
+ * cursor sim; nothing in a view changes the model. */
+#ifndef DSLAB_VIZ_INTERNAL_H
+#define DSLAB_VIZ_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <SDL.h>
+#include <SDL_ttf.h>
+
+#include "dslab/sim.h"
+#include "viz.h"
+
+/* ---- small growable arrays (abort on out of memory: a UI, not the core) */
+void *viz_grow(void *ptr, int32_t *cap, int32_t need, size_t elem_size);
+#define VIZ_PUSH(arr, n, cap) \
+    ((arr) = viz_grow((arr), &(cap), (n) + 1, sizeof *(arr)), &(arr)[(n)++])
+
+struct ivec {
+    int32_t *v;
+    int32_t n, cap;
+};
+void ivec_push(struct ivec *iv, int32_t x);
+/* Index of the last element e with key(e) <= limit among event indices: the
+ * elements are event indices, ascending; returns -1 when none < ev_count. */
+int32_t ivec_last_before(const struct ivec *iv, int32_t ev_count);
+
+/* ---- the recording (viz_record.c) -------------------------------------- */
+enum rec_tag { REC_TAG_OTHER, REC_TAG_ROLE, REC_TAG_TERM };
+
+struct rec_event {
+    int64_t t_ns;
+    int64_t a, b;
+    uint64_t msg_id;
+    int32_t node, peer;
+    uint32_t text_off; /* into the arena; 0 = "" */
+    uint32_t tag_off;
+    int32_t ref;       /* message or op index, -1 */
+    uint8_t kind;      /* enum trace_kind */
+    uint8_t tag_kind;  /* enum rec_tag */
+};
+
+enum rec_fate { FATE_PENDING, FATE_DELIVERED, FATE_DROPPED };
+
+struct rec_msg {
+    uint64_t msg_id;
+    int32_t from, to;
+    int64_t send_ns;
+    int64_t sched_ns;  /* scheduled delivery, -1 dropped at send */
+    int64_t end_ns;    /* delivered/dropped time (visual for drop at send) */
+    int32_t send_ev, end_ev; /* end_ev -1 while pending */
+    int32_t dup_of;    /* original copy, -1 */
+    int32_t next_copy; /* next copy of the same msg_id, -1 */
+    uint32_t label_off;
+    uint32_t reason_off;
+    uint8_t fate;
+};
+
+struct rec_op {
+    uint64_t op_id;
+    int32_t client, node;
+    uint8_t fn;
+    uint8_t result;    /* enum op_type; OP_INVOKE while pending */
+    bool in_violation;
+    int64_t key, value, expected, out_value;
+    int64_t invoke_ns, complete_ns; /* complete -1 while pending */
+    int32_t invoke_ev, complete_ev;
+};
+
+struct rec_violation {
+    char check[64];
+    char message[256];
+    int64_t from_ns, to_ns;
+    int nodes_count;
+    int32_t nodes[CHECK_VIOLATION_NODES_MAX];
+    int evidence_count;
+    int32_t evidence[CHECK_VIOLATION_EVIDENCE_MAX]; /* event indices */
+};
+
+struct rec_node {
+    struct ivec status; /* CRASH RESTART PAUSE RESUME events */
+    struct ivec role;   /* ANNOTATE tag=role */
+    struct ivec term;   /* ANNOTATE tag=term */
+    struct ivec clock;  /* CLOCK_JUMP CLOCK_DRIFT */
+    struct ivec msgs_sent; /* message indices sent by the node */
+};
+
+struct u64map { /* open addressing: key -> int32 value; key 0 unused */
+    uint64_t *keys;
+    int32_t *vals;
+    int32_t cap, n;
+};
+
+struct recording {
+    int32_t nodes_count;
+    int32_t clients_count;
+    int64_t end_ns;
+    struct rec_event *events;
+    int32_t events_count, events_cap;
+    struct rec_msg *msgs;
+    int32_t msgs_count, msgs_cap;
+    int64_t msg_span_ns_max; /* longest end - send, for in-flight scans */
+    struct u64map msg_map;   /* msg_id -> first copy */
+    struct rec_op *ops;
+    int32_t ops_count, ops_cap;
+    struct u64map op_map;
+    struct rec_node *nodes;
+    struct ivec faults;      /* fault event indices (crash..slow) */
+    struct ivec narration;   /* narration event indices */
+    struct ivec assumptions; /* assumption event indices */
+    struct rec_violation *violations;
+    int32_t violations_count, violations_cap;
+    char check_lines[8][160]; /* "linearizable: FAIL 1 violation" */
+    int check_lines_count;
+    /* Clock samples: samples_count times, per node wall/mono offsets. */
+    int32_t samples_count;
+    int64_t *sample_ns;
+    int64_t *wall_off_ns;    /* [node * samples_count + k] */
+    int64_t *mono_off_ns;
+    int64_t clock_off_ns_min, clock_off_ns_max;
+    char *arena;
+    int32_t arena_size, arena_cap;
+};
+
+void rec_init(struct recording *r, int32_t nodes_count);
+void rec_free(struct recording *r);
+/* A trace_sink_fn; user is the struct recording. */
+void rec_sink(void *user, const struct trace_event *ev);
+/* After the run: message spans; a message dropped when sent is shown
+ * flying for drop_flight_ns before it dies. */
+void rec_finalize(struct recording *r, int64_t drop_flight_ns);
+/* After the run: copies checker results (evidence ids -> event indices). */
+void rec_take_results(struct recording *r, const struct sim *sim);
+const char *rec_str(const struct recording *r, uint32_t off);
+/* First event index with t_ns > t (the events happened by time t). */
+int32_t rec_events_until(const struct recording *r, int64_t t_ns);
+/* Message index for a msg_id (first copy), -1. */
+int32_t rec_msg_find(const struct recording *r, uint64_t msg_id);
+/* Role text / term value of a node with the first ev_count events. */
+const char *rec_node_role(const struct recording *r, int32_t node, int32_t ev_count);
+int64_t rec_node_term(const struct recording *r, int32_t node, int32_t ev_count);
+/* Status from the recording: NODE_UP/CRASHED/PAUSED; *since_ns when it began. */
+enum node_status rec_node_status(const struct recording *r, int32_t node, int32_t ev_count,
+                                 int64_t *since_ns, bool *restarted);
+/* A one-line description of event i ("n1 -> n2 AppendEntries"). */
+void rec_event_describe(const struct recording *r, const char (*names)[DSLAB_NAME_MAX],
+                        int32_t i, char *buf, size_t size);
+
+/* ---- the model: recording + cursor sim + interventions (viz_model.c) -- */
+#define VIZ_DESCRIBE_MAX 96
+
+struct viz_model {
+    struct scenario *scenario;      /* borrowed, faults swapped (see viz.h) */
+    struct fault *orig_faults;      /* put back by viz_model_deinit */
+    int orig_faults_count;
+    struct fault *faults;           /* owned merged list: scenario + interventions */
+    int32_t faults_count, faults_cap;
+    int32_t **groups;               /* owned group_of_node arrays of interventions */
+    int32_t groups_count, groups_cap;
+    int interventions_count;
+    uint64_t seed;
+    struct recording rec;
+    struct sim *cursor;             /* no sinks; advanced to now_ns */
+    int64_t now_ns;
+    int32_t ev_count;
+    char (*describe)[VIZ_DESCRIBE_MAX]; /* per node, at cursor time */
+    uint8_t *link_up;               /* [from * n + to], nodes_count <= VIZ_LINKS_NODES_MAX */
+    bool any_link_down;
+    int64_t rerun_ms;               /* last full run, for the status line */
+};
+#define VIZ_LINKS_NODES_MAX 64
+
+int viz_model_init(struct viz_model *m, struct scenario *s, uint64_t seed, struct diag *diag);
+void viz_model_deinit(struct viz_model *m);
+/* Re-runs the whole scenario (after an intervention). Keeps now_ns. */
+int viz_model_rerun(struct viz_model *m, struct diag *diag);
+/* Shows the state at t_ns (all events <= t_ns happened). Exact both ways. */
+void viz_model_seek(struct viz_model *m, int64_t t_ns);
+/* Shows the state after the first ev_count events. */
+void viz_model_seek_event(struct viz_model *m, int32_t ev_count);
+/* Adds a fault at now_ns and re-runs. Returns 0 or -1 with diag. */
+int viz_model_intervene(struct viz_model *m, const struct fault *f, struct diag *diag);
+/* Writes the session (scenario + interventions) as YAML. */
+int viz_model_save(struct viz_model *m, const char *path, struct diag *diag);
+/* Writes the JSON Lines trace of the session (a fresh run). */
+int viz_model_write_trace(struct viz_model *m, const char *path, struct diag *diag);
+const char *viz_model_node_name(const struct viz_model *m, int32_t node);
+bool viz_model_link_up(const struct viz_model *m, int32_t from, int32_t to);
+
+/* ---- drawing (viz_draw.c): a batch of triangles, flushed in one call -- */
+struct rgba {
+    uint8_t r, g, b, a;
+};
+#define RGBA(hex, alpha) \
+    ((struct rgba){(uint8_t)((hex) >> 16), (uint8_t)((hex) >> 8), (uint8_t)(hex), (alpha)})
+
+struct draw {
+    SDL_Renderer *ren;
+    SDL_Vertex *v;
+    int32_t n, cap;
+};
+void draw_init(struct draw *d, SDL_Renderer *ren);
+void draw_deinit(struct draw *d);
+void draw_flush(struct draw *d);
+void draw_rect(struct draw *d, float x, float y, float w, float h, struct rgba c);
+void draw_rect_outline(struct draw *d, float x, float y, float w, float h, float lw,
+                       struct rgba c);
+void draw_round_rect(struct draw *d, float x, float y, float w, float h, float r, struct rgba c);
+void draw_line(struct draw *d, float x0, float y0, float x1, float y1, float w, struct rgba c);
+void draw_dashed(struct draw *d, float x0, float y0, float x1, float y1, float w, float dash,
+                 struct rgba c);
+void draw_circle(struct draw *d, float cx, float cy, float r, struct rgba c);
+void draw_ring(struct draw *d, float cx, float cy, float r, float w, struct rgba c);
+/* Regular-ish shapes centred at (cx, cy) with outer radius r. */
+void draw_star(struct draw *d, float cx, float cy, float r, struct rgba c);
+void draw_diamond(struct draw *d, float cx, float cy, float r, struct rgba c);
+void draw_triangle(struct draw *d, float x0, float y0, float x1, float y1, float x2, float y2,
+                   struct rgba c);
+void draw_arrow(struct draw *d, float x0, float y0, float x1, float y1, float w, float head,
+                struct rgba c);
+void draw_cross(struct draw *d, float cx, float cy, float r, float w, struct rgba c);
+void draw_hatch(struct draw *d, float x, float y, float w, float h, float step, struct rgba c);
+
+/* ---- text (viz_font.c) -------------------------------------------------- */
+enum font_id { FONT_SMALL, FONT_NORMAL, FONT_BOLD, FONT_MONO, FONT_TITLE, FONT_BIG, FONT_COUNT };
+enum text_align { ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT };
+
+struct text_entry;
+struct fonts {
+    TTF_Font *f[FONT_COUNT];
+    int height[FONT_COUNT];
+    SDL_Renderer *ren;
+    struct text_entry *cache;
+    int32_t cache_count, cache_cap;
+    int32_t *table; /* hash -> cache index + 1 */
+    int32_t table_cap;
+};
+int fonts_init(struct fonts *fo, SDL_Renderer *ren, float scale, struct diag *diag);
+void fonts_deinit(struct fonts *fo);
+/* Draws UTF-8 text with its top at y; returns its width. Flushes d first. */
+int text_draw(struct fonts *fo, struct draw *d, enum font_id f, const char *s, float x, float y,
+              struct rgba c, enum text_align align);
+int text_width(struct fonts *fo, enum font_id f, const char *s);
+/* Draws as much of s as fits in max_w, with an ellipsis. */
+int text_draw_fit(struct fonts *fo, struct draw *d, enum font_id f, const char *s, float x,
+                  float y, float max_w, struct rgba c);
+
+/* Word-wraps s into at most max_lines lines; returns the height used. */
+int text_draw_wrapped(struct fonts *fo, struct draw *d, enum font_id f, const char *s, float x,
+                      float y, float max_w, int max_lines, struct rgba c);
+
+/* ---- palette (Okabe-Ito, colour-blind safe) and theme ----------------- */
+#define COL_BG RGBA(0x1b1f27, 255)
+#define COL_PANEL RGBA(0x232833, 255)
+#define COL_PANEL_EDGE RGBA(0x343b4a, 255)
+#define COL_GRID RGBA(0x2e3441, 255)
+#define COL_TEXT RGBA(0xe8eaef, 255)
+#define COL_TEXT_DIM RGBA(0x9aa3b5, 255)
+#define COL_ORANGE RGBA(0xE69F00, 255)
+#define COL_SKY RGBA(0x56B4E9, 255)
+#define COL_GREEN RGBA(0x009E73, 255)
+#define COL_YELLOW RGBA(0xF0E442, 255)
+#define COL_BLUE RGBA(0x0072B2, 255)
+#define COL_VERMILLION RGBA(0xD55E00, 255)
+#define COL_PURPLE RGBA(0xCC79A7, 255)
+#define COL_RED RGBA(0xff3b30, 255) /* violations only */
+#define COL_CRASHED RGBA(0x5b6170, 255)
+#define COL_SELECT RGBA(0xffffff, 255)
+
+/* ---- layout (viz_layout.c) --------------------------------------------- */
+struct frect {
+    float x, y, w, h;
+};
+struct layout {
+    int width, height;
+    float scale;          /* 1.0 at 1280x800 normal mode; DPI and projector multiply */
+    bool projector;
+    struct frect banner;  /* top: title, time, narration */
+    struct frect cluster;
+    struct frect clocks;
+    struct frect spacetime;
+    struct frect history;
+    struct frect inspector;
+    struct frect timeline;
+};
+void layout_compute(struct layout *l, int width, int height, float scale, bool projector);
+bool frect_contains(struct frect r, float x, float y);
+
+/* ---- app state shared by views and input (viz_app.c) ------------------- */
+enum sel_kind { SEL_NONE, SEL_NODE, SEL_MSG, SEL_OP, SEL_EVENT, SEL_VIOLATION, SEL_BUTTON };
+/* Inspector buttons (hit index of SEL_BUTTON). */
+enum viz_button {
+    BTN_CRASH, BTN_RESTART, BTN_PAUSE, BTN_JUMP_FWD, BTN_JUMP_BACK, BTN_DRIFT, BTN_HEAL_ALL,
+    BTN_SAVE, BTN_PARTITION,
+};
+
+enum viz_drag { DRAG_NONE, DRAG_NODE, DRAG_PAN, DRAG_SCRUB };
+
+struct hit {
+    struct frect r;
+    uint8_t kind; /* enum sel_kind */
+    int32_t index;
+};
+
+struct viz_app {
+    struct viz_model model;
+    const struct viz_options *opt;
+    SDL_Window *win;
+    SDL_Renderer *ren;
+    SDL_Surface *surface; /* headless target */
+    struct draw draw;
+    struct fonts fonts;
+    struct layout lay;
+    float dpi_scale;
+    bool projector;
+    /* playback */
+    bool playing;
+    int speed_index;        /* into viz_speeds */
+    int32_t narration_seen; /* narration events up to here were shown */
+    bool narration_hold;    /* stopped at a pause: true entry */
+    /* space-time window */
+    int64_t st_window_ns;
+    int64_t st_end_ns;      /* right edge; follows now when st_follow */
+    bool st_follow;
+    int32_t lane_first;     /* first node lane shown */
+    /* selection, overlays, drag */
+    enum sel_kind sel;
+    int32_t sel_index;
+    bool help;
+    bool dragging;          /* a node-to-node drag (cut a link) */
+    uint8_t drag_mode;      /* enum viz_drag */
+    float drag_last_x;
+    int32_t drag_from;
+    float drag_x, drag_y;
+    bool drag_one_way;
+    int partition_shape_next;
+    char toast[200];
+    uint32_t toast_until_ms;
+    struct hit *hits;
+    int32_t hits_count, hits_cap;
+    bool quit;
+};
+
+extern const double viz_speeds[];
+extern const int viz_speeds_count;
+
+int viz_app_init(struct viz_app *app, const struct viz_options *opt, SDL_Renderer *ren,
+                 struct diag *diag);
+void viz_app_deinit(struct viz_app *app);
+void viz_app_relayout(struct viz_app *app, int width, int height);
+void viz_app_render(struct viz_app *app);
+void viz_app_toast(struct viz_app *app, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void viz_app_hit(struct viz_app *app, struct frect r, enum sel_kind kind, int32_t index);
+/* Moves the displayed time; playback uses it too. */
+void viz_app_seek(struct viz_app *app, int64_t t_ns);
+void viz_app_seek_event(struct viz_app *app, int32_t ev_count);
+
+/* views (viz_render_*.c) */
+void render_banner(struct viz_app *app);
+void render_cluster(struct viz_app *app);
+void render_clocks(struct viz_app *app);
+void render_spacetime(struct viz_app *app);
+void render_history(struct viz_app *app);
+void render_inspector(struct viz_app *app);
+void render_timeline(struct viz_app *app);
+void render_help(struct viz_app *app);
+/* Timeline geometry, shared with input for seeking. */
+struct frect timeline_track(const struct viz_app *app);
+int64_t timeline_x_to_time(const struct viz_app *app, float x);
+float timeline_time_to_x(const struct viz_app *app, int64_t t_ns);
+/* Panel frame with a title; returns the content rect. */
+struct frect render_panel(struct viz_app *app, struct frect r, const char *title);
+/* Where the node's disc is on the ring (cluster view). */
+void cluster_node_pos(const struct viz_app *app, int32_t node, float *x, float *y, float *r);
+/* Time <-> x in the shared space-time/history window. */
+float st_time_to_x(const struct viz_app *app, struct frect area, int64_t t_ns);
+int64_t st_x_to_time(const struct viz_app *app, struct frect area, float x);
+/* Role of a node as a display class. */
+enum role_class { ROLE_NONE, ROLE_LEADER, ROLE_FOLLOWER, ROLE_CANDIDATE, ROLE_OTHER };
+enum role_class role_classify(const char *role);
+struct rgba role_colour(enum role_class rc);
+/* Formats a time for labels: "1.234567s" or compact "1.23s". */
+void fmt_time(int64_t t_ns, char *buf, size_t size);
+void fmt_offset(int64_t d_ns, char *buf, size_t size);
+
+/* input (viz_input.c) and session actions (viz_session.c) */
+void viz_input_event(struct viz_app *app, const SDL_Event *ev);
+void viz_playback_tick(struct viz_app *app, double real_dt_s);
+int viz_session_apply(struct viz_app *app, const struct viz_action *act, struct diag *diag);
+int viz_session_crash_toggle(struct viz_app *app, int32_t node);
+int viz_session_pause(struct viz_app *app, int32_t node);
+int viz_session_cut(struct viz_app *app, int32_t from, int32_t to, bool one_way);
+int viz_session_partition_next(struct viz_app *app);
+int viz_session_heal_all(struct viz_app *app);
+int viz_session_clock_jump(struct viz_app *app, int32_t node, int64_t jump_ns);
+int viz_session_clock_drift(struct viz_app *app, int32_t node, int64_t drift_ppm);
+int viz_session_save(struct viz_app *app, const char *path);
+
+/* headless PNG (viz_png.c) */
+int viz_png_save(SDL_Renderer *ren, int width, int height, const char *path, struct diag *diag);
+
+#endif

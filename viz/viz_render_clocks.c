@@ -1,0 +1,131 @@
+/* viz_render_clocks.c: the clocks view: for each node, what its clocks
+ * say against true time.
+ *
+ * One row per node: its wall clock offset (wall - true), monotonic offset
+ * (mono - true) and drift, then a strip chart of both offsets over the
+ * whole run on a y scale shared by all rows (so skews compare at a glance;
+ * the dim line is true time). The part after "now" is dimmed. Clock jumps
+ * are marked with a triangle pointing the way the wall clock jumped. */
+#include "viz_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "dslab/time.h"
+
+static float off_to_y(const struct recording *r, int64_t off, float y0, float h) {
+    int64_t lo = r->clock_off_ns_min < 0 ? r->clock_off_ns_min : 0;
+    int64_t hi = r->clock_off_ns_max > 0 ? r->clock_off_ns_max : 0;
+    if (hi - lo < 2 * NS_PER_MS) {
+        hi = lo + 2 * NS_PER_MS; /* a tiny range would magnify noise */
+    }
+    float f = (float)(off - lo) / (float)(hi - lo);
+    return y0 + h - f * h;
+}
+
+static void draw_strip(struct viz_app *app, int32_t node, struct frect a) {
+    const struct recording *r = &app->model.rec;
+    struct draw *d = &app->draw;
+    float s = app->lay.scale;
+    int32_t k = r->samples_count;
+    if (k < 2 || r->end_ns <= 0) return;
+    draw_rect(d, a.x, a.y, a.w, a.h, RGBA(0x1b1f27, 255));
+    float zy = off_to_y(r, 0, a.y + 2, a.h - 4);
+    draw_line(d, a.x, zy, a.x + a.w, zy, 1, RGBA(0x59617a, 255));
+    const int64_t *wall = &r->wall_off_ns[(size_t)node * (size_t)k];
+    const int64_t *mono = &r->mono_off_ns[(size_t)node * (size_t)k];
+    int64_t now = app->model.now_ns;
+    for (int32_t i = 1; i < k; i++) {
+        float x0 = a.x + a.w * (float)r->sample_ns[i - 1] / (float)r->end_ns;
+        float x1 = a.x + a.w * (float)r->sample_ns[i] / (float)r->end_ns;
+        bool past = r->sample_ns[i] <= now;
+        struct rgba cw = COL_ORANGE, cm = COL_SKY;
+        if (!past) {
+            cw.a = 70;
+            cm.a = 70;
+        }
+        float wy0 = off_to_y(r, wall[i - 1], a.y + 2, a.h - 4), wy1 = off_to_y(r, wall[i], a.y + 2, a.h - 4);
+        /* A jump shows as a vertical step; keep it (it is the point). */
+        draw_line(d, x0, off_to_y(r, mono[i - 1], a.y + 2, a.h - 4), x1,
+                  off_to_y(r, mono[i], a.y + 2, a.h - 4), 1.4f * s, cm);
+        draw_line(d, x0, wy0, x1, wy1, 1.8f * s, cw);
+    }
+    float nx = a.x + a.w * (float)now / (float)r->end_ns;
+    draw_line(d, nx, a.y, nx, a.y + a.h, 1.2f * s, RGBA(0xffffff, 200));
+    const struct ivec *ce = &r->nodes[node].clock;
+    for (int32_t i = 0; i < ce->n; i++) {
+        const struct rec_event *e = &r->events[ce->v[i]];
+        if (e->kind != TRACE_CLOCK_JUMP) continue;
+        float jx = a.x + a.w * (float)e->t_ns / (float)r->end_ns, t = 5 * s;
+        struct rgba c = e->t_ns <= now ? COL_VERMILLION : RGBA(0xD55E00, 110);
+        if (e->a >= 0) {
+            draw_triangle(d, jx, a.y, jx - t, a.y + t * 1.4f, jx + t, a.y + t * 1.4f, c);
+        } else {
+            draw_triangle(d, jx, a.y + a.h, jx - t, a.y + a.h - t * 1.4f, jx + t, a.y + a.h - t * 1.4f, c);
+        }
+    }
+}
+
+static void clock_row(struct viz_app *app, int32_t node, float x, float y, float w, float h,
+                      const float *col) {
+    struct viz_model *m = &app->model;
+    struct fonts *fo = &app->fonts;
+    float ty = y + h / 2 - (float)fo->height[FONT_MONO] / 2;
+    bool sel = app->sel == SEL_NODE && app->sel_index == node;
+    if (sel) {
+        draw_rect(&app->draw, x - 4, y, w + 8, h, RGBA(0x3a4458, 255));
+    }
+    text_draw_fit(fo, &app->draw, FONT_BOLD, viz_model_node_name(m, node), x, ty, col[0] - 4, COL_TEXT);
+    char buf[48];
+    int64_t wall = m->cursor ? sim_node_wall_ns(m->cursor, node) - m->now_ns : 0;
+    int64_t mono = m->cursor ? sim_node_mono_ns(m->cursor, node) - m->now_ns : 0;
+    int64_t drift = m->cursor ? sim_node_drift_ppm(m->cursor, node) : 0;
+    fmt_offset(wall, buf, sizeof buf);
+    struct rgba wc = (wall > 5 * NS_PER_MS || wall < -5 * NS_PER_MS) ? COL_ORANGE : COL_TEXT;
+    text_draw(fo, &app->draw, FONT_MONO, buf, x + col[1], ty, wc, ALIGN_RIGHT);
+    fmt_offset(mono, buf, sizeof buf);
+    text_draw(fo, &app->draw, FONT_MONO, buf, x + col[2], ty, COL_TEXT, ALIGN_RIGHT);
+    snprintf(buf, sizeof buf, "%+lld", (long long)drift);
+    text_draw(fo, &app->draw, FONT_MONO, buf, x + col[3], ty, drift ? COL_YELLOW : COL_TEXT_DIM,
+              ALIGN_RIGHT);
+    draw_strip(app, node, (struct frect){x + col[3] + 8, y + 2, w - col[3] - 8, h - 4});
+    viz_app_hit(app, (struct frect){x, y, w, h}, SEL_NODE, node);
+}
+
+void render_clocks(struct viz_app *app) {
+    struct viz_model *m = &app->model;
+    struct fonts *fo = &app->fonts;
+    float s = app->lay.scale;
+    char title[96], t[40];
+    fmt_time(m->now_ns, t, sizeof t);
+    snprintf(title, sizeof title, "Clocks   true time %s", t);
+    struct frect c = render_panel(app, app->lay.clocks, title);
+    /* Column right edges: name | wall-true | mono-true | drift | chart. */
+    float cw = (float)text_width(fo, FONT_MONO, "-000.000ms");
+    float col[4] = {44 * s, 44 * s + cw + 6 * s, 44 * s + 2 * cw + 14 * s, 0};
+    col[3] = col[2] + (float)text_width(fo, FONT_MONO, "+0000") + 8 * s;
+    float hy = c.y;
+    text_draw(fo, &app->draw, FONT_SMALL, "wall-true", c.x + col[1], hy, COL_ORANGE, ALIGN_RIGHT);
+    text_draw(fo, &app->draw, FONT_SMALL, "mono-true", c.x + col[2], hy, COL_SKY, ALIGN_RIGHT);
+    text_draw(fo, &app->draw, FONT_SMALL, "ppm", c.x + col[3], hy, COL_TEXT_DIM, ALIGN_RIGHT);
+    text_draw(fo, &app->draw, FONT_SMALL, "offsets over the run (line = true time)",
+              c.x + col[3] + 8 * s, hy, COL_TEXT_DIM, ALIGN_LEFT);
+    float top = hy + (float)fo->height[FONT_SMALL] + 3 * s;
+    int32_t n = m->scenario->nodes_count;
+    float row_h = (float)fo->height[FONT_MONO] + 10 * s;
+    int32_t fit = (int32_t)((c.y + c.h - top) / row_h);
+    if (fit < 1) return;
+    int32_t first = app->sel == SEL_NODE && app->sel_index >= fit ? app->sel_index - fit + 1 : 0;
+    int32_t shown = n - first < fit ? n - first : fit;
+    if (shown < n - first && shown > 1) shown--; /* room for the "more" line */
+    for (int32_t i = 0; i < shown; i++) {
+        clock_row(app, first + i, c.x, top + (float)i * row_h, c.w, row_h - 2 * s, col);
+    }
+    if (first + shown < n) {
+        char more[64];
+        snprintf(more, sizeof more, "... %d more (select a node to see its clock)",
+                 n - first - shown);
+        text_draw(fo, &app->draw, FONT_SMALL, more, c.x, top + (float)shown * row_h + 2 * s,
+                  COL_TEXT_DIM, ALIGN_LEFT);
+    }
+}

@@ -1,0 +1,161 @@
+/* viz_render_panels.c: panel frames, the banner (scenario, time, playback,
+ * narration) and the help overlay that lists every key.
+ *
+ * Narration: the latest entry at or before the displayed time is shown in
+ * the banner; an entry with `pause: true` stops playback when reached
+ * (viz_input.c) and the banner then asks "what happens next?". */
+#include "viz_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "dslab/time.h"
+
+struct frect render_panel(struct viz_app *app, struct frect r, const char *title) {
+    float s = app->lay.scale;
+    draw_round_rect(&app->draw, r.x, r.y, r.w, r.h, 6 * s, COL_PANEL);
+    float th = (float)app->fonts.height[FONT_BOLD];
+    if (title) {
+        text_draw(&app->fonts, &app->draw, FONT_BOLD, title, r.x + 10 * s, r.y + 5 * s,
+                  COL_TEXT_DIM, ALIGN_LEFT);
+    }
+    float top = title ? th + 9 * s : 6 * s;
+    return (struct frect){r.x + 8 * s, r.y + top, r.w - 16 * s, r.h - top - 6 * s};
+}
+
+/* The narration entry to show now: index into rec.narration, or -1. */
+static int32_t current_narration(const struct viz_app *app) {
+    const struct recording *r = &app->model.rec;
+    return ivec_last_before(&r->narration, app->model.ev_count);
+}
+
+static void draw_play_icon(struct viz_app *app, float x, float y, float size) {
+    struct draw *d = &app->draw;
+    if (app->playing) {
+        draw_rect(d, x, y, size * 0.32f, size, COL_TEXT);
+        draw_rect(d, x + size * 0.6f, y, size * 0.32f, size, COL_TEXT);
+    } else {
+        draw_triangle(d, x, y, x + size * 0.9f, y + size / 2, x, y + size, COL_TEXT);
+    }
+}
+
+static void render_narration(struct viz_app *app, float x, float w) {
+    const struct recording *r = &app->model.rec;
+    int32_t ni = current_narration(app);
+    if (ni < 0) {
+        return;
+    }
+    const struct rec_event *e = &r->events[r->narration.v[ni]];
+    float s = app->lay.scale;
+    struct frect b = app->lay.banner;
+    bool hold = app->narration_hold;
+    struct rgba bg = hold ? RGBA(0x0a3a5c, 255) : RGBA(0x12324a, 255);
+    draw_round_rect(&app->draw, x, b.y + 6 * s, w, b.h - 12 * s, 6 * s, bg);
+    draw_rect(&app->draw, x, b.y + 6 * s, 5 * s, b.h - 12 * s, COL_SKY);
+    char when[32];
+    fmt_time(e->t_ns, when, sizeof when);
+    float tx = x + 14 * s;
+    float ty = b.y + b.h / 2 - (float)app->fonts.height[FONT_NORMAL] / 2;
+    if (hold) {
+        tx += text_draw(&app->fonts, &app->draw, FONT_BOLD, "What happens next?  ", tx, ty,
+                        COL_YELLOW, ALIGN_LEFT);
+    }
+    const char *text = rec_str(r, e->text_off);
+    float hint_w = hold ? (float)text_width(&app->fonts, FONT_SMALL, "space: continue") + 16 * s : 0;
+    text_draw_fit(&app->fonts, &app->draw, app->projector ? FONT_BOLD : FONT_NORMAL, text, tx, ty,
+                  x + w - tx - hint_w - 8 * s, COL_TEXT);
+    if (hold) {
+        text_draw(&app->fonts, &app->draw, FONT_SMALL, "space: continue", x + w - 8 * s,
+                  ty + 2 * s, COL_TEXT_DIM, ALIGN_RIGHT);
+    }
+}
+
+void render_banner(struct viz_app *app) {
+    float s = app->lay.scale;
+    struct frect b = app->lay.banner;
+    struct viz_model *m = &app->model;
+    draw_rect(&app->draw, b.x, b.y, b.w, b.h, RGBA(0x12151b, 255));
+    draw_rect(&app->draw, b.x, b.y + b.h - 2 * s, b.w, 2 * s, COL_PANEL_EDGE);
+    float x = 12 * s;
+    float mid = b.y + b.h / 2;
+    const char *title = m->scenario->title && *m->scenario->title ? m->scenario->title
+                                                                   : m->scenario->name;
+    float title_w = b.w * 0.22f;
+    text_draw_fit(&app->fonts, &app->draw, FONT_TITLE, title, x, mid - (float)app->fonts.height[FONT_TITLE] / 2 - 6 * s,
+                  title_w, COL_TEXT);
+    char sub[160];
+    snprintf(sub, sizeof sub, "%s  seed %llu  %d nodes", m->scenario->name,
+             (unsigned long long)m->seed, m->scenario->nodes_count);
+    text_draw_fit(&app->fonts, &app->draw, FONT_SMALL, sub, x, mid + 4 * s, title_w, COL_TEXT_DIM);
+    x += title_w + 14 * s;
+    float icon = 14 * s;
+    draw_play_icon(app, x, mid - icon / 2, icon);
+    x += icon + 10 * s;
+    char t[48], dur[48], line[128];
+    fmt_time(m->now_ns, t, sizeof t);
+    time_format_duration(m->rec.end_ns, dur, sizeof dur);
+    snprintf(line, sizeof line, "t = %s", t);
+    text_draw(&app->fonts, &app->draw, FONT_MONO, line, x, mid - (float)app->fonts.height[FONT_MONO] - 1 * s,
+              COL_TEXT, ALIGN_LEFT);
+    double sp = viz_speeds[app->speed_index];
+    snprintf(line, sizeof line, "of %s  x%g  ev %d/%d", dur, sp, m->ev_count, m->rec.events_count);
+    text_draw(&app->fonts, &app->draw, FONT_SMALL, line, x, mid + 2 * s, COL_TEXT_DIM, ALIGN_LEFT);
+    x += (float)text_width(&app->fonts, FONT_MONO, "t = 00.000000s") + 24 * s;
+    float right_w = (float)text_width(&app->fonts, FONT_SMALL, "h / ?  help") + 20 * s;
+    render_narration(app, x, b.w - x - right_w);
+    text_draw(&app->fonts, &app->draw, FONT_SMALL, "h / ?  help", b.w - 12 * s,
+              mid - (float)app->fonts.height[FONT_SMALL] / 2, COL_TEXT_DIM, ALIGN_RIGHT);
+}
+
+static const char *const help_lines[][2] = {
+    {"space", "play / pause (continues past a narration stop)"},
+    {"right / left", "step one event forward / back"},
+    {"shift + right / left", "jump 10 events"},
+    {"] / [", "faster / slower (0.01x to 1000x)"},
+    {"f / F", "next / previous fault"},
+    {"v / V", "next / previous violation"},
+    {"n / N", "next / previous narration"},
+    {"home / end", "start / end of the run"},
+    {"click timeline", "seek there"},
+    {"+ / -  (wheel)", "zoom the space-time diagram"},
+    {"drag diagram", "pan in time (0 follows now again)"},
+    {"page up / down", "scroll node lanes"},
+    {"click", "select a node, message, operation or marker"},
+    {"esc", "clear the selection (or close help)"},
+    {"", ""},
+    {"c", "crash / restart the selected node"},
+    {"p", "pause the selected node for 1s"},
+    {"drag node to node", "cut the link both ways (again: heal)"},
+    {"shift + drag", "cut one way only"},
+    {"k", "partition: next shape (isolate, majority, halves...)"},
+    {"H", "heal the whole network"},
+    {"j / J", "jump the selected node's clock +100ms / -100ms"},
+    {"d / D", "clock drift +200ppm / -200ppm"},
+    {"s", "save the session as a scenario"},
+    {"P", "projector mode (large fonts)"},
+    {"h or ?", "this help"},
+    {"q", "quit"},
+};
+
+void render_help(struct viz_app *app) {
+    float s = app->lay.scale;
+    struct draw *d = &app->draw;
+    draw_rect(d, 0, 0, (float)app->lay.width, (float)app->lay.height, RGBA(0x000000, 170));
+    int n = (int)(sizeof help_lines / sizeof help_lines[0]);
+    float line_h = (float)app->fonts.height[FONT_NORMAL] + 5 * s;
+    float w = 620 * s, h = line_h * (float)n + 70 * s;
+    if (w > (float)app->lay.width - 20) w = (float)app->lay.width - 20;
+    float x = ((float)app->lay.width - w) / 2, y = ((float)app->lay.height - h) / 2;
+    if (y < 4) y = 4;
+    draw_round_rect(d, x, y, w, h, 10 * s, RGBA(0x232833, 250));
+    text_draw(&app->fonts, d, FONT_TITLE, "Keys and mouse", x + 20 * s, y + 14 * s, COL_TEXT,
+              ALIGN_LEFT);
+    float ky = y + 48 * s;
+    for (int i = 0; i < n; i++) {
+        text_draw(&app->fonts, d, FONT_MONO, help_lines[i][0], x + 20 * s, ky, COL_ORANGE,
+                  ALIGN_LEFT);
+        text_draw(&app->fonts, d, FONT_NORMAL, help_lines[i][1], x + 200 * s, ky, COL_TEXT,
+                  ALIGN_LEFT);
+        ky += line_h;
+    }
+}

@@ -1,0 +1,265 @@
+/* viz_session.c: game-day interventions and saving the session.
+ *
+ * Each intervention is a struct fault at the displayed time, handed to
+ * viz_model_intervene(), which appends it to the scenario's fault list and
+ * re-runs: what is on screen afterwards is exactly the run of the saved
+ * scenario (`dslab run saved.yaml` gives a byte-identical trace). Scripted
+ * actions (`--act 1.5s:crash:n2`) go through the same functions, so tests
+ * exercise the code a click runs. */
+#include "viz_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dslab/time.h"
+
+static void fault_blank(struct fault *f, enum fault_kind kind) {
+    memset(f, 0, sizeof *f);
+    f->kind = kind;
+    f->node = -1;
+    f->peer = -1;
+    f->slow_factor = 1;
+}
+
+static int intervene(struct viz_app *app, const struct fault *f, const char *what) {
+    struct diag d;
+    diag_clear(&d);
+    char t[40];
+    fmt_time(app->model.now_ns, t, sizeof t);
+    if (viz_model_intervene(&app->model, f, &d) != 0) {
+        viz_app_toast(app, "cannot %s: %s", what, d.message);
+        return -1;
+    }
+    viz_app_toast(app, "%s at %s", what, t);
+    return 0;
+}
+
+static const char *name(struct viz_app *app, int32_t n) {
+    return viz_model_node_name(&app->model, n);
+}
+
+int viz_session_crash_toggle(struct viz_app *app, int32_t node) {
+    int64_t since;
+    bool restarted;
+    enum node_status st = rec_node_status(&app->model.rec, node, app->model.ev_count, &since, &restarted);
+    struct fault f;
+    char what[80];
+    fault_blank(&f, st == NODE_CRASHED ? FAULT_RESTART : FAULT_CRASH);
+    f.node = node;
+    snprintf(what, sizeof what, "%s %s", st == NODE_CRASHED ? "restart" : "crash", name(app, node));
+    return intervene(app, &f, what);
+}
+
+int viz_session_pause(struct viz_app *app, int32_t node) {
+    struct fault f;
+    char what[80];
+    fault_blank(&f, FAULT_PAUSE);
+    f.node = node;
+    f.duration_ns = NS_PER_S;
+    snprintf(what, sizeof what, "pause %s for 1s", name(app, node));
+    return intervene(app, &f, what);
+}
+
+int viz_session_cut(struct viz_app *app, int32_t from, int32_t to, bool one_way) {
+    struct fault f;
+    char what[80];
+    bool down = !viz_model_link_up(&app->model, from, to) ||
+                (!one_way && !viz_model_link_up(&app->model, to, from));
+    fault_blank(&f, down ? FAULT_HEAL : FAULT_CUT);
+    f.node = from;
+    f.peer = to;
+    f.both_ways = down ? true : !one_way;
+    snprintf(what, sizeof what, "%s %s %s %s", down ? "heal" : "cut", name(app, from),
+             f.both_ways ? "<->" : "->", name(app, to));
+    return intervene(app, &f, what);
+}
+
+int viz_session_heal_all(struct viz_app *app) {
+    struct fault f;
+    fault_blank(&f, FAULT_HEAL);
+    return intervene(app, &f, "heal the network");
+}
+
+int viz_session_clock_jump(struct viz_app *app, int32_t node, int64_t jump_ns) {
+    struct fault f;
+    char what[80], d[32];
+    fault_blank(&f, FAULT_CLOCK_JUMP);
+    f.node = node;
+    f.jump_ns = jump_ns;
+    fmt_offset(jump_ns, d, sizeof d);
+    snprintf(what, sizeof what, "jump %s's clock %s", name(app, node), d);
+    return intervene(app, &f, what);
+}
+
+int viz_session_clock_drift(struct viz_app *app, int32_t node, int64_t delta_ppm) {
+    struct fault f;
+    char what[80];
+    fault_blank(&f, FAULT_CLOCK_DRIFT);
+    f.node = node;
+    f.drift_ppm = (app->model.cursor ? sim_node_drift_ppm(app->model.cursor, node) : 0) + delta_ppm;
+    snprintf(what, sizeof what, "%s's clock drift %+lldppm", name(app, node), (long long)f.drift_ppm);
+    return intervene(app, &f, what);
+}
+
+static int partition_shape(struct viz_app *app, int shape_index, int32_t node) {
+    struct fault f;
+    char what[96];
+    int32_t n = app->model.scenario->nodes_count;
+    fault_blank(&f, FAULT_PARTITION);
+    int32_t groups[DSLAB_NODES_MAX > 64 ? 64 : DSLAB_NODES_MAX];
+    int32_t *g = NULL;
+    switch (shape_index) {
+    case 0:
+        f.shape = PARTITION_ISOLATE_ONE;
+        f.node = node;
+        snprintf(what, sizeof what, "partition: isolate %s", name(app, node));
+        break;
+    case 1:
+        f.shape = PARTITION_MAJORITY_MINORITY;
+        snprintf(what, sizeof what, "partition: majority | minority");
+        break;
+    case 2:
+        f.shape = PARTITION_BRIDGE;
+        f.node = node;
+        snprintf(what, sizeof what, "partition: bridge through %s", name(app, node));
+        break;
+    case 3:
+        f.shape = PARTITION_MAJORITIES_RING;
+        snprintf(what, sizeof what, "partition: overlapping majorities (ring)");
+        break;
+    default:
+        f.shape = PARTITION_GROUPS;
+        g = n <= 64 ? groups : malloc((size_t)n * sizeof *g);
+        if (!g) abort();
+        for (int32_t i = 0; i < n; i++) g[i] = i < n / 2 ? 0 : 1;
+        f.group_of_node = g;
+        snprintf(what, sizeof what, "partition: two halves");
+        break;
+    }
+    int rc = intervene(app, &f, what);
+    if (g && g != groups) free(g);
+    return rc;
+}
+
+int viz_session_partition_next(struct viz_app *app) {
+    int32_t node = app->sel == SEL_NODE ? app->sel_index : 0;
+    int shape = app->partition_shape_next;
+    app->partition_shape_next = (shape + 1) % 5;
+    return partition_shape(app, shape, node);
+}
+
+int viz_session_save(struct viz_app *app, const char *path) {
+    char buf[600];
+    if (!path) path = app->opt->save_session_path;
+    if (!path) {
+        snprintf(buf, sizeof buf, "%s-session.yaml", app->model.scenario->name);
+        path = buf;
+    }
+    struct diag d;
+    diag_clear(&d);
+    if (viz_model_save(&app->model, path, &d) != 0) {
+        viz_app_toast(app, "cannot save: %s", d.message);
+        return -1;
+    }
+    viz_app_toast(app, "saved %d action(s) to %s", app->model.interventions_count, path);
+    return 0;
+}
+
+/* ---- scripted actions --------------------------------------------------- */
+/* Parses "1.5s", "-100ms", "250us", "7ns" into ns. Returns 0 or -1. */
+static int parse_duration(const char *s, int64_t *out) {
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s) return -1;
+    double mult = 0;
+    if (strcmp(end, "ns") == 0) mult = 1;
+    else if (strcmp(end, "us") == 0) mult = 1e3;
+    else if (strcmp(end, "ms") == 0) mult = 1e6;
+    else if (strcmp(end, "s") == 0) mult = 1e9;
+    else return -1;
+    *out = (int64_t)(v * mult + (v < 0 ? -0.5 : 0.5));
+    return 0;
+}
+
+int viz_action_parse(const char *text, struct viz_action *out, struct diag *diag) {
+    memset(out, 0, sizeof *out);
+    char buf[160];
+    snprintf(buf, sizeof buf, "%s", text);
+    char *parts[4] = {0};
+    int n = 0;
+    for (char *p = buf; n < 4;) {
+        parts[n++] = p;
+        char *c = strchr(p, ':');
+        if (!c) break;
+        *c = '\0';
+        p = c + 1;
+    }
+    if (n < 2 || parse_duration(parts[0], &out->at_ns) != 0 || out->at_ns < 0) {
+        return diag_set(diag, "", 0, 0, "bad action '%s': expected TIME:VERB[:NODE[:ARG]], e.g. 1.5s:crash:n2", text);
+    }
+    snprintf(out->verb, sizeof out->verb, "%s", parts[1]);
+    if (n > 2) snprintf(out->node, sizeof out->node, "%s", parts[2]);
+    if (n > 3) snprintf(out->arg, sizeof out->arg, "%s", parts[3]);
+    static const char *const verbs[] = {"crash", "restart", "pause", "cut", "cut1", "heal", "partition", "jump", "drift"};
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+        if (strcmp(out->verb, verbs[i]) == 0) return 0;
+    }
+    return diag_set(diag, "", 0, 0, "bad action '%s': unknown verb '%s' (crash restart pause cut cut1 heal partition jump drift)", text, out->verb);
+}
+
+static int32_t action_node(struct viz_app *app, const char *nm, const struct viz_action *a, struct diag *diag) {
+    int32_t n = scenario_node_index(app->model.scenario, nm);
+    if (n < 0) {
+        diag_set(diag, "", 0, 0, "action %s: unknown node '%s'", a->verb, nm);
+    }
+    return n;
+}
+
+static int apply_partition(struct viz_app *app, const struct viz_action *a, struct diag *diag) {
+    static const char *const shapes[] = {"isolate", "majority", "bridge", "ring", "halves"};
+    for (int i = 0; i < 5; i++) {
+        if (strcmp(a->node, shapes[i]) != 0) continue;
+        int32_t node = 0;
+        if ((i == 0 || i == 2) && (node = action_node(app, a->arg, a, diag)) < 0) return -1;
+        return partition_shape(app, i, node);
+    }
+    return diag_set(diag, "", 0, 0, "action partition: shape '%s' is not isolate, majority, bridge, ring or halves", a->node);
+}
+
+int viz_session_apply(struct viz_app *app, const struct viz_action *a, struct diag *diag) {
+    const char *v = a->verb;
+    if (strcmp(v, "heal") == 0 && !a->node[0]) return viz_session_heal_all(app) == 0 ? 0 : diag_set(diag, "", 0, 0, "action heal failed: %s", app->toast);
+    if (strcmp(v, "partition") == 0) return apply_partition(app, a, diag);
+    int32_t n = action_node(app, a->node, a, diag);
+    if (n < 0) return -1;
+    int rc;
+    if (strcmp(v, "crash") == 0 || strcmp(v, "restart") == 0) {
+        int64_t since;
+        bool restarted;
+        bool crashed = rec_node_status(&app->model.rec, n, app->model.ev_count, &since, &restarted) == NODE_CRASHED;
+        if (crashed != (strcmp(v, "restart") == 0)) {
+            return diag_set(diag, "", 0, 0, "action %s: %s is %s", v, a->node, crashed ? "already crashed" : "not crashed");
+        }
+        rc = viz_session_crash_toggle(app, n);
+    } else if (strcmp(v, "pause") == 0) {
+        rc = viz_session_pause(app, n);
+    } else if (strcmp(v, "cut") == 0 || strcmp(v, "cut1") == 0 || strcmp(v, "heal") == 0) {
+        int32_t p = action_node(app, a->arg, a, diag);
+        if (p < 0) return -1;
+        rc = viz_session_cut(app, n, p, strcmp(v, "cut1") == 0);
+    } else {
+        int64_t x = 0;
+        if (strcmp(v, "jump") == 0) {
+            if (parse_duration(a->arg, &x) != 0) return diag_set(diag, "", 0, 0, "action jump: bad duration '%s'", a->arg);
+            rc = viz_session_clock_jump(app, n, x);
+        } else {
+            char *end;
+            x = strtoll(a->arg, &end, 10);
+            if (end == a->arg) return diag_set(diag, "", 0, 0, "action drift: bad ppm '%s'", a->arg);
+            int64_t cur = app->model.cursor ? sim_node_drift_ppm(app->model.cursor, n) : 0;
+            rc = viz_session_clock_drift(app, n, x - cur); /* the action gives the new drift */
+        }
+    }
+    return rc == 0 ? 0 : diag_set(diag, "", 0, 0, "action %s: %s", v, app->toast);
+}
