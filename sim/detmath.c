@@ -44,3 +44,19 @@ double det_exp(double x) {
 double det_pow(double a, double b) {
     return det_exp(b * det_log(a));
 }
+
+double det_cos(double x) {
+    static const double TWO_PI = 6.28318530717958647692;
+    static const double PI = 3.14159265358979323846;
+    double k = x / TWO_PI;
+    k = k < 0 ? (double)(long long)(k - 0.5) : (double)(long long)(k + 0.5);
+    double r = x - k * TWO_PI; /* |r| <= pi */
+    if (r > PI) r -= TWO_PI;
+    if (r < -PI) r += TWO_PI;
+    double r2 = r * r, term = 1, sum = 1;
+    for (int i = 1; i <= 16; i++) {
+        term *= -r2 / ((2 * i - 1) * (2 * i));
+        sum += term;
+    }
+    return sum;
+}

@@ -15,5 +15,7 @@ double det_log(double x);
 double det_exp(double x);
 /* a^b for a > 0. */
 double det_pow(double a, double b);
+/* cos(x) for |x| <= 1e6 (range-reduced by 2*pi in double precision). */
+double det_cos(double x);
 
 #endif

@@ -12,6 +12,8 @@
  *   pareto       1 draw   scale / pow(1 - u, 1 / alpha)
  *   mixture      1 draw   rng_below(1000000) picks a component by weight,
  *                         then that component's draws
+ * log/exp/pow/cos come from detmath.c, not libm, so every machine draws the
+ * same nanoseconds. sqrt is exact in IEEE 754 and stays libm's.
  * Parsing reads durations with the exact scenario parsers (units.c). */
 #include "dslab/latency.h"
 
@@ -22,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detmath.h"
 #include "dslab/suggest.h"
 #include "dslab/time.h"
 #include "scenario/units.h"
@@ -38,7 +41,7 @@ static int64_t ns_from_double(double x) {
 
 static double standard_normal(struct rng *r) {
     double u1 = rng_unit(r), u2 = rng_unit(r);
-    return sqrt(-2.0 * log(1.0 - u1)) * cos(TWO_PI * u2);
+    return sqrt(-2.0 * det_log(1.0 - u1)) * det_cos(TWO_PI * u2);
 }
 
 static int64_t sample_simple(const struct latency_simple *d, struct rng *r) {
@@ -48,12 +51,12 @@ static int64_t sample_simple(const struct latency_simple *d, struct rng *r) {
     case LATENCY_NORMAL:
         return ns_from_double((double)d->a_ns + (double)d->b_ns * standard_normal(r));
     case LATENCY_EXPONENTIAL:
-        return ns_from_double(-(double)d->a_ns * log(1.0 - rng_unit(r)) + (double)d->b_ns);
+        return ns_from_double(-(double)d->a_ns * det_log(1.0 - rng_unit(r)) + (double)d->b_ns);
     case LATENCY_LOGNORMAL:
-        return ns_from_double((double)d->a_ns * exp(d->shape * standard_normal(r)) +
+        return ns_from_double((double)d->a_ns * det_exp(d->shape * standard_normal(r)) +
                               (double)d->b_ns);
     case LATENCY_PARETO:
-        return ns_from_double((double)d->a_ns / pow(1.0 - rng_unit(r), 1.0 / d->shape));
+        return ns_from_double((double)d->a_ns / det_pow(1.0 - rng_unit(r), 1.0 / d->shape));
     case LATENCY_MIXTURE: break;
     }
     return 0;
@@ -77,7 +80,7 @@ static double mean_simple(const struct latency_simple *d) {
     case LATENCY_UNIFORM: return ((double)d->a_ns + (double)d->b_ns) / 2.0;
     case LATENCY_EXPONENTIAL: return (double)d->a_ns + (double)d->b_ns;
     case LATENCY_LOGNORMAL:
-        return (double)d->a_ns * exp(d->shape * d->shape / 2.0) + (double)d->b_ns;
+        return (double)d->a_ns * det_exp(d->shape * d->shape / 2.0) + (double)d->b_ns;
     case LATENCY_PARETO:
         return d->shape > 1.0 ? d->shape * (double)d->a_ns / (d->shape - 1.0)
                               : (double)LATENCY_NS_MAX;

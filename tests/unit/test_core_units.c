@@ -192,6 +192,7 @@ static void test_detmath_matches_libm_closely(void **state) {
         assert_true(fabs(det_exp(es[i]) - want) <= 1e-14 * want);
     }
     assert_true(fabs(det_pow(2.0, 10.0) - 1024.0) < 1e-9);
+    for (double x = -20; x <= 20; x += 0.37) assert_true(fabs(det_cos(x) - cos(x)) < 1e-14);
 }
 
 static void test_time_format(void **state) {
