@@ -477,16 +477,21 @@ static int parser_error(struct builder *b, const yaml_parser_t *p) {
     if (p->error == YAML_READER_ERROR) {
         int line, col;
         pos_from_offset(b->text, b->len, p->problem_offset, &line, &col);
-        if (p->problem_value >= 0) {
+        if (p->problem && strstr(p->problem, "leading") && p->problem_value >= 0) {
             return diag_set(b->diag, b->file, line, col,
                             "the file is not valid UTF-8 text (%s: byte 0x%02x)", p->problem,
                             (unsigned)p->problem_value & 0xffu);
         }
-        return diag_set(b->diag, b->file, line, col, "the file is not valid text (%s)",
-                        p->problem ? p->problem : "unreadable");
+        const char *problem = p->problem ? p->problem : "unreadable";
+        return diag_set(b->diag, b->file, line, col, "the file is not valid %stext (%s)",
+                        strstr(problem, "UTF-8") ? "UTF-8 " : "", problem);
     }
     int line, col;
     pos_from_mark(p->problem_mark, &line, &col);
+    if (p->problem_mark.index < b->len && b->text[p->problem_mark.index] == '\t') {
+        return diag_set(b->diag, b->file, line, col,
+                        "invalid YAML: a tab character; YAML is indented with spaces");
+    }
     if (p->context) {
         return diag_set(b->diag, b->file, line, col, "invalid YAML: %s %s", p->problem,
                         p->context);
