@@ -232,6 +232,7 @@ int viz_render_headless(const struct viz_options *opt, struct diag *diag) {
     if (!app) abort();
     int rc = viz_app_init(app, opt, ren, diag);
     if (rc == 0) {
+        app->toast[0] = '\0'; /* no pop-ups in rendered frames */
         if (opt->png_path) {
             viz_app_seek(app, opt->at_ns);
             app->sel = SEL_NONE;

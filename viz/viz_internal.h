@@ -180,6 +180,7 @@ struct viz_model {
     uint8_t *link_up;               /* [from * n + to], nodes_count <= VIZ_LINKS_NODES_MAX */
     bool any_link_down;
     int64_t rerun_ms;               /* last full run, for the status line */
+    uint64_t trace_hash;            /* trace_hasher hash of the recorded run */
 };
 #define VIZ_LINKS_NODES_MAX 64
 
@@ -382,6 +383,8 @@ void render_help(struct viz_app *app);
 struct frect timeline_track(const struct viz_app *app);
 int64_t timeline_x_to_time(const struct viz_app *app, float x);
 float timeline_time_to_x(const struct viz_app *app, int64_t t_ns);
+/* Clips drawing to r (flushes first); an empty r clips nothing. */
+void viz_clip(struct viz_app *app, struct frect r);
 /* Panel frame with a title; returns the content rect. */
 struct frect render_panel(struct viz_app *app, struct frect r, const char *title);
 /* Where the node's disc is on the ring (cluster view). */

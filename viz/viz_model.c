@@ -70,6 +70,9 @@ static int full_run(struct viz_model *m, struct diag *diag) {
         return -1;
     }
     sim_add_sink(sim, rec_sink, &m->rec);
+    struct trace_hasher hasher;
+    trace_hasher_init(&hasher, (const char(*)[32])s->node_names, s->nodes_count);
+    sim_add_sink(sim, trace_hasher_sink, &hasher);
     alloc_samples(&m->rec);
     int32_t k_max = m->rec.samples_count;
     int rc = 0;
@@ -86,6 +89,7 @@ static int full_run(struct viz_model *m, struct diag *diag) {
         }
     }
     sim_finish(sim);
+    m->trace_hash = hasher.hash;
     rec_take_results(&m->rec, sim);
     sim_destroy(sim);
     int64_t mean = latency_mean_ns(&s->network.link.latency);
@@ -264,12 +268,23 @@ int viz_model_write_trace(struct viz_model *m, const char *path, struct diag *di
     trace_writer_init(&w, f, TRACE_FORMAT_JSONL, (const char(*)[32])m->scenario->node_names,
                       m->scenario->nodes_count);
     sim_add_sink(sim, trace_writer_sink, &w);
+    struct trace_hasher hasher;
+    trace_hasher_init(&hasher, (const char(*)[32])m->scenario->node_names, m->scenario->nodes_count);
+    sim_add_sink(sim, trace_hasher_sink, &hasher);
     sim_run(sim, m->scenario->duration_ns, 0);
     sim_finish(sim);
     trace_writer_finish(&w);
     sim_destroy(sim);
     if (fclose(f) != 0) {
         return diag_set(diag, path, 0, 0, "cannot write the trace");
+    }
+    /* The run on screen was recorded in chunks with interventions re-run:
+     * it must be the very run a replay gives. */
+    if (hasher.hash != m->trace_hash) {
+        return diag_set(diag, path, 0, 0,
+                        "internal error: the session shown (hash %016llx) differs from its "
+                        "replay (hash %016llx)",
+                        (unsigned long long)m->trace_hash, (unsigned long long)hasher.hash);
     }
     return 0;
 }

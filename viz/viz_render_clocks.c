@@ -108,7 +108,7 @@ void render_clocks(struct viz_app *app) {
     text_draw(fo, &app->draw, FONT_SMALL, "wall-true", c.x + col[1], hy, COL_ORANGE, ALIGN_RIGHT);
     text_draw(fo, &app->draw, FONT_SMALL, "mono-true", c.x + col[2], hy, COL_SKY, ALIGN_RIGHT);
     text_draw(fo, &app->draw, FONT_SMALL, "ppm", c.x + col[3], hy, COL_TEXT_DIM, ALIGN_RIGHT);
-    text_draw(fo, &app->draw, FONT_SMALL, "offsets over the run (line = true time)",
+    text_draw(fo, &app->draw, FONT_SMALL, "over the run",
               c.x + col[3] + 8 * s, hy, COL_TEXT_DIM, ALIGN_LEFT);
     float top = hy + (float)fo->height[FONT_SMALL] + 3 * s;
     int32_t n = m->scenario->nodes_count;

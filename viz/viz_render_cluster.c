@@ -32,15 +32,19 @@ static struct ring ring_geometry(const struct viz_app *app) {
     struct frect a = {c.x, c.y + title_h, c.w, c.h - title_h - legend_h};
     int32_t n = app->model.scenario->nodes_count;
     struct ring g;
+    bool labels = n <= 40;
+    float room_x = n <= 12 ? 62 * s : labels ? 30 * s : 8 * s;
+    float room_top = (n <= 12 ? 30 : 10) * s;
+    float room_bottom = n <= 12 ? 36 * s : labels ? 18 * s : 8 * s;
     g.cx = a.x + a.w / 2;
-    g.cy = a.y + a.h / 2;
-    float label_room = n <= 16 ? 38 * s : 10 * s;
-    float half = (a.w < a.h ? a.w : a.h) / 2;
-    float nr = n > 1 ? (half - label_room) * sinf(PI_F / (float)n) * 0.55f : 22 * s;
+    g.cy = a.y + room_top + (a.h - room_top - room_bottom) / 2;
+    float hx = a.w / 2 - room_x, hy = (a.h - room_top - room_bottom) / 2;
+    float half = hx < hy ? hx : hy;
+    float nr = n > 1 ? half * sinf(PI_F / (float)n) * 0.5f : 22 * s;
     if (nr > 22 * s) nr = 22 * s;
     if (nr < 2.5f) nr = 2.5f;
     g.node_r = nr;
-    g.radius = half - label_room - nr;
+    g.radius = half - nr;
     if (g.radius < 10) g.radius = 10;
     return g;
 }
@@ -231,13 +235,9 @@ static void draw_node_labels(struct viz_app *app, int32_t i, float x, float y, f
     float s = app->lay.scale;
     int32_t n = m->scenario->nodes_count;
     struct ring g = ring_geometry(app);
-    /* Labels go outside the ring, away from the centre. */
-    float dx = x - g.cx, dy = y - g.cy, len = sqrtf(dx * dx + dy * dy);
-    float ux = len > 0 ? dx / len : 0, uy = len > 0 ? dy / len : 1;
-    float lx = x + ux * (r + 8 * s), ly = y + uy * (r + 8 * s);
-    enum text_align al = ux > 0.35f ? ALIGN_LEFT : ux < -0.35f ? ALIGN_RIGHT : ALIGN_CENTER;
+    /* Centred under the node: name, state and term; then describe(). */
+    float top = y + r * (role_classify(role) == ROLE_LEADER ? 1.3f : 1.1f) + 3 * s;
     float fh = (float)app->fonts.height[FONT_BOLD];
-    float top = uy < -0.35f ? ly - fh * (n <= 12 ? 2.2f : 1.0f) : uy > 0.35f ? ly : ly - fh / 2;
     char line[160];
     int64_t term = rec_node_term(&m->rec, i, m->ev_count);
     const char *state = st == NODE_CRASHED  ? "crashed"
@@ -245,17 +245,18 @@ static void draw_node_labels(struct viz_app *app, int32_t i, float x, float y, f
                         : restarted         ? "restarted"
                                             : role;
     if (term >= 0 && st != NODE_CRASHED) {
-        snprintf(line, sizeof line, "%s  %s t%lld", viz_model_node_name(m, i), state, (long long)term);
+        snprintf(line, sizeof line, "%s %s t%lld", viz_model_node_name(m, i), state, (long long)term);
     } else {
-        snprintf(line, sizeof line, "%s  %s", viz_model_node_name(m, i), state);
+        snprintf(line, sizeof line, "%s %s", viz_model_node_name(m, i), state);
     }
-    struct rgba nc = st == NODE_CRASHED ? COL_TEXT_DIM : COL_TEXT;
-    text_draw(&app->fonts, &app->draw, FONT_BOLD, line, lx, top, nc, al);
+    struct rgba nc = st == NODE_CRASHED ? COL_TEXT_DIM : st == NODE_PAUSED ? COL_YELLOW : COL_TEXT;
+    text_draw(&app->fonts, &app->draw, n <= 12 ? FONT_BOLD : FONT_SMALL, line, x, top, nc, ALIGN_CENTER);
     if (n <= 12 && m->describe[i][0] && st != NODE_CRASHED) {
+        float chord = n > 1 ? 2 * g.radius * sinf(PI_F / (float)n) : 200 * s;
+        float maxw = chord * 0.95f < 170 * s ? chord * 0.95f : 170 * s;
         float w = (float)text_width(&app->fonts, FONT_SMALL, m->describe[i]);
-        float maxw = g.radius * 1.1f;
-        float dx0 = al == ALIGN_LEFT ? 0 : al == ALIGN_RIGHT ? (w < maxw ? w : maxw) : (w < maxw ? w : maxw) / 2;
-        text_draw_fit(&app->fonts, &app->draw, FONT_SMALL, m->describe[i], lx - dx0, top + fh,
+        if (w > maxw) w = maxw;
+        text_draw_fit(&app->fonts, &app->draw, FONT_SMALL, m->describe[i], x - w / 2, top + fh,
                       maxw, COL_TEXT_DIM);
     }
 }
@@ -313,7 +314,7 @@ static void draw_legend(struct viz_app *app, struct frect c) {
         x += r + 5 * s;
         x += (float)text_draw(&app->fonts, &app->draw, FONT_SMALL, items[i].label, x,
                               y - (float)app->fonts.height[FONT_SMALL] / 2, COL_TEXT_DIM, ALIGN_LEFT);
-        x += 14 * s;
+        x += 10 * s;
     }
     draw_dashed(&app->draw, x, y, x + 22 * s, y, 2 * s, 4 * s, COL_VERMILLION);
     draw_cross(&app->draw, x + 11 * s, y, 3.5f * s, 2 * s, COL_VERMILLION);
@@ -327,6 +328,7 @@ void render_cluster(struct viz_app *app) {
     char title[96];
     snprintf(title, sizeof title, "Cluster  (%d nodes)", m->scenario->nodes_count);
     render_panel(app, app->lay.cluster, title);
+    viz_clip(app, app->lay.cluster);
     struct ring g = ring_geometry(app);
     draw_network(app, g);
     draw_messages(app);
@@ -342,4 +344,5 @@ void render_cluster(struct viz_app *app) {
                     5 * app->lay.scale, COL_VERMILLION);
     }
     draw_legend(app, app->lay.cluster);
+    viz_clip(app, (struct frect){0, 0, 0, 0});
 }

@@ -95,9 +95,11 @@ void render_history(struct viz_app *app) {
     char title[96];
     snprintf(title, sizeof title, "History  (%d clients, %d ops)", r->clients_count, r->ops_count);
     struct frect c = render_panel(app, app->lay.history, title);
+    viz_clip(app, app->lay.history);
     if (r->clients_count == 0) {
         text_draw(&app->fonts, &app->draw, FONT_SMALL, "no client workload in this scenario", c.x,
                   c.y + 4 * s, COL_TEXT_DIM, ALIGN_LEFT);
+        viz_clip(app, (struct frect){0, 0, 0, 0});
         return;
     }
     float row_h = c.h / (float)r->clients_count;
@@ -131,4 +133,5 @@ void render_history(struct viz_app *app) {
     if (nx >= c.x + 58 * s && nx <= c.x + c.w) {
         draw_line(&app->draw, nx, c.y, nx, c.y + c.h, 1.5f * s, RGBA(0xffffff, 220));
     }
+    viz_clip(app, (struct frect){0, 0, 0, 0});
 }

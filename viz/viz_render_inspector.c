@@ -216,8 +216,10 @@ static void show_summary(struct ins *in) {
     const struct recording *r = &m->rec;
     char buf[200];
     heading(in, "Run", COL_TEXT);
-    snprintf(buf, sizeof buf, "%d events, %d messages", r->events_count, r->msgs_count);
-    line_kv(in, "recorded", buf, COL_TEXT);
+    snprintf(buf, sizeof buf, "%d", r->events_count);
+    line_kv(in, "events", buf, COL_TEXT);
+    snprintf(buf, sizeof buf, "%d", r->msgs_count);
+    line_kv(in, "messages", buf, COL_TEXT);
     int32_t dropped = 0;
     for (int32_t i = 0; i < r->msgs_count; i++) dropped += r->msgs[i].fate == FATE_DROPPED;
     snprintf(buf, sizeof buf, "%d", dropped);

@@ -11,6 +11,16 @@
 
 #include "dslab/time.h"
 
+void viz_clip(struct viz_app *app, struct frect r) {
+    draw_flush(&app->draw);
+    if (r.w <= 0 || r.h <= 0) {
+        SDL_RenderSetClipRect(app->ren, NULL);
+        return;
+    }
+    SDL_Rect c = {(int)r.x, (int)r.y, (int)(r.w + 0.5f), (int)(r.h + 0.5f)};
+    SDL_RenderSetClipRect(app->ren, &c);
+}
+
 struct frect render_panel(struct viz_app *app, struct frect r, const char *title) {
     float s = app->lay.scale;
     draw_round_rect(&app->draw, r.x, r.y, r.w, r.h, 6 * s, COL_PANEL);
@@ -100,7 +110,7 @@ void render_banner(struct viz_app *app) {
     double sp = viz_speeds[app->speed_index];
     snprintf(line, sizeof line, "of %s  x%g  ev %d/%d", dur, sp, m->ev_count, m->rec.events_count);
     text_draw(&app->fonts, &app->draw, FONT_SMALL, line, x, mid + 2 * s, COL_TEXT_DIM, ALIGN_LEFT);
-    x += (float)text_width(&app->fonts, FONT_MONO, "t = 00.000000s") + 24 * s;
+    x += (float)text_width(&app->fonts, FONT_SMALL, "of 12s  x0.02  ev 10000/10000") + 16 * s;
     float right_w = (float)text_width(&app->fonts, FONT_SMALL, "h / ?  help") + 20 * s;
     render_narration(app, x, b.w - x - right_w);
     text_draw(&app->fonts, &app->draw, FONT_SMALL, "h / ?  help", b.w - 12 * s,

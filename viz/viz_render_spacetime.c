@@ -156,8 +156,11 @@ static void draw_msg_arrow(struct viz_app *app, const struct lanes *L, int32_t i
     int64_t end = m->end_ns < now ? m->end_ns : now;
     float f = m->end_ns > m->send_ns ? (float)(end - m->send_ns) / (float)(m->end_ns - m->send_ns) : 1;
     float xe = st_time_to_x(app, L->area, m->end_ns), ye = lane_y(L, m->to);
-    float xb = xa + (xe - xa) * f, yb = ya + (ye - ya) * f;
     bool done = m->end_ns <= now && m->end_ev >= 0 && m->end_ev < app->model.ev_count;
+    if (m->fate == FATE_DROPPED && m->sched_ns < 0) {
+        f *= 0.45f; /* lost when sent: it dies on the way */
+    }
+    float xb = xa + (xe - xa) * f, yb = ya + (ye - ya) * f;
     struct rgba c = m->dup_of >= 0 ? COL_PURPLE : RGBA(0x9fb3d1, 210);
     if (m->fate == FATE_DROPPED && done) c = RGBA(0xD55E00, 220);
     if (sel) c = COL_SELECT;
@@ -278,6 +281,7 @@ void render_spacetime(struct viz_app *app) {
     struct viz_model *m = &app->model;
     float s = app->lay.scale;
     struct frect c = render_panel(app, app->lay.spacetime, "Space-time diagram");
+    viz_clip(app, app->lay.spacetime);
     int32_t n = m->scenario->nodes_count;
     struct lanes L;
     L.area = c;
@@ -312,6 +316,7 @@ void render_spacetime(struct viz_app *app) {
     if (nx >= c.x + gutter(app) && nx <= c.x + c.w) {
         draw_line(&app->draw, nx, L.top - 2 * s, nx, L.top + L.lane_h * (float)L.count, 1.5f * s, RGBA(0xffffff, 220));
     }
+    viz_clip(app, (struct frect){0, 0, 0, 0});
     if (L.count < n) {
         char more[64];
         snprintf(more, sizeof more, "lanes %d-%d of %d (page up/down)", L.first + 1, L.first + L.count, n);

@@ -1,0 +1,281 @@
+/* test_viz_render.c: the visualiser as a person sees it: frames rendered
+ * headless (software renderer on a surface), then pixels that matter are
+ * checked: a crashed node is drawn as crashed, a partition line exists, a
+ * violation marker is red at the right x. Also: clicks and keys through the
+ * real input handler, and exact rewinding. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dslab/time.h"
+#include "viz_internal.h"
+
+/* Five Raft nodes; the leader n1 (seed 9) is cut off with n2 at 3s and
+ * reads it serves locally go stale (linearizable fails); n4 crashes at 1s
+ * and restarts at 2s. */
+static const char scenario_text[] =
+    "name: viz-test\n"
+    "title: Visualiser test\n"
+    "seed: 9\n"
+    "duration: 8s\n"
+    "nodes: 5\n"
+    "network: { latency: \"uniform(2ms, 8ms)\", order: fifo }\n"
+    "protocol: { name: raft, election_timeout_min: 150ms, election_timeout_max: 300ms,\n"
+    "            heartbeat: 50ms, read_mode: leader-local }\n"
+    "workload: { clients: 4, rate: 80/s, ops: { read: 0.6, write: 0.4 }, keys: 2,\n"
+    "            timeout: 500ms, target: random }\n"
+    "faults:\n"
+    "  - { at: 1s, crash: n4 }\n"
+    "  - { at: 2s, restart: n4 }\n"
+    "  - { at: 3s, partition: [[n1, n2], [n3, n4, n5]] }\n"
+    "  - { at: 7s, heal: all }\n"
+    "checks: [one-leader-per-term, linearizable]\n"
+    "narration:\n"
+    "  - { at: 2.9s, say: \"The network is about to split.\", pause: true }\n";
+
+struct fixture {
+    struct scenario *sc;
+    struct viz_options opt;
+    SDL_Surface *surf;
+    SDL_Renderer *ren;
+    struct viz_app app;
+};
+
+static int setup(void **state) {
+    struct fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    struct diag d;
+    diag_clear(&d);
+    f->sc = scenario_load_buffer(scenario_text, strlen(scenario_text), "viz-test.yaml", NULL, 0,
+                                 NULL, &d);
+    if (!f->sc) fail_msg("%s", d.message);
+    SDL_setenv("SDL_VIDEODRIVER", "dummy", 1);
+    assert_int_equal(SDL_Init(0), 0);
+    f->surf = SDL_CreateRGBSurfaceWithFormat(0, 1280, 800, 32, SDL_PIXELFORMAT_ARGB8888);
+    f->ren = SDL_CreateSoftwareRenderer(f->surf);
+    assert_non_null(f->ren);
+    f->opt.scenario = f->sc;
+    f->opt.seed = f->sc->seed;
+    f->opt.width = 1280;
+    f->opt.height = 800;
+    if (viz_app_init(&f->app, &f->opt, f->ren, &d) != 0) fail_msg("%s", d.message);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state) {
+    struct fixture *f = *state;
+    viz_app_deinit(&f->app);
+    SDL_DestroyRenderer(f->ren);
+    SDL_FreeSurface(f->surf);
+    scenario_free(f->sc);
+    TTF_Quit();
+    SDL_Quit();
+    free(f);
+    return 0;
+}
+
+static uint32_t pixel(struct fixture *f, float x, float y) {
+    uint32_t p = 0;
+    SDL_Rect r = {(int)x, (int)y, 1, 1};
+    SDL_RenderReadPixels(f->ren, &r, SDL_PIXELFORMAT_ARGB8888, &p, 4);
+    return p & 0xffffff;
+}
+
+static int near_colour(uint32_t p, uint32_t want, int tol) {
+    int dr = (int)((p >> 16) & 255) - (int)((want >> 16) & 255);
+    int dg = (int)((p >> 8) & 255) - (int)((want >> 8) & 255);
+    int db = (int)(p & 255) - (int)(want & 255);
+    return abs(dr) <= tol && abs(dg) <= tol && abs(db) <= tol;
+}
+
+/* Counts pixels of a colour in a square around (cx, cy). */
+static int count_colour(struct fixture *f, float cx, float cy, int half, uint32_t want, int tol) {
+    int n = 0;
+    for (int dy = -half; dy <= half; dy++) {
+        for (int dx = -half; dx <= half; dx++) {
+            n += near_colour(pixel(f, cx + (float)dx, cy + (float)dy), want, tol);
+        }
+    }
+    return n;
+}
+
+static void render_at(struct fixture *f, int64_t t_ns) {
+    viz_app_seek(&f->app, t_ns);
+    viz_app_render(&f->app);
+    SDL_RenderFlush(f->ren);
+}
+
+static void test_crashed_node_is_drawn_grey_with_a_cross(void **state) {
+    struct fixture *f = *state;
+    float x, y, r;
+    cluster_node_pos(&f->app, 3, &x, &y, &r);
+    render_at(f, 1500 * NS_PER_MS); /* n4 is down */
+    assert_int_equal(sim_node_status(f->app.model.cursor, 3), NODE_CRASHED);
+    /* Inside the disc, off the cross: the crashed grey. */
+    assert_true(near_colour(pixel(f, x + r * 0.75f, y), 0x5b6170, 6));
+    /* On the cross's arm: the dark stroke. */
+    assert_true(near_colour(pixel(f, x + r * 0.3f, y + r * 0.3f), 0x1b1f27, 12));
+    render_at(f, 500 * NS_PER_MS); /* n4 is up: not grey */
+    assert_false(near_colour(pixel(f, x + r * 0.75f, y), 0x5b6170, 6));
+}
+
+static void test_partition_draws_cut_links(void **state) {
+    struct fixture *f = *state;
+    float x1, y1, x3, y3, r;
+    cluster_node_pos(&f->app, 0, &x1, &y1, &r); /* n1: one side */
+    cluster_node_pos(&f->app, 2, &x3, &y3, &r); /* n3: the other */
+    float mx = (x1 + x3) / 2, my = (y1 + y3) / 2;
+    render_at(f, 2500 * NS_PER_MS);
+    assert_false(f->app.model.any_link_down);
+    assert_int_equal(count_colour(f, mx, my, 4, 0xD55E00, 20), 0);
+    render_at(f, 4 * NS_PER_S);
+    assert_true(f->app.model.any_link_down);
+    assert_false(viz_model_link_up(&f->app.model, 0, 2));
+    /* The cut mark (a vermillion cross) sits on the middle of the link. */
+    assert_true(count_colour(f, mx, my, 4, 0xD55E00, 20) >= 5);
+    render_at(f, 7500 * NS_PER_MS); /* healed */
+    assert_int_equal(count_colour(f, mx, my, 4, 0xD55E00, 20), 0);
+}
+
+static void test_violation_marker_is_red_at_its_time(void **state) {
+    struct fixture *f = *state;
+    const struct recording *rec = &f->app.model.rec;
+    assert_true(rec->violations_count > 0);
+    render_at(f, 0);
+    struct frect tr = timeline_track(&f->app);
+    for (int32_t v = 0; v < rec->violations_count; v++) {
+        /* Independent of the renderer's mapping: the fraction of the run. */
+        float x = tr.x + tr.w * (float)((double)rec->violations[v].from_ns / (double)rec->end_ns);
+        float y = tr.y + tr.h + 4; /* the marker under the track */
+        assert_true(count_colour(f, x, y, 1, 0xff3b30, 10) >= 3);
+    }
+    /* Somewhere without a violation the same spot is not red. */
+    float x0 = tr.x + 2;
+    assert_int_equal(count_colour(f, x0, tr.y + tr.h + 4, 1, 0xff3b30, 10), 0);
+}
+
+static void test_rewinding_shows_the_same_state(void **state) {
+    struct fixture *f = *state;
+    struct viz_model *m = &f->app.model;
+    viz_app_seek(&f->app, 3200 * NS_PER_MS);
+    int32_t ev = m->ev_count;
+    char before[5][VIZ_DESCRIBE_MAX];
+    int64_t wall[5];
+    for (int i = 0; i < 5; i++) {
+        memcpy(before[i], m->describe[i], VIZ_DESCRIBE_MAX);
+        wall[i] = sim_node_wall_ns(m->cursor, i);
+    }
+    viz_app_seek(&f->app, 5 * NS_PER_S);
+    assert_true(m->ev_count > ev);
+    viz_app_seek(&f->app, 3200 * NS_PER_MS); /* back: a re-run from 0 */
+    assert_int_equal(m->ev_count, ev);
+    for (int i = 0; i < 5; i++) {
+        assert_string_equal(before[i], m->describe[i]);
+        assert_int_equal(wall[i], sim_node_wall_ns(m->cursor, i));
+    }
+}
+
+static void key(struct fixture *f, SDL_Keycode k, uint16_t mod) {
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_KEYDOWN;
+    ev.key.keysym.sym = k;
+    ev.key.keysym.mod = mod;
+    viz_input_event(&f->app, &ev);
+}
+
+static void mouse(struct fixture *f, uint32_t type, float x, float y) {
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = type;
+    if (type == SDL_MOUSEMOTION) {
+        ev.motion.x = (int)x;
+        ev.motion.y = (int)y;
+    } else {
+        ev.button.button = SDL_BUTTON_LEFT;
+        ev.button.x = (int)x;
+        ev.button.y = (int)y;
+    }
+    viz_input_event(&f->app, &ev);
+}
+
+static void test_click_node_and_key_c_crashes_it(void **state) {
+    struct fixture *f = *state;
+    render_at(f, 500 * NS_PER_MS);
+    float x, y, r;
+    cluster_node_pos(&f->app, 1, &x, &y, &r);
+    mouse(f, SDL_MOUSEBUTTONDOWN, x, y);
+    mouse(f, SDL_MOUSEBUTTONUP, x, y);
+    assert_int_equal(f->app.sel, SEL_NODE);
+    assert_int_equal(f->app.sel_index, 1);
+    key(f, SDLK_c, 0);
+    assert_int_equal(f->app.model.interventions_count, 1);
+    assert_int_equal(sim_node_status(f->app.model.cursor, 1), NODE_CRASHED);
+    assert_int_equal(f->app.model.now_ns, 500 * NS_PER_MS); /* still at the same moment */
+    render_at(f, 600 * NS_PER_MS);
+    assert_true(near_colour(pixel(f, x + r * 0.75f, y), 0x5b6170, 6));
+}
+
+static void test_drag_between_nodes_cuts_the_link(void **state) {
+    struct fixture *f = *state;
+    render_at(f, 500 * NS_PER_MS);
+    float x0, y0, x2, y2, r;
+    cluster_node_pos(&f->app, 0, &x0, &y0, &r);
+    cluster_node_pos(&f->app, 2, &x2, &y2, &r);
+    assert_true(viz_model_link_up(&f->app.model, 0, 2));
+    mouse(f, SDL_MOUSEBUTTONDOWN, x0, y0);
+    mouse(f, SDL_MOUSEMOTION, (x0 + x2) / 2, (y0 + y2) / 2);
+    mouse(f, SDL_MOUSEMOTION, x2, y2);
+    mouse(f, SDL_MOUSEBUTTONUP, x2, y2);
+    assert_false(viz_model_link_up(&f->app.model, 0, 2));
+    assert_false(viz_model_link_up(&f->app.model, 2, 0));
+    assert_true(viz_model_link_up(&f->app.model, 0, 1));
+}
+
+static void test_step_back_and_forward_by_one_event(void **state) {
+    struct fixture *f = *state;
+    viz_app_seek(&f->app, 1 * NS_PER_S);
+    int32_t ev = f->app.model.ev_count;
+    key(f, SDLK_RIGHT, 0);
+    assert_int_equal(f->app.model.ev_count, ev + 1);
+    key(f, SDLK_LEFT, 0);
+    key(f, SDLK_LEFT, 0);
+    assert_int_equal(f->app.model.ev_count, ev - 1);
+}
+
+static void test_playback_stops_at_a_pausing_narration(void **state) {
+    struct fixture *f = *state;
+    viz_app_seek(&f->app, 2500 * NS_PER_MS);
+    key(f, SDLK_SPACE, 0);
+    assert_true(f->app.playing);
+    for (int i = 0; i < 100 && f->app.playing; i++) {
+        viz_playback_tick(&f->app, 0.5); /* big real-time steps */
+    }
+    assert_false(f->app.playing);
+    assert_true(f->app.narration_hold);
+    assert_int_equal(f->app.model.now_ns, 2900 * NS_PER_MS);
+    key(f, SDLK_SPACE, 0); /* continue past it */
+    assert_true(f->app.playing);
+    viz_playback_tick(&f->app, 0.5);
+    assert_true(f->app.model.now_ns > 2900 * NS_PER_MS);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_crashed_node_is_drawn_grey_with_a_cross, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_partition_draws_cut_links, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_violation_marker_is_red_at_its_time, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rewinding_shows_the_same_state, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_click_node_and_key_c_crashes_it, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_drag_between_nodes_cuts_the_link, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_step_back_and_forward_by_one_event, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_playback_stops_at_a_pausing_narration, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
