@@ -228,7 +228,7 @@ static int scratch_push(struct reader *r, const struct edn_value *v) {
 }
 
 static int read_collection(struct reader *r, struct edn_value *v, char close, int depth) {
-    if (depth >= EDN_DEPTH_MAX) return fail(r, "nesting is deeper than 64 levels");
+    if (depth >= EDN_DEPTH_MAX) return fail_at(r, v->line, v->col, "nesting is deeper than 64 levels");
     size_t base = r->scratch_len;
     for (;;) {
         skip_space(r);

@@ -11,6 +11,7 @@ set -u
 DSLAB=${1:?usage: check_history_external.sh DSLAB SOURCE_ROOT}
 SOURCE_ROOT=${2:?usage: check_history_external.sh DSLAB SOURCE_ROOT}
 EXTERNAL="$SOURCE_ROOT/../shared/external"
+case $DSLAB in /*) ;; *) DSLAB="$PWD/$DSLAB" ;; esac
 
 passed=0
 failed=0
@@ -86,30 +87,38 @@ if [ $rc -eq 2 ] && grep -q "/nonexistent/history.edn" /tmp/dslab_chk.$$; then
 else
     fail "missing file: exit $rc (want 2), stderr: $(head -1 /tmp/dslab_chk.$$)"
 fi
-"$DSLAB" check-history "$SOURCE_ROOT/tests/bad/history/garbage.txt" >/dev/null 2>&1
+"$DSLAB" check-history "$SOURCE_ROOT/tests/bad/history/empty.edn" >/dev/null 2>&1
 rc=$?
 if [ $rc -eq 2 ]; then passed=$((passed + 1)); else fail "no --model: exit $rc (want 2)"; fi
 
-# tests/bad/history/*: each file with a .expected first stderr line.
-shopt -s nullglob
-for expected_file in "$SOURCE_ROOT"/tests/bad/history/*.expected; do
-    input=${expected_file%.expected}
-    model=$(sed -n 's/^# model: //p' "$expected_file" | head -1)
+# tests/bad/history/*: each malformed history has a .expected file whose
+# first line is the first stderr line (paths relative to the source root,
+# so this part runs from there) and an optional "model: M" line.
+cd "$SOURCE_ROOT" || exit 1
+bad_count=0
+for input in tests/bad/history/*; do
+    case $input in *.expected) continue ;; esac
+    bad_count=$((bad_count + 1))
+    expected_file=${input%.*}.expected
+    if [ ! -f "$expected_file" ]; then
+        fail "$input: no $expected_file"
+        continue
+    fi
+    want=$(head -n 1 "$expected_file")
+    model=$(sed -n 's/^model: //p' "$expected_file" | head -n 1)
     model=${model:-cas-register}
-    want=$(grep -v '^#' "$expected_file" | head -1)
-    got=$("$DSLAB" check-history "$input" --model "$model" 2>&1 >/dev/null | head -1)
+    got=$("$DSLAB" check-history "$input" --model "$model" 2>&1 >/dev/null | head -n 1)
     "$DSLAB" check-history "$input" --model "$model" >/dev/null 2>&1
     rc=$?
-    # The .expected line is relative to tests/bad/history/.
-    got_rel=${got#"$SOURCE_ROOT/tests/bad/history/"}
-    if [ $rc -eq 2 ] && [ "$got_rel" = "$want" ]; then
+    if [ $rc -eq 2 ] && [ "$got" = "$want" ]; then
         passed=$((passed + 1))
     else
-        fail "$(basename "$input"): exit $rc (want 2)"
+        fail "$input: exit $rc (want 2)"
         echo "    want: $want"
-        echo "    got:  $got_rel"
+        echo "    got:  $got"
     fi
 done
+if [ "$bad_count" -lt 10 ]; then fail "only $bad_count files in tests/bad/history (want at least 10)"; fi
 rm -f /tmp/dslab_chk.$$
 
 end=$(date +%s.%N)
