@@ -264,8 +264,8 @@ static int load_link_fault(struct loader *L, const struct ynode *item, const str
 }
 
 static int load_fault(struct loader *L, const struct ynode *item, struct fault *f) {
-    const struct ynode *at, *key;
-    const struct action *a;
+    const struct ynode *at = NULL, *key = NULL;
+    const struct action *a = NULL;
     f->node = f->peer = -1;
     f->slow_factor = 1;
     f->link = L->s->network.link;
