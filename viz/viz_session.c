@@ -78,6 +78,7 @@ int viz_session_cut(struct viz_app *app, int32_t from, int32_t to, bool one_way)
 int viz_session_heal_all(struct viz_app *app) {
     struct fault f;
     fault_blank(&f, FAULT_HEAL);
+    f.both_ways = true; /* as the loader reads `heal: all` */
     return intervene(app, &f, "heal the network");
 }
 
