@@ -252,7 +252,7 @@ static int read_collection(struct reader *r, struct edn_value *v, char close, in
     }
     v->items = arena_alloc(r->doc, (v->count ? v->count : 1) * sizeof *v->items);
     if (!v->items) return fail(r, "out of memory");
-    memcpy(v->items, r->scratch + base, v->count * sizeof *v->items);
+    if (v->count) memcpy(v->items, r->scratch + base, v->count * sizeof *v->items);
     r->scratch_len = base;
     return 0;
 }
@@ -379,7 +379,7 @@ int edn_parse(const char *text, size_t len, const char *name, struct edn_doc *do
         if (!doc->forms) {
             rc = fail(&r, "out of memory");
         } else {
-            memcpy(doc->forms, r.scratch, r.scratch_len * sizeof *doc->forms);
+            if (r.scratch_len) memcpy(doc->forms, r.scratch, r.scratch_len * sizeof *doc->forms);
         }
     }
     free(r.scratch);
