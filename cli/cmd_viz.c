@@ -54,6 +54,7 @@ static const char usage[] =
     "  --start TIME             start the window at this time\n"
     "  --play                   start playing at once\n"
     "  --quit-after MS          close the window after MS milliseconds (for scripts)\n"
+    "  --print-nodes            print where each node is drawn (x y in pixels) and exit\n"
     "  --projector              large fonts for a projector\n"
     "  --size WxH               window or frame size in pixels (1280x800)\n"
     "\n"
@@ -65,6 +66,7 @@ struct viz_cli {
     int seed_given;
     int64_t at_ns;
     int at_given;
+    int print_nodes;
     double speed;
     struct scenario_override overrides[VIZ_OVERRIDES_MAX];
     char *storage[VIZ_OVERRIDES_MAX];
@@ -170,6 +172,8 @@ static int parse_args(int argc, char **argv, struct viz_cli *c) {
             c->opt.projector = true;
         } else if (strcmp(a, "--play") == 0) {
             c->opt.start_playing = true;
+        } else if (strcmp(a, "--print-nodes") == 0) {
+            c->print_nodes = 1;
         } else if (a[0] == '-' && a[1]) {
             int rc = parse_valued(c, a, i + 1 < argc ? argv[i + 1] : NULL, &i);
             if (rc == -1) return cli_usage_error("viz", "unknown option '%s'", a);
@@ -181,6 +185,24 @@ static int parse_args(int argc, char **argv, struct viz_cli *c) {
         }
     }
     if (!c->file) return cli_usage_error("viz", "missing scenario file");
+    return 0;
+}
+
+static int print_nodes(const struct viz_options *o, const struct scenario *sc) {
+    float *xy = calloc((size_t)sc->nodes_count * 2 + 2, sizeof *xy);
+    if (!xy) return EXIT_BAD_INPUT;
+    struct diag d;
+    diag_clear(&d);
+    int n = viz_node_positions(o, xy, sc->nodes_count, &d);
+    if (n < 0) {
+        cli_print_diag(&d);
+        free(xy);
+        return EXIT_BAD_INPUT;
+    }
+    for (int i = 0; i < n; i++) {
+        printf("%s %d %d\n", sc->node_names[i], (int)xy[2 * i], (int)xy[2 * i + 1]);
+    }
+    free(xy);
     return 0;
 }
 
@@ -202,14 +224,23 @@ static int run(struct viz_cli *c, struct scenario *sc) {
     diag_clear(&d);
     int rc;
     bool headless = o->png_path || o->frames_dir;
-    if (headless) {
+    struct viz_result res;
+    memset(&res, 0, sizeof res);
+    if (c->print_nodes) {
+        return print_nodes(o, sc);
+    } else if (headless) {
         rc = viz_render_headless(o, &d);
     } else {
-        rc = viz_run_window(o, &d);
+        rc = viz_run_window(o, &res, &d);
     }
     if (rc != 0) {
         cli_print_diag(&d);
         return EXIT_BAD_INPUT;
+    }
+    if (!headless) {
+        printf("closed at t=%.6fs (event %d; opened at t=%.6fs, event %d), %d intervention(s)\n",
+               (double)res.end_ns / 1e9, res.end_ev, (double)res.start_ns / 1e9, res.start_ev,
+               res.interventions);
     }
     if (o->png_path) printf("wrote %s (t=%.6fs, seed %" PRIu64 ")\n", o->png_path, (double)o->at_ns / 1e9, o->seed);
     if (o->frames_dir) printf("wrote frames to %s/\n", o->frames_dir);

@@ -62,9 +62,21 @@ int viz_action_parse(const char *text, struct viz_action *out, struct diag *diag
  * Returns 0, or -1 with diag set. */
 int viz_render_headless(const struct viz_options *opt, struct diag *diag);
 
+/* What a window session ended with (for scripts and tests). */
+struct viz_result {
+    int64_t start_ns, end_ns;   /* displayed time when it opened and closed */
+    int32_t start_ev, end_ev;   /* events shown then */
+    int interventions;
+};
+
 /* Opens a window and runs until the user quits. Returns 0, or -1 with
- * diag set (no display, SDL failure, bad scenario). */
-int viz_run_window(const struct viz_options *opt, struct diag *diag);
+ * diag set (no display, SDL failure, bad scenario). res may be NULL. */
+int viz_run_window(const struct viz_options *opt, struct viz_result *res, struct diag *diag);
+
+/* Where each node's disc is drawn in a frame of opt's size (window
+ * pixels), for scripts that drive the window. Fills up to max (x, y)
+ * pairs; returns the number of nodes, or -1 with diag. */
+int viz_node_positions(const struct viz_options *opt, float *xy, int max, struct diag *diag);
 
 /* The directory fonts are loaded from (DejaVu); DSLAB_FONT_DIR overrides. */
 const char *viz_font_dir(void);

@@ -255,6 +255,32 @@ int viz_render_headless(const struct viz_options *opt, struct diag *diag) {
     return rc;
 }
 
+int viz_node_positions(const struct viz_options *opt, float *xy, int max, struct diag *diag) {
+    SDL_Surface *surf = NULL;
+    SDL_Renderer *ren = NULL;
+    if (headless_renderer(opt, &surf, &ren, diag) != 0) {
+        SDL_Quit();
+        return -1;
+    }
+    struct viz_app *app = calloc(1, sizeof *app);
+    if (!app) abort();
+    int n = -1;
+    if (viz_app_init(app, opt, ren, diag) == 0) {
+        n = app->model.scenario->nodes_count;
+        for (int i = 0; i < n && i < max; i++) {
+            float r;
+            cluster_node_pos(app, i, &xy[2 * i], &xy[2 * i + 1], &r);
+        }
+        viz_app_deinit(app);
+    }
+    free(app);
+    SDL_DestroyRenderer(ren);
+    SDL_FreeSurface(surf);
+    TTF_Quit();
+    SDL_Quit();
+    return n;
+}
+
 /* ---- window ------------------------------------------------------------- */
 static void update_dpi(struct viz_app *app) {
     int ww = 0, wh = 0, ow = 0, oh = 0;
@@ -297,7 +323,7 @@ static void window_loop(struct viz_app *app, const struct viz_options *opt) {
     }
 }
 
-int viz_run_window(const struct viz_options *opt, struct diag *diag) {
+int viz_run_window(const struct viz_options *opt, struct viz_result *res, struct diag *diag) {
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
         return diag_set(diag, "", 0, 0,
                         "cannot open a window: %s (no display? use --png for headless frames)",
@@ -329,7 +355,16 @@ int viz_run_window(const struct viz_options *opt, struct diag *diag) {
     if (rc == 0) {
         app->win = win;
         update_dpi(app);
+        if (res) {
+            res->start_ns = app->model.now_ns;
+            res->start_ev = app->model.ev_count;
+        }
         window_loop(app, opt);
+        if (res) {
+            res->end_ns = app->model.now_ns;
+            res->end_ev = app->model.ev_count;
+            res->interventions = app->model.interventions_count;
+        }
         rc = finish_session(app, opt, diag);
         viz_app_deinit(app);
     }

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# viz_window.sh DSLAB ROOT: the visualiser in a real window under Xvfb,
+# driven by synthetic keys and mouse moves (xdotool, through XTEST like a
+# person): step forward and back, play and pause, drag from node to node
+# to cut a link, save the session, quit. Then checks the resulting state
+# and that the saved session replays byte-identically.
+# Skips (exit 0, says so) without the visualiser, Xvfb or xdotool.
+set -uo pipefail
+dslab=$1; root=$2
+tmp=$(mktemp -d)
+xvfb_pid=""
+cleanup() { [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+pass=0; fail=0
+ok() { echo "ok: $1"; pass=$((pass+1)); }
+bad() { echo "FAIL: $1"; fail=$((fail+1)); }
+skip() { echo "skipped: $1"; echo "0 passed, 0 failed, 1 skipped"; exit 0; }
+cd "$root"
+scn=scenarios/intro/leader-loses-majority.yaml
+
+"$dslab" help | grep -q '^  viz ' || skip "dslab was built without the visualiser"
+command -v Xvfb >/dev/null || skip "Xvfb is not installed (make deps)"
+command -v xdotool >/dev/null || skip "xdotool is not installed (make deps)"
+
+# A private X server on a free display number.
+for n in $(seq 91 120); do
+  [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] || { disp=$n; break; }
+done
+Xvfb ":$disp" -screen 0 1600x1000x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb_pid=$!
+export DISPLAY=":$disp"
+for _ in $(seq 50); do xdotool getmouselocation >/dev/null 2>&1 && break; sleep 0.1; done
+unset SDL_VIDEODRIVER
+
+# Runs the window with the given args in the background; sets wid, wx, wy.
+open_window() {
+  "$dslab" viz $scn "$@" >"$tmp/out" 2>"$tmp/err" &
+  viz_pid=$!
+  wid=""
+  for _ in $(seq 100); do
+    wid=$(xdotool search --name "dslab viz" 2>/dev/null | head -1)
+    [ -n "$wid" ] && break
+    sleep 0.1
+  done
+  [ -n "$wid" ] || { bad "no window appeared"; cat "$tmp/err"; return 1; }
+  sleep 0.5
+  eval "$(xdotool getwindowgeometry --shell "$wid")"
+  wx=$X; wy=$Y
+  xdotool mousemove $((wx + 640)) $((wy + 400)) # focus follows the pointer (no WM)
+  sleep 0.2
+}
+keys() { for k in "$@"; do xdotool key "$k"; sleep 0.15; done; }
+quit_window() {
+  keys q
+  for _ in $(seq 100); do kill -0 "$viz_pid" 2>/dev/null || break; sleep 0.1; done
+  wait "$viz_pid"
+}
+
+# 1. Stepping: 4 events forward, 1 back = 3 events later than it opened.
+open_window --start 1s || exit 1
+keys Right Right Right Right Left
+quit_window; code=$?
+read -r start_ev end_ev < <(sed -n 's/.*(event \([0-9]*\); opened at t=[0-9.]*s, event \([0-9]*\)).*/\2 \1/p' "$tmp/out")
+[ "$code" = 0 ] && ok "window opened and quit with q" || { bad "exit $code"; cat "$tmp/err"; }
+[ -n "${start_ev:-}" ] && [ "$end_ev" = $((start_ev + 3)) ] && ok "right x4, left x1 = 3 events on ($start_ev -> $end_ev)" \
+  || bad "stepping: $(cat "$tmp/out")"
+
+# 2. Play, pause, cut a link by dragging n1 -> n3, save, quit.
+pos() { "$dslab" viz $scn --print-nodes | awk -v n="$1" '$1 == n { print $2, $3 }'; }
+read -r x1 y1 < <(pos n1)
+read -r x3 y3 < <(pos n3)
+open_window --start 1s --save-session "$tmp/session.yaml" --trace "$tmp/live.jsonl" || exit 1
+keys bracketright bracketright bracketright space   # faster, then play
+sleep 1.5
+keys space
+xdotool mousemove $((wx + x1)) $((wy + y1)); sleep 0.2
+xdotool mousedown 1; sleep 0.1
+xdotool mousemove $((wx + (x1 + x3) / 2)) $((wy + (y1 + y3) / 2)); sleep 0.1
+xdotool mousemove $((wx + x3)) $((wy + y3)); sleep 0.1
+xdotool mouseup 1; sleep 0.3
+keys s
+quit_window; code=$?
+end_t=$(sed -n 's/^closed at t=\([0-9.]*\)s.*/\1/p' "$tmp/out")
+[ "$code" = 0 ] && ok "second session closed" || { bad "exit $code"; cat "$tmp/err"; }
+awk -v t="${end_t:-0}" 'BEGIN { exit !(t > 1.0) }' && ok "playing moved time on (closed at t=${end_t}s)" || bad "time did not advance: $(cat "$tmp/out")"
+grep -q "1 intervention" "$tmp/out" && ok "one intervention recorded" || bad "interventions: $(cat "$tmp/out")"
+grep -Eq "cut: .*n1.*n3" "$tmp/session.yaml" && ok "the drag cut n1 - n3 and the session was saved" || bad "no cut in the session: $(grep -A8 '^faults' "$tmp/session.yaml")"
+"$dslab" run "$tmp/session.yaml" --trace "$tmp/replay.jsonl" --quiet >/dev/null
+cmp -s "$tmp/live.jsonl" "$tmp/replay.jsonl" && ok "the saved session replays byte-identically" || bad "replay differs"
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
