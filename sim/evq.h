@@ -22,14 +22,12 @@ enum ev_kind {
     EV_CANCELLED,      /* a cancelled timer still in the heap */
     EV_DELIVER,        /* message payload_slot from peer to node */
     EV_TIMER,          /* node's timer; aux = monotonic deadline, tag = protocol tag */
-    EV_FAULT,          /* aux = index into scenario faults */
     EV_INJECTED,       /* aux = index into sim->injected */
     EV_RESUME,         /* end of node's pause; aux = pause generation */
     EV_CLIENT_NEXT,    /* client `node` issues its next op */
     EV_CLIENT_TIMEOUT, /* client `node` gives up on op id */
     EV_REQUEST,        /* request id arrives at node from client peer */
     EV_REPLY,          /* reply for request id arrives at client `node` */
-    EV_NARRATION,      /* aux = narration index */
     EV_ASSUMPTION,     /* aux = assumption index, tag = generation */
 };
 

@@ -119,22 +119,6 @@ static int nodes_create(struct sim *sim, struct diag *diag) {
     return 0;
 }
 
-static int schedule_scenario(struct sim *sim) {
-    const struct scenario *s = sim->sc;
-    struct event *e;
-    for (int i = 0; i < s->faults_count; i++) {
-        if (sim_schedule(sim, s->faults[i].at_ns, &e) == UINT32_MAX) return -1;
-        e->kind = EV_FAULT;
-        e->aux = i;
-    }
-    for (int i = 0; i < s->narration_count; i++) {
-        if (sim_schedule(sim, s->narration[i].at_ns, &e) == UINT32_MAX) return -1;
-        e->kind = EV_NARRATION;
-        e->aux = i;
-    }
-    return 0;
-}
-
 struct sim *sim_create(const struct scenario *s, uint64_t seed, struct diag *diag) {
     const struct protocol *proto = protocol_find(s->protocol.name);
     if (!proto) {
@@ -178,7 +162,7 @@ struct sim *sim_create_with_protocol(const struct scenario *s, const struct prot
         sim_destroy(sim);
         return NULL;
     }
-    if (schedule_scenario(sim) != 0 || workload_init(sim) != 0) {
+    if (workload_init(sim) != 0) {
         diag_set(diag, s->path, 0, 0, "%s", sim->error);
         sim_destroy(sim);
         return NULL;
@@ -304,9 +288,6 @@ static void dispatch(struct sim *sim, uint32_t slot) {
         sim->proto->on_timer(&n->ctx, n->state, timer_id, copy.tag);
         return;
     }
-    case EV_FAULT:
-        faults_apply(sim, &sim->sc->faults[copy.aux]);
-        break;
     case EV_INJECTED:
         faults_apply(sim, &sim->injected[copy.aux]);
         break;
@@ -338,13 +319,6 @@ static void dispatch(struct sim *sim, uint32_t slot) {
     case EV_REPLY:
         workload_reply(sim, &copy);
         break;
-    case EV_NARRATION: {
-        const struct scenario_narration *nr = &sim->sc->narration[copy.aux];
-        struct trace_event ev = {.kind = TRACE_NARRATION, .node = -1, .peer = -1,
-                                 .a = nr->pause ? 1 : 0, .text = nr->text};
-        sim_emit(sim, &ev);
-        break;
-    }
     case EV_ASSUMPTION:
         assume_fire(sim, &copy);
         break;
@@ -355,6 +329,33 @@ static void dispatch(struct sim *sim, uint32_t slot) {
     evq_release(&sim->q, slot);
 }
 
+/* The scenario's own schedule (faults, then narration) is not in the heap:
+ * it is read through cursors, and an entry at time t runs before every heap
+ * event at t. So adding a fault at 5s changes nothing before 5s: no event
+ * slot or sequence number is taken earlier on its account. */
+static int64_t script_next_ns(const struct sim *sim) {
+    int64_t t = TIME_NS_NEVER;
+    if (sim->next_fault < sim->sc->faults_count) t = sim->sc->faults[sim->next_fault].at_ns;
+    if (sim->next_narration < sim->sc->narration_count &&
+        sim->sc->narration[sim->next_narration].at_ns < t) {
+        t = sim->sc->narration[sim->next_narration].at_ns;
+    }
+    return t;
+}
+
+static void script_run_one(struct sim *sim) {
+    const struct scenario *sc = sim->sc;
+    if (sim->next_fault < sc->faults_count && sc->faults[sim->next_fault].at_ns == sim->now_ns) {
+        faults_apply(sim, &sc->faults[sim->next_fault++]);
+        return;
+    }
+    const struct scenario_narration *nr = &sc->narration[sim->next_narration++];
+    assert(nr->at_ns == sim->now_ns);
+    struct trace_event ev = {.kind = TRACE_NARRATION, .node = -1, .peer = -1,
+                             .a = nr->pause ? 1 : 0, .text = nr->text};
+    sim_emit(sim, &ev);
+}
+
 enum sim_status sim_run(struct sim *sim, int64_t until_ns, int64_t events_max) {
     assert(!sim->finished);
     if (sim->next_trace_id == 0) {
@@ -363,15 +364,21 @@ enum sim_status sim_run(struct sim *sim, int64_t until_ns, int64_t events_max) {
     }
     int64_t budget = events_max > 0 ? events_max : sim->events_max;
     uint64_t stop_at = sim->stats.events + (uint64_t)budget;
-    while (sim->q.count > 0 && !sim->failed) {
-        const struct evq_entry *top = evq_peek(&sim->q);
-        if (top->at_ns > until_ns) break;
+    while (!sim->failed) {
+        int64_t heap_ns = sim->q.count > 0 ? evq_peek(&sim->q)->at_ns : TIME_NS_NEVER;
+        int64_t script_ns = script_next_ns(sim);
+        int64_t next_ns = script_ns <= heap_ns ? script_ns : heap_ns;
+        if (next_ns == TIME_NS_NEVER || next_ns > until_ns) break;
         if (sim->stats.events >= stop_at) return SIM_EVENT_BUDGET;
+        assert(next_ns >= sim->now_ns);
+        sim->now_ns = next_ns;
+        sim->stats.events++;
+        if (script_ns <= heap_ns) {
+            script_run_one(sim);
+            continue;
+        }
         int64_t at_ns;
         uint32_t slot = evq_pop(&sim->q, &at_ns);
-        assert(at_ns >= sim->now_ns);
-        sim->now_ns = at_ns;
-        sim->stats.events++;
         if (evq_event(&sim->q, slot)->kind == EV_CANCELLED) {
             evq_release(&sim->q, slot);
             continue;
@@ -384,14 +391,17 @@ enum sim_status sim_run(struct sim *sim, int64_t until_ns, int64_t events_max) {
 }
 
 int sim_step(struct sim *sim, int64_t until_ns) {
-    if (sim->q.count == 0 || evq_peek(&sim->q)->at_ns > until_ns) return 0;
+    int64_t next_ns = sim_next_event_ns(sim);
+    if (next_ns == TIME_NS_NEVER || next_ns > until_ns) return 0;
     uint64_t before = sim->stats.events;
-    sim_run(sim, evq_peek(&sim->q)->at_ns, 1);
+    sim_run(sim, next_ns, 1);
     return sim->stats.events > before;
 }
 
 int64_t sim_next_event_ns(const struct sim *sim) {
-    return sim->q.count ? evq_peek(&sim->q)->at_ns : TIME_NS_NEVER;
+    int64_t heap_ns = sim->q.count ? evq_peek(&sim->q)->at_ns : TIME_NS_NEVER;
+    int64_t script_ns = script_next_ns(sim);
+    return script_ns < heap_ns ? script_ns : heap_ns;
 }
 
 void sim_finish(struct sim *sim) {

@@ -75,6 +75,8 @@ struct sim {
     struct evq q;
     struct net net;
     struct rng faults_rng;
+    int next_fault;          /* cursor into sc->faults (sorted by time) */
+    int next_narration;      /* cursor into sc->narration (sorted by time) */
 
     unsigned char *payload_chunks[PAYLOAD_CHUNKS_MAX]; /* owned */
     uint32_t payload_chunks_count;

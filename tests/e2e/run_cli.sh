@@ -21,14 +21,13 @@ printf '%s\n' "$out" | grep -q "messages .* sent, .* delivered, .* dropped, .* d
 [ "$code" = 0 ] || [ "$code" = 1 ] && ok "exit status $code for a run" || bad "exit status $code"
 if printf '%s\n' "$out" | grep -q "FAIL"; then [ "$code" = 1 ] && ok "a failed check exits 1" || bad "failed check but exit $code"; fi
 
-# exit 1 when a check fails: one-leader-per-term can't fail on purpose, so use
-# leader-available with an impossible bound during a long partition.
+# exit 1 when a check fails: every node crashes at 1s, so no leader for 3s.
 cat > "$tmp/fails.yaml" <<'YAML'
 name: fails
 duration: 4s
 nodes: 3
 protocol: { name: raft }
-faults: [ { at: 1s, partition: [[n1], [n2], [n3]] } ]
+faults: [ { at: 1s, crash: n1 }, { at: 1s, crash: n2 }, { at: 1s, crash: n3 } ]
 checks: ["leader-available: 500ms"]
 YAML
 "$dslab" run "$tmp/fails.yaml" --quiet >/dev/null; code=$?
@@ -41,7 +40,8 @@ if command -v python3 >/dev/null; then
   if printf '%s' "$json" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["seed"]==9 and d["stats"]["events"]>0 and isinstance(d["checks"],list)'; then ok "--json is one valid object"; else bad "--json output invalid"; fi
 fi
 
-"$dslab" run $scn --quiet --seed 3 | head -1 | grep -qx "seed 3" && ok "--seed overrides the scenario seed" || bad "--seed ignored"
+seeded=$("$dslab" run $scn --quiet --seed 3)
+printf '%s\n' "$seeded" | head -1 | grep -qx "seed 3" && ok "--seed overrides the scenario seed" || bad "--seed ignored"
 "$dslab" run bench/gossip-pingpong.yaml --set nodes=7 --until 100ms | grep -q "of 7 nodes" && ok "--set nodes=7" || bad "--set nodes ignored"
 
 "$dslab" run nonexistent.yaml >/dev/null 2>"$tmp/err"; code=$?
