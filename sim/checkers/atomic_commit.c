@@ -1,0 +1,288 @@
+/* atomic_commit.c: the atomic-commit checker (all or nothing, and blocking).
+ *
+ * Reads TRACE_ANNOTATE events tagged "txn" (value = transaction id), as
+ * two-phase-commit writes them: "vote-yes", "vote-no", "commit", "abort",
+ * "in-doubt" (others are ignored). Violations:
+ *   - agreement: one node decided commit and another abort for the same
+ *     transaction (window: first decision to the conflicting one);
+ *   - validity: a node decided commit although some node voted no, or a
+ *     participant committed without having voted yes;
+ *   - blocking, only with an argument ("atomic-commit: 1s"): a participant
+ *     stayed in doubt (voted yes, decision unknown) longer than that.
+ * In-doubt time runs from "vote-yes" (or "in-doubt" after a restart) to
+ * the node's decision; a crash ends it (the node is down, not waiting) and
+ * the restarted node's "in-doubt" opens a new stretch; the run's end closes
+ * the rest ("still in doubt at the end"). The summary reports how many
+ * stretches there were and the longest, with or without a limit.
+ *
+ * Cost: one record per transaction id, in an array indexed by id (ids are
+ * dense from 1); open doubts in a small list searched linearly (a node has
+ * at most a few dozen prepared transactions). Up to 64 nodes. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dslab/check.h"
+#include "scenario/units.h"
+
+#define AC_NODES_MAX 64
+#define AC_TXN_ID_MAX (INT64_C(1) << 24) /* ids beyond are counted, not judged */
+
+struct ac_txn {
+    uint64_t yes_mask, no_mask, commit_mask, abort_mask;
+    int64_t commit_ns, abort_ns, no_ns; /* first of each */
+    uint64_t commit_id, abort_id, no_id;
+    int32_t commit_node, abort_node, no_node;
+    bool reported;
+};
+
+struct ac_doubt {
+    int32_t node;
+    int64_t txn;
+    int64_t from_ns;
+    uint64_t trace_id;
+};
+
+struct ac_state {
+    const struct scenario *scenario; /* borrowed */
+    int64_t doubt_ns_max;            /* 0 = no limit */
+    struct ac_txn *txns;             /* owned, index = id */
+    int64_t txns_capacity;
+    int64_t txn_id_max;
+    struct ac_doubt *open;           /* owned */
+    size_t open_count, open_capacity;
+    int64_t doubts, doubt_ns_longest, doubt_txn_longest;
+    int32_t doubt_node_longest;
+    int64_t ids_ignored;
+    uint64_t voters_mask; /* nodes that ever voted: the participants */
+    bool out_of_memory;
+    struct check_result found;
+};
+
+static int ac_create(const struct scenario *s, const struct scenario_check *check,
+                     void **state_out, struct diag *diag) {
+    int64_t limit_ns = 0;
+    if (check->args && check->args[0]) {
+        char err[UNITS_ERR_MAX];
+        if (units_parse_duration_ns(check->args, false, &limit_ns, err, sizeof err) != 0 ||
+            limit_ns <= 0) {
+            return diag_set(diag, s->path, check->pos.line, check->pos.col,
+                            "atomic-commit takes the longest time a participant may stay in "
+                            "doubt, e.g. 'atomic-commit: 1s' (got '%s')",
+                            check->args);
+        }
+    }
+    if (s->nodes_count > AC_NODES_MAX) {
+        return diag_set(diag, s->path, check->pos.line, check->pos.col,
+                        "atomic-commit supports at most %d nodes", AC_NODES_MAX);
+    }
+    struct ac_state *st = calloc(1, sizeof *st);
+    if (!st) return diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
+    st->scenario = s;
+    st->doubt_ns_max = limit_ns;
+    st->doubt_node_longest = -1;
+    *state_out = st;
+    return 0;
+}
+
+static struct ac_txn *txn_at(struct ac_state *st, int64_t id) {
+    if (id <= 0 || id >= AC_TXN_ID_MAX) {
+        st->ids_ignored++;
+        return NULL;
+    }
+    if (id >= st->txns_capacity) {
+        int64_t cap = st->txns_capacity ? st->txns_capacity : 256;
+        while (cap <= id) cap *= 2;
+        struct ac_txn *grown = realloc(st->txns, (size_t)cap * sizeof *grown);
+        if (!grown) {
+            st->out_of_memory = true;
+            return NULL;
+        }
+        memset(grown + st->txns_capacity, 0, (size_t)(cap - st->txns_capacity) * sizeof *grown);
+        st->txns = grown;
+        st->txns_capacity = cap;
+    }
+    if (id > st->txn_id_max) st->txn_id_max = id;
+    return &st->txns[id];
+}
+
+static const char *name_of(const struct ac_state *st, int32_t node) {
+    return st->scenario->node_names[node];
+}
+
+static void doubt_open(struct ac_state *st, const struct trace_event *ev) {
+    for (size_t i = 0; i < st->open_count; i++) {
+        if (st->open[i].node == ev->node && st->open[i].txn == ev->a) return;
+    }
+    if (st->open_count == st->open_capacity) {
+        size_t cap = st->open_capacity ? st->open_capacity * 2 : 64;
+        struct ac_doubt *grown = realloc(st->open, cap * sizeof *grown);
+        if (!grown) {
+            st->out_of_memory = true;
+            return;
+        }
+        st->open = grown;
+        st->open_capacity = cap;
+    }
+    st->open[st->open_count++] =
+        (struct ac_doubt){.node = ev->node, .txn = ev->a, .from_ns = ev->t_ns, .trace_id = ev->id};
+}
+
+/* Closes open[i] at to_ns; `ev` is the closing event or NULL at the end. */
+static void doubt_close(struct ac_state *st, size_t i, int64_t to_ns, const struct trace_event *ev,
+                        const char *why) {
+    struct ac_doubt d = st->open[i];
+    st->open[i] = st->open[--st->open_count];
+    int64_t ns = to_ns - d.from_ns;
+    st->doubts++;
+    if (ns > st->doubt_ns_longest) {
+        st->doubt_ns_longest = ns;
+        st->doubt_txn_longest = d.txn;
+        st->doubt_node_longest = d.node;
+    }
+    if (st->doubt_ns_max <= 0 || ns <= st->doubt_ns_max) return;
+    struct check_violation *v = check_result_add(
+        &st->found, d.from_ns, to_ns, "%s blocked in doubt about txn %lld for %lld ms (%s)",
+        name_of(st, d.node), (long long)d.txn, (long long)(ns / 1000000), why);
+    if (!v) return;
+    check_violation_add_node(v, d.node);
+    check_violation_add_evidence(v, d.trace_id);
+    if (ev) check_violation_add_evidence(v, ev->id);
+}
+
+static void doubt_close_matching(struct ac_state *st, const struct trace_event *ev, bool any_txn,
+                                 const char *why) {
+    for (size_t i = st->open_count; i-- > 0;) {
+        if (st->open[i].node == ev->node && (any_txn || st->open[i].txn == ev->a)) {
+            doubt_close(st, i, ev->t_ns, ev, why);
+        }
+    }
+}
+
+static void report_split(struct ac_state *st, int64_t id, struct ac_txn *t) {
+    if (t->reported) return;
+    t->reported = true;
+    bool commit_first = t->commit_ns <= t->abort_ns;
+    int64_t from_ns = commit_first ? t->commit_ns : t->abort_ns;
+    int64_t to_ns = commit_first ? t->abort_ns : t->commit_ns;
+    struct check_violation *v = check_result_add(
+        &st->found, from_ns, to_ns, "txn %lld committed at %s but aborted at %s", (long long)id,
+        name_of(st, t->commit_node), name_of(st, t->abort_node));
+    if (!v) return;
+    check_violation_add_node(v, t->commit_node);
+    check_violation_add_node(v, t->abort_node);
+    check_violation_add_evidence(v, t->commit_id);
+    check_violation_add_evidence(v, t->abort_id);
+}
+
+static void report_invalid_commit(struct ac_state *st, int64_t id, const struct ac_txn *t,
+                                  const struct trace_event *ev) {
+    bool no_vote = t->no_mask != 0;
+    struct check_violation *v = check_result_add(
+        &st->found, no_vote ? t->no_ns : ev->t_ns, ev->t_ns, "%s committed txn %lld %s%s",
+        name_of(st, ev->node), (long long)id, no_vote ? "although it got a no vote from " :
+                                                          "without having voted yes",
+        no_vote ? name_of(st, t->no_node) : "");
+    if (!v) return;
+    check_violation_add_node(v, ev->node);
+    if (no_vote) {
+        check_violation_add_node(v, t->no_node);
+        check_violation_add_evidence(v, t->no_id);
+    }
+    check_violation_add_evidence(v, ev->id);
+}
+
+static void on_decision(struct ac_state *st, struct ac_txn *t, const struct trace_event *ev,
+                        bool commit) {
+    uint64_t bit = UINT64_C(1) << ev->node;
+    if (commit) {
+        bool voter = (st->voters_mask & bit) != 0; /* a participant, not a coordinator */
+        if (t->no_mask || (voter && !(t->yes_mask & bit))) report_invalid_commit(st, ev->a, t, ev);
+        if (!t->commit_mask) {
+            t->commit_ns = ev->t_ns, t->commit_id = ev->id, t->commit_node = ev->node;
+        }
+        t->commit_mask |= bit;
+    } else {
+        if (!t->abort_mask) t->abort_ns = ev->t_ns, t->abort_id = ev->id, t->abort_node = ev->node;
+        t->abort_mask |= bit;
+    }
+    if (t->commit_mask && t->abort_mask) report_split(st, ev->a, t);
+    doubt_close_matching(st, ev, false, "then decided");
+}
+
+static void ac_on_event(void *state, const struct trace_event *ev) {
+    struct ac_state *st = state;
+    if (ev->node < 0 || ev->node >= st->scenario->nodes_count) return;
+    if (ev->kind == TRACE_CRASH) {
+        doubt_close_matching(st, ev, true, "until it crashed");
+        return;
+    }
+    if (ev->kind != TRACE_ANNOTATE || !ev->tag || strcmp(ev->tag, "txn") != 0 || !ev->text) return;
+    struct ac_txn *t = txn_at(st, ev->a);
+    if (!t) return;
+    uint64_t bit = UINT64_C(1) << ev->node;
+    if (strncmp(ev->text, "vote-", 5) == 0) st->voters_mask |= bit;
+    if (strcmp(ev->text, "vote-yes") == 0) {
+        t->yes_mask |= bit;
+        doubt_open(st, ev);
+    } else if (strcmp(ev->text, "in-doubt") == 0) {
+        doubt_open(st, ev);
+    } else if (strcmp(ev->text, "vote-no") == 0) {
+        if (!t->no_mask) t->no_ns = ev->t_ns, t->no_id = ev->id, t->no_node = ev->node;
+        t->no_mask |= bit;
+        if (t->commit_mask) report_invalid_commit(st, ev->a, t, ev);
+        on_decision(st, t, ev, false); /* a no vote is a unilateral abort */
+    } else if (strcmp(ev->text, "commit") == 0) {
+        on_decision(st, t, ev, true);
+    } else if (strcmp(ev->text, "abort") == 0) {
+        on_decision(st, t, ev, false);
+    }
+}
+
+static void ac_finish(void *state, const struct history *history, int64_t end_ns,
+                      struct check_result *result) {
+    (void)history;
+    struct ac_state *st = state;
+    while (st->open_count > 0) doubt_close(st, st->open_count - 1, end_ns, NULL, "still in doubt at the end");
+    int64_t committed = 0, aborted = 0, split = 0;
+    for (int64_t id = 1; id <= st->txn_id_max; id++) {
+        const struct ac_txn *t = &st->txns[id];
+        committed += t->commit_mask && !t->abort_mask;
+        aborted += t->abort_mask && !t->commit_mask;
+        split += t->commit_mask && t->abort_mask;
+    }
+    char name[sizeof result->name];
+    memcpy(name, result->name, sizeof name);
+    *result = st->found;
+    memcpy(result->name, name, sizeof name);
+    result->verdict = result->violations_total > 0 ? CHECK_FAIL : CHECK_PASS;
+    if (st->out_of_memory && result->verdict == CHECK_PASS) result->verdict = CHECK_UNKNOWN;
+    char longest[96] = "";
+    if (st->doubt_node_longest >= 0) {
+        snprintf(longest, sizeof longest, " (%s, txn %lld)", name_of(st, st->doubt_node_longest),
+                 (long long)st->doubt_txn_longest);
+    }
+    snprintf(result->summary, sizeof result->summary,
+             "%lld committed, %lld aborted, %lld split; %lld in-doubt stretches, longest %lld ms%s",
+             (long long)committed, (long long)aborted, (long long)split, (long long)st->doubts,
+             (long long)(st->doubt_ns_longest / 1000000), longest);
+}
+
+static void ac_destroy(void *state) {
+    struct ac_state *st = state;
+    if (!st) return;
+    free(st->txns);
+    free(st->open);
+    free(st);
+}
+
+const struct checker checker_atomic_commit = {
+    .name = "atomic-commit",
+    .summary = "all nodes that decide a transaction decide the same; optional in-doubt limit",
+    .create = ac_create,
+    .on_event = ac_on_event,
+    .finish = ac_finish,
+    .destroy = ac_destroy,
+};
