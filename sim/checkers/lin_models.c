@@ -335,25 +335,86 @@ static int64_t op_key(const struct lin_history *h, const struct lin_op *op) {
     return op->fn == LIN_FN_TXN && op->micro_count ? h->micros[op->micro_first].key : op->key;
 }
 
-/* Fills p->parts / part_of_key / slot_of_key from the union-find roots. */
-static int plan_assign(struct plan *p, const int64_t *keys, size_t nkeys, size_t *parent,
-                       size_t *part_of_key, int32_t *slot_of_key, const char *file, struct diag *diag) {
-    size_t *part_of_root = malloc((nkeys + 1) * sizeof *part_of_root);
-    p->parts = calloc(nkeys + 1, sizeof *p->parts);
+/* The distinct keys of the kept ops, a union-find over them (joined by
+ * txns), and for each key its partition and state slot. */
+struct key_table {
+    int64_t *keys; /* sorted, distinct */
+    size_t count;
+    size_t *parent;
+    size_t *part_of_key;
+    int32_t *slot_of_key;
+};
+
+static void key_table_free(struct key_table *kt) {
+    free(kt->keys);
+    free(kt->parent);
+    free(kt->part_of_key);
+    free(kt->slot_of_key);
+}
+
+static size_t key_slot_index(const struct key_table *kt, enum lin_model_kind kind, int64_t key) {
+    return key_index(kt->keys, kt->count, kind == LIN_MODEL_KV ? key : 0);
+}
+
+/* Collects the sorted distinct keys and joins the keys of each txn. */
+static int key_table_build(const struct lin_history *h, enum lin_model_kind kind,
+                           struct key_table *kt) {
+    memset(kt, 0, sizeof *kt);
+    kt->keys = malloc((h->ops_count + h->micros_count + 1) * sizeof *kt->keys);
+    if (!kt->keys) return -1;
+    size_t n = 0;
+    for (size_t i = 0; i < h->ops_count; i++) {
+        const struct lin_op *op = &h->ops[i];
+        if (op_droppable(h, op)) continue;
+        if (kind != LIN_MODEL_KV) {
+            kt->keys[n++] = 0;
+        } else if (op->fn == LIN_FN_TXN) {
+            for (uint32_t k = 0; k < op->micro_count; k++) kt->keys[n++] = h->micros[op->micro_first + k].key;
+        } else {
+            kt->keys[n++] = op->key;
+        }
+    }
+    qsort(kt->keys, n, sizeof *kt->keys, cmp_i64);
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (u == 0 || kt->keys[u - 1] != kt->keys[i]) kt->keys[u++] = kt->keys[i];
+    }
+    kt->count = u;
+    kt->parent = malloc((u + 1) * sizeof *kt->parent);
+    kt->part_of_key = malloc((u + 1) * sizeof *kt->part_of_key);
+    kt->slot_of_key = malloc((u + 1) * sizeof *kt->slot_of_key);
+    if (!kt->parent || !kt->part_of_key || !kt->slot_of_key) return -1;
+    for (size_t k = 0; k < u; k++) kt->parent[k] = k;
+    for (size_t i = 0; kind == LIN_MODEL_KV && i < h->ops_count; i++) {
+        const struct lin_op *op = &h->ops[i];
+        if (op->fn != LIN_FN_TXN || op_droppable(h, op)) continue;
+        size_t a = uf_find(kt->parent, key_index(kt->keys, u, op_key(h, op)));
+        for (uint32_t k = 1; k < op->micro_count; k++) {
+            size_t b = uf_find(kt->parent, key_index(kt->keys, u, h->micros[op->micro_first + k].key));
+            if (a != b) kt->parent[b] = a;
+        }
+    }
+    return 0;
+}
+
+/* Numbers the partitions by their smallest key; gives each key a slot. */
+static int plan_assign(struct plan *p, struct key_table *kt, const char *file, struct diag *diag) {
+    size_t *part_of_root = malloc((kt->count + 1) * sizeof *part_of_root);
+    p->parts = calloc(kt->count + 1, sizeof *p->parts);
     if (!part_of_root || !p->parts) {
         free(part_of_root);
         return diag_set(diag, file, 0, 0, "out of memory");
     }
-    for (size_t k = 0; k < nkeys; k++) part_of_root[k] = SIZE_MAX;
-    for (size_t k = 0; k < nkeys; k++) {
-        size_t r = uf_find(parent, k);
+    for (size_t k = 0; k < kt->count; k++) part_of_root[k] = SIZE_MAX;
+    for (size_t k = 0; k < kt->count; k++) {
+        size_t r = uf_find(kt->parent, k);
         if (part_of_root[r] == SIZE_MAX) {
             part_of_root[r] = p->parts_count++;
-            p->parts[part_of_root[r]].key = keys[k];
+            p->parts[part_of_root[r]].key = kt->keys[k];
         }
         struct partition *part = &p->parts[part_of_root[r]];
-        part_of_key[k] = part_of_root[r];
-        slot_of_key[k] = part->words++;
+        kt->part_of_key[k] = part_of_root[r];
+        kt->slot_of_key[k] = part->words++;
         if (part->words > LIN_STATE_WORDS_MAX) {
             free(part_of_root);
             return diag_set(diag, file, 0, 0, "transactions join more than %d keys into one "
@@ -364,90 +425,56 @@ static int plan_assign(struct plan *p, const int64_t *keys, size_t nkeys, size_t
     return 0;
 }
 
-/* Splits the kept ops into partitions; one partition unless the model is kv. */
-static int plan_build(const struct lin_history *h, enum lin_model_kind kind, struct plan *p,
-                      const char *file, struct diag *diag) {
-    memset(p, 0, sizeof *p);
-    size_t nkeys = 0;
-    int64_t *keys = malloc((h->ops_count + h->micros_count + 1) * sizeof *keys);
-    p->ops = malloc((h->ops_count + 1) * sizeof *p->ops);
-    p->op_slot = malloc((h->ops_count + 1) * sizeof *p->op_slot);
-    p->micro_slot = calloc(h->micros_count + 1, sizeof *p->micro_slot);
-    size_t *parent = NULL, *part_of_key = NULL, *fill = NULL;
-    int32_t *slot_of_key = NULL;
-    int rc = -1;
-    if (!keys || !p->ops || !p->op_slot || !p->micro_slot) goto oom;
-    for (size_t i = 0; i < h->ops_count; i++) {
-        const struct lin_op *op = &h->ops[i];
-        if (op_droppable(h, op)) continue;
-        if (kind != LIN_MODEL_KV) {
-            keys[nkeys++] = 0;
-        } else if (op->fn == LIN_FN_TXN) {
-            for (uint32_t k = 0; k < op->micro_count; k++) keys[nkeys++] = h->micros[op->micro_first + k].key;
-        } else {
-            keys[nkeys++] = op->key;
-        }
-    }
-    qsort(keys, nkeys, sizeof *keys, cmp_i64);
-    size_t u = 0;
-    for (size_t i = 0; i < nkeys; i++) {
-        if (u == 0 || keys[u - 1] != keys[i]) keys[u++] = keys[i];
-    }
-    nkeys = u;
-    parent = malloc((nkeys + 1) * sizeof *parent);
-    part_of_key = malloc((nkeys + 1) * sizeof *part_of_key);
-    slot_of_key = malloc((nkeys + 1) * sizeof *slot_of_key);
-    if (!parent || !part_of_key || !slot_of_key) goto oom;
-    for (size_t k = 0; k < nkeys; k++) parent[k] = k;
-    for (size_t i = 0; kind == LIN_MODEL_KV && i < h->ops_count; i++) {
-        const struct lin_op *op = &h->ops[i];
-        if (op->fn != LIN_FN_TXN || op_droppable(h, op)) continue;
-        size_t a = uf_find(parent, key_index(keys, nkeys, op_key(h, op)));
-        for (uint32_t k = 1; k < op->micro_count; k++) {
-            size_t b = uf_find(parent, key_index(keys, nkeys, h->micros[op->micro_first + k].key));
-            if (a != b) parent[b] = a;
-        }
-    }
-    if (plan_assign(p, keys, nkeys, parent, part_of_key, slot_of_key, file, diag) < 0) goto done;
-    /* Count, then place ops in history order within their partition. */
+/* Places the kept ops, in history order, into their partitions' ranges. */
+static int plan_place_ops(const struct lin_history *h, enum lin_model_kind kind, struct plan *p,
+                          const struct key_table *kt, const char *file, struct diag *diag) {
     for (size_t i = 0; i < h->ops_count; i++) {
         if (op_droppable(h, &h->ops[i])) continue;
-        int64_t key = kind == LIN_MODEL_KV ? op_key(h, &h->ops[i]) : 0;
-        p->parts[part_of_key[key_index(keys, nkeys, key)]].count++;
+        p->parts[kt->part_of_key[key_slot_index(kt, kind, op_key(h, &h->ops[i]))]].count++;
     }
-    fill = malloc((p->parts_count + 1) * sizeof *fill);
-    if (!fill) goto oom;
+    size_t *fill = malloc((p->parts_count + 1) * sizeof *fill);
+    if (!fill) return diag_set(diag, file, 0, 0, "out of memory");
     for (size_t q = 0, at = 0; q < p->parts_count; q++) {
         p->parts[q].first = fill[q] = at;
         at += p->parts[q].count;
         if (p->parts[q].count > LIN_SEARCH_OPS_MAX) {
-            rc = diag_set(diag, file, 0, 0, "more than %u operations in one partition",
-                          (unsigned)LIN_SEARCH_OPS_MAX);
-            goto done;
+            free(fill);
+            return diag_set(diag, file, 0, 0, "more than %u operations in one partition",
+                            (unsigned)LIN_SEARCH_OPS_MAX);
         }
     }
     for (size_t i = 0; i < h->ops_count; i++) {
         const struct lin_op *op = &h->ops[i];
         if (op_droppable(h, op)) continue;
-        size_t k = key_index(keys, nkeys, kind == LIN_MODEL_KV ? op_key(h, op) : 0);
-        size_t at = fill[part_of_key[k]]++;
+        size_t k = key_slot_index(kt, kind, op_key(h, op));
+        size_t at = fill[kt->part_of_key[k]]++;
         p->ops[at] = i;
-        p->op_slot[at] = kind == LIN_MODEL_KV ? slot_of_key[k] : 0;
+        p->op_slot[at] = kt->slot_of_key[k];
         for (uint32_t m = 0; kind == LIN_MODEL_KV && op->fn == LIN_FN_TXN && m < op->micro_count; m++) {
             size_t mi = op->micro_first + m;
-            p->micro_slot[mi] = slot_of_key[key_index(keys, nkeys, h->micros[mi].key)];
+            p->micro_slot[mi] = kt->slot_of_key[key_index(kt->keys, kt->count, h->micros[mi].key)];
         }
     }
-    rc = 0;
-    goto done;
-oom:
-    rc = diag_set(diag, file, 0, 0, "out of memory");
-done:
-    free(keys);
-    free(parent);
-    free(part_of_key);
-    free(slot_of_key);
     free(fill);
+    return 0;
+}
+
+/* Splits the kept ops into partitions; one partition unless the model is kv. */
+static int plan_build(const struct lin_history *h, enum lin_model_kind kind, struct plan *p,
+                      const char *file, struct diag *diag) {
+    memset(p, 0, sizeof *p);
+    struct key_table kt;
+    p->ops = malloc((h->ops_count + 1) * sizeof *p->ops);
+    p->op_slot = malloc((h->ops_count + 1) * sizeof *p->op_slot);
+    p->micro_slot = calloc(h->micros_count + 1, sizeof *p->micro_slot);
+    int rc;
+    if (key_table_build(h, kind, &kt) < 0 || !p->ops || !p->op_slot || !p->micro_slot) {
+        rc = diag_set(diag, file, 0, 0, "out of memory");
+    } else {
+        rc = plan_assign(p, &kt, file, diag);
+        if (rc == 0) rc = plan_place_ops(h, kind, p, &kt, file, diag);
+    }
+    key_table_free(&kt);
     if (rc < 0) plan_free(p);
     return rc;
 }
