@@ -5,9 +5,9 @@
  * write, cas, append on strings, and multi-key txn), mutex. Indeterminate
  * ops are optional to the search (they never return); an indeterminate cas
  * whose compare fails is a no-op, which is the same as never happening.
- * Reads with an unconstrained result are dropped before the search: they
- * can always be placed inside their own window, so they never change the
- * verdict (Knossos' nil reads and Porcupine's timed-out reads).
+ * Ops that cannot change the verdict are dropped before the search (see
+ * mark_dropped): unconstrained reads (Knossos' nil reads, Porcupine's
+ * timed-out reads) and indeterminate writes of values nobody observes.
  *
  * String values (Porcupine's kv) are states that grow by append. A state is
  * a node of a trie of appended literals (parent, literal), so an append is
@@ -276,8 +276,9 @@ static int validate(const struct lin_history *h, const struct lin_check_config *
     return 0;
 }
 
-/* Ops that cannot change the verdict: reads whose result is unconstrained. */
-static bool op_droppable(const struct lin_history *h, const struct lin_op *op) {
+/* Reads whose result is unconstrained: they can always be placed inside
+ * their own window, so they never change the verdict. */
+static bool read_unconstrained(const struct lin_history *h, const struct lin_op *op) {
     if (op->fn == OP_READ) return (op->flags & (LIN_OP_OUT_UNKNOWN | LIN_OP_OPEN)) != 0;
     if (op->fn != LIN_FN_TXN) return false;
     for (uint32_t k = 0; k < op->micro_count; k++) {
@@ -285,6 +286,53 @@ static bool op_droppable(const struct lin_history *h, const struct lin_op *op) {
         if (m->fn != OP_READ) return false;
         if (!m->unknown && !(op->flags & LIN_OP_OPEN)) return false;
     }
+    return true;
+}
+
+struct pair {
+    int64_t key, value;
+};
+
+static int cmp_pair(const void *a, const void *b) {
+    const struct pair *x = a, *y = b;
+    if (x->key != y->key) return x->key < y->key ? -1 : 1;
+    return x->value < y->value ? -1 : x->value > y->value;
+}
+
+/* Marks the ops the search can skip: unconstrained reads, and (integer
+ * registers without txns) indeterminate writes and cas whose new value no
+ * op on that key ever observes (no read returns it, no cas expects it),
+ * on keys with no failed cas. Such a write can only lead to states nobody
+ * reads, and being optional it can always be left out; timeouts during a
+ * partition produce many of them, each doubling the search. Returns false
+ * when out of memory. */
+static bool mark_dropped(const struct lin_history *h, enum lin_model_kind kind, bool *dropped) {
+    bool reduce = kind != LIN_MODEL_MUTEX && !h->string_values;
+    for (size_t i = 0; i < h->ops_count; i++) {
+        dropped[i] = read_unconstrained(h, &h->ops[i]);
+        if (h->ops[i].fn == LIN_FN_TXN) reduce = false;
+    }
+    if (!reduce) return true;
+    struct pair *seen = malloc((h->ops_count + 1) * sizeof *seen);
+    if (!seen) return false;
+    size_t n = 0;
+    for (size_t i = 0; i < h->ops_count; i++) {
+        const struct lin_op *op = &h->ops[i];
+        int64_t key = kind == LIN_MODEL_KV ? op->key : 0;
+        if (op->fn == OP_READ && !dropped[i]) seen[n++] = (struct pair){key, op->value};
+        if (op->fn == OP_CAS && op->flags & LIN_OP_CAS_FAILED) seen[n++] = (struct pair){key, INT64_MAX};
+        if (op->fn == OP_CAS && !(op->flags & LIN_OP_CAS_FAILED)) seen[n++] = (struct pair){key, op->expected};
+    }
+    qsort(seen, n, sizeof *seen, cmp_pair);
+    for (size_t i = 0; i < h->ops_count; i++) {
+        const struct lin_op *op = &h->ops[i];
+        if (!(op->flags & LIN_OP_OPEN) || (op->fn != OP_WRITE && op->fn != OP_CAS)) continue;
+        int64_t key = kind == LIN_MODEL_KV ? op->key : 0;
+        struct pair any_failed = {key, INT64_MAX}, mine = {key, op->value};
+        if (bsearch(&any_failed, seen, n, sizeof *seen, cmp_pair)) continue;
+        if (!bsearch(&mine, seen, n, sizeof *seen, cmp_pair)) dropped[i] = true;
+    }
+    free(seen);
     return true;
 }
 
@@ -358,14 +406,14 @@ static size_t key_slot_index(const struct key_table *kt, enum lin_model_kind kin
 
 /* Collects the sorted distinct keys and joins the keys of each txn. */
 static int key_table_build(const struct lin_history *h, enum lin_model_kind kind,
-                           struct key_table *kt) {
+                           const bool *dropped, struct key_table *kt) {
     memset(kt, 0, sizeof *kt);
     kt->keys = malloc((h->ops_count + h->micros_count + 1) * sizeof *kt->keys);
     if (!kt->keys) return -1;
     size_t n = 0;
     for (size_t i = 0; i < h->ops_count; i++) {
         const struct lin_op *op = &h->ops[i];
-        if (op_droppable(h, op)) continue;
+        if (dropped[i]) continue;
         if (kind != LIN_MODEL_KV) {
             kt->keys[n++] = 0;
         } else if (op->fn == LIN_FN_TXN) {
@@ -387,7 +435,7 @@ static int key_table_build(const struct lin_history *h, enum lin_model_kind kind
     for (size_t k = 0; k < u; k++) kt->parent[k] = k;
     for (size_t i = 0; kind == LIN_MODEL_KV && i < h->ops_count; i++) {
         const struct lin_op *op = &h->ops[i];
-        if (op->fn != LIN_FN_TXN || op_droppable(h, op)) continue;
+        if (op->fn != LIN_FN_TXN || dropped[i]) continue;
         size_t a = uf_find(kt->parent, key_index(kt->keys, u, op_key(h, op)));
         for (uint32_t k = 1; k < op->micro_count; k++) {
             size_t b = uf_find(kt->parent, key_index(kt->keys, u, h->micros[op->micro_first + k].key));
@@ -427,9 +475,10 @@ static int plan_assign(struct plan *p, struct key_table *kt, const char *file, s
 
 /* Places the kept ops, in history order, into their partitions' ranges. */
 static int plan_place_ops(const struct lin_history *h, enum lin_model_kind kind, struct plan *p,
-                          const struct key_table *kt, const char *file, struct diag *diag) {
+                          const bool *dropped, const struct key_table *kt, const char *file,
+                          struct diag *diag) {
     for (size_t i = 0; i < h->ops_count; i++) {
-        if (op_droppable(h, &h->ops[i])) continue;
+        if (dropped[i]) continue;
         p->parts[kt->part_of_key[key_slot_index(kt, kind, op_key(h, &h->ops[i]))]].count++;
     }
     size_t *fill = malloc((p->parts_count + 1) * sizeof *fill);
@@ -445,7 +494,7 @@ static int plan_place_ops(const struct lin_history *h, enum lin_model_kind kind,
     }
     for (size_t i = 0; i < h->ops_count; i++) {
         const struct lin_op *op = &h->ops[i];
-        if (op_droppable(h, op)) continue;
+        if (dropped[i]) continue;
         size_t k = key_slot_index(kt, kind, op_key(h, op));
         size_t at = fill[kt->part_of_key[k]]++;
         p->ops[at] = i;
@@ -467,14 +516,18 @@ static int plan_build(const struct lin_history *h, enum lin_model_kind kind, str
     p->ops = malloc((h->ops_count + 1) * sizeof *p->ops);
     p->op_slot = malloc((h->ops_count + 1) * sizeof *p->op_slot);
     p->micro_slot = calloc(h->micros_count + 1, sizeof *p->micro_slot);
+    bool *dropped = malloc(h->ops_count + 1);
     int rc;
-    if (key_table_build(h, kind, &kt) < 0 || !p->ops || !p->op_slot || !p->micro_slot) {
+    memset(&kt, 0, sizeof kt);
+    if (!dropped || !mark_dropped(h, kind, dropped) || key_table_build(h, kind, dropped, &kt) < 0 ||
+        !p->ops || !p->op_slot || !p->micro_slot) {
         rc = diag_set(diag, file, 0, 0, "out of memory");
     } else {
         rc = plan_assign(p, &kt, file, diag);
-        if (rc == 0) rc = plan_place_ops(h, kind, p, &kt, file, diag);
+        if (rc == 0) rc = plan_place_ops(h, kind, p, dropped, &kt, file, diag);
     }
     key_table_free(&kt);
+    free(dropped);
     if (rc < 0) plan_free(p);
     return rc;
 }

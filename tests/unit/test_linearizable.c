@@ -267,6 +267,37 @@ static void test_small_hard_history_is_decided_within_budget(void **s) {
     H_END;
 }
 
+/* Timeouts during a partition: many indeterminate writes of values nobody
+ * reads. They must not blow up the search for a real violation. */
+static void test_many_unobserved_indeterminate_writes_stay_cheap(void **s) {
+    (void)s;
+    H_BEGIN;
+    w(&h, 0, 1, 0, 1);
+    for (int i = 0; i < 40; i++) w(&h, 10 + i, 100 + i, 2 + i, OPEN);
+    w(&h, 1, 2, 50, 51);
+    r(&h, 2, 1, 52, 53); /* stale */
+    struct lin_check_report rep;
+    assert_int_equal(check_model(&h, LIN_MODEL_CAS_REGISTER, false, 0, 2000, &rep),
+                     LIN_NOT_LINEARIZABLE);
+    assert_true(rep.partitions[0].states < 100);
+    lin_check_report_deinit(&rep);
+    H_END;
+}
+
+/* A failed cas observes "not equal": an unread indeterminate write can be
+ * what made it fail, so it must not be dropped. */
+static void test_failed_cas_can_depend_on_an_unread_indeterminate_write(void **s) {
+    (void)s;
+    H_BEGIN;
+    w(&h, 0, 3, 0, 1);
+    w(&h, 1, 5, 2, OPEN);
+    cas(&h, 2, 3, 9, 3, 4, LIN_OP_CAS_FAILED);
+    assert_int_equal(verdict_of(&h, false, 0), LIN_LINEARIZABLE);
+    h.ops[1].call_pos = 5; /* the write began only after the cas returned */
+    assert_int_equal(verdict_of(&h, false, 0), LIN_NOT_LINEARIZABLE);
+    H_END;
+}
+
 static void test_long_sequential_history_does_not_recurse(void **s) {
     (void)s;
     H_BEGIN;
@@ -511,6 +542,8 @@ int main(void) {
         cmocka_unit_test(test_register_model_rejects_cas_as_bad_input),
         cmocka_unit_test(test_budget_exhaustion_is_unknown_not_a_hang),
         cmocka_unit_test(test_small_hard_history_is_decided_within_budget),
+        cmocka_unit_test(test_many_unobserved_indeterminate_writes_stay_cheap),
+        cmocka_unit_test(test_failed_cas_can_depend_on_an_unread_indeterminate_write),
         cmocka_unit_test(test_long_sequential_history_does_not_recurse),
         cmocka_unit_test(test_kv_keys_are_checked_independently),
         cmocka_unit_test(test_kv_string_appends_concurrent_in_either_order),
