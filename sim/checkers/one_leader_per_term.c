@@ -193,23 +193,35 @@ const struct checker checker_one_leader_per_term = {
     .destroy = olpt_destroy,
 };
 
-/* --- leader-available: the liveness side ----------------------------------
+/* --- leader-available and leader-stable: the liveness side -----------------
  * Election Safety holds trivially when nobody is ever elected, so split
- * votes and a flapping leader need their own oracle. Every stretch of true
- * time in which no node leads (from t=0 until the first election, and after
- * each leader steps down or crashes until the next is elected) longer than
- * the argument (a duration, default 1s) is a violation; the nodes are the
- * leaders on either side (all nodes when there was none), the evidence the
- * annotations that ended and ended the gap. Note that an isolated old
- * leader still counts as a leader here: this checks elections, not
- * client-visible availability. */
+ * votes and a flapping leader need their own oracles; both follow who
+ * leads exactly as above.
+ *
+ * leader-available [DURATION, default 1s]: every stretch of true time in
+ * which no node leads (from t=0 until the first election, and after each
+ * leader steps down or crashes until the next is elected) longer than the
+ * argument is a violation; the nodes are the leaders on either side (all
+ * nodes when there was none), the evidence the annotations that opened and
+ * closed the gap. An isolated old leader still counts as a leader: this
+ * checks elections, not what clients see.
+ *
+ * leader-stable [N, default 0]: at most N leader changes after the first
+ * election; each further election (a new leader, or the same node in a
+ * new term) is a violation from the previous election to this one, with
+ * both leaders and both annotations. A one-way partition that keeps
+ * deposing leaders shows up here. */
 #define LEADER_GAP_NS_DEFAULT INT64_C(1000000000)
 
-struct gap_state {
+enum elections_mode { MODE_GAPS, MODE_CHANGES };
+
+struct elections_state {
     const struct scenario *scenario; /* borrowed */
+    enum elections_mode mode;
     int32_t nodes_count;
-    int64_t gap_ns_max;
-    uint8_t *leading; /* per node; owned */
+    int64_t gap_ns_max;      /* MODE_GAPS */
+    int64_t changes_max;     /* MODE_CHANGES */
+    uint8_t *leading;        /* per node; owned */
     int32_t leaders;
     int64_t gap_from_ns;
     int32_t gap_prev_leader; /* -1 = none */
@@ -218,22 +230,31 @@ struct gap_state {
     int64_t elections;
     int64_t gap_ns_longest;
     int64_t first_leader_ns; /* -1 until someone leads */
-    struct check_result found; /* gaps seen while the run goes, copied at finish */
+    int64_t last_election_ns;
+    int32_t last_leader;
+    uint64_t last_election_trace_id;
+    struct check_result found; /* violations seen while the run goes, copied at finish */
 };
 
-static int gap_create(const struct scenario *s, const struct scenario_check *check,
-                      void **state_out, struct diag *diag) {
-    int64_t gap_ns = LEADER_GAP_NS_DEFAULT;
+static int elections_create(const struct scenario *s, const struct scenario_check *check,
+                            enum elections_mode mode, void **state_out, struct diag *diag) {
+    int64_t arg = mode == MODE_GAPS ? LEADER_GAP_NS_DEFAULT : 0;
     if (check->args && check->args[0]) {
         char err[UNITS_ERR_MAX];
-        if (units_parse_duration_ns(check->args, false, &gap_ns, err, sizeof err) != 0 ||
-            gap_ns <= 0) {
-            return diag_set(diag, s->path, check->pos.line, check->pos.col,
-                            "leader-available takes the longest allowed leaderless gap, "
-                            "e.g. 'leader-available 1s' (got '%s')", check->args);
+        int rc = mode == MODE_GAPS
+                     ? units_parse_duration_ns(check->args, false, &arg, err, sizeof err)
+                     : units_parse_int(check->args, 0, INT32_MAX, &arg, err, sizeof err);
+        if (rc != 0 || (mode == MODE_GAPS && arg <= 0)) {
+            return diag_set(diag, s->path, check->pos.line, check->pos.col, "%s (got '%s')",
+                            mode == MODE_GAPS
+                                ? "leader-available takes the longest allowed leaderless "
+                                  "gap, e.g. 'leader-available: 1s'"
+                                : "leader-stable takes the number of leader changes "
+                                  "allowed, e.g. 'leader-stable: 1'",
+                            check->args);
         }
     }
-    struct gap_state *st = calloc(1, sizeof *st);
+    struct elections_state *st = calloc(1, sizeof *st);
     int32_t n = s->nodes_count > 0 ? s->nodes_count : 1;
     if (st) {
         st->leading = calloc((size_t)n, 1);
@@ -243,39 +264,47 @@ static int gap_create(const struct scenario *s, const struct scenario_check *che
         return diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
     }
     st->scenario = s;
+    st->mode = mode;
     st->nodes_count = s->nodes_count;
-    st->gap_ns_max = gap_ns;
+    st->gap_ns_max = arg;
+    st->changes_max = arg;
     st->gap_prev_leader = -1;
     st->first_leader_ns = -1;
+    st->last_leader = -1;
     *state_out = st;
     return 0;
 }
 
-static void gap_add_all_nodes(const struct gap_state *st, struct check_violation *v) {
-    for (int32_t i = 0; i < st->nodes_count && i < CHECK_VIOLATION_NODES_MAX; i++) {
-        check_violation_add_node(v, i);
-    }
+static int gap_create(const struct scenario *s, const struct scenario_check *check,
+                      void **state_out, struct diag *diag) {
+    return elections_create(s, check, MODE_GAPS, state_out, diag);
+}
+
+static int stable_create(const struct scenario *s, const struct scenario_check *check,
+                         void **state_out, struct diag *diag) {
+    return elections_create(s, check, MODE_CHANGES, state_out, diag);
 }
 
 /* A gap [gap_from_ns, to_ns) ended (next_leader >= 0) or the run did. */
-static void gap_close(struct gap_state *st, int64_t to_ns, int32_t next_leader,
+static void gap_close(struct elections_state *st, int64_t to_ns, int32_t next_leader,
                       uint64_t trace_id) {
-    struct check_result *result = &st->found;
     int64_t gap_ns = to_ns - st->gap_from_ns;
     if (gap_ns > st->gap_ns_longest) {
         st->gap_ns_longest = gap_ns;
     }
-    if (gap_ns <= st->gap_ns_max) {
+    if (st->mode != MODE_GAPS || gap_ns <= st->gap_ns_max) {
         return;
     }
     struct check_violation *v = check_result_add(
-        result, st->gap_from_ns, to_ns, "no leader for %lld ms%s",
+        &st->found, st->gap_from_ns, to_ns, "no leader for %lld ms%s",
         (long long)(gap_ns / 1000000), next_leader >= 0 ? "" : " (until the end of the run)");
     if (!v) {
         return;
     }
     if (st->gap_prev_leader < 0 && next_leader < 0) {
-        gap_add_all_nodes(st, v);
+        for (int32_t i = 0; i < st->nodes_count && i < CHECK_VIOLATION_NODES_MAX; i++) {
+            check_violation_add_node(v, i);
+        }
     }
     if (st->gap_prev_leader >= 0) {
         check_violation_add_node(v, st->gap_prev_leader);
@@ -291,20 +320,42 @@ static void gap_close(struct gap_state *st, int64_t to_ns, int32_t next_leader,
     }
 }
 
-static void gap_set_leading(struct gap_state *st, const struct trace_event *ev, bool leading) {
-    int32_t node = ev->node;
-    if (st->leading[node] == leading) {
-        if (leading) {
-            st->elections++; /* re-elected in a new term without stepping down */
+static void on_election(struct elections_state *st, const struct trace_event *ev) {
+    st->elections++;
+    if (st->first_leader_ns < 0) {
+        st->first_leader_ns = ev->t_ns;
+    }
+    if (st->mode == MODE_CHANGES && st->elections - 1 > st->changes_max) {
+        const char *a = st->scenario->node_names[st->last_leader];
+        const char *b = st->scenario->node_names[ev->node];
+        struct check_violation *v =
+            check_result_add(&st->found, st->last_election_ns, ev->t_ns,
+                             "leader change %lld: %s -> %s (term %lld)",
+                             (long long)(st->elections - 1), a, b, (long long)ev->a);
+        if (v) {
+            check_violation_add_node(v, st->last_leader);
+            if (ev->node != st->last_leader) {
+                check_violation_add_node(v, ev->node);
+            }
+            check_violation_add_evidence(v, st->last_election_trace_id);
+            check_violation_add_evidence(v, ev->id);
         }
+    }
+    st->last_election_ns = ev->t_ns;
+    st->last_leader = ev->node;
+    st->last_election_trace_id = ev->id;
+}
+
+static void set_leading(struct elections_state *st, const struct trace_event *ev, bool leading) {
+    int32_t node = ev->node;
+    if (leading) {
+        on_election(st, ev); /* also a re-election in a new term without stepping down */
+    }
+    if (st->leading[node] == leading) {
         return;
     }
     st->leading[node] = leading;
     if (leading) {
-        st->elections++;
-        if (st->first_leader_ns < 0) {
-            st->first_leader_ns = ev->t_ns;
-        }
         if (st->leaders++ == 0) {
             gap_close(st, ev->t_ns, node, ev->id);
         }
@@ -316,24 +367,24 @@ static void gap_set_leading(struct gap_state *st, const struct trace_event *ev, 
     }
 }
 
-static void gap_on_event(void *state, const struct trace_event *ev) {
-    struct gap_state *st = state;
+static void elections_on_event(void *state, const struct trace_event *ev) {
+    struct elections_state *st = state;
     if (ev->node < 0 || ev->node >= st->nodes_count) {
         return;
     }
     if (ev->kind == TRACE_CRASH) {
-        gap_set_leading(st, ev, false);
+        set_leading(st, ev, false);
     } else if (ev->kind == TRACE_ANNOTATE && ev->tag && strcmp(ev->tag, "role") == 0) {
         bool leading =
             ev->text && (strcmp(ev->text, "leader") == 0 || strcmp(ev->text, "primary") == 0);
-        gap_set_leading(st, ev, leading);
+        set_leading(st, ev, leading);
     }
 }
 
-static void gap_finish(void *state, const struct history *history, int64_t end_ns,
-                       struct check_result *result) {
+static void elections_finish(void *state, const struct history *history, int64_t end_ns,
+                             struct check_result *result) {
     (void)history;
-    struct gap_state *st = state;
+    struct elections_state *st = state;
     if (st->leaders == 0) {
         gap_close(st, end_ns, -1, 0);
     }
@@ -351,8 +402,8 @@ static void gap_finish(void *state, const struct history *history, int64_t end_n
              (long long)st->elections, first, (long long)(st->gap_ns_longest / 1000000));
 }
 
-static void gap_destroy(void *state) {
-    struct gap_state *st = state;
+static void elections_destroy(void *state) {
+    struct elections_state *st = state;
     if (st) {
         free(st->leading);
         free(st);
@@ -363,7 +414,16 @@ const struct checker checker_leader_available = {
     .name = "leader-available",
     .summary = "no stretch without a leader longer than the argument (default 1s)",
     .create = gap_create,
-    .on_event = gap_on_event,
-    .finish = gap_finish,
-    .destroy = gap_destroy,
+    .on_event = elections_on_event,
+    .finish = elections_finish,
+    .destroy = elections_destroy,
+};
+
+const struct checker checker_leader_stable = {
+    .name = "leader-stable",
+    .summary = "at most N leader changes after the first election (default 0)",
+    .create = stable_create,
+    .on_event = elections_on_event,
+    .finish = elections_finish,
+    .destroy = elections_destroy,
 };

@@ -8,11 +8,15 @@
 extern const struct checker checker_one_leader_per_term;
 extern const struct checker checker_leader_available;
 extern const struct checker checker_linearizable;
+extern const struct checker checker_atomic_commit;
+extern const struct checker checker_leader_stable;
 
 static const struct checker *const checkers[] = {
     &checker_one_leader_per_term,
     &checker_leader_available,
     &checker_linearizable,
+    &checker_atomic_commit,
+    &checker_leader_stable,
     NULL, /* replaced as checkers land; see checker_count() */
 };
 
