@@ -115,7 +115,9 @@ static int on_invoke(struct log_parser *p, int64_t process, int fn, const struct
     }
     int kind;
     int64_t a = 0, b = 0;
-    if (parse_value(&f[6], &kind, &a, &b) < 0) return err(p, f[6].col, "malformed value (expected nil, an integer, [A B] or a keyword)");
+    if (parse_value(&f[6], &kind, &a, &b) < 0) {
+        return err(p, f[6].col, "malformed value (expected nil, an integer, [A B] or a keyword)");
+    }
     struct lin_op op = {.fn = fn, .flags = LIN_OP_OPEN, .client = process, .node = -1,
                         .call_pos = p->pos++, .ret_pos = LIN_POS_NEVER, .call_line = p->line,
                         .call_col = 1, .value = HISTORY_NIL, .expected = HISTORY_NIL};
