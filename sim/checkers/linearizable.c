@@ -12,8 +12,8 @@
  * is the trace ids of their invoke and completion records. A key whose
  * search budget runs out makes the verdict UNKNOWN (unless another fails).
  *
- * Argument (after the name in `checks:`): none, or `budget=N` (cached
- * search states per key, default 1000000). Cost: O(ops) to build, then
+ * Argument (after the name in `checks:`): none, or `budget=N` or just `N`
+ * (cached search states per key, default 1000000). Cost: O(ops) to build, then
  * the search, which is bounded by the budget. */
 #include <inttypes.h>
 #include <stdio.h>
@@ -39,9 +39,8 @@ static int lin_create(const struct scenario *s, const struct scenario_check *che
     if (*args) {
         char *end = NULL;
         unsigned long long v = 0;
-        if (strncmp(args, "budget=", 7) == 0 && args[7] >= '0' && args[7] <= '9') {
-            v = strtoull(args + 7, &end, 10);
-        }
+        if (strncmp(args, "budget=", 7) == 0) args += 7;
+        if (*args >= '0' && *args <= '9') v = strtoull(args, &end, 10);
         while (end && *end == ' ') end++;
         if (!end || *end != '\0' || v == 0) {
             return diag_set(diag, s->path, check->pos.line, check->pos.col,

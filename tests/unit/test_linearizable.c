@@ -501,6 +501,8 @@ static void test_checker_budget_exhaustion_is_unknown(void **s) {
     struct check_result res;
     run_checker("budget=500", &sh.h, &res);
     assert_int_equal(res.verdict, CHECK_UNKNOWN);
+    run_checker("700", &sh.h, &res);
+    assert_int_equal(res.verdict, CHECK_UNKNOWN);
     assert_non_null(strstr(res.summary, "budget"));
     history_deinit(&sh.h);
 }
@@ -511,7 +513,7 @@ static void test_checker_rejects_bad_arguments(void **s) {
     assert_non_null(c);
     struct scenario sc;
     memset(&sc, 0, sizeof sc);
-    const char *bad[] = {"budget=", "budget=0", "budget=12x", "fast", "budget=-3"};
+    const char *bad[] = {"budget=", "budget=0", "budget=12x", "fast", "budget=-3", "0"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct scenario_check check = {.name = "linearizable", .args = (char *)bad[i],
                                        .pos = {.line = 4, .col = 9}};
