@@ -10,6 +10,7 @@ extern const struct checker checker_leader_available;
 extern const struct checker checker_linearizable;
 extern const struct checker checker_atomic_commit;
 extern const struct checker checker_leader_stable;
+extern const struct checker checker_stale_reads;
 
 static const struct checker *const checkers[] = {
     &checker_one_leader_per_term,
@@ -17,6 +18,7 @@ static const struct checker *const checkers[] = {
     &checker_linearizable,
     &checker_atomic_commit,
     &checker_leader_stable,
+    &checker_stale_reads,
     NULL, /* replaced as checkers land; see checker_count() */
 };
 

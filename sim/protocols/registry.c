@@ -5,10 +5,12 @@
 
 extern const struct protocol protocol_gossip_pingpong;
 extern const struct protocol protocol_raft;
+extern const struct protocol protocol_quorum_kv;
 
 static const struct protocol *const protocols[] = {
     &protocol_gossip_pingpong,
     &protocol_raft,
+    &protocol_quorum_kv,
 };
 
 int protocol_count(void) {
