@@ -1,0 +1,356 @@
+/* slo.c: service level objectives, judged per run and per time window.
+ *
+ *   slo: 99% of writes within 500ms        latency objective
+ *   slo: 95% of requests within 200ms per 2s
+ *   slo: availability 99.5% of reads       success objective
+ *
+ * Operation kinds: writes, reads, cas (client history only); requests,
+ * ops (all of them: "request" annotations when the protocol writes them,
+ * as retry-storm's clients do with text ok/fail and value = latency ns,
+ * otherwise every client operation of the history).
+ * From the history an operation counts as good when it completed ok
+ * (within the bound, for latency objectives); fail and info (timed out)
+ * are bad, and so is one still pending at the end if it has already
+ * waited longer than the bound. Each sample belongs to the window of its
+ * completion time (`per`, default 1s).
+ *
+ * The verdict is on the whole run: the fraction of good samples against
+ * the target. When it misses, every run of consecutive windows that missed
+ * is a violation (window, the nodes of its bad samples, up to 16 of them as
+ * evidence). The summary gives the fraction achieved and, for latency
+ * objectives, the latency at the target percentile (bad samples count as
+ * infinitely slow, so "p99 = never" means over 1% failed). */
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dslab/check.h"
+#include "dslab/time.h"
+#include "scenario/units.h"
+
+enum slo_kind { SLO_ALL, SLO_READS, SLO_WRITES, SLO_CAS };
+
+struct slo_sample {
+    int64_t t_ns;
+    int64_t latency_ns; /* INT64_MAX = failed */
+    uint64_t trace_id;
+    int32_t node;
+};
+
+struct slo_state {
+    uint32_t target_ppm;
+    bool latency;        /* "within" objective; else availability */
+    int64_t within_ns;
+    int64_t window_ns;
+    enum slo_kind kind;
+    char what[16];       /* "writes", for messages */
+    struct slo_sample *samples; /* owned */
+    size_t count, capacity;
+    bool from_annotations;
+    bool out_of_memory;
+};
+
+/* --- parsing the objective ----------------------------------------------------- */
+
+/* Splits `text` in place at blanks; returns the word count (max + 1 = too many). */
+static int split_words(char *text, char **words, int max) {
+    int n = 0;
+    char *p = text;
+    while (*p) {
+        while (*p == ' ' || *p == '\t') *p++ = 0;
+        if (!*p) break;
+        if (n == max) return max + 1;
+        words[n++] = p;
+        while (*p && *p != ' ' && *p != '\t') p++;
+    }
+    return n;
+}
+
+static bool parse_kind(struct slo_state *st, const char *w) {
+    static const struct { const char *word; enum slo_kind kind; } kinds[] = {
+        {"requests", SLO_ALL}, {"request", SLO_ALL}, {"ops", SLO_ALL}, {"operations", SLO_ALL},
+        {"all", SLO_ALL},     {"writes", SLO_WRITES}, {"write", SLO_WRITES},
+        {"reads", SLO_READS}, {"read", SLO_READS}, {"cas", SLO_CAS},
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        if (strcmp(w, kinds[i].word) == 0) {
+            st->kind = kinds[i].kind;
+            snprintf(st->what, sizeof st->what, "%s", w);
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool parse_percent(const char *w, uint32_t *ppm) {
+    char err[UNITS_ERR_MAX];
+    size_t len = strlen(w);
+    return len > 1 && w[len - 1] == '%' && units_parse_probability_ppm(w, ppm, err, sizeof err) == 0;
+}
+
+static bool parse_duration(const char *w, int64_t *ns) {
+    char err[UNITS_ERR_MAX];
+    return units_parse_duration_ns(w, false, ns, err, sizeof err) == 0 && *ns > 0;
+}
+
+/* Returns true when `args` is a well-formed objective. */
+static bool parse_objective(struct slo_state *st, const char *args) {
+    char text[256];
+    char *w[8];
+    snprintf(text, sizeof text, "%s", args);
+    for (char *p = text; *p; p++) *p = (char)tolower((unsigned char)*p);
+    int n = split_words(text, w, 8);
+    int i = 0;
+    st->window_ns = NS_PER_S;
+    snprintf(st->what, sizeof st->what, "requests");
+    if (n >= 2 && strcmp(w[0], "availability") == 0) {
+        if (!parse_percent(w[1], &st->target_ppm)) return false;
+        i = 2;
+        if (i + 1 < n && strcmp(w[i], "of") == 0) {
+            if (!parse_kind(st, w[i + 1])) return false;
+            i += 2;
+        }
+    } else {
+        if (n < 5 || !parse_percent(w[0], &st->target_ppm) || strcmp(w[1], "of") != 0 ||
+            !parse_kind(st, w[2]) || strcmp(w[3], "within") != 0 ||
+            !parse_duration(w[4], &st->within_ns)) {
+            return false;
+        }
+        st->latency = true;
+        i = 5;
+    }
+    if (i + 1 < n && strcmp(w[i], "per") == 0) {
+        if (!parse_duration(w[i + 1], &st->window_ns)) return false;
+        i += 2;
+    }
+    return i == n && st->target_ppm > 0;
+}
+
+static int slo_create(const struct scenario *s, const struct scenario_check *check,
+                      void **state_out, struct diag *diag) {
+    struct slo_state *st = calloc(1, sizeof *st);
+    if (!st) return diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
+    if (!check->args || !parse_objective(st, check->args)) {
+        free(st);
+        return diag_set(diag, s->path, check->pos.line, check->pos.col,
+                        "slo takes an objective like '99%% of writes within 500ms', "
+                        "'95%% of requests within 200ms per 2s' or 'availability 99.9%%' "
+                        "(got '%s')",
+                        check->args ? check->args : "");
+    }
+    *state_out = st;
+    return 0;
+}
+
+static void add_sample(struct slo_state *st, int64_t t_ns, int64_t latency_ns, uint64_t trace_id,
+                       int32_t node) {
+    if (st->count == st->capacity) {
+        size_t cap = st->capacity ? st->capacity * 2 : 1024;
+        struct slo_sample *grown = realloc(st->samples, cap * sizeof *grown);
+        if (!grown) {
+            st->out_of_memory = true;
+            return;
+        }
+        st->samples = grown;
+        st->capacity = cap;
+    }
+    st->samples[st->count++] = (struct slo_sample){t_ns, latency_ns, trace_id, node};
+}
+
+/* "request" annotations: the protocol's own account of logical requests. */
+static void slo_on_event(void *state, const struct trace_event *ev) {
+    struct slo_state *st = state;
+    if (st->kind != SLO_ALL || ev->kind != TRACE_ANNOTATE || !ev->tag || !ev->text ||
+        strcmp(ev->tag, "request") != 0) {
+        return;
+    }
+    bool ok = strncmp(ev->text, "ok", 2) == 0;
+    if (!ok && strncmp(ev->text, "fail", 4) != 0) return;
+    st->from_annotations = true;
+    add_sample(st, ev->t_ns, ok ? (ev->a < 0 ? 0 : ev->a) : INT64_MAX, ev->id, ev->node);
+}
+
+/* --- from the client history ------------------------------------------------------ */
+
+struct slo_invoke {
+    uint64_t op_id;
+    const struct history_op *op;
+};
+
+static int invoke_cmp(const void *pa, const void *pb) {
+    const struct slo_invoke *a = pa, *b = pb;
+    return a->op_id < b->op_id ? -1 : (a->op_id > b->op_id ? 1 : 0);
+}
+
+static bool kind_matches(const struct slo_state *st, enum op_fn fn) {
+    switch (st->kind) {
+    case SLO_ALL: return true;
+    case SLO_READS: return fn == OP_READ;
+    case SLO_WRITES: return fn == OP_WRITE;
+    case SLO_CAS: return fn == OP_CAS;
+    }
+    return false;
+}
+
+static void samples_from_history(struct slo_state *st, const struct history *h, int64_t end_ns) {
+    struct slo_invoke *inv = malloc((h->count ? h->count : 1) * sizeof *inv);
+    unsigned char *done = calloc(h->count ? h->count : 1, 1);
+    if (!inv || !done) {
+        free(inv);
+        free(done);
+        st->out_of_memory = true;
+        return;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < h->count; i++) {
+        if (h->ops[i].type == OP_INVOKE && kind_matches(st, h->ops[i].fn)) {
+            inv[n++] = (struct slo_invoke){h->ops[i].op_id, &h->ops[i]};
+        }
+    }
+    qsort(inv, n, sizeof *inv, invoke_cmp);
+    for (size_t i = 0; i < h->count; i++) {
+        const struct history_op *op = &h->ops[i];
+        if (op->type == OP_INVOKE) continue;
+        struct slo_invoke key = {op->op_id, NULL};
+        struct slo_invoke *found = bsearch(&key, inv, n, sizeof *inv, invoke_cmp);
+        if (!found || done[found - inv]) continue;
+        done[found - inv] = 1;
+        int64_t latency_ns = op->type == OP_OK ? op->time_ns - found->op->time_ns : INT64_MAX;
+        add_sample(st, op->time_ns, latency_ns, op->trace_id, op->node);
+    }
+    for (size_t k = 0; k < n; k++) { /* still pending: bad once past the bound */
+        int64_t waited_ns = end_ns - inv[k].op->time_ns;
+        if (!done[k] && (!st->latency || waited_ns > st->within_ns)) {
+            add_sample(st, end_ns, INT64_MAX, inv[k].op->trace_id, inv[k].op->node);
+        }
+    }
+    free(inv);
+    free(done);
+}
+
+/* --- the verdict -------------------------------------------------------------------- */
+
+static bool good(const struct slo_state *st, const struct slo_sample *x) {
+    return st->latency ? x->latency_ns <= st->within_ns : x->latency_ns != INT64_MAX;
+}
+
+static int sample_time_cmp(const void *pa, const void *pb) {
+    const struct slo_sample *a = pa, *b = pb;
+    if (a->t_ns != b->t_ns) return a->t_ns < b->t_ns ? -1 : 1;
+    return a->trace_id < b->trace_id ? -1 : (a->trace_id > b->trace_id ? 1 : 0);
+}
+
+static int i64_cmp(const void *pa, const void *pb) {
+    int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+    return a < b ? -1 : (a > b ? 1 : 0);
+}
+
+static bool meets(const struct slo_state *st, size_t good_count, size_t total) {
+    return (uint64_t)good_count * 1000000u >= (uint64_t)st->target_ppm * total;
+}
+
+/* One violation for samples [from, to) of a run of missed windows. */
+static void report_windows(struct slo_state *st, size_t from, size_t to, int64_t w_from,
+                           int64_t w_to, struct check_result *r) {
+    size_t total = to - from, good_count = 0;
+    for (size_t i = from; i < to; i++) good_count += good(st, &st->samples[i]);
+    double pct = total ? 100.0 * (double)good_count / (double)total : 0.0;
+    struct check_violation *v = check_result_add(
+        r, w_from * st->window_ns, w_to * st->window_ns, "%.1f%% of %zu %s %s%s (target %.4g%%)",
+        pct, total, st->what, st->latency ? "within " : "succeeded",
+        st->latency ? "" : "", (double)st->target_ppm / 10000.0);
+    if (!v) return;
+    if (st->latency) {
+        snprintf(v->message, sizeof v->message, "%.1f%% of %zu %s within %lld ms (target %.4g%%)",
+                 pct, total, st->what, (long long)(st->within_ns / NS_PER_MS),
+                 (double)st->target_ppm / 10000.0);
+    }
+    for (size_t i = from; i < to && v->evidence_count < CHECK_VIOLATION_EVIDENCE_MAX; i++) {
+        if (good(st, &st->samples[i])) continue;
+        check_violation_add_evidence(v, st->samples[i].trace_id);
+        bool seen = false;
+        for (int k = 0; k < v->nodes_count; k++) seen |= v->nodes[k] == st->samples[i].node;
+        if (!seen && st->samples[i].node >= 0) check_violation_add_node(v, st->samples[i].node);
+    }
+}
+
+static void judge_windows(struct slo_state *st, struct check_result *r) {
+    size_t i = 0;
+    while (i < st->count) {
+        int64_t w = st->samples[i].t_ns / st->window_ns;
+        size_t j = i, good_count = 0;
+        for (; j < st->count && st->samples[j].t_ns / st->window_ns == w; j++) {
+            good_count += good(st, &st->samples[j]);
+        }
+        if (meets(st, good_count, j - i)) {
+            i = j;
+            continue;
+        }
+        size_t run_from = i;
+        int64_t w_from = w, w_to = w + 1;
+        i = j;
+        while (i < st->count) { /* extend over following missed windows */
+            int64_t w2 = st->samples[i].t_ns / st->window_ns;
+            size_t k = i, g = 0;
+            for (; k < st->count && st->samples[k].t_ns / st->window_ns == w2; k++) {
+                g += good(st, &st->samples[k]);
+            }
+            if (meets(st, g, k - i) || w2 != w_to) break;
+            w_to = w2 + 1;
+            i = k;
+        }
+        report_windows(st, run_from, i, w_from, w_to, r);
+    }
+}
+
+static void format_percentile(const struct slo_state *st, char *buf, size_t size) {
+    buf[0] = 0;
+    if (!st->latency || st->count == 0) return;
+    int64_t *lat = malloc(st->count * sizeof *lat);
+    if (!lat) return;
+    for (size_t i = 0; i < st->count; i++) lat[i] = st->samples[i].latency_ns;
+    qsort(lat, st->count, sizeof *lat, i64_cmp);
+    uint64_t rank = ((uint64_t)st->target_ppm * st->count + 999999u) / 1000000u;
+    int64_t x = lat[rank > 0 ? rank - 1 : 0];
+    if (x == INT64_MAX) snprintf(buf, size, ", p%.4g = never (too many failed)", (double)st->target_ppm / 10000.0);
+    else snprintf(buf, size, ", p%.4g = %.1f ms", (double)st->target_ppm / 10000.0, (double)x / 1e6);
+    free(lat);
+}
+
+static void slo_finish(void *state, const struct history *history, int64_t end_ns,
+                       struct check_result *result) {
+    struct slo_state *st = state;
+    if (!st->from_annotations) samples_from_history(st, history, end_ns);
+    if (st->count > 1) qsort(st->samples, st->count, sizeof *st->samples, sample_time_cmp);
+    size_t good_count = 0;
+    for (size_t i = 0; i < st->count; i++) good_count += good(st, &st->samples[i]);
+    bool pass = meets(st, good_count, st->count);
+    if (!pass) judge_windows(st, result);
+    result->verdict = pass ? CHECK_PASS : CHECK_FAIL;
+    if (st->out_of_memory) result->verdict = CHECK_UNKNOWN;
+    char pctl[64];
+    format_percentile(st, pctl, sizeof pctl);
+    double pct = st->count ? 100.0 * (double)good_count / (double)st->count : 100.0;
+    snprintf(result->summary, sizeof result->summary, "%.2f%% of %zu %s (%s) %s%s, target %.4g%%",
+             pct, st->count, st->what, st->from_annotations ? "annotations" : "history",
+             st->latency ? "within bound" : "succeeded", pctl, (double)st->target_ppm / 10000.0);
+}
+
+static void slo_destroy(void *state) {
+    struct slo_state *st = state;
+    if (!st) return;
+    free(st->samples);
+    free(st);
+}
+
+const struct checker checker_slo = {
+    .name = "slo",
+    .summary = "an objective like '99% of writes within 500ms' or 'availability 99%', per run and window",
+    .create = slo_create,
+    .on_event = slo_on_event,
+    .finish = slo_finish,
+    .destroy = slo_destroy,
+};

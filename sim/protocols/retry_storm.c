@@ -1,0 +1,439 @@
+/* retry_storm.c: a server with finite capacity and clients that retry.
+ *
+ * n1 is the server: one worker, a FIFO queue of at most `queue_max`
+ * requests, `service_time` per request (so at most 1/service_time requests
+ * per second), a REJECT for each request that finds the queue full. A
+ * slowdown multiplies the service time by `slow_factor` during
+ * [slow_from, slow_from + slow_for) of n1's monotonic clock; a pause fault
+ * on n1 or a `slow` fault on its links works too. The server serves every
+ * queued request, including those whose client has long given up: that
+ * wasted work is what makes the overload outlive its cause.
+ *
+ * Every other node is a client with an open-loop arrival process (Poisson,
+ * `rate` per client). A logical request gets up to 1 + `retries` attempts:
+ *
+ *   send attempt --OK--> done ("request" ok, value = latency ns)
+ *        |  timeout or REJECT
+ *        v
+ *   attempts left? --no--> done ("request" fail, value = time spent)
+ *        | yes: wait backoff (none: 0; exponential: base * 2^(n-1) up to
+ *        |      backoff_max; jitter: uniformly 0..that) and send again
+ *
+ * Circuit breaker (optional): `breaker_threshold` failed attempts in a row
+ * open it; while open, attempts fail at once without being sent; after
+ * `breaker_cooldown` one probe goes through (half-open); its success
+ * closes the breaker, its failure opens it again.
+ *
+ * Metastability: with retries and no backoff, a short slowdown that pushes
+ * the queueing delay past the client timeout makes every served request a
+ * wasted one and multiplies the offered load by the attempts; the queue
+ * then stays full after the slowdown ends. Annotations: "request" (client;
+ * ok/fail, value = latency ns), "queue" (server, every queue_sample; value
+ * = depth), "breaker" (client; open/half-open/closed). Knobs:
+ * docs/PROTOCOLS.md. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detmath.h"
+#include "dslab/node.h"
+#include "dslab/time.h"
+#include "scenario/units.h"
+
+#define RS_QUEUE_MAX 4096      /* the largest queue_max */
+#define RS_OUTSTANDING_MAX 512 /* logical requests a client tracks at once */
+#define RS_ATTEMPTS_MAX 64
+
+enum rs_msg_type { MSG_REQUEST, MSG_OK, MSG_REJECT };
+enum rs_timer_kind { TM_ARRIVAL = 1, TM_TIMEOUT, TM_RETRY, TM_SERVICE, TM_SAMPLE };
+enum rs_backoff { BACKOFF_NONE, BACKOFF_EXPONENTIAL };
+enum rs_breaker { BREAKER_CLOSED, BREAKER_OPEN, BREAKER_HALF_OPEN };
+
+struct rs_config {
+    int64_t queue_max;
+    int64_t service_ns;
+    int64_t slow_from_ns, slow_for_ns, slow_factor;
+    int64_t queue_sample_ns;
+    int64_t arrival_ns_mean; /* from `rate`, per client */
+    int64_t timeout_ns;
+    int64_t retries;
+    int backoff;
+    int64_t backoff_base_ns, backoff_max_ns;
+    bool jitter;
+    bool breaker;
+    int64_t breaker_threshold;
+    int64_t breaker_cooldown_ns;
+};
+
+struct rs_msg {
+    uint8_t type;
+    uint8_t attempt;
+    uint64_t id; /* the client's logical request id */
+};
+
+struct rs_queued {
+    int32_t client;
+    uint8_t attempt;
+    uint64_t id;
+};
+
+struct rs_request {
+    uint64_t id; /* 0 = free; id % RS_OUTSTANDING_MAX = slot */
+    int64_t start_mono_ns;
+    uint8_t attempt; /* attempts sent so far */
+    bool in_flight;  /* an attempt is awaiting its reply or timeout */
+    bool probe;      /* this attempt is the half-open breaker's probe */
+};
+
+struct rs_server {
+    struct rs_queued queue[RS_QUEUE_MAX];
+    int32_t head, count;
+    bool busy;
+    struct rs_queued serving;
+    int64_t served, rejected;
+};
+
+struct rs_client {
+    struct rs_request reqs[RS_OUTSTANDING_MAX];
+    uint64_t next_seq;
+    int64_t ok, failed;
+    int breaker;
+    int64_t failures_in_row;
+    int64_t open_until_mono_ns;
+    bool probe_in_flight;
+};
+
+struct rs_state {
+    bool server;
+    union {
+        struct rs_server s;
+        struct rs_client c;
+    } u;
+};
+
+static const char *const rs_known[] = {
+    "queue_max", "service_time", "slow_from", "slow_for", "slow_factor", "queue_sample",
+    "rate", "timeout", "retries", "backoff", "backoff_base", "backoff_max", "jitter",
+    "breaker", "breaker_threshold", "breaker_cooldown", NULL,
+};
+static const char *const rs_backoffs[] = {"none", "exponential", NULL};
+
+static int rs_param_rate(const struct scenario *s, int64_t *mean_ns, struct diag *diag) {
+    const struct scenario_param *p = param_find(s, "rate");
+    *mean_ns = 10 * NS_PER_MS; /* 100/s */
+    if (!p) return 0;
+    struct units_rate r;
+    char err[UNITS_ERR_MAX];
+    if (units_parse_rate(p->value, &r, err, (int)sizeof err) != 0 || r.count == 0) {
+        return diag_set(diag, s->path, p->pos.line, p->pos.col,
+                        "protocol parameter 'rate': %s", r.count == 0 ? "must be > 0" : err);
+    }
+    *mean_ns = r.per_ns / (int64_t)r.count;
+    if (*mean_ns <= 0) *mean_ns = 1;
+    return 0;
+}
+
+static int rs_configure(const struct scenario *s, void **config_out, struct diag *diag) {
+    struct rs_config c;
+    memset(&c, 0, sizeof c);
+    if (param_reject_unknown(s, rs_known, diag) != 0 ||
+        param_int(s, "queue_max", 64, 1, RS_QUEUE_MAX, &c.queue_max, diag) != 0 ||
+        param_duration_ns(s, "service_time", 2 * NS_PER_MS, &c.service_ns, diag) != 0 ||
+        param_duration_ns(s, "slow_from", 0, &c.slow_from_ns, diag) != 0 ||
+        param_duration_ns(s, "slow_for", 0, &c.slow_for_ns, diag) != 0 ||
+        param_int(s, "slow_factor", 1, 1, 1000, &c.slow_factor, diag) != 0 ||
+        param_duration_ns(s, "queue_sample", 100 * NS_PER_MS, &c.queue_sample_ns, diag) != 0 ||
+        rs_param_rate(s, &c.arrival_ns_mean, diag) != 0 ||
+        param_duration_ns(s, "timeout", 100 * NS_PER_MS, &c.timeout_ns, diag) != 0 ||
+        param_int(s, "retries", 3, 0, RS_ATTEMPTS_MAX - 1, &c.retries, diag) != 0 ||
+        param_choice(s, "backoff", rs_backoffs, BACKOFF_NONE, &c.backoff, diag) != 0 ||
+        param_duration_ns(s, "backoff_base", 10 * NS_PER_MS, &c.backoff_base_ns, diag) != 0 ||
+        param_duration_ns(s, "backoff_max", NS_PER_S, &c.backoff_max_ns, diag) != 0 ||
+        param_bool(s, "jitter", false, &c.jitter, diag) != 0 ||
+        param_bool(s, "breaker", false, &c.breaker, diag) != 0 ||
+        param_int(s, "breaker_threshold", 5, 1, 1000000, &c.breaker_threshold, diag) != 0 ||
+        param_duration_ns(s, "breaker_cooldown", 500 * NS_PER_MS, &c.breaker_cooldown_ns,
+                          diag) != 0) {
+        return -1;
+    }
+    if (s->nodes_count < 2) {
+        return diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
+                        "retry-storm needs 2+ nodes: n1 serves, the others are clients");
+    }
+    if (c.service_ns <= 0 || c.timeout_ns <= 0 || c.queue_sample_ns <= 0) {
+        return diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
+                        "retry-storm: service_time, timeout and queue_sample must be > 0");
+    }
+    struct rs_config *out = malloc(sizeof *out);
+    if (!out) return diag_set(diag, s->path, 0, 0, "out of memory");
+    *out = c;
+    *config_out = out; /* owned by the simulator, freed by rs_destroy_config */
+    return 0;
+}
+
+static void rs_destroy_config(void *config) {
+    free(config);
+}
+
+static const struct rs_config *cfg(const struct node_ctx *ctx) {
+    return ctx_config(ctx);
+}
+
+static uint64_t tag_of(enum rs_timer_kind kind, uint64_t id, uint8_t attempt) {
+    return (id << 12) | ((uint64_t)attempt << 4) | (uint64_t)kind;
+}
+
+/* --- server ----------------------------------------------------------------- */
+
+static int64_t service_ns_now(struct node_ctx *ctx) {
+    const struct rs_config *c = cfg(ctx);
+    int64_t now = ctx_mono_ns(ctx);
+    bool slow = c->slow_for_ns > 0 && now >= c->slow_from_ns && now < c->slow_from_ns + c->slow_for_ns;
+    return slow ? c->service_ns * c->slow_factor : c->service_ns;
+}
+
+static void server_start_next(struct node_ctx *ctx, struct rs_server *sv) {
+    if (sv->busy || sv->count == 0) return;
+    sv->serving = sv->queue[sv->head];
+    sv->head = (sv->head + 1) % RS_QUEUE_MAX;
+    sv->count--;
+    sv->busy = true;
+    ctx_set_timer(ctx, service_ns_now(ctx), tag_of(TM_SERVICE, 0, 0));
+}
+
+static void server_on_request(struct node_ctx *ctx, struct rs_server *sv, int32_t from,
+                              const struct rs_msg *m) {
+    if (sv->count >= cfg(ctx)->queue_max) {
+        sv->rejected++;
+        struct rs_msg r = {.type = MSG_REJECT, .attempt = m->attempt, .id = m->id};
+        ctx_send(ctx, from, &r, sizeof r);
+        return;
+    }
+    int32_t tail = (sv->head + sv->count) % RS_QUEUE_MAX;
+    sv->queue[tail] = (struct rs_queued){.client = from, .attempt = m->attempt, .id = m->id};
+    sv->count++;
+    server_start_next(ctx, sv);
+}
+
+static void server_on_timer(struct node_ctx *ctx, struct rs_server *sv, enum rs_timer_kind kind) {
+    if (kind == TM_SAMPLE) {
+        ctx_annotate(ctx, "queue", sv->count, "depth %d, served %lld, rejected %lld",
+                     (int)sv->count, (long long)sv->served, (long long)sv->rejected);
+        ctx_set_timer(ctx, cfg(ctx)->queue_sample_ns, tag_of(TM_SAMPLE, 0, 0));
+    } else if (kind == TM_SERVICE && sv->busy) {
+        struct rs_msg r = {.type = MSG_OK, .attempt = sv->serving.attempt, .id = sv->serving.id};
+        ctx_send(ctx, sv->serving.client, &r, sizeof r);
+        sv->served++;
+        sv->busy = false;
+        server_start_next(ctx, sv);
+    }
+}
+
+/* --- client: breaker ---------------------------------------------------------- */
+
+static void breaker_set(struct node_ctx *ctx, struct rs_client *cl, enum rs_breaker b) {
+    static const char *const names[] = {"closed", "open", "half-open"};
+    if (cl->breaker == (int)b) return;
+    cl->breaker = (int)b;
+    ctx_annotate(ctx, "breaker", (int64_t)b, "%s", names[b]);
+}
+
+/* May an attempt go out now? Marks the half-open probe. */
+static bool breaker_allows(struct node_ctx *ctx, struct rs_client *cl, struct rs_request *r) {
+    if (!cfg(ctx)->breaker) return true;
+    if (cl->breaker == BREAKER_OPEN && ctx_mono_ns(ctx) >= cl->open_until_mono_ns) {
+        breaker_set(ctx, cl, BREAKER_HALF_OPEN);
+        cl->probe_in_flight = false;
+    }
+    if (cl->breaker == BREAKER_CLOSED) return true;
+    if (cl->breaker == BREAKER_HALF_OPEN && !cl->probe_in_flight) {
+        cl->probe_in_flight = true;
+        r->probe = true;
+        return true;
+    }
+    return false;
+}
+
+static void breaker_result(struct node_ctx *ctx, struct rs_client *cl, struct rs_request *r,
+                           bool ok) {
+    if (r->probe) {
+        cl->probe_in_flight = false;
+        r->probe = false;
+    }
+    if (ok) {
+        cl->failures_in_row = 0;
+        if (cfg(ctx)->breaker) breaker_set(ctx, cl, BREAKER_CLOSED);
+        return;
+    }
+    cl->failures_in_row++;
+    if (!cfg(ctx)->breaker) return;
+    if (cl->breaker == BREAKER_HALF_OPEN || cl->failures_in_row >= cfg(ctx)->breaker_threshold) {
+        cl->open_until_mono_ns = ctx_mono_ns(ctx) + cfg(ctx)->breaker_cooldown_ns;
+        breaker_set(ctx, cl, BREAKER_OPEN);
+    }
+}
+
+/* --- client: requests ----------------------------------------------------------- */
+
+static void finish_request(struct node_ctx *ctx, struct rs_client *cl, struct rs_request *r,
+                           bool ok, const char *why) {
+    int64_t latency_ns = ctx_mono_ns(ctx) - r->start_mono_ns;
+    if (ok) cl->ok++;
+    else cl->failed++;
+    ctx_annotate(ctx, "request", latency_ns, "%s%s%s", ok ? "ok" : "fail", why[0] ? " " : "", why);
+    r->id = 0;
+}
+
+static void send_attempt(struct node_ctx *ctx, struct rs_client *cl, struct rs_request *r) {
+    if (!breaker_allows(ctx, cl, r)) {
+        finish_request(ctx, cl, r, false, "(breaker open)");
+        return;
+    }
+    r->attempt++;
+    r->in_flight = true;
+    struct rs_msg m = {.type = MSG_REQUEST, .attempt = r->attempt, .id = r->id};
+    ctx_send(ctx, 0, &m, sizeof m);
+    ctx_set_timer(ctx, cfg(ctx)->timeout_ns, tag_of(TM_TIMEOUT, r->id, r->attempt));
+}
+
+static int64_t backoff_ns(struct node_ctx *ctx, int attempt) {
+    const struct rs_config *c = cfg(ctx);
+    if (c->backoff == BACKOFF_NONE) return 0;
+    int64_t ns = c->backoff_base_ns;
+    for (int i = 1; i < attempt && ns < c->backoff_max_ns; i++) ns *= 2;
+    if (ns > c->backoff_max_ns) ns = c->backoff_max_ns;
+    if (c->jitter && ns > 0) ns = (int64_t)rng_below(ctx_rng(ctx), (uint64_t)ns + 1);
+    return ns;
+}
+
+/* The current attempt failed (timeout or REJECT): retry or give up. */
+static void attempt_failed(struct node_ctx *ctx, struct rs_client *cl, struct rs_request *r,
+                           const char *why) {
+    r->in_flight = false;
+    breaker_result(ctx, cl, r, false);
+    if (r->attempt > cfg(ctx)->retries) {
+        finish_request(ctx, cl, r, false, why);
+        return;
+    }
+    int64_t wait_ns = backoff_ns(ctx, r->attempt);
+    if (wait_ns == 0) send_attempt(ctx, cl, r);
+    else ctx_set_timer(ctx, wait_ns, tag_of(TM_RETRY, r->id, r->attempt));
+}
+
+static struct rs_request *request_of(struct rs_client *cl, uint64_t id) {
+    struct rs_request *r = &cl->reqs[id % RS_OUTSTANDING_MAX];
+    return r->id == id && id != 0 ? r : NULL;
+}
+
+static void new_request(struct node_ctx *ctx, struct rs_client *cl) {
+    uint64_t id = ++cl->next_seq * RS_OUTSTANDING_MAX;
+    for (uint64_t k = 0; k < RS_OUTSTANDING_MAX; k++) {
+        if (cl->reqs[k].id == 0) {
+            struct rs_request *r = &cl->reqs[k];
+            *r = (struct rs_request){.id = id + k, .start_mono_ns = ctx_mono_ns(ctx)};
+            send_attempt(ctx, cl, r);
+            return;
+        }
+    }
+    cl->failed++; /* the client itself is saturated */
+    ctx_annotate(ctx, "request", 0, "fail (client saturated)");
+}
+
+static void schedule_arrival(struct node_ctx *ctx) {
+    double u = rng_unit(ctx_rng(ctx));
+    int64_t ns = (int64_t)(-(double)cfg(ctx)->arrival_ns_mean * det_log(1.0 - u));
+    ctx_set_timer(ctx, ns < 0 ? 0 : ns, tag_of(TM_ARRIVAL, 0, 0));
+}
+
+static void client_on_timer(struct node_ctx *ctx, struct rs_client *cl, enum rs_timer_kind kind,
+                            uint64_t id, uint8_t attempt) {
+    if (kind == TM_ARRIVAL) {
+        new_request(ctx, cl);
+        schedule_arrival(ctx);
+        return;
+    }
+    struct rs_request *r = request_of(cl, id);
+    if (!r || r->attempt != attempt) return;
+    if (kind == TM_TIMEOUT && r->in_flight) attempt_failed(ctx, cl, r, "(timeout)");
+    else if (kind == TM_RETRY && !r->in_flight) send_attempt(ctx, cl, r);
+}
+
+static void client_on_message(struct node_ctx *ctx, struct rs_client *cl, const struct rs_msg *m) {
+    struct rs_request *r = request_of(cl, m->id);
+    if (!r) return; /* done already: a late reply to an earlier attempt */
+    if (m->type == MSG_OK) {
+        breaker_result(ctx, cl, r, true);
+        finish_request(ctx, cl, r, true, "");
+    } else if (m->type == MSG_REJECT && r->in_flight && m->attempt == r->attempt) {
+        attempt_failed(ctx, cl, r, "(rejected)");
+    }
+}
+
+/* --- vtable ------------------------------------------------------------------------ */
+
+static void rs_init(struct node_ctx *ctx, void *state) {
+    struct rs_state *st = state;
+    st->server = ctx_self(ctx) == 0;
+    ctx_annotate(ctx, "role", 0, "%s", st->server ? "server" : "client");
+    if (st->server) {
+        ctx_set_timer(ctx, cfg(ctx)->queue_sample_ns, tag_of(TM_SAMPLE, 0, 0));
+    } else {
+        schedule_arrival(ctx);
+    }
+}
+
+static void rs_on_message(struct node_ctx *ctx, void *state, int32_t from, const void *msg,
+                          size_t len) {
+    struct rs_state *st = state;
+    struct rs_msg m;
+    if (len != sizeof m) return;
+    memcpy(&m, msg, sizeof m);
+    if (st->server && m.type == MSG_REQUEST) server_on_request(ctx, &st->u.s, from, &m);
+    else if (!st->server && from == 0) client_on_message(ctx, &st->u.c, &m);
+}
+
+static void rs_on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
+    (void)timer_id;
+    struct rs_state *st = state;
+    enum rs_timer_kind kind = (enum rs_timer_kind)(tag & 0xf);
+    if (st->server) server_on_timer(ctx, &st->u.s, kind);
+    else client_on_timer(ctx, &st->u.c, kind, tag >> 12, (uint8_t)((tag >> 4) & 0xff));
+}
+
+static void rs_describe(const void *state, char *buf, size_t buf_size) {
+    static const char *const breakers[] = {"closed", "open", "half-open"};
+    const struct rs_state *st = state;
+    if (st->server) {
+        snprintf(buf, buf_size, "server: queue %d, served %lld, rejected %lld", (int)st->u.s.count,
+                 (long long)st->u.s.served, (long long)st->u.s.rejected);
+    } else {
+        snprintf(buf, buf_size, "client: %lld ok, %lld failed, breaker %s", (long long)st->u.c.ok,
+                 (long long)st->u.c.failed, breakers[st->u.c.breaker]);
+    }
+}
+
+static void rs_message_label(const void *msg, size_t len, char *buf, size_t buf_size) {
+    static const char *const names[] = {"REQ", "OK", "REJECT"};
+    struct rs_msg m;
+    if (len != sizeof m) {
+        snprintf(buf, buf_size, "?");
+        return;
+    }
+    memcpy(&m, msg, sizeof m);
+    if (m.type > MSG_REJECT) m.type = MSG_REJECT;
+    snprintf(buf, buf_size, "%s r%llu #%d", names[m.type],
+             (unsigned long long)(m.id / RS_OUTSTANDING_MAX), (int)m.attempt);
+}
+
+const struct protocol protocol_retry_storm = {
+    .name = "retry-storm",
+    .summary = "n1 serves a bounded queue at a finite rate; clients time out and retry",
+    .state_size = sizeof(struct rs_state),
+    .configure = rs_configure,
+    .destroy_config = rs_destroy_config,
+    .init = rs_init,
+    .on_message = rs_on_message,
+    .on_timer = rs_on_timer,
+    .describe = rs_describe,
+    .message_label = rs_message_label,
+};
