@@ -11,6 +11,7 @@ extern const struct checker checker_linearizable;
 extern const struct checker checker_atomic_commit;
 extern const struct checker checker_leader_stable;
 extern const struct checker checker_stale_reads;
+extern const struct checker checker_mutual_exclusion;
 
 static const struct checker *const checkers[] = {
     &checker_one_leader_per_term,
@@ -19,6 +20,7 @@ static const struct checker *const checkers[] = {
     &checker_atomic_commit,
     &checker_leader_stable,
     &checker_stale_reads,
+    &checker_mutual_exclusion,
     NULL, /* replaced as checkers land; see checker_count() */
 };
 

@@ -1,0 +1,331 @@
+/* mutual_exclusion.c: the mutual-exclusion checker for lock services.
+ *
+ * A lock can be judged three ways, and they disagree exactly when leases
+ * meet pauses and drifting clocks; the checker reports each separately:
+ *
+ *   holders  (client belief, in true time): a client holds the lock from
+ *            its "lock" annotation "acquired" until "released", "expired"
+ *            or its crash. Two clients holding at the same true instant is
+ *            a violation. A client paused mid-work still believes it holds.
+ *   storage  (what the protected resource accepted): the "storage"
+ *            annotations "accepted" in the order the storage accepted
+ *            them. A write accepted from an older lease (lower token)
+ *            after a write from a newer one means the two holders'
+ *            writes interleaved at the resource. Fencing tokens exist to
+ *            make this view hold even when the holders view does not.
+ *   server   (the leases as granted): the "lease" annotations "granted" to
+ *            "expired"/"released" (or the server's crash). Overlapping
+ *            grants mean the server itself broke its promise.
+ *
+ * The value of every annotation is the lease's token; clients are tied to
+ * tokens by their "acquired" annotations. Annotation texts are matched on
+ * their first word, so protocols may add detail after it.
+ *
+ * Argument: which views are judged, e.g. "storage" or "holders, server";
+ * default all three. Views not judged are still measured in the summary.
+ * Cost: one record per lease and per accepted write; overlaps are found by
+ * sorting (O(n log n) plus the overlapping pairs). */
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dslab/check.h"
+#include "dslab/suggest.h"
+#include "dslab/time.h"
+
+enum me_view { ME_HOLDERS = 1, ME_STORAGE = 2, ME_SERVER = 4 };
+
+struct me_interval {
+    int32_t node;
+    int64_t token;
+    int64_t from_ns, to_ns; /* to_ns = INT64_MAX while open */
+    uint64_t open_id, close_id;
+    bool closed_by_event;
+};
+
+struct me_accept {
+    int32_t node; /* the storage node */
+    int64_t token;
+    int64_t t_ns;
+    uint64_t id;
+};
+
+struct me_list {
+    void *items;
+    size_t count, capacity, size;
+};
+
+struct me_state {
+    const struct scenario *sc; /* borrowed */
+    unsigned views;
+    struct me_list beliefs;  /* struct me_interval */
+    struct me_list grants;   /* struct me_interval */
+    struct me_list accepts;  /* struct me_accept */
+    int64_t rejected;
+    bool out_of_memory;
+};
+
+static void *list_push(struct me_state *st, struct me_list *l) {
+    if (l->count == l->capacity) {
+        size_t cap = l->capacity ? l->capacity * 2 : 32;
+        void *grown = realloc(l->items, cap * l->size);
+        if (!grown) {
+            st->out_of_memory = true;
+            return NULL;
+        }
+        l->items = grown;
+        l->capacity = cap;
+    }
+    void *at = (char *)l->items + l->count++ * l->size;
+    memset(at, 0, l->size);
+    return at;
+}
+
+static int parse_views(const struct scenario *s, const struct scenario_check *check,
+                       unsigned *views, struct diag *diag) {
+    static const char *const names[] = {"holders", "storage", "server"};
+    const char *p = check->args ? check->args : "";
+    *views = 0;
+    while (*p) {
+        char word[32];
+        size_t n = 0;
+        while (*p && (*p == ',' || isspace((unsigned char)*p))) p++;
+        while (*p && *p != ',' && !isspace((unsigned char)*p)) {
+            if (n + 1 < sizeof word) word[n++] = *p;
+            p++;
+        }
+        word[n] = 0;
+        if (n == 0) break;
+        unsigned bit = 0;
+        for (int i = 0; i < 3; i++) {
+            if (strcmp(word, names[i]) == 0) bit = 1u << i;
+        }
+        if (!bit) {
+            const char *near = suggest_nearest(word, names, 3);
+            return diag_set(diag, s->path, check->pos.line, check->pos.col,
+                            "mutual-exclusion: unknown view '%s'%s%s%s (expected holders, "
+                            "storage or server)",
+                            word, near ? " (did you mean '" : "", near ? near : "",
+                            near ? "'?)" : "");
+        }
+        *views |= bit;
+    }
+    if (*views == 0) *views = ME_HOLDERS | ME_STORAGE | ME_SERVER;
+    return 0;
+}
+
+static int me_create(const struct scenario *s, const struct scenario_check *check,
+                     void **state_out, struct diag *diag) {
+    unsigned views;
+    if (parse_views(s, check, &views, diag) != 0) return -1;
+    struct me_state *st = calloc(1, sizeof *st);
+    if (!st) return diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
+    st->sc = s;
+    st->views = views;
+    st->beliefs.size = st->grants.size = sizeof(struct me_interval);
+    st->accepts.size = sizeof(struct me_accept);
+    *state_out = st;
+    return 0;
+}
+
+static bool first_word_is(const char *text, const char *word) {
+    size_t n = strlen(word);
+    return text && strncmp(text, word, n) == 0 && (text[n] == 0 || text[n] == ' ');
+}
+
+/* Closes the open interval of `node` (holders) or of `token` (grants). */
+static void close_open(struct me_list *l, int32_t node, int64_t token, int64_t t_ns,
+                       uint64_t id, bool has_id) {
+    struct me_interval *iv = l->items;
+    for (size_t i = l->count; i-- > 0;) {
+        if (iv[i].to_ns != INT64_MAX) continue;
+        if ((node >= 0 && iv[i].node == node) || (node < 0 && iv[i].token == token)) {
+            iv[i].to_ns = t_ns;
+            iv[i].close_id = id;
+            iv[i].closed_by_event = has_id;
+        }
+    }
+}
+
+static void open_interval(struct me_state *st, struct me_list *l, const struct trace_event *ev) {
+    struct me_interval *iv = list_push(st, l);
+    if (!iv) return;
+    iv->node = ev->node;
+    iv->token = ev->a;
+    iv->from_ns = ev->t_ns;
+    iv->to_ns = INT64_MAX;
+    iv->open_id = ev->id;
+}
+
+static void me_on_event(void *state, const struct trace_event *ev) {
+    struct me_state *st = state;
+    if (ev->kind == TRACE_CRASH) {
+        close_open(&st->beliefs, ev->node, 0, ev->t_ns, ev->id, true);
+        struct me_interval *g = st->grants.items;
+        for (size_t i = 0; i < st->grants.count; i++) {
+            if (g[i].node == ev->node && g[i].to_ns == INT64_MAX) {
+                g[i].to_ns = ev->t_ns;
+                g[i].close_id = ev->id;
+                g[i].closed_by_event = true;
+            }
+        }
+        return;
+    }
+    if (ev->kind != TRACE_ANNOTATE || !ev->tag || ev->node < 0) return;
+    if (strcmp(ev->tag, "lock") == 0) {
+        close_open(&st->beliefs, ev->node, 0, ev->t_ns, ev->id, true);
+        if (first_word_is(ev->text, "acquired")) open_interval(st, &st->beliefs, ev);
+    } else if (strcmp(ev->tag, "lease") == 0) {
+        if (first_word_is(ev->text, "granted")) {
+            open_interval(st, &st->grants, ev);
+        } else if (first_word_is(ev->text, "expired") || first_word_is(ev->text, "released")) {
+            close_open(&st->grants, -1, ev->a, ev->t_ns, ev->id, true);
+        }
+    } else if (strcmp(ev->tag, "storage") == 0) {
+        if (first_word_is(ev->text, "accepted")) {
+            struct me_accept *a = list_push(st, &st->accepts);
+            if (a) *a = (struct me_accept){.node = ev->node, .token = ev->a, .t_ns = ev->t_ns,
+                                           .id = ev->id};
+        } else if (first_word_is(ev->text, "rejected")) {
+            st->rejected++;
+        }
+    }
+}
+
+static int by_from(const void *pa, const void *pb) {
+    const struct me_interval *a = pa, *b = pb;
+    if (a->from_ns != b->from_ns) return a->from_ns < b->from_ns ? -1 : 1;
+    return a->open_id < b->open_id ? -1 : a->open_id > b->open_id;
+}
+
+/* The client that acquired `token`, or -1. */
+static int32_t holder_of(const struct me_state *st, int64_t token) {
+    const struct me_interval *b = st->beliefs.items;
+    for (size_t i = 0; i < st->beliefs.count; i++) {
+        if (b[i].token == token) return b[i].node;
+    }
+    return -1;
+}
+
+static const char *name_of(const struct me_state *st, int32_t node) {
+    return node >= 0 && node < st->sc->nodes_count ? st->sc->node_names[node] : "?";
+}
+
+/* Overlapping intervals (of different nodes for holders) -> violations. */
+static int64_t overlaps(struct me_state *st, struct me_list *l, bool holders, bool judged,
+                        struct check_result *res) {
+    struct me_interval *iv = l->items;
+    if (l->count > 1) qsort(iv, l->count, sizeof *iv, by_from);
+    int64_t found = 0;
+    for (size_t i = 0; i < l->count; i++) {
+        for (size_t j = i + 1; j < l->count && iv[j].from_ns < iv[i].to_ns; j++) {
+            if (holders && iv[j].node == iv[i].node) continue;
+            found++;
+            if (!judged) continue;
+            int64_t to_ns = iv[i].to_ns < iv[j].to_ns ? iv[i].to_ns : iv[j].to_ns;
+            int32_t a = holders ? iv[i].node : holder_of(st, iv[i].token);
+            int32_t b = holders ? iv[j].node : holder_of(st, iv[j].token);
+            char len[32];
+            time_format_human(to_ns - iv[j].from_ns, len, sizeof len);
+            struct check_violation *v = check_result_add(
+                res, iv[j].from_ns, to_ns,
+                holders ? "two holders at once (by client belief): %s (token %lld) and %s "
+                          "(token %lld) for %s"
+                        : "server granted overlapping leases: %s (token %lld) and %s (token "
+                          "%lld) for %s",
+                name_of(st, a), (long long)iv[i].token, name_of(st, b), (long long)iv[j].token,
+                len);
+            if (!v) continue;
+            if (!holders) check_violation_add_node(v, iv[i].node);
+            if (a >= 0) check_violation_add_node(v, a);
+            if (b >= 0 && b != a) check_violation_add_node(v, b);
+            check_violation_add_evidence(v, iv[i].open_id);
+            check_violation_add_evidence(v, iv[j].open_id);
+            if (iv[i].closed_by_event) check_violation_add_evidence(v, iv[i].close_id);
+            if (iv[j].closed_by_event) check_violation_add_evidence(v, iv[j].close_id);
+        }
+    }
+    return found;
+}
+
+/* Storage: an accepted write whose token is below one accepted earlier. */
+static int64_t storage_interleavings(struct me_state *st, bool judged, struct check_result *res) {
+    const struct me_accept *a = st->accepts.items;
+    const struct me_accept *top = NULL;
+    int64_t found = 0;
+    for (size_t i = 0; i < st->accepts.count; i++) {
+        if (!top || a[i].token > top->token) {
+            top = &a[i];
+            continue;
+        }
+        if (a[i].token == top->token) continue;
+        found++;
+        if (!judged) continue;
+        int32_t old_holder = holder_of(st, a[i].token);
+        int32_t new_holder = holder_of(st, top->token);
+        struct check_violation *v = check_result_add(
+            res, top->t_ns, a[i].t_ns,
+            "storage accepted writes from two holders interleaved: %s (token %lld) after %s "
+            "(token %lld)",
+            name_of(st, old_holder), (long long)a[i].token, name_of(st, new_holder),
+            (long long)top->token);
+        if (!v) continue;
+        check_violation_add_node(v, a[i].node);
+        if (old_holder >= 0) check_violation_add_node(v, old_holder);
+        if (new_holder >= 0) check_violation_add_node(v, new_holder);
+        check_violation_add_evidence(v, top->id);
+        check_violation_add_evidence(v, a[i].id);
+    }
+    return found;
+}
+
+static void me_finish(void *state, const struct history *history, int64_t end_ns,
+                      struct check_result *result) {
+    (void)history;
+    struct me_state *st = state;
+    struct me_interval *lists[2] = {st->beliefs.items, st->grants.items};
+    size_t counts[2] = {st->beliefs.count, st->grants.count};
+    for (int l = 0; l < 2; l++) {
+        for (size_t i = 0; i < counts[l]; i++) {
+            if (lists[l][i].to_ns == INT64_MAX) lists[l][i].to_ns = end_ns;
+        }
+    }
+    result->verdict = CHECK_PASS;
+    int64_t beliefs = (int64_t)st->beliefs.count;
+    int64_t inter = storage_interleavings(st, st->views & ME_STORAGE, result);
+    int64_t two = overlaps(st, &st->beliefs, true, st->views & ME_HOLDERS, result);
+    int64_t grants_over = overlaps(st, &st->grants, false, st->views & ME_SERVER, result);
+    const char *nj = " (not judged)";
+    snprintf(result->summary, sizeof result->summary,
+             "%lld leases held; holders: %lld overlaps%s; storage: %lld interleaved of %lld "
+             "accepted, %lld rejected%s; server: %lld overlapping grants%s",
+             (long long)beliefs, (long long)two, st->views & ME_HOLDERS ? "" : nj,
+             (long long)inter, (long long)st->accepts.count, (long long)st->rejected,
+             st->views & ME_STORAGE ? "" : nj, (long long)grants_over,
+             st->views & ME_SERVER ? "" : nj);
+    if (st->out_of_memory) {
+        if (result->verdict != CHECK_FAIL) result->verdict = CHECK_UNKNOWN;
+        snprintf(result->summary, sizeof result->summary, "out of memory while recording leases");
+    }
+}
+
+static void me_destroy(void *state) {
+    struct me_state *st = state;
+    if (!st) return;
+    free(st->beliefs.items);
+    free(st->grants.items);
+    free(st->accepts.items);
+    free(st);
+}
+
+const struct checker checker_mutual_exclusion = {
+    .name = "mutual-exclusion",
+    .summary = "one lock holder at a time: by client belief, by storage-accepted writes, by grants",
+    .create = me_create,
+    .on_event = me_on_event,
+    .finish = me_finish,
+    .destroy = me_destroy,
+};
