@@ -23,7 +23,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) {
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "(see 'dslab %s%s--help')\n", cmd ? cmd : "", cmd ? " " : "");
+    fprintf(stderr, "\n(see 'dslab %s%s--help')\n", cmd ? cmd : "", cmd ? " " : "");
     return EXIT_BAD_INPUT;
 }
 
