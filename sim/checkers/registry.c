@@ -8,6 +8,10 @@
 extern const struct checker checker_one_leader_per_term;
 extern const struct checker checker_leader_available;
 extern const struct checker checker_linearizable;
+extern const struct checker checker_single_primary_per_epoch;
+extern const struct checker checker_single_primary_at_once;
+extern const struct checker checker_no_lost_acknowledged_writes;
+extern const struct checker checker_convergence;
 extern const struct checker checker_atomic_commit;
 extern const struct checker checker_leader_stable;
 extern const struct checker checker_stale_reads;
@@ -17,6 +21,10 @@ static const struct checker *const checkers[] = {
     &checker_one_leader_per_term,
     &checker_leader_available,
     &checker_linearizable,
+    &checker_single_primary_per_epoch,
+    &checker_single_primary_at_once,
+    &checker_no_lost_acknowledged_writes,
+    &checker_convergence,
     &checker_atomic_commit,
     &checker_leader_stable,
     &checker_stale_reads,

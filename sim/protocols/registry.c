@@ -5,12 +5,14 @@
 
 extern const struct protocol protocol_gossip_pingpong;
 extern const struct protocol protocol_raft;
+extern const struct protocol protocol_primary_backup;
 extern const struct protocol protocol_quorum_kv;
 extern const struct protocol protocol_lease_lock;
 
 static const struct protocol *const protocols[] = {
     &protocol_gossip_pingpong,
     &protocol_raft,
+    &protocol_primary_backup,
     &protocol_quorum_kv,
     &protocol_lease_lock,
 };

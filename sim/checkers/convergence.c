@@ -1,0 +1,201 @@
+/* convergence.c: replicas agree within a bound after the last disturbance.
+ *
+ * `convergence: 2s` (default 1s). The quiet point is the later of the last
+ * network or node fault (partition, heal, cut, link change, slow-down,
+ * crash, restart, the end of a pause) and the last client write or cas
+ * record (invoke or completion): while writes keep coming, replicas differ
+ * legitimately by what is in flight. If the run went on for at least the
+ * bound after the quiet point, every node that is up at the end and
+ * annotated its final state (final_state.h) must hold the same value for
+ * every key; each key they disagree on is a violation from quiet point +
+ * bound to the end, naming the nodes and citing their "final"
+ * annotations (or "final-state" when a node lacks the key). A run that
+ * ended sooner cannot be judged: the verdict is unknown, and says so. */
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checkers/final_state.h"
+#include "dslab/check.h"
+#include "dslab/time.h"
+#include "scenario/units.h"
+
+#define CONVERGENCE_BOUND_NS_DEFAULT NS_PER_S
+
+struct conv_state {
+    const struct scenario *scenario; /* borrowed */
+    int64_t bound_ns;
+    int64_t quiet_from_ns;
+    uint64_t quiet_trace_id;
+    bool has_quiet_trace;
+    struct final_state fs;
+};
+
+static int conv_create(const struct scenario *s, const struct scenario_check *check,
+                       void **state_out, struct diag *diag) {
+    int64_t bound_ns = CONVERGENCE_BOUND_NS_DEFAULT;
+    if (check->args && check->args[0]) {
+        char err[UNITS_ERR_MAX];
+        if (units_parse_duration_ns(check->args, false, &bound_ns, err, sizeof err) != 0 ||
+            bound_ns <= 0) {
+            return diag_set(diag, s->path, check->pos.line, check->pos.col,
+                            "convergence takes how long replicas may take to agree after the "
+                            "last fault or write, e.g. 'convergence: 2s' (got '%s')",
+                            check->args);
+        }
+    }
+    struct conv_state *st = calloc(1, sizeof *st);
+    if (!st || final_state_init(&st->fs, s->nodes_count) != 0) {
+        free(st);
+        return diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
+    }
+    st->scenario = s;
+    st->bound_ns = bound_ns;
+    *state_out = st;
+    return 0;
+}
+
+static bool disturbs(const struct trace_event *ev) {
+    switch (ev->kind) {
+    case TRACE_PARTITION:
+    case TRACE_HEAL:
+    case TRACE_CUT:
+    case TRACE_LINK:
+    case TRACE_SLOW:
+    case TRACE_CRASH:
+    case TRACE_RESTART:
+    case TRACE_RESUME:
+        return true;
+    case TRACE_CLIENT:
+        return ev->op && (ev->op->fn == OP_WRITE || ev->op->fn == OP_CAS);
+    default:
+        return false;
+    }
+}
+
+static void conv_on_event(void *state, const struct trace_event *ev) {
+    struct conv_state *st = state;
+    if (disturbs(ev) && ev->t_ns >= st->quiet_from_ns) {
+        st->quiet_from_ns = ev->t_ns;
+        st->quiet_trace_id = ev->id;
+        st->has_quiet_trace = true;
+    }
+    final_state_on_event(&st->fs, ev);
+}
+
+static bool live(const struct final_state *fs, int32_t i) {
+    return fs->nodes[i].reported && !fs->nodes[i].crashed;
+}
+
+/* Checks one key across live nodes; returns true when they agree. */
+static bool check_key(struct conv_state *st, int64_t key, int64_t from_ns, int64_t end_ns,
+                      struct check_result *result) {
+    const struct final_state *fs = &st->fs;
+    bool first = true, agree = true;
+    int64_t seen = HISTORY_NIL;
+    for (int32_t i = 0; i < fs->nodes_count; i++) {
+        if (!live(fs, i)) continue;
+        const struct final_value *v = final_state_find(fs, i, key);
+        int64_t value = v ? v->value : HISTORY_NIL;
+        agree &= first || value == seen;
+        seen = value;
+        first = false;
+    }
+    if (agree) {
+        return true;
+    }
+    char text[200] = "";
+    size_t used = 0;
+    for (int32_t i = 0; i < fs->nodes_count && used < sizeof text - 48; i++) {
+        if (!live(fs, i)) continue;
+        const struct final_value *v = final_state_find(fs, i, key);
+        char val[32] = "absent";
+        if (v) snprintf(val, sizeof val, "%" PRId64, v->value);
+        used += (size_t)snprintf(text + used, sizeof text - used, "%s%s=%s", used ? " " : "",
+                                 st->scenario->node_names[i], val);
+    }
+    struct check_violation *cv = check_result_add(result, from_ns, end_ns,
+                                                  "replicas disagree on key %" PRId64 ": %s",
+                                                  key, text);
+    for (int32_t i = 0; cv && i < fs->nodes_count; i++) {
+        if (!live(fs, i)) continue;
+        const struct final_value *v = final_state_find(fs, i, key);
+        check_violation_add_node(cv, i);
+        check_violation_add_evidence(cv, v ? v->trace_id : fs->nodes[i].report_trace_id);
+    }
+    if (cv && st->has_quiet_trace) {
+        check_violation_add_evidence(cv, st->quiet_trace_id);
+    }
+    return false;
+}
+
+static void conv_finish(void *state, const struct history *history, int64_t end_ns,
+                        struct check_result *result) {
+    (void)history;
+    struct conv_state *st = state;
+    struct final_state *fs = &st->fs;
+    final_state_seal(fs);
+    char bound[32], quiet[32];
+    time_format_human(st->bound_ns, bound, sizeof bound);
+    time_format_human(end_ns - st->quiet_from_ns, quiet, sizeof quiet);
+    int32_t replicas = final_state_reported_live(fs);
+    result->verdict = CHECK_UNKNOWN;
+    if (fs->out_of_memory || replicas == 0) {
+        snprintf(result->summary, sizeof result->summary, "%s",
+                 fs->out_of_memory ? "out of memory collecting final states"
+                                   : "no live node annotated its final state");
+        return;
+    }
+    if (end_ns - st->quiet_from_ns < st->bound_ns) {
+        snprintf(result->summary, sizeof result->summary,
+                 "not judged: the run ended %s after the last fault or write, the bound is %s",
+                 quiet, bound);
+        return;
+    }
+    int64_t keys = 0, bad = 0;
+    int64_t from_ns = st->quiet_from_ns + st->bound_ns;
+    for (size_t k = 0; k < fs->count; k++) {
+        const struct final_value *v = &fs->values[k];
+        /* Each key once: at its first holder among live nodes. */
+        bool earlier = false;
+        for (int32_t i = 0; i < v->node && !earlier; i++) {
+            earlier = live(fs, i) && final_state_find(fs, i, v->key);
+        }
+        if (!live(fs, v->node) || earlier || (k > 0 && fs->values[k - 1].node == v->node &&
+                                              fs->values[k - 1].key == v->key)) {
+            continue;
+        }
+        keys++;
+        bad += !check_key(st, v->key, from_ns, end_ns, result);
+    }
+    result->verdict = bad ? CHECK_FAIL : CHECK_PASS;
+    if (bad) {
+        snprintf(result->summary, sizeof result->summary,
+                 "%d replicas disagree on %lld of %lld keys %s after the last fault or write",
+                 (int)replicas, (long long)bad, (long long)keys, quiet);
+    } else {
+        snprintf(result->summary, sizeof result->summary,
+                 "%d replicas agree on all %lld keys %s after the last fault or write",
+                 (int)replicas, (long long)keys, quiet);
+    }
+}
+
+static void conv_destroy(void *state) {
+    struct conv_state *st = state;
+    if (st) {
+        final_state_deinit(&st->fs);
+        free(st);
+    }
+}
+
+const struct checker checker_convergence = {
+    .name = "convergence",
+    .summary = "live replicas hold the same final state, given the bound after the last fault",
+    .create = conv_create,
+    .on_event = conv_on_event,
+    .finish = conv_finish,
+    .destroy = conv_destroy,
+};

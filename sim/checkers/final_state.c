@@ -1,0 +1,104 @@
+/* final_state.c: collects the "final-state" / "final" annotations and the
+ * liveness and role of every node (see final_state.h). Cost: one record
+ * per (node, key) at the end of the run; a sort at seal, O(n log n). */
+#include "checkers/final_state.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int final_state_init(struct final_state *fs, int32_t nodes_count) {
+    memset(fs, 0, sizeof *fs);
+    fs->nodes_count = nodes_count;
+    fs->nodes = calloc((size_t)(nodes_count > 0 ? nodes_count : 1), sizeof *fs->nodes);
+    return fs->nodes ? 0 : -1;
+}
+
+void final_state_deinit(struct final_state *fs) {
+    free(fs->nodes);
+    free(fs->values);
+    memset(fs, 0, sizeof *fs);
+}
+
+static void add_value(struct final_state *fs, const struct trace_event *ev) {
+    const char *k = ev->text ? strstr(ev->text, "key=") : NULL;
+    if (!k) {
+        return; /* not the convention: ignore rather than guess */
+    }
+    if (fs->count == fs->capacity) {
+        size_t cap = fs->capacity ? fs->capacity * 2 : 64;
+        struct final_value *grown = realloc(fs->values, cap * sizeof *grown);
+        if (!grown) {
+            fs->out_of_memory = true;
+            return;
+        }
+        fs->values = grown;
+        fs->capacity = cap;
+    }
+    struct final_value *v = &fs->values[fs->count++];
+    v->node = ev->node;
+    v->key = strtoll(k + 4, NULL, 10);
+    v->value = ev->a;
+    v->trace_id = ev->id;
+}
+
+void final_state_on_event(struct final_state *fs, const struct trace_event *ev) {
+    if (ev->node < 0 || ev->node >= fs->nodes_count) {
+        return;
+    }
+    struct final_node *n = &fs->nodes[ev->node];
+    if (ev->kind == TRACE_CRASH) {
+        n->crashed = true;
+        n->primary = false;
+    } else if (ev->kind == TRACE_RESTART) {
+        n->crashed = false;
+    } else if (ev->kind == TRACE_ANNOTATE && ev->tag) {
+        if (strcmp(ev->tag, "role") == 0) {
+            n->primary = ev->text &&
+                         (strcmp(ev->text, "primary") == 0 || strcmp(ev->text, "leader") == 0);
+        } else if (strcmp(ev->tag, "final-state") == 0) {
+            n->reported = true;
+            n->report_trace_id = ev->id;
+        } else if (strcmp(ev->tag, "final") == 0) {
+            add_value(fs, ev);
+        }
+    }
+}
+
+static int value_cmp(const void *pa, const void *pb) {
+    const struct final_value *a = pa, *b = pb;
+    if (a->node != b->node) return a->node < b->node ? -1 : 1;
+    if (a->key != b->key) return a->key < b->key ? -1 : 1;
+    return a->trace_id < b->trace_id ? -1 : (a->trace_id > b->trace_id);
+}
+
+void final_state_seal(struct final_state *fs) {
+    if (fs->count > 1) {
+        qsort(fs->values, fs->count, sizeof *fs->values, value_cmp);
+    }
+}
+
+const struct final_value *final_state_find(const struct final_state *fs, int32_t node,
+                                           int64_t key) {
+    size_t lo = 0, hi = fs->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct final_value *v = &fs->values[mid];
+        if (v->node < node || (v->node == node && v->key < key)) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    if (lo < fs->count && fs->values[lo].node == node && fs->values[lo].key == key) {
+        return &fs->values[lo];
+    }
+    return NULL;
+}
+
+int32_t final_state_reported_live(const struct final_state *fs) {
+    int32_t n = 0;
+    for (int32_t i = 0; i < fs->nodes_count; i++) {
+        n += fs->nodes[i].reported && !fs->nodes[i].crashed;
+    }
+    return n;
+}

@@ -1,0 +1,55 @@
+/* final_state.h (private to sim/checkers/): the replicas' final states as
+ * protocols annotate them in on_finish, for no-lost-acknowledged-writes
+ * and convergence.
+ *
+ * The convention (docs/PROTOCOLS.md): at the end of a run every live node
+ * annotates "final-state" once (value = number of keys, text free), then
+ * one "final" per key it holds (value = the key's value, text
+ * "key=K value=V"). A crashed node annotates nothing. The collector also
+ * follows crashes, restarts and "role" annotations, so a checker knows
+ * which nodes are up and which believe they are primary (or leader). */
+#ifndef DSLAB_FINAL_STATE_H
+#define DSLAB_FINAL_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dslab/trace.h"
+
+struct final_value {
+    int32_t node;
+    int64_t key;
+    int64_t value;
+    uint64_t trace_id;
+};
+
+struct final_node {
+    bool crashed;
+    bool primary;   /* last "role" was primary or leader */
+    bool reported;  /* annotated "final-state" */
+    uint64_t report_trace_id;
+};
+
+struct final_state {
+    int32_t nodes_count;
+    struct final_node *nodes;    /* owned, nodes_count entries */
+    struct final_value *values;  /* owned; sorted by (node, key) after final_state_seal */
+    size_t count;
+    size_t capacity;
+    bool out_of_memory;
+};
+
+/* Returns 0 or -1 when out of memory. */
+int final_state_init(struct final_state *fs, int32_t nodes_count);
+void final_state_deinit(struct final_state *fs);
+void final_state_on_event(struct final_state *fs, const struct trace_event *ev);
+/* Sorts the values for lookups; call once, at finish. */
+void final_state_seal(struct final_state *fs);
+/* The node's final value of `key`, or NULL when it holds none. */
+const struct final_value *final_state_find(const struct final_state *fs, int32_t node,
+                                           int64_t key);
+/* Nodes up at the end that reported a final state. */
+int32_t final_state_reported_live(const struct final_state *fs);
+
+#endif

@@ -1,0 +1,286 @@
+/* single_primary.c: at most one primary, per epoch and at any instant.
+ *
+ * Both checkers read who is primary from TRACE_ANNOTATE events tagged
+ * "role": text "primary" (or "leader") with value = epoch starts a
+ * primaryship; any other role text, or a crash, ends it. The simulator's
+ * true time is the clock: nodes' own clocks play no part.
+ *
+ * single-primary-per-epoch: two different nodes primary in the same epoch
+ *   (at any times) is a violation from the second promotion to the end of
+ *   the overlap (or the promotion itself when the first had ended); the
+ *   evidence is both "role" annotations. What fencing by epoch promises.
+ * single-primary-at-once: two different nodes that both believe they are
+ *   primary at the same instant, whatever their epochs: each overlap is a
+ *   violation from its start to its end, with the annotations that began
+ *   both primaryships and the event that ended the overlap. What clients
+ *   of a split brain see: two nodes accepting writes.
+ *
+ * Cost: one record per primaryship (a run has few); finish sorts them,
+ * O(n log n), then compares neighbours in time, O(n * overlapping). */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dslab/check.h"
+#include "dslab/time.h"
+
+struct primaryship {
+    int64_t epoch;
+    int32_t node;
+    int64_t from_ns;
+    int64_t to_ns; /* INT64_MAX while open */
+    uint64_t from_trace_id;
+    uint64_t to_trace_id;
+    bool has_to_trace;
+};
+
+enum sp_mode { SP_PER_EPOCH, SP_AT_ONCE };
+
+struct sp_state {
+    const struct scenario *scenario; /* borrowed: outlives the checker */
+    enum sp_mode mode;
+    int32_t nodes_count;
+    int64_t *open_of_node; /* index into records, -1 if not primary; owned */
+    struct primaryship *records; /* owned */
+    size_t count;
+    size_t capacity;
+    bool out_of_memory;
+};
+
+static int sp_create(const struct scenario *s, const struct scenario_check *check,
+                     enum sp_mode mode, void **state_out, struct diag *diag) {
+    if (check->args && check->args[0]) {
+        return diag_set(diag, s->path, check->pos.line, check->pos.col,
+                        "%s takes no arguments (got '%s')", check->name, check->args);
+    }
+    struct sp_state *st = calloc(1, sizeof *st);
+    int32_t n = s->nodes_count > 0 ? s->nodes_count : 1;
+    if (st) {
+        st->open_of_node = malloc((size_t)n * sizeof *st->open_of_node);
+    }
+    if (!st || !st->open_of_node) {
+        free(st);
+        return diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
+    }
+    for (int32_t i = 0; i < n; i++) {
+        st->open_of_node[i] = -1;
+    }
+    st->scenario = s;
+    st->mode = mode;
+    st->nodes_count = s->nodes_count;
+    *state_out = st;
+    return 0;
+}
+
+static int per_epoch_create(const struct scenario *s, const struct scenario_check *check,
+                            void **state_out, struct diag *diag) {
+    return sp_create(s, check, SP_PER_EPOCH, state_out, diag);
+}
+
+static int at_once_create(const struct scenario *s, const struct scenario_check *check,
+                          void **state_out, struct diag *diag) {
+    return sp_create(s, check, SP_AT_ONCE, state_out, diag);
+}
+
+static void end_primaryship(struct sp_state *st, const struct trace_event *ev) {
+    int64_t open = st->open_of_node[ev->node];
+    if (open >= 0) {
+        st->records[open].to_ns = ev->t_ns;
+        st->records[open].to_trace_id = ev->id;
+        st->records[open].has_to_trace = true;
+        st->open_of_node[ev->node] = -1;
+    }
+}
+
+static void start_primaryship(struct sp_state *st, const struct trace_event *ev) {
+    end_primaryship(st, ev);
+    if (st->count == st->capacity) {
+        size_t cap = st->capacity ? st->capacity * 2 : 64;
+        struct primaryship *grown = realloc(st->records, cap * sizeof *grown);
+        if (!grown) {
+            st->out_of_memory = true;
+            return;
+        }
+        st->records = grown;
+        st->capacity = cap;
+    }
+    struct primaryship *p = &st->records[st->count];
+    memset(p, 0, sizeof *p);
+    p->epoch = ev->a;
+    p->node = ev->node;
+    p->from_ns = ev->t_ns;
+    p->to_ns = INT64_MAX;
+    p->from_trace_id = ev->id;
+    st->open_of_node[ev->node] = (int64_t)st->count;
+    st->count++;
+}
+
+static void sp_on_event(void *state, const struct trace_event *ev) {
+    struct sp_state *st = state;
+    if (ev->node < 0 || ev->node >= st->nodes_count) {
+        return;
+    }
+    if (ev->kind == TRACE_CRASH) {
+        end_primaryship(st, ev);
+    } else if (ev->kind == TRACE_ANNOTATE && ev->tag && strcmp(ev->tag, "role") == 0) {
+        if (ev->text && (strcmp(ev->text, "primary") == 0 || strcmp(ev->text, "leader") == 0)) {
+            start_primaryship(st, ev);
+        } else {
+            end_primaryship(st, ev);
+        }
+    }
+}
+
+static int by_epoch_cmp(const void *pa, const void *pb) {
+    const struct primaryship *a = pa, *b = pb;
+    if (a->epoch != b->epoch) return a->epoch < b->epoch ? -1 : 1;
+    if (a->from_ns != b->from_ns) return a->from_ns < b->from_ns ? -1 : 1;
+    return a->from_trace_id < b->from_trace_id ? -1 : (a->from_trace_id > b->from_trace_id);
+}
+
+static int by_start_cmp(const void *pa, const void *pb) {
+    const struct primaryship *a = pa, *b = pb;
+    if (a->from_ns != b->from_ns) return a->from_ns < b->from_ns ? -1 : 1;
+    return a->from_trace_id < b->from_trace_id ? -1 : (a->from_trace_id > b->from_trace_id);
+}
+
+static struct check_violation *report_pair(const struct sp_state *st,
+                                           const struct primaryship *a,
+                                           const struct primaryship *b, int64_t from_ns,
+                                           int64_t to_ns, struct check_result *result) {
+    const char *na = st->scenario->node_names[a->node];
+    const char *nb = st->scenario->node_names[b->node];
+    char len[32];
+    time_format_human(to_ns - from_ns, len, sizeof len);
+    struct check_violation *v =
+        st->mode == SP_PER_EPOCH
+            ? check_result_add(result, from_ns, to_ns, "two primaries in epoch %lld (%s, %s)",
+                               (long long)a->epoch, na, nb)
+            : check_result_add(result, from_ns, to_ns,
+                               "%s (epoch %lld) and %s (epoch %lld) both primary for %s", na,
+                               (long long)a->epoch, nb, (long long)b->epoch, len);
+    if (v) {
+        check_violation_add_node(v, a->node);
+        check_violation_add_node(v, b->node);
+        check_violation_add_evidence(v, a->from_trace_id);
+        check_violation_add_evidence(v, b->from_trace_id);
+    }
+    return v;
+}
+
+static int64_t finish_per_epoch(struct sp_state *st, struct check_result *result,
+                                int64_t *groups_out) {
+    qsort(st->records, st->count, sizeof *st->records, by_epoch_cmp);
+    int64_t bad = 0;
+    *groups_out = 0;
+    for (size_t i = 0; i < st->count;) {
+        size_t j = i + 1;
+        bool found = false;
+        for (; j < st->count && st->records[j].epoch == st->records[i].epoch; j++) {
+            const struct primaryship *a = &st->records[i], *b = &st->records[j];
+            if (b->node != a->node) {
+                int64_t end_ns = a->to_ns < b->to_ns ? a->to_ns : b->to_ns;
+                report_pair(st, a, b, b->from_ns, end_ns > b->from_ns ? end_ns : b->from_ns,
+                            result);
+                found = true;
+            }
+        }
+        (*groups_out)++;
+        bad += found;
+        i = j;
+    }
+    return bad;
+}
+
+/* Returns the total overlap time; counts windows in *windows_out. */
+static int64_t finish_at_once(struct sp_state *st, struct check_result *result,
+                              int64_t *windows_out) {
+    qsort(st->records, st->count, sizeof *st->records, by_start_cmp);
+    int64_t total_ns = 0;
+    *windows_out = 0;
+    for (size_t i = 0; i < st->count; i++) {
+        const struct primaryship *a = &st->records[i];
+        for (size_t j = i + 1; j < st->count && st->records[j].from_ns < a->to_ns; j++) {
+            const struct primaryship *b = &st->records[j];
+            int64_t to_ns = a->to_ns < b->to_ns ? a->to_ns : b->to_ns;
+            if (b->node == a->node || to_ns <= b->from_ns) {
+                continue;
+            }
+            struct check_violation *v = report_pair(st, a, b, b->from_ns, to_ns, result);
+            const struct primaryship *ender = a->to_ns <= b->to_ns ? a : b;
+            if (v && ender->has_to_trace) {
+                check_violation_add_evidence(v, ender->to_trace_id);
+            }
+            total_ns += to_ns - b->from_ns;
+            (*windows_out)++;
+        }
+    }
+    return total_ns;
+}
+
+static void sp_finish(void *state, const struct history *history, int64_t end_ns,
+                      struct check_result *result) {
+    (void)history;
+    struct sp_state *st = state;
+    for (size_t i = 0; i < st->count; i++) {
+        if (st->records[i].to_ns == INT64_MAX) {
+            st->records[i].to_ns = end_ns;
+        }
+    }
+    if (st->out_of_memory) {
+        result->verdict = CHECK_UNKNOWN;
+        snprintf(result->summary, sizeof result->summary, "out of memory recording primaries");
+        return;
+    }
+    int64_t groups = 0;
+    if (st->mode == SP_PER_EPOCH) {
+        int64_t bad = finish_per_epoch(st, result, &groups);
+        snprintf(result->summary, sizeof result->summary,
+                 bad ? "%lld of %lld epochs had two primaries"
+                     : "%lld epochs had a primary, none had two",
+                 (long long)(bad ? bad : groups), (long long)groups);
+        result->verdict = bad ? CHECK_FAIL : CHECK_PASS;
+        return;
+    }
+    int64_t total_ns = finish_at_once(st, result, &groups);
+    char len[32];
+    time_format_human(total_ns, len, sizeof len);
+    if (groups > 0) {
+        snprintf(result->summary, sizeof result->summary,
+                 "two primaries at once in %lld window(s), %s in all", (long long)groups, len);
+        result->verdict = CHECK_FAIL;
+    } else {
+        snprintf(result->summary, sizeof result->summary,
+                 "%lld primaryships, never two at the same time", (long long)st->count);
+        result->verdict = CHECK_PASS;
+    }
+}
+
+static void sp_destroy(void *state) {
+    struct sp_state *st = state;
+    if (st) {
+        free(st->records);
+        free(st->open_of_node);
+        free(st);
+    }
+}
+
+const struct checker checker_single_primary_per_epoch = {
+    .name = "single-primary-per-epoch",
+    .summary = "no two nodes are primary (or leader) in the same epoch (term)",
+    .create = per_epoch_create,
+    .on_event = sp_on_event,
+    .finish = sp_finish,
+    .destroy = sp_destroy,
+};
+
+const struct checker checker_single_primary_at_once = {
+    .name = "single-primary-at-once",
+    .summary = "no two nodes believe they are primary (or leader) at the same true time",
+    .create = at_once_create,
+    .on_event = sp_on_event,
+    .finish = sp_finish,
+    .destroy = sp_destroy,
+};

@@ -1,0 +1,483 @@
+/* pb_repl.c: primary-backup's log, its persistence, the key-value map,
+ * replication, client requests, and the texts for traces and the
+ * visualiser. Roles, failover and the lease are in primary_backup.c.
+ *
+ *   client --write--> primary: append + sync, then
+ *     sync:  Repl to every backup now; the client hears OK once a majority
+ *            (the primary included) stores the entry: it survives any
+ *            failover that needs a majority's grant;
+ *     async: apply and answer OK at once; the entry ships with the next
+ *            heartbeat, so up to one heartbeat of acknowledged writes
+ *            lives only on the primary.
+ *   backup: check (prev_seq, prev_epoch), drop a conflicting suffix (and
+ *           undo it in the map if it was applied), append + sync, ack.
+ *
+ * Durable layout: pb/epoch, pb/vote, pb/len, pb/e/N (entry N, 1-based);
+ * pb/len is the authority, entries past it are overwritten later. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dslab/rng.h"
+#include "protocols/pb_internal.h"
+
+#define PB_KEY_EPOCH "pb/epoch"
+#define PB_KEY_VOTE "pb/vote"
+#define PB_KEY_LEN "pb/len"
+
+/* --- the log and its persistence ------------------------------------------------ */
+
+static void entry_key(int64_t seq, char *buf, size_t buf_size) {
+    snprintf(buf, buf_size, "pb/e/%" PRId64, seq);
+}
+
+int64_t pb_epoch_at(const struct pb_state *s, int64_t seq) {
+    return seq <= 0 || seq > s->log_len ? 0 : s->log[seq - 1].epoch;
+}
+
+int pb_log_append(struct node_ctx *ctx, struct pb_state *s, const struct pb_entry *e) {
+    if (s->log_len >= PB_LOG_MAX) {
+        return -1;
+    }
+    char key[48];
+    entry_key(s->log_len + 1, key, sizeof key);
+    if (ctx_store_put(ctx, key, e, sizeof *e) != 0) {
+        return -1;
+    }
+    s->log[s->log_len++] = *e;
+    ctx_store_put(ctx, PB_KEY_LEN, &s->log_len, sizeof s->log_len);
+    return 0;
+}
+
+void pb_persist_meta(struct node_ctx *ctx, const struct pb_state *s) {
+    ctx_store_put(ctx, PB_KEY_EPOCH, &s->epoch, sizeof s->epoch);
+    ctx_store_put(ctx, PB_KEY_VOTE, &s->voted_for, sizeof s->voted_for);
+}
+
+static int64_t load_i64(struct node_ctx *ctx, const char *key, int64_t absent) {
+    const void *p = NULL;
+    int64_t v = absent;
+    if (ctx_store_get(ctx, key, &p) == (long)sizeof v) {
+        memcpy(&v, p, sizeof v);
+    }
+    return v;
+}
+
+void pb_load(struct node_ctx *ctx, struct pb_state *s) {
+    s->epoch = load_i64(ctx, PB_KEY_EPOCH, 0);
+    s->voted_for = -1;
+    const void *p = NULL;
+    int32_t vote = -1;
+    if (ctx_store_get(ctx, PB_KEY_VOTE, &p) == (long)sizeof vote) {
+        memcpy(&vote, p, sizeof vote);
+        s->voted_for = vote;
+    }
+    int64_t len = load_i64(ctx, PB_KEY_LEN, 0);
+    len = len < 0 || len > PB_LOG_MAX ? 0 : len;
+    s->log_len = 0;
+    for (int64_t i = 1; i <= len; i++) {
+        char key[48];
+        entry_key(i, key, sizeof key);
+        if (ctx_store_get(ctx, key, &p) != (long)sizeof(struct pb_entry)) {
+            break; /* a torn tail: keep the prefix that is there */
+        }
+        memcpy(&s->log[i - 1], p, sizeof(struct pb_entry));
+        s->log_len = i;
+    }
+}
+
+/* --- the key-value map ------------------------------------------------------------- */
+
+static size_t kv_slot_of(const struct pb_state *s, int64_t key, bool *found) {
+    uint64_t h = (uint64_t)key;
+    size_t i = (size_t)(rng_splitmix64(&h) % PB_KV_SLOTS);
+    while (s->kv[i].used && s->kv[i].key != key) {
+        i = (i + 1) % PB_KV_SLOTS;
+    }
+    *found = s->kv[i].used != 0;
+    return i;
+}
+
+int64_t pb_kv_get(const struct pb_state *s, int64_t key) {
+    bool found = false;
+    size_t i = kv_slot_of(s, key, &found);
+    return found ? s->kv[i].value : HISTORY_NIL;
+}
+
+static enum reply_status kv_apply(struct pb_state *s, const struct pb_entry *e) {
+    if (e->cmd == PB_CMD_NOOP || (e->cmd == PB_CMD_CAS && pb_kv_get(s, e->key) != e->expected)) {
+        return e->cmd == PB_CMD_NOOP ? REPLY_OK : REPLY_FAIL;
+    }
+    bool found = false;
+    size_t i = kv_slot_of(s, e->key, &found);
+    if (!found) {
+        s->kv[i].used = 1; /* at most one new key per entry: the table cannot fill */
+        s->kv[i].key = e->key;
+        s->kv_count++;
+    }
+    s->kv[i].value = e->value;
+    return REPLY_OK;
+}
+
+/* Drops entries after `len`; entries already applied are undone by
+ * rebuilding the map from the log that remains. */
+static void log_truncate(struct node_ctx *ctx, struct pb_state *s, int64_t len) {
+    if (len >= s->log_len) {
+        return;
+    }
+    s->log_len = len < 0 ? 0 : len;
+    ctx_store_put(ctx, PB_KEY_LEN, &s->log_len, sizeof s->log_len);
+    if (s->applied > s->log_len) {
+        ctx_annotate(ctx, "rollback", s->applied - s->log_len,
+                     "dropped %lld applied entries after seq %lld",
+                     (long long)(s->applied - s->log_len), (long long)s->log_len);
+        memset(s->kv, 0, sizeof s->kv);
+        s->kv_count = 0;
+        for (int64_t i = 0; i < s->log_len; i++) {
+            kv_apply(s, &s->log[i]);
+        }
+        s->applied = s->log_len;
+    }
+    if (s->commit > s->log_len) {
+        s->commit = s->log_len;
+    }
+}
+
+/* --- commit and apply ------------------------------------------------------------------ */
+
+static void resolve_pending(struct node_ctx *ctx, struct pb_state *s, int64_t seq,
+                            enum reply_status status) {
+    for (int i = 0; i < s->pending_count; i++) {
+        if (s->pending[i].seq == seq) {
+            ctx_reply(ctx, s->pending[i].request_id, status, 0);
+            s->pending[i] = s->pending[--s->pending_count];
+            return;
+        }
+    }
+}
+
+void pb_set_commit(struct node_ctx *ctx, struct pb_state *s, int64_t commit) {
+    if (commit > s->log_len) {
+        commit = s->log_len;
+    }
+    if (commit <= s->commit) {
+        return;
+    }
+    s->commit = commit;
+    ctx_annotate(ctx, "commit", commit, "commit %lld", (long long)commit);
+    while (s->applied < s->commit) {
+        const struct pb_entry *e = &s->log[s->applied++];
+        enum reply_status status = kv_apply(s, e);
+        if (s->role == PB_PRIMARY) {
+            resolve_pending(ctx, s, s->applied, status);
+        }
+    }
+}
+
+/* Sync: an entry of this epoch is committed once a majority stores it
+ * (older entries commit with it, as in Raft). */
+void pb_advance_commit(struct node_ctx *ctx, struct pb_state *s) {
+    s->match_seq[s->self] = s->log_len;
+    for (int64_t n = s->log_len; n > s->commit; n--) {
+        if (pb_epoch_at(s, n) != s->epoch) {
+            return;
+        }
+        int32_t count = 0;
+        for (int32_t i = 0; i < s->nodes_count; i++) {
+            count += s->match_seq[i] >= n;
+        }
+        if (count >= pb_majority(s)) {
+            pb_set_commit(ctx, s, n);
+            return;
+        }
+    }
+}
+
+/* --- sending -------------------------------------------------------------------------- */
+
+void pb_send_repl(struct node_ctx *ctx, struct pb_state *s, int32_t peer) {
+    struct pb_repl_msg m;
+    memset(&m.head, 0, sizeof m.head);
+    int64_t next = s->next_seq[peer];
+    next = next < 1 ? 1 : (next > s->log_len + 1 ? s->log_len + 1 : next);
+    int64_t prev = next - 1;
+    int64_t count = s->log_len - prev;
+    if (count > pb_cfg(ctx)->entries_per_message_max) {
+        count = pb_cfg(ctx)->entries_per_message_max;
+    }
+    m.head.type = PB_MSG_REPL;
+    m.head.count = (int32_t)count;
+    m.head.epoch = s->epoch;
+    m.head.prev_seq = prev;
+    m.head.prev_epoch = pb_epoch_at(s, prev);
+    m.head.commit = s->commit;
+    m.head.sent_mono_ns = ctx_mono_ns(ctx);
+    if (count > 0) {
+        memcpy(m.entries, &s->log[prev], (size_t)count * sizeof(struct pb_entry));
+    }
+    ctx_send(ctx, peer, &m, sizeof m.head + (size_t)count * sizeof(struct pb_entry));
+}
+
+void pb_broadcast_repl(struct node_ctx *ctx, struct pb_state *s) {
+    for (int32_t peer = 0; peer < s->nodes_count; peer++) {
+        if (peer != s->self) {
+            pb_send_repl(ctx, s, peer);
+        }
+    }
+}
+
+/* --- backup side ------------------------------------------------------------------------ */
+
+/* Where the primary should retry after a mismatch at prev: skip the whole
+ * conflicting epoch at once. */
+static int64_t conflict_hint(const struct pb_state *s, int64_t prev) {
+    if (prev > s->log_len) {
+        return s->log_len;
+    }
+    int64_t epoch = pb_epoch_at(s, prev);
+    int64_t i = prev;
+    while (i - 1 > 0 && pb_epoch_at(s, i - 1) == epoch) {
+        i--;
+    }
+    return i - 1 > 0 ? i - 1 : 0;
+}
+
+static int64_t store_entries(struct node_ctx *ctx, struct pb_state *s,
+                             const struct pb_repl_msg *m) {
+    int64_t match = m->head.prev_seq;
+    for (int32_t k = 0; k < m->head.count; k++) {
+        int64_t seq = m->head.prev_seq + 1 + k;
+        const struct pb_entry *e = &m->entries[k];
+        if (seq <= s->log_len) {
+            if (pb_epoch_at(s, seq) == e->epoch) {
+                match = seq;
+                continue;
+            }
+            log_truncate(ctx, s, seq - 1);
+        }
+        if (pb_log_append(ctx, s, e) != 0) {
+            break; /* full: the primary retries from here */
+        }
+        match = seq;
+    }
+    ctx_store_sync(ctx); /* entries are durable before the ack leaves */
+    return match;
+}
+
+/* Whether to take a Repl from `from` at all; may make this node a backup. */
+static bool accept_primary(struct node_ctx *ctx, struct pb_state *s, int32_t from,
+                           int64_t epoch) {
+    if (epoch > s->epoch || s->role != PB_BACKUP) {
+        if (s->role == PB_PRIMARY &&
+            (epoch < s->epoch || (epoch == s->epoch && from > s->self))) {
+            return false; /* our own heartbeats will tell it */
+        }
+        pb_become_backup(ctx, s, epoch > s->epoch ? epoch : s->epoch, from);
+    }
+    pb_heard_primary(ctx, s, from);
+    return true;
+}
+
+void pb_on_repl(struct node_ctx *ctx, struct pb_state *s, int32_t from,
+                const struct pb_repl_msg *m) {
+    struct pb_repl_resp_msg r;
+    memset(&r, 0, sizeof r);
+    r.type = PB_MSG_REPL_RESP;
+    r.repl_epoch = m->head.epoch;
+    r.sent_mono_ns = m->head.sent_mono_ns;
+    if (pb_cfg(ctx)->fencing && m->head.epoch < s->epoch) {
+        r.stale = 1; /* fenced: this node promised a newer epoch */
+        r.epoch = s->epoch;
+        ctx_send(ctx, from, &r, sizeof r);
+        return;
+    }
+    if (!accept_primary(ctx, s, from, m->head.epoch)) {
+        return;
+    }
+    int64_t prev = m->head.prev_seq;
+    if (prev < 0 || prev > s->log_len || pb_epoch_at(s, prev) != m->head.prev_epoch) {
+        r.match_seq = conflict_hint(s, prev < 0 ? 0 : prev);
+    } else {
+        r.success = 1;
+        r.match_seq = store_entries(ctx, s, m);
+        if (m->head.commit > s->commit) {
+            pb_set_commit(ctx, s, m->head.commit < r.match_seq ? m->head.commit : r.match_seq);
+        }
+    }
+    r.epoch = s->epoch;
+    ctx_send(ctx, from, &r, sizeof r);
+}
+
+/* --- primary side ------------------------------------------------------------------------- */
+
+void pb_on_repl_resp(struct node_ctx *ctx, struct pb_state *s, int32_t from,
+                     const struct pb_repl_resp_msg *m) {
+    const struct pb_config *c = pb_cfg(ctx);
+    if (m->stale) {
+        if (c->fencing && m->epoch > s->epoch) {
+            ctx_annotate(ctx, "fenced", m->epoch, "%s rejected epoch %lld: it knows epoch %lld",
+                         ctx_node_name(ctx, from), (long long)s->epoch, (long long)m->epoch);
+            pb_become_backup(ctx, s, m->epoch, -1);
+        }
+        return;
+    }
+    if (s->role != PB_PRIMARY || m->repl_epoch != s->epoch) {
+        return; /* an answer to an earlier primaryship */
+    }
+    if (m->sent_mono_ns > s->acked_mono_ns[from]) {
+        s->acked_mono_ns[from] = m->sent_mono_ns;
+    }
+    if (m->success) {
+        if (m->match_seq > s->match_seq[from]) {
+            s->match_seq[from] = m->match_seq;
+        }
+        s->next_seq[from] = s->match_seq[from] + 1;
+        if (c->replication == PB_SYNC) {
+            pb_advance_commit(ctx, s);
+        }
+    } else {
+        /* Without fencing a backup's log can move back (it took a stale
+         * primary's entries), so its old match is not trusted either. */
+        if (m->match_seq < s->match_seq[from]) {
+            s->match_seq[from] = m->match_seq;
+        }
+        if (m->match_seq + 1 < s->next_seq[from]) {
+            s->next_seq[from] = m->match_seq + 1;
+        }
+    }
+    pb_update_lease(ctx, s);
+    /* Async ships new entries only with heartbeats; catching up after a
+     * mismatch goes at once in both modes. */
+    bool more = s->next_seq[from] <= s->log_len && c->replication == PB_SYNC;
+    if (s->role == PB_PRIMARY && (!m->success || more)) {
+        pb_send_repl(ctx, s, from);
+    }
+}
+
+/* --- client requests ---------------------------------------------------------------------- */
+
+static void refuse(struct node_ctx *ctx, const struct pb_state *s, uint64_t request_id) {
+    if (s->primary_id >= 0 && s->primary_id != s->self) {
+        ctx_reply(ctx, request_id, REPLY_REDIRECT, s->primary_id);
+    } else {
+        ctx_reply(ctx, request_id, REPLY_FAIL, 0);
+    }
+}
+
+static void on_write(struct node_ctx *ctx, struct pb_state *s, const struct client_request *req) {
+    struct pb_entry e;
+    memset(&e, 0, sizeof e);
+    e.epoch = s->epoch;
+    e.cmd = req->fn == OP_CAS ? PB_CMD_CAS : PB_CMD_WRITE;
+    e.key = req->key;
+    e.value = req->value;
+    e.expected = req->expected;
+    if (s->pending_count >= PB_PENDING_MAX || pb_log_append(ctx, s, &e) != 0) {
+        ctx_reply(ctx, req->request_id, REPLY_FAIL, 0); /* full: refused, not done */
+        return;
+    }
+    ctx_store_sync(ctx);
+    struct pb_pending *p = &s->pending[s->pending_count++];
+    p->seq = s->log_len;
+    p->request_id = req->request_id;
+    if (pb_cfg(ctx)->replication == PB_ASYNC) {
+        pb_set_commit(ctx, s, s->log_len); /* applies and answers now */
+        return;
+    }
+    for (int32_t peer = 0; peer < s->nodes_count; peer++) {
+        if (peer != s->self && s->next_seq[peer] == s->log_len) {
+            pb_send_repl(ctx, s, peer); /* peers that are caught up get it now */
+        }
+    }
+    pb_advance_commit(ctx, s); /* a one-node cluster commits at once */
+}
+
+void pb_on_request(struct node_ctx *ctx, void *state, const struct client_request *req) {
+    struct pb_state *s = state;
+    if (s->role != PB_PRIMARY || !pb_lease_held(ctx, s)) {
+        refuse(ctx, s, req->request_id);
+        return;
+    }
+    switch (req->fn) {
+    case OP_READ:
+        if (s->applied < s->own_seq) {
+            /* Until its no-op commits, a new primary may lack committed writes. */
+            ctx_reply(ctx, req->request_id, REPLY_FAIL, 0);
+        } else {
+            ctx_reply(ctx, req->request_id, REPLY_OK, pb_kv_get(s, req->key));
+        }
+        break;
+    case OP_WRITE:
+    case OP_CAS:
+        on_write(ctx, s, req);
+        break;
+    default:
+        ctx_reply(ctx, req->request_id, REPLY_FAIL, 0);
+        break;
+    }
+}
+
+/* --- texts ----------------------------------------------------------------------------------- */
+
+void pb_annotate_final(struct node_ctx *ctx, const struct pb_state *s) {
+    ctx_annotate(ctx, "final-state", s->kv_count, "%s epoch=%" PRId64 " applied=%" PRId64
+                 " keys=%" PRId64, pb_role_name(s->role), s->epoch, s->applied, s->kv_count);
+    for (size_t i = 0; i < PB_KV_SLOTS; i++) {
+        if (s->kv[i].used) {
+            ctx_annotate(ctx, "final", s->kv[i].value, "key=%" PRId64 " value=%" PRId64,
+                         s->kv[i].key, s->kv[i].value);
+        }
+    }
+}
+
+const char *pb_role_name(enum pb_role role) {
+    switch (role) {
+    case PB_PRIMARY: return "primary";
+    case PB_CANDIDATE: return "candidate";
+    default: return "backup";
+    }
+}
+
+void pb_describe(const void *state, char *buf, size_t buf_size) {
+    const struct pb_state *s = state;
+    if (s->role == PB_BACKUP && s->primary_id >= 0) {
+        snprintf(buf, buf_size, "backup e%" PRId64 " of n%d log=%" PRId64 " commit=%" PRId64,
+                 s->epoch, (int)s->primary_id + 1, s->log_len, s->commit);
+    } else {
+        snprintf(buf, buf_size, "%s e%" PRId64 " log=%" PRId64 " commit=%" PRId64,
+                 pb_role_name(s->role), s->epoch, s->log_len, s->commit);
+    }
+}
+
+void pb_message_label(const void *msg, size_t len, char *buf, size_t buf_size) {
+    uint8_t type = len > 0 ? *(const uint8_t *)msg : 0;
+    if (type == PB_MSG_REPL && len >= sizeof(struct pb_repl_head)) {
+        struct pb_repl_head h;
+        memcpy(&h, msg, sizeof h);
+        if (h.count > 0) {
+            snprintf(buf, buf_size, "Repl e%" PRId64 " [%" PRId64 "..%" PRId64 "] c%" PRId64,
+                     h.epoch, h.prev_seq + 1, h.prev_seq + h.count, h.commit);
+        } else {
+            snprintf(buf, buf_size, "Heartbeat e%" PRId64 " c%" PRId64, h.epoch, h.commit);
+        }
+    } else if (type == PB_MSG_REPL_RESP && len == sizeof(struct pb_repl_resp_msg)) {
+        struct pb_repl_resp_msg m;
+        memcpy(&m, msg, sizeof m);
+        snprintf(buf, buf_size, "ReplResp e%" PRId64 " %s %" PRId64, m.repl_epoch,
+                 m.stale ? "stale" : (m.success ? "ok" : "reject"),
+                 m.stale ? m.epoch : m.match_seq);
+    } else if ((type == PB_MSG_PROMOTE || type == PB_MSG_PROMOTE_RESP) &&
+               len == sizeof(struct pb_promote_msg)) {
+        struct pb_promote_msg m;
+        memcpy(&m, msg, sizeof m);
+        if (type == PB_MSG_PROMOTE) {
+            snprintf(buf, buf_size, "Promote e%" PRId64 " last=%" PRId64 "/e%" PRId64, m.epoch,
+                     m.last_seq, m.last_epoch);
+        } else {
+            snprintf(buf, buf_size, "PromoteResp e%" PRId64 " %s", m.epoch,
+                     m.granted ? "granted" : "denied");
+        }
+    } else {
+        snprintf(buf, buf_size, "pb? (%zu bytes)", len);
+    }
+}
