@@ -382,6 +382,23 @@ static void raft_on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, 
     }
 }
 
+/* The final state for no-lost-acknowledged-writes and convergence: the
+ * applied map, in the convention of sim/checkers/final_state.h. */
+static void raft_on_finish(struct node_ctx *ctx, void *state) {
+    const struct raft_state *s = state;
+    if (s->nodes_count == 0) {
+        return; /* crashed: the state block is zeroed */
+    }
+    ctx_annotate(ctx, "final-state", s->kv_count, "%s t%lld applied=%lld",
+                 raft_role_name(s->role), (long long)s->current_term, (long long)s->last_applied);
+    for (size_t i = 0; i < RAFT_KV_SLOTS; i++) {
+        if (s->kv[i].used) {
+            ctx_annotate(ctx, "final", s->kv[i].value, "key=%lld value=%lld",
+                         (long long)s->kv[i].key, (long long)s->kv[i].value);
+        }
+    }
+}
+
 const struct protocol protocol_raft = {
     .name = "raft",
     .summary = "Raft: elections, log replication, kv state machine; pre-vote, 3 read modes",
@@ -395,5 +412,5 @@ const struct protocol protocol_raft = {
     .on_restart = raft_boot,
     .describe = raft_describe,
     .message_label = raft_message_label,
-    .on_finish = NULL,
+    .on_finish = raft_on_finish,
 };
