@@ -266,11 +266,18 @@ static void sr_summary(const struct sr_state *st, const struct sr_totals *t,
         snprintf(limit, sizeof limit, "; allowed %lld.%02lld%%",
                  (long long)(st->fraction_ppm / 10000), (long long)(st->fraction_ppm / 100 % 100));
     }
-    int n = snprintf(res->summary, sizeof res->summary,
+    int n;
+    if (t->stale == 0) {
+        n = snprintf(res->summary, sizeof res->summary, "0 of %lld reads stale%s",
+                     (long long)t->reads, limit);
+    } else {
+        n = snprintf(res->summary, sizeof res->summary,
                      "%lld of %lld reads stale (%lld.%02lld%%), worst %lld versions / %s "
                      "behind, mean %s%s",
                      (long long)t->stale, (long long)t->reads, (long long)(pct_x100 / 100),
-                     (long long)(pct_x100 % 100), (long long)t->versions_max, worst, mean, limit);
+                     (long long)(pct_x100 % 100), (long long)t->versions_max, worst, mean,
+                     limit);
+    }
     if (t->unexplained > 0 && n > 0 && (size_t)n < sizeof res->summary) {
         snprintf(res->summary + n, sizeof res->summary - (size_t)n,
                  "; %lld reads of values never (successfully) written", (long long)t->unexplained);

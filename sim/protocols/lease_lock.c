@@ -314,9 +314,10 @@ static void client_on_grant(struct node_ctx *ctx, struct ll_state *s, const stru
 }
 
 static void client_on_write_ack(struct node_ctx *ctx, struct ll_state *s, const struct ll_msg *m) {
-    if (m->accepted || s->phase != LL_HOLDING || m->token != s->token) return;
+    if (m->accepted) return;
     ctx_annotate(ctx, "fence", m->token, "storage rejected token %lld: the lock has moved on",
                  (long long)m->token);
+    if (s->phase != LL_HOLDING || m->token != s->token) return;
     ctx_annotate(ctx, "lock", s->token, "expired");
     client_think(ctx, s); /* the pending WORK timer is ignored: its token is stale */
 }

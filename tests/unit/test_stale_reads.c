@@ -1,0 +1,243 @@
+/* test_stale_reads.c: the stale-reads checker on hand-written histories it
+ * must accept (reads that real-time order allows, however odd) and ones it
+ * must reject (a value replaced before the read began, nil after a write,
+ * a value nobody wrote), its measures (versions and time behind), and its
+ * three argument forms. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dslab/check.h"
+#include "dslab/history.h"
+#include "dslab/time.h"
+
+static char names[3][DSLAB_NAME_MAX] = {"n1", "n2", "n3"};
+
+static struct scenario fake_scenario(void) {
+    struct scenario s;
+    memset(&s, 0, sizeof s);
+    snprintf(s.path, sizeof s.path, "t.yaml");
+    s.nodes_count = 3;
+    s.node_names = names;
+    return s;
+}
+
+struct hb {
+    struct history h;
+    uint64_t next_id;
+    uint64_t next_trace;
+};
+
+/* Appends an invoke at t0 and a completion at t1 (ms). type OP_INVOKE =
+ * no completion. Reads: value = value read (ok); writes: value written. */
+static void op(struct hb *b, enum op_fn fn, int64_t key, int64_t value, int64_t t0_ms,
+               int64_t t1_ms, enum op_type type) {
+    uint64_t id = ++b->next_id;
+    struct history_op o = {.op_id = id, .type = OP_INVOKE, .fn = fn, .client = (int32_t)id % 3,
+                           .node = (int32_t)id % 3, .key = key,
+                           .value = fn == OP_READ ? HISTORY_NIL : value,
+                           .expected = HISTORY_NIL, .time_ns = t0_ms * NS_PER_MS,
+                           .trace_id = b->next_trace++};
+    assert_int_equal(history_append(&b->h, &o), 0);
+    if (type == OP_INVOKE) return;
+    o.type = type;
+    o.time_ns = t1_ms * NS_PER_MS;
+    o.trace_id = b->next_trace++;
+    if (fn == OP_READ) o.value = type == OP_OK ? value : HISTORY_NIL;
+    assert_int_equal(history_append(&b->h, &o), 0);
+}
+
+/* The history must be in time order, as the simulator records it. */
+static int by_time(const void *pa, const void *pb) {
+    const struct history_op *a = pa, *b = pb;
+    if (a->time_ns != b->time_ns) return a->time_ns < b->time_ns ? -1 : 1;
+    return a->trace_id < b->trace_id ? -1 : 1;
+}
+
+static struct check_result judge(struct hb *b, const char *args) {
+    struct scenario s = fake_scenario();
+    struct scenario_check check;
+    memset(&check, 0, sizeof check);
+    check.args = (char *)args;
+    const struct checker *c = checker_find("stale-reads");
+    assert_non_null(c);
+    void *state = NULL;
+    struct diag d;
+    assert_int_equal(c->create(&s, &check, &state, &d), 0);
+    qsort(b->h.ops, b->h.count, sizeof *b->h.ops, by_time);
+    struct check_result r;
+    memset(&r, 0, sizeof r);
+    c->finish(state, &b->h, 10 * NS_PER_S, &r);
+    c->destroy(state);
+    history_deinit(&b->h);
+    return r;
+}
+
+static void hb_init(struct hb *b) {
+    memset(b, 0, sizeof *b);
+    history_init(&b->h);
+}
+
+static void test_read_after_write_sees_it_passes(void **st) {
+    (void)st;
+    struct hb b;
+    hb_init(&b);
+    op(&b, OP_WRITE, 0, 11, 0, 10, OP_OK);
+    op(&b, OP_READ, 0, 11, 20, 30, OP_OK);
+    op(&b, OP_READ, 1, HISTORY_NIL, 20, 30, OP_OK); /* another key, never written */
+    struct check_result r = judge(&b, "");
+    assert_int_equal(r.verdict, CHECK_PASS);
+    assert_non_null(strstr(r.summary, "0 of 2 reads stale"));
+}
+
+static void test_read_during_write_may_return_old_value(void **st) {
+    (void)st;
+    struct hb b;
+    hb_init(&b);
+    op(&b, OP_WRITE, 0, 11, 0, 10, OP_OK);
+    op(&b, OP_WRITE, 0, 12, 20, 40, OP_OK);
+    op(&b, OP_READ, 0, 11, 25, 35, OP_OK); /* invoked before 12 was acknowledged */
+    assert_int_equal(judge(&b, "").verdict, CHECK_PASS);
+}
+
+static void test_overlapping_writes_either_order_passes(void **st) {
+    (void)st;
+    struct hb b;
+    hb_init(&b);
+    op(&b, OP_WRITE, 0, 11, 0, 10, OP_OK);
+    op(&b, OP_WRITE, 0, 12, 5, 15, OP_OK); /* overlaps 11: may be ordered first */
+    op(&b, OP_READ, 0, 11, 20, 25, OP_OK);
+    op(&b, OP_READ, 0, 12, 30, 35, OP_OK);
+    assert_int_equal(judge(&b, "").verdict, CHECK_PASS);
+}
+
+static void test_replaced_value_is_stale_with_measures(void **st) {
+    (void)st;
+    struct hb b;
+    hb_init(&b);
+    op(&b, OP_WRITE, 0, 11, 0, 10, OP_OK);
+    op(&b, OP_WRITE, 0, 12, 20, 30, OP_OK);
+    op(&b, OP_WRITE, 0, 13, 40, 50, OP_OK);
+    op(&b, OP_READ, 0, 11, 80, 90, OP_OK); /* 2 versions behind, 12 acked 50ms before */
+    struct check_result r = judge(&b, "");
+    assert_int_equal(r.verdict, CHECK_FAIL);
+    assert_int_equal(r.violations_total, 1);
+    const struct check_violation *v = &r.violations[0];
+    assert_int_equal(v->from_ns, 30 * NS_PER_MS);
+    assert_int_equal(v->to_ns, 90 * NS_PER_MS);
+    assert_non_null(strstr(v->message, "got 11, but 2 newer writes"));
+    assert_non_null(strstr(v->message, "50ms stale"));
+    assert_int_equal(v->evidence_count, 4); /* read invoke, read ok, 11's ok, 12's ok */
+    assert_non_null(strstr(r.summary, "1 of 1 reads stale"));
+    assert_non_null(strstr(r.summary, "worst 2 versions"));
+}
+
+static void test_nil_after_acknowledged_write_is_stale(void **st) {
+    (void)st;
+    struct hb b;
+    hb_init(&b);
+    op(&b, OP_WRITE, 0, 11, 0, 10, OP_OK);
+    op(&b, OP_READ, 0, HISTORY_NIL, 20, 30, OP_OK);
+    struct check_result r = judge(&b, "");
+    assert_int_equal(r.verdict, CHECK_FAIL);
+    assert_non_null(strstr(r.violations[0].message, "got nil"));
+}
+
+static void test_indeterminate_writes_never_make_reads_stale(void **st) {
+    (void)st;
+    struct hb b;
+    hb_init(&b);
+    op(&b, OP_WRITE, 0, 11, 0, 500, OP_INFO);  /* may take effect any time after 0 */
+    op(&b, OP_WRITE, 0, 12, 10, 20, OP_OK);
+    op(&b, OP_READ, 0, 11, 30, 40, OP_OK);     /* 11 may have landed after 12 */
+    op(&b, OP_WRITE, 0, 13, 50, 900, OP_INFO); /* unknown: does not replace 11 */
+    op(&b, OP_READ, 0, 11, 950, 960, OP_OK);
+    op(&b, OP_READ, 0, 14, 970, 980, OP_OK);   /* 14 is still in flight: fine */
+    op(&b, OP_WRITE, 0, 14, 965, 0, OP_INVOKE);
+    assert_int_equal(judge(&b, "").verdict, CHECK_PASS);
+}
+
+static void test_value_never_written_is_reported(void **st) {
+    (void)st;
+    struct hb b;
+    hb_init(&b);
+    op(&b, OP_WRITE, 0, 11, 0, 10, OP_FAIL);
+    op(&b, OP_READ, 0, 99, 20, 30, OP_OK);
+    op(&b, OP_READ, 0, 11, 40, 50, OP_OK);
+    struct check_result r = judge(&b, "");
+    assert_int_equal(r.verdict, CHECK_FAIL);
+    assert_int_equal(r.violations_total, 2);
+    assert_non_null(strstr(r.violations[0].message, "which no write wrote"));
+    assert_non_null(strstr(r.violations[1].message, "failed"));
+}
+
+static void stale_history(struct hb *b, int reads, int stale, int64_t stale_ms) {
+    hb_init(b);
+    op(b, OP_WRITE, 0, 11, 0, 10, OP_OK);
+    op(b, OP_WRITE, 0, 12, 20, 30, OP_OK);
+    for (int i = 0; i < reads; i++) {
+        op(b, OP_READ, 0, i < stale ? 11 : 12, 30 + stale_ms + i, 31 + stale_ms + i, OP_OK);
+    }
+}
+
+static void test_fraction_argument_allows_a_share(void **st) {
+    (void)st;
+    struct hb b;
+    stale_history(&b, 20, 1, 5);
+    assert_int_equal(judge(&b, "5%").verdict, CHECK_PASS);
+    stale_history(&b, 20, 2, 5);
+    struct check_result r = judge(&b, "0.05");
+    assert_int_equal(r.verdict, CHECK_FAIL);
+    assert_int_equal(r.violations_total, 2); /* over the share: every stale read listed */
+    stale_history(&b, 20, 1, 5);
+    assert_int_equal(judge(&b, "0").verdict, CHECK_FAIL);
+}
+
+static void test_bound_argument_judges_time_behind(void **st) {
+    (void)st;
+    struct hb b;
+    stale_history(&b, 3, 3, 5); /* 5..7ms behind */
+    assert_int_equal(judge(&b, "10ms").verdict, CHECK_PASS);
+    stale_history(&b, 3, 3, 20); /* 20..22ms behind */
+    struct check_result r = judge(&b, "10ms");
+    assert_int_equal(r.verdict, CHECK_FAIL);
+    assert_int_equal(r.violations_total, 3);
+}
+
+static void test_bad_arguments_are_errors(void **st) {
+    (void)st;
+    struct scenario s = fake_scenario();
+    const struct checker *c = checker_find("stale-reads");
+    const char *bad[] = {"lots", "1.5", "-3ms", "10parsecs"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct scenario_check check;
+        memset(&check, 0, sizeof check);
+        check.args = (char *)bad[i];
+        void *state = NULL;
+        struct diag d;
+        memset(&d, 0, sizeof d);
+        assert_int_equal(c->create(&s, &check, &state, &d), -1);
+        assert_non_null(strstr(d.message, "stale-reads"));
+    }
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_read_after_write_sees_it_passes),
+        cmocka_unit_test(test_read_during_write_may_return_old_value),
+        cmocka_unit_test(test_overlapping_writes_either_order_passes),
+        cmocka_unit_test(test_replaced_value_is_stale_with_measures),
+        cmocka_unit_test(test_nil_after_acknowledged_write_is_stale),
+        cmocka_unit_test(test_indeterminate_writes_never_make_reads_stale),
+        cmocka_unit_test(test_value_never_written_is_reported),
+        cmocka_unit_test(test_fraction_argument_allows_a_share),
+        cmocka_unit_test(test_bound_argument_judges_time_behind),
+        cmocka_unit_test(test_bad_arguments_are_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
