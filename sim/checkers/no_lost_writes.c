@@ -245,7 +245,7 @@ static void nlw_finish(void *state, const struct history *history, int64_t end_n
     snprintf(result->summary, sizeof result->summary,
              lost ? "%lld of %lld acknowledged writes lost (final state of %s%s)"
                   : "%lld lost of %lld acknowledged writes (final state of %s%s)",
-             (long long)lost, (long long)acked, judge, any_primary ? ", primary" : ", no primary");
+             (long long)lost, (long long)acked, judge, any_primary ? ", primary/leader" : ", no primary: all live nodes");
 out:
     free(by_id);
     free(by_val);
