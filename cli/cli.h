@@ -34,6 +34,14 @@ int cmd_check_history(int argc, char **argv);
 /* Always defined: without SDL2 it explains that the visualiser was not built. */
 int cmd_viz(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+/* Exercises and grading (grader/, docs/EXERCISE_FORMAT.md). */
+int cmd_exercises(int argc, char **argv);
+int cmd_exercise(int argc, char **argv);
+int cmd_grade(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+int cmd_reveal(int argc, char **argv);
+int cmd_class_report(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* Prints "dslab: error: ..." for usage errors and returns EXIT_BAD_INPUT. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

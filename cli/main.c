@@ -13,6 +13,13 @@ const struct cli_command cli_commands[] = {
 #ifdef DSLAB_HAVE_VIZ
     {"viz", "show a run: window, or headless PNG frames", cmd_viz},
 #endif
+    {"exercises", "list the exercises with your progress and mastery", cmd_exercises},
+    {"exercise", "do an exercise: brief, run, questions, grade", cmd_exercise},
+    {"grade", "grade an answers file against what really happened", cmd_grade},
+    {"explain", "define a failure mode, trade-off or assumption", cmd_explain},
+    {"reveal", "mentors: an exercise's key, or model answers", cmd_reveal},
+    {"class-report", "mentors: a Markdown report over many answers files", cmd_class_report},
+    {"report", "a blameless post-mortem of a run (Markdown and figures)", cmd_report},
     {"help", "show help for dslab or one command", cmd_help},
 };
 const int cli_commands_count = (int)(sizeof cli_commands / sizeof cli_commands[0]);

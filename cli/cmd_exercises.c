@@ -1,0 +1,113 @@
+/* cmd_exercises.c: `dslab exercises [--json]`: the curriculum by track,
+ * with the learner's progress and a mastery map over the taxonomy (the
+ * terms the learner has named correctly in graded answers). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "exercise_cli.h"
+
+static const char usage[] =
+    "usage: dslab exercises [--json] [--profile NAME] [--root DIR]\n"
+    "\n"
+    "Lists the exercises by track with your progress, and a mastery map of\n"
+    "the failure modes and trade-offs you have named correctly.\n"
+    "--json prints a list of objects (id, title, track, difficulty, ...).\n";
+
+static int mastery_of(const struct progress *p, const char *term) {
+    for (int i = 0; i < p->mastery_count; i++) {
+        if (strcmp(p->mastery[i].term, term) == 0) return p->mastery[i].count;
+    }
+    return 0;
+}
+
+static void print_json(const struct catalog *c, const struct progress *p) {
+    printf("[");
+    for (int i = 0; i < c->count; i++) {
+        const struct exercise *e = c->exercises[i];
+        const struct progress_entry *pe = progress_find(p, e->id);
+        printf("%s\n {\"id\":", i ? "," : "");
+        excli_json_string(stdout, e->id);
+        printf(",\"title\":");
+        excli_json_string(stdout, e->title);
+        printf(",\"track\":\"%s\",\"difficulty\":%d,\"scenario\":", e->track, e->difficulty);
+        excli_json_string(stdout, e->scenario);
+        printf(",\"kinds\":[");
+        for (int q = 0; q < e->questions_count; q++) printf("%s\"%s\"", q ? "," : "", question_kind_name(e->questions[q].kind));
+        printf("],\"attempts\":%d,\"passed\":%s,\"best\":%.3f}", pe ? pe->attempts : 0,
+               pe && pe->passed ? "true" : "false", pe ? pe->best_milli / 1000.0 : 0.0);
+    }
+    printf("\n]\n");
+}
+
+static void print_text(const struct catalog *c, const struct progress *p, const char *profile) {
+    int passed = 0;
+    for (int t = 0; t < grader_tracks_count; t++) {
+        printf("%s\n", grader_tracks[t]);
+        for (int i = 0; i < c->count; i++) {
+            const struct exercise *e = c->exercises[i];
+            if (strcmp(e->track, grader_tracks[t]) != 0) continue;
+            const struct progress_entry *pe = progress_find(p, e->id);
+            const char *mark = pe && pe->passed ? "[x]" : pe ? "[~]" : "[ ]";
+            passed += pe && pe->passed;
+            printf("  %s %-36s %s%*s", mark, e->id, e->title, 1, "");
+            for (int d = 0; d < e->difficulty; d++) printf("*");
+            printf("\n");
+        }
+    }
+    printf("\n%d of %d exercises passed (profile %s)\n", passed, c->count, profile ? profile : "default");
+    for (int k = 0; k < 2; k++) {
+        int total = 0, known = 0;
+        char line[4096] = "";
+        size_t used = 0;
+        for (int i = 0; i < c->taxonomy->terms_count; i++) {
+            const struct term *term = &c->taxonomy->terms[i];
+            if (term->kind != (enum term_kind)k) continue;
+            total++;
+            int m = mastery_of(p, term->id);
+            known += m > 0;
+            if (used < sizeof line) used += (size_t)snprintf(line + used, sizeof line - used, "%s%s%s", used ? ", " : "", m ? "+" : "", term->id);
+        }
+        printf("mastery of %ss: %d of %d\n  %s\n", term_kind_name((enum term_kind)k), known, total, line);
+    }
+    printf("(+ = named correctly in a graded answer; `dslab explain TERM` defines each)\n");
+}
+
+int cmd_exercises(int argc, char **argv) {
+    const char *profile = NULL, *root = NULL;
+    int json = 0;
+    for (int i = 1; i < argc; i++) {
+        if (cli_is_help(argv[i])) {
+            fputs(usage, stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--json") == 0) {
+            json = 1;
+        } else if ((strcmp(argv[i], "--profile") == 0 || strcmp(argv[i], "--root") == 0) && i + 1 < argc) {
+            if (argv[i][2] == 'p') profile = argv[++i];
+            else root = argv[++i];
+        } else {
+            return cli_usage_error("exercises", "unknown argument '%s'", argv[i]);
+        }
+    }
+    struct catalog *c = excli_catalog(root);
+    if (!c) return EXIT_BAD_INPUT;
+    struct progress *p = calloc(1, sizeof *p);
+    char path[1024];
+    struct diag d;
+    diag_clear(&d);
+    int code = 0;
+    if (!p || excli_progress_path(profile, path, (int)sizeof path) < 0) {
+        code = EXIT_BAD_INPUT;
+    } else if (progress_load(p, path, &d) < 0) {
+        cli_print_diag(&d);
+        code = EXIT_BAD_INPUT;
+    } else if (json) {
+        print_json(c, p);
+    } else {
+        print_text(c, p, profile);
+    }
+    free(p);
+    catalog_free(c);
+    return code;
+}

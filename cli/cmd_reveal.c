@@ -1,0 +1,124 @@
+/* cmd_reveal.c: `dslab reveal ID [--answers]`: for mentors. Prints the
+ * answer key and the debrief, or (--answers) a model answers file that
+ * grades as a full pass. For authors: --hash SALT TERM and --encode SALT
+ * TEXT make the keys and encoded texts of exercise files. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "dslab/time.h"
+#include "exercise_cli.h"
+
+static const char usage[] =
+    "usage: dslab reveal ID [--answers] [--root DIR]\n"
+    "       dslab reveal --hash SALT TERM      (authors: a hashed key)\n"
+    "       dslab reveal --encode SALT TEXT    (authors: an encoded text)\n"
+    "\n"
+    "Prints an exercise's answer key and debrief (spoilers: for mentors).\n"
+    "--answers prints a model answers file instead; it grades as a full pass.\n"
+    "The salt of an exercise is its id unless the file sets `salt:`.\n";
+
+static void print_terms(const struct catalog *c, const struct exercise *e, const struct question *q) {
+    printf("    accepted:  ");
+    for (int k = 0; k < q->keys_count; k++) {
+        const struct term *t = grade_key_term(c->taxonomy, e->salt, q->keys[k]);
+        printf("%s%s", k ? ", " : "", t ? t->name : "(no term)");
+    }
+    printf("\n");
+    for (int m = 0; m < q->misconceptions_count; m++) {
+        const struct term *t = grade_key_term(c->taxonomy, e->salt, q->misconceptions[m].hash);
+        printf("    misconception '%s': %s\n", t ? t->name : "?", q->misconceptions[m].feedback);
+    }
+    if (q->check && q->evidence) printf("    evidence:  the violations of %s (tolerance %lld ms)\n", q->check, (long long)(q->tolerance_ns / 1000000));
+}
+
+static void print_question(const struct catalog *c, const struct exercise *e, const struct question *q) {
+    char plain[GRADER_TEXT_MAX];
+    printf("  %s (%s, %d point%s)\n    %s\n", q->id, question_kind_name(q->kind), q->points, q->points == 1 ? "" : "s", q->prompt);
+    switch (q->kind) {
+    case Q_FAILURE_MODE:
+    case Q_TRADE_OFF:
+    case Q_ASSUMPTION: print_terms(c, e, q); break;
+    case Q_PREDICT:
+        printf("    variant:  ");
+        for (int i = 0; i < q->variant_count; i++) printf(" --set %s=%s", q->variant[i].path, q->variant[i].value);
+        printf("\n    graded by running it: does %s hold?\n", q->check);
+        break;
+    case Q_FIX:
+    case Q_BREAK:
+    case Q_EXPLAIN:
+        if (key_decode(e->salt, q->solution, plain, (int)sizeof plain) == 0) printf("    solution:  %s\n", plain);
+        if (q->kind == Q_FIX) {
+            printf("    allowed:  ");
+            for (int i = 0; i < q->allowed_count; i++) printf(" %s", q->allowed[i]);
+            printf("\n    graded over %d seeds from %llu", q->seeds_count, (unsigned long long)q->seeds_from);
+            for (int i = 0; i < q->goals_count; i++) printf("%s%s", i ? ", " : "; goals: ", q->goals[i]);
+            printf("\n");
+        }
+        if (q->kind == Q_BREAK) printf("    design: %s; budget %d faults; must make %s fail\n", q->design, q->budget_faults, q->check);
+        for (int i = 0; i < q->rubric_count; i++) {
+            if (key_decode(e->salt, q->rubric[i], plain, (int)sizeof plain) == 0) printf("    rubric:    %s\n", plain);
+        }
+        break;
+    default: break;
+    }
+}
+
+static int author_tool(int argc, char **argv) {
+    if (argc != 4) return cli_usage_error("reveal", "%s needs SALT and a text", argv[1]);
+    if (strcmp(argv[1], "--hash") == 0) {
+        char h[GRADER_HASH_LEN + 1];
+        key_hash(argv[2], argv[3], h);
+        printf("%s\n", h);
+        return 0;
+    }
+    char out[GRADER_TEXT_MAX * 2 + 8];
+    if (strlen(argv[3]) >= GRADER_TEXT_MAX || key_encode(argv[2], argv[3], out, (int)sizeof out) < 0) {
+        return cli_usage_error("reveal", "the text is too long (limit %d bytes)", GRADER_TEXT_MAX - 1);
+    }
+    printf("%s\n", out);
+    return 0;
+}
+
+int cmd_reveal(int argc, char **argv) {
+    if (argc > 1 && (strcmp(argv[1], "--hash") == 0 || strcmp(argv[1], "--encode") == 0)) return author_tool(argc, argv);
+    const char *id = NULL, *root = NULL;
+    int answers = 0;
+    for (int i = 1; i < argc; i++) {
+        if (cli_is_help(argv[i])) {
+            fputs(usage, stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--answers") == 0) {
+            answers = 1;
+        } else if (strcmp(argv[i], "--root") == 0 && i + 1 < argc) {
+            root = argv[++i];
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return cli_usage_error("reveal", "unknown option '%s'", argv[i]);
+        } else if (!id) {
+            id = argv[i];
+        } else {
+            return cli_usage_error("reveal", "one exercise at a time");
+        }
+    }
+    if (!id) return cli_usage_error("reveal", "missing exercise id");
+    struct catalog *c = excli_catalog(root);
+    if (!c) return EXIT_BAD_INPUT;
+    const struct exercise *e = excli_find(c, "reveal", id);
+    int code = e ? 0 : EXIT_BAD_INPUT;
+    if (e && answers) {
+        struct diag d;
+        diag_clear(&d);
+        char *text = grade_model_answers(c, e, &d);
+        if (text) fputs(text, stdout);
+        else cli_print_diag(&d), code = EXIT_BAD_INPUT;
+        free(text);
+    } else if (e) {
+        printf("exercise %s: %s  [%s, difficulty %d]\nscenario %s%s\n\nkey\n", e->id, e->title, e->track, e->difficulty, e->scenario,
+               e->seed_given ? "" : " (its own seed)");
+        for (int i = 0; i < e->questions_count; i++) print_question(c, e, &e->questions[i]);
+        printf("\ndebrief\n%s\n", e->debrief);
+    }
+    catalog_free(c);
+    return code;
+}

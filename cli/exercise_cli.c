@@ -1,0 +1,119 @@
+/* exercise_cli.c: shared helpers of the exercise commands (exercise_cli.h). */
+#include "exercise_cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#ifndef DSLAB_SOURCE_DIR
+#define DSLAB_SOURCE_DIR "."
+#endif
+
+const char *excli_root(const char *flag) {
+    if (flag) return flag;
+    const char *env = getenv("DSLAB_ROOT");
+    if (env && env[0]) return env;
+    if (access("exercises/taxonomy.yaml", R_OK) == 0) return ".";
+    return DSLAB_SOURCE_DIR;
+}
+
+struct catalog *excli_catalog(const char *root_flag) {
+    struct diag d;
+    diag_clear(&d);
+    struct catalog *c = catalog_load(excli_root(root_flag), &d);
+    if (!c) cli_print_diag(&d);
+    return c;
+}
+
+const struct exercise *excli_find(const struct catalog *c, const char *cmd, const char *id) {
+    const struct exercise *e = catalog_find(c, id);
+    if (e) return e;
+    const char *near = catalog_suggest(c, id);
+    if (near) cli_usage_error(cmd, "unknown exercise '%s' (did you mean '%s'?)", id, near);
+    else cli_usage_error(cmd, "unknown exercise '%s' (`dslab exercises` lists them)", id);
+    return NULL;
+}
+
+int excli_progress_path(const char *profile, char *out, int out_size) {
+    struct diag d;
+    diag_clear(&d);
+    if (progress_path(getenv("XDG_DATA_HOME"), getenv("HOME"), profile ? profile : "default", out, out_size, &d) < 0) {
+        fprintf(stderr, "dslab: error: %s\n", d.message);
+        return -1;
+    }
+    return 0;
+}
+
+void excli_record(const char *profile, const struct grade_result *r) {
+    char path[1024];
+    if (excli_progress_path(profile, path, (int)sizeof path) < 0) return;
+    struct progress *p = malloc(sizeof *p);
+    struct diag d;
+    diag_clear(&d);
+    if (!p) return;
+    if (progress_load(p, path, &d) < 0 || (progress_record(p, r), progress_save(p, &d)) < 0) {
+        char buf[DIAG_MESSAGE_MAX + DIAG_PATH_MAX + 64];
+        diag_format(&d, buf, (int)sizeof buf);
+        fprintf(stderr, "%s (progress not saved)\n", buf);
+    }
+    free(p);
+}
+
+void excli_json_string(FILE *out, const char *text) {
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)(text ? text : ""); *p; p++) {
+        if (*p == '"' || *p == '\\') fprintf(out, "\\%c", *p);
+        else if (*p == '\n') fputs("\\n", out);
+        else if (*p == '\t') fputs("\\t", out);
+        else if (*p < 0x20) fprintf(out, "\\u%04x", *p);
+        else fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+static void print_points(FILE *out, int milli) {
+    if (milli % 1000 == 0) fprintf(out, "%d", milli / 1000);
+    else fprintf(out, "%.2f", milli / 1000.0);
+}
+
+void excli_print_grade(FILE *out, const struct grade_result *r) {
+    fprintf(out, "exercise %s: %s\n\n", r->e->id, r->e->title);
+    int review = 0;
+    for (int i = 0; i < r->count; i++) {
+        const struct question_grade *qg = &r->q[i];
+        const char *verdict = !qg->answered ? "MISSING" : qg->needs_review ? "REVIEW" : qg->pass ? "PASS" : "FAIL";
+        fprintf(out, "  %-8s %s (%s)  ", verdict, qg->q->id, question_kind_name(qg->q->kind));
+        print_points(out, qg->score_milli);
+        fprintf(out, "/%d\n           %s\n", qg->q->points, qg->feedback);
+        review += qg->needs_review && qg->answered;
+    }
+    fprintf(out, "\nscore ");
+    print_points(out, r->score_milli);
+    fprintf(out, "/");
+    print_points(out, r->max_milli);
+    fprintf(out, "   result: %s\n", r->pass ? "PASS" : "FAIL");
+    if (review) fprintf(out, "%d free-text answer%s flagged for a mentor's review.\n", review, review == 1 ? "" : "s");
+    if (r->pass) fprintf(out, "\ndebrief\n%s\n", r->e->debrief);
+}
+
+void excli_print_grade_json(FILE *out, const struct grade_result *r) {
+    fprintf(out, "{\"exercise\":");
+    excli_json_string(out, r->e->id);
+    fprintf(out, ",\"pass\":%s,\"score\":%.3f,\"max\":%.3f,\"questions\":[", r->pass ? "true" : "false",
+            r->score_milli / 1000.0, r->max_milli / 1000.0);
+    for (int i = 0; i < r->count; i++) {
+        const struct question_grade *qg = &r->q[i];
+        fprintf(out, "%s{\"id\":", i ? "," : "");
+        excli_json_string(out, qg->q->id);
+        fprintf(out, ",\"kind\":\"%s\",\"answered\":%s,\"pass\":%s,\"needs_review\":%s,\"score\":%.3f,\"max\":%d,\"answer\":",
+                question_kind_name(qg->q->kind), qg->answered ? "true" : "false", qg->pass ? "true" : "false",
+                qg->needs_review ? "true" : "false", qg->score_milli / 1000.0, qg->q->points);
+        excli_json_string(out, qg->answer);
+        fprintf(out, ",\"misconception\":%s,\"feedback\":", qg->misconception ? "true" : "false");
+        excli_json_string(out, qg->feedback);
+        fprintf(out, "}");
+    }
+    fprintf(out, "]}\n");
+}

@@ -1,0 +1,28 @@
+/* exercise_cli.h: what the exercise commands (exercises, exercise, grade,
+ * reveal, class-report, explain, report) share: finding the curriculum,
+ * the learner's progress file, and printing verdicts and JSON strings. */
+#ifndef DSLAB_EXERCISE_CLI_H
+#define DSLAB_EXERCISE_CLI_H
+
+#include <stdio.h>
+
+#include "grader.h"
+
+/* Where exercises/ lives: `flag` (--root) if given, else $DSLAB_ROOT,
+ * else the current directory when it has exercises/taxonomy.yaml, else
+ * the source tree dslab was built from. */
+const char *excli_root(const char *flag);
+/* Loads the catalog, printing the error; NULL on failure. */
+struct catalog *excli_catalog(const char *root_flag);
+/* The exercise `id` or an error with "did you mean" (printed). */
+const struct exercise *excli_find(const struct catalog *c, const char *cmd, const char *id);
+/* The progress file path for a profile (default "default"), printing errors. */
+int excli_progress_path(const char *profile, char *out, int out_size);
+/* Records a graded attempt in the profile's progress (errors printed). */
+void excli_record(const char *profile, const struct grade_result *r);
+
+void excli_json_string(FILE *out, const char *text);
+void excli_print_grade(FILE *out, const struct grade_result *r);
+void excli_print_grade_json(FILE *out, const struct grade_result *r);
+
+#endif

@@ -1,0 +1,421 @@
+/* exercise.c: loading and validating exercise files (docs/EXERCISE_FORMAT.md).
+ *
+ * An exercise is a scenario plus questions. The loader checks everything a
+ * grader will later rely on, so a broken exercise is an error for its
+ * author at load time, never a confusing verdict for a learner: known keys
+ * per question kind, hashed keys that name a taxonomy term of the right
+ * kind, encoded texts that decode, and scenarios (the exercise's, a
+ * predict variant's, a break design's) that load. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dslab/suggest.h"
+#include "grader.h"
+#include "scenario/units.h"
+#include "yutil.h"
+
+static const char *const kind_names[Q_KIND_COUNT] = {
+    "failure-mode", "trade-off", "assumption", "predict", "fix", "break", "explain"};
+
+const char *question_kind_name(enum question_kind k) {
+    return k < Q_KIND_COUNT ? kind_names[k] : "?";
+}
+
+void exercise_scenario_path(const struct exercise *e, const char *rel, char *out, int out_size) {
+    if (rel[0] == '/' || !e->root[0]) snprintf(out, (size_t)out_size, "%s", rel);
+    else snprintf(out, (size_t)out_size, "%s/%s", e->root, rel);
+}
+
+static int check_scenario_loads(struct exercise *e, const struct ynode *at, const char *rel,
+                                const struct scenario_override *ov, int ov_count, struct diag *d) {
+    char path[1100];
+    exercise_scenario_path(e, rel, path, (int)sizeof path);
+    struct diag inner;
+    diag_clear(&inner);
+    struct scenario *s = scenario_load(path, ov, ov_count, NULL, &inner);
+    if (!s) {
+        char msg[DIAG_MESSAGE_MAX + DIAG_PATH_MAX + 64];
+        diag_format(&inner, msg, (int)sizeof msg);
+        return yu_error(d, e->path, at, "the scenario does not load: %s", msg);
+    }
+    scenario_free(s);
+    return 0;
+}
+
+static bool valid_hash(const char *h) {
+    if (strncmp(h, "h:", 2) != 0 || strlen(h) != GRADER_HASH_LEN) return false;
+    for (const char *p = h + 2; *p; p++) {
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'))) return false;
+    }
+    return true;
+}
+
+static enum term_kind term_kind_of(enum question_kind k) {
+    return k == Q_TRADE_OFF ? TERM_TRADE_OFF : k == Q_ASSUMPTION ? TERM_ASSUMPTION : TERM_FAILURE_MODE;
+}
+
+/* A hashed key must name some term of the taxonomy (reveal relies on it). */
+static int check_hash(struct exercise *e, const struct ynode *n, const struct taxonomy *tax,
+                      enum term_kind kind, bool kind_strict, struct diag *d) {
+    if (!valid_hash(n->text)) {
+        return yu_error(d, e->path, n, "expected a hashed key like h:0123456789abcdef (make one with `dslab reveal --hash %s TERM`), got '%s'",
+                        e->salt, n->text);
+    }
+    if (!tax) return 0;
+    for (int i = 0; i < tax->terms_count; i++) {
+        if (kind_strict && tax->terms[i].kind != kind) continue;
+        char h[GRADER_HASH_LEN + 1];
+        key_hash(e->salt, tax->terms[i].id, h);
+        if (strcmp(h, n->text) == 0) return 0;
+    }
+    return yu_error(d, e->path, n, "key '%s' names no %s of the taxonomy with salt '%s'", n->text,
+                    kind_strict ? term_kind_name(kind) : "term", e->salt);
+}
+
+static int check_encoded(struct exercise *e, const struct ynode *n, struct diag *d) {
+    char buf[GRADER_TEXT_MAX];
+    if (yu_expect_scalar(d, e->path, n, "an encoded text like enc:1f2e...") < 0) return -1;
+    if (key_decode(e->salt, n->text, buf, (int)sizeof buf) < 0) {
+        return yu_error(d, e->path, n, "expected an encoded text (make one with `dslab reveal --encode %s TEXT`)", e->salt);
+    }
+    return 0;
+}
+
+static int load_keys(struct exercise *e, struct question *q, const struct ynode *qn,
+                     const struct taxonomy *tax, struct diag *d) {
+    const struct ynode *k = ydoc_map_get(qn, "key");
+    if (!k) return yu_error(d, e->path, qn, "missing key 'key' (the hashed answer)");
+    const char **list = NULL;
+    int count = 0;
+    if (yu_string_list(d, e->path, k, "hashed keys", &list, &count) < 0) return -1;
+    free(list);
+    if (count == 0 || count > GRADER_KEYS_MAX) return yu_error(d, e->path, k, "expected 1 to %d keys", GRADER_KEYS_MAX);
+    const struct ynode *item = k->kind == YNODE_SEQUENCE ? k->first : k;
+    for (; item; item = k->kind == YNODE_SEQUENCE ? item->next : NULL) {
+        if (check_hash(e, item, tax, term_kind_of(q->kind), true, d) < 0) return -1;
+        snprintf(q->keys[q->keys_count++], GRADER_HASH_LEN + 1, "%s", item->text);
+    }
+    const struct ynode *m = ydoc_map_get(qn, "misconceptions");
+    if (!m) return 0;
+    if (yu_expect_list(d, e->path, m, "a list of { answer: h:..., feedback: ... }") < 0) return -1;
+    q->misconceptions = calloc((size_t)m->count + 1, sizeof *q->misconceptions);
+    if (!q->misconceptions) return yu_error(d, e->path, m, "out of memory");
+    static const char *const mkeys[] = {"answer", "feedback"};
+    for (const struct ynode *i = m->first; i; i = i->next) {
+        struct misconception *mc = &q->misconceptions[q->misconceptions_count];
+        const char *answer;
+        if (yu_expect_mapping(d, e->path, i, "{ answer: h:..., feedback: ... }") < 0) return -1;
+        if (yu_check_keys(d, e->path, i, mkeys, 2) < 0) return -1;
+        if (yu_require_text(d, e->path, i, "answer", &answer) < 0) return -1;
+        if (yu_require_text(d, e->path, i, "feedback", &mc->feedback) < 0) return -1;
+        if (check_hash(e, ydoc_map_get(i, "answer"), tax, TERM_FAILURE_MODE, false, d) < 0) return -1;
+        snprintf(mc->hash, sizeof mc->hash, "%s", answer);
+        q->misconceptions_count++;
+    }
+    return 0;
+}
+
+static int load_check_name(struct exercise *e, struct question *q, const struct ynode *qn,
+                           bool required, struct diag *d) {
+    const struct ynode *c = ydoc_map_get(qn, "check");
+    if (!c) return required ? yu_error(d, e->path, qn, "missing key 'check'") : 0;
+    if (yu_expect_scalar(d, e->path, c, "a check name like linearizable") < 0) return -1;
+    if (!checker_find(c->text)) {
+        const char *names[64];
+        int n = checker_count() < 64 ? checker_count() : 64;
+        for (int i = 0; i < n; i++) names[i] = checker_at(i)->name;
+        const char *near = suggest_nearest(c->text, names, n);
+        if (near) return yu_error(d, e->path, c, "unknown check '%s' (did you mean '%s'?)", c->text, near);
+        return yu_error(d, e->path, c, "unknown check '%s'", c->text);
+    }
+    q->check = c->text;
+    return 0;
+}
+
+static int load_overrides(struct exercise *e, const struct ynode *m, struct override_text **out,
+                          int *count, struct diag *d) {
+    if (yu_expect_mapping(d, e->path, m, "a mapping of dotted paths to values like { protocol.fencing: true }") < 0) return -1;
+    *out = calloc((size_t)m->count + 1, sizeof **out);
+    if (!*out) return yu_error(d, e->path, m, "out of memory");
+    for (const struct ynode *k = m->first; k; k = k->next) {
+        if (yu_expect_scalar(d, e->path, k->value, "a scalar value") < 0) return -1;
+        (*out)[*count].path = k->text;
+        (*out)[*count].value = k->value->text;
+        (*count)++;
+    }
+    return 0;
+}
+
+static int load_predict(struct exercise *e, struct question *q, const struct ynode *qn, struct diag *d) {
+    if (load_check_name(e, q, qn, true, d) < 0) return -1;
+    const struct ynode *v = ydoc_map_get(qn, "variant");
+    if (!v) return yu_error(d, e->path, qn, "missing key 'variant' (the --set overrides to predict)");
+    if (load_overrides(e, v, &q->variant, &q->variant_count, d) < 0) return -1;
+    struct scenario_override ov[32];
+    if (q->variant_count > 32) return yu_error(d, e->path, v, "at most 32 overrides");
+    for (int i = 0; i < q->variant_count; i++) {
+        ov[i].path = q->variant[i].path;
+        ov[i].value = q->variant[i].value;
+    }
+    return check_scenario_loads(e, v, e->scenario, ov, q->variant_count, d);
+}
+
+static int load_fix(struct exercise *e, struct question *q, const struct ynode *qn, struct diag *d) {
+    const struct ynode *a = ydoc_map_get(qn, "allowed");
+    if (!a) return yu_error(d, e->path, qn, "missing key 'allowed' (the parameters a fix may change)");
+    if (yu_string_list(d, e->path, a, "a list of dotted paths", &q->allowed, &q->allowed_count) < 0) return -1;
+    if (q->allowed_count == 0) return yu_error(d, e->path, a, "a fix must allow at least one parameter");
+    const struct ynode *g = ydoc_map_get(qn, "goals");
+    if (g && yu_string_list(d, e->path, g, "a list of checks like \"leader-available: 1s\"", &q->goals, &q->goals_count) < 0) return -1;
+    int64_t seeds = 100, from = 1;
+    if (yu_optional_int(d, e->path, qn, "seeds", 1, 10000, &seeds) < 0) return -1;
+    if (yu_optional_int(d, e->path, qn, "seeds_from", 0, INT64_MAX / 2, &from) < 0) return -1;
+    q->seeds_count = (int)seeds;
+    q->seeds_from = (uint64_t)from;
+    const struct ynode *s = ydoc_map_get(qn, "solution");
+    if (!s) return yu_error(d, e->path, qn, "missing key 'solution' (the encoded model fix)");
+    if (check_encoded(e, s, d) < 0) return -1;
+    q->solution = s->text;
+    return 0;
+}
+
+static uint32_t fault_kind_bit(const char *name) {
+    static const struct { const char *name; uint32_t bits; } kinds[] = {
+        {"partition", 1u << FAULT_PARTITION}, {"heal", 1u << FAULT_HEAL},
+        {"cut", 1u << FAULT_CUT}, {"crash", 1u << FAULT_CRASH},
+        {"restart", 1u << FAULT_RESTART}, {"pause", 1u << FAULT_PAUSE},
+        {"clock", (1u << FAULT_CLOCK_JUMP) | (1u << FAULT_CLOCK_DRIFT)},
+        {"link", 1u << FAULT_LINK}, {"slow", 1u << FAULT_SLOW},
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        if (strcmp(kinds[i].name, name) == 0) return kinds[i].bits;
+    }
+    return 0;
+}
+
+static int load_break(struct exercise *e, struct question *q, const struct ynode *qn, struct diag *d) {
+    if (load_check_name(e, q, qn, true, d) < 0) return -1;
+    if (yu_require_text(d, e->path, qn, "design", &q->design) < 0) return -1;
+    if (check_scenario_loads(e, ydoc_map_get(qn, "design"), q->design, NULL, 0, d) < 0) return -1;
+    const struct ynode *b = ydoc_map_get(qn, "budget");
+    if (!b) return yu_error(d, e->path, qn, "missing key 'budget' (faults: N, kinds: [...])");
+    static const char *const bkeys[] = {"faults", "kinds"};
+    if (yu_expect_mapping(d, e->path, b, "{ faults: N, kinds: [crash, partition] }") < 0) return -1;
+    if (yu_check_keys(d, e->path, b, bkeys, 2) < 0) return -1;
+    int64_t faults = 2;
+    if (yu_optional_int(d, e->path, b, "faults", 1, 16, &faults) < 0) return -1;
+    q->budget_faults = (int)faults;
+    const struct ynode *k = ydoc_map_get(b, "kinds");
+    if (!k) return yu_error(d, e->path, b, "missing key 'kinds'");
+    if (yu_expect_list(d, e->path, k, "a list of fault kinds") < 0) return -1;
+    for (const struct ynode *i = k->first; i; i = i->next) {
+        if (yu_expect_scalar(d, e->path, i, "a fault kind like crash") < 0) return -1;
+        uint32_t bit = fault_kind_bit(i->text);
+        if (!bit) return yu_error(d, e->path, i, "unknown fault kind '%s' (expected partition, heal, cut, crash, restart, pause, clock, link or slow)", i->text);
+        q->budget_kinds |= bit;
+    }
+    const struct ynode *s = ydoc_map_get(qn, "solution");
+    if (!s) return yu_error(d, e->path, qn, "missing key 'solution' (an encoded fault schedule that breaks the design)");
+    if (check_encoded(e, s, d) < 0) return -1;
+    q->solution = s->text;
+    return 0;
+}
+
+static int load_explain(struct exercise *e, struct question *q, const struct ynode *qn, struct diag *d) {
+    const struct ynode *r = ydoc_map_get(qn, "rubric");
+    if (!r) return yu_error(d, e->path, qn, "missing key 'rubric' (encoded concepts)");
+    if (yu_string_list(d, e->path, r, "a list of encoded concepts", &q->rubric, &q->rubric_count) < 0) return -1;
+    if (q->rubric_count == 0) return yu_error(d, e->path, r, "the rubric needs at least one concept");
+    for (const struct ynode *i = r->kind == YNODE_SEQUENCE ? r->first : r; i; i = r->kind == YNODE_SEQUENCE ? i->next : NULL) {
+        if (check_encoded(e, i, d) < 0) return -1;
+    }
+    int64_t min = (q->rubric_count + 1) / 2;
+    if (yu_optional_int(d, e->path, qn, "min", 1, q->rubric_count, &min) < 0) return -1;
+    q->rubric_min = (int)min;
+    const struct ynode *s = ydoc_map_get(qn, "solution");
+    if (!s) return yu_error(d, e->path, qn, "missing key 'solution' (an encoded model explanation)");
+    if (check_encoded(e, s, d) < 0) return -1;
+    q->solution = s->text;
+    return 0;
+}
+
+static const char *const common_keys[] = {"id", "kind", "prompt", "points"};
+static const char *const kind_keys[Q_KIND_COUNT][10] = {
+    [Q_FAILURE_MODE] = {"key", "misconceptions", "wrong", "check", "evidence", "tolerance"},
+    [Q_TRADE_OFF] = {"key", "misconceptions", "wrong"},
+    [Q_ASSUMPTION] = {"key", "misconceptions", "wrong"},
+    [Q_PREDICT] = {"variant", "check"},
+    [Q_FIX] = {"allowed", "goals", "seeds", "seeds_from", "solution"},
+    [Q_BREAK] = {"design", "budget", "check", "solution"},
+    [Q_EXPLAIN] = {"rubric", "min", "solution"},
+};
+
+static int question_keys(struct exercise *e, const struct ynode *qn, enum question_kind k, struct diag *d) {
+    const char *known[16];
+    int n = 0;
+    for (int i = 0; i < 4; i++) known[n++] = common_keys[i];
+    for (int i = 0; i < 10 && kind_keys[k][i]; i++) known[n++] = kind_keys[k][i];
+    return yu_check_keys(d, e->path, qn, known, n);
+}
+
+static int load_failure_mode(struct exercise *e, struct question *q, const struct ynode *qn,
+                             const struct taxonomy *tax, struct diag *d) {
+    if (load_keys(e, q, qn, tax, d) < 0) return -1;
+    if (yu_optional_text(d, e->path, qn, "wrong", &q->feedback_wrong) < 0) return -1;
+    if (q->kind != Q_FAILURE_MODE) return 0;
+    if (load_check_name(e, q, qn, false, d) < 0) return -1;
+    q->evidence = q->check != NULL;
+    const struct ynode *ev = ydoc_map_get(qn, "evidence");
+    if (ev) {
+        char err[128];
+        if (yu_expect_scalar(d, e->path, ev, "true or false") < 0) return -1;
+        bool b;
+        if (units_parse_bool(ev->text, &b, err, (int)sizeof err) < 0) return yu_error(d, e->path, ev, "%s", err);
+        if (b && !q->check) return yu_error(d, e->path, ev, "evidence needs a 'check' whose violations it is graded against");
+        q->evidence = b;
+    }
+    q->tolerance_ns = 500 * INT64_C(1000000);
+    const struct ynode *t = ydoc_map_get(qn, "tolerance");
+    if (t && yu_duration(d, e->path, t, false, &q->tolerance_ns) < 0) return -1;
+    return 0;
+}
+
+static int load_question(struct exercise *e, struct question *q, const struct ynode *qn,
+                         const struct taxonomy *tax, struct diag *d) {
+    const char *kind;
+    if (yu_expect_mapping(d, e->path, qn, "a question like { id: ..., kind: failure-mode, ... }") < 0) return -1;
+    q->pos.line = qn->line;
+    q->pos.col = qn->col;
+    if (yu_require_text(d, e->path, qn, "id", &q->id) < 0) return -1;
+    if (yu_require_text(d, e->path, qn, "kind", &kind) < 0) return -1;
+    int k = 0;
+    while (k < Q_KIND_COUNT && strcmp(kind_names[k], kind) != 0) k++;
+    if (k == Q_KIND_COUNT) {
+        const char *near = suggest_nearest(kind, kind_names, Q_KIND_COUNT);
+        return yu_error(d, e->path, ydoc_map_get(qn, "kind"), "unknown question kind '%s'%s%s%s", kind,
+                        near ? " (did you mean '" : " (expected failure-mode, trade-off, assumption, predict, fix, break or explain",
+                        near ? near : "", near ? "'?)" : ")");
+    }
+    q->kind = (enum question_kind)k;
+    if (question_keys(e, qn, q->kind, d) < 0) return -1;
+    if (yu_require_text(d, e->path, qn, "prompt", &q->prompt) < 0) return -1;
+    int64_t points = q->kind == Q_FAILURE_MODE || q->kind == Q_FIX || q->kind == Q_BREAK ? 2 : 1;
+    if (yu_optional_int(d, e->path, qn, "points", 1, 100, &points) < 0) return -1;
+    q->points = (int)points;
+    switch (q->kind) {
+    case Q_FAILURE_MODE:
+    case Q_TRADE_OFF:
+    case Q_ASSUMPTION: return load_failure_mode(e, q, qn, tax, d);
+    case Q_PREDICT: return load_predict(e, q, qn, d);
+    case Q_FIX: return load_fix(e, q, qn, d);
+    case Q_BREAK: return load_break(e, q, qn, d);
+    case Q_EXPLAIN: return load_explain(e, q, qn, d);
+    default: return -1;
+    }
+}
+
+static int load_questions(struct exercise *e, const struct ynode *list, const struct taxonomy *tax,
+                          struct diag *d) {
+    if (yu_expect_list(d, e->path, list, "a list of questions") < 0) return -1;
+    if (list->count == 0) return yu_error(d, e->path, list, "an exercise needs at least one question");
+    e->questions = calloc((size_t)list->count + 1, sizeof *e->questions); /* +1: a half-loaded one */
+    if (!e->questions) return yu_error(d, e->path, list, "out of memory");
+    int explains = 0;
+    for (const struct ynode *qn = list->first; qn; qn = qn->next) {
+        struct question *q = &e->questions[e->questions_count];
+        if (load_question(e, q, qn, tax, d) < 0) return -1;
+        for (int i = 0; i < e->questions_count; i++) {
+            if (strcmp(e->questions[i].id, q->id) == 0) {
+                return yu_error(d, e->path, ydoc_map_get(qn, "id"), "duplicate question id '%s'", q->id);
+            }
+        }
+        explains += q->kind == Q_EXPLAIN;
+        e->questions_count++;
+    }
+    if (explains == e->questions_count) {
+        return yu_error(d, e->path, list, "an explain question is never the only kind of question: add one the grader can check");
+    }
+    return 0;
+}
+
+static int check_track(struct exercise *e, const struct ynode *top, struct diag *d) {
+    for (int i = 0; i < grader_tracks_count; i++) {
+        if (strcmp(grader_tracks[i], e->track) == 0) return 0;
+    }
+    const char *near = suggest_nearest(e->track, grader_tracks, grader_tracks_count);
+    const struct ynode *at = ydoc_map_get(top, "track");
+    if (near) return yu_error(d, e->path, at, "unknown track '%s' (did you mean '%s'?)", e->track, near);
+    return yu_error(d, e->path, at, "unknown track '%s' (see docs/EXERCISE_FORMAT.md for the tracks)", e->track);
+}
+
+static int load_top(struct exercise *e, const struct taxonomy *tax, struct diag *d) {
+    static const char *const keys[] = {"id", "title", "track", "difficulty", "salt", "read_first",
+                                       "scenario", "seed", "brief", "hints", "debrief", "questions"};
+    const struct ynode *top = e->doc.root;
+    if (!top) return diag_set(d, e->path, 1, 1, "the exercise file is empty");
+    if (yu_expect_mapping(d, e->path, top, "an exercise (a mapping with id, title, track, ...)") < 0) return -1;
+    if (yu_check_keys(d, e->path, top, keys, 12) < 0) return -1;
+    if (yu_require_text(d, e->path, top, "id", &e->id) < 0) return -1;
+    if (yu_require_text(d, e->path, top, "title", &e->title) < 0) return -1;
+    if (yu_require_text(d, e->path, top, "track", &e->track) < 0) return -1;
+    if (check_track(e, top, d) < 0) return -1;
+    if (yu_require_text(d, e->path, top, "scenario", &e->scenario) < 0) return -1;
+    if (yu_require_text(d, e->path, top, "brief", &e->brief) < 0) return -1;
+    if (yu_require_text(d, e->path, top, "debrief", &e->debrief) < 0) return -1;
+    e->salt = e->id;
+    if (yu_optional_text(d, e->path, top, "salt", &e->salt) < 0) return -1;
+    int64_t difficulty = 1, seed = 0;
+    if (yu_optional_int(d, e->path, top, "difficulty", 1, 3, &difficulty) < 0) return -1;
+    e->difficulty = (int)difficulty;
+    if (ydoc_map_get(top, "seed")) {
+        if (yu_optional_int(d, e->path, top, "seed", 0, INT64_MAX, &seed) < 0) return -1;
+        e->seed = (uint64_t)seed;
+        e->seed_given = true;
+    }
+    const struct ynode *n = ydoc_map_get(top, "read_first");
+    if (n && yu_string_list(d, e->path, n, "a list of things to read", &e->read_first, &e->read_first_count) < 0) return -1;
+    n = ydoc_map_get(top, "hints");
+    if (n && yu_string_list(d, e->path, n, "a list of hints", &e->hints, &e->hints_count) < 0) return -1;
+    if (check_scenario_loads(e, ydoc_map_get(top, "scenario"), e->scenario, NULL, 0, d) < 0) return -1;
+    n = ydoc_map_get(top, "questions");
+    if (!n) return yu_error(d, e->path, top, "missing key 'questions'");
+    return load_questions(e, n, tax, d);
+}
+
+struct exercise *exercise_load(const char *path, const char *root, const struct taxonomy *tax,
+                               struct diag *d) {
+    struct exercise *e = calloc(1, sizeof *e);
+    if (!e) {
+        diag_set(d, path, 0, 0, "out of memory");
+        return NULL;
+    }
+    snprintf(e->path, sizeof e->path, "%s", path);
+    snprintf(e->root, sizeof e->root, "%s", root ? root : "");
+    if (ydoc_load_file(&e->doc, path, NULL, d) < 0) {
+        free(e);
+        return NULL;
+    }
+    if (load_top(e, tax, d) < 0) {
+        exercise_free(e);
+        return NULL;
+    }
+    return e;
+}
+
+void exercise_free(struct exercise *e) {
+    if (!e) return;
+    for (int i = 0; i < e->questions_count || (e->questions && i == e->questions_count); i++) {
+        struct question *q = &e->questions[i];
+        free(q->misconceptions);
+        free(q->variant);
+        free(q->allowed);
+        free(q->goals);
+        free(q->rubric);
+    }
+    free(e->questions);
+    free(e->read_first);
+    free(e->hints);
+    ydoc_free(&e->doc);
+    free(e);
+}

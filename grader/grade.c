@@ -1,0 +1,318 @@
+/* grade.c: grading an answers file against an exercise and its run.
+ *
+ * Taxonomy answers (failure-mode, trade-off, assumption) are resolved to a
+ * term (synonyms and case folded; typos get "did you mean") and compared
+ * by salted hash with the key; a known misconception gets its own
+ * feedback. Evidence (time window and nodes) is graded against the
+ * violations the checker found in the reference run, with the question's
+ * tolerance; an assumption must also be one the run's monitors saw break.
+ * Explanations are scored by a rubric of concepts and always flagged for a
+ * mentor. The exercise passes when every question but the explanations
+ * passes. Scores are kept in thousandths of a point. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dslab/time.h"
+#include "grade_internal.h"
+#include "yutil.h"
+
+static void fb(struct question_grade *qg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fb(struct question_grade *qg, const char *fmt, ...) {
+    size_t used = strlen(qg->feedback);
+    if (used + 2 >= sizeof qg->feedback) return;
+    if (used) qg->feedback[used++] = ' ', qg->feedback[used] = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(qg->feedback + used, sizeof qg->feedback - used, fmt, ap);
+    va_end(ap);
+}
+
+int grade_base_run(struct grade_ctx *g) {
+    if (!g->base_done) {
+        g->base_done = true;
+        g->base_rc = grader_run(g->scenario_path, NULL, 0, g->e->seed, g->e->seed_given, &g->base, g->diag);
+    }
+    return g->base_rc;
+}
+
+const struct check_result *grade_find_check(const struct run_outcome *o, const char *name) {
+    for (int i = 0; i < o->checks_count; i++) {
+        if (strcmp(o->checks[i].name, name) == 0) return &o->checks[i];
+    }
+    return NULL;
+}
+
+static bool key_matches(const struct exercise *e, const struct question *q, const struct term *t) {
+    char h[GRADER_HASH_LEN + 1];
+    key_hash(e->salt, t->id, h);
+    for (int i = 0; i < q->keys_count; i++) {
+        if (strcmp(q->keys[i], h) == 0) return true;
+    }
+    return false;
+}
+
+static const struct misconception *misconception_of(const struct exercise *e, const struct question *q,
+                                                    const struct term *t) {
+    char h[GRADER_HASH_LEN + 1];
+    key_hash(e->salt, t->id, h);
+    for (int i = 0; i < q->misconceptions_count; i++) {
+        if (strcmp(q->misconceptions[i].hash, h) == 0) return &q->misconceptions[i];
+    }
+    return NULL;
+}
+
+static enum term_kind kind_of(enum question_kind k) {
+    return k == Q_TRADE_OFF ? TERM_TRADE_OFF : k == Q_ASSUMPTION ? TERM_ASSUMPTION : TERM_FAILURE_MODE;
+}
+
+/* The assumption's monitor in the reference run, or NULL. */
+static const struct assumption_state *monitor_of(struct grade_ctx *g, const struct term *t) {
+    if (!t->monitor || grade_base_run(g) < 0) return NULL;
+    for (int i = 0; i < 4; i++) {
+        if (g->base.assumptions[i].name && strcmp(g->base.assumptions[i].name, t->monitor) == 0) {
+            return &g->base.assumptions[i];
+        }
+    }
+    return NULL;
+}
+
+/* Returns 1 when the term answer is right, 0 when wrong, -1 on error. */
+static int grade_term(struct grade_ctx *g, const char *text, struct question_grade *qg, struct grade_result *r) {
+    const struct question *q = qg->q;
+    enum term_kind kind = kind_of(q->kind);
+    const struct term *t = taxonomy_find(g->c->taxonomy, text, kind);
+    if (!t) {
+        const struct term *other = taxonomy_find(g->c->taxonomy, text, TERM_KIND_COUNT);
+        const struct term *near = taxonomy_suggest(g->c->taxonomy, text, kind);
+        key_normalize_words(text, false, qg->answer, (int)sizeof qg->answer);
+        if (other) fb(qg, "'%s' is a %s, but this question asks for a %s.", text, term_kind_name(other->kind), term_kind_name(kind));
+        else if (near) fb(qg, "'%s' is not in the taxonomy (did you mean '%s'?).", text, near->name);
+        else fb(qg, "'%s' is not in the taxonomy: `dslab explain TERM` lists the terms.", text);
+        return 0;
+    }
+    snprintf(qg->answer, sizeof qg->answer, "%s", t->id);
+    if (key_matches(g->e, q, t)) {
+        if (q->kind == Q_ASSUMPTION) {
+            const struct assumption_state *m = monitor_of(g, t);
+            if (t->monitor && (!m || !m->violated)) {
+                fb(qg, "'%s' is the right idea, but its monitor did not fire in this run.", t->name);
+                return 0;
+            }
+            if (m) {
+                char at[32];
+                fb(qg, "Right: %s; its monitor fired at t=%s (%s).", t->name, time_format_s(m->violated_at_ns, at, sizeof at), m->message);
+                if (r->hits_count < 16) r->hits[r->hits_count++].term_id = t->id;
+                return 1;
+            }
+        }
+        fb(qg, "Right: %s.", t->name);
+        if (r->hits_count < 16) r->hits[r->hits_count++].term_id = t->id;
+        return 1;
+    }
+    const struct misconception *mc = misconception_of(g->e, q, t);
+    if (mc) {
+        qg->misconception = mc->feedback;
+        fb(qg, "Not quite: %s", mc->feedback);
+        return 0;
+    }
+    if (q->kind == Q_ASSUMPTION) {
+        const struct assumption_state *m = monitor_of(g, t);
+        if (m && m->violated) fb(qg, "'%s' did break in this run, but it is not the assumption the failure rested on.", t->name);
+        else if (m && m->declared) fb(qg, "'%s' held for the whole run: its monitor never fired.", t->name);
+    }
+    if (q->feedback_wrong) fb(qg, "%s", q->feedback_wrong);
+    else if (!qg->feedback[0]) fb(qg, "'%s' is a real %s, but not the one at work here.", t->name, term_kind_name(kind));
+    return 0;
+}
+
+/* Index of `name` among the scenario's nodes, or -1. */
+static int node_index(const struct scenario *s, const char *name) {
+    return scenario_node_index(s, name);
+}
+
+static int check_nodes(struct grade_ctx *g, const struct ynode *nodes, const struct check_violation *v,
+                       struct question_grade *qg, const struct scenario *s) {
+    if (!nodes || nodes->count == 0) {
+        fb(qg, "Name the nodes involved.");
+        return 0;
+    }
+    bool all_in = true;
+    for (const struct ynode *i = nodes->first; i; i = i->next) {
+        int idx = node_index(s, i->text);
+        if (idx < 0) {
+            return yu_error(g->diag, g->a->path, i, "unknown node '%s' (the scenario's nodes are %s..%s)", i->text,
+                            s->node_names[0], s->node_names[s->nodes_count - 1]);
+        }
+        bool in = v->nodes_count == 0;
+        for (int k = 0; k < v->nodes_count; k++) in |= v->nodes[k] == idx;
+        if (!in) {
+            fb(qg, "%s was not involved in the violation.", i->text);
+            all_in = false;
+        }
+    }
+    return all_in ? 1 : 0;
+}
+
+/* Evidence: returns the thousandths earned of the evidence half, or -1. */
+static int grade_evidence(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg) {
+    const struct question *q = qg->q;
+    const struct ynode *from = v->kind == YNODE_MAPPING ? ydoc_map_get(v, "from") : NULL;
+    if (!from) {
+        fb(qg, "Give the evidence too: the time window (from, to) and the nodes.");
+        return 0;
+    }
+    int64_t from_ns = 0, to_ns = 0;
+    if (yu_duration(g->diag, g->a->path, from, false, &from_ns) < 0) return -1;
+    if (yu_duration(g->diag, g->a->path, ydoc_map_get(v, "to"), false, &to_ns) < 0) return -1;
+    if (grade_base_run(g) < 0) return -1;
+    const struct check_result *cr = grade_find_check(&g->base, q->check);
+    if (!cr || cr->violations_count == 0) {
+        fb(qg, "(The reference run found no violation of %s, so the evidence was not graded.)", q->check);
+        return 500;
+    }
+    struct scenario *s = scenario_load(g->scenario_path, NULL, 0, NULL, g->diag);
+    if (!s) return -1;
+    int64_t tol = q->tolerance_ns;
+    const struct check_violation *best = NULL;
+    for (int i = 0; i < cr->violations_count && !best; i++) {
+        const struct check_violation *cv = &cr->violations[i];
+        if (from_ns <= cv->to_ns + tol && to_ns >= cv->from_ns - tol) best = cv;
+    }
+    int earned = 0;
+    char a[32], b[32];
+    const struct check_violation *first = &cr->violations[0];
+    int64_t span_max = s->duration_ns / 2;
+    if (best && to_ns - from_ns > span_max && to_ns - from_ns > best->to_ns - best->from_ns + 2 * tol) {
+        fb(qg, "Your window is too wide to be evidence: narrow it to when it happened.");
+    } else if (best) {
+        earned += 250;
+    } else {
+        fb(qg, "Your window does not overlap what %s found (%s violations; the first at %s .. %s).", q->check,
+           cr->violations_total == 1 ? "one of" : "the", time_format_s(first->from_ns, a, sizeof a),
+           time_format_s(first->to_ns, b, sizeof b));
+    }
+    int nodes_ok = check_nodes(g, ydoc_map_get(v, "nodes"), best ? best : first, qg, s);
+    scenario_free(s);
+    if (nodes_ok < 0) return -1;
+    if (nodes_ok) earned += 250;
+    if (earned == 500) {
+        fb(qg, "The evidence matches: %s at %s .. %s.", q->check, time_format_s(best->from_ns, a, sizeof a),
+           time_format_s(best->to_ns, b, sizeof b));
+    }
+    return earned;
+}
+
+static int grade_taxonomy_question(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg,
+                                   struct grade_result *r) {
+    const struct question *q = qg->q;
+    const char *text = v->kind == YNODE_SCALAR ? v->text : ydoc_map_get(v, "mode")->text;
+    int right = grade_term(g, text, qg, r);
+    if (right < 0) return -1;
+    int milli = right ? 1000 : 0;
+    bool pass = right;
+    if (q->kind == Q_FAILURE_MODE && q->evidence) {
+        int ev = grade_evidence(g, v, qg);
+        if (ev < 0) return -1;
+        milli = (right ? 500 : 0) + ev;
+        pass = right && ev == 500;
+    }
+    qg->pass = pass;
+    qg->score_milli = milli * q->points;
+    return 0;
+}
+
+/* Rubric concepts "name: phrase; phrase" found as whole words. */
+static void grade_explain(struct grade_ctx *g, const char *text, struct question_grade *qg) {
+    const struct question *q = qg->q;
+    char norm[GRADER_TEXT_MAX + 2];
+    char padded[GRADER_TEXT_MAX + 4];
+    key_normalize_words(text, true, norm, (int)sizeof norm);
+    snprintf(padded, sizeof padded, " %s ", norm);
+    snprintf(qg->answer, sizeof qg->answer, "%s", text);
+    int found = 0;
+    char found_list[600] = "", missed_list[600] = "";
+    for (int i = 0; i < q->rubric_count; i++) {
+        char concept[GRADER_TEXT_MAX];
+        if (key_decode(g->e->salt, q->rubric[i], concept, (int)sizeof concept) < 0) continue;
+        char *colon = strchr(concept, ':');
+        char *phrases = colon ? colon + 1 : concept;
+        if (colon) *colon = 0;
+        bool hit = false;
+        for (char *p = strtok(phrases, ";"); p && !hit; p = strtok(NULL, ";")) {
+            char pn[256], pp[260];
+            key_normalize_words(p, true, pn, (int)sizeof pn);
+            snprintf(pp, sizeof pp, " %s ", pn);
+            hit = pn[0] && strstr(padded, pp) != NULL;
+        }
+        char *list = hit ? found_list : missed_list;
+        size_t used = strlen(list);
+        snprintf(list + used, 600 - used, "%s%s", used ? "; " : "", concept);
+        found += hit;
+    }
+    qg->pass = found >= q->rubric_min;
+    qg->score_milli = q->points * 1000 * found / (q->rubric_count ? q->rubric_count : 1);
+    qg->needs_review = true;
+    fb(qg, "Rubric: %d of %d concepts (%d needed).", found, q->rubric_count, q->rubric_min);
+    if (found_list[0]) fb(qg, "Found: %s.", found_list);
+    if (missed_list[0]) fb(qg, "Not found: %s.", missed_list);
+    fb(qg, "A mentor will review this answer.");
+}
+
+static int grade_one(struct grade_ctx *g, struct question_grade *qg, struct grade_result *r) {
+    const struct question *q = qg->q;
+    const struct ynode *v = g->a ? answers_get(g->a, q->id) : NULL;
+    qg->answered = v != NULL;
+    if (!v) {
+        fb(qg, "Not answered.");
+        qg->needs_review = q->kind == Q_EXPLAIN;
+        return 0;
+    }
+    switch (q->kind) {
+    case Q_FAILURE_MODE:
+    case Q_TRADE_OFF:
+    case Q_ASSUMPTION: return grade_taxonomy_question(g, v, qg, r);
+    case Q_PREDICT: return grade_predict(g, v, qg);
+    case Q_FIX: return grade_fix(g, v, qg);
+    case Q_BREAK: return grade_break(g, v, qg);
+    case Q_EXPLAIN: grade_explain(g, v->text, qg); return 0;
+    default: return 0;
+    }
+}
+
+int grade_answers(const struct catalog *c, const struct exercise *e, const struct answers *a,
+                  struct grade_result *out, struct diag *diag) {
+    memset(out, 0, sizeof *out);
+    out->e = e;
+    out->q = calloc((size_t)e->questions_count, sizeof *out->q);
+    if (!out->q) return diag_set(diag, e->path, 0, 0, "out of memory");
+    out->count = e->questions_count;
+    struct grade_ctx g = {.c = c, .e = e, .a = a, .diag = diag};
+    exercise_scenario_path(e, e->scenario, g.scenario_path, (int)sizeof g.scenario_path);
+    int rc = 0;
+    bool all = true;
+    for (int i = 0; i < e->questions_count && rc == 0; i++) {
+        struct question_grade *qg = &out->q[i];
+        qg->q = &e->questions[i];
+        rc = grade_one(&g, qg, out);
+        out->score_milli += qg->score_milli;
+        out->max_milli += qg->q->points * 1000;
+        if (qg->q->kind != Q_EXPLAIN && !qg->pass) all = false;
+    }
+    out->pass = rc == 0 && all;
+    if (g.base_done && g.base_rc == 0) {
+        int f = run_outcome_first_failure(&g.base);
+        snprintf(out->run_summary, sizeof out->run_summary, "%s",
+                 f < 0 ? "all checks held in the reference run" : g.base.checks[f].summary);
+    }
+    run_outcome_free(&g.base);
+    if (rc < 0) grade_result_free(out);
+    return rc;
+}
+
+void grade_result_free(struct grade_result *r) {
+    free(r->q);
+    r->q = NULL;
+    r->count = 0;
+}

@@ -1,0 +1,310 @@
+/* grader.h: exercises, the taxonomy they speak, and the grader.
+ *
+ *   exercises/taxonomy.yaml ──> taxonomy_load ──> terms (failure modes,
+ *                                                 trade-offs, assumptions)
+ *   exercises/<track>/<id>.yaml ──> exercise_load ──> questions with keys
+ *   answers.yaml ──> answers_load ──> grade_answers ──> per-question verdicts
+ *                                        │
+ *                                        └─ runs the scenario (evidence,
+ *                                           assumptions), its variants
+ *                                           (predict), a fix over N seeds,
+ *                                           a learner's fault schedule
+ *
+ * The format is docs/EXERCISE_FORMAT.md. Answer keys are never stored in
+ * the clear: taxonomy answers as salted hashes of normalized ids (grader
+ * keys.c), free-text rubrics and model solutions as an obfuscated stream,
+ * so opening an exercise file does not spoil it. Errors are diagnostics
+ * "file:line:col: error: ..." with "did you mean" like the scenario
+ * loader's (this library reuses its YAML tree and unit parsers).
+ * Library code never prints. Ownership: each *_load returns a heap object
+ * that owns its YAML tree; strings inside point into it. */
+#ifndef DSLAB_GRADER_H
+#define DSLAB_GRADER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dslab/diag.h"
+#include "dslab/check.h"
+#include "dslab/scenario.h"
+#include "dslab/sim.h"
+#include "scenario/yaml_doc.h"
+
+#define GRADER_KEYS_MAX 8
+#define GRADER_HASH_LEN 19 /* "h:" + 16 hex digits */
+#define GRADER_TEXT_MAX 2048
+
+/* ---- keys.c: normalizing, hashing, obfuscating ------------------------ */
+
+/* Lower case, every run of other characters than letters and digits
+ * becomes one space, trimmed; words lose a plural "s" when longer than 3
+ * letters when `stem` is set. Returns out. */
+char *key_normalize_words(const char *text, bool stem, char *out, int out_size);
+/* Letters and digits only, lower case: "Split-Brain" -> "splitbrain". */
+char *key_normalize_term(const char *text, char *out, int out_size);
+/* "h:" + 16 hex of a salted 64-bit hash of the normalized term. */
+void key_hash(const char *salt, const char *term, char out[GRADER_HASH_LEN + 1]);
+/* "enc:" + hex of `plain` XORed with a keystream derived from the salt. */
+int key_encode(const char *salt, const char *plain, char *out, int out_size);
+/* The reverse; returns 0, or -1 when `enc` is not a valid "enc:" string. */
+int key_decode(const char *salt, const char *enc, char *out, int out_size);
+
+/* ---- taxonomy.c ------------------------------------------------------- */
+
+enum term_kind { TERM_FAILURE_MODE, TERM_TRADE_OFF, TERM_ASSUMPTION, TERM_KIND_COUNT };
+
+struct term {
+    enum term_kind kind;
+    const char *id;
+    const char *name;
+    const char *definition;
+    const char *idea;       /* one of the three ideas of the design brief */
+    const char *monitor;    /* assumptions: the monitor's name, or NULL */
+    int synonyms_count;
+    const char **synonyms;  /* owned array of borrowed strings */
+    int scenarios_count;
+    const char **scenarios;
+    struct src_pos pos;
+};
+
+struct taxonomy {
+    char path[512];
+    struct ydoc doc;
+    int terms_count;
+    struct term *terms; /* owned */
+};
+
+struct taxonomy *taxonomy_load(const char *path, struct diag *diag);
+void taxonomy_free(struct taxonomy *t);
+/* The term whose id, name or synonym matches `text` (normalized), of
+ * `kind` (or any kind when kind == TERM_KIND_COUNT); NULL if none. */
+const struct term *taxonomy_find(const struct taxonomy *t, const char *text, enum term_kind kind);
+/* The nearest term to a typo, or NULL. */
+const struct term *taxonomy_suggest(const struct taxonomy *t, const char *text,
+                                    enum term_kind kind);
+const char *term_kind_name(enum term_kind k);
+
+/* ---- exercise.c: loading exercise files -------------------------------- */
+
+enum question_kind {
+    Q_FAILURE_MODE,
+    Q_TRADE_OFF,
+    Q_ASSUMPTION,
+    Q_PREDICT,
+    Q_FIX,
+    Q_BREAK,
+    Q_EXPLAIN,
+    Q_KIND_COUNT
+};
+
+struct misconception {
+    char hash[GRADER_HASH_LEN + 1];
+    const char *feedback;
+};
+
+struct override_text {
+    const char *path;  /* borrowed from the exercise's tree */
+    const char *value;
+};
+
+struct question {
+    const char *id;
+    enum question_kind kind;
+    const char *prompt;
+    int points;
+    struct src_pos pos;
+    /* failure-mode, trade-off, assumption: accepted answers */
+    int keys_count;
+    char keys[GRADER_KEYS_MAX][GRADER_HASH_LEN + 1];
+    int misconceptions_count;
+    struct misconception *misconceptions; /* owned */
+    const char *feedback_wrong;  /* other wrong answers; may be NULL */
+    /* failure-mode: the check whose violation is the evidence */
+    const char *check;           /* also predict and break */
+    bool evidence;               /* ask for window and nodes */
+    int64_t tolerance_ns;
+    /* predict: the variant (--set overrides) */
+    int variant_count;
+    struct override_text *variant; /* owned */
+    /* fix */
+    int allowed_count;
+    const char **allowed;        /* owned array */
+    int goals_count;
+    const char **goals;          /* checks added when grading the fix */
+    int seeds_count;
+    uint64_t seeds_from;
+    /* fix, break, explain: the model answer, encoded */
+    const char *solution;
+    /* break */
+    const char *design;          /* scenario path, relative to the root */
+    int budget_faults;
+    uint32_t budget_kinds;       /* bit per enum fault_kind allowed */
+    /* explain */
+    int rubric_count;
+    const char **rubric;         /* encoded "concept: phrase; phrase" */
+    int rubric_min;
+};
+
+struct exercise {
+    char path[512];
+    char root[512];              /* the directory holding exercises/ */
+    struct ydoc doc;
+    const char *id;
+    const char *title;
+    const char *track;
+    int difficulty;
+    const char *salt;
+    const char *scenario;        /* relative to root */
+    uint64_t seed;
+    bool seed_given;
+    const char *brief;
+    const char *debrief;
+    int read_first_count;
+    const char **read_first;
+    int hints_count;
+    const char **hints;
+    int questions_count;
+    struct question *questions;  /* owned */
+};
+
+/* Loads and validates one exercise file: keys, kinds, hashes, and that
+ * its scenario loads. `root` is the directory holding exercises/ and
+ * scenarios/. `tax` checks that hashed keys exist (may be NULL). */
+struct exercise *exercise_load(const char *path, const char *root, const struct taxonomy *tax,
+                               struct diag *diag);
+void exercise_free(struct exercise *e);
+const char *question_kind_name(enum question_kind k);
+/* The full path of a scenario named relative to the root. */
+void exercise_scenario_path(const struct exercise *e, const char *rel, char *out, int out_size);
+
+/* ---- catalog.c: all exercises under a root ----------------------------- */
+
+extern const char *const grader_tracks[];
+extern const int grader_tracks_count;
+
+struct catalog {
+    char root[512];
+    struct taxonomy *taxonomy;
+    int count;
+    struct exercise **exercises; /* owned, by track order then id */
+};
+
+/* Finds the exercises directory: `dir` if given, else $DSLAB_EXERCISES_DIR
+ * (read by the caller and passed as dir), else ./exercises, else the
+ * compiled-in source tree. Loads the taxonomy and every exercise. */
+struct catalog *catalog_load(const char *root, struct diag *diag);
+void catalog_free(struct catalog *c);
+const struct exercise *catalog_find(const struct catalog *c, const char *id);
+/* Nearest exercise id to a typo, or NULL. */
+const char *catalog_suggest(const struct catalog *c, const char *id);
+
+/* ---- answers.c --------------------------------------------------------- */
+
+struct answers {
+    char path[512];
+    struct ydoc doc;
+    const char *exercise_id;
+    const struct ynode *map;     /* the answers mapping; NULL = no answers */
+};
+
+/* Parses an answers file and checks its shape against the exercise: the
+ * exercise id, known question ids (did you mean), the shape of each
+ * answer. Returns NULL with diag (file:line:col) on malformed input. */
+struct answers *answers_load(const char *path, const struct exercise *e, struct diag *diag);
+struct answers *answers_load_buffer(const char *text, size_t len, const char *name,
+                                    const struct exercise *e, struct diag *diag);
+void answers_free(struct answers *a);
+const struct ynode *answers_get(const struct answers *a, const char *question_id);
+
+/* ---- grade.c ----------------------------------------------------------- */
+
+struct question_grade {
+    const struct question *q;
+    bool answered;
+    bool pass;
+    bool needs_review;           /* explain: always */
+    int score_milli;             /* of q->points * 1000 */
+    char answer[256];            /* the answer, normalized (class reports) */
+    const char *misconception;   /* the known misconception it matched, or NULL */
+    char feedback[GRADER_TEXT_MAX];
+};
+
+struct grade_result {
+    const struct exercise *e;
+    int count;
+    struct question_grade *q;    /* owned */
+    int score_milli;
+    int max_milli;
+    bool pass;
+    char run_summary[512];       /* what the reference run found */
+    struct term_hit {
+        const char *term_id;     /* taxonomy ids answered correctly */
+    } hits[16];
+    int hits_count;
+};
+
+/* Grades `a` against `e`. Returns 0, or -1 with diag when an answer is
+ * malformed in a way only running reveals (a fix value the protocol
+ * rejects, a fault schedule that does not load): positioned in the
+ * answers file. */
+int grade_answers(const struct catalog *c, const struct exercise *e, const struct answers *a,
+                  struct grade_result *out, struct diag *diag);
+void grade_result_free(struct grade_result *r);
+
+/* The model answers file (YAML text) that grades as a full pass; computed
+ * by running the scenario (evidence windows, predictions). Caller frees. */
+char *grade_model_answers(const struct catalog *c, const struct exercise *e, struct diag *diag);
+
+/* The taxonomy term whose salted hash is `hash`, or NULL (reveal). */
+const struct term *grade_key_term(const struct taxonomy *t, const char *salt, const char *hash);
+
+/* ---- run.c: running scenarios for the grader --------------------------- */
+
+struct run_outcome {
+    bool loaded;
+    bool ran;                    /* reached the end (no budget/limit stop) */
+    int checks_count;
+    struct check_result *checks; /* owned */
+    struct assumption_state assumptions[4];
+    char error[DIAG_MESSAGE_MAX + DIAG_PATH_MAX];
+};
+
+/* Loads `path` with overrides and runs it at `seed` (0 = the scenario's).
+ * Returns 0, or -1 with diag when it does not load or create. */
+int grader_run(const char *path, const struct scenario_override *ov, int ov_count,
+               uint64_t seed, bool seed_given, struct run_outcome *out, struct diag *diag);
+void run_outcome_free(struct run_outcome *o);
+/* The first failing check's index, or -1 when all hold. */
+int run_outcome_first_failure(const struct run_outcome *o);
+
+/* ---- progress.c -------------------------------------------------------- */
+
+struct progress_entry {
+    char id[64];
+    int attempts;
+    int best_milli;
+    int max_milli;
+    bool passed;
+};
+
+struct progress {
+    char path[1024];
+    int count;
+    struct progress_entry entries[256];
+    int mastery_count;
+    struct { char term[64]; int count; } mastery[256];
+};
+
+/* The progress file of `profile` under $XDG_DATA_HOME (or ~/.local/share):
+ * `xdg_data_home` and `home` are passed in by the caller. */
+int progress_path(const char *xdg_data_home, const char *home, const char *profile, char *out,
+                  int out_size, struct diag *diag);
+/* Loads the file (a missing file is an empty progress). */
+int progress_load(struct progress *p, const char *path, struct diag *diag);
+/* Records one graded attempt. */
+void progress_record(struct progress *p, const struct grade_result *r);
+/* Writes atomically (temporary file + rename), creating directories. */
+int progress_save(const struct progress *p, struct diag *diag);
+const struct progress_entry *progress_find(const struct progress *p, const char *id);
+
+#endif

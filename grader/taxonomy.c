@@ -1,0 +1,168 @@
+/* taxonomy.c: the vocabulary of exercises (exercises/taxonomy.yaml).
+ *
+ * Three lists: failure_modes, trade_offs, assumptions. Each entry has an
+ * id, a name, synonyms learners may type, a definition, the idea of the
+ * design brief it belongs to, and the scenarios that show it. Lookup folds
+ * case and ignores everything but letters and digits, so "Split Brain",
+ * "split-brain" and "splitbrain" are the same answer; a typo gets the
+ * nearest term as "did you mean". Ids are unique across all three lists. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dslab/suggest.h"
+#include "grader.h"
+#include "yutil.h"
+
+static const char *const list_keys[TERM_KIND_COUNT] = {"failure_modes", "trade_offs", "assumptions"};
+static const char *const ideas[] = {"implicit-explicit", "unimagined-failure", "humans"};
+
+const char *term_kind_name(enum term_kind k) {
+    static const char *const names[] = {"failure mode", "trade-off", "assumption"};
+    return k < TERM_KIND_COUNT ? names[k] : "term";
+}
+
+static int load_term(struct taxonomy *t, const struct ynode *item, enum term_kind kind,
+                     struct term *out, struct diag *d) {
+    static const char *const keys[] = {"id", "name", "synonyms", "definition", "idea",
+                                       "scenarios", "monitor"};
+    const char *file = t->path;
+    if (yu_expect_mapping(d, file, item, "a term like { id: split-brain, name: ... }") < 0) return -1;
+    if (yu_check_keys(d, file, item, keys, kind == TERM_ASSUMPTION ? 7 : 6) < 0) return -1;
+    out->kind = kind;
+    out->pos.line = item->line;
+    out->pos.col = item->col;
+    if (yu_require_text(d, file, item, "id", &out->id) < 0) return -1;
+    if (yu_require_text(d, file, item, "name", &out->name) < 0) return -1;
+    if (yu_require_text(d, file, item, "definition", &out->definition) < 0) return -1;
+    if (yu_require_text(d, file, item, "idea", &out->idea) < 0) return -1;
+    if (yu_optional_text(d, file, item, "monitor", &out->monitor) < 0) return -1;
+    bool idea_ok = false;
+    for (int i = 0; i < 3; i++) idea_ok |= strcmp(out->idea, ideas[i]) == 0;
+    if (!idea_ok) {
+        const char *near = suggest_nearest(out->idea, ideas, 3);
+        return yu_error(d, file, ydoc_map_get(item, "idea"),
+                        "unknown idea '%s' (%s%s%sexpected implicit-explicit, unimagined-failure or humans)",
+                        out->idea, near ? "did you mean '" : "", near ? near : "", near ? "'? " : "");
+    }
+    const struct ynode *syn = ydoc_map_get(item, "synonyms");
+    if (syn && yu_string_list(d, file, syn, "a list of synonyms", &out->synonyms, &out->synonyms_count) < 0) return -1;
+    const struct ynode *sc = ydoc_map_get(item, "scenarios");
+    if (sc && yu_string_list(d, file, sc, "a list of scenario paths", &out->scenarios, &out->scenarios_count) < 0) return -1;
+    return 0;
+}
+
+/* Every id, name and synonym must resolve to one term only. */
+static int check_unique(struct taxonomy *t, struct diag *d) {
+    for (int i = 0; i < t->terms_count; i++) {
+        const struct term *a = &t->terms[i];
+        for (int s = -2; s < a->synonyms_count; s++) {
+            const char *word = s == -2 ? a->id : s == -1 ? a->name : a->synonyms[s];
+            const struct term *b = taxonomy_find(t, word, TERM_KIND_COUNT);
+            if (b && b != a) {
+                return diag_set(d, t->path, a->pos.line, a->pos.col,
+                                "'%s' of term '%s' also names term '%s' (line %d)", word, a->id,
+                                b->id, b->pos.line);
+            }
+        }
+    }
+    return 0;
+}
+
+static int load_lists(struct taxonomy *t, struct diag *d) {
+    const struct ynode *root = t->doc.root;
+    if (!root) return diag_set(d, t->path, 1, 1, "the taxonomy is empty");
+    if (yu_expect_mapping(d, t->path, root, "a mapping with failure_modes, trade_offs, assumptions") < 0) return -1;
+    if (yu_check_keys(d, t->path, root, list_keys, TERM_KIND_COUNT) < 0) return -1;
+    int total = 0;
+    for (int k = 0; k < TERM_KIND_COUNT; k++) {
+        const struct ynode *list = ydoc_map_get(root, list_keys[k]);
+        if (!list) return yu_error(d, t->path, root, "missing key '%s'", list_keys[k]);
+        if (yu_expect_list(d, t->path, list, "a list of terms") < 0) return -1;
+        total += list->count;
+    }
+    t->terms = calloc((size_t)total + 1, sizeof *t->terms);
+    if (!t->terms) return diag_set(d, t->path, 0, 0, "out of memory");
+    for (int k = 0; k < TERM_KIND_COUNT; k++) {
+        const struct ynode *list = ydoc_map_get(root, list_keys[k]);
+        for (const struct ynode *item = list->first; item; item = item->next) {
+            if (load_term(t, item, (enum term_kind)k, &t->terms[t->terms_count], d) < 0) return -1;
+            t->terms_count++;
+        }
+    }
+    return check_unique(t, d);
+}
+
+struct taxonomy *taxonomy_load(const char *path, struct diag *d) {
+    struct taxonomy *t = calloc(1, sizeof *t);
+    if (!t) {
+        diag_set(d, path, 0, 0, "out of memory");
+        return NULL;
+    }
+    snprintf(t->path, sizeof t->path, "%s", path);
+    if (ydoc_load_file(&t->doc, path, NULL, d) < 0) {
+        free(t);
+        return NULL;
+    }
+    if (load_lists(t, d) < 0) {
+        taxonomy_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void taxonomy_free(struct taxonomy *t) {
+    if (!t) return;
+    for (int i = 0; i < t->terms_count; i++) {
+        free(t->terms[i].synonyms);
+        free(t->terms[i].scenarios);
+    }
+    free(t->terms);
+    ydoc_free(&t->doc);
+    free(t);
+}
+
+static bool same(const char *a_norm, const char *b) {
+    char nb[256];
+    key_normalize_term(b, nb, (int)sizeof nb);
+    return nb[0] && strcmp(a_norm, nb) == 0;
+}
+
+const struct term *taxonomy_find(const struct taxonomy *t, const char *text, enum term_kind kind) {
+    char norm[256];
+    key_normalize_term(text, norm, (int)sizeof norm);
+    if (!norm[0]) return NULL;
+    for (int i = 0; i < t->terms_count; i++) {
+        const struct term *e = &t->terms[i];
+        if (kind != TERM_KIND_COUNT && e->kind != kind) continue;
+        if (same(norm, e->id) || same(norm, e->name)) return e;
+        if (e->monitor && same(norm, e->monitor)) return e;
+        for (int s = 0; s < e->synonyms_count; s++) {
+            if (same(norm, e->synonyms[s])) return e;
+        }
+    }
+    return NULL;
+}
+
+const struct term *taxonomy_suggest(const struct taxonomy *t, const char *text, enum term_kind kind) {
+    char norm[256];
+    key_normalize_term(text, norm, (int)sizeof norm);
+    if (!norm[0]) return NULL;
+    const struct term *best = NULL;
+    int best_distance = 1 << 30;
+    for (int i = 0; i < t->terms_count; i++) {
+        const struct term *e = &t->terms[i];
+        if (kind != TERM_KIND_COUNT && e->kind != kind) continue;
+        for (int s = -2; s < e->synonyms_count; s++) {
+            char cand[256];
+            key_normalize_term(s == -2 ? e->id : s == -1 ? e->name : e->synonyms[s], cand, (int)sizeof cand);
+            int dist = suggest_distance(norm, cand);
+            if (dist < best_distance) {
+                best_distance = dist;
+                best = e;
+            }
+        }
+    }
+    int limit = (int)strlen(norm) / 3;
+    return best && best_distance <= (limit > 1 ? limit : 1) ? best : NULL;
+}
