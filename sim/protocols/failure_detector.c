@@ -1,0 +1,482 @@
+/* failure_detector.c: who is up? Heartbeats with a timeout, or SWIM.
+ *
+ * mode: heartbeat. Every node sends a heartbeat to every other node each
+ * `heartbeat_interval` and suspects a peer it has not heard from for
+ * `timeout` (checked every timeout/4); hearing from it again clears the
+ * suspicion. One knob trades detection time against false suspicions: a
+ * timeout of a few intervals is fast but two lost or slow heartbeats in a
+ * row suspect a healthy peer; a long one is accurate but slow.
+ *
+ * mode: swim (Das, Gupta, Motivala 2002). Each `ping_interval` (the
+ * protocol period) a node probes one member, in a shuffled round-robin:
+ *
+ *   PING --> target             no ACK within ping_timeout:
+ *   <-- ACK                     PING-REQ(target) --> k other members
+ *                                 each: PING --> target, ACK back --> relay ACK
+ *   no ACK (direct or relayed) by the end of the period: suspect the target
+ *
+ * A suspicion is gossiped; a suspect that hears of it refutes with a higher
+ * incarnation (ALIVE), so a healthy but unlucky member recovers; one not
+ * refuted within `suspicion_timeout` is confirmed dead (DEAD, gossiped).
+ * Updates ride on every PING/ACK/PING-REQ (up to FD_PIGGYBACK_MAX each,
+ * each update sent about 3*log2(n) times). A restarted member comes back
+ * with a higher incarnation (kept in its durable store).
+ *
+ * Annotations, value = the target's node index: "suspect", "alive" (a
+ * suspicion or death withdrawn), "confirm" (swim: declared dead). The
+ * fd-accuracy checker judges them against the true crashes, pauses and
+ * partitions. Knobs: docs/PROTOCOLS.md. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dslab/node.h"
+#include "dslab/time.h"
+
+#define FD_NODES_MAX 64
+#define FD_PIGGYBACK_MAX 6
+#define FD_UPDATES_MAX 64 /* the gossip buffer */
+
+enum fd_mode { MODE_HEARTBEAT, MODE_SWIM };
+enum fd_msg_type { MSG_HEARTBEAT, MSG_PING, MSG_ACK, MSG_PING_REQ };
+enum fd_member { MEMBER_ALIVE, MEMBER_SUSPECT, MEMBER_DEAD };
+enum fd_timer { TM_HEARTBEAT = 1, TM_CHECK, TM_PERIOD, TM_PING_TIMEOUT, TM_SUSPICION };
+
+struct fd_config {
+    int mode;
+    int64_t heartbeat_ns;
+    int64_t timeout_ns;
+    int64_t ping_interval_ns;
+    int64_t ping_timeout_ns;
+    int64_t k;
+    int64_t suspicion_timeout_ns;
+};
+
+struct fd_update {
+    int32_t member;
+    uint8_t state;
+    uint32_t incarnation;
+};
+
+struct fd_msg {
+    uint8_t type;
+    uint8_t updates_count;
+    int32_t target;   /* PING-REQ: whom to probe */
+    int32_t relay_for;/* PING/ACK on behalf of this node, -1 = direct */
+    uint64_t seq;
+    struct fd_update updates[FD_PIGGYBACK_MAX];
+};
+
+struct fd_gossip {
+    struct fd_update u;
+    int32_t sends_left; /* 0 = free slot */
+};
+
+struct fd_state {
+    /* heartbeat */
+    int64_t last_heard_mono_ns[FD_NODES_MAX];
+    bool suspected[FD_NODES_MAX];
+    /* swim */
+    uint32_t incarnation;
+    uint8_t member_state[FD_NODES_MAX];
+    uint32_t member_inc[FD_NODES_MAX];
+    int32_t order[FD_NODES_MAX];
+    int32_t order_pos, order_len;
+    uint64_t seq;
+    int32_t probe_target; /* -1 = none this period */
+    bool probe_acked;
+    struct fd_gossip gossip[FD_UPDATES_MAX];
+};
+
+static const char *const fd_known[] = {
+    "mode", "heartbeat_interval", "timeout", "ping_interval", "ping_timeout", "k",
+    "suspicion_timeout", NULL,
+};
+static const char *const fd_modes[] = {"heartbeat", "swim", NULL};
+
+static int fd_configure(const struct scenario *s, void **config_out, struct diag *diag) {
+    struct fd_config c;
+    memset(&c, 0, sizeof c);
+    if (param_reject_unknown(s, fd_known, diag) != 0 ||
+        param_choice(s, "mode", fd_modes, MODE_HEARTBEAT, &c.mode, diag) != 0 ||
+        param_duration_ns(s, "heartbeat_interval", 100 * NS_PER_MS, &c.heartbeat_ns, diag) != 0 ||
+        param_duration_ns(s, "timeout", 300 * NS_PER_MS, &c.timeout_ns, diag) != 0 ||
+        param_duration_ns(s, "ping_interval", 200 * NS_PER_MS, &c.ping_interval_ns, diag) != 0 ||
+        param_duration_ns(s, "ping_timeout", 60 * NS_PER_MS, &c.ping_timeout_ns, diag) != 0 ||
+        param_int(s, "k", 3, 0, FD_NODES_MAX, &c.k, diag) != 0 ||
+        param_duration_ns(s, "suspicion_timeout", 600 * NS_PER_MS, &c.suspicion_timeout_ns,
+                          diag) != 0) {
+        return -1;
+    }
+    if (s->nodes_count < 2 || s->nodes_count > FD_NODES_MAX) {
+        return diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
+                        "failure-detector needs 2..%d nodes, the scenario has %d", FD_NODES_MAX,
+                        (int)s->nodes_count);
+    }
+    if (c.heartbeat_ns <= 0 || c.timeout_ns <= 0 || c.ping_interval_ns <= 0 ||
+        c.ping_timeout_ns <= 0 || c.suspicion_timeout_ns <= 0) {
+        return diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
+                        "failure-detector intervals and timeouts must be > 0");
+    }
+    if (c.mode == MODE_SWIM && c.ping_timeout_ns >= c.ping_interval_ns) {
+        const struct scenario_param *p = param_find(s, "ping_timeout");
+        return diag_set(diag, s->path, p ? p->pos.line : s->protocol.pos.line,
+                        p ? p->pos.col : s->protocol.pos.col,
+                        "ping_timeout must be shorter than ping_interval (indirect probes need "
+                        "the rest of the period)");
+    }
+    struct fd_config *out = malloc(sizeof *out);
+    if (!out) return diag_set(diag, s->path, 0, 0, "out of memory");
+    *out = c;
+    *config_out = out; /* owned by the simulator, freed by fd_destroy_config */
+    return 0;
+}
+
+static void fd_destroy_config(void *config) {
+    free(config);
+}
+
+static const struct fd_config *cfg(const struct node_ctx *ctx) {
+    return ctx_config(ctx);
+}
+
+static uint64_t tag_of(enum fd_timer kind, int32_t member, uint64_t x) {
+    return (x << 16) | ((uint64_t)(uint32_t)member << 8) | (uint64_t)kind;
+}
+
+/* --- heartbeat mode --------------------------------------------------------- */
+
+static void hb_send_all(struct node_ctx *ctx) {
+    struct fd_msg m;
+    memset(&m, 0, sizeof m);
+    m.type = MSG_HEARTBEAT;
+    m.relay_for = -1;
+    for (int32_t j = 0; j < ctx_nodes_count(ctx); j++) {
+        if (j != ctx_self(ctx)) ctx_send(ctx, j, &m, sizeof m);
+    }
+}
+
+static int64_t hb_check_ns(const struct fd_config *c) {
+    int64_t ns = c->timeout_ns / 4;
+    return ns < NS_PER_MS ? NS_PER_MS : ns;
+}
+
+static void hb_check(struct node_ctx *ctx, struct fd_state *st) {
+    int64_t now = ctx_mono_ns(ctx);
+    for (int32_t j = 0; j < ctx_nodes_count(ctx); j++) {
+        if (j == ctx_self(ctx) || st->suspected[j]) continue;
+        if (now - st->last_heard_mono_ns[j] > cfg(ctx)->timeout_ns) {
+            st->suspected[j] = true;
+            ctx_annotate(ctx, "suspect", j, "%s (silent %lld ms)", ctx_node_name(ctx, j),
+                         (long long)((now - st->last_heard_mono_ns[j]) / NS_PER_MS));
+        }
+    }
+}
+
+static void hb_heard(struct node_ctx *ctx, struct fd_state *st, int32_t from) {
+    st->last_heard_mono_ns[from] = ctx_mono_ns(ctx);
+    if (st->suspected[from]) {
+        st->suspected[from] = false;
+        ctx_annotate(ctx, "alive", from, "%s", ctx_node_name(ctx, from));
+    }
+}
+
+/* --- swim: membership and gossip ------------------------------------------------ */
+
+static void gossip_push(struct node_ctx *ctx, struct fd_state *st, int32_t member, uint8_t state,
+                        uint32_t incarnation) {
+    int32_t n = ctx_nodes_count(ctx);
+    int32_t log2n = 1;
+    while ((1 << log2n) < n + 1) log2n++;
+    struct fd_gossip *slot = NULL;
+    for (int i = 0; i < FD_UPDATES_MAX; i++) { /* newer news about a member replaces older */
+        if (st->gossip[i].sends_left > 0 && st->gossip[i].u.member == member) slot = &st->gossip[i];
+    }
+    for (int i = 0; i < FD_UPDATES_MAX && !slot; i++) {
+        if (st->gossip[i].sends_left <= 0) slot = &st->gossip[i];
+    }
+    if (!slot) { /* full: replace the most-sent update */
+        slot = &st->gossip[0];
+        for (int i = 1; i < FD_UPDATES_MAX; i++) {
+            if (st->gossip[i].sends_left < slot->sends_left) slot = &st->gossip[i];
+        }
+    }
+    slot->u = (struct fd_update){.member = member, .state = state, .incarnation = incarnation};
+    slot->sends_left = 3 * log2n;
+}
+
+static void swim_send(struct node_ctx *ctx, struct fd_state *st, int32_t to, struct fd_msg *m) {
+    m->updates_count = 0;
+    for (int i = 0; i < FD_UPDATES_MAX && m->updates_count < FD_PIGGYBACK_MAX; i++) {
+        if (st->gossip[i].sends_left <= 0) continue;
+        m->updates[m->updates_count++] = st->gossip[i].u;
+        st->gossip[i].sends_left--;
+    }
+    ctx_send(ctx, to, m, sizeof *m);
+}
+
+static void set_member(struct node_ctx *ctx, struct fd_state *st, int32_t j, uint8_t state,
+                       uint32_t incarnation) {
+    static const char *const names[] = {"alive", "suspect", "confirm"};
+    uint8_t old = st->member_state[j];
+    uint32_t old_inc = st->member_inc[j];
+    st->member_state[j] = state;
+    st->member_inc[j] = incarnation;
+    gossip_push(ctx, st, j, state, incarnation);
+    if (old != state) {
+        ctx_annotate(ctx, names[state], j, "%s (incarnation %u)", ctx_node_name(ctx, j),
+                     incarnation);
+    }
+    if (state == MEMBER_SUSPECT && (old != state || old_inc != incarnation)) {
+        ctx_set_timer(ctx, cfg(ctx)->suspicion_timeout_ns, tag_of(TM_SUSPICION, j, incarnation));
+    }
+}
+
+/* SWIM's override rules for an update about someone else. */
+static void apply_update(struct node_ctx *ctx, struct fd_state *st, const struct fd_update *u) {
+    int32_t j = u->member;
+    if (j < 0 || j >= ctx_nodes_count(ctx) || u->state > MEMBER_DEAD) return;
+    if (j == ctx_self(ctx)) {
+        if (u->state != MEMBER_ALIVE && u->incarnation >= st->incarnation) {
+            st->incarnation = u->incarnation + 1; /* refute */
+            (void)ctx_store_put(ctx, "incarnation", &st->incarnation, sizeof st->incarnation);
+            ctx_store_sync(ctx);
+            gossip_push(ctx, st, j, MEMBER_ALIVE, st->incarnation);
+        }
+        return;
+    }
+    uint8_t cur = st->member_state[j];
+    uint32_t inc = st->member_inc[j];
+    bool take = false;
+    switch (u->state) {
+    case MEMBER_ALIVE: take = u->incarnation > inc; break;
+    case MEMBER_SUSPECT:
+        take = cur != MEMBER_DEAD && (u->incarnation > inc || (u->incarnation == inc && cur == MEMBER_ALIVE));
+        break;
+    case MEMBER_DEAD: take = cur != MEMBER_DEAD ? u->incarnation >= inc : u->incarnation > inc; break;
+    }
+    if (take) set_member(ctx, st, j, u->state, u->incarnation);
+}
+
+/* --- swim: probing ------------------------------------------------------------------- */
+
+static void shuffle_order(struct node_ctx *ctx, struct fd_state *st) {
+    st->order_len = 0;
+    for (int32_t j = 0; j < ctx_nodes_count(ctx); j++) {
+        if (j != ctx_self(ctx)) st->order[st->order_len++] = j;
+    }
+    for (int32_t i = st->order_len - 1; i > 0; i--) {
+        int32_t k = (int32_t)rng_below(ctx_rng(ctx), (uint64_t)i + 1);
+        int32_t t = st->order[i];
+        st->order[i] = st->order[k];
+        st->order[k] = t;
+    }
+    st->order_pos = 0;
+}
+
+/* The next member to probe: round-robin over a shuffled list, skipping the dead. */
+static int32_t next_target(struct node_ctx *ctx, struct fd_state *st) {
+    for (int32_t tries = 0; tries < 2 * FD_NODES_MAX; tries++) {
+        if (st->order_pos >= st->order_len) shuffle_order(ctx, st);
+        int32_t j = st->order[st->order_pos++];
+        if (st->member_state[j] != MEMBER_DEAD) return j;
+    }
+    return -1;
+}
+
+static void send_ping(struct node_ctx *ctx, struct fd_state *st, int32_t to, uint64_t seq,
+                      int32_t relay_for) {
+    struct fd_msg m;
+    memset(&m, 0, sizeof m);
+    m.type = MSG_PING;
+    m.seq = seq;
+    m.relay_for = relay_for;
+    m.target = to;
+    swim_send(ctx, st, to, &m);
+}
+
+static void swim_period(struct node_ctx *ctx, struct fd_state *st) {
+    int32_t t = st->probe_target;
+    if (t >= 0 && !st->probe_acked && st->member_state[t] == MEMBER_ALIVE) {
+        set_member(ctx, st, t, MEMBER_SUSPECT, st->member_inc[t]);
+    }
+    st->probe_target = next_target(ctx, st);
+    st->probe_acked = false;
+    st->seq++;
+    if (st->probe_target >= 0) {
+        send_ping(ctx, st, st->probe_target, st->seq, -1);
+        ctx_set_timer(ctx, cfg(ctx)->ping_timeout_ns, tag_of(TM_PING_TIMEOUT, 0, st->seq));
+    }
+    ctx_set_timer(ctx, cfg(ctx)->ping_interval_ns, tag_of(TM_PERIOD, 0, 0));
+}
+
+/* No direct ACK in time: ask k random other live members to probe. */
+static void swim_ping_timeout(struct node_ctx *ctx, struct fd_state *st, uint64_t seq) {
+    if (seq != st->seq || st->probe_acked || st->probe_target < 0) return;
+    int32_t candidates[FD_NODES_MAX];
+    int32_t n = 0;
+    for (int32_t j = 0; j < ctx_nodes_count(ctx); j++) {
+        if (j != ctx_self(ctx) && j != st->probe_target && st->member_state[j] == MEMBER_ALIVE) {
+            candidates[n++] = j;
+        }
+    }
+    for (int64_t i = 0; i < cfg(ctx)->k && n > 0; i++) {
+        int32_t pick = (int32_t)rng_below(ctx_rng(ctx), (uint64_t)n);
+        struct fd_msg m;
+        memset(&m, 0, sizeof m);
+        m.type = MSG_PING_REQ;
+        m.seq = seq;
+        m.target = st->probe_target;
+        m.relay_for = -1;
+        swim_send(ctx, st, candidates[pick], &m);
+        candidates[pick] = candidates[--n];
+    }
+}
+
+static void swim_on_message(struct node_ctx *ctx, struct fd_state *st, int32_t from,
+                            const struct fd_msg *m) {
+    for (int i = 0; i < m->updates_count && i < FD_PIGGYBACK_MAX; i++) {
+        apply_update(ctx, st, &m->updates[i]);
+    }
+    struct fd_msg r;
+    memset(&r, 0, sizeof r);
+    r.seq = m->seq;
+    switch ((enum fd_msg_type)m->type) {
+    case MSG_PING: /* answer to the sender, who may be relaying */
+        r.type = MSG_ACK;
+        r.relay_for = m->relay_for;
+        r.target = ctx_self(ctx);
+        swim_send(ctx, st, from, &r);
+        break;
+    case MSG_PING_REQ:
+        if (m->target >= 0 && m->target < ctx_nodes_count(ctx) && m->target != ctx_self(ctx)) {
+            send_ping(ctx, st, m->target, m->seq, from);
+        }
+        break;
+    case MSG_ACK:
+        if (m->relay_for >= 0 && m->relay_for != ctx_self(ctx) &&
+            m->relay_for < ctx_nodes_count(ctx)) {
+            r.type = MSG_ACK;
+            r.relay_for = -1;
+            r.target = m->target;
+            swim_send(ctx, st, m->relay_for, &r);
+        } else if (m->seq == st->seq && m->target == st->probe_target) {
+            st->probe_acked = true;
+        }
+        break;
+    case MSG_HEARTBEAT:
+        break;
+    }
+}
+
+static void swim_start(struct node_ctx *ctx, struct fd_state *st) {
+    const void *v;
+    uint32_t stored = 0;
+    if (ctx_store_get(ctx, "incarnation", &v) == (long)sizeof stored) memcpy(&stored, v, sizeof stored);
+    st->incarnation = stored;
+    if (stored > 0 || ctx_store_get(ctx, "started", &v) >= 0) {
+        st->incarnation = stored + 1; /* a restart: come back newer than any rumour */
+        gossip_push(ctx, st, ctx_self(ctx), MEMBER_ALIVE, st->incarnation);
+    }
+    (void)ctx_store_put(ctx, "incarnation", &st->incarnation, sizeof st->incarnation);
+    (void)ctx_store_put(ctx, "started", "1", 1);
+    ctx_store_sync(ctx);
+    st->probe_target = -1;
+    int64_t first_ns = (int64_t)rng_below(ctx_rng(ctx), (uint64_t)cfg(ctx)->ping_interval_ns);
+    ctx_set_timer(ctx, first_ns, tag_of(TM_PERIOD, 0, 0));
+}
+
+/* --- vtable ------------------------------------------------------------------------ */
+
+static void fd_init(struct node_ctx *ctx, void *state) {
+    struct fd_state *st = state;
+    if (cfg(ctx)->mode == MODE_SWIM) {
+        swim_start(ctx, st);
+        return;
+    }
+    int64_t now = ctx_mono_ns(ctx);
+    for (int32_t j = 0; j < ctx_nodes_count(ctx); j++) st->last_heard_mono_ns[j] = now;
+    hb_send_all(ctx);
+    ctx_set_timer(ctx, cfg(ctx)->heartbeat_ns, tag_of(TM_HEARTBEAT, 0, 0));
+    ctx_set_timer(ctx, hb_check_ns(cfg(ctx)), tag_of(TM_CHECK, 0, 0));
+}
+
+static void fd_on_message(struct node_ctx *ctx, void *state, int32_t from, const void *msg,
+                          size_t len) {
+    struct fd_state *st = state;
+    struct fd_msg m;
+    if (len != sizeof m) return;
+    memcpy(&m, msg, sizeof m);
+    if (cfg(ctx)->mode == MODE_SWIM) swim_on_message(ctx, st, from, &m);
+    else hb_heard(ctx, st, from);
+}
+
+static void fd_on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
+    (void)timer_id;
+    struct fd_state *st = state;
+    int32_t member = (int32_t)((tag >> 8) & 0xff);
+    uint64_t x = tag >> 16;
+    switch ((enum fd_timer)(tag & 0xff)) {
+    case TM_HEARTBEAT:
+        hb_send_all(ctx);
+        ctx_set_timer(ctx, cfg(ctx)->heartbeat_ns, tag_of(TM_HEARTBEAT, 0, 0));
+        break;
+    case TM_CHECK:
+        hb_check(ctx, st);
+        ctx_set_timer(ctx, hb_check_ns(cfg(ctx)), tag_of(TM_CHECK, 0, 0));
+        break;
+    case TM_PERIOD:
+        swim_period(ctx, st);
+        break;
+    case TM_PING_TIMEOUT:
+        swim_ping_timeout(ctx, st, x);
+        break;
+    case TM_SUSPICION:
+        if (st->member_state[member] == MEMBER_SUSPECT && st->member_inc[member] == (uint32_t)x) {
+            set_member(ctx, st, member, MEMBER_DEAD, (uint32_t)x);
+        }
+        break;
+    }
+}
+
+static void fd_describe(const void *state, char *buf, size_t buf_size) {
+    const struct fd_state *st = state;
+    int suspects = 0, dead = 0;
+    for (int j = 0; j < FD_NODES_MAX; j++) {
+        suspects += st->suspected[j] || st->member_state[j] == MEMBER_SUSPECT;
+        dead += st->member_state[j] == MEMBER_DEAD;
+    }
+    snprintf(buf, buf_size, "incarnation %u: %d suspected, %d confirmed dead", st->incarnation,
+             suspects, dead);
+}
+
+static void fd_message_label(const void *msg, size_t len, char *buf, size_t buf_size) {
+    static const char *const names[] = {"heartbeat", "PING", "ACK", "PING-REQ"};
+    struct fd_msg m;
+    if (len != sizeof m) {
+        snprintf(buf, buf_size, "?");
+        return;
+    }
+    memcpy(&m, msg, sizeof m);
+    if (m.type > MSG_PING_REQ) m.type = MSG_PING_REQ;
+    int n = snprintf(buf, buf_size, "%s", names[m.type]);
+    if (m.type == MSG_PING_REQ && n >= 0 && (size_t)n < buf_size) {
+        n += snprintf(buf + n, buf_size - (size_t)n, " n%d", (int)m.target + 1);
+    }
+    if (m.updates_count > 0 && n >= 0 && (size_t)n < buf_size) {
+        snprintf(buf + n, buf_size - (size_t)n, " +%d updates", (int)m.updates_count);
+    }
+}
+
+const struct protocol protocol_failure_detector = {
+    .name = "failure-detector",
+    .summary = "heartbeats with a timeout, or SWIM ping/ping-req/suspicion gossip",
+    .state_size = sizeof(struct fd_state),
+    .configure = fd_configure,
+    .destroy_config = fd_destroy_config,
+    .init = fd_init,
+    .on_message = fd_on_message,
+    .on_timer = fd_on_timer,
+    .describe = fd_describe,
+    .message_label = fd_message_label,
+};
