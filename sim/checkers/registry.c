@@ -13,6 +13,8 @@ extern const struct checker checker_single_primary_at_once;
 extern const struct checker checker_no_lost_acknowledged_writes;
 extern const struct checker checker_convergence;
 extern const struct checker checker_atomic_commit;
+extern const struct checker checker_slo;
+extern const struct checker checker_fd_accuracy;
 extern const struct checker checker_leader_stable;
 extern const struct checker checker_stale_reads;
 extern const struct checker checker_mutual_exclusion;
@@ -26,6 +28,8 @@ static const struct checker *const checkers[] = {
     &checker_no_lost_acknowledged_writes,
     &checker_convergence,
     &checker_atomic_commit,
+    &checker_slo,
+    &checker_fd_accuracy,
     &checker_leader_stable,
     &checker_stale_reads,
     &checker_mutual_exclusion,

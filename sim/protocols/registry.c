@@ -8,6 +8,9 @@ extern const struct protocol protocol_raft;
 extern const struct protocol protocol_primary_backup;
 extern const struct protocol protocol_quorum_kv;
 extern const struct protocol protocol_lease_lock;
+extern const struct protocol protocol_two_phase_commit;
+extern const struct protocol protocol_retry_storm;
+extern const struct protocol protocol_failure_detector;
 
 static const struct protocol *const protocols[] = {
     &protocol_gossip_pingpong,
@@ -15,6 +18,9 @@ static const struct protocol *const protocols[] = {
     &protocol_primary_backup,
     &protocol_quorum_kv,
     &protocol_lease_lock,
+    &protocol_two_phase_commit,
+    &protocol_retry_storm,
+    &protocol_failure_detector,
 };
 
 int protocol_count(void) {
