@@ -130,6 +130,7 @@ static int read_args(struct edn_ops *b, const struct edn_value *map, const struc
         return value_of(b, &value->items[1], &op->value);
     case LIN_FN_TXN:
         if (completion && value && value->type == EDN_NIL) return 0;
+        if (!value) return err_at(b, map, "a :txn operation without :value");
         return read_txn(b, value, op);
     case OP_READ:
         if (!completion) return 0; /* the result comes with :ok */
