@@ -4,10 +4,12 @@
 #               under ASan+UBSan, built with clang)
 #   make        build only (build/dslab)
 #   make bench  run the benchmarks
+#   make fuzz   run each fuzz target for FUZZ_SECONDS (tests/fuzz/)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 DEFAULT_SCENARIO ?= scenarios/intro/leader-loses-majority.yaml
+FUZZ_SECONDS ?= 60
 
 .PHONY: all build deps run test test-quick test-asan bench clean fuzz
 
@@ -32,14 +34,23 @@ test: deps build
 test-quick: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L quick
 
-# The same tests in a Debug build with clang, ASan and UBSan. The
-# cross-build determinism test compares its traces with build/dslab's.
+# The same tests in a Debug build with clang, ASan and UBSan, plus a short
+# run of each fuzz target. The cross-build determinism test compares its
+# traces with build/dslab's.
 test-asan:
-	CC=clang cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DDSLAB_SANITIZE=ON
+	CC=clang cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DDSLAB_SANITIZE=ON -DDSLAB_FUZZ=ON
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && DSLAB_PEER_BINARY=$(CURDIR)/$(BUILD)/dslab \
 	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS)
+
+# Each fuzz target for FUZZ_SECONDS on its corpus (kept in the ASan build
+# tree between runs); prints executions and what was found.
+fuzz: deps
+	CC=clang cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DDSLAB_SANITIZE=ON -DDSLAB_FUZZ=ON
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && DSLAB_FUZZ_SECONDS=$(FUZZ_SECONDS) \
+	  ctest -L fuzz -V -j $(JOBS) --timeout $$(($(FUZZ_SECONDS) + 300))
 
 bench: deps build
 	@bash bench/run.sh $(BUILD)

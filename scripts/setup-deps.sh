@@ -7,7 +7,7 @@ set -euo pipefail
 
 DEB_PKGS=(build-essential cmake pkg-config libyaml-dev libcmocka-dev
           libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev fonts-dejavu-core
-          clang valgrind xvfb xauth python3 xdotool)
+          clang libclang-rt-dev valgrind xvfb xauth python3 xdotool)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then

@@ -9,7 +9,7 @@
 #   tests/bad case.
 set -u
 fuzzer=${1:?usage: run_fuzz.sh FUZZER SECONDS WORKDIR FUZZ_SOURCE_DIR NAME}
-seconds=${2:?}
+seconds=${DSLAB_FUZZ_SECONDS:-${2:?}} # `make fuzz FUZZ_SECONDS=N` sets it
 workdir=${3:?}
 src=${4:?}
 name=${5:?}
