@@ -14,6 +14,7 @@
  *     loop: check the lease has `work` left   -- no --> RELEASE (or "expired"
  *           work (a timer of `work`)                     if it already ran out)
  *           WRITE(token) --> storage           (no second check: it just did)
+ *           wait for the answer (or `retry`)   rejected --> "expired", think
  *     after `writes` writes: RELEASE, think, again
  *
  *   server: grants to one client at a time for `lease` of its own monotonic
@@ -70,6 +71,7 @@ enum ll_timer_tag {
     LL_TIMER_THINK = 1,  /* client: time to acquire */
     LL_TIMER_RETRY,      /* client: acquire unanswered; tag also carries the attempt */
     LL_TIMER_WORK,       /* client: work done, write; tag also carries the token */
+    LL_TIMER_ACK,        /* client: storage silent; tag also carries the write's value */
     LL_TIMER_EXPIRE,     /* server: lease over; tag also carries the token */
     LL_TIMER_QUIET,      /* server: the post-restart wait is over */
 };
@@ -101,6 +103,7 @@ struct ll_state {
     int64_t token;
     int64_t lease_end_mono_ns;
     int64_t writes_done;
+    int64_t awaiting_value; /* the write waiting for the storage's answer, 0 = none */
     uint64_t retry_timer;
     int64_t leases_held;
     /* storage */
@@ -284,14 +287,17 @@ static void client_step(struct node_ctx *ctx, struct ll_state *s) {
     }
 }
 
-/* Work done: write what it computed. No second check, it just checked. */
+/* Work done: write what it computed. No second check, it just checked.
+ * The next check waits for the storage's answer (or `retry` without one),
+ * so a release never overtakes the holder's own last write. */
 static void client_write(struct node_ctx *ctx, struct ll_state *s) {
     const struct ll_config *c = ctx_config(ctx);
     s->writes_done++;
     struct ll_msg m = {.type = LL_WRITE, .token = s->token,
                        .value = (int64_t)(s->self + 1) * 1000000 + s->token * 100 + s->writes_done};
     send_msg(ctx, c->storage, &m);
-    client_step(ctx, s);
+    s->awaiting_value = m.value;
+    ctx_set_timer(ctx, c->retry_ns, tag_of(LL_TIMER_ACK, (uint64_t)m.value));
 }
 
 static void client_on_grant(struct node_ctx *ctx, struct ll_state *s, const struct ll_msg *m) {
@@ -308,18 +314,24 @@ static void client_on_grant(struct node_ctx *ctx, struct ll_state *s, const stru
     }
     s->phase = LL_HOLDING;
     s->writes_done = 0;
+    s->awaiting_value = 0;
     s->leases_held++;
     ctx_annotate(ctx, "lock", s->token, "acquired");
     client_step(ctx, s);
 }
 
 static void client_on_write_ack(struct node_ctx *ctx, struct ll_state *s, const struct ll_msg *m) {
-    if (m->accepted) return;
+    bool current = s->phase == LL_HOLDING && m->token == s->token;
+    if (current && m->value == s->awaiting_value) s->awaiting_value = 0;
+    if (m->accepted) {
+        if (current && s->awaiting_value == 0) client_step(ctx, s);
+        return;
+    }
     ctx_annotate(ctx, "fence", m->token, "storage rejected token %lld: the lock has moved on",
                  (long long)m->token);
-    if (s->phase != LL_HOLDING || m->token != s->token) return;
+    if (!current) return;
     ctx_annotate(ctx, "lock", s->token, "expired");
-    client_think(ctx, s); /* the pending WORK timer is ignored: its token is stale */
+    client_think(ctx, s);
 }
 
 /* --- the storage ------------------------------------------------------------------- */
@@ -415,6 +427,13 @@ static void ll_on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, ui
         break;
     case LL_TIMER_WORK:
         if (s->phase == LL_HOLDING && (int64_t)arg == s->token) client_write(ctx, s);
+        break;
+    case LL_TIMER_ACK: /* no answer: go on as if accepted; the check decides */
+        if (s->phase == LL_HOLDING && s->awaiting_value != 0 &&
+            (int64_t)arg == s->awaiting_value) {
+            s->awaiting_value = 0;
+            client_step(ctx, s);
+        }
         break;
     case LL_TIMER_EXPIRE:
         if (s->holder >= 0 && (int64_t)arg == s->holder_token) server_end_lease(ctx, s, "expired");
