@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "hist_parse.h"
 #include "lin_models.h"
@@ -171,6 +172,11 @@ int lincheck_file(const char *path, const struct lincheck_options *opt,
                   struct lincheck_result *out, struct diag *diag) {
     FILE *f = fopen(path, "rb");
     if (!f) return diag_set(diag, path, 0, 0, "cannot open: %s", strerror(errno));
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        return diag_set(diag, path, 0, 0, "is a directory, not a history file");
+    }
     size_t len = 0;
     char *buf = read_file(f, &len, path, diag);
     fclose(f);

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# bad_cli.sh: every bad command line in tests/bad/cli/ must make dslab exit
+# 2 with exactly the first stderr line in its .expected file. NAME.args
+# holds the arguments, one per line (so an argument may contain spaces);
+# the test runs from the source root, so paths in them are relative to it.
+# Usage: bash bad_cli.sh /path/to/dslab /path/to/source-root
+set -u
+dslab=$1
+root=$2
+case $dslab in /*) ;; *) dslab="$PWD/$dslab" ;; esac
+cd "$root" || exit 1
+
+passed=0
+failed=0
+count=0
+err=$(mktemp /tmp/dslab-bad-cli-XXXXXX)
+trap 'rm -f "$err"' EXIT
+
+for argsfile in tests/bad/cli/*.args; do
+    name=${argsfile%.args}
+    count=$((count + 1))
+    if [ ! -f "$name.expected" ]; then
+        echo "FAIL $argsfile: no $name.expected"
+        failed=$((failed + 1))
+        continue
+    fi
+    mapfile -t args <"$argsfile"
+    want=$(head -n 1 "$name.expected")
+    timeout 60 "$dslab" "${args[@]}" >/dev/null 2>"$err" </dev/null
+    status=$?
+    got=$(head -n 1 "$err")
+    if [ "$status" -eq 2 ] && [ "$got" = "$want" ]; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL $argsfile: dslab ${args[*]}"
+        echo "  expected (exit 2): $want"
+        echo "  got      (exit $status): $got"
+    fi
+done
+
+if [ "$count" -lt 25 ]; then
+    echo "FAIL only $count bad command lines (expected at least 25)"
+    failed=$((failed + 1))
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
