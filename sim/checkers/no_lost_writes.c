@@ -182,6 +182,22 @@ static void report(struct nlw_state *st, const struct nlw_write *w, const bool *
     }
 }
 
+/* "n2, primary/leader" or "n1 n3, no primary: all live nodes". */
+static void describe_judges(const struct nlw_state *st, bool any_primary, char *buf,
+                            size_t buf_size) {
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int32_t i = 0; i < st->fs.nodes_count && used + 40 < buf_size; i++) {
+        const struct final_node *fn = &st->fs.nodes[i];
+        if (fn->reported && !fn->crashed && (!any_primary || fn->primary)) {
+            used += (size_t)snprintf(buf + used, buf_size - used, "%s%s", used ? " " : "",
+                                     st->scenario->node_names[i]);
+        }
+    }
+    snprintf(buf + used, buf_size - used, "%s",
+             any_primary ? ", primary/leader" : ", no primary: all live nodes");
+}
+
 static void nlw_finish(void *state, const struct history *history, int64_t end_ns,
                        struct check_result *result) {
     struct nlw_state *st = state;
@@ -232,20 +248,13 @@ static void nlw_finish(void *state, const struct history *history, int64_t end_n
             report(st, w, missing, fvs, fops, end_ns, result);
         }
     }
-    char judge[96] = "";
-    size_t used = 0;
-    for (int32_t i = 0; i < n_nodes && used < sizeof judge - 40; i++) {
-        const struct final_node *fn = &fs->nodes[i];
-        if (fn->reported && !fn->crashed && (!any_primary || fn->primary)) {
-            used += (size_t)snprintf(judge + used, sizeof judge - used, "%s%s", used ? " " : "",
-                                     st->scenario->node_names[i]);
-        }
-    }
+    char judges[96];
+    describe_judges(st, any_primary, judges, sizeof judges);
     result->verdict = lost ? CHECK_FAIL : CHECK_PASS;
     snprintf(result->summary, sizeof result->summary,
-             lost ? "%lld of %lld acknowledged writes lost (final state of %s%s)"
-                  : "%lld lost of %lld acknowledged writes (final state of %s%s)",
-             (long long)lost, (long long)acked, judge, any_primary ? ", primary/leader" : ", no primary: all live nodes");
+             lost ? "%lld of %lld acknowledged writes lost (final state of %s)"
+                  : "%lld lost of %lld acknowledged writes (final state of %s)",
+             (long long)lost, (long long)acked, judges);
 out:
     free(by_id);
     free(by_val);
