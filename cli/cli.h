@@ -31,6 +31,7 @@ extern const int cli_commands_count;
 int cmd_run(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_check_history(int argc, char **argv);
+int cmd_explore(int argc, char **argv);
 /* Always defined: without SDL2 it explains that the visualiser was not built. */
 int cmd_viz(int argc, char **argv);
 int cmd_help(int argc, char **argv);

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "dslab/scenario.h"
 #include "scenario/yaml_doc.h"
@@ -62,6 +63,16 @@ int load_link_ends(struct loader *L, const struct ynode *n, int32_t *from, int32
 
 /* scenario_faults.c */
 int load_faults(struct loader *L, const struct ynode *seq);
+
+/* scenario_explore.c: the `explore:` section (NULL map = defaults only),
+ * its defaults, and its canonical YAML for scenario_save(). */
+int load_explore(struct loader *L, const struct ynode *map);
+void scenario_explore_defaults(struct scenario *s);
+void scenario_save_explore(FILE *f, const struct scenario *s);
+/* "partition", "clock-jump", ... / "majority-minority", ...: the names used
+ * in the section (static strings; "?" when out of range). */
+const char *scenario_explore_kind_name(int kind);
+const char *scenario_explore_shape_name(int shape);
 
 /* overrides.c: applies --set overrides to the tree. */
 int overrides_apply(struct ydoc *doc, const struct scenario_override *overrides, int count,

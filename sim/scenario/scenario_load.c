@@ -654,7 +654,7 @@ static int load_top(struct loader *L, const struct ynode *root) {
     static const char *const keys[] = {
         "name",    "title",  "description", "seed",   "duration",    "limits",
         "nodes",   "clocks", "network",     "protocol", "workload",  "faults",
-        "assumptions", "checks", "narration"};
+        "assumptions", "checks", "narration", "explore"};
     const struct ynode *n;
     if (load_check_keys(L, root, keys, (int)(sizeof keys / sizeof keys[0])) < 0 ||
         load_basics(L, root) < 0 || load_require(L, root, "nodes", &n) < 0 ||
@@ -671,6 +671,7 @@ static int load_top(struct loader *L, const struct ynode *root) {
     if ((n = ydoc_map_get(root, "narration")) && !ydoc_is_null(n) && load_narration(L, n) < 0) {
         return -1;
     }
+    if (load_explore(L, ydoc_map_get(root, "explore")) < 0) return -1;
     return validate_plugins(L);
 }
 

@@ -15,6 +15,7 @@
 
 #include "dslab/scenario.h"
 #include "dslab/time.h"
+#include "scenario/load_internal.h"
 #include "scenario/units.h"
 
 static void put_quoted(FILE *f, const char *text) {
@@ -244,6 +245,7 @@ int scenario_save(const struct scenario *s, const char *path, struct diag *diag)
     save_network_block(f, s);
     save_protocol_workload(f, s);
     save_rest(f, s);
+    if (s->explore.declared) scenario_save_explore(f, s);
     bool failed = ferror(f) != 0;
     int write_errno = errno;
     if (fclose(f) != 0 && !failed) {

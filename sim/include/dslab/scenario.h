@@ -155,6 +155,49 @@ struct scenario_narration {
     struct src_pos pos;
 };
 
+/* Fault kinds `dslab explore` may draw (bit i = 1u << EXPLORE_KIND_...). */
+enum explore_kind {
+    EXPLORE_KIND_PARTITION,   /* a partition shape, healed after a while */
+    EXPLORE_KIND_CRASH,       /* crash, restarted after a while */
+    EXPLORE_KIND_PAUSE,       /* stop-the-world pause */
+    EXPLORE_KIND_CLOCK_JUMP,  /* wall clock steps forward or back */
+    EXPLORE_KIND_CLOCK_DRIFT, /* drift for a while, then back to the scenario's */
+    EXPLORE_KIND_LOSS,        /* message loss on one node's links for a while */
+    EXPLORE_KIND_SLOW,        /* one node's links slowed for a while */
+    EXPLORE_KIND_COUNT
+};
+
+/* Partition shapes explore may draw (bit i = 1u << EXPLORE_SHAPE_...). */
+enum explore_shape {
+    EXPLORE_SHAPE_MAJORITY_MINORITY, /* random minority vs the rest */
+    EXPLORE_SHAPE_ISOLATE_ONE,
+    EXPLORE_SHAPE_BRIDGE,
+    EXPLORE_SHAPE_MAJORITIES_RING,
+    EXPLORE_SHAPE_ONE_WAY,           /* one node cannot send to (or hear from) the rest */
+    EXPLORE_SHAPE_COUNT
+};
+
+/* The `explore:` section: bounds within which `dslab explore` draws random
+ * faults (docs/SCENARIO_FORMAT.md, docs/EXPLORE.md). Ranges are inclusive.
+ * Every fault drawn starts in [start_ns, heal_ns) and is undone by heal_ns,
+ * so the run ends with a healthy phase in which liveness can be judged. */
+struct scenario_explore {
+    bool declared;            /* the file had an `explore:` section */
+    uint32_t kinds_mask;      /* enum explore_kind bits allowed */
+    uint32_t shapes_mask;     /* enum explore_shape bits allowed */
+    int32_t max_faults;       /* faults drawn per seed: 1..max_faults */
+    int64_t start_ns;         /* no fault starts before this */
+    int64_t heal_ns;          /* every fault is over by this time */
+    int64_t fault_ns_min, fault_ns_max;   /* how long a partition/crash/loss/slow/drift lasts */
+    int64_t pause_ns_min, pause_ns_max;
+    int64_t jump_ns_min, jump_ns_max;     /* may be negative */
+    int64_t drift_ppm_min, drift_ppm_max;
+    uint32_t loss_ppm_min, loss_ppm_max;
+    uint32_t slow_factor_min, slow_factor_max;
+    bool lose_unsynced;       /* restarts after crashes lose unsynced writes */
+    struct src_pos pos;
+};
+
 struct scenario {
     char path[512];   /* as given on the command line */
     char name[64];
@@ -185,6 +228,8 @@ struct scenario {
 
     int narration_count;
     struct scenario_narration *narration; /* owned, sorted by at_ns */
+
+    struct scenario_explore explore; /* bounds for `dslab explore`; defaults when absent */
 };
 
 /* A --set KEY=VALUE override, applied to the YAML tree before conversion. */

@@ -1,0 +1,356 @@
+/* cmd_explore.c: `dslab explore FILE --seeds N`: run a scenario over many
+ * seeds with randomly drawn faults, find the runs that break a check,
+ * shrink each check's first failing run to a minimal fault schedule and
+ * write it as a reproducer scenario; `--merge` combines the --json results
+ * of shards. The engine is sim/explore/ (pure and deterministic); this file
+ * parses flags and orchestrates: the pool (explore_pool.c), reproducer
+ * files (explore_repro.c), output (explore_report.c), merge
+ * (explore_merge.c), plots (explore_plot.c). Docs: docs/EXPLORE.md. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "explore_cli.h"
+
+#define OVERRIDES_MAX 64
+#define SEEDS_MAX UINT64_C(10000000)
+#define SHARDS_MAX 64
+
+static const char usage[] =
+    "usage: dslab explore FILE --seeds N [options]\n"
+    "       dslab explore --merge FILES... [--out DIR] [--json] [--plot DIR]\n"
+    "\n"
+    "Runs the scenario over N seeds with randomly drawn faults (within its\n"
+    "`explore:` bounds), finds the runs that break a check, shrinks the first\n"
+    "failing run of each check to a minimal fault schedule and writes it as a\n"
+    "scenario: DIR/<check>-seed<S>.yaml. Results do not depend on --jobs.\n"
+    "\n"
+    "options:\n"
+    "  --seeds N                seeds to run (required): S .. S+N-1\n"
+    "  --from S                 the first seed (default 1)\n"
+    "  --jobs J                 threads (default: all cores)\n"
+    "  --faults MODE            random (default): random faults only;\n"
+    "                           scenario: the file's faults only; both: the two\n"
+    "  --budget K               runs spent shrinking each failing check (default 300)\n"
+    "  --shard I/M              run only shard I of M (1..M, M <= 64): every M-th seed;\n"
+    "                           merge the --json results with --merge\n"
+    "  --out DIR                where reproducers are written (default explore-out)\n"
+    "  --json                   print the results as one JSON object\n"
+    "  --plot DIR               write PNG plots of the distributions (needs SDL2)\n"
+    "  --set KEY=VALUE          override a scalar of the scenario (repeatable)\n"
+    "  --quiet                  no progress on stderr\n"
+    "  --merge FILES...         merge --json results of shards into one summary\n"
+    "\n"
+    "exit status: 0 every check held, 1 a check failed, 2 bad input or usage\n";
+
+struct explore_opts {
+    const char *file;
+    uint64_t seeds;
+    bool seeds_given;
+    uint64_t from;
+    int jobs;
+    enum explore_mode mode;
+    int budget;
+    int shard_index, shard_count; /* 1-based index */
+    const char *out_dir;
+    const char *plot_dir;
+    bool json, quiet;
+    struct scenario_override overrides[OVERRIDES_MAX];
+    char *override_storage[OVERRIDES_MAX];
+    int overrides_count;
+    const char **merge_files;
+    int merge_count;
+};
+
+static int parse_set(struct explore_opts *o, const char *arg) {
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg) return cli_usage_error("explore", "--set needs KEY=VALUE, got '%s'", arg);
+    if (o->overrides_count == OVERRIDES_MAX) return cli_usage_error("explore", "too many --set (limit %d)", OVERRIDES_MAX);
+    char *copy = strdup(arg);
+    if (!copy) return cli_usage_error("explore", "out of memory");
+    copy[eq - arg] = 0;
+    o->override_storage[o->overrides_count] = copy;
+    o->overrides[o->overrides_count].path = copy;
+    o->overrides[o->overrides_count].value = copy + (eq - arg) + 1;
+    o->overrides_count++;
+    return 0;
+}
+
+static int parse_shard(struct explore_opts *o, const char *text) {
+    unsigned i, m;
+    char extra;
+    if (!text || sscanf(text, "%u/%u%c", &i, &m, &extra) != 2 || m < 1 || m > SHARDS_MAX || i < 1 || i > m) {
+        return cli_usage_error("explore", "--shard needs I/M with 1 <= I <= M <= %d, got '%s'", SHARDS_MAX,
+                               text ? text : "");
+    }
+    o->shard_index = (int)i;
+    o->shard_count = (int)m;
+    return 0;
+}
+
+static int parse_value_flag(struct explore_opts *o, const char *a, const char *next) {
+    uint64_t v;
+    if (strcmp(a, "--seeds") == 0) {
+        if (!next || cli_parse_u64(next, &o->seeds) != 0 || o->seeds == 0 || o->seeds > SEEDS_MAX) {
+            return cli_usage_error("explore", "--seeds needs a number from 1 to %" PRIu64 " (shard beyond that)", SEEDS_MAX);
+        }
+        o->seeds_given = true;
+    } else if (strcmp(a, "--from") == 0) {
+        if (!next || cli_parse_u64(next, &o->from) != 0 || o->from > UINT64_MAX - SEEDS_MAX) {
+            return cli_usage_error("explore", "--from needs a seed number");
+        }
+    } else if (strcmp(a, "--jobs") == 0 || strcmp(a, "-j") == 0) {
+        if (!next || cli_parse_u64(next, &v) != 0 || v < 1 || v > 1024) {
+            return cli_usage_error("explore", "--jobs needs a number from 1 to 1024");
+        }
+        o->jobs = (int)v;
+    } else if (strcmp(a, "--budget") == 0) {
+        if (!next || cli_parse_u64(next, &v) != 0 || v > 1000000) {
+            return cli_usage_error("explore", "--budget needs a number of runs from 0 to 1000000");
+        }
+        o->budget = (int)v;
+    } else if (strcmp(a, "--faults") == 0) {
+        if (next && strcmp(next, "random") == 0) o->mode = EXPLORE_FAULTS_RANDOM;
+        else if (next && strcmp(next, "scenario") == 0) o->mode = EXPLORE_FAULTS_SCENARIO;
+        else if (next && strcmp(next, "both") == 0) o->mode = EXPLORE_FAULTS_BOTH;
+        else return cli_usage_error("explore", "--faults is scenario, random or both, got '%s'", next ? next : "");
+    } else if (strcmp(a, "--shard") == 0) {
+        return parse_shard(o, next);
+    } else if (strcmp(a, "--out") == 0 || strcmp(a, "--plot") == 0) {
+        if (!next || !next[0]) return cli_usage_error("explore", "%s needs a directory", a);
+        if (a[2] == 'o') o->out_dir = next;
+        else o->plot_dir = next;
+    } else if (strcmp(a, "--set") == 0) {
+        if (!next) return cli_usage_error("explore", "--set needs KEY=VALUE");
+        return parse_set(o, next);
+    } else {
+        return 1; /* not a flag with a value */
+    }
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, struct explore_opts *o) {
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        if (cli_is_help(a)) {
+            fputs(usage, stdout);
+            exit(0);
+        }
+        int rc = parse_value_flag(o, a, next);
+        if (rc == 0) {
+            i++;
+            continue;
+        }
+        if (rc != 1) return EXIT_BAD_INPUT;
+        if (strcmp(a, "--json") == 0) o->json = true;
+        else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) o->quiet = true;
+        else if (strncmp(a, "--set=", 6) == 0) {
+            if (parse_set(o, a + 6) != 0) return EXIT_BAD_INPUT;
+        } else if (strcmp(a, "--merge") == 0) {
+            o->merge_files = (const char **)&argv[i + 1];
+            while (i + 1 < argc && argv[i + 1][0] != '-') {
+                o->merge_count++;
+                i++;
+            }
+            if (o->merge_count == 0) return cli_usage_error("explore", "--merge needs result files");
+        } else if (a[0] == '-' && a[1]) {
+            return cli_usage_error("explore", "unknown option '%s'", a);
+        } else if (!o->file) {
+            o->file = a;
+        } else {
+            return cli_usage_error("explore", "one scenario file at a time (got '%s' and '%s')", o->file, a);
+        }
+    }
+    if (o->merge_count > 0) {
+        if (o->file) return cli_usage_error("explore", "--merge takes result files, not a scenario ('%s')", o->file);
+        return 0;
+    }
+    if (!o->file) return cli_usage_error("explore", "missing scenario file");
+    if (!o->seeds_given) return cli_usage_error("explore", "--seeds N is required");
+    return 0;
+}
+
+/* FNV-1a over the file's bytes and the overrides: merged shards must come
+ * from the same scenario. Returns 0, or -1 when the file cannot be read. */
+static int scenario_hash(const struct explore_opts *o, uint64_t *out) {
+    FILE *f = fopen(o->file, "rb");
+    if (!f) return -1;
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    int c;
+    while ((c = fgetc(f)) != EOF) h = (h ^ (uint64_t)(unsigned char)c) * UINT64_C(0x100000001b3);
+    fclose(f);
+    for (int i = 0; i < o->overrides_count; i++) {
+        for (const char *p = o->overrides[i].path; *p; p++) h = (h ^ (unsigned char)*p) * UINT64_C(0x100000001b3);
+        h = (h ^ '=') * UINT64_C(0x100000001b3);
+        for (const char *p = o->overrides[i].value; *p; p++) h = (h ^ (unsigned char)*p) * UINT64_C(0x100000001b3);
+        h = (h ^ '\n') * UINT64_C(0x100000001b3);
+    }
+    *out = h;
+    return 0;
+}
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static const char *mode_name(enum explore_mode m) {
+    return m == EXPLORE_FAULTS_SCENARIO ? "scenario" : m == EXPLORE_FAULTS_BOTH ? "both" : "random";
+}
+
+static int make_dir(const char *dir) {
+    if (mkdir(dir, 0777) == 0 || errno == EEXIST) return 0;
+    fprintf(stderr, "%s: error: cannot create the directory: %s\n", dir, strerror(errno));
+    return -1;
+}
+
+/* Prints the results, writes plots; returns the exit status. */
+static int finish(const struct explore_opts *o, const struct xr *x) {
+    if (o->json) xr_print_json(stdout, x);
+    else xr_print_text(stdout, x, o->out_dir);
+    fflush(stdout);
+    if (o->plot_dir) {
+        char err[600];
+        if (explore_plot(x, o->plot_dir, err, (int)sizeof err) < 0) {
+            fprintf(stderr, "dslab explore: --plot: %s\n", err);
+        } else if (!o->quiet) {
+            fprintf(stderr, "explore: plots written to %s/\n", o->plot_dir);
+        }
+    }
+    if (x->seeds_run == 0 && x->errors > 0) return EXIT_BAD_INPUT;
+    for (int c = 0; c < x->checks_count; c++) {
+        if (x->checks[c].failing) return EXIT_CHECK_FAILED;
+    }
+    return EXIT_CHECKS_HOLD;
+}
+
+static int write_reproducers(const struct explore_opts *o, const struct scenario *sc, struct xr *x) {
+    for (int c = 0; c < x->checks_count; c++) {
+        struct xr_check *xc = &x->checks[c];
+        if (!xc->repro.present) continue;
+        char err[700];
+        if (make_dir(o->out_dir) < 0) return -1;
+        if (explore_repro_make(sc, xc, o->out_dir, err, (int)sizeof err) < 0) {
+            fprintf(stderr, "dslab explore: error: %s\n", err);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static uint64_t *shard_seeds(const struct explore_opts *o, uint64_t *count) {
+    uint64_t m = (uint64_t)o->shard_count, n = 0;
+    uint64_t *seeds = malloc(sizeof *seeds * (size_t)(o->seeds / m + 1));
+    if (!seeds) return NULL;
+    for (uint64_t k = (uint64_t)(o->shard_index - 1); k < o->seeds; k += m) seeds[n++] = o->from + k;
+    *count = n;
+    return seeds;
+}
+
+static int explore_loaded(const struct explore_opts *o, const struct scenario *sc) {
+    struct xr *x = calloc(1, sizeof *x);
+    if (!x) return cli_usage_error("explore", "out of memory");
+    snprintf(x->scenario_path, sizeof x->scenario_path, "%s", o->file);
+    snprintf(x->scenario_name, sizeof x->scenario_name, "%s", sc->name);
+    scenario_hash(o, &x->scenario_hash);
+    snprintf(x->faults_mode, sizeof x->faults_mode, "%s", mode_name(o->mode));
+    x->budget = o->budget;
+    x->seed_from = o->from;
+    x->seeds = o->seeds;
+    x->shard_count = o->shard_count;
+    x->shards_mask = UINT64_C(1) << (o->shard_index - 1);
+    x->checks_count = sc->checks_count < EXPLORE_CHECKS_MAX ? sc->checks_count : EXPLORE_CHECKS_MAX;
+    for (int c = 0; c < x->checks_count; c++) {
+        snprintf(x->checks[c].name, sizeof x->checks[c].name, "%s", sc->checks[c].name);
+    }
+    struct explore_job job = {.sc = sc, .mode = o->mode, .jobs = o->jobs,
+                              .progress = !o->quiet, .tty = isatty(2) != 0};
+    job.seeds = shard_seeds(o, &job.seeds_count);
+    int code = EXIT_BAD_INPUT;
+    struct diag d;
+    diag_clear(&d);
+    if (!job.seeds) {
+        cli_usage_error("explore", "out of memory for the seeds");
+    } else {
+        if (!o->quiet) {
+            fprintf(stderr, "explore: %s, %" PRIu64 " seeds, faults %s, %d thread%s\n", o->file,
+                    job.seeds_count, mode_name(o->mode), o->jobs, o->jobs == 1 ? "" : "s");
+        }
+        double start_s = now_s();
+        if (explore_pool_run(&job, x, &d) < 0 || explore_pool_shrink(&job, x, &d) < 0) {
+            cli_print_diag(&d);
+        } else if (write_reproducers(o, sc, x) == 0) {
+            double wall_s = now_s() - start_s;
+            if (!o->quiet) {
+                fprintf(stderr, "explore: %" PRIu64 " seeds in %.2fs (%.0f seeds/s, %d thread%s)\n",
+                        job.seeds_count, wall_s, wall_s > 0 ? (double)job.seeds_count / wall_s : 0.0,
+                        o->jobs, o->jobs == 1 ? "" : "s");
+            }
+            code = finish(o, x);
+        }
+    }
+    free(job.seeds);
+    xr_free(x);
+    free(x);
+    return code;
+}
+
+static int merge(const struct explore_opts *o) {
+    struct xr *x = calloc(1, sizeof *x);
+    if (!x) return cli_usage_error("explore", "out of memory");
+    int code = EXIT_BAD_INPUT;
+    for (int i = 0; i < o->merge_count; i++) {
+        char err[300];
+        if (xr_merge_file(x, o->merge_files[i], i == 0, err, (int)sizeof err) < 0) {
+            fprintf(stderr, "%s: error: %s\n", o->merge_files[i], err);
+            goto done;
+        }
+    }
+    char err[700];
+    if (xr_write_reproducers(x, o->out_dir, err, (int)sizeof err) < 0) {
+        fprintf(stderr, "dslab explore: error: %s\n", err);
+        goto done;
+    }
+    code = finish(o, x);
+done:
+    xr_free(x);
+    free(x);
+    return code;
+}
+
+int cmd_explore(int argc, char **argv) {
+    struct explore_opts o;
+    memset(&o, 0, sizeof o);
+    o.from = 1;
+    o.mode = EXPLORE_FAULTS_RANDOM;
+    o.budget = 300;
+    o.shard_index = o.shard_count = 1;
+    o.out_dir = "explore-out";
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    o.jobs = cores > 0 ? (int)(cores < 1024 ? cores : 1024) : 1;
+    int code = parse_args(argc, argv, &o);
+    if (code == 0 && o.merge_count > 0) {
+        code = merge(&o);
+    } else if (code == 0) {
+        struct diag d;
+        diag_clear(&d);
+        struct scenario *sc = scenario_load(o.file, o.overrides, o.overrides_count, NULL, &d);
+        if (!sc) {
+            cli_print_diag(&d);
+            code = EXIT_BAD_INPUT;
+        } else {
+            code = explore_loaded(&o, sc);
+            scenario_free(sc);
+        }
+    }
+    for (int i = 0; i < o.overrides_count; i++) free(o.override_storage[i]);
+    return code;
+}

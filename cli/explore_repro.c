@@ -1,0 +1,145 @@
+/* explore_repro.c: turns a shrunk schedule into a reproducer file, a
+ * standalone scenario a learner can run and open in the visualiser, and
+ * checks that the written file really fails the same way.
+ *
+ * The file is the explored scenario (with any --set baked in) with the
+ * seed of the failing run, the minimal fault schedule, no narration (its
+ * lines were about the original faults), and a header saying what fails,
+ * when, and which faults were necessary. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dslab/time.h"
+#include "explore_cli.h"
+
+static char *read_all(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        size_t got = fread(buf + len, 1, cap - len - 1, f);
+        len += got;
+        if (got == 0) break;
+        if (len + 1 == cap) {
+            char *p = realloc(buf, cap * 2);
+            if (!p) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = p;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (buf) buf[len] = 0;
+    return buf;
+}
+
+static void describe(const struct xr_check *c, char *buf, size_t size) {
+    const struct xr_repro *r = &c->repro;
+    char t[32];
+    int len = snprintf(buf, size,
+                       "Found by dslab explore: the check %s fails with seed %" PRIu64
+                       " (first violation at %s).",
+                       c->name, r->seed, time_format_human(r->violation_ns, t, (int)sizeof t));
+    for (int i = 0; i < r->necessary_count && len > 0 && (size_t)len < size; i++) {
+        len += snprintf(buf + len, size - (size_t)len, "%s%s", i ? "; " : " Necessary faults: ",
+                        r->necessary[i]);
+    }
+}
+
+/* The header comment, then the file scenario_save wrote. */
+static char *with_header(const struct scenario *sc, const struct xr_check *c, const char *body) {
+    const struct xr_repro *r = &c->repro;
+    char t[32], file[200];
+    snprintf(file, sizeof file, "%s-seed%" PRIu64 ".yaml", c->name, r->seed);
+    size_t cap = strlen(body) + 4096 + (size_t)r->necessary_count * 320;
+    char *out = malloc(cap);
+    if (!out) return NULL;
+    int len = snprintf(out, cap,
+                       "# Minimal reproducer written by `dslab explore` (docs/EXPLORE.md).\n"
+                       "#\n"
+                       "# The check `%s` fails on this scenario with seed %" PRIu64 ": first\n"
+                       "# violation at %s. Explored from %s.\n"
+                       "# Shrunk from %d fault(s) to the %d below in %d runs%s\n",
+                       c->name, r->seed, time_format_human(r->violation_ns, t, (int)sizeof t),
+                       sc->path, r->faults_before, r->faults_after, r->runs,
+                       r->minimal ? "; without any one\n# of them the check passes:" : ":");
+    for (int i = 0; i < r->necessary_count; i++) {
+        len += snprintf(out + len, cap - (size_t)len, "#   - %s\n", r->necessary[i]);
+    }
+    snprintf(out + len, cap - (size_t)len,
+             "#\n# Replay: dslab run %s\n# Watch:  dslab viz %s\n%s", file, file, body);
+    return out;
+}
+
+/* Loads the written file and runs it with its own seed and faults. */
+static bool fails_when_run(const char *path, const char *check) {
+    struct diag d;
+    diag_clear(&d);
+    struct scenario *s = scenario_load(path, NULL, 0, NULL, &d);
+    if (!s) return false;
+    bool failed = false;
+    struct explore_schedule sch;
+    if (explore_draw(s, s->seed, EXPLORE_FAULTS_SCENARIO, &sch) == 0) {
+        struct explore_outcome out;
+        if (explore_run(s, s->seed, &sch, &out, NULL, &d) == 0) {
+            for (int i = 0; i < s->checks_count && i < EXPLORE_CHECKS_MAX; i++) {
+                if (strcmp(s->checks[i].name, check) == 0 && (out.failed_mask & (UINT64_C(1) << i))) {
+                    failed = true;
+                }
+            }
+        }
+        explore_schedule_free(&sch);
+    }
+    scenario_free(s);
+    return failed;
+}
+
+int explore_repro_make(const struct scenario *sc, struct xr_check *c, const char *out_dir,
+                       char *err, int err_size) {
+    struct xr_repro *r = &c->repro;
+    struct explore_scenario x;
+    if (explore_expand(sc, &r->schedule, &x) < 0) {
+        snprintf(err, (size_t)err_size, "out of memory");
+        return -1;
+    }
+    char title[200], description[4096], path[1100];
+    snprintf(title, sizeof title, "Reproducer: %s fails (dslab explore, seed %" PRIu64 ")", c->name, r->seed);
+    describe(c, description, sizeof description);
+    int keep = (int)sizeof x.sc.name - 1 - snprintf(NULL, 0, "-seed%" PRIu64, r->seed);
+    snprintf(x.sc.name, sizeof x.sc.name, "%.*s-seed%" PRIu64, keep > 0 ? keep : 0, sc->name, r->seed);
+    x.sc.seed = r->seed;
+    x.sc.title = title;
+    x.sc.description = description;
+    x.sc.narration_count = 0;
+    xr_repro_path(c, out_dir, path, sizeof path);
+    struct diag d;
+    diag_clear(&d);
+    int rc = scenario_save(&x.sc, path, &d);
+    explore_scenario_free(&x);
+    if (rc < 0) {
+        diag_format(&d, err, err_size);
+        return -1;
+    }
+    char *body = read_all(path);
+    r->yaml = body ? with_header(sc, c, body) : NULL;
+    free(body);
+    if (!r->yaml) {
+        snprintf(err, (size_t)err_size, "%s: cannot read back the reproducer", path);
+        return -1;
+    }
+    FILE *f = fopen(path, "w");
+    bool ok = f && fputs(r->yaml, f) >= 0;
+    if (f && fclose(f) != 0) ok = false;
+    if (!ok) {
+        snprintf(err, (size_t)err_size, "%s: cannot write the reproducer", path);
+        return -1;
+    }
+    r->verified = fails_when_run(path, c->name);
+    return 0;
+}

@@ -1,0 +1,170 @@
+/* explore_shrink.c: delta debugging of a failing fault schedule.
+ *
+ * Given a seed and a schedule on which a check fails, find a smaller
+ * schedule on which the same check still fails with the same seed:
+ *   1. remove episodes: halves, quarters, ... then one at a time (ddmin);
+ *   2. shorten each remaining episode (halve its duration while it fails)
+ *      and move it later (the largest delay that still fails, trying
+ *      all of the room before heal_after, then half of it, ...); a clock
+ *      jump is also halved towards zero;
+ *   3. remove again, one at a time, until no single episode can go.
+ * Every candidate is one deterministic run, so the result depends only on
+ * (scenario, seed, schedule, check, budget). When step 3 ends within the
+ * budget, each episode left is necessary: without it the check passes.
+ * That is the fault attribution `dslab explore` reports. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dslab/time.h"
+#include "explore/explore.h"
+
+struct shrinker {
+    const struct scenario *base;
+    uint64_t seed;
+    int check;
+    int budget;
+    int runs;
+    int64_t violation_ns;
+    struct diag *diag;
+    bool error;
+};
+
+/* 1 if `check` fails on `sch`, 0 if not, 0 (and error set) on a failure
+ * to run or when the budget is spent. */
+static int fails(struct shrinker *k, const struct explore_schedule *sch) {
+    if (k->runs >= k->budget || k->error) return 0;
+    k->runs++;
+    struct explore_outcome out;
+    if (explore_run(k->base, k->seed, sch, &out, NULL, k->diag) < 0) {
+        k->error = true;
+        return 0;
+    }
+    if (out.failed_mask & (UINT64_C(1) << k->check)) {
+        k->violation_ns = out.violation_ns[k->check];
+        return 1;
+    }
+    return 0;
+}
+
+/* Tries `sch` without eps[from, from+count). Keeps the removal if it fails. */
+static int try_remove(struct shrinker *k, struct explore_schedule *sch, int from, int count) {
+    struct explore_schedule cand;
+    if (explore_schedule_copy(&cand, sch) < 0) {
+        k->error = true;
+        return 0;
+    }
+    explore_schedule_remove(&cand, from, count);
+    if (fails(k, &cand)) {
+        explore_schedule_free(sch);
+        *sch = cand;
+        return 1;
+    }
+    explore_schedule_free(&cand);
+    return 0;
+}
+
+/* ddmin-style: chunks of halving size, then single episodes to a fixpoint.
+ * Returns 1 when the last single-removal pass ran to the end unchanged. */
+static int remove_episodes(struct shrinker *k, struct explore_schedule *sch, bool chunks) {
+    for (int chunk = chunks ? sch->count / 2 : 1; chunk > 1; chunk /= 2) {
+        for (int from = 0; from + chunk <= sch->count && !k->error;) {
+            if (!try_remove(k, sch, from, chunk)) from += chunk;
+        }
+    }
+    for (;;) {
+        bool changed = false;
+        for (int i = 0; i < sch->count;) {
+            if (k->runs >= k->budget || k->error) return 0;
+            if (try_remove(k, sch, i, 1)) changed = true;
+            else i++;
+        }
+        if (!changed) return 1;
+    }
+}
+
+/* Latest start of an episode: it must still end by heal_after (drawn
+ * faults) or by the end of the run (faults from the file). */
+static int64_t latest_start_ns(const struct scenario *s, const struct explore_episode *ep) {
+    if (ep->kind == EXPLORE_EPISODE_SCENARIO) return s->duration_ns;
+    return s->explore.heal_ns - (ep->duration_ns > 0 ? ep->duration_ns : 1);
+}
+
+/* Applies `mutate` to eps[i] of a copy; keeps it if the check still fails. */
+static int try_change(struct shrinker *k, struct explore_schedule *sch, int i,
+                      const struct explore_episode *changed) {
+    struct explore_schedule cand;
+    if (explore_schedule_copy(&cand, sch) < 0) {
+        k->error = true;
+        return 0;
+    }
+    cand.eps[i] = *changed;
+    if (fails(k, &cand)) {
+        explore_schedule_free(sch);
+        *sch = cand;
+        return 1;
+    }
+    explore_schedule_free(&cand);
+    return 0;
+}
+
+static void shorten(struct shrinker *k, struct explore_schedule *sch, int i) {
+    const int64_t floor_ns = NS_PER_MS;
+    while (sch->eps[i].kind != EXPLORE_EPISODE_SCENARIO && sch->eps[i].duration_ns / 2 >= floor_ns &&
+           k->runs < k->budget && !k->error) {
+        struct explore_episode ep = sch->eps[i];
+        ep.duration_ns = ep.duration_ns / 2 / floor_ns * floor_ns;
+        if (!try_change(k, sch, i, &ep)) break;
+    }
+    while (sch->eps[i].kind == EXPLORE_KIND_CLOCK_JUMP && sch->eps[i].amount / 2 / NS_PER_MS != 0 &&
+           k->runs < k->budget && !k->error) {
+        struct explore_episode ep = sch->eps[i];
+        ep.amount = ep.amount / 2 / NS_PER_MS * NS_PER_MS;
+        if (ep.amount == 0) break;
+        if (!try_change(k, sch, i, &ep)) break;
+    }
+}
+
+static void delay(struct shrinker *k, struct explore_schedule *sch, int i) {
+    int64_t room_ns = latest_start_ns(k->base, &sch->eps[i]) - sch->eps[i].at_ns;
+    for (int64_t step = room_ns; step >= NS_PER_MS && k->runs < k->budget && !k->error; step /= 2) {
+        struct explore_episode ep = sch->eps[i];
+        /* Whole milliseconds when the episode started on one. */
+        int64_t s = ep.at_ns % NS_PER_MS == 0 ? step / NS_PER_MS * NS_PER_MS : step;
+        ep.at_ns += s;
+        if (try_change(k, sch, i, &ep)) break;
+    }
+}
+
+int explore_shrink(const struct scenario *base, uint64_t seed, const struct explore_schedule *in,
+                   int check, int budget, struct explore_shrink_result *out, struct diag *diag) {
+    memset(out, 0, sizeof *out);
+    struct shrinker k = {.base = base, .seed = seed, .check = check, .budget = budget,
+                         .diag = diag, .violation_ns = -1};
+    if (explore_schedule_copy(&out->schedule, in) < 0) {
+        return diag_set(diag, base->path, 0, 0, "out of memory");
+    }
+    if (!fails(&k, &out->schedule)) {
+        out->runs = k.runs;
+        if (k.error) return -1;
+        return diag_set(diag, base->path, 0, 0, "the schedule to shrink does not fail");
+    }
+    int64_t first_violation_ns = k.violation_ns;
+    remove_episodes(&k, &out->schedule, true);
+    /* Shortening and delaying change times; the episodes stay in place in
+     * the array (order among equal times is the array's order). */
+    for (int i = 0; i < out->schedule.count; i++) {
+        shorten(&k, &out->schedule, i);
+        delay(&k, &out->schedule, i);
+    }
+    out->minimal = remove_episodes(&k, &out->schedule, false) == 1 && !k.error;
+    /* The violation time of the final schedule: one more run when the
+     * last successful candidate was not the final schedule. */
+    if (!k.error) {
+        k.budget = k.runs + 1;
+        if (fails(&k, &out->schedule)) first_violation_ns = k.violation_ns;
+    }
+    out->runs = k.runs;
+    out->violation_ns = first_violation_ns;
+    return k.error ? -1 : 0;
+}
