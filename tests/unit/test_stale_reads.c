@@ -137,6 +137,24 @@ static void test_replaced_value_is_stale_with_measures(void **st) {
     assert_non_null(strstr(r.summary, "worst 2 versions"));
 }
 
+static void test_keys_are_judged_apart(void **st) {
+    (void)st;
+    struct hb b;
+    hb_init(&b);
+    for (int64_t k = 0; k < 3; k++) {
+        op(&b, OP_WRITE, k, 100 + k, 0, 10, OP_OK);
+        op(&b, OP_WRITE, k, 200 + k, 20, 30, OP_OK);
+    }
+    op(&b, OP_READ, 0, 200, 40, 50, OP_OK);
+    op(&b, OP_READ, 1, 201, 40, 50, OP_OK);
+    op(&b, OP_READ, 2, 102, 40, 50, OP_OK); /* only key 2 is behind */
+    op(&b, OP_READ, 3, HISTORY_NIL, 40, 50, OP_OK);
+    struct check_result r = judge(&b, "");
+    assert_int_equal(r.violations_total, 1);
+    assert_non_null(strstr(r.violations[0].message, "key 2"));
+    assert_non_null(strstr(r.violations[0].message, "1 newer write was"));
+}
+
 static void test_nil_after_acknowledged_write_is_stale(void **st) {
     (void)st;
     struct hb b;
@@ -232,6 +250,7 @@ int main(void) {
         cmocka_unit_test(test_read_during_write_may_return_old_value),
         cmocka_unit_test(test_overlapping_writes_either_order_passes),
         cmocka_unit_test(test_replaced_value_is_stale_with_measures),
+        cmocka_unit_test(test_keys_are_judged_apart),
         cmocka_unit_test(test_nil_after_acknowledged_write_is_stale),
         cmocka_unit_test(test_indeterminate_writes_never_make_reads_stale),
         cmocka_unit_test(test_value_never_written_is_reported),
