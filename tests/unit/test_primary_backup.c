@@ -29,6 +29,7 @@ struct watch {
     int64_t first_promotion_ns[NODES]; /* "role primary" after t=0, -1 none */
     int64_t last_primary_epoch[NODES];
     int64_t lease_expired_ns[NODES];   /* first "lease" annotation, -1 none */
+    int64_t fenced_ns[NODES];          /* first "fenced" annotation, -1 none */
     int steps_down[NODES];
     int finals_count[NODES];
     int64_t finals[NODES][FINALS_MAX][2]; /* key, value */
@@ -51,6 +52,8 @@ static void watch_sink(void *user, const struct trace_event *ev) {
         }
     } else if (ev->kind == TRACE_ANNOTATE && strcmp(ev->tag, "lease") == 0) {
         if (w->lease_expired_ns[n] < 0) w->lease_expired_ns[n] = ev->t_ns;
+    } else if (ev->kind == TRACE_ANNOTATE && strcmp(ev->tag, "fenced") == 0) {
+        if (w->fenced_ns[n] < 0) w->fenced_ns[n] = ev->t_ns;
     } else if (ev->kind == TRACE_ANNOTATE && strcmp(ev->tag, "final") == 0) {
         assert_true(w->finals_count[n] < FINALS_MAX);
         long long key = 0;
@@ -77,6 +80,7 @@ static struct sim *run(const struct scenario *s, uint64_t seed, struct watch *w)
     for (int i = 0; i < NODES; i++) {
         w->first_promotion_ns[i] = -1;
         w->lease_expired_ns[i] = -1;
+        w->fenced_ns[i] = -1;
     }
     struct diag d;
     memset(&d, 0, sizeof d);
@@ -240,6 +244,30 @@ static void test_lease_breaks_when_clocks_drift_past_its_margin(void **state) {
     scenario_free(s);
 }
 
+static void test_stale_primary_learns_it_was_fenced(void **state) {
+    (void)state;
+    /* The drift above keeps n1's lease alive past n2's promotion; the heal
+     * lets n1's next heartbeat reach a node that granted epoch 2. */
+    const char *drift =
+        "clocks:\n  n1: { drift_ppm: -100000 }\n  n2: { drift_ppm: 100000 }\n"
+        "  n3: { drift_ppm: 100000 }\n"
+        "faults:\n  - { at: 1s, partition: [[n1], [n2, n3]] }\n  - { at: 1275ms, heal: all }\n";
+    struct scenario *s =
+        load(scenario_text("  fencing: true\n  lease: 280ms\n  heartbeat: 10ms\n", drift));
+    struct watch w;
+    struct sim *sim = run(s, 2, &w);
+    assert_true(w.first_promotion_ns[1] > 0);
+    assert_true(w.fenced_ns[0] > w.first_promotion_ns[1]);
+    assert_int_equal(w.steps_down[0], 1);
+    assert_false(w.primary[0]);
+    assert_true(w.primary[1]);
+    char text[128];
+    sim_node_describe(sim, 0, text, sizeof text);
+    assert_non_null(strstr(text, "backup e2"));
+    sim_destroy(sim);
+    scenario_free(s);
+}
+
 static void test_crashed_backup_restarts_and_catches_up(void **state) {
     (void)state;
     char extra[1024];
@@ -325,6 +353,7 @@ int main(void) {
         cmocka_unit_test(test_without_fencing_a_partition_makes_two_primaries),
         cmocka_unit_test(test_with_fencing_the_old_primary_stops_before_promotion),
         cmocka_unit_test(test_lease_breaks_when_clocks_drift_past_its_margin),
+        cmocka_unit_test(test_stale_primary_learns_it_was_fenced),
         cmocka_unit_test(test_crashed_backup_restarts_and_catches_up),
         cmocka_unit_test(test_failover_after_primary_crash_promotes_the_next_node),
         cmocka_unit_test(test_bad_parameters_are_errors),
