@@ -9,10 +9,12 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define PI_F 3.14159265f
 
 void draw_init(struct draw *d, SDL_Renderer *ren) {
+    memset(d, 0, sizeof *d);
     d->ren = ren;
     d->v = NULL;
     d->n = 0;
@@ -20,16 +22,44 @@ void draw_init(struct draw *d, SDL_Renderer *ren) {
 }
 
 void draw_deinit(struct draw *d) {
+    for (int i = 0; i < DRAW_DOT_SIZES; i++) {
+        if (d->dot[i]) SDL_DestroyTexture(d->dot[i]);
+        d->dot[i] = NULL;
+    }
     free(d->v);
     d->v = NULL;
     d->n = d->cap = 0;
 }
 
 void draw_flush(struct draw *d) {
-    if (d->n > 0) {
-        SDL_RenderGeometry(d->ren, NULL, d->v, d->n, NULL, 0);
+    /* Opaque runs without blending: the software renderer's fast path. */
+    int32_t i = 0;
+    while (i < d->n) {
+        bool opaque = d->v[i].color.a == 255 && d->v[i + 1].color.a == 255 &&
+                      d->v[i + 2].color.a == 255;
+        int32_t j = i + 3;
+        while (j < d->n) {
+            bool o = d->v[j].color.a == 255 && d->v[j + 1].color.a == 255 &&
+                     d->v[j + 2].color.a == 255;
+            if (o != opaque) break;
+            j += 3;
+        }
+        SDL_SetRenderDrawBlendMode(d->ren, opaque ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+        SDL_RenderGeometry(d->ren, NULL, d->v + i, j - i, NULL, 0);
+        i = j;
     }
     d->n = 0;
+}
+
+/* A 1-pixel line through the renderer's own line drawing. The software
+ * renderer fills a triangle by testing every pixel of its bounding box, so
+ * a long thin diagonal as two triangles costs its whole bounding box;
+ * Bresenham costs its length. */
+static void line_px(struct draw *d, float x0, float y0, float x1, float y1, struct rgba c) {
+    draw_flush(d);
+    SDL_SetRenderDrawBlendMode(d->ren, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+    SDL_SetRenderDrawColor(d->ren, c.r, c.g, c.b, c.a);
+    SDL_RenderDrawLineF(d->ren, x0, y0, x1, y1);
 }
 
 static void vert(struct draw *d, float x, float y, struct rgba c) {
@@ -64,7 +94,17 @@ void draw_rect(struct draw *d, float x, float y, float w, float h, struct rgba c
     if (w <= 0 || h <= 0) {
         return;
     }
-    quad(d, x, y, x + w, y, x + w, y + h, x, y + h, c);
+    if (w * h < 600) {
+        quad(d, x, y, x + w, y, x + w, y + h, x, y + h, c);
+        return;
+    }
+    /* Big rectangles (panels, bands) as rectangle fills: two triangles
+     * would test every pixel of the rectangle twice. */
+    draw_flush(d);
+    SDL_SetRenderDrawBlendMode(d->ren, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+    SDL_SetRenderDrawColor(d->ren, c.r, c.g, c.b, c.a);
+    SDL_FRect r = {x, y, w, h};
+    SDL_RenderFillRectF(d->ren, &r);
 }
 
 void draw_rect_outline(struct draw *d, float x, float y, float w, float h, float lw,
@@ -76,8 +116,8 @@ void draw_rect_outline(struct draw *d, float x, float y, float w, float h, float
 }
 
 static int segments_for(float r) {
-    int n = (int)(r * 1.2f) + 8;
-    return n > 64 ? 64 : n;
+    int n = (int)(r * 0.9f) + 8;
+    return n > 48 ? 48 : n;
 }
 
 static void fan(struct draw *d, float cx, float cy, float r, float a0, float a1, struct rgba c) {
@@ -110,7 +150,24 @@ void draw_line(struct draw *d, float x0, float y0, float x1, float y1, float w, 
     if (len < 0.01f) {
         return;
     }
+    if (fabsf(dy) < 0.01f) { /* horizontal: an exact rectangle */
+        draw_rect(d, x0 < x1 ? x0 : x1, y0 - w * 0.5f, fabsf(dx), w, c);
+        return;
+    }
+    if (fabsf(dx) < 0.01f) {
+        draw_rect(d, x0 - w * 0.5f, y0 < y1 ? y0 : y1, w, fabsf(dy), c);
+        return;
+    }
     float nx = -dy / len * w * 0.5f, ny = dx / len * w * 0.5f;
+    if (w <= 1.6f) {
+        line_px(d, x0, y0, x1, y1, c);
+        return;
+    }
+    if (w <= 2.8f && len > 12) { /* two parallel pixel lines */
+        line_px(d, x0 + nx * 0.5f, y0 + ny * 0.5f, x1 + nx * 0.5f, y1 + ny * 0.5f, c);
+        line_px(d, x0 - nx * 0.5f, y0 - ny * 0.5f, x1 - nx * 0.5f, y1 - ny * 0.5f, c);
+        return;
+    }
     quad(d, x0 + nx, y0 + ny, x1 + nx, y1 + ny, x1 - nx, y1 - ny, x0 - nx, y0 - ny, c);
 }
 
@@ -139,6 +196,43 @@ void draw_circle(struct draw *d, float cx, float cy, float r, struct rgba c) {
         draw_ring(d, cx, cy, r + 0.4f, 1.0f, soft);
     }
     fan(d, cx, cy, r, 0, 2 * PI_F, c);
+}
+
+/* A white disc of diameter `size` with a soft edge, tinted when drawn. */
+static SDL_Texture *dot_texture(struct draw *d, int size) {
+    if (d->dot[size]) return d->dot[size];
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, size, size, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!s) return NULL;
+    float r = (float)size / 2;
+    for (int y = 0; y < size; y++) {
+        uint32_t *row = (uint32_t *)((uint8_t *)s->pixels + (size_t)y * (size_t)s->pitch);
+        for (int x = 0; x < size; x++) {
+            float dx = (float)x + 0.5f - r, dy = (float)y + 0.5f - r;
+            float cover = r - sqrtf(dx * dx + dy * dy) + 0.5f;
+            cover = cover < 0 ? 0 : cover > 1 ? 1 : cover;
+            row[x] = ((uint32_t)(cover * 255) << 24) | 0xffffffu;
+        }
+    }
+    d->dot[size] = SDL_CreateTextureFromSurface(d->ren, s);
+    SDL_FreeSurface(s);
+    if (d->dot[size]) SDL_SetTextureBlendMode(d->dot[size], SDL_BLENDMODE_BLEND);
+    return d->dot[size];
+}
+
+void draw_dot(struct draw *d, float cx, float cy, float r, struct rgba c) {
+    int size = (int)(2 * r + 0.5f);
+    if (size < 2) size = 2;
+    if (size >= DRAW_DOT_SIZES) {
+        draw_circle(d, cx, cy, r, c);
+        return;
+    }
+    SDL_Texture *t = dot_texture(d, size);
+    if (!t) return;
+    draw_flush(d);
+    SDL_SetTextureColorMod(t, c.r, c.g, c.b);
+    SDL_SetTextureAlphaMod(t, c.a);
+    SDL_FRect dst = {cx - (float)size / 2, cy - (float)size / 2, (float)size, (float)size};
+    SDL_RenderCopyF(d->ren, t, NULL, &dst);
 }
 
 void draw_ring(struct draw *d, float cx, float cy, float r, float w, struct rgba c) {

@@ -148,17 +148,57 @@ static struct text_entry *text_get(struct fonts *fo, enum font_id f, const char 
     return e;
 }
 
+/* Monospaced ASCII is drawn glyph by glyph from the cache: numbers that
+ * change every frame (clocks, the time) then cost no rasterisation. */
+static bool mono_ascii(enum font_id f, const char *s) {
+    if (f != FONT_MONO) {
+        return false;
+    }
+    for (; *s; s++) {
+        if ((unsigned char)*s >= 128) return false;
+    }
+    return true;
+}
+
+static int mono_advance(struct fonts *fo) {
+    int minx, maxx, miny, maxy, adv = 0;
+    TTF_GlyphMetrics(fo->f[FONT_MONO], 'M', &minx, &maxx, &miny, &maxy, &adv);
+    return adv;
+}
+
 int text_width(struct fonts *fo, enum font_id f, const char *s) {
     if (!s || !*s) {
         return 0;
+    }
+    if (mono_ascii(f, s)) {
+        return (int)strlen(s) * mono_advance(fo);
     }
     int w = 0, h = 0;
     TTF_SizeUTF8(fo->f[f], s, &w, &h);
     return w;
 }
 
+static int mono_draw(struct fonts *fo, struct draw *d, const char *s, float x, float y,
+                     struct rgba c, enum text_align align) {
+    int adv = mono_advance(fo), w = (int)strlen(s) * adv;
+    float x0 = align == ALIGN_CENTER ? x - (float)w / 2 : align == ALIGN_RIGHT ? x - (float)w : x;
+    draw_flush(d);
+    for (int i = 0; s[i]; i++) {
+        char g[2] = {s[i], 0};
+        struct text_entry *e = s[i] == ' ' ? NULL : text_get(fo, FONT_MONO, g, c);
+        if (e) {
+            SDL_Rect dst = {(int)(x0 + 0.5f) + i * adv, (int)(y + 0.5f), e->w, e->h};
+            SDL_RenderCopy(fo->ren, e->tex, NULL, &dst);
+        }
+    }
+    return w;
+}
+
 int text_draw(struct fonts *fo, struct draw *d, enum font_id f, const char *s, float x, float y,
               struct rgba c, enum text_align align) {
+    if (s && mono_ascii(f, s)) {
+        return mono_draw(fo, d, s, x, y, c, align);
+    }
     struct text_entry *e = text_get(fo, f, s, c);
     if (!e) {
         return 0;

@@ -53,6 +53,8 @@ struct rec_event {
     uint8_t tag_kind;  /* enum rec_tag */
 };
 
+#define REC_TRAFFIC_BINS 240
+
 enum rec_fate { FATE_PENDING, FATE_DELIVERED, FATE_DROPPED };
 
 struct rec_msg {
@@ -113,6 +115,9 @@ struct recording {
     struct rec_msg *msgs;
     int32_t msgs_count, msgs_cap;
     int64_t msg_span_ns_max; /* longest end - send, for in-flight scans */
+    int32_t msgs_dropped;
+    int32_t traffic[REC_TRAFFIC_BINS];  /* sends per bin of the run (timeline) */
+    int32_t traffic_dropped[REC_TRAFFIC_BINS];
     struct u64map msg_map;   /* msg_id -> first copy */
     struct rec_op *ops;
     int32_t ops_count, ops_cap;
@@ -208,10 +213,13 @@ struct rgba {
 #define RGBA(hex, alpha) \
     ((struct rgba){(uint8_t)((hex) >> 16), (uint8_t)((hex) >> 8), (uint8_t)(hex), (alpha)})
 
+#define DRAW_DOT_SIZES 24
+
 struct draw {
     SDL_Renderer *ren;
     SDL_Vertex *v;
     int32_t n, cap;
+    SDL_Texture *dot[DRAW_DOT_SIZES]; /* anti-aliased discs by diameter */
 };
 void draw_init(struct draw *d, SDL_Renderer *ren);
 void draw_deinit(struct draw *d);
@@ -224,6 +232,8 @@ void draw_line(struct draw *d, float x0, float y0, float x1, float y1, float w, 
 void draw_dashed(struct draw *d, float x0, float y0, float x1, float y1, float w, float dash,
                  struct rgba c);
 void draw_circle(struct draw *d, float cx, float cy, float r, struct rgba c);
+/* A small anti-aliased disc from a cached sprite: cheap in the thousands. */
+void draw_dot(struct draw *d, float cx, float cy, float r, struct rgba c);
 void draw_ring(struct draw *d, float cx, float cy, float r, float w, struct rgba c);
 /* Regular-ish shapes centred at (cx, cy) with outer radius r. */
 void draw_star(struct draw *d, float cx, float cy, float r, struct rgba c);

@@ -92,11 +92,11 @@ static int full_run(struct viz_model *m, struct diag *diag) {
     m->trace_hash = hasher.hash;
     rec_take_results(&m->rec, sim);
     sim_destroy(sim);
-    int64_t mean = latency_mean_ns(&s->network.link.latency);
-    rec_finalize(&m->rec, mean > 0 ? mean / 2 : NS_PER_MS);
     if (m->rec.end_ns < s->duration_ns) {
         m->rec.end_ns = s->duration_ns;
     }
+    int64_t mean = latency_mean_ns(&s->network.link.latency);
+    rec_finalize(&m->rec, mean > 0 ? mean / 2 : NS_PER_MS);
     m->rerun_ms = host_ms() - t0;
     return rc;
 }

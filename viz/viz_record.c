@@ -150,6 +150,10 @@ int32_t rec_msg_find(const struct recording *r, uint64_t msg_id) {
 /* ---- the sink ----------------------------------------------------------- */
 void rec_finalize(struct recording *r, int64_t drop_flight_ns) {
     r->msg_span_ns_max = 0;
+    r->msgs_dropped = 0;
+    memset(r->traffic, 0, sizeof r->traffic);
+    memset(r->traffic_dropped, 0, sizeof r->traffic_dropped);
+    int64_t end = r->end_ns > 0 ? r->end_ns : 1;
     for (int32_t i = 0; i < r->msgs_count; i++) {
         struct rec_msg *m = &r->msgs[i];
         if (m->fate == FATE_DROPPED && m->end_ns <= m->send_ns) {
@@ -157,6 +161,13 @@ void rec_finalize(struct recording *r, int64_t drop_flight_ns) {
         }
         if (m->end_ns - m->send_ns > r->msg_span_ns_max) {
             r->msg_span_ns_max = m->end_ns - m->send_ns;
+        }
+        int b = (int)((double)m->send_ns / (double)end * REC_TRAFFIC_BINS);
+        b = b < 0 ? 0 : b >= REC_TRAFFIC_BINS ? REC_TRAFFIC_BINS - 1 : b;
+        r->traffic[b]++;
+        if (m->fate == FATE_DROPPED) {
+            r->traffic_dropped[b]++;
+            r->msgs_dropped++;
         }
     }
 }

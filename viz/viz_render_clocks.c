@@ -35,8 +35,14 @@ static void draw_strip(struct viz_app *app, int32_t node, struct frect a) {
     const int64_t *wall = &r->wall_off_ns[(size_t)node * (size_t)k];
     const int64_t *mono = &r->mono_off_ns[(size_t)node * (size_t)k];
     int64_t now = app->model.now_ns;
-    for (int32_t i = 1; i < k; i++) {
-        float x0 = a.x + a.w * (float)r->sample_ns[i - 1] / (float)r->end_ns;
+    /* About one segment per 2 pixels; a jump stays a vertical step. */
+    int32_t stride = (int32_t)((float)k / (a.w / 2));
+    if (stride < 1) stride = 1;
+    float y_top = a.y + 2, h = a.h - 4;
+    int32_t prev = 0;
+    for (int32_t i = stride; prev < k - 1; i += stride) {
+        if (i > k - 1) i = k - 1;
+        float x0 = a.x + a.w * (float)r->sample_ns[prev] / (float)r->end_ns;
         float x1 = a.x + a.w * (float)r->sample_ns[i] / (float)r->end_ns;
         bool past = r->sample_ns[i] <= now;
         struct rgba cw = COL_ORANGE, cm = COL_SKY;
@@ -44,11 +50,9 @@ static void draw_strip(struct viz_app *app, int32_t node, struct frect a) {
             cw.a = 70;
             cm.a = 70;
         }
-        float wy0 = off_to_y(r, wall[i - 1], a.y + 2, a.h - 4), wy1 = off_to_y(r, wall[i], a.y + 2, a.h - 4);
-        /* A jump shows as a vertical step; keep it (it is the point). */
-        draw_line(d, x0, off_to_y(r, mono[i - 1], a.y + 2, a.h - 4), x1,
-                  off_to_y(r, mono[i], a.y + 2, a.h - 4), 1.4f * s, cm);
-        draw_line(d, x0, wy0, x1, wy1, 1.8f * s, cw);
+        draw_line(d, x0, off_to_y(r, mono[prev], y_top, h), x1, off_to_y(r, mono[i], y_top, h), 1.4f * s, cm);
+        draw_line(d, x0, off_to_y(r, wall[prev], y_top, h), x1, off_to_y(r, wall[i], y_top, h), 1.8f * s, cw);
+        prev = i;
     }
     float nx = a.x + a.w * (float)now / (float)r->end_ns;
     draw_line(d, nx, a.y, nx, a.y + a.h, 1.2f * s, RGBA(0xffffff, 200));
@@ -96,10 +100,12 @@ void render_clocks(struct viz_app *app) {
     struct viz_model *m = &app->model;
     struct fonts *fo = &app->fonts;
     float s = app->lay.scale;
-    char title[96], t[40];
+    char t[40];
     fmt_time(m->now_ns, t, sizeof t);
-    snprintf(title, sizeof title, "Clocks   true time %s", t);
-    struct frect c = render_panel(app, app->lay.clocks, title);
+    struct frect c = render_panel(app, app->lay.clocks, "Clocks");
+    float tx = app->lay.clocks.x + 10 * s + (float)text_width(fo, FONT_BOLD, "Clocks  ");
+    tx += (float)text_draw(fo, &app->draw, FONT_SMALL, "true time ", tx, app->lay.clocks.y + 6 * s, COL_TEXT_DIM, ALIGN_LEFT);
+    text_draw(fo, &app->draw, FONT_MONO, t, tx, app->lay.clocks.y + 5 * s, COL_TEXT, ALIGN_LEFT);
     /* Column right edges: name | wall-true | mono-true | drift | chart. */
     float cw = (float)text_width(fo, FONT_MONO, "-000.000ms");
     float col[4] = {44 * s, 44 * s + cw + 6 * s, 44 * s + 2 * cw + 14 * s, 0};

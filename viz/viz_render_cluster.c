@@ -110,11 +110,11 @@ static void draw_cut(struct viz_app *app, int32_t a, int32_t b, bool ab_down, bo
 static void draw_network(struct viz_app *app, struct ring g) {
     struct viz_model *m = &app->model;
     int32_t n = m->scenario->nodes_count;
+    if (!m->any_link_down) {
+        return; /* one group: nothing to show */
+    }
     if (n > 1 && n <= VIZ_LINKS_NODES_MAX) {
         draw_groups(app, g);
-    }
-    if (!m->any_link_down) {
-        return;
     }
     for (int32_t a = 0; a < n; a++) {
         for (int32_t b = a + 1; b < n; b++) {
@@ -178,7 +178,7 @@ static void draw_messages(struct viz_app *app) {
                     draw_line(&app->draw, x, y, ox, oy, 1.2f * s, COL_PURPLE);
                 }
             }
-            draw_circle(&app->draw, x, y, selected ? dot * 1.6f : dot, selected ? COL_SELECT : c);
+            draw_dot(&app->draw, x, y, selected ? dot * 1.6f : dot, selected ? COL_SELECT : c);
             viz_app_hit(app, (struct frect){x - dot * 2, y - dot * 2, dot * 4, dot * 4}, SEL_MSG, i);
         } else if (msg->fate == FATE_DROPPED && now < msg->end_ns + death_ns) {
             msg_point(app, msg, msg->end_ns, &x, &y);

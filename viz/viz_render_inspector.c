@@ -21,7 +21,9 @@ static void line_kv(struct ins *in, const char *k, const char *v, struct rgba vc
     float s = in->app->lay.scale;
     if (in->y + (float)fo->height[FONT_NORMAL] > in->c.y + in->c.h) return;
     text_draw(fo, &in->app->draw, FONT_SMALL, k, in->c.x, in->y + 1 * s, COL_TEXT_DIM, ALIGN_LEFT);
-    text_draw_fit(fo, &in->app->draw, FONT_NORMAL, v, in->c.x + 84 * s, in->y, in->c.w - 84 * s, vc);
+    bool numeric = (v[0] >= '0' && v[0] <= '9') || v[0] == '+' || v[0] == '-';
+    text_draw_fit(fo, &in->app->draw, numeric ? FONT_MONO : FONT_NORMAL, v, in->c.x + 84 * s, in->y,
+                  in->c.w - 84 * s, vc);
     in->y += (float)fo->height[FONT_NORMAL] + 3 * s;
 }
 
@@ -220,8 +222,7 @@ static void show_summary(struct ins *in) {
     line_kv(in, "events", buf, COL_TEXT);
     snprintf(buf, sizeof buf, "%d", r->msgs_count);
     line_kv(in, "messages", buf, COL_TEXT);
-    int32_t dropped = 0;
-    for (int32_t i = 0; i < r->msgs_count; i++) dropped += r->msgs[i].fate == FATE_DROPPED;
+    int32_t dropped = r->msgs_dropped;
     snprintf(buf, sizeof buf, "%d", dropped);
     line_kv(in, "dropped", buf, dropped ? COL_VERMILLION : COL_TEXT);
     snprintf(buf, sizeof buf, "%d", r->faults.n);

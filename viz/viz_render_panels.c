@@ -108,9 +108,9 @@ void render_banner(struct viz_app *app) {
     text_draw(&app->fonts, &app->draw, FONT_MONO, line, x, mid - (float)app->fonts.height[FONT_MONO] - 1 * s,
               COL_TEXT, ALIGN_LEFT);
     double sp = viz_speeds[app->speed_index];
-    snprintf(line, sizeof line, "of %s  x%g  ev %d/%d", dur, sp, m->ev_count, m->rec.events_count);
-    text_draw(&app->fonts, &app->draw, FONT_SMALL, line, x, mid + 2 * s, COL_TEXT_DIM, ALIGN_LEFT);
-    x += (float)text_width(&app->fonts, FONT_SMALL, "of 12s  x0.02  ev 10000/10000") + 16 * s;
+    snprintf(line, sizeof line, "of %s x%g ev %d", dur, sp, m->ev_count);
+    text_draw(&app->fonts, &app->draw, FONT_MONO, line, x, mid + 2 * s, COL_TEXT_DIM, ALIGN_LEFT);
+    x += (float)text_width(&app->fonts, FONT_MONO, "of 12s x0.02 ev 100000") + 16 * s;
     float right_w = (float)text_width(&app->fonts, FONT_SMALL, "h / ?  help") + 20 * s;
     render_narration(app, x, b.w - x - right_w);
     text_draw(&app->fonts, &app->draw, FONT_SMALL, "h / ?  help", b.w - 12 * s,

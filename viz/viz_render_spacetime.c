@@ -172,7 +172,7 @@ static void draw_msg_arrow(struct viz_app *app, const struct lanes *L, int32_t i
         draw_arrow(&app->draw, xa, ya, xb, yb, w, 6 * s, c);
     } else {
         draw_line(&app->draw, xa, ya, xb, yb, w, c);
-        draw_circle(&app->draw, xb, yb, 2.5f * s, c);
+        draw_dot(&app->draw, xb, yb, 2.5f * s, c);
     }
     float hx = xa + (xb - xa) * 0.6f, hy = ya + (yb - ya) * 0.6f;
     viz_app_hit(app, (struct frect){hx - 5 * s, hy - 5 * s, 10 * s, 10 * s}, SEL_MSG, i);
@@ -190,12 +190,20 @@ static void draw_messages(struct viz_app *app, const struct lanes *L) {
         if (r->msgs[mid].send_ns < from) lo = mid + 1;
         else hi = mid;
     }
-    for (int32_t i = lo; i < r->msgs_count; i++) {
+    /* The newest first, at most ARROWS_MAX: past that a diagram is ink. */
+    enum { ARROWS_MAX = 2000 };
+    int32_t hi_i = lo;
+    while (hi_i < r->msgs_count && r->msgs[hi_i].send_ns <= now && r->msgs[hi_i].send_ns <= t1 &&
+           r->msgs[hi_i].send_ev < app->model.ev_count) {
+        hi_i++;
+    }
+    int32_t drawn = 0;
+    for (int32_t i = hi_i - 1; i >= lo && drawn < ARROWS_MAX; i--) {
         const struct rec_msg *m = &r->msgs[i];
-        if (m->send_ns > now || m->send_ns > t1 || m->send_ev >= app->model.ev_count) break;
         if (m->end_ns < t0) continue;
         if (!lane_visible(L, m->from) && !lane_visible(L, m->to)) continue;
         draw_msg_arrow(app, L, i);
+        drawn++;
     }
 }
 

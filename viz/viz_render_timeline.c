@@ -33,23 +33,15 @@ int64_t timeline_x_to_time(const struct viz_app *app, float x) {
 
 static void draw_traffic(struct viz_app *app, struct frect tr) {
     const struct recording *r = &app->model.rec;
-    enum { BINS = 240 };
-    int32_t counts[BINS] = {0};
-    int32_t drops[BINS] = {0};
     int32_t max = 1;
-    int64_t end = r->end_ns > 0 ? r->end_ns : 1;
-    for (int32_t i = 0; i < r->msgs_count; i++) {
-        int b = (int)((double)r->msgs[i].send_ns / (double)end * BINS);
-        if (b >= BINS) b = BINS - 1;
-        counts[b]++;
-        if (r->msgs[i].fate == FATE_DROPPED) drops[b]++;
-        if (counts[b] > max) max = counts[b];
+    for (int b = 0; b < REC_TRAFFIC_BINS; b++) {
+        if (r->traffic[b] > max) max = r->traffic[b];
     }
-    float bw = tr.w / BINS;
-    for (int b = 0; b < BINS; b++) {
-        float h = tr.h * 0.9f * (float)counts[b] / (float)max;
+    float bw = tr.w / REC_TRAFFIC_BINS;
+    for (int b = 0; b < REC_TRAFFIC_BINS; b++) {
+        float h = tr.h * 0.9f * (float)r->traffic[b] / (float)max;
         draw_rect(&app->draw, tr.x + bw * (float)b, tr.y + tr.h - h, bw - 0.5f, h, RGBA(0x56B4E9, 60));
-        float hd = tr.h * 0.9f * (float)drops[b] / (float)max;
+        float hd = tr.h * 0.9f * (float)r->traffic_dropped[b] / (float)max;
         draw_rect(&app->draw, tr.x + bw * (float)b, tr.y + tr.h - hd, bw - 0.5f, hd, RGBA(0xD55E00, 120));
     }
 }
