@@ -1,0 +1,177 @@
+/* test_retry_storm.c: the retry-storm server and clients through small
+ * scenarios.
+ *
+ * A sink keeps the "request" outcomes (client, ok/fail text, latency), the
+ * server's "queue" samples, the "breaker" transitions and how many REQ
+ * messages were sent, so a test can say what the clients saw and how hard
+ * they hit the server: a healthy run is all ok; a full queue rejects; a
+ * slowdown without backoff leaves the queue full after it ends, retries=0
+ * lets it drain; a breaker opens under failure and closes afterwards;
+ * exponential backoff sends fewer attempts than none. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dslab/scenario.h"
+#include "dslab/sim.h"
+#include "dslab/time.h"
+#include "dslab/trace.h"
+
+struct run {
+    struct scenario *s;
+    struct sim *sim;
+    int64_t ok, failed, rejected_fail, breaker_open_fail;
+    int64_t latency_ns_max;
+    int64_t queue_last, queue_max_seen;
+    int64_t requests_sent;
+    int breakers_opened, breakers_closed;
+};
+
+static void sink(void *user, const struct trace_event *ev) {
+    struct run *r = user;
+    if (ev->kind == TRACE_SEND && ev->text && strncmp(ev->text, "REQ", 3) == 0) r->requests_sent++;
+    if (ev->kind != TRACE_ANNOTATE) return;
+    if (strcmp(ev->tag, "request") == 0) {
+        if (strncmp(ev->text, "ok", 2) == 0) {
+            r->ok++;
+            if (ev->a > r->latency_ns_max) r->latency_ns_max = ev->a;
+        } else {
+            r->failed++;
+            r->rejected_fail += strstr(ev->text, "rejected") != NULL;
+            r->breaker_open_fail += strstr(ev->text, "breaker open") != NULL;
+        }
+    } else if (strcmp(ev->tag, "queue") == 0) {
+        r->queue_last = ev->a;
+        if (ev->a > r->queue_max_seen) r->queue_max_seen = ev->a;
+    } else if (strcmp(ev->tag, "breaker") == 0) {
+        r->breakers_opened += strcmp(ev->text, "open") == 0;
+        r->breakers_closed += strcmp(ev->text, "closed") == 0;
+    }
+}
+
+static struct run *run_yaml(const char *yaml) {
+    struct run *r = calloc(1, sizeof *r);
+    assert_non_null(r);
+    struct diag d;
+    r->s = scenario_load_buffer(yaml, strlen(yaml), "t.yaml", NULL, 0, NULL, &d);
+    if (!r->s) fail_msg("load: %d:%d: %s", d.line, d.col, d.message);
+    r->sim = sim_create(r->s, r->s->seed, &d);
+    if (!r->sim) fail_msg("create: %s", d.message);
+    sim_add_sink(r->sim, sink, r);
+    sim_run(r->sim, r->s->duration_ns, 0);
+    sim_finish(r->sim);
+    return r;
+}
+
+static void run_free(struct run *r) {
+    sim_destroy(r->sim);
+    scenario_free(r->s);
+    free(r);
+}
+
+#define BASE                                                                                       \
+    "name: t\nseed: 4\nnodes: [n1, n2, n3]\nnetwork: { latency: \"uniform(1ms, 3ms)\" }\n"
+/* two clients at 180/s against 500/s: 72% load, then 5x slower for 1s */
+#define STORM(extra)                                                                               \
+    BASE "duration: 6s\nprotocol: { name: retry-storm, service_time: 2ms, queue_max: 100, "        \
+         "rate: 180/s, timeout: 100ms, slow_from: 1s, slow_for: 1s, slow_factor: 5"   \
+         extra " }\n"
+
+static void test_healthy_server_answers_everything(void **state) {
+    (void)state;
+    struct run *r = run_yaml(BASE "duration: 2s\nprotocol: { name: retry-storm, rate: 100/s }\n");
+    assert_true(r->ok > 300);
+    assert_int_equal(r->failed, 0);
+    assert_true(r->latency_ns_max < 20 * NS_PER_MS);
+    assert_true(r->queue_max_seen < 10);
+    run_free(r);
+}
+
+static void test_full_queue_rejects(void **state) {
+    (void)state;
+    struct run *r = run_yaml(BASE "duration: 2s\nprotocol: { name: retry-storm, rate: 400/s, "
+                                  "service_time: 5ms, queue_max: 5, retries: 0 }\n");
+    assert_true(r->rejected_fail > 100); /* 800/s offered, 200/s served */
+    assert_true(r->ok > 300);
+    run_free(r);
+}
+
+static void test_slowdown_without_backoff_outlives_itself(void **state) {
+    (void)state;
+    struct run *r = run_yaml(STORM(", retries: 3, backoff: none"));
+    assert_true(r->queue_last >= 90); /* 4s after the slowdown ended */
+    assert_true(r->failed > r->ok);
+    run_free(r);
+}
+
+static void test_without_retries_the_queue_drains(void **state) {
+    (void)state;
+    struct run *r = run_yaml(STORM(", retries: 0"));
+    assert_true(r->queue_max_seen >= 90); /* the slowdown filled it */
+    assert_true(r->queue_last < 10);
+    assert_true(r->ok > 3 * r->failed);
+    run_free(r);
+}
+
+static void test_breaker_opens_and_closes(void **state) {
+    (void)state;
+    struct run *r = run_yaml(STORM(", retries: 3, backoff: exponential, backoff_base: 50ms, jitter: true, "
+                                   "breaker: true, breaker_threshold: 5, breaker_cooldown: 500ms"));
+    assert_true(r->breakers_opened >= 2);
+    assert_true(r->breakers_closed >= 2);
+    assert_true(r->breaker_open_fail > 0);
+    assert_true(r->queue_last < 10);
+    run_free(r);
+}
+
+static void test_backoff_sends_fewer_attempts_than_none(void **state) {
+    (void)state;
+    /* the server is down for good: only the retry policy decides the load */
+    const char *base = BASE "duration: 3s\nfaults: [ { at: 1s, crash: n1 } ]\n";
+    char yaml[1024];
+    snprintf(yaml, sizeof yaml, "%sprotocol: { name: retry-storm, rate: 50/s, retries: 5 }\n", base);
+    struct run *none = run_yaml(yaml);
+    snprintf(yaml, sizeof yaml,
+             "%sprotocol: { name: retry-storm, rate: 50/s, retries: 5, backoff: exponential, "
+             "backoff_base: 200ms }\n",
+             base);
+    struct run *expo = run_yaml(yaml);
+    assert_true(none->requests_sent > expo->requests_sent + 50);
+    run_free(none);
+    run_free(expo);
+}
+
+static void test_bad_backoff_is_an_error(void **state) {
+    (void)state;
+    const char *yaml = BASE "duration: 1s\nprotocol: { name: retry-storm, backoff: linear }\n";
+    struct diag d;
+    struct scenario *s = scenario_load_buffer(yaml, strlen(yaml), "t.yaml", NULL, 0, NULL, &d);
+    struct sim *sim = s ? sim_create(s, 1, &d) : NULL;
+    assert_null(sim);
+    assert_non_null(strstr(d.message, "backoff"));
+    scenario_free(s);
+    yaml = BASE "duration: 1s\nprotocol: { name: retry-storm, rate: fast }\n";
+    s = scenario_load_buffer(yaml, strlen(yaml), "t.yaml", NULL, 0, NULL, &d);
+    sim = s ? sim_create(s, 1, &d) : NULL;
+    assert_null(sim);
+    assert_non_null(strstr(d.message, "rate"));
+    scenario_free(s);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_healthy_server_answers_everything),
+        cmocka_unit_test(test_full_queue_rejects),
+        cmocka_unit_test(test_slowdown_without_backoff_outlives_itself),
+        cmocka_unit_test(test_without_retries_the_queue_drains),
+        cmocka_unit_test(test_breaker_opens_and_closes),
+        cmocka_unit_test(test_backoff_sends_fewer_attempts_than_none),
+        cmocka_unit_test(test_bad_backoff_is_an_error),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
