@@ -168,6 +168,8 @@ static int load_fix(struct exercise *e, struct question *q, const struct ynode *
     if (q->allowed_count == 0) return yu_error(d, e->path, a, "a fix must allow at least one parameter");
     const struct ynode *g = ydoc_map_get(qn, "goals");
     if (g && yu_string_list(d, e->path, g, "a list of checks like \"leader-available: 1s\"", &q->goals, &q->goals_count) < 0) return -1;
+    const struct ynode *fc = ydoc_map_get(qn, "checks");
+    if (fc && yu_string_list(d, e->path, fc, "a list of checks", &q->fix_checks, &q->fix_checks_count) < 0) return -1;
     int64_t seeds = 100, from = 1;
     if (yu_optional_int(d, e->path, qn, "seeds", 1, 10000, &seeds) < 0) return -1;
     if (yu_optional_int(d, e->path, qn, "seeds_from", 0, INT64_MAX / 2, &from) < 0) return -1;
@@ -246,7 +248,7 @@ static const char *const kind_keys[Q_KIND_COUNT][10] = {
     [Q_TRADE_OFF] = {"key", "misconceptions", "wrong"},
     [Q_ASSUMPTION] = {"key", "misconceptions", "wrong"},
     [Q_PREDICT] = {"variant", "check"},
-    [Q_FIX] = {"allowed", "goals", "seeds", "seeds_from", "solution"},
+    [Q_FIX] = {"allowed", "goals", "checks", "seeds", "seeds_from", "solution"},
     [Q_BREAK] = {"design", "budget", "check", "solution"},
     [Q_EXPLAIN] = {"rubric", "min", "solution"},
 };
@@ -411,6 +413,7 @@ void exercise_free(struct exercise *e) {
         free(q->variant);
         free(q->allowed);
         free(q->goals);
+        free(q->fix_checks);
         free(q->rubric);
     }
     free(e->questions);

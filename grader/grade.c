@@ -121,6 +121,7 @@ static int grade_term(struct grade_ctx *g, const char *text, struct question_gra
         const struct assumption_state *m = monitor_of(g, t);
         if (m && m->violated) fb(qg, "'%s' did break in this run, but it is not the assumption the failure rested on.", t->name);
         else if (m && m->declared) fb(qg, "'%s' held for the whole run: its monitor never fired.", t->name);
+        else if (t->monitor) fb(qg, "'%s' is not declared in this scenario's assumptions, so nothing shows it broke.", t->name);
     }
     if (q->feedback_wrong) fb(qg, "%s", q->feedback_wrong);
     else if (!qg->feedback[0]) fb(qg, "'%s' is a real %s, but not the one at work here.", t->name, term_kind_name(kind));

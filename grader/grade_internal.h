@@ -15,6 +15,7 @@ struct grade_ctx {
     int base_rc;
     struct run_outcome base;    /* the exercise's scenario at its seed */
     struct diag *diag;
+    const struct question *fix_q; /* the fix being graded */
 };
 
 /* The reference run, once (0, or -1 with diag). */

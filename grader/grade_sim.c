@@ -133,8 +133,23 @@ static const struct ynode *override_node(const struct ynode *map, const struct d
 }
 
 static int fix_overrides(struct grade_ctx *g, const struct ynode *v, struct scenario_override *ov,
-                         int *count) {
+                         char *checks_list, size_t checks_size, int *count) {
+    const struct question *q = g->fix_q;
     int n = 0;
+    if (q->fix_checks_count > 0) {
+        /* The question grades with its own checks: "checks=[a, b]". */
+        snprintf(checks_list, checks_size, "[");
+        for (int i = 0; i < q->fix_checks_count; i++) {
+            size_t used = strlen(checks_list);
+            snprintf(checks_list + used, checks_size - used, "%s", i ? ", " : "");
+            yaml_quote(q->fix_checks[i], checks_list, checks_size);
+        }
+        size_t used = strlen(checks_list);
+        snprintf(checks_list + used, checks_size - used, "]");
+        ov[n].path = "checks";
+        ov[n].value = checks_list;
+        n++;
+    }
     for (const struct ynode *k = v->first; k && n < FIX_OVERRIDES_MAX - 8; k = k->next) {
         ov[n].path = k->text;
         ov[n].value = k->value->text;
@@ -158,7 +173,9 @@ int grade_fix(struct grade_ctx *g, const struct ynode *v, struct question_grade 
     int n = 0;
     qg->answer[0] = 0;
     yaml_flow(v, qg->answer, sizeof qg->answer);
-    int checks = fix_overrides(g, v, ov, &n);
+    char checks_list[1024];
+    g->fix_q = q;
+    int checks = fix_overrides(g, v, ov, checks_list, sizeof checks_list, &n);
     if (checks < 0) return -1;
     for (int i = 0; i < q->goals_count && i < 8; i++) {
         snprintf(storage[i], sizeof storage[i], "checks.%d", checks + i);

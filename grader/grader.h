@@ -31,7 +31,7 @@
 #include "scenario/yaml_doc.h"
 
 #define GRADER_KEYS_MAX 8
-#define GRADER_HASH_LEN 19 /* "h:" + 16 hex digits */
+#define GRADER_HASH_LEN 18 /* "h:" + 16 hex digits */
 #define GRADER_TEXT_MAX 2048
 
 /* ---- keys.c: normalizing, hashing, obfuscating ------------------------ */
@@ -131,6 +131,8 @@ struct question {
     const char **allowed;        /* owned array */
     int goals_count;
     const char **goals;          /* checks added when grading the fix */
+    int fix_checks_count;
+    const char **fix_checks;     /* replace the scenario's checks (0 = keep) */
     int seeds_count;
     uint64_t seeds_from;
     /* fix, break, explain: the model answer, encoded */
