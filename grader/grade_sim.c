@@ -89,10 +89,10 @@ int grade_parse_outcome(const char *text) {
 }
 
 /* A loader or protocol error about an override: report it at `at` in the
- * answers file, keeping the loader's message. */
+ * answers file with the loader's message (not its scenario path, which
+ * the learner did not write). */
 static int answer_error(struct grade_ctx *g, const struct ynode *at, const struct diag *inner) {
-    return yu_error(g->diag, g->a->path, at, "%s%s%s", inner->message,
-                    inner->file[0] ? " (in " : "", inner->file[0] ? inner->file : "");
+    return yu_error(g->diag, g->a->path, at, "%s", inner->message);
 }
 
 int grade_predict(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg) {
