@@ -32,14 +32,14 @@ struct xr_repro {
     uint64_t seed;
     int runs;              /* runs spent shrinking */
     bool minimal;          /* every fault left was shown necessary */
-    int faults_before;     /* episodes in the seed's schedule */
+    int faults_before;     /* faults in the seed's schedule */
     int faults_after;
     int64_t violation_ns;
     int necessary_count;
     char **necessary;      /* owned: one description per episode left */
     char *yaml;            /* owned: the reproducer file's text */
     bool verified;         /* the written file, loaded and run, fails the check */
-    struct explore_schedule schedule; /* owned; only in a run that shrank it (not a merge) */
+    struct explore_scenario final; /* owned; the faults left (only in a run that shrank, not a merge) */
 };
 
 struct xr_check {
@@ -91,7 +91,7 @@ void xr_repro_path(const struct xr_check *c, const char *out_dir, char *buf, siz
  * Returns 0, or -1 with a message in err. */
 int xr_write_reproducers(const struct xr *x, const char *out_dir, char *err, int err_size);
 
-/* Writes c's reproducer (c->repro.schedule, shrunk on sc) to out_dir (which
+/* Writes c's reproducer (c->repro.final, shrunk on sc) to out_dir (which
  * must exist), fills c->repro.yaml and checks that the file, loaded and run,
  * fails the check (c->repro.verified). Returns 0, or -1 with err. */
 int explore_repro_make(const struct scenario *sc, struct xr_check *c, const char *out_dir,

@@ -266,19 +266,19 @@ static void *shrink_main(void *arg) {
 
 static int fill_repro(const struct explore_job *job, struct shrink_task *t) {
     struct xr_repro *r = &t->check->repro;
-    const struct explore_schedule *s = &t->result.schedule;
+    const struct scenario *s = &t->result.final.sc;
     r->present = true;
     r->seed = t->check->fails[0].seed;
     r->runs = t->result.runs;
     r->minimal = t->result.minimal;
-    r->faults_before = t->original.count;
-    r->faults_after = s->count;
+    r->faults_before = t->result.faults_before;
+    r->faults_after = s->faults_count;
     r->violation_ns = t->result.violation_ns;
-    r->necessary = calloc((size_t)(s->count ? s->count : 1), sizeof *r->necessary);
+    r->necessary = calloc((size_t)(s->faults_count ? s->faults_count : 1), sizeof *r->necessary);
     if (!r->necessary) return -1;
-    for (int i = 0; i < s->count; i++) {
+    for (int i = 0; i < s->faults_count; i++) {
         char line[300];
-        explore_episode_describe(job->sc, &s->eps[i], line, (int)sizeof line);
+        explore_fault_describe(job->sc, &s->faults[i], line, (int)sizeof line);
         if (!(r->necessary[i] = strdup(line))) return -1;
         r->necessary_count++;
     }
@@ -312,8 +312,9 @@ int explore_pool_shrink(const struct explore_job *job, struct xr *x, struct diag
             rc = diag_set(diag, job->sc->path, 0, 0, "out of memory");
         }
         explore_schedule_free(&t->original);
-        /* The shrunk schedule goes to the caller, for the reproducer file. */
-        t->check->repro.schedule = t->result.schedule;
+        explore_schedule_free(&t->result.schedule);
+        /* The faults left go to the caller, for the reproducer file. */
+        t->check->repro.final = t->result.final;
     }
     free(sp.tasks);
     return rc;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "dslab/time.h"
 #include "explore_cli.h"
 
@@ -103,26 +104,20 @@ static bool fails_when_run(const char *path, const char *check) {
 int explore_repro_make(const struct scenario *sc, struct xr_check *c, const char *out_dir,
                        char *err, int err_size) {
     struct xr_repro *r = &c->repro;
-    struct explore_scenario x;
-    if (explore_expand(sc, &r->schedule, &x) < 0) {
-        snprintf(err, (size_t)err_size, "out of memory");
-        return -1;
-    }
+    struct scenario x = r->final.sc; /* a copy: the title, seed... below are for the file */
     char title[200], description[4096], path[1100];
     snprintf(title, sizeof title, "Reproducer: %s fails (dslab explore, seed %" PRIu64 ")", c->name, r->seed);
     describe(c, description, sizeof description);
-    int keep = (int)sizeof x.sc.name - 1 - snprintf(NULL, 0, "-seed%" PRIu64, r->seed);
-    snprintf(x.sc.name, sizeof x.sc.name, "%.*s-seed%" PRIu64, keep > 0 ? keep : 0, sc->name, r->seed);
-    x.sc.seed = r->seed;
-    x.sc.title = title;
-    x.sc.description = description;
-    x.sc.narration_count = 0;
+    int keep = (int)sizeof x.name - 1 - snprintf(NULL, 0, "-seed%" PRIu64, r->seed);
+    snprintf(x.name, sizeof x.name, "%.*s-seed%" PRIu64, keep > 0 ? keep : 0, sc->name, r->seed);
+    x.seed = r->seed;
+    x.title = title;
+    x.description = description;
+    x.narration_count = 0;
     xr_repro_path(c, out_dir, path, sizeof path);
     struct diag d;
     diag_clear(&d);
-    int rc = scenario_save(&x.sc, path, &d);
-    explore_scenario_free(&x);
-    if (rc < 0) {
+    if (scenario_save(&x, path, &d) < 0) {
         diag_format(&d, err, err_size);
         return -1;
     }
@@ -133,9 +128,10 @@ int explore_repro_make(const struct scenario *sc, struct xr_check *c, const char
         snprintf(err, (size_t)err_size, "%s: cannot read back the reproducer", path);
         return -1;
     }
-    FILE *f = fopen(path, "w");
+    char tmp[1200]; /* the header goes in by temporary file and rename, too */
+    FILE *f = cli_atomic_open(path, tmp, sizeof tmp);
     bool ok = f && fputs(r->yaml, f) >= 0;
-    if (f && fclose(f) != 0) ok = false;
+    if (f && cli_atomic_commit(f, tmp, path) != 0) ok = false;
     if (!ok) {
         snprintf(err, (size_t)err_size, "%s: cannot write the reproducer", path);
         return -1;

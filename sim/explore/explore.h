@@ -116,21 +116,29 @@ int explore_run(const struct scenario *base, uint64_t seed, const struct explore
                 struct explore_outcome *out, struct explore_metrics *metrics, struct diag *diag);
 
 /* Delta debugging: the smallest schedule (remove episodes, then shorten and
- * delay the rest, then remove again) on which check `check` still fails
- * with `seed`, within `budget` runs. `in` must fail. On return `out` fails
- * and, when `minimal` is set, removing any one of its episodes makes the
- * check pass (each is necessary). */
+ * delay the rest, then remove again, then remove single faults, such as a
+ * heal the failure does not need) on which check `check` still fails with
+ * `seed`, within `budget` runs. `in` must fail. On return `final` holds
+ * the faults left (its scenario is `base` with those faults) and, when
+ * `minimal` is set, removing any one of them makes the check pass: each
+ * fault is necessary. */
 struct explore_shrink_result {
-    struct explore_schedule schedule;
+    struct explore_schedule schedule; /* the episodes left after step 3 */
+    struct explore_scenario final;    /* the faults left after step 4 */
+    int faults_before;     /* faults of the schedule shrunk */
     int runs;
-    bool minimal;          /* every episode was shown necessary within budget */
+    bool minimal;          /* every fault left was shown necessary within budget */
     int64_t violation_ns;  /* first violation of the check on the result */
 };
+void explore_shrink_result_free(struct explore_shrink_result *r);
 int explore_shrink(const struct scenario *base, uint64_t seed, const struct explore_schedule *in,
                    int check, int budget, struct explore_shrink_result *out, struct diag *diag);
 
 /* One line per episode: "partition isolate-one n1 at 2.1s for 800ms". */
 void explore_episode_describe(const struct scenario *s, const struct explore_episode *ep,
                               char *buf, int buf_size);
+/* One line per fault: "heal all at 7.322s". */
+void explore_fault_describe(const struct scenario *s, const struct fault *f, char *buf,
+                            int buf_size);
 
 #endif

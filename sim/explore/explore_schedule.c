@@ -396,10 +396,71 @@ void explore_scenario_free(struct explore_scenario *x) {
 
 /* ---- descriptions ----------------------------------------------------------- */
 
-static const char *fault_kind_word(enum fault_kind k) {
-    static const char *const words[] = {"partition", "heal", "cut", "crash", "restart",
-                                        "pause", "clock jump", "clock drift", "link", "slow"};
-    return (int)k >= 0 && k < FAULT_KIND_COUNT ? words[k] : "fault";
+/* "a -> b" or "a <-> b" into buf. */
+static const char *ends(const struct scenario *s, const struct fault *f, char *buf, size_t size) {
+    snprintf(buf, size, "%s %s %s", s->node_names[f->node], f->both_ways ? "<->" : "->",
+             s->node_names[f->peer]);
+    return buf;
+}
+
+/* "{n1 n2} | {n3 n4 n5}" for a groups partition. */
+static void groups_text(const struct scenario *s, const struct fault *f, char *buf, size_t size) {
+    size_t len = 0;
+    buf[0] = 0;
+    for (int32_t g = -1; g < s->nodes_count && len < size; g++) {
+        bool first = true;
+        for (int32_t i = 0; i < s->nodes_count && len < size; i++) {
+            if (f->group_of_node[i] != g) continue;
+            len += (size_t)snprintf(buf + len, size - len, "%s%s", first ? (len ? " | {" : "{") : " ",
+                                    s->node_names[i]);
+            first = false;
+        }
+        if (!first && len < size) len += (size_t)snprintf(buf + len, size - len, "}");
+    }
+}
+
+void explore_fault_describe(const struct scenario *s, const struct fault *f, char *buf,
+                            int buf_size) {
+    static const char *const shape[] = {"", "majority-minority", "isolate-one", "bridge",
+                                        "majorities-ring"};
+    char at[32], x[32], e[160];
+    const char *node = f->node >= 0 && f->node < s->nodes_count ? s->node_names[f->node] : "";
+    size_t size = (size_t)buf_size;
+    time_format_human(f->at_ns, at, (int)sizeof at);
+    switch (f->kind) {
+    case FAULT_PARTITION:
+        if (f->shape == PARTITION_GROUPS) groups_text(s, f, e, sizeof e);
+        else snprintf(e, sizeof e, "%s%s%s", shape[f->shape], f->node >= 0 ? " " : "", node);
+        snprintf(buf, size, "partition %s at %s", e, at);
+        break;
+    case FAULT_HEAL:
+        if (f->node < 0) snprintf(buf, size, "heal all at %s", at);
+        else snprintf(buf, size, "heal %s at %s", ends(s, f, e, sizeof e), at);
+        break;
+    case FAULT_CUT: snprintf(buf, size, "cut %s at %s", ends(s, f, e, sizeof e), at); break;
+    case FAULT_CRASH: snprintf(buf, size, "crash %s at %s", node, at); break;
+    case FAULT_RESTART:
+        snprintf(buf, size, "restart %s at %s%s", node, at, f->lose_unsynced ? " (unsynced writes lost)" : "");
+        break;
+    case FAULT_PAUSE:
+        snprintf(buf, size, "pause %s for %s at %s", node, time_format_human(f->duration_ns, x, 32), at);
+        break;
+    case FAULT_CLOCK_JUMP:
+        snprintf(buf, size, "clock %s jumps %s%s at %s", node, f->jump_ns >= 0 ? "+" : "",
+                 time_format_human(f->jump_ns, x, 32), at);
+        break;
+    case FAULT_CLOCK_DRIFT:
+        snprintf(buf, size, "clock %s drifts %+lld ppm from %s", node, (long long)f->drift_ppm, at);
+        break;
+    case FAULT_LINK:
+        snprintf(buf, size, "link %s loss %u ppm at %s", ends(s, f, e, sizeof e), (unsigned)f->link.loss_ppm, at);
+        break;
+    case FAULT_SLOW:
+        snprintf(buf, size, "slow %s x%u at %s%s", node, (unsigned)f->slow_factor, at,
+                 f->slow_factor == 1 ? " (back to normal)" : "");
+        break;
+    default: snprintf(buf, size, "fault at %s", at); break;
+    }
 }
 
 void explore_episode_describe(const struct scenario *s, const struct explore_episode *ep,
@@ -409,11 +470,12 @@ void explore_episode_describe(const struct scenario *s, const struct explore_epi
     time_format_human(ep->at_ns, at, (int)sizeof at);
     time_format_human(ep->duration_ns, d, (int)sizeof d);
     switch (ep->kind) {
-    case EXPLORE_EPISODE_SCENARIO:
-        snprintf(buf, (size_t)buf_size, "%s%s%s at %s (from the scenario, line %d)",
-                 fault_kind_word(s->faults[ep->fault_index].kind), ep->node >= 0 ? " " : "",
-                 ep->node >= 0 ? node : "", at, s->faults[ep->fault_index].pos.line);
+    case EXPLORE_EPISODE_SCENARIO: {
+        struct fault f = s->faults[ep->fault_index];
+        f.at_ns = ep->at_ns;
+        explore_fault_describe(s, &f, buf, buf_size);
         break;
+    }
     case EXPLORE_KIND_PARTITION:
         if (ep->shape == EXPLORE_SHAPE_ONE_WAY) {
             snprintf(buf, (size_t)buf_size, "one-way partition: %s cannot %s the others at %s for %s",

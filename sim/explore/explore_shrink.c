@@ -7,10 +7,12 @@
  *      and move it later (the largest delay that still fails, trying
  *      all of the room before heal_after, then half of it, ...); a clock
  *      jump is also halved towards zero;
- *   3. remove again, one at a time, until no single episode can go.
+ *   3. remove again, one at a time, until no single episode can go;
+ *   4. expand the episodes into faults and remove single faults (a heal
+ *      the failure does not need, one cut of a one-way partition...).
  * Every candidate is one deterministic run, so the result depends only on
- * (scenario, seed, schedule, check, budget). When step 3 ends within the
- * budget, each episode left is necessary: without it the check passes.
+ * (scenario, seed, schedule, check, budget). When step 4 ends within the
+ * budget, each fault left is necessary: without it the check passes.
  * That is the fault attribution `dslab explore` reports. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,6 +138,39 @@ static void delay(struct shrinker *k, struct explore_schedule *sch, int i) {
     }
 }
 
+/* Step 4: the episodes left, expanded, become single faults (a partition
+ * and its heal are two) and each is removed in turn while the check still
+ * fails. Fills out->final and out->minimal. 0, or -1 out of memory. */
+static int single_faults(struct shrinker *k, struct explore_shrink_result *out) {
+    struct explore_scenario x;
+    struct explore_schedule faults;
+    if (explore_expand(k->base, &out->schedule, &x) < 0) return -1;
+    if (explore_draw(&x.sc, k->seed, EXPLORE_FAULTS_SCENARIO, &faults) < 0) {
+        explore_scenario_free(&x);
+        return -1;
+    }
+    struct shrinker fk = *k;
+    fk.base = &x.sc;
+    out->minimal = remove_episodes(&fk, &faults, false) == 1 && !fk.error;
+    k->runs = fk.runs;
+    k->error = fk.error;
+    /* Keep the faults left, in order; group arrays stay in x.groups. */
+    struct fault *kept = malloc(sizeof *kept * (size_t)(faults.count ? faults.count : 1));
+    if (!kept) {
+        explore_schedule_free(&faults);
+        explore_scenario_free(&x);
+        return -1;
+    }
+    for (int i = 0; i < faults.count; i++) kept[i] = x.sc.faults[faults.eps[i].fault_index];
+    free(x.faults);
+    x.faults = kept;
+    x.sc.faults = kept;
+    x.sc.faults_count = faults.count;
+    out->final = x;
+    explore_schedule_free(&faults);
+    return 0;
+}
+
 int explore_shrink(const struct scenario *base, uint64_t seed, const struct explore_schedule *in,
                    int check, int budget, struct explore_shrink_result *out, struct diag *diag) {
     memset(out, 0, sizeof *out);
@@ -150,6 +185,11 @@ int explore_shrink(const struct scenario *base, uint64_t seed, const struct expl
         return diag_set(diag, base->path, 0, 0, "the schedule to shrink does not fail");
     }
     int64_t first_violation_ns = k.violation_ns;
+    struct explore_scenario before;
+    if (explore_expand(base, in, &before) == 0) {
+        out->faults_before = before.sc.faults_count;
+        explore_scenario_free(&before);
+    }
     remove_episodes(&k, &out->schedule, true);
     /* Shortening and delaying change times; the episodes stay in place in
      * the array (order among equal times is the array's order). */
@@ -157,14 +197,26 @@ int explore_shrink(const struct scenario *base, uint64_t seed, const struct expl
         shorten(&k, &out->schedule, i);
         delay(&k, &out->schedule, i);
     }
-    out->minimal = remove_episodes(&k, &out->schedule, false) == 1 && !k.error;
-    /* The violation time of the final schedule: one more run when the
-     * last successful candidate was not the final schedule. */
-    if (!k.error) {
+    remove_episodes(&k, &out->schedule, false);
+    if (!k.error && single_faults(&k, out) == 0) {
+        /* The violation time of the final faults: one more run, as the
+         * last candidate tried may have been one that passed. */
+        struct explore_schedule all;
+        k.base = &out->final.sc;
         k.budget = k.runs + 1;
-        if (fails(&k, &out->schedule)) first_violation_ns = k.violation_ns;
+        if (explore_draw(&out->final.sc, seed, EXPLORE_FAULTS_SCENARIO, &all) == 0) {
+            if (fails(&k, &all)) first_violation_ns = k.violation_ns;
+            explore_schedule_free(&all);
+        }
+    } else {
+        k.error = true;
     }
     out->runs = k.runs;
     out->violation_ns = first_violation_ns;
     return k.error ? -1 : 0;
+}
+
+void explore_shrink_result_free(struct explore_shrink_result *r) {
+    explore_schedule_free(&r->schedule);
+    explore_scenario_free(&r->final);
 }
