@@ -76,6 +76,44 @@ sys.exit(0 if lo <= t <= hi and len(v["nodes"]) >= 2 and v["evidence"] else 1)
     fi
 }
 
+# chaos: sync + fencing keeps every check through loss, duplicates, two
+# partitions and two crash/restarts, on seeds 1..CHAOS_SEEDS (default 30).
+chaos() {
+    local dir file s status
+    dir=$(mktemp -d) || { bad "chaos: mktemp"; return; }
+    file=$dir/pb-chaos.yaml
+    cat >"$file" <<'YAML'
+name: pb-chaos
+duration: 6s
+nodes: [n1, n2, n3, n4, n5]
+network: { latency: "uniform(1ms, 20ms)", loss: 0.05, duplicate: 0.02 }
+protocol: { name: primary-backup, fencing: true, replication: sync }
+workload: { clients: 4, rate: 60/s, ops: { read: 0.4, write: 0.4, cas: 0.2 }, keys: 3, timeout: 400ms, stop: 5s }
+faults:
+  - { at: 1s, partition: [[n1, n2], [n3, n4, n5]] }
+  - { at: 1.8s, heal: all }
+  - { at: 2.2s, crash: n3 }
+  - { at: 2.5s, partition: [[n1, n4], [n2, n3, n5]] }
+  - { at: 3s, restart: n3 }
+  - { at: 3.3s, heal: all }
+  - { at: 3.6s, crash: n4 }
+  - { at: 4.2s, restart: n4 }
+checks: [single-primary-at-once, single-primary-per-epoch, linearizable, no-lost-acknowledged-writes, "convergence: 800ms"]
+YAML
+    for s in $(seq 1 "${CHAOS_SEEDS:-30}"); do
+        "$dslab" run "$file" --seed "$s" --quiet >/dev/null 2>&1
+        status=$?
+        if [ "$status" != 0 ]; then
+            bad "chaos: exit $status at seed $s"
+            cat "$file"
+            rm -rf "$dir"
+            return
+        fi
+    done
+    rm -rf "$dir"
+    ok
+}
+
 # error NAME SET EXPECTED: --set SET makes a clean error mentioning EXPECTED.
 error() {
     local out status
@@ -95,6 +133,7 @@ evidence pb-async-lost-writes no-lost-acknowledged-writes 1.9 2.0
 
 fixed pb-fenced
 fixed pb-sync
+chaos
 
 error "typo in a parameter" protocol.fencin=true "did you mean 'fencing'"
 error "unknown replication mode" protocol.replication=asnyc "did you mean 'async'"
