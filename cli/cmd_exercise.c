@@ -244,7 +244,10 @@ int cmd_exercise(int argc, char **argv) {
         fprintf(stderr, "%s: error: cannot write the answers file\n", path);
     } else {
         printf("\nanswers written to %s; grading...\n\n", path);
-        char *args[] = {"grade", (char *)e->id, path, "--profile", (char *)(profile ? profile : "default"), "--root", c->root, NULL};
+        char root_copy[512], id_copy[128];
+        snprintf(root_copy, sizeof root_copy, "%s", c->root);
+        snprintf(id_copy, sizeof id_copy, "%s", e->id);
+        char *args[] = {"grade", id_copy, path, "--profile", (char *)(profile ? profile : "default"), "--root", root_copy, NULL};
         catalog_free(c);
         c = NULL;
         code = cmd_grade(7, args);
