@@ -59,12 +59,12 @@ int viz_app_init(struct viz_app *app, const struct viz_options *opt, SDL_Rendere
         }
     }
     app->st_window_ns = default_window_ns(opt->scenario);
-    /* Dense runs: a window of about 1,000 messages stays readable. */
+    /* Dense runs: a window of about 400 messages stays readable. */
     const struct recording *r = &app->model.rec;
     if (r->end_ns > 0 && r->msgs_count > 0) {
         double per_ns = (double)r->msgs_count / (double)r->end_ns;
-        if (per_ns * (double)app->st_window_ns > 1000) {
-            app->st_window_ns = (int64_t)(1000 / per_ns);
+        if (per_ns * (double)app->st_window_ns > 400) {
+            app->st_window_ns = (int64_t)(400 / per_ns);
             if (app->st_window_ns < 100 * NS_PER_US) app->st_window_ns = 100 * NS_PER_US;
         }
     }

@@ -37,8 +37,8 @@ void layout_compute(struct layout *l, int width, int height, float scale, bool p
     float top = banner_h + m, bottom = l->timeline.y - m;
     float content_h = bottom - top;
     float insp_w = (projector ? 300 : 260) * scale;
-    if (insp_w > W * 0.28f) insp_w = W * 0.28f;
-    float left_w = (W - insp_w) * 0.40f;
+    if (insp_w > W * (projector ? 0.22f : 0.28f)) insp_w = W * (projector ? 0.22f : 0.28f);
+    float left_w = (W - insp_w) * (projector ? 0.46f : 0.40f);
     float cluster_h = content_h * 0.60f;
     l->cluster = (struct frect){m, top, left_w - m, cluster_h - m};
     l->clocks = (struct frect){m, top + cluster_h, left_w - m, content_h - cluster_h};

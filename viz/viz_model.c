@@ -254,14 +254,19 @@ int viz_model_save(struct viz_model *m, const char *path, struct diag *diag) {
     return rc;
 }
 
+/* The trace is written to PATH.tmp and renamed over PATH when complete, so
+ * a crash or a full disk never leaves a half-written trace. */
 int viz_model_write_trace(struct viz_model *m, const char *path, struct diag *diag) {
-    FILE *f = fopen(path, "w");
+    char tmp[1200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
     if (!f) {
         return diag_set(diag, path, 0, 0, "cannot write the trace");
     }
     struct sim *sim = sim_create(m->scenario, m->seed, diag);
     if (!sim) {
         fclose(f);
+        remove(tmp);
         return -1;
     }
     struct trace_writer w;
@@ -275,7 +280,10 @@ int viz_model_write_trace(struct viz_model *m, const char *path, struct diag *di
     sim_finish(sim);
     trace_writer_finish(&w);
     sim_destroy(sim);
-    if (fclose(f) != 0) {
+    bool failed = fflush(f) != 0 || ferror(f);
+    failed |= fclose(f) != 0;
+    if (failed || rename(tmp, path) != 0) {
+        remove(tmp);
         return diag_set(diag, path, 0, 0, "cannot write the trace");
     }
     /* The run on screen was recorded in chunks with interventions re-run:

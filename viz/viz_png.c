@@ -4,6 +4,10 @@
  * headless software renderer and for a window (a screenshot). */
 #include "viz_internal.h"
 
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
 #include <SDL_image.h>
 
 int viz_png_save(SDL_Renderer *ren, int width, int height, const char *path, struct diag *diag) {
@@ -25,9 +29,16 @@ int viz_png_save(SDL_Renderer *ren, int width, int height, const char *path, str
             row[x] |= 0xff000000u;
         }
     }
+    /* Written beside the target and renamed: a crash never leaves half a PNG. */
+    char tmp[1200];
+    snprintf(tmp, sizeof tmp, "%s.tmp.png", path);
     int rc = 0;
-    if (IMG_SavePNG(out, path) != 0) {
+    if (IMG_SavePNG(out, tmp) != 0) {
         rc = diag_set(diag, path, 0, 0, "cannot write the PNG: %s", IMG_GetError());
+        remove(tmp);
+    } else if (rename(tmp, path) != 0) {
+        rc = diag_set(diag, path, 0, 0, "cannot write the PNG: %s", strerror(errno));
+        remove(tmp);
     }
     SDL_FreeSurface(out);
     return rc;

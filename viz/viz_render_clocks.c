@@ -8,18 +8,30 @@
  * are marked with a triangle pointing the way the wall clock jumped. */
 #include "viz_internal.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "dslab/time.h"
 
+/* Offsets span nanoseconds to seconds in one run (a 4 ms skew next to a
+ * 2 s jump), so the strip uses a signed log scale: each decade above
+ * 100 us gets the same height, and a small skew stays visible. */
+static float signed_log(int64_t off_ns) {
+    double a = off_ns < 0 ? -(double)off_ns : (double)off_ns;
+    double v = log10(1.0 + a / 1e5);
+    return (float)(off_ns < 0 ? -v : v);
+}
+
 static float off_to_y(const struct recording *r, int64_t off, float y0, float h) {
-    int64_t lo = r->clock_off_ns_min < 0 ? r->clock_off_ns_min : 0;
-    int64_t hi = r->clock_off_ns_max > 0 ? r->clock_off_ns_max : 0;
-    if (hi - lo < 2 * NS_PER_MS) {
-        hi = lo + 2 * NS_PER_MS; /* a tiny range would magnify noise */
+    float lo = signed_log(r->clock_off_ns_min < 0 ? r->clock_off_ns_min : 0);
+    float hi = signed_log(r->clock_off_ns_max > 0 ? r->clock_off_ns_max : 0);
+    if (hi - lo < 1.0f) {
+        float mid = (hi + lo) / 2; /* under ~1 ms either way: a fixed scale */
+        lo = mid - 0.5f;
+        hi = mid + 0.5f;
     }
-    float f = (float)(off - lo) / (float)(hi - lo);
+    float f = (signed_log(off) - lo) / (hi - lo);
     return y0 + h - f * h;
 }
 
@@ -92,7 +104,9 @@ static void clock_row(struct viz_app *app, int32_t node, float x, float y, float
     snprintf(buf, sizeof buf, "%+lld", (long long)drift);
     text_draw(fo, &app->draw, FONT_MONO, buf, x + col[3], ty, drift ? COL_YELLOW : COL_TEXT_DIM,
               ALIGN_RIGHT);
-    draw_strip(app, node, (struct frect){x + col[3] + 8, y + 2, w - col[3] - 8, h - 4});
+    if (w - col[3] - 8 >= 30) {
+        draw_strip(app, node, (struct frect){x + col[3] + 8, y + 2, w - col[3] - 8, h - 4});
+    }
     viz_app_hit(app, (struct frect){x, y, w, h}, SEL_NODE, node);
 }
 
@@ -114,11 +128,13 @@ void render_clocks(struct viz_app *app) {
     text_draw(fo, &app->draw, FONT_SMALL, "wall-true", c.x + col[1], hy, COL_ORANGE, ALIGN_RIGHT);
     text_draw(fo, &app->draw, FONT_SMALL, "mono-true", c.x + col[2], hy, COL_SKY, ALIGN_RIGHT);
     text_draw(fo, &app->draw, FONT_SMALL, "ppm", c.x + col[3], hy, COL_TEXT_DIM, ALIGN_RIGHT);
-    text_draw(fo, &app->draw, FONT_SMALL, "over the run",
+    text_draw(fo, &app->draw, FONT_SMALL, "over the run (log scale)",
               c.x + col[3] + 8 * s, hy, COL_TEXT_DIM, ALIGN_LEFT);
     float top = hy + (float)fo->height[FONT_SMALL] + 3 * s;
     int32_t n = m->scenario->nodes_count;
     float row_h = (float)fo->height[FONT_MONO] + 10 * s;
+    float roomy = (c.y + c.h - top) / (float)(n > 0 ? n : 1);
+    if (roomy > row_h) row_h = roomy < 46 * s ? roomy : 46 * s; /* taller strips when there is room */
     int32_t fit = (int32_t)((c.y + c.h - top) / row_h);
     if (fit < 1) return;
     int32_t first = app->sel == SEL_NODE && app->sel_index >= fit ? app->sel_index - fit + 1 : 0;

@@ -33,7 +33,7 @@ static struct ring ring_geometry(const struct viz_app *app) {
     int32_t n = app->model.scenario->nodes_count;
     struct ring g;
     bool labels = n <= 40;
-    float room_x = n <= 12 ? 62 * s : labels ? 30 * s : 8 * s;
+    float room_x = n <= 12 ? 52 * s : labels ? 30 * s : 8 * s;
     float room_top = (n <= 12 ? 30 : 10) * s;
     float room_bottom = n <= 12 ? 36 * s : labels ? 18 * s : 8 * s;
     g.cx = a.x + a.w / 2;

@@ -277,7 +277,26 @@ static void draw_narration_marks(struct viz_app *app, const struct lanes *L) {
     }
 }
 
+/* A selected violation: each evidence event ringed in red on its lane. */
+static void draw_evidence(struct viz_app *app, const struct lanes *L) {
+    const struct recording *r = &app->model.rec;
+    const struct rec_violation *rv = &r->violations[app->sel_index];
+    float s = app->lay.scale;
+    for (int k = 0; k < rv->evidence_count; k++) {
+        const struct rec_event *e = &r->events[rv->evidence[k]];
+        int32_t node = e->node;
+        if (node < 0 && e->kind == TRACE_CLIENT && e->ref >= 0) node = r->ops[e->ref].node;
+        if (node < 0 || !lane_visible(L, node) || rv->evidence[k] >= app->model.ev_count) continue;
+        float x = st_time_to_x(app, L->area, e->t_ns), y = lane_y(L, node);
+        draw_ring(&app->draw, x, y, 7 * s, 2 * s, COL_RED);
+    }
+}
+
 static void draw_selected_event(struct viz_app *app, const struct lanes *L) {
+    if (app->sel == SEL_VIOLATION && app->sel_index >= 0) {
+        draw_evidence(app, L);
+        return;
+    }
     if (app->sel != SEL_EVENT || app->sel_index < 0) return;
     const struct rec_event *e = &app->model.rec.events[app->sel_index];
     if (e->node < 0 || !lane_visible(L, e->node)) return;
@@ -315,6 +334,9 @@ void render_spacetime(struct viz_app *app) {
         viz_app_hit(app, (struct frect){c.x, y - L.lane_h / 2, gutter(app), L.lane_h}, SEL_NODE, i);
         draw_lane_states(app, &L, i);
     }
+    /* Marks and arrows stay right of the lane names. */
+    viz_clip(app, (struct frect){c.x + gutter(app), app->lay.spacetime.y, c.w - gutter(app) + 8 * s,
+                                 app->lay.spacetime.h});
     draw_violations(app, &L);
     draw_narration_marks(app, &L);
     draw_messages(app, &L);
