@@ -1,0 +1,222 @@
+/* test_grader.c: the grader library: key normalization, hashing and
+ * encoding; taxonomy lookup (synonyms, typos, kinds); answers files that
+ * must load and ones that must not; grading taxonomy answers, evidence
+ * windows and misconceptions against a real exercise of the curriculum. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "grader.h"
+
+static const char *root(void) {
+    const char *r = getenv("DSLAB_ROOT");
+    return r ? r : ".";
+}
+
+static void test_normalize_folds_case_and_punctuation(void **state) {
+    (void)state;
+    char a[64], b[64];
+    assert_string_equal(key_normalize_term("Split-Brain", a, 64), key_normalize_term("split brain", b, 64));
+    assert_string_equal(key_normalize_words("  The LEADERS, paused!", true, a, 64), "the leader paused");
+    assert_string_equal(key_normalize_words("process pauses", true, a, 64), "process pause");
+}
+
+static void test_hash_is_salted_and_normalized(void **state) {
+    (void)state;
+    char h1[GRADER_HASH_LEN + 1], h2[GRADER_HASH_LEN + 1], h3[GRADER_HASH_LEN + 1];
+    key_hash("ex-a", "split-brain", h1);
+    key_hash("ex-a", "Split Brain", h2);
+    key_hash("ex-b", "split-brain", h3);
+    assert_string_equal(h1, h2);
+    assert_string_not_equal(h1, h3);
+    assert_int_equal(strlen(h1), GRADER_HASH_LEN);
+    assert_null(strstr(h1, "split"));
+}
+
+static void test_encode_round_trips_and_hides(void **state) {
+    (void)state;
+    char enc[256], dec[128];
+    assert_int_equal(key_encode("salt", "protocol.fencing=true", enc, sizeof enc), 0);
+    assert_null(strstr(enc, "fencing"));
+    assert_int_equal(key_decode("salt", enc, dec, sizeof dec), 0);
+    assert_string_equal(dec, "protocol.fencing=true");
+    assert_int_equal(key_decode("salt", "enc:zz", dec, sizeof dec), -1);
+    assert_int_equal(key_decode("salt", "plain", dec, sizeof dec), -1);
+}
+
+static struct taxonomy *load_taxonomy(void) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/exercises/taxonomy.yaml", root());
+    struct diag d;
+    diag_clear(&d);
+    struct taxonomy *t = taxonomy_load(path, &d);
+    if (!t) fprintf(stderr, "%s:%d:%d: %s\n", d.file, d.line, d.col, d.message);
+    return t;
+}
+
+static void test_taxonomy_has_enough_terms_and_resolves_synonyms(void **state) {
+    (void)state;
+    struct taxonomy *t = load_taxonomy();
+    assert_non_null(t);
+    int counts[TERM_KIND_COUNT] = {0};
+    for (int i = 0; i < t->terms_count; i++) counts[t->terms[i].kind]++;
+    assert_true(counts[TERM_FAILURE_MODE] >= 25);
+    assert_true(counts[TERM_TRADE_OFF] >= 12);
+    assert_string_equal(taxonomy_find(t, "TWO PRIMARIES", TERM_KIND_COUNT)->id, "split-brain");
+    assert_string_equal(taxonomy_find(t, "gc pause", TERM_FAILURE_MODE)->id, "process-pause");
+    assert_null(taxonomy_find(t, "split brain", TERM_TRADE_OFF));
+    assert_string_equal(taxonomy_find(t, "clock_skew_below", TERM_ASSUMPTION)->id, "bounded-clock-skew");
+    assert_null(taxonomy_find(t, "splt brian", TERM_KIND_COUNT));
+    assert_string_equal(taxonomy_suggest(t, "splt brian", TERM_KIND_COUNT)->id, "split-brain");
+    assert_null(taxonomy_suggest(t, "banana bread recipe", TERM_KIND_COUNT));
+    taxonomy_free(t);
+}
+
+static struct catalog *load_catalog(void) {
+    struct diag d;
+    diag_clear(&d);
+    struct catalog *c = catalog_load(root(), &d);
+    if (!c) fprintf(stderr, "%s:%d:%d: %s\n", d.file, d.line, d.col, d.message);
+    return c;
+}
+
+static int grade_text(const struct catalog *c, const char *id, const char *text, struct grade_result *r,
+                      struct diag *d) {
+    const struct exercise *e = catalog_find(c, id);
+    assert_non_null(e);
+    struct answers *a = answers_load_buffer(text, strlen(text), "answers.yaml", e, d);
+    if (!a) return -2;
+    int rc = grade_answers(c, e, a, r, d);
+    answers_free(a);
+    return rc;
+}
+
+static void test_malformed_answers_have_positions(void **state) {
+    (void)state;
+    struct catalog *c = load_catalog();
+    assert_non_null(c);
+    struct grade_result r;
+    struct diag d;
+    diag_clear(&d);
+    assert_int_equal(grade_text(c, "split-votes-forever", "exercise: split-votes-forever\nanswers:\n  what-faild: x\n", &r, &d), -2);
+    assert_int_equal(d.line, 3);
+    assert_int_equal(d.col, 3);
+    assert_non_null(strstr(d.message, "did you mean 'what-failed'"));
+    diag_clear(&d);
+    assert_int_equal(grade_text(c, "split-votes-forever", "exercise: split-votes-forever\nanswers:\n  fix: { protocol.heartbeat: 1s }\n", &r, &d), -2);
+    assert_non_null(strstr(d.message, "may not be changed"));
+    catalog_free(c);
+}
+
+static void test_taxonomy_answers_and_evidence(void **state) {
+    (void)state;
+    struct catalog *c = load_catalog();
+    assert_non_null(c);
+    struct grade_result r;
+    struct diag d;
+    diag_clear(&d);
+    /* Right mode, window overlapping the checker's violation, right nodes. */
+    assert_int_equal(grade_text(c, "deposed-leader-stale-reads",
+                                "exercise: deposed-leader-stale-reads\nanswers:\n  what-failed: { mode: zombie leader, from: 1.2s, to: 1.4s, nodes: [n1] }\n",
+                                &r, &d), 0);
+    assert_true(r.q[0].pass);
+    assert_int_equal(r.q[0].score_milli, 2000);
+    assert_false(r.pass); /* other questions unanswered */
+    grade_result_free(&r);
+    /* Right mode, window far away, a node not involved: half the points. */
+    assert_int_equal(grade_text(c, "deposed-leader-stale-reads",
+                                "exercise: deposed-leader-stale-reads\nanswers:\n  what-failed: { mode: deposed leader, from: 2.8s, to: 2.9s, nodes: [n3] }\n",
+                                &r, &d), 0);
+    assert_false(r.q[0].pass);
+    assert_int_equal(r.q[0].score_milli, 1000);
+    assert_non_null(strstr(r.q[0].feedback, "does not overlap"));
+    assert_non_null(strstr(r.q[0].feedback, "n3 was not involved"));
+    grade_result_free(&r);
+    /* A window covering the whole run is not evidence. */
+    assert_int_equal(grade_text(c, "deposed-leader-stale-reads",
+                                "exercise: deposed-leader-stale-reads\nanswers:\n  what-failed: { mode: deposed leader, from: 0s, to: 3s, nodes: [n1] }\n",
+                                &r, &d), 0);
+    assert_non_null(strstr(r.q[0].feedback, "too wide"));
+    grade_result_free(&r);
+    /* The misconception gets its own feedback. */
+    assert_int_equal(grade_text(c, "deposed-leader-stale-reads",
+                                "exercise: deposed-leader-stale-reads\nanswers:\n  what-failed: stale read\n", &r, &d), 0);
+    assert_non_null(r.q[0].misconception);
+    assert_string_equal(r.q[0].answer, "stale-read");
+    grade_result_free(&r);
+    /* No answers at all: a fail, not an error. */
+    assert_int_equal(grade_text(c, "deposed-leader-stale-reads", "exercise: deposed-leader-stale-reads\n", &r, &d), 0);
+    assert_false(r.pass);
+    assert_int_equal(r.score_milli, 0);
+    grade_result_free(&r);
+    catalog_free(c);
+}
+
+static void test_model_answers_pass(void **state) {
+    (void)state;
+    struct catalog *c = load_catalog();
+    assert_non_null(c);
+    struct diag d;
+    diag_clear(&d);
+    const struct exercise *e = catalog_find(c, "lease-reads-under-drift");
+    char *text = grade_model_answers(c, e, &d);
+    assert_non_null(text);
+    struct answers *a = answers_load_buffer(text, strlen(text), "model.yaml", e, &d);
+    assert_non_null(a);
+    struct grade_result r;
+    assert_int_equal(grade_answers(c, e, a, &r, &d), 0);
+    assert_true(r.pass);
+    assert_int_equal(r.score_milli, r.max_milli);
+    grade_result_free(&r);
+    answers_free(a);
+    free(text);
+    catalog_free(c);
+}
+
+static void test_progress_round_trips(void **state) {
+    (void)state;
+    char dir[] = "/tmp/dslab-progress-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[1024];
+    struct diag d;
+    diag_clear(&d);
+    assert_int_equal(progress_path(dir, "/nonexistent", "ws-1", path, sizeof path, &d), 0);
+    assert_int_equal(progress_path(dir, "/x", "../etc", path + 512, 512, &d), -1);
+    struct progress *p = calloc(1, sizeof *p);
+    assert_int_equal(progress_load(p, path, &d), 0);
+    assert_int_equal(p->count, 0);
+    struct exercise e = {.id = "ex-1"};
+    struct grade_result r = {.e = &e, .score_milli = 3000, .max_milli = 5000, .pass = false, .hits_count = 1};
+    r.hits[0].term_id = "split-brain";
+    progress_record(p, &r);
+    r.score_milli = 5000;
+    r.pass = true;
+    progress_record(p, &r);
+    assert_int_equal(progress_save(p, &d), 0);
+    assert_int_equal(progress_load(p, path, &d), 0);
+    assert_int_equal(p->count, 1);
+    assert_int_equal(p->entries[0].attempts, 2);
+    assert_int_equal(p->entries[0].best_milli, 5000);
+    assert_true(p->entries[0].passed);
+    assert_int_equal(p->mastery[0].count, 2);
+    free(p);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_normalize_folds_case_and_punctuation),
+        cmocka_unit_test(test_hash_is_salted_and_normalized),
+        cmocka_unit_test(test_encode_round_trips_and_hides),
+        cmocka_unit_test(test_taxonomy_has_enough_terms_and_resolves_synonyms),
+        cmocka_unit_test(test_malformed_answers_have_positions),
+        cmocka_unit_test(test_taxonomy_answers_and_evidence),
+        cmocka_unit_test(test_model_answers_pass),
+        cmocka_unit_test(test_progress_round_trips),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
