@@ -3,6 +3,7 @@
  * per question the pass rate and the most common wrong answer with its
  * misconception, and the free-text answers to review. Files that do not
  * parse are listed with their error, not fatal. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,12 +136,15 @@ int cmd_class_report(int argc, char **argv) {
     }
     struct catalog *c = excli_catalog(root);
     struct graded *g = calloc((size_t)files, sizeof *g);
-    FILE *o = out_path ? fopen(out_path, "w") : stdout;
+    /* --out is written to a temporary file and renamed: never half-written. */
+    char tmp_path[1200];
+    FILE *o = out_path ? cli_atomic_open(out_path, tmp_path, sizeof tmp_path) : stdout;
     char *errors_text = NULL;
     size_t errors_len = 0;
     FILE *errors = open_memstream(&errors_text, &errors_len);
     if (!c || !g || !o || !errors) {
         if (!o) fprintf(stderr, "%s: error: cannot write the report\n", out_path);
+        if (o && o != stdout) fclose(o), remove(tmp_path);
         if (errors) fclose(errors);
         free(errors_text);
         free(g), free(paths), catalog_free(c);
@@ -157,10 +161,14 @@ int cmd_class_report(int argc, char **argv) {
     }
     if (errors_len) fprintf(o, "\n## Files that could not be graded\n\n%s", errors_text);
     for (int i = 0; i < n; i++) grade_result_free(&g[i].r);
-    if (o != stdout) fclose(o);
+    int code = n > 0 ? 0 : EXIT_BAD_INPUT;
+    if (o != stdout && cli_atomic_commit(o, tmp_path, out_path) != 0) {
+        fprintf(stderr, "%s: error: cannot write the report: %s\n", out_path, strerror(errno));
+        code = EXIT_BAD_INPUT;
+    }
     free(errors_text);
     free(g);
     free(paths);
     catalog_free(c);
-    return n > 0 ? 0 : EXIT_BAD_INPUT;
+    return code;
 }
