@@ -61,11 +61,15 @@ static int64_t schedule_copy(struct sim *sim, int32_t from, int32_t to, uint64_t
         sim_fail(sim, "out of memory for FIFO link state");
         return -1;
     }
-    uint32_t payload = sim_payload_alloc(sim);
-    if (payload == UINT32_MAX) return -1;
+    uint32_t payload = payload_alloc(&sim->payloads, len);
+    if (payload == PAYLOAD_HANDLE_NONE) {
+        sim_fail(sim, "more than %d message payloads in flight, or out of memory",
+                 DSLAB_IN_FLIGHT_MAX);
+        return -1;
+    }
     struct event *e;
     if (sim_schedule(sim, at_ns, &e) == UINT32_MAX) {
-        sim_payload_free(sim, payload);
+        payload_free(&sim->payloads, payload);
         return -1;
     }
     e->kind = EV_DELIVER;
@@ -74,7 +78,7 @@ static int64_t schedule_copy(struct sim *sim, int32_t from, int32_t to, uint64_t
     e->id = msg_id;
     e->payload_slot = payload;
     e->payload_len = (uint32_t)len;
-    memcpy(sim_payload(sim, payload), msg, len);
+    memcpy(payload_ptr(&sim->payloads, payload), msg, len);
     assume_on_message(sim, at_ns - sim->now_ns);
     return at_ns;
 }
@@ -131,7 +135,7 @@ void node_deliver(struct sim *sim, const struct event *e) {
         sim_emit(sim, &ev);
     }
     struct node_rt *n = &sim->nodes[e->node];
-    sim->proto->on_message(&n->ctx, n->state, e->peer, sim_payload(sim, e->payload_slot),
+    sim->proto->on_message(&n->ctx, n->state, e->peer, payload_ptr(&sim->payloads, e->payload_slot),
                            e->payload_len);
 }
 

@@ -49,37 +49,6 @@ uint32_t sim_schedule(struct sim *sim, int64_t at_ns, struct event **out) {
     return slot;
 }
 
-unsigned char *sim_payload(struct sim *sim, uint32_t slot) {
-    return sim->payload_chunks[slot / PAYLOAD_CHUNK_SLOTS] +
-           (size_t)(slot % PAYLOAD_CHUNK_SLOTS) * DSLAB_MSG_PAYLOAD_MAX;
-}
-
-uint32_t sim_payload_alloc(struct sim *sim) {
-    if (sim->payload_free_head != UINT32_MAX) {
-        uint32_t slot = sim->payload_free_head;
-        memcpy(&sim->payload_free_head, sim_payload(sim, slot), sizeof(uint32_t));
-        return slot;
-    }
-    if (sim->payload_used == sim->payload_chunks_count * PAYLOAD_CHUNK_SLOTS) {
-        if (sim->payload_chunks_count == PAYLOAD_CHUNKS_MAX) {
-            sim_fail(sim, "more than %d message payloads in flight", DSLAB_IN_FLIGHT_MAX);
-            return UINT32_MAX;
-        }
-        unsigned char *chunk = malloc((size_t)PAYLOAD_CHUNK_SLOTS * DSLAB_MSG_PAYLOAD_MAX);
-        if (!chunk) {
-            sim_fail(sim, "out of memory for message payloads");
-            return UINT32_MAX;
-        }
-        sim->payload_chunks[sim->payload_chunks_count++] = chunk;
-    }
-    return sim->payload_used++;
-}
-
-void sim_payload_free(struct sim *sim, uint32_t slot) {
-    memcpy(sim_payload(sim, slot), &sim->payload_free_head, sizeof(uint32_t));
-    sim->payload_free_head = slot;
-}
-
 static int checks_create(struct sim *sim, struct diag *diag) {
     const struct scenario *s = sim->sc;
     if (s->checks_count == 0) return 0;
@@ -139,10 +108,10 @@ struct sim *sim_create_with_protocol(const struct scenario *s, const struct prot
     sim->sc = s;
     sim->seed = seed;
     sim->events_max = s->events_max > 0 ? s->events_max : DSLAB_EVENTS_DEFAULT_MAX;
-    sim->payload_free_head = UINT32_MAX;
     history_init(&sim->history);
     sim->proto = proto;
-    if (evq_init(&sim->q) != 0 || net_init(&sim->net, s->nodes_count, &s->network) != 0) {
+    if (evq_init(&sim->q) != 0 || payload_pool_init(&sim->payloads) != 0 ||
+        net_init(&sim->net, s->nodes_count, &s->network) != 0) {
         diag_set(diag, s->path, 0, 0, "out of memory");
         sim_destroy(sim);
         return NULL;
@@ -200,7 +169,7 @@ void sim_destroy(struct sim *sim) {
     if (sim->proto && sim->proto->destroy_config && sim->proto_config) {
         sim->proto->destroy_config(sim->proto_config);
     }
-    for (uint32_t i = 0; i < sim->payload_chunks_count; i++) free(sim->payload_chunks[i]);
+    payload_pool_deinit(&sim->payloads);
     free(sim->clients);
     free(sim->injected);
     history_deinit(&sim->history);
@@ -249,7 +218,7 @@ static void drop_event(struct sim *sim, uint32_t slot, const char *reason) {
                                      .msg_id = e->id, .tag = reason};
             sim_emit(sim, &ev);
         }
-        sim_payload_free(sim, e->payload_slot);
+        payload_free(&sim->payloads, e->payload_slot);
     }
     evq_release(&sim->q, slot);
 }
@@ -273,7 +242,7 @@ static void dispatch(struct sim *sim, uint32_t slot) {
     switch ((enum ev_kind)copy.kind) {
     case EV_DELIVER:
         node_deliver(sim, &copy);
-        sim_payload_free(sim, copy.payload_slot);
+        payload_free(&sim->payloads, copy.payload_slot);
         break;
     case EV_TIMER: {
         sim->stats.timers_fired++;

@@ -15,13 +15,10 @@
 #include "dslab/sim.h"
 #include "evq.h"
 #include "net.h"
+#include "payload_pool.h"
 #include "store.h"
 
 #define SIM_SINKS_MAX 8
-/* Message payload slots come in chunks that never move, so a payload
- * pointer handed to on_message stays valid while the handler sends. */
-#define PAYLOAD_CHUNK_SLOTS 1024u
-#define PAYLOAD_CHUNKS_MAX (DSLAB_IN_FLIGHT_MAX / PAYLOAD_CHUNK_SLOTS)
 /* A client follows at most this many redirects for one operation. */
 #define CLIENT_REDIRECTS_MAX 3
 
@@ -78,10 +75,7 @@ struct sim {
     int next_fault;          /* cursor into sc->faults (sorted by time) */
     int next_narration;      /* cursor into sc->narration (sorted by time) */
 
-    unsigned char *payload_chunks[PAYLOAD_CHUNKS_MAX]; /* owned */
-    uint32_t payload_chunks_count;
-    uint32_t payload_free_head; /* free list threaded through slots */
-    uint32_t payload_used;
+    struct payload_pool payloads;
 
     int32_t clients_count;
     struct client_rt *clients; /* owned */
@@ -123,9 +117,6 @@ void sim_fail(struct sim *sim, const char *fmt, ...) __attribute__((format(print
 /* Schedules a fresh event (kind set by the caller through *out). Returns the
  * slot or UINT32_MAX after sim_fail. */
 uint32_t sim_schedule(struct sim *sim, int64_t at_ns, struct event **out);
-unsigned char *sim_payload(struct sim *sim, uint32_t slot);
-uint32_t sim_payload_alloc(struct sim *sim);
-void sim_payload_free(struct sim *sim, uint32_t slot);
 void sim_node_crash(struct sim *sim, int32_t node);
 void sim_node_restart(struct sim *sim, int32_t node, bool lose_unsynced);
 void sim_node_pause(struct sim *sim, int32_t node, int64_t duration_ns);

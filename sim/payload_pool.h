@@ -1,0 +1,50 @@
+/* payload_pool.h: storage for message payloads in flight. Private to sim/.
+ *
+ * Two size classes: small slots (PAYLOAD_SMALL_BYTES) for the common short
+ * message, large slots (DSLAB_MSG_PAYLOAD_MAX) for the rest. Slots live in
+ * chunks that never move once allocated, so a payload pointer handed to
+ * on_message stays valid while the handler sends more messages. Freed slots
+ * go on a per-class free list threaded through the slots themselves: after
+ * warm-up nothing is allocated per message. A handle is class << 31 | index.
+ * Memory: ~64 B per small message in flight, ~1 KiB per large one. */
+#ifndef DSLAB_PAYLOAD_POOL_H
+#define DSLAB_PAYLOAD_POOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dslab/limits.h"
+
+#define PAYLOAD_SMALL_BYTES 64u
+#define PAYLOAD_CHUNK_BYTES (256u * 1024u)
+#define PAYLOAD_HANDLE_NONE UINT32_MAX
+
+struct payload_class {
+    uint32_t slot_bytes;
+    uint32_t slots_per_chunk;
+    uint32_t chunks_max;
+    unsigned char **chunks; /* owned, chunks_max entries */
+    uint32_t chunks_count;
+    uint32_t free_head;     /* PAYLOAD_HANDLE_NONE = empty */
+    uint32_t used;          /* slots ever handed out */
+};
+
+struct payload_pool {
+    struct payload_class classes[2];
+};
+
+int payload_pool_init(struct payload_pool *p);
+void payload_pool_deinit(struct payload_pool *p);
+/* A slot for len <= DSLAB_MSG_PAYLOAD_MAX bytes, or PAYLOAD_HANDLE_NONE
+ * when the limit (DSLAB_IN_FLIGHT_MAX slots per class) or memory runs out. */
+uint32_t payload_alloc(struct payload_pool *p, size_t len);
+void payload_free(struct payload_pool *p, uint32_t handle);
+
+static inline unsigned char *payload_ptr(const struct payload_pool *p, uint32_t handle) {
+    const struct payload_class *c = &p->classes[handle >> 31];
+    uint32_t index = handle & 0x7fffffffu;
+    return c->chunks[index / c->slots_per_chunk] +
+           (size_t)(index % c->slots_per_chunk) * c->slot_bytes;
+}
+
+#endif
