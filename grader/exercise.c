@@ -27,8 +27,36 @@ void exercise_scenario_path(const struct exercise *e, const char *rel, char *out
     else snprintf(out, (size_t)out_size, "%s/%s", e->root, rel);
 }
 
+/* A file an exercise names stays inside the content directories of its
+ * root (scenarios/, exercises/): exercise files are shared and must not
+ * read elsewhere. Checked on the text: relative, no ".." component, first
+ * component a content directory. (Paths given on the command line, such
+ * as --root, are the user's own and not checked.) */
+static int check_reference_contained(struct exercise *e, const struct ynode *at, const char *rel,
+                                     struct diag *d) {
+    if (rel[0] == '/') {
+        return yu_error(d, e->path, at, "'%s': name the scenario relative to the root "
+                        "(like scenarios/raft/x.yaml), not by an absolute path", rel);
+    }
+    for (const char *p = rel; *p;) {
+        size_t n = strcspn(p, "/");
+        if (n == 2 && p[0] == '.' && p[1] == '.') {
+            return yu_error(d, e->path, at, "'%s' leaves the content directories ('..' is not "
+                            "allowed in a file an exercise names)", rel);
+        }
+        p += n;
+        p += *p == '/';
+    }
+    if (strncmp(rel, "scenarios/", 10) != 0 && strncmp(rel, "exercises/", 10) != 0) {
+        return yu_error(d, e->path, at, "'%s' is outside the content directories: an exercise "
+                        "names files under scenarios/ or exercises/", rel);
+    }
+    return 0;
+}
+
 static int check_scenario_loads(struct exercise *e, const struct ynode *at, const char *rel,
                                 const struct scenario_override *ov, int ov_count, struct diag *d) {
+    if (check_reference_contained(e, at, rel, d) < 0) return -1;
     char path[1100];
     exercise_scenario_path(e, rel, path, (int)sizeof path);
     struct diag inner;

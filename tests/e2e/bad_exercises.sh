@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# bad_exercises.sh: malformed exercise files (tests/bad/exercise/) and
+# answers files (tests/bad/answers/) are clean errors: exit 2 and exactly
+# the first stderr line in NAME.expected.
+#   - Each bad exercise is installed alone as exercises/replication/NAME.yaml
+#     in a temporary root (the taxonomy copied, scenarios/ and
+#     exercises/designs linked to the real ones) and `dslab exercises --root`
+#     lists it. In .expected, ROOT stands for the temporary root. Among them:
+#     files that name a scenario outside the content directories.
+#   - Each bad answers file is graded with `dslab grade ID FILE
+#     --no-progress`; ID is on the file's first line, "# grade-as: ID".
+# Usage: bash bad_exercises.sh /path/to/dslab /path/to/source-root
+set -u
+dslab=$1
+root=$2
+case $dslab in /*) ;; *) dslab="$PWD/$dslab" ;; esac
+cd "$root" || exit 1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+check() { # name got_status got_line want_line
+    if [ "$2" -eq 2 ] && [ "$3" = "$4" ]; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL $1"
+        echo "  expected (exit 2): $4"
+        echo "  got      (exit $2): $3"
+    fi
+}
+
+count=0
+for yaml in tests/bad/exercise/*.yaml; do
+    name=$(basename "${yaml%.yaml}")
+    count=$((count + 1))
+    r="$tmp/root-$name"
+    mkdir -p "$r/exercises/replication"
+    cp exercises/taxonomy.yaml "$r/exercises/"
+    ln -s "$PWD/scenarios" "$r/scenarios"
+    ln -s "$PWD/exercises/designs" "$r/exercises/designs"
+    cp "$yaml" "$r/exercises/replication/$name.yaml"
+    want=$(head -n 1 "${yaml%.yaml}.expected" 2>/dev/null)
+    got=$("$dslab" exercises --root "$r" 2>&1 >/dev/null | head -n 1)
+    "$dslab" exercises --root "$r" >/dev/null 2>&1
+    status=$?
+    check "$yaml" "$status" "${got//$r/ROOT}" "$want"
+done
+
+for yaml in tests/bad/answers/*.yaml; do
+    count=$((count + 1))
+    expected=${yaml%.yaml}.expected
+    want=$(head -n 1 "$expected" 2>/dev/null)
+    ex=$(sed -n '1s/^# grade-as: //p' "$yaml")
+    got=$("$dslab" grade "$ex" "$yaml" --no-progress 2>&1 >/dev/null | head -n 1)
+    "$dslab" grade "$ex" "$yaml" --no-progress >/dev/null 2>&1
+    status=$?
+    check "$yaml" "$status" "$got" "$want"
+done
+
+if [ "$count" -lt 20 ]; then
+    echo "FAIL only $count bad exercise and answers files (expected at least 20)"
+    failed=$((failed + 1))
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
