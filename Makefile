@@ -4,6 +4,7 @@
 #               under ASan+UBSan, built with clang)
 #   make        build only (build/dslab)
 #   make bench  run the benchmarks
+#   make bench-raft-election  the Raft paper's election benchmark (TSV)
 #   make fuzz   run each fuzz target for FUZZ_SECONDS (tests/fuzz/)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
@@ -11,7 +12,7 @@ ASAN_BUILD ?= build-asan
 DEFAULT_SCENARIO ?= scenarios/intro/leader-loses-majority.yaml
 FUZZ_SECONDS ?= 60
 
-.PHONY: all build deps run test test-quick test-asan bench clean fuzz
+.PHONY: all build deps run test test-quick test-asan bench bench-raft-election clean fuzz
 
 all: build
 
@@ -54,6 +55,11 @@ fuzz: deps
 
 bench: deps build
 	@bash bench/run.sh $(BUILD)
+
+# The Raft paper's election benchmark (Figure 16) in the simulator: a TSV
+# of simulated vs published election times (docs/RAFT_ELECTION_BENCHMARK.md).
+bench-raft-election: deps build
+	@bash bench/run_raft_election.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
