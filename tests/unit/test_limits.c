@@ -1,0 +1,140 @@
+/* test_limits.c: every input limit in dslab/limits.h is a clean error at
+ * the offending place, not a crash or an out-of-memory kill, and a run
+ * over its event budget stops (SIM_EVENT_BUDGET) instead of running on.
+ * Limits that a short file reaches are in tests/bad/scenario (nesting,
+ * aliases, nodes, duration, names) and tests/bad/cli (--set); the ones
+ * here need generated files: thousands of faults, narration entries,
+ * protocol parameters, checks, link overrides, and long texts. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dslab/limits.h"
+#include "dslab/scenario.h"
+#include "dslab/sim.h"
+
+static const char header[] = "name: limits\nduration: 10s\nnodes: 3\nprotocol: gossip-pingpong\n";
+
+/* A growing text buffer; aborts the test when out of memory. */
+struct text {
+    char *s;
+    size_t len, cap;
+};
+
+static void put(struct text *t, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (t->len + (size_t)n + 1 > t->cap) {
+        t->cap = (t->len + (size_t)n + 1) * 2;
+        t->s = realloc(t->s, t->cap);
+        assert_non_null(t->s);
+    }
+    va_start(ap, fmt);
+    vsnprintf(t->s + t->len, t->cap - t->len, fmt, ap);
+    va_end(ap);
+    t->len += (size_t)n;
+}
+
+/* Loads t and expects an error containing `needle` at line `line`. */
+static void expect_limit(struct text *t, int line, const char *needle) {
+    struct diag d;
+    diag_clear(&d);
+    struct scenario *s = scenario_load_buffer(t->s, t->len, "limits.yaml", NULL, 0, NULL, &d);
+    if (s) {
+        scenario_free(s);
+        fail_msg("loaded although '%s' was expected", needle);
+    }
+    if (!strstr(d.message, needle)) fail_msg("error '%s' lacks '%s'", d.message, needle);
+    if (d.line != line) fail_msg("error '%s' at line %d, expected line %d", d.message, d.line, line);
+    free(t->s);
+    memset(t, 0, sizeof *t);
+}
+
+static void test_too_many_faults(void **state) {
+    (void)state;
+    struct text t = {0};
+    put(&t, "%sfaults:\n", header);
+    for (int i = 0; i <= DSLAB_FAULTS_MAX; i++) put(&t, "  - { at: 1s, crash: n1 }\n");
+    expect_limit(&t, 6, "more than 10000 faults (DSLAB_FAULTS_MAX)");
+}
+
+static void test_too_many_narration_entries(void **state) {
+    (void)state;
+    struct text t = {0};
+    put(&t, "%snarration:\n", header);
+    for (int i = 0; i <= DSLAB_NARRATION_MAX; i++) put(&t, "  - { at: 1s, say: hi }\n");
+    expect_limit(&t, 6, "more than 1000 narration entries");
+}
+
+static void test_narration_text_too_long(void **state) {
+    (void)state;
+    struct text t = {0};
+    put(&t, "%snarration:\n  - { at: 1s, say: ", header);
+    for (int i = 0; i <= DSLAB_TEXT_MAX; i++) put(&t, "x");
+    put(&t, " }\n");
+    expect_limit(&t, 6, "narration text is longer than 1024 bytes");
+}
+
+static void test_too_many_protocol_parameters(void **state) {
+    (void)state;
+    struct text t = {0};
+    put(&t, "name: limits\nduration: 10s\nnodes: 3\nprotocol:\n  name: gossip-pingpong\n");
+    for (int i = 0; i <= DSLAB_PARAMS_MAX; i++) put(&t, "  p%d: 1\n", i);
+    expect_limit(&t, 5, "more than 64 protocol parameters");
+}
+
+static void test_too_many_checks(void **state) {
+    (void)state;
+    struct text t = {0};
+    put(&t, "%schecks:\n", header);
+    for (int i = 0; i <= DSLAB_PARAMS_MAX; i++) put(&t, "  - linearizable\n");
+    expect_limit(&t, 6, "more than 64 checks");
+}
+
+static void test_too_many_link_overrides(void **state) {
+    (void)state;
+    struct text t = {0};
+    put(&t, "%snetwork:\n  links:\n", header);
+    for (int i = 0; i <= DSLAB_FAULTS_MAX; i++) put(&t, "    - { from: n1, to: n2, loss: 0.5 }\n");
+    expect_limit(&t, 7, "more than 10000 link overrides");
+}
+
+/* The event budget: `limits: { events: N }` stops the run after N events. */
+static void test_event_budget_stops_a_run(void **state) {
+    (void)state;
+    const char *text = "name: budget\nduration: 60s\nnodes: 5\nprotocol: gossip-pingpong\n"
+                       "limits: { events: 500 }\n";
+    struct diag d;
+    struct scenario *s = scenario_load_buffer(text, strlen(text), "b.yaml", NULL, 0, NULL, &d);
+    if (!s) fail_msg("%s", d.message);
+    assert_int_equal(s->events_max, 500);
+    struct sim *sim = sim_create(s, 1, &d);
+    assert_non_null(sim);
+    assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_EVENT_BUDGET);
+    assert_int_equal(sim_get_stats(sim)->events, 500);
+    assert_true(sim_now_ns(sim) < s->duration_ns);
+    sim_finish(sim);
+    sim_destroy(sim);
+    scenario_free(s);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_too_many_faults),
+        cmocka_unit_test(test_too_many_narration_entries),
+        cmocka_unit_test(test_narration_text_too_long),
+        cmocka_unit_test(test_too_many_protocol_parameters),
+        cmocka_unit_test(test_too_many_checks),
+        cmocka_unit_test(test_too_many_link_overrides),
+        cmocka_unit_test(test_event_budget_stops_a_run),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
