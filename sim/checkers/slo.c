@@ -258,16 +258,16 @@ static void report_windows(struct slo_state *st, size_t from, size_t to, int64_t
     size_t total = to - from, good_count = 0;
     for (size_t i = from; i < to; i++) good_count += good(st, &st->samples[i]);
     double pct = total ? 100.0 * (double)good_count / (double)total : 0.0;
-    struct check_violation *v = check_result_add(
-        r, w_from * st->window_ns, w_to * st->window_ns, "%.1f%% of %zu %s %s%s (target %.4g%%)",
-        pct, total, st->what, st->latency ? "within " : "succeeded",
-        st->latency ? "" : "", (double)st->target_ppm / 10000.0);
+    double target = (double)st->target_ppm / 10000.0;
+    struct check_violation *v =
+        st->latency
+            ? check_result_add(r, w_from * st->window_ns, w_to * st->window_ns,
+                               "%.1f%% of %zu %s within %lld ms (target %.4g%%)", pct, total,
+                               st->what, (long long)(st->within_ns / NS_PER_MS), target)
+            : check_result_add(r, w_from * st->window_ns, w_to * st->window_ns,
+                               "%.1f%% of %zu %s succeeded (target %.4g%%)", pct, total, st->what,
+                               target);
     if (!v) return;
-    if (st->latency) {
-        snprintf(v->message, sizeof v->message, "%.1f%% of %zu %s within %lld ms (target %.4g%%)",
-                 pct, total, st->what, (long long)(st->within_ns / NS_PER_MS),
-                 (double)st->target_ppm / 10000.0);
-    }
     for (size_t i = from; i < to && v->evidence_count < CHECK_VIOLATION_EVIDENCE_MAX; i++) {
         if (good(st, &st->samples[i])) continue;
         check_violation_add_evidence(v, st->samples[i].trace_id);
