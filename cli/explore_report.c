@@ -116,7 +116,7 @@ static void print_check(FILE *out, const struct xr *x, const struct xr_check *c,
 static void print_dist(FILE *out, const char *label, const struct explore_hist *h) {
     static const int pm[] = {500, 900, 990, 1000};
     static const char *const names[] = {"p50", "p90", "p99", "max"};
-    fprintf(out, "  %-34s", label);
+    fprintf(out, "  %-36s", label);
     if (h->count == 0) {
         fputs("no samples\n", out);
         return;
