@@ -54,6 +54,8 @@ static const char usage[] =
     "  --start TIME             start the window at this time\n"
     "  --play                   start playing at once\n"
     "  --quit-after MS          close the window after MS milliseconds (for scripts)\n"
+    "  --select NODE            select a node (the inspector shows it)\n"
+    "  --show-help              start with the key list shown\n"
     "  --print-nodes            print where each node is drawn (x y in pixels) and exit\n"
     "  --projector              large fonts for a projector\n"
     "  --size WxH               window or frame size in pixels (1280x800)\n"
@@ -146,6 +148,8 @@ static int parse_valued(struct viz_cli *c, const char *a, const char *next, int 
         rc = parse_act(c, next);
     } else if (strcmp(a, "--save-session") == 0) {
         o->save_session_path = next;
+    } else if (strcmp(a, "--select") == 0) {
+        o->select_node = next;
     } else if (strcmp(a, "--trace") == 0) {
         o->trace_path = next;
     } else if (strcmp(a, "--start") == 0) {
@@ -172,6 +176,8 @@ static int parse_args(int argc, char **argv, struct viz_cli *c) {
             c->opt.projector = true;
         } else if (strcmp(a, "--play") == 0) {
             c->opt.start_playing = true;
+        } else if (strcmp(a, "--show-help") == 0) {
+            c->opt.show_help = true;
         } else if (strcmp(a, "--print-nodes") == 0) {
             c->print_nodes = 1;
         } else if (a[0] == '-' && a[1]) {

@@ -51,6 +51,8 @@ struct viz_options {
     double speed;               /* simulated s per real s; <= 0: chosen from latency */
     int64_t start_ns;           /* interactive: initial time */
     bool start_playing;         /* interactive: start in play mode */
+    const char *select_node;    /* select this node at start (inspector shows it) */
+    bool show_help;             /* start with the help overlay shown */
     int64_t quit_after_ms;      /* interactive: quit after this much real time (<= 0: never) */
 };
 

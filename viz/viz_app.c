@@ -87,6 +87,17 @@ int viz_app_init(struct viz_app *app, const struct viz_options *opt, SDL_Rendere
         }
     }
     viz_app_seek(app, opt->start_ns);
+    app->help = opt->show_help;
+    if (opt->select_node) {
+        int32_t n = scenario_node_index(opt->scenario, opt->select_node);
+        if (n < 0) {
+            int rc = diag_set(diag, "", 0, 0, "--select: unknown node '%s'", opt->select_node);
+            viz_app_deinit(app);
+            return rc;
+        }
+        app->sel = SEL_NODE;
+        app->sel_index = n;
+    }
     return 0;
 }
 
@@ -244,7 +255,6 @@ int viz_render_headless(const struct viz_options *opt, struct diag *diag) {
         app->toast[0] = '\0'; /* no pop-ups in rendered frames */
         if (opt->png_path) {
             viz_app_seek(app, opt->at_ns);
-            app->sel = SEL_NONE;
             viz_app_render(app);
             rc = viz_png_save(ren, opt->width, opt->height, opt->png_path, diag);
         }

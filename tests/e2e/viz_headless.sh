@@ -30,6 +30,11 @@ png_size() { od -An -tu1 -j16 -N8 "$1" | awk '{print ($1*16777216+$2*65536+$3*25
 "$dslab" viz $scn --png "$tmp/a2.png" --at 3.2s >/dev/null && cmp -s "$tmp/a.png" "$tmp/a2.png" && ok "the same frame twice is the same picture" || bad "frames differ between runs"
 "$dslab" viz $scn --png "$tmp/c.png" --at 6.5s >/dev/null && ! cmp -s "$tmp/a.png" "$tmp/c.png" && ok "another time is another picture" || bad "3.2s and 6.5s look the same"
 
+"$dslab" viz $scn --png "$tmp/sel.png" --at 6.2s --select n3 --show-help >/dev/null && ! cmp -s "$tmp/sel.png" "$tmp/c.png" \
+  && ok "--select and --show-help change the frame" || bad "--select/--show-help"
+"$dslab" viz $scn --png "$tmp/x.png" --select n42 2>"$tmp/err"; code=$?
+[ "$code" = 2 ] && grep -q "unknown node 'n42'" "$tmp/err" && ok "--select an unknown node exits 2" || bad "--select n42: exit $code"
+
 # A frame sequence.
 "$dslab" viz $scn --frames "$tmp/frames" --fps 10 --speed 1 --start 2s --until 3s >/dev/null; code=$?
 n=$(ls "$tmp/frames" 2>/dev/null | grep -c '^frame_.*\.png$')
