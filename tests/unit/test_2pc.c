@@ -164,6 +164,36 @@ static void test_restarted_coordinator_aborts_undecided(void **state) {
     run_free(r);
 }
 
+static void test_participant_restart_recovers_its_prepared_vote(void **state) {
+    (void)state;
+    /* n2 votes yes for the transaction begun at 480ms, crashes before the
+     * COMMIT reaches it and restarts with its unsynced writes lost: the
+     * synced PREPARED record brings it back in doubt, and it asks n1. */
+    struct run *r = run_yaml(BASE "duration: 1500ms\n"
+                                  "protocol: { name: two-phase-commit, txn_interval: 20ms, "
+                                  "log_sync_delay: 10ms }\n"
+                                  "faults: [ { at: 486ms, crash: n2 }, "
+                                  "{ at: 700ms, restart: n2, lose_unsynced: true } ]\n"
+                                  "checks: [\"atomic-commit: 1s\"]\n");
+    int64_t txn = -1;
+    for (int i = 0; i < r->notes_count && r->notes[i].t_ns < 486 * NS_PER_MS; i++) {
+        if (r->notes[i].node == 1 && strcmp(r->notes[i].text, "vote-yes") == 0) txn = r->notes[i].txn;
+    }
+    assert_true(txn > 0);
+    assert_int_equal(count(r, 0, txn, "commit"), 1);
+    int64_t doubt_ns = -1, commit_ns = -1;
+    for (int i = 0; i < r->notes_count; i++) {
+        const struct note *x = &r->notes[i];
+        if (x->node != 1 || x->txn != txn) continue;
+        if (strcmp(x->text, "in-doubt") == 0) doubt_ns = x->t_ns;
+        if (strcmp(x->text, "commit") == 0) commit_ns = x->t_ns;
+    }
+    assert_int_equal(doubt_ns, 700 * NS_PER_MS); /* announced at the restart */
+    assert_true(commit_ns > doubt_ns);
+    assert_int_equal(sim_check_result(r->sim, 0)->verdict, CHECK_PASS);
+    run_free(r);
+}
+
 static void test_client_writes_are_transactions(void **state) {
     (void)state;
     struct run *r = run_yaml(BASE "duration: 1s\n"
@@ -348,6 +378,7 @@ int main(void) {
         cmocka_unit_test(test_locked_key_votes_no),
         cmocka_unit_test(test_coordinator_crash_leaves_participants_in_doubt),
         cmocka_unit_test(test_restarted_coordinator_aborts_undecided),
+        cmocka_unit_test(test_participant_restart_recovers_its_prepared_vote),
         cmocka_unit_test(test_client_writes_are_transactions),
         cmocka_unit_test(test_unknown_parameter_is_an_error),
         cmocka_unit_test(test_checker_accepts_agreeing_decisions),

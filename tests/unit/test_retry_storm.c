@@ -118,6 +118,15 @@ static void test_without_retries_the_queue_drains(void **state) {
     run_free(r);
 }
 
+static void test_a_pause_of_the_server_also_triggers_the_storm(void **state) {
+    (void)state;
+    struct run *r = run_yaml(BASE "duration: 6s\nprotocol: { name: retry-storm, service_time: 2ms, "
+                                  "queue_max: 100, rate: 180/s, timeout: 100ms, retries: 3 }\n"
+                                  "faults: [ { at: 1s, pause: n1, for: 500ms } ]\n");
+    assert_true(r->queue_last >= 90);
+    run_free(r);
+}
+
 static void test_breaker_opens_and_closes(void **state) {
     (void)state;
     struct run *r = run_yaml(STORM(", retries: 3, backoff: exponential, backoff_base: 50ms, jitter: true, "
@@ -169,6 +178,7 @@ int main(void) {
         cmocka_unit_test(test_full_queue_rejects),
         cmocka_unit_test(test_slowdown_without_backoff_outlives_itself),
         cmocka_unit_test(test_without_retries_the_queue_drains),
+        cmocka_unit_test(test_a_pause_of_the_server_also_triggers_the_storm),
         cmocka_unit_test(test_breaker_opens_and_closes),
         cmocka_unit_test(test_backoff_sends_fewer_attempts_than_none),
         cmocka_unit_test(test_bad_backoff_is_an_error),
