@@ -18,6 +18,9 @@
  * A suspicion is gossiped; a suspect that hears of it refutes with a higher
  * incarnation (ALIVE), so a healthy but unlucky member recovers; one not
  * refuted within `suspicion_timeout` is confirmed dead (DEAD, gossiped).
+ * The dead are still probed, and a member that hears from one it holds
+ * suspect or dead gossips that view again, so it reaches the member, which
+ * refutes: after a partition heals the two sides find each other.
  * Updates ride on every PING/ACK/PING-REQ (up to FD_PIGGYBACK_MAX each,
  * each update sent about 3*log2(n) times). A restarted member comes back
  * with a higher incarnation (kept in its durable store).
@@ -205,13 +208,24 @@ static void gossip_push(struct node_ctx *ctx, struct fd_state *st, int32_t membe
     slot->sends_left = 3 * log2n;
 }
 
+/* Piggybacks the freshest updates (most sends left, lowest slot on ties):
+ * news spreads first, old news fills what room is left. */
 static void swim_send(struct node_ctx *ctx, struct fd_state *st, int32_t to, struct fd_msg *m) {
+    bool taken[FD_UPDATES_MAX] = {false};
     m->updates_count = 0;
-    for (int i = 0; i < FD_UPDATES_MAX && m->updates_count < FD_PIGGYBACK_MAX; i++) {
-        if (st->gossip[i].sends_left <= 0) continue;
-        m->updates[m->updates_count++] = st->gossip[i].u;
-        st->gossip[i].sends_left--;
+    while (m->updates_count < FD_PIGGYBACK_MAX) {
+        int best = -1;
+        for (int i = 0; i < FD_UPDATES_MAX; i++) {
+            if (st->gossip[i].sends_left > 0 && !taken[i] &&
+                (best < 0 || st->gossip[i].sends_left > st->gossip[best].sends_left)) {
+                best = i;
+            }
+        }
+        if (best < 0) break;
+        taken[best] = true;
+        m->updates[m->updates_count++] = st->gossip[best].u;
     }
+    for (int i = 0; i < FD_UPDATES_MAX; i++) st->gossip[i].sends_left -= taken[i];
     ctx_send(ctx, to, m, sizeof *m);
 }
 
@@ -274,12 +288,21 @@ static void shuffle_order(struct node_ctx *ctx, struct fd_state *st) {
     st->order_pos = 0;
 }
 
-/* The next member to probe: round-robin over a shuffled list, skipping the dead. */
+/* The next member to probe: round-robin over a shuffled list. A dead
+ * member is probed when its turn comes one time in FD_DEAD_PROBE_ONE_IN
+ * (without indirect probes): after a partition heals, that is how two
+ * sides that declared each other dead hear from each other again, at a
+ * small cost in probes of the living. */
+#define FD_DEAD_PROBE_ONE_IN 4
 static int32_t next_target(struct node_ctx *ctx, struct fd_state *st) {
     for (int32_t tries = 0; tries < 2 * FD_NODES_MAX; tries++) {
         if (st->order_pos >= st->order_len) shuffle_order(ctx, st);
+        if (st->order_len == 0) return -1;
         int32_t j = st->order[st->order_pos++];
-        if (st->member_state[j] != MEMBER_DEAD) return j;
+        if (st->member_state[j] != MEMBER_DEAD ||
+            rng_below(ctx_rng(ctx), FD_DEAD_PROBE_ONE_IN) == 0) {
+            return j;
+        }
     }
     return -1;
 }
@@ -313,6 +336,7 @@ static void swim_period(struct node_ctx *ctx, struct fd_state *st) {
 /* No direct ACK in time: ask k random other live members to probe. */
 static void swim_ping_timeout(struct node_ctx *ctx, struct fd_state *st, uint64_t seq) {
     if (seq != st->seq || st->probe_acked || st->probe_target < 0) return;
+    if (st->member_state[st->probe_target] == MEMBER_DEAD) return;
     int32_t candidates[FD_NODES_MAX];
     int32_t n = 0;
     for (int32_t j = 0; j < ctx_nodes_count(ctx); j++) {
@@ -337,6 +361,10 @@ static void swim_on_message(struct node_ctx *ctx, struct fd_state *st, int32_t f
                             const struct fd_msg *m) {
     for (int i = 0; i < m->updates_count && i < FD_PIGGYBACK_MAX; i++) {
         apply_update(ctx, st, &m->updates[i]);
+    }
+    if (from != ctx_self(ctx) && st->member_state[from] != MEMBER_ALIVE) {
+        /* it talks, yet we hold it suspect or dead: tell it, so it can refute */
+        gossip_push(ctx, st, from, st->member_state[from], st->member_inc[from]);
     }
     struct fd_msg r;
     memset(&r, 0, sizeof r);

@@ -183,6 +183,40 @@ static void test_swim_short_suspicion_timeout_declares_the_living_dead(void **st
     run_free(r);
 }
 
+/* The last word of each observer about each target is not a suspicion. */
+static bool all_alive_at_the_end(const struct run *r, int32_t n) {
+    for (int32_t i = 0; i < n; i++) {
+        for (int32_t j = 0; j < n; j++) {
+            const char *last = "alive";
+            for (int k = 0; k < r->notes_count; k++) {
+                if (r->notes[k].observer == i && r->notes[k].target == j) last = r->notes[k].tag;
+            }
+            if (strcmp(last, "alive") != 0) return false;
+        }
+    }
+    return true;
+}
+
+static void test_partition_suspicions_are_justified_and_heal(void **state) {
+    (void)state;
+    const char *faults = "duration: 8s\nfaults: [ { at: 1s, partition: [[n1], [n2, n3, n4]] }, "
+                         "{ at: 3s, heal: all } ]\nchecks: [\"fd-accuracy: 2s\"]\n";
+    char yaml[1024];
+    snprintf(yaml, sizeof yaml, "%s%s%s", NET, HB, faults);
+    struct run *r = run_yaml(yaml);
+    assert_int_equal(count(r, "suspect", 0, 1000, 3000), 3); /* everyone suspects n1 */
+    assert_int_equal(count(r, "suspect", -1, 1000, 3000), 6); /* and n1 everyone */
+    assert_true(all_alive_at_the_end(r, 4));
+    assert_int_equal(sim_check_result(r->sim, 0)->verdict, CHECK_PASS);
+    run_free(r);
+    snprintf(yaml, sizeof yaml, "%s%s%s", NET, SWIM, faults);
+    r = run_yaml(yaml);
+    assert_int_equal(count(r, "confirm", 0, 1000, 3000), 3); /* both sides declare the other dead */
+    assert_int_equal(count(r, "confirm", -1, 1000, 3000), 6);
+    assert_true(all_alive_at_the_end(r, 4)); /* dead members are still probed: views reconcile */
+    run_free(r);
+}
+
 static void test_swim_rejects_ping_timeout_past_the_period(void **state) {
     (void)state;
     const char *yaml = NET "duration: 1s\nprotocol: { name: failure-detector, mode: swim, "
@@ -363,6 +397,7 @@ int main(void) {
         cmocka_unit_test(test_swim_restarted_member_comes_back_alive),
         cmocka_unit_test(test_swim_refutes_suspicion_under_loss),
         cmocka_unit_test(test_swim_short_suspicion_timeout_declares_the_living_dead),
+        cmocka_unit_test(test_partition_suspicions_are_justified_and_heal),
         cmocka_unit_test(test_swim_rejects_ping_timeout_past_the_period),
         cmocka_unit_test(test_checker_accepts_timely_detection),
         cmocka_unit_test(test_checker_rejects_false_suspicion),
