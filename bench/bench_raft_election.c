@@ -317,13 +317,10 @@ static int cmp_result(const void *pa, const void *pb) {
     return (int)a->capped - (int)b->capped;
 }
 
-/* Inverse ECDF: the smallest value with at least fraction p at or below. */
-static const struct trial_result *quantile(const struct trial_result *v, int n, double p) {
-    int k = (int)((double)n * p + 0.999999);
-    if (k < 1) {
-        k = 1;
-    }
-    return &v[k - 1];
+/* Inverse ECDF: the smallest value with at least `percent`% at or below. */
+static const struct trial_result *quantile(const struct trial_result *v, int n, int percent) {
+    int k = (n * percent + 99) / 100;
+    return &v[k > 0 ? k - 1 : 0];
 }
 
 static void print_value(const struct trial_result *t) {
@@ -401,8 +398,8 @@ static void print_table(struct bench *b, const char *paper_path) {
         printf("%s\t%d", rs->label, n);
         if (n > 0) {
             print_median(v, n);
-            print_value(quantile(v, n, 0.90));
-            print_value(quantile(v, n, 0.99));
+            print_value(quantile(v, n, 90));
+            print_value(quantile(v, n, 99));
             print_value(&v[n - 1]);
         } else {
             printf("\t-\t-\t-\t-");
