@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "hist_parse.h"
 #include "lin_models.h"
@@ -170,12 +173,21 @@ static char *read_file(FILE *f, size_t *len_out, const char *path, struct diag *
 
 int lincheck_file(const char *path, const struct lincheck_options *opt,
                   struct lincheck_result *out, struct diag *diag) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return diag_set(diag, path, 0, 0, "cannot open: %s", strerror(errno));
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer (a hang). */
+    int fd = open(path, O_RDONLY | O_NONBLOCK);
+    if (fd < 0) return diag_set(diag, path, 0, 0, "cannot open: %s", strerror(errno));
     struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        fclose(f);
-        return diag_set(diag, path, 0, 0, "is a directory, not a history file");
+    int stat_rc = fstat(fd, &st);
+    if (stat_rc != 0 || !S_ISREG(st.st_mode)) {
+        bool dir = stat_rc == 0 && S_ISDIR(st.st_mode);
+        close(fd);
+        return diag_set(diag, path, 0, 0, "%s", dir ? "is a directory, not a history file"
+                                                    : "is not a regular file");
+    }
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        close(fd);
+        return diag_set(diag, path, 0, 0, "cannot open: %s", strerror(errno));
     }
     size_t len = 0;
     char *buf = read_file(f, &len, path, diag);

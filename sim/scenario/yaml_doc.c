@@ -559,20 +559,22 @@ int ydoc_load_file(struct ydoc *doc, const char *path, const struct scenario_all
                    struct diag *diag) {
     memset(doc, 0, sizeof *doc);
     ydoc_alloc_init(&doc->alloc, hooks);
-    int fd = open(path, O_RDONLY);
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer (a hang);
+     * only regular files are read, and for them the flag does nothing. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK);
     if (fd < 0) {
-        return diag_set(diag, path, 0, 0, "cannot open the scenario file: %s", strerror(errno));
+        return diag_set(diag, path, 0, 0, "cannot open the file: %s", strerror(errno));
     }
     struct stat st;
     if (fstat(fd, &st) != 0) {
         int e = errno;
         close(fd);
-        return diag_set(diag, path, 0, 0, "cannot read the scenario file: %s", strerror(e));
+        return diag_set(diag, path, 0, 0, "cannot read the file: %s", strerror(e));
     }
     if (!S_ISREG(st.st_mode)) {
         close(fd);
         return diag_set(diag, path, 0, 0, "%s",
-                        S_ISDIR(st.st_mode) ? "is a directory, not a scenario file"
+                        S_ISDIR(st.st_mode) ? "is a directory, not a file"
                                             : "is not a regular file");
     }
     if (st.st_size > DSLAB_SCENARIO_BYTES_MAX) {
@@ -585,7 +587,7 @@ int ydoc_load_file(struct ydoc *doc, const char *path, const struct scenario_all
     char *buf = doc->alloc.malloc_fn(size + 1, doc->alloc.user);
     if (!buf) {
         close(fd);
-        return diag_set(diag, path, 0, 0, "out of memory while reading the scenario");
+        return diag_set(diag, path, 0, 0, "out of memory while reading the file");
     }
     size_t got = 0;
     while (got < size) {
@@ -598,7 +600,7 @@ int ydoc_load_file(struct ydoc *doc, const char *path, const struct scenario_all
     close(fd);
     if (got != size) {
         doc->alloc.free_fn(buf, doc->alloc.user);
-        return diag_set(diag, path, 0, 0, "cannot read the scenario file: %s",
+        return diag_set(diag, path, 0, 0, "cannot read the file: %s",
                         strerror(read_errno));
     }
     int rc = ydoc_parse(doc, buf, size, path, hooks, diag);

@@ -14,7 +14,11 @@ passed=0
 failed=0
 count=0
 err=$(mktemp /tmp/dslab-bad-cli-XXXXXX)
-trap 'rm -f "$err"' EXIT
+# A named pipe with no writer: opening it must not hang (the *-fifo cases).
+fifo=/tmp/dslab-bad-cli-fifo
+rm -f "$fifo"
+mkfifo "$fifo"
+trap 'rm -f "$err" "$fifo"' EXIT
 
 for argsfile in tests/bad/cli/*.args; do
     name=${argsfile%.args}
@@ -38,6 +42,25 @@ for argsfile in tests/bad/cli/*.args; do
         echo "  got      (exit $status): $got"
     fi
 done
+
+# Unreadable files (only meaningful when not root: root reads anything).
+if [ "$(id -u)" -ne 0 ]; then
+    unreadable=$(mktemp /tmp/dslab-bad-cli-XXXXXX.yaml)
+    chmod 000 "$unreadable"
+    for cmd in lint "check-history --model kv"; do
+        # shellcheck disable=SC2086
+        got=$("$dslab" $cmd "$unreadable" 2>&1 >/dev/null | head -n 1)
+        "$dslab" $cmd "$unreadable" >/dev/null 2>&1
+        status=$?
+        case $got in
+            "$unreadable: error: cannot open"*"Permission denied") ok=1 ;;
+            *) ok=0 ;;
+        esac
+        if [ "$status" -eq 2 ] && [ "$ok" -eq 1 ]; then passed=$((passed + 1)); else
+            failed=$((failed + 1)); echo "FAIL unreadable file ($cmd): exit $status: $got"; fi
+    done
+    rm -f "$unreadable"
+fi
 
 if [ "$count" -lt 25 ]; then
     echo "FAIL only $count bad command lines (expected at least 25)"

@@ -47,12 +47,12 @@ fi
 # A directory, a missing file: clean errors, exit 2.
 actual=$("$dslab" lint tests/bad 2>&1 >/dev/null | head -n 1)
 "$dslab" lint tests/bad >/dev/null 2>&1
-check "directory" 2 "tests/bad: error: is a directory, not a scenario file" $? "$actual"
+check "directory" 2 "tests/bad: error: is a directory, not a file" $? "$actual"
 
 actual=$("$dslab" lint tests/bad/no-such-file.yaml 2>&1 >/dev/null | head -n 1)
 "$dslab" lint tests/bad/no-such-file.yaml >/dev/null 2>&1
 check "missing file" 2 \
-    "tests/bad/no-such-file.yaml: error: cannot open the scenario file: No such file or directory" \
+    "tests/bad/no-such-file.yaml: error: cannot open the file: No such file or directory" \
     $? "$actual"
 
 # A good file passes, and a bad override on it names the override.
