@@ -162,6 +162,10 @@ int cmd_class_report(int argc, char **argv) {
     if (errors_len) fprintf(o, "\n## Files that could not be graded\n\n%s", errors_text);
     for (int i = 0; i < n; i++) grade_result_free(&g[i].r);
     int code = n > 0 ? 0 : EXIT_BAD_INPUT;
+    if (n == 0) {
+        fprintf(stderr, "dslab class-report: error: none of the %d answers file%s could be graded "
+                "(the report says why)\n", files, files == 1 ? "" : "s");
+    }
     if (o != stdout && cli_atomic_commit(o, tmp_path, out_path) != 0) {
         fprintf(stderr, "%s: error: cannot write the report: %s\n", out_path, strerror(errno));
         code = EXIT_BAD_INPUT;
