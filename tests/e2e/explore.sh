@@ -102,6 +102,19 @@ assert sum(len(c["fails"]) for c in d["checks"]) == sum(c["failing"] for c in d[
 "$dslab" explore --merge "$tmp/s1.json" "$tmp/s1.json" >/dev/null 2>&1; code=$?
 [ "$code" = 2 ] && ok "merging a shard twice is an error" || bad "merging a shard twice exited $code"
 
+# --plot: PNG plots when the visualiser is built, a clear message when not.
+"$dslab" explore scenarios/raft/stale-read-leader-local.yaml --seeds 20 --quiet --budget 0 --out "$tmp/o" \
+  --plot "$tmp/plots" > /dev/null 2> "$tmp/plot.err"
+if grep -q "plots are unavailable" "$tmp/plot.err"; then
+  ok "--plot says plots are unavailable without SDL2"
+else
+  n=0
+  for f in "$tmp"/plots/{election,failover,latency}.{cdf,hist}.png; do
+    [ -f "$f" ] && [ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" = "211PNG" ] && n=$((n+1))
+  done
+  [ "$n" -ge 4 ] && ok "--plot wrote $n PNG plots" || bad "--plot wrote $n PNGs: $(cat "$tmp/plot.err")"
+fi
+
 # Bad input.
 expect2() {
   local what=$1; shift
