@@ -624,6 +624,9 @@ int main(int argc, char **argv) {
     }
     fprintf(stderr, "bench_raft_election: %d trials, seed %" PRIu64 ", cap %.0fs, %d threads, %.1fs wall\n",
             b.jobs_count, b.seed, (double)b.cap_ns / 1e9, o.threads, wall_s() - start_s);
+    if (b.trace_out) {
+        fclose(b.trace_out);
+    }
     for (int i = 0; i < b.ranges_count; i++) {
         scenario_free(b.ranges[i].scenario);
     }
