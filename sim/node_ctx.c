@@ -63,8 +63,9 @@ static int64_t schedule_copy(struct sim *sim, int32_t from, int32_t to, uint64_t
     }
     uint32_t payload = payload_alloc(&sim->payloads, len);
     if (payload == PAYLOAD_HANDLE_NONE) {
-        sim_fail(sim, "more than %d message payloads in flight, or out of memory",
-                 DSLAB_IN_FLIGHT_MAX);
+        sim_fail(sim, "too many message payloads in flight: more than %d messages or %d MiB "
+                 "of payloads (DSLAB_IN_FLIGHT_MAX, DSLAB_IN_FLIGHT_PAYLOAD_BYTES_MAX), or out "
+                 "of memory", DSLAB_IN_FLIGHT_MAX, DSLAB_IN_FLIGHT_PAYLOAD_BYTES_MAX >> 20);
         return -1;
     }
     struct event *e;

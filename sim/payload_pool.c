@@ -9,7 +9,9 @@ static int class_init(struct payload_class *c, uint32_t slot_bytes) {
     memset(c, 0, sizeof *c);
     c->slot_bytes = slot_bytes;
     c->slots_per_chunk = PAYLOAD_CHUNK_BYTES / slot_bytes;
-    c->chunks_max = (DSLAB_IN_FLIGHT_MAX + c->slots_per_chunk - 1) / c->slots_per_chunk;
+    uint32_t slots_max = DSLAB_IN_FLIGHT_PAYLOAD_BYTES_MAX / slot_bytes;
+    if (slots_max > DSLAB_IN_FLIGHT_MAX) slots_max = DSLAB_IN_FLIGHT_MAX;
+    c->chunks_max = (slots_max + c->slots_per_chunk - 1) / c->slots_per_chunk;
     c->free_head = PAYLOAD_HANDLE_NONE;
     c->chunks = calloc(c->chunks_max, sizeof *c->chunks);
     return c->chunks ? 0 : -1;

@@ -36,7 +36,8 @@ struct payload_pool {
 int payload_pool_init(struct payload_pool *p);
 void payload_pool_deinit(struct payload_pool *p);
 /* A slot for len <= DSLAB_MSG_PAYLOAD_MAX bytes, or PAYLOAD_HANDLE_NONE
- * when the limit (DSLAB_IN_FLIGHT_MAX slots per class) or memory runs out. */
+ * when the limit (per class: DSLAB_IN_FLIGHT_MAX slots and
+ * DSLAB_IN_FLIGHT_PAYLOAD_BYTES_MAX bytes) or memory runs out. */
 uint32_t payload_alloc(struct payload_pool *p, size_t len);
 void payload_free(struct payload_pool *p, uint32_t handle);
 

@@ -4,7 +4,8 @@
  * Limits that a short file reaches are in tests/bad/scenario (nesting,
  * aliases, nodes, duration, names) and tests/bad/cli (--set); the ones
  * here need generated files: thousands of faults, narration entries,
- * protocol parameters, checks, link overrides, and long texts. */
+ * protocol parameters, checks, link overrides, and long texts; and the
+ * run-time limits: the event budget, payload bytes in flight. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include <cmocka.h>
 
 #include "dslab/limits.h"
+#include "dslab/node.h"
 #include "dslab/scenario.h"
 #include "dslab/sim.h"
 
@@ -126,6 +128,54 @@ static void test_event_budget_stops_a_run(void **state) {
     scenario_free(s);
 }
 
+/* A protocol that floods its peer with 1 KiB messages every microsecond
+ * over a one-hour link: the payloads in flight hit
+ * DSLAB_IN_FLIGHT_PAYLOAD_BYTES_MAX (256 MiB) long before the 4M message
+ * limit would have taken 4 GiB. The run stops with a message. */
+static void flood_init(struct node_ctx *ctx, void *state) {
+    (void)state;
+    ctx_set_timer(ctx, 1000, 0);
+}
+
+static void flood_on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
+    (void)state, (void)timer_id, (void)tag;
+    static const unsigned char big[DSLAB_MSG_PAYLOAD_MAX];
+    for (int i = 0; i < 64; i++) ctx_send(ctx, 1, big, sizeof big);
+    ctx_set_timer(ctx, 1000, 0);
+}
+
+static void flood_on_message(struct node_ctx *ctx, void *state, int32_t from, const void *msg,
+                             size_t len) {
+    (void)ctx, (void)state, (void)from, (void)msg, (void)len;
+}
+
+static void test_large_payloads_in_flight_are_bounded(void **state) {
+    (void)state;
+    static const struct protocol flood = {
+        .name = "flood",
+        .summary = "sends 1 KiB messages until a limit stops it",
+        .init = flood_init,
+        .on_message = flood_on_message,
+        .on_timer = flood_on_timer,
+    };
+    const char *text = "name: flood\nduration: 1h\nnodes: 2\nprotocol: gossip-pingpong\n"
+                       "network: { latency: constant(1h) }\n";
+    struct diag d;
+    struct scenario *s = scenario_load_buffer(text, strlen(text), "f.yaml", NULL, 0, NULL, &d);
+    if (!s) fail_msg("%s", d.message);
+    struct sim *sim = sim_create_with_protocol(s, &flood, 1, &d);
+    assert_non_null(sim);
+    assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_ERROR);
+    const char *why = sim_error(sim);
+    if (!strstr(why, "DSLAB_IN_FLIGHT_PAYLOAD_BYTES_MAX")) fail_msg("error: %s", why);
+    /* Stopped at the byte limit, not at the message limit. */
+    uint64_t in_flight = sim_get_stats(sim)->messages_sent - sim_get_stats(sim)->messages_delivered;
+    assert_true(in_flight <= (uint64_t)DSLAB_IN_FLIGHT_PAYLOAD_BYTES_MAX / DSLAB_MSG_PAYLOAD_MAX + 64);
+    assert_true(in_flight < (uint64_t)DSLAB_IN_FLIGHT_MAX);
+    sim_destroy(sim);
+    scenario_free(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_too_many_faults),
@@ -135,6 +185,7 @@ int main(void) {
         cmocka_unit_test(test_too_many_checks),
         cmocka_unit_test(test_too_many_link_overrides),
         cmocka_unit_test(test_event_budget_stops_a_run),
+        cmocka_unit_test(test_large_payloads_in_flight_are_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

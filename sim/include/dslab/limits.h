@@ -37,6 +37,11 @@
 #define DSLAB_EVENTS_DEFAULT_MAX INT64_C(2000000000)
 /* Messages (and timers) in flight at once: bounds pool memory (~1.1 KB each). */
 #define DSLAB_IN_FLIGHT_MAX (4 * 1024 * 1024)
+/* Payload bytes in flight at once, per payload size class (64-byte and
+ * 1 KiB slots): without it DSLAB_IN_FLIGHT_MAX messages of 1 KiB would take
+ * 4 GiB, an out-of-memory kill on a laptop. 256K large messages in flight
+ * is far beyond any protocol that batches sensibly. */
+#define DSLAB_IN_FLIGHT_PAYLOAD_BYTES_MAX (256 * 1024 * 1024)
 /* Durable store: keys per node and bytes per value. */
 #define DSLAB_STORE_KEYS_MAX 100000
 #define DSLAB_STORE_VALUE_BYTES_MAX (1024 * 1024)
