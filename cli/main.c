@@ -48,7 +48,7 @@ int cli_is_help(const char *arg) {
 int main(int argc, char **argv) {
     if (argc < 2) {
         cmd_help(1, argv);
-        return EXIT_BAD_INPUT;
+        return cli_usage_error(NULL, "no command given");
     }
     const char *name = argv[1];
     if (cli_is_help(name)) {
