@@ -54,6 +54,22 @@ static int check_reference_contained(struct exercise *e, const struct ynode *at,
     return 0;
 }
 
+/* The id names files in the learner's working directory (`dslab exercise`
+ * writes ID.answers.yaml there), so it is a plain name: letters, digits,
+ * '-' and '_', not starting with '-', at most 63 characters. */
+static int check_id_is_a_name(struct exercise *e, const struct ynode *at, struct diag *d) {
+    size_t n = strlen(e->id);
+    bool ok = n > 0 && n < 64 && e->id[0] != '-';
+    for (size_t i = 0; ok && i < n; i++) {
+        char c = e->id[i];
+        ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+             c == '-' || c == '_';
+    }
+    if (ok) return 0;
+    return yu_error(d, e->path, at, "exercise id '%s' must be letters, digits, '-' and '_' "
+                    "(at most 63; it names the learner's answers file)", e->id);
+}
+
 static int check_scenario_loads(struct exercise *e, const struct ynode *at, const char *rel,
                                 const struct scenario_override *ov, int ov_count, struct diag *d) {
     if (check_reference_contained(e, at, rel, d) < 0) return -1;
@@ -387,6 +403,7 @@ static int load_top(struct exercise *e, const struct taxonomy *tax, struct diag 
     if (yu_expect_mapping(d, e->path, top, "an exercise (a mapping with id, title, track, ...)") < 0) return -1;
     if (yu_check_keys(d, e->path, top, keys, 12) < 0) return -1;
     if (yu_require_text(d, e->path, top, "id", &e->id) < 0) return -1;
+    if (check_id_is_a_name(e, ydoc_map_get(top, "id"), d) < 0) return -1;
     if (yu_require_text(d, e->path, top, "title", &e->title) < 0) return -1;
     if (yu_require_text(d, e->path, top, "track", &e->track) < 0) return -1;
     if (check_track(e, top, d) < 0) return -1;
