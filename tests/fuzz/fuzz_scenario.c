@@ -7,7 +7,9 @@
  * that whatever it accepts the simulator can run: that covers the fault
  * schedule, partitions, clocks and workload on hostile but valid values.
  * The size bounds below keep one input under a few milliseconds; bigger
- * scenarios are the loader's limits' business, not the simulator's. */
+ * scenarios are the loader's limits' business, not the simulator's.
+ * Lines "#set PATH=VALUE" (YAML comments, so seeds stay valid) become
+ * --set overrides, so the override parser is fuzzed with the file. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -41,10 +43,40 @@ static void fuzz_simulate(const struct scenario *s) {
     sim_destroy(sim);
 }
 
+/* Overrides per input, and the bytes of their text. */
+#define FUZZ_OVERRIDES_MAX 4
+#define FUZZ_OVERRIDE_BYTES 256
+
+/* Copies "#set PATH=VALUE" lines of the input into `texts` and points the
+ * overrides at them. Returns how many. */
+static int fuzz_overrides(const uint8_t *data, size_t size,
+                          char texts[FUZZ_OVERRIDES_MAX][FUZZ_OVERRIDE_BYTES],
+                          struct scenario_override *ov) {
+    int count = 0;
+    for (size_t i = 0; i + 5 <= size && count < FUZZ_OVERRIDES_MAX; i++) {
+        if ((i > 0 && data[i - 1] != '\n') || memcmp(data + i, "#set ", 5) != 0) continue;
+        size_t start = i + 5, end = start;
+        while (end < size && data[end] != '\n' && end - start < FUZZ_OVERRIDE_BYTES - 1) end++;
+        char *t = texts[count];
+        memcpy(t, data + start, end - start);
+        t[end - start] = '\0';
+        char *eq = strchr(t, '=');
+        if (!eq) continue;
+        *eq = '\0';
+        ov[count].path = t;
+        ov[count].value = eq + 1;
+        count++;
+    }
+    return count;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    static char texts[FUZZ_OVERRIDES_MAX][FUZZ_OVERRIDE_BYTES];
+    struct scenario_override ov[FUZZ_OVERRIDES_MAX];
+    int ov_count = fuzz_overrides(data, size, texts, ov);
     struct diag d;
     diag_clear(&d);
-    struct scenario *s = scenario_load_buffer((const char *)data, size, "fuzz.yaml", NULL, 0,
+    struct scenario *s = scenario_load_buffer((const char *)data, size, "fuzz.yaml", ov, ov_count,
                                               NULL, &d);
     if (!s) {
         /* A rejected input gets a message and a position inside the file
