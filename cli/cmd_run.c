@@ -164,7 +164,7 @@ static int run_loaded(struct run_opts *o, struct scenario *sc) {
     if (!o->quiet && !o->json) {
         tl = malloc(sizeof *tl);
         if (tl && timeline_init(tl, (const char (*)[32])sc->node_names, sc->nodes_count) == 0) {
-            sim_add_sink(sim, timeline_sink, tl);
+            sim_add_sink_flags(sim, timeline_sink, tl, SIM_SINK_NO_LABELS);
         } else {
             free(tl);
             tl = NULL;

@@ -103,7 +103,9 @@ void ctx_send(struct node_ctx *ctx, int32_t to, const void *msg, size_t len) {
     }
     if (sim_tracing(sim)) {
         sim->label[0] = 0;
-        if (sim->proto->message_label) sim->proto->message_label(msg, len, sim->label, sizeof sim->label);
+        if (sim->proto->message_label && sim->label_sinks_count > 0) {
+            sim->proto->message_label(msg, len, sim->label, sizeof sim->label);
+        }
         struct trace_event ev = {.kind = TRACE_SEND, .node = from, .peer = to, .msg_id = msg_id,
                                  .a = at_ns, .b = (int64_t)len, .text = sim->label};
         sim_emit(sim, &ev);

@@ -178,12 +178,17 @@ void sim_destroy(struct sim *sim) {
     free(sim);
 }
 
-int sim_add_sink(struct sim *sim, trace_sink_fn fn, void *user) {
+int sim_add_sink_flags(struct sim *sim, trace_sink_fn fn, void *user, unsigned flags) {
     if (sim->sinks_count == SIM_SINKS_MAX) return -1;
     sim->sinks[sim->sinks_count].fn = fn;
     sim->sinks[sim->sinks_count].user = user;
     sim->sinks_count++;
+    if (!(flags & SIM_SINK_NO_LABELS)) sim->label_sinks_count++;
     return 0;
+}
+
+int sim_add_sink(struct sim *sim, trace_sink_fn fn, void *user) {
+    return sim_add_sink_flags(sim, fn, user, 0);
 }
 
 static void checks_sink(void *user, const struct trace_event *ev) {
@@ -328,7 +333,7 @@ static void script_run_one(struct sim *sim) {
 enum sim_status sim_run(struct sim *sim, int64_t until_ns, int64_t events_max) {
     assert(!sim->finished);
     if (sim->next_trace_id == 0) {
-        if (sim->checks_count > 0) sim_add_sink(sim, checks_sink, sim);
+        if (sim->checks_count > 0) sim_add_sink_flags(sim, checks_sink, sim, SIM_SINK_NO_LABELS);
         sim_start(sim);
     }
     int64_t budget = events_max > 0 ? events_max : sim->events_max;

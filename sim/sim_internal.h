@@ -87,6 +87,7 @@ struct sim {
 
     struct { trace_sink_fn fn; void *user; } sinks[SIM_SINKS_MAX];
     int sinks_count;
+    int label_sinks_count;    /* sinks that read message labels */
     uint64_t next_trace_id;
 
     struct sim_check *checks; /* owned */

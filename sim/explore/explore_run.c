@@ -178,7 +178,7 @@ int explore_run(const struct scenario *base, uint64_t seed, const struct explore
         p.invoke_ns = malloc(sizeof *p.invoke_ns * (size_t)(p.clients_count ? p.clients_count : 1));
         if (!p.invoke_ns) p.clients_count = 0;
         for (int32_t i = 0; i < p.clients_count; i++) p.invoke_ns[i] = -1;
-        sim_add_sink(sim, probe_sink, &p);
+        sim_add_sink_flags(sim, probe_sink, &p, SIM_SINK_NO_LABELS);
     }
     out->status = sim_run(sim, base->duration_ns, 0);
     if (out->status == SIM_ERROR) {

@@ -72,6 +72,14 @@ void sim_destroy(struct sim *sim);
 
 /* Adds a trace consumer; call before the first sim_run. At most 8. */
 int sim_add_sink(struct sim *sim, trace_sink_fn fn, void *user);
+/* Flags for sim_add_sink_flags. */
+enum {
+    /* The sink never reads the `text` of TRACE_SEND (the protocol's message
+     * label). When every sink says so, labels are not formatted at all:
+     * checkers and summaries then cost no snprintf per message. */
+    SIM_SINK_NO_LABELS = 1u << 0,
+};
+int sim_add_sink_flags(struct sim *sim, trace_sink_fn fn, void *user, unsigned flags);
 
 /* Processes events with time <= until_ns, at most events_max more events
  * (<= 0: the scenario's budget). Can be called repeatedly to advance. */
