@@ -102,9 +102,8 @@ static int read_txn(struct edn_ops *b, const struct edn_value *v, struct lin_op 
         if (key_of(b, &m->items[1], &micro.key) < 0) return -1;
         if (value_of(b, &m->items[2], &micro.value) < 0) return -1;
         micro.unknown = micro.fn == OP_READ && micro.value == HISTORY_NIL;
-        if (b->h->micros_count >= HIST_OPS_MAX || lin_history_add_micro(b->h, &micro) < 0) {
-            return err_at(b, m, "too many micro-ops");
-        }
+        if (b->h->micros_count >= HIST_OPS_MAX) return err_at(b, m, "too many micro-ops");
+        if (lin_history_add_micro(b->h, &micro) < 0) return err_at(b, m, "out of memory");
         op->micro_count++;
     }
     return 0;

@@ -105,6 +105,12 @@ static const char kv_history[] =
     "{:process 2, :type :invoke, :f :append, :key \"b\", :value \"y\"}\n"
     "{:process 2, :type :ok, :f :append, :key \"b\", :value \"y\"}\n";
 
+static const char txn_history[] =
+    "[{:type :invoke, :f :txn, :value [[:write :x 1] [:write :y 2]], :process 0}\n"
+    " {:type :invoke, :f :txn, :value [[:read :x nil] [:read :y nil]], :process 1}\n"
+    " {:type :ok, :f :txn, :value [[:write :x 1] [:write :y 2]], :process 0}\n"
+    " {:type :ok, :f :txn, :value [[:read :x 1] [:read :y 2]], :process 1}]\n";
+
 static const char jepsen_log[] =
     "INFO  jepsen.util - 3\t:invoke\t:write\t4\n"
     "INFO  jepsen.util - 3\t:ok\t:write\t4\n"
@@ -133,6 +139,9 @@ static long every_failed_allocation(const char *text, enum lincheck_model model)
         /* Either the failure was reported, or the search survived it by
          * giving up on a cache (the verdict is then still a verdict). */
         if (rc != 0 && d.message[0] == '\0') fail_msg("allocation %ld failed with no message", n);
+        if (rc != 0 && !strstr(d.message, "out of memory")) {
+            fail_msg("allocation %ld failed: '%s' does not say 'out of memory'", n, d.message);
+        }
     }
     fail_msg("the check never succeeded");
     return -1;
@@ -143,8 +152,10 @@ static void test_history_parsers_survive_every_failed_allocation(void **state) {
     long edn = every_failed_allocation(edn_history, LINCHECK_MODEL_CAS_REGISTER);
     long kv = every_failed_allocation(kv_history, LINCHECK_MODEL_KV);
     long log = every_failed_allocation(jepsen_log, LINCHECK_MODEL_CAS_REGISTER);
-    print_message("allocations failed in turn: EDN %ld, kv %ld, Jepsen log %ld\n", edn, kv, log);
-    assert_true(edn > 3 && kv > 3 && log > 3); /* the injector really saw them */
+    long txn = every_failed_allocation(txn_history, LINCHECK_MODEL_KV);
+    print_message("allocations failed in turn: EDN %ld, kv %ld, Jepsen log %ld, txn %ld\n", edn,
+                  kv, log, txn);
+    assert_true(edn > 3 && kv > 3 && log > 3 && txn > 3); /* the injector really saw them */
 }
 
 /* ---- answers ------------------------------------------------------------ */
