@@ -9,10 +9,14 @@
  * Failing seeds are merged in seed order; a check's reproducer is the one
  * of its lowest failing seed, as a single run would have shrunk. Counts and
  * histograms are sums. Bad input is an error message, never a crash. */
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "explore_cli.h"
 
@@ -389,8 +393,23 @@ static int merge_root(struct xr *x, const struct jv *root, bool first, char *err
 
 int xr_merge_file(struct xr *x, const char *path, bool first, char *err, int err_size) {
     err[0] = 0;
-    FILE *f = fopen(path, "rb");
+    /* O_NONBLOCK and regular files only: a named pipe must not hang us. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK);
+    if (fd < 0) {
+        snprintf(err, (size_t)err_size, "cannot open the file: %s", strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        bool dir = fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+        snprintf(err, (size_t)err_size, "%s", dir ? "is a directory, not a results file"
+                                                  : "is not a regular file");
+        close(fd);
+        return -1;
+    }
+    FILE *f = fdopen(fd, "rb");
     if (!f) {
+        close(fd);
         snprintf(err, (size_t)err_size, "cannot open the file");
         return -1;
     }
@@ -402,7 +421,11 @@ int xr_merge_file(struct xr *x, const char *path, bool first, char *err, int err
         if (got == 0 || len > JSON_FILE_BYTES_MAX) break;
         if (len == cap) {
             char *p = realloc(buf, cap * 2);
-            if (!p) break;
+            if (!p) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
             buf = p;
             cap *= 2;
         }
