@@ -118,7 +118,7 @@ static void ask_lines(struct session *s, const struct question *q) {
             add(s, "%s %s: ", n++ ? "," : "", line);
             add_quoted(s, eq + 1);
         } else if (strncmp(line, "seed ", 5) == 0) {
-            snprintf(seed, sizeof seed, "%s", line + 5);
+            snprintf(seed, sizeof seed, "%.*s", (int)sizeof seed - 1, line + 5);
         } else {
             add(s, "%s%s", n++ ? ", " : "", line);
         }
