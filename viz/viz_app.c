@@ -343,10 +343,29 @@ static void window_loop(struct viz_app *app, const struct viz_options *opt) {
 }
 
 int viz_run_window(const struct viz_options *opt, struct viz_result *res, struct diag *diag) {
+    /* Without a display SDL may pick a driver with no screen (offscreen,
+     * a console framebuffer) and the window would run where nobody sees
+     * it: refuse, unless SDL_VIDEODRIVER asks for that on purpose. */
+    const char *asked = getenv("SDL_VIDEODRIVER");
+    bool has_display = getenv("DISPLAY") || getenv("WAYLAND_DISPLAY");
+#if defined(__APPLE__) || defined(_WIN32)
+    has_display = true;
+#endif
+    if (!asked && !has_display) {
+        return diag_set(diag, "", 0, 0,
+                        "no display (DISPLAY is not set): use --png FILE --at TIME or --frames DIR "
+                        "for pictures without one, or run under xvfb-run");
+    }
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
         return diag_set(diag, "", 0, 0,
                         "cannot open a window: %s (no display? use --png for headless frames)",
                         SDL_GetError());
+    }
+    const char *drv = SDL_GetCurrentVideoDriver();
+    if (!asked && drv && (strcmp(drv, "offscreen") == 0 || strcmp(drv, "dummy") == 0)) {
+        SDL_Quit();
+        return diag_set(diag, "", 0, 0, "no display (SDL chose the '%s' video driver): use --png "
+                        "or --frames for pictures without one", drv);
     }
     char title[160];
     snprintf(title, sizeof title, "dslab viz: %s", opt->scenario->name);

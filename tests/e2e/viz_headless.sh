@@ -35,6 +35,9 @@ png_size() { od -An -tu1 -j16 -N8 "$1" | awk '{print ($1*16777216+$2*65536+$3*25
 "$dslab" viz $scn --png "$tmp/x.png" --select n42 2>"$tmp/err"; code=$?
 [ "$code" = 2 ] && grep -q "unknown node 'n42'" "$tmp/err" && ok "--select an unknown node exits 2" || bad "--select n42: exit $code"
 
+timeout 20 env -u SDL_VIDEODRIVER "$dslab" viz $scn 2>"$tmp/err"; code=$?
+[ "$code" = 2 ] && grep -q "no display" "$tmp/err" && ok "no display: a window is refused with a hint, exit 2" || bad "window without display: exit $code"
+
 # A frame sequence.
 "$dslab" viz $scn --frames "$tmp/frames" --fps 10 --speed 1 --start 2s --until 3s >/dev/null; code=$?
 n=$(ls "$tmp/frames" 2>/dev/null | grep -c '^frame_.*\.png$')
