@@ -72,8 +72,15 @@ static void render_narration(struct viz_app *app, float x, float w) {
     }
     const char *text = rec_str(r, e->text_off);
     float hint_w = hold ? (float)text_width(&app->fonts, FONT_SMALL, "space: continue") + 16 * s : 0;
-    text_draw_fit(&app->fonts, &app->draw, app->projector ? FONT_BOLD : FONT_NORMAL, text, tx, ty,
-                  x + w - tx - hint_w - 8 * s, COL_TEXT);
+    enum font_id f = app->projector ? FONT_BOLD : FONT_NORMAL;
+    float max_w = x + w - tx - hint_w - 8 * s;
+    /* One line if it fits, else two (wrapped), centred in the banner. */
+    if (text_width(&app->fonts, f, text) <= max_w) {
+        text_draw(&app->fonts, &app->draw, f, text, tx, ty, COL_TEXT, ALIGN_LEFT);
+    } else {
+        float lh = (float)app->fonts.height[f] + 1;
+        text_draw_wrapped(&app->fonts, &app->draw, f, text, tx, b.y + b.h / 2 - lh, max_w, 2, COL_TEXT);
+    }
     if (hold) {
         text_draw(&app->fonts, &app->draw, FONT_SMALL, "space: continue", x + w - 8 * s,
                   ty + 2 * s, COL_TEXT_DIM, ALIGN_RIGHT);
