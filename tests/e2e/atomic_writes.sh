@@ -7,7 +7,8 @@
 #   - a write that fails part-way (injected: a file-size limit, ulimit -f,
 #     makes write() fail with EFBIG) is an error (exit 2), leaves the old
 #     file as it was and leaves no temporary file behind: traces, progress
-#     (dslab grade), class reports, explore reproducers;
+#     (dslab grade), class reports, the visualiser's PNGs, saved sessions
+#     and traces;
 #   - a run over its event budget stops with a message (exit 2), not a hang.
 # Usage: bash atomic_writes.sh /path/to/dslab /path/to/source-root
 set -u
@@ -105,6 +106,36 @@ if "$dslab" help | grep -q '^  grade '; then
         ok "class report: a failed write is exit 2, old report intact, no temporary"
     else
         bad "class report: failed write: exit $status, $(head -n 1 "$tmp/err")"
+    fi
+fi
+
+# 5. The visualiser's PNG and trace (a write fails part-way: the PNG of
+#    a 320x240 frame is ~30 KB, the trace ~1 MB, so a 100 KB limit lets the
+#    PNG through and stops the trace), and its saved session (the target
+#    is a directory, so the final rename fails).
+if "$dslab" help | grep -q '^  viz '; then
+    for what in png trace; do
+        out="$tmp/viz-$what"
+        echo "$old_content" >"$out"
+        case $what in
+            png) limited 0 viz "$scenario" --png "$out" --size 320x240 ;;
+            trace) limited 200 viz "$scenario" --png "$tmp/ok.png" --size 320x240 --trace "$out" ;;
+        esac
+        status=$?
+        if [ "$status" -ne 0 ] && intact "$out" && no_temp "$out"; then
+            ok "viz --$what: a failed write is an error (exit $status), old file intact, no temporary"
+        else
+            bad "viz --$what: failed write: exit $status, $(head -n 1 "$tmp/err"); intact: $(intact "$out" && echo yes || echo no)"
+        fi
+    done
+    mkdir -p "$tmp/session-dir"
+    "$dslab" viz "$scenario" --png "$tmp/ok.png" --size 320x240 --save-session "$tmp/session-dir" \
+        >/dev/null 2>"$tmp/err"
+    status=$?
+    if [ "$status" -ne 0 ] && [ -d "$tmp/session-dir" ] && no_temp "$tmp/session-dir"; then
+        ok "viz --save-session: a failed rename is an error (exit $status), no temporary"
+    else
+        bad "viz --save-session onto a directory: exit $status, $(head -n 1 "$tmp/err")"
     fi
 fi
 
