@@ -382,6 +382,11 @@ static int on_alias(struct builder *b, const yaml_event_t *ev) {
     }
     struct ynode *copy = ydoc_copy(b->doc, a->node);
     if (!copy) return fail_oom(b);
+    /* An anchored mapping key has its value hung on it once its mapping
+     * has it: the alias stands for the key alone. (Copied, the value made
+     * attach() link the copy twice, a cycle, and the duplicate-key check
+     * spun forever on "&a k: x" then "*a : y" in a nested mapping.) */
+    copy->value = NULL;
     pos_from_mark(ev->start_mark, &copy->line, &copy->col);
     return attach(b, copy, a->height, ev->start_mark);
 }
