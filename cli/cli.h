@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "dslab/diag.h"
+#include "dslab/scenario.h"
 
 #define EXIT_CHECKS_HOLD 0
 #define EXIT_CHECK_FAILED 1
@@ -57,6 +58,21 @@ int cli_parse_u64(const char *text, uint64_t *out);
  * over `path` (or removes it on failure and returns -1 with errno). */
 FILE *cli_atomic_open(const char *path, char *tmp_path, size_t tmp_size);
 int cli_atomic_commit(FILE *f, const char *tmp_path, const char *path);
+/* --set KEY=VALUE flags, in command-line order. */
+#define CLI_OVERRIDES_MAX 64
+struct cli_overrides {
+    struct scenario_override items[CLI_OVERRIDES_MAX]; /* point into storage */
+    char *storage[CLI_OVERRIDES_MAX];                  /* owned copies */
+    int count;
+};
+/* Adds "KEY=VALUE". Returns 0, or prints a usage error and returns
+ * EXIT_BAD_INPUT. */
+int cli_overrides_add(struct cli_overrides *o, const char *cmd, const char *arg);
+/* If argv[*i] is "--set" (value in the next argument, *i advanced) or
+ * "--set=KEY=VALUE", adds it and returns 0 or EXIT_BAD_INPUT; otherwise
+ * returns -1 and leaves *i alone. */
+int cli_overrides_take(struct cli_overrides *o, const char *cmd, int argc, char **argv, int *i);
+void cli_overrides_free(struct cli_overrides *o);
 /* True when `arg` is "--help" or "-h". */
 int cli_is_help(const char *arg);
 

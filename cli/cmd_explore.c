@@ -18,7 +18,6 @@
 #include "cli.h"
 #include "explore_cli.h"
 
-#define OVERRIDES_MAX 64
 #define SEEDS_MAX UINT64_C(10000000)
 #define SHARDS_MAX 64
 
@@ -61,26 +60,10 @@ struct explore_opts {
     const char *out_dir;
     const char *plot_dir;
     bool json, quiet;
-    struct scenario_override overrides[OVERRIDES_MAX];
-    char *override_storage[OVERRIDES_MAX];
-    int overrides_count;
+    struct cli_overrides overrides;
     const char **merge_files;
     int merge_count;
 };
-
-static int parse_set(struct explore_opts *o, const char *arg) {
-    const char *eq = strchr(arg, '=');
-    if (!eq || eq == arg) return cli_usage_error("explore", "--set needs KEY=VALUE, got '%s'", arg);
-    if (o->overrides_count == OVERRIDES_MAX) return cli_usage_error("explore", "too many --set (limit %d)", OVERRIDES_MAX);
-    char *copy = strdup(arg);
-    if (!copy) return cli_usage_error("explore", "out of memory");
-    copy[eq - arg] = 0;
-    o->override_storage[o->overrides_count] = copy;
-    o->overrides[o->overrides_count].path = copy;
-    o->overrides[o->overrides_count].value = copy + (eq - arg) + 1;
-    o->overrides_count++;
-    return 0;
-}
 
 static int parse_shard(struct explore_opts *o, const char *text) {
     unsigned i, m;
@@ -128,7 +111,7 @@ static int parse_value_flag(struct explore_opts *o, const char *a, const char *n
         else o->plot_dir = next;
     } else if (strcmp(a, "--set") == 0) {
         if (!next) return cli_usage_error("explore", "--set needs KEY=VALUE");
-        return parse_set(o, next);
+        return cli_overrides_add(&o->overrides, "explore", next);
     } else {
         return 1; /* not a flag with a value */
     }
@@ -152,7 +135,7 @@ static int parse_args(int argc, char **argv, struct explore_opts *o) {
         if (strcmp(a, "--json") == 0) o->json = true;
         else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) o->quiet = true;
         else if (strncmp(a, "--set=", 6) == 0) {
-            if (parse_set(o, a + 6) != 0) return EXIT_BAD_INPUT;
+            if (cli_overrides_add(&o->overrides, "explore", a + 6) != 0) return EXIT_BAD_INPUT;
         } else if (strcmp(a, "--merge") == 0) {
             o->merge_files = (const char **)&argv[i + 1];
             while (i + 1 < argc && argv[i + 1][0] != '-') {
@@ -186,10 +169,10 @@ static int scenario_hash(const struct explore_opts *o, uint64_t *out) {
     int c;
     while ((c = fgetc(f)) != EOF) h = (h ^ (uint64_t)(unsigned char)c) * UINT64_C(0x100000001b3);
     fclose(f);
-    for (int i = 0; i < o->overrides_count; i++) {
-        for (const char *p = o->overrides[i].path; *p; p++) h = (h ^ (unsigned char)*p) * UINT64_C(0x100000001b3);
+    for (int i = 0; i < o->overrides.count; i++) {
+        for (const char *p = o->overrides.items[i].path; *p; p++) h = (h ^ (unsigned char)*p) * UINT64_C(0x100000001b3);
         h = (h ^ '=') * UINT64_C(0x100000001b3);
-        for (const char *p = o->overrides[i].value; *p; p++) h = (h ^ (unsigned char)*p) * UINT64_C(0x100000001b3);
+        for (const char *p = o->overrides.items[i].value; *p; p++) h = (h ^ (unsigned char)*p) * UINT64_C(0x100000001b3);
         h = (h ^ '\n') * UINT64_C(0x100000001b3);
     }
     *out = h;
@@ -342,7 +325,7 @@ int cmd_explore(int argc, char **argv) {
     } else if (code == 0) {
         struct diag d;
         diag_clear(&d);
-        struct scenario *sc = scenario_load(o.file, o.overrides, o.overrides_count, NULL, &d);
+        struct scenario *sc = scenario_load(o.file, o.overrides.items, o.overrides.count, NULL, &d);
         if (!sc) {
             cli_print_diag(&d);
             code = EXIT_BAD_INPUT;
@@ -351,6 +334,6 @@ int cmd_explore(int argc, char **argv) {
             scenario_free(sc);
         }
     }
-    for (int i = 0; i < o.overrides_count; i++) free(o.override_storage[i]);
+    cli_overrides_free(&o.overrides);
     return code;
 }

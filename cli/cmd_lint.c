@@ -43,24 +43,11 @@ static int lint_one(const char *path, const struct scenario_override *overrides,
     return 0;
 }
 
-/* Splits "KEY=VALUE" in place into an override. */
-static int parse_set(char *arg, struct scenario_override *out) {
-    char *eq = strchr(arg, '=');
-    if (!eq || eq == arg) {
-        return cli_usage_error("lint", "--set expects KEY=VALUE (e.g. network.loss=0.1), got '%s'",
-                               arg);
-    }
-    *eq = '\0';
-    out->path = arg;
-    out->value = eq + 1;
-    return 0;
-}
-
 int cmd_lint(int argc, char **argv) {
-    struct scenario_override *overrides = calloc((size_t)argc + 1, sizeof *overrides);
+    struct cli_overrides overrides = {0};
     const char **files = calloc((size_t)argc + 1, sizeof *files);
-    int overrides_count = 0, files_count = 0, status = 0;
-    if (!overrides || !files) {
+    int files_count = 0, status = 0;
+    if (!files) {
         fprintf(stderr, "dslab lint: error: out of memory\n");
         status = EXIT_BAD_INPUT;
         goto done;
@@ -71,16 +58,10 @@ int cmd_lint(int argc, char **argv) {
             goto done;
         }
         if (strcmp(argv[i], "--set") == 0 || strncmp(argv[i], "--set=", 6) == 0) {
-            char *kv = argv[i][5] == '=' ? argv[i] + 6 : (i + 1 < argc ? argv[++i] : NULL);
-            if (!kv) {
-                status = cli_usage_error("lint", "--set needs KEY=VALUE");
-                goto done;
-            }
-            if (parse_set(kv, &overrides[overrides_count]) != 0) {
+            if (cli_overrides_take(&overrides, "lint", argc, argv, &i) != 0) {
                 status = EXIT_BAD_INPUT;
                 goto done;
             }
-            overrides_count++;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             status = cli_usage_error("lint", "unknown option '%s'", argv[i]);
             goto done;
@@ -93,10 +74,10 @@ int cmd_lint(int argc, char **argv) {
         goto done;
     }
     for (int i = 0; i < files_count; i++) {
-        if (lint_one(files[i], overrides, overrides_count) != 0) status = EXIT_BAD_INPUT;
+        if (lint_one(files[i], overrides.items, overrides.count) != 0) status = EXIT_BAD_INPUT;
     }
 done:
-    free(overrides);
+    cli_overrides_free(&overrides);
     free(files);
     return status;
 }

@@ -14,8 +14,6 @@
 #include "dslab/trace.h"
 #include "run_report.h"
 
-#define OVERRIDES_MAX 64
-
 static const char usage[] =
     "usage: dslab run FILE [options]\n"
     "\n"
@@ -41,28 +39,12 @@ struct run_opts {
     int seed_given;
     int64_t until_ns;
     const char *until_text;
-    struct scenario_override overrides[OVERRIDES_MAX];
-    char *override_storage[OVERRIDES_MAX];
-    int overrides_count;
+    struct cli_overrides overrides;
     const char *trace_path;
     int trace_format;
     int json;
     int quiet;
 };
-
-static int parse_set(struct run_opts *o, const char *arg) {
-    const char *eq = strchr(arg, '=');
-    if (!eq || eq == arg) return cli_usage_error("run", "--set needs KEY=VALUE, got '%s'", arg);
-    if (o->overrides_count == OVERRIDES_MAX) return cli_usage_error("run", "too many --set (limit %d)", OVERRIDES_MAX);
-    char *copy = strdup(arg);
-    if (!copy) return cli_usage_error("run", "out of memory");
-    copy[eq - arg] = 0;
-    o->override_storage[o->overrides_count] = copy;
-    o->overrides[o->overrides_count].path = copy;
-    o->overrides[o->overrides_count].value = copy + (eq - arg) + 1;
-    o->overrides_count++;
-    return 0;
-}
 
 static int parse_args(int argc, char **argv, struct run_opts *o) {
     for (int i = 1; i < argc; i++) {
@@ -81,12 +63,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o) {
             }
             o->until_text = next;
             i++;
-        } else if (strcmp(a, "--set") == 0) {
-            if (!next) return cli_usage_error("run", "--set needs KEY=VALUE");
-            if (parse_set(o, next) != 0) return EXIT_BAD_INPUT;
-            i++;
-        } else if (strncmp(a, "--set=", 6) == 0) {
-            if (parse_set(o, a + 6) != 0) return EXIT_BAD_INPUT;
+        } else if (strcmp(a, "--set") == 0 || strncmp(a, "--set=", 6) == 0) {
+            if (cli_overrides_take(&o->overrides, "run", argc, argv, &i) != 0) return EXIT_BAD_INPUT;
         } else if (strcmp(a, "--trace") == 0) {
             if (!next) return cli_usage_error("run", "--trace needs a file name");
             o->trace_path = next;
@@ -114,9 +92,9 @@ static int parse_args(int argc, char **argv, struct run_opts *o) {
 
 static void format_repro(const struct run_opts *o, uint64_t seed, char *buf, size_t size) {
     int len = snprintf(buf, size, "dslab run %s --seed %" PRIu64, o->file, seed);
-    for (int i = 0; i < o->overrides_count && len < (int)size; i++) {
-        len += snprintf(buf + len, size - (size_t)len, " --set %s=%s", o->overrides[i].path,
-                        o->overrides[i].value);
+    for (int i = 0; i < o->overrides.count && len < (int)size; i++) {
+        len += snprintf(buf + len, size - (size_t)len, " --set %s=%s", o->overrides.items[i].path,
+                        o->overrides.items[i].value);
     }
     if (o->until_text && len < (int)size) snprintf(buf + len, size - (size_t)len, " --until %s", o->until_text);
 }
@@ -216,7 +194,7 @@ int cmd_run(int argc, char **argv) {
     if (code == 0) {
         struct diag d;
         diag_clear(&d);
-        struct scenario *sc = scenario_load(o.file, o.overrides, o.overrides_count, NULL, &d);
+        struct scenario *sc = scenario_load(o.file, o.overrides.items, o.overrides.count, NULL, &d);
         if (!sc) {
             cli_print_diag(&d);
             code = EXIT_BAD_INPUT;
@@ -225,6 +203,6 @@ int cmd_run(int argc, char **argv) {
             scenario_free(sc);
         }
     }
-    for (int i = 0; i < o.overrides_count; i++) free(o.override_storage[i]);
+    cli_overrides_free(&o.overrides);
     return code;
 }

@@ -27,7 +27,6 @@ int cmd_viz(int argc, char **argv) {
 
 #include "viz.h"
 
-#define VIZ_OVERRIDES_MAX 64
 
 static const char usage[] =
     "usage: dslab viz FILE [options]\n"
@@ -70,25 +69,9 @@ struct viz_cli {
     int at_given;
     int print_nodes;
     double speed;
-    struct scenario_override overrides[VIZ_OVERRIDES_MAX];
-    char *storage[VIZ_OVERRIDES_MAX];
-    int overrides_count;
+    struct cli_overrides overrides;
     struct viz_options opt;
 };
-
-static int parse_set(struct viz_cli *c, const char *arg) {
-    const char *eq = strchr(arg, '=');
-    if (!eq || eq == arg) return cli_usage_error("viz", "--set needs KEY=VALUE, got '%s'", arg);
-    if (c->overrides_count == VIZ_OVERRIDES_MAX) return cli_usage_error("viz", "too many --set");
-    char *copy = strdup(arg);
-    if (!copy) return cli_usage_error("viz", "out of memory");
-    copy[eq - arg] = 0;
-    c->storage[c->overrides_count] = copy;
-    c->overrides[c->overrides_count].path = copy;
-    c->overrides[c->overrides_count].value = copy + (eq - arg) + 1;
-    c->overrides_count++;
-    return 0;
-}
 
 static int parse_time(const char *flag, const char *v, int64_t *out) {
     if (!v || cli_parse_duration_ns(v, out) != 0 || *out < 0) {
@@ -128,7 +111,7 @@ static int parse_valued(struct viz_cli *c, const char *a, const char *next, int 
         if (!next || cli_parse_u64(next, &c->seed) != 0) return cli_usage_error("viz", "--seed needs a non-negative integer");
         c->seed_given = 1;
     } else if (strcmp(a, "--set") == 0) {
-        rc = next ? parse_set(c, next) : cli_usage_error("viz", "--set needs KEY=VALUE");
+        rc = next ? cli_overrides_add(&c->overrides, "viz", next) : cli_usage_error("viz", "--set needs KEY=VALUE");
     } else if (strcmp(a, "--png") == 0) {
         o->png_path = next;
     } else if (strcmp(a, "--at") == 0) {
@@ -266,7 +249,7 @@ int cmd_viz(int argc, char **argv) {
         if (c->speed > 0) c->opt.speed = c->speed;
         struct diag d;
         diag_clear(&d);
-        struct scenario *sc = scenario_load(c->file, c->overrides, c->overrides_count, NULL, &d);
+        struct scenario *sc = scenario_load(c->file, c->overrides.items, c->overrides.count, NULL, &d);
         if (!sc) {
             cli_print_diag(&d);
             code = EXIT_BAD_INPUT;
@@ -275,7 +258,7 @@ int cmd_viz(int argc, char **argv) {
             scenario_free(sc);
         }
     }
-    for (int i = 0; i < c->overrides_count; i++) free(c->storage[i]);
+    cli_overrides_free(&c->overrides);
     free(c);
     return code;
 }
