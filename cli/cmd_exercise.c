@@ -34,6 +34,8 @@ static const char usage[] =
     "  --out FILE        the answers file (default ID.answers.yaml)\n"
     "  --png-dir DIR     where the visualiser writes frames (default .)\n"
     "  --no-png          no PNG frames\n"
+    "  --no-window       never open the visualiser window (it opens when there is\n"
+    "                    a display, the visualiser is built and stdin is a terminal)\n"
     "  --no-run          do not run the scenario first\n"
     "  --profile NAME    record progress under this profile\n"
     "  --root DIR        the directory holding exercises/ and scenarios/\n";
@@ -151,7 +153,18 @@ static void ask_question(struct session *s, const struct question *q, int index)
     }
 }
 
-static void show_run(const struct exercise *e, const char *png_dir, int png) {
+/* With a display, the visualiser window; the learner closes it to go on. */
+static int want_window(int allowed) {
+#ifdef DSLAB_HAVE_VIZ
+    const char *x = getenv("DISPLAY"), *w = getenv("WAYLAND_DISPLAY");
+    return allowed && isatty(0) && ((x && x[0]) || (w && w[0]));
+#else
+    (void)allowed;
+    return 0;
+#endif
+}
+
+static void show_run(const struct exercise *e, const char *png_dir, int png, int window) {
     char path[1100];
     exercise_scenario_path(e, e->scenario, path, (int)sizeof path);
     struct diag d;
@@ -177,6 +190,15 @@ static void show_run(const struct exercise *e, const char *png_dir, int png) {
     sim_destroy(sim);
     scenario_free(sc);
 #ifdef DSLAB_HAVE_VIZ
+    if (window) {
+        char seed_text[32];
+        snprintf(seed_text, sizeof seed_text, "%llu", (unsigned long long)seed);
+        printf("\nOpening the run in the visualiser (h for keys). Close the window to answer.\n");
+        fflush(stdout);
+        char *args[] = {"viz", path, "--seed", seed_text, NULL};
+        if (cmd_viz(4, args) == 0) return;
+        printf("(the window could not be opened; writing a picture instead)\n");
+    }
     if (png) {
         char out[1200], seed_text[32];
         snprintf(out, sizeof out, "%s/%s.png", png_dir, e->id);
@@ -188,12 +210,13 @@ static void show_run(const struct exercise *e, const char *png_dir, int png) {
     (void)png_dir;
     (void)png;
     (void)seed;
+    (void)window;
 #endif
 }
 
 int cmd_exercise(int argc, char **argv) {
     const char *id = NULL, *out = NULL, *png_dir = ".", *profile = NULL, *root = NULL;
-    int png = 1, run = 1;
+    int png = 1, run = 1, window = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
@@ -204,6 +227,8 @@ int cmd_exercise(int argc, char **argv) {
             png = 0;
         } else if (strcmp(a, "--no-run") == 0) {
             run = 0;
+        } else if (strcmp(a, "--no-window") == 0) {
+            window = 0;
         } else if (next && (strcmp(a, "--out") == 0 || strcmp(a, "--png-dir") == 0 || strcmp(a, "--profile") == 0 || strcmp(a, "--root") == 0)) {
             if (strcmp(a, "--out") == 0) out = next;
             else if (strcmp(a, "--png-dir") == 0) png_dir = next;
@@ -231,7 +256,7 @@ int cmd_exercise(int argc, char **argv) {
     s->tty = isatty(0);
     printf("%s  [%s, difficulty %d]\n\n%s\n", e->title, e->track, e->difficulty, e->brief);
     for (int i = 0; i < e->read_first_count; i++) printf("%s%s\n", i ? "              " : "read first:   ", e->read_first[i]);
-    if (run) show_run(e, png_dir, png);
+    if (run) show_run(e, png_dir, png, want_window(window));
     printf("\nType 'hint' at any prompt for a hint (%d available).\n", e->hints_count);
     add(s, "# answers written by `dslab exercise %s`\nexercise: %s\nanswers:\n", e->id, e->id);
     for (int i = 0; i < e->questions_count; i++) ask_question(s, &e->questions[i], i);
