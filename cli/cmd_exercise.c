@@ -182,7 +182,7 @@ static void show_run(const struct exercise *e, const char *png_dir, int png, int
     sim_add_sink(sim, timeline_sink, tl);
     sim_run(sim, sc->duration_ns, 0);
     sim_finish(sim);
-    printf("\n--- the run: %s (seed %llu) ---\n", e->scenario, (unsigned long long)sim_seed(sim));
+    printf("\n--- the run: %s (seed %llu) ---\n", path, (unsigned long long)sim_seed(sim));
     run_report_text(stdout, sim, tl, 0.0);
     uint64_t seed = sim_seed(sim);
     timeline_deinit(tl);

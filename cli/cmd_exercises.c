@@ -32,7 +32,9 @@ static void print_json(const struct catalog *c, const struct progress *p) {
         printf(",\"title\":");
         excli_json_string(stdout, e->title);
         printf(",\"track\":\"%s\",\"difficulty\":%d,\"scenario\":", e->track, e->difficulty);
-        excli_json_string(stdout, e->scenario);
+        char scenario_path[1100];
+        exercise_scenario_path(e, e->scenario, scenario_path, (int)sizeof scenario_path);
+        excli_json_string(stdout, scenario_path);
         printf(",\"kinds\":[");
         for (int q = 0; q < e->questions_count; q++) printf("%s\"%s\"", q ? "," : "", question_kind_name(e->questions[q].kind));
         printf("],\"attempts\":%d,\"passed\":%s,\"best\":%.3f}", pe ? pe->attempts : 0,

@@ -114,7 +114,9 @@ int cmd_reveal(int argc, char **argv) {
         else cli_print_diag(&d), code = EXIT_BAD_INPUT;
         free(text);
     } else if (e) {
-        printf("exercise %s: %s  [%s, difficulty %d]\nscenario %s%s\n\nkey\n", e->id, e->title, e->track, e->difficulty, e->scenario,
+        char scenario_path[1100];
+        exercise_scenario_path(e, e->scenario, scenario_path, (int)sizeof scenario_path);
+        printf("exercise %s: %s  [%s, difficulty %d]\nscenario %s%s\n\nkey\n", e->id, e->title, e->track, e->difficulty, scenario_path,
                e->seed_given ? "" : " (its own seed)");
         for (int i = 0; i < e->questions_count; i++) print_question(c, e, &e->questions[i]);
         printf("\ndebrief\n%s\n", e->debrief);

@@ -6,6 +6,8 @@
  * per question kind, hashed keys that name a taxonomy term of the right
  * kind, encoded texts that decode, and scenarios (the exercise's, a
  * predict variant's, a break design's) that load. */
+#define _XOPEN_SOURCE 700 /* realpath() */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,36 +24,79 @@ const char *question_kind_name(enum question_kind k) {
     return k < Q_KIND_COUNT ? kind_names[k] : "?";
 }
 
-void exercise_scenario_path(const struct exercise *e, const char *rel, char *out, int out_size) {
-    if (rel[0] == '/' || !e->root[0]) snprintf(out, (size_t)out_size, "%s", rel);
-    else snprintf(out, (size_t)out_size, "%s/%s", e->root, rel);
+/* Collapses "." and "dir/.." in place, lexically ("./a/b/../c" -> "a/c"),
+ * so paths shown to people read well. Leading ".." that cannot collapse
+ * stay. (Containment is judged on realpath(), not on this.) */
+static void path_tidy(char *path) {
+    char *parts[128];
+    int n = 0;
+    bool absolute = path[0] == '/';
+    char copy[1200];
+    snprintf(copy, sizeof copy, "%s", path);
+    for (char *save = NULL, *p = strtok_r(copy, "/", &save); p && n < 128; p = strtok_r(NULL, "/", &save)) {
+        if (strcmp(p, ".") == 0) continue;
+        if (strcmp(p, "..") == 0 && n > 0 && strcmp(parts[n - 1], "..") != 0) {
+            n--;
+            continue;
+        }
+        parts[n++] = p;
+    }
+    size_t len = 0, cap = strlen(path) + 1;
+    char out[1200];
+    out[0] = 0;
+    if (absolute) len += (size_t)snprintf(out + len, sizeof out - len, "/");
+    for (int i = 0; i < n && len < sizeof out; i++) {
+        len += (size_t)snprintf(out + len, sizeof out - len, "%s%s", i ? "/" : "", parts[i]);
+    }
+    if (n == 0 && !absolute) snprintf(out, sizeof out, ".");
+    snprintf(path, cap, "%s", out);
 }
 
-/* A file an exercise names stays inside the content directories of its
- * root (scenarios/, exercises/): exercise files are shared and must not
- * read elsewhere. Checked on the text: relative, no ".." component, first
- * component a content directory. (Paths given on the command line, such
- * as --root, are the user's own and not checked.) */
+/* A file an exercise names (`scenario:`, `design:`) is resolved relative
+ * to the exercise file itself, as links in documents are. */
+void exercise_scenario_path(const struct exercise *e, const char *rel, char *out, int out_size) {
+    const char *slash = strrchr(e->path, '/');
+    if (rel[0] == '/' || !slash) {
+        snprintf(out, (size_t)out_size, "%s", rel);
+    } else {
+        snprintf(out, (size_t)out_size, "%.*s/%s", (int)(slash - e->path), e->path, rel);
+    }
+    path_tidy(out);
+}
+
+/* True when `real` (a resolved path) is `dir` itself or inside it. */
+static bool path_within(const char *real, const char *dir) {
+    char dir_real[PATH_MAX];
+    if (!realpath(dir, dir_real)) return false;
+    size_t n = strlen(dir_real);
+    return strncmp(real, dir_real, n) == 0 && (real[n] == '/' || real[n] == '\0');
+}
+
+/* Exercise files are shared in workshops, so what they name must stay in
+ * the content directories of the root (scenarios/, exercises/) or in the
+ * learner's working directory, after resolving '..' and symbolic links.
+ * (Paths given on the command line, such as --root, are the user's own
+ * and not checked.) */
 static int check_reference_contained(struct exercise *e, const struct ynode *at, const char *rel,
                                      struct diag *d) {
     if (rel[0] == '/') {
-        return yu_error(d, e->path, at, "'%s': name the scenario relative to the root "
-                        "(like scenarios/raft/x.yaml), not by an absolute path", rel);
+        return yu_error(d, e->path, at, "'%s': name the file relative to this exercise file "
+                        "(like ../../scenarios/raft/x.yaml), not by an absolute path", rel);
     }
-    for (const char *p = rel; *p;) {
-        size_t n = strcspn(p, "/");
-        if (n == 2 && p[0] == '.' && p[1] == '.') {
-            return yu_error(d, e->path, at, "'%s' leaves the content directories ('..' is not "
-                            "allowed in a file an exercise names)", rel);
-        }
-        p += n;
-        p += *p == '/';
+    char path[1100], real[PATH_MAX], dir[1200];
+    exercise_scenario_path(e, rel, path, (int)sizeof path);
+    if (!realpath(path, real)) {
+        return yu_error(d, e->path, at, "'%s' does not exist (resolved from this exercise file's "
+                        "folder: %s)", rel, path);
     }
-    if (strncmp(rel, "scenarios/", 10) != 0 && strncmp(rel, "exercises/", 10) != 0) {
-        return yu_error(d, e->path, at, "'%s' is outside the content directories: an exercise "
-                        "names files under scenarios/ or exercises/", rel);
-    }
-    return 0;
+    const char *root = e->root[0] ? e->root : ".";
+    snprintf(dir, sizeof dir, "%s/scenarios", root);
+    if (path_within(real, dir)) return 0;
+    snprintf(dir, sizeof dir, "%s/exercises", root);
+    if (path_within(real, dir)) return 0;
+    if (path_within(real, ".")) return 0;
+    return yu_error(d, e->path, at, "'%s' resolves to %s, outside the content directories "
+                    "(scenarios/ and exercises/) and the working directory", rel, real);
 }
 
 /* The id names files in the learner's working directory (`dslab exercise`
