@@ -116,13 +116,26 @@ static uint64_t mix64(uint64_t x) {
     return x;
 }
 
-static int fifo_grow(struct net *n) {
-    uint32_t capacity = n->fifo_capacity ? n->fifo_capacity * 2 : 1024;
+/* Rehashes into a table twice as large, keeping only links with a
+ * delivery still in the future: a link whose last delivery is at or before
+ * now constrains nothing (every new message arrives after now). So the
+ * table holds at most the links with messages in flight, not every pair
+ * that ever talked. */
+static int fifo_grow(struct net *n, int64_t now_ns) {
+    uint32_t live = 0;
+    for (uint32_t i = 0; i < n->fifo_capacity; i++) {
+        live += n->fifo_table[i].key_plus_one && n->fifo_table[i].last_ns > now_ns;
+    }
+    uint32_t capacity = n->fifo_capacity ? n->fifo_capacity : 1024;
+    while ((live + 1) * 2 > capacity) capacity *= 2;
+    if (capacity == n->fifo_capacity && live * 4 > capacity) capacity *= 2;
     struct fifo_entry *table = calloc(capacity, sizeof *table);
     if (!table) return -1;
+    n->fifo_count = 0;
     for (uint32_t i = 0; i < n->fifo_capacity; i++) {
         struct fifo_entry *e = &n->fifo_table[i];
-        if (!e->key_plus_one) continue;
+        if (!e->key_plus_one || e->last_ns <= now_ns) continue;
+        n->fifo_count++;
         uint32_t j = (uint32_t)mix64(e->key_plus_one) & (capacity - 1);
         while (table[j].key_plus_one) j = (j + 1) & (capacity - 1);
         table[j] = *e;
@@ -133,9 +146,10 @@ static int fifo_grow(struct net *n) {
     return 0;
 }
 
-int64_t net_fifo_delivery(struct net *n, int32_t from, int32_t to, int64_t want_ns) {
+int64_t net_fifo_delivery(struct net *n, int32_t from, int32_t to, int64_t now_ns,
+                          int64_t want_ns) {
     if (!n->fifo) return want_ns;
-    if ((n->fifo_count + 1) * 2 > n->fifo_capacity && fifo_grow(n) != 0) return -1;
+    if ((n->fifo_count + 1) * 2 > n->fifo_capacity && fifo_grow(n, now_ns) != 0) return -1;
     uint64_t key = (uint64_t)from * (uint64_t)n->nodes_count + (uint64_t)to + 1;
     uint32_t j = (uint32_t)mix64(key) & (n->fifo_capacity - 1);
     while (n->fifo_table[j].key_plus_one && n->fifo_table[j].key_plus_one != key) {

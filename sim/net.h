@@ -6,7 +6,8 @@
  * blocked. Per-link parameter overrides (gray failure) are a short list
  * scanned only when non-empty. FIFO links remember their last scheduled
  * delivery time in an open-addressing table keyed by from*N+to; it is used
- * for lookups only, its order never reaches behaviour. */
+ * for lookups only, its order never reaches behaviour, and it forgets links
+ * whose last delivery is past, so it grows with messages in flight. */
 #ifndef DSLAB_NET_H
 #define DSLAB_NET_H
 
@@ -69,7 +70,9 @@ static inline uint32_t net_slow_factor(const struct net *n, int32_t from, int32_
 
 /* FIFO: the delivery time of a message from -> to that the network would
  * deliver at want_ns: never before the link's previous delivery. Records it.
- * Returns want_ns unchanged on unordered networks. -1 on memory failure. */
-int64_t net_fifo_delivery(struct net *n, int32_t from, int32_t to, int64_t want_ns);
+ * Returns want_ns unchanged on unordered networks. -1 on memory failure.
+ * now_ns lets the table forget links with nothing in flight. */
+int64_t net_fifo_delivery(struct net *n, int32_t from, int32_t to, int64_t now_ns,
+                          int64_t want_ns);
 
 #endif

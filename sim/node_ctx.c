@@ -56,7 +56,7 @@ static int64_t schedule_copy(struct sim *sim, int32_t from, int32_t to, uint64_t
                              const void *msg, size_t len) {
     struct node_rt *src = &sim->nodes[from];
     int64_t latency_ns = sim_net_latency_ns(sim, from, to, &src->net_rng);
-    int64_t at_ns = net_fifo_delivery(&sim->net, from, to, sim->now_ns + latency_ns);
+    int64_t at_ns = net_fifo_delivery(&sim->net, from, to, sim->now_ns, sim->now_ns + latency_ns);
     if (at_ns < 0) {
         sim_fail(sim, "out of memory for FIFO link state");
         return -1;
