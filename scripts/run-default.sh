@@ -29,6 +29,9 @@ if [ "$has_viz" = 1 ]; then
 else
   echo "(The visualiser was not built: SDL2 was not found. The summary above is the run.)"
 fi
-echo "Next: dslab run $scenario --set protocol.read_mode=read-index"
-echo "      dslab help"
+echo "Next:"
+echo "  $dslab run $scenario --set protocol.read_mode=read-index   # the fix: no stale reads"
+echo "  $dslab exercises                                   # the curriculum"
+echo "  $dslab exercise deposed-leader-stale-reads         # the exercise on this failure"
+echo "  $dslab help"
 exit 0
