@@ -218,22 +218,33 @@ int text_draw_fit(struct fonts *fo, struct draw *d, enum font_id f, const char *
     if (text_width(fo, f, s) <= max_w) {
         return text_draw(fo, d, f, s, x, y, c, ALIGN_LEFT);
     }
+    /* The longest prefix that fits with an ellipsis, by bisection: the
+     * width grows with the prefix, and measuring is the costly part (this
+     * runs every frame for every truncated label). */
     char buf[TEXT_KEY_MAX];
-    size_t n = strlen(s);
-    if (n > TEXT_KEY_MAX - 4) {
-        n = TEXT_KEY_MAX - 4;
+    size_t hi = strlen(s);
+    if (hi > TEXT_KEY_MAX - 4) {
+        hi = TEXT_KEY_MAX - 4;
     }
-    while (n > 0) {
-        /* Cut on a UTF-8 boundary. */
-        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) {
-            n--;
+    size_t lo = 0; /* prefix length known to fit (0 always "fits") */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo + 1) / 2;
+        size_t cut = mid;
+        while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80) {
+            cut--; /* on a UTF-8 boundary */
         }
-        memcpy(buf, s, n);
-        memcpy(buf + n, "\xE2\x80\xA6", 4); /* ellipsis */
-        if (text_width(fo, f, buf) <= max_w) {
-            return text_draw(fo, d, f, buf, x, y, c, ALIGN_LEFT);
+        memcpy(buf, s, cut);
+        memcpy(buf + cut, "\xE2\x80\xA6", 4); /* ellipsis */
+        if (cut > lo && text_width(fo, f, buf) <= max_w) {
+            lo = cut;
+        } else {
+            hi = mid - 1;
         }
-        n--;
+    }
+    if (lo > 0) {
+        memcpy(buf, s, lo);
+        memcpy(buf + lo, "\xE2\x80\xA6", 4);
+        return text_draw(fo, d, f, buf, x, y, c, ALIGN_LEFT);
     }
     return 0;
 }
