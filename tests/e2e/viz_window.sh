@@ -59,38 +59,50 @@ quit_window() {
   wait "$viz_pid"
 }
 
-# 1. Stepping: 4 events forward, 1 back = 3 events later than it opened.
-open_window --start 1s || exit 1
-keys Right Right Right Right Left
-quit_window; code=$?
-read -r start_ev end_ev < <(sed -n 's/.*(event \([0-9]*\); opened at t=[0-9.]*s, event \([0-9]*\)).*/\2 \1/p' "$tmp/out")
-[ "$code" = 0 ] && ok "window opened and quit with q" || { bad "exit $code"; cat "$tmp/err"; }
-[ -n "${start_ev:-}" ] && [ "$end_ev" = $((start_ev + 3)) ] && ok "right x4, left x1 = 3 events on ($start_ev -> $end_ev)" \
-  || bad "stepping: $(cat "$tmp/out")"
+# One attempt of the whole scripted session. Synthetic input under a bare X
+# server is timing-sensitive on a loaded machine (a sanitizer build draws a
+# frame in ~100 ms), so a failed attempt is shown and retried once; a real
+# break fails both.
+attempt() {
+  # 1. Stepping: 4 events forward, 1 back = 3 events later than it opened.
+  open_window --start 1s || return 1
+  keys Right Right Right Right Left
+  quit_window; code=$?
+  read -r start_ev end_ev < <(sed -n 's/.*(event \([0-9]*\); opened at t=[0-9.]*s, event \([0-9]*\)).*/\2 \1/p' "$tmp/out")
+  [ "$code" = 0 ] && ok "window opened and quit with q" || { bad "exit $code"; cat "$tmp/err"; }
+  [ -n "${start_ev:-}" ] && [ "$end_ev" = $((start_ev + 3)) ] && ok "right x4, left x1 = 3 events on ($start_ev -> $end_ev)" \
+    || bad "stepping: $(cat "$tmp/out")"
 
-# 2. Play, pause, cut a link by dragging n1 -> n3, save, quit.
-pos() { "$dslab" viz $scn --print-nodes | awk -v n="$1" '$1 == n { print $2, $3 }'; }
-read -r x1 y1 < <(pos n1)
-read -r x3 y3 < <(pos n3)
-open_window --start 1s --save-session "$tmp/session.yaml" --trace "$tmp/live.jsonl" || exit 1
-keys bracketright bracketright bracketright space   # faster, then play
-sleep 1.5
-keys space
-# Slow steps: a sanitizer build draws a frame in ~100 ms.
-xdotool mousemove $((wx + x1)) $((wy + y1)); sleep 0.5
-xdotool mousedown 1; sleep 0.5
-xdotool mousemove $((wx + (x1 + x3) / 2)) $((wy + (y1 + y3) / 2)); sleep 0.5
-xdotool mousemove $((wx + x3)) $((wy + y3)); sleep 0.5
-xdotool mouseup 1; sleep 1
-keys s
-quit_window; code=$?
-end_t=$(sed -n 's/^closed at t=\([0-9.]*\)s.*/\1/p' "$tmp/out")
-[ "$code" = 0 ] && ok "second session closed" || { bad "exit $code"; cat "$tmp/err"; }
-awk -v t="${end_t:-0}" 'BEGIN { exit !(t > 1.0) }' && ok "playing moved time on (closed at t=${end_t}s)" || bad "time did not advance: $(cat "$tmp/out")"
-grep -q "1 intervention" "$tmp/out" && ok "one intervention recorded" || bad "interventions: $(cat "$tmp/out")"
-grep -Eq "cut: .*n1.*n3" "$tmp/session.yaml" && ok "the drag cut n1 - n3 and the session was saved" || bad "no cut in the session: $(grep -A8 '^faults' "$tmp/session.yaml")"
-"$dslab" run "$tmp/session.yaml" --trace "$tmp/replay.jsonl" --quiet >/dev/null
-cmp -s "$tmp/live.jsonl" "$tmp/replay.jsonl" && ok "the saved session replays byte-identically" || bad "replay differs"
-
+  # 2. Play, pause, cut a link by dragging n1 -> n3, save, quit.
+  pos() { "$dslab" viz $scn --print-nodes | awk -v n="$1" '$1 == n { print $2, $3 }'; }
+  read -r x1 y1 < <(pos n1)
+  read -r x3 y3 < <(pos n3)
+  open_window --start 1s --save-session "$tmp/session.yaml" --trace "$tmp/live.jsonl" || return 1
+  keys bracketright bracketright bracketright space   # faster, then play
+  sleep 1.5
+  keys space
+  # Slow steps: a sanitizer build draws a frame in ~100 ms.
+  xdotool mousemove $((wx + x1)) $((wy + y1)); sleep 0.5
+  xdotool mousedown 1; sleep 0.5
+  xdotool mousemove $((wx + (x1 + x3) / 2)) $((wy + (y1 + y3) / 2)); sleep 0.5
+  xdotool mousemove $((wx + x3)) $((wy + y3)); sleep 0.5
+  xdotool mouseup 1; sleep 1
+  keys s
+  quit_window; code=$?
+  end_t=$(sed -n 's/^closed at t=\([0-9.]*\)s.*/\1/p' "$tmp/out")
+  [ "$code" = 0 ] && ok "second session closed" || { bad "exit $code"; cat "$tmp/err"; }
+  awk -v t="${end_t:-0}" 'BEGIN { exit !(t > 1.0) }' && ok "playing moved time on (closed at t=${end_t}s)" || bad "time did not advance: $(cat "$tmp/out")"
+  grep -q "1 intervention" "$tmp/out" && ok "one intervention recorded" || bad "interventions: $(cat "$tmp/out")"
+  grep -Eq "cut: .*n1.*n3" "$tmp/session.yaml" && ok "the drag cut n1 - n3 and the session was saved" || bad "no cut in the session: $(grep -A8 '^faults' "$tmp/session.yaml")"
+  "$dslab" run "$tmp/session.yaml" --trace "$tmp/replay.jsonl" --quiet >/dev/null
+  cmp -s "$tmp/live.jsonl" "$tmp/replay.jsonl" && ok "the saved session replays byte-identically" || bad "replay differs"
+}
+attempt
+if [ "$fail" != 0 ]; then
+  echo "retrying once after $fail failure(s) above (X input timing)"
+  [ -n "${viz_pid:-}" ] && kill "$viz_pid" 2>/dev/null; wait 2>/dev/null
+  pass=0; fail=0
+  attempt
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
