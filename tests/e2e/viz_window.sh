@@ -100,7 +100,7 @@ attempt() {
 attempt
 if [ "$fail" != 0 ]; then
   echo "retrying once after $fail failure(s) above (X input timing)"
-  [ -n "${viz_pid:-}" ] && kill "$viz_pid" 2>/dev/null; wait 2>/dev/null
+  if [ -n "${viz_pid:-}" ]; then kill "$viz_pid" 2>/dev/null; wait "$viz_pid" 2>/dev/null; fi
   pass=0; fail=0
   attempt
 fi
