@@ -10,8 +10,8 @@ has_viz=0
 if "$dslab" help 2>/dev/null | grep -q '^  viz '; then has_viz=1; fi
 
 if [ "$has_viz" = 1 ] && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -z "${CI:-}" ]; then
-  echo "dslab: opening $scenario in the visualiser (h for help, q to quit)"
-  exec "$dslab" viz "$scenario"
+  echo "dslab: playing $scenario in the visualiser (space pauses, h lists the keys, q quits)"
+  exec "$dslab" viz "$scenario" --play
 fi
 
 "$dslab" run "$scenario"
