@@ -11,7 +11,8 @@ if "$dslab" help 2>/dev/null | grep -q '^  viz '; then has_viz=1; fi
 
 if [ "$has_viz" = 1 ] && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -z "${CI:-}" ]; then
   echo "dslab: playing $scenario in the visualiser (space pauses, h lists the keys, q quits)"
-  exec "$dslab" viz "$scenario" --play
+  # 0.2x: the partition at 3s arrives after ~15 s; space pauses, ] / [ change speed.
+  exec "$dslab" viz "$scenario" --play --speed 0.2
 fi
 
 "$dslab" run "$scenario"
