@@ -102,6 +102,7 @@ int viz_app_init(struct viz_app *app, const struct viz_options *opt, SDL_Rendere
 }
 
 void viz_app_deinit(struct viz_app *app) {
+    viz_chrome_drop(app);
     fonts_deinit(&app->fonts);
     draw_deinit(&app->draw);
     viz_model_deinit(&app->model);
@@ -163,8 +164,7 @@ static void render_toast(struct viz_app *app) {
 
 void viz_app_render(struct viz_app *app) {
     app->hits_count = 0;
-    SDL_SetRenderDrawColor(app->ren, COL_BG.r, COL_BG.g, COL_BG.b, 255);
-    SDL_RenderClear(app->ren);
+    viz_chrome_begin(app);
     render_timeline(app);
     render_cluster(app);
     render_clocks(app);
@@ -321,6 +321,9 @@ static void window_loop(struct viz_app *app, const struct viz_options *opt) {
             had_event = true;
             if (ev.type == SDL_WINDOWEVENT && ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
                 update_dpi(app);
+            }
+            if (ev.type == SDL_RENDER_TARGETS_RESET || ev.type == SDL_RENDER_DEVICE_RESET) {
+                viz_chrome_drop(app); /* its pixels are gone: remade next frame */
             }
             viz_input_event(app, &ev);
         }

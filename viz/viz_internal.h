@@ -363,6 +363,11 @@ struct viz_app {
     struct hit *hits;
     int32_t hits_count, hits_cap;
     bool quit;
+    /* The static layer (background and panel fills), drawn once per layout
+     * into a texture and copied at the start of each frame; owned. */
+    SDL_Texture *chrome;
+    struct layout chrome_lay; /* the layout it was drawn for */
+    bool chrome_on;           /* this frame started from it: views skip panel fills */
 };
 
 extern const double viz_speeds[];
@@ -397,6 +402,11 @@ float timeline_time_to_x(const struct viz_app *app, int64_t t_ns);
 void viz_clip(struct viz_app *app, struct frect r);
 /* Panel frame with a title; returns the content rect. */
 struct frect render_panel(struct viz_app *app, struct frect r, const char *title);
+/* Starts a frame from the cached static layer (remade when the layout
+ * changed), or, without render targets, from a cleared frame. */
+void viz_chrome_begin(struct viz_app *app);
+/* Forgets the static layer (renderer reset, shutdown). */
+void viz_chrome_drop(struct viz_app *app);
 /* Where the node's disc is on the ring (cluster view). */
 void cluster_node_pos(const struct viz_app *app, int32_t node, float *x, float *y, float *r);
 /* Time <-> x in the shared space-time/history window. */

@@ -107,7 +107,9 @@ static void draw_markers(struct viz_app *app, struct frect tr) {
 void render_timeline(struct viz_app *app) {
     float s = app->lay.scale;
     struct frect box = app->lay.timeline;
-    draw_round_rect(&app->draw, box.x, box.y, box.w, box.h, 6 * s, COL_PANEL);
+    if (!app->chrome_on) { /* else it is in the static layer (viz_chrome_begin) */
+        draw_round_rect(&app->draw, box.x, box.y, box.w, box.h, 6 * s, COL_PANEL);
+    }
     struct frect tr = timeline_track(app);
     draw_rect(&app->draw, tr.x, tr.y, tr.w, tr.h, RGBA(0x1b1f27, 255));
     draw_traffic(app, tr);
