@@ -17,6 +17,11 @@ bad() { echo "FAIL: $1"; fail=$((fail+1)); }
 skip() { echo "skipped: $1"; echo "0 passed, 0 failed, 1 skipped"; exit 0; }
 cd "$root"
 scn=scenarios/intro/leader-loses-majority.yaml
+# A sanitizer build (make test-asan sets ASAN_OPTIONS) draws frames several
+# times slower: every wait below is scaled by $slow.
+slow=1
+[ -n "${ASAN_OPTIONS:-}" ] && slow=3
+nap() { sleep "$(awk -v s="$1" -v f="$slow" 'BEGIN { print s * f }')"; }
 
 "$dslab" help | grep -q '^  viz ' || skip "dslab was built without the visualiser"
 command -v Xvfb >/dev/null || skip "Xvfb is not installed (make deps)"
@@ -29,7 +34,7 @@ done
 Xvfb ":$disp" -screen 0 1600x1000x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb_pid=$!
 export DISPLAY=":$disp"
-for _ in $(seq 50); do xdotool getmouselocation >/dev/null 2>&1 && break; sleep 0.1; done
+for _ in $(seq 50); do xdotool getmouselocation >/dev/null 2>&1 && break; nap 0.1; done
 unset SDL_VIDEODRIVER
 # X and D-Bus client libraries keep a few allocations until exit; those are
 # not ours (the headless tests leak-check the visualiser's own code).
@@ -43,19 +48,19 @@ open_window() {
   for _ in $(seq 100); do
     wid=$(xdotool search --name "dslab viz" 2>/dev/null | head -1)
     [ -n "$wid" ] && break
-    sleep 0.1
+    nap 0.1
   done
   [ -n "$wid" ] || { bad "no window appeared"; cat "$tmp/err"; return 1; }
-  sleep 0.5
+  nap 0.5
   eval "$(xdotool getwindowgeometry --shell "$wid")"
   wx=$X; wy=$Y
   xdotool mousemove $((wx + 640)) $((wy + 400)) # focus follows the pointer (no WM)
-  sleep 0.2
+  nap 0.2
 }
-keys() { for k in "$@"; do xdotool key "$k"; sleep 0.15; done; }
+keys() { for k in "$@"; do xdotool key "$k"; nap 0.15; done; }
 quit_window() {
   keys q
-  for _ in $(seq 100); do kill -0 "$viz_pid" 2>/dev/null || break; sleep 0.1; done
+  for _ in $(seq 100); do kill -0 "$viz_pid" 2>/dev/null || break; nap 0.1; done
   wait "$viz_pid"
 }
 
@@ -79,14 +84,14 @@ attempt() {
   read -r x3 y3 < <(pos n3)
   open_window --start 1s --save-session "$tmp/session.yaml" --trace "$tmp/live.jsonl" || return 1
   keys bracketright bracketright bracketright space   # faster, then play
-  sleep 1.5
+  nap 1.5
   keys space
   # Slow steps: a sanitizer build draws a frame in ~100 ms.
-  xdotool mousemove $((wx + x1)) $((wy + y1)); sleep 0.5
-  xdotool mousedown 1; sleep 0.5
-  xdotool mousemove $((wx + (x1 + x3) / 2)) $((wy + (y1 + y3) / 2)); sleep 0.5
-  xdotool mousemove $((wx + x3)) $((wy + y3)); sleep 0.5
-  xdotool mouseup 1; sleep 1
+  xdotool mousemove $((wx + x1)) $((wy + y1)); nap 0.5
+  xdotool mousedown 1; nap 0.5
+  xdotool mousemove $((wx + (x1 + x3) / 2)) $((wy + (y1 + y3) / 2)); nap 0.5
+  xdotool mousemove $((wx + x3)) $((wy + y3)); nap 0.5
+  xdotool mouseup 1; nap 1
   keys s
   quit_window; code=$?
   end_t=$(sed -n 's/^closed at t=\([0-9.]*\)s.*/\1/p' "$tmp/out")
