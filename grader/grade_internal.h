@@ -23,6 +23,9 @@ int grade_base_run(struct grade_ctx *g);
 /* The check result named `name` in `o`, or NULL. */
 const struct check_result *grade_find_check(const struct run_outcome *o, const char *name);
 
+/* Appends a sentence to qg->feedback (space-separated, truncated to fit). */
+void fb(struct question_grade *qg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Each fills qg (answered, pass, score_milli, feedback); -1 with diag
  * for answers that turn out malformed when run. */
 int grade_predict(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg);

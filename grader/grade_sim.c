@@ -23,17 +23,6 @@
 
 #define FIX_OVERRIDES_MAX 40
 
-static void fb(struct question_grade *qg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fb(struct question_grade *qg, const char *fmt, ...) {
-    size_t used = strlen(qg->feedback);
-    if (used + 2 >= sizeof qg->feedback) return;
-    if (used) qg->feedback[used++] = ' ', qg->feedback[used] = 0;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(qg->feedback + used, sizeof qg->feedback - used, fmt, ap);
-    va_end(ap);
-}
-
 void yaml_quote(const char *text, char *buf, size_t size) {
     size_t n = strlen(buf);
     if (n + 1 < size) buf[n++] = '"';

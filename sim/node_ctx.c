@@ -32,13 +32,18 @@ struct rng *ctx_rng(struct node_ctx *ctx) {
     return &ctx->sim->nodes[ctx->node].rng;
 }
 
-int64_t sim_net_latency_ns(struct sim *sim, int32_t from, int32_t to, struct rng *r) {
-    struct link_params scratch;
-    const struct link_params *lp = net_link(&sim->net, from, to, &scratch);
+/* One latency draw for from -> to with the link's parameters `lp`. */
+static int64_t link_latency_ns(struct sim *sim, const struct link_params *lp, int32_t from,
+                               int32_t to, struct rng *r) {
     int64_t latency_ns = latency_sample_ns(&lp->latency, r);
     uint32_t factor = net_slow_factor(&sim->net, from, to);
     if (factor > 1) latency_ns *= factor;
     return latency_ns;
+}
+
+int64_t sim_net_latency_ns(struct sim *sim, int32_t from, int32_t to, struct rng *r) {
+    struct link_params scratch;
+    return link_latency_ns(sim, net_link(&sim->net, from, to, &scratch), from, to, r);
 }
 
 static void trace_drop(struct sim *sim, int32_t from, int32_t to, uint64_t msg_id,
@@ -52,10 +57,10 @@ static void trace_drop(struct sim *sim, int32_t from, int32_t to, uint64_t msg_i
 }
 
 /* Schedules one copy of a message; returns its delivery time or -1. */
-static int64_t schedule_copy(struct sim *sim, int32_t from, int32_t to, uint64_t msg_id,
-                             const void *msg, size_t len) {
+static int64_t schedule_copy(struct sim *sim, const struct link_params *lp, int32_t from,
+                             int32_t to, uint64_t msg_id, const void *msg, size_t len) {
     struct node_rt *src = &sim->nodes[from];
-    int64_t latency_ns = sim_net_latency_ns(sim, from, to, &src->net_rng);
+    int64_t latency_ns = link_latency_ns(sim, lp, from, to, &src->net_rng);
     int64_t at_ns = net_fifo_delivery(&sim->net, from, to, sim->now_ns, sim->now_ns + latency_ns);
     if (at_ns < 0) {
         sim_fail(sim, "out of memory for FIFO link state");
@@ -99,7 +104,7 @@ void ctx_send(struct node_ctx *ctx, int32_t to, const void *msg, size_t len) {
     bool blocked = net_blocked(&sim->net, from, to);
     int64_t at_ns = -1;
     if (!blocked && !lost) {
-        at_ns = schedule_copy(sim, from, to, msg_id, msg, len);
+        at_ns = schedule_copy(sim, lp, from, to, msg_id, msg, len);
     }
     if (sim_tracing(sim)) {
         sim->label[0] = 0;
@@ -115,7 +120,7 @@ void ctx_send(struct node_ctx *ctx, int32_t to, const void *msg, size_t len) {
         return;
     }
     if (duplicated) {
-        int64_t dup_at_ns = schedule_copy(sim, from, to, msg_id, msg, len);
+        int64_t dup_at_ns = schedule_copy(sim, lp, from, to, msg_id, msg, len);
         sim->stats.messages_duplicated++;
         if (sim_tracing(sim)) {
             struct trace_event ev = {.kind = TRACE_DUPLICATE, .node = from, .peer = to,

@@ -401,6 +401,9 @@ int sim_inject(struct sim *sim, const struct fault *f, struct diag *diag) {
     if ((f->node >= sim->nodes_count) || (f->peer >= sim->nodes_count)) {
         return diag_set(diag, "", 0, 0, "no such node");
     }
+    if (f->kind == FAULT_PARTITION && f->shape == PARTITION_GROUPS) {
+        return diag_set(diag, "", 0, 0, "live partitions must use a named shape");
+    }
     if (sim->injected_count == sim->injected_capacity) {
         int capacity = sim->injected_capacity ? sim->injected_capacity * 2 : 16;
         struct fault *fs = realloc(sim->injected, (size_t)capacity * sizeof *fs);
@@ -412,9 +415,6 @@ int sim_inject(struct sim *sim, const struct fault *f, struct diag *diag) {
     *copy = *f;
     copy->at_ns = sim->now_ns;
     copy->group_of_node = NULL; /* injected partitions use named shapes only */
-    if (f->kind == FAULT_PARTITION && f->shape == PARTITION_GROUPS) {
-        return diag_set(diag, "", 0, 0, "live partitions must use a named shape");
-    }
     struct event *e;
     if (sim_schedule(sim, sim->now_ns, &e) == UINT32_MAX) return diag_set(diag, "", 0, 0, "%s", sim->error);
     e->kind = EV_INJECTED;

@@ -111,14 +111,6 @@ int32_t pb_majority(const struct pb_state *s) {
     return s->nodes_count / 2 + 1;
 }
 
-static int32_t popcount64(uint64_t x) {
-    int32_t n = 0;
-    for (; x; x &= x - 1) {
-        n++;
-    }
-    return n;
-}
-
 /* --- timers and roles -------------------------------------------------------- */
 
 static void cancel(struct node_ctx *ctx, bool *armed, uint64_t id) {
@@ -323,7 +315,7 @@ static void on_failover_timeout(struct node_ctx *ctx, struct pb_state *s) {
     }
     if (pb_cfg(ctx)->fencing) {
         start_candidacy(ctx, s);
-        if (popcount64(s->grants_mask) >= pb_majority(s)) {
+        if (__builtin_popcountll(s->grants_mask) >= pb_majority(s)) {
             win_candidacy(ctx, s); /* a one-node cluster */
         }
         return;
@@ -384,7 +376,7 @@ static void on_promote_resp(struct node_ctx *ctx, struct pb_state *s, int32_t fr
         return; /* a late answer to an earlier candidacy */
     }
     s->grants_mask |= UINT64_C(1) << from;
-    if (popcount64(s->grants_mask) >= pb_majority(s)) {
+    if (__builtin_popcountll(s->grants_mask) >= pb_majority(s)) {
         win_candidacy(ctx, s);
     }
 }

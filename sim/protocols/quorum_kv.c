@@ -99,12 +99,6 @@ static void qkv_destroy_config(void *config) {
     free(config);
 }
 
-static int32_t popcount32(uint32_t x) {
-    int32_t n = 0;
-    for (; x; x &= x - 1) n++;
-    return n;
-}
-
 static uint64_t timer_tag(enum qkv_timer_tag kind, int32_t slot, uint64_t seq) {
     return (uint64_t)kind | (uint64_t)slot << 4 | seq << 16;
 }
@@ -233,7 +227,7 @@ static void on_read_reply(struct node_ctx *ctx, struct qkv_state *s, struct qkv_
     p->answered |= 1u << from;
     p->digest[from] = qkv_record_digest(rec);
     qkv_record_merge(c->resolution, &p->merged, rec);
-    bool quorum = popcount32(p->answered) >= c->r;
+    bool quorum = __builtin_popcount(p->answered) >= c->r;
     if (p->phase == QKV_PHASE_CONTEXT) {
         if (quorum) {
             stamp_version(ctx, s, p);
@@ -252,7 +246,7 @@ static void on_write_ack(struct node_ctx *ctx, struct qkv_pending *p, int32_t fr
     const struct qkv_config *c = ctx_config(ctx);
     if (p->phase != QKV_PHASE_WRITE || !(p->asked >> from & 1u)) return;
     p->answered |= 1u << from;
-    if (popcount32(p->answered) >= c->w) {
+    if (__builtin_popcount(p->answered) >= c->w) {
         ctx_reply(ctx, p->request_id, REPLY_OK, p->value);
         finish_request(ctx, p);
     }
@@ -331,11 +325,11 @@ static void on_timeout(struct node_ctx *ctx, struct qkv_state *s, struct qkv_pen
         read_repair(ctx, s, p);
     } else if (p->phase == QKV_PHASE_CONTEXT) {
         ctx_annotate(ctx, "gave-up", p->key, "write k%lld: %d of %d context replies; failed",
-                     (long long)p->key, (int)popcount32(p->answered), (int)c->r);
+                     (long long)p->key, (int)__builtin_popcount(p->answered), (int)c->r);
         ctx_reply(ctx, p->request_id, REPLY_FAIL, HISTORY_NIL); /* nothing was written */
     } else {
         ctx_annotate(ctx, "gave-up", p->key, "write k%lld v=%lld: %d of %d acks; outcome unknown",
-                     (long long)p->key, (long long)p->value, (int)popcount32(p->answered),
+                     (long long)p->key, (long long)p->value, (int)__builtin_popcount(p->answered),
                      (int)c->w);
     }
     finish_request(ctx, p);

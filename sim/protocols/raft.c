@@ -103,14 +103,6 @@ int32_t raft_majority(const struct raft_state *s) {
     return s->nodes_count / 2 + 1;
 }
 
-static int32_t popcount64(uint64_t x) {
-    int32_t n = 0;
-    for (; x; x &= x - 1) {
-        n++;
-    }
-    return n;
-}
-
 /* --- roles and timers ------------------------------------------------------ */
 
 static void set_role(struct node_ctx *ctx, struct raft_state *s, enum raft_role role) {
@@ -218,7 +210,7 @@ static void start_election(struct node_ctx *ctx, struct raft_state *s) {
     s->votes_mask = UINT64_C(1) << s->self;
     set_role(ctx, s, RAFT_CANDIDATE);
     raft_reset_election_timer(ctx, s);
-    if (popcount64(s->votes_mask) >= raft_majority(s)) {
+    if (__builtin_popcountll(s->votes_mask) >= raft_majority(s)) {
         become_leader(ctx, s);
         return;
     }
@@ -228,7 +220,7 @@ static void start_election(struct node_ctx *ctx, struct raft_state *s) {
 static void start_pre_vote(struct node_ctx *ctx, struct raft_state *s) {
     s->votes_mask = UINT64_C(1) << s->self;
     s->leader_id = -1;
-    if (popcount64(s->votes_mask) >= raft_majority(s)) {
+    if (__builtin_popcountll(s->votes_mask) >= raft_majority(s)) {
         start_election(ctx, s);
         return;
     }
@@ -314,7 +306,7 @@ static void on_vote_response(struct node_ctx *ctx, struct raft_state *s, int32_t
         return; /* a late answer to an earlier round */
     }
     s->votes_mask |= UINT64_C(1) << from;
-    if (popcount64(s->votes_mask) < raft_majority(s)) {
+    if (__builtin_popcountll(s->votes_mask) < raft_majority(s)) {
         return;
     }
     if (s->role == RAFT_PRE_CANDIDATE) {
