@@ -49,6 +49,7 @@ struct client_rt {
     uint64_t op_id;
     uint64_t req_id;       /* current request; replies to others are stale */
     struct history_op invoke;
+    int64_t invoke_index;  /* index of invoke's record in sim->history */
     int redirects;
     uint64_t values_issued;
     int64_t seen[16];      /* last value seen per key % 16, for cas */

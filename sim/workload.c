@@ -8,6 +8,7 @@
  * CLIENT_REDIRECTS_MAX times, or info when the client's timeout passes
  * first (the operation may or may not have happened). Written values are
  * unique per run, which keeps the linearizability search small. */
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,9 @@ static void emit_op(struct sim *sim, struct history_op *op) {
     if (history_append(&sim->history, op) != 0) {
         sim_fail(sim, "out of memory for the client history");
         return;
+    }
+    if (op->type == OP_INVOKE) {
+        sim->clients[op->client].invoke_index = (int64_t)sim->history.count - 1;
     }
     struct trace_event ev = {.kind = TRACE_CLIENT, .node = op->node, .peer = op->client,
                              .op = op};
@@ -67,8 +71,13 @@ int workload_init(struct sim *sim) {
     return sim->failed ? -1 : 0;
 }
 
+/* A request carries its own operation: aux2 is the index of the operation's
+ * invoke record in sim->history (append-only during the run). The node
+ * executes that operation whenever the request arrives, even after the
+ * client has given up on it (its completion is then :info) and moved on. */
 static void send_request(struct sim *sim, int32_t client, int32_t node) {
     struct client_rt *c = &sim->clients[client];
+    if (sim->failed) return;
     c->req_id = ++sim->next_req_id * CLIENTS_SPAN + (uint64_t)client;
     c->invoke.node = node;
     int64_t latency_ns = sim_net_latency_ns(sim, node, node, &c->rng);
@@ -78,6 +87,7 @@ static void send_request(struct sim *sim, int32_t client, int32_t node) {
     e->node = node;
     e->peer = client;
     e->id = c->req_id;
+    e->aux2 = c->invoke_index;
 }
 
 static enum op_fn pick_fn(const struct scenario_workload *w, struct client_rt *c) {
@@ -141,11 +151,13 @@ void workload_timeout(struct sim *sim, int32_t client, uint64_t op_id) {
 }
 
 void workload_request_at_node(struct sim *sim, const struct event *e) {
-    struct client_rt *c = &sim->clients[e->peer];
     struct node_rt *n = &sim->nodes[e->node];
-    struct client_request req = {.request_id = e->id, .client = e->peer, .fn = c->invoke.fn,
-                                 .key = c->invoke.key, .value = c->invoke.value,
-                                 .expected = c->invoke.expected};
+    assert(e->aux2 >= 0 && (size_t)e->aux2 < sim->history.count);
+    const struct history_op *op = &sim->history.ops[e->aux2];
+    assert(op->type == OP_INVOKE && op->client == e->peer);
+    struct client_request req = {.request_id = e->id, .client = e->peer, .fn = op->fn,
+                                 .key = op->key, .value = op->value,
+                                 .expected = op->expected};
     if (!sim->proto->on_request) {
         ctx_reply(&n->ctx, e->id, REPLY_FAIL, HISTORY_NIL);
         return;
