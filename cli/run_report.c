@@ -66,6 +66,7 @@ void timeline_sink(void *user, const struct trace_event *ev) {
         break;
     case TRACE_ASSUMPTION: snprintf(line, sizeof line, "ASSUMPTION %s broken: %s", ev->tag, ev->text); break;
     case TRACE_NARRATION: snprintf(line, sizeof line, "narration  \"%s\"", ev->text); break;
+    case TRACE_NO_EFFECT: snprintf(line, sizeof line, "no effect  %s", ev->text); break;
     default: break;
     }
     if (!line[0]) return;
@@ -124,7 +125,9 @@ void run_report_text(FILE *out, const struct sim *sim, const struct timeline *ti
     fprintf(out, "  events         %" PRIu64 "  (%.2f s of wall-clock time)\n", st->events, wall_s);
     fprintf(out, "  messages       %" PRIu64 " sent, %" PRIu64 " delivered, %" PRIu64 " dropped, %" PRIu64 " duplicated\n",
             st->messages_sent, st->messages_delivered, st->messages_dropped, st->messages_duplicated);
-    fprintf(out, "  faults         %" PRIu64 " applied\n", st->faults_applied);
+    fprintf(out, "  faults         %" PRIu64 " applied", st->faults_applied);
+    if (st->faults_no_effect) fprintf(out, ", %" PRIu64 " without effect (not applied)", st->faults_no_effect);
+    fputc('\n', out);
     if (st->client_ops) {
         fprintf(out, "  client ops     %" PRIu64 " invoked: %" PRIu64 " ok, %" PRIu64 " failed, %" PRIu64 " unknown (timed out)\n",
                 st->client_ops, st->client_ok, st->client_fail, st->client_info);
@@ -170,10 +173,10 @@ void run_report_json(FILE *out, const struct sim *sim, const char *repro) {
     json_string(out, repro);
     fprintf(out, ",\"end_ns\":%" PRId64 ",\"stats\":{\"events\":%" PRIu64 ",\"trace_events\":%" PRIu64
             ",\"messages_sent\":%" PRIu64 ",\"messages_delivered\":%" PRIu64 ",\"messages_dropped\":%" PRIu64
-            ",\"messages_duplicated\":%" PRIu64 ",\"faults_applied\":%" PRIu64 ",\"client_ops\":%" PRIu64
+            ",\"messages_duplicated\":%" PRIu64 ",\"faults_applied\":%" PRIu64 ",\"faults_no_effect\":%" PRIu64 ",\"client_ops\":%" PRIu64
             ",\"client_ok\":%" PRIu64 ",\"client_fail\":%" PRIu64 ",\"client_info\":%" PRIu64 "}",
             sim_now_ns(sim), st->events, st->trace_events, st->messages_sent, st->messages_delivered,
-            st->messages_dropped, st->messages_duplicated, st->faults_applied, st->client_ops,
+            st->messages_dropped, st->messages_duplicated, st->faults_applied, st->faults_no_effect, st->client_ops,
             st->client_ok, st->client_fail, st->client_info);
     fprintf(out, ",\"assumptions\":[");
     int first = 1;

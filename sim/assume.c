@@ -107,12 +107,19 @@ void assume_on_message(struct sim *sim, int64_t delay_ns) {
     schedule_assumption(sim, A_DELAY, sim->now_ns + bound_ns, 0, -1, delay_ns);
 }
 
-void assume_on_pause(struct sim *sim, int32_t node, int64_t duration_ns) {
-    if (sim->pause_scheduled || !sim->assumptions[A_PAUSE].declared) return;
+/* One monitor event per pause that took effect, tagged with the node's
+ * pause generation: a crash, or an extension, makes the older one void. The
+ * violation is reported when the pause has lasted the bound, only if the
+ * node is then still in that same pause. */
+void assume_on_pause(struct sim *sim, int32_t node) {
+    if (!sim->assumptions[A_PAUSE].declared || sim->assumptions[A_PAUSE].violated) return;
+    const struct node_rt *n = &sim->nodes[node];
     int64_t bound_ns = sim->sc->assumptions.pause_below_ns;
-    if (duration_ns < bound_ns) return;
-    sim->pause_scheduled = true;
-    schedule_assumption(sim, A_PAUSE, sim->now_ns + bound_ns, 0, node, duration_ns);
+    int64_t length_ns = n->paused_until_ns - n->paused_since_ns;
+    if (length_ns < bound_ns) return;
+    int64_t at_ns = time_add_sat(n->paused_since_ns, bound_ns);
+    if (at_ns < sim->now_ns) at_ns = sim->now_ns;
+    schedule_assumption(sim, A_PAUSE, at_ns, n->pause_gen, node, length_ns);
 }
 
 /* True when some live node reaches more than half of all nodes both ways
@@ -165,11 +172,14 @@ void assume_fire(struct sim *sim, const struct event *e) {
                 time_format_human(e->aux2, b1, sizeof b1),
                 time_format_human(sim->sc->assumptions.message_delay_below_ns, b2, sizeof b2));
         break;
-    case A_PAUSE:
+    case A_PAUSE: {
+        const struct node_rt *n = &sim->nodes[e->node];
+        if (n->status != NODE_PAUSED || n->pause_gen != (uint32_t)e->tag) return;
         violate(sim, A_PAUSE, e->node, "%s was paused for %s (bound %s)",
                 sim->sc->node_names[e->node], time_format_human(e->aux2, b1, sizeof b1),
                 time_format_human(sim->sc->assumptions.pause_below_ns, b2, sizeof b2));
         break;
+    }
     default:
         break;
     }

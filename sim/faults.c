@@ -4,7 +4,14 @@
  * and heals edit single links. Named shapes that need a choice the
  * scenario did not make (which nodes form the majority) draw it from the
  * faults stream, so the choice is the same for the same seed. Every fault
- * is traced with a readable description. */
+ * is traced with a readable description.
+ *
+ * A fault that would change nothing (crashing a crashed node, restarting a
+ * node that is not crashed, pausing a crashed node or one already paused
+ * past the new end, cutting a cut link, ...) is not applied: it is traced
+ * as `no_effect` with the reason, is not counted as applied, and arms no
+ * assumption monitor (docs/SCENARIO_FORMAT.md, "Faults that change
+ * nothing"). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,8 +166,88 @@ static void set_link(struct sim *sim, int32_t from, int32_t to, bool blocked) {
     }
 }
 
+/* Both directions the fault names are already in state `blocked`. */
+static bool links_already(const struct sim *sim, const struct fault *f, bool blocked) {
+    if (net_blocked(&sim->net, f->node, f->peer) != blocked) return false;
+    return !f->both_ways || net_blocked(&sim->net, f->peer, f->node) == blocked;
+}
+
+/* Why fault f would change nothing now, written into why; false when it
+ * has an effect. Partitions and link changes replace state wholesale and
+ * always count as applied. */
+static bool no_effect(const struct sim *sim, const struct fault *f, char *why, size_t cap) {
+    const char *who = f->node >= 0 ? name_of(sim, f->node) : "";
+    const struct node_rt *n = f->node >= 0 ? &sim->nodes[f->node] : NULL;
+    char t[32];
+    switch (f->kind) {
+    case FAULT_CRASH:
+        if (n->status != NODE_CRASHED) return false;
+        snprintf(why, cap, "crash %s: %s is already crashed", who, who);
+        return true;
+    case FAULT_RESTART:
+        if (n->status == NODE_CRASHED) return false;
+        snprintf(why, cap, "restart %s: %s is not crashed (%s)", who, who,
+                 n->status == NODE_PAUSED ? "paused" : "running");
+        return true;
+    case FAULT_PAUSE:
+        time_format_human(f->duration_ns, t, sizeof t);
+        if (n->status == NODE_CRASHED) {
+            snprintf(why, cap, "pause %s for %s: %s is crashed", who, t, who);
+            return true;
+        }
+        if (n->status == NODE_PAUSED &&
+            n->paused_until_ns >= time_add_sat(sim->now_ns, f->duration_ns)) {
+            char u[32];
+            snprintf(why, cap, "pause %s for %s: %s is already paused until %s", who, t, who,
+                     time_format_s(n->paused_until_ns, u, sizeof u));
+            return true;
+        }
+        return false;
+    case FAULT_CLOCK_JUMP:
+        if (f->jump_ns != 0) return false;
+        snprintf(why, cap, "clock %s jumps 0", who);
+        return true;
+    case FAULT_CLOCK_DRIFT:
+        if (n->clock.drift_ppm != f->drift_ppm) return false;
+        snprintf(why, cap, "clock %s drift %lld ppm: it already drifts %lld ppm", who,
+                 (long long)f->drift_ppm, (long long)f->drift_ppm);
+        return true;
+    case FAULT_SLOW:
+        if (net_slow_factor(&sim->net, f->node, f->node) != f->slow_factor) return false;
+        snprintf(why, cap, "slow %s x%u: its factor is already %u", who, f->slow_factor,
+                 f->slow_factor);
+        return true;
+    case FAULT_CUT:
+        if (!links_already(sim, f, true)) return false;
+        snprintf(why, cap, "cut %s %s %s: already cut", who, f->both_ways ? "<->" : "->",
+                 name_of(sim, f->peer));
+        return true;
+    case FAULT_HEAL:
+        if (f->node < 0) {
+            if (sim->net.blocked_links != 0) return false;
+            snprintf(why, cap, "heal all: no link is cut");
+            return true;
+        }
+        if (!links_already(sim, f, false)) return false;
+        snprintf(why, cap, "heal %s %s %s: not cut", who, f->both_ways ? "<->" : "->",
+                 name_of(sim, f->peer));
+        return true;
+    case FAULT_PARTITION:
+    case FAULT_LINK:
+    case FAULT_KIND_COUNT:
+        return false;
+    }
+    return false;
+}
+
 void faults_apply(struct sim *sim, const struct fault *f) {
     char desc[DESC_MAX];
+    if (no_effect(sim, f, desc, sizeof desc)) {
+        sim->stats.faults_no_effect++;
+        emit(sim, TRACE_NO_EFFECT, f->node, f->kind == FAULT_CUT || f->kind == FAULT_HEAL ? f->peer : -1,
+             0, 0, desc);
+        return;
+    }
     sim->stats.faults_applied++;
     switch (f->kind) {
     case FAULT_PARTITION:
@@ -197,7 +284,7 @@ void faults_apply(struct sim *sim, const struct fault *f) {
     case FAULT_PAUSE:
         emit(sim, TRACE_PAUSE, f->node, -1, f->duration_ns, 0, NULL);
         sim_node_pause(sim, f->node, f->duration_ns);
-        assume_on_pause(sim, f->node, f->duration_ns);
+        assume_on_pause(sim, f->node);
         break;
     case FAULT_CLOCK_JUMP:
         clock_jump(&sim->nodes[f->node].clock, f->jump_ns);

@@ -435,20 +435,26 @@ void sim_node_crash(struct sim *sim, int32_t node) {
     memset(n->state, 0, sim->proto->state_size ? sim->proto->state_size : 1);
 }
 
+/* Only a crashed node restarts (faults.c traces a restart of any other
+ * node as no_effect). */
 void sim_node_restart(struct sim *sim, int32_t node, bool lose_unsynced) {
     struct node_rt *n = &sim->nodes[node];
-    if (n->status != NODE_CRASHED) sim_node_crash(sim, node);
+    assert(n->status == NODE_CRASHED);
     if (lose_unsynced) store_lose_unsynced(&n->store);
     n->status = NODE_UP;
     if (sim->proto->on_restart) sim->proto->on_restart(&n->ctx, n->state);
     else sim->proto->init(&n->ctx, n->state);
 }
 
+/* The caller (faults.c) has checked that the pause has an effect: the node
+ * is not crashed, and the pause ends later than one already in force. An
+ * extension keeps the pause's start (paused_since_ns). */
 void sim_node_pause(struct sim *sim, int32_t node, int64_t duration_ns) {
     struct node_rt *n = &sim->nodes[node];
-    if (n->status == NODE_CRASHED) return;
-    int64_t until_ns = sim->now_ns + duration_ns;
-    if (n->status == NODE_PAUSED && n->paused_until_ns >= until_ns) return;
+    int64_t until_ns = time_add_sat(sim->now_ns, duration_ns);
+    assert(n->status != NODE_CRASHED);
+    assert(n->status != NODE_PAUSED || n->paused_until_ns < until_ns);
+    if (n->status != NODE_PAUSED) n->paused_since_ns = sim->now_ns;
     n->status = NODE_PAUSED;
     n->paused_until_ns = until_ns;
     n->pause_gen++;

@@ -35,6 +35,7 @@ struct node_rt {
     struct node_clock clock;
     enum node_status status;
     uint32_t incarnation;    /* bumped at crash: older timers are void */
+    int64_t paused_since_ns; /* start of the pause in force (extensions keep it) */
     int64_t paused_until_ns;
     uint32_t pause_gen;      /* bumped at each pause/crash: older resumes are void */
     uint32_t *deferred;      /* owned: event slots held while paused, in order */
@@ -97,7 +98,6 @@ struct sim {
     struct assumption_state assumptions[SIM_ASSUMPTIONS_COUNT];
     uint32_t skew_gen;          /* invalidates a scheduled skew crossing */
     bool delay_scheduled;
-    bool pause_scheduled;
 
     struct fault *injected;     /* owned: live interventions (sim_inject) */
     int injected_count;
@@ -143,7 +143,9 @@ void assume_init(struct sim *sim);
 void assume_on_clock_change(struct sim *sim);
 void assume_on_topology_change(struct sim *sim);
 void assume_on_message(struct sim *sim, int64_t delay_ns);
-void assume_on_pause(struct sim *sim, int32_t node, int64_t duration_ns);
+/* After a pause of node took effect (new, or extended): arms the monitor
+ * for the pause's whole length, from its start. */
+void assume_on_pause(struct sim *sim, int32_t node);
 void assume_fire(struct sim *sim, const struct event *e);
 
 #endif

@@ -33,6 +33,7 @@ struct sim_stats {
     uint64_t messages_duplicated;
     uint64_t timers_fired;
     uint64_t faults_applied;
+    uint64_t faults_no_effect;    /* faults that would change nothing (not applied) */
     uint64_t client_ops;          /* invocations */
     uint64_t client_ok, client_fail, client_info;
     uint64_t in_flight_max;       /* most messages+timers pending at once */

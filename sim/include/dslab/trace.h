@@ -37,6 +37,8 @@ enum trace_kind {
     TRACE_ASSUMPTION,   /* tag = assumption name, text = what broke */
     TRACE_NARRATION,    /* text; a = 1 if the entry pauses a guided run */
     TRACE_RUN_END,      /* a = events processed */
+    TRACE_NO_EFFECT,    /* a fault that changed nothing, not applied; node (peer
+                           for cut/heal), text = the fault and why */
     TRACE_KIND_COUNT
 };
 
