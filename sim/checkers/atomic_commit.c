@@ -24,10 +24,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dslab/bits.h"
 #include "dslab/check.h"
 #include "scenario/units.h"
 
-#define AC_NODES_MAX 64
+#define AC_NODES_MAX BITS_NODES_MAX
 #define AC_TXN_ID_MAX (INT64_C(1) << 24) /* ids beyond are counted, not judged */
 
 struct ac_txn {
@@ -196,7 +197,7 @@ static void report_invalid_commit(struct ac_state *st, int64_t id, const struct 
 
 static void on_decision(struct ac_state *st, struct ac_txn *t, const struct trace_event *ev,
                         bool commit) {
-    uint64_t bit = UINT64_C(1) << ev->node;
+    uint64_t bit = bits_of(ev->node);
     if (commit) {
         bool voter = (st->voters_mask & bit) != 0; /* a participant, not a coordinator */
         if (t->no_mask || (voter && !(t->yes_mask & bit))) report_invalid_commit(st, ev->a, t, ev);
@@ -222,7 +223,7 @@ static void ac_on_event(void *state, const struct trace_event *ev) {
     if (ev->kind != TRACE_ANNOTATE || !ev->tag || strcmp(ev->tag, "txn") != 0 || !ev->text) return;
     struct ac_txn *t = txn_at(st, ev->a);
     if (!t) return;
-    uint64_t bit = UINT64_C(1) << ev->node;
+    uint64_t bit = bits_of(ev->node);
     if (strncmp(ev->text, "vote-", 5) == 0) st->voters_mask |= bit;
     if (strcmp(ev->text, "vote-yes") == 0) {
         t->yes_mask |= bit;

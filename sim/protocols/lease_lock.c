@@ -36,12 +36,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dslab/bits.h"
 #include "dslab/node.h"
 #include "dslab/suggest.h"
 #include "dslab/time.h"
 
 /* Waiting clients are a bit mask. */
-#define LL_NODES_MAX 64
+#define LL_NODES_MAX BITS_NODES_MAX
 
 struct ll_config {
     int32_t server;
@@ -202,7 +203,7 @@ static void grant(struct node_ctx *ctx, struct ll_state *s, int32_t client) {
     s->last_holder = client;
     s->holder_token = ++s->next_token;
     s->grants++;
-    s->waiting &= ~(UINT64_C(1) << client);
+    s->waiting &= ~bits_of(client);
     ctx_store_put(ctx, "token", &s->next_token, sizeof s->next_token);
     ctx_store_sync(ctx); /* a token is never handed out twice, even across a crash */
     s->expiry_mono_ns = ctx_mono_ns(ctx) + c->lease_ns;
@@ -235,7 +236,7 @@ static void server_on_acquire(struct node_ctx *ctx, struct ll_state *s, int32_t 
         send_msg(ctx, from, &g);
         return;
     }
-    s->waiting |= UINT64_C(1) << from;
+    s->waiting |= bits_of(from);
     grant_next(ctx, s);
 }
 
@@ -451,7 +452,7 @@ static void ll_describe(const void *state, char *buf, size_t buf_size) {
     case LL_ROLE_SERVER:
         snprintf(buf, buf_size, "lock server: %s token %lld, %d waiting",
                  s->holder >= 0 ? "held," : "free, last", (long long)s->next_token,
-                 __builtin_popcountll(s->waiting));
+                 bits_count(s->waiting));
         break;
     case LL_ROLE_STORAGE:
         snprintf(buf, buf_size, "storage: highest token %lld, %lld accepted, %lld rejected",

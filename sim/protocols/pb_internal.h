@@ -17,11 +17,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dslab/bits.h"
 #include "dslab/limits.h"
 #include "dslab/node.h"
 
 /* Acks and grants are bit masks of node indexes. */
-#define PB_NODES_MAX 64
+#define PB_NODES_MAX BITS_NODES_MAX
 #define PB_LOG_MAX 4096
 #define PB_KV_SLOTS (2 * PB_LOG_MAX) /* at most one new key per entry: load <= 1/2 */
 #define PB_PENDING_MAX 512

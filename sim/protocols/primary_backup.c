@@ -281,7 +281,7 @@ void pb_update_lease(struct node_ctx *ctx, struct pb_state *s) {
 static void start_candidacy(struct node_ctx *ctx, struct pb_state *s) {
     s->candidate_epoch = (s->candidate_epoch > s->epoch ? s->candidate_epoch : s->epoch) + 1;
     s->primary_id = -1;
-    s->grants_mask = UINT64_C(1) << s->self;
+    s->grants_mask = bits_of(s->self);
     s->candidacy_mono_ns = ctx_mono_ns(ctx);
     set_role(ctx, s, PB_CANDIDATE);
     arm_failover(ctx, s, true);
@@ -315,7 +315,7 @@ static void on_failover_timeout(struct node_ctx *ctx, struct pb_state *s) {
     }
     if (pb_cfg(ctx)->fencing) {
         start_candidacy(ctx, s);
-        if (__builtin_popcountll(s->grants_mask) >= pb_majority(s)) {
+        if (bits_count(s->grants_mask) >= pb_majority(s)) {
             win_candidacy(ctx, s); /* a one-node cluster */
         }
         return;
@@ -375,8 +375,8 @@ static void on_promote_resp(struct node_ctx *ctx, struct pb_state *s, int32_t fr
     if (s->role != PB_CANDIDATE || m->epoch != s->candidate_epoch) {
         return; /* a late answer to an earlier candidacy */
     }
-    s->grants_mask |= UINT64_C(1) << from;
-    if (__builtin_popcountll(s->grants_mask) >= pb_majority(s)) {
+    s->grants_mask |= bits_of(from);
+    if (bits_count(s->grants_mask) >= pb_majority(s)) {
         win_candidacy(ctx, s);
     }
 }

@@ -32,11 +32,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dslab/bits.h"
 #include "dslab/node.h"
 #include "dslab/time.h"
 
 #define TPC_TXNS_MAX 32  /* concurrent transactions at n1; in-doubt slots at a participant */
-#define TPC_NODES_MAX 64 /* participants are bits of a uint64_t */
+#define TPC_NODES_MAX BITS_NODES_MAX /* participants are bits of a uint64_t */
 
 enum tpc_msg_type { MSG_PREPARE, MSG_YES, MSG_NO, MSG_COMMIT, MSG_ABORT, MSG_ACK, MSG_STATUS };
 enum tpc_rec_state { REC_BEGIN = 1, REC_COMMIT, REC_ABORT, REC_PREPARED };
@@ -143,7 +144,7 @@ static uint64_t timer_tag(enum tpc_timer_kind kind, int64_t txn) {
 
 static uint64_t all_participants(const struct node_ctx *ctx) {
     int32_t n = ctx_nodes_count(ctx);
-    return (n >= 65 ? ~UINT64_C(0) : ((UINT64_C(1) << n) - 1)) & ~UINT64_C(1);
+    return bits_first(n) & ~bits_of(0);
 }
 
 static void send_msg(struct node_ctx *ctx, int32_t to, enum tpc_msg_type type, int64_t txn,
@@ -245,7 +246,7 @@ static void decide(struct node_ctx *ctx, struct tpc_txn *t, bool commit) {
 
 static void send_decision(struct node_ctx *ctx, const struct tpc_txn *t) {
     for (int32_t p = 1; p < ctx_nodes_count(ctx); p++) {
-        if (!(t->ack_mask & (UINT64_C(1) << p))) {
+        if (!(t->ack_mask & bits_of(p))) {
             send_msg(ctx, p, t->commit ? MSG_COMMIT : MSG_ABORT, t->id, t->key, t->value);
         }
     }
@@ -266,7 +267,7 @@ static void logged(struct node_ctx *ctx, struct tpc_state *st, struct tpc_txn *t
 static void coord_on_ack(struct node_ctx *ctx, struct tpc_state *st, int32_t from, int64_t id) {
     struct tpc_txn *t = txn_find(st, id);
     if (!t || t->phase != PH_DECIDED) return;
-    t->ack_mask |= UINT64_C(1) << from;
+    t->ack_mask |= bits_of(from);
     if ((t->ack_mask & all_participants(ctx)) != all_participants(ctx)) return;
     (void)rec_put(ctx, 'c', id, t->commit ? REC_COMMIT : REC_ABORT, true, t->key, t->value);
     ctx_annotate(ctx, "txn", id, "done");
@@ -294,7 +295,7 @@ static void coord_on_message(struct node_ctx *ctx, struct tpc_state *st, int32_t
     switch ((enum tpc_msg_type)m->type) {
     case MSG_YES:
         if (t && t->phase == PH_VOTING) {
-            t->yes_mask |= UINT64_C(1) << from;
+            t->yes_mask |= bits_of(from);
             if (t->yes_mask == all_participants(ctx)) decide(ctx, t, true);
         }
         break;

@@ -96,6 +96,26 @@ static void test_all_yes_votes_commit_everywhere(void **state) {
     run_free(r);
 }
 
+/* 64 nodes is the documented maximum: the participant set is all 64 bits
+ * of a word. A shift by 64 once made it empty-or-garbage and nothing ever
+ * committed (issue 11, item 6). */
+static void test_64_nodes_commit_everywhere(void **state) {
+    (void)state;
+    struct run *r = run_yaml("name: t\nseed: 3\nnodes: 64\nnetwork: { latency: \"uniform(1ms, 3ms)\" }\n"
+                             "duration: 1s\nprotocol: { name: two-phase-commit, txn_interval: 50ms }\n"
+                             "checks: [\"atomic-commit: 500ms\"]\n");
+    assert_true(count(r, 0, -1, "commit") >= 10);
+    assert_int_equal(count(r, -1, -1, "abort"), 0);
+    for (int64_t txn = 1; txn <= 5; txn++) {
+        assert_int_equal(count(r, 63, txn, "vote-yes"), 1);
+        assert_int_equal(count(r, 63, txn, "commit"), 1);
+        assert_int_equal(count(r, -1, txn, "commit"), 64); /* 63 participants + coordinator */
+        assert_int_equal(count(r, 0, txn, "done"), 1);
+    }
+    assert_int_equal(sim_check_result(r->sim, 0)->verdict, CHECK_PASS);
+    run_free(r);
+}
+
 static void test_a_no_vote_aborts_everywhere(void **state) {
     (void)state;
     struct run *r = run_yaml(BASE "duration: 1s\n"
@@ -374,6 +394,7 @@ static void test_checker_rejects_bad_argument(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_all_yes_votes_commit_everywhere),
+        cmocka_unit_test(test_64_nodes_commit_everywhere),
         cmocka_unit_test(test_a_no_vote_aborts_everywhere),
         cmocka_unit_test(test_locked_key_votes_no),
         cmocka_unit_test(test_coordinator_crash_leaves_participants_in_doubt),
