@@ -14,8 +14,16 @@
  *            writes interleaved at the resource. Fencing tokens exist to
  *            make this view hold even when the holders view does not.
  *   server   (the leases as granted): the "lease" annotations "granted" to
- *            "expired"/"released" (or the server's crash). Overlapping
- *            grants mean the server itself broke its promise.
+ *            "expired"/"released". Overlapping grants mean the server
+ *            itself broke its promise. A crash does not end a promise: a
+ *            grant whose text says how long it is ("granted c1 for
+ *            1000000000ns", the length on the server's monotonic clock)
+ *            and that the server crashed before ending lasts until that
+ *            length has passed on the server's clock (its drift is
+ *            followed from the scenario and the clock_drift events); so a
+ *            restarted server that waits out one lease passes, one that
+ *            grants at once fails. A grant without a length ends at the
+ *            crash.
  *
  * The value of every annotation is the lease's token; clients are tied to
  * tokens by their "acquired" annotations. Annotation texts are matched on
@@ -44,6 +52,15 @@ struct me_interval {
     int64_t from_ns, to_ns; /* to_ns = INT64_MAX while open */
     uint64_t open_id, close_id;
     bool closed_by_event;
+    int64_t lease_ns;       /* grants: promised length on the server's clock, 0 = unknown */
+    bool crashed;           /* grants: the server crashed while it was open */
+};
+
+/* A change of a node's clock rate (clock_drift events), in trace order. */
+struct me_drift {
+    int32_t node;
+    int64_t t_ns;
+    int64_t drift_ppm;
 };
 
 struct me_accept {
@@ -64,6 +81,7 @@ struct me_state {
     struct me_list beliefs;  /* struct me_interval */
     struct me_list grants;   /* struct me_interval */
     struct me_list accepts;  /* struct me_accept */
+    struct me_list drifts;   /* struct me_drift */
     int64_t rejected;
     bool out_of_memory;
 };
@@ -127,6 +145,7 @@ static int me_create(const struct scenario *s, const struct scenario_check *chec
     st->views = views;
     st->beliefs.size = st->grants.size = sizeof(struct me_interval);
     st->accepts.size = sizeof(struct me_accept);
+    st->drifts.size = sizeof(struct me_drift);
     *state_out = st;
     return 0;
 }
@@ -160,8 +179,58 @@ static void open_interval(struct me_state *st, struct me_list *l, const struct t
     iv->open_id = ev->id;
 }
 
+/* "granted c1 for 1000000000ns": the length after " for ", 0 if none. */
+static int64_t grant_length_ns(const char *text) {
+    const char *p = text ? strstr(text, " for ") : NULL;
+    if (!p) return 0;
+    p += 5;
+    int64_t ns = 0;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (ns > (INT64_MAX - 9) / 10) return 0;
+        ns = ns * 10 + (*p - '0');
+    }
+    return strcmp(p, "ns") == 0 ? ns : 0;
+}
+
+__extension__ typedef __int128 me_i128;
+
+/* The true time at which `node`'s monotonic clock has advanced by
+ * length_ns since from_ns, following its drift: the scenario's, then each
+ * clock_drift event (the clock keeps running while the node is down). */
+static int64_t promised_end_ns(const struct me_state *st, int32_t node, int64_t from_ns,
+                               int64_t length_ns) {
+    int64_t ppm = st->sc->clocks && node >= 0 && node < st->sc->nodes_count
+                      ? st->sc->clocks[node].drift_ppm
+                      : 0;
+    const struct me_drift *d = st->drifts.items;
+    size_t k = 0;
+    for (; k < st->drifts.count && d[k].t_ns <= from_ns; k++) {
+        if (d[k].node == node) ppm = d[k].drift_ppm;
+    }
+    int64_t t_ns = from_ns;
+    me_i128 left = length_ns; /* monotonic ns still to pass */
+    for (;; k++) {
+        while (k < st->drifts.count && d[k].node != node) k++;
+        me_i128 rate = 1000000 + ppm;
+        /* true ns for `left` monotonic ns at this rate, rounded up */
+        me_i128 need = (left * 1000000 + rate - 1) / rate;
+        if (k == st->drifts.count || (me_i128)t_ns + need <= d[k].t_ns) {
+            me_i128 end = (me_i128)t_ns + need;
+            return end > INT64_MAX ? INT64_MAX : (int64_t)end;
+        }
+        left -= ((me_i128)(d[k].t_ns - t_ns) * rate) / 1000000;
+        t_ns = d[k].t_ns;
+        ppm = d[k].drift_ppm;
+    }
+}
+
 static void me_on_event(void *state, const struct trace_event *ev) {
     struct me_state *st = state;
+    if (ev->kind == TRACE_CLOCK_DRIFT) {
+        struct me_drift *d = list_push(st, &st->drifts);
+        if (d) *d = (struct me_drift){.node = ev->node, .t_ns = ev->t_ns, .drift_ppm = ev->a};
+        return;
+    }
     if (ev->kind == TRACE_CRASH) {
         close_open(&st->beliefs, ev->node, 0, ev->t_ns, ev->id, true);
         struct me_interval *g = st->grants.items;
@@ -170,6 +239,7 @@ static void me_on_event(void *state, const struct trace_event *ev) {
                 g[i].to_ns = ev->t_ns;
                 g[i].close_id = ev->id;
                 g[i].closed_by_event = true;
+                g[i].crashed = g[i].lease_ns > 0; /* its end is computed at finish */
             }
         }
         return;
@@ -181,6 +251,10 @@ static void me_on_event(void *state, const struct trace_event *ev) {
     } else if (strcmp(ev->tag, "lease") == 0) {
         if (first_word_is(ev->text, "granted")) {
             open_interval(st, &st->grants, ev);
+            if (st->grants.count && !st->out_of_memory) {
+                struct me_interval *g = st->grants.items;
+                g[st->grants.count - 1].lease_ns = grant_length_ns(ev->text);
+            }
         } else if (first_word_is(ev->text, "expired") || first_word_is(ev->text, "released")) {
             close_open(&st->grants, -1, ev->a, ev->t_ns, ev->id, true);
         }
@@ -293,6 +367,13 @@ static void me_finish(void *state, const struct history *history, int64_t end_ns
             if (lists[l][i].to_ns == INT64_MAX) lists[l][i].to_ns = end_ns;
         }
     }
+    struct me_interval *g = st->grants.items;
+    for (size_t i = 0; i < st->grants.count; i++) {
+        if (!g[i].crashed) continue;
+        int64_t promised_ns = promised_end_ns(st, g[i].node, g[i].from_ns, g[i].lease_ns);
+        g[i].to_ns = promised_ns < end_ns ? promised_ns : end_ns;
+        g[i].closed_by_event = false; /* ended by the clock, not by the crash */
+    }
     result->verdict = CHECK_PASS;
     int64_t beliefs = (int64_t)st->beliefs.count;
     int64_t inter = storage_interleavings(st, st->views & ME_STORAGE, result);
@@ -318,6 +399,7 @@ static void me_destroy(void *state) {
     free(st->beliefs.items);
     free(st->grants.items);
     free(st->accepts.items);
+    free(st->drifts.items);
     free(st);
 }
 

@@ -29,7 +29,8 @@
  * A pause between the check and the write (FAULT_PAUSE) or a slow clock
  * lets a client write after its lease ended. Annotations the checkers read
  * (mutual-exclusion): "lock" on clients, text "acquired" / "released" /
- * "expired", value = token; "lease" on the server, "granted <node>" /
+ * "expired", value = token; "lease" on the server, "granted <node> for
+ * <lease>ns" /
  * "released" / "expired", value = token; "storage" on the storage node,
  * "accepted ..." / "rejected ...", value = token. */
 #include <stdio.h>
@@ -209,7 +210,8 @@ static void grant(struct node_ctx *ctx, struct ll_state *s, int32_t client) {
     s->expiry_mono_ns = ctx_mono_ns(ctx) + c->lease_ns;
     s->expire_timer = ctx_set_timer(ctx, c->lease_ns, tag_of(LL_TIMER_EXPIRE,
                                                              (uint64_t)s->holder_token));
-    ctx_annotate(ctx, "lease", s->holder_token, "granted %s", ctx_node_name(ctx, client));
+    ctx_annotate(ctx, "lease", s->holder_token, "granted %s for %lldns", ctx_node_name(ctx, client),
+                 (long long)c->lease_ns);
     struct ll_msg m = {.type = LL_GRANT, .attempt = s->attempt_of[client],
                        .token = s->holder_token, .remaining_ns = c->lease_ns};
     send_msg(ctx, client, &m);

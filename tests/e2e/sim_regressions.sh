@@ -25,5 +25,10 @@ expect() { # file exit pattern [args...]
 expect late-request-pause.yaml 0 "stale-reads.*PASS"
 expect late-request-slow.yaml 0 "stale-reads.*PASS"
 
+# issue 11 item 4: a restarted lock server that waits a lease keeps its promise
+expect lock-server-restart.yaml 0 "server: 0 overlapping grants"
+expect lock-server-restart.yaml 0 "server: 0 overlapping grants" --seed 2
+expect lock-server-restart.yaml 0 "no effect  restart lock: lock is not crashed" --set 'faults.0={ at: 1s, restart: lock }'
+
 echo "sim_regressions: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -174,6 +174,70 @@ static void test_overlapping_grants_fail_server_view(void **st) {
     assert_non_null(strstr(res.violations[0].message, "server granted overlapping leases"));
 }
 
+static void drift(struct run *r, int64_t t_ms, int32_t node, int64_t ppm) {
+    struct trace_event ev = {.id = r->next_id++, .t_ns = t_ms * NS_PER_MS,
+                             .kind = TRACE_CLOCK_DRIFT, .node = node, .peer = -1, .a = ppm};
+    r->c->on_event(r->state, &ev);
+}
+
+/* A crash does not end the server's promise (issue 11, item 4): a server
+ * that restarts and waits out a full lease before its next grant passes;
+ * one that grants at once overlaps the lease it forgot. Before, the crash
+ * closed the grant, and a restart the checker never saw (a restart of a
+ * running server) left it open forever. */
+static void test_restarted_server_waiting_a_lease_passes_server_view(void **st) {
+    (void)st;
+    struct run r;
+    start(&r, "server");
+    note(&r, 0, SERVER, "lease", 1, "granted c1 for 1000000000ns");
+    note(&r, 2, C1, "lock", 1, "acquired");
+    crash(&r, 300, SERVER);
+    note(&r, 400, SERVER, "role", 1, "lock-server (restarted: no grants for one lease)");
+    note(&r, 1400, SERVER, "lease", 2, "granted c2 for 1000000000ns");
+    note(&r, 1402, C2, "lock", 2, "acquired");
+    note(&r, 2400, SERVER, "lease", 2, "expired");
+    struct check_result res = finish(&r);
+    assert_int_equal(res.verdict, CHECK_PASS);
+    assert_non_null(strstr(res.summary, "server: 0 overlapping grants"));
+}
+
+static void test_restarted_server_granting_at_once_fails_server_view(void **st) {
+    (void)st;
+    struct run r;
+    start(&r, "server");
+    note(&r, 0, SERVER, "lease", 1, "granted c1 for 1000000000ns");
+    crash(&r, 300, SERVER);
+    note(&r, 500, SERVER, "lease", 2, "granted c2 for 1000000000ns");
+    struct check_result res = finish(&r);
+    assert_int_equal(res.verdict, CHECK_FAIL);
+    assert_int_equal(res.violations[0].from_ns, 500 * NS_PER_MS);
+    assert_int_equal(res.violations[0].to_ns, 1000 * NS_PER_MS);
+}
+
+/* The promise is measured on the server's clock: 10% slow, a 1s lease
+ * lasts 1.111s of true time, so a grant at 1.05s overlaps it. */
+static void test_promise_follows_the_server_clock_drift(void **st) {
+    (void)st;
+    struct run r;
+    start(&r, "server");
+    drift(&r, 0, SERVER, -100000);
+    note(&r, 0, SERVER, "lease", 1, "granted c1 for 1000000000ns");
+    crash(&r, 300, SERVER);
+    note(&r, 1050, SERVER, "lease", 2, "granted c2 for 1000000000ns");
+    struct check_result res = finish(&r);
+    assert_int_equal(res.verdict, CHECK_FAIL);
+    assert_int_equal(res.violations[0].to_ns, 1111111112); /* 1s / 0.9, rounded up */
+    /* back to a normal rate at 0.5s: 0.45s of clock passed, 0.55s left */
+    start(&r, "server");
+    drift(&r, 0, SERVER, -100000);
+    note(&r, 0, SERVER, "lease", 1, "granted c1 for 1000000000ns");
+    crash(&r, 300, SERVER);
+    drift(&r, 500, SERVER, 0);
+    note(&r, 1050, SERVER, "lease", 2, "granted c2 for 1000000000ns");
+    res = finish(&r);
+    assert_int_equal(res.verdict, CHECK_PASS);
+}
+
 static void test_first_word_match_only(void **st) {
     (void)st;
     struct run r;
@@ -210,6 +274,9 @@ int main(void) {
         cmocka_unit_test(test_storage_interleaving_fails_storage_view),
         cmocka_unit_test(test_late_write_before_new_holder_writes_is_not_interleaved),
         cmocka_unit_test(test_overlapping_grants_fail_server_view),
+        cmocka_unit_test(test_restarted_server_waiting_a_lease_passes_server_view),
+        cmocka_unit_test(test_restarted_server_granting_at_once_fails_server_view),
+        cmocka_unit_test(test_promise_follows_the_server_clock_drift),
         cmocka_unit_test(test_first_word_match_only),
         cmocka_unit_test(test_bad_view_is_an_error_with_suggestion),
     };
