@@ -203,7 +203,7 @@ void run_report_json(FILE *out, const struct sim *sim, const char *repro) {
         fprintf(out, ",\"violations\":[");
         for (int k = 0; k < r->violations_count; k++) {
             const struct check_violation *v = &r->violations[k];
-            fprintf(out, "%s{\"from_ns\":%" PRId64 ",\"to_ns\":%" PRId64 ",\"nodes\":[", k ? "," : "", v->from_ns, v->to_ns);
+            fprintf(out, "%s{\"from_ns\":%" PRId64 ",\"to_ns\":%" PRId64 ",\"at_ns\":%" PRId64 ",\"nodes\":[", k ? "," : "", v->from_ns, v->to_ns, v->at_ns);
             for (int j = 0; j < v->nodes_count; j++) {
                 fprintf(out, "%s", j ? "," : "");
                 json_string(out, sc->node_names[v->nodes[j]]);

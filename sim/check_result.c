@@ -12,6 +12,7 @@ struct check_violation *check_result_add(struct check_result *r, int64_t from_ns
     struct check_violation *v = &r->violations[r->violations_count++];
     v->from_ns = from_ns;
     v->to_ns = to_ns;
+    v->at_ns = to_ns;
     v->nodes_count = 0;
     v->evidence_count = 0;
     va_list ap;
@@ -27,6 +28,10 @@ void check_violation_add_node(struct check_violation *v, int32_t node) {
         if (v->nodes[i] == node) return;
     }
     if (v->nodes_count < CHECK_VIOLATION_NODES_MAX) v->nodes[v->nodes_count++] = node;
+}
+
+void check_violation_set_at(struct check_violation *v, int64_t at_ns) {
+    if (v) v->at_ns = at_ns;
 }
 
 void check_violation_add_evidence(struct check_violation *v, uint64_t trace_id) {

@@ -147,6 +147,7 @@ static void doubt_close(struct ac_state *st, size_t i, int64_t to_ns, const stru
     struct check_violation *v = check_result_add(
         &st->found, d.from_ns, to_ns, "%s blocked in doubt about txn %lld for %lld ms (%s)",
         name_of(st, d.node), (long long)d.txn, (long long)(ns / 1000000), why);
+    check_violation_set_at(v, d.from_ns + st->doubt_ns_max);
     if (!v) return;
     check_violation_add_node(v, d.node);
     check_violation_add_evidence(v, d.trace_id);

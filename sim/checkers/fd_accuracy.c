@@ -191,6 +191,7 @@ static void detected(struct fa_state *st, int32_t i, int32_t j, const struct tra
         &st->found, st->crash_ns[j], ev->t_ns, "%s detected %s's crash after %lld ms (limit %lld ms)",
         name_of(st, i), name_of(st, j), (long long)(ns / NS_PER_MS),
         (long long)(st->bound_ns / NS_PER_MS));
+    check_violation_set_at(v, st->crash_ns[j] + st->bound_ns);
     if (!v) return;
     check_violation_add_node(v, i);
     check_violation_add_node(v, j);
@@ -210,6 +211,7 @@ static void outage_end(struct fa_state *st, int32_t j, int64_t t_ns) {
             &st->found, st->crash_ns[j], t_ns, "%s never detected %s's crash (down %lld ms%s)",
             name_of(st, i), name_of(st, j), (long long)((t_ns - st->crash_ns[j]) / NS_PER_MS),
             st->crashed[j] ? ", to the end of the run" : "");
+        check_violation_set_at(v, st->crash_ns[j] + st->bound_ns);
         if (!v) continue;
         check_violation_add_node(v, i);
         check_violation_add_node(v, j);
@@ -248,6 +250,7 @@ static void close_false(struct fa_state *st, int32_t i, int32_t j, int64_t to_ns
     struct check_violation *v = check_result_add(
         &st->found, p->false_from_ns, to_ns, "%s %s %s while it was up and reachable",
         name_of(st, i), st->judge_confirm ? "declared dead" : "suspected", name_of(st, j));
+    check_violation_set_at(v, p->false_from_ns);
     if (!v) return;
     check_violation_add_node(v, i);
     check_violation_add_node(v, j);

@@ -313,6 +313,7 @@ static int64_t overlaps(struct me_state *st, struct me_list *l, bool holders, bo
                 name_of(st, a), (long long)iv[i].token, name_of(st, b), (long long)iv[j].token,
                 len);
             if (!v) continue;
+            check_violation_set_at(v, iv[j].from_ns); /* the second began while the first held */
             if (!holders) check_violation_add_node(v, iv[i].node);
             if (a >= 0) check_violation_add_node(v, a);
             if (b >= 0 && b != a) check_violation_add_node(v, b);

@@ -125,6 +125,7 @@ static void report(const struct olpt_state *st, const struct leadership *first,
     struct check_violation *v = check_result_add(result, second->from_ns, to_ns,
                                                  "two leaders in term %lld (%s, %s)",
                                                  (long long)first->term, a, b);
+    check_violation_set_at(v, second->from_ns);
     if (v) {
         check_violation_add_node(v, first->node);
         check_violation_add_node(v, second->node);
@@ -301,6 +302,7 @@ static void gap_close(struct elections_state *st, int64_t to_ns, int32_t next_le
     if (!v) {
         return;
     }
+    check_violation_set_at(v, st->gap_from_ns + st->gap_ns_max);
     if (st->gap_prev_leader < 0 && next_leader < 0) {
         for (int32_t i = 0; i < st->nodes_count && i < CHECK_VIOLATION_NODES_MAX; i++) {
             check_violation_add_node(v, i);

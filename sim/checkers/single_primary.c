@@ -161,6 +161,7 @@ static struct check_violation *report_pair(const struct sp_state *st,
             : check_result_add(result, from_ns, to_ns,
                                "%s (epoch %lld) and %s (epoch %lld) both primary for %s", na,
                                (long long)a->epoch, nb, (long long)b->epoch, len);
+    check_violation_set_at(v, from_ns);
     if (v) {
         check_violation_add_node(v, a->node);
         check_violation_add_node(v, b->node);

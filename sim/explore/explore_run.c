@@ -150,9 +150,10 @@ static void collect(const struct sim *sim, struct explore_outcome *out) {
         const struct check_result *r = sim_check_result(sim, i);
         if (r->verdict == CHECK_FAIL) {
             out->failed_mask |= UINT64_C(1) << i;
+            /* the time of the first failure, not the start of its window */
             int64_t first = TIME_NS_NEVER;
             for (int v = 0; v < r->violations_count; v++) {
-                if (r->violations[v].from_ns < first) first = r->violations[v].from_ns;
+                if (r->violations[v].at_ns < first) first = r->violations[v].at_ns;
             }
             out->violation_ns[i] = first == TIME_NS_NEVER ? sim_now_ns(sim) : first;
         } else if (r->verdict == CHECK_UNKNOWN) {

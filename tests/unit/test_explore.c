@@ -16,7 +16,9 @@
 
 #include <cmocka.h>
 
+#include "dslab/check.h"
 #include "dslab/scenario.h"
+#include "dslab/sim.h"
 #include "dslab/time.h"
 #include "explore/explore.h"
 
@@ -210,6 +212,40 @@ static int fails_alone(const struct scenario *s, uint64_t seed, int check) {
     return (out.failed_mask >> check) & 1u;
 }
 
+/* explore reports the time of the failure, not the start of the violation's
+ * window (issue 11, item 8): for linearizable, the moment the operation
+ * that cannot be linearized returned, a completion in the history; before,
+ * it printed the operation's invoke. */
+static void test_violation_time_is_the_failure_not_the_window_start(void **state) {
+    (void)state;
+    char text[2048];
+    snprintf(text, sizeof text, "%sfaults:\n  - { at: 1s, partition: isolate-one, node: n1 }\n"
+             "  - { at: 2s, heal: all }\n", stale_yaml);
+    struct scenario *s = load(text);
+    struct explore_schedule sch;
+    struct explore_outcome out;
+    struct diag d;
+    assert_int_equal(explore_draw(s, 1, EXPLORE_FAULTS_SCENARIO, &sch), 0);
+    assert_int_equal(explore_run(s, 1, &sch, &out, NULL, &d), 0);
+    explore_schedule_free(&sch);
+    assert_true((out.failed_mask >> 1) & 1u); /* linearizable */
+    struct sim *sim = sim_create(s, 1, &d);
+    assert_non_null(sim);
+    sim_run(sim, s->duration_ns, 0);
+    sim_finish(sim);
+    const struct check_violation *v = &sim_check_result(sim, 1)->violations[0];
+    assert_true(v->from_ns < v->to_ns);
+    assert_int_equal(out.violation_ns[1], v->to_ns);
+    const struct history *h = sim_history(sim);
+    int completions_then = 0;
+    for (size_t i = 0; i < h->count; i++) {
+        completions_then += h->ops[i].type != OP_INVOKE && h->ops[i].time_ns == out.violation_ns[1];
+    }
+    assert_int_equal(completions_then, 1);
+    sim_destroy(sim);
+    scenario_free(s);
+}
+
 static void test_shrunk_schedule_fails_and_every_fault_is_necessary(void **state) {
     (void)state;
     struct scenario *s = load(stale_yaml);
@@ -273,6 +309,7 @@ int main(void) {
         cmocka_unit_test(test_explore_section_round_trips),
         cmocka_unit_test(test_explore_section_rejects_bad_input),
         cmocka_unit_test(test_histogram_percentiles),
+        cmocka_unit_test(test_violation_time_is_the_failure_not_the_window_start),
         cmocka_unit_test(test_shrunk_schedule_fails_and_every_fault_is_necessary),
         cmocka_unit_test(test_a_passing_schedule_is_not_shrunk),
     };

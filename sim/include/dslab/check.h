@@ -29,8 +29,11 @@ enum check_verdict {
 };
 
 struct check_violation {
-    int64_t from_ns;
+    int64_t from_ns;    /* the window that shows the violation */
     int64_t to_ns;
+    int64_t at_ns;      /* the time of the failure: the first moment the run
+                           had broken the property (to_ns unless the checker
+                           says otherwise: e.g. the start of an overlap) */
     int nodes_count;
     int32_t nodes[CHECK_VIOLATION_NODES_MAX];
     int evidence_count;
@@ -73,6 +76,8 @@ struct check_violation *check_result_add(struct check_result *r, int64_t from_ns
                                          const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void check_violation_add_node(struct check_violation *v, int32_t node);
+/* Sets the time of the failure (default: the window's end); v may be NULL. */
+void check_violation_set_at(struct check_violation *v, int64_t at_ns);
 void check_violation_add_evidence(struct check_violation *v, uint64_t trace_id);
 
 #endif
