@@ -28,7 +28,8 @@ static const char usage[] =
     "  --initial VALUE    initial value of the register / every key: nil, an integer,\n"
     "                     a string (string kv), free|held (mutex). Default: nil,\n"
     "                     \"\" for string kv, free\n"
-    "  --budget N         cached search states per key before giving up (default 1000000)\n"
+    "  --budget N         cached search states per key before giving up, 1..1000000000\n"
+    "                     (default: 1000000 or 16 per operation of the key, the larger)\n"
     "  --json             print the result as one JSON object\n"
     "\n"
     "exit status: 0 linearizable, 1 not linearizable, 3 unknown (budget exhausted),\n"
@@ -61,9 +62,10 @@ static int parse_args(int argc, char **argv, struct opts *o) {
             o->lin.initial = next;
             i++;
         } else if (strcmp(a, "--budget") == 0) {
-            if (!next || cli_parse_u64(next, &o->lin.states_max) != 0 || o->lin.states_max == 0) {
-                return cli_usage_error("check-history", "--budget needs a positive integer, got '%s'",
-                                       next ? next : "");
+            if (!next || cli_parse_u64(next, &o->lin.states_max) != 0 || o->lin.states_max == 0 ||
+                o->lin.states_max > LINCHECK_STATES_MAX) {
+                return cli_usage_error("check-history", "--budget needs an integer in 1..%u, got '%s'",
+                                       LINCHECK_STATES_MAX, next ? next : "");
             }
             i++;
         } else if (strcmp(a, "--json") == 0) {
@@ -110,6 +112,7 @@ static void print_json(const struct opts *o, const struct lincheck_result *r) {
            "\"keys_checked\":%zu,\"keys_unknown\":%zu,\"states\":%" PRIu64,
            o->model_text, r->format, verdict_name(r->verdict), r->ops_count, r->keys_count,
            r->keys_checked, r->keys_unknown, r->states_total);
+    printf(",\"states_all_rounds\":%" PRIu64, r->states_all_rounds);
     if (r->verdict == LINCHECK_NOT_LINEARIZABLE) {
         printf(",\"failure\":{\"key\":");
         json_string(stdout, r->key);
@@ -126,7 +129,9 @@ static void print_json(const struct opts *o, const struct lincheck_result *r) {
     if (r->verdict == LINCHECK_UNKNOWN) {
         printf(",\"unknown_key\":");
         json_string(stdout, r->unknown_key);
-        printf(",\"unknown_states\":%" PRIu64, r->unknown_states);
+        printf(",\"unknown_states\":%" PRIu64 ",\"unknown_budget\":%" PRIu64
+               ",\"stopped_by\":\"%s\"",
+               r->unknown_states, r->unknown_budget, r->unknown_by_memory ? "memory" : "budget");
     }
     printf("}\n");
 }
@@ -155,10 +160,15 @@ static void print_text(const struct opts *o, const struct lincheck_result *r) {
             printf("  last op of that prefix: process %" PRId64 " %s (line %d)\n", r->last_process,
                    r->last_op, r->last_line);
         }
-    } else if (r->verdict == LINCHECK_UNKNOWN) {
-        printf("search budget exhausted on %s%s after %" PRIu64
-               " states (%zu of %zu keys undecided; raise --budget)\n",
+    } else if (r->verdict == LINCHECK_UNKNOWN && r->unknown_by_memory) {
+        printf("search stopped by its memory bound on %s%s after %" PRIu64
+               " states (%zu of %zu keys undecided; a larger --budget will not help)\n",
                r->unknown_key[0] ? "key " : "the history", r->unknown_key, r->unknown_states,
+               r->keys_unknown, r->keys_count);
+    } else if (r->verdict == LINCHECK_UNKNOWN) {
+        printf("search budget of %" PRIu64 " states exhausted on %s%s (%zu of %zu keys "
+               "undecided; raise --budget)\n",
+               r->unknown_budget, r->unknown_key[0] ? "key " : "the history", r->unknown_key,
                r->keys_unknown, r->keys_count);
     }
 }

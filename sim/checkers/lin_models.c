@@ -222,6 +222,13 @@ static int model_step(void *vctx, size_t i, const int64_t *state, int64_t *out) 
     }
 }
 
+/* Operations that never change the state (lin_search.h). */
+static bool model_pure(void *vctx, size_t i) {
+    const struct model_ctx *c = vctx;
+    const struct lin_op *op = &c->h->ops[c->ops[i]];
+    return op->fn == OP_READ || (op->fn == OP_CAS && (op->flags & LIN_OP_CAS_FAILED));
+}
+
 /* ---- fitting a history to a model ----------------------------------- */
 
 static const char *model_hint(int fn) {
@@ -601,7 +608,7 @@ static void run_partition(const struct lin_history *h, const struct lin_check_co
     }
     int64_t init[LIN_STATE_WORDS_MAX];
     init_state(&c, cfg, init);
-    struct lin_model model = {.state_words = part->words, .step = model_step};
+    struct lin_model model = {.state_words = part->words, .step = model_step, .pure = model_pure};
     struct lin_search_config sc = {.model = &model, .model_ctx = &c, .init_state = init,
                                    .ops = sops, .ops_count = part->count,
                                    .states_max = states_max, .bytes_max = cfg->bytes_max};
@@ -665,19 +672,27 @@ int lin_check(const struct lin_history *h, const struct lin_check_config *cfg, c
         rep->key = p.parts[order[i]].key;
         rep->ops_count = p.parts[order[i]].count;
         rep->blocked_op = rep->last_op = SIZE_MAX;
+        rep->states_budget = cfg->states_max;
+        if (cfg->states_per_op > 0 &&
+            (uint64_t)rep->ops_count > cfg->states_max / cfg->states_per_op) {
+            rep->states_budget = (uint64_t)rep->ops_count * cfg->states_per_op;
+        }
         pending[i] = true;
     }
-    uint64_t round = cfg->states_max < ROUND_STATES_FIRST ? cfg->states_max : ROUND_STATES_FIRST;
+    /* Rounds: each pending partition is searched again from scratch with
+     * ten times the states, up to its own budget. */
+    uint64_t round = ROUND_STATES_FIRST;
     bool stop = false, any_pending = p.parts_count > 0;
     while (!stop && any_pending) {
         any_pending = false;
         for (size_t i = 0; i < p.parts_count && !stop; i++) {
             if (!pending[i]) continue;
             struct lin_partition_report *rep = &report->partitions[i];
-            run_partition(h, cfg, &p, order[i], round, rep);
-            report->states_total += rep->states;
+            uint64_t states_max = round < rep->states_budget ? round : rep->states_budget;
+            run_partition(h, cfg, &p, order[i], states_max, rep);
+            report->states_all_rounds += rep->states;
             bool retry = rep->verdict == LIN_UNKNOWN && rep->unknown_reason == LIN_UNKNOWN_STATES &&
-                         round < cfg->states_max;
+                         states_max < rep->states_budget;
             pending[i] = retry;
             any_pending |= retry;
             if (rep->verdict == LIN_NOT_LINEARIZABLE && report->first_fail == SIZE_MAX) {
@@ -685,12 +700,13 @@ int lin_check(const struct lin_history *h, const struct lin_check_config *cfg, c
                 stop = cfg->stop_at_first_fail;
             }
         }
-        round = round > cfg->states_max / 10 ? cfg->states_max : round * 10;
+        round = round > UINT64_MAX / 10 ? UINT64_MAX : round * 10;
     }
     report->verdict = LIN_LINEARIZABLE;
     for (size_t i = 0; i < p.parts_count; i++) {
         const struct lin_partition_report *rep = &report->partitions[i];
         if (!rep->checked) continue;
+        report->states_total += rep->states;
         if (rep->verdict == LIN_NOT_LINEARIZABLE) report->verdict = LIN_NOT_LINEARIZABLE;
         if (rep->verdict == LIN_UNKNOWN && report->verdict == LIN_LINEARIZABLE) report->verdict = LIN_UNKNOWN;
     }

@@ -113,6 +113,9 @@ struct lin_check_config {
     bool initial_set;
     int64_t initial;            /* for every key; in the history's value domain */
     uint64_t states_max;        /* per partition (cache entries) */
+    /* When > 0, a partition of n ops gets max(states_max, states_per_op * n):
+     * the default budget grows with the history (an explicit budget sets 0). */
+    uint64_t states_per_op;
     size_t bytes_max;           /* per partition (cache + model strings) */
     bool stop_at_first_fail;    /* CLI: yes; simulator checker: no, report all */
 };
@@ -124,6 +127,7 @@ struct lin_partition_report {
     enum lin_verdict verdict;
     enum lin_unknown_reason unknown_reason;
     uint64_t states;          /* cache entries of the last round */
+    uint64_t states_budget;   /* the partition's budget (its last round's is <= this) */
     size_t linearized_count;  /* deepest prefix: ops linearized */
     size_t blocked_op;        /* history op index that could not be linearized, or SIZE_MAX */
     size_t last_op;           /* last op of that prefix (history index), or SIZE_MAX */
@@ -134,7 +138,9 @@ struct lin_check_report {
     enum lin_verdict verdict;
     size_t partitions_count;
     struct lin_partition_report *partitions; /* owned, in check order */
-    uint64_t states_total;    /* over all partitions and rounds */
+    uint64_t states_total;    /* over all partitions, last round of each: what the
+                                 budgets are compared with */
+    uint64_t states_all_rounds; /* work: every round of every partition */
     size_t first_fail;        /* index into partitions, or SIZE_MAX */
 };
 

@@ -10,6 +10,18 @@
  * puts that op's entries back ("unlift") and tries the next call after it.
  * Success: no return entry is left (ops that never return are optional).
  *
+ * Pure operations first. At each new configuration the candidates (calls
+ * before the first return left) are scanned for a pure operation (one that
+ * never changes the state, e.g. a read) that is legal in the current
+ * state; if there is one it is linearized next as a forced move, and when
+ * the search comes back to that frame it does not try the other candidates
+ * but backtracks further. Sound and complete: if the configuration has any
+ * valid completion, it has one that starts with that operation -- moving a
+ * state-preserving op to the front keeps every model step legal, and no
+ * remaining op returned before its call (it precedes every return left),
+ * so no real-time order is broken. This removes the interleavings of reads
+ * with concurrent writes, the bulk of the states of a register history.
+ *
  * The cache stores each linearized set as (first word that is not all
  * ones, the words after it up to the last non-zero one): ops far behind
  * the frontier cost nothing, so long histories stay cheap. Its hash is a
@@ -54,6 +66,7 @@ struct search {
     uint64_t set_hash;     /* XOR of zobrist(op) over the set */
     struct cache cache;
     int32_t *stack_entry;  /* call entry of each frame */
+    bool *stack_forced;    /* frame is a forced (pure) move: no alternatives */
     int64_t *stack_state;  /* state before each frame, state_words each */
     size_t stack_len;
     size_t prefix_clean;   /* result prefix agrees with the stack below this */
@@ -291,10 +304,69 @@ static void search_free(struct search *s) {
     free(s->entries);
     free(s->set);
     free(s->stack_entry);
+    free(s->stack_forced);
     free(s->stack_state);
     free(s->cache.arena);
     free(s->cache.slot_hash);
     free(s->cache.slot_off);
+}
+
+/* Pushes a frame for call entry i (already in the set) and lifts it. */
+static void push_frame(struct search *s, int32_t i, bool forced, int64_t *state,
+                       const int64_t *next) {
+    const size_t words = (size_t)s->state_words;
+    size_t k = s->stack_len++;
+    s->stack_entry[k] = i;
+    s->stack_forced[k] = forced;
+    memcpy(s->stack_state + k * words, state, words * sizeof *state);
+    memcpy(state, next, words * sizeof *state);
+    lift(s, i);
+}
+
+/* Pops frames until one that has alternatives (not forced) is popped;
+ * returns the entry to try next, or -1 when the stack ran out. */
+static int32_t backtrack(struct search *s, int64_t *state) {
+    const size_t words = (size_t)s->state_words;
+    while (s->stack_len > 0) {
+        size_t k = --s->stack_len;
+        if (s->prefix_clean > k) s->prefix_clean = k;
+        int32_t call = s->stack_entry[k];
+        memcpy(state, s->stack_state + k * words, words * sizeof *state);
+        unlift(s, call);
+        set_remove(s, s->entries[call].op);
+        if (!s->stack_forced[k]) return s->entries[call].next;
+    }
+    return -1;
+}
+
+/* The pure-first rule: a legal pure candidate. Returns 1 when one was
+ * pushed, 0 when there is none, 2 when one exists but its configuration
+ * was explored before (so this configuration fails), -1 on a budget. */
+static int try_pure(struct search *s, int64_t *state, int64_t *next,
+                    struct lin_search_result *out) {
+    const struct lin_search_config *cfg = s->cfg;
+    for (int32_t i = s->entries[s->head].next; i >= 0 && s->entries[i].is_call;
+         i = s->entries[i].next) {
+        const struct entry *e = &s->entries[i];
+        if (!cfg->model->pure(cfg->model_ctx, e->op)) continue;
+        out->steps++;
+        int r = cfg->model->step(cfg->model_ctx, e->op, state, next);
+        if (r == LIN_STEP_EXHAUSTED) {
+            out->unknown_reason = LIN_UNKNOWN_MEMORY;
+            return -1;
+        }
+        if (r != LIN_STEP_OK) continue;
+        set_add(s, e->op);
+        int added = cache_insert(s, next, &out->unknown_reason);
+        if (added < 0) return -1;
+        if (!added) {
+            set_remove(s, e->op);
+            return 2;
+        }
+        push_frame(s, i, true, state, next);
+        return 1;
+    }
+    return 0;
 }
 
 static void search_loop(struct search *s, struct lin_search_result *out) {
@@ -303,6 +375,7 @@ static void search_loop(struct search *s, struct lin_search_result *out) {
     int64_t state[LIN_STATE_WORDS_MAX], next[LIN_STATE_WORDS_MAX];
     memcpy(state, cfg->init_state, (size_t)words * sizeof *state);
     bool recorded = false;
+    bool fresh = true; /* a new configuration: the pure-first rule applies */
     int32_t i = s->entries[s->head].next;
     for (;;) {
         if (s->returns_left == 0) {
@@ -310,6 +383,27 @@ static void search_loop(struct search *s, struct lin_search_result *out) {
             out->verdict = LIN_LINEARIZABLE;
             return;
         }
+        if (fresh && cfg->model->pure) {
+            int r = try_pure(s, state, next, out);
+            if (r < 0) {
+                out->verdict = LIN_UNKNOWN;
+                return;
+            }
+            if (r == 1) {
+                i = s->entries[s->head].next;
+                continue;
+            }
+            if (r == 2) { /* this configuration fails: no alternatives here */
+                i = backtrack(s, state);
+                if (i < 0) {
+                    out->verdict = LIN_NOT_LINEARIZABLE;
+                    return;
+                }
+                fresh = false;
+                continue;
+            }
+        }
+        fresh = false;
         assert(i >= 0);
         struct entry *e = &s->entries[i];
         if (e->is_call) {
@@ -328,12 +422,9 @@ static void search_loop(struct search *s, struct lin_search_result *out) {
                     return;
                 }
                 if (added) {
-                    size_t k = s->stack_len++;
-                    s->stack_entry[k] = i;
-                    memcpy(s->stack_state + k * (size_t)words, state, (size_t)words * sizeof *state);
-                    memcpy(state, next, (size_t)words * sizeof *state);
-                    lift(s, i);
+                    push_frame(s, i, false, state, next);
                     i = s->entries[s->head].next;
+                    fresh = true;
                     continue;
                 }
                 set_remove(s, e->op);
@@ -346,17 +437,11 @@ static void search_loop(struct search *s, struct lin_search_result *out) {
             record_prefix(s, out, state, e->op);
             recorded = true;
         }
-        if (s->stack_len == 0) {
+        i = backtrack(s, state);
+        if (i < 0) {
             out->verdict = LIN_NOT_LINEARIZABLE;
             return;
         }
-        size_t k = --s->stack_len;
-        if (s->prefix_clean > k) s->prefix_clean = k;
-        int32_t call = s->stack_entry[k];
-        memcpy(state, s->stack_state + k * (size_t)words, (size_t)words * sizeof *state);
-        unlift(s, call);
-        set_remove(s, s->entries[call].op);
-        i = s->entries[call].next;
     }
 }
 
@@ -371,9 +456,10 @@ void lin_search_run(const struct lin_search_config *cfg, struct lin_search_resul
     s.set_words = (n + 63) / 64;
     s.set = calloc(s.set_words + 1, sizeof *s.set);
     s.stack_entry = malloc((n + 1) * sizeof *s.stack_entry);
+    s.stack_forced = malloc((n + 1) * sizeof *s.stack_forced);
     s.stack_state = malloc((n + 1) * (size_t)s.state_words * sizeof *s.stack_state);
     out->prefix = malloc((n + 1) * sizeof *out->prefix);
-    if (!s.set || !s.stack_entry || !s.stack_state || !out->prefix || !build_entries(&s)) {
+    if (!s.set || !s.stack_entry || !s.stack_forced || !s.stack_state || !out->prefix || !build_entries(&s)) {
         out->verdict = LIN_UNKNOWN;
         out->unknown_reason = LIN_UNKNOWN_MEMORY;
         search_free(&s);

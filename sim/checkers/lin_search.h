@@ -39,6 +39,11 @@ struct lin_model {
     /* Applies operation `op_index` to `state` and writes the next state
      * to `state_out` (distinct from `state`). Returns an enum lin_step. */
     int (*step)(void *ctx, size_t op_index, const int64_t *state, int64_t *state_out);
+    /* May be NULL. True when operation `op_index` never changes any state
+     * (a read, a cas known to have failed). A pure operation that is legal
+     * now is linearized next without trying the alternatives (see
+     * lin_search.c, "pure operations first"). */
+    bool (*pure)(void *ctx, size_t op_index);
 };
 
 struct lin_search_op {

@@ -102,6 +102,7 @@ static void summarise(const struct lin_history *h, const struct lin_check_report
                                                           : LINCHECK_UNKNOWN;
     out->keys_count = rep->partitions_count;
     out->states_total = rep->states_total;
+    out->states_all_rounds = rep->states_all_rounds;
     for (size_t i = 0; i < rep->partitions_count; i++) {
         const struct lin_partition_report *p = &rep->partitions[i];
         if (!p->checked) continue;
@@ -110,6 +111,8 @@ static void summarise(const struct lin_history *h, const struct lin_check_report
         if (out->keys_unknown++ == 0) {
             if (keyed) lin_key_describe(h, p->key, out->unknown_key, sizeof out->unknown_key);
             out->unknown_states = p->states;
+            out->unknown_budget = p->states_budget;
+            out->unknown_by_memory = p->unknown_reason == LIN_UNKNOWN_MEMORY;
         }
     }
     if (rep->first_fail != SIZE_MAX) describe_failure(h, rep, keyed, out);
@@ -125,6 +128,7 @@ int lincheck_buffer(const char *text, size_t len, const char *name,
     struct lin_check_config cfg = {
         .model = model_kind(opt->model),
         .states_max = opt->states_max ? opt->states_max : LINCHECK_STATES_DEFAULT,
+        .states_per_op = opt->states_max ? 0 : LINCHECK_STATES_PER_OP,
         .bytes_max = LINCHECK_BYTES_MAX,
         .stop_at_first_fail = true,
     };

@@ -15,43 +15,51 @@
  * Argument (after the name in `checks:`): none, or `budget=N` or just `N`
  * (cached search states per key, default 1000000). Cost: O(ops) to build, then
  * the search, which is bounded by the budget. */
+#include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dslab/check.h"
+#include "dslab/lincheck.h"
 #include "hist_parse.h"
 #include "lin_models.h"
 
-#define LIN_CHECK_STATES_DEFAULT 1000000u
+#define LIN_CHECK_STATES_DEFAULT LINCHECK_STATES_DEFAULT
 #define LIN_CHECK_BYTES_MAX ((size_t)512 << 20)
 
 struct lin_checker {
     uint64_t states_max;
+    bool budget_given;  /* budget=N: exactly N; else the default grows per op */
 };
 
 static int lin_create(const struct scenario *s, const struct scenario_check *check,
                       void **state_out, struct diag *diag) {
     uint64_t states_max = LIN_CHECK_STATES_DEFAULT;
+    bool budget_given = false;
     const char *args = check->args ? check->args : "";
     while (*args == ' ') args++;
     if (*args) {
         char *end = NULL;
         unsigned long long v = 0;
         if (strncmp(args, "budget=", 7) == 0) args += 7;
+        errno = 0;
         if (*args >= '0' && *args <= '9') v = strtoull(args, &end, 10);
         while (end && *end == ' ') end++;
-        if (!end || *end != '\0' || v == 0) {
+        if (!end || *end != '\0' || v == 0 || errno == ERANGE || v > LINCHECK_STATES_MAX) {
             return diag_set(diag, s->path, check->pos.line, check->pos.col,
                             "linearizable takes no argument or 'budget=N' (search states per "
-                            "key, N > 0), got '%s'", check->args);
+                            "key, N in 1..%u), got '%s'", LINCHECK_STATES_MAX, check->args);
         }
         states_max = v;
+        budget_given = true;
     }
     struct lin_checker *st = calloc(1, sizeof *st);
     if (!st) return diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
     st->states_max = states_max;
+    st->budget_given = budget_given;
     *state_out = st;
     return 0;
 }
@@ -152,6 +160,7 @@ static void lin_finish(void *state, const struct history *history, int64_t end_n
         return;
     }
     struct lin_check_config cfg = {.model = LIN_MODEL_KV, .states_max = st->states_max,
+                                   .states_per_op = st->budget_given ? 0 : LINCHECK_STATES_PER_OP,
                                    .bytes_max = LIN_CHECK_BYTES_MAX, .stop_at_first_fail = false};
     struct lin_check_report rep;
     struct diag diag;

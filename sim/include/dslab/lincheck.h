@@ -18,8 +18,14 @@
 
 /* History files larger than this are refused (the biggest known is 4 MiB). */
 #define LINCHECK_FILE_BYTES_MAX (64 * 1024 * 1024)
-/* Default search budget: cached states per key (about 100 MB at most). */
+/* Default search budget: cached states per key, 1,000,000 or 16 per
+ * operation of the key, whichever is larger (about 100 bytes a state: a
+ * 100,000-operation register history may use 1.6M states, ~200 MB). The
+ * search also stops at a memory bound (1 GiB per key). An explicit budget
+ * (--budget N) is used as given, 1..LINCHECK_STATES_MAX. */
 #define LINCHECK_STATES_DEFAULT 1000000u
+#define LINCHECK_STATES_PER_OP 16u
+#define LINCHECK_STATES_MAX 1000000000u
 
 enum lincheck_model {
     LINCHECK_MODEL_REGISTER,
@@ -40,7 +46,7 @@ struct lincheck_options {
      * string for string-valued kv histories, "free"/"held" for a mutex.
      * NULL: the format's default (nil; "" for string kv; free). Borrowed. */
     const char *initial;
-    uint64_t states_max; /* per key; 0 = LINCHECK_STATES_DEFAULT */
+    uint64_t states_max; /* per key; 0 = the default (see LINCHECK_STATES_DEFAULT) */
 };
 
 struct lincheck_result {
@@ -50,7 +56,8 @@ struct lincheck_result {
     size_t keys_count;        /* partitions (1 unless kv) */
     size_t keys_checked;
     size_t keys_unknown;
-    uint64_t states_total;
+    uint64_t states_total;    /* cache entries of the deciding search of each key */
+    uint64_t states_all_rounds; /* including the smaller searches before (work) */
     /* LINCHECK_NOT_LINEARIZABLE: the first operation that cannot be
      * linearized (on the first failing key, cheapest keys checked first). */
     char key[96];             /* "" for single-value models */
@@ -63,9 +70,12 @@ struct lincheck_result {
     char last_op[256];        /* the last op of that prefix ("" if none) */
     int64_t last_process;
     int last_line;
-    /* LINCHECK_UNKNOWN: the first undecided key. */
+    /* LINCHECK_UNKNOWN: the first undecided key, the states its last search
+     * reached, its budget, and what stopped it. */
     char unknown_key[96];
     uint64_t unknown_states;
+    uint64_t unknown_budget;
+    int unknown_by_memory;    /* 1: the memory bound, not the budget */
 };
 
 /* "register", "cas-register", "kv", "mutex". Returns 0 or -1. */
