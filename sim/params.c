@@ -14,7 +14,7 @@
 #include "dslab/suggest.h"
 #include "scenario/units.h"
 
-static int param_error(const struct scenario *s, const struct scenario_param *p,
+int param_error_at(const struct scenario *s, const struct scenario_param *p,
                        struct diag *diag, const char *message) {
     if (p->pos.line == 0) {
         char file[DIAG_PATH_MAX];
@@ -41,7 +41,7 @@ int param_duration_ns(const struct scenario *s, const char *key, int64_t default
         return 0;
     }
     if (units_parse_duration_ns(p->value, false, out, err, (int)sizeof err) < 0) {
-        return param_error(s, p, diag, err);
+        return param_error_at(s, p, diag, err);
     }
     return 0;
 }
@@ -55,7 +55,7 @@ int param_int(const struct scenario *s, const char *key, int64_t default_value, 
         return 0;
     }
     if (units_parse_int(p->value, min, max, out, err, (int)sizeof err) < 0) {
-        return param_error(s, p, diag, err);
+        return param_error_at(s, p, diag, err);
     }
     return 0;
 }
@@ -69,7 +69,7 @@ int param_bool(const struct scenario *s, const char *key, bool default_value, bo
         return 0;
     }
     if (units_parse_bool(p->value, out, err, (int)sizeof err) < 0) {
-        return param_error(s, p, diag, err);
+        return param_error_at(s, p, diag, err);
     }
     return 0;
 }
@@ -111,7 +111,7 @@ int param_choice(const struct scenario *s, const char *key, const char *const *c
         join(list, sizeof list, choices);
         snprintf(message, sizeof message, "expected one of: %s, got '%s'", list, p->value);
     }
-    return param_error(s, p, diag, message);
+    return param_error_at(s, p, diag, message);
 }
 
 int param_reject_unknown(const struct scenario *s, const char *const *known, struct diag *diag) {

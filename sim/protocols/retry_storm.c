@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "detmath.h"
+#include "dslab/limits.h"
 #include "dslab/node.h"
 #include "dslab/time.h"
 #include "scenario/units.h"
@@ -122,14 +123,19 @@ static int rs_param_rate(const struct scenario *s, int64_t *mean_ns, struct diag
     const struct scenario_param *p = param_find(s, "rate");
     *mean_ns = 10 * NS_PER_MS; /* 100/s */
     if (!p) return 0;
-    struct units_rate r;
+    struct units_rate r = {0, 0};
     char err[UNITS_ERR_MAX];
-    if (units_parse_rate(p->value, &r, err, (int)sizeof err) != 0 || r.count == 0) {
-        return diag_set(diag, s->path, p->pos.line, p->pos.col,
-                        "protocol parameter 'rate': %s", r.count == 0 ? "must be > 0" : err);
+    if (units_parse_rate(p->value, &r, err, (int)sizeof err) != 0) {
+        return param_error_at(s, p, diag, err);
     }
+    /* The mean gap between arrivals: 1ns (a billion per second) to one day. */
     *mean_ns = r.per_ns / (int64_t)r.count;
-    if (*mean_ns <= 0) *mean_ns = 1;
+    if (*mean_ns < 1) {
+        return param_error_at(s, p, diag, "more than one arrival per nanosecond (at most 1/ns)");
+    }
+    if (*mean_ns > DSLAB_DURATION_NS_MAX) {
+        return param_error_at(s, p, diag, "less than one arrival per day (at least 1/24h)");
+    }
     return 0;
 }
 

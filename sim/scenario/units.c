@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dslab/limits.h"
 #include "dslab/time.h"
 
 #define FRAC_DIGITS_MAX 18
@@ -112,7 +113,10 @@ int units_parse_duration_ns(const char *text, bool allow_negative, int64_t *out,
     struct decimal d;
     enum decimal_status st = decimal_read(text, &d);
     if (st == DECIMAL_OVERFLOW) {
-        return fail(err, err_size, "duration '%s' is too large", text);
+        return fail(err, err_size,
+                    "duration '%s' is more than one day (24h), the longest duration dslab "
+                    "accepts",
+                    text);
     }
     if (st == DECIMAL_NONE) {
         return fail(err, err_size, "expected a duration like 150ms, got '%s'", text);
@@ -141,8 +145,11 @@ int units_parse_duration_ns(const char *text, bool allow_negative, int64_t *out,
     if (rc == -1) {
         return fail(err, err_size, "duration '%s' is not a whole number of nanoseconds", text);
     }
-    if (rc == -2 || ns > (uint64_t)INT64_MAX) {
-        return fail(err, err_size, "duration '%s' is too large", text);
+    if (rc == -2 || ns > (uint64_t)DSLAB_DURATION_NS_MAX) {
+        return fail(err, err_size,
+                    "duration '%s' is more than one day (24h), the longest duration dslab "
+                    "accepts",
+                    text);
     }
     *out = d.negative ? -(int64_t)ns : (int64_t)ns;
     return 0;

@@ -17,7 +17,10 @@
 
 /* A duration with a unit: ns, us, ms, s, m (minutes), min, h. "0" alone is
  * zero. Decimals are allowed when the result is a whole number of ns.
- * A leading '-' only when allow_negative. */
+ * A leading '-' only when allow_negative. Every duration is at most one
+ * day (DSLAB_DURATION_NS_MAX) either way: no scenario value, protocol
+ * parameter or checker argument can bring a time near int64 overflow
+ * (sums of a few and products with the bounded factors stay far below). */
 int units_parse_duration_ns(const char *text, bool allow_negative, int64_t *out, char *err,
                             int err_size);
 

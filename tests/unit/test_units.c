@@ -47,8 +47,13 @@ static void test_durations_reject_bad_text(void **state) {
     dur_fails("10parsecs", true, "expected a duration");
     dur_fails("-5ms", false, ">= 0");
     dur_fails("1.5ns", true, "not a whole number");
-    dur_fails("99999999999999999999s", true, "too large");
-    dur_fails("9999999999h", true, "too large");
+    dur_fails("99999999999999999999s", true, "more than one day");
+    dur_fails("9999999999h", true, "more than one day");
+    dur_fails("86400000000001ns", true, "more than one day");
+    assert_int_equal(dur("24h"), INT64_C(86400000000000));
+    assert_int_equal(dur("-86400s"), -INT64_C(86400000000000));
+    dur_fails("-86400000000001ns", true, "more than one day");
+    dur_fails("9223372036854775807ns", true, "more than one day");
     dur_fails("", true, "expected a duration");
 }
 

@@ -129,7 +129,8 @@ void ctx_annotate(struct node_ctx *ctx, const char *tag, int64_t value, const ch
 /* --- parameter helpers for configure() ----------------------------------- */
 /* Find a parameter by key; NULL if absent. */
 const struct scenario_param *param_find(const struct scenario *s, const char *key);
-/* Each returns 0 (value set, or default kept when absent) or -1 with diag. */
+/* Each returns 0 (value set, or default kept when absent) or -1 with diag.
+ * Durations are 0..24h (the duration parser refuses more, and negatives). */
 int param_duration_ns(const struct scenario *s, const char *key, int64_t default_ns,
                       int64_t *out, struct diag *diag);
 int param_int(const struct scenario *s, const char *key, int64_t default_value, int64_t min,
@@ -140,6 +141,9 @@ int param_bool(const struct scenario *s, const char *key, bool default_value, bo
 int param_choice(const struct scenario *s, const char *key, const char *const *choices,
                  int default_index, int *out, struct diag *diag);
 /* Errors for parameters not in `known` (NULL-terminated), with "did you mean". */
+/* "protocol parameter 'KEY': MESSAGE" at p's position (or its --set). */
+int param_error_at(const struct scenario *s, const struct scenario_param *p, struct diag *diag,
+                   const char *message);
 int param_reject_unknown(const struct scenario *s, const char *const *known, struct diag *diag);
 
 #endif
