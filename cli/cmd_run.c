@@ -22,7 +22,7 @@ static const char usage[] =
     "\n"
     "options:\n"
     "  --seed N                 use seed N instead of the scenario's\n"
-    "  --until DURATION         stop at this simulated time (e.g. 5s) instead of the duration\n"
+    "  --until DURATION         stop at this simulated time (1ns..24h, e.g. 5s) instead of the duration\n"
     "  --set KEY=VALUE          override a scalar by its dotted path (repeatable),\n"
     "                           e.g. --set nodes=1000 --set network.loss=0.01\n"
     "  --trace FILE             write every event to FILE\n"
@@ -59,7 +59,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o) {
             i++;
         } else if (strcmp(a, "--until") == 0) {
             if (!next || cli_parse_duration_ns(next, &o->until_ns) != 0 || o->until_ns <= 0) {
-                return cli_usage_error("run", "--until needs a positive duration like 5s, got '%s'", next ? next : "");
+                return cli_usage_error("run", "--until needs a duration from 1ns to 24h like 5s, got '%s'", next ? next : "");
             }
             o->until_text = next;
             i++;

@@ -5,6 +5,8 @@
 
 #include <assert.h>
 
+#include "dslab/time.h"
+
 __extension__ typedef __int128 i128;
 
 #define PPM INT64_C(1000000)
@@ -46,6 +48,12 @@ int64_t clock_true_at_mono(const struct node_clock *c, int64_t mono_ns, int64_t 
     i128 dm = (i128)mono_ns - c->anchor_mono_ns;
     i128 rate = PPM + c->drift_ppm;
     i128 t = c->anchor_true_ns + floor_div(dm * PPM + rate - 1, rate);
+    /* Past CLOCK_TRUE_NS_FAR (a slow clock stretches a huge deadline
+     * beyond int64) the deadline is never: no run gets near it, and the
+     * settling loops below must not meet int64's end. */
+    if (t >= CLOCK_TRUE_NS_FAR) {
+        return TIME_NS_NEVER;
+    }
     /* Integer rounding can leave t one step off either way: settle it. */
     while (t > now_ns && clock_mono_ns(c, (int64_t)t - 1) >= mono_ns) {
         t--;

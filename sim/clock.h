@@ -12,6 +12,9 @@
 #include <stdint.h>
 
 #define CLOCK_DRIFT_PPM_MAX INT64_C(100000)
+/* True times at or past this (about 73 years) are "never" for timers: runs
+ * last at most one day, and clock arithmetic stays far from int64's end. */
+#define CLOCK_TRUE_NS_FAR (INT64_MAX / 4)
 
 struct node_clock {
     int64_t anchor_true_ns;
@@ -23,7 +26,8 @@ struct node_clock {
 void clock_init(struct node_clock *c, int64_t offset_ns, int64_t drift_ppm);
 int64_t clock_mono_ns(const struct node_clock *c, int64_t true_ns);
 int64_t clock_wall_ns(const struct node_clock *c, int64_t true_ns);
-/* The earliest true time >= now_ns at which mono reaches mono_ns. */
+/* The earliest true time >= now_ns at which mono reaches mono_ns, or
+ * TIME_NS_NEVER when that is at or past CLOCK_TRUE_NS_FAR. */
 int64_t clock_true_at_mono(const struct node_clock *c, int64_t mono_ns, int64_t now_ns);
 void clock_set_drift(struct node_clock *c, int64_t now_ns, int64_t drift_ppm);
 void clock_jump(struct node_clock *c, int64_t jump_ns);

@@ -151,7 +151,8 @@ uint64_t ctx_set_timer(struct node_ctx *ctx, int64_t delay_ns, uint64_t tag) {
     struct sim *sim = ctx->sim;
     struct node_rt *n = &sim->nodes[ctx->node];
     if (delay_ns < 0) delay_ns = 0;
-    int64_t deadline_mono_ns = clock_mono_ns(&n->clock, sim->now_ns) + delay_ns;
+    /* Saturates: a deadline past int64 is never (clock_true_at_mono). */
+    int64_t deadline_mono_ns = time_add_sat(clock_mono_ns(&n->clock, sim->now_ns), delay_ns);
     int64_t at_ns = clock_true_at_mono(&n->clock, deadline_mono_ns, sim->now_ns);
     struct event *e;
     uint32_t slot = sim_schedule(sim, at_ns, &e);
