@@ -128,10 +128,11 @@ static int rs_param_rate(const struct scenario *s, int64_t *mean_ns, struct diag
     if (units_parse_rate(p->value, &r, err, (int)sizeof err) != 0) {
         return param_error_at(s, p, diag, err);
     }
-    /* The mean gap between arrivals: 1ns (a billion per second) to one day. */
+    /* The mean gap between arrivals: 1us (a million per second) to one day. */
     *mean_ns = r.per_ns / (int64_t)r.count;
-    if (*mean_ns < 1) {
-        return param_error_at(s, p, diag, "more than one arrival per nanosecond (at most 1/ns)");
+    if (*mean_ns < NS_PER_US) {
+        return param_error_at(s, p, diag,
+                              "more than one arrival per microsecond (at most 1000000/s)");
     }
     if (*mean_ns > DSLAB_DURATION_NS_MAX) {
         return param_error_at(s, p, diag, "less than one arrival per day (at least 1/24h)");

@@ -175,9 +175,12 @@ int units_parse_rate(const char *text, struct units_rate *out, char *err, int er
     char derr[UNITS_ERR_MAX];
     if (u) {
         unit_ns = u->ns;
-    } else if (!is_digit(d.end[1]) ||
-               units_parse_duration_ns(d.end + 1, false, &unit_ns, derr, (int)sizeof derr) < 0 ||
-               unit_ns == 0) {
+    } else if (is_digit(d.end[1]) &&
+               units_parse_duration_ns(d.end + 1, false, &unit_ns, derr, (int)sizeof derr) < 0 &&
+               strstr(derr, "more than one day")) {
+        snprintf(err, (size_t)err_size, "rate '%s': %s", text, derr);
+        return -1;
+    } else if (!is_digit(d.end[1]) || unit_ns == 0) {
         return fail(err, err_size,
                     "expected a rate like 50/s or 3/40ms (per ns, us, ms, s, m, h), got '%s'",
                     text);
