@@ -50,6 +50,7 @@ struct client_rt {
     uint64_t req_id;       /* current request; replies to others are stale */
     struct history_op invoke;
     int redirects;
+    bool maybe_done;       /* a node answered REPLY_UNKNOWN for this op */
     uint64_t values_issued;
     int64_t seen[16];      /* last value seen per key % 16, for cas */
 };

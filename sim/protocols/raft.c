@@ -32,9 +32,12 @@
 
 static const char *const raft_known_params[] = {
     "election_timeout_min", "election_timeout_max", "heartbeat", "pre_vote", "read_mode",
-    "lease", "max_entries_per_append", NULL,
+    "lease", "max_entries_per_append", "commit_rule",
+    "client_sessions", NULL,
 };
 static const char *const raft_read_modes[] = {"leader-local", "read-index", "lease", NULL};
+/* Indexes match enum raft_commit_rule. */
+static const char *const raft_commit_rules[] = {"paper", "naive", NULL};
 
 static int param_error(const struct scenario *s, const char *key, struct diag *diag,
                        const char *message) {
@@ -48,6 +51,7 @@ static int raft_configure(const struct scenario *s, void **config_out, struct di
     struct raft_config c;
     memset(&c, 0, sizeof c);
     int read_mode = RAFT_READ_INDEX;
+    int commit_rule = RAFT_COMMIT_PAPER;
     int64_t entries_max = 0;
     if (param_reject_unknown(s, raft_known_params, diag) != 0 ||
         param_duration_ns(s, "election_timeout_min", 150 * NS_PER_MS, &c.election_timeout_ns_min,
@@ -59,7 +63,10 @@ static int raft_configure(const struct scenario *s, void **config_out, struct di
         param_choice(s, "read_mode", raft_read_modes, RAFT_READ_INDEX, &read_mode, diag) != 0 ||
         param_duration_ns(s, "lease", c.election_timeout_ns_min / 10 * 9, &c.lease_ns, diag) != 0 ||
         param_int(s, "max_entries_per_append", 16, 1, RAFT_APPEND_ENTRIES_MAX, &entries_max,
-                  diag) != 0) {
+                  diag) != 0 ||
+        param_choice(s, "commit_rule", raft_commit_rules, RAFT_COMMIT_PAPER, &commit_rule,
+                     diag) != 0 ||
+        param_bool(s, "client_sessions", true, &c.client_sessions, diag) != 0) {
         return -1;
     }
     if (s->nodes_count > RAFT_NODES_MAX) {
@@ -82,6 +89,7 @@ static int raft_configure(const struct scenario *s, void **config_out, struct di
     }
     c.read_mode = (enum raft_read_mode)read_mode;
     c.entries_per_append_max = (int32_t)entries_max;
+    c.commit_rule = (enum raft_commit_rule)commit_rule;
     struct raft_config *out = malloc(sizeof *out);
     if (!out) {
         return diag_set(diag, s->path, 0, 0, "out of memory");
@@ -329,6 +337,21 @@ static void raft_boot(struct node_ctx *ctx, void *state) {
     raft_reset_election_timer(ctx, s);
 }
 
+/* After a crash the node cannot know when it last heard a leader: it may
+ * have acked a heartbeat that a leader's lease now rests on just before it
+ * crashed. In lease mode it therefore acts as if it heard a leader at the
+ * moment of restart, so it grants no vote (and no pre-vote) until
+ * election_timeout_min has passed on its monotonic clock since then -
+ * later than any moment its pre-crash ack allowed (docs/ASSUMPTIONS.md). */
+static void raft_restart(struct node_ctx *ctx, void *state) {
+    struct raft_state *s = state;
+    raft_boot(ctx, s);
+    if (raft_cfg(ctx)->read_mode == RAFT_READ_LEASE) {
+        s->heard_leader = true;
+        s->leader_contact_mono_ns = ctx_mono_ns(ctx);
+    }
+}
+
 static void raft_on_message(struct node_ctx *ctx, void *state, int32_t from, const void *msg,
                             size_t len) {
     struct raft_state *s = state;
@@ -401,7 +424,7 @@ const struct protocol protocol_raft = {
     .on_message = raft_on_message,
     .on_timer = raft_on_timer,
     .on_request = raft_on_request,
-    .on_restart = raft_boot,
+    .on_restart = raft_restart,
     .describe = raft_describe,
     .message_label = raft_message_label,
     .on_finish = raft_on_finish,

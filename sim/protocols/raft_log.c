@@ -131,7 +131,7 @@ static void kv_put(struct raft_state *s, int64_t key, int64_t value) {
     s->kv[i].value = value;
 }
 
-enum reply_status raft_kv_apply(struct raft_state *s, const struct raft_entry *e) {
+static enum reply_status kv_apply_command(struct raft_state *s, const struct raft_entry *e) {
     switch (e->cmd) {
     case RAFT_CMD_WRITE:
         kv_put(s, e->key, e->value);
@@ -145,6 +145,27 @@ enum reply_status raft_kv_apply(struct raft_state *s, const struct raft_entry *e
     default:
         return REPLY_OK; /* no-op */
     }
+}
+
+enum reply_status raft_kv_apply(struct raft_state *s, const struct raft_entry *e) {
+    if (e->serial == 0 || e->client < 0 || e->client >= DSLAB_CLIENTS_MAX) {
+        return kv_apply_command(s, e); /* no session */
+    }
+    struct raft_session *session = &s->sessions[e->client];
+    if (e->serial == session->serial) {
+        return (enum reply_status)session->status; /* a retry: applied once already */
+    }
+    if (e->serial < session->serial) {
+        return REPLY_UNKNOWN; /* an older operation the client has given up on */
+    }
+    enum reply_status status = kv_apply_command(s, e);
+    session->serial = e->serial;
+    session->status = (int32_t)status;
+    return status;
+}
+
+const struct raft_session *raft_session_of(const struct raft_state *s, int32_t client) {
+    return client >= 0 && client < DSLAB_CLIENTS_MAX ? &s->sessions[client] : NULL;
 }
 
 /* --- texts ----------------------------------------------------------------- */

@@ -77,7 +77,9 @@ static void reply_not_done(struct node_ctx *ctx, const struct raft_state *s, uin
 }
 
 /* Replies to the write waiting at `index`, if any. The request's entry won
- * the index only if the entry applied there has the term it was given. */
+ * the index only if the entry applied there has the term it was given;
+ * otherwise it certainly never commits (the index is committed to another
+ * entry, and an entry lives only at its own index). */
 static void resolve_write(struct node_ctx *ctx, struct raft_state *s, int64_t index,
                           int64_t entry_term, enum reply_status status) {
     for (int i = 0; i < s->writes_count; i++) {
@@ -86,7 +88,7 @@ static void resolve_write(struct node_ctx *ctx, struct raft_state *s, int64_t in
             continue;
         }
         if (w->term == entry_term) {
-            ctx_reply(ctx, w->request_id, status, 0);
+            ctx_reply(ctx, w->request_id, status, status == REPLY_UNKNOWN ? -1 : 0);
         } else {
             reply_not_done(ctx, s, w->request_id);
         }
@@ -95,11 +97,16 @@ static void resolve_write(struct node_ctx *ctx, struct raft_state *s, int64_t in
     }
 }
 
-/* A truncated suffix never committed: its writes certainly did not happen. */
+/* A suffix this node drops was not committed yet, but other nodes may
+ * still hold the same entries, and a later leader may commit them (the
+ * Figure 8 situation): the outcome is unknown, never "failed". The client
+ * is pointed at the leader to retry; with client sessions a retry applies
+ * at most once, without them it may apply twice. */
 static void resolve_truncated(struct node_ctx *ctx, struct raft_state *s, int64_t from_index) {
     for (int i = 0; i < s->writes_count;) {
         if (s->writes[i].index >= from_index) {
-            reply_not_done(ctx, s, s->writes[i].request_id);
+            int64_t retry_at = s->leader_id >= 0 && s->leader_id != s->self ? s->leader_id : -1;
+            ctx_reply(ctx, s->writes[i].request_id, REPLY_UNKNOWN, retry_at);
             s->writes[i] = s->writes[--s->writes_count];
         } else {
             i++;
@@ -162,10 +169,15 @@ void raft_set_commit(struct node_ctx *ctx, struct raft_state *s, int64_t commit)
     check_reads(ctx, s);
 }
 
+/* Figure 2, leader rule 4: commit N when a majority matches N and
+ * log[N].term == currentTerm. An entry of an earlier term is never
+ * committed by counting its replicas (Figure 8: a later leader can still
+ * overwrite it); it commits when an entry of this term after it does. */
 static void advance_commit(struct node_ctx *ctx, struct raft_state *s) {
+    bool naive = raft_cfg(ctx)->commit_rule == RAFT_COMMIT_NAIVE;
     s->match_index[s->self] = s->log_len;
     for (int64_t n = s->log_len; n > s->commit_index; n--) {
-        if (raft_term_at(s, n) != s->current_term) {
+        if (!naive && raft_term_at(s, n) != s->current_term) {
             return; /* only entries of the leader's own term commit by counting */
         }
         int32_t count = 0;
@@ -343,6 +355,16 @@ static void on_write(struct node_ctx *ctx, struct raft_state *s, const struct cl
     e.key = req->key;
     e.value = req->value;
     e.expected = req->expected;
+    e.client = req->client;
+    if (raft_cfg(ctx)->client_sessions) {
+        e.serial = req->serial;
+        const struct raft_session *session = raft_session_of(s, req->client);
+        if (session && req->serial != 0 && session->serial == req->serial) {
+            /* A retry of an operation already applied: its cached result. */
+            ctx_reply(ctx, req->request_id, (enum reply_status)session->status, 0);
+            return;
+        }
+    }
     if (s->writes_count >= RAFT_PENDING_MAX || raft_log_append(ctx, s, &e) != 0) {
         ctx_reply(ctx, req->request_id, REPLY_FAIL, 0); /* full: refused, not done */
         return;
