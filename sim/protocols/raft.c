@@ -127,6 +127,7 @@ static void set_role(struct node_ctx *ctx, struct raft_state *s, enum raft_role 
 }
 
 static void set_term(struct node_ctx *ctx, struct raft_state *s, int64_t term) {
+    RAFT_ASSERT(term >= s->current_term); /* currentTerm never decreases */
     if (term == s->current_term) {
         return;
     }
@@ -180,6 +181,10 @@ static void send_vote_requests(struct node_ctx *ctx, struct raft_state *s, bool 
 }
 
 static void become_leader(struct node_ctx *ctx, struct raft_state *s) {
+    /* Election Safety, locally: a majority of votes of this very term,
+     * one of them our own, durable before we asked. */
+    RAFT_ASSERT(s->role == RAFT_CANDIDATE && s->voted_for == s->self);
+    RAFT_ASSERT(__builtin_popcountll(s->votes_mask) >= raft_majority(s));
     if (s->election_timer_armed) {
         ctx_cancel_timer(ctx, s->election_timer_id);
         s->election_timer_armed = false;
@@ -286,9 +291,11 @@ static void on_vote_request(struct node_ctx *ctx, struct raft_state *s, int32_t 
         if (m->vote_term == s->current_term && can_vote && log_up_to_date(s, m) && !sticky) {
             r.granted = 1;
             raft_become_follower(ctx, s, s->current_term); /* a pre-candidate stands down */
+            RAFT_ASSERT(s->voted_for == -1 || s->voted_for == from); /* one vote per term */
             s->voted_for = from;
             raft_persist_meta(ctx, s);
             ctx_store_sync(ctx); /* the vote is durable before it is sent */
+            RAFT_ASSERT(raft_meta_stored(ctx, s));
             raft_reset_election_timer(ctx, s);
             ctx_annotate(ctx, "vote", s->current_term, "vote for %s in t%lld",
                          ctx_node_name(ctx, from), (long long)s->current_term);
@@ -321,6 +328,25 @@ static void on_vote_response(struct node_ctx *ctx, struct raft_state *s, int32_t
         start_election(ctx, s);
     } else {
         become_leader(ctx, s);
+    }
+}
+
+/* --- invariants ---------------------------------------------------------------- */
+
+void raft_check_invariants(struct node_ctx *ctx, const struct raft_state *s) {
+    (void)ctx;
+    RAFT_ASSERT(s->log_len >= 0 && s->log_len <= RAFT_LOG_MAX);
+    /* lastApplied <= commitIndex <= last log index (this node applies
+     * everything committed at once, so the first two are equal). */
+    RAFT_ASSERT(s->last_applied == s->commit_index);
+    RAFT_ASSERT(s->commit_index >= 0 && s->commit_index <= s->log_len);
+    RAFT_ASSERT(raft_last_term(s) <= s->current_term);
+    if (s->role == RAFT_LEADER) {
+        RAFT_ASSERT(s->voted_for == s->self && s->leader_id == s->self);
+        RAFT_ASSERT(s->match_index[s->self] <= s->log_len);
+    }
+    if (s->role == RAFT_CANDIDATE) {
+        RAFT_ASSERT(s->voted_for == s->self);
     }
 }
 
@@ -382,6 +408,7 @@ static void raft_on_message(struct node_ctx *ctx, void *state, int32_t from, con
         memcpy(&m, msg, sizeof m);
         raft_on_append_resp(ctx, s, from, &m);
     }
+    raft_check_invariants(ctx, s);
 }
 
 static void raft_on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
@@ -395,6 +422,7 @@ static void raft_on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, 
             ctx_set_timer(ctx, raft_cfg(ctx)->heartbeat_ns, RAFT_TIMER_HEARTBEAT);
         raft_broadcast_append(ctx, s);
     }
+    raft_check_invariants(ctx, s);
 }
 
 /* The final state for no-lost-acknowledged-writes and convergence: the

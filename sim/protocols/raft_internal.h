@@ -13,12 +13,19 @@
 #ifndef DSLAB_RAFT_INTERNAL_H
 #define DSLAB_RAFT_INTERNAL_H
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "dslab/limits.h"
 #include "dslab/node.h"
+
+/* Invariants of Figure 2 and the thesis, stated where they must hold
+ * (docs/PROTOCOLS.md, "Raft invariants"). A failure is a bug in this
+ * protocol, never bad input: node code sees only its own messages and
+ * store. One macro so the always-on project assert can replace it. */
+#define RAFT_ASSERT(cond) assert(cond)
 
 /* Votes and acks are bit masks of node indexes; 64 nodes is far beyond
  * what anyone runs Raft with (5 and 7 are the usual sizes). */
@@ -211,6 +218,8 @@ struct raft_state {
 
 /* raft.c */
 const struct raft_config *raft_cfg(const struct node_ctx *ctx);
+/* The invariants that hold between any two events at this node. */
+void raft_check_invariants(struct node_ctx *ctx, const struct raft_state *s);
 int32_t raft_majority(const struct raft_state *s);
 void raft_become_follower(struct node_ctx *ctx, struct raft_state *s, int64_t term);
 void raft_reset_election_timer(struct node_ctx *ctx, struct raft_state *s);
@@ -236,6 +245,8 @@ int raft_log_append(struct node_ctx *ctx, struct raft_state *s, const struct raf
 /* Drops entries after `len` (in memory and the store's length record). */
 void raft_log_truncate(struct node_ctx *ctx, struct raft_state *s, int64_t len);
 void raft_persist_meta(struct node_ctx *ctx, const struct raft_state *s);
+/* True when the store holds this term and vote (written, as before a reply). */
+bool raft_meta_stored(struct node_ctx *ctx, const struct raft_state *s);
 /* Rebuilds term, vote and log from the durable store. */
 void raft_load(struct node_ctx *ctx, struct raft_state *s);
 /* Applies one entry to the map; returns REPLY_OK or REPLY_FAIL (cas).

@@ -156,7 +156,7 @@ void raft_set_commit(struct node_ctx *ctx, struct raft_state *s, int64_t commit)
         commit = s->log_len;
     }
     if (commit <= s->commit_index) {
-        return;
+        return; /* commitIndex never decreases */
     }
     s->commit_index = commit;
     ctx_annotate(ctx, "commit", commit, "commit %lld", (long long)commit);
@@ -187,6 +187,7 @@ static void advance_commit(struct node_ctx *ctx, struct raft_state *s) {
             }
         }
         if (count >= raft_majority(s)) {
+            RAFT_ASSERT(naive || raft_term_at(s, n) == s->current_term);
             raft_set_commit(ctx, s, n);
             return;
         }
@@ -214,6 +215,8 @@ static int64_t conflict_hint(const struct raft_state *s, int64_t prev_index) {
 static int64_t store_entries(struct node_ctx *ctx, struct raft_state *s,
                              const struct raft_append_msg *m) {
     int64_t match = m->head.prev_index;
+    /* The caller checked the Log Matching precondition. */
+    RAFT_ASSERT(raft_term_at(s, m->head.prev_index) == m->head.prev_term);
     for (int32_t k = 0; k < m->head.count; k++) {
         int64_t index = m->head.prev_index + 1 + k;
         const struct raft_entry *e = &m->entries[k];
@@ -230,6 +233,10 @@ static int64_t store_entries(struct node_ctx *ctx, struct raft_state *s,
         }
         match = index;
     }
+    /* Log Matching: through `match` this log now equals the leader's. */
+    for (int64_t i = m->head.prev_index + 1; i <= match; i++) {
+        RAFT_ASSERT(raft_term_at(s, i) == m->entries[i - m->head.prev_index - 1].term);
+    }
     ctx_store_sync(ctx); /* entries are durable before the ack leaves */
     return match;
 }
@@ -242,6 +249,8 @@ void raft_on_append(struct node_ctx *ctx, struct raft_state *s, int32_t from,
     r.seq = m->head.seq;
     r.sent_mono_ns = m->head.sent_mono_ns;
     if (m->head.term >= s->current_term) {
+        /* Election Safety: no other leader of this node's own term. */
+        RAFT_ASSERT(!(s->role == RAFT_LEADER && m->head.term == s->current_term));
         if (m->head.term > s->current_term || s->role != RAFT_FOLLOWER) {
             raft_become_follower(ctx, s, m->head.term);
         }
@@ -378,12 +387,8 @@ static void on_write(struct node_ctx *ctx, struct raft_state *s, const struct cl
     advance_commit(ctx, s); /* a one-node cluster commits at once */
 }
 
-void raft_on_request(struct node_ctx *ctx, void *state, const struct client_request *req) {
-    struct raft_state *s = state;
-    if (s->role != RAFT_LEADER) {
-        reply_not_done(ctx, s, req->request_id);
-        return;
-    }
+static void raft_on_leader_request(struct node_ctx *ctx, struct raft_state *s,
+                                   const struct client_request *req) {
     switch (req->fn) {
     case OP_READ:
         on_read(ctx, s, req);
@@ -396,4 +401,14 @@ void raft_on_request(struct node_ctx *ctx, void *state, const struct client_requ
         ctx_reply(ctx, req->request_id, REPLY_FAIL, 0);
         break;
     }
+}
+
+void raft_on_request(struct node_ctx *ctx, void *state, const struct client_request *req) {
+    struct raft_state *s = state;
+    if (s->role != RAFT_LEADER) {
+        reply_not_done(ctx, s, req->request_id);
+        return;
+    }
+    raft_on_leader_request(ctx, s, req);
+    raft_check_invariants(ctx, s);
 }
