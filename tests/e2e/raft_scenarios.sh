@@ -69,12 +69,14 @@ broken stale-read-leader-local linearizable
 broken one-way-partition-leader-flap leader-stable
 broken lease-read-clock-drift linearizable
 broken figure8-naive-commit no-lost-acknowledged-writes
+broken retry-double-apply linearizable
 
 fixed split-vote-randomized
 fixed stale-read-read-index
 fixed one-way-partition-pre-vote
 fixed lease-read-safe-margin
 fixed figure8-paper-commit
+fixed retry-client-sessions
 fixed lease-read-voter-restart
 fixed truncated-write-unknown
 
