@@ -21,7 +21,12 @@
  * pre-vote while they hear from a leader. In lease mode voters also refuse
  * real votes within election_timeout_min of hearing from the leader
  * (thesis 6.4.1): otherwise a new leader could be elected while the old
- * one still trusts its lease even with perfect clocks. */
+ * one still trusts its lease even with perfect clocks. That memory is
+ * volatile, so in lease mode a restarted node assumes it heard a leader
+ * at its restart and waits election_timeout_min before voting.
+ *
+ * Invariants are asserted where they must hold (RAFT_ASSERT), and
+ * raft_check_invariants runs after every message, timer and request. */
 #include <stdlib.h>
 #include <string.h>
 

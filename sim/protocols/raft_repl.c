@@ -3,9 +3,12 @@
  *   client --write--> leader: append + sync, AppendEntries to all
  *   follower: check prev (index, term), truncate a conflicting suffix,
  *             append + sync, then AppendResp(match)
- *   leader: commit N once a majority matches N and log[N] is of its term;
+ *   leader: commit N once a majority matches N and log[N] is of its term
+ *           (commit_rule: naive drops the term test, for the lesson);
  *           apply in order; the request's node replies when its entry
- *           applies (or, if another entry took its index, says it failed)
+ *           applies, and "unknown" (retry at the leader) if it drops the
+ *           entry, which may still commit elsewhere. With client sessions
+ *           the state machine applies each (client, serial) once.
  *
  * Reads, by read_mode (docs/PROTOCOLS.md):
  *   leader-local  answer from the local map at once; an old leader that
