@@ -366,6 +366,7 @@ static void raft_boot(struct node_ctx *ctx, void *state) {
     raft_load(ctx, s);
     ctx_annotate(ctx, "role", s->current_term, "%s", raft_role_name(s->role));
     raft_reset_election_timer(ctx, s);
+    raft_check_invariants(ctx, s);
 }
 
 /* After a crash the node cannot know when it last heard a leader: it may
