@@ -52,6 +52,7 @@ struct client_rt {
     struct history_op invoke;
     int64_t invoke_index;  /* index of invoke's record in sim->history */
     int redirects;
+    bool maybe_done;       /* a node answered REPLY_UNKNOWN for this op */
     uint64_t values_issued;
     int64_t seen[16];      /* last value seen per key % 16, for cas */
 };

@@ -6,7 +6,8 @@
  * sit outside partitions: see docs/ASSUMPTIONS.md), and one completion:
  * ok/fail from the node's reply, a redirect followed up to
  * CLIENT_REDIRECTS_MAX times, or info when the client's timeout passes
- * first (the operation may or may not have happened). Written values are
+ * first or a node answered "unknown" (the operation may or may not have
+ * happened; a retry after "unknown" can still end ok). Written values are
  * unique per run, which keeps the linearizability search small. */
 #include <assert.h>
 #include <math.h>
@@ -119,6 +120,7 @@ void workload_next(struct sim *sim, int32_t client) {
     c->busy = true;
     c->op_id = op.op_id;
     c->redirects = 0;
+    c->maybe_done = false;
     c->invoke = op;
     sim->stats.client_ops++;
     emit_op(sim, &op);
@@ -155,7 +157,8 @@ void workload_request_at_node(struct sim *sim, const struct event *e) {
     assert(e->aux2 >= 0 && (size_t)e->aux2 < sim->history.count);
     const struct history_op *op = &sim->history.ops[e->aux2];
     assert(op->type == OP_INVOKE && op->client == e->peer);
-    struct client_request req = {.request_id = e->id, .client = e->peer, .fn = op->fn,
+    struct client_request req = {.request_id = e->id, .client = e->peer,
+                                 .serial = op->op_id, .fn = op->fn,
                                  .key = op->key, .value = op->value,
                                  .expected = op->expected};
     if (!sim->proto->on_request) {
@@ -190,14 +193,16 @@ void workload_reply(struct sim *sim, const struct event *e) {
         complete(sim, e->node, OP_OK, e->aux);
         break;
     case REPLY_FAIL:
-        complete(sim, e->node, OP_FAIL, HISTORY_NIL);
+        complete(sim, e->node, c->maybe_done ? OP_INFO : OP_FAIL, HISTORY_NIL);
         break;
+    case REPLY_UNKNOWN:
     case REPLY_REDIRECT:
+        if ((enum reply_status)e->tag == REPLY_UNKNOWN) c->maybe_done = true;
         if (c->redirects < CLIENT_REDIRECTS_MAX && e->aux >= 0 && e->aux < sim->nodes_count) {
             c->redirects++;
             send_request(sim, e->node, (int32_t)e->aux);
         } else {
-            complete(sim, e->node, OP_FAIL, HISTORY_NIL);
+            complete(sim, e->node, c->maybe_done ? OP_INFO : OP_FAIL, HISTORY_NIL);
         }
         break;
     }

@@ -21,7 +21,12 @@
  * pre-vote while they hear from a leader. In lease mode voters also refuse
  * real votes within election_timeout_min of hearing from the leader
  * (thesis 6.4.1): otherwise a new leader could be elected while the old
- * one still trusts its lease even with perfect clocks. */
+ * one still trusts its lease even with perfect clocks. That memory is
+ * volatile, so in lease mode a restarted node assumes it heard a leader
+ * at its restart and waits election_timeout_min before voting.
+ *
+ * Invariants are asserted where they must hold (RAFT_ASSERT), and
+ * raft_check_invariants runs after every message, timer and request. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,9 +37,12 @@
 
 static const char *const raft_known_params[] = {
     "election_timeout_min", "election_timeout_max", "heartbeat", "pre_vote", "read_mode",
-    "lease", "max_entries_per_append", NULL,
+    "lease", "max_entries_per_append", "commit_rule",
+    "client_sessions", NULL,
 };
 static const char *const raft_read_modes[] = {"leader-local", "read-index", "lease", NULL};
+/* Indexes match enum raft_commit_rule. */
+static const char *const raft_commit_rules[] = {"paper", "naive", NULL};
 
 static int param_error(const struct scenario *s, const char *key, struct diag *diag,
                        const char *message) {
@@ -48,6 +56,7 @@ static int raft_configure(const struct scenario *s, void **config_out, struct di
     struct raft_config c;
     memset(&c, 0, sizeof c);
     int read_mode = RAFT_READ_INDEX;
+    int commit_rule = RAFT_COMMIT_PAPER;
     int64_t entries_max = 0;
     if (param_reject_unknown(s, raft_known_params, diag) != 0 ||
         param_duration_ns(s, "election_timeout_min", 150 * NS_PER_MS, &c.election_timeout_ns_min,
@@ -59,7 +68,10 @@ static int raft_configure(const struct scenario *s, void **config_out, struct di
         param_choice(s, "read_mode", raft_read_modes, RAFT_READ_INDEX, &read_mode, diag) != 0 ||
         param_duration_ns(s, "lease", c.election_timeout_ns_min / 10 * 9, &c.lease_ns, diag) != 0 ||
         param_int(s, "max_entries_per_append", 16, 1, RAFT_APPEND_ENTRIES_MAX, &entries_max,
-                  diag) != 0) {
+                  diag) != 0 ||
+        param_choice(s, "commit_rule", raft_commit_rules, RAFT_COMMIT_PAPER, &commit_rule,
+                     diag) != 0 ||
+        param_bool(s, "client_sessions", true, &c.client_sessions, diag) != 0) {
         return -1;
     }
     if (s->nodes_count > RAFT_NODES_MAX) {
@@ -82,6 +94,7 @@ static int raft_configure(const struct scenario *s, void **config_out, struct di
     }
     c.read_mode = (enum raft_read_mode)read_mode;
     c.entries_per_append_max = (int32_t)entries_max;
+    c.commit_rule = (enum raft_commit_rule)commit_rule;
     struct raft_config *out = malloc(sizeof *out);
     if (!out) {
         return diag_set(diag, s->path, 0, 0, "out of memory");
@@ -119,6 +132,7 @@ static void set_role(struct node_ctx *ctx, struct raft_state *s, enum raft_role 
 }
 
 static void set_term(struct node_ctx *ctx, struct raft_state *s, int64_t term) {
+    RAFT_ASSERT(term >= s->current_term); /* currentTerm never decreases */
     if (term == s->current_term) {
         return;
     }
@@ -172,6 +186,10 @@ static void send_vote_requests(struct node_ctx *ctx, struct raft_state *s, bool 
 }
 
 static void become_leader(struct node_ctx *ctx, struct raft_state *s) {
+    /* Election Safety, locally: a majority of votes of this very term,
+     * one of them our own, durable before we asked. */
+    RAFT_ASSERT(s->role == RAFT_CANDIDATE && s->voted_for == s->self);
+    RAFT_ASSERT(__builtin_popcountll(s->votes_mask) >= raft_majority(s));
     if (s->election_timer_armed) {
         ctx_cancel_timer(ctx, s->election_timer_id);
         s->election_timer_armed = false;
@@ -278,9 +296,11 @@ static void on_vote_request(struct node_ctx *ctx, struct raft_state *s, int32_t 
         if (m->vote_term == s->current_term && can_vote && log_up_to_date(s, m) && !sticky) {
             r.granted = 1;
             raft_become_follower(ctx, s, s->current_term); /* a pre-candidate stands down */
+            RAFT_ASSERT(s->voted_for == -1 || s->voted_for == from); /* one vote per term */
             s->voted_for = from;
             raft_persist_meta(ctx, s);
             ctx_store_sync(ctx); /* the vote is durable before it is sent */
+            RAFT_ASSERT(raft_meta_stored(ctx, s));
             raft_reset_election_timer(ctx, s);
             ctx_annotate(ctx, "vote", s->current_term, "vote for %s in t%lld",
                          ctx_node_name(ctx, from), (long long)s->current_term);
@@ -316,6 +336,25 @@ static void on_vote_response(struct node_ctx *ctx, struct raft_state *s, int32_t
     }
 }
 
+/* --- invariants ---------------------------------------------------------------- */
+
+void raft_check_invariants(struct node_ctx *ctx, const struct raft_state *s) {
+    (void)ctx;
+    RAFT_ASSERT(s->log_len >= 0 && s->log_len <= RAFT_LOG_MAX);
+    /* lastApplied <= commitIndex <= last log index (this node applies
+     * everything committed at once, so the first two are equal). */
+    RAFT_ASSERT(s->last_applied == s->commit_index);
+    RAFT_ASSERT(s->commit_index >= 0 && s->commit_index <= s->log_len);
+    RAFT_ASSERT(raft_last_term(s) <= s->current_term);
+    if (s->role == RAFT_LEADER) {
+        RAFT_ASSERT(s->voted_for == s->self && s->leader_id == s->self);
+        RAFT_ASSERT(s->match_index[s->self] <= s->log_len);
+    }
+    if (s->role == RAFT_CANDIDATE) {
+        RAFT_ASSERT(s->voted_for == s->self);
+    }
+}
+
 /* --- vtable ------------------------------------------------------------------- */
 
 static void raft_boot(struct node_ctx *ctx, void *state) {
@@ -327,6 +366,22 @@ static void raft_boot(struct node_ctx *ctx, void *state) {
     raft_load(ctx, s);
     ctx_annotate(ctx, "role", s->current_term, "%s", raft_role_name(s->role));
     raft_reset_election_timer(ctx, s);
+    raft_check_invariants(ctx, s);
+}
+
+/* After a crash the node cannot know when it last heard a leader: it may
+ * have acked a heartbeat that a leader's lease now rests on just before it
+ * crashed. In lease mode it therefore acts as if it heard a leader at the
+ * moment of restart, so it grants no vote (and no pre-vote) until
+ * election_timeout_min has passed on its monotonic clock since then -
+ * later than any moment its pre-crash ack allowed (docs/ASSUMPTIONS.md). */
+static void raft_restart(struct node_ctx *ctx, void *state) {
+    struct raft_state *s = state;
+    raft_boot(ctx, s);
+    if (raft_cfg(ctx)->read_mode == RAFT_READ_LEASE) {
+        s->heard_leader = true;
+        s->leader_contact_mono_ns = ctx_mono_ns(ctx);
+    }
 }
 
 static void raft_on_message(struct node_ctx *ctx, void *state, int32_t from, const void *msg,
@@ -359,6 +414,7 @@ static void raft_on_message(struct node_ctx *ctx, void *state, int32_t from, con
         memcpy(&m, msg, sizeof m);
         raft_on_append_resp(ctx, s, from, &m);
     }
+    raft_check_invariants(ctx, s);
 }
 
 static void raft_on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
@@ -372,6 +428,7 @@ static void raft_on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, 
             ctx_set_timer(ctx, raft_cfg(ctx)->heartbeat_ns, RAFT_TIMER_HEARTBEAT);
         raft_broadcast_append(ctx, s);
     }
+    raft_check_invariants(ctx, s);
 }
 
 /* The final state for no-lost-acknowledged-writes and convergence: the
@@ -401,7 +458,7 @@ const struct protocol protocol_raft = {
     .on_message = raft_on_message,
     .on_timer = raft_on_timer,
     .on_request = raft_on_request,
-    .on_restart = raft_boot,
+    .on_restart = raft_restart,
     .describe = raft_describe,
     .message_label = raft_message_label,
     .on_finish = raft_on_finish,

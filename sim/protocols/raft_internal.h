@@ -13,12 +13,19 @@
 #ifndef DSLAB_RAFT_INTERNAL_H
 #define DSLAB_RAFT_INTERNAL_H
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "dslab/limits.h"
 #include "dslab/node.h"
+
+/* Invariants of Figure 2 and the thesis, stated where they must hold
+ * (docs/PROTOCOLS.md, "Raft invariants"). A failure is a bug in this
+ * protocol, never bad input: node code sees only its own messages and
+ * store. One macro so the always-on project assert can replace it. */
+#define RAFT_ASSERT(cond) assert(cond)
 
 /* Votes and acks are bit masks of node indexes; 64 nodes is far beyond
  * what anyone runs Raft with (5 and 7 are the usual sizes). */
@@ -46,6 +53,11 @@ enum raft_read_mode {
     RAFT_READ_LEASE,
 };
 
+enum raft_commit_rule {
+    RAFT_COMMIT_PAPER,
+    RAFT_COMMIT_NAIVE,
+};
+
 enum raft_cmd {
     RAFT_CMD_NOOP = 0,
     RAFT_CMD_WRITE = 1,
@@ -65,16 +77,25 @@ struct raft_config {
     bool pre_vote;
     enum raft_read_mode read_mode;
     int32_t entries_per_append_max;
+    /* paper (default): only entries of the leader's own term commit by
+     * counting replicas (Figure 2, Figure 8). naive: any entry stored on a
+     * majority counts as committed - the bug of Figure 8, for lessons. */
+    enum raft_commit_rule commit_rule;
+    /* Client sessions (thesis 6.3): entries carry (client, serial) and the
+     * state machine applies each serial once, answering a retry with the
+     * cached result. Off: a retried write may apply twice. */
+    bool client_sessions;
 };
 
-/* One log entry, as stored, persisted and sent (40 bytes). */
+/* One log entry, as stored, persisted and sent (48 bytes). */
 struct raft_entry {
     int64_t term;
     int64_t key;
     int64_t value;    /* write: value; cas: new value */
     int64_t expected; /* cas */
     int32_t cmd;      /* enum raft_cmd */
-    int32_t reserved; /* zero; keeps the layout explicit */
+    int32_t client;   /* the client that asked (sessions) */
+    uint64_t serial;  /* its operation's serial; 0 = no session (no dedup) */
 };
 
 /* --- messages: flat structs, the first byte is the type ------------------ */
@@ -133,6 +154,14 @@ struct raft_kv_slot {
     int64_t used; /* 0/1; int64 keeps the slot free of padding */
 };
 
+/* Per client: the latest serial applied and its result (thesis 6.3). A
+ * client has one operation at a time, so the latest is all it can retry. */
+struct raft_session {
+    uint64_t serial;  /* 0: none applied yet */
+    int32_t status;   /* enum reply_status of that apply */
+    int32_t reserved; /* zero */
+};
+
 struct raft_pending_write {
     int64_t index; /* log index the request was appended at */
     int64_t term;  /* and its term: a different term there means it lost */
@@ -183,10 +212,14 @@ struct raft_state {
 
     int64_t kv_count;
     struct raft_kv_slot kv[RAFT_KV_SLOTS];
+    /* Part of the state machine: rebuilt by applying the log, like kv. */
+    struct raft_session sessions[DSLAB_CLIENTS_MAX];
 };
 
 /* raft.c */
 const struct raft_config *raft_cfg(const struct node_ctx *ctx);
+/* The invariants that hold between any two events at this node. */
+void raft_check_invariants(struct node_ctx *ctx, const struct raft_state *s);
 int32_t raft_majority(const struct raft_state *s);
 void raft_become_follower(struct node_ctx *ctx, struct raft_state *s, int64_t term);
 void raft_reset_election_timer(struct node_ctx *ctx, struct raft_state *s);
@@ -212,10 +245,17 @@ int raft_log_append(struct node_ctx *ctx, struct raft_state *s, const struct raf
 /* Drops entries after `len` (in memory and the store's length record). */
 void raft_log_truncate(struct node_ctx *ctx, struct raft_state *s, int64_t len);
 void raft_persist_meta(struct node_ctx *ctx, const struct raft_state *s);
+/* True when the store holds this term and vote (written, as before a reply). */
+bool raft_meta_stored(struct node_ctx *ctx, const struct raft_state *s);
 /* Rebuilds term, vote and log from the durable store. */
 void raft_load(struct node_ctx *ctx, struct raft_state *s);
-/* Applies one entry to the map; returns REPLY_OK or REPLY_FAIL (cas). */
+/* Applies one entry to the map; returns REPLY_OK or REPLY_FAIL (cas).
+ * An entry with a session serial already applied for its client changes
+ * nothing and returns the cached result (REPLY_UNKNOWN for a serial older
+ * than the latest: its result is no longer kept). */
 enum reply_status raft_kv_apply(struct raft_state *s, const struct raft_entry *e);
+/* The client's session, or NULL for an out-of-range client id. */
+const struct raft_session *raft_session_of(const struct raft_state *s, int32_t client);
 int64_t raft_kv_get(const struct raft_state *s, int64_t key);
 void raft_describe(const void *state, char *buf, size_t buf_size);
 void raft_message_label(const void *msg, size_t len, char *buf, size_t buf_size);

@@ -38,6 +38,8 @@ static void put_len(struct node_ctx *ctx, const struct raft_state *s) {
 }
 
 int raft_log_append(struct node_ctx *ctx, struct raft_state *s, const struct raft_entry *e) {
+    /* Terms never decrease along the log, and no entry is from the future. */
+    RAFT_ASSERT(e->term >= raft_last_term(s) && e->term <= s->current_term);
     if (s->log_len >= RAFT_LOG_MAX) {
         return -1;
     }
@@ -57,6 +59,11 @@ void raft_log_truncate(struct node_ctx *ctx, struct raft_state *s, int64_t len) 
     if (len >= s->log_len) {
         return;
     }
+    /* Leader Append-Only: a leader never deletes its own entries. */
+    RAFT_ASSERT(s->role != RAFT_LEADER);
+    /* A committed entry is never removed (the naive commit rule, a lesson
+     * knob, breaks exactly this: Figure 8). */
+    RAFT_ASSERT(len >= s->commit_index || raft_cfg(ctx)->commit_rule == RAFT_COMMIT_NAIVE);
     s->log_len = len < 0 ? 0 : len;
     put_len(ctx, s);
 }
@@ -64,6 +71,21 @@ void raft_log_truncate(struct node_ctx *ctx, struct raft_state *s, int64_t len) 
 void raft_persist_meta(struct node_ctx *ctx, const struct raft_state *s) {
     ctx_store_put(ctx, RAFT_KEY_TERM, &s->current_term, sizeof s->current_term);
     ctx_store_put(ctx, RAFT_KEY_VOTE, &s->voted_for, sizeof s->voted_for);
+}
+
+bool raft_meta_stored(struct node_ctx *ctx, const struct raft_state *s) {
+    const void *p = NULL;
+    int64_t term = 0;
+    int32_t vote = 0;
+    if (ctx_store_get(ctx, RAFT_KEY_TERM, &p) != (long)sizeof term) {
+        return false;
+    }
+    memcpy(&term, p, sizeof term);
+    if (ctx_store_get(ctx, RAFT_KEY_VOTE, &p) != (long)sizeof vote) {
+        return false;
+    }
+    memcpy(&vote, p, sizeof vote);
+    return term == s->current_term && vote == s->voted_for;
 }
 
 static int64_t load_i64(struct node_ctx *ctx, const char *key, int64_t absent) {
@@ -131,7 +153,7 @@ static void kv_put(struct raft_state *s, int64_t key, int64_t value) {
     s->kv[i].value = value;
 }
 
-enum reply_status raft_kv_apply(struct raft_state *s, const struct raft_entry *e) {
+static enum reply_status kv_apply_command(struct raft_state *s, const struct raft_entry *e) {
     switch (e->cmd) {
     case RAFT_CMD_WRITE:
         kv_put(s, e->key, e->value);
@@ -145,6 +167,27 @@ enum reply_status raft_kv_apply(struct raft_state *s, const struct raft_entry *e
     default:
         return REPLY_OK; /* no-op */
     }
+}
+
+enum reply_status raft_kv_apply(struct raft_state *s, const struct raft_entry *e) {
+    if (e->serial == 0 || e->client < 0 || e->client >= DSLAB_CLIENTS_MAX) {
+        return kv_apply_command(s, e); /* no session */
+    }
+    struct raft_session *session = &s->sessions[e->client];
+    if (e->serial == session->serial) {
+        return (enum reply_status)session->status; /* a retry: applied once already */
+    }
+    if (e->serial < session->serial) {
+        return REPLY_UNKNOWN; /* an older operation the client has given up on */
+    }
+    enum reply_status status = kv_apply_command(s, e);
+    session->serial = e->serial;
+    session->status = (int32_t)status;
+    return status;
+}
+
+const struct raft_session *raft_session_of(const struct raft_state *s, int32_t client) {
+    return client >= 0 && client < DSLAB_CLIENTS_MAX ? &s->sessions[client] : NULL;
 }
 
 /* --- texts ----------------------------------------------------------------- */

@@ -3,9 +3,12 @@
  *   client --write--> leader: append + sync, AppendEntries to all
  *   follower: check prev (index, term), truncate a conflicting suffix,
  *             append + sync, then AppendResp(match)
- *   leader: commit N once a majority matches N and log[N] is of its term;
+ *   leader: commit N once a majority matches N and log[N] is of its term
+ *           (commit_rule: naive drops the term test, for the lesson);
  *           apply in order; the request's node replies when its entry
- *           applies (or, if another entry took its index, says it failed)
+ *           applies, and "unknown" (retry at the leader) if it drops the
+ *           entry, which may still commit elsewhere. With client sessions
+ *           the state machine applies each (client, serial) once.
  *
  * Reads, by read_mode (docs/PROTOCOLS.md):
  *   leader-local  answer from the local map at once; an old leader that
@@ -77,7 +80,9 @@ static void reply_not_done(struct node_ctx *ctx, const struct raft_state *s, uin
 }
 
 /* Replies to the write waiting at `index`, if any. The request's entry won
- * the index only if the entry applied there has the term it was given. */
+ * the index only if the entry applied there has the term it was given;
+ * otherwise it certainly never commits (the index is committed to another
+ * entry, and an entry lives only at its own index). */
 static void resolve_write(struct node_ctx *ctx, struct raft_state *s, int64_t index,
                           int64_t entry_term, enum reply_status status) {
     for (int i = 0; i < s->writes_count; i++) {
@@ -86,7 +91,7 @@ static void resolve_write(struct node_ctx *ctx, struct raft_state *s, int64_t in
             continue;
         }
         if (w->term == entry_term) {
-            ctx_reply(ctx, w->request_id, status, 0);
+            ctx_reply(ctx, w->request_id, status, status == REPLY_UNKNOWN ? -1 : 0);
         } else {
             reply_not_done(ctx, s, w->request_id);
         }
@@ -95,11 +100,16 @@ static void resolve_write(struct node_ctx *ctx, struct raft_state *s, int64_t in
     }
 }
 
-/* A truncated suffix never committed: its writes certainly did not happen. */
+/* A suffix this node drops was not committed yet, but other nodes may
+ * still hold the same entries, and a later leader may commit them (the
+ * Figure 8 situation): the outcome is unknown, never "failed". The client
+ * is pointed at the leader to retry; with client sessions a retry applies
+ * at most once, without them it may apply twice. */
 static void resolve_truncated(struct node_ctx *ctx, struct raft_state *s, int64_t from_index) {
     for (int i = 0; i < s->writes_count;) {
         if (s->writes[i].index >= from_index) {
-            reply_not_done(ctx, s, s->writes[i].request_id);
+            int64_t retry_at = s->leader_id >= 0 && s->leader_id != s->self ? s->leader_id : -1;
+            ctx_reply(ctx, s->writes[i].request_id, REPLY_UNKNOWN, retry_at);
             s->writes[i] = s->writes[--s->writes_count];
         } else {
             i++;
@@ -149,7 +159,7 @@ void raft_set_commit(struct node_ctx *ctx, struct raft_state *s, int64_t commit)
         commit = s->log_len;
     }
     if (commit <= s->commit_index) {
-        return;
+        return; /* commitIndex never decreases */
     }
     s->commit_index = commit;
     ctx_annotate(ctx, "commit", commit, "commit %lld", (long long)commit);
@@ -162,10 +172,15 @@ void raft_set_commit(struct node_ctx *ctx, struct raft_state *s, int64_t commit)
     check_reads(ctx, s);
 }
 
+/* Figure 2, leader rule 4: commit N when a majority matches N and
+ * log[N].term == currentTerm. An entry of an earlier term is never
+ * committed by counting its replicas (Figure 8: a later leader can still
+ * overwrite it); it commits when an entry of this term after it does. */
 static void advance_commit(struct node_ctx *ctx, struct raft_state *s) {
+    bool naive = raft_cfg(ctx)->commit_rule == RAFT_COMMIT_NAIVE;
     s->match_index[s->self] = s->log_len;
     for (int64_t n = s->log_len; n > s->commit_index; n--) {
-        if (raft_term_at(s, n) != s->current_term) {
+        if (!naive && raft_term_at(s, n) != s->current_term) {
             return; /* only entries of the leader's own term commit by counting */
         }
         int32_t count = 0;
@@ -175,6 +190,7 @@ static void advance_commit(struct node_ctx *ctx, struct raft_state *s) {
             }
         }
         if (count >= raft_majority(s)) {
+            RAFT_ASSERT(naive || raft_term_at(s, n) == s->current_term);
             raft_set_commit(ctx, s, n);
             return;
         }
@@ -202,6 +218,8 @@ static int64_t conflict_hint(const struct raft_state *s, int64_t prev_index) {
 static int64_t store_entries(struct node_ctx *ctx, struct raft_state *s,
                              const struct raft_append_msg *m) {
     int64_t match = m->head.prev_index;
+    /* The caller checked the Log Matching precondition. */
+    RAFT_ASSERT(raft_term_at(s, m->head.prev_index) == m->head.prev_term);
     for (int32_t k = 0; k < m->head.count; k++) {
         int64_t index = m->head.prev_index + 1 + k;
         const struct raft_entry *e = &m->entries[k];
@@ -218,6 +236,10 @@ static int64_t store_entries(struct node_ctx *ctx, struct raft_state *s,
         }
         match = index;
     }
+    /* Log Matching: through `match` this log now equals the leader's. */
+    for (int64_t i = m->head.prev_index + 1; i <= match; i++) {
+        RAFT_ASSERT(raft_term_at(s, i) == m->entries[i - m->head.prev_index - 1].term);
+    }
     ctx_store_sync(ctx); /* entries are durable before the ack leaves */
     return match;
 }
@@ -230,6 +252,8 @@ void raft_on_append(struct node_ctx *ctx, struct raft_state *s, int32_t from,
     r.seq = m->head.seq;
     r.sent_mono_ns = m->head.sent_mono_ns;
     if (m->head.term >= s->current_term) {
+        /* Election Safety: no other leader of this node's own term. */
+        RAFT_ASSERT(!(s->role == RAFT_LEADER && m->head.term == s->current_term));
         if (m->head.term > s->current_term || s->role != RAFT_FOLLOWER) {
             raft_become_follower(ctx, s, m->head.term);
         }
@@ -343,6 +367,16 @@ static void on_write(struct node_ctx *ctx, struct raft_state *s, const struct cl
     e.key = req->key;
     e.value = req->value;
     e.expected = req->expected;
+    e.client = req->client;
+    if (raft_cfg(ctx)->client_sessions) {
+        e.serial = req->serial;
+        const struct raft_session *session = raft_session_of(s, req->client);
+        if (session && req->serial != 0 && session->serial == req->serial) {
+            /* A retry of an operation already applied: its cached result. */
+            ctx_reply(ctx, req->request_id, (enum reply_status)session->status, 0);
+            return;
+        }
+    }
     if (s->writes_count >= RAFT_PENDING_MAX || raft_log_append(ctx, s, &e) != 0) {
         ctx_reply(ctx, req->request_id, REPLY_FAIL, 0); /* full: refused, not done */
         return;
@@ -356,12 +390,8 @@ static void on_write(struct node_ctx *ctx, struct raft_state *s, const struct cl
     advance_commit(ctx, s); /* a one-node cluster commits at once */
 }
 
-void raft_on_request(struct node_ctx *ctx, void *state, const struct client_request *req) {
-    struct raft_state *s = state;
-    if (s->role != RAFT_LEADER) {
-        reply_not_done(ctx, s, req->request_id);
-        return;
-    }
+static void raft_on_leader_request(struct node_ctx *ctx, struct raft_state *s,
+                                   const struct client_request *req) {
     switch (req->fn) {
     case OP_READ:
         on_read(ctx, s, req);
@@ -374,4 +404,14 @@ void raft_on_request(struct node_ctx *ctx, void *state, const struct client_requ
         ctx_reply(ctx, req->request_id, REPLY_FAIL, 0);
         break;
     }
+}
+
+void raft_on_request(struct node_ctx *ctx, void *state, const struct client_request *req) {
+    struct raft_state *s = state;
+    if (s->role != RAFT_LEADER) {
+        reply_not_done(ctx, s, req->request_id);
+        return;
+    }
+    raft_on_leader_request(ctx, s, req);
+    raft_check_invariants(ctx, s);
 }

@@ -68,17 +68,26 @@ broken split-vote-identical-timeouts leader-available
 broken stale-read-leader-local linearizable
 broken one-way-partition-leader-flap leader-stable
 broken lease-read-clock-drift linearizable
+broken figure8-naive-commit no-lost-acknowledged-writes
+broken retry-double-apply linearizable
 
 fixed split-vote-randomized
 fixed stale-read-read-index
 fixed one-way-partition-pre-vote
 fixed lease-read-safe-margin
+fixed figure8-paper-commit
+fixed retry-client-sessions
+fixed lease-read-voter-restart
+fixed truncated-write-unknown
 
 error "typo in a parameter" protocol.read_mod=lease "did you mean 'read_mode'"
 error "unknown read mode" protocol.read_mode=leases "did you mean 'lease'"
 error "max below min" protocol.election_timeout_max=100ms \
     "election_timeout_max must be >= election_timeout_min"
 error "not a duration" protocol.heartbeat=fast "heartbeat"
+error "unknown commit rule" protocol.commit_rule=naïve "commit_rule"
+error "commit rule typo" protocol.commit_rule=papr "did you mean 'paper'"
+error "sessions not a boolean" protocol.client_sessions=maybe "client_sessions"
 
 echo "raft scenarios: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -347,6 +347,42 @@ static void request(struct node *n, uint64_t id, enum op_fn fn, int64_t key, int
     protocol_raft.on_request(&n->ctx, n->s, &req);
 }
 
+/* A request of client `client`, operation `serial` (as retries carry it). */
+static void session_request(struct node *n, uint64_t id, int32_t client, uint64_t serial,
+                            enum op_fn fn, int64_t key, int64_t value, int64_t expected) {
+    struct client_request req = {.request_id = id, .client = client, .serial = serial, .fn = fn,
+                                 .key = key, .value = value, .expected = expected};
+    protocol_raft.on_request(&n->ctx, n->s, &req);
+}
+
+static int reply_index(const struct node *n, uint64_t request_id) {
+    for (int i = 0; i < n->ctx.replies_count; i++) {
+        if (n->ctx.replies[i].request_id == request_id) return i;
+    }
+    return -1;
+}
+
+/* Makes node 0 of 3 leader of term 2 whose log holds one client write of
+ * term 1 at index 1 (from an earlier leader, never committed) and its own
+ * no-op at index 2. */
+static struct node *make_leader_with_old_entry(enum raft_commit_rule rule) {
+    struct node *n = node_new(0, 3);
+    n->ctx.cfg.commit_rule = rule;
+    boot(n);
+    struct raft_append_msg a;
+    size_t len = append_msg(&a, 1, 0, 0, 0, 1, 1);
+    deliver(n, 1, &a, len);
+    assert_int_equal(n->s->log_len, 1);
+    fire(n, RAFT_TIMER_ELECTION);
+    struct raft_vote_msg r = vote_resp(2, 1, 0);
+    deliver(n, 2, &r, sizeof r);
+    assert_int_equal(n->s->role, RAFT_LEADER);
+    assert_int_equal(n->s->current_term, 2);
+    assert_int_equal(n->s->log_len, 2);
+    assert_int_equal(n->s->log[0].term, 1);
+    return n;
+}
+
 /* --- tests ------------------------------------------------------------------------- */
 
 static void test_election_timeout_makes_a_candidate_that_persists_first(void **state) {
@@ -694,6 +730,174 @@ static void test_malformed_messages_are_ignored(void **state) {
     node_free(n);
 }
 
+/* Figure 8: an entry of an earlier term stored on a majority is NOT
+ * committed by counting replicas; it commits only with an entry of the
+ * leader's own term after it (Figure 2, leader rule 4). */
+static void test_old_term_entry_is_not_committed_by_counting(void **state) {
+    (void)state;
+    struct node *n = make_leader_with_old_entry(RAFT_COMMIT_PAPER);
+    ack(n, 2, 2, 1, 1, n->s->heartbeat_seq, 0); /* index 1 (term 1) on 2 of 3 */
+    assert_int_equal(n->s->match_index[2], 1);
+    assert_int_equal(n->s->commit_index, 0);
+    assert_false(has_note(n, "commit", NULL, 1));
+    assert_int_equal(raft_kv_get(n->s, 7), HISTORY_NIL);
+    ack(n, 2, 2, 1, 2, n->s->heartbeat_seq, 0); /* the term-2 no-op on 2 of 3 */
+    assert_int_equal(n->s->commit_index, 2);
+    assert_int_equal(raft_kv_get(n->s, 7), 101);
+    node_free(n);
+
+    /* The lesson knob: the naive rule commits the old entry at once. */
+    n = make_leader_with_old_entry(RAFT_COMMIT_NAIVE);
+    ack(n, 2, 2, 1, 1, n->s->heartbeat_seq, 0);
+    assert_int_equal(n->s->commit_index, 1);
+    node_free(n);
+}
+
+/* A delayed AppendEntries whose entries all match must not cut the log
+ * back: only a conflicting entry (same index, other term) truncates. */
+static void test_a_stale_append_does_not_truncate_matching_entries(void **state) {
+    (void)state;
+    struct node *n = node_new(1, 3);
+    boot(n);
+    struct raft_append_msg a;
+    size_t len = append_msg(&a, 1, 0, 0, 3, 4, 1); /* entries 1..4 of term 1, commit 3 */
+    deliver(n, 0, &a, len);
+    assert_int_equal(n->s->log_len, 4);
+    len = append_msg(&a, 1, 0, 0, 0, 2, 1); /* an older message: entries 1..2 */
+    deliver(n, 0, &a, len);
+    struct raft_append_resp_msg r = sent_append_resp(last_send(n));
+    assert_true(r.success);
+    assert_int_equal(r.match_index, 2);
+    assert_int_equal(n->s->log_len, 4);
+    assert_int_equal(n->s->commit_index, 3);
+    node_free(n);
+}
+
+static void test_vote_denied_for_a_stale_term(void **state) {
+    (void)state;
+    struct node *n = node_new(1, 3);
+    boot(n);
+    struct raft_append_msg a;
+    size_t len = append_msg(&a, 5, 0, 0, 0, 0, 0); /* a leader of term 5, no vote cast */
+    deliver(n, 0, &a, len);
+    assert_int_equal(n->s->current_term, 5);
+    assert_int_equal(n->s->voted_for, -1);
+    n->ctx.mono_ns += 1000 * NS_PER_MS;
+    struct raft_vote_msg m = vote_req(3, 9, 3, 0); /* a better log, an older term */
+    deliver(n, 2, &m, sizeof m);
+    struct raft_vote_msg r = sent_vote(last_send(n));
+    assert_false(r.granted);
+    assert_int_equal(r.term, 5);
+    assert_int_equal(n->s->voted_for, -1);
+    assert_int_equal(n->s->current_term, 5);
+    node_free(n);
+}
+
+/* Thesis 6.4.1 with crashes: a voter that restarts may have acked the
+ * heartbeat a lease rests on just before it crashed; in lease mode it
+ * grants no vote until election_timeout_min has passed since the restart. */
+static void test_lease_mode_restarted_voter_waits_before_voting(void **state) {
+    (void)state;
+    struct node *n = node_new(1, 3);
+    n->ctx.cfg.read_mode = RAFT_READ_LEASE;
+    boot(n);
+    struct raft_append_msg a;
+    size_t len = append_msg(&a, 1, 0, 0, 0, 0, 0);
+    deliver(n, 0, &a, len); /* heard the leader of term 1 */
+    n->ctx.mono_ns += 5 * NS_PER_MS;
+    crash_restart(n, 0);
+    n->ctx.mono_ns += 10 * NS_PER_MS;
+    struct raft_vote_msg m = vote_req(2, 0, 0, 0);
+    deliver(n, 2, &m, sizeof m);
+    assert_false(sent_vote(last_send(n)).granted);
+    assert_int_equal(n->s->current_term, 1);
+    struct raft_vote_msg p = vote_req(2, 0, 0, 1);
+    deliver(n, 2, &p, sizeof p);
+    assert_false(sent_vote(last_send(n)).granted); /* nor a pre-vote */
+    n->ctx.mono_ns += 141 * NS_PER_MS; /* 151ms after the restart */
+    deliver(n, 2, &m, sizeof m);
+    assert_true(sent_vote(last_send(n)).granted);
+    node_free(n);
+
+    /* Outside lease mode nothing rests on the rule: a restarted node votes. */
+    n = node_new(1, 3);
+    boot(n);
+    crash_restart(n, 0);
+    m = vote_req(2, 0, 0, 0);
+    deliver(n, 2, &m, sizeof m);
+    assert_true(sent_vote(last_send(n)).granted);
+    node_free(n);
+}
+
+/* A write whose entry this node drops may still commit elsewhere: the
+ * client hears "unknown" (pointed at the leader), never "failed". */
+static void test_truncated_write_is_unknown_not_failed(void **state) {
+    (void)state;
+    struct node *n = make_leader();
+    request(n, 42, OP_WRITE, 7, 70, 0); /* index 2, term 1 */
+    assert_int_equal(n->s->log_len, 2);
+    struct raft_append_msg a;
+    size_t len = append_msg(&a, 2, 1, 1, 0, 1, 2); /* leader n3 of term 2: index 2 is term 2 */
+    deliver(n, 2, &a, len);
+    assert_int_equal(n->s->role, RAFT_FOLLOWER);
+    assert_int_equal(n->s->log[1].term, 2);
+    int i = reply_index(n, 42);
+    assert_true(i >= 0);
+    assert_int_equal(n->ctx.replies[i].status, REPLY_UNKNOWN);
+    assert_int_equal(n->ctx.replies[i].value, 2);
+    node_free(n);
+}
+
+/* Thesis 6.3: a retried command (same client, same serial) is applied once
+ * and answered with the cached result; another client's write between the
+ * two copies stays the latest value. */
+static void test_session_applies_a_retry_once(void **state) {
+    (void)state;
+    struct node *n = make_leader();
+    n->ctx.cfg.client_sessions = true;
+    session_request(n, 1, 0, 5, OP_WRITE, 7, 70, 0);  /* index 2 */
+    session_request(n, 2, 1, 6, OP_WRITE, 7, 80, 0);  /* index 3: another client */
+    session_request(n, 3, 0, 5, OP_WRITE, 7, 70, 0);  /* index 4: a retry of serial 5 */
+    session_request(n, 4, 1, 6, OP_CAS, 7, 90, 80);   /* index 5: retry of a write as cas */
+    ack(n, 1, 1, 1, 5, n->s->heartbeat_seq, 0);
+    assert_int_equal(n->s->commit_index, 5);
+    assert_int_equal(raft_kv_get(n->s, 7), 80);
+    for (uint64_t id = 1; id <= 4; id++) {
+        int i = reply_index(n, id);
+        assert_true(i >= 0);
+        assert_int_equal(n->ctx.replies[i].status, REPLY_OK);
+    }
+    /* A retry that arrives after the apply is answered from the cache. */
+    int64_t len_before = n->s->log_len;
+    session_request(n, 5, 0, 5, OP_WRITE, 7, 70, 0);
+    assert_int_equal(n->s->log_len, len_before);
+    assert_int_equal(n->ctx.replies[reply_index(n, 5)].status, REPLY_OK);
+    /* An older serial than the latest is never applied; its outcome is unknown. */
+    session_request(n, 6, 0, 4, OP_WRITE, 7, 60, 0);
+    ack(n, 1, 1, 1, n->s->log_len, n->s->heartbeat_seq, 0);
+    assert_int_equal(raft_kv_get(n->s, 7), 80);
+    assert_int_equal(n->ctx.replies[reply_index(n, 6)].status, REPLY_UNKNOWN);
+    /* The sessions are state machine state: rebuilt by re-applying the log. */
+    crash_restart(n, 0);
+    struct raft_append_msg a;
+    size_t len = append_msg(&a, 2, (int64_t)n->s->log_len, n->s->log[n->s->log_len - 1].term,
+                            n->s->log_len, 0, 0);
+    deliver(n, 1, &a, len);
+    assert_int_equal(raft_kv_get(n->s, 7), 80);
+    assert_int_equal(raft_session_of(n->s, 0)->serial, 5);
+    node_free(n);
+
+    /* Without sessions the retry is a second write: the value goes back. */
+    n = make_leader();
+    n->ctx.cfg.client_sessions = false;
+    session_request(n, 1, 0, 5, OP_WRITE, 7, 70, 0);
+    session_request(n, 2, 1, 6, OP_WRITE, 7, 80, 0);
+    session_request(n, 3, 0, 5, OP_WRITE, 7, 70, 0);
+    ack(n, 1, 1, 1, 4, n->s->heartbeat_seq, 0);
+    assert_int_equal(raft_kv_get(n->s, 7), 70);
+    node_free(n);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_election_timeout_makes_a_candidate_that_persists_first),
@@ -714,6 +918,12 @@ int main(void) {
         cmocka_unit_test(test_pre_vote_keeps_an_isolated_node_term),
         cmocka_unit_test(test_pre_vote_refused_while_a_leader_is_heard),
         cmocka_unit_test(test_malformed_messages_are_ignored),
+        cmocka_unit_test(test_old_term_entry_is_not_committed_by_counting),
+        cmocka_unit_test(test_a_stale_append_does_not_truncate_matching_entries),
+        cmocka_unit_test(test_vote_denied_for_a_stale_term),
+        cmocka_unit_test(test_lease_mode_restarted_voter_waits_before_voting),
+        cmocka_unit_test(test_truncated_write_is_unknown_not_failed),
+        cmocka_unit_test(test_session_applies_a_retry_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,6 +31,10 @@ struct node_ctx;
 struct client_request {
     uint64_t request_id; /* pass back to ctx_reply() */
     int32_t client;
+    /* The client's operation number: the same for every retry of one
+     * operation, larger for each later operation of the same client (a
+     * client has one operation at a time). For at-most-once sessions. */
+    uint64_t serial;
     enum op_fn fn;
     int64_t key;
     int64_t value;    /* write: the value; cas: the new value */
@@ -41,6 +45,12 @@ enum reply_status {
     REPLY_OK,       /* done; for reads `value` is the result (HISTORY_NIL if none) */
     REPLY_FAIL,     /* definitely did not happen (e.g. cas mismatch, refused) */
     REPLY_REDIRECT, /* did not happen; retry at node `value` (client follows once per op) */
+    /* May or may not have happened (e.g. a write whose log entry this node
+     * dropped, which another node may still commit). `value` is a node to
+     * retry the same operation at, or -1: no retry. Once an operation got
+     * this answer the client records it as unknown (:info) unless a retry
+     * answers REPLY_OK: a later "did not happen" speaks only for the retry. */
+    REPLY_UNKNOWN,
 };
 
 struct protocol {
