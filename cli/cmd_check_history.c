@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json_write.h"
 #include "dslab/lincheck.h"
 
 static const char usage[] =
@@ -91,16 +92,9 @@ static const char *verdict_name(enum lincheck_verdict v) {
     return "?";
 }
 
-/* Writes s as a JSON string. */
+/* Writes s as a JSON string (the one escaper, json_write.h). */
 static void json_string(FILE *out, const char *s) {
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') fprintf(out, "\\%c", c);
-        else if (c < 0x20) fprintf(out, "\\u%04x", c);
-        else fputc(c, out);
-    }
-    fputc('"', out);
+    json_write_string(out, s);
 }
 
 static void print_json(const struct opts *o, const struct lincheck_result *r) {

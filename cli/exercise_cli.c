@@ -1,5 +1,6 @@
 /* exercise_cli.c: shared helpers of the exercise commands (exercise_cli.h). */
 #include "exercise_cli.h"
+#include "json_write.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -62,15 +63,7 @@ void excli_record(const char *profile, const struct grade_result *r) {
 }
 
 void excli_json_string(FILE *out, const char *text) {
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)(text ? text : ""); *p; p++) {
-        if (*p == '"' || *p == '\\') fprintf(out, "\\%c", *p);
-        else if (*p == '\n') fputs("\\n", out);
-        else if (*p == '\t') fputs("\\t", out);
-        else if (*p < 0x20) fprintf(out, "\\u%04x", *p);
-        else fputc(*p, out);
-    }
-    fputc('"', out);
+    json_write_string(out, text); /* the one escaper (json_write.h) */
 }
 
 static void print_points(FILE *out, int milli) {

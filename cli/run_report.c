@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dslab/time.h"
+#include "json_write.h"
 
 int timeline_init(struct timeline *t, const char (*node_names)[32], int32_t nodes_count) {
     memset(t, 0, sizeof *t);
@@ -150,13 +151,7 @@ void run_report_text(FILE *out, const struct sim *sim, const struct timeline *ti
 }
 
 static void json_string(FILE *out, const char *s) {
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\') fprintf(out, "\\%c", *p);
-        else if (*p < 0x20) fprintf(out, "\\u%04x", *p);
-        else fputc(*p, out);
-    }
-    fputc('"', out);
+    json_write_string(out, s);
 }
 
 void run_report_json(FILE *out, const struct sim *sim, const char *repro) {
