@@ -88,8 +88,8 @@ struct rd {
 static int bad(struct rd *r, const char *where, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static int bad(struct rd *r, const char *where, const char *key, const char *fmt, ...) {
-    int n = snprintf(r->err, (size_t)r->err_size, "%s: error: %s%s%s: ", r->name, where,
-                     where[0] && key[0] ? "." : "", key);
+    int n = snprintf(r->err, (size_t)r->err_size, "%s: error: %s%s%s%s", r->name, where,
+                     where[0] && key[0] ? "." : "", key, where[0] || key[0] ? ": " : "");
     if (n < 0 || n >= r->err_size) return -1;
     va_list ap;
     va_start(ap, fmt);
