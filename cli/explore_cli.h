@@ -36,7 +36,7 @@
 #define XR_FILE_BYTES_MAX (256u * 1024u * 1024u)
 #define XR_PARSE_MEMORY_MAX (1024u * 1024u * 1024u)
 /* A merged reproducer is re-run with at most this many events. */
-#define XR_RERUN_EVENTS_MAX INT64_C(20000000)
+#define XR_RERUN_EVENTS_MAX INT64_C(5000000)
 
 /* Whether a reproducer file was run again after it was written. */
 enum xr_rerun {

@@ -248,6 +248,18 @@ subprocess.run(["rm", "-rf", os.path.join(work, "out")])
 
 rss_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 (ok if rss_kib * 1024 < memory_max else bad)(f"the largest merge used {rss_kib // 1024} MiB (bound {memory_max >> 20} MiB)")
+# A reproducer that would run for a simulated day: the re-run is bounded.
+def long_run(d):
+    r = chk(d)["reproducer"]
+    r["yaml"] = re.sub(r"(?m)^duration: .*$", "duration: 86400s", r["yaml"])
+path = write("long-repro.json", mut(long_run))
+code, out, err, elapsed, changed = merge([os.path.join(tmp, f"s{2 - owner}.json"), path])
+text = out.decode()
+(ok if "(not checked: the re-run stopped early)" in text and elapsed < 30 else bad)(
+    f"a reproducer of a simulated day is re-run within the event cap in {elapsed:.1f}s: "
+    f"{[l for l in text.splitlines() if 'replay' in l]} {err.decode()[:200]!r}")
+subprocess.run(["rm", "-rf", os.path.join(work, "out")])
+
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
 PY
