@@ -166,6 +166,13 @@ void jw_bool(struct json_writer *w, bool v) {
     after_value(w);
 }
 
+void jw_thousandths(struct json_writer *w, int64_t milli) {
+    before_value(w);
+    uint64_t m = milli < 0 ? (uint64_t)0 - (uint64_t)milli : (uint64_t)milli;
+    fprintf(w->out, "%s%" PRIu64 ".%03u", milli < 0 ? "-" : "", m / 1000, (unsigned)(m % 1000));
+    after_value(w);
+}
+
 void jw_null(struct json_writer *w) {
     before_value(w);
     fputs("null", w->out);

@@ -120,10 +120,16 @@ static void test_writer_places_commas_and_nesting(void **state) {
     jw_array_end(&w);
     jw_key(&w, "c");
     jw_bool(&w, false);
+    jw_key(&w, "d");
+    jw_array_begin(&w);
+    jw_thousandths(&w, 1250);
+    jw_thousandths(&w, -1);
+    jw_thousandths(&w, 0);
+    jw_array_end(&w);
     jw_object_end(&w);
     jw_end_document(&w);
     fclose(f);
-    assert_string_equal(buf, "{\"a\":-1,\"b\":[18446744073709551615,[],{},null,true,\"x\\ufffd\"],\"c\":false}\n");
+    assert_string_equal(buf, "{\"a\":-1,\"b\":[18446744073709551615,[],{},null,true,\"x\\ufffd\"],\"c\":false,\"d\":[1.250,-0.001,0.000]}\n");
     free(buf);
 }
 
