@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "explore_cli.h"
+#include "explore/explore_results.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

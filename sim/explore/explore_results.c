@@ -1,5 +1,5 @@
 /* explore_results.c: the results of an exploration (struct xr,
- * explore_cli.h): freeing them, adding failing seeds, and the one place
+ * explore_results.h): freeing them, adding failing seeds, and the one place
  * where a reproducer's file name is made from a check's name. */
 #include <inttypes.h>
 #include <stdio.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "dslab/check.h"
-#include "explore_cli.h"
+#include "explore/explore_results.h"
 
 void xr_free(struct xr *x) {
     for (int c = 0; c < x->checks_count; c++) {
