@@ -62,10 +62,6 @@ void excli_record(const char *profile, const struct grade_result *r) {
     free(p);
 }
 
-void excli_json_string(FILE *out, const char *text) {
-    json_write_string(out, text); /* the one escaper (json_write.h) */
-}
-
 static void print_points(FILE *out, int milli) {
     if (milli % 1000 == 0) fprintf(out, "%d", milli / 1000);
     else fprintf(out, "%.2f", milli / 1000.0);

@@ -119,7 +119,9 @@ static void chrome_event(struct trace_writer *w, const struct trace_event *ev) {
     if (ev->kind == TRACE_RUN_START) {
         for (int32_t i = 0; i < w->nodes_count; i++) {
             fprintf(w->out, "%s{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%d,"
-                    "\"args\":{\"name\":\"%s\"}}", i == 0 ? sep : ",\n", (int)i, w->node_names[i]);
+                    "\"args\":{\"name\":", i == 0 ? sep : ",\n", (int)i);
+            json_write_string(w->out, w->node_names[i]);
+            fputs("}}", w->out);
         }
         sep = ",\n";
     }
