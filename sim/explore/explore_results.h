@@ -35,8 +35,8 @@
 #define XR_FORMAT_VERSION 2
 /* One results file: at most this many bytes, and at most this much memory
  * for its parsed tree (about 220 bytes per failing seed listed). */
-#define XR_FILE_BYTES_MAX (256u * 1024u * 1024u)
-#define XR_PARSE_MEMORY_MAX (1024u * 1024u * 1024u)
+#define XR_FILE_BYTES_MAX (128u * 1024u * 1024u)
+#define XR_PARSE_MEMORY_MAX (512u * 1024u * 1024u)
 /* A merged reproducer is re-run with at most this many events. */
 #define XR_RERUN_EVENTS_MAX INT64_C(5000000)
 

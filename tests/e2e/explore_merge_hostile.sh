@@ -60,7 +60,8 @@ def snapshot():
     return seen
 
 # A sanitizer build reserves terabytes of address space: no RLIMIT_AS
-# there; the largest resident size of any merge is checked at the end.
+# there; the largest resident size of any merge is checked at the end
+# (docs/EXPLORE.md: about 750 MB at most).
 sanitized = b"AddressSanitizer" in open(dslab, "rb").read()
 memory_max = (3 << 30) if sanitized else (1 << 30)
 
@@ -100,8 +101,7 @@ def hostile(name, doc, want, other=True, first=None):
     if not re.search(want, first): problems.append(f"stderr: {first[:200]!r}")
     if re.search(rb"[\x00-\x08\x0b-\x1f\x7f]", err + out): problems.append("a control character was printed")
     if changed: problems.append(f"wrote outside --out: {changed[:3]}")
-    if any(os.path.lexists(abs_name + s) for s in ("", "-seed1.yaml")) or any(
-            f.startswith("dslab-hostile-abs-") for f in os.listdir("/tmp")):
+    if any(f.startswith(os.path.basename(abs_name)) for f in os.listdir("/tmp")):
         problems.append("wrote an absolute path from the shard")
     for d, _, fs in os.walk(os.path.join(work, "out")):
         for f in fs:
@@ -199,6 +199,8 @@ hostile("trailing-garbage", json.dumps(base[owner]).encode() + b" {}", r":\d+:\d
 hostile("string-100MB", b'{"dslab_explore": 2, "scenario": "' + b"a" * (100 << 20) + b'"}',
         r"scenario: a text of \d+ bytes", other=False)
 hostile("array-10M", b'{"dslab_explore": 2, "x": [' + b"0," * (10 << 20) + b'0]}', r"unknown member 'x'|more than", other=False)
+hostile("array-60M", b'{"dslab_explore": 2, "x": [' + b"0," * (60 << 20) + b'0]}',
+        r"reading it would take more than 512 MiB of memory", other=False)
 # --- the reproducer --------------------------------------------------------------
 hostile("repro-not-a-scenario", mut(lambda d: chk(d)["reproducer"].__setitem__("yaml", "name: [unclosed\n")),
         r"reproducer\.yaml: not a scenario dslab can load")
@@ -213,7 +215,7 @@ sparse = os.path.join(tmp, "sparse.json")
 with open(sparse, "wb") as f:
     f.truncate(300 << 20)
 code, out, err, elapsed, changed = merge([sparse])
-(ok if code == 2 and b"larger than 256 MiB" in err else bad)(f"a 300 MB file is refused unread: exit {code}, {elapsed:.2f}s")
+(ok if code == 2 and b"larger than 128 MiB" in err else bad)(f"a 300 MB file is refused unread: exit {code}, {elapsed:.2f}s")
 os.remove(sparse)
 
 # --- a symlink where the reproducer goes: refused, its target untouched ----------
