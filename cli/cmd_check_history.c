@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json_write.h"
 #include "dslab/lincheck.h"
 
 static const char usage[] =
@@ -93,47 +94,66 @@ static const char *verdict_name(enum lincheck_verdict v) {
     return "?";
 }
 
-/* Writes s as a JSON string. */
-static void json_string(FILE *out, const char *s) {
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') fprintf(out, "\\%c", c);
-        else if (c < 0x20) fprintf(out, "\\u%04x", c);
-        else fputc(c, out);
-    }
-    fputc('"', out);
-}
-
+/* --json: one object, written with the one JSON writer (json_write.h). */
 static void print_json(const struct opts *o, const struct lincheck_result *r) {
-    printf("{\"file\":");
-    json_string(stdout, o->file);
-    printf(",\"model\":\"%s\",\"format\":\"%s\",\"verdict\":\"%s\",\"ops\":%zu,\"keys\":%zu,"
-           "\"keys_checked\":%zu,\"keys_unknown\":%zu,\"states\":%" PRIu64,
-           o->model_text, r->format, verdict_name(r->verdict), r->ops_count, r->keys_count,
-           r->keys_checked, r->keys_unknown, r->states_total);
-    printf(",\"states_all_rounds\":%" PRIu64, r->states_all_rounds);
+    struct json_writer w;
+    jw_init(&w, stdout);
+    jw_object_begin(&w);
+    jw_key(&w, "file");
+    jw_string(&w, o->file);
+    jw_key(&w, "model");
+    jw_string(&w, o->model_text);
+    jw_key(&w, "format");
+    jw_string(&w, r->format);
+    jw_key(&w, "verdict");
+    jw_string(&w, verdict_name(r->verdict));
+    jw_key(&w, "ops");
+    jw_uint(&w, r->ops_count);
+    jw_key(&w, "keys");
+    jw_uint(&w, r->keys_count);
+    jw_key(&w, "keys_checked");
+    jw_uint(&w, r->keys_checked);
+    jw_key(&w, "keys_unknown");
+    jw_uint(&w, r->keys_unknown);
+    jw_key(&w, "states");
+    jw_uint(&w, r->states_total);
+    jw_key(&w, "states_all_rounds");
+    jw_uint(&w, r->states_all_rounds);
     if (r->verdict == LINCHECK_NOT_LINEARIZABLE) {
-        printf(",\"failure\":{\"key\":");
-        json_string(stdout, r->key);
-        printf(",\"op\":");
-        json_string(stdout, r->op);
-        printf(",\"process\":%" PRId64 ",\"line\":%d,\"invoke_line\":%d,\"linearized\":%zu,"
-               "\"state\":",
-               r->process, r->line, r->invoke_line, r->linearized_count);
-        json_string(stdout, r->state);
-        printf(",\"last_op\":");
-        json_string(stdout, r->last_op);
-        printf(",\"last_line\":%d}", r->last_line);
+        jw_key(&w, "failure");
+        jw_object_begin(&w);
+        jw_key(&w, "key");
+        jw_string(&w, r->key);
+        jw_key(&w, "op");
+        jw_string(&w, r->op);
+        jw_key(&w, "process");
+        jw_int(&w, r->process);
+        jw_key(&w, "line");
+        jw_int(&w, r->line);
+        jw_key(&w, "invoke_line");
+        jw_int(&w, r->invoke_line);
+        jw_key(&w, "linearized");
+        jw_uint(&w, r->linearized_count);
+        jw_key(&w, "state");
+        jw_string(&w, r->state);
+        jw_key(&w, "last_op");
+        jw_string(&w, r->last_op);
+        jw_key(&w, "last_line");
+        jw_int(&w, r->last_line);
+        jw_object_end(&w);
     }
     if (r->verdict == LINCHECK_UNKNOWN) {
-        printf(",\"unknown_key\":");
-        json_string(stdout, r->unknown_key);
-        printf(",\"unknown_states\":%" PRIu64 ",\"unknown_budget\":%" PRIu64
-               ",\"stopped_by\":\"%s\"",
-               r->unknown_states, r->unknown_budget, r->unknown_by_memory ? "memory" : "budget");
+        jw_key(&w, "unknown_key");
+        jw_string(&w, r->unknown_key);
+        jw_key(&w, "unknown_states");
+        jw_uint(&w, r->unknown_states);
+        jw_key(&w, "unknown_budget");
+        jw_uint(&w, r->unknown_budget);
+        jw_key(&w, "stopped_by");
+        jw_string(&w, r->unknown_by_memory ? "memory" : "budget");
     }
-    printf("}\n");
+    jw_object_end(&w);
+    jw_end_document(&w);
 }
 
 static void print_text(const struct opts *o, const struct lincheck_result *r) {

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "exercise_cli.h"
+#include "json_write.h"
 
 static const char usage[] =
     "usage: dslab exercises [--json] [--profile NAME] [--root DIR]\n"
@@ -22,25 +23,41 @@ static int mastery_of(const struct progress *p, const char *term) {
     return 0;
 }
 
+/* --json: a list of objects, written with the one JSON writer. */
 static void print_json(const struct catalog *c, const struct progress *p) {
-    printf("[");
+    struct json_writer w;
+    jw_init(&w, stdout);
+    jw_array_begin(&w);
     for (int i = 0; i < c->count; i++) {
         const struct exercise *e = c->exercises[i];
         const struct progress_entry *pe = progress_find(p, e->id);
-        printf("%s\n {\"id\":", i ? "," : "");
-        excli_json_string(stdout, e->id);
-        printf(",\"title\":");
-        excli_json_string(stdout, e->title);
-        printf(",\"track\":\"%s\",\"difficulty\":%d,\"scenario\":", e->track, e->difficulty);
         char scenario_path[1100];
         exercise_scenario_path(e, e->scenario, scenario_path, (int)sizeof scenario_path);
-        excli_json_string(stdout, scenario_path);
-        printf(",\"kinds\":[");
-        for (int q = 0; q < e->questions_count; q++) printf("%s\"%s\"", q ? "," : "", question_kind_name(e->questions[q].kind));
-        printf("],\"attempts\":%d,\"passed\":%s,\"best\":%.3f}", pe ? pe->attempts : 0,
-               pe && pe->passed ? "true" : "false", pe ? pe->best_milli / 1000.0 : 0.0);
+        jw_object_begin(&w);
+        jw_key(&w, "id");
+        jw_string(&w, e->id);
+        jw_key(&w, "title");
+        jw_string(&w, e->title);
+        jw_key(&w, "track");
+        jw_string(&w, e->track);
+        jw_key(&w, "difficulty");
+        jw_int(&w, e->difficulty);
+        jw_key(&w, "scenario");
+        jw_string(&w, scenario_path);
+        jw_key(&w, "kinds");
+        jw_array_begin(&w);
+        for (int q = 0; q < e->questions_count; q++) jw_string(&w, question_kind_name(e->questions[q].kind));
+        jw_array_end(&w);
+        jw_key(&w, "attempts");
+        jw_int(&w, pe ? pe->attempts : 0);
+        jw_key(&w, "passed");
+        jw_bool(&w, pe && pe->passed);
+        jw_key(&w, "best");
+        jw_thousandths(&w, pe ? pe->best_milli : 0);
+        jw_object_end(&w);
     }
-    printf("\n]\n");
+    jw_array_end(&w);
+    jw_end_document(&w);
 }
 
 static void print_text(const struct catalog *c, const struct progress *p, const char *profile) {

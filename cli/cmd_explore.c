@@ -17,9 +17,10 @@
 
 #include "cli.h"
 #include "explore_cli.h"
+#include "quote.h"
 
-#define SEEDS_MAX UINT64_C(10000000)
-#define SHARDS_MAX 64
+#define SEEDS_MAX XR_SEEDS_MAX
+#define SHARDS_MAX XR_SHARDS_MAX
 
 static const char usage[] =
     "usage: dslab explore FILE --seeds N [options]\n"
@@ -85,8 +86,8 @@ static int parse_value_flag(struct explore_opts *o, const char *a, const char *n
         }
         o->seeds_given = true;
     } else if (strcmp(a, "--from") == 0) {
-        if (!next || cli_parse_u64(next, &o->from) != 0 || o->from > UINT64_MAX - SEEDS_MAX) {
-            return cli_usage_error("explore", "--from needs a seed number");
+        if (!next || cli_parse_u64(next, &o->from) != 0 || o->from > XR_FROM_MAX) {
+            return cli_usage_error("explore", "--from needs a seed number from 0 to %" PRIu64, XR_FROM_MAX);
         }
     } else if (strcmp(a, "--jobs") == 0 || strcmp(a, "-j") == 0) {
         if (!next || cli_parse_u64(next, &v) != 0 || v < 1 || v > 1024) {
@@ -94,8 +95,8 @@ static int parse_value_flag(struct explore_opts *o, const char *a, const char *n
         }
         o->jobs = (int)v;
     } else if (strcmp(a, "--budget") == 0) {
-        if (!next || cli_parse_u64(next, &v) != 0 || v > 1000000) {
-            return cli_usage_error("explore", "--budget needs a number of runs from 0 to 1000000");
+        if (!next || cli_parse_u64(next, &v) != 0 || v > XR_BUDGET_MAX) {
+            return cli_usage_error("explore", "--budget needs a number of runs from 0 to %d", XR_BUDGET_MAX);
         }
         o->budget = (int)v;
     } else if (strcmp(a, "--faults") == 0) {
@@ -291,9 +292,9 @@ static int merge(const struct explore_opts *o) {
     if (!x) return cli_usage_error("explore", "out of memory");
     int code = EXIT_BAD_INPUT;
     for (int i = 0; i < o->merge_count; i++) {
-        char err[300];
+        char err[1600], shown[1700];
         if (xr_merge_file(x, o->merge_files[i], i == 0, err, (int)sizeof err) < 0) {
-            fprintf(stderr, "%s: error: %s\n", o->merge_files[i], err);
+            fprintf(stderr, "%s\n", printable(err, shown, sizeof shown));
             goto done;
         }
     }

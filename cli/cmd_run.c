@@ -12,6 +12,7 @@
 #include "dslab/sim.h"
 #include "dslab/time.h"
 #include "dslab/trace.h"
+#include "quote.h"
 #include "run_report.h"
 
 static const char usage[] =
@@ -90,13 +91,35 @@ static int parse_args(int argc, char **argv, struct run_opts *o) {
     return 0;
 }
 
-static void format_repro(const struct run_opts *o, uint64_t seed, char *buf, size_t size) {
-    int len = snprintf(buf, size, "dslab run %s --seed %" PRIu64, o->file, seed);
-    for (int i = 0; i < o->overrides.count && len < (int)size; i++) {
-        len += snprintf(buf + len, size - (size_t)len, " --set %s=%s", o->overrides.items[i].path,
-                        o->overrides.items[i].value);
+/* The command that repeats this run, each word shell-quoted (quote.h):
+ * a string to free(), or NULL when out of memory. */
+static char *format_repro(const struct run_opts *o, uint64_t seed) {
+    char seed_text[24];
+    snprintf(seed_text, sizeof seed_text, "%" PRIu64, seed);
+    const char *words[4 + 2 * CLI_OVERRIDES_MAX + 2];
+    char *sets[CLI_OVERRIDES_MAX] = {0};
+    int n = 0;
+    words[n++] = "dslab";
+    words[n++] = "run";
+    words[n++] = o->file;
+    words[n++] = "--seed";
+    words[n++] = seed_text;
+    char *out = NULL;
+    for (int i = 0; i < o->overrides.count; i++) {
+        size_t len = strlen(o->overrides.items[i].path) + strlen(o->overrides.items[i].value) + 2;
+        if (!(sets[i] = malloc(len))) goto done;
+        snprintf(sets[i], len, "%s=%s", o->overrides.items[i].path, o->overrides.items[i].value);
+        words[n++] = "--set";
+        words[n++] = sets[i];
     }
-    if (o->until_text && len < (int)size) snprintf(buf + len, size - (size_t)len, " --until %s", o->until_text);
+    if (o->until_text) {
+        words[n++] = "--until";
+        words[n++] = o->until_text;
+    }
+    out = shell_join(words, n);
+done:
+    for (int i = 0; i < o->overrides.count; i++) free(sets[i]);
+    return out;
 }
 
 static double now_s(void) {
@@ -105,11 +128,8 @@ static double now_s(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static int run_loaded(struct run_opts *o, struct scenario *sc) {
-    uint64_t seed = o->seed_given ? o->seed : sc->seed;
+static int run_with_repro(struct run_opts *o, struct scenario *sc, uint64_t seed, const char *repro) {
     int64_t until_ns = o->until_ns > 0 ? o->until_ns : sc->duration_ns;
-    char repro[1024];
-    format_repro(o, seed, repro, sizeof repro);
     FILE *info = o->json ? stderr : stdout;
     fprintf(info, "seed %" PRIu64 "\nrepro: %s\n", seed, repro);
     if (!o->quiet && !o->json) {
@@ -184,6 +204,15 @@ static int run_loaded(struct run_opts *o, struct scenario *sc) {
     if (tl) timeline_deinit(tl);
     free(tl);
     sim_destroy(sim);
+    return code;
+}
+
+static int run_loaded(struct run_opts *o, struct scenario *sc) {
+    uint64_t seed = o->seed_given ? o->seed : sc->seed;
+    char *repro = format_repro(o, seed);
+    if (!repro) return cli_usage_error("run", "out of memory");
+    int code = run_with_repro(o, sc, seed, repro);
+    free(repro);
     return code;
 }
 

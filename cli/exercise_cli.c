@@ -1,5 +1,6 @@
 /* exercise_cli.c: shared helpers of the exercise commands (exercise_cli.h). */
 #include "exercise_cli.h"
+#include "json_write.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -61,18 +62,6 @@ void excli_record(const char *profile, const struct grade_result *r) {
     free(p);
 }
 
-void excli_json_string(FILE *out, const char *text) {
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)(text ? text : ""); *p; p++) {
-        if (*p == '"' || *p == '\\') fprintf(out, "\\%c", *p);
-        else if (*p == '\n') fputs("\\n", out);
-        else if (*p == '\t') fputs("\\t", out);
-        else if (*p < 0x20) fprintf(out, "\\u%04x", *p);
-        else fputc(*p, out);
-    }
-    fputc('"', out);
-}
-
 static void print_points(FILE *out, int milli) {
     if (milli % 1000 == 0) fprintf(out, "%d", milli / 1000);
     else fprintf(out, "%.2f", milli / 1000.0);
@@ -99,21 +88,45 @@ void excli_print_grade(FILE *out, const struct grade_result *r) {
 }
 
 void excli_print_grade_json(FILE *out, const struct grade_result *r) {
-    fprintf(out, "{\"exercise\":");
-    excli_json_string(out, r->e->id);
-    fprintf(out, ",\"pass\":%s,\"score\":%.3f,\"max\":%.3f,\"questions\":[", r->pass ? "true" : "false",
-            r->score_milli / 1000.0, r->max_milli / 1000.0);
+    struct json_writer w; /* the one JSON writer (json_write.h) */
+    jw_init(&w, out);
+    jw_object_begin(&w);
+    jw_key(&w, "exercise");
+    jw_string(&w, r->e->id);
+    jw_key(&w, "pass");
+    jw_bool(&w, r->pass);
+    jw_key(&w, "score");
+    jw_thousandths(&w, r->score_milli);
+    jw_key(&w, "max");
+    jw_thousandths(&w, r->max_milli);
+    jw_key(&w, "questions");
+    jw_array_begin(&w);
     for (int i = 0; i < r->count; i++) {
         const struct question_grade *qg = &r->q[i];
-        fprintf(out, "%s{\"id\":", i ? "," : "");
-        excli_json_string(out, qg->q->id);
-        fprintf(out, ",\"kind\":\"%s\",\"answered\":%s,\"pass\":%s,\"needs_review\":%s,\"score\":%.3f,\"max\":%d,\"answer\":",
-                question_kind_name(qg->q->kind), qg->answered ? "true" : "false", qg->pass ? "true" : "false",
-                qg->needs_review ? "true" : "false", qg->score_milli / 1000.0, qg->q->points);
-        excli_json_string(out, qg->answer);
-        fprintf(out, ",\"misconception\":%s,\"feedback\":", qg->misconception ? "true" : "false");
-        excli_json_string(out, qg->feedback);
-        fprintf(out, "}");
+        jw_object_begin(&w);
+        jw_key(&w, "id");
+        jw_string(&w, qg->q->id);
+        jw_key(&w, "kind");
+        jw_string(&w, question_kind_name(qg->q->kind));
+        jw_key(&w, "answered");
+        jw_bool(&w, qg->answered);
+        jw_key(&w, "pass");
+        jw_bool(&w, qg->pass);
+        jw_key(&w, "needs_review");
+        jw_bool(&w, qg->needs_review);
+        jw_key(&w, "score");
+        jw_thousandths(&w, qg->score_milli);
+        jw_key(&w, "max");
+        jw_int(&w, qg->q->points);
+        jw_key(&w, "answer");
+        jw_string(&w, qg->answer);
+        jw_key(&w, "misconception");
+        jw_bool(&w, qg->misconception);
+        jw_key(&w, "feedback");
+        jw_string(&w, qg->feedback);
+        jw_object_end(&w);
     }
-    fprintf(out, "]}\n");
+    jw_array_end(&w);
+    jw_object_end(&w);
+    jw_end_document(&w);
 }

@@ -21,7 +21,6 @@ int excli_progress_path(const char *profile, char *out, int out_size);
 /* Records a graded attempt in the profile's progress (errors printed). */
 void excli_record(const char *profile, const struct grade_result *r);
 
-void excli_json_string(FILE *out, const char *text);
 void excli_print_grade(FILE *out, const struct grade_result *r);
 void excli_print_grade_json(FILE *out, const struct grade_result *r);
 

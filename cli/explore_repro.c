@@ -5,11 +5,20 @@
  * The file is the explored scenario (with any --set baked in) with the
  * seed of the failing run, the minimal fault schedule, no narration (its
  * lines were about the original faults), and a header saying what fails,
- * when, and which faults were necessary. */
+ * when, and which faults were necessary.
+ *
+ * Reproducers merged from shards (xr_write_reproducers) come from files
+ * made elsewhere: they are written only under --out, by names built from
+ * checked identifiers, never through a symlink, and run again before the
+ * summary says anything about them. */
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "dslab/time.h"
@@ -78,27 +87,30 @@ static char *with_header(const struct scenario *sc, const struct xr_check *c, co
     return out;
 }
 
-/* Loads the written file and runs it with its own seed and faults. */
-static bool fails_when_run(const char *path, const char *check) {
+/* Loads the written file and runs it with its own seed and faults (at
+ * most events_cap events when > 0): does check `check` fail? */
+static enum xr_rerun rerun(const char *path, const char *check, int64_t events_cap) {
     struct diag d;
     diag_clear(&d);
     struct scenario *s = scenario_load(path, NULL, 0, NULL, &d);
-    if (!s) return false;
-    bool failed = false;
+    if (!s) return XR_RERUN_STOPPED;
+    if (events_cap > 0 && s->events_max > events_cap) s->events_max = events_cap;
+    enum xr_rerun result = XR_RERUN_STOPPED;
     struct explore_schedule sch;
     if (explore_draw(s, s->seed, EXPLORE_FAULTS_SCENARIO, &sch) == 0) {
         struct explore_outcome out;
-        if (explore_run(s, s->seed, &sch, &out, NULL, &d) == 0) {
+        if (explore_run(s, s->seed, &sch, &out, NULL, &d) == 0 && out.status == SIM_OK) {
+            result = XR_RERUN_HOLDS;
             for (int i = 0; i < s->checks_count && i < EXPLORE_CHECKS_MAX; i++) {
                 if (strcmp(s->checks[i].name, check) == 0 && (out.failed_mask & (UINT64_C(1) << i))) {
-                    failed = true;
+                    result = XR_RERUN_FAILS;
                 }
             }
         }
         explore_schedule_free(&sch);
     }
     scenario_free(s);
-    return failed;
+    return result;
 }
 
 int explore_repro_make(const struct scenario *sc, struct xr_check *c, const char *out_dir,
@@ -136,6 +148,86 @@ int explore_repro_make(const struct scenario *sc, struct xr_check *c, const char
         snprintf(err, (size_t)err_size, "%s: cannot write the reproducer", path);
         return -1;
     }
-    r->verified = fails_when_run(path, c->name);
+    r->rerun = rerun(path, c->name, 0);
     return 0;
+}
+
+/* ---- reproducers merged from shards ------------------------------------- */
+
+/* Writes text to out_dir/file (file: a plain name, no '/'): a new temporary
+ * entry beside it (O_EXCL|O_NOFOLLOW: never through a symlink), renamed
+ * over it. An existing entry that is not a regular file is refused. */
+static int write_in_dir(int dir_fd, const char *out_dir, const char *file, const char *text,
+                        char *err, int err_size) {
+    struct stat st;
+    if (fstatat(dir_fd, file, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode)) {
+        snprintf(err, (size_t)err_size, "%s/%s exists and is not a regular file (a symlink? a directory?): "
+                 "not replaced", out_dir, file);
+        return -1;
+    }
+    char tmp[200];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", file, (long)getpid());
+    unlinkat(dir_fd, tmp, 0); /* a stale one of ours; a symlink is removed, not followed */
+    int fd = openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        snprintf(err, (size_t)err_size, "%s/%s: cannot write: %s", out_dir, tmp, strerror(errno));
+        return -1;
+    }
+    size_t len = strlen(text), done = 0;
+    int failed = 0;
+    while (done < len && !failed) {
+        ssize_t n = write(fd, text + done, len - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) failed = 1;
+        else done += (size_t)n;
+    }
+    if (!failed && fsync(fd) != 0 && errno != EINVAL) failed = 1;
+    int saved = errno;
+    if (close(fd) != 0 && !failed) {
+        failed = 1;
+        saved = errno;
+    }
+    if (!failed && renameat(dir_fd, tmp, dir_fd, file) != 0) {
+        failed = 1;
+        saved = errno;
+    }
+    if (failed) {
+        unlinkat(dir_fd, tmp, 0);
+        snprintf(err, (size_t)err_size, "%s/%s: cannot write: %s", out_dir, file, strerror(saved));
+        return -1;
+    }
+    return 0;
+}
+
+int xr_write_reproducers(struct xr *x, const char *out_dir, char *err, int err_size) {
+    int dir_fd = -1, rc = 0;
+    for (int c = 0; c < x->checks_count && rc == 0; c++) {
+        struct xr_check *xc = &x->checks[c];
+        if (!xc->repro.present || !xc->repro.yaml) continue;
+        char file[128];
+        if (xr_repro_file_name(xc, file, sizeof file) < 0) { /* the merge checked it; never trust */
+            snprintf(err, (size_t)err_size, "a reproducer of a check with a bad name: not written");
+            rc = -1;
+            break;
+        }
+        if (dir_fd < 0) {
+            if (mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
+                snprintf(err, (size_t)err_size, "%s: cannot create the directory: %s", out_dir, strerror(errno));
+                return -1;
+            }
+            dir_fd = open(out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            if (dir_fd < 0) {
+                snprintf(err, (size_t)err_size, "%s: cannot open the directory: %s", out_dir, strerror(errno));
+                return -1;
+            }
+        }
+        rc = write_in_dir(dir_fd, out_dir, file, xc->repro.yaml, err, err_size);
+        if (rc == 0) {
+            char path[1100];
+            xr_repro_path(xc, out_dir, path, sizeof path);
+            xc->repro.rerun = rerun(path, xc->name, XR_RERUN_EVENTS_MAX);
+        }
+    }
+    if (dir_fd >= 0) close(dir_fd);
+    return rc;
 }

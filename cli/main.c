@@ -2,9 +2,14 @@
  * See cli/cli.h for the conventions every subcommand follows. */
 #include "cli.h"
 
+#include <stdbool.h>
+
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const struct cli_command cli_commands[] = {
     {"run", "run a scenario and check it", cmd_run},
@@ -45,7 +50,23 @@ int cli_is_help(const char *arg) {
     return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
 }
 
+/* Runs at exit (also after a command's exit(0), e.g. --help): output that
+ * could not be written (a full disk, /dev/full, a closed pipe) is an
+ * error, never a silent success: a message on stderr and exit status 2. */
+static void check_stdout_at_exit(void) {
+    errno = 0;
+    bool failed = fflush(stdout) != 0;
+    int saved = errno;
+    failed |= ferror(stdout) != 0;
+    if (failed) {
+        fprintf(stderr, "dslab: error: writing the output failed: %s\n",
+                saved ? strerror(saved) : "write error");
+        _exit(EXIT_BAD_INPUT);
+    }
+}
+
 int main(int argc, char **argv) {
+    atexit(check_stdout_at_exit);
     if (argc < 2) {
         cmd_help(1, argv);
         return cli_usage_error(NULL, "no command given");

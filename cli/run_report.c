@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dslab/time.h"
+#include "json_write.h"
 
 int timeline_init(struct timeline *t, const char (*node_names)[32], int32_t nodes_count) {
     memset(t, 0, sizeof *t);
@@ -152,71 +153,107 @@ void run_report_text(FILE *out, const struct sim *sim, const struct timeline *ti
     for (int i = 0; i < sim_check_count(sim); i++) print_check(out, sc, sim_check_result(sim, i));
 }
 
-static void json_string(FILE *out, const char *s) {
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\') fprintf(out, "\\%c", *p);
-        else if (*p < 0x20) fprintf(out, "\\u%04x", *p);
-        else fputc(*p, out);
+/* --json: one object, written with the one JSON writer (json_write.h). */
+static void json_u64(struct json_writer *w, const char *key, uint64_t v) {
+    jw_key(w, key);
+    jw_uint(w, v);
+}
+
+static void json_check(struct json_writer *w, const struct scenario *sc, const struct check_result *r) {
+    jw_object_begin(w);
+    jw_key(w, "name");
+    jw_string(w, r->name);
+    jw_key(w, "verdict");
+    jw_string(w, r->verdict == CHECK_PASS ? "pass" : r->verdict == CHECK_FAIL ? "fail" : "unknown");
+    jw_key(w, "violations_total");
+    jw_int(w, r->violations_total);
+    jw_key(w, "summary");
+    jw_string(w, r->summary);
+    jw_key(w, "violations");
+    jw_array_begin(w);
+    for (int k = 0; k < r->violations_count; k++) {
+        const struct check_violation *v = &r->violations[k];
+        jw_object_begin(w);
+        jw_key(w, "from_ns");
+        jw_int(w, v->from_ns);
+        jw_key(w, "to_ns");
+        jw_int(w, v->to_ns);
+        jw_key(w, "at_ns");
+        jw_int(w, v->at_ns);
+        jw_key(w, "nodes");
+        jw_array_begin(w);
+        for (int j = 0; j < v->nodes_count; j++) jw_string(w, sc->node_names[v->nodes[j]]);
+        jw_array_end(w);
+        jw_key(w, "evidence");
+        jw_array_begin(w);
+        for (int j = 0; j < v->evidence_count; j++) jw_uint(w, v->evidence[j]);
+        jw_array_end(w);
+        jw_key(w, "message");
+        jw_string(w, v->message);
+        jw_object_end(w);
     }
-    fputc('"', out);
+    jw_array_end(w);
+    jw_object_end(w);
 }
 
 void run_report_json(FILE *out, const struct sim *sim, const char *repro) {
     const struct scenario *sc = sim_scenario(sim);
     const struct sim_stats *st = sim_get_stats(sim);
-    fprintf(out, "{\"scenario\":");
-    json_string(out, sc->name);
-    fprintf(out, ",\"file\":");
-    json_string(out, sc->path);
-    fprintf(out, ",\"seed\":%" PRIu64 ",\"repro\":", sim_seed(sim));
-    json_string(out, repro);
-    fprintf(out, ",\"end_ns\":%" PRId64 ",\"stats\":{\"events\":%" PRIu64 ",\"trace_events\":%" PRIu64
-            ",\"messages_sent\":%" PRIu64 ",\"messages_delivered\":%" PRIu64 ",\"messages_dropped\":%" PRIu64
-            ",\"messages_duplicated\":%" PRIu64 ",\"faults_applied\":%" PRIu64 ",\"faults_no_effect\":%" PRIu64 ",\"client_ops\":%" PRIu64
-            ",\"client_ok\":%" PRIu64 ",\"client_fail\":%" PRIu64 ",\"client_info\":%" PRIu64 "}",
-            sim_now_ns(sim), st->events, st->trace_events, st->messages_sent, st->messages_delivered,
-            st->messages_dropped, st->messages_duplicated, st->faults_applied, st->faults_no_effect, st->client_ops,
-            st->client_ok, st->client_fail, st->client_info);
-    fprintf(out, ",\"assumptions\":[");
-    int first = 1;
+    struct json_writer w;
+    jw_init(&w, out);
+    jw_object_begin(&w);
+    jw_key(&w, "scenario");
+    jw_string(&w, sc->name);
+    jw_key(&w, "file");
+    jw_string(&w, sc->path);
+    json_u64(&w, "seed", sim_seed(sim));
+    jw_key(&w, "repro");
+    jw_string(&w, repro);
+    jw_key(&w, "end_ns");
+    jw_int(&w, sim_now_ns(sim));
+    jw_key(&w, "stats");
+    jw_object_begin(&w);
+    json_u64(&w, "events", st->events);
+    json_u64(&w, "trace_events", st->trace_events);
+    json_u64(&w, "messages_sent", st->messages_sent);
+    json_u64(&w, "messages_delivered", st->messages_delivered);
+    json_u64(&w, "messages_dropped", st->messages_dropped);
+    json_u64(&w, "messages_duplicated", st->messages_duplicated);
+    json_u64(&w, "faults_applied", st->faults_applied);
+    json_u64(&w, "faults_no_effect", st->faults_no_effect);
+    json_u64(&w, "client_ops", st->client_ops);
+    json_u64(&w, "client_ok", st->client_ok);
+    json_u64(&w, "client_fail", st->client_fail);
+    json_u64(&w, "client_info", st->client_info);
+    jw_object_end(&w);
+    jw_key(&w, "assumptions");
+    jw_array_begin(&w);
     for (int i = 0; i < SIM_ASSUMPTIONS_COUNT; i++) {
         const struct assumption_state *a = sim_assumption(sim, i);
         if (!a->declared) continue;
-        fprintf(out, "%s{\"name\":\"%s\",\"violated\":%s", first ? "" : ",", a->name, a->violated ? "true" : "false");
+        jw_object_begin(&w);
+        jw_key(&w, "name");
+        jw_string(&w, a->name);
+        jw_key(&w, "violated");
+        jw_bool(&w, a->violated);
         if (a->violated) {
-            fprintf(out, ",\"at_ns\":%" PRId64 ",\"trace_id\":%" PRIu64 ",\"message\":", a->violated_at_ns, a->trace_id);
-            json_string(out, a->message);
+            jw_key(&w, "at_ns");
+            jw_int(&w, a->violated_at_ns);
+            json_u64(&w, "trace_id", a->trace_id);
+            jw_key(&w, "message");
+            jw_string(&w, a->message);
         }
-        fprintf(out, "}");
-        first = 0;
+        jw_object_end(&w);
     }
-    fprintf(out, "],\"checks\":[");
-    for (int i = 0; i < sim_check_count(sim); i++) {
-        const struct check_result *r = sim_check_result(sim, i);
-        fprintf(out, "%s{\"name\":", i ? "," : "");
-        json_string(out, r->name);
-        fprintf(out, ",\"verdict\":\"%s\",\"violations_total\":%" PRId64 ",\"summary\":",
-                r->verdict == CHECK_PASS ? "pass" : r->verdict == CHECK_FAIL ? "fail" : "unknown",
-                r->violations_total);
-        json_string(out, r->summary);
-        fprintf(out, ",\"violations\":[");
-        for (int k = 0; k < r->violations_count; k++) {
-            const struct check_violation *v = &r->violations[k];
-            fprintf(out, "%s{\"from_ns\":%" PRId64 ",\"to_ns\":%" PRId64 ",\"at_ns\":%" PRId64 ",\"nodes\":[", k ? "," : "", v->from_ns, v->to_ns, v->at_ns);
-            for (int j = 0; j < v->nodes_count; j++) {
-                fprintf(out, "%s", j ? "," : "");
-                json_string(out, sc->node_names[v->nodes[j]]);
-            }
-            fprintf(out, "],\"evidence\":[");
-            for (int j = 0; j < v->evidence_count; j++) fprintf(out, "%s%" PRIu64, j ? "," : "", v->evidence[j]);
-            fprintf(out, "],\"message\":");
-            json_string(out, v->message);
-            fprintf(out, "}");
-        }
-        fprintf(out, "]}");
-    }
-    fprintf(out, "],\"passed\":%s}\n", run_report_exit_code(sim) == 0 ? "true" : "false");
+    jw_array_end(&w);
+    jw_key(&w, "checks");
+    jw_array_begin(&w);
+    for (int i = 0; i < sim_check_count(sim); i++) json_check(&w, sc, sim_check_result(sim, i));
+    jw_array_end(&w);
+    jw_key(&w, "passed");
+    jw_bool(&w, run_report_exit_code(sim) == 0);
+    jw_object_end(&w);
+    jw_end_document(&w);
 }
 
 int run_report_exit_code(const struct sim *sim) {

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dslab/limits.h"
 #include "dslab/trace.h"
+#include "json_write.h"
 
 static const char *const kind_names[TRACE_KIND_COUNT] = {
     "run_start", "send", "deliver", "drop", "duplicate", "timer", "crash", "restart",
@@ -49,15 +51,12 @@ static void put(struct out *o, const char *fmt, ...) {
     if (n > 0) o->len += n;
 }
 
+/* ,"key":"escaped" through the one escaper (json_write.h). */
 static void put_string(struct out *o, const char *key, const char *s) {
-    put(o, ",\"%s\":\"", key);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\') put(o, "\\%c", *p);
-        else if (*p == '\n') put(o, "\\n");
-        else if (*p < 0x20) put(o, "\\u%04x", *p);
-        else put(o, "%c", *p);
-    }
-    put(o, "\"");
+    put(o, ",\"%s\":", key);
+    size_t room = o->len < o->size ? (size_t)(o->size - o->len) : 0;
+    size_t n = json_escape(s, strlen(s), room ? o->buf + o->len : NULL, room);
+    o->len += n > (size_t)INT32_MAX ? INT32_MAX : (int)n;
 }
 
 static const char *node_name(const char (*names)[32], int32_t count, int32_t node, char *tmp) {
@@ -110,7 +109,9 @@ void trace_writer_init(struct trace_writer *w, FILE *out, int format,
 }
 
 static void chrome_event(struct trace_writer *w, const struct trace_event *ev) {
-    char line[2048], tmp[16];
+    /* Room for the longest record: texts are at most DSLAB_TEXT_MAX bytes,
+     * each escaped to at most 6 (json_write.h). */
+    char line[16384], tmp[16];
     char ts[40];
     snprintf(ts, sizeof ts, "%" PRId64 ".%03d", ev->t_ns / 1000, (int)(ev->t_ns % 1000));
     const char *sep = w->first ? "" : ",\n";
@@ -118,7 +119,9 @@ static void chrome_event(struct trace_writer *w, const struct trace_event *ev) {
     if (ev->kind == TRACE_RUN_START) {
         for (int32_t i = 0; i < w->nodes_count; i++) {
             fprintf(w->out, "%s{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%d,"
-                    "\"args\":{\"name\":\"%s\"}}", i == 0 ? sep : ",\n", (int)i, w->node_names[i]);
+                    "\"args\":{\"name\":", i == 0 ? sep : ",\n", (int)i);
+            json_write_string(w->out, w->node_names[i]);
+            fputs("}}", w->out);
         }
         sep = ",\n";
     }
@@ -138,7 +141,7 @@ static void chrome_event(struct trace_writer *w, const struct trace_event *ev) {
     if (n > 0 && line[n - 1] == '\n') line[n - 1] = 0;
     const char *label = ev->text && ev->text[0] && ev->kind != TRACE_SEND ? ev->text
                         : trace_kind_name(ev->kind);
-    char name[200];
+    char name[DSLAB_TEXT_MAX * 6 + 64];
     struct out o = {name, (int)sizeof name, 0};
     put_string(&o, "name", label);
     fprintf(w->out, "%s{%s,\"cat\":\"%s\",\"ph\":\"i\",\"s\":\"%s\",\"pid\":1,\"tid\":%d,\"ts\":%s,"

@@ -96,7 +96,7 @@ cmp -s "$tmp/j1.txt" "$tmp/m.txt" && ok "merged shards print the same results" |
 python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d["dslab_explore"] == 1 and d["seeds_run"] == 40 and len(d["checks"]) == 2
+assert d["dslab_explore"] == 2 and d["seeds_run"] == 40 and len(d["checks"]) == 2
 assert sum(len(c["fails"]) for c in d["checks"]) == sum(c["failing"] for c in d["checks"])' "$tmp/s2.json" \
   && ok "--json is valid and consistent" || bad "--json invalid"
 "$dslab" explore --merge "$tmp/s1.json" "$tmp/s1.json" >/dev/null 2>&1; code=$?

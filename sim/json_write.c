@@ -1,0 +1,185 @@
+/* json_write.c: the JSON string escaper and streaming writer (see
+ * json_write.h). Pure functions of their input: no locale, no state. */
+#include "json_write.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+int utf8_sequence_len(const unsigned char *s, size_t len) {
+    unsigned char c = s[0];
+    if (c < 0x80) return 1;
+    int need;
+    unsigned char lo = 0x80, hi = 0xBF; /* the allowed range of the second byte */
+    if (c >= 0xC2 && c <= 0xDF) need = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        need = 3;
+        if (c == 0xE0) lo = 0xA0;       /* no overlong forms */
+        else if (c == 0xED) hi = 0x9F;  /* no surrogates */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 4;
+        if (c == 0xF0) lo = 0x90;
+        else if (c == 0xF4) hi = 0x8F;  /* at most U+10FFFF */
+    } else {
+        return 0;
+    }
+    if (len < (size_t)need || s[1] < lo || s[1] > hi) return 0;
+    for (int i = 2; i < need; i++) {
+        if (s[i] < 0x80 || s[i] > 0xBF) return 0;
+    }
+    return need;
+}
+
+struct sink {
+    char *buf;
+    size_t size, len; /* len may exceed size: then it is the length needed */
+};
+
+static void emit(struct sink *k, const char *bytes, size_t n) {
+    if (k->len < k->size) {
+        size_t room = k->size - k->len;
+        memcpy(k->buf + k->len, bytes, n < room ? n : room);
+    }
+    k->len += n;
+}
+
+size_t json_escape(const char *s, size_t len, char *buf, size_t size) {
+    struct sink k = {buf, size, 0};
+    const unsigned char *p = (const unsigned char *)s;
+    emit(&k, "\"", 1);
+    for (size_t i = 0; i < len;) {
+        unsigned char c = p[i];
+        if (c == '"' || c == '\\') {
+            char e[2] = {'\\', (char)c};
+            emit(&k, e, 2);
+            i++;
+        } else if (c == '\n') {
+            emit(&k, "\\n", 2);
+            i++;
+        } else if (c < 0x20) {
+            static const char hex[] = "0123456789abcdef";
+            char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            emit(&k, e, 6);
+            i++;
+        } else {
+            int n = utf8_sequence_len(p + i, len - i);
+            if (n == 0) {
+                emit(&k, "\\ufffd", 6);
+                i++;
+            } else {
+                emit(&k, (const char *)p + i, (size_t)n);
+                i += (size_t)n;
+            }
+        }
+    }
+    emit(&k, "\"", 1);
+    if (size > 0) buf[k.len < size ? k.len : size - 1] = 0;
+    return k.len;
+}
+
+void json_write_string(FILE *out, const char *s) {
+    if (!s) s = "";
+    size_t len = strlen(s);
+    char small[512];
+    size_t need = json_escape(s, len, small, sizeof small);
+    if (need < sizeof small) {
+        fwrite(small, 1, need, out);
+        return;
+    }
+    /* Long strings: escape in pieces cut at character boundaries, writing
+     * the quotes once. */
+    fputc('"', out);
+    size_t i = 0;
+    while (i < len) {
+        size_t piece = len - i < 64 ? len - i : 64;
+        /* Never cut a valid sequence: extend over at most 3 continuation bytes. */
+        while (i + piece < len && piece < 67 && ((unsigned char)s[i + piece] & 0xC0) == 0x80) piece++;
+        size_t n = json_escape(s + i, piece, small, sizeof small); /* <= 2 + 6 * 67 bytes < 512 */
+        fwrite(small + 1, 1, n - 2, out);
+        i += piece;
+    }
+    fputc('"', out);
+}
+
+/* ---- the writer ---------------------------------------------------------- */
+
+void jw_init(struct json_writer *w, FILE *out) {
+    memset(w, 0, sizeof *w);
+    w->out = out;
+}
+
+static void before_value(struct json_writer *w) {
+    if (!w->after_key && w->need_comma[w->depth]) fputc(',', w->out);
+    w->after_key = false;
+}
+
+static void after_value(struct json_writer *w) {
+    w->need_comma[w->depth] = true;
+}
+
+static void open_level(struct json_writer *w, char c) {
+    before_value(w);
+    fputc(c, w->out);
+    if (w->depth < JSON_WRITER_DEPTH_MAX) w->depth++;
+    w->need_comma[w->depth] = false;
+}
+
+static void close_level(struct json_writer *w, char c) {
+    fputc(c, w->out);
+    if (w->depth > 0) w->depth--;
+    w->after_key = false;
+    after_value(w);
+}
+
+void jw_object_begin(struct json_writer *w) { open_level(w, '{'); }
+void jw_object_end(struct json_writer *w) { close_level(w, '}'); }
+void jw_array_begin(struct json_writer *w) { open_level(w, '['); }
+void jw_array_end(struct json_writer *w) { close_level(w, ']'); }
+
+void jw_key(struct json_writer *w, const char *key) {
+    before_value(w);
+    json_write_string(w->out, key);
+    fputc(':', w->out);
+    w->after_key = true;
+}
+
+void jw_string(struct json_writer *w, const char *s) {
+    before_value(w);
+    json_write_string(w->out, s);
+    after_value(w);
+}
+
+void jw_int(struct json_writer *w, int64_t v) {
+    before_value(w);
+    fprintf(w->out, "%" PRId64, v);
+    after_value(w);
+}
+
+void jw_uint(struct json_writer *w, uint64_t v) {
+    before_value(w);
+    fprintf(w->out, "%" PRIu64, v);
+    after_value(w);
+}
+
+void jw_bool(struct json_writer *w, bool v) {
+    before_value(w);
+    fputs(v ? "true" : "false", w->out);
+    after_value(w);
+}
+
+void jw_thousandths(struct json_writer *w, int64_t milli) {
+    before_value(w);
+    uint64_t m = milli < 0 ? (uint64_t)0 - (uint64_t)milli : (uint64_t)milli;
+    fprintf(w->out, "%s%" PRIu64 ".%03u", milli < 0 ? "-" : "", m / 1000, (unsigned)(m % 1000));
+    after_value(w);
+}
+
+void jw_null(struct json_writer *w) {
+    before_value(w);
+    fputs("null", w->out);
+    after_value(w);
+}
+
+void jw_end_document(struct json_writer *w) {
+    fputc('\n', w->out);
+    w->need_comma[0] = false;
+}

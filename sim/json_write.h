@@ -1,0 +1,60 @@
+/* json_write.h: the one JSON string escaper and the one JSON writer of
+ * dslab: every --json output, the explore results and the trace use them.
+ *
+ * Output is always valid UTF-8 and valid JSON: '"' and '\\' are escaped,
+ * a newline is written as \n, every other byte below 0x20 as \u00XX
+ * (lower-case hex), valid UTF-8 sequences are copied as they are, and a
+ * byte that does not start a valid UTF-8 sequence (a stray continuation
+ * byte, an overlong form, a surrogate, a code point above U+10FFFF, a cut
+ * sequence) is replaced by \ufffd, one replacement per such byte. For
+ * valid input the bytes are exactly what the trace has always had
+ * (docs/TRACE_FORMAT.md), so golden traces do not change. */
+#ifndef DSLAB_JSON_WRITE_H
+#define DSLAB_JSON_WRITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* The length (1-4) of the valid UTF-8 sequence at s[0..len), or 0 when
+ * s[0] does not start one (len must be at least 1). */
+int utf8_sequence_len(const unsigned char *s, size_t len);
+
+/* Writes the JSON string literal of s[0..len) (with its quotes) into buf,
+ * snprintf style: at most size bytes including a NUL (buf may be NULL when
+ * size is 0); returns the full length, so a caller can size a buffer. */
+size_t json_escape(const char *s, size_t len, char *buf, size_t size);
+/* Writes the literal of a NUL-terminated string (NULL writes ""). */
+void json_write_string(FILE *out, const char *s);
+
+/* A streaming writer: commas, nesting and escaping are its business, the
+ * caller says what comes next. No spaces or newlines are written (the
+ * caller ends the document with jw_end_document). Nesting beyond
+ * JSON_WRITER_DEPTH_MAX is a programming error: it is clamped, never an
+ * overflow. */
+#define JSON_WRITER_DEPTH_MAX 32
+struct json_writer {
+    FILE *out;                              /* borrowed */
+    int depth;
+    bool need_comma[JSON_WRITER_DEPTH_MAX + 1];
+    bool after_key;
+};
+void jw_init(struct json_writer *w, FILE *out);
+void jw_object_begin(struct json_writer *w);
+void jw_object_end(struct json_writer *w);
+void jw_array_begin(struct json_writer *w);
+void jw_array_end(struct json_writer *w);
+/* The key of the next member of the current object. */
+void jw_key(struct json_writer *w, const char *key);
+void jw_string(struct json_writer *w, const char *s);
+void jw_int(struct json_writer *w, int64_t v);
+void jw_uint(struct json_writer *w, uint64_t v);
+void jw_bool(struct json_writer *w, bool v);
+/* milli / 1000 with exactly three decimals ("1.250", "-0.001"): scores. */
+void jw_thousandths(struct json_writer *w, int64_t milli);
+void jw_null(struct json_writer *w);
+/* Ends a top-level document with a newline. */
+void jw_end_document(struct json_writer *w);
+
+#endif
