@@ -266,16 +266,18 @@ int xr_write_reproducers(const struct xr *x, const char *out_dir, char *err, int
             return -1;
         }
         made = true;
-        char path[1100], tmp[1200];
+        char path[1100];
         xr_repro_path(xc, out_dir, path, sizeof path);
-        FILE *f = cli_atomic_open(path, tmp, sizeof tmp);
-        if (!f) {
-            snprintf(err, (size_t)err_size, "%s: cannot write: %s", path, strerror(errno));
+        struct outfile out;
+        struct diag d;
+        diag_clear(&d);
+        if (outfile_open(&out, path, &d) < 0) {
+            diag_format(&d, err, err_size);
             return -1;
         }
-        fputs(xc->repro.yaml, f);
-        if (cli_atomic_commit(f, tmp, path) != 0) {
-            snprintf(err, (size_t)err_size, "%s: cannot write: %s", path, strerror(errno));
+        fputs(xc->repro.yaml, out.f);
+        if (outfile_commit(&out, &d) < 0) {
+            diag_format(&d, err, err_size);
             return -1;
         }
     }
