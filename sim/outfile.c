@@ -50,8 +50,8 @@ static int open_tmp(struct outfile *o, struct diag *diag) {
         int fd = open(o->tmp, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0666);
         if (fd < 0) {
             int e = errno;
-            diag_set(diag, o->path, 0, 0, "cannot write: the temporary file %s: %s", o->tmp,
-                     strerror(e));
+            diag_set(diag, o->path, 0, 0, "cannot write: %s (the temporary file %s)", strerror(e),
+                     o->tmp);
             return -1;
         }
         struct stat fst, pst;

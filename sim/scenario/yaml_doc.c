@@ -24,6 +24,7 @@
 #include <yaml.h>
 
 #include "dslab/limits.h"
+#include "dslab/text.h"
 
 #define BLOCK_BYTES (16 * 1024)
 
@@ -381,6 +382,25 @@ static int on_scalar(struct builder *b, const yaml_event_t *ev) {
     if (memchr(value, '\0', len)) {
         return fail_at(b, ev->start_mark, "text contains a NUL character%s", "");
     }
+    /* Escapes ("\ud800", "\e") can make what the file's bytes cannot:
+     * invalid UTF-8 and control characters. Tab and newline are text. */
+    size_t bad;
+    if (!text_utf8_valid(value, len, &bad)) {
+        return fail_at(b, ev->start_mark,
+                       "text is not valid UTF-8 (an escape makes a surrogate or an invalid "
+                       "character)%s", "");
+    }
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)value[i];
+        bool c1 = c == 0xc2 && i + 1 < len && (unsigned char)value[i + 1] < 0xa0;
+        if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f || c1) {
+            char code[8];
+            snprintf(code, sizeof code, "\\x%02x", c1 ? (unsigned char)value[i + 1] : c);
+            return fail_at(b, ev->start_mark,
+                           "text contains a control character (%s); only tab and newline are "
+                           "allowed", code);
+        }
+    }
     n->text = ydoc_strdup(b->doc, value, len);
     if (!n->text) return fail_oom(b);
     n->text_len = len;
@@ -601,6 +621,9 @@ int ydoc_parse(struct ydoc *doc, const char *text, size_t len, const char *file,
                         "the file is larger than %d bytes (DSLAB_SCENARIO_BYTES_MAX)",
                         DSLAB_SCENARIO_BYTES_MAX);
     }
+    /* UTF-16/32 (libyaml would read them), NUL bytes, bad UTF-8: one
+     * error with the position of the first bad byte. */
+    if (text_check_file(text, len, file, diag) < 0) return -1;
     struct builder b = {.doc = doc, .file = file, .diag = diag, .text = text, .len = len};
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser)) return fail_oom(&b);
