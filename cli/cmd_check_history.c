@@ -127,6 +127,7 @@ static void print_json(const struct opts *o, const struct lincheck_result *r) {
         printf(",\"unknown_key\":");
         json_string(stdout, r->unknown_key);
         printf(",\"unknown_states\":%" PRIu64, r->unknown_states);
+        printf(",\"unknown_reason\":\"%s\"", r->unknown_by_memory ? "memory" : "budget");
     }
     printf("}\n");
 }
@@ -155,6 +156,12 @@ static void print_text(const struct opts *o, const struct lincheck_result *r) {
             printf("  last op of that prefix: process %" PRId64 " %s (line %d)\n", r->last_process,
                    r->last_op, r->last_line);
         }
+    } else if (r->verdict == LINCHECK_UNKNOWN && r->unknown_by_memory) {
+        printf("search memory exhausted on %s%s after %" PRIu64
+               " states (%zu of %zu keys undecided; the search cache is limited to 1 GiB, or "
+               "an allocation failed: a larger --budget will not help)\n",
+               r->unknown_key[0] ? "key " : "the history", r->unknown_key, r->unknown_states,
+               r->keys_unknown, r->keys_count);
     } else if (r->verdict == LINCHECK_UNKNOWN) {
         printf("search budget exhausted on %s%s after %" PRIu64
                " states (%zu of %zu keys undecided; raise --budget)\n",

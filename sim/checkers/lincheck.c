@@ -110,6 +110,7 @@ static void summarise(const struct lin_history *h, const struct lin_check_report
         if (out->keys_unknown++ == 0) {
             if (keyed) lin_key_describe(h, p->key, out->unknown_key, sizeof out->unknown_key);
             out->unknown_states = p->states;
+            out->unknown_by_memory = p->unknown_reason == LIN_UNKNOWN_MEMORY;
         }
     }
     if (rep->first_fail != SIZE_MAX) describe_failure(h, rep, keyed, out);

@@ -11,6 +11,7 @@
 #ifndef DSLAB_LINCHECK_H
 #define DSLAB_LINCHECK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -66,6 +67,7 @@ struct lincheck_result {
     /* LINCHECK_UNKNOWN: the first undecided key. */
     char unknown_key[96];
     uint64_t unknown_states;
+    bool unknown_by_memory;   /* the search's memory ran out, not the --budget */
 };
 
 /* "register", "cas-register", "kv", "mutex". Returns 0 or -1. */
