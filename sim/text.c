@@ -85,6 +85,16 @@ int text_check_file(const char *text, size_t len, const char *file, struct diag 
         return diag_set(diag, file, line, col,
                         "the file contains a NUL byte (is it UTF-16 text? save it as UTF-8)");
     }
+    for (size_t i = 0; i < len; i++) {
+        bool c1 = u[i] == 0xc2 && i + 1 < len && u[i + 1] >= 0x80 && u[i + 1] < 0xa0;
+        if ((u[i] < 0x20 && u[i] != '\t' && u[i] != '\n' && u[i] != '\r') || u[i] == 0x7f || c1) {
+            position(text, i, &line, &col);
+            return diag_set(diag, file, line, col,
+                            "the file contains a control character (0x%02x); only tab, newline "
+                            "and carriage return are allowed",
+                            c1 ? (unsigned)u[i + 1] : (unsigned)u[i]);
+        }
+    }
     return 0;
 }
 

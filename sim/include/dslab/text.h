@@ -25,7 +25,8 @@ size_t text_utf8_seq(const unsigned char *s, size_t len);
 bool text_utf8_valid(const char *s, size_t len, size_t *bad_offset);
 
 /* Checks a whole input file: no UTF-16/UTF-32 byte-order mark, no NUL
- * byte, well-formed UTF-8 (a UTF-8 byte-order mark is allowed). Returns 0,
+ * byte, well-formed UTF-8 (a UTF-8 byte-order mark is allowed), no control
+ * character but tab, newline and carriage return (C1 controls included). Returns 0,
  * or -1 with diag set at the first bad byte's line and column ("file:
  * line:col: error: the file is not valid UTF-8 text (bad byte 0xe9)"). */
 int text_check_file(const char *text, size_t len, const char *file, struct diag *diag);
