@@ -46,6 +46,12 @@ static void test_file_checks_give_positions(void **state) {
     assert_int_equal(d.line, 2);
     assert_int_equal(d.col, 4);
     assert_non_null(strstr(d.message, "0xe9"));
+    assert_int_equal(text_check_file("a: \x1b[2J\n", 8, "f", &d), -1); /* raw ESC */
+    assert_int_equal(d.col, 4);
+    assert_non_null(strstr(d.message, "control character (0x1b)"));
+    assert_int_equal(text_check_file("a: \xc2\x85\n", 6, "f", &d), -1); /* C1 NEL */
+    assert_non_null(strstr(d.message, "0x85"));
+    assert_int_equal(text_check_file("a:\tb\r\n", 6, "f", &d), 0);
 }
 
 static void test_escape_and_diag(void **state) {
