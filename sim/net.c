@@ -93,21 +93,25 @@ void net_set_ring(struct net *n, int32_t reach) {
 
 /* Slot of from -> to in the index: its entry, or the empty slot where it
  * would go. The index is never full (load at most one half). */
-static uint32_t index_slot(const struct net *n, uint64_t key) {
+static uint32_t index_slot(const struct net *n, uint32_t key_plus_one) {
     uint32_t mask = n->override_index_capacity - 1;
-    uint32_t j = (uint32_t)mix64(key + 1) & mask;
-    while (n->override_index[j]) {
-        const struct net_override *o = &n->overrides[n->override_index[j] - 1];
-        if (link_key(n, o->from, o->to) == key) break;
+    uint32_t j = (uint32_t)mix64(key_plus_one) & mask;
+    while (n->override_index[j].key_plus_one && n->override_index[j].key_plus_one != key_plus_one) {
         j = (j + 1) & mask;
     }
     return j;
 }
 
+static uint32_t index_key(const struct net *n, int32_t from, int32_t to) {
+    uint64_t key = link_key(n, from, to) + 1;
+    assert(key <= UINT32_MAX);
+    return (uint32_t)key;
+}
+
 static const struct net_override *find_override(const struct net *n, int32_t from, int32_t to) {
     if (n->overrides_count == 0) return NULL;
-    uint32_t at = n->override_index[index_slot(n, link_key(n, from, to))];
-    return at ? &n->overrides[at - 1] : NULL;
+    const struct net_index_slot *s = &n->override_index[index_slot(n, index_key(n, from, to))];
+    return s->key_plus_one ? &n->overrides[s->at] : NULL;
 }
 
 const struct link_params *net_link(const struct net *n, int32_t from, int32_t to,
@@ -134,14 +138,15 @@ static int reserve_override(struct net *n) {
     }
     if ((uint32_t)(n->overrides_count + 1) * 2 <= n->override_index_capacity) return 0;
     uint32_t capacity = n->override_index_capacity ? n->override_index_capacity * 2 : 16;
-    uint32_t *index = calloc(capacity, sizeof *index);
+    struct net_index_slot *index = calloc(capacity, sizeof *index);
     if (!index) return -1;
     free(n->override_index);
     n->override_index = index;
     n->override_index_capacity = capacity;
     for (int i = 0; i < n->overrides_count; i++) {
         const struct net_override *o = &n->overrides[i];
-        index[index_slot(n, link_key(n, o->from, o->to))] = (uint32_t)i + 1;
+        uint32_t key = index_key(n, o->from, o->to);
+        index[index_slot(n, key)] = (struct net_index_slot){key, (uint32_t)i};
     }
     return 0;
 }
@@ -151,9 +156,9 @@ int net_override(struct net *n, int32_t from, int32_t to, uint32_t fields,
     struct net_override *o = (struct net_override *)find_override(n, from, to);
     if (!o) {
         if (reserve_override(n) != 0) return -1;
-        uint32_t slot = index_slot(n, link_key(n, from, to));
+        uint32_t key = index_key(n, from, to);
+        n->override_index[index_slot(n, key)] = (struct net_index_slot){key, (uint32_t)n->overrides_count};
         o = &n->overrides[n->overrides_count++];
-        n->override_index[slot] = (uint32_t)n->overrides_count;
         o->from = from;
         o->to = to;
         o->fields = 0;

@@ -31,6 +31,13 @@ struct net_override {
     struct link_params link;
 };
 
+/* A slot of the link-override index. from*N+to < 10^8 fits 32 bits
+ * (DSLAB_NODES_MAX is 10,000). */
+struct net_index_slot {
+    uint32_t key_plus_one; /* 0 = empty */
+    uint32_t at;           /* index into overrides */
+};
+
 struct fifo_entry {
     uint64_t key_plus_one; /* 0 = empty */
     int64_t last_ns;
@@ -57,7 +64,7 @@ struct net {
     struct net_override *overrides; /* owned, in the order they were made */
     int overrides_count;
     int overrides_capacity;
-    uint32_t *override_index;       /* owned: 0 empty, else overrides index + 1 */
+    struct net_index_slot *override_index; /* owned; probes never touch `overrides` */
     uint32_t override_index_capacity; /* power of two, at least twice the count */
     uint32_t *slow_factor;   /* owned, per node; NULL = none slow */
     struct fifo_entry *fifo_table; /* owned */
