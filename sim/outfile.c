@@ -112,22 +112,38 @@ int outfile_open(struct outfile *o, const char *path, struct diag *diag) {
         exists = false;
         copy_path(o->target, path);
     } else if (S_ISLNK(st.st_mode)) {
-        char resolved[PATH_MAX];
-        if (!realpath(path, resolved)) {
+        if (stat(path, &st) != 0) {
             int e = errno;
             if (e == ENOENT) {
                 return fail(o, diag, "it is a symbolic link to a file that does not exist", 0);
             }
             return fail(o, diag, "cannot follow the symbolic link", e);
         }
-        if (copy_path(o->target, resolved) < 0 || stat(resolved, &st) != 0) {
-            return fail(o, diag, "cannot follow the symbolic link", errno);
+        /* A link to a regular file: replace that file. A link to anything
+         * else (/dev/stdout -> /proc/self/fd/1 -> a pipe) is written
+         * through below, by its own name. */
+        char resolved[PATH_MAX];
+        if (S_ISREG(st.st_mode) && (!realpath(path, resolved) || copy_path(o->target, resolved) < 0)) {
+            return fail(o, diag, "cannot follow the symbolic link", errno ? errno : ENAMETOOLONG);
         }
     } else {
         copy_path(o->target, path);
     }
     if (exists && S_ISDIR(st.st_mode)) return fail(o, diag, "it is a directory", 0);
-    if (exists && !S_ISREG(st.st_mode)) {
+    /* /dev/stdout, /dev/fd/N, /proc/self/fd/N name an open file of this
+     * process even when it is a regular file: write to it, never replace. */
+    bool names_a_descriptor = strncmp(path, "/dev/", 5) == 0 || strncmp(path, "/proc/", 6) == 0;
+    struct stat out_st;
+    if (exists && names_a_descriptor && fstat(STDOUT_FILENO, &out_st) == 0 &&
+        out_st.st_dev == st.st_dev && out_st.st_ino == st.st_ino) {
+        /* /dev/stdout: share stdout's stream (a second stream on the same
+         * file would write over what stdout buffered). */
+        fflush(stdout);
+        o->kind = OUTFILE_STDOUT;
+        o->f = stdout;
+        return 0;
+    }
+    if (exists && (!S_ISREG(st.st_mode) || names_a_descriptor)) {
         /* A device or a FIFO: write to it, never rename over it. */
         o->kind = OUTFILE_THROUGH;
         o->f = fopen(path, "w");

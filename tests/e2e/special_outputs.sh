@@ -7,6 +7,7 @@
 #   - /dev/null: the run's own exit status; still a device;
 #   - a FIFO with a reader: the reader gets the whole trace; still a FIFO;
 #   - `--trace -`: the trace on standard output, the summary on stderr;
+#   - `--trace /dev/stdout` shares standard output's stream;
 #   - a symbolic link: its target is replaced, the link stays a link; a
 #     link to nothing and a directory are exit 2;
 #   - a stale temporary (.NAME.dslab-tmp) is taken over and removed, and a
@@ -93,6 +94,21 @@ if [ "$status" -eq 1 ] && cmp -s "$tmp/stdout" "$tmp/ref.jsonl" && grep -q "^res
     ok "--trace -: the trace on stdout (byte-identical), the summary on stderr"
 else
     bad "--trace -: exit $status; stdout $(wc -c <"$tmp/stdout") bytes; stderr: $(head -n 2 "$tmp/stderr" | tr '\n' ' ')"
+fi
+
+# /dev/stdout redirected to a file and to a pipe: the same stream as stdout
+# (a second stream on the file wrote over the report; a pipe was an error).
+if [ -L /dev/stdout ] || [ -c /dev/stdout ] || [ -p /dev/stdout ]; then
+    run --trace /dev/stdout >"$tmp/stdout-file" 2>"$tmp/err"
+    status=$?
+    run --trace /dev/stdout 2>/dev/null | cat >"$tmp/stdout-pipe"
+    if [ "$status" -eq 1 ] && grep -q "^seed " "$tmp/stdout-file" &&
+        grep '^{' "$tmp/stdout-file" | cmp -s - "$tmp/ref.jsonl" &&
+        grep '^{' "$tmp/stdout-pipe" | cmp -s - "$tmp/ref.jsonl"; then
+        ok "--trace /dev/stdout (a file, a pipe): the report and the whole trace, in order"
+    else
+        bad "--trace /dev/stdout: exit $status, $(head -n 1 "$tmp/err")"
+    fi
 fi
 
 # Symbolic links and directories.

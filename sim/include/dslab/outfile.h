@@ -12,8 +12,10 @@
  * lock is busy) instead of racing for the rename.
  *
  * Anything that exists and is not a regular file (a character device such
- * as /dev/null or /dev/full, a FIFO) is written through directly: never
- * renamed over, never replaced. "-" is standard output. A directory is an
+ * as /dev/null or /dev/full, a FIFO), and any existing path under /dev/ or
+ * /proc/ (/dev/stdout redirected to a file is still this process's stdout),
+ * is written through directly: never renamed over, never replaced. "-" is
+ * standard output. A directory is an
  * error. A symbolic link is followed: the file it points to is replaced
  * atomically (its temporary beside that file) and the link stays a link; a
  * link to nothing is an error.
