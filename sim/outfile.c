@@ -123,8 +123,11 @@ int outfile_open(struct outfile *o, const char *path, struct diag *diag) {
          * else (/dev/stdout -> /proc/self/fd/1 -> a pipe) is written
          * through below, by its own name. */
         char resolved[PATH_MAX];
-        if (S_ISREG(st.st_mode) && (!realpath(path, resolved) || copy_path(o->target, resolved) < 0)) {
-            return fail(o, diag, "cannot follow the symbolic link", errno ? errno : ENAMETOOLONG);
+        if (S_ISREG(st.st_mode)) {
+            if (!realpath(path, resolved)) return fail(o, diag, "cannot follow the symbolic link", errno);
+            if (copy_path(o->target, resolved) < 0) {
+                return fail(o, diag, "the symbolic link's target path is too long", 0);
+            }
         }
     } else {
         copy_path(o->target, path);
