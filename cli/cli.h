@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "dslab/diag.h"
+#include "dslab/outfile.h"
 #include "dslab/scenario.h"
 
 #define EXIT_CHECKS_HOLD 0
@@ -53,11 +54,13 @@ void cli_print_diag(const struct diag *d);
 int cli_parse_duration_ns(const char *text, int64_t *out);
 /* Parses an unsigned 64-bit decimal. Returns 0 or -1. */
 int cli_parse_u64(const char *text, uint64_t *out);
-/* Writing a file so that it is never half-written: write to a temporary
- * file beside it, then cli_atomic_commit() flushes, syncs and renames it
- * over `path` (or removes it on failure and returns -1 with errno). */
-FILE *cli_atomic_open(const char *path, char *tmp_path, size_t tmp_size);
-int cli_atomic_commit(FILE *f, const char *tmp_path, const char *path);
+/* Writing an output file (dslab/outfile.h): a regular file is never
+ * half-written (temporary + rename), a device or FIFO is written through,
+ * "-" is standard output. cli_atomic_open() returns o->f, or NULL after
+ * printing why; cli_atomic_commit() flushes, syncs and renames, and
+ * returns 0, or -1 after printing why (e.g. "No space left on device"). */
+FILE *cli_atomic_open(struct outfile *o, const char *path);
+int cli_atomic_commit(struct outfile *o);
 /* --set KEY=VALUE flags, in command-line order. */
 #define CLI_OVERRIDES_MAX 64
 struct cli_overrides {

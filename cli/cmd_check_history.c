@@ -149,7 +149,7 @@ static void print_json(const struct opts *o, const struct lincheck_result *r) {
         jw_uint(&w, r->unknown_states);
         jw_key(&w, "unknown_budget");
         jw_uint(&w, r->unknown_budget);
-        jw_key(&w, "stopped_by");
+        jw_key(&w, "unknown_reason");
         jw_string(&w, r->unknown_by_memory ? "memory" : "budget");
     }
     jw_object_end(&w);
@@ -181,15 +181,16 @@ static void print_text(const struct opts *o, const struct lincheck_result *r) {
                    r->last_op, r->last_line);
         }
     } else if (r->verdict == LINCHECK_UNKNOWN && r->unknown_by_memory) {
-        printf("search stopped by its memory bound on %s%s after %" PRIu64
-               " states (%zu of %zu keys undecided; a larger --budget will not help)\n",
+        printf("search memory exhausted on %s%s after %" PRIu64
+               " states (%zu of %zu keys undecided; the search cache is limited to 1 GiB, or "
+               "an allocation failed: a larger --budget will not help)\n",
                r->unknown_key[0] ? "key " : "the history", r->unknown_key, r->unknown_states,
                r->keys_unknown, r->keys_count);
     } else if (r->verdict == LINCHECK_UNKNOWN) {
-        printf("search budget of %" PRIu64 " states exhausted on %s%s (%zu of %zu keys "
-               "undecided; raise --budget)\n",
-               r->unknown_budget, r->unknown_key[0] ? "key " : "the history", r->unknown_key,
-               r->keys_unknown, r->keys_count);
+        printf("search budget exhausted on %s%s after %" PRIu64 " states (budget %" PRIu64
+               "; %zu of %zu keys undecided; raise --budget)\n",
+               r->unknown_key[0] ? "key " : "the history", r->unknown_key, r->unknown_states,
+               r->unknown_budget, r->keys_unknown, r->keys_count);
     }
 }
 

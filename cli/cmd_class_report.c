@@ -137,14 +137,14 @@ int cmd_class_report(int argc, char **argv) {
     struct catalog *c = excli_catalog(root);
     struct graded *g = calloc((size_t)files, sizeof *g);
     /* --out is written to a temporary file and renamed: never half-written. */
-    char tmp_path[1200];
-    FILE *o = out_path ? cli_atomic_open(out_path, tmp_path, sizeof tmp_path) : stdout;
+    struct outfile out;
+    FILE *o = cli_atomic_open(&out, out_path ? out_path : "-");
     char *errors_text = NULL;
     size_t errors_len = 0;
     FILE *errors = open_memstream(&errors_text, &errors_len);
     if (!c || !g || !o || !errors) {
         if (!o) fprintf(stderr, "%s: error: cannot write the report\n", out_path);
-        if (o && o != stdout) fclose(o), remove(tmp_path);
+        if (o) outfile_abort(&out);
         if (errors) fclose(errors);
         free(errors_text);
         free(g), free(paths), catalog_free(c);
@@ -166,10 +166,7 @@ int cmd_class_report(int argc, char **argv) {
         fprintf(stderr, "dslab class-report: error: none of the %d answers file%s could be graded "
                 "(the report says why)\n", files, files == 1 ? "" : "s");
     }
-    if (o != stdout && cli_atomic_commit(o, tmp_path, out_path) != 0) {
-        fprintf(stderr, "%s: error: cannot write the report: %s\n", out_path, strerror(errno));
-        code = EXIT_BAD_INPUT;
-    }
+    if (cli_atomic_commit(&out) != 0) code = EXIT_BAD_INPUT;
     free(errors_text);
     free(g);
     free(paths);

@@ -260,12 +260,13 @@ int cmd_exercise(int argc, char **argv) {
     printf("\nType 'hint' at any prompt for a hint (%d available).\n", e->hints_count);
     add(s, "# answers written by `dslab exercise %s`\nexercise: %s\nanswers:\n", e->id, e->id);
     for (int i = 0; i < e->questions_count; i++) ask_question(s, &e->questions[i], i);
-    char path[1100], tmp[1200];
+    char path[1100];
     if (out) snprintf(path, sizeof path, "%s", out);
     else snprintf(path, sizeof path, "%s.answers.yaml", e->id);
-    FILE *f = cli_atomic_open(path, tmp, sizeof tmp);
+    struct outfile of;
+    FILE *f = cli_atomic_open(&of, path);
     int code = EXIT_BAD_INPUT;
-    if (!f || (fputs(s->text, f), cli_atomic_commit(f, tmp, path)) != 0) {
+    if (!f || (fputs(s->text, f), cli_atomic_commit(&of)) != 0) {
         fprintf(stderr, "%s: error: cannot write the answers file\n", path);
     } else {
         printf("\nanswers written to %s; grading...\n\n", path);

@@ -254,11 +254,12 @@ int cmd_report(int argc, char **argv) {
         if (run_once(sc, seed, NULL, NULL, &first) == 0) {
             collect_ids(ev, first);
             if (run_once(sc, seed, tl, ev, &second) == 0) {
-                char path[1100], tmp[1200];
+                char path[1100];
                 snprintf(path, sizeof path, "%s/report.md", dir);
-                FILE *o = cli_atomic_open(path, tmp, sizeof tmp);
+                struct outfile out;
+                FILE *o = cli_atomic_open(&out, path);
                 if (o) write_report(o, file, seed, second, tl, ev, dir);
-                if (!o || cli_atomic_commit(o, tmp, path) != 0) fprintf(stderr, "%s: error: cannot write the report\n", path);
+                if (!o || cli_atomic_commit(&out) != 0) fprintf(stderr, "%s: error: cannot write the report\n", path);
                 else printf("wrote %s\n", path), code = 0;
             }
         }

@@ -2,6 +2,7 @@
  * line first, then the summary; exit 0 when all checks hold, 1 when one
  * fails, 2 on bad input (or a run stopped by its event budget). */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,8 @@ static const char usage[] =
     "  --until DURATION         stop at this simulated time (1ns..24h, e.g. 5s) instead of the duration\n"
     "  --set KEY=VALUE          override a scalar by its dotted path (repeatable),\n"
     "                           e.g. --set nodes=1000 --set network.loss=0.01\n"
-    "  --trace FILE             write every event to FILE\n"
+    "  --trace FILE             write every event to FILE (- for standard output;\n"
+    "                           the summary then goes to standard error)\n"
     "  --trace-format FORMAT    jsonl (default; docs/TRACE_FORMAT.md) or chrome\n"
     "                           (open in ui.perfetto.dev or chrome://tracing)\n"
     "  --json                   print the summary as one JSON object\n"
@@ -130,7 +132,10 @@ static double now_s(void) {
 
 static int run_with_repro(struct run_opts *o, struct scenario *sc, uint64_t seed, const char *repro) {
     int64_t until_ns = o->until_ns > 0 ? o->until_ns : sc->duration_ns;
-    FILE *info = o->json ? stderr : stdout;
+    /* With --trace - the trace owns standard output: the report goes to stderr. */
+    bool trace_stdout = o->trace_path && strcmp(o->trace_path, "-") == 0;
+    FILE *report = trace_stdout ? stderr : stdout;
+    FILE *info = o->json ? stderr : report;
     fprintf(info, "seed %" PRIu64 "\nrepro: %s\n", seed, repro);
     if (!o->quiet && !o->json) {
         fprintf(info, "scenario %s%s%s\n", sc->name, sc->title[0] ? ": " : "", sc->title);
@@ -145,12 +150,11 @@ static int run_with_repro(struct run_opts *o, struct scenario *sc, uint64_t seed
         return EXIT_BAD_INPUT;
     }
     struct trace_writer writer;
-    char tmp_path[1100];
+    struct outfile trace_out;
     FILE *trace_file = NULL;
     if (o->trace_path) {
-        trace_file = cli_atomic_open(o->trace_path, tmp_path, sizeof tmp_path);
+        trace_file = cli_atomic_open(&trace_out, o->trace_path);
         if (!trace_file) {
-            fprintf(stderr, "%s: error: cannot write the trace file\n", o->trace_path);
             sim_destroy(sim);
             return EXIT_BAD_INPUT;
         }
@@ -186,20 +190,17 @@ static int run_with_repro(struct run_opts *o, struct scenario *sc, uint64_t seed
     double wall_s = now_s() - start_s;
     if (trace_file) {
         trace_writer_finish(&writer);
-        if (cli_atomic_commit(trace_file, tmp_path, o->trace_path) != 0) {
-            fprintf(stderr, "%s: error: writing the trace failed\n", o->trace_path);
-            code = EXIT_BAD_INPUT;
-        }
+        if (cli_atomic_commit(&trace_out) != 0) code = EXIT_BAD_INPUT;
     }
     if (code == 0) code = run_report_exit_code(sim);
     if (o->json) {
-        run_report_json(stdout, sim, repro);
+        run_report_json(report, sim, repro);
     } else if (!o->quiet) {
-        run_report_text(stdout, sim, tl, wall_s);
+        run_report_text(report, sim, tl, wall_s);
     }
     if (!o->json) {
-        if (code == 0) printf("\nresult: all checks hold\n");
-        else if (code == 1) printf("\nresult: a check failed   repro: %s\n", repro);
+        if (code == 0) fprintf(report, "\nresult: all checks hold\n");
+        else if (code == 1) fprintf(report, "\nresult: a check failed   repro: %s\n", repro);
     }
     if (tl) timeline_deinit(tl);
     free(tl);

@@ -140,12 +140,9 @@ int explore_repro_make(const struct scenario *sc, struct xr_check *c, const char
         snprintf(err, (size_t)err_size, "%s: cannot read back the reproducer", path);
         return -1;
     }
-    char tmp[1200]; /* the header goes in by temporary file and rename, too */
-    FILE *f = cli_atomic_open(path, tmp, sizeof tmp);
-    bool ok = f && fputs(r->yaml, f) >= 0;
-    if (f && cli_atomic_commit(f, tmp, path) != 0) ok = false;
-    if (!ok) {
-        snprintf(err, (size_t)err_size, "%s: cannot write the reproducer", path);
+    struct outfile out; /* the header goes in by temporary file and rename, too */
+    if (outfile_open(&out, path, &d) < 0 || (fputs(r->yaml, out.f), outfile_commit(&out, &d)) < 0) {
+        diag_format(&d, err, err_size);
         return -1;
     }
     r->rerun = rerun(path, c->name, 0);

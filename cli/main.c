@@ -1,6 +1,7 @@
 /* main.c: the `dslab` command: dispatches to one subcommand per file.
  * See cli/cli.h for the conventions every subcommand follows. */
 #include "cli.h"
+#include "dslab/text.h"
 
 #include <stdbool.h>
 
@@ -32,10 +33,13 @@ const int cli_commands_count = (int)(sizeof cli_commands / sizeof cli_commands[0
 
 int cli_usage_error(const char *cmd, const char *fmt, ...) {
     va_list ap;
-    fprintf(stderr, "dslab%s%s: error: ", cmd ? " " : "", cmd ? cmd : "");
+    /* The message quotes argv: escaped like every diagnostic (dslab/text.h). */
+    char raw[DIAG_MESSAGE_MAX], safe[4 * DIAG_MESSAGE_MAX];
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    text_escape(raw, strlen(raw), safe, sizeof safe);
+    fprintf(stderr, "dslab%s%s: error: %s", cmd ? " " : "", cmd ? cmd : "", safe);
     fprintf(stderr, "\n(see 'dslab %s%s--help')\n", cmd ? cmd : "", cmd ? " " : "");
     return EXIT_BAD_INPUT;
 }

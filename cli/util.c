@@ -1,5 +1,6 @@
 /* util.c: small helpers shared by subcommands: flag value parsing with the
- * scenario loader's exact unit parsers, and atomic file writing. */
+ * scenario loader's exact unit parsers, and output files (dslab/outfile.h)
+ * with their errors printed. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,19 +20,21 @@ int cli_parse_u64(const char *text, uint64_t *out) {
     return units_parse_u64(text, out, err, (int)sizeof err);
 }
 
-FILE *cli_atomic_open(const char *path, char *tmp_path, size_t tmp_size) {
-    snprintf(tmp_path, tmp_size, "%s.tmp.%ld", path, (long)getpid());
-    return fopen(tmp_path, "w");
+FILE *cli_atomic_open(struct outfile *o, const char *path) {
+    struct diag d;
+    diag_clear(&d);
+    if (outfile_open(o, path, &d) < 0) {
+        cli_print_diag(&d);
+        return NULL;
+    }
+    return o->f;
 }
 
-int cli_atomic_commit(FILE *f, const char *tmp_path, const char *path) {
-    int failed = fflush(f) != 0 || ferror(f);
-    if (!failed) failed = fsync(fileno(f)) != 0 && errno != EINVAL;
-    failed |= fclose(f) != 0;
-    if (failed || rename(tmp_path, path) != 0) {
-        int saved = errno;
-        remove(tmp_path);
-        errno = saved;
+int cli_atomic_commit(struct outfile *o) {
+    struct diag d;
+    diag_clear(&d);
+    if (outfile_commit(o, &d) < 0) {
+        cli_print_diag(&d);
         return -1;
     }
     return 0;

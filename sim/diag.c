@@ -4,15 +4,24 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dslab/text.h"
+
 void diag_clear(struct diag *d) {
     memset(d, 0, sizeof *d);
 }
 
+/* Messages quote input (names, values, paths): control characters and
+ * bytes that are not UTF-8 are escaped as \xNN so they never reach a
+ * terminal raw. */
 int diag_vset(struct diag *d, const char *file, int line, int col, const char *fmt, va_list ap) {
-    snprintf(d->file, sizeof d->file, "%s", file ? file : "");
+    char raw[DIAG_MESSAGE_MAX], raw_file[DIAG_PATH_MAX];
+    /* Copied first: the arguments may point into *d itself. */
+    snprintf(raw_file, sizeof raw_file, "%s", file ? file : "");
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    text_escape(raw_file, strlen(raw_file), d->file, sizeof d->file);
     d->line = line;
     d->col = col;
-    vsnprintf(d->message, sizeof d->message, fmt, ap);
+    text_escape(raw, strlen(raw), d->message, sizeof d->message);
     return -1;
 }
 

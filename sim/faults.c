@@ -1,7 +1,8 @@
 /* faults.c: applying a fault from the schedule (or a live intervention).
  *
- * Partitions replace the whole reachability matrix with the shape's; cuts
- * and heals edit single links. Named shapes that need a choice the
+ * Partitions replace the network's partition shape (group ids per node,
+ * or the majorities ring) in O(N) and drop every single-link cut or heal;
+ * cuts and heals edit single links on top of the shape (net.h). Named shapes that need a choice the
  * scenario did not make (which nodes form the majority) draw it from the
  * faults stream, so the choice is the same for the same seed. Every fault
  * is traced with a readable description.
@@ -43,17 +44,9 @@ static void describe_group(const struct sim *sim, const int32_t *side, int32_t w
     if (len < cap) snprintf(buf + len, cap - len, "}");
 }
 
-/* Blocks every pair whose sides differ. */
+/* Blocks every pair whose sides differ (a side NET_GROUP_ALL sees all). */
 static void apply_sides(struct sim *sim, const int32_t *side) {
-    net_heal_all(&sim->net);
-    for (int32_t i = 0; i < sim->nodes_count; i++) {
-        for (int32_t j = 0; j < sim->nodes_count; j++) {
-            if (side[i] != side[j] && net_set_blocked(&sim->net, i, j, true) != 0) {
-                sim_fail(sim, "out of memory for the partition matrix");
-                return;
-            }
-        }
-    }
+    if (net_set_groups(&sim->net, side) != 0) sim_fail(sim, "out of memory for a partition");
 }
 
 /* Random order of node indices from the faults stream (Fisher-Yates). */
@@ -72,17 +65,7 @@ static void partition_ring(struct sim *sim, char *desc) {
     int32_t majority = n / 2 + 1;
     int32_t reach = majority / 2; /* neighbours seen on each side */
     if (2 * reach + 1 < majority) reach++;
-    net_heal_all(&sim->net);
-    for (int32_t i = 0; i < n; i++) {
-        for (int32_t j = 0; j < n; j++) {
-            int32_t d = abs(i - j);
-            if (n - d < d) d = n - d;
-            if (d > reach && net_set_blocked(&sim->net, i, j, true) != 0) {
-                sim_fail(sim, "out of memory for the partition matrix");
-                return;
-            }
-        }
-    }
+    net_set_ring(&sim->net, reach); /* nodes further apart on the ring are cut */
     snprintf(desc, DESC_MAX, "majorities-ring: each node sees %d neighbour(s) on each side",
              (int)reach);
 }
@@ -134,12 +117,8 @@ static void apply_partition(struct sim *sim, const struct fault *f, char *desc) 
             side[i] = k < (n - 1) / 2 ? 0 : 1;
             k++;
         }
-        side[bridge] = 2;
+        side[bridge] = NET_GROUP_ALL; /* the bridge sees both halves */
         apply_sides(sim, side);
-        for (int32_t i = 0; i < n; i++) { /* the bridge sees both halves */
-            net_set_blocked(&sim->net, bridge, i, false);
-            net_set_blocked(&sim->net, i, bridge, false);
-        }
         describe_group(sim, side, 0, desc, DESC_MAX);
         size_t len = strlen(desc);
         snprintf(desc + len, DESC_MAX - len, " <-%s->", name_of(sim, bridge));

@@ -19,6 +19,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,6 +126,7 @@ struct lparser {
     char *err;
     int err_size;
     int *err_offset;
+    bool in_mix; /* parsing the components of a mix(...) */
 };
 
 static int lfail(struct lparser *p, int offset, const char *fmt, ...)
@@ -182,6 +184,13 @@ static int parse_shape_arg(struct lparser *p, const char *tok, int offset, doubl
 static const struct kind_info *kind_lookup(struct lparser *p, const char *word, int offset) {
     for (int i = 0; i < KINDS_COUNT; i++) {
         if (strcmp(kinds[i].name, word) == 0) return &kinds[i];
+    }
+    if (strcmp(word, "mix") == 0) { /* "mix" is not a simple kind: say why it is here */
+        lfail(p, offset, "%s",
+              p->in_mix ? "a mix cannot contain another mix: list every component in one "
+                          "mix(WEIGHT DIST, ...)"
+                        : "write a mix as mix(WEIGHT DIST, ...), with '(' right after 'mix'");
+        return NULL;
     }
     const char *names[KINDS_COUNT + 1];
     for (int i = 0; i < KINDS_COUNT; i++) names[i] = kinds[i].name;
@@ -256,6 +265,7 @@ static int parse_simple(struct lparser *p, struct latency_simple *out) {
 static int parse_mixture(struct lparser *p, struct latency_dist *out) {
     int start = p->pos;
     p->pos += 4; /* "mix(" */
+    p->in_mix = true;
     uint64_t sum_ppm = 0;
     for (;;) {
         char tok[64], err[UNITS_ERR_MAX];
@@ -292,7 +302,7 @@ static int parse_mixture(struct lparser *p, struct latency_dist *out) {
 
 int latency_parse(const char *text, struct latency_dist *out, char *err, int err_size,
                   int *err_offset) {
-    struct lparser p = {text, 0, err, err_size, err_offset};
+    struct lparser p = {text, 0, err, err_size, err_offset, false};
     memset(out, 0, sizeof *out);
     skip_ws(&p);
     int rc;

@@ -1,4 +1,5 @@
-/* net.c: reachability matrix, link overrides and FIFO bookkeeping (net.h). */
+/* net.c: reachability (partition shape plus single-link exceptions), link
+ * overrides and FIFO bookkeeping (net.h). */
 #include "net.h"
 
 #include <assert.h>
@@ -14,54 +15,108 @@ int net_init(struct net *n, int32_t nodes_count, const struct scenario_network *
 }
 
 void net_deinit(struct net *n) {
-    free(n->blocked);
+    free(n->group);
+    free(n->flipped);
     free(n->overrides);
+    free(n->override_index);
     free(n->slow_factor);
     free(n->fifo_table);
     memset(n, 0, sizeof *n);
 }
 
+static uint64_t link_key(const struct net *n, int32_t from, int32_t to) {
+    return (uint64_t)from * (uint64_t)n->nodes_count + (uint64_t)to;
+}
+
+static uint64_t mix64(uint64_t x) {
+    x ^= x >> 33;
+    x *= UINT64_C(0xff51afd7ed558ccd);
+    x ^= x >> 33;
+    return x;
+}
+
+/* ---- reachability: shape plus exceptions ---------------------------------- */
+
+static void drop_exceptions(struct net *n) {
+    if (n->flipped_count > 0) {
+        uint64_t bits = (uint64_t)n->nodes_count * (uint64_t)n->nodes_count;
+        memset(n->flipped, 0, (size_t)((bits + 63) / 64) * sizeof(uint64_t));
+        n->flipped_count = 0;
+    }
+}
+
 int net_set_blocked(struct net *n, int32_t from, int32_t to, bool blocked) {
     assert(from >= 0 && from < n->nodes_count && to >= 0 && to < n->nodes_count);
-    if (!n->blocked) {
-        if (!blocked) return 0;
+    bool flip = blocked != net_shape_blocks(n, from, to);
+    if (!n->flipped) {
+        if (!flip) return 0;
         uint64_t bits = (uint64_t)n->nodes_count * (uint64_t)n->nodes_count;
-        n->blocked = calloc((size_t)((bits + 63) / 64), sizeof(uint64_t));
-        if (!n->blocked) return -1;
+        n->flipped = calloc((size_t)((bits + 63) / 64), sizeof(uint64_t));
+        if (!n->flipped) return -1;
     }
-    uint64_t bit = (uint64_t)from * (uint64_t)n->nodes_count + (uint64_t)to;
+    uint64_t bit = link_key(n, from, to);
     uint64_t mask = UINT64_C(1) << (bit & 63);
-    bool was = (n->blocked[bit >> 6] & mask) != 0;
-    if (blocked && !was) {
-        n->blocked[bit >> 6] |= mask;
-        n->blocked_links++;
-    } else if (!blocked && was) {
-        n->blocked[bit >> 6] &= ~mask;
-        n->blocked_links--;
+    bool was = (n->flipped[bit >> 6] & mask) != 0;
+    if (flip && !was) {
+        n->flipped[bit >> 6] |= mask;
+        n->flipped_count++;
+    } else if (!flip && was) {
+        n->flipped[bit >> 6] &= ~mask;
+        n->flipped_count--;
     }
     return 0;
 }
 
 void net_heal_all(struct net *n) {
-    if (n->blocked) {
-        uint64_t bits = (uint64_t)n->nodes_count * (uint64_t)n->nodes_count;
-        memset(n->blocked, 0, (size_t)((bits + 63) / 64) * sizeof(uint64_t));
+    n->shape = NET_SHAPE_NONE;
+    drop_exceptions(n);
+}
+
+int net_set_groups(struct net *n, const int32_t *group) {
+    if (!n->group) {
+        n->group = malloc((size_t)n->nodes_count * sizeof *n->group);
+        if (!n->group) return -1;
     }
-    n->blocked_links = 0;
+    memcpy(n->group, group, (size_t)n->nodes_count * sizeof *n->group);
+    n->shape = NET_SHAPE_GROUPS;
+    drop_exceptions(n);
+    return 0;
+}
+
+void net_set_ring(struct net *n, int32_t reach) {
+    n->ring_reach = reach;
+    n->shape = NET_SHAPE_RING;
+    drop_exceptions(n);
+}
+
+/* ---- link overrides ------------------------------------------------------ */
+
+/* Slot of from -> to in the index: its entry, or the empty slot where it
+ * would go. The index is never full (load at most one half). */
+static uint32_t index_slot(const struct net *n, uint32_t key_plus_one) {
+    uint32_t mask = n->override_index_capacity - 1;
+    uint32_t j = (uint32_t)mix64(key_plus_one) & mask;
+    while (n->override_index[j].key_plus_one && n->override_index[j].key_plus_one != key_plus_one) {
+        j = (j + 1) & mask;
+    }
+    return j;
+}
+
+static uint32_t index_key(const struct net *n, int32_t from, int32_t to) {
+    uint64_t key = link_key(n, from, to) + 1;
+    assert(key <= UINT32_MAX);
+    return (uint32_t)key;
+}
+
+static const struct net_override *find_override(const struct net *n, int32_t from, int32_t to) {
+    if (n->overrides_count == 0) return NULL;
+    const struct net_index_slot *s = &n->override_index[index_slot(n, index_key(n, from, to))];
+    return s->key_plus_one ? &n->overrides[s->at] : NULL;
 }
 
 const struct link_params *net_link(const struct net *n, int32_t from, int32_t to,
                                    struct link_params *scratch) {
-    if (n->overrides_count == 0) {
-        return &n->base;
-    }
-    const struct net_override *found = NULL;
-    for (int i = 0; i < n->overrides_count; i++) {
-        if (n->overrides[i].from == from && n->overrides[i].to == to) {
-            found = &n->overrides[i];
-            break;
-        }
-    }
+    const struct net_override *found = find_override(n, from, to);
     if (!found) {
         return &n->base;
     }
@@ -72,18 +127,8 @@ const struct link_params *net_link(const struct net *n, int32_t from, int32_t to
     return scratch;
 }
 
-int net_override(struct net *n, int32_t from, int32_t to, uint32_t fields,
-                 const struct link_params *link) {
-    for (int i = 0; i < n->overrides_count; i++) {
-        struct net_override *o = &n->overrides[i];
-        if (o->from == from && o->to == to) {
-            o->fields |= fields;
-            if (fields & LINK_FIELD_LATENCY) o->link.latency = link->latency;
-            if (fields & LINK_FIELD_LOSS) o->link.loss_ppm = link->loss_ppm;
-            if (fields & LINK_FIELD_DUPLICATE) o->link.duplicate_ppm = link->duplicate_ppm;
-            return 0;
-        }
-    }
+/* Room for one more override: the array and an index at most half full. */
+static int reserve_override(struct net *n) {
     if (n->overrides_count == n->overrides_capacity) {
         int capacity = n->overrides_capacity ? n->overrides_capacity * 2 : 8;
         struct net_override *o = realloc(n->overrides, (size_t)capacity * sizeof *o);
@@ -91,11 +136,38 @@ int net_override(struct net *n, int32_t from, int32_t to, uint32_t fields,
         n->overrides = o;
         n->overrides_capacity = capacity;
     }
-    struct net_override *o = &n->overrides[n->overrides_count++];
-    o->from = from;
-    o->to = to;
-    o->fields = fields;
-    o->link = *link;
+    if ((uint32_t)(n->overrides_count + 1) * 2 <= n->override_index_capacity) return 0;
+    uint32_t capacity = n->override_index_capacity ? n->override_index_capacity * 2 : 16;
+    struct net_index_slot *index = calloc(capacity, sizeof *index);
+    if (!index) return -1;
+    free(n->override_index);
+    n->override_index = index;
+    n->override_index_capacity = capacity;
+    for (int i = 0; i < n->overrides_count; i++) {
+        const struct net_override *o = &n->overrides[i];
+        uint32_t key = index_key(n, o->from, o->to);
+        index[index_slot(n, key)] = (struct net_index_slot){key, (uint32_t)i};
+    }
+    return 0;
+}
+
+int net_override(struct net *n, int32_t from, int32_t to, uint32_t fields,
+                 const struct link_params *link) {
+    struct net_override *o = (struct net_override *)find_override(n, from, to);
+    if (!o) {
+        if (reserve_override(n) != 0) return -1;
+        uint32_t key = index_key(n, from, to);
+        n->override_index[index_slot(n, key)] = (struct net_index_slot){key, (uint32_t)n->overrides_count};
+        o = &n->overrides[n->overrides_count++];
+        o->from = from;
+        o->to = to;
+        o->fields = 0;
+        o->link = *link;
+    }
+    o->fields |= fields;
+    if (fields & LINK_FIELD_LATENCY) o->link.latency = link->latency;
+    if (fields & LINK_FIELD_LOSS) o->link.loss_ppm = link->loss_ppm;
+    if (fields & LINK_FIELD_DUPLICATE) o->link.duplicate_ppm = link->duplicate_ppm;
     return 0;
 }
 
@@ -107,13 +179,6 @@ int net_set_slow(struct net *n, int32_t node, uint32_t factor) {
     }
     n->slow_factor[node] = factor < 1 ? 1 : factor;
     return 0;
-}
-
-static uint64_t mix64(uint64_t x) {
-    x ^= x >> 33;
-    x *= UINT64_C(0xff51afd7ed558ccd);
-    x ^= x >> 33;
-    return x;
 }
 
 /* Rehashes into a table twice as large, keeping only links with a

@@ -10,6 +10,7 @@
  * the one shown before. Interventions are faults appended to the scenario's
  * list at the current time, followed by a full re-run, so the session on
  * screen is by construction the run of the saved scenario. */
+#include "dslab/outfile.h"
 #include "viz_internal.h"
 
 #include <stdio.h>
@@ -254,19 +255,16 @@ int viz_model_save(struct viz_model *m, const char *path, struct diag *diag) {
     return rc;
 }
 
-/* The trace is written to PATH.tmp and renamed over PATH when complete, so
- * a crash or a full disk never leaves a half-written trace. */
+/* The trace goes through dslab/outfile.h: a temporary renamed over PATH
+ * when complete (a crash or a full disk never leaves a half-written
+ * trace), or straight to a device or FIFO. */
 int viz_model_write_trace(struct viz_model *m, const char *path, struct diag *diag) {
-    char tmp[1200];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        return diag_set(diag, path, 0, 0, "cannot write the trace");
-    }
+    struct outfile out;
+    if (outfile_open(&out, path, diag) < 0) return -1;
+    FILE *f = out.f;
     struct sim *sim = sim_create(m->scenario, m->seed, diag);
     if (!sim) {
-        fclose(f);
-        remove(tmp);
+        outfile_abort(&out);
         return -1;
     }
     struct trace_writer w;
@@ -280,12 +278,7 @@ int viz_model_write_trace(struct viz_model *m, const char *path, struct diag *di
     sim_finish(sim);
     trace_writer_finish(&w);
     sim_destroy(sim);
-    bool failed = fflush(f) != 0 || ferror(f);
-    failed |= fclose(f) != 0;
-    if (failed || rename(tmp, path) != 0) {
-        remove(tmp);
-        return diag_set(diag, path, 0, 0, "cannot write the trace");
-    }
+    if (outfile_commit(&out, diag) < 0) return -1;
     /* The run on screen was recorded in chunks with interventions re-run:
      * it must be the very run a replay gives. */
     if (hasher.hash != m->trace_hash) {

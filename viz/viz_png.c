@@ -4,6 +4,8 @@
  * headless software renderer and for a window (a screenshot). */
 #include "viz_internal.h"
 
+#include "dslab/outfile.h"
+
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -30,27 +32,23 @@ int viz_png_save(SDL_Renderer *ren, int width, int height, const char *path, str
             row[x] |= 0xff000000u;
         }
     }
-    /* Written beside the target and renamed: a crash never leaves half a PNG.
-     * Through our own FILE, because IMG_SavePNG() does not report failed
-     * writes (a full disk gave a truncated PNG and success): the stream's
-     * error flag and fflush/fclose do. */
-    char tmp[1200];
-    snprintf(tmp, sizeof tmp, "%s.tmp.png", path);
-    int rc = 0;
-    FILE *f = fopen(tmp, "wb");
-    SDL_RWops *rw = f ? SDL_RWFromFP(f, SDL_FALSE) : NULL;
-    bool failed = !rw || IMG_SavePNG_RW(out, rw, 1) != 0;
-    if (f) {
-        failed |= fflush(f) != 0 || ferror(f);
-        failed |= fclose(f) != 0;
+    /* Through dslab/outfile.h (beside the target and renamed: a crash never
+     * leaves half a PNG; a device is written through). Through our own FILE,
+     * because IMG_SavePNG() does not report failed writes (a full disk gave
+     * a truncated PNG and success): the stream's error flag and
+     * fflush/fclose do. */
+    struct outfile of;
+    if (outfile_open(&of, path, diag) < 0) {
+        SDL_FreeSurface(out);
+        return -1;
     }
-    if (failed) {
-        rc = diag_set(diag, path, 0, 0, "cannot write the PNG: %s",
-                      errno ? strerror(errno) : IMG_GetError());
-        remove(tmp);
-    } else if (rename(tmp, path) != 0) {
-        rc = diag_set(diag, path, 0, 0, "cannot write the PNG: %s", strerror(errno));
-        remove(tmp);
+    int rc = 0;
+    SDL_RWops *rw = SDL_RWFromFP(of.f, SDL_FALSE);
+    if (!rw || IMG_SavePNG_RW(out, rw, 1) != 0) {
+        rc = diag_set(diag, path, 0, 0, "cannot write the PNG: %s", IMG_GetError());
+        outfile_abort(&of);
+    } else {
+        rc = outfile_commit(&of, diag);
     }
     SDL_FreeSurface(out);
     return rc;

@@ -183,8 +183,10 @@ static int read_string(struct reader *r, struct edn_value *v) {
         case 'n': out[n++] = '\n'; break;
         case 't': out[n++] = '\t'; break;
         case 'r': out[n++] = '\r'; break;
-        case 'b': out[n++] = '\b'; break;
-        case 'f': out[n++] = '\f'; break;
+        case 'b':
+        case 'f': /* control characters: they would reach the terminal raw */
+            return fail_at(r, v->line, v->col,
+                           "a \\b or \\f escape in a string (control characters are not allowed)");
         case '"': case '\\': case '/': out[n++] = e; break;
         case 'u': {
             unsigned cp = 0;
@@ -198,6 +200,14 @@ static int read_string(struct reader *r, struct edn_value *v) {
                 cp = cp * 16 + d;
             }
             i += 4;
+            if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7f && cp < 0xa0)) {
+                return fail_at(r, v->line, v->col,
+                               "a \\u escape in a string makes a control character (not allowed)");
+            }
+            if (cp >= 0xd800 && cp <= 0xdfff) {
+                return fail_at(r, v->line, v->col,
+                               "a \\u escape in a string makes a lone surrogate (not valid UTF-8)");
+            }
             if (src_len + 1 - n < 3) return fail_at(r, v->line, v->col, "bad \\u escape in string");
             n += (size_t)put_utf8(out + n, cp);
             break;

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dslab/text.h"
+
 /* ---- pairing -------------------------------------------------------- */
 
 static size_t slot_of(int64_t key, size_t capacity) {
@@ -125,6 +127,8 @@ int hist_detect_format(const char *text, size_t len, const char *name, enum hist
 int hist_parse_buffer(const char *text, size_t len, const char *name, struct lin_history *h,
                       struct diag *diag) {
     enum hist_format format;
+    /* UTF-16/32, NUL bytes and bad UTF-8 are one clear error up front. */
+    if (text_check_file(text, len, name, diag) < 0) return -1;
     if (hist_detect_format(text, len, name, &format, diag) < 0) return -1;
     switch (format) {
     case HIST_FORMAT_JEPSEN_LOG: return hist_parse_jepsen_log(text, len, name, h, diag);

@@ -146,6 +146,7 @@ static int name_ref_cmp(const void *pa, const void *pb) {
 static int load_node_name(struct loader *L, const struct ynode *n, char *out) {
     if (load_expect_scalar(L, n, "a node name like n1") < 0) return -1;
     size_t len = strlen(n->text);
+    if (len == 0) return load_error(L, n, "a node name cannot be empty (\"\")");
     bool ok = len < DSLAB_NAME_MAX;
     for (const char *c = n->text; *c && ok; c++) {
         ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dslab/outfile.h"
 #include "dslab/scenario.h"
 #include "dslab/time.h"
 #include "scenario/load_internal.h"
@@ -234,32 +235,15 @@ static void save_rest(FILE *f, const struct scenario *s) {
 }
 
 int scenario_save(const struct scenario *s, const char *path, struct diag *diag) {
-    char tmp[DIAG_PATH_MAX + 8];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
-        return diag_set(diag, path, 0, 0, "path is too long");
-    }
-    FILE *f = fopen(tmp, "w");
-    if (!f) return diag_set(diag, tmp, 0, 0, "cannot write: %s", strerror(errno));
+    /* Atomic for a regular file, through for a device (dslab/outfile.h). */
+    struct outfile out;
+    if (outfile_open(&out, path, diag) < 0) return -1;
+    FILE *f = out.f;
     fprintf(f, "# Written by dslab (scenario_save); see docs/SCENARIO_FORMAT.md.\n");
     save_header(f, s);
     save_network_block(f, s);
     save_protocol_workload(f, s);
     save_rest(f, s);
     if (s->explore.declared) scenario_save_explore(f, s);
-    bool failed = ferror(f) != 0;
-    int write_errno = errno;
-    if (fclose(f) != 0 && !failed) {
-        failed = true;
-        write_errno = errno;
-    }
-    if (failed) {
-        remove(tmp);
-        return diag_set(diag, tmp, 0, 0, "cannot write: %s", strerror(write_errno));
-    }
-    if (rename(tmp, path) != 0) {
-        int e = errno;
-        remove(tmp);
-        return diag_set(diag, path, 0, 0, "cannot replace the file: %s", strerror(e));
-    }
-    return 0;
+    return outfile_commit(&out, diag);
 }

@@ -2,8 +2,11 @@
  *
  * One pass over libyaml's event stream with an explicit stack (depth is
  * bounded by DSLAB_YAML_DEPTH_MAX, so no recursion on input). Aliases are
- * copied, and counted before copying, so a "billion laughs" file stops at
- * DSLAB_YAML_NODES_MAX with an error instead of eating memory. An anchor is
+ * copied, and counted before copying (nodes and scalar text bytes), so a
+ * "billion laughs" file stops at DSLAB_YAML_NODES_MAX and an alias bomb of
+ * big scalars at DSLAB_YAML_TEXT_BYTES_MAX, with an error at the alias,
+ * instead of eating memory. An alias copy shares its anchor's text, so the
+ * parser itself holds at most the file's text plus the nodes. An anchor is
  * registered when its node is complete, so an alias can never refer to an
  * enclosing node (no cycles). Nodes live in an arena of blocks taken from
  * the scenario_alloc hooks; ydoc_free() returns the blocks. */
@@ -21,6 +24,7 @@
 #include <yaml.h>
 
 #include "dslab/limits.h"
+#include "dslab/text.h"
 
 #define BLOCK_BYTES (16 * 1024)
 
@@ -194,7 +198,7 @@ static int fail_at(struct builder *b, yaml_mark_t mark, const char *fmt, const c
 }
 
 static int fail_oom(struct builder *b) {
-    return diag_set(b->diag, b->file, 0, 0, "out of memory while reading the scenario");
+    return diag_set(b->diag, b->file, 0, 0, "out of memory while reading the file");
 }
 
 static struct ynode *node_new(struct builder *b, enum ynode_kind kind, yaml_mark_t mark) {
@@ -203,6 +207,25 @@ static struct ynode *node_new(struct builder *b, enum ynode_kind kind, yaml_mark
     n->kind = kind;
     pos_from_mark(mark, &n->line, &n->col);
     n->subtree_nodes = 1;
+    return n;
+}
+
+/* A copy of `src` (same doc) for an alias: new nodes, shared text. */
+static struct ynode *alias_copy(struct ydoc *doc, const struct ynode *src) {
+    struct ynode *n = ydoc_alloc(doc, sizeof *n);
+    if (!n) return NULL;
+    *n = *src;
+    n->next = NULL;
+    n->first = n->last = NULL;
+    n->value = NULL;
+    if (src->value && !(n->value = alias_copy(doc, src->value))) return NULL;
+    for (const struct ynode *c = src->first; c; c = c->next) {
+        struct ynode *cc = alias_copy(doc, c);
+        if (!cc) return NULL;
+        if (n->last) n->last->next = cc;
+        else n->first = cc;
+        n->last = cc;
+    }
     return n;
 }
 
@@ -291,6 +314,7 @@ static int attach(struct builder *b, struct ynode *n, int height, yaml_mark_t ma
     if (top->height < height + 1) top->height = height + 1;
     struct ynode *parent = top->node;
     top->node->subtree_nodes += n->subtree_nodes;
+    top->node->subtree_text_bytes += n->subtree_text_bytes;
     if (parent->kind == YNODE_MAPPING && !top->pending_key) {
         if (n->kind != YNODE_SCALAR) {
             return fail_at(b, mark, "a mapping key must be plain text, not %s",
@@ -322,6 +346,18 @@ static int count_nodes(struct builder *b, size_t more, yaml_mark_t mark) {
     return 0;
 }
 
+/* Counts `more` bytes of scalar text (after alias expansion). */
+static int count_text(struct builder *b, size_t more, yaml_mark_t mark) {
+    b->doc->text_bytes += more;
+    if (b->doc->text_bytes > DSLAB_YAML_TEXT_BYTES_MAX) {
+        return fail_at(b, mark,
+                       "more than %s bytes of text after expanding aliases "
+                       "(DSLAB_YAML_TEXT_BYTES_MAX); is this an alias bomb?",
+                       "4194304");
+    }
+    return 0;
+}
+
 static int register_anchor(struct builder *b, const char *name, struct ynode *n, int height,
                            yaml_mark_t mark) {
     if (!name) return 0;
@@ -337,17 +373,38 @@ static int register_anchor(struct builder *b, const char *name, struct ynode *n,
 }
 
 static int on_scalar(struct builder *b, const yaml_event_t *ev) {
-    if (count_nodes(b, 1, ev->start_mark) < 0) return -1;
-    struct ynode *n = node_new(b, YNODE_SCALAR, ev->start_mark);
-    if (!n) return fail_oom(b);
     const char *value = (const char *)ev->data.scalar.value;
     size_t len = ev->data.scalar.length;
+    if (count_nodes(b, 1, ev->start_mark) < 0) return -1;
+    if (count_text(b, len + 1, ev->start_mark) < 0) return -1;
+    struct ynode *n = node_new(b, YNODE_SCALAR, ev->start_mark);
+    if (!n) return fail_oom(b);
     if (memchr(value, '\0', len)) {
         return fail_at(b, ev->start_mark, "text contains a NUL character%s", "");
+    }
+    /* Escapes ("\ud800", "\e") can make what the file's bytes cannot:
+     * invalid UTF-8 and control characters. Tab and newline are text. */
+    size_t bad;
+    if (!text_utf8_valid(value, len, &bad)) {
+        return fail_at(b, ev->start_mark,
+                       "text is not valid UTF-8 (an escape makes a surrogate or an invalid "
+                       "character)%s", "");
+    }
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)value[i];
+        bool c1 = c == 0xc2 && i + 1 < len && (unsigned char)value[i + 1] < 0xa0;
+        if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f || c1) {
+            char code[8];
+            snprintf(code, sizeof code, "\\x%02x", c1 ? (unsigned char)value[i + 1] : c);
+            return fail_at(b, ev->start_mark,
+                           "text contains a control character (%s); only tab and newline are "
+                           "allowed", code);
+        }
     }
     n->text = ydoc_strdup(b->doc, value, len);
     if (!n->text) return fail_oom(b);
     n->text_len = len;
+    n->subtree_text_bytes = len + 1;
     n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
     n->multiline = ev->start_mark.line != ev->end_mark.line ||
                    ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
@@ -376,11 +433,12 @@ static int on_alias(struct builder *b, const yaml_event_t *ev) {
                        name);
     }
     if (count_nodes(b, a->node->subtree_nodes, ev->start_mark) < 0) return -1;
+    if (count_text(b, a->node->subtree_text_bytes, ev->start_mark) < 0) return -1;
     if (b->depth + a->height > DSLAB_YAML_DEPTH_MAX) {
         return fail_at(b, ev->start_mark, "nesting is deeper than %s levels (DSLAB_YAML_DEPTH_MAX)",
                        "32");
     }
-    struct ynode *copy = ydoc_copy(b->doc, a->node);
+    struct ynode *copy = alias_copy(b->doc, a->node);
     if (!copy) return fail_oom(b);
     /* An anchored mapping key has its value hung on it once its mapping
      * has it: the alias stands for the key alone. (Copied, the value made
@@ -426,25 +484,51 @@ static int open_parens(const struct ynode *n) {
  * key `5ms)` without a value. People write it that way, so a plain scalar
  * with an unclosed '(' takes back the following plain entries (keys
  * without values, in a mapping) until its parentheses close. */
+static bool rejoinable(const struct ynode *coll, const struct ynode *part) {
+    return part && part->plain && part->kind == YNODE_SCALAR &&
+           (coll->kind == YNODE_SEQUENCE || ydoc_is_null(part->value));
+}
+
 static int rejoin_flow_commas(struct builder *b, struct ynode *coll) {
     for (struct ynode *k = coll->first; k; k = k->next) {
         struct ynode *v = coll->kind == YNODE_MAPPING ? k->value : k;
         int depth = open_parens(v);
-        while (depth > 0 && k->next && k->next->plain && k->next->kind == YNODE_SCALAR &&
-               (coll->kind == YNODE_SEQUENCE || ydoc_is_null(k->next->value))) {
-            struct ynode *part = k->next;
-            size_t len = v->text_len + 2 + part->text_len;
-            char *text = ydoc_alloc(b->doc, len + 1);
-            if (!text) return fail_oom(b);
-            snprintf(text, len + 1, "%s, %s", v->text, part->text);
-            v->text = text;
-            v->text_len = len;
-            v->multiline = true; /* columns inside no longer match the file */
-            depth += open_parens(part);
-            k->next = part->next;
-            if (coll->last == part) coll->last = k;
-            coll->count--;
+        if (depth <= 0 || !rejoinable(coll, k->next)) continue;
+        /* First find the run of parts, then join it in one allocation
+         * (joining part by part copied the growing text each time:
+         * quadratic in a long run). */
+        size_t len = v->text_len;
+        struct ynode *end = k->next; /* first node after the run */
+        while (depth > 0 && rejoinable(coll, end)) {
+            len += 2 + end->text_len;
+            depth += open_parens(end);
+            end = end->next;
         }
+        /* The ", " between parts is new text: counted like any text. */
+        size_t added = len - v->text_len;
+        for (struct ynode *p = k->next; p != end; p = p->next) added -= p->text_len;
+        yaml_mark_t mark = {0};
+        mark.line = (size_t)(v->line > 0 ? v->line - 1 : 0);
+        mark.column = (size_t)(v->col > 0 ? v->col - 1 : 0);
+        if (count_text(b, added, mark) < 0) return -1;
+        coll->subtree_text_bytes += added;
+        char *text = ydoc_alloc(b->doc, len + 1);
+        if (!text) return fail_oom(b);
+        size_t at = 0;
+        memcpy(text, v->text, v->text_len);
+        at += v->text_len;
+        for (struct ynode *p = k->next; p != end; p = p->next) {
+            memcpy(text + at, ", ", 2);
+            memcpy(text + at + 2, p->text, p->text_len);
+            at += 2 + p->text_len;
+            coll->count--;
+            if (coll->last == p) coll->last = k;
+        }
+        text[at] = '\0';
+        v->text = text;
+        v->text_len = len;
+        v->multiline = true; /* columns inside no longer match the file */
+        k->next = end;
     }
     return 0;
 }
@@ -514,7 +598,7 @@ static int on_event(struct builder *b, const yaml_event_t *ev, int *documents) {
     case YAML_DOCUMENT_START_EVENT:
         if (++*documents > 1) {
             return fail_at(b, ev->start_mark,
-                           "a second YAML document ('---'); a scenario file holds one%s", "");
+                           "a second YAML document ('---'); a file holds only one%s", "");
         }
         return 0;
     case YAML_SCALAR_EVENT: return on_scalar(b, ev);
@@ -537,6 +621,9 @@ int ydoc_parse(struct ydoc *doc, const char *text, size_t len, const char *file,
                         "the file is larger than %d bytes (DSLAB_SCENARIO_BYTES_MAX)",
                         DSLAB_SCENARIO_BYTES_MAX);
     }
+    /* UTF-16/32 (libyaml would read them), NUL bytes, bad UTF-8: one
+     * error with the position of the first bad byte. */
+    if (text_check_file(text, len, file, diag) < 0) return -1;
     struct builder b = {.doc = doc, .file = file, .diag = diag, .text = text, .len = len};
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser)) return fail_oom(&b);

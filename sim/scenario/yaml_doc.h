@@ -3,9 +3,12 @@
  * libyaml's event parser builds a tree of scalars, sequences and mappings,
  * each with its 1-based line and column (libyaml's marks are 0-based; the
  * one conversion is yaml_doc.c's pos_from_mark()). Aliases are expanded by
- * copying, so the tree is a tree (overrides may edit it). Limits from
- * limits.h are enforced while parsing: file size, nesting depth, nodes
- * after alias expansion. Duplicate keys are an error. All memory comes from
+ * copying the nodes, so the tree is a tree (overrides may edit it); the
+ * scalar text of an alias copy is shared with its anchor (text is never
+ * edited in place: a change allocates new text). Limits from limits.h are
+ * enforced while parsing: file size, nesting depth, nodes after alias
+ * expansion, and scalar text bytes after alias expansion (what a reader
+ * that copies every string would allocate). Duplicate keys are an error. All memory comes from
  * the scenario_alloc hooks and belongs to the ydoc: ydoc_free() releases it. */
 #ifndef DSLAB_SCENARIO_YAML_DOC_H
 #define DSLAB_SCENARIO_YAML_DOC_H
@@ -38,6 +41,7 @@ struct ynode {
     struct ynode *next;  /* next item or key in the parent */
     struct ynode *value; /* for mapping keys */
     size_t subtree_nodes; /* nodes in this subtree, itself included */
+    size_t subtree_text_bytes; /* scalar text in this subtree, each text_len + 1 */
 };
 
 struct ydoc_block;
@@ -47,6 +51,7 @@ struct ydoc {
     struct ydoc_block *blocks;   /* arena */
     struct ynode *root;          /* NULL for an empty document */
     size_t nodes_count;
+    size_t text_bytes; /* scalar text after alias expansion (<= DSLAB_YAML_TEXT_BYTES_MAX) */
 };
 
 /* Fills `alloc` from `hooks` (NULL or NULL members = libc). */

@@ -3,7 +3,8 @@
 # writer puts its output in a temporary file beside the target and renames
 # it over the target only when complete, so:
 #   - a run killed (SIGKILL) in the middle of a long trace leaves the old
-#     trace file as it was;
+#     trace file as it was, and the next write of the same file takes over
+#     the temporary it left (.NAME.dslab-tmp) and leaves none behind;
 #   - a write that fails part-way (injected: a file-size limit, ulimit -f,
 #     makes write() fail with EFBIG) is an error (exit 2), leaves the old
 #     file as it was and leaves no temporary file behind: traces, progress
@@ -35,7 +36,8 @@ limited() { # blocks args...
     return "${PIPESTATUS[0]}"
 }
 intact() { [ "$(cat "$1")" = "$old_content" ]; }
-no_temp() { ! ls "$1".tmp* >/dev/null 2>&1; }
+# No temporary: neither dslab's (.NAME.dslab-tmp) nor an old NAME.tmp.PID.
+no_temp() { ! ls "$1".tmp* "$(dirname "$1")/.$(basename "$1").dslab-tmp" >/dev/null 2>&1; }
 
 # 1. SIGKILL in the middle of a long trace write.
 echo "$old_content" >"$tmp/trace.jsonl"
@@ -43,7 +45,7 @@ echo "$old_content" >"$tmp/trace.jsonl"
     >/dev/null 2>&1 &
 pid=$!
 for _ in $(seq 1 300); do # up to 30 s for 1 MB of trace to appear
-    size=$(stat -c %s "$tmp"/trace.jsonl.tmp.* 2>/dev/null | head -n 1)
+    size=$(stat -c %s "$tmp"/.trace.jsonl.dslab-tmp 2>/dev/null | head -n 1)
     [ "${size:-0}" -gt 1000000 ] && break
     sleep 0.1
 done
@@ -54,7 +56,15 @@ if kill -9 "$pid" 2>/dev/null; then
 else
     bad "trace: the run ended before it could be killed (make the run longer)"
 fi
-rm -f "$tmp"/trace.jsonl.tmp.*
+left=no
+[ -e "$tmp/.trace.jsonl.dslab-tmp" ] && left=yes
+"$dslab" run "$scenario" --quiet --trace "$tmp/trace.jsonl" >/dev/null 2>&1 # exit 1: a check fails
+if [ "$left" = yes ] && no_temp "$tmp/trace.jsonl" && ! intact "$tmp/trace.jsonl"; then
+    ok "trace: the next write took over the killed run's temporary, none left"
+else
+    bad "trace: after kill -9 the next write left a temporary: $(ls -A "$tmp")"
+fi
+echo "$old_content" >"$tmp/trace.jsonl"
 
 # 2. A trace write that fails part-way.
 limited 20 run "$scenario" --quiet --trace "$tmp/trace.jsonl"

@@ -243,6 +243,21 @@ static void test_limits_stop_hostile_files(void **state) {
     expect_error(text, "deeper than 32");
     expect_error("a: &a [*a]\n", "unknown alias '*a'");
     free(text);
+    /* An alias bomb of a big scalar: few nodes, gigabytes of text when
+     * every alias copies it. 300 x 300 aliases of 500 KB. */
+    size_t scalar = 500000, size = scalar + 8192;
+    text = malloc(size);
+    assert_non_null(text);
+    strcpy(text, "a: &a ");
+    memset(text + 6, 'x', scalar);
+    size_t at = 6 + scalar;
+    at += (size_t)snprintf(text + at, size - at, "\nb: &b [");
+    for (int i = 0; i < 300; i++) at += (size_t)snprintf(text + at, size - at, "%s*a", i ? "," : "");
+    at += (size_t)snprintf(text + at, size - at, "]\nc: [");
+    for (int i = 0; i < 300; i++) at += (size_t)snprintf(text + at, size - at, "%s*b", i ? "," : "");
+    snprintf(text + at, size - at, "]\n");
+    expect_error(text, "DSLAB_YAML_TEXT_BYTES_MAX");
+    free(text);
     char *big = malloc(2 * 1024 * 1024);
     assert_non_null(big);
     memset(big, '#', 2 * 1024 * 1024);

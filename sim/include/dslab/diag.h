@@ -3,7 +3,9 @@
  * Library code never prints: it fills a struct diag owned by the caller and
  * returns an error status; main() prints it. Lines and columns are 1-based
  * (libyaml's 0-based marks are converted in scenario/yaml_doc.c only).
- * Printed form: "file:line:col: error: message". */
+ * Printed form: "file:line:col: error: message". The file and message are
+ * stored escaped (dslab/text.h): control characters and bytes that are not
+ * UTF-8 become \xNN, so quoting hostile input never writes raw bytes. */
 #ifndef DSLAB_DIAG_H
 #define DSLAB_DIAG_H
 

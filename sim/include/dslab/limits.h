@@ -16,6 +16,11 @@
 #define DSLAB_YAML_DEPTH_MAX 32
 /* YAML nodes in one document after alias expansion (billion-laughs guard). */
 #define DSLAB_YAML_NODES_MAX 200000
+/* Scalar text bytes in one document after alias expansion, each scalar
+ * counted as its length + 1: four times the largest file. Bounds what any
+ * reader that copies every string of the tree can allocate (an alias of an
+ * alias of a 500 KB scalar would otherwise ask for gigabytes). */
+#define DSLAB_YAML_TEXT_BYTES_MAX (4 * DSLAB_SCENARIO_BYTES_MAX)
 /* Run length: one simulated day. Longer runs are a typo ("10000s"?). */
 #define DSLAB_DURATION_NS_MAX (INT64_C(86400) * INT64_C(1000000000))
 /* Fault schedule entries in one scenario. */

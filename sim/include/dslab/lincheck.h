@@ -11,6 +11,7 @@
 #ifndef DSLAB_LINCHECK_H
 #define DSLAB_LINCHECK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -75,7 +76,7 @@ struct lincheck_result {
     char unknown_key[96];
     uint64_t unknown_states;
     uint64_t unknown_budget;
-    int unknown_by_memory;    /* 1: the memory bound, not the budget */
+    bool unknown_by_memory;   /* the search's memory ran out, not the --budget */
 };
 
 /* "register", "cas-register", "kv", "mutex". Returns 0 or -1. */

@@ -1,0 +1,65 @@
+/* outfile.h: the one way dslab writes an output file (traces, saved
+ * scenarios, progress, reports, reproducers, PNGs).
+ *
+ * A regular file (or a path that does not exist yet) is written atomically:
+ * into a temporary file beside it, then flushed, synced and renamed over
+ * it, so a crash or a full disk never leaves it half-written. The
+ * temporary's name is fixed, `.NAME.dslab-tmp` in the target's directory,
+ * and it is locked (flock) while it is written: a temporary left by a
+ * process that died (kill -9, SIGXFSZ) is taken over, truncated and renamed
+ * by the next write of the same file, so none accumulate. A second process
+ * writing the same file at the same moment is refused with an error (its
+ * lock is busy) instead of racing for the rename.
+ *
+ * Anything that exists and is not a regular file (a character device such
+ * as /dev/null or /dev/full, a FIFO), and any existing path under /dev/ or
+ * /proc/ (/dev/stdout redirected to a file is still this process's stdout),
+ * is written through directly: never renamed over, never replaced. "-" is
+ * standard output. A directory is an
+ * error. A symbolic link is followed: the file it points to is replaced
+ * atomically (its temporary beside that file) and the link stays a link; a
+ * link to nothing is an error.
+ *
+ * Usage:
+ *     struct outfile o;
+ *     if (outfile_open(&o, path, &diag) < 0) ...;   // diag says why
+ *     fprintf(o.f, ...);
+ *     if (outfile_commit(&o, &diag) < 0) ...;       // a write error, e.g. ENOSPC
+ * or outfile_abort(&o) to drop what was written (the target is untouched
+ * when it is a regular file). commit and abort always close o.f (never
+ * standard output). Not thread-safe for the same path; no globals. */
+#ifndef DSLAB_OUTFILE_H
+#define DSLAB_OUTFILE_H
+
+#include <stdio.h>
+
+#include "dslab/diag.h"
+
+/* Longest target or temporary path (a symlink's target resolved). */
+#define OUTFILE_PATH_MAX 4096
+
+enum outfile_kind {
+    OUTFILE_ATOMIC,  /* temporary + rename */
+    OUTFILE_THROUGH, /* written in place: a device or a FIFO */
+    OUTFILE_STDOUT,  /* "-" */
+};
+
+struct outfile {
+    FILE *f; /* write here; NULL after commit or abort */
+    enum outfile_kind kind;
+    char path[OUTFILE_PATH_MAX];   /* as given, for messages */
+    char target[OUTFILE_PATH_MAX]; /* the file replaced (a link's target) */
+    char tmp[OUTFILE_PATH_MAX];    /* the temporary (OUTFILE_ATOMIC) */
+};
+
+/* Opens `path` for writing ("-" = standard output). Returns 0, or -1 with
+ * diag set ("cannot write: ..."). */
+int outfile_open(struct outfile *o, const char *path, struct diag *diag);
+/* Flushes (and for OUTFILE_ATOMIC syncs and renames). Returns 0, or -1
+ * with diag set; on failure a regular target keeps its old content and the
+ * temporary is removed. */
+int outfile_commit(struct outfile *o, struct diag *diag);
+/* Closes without replacing the target; removes the temporary. */
+void outfile_abort(struct outfile *o);
+
+#endif
