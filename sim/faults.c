@@ -203,7 +203,7 @@ static bool no_effect(const struct sim *sim, const struct fault *f, char *why, s
         return true;
     case FAULT_HEAL:
         if (f->node < 0) {
-            if (sim->net.blocked_links != 0) return false;
+            if (sim->net.shape != NET_SHAPE_NONE || sim->net.flipped_count != 0) return false;
             snprintf(why, cap, "heal all: no link is cut");
             return true;
         }
