@@ -104,7 +104,7 @@ void assume_on_message(struct sim *sim, int64_t delay_ns) {
     int64_t bound_ns = sim->sc->assumptions.message_delay_below_ns;
     if (delay_ns < bound_ns) return;
     sim->delay_scheduled = true;
-    schedule_assumption(sim, A_DELAY, sim->now_ns + bound_ns, 0, -1, delay_ns);
+    schedule_assumption(sim, A_DELAY, time_add_sat(sim->now_ns, bound_ns), 0, -1, delay_ns);
 }
 
 /* One monitor event per pause that took effect, tagged with the node's

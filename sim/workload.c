@@ -39,8 +39,12 @@ static void emit_op(struct sim *sim, struct history_op *op) {
 static int64_t think_ns(struct sim *sim, struct client_rt *c) {
     double u = rng_unit(&c->rng);
     double mean = (double)sim->sc->workload.interval_ns_mean;
-    int64_t ns = (int64_t)(-mean * det_log(1.0 - u));
-    return ns < 0 ? 0 : ns;
+    double ns = -mean * det_log(1.0 - u);
+    /* the mean is at most a day (scenario_load), so this is at most ~40
+     * days; the clamp keeps the conversion defined whatever happens */
+    if (!(ns > 0.0)) return 0;
+    if (ns >= (double)TIME_NS_NEVER / 2) return TIME_NS_NEVER / 2;
+    return (int64_t)ns;
 }
 
 static void schedule_next(struct sim *sim, int32_t client, int64_t at_ns) {
@@ -67,7 +71,7 @@ int workload_init(struct sim *sim) {
         struct client_rt *c = &sim->clients[i];
         rng_init_indexed(&c->rng, sim->seed, RNG_PURPOSE_WORKLOAD, (uint64_t)i);
         for (int k = 0; k < 16; k++) c->seen[k] = HISTORY_NIL;
-        schedule_next(sim, i, w->start_ns + think_ns(sim, c));
+        schedule_next(sim, i, time_add_sat(w->start_ns, think_ns(sim, c)));
     }
     return sim->failed ? -1 : 0;
 }
@@ -83,7 +87,7 @@ static void send_request(struct sim *sim, int32_t client, int32_t node) {
     c->invoke.node = node;
     int64_t latency_ns = sim_net_latency_ns(sim, node, node, &c->rng);
     struct event *e;
-    if (sim_schedule(sim, sim->now_ns + latency_ns, &e) == UINT32_MAX) return;
+    if (sim_schedule(sim, time_add_sat(sim->now_ns, latency_ns), &e) == UINT32_MAX) return;
     e->kind = EV_REQUEST;
     e->node = node;
     e->peer = client;
@@ -126,7 +130,7 @@ void workload_next(struct sim *sim, int32_t client) {
     emit_op(sim, &op);
     send_request(sim, client, op.node);
     struct event *e;
-    if (sim_schedule(sim, sim->now_ns + w->timeout_ns, &e) == UINT32_MAX) return;
+    if (sim_schedule(sim, time_add_sat(sim->now_ns, w->timeout_ns), &e) == UINT32_MAX) return;
     e->kind = EV_CLIENT_TIMEOUT;
     e->node = client;
     e->id = op.op_id;
@@ -144,7 +148,7 @@ static void complete(struct sim *sim, int32_t client, enum op_type type, int64_t
     c->busy = false;
     c->req_id = 0;
     emit_op(sim, &op);
-    schedule_next(sim, client, sim->now_ns + think_ns(sim, c));
+    schedule_next(sim, client, time_add_sat(sim->now_ns, think_ns(sim, c)));
 }
 
 void workload_timeout(struct sim *sim, int32_t client, uint64_t op_id) {
@@ -176,7 +180,7 @@ void ctx_reply(struct node_ctx *ctx, uint64_t request_id, enum reply_status stat
     int64_t latency_ns = sim_net_latency_ns(sim, ctx->node, ctx->node,
                                             &sim->nodes[ctx->node].net_rng);
     struct event *e;
-    if (sim_schedule(sim, sim->now_ns + latency_ns, &e) == UINT32_MAX) return;
+    if (sim_schedule(sim, time_add_sat(sim->now_ns, latency_ns), &e) == UINT32_MAX) return;
     e->kind = EV_REPLY;
     e->node = client;
     e->peer = ctx->node;

@@ -485,6 +485,7 @@ void rec_event_describe(const struct recording *r, const char (*names)[DSLAB_NAM
         snprintf(buf, size, "%s paused for %s", node, d);
         break;
     case TRACE_RESUME: snprintf(buf, size, "%s resumes", node); break;
+    case TRACE_NO_EFFECT: snprintf(buf, size, "no effect: %s", text); break;
     case TRACE_PARTITION: snprintf(buf, size, "partition %s", text); break;
     case TRACE_HEAL:
         if (e->node < 0) snprintf(buf, size, "network healed");

@@ -30,5 +30,28 @@ expect lock-server-restart.yaml 0 "server: 0 overlapping grants"
 expect lock-server-restart.yaml 0 "server: 0 overlapping grants" --seed 2
 expect lock-server-restart.yaml 0 "no effect  restart lock: lock is not crashed" --set 'faults.0={ at: 1s, restart: lock }'
 
+# issue 11 item 6: node sets are 64-bit words; every protocol with a node
+# limit runs at its limit (in the sanitizer build a shift by 64 aborts) and
+# refuses one more node
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+for pm in raft:64 primary-backup:64 lease-lock:64 two-phase-commit:64 failure-detector:64 quorum-kv:16; do
+  p=${pm%%:*}; max=${pm#*:}
+  work='workload: { clients: 2, rate: 50/s, ops: { write: 1 }, keys: 2, timeout: 200ms }'
+  [ "$p" = two-phase-commit ] && work='workload: { clients: 2, rate: 50/s, ops: { write: 1 }, keys: 2, target: n1, timeout: 200ms }'
+  [ "$p" = lease-lock ] || [ "$p" = failure-detector ] && work=""
+  printf 'name: at-limit\nduration: 1s\nnodes: %s\nprotocol: { name: %s }\n%s\n' "$max" "$p" "$work" > "$tmp/$p.yaml"
+  out=$("$dslab" run "$tmp/$p.yaml" --quiet 2>&1); code=$?
+  if [ "$code" -le 1 ] && ! printf '%s' "$out" | grep -q -e "runtime error" -e Sanitizer; then
+    ok "$p runs at $max nodes"
+  else
+    bad "$p at $max nodes: exit $code: $(printf '%s' "$out" | head -2)"
+  fi
+  out=$("$dslab" run "$tmp/$p.yaml" --quiet --set nodes=$((max + 1)) 2>&1); code=$?
+  [ "$code" = 2 ] && ok "$p refuses $((max + 1)) nodes" || bad "$p at $((max + 1)) nodes: exit $code"
+done
+out=$("$dslab" run "$tmp/two-phase-commit.yaml" --set 'checks=["atomic-commit: 500ms"]' 2>&1)
+printf '%s\n' "$out" | grep -q "atomic-commit.*PASS" && printf '%s\n' "$out" | grep -q "[1-9][0-9]* ok" &&
+  ok "two-phase-commit commits at 64 nodes" || bad "2pc at 64 nodes: $(printf '%s' "$out" | grep -e atomic -e "client ops")"
+
 echo "sim_regressions: $pass passed, $fail failed"
 [ "$fail" = 0 ]
