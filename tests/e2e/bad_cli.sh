@@ -15,10 +15,13 @@ failed=0
 count=0
 err=$(mktemp /tmp/dslab-bad-cli-XXXXXX)
 # A named pipe with no writer: opening it must not hang (the *-fifo cases).
-fifo=/tmp/dslab-bad-cli-fifo
-rm -f "$fifo"
+# It lives in a directory of this run's own, so two runs at once (the
+# Release and sanitizer builds, two checkouts) never share it; @FIFO@ in
+# an .args or .expected file stands for its path.
+fifodir=$(mktemp -d /tmp/dslab-bad-cli-fifo-XXXXXX)
+fifo=$fifodir/fifo
 mkfifo "$fifo"
-trap 'rm -f "$err" "$fifo"' EXIT
+trap 'rm -f "$err"; rm -rf "$fifodir"' EXIT
 
 for argsfile in tests/bad/cli/*.args; do
     name=${argsfile%.args}
@@ -29,7 +32,9 @@ for argsfile in tests/bad/cli/*.args; do
         continue
     fi
     mapfile -t args <"$argsfile"
+    args=("${args[@]//@FIFO@/$fifo}")
     want=$(head -n 1 "$name.expected")
+    want=${want//@FIFO@/$fifo}
     timeout 60 "$dslab" "${args[@]}" >/dev/null 2>"$err" </dev/null
     status=$?
     got=$(head -n 1 "$err")
