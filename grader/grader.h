@@ -107,6 +107,42 @@ struct override_text {
     const char *value;
 };
 
+/* A fix the author declares degenerate (docs/EXERCISE_FORMAT.md): it must
+ * fail (`dslab lint` checks it), and a learner's failing fix that sets the
+ * same parameters gets its feedback. */
+struct degenerate_fix {
+    int set_count;
+    struct override_text *set;   /* owned array; strings borrowed */
+    const char *feedback;
+    struct src_pos pos;
+};
+
+/* A fix question's adversarial explore: random faults of the exercise's
+ * kinds, with magnitudes beyond the scenario's, over `seeds` seeds. */
+struct fix_stress {
+    bool given;
+    int seeds;                   /* 1..GRADER_STRESS_SEEDS_MAX */
+    bool keep_scenario_faults;   /* explore "both" (default) or "random" */
+    int64_t duration_ns;         /* the explored runs' length (>= the scenario's) */
+    struct scenario_explore bounds;
+    int checks_count;
+    const char **checks;         /* owned array; the checks judged (default: all but goals) */
+    int nodes_count;
+    const char **nodes;          /* owned array; the nodes random faults may hit (0 = all) */
+    struct src_pos pos;
+};
+
+#define GRADER_STRESS_SEEDS_MAX 200
+/* Runs the shrinker may spend on a counterexample of a fix. */
+#define GRADER_SHRINK_RUNS_MAX 120
+/* Questions per exercise (answers, reports and the mastery map size by it). */
+#define GRADER_QUESTIONS_MAX 16
+/* Evidence windows: `dslab run` prints times to the microsecond; a learner
+ * who rounds them to the tenth of a second is off by 50ms at most, so
+ * 100ms accepts rounding outward on both ends and nothing lazier. */
+#define GRADER_TOLERANCE_DEFAULT_NS (100 * INT64_C(1000000))
+#define GRADER_TOLERANCE_MAX_NS (250 * INT64_C(1000000))
+
 struct question {
     const char *id;
     enum question_kind kind;
@@ -130,11 +166,14 @@ struct question {
     int allowed_count;
     const char **allowed;        /* owned array */
     int goals_count;
-    const char **goals;          /* checks added when grading the fix */
+    const char **goals;          /* owned array: liveness goals ("leader-available: 1s"), added as checks */
     int fix_checks_count;
-    const char **fix_checks;     /* replace the scenario's checks (0 = keep) */
+    const char **fix_checks;     /* owned array: replace the scenario's checks (0 = keep) */
     int seeds_count;
     uint64_t seeds_from;
+    int degenerate_count;
+    struct degenerate_fix *degenerate; /* owned */
+    struct fix_stress stress;
     /* fix, break, explain: the model answer, encoded */
     const char *solution;
     /* break */
@@ -275,6 +314,8 @@ struct run_outcome {
  * Returns 0, or -1 with diag when it does not load or create. */
 int grader_run(const char *path, const struct scenario_override *ov, int ov_count,
                uint64_t seed, bool seed_given, struct run_outcome *out, struct diag *diag);
+/* Runs an already loaded (or borrowed, see grade_internal.h) scenario. */
+int grader_run_loaded(const struct scenario *s, uint64_t seed, struct run_outcome *out, struct diag *d);
 void run_outcome_free(struct run_outcome *o);
 /* The first failing check's index, or -1 when all hold. */
 int run_outcome_first_failure(const struct run_outcome *o);
