@@ -9,8 +9,11 @@
  *     earliest fault the violations need (a fault is needed when the run
  *     without it no longer violates the check: the counterfactual that
  *     explore's fault attribution computes, one run per fault);
- *   - may be at most twice the longest violation it overlaps, plus the
- *     tolerance on each side: a window over the whole run is not evidence.
+ *   - must not start before both the violations it overlaps and the
+ *     earliest fault they need (less the tolerance), and may be at most
+ *     twice the longest violation it overlaps (its span, and again its
+ *     span or the time from its cause to its end), plus the tolerance on
+ *     each side: a window over the whole run is not evidence.
  * The nodes must all be involved in violations the window overlaps (the
  * union over them, not the first one).
  * The cause, a fault as `dslab run` lists it (its kind, node(s) and time),
@@ -193,11 +196,13 @@ static int grade_window(const struct question *q, const struct check_result *cr,
                         const struct scenario *s, const bool *needed, struct question_grade *qg) {
     int64_t tol = q->tolerance_ns;
     char a[32], b[32], c[32];
-    const struct check_violation *first = NULL, *longest = NULL;
+    const struct check_violation *first = NULL, *longest = NULL, *earliest_in = NULL;
     for (int i = 0; i < cr->violations_count; i++) {
         const struct check_violation *v = &cr->violations[i];
         if (!first || v->from_ns < first->from_ns) first = v;
-        if (overlaps(v, from_ns, to_ns, tol) && (!longest || v->to_ns - v->from_ns > longest->to_ns - longest->from_ns)) longest = v;
+        if (!overlaps(v, from_ns, to_ns, tol)) continue;
+        if (!longest || v->to_ns - v->from_ns > longest->to_ns - longest->from_ns) longest = v;
+        if (!earliest_in || v->from_ns < earliest_in->from_ns) earliest_in = v;
     }
     int earliest = -1;
     for (int i = 0; i < s->faults_count; i++) {
@@ -220,8 +225,24 @@ static int grade_window(const struct question *q, const struct check_result *cr,
            time_format_s(first->from_ns, a, sizeof a), time_format_s(first->to_ns, b, sizeof b));
         return 0;
     }
+    /* It may start at the cause (the earliest fault needed) or at the
+     * violation, whichever is first, not long before both. */
+    int64_t lead_ns = earliest_in->from_ns;
+    if (earliest >= 0 && s->faults[earliest].at_ns < lead_ns) lead_ns = s->faults[earliest].at_ns;
+    if (from_ns < lead_ns - tol) {
+        fb(qg, "Your window starts at %s, long before anything happened: the violation it covers starts at %s%s%s. "
+           "Narrow it to when it happened.", time_format_s(from_ns, a, sizeof a),
+           time_format_s(earliest_in->from_ns, b, sizeof b), earliest >= 0 ? " and its cause at " : "",
+           earliest >= 0 ? time_format_s(s->faults[earliest].at_ns, c, sizeof c) : "");
+        return 0;
+    }
+    /* Twice the violation's span plus the tolerance each side; a window
+     * that starts at the cause may also cover the time from the cause to
+     * the violation. */
     int64_t span = longest->to_ns - longest->from_ns;
-    int64_t allowed = 2 * span + 2 * tol;
+    int64_t from_cause = earliest >= 0 && s->faults[earliest].at_ns < longest->from_ns
+                             ? longest->to_ns - s->faults[earliest].at_ns : span;
+    int64_t allowed = span + from_cause + 2 * tol;
     if (to_ns - from_ns > allowed) {
         fb(qg, "Your window is %s wide; the violation it covers lasts %s: narrow it to when it happened "
            "(at most %s).", time_format_s(to_ns - from_ns, a, sizeof a), time_format_s(span, b, sizeof b),
