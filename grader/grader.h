@@ -320,6 +320,27 @@ void run_outcome_free(struct run_outcome *o);
 /* The first failing check's index, or -1 when all hold. */
 int run_outcome_first_failure(const struct run_outcome *o);
 
+/* ---- lint.c: checking an exercise before learners see it --------------- */
+
+struct exercise_lint {
+    int count, cap;
+    char **messages;             /* owned: the problems found */
+    bool model_ok;               /* the model answers passed with full marks */
+    int misconceptions_ok;       /* misconceptions that failed with their feedback */
+    int degenerate_ok;           /* degenerate fixes that failed with their feedback */
+    bool out_of_memory;
+};
+
+/* Grades the model answers, each misconception and each degenerate fix
+ * (docs/EXERCISE_FORMAT.md, "Checking an exercise"). Answers are named
+ * under `work_dir` (fix counterexamples are written there). 0, or -1 with
+ * diag when out of memory. */
+int exercise_lint(const struct catalog *c, const struct exercise *e, const char *work_dir,
+                  struct exercise_lint *out, struct diag *diag);
+void exercise_lint_free(struct exercise_lint *l);
+/* True when `path` is YAML whose top level has `questions:` (an exercise). */
+bool exercise_file_detect(const char *path);
+
 /* ---- progress.c -------------------------------------------------------- */
 
 struct progress_entry {
