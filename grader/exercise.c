@@ -33,7 +33,12 @@ static void path_tidy(char *path) {
     int n = 0;
     bool absolute = path[0] == '/';
     char copy[1200];
-    snprintf(copy, sizeof copy, "%s", path);
+    /* A path too long or too deep to tidy is left as it is (it still
+     * resolves; it only reads less well). */
+    if (snprintf(copy, sizeof copy, "%s", path) >= (int)sizeof copy) return;
+    int depth = 1;
+    for (const char *p = path; *p; p++) depth += *p == '/';
+    if (depth > 128) return;
     for (char *save = NULL, *p = strtok_r(copy, "/", &save); p && n < 128; p = strtok_r(NULL, "/", &save)) {
         if (strcmp(p, ".") == 0) continue;
         if (strcmp(p, "..") == 0 && n > 0 && strcmp(parts[n - 1], "..") != 0) {

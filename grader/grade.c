@@ -149,10 +149,18 @@ static int grade_taxonomy_question(struct grade_ctx *g, const struct ynode *v, s
 /* Rubric concepts "name: phrase; phrase" found as whole words. */
 static void grade_explain(struct grade_ctx *g, const char *text, struct question_grade *qg) {
     const struct question *q = qg->q;
-    char norm[GRADER_TEXT_MAX + 2];
-    char padded[GRADER_TEXT_MAX + 4];
-    key_normalize_words(text, true, norm, (int)sizeof norm);
-    snprintf(padded, sizeof padded, " %s ", norm);
+    /* The whole text, however long: nothing is cut before matching. */
+    size_t len = strlen(text);
+    char *norm = malloc(len + 4), *padded = malloc(len + 6);
+    if (!norm || !padded) {
+        free(norm);
+        free(padded);
+        fb(qg, "(Out of memory while reading the explanation.)");
+        qg->needs_review = true;
+        return;
+    }
+    key_normalize_words(text, true, norm, (int)(len + 4));
+    snprintf(padded, len + 6, " %s ", norm);
     snprintf(qg->answer, sizeof qg->answer, "%s", text);
     int found = 0;
     char found_list[600] = "", missed_list[600] = "";
@@ -175,6 +183,8 @@ static void grade_explain(struct grade_ctx *g, const char *text, struct question
         if (snprintf(list + used, 600 - used, "%s%s", used ? "; " : "", concept) < 0) break;
         found += hit;
     }
+    free(norm);
+    free(padded);
     qg->pass = found >= q->rubric_min;
     qg->score_milli = q->points * 1000 * found / (q->rubric_count ? q->rubric_count : 1);
     qg->needs_review = true;
