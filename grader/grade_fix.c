@@ -43,6 +43,26 @@ static void note_failure(struct seed_failures *sf, uint64_t seed, const char *fm
     }
 }
 
+/* The simulated events a grade may still spend (GRADER_GRADE_EVENTS_MAX):
+ * a fix that makes every run enormous (a timer firing every nanosecond)
+ * fails in bounded time instead of grading for hours. Events, not wall
+ * time, so the verdict is the same on every machine. */
+struct events_budget {
+    int64_t remaining;
+    bool exhausted;
+    int64_t largest_run;     /* the most events one run of this grade took */
+};
+
+static int64_t run_cap(const struct events_budget *b) {
+    return b->remaining < GRADER_RUN_EVENTS_MAX ? b->remaining : GRADER_RUN_EVENTS_MAX;
+}
+
+static void spend(struct events_budget *b, uint64_t events, bool stopped_by_budget) {
+    b->remaining -= (int64_t)events;
+    if ((int64_t)events > b->largest_run) b->largest_run = (int64_t)events;
+    if (stopped_by_budget || b->remaining <= 0) b->exhausted = true;
+}
+
 /* The learner's fix as typed values; -1 with g->diag at the bad value. */
 static int parse_answer(struct grade_ctx *g, const struct ynode *v, struct fix_value **out, int *count) {
     *out = calloc((size_t)v->count + 1, sizeof **out);
@@ -79,14 +99,20 @@ static void describe_fix(const struct ynode *v, char *buf, size_t size) {
 }
 
 /* (a) and (b): every seed of the question. */
-static int run_seeds(struct grade_ctx *g, const struct question *q, const struct fixed_scenario *f,
-                     struct seed_failures *safety, struct seed_failures *goals) {
-    for (int i = 0; i < q->seeds_count; i++) {
+static int run_seeds(struct grade_ctx *g, const struct question *q, struct fixed_scenario *f,
+                     struct seed_failures *safety, struct seed_failures *goals, struct events_budget *b) {
+    for (int i = 0; i < q->seeds_count && !b->exhausted; i++) {
         uint64_t seed = q->seeds_from + (uint64_t)i;
         struct run_outcome o;
+        f->sc.events_max = run_cap(b);
         if (grader_run_loaded(&f->sc, seed, &o, g->diag) < 0) {
             run_outcome_free(&o);
             return -1;
+        }
+        spend(b, o.events, o.budget_exhausted);
+        if (b->exhausted) {
+            run_outcome_free(&o);
+            break;
         }
         bool safe_noted = !o.ran, goal_noted = false;
         if (!o.ran) note_failure(safety, seed, "%s%s", o.error, "");
@@ -134,13 +160,14 @@ static void counterexample_path(const struct grade_ctx *g, const struct question
 /* Shrinks the failing schedule of `seed`, saves it and writes the feedback. */
 static int report_counterexample(struct grade_ctx *g, struct question_grade *qg, const struct scenario *sc,
                                  uint64_t seed, const struct explore_schedule *sch, int check,
-                                 const char *fix_text) {
+                                 const char *fix_text, int shrink_runs) {
     const struct question *q = qg->q;
     struct explore_shrink_result res;
+    memset(&res, 0, sizeof res);
     struct diag inner;
     diag_clear(&inner);
     char when[32], desc[200], path[1200];
-    if (explore_shrink(sc, seed, sch, check, GRADER_SHRINK_RUNS_MAX, &res, &inner) < 0) {
+    if (shrink_runs < 1 || explore_shrink(sc, seed, sch, check, shrink_runs, &res, &inner) < 0) {
         explore_shrink_result_free(&res);
         fb(qg, "Your fix (%s) survives the scenario's faults, but not faults beyond them: with explore seed %" PRIu64
            " %s fails.", fix_text, seed, sc->checks[check].name);
@@ -195,7 +222,7 @@ static void keep_stress_nodes(const struct question *q, const struct scenario *s
 /* (c): returns 1 when a counterexample was found (feedback written), 0
  * when none, -1 on an error. */
 static int run_stress(struct grade_ctx *g, struct question_grade *qg, const struct fixed_scenario *f,
-                      const char *fix_text) {
+                      const char *fix_text, struct events_budget *b) {
     const struct question *q = qg->q;
     struct scenario sc = f->sc;
     sc.explore = q->stress.bounds;
@@ -208,14 +235,25 @@ static int run_stress(struct grade_ctx *g, struct question_grade *qg, const stru
         if (explore_draw(&sc, seed, mode, &sch) < 0) return diag_set(g->diag, g->e->path, 0, 0, "out of memory");
         keep_stress_nodes(q, &sc, &sch);
         struct explore_outcome out;
+        sc.events_max = run_cap(b);
         if (explore_run(&sc, seed, &sch, &out, NULL, g->diag) < 0) {
             explore_schedule_free(&sch);
             return -1;
         }
+        spend(b, out.events, out.status == SIM_EVENT_BUDGET);
+        if (b->exhausted) {
+            explore_schedule_free(&sch);
+            return 0;
+        }
         uint64_t failed = out.failed_mask & mask;
         if (failed) {
             int check = __builtin_ctzll(failed);
-            int rc = report_counterexample(g, qg, &sc, seed, &sch, check, fix_text);
+            /* Each shrinking run may take twice this run's events; the
+             * runs are as many as the rest of the budget pays for. */
+            sc.events_max = 2 * (int64_t)out.events + 1000;
+            int64_t runs = b->remaining / sc.events_max;
+            int rc = report_counterexample(g, qg, &sc, seed, &sch, check, fix_text,
+                                           runs < GRADER_SHRINK_RUNS_MAX ? (int)runs : GRADER_SHRINK_RUNS_MAX);
             explore_schedule_free(&sch);
             return rc < 0 ? -1 : 1;
         }
@@ -287,16 +325,25 @@ int grade_fix(struct grade_ctx *g, const struct ynode *v, struct question_grade 
     }
     if (n == 0) fb(qg, "You changed nothing: this is the unfixed design.");
     struct seed_failures safety = {0}, goals = {0};
-    int rc = run_seeds(g, q, &f, &safety, &goals);
-    if (rc == 0 && safety.seeds_failed > 0) {
+    struct events_budget budget = {.remaining = GRADER_GRADE_EVENTS_MAX};
+    int rc = run_seeds(g, q, &f, &safety, &goals, &budget);
+    if (rc == 0 && budget.exhausted) {
+        fb(qg, "Your fix makes the system do far too much work: grading it ran out of its budget of %" PRId64
+           " simulated events (the largest run took %" PRId64 "; the unfixed design's take a few thousand). "
+           "A timer firing far too often is not a fix.", GRADER_GRADE_EVENTS_MAX, budget.largest_run);
+    } else if (rc == 0 && safety.seeds_failed > 0) {
         fb(qg, "The fix fails on %d of %d seeds. First: seed %" PRIu64 ": %s", safety.seeds_failed, q->seeds_count,
            safety.first_seed, safety.first);
     } else if (rc == 0 && goals.seeds_failed > 0) {
         fb(qg, "Safe, but not a fix: the system must stay useful. On %d of %d seeds a goal fails. First: seed %" PRIu64
            ": %s", goals.seeds_failed, q->seeds_count, goals.first_seed, goals.first);
     } else if (rc == 0) {
-        rc = run_stress(g, qg, &f, fix_text);
-        if (rc == 0) {
+        rc = run_stress(g, qg, &f, fix_text, &budget);
+        if (rc == 0 && budget.exhausted) {
+            fb(qg, "Your fix makes the system do far too much work under harsher faults: grading it ran out of "
+               "its budget of %" PRId64 " simulated events (the largest run took %" PRId64 ").",
+               GRADER_GRADE_EVENTS_MAX, budget.largest_run);
+        } else if (rc == 0) {
             qg->pass = true;
             fb(qg, "The fix holds on all %d seeds (%" PRIu64 "..%" PRIu64 "), keeps its goals, and survived %d "
                "explored schedules of harsher faults.", q->seeds_count, q->seeds_from,

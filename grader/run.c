@@ -16,6 +16,8 @@ int grader_run_loaded(const struct scenario *s, uint64_t seed, struct run_outcom
     if (!sim) return -1;
     enum sim_status status = sim_run(sim, s->duration_ns, 0);
     out->ran = status == SIM_OK;
+    out->budget_exhausted = status == SIM_EVENT_BUDGET;
+    out->events = sim_get_stats(sim)->events;
     if (!out->ran) {
         snprintf(out->error, sizeof out->error, "the run stopped early: %s",
                  status == SIM_ERROR ? sim_error(sim) : "event budget exhausted");
