@@ -88,16 +88,34 @@ struct cause {
     int64_t at_ns;
     int nodes_count;
     int nodes[8];
+    char unknown[DSLAB_NAME_MAX]; /* a node-like name the run does not have */
 };
 
-static void cause_add_node(struct cause *c, const struct scenario *s, const char *word) {
-    int idx = scenario_node_index(s, word);
-    if (idx >= 0 && c->nodes_count < 8) c->nodes[c->nodes_count++] = idx;
+/* Letters then digits ("n9", "store2"): reads as a node name. */
+static bool node_like(const char *w) {
+    const char *p = w;
+    while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) p++;
+    if (p == w || !*p) return false;
+    while (*p >= '0' && *p <= '9') p++;
+    return *p == 0;
 }
 
+static void cause_add_node(struct cause *c, const struct scenario *s, const char *word, bool structured) {
+    int idx = scenario_node_index(s, word);
+    if (idx >= 0) {
+        bool seen = false;
+        for (int i = 0; i < c->nodes_count; i++) seen |= c->nodes[i] == idx;
+        if (!seen && c->nodes_count < 8) c->nodes[c->nodes_count++] = idx;
+    } else if ((structured || node_like(word)) && !c->unknown[0] && strlen(word) < sizeof c->unknown) {
+        snprintf(c->unknown, sizeof c->unknown, "%s", word);
+    }
+}
+
+/* The node names inside a fault's value ({ from: n1, to: n2 }, [n1],
+ * n1); the mapping keys are the fault's own words, not nodes. */
 static void cause_collect_nodes(struct cause *c, const struct scenario *s, const struct ynode *n) {
     if (n->kind == YNODE_SCALAR) {
-        cause_add_node(c, s, n->text);
+        if (!ydoc_is_null(n)) cause_add_node(c, s, n->text, true);
         return;
     }
     for (const struct ynode *i = n->first; i; i = i->next) {
@@ -122,7 +140,7 @@ static void cause_parse(const struct ynode *n, const struct scenario *s, struct 
         return;
     }
     char text[256];
-    snprintf(text, sizeof text, "%s", n->text);
+    if (snprintf(text, sizeof text, "%s", n->text) >= (int)sizeof text) return; /* too long: no kind, asked again */
     bool next_is_time = false;
     for (char *save = NULL, *w = strtok_r(text, " \t,;()", &save); w; w = strtok_r(NULL, " \t,;()", &save)) {
         if (next_is_time) {
@@ -133,7 +151,7 @@ static void cause_parse(const struct ynode *n, const struct scenario *s, struct 
         } else if (c->kind < 0 && kind_of_word(w) >= 0) {
             c->kind = kind_of_word(w);
         } else {
-            cause_add_node(c, s, w);
+            cause_add_node(c, s, w, false);
         }
     }
 }
@@ -174,8 +192,13 @@ static int grade_cause(const struct ynode *n, const struct scenario *s, const bo
            "\"crash n1 at 1.49s\".");
         return 0;
     }
-    int i = cause_match(&c, s, q->tolerance_ns);
     char t[32], desc[200];
+    if (c.unknown[0]) {
+        fb(qg, "'%s' is not a node of this run (its nodes are %s..%s).", c.unknown, s->node_names[0],
+           s->node_names[s->nodes_count - 1]);
+        return 0;
+    }
+    int i = cause_match(&c, s, q->tolerance_ns);
     if (i < 0) {
         fb(qg, "This run has no %s%s near t=%s (the faults are in the timeline of `dslab run`).", kind_words[c.kind],
            c.nodes_count ? " of those nodes" : "", time_format_s(c.at_ns, t, sizeof t));
