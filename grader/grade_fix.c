@@ -263,15 +263,17 @@ static int run_stress(struct grade_ctx *g, struct question_grade *qg, const stru
 }
 
 /* How far a learner's value is from a declared one: 0 when equal; for
- * numbers the ratio's distance from 1 (so 10m is nearer 1h than 2s). */
+ * numbers the ratio's distance from 1 (so 10m is nearer 1h than 2s);
+ * -1 when they cannot be compared (different words, kinds or faults):
+ * then the declared fix is not the learner's. */
 static double value_distance(const struct fix_value *a, const struct fix_value *b) {
     if (fix_value_equal(a, b)) return 0;
-    if (a->kind != b->kind) return 1e9;
+    if (a->kind != b->kind) return -1;
     if (a->kind == FIXV_DURATION || a->kind == FIXV_INT) {
         double x = (double)(a->num > 0 ? a->num : 1), y = (double)(b->num > 0 ? b->num : 1);
         return x > y ? x / y - 1 : y / x - 1;
     }
-    return 1e6;
+    return -1;
 }
 
 /* The declared degenerate fix that sets the same parameters as the
@@ -284,18 +286,22 @@ static const struct degenerate_fix *degenerate_of(const struct question *q, cons
         if (df->set_count != n) continue;
         int same = 0;
         double distance = 0;
+        bool comparable = true;
         for (int i = 0; i < df->set_count; i++) {
             for (int k = 0; k < n; k++) {
                 if (strcmp(df->set[i].path, v[k].path) != 0) continue;
                 struct fix_value dv;
                 char err[300];
                 same++;
+                double one = -1;
                 if (fix_parse_value(df->set[i].path, df->set[i].value, &dv, err, (int)sizeof err) == 0) {
-                    distance += value_distance(&v[k], &dv);
+                    one = value_distance(&v[k], &dv);
                 }
+                if (one < 0) comparable = false;
+                else distance += one;
             }
         }
-        if (same == n && (!best || distance < best_distance)) {
+        if (same == n && comparable && (!best || distance < best_distance)) {
             best = df;
             best_distance = distance;
         }
@@ -321,6 +327,8 @@ int grade_fix(struct grade_ctx *g, const struct ynode *v, struct question_grade 
     if (fixed_scenario_build(g->scenario_path, q, vals, n, &f, &inner, &bad) < 0) {
         fixed_scenario_free(&f);
         free(vals);
+        /* An error that names no parameter is about the only one given. */
+        if (bad < 0 && n == 1) bad = 0;
         return yu_error(g->diag, g->a->path, bad >= 0 ? value_node(v, bad) : v, "%s", inner.message);
     }
     if (n == 0) fb(qg, "You changed nothing: this is the unfixed design.");
