@@ -59,8 +59,12 @@ int fix_parse_value(const char *path, const char *text, struct fix_value *out, c
     bool b;
     if (has_duration_unit(text)) {
         out->kind = FIXV_DURATION;
-        if (units_parse_duration_ns(text, true, &out->num, uerr, (int)sizeof uerr) < 0 || out->num < 0 ||
-            out->num > DSLAB_DURATION_NS_MAX) {
+        bool parsed = units_parse_duration_ns(text, true, &out->num, uerr, (int)sizeof uerr) == 0;
+        if (!parsed && !strstr(uerr, "too large")) {
+            snprintf(err, (size_t)err_size, "'%s: %s': %s", path, text, uerr);
+            return -1;
+        }
+        if (!parsed || out->num < 0 || out->num > DSLAB_DURATION_NS_MAX) {
             snprintf(err, (size_t)err_size, "'%s: %s' is out of range: a duration in a fix is 0 .. 1 day "
                      "(24h, the longest run)", path, text);
             return -1;

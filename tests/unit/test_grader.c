@@ -226,6 +226,8 @@ static void test_fix_values_are_typed_and_bounded(void **state) {
     assert_int_equal(fix_parse_value("protocol.lease", "25h", &a, err, (int)sizeof err), -1);
     assert_int_equal(fix_parse_value("protocol.lease", "24h", &a, err, (int)sizeof err), 0);
     assert_int_equal(fix_parse_value("protocol.lease", "-1s", &a, err, (int)sizeof err), -1);
+    assert_int_equal(fix_parse_value("protocol.lease", "1e3ms", &a, err, (int)sizeof err), -1);
+    assert_non_null(strstr(err, "expected a duration")); /* a format error is not "out of range" */
     assert_int_equal(fix_parse_value("protocol.r", "1000000001", &a, err, (int)sizeof err), -1);
     assert_int_equal(fix_parse_value("protocol.r", "2", &a, err, (int)sizeof err), 0);
     assert_int_equal(a.kind, FIXV_INT);
