@@ -361,7 +361,10 @@ int grade_fix(struct grade_ctx *g, const struct ynode *v, struct question_grade 
     }
     if (rc == 0 && !qg->pass) {
         const struct degenerate_fix *df = degenerate_of(q, vals, n);
-        if (df) fb(qg, "%s", df->feedback);
+        if (df) {
+            qg->misconception = df->feedback; /* class reports count it like a misconception */
+            fb(qg, "%s", df->feedback);
+        }
     }
     qg->score_milli = qg->pass ? q->points * 1000 : 0;
     fixed_scenario_free(&f);

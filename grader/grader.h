@@ -274,7 +274,7 @@ struct question_grade {
     bool needs_review;           /* explain: always */
     int score_milli;             /* of q->points * 1000 */
     char answer[256];            /* the answer, normalized (class reports) */
-    const char *misconception;   /* the known misconception it matched, or NULL */
+    const char *misconception;   /* the known misconception (or, for a fix, degenerate fix) it matched, or NULL */
     char feedback[GRADER_TEXT_MAX];
 };
 

@@ -327,6 +327,9 @@ static void test_fixes_graded_adversarially(void **state) {
     const char *f = feedback_of(&r, "fix");
     assert_non_null(strstr(f, "survives the scenario's faults"));
     assert_non_null(strstr(f, "only moves the line"));
+    for (int i = 0; i < r.count; i++) {
+        if (strcmp(r.q[i].q->id, "fix") == 0) assert_non_null(r.q[i].misconception); /* class reports count it */
+    }
     const char *viz = strstr(f, "dslab viz ");
     assert_non_null(viz);
     char path[512];
