@@ -1,28 +1,43 @@
-/* cmd_lint.c: `dslab lint FILE... [--set KEY=VALUE]...`
+/* cmd_lint.c: `dslab lint FILE... [--set KEY=VALUE]... [--root DIR]`
  *
  * Loads and validates each scenario without running it (the same
  * scenario_load() the other commands use, so lint finds exactly the errors
- * a run would). Prints one "ok" line per good file on stdout and the first
- * error of each bad file on stderr as "file:line:col: error: ...".
- * Exit status: 0 when every file is fine, 2 when any is not. */
+ * a run would). A file whose top level has `questions:` is an exercise:
+ * it is loaded as the grader loads it, then exercise_lint() grades its
+ * model answers, misconceptions and degenerate fixes. Prints one "ok" line
+ * per good file on stdout and the errors of each bad file on stderr as
+ * "file:line:col: error: ...". Exit status: 0 when every file is fine, 2
+ * when any is not. */
+#define _XOPEN_SOURCE 700 /* realpath(), mkdtemp() */
+#include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "dslab/scenario.h"
 #include "dslab/time.h"
+#include "exercise_cli.h"
 
 static void lint_usage(FILE *out) {
     fprintf(out,
-            "usage: dslab lint FILE... [--set KEY=VALUE]...\n"
+            "usage: dslab lint FILE... [--set KEY=VALUE]... [--root DIR]\n"
             "\n"
             "Checks scenario files without running them: YAML syntax, every key and\n"
             "value, node names, times within the run, the protocol's parameters and\n"
             "the checks. Errors read file:line:col: error: message.\n"
             "\n"
+            "An exercise file (one with questions:) is loaded as the grader loads it\n"
+            "(every allowed fix parameter must exist for the protocol), then graded:\n"
+            "its model answers must pass with full marks, every declared misconception\n"
+            "and every declared degenerate fix must fail with its own feedback.\n"
+            "\n"
             "  --set KEY=VALUE   override a key before checking (e.g. --set network.loss=0.1,\n"
-            "                    --set faults.0.at=3s); applies to every file; repeatable\n"
+            "                    --set faults.0.at=3s); applies to every scenario file; repeatable\n"
+            "  --root DIR        for exercises: the directory holding exercises/ and scenarios/\n"
+            "                    (default: found above the file, else as `dslab grade` finds it)\n"
             "\n"
             "Exit status: 0 all files are fine, 2 at least one is not.\n");
 }
@@ -43,8 +58,94 @@ static int lint_one(const char *path, const struct scenario_override *overrides,
     return 0;
 }
 
+/* The root of an exercise file: the nearest directory above it holding
+ * exercises/taxonomy.yaml, else the default of the exercise commands. */
+static void exercise_root(const char *file, const char *flag, char *out, size_t size) {
+    char dir[PATH_MAX];
+    if (!flag && realpath(file, dir)) {
+        for (char *slash = strrchr(dir, '/'); slash && slash != dir; slash = strrchr(dir, '/')) {
+            *slash = 0;
+            char probe[PATH_MAX + 32];
+            snprintf(probe, sizeof probe, "%s/exercises/taxonomy.yaml", dir);
+            if (access(probe, R_OK) == 0) {
+                snprintf(out, size, "%s", dir);
+                return;
+            }
+        }
+    }
+    snprintf(out, size, "%s", excli_root(flag));
+}
+
+/* Removes the files exercise_lint wrote into `dir`, then `dir`. */
+static void remove_work_dir(const char *dir) {
+    DIR *d = opendir(dir);
+    if (d) {
+        for (struct dirent *e = readdir(d); e; e = readdir(d)) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+            char path[PATH_MAX + 256];
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            unlink(path);
+        }
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
+static int lint_exercise(const char *path, const char *root_flag) {
+    char root[PATH_MAX], tax_path[PATH_MAX + 32];
+    exercise_root(path, root_flag, root, sizeof root);
+    snprintf(tax_path, sizeof tax_path, "%s/exercises/taxonomy.yaml", root);
+    struct diag diag;
+    diag_clear(&diag);
+    struct taxonomy *tax = taxonomy_load(tax_path, &diag);
+    if (!tax) {
+        cli_print_diag(&diag);
+        return EXIT_BAD_INPUT;
+    }
+    struct exercise *e = exercise_load(path, root, tax, &diag);
+    if (!e) {
+        cli_print_diag(&diag);
+        taxonomy_free(tax);
+        return EXIT_BAD_INPUT;
+    }
+    struct catalog c = {.taxonomy = tax};
+    if (snprintf(c.root, sizeof c.root, "%s", root) >= (int)sizeof c.root) {
+        fprintf(stderr, "dslab lint: error: the root path %s is too long\n", root);
+        exercise_free(e);
+        taxonomy_free(tax);
+        return EXIT_BAD_INPUT;
+    }
+    const char *tmp = getenv("TMPDIR");
+    char work[PATH_MAX];
+    snprintf(work, sizeof work, "%s/dslab-lint-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    int status = 0;
+    if (!mkdtemp(work)) {
+        fprintf(stderr, "dslab lint: error: cannot create a temporary directory under %s\n", tmp && tmp[0] ? tmp : "/tmp");
+        status = EXIT_BAD_INPUT;
+    } else {
+        struct exercise_lint l;
+        if (exercise_lint(&c, e, work, &l, &diag) < 0) {
+            cli_print_diag(&diag);
+            status = EXIT_BAD_INPUT;
+        } else if (l.count > 0) {
+            for (int i = 0; i < l.count; i++) fprintf(stderr, "%s: error: %s\n", path, l.messages[i]);
+            status = EXIT_BAD_INPUT;
+        } else {
+            printf("%s: ok (exercise %s: the model answers pass; %d misconception%s and %d degenerate "
+                   "fix%s fail with their own feedback)\n", path, e->id, l.misconceptions_ok,
+                   l.misconceptions_ok == 1 ? "" : "s", l.degenerate_ok, l.degenerate_ok == 1 ? "" : "es");
+        }
+        exercise_lint_free(&l);
+        remove_work_dir(work);
+    }
+    exercise_free(e);
+    taxonomy_free(tax);
+    return status;
+}
+
 int cmd_lint(int argc, char **argv) {
     struct cli_overrides overrides = {0};
+    const char *root = NULL;
     const char **files = calloc((size_t)argc + 1, sizeof *files);
     int files_count = 0, status = 0;
     if (!files) {
@@ -62,6 +163,12 @@ int cmd_lint(int argc, char **argv) {
                 status = EXIT_BAD_INPUT;
                 goto done;
             }
+        } else if (strcmp(argv[i], "--root") == 0) {
+            if (i + 1 >= argc) {
+                status = cli_usage_error("lint", "--root needs a directory");
+                goto done;
+            }
+            root = argv[++i];
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             status = cli_usage_error("lint", "unknown option '%s'", argv[i]);
             goto done;
@@ -74,7 +181,9 @@ int cmd_lint(int argc, char **argv) {
         goto done;
     }
     for (int i = 0; i < files_count; i++) {
-        if (lint_one(files[i], overrides.items, overrides.count) != 0) status = EXIT_BAD_INPUT;
+        int rc = exercise_file_detect(files[i]) ? lint_exercise(files[i], root)
+                                                : lint_one(files[i], overrides.items, overrides.count);
+        if (rc != 0) status = EXIT_BAD_INPUT;
     }
 done:
     cli_overrides_free(&overrides);

@@ -14,7 +14,7 @@
 
 const struct cli_command cli_commands[] = {
     {"run", "run a scenario and check it", cmd_run},
-    {"lint", "check scenario files without running them", cmd_lint},
+    {"lint", "check scenario files without running them, and exercise files by grading them", cmd_lint},
     {"check-history", "check a recorded history for linearizability", cmd_check_history},
     {"explore", "run many seeds with random faults, shrink failures to reproducers", cmd_explore},
 #ifdef DSLAB_HAVE_VIZ

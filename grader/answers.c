@@ -4,6 +4,7 @@
  *   learner: ada                    # optional, for class reports
  *   answers:
  *     what-failed: { mode: stale read, from: 1.2s, to: 1.5s, nodes: [n1] }
+ *     cause-too:   { mode: blocking commit, cause: "crash n1 at 1.49s" }
  *     trade-off: latency over consistency
  *     fix: { protocol.read_mode: read-index }
  *
@@ -20,10 +21,14 @@
 #include "yutil.h"
 
 static int check_failure_mode(const char *f, const struct ynode *v, struct diag *d) {
-    static const char *const keys[] = {"mode", "from", "to", "nodes"};
+    static const char *const keys[] = {"mode", "from", "to", "nodes", "cause"};
     if (v->kind == YNODE_SCALAR) return 0;
     if (yu_expect_mapping(d, f, v, "a failure mode, or { mode: ..., from: 1.2s, to: 1.5s, nodes: [n1] }") < 0) return -1;
-    if (yu_check_keys(d, f, v, keys, 4) < 0) return -1;
+    if (yu_check_keys(d, f, v, keys, 5) < 0) return -1;
+    const struct ynode *c = ydoc_map_get(v, "cause");
+    if (c && c->kind == YNODE_SEQUENCE) {
+        return yu_error(d, f, c, "expected one fault, like \"crash n1 at 1.49s\" or { at: 1.49s, crash: n1 }");
+    }
     const struct ynode *m = ydoc_map_get(v, "mode");
     if (!m) return yu_error(d, f, v, "missing key 'mode' (the failure mode's name)");
     if (yu_expect_scalar(d, f, m, "the failure mode's name") < 0) return -1;

@@ -12,8 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dslab/node.h"
 #include "dslab/suggest.h"
-#include "grader.h"
+#include "grade_internal.h"
 #include "scenario/units.h"
 #include "yutil.h"
 
@@ -32,7 +33,12 @@ static void path_tidy(char *path) {
     int n = 0;
     bool absolute = path[0] == '/';
     char copy[1200];
-    snprintf(copy, sizeof copy, "%s", path);
+    /* A path too long or too deep to tidy is left as it is (it still
+     * resolves; it only reads less well). */
+    if (snprintf(copy, sizeof copy, "%s", path) >= (int)sizeof copy) return;
+    int depth = 1;
+    for (const char *p = path; *p; p++) depth += *p == '/';
+    if (depth > 128) return;
     for (char *save = NULL, *p = strtok_r(copy, "/", &save); p && n < 128; p = strtok_r(NULL, "/", &save)) {
         if (strcmp(p, ".") == 0) continue;
         if (strcmp(p, "..") == 0 && n > 0 && strcmp(parts[n - 1], "..") != 0) {
@@ -250,13 +256,222 @@ static int load_predict(struct exercise *e, struct question *q, const struct yno
     return check_scenario_loads(e, v, e->scenario, ov, q->variant_count, d);
 }
 
+/* Every allowed `protocol.KEY` must be a parameter of the scenario's
+ * protocol: configure() with KEY set must not answer "unknown protocol
+ * parameter" (its other complaints are about the probe value, not the key).
+ * Otherwise a learner's right knob would be refused with a "did you mean"
+ * that points at the author's typo. */
+static int check_knob_exists(struct exercise *e, const struct ynode *at, const char *path,
+                             const struct scenario *base, struct diag *d) {
+    if (strncmp(path, "protocol.", 9) != 0) return 0;
+    const struct protocol *p = protocol_find(base->protocol.name);
+    struct scenario copy = *base;
+    struct scenario_param *params = calloc((size_t)base->protocol.params_count + 1, sizeof *params);
+    if (!params) return yu_error(d, e->path, at, "out of memory");
+    memcpy(params, base->protocol.params, sizeof *params * (size_t)base->protocol.params_count);
+    struct scenario_param *probe = NULL;
+    for (int i = 0; i < base->protocol.params_count && !probe; i++) {
+        if (strcmp(params[i].key, path + 9) == 0) probe = &params[i];
+    }
+    if (!probe) probe = &params[copy.protocol.params_count++];
+    snprintf(probe->key, sizeof probe->key, "%s", path + 9);
+    char probe_value[] = "0";
+    probe->value = probe_value;
+    probe->pos.line = 0;
+    copy.protocol.params = params;
+    struct diag inner;
+    diag_clear(&inner);
+    bool unknown = !p || !p->configure;
+    if (!unknown) {
+        void *config = NULL;
+        if (p->configure(&copy, &config, &inner) == 0) {
+            if (p->destroy_config) p->destroy_config(config);
+        } else {
+            char prefix[128];
+            snprintf(prefix, sizeof prefix, "unknown protocol parameter '%s'", path + 9);
+            unknown = strncmp(inner.message, prefix, strlen(prefix)) == 0;
+        }
+    }
+    free(params);
+    if (!unknown) return 0;
+    const char *paren = strchr(inner.message, '(');
+    return yu_error(d, e->path, at, "allowed parameter '%s' does not exist for protocol %s%s%s", path,
+                    base->protocol.name, paren ? " " : "", paren ? paren : "");
+}
+
+static bool is_allowed(const struct question *q, const char *path) {
+    for (int i = 0; i < q->allowed_count; i++) {
+        if (strcmp(q->allowed[i], path) == 0) return true;
+    }
+    return false;
+}
+
+/* A fix written in the exercise ({ PATH: VALUE }): allowed paths, values
+ * in range. Fills `out` (owned). */
+static int load_fix_values(struct exercise *e, const struct question *q, const struct ynode *m,
+                           struct override_text **out, int *count, struct diag *d) {
+    if (load_overrides(e, m, out, count, d) < 0) return -1;
+    if (*count == 0) return yu_error(d, e->path, m, "a declared fix changes at least one parameter");
+    for (const struct ynode *k = m->first; k; k = k->next) {
+        if (!is_allowed(q, k->text)) return yu_error(d, e->path, k, "'%s' is not in this question's allowed list", k->text);
+        struct fix_value v;
+        char err[300];
+        if (fix_parse_value(k->text, k->value->text, &v, err, (int)sizeof err) < 0) return yu_error(d, e->path, k->value, "%s", err);
+    }
+    return 0;
+}
+
+static int load_degenerate(struct exercise *e, struct question *q, const struct ynode *qn, struct diag *d) {
+    const struct ynode *list = ydoc_map_get(qn, "degenerate");
+    if (!list) return yu_error(d, e->path, qn, "missing key 'degenerate' (at least two fixes that must fail, "
+                               "like infinite timeouts or a longer lease without fencing)");
+    if (yu_expect_list(d, e->path, list, "a list of { fix: { PATH: VALUE }, feedback: ... }") < 0) return -1;
+    if (list->count < 2) return yu_error(d, e->path, list, "declare at least two degenerate fixes (found %d)", list->count);
+    q->degenerate = calloc((size_t)list->count, sizeof *q->degenerate);
+    if (!q->degenerate) return yu_error(d, e->path, list, "out of memory");
+    static const char *const keys[] = {"fix", "feedback"};
+    for (const struct ynode *i = list->first; i; i = i->next) {
+        struct degenerate_fix *df = &q->degenerate[q->degenerate_count++];
+        df->pos.line = i->line;
+        df->pos.col = i->col;
+        if (yu_expect_mapping(d, e->path, i, "{ fix: { PATH: VALUE }, feedback: ... }") < 0) return -1;
+        if (yu_check_keys(d, e->path, i, keys, 2) < 0) return -1;
+        if (yu_require_text(d, e->path, i, "feedback", &df->feedback) < 0) return -1;
+        const struct ynode *fix = ydoc_map_get(i, "fix");
+        if (!fix) return yu_error(d, e->path, i, "missing key 'fix'");
+        if (load_fix_values(e, q, fix, &df->set, &df->set_count, d) < 0) return -1;
+    }
+    return 0;
+}
+
+/* stress: { seeds: N, scenario_faults: bool, checks: [...], explore: {...} }
+ * The explore bounds are read by the scenario loader (an `explore:`
+ * section of the exercise's scenario), so they mean what they mean there. */
+static int load_stress(struct exercise *e, struct question *q, const struct ynode *qn, struct diag *d) {
+    const struct ynode *st = ydoc_map_get(qn, "stress");
+    if (!st) return yu_error(d, e->path, qn, "missing key 'stress' (the faults beyond the scenario's a fix must survive)");
+    static const char *const keys[] = {"seeds", "scenario_faults", "checks", "nodes", "duration", "explore"};
+    if (yu_expect_mapping(d, e->path, st, "{ seeds: 20, explore: { faults: [pause], pause: [1s, 8s] } }") < 0) return -1;
+    if (yu_check_keys(d, e->path, st, keys, 6) < 0) return -1;
+    struct fix_stress *fs = &q->stress;
+    fs->given = true;
+    fs->pos.line = st->line;
+    fs->pos.col = st->col;
+    int64_t seeds = 20;
+    if (yu_optional_int(d, e->path, st, "seeds", 1, GRADER_STRESS_SEEDS_MAX, &seeds) < 0) return -1;
+    fs->seeds = (int)seeds;
+    fs->keep_scenario_faults = true;
+    const struct ynode *keep = ydoc_map_get(st, "scenario_faults");
+    if (keep) {
+        char err[128];
+        if (yu_expect_scalar(d, e->path, keep, "true or false") < 0) return -1;
+        if (units_parse_bool(keep->text, &fs->keep_scenario_faults, err, (int)sizeof err) < 0) return yu_error(d, e->path, keep, "%s", err);
+    }
+    const struct ynode *c = ydoc_map_get(st, "checks");
+    if (c && yu_string_list(d, e->path, c, "a list of check names", &fs->checks, &fs->checks_count) < 0) return -1;
+    const struct ynode *nn = ydoc_map_get(st, "nodes");
+    if (nn && yu_string_list(d, e->path, nn, "a list of node names", &fs->nodes, &fs->nodes_count) < 0) return -1;
+    const struct ynode *x = ydoc_map_get(st, "explore");
+    if (!x) return yu_error(d, e->path, st, "missing key 'explore' (the bounds of the random faults, as a scenario's explore: section)");
+    if (yu_expect_mapping(d, e->path, x, "an explore section like { faults: [pause], pause: [1s, 8s] }") < 0) return -1;
+    char *text = yaml_flow_alloc(x);
+    if (!text) return yu_error(d, e->path, x, "out of memory");
+    /* Longer runs leave room for longer faults: `duration` first, so the
+     * explore bounds are judged against it. */
+    const struct ynode *dn = ydoc_map_get(st, "duration");
+    if (dn && yu_expect_scalar(d, e->path, dn, "a duration like 12s") < 0) {
+        free(text);
+        return -1;
+    }
+    struct scenario_override ov[2] = {{.path = "duration", .value = dn ? dn->text : NULL}, {.path = "explore", .value = text}};
+    char path[1100];
+    exercise_scenario_path(e, e->scenario, path, (int)sizeof path);
+    struct diag inner;
+    diag_clear(&inner);
+    struct scenario *s = scenario_load(path, dn ? ov : ov + 1, dn ? 2 : 1, NULL, &inner);
+    free(text);
+    if (!s) return yu_error(d, e->path, dn && strstr(inner.file, "duration") ? dn : x, "stress: %s", inner.message);
+    struct scenario *plain = scenario_load(path, NULL, 0, NULL, &inner);
+    if (plain && s->duration_ns < plain->duration_ns) {
+        scenario_free(plain);
+        scenario_free(s);
+        return yu_error(d, e->path, dn, "stress.duration must not be shorter than the scenario's");
+    }
+    scenario_free(plain);
+    fs->bounds = s->explore;
+    fs->duration_ns = s->duration_ns;
+    for (int i = 0; i < fs->nodes_count; i++) {
+        if (scenario_node_index(s, fs->nodes[i]) < 0) {
+            scenario_free(s);
+            return yu_error(d, e->path, nn, "stress.nodes: unknown node '%s'", fs->nodes[i]);
+        }
+    }
+    scenario_free(s);
+    return 0;
+}
+
+/* The model fix, decoded ("PATH=VALUE" lines): every path allowed, every
+ * value in range; the fixed scenario (with goals) builds and validates,
+ * and the stress checks name checks it has. */
+static int check_fix_solution(struct exercise *e, const struct question *q, const struct ynode *sn, struct diag *d) {
+    char plain[GRADER_TEXT_MAX];
+    if (key_decode(e->salt, q->solution, plain, (int)sizeof plain) < 0) return yu_error(d, e->path, sn, "the solution does not decode");
+    struct fix_value v[64];
+    int n = 0;
+    char err[300];
+    for (char *save = NULL, *line = strtok_r(plain, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char *eq = strchr(line, '=');
+        if (!eq) continue;
+        *eq = 0;
+        if (n == 64) return yu_error(d, e->path, sn, "the solution sets more than 64 parameters");
+        if (!is_allowed(q, line)) return yu_error(d, e->path, sn, "the solution sets '%s', which is not allowed", line);
+        if (fix_parse_value(line, eq + 1, &v[n], err, (int)sizeof err) < 0) return yu_error(d, e->path, sn, "%s", err);
+        n++;
+    }
+    char path[1100];
+    exercise_scenario_path(e, e->scenario, path, (int)sizeof path);
+    struct fixed_scenario f;
+    struct diag inner;
+    diag_clear(&inner);
+    int bad;
+    int rc = fixed_scenario_build(path, q, v, n, &f, &inner, &bad);
+    if (rc < 0) {
+        char msg[DIAG_MESSAGE_MAX + DIAG_PATH_MAX + 8];
+        diag_format(&inner, msg, (int)sizeof msg);
+        fixed_scenario_free(&f);
+        return yu_error(d, e->path, sn, "the model fix (with the goals and checks) does not load: %s", msg);
+    }
+    for (int i = 0; i < q->stress.checks_count && rc == 0; i++) {
+        int k = fixed_scenario_check_index(&f, q->stress.checks[i]);
+        if (k < 0) rc = yu_error(d, e->path, sn, "stress check '%s' is not among the fix's checks", q->stress.checks[i]);
+        else if (k >= 32) rc = yu_error(d, e->path, sn, "stress check '%s' is past the 32 checks explore judges", q->stress.checks[i]);
+    }
+    fixed_scenario_free(&f);
+    return rc;
+}
+
 static int load_fix(struct exercise *e, struct question *q, const struct ynode *qn, struct diag *d) {
     const struct ynode *a = ydoc_map_get(qn, "allowed");
     if (!a) return yu_error(d, e->path, qn, "missing key 'allowed' (the parameters a fix may change)");
     if (yu_string_list(d, e->path, a, "a list of dotted paths", &q->allowed, &q->allowed_count) < 0) return -1;
     if (q->allowed_count == 0) return yu_error(d, e->path, a, "a fix must allow at least one parameter");
+    char path[1100];
+    exercise_scenario_path(e, e->scenario, path, (int)sizeof path);
+    struct diag inner;
+    diag_clear(&inner);
+    struct scenario *base = scenario_load(path, NULL, 0, NULL, &inner);
+    if (!base) return yu_error(d, e->path, a, "the scenario does not load: %s", inner.message);
+    int rc = 0;
+    const struct ynode *item = a->kind == YNODE_SEQUENCE ? a->first : a;
+    for (int i = 0; i < q->allowed_count && rc == 0; i++, item = item && a->kind == YNODE_SEQUENCE ? item->next : item) {
+        rc = check_knob_exists(e, item, q->allowed[i], base, d);
+    }
+    scenario_free(base);
+    if (rc < 0) return -1;
     const struct ynode *g = ydoc_map_get(qn, "goals");
-    if (g && yu_string_list(d, e->path, g, "a list of checks like \"leader-available: 1s\"", &q->goals, &q->goals_count) < 0) return -1;
+    if (!g) return yu_error(d, e->path, qn, "missing key 'goals' (the liveness a fix must keep, like \"leader-available: 1s\" or \"slo: availability 90%% of ops\")");
+    if (yu_string_list(d, e->path, g, "a list of checks like \"leader-available: 1s\"", &q->goals, &q->goals_count) < 0) return -1;
+    if (q->goals_count == 0) return yu_error(d, e->path, g, "declare at least one goal");
     const struct ynode *fc = ydoc_map_get(qn, "checks");
     if (fc && yu_string_list(d, e->path, fc, "a list of checks", &q->fix_checks, &q->fix_checks_count) < 0) return -1;
     int64_t seeds = 100, from = 1;
@@ -264,11 +479,13 @@ static int load_fix(struct exercise *e, struct question *q, const struct ynode *
     if (yu_optional_int(d, e->path, qn, "seeds_from", 0, INT64_MAX / 2, &from) < 0) return -1;
     q->seeds_count = (int)seeds;
     q->seeds_from = (uint64_t)from;
+    if (load_degenerate(e, q, qn, d) < 0) return -1;
+    if (load_stress(e, q, qn, d) < 0) return -1;
     const struct ynode *s = ydoc_map_get(qn, "solution");
     if (!s) return yu_error(d, e->path, qn, "missing key 'solution' (the encoded model fix)");
     if (check_encoded(e, s, d) < 0) return -1;
     q->solution = s->text;
-    return 0;
+    return check_fix_solution(e, q, s, d);
 }
 
 static uint32_t fault_kind_bit(const char *name) {
@@ -337,7 +554,7 @@ static const char *const kind_keys[Q_KIND_COUNT][10] = {
     [Q_TRADE_OFF] = {"key", "misconceptions", "wrong"},
     [Q_ASSUMPTION] = {"key", "misconceptions", "wrong"},
     [Q_PREDICT] = {"variant", "check"},
-    [Q_FIX] = {"allowed", "goals", "checks", "seeds", "seeds_from", "solution"},
+    [Q_FIX] = {"allowed", "goals", "checks", "seeds", "seeds_from", "degenerate", "stress", "solution"},
     [Q_BREAK] = {"design", "budget", "check", "solution"},
     [Q_EXPLAIN] = {"rubric", "min", "solution"},
 };
@@ -366,9 +583,13 @@ static int load_failure_mode(struct exercise *e, struct question *q, const struc
         if (b && !q->check) return yu_error(d, e->path, ev, "evidence needs a 'check' whose violations it is graded against");
         q->evidence = b;
     }
-    q->tolerance_ns = 500 * INT64_C(1000000);
+    q->tolerance_ns = GRADER_TOLERANCE_DEFAULT_NS;
     const struct ynode *t = ydoc_map_get(qn, "tolerance");
     if (t && yu_duration(d, e->path, t, false, &q->tolerance_ns) < 0) return -1;
+    if (q->tolerance_ns > GRADER_TOLERANCE_MAX_NS) {
+        return yu_error(d, e->path, t, "tolerance %s is too generous: at most 250ms (a window a learner "
+                        "rounds to the tenth of a second is off by 50ms at most)", t->text);
+    }
     return 0;
 }
 
@@ -410,6 +631,7 @@ static int load_questions(struct exercise *e, const struct ynode *list, const st
                           struct diag *d) {
     if (yu_expect_list(d, e->path, list, "a list of questions") < 0) return -1;
     if (list->count == 0) return yu_error(d, e->path, list, "an exercise needs at least one question");
+    if (list->count > GRADER_QUESTIONS_MAX) return yu_error(d, e->path, list, "at most %d questions per exercise (found %d)", GRADER_QUESTIONS_MAX, list->count);
     e->questions = calloc((size_t)list->count + 1, sizeof *e->questions); /* +1: a half-loaded one */
     if (!e->questions) return yu_error(d, e->path, list, "out of memory");
     int explains = 0;
@@ -504,6 +726,10 @@ void exercise_free(struct exercise *e) {
         free(q->allowed);
         free(q->goals);
         free(q->fix_checks);
+        for (int k = 0; k < q->degenerate_count; k++) free(q->degenerate[k].set);
+        free(q->degenerate);
+        free(q->stress.checks);
+        free(q->stress.nodes);
         free(q->rubric);
     }
     free(e->questions);

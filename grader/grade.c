@@ -3,9 +3,9 @@
  * Taxonomy answers (failure-mode, trade-off, assumption) are resolved to a
  * term (synonyms and case folded; typos get "did you mean") and compared
  * by salted hash with the key; a known misconception gets its own
- * feedback. Evidence (time window and nodes) is graded against the
- * violations the checker found in the reference run, with the question's
- * tolerance; an assumption must also be one the run's monitors saw break.
+ * feedback. Evidence (time window, nodes, cause) is graded against the
+ * violations the checker found in the reference run (grade_evidence.c);
+ * an assumption must also be one the run's monitors saw break.
  * Explanations are scored by a rubric of concepts and always flagged for a
  * mentor. The exercise passes when every question but the explanations
  * passes. Scores are kept in thousandths of a point. */
@@ -127,83 +127,6 @@ static int grade_term(struct grade_ctx *g, const char *text, struct question_gra
     return 0;
 }
 
-/* Index of `name` among the scenario's nodes, or -1. */
-static int node_index(const struct scenario *s, const char *name) {
-    return scenario_node_index(s, name);
-}
-
-static int check_nodes(struct grade_ctx *g, const struct ynode *nodes, const struct check_violation *v,
-                       struct question_grade *qg, const struct scenario *s) {
-    if (!nodes || nodes->count == 0) {
-        fb(qg, "Name the nodes involved.");
-        return 0;
-    }
-    bool all_in = true;
-    for (const struct ynode *i = nodes->first; i; i = i->next) {
-        int idx = node_index(s, i->text);
-        if (idx < 0) {
-            return yu_error(g->diag, g->a->path, i, "unknown node '%s' (the scenario's nodes are %s..%s)", i->text,
-                            s->node_names[0], s->node_names[s->nodes_count - 1]);
-        }
-        bool in = v->nodes_count == 0;
-        for (int k = 0; k < v->nodes_count; k++) in |= v->nodes[k] == idx;
-        if (!in) {
-            fb(qg, "%s was not involved in the violation.", i->text);
-            all_in = false;
-        }
-    }
-    return all_in ? 1 : 0;
-}
-
-/* Evidence: returns the thousandths earned of the evidence half, or -1. */
-static int grade_evidence(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg) {
-    const struct question *q = qg->q;
-    const struct ynode *from = v->kind == YNODE_MAPPING ? ydoc_map_get(v, "from") : NULL;
-    if (!from) {
-        fb(qg, "Give the evidence too: the time window (from, to) and the nodes.");
-        return 0;
-    }
-    int64_t from_ns = 0, to_ns = 0;
-    if (yu_duration(g->diag, g->a->path, from, false, &from_ns) < 0) return -1;
-    if (yu_duration(g->diag, g->a->path, ydoc_map_get(v, "to"), false, &to_ns) < 0) return -1;
-    if (grade_base_run(g) < 0) return -1;
-    const struct check_result *cr = grade_find_check(&g->base, q->check);
-    if (!cr || cr->violations_count == 0) {
-        fb(qg, "(The reference run found no violation of %s, so the evidence was not graded.)", q->check);
-        return 500;
-    }
-    struct scenario *s = scenario_load(g->scenario_path, NULL, 0, NULL, g->diag);
-    if (!s) return -1;
-    int64_t tol = q->tolerance_ns;
-    const struct check_violation *best = NULL;
-    for (int i = 0; i < cr->violations_count && !best; i++) {
-        const struct check_violation *cv = &cr->violations[i];
-        if (from_ns <= cv->to_ns + tol && to_ns >= cv->from_ns - tol) best = cv;
-    }
-    int earned = 0;
-    char a[32], b[32];
-    const struct check_violation *first = &cr->violations[0];
-    int64_t span_max = s->duration_ns / 2;
-    if (best && to_ns - from_ns > span_max && to_ns - from_ns > best->to_ns - best->from_ns + 2 * tol) {
-        fb(qg, "Your window is too wide to be evidence: narrow it to when it happened.");
-    } else if (best) {
-        earned += 250;
-    } else {
-        fb(qg, "Your window does not overlap what %s found (%s violations; the first at %s .. %s).", q->check,
-           cr->violations_total == 1 ? "one of" : "the", time_format_s(first->from_ns, a, sizeof a),
-           time_format_s(first->to_ns, b, sizeof b));
-    }
-    int nodes_ok = check_nodes(g, ydoc_map_get(v, "nodes"), best ? best : first, qg, s);
-    scenario_free(s);
-    if (nodes_ok < 0) return -1;
-    if (nodes_ok) earned += 250;
-    if (earned == 500) {
-        fb(qg, "The evidence matches: %s at %s .. %s.", q->check, time_format_s(best->from_ns, a, sizeof a),
-           time_format_s(best->to_ns, b, sizeof b));
-    }
-    return earned;
-}
-
 static int grade_taxonomy_question(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg,
                                    struct grade_result *r) {
     const struct question *q = qg->q;
@@ -226,10 +149,18 @@ static int grade_taxonomy_question(struct grade_ctx *g, const struct ynode *v, s
 /* Rubric concepts "name: phrase; phrase" found as whole words. */
 static void grade_explain(struct grade_ctx *g, const char *text, struct question_grade *qg) {
     const struct question *q = qg->q;
-    char norm[GRADER_TEXT_MAX + 2];
-    char padded[GRADER_TEXT_MAX + 4];
-    key_normalize_words(text, true, norm, (int)sizeof norm);
-    snprintf(padded, sizeof padded, " %s ", norm);
+    /* The whole text, however long: nothing is cut before matching. */
+    size_t len = strlen(text);
+    char *norm = malloc(len + 4), *padded = malloc(len + 6);
+    if (!norm || !padded) {
+        free(norm);
+        free(padded);
+        fb(qg, "(Out of memory while reading the explanation.)");
+        qg->needs_review = true;
+        return;
+    }
+    key_normalize_words(text, true, norm, (int)(len + 4));
+    snprintf(padded, len + 6, " %s ", norm);
     snprintf(qg->answer, sizeof qg->answer, "%s", text);
     int found = 0;
     char found_list[600] = "", missed_list[600] = "";
@@ -252,6 +183,8 @@ static void grade_explain(struct grade_ctx *g, const char *text, struct question
         if (snprintf(list + used, 600 - used, "%s%s", used ? "; " : "", concept) < 0) break;
         found += hit;
     }
+    free(norm);
+    free(padded);
     qg->pass = found >= q->rubric_min;
     qg->score_milli = q->points * 1000 * found / (q->rubric_count ? q->rubric_count : 1);
     qg->needs_review = true;

@@ -26,18 +26,60 @@ const struct check_result *grade_find_check(const struct run_outcome *o, const c
 /* Appends a sentence to qg->feedback (space-separated, truncated to fit). */
 void fb(struct question_grade *qg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Each fills qg (answered, pass, score_milli, feedback); -1 with diag
+/* grade_evidence returns the thousandths earned of the evidence half
+ * (0..500), or -1. Each of the others fills qg (answered, pass, score_milli, feedback); -1 with diag
  * for answers that turn out malformed when run. */
+int grade_evidence(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg);
 int grade_predict(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg);
 int grade_fix(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg);
 int grade_break(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg);
 
+/* ---- fix_apply.c: a fix as typed values on a borrowed scenario ---------- */
+
+enum fix_value_kind { FIXV_DURATION, FIXV_INT, FIXV_BOOL, FIXV_WORD, FIXV_TEXT };
+
+struct fix_value {
+    const char *path;            /* borrowed: "protocol.lease", "faults.1" */
+    enum fix_value_kind kind;    /* FIXV_TEXT: a path outside protocol., given to the loader */
+    int64_t num;                 /* duration ns, integer, or bool 0/1 */
+    char text[256];              /* canonical text ("2000000000ns", "true", the word) */
+};
+
+/* Parses `text` for `path` with the documented ranges (a duration 0..1 day,
+ * an integer -10^9..10^9, a boolean, a word). -1 with err on a value out
+ * of range. */
+int fix_parse_value(const char *path, const char *text, struct fix_value *out, char *err, int err_size);
+/* Same path, same typed value ("2s" equals "2000ms"). */
+bool fix_value_equal(const struct fix_value *a, const struct fix_value *b);
+
+/* The scenario with a fix applied: `sc` borrows `loaded` except its
+ * protocol parameters and checks (the question's checks, then its goals
+ * from index goals_first). Never pass `sc` to scenario_free(). */
+struct fixed_scenario {
+    struct scenario *loaded;     /* owned */
+    struct scenario sc;
+    struct scenario_param *params; /* owned */
+    struct scenario_check *checks; /* owned */
+    char **owned;                /* owned strings (values, check args) */
+    int owned_count, owned_cap;
+    int goals_first;
+};
+
+/* Builds and validates (protocol configure, checkers) the fixed scenario.
+ * -1 with d set; *bad is then the index of the value at fault, or -1. */
+int fixed_scenario_build(const char *scenario_path, const struct question *q, const struct fix_value *v,
+                         int n, struct fixed_scenario *f, struct diag *d, int *bad);
+void fixed_scenario_free(struct fixed_scenario *f);
+/* The index of check `text` ("name", the first of that name, or "name: args"), or -1. */
+int fixed_scenario_check_index(const struct fixed_scenario *f, const char *text);
+
 /* "holds" / "fails" answers: 1 holds, 0 fails, -1 neither. */
 int grade_parse_outcome(const char *text);
 
-/* Appends a flow-style YAML rendering of `n` to buf (scalars quoted). */
-void yaml_flow(const struct ynode *n, char *buf, size_t size);
-/* Appends `text` as a double-quoted YAML scalar. */
+/* Appends `text` as a double-quoted YAML scalar (model answers). */
 void yaml_quote(const char *text, char *buf, size_t size);
+/* A flow-style YAML rendering of `n` (scalars quoted), malloc'd; NULL when
+ * out of memory. For author content and fault schedules only. */
+char *yaml_flow_alloc(const struct ynode *n);
 
 #endif

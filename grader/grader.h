@@ -107,6 +107,50 @@ struct override_text {
     const char *value;
 };
 
+/* A fix the author declares degenerate (docs/EXERCISE_FORMAT.md): it must
+ * fail (`dslab lint` checks it), and a learner's failing fix that sets the
+ * same parameters gets its feedback. */
+struct degenerate_fix {
+    int set_count;
+    struct override_text *set;   /* owned array; strings borrowed */
+    const char *feedback;
+    struct src_pos pos;
+};
+
+/* A fix question's adversarial explore: random faults of the exercise's
+ * kinds, with magnitudes beyond the scenario's, over `seeds` seeds. */
+struct fix_stress {
+    bool given;
+    int seeds;                   /* 1..GRADER_STRESS_SEEDS_MAX */
+    bool keep_scenario_faults;   /* explore "both" (default) or "random" */
+    int64_t duration_ns;         /* the explored runs' length (>= the scenario's) */
+    struct scenario_explore bounds;
+    int checks_count;
+    const char **checks;         /* owned array; the checks judged (default: all but goals) */
+    int nodes_count;
+    const char **nodes;          /* owned array; the nodes random faults may hit (0 = all) */
+    struct src_pos pos;
+};
+
+#define GRADER_STRESS_SEEDS_MAX 200
+/* Runs the shrinker may spend on a counterexample of a fix. */
+#define GRADER_SHRINK_RUNS_MAX 120
+/* Questions per exercise (answers, reports and the mastery map size by it). */
+#define GRADER_QUESTIONS_MAX 16
+/* Simulated events one fix grade may spend, over all its runs: about 9 s
+ * on one core (the budget of issue 10 is 10 s); the current curriculum
+ * needs at most ~2.5M. A fix that makes the system do more work than this
+ * fails with feedback saying so. */
+#define GRADER_GRADE_EVENTS_MAX INT64_C(12000000)
+/* Events one run of a fix grade may process (12 simulated seconds of the
+ * busiest exercise take ~60k). */
+#define GRADER_RUN_EVENTS_MAX INT64_C(2000000)
+/* Evidence windows: `dslab run` prints times to the microsecond; a learner
+ * who rounds them to the tenth of a second is off by 50ms at most, so
+ * 100ms accepts rounding outward on both ends and nothing lazier. */
+#define GRADER_TOLERANCE_DEFAULT_NS (100 * INT64_C(1000000))
+#define GRADER_TOLERANCE_MAX_NS (250 * INT64_C(1000000))
+
 struct question {
     const char *id;
     enum question_kind kind;
@@ -130,11 +174,14 @@ struct question {
     int allowed_count;
     const char **allowed;        /* owned array */
     int goals_count;
-    const char **goals;          /* checks added when grading the fix */
+    const char **goals;          /* owned array: liveness goals ("leader-available: 1s"), added as checks */
     int fix_checks_count;
-    const char **fix_checks;     /* replace the scenario's checks (0 = keep) */
+    const char **fix_checks;     /* owned array: replace the scenario's checks (0 = keep) */
     int seeds_count;
     uint64_t seeds_from;
+    int degenerate_count;
+    struct degenerate_fix *degenerate; /* owned */
+    struct fix_stress stress;
     /* fix, break, explain: the model answer, encoded */
     const char *solution;
     /* break */
@@ -227,7 +274,7 @@ struct question_grade {
     bool needs_review;           /* explain: always */
     int score_milli;             /* of q->points * 1000 */
     char answer[256];            /* the answer, normalized (class reports) */
-    const char *misconception;   /* the known misconception it matched, or NULL */
+    const char *misconception;   /* the known misconception (or, for a fix, degenerate fix) it matched, or NULL */
     char feedback[GRADER_TEXT_MAX];
 };
 
@@ -265,6 +312,8 @@ const struct term *grade_key_term(const struct taxonomy *t, const char *salt, co
 struct run_outcome {
     bool loaded;
     bool ran;                    /* reached the end (no budget/limit stop) */
+    bool budget_exhausted;       /* stopped by its event budget */
+    uint64_t events;             /* events processed */
     int checks_count;
     struct check_result *checks; /* owned */
     struct assumption_state assumptions[4];
@@ -275,9 +324,33 @@ struct run_outcome {
  * Returns 0, or -1 with diag when it does not load or create. */
 int grader_run(const char *path, const struct scenario_override *ov, int ov_count,
                uint64_t seed, bool seed_given, struct run_outcome *out, struct diag *diag);
+/* Runs an already loaded (or borrowed, see grade_internal.h) scenario,
+ * within its events_max. */
+int grader_run_loaded(const struct scenario *s, uint64_t seed, struct run_outcome *out, struct diag *d);
 void run_outcome_free(struct run_outcome *o);
 /* The first failing check's index, or -1 when all hold. */
 int run_outcome_first_failure(const struct run_outcome *o);
+
+/* ---- lint.c: checking an exercise before learners see it --------------- */
+
+struct exercise_lint {
+    int count, cap;
+    char **messages;             /* owned: the problems found */
+    bool model_ok;               /* the model answers passed with full marks */
+    int misconceptions_ok;       /* misconceptions that failed with their feedback */
+    int degenerate_ok;           /* degenerate fixes that failed with their feedback */
+    bool out_of_memory;
+};
+
+/* Grades the model answers, each misconception and each degenerate fix
+ * (docs/EXERCISE_FORMAT.md, "Checking an exercise"). Answers are named
+ * under `work_dir` (fix counterexamples are written there). 0, or -1 with
+ * diag when out of memory. */
+int exercise_lint(const struct catalog *c, const struct exercise *e, const char *work_dir,
+                  struct exercise_lint *out, struct diag *diag);
+void exercise_lint_free(struct exercise_lint *l);
+/* True when `path` is YAML whose top level has `questions:` (an exercise). */
+bool exercise_file_detect(const char *path);
 
 /* ---- progress.c -------------------------------------------------------- */
 

@@ -8,12 +8,16 @@
 #include "dslab/sim.h"
 #include "grader.h"
 
-static int run_loaded(const struct scenario *s, uint64_t seed, struct run_outcome *out,
+int grader_run_loaded(const struct scenario *s, uint64_t seed, struct run_outcome *out,
                       struct diag *d) {
+    memset(out, 0, sizeof *out);
+    out->loaded = true;
     struct sim *sim = sim_create(s, seed, d);
     if (!sim) return -1;
     enum sim_status status = sim_run(sim, s->duration_ns, 0);
     out->ran = status == SIM_OK;
+    out->budget_exhausted = status == SIM_EVENT_BUDGET;
+    out->events = sim_get_stats(sim)->events;
     if (!out->ran) {
         snprintf(out->error, sizeof out->error, "the run stopped early: %s",
                  status == SIM_ERROR ? sim_error(sim) : "event budget exhausted");
@@ -34,10 +38,13 @@ static int run_loaded(const struct scenario *s, uint64_t seed, struct run_outcom
 int grader_run(const char *path, const struct scenario_override *ov, int ov_count, uint64_t seed,
                bool seed_given, struct run_outcome *out, struct diag *d) {
     memset(out, 0, sizeof *out);
-    struct scenario *s = scenario_load(path, ov, ov_count, NULL, d);
-    if (!s) return -1;
     out->loaded = true;
-    int rc = run_loaded(s, seed_given ? seed : s->seed, out, d);
+    struct scenario *s = scenario_load(path, ov, ov_count, NULL, d);
+    if (!s) {
+        out->loaded = false;
+        return -1;
+    }
+    int rc = grader_run_loaded(s, seed_given ? seed : s->seed, out, d);
     scenario_free(s);
     return rc;
 }

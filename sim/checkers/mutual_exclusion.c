@@ -31,6 +31,11 @@
  *
  * Argument: which views are judged, e.g. "storage" or "holders, server";
  * default all three. Views not judged are still measured in the summary.
+ * "progress DURATION" (alone or with views) also judges liveness: no
+ * stretch longer than DURATION without a write accepted by the storage
+ * (from the start, between writes, to the end of the run). A lock that is
+ * safe because nobody ever gets it again is not a lock. Only progress
+ * given: only progress is judged.
  * Cost: one record per lease and per accepted write; overlaps are found by
  * sorting (O(n log n) plus the overlapping pairs). */
 #include <ctype.h>
@@ -43,6 +48,7 @@
 #include "dslab/check.h"
 #include "dslab/suggest.h"
 #include "dslab/time.h"
+#include "scenario/units.h"
 
 enum me_view { ME_HOLDERS = 1, ME_STORAGE = 2, ME_SERVER = 4 };
 
@@ -78,6 +84,7 @@ struct me_list {
 struct me_state {
     const struct scenario *sc; /* borrowed */
     unsigned views;
+    int64_t progress_ns;     /* 0 = not judged */
     struct me_list beliefs;  /* struct me_interval */
     struct me_list grants;   /* struct me_interval */
     struct me_list accepts;  /* struct me_accept */
@@ -103,10 +110,12 @@ static void *list_push(struct me_state *st, struct me_list *l) {
 }
 
 static int parse_views(const struct scenario *s, const struct scenario_check *check,
-                       unsigned *views, struct diag *diag) {
-    static const char *const names[] = {"holders", "storage", "server"};
+                       unsigned *views, int64_t *progress_ns, struct diag *diag) {
+    static const char *const names[] = {"holders", "storage", "server", "progress"};
     const char *p = check->args ? check->args : "";
     *views = 0;
+    *progress_ns = 0;
+    bool want_duration = false;
     while (*p) {
         char word[32];
         size_t n = 0;
@@ -117,32 +126,50 @@ static int parse_views(const struct scenario *s, const struct scenario_check *ch
         }
         word[n] = 0;
         if (n == 0) break;
+        if (want_duration) {
+            char err[UNITS_ERR_MAX];
+            if (units_parse_duration_ns(word, false, progress_ns, err, (int)sizeof err) < 0 ||
+                *progress_ns <= 0) {
+                return diag_set(diag, s->path, check->pos.line, check->pos.col,
+                                "mutual-exclusion: progress takes a duration > 0 like 2s, got '%s'",
+                                word);
+            }
+            want_duration = false;
+            continue;
+        }
         unsigned bit = 0;
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 4; i++) {
             if (strcmp(word, names[i]) == 0) bit = 1u << i;
         }
         if (!bit) {
-            const char *near = suggest_nearest(word, names, 3);
+            const char *near = suggest_nearest(word, names, 4);
             return diag_set(diag, s->path, check->pos.line, check->pos.col,
                             "mutual-exclusion: unknown view '%s'%s%s%s (expected holders, "
-                            "storage or server)",
+                            "storage, server or progress DURATION)",
                             word, near ? " (did you mean '" : "", near ? near : "",
                             near ? "'?)" : "");
         }
-        *views |= bit;
+        if (bit == 8u) want_duration = true;
+        else *views |= bit;
     }
-    if (*views == 0) *views = ME_HOLDERS | ME_STORAGE | ME_SERVER;
+    if (want_duration) {
+        return diag_set(diag, s->path, check->pos.line, check->pos.col,
+                        "mutual-exclusion: progress takes a duration, like 'progress 2s'");
+    }
+    if (*views == 0 && *progress_ns == 0) *views = ME_HOLDERS | ME_STORAGE | ME_SERVER;
     return 0;
 }
 
 static int me_create(const struct scenario *s, const struct scenario_check *check,
                      void **state_out, struct diag *diag) {
     unsigned views;
-    if (parse_views(s, check, &views, diag) != 0) return -1;
+    int64_t progress_ns;
+    if (parse_views(s, check, &views, &progress_ns, diag) != 0) return -1;
     struct me_state *st = calloc(1, sizeof *st);
     if (!st) return diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
     st->sc = s;
     st->views = views;
+    st->progress_ns = progress_ns;
     st->beliefs.size = st->grants.size = sizeof(struct me_interval);
     st->accepts.size = sizeof(struct me_accept);
     st->drifts.size = sizeof(struct me_drift);
@@ -357,6 +384,28 @@ static int64_t storage_interleavings(struct me_state *st, bool judged, struct ch
     return found;
 }
 
+/* Progress: stretches without an accepted write longer than the bound. */
+static void progress_gaps(struct me_state *st, int64_t end_ns, struct check_result *res) {
+    const struct me_accept *a = st->accepts.items;
+    int64_t last_ns = 0;
+    for (size_t i = 0; i <= st->accepts.count; i++) {
+        int64_t t_ns = i < st->accepts.count ? a[i].t_ns : end_ns;
+        if (t_ns - last_ns > st->progress_ns) {
+            char len[32], bound[32];
+            time_format_human(t_ns - last_ns, len, sizeof len);
+            time_format_human(st->progress_ns, bound, sizeof bound);
+            struct check_violation *v = check_result_add(
+                res, last_ns, t_ns, "no write accepted by the storage for %s (progress bound %s)%s",
+                len, bound, i < st->accepts.count ? "" : " until the end of the run");
+            if (v && i < st->accepts.count) {
+                check_violation_add_node(v, a[i].node);
+                check_violation_add_evidence(v, a[i].id);
+            }
+        }
+        last_ns = t_ns;
+    }
+}
+
 static void me_finish(void *state, const struct history *history, int64_t end_ns,
                       struct check_result *result) {
     (void)history;
@@ -380,6 +429,7 @@ static void me_finish(void *state, const struct history *history, int64_t end_ns
     int64_t inter = storage_interleavings(st, st->views & ME_STORAGE, result);
     int64_t two = overlaps(st, &st->beliefs, true, st->views & ME_HOLDERS, result);
     int64_t grants_over = overlaps(st, &st->grants, false, st->views & ME_SERVER, result);
+    if (st->progress_ns > 0) progress_gaps(st, end_ns, result);
     const char *nj = " (not judged)";
     snprintf(result->summary, sizeof result->summary,
              "%lld leases held; holders: %lld overlaps%s; storage: %lld interleaved of %lld "

@@ -15,7 +15,10 @@
  * completion time (`per`, default 1s).
  *
  * The verdict is on the whole run: the fraction of good samples against
- * the target. When it misses, every run of consecutive windows that missed
+ * the target. With `each` after the window ("availability 50% of writes
+ * per 1s each") every window with samples must meet the target, and a
+ * run without any sample fails: an objective a fix meets by turning the
+ * service off is not met. When it misses, every run of consecutive windows that missed
  * is a violation (window, the nodes of its bad samples, up to 16 of them as
  * evidence). The summary gives the fraction achieved and, for latency
  * objectives, the latency at the target percentile (bad samples count as
@@ -45,6 +48,7 @@ struct slo_state {
     bool latency;        /* "within" objective; else availability */
     int64_t within_ns;
     int64_t window_ns;
+    bool each;           /* every window must meet the target */
     enum slo_kind kind;
     char what[16];       /* "writes", for messages */
     struct slo_sample *samples; /* owned */
@@ -125,6 +129,10 @@ static bool parse_objective(struct slo_state *st, const char *args) {
     if (i + 1 < n && strcmp(w[i], "per") == 0) {
         if (!parse_duration(w[i + 1], &st->window_ns)) return false;
         i += 2;
+        if (i < n && strcmp(w[i], "each") == 0) {
+            st->each = true;
+            i++;
+        }
     }
     return i == n && st->target_ppm > 0;
 }
@@ -137,8 +145,8 @@ static int slo_create(const struct scenario *s, const struct scenario_check *che
         free(st);
         return diag_set(diag, s->path, check->pos.line, check->pos.col,
                         "slo takes an objective like '99%% of writes within 500ms', "
-                        "'95%% of requests within 200ms per 2s' or 'availability 99.9%%' "
-                        "(got '%s')",
+                        "'95%% of requests within 200ms per 2s', 'availability 99.9%%' or "
+                        "'availability 50%% of writes per 1s each' (got '%s')",
                         check->args ? check->args : "");
     }
     *state_out = st;
@@ -277,6 +285,20 @@ static void report_windows(struct slo_state *st, size_t from, size_t to, int64_t
     }
 }
 
+/* True when every window with samples meets the target. */
+static bool every_window_meets(const struct slo_state *st) {
+    for (size_t i = 0; i < st->count;) {
+        int64_t w = st->samples[i].t_ns / st->window_ns;
+        size_t j = i, good_count = 0;
+        for (; j < st->count && st->samples[j].t_ns / st->window_ns == w; j++) {
+            good_count += good(st, &st->samples[j]);
+        }
+        if (!meets(st, good_count, j - i)) return false;
+        i = j;
+    }
+    return true;
+}
+
 static void judge_windows(struct slo_state *st, struct check_result *r) {
     size_t i = 0;
     while (i < st->count) {
@@ -328,7 +350,11 @@ static void slo_finish(void *state, const struct history *history, int64_t end_n
     size_t good_count = 0;
     for (size_t i = 0; i < st->count; i++) good_count += good(st, &st->samples[i]);
     bool pass = meets(st, good_count, st->count);
+    if (st->each) pass = st->count > 0 && every_window_meets(st);
     if (!pass) judge_windows(st, result);
+    if (!pass && st->count == 0) {
+        check_result_add(result, 0, end_ns, "no %s at all: nothing was served", st->what);
+    }
     result->verdict = pass ? CHECK_PASS : CHECK_FAIL;
     if (st->out_of_memory) result->verdict = CHECK_UNKNOWN;
     char pctl[64];

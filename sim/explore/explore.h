@@ -107,6 +107,7 @@ struct explore_outcome {
     uint64_t failed_mask;     /* bit i: check i failed */
     uint64_t unknown_mask;    /* bit i: check i gave no verdict */
     int64_t violation_ns[EXPLORE_CHECKS_MAX]; /* first violation of each failed check */
+    uint64_t events;          /* events the run processed (callers budget by it) */
     char error[160];          /* status != SIM_OK: why */
 };
 

@@ -187,6 +187,7 @@ int explore_run(const struct scenario *base, uint64_t seed, const struct explore
     } else if (out->status == SIM_EVENT_BUDGET) {
         snprintf(out->error, sizeof out->error, "stopped by its event budget");
     }
+    out->events = sim_get_stats(sim)->events;
     sim_finish(sim);
     collect(sim, out);
     free(p.invoke_ns);

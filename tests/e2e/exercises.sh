@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # exercises.sh: every exercise of the curriculum, graded end to end.
 #   - `dslab reveal ID --answers` grades as a full pass (exit 0, full score);
-#   - each tests/exercises/ID/wrong-*.yaml fails (exit 1) with its specific
-#     feedback (its "# expect:" line), which covers the known misconceptions
-#     and the fix questions rejecting the unfixed scenario;
+#   - each tests/exercises/ID/wrong-*.yaml and game-*.yaml (gaming
+#     attempts) fails (exit 1) with its specific feedback (every "# expect:"
+#     line), which covers the known misconceptions, the fix questions
+#     rejecting the unfixed scenario and degenerate fixes; a "dslab viz
+#     FILE" in the feedback names a counterexample that exists and lints;
+#   - each tests/exercises/ID/right-*.yaml (right answers in other words)
+#     passes every question its "# pass:" line lists;
+#   Answers files are graded from a copy in a temporary directory, so
+#   counterexamples are written there.
 #   - an empty answers file is a fail, not an error;
 #   - tests/bad/answers/*.yaml are malformed: exit 2 and the first stderr
 #     line equals the .expected file (grade them as "# grade-as: ID").
@@ -37,13 +43,34 @@ for id in $ids; do
     rc=$?
     [ $rc -eq 1 ] && ok || bad "$id: an empty answers file exits $rc (want 1)"
     n=0
-    for f in tests/exercises/$id/wrong-*.yaml; do
+    for f in tests/exercises/$id/wrong-*.yaml tests/exercises/$id/game-*.yaml; do
         [ -e "$f" ] || continue
-        n=$((n + 1))
-        expect=$(sed -n 's/^# expect: //p' "$f")
-        out=$("$DSLAB" grade "$id" "$f" --no-progress 2>&1)
+        case $f in */wrong-*) n=$((n + 1)) ;; esac
+        cp "$f" "$TMP/$(basename "$f")"
+        out=$("$DSLAB" grade "$id" "$TMP/$(basename "$f")" --no-progress 2>&1)
         rc=$?
-        if [ $rc -eq 1 ] && grep -qF -- "$expect" <<< "$out"; then ok; else bad "$f: exit $rc, expected feedback '$expect'"; echo "$out" | head -20; fi
+        good=1
+        [ $rc -eq 1 ] || good=0
+        while IFS= read -r expect; do
+            grep -qF -- "$expect" <<< "$out" || { good=0; echo "  missing: $expect"; }
+        done < <(sed -n 's/^# expect: //p' "$f")
+        viz=$(grep -o 'dslab viz [^ ]*' <<< "$out" | head -n 1 | cut -d' ' -f3)
+        if [ -n "$viz" ]; then
+            "$DSLAB" lint "$viz" > /dev/null 2>&1 || { good=0; echo "  counterexample $viz does not lint"; }
+        fi
+        if [ $good -eq 1 ]; then ok; else bad "$f: exit $rc"; echo "$out" | head -20; fi
+    done
+    for f in tests/exercises/$id/right-*.yaml; do
+        [ -e "$f" ] || continue
+        cp "$f" "$TMP/$(basename "$f")"
+        out=$("$DSLAB" grade "$id" "$TMP/$(basename "$f")" --no-progress 2>&1)
+        rc=$?
+        good=1
+        [ $rc -le 1 ] || good=0
+        for q in $(sed -n 's/^# pass: //p' "$f"); do
+            grep -qE "^  PASS +$q \(" <<< "$out" || { good=0; echo "  $q did not pass"; }
+        done
+        if [ $good -eq 1 ]; then ok; else bad "$f: exit $rc"; echo "$out" | head -20; fi
     done
     [ $n -ge 2 ] && ok || bad "$id: $n wrong answers tested (want >= 2)"
 done

@@ -1,16 +1,20 @@
 /* test_grader.c: the grader library: key normalization, hashing and
  * encoding; taxonomy lookup (synonyms, typos, kinds); answers files that
  * must load and ones that must not; grading taxonomy answers, evidence
- * windows and misconceptions against a real exercise of the curriculum. */
+ * windows and misconceptions against a real exercise of the curriculum;
+ * fix values with their ranges, causal evidence, the union of nodes, and
+ * fixes graded adversarially (goals, degenerate fixes, counterexamples). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "grade_internal.h"
 #include "grader.h"
 
 static const char *root(void) {
@@ -141,7 +145,7 @@ static void test_taxonomy_answers_and_evidence(void **state) {
     assert_int_equal(grade_text(c, "deposed-leader-stale-reads",
                                 "exercise: deposed-leader-stale-reads\nanswers:\n  what-failed: { mode: deposed leader, from: 0s, to: 3s, nodes: [n1] }\n",
                                 &r, &d), 0);
-    assert_non_null(strstr(r.q[0].feedback, "too wide"));
+    assert_non_null(strstr(r.q[0].feedback, "long before anything happened"));
     grade_result_free(&r);
     /* The misconception gets its own feedback. */
     assert_int_equal(grade_text(c, "deposed-leader-stale-reads",
@@ -207,6 +211,152 @@ static void test_progress_round_trips(void **state) {
     free(p);
 }
 
+static void test_fix_values_are_typed_and_bounded(void **state) {
+    (void)state;
+    struct fix_value a, b;
+    char err[300];
+    assert_int_equal(fix_parse_value("protocol.lease", "2s", &a, err, (int)sizeof err), 0);
+    assert_int_equal(a.kind, FIXV_DURATION);
+    assert_int_equal(fix_parse_value("protocol.lease", "2000ms", &b, err, (int)sizeof err), 0);
+    assert_true(fix_value_equal(&a, &b));
+    assert_string_equal(a.text, "2000000000ns");
+    assert_int_equal(fix_parse_value("protocol.lease", "9223372036854775807ns", &a, err, (int)sizeof err), -1);
+    assert_non_null(strstr(err, "out of range"));
+    assert_int_equal(fix_parse_value("protocol.lease", "99999999999999999999999h", &a, err, (int)sizeof err), -1);
+    assert_int_equal(fix_parse_value("protocol.lease", "25h", &a, err, (int)sizeof err), -1);
+    assert_int_equal(fix_parse_value("protocol.lease", "24h", &a, err, (int)sizeof err), 0);
+    assert_int_equal(fix_parse_value("protocol.lease", "-1s", &a, err, (int)sizeof err), -1);
+    assert_int_equal(fix_parse_value("protocol.lease", "1e3ms", &a, err, (int)sizeof err), -1);
+    assert_non_null(strstr(err, "expected a duration")); /* a format error is not "out of range" */
+    assert_int_equal(fix_parse_value("protocol.r", "1000000001", &a, err, (int)sizeof err), -1);
+    assert_int_equal(fix_parse_value("protocol.r", "2", &a, err, (int)sizeof err), 0);
+    assert_int_equal(a.kind, FIXV_INT);
+    assert_int_equal(fix_parse_value("protocol.fencing", "yes", &a, err, (int)sizeof err), 0);
+    assert_int_equal(a.kind, FIXV_BOOL);
+    assert_string_equal(a.text, "true");
+    assert_int_equal(fix_parse_value("protocol.read_mode", "read-index", &a, err, (int)sizeof err), 0);
+    assert_int_equal(a.kind, FIXV_WORD);
+    assert_int_equal(fix_parse_value("faults.1", "{ at: 1s, restart: n1 }", &a, err, (int)sizeof err), 0);
+    assert_int_equal(a.kind, FIXV_TEXT);
+    char longer[400];
+    memset(longer, 'x', sizeof longer - 1);
+    longer[sizeof longer - 1] = 0;
+    assert_int_equal(fix_parse_value("protocol.read_mode", longer, &a, err, (int)sizeof err), -1);
+    assert_non_null(strstr(err, "longer than"));
+}
+
+static const char *feedback_of(const struct grade_result *r, const char *qid) {
+    for (int i = 0; i < r->count; i++) {
+        if (strcmp(r->q[i].q->id, qid) == 0) return r->q[i].feedback;
+    }
+    fail_msg("no question %s", qid);
+    return "";
+}
+
+static bool passed(const struct grade_result *r, const char *qid) {
+    for (int i = 0; i < r->count; i++) {
+        if (strcmp(r->q[i].q->id, qid) == 0) return r->q[i].pass;
+    }
+    return false;
+}
+
+static void test_evidence_windows_nodes_and_causes(void **state) {
+    (void)state;
+    struct catalog *c = load_catalog();
+    assert_non_null(c);
+    struct grade_result r;
+    struct diag d;
+    diag_clear(&d);
+    const char *id = "two-phase-commit-blocks";
+    /* The union of violations: all three participants were blocked. */
+    assert_int_equal(grade_text(c, id, "exercise: two-phase-commit-blocks\nanswers:\n  what-failed: { mode: blocking commit, from: 1.4s, to: 5s, nodes: [n4, n3, n2] }\n", &r, &d), 0);
+    assert_true(passed(&r, "what-failed"));
+    grade_result_free(&r);
+    /* A window that ends at the crash it needs. */
+    assert_int_equal(grade_text(c, id, "exercise: two-phase-commit-blocks\nanswers:\n  what-failed: { mode: blocking commit, from: 1.40s, to: 1.49s, nodes: [n2] }\n", &r, &d), 0);
+    assert_false(passed(&r, "what-failed"));
+    assert_non_null(strstr(feedback_of(&r, "what-failed"), "before the fault the violation needs"));
+    grade_result_free(&r);
+    /* The cause, checked by counterfactual; a fault that is not in the run. */
+    assert_int_equal(grade_text(c, id, "exercise: two-phase-commit-blocks\nanswers:\n  what-failed: { mode: blocking commit, cause: { at: 1.5s, crash: n1 } }\n", &r, &d), 0);
+    assert_true(passed(&r, "what-failed"));
+    grade_result_free(&r);
+    assert_int_equal(grade_text(c, id, "exercise: two-phase-commit-blocks\nanswers:\n  what-failed: { mode: blocking commit, cause: crash n1 at 3s }\n", &r, &d), 0);
+    assert_false(passed(&r, "what-failed"));
+    assert_non_null(strstr(feedback_of(&r, "what-failed"), "This run has no crash"));
+    grade_result_free(&r);
+    /* A fault of the run that the violation does not need. */
+    assert_int_equal(grade_text(c, "async-replication-loses-writes", "exercise: async-replication-loses-writes\nanswers:\n  what-failed: { mode: lost acknowledged write, cause: restart n1 at 3s }\n", &r, &d), 0);
+    assert_false(passed(&r, "what-failed"));
+    assert_non_null(strstr(feedback_of(&r, "what-failed"), "is not what caused it"));
+    grade_result_free(&r);
+    /* The third violation the run prints for the failure detector. */
+    assert_int_equal(grade_text(c, "impatient-failure-detector", "exercise: impatient-failure-detector\nanswers:\n  what-failed: { mode: false suspicion, from: 0.375s, to: 0.4182s, nodes: [n1, n2] }\n", &r, &d), 0);
+    assert_true(passed(&r, "what-failed"));
+    grade_result_free(&r);
+    catalog_free(c);
+}
+
+/* Grades a fix from an answers file named in a temporary directory, where
+ * counterexamples are written. */
+static int grade_fix_text(const struct catalog *c, const char *id, const char *dir, const char *fix,
+                          struct grade_result *r, struct diag *d) {
+    char text[512], name[256];
+    snprintf(text, sizeof text, "exercise: %s\nanswers:\n  fix: %s\n", id, fix);
+    snprintf(name, sizeof name, "%s/answers.yaml", dir);
+    const struct exercise *e = catalog_find(c, id);
+    struct answers *a = answers_load_buffer(text, strlen(text), name, e, d);
+    if (!a) return -2;
+    int rc = grade_answers(c, e, a, r, d);
+    answers_free(a);
+    return rc;
+}
+
+static void test_fixes_graded_adversarially(void **state) {
+    (void)state;
+    struct catalog *c = load_catalog();
+    assert_non_null(c);
+    char dir[] = "/tmp/dslab-grader-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    struct grade_result r;
+    struct diag d;
+    diag_clear(&d);
+    /* A longer lease without fencing survives the scenario's pause only. */
+    assert_int_equal(grade_fix_text(c, "paused-lock-holder", dir, "{ protocol.lease: 3s }", &r, &d), 0);
+    assert_false(passed(&r, "fix"));
+    const char *f = feedback_of(&r, "fix");
+    assert_non_null(strstr(f, "survives the scenario's faults"));
+    assert_non_null(strstr(f, "only moves the line"));
+    for (int i = 0; i < r.count; i++) {
+        if (strcmp(r.q[i].q->id, "fix") == 0) assert_non_null(r.q[i].misconception); /* class reports count it */
+    }
+    const char *viz = strstr(f, "dslab viz ");
+    assert_non_null(viz);
+    char path[512];
+    snprintf(path, sizeof path, "%s/paused-lock-holder.fix.counterexample.yaml", dir);
+    assert_non_null(strstr(viz, path));
+    struct scenario *s = scenario_load(path, NULL, 0, NULL, &d);
+    assert_non_null(s); /* the reproducer loads */
+    scenario_free(s);
+    remove(path);
+    grade_result_free(&r);
+    /* Timeouts longer than the run: no leader, no service. */
+    assert_int_equal(grade_fix_text(c, "split-votes-forever", dir, "{ protocol.election_timeout_min: 5s, protocol.election_timeout_max: 9s }", &r, &d), 0);
+    assert_false(passed(&r, "fix"));
+    assert_non_null(strstr(feedback_of(&r, "fix"), "nobody ever stands for election"));
+    grade_result_free(&r);
+    /* Right, in other values. */
+    assert_int_equal(grade_fix_text(c, "paused-lock-holder", dir, "{ protocol.fencing: on, protocol.lease: 700ms }", &r, &d), 0);
+    assert_true(passed(&r, "fix"));
+    grade_result_free(&r);
+    /* An overflowing lease is malformed, at the value. */
+    assert_int_equal(grade_fix_text(c, "paused-lock-holder", dir, "{ protocol.lease: 9223372036854775807ns }", &r, &d), -1);
+    assert_int_equal(d.line, 3);
+    assert_non_null(strstr(d.message, "out of range"));
+    rmdir(dir);
+    catalog_free(c);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_normalize_folds_case_and_punctuation),
@@ -217,6 +367,9 @@ int main(void) {
         cmocka_unit_test(test_taxonomy_answers_and_evidence),
         cmocka_unit_test(test_model_answers_pass),
         cmocka_unit_test(test_progress_round_trips),
+        cmocka_unit_test(test_fix_values_are_typed_and_bounded),
+        cmocka_unit_test(test_evidence_windows_nodes_and_causes),
+        cmocka_unit_test(test_fixes_graded_adversarially),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

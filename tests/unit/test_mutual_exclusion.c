@@ -265,6 +265,37 @@ static void test_bad_view_is_an_error_with_suggestion(void **st) {
     assert_non_null(strstr(d.message, "did you mean 'storage'"));
 }
 
+static void test_progress_judges_stretches_without_accepted_writes(void **st) {
+    (void)st;
+    struct run r;
+    start(&r, "storage, progress 2s");
+    note(&r, 0, C1, "lock", 1, "acquired");
+    note(&r, 500, STORE, "storage", 1, "accepted v=1");
+    note(&r, 2000, STORE, "storage", 1, "accepted v=2");
+    note(&r, 9000, STORE, "storage", 1, "accepted v=3"); /* 7s without a write before it */
+    struct check_result res = finish(&r);          /* ends at 10s: 1s after the last */
+    assert_int_equal(res.verdict, CHECK_FAIL);
+    assert_int_equal(res.violations_total, 1);
+    assert_int_equal(res.violations[0].from_ns, 2000 * NS_PER_MS);
+    assert_int_equal(res.violations[0].to_ns, 9000 * NS_PER_MS);
+    assert_non_null(strstr(res.violations[0].message, "no write accepted by the storage for 7s"));
+    /* Only progress given: the views are not judged; a silent end fails. */
+    start(&r, "progress 3s");
+    note(&r, 0, C1, "lock", 1, "acquired");
+    note(&r, 100, C2, "lock", 2, "acquired"); /* two holders: not judged */
+    note(&r, 200, STORE, "storage", 2, "accepted v=1");
+    res = finish(&r);
+    assert_int_equal(res.verdict, CHECK_FAIL);
+    assert_non_null(strstr(res.violations[0].message, "until the end of the run"));
+    struct diag d;
+    struct scenario_check check = {.args = (char *)"progress"};
+    void *state = NULL;
+    assert_int_equal(r.c->create(&r.s, &check, &state, &d), -1);
+    assert_non_null(strstr(d.message, "progress takes a duration"));
+    check.args = (char *)"progress soon";
+    assert_int_equal(r.c->create(&r.s, &check, &state, &d), -1);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_turns_taken_in_order_pass_every_view),
@@ -279,6 +310,7 @@ int main(void) {
         cmocka_unit_test(test_promise_follows_the_server_clock_drift),
         cmocka_unit_test(test_first_word_match_only),
         cmocka_unit_test(test_bad_view_is_an_error_with_suggestion),
+        cmocka_unit_test(test_progress_judges_stretches_without_accepted_writes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -201,9 +201,33 @@ static void test_per_window_argument(void **state) {
     assert_int_equal(k.result.violations[0].to_ns, 1500 * NS_PER_MS);
 }
 
+static void test_each_window_must_meet_and_silence_fails(void **state) {
+    (void)state;
+    struct ck k;
+    /* 90% over the run, but one second with none ok: fails with 'each'. */
+    ck_open(&k, "availability 50% of writes per 1s each");
+    for (int i = 0; i < 90; i++) ck_op(&k, 2000 + i * 10, OP_WRITE, OP_OK, 5);
+    for (int i = 0; i < 10; i++) ck_op(&k, 100 + i * 10, OP_WRITE, OP_FAIL, 5);
+    assert_int_equal(ck_close(&k, 3000), CHECK_FAIL);
+    assert_true(k.result.violations_count >= 1);
+    assert_int_equal(k.result.violations[0].from_ns, 0);
+    /* Without 'each' the same run passes. */
+    ck_open(&k, "availability 50% of writes per 1s");
+    for (int i = 0; i < 90; i++) ck_op(&k, 2000 + i * 10, OP_WRITE, OP_OK, 5);
+    for (int i = 0; i < 10; i++) ck_op(&k, 100 + i * 10, OP_WRITE, OP_FAIL, 5);
+    assert_int_equal(ck_close(&k, 3000), CHECK_PASS);
+    /* No samples at all: a service turned off does not meet 'each'. */
+    ck_open(&k, "availability 50% of writes per 1s each");
+    assert_int_equal(ck_close(&k, 3000), CHECK_FAIL);
+    assert_non_null(strstr(k.result.violations[0].message, "no writes at all"));
+    struct diag d;
+    assert_int_not_equal(ck_try(&k, "availability 50% of writes each", &d), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parses_objectives),
+        cmocka_unit_test(test_each_window_must_meet_and_silence_fails),
         cmocka_unit_test(test_latency_objective_at_the_edge),
         cmocka_unit_test(test_pending_operations_count_once_past_the_bound),
         cmocka_unit_test(test_availability_ignores_latency),

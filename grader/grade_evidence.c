@@ -1,0 +1,360 @@
+/* grade_evidence.c: the evidence of a failure-mode answer, against what
+ * the checker of the question found in the reference run.
+ *
+ *   { mode: TERM, from: 1.2s, to: 1.5s, nodes: [n1, n2], cause: "crash n1 at 1.49s" }
+ *
+ * The window (from, to), with the question's tolerance:
+ *   - must overlap a violation of the check;
+ *   - must not end before the first violation, nor at or before the
+ *     earliest fault the violations need (a fault is needed when the run
+ *     without it no longer violates the check: the counterfactual that
+ *     explore's fault attribution computes, one run per fault);
+ *   - must not start before both the violations it overlaps and the
+ *     earliest fault they need (less the tolerance), and may be at most
+ *     twice the longest violation it overlaps (its span, and again its
+ *     span or the time from its cause to its end), plus the tolerance on
+ *     each side: a window over the whole run is not evidence.
+ * The nodes must all be involved in violations the window overlaps (the
+ * union over them, not the first one).
+ * The cause, a fault as `dslab run` lists it (its kind, node(s) and time),
+ * must be a fault of the run whose removal makes the check hold.
+ * A window and a cause are both time evidence; given both, both must be
+ * right. Half the question's points are the term, a quarter the time
+ * evidence, a quarter the nodes (a right cause names its nodes). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dslab/time.h"
+#include "explore/explore.h"
+#include "grade_internal.h"
+#include "scenario/units.h"
+#include "yutil.h"
+
+/* needed[i]: the run without fault i does not violate `check`. Returns
+ * the number of faults, or -1 on an error. *needed is malloc'd. */
+static int needed_faults(struct grade_ctx *g, const struct scenario *s, const char *check, bool **needed) {
+    *needed = calloc((size_t)s->faults_count + 1, sizeof **needed);
+    if (!*needed) return diag_set(g->diag, s->path, 0, 0, "out of memory");
+    int index = -1;
+    for (int i = 0; i < s->checks_count && index < 0; i++) {
+        if (strcmp(s->checks[i].name, check) == 0) index = i;
+    }
+    if (index < 0 || index >= EXPLORE_CHECKS_MAX) return s->faults_count;
+    uint64_t seed = g->e->seed_given ? g->e->seed : s->seed;
+    for (int i = 0; i < s->faults_count; i++) {
+        struct explore_schedule sch;
+        if (explore_draw(s, seed, EXPLORE_FAULTS_SCENARIO, &sch) < 0) return diag_set(g->diag, s->path, 0, 0, "out of memory");
+        for (int k = 0; k < sch.count; k++) {
+            if (sch.eps[k].fault_index == i) {
+                explore_schedule_remove(&sch, k, 1);
+                break;
+            }
+        }
+        struct explore_outcome out;
+        int rc = explore_run(s, seed, &sch, &out, NULL, g->diag);
+        explore_schedule_free(&sch);
+        if (rc < 0) return -1;
+        (*needed)[i] = out.status == SIM_OK && !(out.failed_mask & (UINT64_C(1) << index));
+    }
+    return s->faults_count;
+}
+
+static bool overlaps(const struct check_violation *v, int64_t from_ns, int64_t to_ns, int64_t tol) {
+    return from_ns <= v->to_ns + tol && to_ns >= v->from_ns - tol;
+}
+
+static bool violation_has_node(const struct check_violation *v, int node) {
+    for (int k = 0; k < v->nodes_count; k++) {
+        if (v->nodes[k] == node) return true;
+    }
+    return false;
+}
+
+/* ---- the cause --------------------------------------------------------- */
+
+static const char *const kind_words[] = {"partition", "heal", "cut", "crash", "restart", "pause", "clock", "link", "slow"};
+
+static int kind_of_word(const char *w) {
+    for (int i = 0; i < (int)(sizeof kind_words / sizeof kind_words[0]); i++) {
+        if (strcmp(kind_words[i], w) == 0) return i;
+    }
+    return -1;
+}
+
+struct cause {
+    int kind;          /* index in kind_words, -1 when none */
+    bool at_given;
+    int64_t at_ns;
+    int nodes_count;
+    int nodes[8];
+    char unknown[DSLAB_NAME_MAX]; /* a node-like name the run does not have */
+};
+
+/* Letters then digits ("n9", "store2"): reads as a node name. */
+static bool node_like(const char *w) {
+    const char *p = w;
+    while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) p++;
+    if (p == w || !*p) return false;
+    while (*p >= '0' && *p <= '9') p++;
+    return *p == 0;
+}
+
+static void cause_add_node(struct cause *c, const struct scenario *s, const char *word, bool structured) {
+    int idx = scenario_node_index(s, word);
+    if (idx >= 0) {
+        bool seen = false;
+        for (int i = 0; i < c->nodes_count; i++) seen |= c->nodes[i] == idx;
+        if (!seen && c->nodes_count < 8) c->nodes[c->nodes_count++] = idx;
+    } else if ((structured || node_like(word)) && !c->unknown[0] && strlen(word) < sizeof c->unknown) {
+        snprintf(c->unknown, sizeof c->unknown, "%s", word);
+    }
+}
+
+/* The node names inside a fault's value ({ from: n1, to: n2 }, [n1],
+ * n1); the mapping keys are the fault's own words, not nodes. */
+static void cause_collect_nodes(struct cause *c, const struct scenario *s, const struct ynode *n) {
+    if (n->kind == YNODE_SCALAR) {
+        if (!ydoc_is_null(n)) cause_add_node(c, s, n->text, true);
+        return;
+    }
+    for (const struct ynode *i = n->first; i; i = i->next) {
+        cause_collect_nodes(c, s, n->kind == YNODE_MAPPING ? i->value : i);
+    }
+}
+
+/* "crash n1 at 1.49s", or { at: 1.49s, crash: n1 } as in a scenario. */
+static void cause_parse(const struct ynode *n, const struct scenario *s, struct cause *c) {
+    memset(c, 0, sizeof *c);
+    c->kind = -1;
+    char err[UNITS_ERR_MAX];
+    if (n->kind == YNODE_MAPPING) {
+        for (const struct ynode *k = n->first; k; k = k->next) {
+            if (strcmp(k->text, "at") == 0 && k->value->kind == YNODE_SCALAR) {
+                c->at_given = units_parse_duration_ns(k->value->text, false, &c->at_ns, err, (int)sizeof err) == 0;
+            } else if (c->kind < 0 && kind_of_word(k->text) >= 0) {
+                c->kind = kind_of_word(k->text);
+                cause_collect_nodes(c, s, k->value);
+            }
+        }
+        return;
+    }
+    char text[256];
+    if (snprintf(text, sizeof text, "%s", n->text) >= (int)sizeof text) return; /* too long: no kind, asked again */
+    bool next_is_time = false;
+    for (char *save = NULL, *w = strtok_r(text, " \t,;()", &save); w; w = strtok_r(NULL, " \t,;()", &save)) {
+        if (next_is_time) {
+            c->at_given = units_parse_duration_ns(w, false, &c->at_ns, err, (int)sizeof err) == 0;
+            next_is_time = false;
+        } else if (strcmp(w, "at") == 0) {
+            next_is_time = true;
+        } else if (c->kind < 0 && kind_of_word(w) >= 0) {
+            c->kind = kind_of_word(w);
+        } else {
+            cause_add_node(c, s, w, false);
+        }
+    }
+}
+
+static bool fault_kind_matches(int word, enum fault_kind k) {
+    static const enum fault_kind of_word[] = {FAULT_PARTITION, FAULT_HEAL, FAULT_CUT, FAULT_CRASH, FAULT_RESTART,
+                                              FAULT_PAUSE, FAULT_CLOCK_JUMP, FAULT_LINK, FAULT_SLOW};
+    if (word == 6) return k == FAULT_CLOCK_JUMP || k == FAULT_CLOCK_DRIFT;
+    return of_word[word] == k;
+}
+
+static bool fault_involves(const struct fault *f, int node) {
+    if (f->node == node || f->peer == node) return true;
+    return f->kind == FAULT_PARTITION; /* a partition involves every node */
+}
+
+/* The scenario fault the cause names, or -1. */
+static int cause_match(const struct cause *c, const struct scenario *s, int64_t tol) {
+    for (int i = 0; i < s->faults_count; i++) {
+        const struct fault *f = &s->faults[i];
+        if (!fault_kind_matches(c->kind, f->kind)) continue;
+        if (c->at_ns > f->at_ns + tol || c->at_ns < f->at_ns - tol) continue;
+        bool all = true;
+        for (int k = 0; k < c->nodes_count; k++) all &= fault_involves(f, c->nodes[k]);
+        if (all) return i;
+    }
+    return -1;
+}
+
+/* 1 right, 0 wrong (feedback written), -1 error. */
+static int grade_cause(const struct ynode *n, const struct scenario *s, const bool *needed,
+                       struct question_grade *qg) {
+    const struct question *q = qg->q;
+    struct cause c;
+    cause_parse(n, s, &c);
+    if (c.kind < 0 || !c.at_given) {
+        fb(qg, "Give the cause as a fault the way `dslab run` lists it: its kind, node(s) and time, like "
+           "\"crash n1 at 1.49s\".");
+        return 0;
+    }
+    char t[32], desc[200];
+    if (c.unknown[0]) {
+        fb(qg, "'%s' is not a node of this run (its nodes are %s..%s).", c.unknown, s->node_names[0],
+           s->node_names[s->nodes_count - 1]);
+        return 0;
+    }
+    int i = cause_match(&c, s, q->tolerance_ns);
+    if (i < 0) {
+        fb(qg, "This run has no %s%s near t=%s (the faults are in the timeline of `dslab run`).", kind_words[c.kind],
+           c.nodes_count ? " of those nodes" : "", time_format_s(c.at_ns, t, sizeof t));
+        return 0;
+    }
+    explore_fault_describe(s, &s->faults[i], desc, (int)sizeof desc);
+    if (!needed[i]) {
+        fb(qg, "The run without the %s still violates %s: that fault is not what caused it.", desc, q->check);
+        return 0;
+    }
+    fb(qg, "Right cause: without the %s, %s holds.", desc, q->check);
+    return 1;
+}
+
+/* ---- window and nodes -------------------------------------------------- */
+
+static int grade_window(const struct question *q, const struct check_result *cr, int64_t from_ns, int64_t to_ns,
+                        const struct scenario *s, const bool *needed, struct question_grade *qg) {
+    int64_t tol = q->tolerance_ns;
+    char a[32], b[32], c[32];
+    const struct check_violation *first = NULL, *longest = NULL, *earliest_in = NULL;
+    for (int i = 0; i < cr->violations_count; i++) {
+        const struct check_violation *v = &cr->violations[i];
+        if (!first || v->from_ns < first->from_ns) first = v;
+        if (!overlaps(v, from_ns, to_ns, tol)) continue;
+        if (!longest || v->to_ns - v->from_ns > longest->to_ns - longest->from_ns) longest = v;
+        if (!earliest_in || v->from_ns < earliest_in->from_ns) earliest_in = v;
+    }
+    int earliest = -1;
+    for (int i = 0; i < s->faults_count; i++) {
+        if (needed[i] && (earliest < 0 || s->faults[i].at_ns < s->faults[earliest].at_ns)) earliest = i;
+    }
+    if (to_ns < first->from_ns - tol) {
+        fb(qg, "Your window ends at %s, before the first violation of %s (at %s).", time_format_s(to_ns, a, sizeof a),
+           q->check, time_format_s(first->from_ns, b, sizeof b));
+        return 0;
+    }
+    if (earliest >= 0 && to_ns <= s->faults[earliest].at_ns) {
+        char desc[200];
+        explore_fault_describe(s, &s->faults[earliest], desc, (int)sizeof desc);
+        fb(qg, "Your window ends at %s, before the fault the violation needs (%s): evidence comes after its cause.",
+           time_format_s(to_ns, a, sizeof a), desc);
+        return 0;
+    }
+    if (!longest) {
+        fb(qg, "Your window does not overlap any violation of %s (the first is at %s .. %s).", q->check,
+           time_format_s(first->from_ns, a, sizeof a), time_format_s(first->to_ns, b, sizeof b));
+        return 0;
+    }
+    /* It may start at the cause (the earliest fault needed) or at the
+     * violation, whichever is first, not long before both. */
+    int64_t lead_ns = earliest_in->from_ns;
+    if (earliest >= 0 && s->faults[earliest].at_ns < lead_ns) lead_ns = s->faults[earliest].at_ns;
+    if (from_ns < lead_ns - tol) {
+        fb(qg, "Your window starts at %s, long before anything happened: the violation it covers starts at %s%s%s. "
+           "Narrow it to when it happened.", time_format_s(from_ns, a, sizeof a),
+           time_format_s(earliest_in->from_ns, b, sizeof b), earliest >= 0 ? " and its cause at " : "",
+           earliest >= 0 ? time_format_s(s->faults[earliest].at_ns, c, sizeof c) : "");
+        return 0;
+    }
+    /* Twice the violation's span plus the tolerance each side; a window
+     * that starts at the cause may also cover the time from the cause to
+     * the violation. */
+    int64_t span = longest->to_ns - longest->from_ns;
+    int64_t from_cause = earliest >= 0 && s->faults[earliest].at_ns < longest->from_ns
+                             ? longest->to_ns - s->faults[earliest].at_ns : span;
+    int64_t allowed = span + from_cause + 2 * tol;
+    if (to_ns - from_ns > allowed) {
+        fb(qg, "Your window is %s wide; the violation it covers lasts %s: narrow it to when it happened "
+           "(at most %s).", time_format_s(to_ns - from_ns, a, sizeof a), time_format_s(span, b, sizeof b),
+           time_format_s(allowed, c, sizeof c));
+        return 0;
+    }
+    return 1;
+}
+
+/* 1 all named nodes are involved, 0 not (feedback), -1 error. */
+static int grade_nodes(struct grade_ctx *g, const struct ynode *nodes, const struct check_result *cr,
+                       int64_t from_ns, int64_t to_ns, bool window, const struct scenario *s,
+                       struct question_grade *qg) {
+    int64_t tol = qg->q->tolerance_ns;
+    bool any_overlap = false, unconstrained = false;
+    for (int i = 0; i < cr->violations_count; i++) {
+        const struct check_violation *v = &cr->violations[i];
+        if (window && !overlaps(v, from_ns, to_ns, tol)) continue;
+        any_overlap = true;
+        unconstrained |= v->nodes_count == 0;
+    }
+    /* A window that overlaps nothing: judge the nodes against every violation. */
+    if (!any_overlap) window = false;
+    int ok = 1;
+    for (const struct ynode *n = nodes->first; n; n = n->next) {
+        int idx = scenario_node_index(s, n->text);
+        if (idx < 0) {
+            return yu_error(g->diag, g->a->path, n, "unknown node '%s' (the scenario's nodes are %s..%s)", n->text,
+                            s->node_names[0], s->node_names[s->nodes_count - 1]);
+        }
+        bool in = unconstrained;
+        for (int i = 0; i < cr->violations_count && !in; i++) {
+            const struct check_violation *v = &cr->violations[i];
+            if (window && !overlaps(v, from_ns, to_ns, tol)) continue;
+            in = violation_has_node(v, idx);
+        }
+        if (!in) {
+            fb(qg, "%s was not involved in %s.", n->text, window ? "the violations in your window" : "any violation");
+            ok = 0;
+        }
+    }
+    return ok;
+}
+
+int grade_evidence(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg) {
+    const struct question *q = qg->q;
+    const struct ynode *from = v->kind == YNODE_MAPPING ? ydoc_map_get(v, "from") : NULL;
+    const struct ynode *cause = v->kind == YNODE_MAPPING ? ydoc_map_get(v, "cause") : NULL;
+    const struct ynode *nodes = v->kind == YNODE_MAPPING ? ydoc_map_get(v, "nodes") : NULL;
+    if (!from && !cause) {
+        fb(qg, "Give the evidence too: the time window (from, to) and the nodes, or the fault that caused it (cause).");
+        return 0;
+    }
+    int64_t from_ns = 0, to_ns = 0;
+    if (from && yu_duration(g->diag, g->a->path, from, false, &from_ns) < 0) return -1;
+    if (from && yu_duration(g->diag, g->a->path, ydoc_map_get(v, "to"), false, &to_ns) < 0) return -1;
+    if (grade_base_run(g) < 0) return -1;
+    const struct check_result *cr = grade_find_check(&g->base, q->check);
+    if (!cr || cr->violations_count == 0) {
+        fb(qg, "(The reference run found no violation of %s, so the evidence was not graded.)", q->check);
+        return 500;
+    }
+    struct scenario *s = scenario_load(g->scenario_path, NULL, 0, NULL, g->diag);
+    if (!s) return -1;
+    bool *needed = NULL;
+    int rc = needed_faults(g, s, q->check, &needed);
+    int time_ok = 1, cause_ok = 0, nodes_ok = 0;
+    if (rc >= 0 && from) time_ok = grade_window(q, cr, from_ns, to_ns, s, needed, qg);
+    if (rc >= 0 && cause) {
+        cause_ok = grade_cause(cause, s, needed, qg);
+        if (cause_ok < 0) rc = -1;
+        else time_ok = time_ok && cause_ok;
+    }
+    if (rc >= 0 && nodes && nodes->count > 0) {
+        nodes_ok = grade_nodes(g, nodes, cr, from_ns, to_ns, from != NULL, s, qg);
+        if (nodes_ok < 0) rc = -1;
+    } else if (rc >= 0 && cause_ok) {
+        nodes_ok = 1; /* the cause names its nodes */
+    } else if (rc >= 0) {
+        fb(qg, "Name the nodes involved.");
+    }
+    free(needed);
+    scenario_free(s);
+    if (rc < 0) return -1;
+    int earned = (time_ok ? 250 : 0) + (nodes_ok ? 250 : 0);
+    if (earned == 500 && from) {
+        char a[32], b[32];
+        fb(qg, "The evidence matches what %s found between %s and %s.", q->check, time_format_s(from_ns, a, sizeof a),
+           time_format_s(to_ns, b, sizeof b));
+    }
+    return earned;
+}

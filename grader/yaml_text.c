@@ -1,0 +1,94 @@
+/* yaml_text.c: YAML text the grader writes: quoted scalars for model
+ * answers, and flow renderings of author content (a fix question's
+ * `stress.explore` bounds) and of break schedules, which only the scenario
+ * loader can parse into faults. The flow rendering grows as it needs to:
+ * nothing is cut at a fixed size. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "grade_internal.h"
+
+void yaml_quote(const char *text, char *buf, size_t size) {
+    size_t n = strlen(buf);
+    if (n + 1 < size) buf[n++] = '"';
+    for (const char *p = text; *p && n + 3 < size; p++) {
+        if (*p == '"' || *p == '\\') buf[n++] = '\\';
+        if (*p == '\n') {
+            buf[n++] = '\\';
+            buf[n++] = 'n';
+            continue;
+        }
+        buf[n++] = *p;
+    }
+    if (n + 1 < size) buf[n++] = '"';
+    buf[n < size ? n : size - 1] = 0;
+}
+
+struct sbuf {
+    char *s;
+    size_t len, cap;
+    bool oom;
+};
+
+static void put(struct sbuf *b, const char *text, size_t len) {
+    if (b->oom) return;
+    if (b->len + len + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + len + 1) cap *= 2;
+        char *grown = realloc(b->s, cap);
+        if (!grown) {
+            b->oom = true;
+            return;
+        }
+        b->s = grown;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, text, len);
+    b->len += len;
+    b->s[b->len] = 0;
+}
+
+static void puts_(struct sbuf *b, const char *text) {
+    put(b, text, strlen(text));
+}
+
+static void quote(struct sbuf *b, const char *text) {
+    puts_(b, "\"");
+    for (const char *p = text; *p; p++) {
+        if (*p == '"' || *p == '\\') puts_(b, "\\");
+        if (*p == '\n') puts_(b, "\\n");
+        else put(b, p, 1);
+    }
+    puts_(b, "\"");
+}
+
+static void flow(struct sbuf *b, const struct ynode *n) {
+    if (n->kind == YNODE_SCALAR) {
+        if (ydoc_is_null(n)) puts_(b, "~");
+        else quote(b, n->text);
+        return;
+    }
+    bool map = n->kind == YNODE_MAPPING;
+    puts_(b, map ? "{" : "[");
+    for (const struct ynode *i = n->first; i; i = i->next) {
+        if (i != n->first) puts_(b, ", ");
+        if (map) {
+            puts_(b, i->text);
+            puts_(b, ": ");
+            flow(b, i->value);
+        } else {
+            flow(b, i);
+        }
+    }
+    puts_(b, map ? "}" : "]");
+}
+
+char *yaml_flow_alloc(const struct ynode *n) {
+    struct sbuf b = {0};
+    flow(&b, n);
+    if (b.oom) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
+}

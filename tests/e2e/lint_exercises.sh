@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# lint_exercises.sh: `dslab lint` over every exercise of the curriculum
+# (the model answers pass with full marks, every declared misconception and
+# every degenerate fix fails with its own feedback, every allowed fix
+# parameter exists), and over broken copies that it must reject:
+#   - an allowed knob the protocol does not have (impatient-failure-detector
+#     once offered protocol.heartbeat, and refused the real
+#     protocol.heartbeat_interval with "did you mean 'protocol.heartbeat'?");
+#   - a declared degenerate fix that in fact passes;
+#   - a goal the model answer cannot meet.
+# Each broken copy is installed alone in a temporary root (taxonomy copied,
+# scenarios/ and exercises/designs linked).
+# usage: bash lint_exercises.sh DSLAB ROOT
+set -u
+DSLAB=$1
+ROOT=$2
+case $DSLAB in /*) ;; *) DSLAB="$PWD/$DSLAB" ;; esac
+cd "$ROOT" || exit 1
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+export TMPDIR=$TMP
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+files=$(ls exercises/*/*.yaml | grep -v -e '^exercises/taxonomy.yaml$' -e '^exercises/designs/')
+out=$("$DSLAB" lint $files 2>&1)
+rc=$?
+n=$(grep -c ': ok (exercise ' <<< "$out")
+want=$(echo "$files" | wc -l)
+if [ $rc -eq 0 ] && [ "$n" -eq "$want" ]; then ok; else bad "lint over the exercises: exit $rc, $n of $want ok"; echo "$out"; fi
+grep -q 'degenerate fixes fail' <<< "$out" && ok || bad "lint does not report degenerate fixes"
+
+# broken copies: name, source exercise, python edit, expected stderr phrase
+broken() {
+    local name=$1 src=$2 from=$3 to=$4 expect=$5
+    local r="$TMP/$name"
+    mkdir -p "$r/exercises/$(dirname "$src")"
+    cp exercises/taxonomy.yaml "$r/exercises/"
+    ln -s "$PWD/scenarios" "$r/scenarios"
+    ln -s "$PWD/exercises/designs" "$r/exercises/designs"
+    python3 - "exercises/$src" "$r/exercises/$src" "$from" "$to" <<'PY'
+import sys
+s = open(sys.argv[1]).read()
+assert sys.argv[3] in s, sys.argv[3]
+open(sys.argv[2], 'w').write(s.replace(sys.argv[3], sys.argv[4], 1))
+PY
+    local got
+    got=$("$DSLAB" lint "$r/exercises/$src" 2>&1)
+    local code=$?
+    if [ $code -eq 2 ] && grep -qF -- "$expect" <<< "$got"; then ok; else bad "$name: exit $code, want '$expect'"; echo "$got" | head -5; fi
+}
+broken unknown-knob failure-detection/impatient-failure-detector.yaml \
+    "protocol.heartbeat_interval]" "protocol.heartbeat]" \
+    "allowed parameter 'protocol.heartbeat' does not exist for protocol failure-detector"
+broken passing-degenerate operating-at-2am/paused-lock-holder.yaml \
+    "fix: { protocol.lease: 2s }" "fix: { protocol.fencing: true }" \
+    "degenerate fix { protocol.fencing: \"true\" } passes"
+broken model-fails operating-at-2am/paused-lock-holder.yaml \
+    'goals: ["mutual-exclusion: progress 2500ms"]' 'goals: ["mutual-exclusion: progress 2500ms", "mutual-exclusion: progress 10ms"]' \
+    "the model answers (dslab reveal paused-lock-holder --answers) do not pass with full marks"
+broken too-few-degenerate consensus/split-votes-forever.yaml \
+    "      - fix: { protocol.election_timeout_min: 50ms, protocol.election_timeout_max: 50ms }" "      - { fix: {}, feedback: x }
+      - fix: { protocol.election_timeout_min: 50ms, protocol.election_timeout_max: 50ms }" \
+    "a declared fix changes at least one parameter"
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
