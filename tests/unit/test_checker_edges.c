@@ -7,7 +7,9 @@
  *     did not complete *before* it, so reading the older value is not stale;
  *   - one-leader-per-term: two nodes leading the same term fail; one node
  *     leading the same term twice (re-announced) and two nodes in two terms
- *     pass. */
+ *     pass;
+ *   - convergence: a live replica that lacks a key the others hold has not
+ *     converged, wherever it sits in node order. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -181,11 +183,63 @@ static void test_olpt_two_nodes_in_one_term_fail_one_node_twice_passes(void **st
     assert_int_equal(olpt_verdict((int32_t[]){0, 1, 2}, (int64_t[]){1, 2, 3}, 3), CHECK_PASS);
 }
 
+/* ---- convergence ------------------------------------------------------------ */
+
+/* values[i] = node i's final value of key 1, or -1 when it lacks the key. */
+static enum check_verdict convergence_verdict(const int64_t *values) {
+    struct scenario s = fake_scenario();
+    struct scenario_check check;
+    memset(&check, 0, sizeof check);
+    strcpy(check.name, "convergence");
+    const struct checker *c = checker_find("convergence");
+    assert_non_null(c);
+    void *st = NULL;
+    struct diag d;
+    assert_int_equal(c->create(&s, &check, &st, &d), 0);
+    uint64_t id = 1;
+    for (int32_t i = 0; i < 3; i++) {
+        struct trace_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.kind = TRACE_ANNOTATE;
+        ev.node = i;
+        ev.peer = -1;
+        ev.t_ns = 10 * NS_PER_S;
+        ev.id = id++;
+        ev.tag = "final-state";
+        ev.text = "";
+        ev.a = values[i] >= 0;
+        c->on_event(st, &ev);
+        if (values[i] < 0) continue;
+        ev.id = id++;
+        ev.tag = "final";
+        ev.text = "key=1 value=v";
+        ev.a = values[i];
+        c->on_event(st, &ev);
+    }
+    struct history h;
+    history_init(&h);
+    struct check_result r;
+    memset(&r, 0, sizeof r);
+    c->finish(st, &h, 10 * NS_PER_S, &r);
+    c->destroy(st);
+    history_deinit(&h);
+    return r.verdict;
+}
+
+static void test_convergence_a_replica_missing_a_key_has_not_converged(void **state) {
+    (void)state;
+    assert_int_equal(convergence_verdict((int64_t[]){5, 5, 5}), CHECK_PASS);
+    assert_int_equal(convergence_verdict((int64_t[]){5, 5, 6}), CHECK_FAIL);
+    assert_int_equal(convergence_verdict((int64_t[]){5, 5, -1}), CHECK_FAIL);
+    assert_int_equal(convergence_verdict((int64_t[]){-1, 5, 5}), CHECK_FAIL);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lin_return_and_call_at_one_position_are_concurrent),
         cmocka_unit_test(test_stale_reads_a_write_ending_as_the_read_begins_is_not_before_it),
         cmocka_unit_test(test_olpt_two_nodes_in_one_term_fail_one_node_twice_passes),
+        cmocka_unit_test(test_convergence_a_replica_missing_a_key_has_not_converged),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
