@@ -81,10 +81,10 @@ else
     # The first bad operation of a few files, as Knossos' own tests assert.
     out=$("$DSLAB" check-history "$EXTERNAL/knossos/data/cas-register/bad/bad-analysis.edn" \
           --model cas-register --initial 0)
-    if echo "$out" | grep -q "process 21 read -> 2"; then passed=$((passed + 1)); else
+    if grep -q "process 21 read -> 2" <<<"$out"; then passed=$((passed + 1)); else
         fail "bad-analysis.edn: first bad op should be process 21 read -> 2, got: $out"; fi
     out=$("$DSLAB" check-history "$EXTERNAL/porcupine/kv/c01-bad.txt" --model kv)
-    if echo "$out" | grep -q 'on key "7"'; then passed=$((passed + 1)); else
+    if grep -q 'on key "7"' <<<"$out"; then passed=$((passed + 1)); else
         fail "c01-bad.txt: the failing key should be \"7\", got: $out"; fi
 fi
 

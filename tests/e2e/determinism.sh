@@ -26,7 +26,7 @@ if ! cmp -s "$tmp/a.jsonl" "$tmp/c.jsonl"; then ok "different seed, different tr
 
 "$dslab" run $scn --quiet --trace "$tmp/chrome.json" --trace-format chrome >/dev/null
 "$dslab" run $scn --quiet --trace "$tmp/chrome2.json" --trace-format chrome >/dev/null
-if cmp -s "$tmp/chrome.json" "$tmp/chrome2.json" && head -c 20 "$tmp/chrome.json" | grep -q traceEvents; then ok "chrome trace is deterministic"; else bad "chrome trace differs or is malformed"; fi
+if cmp -s "$tmp/chrome.json" "$tmp/chrome2.json" && grep -q traceEvents <<<"$(head -c 20 "$tmp/chrome.json")"; then ok "chrome trace is deterministic"; else bad "chrome trace differs or is malformed"; fi
 if command -v python3 >/dev/null; then
   if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["traceEvents"])>100' "$tmp/chrome.json" &&
      python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$tmp/a.jsonl"; then

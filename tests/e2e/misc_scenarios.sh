@@ -15,7 +15,7 @@ cd "$root" || exit 2
 broken() {
     local out code
     out=$("$dslab" run "$1" --seed "$2" 2>&1); code=$?
-    if [ "$code" = 1 ] && printf '%s\n' "$out" | grep -q -- "$3"; then
+    if [ "$code" = 1 ] && grep -q -- "$3" <<<"$out"; then
         ok "$1 seed $2 fails: $3"
     else
         bad "$1 seed $2: exit $code, no '$3' (repro: $dslab run $1 --seed $2)"
@@ -48,14 +48,14 @@ fixed scenarios/overload/retry-backoff-jitter-breaker.yaml
 # The storm outlives the slowdown: the server's queue is still full at the end.
 "$dslab" run scenarios/overload/retry-storm-no-backoff.yaml --seed 1 --trace "$tmp/a.jsonl" --quiet >/dev/null 2>&1
 out=$(grep '"tag":"queue"' "$tmp/a.jsonl" | tail -1)
-if printf '%s\n' "$out" | grep -q '"value":\(9[0-9]\|100\)'; then
+if grep -q '"value":\(9[0-9]\|100\)' <<<"$out"; then
     ok "retry-storm-no-backoff: queue still full at the end"
 else
     bad "retry-storm-no-backoff: last queue sample was: $out"
 fi
 "$dslab" run scenarios/overload/retry-backoff-jitter-breaker.yaml --seed 1 --trace "$tmp/b.jsonl" --quiet >/dev/null 2>&1
 out=$(grep '"tag":"queue"' "$tmp/b.jsonl" | tail -1)
-if printf '%s\n' "$out" | grep -q '"value":[0-9],'; then
+if grep -q '"value":[0-9],' <<<"$out"; then
     ok "retry-backoff-jitter-breaker: queue drained by the end"
 else
     bad "retry-backoff-jitter-breaker: last queue sample was: $out"

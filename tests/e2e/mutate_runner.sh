@@ -93,7 +93,7 @@ cmp -s "$proj/calc.c" "$tmp/work/src/calc.c" && ok "the scratch copy is restored
 
 out=$(JOBS=2 bash "$root/scripts/mutate.sh" --root "$proj" --mutants "$tmp/mutants" \
         --work "$tmp/work" a-killed 2>&1); code=$?
-[ "$code" = 0 ] && echo "$out" | grep -q "1 of 1 mutants killed" && ok "only the named mutant runs; all killed exits 0" || bad "single mutant: exit $code: $out"
+[ "$code" = 0 ] && grep -q "1 of 1 mutants killed" <<<"$out" && ok "only the named mutant runs; all killed exits 0" || bad "single mutant: exit $code: $out"
 
 # The real catalogue: every mutant applies to today's tree.
 out=$(bash "$root/scripts/mutate.sh" --check 2>&1); code=$?

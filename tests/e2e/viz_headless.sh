@@ -14,7 +14,7 @@ cd "$root"
 scn=scenarios/intro/leader-loses-majority.yaml
 unset DISPLAY WAYLAND_DISPLAY
 
-if ! "$dslab" help | grep -q '^  viz '; then
+if ! "$dslab" help | grep '^  viz ' >/dev/null; then
   "$dslab" viz $scn --png "$tmp/x.png" 2>"$tmp/err"; code=$?
   [ "$code" = 2 ] && grep -q "not built" "$tmp/err" && ok "without SDL2, dslab viz says it was not built" || bad "no 'not built' message"
   echo "$pass passed, $fail failed"

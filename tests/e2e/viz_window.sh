@@ -24,7 +24,7 @@ slow=1
 [ -n "${ASAN_OPTIONS:-}" ] && slow=3
 nap() { sleep "$(awk -v s="$1" -v f="$slow" 'BEGIN { print s * f }')"; }
 
-"$dslab" help | grep -q '^  viz ' || skip "dslab was built without the visualiser"
+"$dslab" help | grep '^  viz ' >/dev/null || skip "dslab was built without the visualiser"
 command -v Xvfb >/dev/null || skip "Xvfb is not installed (make deps)"
 command -v xdotool >/dev/null || skip "xdotool is not installed (make deps)"
 
