@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dslab/assert.h"
+
 struct entry {
     int64_t pos;
     uint32_t op;
@@ -328,6 +330,7 @@ static void search_loop(struct search *s, struct lin_search_result *out) {
                     return;
                 }
                 if (added) {
+                    DSLAB_ASSERT(s->stack_len < cfg->ops_count); /* each op linearized once */
                     size_t k = s->stack_len++;
                     s->stack_entry[k] = i;
                     memcpy(s->stack_state + k * (size_t)words, state, (size_t)words * sizeof *state);

@@ -22,12 +22,15 @@ broken() {
     fi
 }
 
-# fixed FILE: exit 0 on seeds 1..100.
+# fixed FILE: exit 0 on seeds 1..100. A failing run shows its exit status
+# and last lines: a check that failed (1) is not a crash or a kill (>= 128).
 fixed() {
-    local failed=0 s
+    local failed=0 s out code
     for s in $(seq 1 100); do
-        if ! "$dslab" run "$1" --seed "$s" --quiet >/dev/null 2>&1; then
-            echo "  repro: $dslab run $1 --seed $s"
+        out=$("$dslab" run "$1" --seed "$s" --quiet 2>&1); code=$?
+        if [ "$code" != 0 ]; then
+            echo "  repro: $dslab run $1 --seed $s (exit $code)"
+            tail -n 5 <<<"$out" | sed 's/^/    /'
             failed=$((failed+1))
         fi
     done

@@ -10,10 +10,10 @@
  *   FILE:LINE: dslab invariant violated: COND
  * to stderr and aborts (SIGABRT, exit status 134 from a shell).
  * Keep the condition cheap (a compare or two): asserts cost at most 5% of
- * the gossip benchmark (docs/ASSUMPTIONS.md); costlier checks (a whole
- * heap, a whole log) go under `if (DSLAB_ASSERT_EXPENSIVE)`, on only in
- * Debug builds (CMake defines DSLAB_EXPENSIVE_CHECKS there: the sanitizer
- * and fuzz builds). */
+ * the gossip benchmark (docs/ARCHITECTURE.md, "asserts are proofs").
+ * Costlier checks (a whole heap, a whole log) go under
+ * `if (DSLAB_ASSERT_EXPENSIVE)`, on only in Debug builds (CMake defines
+ * DSLAB_EXPENSIVE_CHECKS there: the sanitizer and fuzz builds). */
 #ifndef DSLAB_ASSERT_H
 #define DSLAB_ASSERT_H
 
