@@ -175,7 +175,11 @@ if [ $check_only = 0 ]; then
     # Tests that read ../shared/external beside the source root find it.
     if [ -d "$root/../shared" ] && [ ! -e "$work/shared" ]; then ln -s "$root/../shared" "$work/shared"; fi
     touch "$work/dirty"
-    echo "mutate: building the scratch copy in $build (first run: a full build)"
+    if [ -f "$build/CMakeCache.txt" ]; then
+        echo "mutate: building the scratch copy in $build (incremental)"
+    else
+        echo "mutate: building the scratch copy in $build (first run: a full build, minutes)"
+    fi
     # shellcheck disable=SC2086
     if ! { cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DDSLAB_VIZ=OFF \
                ${DSLAB_MUTATE_CMAKE_ARGS:-} >"$work/configure.log" 2>&1 &&
