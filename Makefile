@@ -6,13 +6,14 @@
 #   make bench  run the benchmarks
 #   make bench-raft-election  the Raft paper's election benchmark (TSV)
 #   make fuzz   run each fuzz target for FUZZ_SECONDS (tests/fuzz/)
+#   make mutate mutation testing: the bugs of tests/mutants/ must fail the tests
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 DEFAULT_SCENARIO ?= scenarios/intro/leader-loses-majority.yaml
 FUZZ_SECONDS ?= 60
 
-.PHONY: all build deps run test test-quick test-asan bench bench-raft-election clean fuzz
+.PHONY: all build deps run test test-quick test-asan bench bench-raft-election clean fuzz mutate
 
 all: build
 
@@ -63,3 +64,9 @@ bench-raft-election: deps build
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
+
+# Mutation testing: each deliberate bug of tests/mutants/ applied in turn to
+# a scratch copy (build-mutate/), rebuilt, and the tests it names run; a
+# table of killed/survived/stale mutants. Not part of make test (minutes).
+mutate:
+	@bash scripts/mutate.sh

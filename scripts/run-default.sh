@@ -7,7 +7,7 @@ set -uo pipefail
 dslab=$1
 scenario=$2
 has_viz=0
-if "$dslab" help 2>/dev/null | grep -q '^  viz '; then has_viz=1; fi
+if "$dslab" help 2>/dev/null | grep '^  viz ' >/dev/null; then has_viz=1; fi
 
 if [ "$has_viz" = 1 ] && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -z "${CI:-}" ]; then
   echo "dslab: playing $scenario in the visualiser (space pauses, h lists the keys, q quits)"

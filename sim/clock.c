@@ -3,7 +3,7 @@
  * true time at 100000 ppm; DSLAB_DURATION_NS_MAX is one day. */
 #include "clock.h"
 
-#include <assert.h>
+#include "dslab/assert.h"
 
 #include "dslab/time.h"
 
@@ -21,7 +21,7 @@ static i128 floor_div(i128 a, i128 b) {
 }
 
 void clock_init(struct node_clock *c, int64_t offset_ns, int64_t drift_ppm) {
-    assert(drift_ppm > -CLOCK_DRIFT_PPM_MAX - 1 && drift_ppm < CLOCK_DRIFT_PPM_MAX + 1);
+    DSLAB_ASSERT(drift_ppm > -CLOCK_DRIFT_PPM_MAX - 1 && drift_ppm < CLOCK_DRIFT_PPM_MAX + 1);
     c->anchor_true_ns = 0;
     c->anchor_mono_ns = 0;
     c->drift_ppm = drift_ppm;
@@ -29,6 +29,9 @@ void clock_init(struct node_clock *c, int64_t offset_ns, int64_t drift_ppm) {
 }
 
 int64_t clock_mono_ns(const struct node_clock *c, int64_t true_ns) {
+    /* Read at or after the last drift change only: before it, the clock
+     * would be read at the new rate, and could seem to go back. */
+    DSLAB_ASSERT(true_ns >= c->anchor_true_ns);
     i128 dt = (i128)true_ns - c->anchor_true_ns;
     return (int64_t)(c->anchor_mono_ns + floor_div(dt * (PPM + c->drift_ppm), PPM));
 }
@@ -61,13 +64,15 @@ int64_t clock_true_at_mono(const struct node_clock *c, int64_t mono_ns, int64_t 
     while (clock_mono_ns(c, (int64_t)t) < mono_ns) {
         t++;
     }
-    assert(t >= now_ns);
+    DSLAB_ASSERT(t >= now_ns);
     return (int64_t)t;
 }
 
 void clock_set_drift(struct node_clock *c, int64_t now_ns, int64_t drift_ppm) {
-    assert(drift_ppm >= -CLOCK_DRIFT_PPM_MAX && drift_ppm <= CLOCK_DRIFT_PPM_MAX);
-    c->anchor_mono_ns = clock_mono_ns(c, now_ns);
+    DSLAB_ASSERT(drift_ppm >= -CLOCK_DRIFT_PPM_MAX && drift_ppm <= CLOCK_DRIFT_PPM_MAX);
+    int64_t mono_ns = clock_mono_ns(c, now_ns);
+    DSLAB_ASSERT(mono_ns >= c->anchor_mono_ns); /* the monotonic clock never goes back */
+    c->anchor_mono_ns = mono_ns;
     c->anchor_true_ns = now_ns;
     c->drift_ppm = drift_ppm;
 }

@@ -3,9 +3,10 @@
  * reached the run's peak of pending events, push/pop never allocate. */
 #include "evq.h"
 
-#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "dslab/assert.h"
 
 int evq_init(struct evq *q) {
     memset(q, 0, sizeof *q);
@@ -58,7 +59,7 @@ uint32_t evq_alloc(struct evq *q) {
 
 void evq_release(struct evq *q, uint32_t slot) {
     struct event *e = &q->events[slot];
-    assert(e->kind != EV_FREE);
+    DSLAB_ASSERT(e->kind != EV_FREE); /* no double release */
     e->kind = EV_FREE;
     e->gen++;
     e->payload_slot = q->free_head;
@@ -118,9 +119,17 @@ static void sift_down(struct evq_entry *heap, uint32_t count, uint32_t i) {
     heap[i] = item;
 }
 
+/* Debug builds: every child of heap[i] sorts after it. */
+static void check_heap_at(const struct evq *q, uint32_t i) {
+    for (uint32_t c = ARITY * i + 1; c <= ARITY * i + ARITY && c < q->count; c++) {
+        DSLAB_ASSERT(entry_key(&q->heap[i]) < entry_key(&q->heap[c]));
+    }
+}
+
 int evq_push(struct evq *q, int64_t at_ns, uint32_t slot) {
-    assert(slot < EVQ_SLOTS_MAX);
-    assert(q->next_seq < EVQ_SEQ_MAX);
+    DSLAB_ASSERT(slot < EVQ_SLOTS_MAX);
+    DSLAB_ASSERT(q->next_seq < EVQ_SEQ_MAX);
+    DSLAB_ASSERT(at_ns >= q->popped_ns); /* nothing is scheduled in the past */
     if (q->count == q->capacity) {
         uint32_t capacity = q->capacity * 2;
         struct evq_entry *heap = realloc(q->heap, capacity * sizeof *heap);
@@ -138,12 +147,15 @@ int evq_push(struct evq *q, int64_t at_ns, uint32_t slot) {
 }
 
 uint32_t evq_pop(struct evq *q, int64_t *at_ns) {
-    assert(q->count > 0);
+    DSLAB_ASSERT(q->count > 0);
     struct evq_entry top = q->heap[0];
+    DSLAB_ASSERT(top.at_ns >= q->popped_ns); /* time never goes back */
+    q->popped_ns = top.at_ns;
     q->count--;
     if (q->count > 0) {
         q->heap[0] = q->heap[q->count];
         sift_down(q->heap, q->count, 0);
+        if (DSLAB_ASSERT_EXPENSIVE) check_heap_at(q, 0);
     }
     *at_ns = top.at_ns;
     return evq_entry_slot(&top);
@@ -152,5 +164,8 @@ uint32_t evq_pop(struct evq *q, int64_t *at_ns) {
 void evq_reheap(struct evq *q) {
     for (uint32_t i = q->count / ARITY + 1; i-- > 0;) {
         sift_down(q->heap, q->count, i);
+    }
+    if (DSLAB_ASSERT_EXPENSIVE) {
+        for (uint32_t i = 0; i < q->count; i++) check_heap_at(q, i);
     }
 }

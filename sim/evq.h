@@ -6,7 +6,10 @@
  * seq). Event bodies live in a pool of slots reused through a free list:
  * no malloc per event once the pool has grown to the run's peak. Each slot
  * has a generation, bumped when freed, so a stale handle (a timer id whose
- * event already fired) is recognised. Private to sim/. */
+ * event already fired) is recognised. Private to sim/.
+ * Invariants (DSLAB_ASSERT, always on): nothing is pushed or popped at a
+ * time before the last pop; in Debug builds, the heap order around every
+ * pop, and the whole heap after a reheap. */
 #ifndef DSLAB_EVQ_H
 #define DSLAB_EVQ_H
 
@@ -60,6 +63,7 @@ struct evq {
     uint32_t free_head;     /* free list through event.payload_slot; UINT32_MAX = empty */
     uint32_t events_used;   /* slots ever handed out (high-water mark) */
     uint64_t next_seq;
+    int64_t popped_ns;      /* time of the last pop: time never goes back */
 };
 
 int evq_init(struct evq *q);

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dslab/assert.h"
 #include "dslab/bits.h"
 #include "dslab/check.h"
 #include "scenario/units.h"
@@ -137,6 +138,7 @@ static void doubt_close(struct ac_state *st, size_t i, int64_t to_ns, const stru
     struct ac_doubt d = st->open[i];
     st->open[i] = st->open[--st->open_count];
     int64_t ns = to_ns - d.from_ns;
+    DSLAB_ASSERT(ns >= 0); /* a doubt ends no earlier than it began */
     st->doubts++;
     if (ns > st->doubt_ns_longest) {
         st->doubt_ns_longest = ns;

@@ -33,6 +33,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dslab/assert.h"
+
 struct entry {
     int64_t pos;
     uint32_t op;
@@ -315,6 +317,7 @@ static void search_free(struct search *s) {
 static void push_frame(struct search *s, int32_t i, bool forced, int64_t *state,
                        const int64_t *next) {
     const size_t words = (size_t)s->state_words;
+    DSLAB_ASSERT(s->stack_len < s->cfg->ops_count); /* each op linearized once */
     size_t k = s->stack_len++;
     s->stack_entry[k] = i;
     s->stack_forced[k] = forced;

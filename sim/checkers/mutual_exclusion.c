@@ -45,6 +45,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dslab/assert.h"
 #include "dslab/check.h"
 #include "dslab/suggest.h"
 #include "dslab/time.h"
@@ -189,6 +190,7 @@ static void close_open(struct me_list *l, int32_t node, int64_t token, int64_t t
     for (size_t i = l->count; i-- > 0;) {
         if (iv[i].to_ns != INT64_MAX) continue;
         if ((node >= 0 && iv[i].node == node) || (node < 0 && iv[i].token == token)) {
+            DSLAB_ASSERT(t_ns >= iv[i].from_ns); /* an interval ends no earlier than it began */
             iv[i].to_ns = t_ns;
             iv[i].close_id = id;
             iv[i].closed_by_event = has_id;

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dslab/assert.h"
 #include "dslab/check.h"
 #include "scenario/units.h"
 
@@ -66,6 +67,7 @@ static int olpt_create(const struct scenario *s, const struct scenario_check *ch
 static void end_leadership(struct olpt_state *st, int32_t node, int64_t t_ns) {
     int64_t open = st->open_of_node[node];
     if (open >= 0) {
+        DSLAB_ASSERT(t_ns >= st->records[open].from_ns); /* ends no earlier than it began */
         st->records[open].to_ns = t_ns;
         st->open_of_node[node] = -1;
     }

@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dslab/assert.h"
 #include "dslab/check.h"
 #include "dslab/time.h"
 #include "scenario/units.h"
@@ -123,6 +124,7 @@ static struct sr_op *join_ops(const struct history *h, size_t *count_out) {
         op->complete_trace = o->trace_id;
         op->node = o->node;
         if (o->type == OP_OK) {
+            DSLAB_ASSERT(o->time_ns >= op->invoke_ns); /* the history is in time order */
             op->complete_ns = o->time_ns;
             if (op->fn == OP_READ) op->value = o->value;
         }

@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dslab/assert.h"
 #include "dslab/node.h"
 #include "dslab/time.h"
 
@@ -168,6 +169,7 @@ static void hb_check(struct node_ctx *ctx, struct fd_state *st) {
     int64_t now = ctx_mono_ns(ctx);
     for (int32_t j = 0; j < ctx_nodes_count(ctx); j++) {
         if (j == ctx_self(ctx) || st->suspected[j]) continue;
+        DSLAB_ASSERT(now >= st->last_heard_mono_ns[j]); /* monotonic time */
         if (now - st->last_heard_mono_ns[j] > cfg(ctx)->timeout_ns) {
             st->suspected[j] = true;
             ctx_annotate(ctx, "suspect", j, "%s (silent %lld ms)", ctx_node_name(ctx, j),
@@ -234,6 +236,12 @@ static void set_member(struct node_ctx *ctx, struct fd_state *st, int32_t j, uin
     static const char *const names[] = {"alive", "suspect", "confirm"};
     uint8_t old = st->member_state[j];
     uint32_t old_inc = st->member_inc[j];
+    /* SWIM's order: a node never judges itself; what it knows of a member's
+     * incarnation only grows; a member confirmed dead comes back only with
+     * a newer incarnation. */
+    DSLAB_ASSERT(j != ctx_self(ctx));
+    DSLAB_ASSERT(incarnation >= old_inc);
+    DSLAB_ASSERT(old != MEMBER_DEAD || incarnation > old_inc);
     st->member_state[j] = state;
     st->member_inc[j] = incarnation;
     gossip_push(ctx, st, j, state, incarnation);
@@ -252,6 +260,7 @@ static void apply_update(struct node_ctx *ctx, struct fd_state *st, const struct
     if (j < 0 || j >= ctx_nodes_count(ctx) || u->state > MEMBER_DEAD) return;
     if (j == ctx_self(ctx)) {
         if (u->state != MEMBER_ALIVE && u->incarnation >= st->incarnation) {
+            DSLAB_ASSERT(u->incarnation < UINT32_MAX);
             st->incarnation = u->incarnation + 1; /* refute */
             (void)ctx_store_put(ctx, "incarnation", &st->incarnation, sizeof st->incarnation);
             ctx_store_sync(ctx);

@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dslab/assert.h"
 #include "dslab/bits.h"
 #include "dslab/node.h"
 #include "dslab/suggest.h"
@@ -202,6 +203,12 @@ static void grant(struct node_ctx *ctx, struct ll_state *s, int32_t client) {
     const struct ll_config *c = ctx_config(ctx);
     s->holder = client;
     s->last_holder = client;
+    /* Fencing tokens strictly increase, across crashes too: the new one is
+     * above the last one made durable. */
+    const void *p;
+    int64_t durable = 0;
+    if (ctx_store_get(ctx, "token", &p) == (long)sizeof durable) memcpy(&durable, p, sizeof durable);
+    DSLAB_ASSERT(s->next_token >= durable && s->next_token < INT64_MAX);
     s->holder_token = ++s->next_token;
     s->grants++;
     s->waiting &= ~bits_of(client);
@@ -349,6 +356,9 @@ static void storage_on_write(struct node_ctx *ctx, struct ll_state *s, int32_t f
                      (long long)m->value, ctx_node_name(ctx, from), (long long)m->token,
                      (long long)s->highest_token);
     } else {
+        /* With fencing, the storage never accepts a token below one it
+         * accepted (fencing tokens only grow at the storage). */
+        DSLAB_ASSERT(!c->fencing || m->token >= s->highest_token);
         s->accepted++;
         ack.accepted = 1;
         if (m->token > s->highest_token) s->highest_token = m->token;

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dslab/assert.h"
 #include "dslab/rng.h"
 #include "protocols/pb_internal.h"
 
@@ -163,6 +164,7 @@ void pb_set_commit(struct node_ctx *ctx, struct pb_state *s, int64_t commit) {
     if (commit <= s->commit) {
         return;
     }
+    DSLAB_ASSERT(s->applied <= s->commit && commit <= s->log_len);
     s->commit = commit;
     ctx_annotate(ctx, "commit", commit, "commit %lld", (long long)commit);
     while (s->applied < s->commit) {

@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dslab/assert.h"
 #include "dslab/time.h"
 #include "protocols/pb_internal.h"
 
@@ -158,6 +159,7 @@ static void set_epoch(struct node_ctx *ctx, struct pb_state *s, int64_t epoch) {
     if (epoch == s->epoch) {
         return;
     }
+    DSLAB_ASSERT(epoch > s->epoch); /* epochs never go back */
     s->epoch = epoch;
     s->voted_for = -1;
     ctx_annotate(ctx, "epoch", epoch, "epoch %lld", (long long)epoch);
@@ -166,6 +168,7 @@ static void set_epoch(struct node_ctx *ctx, struct pb_state *s, int64_t epoch) {
 /* Follows `primary` (-1 = unknown) in `epoch` (>= current), persisting a
  * new epoch before anything that depends on it is sent. */
 void pb_become_backup(struct node_ctx *ctx, struct pb_state *s, int64_t epoch, int32_t primary) {
+    DSLAB_ASSERT(epoch >= s->epoch);
     if (epoch > s->epoch) {
         set_epoch(ctx, s, epoch);
         pb_persist_meta(ctx, s);
@@ -192,6 +195,9 @@ void pb_heard_primary(struct node_ctx *ctx, struct pb_state *s, int32_t primary)
 }
 
 static void become_primary(struct node_ctx *ctx, struct pb_state *s, int64_t acked_mono_ns) {
+    /* One primary per epoch in this node's view: it never leads an epoch
+     * whose grant it gave to another node. */
+    DSLAB_ASSERT(s->voted_for == s->self || s->voted_for < 0);
     cancel(ctx, &s->failover_timer_armed, s->failover_timer_id);
     s->primary_id = s->self;
     s->last_primary = s->self;

@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dslab/assert.h"
 #include "dslab/time.h"
 #include "protocols/quorum_kv_internal.h"
 
@@ -201,8 +202,15 @@ static void stamp_version(struct node_ctx *ctx, struct qkv_state *s, struct qkv_
             }
         }
         uint32_t mine = v->vv[s->self] > s->vv_counter ? v->vv[s->self] : s->vv_counter;
+        DSLAB_ASSERT(mine < UINT32_MAX);
         v->vv[s->self] = mine + 1;
         s->vv_counter = mine + 1;
+        /* Version vectors only grow: the new version descends from every
+         * version in its context, and strictly (its own entry went up). */
+        for (int32_t i = 0; i < p->merged.count; i++) {
+            DSLAB_ASSERT(qkv_vv_descends(v, &p->merged.v[i]) &&
+                         v->vv[s->self] > p->merged.v[i].vv[s->self]);
+        }
         qkv_persist_counter(ctx, s); /* a restart must never reuse a counter */
     }
 }

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dslab/assert.h"
 #include "protocols/quorum_kv_internal.h"
 
 /* --- the ring ------------------------------------------------------------- */
@@ -108,6 +109,16 @@ static void merge_vv(struct qkv_record *into, const struct qkv_record *in) {
     }
     into->count = kept < QKV_SIBLINGS_MAX ? kept : QKV_SIBLINGS_MAX;
     memcpy(into->v, keep, (size_t)into->count * sizeof keep[0]);
+    /* A merge only grows what is known: every version merged in is kept
+     * or descended from by a kept one (unless siblings were cut at
+     * QKV_SIBLINGS_MAX). */
+    for (int32_t i = 0; i < count && kept <= QKV_SIBLINGS_MAX; i++) {
+        bool covered = false;
+        for (int32_t j = 0; j < into->count && !covered; j++) {
+            covered = qkv_vv_descends(&into->v[j], &all[i]);
+        }
+        DSLAB_ASSERT(covered);
+    }
 }
 
 int32_t qkv_record_merge(enum qkv_resolution res, struct qkv_record *into,

@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dslab/assert.h"
 #include "dslab/bits.h"
 #include "dslab/node.h"
 #include "dslab/time.h"
@@ -163,6 +164,13 @@ static int rec_put(struct node_ctx *ctx, char side, int64_t txn, enum tpc_rec_st
                    bool done, int64_t key, int64_t value) {
     char k[32];
     rec_key(k, sizeof k, side, txn);
+    /* A decision never changes once logged: COMMIT and ABORT are final. */
+    const void *p;
+    struct tpc_record old;
+    if (ctx_store_get(ctx, k, &p) == (long)sizeof old) {
+        memcpy(&old, p, sizeof old);
+        DSLAB_ASSERT((old.state != REC_COMMIT && old.state != REC_ABORT) || old.state == (int32_t)state);
+    }
     struct tpc_record r = {.state = (int32_t)state, .done = done, .key = key, .value = value};
     return ctx_store_put(ctx, k, &r, sizeof r);
 }

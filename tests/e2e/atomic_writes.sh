@@ -88,7 +88,7 @@ fi
 
 # 4. Progress (dslab grade) and class reports: an injected write failure
 #    keeps the old file.
-if "$dslab" help | grep -q '^  grade '; then
+if "$dslab" help | grep '^  grade ' >/dev/null; then
     ex=paused-lock-holder
     "$dslab" reveal "$ex" --answers >"$tmp/answers.yaml" 2>/dev/null
     export XDG_DATA_HOME="$tmp/xdg"
@@ -123,7 +123,7 @@ fi
 #    a 320x240 frame is ~30 KB, the trace ~1 MB, so a 100 KB limit lets the
 #    PNG through and stops the trace), and its saved session (the target
 #    is a directory, so the final rename fails).
-if "$dslab" help | grep -q '^  viz '; then
+if "$dslab" help | grep '^  viz ' >/dev/null; then
     for what in png trace; do
         out="$tmp/viz-$what"
         echo "$old_content" >"$out"

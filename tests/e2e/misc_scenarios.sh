@@ -15,19 +15,22 @@ cd "$root" || exit 2
 broken() {
     local out code
     out=$("$dslab" run "$1" --seed "$2" 2>&1); code=$?
-    if [ "$code" = 1 ] && printf '%s\n' "$out" | grep -q -- "$3"; then
+    if [ "$code" = 1 ] && grep -q -- "$3" <<<"$out"; then
         ok "$1 seed $2 fails: $3"
     else
         bad "$1 seed $2: exit $code, no '$3' (repro: $dslab run $1 --seed $2)"
     fi
 }
 
-# fixed FILE: exit 0 on seeds 1..100.
+# fixed FILE: exit 0 on seeds 1..100. A failing run shows its exit status
+# and last lines: a check that failed (1) is not a crash or a kill (>= 128).
 fixed() {
-    local failed=0 s
+    local failed=0 s out code
     for s in $(seq 1 100); do
-        if ! "$dslab" run "$1" --seed "$s" --quiet >/dev/null 2>&1; then
-            echo "  repro: $dslab run $1 --seed $s"
+        out=$("$dslab" run "$1" --seed "$s" --quiet 2>&1); code=$?
+        if [ "$code" != 0 ]; then
+            echo "  repro: $dslab run $1 --seed $s (exit $code)"
+            tail -n 5 <<<"$out" | sed 's/^/    /'
             failed=$((failed+1))
         fi
     done
@@ -48,14 +51,14 @@ fixed scenarios/overload/retry-backoff-jitter-breaker.yaml
 # The storm outlives the slowdown: the server's queue is still full at the end.
 "$dslab" run scenarios/overload/retry-storm-no-backoff.yaml --seed 1 --trace "$tmp/a.jsonl" --quiet >/dev/null 2>&1
 out=$(grep '"tag":"queue"' "$tmp/a.jsonl" | tail -1)
-if printf '%s\n' "$out" | grep -q '"value":\(9[0-9]\|100\)'; then
+if grep -q '"value":\(9[0-9]\|100\)' <<<"$out"; then
     ok "retry-storm-no-backoff: queue still full at the end"
 else
     bad "retry-storm-no-backoff: last queue sample was: $out"
 fi
 "$dslab" run scenarios/overload/retry-backoff-jitter-breaker.yaml --seed 1 --trace "$tmp/b.jsonl" --quiet >/dev/null 2>&1
 out=$(grep '"tag":"queue"' "$tmp/b.jsonl" | tail -1)
-if printf '%s\n' "$out" | grep -q '"value":[0-9],'; then
+if grep -q '"value":[0-9],' <<<"$out"; then
     ok "retry-backoff-jitter-breaker: queue drained by the end"
 else
     bad "retry-backoff-jitter-breaker: last queue sample was: $out"

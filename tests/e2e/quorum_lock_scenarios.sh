@@ -15,7 +15,7 @@ cd "$root"
 # broken: the stated seed fails, with the expected words in the output
 broken() { # file seed pattern
   out=$("$dslab" run "$1" --seed "$2" 2>&1); code=$?
-  if [ "$code" = 1 ] && printf '%s\n' "$out" | grep -q "$3"; then
+  if [ "$code" = 1 ] && grep -q "$3" <<<"$out"; then
     ok "$1 fails on seed $2 ($3)"
   else
     bad "$1 seed $2: exit $code, pattern '$3' $(printf '%s\n' "$out" | grep -c "$3") times"
@@ -48,8 +48,8 @@ grep -q '"tag":"conflict".*lww k0: kept' "$tmp/t.jsonl" && ok "LWW annotates the
   bad "no LWW conflict annotation in the trace"
 # the fixed lock scenario measures the believed overlap and the rejection
 out=$("$dslab" run scenarios/locks/fencing-tokens.yaml 2>&1)
-printf '%s\n' "$out" | grep -q "holders: [1-9][0-9]* overlaps (not judged)" &&
-  printf '%s\n' "$out" | grep -q "[1-9][0-9]* rejected" &&
+grep -q "holders: [1-9][0-9]* overlaps (not judged)" <<<"$out" &&
+  grep -q "[1-9][0-9]* rejected" <<<"$out" &&
   ok "fencing: two holders still believed, the stale write rejected" ||
   bad "fencing summary: $(printf '%s\n' "$out" | grep mutual-exclusion)"
 
@@ -57,13 +57,13 @@ printf '%s\n' "$out" | grep -q "holders: [1-9][0-9]* overlaps (not judged)" &&
 "$dslab" run scenarios/quorum/r2-w2-quorum.yaml --set protocol.r=4 >/dev/null 2>&1
 [ $? = 2 ] && ok "r > n is a load error" || bad "r > n accepted"
 out=$("$dslab" run scenarios/quorum/r2-w2-quorum.yaml --set protocol.resolutoin=lww 2>&1)
-[ $? = 2 ] && printf '%s' "$out" | grep -q "did you mean 'resolution'" && ok "unknown parameter: did you mean" ||
+[ $? = 2 ] && grep -q "did you mean 'resolution'" <<<"$out" && ok "unknown parameter: did you mean" ||
   bad "unknown parameter: $out"
 out=$("$dslab" run scenarios/locks/fencing-tokens.yaml --set protocol.storage=stor 2>&1)
-[ $? = 2 ] && printf '%s' "$out" | grep -q "did you mean 'store'" && ok "unknown storage node: did you mean" ||
+[ $? = 2 ] && grep -q "did you mean 'store'" <<<"$out" && ok "unknown storage node: did you mean" ||
   bad "unknown storage node: $out"
 out=$("$dslab" run scenarios/locks/fencing-tokens.yaml --set 'checks.0=mutual-exclusion: storag' 2>&1)
-[ $? = 2 ] && printf '%s' "$out" | grep -q "did you mean 'storage'" && ok "unknown view: did you mean" ||
+[ $? = 2 ] && grep -q "did you mean 'storage'" <<<"$out" && ok "unknown view: did you mean" ||
   bad "unknown view: $out"
 "$dslab" run scenarios/quorum/r2-w2-quorum.yaml --set 'checks.0=stale-reads: lots' >/dev/null 2>&1
 [ $? = 2 ] && ok "bad stale-reads argument is a load error" || bad "bad stale-reads argument accepted"

@@ -4,7 +4,7 @@
 # uninitialised value, no leak (definite, indirect or possible), with a
 # trace written, the JSON summary printed and the scenario linted. The
 # scenario fails a check by design (exit 1); valgrind's own verdict is exit
-# 99. Skipped (passes) when valgrind is missing or dslab is built with
+# 99. Skipped (exit 77, ctest says SKIPPED) when valgrind is missing or dslab is built with
 # AddressSanitizer (the two do not mix); `make test` runs it on the
 # Release build.
 # Usage: bash valgrind_default.sh /path/to/dslab /path/to/source-root
@@ -13,12 +13,12 @@ dslab=$1
 root=$2
 scenario="$root/scenarios/intro/leader-loses-majority.yaml"
 if ! command -v valgrind >/dev/null 2>&1; then
-    echo "SKIP: valgrind is not installed (scripts/setup-deps.sh installs it)"
-    exit 0
+    echo "SKIPPED: valgrind is not installed (scripts/setup-deps.sh installs it)"
+    exit 77
 fi
 if grep -q __asan_init "$dslab" 2>/dev/null; then
-    echo "SKIP: $dslab is built with AddressSanitizer"
-    exit 0
+    echo "SKIPPED: $dslab is built with AddressSanitizer (valgrind cannot run it)"
+    exit 77
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -177,10 +177,7 @@ static void test_answers_loader_survives_every_failed_allocation(void **state) {
     struct diag d;
     diag_clear(&d);
     struct exercise *e = exercise_load(path, DSLAB_SOURCE_DIR, NULL, &d);
-    if (!e) {
-        print_message("skipped: %s: %s\n", path, d.message);
-        skip();
-    }
+    if (!e) fail_msg("%s: %s (a file of the source tree)", path, d.message);
     long needed = -1;
     for (long n = 1; n < 100000 && needed < 0; n++) {
         diag_clear(&d);
