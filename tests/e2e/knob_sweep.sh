@@ -49,7 +49,7 @@ run() { # scenario args... -> sets out, code
 }
 
 sanitizer_clean() {
-  ! printf '%s\n' "$out" | grep -q -e "runtime error" -e "AddressSanitizer" -e "LeakSanitizer"
+  ! grep -q -e "runtime error" -e "AddressSanitizer" -e "LeakSanitizer" <<<"$out"
 }
 
 # check_max FILE SETTING: the maximum runs (or is refused only by a relation);
@@ -63,7 +63,7 @@ check_max() {
   fi
   if [ "$code" = 0 ] || [ "$code" = 1 ]; then ok; return; fi
   # exit 2: acceptable only when the maximum itself is in range (a relation)
-  if printf '%s\n' "$out" | grep -q -e "more than one day" -e "expected an integer from"; then
+  if grep -q -e "more than one day" -e "expected an integer from" <<<"$out"; then
     bad "$set: the documented maximum is refused as out of range: $(printf '%s' "$out" | head -1)"
   else
     echo "note: $set runs into a relation: $(printf '%s' "$out" | head -1)"; ok
@@ -75,7 +75,7 @@ check_over() {
   local f=$1 set=$2
   run "$f" --set "$set"
   if [ "$code" = 2 ] && sanitizer_clean &&
-     printf '%s\n' "$out" | grep -q -e "more than one day" -e "expected an integer from" -e "per microsecond" -e "per day" -e "per nanosecond" -e "more than 1h"; then
+     grep -q -e "more than one day" -e "expected an integer from" -e "per microsecond" -e "per day" -e "per nanosecond" -e "more than 1h" <<<"$out"; then
     ok
   else
     bad "$set above its maximum: exit $code: $(printf '%s' "$out" | head -1)"
@@ -93,7 +93,7 @@ for proto in gossip-pingpong raft primary-backup quorum-kv lease-lock two-phase-
   all_max=()
   for k in $knobs; do
     run "$f" --set "protocol.$k=9223372036854775807ns"
-    if printf '%s\n' "$out" | grep -q "more than one day"; then
+    if grep -q "more than one day" <<<"$out"; then
       all_max+=(--set "protocol.$k=24h")
       check_max "$f" "protocol.$k=24h"
       check_over "$f" "protocol.$k=86400000000001ns"

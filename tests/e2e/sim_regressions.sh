@@ -13,7 +13,7 @@ cd "$root/tests/e2e/scenarios"
 expect() { # file exit pattern [args...]
   local f=$1 want=$2 pat=$3; shift 3
   out=$("$dslab" run "$f" "$@" 2>&1); code=$?
-  if [ "$code" = "$want" ] && printf '%s\n' "$out" | grep -q -- "$pat"; then
+  if [ "$code" = "$want" ] && grep -q -- "$pat" <<<"$out"; then
     ok "$f $*: exit $want ($pat)"
   else
     bad "$f $*: exit $code (want $want), '$pat' $(printf '%s\n' "$out" | grep -c -- "$pat") times"
@@ -41,7 +41,7 @@ for pm in raft:64 primary-backup:64 lease-lock:64 two-phase-commit:64 failure-de
   [ "$p" = lease-lock ] || [ "$p" = failure-detector ] && work=""
   printf 'name: at-limit\nduration: 1s\nnodes: %s\nprotocol: { name: %s }\n%s\n' "$max" "$p" "$work" > "$tmp/$p.yaml"
   out=$("$dslab" run "$tmp/$p.yaml" --quiet 2>&1); code=$?
-  if [ "$code" -le 1 ] && ! printf '%s' "$out" | grep -q -e "runtime error" -e Sanitizer; then
+  if [ "$code" -le 1 ] && ! grep -q -e "runtime error" -e Sanitizer <<<"$out"; then
     ok "$p runs at $max nodes"
   else
     bad "$p at $max nodes: exit $code: $(printf '%s' "$out" | head -2)"
@@ -50,7 +50,7 @@ for pm in raft:64 primary-backup:64 lease-lock:64 two-phase-commit:64 failure-de
   [ "$code" = 2 ] && ok "$p refuses $((max + 1)) nodes" || bad "$p at $((max + 1)) nodes: exit $code"
 done
 out=$("$dslab" run "$tmp/two-phase-commit.yaml" --set 'checks=["atomic-commit: 500ms"]' 2>&1)
-printf '%s\n' "$out" | grep -q "atomic-commit.*PASS" && printf '%s\n' "$out" | grep -q "[1-9][0-9]* ok" &&
+grep -q "atomic-commit.*PASS" <<<"$out" && grep -q "[1-9][0-9]* ok" <<<"$out" &&
   ok "two-phase-commit commits at 64 nodes" || bad "2pc at 64 nodes: $(printf '%s' "$out" | grep -e atomic -e "client ops")"
 
 echo "sim_regressions: $pass passed, $fail failed"
