@@ -70,7 +70,7 @@ int cmd_grade(int argc, char **argv) {
     } else if (a) {
         if (json) excli_print_grade_json(stdout, &r);
         else excli_print_grade(stdout, &r);
-        if (record) excli_record(profile, &r);
+        if (record) excli_record(profile, &r, json ? NULL : stdout);
         code = r.pass ? 0 : EXIT_CHECK_FAILED;
     }
     grade_result_free(&r);

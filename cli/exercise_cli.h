@@ -18,8 +18,9 @@ struct catalog *excli_catalog(const char *root_flag);
 const struct exercise *excli_find(const struct catalog *c, const char *cmd, const char *id);
 /* The progress file path for a profile (default "default"), printing errors. */
 int excli_progress_path(const char *profile, char *out, int out_size);
-/* Records a graded attempt in the profile's progress (errors printed). */
-void excli_record(const char *profile, const struct grade_result *r);
+/* Records a graded attempt in the profile's progress (errors printed);
+ * what it did to the mastery map is printed to `notes` unless NULL. */
+void excli_record(const char *profile, const struct grade_result *r, FILE *notes);
 
 void excli_json_string(FILE *out, const char *text);
 void excli_print_grade(FILE *out, const struct grade_result *r);

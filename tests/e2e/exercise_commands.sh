@@ -38,9 +38,10 @@ check "exercise shows a hint" 'grep -q "^hint 1:" "$TMP/session.txt"'
 check "exercise shows the run" 'grep -q "linearizable *FAIL" "$TMP/session.txt"'
 check "exercise writes the answers file" 'grep -q "read_mode: \"read-index\"" deposed-leader-stale-reads.answers.yaml'
 P="$XDG_DATA_HOME/dslab/ws1/progress.yaml"
-check "progress written under the profile" 'grep -q "id: deposed-leader-stale-reads, attempts: 1, best: 6000, max: 6000, passed: true" "$P"'
-check "mastery recorded" 'grep -q "term: deposed-leader, count: 1" "$P"'
-check "no stray temporary files" '[ "$(ls "$XDG_DATA_HOME/dslab/ws1")" = progress.yaml ]'
+check "progress written under the profile" 'grep -q "id: \"deposed-leader-stale-reads\", attempts: 1, best: 6000, max: 6000, passed: true" "$P"'
+check "mastery recorded" 'grep -q "term: \"deposed-leader\", right: 1, mastered: 1, after: 1" "$P"'
+check "answers per question recorded" 'grep -q "question: \"what-failed\", attempts: 1, right_at: 1, answers: \[\"deposed-leader\"\]" "$P"'
+check "no stray temporary files" '[ "$(ls "$XDG_DATA_HOME/dslab/ws1" | tr "\n" " ")" = "progress.yaml progress.yaml.lock " ]'
 "$DSLAB" grade deposed-leader-stale-reads deposed-leader-stale-reads.answers.yaml --profile ws1 > /dev/null
 check "a second attempt counts" 'grep -q "attempts: 2" "$P"'
 out=$("$DSLAB" exercises --profile ws1)
