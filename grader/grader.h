@@ -83,6 +83,12 @@ const struct term *taxonomy_find(const struct taxonomy *t, const char *text, enu
 const struct term *taxonomy_suggest(const struct taxonomy *t, const char *text,
                                     enum term_kind kind);
 const char *term_kind_name(enum term_kind k);
+/* A trade-off said as two sides, "A vs B" (also versus, against, over,
+ * v, instead of, rather than): the folded sides (letters and digits, a
+ * final plural s dropped) in a and b; false when there is no connector. */
+bool taxonomy_two_sides(const char *text, char *a, char *b, int size);
+extern const char *const taxonomy_connectors[];
+extern const int taxonomy_connectors_count;
 
 /* ---- exercise.c: loading exercise files -------------------------------- */
 

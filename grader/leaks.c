@@ -71,10 +71,10 @@ bool leaks_text_has_phrase(const char *text, const char *phrase) {
     return false;
 }
 
-/* The accepted forms of a term: id, name, monitor, synonyms. */
+/* The accepted forms of a term: name, id, monitor, synonyms. */
 static const char *term_form(const struct term *t, int i) {
-    if (i == 0) return t->id;
-    if (i == 1) return t->name;
+    if (i == 0) return t->name;
+    if (i == 1) return t->id;
     if (i == 2) return t->monitor;
     return i - 3 < t->synonyms_count ? t->synonyms[i - 3] : NULL;
 }
@@ -90,6 +90,17 @@ const struct term *leaks_find_in_text(const struct taxonomy *tax, const char *sa
             if (form && leaks_text_has_phrase(text, form)) {
                 *phrase = form;
                 return t;
+            }
+            /* a trade-off's sides with any connector, in either order */
+            char a[256], b[256], said[600];
+            if (!form || t->kind != TERM_TRADE_OFF || !taxonomy_two_sides(form, a, b, (int)sizeof a)) continue;
+            for (int c = 0; c < 2 * taxonomy_connectors_count; c++) {
+                const char *conn = taxonomy_connectors[c / 2];
+                snprintf(said, sizeof said, "%s %s %s", c % 2 ? b : a, conn, c % 2 ? a : b);
+                if (leaks_text_has_phrase(text, said)) {
+                    *phrase = form;
+                    return t;
+                }
             }
         }
     }

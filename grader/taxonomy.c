@@ -144,20 +144,22 @@ static bool same(const char *a_folded, const char *b) {
     return nb[0] && strcmp(a_folded, nb) == 0;
 }
 
+const char *const taxonomy_connectors[] = {"vs", "v", "versus", "against", "over", "instead of", "rather than"};
+const int taxonomy_connectors_count = (int)(sizeof taxonomy_connectors / sizeof taxonomy_connectors[0]);
+
 /* A trade-off said as two sides: "A vs B", "A versus B", "A against B",
  * "A over B", "A instead of B", "A rather than B" (and "A v B"). Splits
  * the folded sides into a and b; false when there is no connector. The
  * first connector counts: "consistency vs availability under partition"
  * has the sides "consistency" and "availability under partition". */
-static bool two_sides(const char *text, char *a, char *b, int size) {
-    static const char *const connectors[] = {"vs", "v", "versus", "against", "over", "instead of", "rather than"};
+bool taxonomy_two_sides(const char *text, char *a, char *b, int size) {
     char words[512];
     key_normalize_words(text, false, words, (int)sizeof words);
     for (char *p = words; *p; p = strchr(p, ' ') ? strchr(p, ' ') + 1 : p + strlen(p)) {
         if (p == words) continue; /* a side is never empty */
-        for (size_t c = 0; c < sizeof connectors / sizeof connectors[0]; c++) {
-            size_t len = strlen(connectors[c]);
-            if (strncmp(p, connectors[c], len) != 0 || p[len] != ' ') continue;
+        for (int c = 0; c < taxonomy_connectors_count; c++) {
+            size_t len = strlen(taxonomy_connectors[c]);
+            if (strncmp(p, taxonomy_connectors[c], len) != 0 || p[len] != ' ') continue;
             p[-1] = 0;
             fold(words, a, size);
             fold(p + len + 1, b, size);
@@ -171,7 +173,7 @@ static bool two_sides(const char *text, char *a, char *b, int size) {
 /* Whether a trade-off form matches the sides (a, b), in either order. */
 static bool same_sides(const char *a, const char *b, const char *form) {
     char fa[256], fb[256];
-    if (!two_sides(form, fa, fb, (int)sizeof fa)) return false;
+    if (!taxonomy_two_sides(form, fa, fb, (int)sizeof fa)) return false;
     return (strcmp(a, fa) == 0 && strcmp(b, fb) == 0) || (strcmp(a, fb) == 0 && strcmp(b, fa) == 0);
 }
 
@@ -192,7 +194,7 @@ static bool term_matches(const struct term *e, const char *text, bool exact, boo
         const char *form = form_of(e, f);
         if (form && same(norm, form)) return true;
     }
-    if (!sides || e->kind != TERM_TRADE_OFF || !two_sides(text, a, b, (int)sizeof a)) return false;
+    if (!sides || e->kind != TERM_TRADE_OFF || !taxonomy_two_sides(text, a, b, (int)sizeof a)) return false;
     for (int f = 0; f < 3 + e->synonyms_count; f++) {
         const char *form = form_of(e, f);
         if (form && same_sides(a, b, form)) return true;
