@@ -22,6 +22,13 @@ int excli_progress_path(const char *profile, char *out, int out_size);
  * what it did to the mastery map is printed to `notes` unless NULL. */
 void excli_record(const char *profile, const struct grade_result *r, FILE *notes);
 
+/* The longest answer line `dslab exercise` reads (bytes). */
+#define ASK_LINE_MAX 4096
+/* Asks e's questions on stdin/stdout and returns the answers file's text
+ * (caller frees), or NULL with `error` set (a line too long or not UTF-8
+ * when !tty; out of memory). exercise_ask.c. */
+char *excli_ask_answers(const struct exercise *e, bool tty, char *error, size_t error_size);
+
 void excli_json_string(FILE *out, const char *text);
 void excli_print_grade(FILE *out, const struct grade_result *r);
 void excli_print_grade_json(FILE *out, const struct grade_result *r);
