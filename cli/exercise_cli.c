@@ -79,8 +79,20 @@ void excli_json_string(FILE *out, const char *text) {
         if (*p == '"' || *p == '\\') fprintf(out, "\\%c", *p);
         else if (*p == '\n') fputs("\\n", out);
         else if (*p == '\t') fputs("\\t", out);
-        else if (*p < 0x20) fprintf(out, "\\u%04x", *p);
-        else fputc(*p, out);
+        else if (*p < 0x20 || *p == 0x7f) fprintf(out, "\\u%04x", *p);
+        else if (*p >= 0x80) {
+            /* copy a valid UTF-8 character; an invalid byte becomes U+FFFD */
+            char one[8];
+            const char *shown = excli_escape((const char *)p, EXCLI_PLAIN, 1, one, sizeof one);
+            if (shown[0] == '\\') {
+                fputs("\\ufffd", out);
+            } else {
+                size_t len = strlen(shown);
+                if (len > 3 && strcmp(shown + len - 3, "...") == 0) len -= 3;
+                fwrite(p, 1, len, out);
+                p += len - 1;
+            }
+        } else fputc(*p, out);
     }
     fputc('"', out);
 }
@@ -98,7 +110,9 @@ void excli_print_grade(FILE *out, const struct grade_result *r) {
         const char *verdict = !qg->answered ? "MISSING" : qg->needs_review ? "REVIEW" : qg->pass ? "PASS" : "FAIL";
         fprintf(out, "  %-8s %s (%s)  ", verdict, qg->q->id, question_kind_name(qg->q->kind));
         print_points(out, qg->score_milli);
-        fprintf(out, "/%d\n           %s\n", qg->q->points, qg->feedback);
+        fprintf(out, "/%d\n           ", qg->q->points);
+        excli_put_escaped(out, qg->feedback, EXCLI_PLAIN, 0); /* quotes the learner's answer */
+        fputc('\n', out);
         review += qg->needs_review && qg->answered;
     }
     fprintf(out, "\nscore ");

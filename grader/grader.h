@@ -366,6 +366,12 @@ const struct progress_entry *progress_find(const struct progress *p, const char 
 const struct progress_question *progress_find_question(const struct progress *p, const char *exercise,
                                                        const char *question);
 const struct progress_mastery *progress_find_mastery(const struct progress *p, const char *term);
+/* The taxonomy term a graded taxonomy question named right (the term may
+ * be right while its evidence is not), or NULL. */
+const char *progress_term_named_right(const struct exercise *e, const struct question_grade *qg);
+/* Whether a graded question counts as right for its attempts: the term
+ * for taxonomy questions, the verdict for the others. */
+bool progress_question_right(const struct exercise *e, const struct question_grade *qg);
 
 /* ---- leaks.c ----------------------------------------------------------- */
 

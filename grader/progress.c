@@ -128,7 +128,7 @@ const struct progress_mastery *progress_find_mastery(const struct progress *p, c
  * the grade keeps the resolved term's id as the answer, and it is right
  * when it hashes to one of the keys (an assumption must also pass: its
  * monitor fired). */
-static const char *term_named_right(const struct exercise *e, const struct question_grade *qg) {
+const char *progress_term_named_right(const struct exercise *e, const struct question_grade *qg) {
     const struct question *q = qg->q;
     if (q->kind != Q_FAILURE_MODE && q->kind != Q_TRADE_OFF && q->kind != Q_ASSUMPTION) return NULL;
     if (!qg->answered || !qg->answer[0] || (q->kind == Q_ASSUMPTION && !qg->pass)) return NULL;
@@ -141,9 +141,9 @@ static const char *term_named_right(const struct exercise *e, const struct quest
 }
 
 /* Whether a question counts as right for its attempt count. */
-static bool question_right(const struct exercise *e, const struct question_grade *qg) {
+bool progress_question_right(const struct exercise *e, const struct question_grade *qg) {
     if (qg->q->kind == Q_FAILURE_MODE || qg->q->kind == Q_TRADE_OFF || qg->q->kind == Q_ASSUMPTION) {
-        return term_named_right(e, qg) != NULL;
+        return progress_term_named_right(e, qg) != NULL;
     }
     return qg->pass;
 }
@@ -156,9 +156,9 @@ static int record_question(struct progress *p, const struct exercise *e, const s
     }
     if (progress_keep_answer(q, qg->answer) < 0) return -1;
     q->attempts++;
-    if (q->right_at || !question_right(e, qg)) return 0;
+    if (q->right_at || !progress_question_right(e, qg)) return 0;
     q->right_at = q->attempts;
-    const char *term = term_named_right(e, qg);
+    const char *term = progress_term_named_right(e, qg);
     if (!term) return 0;
     struct progress_mastery *m = (struct progress_mastery *)progress_find_mastery(p, term);
     if (!m && !(m = progress_add_mastery(p, term))) return -1;
