@@ -82,6 +82,23 @@ check "report: blameless and reproducible" 'grep -q "Blameless" "$TMP/pm/report.
 "$DSLAB" report "$ROOT/scenarios/locks/gc-pause-lease.yaml" --out "$TMP/pm2" > /dev/null
 check "report: assumptions that broke first" 'grep -q "pause_below. broke at" "$TMP/pm2/report.md"'
 
+# Brute force (issue 10, class 4): the closed list tried in turn gets the
+# question right on the 4th attempt, and the mastery map does not credit it.
+for t in "safety vs liveness" "latency vs consistency" "retries vs load" "availability over consistency"; do
+    printf 'exercise: primary-backup-split-brain\nanswers:\n  trade-off: %s\n' "$t" > bf.yaml
+    out=$("$DSLAB" grade primary-backup-split-brain bf.yaml --profile bf)
+done
+check "brute force: the grade says why it is not mastery" 'grep -q "mastery: consistency-vs-availability not credited: trade-off was right only after 4 attempts" <<< "$out"'
+out=$("$DSLAB" exercises --profile bf)
+check "brute force: the map says after 4 attempts, not mastered" 'grep -q "~consistency-vs-availability (after 4 attempts)" <<< "$out" && grep -q "mastery of trade-offs: 0 of" <<< "$out"'
+check "brute force: the answers are recorded in order" 'grep -q "question: \"trade-off\", attempts: 4, right_at: 4, answers: \[\"safety-vs-liveness\", \"latency-vs-consistency\", \"retries-vs-load\", \"consistency-vs-availability\"\]" "$XDG_DATA_HOME/dslab/bf/progress.yaml"'
+printf 'exercise: primary-backup-split-brain\nanswers:\n  trade-off: safety vs liveness\n' > t1.yaml
+printf 'exercise: primary-backup-split-brain\nanswers:\n  trade-off: cap\n' > t2.yaml
+"$DSLAB" grade primary-backup-split-brain t1.yaml --profile second > /dev/null
+"$DSLAB" grade primary-backup-split-brain t1.yaml --profile second > /dev/null
+out=$("$DSLAB" grade primary-backup-split-brain t2.yaml --profile second)
+check "right on the second answer (a resubmission is not an attempt): mastered" 'grep -q "mastery: +consistency-vs-availability (trade-off right after 2 attempts)" <<< "$out"'
+
 # exercise without a terminal: an error naming `dslab grade`, nothing
 # written, no attempt recorded (issue 10, class 8).
 mkdir -p "$TMP/notty" && cd "$TMP/notty"
