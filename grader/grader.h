@@ -285,8 +285,9 @@ void run_outcome_free(struct run_outcome *o);
 /* The first failing check's index, or -1 when all hold. */
 int run_outcome_first_failure(const struct run_outcome *o);
 
-/* ---- progress.c, progress_file.c ---------------------------------------
- * A learner's progress (docs/EXERCISE_FORMAT.md, "Progress"): per
+/* ---- progress.c -------------------------------------------------------- */
+
+/* progress.c, progress_file.c: a learner's progress (docs/EXERCISE_FORMAT.md, "Progress"): per
  * exercise the attempts and best score; per question the distinct answers
  * given, in order, and the attempt that was first right; per taxonomy term
  * the questions it was named right in, and whether that was on the first
