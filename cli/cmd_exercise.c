@@ -6,7 +6,7 @@
  * terminal it prompts. Without one it refuses (exit 2, nothing written or
  * recorded: `dslab grade ID FILE` is the way), unless --stdin asks it to
  * read the answers line by line, in question order (docs/EXERCISE_FORMAT.md,
- * "Answering on stdin"):
+ * "Answering at the terminal"):
  *   failure-mode  the mode; then "FROM TO" (e.g. 1.2s 1.5s); then the nodes
  *   fix           lines PATH=VALUE, ended by an empty line
  *   break         lines { at: 1s, crash: n1 } (and "seed N"), ended by an empty line
