@@ -287,6 +287,43 @@ static void test_progress_migrates_version_1(void **state) {
     free(p);
 }
 
+/* The leak test matches as leniently as the grader: case, punctuation,
+ * spacing, glued words and a plural; whole words only. */
+static void test_leaks_phrase_matching(void **state) {
+    (void)state;
+    assert_true(leaks_text_has_phrase("read first: dslab explain split brain", "split-brain"));
+    assert_true(leaks_text_has_phrase("A classic Split-Brain.", "split brain"));
+    assert_true(leaks_text_has_phrase("splitbrains happen", "split brain"));
+    assert_true(leaks_text_has_phrase("two  PRIMARIES, one partition", "two primaries"));
+    assert_false(leaks_text_has_phrase("a brain split in two", "split brain"));
+    assert_false(leaks_text_has_phrase("resplit brainstorm", "split brain"));
+    assert_false(leaks_text_has_phrase("", "split brain"));
+    assert_false(leaks_text_has_phrase("anything", "--"));
+}
+
+/* Trade-offs by their two sides, either order, any connector; a side
+ * shared with a different trade-off is not enough. */
+static void test_taxonomy_trade_off_sides(void **state) {
+    (void)state;
+    struct taxonomy *t = load_taxonomy();
+    assert_non_null(t);
+    assert_string_equal(taxonomy_find(t, "latency against linearizability", TERM_TRADE_OFF)->id, "latency-vs-consistency");
+    assert_string_equal(taxonomy_find(t, "Linearizability over latency", TERM_KIND_COUNT)->id, "latency-vs-consistency");
+    assert_string_equal(taxonomy_find(t, "availability versus consistency", TERM_TRADE_OFF)->id, "consistency-vs-availability");
+    assert_string_equal(taxonomy_find(t, "clock drift", TERM_FAILURE_MODE)->id, "lease-clock-drift");
+    assert_string_equal(taxonomy_find(t, "false suspicions", TERM_FAILURE_MODE)->id, "false-suspicion");
+    assert_null(taxonomy_find(t, "latency vs throughput", TERM_KIND_COUNT));
+    assert_null(taxonomy_find(t, "availability vs latency", TERM_KIND_COUNT));
+    assert_null(taxonomy_find(t, "latency against linearizability", TERM_FAILURE_MODE));
+    char a[64], b[64];
+    assert_true(taxonomy_two_sides("A rather than B", a, b, 64));
+    assert_string_equal(a, "a");
+    assert_string_equal(b, "b");
+    assert_false(taxonomy_two_sides("versus", a, b, 64));
+    assert_false(taxonomy_two_sides("split brain", a, b, 64));
+    taxonomy_free(t);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_normalize_folds_case_and_punctuation),
@@ -299,6 +336,8 @@ int main(void) {
         cmocka_unit_test(test_progress_round_trips),
         cmocka_unit_test(test_progress_brute_force_is_not_mastery),
         cmocka_unit_test(test_progress_migrates_version_1),
+        cmocka_unit_test(test_leaks_phrase_matching),
+        cmocka_unit_test(test_taxonomy_trade_off_sides),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
