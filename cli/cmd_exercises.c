@@ -47,7 +47,8 @@ static void print_text(const struct catalog *c, const struct progress *p, const 
             const struct progress_entry *pe = progress_find(p, e->id);
             const char *mark = pe && pe->passed ? "[x]" : pe ? "[~]" : "[ ]";
             passed += pe && pe->passed;
-            printf("  %s %-36s %s%*s", mark, e->id, e->title, 1, "");
+            char title[512];
+            printf("  %s %-36s %s%*s", mark, e->id, excli_escape(e->title, EXCLI_PLAIN, 100, title, sizeof title), 1, "");
             for (int d = 0; d < e->difficulty; d++) printf("*");
             printf("\n");
         }

@@ -54,6 +54,8 @@ int cmd_grade(int argc, char **argv) {
         }
     }
     if (!id || !file) return cli_usage_error("grade", "usage: dslab grade ID ANSWERS.yaml");
+    char progress_file[1024]; /* a bad --profile is refused before grading, not after */
+    if (record && excli_progress_path(profile, progress_file, (int)sizeof progress_file) < 0) return EXIT_BAD_INPUT;
     struct catalog *c = excli_catalog(root);
     if (!c) return EXIT_BAD_INPUT;
     const struct exercise *e = excli_find(c, "grade", id);
