@@ -48,6 +48,7 @@ struct cell {
     const struct question_grade *last; /* the last attempt's grade */
     int attempts;                /* distinct answers given */
     int right_at;                /* attempt first right, 0 = never */
+    int changes;                 /* times the answer changed from one file to the next */
     const char *misconception;   /* a declared misconception hit, in any attempt */
     const char *misconception_answer;
     bool brute_force;
@@ -73,12 +74,14 @@ static bool is_closed_list(enum question_kind k) {
 
 static struct cell cell_of(const struct group *gr, const struct graded *g, int q) {
     struct cell c = {0};
-    const char *seen[64];
+    const char *seen[64], *previous = NULL;
     int seen_count = 0;
     for (int a = 0; a < gr->count; a++) {
         const struct question_grade *qg = &g[gr->attempts[a]].r.q[q];
         c.last = qg;
         if (!qg->answered) continue;
+        c.changes += previous && strcmp(previous, qg->answer) != 0;
+        previous = qg->answer;
         if (qg->misconception && !c.misconception) c.misconception = qg->misconception, c.misconception_answer = qg->answer;
         bool repeat = false;
         for (int k = 0; k < seen_count && !repeat; k++) repeat = strcmp(seen[k], qg->answer) == 0;
@@ -89,7 +92,8 @@ static struct cell cell_of(const struct group *gr, const struct graded *g, int q
     }
     enum question_kind kind = gr->e->questions[q].kind;
     int limit = kind == Q_PREDICT ? 2 : BRUTE_FORCE_ATTEMPTS;
-    c.brute_force = is_closed_list(kind) && c.attempts >= limit && c.right_at != 1;
+    /* many different answers, or cycling back through the same ones */
+    c.brute_force = is_closed_list(kind) && (c.attempts >= limit || c.changes >= BRUTE_FORCE_ATTEMPTS) && c.right_at != 1;
     return c;
 }
 
@@ -239,9 +243,9 @@ static void fixes_and_brute_force(FILE *o, const struct exercise *e, const struc
         for (int q = 0; q < e->questions_count; q++) {
             struct cell c = cell_of(&groups[i], g, q);
             if (!c.brute_force) continue;
-            if (!header++) fprintf(o, "\n### Likely brute force\n\nClosed-list questions answered with %d or more different answers (a prediction flipped after a wrong one):\n\n", BRUTE_FORCE_ATTEMPTS);
-            fprintf(o, "- **%s**, %s: %d answers (", md(groups[i].learner, NAME_CHARS_MAX, b1, sizeof b1),
-                    md(e->questions[q].id, 0, b2, sizeof b2), c.attempts);
+            if (!header++) fprintf(o, "\n### Likely brute force\n\nClosed-list questions answered with %d or more different answers, or changed %d or more times (cycling), or a prediction flipped after a wrong one:\n\n", BRUTE_FORCE_ATTEMPTS, BRUTE_FORCE_ATTEMPTS);
+            fprintf(o, "- **%s**, %s: %d answers, changed %d time%s (", md(groups[i].learner, NAME_CHARS_MAX, b1, sizeof b1),
+                    md(e->questions[q].id, 0, b2, sizeof b2), c.attempts, c.changes, c.changes == 1 ? "" : "s");
             const char *seen[64];
             int seen_count = 0;
             for (int a = 0; a < groups[i].count; a++) {

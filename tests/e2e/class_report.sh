@@ -27,19 +27,26 @@ for t in "safety vs liveness" "latency vs consistency" "retries vs load" "cap"; 
     printf 'exercise: %s\nlearner: bo\nanswers:\n  what-failed: stale read\n  trade-off: %s\n' $EX "$t" > "bo-$i.yaml"
 done
 printf 'exercise: %s\nlearner: cy\nanswers:\n  what-failed: { mode: stale reads, from: 3.8s, to: 3.9s, nodes: [n1] }\n  trade-off: availability over consistency\n' $EX > cy.yaml
+# cy2 cycles between two wrong answers, then the right one.
+i=0
+for t in "latency vs consistency" "safety vs liveness" "latency vs consistency" "safety vs liveness" "cap"; do
+    i=$((i + 1))
+    printf 'exercise: %s\nlearner: cy2\nanswers:\n  trade-off: %s\n' $EX "$t" > "cy2-$i.yaml"
+done
 # Hostile: a name with a newline that would forge a row, CR, ESC, tab, HTML.
 printf 'exercise: %s\nlearner: "mallory\\n| alice | 1 | pass 2/2 | 6/6 | pass |\\r\\x1b[2J\\x1b]0;pwned\\x07\\tx<b>*y*</b>"\nanswers:\n  what-failed: "bogus\\nline\\x1b[31m"\n  trade-off: "stale read"\n  why: "line1\\n| eve | 6/6 | pass |\\x1b[31m"\n' $EX > mallory.yaml
 long=$(head -c 3000 /dev/zero | tr '\0' 'z')
 printf 'exercise: %s\nlearner: %s\nanswers:\n  trade-off: cap\n' $EX "$long" > long.yaml
 cp cy.yaml "$(printf 'bad\377name.yaml')"   # a file name that is not UTF-8 (and no learner: key)
 sed -i '/^learner:/d' "$(printf 'bad\377name.yaml')"
-"$DSLAB" class-report ada.yaml bo-1.yaml bo-2.yaml bo-3.yaml bo-4.yaml cy.yaml mallory.yaml long.yaml "$(printf 'bad\377name.yaml')" --out report.md
+"$DSLAB" class-report ada.yaml bo-1.yaml bo-2.yaml bo-3.yaml bo-4.yaml cy.yaml cy2-*.yaml mallory.yaml long.yaml "$(printf 'bad\377name.yaml')" --out report.md
 rc=$?
 check "class-report exit 0" '[ $rc -eq 0 ]'
 check "matrix: bo, 4 attempts, trade-off right after 4 different answers, flagged" 'grep -q "^| bo | 4 | fail 0/2 (1) M | pass 1/1 (4) B |" report.md'
 check "matrix: ada passes in one attempt" 'grep -q "^| ada | 1 | pass 2/2 (1) | pass 1/1 (1) | pass 2/2 (1) |" report.md'
 check "misconceptions by learners: stale-read hit by 3" 'grep -q "^| what-failed | stale-read | 3 | bo, cy, bad\\\\xffname.yaml | " report.md'
-check "brute force listed with the terms in order" 'grep -q "bo\*\*, trade-off: 4 answers (safety-vs-liveness, latency-vs-consistency, retries-vs-load, consistency-vs-availability); right after 4 attempts" report.md'
+check "brute force listed with the terms in order" 'grep -q "bo\*\*, trade-off: 4 answers, changed 3 times (safety-vs-liveness, latency-vs-consistency, retries-vs-load, consistency-vs-availability); right after 4 attempts" report.md'
+check "cycling through two terms is flagged" 'grep -q "cy2\*\*, trade-off: 3 answers, changed 4 times" report.md'
 check "no forged row: every table row of the matrix starts with a known learner" '! grep -q "^| alice" report.md && ! grep -q "^| eve" report.md'
 check "hostile name shown escaped in one cell (cut at 64 characters)" 'grep -qF "| mallory\\n\\| alice \\| 1 \\| pass 2/2 \\| 6/6 \\| pass \\|\\r\\x1b\\[2J\\x1b\\]0;pwned\\x07\\tx\\<b... | 1 |" report.md'
 check "no control character in the report" '! LC_ALL=C grep -q "[[:cntrl:]]" <(tr -d "\n" < report.md)'
