@@ -188,46 +188,6 @@ static void record_attempt(struct progress *p, const struct exercise *e, const c
     assert_int_equal(progress_record(p, &r), 0);
 }
 
-static void test_progress_round_trips(void **state) {
-    (void)state;
-    char dir[] = "/tmp/dslab-progress-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char path[1024];
-    struct diag d;
-    diag_clear(&d);
-    assert_int_equal(progress_path(dir, "/nonexistent", "ws-1", path, sizeof path, &d), 0);
-    assert_int_equal(progress_path(dir, "/x", "../etc", path + 512, 512, &d), -1);
-    struct progress *p = calloc(1, sizeof *p);
-    assert_int_equal(progress_load(p, path, &d), 0);
-    assert_int_equal(p->count, 0);
-    struct question q = {.id = "trade-off", .kind = Q_TRADE_OFF, .points = 1, .keys_count = 1};
-    struct exercise e = {.id = "ex-1", .salt = "ex-1", .questions_count = 1, .questions = &q};
-    key_hash("ex-1", "consistency-vs-availability", q.keys[0]);
-    record_attempt(p, &e, "safety-vs-liveness", false);
-    record_attempt(p, &e, "consistency-vs-availability", true);
-    assert_int_equal(p->credits_count, 1);
-    assert_true(p->credits[0].mastered);
-    assert_int_equal(p->credits[0].after, 2);
-    assert_int_equal(progress_save(p, &d), 0);
-    progress_free(p);
-    assert_int_equal(progress_load(p, path, &d), 0);
-    assert_int_equal(p->count, 1);
-    assert_int_equal(p->entries[0].attempts, 2);
-    assert_int_equal(p->entries[0].best_milli, 1000);
-    assert_true(p->entries[0].passed);
-    const struct progress_question *pq = progress_find_question(p, "ex-1", "trade-off");
-    assert_non_null(pq);
-    assert_int_equal(pq->attempts, 2);
-    assert_int_equal(pq->right_at, 2);
-    assert_string_equal(pq->answers[0], "safety-vs-liveness");
-    const struct progress_mastery *m = progress_find_mastery(p, "consistency-vs-availability");
-    assert_non_null(m);
-    assert_int_equal(m->mastered, 1);
-    assert_int_equal(m->best_after, 2);
-    progress_free(p);
-    free(p);
-}
-
 /* Brute force: each term of the closed list in turn gets the question
  * right, but not the mastery; resubmitting the same answer is not a new
  * attempt. */
@@ -324,6 +284,46 @@ static void test_taxonomy_trade_off_sides(void **state) {
     taxonomy_free(t);
 }
 
+static void test_progress_round_trips(void **state) {
+    (void)state;
+    char dir[] = "/tmp/dslab-progress-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[1024];
+    struct diag d;
+    diag_clear(&d);
+    assert_int_equal(progress_path(dir, "/nonexistent", "ws-1", path, sizeof path, &d), 0);
+    assert_int_equal(progress_path(dir, "/x", "../etc", path + 512, 512, &d), -1);
+    struct progress *p = calloc(1, sizeof *p);
+    assert_int_equal(progress_load(p, path, &d), 0);
+    assert_int_equal(p->count, 0);
+    struct question q = {.id = "trade-off", .kind = Q_TRADE_OFF, .points = 1, .keys_count = 1};
+    struct exercise e = {.id = "ex-1", .salt = "ex-1", .questions_count = 1, .questions = &q};
+    key_hash("ex-1", "consistency-vs-availability", q.keys[0]);
+    record_attempt(p, &e, "safety-vs-liveness", false);
+    record_attempt(p, &e, "consistency-vs-availability", true);
+    assert_int_equal(p->credits_count, 1);
+    assert_true(p->credits[0].mastered);
+    assert_int_equal(p->credits[0].after, 2);
+    assert_int_equal(progress_save(p, &d), 0);
+    progress_free(p);
+    assert_int_equal(progress_load(p, path, &d), 0);
+    assert_int_equal(p->count, 1);
+    assert_int_equal(p->entries[0].attempts, 2);
+    assert_int_equal(p->entries[0].best_milli, 1000);
+    assert_true(p->entries[0].passed);
+    const struct progress_question *pq = progress_find_question(p, "ex-1", "trade-off");
+    assert_non_null(pq);
+    assert_int_equal(pq->attempts, 2);
+    assert_int_equal(pq->right_at, 2);
+    assert_string_equal(pq->answers[0], "safety-vs-liveness");
+    const struct progress_mastery *m = progress_find_mastery(p, "consistency-vs-availability");
+    assert_non_null(m);
+    assert_int_equal(m->mastered, 1);
+    assert_int_equal(m->best_after, 2);
+    progress_free(p);
+    free(p);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_normalize_folds_case_and_punctuation),
@@ -333,11 +333,11 @@ int main(void) {
         cmocka_unit_test(test_malformed_answers_have_positions),
         cmocka_unit_test(test_taxonomy_answers_and_evidence),
         cmocka_unit_test(test_model_answers_pass),
-        cmocka_unit_test(test_progress_round_trips),
         cmocka_unit_test(test_progress_brute_force_is_not_mastery),
         cmocka_unit_test(test_progress_migrates_version_1),
         cmocka_unit_test(test_leaks_phrase_matching),
         cmocka_unit_test(test_taxonomy_trade_off_sides),
+        cmocka_unit_test(test_progress_round_trips),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
