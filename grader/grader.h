@@ -298,6 +298,7 @@ int run_outcome_first_failure(const struct run_outcome *o);
 #define PROGRESS_ANSWER_MAX 256   /* bytes of one kept answer (longer is cut, marked "...") */
 #define PROGRESS_MASTERY_ATTEMPTS 2 /* right on attempt 1 or 2 of a question = mastered */
 #define PROGRESS_LOCK_WAIT_MS 30000
+#define PROGRESS_NAME_MAX 63      /* bytes of an exercise id, question id or term kept */
 
 struct progress_entry {
     char id[64];

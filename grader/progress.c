@@ -60,15 +60,15 @@ static void *grow(void *array_ptr, int *count, size_t size) {
 
 struct progress_entry *progress_add_entry(struct progress *p, const char *id) {
     struct progress_entry *e = grow(&p->entries, &p->count, sizeof *e);
-    if (e) snprintf(e->id, sizeof e->id, "%s", id);
+    if (e) snprintf(e->id, sizeof e->id, "%.63s", id);
     return e;
 }
 
 struct progress_question *progress_add_question(struct progress *p, const char *exercise, const char *question) {
     struct progress_question *q = grow(&p->questions, &p->questions_count, sizeof *q);
     if (q) {
-        snprintf(q->exercise, sizeof q->exercise, "%s", exercise);
-        snprintf(q->question, sizeof q->question, "%s", question);
+        snprintf(q->exercise, sizeof q->exercise, "%.63s", exercise);
+        snprintf(q->question, sizeof q->question, "%.63s", question);
     }
     return q;
 }
@@ -101,9 +101,15 @@ int progress_keep_answer(struct progress_question *q, const char *answer) {
     return 0;
 }
 
+/* Names are kept up to 63 bytes (longer ones cut when recorded), and
+ * compared the same way. */
+static bool same_name(const char *kept, const char *name) {
+    return strncmp(kept, name, PROGRESS_NAME_MAX) == 0;
+}
+
 const struct progress_entry *progress_find(const struct progress *p, const char *id) {
     for (int i = 0; i < p->count; i++) {
-        if (strcmp(p->entries[i].id, id) == 0) return &p->entries[i];
+        if (same_name(p->entries[i].id, id)) return &p->entries[i];
     }
     return NULL;
 }
@@ -112,14 +118,14 @@ const struct progress_question *progress_find_question(const struct progress *p,
                                                        const char *question) {
     for (int i = 0; i < p->questions_count; i++) {
         const struct progress_question *q = &p->questions[i];
-        if (strcmp(q->exercise, exercise) == 0 && strcmp(q->question, question) == 0) return q;
+        if (same_name(q->exercise, exercise) && same_name(q->question, question)) return q;
     }
     return NULL;
 }
 
 const struct progress_mastery *progress_find_mastery(const struct progress *p, const char *term) {
     for (int i = 0; i < p->mastery_count; i++) {
-        if (strcmp(p->mastery[i].term, term) == 0) return &p->mastery[i];
+        if (same_name(p->mastery[i].term, term)) return &p->mastery[i];
     }
     return NULL;
 }

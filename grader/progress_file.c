@@ -37,13 +37,22 @@
 
 #define COUNT_MAX 1000000000
 
+/* A name field (id, question, term) of at most PROGRESS_NAME_MAX bytes. */
+static int require_name(struct diag *d, const char *file, const struct ynode *map, const char *key, const char **out) {
+    if (yu_require_text(d, file, map, key, out) < 0) return -1;
+    if (strlen(*out) > PROGRESS_NAME_MAX) {
+        return yu_error(d, file, ydoc_map_get(map, key), "'%s' is longer than %d bytes", key, PROGRESS_NAME_MAX);
+    }
+    return 0;
+}
+
 static int load_entry(struct progress *p, const struct ynode *item, struct diag *d) {
     static const char *const keys[] = {"id", "attempts", "best", "max", "passed"};
     if (yu_expect_mapping(d, p->path, item, "{ id: ..., attempts: N, best: N, max: N, passed: BOOL }") < 0) return -1;
     if (yu_check_keys(d, p->path, item, keys, 5) < 0) return -1;
     const char *id, *passed = "false";
     int64_t attempts = 0, best = 0, max = 0;
-    if (yu_require_text(d, p->path, item, "id", &id) < 0) return -1;
+    if (require_name(d, p->path, item, "id", &id) < 0) return -1;
     if (yu_optional_int(d, p->path, item, "attempts", 0, COUNT_MAX, &attempts) < 0) return -1;
     if (yu_optional_int(d, p->path, item, "best", 0, COUNT_MAX, &best) < 0) return -1;
     if (yu_optional_int(d, p->path, item, "max", 0, COUNT_MAX, &max) < 0) return -1;
@@ -67,8 +76,8 @@ static int load_question(struct progress *p, const struct ynode *item, struct di
     if (yu_check_keys(d, p->path, item, keys, 5) < 0) return -1;
     const char *ex, *qid;
     int64_t attempts = 0, right_at = 0;
-    if (yu_require_text(d, p->path, item, "exercise", &ex) < 0) return -1;
-    if (yu_require_text(d, p->path, item, "question", &qid) < 0) return -1;
+    if (require_name(d, p->path, item, "exercise", &ex) < 0) return -1;
+    if (require_name(d, p->path, item, "question", &qid) < 0) return -1;
     if (yu_optional_int(d, p->path, item, "attempts", 0, COUNT_MAX, &attempts) < 0) return -1;
     if (yu_optional_int(d, p->path, item, "right_at", 0, attempts, &right_at) < 0) return -1;
     if (progress_find_question(p, ex, qid)) return yu_error(d, p->path, item, "question '%s' of '%s' is listed twice", qid, ex);
@@ -93,7 +102,7 @@ static int load_mastery(struct progress *p, const struct ynode *item, int versio
     if (yu_check_keys(d, p->path, item, version == 1 ? v1 : v2, version == 1 ? 2 : 4) < 0) return -1;
     const char *term;
     int64_t right = 0, mastered = 0, after = 0;
-    if (yu_require_text(d, p->path, item, "term", &term) < 0) return -1;
+    if (require_name(d, p->path, item, "term", &term) < 0) return -1;
     if (version == 1) {
         if (yu_optional_int(d, p->path, item, "count", 0, COUNT_MAX, &right) < 0) return -1;
         mastered = right; /* credited before attempts were counted: kept, `after` unknown */
