@@ -7,7 +7,9 @@
  * "Split Brain", "split-brain" and "splitbrains" are the same answer; a
  * trade-off is also found by its two sides in either order with any
  * connector ("linearizability against latency" = "latency vs
- * linearizability"); a typo gets the nearest term as "did you mean".
+ * linearizability"); words around a term ("the CAP trade-off") and
+ * remarks ("split brain (two primaries)") are allowed as long as only one
+ * term is named; a typo gets the nearest term as "did you mean".
  * Every form names one term only (checked at load). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,7 +204,7 @@ static bool term_matches(const struct term *e, const char *text, bool exact, boo
     return false;
 }
 
-const struct term *taxonomy_find(const struct taxonomy *t, const char *text, enum term_kind kind) {
+static const struct term *find_whole(const struct taxonomy *t, const char *text, enum term_kind kind) {
     for (int pass = 0; pass < 2; pass++) { /* exact forms first, then a trade-off's sides */
         for (int i = 0; i < t->terms_count; i++) {
             const struct term *e = &t->terms[i];
@@ -211,6 +213,80 @@ const struct term *taxonomy_find(const struct taxonomy *t, const char *text, enu
         }
     }
     return NULL;
+}
+
+/* Words around a term that do not change it: "the split brain problem",
+ * "a CAP trade-off". Writes the rest to out; false when there were none. */
+static bool strip_filler(const char *text, char *out, int size) {
+    static const char *const leading[] = {"the ", "a ", "an "};
+    static const char *const trailing[] = {" trade off", " tradeoff", " problem", " issue", " failure mode", " scenario"};
+    char words[512];
+    key_normalize_words(text, false, words, (int)sizeof words);
+    char *start = words;
+    bool changed = false;
+    for (size_t i = 0; i < sizeof leading / sizeof leading[0]; i++) {
+        size_t n = strlen(leading[i]);
+        if (strncmp(start, leading[i], n) == 0 && start[n]) start += n, changed = true, i = (size_t)-1;
+    }
+    for (size_t i = 0; i < sizeof trailing / sizeof trailing[0]; i++) {
+        size_t len = strlen(start), n = strlen(trailing[i]);
+        if (len > n && strcmp(start + len - n, trailing[i]) == 0) start[len - n] = 0, changed = true;
+    }
+    snprintf(out, (size_t)size, "%s", start);
+    return changed && out[0];
+}
+
+static const struct term *find_part(const struct taxonomy *t, const char *part) {
+    char stripped[512];
+    const struct term *e = find_whole(t, part, TERM_KIND_COUNT);
+    if (!e && strip_filler(part, stripped, (int)sizeof stripped)) e = find_whole(t, stripped, TERM_KIND_COUNT);
+    return e;
+}
+
+/* An answer with remarks: "split brain (two primaries)", "split brain:
+ * n1 and n2 both led". Parts are split at , ; : ( ) [ ] / " - " and the
+ * words "or", "and"; each is looked up (any kind). The answer is the one
+ * term the parts name; naming several (hedging: "split brain or stale
+ * read") names none. */
+static const struct term *find_in_parts(const struct taxonomy *t, const char *text) {
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", text);
+    for (char *c = buf; *c; c++) {
+        if (strchr(",;:()[]/", *c)) *c = '|';
+        if (c[0] == ' ' && c[1] == '-' && c[2] == ' ') c[1] = '|';
+        if ((unsigned char)c[0] == 0xe2 && (unsigned char)c[1] == 0x80 && ((unsigned char)c[2] == 0x93 || (unsigned char)c[2] == 0x94)) {
+            c[0] = '|', c[1] = ' ', c[2] = ' '; /* en and em dashes */
+        }
+    }
+    /* the words "or" and "and" separate too */
+    for (char *c = buf; *c; c++) {
+        bool start = c == buf || c[-1] == ' ' || c[-1] == '|';
+        size_t n = (c[0] | 0x20) == 'o' && (c[1] | 0x20) == 'r' ? 2
+                   : (c[0] | 0x20) == 'a' && (c[1] | 0x20) == 'n' && (c[2] | 0x20) == 'd' ? 3 : 0;
+        if (start && n && (c[n] == ' ' || c[n] == '|' || !c[n])) memset(c, '|', n);
+    }
+    const struct term *found = NULL;
+    bool several = false, parts = false;
+    char *save = NULL;
+    for (char *part = strtok_r(buf, "|", &save); part; part = strtok_r(NULL, "|", &save)) {
+        char norm[8];
+        if (!key_normalize_term(part, norm, (int)sizeof norm)[0]) continue;
+        if (!parts && strlen(part) == strlen(text)) return NULL; /* nothing was split */
+        parts = true;
+        const struct term *e = find_part(t, part);
+        if (e && found && e != found) several = true;
+        if (e) found = e;
+    }
+    return several ? NULL : found;
+}
+
+const struct term *taxonomy_find(const struct taxonomy *t, const char *text, enum term_kind kind) {
+    const struct term *e = find_whole(t, text, kind);
+    if (e) return e;
+    char stripped[512];
+    if (strip_filler(text, stripped, (int)sizeof stripped) && (e = find_whole(t, stripped, kind)) != NULL) return e;
+    e = find_in_parts(t, text);
+    return e && (kind == TERM_KIND_COUNT || e->kind == kind) ? e : NULL;
 }
 
 const struct term *taxonomy_suggest(const struct taxonomy *t, const char *text, enum term_kind kind) {

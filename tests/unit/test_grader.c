@@ -275,6 +275,14 @@ static void test_taxonomy_trade_off_sides(void **state) {
     assert_null(taxonomy_find(t, "latency vs throughput", TERM_KIND_COUNT));
     assert_null(taxonomy_find(t, "availability vs latency", TERM_KIND_COUNT));
     assert_null(taxonomy_find(t, "latency against linearizability", TERM_FAILURE_MODE));
+    /* words around a term and remarks, as long as one term is named */
+    assert_string_equal(taxonomy_find(t, "the CAP trade-off", TERM_TRADE_OFF)->id, "consistency-vs-availability");
+    assert_string_equal(taxonomy_find(t, "split brain (two primaries)", TERM_FAILURE_MODE)->id, "split-brain");
+    assert_string_equal(taxonomy_find(t, "split brain: n1 and n2 both led", TERM_FAILURE_MODE)->id, "split-brain");
+    assert_null(taxonomy_find(t, "split brain or stale read", TERM_KIND_COUNT));
+    assert_null(taxonomy_find(t, "split brain (stale read)", TERM_KIND_COUNT));
+    assert_null(taxonomy_find(t, "n1 and n2 both primary", TERM_KIND_COUNT));
+    assert_null(taxonomy_find(t, "split brain: latency vs consistency", TERM_FAILURE_MODE));
     char a[64], b[64];
     assert_true(taxonomy_two_sides("A rather than B", a, b, 64));
     assert_string_equal(a, "a");
