@@ -65,15 +65,16 @@ static void print_text(const struct catalog *c, const struct progress *p, const 
             const struct progress_mastery *m = progress_find_mastery(p, term->id);
             known += m && m->mastered > 0;
             char item[160];
-            if (m && m->mastered > 0) snprintf(item, sizeof item, "+%s", term->id);
+            if (m && m->mastered > 0 && m->best_after > 1) snprintf(item, sizeof item, "+%s (after %d attempts)", term->id, m->best_after);
+            else if (m && m->mastered > 0) snprintf(item, sizeof item, "+%s", term->id);
             else if (m && m->right > 0) snprintf(item, sizeof item, "~%s (after %d attempts)", term->id, m->best_after);
             else snprintf(item, sizeof item, "%s", term->id);
             if (used < sizeof line) used += (size_t)snprintf(line + used, sizeof line - used, "%s%s", used ? ", " : "", item);
         }
         printf("mastery of %ss: %d of %d\n  %s\n", term_kind_name((enum term_kind)k), known, total, line);
     }
-    printf("(+ = named right on the first or second attempt of a question; ~ = named right only after\n"
-           " more attempts, not counted; `dslab explain TERM` defines each)\n");
+    printf("(+ = named right on the first attempt of a question, or as said on the second; ~ = named right\n"
+           " only after more attempts, not counted as mastered; `dslab explain TERM` defines each)\n");
 }
 
 int cmd_exercises(int argc, char **argv) {

@@ -98,6 +98,8 @@ printf 'exercise: primary-backup-split-brain\nanswers:\n  trade-off: cap\n' > t2
 "$DSLAB" grade primary-backup-split-brain t1.yaml --profile second > /dev/null
 out=$("$DSLAB" grade primary-backup-split-brain t2.yaml --profile second)
 check "right on the second answer (a resubmission is not an attempt): mastered" 'grep -q "mastery: +consistency-vs-availability (trade-off right after 2 attempts)" <<< "$out"'
+out=$("$DSLAB" exercises --profile second)
+check "the map says after 2 attempts" 'grep -q "+consistency-vs-availability (after 2 attempts)" <<< "$out" && grep -q "mastery of trade-offs: 1 of" <<< "$out"'
 
 # exercise without a terminal: an error naming `dslab grade`, nothing
 # written, no attempt recorded (issue 10, class 8).
