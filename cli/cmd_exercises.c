@@ -1,6 +1,7 @@
 /* cmd_exercises.c: `dslab exercises [--json]`: the curriculum by track,
  * with the learner's progress and a mastery map over the taxonomy (the
- * terms the learner has named correctly in graded answers). */
+ * terms the learner has named right on the first or second attempt of a
+ * question; those right only after more attempts are shown apart). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,13 +16,6 @@ static const char usage[] =
     "Lists the exercises by track with your progress, and a mastery map of\n"
     "the failure modes and trade-offs you have named correctly.\n"
     "--json prints a list of objects (id, title, track, difficulty, ...).\n";
-
-static int mastery_of(const struct progress *p, const char *term) {
-    for (int i = 0; i < p->mastery_count; i++) {
-        if (strcmp(p->mastery[i].term, term) == 0) return p->mastery[i].count;
-    }
-    return 0;
-}
 
 /* --json: a list of objects, written with the one JSON writer. */
 static void print_json(const struct catalog *c, const struct progress *p) {
@@ -70,27 +64,34 @@ static void print_text(const struct catalog *c, const struct progress *p, const 
             const struct progress_entry *pe = progress_find(p, e->id);
             const char *mark = pe && pe->passed ? "[x]" : pe ? "[~]" : "[ ]";
             passed += pe && pe->passed;
-            printf("  %s %-36s %s%*s", mark, e->id, e->title, 1, "");
+            char title[512];
+            printf("  %s %-36s %s%*s", mark, e->id, excli_escape(e->title, EXCLI_PLAIN, 100, title, sizeof title), 1, "");
             for (int d = 0; d < e->difficulty; d++) printf("*");
             printf("\n");
         }
     }
     printf("\n%d of %d exercises passed (profile %s)\n", passed, c->count, profile ? profile : "default");
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < TERM_KIND_COUNT; k++) {
         int total = 0, known = 0;
-        char line[4096] = "";
+        char line[8192] = "";
         size_t used = 0;
         for (int i = 0; i < c->taxonomy->terms_count; i++) {
             const struct term *term = &c->taxonomy->terms[i];
             if (term->kind != (enum term_kind)k) continue;
             total++;
-            int m = mastery_of(p, term->id);
-            known += m > 0;
-            if (used < sizeof line) used += (size_t)snprintf(line + used, sizeof line - used, "%s%s%s", used ? ", " : "", m ? "+" : "", term->id);
+            const struct progress_mastery *m = progress_find_mastery(p, term->id);
+            known += m && m->mastered > 0;
+            char item[160];
+            if (m && m->mastered > 0 && m->best_after > 1) snprintf(item, sizeof item, "+%s (after %d attempts)", term->id, m->best_after);
+            else if (m && m->mastered > 0) snprintf(item, sizeof item, "+%s", term->id);
+            else if (m && m->right > 0) snprintf(item, sizeof item, "~%s (after %d attempts)", term->id, m->best_after);
+            else snprintf(item, sizeof item, "%s", term->id);
+            if (used < sizeof line) used += (size_t)snprintf(line + used, sizeof line - used, "%s%s", used ? ", " : "", item);
         }
         printf("mastery of %ss: %d of %d\n  %s\n", term_kind_name((enum term_kind)k), known, total, line);
     }
-    printf("(+ = named correctly in a graded answer; `dslab explain TERM` defines each)\n");
+    printf("(+ = named right on the first attempt of a question, or as said on the second; ~ = named right\n"
+           " only after more attempts, not counted as mastered; `dslab explain TERM` defines each)\n");
 }
 
 int cmd_exercises(int argc, char **argv) {
@@ -126,6 +127,7 @@ int cmd_exercises(int argc, char **argv) {
     } else {
         print_text(c, p, profile);
     }
+    if (p) progress_free(p);
     free(p);
     catalog_free(c);
     return code;

@@ -54,6 +54,8 @@ int cmd_grade(int argc, char **argv) {
         }
     }
     if (!id || !file) return cli_usage_error("grade", "usage: dslab grade ID ANSWERS.yaml");
+    char progress_file[1024]; /* a bad --profile is refused before grading, not after */
+    if (record && excli_progress_path(profile, progress_file, (int)sizeof progress_file) < 0) return EXIT_BAD_INPUT;
     struct catalog *c = excli_catalog(root);
     if (!c) return EXIT_BAD_INPUT;
     const struct exercise *e = excli_find(c, "grade", id);
@@ -70,7 +72,7 @@ int cmd_grade(int argc, char **argv) {
     } else if (a) {
         if (json) excli_print_grade_json(stdout, &r);
         else excli_print_grade(stdout, &r);
-        if (record) excli_record(profile, &r);
+        if (record) excli_record(profile, &r, json ? NULL : stdout);
         code = r.pass ? 0 : EXIT_CHECK_FAILED;
     }
     grade_result_free(&r);

@@ -47,18 +47,30 @@ int excli_progress_path(const char *profile, char *out, int out_size) {
     return 0;
 }
 
-void excli_record(const char *profile, const struct grade_result *r) {
+void excli_record(const char *profile, const struct grade_result *r, FILE *notes) {
     char path[1024];
     if (excli_progress_path(profile, path, (int)sizeof path) < 0) return;
-    struct progress *p = malloc(sizeof *p);
+    struct progress *p = calloc(1, sizeof *p);
     struct diag d;
     diag_clear(&d);
     if (!p) return;
-    if (progress_load(p, path, &d) < 0 || (progress_record(p, r), progress_save(p, &d)) < 0) {
+    if (progress_update(p, path, r, &d) < 0) {
         char buf[DIAG_MESSAGE_MAX + DIAG_PATH_MAX + 64];
         diag_format(&d, buf, (int)sizeof buf);
         fprintf(stderr, "%s (progress not saved)\n", buf);
+    } else if (notes) {
+        for (int i = 0; i < p->credits_count; i++) {
+            const struct progress_credit *c = &p->credits[i];
+            if (c->mastered) {
+                fprintf(notes, "mastery: +%s (%s right after %d attempt%s)\n", c->term, c->question, c->after,
+                        c->after == 1 ? "" : "s");
+            } else {
+                fprintf(notes, "mastery: %s not credited: %s was right only after %d attempts (mastery counts "
+                        "a term named right on the first or second attempt of a question)\n", c->term, c->question, c->after);
+            }
+        }
     }
+    progress_free(p);
     free(p);
 }
 
@@ -75,7 +87,9 @@ void excli_print_grade(FILE *out, const struct grade_result *r) {
         const char *verdict = !qg->answered ? "MISSING" : qg->needs_review ? "REVIEW" : qg->pass ? "PASS" : "FAIL";
         fprintf(out, "  %-8s %s (%s)  ", verdict, qg->q->id, question_kind_name(qg->q->kind));
         print_points(out, qg->score_milli);
-        fprintf(out, "/%d\n           %s\n", qg->q->points, qg->feedback);
+        fprintf(out, "/%d\n           ", qg->q->points);
+        excli_put_escaped(out, qg->feedback, EXCLI_PLAIN, 0); /* quotes the learner's answer */
+        fputc('\n', out);
         review += qg->needs_review && qg->answered;
     }
     fprintf(out, "\nscore ");

@@ -2,8 +2,9 @@
  *
  * Layout: exercises/taxonomy.yaml and exercises/<track>/<id>.yaml, one
  * directory per track, in the fixed order of grader_tracks. Files are read
- * in sorted name order (never directory order), ids are unique, and an
- * exercise lives in its track's directory. */
+ * in sorted name order (never directory order), ids are unique, an
+ * exercise lives in its track's directory, and none gives its answers
+ * away (leaks.c). */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +81,10 @@ static int load_track(struct catalog *c, const char *track, struct diag *d) {
         char path[1000];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         struct exercise *e = rc == 0 ? exercise_load(path, c->root, c->taxonomy, d) : NULL;
+        if (e && exercise_check_leaks(e, c->taxonomy, d) < 0) {
+            exercise_free(e);
+            e = NULL;
+        }
         if (rc == 0 && (!e || add_exercise(c, e, track, d) < 0)) rc = -1;
         free(names[i]);
     }

@@ -83,6 +83,12 @@ const struct term *taxonomy_find(const struct taxonomy *t, const char *text, enu
 const struct term *taxonomy_suggest(const struct taxonomy *t, const char *text,
                                     enum term_kind kind);
 const char *term_kind_name(enum term_kind k);
+/* A trade-off said as two sides, "A vs B" (also versus, against, over,
+ * v, instead of, rather than): the folded sides (letters and digits, a
+ * final plural s dropped) in a and b; false when there is no connector. */
+bool taxonomy_two_sides(const char *text, char *a, char *b, int size);
+extern const char *const taxonomy_connectors[];
+extern const int taxonomy_connectors_count;
 
 /* ---- exercise.c: loading exercise files -------------------------------- */
 
@@ -354,6 +360,19 @@ bool exercise_file_detect(const char *path);
 
 /* ---- progress.c -------------------------------------------------------- */
 
+/* progress.c, progress_file.c: a learner's progress (docs/EXERCISE_FORMAT.md, "Progress"): per
+ * exercise the attempts and best score; per question the distinct answers
+ * given, in order, and the attempt that was first right; per taxonomy term
+ * the questions it was named right in, and whether that was on the first
+ * or second attempt of the question (only then is it mastered). */
+
+#define PROGRESS_VERSION 2
+#define PROGRESS_ANSWERS_KEPT 16  /* the last distinct answers kept per question */
+#define PROGRESS_ANSWER_MAX 256   /* bytes of one kept answer (longer is cut, marked "...") */
+#define PROGRESS_MASTERY_ATTEMPTS 2 /* right on attempt 1 or 2 of a question = mastered */
+#define PROGRESS_LOCK_WAIT_MS 30000
+#define PROGRESS_NAME_MAX 63      /* bytes of an exercise id, question id or term kept */
+
 struct progress_entry {
     char id[64];
     int attempts;
@@ -362,24 +381,92 @@ struct progress_entry {
     bool passed;
 };
 
+struct progress_question {
+    char exercise[64];
+    char question[64];
+    int attempts;                /* distinct answers given (a resubmitted answer is not a new attempt) */
+    int right_at;                /* the attempt first answered right (1-based); 0 = not yet */
+    int answers_count;
+    char *answers[PROGRESS_ANSWERS_KEPT]; /* owned; the last distinct ones, oldest first */
+};
+
+struct progress_mastery {
+    char term[64];
+    int right;                   /* questions named right with it */
+    int mastered;                /* of those, right on attempt 1 or 2 */
+    int best_after;              /* fewest attempts it took; 0 = unknown (a version 1 file) */
+};
+
+/* What one progress_record did for a taxonomy question answered right. */
+struct progress_credit {
+    const char *question;        /* borrowed from the exercise */
+    char term[64];
+    int after;                   /* the attempt it was right on */
+    bool mastered;
+};
+
 struct progress {
     char path[1024];
     int count;
-    struct progress_entry entries[256];
+    struct progress_entry *entries;        /* owned */
+    int questions_count;
+    struct progress_question *questions;   /* owned */
     int mastery_count;
-    struct { char term[64]; int count; } mastery[256];
+    struct progress_mastery *mastery;      /* owned */
+    int credits_count;                     /* set by the last progress_record */
+    struct progress_credit credits[16];
 };
 
 /* The progress file of `profile` under $XDG_DATA_HOME (or ~/.local/share):
  * `xdg_data_home` and `home` are passed in by the caller. */
 int progress_path(const char *xdg_data_home, const char *home, const char *profile, char *out,
                   int out_size, struct diag *diag);
-/* Loads the file (a missing file is an empty progress). */
+/* Loads the file (a missing file is an empty progress); version 1 files
+ * (no `version:`, mastery as { term, count }) are migrated in memory.
+ * `p` is overwritten: call progress_free after, also on failure. */
 int progress_load(struct progress *p, const char *path, struct diag *diag);
-/* Records one graded attempt. */
-void progress_record(struct progress *p, const struct grade_result *r);
-/* Writes atomically (temporary file + rename), creating directories. */
+void progress_free(struct progress *p);
+/* Records one graded attempt; fills p->credits. 0, or -1 out of memory. */
+int progress_record(struct progress *p, const struct grade_result *r);
+/* Writes atomically (PATH.tmp, fsync, rename), creating directories.
+ * Call with the lock held (progress_update does): the temporary name is
+ * fixed, so a writer killed mid-way leaves PATH.tmp for the next one. */
 int progress_save(const struct progress *p, struct diag *diag);
+/* The whole read-modify-write under an exclusive flock on PATH.lock
+ * (waiting up to PROGRESS_LOCK_WAIT_MS): load, record r, save. `p` holds
+ * the result (its credits) afterwards; call progress_free. */
+int progress_update(struct progress *p, const char *path, const struct grade_result *r,
+                    struct diag *diag);
 const struct progress_entry *progress_find(const struct progress *p, const char *id);
+const struct progress_question *progress_find_question(const struct progress *p, const char *exercise,
+                                                       const char *question);
+const struct progress_mastery *progress_find_mastery(const struct progress *p, const char *term);
+/* The taxonomy term a graded taxonomy question named right (the term may
+ * be right while its evidence is not), or NULL. */
+const char *progress_term_named_right(const struct exercise *e, const struct question_grade *qg);
+/* Whether a graded question counts as right for its attempts: the term
+ * for taxonomy questions, the verdict for the others. */
+bool progress_question_right(const struct exercise *e, const struct question_grade *qg);
+
+/* ---- leaks.c ----------------------------------------------------------- */
+
+/* An exercise must not give its answers away: no text the learner reads
+ * before answering (title, read_first, brief, hints) may contain an
+ * accepted term of its own questions (the key's ids, names and synonyms,
+ * matched as whole words with case, punctuation, spacing and a plural
+ * folded). Returns 0, or -1 with diag at the field ("file:line:col:
+ * question 'what-failed': read_first gives away its answer 'split brain'").
+ * Called by catalog_load for every exercise; `dslab lint` may call it. */
+int exercise_check_leaks(const struct exercise *e, const struct taxonomy *tax, struct diag *diag);
+/* The same test on one text: the term of `kind` among `keys` (hashed
+ * with `salt`) whose id, name or synonym appears in `text`, else NULL.
+ * *phrase is set to the form found. */
+const struct term *leaks_find_in_text(const struct taxonomy *tax, const char *salt,
+                                      const char (*keys)[GRADER_HASH_LEN + 1], int keys_count,
+                                      const char *text, const char **phrase);
+/* True when the words of `phrase` occur in `text` as whole words (case,
+ * punctuation and spacing folded; "split-brain" and "splitbrain" match
+ * "split brain"; a plural s/es on the last word is allowed). */
+bool leaks_text_has_phrase(const char *text, const char *phrase);
 
 #endif

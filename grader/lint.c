@@ -178,6 +178,8 @@ static void lint_degenerate(const struct catalog *c, const struct exercise *e, c
 int exercise_lint(const struct catalog *c, const struct exercise *e, const char *work_dir, struct exercise_lint *l,
                   struct diag *d) {
     memset(l, 0, sizeof *l);
+    /* An answer in the title, read_first, brief or hints: an error at its place. */
+    if (exercise_check_leaks(e, c->taxonomy, d) < 0) return -1;
     char name[1200];
     snprintf(name, sizeof name, "%s/%s.answers.yaml", work_dir, e->id);
     char *model = grade_model_answers(c, e, d);

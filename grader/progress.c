@@ -1,27 +1,27 @@
-/* progress.c: a learner's progress, one YAML file per profile:
- * $XDG_DATA_HOME/dslab/<profile>/progress.yaml (or ~/.local/share/...).
- * Written atomically (a temporary file beside it, fsync, rename), so a
- * crash mid-write leaves the old file. The mastery map counts, per
- * taxonomy term, the questions answered right with it. The caller reads
- * the environment and passes it in: this library never reads the host's
- * settings itself. */
-#include <errno.h>
+/* progress.c: what a learner's progress records and how one graded
+ * attempt changes it (the file format and locking are progress_file.c).
+ *
+ * Per exercise: attempts, best score, passed. Per question: the distinct
+ * answers given, in order (submitting the same answer again, e.g. while
+ * working on another question, is not a new attempt at this one), and the
+ * attempt that was first right. Per taxonomy term: the questions it was
+ * named right in, and how many of those were right on the first or second
+ * attempt: only those count as mastered, so trying every term of a closed
+ * list in turn gets the question right but not the mastery. The caller
+ * reads the environment and passes it in: this library never reads the
+ * host's settings itself. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "grader.h"
-#include "scenario/units.h"
-#include "yutil.h"
+#include "progress_internal.h"
 
 int progress_path(const char *xdg_data_home, const char *home, const char *profile, char *out,
                   int out_size, struct diag *d) {
     if (!profile[0] || strlen(profile) > 63) return diag_set(d, "", 0, 0, "a profile name has 1 to 63 characters");
     for (const char *p = profile; *p; p++) {
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_')) {
-            return diag_set(d, "", 0, 0, "a profile name has letters, digits, '-' and '_' only, got '%s'", profile);
+            return diag_set(d, "", 0, 0, "a profile name has letters, digits, '-' and '_' only");
         }
     }
     if (xdg_data_home && xdg_data_home[0] == '/') {
@@ -34,148 +34,164 @@ int progress_path(const char *xdg_data_home, const char *home, const char *profi
     return 0;
 }
 
-static int load_entry(struct progress *p, const struct ynode *item, struct diag *d) {
-    static const char *const keys[] = {"id", "attempts", "best", "max", "passed"};
-    if (yu_expect_mapping(d, p->path, item, "{ id: ..., attempts: N, best: N, max: N, passed: BOOL }") < 0) return -1;
-    if (yu_check_keys(d, p->path, item, keys, 5) < 0) return -1;
-    if (p->count == (int)(sizeof p->entries / sizeof p->entries[0])) return 0;
-    struct progress_entry *e = &p->entries[p->count];
-    const char *id, *passed = "false";
-    int64_t attempts = 0, best = 0, max = 0;
-    if (yu_require_text(d, p->path, item, "id", &id) < 0) return -1;
-    if (yu_optional_int(d, p->path, item, "attempts", 0, 1000000000, &attempts) < 0) return -1;
-    if (yu_optional_int(d, p->path, item, "best", 0, 1000000000, &best) < 0) return -1;
-    if (yu_optional_int(d, p->path, item, "max", 0, 1000000000, &max) < 0) return -1;
-    if (yu_optional_text(d, p->path, item, "passed", &passed) < 0) return -1;
-    char err[UNITS_ERR_MAX];
-    if (units_parse_bool(passed, &e->passed, err, (int)sizeof err) < 0) return yu_error(d, p->path, item, "%s", err);
-    snprintf(e->id, sizeof e->id, "%s", id);
-    e->attempts = (int)attempts;
-    e->best_milli = (int)best;
-    e->max_milli = (int)max;
-    p->count++;
-    return 0;
-}
-
-static int load_mastery(struct progress *p, const struct ynode *item, struct diag *d) {
-    static const char *const keys[] = {"term", "count"};
-    if (yu_expect_mapping(d, p->path, item, "{ term: ..., count: N }") < 0) return -1;
-    if (yu_check_keys(d, p->path, item, keys, 2) < 0) return -1;
-    if (p->mastery_count == (int)(sizeof p->mastery / sizeof p->mastery[0])) return 0;
-    const char *term;
-    int64_t count = 0;
-    if (yu_require_text(d, p->path, item, "term", &term) < 0) return -1;
-    if (yu_optional_int(d, p->path, item, "count", 0, 1000000000, &count) < 0) return -1;
-    snprintf(p->mastery[p->mastery_count].term, sizeof p->mastery[0].term, "%s", term);
-    p->mastery[p->mastery_count++].count = (int)count;
-    return 0;
-}
-
-static int load_doc(struct progress *p, const struct ynode *top, struct diag *d) {
-    static const char *const keys[] = {"exercises", "mastery"};
-    if (!top) return 0;
-    if (yu_expect_mapping(d, p->path, top, "a mapping with exercises and mastery") < 0) return -1;
-    if (yu_check_keys(d, p->path, top, keys, 2) < 0) return -1;
-    const struct ynode *ex = ydoc_map_get(top, "exercises");
-    if (ex && !ydoc_is_null(ex)) {
-        if (yu_expect_list(d, p->path, ex, "a list") < 0) return -1;
-        for (const struct ynode *i = ex->first; i; i = i->next) {
-            if (load_entry(p, i, d) < 0) return -1;
-        }
+void progress_free(struct progress *p) {
+    for (int i = 0; i < p->questions_count; i++) {
+        for (int k = 0; k < p->questions[i].answers_count; k++) free(p->questions[i].answers[k]);
     }
-    const struct ynode *m = ydoc_map_get(top, "mastery");
-    if (m && !ydoc_is_null(m)) {
-        if (yu_expect_list(d, p->path, m, "a list") < 0) return -1;
-        for (const struct ynode *i = m->first; i; i = i->next) {
-            if (load_mastery(p, i, d) < 0) return -1;
-        }
+    free(p->entries);
+    free(p->questions);
+    free(p->mastery);
+    p->entries = NULL;
+    p->questions = NULL;
+    p->mastery = NULL;
+    p->count = p->questions_count = p->mastery_count = 0;
+}
+
+/* Grows `*array` (of `size`-byte items) to hold one more; the new item is
+ * zeroed. Returns it, or NULL out of memory. */
+static void *grow(void *array_ptr, int *count, size_t size) {
+    void **array = array_ptr;
+    char *grown = realloc(*array, size * (size_t)(*count + 1));
+    if (!grown) return NULL;
+    *array = grown;
+    memset(grown + size * (size_t)*count, 0, size);
+    return grown + size * (size_t)(*count)++;
+}
+
+struct progress_entry *progress_add_entry(struct progress *p, const char *id) {
+    struct progress_entry *e = grow(&p->entries, &p->count, sizeof *e);
+    if (e) snprintf(e->id, sizeof e->id, "%.63s", id);
+    return e;
+}
+
+struct progress_question *progress_add_question(struct progress *p, const char *exercise, const char *question) {
+    struct progress_question *q = grow(&p->questions, &p->questions_count, sizeof *q);
+    if (q) {
+        snprintf(q->exercise, sizeof q->exercise, "%.63s", exercise);
+        snprintf(q->question, sizeof q->question, "%.63s", question);
     }
+    return q;
+}
+
+struct progress_mastery *progress_add_mastery(struct progress *p, const char *term) {
+    struct progress_mastery *m = grow(&p->mastery, &p->mastery_count, sizeof *m);
+    if (m) snprintf(m->term, sizeof m->term, "%.63s", term);
+    return m;
+}
+
+/* Keeps `answer` as the newest of q's answers (dropping the oldest when
+ * PROGRESS_ANSWERS_KEPT are kept); cut to PROGRESS_ANSWER_MAX bytes. */
+int progress_keep_answer(struct progress_question *q, const char *answer) {
+    char cut[PROGRESS_ANSWER_MAX];
+    size_t len = strlen(answer);
+    if (len >= sizeof cut) {
+        size_t keep = sizeof cut - 4;
+        while (keep > 0 && ((unsigned char)answer[keep] & 0xc0) == 0x80) keep--; /* whole UTF-8 characters */
+        snprintf(cut, sizeof cut, "%.*s...", (int)keep, answer);
+        answer = cut;
+    }
+    char *copy = strdup(answer);
+    if (!copy) return -1;
+    if (q->answers_count == PROGRESS_ANSWERS_KEPT) {
+        free(q->answers[0]);
+        memmove(q->answers, q->answers + 1, sizeof q->answers[0] * (PROGRESS_ANSWERS_KEPT - 1));
+        q->answers_count--;
+    }
+    q->answers[q->answers_count++] = copy;
     return 0;
 }
 
-int progress_load(struct progress *p, const char *path, struct diag *d) {
-    memset(p, 0, sizeof *p);
-    snprintf(p->path, sizeof p->path, "%s", path);
-    if (access(path, F_OK) != 0) return 0;
-    struct ydoc doc;
-    if (ydoc_load_file(&doc, path, NULL, d) < 0) return -1;
-    int rc = load_doc(p, doc.root, d);
-    ydoc_free(&doc);
-    return rc;
+/* Names are kept up to 63 bytes (longer ones cut when recorded), and
+ * compared the same way. */
+static bool same_name(const char *kept, const char *name) {
+    return strncmp(kept, name, PROGRESS_NAME_MAX) == 0;
 }
 
 const struct progress_entry *progress_find(const struct progress *p, const char *id) {
     for (int i = 0; i < p->count; i++) {
-        if (strcmp(p->entries[i].id, id) == 0) return &p->entries[i];
+        if (same_name(p->entries[i].id, id)) return &p->entries[i];
     }
     return NULL;
 }
 
-void progress_record(struct progress *p, const struct grade_result *r) {
-    struct progress_entry *e = (struct progress_entry *)progress_find(p, r->e->id);
-    if (!e && p->count < (int)(sizeof p->entries / sizeof p->entries[0])) {
-        e = &p->entries[p->count++];
-        memset(e, 0, sizeof *e);
-        snprintf(e->id, sizeof e->id, "%s", r->e->id);
+const struct progress_question *progress_find_question(const struct progress *p, const char *exercise,
+                                                       const char *question) {
+    for (int i = 0; i < p->questions_count; i++) {
+        const struct progress_question *q = &p->questions[i];
+        if (same_name(q->exercise, exercise) && same_name(q->question, question)) return q;
     }
-    if (e) {
-        e->attempts++;
-        if (r->score_milli > e->best_milli) e->best_milli = r->score_milli;
-        e->max_milli = r->max_milli;
-        e->passed |= r->pass;
-    }
-    for (int h = 0; h < r->hits_count; h++) {
-        int i = 0;
-        while (i < p->mastery_count && strcmp(p->mastery[i].term, r->hits[h].term_id) != 0) i++;
-        if (i == p->mastery_count) {
-            if (p->mastery_count == (int)(sizeof p->mastery / sizeof p->mastery[0])) continue;
-            snprintf(p->mastery[i].term, sizeof p->mastery[i].term, "%s", r->hits[h].term_id);
-            p->mastery[i].count = 0;
-            p->mastery_count++;
-        }
-        p->mastery[i].count++;
-    }
+    return NULL;
 }
 
-/* mkdir -p of the directory part of `path`. */
-static int make_parents(const char *path) {
-    char dir[1024];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (!slash) return 0;
-    *slash = 0;
-    for (char *p = dir + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = 0;
-        if (mkdir(dir, 0700) != 0 && errno != EEXIST) return -1;
-        *p = '/';
-    }
-    return mkdir(dir, 0700) != 0 && errno != EEXIST ? -1 : 0;
-}
-
-int progress_save(const struct progress *p, struct diag *d) {
-    if (make_parents(p->path) < 0) return diag_set(d, p->path, 0, 0, "cannot create the directory: %s", strerror(errno));
-    char tmp[1100];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", p->path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    if (!f) return diag_set(d, tmp, 0, 0, "cannot write: %s", strerror(errno));
-    fprintf(f, "# dslab progress, written by `dslab grade` and `dslab exercise`.\nexercises:\n");
-    for (int i = 0; i < p->count; i++) {
-        const struct progress_entry *e = &p->entries[i];
-        fprintf(f, "  - { id: %s, attempts: %d, best: %d, max: %d, passed: %s }\n", e->id, e->attempts,
-                e->best_milli, e->max_milli, e->passed ? "true" : "false");
-    }
-    fprintf(f, "mastery:\n");
+const struct progress_mastery *progress_find_mastery(const struct progress *p, const char *term) {
     for (int i = 0; i < p->mastery_count; i++) {
-        fprintf(f, "  - { term: %s, count: %d }\n", p->mastery[i].term, p->mastery[i].count);
+        if (same_name(p->mastery[i].term, term)) return &p->mastery[i];
     }
-    int failed = fflush(f) != 0 || ferror(f);
-    if (!failed) failed = fsync(fileno(f)) != 0 && errno != EINVAL;
-    failed |= fclose(f) != 0;
-    if (failed || rename(tmp, p->path) != 0) {
-        int saved = errno;
-        remove(tmp);
-        return diag_set(d, p->path, 0, 0, "cannot write: %s", strerror(saved));
+    return NULL;
+}
+
+/* The taxonomy term a taxonomy question was answered right with, or NULL:
+ * the grade keeps the resolved term's id as the answer, and it is right
+ * when it hashes to one of the keys (an assumption must also pass: its
+ * monitor fired). */
+const char *progress_term_named_right(const struct exercise *e, const struct question_grade *qg) {
+    const struct question *q = qg->q;
+    if (q->kind != Q_FAILURE_MODE && q->kind != Q_TRADE_OFF && q->kind != Q_ASSUMPTION) return NULL;
+    if (!qg->answered || !qg->answer[0] || (q->kind == Q_ASSUMPTION && !qg->pass)) return NULL;
+    char h[GRADER_HASH_LEN + 1];
+    key_hash(e->salt, qg->answer, h);
+    for (int i = 0; i < q->keys_count; i++) {
+        if (strcmp(q->keys[i], h) == 0) return qg->answer;
+    }
+    return NULL;
+}
+
+/* Whether a question counts as right for its attempt count. */
+bool progress_question_right(const struct exercise *e, const struct question_grade *qg) {
+    if (qg->q->kind == Q_FAILURE_MODE || qg->q->kind == Q_TRADE_OFF || qg->q->kind == Q_ASSUMPTION) {
+        return progress_term_named_right(e, qg) != NULL;
+    }
+    return qg->pass;
+}
+
+static int record_question(struct progress *p, const struct exercise *e, const struct question_grade *qg) {
+    struct progress_question *q = (struct progress_question *)progress_find_question(p, e->id, qg->q->id);
+    if (!q && !(q = progress_add_question(p, e->id, qg->q->id))) return -1;
+    for (int i = 0; i < q->answers_count; i++) {
+        if (strcmp(q->answers[i], qg->answer) == 0) return 0; /* the same answer again */
+    }
+    if (progress_keep_answer(q, qg->answer) < 0) return -1;
+    q->attempts++;
+    if (q->right_at || !progress_question_right(e, qg)) return 0;
+    q->right_at = q->attempts;
+    const char *term = progress_term_named_right(e, qg);
+    if (!term) return 0;
+    struct progress_mastery *m = (struct progress_mastery *)progress_find_mastery(p, term);
+    if (!m && !(m = progress_add_mastery(p, term))) return -1;
+    bool mastered = q->right_at <= PROGRESS_MASTERY_ATTEMPTS;
+    m->right++;
+    m->mastered += mastered;
+    if (m->best_after == 0 || q->right_at < m->best_after) m->best_after = q->right_at;
+    if (p->credits_count < (int)(sizeof p->credits / sizeof p->credits[0])) {
+        struct progress_credit *c = &p->credits[p->credits_count++];
+        c->question = qg->q->id;
+        snprintf(c->term, sizeof c->term, "%.63s", term);
+        c->after = q->right_at;
+        c->mastered = mastered;
+    }
+    return 0;
+}
+
+int progress_record(struct progress *p, const struct grade_result *r) {
+    p->credits_count = 0;
+    struct progress_entry *e = (struct progress_entry *)progress_find(p, r->e->id);
+    if (!e && !(e = progress_add_entry(p, r->e->id))) return -1;
+    e->attempts++;
+    if (r->score_milli > e->best_milli) e->best_milli = r->score_milli;
+    e->max_milli = r->max_milli;
+    e->passed |= r->pass;
+    for (int i = 0; i < r->count; i++) {
+        if (r->q[i].answered && record_question(p, r->e, &r->q[i]) < 0) return -1;
     }
     return 0;
 }

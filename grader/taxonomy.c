@@ -3,9 +3,14 @@
  * Three lists: failure_modes, trade_offs, assumptions. Each entry has an
  * id, a name, synonyms learners may type, a definition, the idea of the
  * design brief it belongs to, and the scenarios that show it. Lookup folds
- * case and ignores everything but letters and digits, so "Split Brain",
- * "split-brain" and "splitbrain" are the same answer; a typo gets the
- * nearest term as "did you mean". Ids are unique across all three lists. */
+ * case, a final plural "s" and everything but letters and digits, so
+ * "Split Brain", "split-brain" and "splitbrains" are the same answer; a
+ * trade-off is also found by its two sides in either order with any
+ * connector ("linearizability against latency" = "latency vs
+ * linearizability"); words around a term ("the CAP trade-off") and
+ * remarks ("split brain (two primaries)") are allowed as long as only one
+ * term is named; a typo gets the nearest term as "did you mean".
+ * Every form names one term only (checked at load). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,14 +57,19 @@ static int load_term(struct taxonomy *t, const struct ynode *item, enum term_kin
     return 0;
 }
 
-/* Every id, name and synonym must resolve to one term only. */
+static bool term_matches(const struct term *e, const char *text, bool exact, bool sides);
+
+/* Every id, name, monitor and synonym must name one term only, also by a
+ * trade-off's two sides. */
 static int check_unique(struct taxonomy *t, struct diag *d) {
     for (int i = 0; i < t->terms_count; i++) {
         const struct term *a = &t->terms[i];
-        for (int s = -2; s < a->synonyms_count; s++) {
-            const char *word = s == -2 ? a->id : s == -1 ? a->name : a->synonyms[s];
-            const struct term *b = taxonomy_find(t, word, TERM_KIND_COUNT);
-            if (b && b != a) {
+        for (int s = -3; s < a->synonyms_count; s++) {
+            const char *word = s == -3 ? a->id : s == -2 ? a->name : s == -1 ? a->monitor : a->synonyms[s];
+            if (!word) continue;
+            for (int j = 0; j < t->terms_count; j++) {
+                const struct term *b = &t->terms[j];
+                if (b == a || !term_matches(b, word, true, true)) continue;
                 return diag_set(d, t->path, a->pos.line, a->pos.col,
                                 "'%s' of term '%s' also names term '%s' (line %d)", word, a->id,
                                 b->id, b->pos.line);
@@ -122,26 +132,161 @@ void taxonomy_free(struct taxonomy *t) {
     free(t);
 }
 
-static bool same(const char *a_norm, const char *b) {
-    char nb[256];
-    key_normalize_term(b, nb, (int)sizeof nb);
-    return nb[0] && strcmp(a_norm, nb) == 0;
+/* Letters and digits only, lower case, and a plural "s" of the whole
+ * phrase dropped when it is longer than 3 ("stale reads" = "stale read"). */
+static void fold(const char *text, char *out, int size) {
+    key_normalize_term(text, out, size);
+    size_t n = strlen(out);
+    if (n > 3 && out[n - 1] == 's' && out[n - 2] != 's') out[n - 1] = 0;
 }
 
-const struct term *taxonomy_find(const struct taxonomy *t, const char *text, enum term_kind kind) {
-    char norm[256];
-    key_normalize_term(text, norm, (int)sizeof norm);
-    if (!norm[0]) return NULL;
-    for (int i = 0; i < t->terms_count; i++) {
-        const struct term *e = &t->terms[i];
-        if (kind != TERM_KIND_COUNT && e->kind != kind) continue;
-        if (same(norm, e->id) || same(norm, e->name)) return e;
-        if (e->monitor && same(norm, e->monitor)) return e;
-        for (int s = 0; s < e->synonyms_count; s++) {
-            if (same(norm, e->synonyms[s])) return e;
+static bool same(const char *a_folded, const char *b) {
+    char nb[256];
+    fold(b, nb, (int)sizeof nb);
+    return nb[0] && strcmp(a_folded, nb) == 0;
+}
+
+const char *const taxonomy_connectors[] = {"vs", "v", "versus", "against", "over", "instead of", "rather than"};
+const int taxonomy_connectors_count = (int)(sizeof taxonomy_connectors / sizeof taxonomy_connectors[0]);
+
+/* A trade-off said as two sides: "A vs B", "A versus B", "A against B",
+ * "A over B", "A instead of B", "A rather than B" (and "A v B"). Splits
+ * the folded sides into a and b; false when there is no connector. The
+ * first connector counts: "consistency vs availability under partition"
+ * has the sides "consistency" and "availability under partition". */
+bool taxonomy_two_sides(const char *text, char *a, char *b, int size) {
+    char words[512];
+    key_normalize_words(text, false, words, (int)sizeof words);
+    for (char *p = words; *p; p = strchr(p, ' ') ? strchr(p, ' ') + 1 : p + strlen(p)) {
+        if (p == words) continue; /* a side is never empty */
+        for (int c = 0; c < taxonomy_connectors_count; c++) {
+            size_t len = strlen(taxonomy_connectors[c]);
+            if (strncmp(p, taxonomy_connectors[c], len) != 0 || p[len] != ' ') continue;
+            p[-1] = 0;
+            fold(words, a, size);
+            fold(p + len + 1, b, size);
+            p[-1] = ' ';
+            if (a[0] && b[0]) return true;
+        }
+    }
+    return false;
+}
+
+/* Whether a trade-off form matches the sides (a, b), in either order. */
+static bool same_sides(const char *a, const char *b, const char *form) {
+    char fa[256], fb[256];
+    if (!taxonomy_two_sides(form, fa, fb, (int)sizeof fa)) return false;
+    return (strcmp(a, fa) == 0 && strcmp(b, fb) == 0) || (strcmp(a, fb) == 0 && strcmp(b, fa) == 0);
+}
+
+static const char *form_of(const struct term *e, int i) {
+    if (i == 0) return e->id;
+    if (i == 1) return e->name;
+    if (i == 2) return e->monitor;
+    return i - 3 < e->synonyms_count ? e->synonyms[i - 3] : NULL;
+}
+
+/* Whether `text` names term e: one of its forms folded, or for a
+ * trade-off, one of its forms' two sides in either order. */
+static bool term_matches(const struct term *e, const char *text, bool exact, bool sides) {
+    char norm[256], a[256], b[256];
+    fold(text, norm, (int)sizeof norm);
+    if (!norm[0]) return false;
+    for (int f = 0; exact && f < 3 + e->synonyms_count; f++) {
+        const char *form = form_of(e, f);
+        if (form && same(norm, form)) return true;
+    }
+    if (!sides || e->kind != TERM_TRADE_OFF || !taxonomy_two_sides(text, a, b, (int)sizeof a)) return false;
+    for (int f = 0; f < 3 + e->synonyms_count; f++) {
+        const char *form = form_of(e, f);
+        if (form && same_sides(a, b, form)) return true;
+    }
+    return false;
+}
+
+static const struct term *find_whole(const struct taxonomy *t, const char *text, enum term_kind kind) {
+    for (int pass = 0; pass < 2; pass++) { /* exact forms first, then a trade-off's sides */
+        for (int i = 0; i < t->terms_count; i++) {
+            const struct term *e = &t->terms[i];
+            if (kind != TERM_KIND_COUNT && e->kind != kind) continue;
+            if (term_matches(e, text, pass == 0, pass == 1)) return e;
         }
     }
     return NULL;
+}
+
+/* Words around a term that do not change it: "the split brain problem",
+ * "a CAP trade-off". Writes the rest to out; false when there were none. */
+static bool strip_filler(const char *text, char *out, int size) {
+    static const char *const leading[] = {"the ", "a ", "an "};
+    static const char *const trailing[] = {" trade off", " tradeoff", " problem", " issue", " failure mode", " scenario"};
+    char words[512];
+    key_normalize_words(text, false, words, (int)sizeof words);
+    char *start = words;
+    bool changed = false;
+    for (size_t i = 0; i < sizeof leading / sizeof leading[0]; i++) {
+        size_t n = strlen(leading[i]);
+        if (strncmp(start, leading[i], n) == 0 && start[n]) start += n, changed = true, i = (size_t)-1;
+    }
+    for (size_t i = 0; i < sizeof trailing / sizeof trailing[0]; i++) {
+        size_t len = strlen(start), n = strlen(trailing[i]);
+        if (len > n && strcmp(start + len - n, trailing[i]) == 0) start[len - n] = 0, changed = true;
+    }
+    snprintf(out, (size_t)size, "%s", start);
+    return changed && out[0];
+}
+
+static const struct term *find_part(const struct taxonomy *t, const char *part) {
+    char stripped[512];
+    const struct term *e = find_whole(t, part, TERM_KIND_COUNT);
+    if (!e && strip_filler(part, stripped, (int)sizeof stripped)) e = find_whole(t, stripped, TERM_KIND_COUNT);
+    return e;
+}
+
+/* An answer with remarks: "split brain (two primaries)", "split brain:
+ * n1 and n2 both led". Parts are split at , ; : ( ) [ ] / " - " and the
+ * words "or", "and"; each is looked up (any kind). The answer is the one
+ * term the parts name; naming several (hedging: "split brain or stale
+ * read") names none. */
+static const struct term *find_in_parts(const struct taxonomy *t, const char *text) {
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", text);
+    for (char *c = buf; *c; c++) {
+        if (strchr(",;:()[]/", *c)) *c = '|';
+        if (c[0] == ' ' && c[1] == '-' && c[2] == ' ') c[1] = '|';
+        if ((unsigned char)c[0] == 0xe2 && (unsigned char)c[1] == 0x80 && ((unsigned char)c[2] == 0x93 || (unsigned char)c[2] == 0x94)) {
+            c[0] = '|', c[1] = ' ', c[2] = ' '; /* en and em dashes */
+        }
+    }
+    /* the words "or" and "and" separate too */
+    for (char *c = buf; *c; c++) {
+        bool start = c == buf || c[-1] == ' ' || c[-1] == '|';
+        size_t n = (c[0] | 0x20) == 'o' && (c[1] | 0x20) == 'r' ? 2
+                   : (c[0] | 0x20) == 'a' && (c[1] | 0x20) == 'n' && (c[2] | 0x20) == 'd' ? 3 : 0;
+        if (start && n && (c[n] == ' ' || c[n] == '|' || !c[n])) memset(c, '|', n);
+    }
+    const struct term *found = NULL;
+    bool several = false, parts = false;
+    char *save = NULL;
+    for (char *part = strtok_r(buf, "|", &save); part; part = strtok_r(NULL, "|", &save)) {
+        char norm[8];
+        if (!key_normalize_term(part, norm, (int)sizeof norm)[0]) continue;
+        if (!parts && strlen(part) == strlen(text)) return NULL; /* nothing was split */
+        parts = true;
+        const struct term *e = find_part(t, part);
+        if (e && found && e != found) several = true;
+        if (e) found = e;
+    }
+    return several ? NULL : found;
+}
+
+const struct term *taxonomy_find(const struct taxonomy *t, const char *text, enum term_kind kind) {
+    const struct term *e = find_whole(t, text, kind);
+    if (e) return e;
+    char stripped[512];
+    if (strip_filler(text, stripped, (int)sizeof stripped) && (e = find_whole(t, stripped, kind)) != NULL) return e;
+    e = find_in_parts(t, text);
+    return e && (kind == TERM_KIND_COUNT || e->kind == kind) ? e : NULL;
 }
 
 const struct term *taxonomy_suggest(const struct taxonomy *t, const char *text, enum term_kind kind) {

@@ -182,6 +182,120 @@ static void test_model_answers_pass(void **state) {
     catalog_free(c);
 }
 
+/* One graded attempt at a one-question exercise, answered `answer`. */
+static void record_attempt(struct progress *p, const struct exercise *e, const char *answer, bool right) {
+    struct question_grade qg = {.q = &e->questions[0], .answered = true, .pass = right,
+                                .score_milli = right ? 1000 : 0};
+    snprintf(qg.answer, sizeof qg.answer, "%s", answer);
+    struct grade_result r = {.e = e, .count = 1, .q = &qg, .score_milli = qg.score_milli,
+                             .max_milli = 1000, .pass = right};
+    assert_int_equal(progress_record(p, &r), 0);
+}
+
+/* Brute force: each term of the closed list in turn gets the question
+ * right, but not the mastery; resubmitting the same answer is not a new
+ * attempt. */
+static void test_progress_brute_force_is_not_mastery(void **state) {
+    (void)state;
+    struct progress *p = calloc(1, sizeof *p);
+    struct question q = {.id = "trade-off", .kind = Q_TRADE_OFF, .points = 1, .keys_count = 1};
+    struct exercise e = {.id = "ex-2", .salt = "ex-2", .questions_count = 1, .questions = &q};
+    key_hash("ex-2", "retries-vs-load", q.keys[0]);
+    record_attempt(p, &e, "safety-vs-liveness", false);
+    record_attempt(p, &e, "safety-vs-liveness", false); /* the same answer again */
+    record_attempt(p, &e, "latency-vs-consistency", false);
+    record_attempt(p, &e, "cap", false);
+    record_attempt(p, &e, "retries-vs-load", true);
+    assert_int_equal(progress_find_question(p, "ex-2", "trade-off")->attempts, 4);
+    assert_int_equal(p->credits_count, 1);
+    assert_false(p->credits[0].mastered);
+    assert_int_equal(p->credits[0].after, 4);
+    const struct progress_mastery *m = progress_find_mastery(p, "retries-vs-load");
+    assert_int_equal(m->right, 1);
+    assert_int_equal(m->mastered, 0);
+    record_attempt(p, &e, "retries-vs-load", true); /* right again: no second credit */
+    assert_int_equal(p->credits_count, 0);
+    assert_int_equal(progress_find_mastery(p, "retries-vs-load")->right, 1);
+    progress_free(p);
+    free(p);
+}
+
+/* A version 1 file (before attempts were counted) still loads. */
+static void test_progress_migrates_version_1(void **state) {
+    (void)state;
+    char dir[] = "/tmp/dslab-progress-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[1024];
+    snprintf(path, sizeof path, "%s/progress.yaml", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("# dslab progress\nexercises:\n  - { id: ex-1, attempts: 3, best: 4000, max: 5000, passed: false }\n"
+          "mastery:\n  - { term: split-brain, count: 2 }\n", f);
+    fclose(f);
+    struct progress *p = calloc(1, sizeof *p);
+    struct diag d;
+    diag_clear(&d);
+    assert_int_equal(progress_load(p, path, &d), 0);
+    assert_int_equal(p->entries[0].attempts, 3);
+    const struct progress_mastery *m = progress_find_mastery(p, "split-brain");
+    assert_non_null(m);
+    assert_int_equal(m->mastered, 2);
+    assert_int_equal(m->best_after, 0);
+    progress_free(p);
+    f = fopen(path, "w");
+    fputs("version: 3\nexercises:\n", f);
+    fclose(f);
+    assert_int_equal(progress_load(p, path, &d), -1);
+    assert_non_null(strstr(d.message, "newer dslab"));
+    progress_free(p);
+    free(p);
+}
+
+/* The leak test matches as leniently as the grader: case, punctuation,
+ * spacing, glued words and a plural; whole words only. */
+static void test_leaks_phrase_matching(void **state) {
+    (void)state;
+    assert_true(leaks_text_has_phrase("read first: dslab explain split brain", "split-brain"));
+    assert_true(leaks_text_has_phrase("A classic Split-Brain.", "split brain"));
+    assert_true(leaks_text_has_phrase("splitbrains happen", "split brain"));
+    assert_true(leaks_text_has_phrase("two  PRIMARIES, one partition", "two primaries"));
+    assert_false(leaks_text_has_phrase("a brain split in two", "split brain"));
+    assert_false(leaks_text_has_phrase("resplit brainstorm", "split brain"));
+    assert_false(leaks_text_has_phrase("", "split brain"));
+    assert_false(leaks_text_has_phrase("anything", "--"));
+}
+
+/* Trade-offs by their two sides, either order, any connector; a side
+ * shared with a different trade-off is not enough. */
+static void test_taxonomy_trade_off_sides(void **state) {
+    (void)state;
+    struct taxonomy *t = load_taxonomy();
+    assert_non_null(t);
+    assert_string_equal(taxonomy_find(t, "latency against linearizability", TERM_TRADE_OFF)->id, "latency-vs-consistency");
+    assert_string_equal(taxonomy_find(t, "Linearizability over latency", TERM_KIND_COUNT)->id, "latency-vs-consistency");
+    assert_string_equal(taxonomy_find(t, "availability versus consistency", TERM_TRADE_OFF)->id, "consistency-vs-availability");
+    assert_string_equal(taxonomy_find(t, "clock drift", TERM_FAILURE_MODE)->id, "lease-clock-drift");
+    assert_string_equal(taxonomy_find(t, "false suspicions", TERM_FAILURE_MODE)->id, "false-suspicion");
+    assert_null(taxonomy_find(t, "latency vs throughput", TERM_KIND_COUNT));
+    assert_null(taxonomy_find(t, "availability vs latency", TERM_KIND_COUNT));
+    assert_null(taxonomy_find(t, "latency against linearizability", TERM_FAILURE_MODE));
+    /* words around a term and remarks, as long as one term is named */
+    assert_string_equal(taxonomy_find(t, "the CAP trade-off", TERM_TRADE_OFF)->id, "consistency-vs-availability");
+    assert_string_equal(taxonomy_find(t, "split brain (two primaries)", TERM_FAILURE_MODE)->id, "split-brain");
+    assert_string_equal(taxonomy_find(t, "split brain: n1 and n2 both led", TERM_FAILURE_MODE)->id, "split-brain");
+    assert_null(taxonomy_find(t, "split brain or stale read", TERM_KIND_COUNT));
+    assert_null(taxonomy_find(t, "split brain (stale read)", TERM_KIND_COUNT));
+    assert_null(taxonomy_find(t, "n1 and n2 both primary", TERM_KIND_COUNT));
+    assert_null(taxonomy_find(t, "split brain: latency vs consistency", TERM_FAILURE_MODE));
+    char a[64], b[64];
+    assert_true(taxonomy_two_sides("A rather than B", a, b, 64));
+    assert_string_equal(a, "a");
+    assert_string_equal(b, "b");
+    assert_false(taxonomy_two_sides("versus", a, b, 64));
+    assert_false(taxonomy_two_sides("split brain", a, b, 64));
+    taxonomy_free(t);
+}
+
 static void test_progress_round_trips(void **state) {
     (void)state;
     char dir[] = "/tmp/dslab-progress-XXXXXX";
@@ -194,20 +308,31 @@ static void test_progress_round_trips(void **state) {
     struct progress *p = calloc(1, sizeof *p);
     assert_int_equal(progress_load(p, path, &d), 0);
     assert_int_equal(p->count, 0);
-    struct exercise e = {.id = "ex-1"};
-    struct grade_result r = {.e = &e, .score_milli = 3000, .max_milli = 5000, .pass = false, .hits_count = 1};
-    r.hits[0].term_id = "split-brain";
-    progress_record(p, &r);
-    r.score_milli = 5000;
-    r.pass = true;
-    progress_record(p, &r);
+    struct question q = {.id = "trade-off", .kind = Q_TRADE_OFF, .points = 1, .keys_count = 1};
+    struct exercise e = {.id = "ex-1", .salt = "ex-1", .questions_count = 1, .questions = &q};
+    key_hash("ex-1", "consistency-vs-availability", q.keys[0]);
+    record_attempt(p, &e, "safety-vs-liveness", false);
+    record_attempt(p, &e, "consistency-vs-availability", true);
+    assert_int_equal(p->credits_count, 1);
+    assert_true(p->credits[0].mastered);
+    assert_int_equal(p->credits[0].after, 2);
     assert_int_equal(progress_save(p, &d), 0);
+    progress_free(p);
     assert_int_equal(progress_load(p, path, &d), 0);
     assert_int_equal(p->count, 1);
     assert_int_equal(p->entries[0].attempts, 2);
-    assert_int_equal(p->entries[0].best_milli, 5000);
+    assert_int_equal(p->entries[0].best_milli, 1000);
     assert_true(p->entries[0].passed);
-    assert_int_equal(p->mastery[0].count, 2);
+    const struct progress_question *pq = progress_find_question(p, "ex-1", "trade-off");
+    assert_non_null(pq);
+    assert_int_equal(pq->attempts, 2);
+    assert_int_equal(pq->right_at, 2);
+    assert_string_equal(pq->answers[0], "safety-vs-liveness");
+    const struct progress_mastery *m = progress_find_mastery(p, "consistency-vs-availability");
+    assert_non_null(m);
+    assert_int_equal(m->mastered, 1);
+    assert_int_equal(m->best_after, 2);
+    progress_free(p);
     free(p);
 }
 
@@ -366,6 +491,10 @@ int main(void) {
         cmocka_unit_test(test_malformed_answers_have_positions),
         cmocka_unit_test(test_taxonomy_answers_and_evidence),
         cmocka_unit_test(test_model_answers_pass),
+        cmocka_unit_test(test_progress_brute_force_is_not_mastery),
+        cmocka_unit_test(test_progress_migrates_version_1),
+        cmocka_unit_test(test_leaks_phrase_matching),
+        cmocka_unit_test(test_taxonomy_trade_off_sides),
         cmocka_unit_test(test_progress_round_trips),
         cmocka_unit_test(test_fix_values_are_typed_and_bounded),
         cmocka_unit_test(test_evidence_windows_nodes_and_causes),

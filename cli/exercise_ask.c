@@ -1,0 +1,214 @@
+/* exercise_ask.c: asking an exercise's questions and building the
+ * answers file (YAML) from what the learner types (exercise_cli.h).
+ *
+ * One answer line at a time, read whole (getline), at most
+ * ASK_LINE_MAX bytes: a longer line is refused as a whole (never cut and
+ * fed to the next question), as is a line that is not UTF-8. At a
+ * terminal the learner is asked again; reading a file (--stdin) it is an
+ * error that names the line. Everything the learner typed is written as
+ * YAML double-quoted scalars with control characters escaped, so no input
+ * can break the answers file's structure (a fault line of a break
+ * question is the exception: it is YAML the learner writes on purpose). */
+#define _POSIX_C_SOURCE 200809L /* getline, open_memstream */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exercise_cli.h"
+
+struct ask {
+    const struct exercise *e;
+    bool tty;
+    int hint_next;
+    long line_no;         /* lines read so far */
+    char *line;           /* getline buffer, owned */
+    size_t line_cap;
+    FILE *out;            /* the answers text (open_memstream) */
+    char *text;
+    size_t text_len;
+    char error[256];      /* set when reading must stop with an error */
+};
+
+static void add(struct ask *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add(struct ask *s, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(s->out, fmt, ap);
+    va_end(ap);
+}
+
+static void add_quoted(struct ask *s, const char *text) {
+    fputc('"', s->out);
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if (*p == '"' || *p == '\\') fprintf(s->out, "\\%c", *p);
+        else if (*p < 0x20 || *p == 0x7f) fprintf(s->out, "\\x%02x", *p);
+        else fputc(*p, s->out);
+    }
+    fputc('"', s->out);
+}
+
+/* True when `text` is well-formed UTF-8 (no overlongs, no surrogates). */
+static bool utf8_ok(const unsigned char *p, size_t n) {
+    for (size_t i = 0; i < n;) {
+        unsigned char c = p[i];
+        size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+        if (!len || i + len > n || (len == 2 && c < 0xc2) || (len == 4 && c > 0xf4)) return false;
+        for (size_t k = 1; k < len; k++) {
+            if ((p[i + k] & 0xc0) != 0x80) return false;
+        }
+        if (len == 3 && ((c == 0xe0 && p[i + 1] < 0xa0) || (c == 0xed && p[i + 1] >= 0xa0))) return false;
+        if (len == 4 && ((c == 0xf0 && p[i + 1] < 0x90) || (c == 0xf4 && p[i + 1] >= 0x90))) return false;
+        i += len;
+    }
+    return true;
+}
+
+/* Reads one answer line into s->line (hints handled); 0, or -1 at the end
+ * of input or on an error (s->error set). */
+static int ask(struct ask *s, const char *prompt) {
+    for (;;) {
+        printf("%s> ", prompt);
+        fflush(stdout);
+        ssize_t n = getline(&s->line, &s->line_cap, stdin);
+        if (n < 0) {
+            if (!s->tty) printf("\n");
+            return -1;
+        }
+        s->line_no++;
+        while (n > 0 && (s->line[n - 1] == '\n' || s->line[n - 1] == '\r')) s->line[--n] = 0;
+        const char *problem = (size_t)n > ASK_LINE_MAX ? "is longer than the limit"
+                              : strlen(s->line) != (size_t)n ? "contains a NUL byte"
+                              : !utf8_ok((const unsigned char *)s->line, (size_t)n) ? "is not UTF-8 text" : NULL;
+        if (problem) {
+            if (!s->tty) {
+                snprintf(s->error, sizeof s->error, "stdin line %ld %s (an answer line has at most %d bytes of UTF-8 text)",
+                         s->line_no, problem, ASK_LINE_MAX);
+                return -1;
+            }
+            printf("that answer %s (at most %d bytes of UTF-8 text); type it again\n", problem, ASK_LINE_MAX);
+            continue;
+        }
+        if (!s->tty) printf("%s\n", s->line);
+        if (strcmp(s->line, "hint") != 0) return 0;
+        if (s->hint_next < s->e->hints_count) {
+            printf("hint %d: %s\n", s->hint_next + 1, s->e->hints[s->hint_next]);
+            s->hint_next++;
+        } else {
+            printf("no more hints\n");
+        }
+    }
+}
+
+static void ask_failure_mode(struct ask *s, const struct question *q) {
+    if (ask(s, "failure mode") < 0 || !s->line[0]) {
+        add(s, "~\n");
+        return;
+    }
+    add(s, "{ mode: ");
+    add_quoted(s, s->line);
+    if (q->evidence && ask(s, "time window FROM TO (e.g. 1.2s 1.5s)") == 0) {
+        for (char *p = s->line; *p; p++) {
+            if (*p == ',' || (p[0] == '.' && p[1] == '.')) *p = ' ';
+        }
+        char *save = NULL;
+        char *from = strtok_r(s->line, " \t", &save);
+        char *to = from ? strtok_r(NULL, " \t", &save) : NULL;
+        if (from && to) {
+            add(s, ", from: ");
+            add_quoted(s, from);
+            add(s, ", to: ");
+            add_quoted(s, to);
+        }
+    }
+    if (q->evidence && ask(s, "nodes (e.g. n1 n2)") == 0 && s->line[0]) {
+        add(s, ", nodes: [");
+        int n = 0;
+        char *save = NULL;
+        for (char *t = strtok_r(s->line, " \t,[]", &save); t; t = strtok_r(NULL, " \t,[]", &save)) {
+            if (n++) add(s, ", ");
+            add_quoted(s, t);
+        }
+        add(s, "]");
+    }
+    add(s, " }\n");
+}
+
+static void ask_lines(struct ask *s, const struct question *q) {
+    int n = 0;
+    bool fix = q->kind == Q_FIX;
+    char seed[64] = "";
+    add(s, fix ? "{" : "{ faults: [");
+    const char *prompt = fix ? "PATH=VALUE (empty line ends)" : "fault like { at: 1s, crash: n1 } or seed N (empty line ends)";
+    while (ask(s, prompt) == 0 && s->line[0]) {
+        if (fix) {
+            char *eq = strchr(s->line, '=');
+            if (!eq) {
+                printf("write PATH=VALUE, e.g. %s=...\n", q->allowed[0]);
+                continue;
+            }
+            *eq = 0;
+            add(s, "%s ", n++ ? "," : "");
+            add_quoted(s, s->line);
+            add(s, ": ");
+            add_quoted(s, eq + 1);
+        } else if (strncmp(s->line, "seed ", 5) == 0) {
+            snprintf(seed, sizeof seed, "%.*s", (int)sizeof seed - 1, s->line + 5);
+        } else {
+            add(s, "%s%s", n++ ? ", " : "", s->line);
+        }
+    }
+    if (fix) {
+        add(s, " }\n");
+    } else if (seed[0]) {
+        add(s, "], seed: ");
+        add_quoted(s, seed);
+        add(s, " }\n");
+    } else {
+        add(s, "] }\n");
+    }
+}
+
+static void ask_question(struct ask *s, const struct question *q, int index) {
+    printf("\nquestion %d of %d (%s): %s\n", index + 1, s->e->questions_count, question_kind_name(q->kind), q->prompt);
+    if (q->kind == Q_FIX) {
+        printf("you may change:");
+        for (int i = 0; i < q->allowed_count; i++) printf(" %s", q->allowed[i]);
+        printf("\n");
+    }
+    if (q->kind == Q_BREAK) printf("budget: %d fault(s); the design is %s\n", q->budget_faults, q->design);
+    if (q->kind == Q_PREDICT) printf("answer holds or fails\n");
+    add(s, "  ");
+    add_quoted(s, q->id);
+    add(s, ": ");
+    if (q->kind == Q_FAILURE_MODE) {
+        ask_failure_mode(s, q);
+    } else if (q->kind == Q_FIX || q->kind == Q_BREAK) {
+        ask_lines(s, q);
+    } else if (ask(s, "answer") == 0 && s->line[0]) {
+        add_quoted(s, s->line);
+        add(s, "\n");
+    } else {
+        add(s, "~\n");
+    }
+}
+
+char *excli_ask_answers(const struct exercise *e, bool tty, char *error, size_t error_size) {
+    struct ask s = {.e = e, .tty = tty};
+    s.out = open_memstream(&s.text, &s.text_len);
+    if (!s.out) {
+        snprintf(error, error_size, "out of memory");
+        return NULL;
+    }
+    printf("\nType 'hint' at any prompt for a hint (%d available).\n", e->hints_count);
+    add(&s, "# answers written by `dslab exercise %s`\nexercise: %s\nanswers:\n", e->id, e->id);
+    for (int i = 0; i < e->questions_count && !s.error[0]; i++) ask_question(&s, &e->questions[i], i);
+    free(s.line);
+    bool failed = fclose(s.out) != 0 || s.error[0];
+    if (failed) {
+        snprintf(error, error_size, "%s", s.error[0] ? s.error : "out of memory");
+        free(s.text);
+        return NULL;
+    }
+    return s.text;
+}
