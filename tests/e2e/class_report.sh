@@ -33,14 +33,19 @@ for t in "latency vs consistency" "safety vs liveness" "latency vs consistency" 
     i=$((i + 1))
     printf 'exercise: %s\nlearner: cy2\nanswers:\n  trade-off: %s\n' $EX "$t" > "cy2-$i.yaml"
 done
-# Hostile: a name with a newline that would forge a row, CR, ESC, tab, HTML.
-printf 'exercise: %s\nlearner: "mallory\\n| alice | 1 | pass 2/2 | 6/6 | pass |\\r\\x1b[2J\\x1b]0;pwned\\x07\\tx<b>*y*</b>"\nanswers:\n  what-failed: "bogus\\nline\\x1b[31m"\n  trade-off: "stale read"\n  why: "line1\\n| eve | 6/6 | pass |\\x1b[31m"\n' $EX > mallory.yaml
+# Hostile: a name with a newline that would forge a row, a tab, HTML.
+# (Control characters other than tab and newline never get this far: the
+# YAML reader refuses them, raw or escaped; mallory-esc.yaml checks that.)
+printf 'exercise: %s\nlearner: "mallory\\n| alice | 1 | pass 2/2 | 6/6 | pass |\\tx<b>*y*</b>"\nanswers:\n  what-failed: "bogus\\nline"\n  trade-off: "stale read"\n  why: "line1\\n| eve | 6/6 | pass |"\n' $EX > mallory.yaml
+printf 'exercise: %s\nlearner: "eve\\r\\x1b[2J\\x1b]0;pwned\\x07"\nanswers:\n  trade-off: cap\n' $EX > mallory-esc.yaml
 long=$(head -c 3000 /dev/zero | tr '\0' 'z')
 printf 'exercise: %s\nlearner: %s\nanswers:\n  trade-off: cap\n' $EX "$long" > long.yaml
 cp cy.yaml "$(printf 'bad\377name.yaml')"   # a file name that is not UTF-8 (and no learner: key)
 sed -i '/^learner:/d' "$(printf 'bad\377name.yaml')"
-"$DSLAB" class-report ada.yaml bo-1.yaml bo-2.yaml bo-3.yaml bo-4.yaml cy.yaml cy2-*.yaml mallory.yaml long.yaml "$(printf 'bad\377name.yaml')" --out report.md
+"$DSLAB" class-report ada.yaml bo-1.yaml bo-2.yaml bo-3.yaml bo-4.yaml cy.yaml cy2-*.yaml mallory.yaml mallory-esc.yaml long.yaml "$(printf 'bad\377name.yaml')" --out report.md 2> report.err
 rc=$?
+check "control characters in a learner file: a clear error at their place, in the report" 'grep -qF "mallory-esc.yaml:2:10: error: text contains a control character" report.md'
+check "the refused file is not in the report" '! grep -q "pwned" report.md'
 check "class-report exit 0" '[ $rc -eq 0 ]'
 check "matrix: bo, 4 attempts, trade-off right after 4 different answers, flagged" 'grep -q "^| bo | 4 | fail 0/2 (1) M | pass 1/1 (4) B |" report.md'
 check "matrix: ada passes in one attempt" 'grep -q "^| ada | 1 | pass 2/2 (1) | pass 1/1 (1) | pass 2/2 (1) |" report.md'
@@ -48,12 +53,12 @@ check "misconceptions by learners: stale-read hit by 3" 'grep -q "^| what-failed
 check "brute force listed with the terms in order" 'grep -q "bo\*\*, trade-off: 4 answers, changed 3 times (safety-vs-liveness, latency-vs-consistency, retries-vs-load, consistency-vs-availability); right after 4 attempts" report.md'
 check "cycling through two terms is flagged" 'grep -q "cy2\*\*, trade-off: 3 answers, changed 4 times" report.md'
 check "no forged row: every table row of the matrix starts with a known learner" '! grep -q "^| alice" report.md && ! grep -q "^| eve" report.md'
-check "hostile name shown escaped in one cell (cut at 64 characters)" 'grep -qF "| mallory\\n\\| alice \\| 1 \\| pass 2/2 \\| 6/6 \\| pass \\|\\r\\x1b\\[2J\\x1b\\]0;pwned\\x07\\tx\\<b... | 1 |" report.md'
+check "hostile name shown escaped in one cell" 'grep -qF "| mallory\\n\\| alice \\| 1 \\| pass 2/2 \\| 6/6 \\| pass \\|\\tx\\<b\\>\\*y\\*\\</b\\> | 1 |" report.md'
 check "no control character in the report" '! LC_ALL=C grep -q "[[:cntrl:]]" <(tr -d "\n" < report.md)'
 check "report is valid UTF-8" 'iconv -f UTF-8 -t UTF-8 report.md > /dev/null'
 check "a very long name is cut" 'grep -q "^| z\{64\}\.\.\. | 1 |" report.md'
 check "a file name that is not UTF-8 is escaped" 'grep -qF "bad\\xffname.yaml" report.md'
-check "free text escaped" 'grep -qF "line1\\n\\| eve \\| 6/6 \\| pass \\|\\x1b\\[31m" report.md'
+check "free text escaped" 'grep -qF "line1\\n\\| eve \\| 6/6 \\| pass \\|" report.md'
 # Every table row has the same number of cells as its header.
 check "every matrix row has as many cells as the header" 'python3 - report.md <<'"'"'PY'"'"'
 import re, sys
@@ -68,8 +73,10 @@ PY'
 
 # grade output: a hostile answer is shown escaped, not executed by the terminal.
 out=$("$DSLAB" grade $EX mallory.yaml --no-progress)
-check "grade output: no ESC or CR" '! grep -q $'"'"'\x1b'"'"' <<< "$out" && ! grep -q $'"'"'\r'"'"' <<< "$out"'
-check "grade output: the answer escaped" 'grep -qF "bogus\\nline\\x1b[31m" <<< "$out"'
+check "grade output: the answer escaped" 'grep -qF "bogus\\nline" <<< "$out"'
+"$DSLAB" grade $EX mallory-esc.yaml --no-progress > esc.out 2>&1
+rc=$?
+check "grade: control characters refused (exit 2), not echoed" '[ $rc -eq 2 ] && ! grep -q $'"'"'\x1b'"'"' esc.out && grep -q "control character" esc.out'
 out=$("$DSLAB" grade $EX mallory.yaml --no-progress --json)
 check "grade --json: valid JSON" 'python3 -c "import json,sys; json.loads(sys.argv[1])" "$out"'
 
