@@ -551,7 +551,7 @@ static int load_explain(struct exercise *e, struct question *q, const struct yno
 static const char *const common_keys[] = {"id", "kind", "prompt", "points"};
 static const char *const kind_keys[Q_KIND_COUNT][10] = {
     [Q_FAILURE_MODE] = {"key", "misconceptions", "wrong", "check", "evidence", "tolerance"},
-    [Q_TRADE_OFF] = {"key", "misconceptions", "wrong"},
+    [Q_TRADE_OFF] = {"key", "misconceptions", "wrong", "direction"},
     [Q_ASSUMPTION] = {"key", "misconceptions", "wrong"},
     [Q_PREDICT] = {"variant", "check"},
     [Q_FIX] = {"allowed", "goals", "checks", "seeds", "seeds_from", "degenerate", "stress", "solution"},
@@ -571,6 +571,19 @@ static int load_failure_mode(struct exercise *e, struct question *q, const struc
                              const struct taxonomy *tax, struct diag *d) {
     if (load_keys(e, q, qn, tax, d) < 0) return -1;
     if (yu_optional_text(d, e->path, qn, "wrong", &q->feedback_wrong) < 0) return -1;
+    const struct ynode *dir = ydoc_map_get(qn, "direction");
+    if (dir) {
+        char plain[GRADER_TEXT_MAX];
+        if (check_encoded(e, dir, d) < 0) return -1;
+        key_decode(e->salt, dir->text, plain, (int)sizeof plain);
+        char *bar = strchr(plain, '|');
+        if (!bar || strchr(bar + 1, '|') || !strpbrk(plain, "abcdefghijklmnopqrstuvwxyz") ||
+            !strpbrk(bar + 1, "abcdefghijklmnopqrstuvwxyz")) {
+            return yu_error(d, e->path, dir, "direction decodes to '%s': expected \"kept phrase; phrase | "
+                            "given-up phrase; phrase\"", plain);
+        }
+        q->direction = dir->text;
+    }
     if (q->kind != Q_FAILURE_MODE) return 0;
     if (load_check_name(e, q, qn, false, d) < 0) return -1;
     q->evidence = q->check != NULL;
@@ -697,8 +710,9 @@ static int load_top(struct exercise *e, const struct taxonomy *tax, struct diag 
     return load_questions(e, n, tax, d);
 }
 
-struct exercise *exercise_load(const char *path, const char *root, const struct taxonomy *tax,
-                               struct diag *d) {
+/* Loads from `text` (len bytes) when given, else from the file `path`. */
+static struct exercise *load(const char *path, const char *text, size_t len, const char *root,
+                             const struct taxonomy *tax, struct diag *d) {
     struct exercise *e = calloc(1, sizeof *e);
     if (!e) {
         diag_set(d, path, 0, 0, "out of memory");
@@ -706,7 +720,9 @@ struct exercise *exercise_load(const char *path, const char *root, const struct 
     }
     snprintf(e->path, sizeof e->path, "%s", path);
     snprintf(e->root, sizeof e->root, "%s", root ? root : "");
-    if (ydoc_load_file(&e->doc, path, NULL, d) < 0) {
+    int rc = text ? ydoc_parse(&e->doc, text, len, path, NULL, d)
+                  : ydoc_load_file(&e->doc, path, NULL, d);
+    if (rc < 0) {
         free(e);
         return NULL;
     }
@@ -715,6 +731,17 @@ struct exercise *exercise_load(const char *path, const char *root, const struct 
         return NULL;
     }
     return e;
+}
+
+struct exercise *exercise_load(const char *path, const char *root, const struct taxonomy *tax,
+                               struct diag *d) {
+    return load(path, NULL, 0, root, tax, d);
+}
+
+struct exercise *exercise_load_buffer(const char *text, size_t len, const char *name,
+                                      const char *root, const struct taxonomy *tax,
+                                      struct diag *d) {
+    return load(name, text, len, root, tax, d);
 }
 
 void exercise_free(struct exercise *e) {

@@ -77,6 +77,60 @@ static const struct assumption_state *monitor_of(struct grade_ctx *g, const stru
     return NULL;
 }
 
+/* Whether a normalized side names one of the ';'-separated phrases (whole
+ * words, stemmed like the side). */
+static bool side_names(const char *side, char *phrases) {
+    char padded[600], pn[256], pp[260];
+    snprintf(padded, sizeof padded, " %s ", side);
+    for (char *save = NULL, *p = strtok_r(phrases, ";", &save); p; p = strtok_r(NULL, ";", &save)) {
+        key_normalize_words(p, true, pn, (int)sizeof pn);
+        snprintf(pp, sizeof pp, " %s ", pn);
+        if (pn[0] && strstr(padded, pp)) return true;
+    }
+    return false;
+}
+
+/* A trade-off said with a direction ("A over B", "A rather than B", "A at
+ * the expense of B": A kept, B given up) against the question's declared
+ * direction. Returns -1 when the answer has it the wrong way round, 1 when
+ * the right way, 0 when it states no direction ("A vs B", a bare term) or
+ * the sides are not recognisably either. */
+static int trade_off_direction(const struct exercise *e, const struct question *q, const char *text) {
+    static const char *const directional[] = {" over ", " rather than ", " instead of ", " at the expense of ",
+                                              " at the cost of ", " before "};
+    static const char *const neutral[] = {" vs ", " v ", " versus ", " against ", " for ", " and "};
+    char plain[GRADER_TEXT_MAX], words[520];
+    if (!q->direction || key_decode(e->salt, q->direction, plain, (int)sizeof plain) < 0) return 0;
+    key_normalize_words(text, true, words + 1, (int)sizeof words - 2);
+    words[0] = ' ';
+    strcat(words, " ");
+    char *at = NULL;
+    size_t len = 0;
+    for (size_t i = 0; i < sizeof directional / sizeof directional[0]; i++) {
+        char *hit = strstr(words, directional[i]);
+        if (hit && (!at || hit < at)) at = hit, len = strlen(directional[i]);
+    }
+    if (!at) return 0;
+    for (size_t i = 0; i < sizeof neutral / sizeof neutral[0]; i++) {
+        char *hit = strstr(words, neutral[i]);
+        if (hit && hit < at) return 0; /* "A vs B, B over ..." : no clear direction */
+    }
+    *at = 0;
+    const char *kept_side = words + 1, *lost_side = at + len;
+    char *bar = strchr(plain, '|');
+    *bar = 0;
+    char kept[GRADER_TEXT_MAX], lost[GRADER_TEXT_MAX];
+    snprintf(kept, sizeof kept, "%s", plain);
+    snprintf(lost, sizeof lost, "%s", bar + 1);
+    char k1[GRADER_TEXT_MAX], k2[GRADER_TEXT_MAX], l1[GRADER_TEXT_MAX], l2[GRADER_TEXT_MAX];
+    memcpy(k1, kept, sizeof kept), memcpy(k2, kept, sizeof kept), memcpy(l1, lost, sizeof lost), memcpy(l2, lost, sizeof lost);
+    bool first_kept = side_names(kept_side, k1), first_lost = side_names(kept_side, l1);
+    bool second_kept = side_names(lost_side, k2), second_lost = side_names(lost_side, l2);
+    if ((first_lost && !first_kept) || (second_kept && !second_lost)) return -1;
+    if ((first_kept && !first_lost) || (second_lost && !second_kept)) return 1;
+    return 0;
+}
+
 /* Returns 1 when the term answer is right, 0 when wrong, -1 on error. */
 static int grade_term(struct grade_ctx *g, const char *text, struct question_grade *qg, struct grade_result *r) {
     const struct question *q = qg->q;
@@ -105,6 +159,12 @@ static int grade_term(struct grade_ctx *g, const char *text, struct question_gra
                 if (r->hits_count < 16) r->hits[r->hits_count++].term_id = t->id;
                 return 1;
             }
+        }
+        if (q->kind == Q_TRADE_OFF && trade_off_direction(g->e, q, text) < 0) {
+            fb(qg, "The right trade-off (%s), but the wrong way round: your answer says the design kept "
+               "what it gave up. Which side did it pay with?", t->name);
+            qg->misconception = "the trade-off named the wrong way round";
+            return 0;
         }
         fb(qg, "Right: %s.", t->name);
         if (r->hits_count < 16) r->hits[r->hits_count++].term_id = t->id;

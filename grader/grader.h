@@ -169,6 +169,9 @@ struct question {
     int misconceptions_count;
     struct misconception *misconceptions; /* owned */
     const char *feedback_wrong;  /* other wrong answers; may be NULL */
+    /* trade-off: which way the design leaned, encoded "kept phrase; phrase
+     * | given-up phrase; phrase"; NULL = the question does not ask */
+    const char *direction;
     /* failure-mode: the check whose violation is the evidence */
     const char *check;           /* also predict and break */
     bool evidence;               /* ask for window and nodes */
@@ -227,6 +230,12 @@ struct exercise {
  * scenarios/. `tax` checks that hashed keys exist (may be NULL). */
 struct exercise *exercise_load(const char *path, const char *root, const struct taxonomy *tax,
                                struct diag *diag);
+/* The same from `text` (len bytes, need not be NUL-terminated); `name`
+ * stands for the file's path (errors, and files the exercise names are
+ * found relative to it). Used by the fuzz target. */
+struct exercise *exercise_load_buffer(const char *text, size_t len, const char *name,
+                                      const char *root, const struct taxonomy *tax,
+                                      struct diag *diag);
 void exercise_free(struct exercise *e);
 const char *question_kind_name(enum question_kind k);
 /* The full path of a scenario named relative to the root. */

@@ -146,6 +146,25 @@ static bool same(const char *a_folded, const char *b) {
     return nb[0] && strcmp(a_folded, nb) == 0;
 }
 
+/* A side in its plain form: the qualifier "under (a) partition" dropped
+ * (it says when the trade is made, not what is traded), and the names of
+ * the strongest consistency model read as "consistency", so "availability
+ * over linearizability under a partition" is the CAP trade-off. */
+static void side_canonical(char *side) {
+    static const char *const qualifiers[] = {"underapartition", "underpartition", "duringapartition",
+                                             "duringpartition", "inapartition", "whenpartitioned"};
+    static const char *const consistency[] = {"linearizability", "linearisability", "linearizable",
+                                              "linearisable", "strongconsistency"};
+    size_t n = strlen(side);
+    for (size_t i = 0; i < sizeof qualifiers / sizeof qualifiers[0]; i++) {
+        size_t q = strlen(qualifiers[i]);
+        if (n > q && strcmp(side + n - q, qualifiers[i]) == 0) side[n - q] = 0, n -= q;
+    }
+    for (size_t i = 0; i < sizeof consistency / sizeof consistency[0]; i++) {
+        if (strcmp(side, consistency[i]) == 0) strcpy(side, "consistency");
+    }
+}
+
 const char *const taxonomy_connectors[] = {"vs", "v", "versus", "against", "over", "instead of", "rather than"};
 const int taxonomy_connectors_count = (int)(sizeof taxonomy_connectors / sizeof taxonomy_connectors[0]);
 
@@ -165,6 +184,8 @@ bool taxonomy_two_sides(const char *text, char *a, char *b, int size) {
             p[-1] = 0;
             fold(words, a, size);
             fold(p + len + 1, b, size);
+            side_canonical(a);
+            side_canonical(b);
             p[-1] = ' ';
             if (a[0] && b[0]) return true;
         }

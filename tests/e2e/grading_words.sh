@@ -18,7 +18,9 @@ python3 - "$DSLAB" "$TMP" <<'PY'
 import subprocess, sys, os
 dslab, tmp = sys.argv[1], sys.argv[2]
 # exercise, question: (right wordings, near misses). A wording is right
-# when the grade says "Right: " for that question.
+# when the grade says "Right: " for that question. A trade-off said with a
+# direction ("A over B") must have it the way the design leaned: the
+# reversed wording is a near miss.
 W = {
  ("primary-backup-split-brain", "what-failed"): (["Split-Brain", "two masters", "two active primaries", "dual primary", "split brains"],
                                                   ["stale reads", "divergence", "false suspicion"]),
@@ -27,11 +29,12 @@ W = {
                                                ["latency vs consistency", "safety vs liveness", "availability vs latency"]),
  ("deposed-leader-stale-reads", "what-failed"): (["zombie leader", "deposed leader", "stale leader", "deposed primary"],
                                                   ["stale read", "minority unavailability", "leader flapping"]),
- ("deposed-leader-stale-reads", "trade-off"): (["latency against linearizability", "linearizability over latency",
+ ("deposed-leader-stale-reads", "trade-off"): (["latency against linearizability", "latency over linearizability",
                                                 "latency vs consistency", "performance vs consistency"],
-                                               ["latency vs durability", "durability vs latency", "retries vs load"]),
- ("break-leader-local-reads", "trade-off"): (["latency versus linearizability", "consistency over latency", "PACELC"],
-                                             ["latency vs throughput", "clocks vs round trips"]),
+                                               ["latency vs durability", "durability vs latency", "retries vs load",
+                                                "linearizability over latency"]),
+ ("break-leader-local-reads", "trade-off"): (["latency versus linearizability", "latency over consistency", "PACELC"],
+                                             ["latency vs throughput", "clocks vs round trips", "consistency over latency"]),
  ("lease-reads-under-drift", "what-failed"): (["clock drift", "lease violation", "lease broken by clock drift", "drifting clock"],
                                                ["clock jump backwards", "stale read", "clock skew"]),
  ("lease-reads-under-drift", "trade-off"): (["trusting clocks vs paying round trips", "round trips vs clocks",
@@ -49,8 +52,8 @@ W = {
  ("async-replication-loses-writes", "what-failed"): (["lost acknowledged writes", "acked writes lost", "data loss"],
                                                       ["unsynced write loss on crash", "split brain"]),
  ("async-replication-loses-writes", "trade-off"): (["sync vs async replication", "asynchronous vs synchronous replication",
-                                                    "durability over latency", "latency vs durability"],
-                                                   ["latency vs consistency", "async replication"]),
+                                                    "latency over durability", "latency vs durability"],
+                                                   ["latency vs consistency", "async replication", "durability over latency"]),
  ("stale-quorum-reads", "what-failed"): (["quorums do not overlap", "non overlapping quorums", "no quorum overlap",
                                           "quorums don't overlap"],
                                          ["replication lag", "stale reads"]),
