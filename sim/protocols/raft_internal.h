@@ -18,14 +18,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dslab/assert.h"
 #include "dslab/limits.h"
 #include "dslab/node.h"
 
 /* Invariants of Figure 2 and the thesis, stated where they must hold
  * (docs/PROTOCOLS.md, "Raft invariants"). A failure is a bug in this
  * protocol, never bad input: node code sees only its own messages and
- * store. One macro so the always-on project assert can replace it. */
-#define RAFT_ASSERT(cond) assert(cond)
+ * store. Always on, in every build type (dslab/assert.h). */
+#define RAFT_ASSERT(cond) DSLAB_ASSERT(cond)
 
 /* Votes and acks are bit masks of node indexes; 64 nodes is far beyond
  * what anyone runs Raft with (5 and 7 are the usual sizes). */
