@@ -73,7 +73,7 @@ new_failures=0
 
 mkdir -p "$out" || exit 2
 echo "explore sweep: $seeds seeds per scenario, --jobs $jobs, default random faults, $(basename "$build")"
-printf '%-40s %-28s %7s %7s  %-6s  %s\n' "scenario" "check" "failing" "no-verd" "class" "reproducer"
+printf '%-52s %-28s %7s %7s  %-6s  %s\n' "scenario" "check" "failing" "no-verd" "class" "reproducer"
 total_start=$SECONDS
 for entry in "${fixed[@]}"; do
   file=${entry%%|*}
@@ -100,7 +100,7 @@ for entry in "${fixed[@]}"; do
     function flush() {
       if (name == "") return
       cls = failing == 0 ? "holds" : (index("\n" known "\n", "\n" label " " name "\n") ? "beyond" : "NEW")
-      printf "%-40s %-28s %7s %7s  %-6s  %s\n", label, name, failing, unk, cls, repro; name = ""
+      printf "%-52s %-28s %7s %7s  %-6s  %s\n", label, name, failing, unk, cls, repro; name = ""
     }
     /^check / {
       flush()
@@ -113,7 +113,7 @@ for entry in "${fixed[@]}"; do
     END { flush() }
   ' "$dir/summary.txt")
   printf '%s\n' "$rows"
-  printf '%-40s (%d s)\n' "" $((SECONDS - start))
+  printf '%-52s (%d s)\n' "" $((SECONDS - start))
   new_failures=$((new_failures + $(printf '%s\n' "$rows" | grep -c '  NEW  ')))
 done
 echo "total: $((SECONDS - total_start)) s; failing checks not documented as beyond the assumptions: $new_failures"
