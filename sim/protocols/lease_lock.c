@@ -14,7 +14,8 @@
  *     loop: check the lease has `work` left   -- no --> RELEASE (or "expired"
  *           work (a timer of `work`)                     if it already ran out)
  *           WRITE(token) --> storage           (no second check: it just did)
- *           wait for the answer (or `retry`)   rejected --> "expired", think
+ *           wait for the answer (or `retry`,   rejected --> "expired", think
+ *             or the lease's end if sooner)
  *     after `writes` writes: RELEASE, think, again
  *
  *   server: grants to one client at a time for `lease` of its own monotonic
@@ -299,7 +300,10 @@ static void client_step(struct node_ctx *ctx, struct ll_state *s) {
 
 /* Work done: write what it computed. No second check, it just checked.
  * The next check waits for the storage's answer (or `retry` without one),
- * so a release never overtakes the holder's own last write. */
+ * so a release never overtakes the holder's own last write; but never past
+ * the lease's end on its own clock: a holder whose lease runs out while it
+ * waits says "expired" then, not when the answer or `retry` comes (its
+ * belief must end with its lease; a late answer is then ignored). */
 static void client_write(struct node_ctx *ctx, struct ll_state *s) {
     const struct ll_config *c = ctx_config(ctx);
     s->writes_done++;
@@ -307,7 +311,9 @@ static void client_write(struct node_ctx *ctx, struct ll_state *s) {
                        .value = (int64_t)(s->self + 1) * 1000000 + s->token * 100 + s->writes_done};
     send_msg(ctx, c->storage, &m);
     s->awaiting_value = m.value;
-    ctx_set_timer(ctx, c->retry_ns, tag_of(LL_TIMER_ACK, (uint64_t)m.value));
+    int64_t wait_ns = c->retry_ns, left_ns = s->lease_end_mono_ns - ctx_mono_ns(ctx);
+    if (left_ns < wait_ns) wait_ns = left_ns > 0 ? left_ns : 0;
+    ctx_set_timer(ctx, wait_ns, tag_of(LL_TIMER_ACK, (uint64_t)m.value));
 }
 
 static void client_on_grant(struct node_ctx *ctx, struct ll_state *s, const struct ll_msg *m) {

@@ -61,7 +61,7 @@ pair() {
 pair scenarios/raft/stale-read-leader-local.yaml scenarios/raft/stale-read-read-index.yaml linearizable 50
 pair scenarios/intro/leader-loses-majority.yaml scenarios/intro/leader-loses-majority.yaml linearizable 150 \
   --set protocol.read_mode=read-index
-pair scenarios/locks/gc-pause-lease.yaml scenarios/locks/fencing-tokens.yaml mutual-exclusion 40
+pair scenarios/locks/gc-pause-lease.yaml scenarios/locks/fencing-tokens.yaml mutual-exclusion 100
 pair scenarios/replication/pb-async-lost-writes.yaml scenarios/replication/pb-sync.yaml no-lost-acknowledged-writes 40
 
 # The reproducer of the stale read.
