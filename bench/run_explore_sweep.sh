@@ -63,8 +63,6 @@ beyond=(
   "r2-w2-quorum stale-reads"
   "one-way-partition-pre-vote leader-stable"
   "split-vote-randomized leader-available"
-  "pb-fenced single-primary-at-once"
-  "pb-sync single-primary-at-once"
   "2pc-coordinator-restart atomic-commit"
   "2pc-coordinator-restart slo"
 )

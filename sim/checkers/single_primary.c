@@ -13,7 +13,11 @@
  *   primary at the same instant, whatever their epochs: each overlap is a
  *   violation from its start to its end, with the annotations that began
  *   both primaryships and the event that ended the overlap. What clients
- *   of a split brain see: two nodes accepting writes.
+ *   of a split brain see: two nodes accepting writes. A paused node
+ *   accepts nothing: in this view its primaryship is suspended from the
+ *   pause to the resume (and ends there if the node steps down as it
+ *   wakes), so a fenced primary frozen past its lease is not a second
+ *   primary; one that wakes and keeps leading is, from its resume.
  *
  * Cost: one record per primaryship (a run has few); finish sorts them,
  * O(n log n), then compares neighbours in time, O(n * overlapping). */
@@ -43,6 +47,7 @@ struct sp_state {
     enum sp_mode mode;
     int32_t nodes_count;
     int64_t *open_of_node; /* index into records, -1 if not primary; owned */
+    int64_t *paused_epoch; /* at-once: epoch a paused primary resumes in, -1 if none; owned */
     struct primaryship *records; /* owned */
     size_t count;
     size_t capacity;
@@ -59,13 +64,19 @@ static int sp_create(const struct scenario *s, const struct scenario_check *chec
     int32_t n = s->nodes_count > 0 ? s->nodes_count : 1;
     if (st) {
         st->open_of_node = malloc((size_t)n * sizeof *st->open_of_node);
+        st->paused_epoch = malloc((size_t)n * sizeof *st->paused_epoch);
     }
-    if (!st || !st->open_of_node) {
+    if (!st || !st->open_of_node || !st->paused_epoch) {
+        if (st) {
+            free(st->open_of_node);
+            free(st->paused_epoch);
+        }
         free(st);
         return diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
     }
     for (int32_t i = 0; i < n; i++) {
         st->open_of_node[i] = -1;
+        st->paused_epoch[i] = -1;
     }
     st->scenario = s;
     st->mode = mode;
@@ -94,7 +105,7 @@ static void end_primaryship(struct sp_state *st, const struct trace_event *ev) {
     }
 }
 
-static void start_primaryship(struct sp_state *st, const struct trace_event *ev) {
+static void start_primaryship_at(struct sp_state *st, const struct trace_event *ev, int64_t epoch) {
     end_primaryship(st, ev);
     if (st->count == st->capacity) {
         size_t cap = st->capacity ? st->capacity * 2 : 64;
@@ -108,7 +119,7 @@ static void start_primaryship(struct sp_state *st, const struct trace_event *ev)
     }
     struct primaryship *p = &st->records[st->count];
     memset(p, 0, sizeof *p);
-    p->epoch = ev->a;
+    p->epoch = epoch;
     p->node = ev->node;
     p->from_ns = ev->t_ns;
     p->to_ns = INT64_MAX;
@@ -124,9 +135,21 @@ static void sp_on_event(void *state, const struct trace_event *ev) {
     }
     if (ev->kind == TRACE_CRASH) {
         end_primaryship(st, ev);
+        st->paused_epoch[ev->node] = -1;
+    } else if (ev->kind == TRACE_PAUSE && st->mode == SP_AT_ONCE) {
+        int64_t open = st->open_of_node[ev->node];
+        if (open >= 0 && st->paused_epoch[ev->node] < 0) {
+            st->paused_epoch[ev->node] = st->records[open].epoch;
+            end_primaryship(st, ev);
+        }
+    } else if (ev->kind == TRACE_RESUME && st->mode == SP_AT_ONCE) {
+        int64_t epoch = st->paused_epoch[ev->node];
+        st->paused_epoch[ev->node] = -1;
+        if (epoch >= 0) start_primaryship_at(st, ev, epoch);
     } else if (ev->kind == TRACE_ANNOTATE && ev->tag && strcmp(ev->tag, "role") == 0) {
+        st->paused_epoch[ev->node] = -1;
         if (ev->text && (strcmp(ev->text, "primary") == 0 || strcmp(ev->text, "leader") == 0)) {
-            start_primaryship(st, ev);
+            start_primaryship_at(st, ev, ev->a);
         } else {
             end_primaryship(st, ev);
         }
@@ -264,6 +287,7 @@ static void sp_destroy(void *state) {
     if (st) {
         free(st->records);
         free(st->open_of_node);
+        free(st->paused_epoch);
         free(st);
     }
 }

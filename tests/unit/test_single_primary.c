@@ -242,6 +242,49 @@ static void test_checkers_reject_arguments(void **state) {
     }
 }
 
+/* A primary frozen by a pause accepts nothing: the at-once view does not
+ * count it while paused. n1 (epoch 1) is paused 1s..3s; n2 leads epoch 2
+ * from 1.5s; n1 steps down as it wakes (its lease ran out while frozen). */
+static void test_at_once_does_not_count_a_paused_primary(void **state) {
+    (void)state;
+    struct run r;
+    begin(&r, "single-primary-at-once", NULL);
+    role(&r, 0, 0, "primary", 1);
+    emit(&r, 1000, TRACE_PAUSE, 0, NULL, NULL, 2000 * NS_PER_MS);
+    role(&r, 1500, 1, "primary", 2);
+    emit(&r, 3000, TRACE_RESUME, 0, NULL, NULL, 0);
+    role(&r, 3000, 0, "backup", 2);
+    end(&r, 5000);
+    assert_int_equal(r.result.verdict, CHECK_PASS);
+}
+
+/* ... but one that wakes and keeps leading is a second primary from its
+ * resume until it steps down; and the per-epoch view is unchanged. */
+static void test_at_once_counts_a_primary_that_wakes_still_leading(void **state) {
+    (void)state;
+    struct run r;
+    begin(&r, "single-primary-at-once", NULL);
+    role(&r, 0, 0, "primary", 1);
+    emit(&r, 1000, TRACE_PAUSE, 0, NULL, NULL, 2000 * NS_PER_MS);
+    role(&r, 1500, 1, "primary", 2);
+    emit(&r, 3000, TRACE_RESUME, 0, NULL, NULL, 0);
+    role(&r, 3500, 0, "backup", 2);
+    end(&r, 5000);
+    assert_int_equal(r.result.verdict, CHECK_FAIL);
+    assert_int_equal(r.result.violations_count, 1);
+    assert_int_equal(r.result.violations[0].from_ns, 3000 * NS_PER_MS);
+    assert_int_equal(r.result.violations[0].to_ns, 3500 * NS_PER_MS);
+    /* A crash while paused ends it for good. */
+    begin(&r, "single-primary-at-once", NULL);
+    role(&r, 0, 0, "primary", 1);
+    emit(&r, 1000, TRACE_PAUSE, 0, NULL, NULL, 2000 * NS_PER_MS);
+    role(&r, 1500, 1, "primary", 2);
+    emit(&r, 2000, TRACE_CRASH, 0, NULL, NULL, 0);
+    emit(&r, 3000, TRACE_RESUME, 0, NULL, NULL, 0);
+    end(&r, 5000);
+    assert_int_equal(r.result.verdict, CHECK_PASS);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_at_once_accepts_step_down_before_promotion),
@@ -255,6 +298,8 @@ int main(void) {
         cmocka_unit_test(test_per_epoch_accepts_split_brain_in_different_epochs),
         cmocka_unit_test(test_per_epoch_rejects_two_primaries_of_one_epoch_even_apart),
         cmocka_unit_test(test_checkers_reject_arguments),
+        cmocka_unit_test(test_at_once_does_not_count_a_paused_primary),
+        cmocka_unit_test(test_at_once_counts_a_primary_that_wakes_still_leading),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
