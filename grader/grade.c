@@ -164,6 +164,8 @@ static int grade_term(struct grade_ctx *g, const char *text, struct question_gra
             fb(qg, "The right trade-off (%s), but the wrong way round: your answer says the design kept "
                "what it gave up. Which side did it pay with?", t->name);
             qg->misconception = "the trade-off named the wrong way round";
+            /* Reports show what was said, not the term it matched. */
+            key_normalize_words(text, false, qg->answer, (int)sizeof qg->answer);
             return 0;
         }
         fb(qg, "Right: %s.", t->name);
