@@ -80,5 +80,11 @@ check "grade: control characters refused (exit 2), not echoed" '[ $rc -eq 2 ] &&
 out=$("$DSLAB" grade $EX mallory.yaml --no-progress --json)
 check "grade --json: valid JSON" 'python3 -c "import json,sys; json.loads(sys.argv[1])" "$out"'
 
+# A trade-off named the wrong way round is a misconception, reported as
+# what the learner said, not as the term it matched.
+printf 'exercise: %s\nlearner: dee\nanswers:\n  trade-off: consistency over availability\n' $EX > dee.yaml
+"$DSLAB" class-report dee.yaml --out reversed.md > /dev/null 2>&1
+check "a reversed trade-off is listed as said, with its feedback" 'grep -q "^| trade-off | consistency over availability | 1 | dee | the trade-off named the wrong way round |" reversed.md'
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
