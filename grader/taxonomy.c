@@ -301,13 +301,40 @@ static const struct term *find_in_parts(const struct taxonomy *t, const char *te
     return several ? NULL : found;
 }
 
-const struct term *taxonomy_find(const struct taxonomy *t, const char *text, enum term_kind kind) {
+/* The words before a causal clause ("lost updates due to clock skew",
+ * "split brain because the old primary kept serving"): the answer is what
+ * comes first, the clause is the learner's explanation of it. Copies the
+ * head to out; false when there is no such clause or nothing before it. */
+static bool cause_head(const char *text, char *out, int size) {
+    static const char *const clauses[] = {" due to ", " because of ", " because ", " caused by ",
+                                          " since ", " as a result of "};
+    char words[512];
+    key_normalize_words(text, false, words, (int)sizeof words);
+    char *cut = NULL;
+    for (size_t i = 0; i < sizeof clauses / sizeof clauses[0]; i++) {
+        char *hit = strstr(words, clauses[i]);
+        if (hit && (!cut || hit < cut)) cut = hit;
+    }
+    if (!cut || cut == words) return false;
+    *cut = 0;
+    snprintf(out, (size_t)size, "%s", words);
+    return true;
+}
+
+static const struct term *find_one(const struct taxonomy *t, const char *text, enum term_kind kind) {
     const struct term *e = find_whole(t, text, kind);
     if (e) return e;
     char stripped[512];
     if (strip_filler(text, stripped, (int)sizeof stripped) && (e = find_whole(t, stripped, kind)) != NULL) return e;
     e = find_in_parts(t, text);
     return e && (kind == TERM_KIND_COUNT || e->kind == kind) ? e : NULL;
+}
+
+const struct term *taxonomy_find(const struct taxonomy *t, const char *text, enum term_kind kind) {
+    const struct term *e = find_one(t, text, kind);
+    char head[512];
+    if (!e && cause_head(text, head, (int)sizeof head)) e = find_one(t, head, kind);
+    return e;
 }
 
 const struct term *taxonomy_suggest(const struct taxonomy *t, const char *text, enum term_kind kind) {
