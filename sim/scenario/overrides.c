@@ -159,7 +159,12 @@ static int apply_one(struct override_ctx *o, const struct scenario_override *ov)
         } else if (cur->kind == YNODE_MAPPING) {
             struct ynode *k = ydoc_map_key(cur, segs[i]);
             if (k && last) {
+                /* The value now comes from the command line: so does the
+                 * key's position, so errors about it name the --set. */
                 k->value = value;
+                k->line = 0;
+                k->col = 0;
+                k->origin = o->origin;
             } else if (k) {
                 cur = k->value;
             } else {

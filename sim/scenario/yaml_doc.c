@@ -618,7 +618,7 @@ int ydoc_parse(struct ydoc *doc, const char *text, size_t len, const char *file,
     ydoc_alloc_init(&doc->alloc, hooks);
     if (len > DSLAB_SCENARIO_BYTES_MAX) {
         return diag_set(diag, file, 0, 0,
-                        "the file is larger than %d bytes (DSLAB_SCENARIO_BYTES_MAX)",
+                        "the file is larger than %d bytes, the limit for every YAML input (DSLAB_SCENARIO_BYTES_MAX)",
                         DSLAB_SCENARIO_BYTES_MAX);
     }
     /* UTF-16/32 (libyaml would read them), NUL bytes, bad UTF-8: one
@@ -672,7 +672,7 @@ int ydoc_load_file(struct ydoc *doc, const char *path, const struct scenario_all
     if (st.st_size > DSLAB_SCENARIO_BYTES_MAX) {
         close(fd);
         return diag_set(diag, path, 0, 0,
-                        "the file is larger than %d bytes (DSLAB_SCENARIO_BYTES_MAX)",
+                        "the file is larger than %d bytes, the limit for every YAML input (DSLAB_SCENARIO_BYTES_MAX)",
                         DSLAB_SCENARIO_BYTES_MAX);
     }
     size_t size = (size_t)st.st_size;
