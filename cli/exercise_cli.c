@@ -105,10 +105,8 @@ void excli_print_grade_json(FILE *out, const struct grade_result *r) {
     struct json_writer w; /* the one JSON writer (json_write.h) */
     jw_init(&w, out);
     jw_object_begin(&w);
-    jw_key(&w, "exercise");
-    jw_string(&w, r->e->id);
-    jw_key(&w, "pass");
-    jw_bool(&w, r->pass);
+    jw_member_string(&w, "exercise", r->e->id);
+    jw_member_bool(&w, "pass", r->pass);
     jw_key(&w, "score");
     jw_thousandths(&w, r->score_milli);
     jw_key(&w, "max");
@@ -118,26 +116,17 @@ void excli_print_grade_json(FILE *out, const struct grade_result *r) {
     for (int i = 0; i < r->count; i++) {
         const struct question_grade *qg = &r->q[i];
         jw_object_begin(&w);
-        jw_key(&w, "id");
-        jw_string(&w, qg->q->id);
-        jw_key(&w, "kind");
-        jw_string(&w, question_kind_name(qg->q->kind));
-        jw_key(&w, "answered");
-        jw_bool(&w, qg->answered);
-        jw_key(&w, "pass");
-        jw_bool(&w, qg->pass);
-        jw_key(&w, "needs_review");
-        jw_bool(&w, qg->needs_review);
+        jw_member_string(&w, "id", qg->q->id);
+        jw_member_string(&w, "kind", question_kind_name(qg->q->kind));
+        jw_member_bool(&w, "answered", qg->answered);
+        jw_member_bool(&w, "pass", qg->pass);
+        jw_member_bool(&w, "needs_review", qg->needs_review);
         jw_key(&w, "score");
         jw_thousandths(&w, qg->score_milli);
-        jw_key(&w, "max");
-        jw_int(&w, qg->q->points);
-        jw_key(&w, "answer");
-        jw_string(&w, qg->answer);
-        jw_key(&w, "misconception");
-        jw_bool(&w, qg->misconception);
-        jw_key(&w, "feedback");
-        jw_string(&w, qg->feedback);
+        jw_member_int(&w, "max", qg->q->points);
+        jw_member_string(&w, "answer", qg->answer);
+        jw_member_bool(&w, "misconception", qg->misconception);
+        jw_member_string(&w, "feedback", qg->feedback);
         jw_object_end(&w);
     }
     jw_array_end(&w);

@@ -12,8 +12,7 @@
 static void hist(struct json_writer *w, const char *name, const struct explore_hist *h) {
     jw_key(w, name);
     jw_object_begin(w);
-    jw_key(w, "count");
-    jw_uint(w, h->count);
+    jw_member_uint(w, "count", h->count);
     jw_key(w, "buckets");
     jw_array_begin(w);
     for (int i = 0; i < EXPLORE_HIST_BUCKETS; i++) {
@@ -33,37 +32,26 @@ static void repro(struct json_writer *w, const struct xr_repro *r) {
         return;
     }
     jw_object_begin(w);
-    jw_key(w, "seed");
-    jw_uint(w, r->seed);
-    jw_key(w, "runs");
-    jw_int(w, r->runs);
-    jw_key(w, "minimal");
-    jw_bool(w, r->minimal);
-    jw_key(w, "faults_before");
-    jw_int(w, r->faults_before);
-    jw_key(w, "faults_after");
-    jw_int(w, r->faults_after);
-    jw_key(w, "violation_ns");
-    jw_int(w, r->violation_ns);
-    jw_key(w, "verified");
-    jw_bool(w, r->rerun == XR_RERUN_FAILS);
+    jw_member_uint(w, "seed", r->seed);
+    jw_member_int(w, "runs", r->runs);
+    jw_member_bool(w, "minimal", r->minimal);
+    jw_member_int(w, "faults_before", r->faults_before);
+    jw_member_int(w, "faults_after", r->faults_after);
+    jw_member_int(w, "violation_ns", r->violation_ns);
+    jw_member_bool(w, "verified", r->rerun == XR_RERUN_FAILS);
     jw_key(w, "necessary");
     jw_array_begin(w);
     for (int i = 0; i < r->necessary_count; i++) jw_string(w, r->necessary[i]);
     jw_array_end(w);
-    jw_key(w, "yaml");
-    jw_string(w, r->yaml ? r->yaml : "");
+    jw_member_string(w, "yaml", r->yaml ? r->yaml : "");
     jw_object_end(w);
 }
 
 static void check(struct json_writer *w, const struct xr_check *c) {
     jw_object_begin(w);
-    jw_key(w, "name");
-    jw_string(w, c->name);
-    jw_key(w, "failing");
-    jw_uint(w, c->failing);
-    jw_key(w, "unknown");
-    jw_uint(w, c->unknown);
+    jw_member_string(w, "name", c->name);
+    jw_member_uint(w, "failing", c->failing);
+    jw_member_uint(w, "unknown", c->unknown);
     jw_key(w, "fails");
     jw_array_begin(w);
     for (uint64_t i = 0; i < c->fails_count; i++) {
@@ -83,38 +71,26 @@ void xr_print_json(FILE *out, const struct xr *x) {
     struct json_writer w;
     jw_init(&w, out);
     jw_object_begin(&w);
-    jw_key(&w, "dslab_explore");
-    jw_int(&w, XR_FORMAT_VERSION);
-    jw_key(&w, "scenario");
-    jw_string(&w, x->scenario_path);
-    jw_key(&w, "name");
-    jw_string(&w, x->scenario_name);
+    jw_member_int(&w, "dslab_explore", XR_FORMAT_VERSION);
+    jw_member_string(&w, "scenario", x->scenario_path);
+    jw_member_string(&w, "name", x->scenario_name);
     char hash[17];
     snprintf(hash, sizeof hash, "%016" PRIx64, x->scenario_hash);
-    jw_key(&w, "scenario_hash");
-    jw_string(&w, hash);
-    jw_key(&w, "faults");
-    jw_string(&w, x->faults_mode);
-    jw_key(&w, "budget");
-    jw_int(&w, x->budget);
-    jw_key(&w, "seed_from");
-    jw_uint(&w, x->seed_from);
-    jw_key(&w, "seeds");
-    jw_uint(&w, x->seeds);
-    jw_key(&w, "shard_count");
-    jw_int(&w, x->shard_count);
+    jw_member_string(&w, "scenario_hash", hash);
+    jw_member_string(&w, "faults", x->faults_mode);
+    jw_member_int(&w, "budget", x->budget);
+    jw_member_uint(&w, "seed_from", x->seed_from);
+    jw_member_uint(&w, "seeds", x->seeds);
+    jw_member_int(&w, "shard_count", x->shard_count);
     jw_key(&w, "shards");
     jw_array_begin(&w);
     for (int i = 0; i < 64; i++) {
         if (x->shards_mask >> i & 1u) jw_int(&w, i + 1);
     }
     jw_array_end(&w);
-    jw_key(&w, "seeds_run");
-    jw_uint(&w, x->seeds_run);
-    jw_key(&w, "errors");
-    jw_uint(&w, x->errors);
-    jw_key(&w, "error_message");
-    jw_string(&w, x->error_message);
+    jw_member_uint(&w, "seeds_run", x->seeds_run);
+    jw_member_uint(&w, "errors", x->errors);
+    jw_member_string(&w, "error_message", x->error_message);
     jw_key(&w, "error_seeds");
     jw_array_begin(&w);
     for (uint64_t i = 0; i < x->errors && i < XR_ERROR_SEEDS_KEPT; i++) jw_uint(&w, x->error_seeds[i]);

@@ -166,6 +166,26 @@ void jw_bool(struct json_writer *w, bool v) {
     after_value(w);
 }
 
+void jw_member_string(struct json_writer *w, const char *key, const char *s) {
+    jw_key(w, key);
+    jw_string(w, s);
+}
+
+void jw_member_int(struct json_writer *w, const char *key, int64_t v) {
+    jw_key(w, key);
+    jw_int(w, v);
+}
+
+void jw_member_uint(struct json_writer *w, const char *key, uint64_t v) {
+    jw_key(w, key);
+    jw_uint(w, v);
+}
+
+void jw_member_bool(struct json_writer *w, const char *key, bool v) {
+    jw_key(w, key);
+    jw_bool(w, v);
+}
+
 void jw_thousandths(struct json_writer *w, int64_t milli) {
     before_value(w);
     uint64_t m = milli < 0 ? (uint64_t)0 - (uint64_t)milli : (uint64_t)milli;

@@ -53,6 +53,11 @@ void jw_uint(struct json_writer *w, uint64_t v);
 void jw_bool(struct json_writer *w, bool v);
 /* milli / 1000 with exactly three decimals ("1.250", "-0.001"): scores. */
 void jw_thousandths(struct json_writer *w, int64_t milli);
+/* A member of the current object: jw_key then the value. */
+void jw_member_string(struct json_writer *w, const char *key, const char *s);
+void jw_member_int(struct json_writer *w, const char *key, int64_t v);
+void jw_member_uint(struct json_writer *w, const char *key, uint64_t v);
+void jw_member_bool(struct json_writer *w, const char *key, bool v);
 void jw_null(struct json_writer *w);
 /* Ends a top-level document with a newline. */
 void jw_end_document(struct json_writer *w);
