@@ -5,7 +5,10 @@
  * schedule; overrides.c applies --set to the YAML tree first. Every helper
  * returns 0, or -1 with the diag set to the first error, positioned at the
  * YAML node it is about ("file:line:col", or "--set PATH=VALUE" for nodes an
- * override created). Memory comes from the scenario's allocator hooks. */
+ * override created). Kinds, keys and plain typed scalars (durations,
+ * integers, booleans, probabilities) are checked with the shared layer of
+ * dslab/yaml_tree.h, called with L->diag and L->file. Memory comes from the
+ * scenario's allocator hooks. */
 #ifndef DSLAB_SCENARIO_LOAD_INTERNAL_H
 #define DSLAB_SCENARIO_LOAD_INTERNAL_H
 
@@ -29,31 +32,13 @@ struct loader {
     struct node_name_ref *nodes_by_name; /* sorted by name, for lookups; owned */
 };
 
-int load_error(struct loader *L, const struct ynode *at, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 /* Zeroed memory from the hooks; NULL with diag set when out of memory. */
 void *load_alloc(struct loader *L, size_t size);
 char *load_strdup(struct loader *L, const char *text);
 void load_free(struct loader *L, void *p);
 
-/* Errors for keys of `map` not in `known`, with "did you mean". */
-int load_check_keys(struct loader *L, const struct ynode *map, const char *const *known,
-                    int count);
-/* The mapping's value for `key`; error "missing key" at the mapping. */
-int load_require(struct loader *L, const struct ynode *map, const char *key,
-                 const struct ynode **out);
-/* `n` must be a mapping / a list; `what` names it in the error. */
-int load_expect_mapping(struct loader *L, const struct ynode *n, const char *what);
-int load_expect_list(struct loader *L, const struct ynode *n, const char *what);
-/* `n` must be a non-empty scalar; `what` is "a duration like 150ms". */
-int load_expect_scalar(struct loader *L, const struct ynode *n, const char *what);
-
-int load_duration(struct loader *L, const struct ynode *n, bool allow_negative, int64_t *out);
 /* A time within the run: [0, duration]; `what` names it ("fault"). */
 int load_time_in_run(struct loader *L, const struct ynode *n, const char *what, int64_t *out);
-int load_int(struct loader *L, const struct ynode *n, int64_t min, int64_t max, int64_t *out);
-int load_bool(struct loader *L, const struct ynode *n, bool *out);
-int load_probability(struct loader *L, const struct ynode *n, uint32_t *out);
 int load_latency(struct loader *L, const struct ynode *n, struct latency_dist *out);
 /* A node name -> its index; "unknown node" with did-you-mean. */
 int load_node_ref(struct loader *L, const struct ynode *n, int32_t *out);

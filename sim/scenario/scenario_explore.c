@@ -58,11 +58,12 @@ static int load_name_mask(struct loader *L, const struct ynode *seq, const char 
                           int count, const char *what, uint32_t *out) {
     char expect[200];
     snprintf(expect, sizeof expect, "a list of %s like [%s, %s]", what, names[0], names[1]);
-    if (load_expect_list(L, seq, expect) < 0) return -1;
-    if (seq->count == 0) return load_error(L, seq, "the list of %s cannot be empty", what);
+    if (ytree_expect_list(L->diag, L->file, seq, expect) < 0) return -1;
+    if (seq->count == 0) return ytree_error(L->diag, L->file, seq,
+                                            "the list of %s cannot be empty", what);
     *out = 0;
     for (const struct ynode *item = seq->first; item; item = item->next) {
-        if (load_expect_scalar(L, item, expect) < 0) return -1;
+        if (ytree_expect_scalar(L->diag, L->file, item, expect) < 0) return -1;
         int found = -1;
         for (int i = 0; i < count; i++) {
             if (strcmp(item->text, names[i]) == 0) found = i;
@@ -70,10 +71,11 @@ static int load_name_mask(struct loader *L, const struct ynode *seq, const char 
         if (found < 0) {
             const char *near = suggest_nearest(item->text, names, count);
             if (near) {
-                return load_error(L, item, "unknown %s '%s' (did you mean '%s'?)", what,
+                return ytree_error(L->diag, L->file, item, "unknown %s '%s' (did you mean '%s'?)",
+                                   what,
                                   item->text, near);
             }
-            return load_error(L, item, "unknown %s '%s'", what, item->text);
+            return ytree_error(L->diag, L->file, item, "unknown %s '%s'", what, item->text);
         }
         *out |= 1u << found;
     }
@@ -85,28 +87,32 @@ enum range_type { RANGE_DURATION, RANGE_SIGNED_DURATION, RANGE_INT, RANGE_PROBAB
 /* `[min, max]` of one type into lo/hi, each within [min_allowed, max_allowed]. */
 static int load_range(struct loader *L, const struct ynode *n, enum range_type type,
                       int64_t min_allowed, int64_t max_allowed, int64_t *lo, int64_t *hi) {
-    if (load_expect_list(L, n, "a range like [100ms, 2s]") < 0) return -1;
-    if (n->count != 2) return load_error(L, n, "a range has two items [min, max], got %d", n->count);
+    if (ytree_expect_list(L->diag, L->file, n, "a range like [100ms, 2s]") < 0) return -1;
+    if (n->count != 2) return ytree_error(L->diag, L->file, n,
+                                          "a range has two items [min, max], got %d", n->count);
     int64_t v[2];
     const struct ynode *item = n->first;
     for (int i = 0; i < 2; i++, item = item->next) {
         uint32_t ppm = 0;
         int rc;
         switch (type) {
-        case RANGE_DURATION: rc = load_duration(L, item, false, &v[i]); break;
-        case RANGE_SIGNED_DURATION: rc = load_duration(L, item, true, &v[i]); break;
-        case RANGE_INT: rc = load_int(L, item, min_allowed, max_allowed, &v[i]); break;
+        case RANGE_DURATION: rc = ytree_duration(L->diag, L->file, item, false, &v[i]); break;
+        case RANGE_SIGNED_DURATION: rc = ytree_duration(L->diag, L->file, item, true, &v[i]); break;
+        case RANGE_INT: rc = ytree_int(L->diag, L->file, item, min_allowed, max_allowed,
+                                       &v[i]); break;
         default:
-            rc = load_probability(L, item, &ppm);
+            rc = ytree_probability(L->diag, L->file, item, &ppm);
             v[i] = ppm;
             break;
         }
         if (rc < 0) return -1;
         if (v[i] < min_allowed || v[i] > max_allowed) {
-            return load_error(L, item, "'%s' is out of range for this bound", item->text);
+            return ytree_error(L->diag, L->file, item, "'%s' is out of range for this bound",
+                               item->text);
         }
     }
-    if (v[0] > v[1]) return load_error(L, n, "the range's min is more than its max");
+    if (v[0] > v[1]) return ytree_error(L->diag, L->file, n,
+                                        "the range's min is more than its max");
     *lo = v[0];
     *hi = v[1];
     return 0;
@@ -156,9 +162,10 @@ int load_explore(struct loader *L, const struct ynode *map) {
     int64_t v;
     scenario_explore_defaults(L->s);
     if (!map || ydoc_is_null(map)) return 0;
-    if (load_expect_mapping(L, map, "a mapping like { faults: [partition, crash], max_faults: 3 }") <
+    if (ytree_expect_mapping(L->diag, L->file, map,
+                             "a mapping like { faults: [partition, crash], max_faults: 3 }") <
             0 ||
-        load_check_keys(L, map, keys, (int)(sizeof keys / sizeof keys[0])) < 0) {
+        ytree_check_keys(L->diag, L->file, map, keys, (int)(sizeof keys / sizeof keys[0])) < 0) {
         return -1;
     }
     e->declared = true;
@@ -173,7 +180,7 @@ int load_explore(struct loader *L, const struct ynode *map) {
         return -1;
     }
     if ((n = ydoc_map_get(map, "max_faults"))) {
-        if (load_int(L, n, 1, 64, &v) < 0) return -1;
+        if (ytree_int(L->diag, L->file, n, 1, 64, &v) < 0) return -1;
         e->max_faults = (int32_t)v;
     }
     if ((n = ydoc_map_get(map, "start")) && load_time_in_run(L, n, "explore start", &e->start_ns) < 0) {
@@ -184,11 +191,11 @@ int load_explore(struct loader *L, const struct ynode *map) {
         return -1;
     }
     if (e->start_ns >= e->heal_ns) {
-        return load_error(L, heal ? heal : map,
+        return ytree_error(L->diag, L->file, heal ? heal : map,
                           "explore: heal_after must be later than start (faults happen between)");
     }
     if (load_ranges(L, map, e) < 0) return -1;
-    if ((n = ydoc_map_get(map, "lose_unsynced")) && load_bool(L, n, &e->lose_unsynced) < 0) {
+    if ((n = ydoc_map_get(map, "lose_unsynced")) && ytree_bool(L->diag, L->file, n, &e->lose_unsynced) < 0) {
         return -1;
     }
     return 0;

@@ -65,7 +65,7 @@ static int find_action(struct loader *L, const struct ynode *item, const struct 
         const struct action *a = action_of(k->text);
         if (!a) continue;
         if (*out) {
-            return load_error(L, k,
+            return ytree_error(L->diag, L->file, k,
                               "a fault has one action; this one has '%s' and '%s' (write two "
                               "faults)",
                               (*out)->key, a->key);
@@ -74,7 +74,7 @@ static int find_action(struct loader *L, const struct ynode *item, const struct 
         *key_out = k;
     }
     if (!*out) {
-        return load_error(L, item,
+        return ytree_error(L->diag, L->file, item,
                           "a fault needs an action (expected one of: partition, heal, cut, "
                           "crash, restart, pause, clock, link, slow)");
     }
@@ -85,7 +85,8 @@ static int find_action(struct loader *L, const struct ynode *item, const struct 
         for (int i = 0; i < 4 && (*out)->extras[i]; i++) {
             used += snprintf(list + used, sizeof list - (size_t)used, ", %s", (*out)->extras[i]);
         }
-        return load_error(L, k, "'%s' does not apply to a %s fault (it takes: %s)", k->text,
+        return ytree_error(L->diag, L->file, k, "'%s' does not apply to a %s fault (it takes: %s)",
+                           k->text,
                           (*out)->key, list);
     }
     return 0;
@@ -99,19 +100,23 @@ static int load_groups(struct loader *L, const struct ynode *seq, struct fault *
     f->group_of_node = load_alloc(L, sizeof *f->group_of_node * (size_t)n);
     if (!f->group_of_node) return -1;
     for (int32_t i = 0; i < n; i++) f->group_of_node[i] = -1;
-    if (seq->count == 0) return load_error(L, seq, "a partition needs at least one group");
+    if (seq->count == 0) return ytree_error(L->diag, L->file, seq,
+                                            "a partition needs at least one group");
     int32_t group = 0;
     for (const struct ynode *g = seq->first; g; g = g->next, group++) {
-        if (load_expect_list(L, g, "a group of nodes like [n1, n2] (partition: [[n1], [n2, n3]])") <
+        if (ytree_expect_list(L->diag, L->file, g,
+                              "a group of nodes like [n1, n2] (partition: [[n1], [n2, n3]])") <
             0) {
             return -1;
         }
-        if (g->count == 0) return load_error(L, g, "a partition group cannot be empty");
+        if (g->count == 0) return ytree_error(L->diag, L->file, g,
+                                              "a partition group cannot be empty");
         for (const struct ynode *m = g->first; m; m = m->next) {
             int32_t node;
             if (load_node_ref(L, m, &node) < 0) return -1;
             if (f->group_of_node[node] >= 0) {
-                return load_error(L, m, "node '%s' appears twice in the partition", m->text);
+                return ytree_error(L->diag, L->file, m, "node '%s' appears twice in the partition",
+                                   m->text);
             }
             f->group_of_node[node] = group;
         }
@@ -121,9 +126,9 @@ static int load_groups(struct loader *L, const struct ynode *seq, struct fault *
 
 static int load_minority(struct loader *L, const struct ynode *seq, struct fault *f) {
     int32_t n = L->s->nodes_count;
-    if (load_expect_list(L, seq, "a list of nodes like [n1, n2]") < 0) return -1;
+    if (ytree_expect_list(L->diag, L->file, seq, "a list of nodes like [n1, n2]") < 0) return -1;
     if (seq->count == 0 || 2 * seq->count >= n) {
-        return load_error(L, seq, "a minority has 1 to %d of the %d nodes, got %d",
+        return ytree_error(L->diag, L->file, seq, "a minority has 1 to %d of the %d nodes, got %d",
                           (n - 1) / 2, n, seq->count);
     }
     /* Stored as explicit groups: the minority is group 0, the rest group 1. */
@@ -135,7 +140,8 @@ static int load_minority(struct loader *L, const struct ynode *seq, struct fault
         int32_t node;
         if (load_node_ref(L, m, &node) < 0) return -1;
         if (f->group_of_node[node] == 0) {
-            return load_error(L, m, "node '%s' appears twice in the minority", m->text);
+            return ytree_error(L->diag, L->file, m, "node '%s' appears twice in the minority",
+                               m->text);
         }
         f->group_of_node[node] = 0;
     }
@@ -153,8 +159,9 @@ static int load_shape(struct loader *L, const struct ynode *item, const struct y
     }
     if (shape < 0) {
         const char *near = suggest_nearest(v->text, shapes, 4);
-        if (near) return load_error(L, v, "unknown partition '%s' (did you mean '%s'?)", v->text, near);
-        return load_error(L, v,
+        if (near) return ytree_error(L->diag, L->file, v,
+                                     "unknown partition '%s' (did you mean '%s'?)", v->text, near);
+        return ytree_error(L->diag, L->file, v,
                           "unknown partition '%s' (expected groups like [[n1], [n2, n3]] or one "
                           "of: majority-minority, isolate-one, bridge, majorities-ring)",
                           v->text);
@@ -163,17 +170,20 @@ static int load_shape(struct loader *L, const struct ynode *item, const struct y
     const struct ynode *node = ydoc_map_get(item, "node");
     const struct ynode *minority = ydoc_map_get(item, "minority");
     bool needs_node = f->shape == PARTITION_ISOLATE_ONE || f->shape == PARTITION_BRIDGE;
-    if (needs_node && !node) return load_error(L, item, "partition: %s needs node: NAME", v->text);
+    if (needs_node && !node) return ytree_error(L->diag, L->file, item,
+                                                "partition: %s needs node: NAME", v->text);
     if (!needs_node && node) {
-        return load_error(L, ydoc_map_key(item, "node"), "partition: %s takes no node", v->text);
+        return ytree_error(L->diag, L->file, ydoc_map_key(item, "node"),
+                           "partition: %s takes no node", v->text);
     }
     if (minority && f->shape != PARTITION_MAJORITY_MINORITY) {
-        return load_error(L, ydoc_map_key(item, "minority"),
+        return ytree_error(L->diag, L->file, ydoc_map_key(item, "minority"),
                           "only partition: majority-minority takes a minority");
     }
     int32_t min_nodes = f->shape == PARTITION_BRIDGE || f->shape == PARTITION_MAJORITIES_RING ? 3 : 2;
     if (L->s->nodes_count < min_nodes) {
-        return load_error(L, v, "partition: %s needs at least %d nodes", v->text, (int)min_nodes);
+        return ytree_error(L->diag, L->file, v, "partition: %s needs at least %d nodes", v->text,
+                           (int)min_nodes);
     }
     if (node && load_node_ref(L, node, &f->node) < 0) return -1;
     if (minority) return load_minority(L, minority, f);
@@ -185,12 +195,13 @@ static int load_partition(struct loader *L, const struct ynode *item, const stru
     if (v->kind == YNODE_SEQUENCE) {
         if (ydoc_map_get(item, "node") || ydoc_map_get(item, "minority")) {
             const struct ynode *k = ydoc_map_key(item, "node");
-            return load_error(L, k ? k : ydoc_map_key(item, "minority"),
+            return ytree_error(L->diag, L->file, k ? k : ydoc_map_key(item, "minority"),
                               "'%s' does not apply to a partition into groups", k ? "node" : "minority");
         }
         return load_groups(L, v, f);
     }
-    if (load_expect_scalar(L, v, "groups like [[n1], [n2, n3]] or a shape like majority-minority") < 0) {
+    if (ytree_expect_scalar(L->diag, L->file, v,
+                            "groups like [[n1], [n2, n3]] or a shape like majority-minority") < 0) {
         return -1;
     }
     return load_shape(L, item, v, f);
@@ -205,17 +216,18 @@ static int load_node_action(struct loader *L, const struct ynode *item, const st
     if (load_node_ref(L, v, &f->node) < 0) return -1;
     switch (f->kind) {
     case FAULT_RESTART:
-        if ((n = ydoc_map_get(item, "lose_unsynced"))) return load_bool(L, n, &f->lose_unsynced);
+        if ((n = ydoc_map_get(item, "lose_unsynced"))) return ytree_bool(L->diag, L->file, n, &f->lose_unsynced);
         return 0;
     case FAULT_PAUSE:
-        if (!(n = ydoc_map_get(item, "for"))) return load_error(L, item, "pause needs for: DURATION");
-        if (load_duration(L, n, false, &f->duration_ns) < 0) return -1;
-        if (f->duration_ns == 0) return load_error(L, n, "a pause must last more than 0");
-        if (f->duration_ns > DSLAB_DURATION_NS_MAX) return load_error(L, n, "a pause of %s is more than one day", n->text);
+        if (!(n = ydoc_map_get(item, "for"))) return ytree_error(L->diag, L->file, item, "pause needs for: DURATION");
+        if (ytree_duration(L->diag, L->file, n, false, &f->duration_ns) < 0) return -1;
+        if (f->duration_ns == 0) return ytree_error(L->diag, L->file, n,
+                                                    "a pause must last more than 0");
+        if (f->duration_ns > DSLAB_DURATION_NS_MAX) return ytree_error(L->diag, L->file, n, "a pause of %s is more than one day", n->text);
         return 0;
     case FAULT_SLOW:
-        if (!(n = ydoc_map_get(item, "factor"))) return load_error(L, item, "slow needs factor: N (1 to 1000)");
-        if (load_int(L, n, 1, 1000, &x) < 0) return -1;
+        if (!(n = ydoc_map_get(item, "factor"))) return ytree_error(L->diag, L->file, item, "slow needs factor: N (1 to 1000)");
+        if (ytree_int(L->diag, L->file, n, 1, 1000, &x) < 0) return -1;
         f->slow_factor = (uint32_t)x;
         return 0;
     default: return 0;
@@ -228,15 +240,17 @@ static int load_clock(struct loader *L, const struct ynode *item, const struct y
     const struct ynode *drift = ydoc_map_get(item, "drift_ppm");
     if (load_node_ref(L, v, &f->node) < 0) return -1;
     if (!jump == !drift) {
-        return load_error(L, item, "a clock fault needs exactly one of jump: DURATION or drift_ppm: N");
+        return ytree_error(L->diag, L->file, item,
+                           "a clock fault needs exactly one of jump: DURATION or drift_ppm: N");
     }
     if (drift) {
         f->kind = FAULT_CLOCK_DRIFT;
-        return load_int(L, drift, -100000, 100000, &f->drift_ppm);
+        return ytree_int(L->diag, L->file, drift, -100000, 100000, &f->drift_ppm);
     }
-    if (load_duration(L, jump, true, &f->jump_ns) < 0) return -1;
+    if (ytree_duration(L->diag, L->file, jump, true, &f->jump_ns) < 0) return -1;
     if (f->jump_ns > DSLAB_DURATION_NS_MAX || f->jump_ns < -DSLAB_DURATION_NS_MAX) {
-        return load_error(L, jump, "a clock jump of %s is more than one day", jump->text);
+        return ytree_error(L->diag, L->file, jump, "a clock jump of %s is more than one day",
+                           jump->text);
     }
     return 0;
 }
@@ -250,15 +264,15 @@ static int load_link_fault(struct loader *L, const struct ynode *item, const str
         f->link_fields |= LINK_FIELD_LATENCY;
     }
     if ((n = ydoc_map_get(item, "loss"))) {
-        if (load_probability(L, n, &f->link.loss_ppm) < 0) return -1;
+        if (ytree_probability(L->diag, L->file, n, &f->link.loss_ppm) < 0) return -1;
         f->link_fields |= LINK_FIELD_LOSS;
     }
     if ((n = ydoc_map_get(item, "duplicate"))) {
-        if (load_probability(L, n, &f->link.duplicate_ppm) < 0) return -1;
+        if (ytree_probability(L->diag, L->file, n, &f->link.duplicate_ppm) < 0) return -1;
         f->link_fields |= LINK_FIELD_DUPLICATE;
     }
     if (f->link_fields == 0) {
-        return load_error(L, item, "a link fault needs latency, loss or duplicate");
+        return ytree_error(L->diag, L->file, item, "a link fault needs latency, loss or duplicate");
     }
     return 0;
 }
@@ -270,9 +284,10 @@ static int load_fault(struct loader *L, const struct ynode *item, struct fault *
     f->slow_factor = 1;
     f->link = L->s->network.link;
     f->pos = (struct src_pos){item->line, item->col};
-    if (load_expect_mapping(L, item, "a mapping like { at: 2s, crash: n1 }") < 0 ||
-        load_check_keys(L, item, fault_keys, FAULT_KEYS_COUNT) < 0 ||
-        load_require(L, item, "at", &at) < 0 || load_time_in_run(L, at, "fault", &f->at_ns) < 0 ||
+    if (ytree_expect_mapping(L->diag, L->file, item, "a mapping like { at: 2s, crash: n1 }") < 0 ||
+        ytree_check_keys(L->diag, L->file, item, fault_keys, FAULT_KEYS_COUNT) < 0 ||
+        ytree_require(L->diag, L->file, item, "at",
+                      &at) < 0 || load_time_in_run(L, at, "fault", &f->at_ns) < 0 ||
         find_action(L, item, &key, &a) < 0) {
         return -1;
     }
@@ -286,7 +301,8 @@ static int load_fault(struct loader *L, const struct ynode *item, struct fault *
             return 0;
         }
         if (v->kind == YNODE_SCALAR) {
-            return load_expect_mapping(L, v, "all, [a, b] (both ways) or {from: a, to: b}");
+            return ytree_expect_mapping(L->diag, L->file, v,
+                                        "all, [a, b] (both ways) or {from: a, to: b}");
         }
         return load_link_ends(L, v, &f->node, &f->peer, &f->both_ways);
     case FAULT_CUT: return load_link_ends(L, v, &f->node, &f->peer, &f->both_ways);
@@ -328,9 +344,11 @@ static int sort_faults(struct loader *L) {
 
 int load_faults(struct loader *L, const struct ynode *seq) {
     struct scenario *s = L->s;
-    if (load_expect_list(L, seq, "a list of faults like [{ at: 2s, crash: n1 }]") < 0) return -1;
+    if (ytree_expect_list(L->diag, L->file, seq,
+                          "a list of faults like [{ at: 2s, crash: n1 }]") < 0) return -1;
     if (seq->count > DSLAB_FAULTS_MAX) {
-        return load_error(L, seq, "more than %d faults (DSLAB_FAULTS_MAX)", DSLAB_FAULTS_MAX);
+        return ytree_error(L->diag, L->file, seq, "more than %d faults (DSLAB_FAULTS_MAX)",
+                           DSLAB_FAULTS_MAX);
     }
     s->faults = load_alloc(L, sizeof *s->faults * (size_t)(seq->count ? seq->count : 1));
     if (!s->faults) return -1;

@@ -72,14 +72,14 @@ static struct src_pos pos_of(const struct ynode *n) {
 /* ---- name, text, seed, duration, limits ---------------------------------- */
 
 static int load_name(struct loader *L, const struct ynode *n) {
-    if (load_expect_scalar(L, n, "a name like leader-election") < 0) return -1;
+    if (ytree_expect_scalar(L->diag, L->file, n, "a name like leader-election") < 0) return -1;
     size_t len = strlen(n->text);
     bool ok = len < sizeof L->s->name;
     for (const char *c = n->text; *c && ok; c++) {
         ok = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-';
     }
     if (!ok) {
-        return load_error(L, n,
+        return ytree_error(L->diag, L->file, n,
                           "name '%s' must be lower-case letters, digits and '-', at most %d "
                           "characters",
                           n->text, (int)sizeof L->s->name - 1);
@@ -92,7 +92,7 @@ static int load_text(struct loader *L, const struct ynode *n, char **out) {
     if (!n || ydoc_is_null(n)) {
         *out = load_strdup(L, "");
     } else {
-        if (load_expect_scalar(L, n, "text") < 0) return -1;
+        if (ytree_expect_scalar(L->diag, L->file, n, "text") < 0) return -1;
         *out = load_strdup(L, n->text);
     }
     return *out ? 0 : -1;
@@ -101,35 +101,35 @@ static int load_text(struct loader *L, const struct ynode *n, char **out) {
 static int load_basics(struct loader *L, const struct ynode *root) {
     struct scenario *s = L->s;
     const struct ynode *n;
-    if (load_require(L, root, "name", &n) < 0 || load_name(L, n) < 0) return -1;
+    if (ytree_require(L->diag, L->file, root, "name", &n) < 0 || load_name(L, n) < 0) return -1;
     if (load_text(L, ydoc_map_get(root, "title"), &s->title) < 0) return -1;
     if (load_text(L, ydoc_map_get(root, "description"), &s->description) < 0) return -1;
     s->seed = 1;
-    if ((n = ydoc_map_get(root, "seed"))) {
-        char err[UNITS_ERR_MAX];
-        if (load_expect_scalar(L, n, "a seed like 42") < 0) return -1;
-        if (units_parse_u64(n->text, &s->seed, err, (int)sizeof err) < 0) {
-            return load_error(L, n, "%s", err);
-        }
-    }
-    if (load_require(L, root, "duration", &n) < 0 || load_duration(L, n, false, &s->duration_ns) < 0) {
+    if ((n = ydoc_map_get(root, "seed")) &&
+        ytree_u64(L->diag, L->file, n, "a seed like 42", &s->seed) < 0) {
         return -1;
     }
-    if (s->duration_ns == 0) return load_error(L, n, "duration must be more than 0");
+    if (ytree_require(L->diag, L->file, root, "duration",
+                      &n) < 0 || ytree_duration(L->diag, L->file, n, false, &s->duration_ns) < 0) {
+        return -1;
+    }
+    if (s->duration_ns == 0) return ytree_error(L->diag, L->file, n,
+                                                "duration must be more than 0");
     if (s->duration_ns > DSLAB_DURATION_NS_MAX) {
-        return load_error(L, n, "duration %s is more than one day (DSLAB_DURATION_NS_MAX)",
+        return ytree_error(L->diag, L->file, n,
+                           "duration %s is more than one day (DSLAB_DURATION_NS_MAX)",
                           n->text);
     }
     s->events_max = DSLAB_EVENTS_DEFAULT_MAX;
     if ((n = ydoc_map_get(root, "limits"))) {
         static const char *const keys[] = {"events"};
         const struct ynode *e;
-        if (load_expect_mapping(L, n, "a mapping like { events: 5000000 }") < 0 ||
-            load_check_keys(L, n, keys, 1) < 0) {
+        if (ytree_expect_mapping(L->diag, L->file, n, "a mapping like { events: 5000000 }") < 0 ||
+            ytree_check_keys(L->diag, L->file, n, keys, 1) < 0) {
             return -1;
         }
         if ((e = ydoc_map_get(n, "events")) &&
-            load_int(L, e, 1, INT64_MAX / 2, &s->events_max) < 0) {
+            ytree_int(L->diag, L->file, e, 1, INT64_MAX / 2, &s->events_max) < 0) {
             return -1;
         }
     }
@@ -144,16 +144,16 @@ static int name_ref_cmp(const void *pa, const void *pb) {
 }
 
 static int load_node_name(struct loader *L, const struct ynode *n, char *out) {
-    if (load_expect_scalar(L, n, "a node name like n1") < 0) return -1;
+    if (ytree_expect_scalar(L->diag, L->file, n, "a node name like n1") < 0) return -1;
     size_t len = strlen(n->text);
-    if (len == 0) return load_error(L, n, "a node name cannot be empty (\"\")");
+    if (len == 0) return ytree_error(L->diag, L->file, n, "a node name cannot be empty (\"\")");
     bool ok = len < DSLAB_NAME_MAX;
     for (const char *c = n->text; *c && ok; c++) {
         ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
              *c == '-' || *c == '_';
     }
     if (!ok) {
-        return load_error(L, n,
+        return ytree_error(L->diag, L->file, n,
                           "node name '%s' must be letters, digits, '-' and '_', at most %d "
                           "characters",
                           n->text, DSLAB_NAME_MAX - 1);
@@ -168,12 +168,14 @@ static int load_nodes(struct loader *L, const struct ynode *n) {
     if (n->kind == YNODE_SEQUENCE) {
         count = n->count;
         if (count < 1 || count > DSLAB_NODES_MAX) {
-            return load_error(L, n, "expected 1 to %d nodes, got %lld", DSLAB_NODES_MAX,
+            return ytree_error(L->diag, L->file, n, "expected 1 to %d nodes, got %lld",
+                               DSLAB_NODES_MAX,
                               (long long)count);
         }
     } else if (n->kind != YNODE_SCALAR || ydoc_is_null(n)) {
-        return load_expect_scalar(L, n, "a number of nodes or a list of names like [a, b, c]");
-    } else if (load_int(L, n, 1, DSLAB_NODES_MAX, &count) < 0) {
+        return ytree_expect_scalar(L->diag, L->file, n,
+                                   "a number of nodes or a list of names like [a, b, c]");
+    } else if (ytree_int(L->diag, L->file, n, 1, DSLAB_NODES_MAX, &count) < 0) {
         return -1;
     }
     s->nodes_count = (int32_t)count;
@@ -197,7 +199,7 @@ static int load_nodes(struct loader *L, const struct ynode *n) {
             int32_t later = L->nodes_by_name[i].index > L->nodes_by_name[i - 1].index
                                 ? L->nodes_by_name[i].index
                                 : L->nodes_by_name[i - 1].index;
-            return load_error(L, ydoc_seq_at(n, later), "node '%s' is listed twice",
+            return ytree_error(L->diag, L->file, ydoc_seq_at(n, later), "node '%s' is listed twice",
                               s->node_names[later]);
         }
     }
@@ -206,26 +208,29 @@ static int load_nodes(struct loader *L, const struct ynode *n) {
 
 static int load_clocks(struct loader *L, const struct ynode *map) {
     static const char *const keys[] = {"offset", "drift_ppm"};
-    if (load_expect_mapping(L, map, "a mapping of node names to { offset, drift_ppm }") < 0) {
+    if (ytree_expect_mapping(L->diag, L->file, map,
+                             "a mapping of node names to { offset, drift_ppm }") < 0) {
         return -1;
     }
     for (const struct ynode *k = map->first; k; k = k->next) {
         int32_t node;
         const struct ynode *v = k->value, *f;
         if (load_node_ref(L, k, &node) < 0 ||
-            load_expect_mapping(L, v, "a mapping like { offset: 80ms, drift_ppm: 200 }") < 0 ||
-            load_check_keys(L, v, keys, 2) < 0) {
+            ytree_expect_mapping(L->diag, L->file, v,
+                                 "a mapping like { offset: 80ms, drift_ppm: 200 }") < 0 ||
+            ytree_check_keys(L->diag, L->file, v, keys, 2) < 0) {
             return -1;
         }
         struct scenario_clock *c = &L->s->clocks[node];
-        if ((f = ydoc_map_get(v, "offset")) && load_duration(L, f, true, &c->offset_ns) < 0) {
+        if ((f = ydoc_map_get(v, "offset")) && ytree_duration(L->diag, L->file, f, true, &c->offset_ns) < 0) {
             return -1;
         }
         if (c->offset_ns > DSLAB_DURATION_NS_MAX || c->offset_ns < -DSLAB_DURATION_NS_MAX) {
-            return load_error(L, f, "clock offset %s is more than one day", f->text);
+            return ytree_error(L->diag, L->file, f, "clock offset %s is more than one day",
+                               f->text);
         }
         if ((f = ydoc_map_get(v, "drift_ppm")) &&
-            load_int(L, f, -100000, 100000, &c->drift_ppm) < 0) {
+            ytree_int(L->diag, L->file, f, -100000, 100000, &c->drift_ppm) < 0) {
             return -1;
         }
     }
@@ -244,11 +249,11 @@ static int load_link_fields(struct loader *L, const struct ynode *map, struct li
         *fields |= LINK_FIELD_LATENCY;
     }
     if ((n = ydoc_map_get(map, "loss"))) {
-        if (load_probability(L, n, &link->loss_ppm) < 0) return -1;
+        if (ytree_probability(L->diag, L->file, n, &link->loss_ppm) < 0) return -1;
         *fields |= LINK_FIELD_LOSS;
     }
     if ((n = ydoc_map_get(map, "duplicate"))) {
-        if (load_probability(L, n, &link->duplicate_ppm) < 0) return -1;
+        if (ytree_probability(L->diag, L->file, n, &link->duplicate_ppm) < 0) return -1;
         *fields |= LINK_FIELD_DUPLICATE;
     }
     return 0;
@@ -257,11 +262,12 @@ static int load_link_fields(struct loader *L, const struct ynode *map, struct li
 static int load_link_overrides(struct loader *L, const struct ynode *seq) {
     static const char *const keys[] = {"from", "to", "latency", "loss", "duplicate", "both"};
     struct scenario *s = L->s;
-    if (load_expect_list(L, seq, "a list of { from, to, latency, loss, duplicate, both }") < 0) {
+    if (ytree_expect_list(L->diag, L->file, seq,
+                          "a list of { from, to, latency, loss, duplicate, both }") < 0) {
         return -1;
     }
     if (seq->count > DSLAB_FAULTS_MAX) {
-        return load_error(L, seq, "more than %d link overrides", DSLAB_FAULTS_MAX);
+        return ytree_error(L->diag, L->file, seq, "more than %d link overrides", DSLAB_FAULTS_MAX);
     }
     s->link_overrides = load_alloc(L, sizeof *s->link_overrides * (size_t)seq->count);
     if (!s->link_overrides) return -1;
@@ -270,17 +276,23 @@ static int load_link_overrides(struct loader *L, const struct ynode *seq) {
         const struct ynode *f, *t, *b;
         o->pos = pos_of(item);
         o->link = s->network.link;
-        if (load_expect_mapping(L, item, "a mapping like { from: n1, to: n2, loss: 0.5 }") < 0 ||
-            load_check_keys(L, item, keys, 6) < 0 || load_require(L, item, "from", &f) < 0 ||
-            load_require(L, item, "to", &t) < 0 || load_node_ref(L, f, &o->from_node) < 0 ||
+        if (ytree_expect_mapping(L->diag, L->file, item,
+                                 "a mapping like { from: n1, to: n2, loss: 0.5 }") < 0 ||
+            ytree_check_keys(L->diag, L->file, item, keys,
+                             6) < 0 || ytree_require(L->diag, L->file, item, "from", &f) < 0 ||
+            ytree_require(L->diag, L->file, item, "to",
+                          &t) < 0 || load_node_ref(L, f, &o->from_node) < 0 ||
             load_node_ref(L, t, &o->to_node) < 0 ||
             load_link_fields(L, item, &o->link, &o->fields) < 0) {
             return -1;
         }
-        if (o->from_node == o->to_node) return load_error(L, t, "a link needs two different nodes");
-        if ((b = ydoc_map_get(item, "both")) && load_bool(L, b, &o->both_ways) < 0) return -1;
+        if (o->from_node == o->to_node) return ytree_error(L->diag, L->file, t,
+                                                           "a link needs two different nodes");
+        if ((b = ydoc_map_get(item, "both")) && ytree_bool(L->diag, L->file, b,
+                                                           &o->both_ways) < 0) return -1;
         if (o->fields == 0) {
-            return load_error(L, item, "a link override needs latency, loss or duplicate");
+            return ytree_error(L->diag, L->file, item,
+                               "a link override needs latency, loss or duplicate");
         }
     }
     return 0;
@@ -295,16 +307,19 @@ static int load_network(struct loader *L, const struct ynode *map) {
     if (!map) return 0;
     const struct ynode *n;
     uint32_t fields;
-    if (load_expect_mapping(L, map, "a mapping like { latency: uniform(1ms, 5ms), loss: 0.01 }") <
+    if (ytree_expect_mapping(L->diag, L->file, map,
+                             "a mapping like { latency: uniform(1ms, 5ms), loss: 0.01 }") <
             0 ||
-        load_check_keys(L, map, keys, 5) < 0 || load_link_fields(L, map, &net->link, &fields) < 0) {
+        ytree_check_keys(L->diag, L->file, map, keys,
+                         5) < 0 || load_link_fields(L, map, &net->link, &fields) < 0) {
         return -1;
     }
     if ((n = ydoc_map_get(map, "order"))) {
-        if (load_expect_scalar(L, n, "fifo or unordered") < 0) return -1;
+        if (ytree_expect_scalar(L->diag, L->file, n, "fifo or unordered") < 0) return -1;
         if (strcmp(n->text, "fifo") == 0) net->fifo = true;
         else if (strcmp(n->text, "unordered") == 0) net->fifo = false;
-        else return load_error(L, n, "expected fifo or unordered, got '%s'", n->text);
+        else return ytree_error(L->diag, L->file, n, "expected fifo or unordered, got '%s'",
+                                n->text);
     }
     if ((n = ydoc_map_get(map, "links"))) return load_link_overrides(L, n);
     return 0;
@@ -317,24 +332,27 @@ static int unknown_protocol(struct loader *L, const struct ynode *n) {
     int count = protocol_count() < 64 ? protocol_count() : 64;
     for (int i = 0; i < count; i++) names[i] = protocol_at(i)->name;
     const char *near = suggest_nearest(n->text, names, count);
-    if (near) return load_error(L, n, "unknown protocol '%s' (did you mean '%s'?)", n->text, near);
+    if (near) return ytree_error(L->diag, L->file, n, "unknown protocol '%s' (did you mean '%s'?)",
+                                 n->text, near);
     char list[400] = "";
     size_t used = 0;
     for (int i = 0; i < count && used < sizeof list; i++) {
         used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", names[i]);
     }
-    return load_error(L, n, "unknown protocol '%s' (expected one of: %s)", n->text, list);
+    return ytree_error(L->diag, L->file, n, "unknown protocol '%s' (expected one of: %s)", n->text,
+                       list);
 }
 
 static int load_protocol(struct loader *L, const struct ynode *n) {
     struct scenario_protocol *p = &L->s->protocol;
     const struct ynode *name = n;
     if (n->kind == YNODE_MAPPING) {
-        if (load_require(L, n, "name", &name) < 0) return -1;
-    } else if (load_expect_scalar(L, n, "a mapping like { name: raft, election_timeout: 150ms }") < 0) {
+        if (ytree_require(L->diag, L->file, n, "name", &name) < 0) return -1;
+    } else if (ytree_expect_scalar(L->diag, L->file, n,
+                                   "a mapping like { name: raft, election_timeout: 150ms }") < 0) {
         return -1;
     }
-    if (load_expect_scalar(L, name, "a protocol name like raft") < 0) return -1;
+    if (ytree_expect_scalar(L->diag, L->file, name, "a protocol name like raft") < 0) return -1;
     if (strlen(name->text) >= sizeof p->name || !protocol_find(name->text)) {
         return unknown_protocol(L, name);
     }
@@ -342,16 +360,19 @@ static int load_protocol(struct loader *L, const struct ynode *n) {
     p->pos = pos_of(name);
     if (n->kind != YNODE_MAPPING) return 0;
     if (n->count - 1 > DSLAB_PARAMS_MAX) {
-        return load_error(L, n, "more than %d protocol parameters", DSLAB_PARAMS_MAX);
+        return ytree_error(L->diag, L->file, n, "more than %d protocol parameters",
+                           DSLAB_PARAMS_MAX);
     }
     p->params = load_alloc(L, sizeof *p->params * (size_t)n->count);
     if (!p->params) return -1;
     for (const struct ynode *k = n->first; k; k = k->next) {
         if (strcmp(k->text, "name") == 0) continue;
         if (strlen(k->text) >= sizeof p->params[0].key) {
-            return load_error(L, k, "protocol parameter name '%s' is too long", k->text);
+            return ytree_error(L->diag, L->file, k, "protocol parameter name '%s' is too long",
+                               k->text);
         }
-        if (load_expect_scalar(L, k->value, "a single value for a protocol parameter") < 0) {
+        if (ytree_expect_scalar(L->diag, L->file, k->value,
+                                "a single value for a protocol parameter") < 0) {
             return -1;
         }
         struct scenario_param *param = &p->params[p->params_count];
@@ -368,8 +389,9 @@ static int load_protocol(struct loader *L, const struct ynode *n) {
 static int load_ops(struct loader *L, const struct ynode *map, struct scenario_workload *w) {
     static const char *const keys[] = {"read", "write", "cas"};
     uint32_t *weights[] = {&w->read_weight, &w->write_weight, &w->cas_weight};
-    if (load_expect_mapping(L, map, "a mapping like { read: 0.5, write: 0.5 }") < 0 ||
-        load_check_keys(L, map, keys, 3) < 0) {
+    if (ytree_expect_mapping(L->diag, L->file, map,
+                             "a mapping like { read: 0.5, write: 0.5 }") < 0 ||
+        ytree_check_keys(L->diag, L->file, map, keys, 3) < 0) {
         return -1;
     }
     uint64_t sum = 0;
@@ -378,38 +400,41 @@ static int load_ops(struct loader *L, const struct ynode *map, struct scenario_w
         uint64_t micro = 0;
         char err[UNITS_ERR_MAX];
         if (n) {
-            if (load_expect_scalar(L, n, "a weight like 0.5") < 0) return -1;
+            if (ytree_expect_scalar(L->diag, L->file, n, "a weight like 0.5") < 0) return -1;
             if (units_parse_decimal_micro(n->text, UINT64_C(1000000000), &micro, err,
                                           (int)sizeof err) < 0) {
-                return load_error(L, n, "%s", err);
+                return ytree_error(L->diag, L->file, n, "%s", err);
             }
         }
         *weights[i] = (uint32_t)micro;
         sum += micro;
     }
-    if (sum == 0) return load_error(L, map, "every op weight is 0; give read, write or cas a weight");
+    if (sum == 0) return ytree_error(L->diag, L->file, map,
+                                     "every op weight is 0; give read, write or cas a weight");
     return 0;
 }
 
 static int load_rate(struct loader *L, const struct ynode *n, struct scenario_workload *w) {
     struct units_rate rate;
     char err[UNITS_ERR_MAX];
-    if (load_expect_scalar(L, n, "a rate like 50/s") < 0) return -1;
+    if (ytree_expect_scalar(L->diag, L->file, n, "a rate like 50/s") < 0) return -1;
     if (units_parse_rate(n->text, &rate, err, (int)sizeof err) < 0) {
-        return load_error(L, n, "%s", err);
+        return ytree_error(L->diag, L->file, n, "%s", err);
     }
     /* interval per client = clients * per_ns / count, rounded to nearest. */
     uint64_t total;
     if (__builtin_mul_overflow((uint64_t)w->clients_count, (uint64_t)rate.per_ns, &total)) {
-        return load_error(L, n, "rate %s is too low", n->text);
+        return ytree_error(L->diag, L->file, n, "rate %s is too low", n->text);
     }
     uint64_t interval = (total + rate.count / 2) / rate.count;
     if (interval == 0) {
-        return load_error(L, n, "rate %s is more than one operation per nanosecond per client",
+        return ytree_error(L->diag, L->file, n,
+                           "rate %s is more than one operation per nanosecond per client",
                           n->text);
     }
     if (interval > (uint64_t)DSLAB_DURATION_NS_MAX) {
-        return load_error(L, n, "rate %s is less than one operation per day per client", n->text);
+        return ytree_error(L->diag, L->file, n,
+                           "rate %s is less than one operation per day per client", n->text);
     }
     w->interval_ns_mean = (int64_t)interval;
     return 0;
@@ -421,10 +446,11 @@ static int load_workload_times(struct loader *L, const struct ynode *map,
     w->timeout_ns = NS_PER_S;
     w->start_ns = 0;
     w->stop_ns = L->s->duration_ns;
-    if ((n = ydoc_map_get(map, "timeout")) && load_duration(L, n, false, &w->timeout_ns) < 0) {
+    if ((n = ydoc_map_get(map, "timeout")) && ytree_duration(L->diag, L->file, n, false, &w->timeout_ns) < 0) {
         return -1;
     }
-    if (n && w->timeout_ns == 0) return load_error(L, n, "timeout must be more than 0");
+    if (n && w->timeout_ns == 0) return ytree_error(L->diag, L->file, n,
+                                                    "timeout must be more than 0");
     if ((n = ydoc_map_get(map, "start")) && load_time_in_run(L, n, "workload start", &w->start_ns) < 0) {
         return -1;
     }
@@ -432,7 +458,7 @@ static int load_workload_times(struct loader *L, const struct ynode *map,
         return -1;
     }
     if (w->stop_ns < w->start_ns) {
-        return load_error(L, n, "workload stop is before its start");
+        return ytree_error(L->diag, L->file, n, "workload stop is before its start");
     }
     return 0;
 }
@@ -446,27 +472,28 @@ static int load_workload(struct loader *L, const struct ynode *map) {
     w->target = TARGET_RANDOM;
     w->target_node = -1;
     if (!map) return 0;
-    if (load_expect_mapping(L, map, "a mapping like { clients: 2, rate: 50/s }") < 0 ||
-        load_check_keys(L, map, keys, 8) < 0) {
+    if (ytree_expect_mapping(L->diag, L->file, map,
+                             "a mapping like { clients: 2, rate: 50/s }") < 0 ||
+        ytree_check_keys(L->diag, L->file, map, keys, 8) < 0) {
         return -1;
     }
     w->clients_count = 1;
     if ((n = ydoc_map_get(map, "clients"))) {
-        if (load_int(L, n, 0, DSLAB_CLIENTS_MAX, &v) < 0) return -1;
+        if (ytree_int(L->diag, L->file, n, 0, DSLAB_CLIENTS_MAX, &v) < 0) return -1;
         w->clients_count = (int32_t)v;
     }
-    if (load_require(L, map, "rate", &n) < 0) return -1;
+    if (ytree_require(L->diag, L->file, map, "rate", &n) < 0) return -1;
     if (w->clients_count > 0 && load_rate(L, n, w) < 0) return -1;
     w->read_weight = w->write_weight = 1000000u;
     if ((n = ydoc_map_get(map, "ops")) && load_ops(L, n, w) < 0) return -1;
     w->keys_count = 1;
     if ((n = ydoc_map_get(map, "keys"))) {
-        if (load_int(L, n, 1, DSLAB_KEYS_MAX, &v) < 0) return -1;
+        if (ytree_int(L->diag, L->file, n, 1, DSLAB_KEYS_MAX, &v) < 0) return -1;
         w->keys_count = (int32_t)v;
     }
     if (load_workload_times(L, map, w) < 0) return -1;
     if ((n = ydoc_map_get(map, "target"))) {
-        if (load_expect_scalar(L, n, "random or a node name") < 0) return -1;
+        if (ytree_expect_scalar(L->diag, L->file, n, "random or a node name") < 0) return -1;
         if (strcmp(n->text, "random") != 0) {
             if (load_node_ref(L, n, &w->target_node) < 0) return -1;
             w->target = TARGET_NODE;
@@ -481,8 +508,8 @@ static int load_assumption_duration(struct loader *L, const struct ynode *map, c
                                     bool *declared, int64_t *out, struct src_pos *pos) {
     const struct ynode *n = ydoc_map_get(map, key);
     if (!n) return 0;
-    if (load_duration(L, n, false, out) < 0) return -1;
-    if (*out == 0) return load_error(L, n, "%s must be more than 0", key);
+    if (ytree_duration(L->diag, L->file, n, false, out) < 0) return -1;
+    if (*out == 0) return ytree_error(L->diag, L->file, n, "%s must be more than 0", key);
     *declared = true;
     *pos = pos_of(n);
     return 0;
@@ -492,8 +519,9 @@ static int load_assumptions(struct loader *L, const struct ynode *map) {
     static const char *const keys[] = {"message_delay_below", "clock_skew_below", "pause_below",
                                        "majority_connected"};
     struct scenario_assumptions *a = &L->s->assumptions;
-    if (load_expect_mapping(L, map, "a mapping like { clock_skew_below: 50ms }") < 0 ||
-        load_check_keys(L, map, keys, 4) < 0 ||
+    if (ytree_expect_mapping(L->diag, L->file, map,
+                             "a mapping like { clock_skew_below: 50ms }") < 0 ||
+        ytree_check_keys(L->diag, L->file, map, keys, 4) < 0 ||
         load_assumption_duration(L, map, keys[0], &a->message_delay_declared,
                                  &a->message_delay_below_ns, &a->message_delay_pos) < 0 ||
         load_assumption_duration(L, map, keys[1], &a->clock_skew_declared,
@@ -504,7 +532,7 @@ static int load_assumptions(struct loader *L, const struct ynode *map) {
     }
     const struct ynode *n = ydoc_map_get(map, keys[3]);
     if (n) {
-        if (load_bool(L, n, &a->majority_connected) < 0) return -1;
+        if (ytree_bool(L->diag, L->file, n, &a->majority_connected) < 0) return -1;
         a->majority_connected_declared = true;
         a->majority_connected_pos = pos_of(n);
     }
@@ -518,14 +546,17 @@ static int unknown_check(struct loader *L, const struct ynode *at, const char *n
     int count = checker_count() < 64 ? checker_count() : 64;
     for (int i = 0; i < count; i++) names[i] = checker_at(i)->name;
     const char *near = suggest_nearest(name, names, count);
-    if (near) return load_error(L, at, "unknown check '%s' (did you mean '%s'?)", name, near);
-    if (count == 0) return load_error(L, at, "unknown check '%s' (no checks are available)", name);
+    if (near) return ytree_error(L->diag, L->file, at, "unknown check '%s' (did you mean '%s'?)",
+                                 name, near);
+    if (count == 0) return ytree_error(L->diag, L->file, at,
+                                       "unknown check '%s' (no checks are available)", name);
     char list[400] = "";
     size_t used = 0;
     for (int i = 0; i < count && used < sizeof list; i++) {
         used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", names[i]);
     }
-    return load_error(L, at, "unknown check '%s' (expected one of: %s)", name, list);
+    return ytree_error(L->diag, L->file, at, "unknown check '%s' (expected one of: %s)", name,
+                       list);
 }
 
 static int load_check(struct loader *L, const struct ynode *item, struct scenario_check *c) {
@@ -534,7 +565,8 @@ static int load_check(struct loader *L, const struct ynode *item, struct scenari
     const struct ynode *at = item;
     if (item->kind == YNODE_MAPPING && item->count == 1) {
         at = item->first;
-        if (load_expect_scalar(L, at->value, "the check's arguments as text") < 0) return -1;
+        if (ytree_expect_scalar(L->diag, L->file, at->value,
+                                "the check's arguments as text") < 0) return -1;
         args = at->value->text;
         snprintf(name, sizeof name, "%s", at->text);
     } else if (item->kind == YNODE_SCALAR && !ydoc_is_null(item)) {
@@ -544,7 +576,7 @@ static int load_check(struct loader *L, const struct ynode *item, struct scenari
                  item->text);
         if (colon) args = colon + 1 + strspn(colon + 1, " \t");
     } else {
-        return load_expect_scalar(L, item, "a check name or { name: arguments }");
+        return ytree_expect_scalar(L->diag, L->file, item, "a check name or { name: arguments }");
     }
     if (strlen(name) >= sizeof c->name || !checker_find(name)) return unknown_check(L, at, name);
     memcpy(c->name, name, strlen(name) + 1);
@@ -555,9 +587,10 @@ static int load_check(struct loader *L, const struct ynode *item, struct scenari
 
 static int load_checks(struct loader *L, const struct ynode *seq) {
     struct scenario *s = L->s;
-    if (load_expect_list(L, seq, "a list of check names like [linearizable]") < 0) return -1;
+    if (ytree_expect_list(L->diag, L->file, seq,
+                          "a list of check names like [linearizable]") < 0) return -1;
     if (seq->count > DSLAB_PARAMS_MAX) {
-        return load_error(L, seq, "more than %d checks", DSLAB_PARAMS_MAX);
+        return ytree_error(L->diag, L->file, seq, "more than %d checks", DSLAB_PARAMS_MAX);
     }
     s->checks = load_alloc(L, sizeof *s->checks * (size_t)seq->count);
     if (!s->checks) return -1;
@@ -579,9 +612,11 @@ static int narration_cmp(const void *pa, const void *pb) {
 static int load_narration(struct loader *L, const struct ynode *seq) {
     static const char *const keys[] = {"at", "say", "pause"};
     struct scenario *s = L->s;
-    if (load_expect_list(L, seq, "a list of { at: 1s, say: \"...\" }") < 0) return -1;
+    if (ytree_expect_list(L->diag, L->file, seq,
+                          "a list of { at: 1s, say: \"...\" }") < 0) return -1;
     if (seq->count > DSLAB_NARRATION_MAX) {
-        return load_error(L, seq, "more than %d narration entries", DSLAB_NARRATION_MAX);
+        return ytree_error(L->diag, L->file, seq, "more than %d narration entries",
+                           DSLAB_NARRATION_MAX);
     }
     s->narration = load_alloc(L, sizeof *s->narration * (size_t)seq->count);
     if (!s->narration) return -1;
@@ -589,17 +624,21 @@ static int load_narration(struct loader *L, const struct ynode *seq) {
     for (const struct ynode *item = seq->first; item; item = item->next) {
         struct scenario_narration *e = &s->narration[s->narration_count];
         const struct ynode *at, *say, *p;
-        if (load_expect_mapping(L, item, "a mapping like { at: 1s, say: \"...\" }") < 0 ||
-            load_check_keys(L, item, keys, 3) < 0 || load_require(L, item, "at", &at) < 0 ||
-            load_require(L, item, "say", &say) < 0 ||
+        if (ytree_expect_mapping(L->diag, L->file, item,
+                                 "a mapping like { at: 1s, say: \"...\" }") < 0 ||
+            ytree_check_keys(L->diag, L->file, item, keys,
+                             3) < 0 || ytree_require(L->diag, L->file, item, "at", &at) < 0 ||
+            ytree_require(L->diag, L->file, item, "say", &say) < 0 ||
             load_time_in_run(L, at, "narration", &e->at_ns) < 0 ||
-            load_expect_scalar(L, say, "text to say") < 0) {
+            ytree_expect_scalar(L->diag, L->file, say, "text to say") < 0) {
             return -1;
         }
         if (strlen(say->text) > DSLAB_TEXT_MAX) {
-            return load_error(L, say, "narration text is longer than %d bytes", DSLAB_TEXT_MAX);
+            return ytree_error(L->diag, L->file, say, "narration text is longer than %d bytes",
+                               DSLAB_TEXT_MAX);
         }
-        if ((p = ydoc_map_get(item, "pause")) && load_bool(L, p, &e->pause) < 0) return -1;
+        if ((p = ydoc_map_get(item, "pause")) && ytree_bool(L->diag, L->file, p,
+                                                            &e->pause) < 0) return -1;
         e->pos = pos_of(item);
         if (!(e->text = load_strdup(L, say->text))) return -1;
         if (s->narration_count > 0 && e->at_ns < s->narration[s->narration_count - 1].at_ns) {
@@ -657,14 +696,15 @@ static int load_top(struct loader *L, const struct ynode *root) {
         "nodes",   "clocks", "network",     "protocol", "workload",  "faults",
         "assumptions", "checks", "narration", "explore"};
     const struct ynode *n;
-    if (load_check_keys(L, root, keys, (int)(sizeof keys / sizeof keys[0])) < 0 ||
-        load_basics(L, root) < 0 || load_require(L, root, "nodes", &n) < 0 ||
+    if (ytree_check_keys(L->diag, L->file, root, keys, (int)(sizeof keys / sizeof keys[0])) < 0 ||
+        load_basics(L, root) < 0 || ytree_require(L->diag, L->file, root, "nodes", &n) < 0 ||
         load_nodes(L, n) < 0) {
         return -1;
     }
     if ((n = ydoc_map_get(root, "clocks")) && load_clocks(L, n) < 0) return -1;
     if (load_network(L, ydoc_map_get(root, "network")) < 0) return -1;
-    if (load_require(L, root, "protocol", &n) < 0 || load_protocol(L, n) < 0) return -1;
+    if (ytree_require(L->diag, L->file, root, "protocol",
+                      &n) < 0 || load_protocol(L, n) < 0) return -1;
     if (load_workload(L, ydoc_map_get(root, "workload")) < 0) return -1;
     if ((n = ydoc_map_get(root, "faults")) && !ydoc_is_null(n) && load_faults(L, n) < 0) return -1;
     if ((n = ydoc_map_get(root, "assumptions")) && load_assumptions(L, n) < 0) return -1;

@@ -1,7 +1,9 @@
 /* units.h (private): exact parsers for the scalar values of scenario files.
  *
  * Durations ("150ms", "1.5s"), rates ("100/s"), probabilities ("0.001",
- * "0.1%"), decimal weights, integers and booleans. Everything is parsed
+ * "0.1%"), decimal weights, integers and booleans. The public ones
+ * (durations, integers, booleans) are declared in dslab/units.h; the rest
+ * are private to the library. Everything is parsed
  * with integer arithmetic on the decimal digits: no floats, so "0.1s" is
  * exactly 100000000 ns on every machine. Overflow is an error, never a wrap.
  * Each parser returns 0, or -1 with a complete message for people in `err`
@@ -13,16 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define UNITS_ERR_MAX 256
-
-/* A duration with a unit: ns, us, ms, s, m (minutes), min, h. "0" alone is
- * zero. Decimals are allowed when the result is a whole number of ns.
- * A leading '-' only when allow_negative. Every duration is at most one
- * day (DSLAB_DURATION_NS_MAX) either way: no scenario value, protocol
- * parameter or checker argument can bring a time near int64 overflow
- * (sums of a few and products with the bounded factors stay far below). */
-int units_parse_duration_ns(const char *text, bool allow_negative, int64_t *out, char *err,
-                            int err_size);
+#include "dslab/units.h"
 
 /* A rate "COUNT/UNIT" (COUNT a positive decimal, UNIT one of ns, us, ms, s,
  * m, min, h) or "COUNT/DURATION" ("3/40ms"): `count` operations every
@@ -44,15 +37,8 @@ int units_parse_probability_ppm(const char *text, uint32_t *out, char *err, int 
 int units_parse_decimal_micro(const char *text, uint64_t max_micro, uint64_t *out, char *err,
                               int err_size);
 
-/* A decimal integer within [min, max]. */
-int units_parse_int(const char *text, int64_t min, int64_t max, int64_t *out, char *err,
-                    int err_size);
-
 /* An unsigned 64-bit decimal integer (seeds). */
 int units_parse_u64(const char *text, uint64_t *out, char *err, int err_size);
-
-/* true/false/yes/no/on/off (also capitalised or upper case). */
-int units_parse_bool(const char *text, bool *out, char *err, int err_size);
 
 /* Writes ppm as a decimal probability ("0.001", "1", "0"). */
 void units_format_ppm(uint64_t ppm, char *buf, int buf_size);

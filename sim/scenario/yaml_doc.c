@@ -1,4 +1,4 @@
-/* yaml_doc.c: libyaml events -> a tree of ynodes (see yaml_doc.h).
+/* yaml_doc.c: libyaml events -> a tree of ynodes (see dslab/yaml_tree.h and yaml_doc.h).
  *
  * One pass over libyaml's event stream with an explicit stack (depth is
  * bounded by DSLAB_YAML_DEPTH_MAX, so no recursion on input). Aliases are

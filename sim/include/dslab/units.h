@@ -1,0 +1,35 @@
+/* units.h: exact parsers for the scalar values of every YAML input (the
+ * ones front ends need on text that is not a YAML node; for nodes use the
+ * ytree_* functions of dslab/yaml_tree.h, which add the position).
+ *
+ * Parsed with integer arithmetic on the decimal digits: no floats, so
+ * "0.1s" is exactly 100000000 ns on every machine. Overflow is an error,
+ * never a wrap. Each parser returns 0, or -1 with a complete message for
+ * people in `err` ("expected a duration like 150ms, got 'fast'"), cut to
+ * err_size bytes (UNITS_ERR_MAX holds every message). The units are listed
+ * in docs/SCENARIO_FORMAT.md. */
+#ifndef DSLAB_UNITS_H
+#define DSLAB_UNITS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define UNITS_ERR_MAX 256
+
+/* A duration with a unit: ns, us, ms, s, m (minutes), min, h. "0" alone is
+ * zero. Decimals are allowed when the result is a whole number of ns.
+ * A leading '-' only when allow_negative. Every duration is at most one
+ * day (DSLAB_DURATION_NS_MAX) either way: no scenario value, protocol
+ * parameter or checker argument can bring a time near int64 overflow
+ * (sums of a few and products with the bounded factors stay far below). */
+int units_parse_duration_ns(const char *text, bool allow_negative, int64_t *out, char *err,
+                            int err_size);
+
+/* A decimal integer within [min, max]. */
+int units_parse_int(const char *text, int64_t min, int64_t max, int64_t *out, char *err,
+                    int err_size);
+
+/* true/false/yes/no/on/off (also capitalised or upper case). */
+int units_parse_bool(const char *text, bool *out, char *err, int err_size);
+
+#endif
