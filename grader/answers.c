@@ -17,53 +17,52 @@
 
 #include "dslab/suggest.h"
 #include "grader.h"
-#include "scenario/units.h"
-#include "yutil.h"
+#include "dslab/yaml_tree.h"
 
 static int check_failure_mode(const char *f, const struct ynode *v, struct diag *d) {
     static const char *const keys[] = {"mode", "from", "to", "nodes", "cause"};
     if (v->kind == YNODE_SCALAR) return 0;
-    if (yu_expect_mapping(d, f, v, "a failure mode, or { mode: ..., from: 1.2s, to: 1.5s, nodes: [n1] }") < 0) return -1;
-    if (yu_check_keys(d, f, v, keys, 5) < 0) return -1;
+    if (ytree_expect_mapping(d, f, v, "a failure mode, or { mode: ..., from: 1.2s, to: 1.5s, nodes: [n1] }") < 0) return -1;
+    if (ytree_check_keys(d, f, v, keys, 5) < 0) return -1;
     const struct ynode *c = ydoc_map_get(v, "cause");
     if (c && c->kind == YNODE_SEQUENCE) {
-        return yu_error(d, f, c, "expected one fault, like \"crash n1 at 1.49s\" or { at: 1.49s, crash: n1 }");
+        return ytree_error(d, f, c, "expected one fault, like \"crash n1 at 1.49s\" or { at: 1.49s, crash: n1 }");
     }
     const struct ynode *m = ydoc_map_get(v, "mode");
-    if (!m) return yu_error(d, f, v, "missing key 'mode' (the failure mode's name)");
-    if (yu_expect_scalar(d, f, m, "the failure mode's name") < 0) return -1;
+    if (!m) return ytree_error(d, f, v, "missing key 'mode' (the failure mode's name)");
+    if (ytree_expect_scalar(d, f, m, "the failure mode's name") < 0) return -1;
     int64_t from = 0, to = 0;
     const struct ynode *a = ydoc_map_get(v, "from");
     const struct ynode *b = ydoc_map_get(v, "to");
-    if (a && yu_duration(d, f, a, false, &from) < 0) return -1;
-    if (b && yu_duration(d, f, b, false, &to) < 0) return -1;
-    if (a && b && to < from) return yu_error(d, f, b, "'to' is before 'from'");
-    if ((a == NULL) != (b == NULL)) return yu_error(d, f, a ? a : b, "give both 'from' and 'to' (the time window)");
+    if (a && ytree_duration(d, f, a, false, &from) < 0) return -1;
+    if (b && ytree_duration(d, f, b, false, &to) < 0) return -1;
+    if (a && b && to < from) return ytree_error(d, f, b, "'to' is before 'from'");
+    if ((a == NULL) != (b == NULL)) return ytree_error(d, f, a ? a : b, "give both 'from' and 'to' (the time window)");
     const struct ynode *n = ydoc_map_get(v, "nodes");
     if (n) {
-        if (yu_expect_list(d, f, n, "a list of node names like [n1, n2]") < 0) return -1;
+        if (ytree_expect_list(d, f, n, "a list of node names like [n1, n2]") < 0) return -1;
         for (const struct ynode *i = n->first; i; i = i->next) {
-            if (yu_expect_scalar(d, f, i, "a node name") < 0) return -1;
+            if (ytree_expect_scalar(d, f, i, "a node name") < 0) return -1;
         }
     }
     return 0;
 }
 
 static int check_fix(const char *f, const struct question *q, const struct ynode *v, struct diag *d) {
-    if (yu_expect_mapping(d, f, v, "a mapping of parameters to values like { protocol.fencing: true }") < 0) return -1;
+    if (ytree_expect_mapping(d, f, v, "a mapping of parameters to values like { protocol.fencing: true }") < 0) return -1;
     for (const struct ynode *k = v->first; k; k = k->next) {
-        if (yu_expect_scalar(d, f, k->value, "a value") < 0) return -1;
+        if (ytree_expect_scalar(d, f, k->value, "a value") < 0) return -1;
         bool allowed = false;
         for (int i = 0; i < q->allowed_count && !allowed; i++) allowed = strcmp(q->allowed[i], k->text) == 0;
         if (allowed) continue;
         const char *near = suggest_nearest(k->text, q->allowed, q->allowed_count);
-        if (near) return yu_error(d, f, k, "'%s' may not be changed in this fix (did you mean '%s'?)", k->text, near);
+        if (near) return ytree_error(d, f, k, "'%s' may not be changed in this fix (did you mean '%s'?)", k->text, near);
         char list[400] = "";
         size_t used = 0;
         for (int i = 0; i < q->allowed_count && used < sizeof list; i++) {
             used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", q->allowed[i]);
         }
-        return yu_error(d, f, k, "'%s' may not be changed in this fix (allowed: %s)", k->text, list);
+        return ytree_error(d, f, k, "'%s' may not be changed in this fix (allowed: %s)", k->text, list);
     }
     return 0;
 }
@@ -72,19 +71,16 @@ static int check_break(const char *f, const struct ynode *v, struct diag *d) {
     static const char *const keys[] = {"faults", "seed"};
     const struct ynode *list = v;
     if (v->kind == YNODE_MAPPING) {
-        if (yu_check_keys(d, f, v, keys, 2) < 0) return -1;
+        if (ytree_check_keys(d, f, v, keys, 2) < 0) return -1;
         list = ydoc_map_get(v, "faults");
-        if (!list) return yu_error(d, f, v, "missing key 'faults' (the fault schedule)");
+        if (!list) return ytree_error(d, f, v, "missing key 'faults' (the fault schedule)");
         const struct ynode *s = ydoc_map_get(v, "seed");
         uint64_t seed;
-        char err[UNITS_ERR_MAX];
-        if (s && (yu_expect_scalar(d, f, s, "a seed") < 0 || units_parse_u64(s->text, &seed, err, (int)sizeof err) < 0)) {
-            return s->kind == YNODE_SCALAR ? yu_error(d, f, s, "%s", err) : -1;
-        }
+        if (s && ytree_u64(d, f, s, "a seed", &seed) < 0) return -1;
     }
-    if (yu_expect_list(d, f, list, "a fault schedule: a list like [{ at: 1s, crash: n1 }]") < 0) return -1;
+    if (ytree_expect_list(d, f, list, "a fault schedule: a list like [{ at: 1s, crash: n1 }]") < 0) return -1;
     for (const struct ynode *i = list->first; i; i = i->next) {
-        if (yu_expect_mapping(d, f, i, "a fault like { at: 1s, crash: n1 }") < 0) return -1;
+        if (ytree_expect_mapping(d, f, i, "a fault like { at: 1s, crash: n1 }") < 0) return -1;
     }
     return 0;
 }
@@ -97,7 +93,7 @@ static int check_answer(const struct answers *a, const struct question *q, const
     case Q_FAILURE_MODE: return check_failure_mode(f, v, d);
     case Q_FIX: return check_fix(f, q, v, d);
     case Q_BREAK: return check_break(f, v, d);
-    default: return yu_expect_scalar(d, f, v, q->kind == Q_EXPLAIN ? "your explanation as text" : "an answer as text");
+    default: return ytree_expect_scalar(d, f, v, q->kind == Q_EXPLAIN ? "your explanation as text" : "an answer as text");
     }
 }
 
@@ -106,17 +102,17 @@ static int check_answers(struct answers *a, const struct exercise *e, struct dia
     const char *f = a->path;
     const struct ynode *top = a->doc.root;
     if (!top) return diag_set(d, f, 1, 1, "the answers file is empty (expected 'exercise: ID' and 'answers:')");
-    if (yu_expect_mapping(d, f, top, "a mapping with 'exercise:' and 'answers:'") < 0) return -1;
-    if (yu_check_keys(d, f, top, keys, 3) < 0) return -1;
-    if (yu_require_text(d, f, top, "exercise", &a->exercise_id) < 0) return -1;
+    if (ytree_expect_mapping(d, f, top, "a mapping with 'exercise:' and 'answers:'") < 0) return -1;
+    if (ytree_check_keys(d, f, top, keys, 3) < 0) return -1;
+    if (ytree_require_text(d, f, top, "exercise", &a->exercise_id) < 0) return -1;
     if (e && strcmp(a->exercise_id, e->id) != 0) {
-        return yu_error(d, f, ydoc_map_get(top, "exercise"), "these are answers to exercise '%s', not '%s'", a->exercise_id, e->id);
+        return ytree_error(d, f, ydoc_map_get(top, "exercise"), "these are answers to exercise '%s', not '%s'", a->exercise_id, e->id);
     }
     const char *learner;
-    if (yu_optional_text(d, f, top, "learner", &learner) < 0) return -1;
+    if (ytree_optional_text(d, f, top, "learner", &learner) < 0) return -1;
     const struct ynode *m = ydoc_map_get(top, "answers");
     if (!m || ydoc_is_null(m)) return 0;
-    if (yu_expect_mapping(d, f, m, "a mapping of question ids to answers") < 0) return -1;
+    if (ytree_expect_mapping(d, f, m, "a mapping of question ids to answers") < 0) return -1;
     a->map = m;
     if (!e) return 0;
     const char *ids[64];
@@ -129,8 +125,8 @@ static int check_answers(struct answers *a, const struct exercise *e, struct dia
         }
         if (!q) {
             const char *near = suggest_nearest(k->text, ids, n);
-            if (near) return yu_error(d, f, k, "unknown question '%s' (did you mean '%s'?)", k->text, near);
-            return yu_error(d, f, k, "unknown question '%s' (exercise %s asks: %s%s%s%s)", k->text, e->id,
+            if (near) return ytree_error(d, f, k, "unknown question '%s' (did you mean '%s'?)", k->text, near);
+            return ytree_error(d, f, k, "unknown question '%s' (exercise %s asks: %s%s%s%s)", k->text, e->id,
                             ids[0], n > 1 ? ", " : "", n > 1 ? ids[1] : "", n > 2 ? ", ..." : "");
         }
         if (check_answer(a, q, k->value, d) < 0) return -1;

@@ -20,7 +20,7 @@
 
 #include "dslab/node.h"
 #include "grade_internal.h"
-#include "scenario/units.h"
+#include "dslab/units.h"
 
 #define FIX_INT_ABS_MAX INT64_C(1000000000)
 

@@ -16,7 +16,7 @@
 
 #include "dslab/time.h"
 #include "grade_internal.h"
-#include "yutil.h"
+#include "dslab/yaml_tree.h"
 
 void fb(struct question_grade *qg, const char *fmt, ...) {
     size_t used = strlen(qg->feedback);

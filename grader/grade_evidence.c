@@ -26,10 +26,10 @@
 #include <string.h>
 
 #include "dslab/time.h"
-#include "explore/explore.h"
+#include "dslab/explore.h"
 #include "grade_internal.h"
-#include "scenario/units.h"
-#include "yutil.h"
+#include "dslab/units.h"
+#include "dslab/yaml_tree.h"
 
 /* needed[i]: the run without fault i does not violate `check`. Returns
  * the number of faults, or -1 on an error. *needed is malloc'd. */
@@ -293,7 +293,7 @@ static int grade_nodes(struct grade_ctx *g, const struct ynode *nodes, const str
     for (const struct ynode *n = nodes->first; n; n = n->next) {
         int idx = scenario_node_index(s, n->text);
         if (idx < 0) {
-            return yu_error(g->diag, g->a->path, n, "unknown node '%s' (the scenario's nodes are %s..%s)", n->text,
+            return ytree_error(g->diag, g->a->path, n, "unknown node '%s' (the scenario's nodes are %s..%s)", n->text,
                             s->node_names[0], s->node_names[s->nodes_count - 1]);
         }
         bool in = unconstrained;
@@ -320,8 +320,8 @@ int grade_evidence(struct grade_ctx *g, const struct ynode *v, struct question_g
         return 0;
     }
     int64_t from_ns = 0, to_ns = 0;
-    if (from && yu_duration(g->diag, g->a->path, from, false, &from_ns) < 0) return -1;
-    if (from && yu_duration(g->diag, g->a->path, ydoc_map_get(v, "to"), false, &to_ns) < 0) return -1;
+    if (from && ytree_duration(g->diag, g->a->path, from, false, &from_ns) < 0) return -1;
+    if (from && ytree_duration(g->diag, g->a->path, ydoc_map_get(v, "to"), false, &to_ns) < 0) return -1;
     if (grade_base_run(g) < 0) return -1;
     const struct check_result *cr = grade_find_check(&g->base, q->check);
     if (!cr || cr->violations_count == 0) {

@@ -20,9 +20,9 @@
 #include <string.h>
 
 #include "dslab/time.h"
-#include "explore/explore.h"
+#include "dslab/explore.h"
 #include "grade_internal.h"
-#include "yutil.h"
+#include "dslab/yaml_tree.h"
 
 /* The first failure of a set of checks over the seeds. */
 struct seed_failures {
@@ -67,11 +67,11 @@ static void spend(struct events_budget *b, uint64_t events, bool stopped_by_budg
 static int parse_answer(struct grade_ctx *g, const struct ynode *v, struct fix_value **out, int *count) {
     *out = calloc((size_t)v->count + 1, sizeof **out);
     *count = 0;
-    if (!*out) return yu_error(g->diag, g->a->path, v, "out of memory");
+    if (!*out) return ytree_error(g->diag, g->a->path, v, "out of memory");
     for (const struct ynode *k = v->first; k; k = k->next) {
         char err[400];
         if (fix_parse_value(k->text, k->value->text, &(*out)[*count], err, (int)sizeof err) < 0) {
-            return yu_error(g->diag, g->a->path, k->value, "%s", err);
+            return ytree_error(g->diag, g->a->path, k->value, "%s", err);
         }
         (*count)++;
     }
@@ -329,7 +329,7 @@ int grade_fix(struct grade_ctx *g, const struct ynode *v, struct question_grade 
         free(vals);
         /* An error that names no parameter is about the only one given. */
         if (bad < 0 && n == 1) bad = 0;
-        return yu_error(g->diag, g->a->path, bad >= 0 ? value_node(v, bad) : v, "%s", inner.message);
+        return ytree_error(g->diag, g->a->path, bad >= 0 ? value_node(v, bad) : v, "%s", inner.message);
     }
     if (n == 0) fb(qg, "You changed nothing: this is the unfixed design.");
     struct seed_failures safety = {0}, goals = {0};

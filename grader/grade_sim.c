@@ -16,7 +16,7 @@
 
 #include "dslab/time.h"
 #include "grade_internal.h"
-#include "yutil.h"
+#include "dslab/yaml_tree.h"
 
 int grade_parse_outcome(const char *text) {
     static const char *const holds[] = {"holds", "hold", "pass", "passes", "ok", "yes", "safe", "noviolation", "held", "true"};
@@ -36,7 +36,7 @@ int grade_parse_outcome(const char *text) {
  * answers file with the loader's message (not its scenario path, which
  * the learner did not write). */
 static int answer_error(struct grade_ctx *g, const struct ynode *at, const struct diag *inner) {
-    return yu_error(g->diag, g->a->path, at, "%s", inner->message);
+    return ytree_error(g->diag, g->a->path, at, "%s", inner->message);
 }
 
 int grade_predict(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg) {
@@ -48,7 +48,7 @@ int grade_predict(struct grade_ctx *g, const struct ynode *v, struct question_gr
         return 0;
     }
     struct scenario_override *ov = calloc((size_t)q->variant_count + 1, sizeof *ov);
-    if (!ov) return yu_error(g->diag, g->a->path, v, "out of memory");
+    if (!ov) return ytree_error(g->diag, g->a->path, v, "out of memory");
     for (int i = 0; i < q->variant_count; i++) {
         ov[i].path = q->variant[i].path;
         ov[i].value = q->variant[i].value;
@@ -92,7 +92,7 @@ int grade_break(struct grade_ctx *g, const struct ynode *v, struct question_grad
     const struct ynode *list = v->kind == YNODE_MAPPING ? ydoc_map_get(v, "faults") : v;
     const struct ynode *seed_node = v->kind == YNODE_MAPPING ? ydoc_map_get(v, "seed") : NULL;
     char *shown = yaml_flow_alloc(v);
-    if (!shown) return yu_error(g->diag, g->a->path, v, "out of memory");
+    if (!shown) return ytree_error(g->diag, g->a->path, v, "out of memory");
     snprintf(qg->answer, sizeof qg->answer, "%s", shown);
     if (strlen(shown) >= sizeof qg->answer && sizeof qg->answer > 4) snprintf(qg->answer + sizeof qg->answer - 4, 4, "...");
     free(shown);
@@ -114,7 +114,7 @@ int grade_break(struct grade_ctx *g, const struct ynode *v, struct question_grad
     /* The loader is the only parser of faults: the schedule goes to it as
      * a `faults` override, rendered without a size limit. */
     char *value = yaml_flow_alloc(list);
-    if (!value) return yu_error(g->diag, g->a->path, v, "out of memory");
+    if (!value) return ytree_error(g->diag, g->a->path, v, "out of memory");
     struct scenario_override ov = {.path = "faults", .value = value};
     char design[1100];
     exercise_scenario_path(g->e, q->design, design, (int)sizeof design);

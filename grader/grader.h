@@ -28,7 +28,7 @@
 #include "dslab/check.h"
 #include "dslab/scenario.h"
 #include "dslab/sim.h"
-#include "scenario/yaml_doc.h"
+#include "dslab/yaml_tree.h"
 
 #define GRADER_KEYS_MAX 8
 #define GRADER_HASH_LEN 18 /* "h:" + 16 hex digits */

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "grader.h"
-#include "yutil.h"
+#include "dslab/yaml_tree.h"
 
 /* Letters and digits of one word (bytes >= 0x80 count as letters, so
  * UTF-8 words stay whole), lower case; returns its end in `text`. */
@@ -127,7 +127,7 @@ static void blank_check_names(char *text) {
 static int check_text(const struct exercise *e, const struct taxonomy *tax, const char *what,
                       const struct ynode *at, const char *original, struct diag *d) {
     char *text = strdup(original);
-    if (!text) return yu_error(d, e->path, at, "out of memory");
+    if (!text) return ytree_error(d, e->path, at, "out of memory");
     blank_check_names(text);
     int rc = 0;
     for (int i = 0; i < e->questions_count; i++) {
@@ -137,7 +137,7 @@ static int check_text(const struct exercise *e, const struct taxonomy *tax, cons
         const struct term *t = leaks_find_in_text(tax, e->salt, (const char (*)[GRADER_HASH_LEN + 1])q->keys,
                                                   q->keys_count, text, &phrase);
         if (!t) continue;
-        rc = yu_error(d, e->path, at, "%s gives away the answer to question '%s': it contains '%s' "
+        rc = ytree_error(d, e->path, at, "%s gives away the answer to question '%s': it contains '%s' "
                       "(the %s '%s'); point at a broader topic or a section of the docs instead",
                       what, q->id, phrase, term_kind_name(t->kind), t->id);
         break;

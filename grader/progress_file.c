@@ -32,37 +32,37 @@
 #include <unistd.h>
 
 #include "progress_internal.h"
-#include "scenario/units.h"
-#include "yutil.h"
+#include "dslab/units.h"
+#include "dslab/yaml_tree.h"
 
 #define COUNT_MAX 1000000000
 
 /* A name field (id, question, term) of at most PROGRESS_NAME_MAX bytes. */
 static int require_name(struct diag *d, const char *file, const struct ynode *map, const char *key, const char **out) {
-    if (yu_require_text(d, file, map, key, out) < 0) return -1;
+    if (ytree_require_text(d, file, map, key, out) < 0) return -1;
     if (strlen(*out) > PROGRESS_NAME_MAX) {
-        return yu_error(d, file, ydoc_map_get(map, key), "'%s' is longer than %d bytes", key, PROGRESS_NAME_MAX);
+        return ytree_error(d, file, ydoc_map_get(map, key), "'%s' is longer than %d bytes", key, PROGRESS_NAME_MAX);
     }
     return 0;
 }
 
 static int load_entry(struct progress *p, const struct ynode *item, struct diag *d) {
     static const char *const keys[] = {"id", "attempts", "best", "max", "passed"};
-    if (yu_expect_mapping(d, p->path, item, "{ id: ..., attempts: N, best: N, max: N, passed: BOOL }") < 0) return -1;
-    if (yu_check_keys(d, p->path, item, keys, 5) < 0) return -1;
+    if (ytree_expect_mapping(d, p->path, item, "{ id: ..., attempts: N, best: N, max: N, passed: BOOL }") < 0) return -1;
+    if (ytree_check_keys(d, p->path, item, keys, 5) < 0) return -1;
     const char *id, *passed = "false";
     int64_t attempts = 0, best = 0, max = 0;
     if (require_name(d, p->path, item, "id", &id) < 0) return -1;
-    if (yu_optional_int(d, p->path, item, "attempts", 0, COUNT_MAX, &attempts) < 0) return -1;
-    if (yu_optional_int(d, p->path, item, "best", 0, COUNT_MAX, &best) < 0) return -1;
-    if (yu_optional_int(d, p->path, item, "max", 0, COUNT_MAX, &max) < 0) return -1;
-    if (yu_optional_text(d, p->path, item, "passed", &passed) < 0) return -1;
+    if (ytree_optional_int(d, p->path, item, "attempts", 0, COUNT_MAX, &attempts) < 0) return -1;
+    if (ytree_optional_int(d, p->path, item, "best", 0, COUNT_MAX, &best) < 0) return -1;
+    if (ytree_optional_int(d, p->path, item, "max", 0, COUNT_MAX, &max) < 0) return -1;
+    if (ytree_optional_text(d, p->path, item, "passed", &passed) < 0) return -1;
     bool pass;
     char err[UNITS_ERR_MAX];
-    if (units_parse_bool(passed, &pass, err, (int)sizeof err) < 0) return yu_error(d, p->path, item, "%s", err);
-    if (progress_find(p, id)) return yu_error(d, p->path, item, "exercise '%s' is listed twice", id);
+    if (units_parse_bool(passed, &pass, err, (int)sizeof err) < 0) return ytree_error(d, p->path, item, "%s", err);
+    if (progress_find(p, id)) return ytree_error(d, p->path, item, "exercise '%s' is listed twice", id);
     struct progress_entry *e = progress_add_entry(p, id);
-    if (!e) return yu_error(d, p->path, item, "out of memory");
+    if (!e) return ytree_error(d, p->path, item, "out of memory");
     e->attempts = (int)attempts;
     e->best_milli = (int)best;
     e->max_milli = (int)max;
@@ -72,25 +72,25 @@ static int load_entry(struct progress *p, const struct ynode *item, struct diag 
 
 static int load_question(struct progress *p, const struct ynode *item, struct diag *d) {
     static const char *const keys[] = {"exercise", "question", "attempts", "right_at", "answers"};
-    if (yu_expect_mapping(d, p->path, item, "{ exercise: ID, question: QID, attempts: N, right_at: K, answers: [...] }") < 0) return -1;
-    if (yu_check_keys(d, p->path, item, keys, 5) < 0) return -1;
+    if (ytree_expect_mapping(d, p->path, item, "{ exercise: ID, question: QID, attempts: N, right_at: K, answers: [...] }") < 0) return -1;
+    if (ytree_check_keys(d, p->path, item, keys, 5) < 0) return -1;
     const char *ex, *qid;
     int64_t attempts = 0, right_at = 0;
     if (require_name(d, p->path, item, "exercise", &ex) < 0) return -1;
     if (require_name(d, p->path, item, "question", &qid) < 0) return -1;
-    if (yu_optional_int(d, p->path, item, "attempts", 0, COUNT_MAX, &attempts) < 0) return -1;
-    if (yu_optional_int(d, p->path, item, "right_at", 0, attempts, &right_at) < 0) return -1;
-    if (progress_find_question(p, ex, qid)) return yu_error(d, p->path, item, "question '%s' of '%s' is listed twice", qid, ex);
+    if (ytree_optional_int(d, p->path, item, "attempts", 0, COUNT_MAX, &attempts) < 0) return -1;
+    if (ytree_optional_int(d, p->path, item, "right_at", 0, attempts, &right_at) < 0) return -1;
+    if (progress_find_question(p, ex, qid)) return ytree_error(d, p->path, item, "question '%s' of '%s' is listed twice", qid, ex);
     struct progress_question *q = progress_add_question(p, ex, qid);
-    if (!q) return yu_error(d, p->path, item, "out of memory");
+    if (!q) return ytree_error(d, p->path, item, "out of memory");
     q->attempts = (int)attempts;
     q->right_at = (int)right_at;
     const struct ynode *list = ydoc_map_get(item, "answers");
     if (!list || ydoc_is_null(list)) return 0;
-    if (yu_expect_list(d, p->path, list, "a list of answers") < 0) return -1;
+    if (ytree_expect_list(d, p->path, list, "a list of answers") < 0) return -1;
     for (const struct ynode *a = list->first; a; a = a->next) {
-        if (yu_expect_scalar(d, p->path, a, "an answer as text") < 0) return -1;
-        if (progress_keep_answer(q, a->text) < 0) return yu_error(d, p->path, a, "out of memory");
+        if (ytree_expect_scalar(d, p->path, a, "an answer as text") < 0) return -1;
+        if (progress_keep_answer(q, a->text) < 0) return ytree_error(d, p->path, a, "out of memory");
     }
     return 0;
 }
@@ -98,22 +98,22 @@ static int load_question(struct progress *p, const struct ynode *item, struct di
 static int load_mastery(struct progress *p, const struct ynode *item, int version, struct diag *d) {
     static const char *const v1[] = {"term", "count"};
     static const char *const v2[] = {"term", "right", "mastered", "after"};
-    if (yu_expect_mapping(d, p->path, item, version == 1 ? "{ term: ..., count: N }" : "{ term: ..., right: N, mastered: N, after: K }") < 0) return -1;
-    if (yu_check_keys(d, p->path, item, version == 1 ? v1 : v2, version == 1 ? 2 : 4) < 0) return -1;
+    if (ytree_expect_mapping(d, p->path, item, version == 1 ? "{ term: ..., count: N }" : "{ term: ..., right: N, mastered: N, after: K }") < 0) return -1;
+    if (ytree_check_keys(d, p->path, item, version == 1 ? v1 : v2, version == 1 ? 2 : 4) < 0) return -1;
     const char *term;
     int64_t right = 0, mastered = 0, after = 0;
     if (require_name(d, p->path, item, "term", &term) < 0) return -1;
     if (version == 1) {
-        if (yu_optional_int(d, p->path, item, "count", 0, COUNT_MAX, &right) < 0) return -1;
+        if (ytree_optional_int(d, p->path, item, "count", 0, COUNT_MAX, &right) < 0) return -1;
         mastered = right; /* credited before attempts were counted: kept, `after` unknown */
     } else {
-        if (yu_optional_int(d, p->path, item, "right", 0, COUNT_MAX, &right) < 0) return -1;
-        if (yu_optional_int(d, p->path, item, "mastered", 0, right, &mastered) < 0) return -1;
-        if (yu_optional_int(d, p->path, item, "after", 0, COUNT_MAX, &after) < 0) return -1;
+        if (ytree_optional_int(d, p->path, item, "right", 0, COUNT_MAX, &right) < 0) return -1;
+        if (ytree_optional_int(d, p->path, item, "mastered", 0, right, &mastered) < 0) return -1;
+        if (ytree_optional_int(d, p->path, item, "after", 0, COUNT_MAX, &after) < 0) return -1;
     }
-    if (progress_find_mastery(p, term)) return yu_error(d, p->path, item, "term '%s' is listed twice", term);
+    if (progress_find_mastery(p, term)) return ytree_error(d, p->path, item, "term '%s' is listed twice", term);
     struct progress_mastery *m = progress_add_mastery(p, term);
-    if (!m) return yu_error(d, p->path, item, "out of memory");
+    if (!m) return ytree_error(d, p->path, item, "out of memory");
     m->right = (int)right;
     m->mastered = (int)mastered;
     m->best_after = (int)after;
@@ -125,7 +125,7 @@ static int load_list(struct progress *p, const struct ynode *top, const char *ke
                      int (*each)(struct progress *, const struct ynode *, int, struct diag *), struct diag *d) {
     const struct ynode *list = ydoc_map_get(top, key);
     if (!list || ydoc_is_null(list)) return 0;
-    if (yu_expect_list(d, p->path, list, "a list") < 0) return -1;
+    if (ytree_expect_list(d, p->path, list, "a list") < 0) return -1;
     for (const struct ynode *i = list->first; i; i = i->next) {
         if (each(p, i, version, d) < 0) return -1;
     }
@@ -144,17 +144,17 @@ static int each_question(struct progress *p, const struct ynode *i, int v, struc
 static int load_doc(struct progress *p, const struct ynode *top, struct diag *d) {
     static const char *const keys[] = {"version", "exercises", "questions", "mastery"};
     if (!top) return 0;
-    if (yu_expect_mapping(d, p->path, top, "a mapping with version, exercises, questions and mastery") < 0) return -1;
-    if (yu_check_keys(d, p->path, top, keys, 4) < 0) return -1;
+    if (ytree_expect_mapping(d, p->path, top, "a mapping with version, exercises, questions and mastery") < 0) return -1;
+    if (ytree_check_keys(d, p->path, top, keys, 4) < 0) return -1;
     int64_t version = 1;
     const struct ynode *v = ydoc_map_get(top, "version");
-    if (v && yu_optional_int(d, p->path, top, "version", 1, 1000, &version) < 0) return -1;
+    if (v && ytree_optional_int(d, p->path, top, "version", 1, 1000, &version) < 0) return -1;
     if (version > PROGRESS_VERSION) {
-        return yu_error(d, p->path, v, "progress file version %lld was written by a newer dslab (this one reads 1..%d)",
+        return ytree_error(d, p->path, v, "progress file version %lld was written by a newer dslab (this one reads 1..%d)",
                         (long long)version, PROGRESS_VERSION);
     }
     if (version == 1 && ydoc_map_get(top, "questions")) {
-        return yu_error(d, p->path, ydoc_map_get(top, "questions"), "'questions' needs 'version: 2'");
+        return ytree_error(d, p->path, ydoc_map_get(top, "questions"), "'questions' needs 'version: 2'");
     }
     if (load_list(p, top, "exercises", (int)version, each_entry, d) < 0) return -1;
     if (load_list(p, top, "questions", (int)version, each_question, d) < 0) return -1;

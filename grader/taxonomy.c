@@ -17,7 +17,7 @@
 
 #include "dslab/suggest.h"
 #include "grader.h"
-#include "yutil.h"
+#include "dslab/yaml_tree.h"
 
 static const char *const list_keys[TERM_KIND_COUNT] = {"failure_modes", "trade_offs", "assumptions"};
 static const char *const ideas[] = {"implicit-explicit", "unimagined-failure", "humans"};
@@ -32,28 +32,28 @@ static int load_term(struct taxonomy *t, const struct ynode *item, enum term_kin
     static const char *const keys[] = {"id", "name", "synonyms", "definition", "idea",
                                        "scenarios", "monitor"};
     const char *file = t->path;
-    if (yu_expect_mapping(d, file, item, "a term like { id: split-brain, name: ... }") < 0) return -1;
-    if (yu_check_keys(d, file, item, keys, kind == TERM_ASSUMPTION ? 7 : 6) < 0) return -1;
+    if (ytree_expect_mapping(d, file, item, "a term like { id: split-brain, name: ... }") < 0) return -1;
+    if (ytree_check_keys(d, file, item, keys, kind == TERM_ASSUMPTION ? 7 : 6) < 0) return -1;
     out->kind = kind;
     out->pos.line = item->line;
     out->pos.col = item->col;
-    if (yu_require_text(d, file, item, "id", &out->id) < 0) return -1;
-    if (yu_require_text(d, file, item, "name", &out->name) < 0) return -1;
-    if (yu_require_text(d, file, item, "definition", &out->definition) < 0) return -1;
-    if (yu_require_text(d, file, item, "idea", &out->idea) < 0) return -1;
-    if (yu_optional_text(d, file, item, "monitor", &out->monitor) < 0) return -1;
+    if (ytree_require_text(d, file, item, "id", &out->id) < 0) return -1;
+    if (ytree_require_text(d, file, item, "name", &out->name) < 0) return -1;
+    if (ytree_require_text(d, file, item, "definition", &out->definition) < 0) return -1;
+    if (ytree_require_text(d, file, item, "idea", &out->idea) < 0) return -1;
+    if (ytree_optional_text(d, file, item, "monitor", &out->monitor) < 0) return -1;
     bool idea_ok = false;
     for (int i = 0; i < 3; i++) idea_ok |= strcmp(out->idea, ideas[i]) == 0;
     if (!idea_ok) {
         const char *near = suggest_nearest(out->idea, ideas, 3);
-        return yu_error(d, file, ydoc_map_get(item, "idea"),
+        return ytree_error(d, file, ydoc_map_get(item, "idea"),
                         "unknown idea '%s' (%s%s%sexpected implicit-explicit, unimagined-failure or humans)",
                         out->idea, near ? "did you mean '" : "", near ? near : "", near ? "'? " : "");
     }
     const struct ynode *syn = ydoc_map_get(item, "synonyms");
-    if (syn && yu_string_list(d, file, syn, "a list of synonyms", &out->synonyms, &out->synonyms_count) < 0) return -1;
+    if (syn && ytree_string_list(d, file, syn, "a list of synonyms", &out->synonyms, &out->synonyms_count) < 0) return -1;
     const struct ynode *sc = ydoc_map_get(item, "scenarios");
-    if (sc && yu_string_list(d, file, sc, "a list of scenario paths", &out->scenarios, &out->scenarios_count) < 0) return -1;
+    if (sc && ytree_string_list(d, file, sc, "a list of scenario paths", &out->scenarios, &out->scenarios_count) < 0) return -1;
     return 0;
 }
 
@@ -82,13 +82,13 @@ static int check_unique(struct taxonomy *t, struct diag *d) {
 static int load_lists(struct taxonomy *t, struct diag *d) {
     const struct ynode *root = t->doc.root;
     if (!root) return diag_set(d, t->path, 1, 1, "the taxonomy is empty");
-    if (yu_expect_mapping(d, t->path, root, "a mapping with failure_modes, trade_offs, assumptions") < 0) return -1;
-    if (yu_check_keys(d, t->path, root, list_keys, TERM_KIND_COUNT) < 0) return -1;
+    if (ytree_expect_mapping(d, t->path, root, "a mapping with failure_modes, trade_offs, assumptions") < 0) return -1;
+    if (ytree_check_keys(d, t->path, root, list_keys, TERM_KIND_COUNT) < 0) return -1;
     int total = 0;
     for (int k = 0; k < TERM_KIND_COUNT; k++) {
         const struct ynode *list = ydoc_map_get(root, list_keys[k]);
-        if (!list) return yu_error(d, t->path, root, "missing key '%s'", list_keys[k]);
-        if (yu_expect_list(d, t->path, list, "a list of terms") < 0) return -1;
+        if (!list) return ytree_error(d, t->path, root, "missing key '%s'", list_keys[k]);
+        if (ytree_expect_list(d, t->path, list, "a list of terms") < 0) return -1;
         total += list->count;
     }
     t->terms = calloc((size_t)total + 1, sizeof *t->terms);

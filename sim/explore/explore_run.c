@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "dslab/time.h"
-#include "explore/explore.h"
+#include "dslab/explore.h"
 
 /* ---- histograms ------------------------------------------------------------ */
 

@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "dslab/time.h"
-#include "explore/explore.h"
+#include "dslab/explore.h"
 
 struct shrinker {
     const struct scenario *base;

@@ -1,4 +1,4 @@
-/* explore.h (private): the engine behind `dslab explore`.
+/* explore.h: the engine behind `dslab explore` (the grader uses it too).
  *
  *   seed ──> explore_draw ──> schedule (episodes) ──> explore_expand ──> faults
  *                                   │                                     │
