@@ -328,9 +328,8 @@ static int load_network(struct loader *L, const struct ynode *map) {
 /* ---- protocol ------------------------------------------------------------ */
 
 static int unknown_protocol(struct loader *L, const struct ynode *n) {
-    const char *names[64];
-    int count = protocol_count() < 64 ? protocol_count() : 64;
-    for (int i = 0; i < count; i++) names[i] = protocol_at(i)->name;
+    const char *names[64 + DSLAB_PROTOCOLS_REGISTERED_MAX];
+    int count = protocol_names(names, (int)(sizeof names / sizeof names[0]));
     const char *near = suggest_nearest(n->text, names, count);
     if (near) return ytree_error(L->diag, L->file, n, "unknown protocol '%s' (did you mean '%s'?)",
                                  n->text, near);
@@ -666,6 +665,10 @@ static int load_narration(struct loader *L, const struct ynode *seq) {
 static int validate_plugins(struct loader *L) {
     struct scenario *s = L->s;
     const struct protocol *p = protocol_find(s->protocol.name);
+    if (!p) { /* a registered protocol another thread unregistered meanwhile */
+        return diag_set(L->diag, L->file, s->protocol.pos.line, s->protocol.pos.col,
+                        "unknown protocol '%s'", s->protocol.name);
+    }
     if (!p->configure && s->protocol.params_count > 0) {
         const struct scenario_param *param = &s->protocol.params[0];
         return diag_set(L->diag, L->file, param->pos.line, param->pos.col,

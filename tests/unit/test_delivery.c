@@ -90,13 +90,13 @@ static struct counts *run_burst(const char *network, const char *faults) {
     memset(&c, 0, sizeof c);
     char text[1024];
     snprintf(text, sizeof text,
-             "name: t\nduration: 1s\nnodes: 2\nprotocol: { name: gossip-pingpong, initial: 0 }\n"
+             "name: t\nduration: 1s\nnodes: 2\nprotocol: burst\n"
              "network: %s\n%s", network, faults);
     struct diag d;
     diag_clear(&d);
     struct scenario *s = scenario_load_buffer(text, strlen(text), "t.yaml", NULL, 0, NULL, &d);
     if (!s) fail_msg("%s:%d:%d: %s", d.file, d.line, d.col, d.message);
-    struct sim *sim = sim_create_with_protocol(s, &burst, 5, &d);
+    struct sim *sim = sim_create(s, 5, &d);
     assert_non_null(sim);
     sim_add_sink(sim, count_sink, &c);
     assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_OK);
@@ -165,6 +165,18 @@ static void test_a_crash_voids_timers_even_after_a_quick_restart(void **state) {
     assert_int_equal(c->timer_tag[0], 8);
 }
 
+/* `burst` is this test's own protocol: its scenarios name it. */
+static int register_protocol(void **state) {
+    (void)state;
+    struct diag d;
+    return protocol_register(&burst, &d);
+}
+
+static int unregister_protocol(void **state) {
+    (void)state;
+    return protocol_unregister(&burst);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_a_clean_link_delivers_every_message_once),
@@ -174,5 +186,5 @@ int main(void) {
         cmocka_unit_test(test_a_link_healed_before_arrival_delivers),
         cmocka_unit_test(test_a_crash_voids_timers_even_after_a_quick_restart),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, register_protocol, unregister_protocol);
 }

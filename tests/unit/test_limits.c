@@ -158,12 +158,13 @@ static void test_large_payloads_in_flight_are_bounded(void **state) {
         .on_message = flood_on_message,
         .on_timer = flood_on_timer,
     };
-    const char *text = "name: flood\nduration: 1h\nnodes: 2\nprotocol: gossip-pingpong\n"
+    const char *text = "name: flood\nduration: 1h\nnodes: 2\nprotocol: flood\n"
                        "network: { latency: constant(1h) }\n";
     struct diag d;
+    assert_int_equal(protocol_register(&flood, &d), 0);
     struct scenario *s = scenario_load_buffer(text, strlen(text), "f.yaml", NULL, 0, NULL, &d);
     if (!s) fail_msg("%s", d.message);
-    struct sim *sim = sim_create_with_protocol(s, &flood, 1, &d);
+    struct sim *sim = sim_create(s, 1, &d);
     assert_non_null(sim);
     assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_ERROR);
     const char *why = sim_error(sim);
@@ -174,6 +175,7 @@ static void test_large_payloads_in_flight_are_bounded(void **state) {
     assert_true(in_flight < (uint64_t)DSLAB_IN_FLIGHT_MAX);
     sim_destroy(sim);
     scenario_free(s);
+    assert_int_equal(protocol_unregister(&flood), 0);
 }
 
 int main(void) {

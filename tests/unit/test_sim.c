@@ -92,16 +92,15 @@ static struct scenario *load(const char *text) {
     return s;
 }
 
-/* Runs `s` to its end with `proto` (NULL = built in), recording. */
-static struct recorder *run(const struct scenario *s, const struct protocol *proto, uint64_t seed,
-                            int64_t cutoff_ns) {
+/* Runs `s` to its end, recording. */
+static struct recorder *run(const struct scenario *s, uint64_t seed, int64_t cutoff_ns) {
     static struct recorder rec;
     memset(&rec, 0, sizeof rec);
     rec.cutoff_ns = cutoff_ns;
     trace_hasher_init(&rec.hasher, (const char (*)[32])s->node_names, s->nodes_count);
     struct diag d;
     diag_clear(&d);
-    struct sim *sim = proto ? sim_create_with_protocol(s, proto, seed, &d) : sim_create(s, seed, &d);
+    struct sim *sim = sim_create(s, seed, &d);
     assert_non_null(sim);
     sim_add_sink(sim, recorder_sink, &rec);
     assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_OK);
@@ -151,8 +150,8 @@ static void test_later_fault_leaves_earlier_trace_unchanged(void **state) {
         "name: t\nduration: 8s\nnodes: 5\nprotocol: { name: gossip-pingpong }\n"
         "network: { latency: \"uniform(1ms, 10ms)\", loss: 0.01 }\n";
     struct scenario *a = load(with_fault), *b = load(without);
-    uint64_t ha = run(a, NULL, 9, 5 * NS_PER_S)->hash_before_cutoff;
-    uint64_t hb = run(b, NULL, 9, 5 * NS_PER_S)->hash_before_cutoff;
+    uint64_t ha = run(a, 9, 5 * NS_PER_S)->hash_before_cutoff;
+    uint64_t hb = run(b, 9, 5 * NS_PER_S)->hash_before_cutoff;
     assert_int_equal(ha, hb);
     uint64_t ha_all = trace_hash(a, 9), hb_all = trace_hash(b, 9);
     assert_int_not_equal(ha_all, hb_all);
@@ -195,10 +194,10 @@ static void test_two_sims_in_two_threads_match_serial(void **state) {
 static void test_partition_blocks_cross_side_messages(void **state) {
     (void)state;
     static const char text[] =
-        "name: t\nduration: 3s\nnodes: 4\nprotocol: { name: gossip-pingpong }\n"
+        "name: t\nduration: 3s\nnodes: 4\nprotocol: ticker\n"
         "faults: [ { at: 1s, partition: [[n1, n2], [n3, n4]] }, { at: 2s, heal: all } ]\n";
     struct scenario *s = load(text);
-    struct recorder *r = run(s, &ticker, 1, 0);
+    struct recorder *r = run(s, 1, 0);
     int cross_during = 0, cross_after = 0, dropped_partition = 0;
     for (int i = 0; i < r->count; i++) {
         const struct trace_event *e = &r->ev[i];
@@ -215,7 +214,7 @@ static void test_partition_blocks_cross_side_messages(void **state) {
 }
 
 static const char ticker_scenario[] =
-    "name: t\nduration: 3s\nnodes: 3\nprotocol: { name: gossip-pingpong, initial: 0 }\n"
+    "name: t\nduration: 3s\nnodes: 3\nprotocol: ticker\n"
     "network: { latency: constant(1ms) }\n";
 
 static int count_timers(const struct recorder *r, int32_t node, int64_t from_ns, int64_t to_ns) {
@@ -232,7 +231,7 @@ static void test_paused_node_fires_timers_late_at_resume(void **state) {
     char text[512];
     snprintf(text, sizeof text, "%sfaults: [ { at: 1050ms, pause: n2, for: 500ms } ]\n", ticker_scenario);
     struct scenario *s = load(text);
-    struct recorder *r = run(s, &ticker, 1, 0);
+    struct recorder *r = run(s, 1, 0);
     assert_int_equal(count_timers(r, 1, 1050 * NS_PER_MS, 1550 * NS_PER_MS), 0);
     /* The timer due at 1.1s fires at resume (1.55s), then ticks restart. */
     int at_resume = 0;
@@ -250,7 +249,7 @@ static void test_crash_loses_timers_and_restart_keeps_store(void **state) {
     snprintf(text, sizeof text, "%sfaults: [ { at: 1s, crash: n3 }, { at: 2s, restart: n3 } ]\n",
              ticker_scenario);
     struct scenario *s = load(text);
-    struct recorder *r = run(s, &ticker, 1, 0);
+    struct recorder *r = run(s, 1, 0);
     assert_int_equal(count_timers(r, 2, NS_PER_S + 1, 2 * NS_PER_S), 0);
     assert_true(count_timers(r, 2, 2 * NS_PER_S, 3 * NS_PER_S) >= 9);
     /* boot annotations: value 1 at start, 2 after restart (store kept) */
@@ -274,7 +273,7 @@ static void test_fast_clock_fires_timers_early(void **state) {
     char text[512];
     snprintf(text, sizeof text, "%sclocks: { n1: { drift_ppm: 100000 } }\n", ticker_scenario);
     struct scenario *s = load(text);
-    struct recorder *r = run(s, &ticker, 1, 0);
+    struct recorder *r = run(s, 1, 0);
     /* 10% fast: 100ms local = 90.9ms true, so ~33 ticks in 3s vs 30. */
     int fast = count_timers(r, 0, 0, 3 * NS_PER_S), normal = count_timers(r, 1, 0, 3 * NS_PER_S);
     assert_int_equal(normal, 29);
@@ -317,6 +316,18 @@ static void test_event_budget_stops_the_run(void **state) {
     scenario_free(s);
 }
 
+/* The ticker is this test's own protocol: scenarios name it. */
+static int register_ticker(void **state) {
+    (void)state;
+    struct diag d;
+    return protocol_register(&ticker, &d);
+}
+
+static int unregister_ticker(void **state) {
+    (void)state;
+    return protocol_unregister(&ticker);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_seed_gives_same_trace),
@@ -330,5 +341,5 @@ int main(void) {
         cmocka_unit_test(test_skew_assumption_reports_the_crossing_moment),
         cmocka_unit_test(test_event_budget_stops_the_run),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, register_ticker, unregister_ticker);
 }

@@ -65,20 +65,22 @@ static const struct protocol far_timers = {
 static void test_int64_max_timer_on_slow_clock_finishes(void **state) {
     (void)state;
     static const char text[] =
-        "name: t\nduration: 2s\nnodes: 2\nprotocol: { name: gossip-pingpong }\n"
+        "name: t\nduration: 2s\nnodes: 2\nprotocol: far-timers\n"
         "clocks: { n1: { drift_ppm: -100000 }, n2: { drift_ppm: 100000 } }\n"
         "faults: [ { at: 1s, clock: n1, drift_ppm: 50000 } ]\n";
     struct diag d;
     diag_clear(&d);
+    assert_int_equal(protocol_register(&far_timers, &d), 0);
     struct scenario *s = scenario_load_buffer(text, strlen(text), "t.yaml", NULL, 0, NULL, &d);
     assert_non_null(s);
-    struct sim *sim = sim_create_with_protocol(s, &far_timers, 1, &d);
+    struct sim *sim = sim_create(s, 1, &d);
     assert_non_null(sim);
     assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_OK);
     assert_int_equal(sim_now_ns(sim), s->duration_ns);
     sim_finish(sim);
     sim_destroy(sim);
     scenario_free(s);
+    assert_int_equal(protocol_unregister(&far_timers), 0);
 }
 
 int main(void) {

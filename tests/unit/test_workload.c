@@ -70,7 +70,7 @@ static struct scenario *load(const char *text) {
 static void check_each_write_ran_as_itself(const char *faults) {
     char text[1024];
     snprintf(text, sizeof text,
-             "name: t\nduration: 3s\nnodes: 2\nprotocol: { name: gossip-pingpong }\nnetwork: { latency: constant(1ms) }\n"
+             "name: t\nduration: 3s\nnodes: 2\nprotocol: logging-register\nnetwork: { latency: constant(1ms) }\n"
              "workload: { clients: 3, rate: 100/s, ops: { write: 1 }, keys: 3, timeout: 200ms,"
              " target: n1 }\n%s",
              faults);
@@ -78,7 +78,7 @@ static void check_each_write_ran_as_itself(const char *faults) {
     memset(&exec_log, 0, sizeof exec_log);
     struct diag d;
     diag_clear(&d);
-    struct sim *sim = sim_create_with_protocol(s, &logging_register, 1, &d);
+    struct sim *sim = sim_create(s, 1, &d);
     assert_non_null(sim);
     assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_OK);
     const struct history *h = sim_history(sim);
@@ -125,13 +125,13 @@ static void test_request_slowed_past_the_timeout_runs_its_own_operation(void **s
 static void test_given_up_operation_is_info_not_fail(void **state) {
     (void)state;
     struct scenario *s = load(
-        "name: t\nduration: 2s\nnodes: 2\nprotocol: { name: gossip-pingpong }\nnetwork: { latency: constant(1ms) }\n"
+        "name: t\nduration: 2s\nnodes: 2\nprotocol: logging-register\nnetwork: { latency: constant(1ms) }\n"
         "workload: { clients: 1, rate: 100/s, ops: { write: 1 }, keys: 1, timeout: 100ms,"
         " target: n1 }\nfaults: [ { at: 500ms, pause: n1, for: 500ms } ]\n");
     memset(&exec_log, 0, sizeof exec_log);
     struct diag d;
     diag_clear(&d);
-    struct sim *sim = sim_create_with_protocol(s, &logging_register, 1, &d);
+    struct sim *sim = sim_create(s, 1, &d);
     assert_non_null(sim);
     assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_OK);
     const struct history *h = sim_history(sim);
@@ -150,11 +150,23 @@ static void test_given_up_operation_is_info_not_fail(void **state) {
     scenario_free(s);
 }
 
+/* `logging_register` is this test's own protocol: its scenarios name it. */
+static int register_protocol(void **state) {
+    (void)state;
+    struct diag d;
+    return protocol_register(&logging_register, &d);
+}
+
+static int unregister_protocol(void **state) {
+    (void)state;
+    return protocol_unregister(&logging_register);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_request_held_by_a_paused_node_runs_its_own_operation),
         cmocka_unit_test(test_request_slowed_past_the_timeout_runs_its_own_operation),
         cmocka_unit_test(test_given_up_operation_is_info_not_fail),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, register_protocol, unregister_protocol);
 }

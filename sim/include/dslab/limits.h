@@ -9,6 +9,10 @@
 #define DSLAB_NODES_MAX 10000
 /* Node names appear in traces, errors and on screen; 31 chars is plenty. */
 #define DSLAB_NAME_MAX 32
+/* Protocols registered at run time (protocol_register, dslab/node.h): an
+ * embedding program or a test adds a handful; a fixed table needs no
+ * allocation and keeps lookup a short scan. */
+#define DSLAB_PROTOCOLS_REGISTERED_MAX 64
 /* Scenario files are hand-written; 1 MiB is far beyond any real one and
  * keeps a hostile file from exhausting memory in the YAML parser. */
 #define DSLAB_SCENARIO_BYTES_MAX (1024 * 1024)

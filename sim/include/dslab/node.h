@@ -82,11 +82,41 @@ struct protocol {
     void (*on_finish)(struct node_ctx *ctx, void *state);
 };
 
-/* The built-in protocols, by name; NULL when unknown. */
+/* The protocol a scenario's `protocol: NAME` names, built in or
+ * registered; NULL when unknown. */
 const struct protocol *protocol_find(const char *name);
-/* All built-in protocols, for help text and "did you mean". */
+/* The built-in protocols, in help order (registered ones are not listed). */
 int protocol_count(void);
 const struct protocol *protocol_at(int index);
+
+/* --- protocols defined outside the library --------------------------------
+ * An embedding program, a test or a learner's node adds its own protocol:
+ *
+ *     static const struct protocol mine = {.name = "my-echo", ...};
+ *     if (protocol_register(&mine, &diag) < 0) ... print diag ...
+ *     ... scenario_load() of a file with `protocol: my-echo`, sim_create() ...
+ *     protocol_unregister(&mine);
+ *
+ * Lifetime: the struct is borrowed, not copied. Keep it (and its name)
+ * alive and registered while any scenario naming it is loaded or any sim
+ * made from one exists; unregister only after sim_destroy(). A scenario
+ * loaded after the protocol is unregistered fails with "unknown protocol".
+ * Limits: at most DSLAB_PROTOCOLS_REGISTERED_MAX at once; the name is 1 to
+ * 63 letters, digits, '-' or '_', and must not be a built-in protocol's or
+ * an already registered one's; init, on_message and on_timer are required
+ * (the other callbacks may be NULL, as for built-ins). Registration is
+ * process-wide and thread-safe, but a registered protocol behaves like a
+ * built-in one only if it is deterministic too (dslab/node.h's rules). */
+/* Returns 0, or -1 with diag set (no file position) and nothing changed. */
+int protocol_register(const struct protocol *p, struct diag *diag);
+/* Removes `p` (by pointer). Returns 0, or -1 when it was not registered. */
+int protocol_unregister(const struct protocol *p);
+/* Removes every registered protocol (tests start from a clean table). */
+void protocol_unregister_all(void);
+/* The names a scenario may use, built-in ones first, then registered ones
+ * in registration order; writes at most `max` and returns how many. The
+ * names are borrowed (a registered one until it is unregistered). */
+int protocol_names(const char **names, int max);
 
 /* --- identity and configuration ------------------------------------------ */
 int32_t ctx_self(const struct node_ctx *ctx);

@@ -65,8 +65,10 @@ struct assumption_state {
  * faults, narration and clients scheduled. seed overrides the scenario's.
  * Returns NULL with diag set (protocol configuration errors, limits). */
 struct sim *sim_create(const struct scenario *s, uint64_t seed, struct diag *diag);
-/* Same with a protocol that is not built in (tests, embedding programs).
- * The scenario's protocol name is ignored; `proto` is borrowed. */
+/* Same with `proto` instead of the protocol the scenario names (which is
+ * ignored); `proto` is borrowed. To run a protocol that is not built in,
+ * prefer protocol_register() (dslab/node.h): the scenario then names it
+ * and its configure() checks its parameters at load time. */
 struct sim *sim_create_with_protocol(const struct scenario *s, const struct protocol *proto,
                                      uint64_t seed, struct diag *diag);
 void sim_destroy(struct sim *sim);
