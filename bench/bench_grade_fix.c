@@ -37,14 +37,14 @@ static double time_fix(const struct catalog *c, const struct exercise *e, const 
     for (int r = 0; r < reps; r++) {
         struct diag d;
         diag_clear(&d);
-        struct answers *a = answers_load_buffer(text, strlen(text), name, e, &d);
+        struct answers *a = grader_answers_load_buffer(text, strlen(text), name, e, &d);
         if (!a) {
             fprintf(stderr, "%s: %s\n", e->id, d.message);
             exit(2);
         }
         struct grade_result res;
         double t0 = now_s();
-        if (grade_answers(c, e, a, &res, &d) < 0) {
+        if (grader_grade_answers(c, e, a, &res, &d) < 0) {
             fprintf(stderr, "%s: %s\n", e->id, d.message);
             exit(2);
         }
@@ -52,8 +52,8 @@ static double time_fix(const struct catalog *c, const struct exercise *e, const 
         for (int i = 0; i < res.count; i++) {
             if (res.q[i].q == q) *pass = res.q[i].pass;
         }
-        grade_result_free(&res);
-        answers_free(a);
+        grader_grade_result_free(&res);
+        grader_answers_free(a);
     }
     qsort(t, (size_t)reps, sizeof t[0], by_value);
     return t[reps / 2];
@@ -64,7 +64,7 @@ static void model_fix(const struct catalog *c, const struct exercise *e, const s
                       size_t size) {
     struct diag d;
     diag_clear(&d);
-    char *model = grade_model_answers(c, e, &d);
+    char *model = grader_grade_model_answers(c, e, &d);
     out[0] = 0;
     if (!model) return;
     char prefix[128];
@@ -87,7 +87,7 @@ int main(int argc, char **argv) {
     if (reps < 1 || reps > 64) reps = 3;
     struct diag d;
     diag_clear(&d);
-    struct catalog *c = catalog_load(argv[1], &d);
+    struct catalog *c = grader_catalog_load(argv[1], &d);
     if (!c) {
         fprintf(stderr, "%s\n", d.message);
         return 2;
@@ -126,6 +126,6 @@ int main(int argc, char **argv) {
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir); /* counterexamples written while grading */
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
-    catalog_free(c);
+    grader_catalog_free(c);
     return 0;
 }

@@ -88,7 +88,7 @@ static struct cell cell_of(const struct group *gr, const struct graded *g, int q
         if (repeat) continue;
         if (seen_count < 64) seen[seen_count++] = qg->answer;
         c.attempts++;
-        if (!c.right_at && progress_question_right(gr->e, qg)) c.right_at = c.attempts;
+        if (!c.right_at && grader_progress_question_right(gr->e, qg)) c.right_at = c.attempts;
     }
     enum question_kind kind = gr->e->questions[q].kind;
     int limit = kind == Q_PREDICT ? 2 : BRUTE_FORCE_ATTEMPTS;
@@ -168,17 +168,17 @@ static void per_question(FILE *o, const struct exercise *e, const struct group *
             if (qg->pass && qg->misconception) passed_mc++;
             else passed += qg->pass;
             /* a wrong answer: not a right term whose evidence was missing */
-            if (qg->pass || !qg->answered || e->questions[q].kind == Q_EXPLAIN || progress_question_right(e, qg)) continue;
+            if (qg->pass || !qg->answered || e->questions[q].kind == Q_EXPLAIN || grader_progress_question_right(e, qg)) continue;
             int same = 0;
             for (int j = 0; j < n_groups; j++) {
                 if (groups[j].e != e) continue;
                 const struct question_grade *other = &g[groups[j].attempts[groups[j].count - 1]].r.q[q];
-                if (!other->pass && other->answered && !progress_question_right(e, other) && strcmp(other->answer, qg->answer) == 0) same++;
+                if (!other->pass && other->answered && !grader_progress_question_right(e, other) && strcmp(other->answer, qg->answer) == 0) same++;
             }
             if (same > best) best = same, best_answer = qg->answer, best_mc = qg->misconception;
         }
         fprintf(o, "| %s | %s | %d/%d | %d | %s | %d | %s |\n", md(e->questions[q].id, 0, b1, sizeof b1),
-                question_kind_name(e->questions[q].kind), passed, total, passed_mc,
+                grader_question_kind_name(e->questions[q].kind), passed, total, passed_mc,
                 best_answer ? md(best_answer, ANSWER_CHARS_MAX, b2, sizeof b2) : "-", best,
                 best_mc ? md(best_mc, 0, b3, sizeof b3) : "-");
     }
@@ -292,17 +292,17 @@ static void per_exercise(FILE *o, const struct exercise *e, struct group *groups
 static int grade_file(const struct catalog *c, const char *path, struct graded *g, FILE *errors) {
     struct diag d;
     diag_clear(&d);
-    struct answers *probe = answers_load(path, NULL, &d);
-    const struct exercise *e = probe ? catalog_find(c, probe->exercise_id) : NULL;
+    struct answers *probe = grader_answers_load(path, NULL, &d);
+    const struct exercise *e = probe ? grader_catalog_find(c, probe->exercise_id) : NULL;
     if (probe && !e) {
         char id[256];
         excli_escape(probe->exercise_id, EXCLI_PLAIN, 60, id, sizeof id);
         diag_set(&d, path, 0, 0, "unknown exercise '%s'", id);
     }
-    answers_free(probe);
-    struct answers *a = e ? answers_load(path, e, &d) : NULL;
+    grader_answers_free(probe);
+    struct answers *a = e ? grader_answers_load(path, e, &d) : NULL;
     int rc = -1;
-    if (a && grade_answers(c, e, a, &g->r, &d) == 0) {
+    if (a && grader_grade_answers(c, e, a, &g->r, &d) == 0) {
         g->e = e;
         learner_name(a, path, g->learner, sizeof g->learner);
         rc = 0;
@@ -314,7 +314,7 @@ static int grade_file(const struct catalog *c, const char *path, struct graded *
         excli_put_escaped(errors, buf, EXCLI_MARKDOWN, 400);
         fprintf(errors, "\n");
     }
-    answers_free(a);
+    grader_answers_free(a);
     return rc;
 }
 
@@ -376,7 +376,7 @@ int cmd_class_report(int argc, char **argv) {
         if (o) outfile_abort(&out);
         if (errors) fclose(errors);
         free(errors_text);
-        free(g), free(paths), catalog_free(c);
+        free(g), free(paths), grader_catalog_free(c);
         return EXIT_BAD_INPUT;
     }
     int n = 0;
@@ -391,7 +391,7 @@ int cmd_class_report(int argc, char **argv) {
         if (any) per_exercise(o, c->exercises[x], groups, n_groups, g);
     }
     if (errors_len) fprintf(o, "\n## Files that could not be graded\n\n%s", errors_text);
-    for (int i = 0; i < n; i++) grade_result_free(&g[i].r);
+    for (int i = 0; i < n; i++) grader_grade_result_free(&g[i].r);
     for (int i = 0; i < n_groups; i++) free(groups[i].attempts);
     free(groups);
     int code = n > 0 && n_groups >= 0 ? 0 : EXIT_BAD_INPUT;
@@ -405,6 +405,6 @@ int cmd_class_report(int argc, char **argv) {
     free(errors_text);
     free(g);
     free(paths);
-    catalog_free(c);
+    grader_catalog_free(c);
     return code;
 }

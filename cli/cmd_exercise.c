@@ -81,7 +81,7 @@ static int want_window(int allowed) {
 
 static void show_run(const struct exercise *e, const char *png_dir, int png, int window) {
     char path[1100];
-    exercise_scenario_path(e, e->scenario, path, (int)sizeof path);
+    grader_exercise_scenario_path(e, e->scenario, path, (int)sizeof path);
     struct diag d;
     diag_clear(&d);
     struct scenario *sc = scenario_load(path, NULL, 0, NULL, &d);
@@ -174,13 +174,13 @@ int cmd_exercise(int argc, char **argv) {
     if (!c) return EXIT_BAD_INPUT;
     const struct exercise *e = excli_find(c, "exercise", id);
     if (!e) {
-        catalog_free(c);
+        grader_catalog_free(c);
         return EXIT_BAD_INPUT;
     }
 #ifdef DSLAB_HAVE_VIZ
     if (run && png && make_dirs(png_dir) != 0) {
         fprintf(stderr, "dslab exercise: error: cannot create the --png-dir '%s': %s\n", png_dir, strerror(errno));
-        catalog_free(c);
+        grader_catalog_free(c);
         return EXIT_BAD_INPUT;
     }
 #else
@@ -193,7 +193,7 @@ int cmd_exercise(int argc, char **argv) {
     char *text = excli_ask_answers(e, tty, error, sizeof error);
     if (!text) {
         fprintf(stderr, "dslab exercise: error: %s; no answers written, no attempt recorded\n", error);
-        catalog_free(c);
+        grader_catalog_free(c);
         return EXIT_BAD_INPUT;
     }
     char path[1100];
@@ -210,11 +210,11 @@ int cmd_exercise(int argc, char **argv) {
         snprintf(root_copy, sizeof root_copy, "%s", c->root);
         snprintf(id_copy, sizeof id_copy, "%s", e->id);
         char *args[] = {"grade", id_copy, path, "--profile", (char *)(profile ? profile : "default"), "--root", root_copy, NULL};
-        catalog_free(c);
+        grader_catalog_free(c);
         c = NULL;
         code = cmd_grade(7, args);
     }
     free(text);
-    catalog_free(c);
+    grader_catalog_free(c);
     return code;
 }

@@ -24,9 +24,9 @@ static void print_json(const struct catalog *c, const struct progress *p) {
     jw_array_begin(&w);
     for (int i = 0; i < c->count; i++) {
         const struct exercise *e = c->exercises[i];
-        const struct progress_entry *pe = progress_find(p, e->id);
+        const struct progress_entry *pe = grader_progress_find(p, e->id);
         char scenario_path[1100];
-        exercise_scenario_path(e, e->scenario, scenario_path, (int)sizeof scenario_path);
+        grader_exercise_scenario_path(e, e->scenario, scenario_path, (int)sizeof scenario_path);
         jw_object_begin(&w);
         jw_member_string(&w, "id", e->id);
         jw_member_string(&w, "title", e->title);
@@ -35,7 +35,7 @@ static void print_json(const struct catalog *c, const struct progress *p) {
         jw_member_string(&w, "scenario", scenario_path);
         jw_key(&w, "kinds");
         jw_array_begin(&w);
-        for (int q = 0; q < e->questions_count; q++) jw_string(&w, question_kind_name(e->questions[q].kind));
+        for (int q = 0; q < e->questions_count; q++) jw_string(&w, grader_question_kind_name(e->questions[q].kind));
         jw_array_end(&w);
         jw_member_int(&w, "attempts", pe ? pe->attempts : 0);
         jw_member_bool(&w, "passed", pe && pe->passed);
@@ -54,7 +54,7 @@ static void print_text(const struct catalog *c, const struct progress *p, const 
         for (int i = 0; i < c->count; i++) {
             const struct exercise *e = c->exercises[i];
             if (strcmp(e->track, grader_tracks[t]) != 0) continue;
-            const struct progress_entry *pe = progress_find(p, e->id);
+            const struct progress_entry *pe = grader_progress_find(p, e->id);
             const char *mark = pe && pe->passed ? "[x]" : pe ? "[~]" : "[ ]";
             passed += pe && pe->passed;
             char title[512];
@@ -72,7 +72,7 @@ static void print_text(const struct catalog *c, const struct progress *p, const 
             const struct term *term = &c->taxonomy->terms[i];
             if (term->kind != (enum term_kind)k) continue;
             total++;
-            const struct progress_mastery *m = progress_find_mastery(p, term->id);
+            const struct progress_mastery *m = grader_progress_find_mastery(p, term->id);
             known += m && m->mastered > 0;
             char item[160];
             if (m && m->mastered > 0 && m->best_after > 1) snprintf(item, sizeof item, "+%s (after %d attempts)", term->id, m->best_after);
@@ -81,7 +81,7 @@ static void print_text(const struct catalog *c, const struct progress *p, const 
             else snprintf(item, sizeof item, "%s", term->id);
             if (used < sizeof line) used += (size_t)snprintf(line + used, sizeof line - used, "%s%s", used ? ", " : "", item);
         }
-        printf("mastery of %ss: %d of %d\n  %s\n", term_kind_name((enum term_kind)k), known, total, line);
+        printf("mastery of %ss: %d of %d\n  %s\n", grader_term_kind_name((enum term_kind)k), known, total, line);
     }
     printf("(+ = named right on the first attempt of a question, or as said on the second; ~ = named right\n"
            " only after more attempts, not counted as mastered; `dslab explain TERM` defines each)\n");
@@ -112,7 +112,7 @@ int cmd_exercises(int argc, char **argv) {
     int code = 0;
     if (!p || excli_progress_path(profile, path, (int)sizeof path) < 0) {
         code = EXIT_BAD_INPUT;
-    } else if (progress_load(p, path, &d) < 0) {
+    } else if (grader_progress_load(p, path, &d) < 0) {
         cli_print_diag(&d);
         code = EXIT_BAD_INPUT;
     } else if (json) {
@@ -120,8 +120,8 @@ int cmd_exercises(int argc, char **argv) {
     } else {
         print_text(c, p, profile);
     }
-    if (p) progress_free(p);
+    if (p) grader_progress_free(p);
     free(p);
-    catalog_free(c);
+    grader_catalog_free(c);
     return code;
 }

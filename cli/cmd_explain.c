@@ -15,7 +15,7 @@ static const char usage[] =
     "case are folded (\"two leaders\" finds split-brain). Without TERM, lists all.\n";
 
 static void print_term(const struct term *t) {
-    printf("%s (%s, id %s)\n\n", t->name, term_kind_name(t->kind), t->id);
+    printf("%s (%s, id %s)\n\n", t->name, grader_term_kind_name(t->kind), t->id);
     printf("%s\n", t->definition);
     if (t->synonyms_count) {
         printf("\nalso called: ");
@@ -33,7 +33,7 @@ static void print_term(const struct term *t) {
 
 static void list_terms(const struct taxonomy *tax) {
     for (int k = 0; k < TERM_KIND_COUNT; k++) {
-        printf("%s%ss\n", k ? "\n" : "", term_kind_name((enum term_kind)k));
+        printf("%s%ss\n", k ? "\n" : "", grader_term_kind_name((enum term_kind)k));
         for (int i = 0; i < tax->terms_count; i++) {
             if (tax->terms[i].kind == (enum term_kind)k) printf("  %-34s %s\n", tax->terms[i].id, tax->terms[i].name);
         }
@@ -60,7 +60,7 @@ int cmd_explain(int argc, char **argv) {
     snprintf(path, sizeof path, "%s/exercises/taxonomy.yaml", excli_root(root));
     struct diag d;
     diag_clear(&d);
-    struct taxonomy *tax = taxonomy_load(path, &d);
+    struct taxonomy *tax = grader_taxonomy_load(path, &d);
     if (!tax) {
         cli_print_diag(&d);
         return EXIT_BAD_INPUT;
@@ -69,16 +69,16 @@ int cmd_explain(int argc, char **argv) {
     if (!term[0]) {
         list_terms(tax);
     } else {
-        const struct term *t = taxonomy_find(tax, term, TERM_KIND_COUNT);
+        const struct term *t = grader_taxonomy_find(tax, term, TERM_KIND_COUNT);
         if (t) {
             print_term(t);
         } else {
-            const struct term *near = taxonomy_suggest(tax, term, TERM_KIND_COUNT);
+            const struct term *near = grader_taxonomy_suggest(tax, term, TERM_KIND_COUNT);
             if (near) fprintf(stderr, "dslab explain: error: no term '%s' (did you mean '%s'?)\n", term, near->name);
             else fprintf(stderr, "dslab explain: error: no term '%s' (`dslab explain` lists them all)\n", term);
             code = EXIT_BAD_INPUT;
         }
     }
-    taxonomy_free(tax);
+    grader_taxonomy_free(tax);
     return code;
 }

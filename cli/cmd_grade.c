@@ -62,12 +62,12 @@ int cmd_grade(int argc, char **argv) {
     int code = EXIT_BAD_INPUT;
     struct diag d;
     diag_clear(&d);
-    struct answers *a = e ? answers_load(file, e, &d) : NULL;
+    struct answers *a = e ? grader_answers_load(file, e, &d) : NULL;
     struct grade_result r;
     memset(&r, 0, sizeof r);
     if (e && !a) {
         cli_print_diag(&d);
-    } else if (a && grade_answers(c, e, a, &r, &d) < 0) {
+    } else if (a && grader_grade_answers(c, e, a, &r, &d) < 0) {
         cli_print_diag(&d);
     } else if (a) {
         if (json) excli_print_grade_json(stdout, &r);
@@ -75,8 +75,8 @@ int cmd_grade(int argc, char **argv) {
         if (record) excli_record(profile, &r, json ? NULL : stdout);
         code = r.pass ? 0 : EXIT_CHECK_FAILED;
     }
-    grade_result_free(&r);
-    answers_free(a);
-    catalog_free(c);
+    grader_grade_result_free(&r);
+    grader_answers_free(a);
+    grader_catalog_free(c);
     return code;
 }

@@ -3,7 +3,7 @@
  * Loads and validates each scenario without running it (the same
  * scenario_load() the other commands use, so lint finds exactly the errors
  * a run would). A file whose top level has `questions:` is an exercise:
- * it is loaded as the grader loads it, then exercise_lint() grades its
+ * it is loaded as the grader loads it, then grader_exercise_lint() grades its
  * model answers, misconceptions and degenerate fixes. Prints one "ok" line
  * per good file on stdout and the errors of each bad file on stderr as
  * "file:line:col: error: ...". Exit status: 0 when every file is fine, 2
@@ -76,7 +76,7 @@ static void exercise_root(const char *file, const char *flag, char *out, size_t 
     snprintf(out, size, "%s", excli_root(flag));
 }
 
-/* Removes the files exercise_lint wrote into `dir`, then `dir`. */
+/* Removes the files grader_exercise_lint wrote into `dir`, then `dir`. */
 static void remove_work_dir(const char *dir) {
     DIR *d = opendir(dir);
     if (d) {
@@ -97,22 +97,22 @@ static int lint_exercise(const char *path, const char *root_flag) {
     snprintf(tax_path, sizeof tax_path, "%s/exercises/taxonomy.yaml", root);
     struct diag diag;
     diag_clear(&diag);
-    struct taxonomy *tax = taxonomy_load(tax_path, &diag);
+    struct taxonomy *tax = grader_taxonomy_load(tax_path, &diag);
     if (!tax) {
         cli_print_diag(&diag);
         return EXIT_BAD_INPUT;
     }
-    struct exercise *e = exercise_load(path, root, tax, &diag);
+    struct exercise *e = grader_exercise_load(path, root, tax, &diag);
     if (!e) {
         cli_print_diag(&diag);
-        taxonomy_free(tax);
+        grader_taxonomy_free(tax);
         return EXIT_BAD_INPUT;
     }
     struct catalog c = {.taxonomy = tax};
     if (snprintf(c.root, sizeof c.root, "%s", root) >= (int)sizeof c.root) {
         fprintf(stderr, "dslab lint: error: the root path %s is too long\n", root);
-        exercise_free(e);
-        taxonomy_free(tax);
+        grader_exercise_free(e);
+        grader_taxonomy_free(tax);
         return EXIT_BAD_INPUT;
     }
     const char *tmp = getenv("TMPDIR");
@@ -123,8 +123,8 @@ static int lint_exercise(const char *path, const char *root_flag) {
         fprintf(stderr, "dslab lint: error: cannot create a temporary directory under %s\n", tmp && tmp[0] ? tmp : "/tmp");
         status = EXIT_BAD_INPUT;
     } else {
-        struct exercise_lint l;
-        if (exercise_lint(&c, e, work, &l, &diag) < 0) {
+        struct grader_exercise_lint l;
+        if (grader_exercise_lint(&c, e, work, &l, &diag) < 0) {
             cli_print_diag(&diag);
             status = EXIT_BAD_INPUT;
         } else if (l.count > 0) {
@@ -135,11 +135,11 @@ static int lint_exercise(const char *path, const char *root_flag) {
                    "fix%s fail with their own feedback)\n", path, e->id, l.misconceptions_ok,
                    l.misconceptions_ok == 1 ? "" : "s", l.degenerate_ok, l.degenerate_ok == 1 ? "" : "es");
         }
-        exercise_lint_free(&l);
+        grader_exercise_lint_free(&l);
         remove_work_dir(work);
     }
-    exercise_free(e);
-    taxonomy_free(tax);
+    grader_exercise_free(e);
+    grader_taxonomy_free(tax);
     return status;
 }
 
@@ -181,7 +181,7 @@ int cmd_lint(int argc, char **argv) {
         goto done;
     }
     for (int i = 0; i < files_count; i++) {
-        int rc = exercise_file_detect(files[i]) ? lint_exercise(files[i], root)
+        int rc = grader_exercise_file_detect(files[i]) ? lint_exercise(files[i], root)
                                                 : lint_one(files[i], overrides.items, overrides.count);
         if (rc != 0) status = EXIT_BAD_INPUT;
     }

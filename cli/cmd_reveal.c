@@ -22,12 +22,12 @@ static const char usage[] =
 static void print_terms(const struct catalog *c, const struct exercise *e, const struct question *q) {
     printf("    accepted:  ");
     for (int k = 0; k < q->keys_count; k++) {
-        const struct term *t = grade_key_term(c->taxonomy, e->salt, q->keys[k]);
+        const struct term *t = grader_grade_key_term(c->taxonomy, e->salt, q->keys[k]);
         printf("%s%s", k ? ", " : "", t ? t->name : "(no term)");
     }
     printf("\n");
     for (int m = 0; m < q->misconceptions_count; m++) {
-        const struct term *t = grade_key_term(c->taxonomy, e->salt, q->misconceptions[m].hash);
+        const struct term *t = grader_grade_key_term(c->taxonomy, e->salt, q->misconceptions[m].hash);
         printf("    misconception '%s': %s\n", t ? t->name : "?", q->misconceptions[m].feedback);
     }
     if (q->check && q->evidence) printf("    evidence:  the violations of %s (tolerance %lld ms)\n", q->check, (long long)(q->tolerance_ns / 1000000));
@@ -35,7 +35,7 @@ static void print_terms(const struct catalog *c, const struct exercise *e, const
 
 static void print_question(const struct catalog *c, const struct exercise *e, const struct question *q) {
     char plain[GRADER_TEXT_MAX];
-    printf("  %s (%s, %d point%s)\n    %s\n", q->id, question_kind_name(q->kind), q->points, q->points == 1 ? "" : "s", q->prompt);
+    printf("  %s (%s, %d point%s)\n    %s\n", q->id, grader_question_kind_name(q->kind), q->points, q->points == 1 ? "" : "s", q->prompt);
     switch (q->kind) {
     case Q_FAILURE_MODE:
     case Q_TRADE_OFF:
@@ -48,7 +48,7 @@ static void print_question(const struct catalog *c, const struct exercise *e, co
     case Q_FIX:
     case Q_BREAK:
     case Q_EXPLAIN:
-        if (key_decode(e->salt, q->solution, plain, (int)sizeof plain) == 0) printf("    solution:  %s\n", plain);
+        if (grader_key_decode(e->salt, q->solution, plain, (int)sizeof plain) == 0) printf("    solution:  %s\n", plain);
         if (q->kind == Q_FIX) {
             printf("    allowed:  ");
             for (int i = 0; i < q->allowed_count; i++) printf(" %s", q->allowed[i]);
@@ -58,7 +58,7 @@ static void print_question(const struct catalog *c, const struct exercise *e, co
         }
         if (q->kind == Q_BREAK) printf("    design: %s; budget %d faults; must make %s fail\n", q->design, q->budget_faults, q->check);
         for (int i = 0; i < q->rubric_count; i++) {
-            if (key_decode(e->salt, q->rubric[i], plain, (int)sizeof plain) == 0) printf("    rubric:    %s\n", plain);
+            if (grader_key_decode(e->salt, q->rubric[i], plain, (int)sizeof plain) == 0) printf("    rubric:    %s\n", plain);
         }
         break;
     default: break;
@@ -69,12 +69,12 @@ static int author_tool(int argc, char **argv) {
     if (argc != 4) return cli_usage_error("reveal", "%s needs SALT and a text", argv[1]);
     if (strcmp(argv[1], "--hash") == 0) {
         char h[GRADER_HASH_LEN + 1];
-        key_hash(argv[2], argv[3], h);
+        grader_key_hash(argv[2], argv[3], h);
         printf("%s\n", h);
         return 0;
     }
     char out[GRADER_TEXT_MAX * 2 + 8];
-    if (strlen(argv[3]) >= GRADER_TEXT_MAX || key_encode(argv[2], argv[3], out, (int)sizeof out) < 0) {
+    if (strlen(argv[3]) >= GRADER_TEXT_MAX || grader_key_encode(argv[2], argv[3], out, (int)sizeof out) < 0) {
         return cli_usage_error("reveal", "the text is too long (limit %d bytes)", GRADER_TEXT_MAX - 1);
     }
     printf("%s\n", out);
@@ -109,18 +109,18 @@ int cmd_reveal(int argc, char **argv) {
     if (e && answers) {
         struct diag d;
         diag_clear(&d);
-        char *text = grade_model_answers(c, e, &d);
+        char *text = grader_grade_model_answers(c, e, &d);
         if (text) fputs(text, stdout);
         else cli_print_diag(&d), code = EXIT_BAD_INPUT;
         free(text);
     } else if (e) {
         char scenario_path[1100];
-        exercise_scenario_path(e, e->scenario, scenario_path, (int)sizeof scenario_path);
+        grader_exercise_scenario_path(e, e->scenario, scenario_path, (int)sizeof scenario_path);
         printf("exercise %s: %s  [%s, difficulty %d]\nscenario %s%s\n\nkey\n", e->id, e->title, e->track, e->difficulty, scenario_path,
                e->seed_given ? "" : " (its own seed)");
         for (int i = 0; i < e->questions_count; i++) print_question(c, e, &e->questions[i]);
         printf("\ndebrief\n%s\n", e->debrief);
     }
-    catalog_free(c);
+    grader_catalog_free(c);
     return code;
 }

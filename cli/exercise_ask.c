@@ -170,7 +170,7 @@ static void ask_lines(struct ask *s, const struct question *q) {
 }
 
 static void ask_question(struct ask *s, const struct question *q, int index) {
-    printf("\nquestion %d of %d (%s): %s\n", index + 1, s->e->questions_count, question_kind_name(q->kind), q->prompt);
+    printf("\nquestion %d of %d (%s): %s\n", index + 1, s->e->questions_count, grader_question_kind_name(q->kind), q->prompt);
     if (q->kind == Q_FIX) {
         printf("you may change:");
         for (int i = 0; i < q->allowed_count; i++) printf(" %s", q->allowed[i]);

@@ -23,15 +23,15 @@ const char *excli_root(const char *flag) {
 struct catalog *excli_catalog(const char *root_flag) {
     struct diag d;
     diag_clear(&d);
-    struct catalog *c = catalog_load(excli_root(root_flag), &d);
+    struct catalog *c = grader_catalog_load(excli_root(root_flag), &d);
     if (!c) cli_print_diag(&d);
     return c;
 }
 
 const struct exercise *excli_find(const struct catalog *c, const char *cmd, const char *id) {
-    const struct exercise *e = catalog_find(c, id);
+    const struct exercise *e = grader_catalog_find(c, id);
     if (e) return e;
-    const char *near = catalog_suggest(c, id);
+    const char *near = grader_catalog_suggest(c, id);
     if (near) cli_usage_error(cmd, "unknown exercise '%s' (did you mean '%s'?)", id, near);
     else cli_usage_error(cmd, "unknown exercise '%s' (`dslab exercises` lists them)", id);
     return NULL;
@@ -40,7 +40,7 @@ const struct exercise *excli_find(const struct catalog *c, const char *cmd, cons
 int excli_progress_path(const char *profile, char *out, int out_size) {
     struct diag d;
     diag_clear(&d);
-    if (progress_path(getenv("XDG_DATA_HOME"), getenv("HOME"), profile ? profile : "default", out, out_size, &d) < 0) {
+    if (grader_progress_path(getenv("XDG_DATA_HOME"), getenv("HOME"), profile ? profile : "default", out, out_size, &d) < 0) {
         fprintf(stderr, "dslab: error: %s\n", d.message);
         return -1;
     }
@@ -54,7 +54,7 @@ void excli_record(const char *profile, const struct grade_result *r, FILE *notes
     struct diag d;
     diag_clear(&d);
     if (!p) return;
-    if (progress_update(p, path, r, &d) < 0) {
+    if (grader_progress_update(p, path, r, &d) < 0) {
         char buf[DIAG_MESSAGE_MAX + DIAG_PATH_MAX + 64];
         diag_format(&d, buf, (int)sizeof buf);
         fprintf(stderr, "%s (progress not saved)\n", buf);
@@ -70,7 +70,7 @@ void excli_record(const char *profile, const struct grade_result *r, FILE *notes
             }
         }
     }
-    progress_free(p);
+    grader_progress_free(p);
     free(p);
 }
 
@@ -85,7 +85,7 @@ void excli_print_grade(FILE *out, const struct grade_result *r) {
     for (int i = 0; i < r->count; i++) {
         const struct question_grade *qg = &r->q[i];
         const char *verdict = !qg->answered ? "MISSING" : qg->needs_review ? "REVIEW" : qg->pass ? "PASS" : "FAIL";
-        fprintf(out, "  %-8s %s (%s)  ", verdict, qg->q->id, question_kind_name(qg->q->kind));
+        fprintf(out, "  %-8s %s (%s)  ", verdict, qg->q->id, grader_question_kind_name(qg->q->kind));
         print_points(out, qg->score_milli);
         fprintf(out, "/%d\n           ", qg->q->points);
         excli_put_escaped(out, qg->feedback, EXCLI_PLAIN, 0); /* quotes the learner's answer */
@@ -117,7 +117,7 @@ void excli_print_grade_json(FILE *out, const struct grade_result *r) {
         const struct question_grade *qg = &r->q[i];
         jw_object_begin(&w);
         jw_member_string(&w, "id", qg->q->id);
-        jw_member_string(&w, "kind", question_kind_name(qg->q->kind));
+        jw_member_string(&w, "kind", grader_question_kind_name(qg->q->kind));
         jw_member_bool(&w, "answered", qg->answered);
         jw_member_bool(&w, "pass", qg->pass);
         jw_member_bool(&w, "needs_review", qg->needs_review);

@@ -134,7 +134,7 @@ static int check_answers(struct answers *a, const struct exercise *e, struct dia
     return 0;
 }
 
-struct answers *answers_load_buffer(const char *text, size_t len, const char *name,
+struct answers *grader_answers_load_buffer(const char *text, size_t len, const char *name,
                                     const struct exercise *e, struct diag *d) {
     struct answers *a = calloc(1, sizeof *a);
     if (!a) {
@@ -147,13 +147,13 @@ struct answers *answers_load_buffer(const char *text, size_t len, const char *na
         return NULL;
     }
     if (check_answers(a, e, d) < 0) {
-        answers_free(a);
+        grader_answers_free(a);
         return NULL;
     }
     return a;
 }
 
-struct answers *answers_load(const char *path, const struct exercise *e, struct diag *d) {
+struct answers *grader_answers_load(const char *path, const struct exercise *e, struct diag *d) {
     struct answers *a = calloc(1, sizeof *a);
     if (!a) {
         diag_set(d, path, 0, 0, "out of memory");
@@ -165,19 +165,19 @@ struct answers *answers_load(const char *path, const struct exercise *e, struct 
         return NULL;
     }
     if (check_answers(a, e, d) < 0) {
-        answers_free(a);
+        grader_answers_free(a);
         return NULL;
     }
     return a;
 }
 
-void answers_free(struct answers *a) {
+void grader_answers_free(struct answers *a) {
     if (!a) return;
     ydoc_free(&a->doc);
     free(a);
 }
 
-const struct ynode *answers_get(const struct answers *a, const char *question_id) {
+const struct ynode *grader_answers_get(const struct answers *a, const char *question_id) {
     if (!a->map) return NULL;
     const struct ynode *v = ydoc_map_get(a->map, question_id);
     return v && !ydoc_is_null(v) ? v : NULL;

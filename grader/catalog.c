@@ -50,19 +50,19 @@ static int list_yaml(const char *dir, char ***out) {
 static int add_exercise(struct catalog *c, struct exercise *e, const char *track, struct diag *d) {
     if (strcmp(e->track, track) != 0) {
         diag_set(d, e->path, 0, 0, "the exercise is in track '%s' but in the directory exercises/%s/", e->track, track);
-        exercise_free(e);
+        grader_exercise_free(e);
         return -1;
     }
     for (int i = 0; i < c->count; i++) {
         if (strcmp(c->exercises[i]->id, e->id) == 0) {
             diag_set(d, e->path, 0, 0, "exercise id '%s' is also used by %s", e->id, c->exercises[i]->path);
-            exercise_free(e);
+            grader_exercise_free(e);
             return -1;
         }
     }
     struct exercise **grown = realloc(c->exercises, sizeof *grown * (size_t)(c->count + 1));
     if (!grown) {
-        exercise_free(e);
+        grader_exercise_free(e);
         return diag_set(d, e->path, 0, 0, "out of memory");
     }
     c->exercises = grown;
@@ -80,9 +80,9 @@ static int load_track(struct catalog *c, const char *track, struct diag *d) {
     for (int i = 0; i < n; i++) {
         char path[1000];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        struct exercise *e = rc == 0 ? exercise_load(path, c->root, c->taxonomy, d) : NULL;
-        if (e && exercise_check_leaks(e, c->taxonomy, d) < 0) {
-            exercise_free(e);
+        struct exercise *e = rc == 0 ? grader_exercise_load(path, c->root, c->taxonomy, d) : NULL;
+        if (e && grader_exercise_check_leaks(e, c->taxonomy, d) < 0) {
+            grader_exercise_free(e);
             e = NULL;
         }
         if (rc == 0 && (!e || add_exercise(c, e, track, d) < 0)) rc = -1;
@@ -92,7 +92,7 @@ static int load_track(struct catalog *c, const char *track, struct diag *d) {
     return rc;
 }
 
-struct catalog *catalog_load(const char *root, struct diag *d) {
+struct catalog *grader_catalog_load(const char *root, struct diag *d) {
     struct catalog *c = calloc(1, sizeof *c);
     if (!c) {
         diag_set(d, root, 0, 0, "out of memory");
@@ -101,36 +101,36 @@ struct catalog *catalog_load(const char *root, struct diag *d) {
     snprintf(c->root, sizeof c->root, "%s", root);
     char path[700];
     snprintf(path, sizeof path, "%s/exercises/taxonomy.yaml", root);
-    c->taxonomy = taxonomy_load(path, d);
+    c->taxonomy = grader_taxonomy_load(path, d);
     if (!c->taxonomy) {
         free(c);
         return NULL;
     }
     for (int t = 0; t < grader_tracks_count; t++) {
         if (load_track(c, grader_tracks[t], d) < 0) {
-            catalog_free(c);
+            grader_catalog_free(c);
             return NULL;
         }
     }
     return c;
 }
 
-void catalog_free(struct catalog *c) {
+void grader_catalog_free(struct catalog *c) {
     if (!c) return;
-    for (int i = 0; i < c->count; i++) exercise_free(c->exercises[i]);
+    for (int i = 0; i < c->count; i++) grader_exercise_free(c->exercises[i]);
     free(c->exercises);
-    taxonomy_free(c->taxonomy);
+    grader_taxonomy_free(c->taxonomy);
     free(c);
 }
 
-const struct exercise *catalog_find(const struct catalog *c, const char *id) {
+const struct exercise *grader_catalog_find(const struct catalog *c, const char *id) {
     for (int i = 0; i < c->count; i++) {
         if (strcmp(c->exercises[i]->id, id) == 0) return c->exercises[i];
     }
     return NULL;
 }
 
-const char *catalog_suggest(const struct catalog *c, const char *id) {
+const char *grader_catalog_suggest(const struct catalog *c, const char *id) {
     const char *ids[CATALOG_FILES_MAX];
     int n = c->count < CATALOG_FILES_MAX ? c->count : CATALOG_FILES_MAX;
     for (int i = 0; i < n; i++) ids[i] = c->exercises[i]->id;

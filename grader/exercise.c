@@ -21,7 +21,7 @@
 static const char *const kind_names[Q_KIND_COUNT] = {
     "failure-mode", "trade-off", "assumption", "predict", "fix", "break", "explain"};
 
-const char *question_kind_name(enum question_kind k) {
+const char *grader_question_kind_name(enum question_kind k) {
     return k < Q_KIND_COUNT ? kind_names[k] : "?";
 }
 
@@ -60,7 +60,7 @@ static void path_tidy(char *path) {
 
 /* A file an exercise names (`scenario:`, `design:`) is resolved relative
  * to the exercise file itself, as links in documents are. */
-void exercise_scenario_path(const struct exercise *e, const char *rel, char *out, int out_size) {
+void grader_exercise_scenario_path(const struct exercise *e, const char *rel, char *out, int out_size) {
     const char *slash = strrchr(e->path, '/');
     if (rel[0] == '/' || !slash) {
         snprintf(out, (size_t)out_size, "%s", rel);
@@ -90,7 +90,7 @@ static int check_reference_contained(struct exercise *e, const struct ynode *at,
                         "(like ../../scenarios/raft/x.yaml), not by an absolute path", rel);
     }
     char path[1100], real[PATH_MAX], dir[1200];
-    exercise_scenario_path(e, rel, path, (int)sizeof path);
+    grader_exercise_scenario_path(e, rel, path, (int)sizeof path);
     if (!realpath(path, real)) {
         return ytree_error(d, e->path, at, "'%s' does not exist (resolved from this exercise file's "
                         "folder: %s)", rel, path);
@@ -125,7 +125,7 @@ static int check_scenario_loads(struct exercise *e, const struct ynode *at, cons
                                 const struct scenario_override *ov, int ov_count, struct diag *d) {
     if (check_reference_contained(e, at, rel, d) < 0) return -1;
     char path[1100];
-    exercise_scenario_path(e, rel, path, (int)sizeof path);
+    grader_exercise_scenario_path(e, rel, path, (int)sizeof path);
     struct diag inner;
     diag_clear(&inner);
     struct scenario *s = scenario_load(path, ov, ov_count, NULL, &inner);
@@ -161,17 +161,17 @@ static int check_hash(struct exercise *e, const struct ynode *n, const struct ta
     for (int i = 0; i < tax->terms_count; i++) {
         if (kind_strict && tax->terms[i].kind != kind) continue;
         char h[GRADER_HASH_LEN + 1];
-        key_hash(e->salt, tax->terms[i].id, h);
+        grader_key_hash(e->salt, tax->terms[i].id, h);
         if (strcmp(h, n->text) == 0) return 0;
     }
     return ytree_error(d, e->path, n, "key '%s' names no %s of the taxonomy with salt '%s'", n->text,
-                    kind_strict ? term_kind_name(kind) : "term", e->salt);
+                    kind_strict ? grader_term_kind_name(kind) : "term", e->salt);
 }
 
 static int check_encoded(struct exercise *e, const struct ynode *n, struct diag *d) {
     char buf[GRADER_TEXT_MAX];
     if (ytree_expect_scalar(d, e->path, n, "an encoded text like enc:1f2e...") < 0) return -1;
-    if (key_decode(e->salt, n->text, buf, (int)sizeof buf) < 0) {
+    if (grader_key_decode(e->salt, n->text, buf, (int)sizeof buf) < 0) {
         return ytree_error(d, e->path, n, "expected an encoded text (make one with `dslab reveal --encode %s TEXT`)", e->salt);
     }
     return 0;
@@ -316,7 +316,7 @@ static int load_fix_values(struct exercise *e, const struct question *q, const s
         if (!is_allowed(q, k->text)) return ytree_error(d, e->path, k, "'%s' is not in this question's allowed list", k->text);
         struct fix_value v;
         char err[300];
-        if (fix_parse_value(k->text, k->value->text, &v, err, (int)sizeof err) < 0) return ytree_error(d, e->path, k->value, "%s", err);
+        if (grader_fix_parse_value(k->text, k->value->text, &v, err, (int)sizeof err) < 0) return ytree_error(d, e->path, k->value, "%s", err);
     }
     return 0;
 }
@@ -370,7 +370,7 @@ static int load_stress(struct exercise *e, struct question *q, const struct ynod
     const struct ynode *x = ydoc_map_get(st, "explore");
     if (!x) return ytree_error(d, e->path, st, "missing key 'explore' (the bounds of the random faults, as a scenario's explore: section)");
     if (ytree_expect_mapping(d, e->path, x, "an explore section like { faults: [pause], pause: [1s, 8s] }") < 0) return -1;
-    char *text = yaml_flow_alloc(x);
+    char *text = gr_yaml_flow_alloc(x);
     if (!text) return ytree_error(d, e->path, x, "out of memory");
     /* Longer runs leave room for longer faults: `duration` first, so the
      * explore bounds are judged against it. */
@@ -381,7 +381,7 @@ static int load_stress(struct exercise *e, struct question *q, const struct ynod
     }
     struct scenario_override ov[2] = {{.path = "duration", .value = dn ? dn->text : NULL}, {.path = "explore", .value = text}};
     char path[1100];
-    exercise_scenario_path(e, e->scenario, path, (int)sizeof path);
+    grader_exercise_scenario_path(e, e->scenario, path, (int)sizeof path);
     struct diag inner;
     diag_clear(&inner);
     struct scenario *s = scenario_load(path, dn ? ov : ov + 1, dn ? 2 : 1, NULL, &inner);
@@ -411,7 +411,7 @@ static int load_stress(struct exercise *e, struct question *q, const struct ynod
  * and the stress checks name checks it has. */
 static int check_fix_solution(struct exercise *e, const struct question *q, const struct ynode *sn, struct diag *d) {
     char plain[GRADER_TEXT_MAX];
-    if (key_decode(e->salt, q->solution, plain, (int)sizeof plain) < 0) return ytree_error(d, e->path, sn, "the solution does not decode");
+    if (grader_key_decode(e->salt, q->solution, plain, (int)sizeof plain) < 0) return ytree_error(d, e->path, sn, "the solution does not decode");
     struct fix_value v[64];
     int n = 0;
     char err[300];
@@ -421,28 +421,28 @@ static int check_fix_solution(struct exercise *e, const struct question *q, cons
         *eq = 0;
         if (n == 64) return ytree_error(d, e->path, sn, "the solution sets more than 64 parameters");
         if (!is_allowed(q, line)) return ytree_error(d, e->path, sn, "the solution sets '%s', which is not allowed", line);
-        if (fix_parse_value(line, eq + 1, &v[n], err, (int)sizeof err) < 0) return ytree_error(d, e->path, sn, "%s", err);
+        if (grader_fix_parse_value(line, eq + 1, &v[n], err, (int)sizeof err) < 0) return ytree_error(d, e->path, sn, "%s", err);
         n++;
     }
     char path[1100];
-    exercise_scenario_path(e, e->scenario, path, (int)sizeof path);
+    grader_exercise_scenario_path(e, e->scenario, path, (int)sizeof path);
     struct fixed_scenario f;
     struct diag inner;
     diag_clear(&inner);
     int bad;
-    int rc = fixed_scenario_build(path, q, v, n, &f, &inner, &bad);
+    int rc = gr_fixed_scenario_build(path, q, v, n, &f, &inner, &bad);
     if (rc < 0) {
         char msg[DIAG_MESSAGE_MAX + DIAG_PATH_MAX + 8];
         diag_format(&inner, msg, (int)sizeof msg);
-        fixed_scenario_free(&f);
+        gr_fixed_scenario_free(&f);
         return ytree_error(d, e->path, sn, "the model fix (with the goals and checks) does not load: %s", msg);
     }
     for (int i = 0; i < q->stress.checks_count && rc == 0; i++) {
-        int k = fixed_scenario_check_index(&f, q->stress.checks[i]);
+        int k = gr_fixed_scenario_check_index(&f, q->stress.checks[i]);
         if (k < 0) rc = ytree_error(d, e->path, sn, "stress check '%s' is not among the fix's checks", q->stress.checks[i]);
         else if (k >= 32) rc = ytree_error(d, e->path, sn, "stress check '%s' is past the 32 checks explore judges", q->stress.checks[i]);
     }
-    fixed_scenario_free(&f);
+    gr_fixed_scenario_free(&f);
     return rc;
 }
 
@@ -452,7 +452,7 @@ static int load_fix(struct exercise *e, struct question *q, const struct ynode *
     if (ytree_string_list(d, e->path, a, "a list of dotted paths", &q->allowed, &q->allowed_count) < 0) return -1;
     if (q->allowed_count == 0) return ytree_error(d, e->path, a, "a fix must allow at least one parameter");
     char path[1100];
-    exercise_scenario_path(e, e->scenario, path, (int)sizeof path);
+    grader_exercise_scenario_path(e, e->scenario, path, (int)sizeof path);
     struct diag inner;
     diag_clear(&inner);
     struct scenario *base = scenario_load(path, NULL, 0, NULL, &inner);
@@ -571,7 +571,7 @@ static int load_failure_mode(struct exercise *e, struct question *q, const struc
     if (dir) {
         char plain[GRADER_TEXT_MAX];
         if (check_encoded(e, dir, d) < 0) return -1;
-        key_decode(e->salt, dir->text, plain, (int)sizeof plain);
+        grader_key_decode(e->salt, dir->text, plain, (int)sizeof plain);
         char *bar = strchr(plain, '|');
         if (!bar || strchr(bar + 1, '|') || !strpbrk(plain, "abcdefghijklmnopqrstuvwxyz") ||
             !strpbrk(bar + 1, "abcdefghijklmnopqrstuvwxyz")) {
@@ -721,24 +721,24 @@ static struct exercise *load(const char *path, const char *text, size_t len, con
         return NULL;
     }
     if (load_top(e, tax, d) < 0) {
-        exercise_free(e);
+        grader_exercise_free(e);
         return NULL;
     }
     return e;
 }
 
-struct exercise *exercise_load(const char *path, const char *root, const struct taxonomy *tax,
+struct exercise *grader_exercise_load(const char *path, const char *root, const struct taxonomy *tax,
                                struct diag *d) {
     return load(path, NULL, 0, root, tax, d);
 }
 
-struct exercise *exercise_load_buffer(const char *text, size_t len, const char *name,
+struct exercise *grader_exercise_load_buffer(const char *text, size_t len, const char *name,
                                       const char *root, const struct taxonomy *tax,
                                       struct diag *d) {
     return load(name, text, len, root, tax, d);
 }
 
-void exercise_free(struct exercise *e) {
+void grader_exercise_free(struct exercise *e) {
     if (!e) return;
     for (int i = 0; i < e->questions_count || (e->questions && i == e->questions_count); i++) {
         struct question *q = &e->questions[i];

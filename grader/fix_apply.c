@@ -42,7 +42,7 @@ static bool has_duration_unit(const char *t) {
     return unit && number;
 }
 
-int fix_parse_value(const char *path, const char *text, struct fix_value *out, char *err, int err_size) {
+int grader_fix_parse_value(const char *path, const char *text, struct fix_value *out, char *err, int err_size) {
     memset(out, 0, sizeof *out);
     out->path = path;
     if (strncmp(path, "protocol.", 9) != 0) {
@@ -94,7 +94,7 @@ int fix_parse_value(const char *path, const char *text, struct fix_value *out, c
     return 0;
 }
 
-bool fix_value_equal(const struct fix_value *a, const struct fix_value *b) {
+bool grader_fix_value_equal(const struct fix_value *a, const struct fix_value *b) {
     if (strcmp(a->path, b->path) != 0 || a->kind != b->kind) return false;
     if (a->kind == FIXV_DURATION || a->kind == FIXV_INT || a->kind == FIXV_BOOL) return a->num == b->num;
     return strcmp(a->text, b->text) == 0;
@@ -180,7 +180,7 @@ static int validate(const struct scenario *s, struct diag *d) {
     return 0;
 }
 
-int fixed_scenario_build(const char *scenario_path, const struct question *q, const struct fix_value *v,
+int gr_fixed_scenario_build(const char *scenario_path, const struct question *q, const struct fix_value *v,
                          int n, struct fixed_scenario *f, struct diag *d, int *bad) {
     memset(f, 0, sizeof *f);
     *bad = -1;
@@ -245,7 +245,7 @@ int fixed_scenario_build(const char *scenario_path, const struct question *q, co
     return 0;
 }
 
-void fixed_scenario_free(struct fixed_scenario *f) {
+void gr_fixed_scenario_free(struct fixed_scenario *f) {
     for (int i = 0; i < f->owned_count; i++) free(f->owned[i]);
     free(f->owned);
     free(f->params);
@@ -254,7 +254,7 @@ void fixed_scenario_free(struct fixed_scenario *f) {
     memset(f, 0, sizeof *f);
 }
 
-int fixed_scenario_check_index(const struct fixed_scenario *f, const char *text) {
+int gr_fixed_scenario_check_index(const struct fixed_scenario *f, const char *text) {
     const char *colon = strchr(text, ':');
     size_t name_len = colon ? (size_t)(colon - text) : strlen(text);
     while (name_len > 0 && text[name_len - 1] == ' ') name_len--;

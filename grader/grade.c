@@ -18,7 +18,7 @@
 #include "grade_internal.h"
 #include "dslab/yaml_tree.h"
 
-void fb(struct question_grade *qg, const char *fmt, ...) {
+void gr_feedback(struct question_grade *qg, const char *fmt, ...) {
     size_t used = strlen(qg->feedback);
     if (used + 2 >= sizeof qg->feedback) return;
     if (used) qg->feedback[used++] = ' ', qg->feedback[used] = 0;
@@ -28,7 +28,7 @@ void fb(struct question_grade *qg, const char *fmt, ...) {
     va_end(ap);
 }
 
-int grade_base_run(struct grade_ctx *g) {
+int gr_base_run(struct grade_ctx *g) {
     if (!g->base_done) {
         g->base_done = true;
         g->base_rc = grader_run(g->scenario_path, NULL, 0, g->e->seed, g->e->seed_given, &g->base, g->diag);
@@ -36,7 +36,7 @@ int grade_base_run(struct grade_ctx *g) {
     return g->base_rc;
 }
 
-const struct check_result *grade_find_check(const struct run_outcome *o, const char *name) {
+const struct check_result *gr_find_check(const struct run_outcome *o, const char *name) {
     for (int i = 0; i < o->checks_count; i++) {
         if (strcmp(o->checks[i].name, name) == 0) return &o->checks[i];
     }
@@ -45,7 +45,7 @@ const struct check_result *grade_find_check(const struct run_outcome *o, const c
 
 static bool key_matches(const struct exercise *e, const struct question *q, const struct term *t) {
     char h[GRADER_HASH_LEN + 1];
-    key_hash(e->salt, t->id, h);
+    grader_key_hash(e->salt, t->id, h);
     for (int i = 0; i < q->keys_count; i++) {
         if (strcmp(q->keys[i], h) == 0) return true;
     }
@@ -55,7 +55,7 @@ static bool key_matches(const struct exercise *e, const struct question *q, cons
 static const struct misconception *misconception_of(const struct exercise *e, const struct question *q,
                                                     const struct term *t) {
     char h[GRADER_HASH_LEN + 1];
-    key_hash(e->salt, t->id, h);
+    grader_key_hash(e->salt, t->id, h);
     for (int i = 0; i < q->misconceptions_count; i++) {
         if (strcmp(q->misconceptions[i].hash, h) == 0) return &q->misconceptions[i];
     }
@@ -68,7 +68,7 @@ static enum term_kind kind_of(enum question_kind k) {
 
 /* The assumption's monitor in the reference run, or NULL. */
 static const struct assumption_state *monitor_of(struct grade_ctx *g, const struct term *t) {
-    if (!t->monitor || grade_base_run(g) < 0) return NULL;
+    if (!t->monitor || gr_base_run(g) < 0) return NULL;
     for (int i = 0; i < 4; i++) {
         if (g->base.assumptions[i].name && strcmp(g->base.assumptions[i].name, t->monitor) == 0) {
             return &g->base.assumptions[i];
@@ -83,7 +83,7 @@ static bool side_names(const char *side, char *phrases) {
     char padded[600], pn[256], pp[260];
     snprintf(padded, sizeof padded, " %s ", side);
     for (char *save = NULL, *p = strtok_r(phrases, ";", &save); p; p = strtok_r(NULL, ";", &save)) {
-        key_normalize_words(p, true, pn, (int)sizeof pn);
+        grader_key_normalize_words(p, true, pn, (int)sizeof pn);
         snprintf(pp, sizeof pp, " %s ", pn);
         if (pn[0] && strstr(padded, pp)) return true;
     }
@@ -100,8 +100,8 @@ static int trade_off_direction(const struct exercise *e, const struct question *
                                               " at the cost of ", " before "};
     static const char *const neutral[] = {" vs ", " v ", " versus ", " against ", " for ", " and "};
     char plain[GRADER_TEXT_MAX], words[520];
-    if (!q->direction || key_decode(e->salt, q->direction, plain, (int)sizeof plain) < 0) return 0;
-    key_normalize_words(text, true, words + 1, (int)sizeof words - 2);
+    if (!q->direction || grader_key_decode(e->salt, q->direction, plain, (int)sizeof plain) < 0) return 0;
+    grader_key_normalize_words(text, true, words + 1, (int)sizeof words - 2);
     words[0] = ' ';
     strcat(words, " ");
     char *at = NULL;
@@ -135,14 +135,14 @@ static int trade_off_direction(const struct exercise *e, const struct question *
 static int grade_term(struct grade_ctx *g, const char *text, struct question_grade *qg, struct grade_result *r) {
     const struct question *q = qg->q;
     enum term_kind kind = kind_of(q->kind);
-    const struct term *t = taxonomy_find(g->c->taxonomy, text, kind);
+    const struct term *t = grader_taxonomy_find(g->c->taxonomy, text, kind);
     if (!t) {
-        const struct term *other = taxonomy_find(g->c->taxonomy, text, TERM_KIND_COUNT);
-        const struct term *near = taxonomy_suggest(g->c->taxonomy, text, kind);
-        key_normalize_words(text, false, qg->answer, (int)sizeof qg->answer);
-        if (other) fb(qg, "'%s' is a %s, but this question asks for a %s.", text, term_kind_name(other->kind), term_kind_name(kind));
-        else if (near) fb(qg, "'%s' is not in the taxonomy (did you mean '%s'?).", text, near->name);
-        else fb(qg, "'%s' is not in the taxonomy: `dslab explain TERM` lists the terms.", text);
+        const struct term *other = grader_taxonomy_find(g->c->taxonomy, text, TERM_KIND_COUNT);
+        const struct term *near = grader_taxonomy_suggest(g->c->taxonomy, text, kind);
+        grader_key_normalize_words(text, false, qg->answer, (int)sizeof qg->answer);
+        if (other) gr_feedback(qg, "'%s' is a %s, but this question asks for a %s.", text, grader_term_kind_name(other->kind), grader_term_kind_name(kind));
+        else if (near) gr_feedback(qg, "'%s' is not in the taxonomy (did you mean '%s'?).", text, near->name);
+        else gr_feedback(qg, "'%s' is not in the taxonomy: `dslab explain TERM` lists the terms.", text);
         return 0;
     }
     snprintf(qg->answer, sizeof qg->answer, "%s", t->id);
@@ -150,42 +150,42 @@ static int grade_term(struct grade_ctx *g, const char *text, struct question_gra
         if (q->kind == Q_ASSUMPTION) {
             const struct assumption_state *m = monitor_of(g, t);
             if (t->monitor && (!m || !m->violated)) {
-                fb(qg, "'%s' is the right idea, but its monitor did not fire in this run.", t->name);
+                gr_feedback(qg, "'%s' is the right idea, but its monitor did not fire in this run.", t->name);
                 return 0;
             }
             if (m) {
                 char at[32];
-                fb(qg, "Right: %s; its monitor fired at t=%s (%s).", t->name, time_format_s(m->violated_at_ns, at, sizeof at), m->message);
+                gr_feedback(qg, "Right: %s; its monitor fired at t=%s (%s).", t->name, time_format_s(m->violated_at_ns, at, sizeof at), m->message);
                 if (r->hits_count < 16) r->hits[r->hits_count++].term_id = t->id;
                 return 1;
             }
         }
         if (q->kind == Q_TRADE_OFF && trade_off_direction(g->e, q, text) < 0) {
-            fb(qg, "The right trade-off (%s), but the wrong way round: your answer says the design kept "
+            gr_feedback(qg, "The right trade-off (%s), but the wrong way round: your answer says the design kept "
                "what it gave up. Which side did it pay with?", t->name);
             qg->misconception = "the trade-off named the wrong way round";
             /* Reports show what was said, not the term it matched. */
-            key_normalize_words(text, false, qg->answer, (int)sizeof qg->answer);
+            grader_key_normalize_words(text, false, qg->answer, (int)sizeof qg->answer);
             return 0;
         }
-        fb(qg, "Right: %s.", t->name);
+        gr_feedback(qg, "Right: %s.", t->name);
         if (r->hits_count < 16) r->hits[r->hits_count++].term_id = t->id;
         return 1;
     }
     const struct misconception *mc = misconception_of(g->e, q, t);
     if (mc) {
         qg->misconception = mc->feedback;
-        fb(qg, "Not quite: %s", mc->feedback);
+        gr_feedback(qg, "Not quite: %s", mc->feedback);
         return 0;
     }
     if (q->kind == Q_ASSUMPTION) {
         const struct assumption_state *m = monitor_of(g, t);
-        if (m && m->violated) fb(qg, "'%s' did break in this run, but it is not the assumption the failure rested on.", t->name);
-        else if (m && m->declared) fb(qg, "'%s' held for the whole run: its monitor never fired.", t->name);
-        else if (t->monitor) fb(qg, "'%s' is not declared in this scenario's assumptions, so nothing shows it broke.", t->name);
+        if (m && m->violated) gr_feedback(qg, "'%s' did break in this run, but it is not the assumption the failure rested on.", t->name);
+        else if (m && m->declared) gr_feedback(qg, "'%s' held for the whole run: its monitor never fired.", t->name);
+        else if (t->monitor) gr_feedback(qg, "'%s' is not declared in this scenario's assumptions, so nothing shows it broke.", t->name);
     }
-    if (q->feedback_wrong) fb(qg, "%s", q->feedback_wrong);
-    else if (!qg->feedback[0]) fb(qg, "'%s' is a real %s, but not the one at work here.", t->name, term_kind_name(kind));
+    if (q->feedback_wrong) gr_feedback(qg, "%s", q->feedback_wrong);
+    else if (!qg->feedback[0]) gr_feedback(qg, "'%s' is a real %s, but not the one at work here.", t->name, grader_term_kind_name(kind));
     return 0;
 }
 
@@ -198,7 +198,7 @@ static int grade_taxonomy_question(struct grade_ctx *g, const struct ynode *v, s
     int milli = right ? 1000 : 0;
     bool pass = right;
     if (q->kind == Q_FAILURE_MODE && q->evidence) {
-        int ev = grade_evidence(g, v, qg);
+        int ev = gr_grade_evidence(g, v, qg);
         if (ev < 0) return -1;
         milli = (right ? 500 : 0) + ev;
         pass = right && ev == 500;
@@ -217,25 +217,25 @@ static void grade_explain(struct grade_ctx *g, const char *text, struct question
     if (!norm || !padded) {
         free(norm);
         free(padded);
-        fb(qg, "(Out of memory while reading the explanation.)");
+        gr_feedback(qg, "(Out of memory while reading the explanation.)");
         qg->needs_review = true;
         return;
     }
-    key_normalize_words(text, true, norm, (int)(len + 4));
+    grader_key_normalize_words(text, true, norm, (int)(len + 4));
     snprintf(padded, len + 6, " %s ", norm);
     snprintf(qg->answer, sizeof qg->answer, "%s", text);
     int found = 0;
     char found_list[600] = "", missed_list[600] = "";
     for (int i = 0; i < q->rubric_count; i++) {
         char concept[GRADER_TEXT_MAX];
-        if (key_decode(g->e->salt, q->rubric[i], concept, (int)sizeof concept) < 0) continue;
+        if (grader_key_decode(g->e->salt, q->rubric[i], concept, (int)sizeof concept) < 0) continue;
         char *colon = strchr(concept, ':');
         char *phrases = colon ? colon + 1 : concept;
         if (colon) *colon = 0;
         bool hit = false;
         for (char *p = strtok(phrases, ";"); p && !hit; p = strtok(NULL, ";")) {
             char pn[256], pp[260];
-            key_normalize_words(p, true, pn, (int)sizeof pn);
+            grader_key_normalize_words(p, true, pn, (int)sizeof pn);
             snprintf(pp, sizeof pp, " %s ", pn);
             hit = pn[0] && strstr(padded, pp) != NULL;
         }
@@ -250,18 +250,18 @@ static void grade_explain(struct grade_ctx *g, const char *text, struct question
     qg->pass = found >= q->rubric_min;
     qg->score_milli = q->points * 1000 * found / (q->rubric_count ? q->rubric_count : 1);
     qg->needs_review = true;
-    fb(qg, "Rubric: %d of %d concepts (%d needed).", found, q->rubric_count, q->rubric_min);
-    if (found_list[0]) fb(qg, "Found: %s.", found_list);
-    if (missed_list[0]) fb(qg, "Not found: %s.", missed_list);
-    fb(qg, "A mentor will review this answer.");
+    gr_feedback(qg, "Rubric: %d of %d concepts (%d needed).", found, q->rubric_count, q->rubric_min);
+    if (found_list[0]) gr_feedback(qg, "Found: %s.", found_list);
+    if (missed_list[0]) gr_feedback(qg, "Not found: %s.", missed_list);
+    gr_feedback(qg, "A mentor will review this answer.");
 }
 
 static int grade_one(struct grade_ctx *g, struct question_grade *qg, struct grade_result *r) {
     const struct question *q = qg->q;
-    const struct ynode *v = g->a ? answers_get(g->a, q->id) : NULL;
+    const struct ynode *v = g->a ? grader_answers_get(g->a, q->id) : NULL;
     qg->answered = v != NULL;
     if (!v) {
-        fb(qg, "Not answered.");
+        gr_feedback(qg, "Not answered.");
         qg->needs_review = q->kind == Q_EXPLAIN;
         return 0;
     }
@@ -269,15 +269,15 @@ static int grade_one(struct grade_ctx *g, struct question_grade *qg, struct grad
     case Q_FAILURE_MODE:
     case Q_TRADE_OFF:
     case Q_ASSUMPTION: return grade_taxonomy_question(g, v, qg, r);
-    case Q_PREDICT: return grade_predict(g, v, qg);
-    case Q_FIX: return grade_fix(g, v, qg);
-    case Q_BREAK: return grade_break(g, v, qg);
+    case Q_PREDICT: return gr_grade_predict(g, v, qg);
+    case Q_FIX: return gr_grade_fix(g, v, qg);
+    case Q_BREAK: return gr_grade_break(g, v, qg);
     case Q_EXPLAIN: grade_explain(g, v->text, qg); return 0;
     default: return 0;
     }
 }
 
-int grade_answers(const struct catalog *c, const struct exercise *e, const struct answers *a,
+int grader_grade_answers(const struct catalog *c, const struct exercise *e, const struct answers *a,
                   struct grade_result *out, struct diag *diag) {
     memset(out, 0, sizeof *out);
     out->e = e;
@@ -285,7 +285,7 @@ int grade_answers(const struct catalog *c, const struct exercise *e, const struc
     if (!out->q) return diag_set(diag, e->path, 0, 0, "out of memory");
     out->count = e->questions_count;
     struct grade_ctx g = {.c = c, .e = e, .a = a, .diag = diag};
-    exercise_scenario_path(e, e->scenario, g.scenario_path, (int)sizeof g.scenario_path);
+    grader_exercise_scenario_path(e, e->scenario, g.scenario_path, (int)sizeof g.scenario_path);
     int rc = 0;
     bool all = true;
     for (int i = 0; i < e->questions_count && rc == 0; i++) {
@@ -298,16 +298,16 @@ int grade_answers(const struct catalog *c, const struct exercise *e, const struc
     }
     out->pass = rc == 0 && all;
     if (g.base_done && g.base_rc == 0) {
-        int f = run_outcome_first_failure(&g.base);
+        int f = grader_run_outcome_first_failure(&g.base);
         snprintf(out->run_summary, sizeof out->run_summary, "%s",
                  f < 0 ? "all checks held in the reference run" : g.base.checks[f].summary);
     }
-    run_outcome_free(&g.base);
-    if (rc < 0) grade_result_free(out);
+    grader_run_outcome_free(&g.base);
+    if (rc < 0) grader_grade_result_free(out);
     return rc;
 }
 
-void grade_result_free(struct grade_result *r) {
+void grader_grade_result_free(struct grade_result *r) {
     free(r->q);
     r->q = NULL;
     r->count = 0;

@@ -188,28 +188,28 @@ static int grade_cause(const struct ynode *n, const struct scenario *s, const bo
     struct cause c;
     cause_parse(n, s, &c);
     if (c.kind < 0 || !c.at_given) {
-        fb(qg, "Give the cause as a fault the way `dslab run` lists it: its kind, node(s) and time, like "
+        gr_feedback(qg, "Give the cause as a fault the way `dslab run` lists it: its kind, node(s) and time, like "
            "\"crash n1 at 1.49s\".");
         return 0;
     }
     char t[32], desc[200];
     if (c.unknown[0]) {
-        fb(qg, "'%s' is not a node of this run (its nodes are %s..%s).", c.unknown, s->node_names[0],
+        gr_feedback(qg, "'%s' is not a node of this run (its nodes are %s..%s).", c.unknown, s->node_names[0],
            s->node_names[s->nodes_count - 1]);
         return 0;
     }
     int i = cause_match(&c, s, q->tolerance_ns);
     if (i < 0) {
-        fb(qg, "This run has no %s%s near t=%s (the faults are in the timeline of `dslab run`).", kind_words[c.kind],
+        gr_feedback(qg, "This run has no %s%s near t=%s (the faults are in the timeline of `dslab run`).", kind_words[c.kind],
            c.nodes_count ? " of those nodes" : "", time_format_s(c.at_ns, t, sizeof t));
         return 0;
     }
     explore_fault_describe(s, &s->faults[i], desc, (int)sizeof desc);
     if (!needed[i]) {
-        fb(qg, "The run without the %s still violates %s: that fault is not what caused it.", desc, q->check);
+        gr_feedback(qg, "The run without the %s still violates %s: that fault is not what caused it.", desc, q->check);
         return 0;
     }
-    fb(qg, "Right cause: without the %s, %s holds.", desc, q->check);
+    gr_feedback(qg, "Right cause: without the %s, %s holds.", desc, q->check);
     return 1;
 }
 
@@ -232,19 +232,19 @@ static int grade_window(const struct question *q, const struct check_result *cr,
         if (needed[i] && (earliest < 0 || s->faults[i].at_ns < s->faults[earliest].at_ns)) earliest = i;
     }
     if (to_ns < first->from_ns - tol) {
-        fb(qg, "Your window ends at %s, before the first violation of %s (at %s).", time_format_s(to_ns, a, sizeof a),
+        gr_feedback(qg, "Your window ends at %s, before the first violation of %s (at %s).", time_format_s(to_ns, a, sizeof a),
            q->check, time_format_s(first->from_ns, b, sizeof b));
         return 0;
     }
     if (earliest >= 0 && to_ns <= s->faults[earliest].at_ns) {
         char desc[200];
         explore_fault_describe(s, &s->faults[earliest], desc, (int)sizeof desc);
-        fb(qg, "Your window ends at %s, before the fault the violation needs (%s): evidence comes after its cause.",
+        gr_feedback(qg, "Your window ends at %s, before the fault the violation needs (%s): evidence comes after its cause.",
            time_format_s(to_ns, a, sizeof a), desc);
         return 0;
     }
     if (!longest) {
-        fb(qg, "Your window does not overlap any violation of %s (the first is at %s .. %s).", q->check,
+        gr_feedback(qg, "Your window does not overlap any violation of %s (the first is at %s .. %s).", q->check,
            time_format_s(first->from_ns, a, sizeof a), time_format_s(first->to_ns, b, sizeof b));
         return 0;
     }
@@ -253,7 +253,7 @@ static int grade_window(const struct question *q, const struct check_result *cr,
     int64_t lead_ns = earliest_in->from_ns;
     if (earliest >= 0 && s->faults[earliest].at_ns < lead_ns) lead_ns = s->faults[earliest].at_ns;
     if (from_ns < lead_ns - tol) {
-        fb(qg, "Your window starts at %s, long before anything happened: the violation it covers starts at %s%s%s. "
+        gr_feedback(qg, "Your window starts at %s, long before anything happened: the violation it covers starts at %s%s%s. "
            "Narrow it to when it happened.", time_format_s(from_ns, a, sizeof a),
            time_format_s(earliest_in->from_ns, b, sizeof b), earliest >= 0 ? " and its cause at " : "",
            earliest >= 0 ? time_format_s(s->faults[earliest].at_ns, c, sizeof c) : "");
@@ -267,7 +267,7 @@ static int grade_window(const struct question *q, const struct check_result *cr,
                              ? longest->to_ns - s->faults[earliest].at_ns : span;
     int64_t allowed = span + from_cause + 2 * tol;
     if (to_ns - from_ns > allowed) {
-        fb(qg, "Your window is %s wide; the violation it covers lasts %s: narrow it to when it happened "
+        gr_feedback(qg, "Your window is %s wide; the violation it covers lasts %s: narrow it to when it happened "
            "(at most %s).", time_format_s(to_ns - from_ns, a, sizeof a), time_format_s(span, b, sizeof b),
            time_format_s(allowed, c, sizeof c));
         return 0;
@@ -303,29 +303,29 @@ static int grade_nodes(struct grade_ctx *g, const struct ynode *nodes, const str
             in = violation_has_node(v, idx);
         }
         if (!in) {
-            fb(qg, "%s was not involved in %s.", n->text, window ? "the violations in your window" : "any violation");
+            gr_feedback(qg, "%s was not involved in %s.", n->text, window ? "the violations in your window" : "any violation");
             ok = 0;
         }
     }
     return ok;
 }
 
-int grade_evidence(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg) {
+int gr_grade_evidence(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg) {
     const struct question *q = qg->q;
     const struct ynode *from = v->kind == YNODE_MAPPING ? ydoc_map_get(v, "from") : NULL;
     const struct ynode *cause = v->kind == YNODE_MAPPING ? ydoc_map_get(v, "cause") : NULL;
     const struct ynode *nodes = v->kind == YNODE_MAPPING ? ydoc_map_get(v, "nodes") : NULL;
     if (!from && !cause) {
-        fb(qg, "Give the evidence too: the time window (from, to) and the nodes, or the fault that caused it (cause).");
+        gr_feedback(qg, "Give the evidence too: the time window (from, to) and the nodes, or the fault that caused it (cause).");
         return 0;
     }
     int64_t from_ns = 0, to_ns = 0;
     if (from && ytree_duration(g->diag, g->a->path, from, false, &from_ns) < 0) return -1;
     if (from && ytree_duration(g->diag, g->a->path, ydoc_map_get(v, "to"), false, &to_ns) < 0) return -1;
-    if (grade_base_run(g) < 0) return -1;
-    const struct check_result *cr = grade_find_check(&g->base, q->check);
+    if (gr_base_run(g) < 0) return -1;
+    const struct check_result *cr = gr_find_check(&g->base, q->check);
     if (!cr || cr->violations_count == 0) {
-        fb(qg, "(The reference run found no violation of %s, so the evidence was not graded.)", q->check);
+        gr_feedback(qg, "(The reference run found no violation of %s, so the evidence was not graded.)", q->check);
         return 500;
     }
     struct scenario *s = scenario_load(g->scenario_path, NULL, 0, NULL, g->diag);
@@ -345,7 +345,7 @@ int grade_evidence(struct grade_ctx *g, const struct ynode *v, struct question_g
     } else if (rc >= 0 && cause_ok) {
         nodes_ok = 1; /* the cause names its nodes */
     } else if (rc >= 0) {
-        fb(qg, "Name the nodes involved.");
+        gr_feedback(qg, "Name the nodes involved.");
     }
     free(needed);
     scenario_free(s);
@@ -353,7 +353,7 @@ int grade_evidence(struct grade_ctx *g, const struct ynode *v, struct question_g
     int earned = (time_ok ? 250 : 0) + (nodes_ok ? 250 : 0);
     if (earned == 500 && from) {
         char a[32], b[32];
-        fb(qg, "The evidence matches what %s found between %s and %s.", q->check, time_format_s(from_ns, a, sizeof a),
+        gr_feedback(qg, "The evidence matches what %s found between %s and %s.", q->check, time_format_s(from_ns, a, sizeof a),
            time_format_s(to_ns, b, sizeof b));
     }
     return earned;

@@ -70,7 +70,7 @@ static int parse_answer(struct grade_ctx *g, const struct ynode *v, struct fix_v
     if (!*out) return ytree_error(g->diag, g->a->path, v, "out of memory");
     for (const struct ynode *k = v->first; k; k = k->next) {
         char err[400];
-        if (fix_parse_value(k->text, k->value->text, &(*out)[*count], err, (int)sizeof err) < 0) {
+        if (grader_fix_parse_value(k->text, k->value->text, &(*out)[*count], err, (int)sizeof err) < 0) {
             return ytree_error(g->diag, g->a->path, k->value, "%s", err);
         }
         (*count)++;
@@ -106,12 +106,12 @@ static int run_seeds(struct grade_ctx *g, const struct question *q, struct fixed
         struct run_outcome o;
         f->sc.events_max = run_cap(b);
         if (grader_run_loaded(&f->sc, seed, &o, g->diag) < 0) {
-            run_outcome_free(&o);
+            grader_run_outcome_free(&o);
             return -1;
         }
         spend(b, o.events, o.budget_exhausted);
         if (b->exhausted) {
-            run_outcome_free(&o);
+            grader_run_outcome_free(&o);
             break;
         }
         bool safe_noted = !o.ran, goal_noted = false;
@@ -131,7 +131,7 @@ static int run_seeds(struct grade_ctx *g, const struct question *q, struct fixed
             }
         }
         /* One failure per kind per seed is counted (note_failure counts calls). */
-        run_outcome_free(&o);
+        grader_run_outcome_free(&o);
     }
     return 0;
 }
@@ -144,7 +144,7 @@ static uint64_t stress_mask(const struct question *q, const struct fixed_scenari
         return mask;
     }
     for (int i = 0; i < q->stress.checks_count; i++) {
-        int k = fixed_scenario_check_index(f, q->stress.checks[i]);
+        int k = gr_fixed_scenario_check_index(f, q->stress.checks[i]);
         if (k >= 0 && k < EXPLORE_CHECKS_MAX) mask |= UINT64_C(1) << k;
     }
     return mask;
@@ -169,15 +169,15 @@ static int report_counterexample(struct grade_ctx *g, struct question_grade *qg,
     char when[32], desc[200], path[1200];
     if (shrink_runs < 1 || explore_shrink(sc, seed, sch, check, shrink_runs, &res, &inner) < 0) {
         explore_shrink_result_free(&res);
-        fb(qg, "Your fix (%s) survives the scenario's faults, but not faults beyond them: with explore seed %" PRIu64
+        gr_feedback(qg, "Your fix (%s) survives the scenario's faults, but not faults beyond them: with explore seed %" PRIu64
            " %s fails.", fix_text, seed, sc->checks[check].name);
         return 0;
     }
-    fb(qg, "Your fix (%s) survives the scenario's faults, but not harsher faults of the same kinds; this "
+    gr_feedback(qg, "Your fix (%s) survives the scenario's faults, but not harsher faults of the same kinds; this "
        "schedule breaks it:", fix_text);
     for (int i = 0; i < res.final.sc.faults_count; i++) {
         explore_fault_describe(&res.final.sc, &res.final.sc.faults[i], desc, (int)sizeof desc);
-        fb(qg, "%s%s", desc, i + 1 < res.final.sc.faults_count ? ";" : ".");
+        gr_feedback(qg, "%s%s", desc, i + 1 < res.final.sc.faults_count ? ";" : ".");
     }
     /* One more run of the reproducer, for the checker's own words. */
     struct run_outcome o;
@@ -185,20 +185,20 @@ static int report_counterexample(struct grade_ctx *g, struct question_grade *qg,
     diag_clear(&inner);
     if (grader_run_loaded(&res.final.sc, seed, &o, &inner) == 0 && check < o.checks_count &&
         o.checks[check].violations_count > 0) {
-        fb(qg, "%s%s%s fails at t=%s: %s.", sc->checks[check].name, args[0] ? ": " : "", args,
+        gr_feedback(qg, "%s%s%s fails at t=%s: %s.", sc->checks[check].name, args[0] ? ": " : "", args,
            time_format_s(o.checks[check].violations[0].from_ns, when, sizeof when), o.checks[check].violations[0].message);
     } else {
-        fb(qg, "%s%s%s fails at t=%s.", sc->checks[check].name, args[0] ? ": " : "", args,
+        gr_feedback(qg, "%s%s%s fails at t=%s.", sc->checks[check].name, args[0] ? ": " : "", args,
            time_format_s(res.violation_ns, when, sizeof when));
     }
-    run_outcome_free(&o);
+    grader_run_outcome_free(&o);
     counterexample_path(g, q, path, sizeof path);
     res.final.sc.seed = seed;
     diag_clear(&inner);
     if (scenario_save(&res.final.sc, path, &inner) == 0) {
-        fb(qg, "Watch it: dslab viz %s", path);
+        gr_feedback(qg, "Watch it: dslab viz %s", path);
     } else {
-        fb(qg, "(The reproducer could not be saved: %s; it is explore seed %" PRIu64 ".)", inner.message, seed);
+        gr_feedback(qg, "(The reproducer could not be saved: %s; it is explore seed %" PRIu64 ".)", inner.message, seed);
     }
     explore_shrink_result_free(&res);
     return 0;
@@ -267,7 +267,7 @@ static int run_stress(struct grade_ctx *g, struct question_grade *qg, const stru
  * -1 when they cannot be compared (different words, kinds or faults):
  * then the declared fix is not the learner's. */
 static double value_distance(const struct fix_value *a, const struct fix_value *b) {
-    if (fix_value_equal(a, b)) return 0;
+    if (grader_fix_value_equal(a, b)) return 0;
     if (a->kind != b->kind) return -1;
     if (a->kind == FIXV_DURATION || a->kind == FIXV_INT) {
         double x = (double)(a->num > 0 ? a->num : 1), y = (double)(b->num > 0 ? b->num : 1);
@@ -294,7 +294,7 @@ static const struct degenerate_fix *degenerate_of(const struct question *q, cons
                 char err[300];
                 same++;
                 double one = -1;
-                if (fix_parse_value(df->set[i].path, df->set[i].value, &dv, err, (int)sizeof err) == 0) {
+                if (grader_fix_parse_value(df->set[i].path, df->set[i].value, &dv, err, (int)sizeof err) == 0) {
                     one = value_distance(&v[k], &dv);
                 }
                 if (one < 0) comparable = false;
@@ -309,7 +309,7 @@ static const struct degenerate_fix *degenerate_of(const struct question *q, cons
     return best;
 }
 
-int grade_fix(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg) {
+int gr_grade_fix(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg) {
     const struct question *q = qg->q;
     char fix_text[256];
     describe_fix(v, fix_text, sizeof fix_text);
@@ -324,36 +324,36 @@ int grade_fix(struct grade_ctx *g, const struct ynode *v, struct question_grade 
     struct diag inner;
     diag_clear(&inner);
     int bad = -1;
-    if (fixed_scenario_build(g->scenario_path, q, vals, n, &f, &inner, &bad) < 0) {
-        fixed_scenario_free(&f);
+    if (gr_fixed_scenario_build(g->scenario_path, q, vals, n, &f, &inner, &bad) < 0) {
+        gr_fixed_scenario_free(&f);
         free(vals);
         /* An error that names no parameter is about the only one given. */
         if (bad < 0 && n == 1) bad = 0;
         return ytree_error(g->diag, g->a->path, bad >= 0 ? value_node(v, bad) : v, "%s", inner.message);
     }
-    if (n == 0) fb(qg, "You changed nothing: this is the unfixed design.");
+    if (n == 0) gr_feedback(qg, "You changed nothing: this is the unfixed design.");
     struct seed_failures safety = {0}, goals = {0};
     struct events_budget budget = {.remaining = GRADER_GRADE_EVENTS_MAX};
     int rc = run_seeds(g, q, &f, &safety, &goals, &budget);
     if (rc == 0 && budget.exhausted) {
-        fb(qg, "Your fix makes the system do far too much work: grading it ran out of its budget of %" PRId64
+        gr_feedback(qg, "Your fix makes the system do far too much work: grading it ran out of its budget of %" PRId64
            " simulated events (the largest run took %" PRId64 "; the unfixed design's take a few thousand). "
            "A timer firing far too often is not a fix.", GRADER_GRADE_EVENTS_MAX, budget.largest_run);
     } else if (rc == 0 && safety.seeds_failed > 0) {
-        fb(qg, "The fix fails on %d of %d seeds. First: seed %" PRIu64 ": %s", safety.seeds_failed, q->seeds_count,
+        gr_feedback(qg, "The fix fails on %d of %d seeds. First: seed %" PRIu64 ": %s", safety.seeds_failed, q->seeds_count,
            safety.first_seed, safety.first);
     } else if (rc == 0 && goals.seeds_failed > 0) {
-        fb(qg, "Safe, but not a fix: the system must stay useful. On %d of %d seeds a goal fails. First: seed %" PRIu64
+        gr_feedback(qg, "Safe, but not a fix: the system must stay useful. On %d of %d seeds a goal fails. First: seed %" PRIu64
            ": %s", goals.seeds_failed, q->seeds_count, goals.first_seed, goals.first);
     } else if (rc == 0) {
         rc = run_stress(g, qg, &f, fix_text, &budget);
         if (rc == 0 && budget.exhausted) {
-            fb(qg, "Your fix makes the system do far too much work under harsher faults: grading it ran out of "
+            gr_feedback(qg, "Your fix makes the system do far too much work under harsher faults: grading it ran out of "
                "its budget of %" PRId64 " simulated events (the largest run took %" PRId64 ").",
                GRADER_GRADE_EVENTS_MAX, budget.largest_run);
         } else if (rc == 0) {
             qg->pass = true;
-            fb(qg, "The fix holds on all %d seeds (%" PRIu64 "..%" PRIu64 "), keeps its goals, and survived %d "
+            gr_feedback(qg, "The fix holds on all %d seeds (%" PRIu64 "..%" PRIu64 "), keeps its goals, and survived %d "
                "explored schedules of harsher faults.", q->seeds_count, q->seeds_from,
                q->seeds_from + (uint64_t)q->seeds_count - 1, q->stress.seeds);
         }
@@ -363,11 +363,11 @@ int grade_fix(struct grade_ctx *g, const struct ynode *v, struct question_grade 
         const struct degenerate_fix *df = degenerate_of(q, vals, n);
         if (df) {
             qg->misconception = df->feedback; /* class reports count it like a misconception */
-            fb(qg, "%s", df->feedback);
+            gr_feedback(qg, "%s", df->feedback);
         }
     }
     qg->score_milli = qg->pass ? q->points * 1000 : 0;
-    fixed_scenario_free(&f);
+    gr_fixed_scenario_free(&f);
     free(vals);
     return rc;
 }

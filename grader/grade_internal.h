@@ -19,20 +19,20 @@ struct grade_ctx {
 };
 
 /* The reference run, once (0, or -1 with diag). */
-int grade_base_run(struct grade_ctx *g);
+int gr_base_run(struct grade_ctx *g);
 /* The check result named `name` in `o`, or NULL. */
-const struct check_result *grade_find_check(const struct run_outcome *o, const char *name);
+const struct check_result *gr_find_check(const struct run_outcome *o, const char *name);
 
 /* Appends a sentence to qg->feedback (space-separated, truncated to fit). */
-void fb(struct question_grade *qg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void gr_feedback(struct question_grade *qg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* grade_evidence returns the thousandths earned of the evidence half
+/* gr_grade_evidence returns the thousandths earned of the evidence half
  * (0..500), or -1. Each of the others fills qg (answered, pass, score_milli, feedback); -1 with diag
  * for answers that turn out malformed when run. */
-int grade_evidence(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg);
-int grade_predict(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg);
-int grade_fix(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg);
-int grade_break(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg);
+int gr_grade_evidence(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg);
+int gr_grade_predict(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg);
+int gr_grade_fix(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg);
+int gr_grade_break(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg);
 
 /* ---- fix_apply.c: a fix as typed values on a borrowed scenario ---------- */
 
@@ -48,9 +48,9 @@ struct fix_value {
 /* Parses `text` for `path` with the documented ranges (a duration 0..1 day,
  * an integer -10^9..10^9, a boolean, a word). -1 with err on a value out
  * of range. */
-int fix_parse_value(const char *path, const char *text, struct fix_value *out, char *err, int err_size);
+int grader_fix_parse_value(const char *path, const char *text, struct fix_value *out, char *err, int err_size);
 /* Same path, same typed value ("2s" equals "2000ms"). */
-bool fix_value_equal(const struct fix_value *a, const struct fix_value *b);
+bool grader_fix_value_equal(const struct fix_value *a, const struct fix_value *b);
 
 /* The scenario with a fix applied: `sc` borrows `loaded` except its
  * protocol parameters and checks (the question's checks, then its goals
@@ -67,19 +67,16 @@ struct fixed_scenario {
 
 /* Builds and validates (protocol configure, checkers) the fixed scenario.
  * -1 with d set; *bad is then the index of the value at fault, or -1. */
-int fixed_scenario_build(const char *scenario_path, const struct question *q, const struct fix_value *v,
+int gr_fixed_scenario_build(const char *scenario_path, const struct question *q, const struct fix_value *v,
                          int n, struct fixed_scenario *f, struct diag *d, int *bad);
-void fixed_scenario_free(struct fixed_scenario *f);
+void gr_fixed_scenario_free(struct fixed_scenario *f);
 /* The index of check `text` ("name", the first of that name, or "name: args"), or -1. */
-int fixed_scenario_check_index(const struct fixed_scenario *f, const char *text);
-
-/* "holds" / "fails" answers: 1 holds, 0 fails, -1 neither. */
-int grade_parse_outcome(const char *text);
+int gr_fixed_scenario_check_index(const struct fixed_scenario *f, const char *text);
 
 /* Appends `text` as a double-quoted YAML scalar (model answers). */
-void yaml_quote(const char *text, char *buf, size_t size);
+void gr_yaml_quote(const char *text, char *buf, size_t size);
 /* A flow-style YAML rendering of `n` (scalars quoted), malloc'd; NULL when
  * out of memory. For author content and fault schedules only. */
-char *yaml_flow_alloc(const struct ynode *n);
+char *gr_yaml_flow_alloc(const struct ynode *n);
 
 #endif

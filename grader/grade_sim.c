@@ -18,11 +18,12 @@
 #include "grade_internal.h"
 #include "dslab/yaml_tree.h"
 
-int grade_parse_outcome(const char *text) {
+/* "holds" / "fails" answers: 1 holds, 0 fails, -1 neither. */
+static int parse_outcome(const char *text) {
     static const char *const holds[] = {"holds", "hold", "pass", "passes", "ok", "yes", "safe", "noviolation", "held", "true"};
     static const char *const fails[] = {"fails", "fail", "violated", "violation", "breaks", "no", "unsafe", "failed", "false", "broken"};
     char norm[64];
-    key_normalize_term(text, norm, (int)sizeof norm);
+    grader_key_normalize_term(text, norm, (int)sizeof norm);
     for (size_t i = 0; i < sizeof holds / sizeof holds[0]; i++) {
         if (strcmp(norm, holds[i]) == 0) return 1;
     }
@@ -39,12 +40,12 @@ static int answer_error(struct grade_ctx *g, const struct ynode *at, const struc
     return ytree_error(g->diag, g->a->path, at, "%s", inner->message);
 }
 
-int grade_predict(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg) {
+int gr_grade_predict(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg) {
     const struct question *q = qg->q;
-    int said = grade_parse_outcome(v->text);
+    int said = parse_outcome(v->text);
     snprintf(qg->answer, sizeof qg->answer, "%s", said == 1 ? "holds" : said == 0 ? "fails" : v->text);
     if (said < 0) {
-        fb(qg, "Answer 'holds' or 'fails' (will %s hold in the variant?).", q->check);
+        gr_feedback(qg, "Answer 'holds' or 'fails' (will %s hold in the variant?).", q->check);
         return 0;
     }
     struct scenario_override *ov = calloc((size_t)q->variant_count + 1, sizeof *ov);
@@ -57,14 +58,14 @@ int grade_predict(struct grade_ctx *g, const struct ynode *v, struct question_gr
     int rc = grader_run(g->scenario_path, ov, q->variant_count, g->e->seed, g->e->seed_given, &o, g->diag);
     free(ov);
     if (rc < 0) return -1;
-    const struct check_result *cr = grade_find_check(&o, q->check);
+    const struct check_result *cr = gr_find_check(&o, q->check);
     int actual = cr && cr->verdict == CHECK_PASS;
     qg->pass = cr && actual == said;
     qg->score_milli = qg->pass ? q->points * 1000 : 0;
-    fb(qg, "%s The variant ran: %s %s%s%s.", qg->pass ? "Right." : "Not what happened.", q->check,
+    gr_feedback(qg, "%s The variant ran: %s %s%s%s.", qg->pass ? "Right." : "Not what happened.", q->check,
        actual ? "held" : "failed", cr && !actual && cr->violations_count ? ": " : "",
        cr && !actual && cr->violations_count ? cr->violations[0].message : "");
-    run_outcome_free(&o);
+    grader_run_outcome_free(&o);
     return 0;
 }
 
@@ -87,37 +88,37 @@ static bool kind_allowed(const struct question *q, const char *kind) {
     return false;
 }
 
-int grade_break(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg) {
+int gr_grade_break(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg) {
     const struct question *q = qg->q;
     const struct ynode *list = v->kind == YNODE_MAPPING ? ydoc_map_get(v, "faults") : v;
     const struct ynode *seed_node = v->kind == YNODE_MAPPING ? ydoc_map_get(v, "seed") : NULL;
-    char *shown = yaml_flow_alloc(v);
+    char *shown = gr_yaml_flow_alloc(v);
     if (!shown) return ytree_error(g->diag, g->a->path, v, "out of memory");
     snprintf(qg->answer, sizeof qg->answer, "%s", shown);
     if (strlen(shown) >= sizeof qg->answer && sizeof qg->answer > 4) snprintf(qg->answer + sizeof qg->answer - 4, 4, "...");
     free(shown);
     if (list->count == 0) {
-        fb(qg, "No faults, no failure: the design holds on its own.");
+        gr_feedback(qg, "No faults, no failure: the design holds on its own.");
         return 0;
     }
     if (list->count > q->budget_faults) {
-        fb(qg, "Your schedule has %d faults; the budget is %d.", list->count, q->budget_faults);
+        gr_feedback(qg, "Your schedule has %d faults; the budget is %d.", list->count, q->budget_faults);
         return 0;
     }
     for (const struct ynode *f = list->first; f; f = f->next) {
         const char *kind = fault_kind_of(f);
         if (kind && !kind_allowed(q, kind)) {
-            fb(qg, "Fault kind '%s' is outside the budget.", kind);
+            gr_feedback(qg, "Fault kind '%s' is outside the budget.", kind);
             return 0;
         }
     }
     /* The loader is the only parser of faults: the schedule goes to it as
      * a `faults` override, rendered without a size limit. */
-    char *value = yaml_flow_alloc(list);
+    char *value = gr_yaml_flow_alloc(list);
     if (!value) return ytree_error(g->diag, g->a->path, v, "out of memory");
     struct scenario_override ov = {.path = "faults", .value = value};
     char design[1100];
-    exercise_scenario_path(g->e, q->design, design, (int)sizeof design);
+    grader_exercise_scenario_path(g->e, q->design, design, (int)sizeof design);
     uint64_t seed = 0;
     if (seed_node) seed = strtoull(seed_node->text, NULL, 10);
     struct run_outcome o;
@@ -126,21 +127,21 @@ int grade_break(struct grade_ctx *g, const struct ynode *v, struct question_grad
     int rc = grader_run(design, &ov, 1, seed, seed_node != NULL, &o, &inner);
     free(value);
     if (rc < 0) {
-        run_outcome_free(&o);
+        grader_run_outcome_free(&o);
         return answer_error(g, list, &inner);
     }
-    const struct check_result *cr = grade_find_check(&o, q->check);
+    const struct check_result *cr = gr_find_check(&o, q->check);
     qg->pass = cr && cr->verdict == CHECK_FAIL;
     qg->score_milli = qg->pass ? q->points * 1000 : 0;
     char t[32];
     if (qg->pass) {
-        fb(qg, "Broken: %s failed at t=%s: %s", q->check, time_format_s(cr->violations[0].from_ns, t, sizeof t),
+        gr_feedback(qg, "Broken: %s failed at t=%s: %s", q->check, time_format_s(cr->violations[0].from_ns, t, sizeof t),
            cr->violations[0].message);
     } else if (!cr) {
-        fb(qg, "(The design does not run the check %s: the exercise is broken.)", q->check);
+        gr_feedback(qg, "(The design does not run the check %s: the exercise is broken.)", q->check);
     } else {
-        fb(qg, "The design survived your schedule: %s held (%s).", q->check, cr->summary);
+        gr_feedback(qg, "The design survived your schedule: %s held (%s).", q->check, cr->summary);
     }
-    run_outcome_free(&o);
+    grader_run_outcome_free(&o);
     return 0;
 }

@@ -1,9 +1,9 @@
 /* grader.h: exercises, the taxonomy they speak, and the grader.
  *
- *   exercises/taxonomy.yaml ──> taxonomy_load ──> terms (failure modes,
+ *   exercises/taxonomy.yaml ──> grader_taxonomy_load ──> terms (failure modes,
  *                                                 trade-offs, assumptions)
- *   exercises/<track>/<id>.yaml ──> exercise_load ──> questions with keys
- *   answers.yaml ──> answers_load ──> grade_answers ──> per-question verdicts
+ *   exercises/<track>/<id>.yaml ──> grader_exercise_load ──> questions with keys
+ *   answers.yaml ──> grader_answers_load ──> grader_grade_answers ──> per-question verdicts
  *                                        │
  *                                        └─ runs the scenario (evidence,
  *                                           assumptions), its variants
@@ -39,15 +39,15 @@
 /* Lower case, every run of other characters than letters and digits
  * becomes one space, trimmed; words lose a plural "s" when longer than 3
  * letters when `stem` is set. Returns out. */
-char *key_normalize_words(const char *text, bool stem, char *out, int out_size);
+char *grader_key_normalize_words(const char *text, bool stem, char *out, int out_size);
 /* Letters and digits only, lower case: "Split-Brain" -> "splitbrain". */
-char *key_normalize_term(const char *text, char *out, int out_size);
+char *grader_key_normalize_term(const char *text, char *out, int out_size);
 /* "h:" + 16 hex of a salted 64-bit hash of the normalized term. */
-void key_hash(const char *salt, const char *term, char out[GRADER_HASH_LEN + 1]);
+void grader_key_hash(const char *salt, const char *term, char out[GRADER_HASH_LEN + 1]);
 /* "enc:" + hex of `plain` XORed with a keystream derived from the salt. */
-int key_encode(const char *salt, const char *plain, char *out, int out_size);
+int grader_key_encode(const char *salt, const char *plain, char *out, int out_size);
 /* The reverse; returns 0, or -1 when `enc` is not a valid "enc:" string. */
-int key_decode(const char *salt, const char *enc, char *out, int out_size);
+int grader_key_decode(const char *salt, const char *enc, char *out, int out_size);
 
 /* ---- taxonomy.c ------------------------------------------------------- */
 
@@ -74,21 +74,21 @@ struct taxonomy {
     struct term *terms; /* owned */
 };
 
-struct taxonomy *taxonomy_load(const char *path, struct diag *diag);
-void taxonomy_free(struct taxonomy *t);
+struct taxonomy *grader_taxonomy_load(const char *path, struct diag *diag);
+void grader_taxonomy_free(struct taxonomy *t);
 /* The term whose id, name or synonym matches `text` (normalized), of
  * `kind` (or any kind when kind == TERM_KIND_COUNT); NULL if none. */
-const struct term *taxonomy_find(const struct taxonomy *t, const char *text, enum term_kind kind);
+const struct term *grader_taxonomy_find(const struct taxonomy *t, const char *text, enum term_kind kind);
 /* The nearest term to a typo, or NULL. */
-const struct term *taxonomy_suggest(const struct taxonomy *t, const char *text,
+const struct term *grader_taxonomy_suggest(const struct taxonomy *t, const char *text,
                                     enum term_kind kind);
-const char *term_kind_name(enum term_kind k);
+const char *grader_term_kind_name(enum term_kind k);
 /* A trade-off said as two sides, "A vs B" (also versus, against, over,
  * v, instead of, rather than): the folded sides (letters and digits, a
  * final plural s dropped) in a and b; false when there is no connector. */
-bool taxonomy_two_sides(const char *text, char *a, char *b, int size);
-extern const char *const taxonomy_connectors[];
-extern const int taxonomy_connectors_count;
+bool grader_taxonomy_two_sides(const char *text, char *a, char *b, int size);
+extern const char *const grader_taxonomy_connectors[];
+extern const int grader_taxonomy_connectors_count;
 
 /* ---- exercise.c: loading exercise files -------------------------------- */
 
@@ -228,18 +228,18 @@ struct exercise {
 /* Loads and validates one exercise file: keys, kinds, hashes, and that
  * its scenario loads. `root` is the directory holding exercises/ and
  * scenarios/. `tax` checks that hashed keys exist (may be NULL). */
-struct exercise *exercise_load(const char *path, const char *root, const struct taxonomy *tax,
+struct exercise *grader_exercise_load(const char *path, const char *root, const struct taxonomy *tax,
                                struct diag *diag);
 /* The same from `text` (len bytes, need not be NUL-terminated); `name`
  * stands for the file's path (errors, and files the exercise names are
  * found relative to it). Used by the fuzz target. */
-struct exercise *exercise_load_buffer(const char *text, size_t len, const char *name,
+struct exercise *grader_exercise_load_buffer(const char *text, size_t len, const char *name,
                                       const char *root, const struct taxonomy *tax,
                                       struct diag *diag);
-void exercise_free(struct exercise *e);
-const char *question_kind_name(enum question_kind k);
+void grader_exercise_free(struct exercise *e);
+const char *grader_question_kind_name(enum question_kind k);
 /* The full path of a scenario named relative to the root. */
-void exercise_scenario_path(const struct exercise *e, const char *rel, char *out, int out_size);
+void grader_exercise_scenario_path(const struct exercise *e, const char *rel, char *out, int out_size);
 
 /* ---- catalog.c: all exercises under a root ----------------------------- */
 
@@ -256,11 +256,11 @@ struct catalog {
 /* Finds the exercises directory: `dir` if given, else $DSLAB_EXERCISES_DIR
  * (read by the caller and passed as dir), else ./exercises, else the
  * compiled-in source tree. Loads the taxonomy and every exercise. */
-struct catalog *catalog_load(const char *root, struct diag *diag);
-void catalog_free(struct catalog *c);
-const struct exercise *catalog_find(const struct catalog *c, const char *id);
+struct catalog *grader_catalog_load(const char *root, struct diag *diag);
+void grader_catalog_free(struct catalog *c);
+const struct exercise *grader_catalog_find(const struct catalog *c, const char *id);
 /* Nearest exercise id to a typo, or NULL. */
-const char *catalog_suggest(const struct catalog *c, const char *id);
+const char *grader_catalog_suggest(const struct catalog *c, const char *id);
 
 /* ---- answers.c --------------------------------------------------------- */
 
@@ -274,11 +274,11 @@ struct answers {
 /* Parses an answers file and checks its shape against the exercise: the
  * exercise id, known question ids (did you mean), the shape of each
  * answer. Returns NULL with diag (file:line:col) on malformed input. */
-struct answers *answers_load(const char *path, const struct exercise *e, struct diag *diag);
-struct answers *answers_load_buffer(const char *text, size_t len, const char *name,
+struct answers *grader_answers_load(const char *path, const struct exercise *e, struct diag *diag);
+struct answers *grader_answers_load_buffer(const char *text, size_t len, const char *name,
                                     const struct exercise *e, struct diag *diag);
-void answers_free(struct answers *a);
-const struct ynode *answers_get(const struct answers *a, const char *question_id);
+void grader_answers_free(struct answers *a);
+const struct ynode *grader_answers_get(const struct answers *a, const char *question_id);
 
 /* ---- grade.c ----------------------------------------------------------- */
 
@@ -311,16 +311,16 @@ struct grade_result {
  * malformed in a way only running reveals (a fix value the protocol
  * rejects, a fault schedule that does not load): positioned in the
  * answers file. */
-int grade_answers(const struct catalog *c, const struct exercise *e, const struct answers *a,
+int grader_grade_answers(const struct catalog *c, const struct exercise *e, const struct answers *a,
                   struct grade_result *out, struct diag *diag);
-void grade_result_free(struct grade_result *r);
+void grader_grade_result_free(struct grade_result *r);
 
 /* The model answers file (YAML text) that grades as a full pass; computed
  * by running the scenario (evidence windows, predictions). Caller frees. */
-char *grade_model_answers(const struct catalog *c, const struct exercise *e, struct diag *diag);
+char *grader_grade_model_answers(const struct catalog *c, const struct exercise *e, struct diag *diag);
 
 /* The taxonomy term whose salted hash is `hash`, or NULL (reveal). */
-const struct term *grade_key_term(const struct taxonomy *t, const char *salt, const char *hash);
+const struct term *grader_grade_key_term(const struct taxonomy *t, const char *salt, const char *hash);
 
 /* ---- run.c: running scenarios for the grader --------------------------- */
 
@@ -342,13 +342,13 @@ int grader_run(const char *path, const struct scenario_override *ov, int ov_coun
 /* Runs an already loaded (or borrowed, see grade_internal.h) scenario,
  * within its events_max. */
 int grader_run_loaded(const struct scenario *s, uint64_t seed, struct run_outcome *out, struct diag *d);
-void run_outcome_free(struct run_outcome *o);
+void grader_run_outcome_free(struct run_outcome *o);
 /* The first failing check's index, or -1 when all hold. */
-int run_outcome_first_failure(const struct run_outcome *o);
+int grader_run_outcome_first_failure(const struct run_outcome *o);
 
 /* ---- lint.c: checking an exercise before learners see it --------------- */
 
-struct exercise_lint {
+struct grader_exercise_lint {
     int count, cap;
     char **messages;             /* owned: the problems found */
     bool model_ok;               /* the model answers passed with full marks */
@@ -361,11 +361,11 @@ struct exercise_lint {
  * (docs/EXERCISE_FORMAT.md, "Checking an exercise"). Answers are named
  * under `work_dir` (fix counterexamples are written there). 0, or -1 with
  * diag when out of memory. */
-int exercise_lint(const struct catalog *c, const struct exercise *e, const char *work_dir,
-                  struct exercise_lint *out, struct diag *diag);
-void exercise_lint_free(struct exercise_lint *l);
+int grader_exercise_lint(const struct catalog *c, const struct exercise *e, const char *work_dir,
+                  struct grader_exercise_lint *out, struct diag *diag);
+void grader_exercise_lint_free(struct grader_exercise_lint *l);
 /* True when `path` is YAML whose top level has `questions:` (an exercise). */
-bool exercise_file_detect(const char *path);
+bool grader_exercise_file_detect(const char *path);
 
 /* ---- progress.c -------------------------------------------------------- */
 
@@ -406,7 +406,7 @@ struct progress_mastery {
     int best_after;              /* fewest attempts it took; 0 = unknown (a version 1 file) */
 };
 
-/* What one progress_record did for a taxonomy question answered right. */
+/* What one grader_progress_record did for a taxonomy question answered right. */
 struct progress_credit {
     const char *question;        /* borrowed from the exercise */
     char term[64];
@@ -422,40 +422,37 @@ struct progress {
     struct progress_question *questions;   /* owned */
     int mastery_count;
     struct progress_mastery *mastery;      /* owned */
-    int credits_count;                     /* set by the last progress_record */
+    int credits_count;                     /* set by the last grader_progress_record */
     struct progress_credit credits[16];
 };
 
 /* The progress file of `profile` under $XDG_DATA_HOME (or ~/.local/share):
  * `xdg_data_home` and `home` are passed in by the caller. */
-int progress_path(const char *xdg_data_home, const char *home, const char *profile, char *out,
+int grader_progress_path(const char *xdg_data_home, const char *home, const char *profile, char *out,
                   int out_size, struct diag *diag);
 /* Loads the file (a missing file is an empty progress); version 1 files
  * (no `version:`, mastery as { term, count }) are migrated in memory.
- * `p` is overwritten: call progress_free after, also on failure. */
-int progress_load(struct progress *p, const char *path, struct diag *diag);
-void progress_free(struct progress *p);
+ * `p` is overwritten: call grader_progress_free after, also on failure. */
+int grader_progress_load(struct progress *p, const char *path, struct diag *diag);
+void grader_progress_free(struct progress *p);
 /* Records one graded attempt; fills p->credits. 0, or -1 out of memory. */
-int progress_record(struct progress *p, const struct grade_result *r);
+int grader_progress_record(struct progress *p, const struct grade_result *r);
 /* Writes atomically (PATH.tmp, fsync, rename), creating directories.
- * Call with the lock held (progress_update does): the temporary name is
+ * Call with the lock held (grader_progress_update does): the temporary name is
  * fixed, so a writer killed mid-way leaves PATH.tmp for the next one. */
-int progress_save(const struct progress *p, struct diag *diag);
+int grader_progress_save(const struct progress *p, struct diag *diag);
 /* The whole read-modify-write under an exclusive flock on PATH.lock
  * (waiting up to PROGRESS_LOCK_WAIT_MS): load, record r, save. `p` holds
- * the result (its credits) afterwards; call progress_free. */
-int progress_update(struct progress *p, const char *path, const struct grade_result *r,
+ * the result (its credits) afterwards; call grader_progress_free. */
+int grader_progress_update(struct progress *p, const char *path, const struct grade_result *r,
                     struct diag *diag);
-const struct progress_entry *progress_find(const struct progress *p, const char *id);
-const struct progress_question *progress_find_question(const struct progress *p, const char *exercise,
+const struct progress_entry *grader_progress_find(const struct progress *p, const char *id);
+const struct progress_question *grader_progress_find_question(const struct progress *p, const char *exercise,
                                                        const char *question);
-const struct progress_mastery *progress_find_mastery(const struct progress *p, const char *term);
-/* The taxonomy term a graded taxonomy question named right (the term may
- * be right while its evidence is not), or NULL. */
-const char *progress_term_named_right(const struct exercise *e, const struct question_grade *qg);
+const struct progress_mastery *grader_progress_find_mastery(const struct progress *p, const char *term);
 /* Whether a graded question counts as right for its attempts: the term
  * for taxonomy questions, the verdict for the others. */
-bool progress_question_right(const struct exercise *e, const struct question_grade *qg);
+bool grader_progress_question_right(const struct exercise *e, const struct question_grade *qg);
 
 /* ---- leaks.c ----------------------------------------------------------- */
 
@@ -465,17 +462,11 @@ bool progress_question_right(const struct exercise *e, const struct question_gra
  * matched as whole words with case, punctuation, spacing and a plural
  * folded). Returns 0, or -1 with diag at the field ("file:line:col:
  * question 'what-failed': read_first gives away its answer 'split brain'").
- * Called by catalog_load for every exercise; `dslab lint` may call it. */
-int exercise_check_leaks(const struct exercise *e, const struct taxonomy *tax, struct diag *diag);
-/* The same test on one text: the term of `kind` among `keys` (hashed
- * with `salt`) whose id, name or synonym appears in `text`, else NULL.
- * *phrase is set to the form found. */
-const struct term *leaks_find_in_text(const struct taxonomy *tax, const char *salt,
-                                      const char (*keys)[GRADER_HASH_LEN + 1], int keys_count,
-                                      const char *text, const char **phrase);
+ * Called by grader_catalog_load for every exercise; `dslab lint` may call it. */
+int grader_exercise_check_leaks(const struct exercise *e, const struct taxonomy *tax, struct diag *diag);
 /* True when the words of `phrase` occur in `text` as whole words (case,
  * punctuation and spacing folded; "split-brain" and "splitbrain" match
  * "split brain"; a plural s/es on the last word is allowed). */
-bool leaks_text_has_phrase(const char *text, const char *phrase);
+bool grader_leaks_text_has_phrase(const char *text, const char *phrase);
 
 #endif

@@ -1,6 +1,6 @@
 /* keys.c: how answer keys are kept out of sight in exercise files.
  *
- * A taxonomy answer is stored as key_hash(salt, id): FNV-1a over the salt,
+ * A taxonomy answer is stored as grader_key_hash(salt, id): FNV-1a over the salt,
  * a separator and the normalized term, then a 64-bit finalizer (so nearby
  * inputs give unrelated outputs). The salt is the exercise's id by
  * default, so the same term hashes differently in every exercise and a
@@ -31,7 +31,7 @@ static uint64_t mix64(uint64_t z) {
     return z ^ (z >> 31);
 }
 
-char *key_normalize_term(const char *text, char *out, int out_size) {
+char *grader_key_normalize_term(const char *text, char *out, int out_size) {
     int n = 0;
     for (const char *p = text; *p && n < out_size - 1; p++) {
         if (isalnum((unsigned char)*p)) out[n++] = (char)tolower((unsigned char)*p);
@@ -46,7 +46,7 @@ static int end_word(char *out, int start, int n, bool stem) {
     return n;
 }
 
-char *key_normalize_words(const char *text, bool stem, char *out, int out_size) {
+char *grader_key_normalize_words(const char *text, bool stem, char *out, int out_size) {
     int n = 0;
     int word_start = -1;
     for (const char *p = text; *p && n < out_size - 2; p++) {
@@ -67,9 +67,9 @@ char *key_normalize_words(const char *text, bool stem, char *out, int out_size) 
     return out;
 }
 
-void key_hash(const char *salt, const char *term, char out[GRADER_HASH_LEN + 1]) {
+void grader_key_hash(const char *salt, const char *term, char out[GRADER_HASH_LEN + 1]) {
     char norm[256];
-    key_normalize_term(term, norm, (int)sizeof norm);
+    grader_key_normalize_term(term, norm, (int)sizeof norm);
     uint64_t h = fnv1a(UINT64_C(0xcbf29ce484222325), salt);
     h = fnv1a(h, "\x1f");
     h = fnv1a(h, norm);
@@ -82,7 +82,7 @@ static unsigned char keystream_next(uint64_t *state) {
     return (unsigned char)(mix64(*state) >> 56);
 }
 
-int key_encode(const char *salt, const char *plain, char *out, int out_size) {
+int grader_key_encode(const char *salt, const char *plain, char *out, int out_size) {
     uint64_t state = fnv1a(UINT64_C(0xcbf29ce484222325), salt);
     int n = snprintf(out, (size_t)out_size, "enc:");
     for (const char *p = plain; *p; p++) {
@@ -100,7 +100,7 @@ static int hex_value(char c) {
     return -1;
 }
 
-int key_decode(const char *salt, const char *enc, char *out, int out_size) {
+int grader_key_decode(const char *salt, const char *enc, char *out, int out_size) {
     if (strncmp(enc, "enc:", 4) != 0) return -1;
     const char *hex = enc + 4;
     size_t len = strlen(hex);

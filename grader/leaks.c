@@ -10,7 +10,7 @@
  * rewording around the check is hard. Check names (`no-lost-acknowledged-
  * writes`) are not leaks: the run the learner watches prints them with
  * their verdicts, and the question is what failed, not which check.
- * catalog_load runs it for every exercise, so a leaking exercise is an
+ * grader_catalog_load runs it for every exercise, so a leaking exercise is an
  * error for its author. */
 #include <ctype.h>
 #include <stdio.h>
@@ -44,9 +44,9 @@ static bool same_up_to_plural(const char *words, const char *phrase) {
     return false;
 }
 
-bool leaks_text_has_phrase(const char *text, const char *phrase) {
+bool grader_leaks_text_has_phrase(const char *text, const char *phrase) {
     char target[256];
-    key_normalize_term(phrase, target, (int)sizeof target);
+    grader_key_normalize_term(phrase, target, (int)sizeof target);
     size_t want = strlen(target);
     if (!want) return false;
     const char *start;
@@ -79,25 +79,27 @@ static const char *term_form(const struct term *t, int i) {
     return i - 3 < t->synonyms_count ? t->synonyms[i - 3] : NULL;
 }
 
-const struct term *leaks_find_in_text(const struct taxonomy *tax, const char *salt,
-                                      const char (*keys)[GRADER_HASH_LEN + 1], int keys_count,
-                                      const char *text, const char **phrase) {
+/* The term among `keys` (hashed with `salt`) whose id, name or synonym
+ * appears in `text`, else NULL. *phrase is set to the form found. */
+static const struct term *find_in_text(const struct taxonomy *tax, const char *salt,
+                                       const char (*keys)[GRADER_HASH_LEN + 1], int keys_count,
+                                       const char *text, const char **phrase) {
     for (int k = 0; k < keys_count; k++) {
-        const struct term *t = grade_key_term(tax, salt, keys[k]);
+        const struct term *t = grader_grade_key_term(tax, salt, keys[k]);
         if (!t) continue;
         for (int i = 0; i < 3 + t->synonyms_count; i++) {
             const char *form = term_form(t, i);
-            if (form && leaks_text_has_phrase(text, form)) {
+            if (form && grader_leaks_text_has_phrase(text, form)) {
                 *phrase = form;
                 return t;
             }
             /* a trade-off's sides with any connector, in either order */
             char a[256], b[256], said[600];
-            if (!form || t->kind != TERM_TRADE_OFF || !taxonomy_two_sides(form, a, b, (int)sizeof a)) continue;
-            for (int c = 0; c < 2 * taxonomy_connectors_count; c++) {
-                const char *conn = taxonomy_connectors[c / 2];
+            if (!form || t->kind != TERM_TRADE_OFF || !grader_taxonomy_two_sides(form, a, b, (int)sizeof a)) continue;
+            for (int c = 0; c < 2 * grader_taxonomy_connectors_count; c++) {
+                const char *conn = grader_taxonomy_connectors[c / 2];
                 snprintf(said, sizeof said, "%s %s %s", c % 2 ? b : a, conn, c % 2 ? a : b);
-                if (leaks_text_has_phrase(text, said)) {
+                if (grader_leaks_text_has_phrase(text, said)) {
                     *phrase = form;
                     return t;
                 }
@@ -134,12 +136,12 @@ static int check_text(const struct exercise *e, const struct taxonomy *tax, cons
         const struct question *q = &e->questions[i];
         if (q->kind != Q_FAILURE_MODE && q->kind != Q_TRADE_OFF && q->kind != Q_ASSUMPTION) continue;
         const char *phrase = NULL;
-        const struct term *t = leaks_find_in_text(tax, e->salt, (const char (*)[GRADER_HASH_LEN + 1])q->keys,
+        const struct term *t = find_in_text(tax, e->salt, (const char (*)[GRADER_HASH_LEN + 1])q->keys,
                                                   q->keys_count, text, &phrase);
         if (!t) continue;
         rc = ytree_error(d, e->path, at, "%s gives away the answer to question '%s': it contains '%s' "
                       "(the %s '%s'); point at a broader topic or a section of the docs instead",
-                      what, q->id, phrase, term_kind_name(t->kind), t->id);
+                      what, q->id, phrase, grader_term_kind_name(t->kind), t->id);
         break;
     }
     free(text);
@@ -155,7 +157,7 @@ static const struct ynode *item_at(const struct exercise *e, const char *key, in
     return it ? it : n;
 }
 
-int exercise_check_leaks(const struct exercise *e, const struct taxonomy *tax, struct diag *d) {
+int grader_exercise_check_leaks(const struct exercise *e, const struct taxonomy *tax, struct diag *d) {
     if (!tax) return 0;
     if (e->title && check_text(e, tax, "the title", item_at(e, "title", 0), e->title, d) < 0) return -1;
     for (int i = 0; i < e->read_first_count; i++) {

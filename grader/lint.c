@@ -3,7 +3,7 @@
  *
  * Loading already checks the file itself (keys, hashes, scenarios, that
  * every allowed fix parameter exists for the protocol, and whatever else
- * exercise_load() rejects, such as answers leaked into the brief). Lint
+ * grader_exercise_load() rejects, such as answers leaked into the brief). Lint
  * then grades, through the same grader learners meet:
  *   - the model answers (`dslab reveal --answers`) pass with full marks;
  *   - each declared misconception, put in place of the model's term, fails
@@ -18,8 +18,8 @@
 
 #include "grade_internal.h"
 
-static void finding(struct exercise_lint *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void finding(struct exercise_lint *l, const char *fmt, ...) {
+static void finding(struct grader_exercise_lint *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void finding(struct grader_exercise_lint *l, const char *fmt, ...) {
     if (l->count == l->cap) {
         int cap = l->cap ? l->cap * 2 : 8;
         char **grown = realloc(l->messages, sizeof *grown * (size_t)cap);
@@ -71,11 +71,11 @@ static char *with_answer(const char *model, const char *qid, const char *line) {
  * the answers do not load or grade (diag set). */
 static int grade_text(const struct catalog *c, const struct exercise *e, const char *text, const char *name,
                       int qi, struct question_grade *qg, struct grade_result *all, struct diag *d) {
-    struct answers *a = answers_load_buffer(text, strlen(text), name, e, d);
+    struct answers *a = grader_answers_load_buffer(text, strlen(text), name, e, d);
     if (!a) return -1;
     struct grade_result r;
-    int rc = grade_answers(c, e, a, &r, d);
-    answers_free(a);
+    int rc = grader_grade_answers(c, e, a, &r, d);
+    grader_answers_free(a);
     if (rc < 0) return -1;
     if (qi >= 0) *qg = r.q[qi];
     if (all) {
@@ -83,13 +83,13 @@ static int grade_text(const struct catalog *c, const struct exercise *e, const c
         all->score_milli = r.score_milli;
         all->max_milli = r.max_milli;
     }
-    grade_result_free(&r);
+    grader_grade_result_free(&r);
     return 0;
 }
 
 static void quote_into(char *buf, size_t size, const char *text) {
     buf[0] = 0;
-    yaml_quote(text, buf, size);
+    gr_yaml_quote(text, buf, size);
 }
 
 /* The model's failure-mode answer with another term as its mode. */
@@ -118,14 +118,14 @@ static void model_line_of(const char *model, const char *qid, char *out, size_t 
 }
 
 static void lint_misconceptions(const struct catalog *c, const struct exercise *e, const char *model,
-                                const char *name, int qi, struct exercise_lint *l, struct diag *d) {
+                                const char *name, int qi, struct grader_exercise_lint *l, struct diag *d) {
     const struct question *q = &e->questions[qi];
-    const struct term *right = grade_key_term(c->taxonomy, e->salt, q->keys[0]);
+    const struct term *right = grader_grade_key_term(c->taxonomy, e->salt, q->keys[0]);
     char model_line[2048], line[2048];
     model_line_of(model, q->id, model_line, sizeof model_line);
     for (int m = 0; m < q->misconceptions_count; m++) {
         const struct misconception *mc = &q->misconceptions[m];
-        const struct term *t = grade_key_term(c->taxonomy, e->salt, mc->hash);
+        const struct term *t = grader_grade_key_term(c->taxonomy, e->salt, mc->hash);
         if (!t || !right) {
             finding(l, "question '%s': misconception %d names no taxonomy term", q->id, m + 1);
             continue;
@@ -147,7 +147,7 @@ static void lint_misconceptions(const struct catalog *c, const struct exercise *
 }
 
 static void lint_degenerate(const struct catalog *c, const struct exercise *e, const char *model, const char *name,
-                            int qi, struct exercise_lint *l, struct diag *d) {
+                            int qi, struct grader_exercise_lint *l, struct diag *d) {
     const struct question *q = &e->questions[qi];
     for (int k = 0; k < q->degenerate_count; k++) {
         const struct degenerate_fix *df = &q->degenerate[k];
@@ -155,7 +155,7 @@ static void lint_degenerate(const struct catalog *c, const struct exercise *e, c
         for (int i = 0; i < df->set_count; i++) {
             size_t used = strlen(line);
             snprintf(line + used, sizeof line - used, "%s%s: ", i ? ", " : "", df->set[i].path);
-            yaml_quote(df->set[i].value, line, sizeof line);
+            gr_yaml_quote(df->set[i].value, line, sizeof line);
         }
         size_t used = strlen(line);
         snprintf(line + used, sizeof line - used, " }");
@@ -175,14 +175,14 @@ static void lint_degenerate(const struct catalog *c, const struct exercise *e, c
     }
 }
 
-int exercise_lint(const struct catalog *c, const struct exercise *e, const char *work_dir, struct exercise_lint *l,
+int grader_exercise_lint(const struct catalog *c, const struct exercise *e, const char *work_dir, struct grader_exercise_lint *l,
                   struct diag *d) {
     memset(l, 0, sizeof *l);
     /* An answer in the title, read_first, brief or hints: an error at its place. */
-    if (exercise_check_leaks(e, c->taxonomy, d) < 0) return -1;
+    if (grader_exercise_check_leaks(e, c->taxonomy, d) < 0) return -1;
     char name[1200];
     snprintf(name, sizeof name, "%s/%s.answers.yaml", work_dir, e->id);
-    char *model = grade_model_answers(c, e, d);
+    char *model = grader_grade_model_answers(c, e, d);
     if (!model) return -1;
     struct grade_result all;
     if (grade_text(c, e, model, name, -1, NULL, &all, d) < 0) {
@@ -202,13 +202,13 @@ int exercise_lint(const struct catalog *c, const struct exercise *e, const char 
     return l->out_of_memory ? diag_set(d, e->path, 0, 0, "out of memory") : 0;
 }
 
-void exercise_lint_free(struct exercise_lint *l) {
+void grader_exercise_lint_free(struct grader_exercise_lint *l) {
     for (int i = 0; i < l->count; i++) free(l->messages[i]);
     free(l->messages);
     memset(l, 0, sizeof *l);
 }
 
-bool exercise_file_detect(const char *path) {
+bool grader_exercise_file_detect(const char *path) {
     struct ydoc doc;
     struct diag d;
     diag_clear(&d);

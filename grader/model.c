@@ -16,10 +16,10 @@
 
 #define MODEL_TEXT_MAX 32768
 
-const struct term *grade_key_term(const struct taxonomy *t, const char *salt, const char *hash) {
+const struct term *grader_grade_key_term(const struct taxonomy *t, const char *salt, const char *hash) {
     for (int i = 0; i < t->terms_count; i++) {
         char h[GRADER_HASH_LEN + 1];
-        key_hash(salt, t->terms[i].id, h);
+        grader_key_hash(salt, t->terms[i].id, h);
         if (strcmp(h, hash) == 0) return &t->terms[i];
     }
     return NULL;
@@ -35,7 +35,7 @@ static void append(char *buf, const char *fmt, ...) {
 }
 
 static void quoted(char *buf, const char *text) {
-    yaml_quote(text, buf, MODEL_TEXT_MAX);
+    gr_yaml_quote(text, buf, MODEL_TEXT_MAX);
 }
 
 static int model_failure_mode(struct grade_ctx *g, const struct question *q, const struct term *t, char *buf) {
@@ -43,8 +43,8 @@ static int model_failure_mode(struct grade_ctx *g, const struct question *q, con
         quoted(buf, t->name);
         return 0;
     }
-    if (grade_base_run(g) < 0) return -1;
-    const struct check_result *cr = grade_find_check(&g->base, q->check);
+    if (gr_base_run(g) < 0) return -1;
+    const struct check_result *cr = gr_find_check(&g->base, q->check);
     append(buf, "{ mode: ");
     quoted(buf, t->name);
     if (cr && cr->violations_count > 0) {
@@ -73,9 +73,9 @@ static int model_predict(struct grade_ctx *g, const struct question *q, char *bu
     }
     struct run_outcome o;
     if (grader_run(g->scenario_path, ov, q->variant_count, g->e->seed, g->e->seed_given, &o, g->diag) < 0) return -1;
-    const struct check_result *cr = grade_find_check(&o, q->check);
+    const struct check_result *cr = gr_find_check(&o, q->check);
     append(buf, "%s", cr && cr->verdict == CHECK_PASS ? "holds" : "fails");
-    run_outcome_free(&o);
+    grader_run_outcome_free(&o);
     return 0;
 }
 
@@ -103,7 +103,7 @@ static int model_one(struct grade_ctx *g, const struct question *q, char *buf) {
     case Q_FAILURE_MODE:
     case Q_TRADE_OFF:
     case Q_ASSUMPTION: {
-        const struct term *t = grade_key_term(g->c->taxonomy, e->salt, q->keys[0]);
+        const struct term *t = grader_grade_key_term(g->c->taxonomy, e->salt, q->keys[0]);
         if (!t) return diag_set(g->diag, e->path, q->pos.line, q->pos.col, "key of question '%s' names no term", q->id);
         if (q->kind == Q_FAILURE_MODE) {
             if (model_failure_mode(g, q, t, buf) < 0) return -1;
@@ -118,7 +118,7 @@ static int model_one(struct grade_ctx *g, const struct question *q, char *buf) {
     case Q_FIX:
     case Q_BREAK:
     case Q_EXPLAIN:
-        if (key_decode(e->salt, q->solution, plain, (int)sizeof plain) < 0) {
+        if (grader_key_decode(e->salt, q->solution, plain, (int)sizeof plain) < 0) {
             return diag_set(g->diag, e->path, q->pos.line, q->pos.col, "the solution of '%s' does not decode", q->id);
         }
         if (q->kind == Q_FIX) model_fix(plain, buf);
@@ -131,19 +131,19 @@ static int model_one(struct grade_ctx *g, const struct question *q, char *buf) {
     return 0;
 }
 
-char *grade_model_answers(const struct catalog *c, const struct exercise *e, struct diag *diag) {
+char *grader_grade_model_answers(const struct catalog *c, const struct exercise *e, struct diag *diag) {
     char *buf = calloc(1, MODEL_TEXT_MAX);
     if (!buf) {
         diag_set(diag, e->path, 0, 0, "out of memory");
         return NULL;
     }
     struct grade_ctx g = {.c = c, .e = e, .diag = diag};
-    exercise_scenario_path(e, e->scenario, g.scenario_path, (int)sizeof g.scenario_path);
+    grader_exercise_scenario_path(e, e->scenario, g.scenario_path, (int)sizeof g.scenario_path);
     append(buf, "# Model answers for %s (dslab reveal --answers). Grades as a full pass.\n", e->id);
     append(buf, "exercise: %s\nlearner: model\nanswers:\n", e->id);
     int rc = 0;
     for (int i = 0; i < e->questions_count && rc == 0; i++) rc = model_one(&g, &e->questions[i], buf);
-    run_outcome_free(&g.base);
+    grader_run_outcome_free(&g.base);
     if (rc < 0) {
         free(buf);
         return NULL;

@@ -16,7 +16,7 @@
 
 #include "progress_internal.h"
 
-int progress_path(const char *xdg_data_home, const char *home, const char *profile, char *out,
+int grader_progress_path(const char *xdg_data_home, const char *home, const char *profile, char *out,
                   int out_size, struct diag *d) {
     if (!profile[0] || strlen(profile) > 63) return diag_set(d, "", 0, 0, "a profile name has 1 to 63 characters");
     for (const char *p = profile; *p; p++) {
@@ -34,7 +34,7 @@ int progress_path(const char *xdg_data_home, const char *home, const char *profi
     return 0;
 }
 
-void progress_free(struct progress *p) {
+void grader_progress_free(struct progress *p) {
     for (int i = 0; i < p->questions_count; i++) {
         for (int k = 0; k < p->questions[i].answers_count; k++) free(p->questions[i].answers[k]);
     }
@@ -58,13 +58,13 @@ static void *grow(void *array_ptr, int *count, size_t size) {
     return grown + size * (size_t)(*count)++;
 }
 
-struct progress_entry *progress_add_entry(struct progress *p, const char *id) {
+struct progress_entry *gr_progress_add_entry(struct progress *p, const char *id) {
     struct progress_entry *e = grow(&p->entries, &p->count, sizeof *e);
     if (e) snprintf(e->id, sizeof e->id, "%.63s", id);
     return e;
 }
 
-struct progress_question *progress_add_question(struct progress *p, const char *exercise, const char *question) {
+struct progress_question *gr_progress_add_question(struct progress *p, const char *exercise, const char *question) {
     struct progress_question *q = grow(&p->questions, &p->questions_count, sizeof *q);
     if (q) {
         snprintf(q->exercise, sizeof q->exercise, "%.63s", exercise);
@@ -73,7 +73,7 @@ struct progress_question *progress_add_question(struct progress *p, const char *
     return q;
 }
 
-struct progress_mastery *progress_add_mastery(struct progress *p, const char *term) {
+struct progress_mastery *gr_progress_add_mastery(struct progress *p, const char *term) {
     struct progress_mastery *m = grow(&p->mastery, &p->mastery_count, sizeof *m);
     if (m) snprintf(m->term, sizeof m->term, "%.63s", term);
     return m;
@@ -81,7 +81,7 @@ struct progress_mastery *progress_add_mastery(struct progress *p, const char *te
 
 /* Keeps `answer` as the newest of q's answers (dropping the oldest when
  * PROGRESS_ANSWERS_KEPT are kept); cut to PROGRESS_ANSWER_MAX bytes. */
-int progress_keep_answer(struct progress_question *q, const char *answer) {
+int gr_progress_keep_answer(struct progress_question *q, const char *answer) {
     char cut[PROGRESS_ANSWER_MAX];
     size_t len = strlen(answer);
     if (len >= sizeof cut) {
@@ -107,14 +107,14 @@ static bool same_name(const char *kept, const char *name) {
     return strncmp(kept, name, PROGRESS_NAME_MAX) == 0;
 }
 
-const struct progress_entry *progress_find(const struct progress *p, const char *id) {
+const struct progress_entry *grader_progress_find(const struct progress *p, const char *id) {
     for (int i = 0; i < p->count; i++) {
         if (same_name(p->entries[i].id, id)) return &p->entries[i];
     }
     return NULL;
 }
 
-const struct progress_question *progress_find_question(const struct progress *p, const char *exercise,
+const struct progress_question *grader_progress_find_question(const struct progress *p, const char *exercise,
                                                        const char *question) {
     for (int i = 0; i < p->questions_count; i++) {
         const struct progress_question *q = &p->questions[i];
@@ -123,7 +123,7 @@ const struct progress_question *progress_find_question(const struct progress *p,
     return NULL;
 }
 
-const struct progress_mastery *progress_find_mastery(const struct progress *p, const char *term) {
+const struct progress_mastery *grader_progress_find_mastery(const struct progress *p, const char *term) {
     for (int i = 0; i < p->mastery_count; i++) {
         if (same_name(p->mastery[i].term, term)) return &p->mastery[i];
     }
@@ -134,12 +134,12 @@ const struct progress_mastery *progress_find_mastery(const struct progress *p, c
  * the grade keeps the resolved term's id as the answer, and it is right
  * when it hashes to one of the keys (an assumption must also pass: its
  * monitor fired). */
-const char *progress_term_named_right(const struct exercise *e, const struct question_grade *qg) {
+static const char *term_named_right(const struct exercise *e, const struct question_grade *qg) {
     const struct question *q = qg->q;
     if (q->kind != Q_FAILURE_MODE && q->kind != Q_TRADE_OFF && q->kind != Q_ASSUMPTION) return NULL;
     if (!qg->answered || !qg->answer[0] || (q->kind == Q_ASSUMPTION && !qg->pass)) return NULL;
     char h[GRADER_HASH_LEN + 1];
-    key_hash(e->salt, qg->answer, h);
+    grader_key_hash(e->salt, qg->answer, h);
     for (int i = 0; i < q->keys_count; i++) {
         if (strcmp(q->keys[i], h) == 0) return qg->answer;
     }
@@ -147,27 +147,27 @@ const char *progress_term_named_right(const struct exercise *e, const struct que
 }
 
 /* Whether a question counts as right for its attempt count. */
-bool progress_question_right(const struct exercise *e, const struct question_grade *qg) {
+bool grader_progress_question_right(const struct exercise *e, const struct question_grade *qg) {
     if (qg->q->kind == Q_FAILURE_MODE || qg->q->kind == Q_TRADE_OFF || qg->q->kind == Q_ASSUMPTION) {
-        return progress_term_named_right(e, qg) != NULL;
+        return term_named_right(e, qg) != NULL;
     }
     return qg->pass;
 }
 
 static int record_question(struct progress *p, const struct exercise *e, const struct question_grade *qg) {
-    struct progress_question *q = (struct progress_question *)progress_find_question(p, e->id, qg->q->id);
-    if (!q && !(q = progress_add_question(p, e->id, qg->q->id))) return -1;
+    struct progress_question *q = (struct progress_question *)grader_progress_find_question(p, e->id, qg->q->id);
+    if (!q && !(q = gr_progress_add_question(p, e->id, qg->q->id))) return -1;
     for (int i = 0; i < q->answers_count; i++) {
         if (strcmp(q->answers[i], qg->answer) == 0) return 0; /* the same answer again */
     }
-    if (progress_keep_answer(q, qg->answer) < 0) return -1;
+    if (gr_progress_keep_answer(q, qg->answer) < 0) return -1;
     q->attempts++;
-    if (q->right_at || !progress_question_right(e, qg)) return 0;
+    if (q->right_at || !grader_progress_question_right(e, qg)) return 0;
     q->right_at = q->attempts;
-    const char *term = progress_term_named_right(e, qg);
+    const char *term = term_named_right(e, qg);
     if (!term) return 0;
-    struct progress_mastery *m = (struct progress_mastery *)progress_find_mastery(p, term);
-    if (!m && !(m = progress_add_mastery(p, term))) return -1;
+    struct progress_mastery *m = (struct progress_mastery *)grader_progress_find_mastery(p, term);
+    if (!m && !(m = gr_progress_add_mastery(p, term))) return -1;
     bool mastered = q->right_at <= PROGRESS_MASTERY_ATTEMPTS;
     m->right++;
     m->mastered += mastered;
@@ -182,10 +182,10 @@ static int record_question(struct progress *p, const struct exercise *e, const s
     return 0;
 }
 
-int progress_record(struct progress *p, const struct grade_result *r) {
+int grader_progress_record(struct progress *p, const struct grade_result *r) {
     p->credits_count = 0;
-    struct progress_entry *e = (struct progress_entry *)progress_find(p, r->e->id);
-    if (!e && !(e = progress_add_entry(p, r->e->id))) return -1;
+    struct progress_entry *e = (struct progress_entry *)grader_progress_find(p, r->e->id);
+    if (!e && !(e = gr_progress_add_entry(p, r->e->id))) return -1;
     e->attempts++;
     if (r->score_milli > e->best_milli) e->best_milli = r->score_milli;
     e->max_milli = r->max_milli;

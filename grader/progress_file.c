@@ -60,8 +60,8 @@ static int load_entry(struct progress *p, const struct ynode *item, struct diag 
     bool pass;
     char err[UNITS_ERR_MAX];
     if (units_parse_bool(passed, &pass, err, (int)sizeof err) < 0) return ytree_error(d, p->path, item, "%s", err);
-    if (progress_find(p, id)) return ytree_error(d, p->path, item, "exercise '%s' is listed twice", id);
-    struct progress_entry *e = progress_add_entry(p, id);
+    if (grader_progress_find(p, id)) return ytree_error(d, p->path, item, "exercise '%s' is listed twice", id);
+    struct progress_entry *e = gr_progress_add_entry(p, id);
     if (!e) return ytree_error(d, p->path, item, "out of memory");
     e->attempts = (int)attempts;
     e->best_milli = (int)best;
@@ -80,8 +80,8 @@ static int load_question(struct progress *p, const struct ynode *item, struct di
     if (require_name(d, p->path, item, "question", &qid) < 0) return -1;
     if (ytree_optional_int(d, p->path, item, "attempts", 0, COUNT_MAX, &attempts) < 0) return -1;
     if (ytree_optional_int(d, p->path, item, "right_at", 0, attempts, &right_at) < 0) return -1;
-    if (progress_find_question(p, ex, qid)) return ytree_error(d, p->path, item, "question '%s' of '%s' is listed twice", qid, ex);
-    struct progress_question *q = progress_add_question(p, ex, qid);
+    if (grader_progress_find_question(p, ex, qid)) return ytree_error(d, p->path, item, "question '%s' of '%s' is listed twice", qid, ex);
+    struct progress_question *q = gr_progress_add_question(p, ex, qid);
     if (!q) return ytree_error(d, p->path, item, "out of memory");
     q->attempts = (int)attempts;
     q->right_at = (int)right_at;
@@ -90,7 +90,7 @@ static int load_question(struct progress *p, const struct ynode *item, struct di
     if (ytree_expect_list(d, p->path, list, "a list of answers") < 0) return -1;
     for (const struct ynode *a = list->first; a; a = a->next) {
         if (ytree_expect_scalar(d, p->path, a, "an answer as text") < 0) return -1;
-        if (progress_keep_answer(q, a->text) < 0) return ytree_error(d, p->path, a, "out of memory");
+        if (gr_progress_keep_answer(q, a->text) < 0) return ytree_error(d, p->path, a, "out of memory");
     }
     return 0;
 }
@@ -111,8 +111,8 @@ static int load_mastery(struct progress *p, const struct ynode *item, int versio
         if (ytree_optional_int(d, p->path, item, "mastered", 0, right, &mastered) < 0) return -1;
         if (ytree_optional_int(d, p->path, item, "after", 0, COUNT_MAX, &after) < 0) return -1;
     }
-    if (progress_find_mastery(p, term)) return ytree_error(d, p->path, item, "term '%s' is listed twice", term);
-    struct progress_mastery *m = progress_add_mastery(p, term);
+    if (grader_progress_find_mastery(p, term)) return ytree_error(d, p->path, item, "term '%s' is listed twice", term);
+    struct progress_mastery *m = gr_progress_add_mastery(p, term);
     if (!m) return ytree_error(d, p->path, item, "out of memory");
     m->right = (int)right;
     m->mastered = (int)mastered;
@@ -161,7 +161,7 @@ static int load_doc(struct progress *p, const struct ynode *top, struct diag *d)
     return load_list(p, top, "mastery", (int)version, load_mastery, d);
 }
 
-int progress_load(struct progress *p, const char *path, struct diag *d) {
+int grader_progress_load(struct progress *p, const char *path, struct diag *d) {
     memset(p, 0, sizeof *p);
     snprintf(p->path, sizeof p->path, "%s", path);
     if (access(path, F_OK) != 0) return 0;
@@ -233,7 +233,7 @@ static int make_parents(const char *path) {
     return mkdir(dir, 0700) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-int progress_save(const struct progress *p, struct diag *d) {
+int grader_progress_save(const struct progress *p, struct diag *d) {
     if (make_parents(p->path) < 0) return diag_set(d, p->path, 0, 0, "cannot create the directory: %s", strerror(errno));
     char tmp[1100];
     snprintf(tmp, sizeof tmp, "%s.tmp", p->path);
@@ -280,14 +280,14 @@ static int lock_progress(const char *path, struct diag *d) {
     return diag_set(d, lock, 0, 0, "cannot lock: %s", strerror(saved));
 }
 
-int progress_update(struct progress *p, const char *path, const struct grade_result *r, struct diag *d) {
+int grader_progress_update(struct progress *p, const char *path, const struct grade_result *r, struct diag *d) {
     memset(p, 0, sizeof *p);
     if (make_parents(path) < 0) return diag_set(d, path, 0, 0, "cannot create the directory: %s", strerror(errno));
     int fd = lock_progress(path, d);
     if (fd < 0) return -1;
-    int rc = progress_load(p, path, d);
-    if (rc == 0 && progress_record(p, r) < 0) rc = diag_set(d, path, 0, 0, "out of memory");
-    if (rc == 0) rc = progress_save(p, d);
+    int rc = grader_progress_load(p, path, d);
+    if (rc == 0 && grader_progress_record(p, r) < 0) rc = diag_set(d, path, 0, 0, "out of memory");
+    if (rc == 0) rc = grader_progress_save(p, d);
     close(fd); /* unlocks */
     return rc;
 }

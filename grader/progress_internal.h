@@ -6,10 +6,10 @@
 
 #include "grader.h"
 
-struct progress_entry *progress_add_entry(struct progress *p, const char *id);
-struct progress_question *progress_add_question(struct progress *p, const char *exercise, const char *question);
-struct progress_mastery *progress_add_mastery(struct progress *p, const char *term);
+struct progress_entry *gr_progress_add_entry(struct progress *p, const char *id);
+struct progress_question *gr_progress_add_question(struct progress *p, const char *exercise, const char *question);
+struct progress_mastery *gr_progress_add_mastery(struct progress *p, const char *term);
 /* Keeps `answer` as q's newest (the oldest dropped past PROGRESS_ANSWERS_KEPT). */
-int progress_keep_answer(struct progress_question *q, const char *answer);
+int gr_progress_keep_answer(struct progress_question *q, const char *answer);
 
 #endif

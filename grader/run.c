@@ -49,13 +49,13 @@ int grader_run(const char *path, const struct scenario_override *ov, int ov_coun
     return rc;
 }
 
-void run_outcome_free(struct run_outcome *o) {
+void grader_run_outcome_free(struct run_outcome *o) {
     free(o->checks);
     o->checks = NULL;
     o->checks_count = 0;
 }
 
-int run_outcome_first_failure(const struct run_outcome *o) {
+int grader_run_outcome_first_failure(const struct run_outcome *o) {
     for (int i = 0; i < o->checks_count; i++) {
         if (o->checks[i].verdict != CHECK_PASS) return i;
     }

@@ -22,7 +22,7 @@
 static const char *const list_keys[TERM_KIND_COUNT] = {"failure_modes", "trade_offs", "assumptions"};
 static const char *const ideas[] = {"implicit-explicit", "unimagined-failure", "humans"};
 
-const char *term_kind_name(enum term_kind k) {
+const char *grader_term_kind_name(enum term_kind k) {
     static const char *const names[] = {"failure mode", "trade-off", "assumption"};
     return k < TERM_KIND_COUNT ? names[k] : "term";
 }
@@ -103,7 +103,7 @@ static int load_lists(struct taxonomy *t, struct diag *d) {
     return check_unique(t, d);
 }
 
-struct taxonomy *taxonomy_load(const char *path, struct diag *d) {
+struct taxonomy *grader_taxonomy_load(const char *path, struct diag *d) {
     struct taxonomy *t = calloc(1, sizeof *t);
     if (!t) {
         diag_set(d, path, 0, 0, "out of memory");
@@ -115,13 +115,13 @@ struct taxonomy *taxonomy_load(const char *path, struct diag *d) {
         return NULL;
     }
     if (load_lists(t, d) < 0) {
-        taxonomy_free(t);
+        grader_taxonomy_free(t);
         return NULL;
     }
     return t;
 }
 
-void taxonomy_free(struct taxonomy *t) {
+void grader_taxonomy_free(struct taxonomy *t) {
     if (!t) return;
     for (int i = 0; i < t->terms_count; i++) {
         free(t->terms[i].synonyms);
@@ -135,7 +135,7 @@ void taxonomy_free(struct taxonomy *t) {
 /* Letters and digits only, lower case, and a plural "s" of the whole
  * phrase dropped when it is longer than 3 ("stale reads" = "stale read"). */
 static void fold(const char *text, char *out, int size) {
-    key_normalize_term(text, out, size);
+    grader_key_normalize_term(text, out, size);
     size_t n = strlen(out);
     if (n > 3 && out[n - 1] == 's' && out[n - 2] != 's') out[n - 1] = 0;
 }
@@ -165,22 +165,22 @@ static void side_canonical(char *side) {
     }
 }
 
-const char *const taxonomy_connectors[] = {"vs", "v", "versus", "against", "over", "instead of", "rather than"};
-const int taxonomy_connectors_count = (int)(sizeof taxonomy_connectors / sizeof taxonomy_connectors[0]);
+const char *const grader_taxonomy_connectors[] = {"vs", "v", "versus", "against", "over", "instead of", "rather than"};
+const int grader_taxonomy_connectors_count = (int)(sizeof grader_taxonomy_connectors / sizeof grader_taxonomy_connectors[0]);
 
 /* A trade-off said as two sides: "A vs B", "A versus B", "A against B",
  * "A over B", "A instead of B", "A rather than B" (and "A v B"). Splits
  * the folded sides into a and b; false when there is no connector. The
  * first connector counts: "consistency vs availability under partition"
  * has the sides "consistency" and "availability under partition". */
-bool taxonomy_two_sides(const char *text, char *a, char *b, int size) {
+bool grader_taxonomy_two_sides(const char *text, char *a, char *b, int size) {
     char words[512];
-    key_normalize_words(text, false, words, (int)sizeof words);
+    grader_key_normalize_words(text, false, words, (int)sizeof words);
     for (char *p = words; *p; p = strchr(p, ' ') ? strchr(p, ' ') + 1 : p + strlen(p)) {
         if (p == words) continue; /* a side is never empty */
-        for (int c = 0; c < taxonomy_connectors_count; c++) {
-            size_t len = strlen(taxonomy_connectors[c]);
-            if (strncmp(p, taxonomy_connectors[c], len) != 0 || p[len] != ' ') continue;
+        for (int c = 0; c < grader_taxonomy_connectors_count; c++) {
+            size_t len = strlen(grader_taxonomy_connectors[c]);
+            if (strncmp(p, grader_taxonomy_connectors[c], len) != 0 || p[len] != ' ') continue;
             p[-1] = 0;
             fold(words, a, size);
             fold(p + len + 1, b, size);
@@ -195,9 +195,9 @@ bool taxonomy_two_sides(const char *text, char *a, char *b, int size) {
 
 /* Whether a trade-off form matches the sides (a, b), in either order. */
 static bool same_sides(const char *a, const char *b, const char *form) {
-    char fa[256], fb[256];
-    if (!taxonomy_two_sides(form, fa, fb, (int)sizeof fa)) return false;
-    return (strcmp(a, fa) == 0 && strcmp(b, fb) == 0) || (strcmp(a, fb) == 0 && strcmp(b, fa) == 0);
+    char fa[256], gr_feedback[256];
+    if (!grader_taxonomy_two_sides(form, fa, gr_feedback, (int)sizeof fa)) return false;
+    return (strcmp(a, fa) == 0 && strcmp(b, gr_feedback) == 0) || (strcmp(a, gr_feedback) == 0 && strcmp(b, fa) == 0);
 }
 
 static const char *form_of(const struct term *e, int i) {
@@ -217,7 +217,7 @@ static bool term_matches(const struct term *e, const char *text, bool exact, boo
         const char *form = form_of(e, f);
         if (form && same(norm, form)) return true;
     }
-    if (!sides || e->kind != TERM_TRADE_OFF || !taxonomy_two_sides(text, a, b, (int)sizeof a)) return false;
+    if (!sides || e->kind != TERM_TRADE_OFF || !grader_taxonomy_two_sides(text, a, b, (int)sizeof a)) return false;
     for (int f = 0; f < 3 + e->synonyms_count; f++) {
         const char *form = form_of(e, f);
         if (form && same_sides(a, b, form)) return true;
@@ -242,7 +242,7 @@ static bool strip_filler(const char *text, char *out, int size) {
     static const char *const leading[] = {"the ", "a ", "an "};
     static const char *const trailing[] = {" trade off", " tradeoff", " problem", " issue", " failure mode", " scenario"};
     char words[512];
-    key_normalize_words(text, false, words, (int)sizeof words);
+    grader_key_normalize_words(text, false, words, (int)sizeof words);
     char *start = words;
     bool changed = false;
     for (size_t i = 0; i < sizeof leading / sizeof leading[0]; i++) {
@@ -291,7 +291,7 @@ static const struct term *find_in_parts(const struct taxonomy *t, const char *te
     char *save = NULL;
     for (char *part = strtok_r(buf, "|", &save); part; part = strtok_r(NULL, "|", &save)) {
         char norm[8];
-        if (!key_normalize_term(part, norm, (int)sizeof norm)[0]) continue;
+        if (!grader_key_normalize_term(part, norm, (int)sizeof norm)[0]) continue;
         if (!parts && strlen(part) == strlen(text)) return NULL; /* nothing was split */
         parts = true;
         const struct term *e = find_part(t, part);
@@ -309,7 +309,7 @@ static bool cause_head(const char *text, char *out, int size) {
     static const char *const clauses[] = {" due to ", " because of ", " because ", " caused by ",
                                           " since ", " as a result of "};
     char words[512];
-    key_normalize_words(text, false, words, (int)sizeof words);
+    grader_key_normalize_words(text, false, words, (int)sizeof words);
     char *cut = NULL;
     for (size_t i = 0; i < sizeof clauses / sizeof clauses[0]; i++) {
         char *hit = strstr(words, clauses[i]);
@@ -330,16 +330,16 @@ static const struct term *find_one(const struct taxonomy *t, const char *text, e
     return e && (kind == TERM_KIND_COUNT || e->kind == kind) ? e : NULL;
 }
 
-const struct term *taxonomy_find(const struct taxonomy *t, const char *text, enum term_kind kind) {
+const struct term *grader_taxonomy_find(const struct taxonomy *t, const char *text, enum term_kind kind) {
     const struct term *e = find_one(t, text, kind);
     char head[512];
     if (!e && cause_head(text, head, (int)sizeof head)) e = find_one(t, head, kind);
     return e;
 }
 
-const struct term *taxonomy_suggest(const struct taxonomy *t, const char *text, enum term_kind kind) {
+const struct term *grader_taxonomy_suggest(const struct taxonomy *t, const char *text, enum term_kind kind) {
     char norm[256];
-    key_normalize_term(text, norm, (int)sizeof norm);
+    grader_key_normalize_term(text, norm, (int)sizeof norm);
     if (!norm[0]) return NULL;
     const struct term *best = NULL;
     int best_distance = 1 << 30;
@@ -348,7 +348,7 @@ const struct term *taxonomy_suggest(const struct taxonomy *t, const char *text, 
         if (kind != TERM_KIND_COUNT && e->kind != kind) continue;
         for (int s = -2; s < e->synonyms_count; s++) {
             char cand[256];
-            key_normalize_term(s == -2 ? e->id : s == -1 ? e->name : e->synonyms[s], cand, (int)sizeof cand);
+            grader_key_normalize_term(s == -2 ? e->id : s == -1 ? e->name : e->synonyms[s], cand, (int)sizeof cand);
             int dist = suggest_distance(norm, cand);
             if (dist < best_distance) {
                 best_distance = dist;

@@ -8,7 +8,7 @@
 
 #include "grade_internal.h"
 
-void yaml_quote(const char *text, char *buf, size_t size) {
+void gr_yaml_quote(const char *text, char *buf, size_t size) {
     size_t n = strlen(buf);
     if (n + 1 < size) buf[n++] = '"';
     for (const char *p = text; *p && n + 3 < size; p++) {
@@ -83,7 +83,7 @@ static void flow(struct sbuf *b, const struct ynode *n) {
     puts_(b, map ? "}" : "]");
 }
 
-char *yaml_flow_alloc(const struct ynode *n) {
+char *gr_yaml_flow_alloc(const struct ynode *n) {
     struct sbuf b = {0};
     flow(&b, n);
     if (b.oom) {

@@ -5,8 +5,8 @@
  * loaded from the source tree's exercises/ so that every question kind is
  * present (failure-mode with evidence, trade-off, assumption, predict, fix,
  * break, explain); the first byte of an input picks the exercise, the rest
- * is the answers file given to answers_load_buffer(). A rejected file must
- * come with a message; an accepted one is walked through answers_get() for
+ * is the answers file given to grader_answers_load_buffer(). A rejected file must
+ * come with a message; an accepted one is walked through grader_answers_get() for
  * every question. Grading itself (which runs simulations) is not fuzzed. */
 #include <stddef.h>
 #include <stdint.h>
@@ -42,7 +42,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
         snprintf(path, sizeof path, "%s/%s", DSLAB_SOURCE_DIR, fuzz_exercise_files[i]);
         struct diag d;
         diag_clear(&d);
-        struct exercise *e = exercise_load(path, DSLAB_SOURCE_DIR, NULL, &d);
+        struct exercise *e = grader_exercise_load(path, DSLAB_SOURCE_DIR, NULL, &d);
         if (!e) {
             char buf[DIAG_MESSAGE_MAX + DIAG_PATH_MAX + 64];
             diag_format(&d, buf, (int)sizeof buf);
@@ -63,16 +63,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (fuzz_exercises_count > 0) e = fuzz_exercises[data[0] % fuzz_exercises_count];
     struct diag d;
     diag_clear(&d);
-    struct answers *a = answers_load_buffer((const char *)data + 1, size - 1, "fuzz-answers.yaml",
+    struct answers *a = grader_answers_load_buffer((const char *)data + 1, size - 1, "fuzz-answers.yaml",
                                             e, &d);
     if (!a) {
         if (d.message[0] == '\0') __builtin_trap(); /* an error must say what */
         return 0;
     }
     for (int i = 0; e && i < e->questions_count; i++) {
-        const struct ynode *v = answers_get(a, e->questions[i].id);
+        const struct ynode *v = grader_answers_get(a, e->questions[i].id);
         if (v && v->kind == YNODE_SCALAR && !v->text) __builtin_trap();
     }
-    answers_free(a);
+    grader_answers_free(a);
     return 0;
 }

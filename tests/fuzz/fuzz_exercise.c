@@ -3,7 +3,7 @@
  * Exercise files come from course authors and from workshop leads who
  * write their own, and `dslab lint` is the first thing that reads them: no
  * input may crash, hang or leak in the loader. The input is an exercise
- * file given to exercise_load_buffer() under a name inside the source
+ * file given to grader_exercise_load_buffer() under a name inside the source
  * tree's exercises/consensus/, so the scenario paths real exercises use
  * ("../../scenarios/...") resolve, with the source tree's taxonomy loaded
  * once so hashed keys are checked against it. A rejected file must come
@@ -31,7 +31,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argv;
     struct diag d;
     diag_clear(&d);
-    fuzz_taxonomy = taxonomy_load(DSLAB_SOURCE_DIR "/exercises/taxonomy.yaml", &d);
+    fuzz_taxonomy = grader_taxonomy_load(DSLAB_SOURCE_DIR "/exercises/taxonomy.yaml", &d);
     if (!fuzz_taxonomy) fprintf(stderr, "fuzz_exercise: no taxonomy (%s); fuzzing without it\n", d.message);
     return 0;
 }
@@ -39,7 +39,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     struct diag d;
     diag_clear(&d);
-    struct exercise *e = exercise_load_buffer((const char *)data, size,
+    struct exercise *e = grader_exercise_load_buffer((const char *)data, size,
                                               DSLAB_SOURCE_DIR "/exercises/consensus/fuzz-input.yaml",
                                               DSLAB_SOURCE_DIR, fuzz_taxonomy, &d);
     if (!e) {
@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         return 0;
     }
     diag_clear(&d);
-    if (fuzz_taxonomy && exercise_check_leaks(e, fuzz_taxonomy, &d) < 0 && d.message[0] == '\0') {
+    if (fuzz_taxonomy && grader_exercise_check_leaks(e, fuzz_taxonomy, &d) < 0 && d.message[0] == '\0') {
         __builtin_trap();
     }
     size_t seen = 0;
@@ -58,6 +58,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         for (int k = 0; k < q->allowed_count; k++) seen += strlen(q->allowed[k]);
     }
     if (seen == (size_t)-1) __builtin_trap(); /* keeps the reads */
-    exercise_free(e);
+    grader_exercise_free(e);
     return 0;
 }

@@ -25,17 +25,17 @@ static const char *root(void) {
 static void test_normalize_folds_case_and_punctuation(void **state) {
     (void)state;
     char a[64], b[64];
-    assert_string_equal(key_normalize_term("Split-Brain", a, 64), key_normalize_term("split brain", b, 64));
-    assert_string_equal(key_normalize_words("  The LEADERS, paused!", true, a, 64), "the leader paused");
-    assert_string_equal(key_normalize_words("process pauses", true, a, 64), "process pause");
+    assert_string_equal(grader_key_normalize_term("Split-Brain", a, 64), grader_key_normalize_term("split brain", b, 64));
+    assert_string_equal(grader_key_normalize_words("  The LEADERS, paused!", true, a, 64), "the leader paused");
+    assert_string_equal(grader_key_normalize_words("process pauses", true, a, 64), "process pause");
 }
 
 static void test_hash_is_salted_and_normalized(void **state) {
     (void)state;
     char h1[GRADER_HASH_LEN + 1], h2[GRADER_HASH_LEN + 1], h3[GRADER_HASH_LEN + 1];
-    key_hash("ex-a", "split-brain", h1);
-    key_hash("ex-a", "Split Brain", h2);
-    key_hash("ex-b", "split-brain", h3);
+    grader_key_hash("ex-a", "split-brain", h1);
+    grader_key_hash("ex-a", "Split Brain", h2);
+    grader_key_hash("ex-b", "split-brain", h3);
     assert_string_equal(h1, h2);
     assert_string_not_equal(h1, h3);
     assert_int_equal(strlen(h1), GRADER_HASH_LEN);
@@ -45,12 +45,12 @@ static void test_hash_is_salted_and_normalized(void **state) {
 static void test_encode_round_trips_and_hides(void **state) {
     (void)state;
     char enc[256], dec[128];
-    assert_int_equal(key_encode("salt", "protocol.fencing=true", enc, sizeof enc), 0);
+    assert_int_equal(grader_key_encode("salt", "protocol.fencing=true", enc, sizeof enc), 0);
     assert_null(strstr(enc, "fencing"));
-    assert_int_equal(key_decode("salt", enc, dec, sizeof dec), 0);
+    assert_int_equal(grader_key_decode("salt", enc, dec, sizeof dec), 0);
     assert_string_equal(dec, "protocol.fencing=true");
-    assert_int_equal(key_decode("salt", "enc:zz", dec, sizeof dec), -1);
-    assert_int_equal(key_decode("salt", "plain", dec, sizeof dec), -1);
+    assert_int_equal(grader_key_decode("salt", "enc:zz", dec, sizeof dec), -1);
+    assert_int_equal(grader_key_decode("salt", "plain", dec, sizeof dec), -1);
 }
 
 static struct taxonomy *load_taxonomy(void) {
@@ -58,7 +58,7 @@ static struct taxonomy *load_taxonomy(void) {
     snprintf(path, sizeof path, "%s/exercises/taxonomy.yaml", root());
     struct diag d;
     diag_clear(&d);
-    struct taxonomy *t = taxonomy_load(path, &d);
+    struct taxonomy *t = grader_taxonomy_load(path, &d);
     if (!t) fprintf(stderr, "%s:%d:%d: %s\n", d.file, d.line, d.col, d.message);
     return t;
 }
@@ -71,32 +71,32 @@ static void test_taxonomy_has_enough_terms_and_resolves_synonyms(void **state) {
     for (int i = 0; i < t->terms_count; i++) counts[t->terms[i].kind]++;
     assert_true(counts[TERM_FAILURE_MODE] >= 25);
     assert_true(counts[TERM_TRADE_OFF] >= 12);
-    assert_string_equal(taxonomy_find(t, "TWO PRIMARIES", TERM_KIND_COUNT)->id, "split-brain");
-    assert_string_equal(taxonomy_find(t, "gc pause", TERM_FAILURE_MODE)->id, "process-pause");
-    assert_null(taxonomy_find(t, "split brain", TERM_TRADE_OFF));
-    assert_string_equal(taxonomy_find(t, "clock_skew_below", TERM_ASSUMPTION)->id, "bounded-clock-skew");
-    assert_null(taxonomy_find(t, "splt brian", TERM_KIND_COUNT));
-    assert_string_equal(taxonomy_suggest(t, "splt brian", TERM_KIND_COUNT)->id, "split-brain");
-    assert_null(taxonomy_suggest(t, "banana bread recipe", TERM_KIND_COUNT));
-    taxonomy_free(t);
+    assert_string_equal(grader_taxonomy_find(t, "TWO PRIMARIES", TERM_KIND_COUNT)->id, "split-brain");
+    assert_string_equal(grader_taxonomy_find(t, "gc pause", TERM_FAILURE_MODE)->id, "process-pause");
+    assert_null(grader_taxonomy_find(t, "split brain", TERM_TRADE_OFF));
+    assert_string_equal(grader_taxonomy_find(t, "clock_skew_below", TERM_ASSUMPTION)->id, "bounded-clock-skew");
+    assert_null(grader_taxonomy_find(t, "splt brian", TERM_KIND_COUNT));
+    assert_string_equal(grader_taxonomy_suggest(t, "splt brian", TERM_KIND_COUNT)->id, "split-brain");
+    assert_null(grader_taxonomy_suggest(t, "banana bread recipe", TERM_KIND_COUNT));
+    grader_taxonomy_free(t);
 }
 
 static struct catalog *load_catalog(void) {
     struct diag d;
     diag_clear(&d);
-    struct catalog *c = catalog_load(root(), &d);
+    struct catalog *c = grader_catalog_load(root(), &d);
     if (!c) fprintf(stderr, "%s:%d:%d: %s\n", d.file, d.line, d.col, d.message);
     return c;
 }
 
 static int grade_text(const struct catalog *c, const char *id, const char *text, struct grade_result *r,
                       struct diag *d) {
-    const struct exercise *e = catalog_find(c, id);
+    const struct exercise *e = grader_catalog_find(c, id);
     assert_non_null(e);
-    struct answers *a = answers_load_buffer(text, strlen(text), "answers.yaml", e, d);
+    struct answers *a = grader_answers_load_buffer(text, strlen(text), "answers.yaml", e, d);
     if (!a) return -2;
-    int rc = grade_answers(c, e, a, r, d);
-    answers_free(a);
+    int rc = grader_grade_answers(c, e, a, r, d);
+    grader_answers_free(a);
     return rc;
 }
 
@@ -114,7 +114,7 @@ static void test_malformed_answers_have_positions(void **state) {
     diag_clear(&d);
     assert_int_equal(grade_text(c, "split-votes-forever", "exercise: split-votes-forever\nanswers:\n  fix: { protocol.heartbeat: 1s }\n", &r, &d), -2);
     assert_non_null(strstr(d.message, "may not be changed"));
-    catalog_free(c);
+    grader_catalog_free(c);
 }
 
 static void test_taxonomy_answers_and_evidence(void **state) {
@@ -131,7 +131,7 @@ static void test_taxonomy_answers_and_evidence(void **state) {
     assert_true(r.q[0].pass);
     assert_int_equal(r.q[0].score_milli, 2000);
     assert_false(r.pass); /* other questions unanswered */
-    grade_result_free(&r);
+    grader_grade_result_free(&r);
     /* Right mode, window far away, a node not involved: half the points. */
     assert_int_equal(grade_text(c, "deposed-leader-stale-reads",
                                 "exercise: deposed-leader-stale-reads\nanswers:\n  what-failed: { mode: deposed leader, from: 2.8s, to: 2.9s, nodes: [n3] }\n",
@@ -140,25 +140,25 @@ static void test_taxonomy_answers_and_evidence(void **state) {
     assert_int_equal(r.q[0].score_milli, 1000);
     assert_non_null(strstr(r.q[0].feedback, "does not overlap"));
     assert_non_null(strstr(r.q[0].feedback, "n3 was not involved"));
-    grade_result_free(&r);
+    grader_grade_result_free(&r);
     /* A window covering the whole run is not evidence. */
     assert_int_equal(grade_text(c, "deposed-leader-stale-reads",
                                 "exercise: deposed-leader-stale-reads\nanswers:\n  what-failed: { mode: deposed leader, from: 0s, to: 3s, nodes: [n1] }\n",
                                 &r, &d), 0);
     assert_non_null(strstr(r.q[0].feedback, "long before anything happened"));
-    grade_result_free(&r);
+    grader_grade_result_free(&r);
     /* The misconception gets its own feedback. */
     assert_int_equal(grade_text(c, "deposed-leader-stale-reads",
                                 "exercise: deposed-leader-stale-reads\nanswers:\n  what-failed: stale read\n", &r, &d), 0);
     assert_non_null(r.q[0].misconception);
     assert_string_equal(r.q[0].answer, "stale-read");
-    grade_result_free(&r);
+    grader_grade_result_free(&r);
     /* No answers at all: a fail, not an error. */
     assert_int_equal(grade_text(c, "deposed-leader-stale-reads", "exercise: deposed-leader-stale-reads\n", &r, &d), 0);
     assert_false(r.pass);
     assert_int_equal(r.score_milli, 0);
-    grade_result_free(&r);
-    catalog_free(c);
+    grader_grade_result_free(&r);
+    grader_catalog_free(c);
 }
 
 static void test_model_answers_pass(void **state) {
@@ -167,19 +167,19 @@ static void test_model_answers_pass(void **state) {
     assert_non_null(c);
     struct diag d;
     diag_clear(&d);
-    const struct exercise *e = catalog_find(c, "lease-reads-under-drift");
-    char *text = grade_model_answers(c, e, &d);
+    const struct exercise *e = grader_catalog_find(c, "lease-reads-under-drift");
+    char *text = grader_grade_model_answers(c, e, &d);
     assert_non_null(text);
-    struct answers *a = answers_load_buffer(text, strlen(text), "model.yaml", e, &d);
+    struct answers *a = grader_answers_load_buffer(text, strlen(text), "model.yaml", e, &d);
     assert_non_null(a);
     struct grade_result r;
-    assert_int_equal(grade_answers(c, e, a, &r, &d), 0);
+    assert_int_equal(grader_grade_answers(c, e, a, &r, &d), 0);
     assert_true(r.pass);
     assert_int_equal(r.score_milli, r.max_milli);
-    grade_result_free(&r);
-    answers_free(a);
+    grader_grade_result_free(&r);
+    grader_answers_free(a);
     free(text);
-    catalog_free(c);
+    grader_catalog_free(c);
 }
 
 /* One graded attempt at a one-question exercise, answered `answer`. */
@@ -189,7 +189,7 @@ static void record_attempt(struct progress *p, const struct exercise *e, const c
     snprintf(qg.answer, sizeof qg.answer, "%s", answer);
     struct grade_result r = {.e = e, .count = 1, .q = &qg, .score_milli = qg.score_milli,
                              .max_milli = 1000, .pass = right};
-    assert_int_equal(progress_record(p, &r), 0);
+    assert_int_equal(grader_progress_record(p, &r), 0);
 }
 
 /* Brute force: each term of the closed list in turn gets the question
@@ -200,23 +200,23 @@ static void test_progress_brute_force_is_not_mastery(void **state) {
     struct progress *p = calloc(1, sizeof *p);
     struct question q = {.id = "trade-off", .kind = Q_TRADE_OFF, .points = 1, .keys_count = 1};
     struct exercise e = {.id = "ex-2", .salt = "ex-2", .questions_count = 1, .questions = &q};
-    key_hash("ex-2", "retries-vs-load", q.keys[0]);
+    grader_key_hash("ex-2", "retries-vs-load", q.keys[0]);
     record_attempt(p, &e, "safety-vs-liveness", false);
     record_attempt(p, &e, "safety-vs-liveness", false); /* the same answer again */
     record_attempt(p, &e, "latency-vs-consistency", false);
     record_attempt(p, &e, "cap", false);
     record_attempt(p, &e, "retries-vs-load", true);
-    assert_int_equal(progress_find_question(p, "ex-2", "trade-off")->attempts, 4);
+    assert_int_equal(grader_progress_find_question(p, "ex-2", "trade-off")->attempts, 4);
     assert_int_equal(p->credits_count, 1);
     assert_false(p->credits[0].mastered);
     assert_int_equal(p->credits[0].after, 4);
-    const struct progress_mastery *m = progress_find_mastery(p, "retries-vs-load");
+    const struct progress_mastery *m = grader_progress_find_mastery(p, "retries-vs-load");
     assert_int_equal(m->right, 1);
     assert_int_equal(m->mastered, 0);
     record_attempt(p, &e, "retries-vs-load", true); /* right again: no second credit */
     assert_int_equal(p->credits_count, 0);
-    assert_int_equal(progress_find_mastery(p, "retries-vs-load")->right, 1);
-    progress_free(p);
+    assert_int_equal(grader_progress_find_mastery(p, "retries-vs-load")->right, 1);
+    grader_progress_free(p);
     free(p);
 }
 
@@ -235,19 +235,19 @@ static void test_progress_migrates_version_1(void **state) {
     struct progress *p = calloc(1, sizeof *p);
     struct diag d;
     diag_clear(&d);
-    assert_int_equal(progress_load(p, path, &d), 0);
+    assert_int_equal(grader_progress_load(p, path, &d), 0);
     assert_int_equal(p->entries[0].attempts, 3);
-    const struct progress_mastery *m = progress_find_mastery(p, "split-brain");
+    const struct progress_mastery *m = grader_progress_find_mastery(p, "split-brain");
     assert_non_null(m);
     assert_int_equal(m->mastered, 2);
     assert_int_equal(m->best_after, 0);
-    progress_free(p);
+    grader_progress_free(p);
     f = fopen(path, "w");
     fputs("version: 3\nexercises:\n", f);
     fclose(f);
-    assert_int_equal(progress_load(p, path, &d), -1);
+    assert_int_equal(grader_progress_load(p, path, &d), -1);
     assert_non_null(strstr(d.message, "newer dslab"));
-    progress_free(p);
+    grader_progress_free(p);
     free(p);
 }
 
@@ -255,14 +255,14 @@ static void test_progress_migrates_version_1(void **state) {
  * spacing, glued words and a plural; whole words only. */
 static void test_leaks_phrase_matching(void **state) {
     (void)state;
-    assert_true(leaks_text_has_phrase("read first: dslab explain split brain", "split-brain"));
-    assert_true(leaks_text_has_phrase("A classic Split-Brain.", "split brain"));
-    assert_true(leaks_text_has_phrase("splitbrains happen", "split brain"));
-    assert_true(leaks_text_has_phrase("two  PRIMARIES, one partition", "two primaries"));
-    assert_false(leaks_text_has_phrase("a brain split in two", "split brain"));
-    assert_false(leaks_text_has_phrase("resplit brainstorm", "split brain"));
-    assert_false(leaks_text_has_phrase("", "split brain"));
-    assert_false(leaks_text_has_phrase("anything", "--"));
+    assert_true(grader_leaks_text_has_phrase("read first: dslab explain split brain", "split-brain"));
+    assert_true(grader_leaks_text_has_phrase("A classic Split-Brain.", "split brain"));
+    assert_true(grader_leaks_text_has_phrase("splitbrains happen", "split brain"));
+    assert_true(grader_leaks_text_has_phrase("two  PRIMARIES, one partition", "two primaries"));
+    assert_false(grader_leaks_text_has_phrase("a brain split in two", "split brain"));
+    assert_false(grader_leaks_text_has_phrase("resplit brainstorm", "split brain"));
+    assert_false(grader_leaks_text_has_phrase("", "split brain"));
+    assert_false(grader_leaks_text_has_phrase("anything", "--"));
 }
 
 /* Trade-offs by their two sides, either order, any connector; a side
@@ -271,29 +271,29 @@ static void test_taxonomy_trade_off_sides(void **state) {
     (void)state;
     struct taxonomy *t = load_taxonomy();
     assert_non_null(t);
-    assert_string_equal(taxonomy_find(t, "latency against linearizability", TERM_TRADE_OFF)->id, "latency-vs-consistency");
-    assert_string_equal(taxonomy_find(t, "Linearizability over latency", TERM_KIND_COUNT)->id, "latency-vs-consistency");
-    assert_string_equal(taxonomy_find(t, "availability versus consistency", TERM_TRADE_OFF)->id, "consistency-vs-availability");
-    assert_string_equal(taxonomy_find(t, "clock drift", TERM_FAILURE_MODE)->id, "lease-clock-drift");
-    assert_string_equal(taxonomy_find(t, "false suspicions", TERM_FAILURE_MODE)->id, "false-suspicion");
-    assert_null(taxonomy_find(t, "latency vs throughput", TERM_KIND_COUNT));
-    assert_null(taxonomy_find(t, "availability vs latency", TERM_KIND_COUNT));
-    assert_null(taxonomy_find(t, "latency against linearizability", TERM_FAILURE_MODE));
+    assert_string_equal(grader_taxonomy_find(t, "latency against linearizability", TERM_TRADE_OFF)->id, "latency-vs-consistency");
+    assert_string_equal(grader_taxonomy_find(t, "Linearizability over latency", TERM_KIND_COUNT)->id, "latency-vs-consistency");
+    assert_string_equal(grader_taxonomy_find(t, "availability versus consistency", TERM_TRADE_OFF)->id, "consistency-vs-availability");
+    assert_string_equal(grader_taxonomy_find(t, "clock drift", TERM_FAILURE_MODE)->id, "lease-clock-drift");
+    assert_string_equal(grader_taxonomy_find(t, "false suspicions", TERM_FAILURE_MODE)->id, "false-suspicion");
+    assert_null(grader_taxonomy_find(t, "latency vs throughput", TERM_KIND_COUNT));
+    assert_null(grader_taxonomy_find(t, "availability vs latency", TERM_KIND_COUNT));
+    assert_null(grader_taxonomy_find(t, "latency against linearizability", TERM_FAILURE_MODE));
     /* words around a term and remarks, as long as one term is named */
-    assert_string_equal(taxonomy_find(t, "the CAP trade-off", TERM_TRADE_OFF)->id, "consistency-vs-availability");
-    assert_string_equal(taxonomy_find(t, "split brain (two primaries)", TERM_FAILURE_MODE)->id, "split-brain");
-    assert_string_equal(taxonomy_find(t, "split brain: n1 and n2 both led", TERM_FAILURE_MODE)->id, "split-brain");
-    assert_null(taxonomy_find(t, "split brain or stale read", TERM_KIND_COUNT));
-    assert_null(taxonomy_find(t, "split brain (stale read)", TERM_KIND_COUNT));
-    assert_null(taxonomy_find(t, "n1 and n2 both primary", TERM_KIND_COUNT));
-    assert_null(taxonomy_find(t, "split brain: latency vs consistency", TERM_FAILURE_MODE));
+    assert_string_equal(grader_taxonomy_find(t, "the CAP trade-off", TERM_TRADE_OFF)->id, "consistency-vs-availability");
+    assert_string_equal(grader_taxonomy_find(t, "split brain (two primaries)", TERM_FAILURE_MODE)->id, "split-brain");
+    assert_string_equal(grader_taxonomy_find(t, "split brain: n1 and n2 both led", TERM_FAILURE_MODE)->id, "split-brain");
+    assert_null(grader_taxonomy_find(t, "split brain or stale read", TERM_KIND_COUNT));
+    assert_null(grader_taxonomy_find(t, "split brain (stale read)", TERM_KIND_COUNT));
+    assert_null(grader_taxonomy_find(t, "n1 and n2 both primary", TERM_KIND_COUNT));
+    assert_null(grader_taxonomy_find(t, "split brain: latency vs consistency", TERM_FAILURE_MODE));
     char a[64], b[64];
-    assert_true(taxonomy_two_sides("A rather than B", a, b, 64));
+    assert_true(grader_taxonomy_two_sides("A rather than B", a, b, 64));
     assert_string_equal(a, "a");
     assert_string_equal(b, "b");
-    assert_false(taxonomy_two_sides("versus", a, b, 64));
-    assert_false(taxonomy_two_sides("split brain", a, b, 64));
-    taxonomy_free(t);
+    assert_false(grader_taxonomy_two_sides("versus", a, b, 64));
+    assert_false(grader_taxonomy_two_sides("split brain", a, b, 64));
+    grader_taxonomy_free(t);
 }
 
 static void test_progress_round_trips(void **state) {
@@ -303,36 +303,36 @@ static void test_progress_round_trips(void **state) {
     char path[1024];
     struct diag d;
     diag_clear(&d);
-    assert_int_equal(progress_path(dir, "/nonexistent", "ws-1", path, sizeof path, &d), 0);
-    assert_int_equal(progress_path(dir, "/x", "../etc", path + 512, 512, &d), -1);
+    assert_int_equal(grader_progress_path(dir, "/nonexistent", "ws-1", path, sizeof path, &d), 0);
+    assert_int_equal(grader_progress_path(dir, "/x", "../etc", path + 512, 512, &d), -1);
     struct progress *p = calloc(1, sizeof *p);
-    assert_int_equal(progress_load(p, path, &d), 0);
+    assert_int_equal(grader_progress_load(p, path, &d), 0);
     assert_int_equal(p->count, 0);
     struct question q = {.id = "trade-off", .kind = Q_TRADE_OFF, .points = 1, .keys_count = 1};
     struct exercise e = {.id = "ex-1", .salt = "ex-1", .questions_count = 1, .questions = &q};
-    key_hash("ex-1", "consistency-vs-availability", q.keys[0]);
+    grader_key_hash("ex-1", "consistency-vs-availability", q.keys[0]);
     record_attempt(p, &e, "safety-vs-liveness", false);
     record_attempt(p, &e, "consistency-vs-availability", true);
     assert_int_equal(p->credits_count, 1);
     assert_true(p->credits[0].mastered);
     assert_int_equal(p->credits[0].after, 2);
-    assert_int_equal(progress_save(p, &d), 0);
-    progress_free(p);
-    assert_int_equal(progress_load(p, path, &d), 0);
+    assert_int_equal(grader_progress_save(p, &d), 0);
+    grader_progress_free(p);
+    assert_int_equal(grader_progress_load(p, path, &d), 0);
     assert_int_equal(p->count, 1);
     assert_int_equal(p->entries[0].attempts, 2);
     assert_int_equal(p->entries[0].best_milli, 1000);
     assert_true(p->entries[0].passed);
-    const struct progress_question *pq = progress_find_question(p, "ex-1", "trade-off");
+    const struct progress_question *pq = grader_progress_find_question(p, "ex-1", "trade-off");
     assert_non_null(pq);
     assert_int_equal(pq->attempts, 2);
     assert_int_equal(pq->right_at, 2);
     assert_string_equal(pq->answers[0], "safety-vs-liveness");
-    const struct progress_mastery *m = progress_find_mastery(p, "consistency-vs-availability");
+    const struct progress_mastery *m = grader_progress_find_mastery(p, "consistency-vs-availability");
     assert_non_null(m);
     assert_int_equal(m->mastered, 1);
     assert_int_equal(m->best_after, 2);
-    progress_free(p);
+    grader_progress_free(p);
     free(p);
 }
 
@@ -340,33 +340,33 @@ static void test_fix_values_are_typed_and_bounded(void **state) {
     (void)state;
     struct fix_value a, b;
     char err[300];
-    assert_int_equal(fix_parse_value("protocol.lease", "2s", &a, err, (int)sizeof err), 0);
+    assert_int_equal(grader_fix_parse_value("protocol.lease", "2s", &a, err, (int)sizeof err), 0);
     assert_int_equal(a.kind, FIXV_DURATION);
-    assert_int_equal(fix_parse_value("protocol.lease", "2000ms", &b, err, (int)sizeof err), 0);
-    assert_true(fix_value_equal(&a, &b));
+    assert_int_equal(grader_fix_parse_value("protocol.lease", "2000ms", &b, err, (int)sizeof err), 0);
+    assert_true(grader_fix_value_equal(&a, &b));
     assert_string_equal(a.text, "2000000000ns");
-    assert_int_equal(fix_parse_value("protocol.lease", "9223372036854775807ns", &a, err, (int)sizeof err), -1);
+    assert_int_equal(grader_fix_parse_value("protocol.lease", "9223372036854775807ns", &a, err, (int)sizeof err), -1);
     assert_non_null(strstr(err, "more than one day"));
-    assert_int_equal(fix_parse_value("protocol.lease", "99999999999999999999999h", &a, err, (int)sizeof err), -1);
-    assert_int_equal(fix_parse_value("protocol.lease", "25h", &a, err, (int)sizeof err), -1);
-    assert_int_equal(fix_parse_value("protocol.lease", "24h", &a, err, (int)sizeof err), 0);
-    assert_int_equal(fix_parse_value("protocol.lease", "-1s", &a, err, (int)sizeof err), -1);
-    assert_int_equal(fix_parse_value("protocol.lease", "1e3ms", &a, err, (int)sizeof err), -1);
+    assert_int_equal(grader_fix_parse_value("protocol.lease", "99999999999999999999999h", &a, err, (int)sizeof err), -1);
+    assert_int_equal(grader_fix_parse_value("protocol.lease", "25h", &a, err, (int)sizeof err), -1);
+    assert_int_equal(grader_fix_parse_value("protocol.lease", "24h", &a, err, (int)sizeof err), 0);
+    assert_int_equal(grader_fix_parse_value("protocol.lease", "-1s", &a, err, (int)sizeof err), -1);
+    assert_int_equal(grader_fix_parse_value("protocol.lease", "1e3ms", &a, err, (int)sizeof err), -1);
     assert_non_null(strstr(err, "expected a duration")); /* a format error is not "out of range" */
-    assert_int_equal(fix_parse_value("protocol.r", "1000000001", &a, err, (int)sizeof err), -1);
-    assert_int_equal(fix_parse_value("protocol.r", "2", &a, err, (int)sizeof err), 0);
+    assert_int_equal(grader_fix_parse_value("protocol.r", "1000000001", &a, err, (int)sizeof err), -1);
+    assert_int_equal(grader_fix_parse_value("protocol.r", "2", &a, err, (int)sizeof err), 0);
     assert_int_equal(a.kind, FIXV_INT);
-    assert_int_equal(fix_parse_value("protocol.fencing", "yes", &a, err, (int)sizeof err), 0);
+    assert_int_equal(grader_fix_parse_value("protocol.fencing", "yes", &a, err, (int)sizeof err), 0);
     assert_int_equal(a.kind, FIXV_BOOL);
     assert_string_equal(a.text, "true");
-    assert_int_equal(fix_parse_value("protocol.read_mode", "read-index", &a, err, (int)sizeof err), 0);
+    assert_int_equal(grader_fix_parse_value("protocol.read_mode", "read-index", &a, err, (int)sizeof err), 0);
     assert_int_equal(a.kind, FIXV_WORD);
-    assert_int_equal(fix_parse_value("faults.1", "{ at: 1s, restart: n1 }", &a, err, (int)sizeof err), 0);
+    assert_int_equal(grader_fix_parse_value("faults.1", "{ at: 1s, restart: n1 }", &a, err, (int)sizeof err), 0);
     assert_int_equal(a.kind, FIXV_TEXT);
     char longer[400];
     memset(longer, 'x', sizeof longer - 1);
     longer[sizeof longer - 1] = 0;
-    assert_int_equal(fix_parse_value("protocol.read_mode", longer, &a, err, (int)sizeof err), -1);
+    assert_int_equal(grader_fix_parse_value("protocol.read_mode", longer, &a, err, (int)sizeof err), -1);
     assert_non_null(strstr(err, "longer than"));
 }
 
@@ -396,30 +396,30 @@ static void test_evidence_windows_nodes_and_causes(void **state) {
     /* The union of violations: all three participants were blocked. */
     assert_int_equal(grade_text(c, id, "exercise: two-phase-commit-blocks\nanswers:\n  what-failed: { mode: blocking commit, from: 1.4s, to: 5s, nodes: [n4, n3, n2] }\n", &r, &d), 0);
     assert_true(passed(&r, "what-failed"));
-    grade_result_free(&r);
+    grader_grade_result_free(&r);
     /* A window that ends at the crash it needs. */
     assert_int_equal(grade_text(c, id, "exercise: two-phase-commit-blocks\nanswers:\n  what-failed: { mode: blocking commit, from: 1.40s, to: 1.49s, nodes: [n2] }\n", &r, &d), 0);
     assert_false(passed(&r, "what-failed"));
     assert_non_null(strstr(feedback_of(&r, "what-failed"), "before the fault the violation needs"));
-    grade_result_free(&r);
+    grader_grade_result_free(&r);
     /* The cause, checked by counterfactual; a fault that is not in the run. */
     assert_int_equal(grade_text(c, id, "exercise: two-phase-commit-blocks\nanswers:\n  what-failed: { mode: blocking commit, cause: { at: 1.5s, crash: n1 } }\n", &r, &d), 0);
     assert_true(passed(&r, "what-failed"));
-    grade_result_free(&r);
+    grader_grade_result_free(&r);
     assert_int_equal(grade_text(c, id, "exercise: two-phase-commit-blocks\nanswers:\n  what-failed: { mode: blocking commit, cause: crash n1 at 3s }\n", &r, &d), 0);
     assert_false(passed(&r, "what-failed"));
     assert_non_null(strstr(feedback_of(&r, "what-failed"), "This run has no crash"));
-    grade_result_free(&r);
+    grader_grade_result_free(&r);
     /* A fault of the run that the violation does not need. */
     assert_int_equal(grade_text(c, "async-replication-loses-writes", "exercise: async-replication-loses-writes\nanswers:\n  what-failed: { mode: lost acknowledged write, cause: restart n1 at 3s }\n", &r, &d), 0);
     assert_false(passed(&r, "what-failed"));
     assert_non_null(strstr(feedback_of(&r, "what-failed"), "is not what caused it"));
-    grade_result_free(&r);
+    grader_grade_result_free(&r);
     /* The third violation the run prints for the failure detector. */
     assert_int_equal(grade_text(c, "impatient-failure-detector", "exercise: impatient-failure-detector\nanswers:\n  what-failed: { mode: false suspicion, from: 0.375s, to: 0.4182s, nodes: [n1, n2] }\n", &r, &d), 0);
     assert_true(passed(&r, "what-failed"));
-    grade_result_free(&r);
-    catalog_free(c);
+    grader_grade_result_free(&r);
+    grader_catalog_free(c);
 }
 
 /* Grades a fix from an answers file named in a temporary directory, where
@@ -429,11 +429,11 @@ static int grade_fix_text(const struct catalog *c, const char *id, const char *d
     char text[512], name[256];
     snprintf(text, sizeof text, "exercise: %s\nanswers:\n  fix: %s\n", id, fix);
     snprintf(name, sizeof name, "%s/answers.yaml", dir);
-    const struct exercise *e = catalog_find(c, id);
-    struct answers *a = answers_load_buffer(text, strlen(text), name, e, d);
+    const struct exercise *e = grader_catalog_find(c, id);
+    struct answers *a = grader_answers_load_buffer(text, strlen(text), name, e, d);
     if (!a) return -2;
-    int rc = grade_answers(c, e, a, r, d);
-    answers_free(a);
+    int rc = grader_grade_answers(c, e, a, r, d);
+    grader_answers_free(a);
     return rc;
 }
 
@@ -464,22 +464,22 @@ static void test_fixes_graded_adversarially(void **state) {
     assert_non_null(s); /* the reproducer loads */
     scenario_free(s);
     remove(path);
-    grade_result_free(&r);
+    grader_grade_result_free(&r);
     /* Timeouts longer than the run: no leader, no service. */
     assert_int_equal(grade_fix_text(c, "split-votes-forever", dir, "{ protocol.election_timeout_min: 5s, protocol.election_timeout_max: 9s }", &r, &d), 0);
     assert_false(passed(&r, "fix"));
     assert_non_null(strstr(feedback_of(&r, "fix"), "nobody ever stands for election"));
-    grade_result_free(&r);
+    grader_grade_result_free(&r);
     /* Right, in other values. */
     assert_int_equal(grade_fix_text(c, "paused-lock-holder", dir, "{ protocol.fencing: on, protocol.lease: 700ms }", &r, &d), 0);
     assert_true(passed(&r, "fix"));
-    grade_result_free(&r);
+    grader_grade_result_free(&r);
     /* An overflowing lease is malformed, at the value. */
     assert_int_equal(grade_fix_text(c, "paused-lock-holder", dir, "{ protocol.lease: 9223372036854775807ns }", &r, &d), -1);
     assert_int_equal(d.line, 3);
     assert_non_null(strstr(d.message, "more than one day"));
     rmdir(dir);
-    catalog_free(c);
+    grader_catalog_free(c);
 }
 
 int main(void) {

@@ -176,14 +176,14 @@ static void test_answers_loader_survives_every_failed_allocation(void **state) {
              DSLAB_SOURCE_DIR);
     struct diag d;
     diag_clear(&d);
-    struct exercise *e = exercise_load(path, DSLAB_SOURCE_DIR, NULL, &d);
+    struct exercise *e = grader_exercise_load(path, DSLAB_SOURCE_DIR, NULL, &d);
     if (!e) fail_msg("%s: %s (a file of the source tree)", path, d.message);
     long needed = -1;
     for (long n = 1; n < 100000 && needed < 0; n++) {
         diag_clear(&d);
         oom_arm(n);
-        struct answers *a = answers_load_buffer(answers_text, strlen(answers_text), "a.yaml", e, &d);
-        answers_free(a);
+        struct answers *a = grader_answers_load_buffer(answers_text, strlen(answers_text), "a.yaml", e, &d);
+        grader_answers_free(a);
         oom_disarm();
         if (!oom.failed) {
             if (!a) fail_msg("no allocation failed but the load did: %s", d.message);
@@ -197,7 +197,7 @@ static void test_answers_loader_survives_every_failed_allocation(void **state) {
     }
     print_message("answers: %ld allocations failed in turn\n", needed);
     assert_true(needed >= 2); /* the answers struct and the YAML tree's arena */
-    exercise_free(e);
+    grader_exercise_free(e);
 }
 
 int main(void) {
