@@ -134,15 +134,18 @@ static int check_answers(struct answers *a, const struct exercise *e, struct dia
     return 0;
 }
 
-struct answers *grader_answers_load_buffer(const char *text, size_t len, const char *name,
-                                    const struct exercise *e, struct diag *d) {
+/* Reads `text` (len bytes) or, when text is NULL, the file `path`. */
+static struct answers *load(const char *text, size_t len, const char *path,
+                            const struct exercise *e, struct diag *d) {
     struct answers *a = calloc(1, sizeof *a);
     if (!a) {
-        diag_set(d, name, 0, 0, "out of memory");
+        diag_set(d, path, 0, 0, "out of memory");
         return NULL;
     }
-    snprintf(a->path, sizeof a->path, "%s", name);
-    if (ydoc_parse(&a->doc, text, len, name, NULL, d) < 0) {
+    snprintf(a->path, sizeof a->path, "%s", path);
+    int rc = text ? ydoc_parse(&a->doc, text, len, path, NULL, d)
+                  : ydoc_load_file(&a->doc, path, NULL, d);
+    if (rc < 0) {
         free(a);
         return NULL;
     }
@@ -153,22 +156,13 @@ struct answers *grader_answers_load_buffer(const char *text, size_t len, const c
     return a;
 }
 
+struct answers *grader_answers_load_buffer(const char *text, size_t len, const char *name,
+                                           const struct exercise *e, struct diag *d) {
+    return load(text, len, name, e, d);
+}
+
 struct answers *grader_answers_load(const char *path, const struct exercise *e, struct diag *d) {
-    struct answers *a = calloc(1, sizeof *a);
-    if (!a) {
-        diag_set(d, path, 0, 0, "out of memory");
-        return NULL;
-    }
-    snprintf(a->path, sizeof a->path, "%s", path);
-    if (ydoc_load_file(&a->doc, path, NULL, d) < 0) {
-        free(a);
-        return NULL;
-    }
-    if (check_answers(a, e, d) < 0) {
-        grader_answers_free(a);
-        return NULL;
-    }
-    return a;
+    return load(NULL, 0, path, e, d);
 }
 
 void grader_answers_free(struct answers *a) {

@@ -100,14 +100,17 @@ int ytree_optional_text(struct diag *d, const char *file, const struct ynode *ma
     return 0;
 }
 
+/* A units parser's result `rc` on the text of `n`: its error at `n`. */
+static int parsed(struct diag *d, const char *file, const struct ynode *n, int rc,
+                  const char *err) {
+    return rc < 0 ? ytree_error(d, file, n, "%s", err) : 0;
+}
+
 static int int_in_range(struct diag *d, const char *file, const struct ynode *n,
                         const char *what, int64_t min, int64_t max, int64_t *out) {
     if (ytree_expect_scalar(d, file, n, what) < 0) return -1;
     char err[UNITS_ERR_MAX];
-    if (units_parse_int(n->text, min, max, out, err, (int)sizeof err) < 0) {
-        return ytree_error(d, file, n, "%s", err);
-    }
-    return 0;
+    return parsed(d, file, n, units_parse_int(n->text, min, max, out, err, (int)sizeof err), err);
 }
 
 int ytree_int(struct diag *d, const char *file, const struct ynode *n, int64_t min, int64_t max,
@@ -127,38 +130,27 @@ int ytree_u64(struct diag *d, const char *file, const struct ynode *n, const cha
               uint64_t *out) {
     if (ytree_expect_scalar(d, file, n, what) < 0) return -1;
     char err[UNITS_ERR_MAX];
-    if (units_parse_u64(n->text, out, err, (int)sizeof err) < 0) {
-        return ytree_error(d, file, n, "%s", err);
-    }
-    return 0;
+    return parsed(d, file, n, units_parse_u64(n->text, out, err, (int)sizeof err), err);
 }
 
 int ytree_bool(struct diag *d, const char *file, const struct ynode *n, bool *out) {
     if (ytree_expect_scalar(d, file, n, "true or false") < 0) return -1;
     char err[UNITS_ERR_MAX];
-    if (units_parse_bool(n->text, out, err, (int)sizeof err) < 0) {
-        return ytree_error(d, file, n, "%s", err);
-    }
-    return 0;
+    return parsed(d, file, n, units_parse_bool(n->text, out, err, (int)sizeof err), err);
 }
 
 int ytree_duration(struct diag *d, const char *file, const struct ynode *n, bool allow_negative,
                    int64_t *out) {
     if (ytree_expect_scalar(d, file, n, "a duration like 150ms") < 0) return -1;
     char err[UNITS_ERR_MAX];
-    if (units_parse_duration_ns(n->text, allow_negative, out, err, (int)sizeof err) < 0) {
-        return ytree_error(d, file, n, "%s", err);
-    }
-    return 0;
+    int rc = units_parse_duration_ns(n->text, allow_negative, out, err, (int)sizeof err);
+    return parsed(d, file, n, rc, err);
 }
 
 int ytree_probability(struct diag *d, const char *file, const struct ynode *n, uint32_t *out) {
     if (ytree_expect_scalar(d, file, n, "a probability like 0.001") < 0) return -1;
     char err[UNITS_ERR_MAX];
-    if (units_parse_probability_ppm(n->text, out, err, (int)sizeof err) < 0) {
-        return ytree_error(d, file, n, "%s", err);
-    }
-    return 0;
+    return parsed(d, file, n, units_parse_probability_ppm(n->text, out, err, (int)sizeof err), err);
 }
 
 int ytree_string_list(struct diag *d, const char *file, const struct ynode *n, const char *what,
