@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "dslab/host_clock.h"
 #include "explore_cli.h"
 #include "quote.h"
 
@@ -180,11 +180,6 @@ static int scenario_hash(const struct explore_opts *o, uint64_t *out) {
     return 0;
 }
 
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static const char *mode_name(enum explore_mode m) {
     return m == EXPLORE_FAULTS_SCENARIO ? "scenario" : m == EXPLORE_FAULTS_BOTH ? "both" : "random";
@@ -268,11 +263,11 @@ static int explore_loaded(const struct explore_opts *o, const struct scenario *s
             fprintf(stderr, "explore: %s, %" PRIu64 " seeds, faults %s, %d thread%s\n", o->file,
                     job.seeds_count, mode_name(o->mode), o->jobs, o->jobs == 1 ? "" : "s");
         }
-        double start_s = now_s();
+        double start_s = host_clock_s();
         if (explore_pool_run(&job, x, &d) < 0 || explore_pool_shrink(&job, x, &d) < 0) {
             cli_print_diag(&d);
         } else if (write_reproducers(o, sc, x) == 0) {
-            double wall_s = now_s() - start_s;
+            double wall_s = host_clock_s() - start_s;
             if (!o->quiet) {
                 fprintf(stderr, "explore: %" PRIu64 " seeds in %.2fs (%.0f seeds/s, %d thread%s)\n",
                         job.seeds_count, wall_s, wall_s > 0 ? (double)job.seeds_count / wall_s : 0.0,

@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
+#include "dslab/host_clock.h"
 #include "dslab/scenario.h"
 #include "dslab/sim.h"
 #include "dslab/time.h"
@@ -124,11 +124,6 @@ done:
     return out;
 }
 
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static int run_with_repro(struct run_opts *o, struct scenario *sc, uint64_t seed, const char *repro) {
     int64_t until_ns = o->until_ns > 0 ? o->until_ns : sc->duration_ns;
@@ -172,7 +167,7 @@ static int run_with_repro(struct run_opts *o, struct scenario *sc, uint64_t seed
             tl = NULL;
         }
     }
-    double start_s = now_s();
+    double start_s = host_clock_s();
     enum sim_status status = sim_run(sim, until_ns, 0);
     int code = 0;
     char t[32];
@@ -187,7 +182,7 @@ static int run_with_repro(struct run_opts *o, struct scenario *sc, uint64_t seed
         code = EXIT_BAD_INPUT;
     }
     sim_finish(sim);
-    double wall_s = now_s() - start_s;
+    double wall_s = host_clock_s() - start_s;
     if (trace_file) {
         trace_writer_finish(&writer);
         if (cli_atomic_commit(&trace_out) != 0) code = EXIT_BAD_INPUT;

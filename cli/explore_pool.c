@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "dslab/host_clock.h"
 #include "explore_cli.h"
 
 struct seed_rec {
@@ -100,16 +101,11 @@ static void *worker_main(void *arg) {
     return NULL;
 }
 
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static void show_progress(const struct pool *p, double start_s, bool final) {
     uint64_t done = atomic_load(&p->done), total = p->job->seeds_count;
     uint64_t failing = atomic_load(&p->failing);
-    double elapsed = now_s() - start_s;
+    double elapsed = host_clock_s() - start_s;
     double rate = elapsed > 0 ? (double)done / elapsed : 0;
     double eta = rate > 0 ? (double)(total - done) / rate : 0;
     if (p->job->tty) {
@@ -137,7 +133,7 @@ static void wait_with_progress(struct pool *p, double start_s) {
         struct timespec ts = {0, 100 * 1000 * 1000};
         nanosleep(&ts, NULL);
         if (!p->job->progress) continue;
-        double t = now_s();
+        double t = host_clock_s();
         uint64_t done = atomic_load(&p->done);
         if (p->job->tty || (done >= next_line && t - last_s >= 1.0)) {
             show_progress(p, start_s, false);
@@ -202,7 +198,7 @@ int explore_pool_run(const struct explore_job *job, struct xr *x, struct diag *d
         rc = diag_set(diag, job->sc->path, 0, 0, "out of memory for %" PRIu64 " seeds", n);
     } else {
         pthread_mutex_init(&p->lock, NULL);
-        double start_s = now_s();
+        double start_s = host_clock_s();
         int started = start_threads(job->jobs, worker_main, workers, threads, p);
         if (started < job->jobs) atomic_store(&p->stop, 1);
         wait_with_progress(p, start_s);
