@@ -17,7 +17,7 @@
 #include "cli.h"
 #include "dslab/host_clock.h"
 #include "explore_cli.h"
-#include "quote.h"
+#include "dslab/quote.h"
 
 #define SEEDS_MAX XR_SEEDS_MAX
 #define SHARDS_MAX XR_SHARDS_MAX

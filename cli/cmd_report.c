@@ -95,12 +95,12 @@ static void write_timeline(FILE *o, const struct sim *sim, const struct timeline
     while (i < tl->count || k < n) {
         if (k < n && (i == tl->count || v[k].at_ns < tl->items[i].t_ns)) {
             fprintf(o, "%12s  VIOLATION  %s: ", time_format_s(v[k].at_ns, t, sizeof t), v[k].check);
-            excli_put_escaped(o, v[k].message, EXCLI_PLAIN, 0);
+            quote_put(o, v[k].message, QUOTE_PLAIN, 0);
             fputc('\n', o);
             k++;
         } else {
             fprintf(o, "%12s  ", time_format_s(tl->items[i].t_ns, t, sizeof t));
-            excli_put_escaped(o, tl->items[i].line, EXCLI_PLAIN, 0);
+            quote_put(o, tl->items[i].line, QUOTE_PLAIN, 0);
             fputc('\n', o);
             i++;
         }
@@ -128,7 +128,7 @@ static void write_assumptions(FILE *o, const struct sim *sim) {
     char t[32], d[32];
     for (int i = 0; i < n; i++) {
         fprintf(o, "%d. `%s` broke at t=%s: ", i + 1, order[i]->name, time_format_s(order[i]->violated_at_ns, t, sizeof t));
-        excli_put_escaped(o, order[i]->message, EXCLI_MARKDOWN, 0);
+        quote_put(o, order[i]->message, QUOTE_MARKDOWN, 0);
         if (first >= 0 && order[i]->violated_at_ns <= first) fprintf(o, " (%s before the first violation)", time_format_human(first - order[i]->violated_at_ns, d, sizeof d));
         else if (first >= 0) fprintf(o, " (after the first violation)");
         fprintf(o, "\n");
@@ -147,17 +147,17 @@ static void write_evidence(FILE *o, const struct sim *sim, const struct evidence
     for (int c = 0; c < sim_check_count(sim); c++) {
         const struct check_result *r = sim_check_result(sim, c);
         fprintf(o, "- **%s**: %s. ", r->name, r->verdict == CHECK_PASS ? "held" : r->verdict == CHECK_FAIL ? "FAILED" : "unknown");
-        excli_put_escaped(o, r->summary, EXCLI_MARKDOWN, 0);
+        quote_put(o, r->summary, QUOTE_MARKDOWN, 0);
         fputc('\n', o);
         for (int v = 0; v < r->violations_count && v < 8; v++) {
             const struct check_violation *cv = &r->violations[v];
             any = 1;
             fprintf(o, "\n### %s, violation %d: %s .. %s\n\n", r->name, v + 1, time_format_s(cv->from_ns, a, sizeof a), time_format_s(cv->to_ns, b, sizeof b));
-            excli_put_escaped(o, cv->message, EXCLI_MARKDOWN, 0);
+            quote_put(o, cv->message, QUOTE_MARKDOWN, 0);
             fprintf(o, "\n\nnodes:");
-            for (int k = 0; k < cv->nodes_count; k++) fputc(' ', o), excli_put_escaped(o, sc->node_names[cv->nodes[k]], EXCLI_MARKDOWN, 0);
+            for (int k = 0; k < cv->nodes_count; k++) fputc(' ', o), quote_put(o, sc->node_names[cv->nodes[k]], QUOTE_MARKDOWN, 0);
             fprintf(o, "\n\n```\n");
-            for (int k = 0; k < cv->evidence_count; k++) excli_put_escaped(o, evidence_line(ev, cv->evidence[k]), EXCLI_PLAIN, 0), fputc('\n', o);
+            for (int k = 0; k < cv->evidence_count; k++) quote_put(o, evidence_line(ev, cv->evidence[k]), QUOTE_PLAIN, 0), fputc('\n', o);
             fprintf(o, "```\n");
         }
     }
@@ -209,10 +209,10 @@ static void write_report(FILE *o, const char *file, uint64_t seed, const struct 
     int64_t first = first_violation_ns(sim);
     int failed = run_report_exit_code(sim);
     fprintf(o, "# Post-mortem: ");
-    excli_put_escaped(o, sc->title[0] ? sc->title : sc->name, EXCLI_MARKDOWN, 200);
+    quote_put(o, sc->title[0] ? sc->title : sc->name, QUOTE_MARKDOWN, 200);
     fprintf(o, "\n\n*Blameless: this report describes what the system did and what it assumed, not who is at fault. Every person and every component acted on the information it had.*\n\n");
     char name[512];
-    excli_escape(sc->name, EXCLI_PLAIN, 100, name, sizeof name);
+    quote_escape(sc->name, QUOTE_PLAIN, 100, name, sizeof name);
     fprintf(o, "## Summary\n\nScenario `%s`, seed %" PRIu64 ", %d nodes running %s for %s of simulated time. %d fault%s applied; %" PRIu64 " client operations (%" PRIu64 " ok, %" PRIu64 " failed, %" PRIu64 " unknown). ",
             name, seed, sc->nodes_count, sc->protocol.name, time_format_s(sc->duration_ns, t, sizeof t), (int)st->faults_applied,
             st->faults_applied == 1 ? " was" : "s were", st->client_ops, st->client_ok, st->client_fail, st->client_info);
@@ -224,7 +224,7 @@ static void write_report(FILE *o, const char *file, uint64_t seed, const struct 
             if (*p == '\n' || *p == '\r' || *p == '\t') *p = ' ';
         }
         fprintf(o, "\n> ");
-        excli_put_escaped(o, flat ? flat : "", EXCLI_MARKDOWN, 0);
+        quote_put(o, flat ? flat : "", QUOTE_MARKDOWN, 0);
         fputc('\n', o);
         free(flat);
     }
@@ -234,7 +234,7 @@ static void write_report(FILE *o, const char *file, uint64_t seed, const struct 
     write_figures(o, file, seed, dir, first);
     fprintf(o, "\n## Questions for the review\n\n- What did the design assume that the run did not give it? Was that assumption written down?\n- How would an operator have noticed, and how long after the first violation?\n- Which knob trades this failure for another (`dslab explain` lists the trade-offs)?\n");
     fprintf(o, "\n## Reproduce\n\n```\ndslab run ");
-    excli_put_escaped(o, file, EXCLI_PLAIN, 0);
+    quote_put(o, file, QUOTE_PLAIN, 0);
     fprintf(o, " --seed %" PRIu64 "\n```\n", seed);
 }
 

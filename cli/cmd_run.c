@@ -13,7 +13,7 @@
 #include "dslab/sim.h"
 #include "dslab/time.h"
 #include "dslab/trace.h"
-#include "quote.h"
+#include "dslab/quote.h"
 #include "run_report.h"
 
 static const char usage[] =
@@ -93,7 +93,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o) {
     return 0;
 }
 
-/* The command that repeats this run, each word shell-quoted (quote.h):
+/* The command that repeats this run, each word shell-quoted (dslab/quote.h):
  * a string to free(), or NULL when out of memory. */
 static char *format_repro(const struct run_opts *o, uint64_t seed) {
     char seed_text[24];

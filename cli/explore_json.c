@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "explore_cli.h"
-#include "json_write.h"
+#include "dslab/json_write.h"
 
 static void hist(struct json_writer *w, const char *name, const struct explore_hist *h) {
     jw_key(w, name);

@@ -4,7 +4,7 @@
  * the clock: the wall time and seeds/s go to stderr from cmd_explore.c.
  * Text that came from outside (paths, messages, a shard's descriptions)
  * is printed through printable() and repro lines through shell_quote()
- * (quote.h). */
+ * (dslab/quote.h). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -15,7 +15,7 @@
 #include "cli.h"
 #include "dslab/time.h"
 #include "explore_cli.h"
-#include "quote.h"
+#include "dslab/quote.h"
 #include "scenario/load_internal.h"
 
 /* ---- text ---------------------------------------------------------------- */

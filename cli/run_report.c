@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "dslab/time.h"
-#include "json_write.h"
+#include "dslab/json_write.h"
 
 int timeline_init(struct timeline *t, const char (*node_names)[32], int32_t nodes_count) {
     memset(t, 0, sizeof *t);

@@ -1,6 +1,6 @@
 /* json_write.c: the JSON string escaper and streaming writer (see
  * json_write.h). Pure functions of their input: no locale, no state. */
-#include "json_write.h"
+#include "dslab/json_write.h"
 
 #include <inttypes.h>
 #include <string.h>

@@ -13,16 +13,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define UNITS_ERR_MAX 256
-
-/* A duration with a unit: ns, us, ms, s, m (minutes), min, h. "0" alone is
- * zero. Decimals are allowed when the result is a whole number of ns.
- * A leading '-' only when allow_negative. Every duration is at most one
- * day (DSLAB_DURATION_NS_MAX) either way: no scenario value, protocol
- * parameter or checker argument can bring a time near int64 overflow
- * (sums of a few and products with the bounded factors stay far below). */
-int units_parse_duration_ns(const char *text, bool allow_negative, int64_t *out, char *err,
-                            int err_size);
+/* UNITS_ERR_MAX, durations (units_parse_duration_ns) and seeds
+ * (units_parse_u64) are public: front ends parse flags with them. */
+#include "dslab/units.h"
 
 /* A rate "COUNT/UNIT" (COUNT a positive decimal, UNIT one of ns, us, ms, s,
  * m, min, h) or "COUNT/DURATION" ("3/40ms"): `count` operations every
@@ -47,9 +40,6 @@ int units_parse_decimal_micro(const char *text, uint64_t max_micro, uint64_t *ou
 /* A decimal integer within [min, max]. */
 int units_parse_int(const char *text, int64_t min, int64_t max, int64_t *out, char *err,
                     int err_size);
-
-/* An unsigned 64-bit decimal integer (seeds). */
-int units_parse_u64(const char *text, uint64_t *out, char *err, int err_size);
 
 /* true/false/yes/no/on/off (also capitalised or upper case). */
 int units_parse_bool(const char *text, bool *out, char *err, int err_size);

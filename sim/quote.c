@@ -1,11 +1,12 @@
-/* quote.c: shell quoting and control-character escaping (see quote.h). */
-#include "quote.h"
+/* quote.c: shell quoting and control-character escaping for terminals
+ * (shell_quote, shell_join, printable; dslab/quote.h). */
+#include "dslab/quote.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_write.h"
+#include "dslab/text.h"
 
 struct sink {
     char *buf;
@@ -39,7 +40,7 @@ static bool plain_byte(unsigned char c) {
  * or C1 control), or 0. */
 static int printable_len(const unsigned char *p, size_t len) {
     if (p[0] < 0x20 || p[0] == 0x7f) return 0;
-    int n = utf8_sequence_len(p, len);
+    int n = (int)text_utf8_seq(p, len);
     if (n == 2 && p[0] == 0xC2 && p[1] < 0xA0) return 0; /* U+0080..U+009F */
     return n;
 }
