@@ -17,7 +17,7 @@
 #include "dslab/sim.h"
 #include "dslab/time.h"
 #include "exercise_cli.h"
-#include "run_report.h"
+#include "dslab/report.h"
 
 #define REPORT_EVIDENCE_MAX 256
 
