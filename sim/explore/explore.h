@@ -12,7 +12,8 @@
  * never keeps a partition without its heal. Everything here is a pure
  * function of (scenario, seed, schedule): no threads, no host reads, so a
  * seed gives the same schedule, verdicts and reproducer on any thread
- * count and any machine. cli/cmd_explore.c runs seeds in parallel.
+ * count and any machine. explore_pool.c runs seeds in parallel; the
+ * public face of explore is dslab/explore.h.
  * Docs: docs/EXPLORE.md. */
 #ifndef DSLAB_EXPLORE_H
 #define DSLAB_EXPLORE_H
@@ -21,20 +22,12 @@
 #include <stdint.h>
 
 #include "dslab/diag.h"
+#include "dslab/explore.h"
 #include "dslab/scenario.h"
 #include "dslab/sim.h"
 
-/* Checks explored per scenario (a scenario may have more; they still run
- * but explore reports on the first EXPLORE_CHECKS_MAX). */
-#define EXPLORE_CHECKS_MAX 32
 /* An episode kind beyond enum explore_kind: a fault copied from the file. */
 #define EXPLORE_EPISODE_SCENARIO EXPLORE_KIND_COUNT
-
-enum explore_mode {
-    EXPLORE_FAULTS_SCENARIO, /* the scenario's own schedule only (seeds vary) */
-    EXPLORE_FAULTS_RANDOM,   /* random faults only */
-    EXPLORE_FAULTS_BOTH,     /* the scenario's schedule plus random faults */
-};
 
 struct explore_episode {
     int kind;            /* enum explore_kind, or EXPLORE_EPISODE_SCENARIO */
@@ -78,28 +71,11 @@ int explore_expand(const struct scenario *base, const struct explore_schedule *s
                    struct explore_scenario *out);
 void explore_scenario_free(struct explore_scenario *x);
 
-/* Log-linear histogram of non-negative durations in ns: 16 sub-buckets per
- * power of two (about 6% resolution). Integer counts: sums of histograms
- * do not depend on the order they are added in. */
-#define EXPLORE_HIST_BUCKETS 960
-struct explore_hist {
-    uint64_t count;
-    uint64_t buckets[EXPLORE_HIST_BUCKETS];
-};
+/* Histograms (struct explore_hist, dslab/explore.h): the bucket of a value,
+ * adding a sample, adding a histogram to another. */
 int explore_hist_bucket(int64_t v_ns);
-int64_t explore_hist_bucket_low_ns(int bucket);
 void explore_hist_add(struct explore_hist *h, int64_t v_ns);
 void explore_hist_merge(struct explore_hist *into, const struct explore_hist *from);
-/* The value below which a fraction per_mille/1000 of samples lie (bucket
- * midpoint), or -1 when empty. */
-int64_t explore_hist_percentile_ns(const struct explore_hist *h, int per_mille);
-
-/* Distributions learners care about, over many runs. */
-struct explore_metrics {
-    struct explore_hist election;  /* time from start to the first leader */
-    struct explore_hist failover;  /* leader lost (crash, pause, cut off) -> a new leader */
-    struct explore_hist latency;   /* client ops that completed ok */
-};
 
 /* The outcome of one run. */
 struct explore_outcome {
