@@ -159,10 +159,6 @@ static int parse_args(int argc, char **argv, struct explore_opts *o) {
     return 0;
 }
 
-static const char *mode_name(enum explore_mode m) {
-    return m == EXPLORE_FAULTS_SCENARIO ? "scenario" : m == EXPLORE_FAULTS_BOTH ? "both" : "random";
-}
-
 /* Progress on stderr: on a terminal a bar redrawn every 0.1 s; else a line
  * at each tenth of the seeds (at most one a second) and one at the end. */
 struct progress_view {
@@ -198,7 +194,7 @@ static void on_progress(void *user, const struct explore_progress *p) {
     if (p->phase == EXPLORE_PROGRESS_START) {
         const struct explore_opts *o = v->o;
         fprintf(stderr, "explore: %s, %" PRIu64 " seeds, faults %s, %d thread%s\n", o->file, p->total,
-                mode_name(o->mode), o->jobs, o->jobs == 1 ? "" : "s");
+                explore_mode_name(o->mode), o->jobs, o->jobs == 1 ? "" : "s");
         v->start_s = v->last_s = t;
         v->step = p->total / 10 ? p->total / 10 : 1;
         v->next_line = v->step;

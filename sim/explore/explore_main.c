@@ -30,7 +30,7 @@ static int scenario_hash(const struct explore_request *q, uint64_t *out) {
     return 0;
 }
 
-static const char *mode_name(enum explore_mode m) {
+const char *explore_mode_name(enum explore_mode m) {
     return m == EXPLORE_FAULTS_SCENARIO ? "scenario" : m == EXPLORE_FAULTS_BOTH ? "both" : "random";
 }
 
@@ -39,7 +39,7 @@ static void describe_request(const struct explore_request *q, struct xr *x) {
     snprintf(x->scenario_path, sizeof x->scenario_path, "%s", q->path);
     snprintf(x->scenario_name, sizeof x->scenario_name, "%s", q->sc->name);
     scenario_hash(q, &x->scenario_hash);
-    snprintf(x->faults_mode, sizeof x->faults_mode, "%s", mode_name(q->mode));
+    snprintf(x->faults_mode, sizeof x->faults_mode, "%s", explore_mode_name(q->mode));
     x->budget = q->budget;
     x->seed_from = q->seed_from;
     x->seeds = q->seeds;

@@ -35,6 +35,8 @@ enum explore_mode {
     EXPLORE_FAULTS_RANDOM,   /* random faults only */
     EXPLORE_FAULTS_BOTH,     /* the scenario's schedule plus random faults */
 };
+/* "scenario", "random" or "both": the words of --faults. */
+const char *explore_mode_name(enum explore_mode m);
 
 /* Log-linear histogram of non-negative durations in ns: 16 sub-buckets per
  * power of two (about 6% resolution). Integer counts: sums of histograms
