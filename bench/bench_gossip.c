@@ -8,17 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
-#include <time.h>
 
+#include "dslab/host_clock.h"
 #include "dslab/scenario.h"
 #include "dslab/sim.h"
 #include "dslab/time.h"
 
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 int main(int argc, char **argv) {
     if (argc != 4) {
@@ -39,9 +34,9 @@ int main(int argc, char **argv) {
         fprintf(stderr, "error: %s\n", d.message);
         return 2;
     }
-    double start = now_s();
+    double start = host_clock_s();
     enum sim_status st = sim_run(sim, until_ns, 0);
-    double wall_s = now_s() - start;
+    double wall_s = host_clock_s() - start;
     const struct sim_stats *stats = sim_get_stats(sim);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);

@@ -11,16 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "dslab/host_clock.h"
 #include "grader.h"
 
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int by_value(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
@@ -43,12 +38,12 @@ static double time_fix(const struct catalog *c, const struct exercise *e, const 
             exit(2);
         }
         struct grade_result res;
-        double t0 = now_s();
+        double t0 = host_clock_s();
         if (grader_grade_answers(c, e, a, &res, &d) < 0) {
             fprintf(stderr, "%s: %s\n", e->id, d.message);
             exit(2);
         }
-        t[r] = now_s() - t0;
+        t[r] = host_clock_s() - t0;
         for (int i = 0; i < res.count; i++) {
             if (res.q[i].q == q) *pass = res.q[i].pass;
         }

@@ -32,8 +32,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "dslab/host_clock.h"
 #include "dslab/rng.h"
 #include "dslab/scenario.h"
 #include "dslab/sim.h"
@@ -587,11 +587,6 @@ static int make_jobs(struct bench *b) {
     return 0;
 }
 
-static double wall_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 int main(int argc, char **argv) {
     static struct bench b;
@@ -605,7 +600,7 @@ int main(int argc, char **argv) {
     if (load_ranges(&b, o.scenario_path, o.sets, o.sets_count) != 0 || make_jobs(&b) != 0) {
         return 2;
     }
-    double start_s = wall_s();
+    double start_s = host_clock_s();
     pthread_t tids[64];
     int started = 0;
     for (; started < o.threads - 1; started++) {
@@ -623,7 +618,7 @@ int main(int argc, char **argv) {
         print_table(&b, o.paper_path);
     }
     fprintf(stderr, "bench_raft_election: %d trials, seed %" PRIu64 ", cap %.0fs, %d threads, %.1fs wall\n",
-            b.jobs_count, b.seed, (double)b.cap_ns / 1e9, o.threads, wall_s() - start_s);
+            b.jobs_count, b.seed, (double)b.cap_ns / 1e9, o.threads, host_clock_s() - start_s);
     if (b.trace_out) {
         fclose(b.trace_out);
     }

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "json_write.h"
+#include "dslab/json_write.h"
 #include "dslab/lincheck.h"
 
 static const char usage[] =

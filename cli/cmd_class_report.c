@@ -65,7 +65,7 @@ static void learner_name(const struct answers *a, const char *path, char *out, s
 }
 
 static const char *md(const char *text, size_t max, char *buf, size_t size) {
-    return excli_escape(text, EXCLI_MARKDOWN, max, buf, size);
+    return quote_escape(text, QUOTE_MARKDOWN, max, buf, size);
 }
 
 static bool is_closed_list(enum question_kind k) {
@@ -232,7 +232,7 @@ static void fixes_and_brute_force(FILE *o, const struct exercise *e, const struc
                 if (!header++) fprintf(o, "\n### Fix answers that matched a declared misconception or degenerate fix\n\n");
                 fprintf(o, "- **%s**, %s, attempt %d: `%s` %s: %s\n", md(groups[i].learner, NAME_CHARS_MAX, b1, sizeof b1),
                         md(e->questions[q].id, 0, b2, sizeof b2), a + 1,
-                        excli_escape(qg->answer, EXCLI_PLAIN, ANSWER_CHARS_MAX, b3, sizeof b3),
+                        quote_escape(qg->answer, QUOTE_PLAIN, ANSWER_CHARS_MAX, b3, sizeof b3),
                         qg->pass ? "PASSED (only as this declared fix)" : "failed", md(qg->misconception, 0, b2, sizeof b2));
             }
         }
@@ -296,7 +296,7 @@ static int grade_file(const struct catalog *c, const char *path, struct graded *
     const struct exercise *e = probe ? grader_catalog_find(c, probe->exercise_id) : NULL;
     if (probe && !e) {
         char id[256];
-        excli_escape(probe->exercise_id, EXCLI_PLAIN, 60, id, sizeof id);
+        quote_escape(probe->exercise_id, QUOTE_PLAIN, 60, id, sizeof id);
         diag_set(&d, path, 0, 0, "unknown exercise '%s'", id);
     }
     grader_answers_free(probe);
@@ -311,7 +311,7 @@ static int grade_file(const struct catalog *c, const char *path, struct graded *
         char buf[DIAG_MESSAGE_MAX + DIAG_PATH_MAX + 64];
         diag_format(&d, buf, (int)sizeof buf);
         fprintf(errors, "- ");
-        excli_put_escaped(errors, buf, EXCLI_MARKDOWN, 400);
+        quote_put(errors, buf, QUOTE_MARKDOWN, 400);
         fprintf(errors, "\n");
     }
     grader_answers_free(a);

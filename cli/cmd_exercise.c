@@ -21,9 +21,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "dslab/report.h"
 #include "dslab/sim.h"
 #include "exercise_cli.h"
-#include "run_report.h"
 
 static const char usage[] =
     "usage: dslab exercise ID [options]\n"
@@ -85,24 +85,22 @@ static void show_run(const struct exercise *e, const char *png_dir, int png, int
     struct diag d;
     diag_clear(&d);
     struct scenario *sc = scenario_load(path, NULL, 0, NULL, &d);
-    struct sim *sim = sc ? sim_create(sc, e->seed_given ? e->seed : sc->seed, &d) : NULL;
-    struct timeline *tl = malloc(sizeof *tl);
-    if (!sim || !tl || timeline_init(tl, (const char (*)[32])sc->node_names, sc->nodes_count) < 0) {
-        if (!sim) cli_print_diag(&d);
-        free(tl);
-        sim_destroy(sim);
+    struct run run;
+    if (!sc || run_start(&run, sc, e->seed_given ? e->seed : sc->seed, true, &d) < 0) {
+        cli_print_diag(&d);
         scenario_free(sc);
         return;
     }
-    sim_add_sink(sim, timeline_sink, tl);
-    sim_run(sim, sc->duration_ns, 0);
-    sim_finish(sim);
-    printf("\n--- the run: %s (seed %llu) ---\n", path, (unsigned long long)sim_seed(sim));
-    run_report_text(stdout, sim, tl, 0.0);
-    uint64_t seed = sim_seed(sim);
-    timeline_deinit(tl);
-    free(tl);
-    sim_destroy(sim);
+    if (!run.timeline) { /* out of memory */
+        run_free(&run);
+        scenario_free(sc);
+        return;
+    }
+    run_to_end(&run, sc->duration_ns);
+    printf("\n--- the run: %s (seed %llu) ---\n", path, (unsigned long long)sim_seed(run.sim));
+    run_report_text(stdout, run.sim, run.timeline, 0.0);
+    uint64_t seed = sim_seed(run.sim);
+    run_free(&run);
     scenario_free(sc);
 #ifdef DSLAB_HAVE_VIZ
     if (window) {

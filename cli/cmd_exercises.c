@@ -8,7 +8,7 @@
 
 #include "cli.h"
 #include "exercise_cli.h"
-#include "json_write.h"
+#include "dslab/json_write.h"
 
 static const char usage[] =
     "usage: dslab exercises [--json] [--profile NAME] [--root DIR]\n"
@@ -58,7 +58,7 @@ static void print_text(const struct catalog *c, const struct progress *p, const 
             const char *mark = pe && pe->passed ? "[x]" : pe ? "[~]" : "[ ]";
             passed += pe && pe->passed;
             char title[512];
-            printf("  %s %-36s %s%*s", mark, e->id, excli_escape(e->title, EXCLI_PLAIN, 100, title, sizeof title), 1, "");
+            printf("  %s %-36s %s%*s", mark, e->id, quote_escape(e->title, QUOTE_PLAIN, 100, title, sizeof title), 1, "");
             for (int d = 0; d < e->difficulty; d++) printf("*");
             printf("\n");
         }

@@ -2,22 +2,20 @@
  * seeds with randomly drawn faults, find the runs that break a check,
  * shrink each check's first failing run to a minimal fault schedule and
  * write it as a reproducer scenario; `--merge` combines the --json results
- * of shards. The engine is sim/explore/ (pure and deterministic); this file
- * parses flags and orchestrates: the pool (explore_pool.c), reproducer
- * files (explore_repro.c), output (explore_report.c), merge
- * (explore_merge.c), plots (explore_plot.c). Docs: docs/EXPLORE.md. */
-#include <errno.h>
+ * of shards. All of that is the library's (dslab/explore.h); this file
+ * parses flags, shows progress and the wall time on stderr, prints the
+ * results and writes plots (explore_plot.c). Docs: docs/EXPLORE.md. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
-#include "explore_cli.h"
-#include "quote.h"
+#include "dslab/explore.h"
+#include "dslab/host_clock.h"
+#include "dslab/quote.h"
+#include "explore_plot.h"
 
 #define SEEDS_MAX XR_SEEDS_MAX
 #define SHARDS_MAX XR_SHARDS_MAX
@@ -62,7 +60,7 @@ struct explore_opts {
     const char *plot_dir;
     bool json, quiet;
     struct cli_overrides overrides;
-    const char **merge_files;
+    const char *const *merge_files;
     int merge_count;
 };
 
@@ -138,7 +136,7 @@ static int parse_args(int argc, char **argv, struct explore_opts *o) {
         else if (strncmp(a, "--set=", 6) == 0) {
             if (cli_overrides_add(&o->overrides, "explore", a + 6) != 0) return EXIT_BAD_INPUT;
         } else if (strcmp(a, "--merge") == 0) {
-            o->merge_files = (const char **)&argv[i + 1];
+            o->merge_files = (const char *const *)&argv[i + 1];
             while (i + 1 < argc && argv[i + 1][0] != '-') {
                 o->merge_count++;
                 i++;
@@ -161,39 +159,53 @@ static int parse_args(int argc, char **argv, struct explore_opts *o) {
     return 0;
 }
 
-/* FNV-1a over the file's bytes and the overrides: merged shards must come
- * from the same scenario. Returns 0, or -1 when the file cannot be read. */
-static int scenario_hash(const struct explore_opts *o, uint64_t *out) {
-    FILE *f = fopen(o->file, "rb");
-    if (!f) return -1;
-    uint64_t h = UINT64_C(0xcbf29ce484222325);
-    int c;
-    while ((c = fgetc(f)) != EOF) h = (h ^ (uint64_t)(unsigned char)c) * UINT64_C(0x100000001b3);
-    fclose(f);
-    for (int i = 0; i < o->overrides.count; i++) {
-        for (const char *p = o->overrides.items[i].path; *p; p++) h = (h ^ (unsigned char)*p) * UINT64_C(0x100000001b3);
-        h = (h ^ '=') * UINT64_C(0x100000001b3);
-        for (const char *p = o->overrides.items[i].value; *p; p++) h = (h ^ (unsigned char)*p) * UINT64_C(0x100000001b3);
-        h = (h ^ '\n') * UINT64_C(0x100000001b3);
+/* Progress on stderr: on a terminal a bar redrawn every 0.1 s; else a line
+ * at each tenth of the seeds (at most one a second) and one at the end. */
+struct progress_view {
+    const struct explore_opts *o;
+    bool tty;
+    double start_s, last_s;
+    uint64_t next_line, step;
+};
+
+static void show_progress(const struct progress_view *v, const struct explore_progress *p, double t) {
+    double elapsed = t - v->start_s;
+    double rate = elapsed > 0 ? (double)p->done / elapsed : 0;
+    double eta = rate > 0 ? (double)(p->total - p->done) / rate : 0;
+    if (v->tty) {
+        const int width = 30;
+        int filled = p->total ? (int)((double)width * (double)p->done / (double)p->total) : width;
+        char bar[64];
+        for (int i = 0; i < width; i++) bar[i] = i < filled ? '#' : '.';
+        bar[width] = 0;
+        fprintf(stderr, "\r[%s] %" PRIu64 "/%" PRIu64 " seeds  %" PRIu64 " failing  %.0f seeds/s  ETA %.0fs  ",
+                bar, p->done, p->total, p->failing, rate, eta);
+        if (p->phase == EXPLORE_PROGRESS_DONE) fputc('\n', stderr);
+    } else {
+        fprintf(stderr, "explore: %" PRIu64 "/%" PRIu64 " seeds, %" PRIu64 " failing, %.0f seeds/s, ETA %.0fs\n",
+                p->done, p->total, p->failing, rate, eta);
     }
-    *out = h;
-    return 0;
+    fflush(stderr);
 }
 
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static const char *mode_name(enum explore_mode m) {
-    return m == EXPLORE_FAULTS_SCENARIO ? "scenario" : m == EXPLORE_FAULTS_BOTH ? "both" : "random";
-}
-
-static int make_dir(const char *dir) {
-    if (mkdir(dir, 0777) == 0 || errno == EEXIST) return 0;
-    fprintf(stderr, "%s: error: cannot create the directory: %s\n", dir, strerror(errno));
-    return -1;
+static void on_progress(void *user, const struct explore_progress *p) {
+    struct progress_view *v = user;
+    double t = host_clock_s();
+    if (p->phase == EXPLORE_PROGRESS_START) {
+        const struct explore_opts *o = v->o;
+        fprintf(stderr, "explore: %s, %" PRIu64 " seeds, faults %s, %d thread%s\n", o->file, p->total,
+                explore_mode_name(o->mode), o->jobs, o->jobs == 1 ? "" : "s");
+        v->start_s = v->last_s = t;
+        v->step = p->total / 10 ? p->total / 10 : 1;
+        v->next_line = v->step;
+        return;
+    }
+    if (p->phase == EXPLORE_PROGRESS_TICK) {
+        if (!v->tty && !(p->done >= v->next_line && t - v->last_s >= 1.0)) return;
+        v->last_s = t;
+        while (v->next_line <= p->done) v->next_line += v->step;
+    }
+    show_progress(v, p, t);
 }
 
 /* Prints the results, writes plots; returns the exit status. */
@@ -216,95 +228,44 @@ static int finish(const struct explore_opts *o, const struct xr *x) {
     return EXIT_CHECKS_HOLD;
 }
 
-static int write_reproducers(const struct explore_opts *o, const struct scenario *sc, struct xr *x) {
-    for (int c = 0; c < x->checks_count; c++) {
-        struct xr_check *xc = &x->checks[c];
-        if (!xc->repro.present) continue;
-        char err[700];
-        if (make_dir(o->out_dir) < 0) return -1;
-        if (explore_repro_make(sc, xc, o->out_dir, err, (int)sizeof err) < 0) {
-            fprintf(stderr, "dslab explore: error: %s\n", err);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-static uint64_t *shard_seeds(const struct explore_opts *o, uint64_t *count) {
-    uint64_t m = (uint64_t)o->shard_count, n = 0;
-    uint64_t *seeds = malloc(sizeof *seeds * (size_t)(o->seeds / m + 1));
-    if (!seeds) return NULL;
-    for (uint64_t k = (uint64_t)(o->shard_index - 1); k < o->seeds; k += m) seeds[n++] = o->from + k;
-    *count = n;
-    return seeds;
-}
-
 static int explore_loaded(const struct explore_opts *o, const struct scenario *sc) {
-    struct xr *x = calloc(1, sizeof *x);
+    struct xr *x = malloc(sizeof *x);
     if (!x) return cli_usage_error("explore", "out of memory");
-    snprintf(x->scenario_path, sizeof x->scenario_path, "%s", o->file);
-    snprintf(x->scenario_name, sizeof x->scenario_name, "%s", sc->name);
-    scenario_hash(o, &x->scenario_hash);
-    snprintf(x->faults_mode, sizeof x->faults_mode, "%s", mode_name(o->mode));
-    x->budget = o->budget;
-    x->seed_from = o->from;
-    x->seeds = o->seeds;
-    x->shard_count = o->shard_count;
-    x->shards_mask = UINT64_C(1) << (o->shard_index - 1);
-    x->checks_count = sc->checks_count < EXPLORE_CHECKS_MAX ? sc->checks_count : EXPLORE_CHECKS_MAX;
-    for (int c = 0; c < x->checks_count; c++) {
-        snprintf(x->checks[c].name, sizeof x->checks[c].name, "%s", sc->checks[c].name);
-    }
-    struct explore_job job = {.sc = sc, .mode = o->mode, .jobs = o->jobs,
-                              .progress = !o->quiet, .tty = isatty(2) != 0};
-    job.seeds = shard_seeds(o, &job.seeds_count);
+    struct progress_view view = {.o = o, .tty = isatty(2) != 0};
+    struct explore_request q = {
+        .sc = sc, .path = o->file, .overrides = o->overrides.items, .overrides_count = o->overrides.count,
+        .mode = o->mode, .seed_from = o->from, .seeds = o->seeds, .shard_index = o->shard_index,
+        .shard_count = o->shard_count, .budget = o->budget, .jobs = o->jobs, .out_dir = o->out_dir,
+        .progress = o->quiet ? NULL : on_progress, .progress_user = &view};
     int code = EXIT_BAD_INPUT;
-    struct diag d;
-    diag_clear(&d);
-    if (!job.seeds) {
-        cli_usage_error("explore", "out of memory for the seeds");
+    char err[2048], shown[2200];
+    double start_s = host_clock_s();
+    if (explore_seeds(&q, x, err, (int)sizeof err) < 0) {
+        fprintf(stderr, "%s\n", printable(err, shown, sizeof shown));
     } else {
+        double wall_s = host_clock_s() - start_s;
+        uint64_t ran = x->seeds_run + x->errors;
         if (!o->quiet) {
-            fprintf(stderr, "explore: %s, %" PRIu64 " seeds, faults %s, %d thread%s\n", o->file,
-                    job.seeds_count, mode_name(o->mode), o->jobs, o->jobs == 1 ? "" : "s");
+            fprintf(stderr, "explore: %" PRIu64 " seeds in %.2fs (%.0f seeds/s, %d thread%s)\n",
+                    ran, wall_s, wall_s > 0 ? (double)ran / wall_s : 0.0, o->jobs, o->jobs == 1 ? "" : "s");
         }
-        double start_s = now_s();
-        if (explore_pool_run(&job, x, &d) < 0 || explore_pool_shrink(&job, x, &d) < 0) {
-            cli_print_diag(&d);
-        } else if (write_reproducers(o, sc, x) == 0) {
-            double wall_s = now_s() - start_s;
-            if (!o->quiet) {
-                fprintf(stderr, "explore: %" PRIu64 " seeds in %.2fs (%.0f seeds/s, %d thread%s)\n",
-                        job.seeds_count, wall_s, wall_s > 0 ? (double)job.seeds_count / wall_s : 0.0,
-                        o->jobs, o->jobs == 1 ? "" : "s");
-            }
-            code = finish(o, x);
-        }
+        code = finish(o, x);
     }
-    free(job.seeds);
     xr_free(x);
     free(x);
     return code;
 }
 
 static int merge(const struct explore_opts *o) {
-    struct xr *x = calloc(1, sizeof *x);
+    struct xr *x = malloc(sizeof *x);
     if (!x) return cli_usage_error("explore", "out of memory");
     int code = EXIT_BAD_INPUT;
-    for (int i = 0; i < o->merge_count; i++) {
-        char err[1600], shown[1700];
-        if (xr_merge_file(x, o->merge_files[i], i == 0, err, (int)sizeof err) < 0) {
-            fprintf(stderr, "%s\n", printable(err, shown, sizeof shown));
-            goto done;
-        }
+    char err[2048], shown[2200];
+    if (explore_merge_files(x, o->merge_files, o->merge_count, o->out_dir, err, (int)sizeof err) < 0) {
+        fprintf(stderr, "%s\n", printable(err, shown, sizeof shown));
+    } else {
+        code = finish(o, x);
     }
-    char err[700];
-    if (xr_write_reproducers(x, o->out_dir, err, (int)sizeof err) < 0) {
-        fprintf(stderr, "dslab explore: error: %s\n", err);
-        goto done;
-    }
-    code = finish(o, x);
-done:
     xr_free(x);
     free(x);
     return code;

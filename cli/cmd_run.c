@@ -6,15 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
+#include "dslab/host_clock.h"
+#include "dslab/quote.h"
+#include "dslab/report.h"
 #include "dslab/scenario.h"
 #include "dslab/sim.h"
-#include "dslab/time.h"
 #include "dslab/trace.h"
-#include "quote.h"
-#include "run_report.h"
 
 static const char usage[] =
     "usage: dslab run FILE [options]\n"
@@ -93,7 +92,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o) {
     return 0;
 }
 
-/* The command that repeats this run, each word shell-quoted (quote.h):
+/* The command that repeats this run, each word shell-quoted (dslab/quote.h):
  * a string to free(), or NULL when out of memory. */
 static char *format_repro(const struct run_opts *o, uint64_t seed) {
     char seed_text[24];
@@ -124,11 +123,6 @@ done:
     return out;
 }
 
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static int run_with_repro(struct run_opts *o, struct scenario *sc, uint64_t seed, const char *repro) {
     int64_t until_ns = o->until_ns > 0 ? o->until_ns : sc->duration_ns;
@@ -144,8 +138,8 @@ static int run_with_repro(struct run_opts *o, struct scenario *sc, uint64_t seed
 
     struct diag d;
     diag_clear(&d);
-    struct sim *sim = sim_create(sc, seed, &d);
-    if (!sim) {
+    struct run run;
+    if (run_start(&run, sc, seed, !o->quiet && !o->json, &d) < 0) {
         cli_print_diag(&d);
         return EXIT_BAD_INPUT;
     }
@@ -155,56 +149,32 @@ static int run_with_repro(struct run_opts *o, struct scenario *sc, uint64_t seed
     if (o->trace_path) {
         trace_file = cli_atomic_open(&trace_out, o->trace_path);
         if (!trace_file) {
-            sim_destroy(sim);
+            run_free(&run);
             return EXIT_BAD_INPUT;
         }
         trace_writer_init(&writer, trace_file, o->trace_format,
                           (const char (*)[32])sc->node_names, sc->nodes_count);
-        sim_add_sink(sim, trace_writer_sink, &writer);
+        sim_add_sink(run.sim, trace_writer_sink, &writer);
     }
-    struct timeline *tl = NULL;
-    if (!o->quiet && !o->json) {
-        tl = malloc(sizeof *tl);
-        if (tl && timeline_init(tl, (const char (*)[32])sc->node_names, sc->nodes_count) == 0) {
-            sim_add_sink_flags(sim, timeline_sink, tl, SIM_SINK_NO_LABELS);
-        } else {
-            free(tl);
-            tl = NULL;
-        }
-    }
-    double start_s = now_s();
-    enum sim_status status = sim_run(sim, until_ns, 0);
-    int code = 0;
-    char t[32];
-    if (status == SIM_EVENT_BUDGET) {
-        fprintf(stderr, "%s: error: the run stopped at t=%s after its event budget of %" PRIu64
-                " events; raise it with `limits: { events: N }` or --set limits.events=N\n",
-                sc->path, time_format_s(sim_now_ns(sim), t, sizeof t), sim_get_stats(sim)->events);
-        code = EXIT_BAD_INPUT;
-    } else if (status == SIM_ERROR) {
-        fprintf(stderr, "%s: error: the run stopped at t=%s: %s\n", sc->path,
-                time_format_s(sim_now_ns(sim), t, sizeof t), sim_error(sim));
-        code = EXIT_BAD_INPUT;
-    }
-    sim_finish(sim);
-    double wall_s = now_s() - start_s;
+    double start_s = host_clock_s();
+    int code = run_to_end(&run, until_ns) == SIM_OK ? 0 : EXIT_BAD_INPUT;
+    double wall_s = host_clock_s() - start_s;
+    if (code != 0) fprintf(stderr, "%s\n", run.stopped);
     if (trace_file) {
         trace_writer_finish(&writer);
         if (cli_atomic_commit(&trace_out) != 0) code = EXIT_BAD_INPUT;
     }
-    if (code == 0) code = run_report_exit_code(sim);
+    if (code == 0) code = run_report_exit_code(run.sim);
     if (o->json) {
-        run_report_json(report, sim, repro);
+        run_report_json(report, run.sim, repro);
     } else if (!o->quiet) {
-        run_report_text(report, sim, tl, wall_s);
+        run_report_text(report, run.sim, run.timeline, wall_s);
     }
     if (!o->json) {
         if (code == 0) fprintf(report, "\nresult: all checks hold\n");
         else if (code == 1) fprintf(report, "\nresult: a check failed   repro: %s\n", repro);
     }
-    if (tl) timeline_deinit(tl);
-    free(tl);
-    sim_destroy(sim);
+    run_free(&run);
     return code;
 }
 

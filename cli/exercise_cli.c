@@ -1,6 +1,6 @@
 /* exercise_cli.c: shared helpers of the exercise commands (exercise_cli.h). */
 #include "exercise_cli.h"
-#include "json_write.h"
+#include "dslab/json_write.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -88,7 +88,7 @@ void excli_print_grade(FILE *out, const struct grade_result *r) {
         fprintf(out, "  %-8s %s (%s)  ", verdict, qg->q->id, grader_question_kind_name(qg->q->kind));
         print_points(out, qg->score_milli);
         fprintf(out, "/%d\n           ", qg->q->points);
-        excli_put_escaped(out, qg->feedback, EXCLI_PLAIN, 0); /* quotes the learner's answer */
+        quote_put(out, qg->feedback, QUOTE_PLAIN, 0); /* quotes the learner's answer */
         fputc('\n', out);
         review += qg->needs_review && qg->answered;
     }

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 
+#include "dslab/quote.h"
 #include "grader.h"
 
 /* Where exercises/ lives: `flag` (--root) if given, else $DSLAB_ROOT,
@@ -29,20 +30,8 @@ void excli_record(const char *profile, const struct grade_result *r, FILE *notes
  * when !tty; out of memory). exercise_ask.c. */
 char *excli_ask_answers(const struct exercise *e, bool tty, char *error, size_t error_size);
 
-/* How text from learners (names, answers) and other files is shown. */
-enum excli_escape {
-    EXCLI_PLAIN,    /* a terminal or a code block: control characters and invalid UTF-8 escaped */
-    EXCLI_MARKDOWN, /* Markdown text or a table cell: also \ ` * _ [ ] < > | # ~ ! escaped */
-};
-/* Writes `text` into buf (always terminated) with every control character
- * shown as \n, \r, \t or \xNN and every byte that is not part of valid
- * UTF-8 as \xNN, so no learner-supplied text can start a line, move the
- * cursor or forge a table row; at most `max_chars` characters of the text
- * are shown (0 = all that fit), then "...". Returns buf. (text_escape.c) */
-const char *excli_escape(const char *text, enum excli_escape how, size_t max_chars, char *buf, size_t size);
-/* The same, written to `out`. */
-void excli_put_escaped(FILE *out, const char *text, enum excli_escape how, size_t max_chars);
-
+/* Text from learners (names, answers) and other files is shown through
+ * quote_escape() and quote_put() (dslab/quote.h). */
 void excli_print_grade(FILE *out, const struct grade_result *r);
 void excli_print_grade_json(FILE *out, const struct grade_result *r);
 

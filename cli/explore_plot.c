@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "explore_cli.h"
+#include "explore_plot.h"
 
 #ifdef DSLAB_HAVE_VIZ
 #include "viz_plot.h"

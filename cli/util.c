@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "scenario/units.h"
+#include "dslab/units.h"
 
 int cli_parse_duration_ns(const char *text, int64_t *out) {
     char err[UNITS_ERR_MAX];

@@ -1,9 +1,11 @@
 /* json_write.c: the JSON string escaper and streaming writer (see
  * json_write.h). Pure functions of their input: no locale, no state. */
-#include "json_write.h"
+#include "dslab/json_write.h"
 
 #include <inttypes.h>
 #include <string.h>
+
+#include "text_sink.h"
 
 int utf8_sequence_len(const unsigned char *s, size_t len) {
     unsigned char c = s[0];
@@ -29,50 +31,37 @@ int utf8_sequence_len(const unsigned char *s, size_t len) {
     return need;
 }
 
-struct sink {
-    char *buf;
-    size_t size, len; /* len may exceed size: then it is the length needed */
-};
-
-static void emit(struct sink *k, const char *bytes, size_t n) {
-    if (k->len < k->size) {
-        size_t room = k->size - k->len;
-        memcpy(k->buf + k->len, bytes, n < room ? n : room);
-    }
-    k->len += n;
-}
-
 size_t json_escape(const char *s, size_t len, char *buf, size_t size) {
-    struct sink k = {buf, size, 0};
+    struct text_sink k = {buf, size, 0};
     const unsigned char *p = (const unsigned char *)s;
-    emit(&k, "\"", 1);
+    text_sink_put(&k, "\"", 1);
     for (size_t i = 0; i < len;) {
         unsigned char c = p[i];
         if (c == '"' || c == '\\') {
             char e[2] = {'\\', (char)c};
-            emit(&k, e, 2);
+            text_sink_put(&k, e, 2);
             i++;
         } else if (c == '\n') {
-            emit(&k, "\\n", 2);
+            text_sink_put(&k, "\\n", 2);
             i++;
         } else if (c < 0x20) {
             static const char hex[] = "0123456789abcdef";
             char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            emit(&k, e, 6);
+            text_sink_put(&k, e, 6);
             i++;
         } else {
             int n = utf8_sequence_len(p + i, len - i);
             if (n == 0) {
-                emit(&k, "\\ufffd", 6);
+                text_sink_put(&k, "\\ufffd", 6);
                 i++;
             } else {
-                emit(&k, (const char *)p + i, (size_t)n);
+                text_sink_put(&k, (const char *)p + i, (size_t)n);
                 i += (size_t)n;
             }
         }
     }
-    emit(&k, "\"", 1);
-    if (size > 0) buf[k.len < size ? k.len : size - 1] = 0;
+    text_sink_put(&k, "\"", 1);
+    text_sink_finish(&k);
     return k.len;
 }
 

@@ -11,7 +11,7 @@
 
 #include "dslab/limits.h"
 #include "dslab/trace.h"
-#include "json_write.h"
+#include "dslab/json_write.h"
 
 static const char *const kind_names[TRACE_KIND_COUNT] = {
     "run_start", "send", "deliver", "drop", "duplicate", "timer", "crash", "restart",

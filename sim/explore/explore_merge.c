@@ -1,5 +1,5 @@
 /* explore_merge.c: `dslab explore --merge FILES...`: reads the --json
- * results of shards back (from memory: cli/explore_merge.c reads the
+ * results of shards back (from memory: explore_merge_file.c reads the
  * files) and merges them into one struct xr, from which the same summary
  * is printed as from one run over all seeds.
  *

@@ -16,7 +16,6 @@ void xr_free(struct xr *x) {
         for (int i = 0; i < xc->repro.necessary_count; i++) free(xc->repro.necessary[i]);
         free(xc->repro.necessary);
         free(xc->repro.yaml);
-        explore_scenario_free(&xc->repro.final);
     }
     memset(x, 0, sizeof *x);
 }

@@ -37,8 +37,6 @@ int units_parse_probability_ppm(const char *text, uint32_t *out, char *err, int 
 int units_parse_decimal_micro(const char *text, uint64_t max_micro, uint64_t *out, char *err,
                               int err_size);
 
-/* An unsigned 64-bit decimal integer (seeds). */
-int units_parse_u64(const char *text, uint64_t *out, char *err, int err_size);
 
 /* Writes ppm as a decimal probability ("0.001", "1", "0"). */
 void units_format_ppm(uint64_t ppm, char *buf, int buf_size);

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "json_write.h"
+#include "dslab/json_write.h"
 
 static char *escaped(const char *s, size_t len) {
     size_t need = json_escape(s, len, NULL, 0);

@@ -1,82 +1,42 @@
-/* explore.h: the engine behind `dslab explore` (the grader uses it too).
+/* explore.h: `dslab explore` as a library. Runs a scenario over many seeds
+ * with randomly drawn faults (within its `explore:` bounds) on a pool of
+ * threads, finds the runs that break a check, shrinks each check's first
+ * failing run to a minimal fault schedule and writes it as a reproducer
+ * scenario; reports the results as text or JSON; merges the JSON results
+ * of shards.
  *
- *   seed ──> explore_draw ──> schedule (episodes) ──> explore_expand ──> faults
- *                                   │                                     │
- *                                   │              scenario copy + faults ┴─> sim
- *                                   └──> explore_shrink (delta debugging) ──> minimal schedule
+ *   explore_seeds(request) ──> struct xr ──> xr_print_text / xr_print_json
+ *   explore_merge_files(shard results) ──┘
  *
- * A schedule is a list of episodes: one fault and the fault that undoes it
- * (a partition and its heal, a crash and its restart, ...), or a single
- * fault (a clock jump, a pause, a fault copied from the scenario file).
- * Shrinking removes, shortens and delays whole episodes, so a reproducer
- * never keeps a partition without its heal. Everything here is a pure
- * function of (scenario, seed, schedule): no threads, no host reads, so a
- * seed gives the same schedule, verdicts and reproducer on any thread
- * count and any machine. cli/cmd_explore.c runs seeds in parallel.
- * Docs: docs/EXPLORE.md. */
-#ifndef DSLAB_EXPLORE_H
-#define DSLAB_EXPLORE_H
+ * The results (struct xr) are folded in seed order from per-seed records
+ * and shrinking is a pure function of (scenario, seed, check), so they are
+ * the same for any thread count, any finishing order and any sharding: a
+ * merge of shard results builds the same struct xr as one run over all
+ * seeds. Nothing here prints on its own or reads a clock: text goes to the
+ * FILE * the caller passes, progress to the caller's callback, and errors
+ * come back as whole messages in the caller's buffer. Reproducer files are
+ * written under the out directory only. sim/explore/; docs/EXPLORE.md. */
+#ifndef DSLAB_EXPLORE_PUBLIC_H
+#define DSLAB_EXPLORE_PUBLIC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
-#include "dslab/diag.h"
 #include "dslab/scenario.h"
-#include "dslab/sim.h"
 
 /* Checks explored per scenario (a scenario may have more; they still run
  * but explore reports on the first EXPLORE_CHECKS_MAX). */
 #define EXPLORE_CHECKS_MAX 32
-/* An episode kind beyond enum explore_kind: a fault copied from the file. */
-#define EXPLORE_EPISODE_SCENARIO EXPLORE_KIND_COUNT
 
 enum explore_mode {
     EXPLORE_FAULTS_SCENARIO, /* the scenario's own schedule only (seeds vary) */
     EXPLORE_FAULTS_RANDOM,   /* random faults only */
     EXPLORE_FAULTS_BOTH,     /* the scenario's schedule plus random faults */
 };
-
-struct explore_episode {
-    int kind;            /* enum explore_kind, or EXPLORE_EPISODE_SCENARIO */
-    int shape;           /* partition: enum explore_shape */
-    int64_t at_ns;
-    int64_t duration_ns; /* until undone (pause: the pause); 0 for a jump or a file fault */
-    int32_t node;        /* the node the fault is about */
-    int32_t direction;   /* one-way partition: 0 = node cannot send, 1 = cannot hear */
-    int64_t amount;      /* jump_ns, drift_ppm, loss_ppm or slow factor */
-    uint64_t pick;       /* majority-minority: seeds the choice of the minority */
-    int32_t fault_index; /* EXPLORE_EPISODE_SCENARIO: index into the scenario's faults */
-};
-
-/* Owned array of episodes, in time order. Free with explore_schedule_free. */
-struct explore_schedule {
-    int count;
-    struct explore_episode *eps;
-    uint32_t kinds_on;   /* swarm: the kinds this seed allowed (enum explore_kind bits) */
-};
-
-int explore_schedule_copy(struct explore_schedule *dst, const struct explore_schedule *src);
-void explore_schedule_free(struct explore_schedule *s);
-/* Removes eps[from, from+count). */
-void explore_schedule_remove(struct explore_schedule *s, int from, int count);
-
-/* The schedule of `seed`: the scenario's faults and/or random ones drawn
- * from the RNG_PURPOSE_EXPLORE stream of `seed` within s->explore.
- * Returns 0, or -1 when out of memory. */
-int explore_draw(const struct scenario *s, uint64_t seed, enum explore_mode mode,
-                 struct explore_schedule *out);
-
-/* A scenario that borrows everything from a base scenario except its
- * faults, which come from a schedule. Never pass `sc` to scenario_free(). */
-struct explore_scenario {
-    struct scenario sc;
-    struct fault *faults;   /* owned */
-    int32_t *groups;        /* owned: group_of_node arrays of drawn partitions */
-};
-/* Returns 0, or -1 when out of memory (then nothing needs freeing). */
-int explore_expand(const struct scenario *base, const struct explore_schedule *sch,
-                   struct explore_scenario *out);
-void explore_scenario_free(struct explore_scenario *x);
+/* "scenario", "random" or "both": the words of --faults. */
+const char *explore_mode_name(enum explore_mode m);
 
 /* Log-linear histogram of non-negative durations in ns: 16 sub-buckets per
  * power of two (about 6% resolution). Integer counts: sums of histograms
@@ -86,10 +46,8 @@ struct explore_hist {
     uint64_t count;
     uint64_t buckets[EXPLORE_HIST_BUCKETS];
 };
-int explore_hist_bucket(int64_t v_ns);
+/* The lowest value of a bucket. */
 int64_t explore_hist_bucket_low_ns(int bucket);
-void explore_hist_add(struct explore_hist *h, int64_t v_ns);
-void explore_hist_merge(struct explore_hist *into, const struct explore_hist *from);
 /* The value below which a fraction per_mille/1000 of samples lie (bucket
  * midpoint), or -1 when empty. */
 int64_t explore_hist_percentile_ns(const struct explore_hist *h, int per_mille);
@@ -101,45 +59,143 @@ struct explore_metrics {
     struct explore_hist latency;   /* client ops that completed ok */
 };
 
-/* The outcome of one run. */
-struct explore_outcome {
-    enum sim_status status;
-    uint64_t failed_mask;     /* bit i: check i failed */
-    uint64_t unknown_mask;    /* bit i: check i gave no verdict */
-    int64_t violation_ns[EXPLORE_CHECKS_MAX]; /* first violation of each failed check */
-    uint64_t events;          /* events the run processed (callers budget by it) */
-    char error[160];          /* status != SIM_OK: why */
+/* First failing seeds printed per check; seeds that stopped early kept. */
+#define XR_FIRST_SEEDS_SHOWN 5
+#define XR_ERROR_SEEDS_KEPT 10
+
+/* Ranges of the flags, also enforced on every results file merged
+ * (docs/EXPLORE.md). Seeds stay below 2^63 so that every number of the
+ * JSON results is a signed 64-bit integer. */
+#define XR_SEEDS_MAX UINT64_C(10000000)
+#define XR_FROM_MAX (UINT64_C(0x7fffffffffffffff) - XR_SEEDS_MAX)
+#define XR_SHARDS_MAX 64
+#define XR_BUDGET_MAX 1000000
+/* The results format written by --json and read by --merge; other
+ * versions are refused. 2: `shards` lists shard numbers (1 had a mask). */
+#define XR_FORMAT_VERSION 2
+/* One results file: at most this many bytes, and at most this much memory
+ * for its parsed tree (about 220 bytes per failing seed listed). */
+#define XR_FILE_BYTES_MAX (128u * 1024u * 1024u)
+#define XR_PARSE_MEMORY_MAX (512u * 1024u * 1024u)
+/* A merged reproducer is re-run with at most this many events. */
+#define XR_RERUN_EVENTS_MAX INT64_C(5000000)
+
+/* Whether a reproducer file was run again after it was written. */
+enum xr_rerun {
+    XR_NOT_RERUN,     /* not run (yet): nothing is claimed */
+    XR_RERUN_FAILS,   /* loaded and run: the check fails, as it should */
+    XR_RERUN_HOLDS,   /* loaded and run: the check held (the file is wrong) */
+    XR_RERUN_STOPPED, /* could not be loaded, or stopped early (event cap, a limit) */
 };
 
-/* Runs `sch` on `base` with `seed`. Adds to `metrics` when not NULL.
- * Returns 0, or -1 with diag set when the sim cannot be created. */
-int explore_run(const struct scenario *base, uint64_t seed, const struct explore_schedule *sch,
-                struct explore_outcome *out, struct explore_metrics *metrics, struct diag *diag);
-
-/* Delta debugging: the smallest schedule (remove episodes, then shorten and
- * delay the rest, then remove again, then remove single faults, such as a
- * heal the failure does not need) on which check `check` still fails with
- * `seed`, within `budget` runs. `in` must fail. On return `final` holds
- * the faults left (its scenario is `base` with those faults) and, when
- * `minimal` is set, removing any one of them makes the check pass: each
- * fault is necessary. */
-struct explore_shrink_result {
-    struct explore_schedule schedule; /* the episodes left after step 3 */
-    struct explore_scenario final;    /* the faults left after step 4 */
-    int faults_before;     /* faults of the schedule shrunk */
-    int runs;
-    bool minimal;          /* every fault left was shown necessary within budget */
-    int64_t violation_ns;  /* first violation of the check on the result */
+struct xr_fail {
+    uint64_t seed;
+    int64_t at_ns;     /* first violation */
+    uint32_t kinds_on; /* the fault kinds this seed had on (swarm) */
 };
-void explore_shrink_result_free(struct explore_shrink_result *r);
-int explore_shrink(const struct scenario *base, uint64_t seed, const struct explore_schedule *in,
-                   int check, int budget, struct explore_shrink_result *out, struct diag *diag);
 
-/* One line per episode: "partition isolate-one n1 at 2.1s for 800ms". */
-void explore_episode_describe(const struct scenario *s, const struct explore_episode *ep,
-                              char *buf, int buf_size);
-/* One line per fault: "heal all at 7.322s". */
-void explore_fault_describe(const struct scenario *s, const struct fault *f, char *buf,
-                            int buf_size);
+struct xr_repro {
+    bool present;
+    uint64_t seed;
+    int runs;              /* runs spent shrinking */
+    bool minimal;          /* every fault left was shown necessary */
+    int faults_before;     /* faults in the seed's schedule */
+    int faults_after;
+    int64_t violation_ns;
+    int necessary_count;
+    char **necessary;      /* owned: one description per episode left */
+    char *yaml;            /* owned: the reproducer file's text */
+    enum xr_rerun rerun;   /* the written file, loaded and run again */
+};
+
+struct xr_check {
+    char name[64];
+    uint64_t failing;
+    uint64_t unknown;
+    struct xr_fail *fails; /* owned: every failing seed, in seed order */
+    uint64_t fails_count, fails_capacity;
+    struct xr_repro repro;
+};
+
+/* The results of an exploration (or of merged shards). */
+struct xr {
+    char scenario_path[512];
+    char scenario_name[64];
+    uint64_t scenario_hash;  /* FNV-1a of the file's bytes and --set overrides */
+    char faults_mode[16];    /* scenario | random | both */
+    int budget;
+    uint64_t seed_from;
+    uint64_t seeds;          /* N: seeds in the whole exploration */
+    int shard_count;         /* M (1 = not sharded) */
+    uint64_t shards_mask;    /* bit I-1: shard I's results are in (up to 64 shards);
+                              * JSON: "shards": [I, ...] */
+    uint64_t seeds_run;
+    uint64_t errors;         /* seeds that stopped early (event budget, limits) */
+    uint64_t error_seeds[XR_ERROR_SEEDS_KEPT];
+    char error_message[160]; /* of the first such seed */
+    uint64_t kinds_on[EXPLORE_KIND_COUNT]; /* seeds that had each kind on */
+    int checks_count;
+    struct xr_check checks[EXPLORE_CHECKS_MAX];
+    struct explore_metrics metrics;
+};
+
+/* Frees what x owns and zeroes it. */
+void xr_free(struct xr *x);
+
+/* Progress while the seeds run, reported on the calling thread. */
+enum explore_phase {
+    EXPLORE_PROGRESS_START, /* about to run `total` seeds */
+    EXPLORE_PROGRESS_TICK,  /* about every 100 ms while they run */
+    EXPLORE_PROGRESS_DONE,  /* every seed ran (or the pool stopped on an error) */
+};
+struct explore_progress {
+    enum explore_phase phase;
+    uint64_t done, total;   /* seeds run so far, seeds to run */
+    uint64_t failing;       /* seeds so far in which a check failed */
+};
+typedef void (*explore_progress_fn)(void *user, const struct explore_progress *p);
+
+/* What to explore. Ranges as the flags of `dslab explore` (docs/EXPLORE.md). */
+struct explore_request {
+    const struct scenario *sc;   /* loaded with `overrides` applied; borrowed */
+    const char *path;            /* the scenario file as given: hashed, and named in the results */
+    const struct scenario_override *overrides; /* the --set overrides, hashed; borrowed */
+    int overrides_count;
+    enum explore_mode mode;
+    uint64_t seed_from;          /* 0 .. XR_FROM_MAX */
+    uint64_t seeds;              /* 1 .. XR_SEEDS_MAX: seeds seed_from .. seed_from+seeds-1 */
+    int shard_index, shard_count; /* 1 <= index <= count <= XR_SHARDS_MAX: every count-th seed */
+    int budget;                  /* runs spent shrinking each failing check, 0 .. XR_BUDGET_MAX (0: off) */
+    int jobs;                    /* threads, >= 1 */
+    const char *out_dir;         /* where reproducers are written (created when one is) */
+    explore_progress_fn progress; /* NULL: none */
+    void *progress_user;
+};
+
+/* Runs the request's seeds on req->jobs threads, shrinks the first failing
+ * seed of every failing check (in parallel over checks), writes each
+ * reproducer as <out_dir>/<check>-seed<S>.yaml and runs it again. Fills x
+ * (zeroed first; free with xr_free, also after an error). Returns 0, or -1
+ * with a whole message for people in err. */
+int explore_seeds(const struct explore_request *req, struct xr *x, char *err, int err_size);
+
+/* Reads and validates the JSON results of `dslab explore --json` in
+ * paths[0..count) (regular files of at most XR_FILE_BYTES_MAX bytes, all
+ * from the same exploration, no shard twice) and merges them into x
+ * (zeroed first; free with xr_free). Then writes their reproducers into
+ * out_dir as <check>-seed<S>.yaml, never anywhere else: names are built
+ * from checked check names, an existing entry that is not a regular file
+ * is refused, files are created beside (O_EXCL|O_NOFOLLOW) and renamed
+ * into place, and each is run again (at most XR_RERUN_EVENTS_MAX events).
+ * Returns 0, or -1 with a whole message in err. */
+int explore_merge_files(struct xr *x, const char *const *paths, int count, const char *out_dir,
+                        char *err, int err_size);
+
+/* The summary for people; out_dir names where the reproducers are. Text
+ * from outside (paths, shards' descriptions) is escaped, repro lines are
+ * shell-quoted (dslab/quote.h). */
+void xr_print_text(FILE *out, const struct xr *x, const char *out_dir);
+/* The results as one JSON object (docs/EXPLORE.md, "JSON results"). */
+void xr_print_json(FILE *out, const struct xr *x);
 
 #endif

@@ -32,4 +32,7 @@ int units_parse_int(const char *text, int64_t min, int64_t max, int64_t *out, ch
 /* true/false/yes/no/on/off (also capitalised or upper case). */
 int units_parse_bool(const char *text, bool *out, char *err, int err_size);
 
+/* An unsigned 64-bit decimal integer (seeds). */
+int units_parse_u64(const char *text, uint64_t *out, char *err, int err_size);
+
 #endif

@@ -1,7 +1,7 @@
-/* explore_merge.c: reads a results file for `dslab explore --merge`: a
- * regular file (a named pipe must not hang us, a directory says so) of at
- * most XR_FILE_BYTES_MAX bytes, handed to xr_merge_buffer
- * (sim/explore/explore_merge.c), which validates and merges it. */
+/* explore_merge_file.c: reads a results file for `dslab explore --merge`:
+ * a regular file (a named pipe must not hang us, a directory says so) of
+ * at most XR_FILE_BYTES_MAX bytes, handed to xr_merge_buffer
+ * (explore_merge.c), which validates and merges it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "explore_cli.h"
+#include "explore/explore_driver.h"
 
 int xr_merge_file(struct xr *x, const char *path, bool first, char *err, int err_size) {
     err[0] = 0;

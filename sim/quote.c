@@ -1,33 +1,18 @@
-/* quote.c: shell quoting and control-character escaping (see quote.h). */
-#include "quote.h"
+/* quote.c: shell quoting and control-character escaping for terminals
+ * (shell_quote, shell_join, printable; dslab/quote.h). */
+#include "dslab/quote.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_write.h"
+#include "dslab/text.h"
+#include "text_sink.h"
 
-struct sink {
-    char *buf;
-    size_t size, len; /* len may exceed size: then it is the length needed */
-};
-
-static void put(struct sink *k, const char *bytes, size_t n) {
-    if (k->len < k->size) {
-        size_t room = k->size - k->len;
-        memcpy(k->buf + k->len, bytes, n < room ? n : room);
-    }
-    k->len += n;
-}
-
-static void put_hex(struct sink *k, unsigned char c) {
+static void put_hex(struct text_sink *k, unsigned char c) {
     static const char hex[] = "0123456789abcdef";
     char e[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
-    put(k, e, 4);
-}
-
-static void finish(struct sink *k) {
-    if (k->size > 0) k->buf[k->len < k->size ? k->len : k->size - 1] = 0;
+    text_sink_put(k, e, 4);
 }
 
 static bool plain_byte(unsigned char c) {
@@ -39,13 +24,13 @@ static bool plain_byte(unsigned char c) {
  * or C1 control), or 0. */
 static int printable_len(const unsigned char *p, size_t len) {
     if (p[0] < 0x20 || p[0] == 0x7f) return 0;
-    int n = utf8_sequence_len(p, len);
+    int n = (int)text_utf8_seq(p, len);
     if (n == 2 && p[0] == 0xC2 && p[1] < 0xA0) return 0; /* U+0080..U+009F */
     return n;
 }
 
 size_t shell_quote(const char *s, char *buf, size_t size) {
-    struct sink k = {buf, size, 0};
+    struct text_sink k = {buf, size, 0};
     const unsigned char *p = (const unsigned char *)s;
     size_t len = strlen(s);
     bool plain = len > 0, printable_all = true;
@@ -60,40 +45,40 @@ size_t shell_quote(const char *s, char *buf, size_t size) {
         i += (size_t)n;
     }
     if (plain) {
-        put(&k, s, len);
+        text_sink_put(&k, s, len);
     } else if (printable_all) {
-        put(&k, "'", 1);
+        text_sink_put(&k, "'", 1);
         for (size_t i = 0; i < len; i++) {
-            if (p[i] == '\'') put(&k, "'\\''", 4);
-            else put(&k, s + i, 1);
+            if (p[i] == '\'') text_sink_put(&k, "'\\''", 4);
+            else text_sink_put(&k, s + i, 1);
         }
-        put(&k, "'", 1);
+        text_sink_put(&k, "'", 1);
     } else {
-        put(&k, "$'", 2);
+        text_sink_put(&k, "$'", 2);
         for (size_t i = 0; i < len;) {
             unsigned char c = p[i];
             int n = printable_len(p + i, len - i);
             if (c == '\\' || c == '\'') {
                 char e[2] = {'\\', (char)c};
-                put(&k, e, 2);
+                text_sink_put(&k, e, 2);
             } else if (c == '\n') {
-                put(&k, "\\n", 2);
+                text_sink_put(&k, "\\n", 2);
             } else if (c == '\t') {
-                put(&k, "\\t", 2);
+                text_sink_put(&k, "\\t", 2);
             } else if (c == '\r') {
-                put(&k, "\\r", 2);
+                text_sink_put(&k, "\\r", 2);
             } else if (n == 0) {
                 put_hex(&k, c);
             } else {
-                put(&k, s + i, (size_t)n);
+                text_sink_put(&k, s + i, (size_t)n);
                 i += (size_t)n;
                 continue;
             }
             i++;
         }
-        put(&k, "'", 1);
+        text_sink_put(&k, "'", 1);
     }
-    finish(&k);
+    text_sink_finish(&k);
     return k.len;
 }
 

@@ -1,37 +1,26 @@
-/* text_escape.c: showing text that came from learners and other files
+/* quote_escape.c: showing text that came from learners and other files
  * (names, answers, paths, scenario titles) in reports and on terminals,
  * so that no such text can do more than be read: control characters
  * (newline, carriage return, ESC sequences, tab...) and bytes that are not
  * valid UTF-8 are shown as escapes, and in Markdown the characters that
- * format, link or end a table cell are backslash-escaped (exercise_cli.h). */
+ * format, link or end a table cell are backslash-escaped (dslab/quote.h). */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "exercise_cli.h"
+#include "dslab/quote.h"
+#include "dslab/text.h"
 
-/* Length of the valid UTF-8 character at p (1..4), or 0 if invalid. */
-static size_t utf8_char(const unsigned char *p) {
-    unsigned char c = p[0];
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
-    if (!len || (len == 2 && c < 0xc2) || (len == 4 && c > 0xf4)) return 0;
-    for (size_t k = 1; k < len; k++) {
-        if ((p[k] & 0xc0) != 0x80) return 0;
-    }
-    if (len == 3 && ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] >= 0xa0))) return 0;
-    if (len == 4 && ((c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] >= 0x90))) return 0;
-    return len;
-}
-
-const char *excli_escape(const char *text, enum excli_escape how, size_t max_chars, char *buf, size_t size) {
+const char *quote_escape(const char *text, enum quote_style how, size_t max_chars, char *buf, size_t size) {
     static const char markdown[] = "\\`*_[]<>|#~!";
     size_t n = 0, shown = 0;
     if (!size) return buf;
     const unsigned char *p = (const unsigned char *)(text ? text : "");
+    const unsigned char *end = p + strlen((const char *)p);
     while (*p) {
         char piece[8];
-        size_t len = utf8_char(p), plen;
+        size_t len = text_utf8_seq(p, (size_t)(end - p)), plen;
         if (max_chars && shown == max_chars) break;
         if (!len) {
             plen = (size_t)snprintf(piece, sizeof piece, "\\x%02x", *p), len = 1;
@@ -39,7 +28,7 @@ const char *excli_escape(const char *text, enum excli_escape how, size_t max_cha
             plen = (size_t)snprintf(piece, sizeof piece, "\\%c", *p == '\n' ? 'n' : *p == '\r' ? 'r' : 't');
         } else if (*p < 0x20 || *p == 0x7f) {
             plen = (size_t)snprintf(piece, sizeof piece, "\\x%02x", *p);
-        } else if (how == EXCLI_MARKDOWN && *p < 0x80 && strchr(markdown, *p)) {
+        } else if (how == QUOTE_MARKDOWN && *p < 0x80 && strchr(markdown, *p)) {
             plen = (size_t)snprintf(piece, sizeof piece, "\\%c", *p);
         } else if (len == 2 && p[0] == 0xc2 && p[1] < 0xa0) { /* C1 controls (U+0080..U+009F) */
             plen = (size_t)snprintf(piece, sizeof piece, "\\u%04x", p[1]);
@@ -62,12 +51,12 @@ const char *excli_escape(const char *text, enum excli_escape how, size_t max_cha
     return buf;
 }
 
-void excli_put_escaped(FILE *out, const char *text, enum excli_escape how, size_t max_chars) {
+void quote_put(FILE *out, const char *text, enum quote_style how, size_t max_chars) {
     size_t len = strlen(text ? text : "");
     if (max_chars && max_chars < len) len = max_chars;
     size_t size = len * 5 + 8;
     char *buf = malloc(size);
     if (!buf) return;
-    fputs(excli_escape(text, how, max_chars, buf, size), out);
+    fputs(quote_escape(text, how, max_chars, buf, size), out);
     free(buf);
 }

@@ -20,9 +20,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "dslab/outfile.h"
 #include "dslab/time.h"
-#include "explore_cli.h"
+#include "explore/explore_driver.h"
 
 static char *read_all(const char *path) {
     FILE *f = fopen(path, "rb");
@@ -113,10 +113,10 @@ static enum xr_rerun rerun(const char *path, const char *check, int64_t events_c
     return result;
 }
 
-int explore_repro_make(const struct scenario *sc, struct xr_check *c, const char *out_dir,
-                       char *err, int err_size) {
+int explore_repro_make(const struct scenario *sc, struct xr_check *c, const struct explore_scenario *final,
+                       const char *out_dir, char *err, int err_size) {
     struct xr_repro *r = &c->repro;
-    struct scenario x = r->final.sc; /* a copy: the title, seed... below are for the file */
+    struct scenario x = final->sc; /* a copy: the title, seed... below are for the file */
     char title[200], description[4096], path[1100];
     snprintf(title, sizeof title, "Reproducer: %s fails (dslab explore, seed %" PRIu64 ")", c->name, r->seed);
     describe(c, description, sizeof description);

@@ -1,10 +1,11 @@
-/* explore_report.c: what `dslab explore` prints: the summary for people
- * (the --json results are explore_json.c). A function of struct xr only,
- * so identical for any --jobs and for merged shards. Nothing here reads
- * the clock: the wall time and seeds/s go to stderr from cmd_explore.c.
+/* explore_text.c: the summary of an exploration for people (xr_print_text,
+ * dslab/explore.h; the --json results are explore_json.c). A function of
+ * struct xr only, so identical for any --jobs and for merged shards.
+ * Nothing here reads the clock: the wall time and seeds/s are the
+ * caller's.
  * Text that came from outside (paths, messages, a shard's descriptions)
  * is printed through printable() and repro lines through shell_quote()
- * (quote.h). */
+ * (dslab/quote.h). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,10 +13,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli.h"
+#include "dslab/quote.h"
 #include "dslab/time.h"
-#include "explore_cli.h"
-#include "quote.h"
+#include "explore/explore_results.h"
 #include "scenario/load_internal.h"
 
 /* ---- text ---------------------------------------------------------------- */

@@ -1,13 +1,13 @@
 /* explore_json.c: `dslab explore --json`: the results as one JSON object,
- * written with the one JSON writer (json_write.h); explore_merge.c reads
- * it back. A function of struct xr only, so identical for any --jobs and
+ * written with the one JSON writer (dslab/json_write.h); explore_merge.c
+ * reads it back. A function of struct xr only, so identical for any --jobs and
  * for merged shards. The format is docs/EXPLORE.md's "JSON results";
  * XR_FORMAT_VERSION names it. */
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "explore_cli.h"
-#include "json_write.h"
+#include "dslab/explore.h"
+#include "dslab/json_write.h"
 
 static void hist(struct json_writer *w, const char *name, const struct explore_hist *h) {
     jw_key(w, name);

@@ -1,12 +1,15 @@
-/* explore_pool.c: runs the seeds of `dslab explore` on J threads.
+/* explore_pool.c: runs the seeds of an exploration on J threads
+ * (explore_driver.h).
  *
  * Workers take the next seed index from an atomic counter, run it (one
  * struct sim per run, nothing shared but the read-only scenario) and
- * store its outcome at that index. The main thread only shows progress.
- * Afterwards the outcomes are folded into struct xr in seed order and the
- * per-thread histograms are added up (integer sums), so the results are
- * identical for any J and any finishing order. Shrinking runs one check
- * per task on the same pool. */
+ * store its outcome at that index. The calling thread only reports
+ * progress to the caller's callback (about every 100 ms; it sleeps in
+ * between and reads no clock). Afterwards the outcomes are folded into
+ * struct xr in seed order and the per-thread histograms are added up
+ * (integer sums), so the results are identical for any J and any
+ * finishing order. Shrinking runs one check per task on the same pool;
+ * each task writes only its own slot, read in check order afterwards. */
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -16,7 +19,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "explore_cli.h"
+#include "explore/explore_driver.h"
 
 struct seed_rec {
     uint64_t failed;
@@ -100,52 +103,24 @@ static void *worker_main(void *arg) {
     return NULL;
 }
 
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+
+static struct explore_progress progress_now(const struct pool *p, enum explore_phase phase) {
+    return (struct explore_progress){phase, atomic_load(&p->done), p->job->seeds_count,
+                                     atomic_load(&p->failing)};
 }
 
-static void show_progress(const struct pool *p, double start_s, bool final) {
-    uint64_t done = atomic_load(&p->done), total = p->job->seeds_count;
-    uint64_t failing = atomic_load(&p->failing);
-    double elapsed = now_s() - start_s;
-    double rate = elapsed > 0 ? (double)done / elapsed : 0;
-    double eta = rate > 0 ? (double)(total - done) / rate : 0;
-    if (p->job->tty) {
-        const int width = 30;
-        int filled = total ? (int)((double)width * (double)done / (double)total) : width;
-        char bar[64];
-        for (int i = 0; i < width; i++) bar[i] = i < filled ? '#' : '.';
-        bar[width] = 0;
-        fprintf(stderr, "\r[%s] %" PRIu64 "/%" PRIu64 " seeds  %" PRIu64 " failing  %.0f seeds/s  ETA %.0fs  ",
-                bar, done, total, failing, rate, eta);
-        if (final) fputc('\n', stderr);
-    } else {
-        fprintf(stderr, "explore: %" PRIu64 "/%" PRIu64 " seeds, %" PRIu64 " failing, %.0f seeds/s, ETA %.0fs\n",
-                done, total, failing, rate, eta);
-    }
-    fflush(stderr);
-}
-
-/* Waits for the workers, showing progress: on a terminal every 0.1s; else
- * a line at each tenth of the seeds (at most every 2s... or at the end). */
-static void wait_with_progress(struct pool *p, double start_s) {
-    uint64_t total = p->job->seeds_count, next_line = total / 10 ? total / 10 : 1;
-    double last_s = start_s;
-    while (atomic_load(&p->done) < total && !atomic_load(&p->stop)) {
+/* Waits for the workers, telling the caller how far they are about every
+ * 0.1 s, and once more at the end. */
+static void wait_with_progress(struct pool *p) {
+    const struct explore_job *job = p->job;
+    while (atomic_load(&p->done) < job->seeds_count && !atomic_load(&p->stop)) {
         struct timespec ts = {0, 100 * 1000 * 1000};
         nanosleep(&ts, NULL);
-        if (!p->job->progress) continue;
-        double t = now_s();
-        uint64_t done = atomic_load(&p->done);
-        if (p->job->tty || (done >= next_line && t - last_s >= 1.0)) {
-            show_progress(p, start_s, false);
-            last_s = t;
-            while (next_line <= done) next_line += total / 10 ? total / 10 : 1;
-        }
+        struct explore_progress now = progress_now(p, EXPLORE_PROGRESS_TICK);
+        job->progress(job->progress_user, &now);
     }
-    if (p->job->progress) show_progress(p, start_s, true);
+    struct explore_progress end = progress_now(p, EXPLORE_PROGRESS_DONE);
+    job->progress(job->progress_user, &end);
 }
 
 static int start_threads(int jobs, void *(*fn)(void *), struct worker *workers, pthread_t *threads,
@@ -202,10 +177,13 @@ int explore_pool_run(const struct explore_job *job, struct xr *x, struct diag *d
         rc = diag_set(diag, job->sc->path, 0, 0, "out of memory for %" PRIu64 " seeds", n);
     } else {
         pthread_mutex_init(&p->lock, NULL);
-        double start_s = now_s();
+        if (job->progress) {
+            struct explore_progress start = progress_now(p, EXPLORE_PROGRESS_START);
+            job->progress(job->progress_user, &start);
+        }
         int started = start_threads(job->jobs, worker_main, workers, threads, p);
         if (started < job->jobs) atomic_store(&p->stop, 1);
-        wait_with_progress(p, start_s);
+        if (job->progress) wait_with_progress(p);
         for (int t = 0; t < started; t++) pthread_join(threads[t], NULL);
         pthread_mutex_destroy(&p->lock);
         if (started < job->jobs) {
@@ -285,7 +263,8 @@ static int fill_repro(const struct explore_job *job, struct shrink_task *t) {
     return 0;
 }
 
-int explore_pool_shrink(const struct explore_job *job, struct xr *x, struct diag *diag) {
+int explore_pool_shrink(const struct explore_job *job, struct xr *x,
+                        struct explore_scenario finals[EXPLORE_CHECKS_MAX], struct diag *diag) {
     struct shrink_pool sp = {0};
     sp.tasks = calloc((size_t)x->checks_count + 1, sizeof *sp.tasks);
     if (!sp.tasks) return diag_set(diag, job->sc->path, 0, 0, "out of memory");
@@ -314,7 +293,7 @@ int explore_pool_shrink(const struct explore_job *job, struct xr *x, struct diag
         explore_schedule_free(&t->original);
         explore_schedule_free(&t->result.schedule);
         /* The faults left go to the caller, for the reproducer file. */
-        t->check->repro.final = t->result.final;
+        finals[t->check_index] = t->result.final;
     }
     free(sp.tasks);
     return rc;

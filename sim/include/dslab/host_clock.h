@@ -1,0 +1,15 @@
+/* host_clock.h: the host's monotonic clock, for programs that time what
+ * they ask the library to do (seconds of wall-clock time a run took,
+ * seeds per second, benchmarks).
+ *
+ * The one function of the library that reads the host's clock, and no
+ * library code calls it: the simulation, the explorer and the reports
+ * never read a clock (docs/ARCHITECTURE.md, "Determinism"); a front end
+ * calls this and passes the result in where a report shows it. */
+#ifndef DSLAB_HOST_CLOCK_H
+#define DSLAB_HOST_CLOCK_H
+
+/* Seconds on CLOCK_MONOTONIC: only differences mean anything. */
+double host_clock_s(void);
+
+#endif

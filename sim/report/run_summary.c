@@ -1,0 +1,87 @@
+/* run_summary.c: the summary of a finished run for people (timeline,
+ * counts, assumptions, checks) and the exit status it implies
+ * (dslab/report.h). */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "dslab/report.h"
+#include "dslab/time.h"
+
+static const char *verdict_name(enum check_verdict v) {
+    return v == CHECK_PASS ? "PASS" : v == CHECK_FAIL ? "FAIL" : "UNKNOWN";
+}
+
+static void print_check(FILE *out, const struct scenario *sc, const struct check_result *r) {
+    char t1[32], t2[32];
+    fprintf(out, "  %-28s %-7s %s\n", r->name, verdict_name(r->verdict), r->summary);
+    for (int i = 0; i < r->violations_count && i < 3; i++) {
+        const struct check_violation *v = &r->violations[i];
+        fprintf(out, "      violation %s .. %s:", time_format_s(v->from_ns, t1, sizeof t1),
+                time_format_s(v->to_ns, t2, sizeof t2));
+        fprintf(out, " %s", v->message);
+        if (v->nodes_count) {
+            fprintf(out, " [");
+            for (int k = 0; k < v->nodes_count; k++) {
+                fprintf(out, "%s%s", k ? " " : "", sc->node_names[v->nodes[k]]);
+            }
+            fprintf(out, "]");
+        }
+        fprintf(out, "\n");
+    }
+    if (r->violations_total > 3) {
+        fprintf(out, "      ... %" PRId64 " violations in all\n", r->violations_total);
+    }
+}
+
+void run_report_text(FILE *out, const struct sim *sim, const struct timeline *timeline,
+                     double wall_s) {
+    const struct scenario *sc = sim_scenario(sim);
+    const struct sim_stats *st = sim_get_stats(sim);
+    char t[32];
+    if (timeline && timeline->count) {
+        fprintf(out, "\ntimeline\n");
+        for (int i = 0; i < timeline->count; i++) {
+            fprintf(out, "  %12s  %s\n", time_format_s(timeline->items[i].t_ns, t, sizeof t),
+                    timeline->items[i].line);
+        }
+        if (timeline->dropped) fprintf(out, "  ... %" PRId64 " more (see --trace)\n", timeline->dropped);
+    }
+    fprintf(out, "\nrun\n");
+    fprintf(out, "  simulated      %s of %d nodes, protocol %s\n", time_format_s(sim_now_ns(sim), t, sizeof t),
+            (int)sc->nodes_count, sc->protocol.name);
+    fprintf(out, "  events         %" PRIu64 "  (%.2f s of wall-clock time)\n", st->events, wall_s);
+    fprintf(out, "  messages       %" PRIu64 " sent, %" PRIu64 " delivered, %" PRIu64 " dropped, %" PRIu64 " duplicated\n",
+            st->messages_sent, st->messages_delivered, st->messages_dropped, st->messages_duplicated);
+    fprintf(out, "  faults         %" PRIu64 " applied", st->faults_applied);
+    if (st->faults_no_effect) fprintf(out, ", %" PRIu64 " without effect (not applied)", st->faults_no_effect);
+    fputc('\n', out);
+    if (st->client_ops) {
+        fprintf(out, "  client ops     %" PRIu64 " invoked: %" PRIu64 " ok, %" PRIu64 " failed, %" PRIu64 " unknown (timed out)\n",
+                st->client_ops, st->client_ok, st->client_fail, st->client_info);
+    }
+    int declared = 0;
+    for (int i = 0; i < SIM_ASSUMPTIONS_COUNT; i++) declared += sim_assumption(sim, i)->declared;
+    if (declared) {
+        fprintf(out, "\nassumptions\n");
+        for (int i = 0; i < SIM_ASSUMPTIONS_COUNT; i++) {
+            const struct assumption_state *a = sim_assumption(sim, i);
+            if (!a->declared) continue;
+            if (a->violated) {
+                fprintf(out, "  %-28s BROKEN  at %s: %s\n", a->name,
+                        time_format_s(a->violated_at_ns, t, sizeof t), a->message);
+            } else {
+                fprintf(out, "  %-28s held\n", a->name);
+            }
+        }
+    }
+    fprintf(out, "\nchecks\n");
+    if (sim_check_count(sim) == 0) fprintf(out, "  (none declared: add `checks:` to the scenario)\n");
+    for (int i = 0; i < sim_check_count(sim); i++) print_check(out, sc, sim_check_result(sim, i));
+}
+
+int run_report_exit_code(const struct sim *sim) {
+    for (int i = 0; i < sim_check_count(sim); i++) {
+        if (sim_check_result(sim, i)->verdict != CHECK_PASS) return 1;
+    }
+    return 0;
+}
