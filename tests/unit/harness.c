@@ -146,10 +146,30 @@ const struct check_result *h_check_named(const struct sim *sim, const char *name
 
 /* ---- a checker on a hand-made trace ------------------------------------------ */
 
-int h_ck_try(struct h_ck *k, const char *name, const char *args, int nodes, struct diag *d) {
+/* Fills k->names from "a b c" (NULL: n1..nN); returns how many. */
+static int name_nodes(struct h_ck *k, int nodes, const char *node_names) {
+    if (!node_names) {
+        assert_true(nodes >= 1 && nodes <= H_CK_NODES_MAX);
+        for (int i = 0; i < nodes; i++) snprintf(k->names[i], sizeof k->names[i], "n%d", i + 1);
+        return nodes;
+    }
+    int n = 0;
+    for (const char *p = node_names; *p;) {
+        while (*p == ' ') p++;
+        int w = (int)strcspn(p, " ");
+        if (w == 0) break;
+        assert_true(n < H_CK_NODES_MAX && w < DSLAB_NAME_MAX);
+        snprintf(k->names[n++], sizeof k->names[0], "%.*s", w, p);
+        p += w;
+    }
+    assert_true(n >= 1);
+    return n;
+}
+
+static int ck_create(struct h_ck *k, const char *name, const char *args, int nodes,
+                     const char *node_names, struct diag *d) {
     memset(k, 0, sizeof *k);
-    assert_true(nodes >= 1 && nodes <= H_CK_NODES_MAX);
-    for (int i = 0; i < nodes; i++) snprintf(k->names[i], sizeof k->names[i], "n%d", i + 1);
+    nodes = name_nodes(k, nodes, node_names);
     snprintf(k->sc.path, sizeof k->sc.path, "t.yaml");
     k->sc.nodes_count = nodes;
     k->sc.node_names = k->names;
@@ -165,9 +185,22 @@ int h_ck_try(struct h_ck *k, const char *name, const char *args, int nodes, stru
     return rc;
 }
 
+int h_ck_try(struct h_ck *k, const char *name, const char *args, int nodes, struct diag *d) {
+    return ck_create(k, name, args, nodes, NULL, d);
+}
+
 void h_ck_begin(struct h_ck *k, const char *name, const char *args, int nodes) {
     struct diag d;
-    if (h_ck_try(k, name, args, nodes, &d) != 0) fail_msg("%s '%s' refused: %s", name, args, d.message);
+    if (ck_create(k, name, args, nodes, NULL, &d) != 0) {
+        fail_msg("%s '%s' refused: %s", name, args ? args : "", d.message);
+    }
+}
+
+void h_ck_begin_named(struct h_ck *k, const char *name, const char *args, const char *node_names) {
+    struct diag d;
+    if (ck_create(k, name, args, 0, node_names, &d) != 0) {
+        fail_msg("%s '%s' refused: %s", name, args ? args : "", d.message);
+    }
 }
 
 uint64_t h_ck_emit(struct h_ck *k, int64_t t_ms, enum trace_kind kind, int32_t node, int32_t peer,

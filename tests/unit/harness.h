@@ -136,6 +136,9 @@ struct h_ck {
 int h_ck_try(struct h_ck *k, const char *name, const char *args, int nodes, struct diag *d);
 /* The same, failing the test if create() refuses. */
 void h_ck_begin(struct h_ck *k, const char *name, const char *args, int nodes);
+/* h_ck_begin with named nodes: `node_names` is space-separated
+ * ("lock store c1 c2"), one word a node, at most H_CK_NODES_MAX. */
+void h_ck_begin_named(struct h_ck *k, const char *name, const char *args, const char *node_names);
 /* Feeds one event at t_ms; returns its trace id. */
 uint64_t h_ck_emit(struct h_ck *k, int64_t t_ms, enum trace_kind kind, int32_t node, int32_t peer,
                    int64_t a, const char *tag, const char *text);
