@@ -9,19 +9,13 @@
 #     files that name a scenario outside the content directories.
 # Usage: bash bad_exercises.sh /path/to/dslab /path/to/source-root
 set -u
-dslab=$1
-root=$2
-case $dslab in /*) ;; *) dslab="$PWD/$dslab" ;; esac
-cd "$root" || exit 1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
+. "$(dirname "$0")/lib/common.sh" "$@"
+
 check() { # name got_status got_line want_line
     if [ "$2" -eq 2 ] && [ "$3" = "$4" ]; then
-        passed=$((passed + 1))
+        pass=$((pass + 1))
     else
-        failed=$((failed + 1))
+        fail=$((fail + 1))
         echo "FAIL $1"
         echo "  expected (exit 2): $4"
         echo "  got      (exit $2): $3"
@@ -47,7 +41,6 @@ done
 
 if [ "$count" -lt 15 ]; then
     echo "FAIL only $count bad exercise files (expected at least 15)"
-    failed=$((failed + 1))
+    fail=$((fail + 1))
 fi
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_finish

@@ -6,18 +6,13 @@
 # with a bad --set is a clean error naming the override.
 # Usage: bash bad_scenarios.sh /path/to/dslab /path/to/source-root
 set -u
-dslab=$1
-root=$2
-cd "$root" || exit 1
-
-passed=0
-failed=0
+. "$(dirname "$0")/lib/common.sh" "$@"
 
 check() { # name expected_status expected_first_line actual_status actual_first_line
     if [ "$4" = "$2" ] && [ "$5" = "$3" ]; then
-        passed=$((passed + 1))
+        pass=$((pass + 1))
     else
-        failed=$((failed + 1))
+        fail=$((fail + 1))
         echo "FAIL $1"
         echo "  expected (exit $2): $3"
         echo "  got      (exit $4): $5"
@@ -41,7 +36,7 @@ done
 
 if [ "$count" -lt 35 ]; then
     echo "FAIL only $count bad scenarios (expected at least 35)"
-    failed=$((failed + 1))
+    fail=$((fail + 1))
 fi
 
 # A directory, a missing file: clean errors, exit 2.
@@ -82,5 +77,4 @@ check "--set past the end" 2 \
     "--set faults.0.at=12s: error: fault at 12s is after the end of the run (duration 10s)" \
     $? "$actual"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_finish

@@ -7,14 +7,10 @@
 # the output, no "# expect-not: TEXT" line.
 # usage: bash grading_words.sh DSLAB ROOT
 set -u
-DSLAB=$1
-ROOT=$2
-export DSLAB_ROOT=$ROOT
-export XDG_DATA_HOME=$(mktemp -d)
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP" "$XDG_DATA_HOME"' EXIT
-cd "$ROOT"
-python3 - "$DSLAB" "$TMP" <<'PY'
+. "$(dirname "$0")/lib/common.sh" "$@"
+export DSLAB_ROOT=$root
+
+python3 - "$dslab" "$tmp" <<'PY'
 import subprocess, sys, os
 dslab, tmp = sys.argv[1], sys.argv[2]
 # exercise, question: (right wordings, near misses). A wording is right
@@ -126,7 +122,7 @@ for f in tests/exercises/*/p-*.yaml; do
     [ -e "$f" ] || continue
     id=$(basename "$(dirname "$f")")
     want_rc=$(sed -n 's/^# expect-exit: //p' "$f")
-    out=$("$DSLAB" grade "$id" "$f" --no-progress 2>&1)
+    out=$("$dslab" grade "$id" "$f" --no-progress 2>&1)
     got_rc=$?
     ok=1
     [ "$got_rc" = "${want_rc:-1}" ] || ok=0

@@ -4,12 +4,7 @@
 # stated seed (exit 1, with the expected violation); each fixed variant
 # holds on seeds 1..100 (a failure prints the repro line).
 set -uo pipefail
-dslab=$1; root=$2
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-pass=0; fail=0
-ok() { echo "ok: $1"; pass=$((pass+1)); }
-bad() { echo "FAIL: $1"; fail=$((fail+1)); }
-cd "$root" || exit 2
+. "$(dirname "$0")/lib/common.sh" "$@"
 
 # broken FILE SEED PATTERN: exit 1 and a violation line matching PATTERN.
 broken() {
@@ -34,7 +29,7 @@ fixed() {
             failed=$((failed+1))
         fi
     done
-    [ "$failed" = 0 ] && ok "$1 holds on seeds 1..100" || bad "$1 failed on $failed of 100 seeds"
+    [ "$fail" = 0 ] && ok "$1 holds on seeds 1..100" || bad "$1 failed on $fail of 100 seeds"
 }
 
 broken scenarios/transactions/2pc-coordinator-crash.yaml 1 "blocked in doubt about txn .* (still in doubt at the end)"
@@ -64,5 +59,4 @@ else
     bad "retry-backoff-jitter-breaker: last queue sample was: $out"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+e2e_finish

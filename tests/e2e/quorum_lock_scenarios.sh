@@ -6,11 +6,7 @@
 # claim (the fixed lock scenario still sees two believed holders), and bad
 # parameters and check arguments are load errors (exit 2).
 set -uo pipefail
-dslab=$1; root=$2
-pass=0; fail=0
-ok() { echo "ok: $1"; pass=$((pass+1)); }
-bad() { echo "FAIL: $1"; fail=$((fail+1)); }
-cd "$root"
+. "$(dirname "$0")/lib/common.sh" "$@"
 
 # broken: the stated seed fails, with the expected words in the output
 broken() { # file seed pattern
@@ -26,9 +22,9 @@ fixed() { # file [extra args...]
   local f=$1; shift
   local failed=""
   for s in $(seq 1 100); do
-    "$dslab" run "$f" --seed "$s" --quiet "$@" >/dev/null 2>&1 || failed="$failed $s"
+    "$dslab" run "$f" --seed "$s" --quiet "$@" >/dev/null 2>&1 || failed="$fail $s"
   done
-  [ -z "$failed" ] && ok "$f $* holds on seeds 1..100" || bad "$f $* failed on seeds:$failed"
+  [ -z "$fail" ] && ok "$f $* holds on seeds 1..100" || bad "$f $* failed on seeds:$fail"
 }
 
 broken scenarios/quorum/lww-lost-update-skew.yaml 1 "stale read of key 0"
@@ -68,5 +64,4 @@ out=$("$dslab" run scenarios/locks/fencing-tokens.yaml --set 'checks.0=mutual-ex
 "$dslab" run scenarios/quorum/r2-w2-quorum.yaml --set 'checks.0=stale-reads: lots' >/dev/null 2>&1
 [ $? = 2 ] && ok "bad stale-reads argument is a load error" || bad "bad stale-reads argument accepted"
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+e2e_finish

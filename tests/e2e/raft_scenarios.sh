@@ -6,15 +6,11 @@
 # bad protocol parameters are clean errors (exit 2).
 # Usage: bash raft_scenarios.sh /path/to/dslab /path/to/source-root
 set -u
-dslab=$1
-root=$2
-seeds=${RAFT_E2E_SEEDS:-100}
-cd "$root" || exit 1
+. "$(dirname "$0")/lib/common.sh" "$@"
+e2e_quiet=1
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL $*"; }
+seeds=${RAFT_E2E_SEEDS:-100}
+
 
 # broken FILE CHECK: fails CHECK at the file's own seed, other checks aside.
 broken() {
@@ -89,5 +85,4 @@ error "unknown commit rule" protocol.commit_rule=naïve "commit_rule"
 error "commit rule typo" protocol.commit_rule=papr "did you mean 'paper'"
 error "sessions not a boolean" protocol.client_sessions=maybe "client_sessions"
 
-echo "raft scenarios: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+e2e_finish "raft scenarios"

@@ -6,15 +6,11 @@
 # 1..SEEDS (default 100); bad protocol parameters are clean errors (exit 2).
 # Usage: bash replication_scenarios.sh /path/to/dslab /path/to/source-root
 set -u
-dslab=$1
-root=$2
-seeds=${REPLICATION_E2E_SEEDS:-100}
-cd "$root" || exit 1
+. "$(dirname "$0")/lib/common.sh" "$@"
+e2e_quiet=1
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL $*"; }
+seeds=${REPLICATION_E2E_SEEDS:-100}
+
 
 # broken FILE CHECK [HOLDS...]: fails CHECK at the file's own seed; each
 # HOLDS check passes.
@@ -142,5 +138,4 @@ error "lease not below failover_after" protocol.lease=400ms \
 error "failover below heartbeat" protocol.failover_after=40ms \
     "failover_after must be longer than heartbeat"
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+e2e_finish

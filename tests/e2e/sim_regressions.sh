@@ -4,10 +4,8 @@
 # a failure, or a broken one pass. Each line names the file, the exit
 # status it must give and a pattern its output must contain.
 set -uo pipefail
-dslab=$1; root=$2
-pass=0; fail=0
-ok() { echo "ok: $1"; pass=$((pass+1)); }
-bad() { echo "FAIL: $1"; fail=$((fail+1)); }
+. "$(dirname "$0")/lib/common.sh" "$@"
+
 cd "$root/tests/e2e/scenarios"
 
 expect() { # file exit pattern [args...]
@@ -58,5 +56,4 @@ out=$("$dslab" run "$tmp/two-phase-commit.yaml" --set 'checks=["atomic-commit: 5
 grep -q "atomic-commit.*PASS" <<<"$out" && grep -q "[1-9][0-9]* ok" <<<"$out" &&
   ok "two-phase-commit commits at 64 nodes" || bad "2pc at 64 nodes: $(printf '%s' "$out" | grep -e atomic -e "client ops")"
 
-echo "sim_regressions: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+e2e_finish "sim_regressions"

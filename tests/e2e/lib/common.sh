@@ -1,0 +1,75 @@
+# tests/e2e/lib/common.sh: the preamble every tests/e2e/*.sh shares. Not a
+# test itself (tests/CMakeLists.txt runs tests/e2e/*.sh only); a script
+# sources it first thing, passing its own arguments:
+#
+#   set -uo pipefail            # (or set -u) the script's own choice
+#   . "$(dirname "$0")/lib/common.sh" "$@"
+#
+# Arguments: DSLAB (the binary) ROOT (the source tree), as ctest passes them.
+# After sourcing:
+#   dslab, root   absolute paths; the working directory is $root
+#   tmp           a fresh directory, removed at exit (with any paths given
+#                 to e2e_cleanup); XDG_DATA_HOME=$tmp/data, so no run reads
+#                 or writes the user's progress
+#   ok MSG / bad MSG   count a pass / a failure (bad prints "FAIL: MSG";
+#                 ok prints "ok: MSG" unless e2e_quiet=1)
+#   check MSG CODE     eval CODE: ok if it succeeds, bad if not
+#   e2e_need CMD WHY   a prerequisite: missing -> "SKIPPED: WHY", exit 77
+#   e2e_python_optional  have_python=1/0 (and a note when 0): the script
+#                 runs what it can; e2e_finish then reports SKIPPED
+#   e2e_finish [LABEL]  prints "LABEL: N passed, M failed" and exits: 1 on
+#                 any failure, 77 when a prerequisite was missing, else 0
+# A skip always exits 77 (ctest SKIP_RETURN_CODE), never 0: a test whose
+# prerequisite is missing must not count as passed.
+
+dslab=${1:?usage: SCRIPT DSLAB SOURCE_ROOT}
+root=${2:?usage: SCRIPT DSLAB SOURCE_ROOT}
+case $dslab in /*) ;; *) dslab="$PWD/$dslab" ;; esac
+root=$(cd "$root" && pwd) || { echo "FAIL: no source root $2"; exit 1; }
+cd "$root" || exit 1
+
+tmp=$(mktemp -d)
+e2e_cleanup_paths=()
+# e2e_cleanup PATH...: also remove these at exit (glob patterns expand then;
+# no spaces in them). A script with its own EXIT trap calls e2e_on_exit in it.
+e2e_cleanup() { e2e_cleanup_paths+=("$@"); }
+e2e_on_exit() {
+    rm -rf "$tmp"
+    local p
+    for p in "${e2e_cleanup_paths[@]}"; do rm -rf $p; done
+}
+trap e2e_on_exit EXIT
+export XDG_DATA_HOME="$tmp/data"
+
+pass=0
+fail=0
+e2e_quiet=0
+e2e_skip_reason=""
+ok() { pass=$((pass + 1)); [ "$e2e_quiet" = 1 ] || echo "ok: $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+
+e2e_need() {
+    command -v "$1" >/dev/null 2>&1 && return 0
+    echo "SKIPPED: $2"
+    exit 77
+}
+
+e2e_python_optional() {
+    have_python=1
+    if ! command -v python3 >/dev/null; then
+        have_python=0
+        e2e_skip_reason="python3 is not installed (the JSON checks did not run)"
+        echo "note: python3 is not installed: the JSON checks cannot run"
+    fi
+}
+
+e2e_finish() {
+    echo "${1:+$1: }$pass passed, $fail failed"
+    [ "$fail" = 0 ] || exit 1
+    if [ -n "$e2e_skip_reason" ]; then
+        echo "SKIPPED: $e2e_skip_reason"
+        exit 77
+    fi
+    exit 0
+}
