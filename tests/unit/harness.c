@@ -25,14 +25,19 @@ const char *h_load_error(const char *yaml, struct diag *d) {
     return d->message;
 }
 
+/* Runs to the scenario's end (an error fails the test) and finishes. */
+static void run_to_end(struct sim *sim, const struct scenario *s) {
+    if (sim_run(sim, s->duration_ns, 0) != SIM_OK) fail_msg("sim_run: %s", sim_error(sim));
+    sim_finish(sim);
+}
+
 struct sim *h_sim(const struct scenario *s, uint64_t seed, trace_sink_fn sink, void *user) {
     struct diag d;
     diag_clear(&d);
     struct sim *sim = sim_create(s, seed, &d);
     if (!sim) fail_msg("sim_create: %s:%d:%d: %s", d.file, d.line, d.col, d.message);
     if (sink) assert_int_equal(sim_add_sink(sim, sink, user), 0);
-    sim_run(sim, s->duration_ns, 0);
-    sim_finish(sim);
+    run_to_end(sim, s);
     return sim;
 }
 
@@ -124,8 +129,7 @@ struct h_run *h_run(const char *yaml, const char *tags, trace_sink_fn sink, void
         assert_int_equal(sim_add_sink(r->sim, h_rec_sink, &r->rec), 0);
     }
     if (sink) assert_int_equal(sim_add_sink(r->sim, sink, user), 0);
-    sim_run(r->sim, r->s->duration_ns, 0);
-    sim_finish(r->sim);
+    run_to_end(r->sim, r->s);
     return r;
 }
 

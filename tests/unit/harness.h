@@ -56,7 +56,7 @@ const char *h_load_error(const char *yaml, struct diag *d);
 
 /* Creates a simulation of `s` with `seed`, adds `sink` (if not NULL), runs
  * to s->duration_ns and finishes it. Fails the test if it cannot be
- * created. The caller owns the sim (sim_destroy) and keeps `s` alive. */
+ * created or the run stops with an error (a limit hit). The caller owns the sim (sim_destroy) and keeps `s` alive. */
 struct sim *h_sim(const struct scenario *s, uint64_t seed, trace_sink_fn sink, void *user);
 
 /* The recording sink (2.): annotations whose tag is in `tags`. */

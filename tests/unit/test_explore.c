@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "harness.h"
 #include "dslab/check.h"
 #include "dslab/scenario.h"
 #include "dslab/sim.h"
@@ -46,14 +47,6 @@ static const char stale_yaml[] =
     "  heal_after: 2500ms\n"
     "  fault_duration: [200ms, 1500ms]\n";
 
-static struct scenario *load(const char *text) {
-    struct diag d;
-    struct scenario *s = scenario_load_buffer(text, strlen(text), "test.yaml", NULL, 0, NULL, &d);
-    if (!s) fprintf(stderr, "%s:%d:%d: %s\n", d.file, d.line, d.col, d.message);
-    assert_non_null(s);
-    return s;
-}
-
 static void expect_error(const char *text, const char *needle) {
     struct diag d;
     struct scenario *s = scenario_load_buffer(text, strlen(text), "bad.yaml", NULL, 0, NULL, &d);
@@ -64,7 +57,7 @@ static void expect_error(const char *text, const char *needle) {
 
 static void test_draw_is_a_function_of_the_seed(void **state) {
     (void)state;
-    struct scenario *s = load(stale_yaml);
+    struct scenario *s = h_load(stale_yaml);
     int differ = 0;
     for (uint64_t seed = 1; seed <= 50; seed++) {
         struct explore_schedule a, b, c;
@@ -84,7 +77,7 @@ static void test_draw_is_a_function_of_the_seed(void **state) {
 
 static void test_draw_stays_within_the_bounds(void **state) {
     (void)state;
-    struct scenario *s = load(stale_yaml);
+    struct scenario *s = h_load(stale_yaml);
     const struct scenario_explore *e = &s->explore;
     uint32_t kinds_seen = 0;
     for (uint64_t seed = 1; seed <= 300; seed++) {
@@ -117,7 +110,7 @@ static void test_scenario_mode_keeps_the_file_faults(void **state) {
     char text[4096];
     snprintf(text, sizeof text, "%sfaults:\n  - { at: 1s, partition: isolate-one, node: n1 }\n"
              "  - { at: 2s, heal: all }\n", stale_yaml);
-    struct scenario *s = load(text);
+    struct scenario *s = h_load(text);
     struct explore_schedule sch;
     assert_int_equal(explore_draw(s, 7, EXPLORE_FAULTS_SCENARIO, &sch), 0);
     assert_int_equal(sch.count, 2);
@@ -137,7 +130,7 @@ static void test_scenario_mode_keeps_the_file_faults(void **state) {
 
 static void test_explore_section_round_trips(void **state) {
     (void)state;
-    struct scenario *s = load(stale_yaml);
+    struct scenario *s = h_load(stale_yaml);
     assert_true(s->explore.declared);
     assert_int_equal(s->explore.max_faults, 4);
     assert_int_equal(s->explore.start_ns, 400 * NS_PER_MS);
@@ -159,7 +152,7 @@ static void test_explore_section_round_trips(void **state) {
     scenario_free(t);
     scenario_free(s);
     /* Without the section: defaults, not written back. */
-    s = load("name: x\nduration: 8s\nnodes: 3\nprotocol: raft\n");
+    s = h_load("name: x\nduration: 8s\nnodes: 3\nprotocol: raft\n");
     assert_false(s->explore.declared);
     assert_int_equal(s->explore.heal_ns, 6 * NS_PER_S);
     assert_int_equal(s->explore.kinds_mask, (1u << EXPLORE_KIND_COUNT) - 1);
@@ -221,7 +214,7 @@ static void test_violation_time_is_the_failure_not_the_window_start(void **state
     char text[2048];
     snprintf(text, sizeof text, "%sfaults:\n  - { at: 1s, partition: isolate-one, node: n1 }\n"
              "  - { at: 2s, heal: all }\n", stale_yaml);
-    struct scenario *s = load(text);
+    struct scenario *s = h_load(text);
     struct explore_schedule sch;
     struct explore_outcome out;
     struct diag d;
@@ -248,7 +241,7 @@ static void test_violation_time_is_the_failure_not_the_window_start(void **state
 
 static void test_shrunk_schedule_fails_and_every_fault_is_necessary(void **state) {
     (void)state;
-    struct scenario *s = load(stale_yaml);
+    struct scenario *s = h_load(stale_yaml);
     const int linearizable = 1;
     int shrunk = 0;
     for (uint64_t seed = 1; seed <= 200 && shrunk < 2; seed++) {
@@ -289,7 +282,7 @@ static void test_shrunk_schedule_fails_and_every_fault_is_necessary(void **state
 
 static void test_a_passing_schedule_is_not_shrunk(void **state) {
     (void)state;
-    struct scenario *s = load(stale_yaml);
+    struct scenario *s = h_load(stale_yaml);
     struct explore_schedule none = {0};
     struct explore_shrink_result r;
     struct diag d;

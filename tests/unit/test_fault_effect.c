@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "harness.h"
 #include "dslab/scenario.h"
 #include "dslab/sim.h"
 #include "dslab/time.h"
@@ -36,17 +37,9 @@ static struct sim *run(const char *faults, struct counts *c, struct scenario **o
              "name: t\nduration: 6s\nnodes: 3\nprotocol: { name: gossip-pingpong, initial: 0 }\n"
              "assumptions: { pause_below: 800ms }\nfaults:\n%s",
              faults);
-    struct diag d;
-    diag_clear(&d);
-    *out = scenario_load_buffer(text, strlen(text), "t.yaml", NULL, 0, NULL, &d);
-    if (!*out) fail_msg("%s:%d:%d: %s", d.file, d.line, d.col, d.message);
-    struct sim *sim = sim_create(*out, 1, &d);
-    assert_non_null(sim);
+    *out = h_load(text);
     memset(c, 0, sizeof *c);
-    sim_add_sink(sim, count_sink, c);
-    assert_int_equal(sim_run(sim, (*out)->duration_ns, 0), SIM_OK);
-    sim_finish(sim);
-    return sim;
+    return h_sim(*out, 1, count_sink, c);
 }
 
 static bool pause_violated(const struct sim *sim) {

@@ -10,17 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "harness.h"
 #include "dslab/scenario.h"
 #include "dslab/sim.h"
 #include "dslab/time.h"
-
-static struct scenario *load(const char *text) {
-    struct diag d;
-    diag_clear(&d);
-    struct scenario *s = scenario_load_buffer(text, strlen(text), "t.yaml", NULL, 0, NULL, &d);
-    if (!s) fail_msg("%s:%d:%d: %s", d.file, d.line, d.col, d.message);
-    return s;
-}
 
 /* Runs a quiet 5-node cluster to `at_ns` with one fault from YAML. */
 static struct sim *cluster_after(const char *fault_yaml, int nodes, struct scenario **out) {
@@ -28,7 +21,7 @@ static struct sim *cluster_after(const char *fault_yaml, int nodes, struct scena
     snprintf(text, sizeof text,
              "name: t\nduration: 2s\nnodes: %d\nprotocol: { name: gossip-pingpong, initial: 0 }\n"
              "assumptions: { majority_connected: true }\nfaults:\n  - %s\n", nodes, fault_yaml);
-    *out = load(text);
+    *out = h_load(text);
     struct diag d;
     struct sim *sim = sim_create(*out, 3, &d);
     assert_non_null(sim);
@@ -161,14 +154,8 @@ static struct deliveries *run_messages(const char *extra) {
     snprintf(text, sizeof text,
              "name: t\nduration: 200ms\nnodes: 3\nprotocol: { name: gossip-pingpong, initial: 4 }\n%s",
              extra);
-    struct scenario *s = load(text);
-    struct diag diag;
-    struct sim *sim = sim_create(s, 11, &diag);
-    assert_non_null(sim);
-    sim_add_sink(sim, deliveries_sink, &d);
-    sim_run(sim, s->duration_ns, 0);
-    sim_finish(sim);
-    sim_destroy(sim);
+    struct scenario *s = h_load(text);
+    sim_destroy(h_sim(s, 11, deliveries_sink, &d));
     scenario_free(s);
     return &d;
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "harness.h"
 #include "dslab/history.h"
 #include "dslab/node.h"
 #include "dslab/scenario.h"
@@ -55,14 +56,6 @@ static const struct protocol logging_register = {
     .on_timer = reg_on_timer, .on_request = reg_on_request,
 };
 
-static struct scenario *load(const char *text) {
-    struct diag d;
-    diag_clear(&d);
-    struct scenario *s = scenario_load_buffer(text, strlen(text), "test.yaml", NULL, 0, NULL, &d);
-    if (!s) fail_msg("scenario did not load: %s:%d:%d: %s", d.file, d.line, d.col, d.message);
-    return s;
-}
-
 /* Every write invoked reaches n1 exactly once (no crash, no loss), so the
  * log must hold every written value exactly once, with its own client and
  * key; before the fix a held request ran with the client's newer value
@@ -74,7 +67,7 @@ static void check_each_write_ran_as_itself(const char *faults) {
              "workload: { clients: 3, rate: 100/s, ops: { write: 1 }, keys: 3, timeout: 200ms,"
              " target: n1 }\n%s",
              faults);
-    struct scenario *s = load(text);
+    struct scenario *s = h_load(text);
     memset(&exec_log, 0, sizeof exec_log);
     struct diag d;
     diag_clear(&d);
@@ -124,7 +117,7 @@ static void test_request_slowed_past_the_timeout_runs_its_own_operation(void **s
  * though its late request was executed and answered ok. */
 static void test_given_up_operation_is_info_not_fail(void **state) {
     (void)state;
-    struct scenario *s = load(
+    struct scenario *s = h_load(
         "name: t\nduration: 2s\nnodes: 2\nprotocol: { name: gossip-pingpong }\nnetwork: { latency: constant(1ms) }\n"
         "workload: { clients: 1, rate: 100/s, ops: { write: 1 }, keys: 1, timeout: 100ms,"
         " target: n1 }\nfaults: [ { at: 500ms, pause: n1, for: 500ms } ]\n");
