@@ -31,6 +31,12 @@ static void run_to_end(struct sim *sim, const struct scenario *s) {
     sim_finish(sim);
 }
 
+void h_expect_error(const char *yaml, const char *part) {
+    struct diag d;
+    const char *message = h_load_error(yaml, &d);
+    if (!strstr(message, part)) fail_msg("expected '%s' in '%s'", part, message);
+}
+
 struct sim *h_sim(const struct scenario *s, uint64_t seed, trace_sink_fn sink, void *user) {
     struct diag d;
     diag_clear(&d);

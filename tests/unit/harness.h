@@ -53,6 +53,8 @@ struct scenario *h_load(const char *yaml);
  * parameter is checked there). Fails the test if it is accepted; else
  * fills *d and returns d->message. */
 const char *h_load_error(const char *yaml, struct diag *d);
+/* h_load_error, and the message must contain `part`. */
+void h_expect_error(const char *yaml, const char *part);
 
 /* Creates a simulation of `s` with `seed`, adds `sink` (if not NULL), runs
  * to s->duration_ns and finishes it. Fails the test if it cannot be
