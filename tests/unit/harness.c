@@ -38,13 +38,25 @@ void h_expect_error(const char *yaml, const char *part) {
 }
 
 struct sim *h_sim(const struct scenario *s, uint64_t seed, trace_sink_fn sink, void *user) {
+    return h_sim_with(s, NULL, seed, sink, user);
+}
+
+struct sim *h_sim_with(const struct scenario *s, const struct protocol *proto, uint64_t seed,
+                       trace_sink_fn sink, void *user) {
     struct diag d;
     diag_clear(&d);
-    struct sim *sim = sim_create(s, seed, &d);
+    struct sim *sim = proto ? sim_create_with_protocol(s, proto, seed, &d) : sim_create(s, seed, &d);
     if (!sim) fail_msg("sim_create: %s:%d:%d: %s", d.file, d.line, d.col, d.message);
     if (sink) assert_int_equal(sim_add_sink(sim, sink, user), 0);
     run_to_end(sim, s);
     return sim;
+}
+
+uint64_t h_trace_hash(const struct scenario *s, uint64_t seed) {
+    struct trace_hasher h;
+    trace_hasher_init(&h, (const char (*)[32])s->node_names, s->nodes_count);
+    sim_destroy(h_sim(s, seed, trace_hasher_sink, &h));
+    return h.hash;
 }
 
 /* ---- the recording sink ------------------------------------------------------ */

@@ -60,6 +60,13 @@ void h_expect_error(const char *yaml, const char *part);
  * to s->duration_ns and finishes it. Fails the test if it cannot be
  * created or the run stops with an error (a limit hit). The caller owns the sim (sim_destroy) and keeps `s` alive. */
 struct sim *h_sim(const struct scenario *s, uint64_t seed, trace_sink_fn sink, void *user);
+/* h_sim with a protocol that is not built in (`proto`; NULL: the
+ * scenario's own). */
+struct sim *h_sim_with(const struct scenario *s, const struct protocol *proto, uint64_t seed,
+                       trace_sink_fn sink, void *user);
+/* The determinism hash (FNV-1a of the JSON Lines trace) of `s` run to its
+ * end with `seed`. */
+uint64_t h_trace_hash(const struct scenario *s, uint64_t seed);
 
 /* The recording sink (2.): annotations whose tag is in `tags`. */
 struct h_note {

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness.h"
 #include "dslab/scenario.h"
 #include "dslab/sim.h"
 #include "dslab/time.h"
@@ -92,16 +93,8 @@ static struct counts *run_burst(const char *network, const char *faults) {
     snprintf(text, sizeof text,
              "name: t\nduration: 1s\nnodes: 2\nprotocol: { name: gossip-pingpong, initial: 0 }\n"
              "network: %s\n%s", network, faults);
-    struct diag d;
-    diag_clear(&d);
-    struct scenario *s = scenario_load_buffer(text, strlen(text), "t.yaml", NULL, 0, NULL, &d);
-    if (!s) fail_msg("%s:%d:%d: %s", d.file, d.line, d.col, d.message);
-    struct sim *sim = sim_create_with_protocol(s, &burst, 5, &d);
-    assert_non_null(sim);
-    sim_add_sink(sim, count_sink, &c);
-    assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_OK);
-    sim_finish(sim);
-    sim_destroy(sim);
+    struct scenario *s = h_load(text);
+    sim_destroy(h_sim_with(s, &burst, 5, count_sink, &c));
     scenario_free(s);
     assert_int_equal(c.sent, BURST);
     return &c;

@@ -222,10 +222,7 @@ static void test_violation_time_is_the_failure_not_the_window_start(void **state
     assert_int_equal(explore_run(s, 1, &sch, &out, NULL, &d), 0);
     explore_schedule_free(&sch);
     assert_true((out.failed_mask >> 1) & 1u); /* linearizable */
-    struct sim *sim = sim_create(s, 1, &d);
-    assert_non_null(sim);
-    sim_run(sim, s->duration_ns, 0);
-    sim_finish(sim);
+    struct sim *sim = h_sim(s, 1, NULL, NULL);
     const struct check_violation *v = &sim_check_result(sim, 1)->violations[0];
     assert_true(v->from_ns < v->to_ns);
     assert_int_equal(out.violation_ns[1], v->to_ns);

@@ -307,27 +307,13 @@ static void test_bad_parameters_are_errors(void **state) {
     }
 }
 
-static uint64_t trace_hash(const struct scenario *s, uint64_t seed) {
-    struct diag d;
-    memset(&d, 0, sizeof d);
-    struct sim *sim = sim_create(s, seed, &d);
-    assert_non_null(sim);
-    struct trace_hasher h;
-    trace_hasher_init(&h, (const char(*)[32])s->node_names, s->nodes_count);
-    sim_add_sink(sim, trace_hasher_sink, &h);
-    sim_run(sim, s->duration_ns, 0);
-    sim_finish(sim);
-    sim_destroy(sim);
-    return h.hash;
-}
-
 static void test_same_seed_gives_the_same_trace(void **state) {
     (void)state;
     char extra[1024];
     snprintf(extra, sizeof extra, "%s%s", workload_to_stop_at_2s, partition_n1);
     struct scenario *s = h_load(scenario_text("  fencing: true\n  replication: async\n", extra));
-    assert_true(trace_hash(s, 7) == trace_hash(s, 7));
-    assert_true(trace_hash(s, 7) != trace_hash(s, 8));
+    assert_true(h_trace_hash(s, 7) == h_trace_hash(s, 7));
+    assert_true(h_trace_hash(s, 7) != h_trace_hash(s, 8));
     scenario_free(s);
 }
 

@@ -92,28 +92,8 @@ static struct recorder *run(const struct scenario *s, const struct protocol *pro
     memset(&rec, 0, sizeof rec);
     rec.cutoff_ns = cutoff_ns;
     trace_hasher_init(&rec.hasher, (const char (*)[32])s->node_names, s->nodes_count);
-    struct diag d;
-    diag_clear(&d);
-    struct sim *sim = proto ? sim_create_with_protocol(s, proto, seed, &d) : sim_create(s, seed, &d);
-    assert_non_null(sim);
-    sim_add_sink(sim, recorder_sink, &rec);
-    assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_OK);
-    sim_finish(sim);
-    sim_destroy(sim);
+    sim_destroy(h_sim_with(s, proto, seed, recorder_sink, &rec));
     return &rec;
-}
-
-static uint64_t trace_hash(const struct scenario *s, uint64_t seed) {
-    struct trace_hasher h;
-    trace_hasher_init(&h, (const char (*)[32])s->node_names, s->nodes_count);
-    struct diag d;
-    struct sim *sim = sim_create(s, seed, &d);
-    assert_non_null(sim);
-    sim_add_sink(sim, trace_hasher_sink, &h);
-    sim_run(sim, s->duration_ns, 0);
-    sim_finish(sim);
-    sim_destroy(sim);
-    return h.hash;
 }
 
 static const char gossip[] =
@@ -123,14 +103,14 @@ static const char gossip[] =
 static void test_same_seed_gives_same_trace(void **state) {
     (void)state;
     struct scenario *s = h_load(gossip);
-    assert_int_equal(trace_hash(s, 42), trace_hash(s, 42));
+    assert_int_equal(h_trace_hash(s, 42), h_trace_hash(s, 42));
     scenario_free(s);
 }
 
 static void test_different_seed_gives_different_trace(void **state) {
     (void)state;
     struct scenario *s = h_load(gossip);
-    assert_int_not_equal(trace_hash(s, 42), trace_hash(s, 43));
+    assert_int_not_equal(h_trace_hash(s, 42), h_trace_hash(s, 43));
     scenario_free(s);
 }
 
@@ -147,7 +127,7 @@ static void test_later_fault_leaves_earlier_trace_unchanged(void **state) {
     uint64_t ha = run(a, NULL, 9, 5 * NS_PER_S)->hash_before_cutoff;
     uint64_t hb = run(b, NULL, 9, 5 * NS_PER_S)->hash_before_cutoff;
     assert_int_equal(ha, hb);
-    uint64_t ha_all = trace_hash(a, 9), hb_all = trace_hash(b, 9);
+    uint64_t ha_all = h_trace_hash(a, 9), hb_all = h_trace_hash(b, 9);
     assert_int_not_equal(ha_all, hb_all);
     scenario_free(a);
     scenario_free(b);
@@ -175,7 +155,7 @@ static void *thread_main(void *p) {
 static void test_two_sims_in_two_threads_match_serial(void **state) {
     (void)state;
     struct scenario *s = h_load(gossip);
-    uint64_t serial = trace_hash(s, 5);
+    uint64_t serial = h_trace_hash(s, 5);
     struct thread_arg args[2] = {{s, 0}, {s, 0}};
     pthread_t t[2];
     for (int i = 0; i < 2; i++) pthread_create(&t[i], NULL, thread_main, &args[i]);
@@ -283,11 +263,7 @@ static void test_skew_assumption_reports_the_crossing_moment(void **state) {
         "clocks: { n1: { drift_ppm: 10000 } }\n"
         "assumptions: { clock_skew_below: 50ms, pause_below: 1s }\n";
     struct scenario *s = h_load(text);
-    struct diag d;
-    struct sim *sim = sim_create(s, 1, &d);
-    assert_non_null(sim);
-    sim_run(sim, s->duration_ns, 0);
-    sim_finish(sim);
+    struct sim *sim = h_sim(s, 1, NULL, NULL);
     const struct assumption_state *skew = sim_assumption(sim, 0);
     assert_true(skew->declared && skew->violated);
     assert_int_equal(skew->violated_at_ns, 5 * NS_PER_S);

@@ -69,11 +69,7 @@ static void check_each_write_ran_as_itself(const char *faults) {
              faults);
     struct scenario *s = h_load(text);
     memset(&exec_log, 0, sizeof exec_log);
-    struct diag d;
-    diag_clear(&d);
-    struct sim *sim = sim_create_with_protocol(s, &logging_register, 1, &d);
-    assert_non_null(sim);
-    assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_OK);
+    struct sim *sim = h_sim_with(s, &logging_register, 1, NULL, NULL);
     const struct history *h = sim_history(sim);
     int writes = 0, infos = 0;
     for (size_t i = 0; i < h->count; i++) {
@@ -122,11 +118,7 @@ static void test_given_up_operation_is_info_not_fail(void **state) {
         "workload: { clients: 1, rate: 100/s, ops: { write: 1 }, keys: 1, timeout: 100ms,"
         " target: n1 }\nfaults: [ { at: 500ms, pause: n1, for: 500ms } ]\n");
     memset(&exec_log, 0, sizeof exec_log);
-    struct diag d;
-    diag_clear(&d);
-    struct sim *sim = sim_create_with_protocol(s, &logging_register, 1, &d);
-    assert_non_null(sim);
-    assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_OK);
+    struct sim *sim = h_sim_with(s, &logging_register, 1, NULL, NULL);
     const struct history *h = sim_history(sim);
     int infos = 0;
     for (size_t i = 0; i < h->count; i++) {
