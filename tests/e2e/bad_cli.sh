@@ -6,9 +6,9 @@
 # Usage: bash bad_cli.sh /path/to/dslab /path/to/source-root
 set -u
 . "$(dirname "$0")/lib/common.sh" "$@"
+e2e_quiet=1
 
 count=0
-err=$(mktemp /tmp/dslab-bad-cli-XXXXXX)
 # A named pipe with no writer: opening it must not hang (the *-fifo cases).
 # It lives in a directory of this run's own, so two runs at once (the
 # Release and sanitizer builds, two checkouts) never share it; @FIFO@ in
@@ -16,7 +16,7 @@ err=$(mktemp /tmp/dslab-bad-cli-XXXXXX)
 fifodir=$(mktemp -d /tmp/dslab-bad-cli-fifo-XXXXXX)
 fifo=$fifodir/fifo
 mkfifo "$fifo"
-e2e_cleanup "$err" "$fifodir"
+e2e_cleanup "$fifodir"
 
 for argsfile in tests/bad/cli/*.args; do
     name=${argsfile%.args}
@@ -30,17 +30,8 @@ for argsfile in tests/bad/cli/*.args; do
     args=("${args[@]//@FIFO@/$fifo}")
     want=$(head -n 1 "$name.expected")
     want=${want//@FIFO@/$fifo}
-    timeout 60 "$dslab" "${args[@]}" >/dev/null 2>"$err" </dev/null
-    status=$?
-    got=$(head -n 1 "$err")
-    if [ "$status" -eq 2 ] && [ "$got" = "$want" ]; then
-        pass=$((pass + 1))
-    else
-        fail=$((fail + 1))
-        echo "FAIL $argsfile: dslab ${args[*]}"
-        echo "  expected (exit 2): $want"
-        echo "  got      (exit $status): $got"
-    fi
+    run_first_err timeout 60 "$dslab" "${args[@]}" </dev/null
+    expect_exit_line "$argsfile: dslab ${args[*]}" 2 "$want" "$status" "$got"
 done
 
 # Unreadable files (only meaningful when not root: root reads anything).

@@ -115,9 +115,9 @@ sys.exit(1 if failures else 0)
 PY
 rc=$?
 
+[ $rc -eq 0 ] && ok "the words each answer is graded on (above)" || bad "the words each answer is graded on (above)"
+
 # The adversarial answers files: p-*.yaml.
-pass=0
-fail=0
 for f in tests/exercises/*/p-*.yaml; do
     [ -e "$f" ] || continue
     id=$(basename "$(dirname "$f")")
@@ -128,7 +128,6 @@ for f in tests/exercises/*/p-*.yaml; do
     [ "$got_rc" = "${want_rc:-1}" ] || ok=0
     while IFS= read -r e; do grep -qF -- "$e" <<< "$out" || { ok=0; echo "  missing: $e"; }; done < <(sed -n 's/^# expect: //p' "$f")
     while IFS= read -r e; do ! grep -qF -- "$e" <<< "$out" || { ok=0; echo "  unwanted: $e"; }; done < <(sed -n 's/^# expect-not: //p' "$f")
-    if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $f (exit $got_rc)"; echo "$out" | head -20; fi
+    if [ $ok = 1 ]; then ok "$f"; else bad "$f (exit $got_rc)"; echo "$out" | head -20; fi
 done
-echo "answers files: $pass passed, $fail failed"
-[ $rc -eq 0 ] && [ $fail -eq 0 ]
+e2e_finish "answers files"

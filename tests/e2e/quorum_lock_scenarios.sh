@@ -20,11 +20,11 @@ broken() { # file seed pattern
 # fixed: every one of seeds 1..100 holds
 fixed() { # file [extra args...]
   local f=$1; shift
-  local failed=""
+  local failing=""
   for s in $(seq 1 100); do
-    "$dslab" run "$f" --seed "$s" --quiet "$@" >/dev/null 2>&1 || failed="$fail $s"
+    "$dslab" run "$f" --seed "$s" --quiet "$@" >/dev/null 2>&1 || failing="$failing $s"
   done
-  [ -z "$fail" ] && ok "$f $* holds on seeds 1..100" || bad "$f $* failed on seeds:$fail"
+  [ -z "$failing" ] && ok "$f $* holds on seeds 1..100" || bad "$f $* failed on seeds:$failing"
 }
 
 broken scenarios/quorum/lww-lost-update-skew.yaml 1 "stale read of key 0"
@@ -38,7 +38,6 @@ broken scenarios/locks/clock-drift-lease.yaml 1 "two holders at once"
 fixed scenarios/locks/clock-drift-lease.yaml --set protocol.margin=150ms
 
 # the LWW run shows the dropped versions that explain the stale reads
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 "$dslab" run scenarios/quorum/lww-lost-update-skew.yaml --trace "$tmp/t.jsonl" --quiet >/dev/null 2>&1
 grep -q '"tag":"conflict".*lww k0: kept' "$tmp/t.jsonl" && ok "LWW annotates the versions it drops" ||
   bad "no LWW conflict annotation in the trace"

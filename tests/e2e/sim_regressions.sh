@@ -36,7 +36,6 @@ expect lock-ack-wait-lease-end.yaml 0 "holders: 0 overlaps"
 # issue 11 item 6: node sets are 64-bit words; every protocol with a node
 # limit runs at its limit (in the sanitizer build a shift by 64 aborts) and
 # refuses one more node
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 for pm in raft:64 primary-backup:64 lease-lock:64 two-phase-commit:64 failure-detector:64 quorum-kv:16; do
   p=${pm%%:*}; max=${pm#*:}
   work='workload: { clients: 2, rate: 50/s, ops: { write: 1 }, keys: 2, timeout: 200ms }'

@@ -89,15 +89,22 @@ static struct catalog *load_catalog(void) {
     return c;
 }
 
-static int grade_text(const struct catalog *c, const char *id, const char *text, struct grade_result *r,
-                      struct diag *d) {
+/* Grades answers `text` for exercise `id` as if read from file `name`;
+ * -2 when the answers do not load. */
+static int grade_named(const struct catalog *c, const char *id, const char *name, const char *text,
+                       struct grade_result *r, struct diag *d) {
     const struct exercise *e = catalog_find(c, id);
     assert_non_null(e);
-    struct answers *a = answers_load_buffer(text, strlen(text), "answers.yaml", e, d);
+    struct answers *a = answers_load_buffer(text, strlen(text), name, e, d);
     if (!a) return -2;
     int rc = grade_answers(c, e, a, r, d);
     answers_free(a);
     return rc;
+}
+
+static int grade_text(const struct catalog *c, const char *id, const char *text, struct grade_result *r,
+                      struct diag *d) {
+    return grade_named(c, id, "answers.yaml", text, r, d);
 }
 
 static void test_malformed_answers_have_positions(void **state) {
@@ -429,12 +436,7 @@ static int grade_fix_text(const struct catalog *c, const char *id, const char *d
     char text[512], name[256];
     snprintf(text, sizeof text, "exercise: %s\nanswers:\n  fix: %s\n", id, fix);
     snprintf(name, sizeof name, "%s/answers.yaml", dir);
-    const struct exercise *e = catalog_find(c, id);
-    struct answers *a = answers_load_buffer(text, strlen(text), name, e, d);
-    if (!a) return -2;
-    int rc = grade_answers(c, e, a, r, d);
-    answers_free(a);
-    return rc;
+    return grade_named(c, id, name, text, r, d);
 }
 
 static void test_fixes_graded_adversarially(void **state) {

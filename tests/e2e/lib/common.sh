@@ -14,6 +14,12 @@
 #   ok MSG / bad MSG   count a pass / a failure (bad prints "FAIL: MSG";
 #                 ok prints "ok: MSG" unless e2e_quiet=1)
 #   check MSG CODE     eval CODE: ok if it succeeds, bad if not
+#   run_first_err CMD...  runs CMD once: status = its exit status, got =
+#                 the first line it wrote to stderr
+#   expect_exit_line WHAT WANT_STATUS WANT_LINE GOT_STATUS GOT_LINE
+#                 ok when both match, else FAIL with both (bad-input suites)
+#   expect_at_least N MIN WHAT   FAIL unless N >= MIN (a suite that found
+#                 fewer cases than it should have is not a pass)
 #   e2e_need CMD WHY   a prerequisite: missing -> "SKIPPED: WHY", exit 77
 #   e2e_python_optional  have_python=1/0 (and a note when 0): the script
 #                 runs what it can; e2e_finish then reports SKIPPED
@@ -48,6 +54,26 @@ e2e_skip_reason=""
 ok() { pass=$((pass + 1)); [ "$e2e_quiet" = 1 ] || echo "ok: $*"; }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+
+run_first_err() {
+    "$@" >/dev/null 2>"$tmp/.stderr"
+    status=$?
+    got=$(head -n 1 "$tmp/.stderr")
+}
+
+expect_exit_line() {
+    if [ "$4" = "$2" ] && [ "$5" = "$3" ]; then
+        ok "$1"
+    else
+        bad "$1"
+        echo "  expected (exit $2): $3"
+        echo "  got      (exit $4): $5"
+    fi
+}
+
+expect_at_least() {
+    if [ "$1" -ge "$2" ]; then ok "$3: $1 (at least $2)"; else bad "only $1 $3 (expected at least $2)"; fi
+}
 
 e2e_need() {
     command -v "$1" >/dev/null 2>&1 && return 0
