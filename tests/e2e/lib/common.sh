@@ -20,6 +20,9 @@
 #                 ok when both match, else FAIL with both (bad-input suites)
 #   expect_at_least N MIN WHAT   FAIL unless N >= MIN (a suite that found
 #                 fewer cases than it should have is not a pass)
+#   expect_broken FILE CHECK [HOLDS...]  `dslab run FILE` (its own seed)
+#                 exits 1 with CHECK FAIL and every HOLDS check PASS
+#   expect_fixed FILE SEEDS  every check of FILE holds on seeds 1..SEEDS
 #   e2e_need CMD WHY   a prerequisite: missing -> "SKIPPED: WHY", exit 77
 #   e2e_python_optional  have_python=1/0 (and a note when 0): the script
 #                 runs what it can; e2e_finish then reports SKIPPED
@@ -73,6 +76,44 @@ expect_exit_line() {
 
 expect_at_least() {
     if [ "$1" -ge "$2" ]; then ok "$3: $1 (at least $2)"; else bad "only $1 $3 (expected at least $2)"; fi
+}
+
+expect_broken() {
+    local file=$1 check=$2 out status c
+    shift 2
+    out=$("$dslab" run "$file" 2>&1)
+    status=$?
+    if [ "$status" != 1 ]; then
+        bad "$file: expected exit 1 (a check failed), got $status"
+        tail -n 12 <<<"$out"
+        return
+    fi
+    if ! grep -Eq "^  $check +FAIL" <<<"$out"; then
+        bad "$file: expected '$check' to FAIL"
+        sed -n '/^checks/,$p' <<<"$out"
+        return
+    fi
+    for c in "$@"; do
+        if ! grep -Eq "^  $c +PASS" <<<"$out"; then
+            bad "$file: '$c' should hold even here"
+            sed -n '/^checks/,$p' <<<"$out"
+            return
+        fi
+    done
+    ok "$file fails $check"
+}
+
+expect_fixed() {
+    local file=$1 seeds=$2 s status
+    for s in $(seq 1 "$seeds"); do
+        "$dslab" run "$file" --seed "$s" --quiet >/dev/null 2>&1
+        status=$?
+        if [ "$status" != 0 ]; then
+            bad "$file: exit $status at seed $s   repro: dslab run $file --seed $s"
+            return
+        fi
+    done
+    ok "$file holds on seeds 1..$seeds"
 }
 
 e2e_need() {
