@@ -8,23 +8,13 @@
 set -uo pipefail
 . "$(dirname "$0")/lib/common.sh" "$@"
 
-# broken: the stated seed fails, with the expected words in the output
-broken() { # file seed pattern
-  out=$("$dslab" run "$1" --seed "$2" 2>&1); code=$?
-  if [ "$code" = 1 ] && grep -q "$3" <<<"$out"; then
-    ok "$1 fails on seed $2 ($3)"
-  else
-    bad "$1 seed $2: exit $code, pattern '$3' $(printf '%s\n' "$out" | grep -c "$3") times"
-  fi
-}
-# fixed: every one of seeds 1..100 holds
-fixed() { # file [extra args...]
-  local f=$1; shift
-  local failing=""
-  for s in $(seq 1 100); do
-    "$dslab" run "$f" --seed "$s" --quiet "$@" >/dev/null 2>&1 || failing="$failing $s"
-  done
-  [ -z "$failing" ] && ok "$f $* holds on seeds 1..100" || bad "$f $* failed on seeds:$failing"
+# broken FILE SEED PATTERN: the stated seed fails, with the expected words
+broken() { expect_run 1 "$3" "$1" --seed "$2"; }
+# fixed FILE [ARGS...]: every one of seeds 1..100 holds
+fixed() {
+    local f=$1
+    shift
+    expect_fixed "$f" 100 "$@"
 }
 
 broken scenarios/quorum/lww-lost-update-skew.yaml 1 "stale read of key 0"

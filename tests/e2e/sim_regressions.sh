@@ -9,14 +9,9 @@ set -uo pipefail
 cd "$root/tests/e2e/scenarios"
 
 expect() { # file exit pattern [args...]
-  local f=$1 want=$2 pat=$3; shift 3
-  out=$("$dslab" run "$f" "$@" 2>&1); code=$?
-  if [ "$code" = "$want" ] && grep -q -- "$pat" <<<"$out"; then
-    ok "$f $*: exit $want ($pat)"
-  else
-    bad "$f $*: exit $code (want $want), '$pat' $(printf '%s\n' "$out" | grep -c -- "$pat") times"
-    printf '%s\n' "$out" | tail -5
-  fi
+  local f=$1 want=$2 pat=$3
+  shift 3
+  expect_run "$want" "$pat" "$f" "$@"
 }
 
 # issue 11 item 1: a late request runs as the operation it was sent with

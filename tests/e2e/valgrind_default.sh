@@ -12,15 +12,11 @@ set -u
 . "$(dirname "$0")/lib/common.sh" "$@"
 
 scenario="$root/scenarios/intro/leader-loses-majority.yaml"
-if ! command -v valgrind >/dev/null 2>&1; then
-    echo "SKIPPED: valgrind is not installed (scripts/setup-deps.sh installs it)"
-    exit 77
-fi
+e2e_need valgrind "valgrind is not installed (scripts/setup-deps.sh installs it)"
 if grep -q __asan_init "$dslab" 2>/dev/null; then
     echo "SKIPPED: $dslab is built with AddressSanitizer (valgrind cannot run it)"
     exit 77
 fi
-failed=0
 vg() { # name expected_status args...
     local name=$1 want=$2
     shift 2
@@ -29,11 +25,9 @@ vg() { # name expected_status args...
         --log-file="$tmp/$name.vg" "$dslab" "$@" >"$tmp/$name.out" 2>&1
     local status=$?
     if [ "$status" -eq "$want" ] && [ ! -s "$tmp/$name.vg" ]; then
-        pass=$((pass + 1))
-        echo "ok: $name (exit $status, valgrind clean)"
+        ok "$name (exit $status, valgrind clean)"
     else
-        fail=$((fail + 1))
-        echo "FAIL: $name: exit $status (want $want)"
+        bad "$name: exit $status (want $want)"
         head -n 40 "$tmp/$name.vg" "$tmp/$name.out"
     fi
 }
@@ -41,5 +35,5 @@ vg run 1 run "$scenario" --trace "$tmp/trace.jsonl"
 vg json 1 run "$scenario" --json --quiet
 vg lint 0 lint "$scenario"
 vg bad-input 2 lint "$root/tests/bad/scenario/billion-laughs.yaml"
-[ -s "$tmp/trace.jsonl" ] || { echo "FAIL: no trace written"; fail=$((fail + 1)); }
+[ -s "$tmp/trace.jsonl" ] && ok "trace written" || bad "no trace written"
 e2e_finish

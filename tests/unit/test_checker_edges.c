@@ -47,25 +47,26 @@ static enum lin_verdict lin_verdict_of(const struct lin_history *h) {
     return v;
 }
 
+/* write 1 in [0,1), write 2 in [2,5), then a read of 1 in [call, ret). */
+static enum lin_verdict write_write_read(int64_t call, int64_t ret) {
+    struct lin_history h;
+    lin_history_init(&h);
+    lin_add(&h, 0, OP_WRITE, 1, 0, 1);
+    lin_add(&h, 0, OP_WRITE, 2, 2, 5);
+    lin_add(&h, 1, OP_READ, 1, call, ret);
+    enum lin_verdict v = lin_verdict_of(&h);
+    lin_history_deinit(&h);
+    return v;
+}
+
 static void test_lin_return_and_call_at_one_position_are_concurrent(void **state) {
     (void)state;
     /* write 1 in [0,1); write 2 in [2,5); a read called at 5 returns 1. The
      * read's call and write 2's return share position 5: they overlap, so
      * the read may take effect before write 2. */
-    struct lin_history h;
-    lin_history_init(&h);
-    lin_add(&h, 0, OP_WRITE, 1, 0, 1);
-    lin_add(&h, 0, OP_WRITE, 2, 2, 5);
-    lin_add(&h, 1, OP_READ, 1, 5, 6);
-    assert_int_equal(lin_verdict_of(&h), LIN_LINEARIZABLE);
-    lin_history_deinit(&h);
+    assert_int_equal(write_write_read(5, 6), LIN_LINEARIZABLE);
     /* One position later the write has returned first: the read is stale. */
-    lin_history_init(&h);
-    lin_add(&h, 0, OP_WRITE, 1, 0, 1);
-    lin_add(&h, 0, OP_WRITE, 2, 2, 5);
-    lin_add(&h, 1, OP_READ, 1, 6, 7);
-    assert_int_equal(lin_verdict_of(&h), LIN_NOT_LINEARIZABLE);
-    lin_history_deinit(&h);
+    assert_int_equal(write_write_read(6, 7), LIN_NOT_LINEARIZABLE);
 }
 
 /* ---- stale-reads: equal instants ------------------------------------------ */

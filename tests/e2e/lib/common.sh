@@ -22,7 +22,10 @@
 #                 fewer cases than it should have is not a pass)
 #   expect_broken FILE CHECK [HOLDS...]  `dslab run FILE` (its own seed)
 #                 exits 1 with CHECK FAIL and every HOLDS check PASS
-#   expect_fixed FILE SEEDS  every check of FILE holds on seeds 1..SEEDS
+#   expect_fixed FILE SEEDS [ARGS...]  `dslab run FILE ARGS` exits 0 on
+#                 every seed 1..SEEDS (the first that does not: its repro)
+#   expect_run STATUS PATTERN ARGS...  `dslab run ARGS` exits STATUS and
+#                 prints a line matching PATTERN (grep, basic regex)
 #   e2e_need CMD WHY   a prerequisite: missing -> "SKIPPED: WHY", exit 77
 #   e2e_python_optional  have_python=1/0 (and a note when 0): the script
 #                 runs what it can; e2e_finish then reports SKIPPED
@@ -104,16 +107,31 @@ expect_broken() {
 }
 
 expect_fixed() {
-    local file=$1 seeds=$2 s status
+    local file=$1 seeds=$2 s status out
+    shift 2
     for s in $(seq 1 "$seeds"); do
-        "$dslab" run "$file" --seed "$s" --quiet >/dev/null 2>&1
+        out=$("$dslab" run "$file" --seed "$s" --quiet "$@" 2>&1)
         status=$?
         if [ "$status" != 0 ]; then
-            bad "$file: exit $status at seed $s   repro: dslab run $file --seed $s"
+            bad "$file $*: exit $status at seed $s   repro: dslab run $file --seed $s $*"
+            tail -n 5 <<<"$out" | sed 's/^/    /'
             return
         fi
     done
-    ok "$file holds on seeds 1..$seeds"
+    ok "$file $* holds on seeds 1..$seeds"
+}
+
+expect_run() {
+    local want=$1 pattern=$2 out status
+    shift 2
+    out=$("$dslab" run "$@" 2>&1)
+    status=$?
+    if [ "$status" = "$want" ] && grep -q -- "$pattern" <<<"$out"; then
+        ok "dslab run $*: exit $want ($pattern)"
+    else
+        bad "dslab run $*: exit $status (want $want), '$pattern' $(grep -c -- "$pattern" <<<"$out") times"
+        tail -n 5 <<<"$out" | sed 's/^/    /'
+    fi
 }
 
 e2e_need() {
