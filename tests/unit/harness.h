@@ -22,6 +22,8 @@
  *      assert_int_equal(h_ck_end(&k, 1000), CHECK_PASS);
  *    and h_has_node / h_has_evidence / h_check_named to read a result.
  *
+ * H_MAIN(...) is each test program's main().
+ *
  * Every function fails the running cmocka test (fail_msg) on a setup
  * error, so a test only asserts what it is about. Include after
  * <cmocka.h>'s prerequisites (this header includes them itself). */
@@ -42,6 +44,16 @@
 #include "dslab/sim.h"
 #include "dslab/time.h"
 #include "dslab/trace.h"
+
+/* The test program's main(): runs the listed tests in order, e.g.
+ *   H_MAIN(cmocka_unit_test(test_one),
+ *          cmocka_unit_test(test_two))
+ * and exits with cmocka's status (the number of failed tests). */
+#define H_MAIN(...)                                                                                \
+    int main(void) {                                                                               \
+        const struct CMUnitTest h_tests[] = {__VA_ARGS__};                                         \
+        return cmocka_run_group_tests(h_tests, NULL, NULL);                                        \
+    }
 
 /* ---- 1. scenarios from a string ------------------------------------------- */
 

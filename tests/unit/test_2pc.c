@@ -297,25 +297,20 @@ static void test_checker_rejects_bad_argument(void **state) {
     assert_non_null(strstr(d.message, "atomic-commit: 1s"));
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_all_yes_votes_commit_everywhere),
-        cmocka_unit_test(test_64_nodes_commit_everywhere),
-        cmocka_unit_test(test_a_no_vote_aborts_everywhere),
-        cmocka_unit_test(test_locked_key_votes_no),
-        cmocka_unit_test(test_coordinator_crash_leaves_participants_in_doubt),
-        cmocka_unit_test(test_restarted_coordinator_aborts_undecided),
-        cmocka_unit_test(test_participant_restart_recovers_its_prepared_vote),
-        cmocka_unit_test(test_client_writes_are_transactions),
-        cmocka_unit_test(test_unknown_parameter_is_an_error),
-        cmocka_unit_test(test_checker_accepts_agreeing_decisions),
-        cmocka_unit_test(test_checker_rejects_split_decision),
-        cmocka_unit_test(test_checker_rejects_commit_despite_no_vote),
-        cmocka_unit_test(test_checker_rejects_commit_without_yes),
-        cmocka_unit_test(test_checker_limits_time_in_doubt),
-        cmocka_unit_test(test_checker_crash_ends_a_doubt),
-        cmocka_unit_test(test_checker_reports_doubt_open_at_the_end),
-        cmocka_unit_test(test_checker_rejects_bad_argument),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_all_yes_votes_commit_everywhere),
+       cmocka_unit_test(test_64_nodes_commit_everywhere),
+       cmocka_unit_test(test_a_no_vote_aborts_everywhere),
+       cmocka_unit_test(test_locked_key_votes_no),
+       cmocka_unit_test(test_coordinator_crash_leaves_participants_in_doubt),
+       cmocka_unit_test(test_restarted_coordinator_aborts_undecided),
+       cmocka_unit_test(test_participant_restart_recovers_its_prepared_vote),
+       cmocka_unit_test(test_client_writes_are_transactions),
+       cmocka_unit_test(test_unknown_parameter_is_an_error),
+       cmocka_unit_test(test_checker_accepts_agreeing_decisions),
+       cmocka_unit_test(test_checker_rejects_split_decision),
+       cmocka_unit_test(test_checker_rejects_commit_despite_no_vote),
+       cmocka_unit_test(test_checker_rejects_commit_without_yes),
+       cmocka_unit_test(test_checker_limits_time_in_doubt),
+       cmocka_unit_test(test_checker_crash_ends_a_doubt),
+       cmocka_unit_test(test_checker_reports_doubt_open_at_the_end),
+       cmocka_unit_test(test_checker_rejects_bad_argument))

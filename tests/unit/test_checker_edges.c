@@ -10,11 +10,7 @@
  *     pass;
  *   - convergence: a live replica that lacks a key the others hold has not
  *     converged, wherever it sits in node order. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,12 +125,7 @@ static void test_convergence_a_replica_missing_a_key_has_not_converged(void **st
     assert_int_equal(convergence_verdict((int64_t[]){-1, 5, 5}), CHECK_FAIL);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lin_return_and_call_at_one_position_are_concurrent),
-        cmocka_unit_test(test_stale_reads_a_write_ending_as_the_read_begins_is_not_before_it),
-        cmocka_unit_test(test_olpt_two_nodes_in_one_term_fail_one_node_twice_passes),
-        cmocka_unit_test(test_convergence_a_replica_missing_a_key_has_not_converged),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_lin_return_and_call_at_one_position_are_concurrent),
+       cmocka_unit_test(test_stale_reads_a_write_ending_as_the_read_begins_is_not_before_it),
+       cmocka_unit_test(test_olpt_two_nodes_in_one_term_fail_one_node_twice_passes),
+       cmocka_unit_test(test_convergence_a_replica_missing_a_key_has_not_converged))

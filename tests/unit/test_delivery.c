@@ -7,11 +7,7 @@
  * the node's pending timers even when it restarts before they fall due.
  * These are the simulator's guarantees that mutation testing
  * (tests/mutants/core-*.mutant) showed no other test pinned down. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,14 +154,9 @@ static void test_a_crash_voids_timers_even_after_a_quick_restart(void **state) {
     assert_int_equal(c->timer_tag[0], 8);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_a_clean_link_delivers_every_message_once),
-        cmocka_unit_test(test_a_lossy_link_loses_its_share_and_delivers_the_rest),
-        cmocka_unit_test(test_a_duplicated_message_is_delivered_twice),
-        cmocka_unit_test(test_a_partition_drops_messages_already_in_flight),
-        cmocka_unit_test(test_a_link_healed_before_arrival_delivers),
-        cmocka_unit_test(test_a_crash_voids_timers_even_after_a_quick_restart),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_a_clean_link_delivers_every_message_once),
+       cmocka_unit_test(test_a_lossy_link_loses_its_share_and_delivers_the_rest),
+       cmocka_unit_test(test_a_duplicated_message_is_delivered_twice),
+       cmocka_unit_test(test_a_partition_drops_messages_already_in_flight),
+       cmocka_unit_test(test_a_link_healed_before_arrival_delivers),
+       cmocka_unit_test(test_a_crash_voids_timers_even_after_a_quick_restart))

@@ -5,16 +5,11 @@
  * trips through scenario_save, histograms give the right percentiles, and
  * a shrunk schedule still fails while removing any one fault left makes
  * the check pass. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <cmocka.h>
 
 #include "harness.h"
 #include "dslab/check.h"
@@ -291,17 +286,12 @@ static void test_a_passing_schedule_is_not_shrunk(void **state) {
     scenario_free(s);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_draw_is_a_function_of_the_seed),
-        cmocka_unit_test(test_draw_stays_within_the_bounds),
-        cmocka_unit_test(test_scenario_mode_keeps_the_file_faults),
-        cmocka_unit_test(test_explore_section_round_trips),
-        cmocka_unit_test(test_explore_section_rejects_bad_input),
-        cmocka_unit_test(test_histogram_percentiles),
-        cmocka_unit_test(test_violation_time_is_the_failure_not_the_window_start),
-        cmocka_unit_test(test_shrunk_schedule_fails_and_every_fault_is_necessary),
-        cmocka_unit_test(test_a_passing_schedule_is_not_shrunk),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_draw_is_a_function_of_the_seed),
+       cmocka_unit_test(test_draw_stays_within_the_bounds),
+       cmocka_unit_test(test_scenario_mode_keeps_the_file_faults),
+       cmocka_unit_test(test_explore_section_round_trips),
+       cmocka_unit_test(test_explore_section_rejects_bad_input),
+       cmocka_unit_test(test_histogram_percentiles),
+       cmocka_unit_test(test_violation_time_is_the_failure_not_the_window_start),
+       cmocka_unit_test(test_shrunk_schedule_fails_and_every_fault_is_necessary),
+       cmocka_unit_test(test_a_passing_schedule_is_not_shrunk))

@@ -289,26 +289,21 @@ static void test_checker_rejects_bad_arguments(void **state) {
     }
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_heartbeat_quiet_on_a_healthy_network),
-        cmocka_unit_test(test_heartbeat_suspects_a_crash_within_its_timeout),
-        cmocka_unit_test(test_heartbeat_pause_is_a_justified_suspicion),
-        cmocka_unit_test(test_heartbeat_short_timeout_with_loss_is_inaccurate),
-        cmocka_unit_test(test_swim_confirms_a_crash_everywhere),
-        cmocka_unit_test(test_swim_restarted_member_comes_back_alive),
-        cmocka_unit_test(test_swim_refutes_suspicion_under_loss),
-        cmocka_unit_test(test_swim_short_suspicion_timeout_declares_the_living_dead),
-        cmocka_unit_test(test_partition_suspicions_are_justified_and_heal),
-        cmocka_unit_test(test_swim_rejects_ping_timeout_past_the_period),
-        cmocka_unit_test(test_checker_accepts_timely_detection),
-        cmocka_unit_test(test_checker_rejects_false_suspicion),
-        cmocka_unit_test(test_checker_excuses_recent_partition_and_pause),
-        cmocka_unit_test(test_checker_one_way_cut_is_an_impairment),
-        cmocka_unit_test(test_checker_rejects_slow_and_missed_detection),
-        cmocka_unit_test(test_checker_short_outage_is_not_judged),
-        cmocka_unit_test(test_checker_confirm_mode_counts_suspicions_only),
-        cmocka_unit_test(test_checker_rejects_bad_arguments),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_heartbeat_quiet_on_a_healthy_network),
+       cmocka_unit_test(test_heartbeat_suspects_a_crash_within_its_timeout),
+       cmocka_unit_test(test_heartbeat_pause_is_a_justified_suspicion),
+       cmocka_unit_test(test_heartbeat_short_timeout_with_loss_is_inaccurate),
+       cmocka_unit_test(test_swim_confirms_a_crash_everywhere),
+       cmocka_unit_test(test_swim_restarted_member_comes_back_alive),
+       cmocka_unit_test(test_swim_refutes_suspicion_under_loss),
+       cmocka_unit_test(test_swim_short_suspicion_timeout_declares_the_living_dead),
+       cmocka_unit_test(test_partition_suspicions_are_justified_and_heal),
+       cmocka_unit_test(test_swim_rejects_ping_timeout_past_the_period),
+       cmocka_unit_test(test_checker_accepts_timely_detection),
+       cmocka_unit_test(test_checker_rejects_false_suspicion),
+       cmocka_unit_test(test_checker_excuses_recent_partition_and_pause),
+       cmocka_unit_test(test_checker_one_way_cut_is_an_impairment),
+       cmocka_unit_test(test_checker_rejects_slow_and_missed_detection),
+       cmocka_unit_test(test_checker_short_outage_is_not_judged),
+       cmocka_unit_test(test_checker_confirm_mode_counts_suspicions_only),
+       cmocka_unit_test(test_checker_rejects_bad_arguments))

@@ -6,11 +6,7 @@
  * applied, and arms no assumption monitor. The pause monitor also judges
  * the pause that really happened: an extended pause by its whole length,
  * a pause ended early by a crash by what it lasted. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -167,15 +163,10 @@ static void test_clock_slow_cut_and_heal_without_effect(void **state) {
     done(sim, s);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_pausing_a_crashed_node_is_not_applied_and_arms_nothing),
-        cmocka_unit_test(test_crashing_a_crashed_node_is_not_applied),
-        cmocka_unit_test(test_restarting_a_running_or_paused_node_is_not_applied),
-        cmocka_unit_test(test_pause_inside_a_longer_pause_is_not_applied),
-        cmocka_unit_test(test_extended_pause_is_judged_by_its_whole_length),
-        cmocka_unit_test(test_pause_cut_short_by_a_crash_does_not_break_the_bound),
-        cmocka_unit_test(test_clock_slow_cut_and_heal_without_effect),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_pausing_a_crashed_node_is_not_applied_and_arms_nothing),
+       cmocka_unit_test(test_crashing_a_crashed_node_is_not_applied),
+       cmocka_unit_test(test_restarting_a_running_or_paused_node_is_not_applied),
+       cmocka_unit_test(test_pause_inside_a_longer_pause_is_not_applied),
+       cmocka_unit_test(test_extended_pause_is_judged_by_its_whole_length),
+       cmocka_unit_test(test_pause_cut_short_by_a_crash_does_not_break_the_bound),
+       cmocka_unit_test(test_clock_slow_cut_and_heal_without_effect))

@@ -2,11 +2,7 @@
  * (groups, majority-minority, isolate-one, bridge, majorities-ring), one-way
  * cuts, heals, link overrides, slow nodes, FIFO order and duplication, and
  * the majority_connected assumption, checked through the public sim API. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -183,18 +179,13 @@ static void test_link_override_and_slow_node_raise_latency(void **state) {
                      20 * NS_PER_MS);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_groups_partition_cuts_between_groups_only),
-        cmocka_unit_test(test_majority_minority_splits_3_2_and_keeps_majority),
-        cmocka_unit_test(test_isolate_one_leaves_the_node_alone),
-        cmocka_unit_test(test_bridge_node_sees_both_halves),
-        cmocka_unit_test(test_majorities_ring_gives_every_node_a_different_majority),
-        cmocka_unit_test(test_one_way_cut_blocks_one_direction),
-        cmocka_unit_test(test_isolating_everyone_breaks_majority_connected),
-        cmocka_unit_test(test_fifo_links_never_reorder_and_unordered_ones_do),
-        cmocka_unit_test(test_duplication_delivers_extra_copies),
-        cmocka_unit_test(test_link_override_and_slow_node_raise_latency),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_groups_partition_cuts_between_groups_only),
+       cmocka_unit_test(test_majority_minority_splits_3_2_and_keeps_majority),
+       cmocka_unit_test(test_isolate_one_leaves_the_node_alone),
+       cmocka_unit_test(test_bridge_node_sees_both_halves),
+       cmocka_unit_test(test_majorities_ring_gives_every_node_a_different_majority),
+       cmocka_unit_test(test_one_way_cut_blocks_one_direction),
+       cmocka_unit_test(test_isolating_everyone_breaks_majority_connected),
+       cmocka_unit_test(test_fifo_links_never_reorder_and_unordered_ones_do),
+       cmocka_unit_test(test_duplication_delivers_extra_copies),
+       cmocka_unit_test(test_link_override_and_slow_node_raise_latency))

@@ -2,11 +2,7 @@
  * Porcupine kv) and the EDN reader: what they build from good input, the
  * semantics of :fail and :info per format, and a clean line:col error for
  * each kind of malformed input; mutated inputs never crash. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +11,7 @@
 #include "checkers/hist_edn.h"
 #include "checkers/hist_parse.h"
 #include "dslab/lincheck.h"
+#include "harness.h"
 
 static int parse(const char *text, struct lin_history *h, struct diag *d) {
     lin_history_init(h);
@@ -345,20 +342,15 @@ static void test_lincheck_buffer_reports_the_first_bad_operation(void **s) {
     assert_non_null(strstr(d.message, "mutex"));
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_jepsen_log_pairs_and_keeps_porcupine_rules),
-        cmocka_unit_test(test_jepsen_log_errors_point_at_the_field),
-        cmocka_unit_test(test_knossos_edn_drops_fails_and_keeps_infos_open),
-        cmocka_unit_test(test_knossos_txn_and_keyword_keys),
-        cmocka_unit_test(test_knossos_errors),
-        cmocka_unit_test(test_kv_txt_reads_string_keys_and_values),
-        cmocka_unit_test(test_kv_txt_errors),
-        cmocka_unit_test(test_edn_reads_every_kind_of_value),
-        cmocka_unit_test(test_edn_errors_have_line_and_column),
-        cmocka_unit_test(test_detection_and_empty_input),
-        cmocka_unit_test(test_mutated_inputs_never_crash),
-        cmocka_unit_test(test_lincheck_buffer_reports_the_first_bad_operation),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_jepsen_log_pairs_and_keeps_porcupine_rules),
+       cmocka_unit_test(test_jepsen_log_errors_point_at_the_field),
+       cmocka_unit_test(test_knossos_edn_drops_fails_and_keeps_infos_open),
+       cmocka_unit_test(test_knossos_txn_and_keyword_keys),
+       cmocka_unit_test(test_knossos_errors),
+       cmocka_unit_test(test_kv_txt_reads_string_keys_and_values),
+       cmocka_unit_test(test_kv_txt_errors),
+       cmocka_unit_test(test_edn_reads_every_kind_of_value),
+       cmocka_unit_test(test_edn_errors_have_line_and_column),
+       cmocka_unit_test(test_detection_and_empty_input),
+       cmocka_unit_test(test_mutated_inputs_never_crash),
+       cmocka_unit_test(test_lincheck_buffer_reports_the_first_bad_operation))

@@ -5,11 +5,7 @@
  * learns it lost the lock); a slow clock stretches a lease unless the
  * margin covers it; a restarted server grants nothing for one lease and
  * never reuses a token; bad parameters are load errors. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,15 +161,10 @@ static void test_bad_parameters_are_errors(void **st) {
     expect_load_error(", fencin: true", "3", "did you mean 'fencing'");
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_without_faults_the_lock_is_exclusive_in_every_view),
-        cmocka_unit_test(test_tokens_grow_by_one_per_grant),
-        cmocka_unit_test(test_pause_breaks_the_lease_without_fencing),
-        cmocka_unit_test(test_fencing_rejects_the_stale_holder_who_then_lets_go),
-        cmocka_unit_test(test_slow_clock_needs_a_margin),
-        cmocka_unit_test(test_restarted_server_waits_a_lease_and_keeps_counting),
-        cmocka_unit_test(test_bad_parameters_are_errors),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_without_faults_the_lock_is_exclusive_in_every_view),
+       cmocka_unit_test(test_tokens_grow_by_one_per_grant),
+       cmocka_unit_test(test_pause_breaks_the_lease_without_fencing),
+       cmocka_unit_test(test_fencing_rejects_the_stale_holder_who_then_lets_go),
+       cmocka_unit_test(test_slow_clock_needs_a_margin),
+       cmocka_unit_test(test_restarted_server_waits_a_lease_and_keeps_counting),
+       cmocka_unit_test(test_bad_parameters_are_errors))

@@ -253,21 +253,16 @@ static void test_progress_judges_stretches_without_accepted_writes(void **st) {
     assert_int_equal(r.checker->create(&r.sc, &check, &state, &d), -1);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_turns_taken_in_order_pass_every_view),
-        cmocka_unit_test(test_two_believed_holders_fail_holders_view),
-        cmocka_unit_test(test_crash_ends_a_belief_and_touching_is_not_overlap),
-        cmocka_unit_test(test_a_holder_alone_never_overlaps_itself),
-        cmocka_unit_test(test_storage_interleaving_fails_storage_view),
-        cmocka_unit_test(test_late_write_before_new_holder_writes_is_not_interleaved),
-        cmocka_unit_test(test_overlapping_grants_fail_server_view),
-        cmocka_unit_test(test_restarted_server_waiting_a_lease_passes_server_view),
-        cmocka_unit_test(test_restarted_server_granting_at_once_fails_server_view),
-        cmocka_unit_test(test_promise_follows_the_server_clock_drift),
-        cmocka_unit_test(test_first_word_match_only),
-        cmocka_unit_test(test_bad_view_is_an_error_with_suggestion),
-        cmocka_unit_test(test_progress_judges_stretches_without_accepted_writes),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_turns_taken_in_order_pass_every_view),
+       cmocka_unit_test(test_two_believed_holders_fail_holders_view),
+       cmocka_unit_test(test_crash_ends_a_belief_and_touching_is_not_overlap),
+       cmocka_unit_test(test_a_holder_alone_never_overlaps_itself),
+       cmocka_unit_test(test_storage_interleaving_fails_storage_view),
+       cmocka_unit_test(test_late_write_before_new_holder_writes_is_not_interleaved),
+       cmocka_unit_test(test_overlapping_grants_fail_server_view),
+       cmocka_unit_test(test_restarted_server_waiting_a_lease_passes_server_view),
+       cmocka_unit_test(test_restarted_server_granting_at_once_fails_server_view),
+       cmocka_unit_test(test_promise_follows_the_server_clock_drift),
+       cmocka_unit_test(test_first_word_match_only),
+       cmocka_unit_test(test_bad_view_is_an_error_with_suggestion),
+       cmocka_unit_test(test_progress_judges_stretches_without_accepted_writes))

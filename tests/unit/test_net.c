@@ -9,17 +9,13 @@
  * A timing test checks that the costs are the new ones: 2,000 partitions at
  * 10,000 nodes and 20,000 overrides finish in well under a second each
  * (before: 0.34 s per partition, a linear scan per lookup). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include <cmocka.h>
-
 #include "net.h"
+#include "harness.h"
 
 #define N 23
 
@@ -177,10 +173,5 @@ static void test_partitions_and_overrides_are_cheap_at_scale(void **state) {
     net_deinit(&n);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_net_matches_the_matrix_model),
-        cmocka_unit_test(test_partitions_and_overrides_are_cheap_at_scale),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_net_matches_the_matrix_model),
+       cmocka_unit_test(test_partitions_and_overrides_are_cheap_at_scale))

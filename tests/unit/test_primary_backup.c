@@ -6,15 +6,10 @@
  * protocol's annotations and the final states, and asserts on what the
  * protocol did: failover, fencing, the lease, sync vs async
  * acknowledgement, recovery after a crash, and configuration errors. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <cmocka.h>
 
 #include "harness.h"
 #include "dslab/sim.h"
@@ -317,19 +312,14 @@ static void test_same_seed_gives_the_same_trace(void **state) {
     scenario_free(s);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_steady_state_has_one_primary_and_replicas_agree),
-        cmocka_unit_test(test_sync_write_is_not_acknowledged_without_a_backup),
-        cmocka_unit_test(test_async_write_is_acknowledged_by_the_primary_alone),
-        cmocka_unit_test(test_without_fencing_a_partition_makes_two_primaries),
-        cmocka_unit_test(test_with_fencing_the_old_primary_stops_before_promotion),
-        cmocka_unit_test(test_lease_breaks_when_clocks_drift_past_its_margin),
-        cmocka_unit_test(test_stale_primary_learns_it_was_fenced),
-        cmocka_unit_test(test_crashed_backup_restarts_and_catches_up),
-        cmocka_unit_test(test_failover_after_primary_crash_promotes_the_next_node),
-        cmocka_unit_test(test_bad_parameters_are_errors),
-        cmocka_unit_test(test_same_seed_gives_the_same_trace),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_steady_state_has_one_primary_and_replicas_agree),
+       cmocka_unit_test(test_sync_write_is_not_acknowledged_without_a_backup),
+       cmocka_unit_test(test_async_write_is_acknowledged_by_the_primary_alone),
+       cmocka_unit_test(test_without_fencing_a_partition_makes_two_primaries),
+       cmocka_unit_test(test_with_fencing_the_old_primary_stops_before_promotion),
+       cmocka_unit_test(test_lease_breaks_when_clocks_drift_past_its_margin),
+       cmocka_unit_test(test_stale_primary_learns_it_was_fenced),
+       cmocka_unit_test(test_crashed_backup_restarts_and_catches_up),
+       cmocka_unit_test(test_failover_after_primary_crash_promotes_the_next_node),
+       cmocka_unit_test(test_bad_parameters_are_errors),
+       cmocka_unit_test(test_same_seed_gives_the_same_trace))

@@ -6,11 +6,7 @@
  * with a replica cut off and hands the hints off after the heal, a
  * restarted replica keeps what it acknowledged, and bad parameters are
  * load errors. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -296,20 +292,15 @@ static void test_bad_parameters_are_errors(void **st) {
                       "at most 16 nodes");
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lww_keeps_the_larger_stamp_and_counts_the_loser),
-        cmocka_unit_test(test_vv_keeps_concurrent_versions_as_siblings),
-        cmocka_unit_test(test_vv_sibling_overflow_is_bounded),
-        cmocka_unit_test(test_ring_gives_n_distinct_replicas_then_fallbacks),
-        cmocka_unit_test(test_quorum_reads_see_acknowledged_writes),
-        cmocka_unit_test(test_lww_with_a_slow_clock_drops_and_annotates),
-        cmocka_unit_test(test_concurrent_vv_writes_become_siblings),
-        cmocka_unit_test(test_read_repair_only_when_enabled),
-        cmocka_unit_test(test_sloppy_quorum_writes_through_a_partition_and_hands_off),
-        cmocka_unit_test(test_restarted_replica_keeps_acknowledged_writes),
-        cmocka_unit_test(test_cas_is_refused),
-        cmocka_unit_test(test_bad_parameters_are_errors),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_lww_keeps_the_larger_stamp_and_counts_the_loser),
+       cmocka_unit_test(test_vv_keeps_concurrent_versions_as_siblings),
+       cmocka_unit_test(test_vv_sibling_overflow_is_bounded),
+       cmocka_unit_test(test_ring_gives_n_distinct_replicas_then_fallbacks),
+       cmocka_unit_test(test_quorum_reads_see_acknowledged_writes),
+       cmocka_unit_test(test_lww_with_a_slow_clock_drops_and_annotates),
+       cmocka_unit_test(test_concurrent_vv_writes_become_siblings),
+       cmocka_unit_test(test_read_repair_only_when_enabled),
+       cmocka_unit_test(test_sloppy_quorum_writes_through_a_partition_and_hands_off),
+       cmocka_unit_test(test_restarted_replica_keeps_acknowledged_writes),
+       cmocka_unit_test(test_cas_is_refused),
+       cmocka_unit_test(test_bad_parameters_are_errors))

@@ -6,20 +6,16 @@
  * a test can assert "the vote was synced before the answer left". Nothing
  * here links the simulator's own context (sim/node_ctx.c); cluster-level
  * behaviour through real scenarios is in test_raft_sim.c. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
-
 #include "dslab/node.h"
 #include "dslab/rng.h"
 #include "dslab/time.h"
 #include "protocols/raft_internal.h"
+#include "harness.h"
 
 extern const struct protocol protocol_raft;
 
@@ -898,32 +894,27 @@ static void test_session_applies_a_retry_once(void **state) {
     node_free(n);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_election_timeout_makes_a_candidate_that_persists_first),
-        cmocka_unit_test(test_vote_is_granted_and_synced_before_the_reply),
-        cmocka_unit_test(test_vote_denied_to_a_stale_log_or_a_second_candidate),
-        cmocka_unit_test(test_majority_of_votes_makes_a_leader_with_a_noop),
-        cmocka_unit_test(test_higher_term_steps_a_leader_down),
-        cmocka_unit_test(test_follower_appends_syncs_and_acks),
-        cmocka_unit_test(test_follower_rejects_a_gap_and_truncates_a_conflict),
-        cmocka_unit_test(test_stale_term_append_is_rejected),
-        cmocka_unit_test(test_write_commits_on_majority_and_replies),
-        cmocka_unit_test(test_follower_redirects_to_the_leader_it_knows),
-        cmocka_unit_test(test_read_index_waits_for_a_majority_round),
-        cmocka_unit_test(test_read_index_fails_when_leadership_is_lost),
-        cmocka_unit_test(test_leader_local_read_answers_at_once),
-        cmocka_unit_test(test_lease_read_is_local_only_while_the_lease_holds),
-        cmocka_unit_test(test_lease_mode_voters_ignore_votes_while_the_leader_is_heard),
-        cmocka_unit_test(test_pre_vote_keeps_an_isolated_node_term),
-        cmocka_unit_test(test_pre_vote_refused_while_a_leader_is_heard),
-        cmocka_unit_test(test_malformed_messages_are_ignored),
-        cmocka_unit_test(test_old_term_entry_is_not_committed_by_counting),
-        cmocka_unit_test(test_a_stale_append_does_not_truncate_matching_entries),
-        cmocka_unit_test(test_vote_denied_for_a_stale_term),
-        cmocka_unit_test(test_lease_mode_restarted_voter_waits_before_voting),
-        cmocka_unit_test(test_truncated_write_is_unknown_not_failed),
-        cmocka_unit_test(test_session_applies_a_retry_once),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_election_timeout_makes_a_candidate_that_persists_first),
+       cmocka_unit_test(test_vote_is_granted_and_synced_before_the_reply),
+       cmocka_unit_test(test_vote_denied_to_a_stale_log_or_a_second_candidate),
+       cmocka_unit_test(test_majority_of_votes_makes_a_leader_with_a_noop),
+       cmocka_unit_test(test_higher_term_steps_a_leader_down),
+       cmocka_unit_test(test_follower_appends_syncs_and_acks),
+       cmocka_unit_test(test_follower_rejects_a_gap_and_truncates_a_conflict),
+       cmocka_unit_test(test_stale_term_append_is_rejected),
+       cmocka_unit_test(test_write_commits_on_majority_and_replies),
+       cmocka_unit_test(test_follower_redirects_to_the_leader_it_knows),
+       cmocka_unit_test(test_read_index_waits_for_a_majority_round),
+       cmocka_unit_test(test_read_index_fails_when_leadership_is_lost),
+       cmocka_unit_test(test_leader_local_read_answers_at_once),
+       cmocka_unit_test(test_lease_read_is_local_only_while_the_lease_holds),
+       cmocka_unit_test(test_lease_mode_voters_ignore_votes_while_the_leader_is_heard),
+       cmocka_unit_test(test_pre_vote_keeps_an_isolated_node_term),
+       cmocka_unit_test(test_pre_vote_refused_while_a_leader_is_heard),
+       cmocka_unit_test(test_malformed_messages_are_ignored),
+       cmocka_unit_test(test_old_term_entry_is_not_committed_by_counting),
+       cmocka_unit_test(test_a_stale_append_does_not_truncate_matching_entries),
+       cmocka_unit_test(test_vote_denied_for_a_stale_term),
+       cmocka_unit_test(test_lease_mode_restarted_voter_waits_before_voting),
+       cmocka_unit_test(test_truncated_write_is_unknown_not_failed),
+       cmocka_unit_test(test_session_applies_a_retry_once))

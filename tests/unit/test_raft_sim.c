@@ -5,15 +5,10 @@
  * node, a higher term deposes a leader, pre-vote keeps an isolated node's
  * term from inflating, and a crash that loses unsynced writes never breaks
  * Election Safety or linearizability. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <cmocka.h>
 
 #include "harness.h"
 #include "dslab/scenario.h"
@@ -155,13 +150,8 @@ static void test_crash_losing_unsynced_writes_keeps_safety(void **state) {
     }
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_three_nodes_elect_exactly_one_leader),
-        cmocka_unit_test(test_writes_commit_on_every_node),
-        cmocka_unit_test(test_higher_term_after_heal_deposes_the_old_leader),
-        cmocka_unit_test(test_pre_vote_stops_term_inflation_of_an_isolated_node),
-        cmocka_unit_test(test_crash_losing_unsynced_writes_keeps_safety),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_three_nodes_elect_exactly_one_leader),
+       cmocka_unit_test(test_writes_commit_on_every_node),
+       cmocka_unit_test(test_higher_term_after_heal_deposes_the_old_leader),
+       cmocka_unit_test(test_pre_vote_stops_term_inflation_of_an_isolated_node),
+       cmocka_unit_test(test_crash_losing_unsynced_writes_keeps_safety))

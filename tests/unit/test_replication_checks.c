@@ -239,21 +239,16 @@ static void test_convergence_rejects_bad_arguments(void **state) {
     }
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_nlw_accepts_last_write_in_final_state),
-        cmocka_unit_test(test_nlw_rejects_older_value_with_evidence),
-        cmocka_unit_test(test_nlw_accepts_value_of_a_concurrent_write),
-        cmocka_unit_test(test_nlw_accepts_value_of_an_indeterminate_write),
-        cmocka_unit_test(test_nlw_rejects_absent_key_and_unknown_value),
-        cmocka_unit_test(test_nlw_judges_the_primary_not_lagging_backups),
-        cmocka_unit_test(test_nlw_without_primary_needs_every_node_to_lose_it),
-        cmocka_unit_test(test_nlw_unknown_without_final_state),
-        cmocka_unit_test(test_convergence_accepts_agreement_after_quiet),
-        cmocka_unit_test(test_convergence_rejects_disagreement_with_evidence),
-        cmocka_unit_test(test_convergence_ignores_crashed_nodes),
-        cmocka_unit_test(test_convergence_unknown_when_the_run_ends_too_soon),
-        cmocka_unit_test(test_convergence_rejects_bad_arguments),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_nlw_accepts_last_write_in_final_state),
+       cmocka_unit_test(test_nlw_rejects_older_value_with_evidence),
+       cmocka_unit_test(test_nlw_accepts_value_of_a_concurrent_write),
+       cmocka_unit_test(test_nlw_accepts_value_of_an_indeterminate_write),
+       cmocka_unit_test(test_nlw_rejects_absent_key_and_unknown_value),
+       cmocka_unit_test(test_nlw_judges_the_primary_not_lagging_backups),
+       cmocka_unit_test(test_nlw_without_primary_needs_every_node_to_lose_it),
+       cmocka_unit_test(test_nlw_unknown_without_final_state),
+       cmocka_unit_test(test_convergence_accepts_agreement_after_quiet),
+       cmocka_unit_test(test_convergence_rejects_disagreement_with_evidence),
+       cmocka_unit_test(test_convergence_ignores_crashed_nodes),
+       cmocka_unit_test(test_convergence_unknown_when_the_run_ends_too_soon),
+       cmocka_unit_test(test_convergence_rejects_bad_arguments))

@@ -142,16 +142,11 @@ static void test_bad_backoff_is_an_error(void **state) {
     assert_non_null(strstr(h_load_error(yaml, &d), "rate"));
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_healthy_server_answers_everything),
-        cmocka_unit_test(test_full_queue_rejects),
-        cmocka_unit_test(test_slowdown_without_backoff_outlives_itself),
-        cmocka_unit_test(test_without_retries_the_queue_drains),
-        cmocka_unit_test(test_a_pause_of_the_server_also_triggers_the_storm),
-        cmocka_unit_test(test_breaker_opens_and_closes),
-        cmocka_unit_test(test_backoff_sends_fewer_attempts_than_none),
-        cmocka_unit_test(test_bad_backoff_is_an_error),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_healthy_server_answers_everything),
+       cmocka_unit_test(test_full_queue_rejects),
+       cmocka_unit_test(test_slowdown_without_backoff_outlives_itself),
+       cmocka_unit_test(test_without_retries_the_queue_drains),
+       cmocka_unit_test(test_a_pause_of_the_server_also_triggers_the_storm),
+       cmocka_unit_test(test_breaker_opens_and_closes),
+       cmocka_unit_test(test_backoff_sends_fewer_attempts_than_none),
+       cmocka_unit_test(test_bad_backoff_is_an_error))

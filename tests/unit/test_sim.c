@@ -3,11 +3,7 @@
  * fault leaves the earlier trace alone, two sims in two threads), and the
  * semantics of partitions, pauses, crashes, restarts, clocks, assumptions
  * and the event budget. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -286,18 +282,13 @@ static void test_event_budget_stops_the_run(void **state) {
     scenario_free(s);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_same_seed_gives_same_trace),
-        cmocka_unit_test(test_different_seed_gives_different_trace),
-        cmocka_unit_test(test_later_fault_leaves_earlier_trace_unchanged),
-        cmocka_unit_test(test_two_sims_in_two_threads_match_serial),
-        cmocka_unit_test(test_partition_blocks_cross_side_messages),
-        cmocka_unit_test(test_paused_node_fires_timers_late_at_resume),
-        cmocka_unit_test(test_crash_loses_timers_and_restart_keeps_store),
-        cmocka_unit_test(test_fast_clock_fires_timers_early),
-        cmocka_unit_test(test_skew_assumption_reports_the_crossing_moment),
-        cmocka_unit_test(test_event_budget_stops_the_run),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_same_seed_gives_same_trace),
+       cmocka_unit_test(test_different_seed_gives_different_trace),
+       cmocka_unit_test(test_later_fault_leaves_earlier_trace_unchanged),
+       cmocka_unit_test(test_two_sims_in_two_threads_match_serial),
+       cmocka_unit_test(test_partition_blocks_cross_side_messages),
+       cmocka_unit_test(test_paused_node_fires_timers_late_at_resume),
+       cmocka_unit_test(test_crash_loses_timers_and_restart_keeps_store),
+       cmocka_unit_test(test_fast_clock_fires_timers_early),
+       cmocka_unit_test(test_skew_assumption_reports_the_crossing_moment),
+       cmocka_unit_test(test_event_budget_stops_the_run))

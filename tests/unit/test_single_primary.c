@@ -215,21 +215,16 @@ static void test_at_once_counts_a_primary_that_wakes_still_leading(void **state)
     assert_int_equal(r.result.verdict, CHECK_PASS);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_at_once_accepts_step_down_before_promotion),
-        cmocka_unit_test(test_at_once_accepts_handover_at_the_same_instant),
-        cmocka_unit_test(test_at_once_accepts_same_node_in_a_new_epoch),
-        cmocka_unit_test(test_at_once_accepts_crash_ending_a_primaryship),
-        cmocka_unit_test(test_at_once_rejects_split_brain_with_window_and_evidence),
-        cmocka_unit_test(test_at_once_rejects_overlap_open_at_the_end),
-        cmocka_unit_test(test_at_once_reports_every_pair_of_three_primaries),
-        cmocka_unit_test(test_at_once_ignores_candidates),
-        cmocka_unit_test(test_per_epoch_accepts_split_brain_in_different_epochs),
-        cmocka_unit_test(test_per_epoch_rejects_two_primaries_of_one_epoch_even_apart),
-        cmocka_unit_test(test_checkers_reject_arguments),
-        cmocka_unit_test(test_at_once_does_not_count_a_paused_primary),
-        cmocka_unit_test(test_at_once_counts_a_primary_that_wakes_still_leading),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_at_once_accepts_step_down_before_promotion),
+       cmocka_unit_test(test_at_once_accepts_handover_at_the_same_instant),
+       cmocka_unit_test(test_at_once_accepts_same_node_in_a_new_epoch),
+       cmocka_unit_test(test_at_once_accepts_crash_ending_a_primaryship),
+       cmocka_unit_test(test_at_once_rejects_split_brain_with_window_and_evidence),
+       cmocka_unit_test(test_at_once_rejects_overlap_open_at_the_end),
+       cmocka_unit_test(test_at_once_reports_every_pair_of_three_primaries),
+       cmocka_unit_test(test_at_once_ignores_candidates),
+       cmocka_unit_test(test_per_epoch_accepts_split_brain_in_different_epochs),
+       cmocka_unit_test(test_per_epoch_rejects_two_primaries_of_one_epoch_even_apart),
+       cmocka_unit_test(test_checkers_reject_arguments),
+       cmocka_unit_test(test_at_once_does_not_count_a_paused_primary),
+       cmocka_unit_test(test_at_once_counts_a_primary_that_wakes_still_leading))

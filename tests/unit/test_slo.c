@@ -5,11 +5,7 @@
  * operations still pending at the end); "request" annotations taking the
  * place of the history; the windows named in violations and the
  * percentile in the summary. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,16 +170,11 @@ static void test_each_window_must_meet_and_silence_fails(void **state) {
     assert_int_not_equal(ck_try(&k, "availability 50% of writes each", &d), 0);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parses_objectives),
-        cmocka_unit_test(test_each_window_must_meet_and_silence_fails),
-        cmocka_unit_test(test_latency_objective_at_the_edge),
-        cmocka_unit_test(test_pending_operations_count_once_past_the_bound),
-        cmocka_unit_test(test_availability_ignores_latency),
-        cmocka_unit_test(test_annotations_replace_the_history),
-        cmocka_unit_test(test_violation_names_the_missed_windows),
-        cmocka_unit_test(test_per_window_argument),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_parses_objectives),
+       cmocka_unit_test(test_each_window_must_meet_and_silence_fails),
+       cmocka_unit_test(test_latency_objective_at_the_edge),
+       cmocka_unit_test(test_pending_operations_count_once_past_the_bound),
+       cmocka_unit_test(test_availability_ignores_latency),
+       cmocka_unit_test(test_annotations_replace_the_history),
+       cmocka_unit_test(test_violation_names_the_missed_windows),
+       cmocka_unit_test(test_per_window_argument))

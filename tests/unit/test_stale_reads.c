@@ -3,11 +3,7 @@
  * must reject (a value replaced before the read began, nil after a write,
  * a value nobody wrote), its measures (versions and time behind), and its
  * three argument forms. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,19 +181,14 @@ static void test_bad_arguments_are_errors(void **st) {
     }
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_read_after_write_sees_it_passes),
-        cmocka_unit_test(test_read_during_write_may_return_old_value),
-        cmocka_unit_test(test_overlapping_writes_either_order_passes),
-        cmocka_unit_test(test_replaced_value_is_stale_with_measures),
-        cmocka_unit_test(test_keys_are_judged_apart),
-        cmocka_unit_test(test_nil_after_acknowledged_write_is_stale),
-        cmocka_unit_test(test_indeterminate_writes_never_make_reads_stale),
-        cmocka_unit_test(test_value_never_written_is_reported),
-        cmocka_unit_test(test_fraction_argument_allows_a_share),
-        cmocka_unit_test(test_bound_argument_judges_time_behind),
-        cmocka_unit_test(test_bad_arguments_are_errors),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_read_after_write_sees_it_passes),
+       cmocka_unit_test(test_read_during_write_may_return_old_value),
+       cmocka_unit_test(test_overlapping_writes_either_order_passes),
+       cmocka_unit_test(test_replaced_value_is_stale_with_measures),
+       cmocka_unit_test(test_keys_are_judged_apart),
+       cmocka_unit_test(test_nil_after_acknowledged_write_is_stale),
+       cmocka_unit_test(test_indeterminate_writes_never_make_reads_stale),
+       cmocka_unit_test(test_value_never_written_is_reported),
+       cmocka_unit_test(test_fraction_argument_allows_a_share),
+       cmocka_unit_test(test_bound_argument_judges_time_behind),
+       cmocka_unit_test(test_bad_arguments_are_errors))

@@ -3,11 +3,7 @@
  * slowed on its way) runs, when it finally arrives, as the operation it
  * was sent with, even though the client gave up on it (:info) and moved on
  * to another operation (issue 11, item 1). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -135,11 +131,6 @@ static void test_given_up_operation_is_info_not_fail(void **state) {
     scenario_free(s);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_request_held_by_a_paused_node_runs_its_own_operation),
-        cmocka_unit_test(test_request_slowed_past_the_timeout_runs_its_own_operation),
-        cmocka_unit_test(test_given_up_operation_is_info_not_fail),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_request_held_by_a_paused_node_runs_its_own_operation),
+       cmocka_unit_test(test_request_slowed_past_the_timeout_runs_its_own_operation),
+       cmocka_unit_test(test_given_up_operation_is_info_not_fail))
