@@ -283,6 +283,22 @@ enum check_verdict h_ck_end(struct h_ck *k, int64_t end_ms) {
     return k->result.verdict;
 }
 
+struct check_result h_ck_result(struct h_ck *k, int64_t end_ms) {
+    h_ck_end(k, end_ms);
+    return k->result;
+}
+
+void h_ck_expect_refused(const char *name, const char *args, int nodes, const char *part) {
+    struct h_ck k;
+    struct diag d;
+    if (h_ck_try(&k, name, args, nodes, &d) == 0) {
+        k.checker->destroy(k.state);
+        history_deinit(&k.h);
+        fail_msg("%s accepted '%s'", name, args);
+    }
+    if (!strstr(d.message, part)) fail_msg("%s '%s': expected '%s' in '%s'", name, args, part, d.message);
+}
+
 bool h_has_node(const struct check_violation *v, int32_t node) {
     for (int i = 0; i < v->nodes_count; i++) {
         if (v->nodes[i] == node) return true;

@@ -180,6 +180,11 @@ uint64_t h_ck_op(struct h_ck *k, int32_t client, enum op_fn fn, int64_t key, int
  * finishes and destroys the checker, frees the history; returns the
  * verdict (the whole result is in k->result). */
 enum check_verdict h_ck_end(struct h_ck *k, int64_t end_ms);
+/* h_ck_end, returning a copy of the whole result. */
+struct check_result h_ck_result(struct h_ck *k, int64_t end_ms);
+/* Checker `name` must refuse `args` on `nodes` nodes with a message that
+ * contains `part`. */
+void h_ck_expect_refused(const char *name, const char *args, int nodes, const char *part);
 
 bool h_has_node(const struct check_violation *v, int32_t node);
 bool h_has_evidence(const struct check_violation *v, uint64_t trace_id);

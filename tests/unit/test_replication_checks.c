@@ -56,8 +56,7 @@ static void test_nlw_accepts_last_write_in_final_state(void **state) {
     write_done(&r, 2, OP_OK, 0, 1, 12, 30);
     final_state(&r, 100, 0, "primary");
     final_value(&r, 100, 0, 1, 12);
-    h_ck_end(&r, 100);
-    assert_int_equal(r.result.verdict, CHECK_PASS);
+    assert_int_equal(h_ck_end(&r, 100), CHECK_PASS);
 }
 
 static void test_nlw_rejects_older_value_with_evidence(void **state) {
@@ -70,8 +69,7 @@ static void test_nlw_rejects_older_value_with_evidence(void **state) {
     uint64_t w_ok = write_done(&r, 2, OP_OK, 0, 1, 12, 30);
     final_state(&r, 100, 1, "primary");
     uint64_t fin = final_value(&r, 100, 1, 1, 11);
-    h_ck_end(&r, 100);
-    assert_int_equal(r.result.verdict, CHECK_FAIL);
+    assert_int_equal(h_ck_end(&r, 100), CHECK_FAIL);
     assert_int_equal(r.result.violations_total, 1);
     const struct check_violation *v = &r.result.violations[0];
     assert_int_equal(v->from_ns, 30 * NS_PER_MS);
@@ -90,8 +88,7 @@ static void test_nlw_accepts_value_of_a_concurrent_write(void **state) {
     write_done(&r, 2, OP_OK, 0, 1, 12, 40);
     final_state(&r, 100, 0, "primary");
     final_value(&r, 100, 0, 1, 11);
-    h_ck_end(&r, 100);
-    assert_int_equal(r.result.verdict, CHECK_PASS);
+    assert_int_equal(h_ck_end(&r, 100), CHECK_PASS);
 }
 
 static void test_nlw_accepts_value_of_an_indeterminate_write(void **state) {
@@ -104,8 +101,7 @@ static void test_nlw_accepts_value_of_an_indeterminate_write(void **state) {
     write_done(&r, 1, OP_INFO, 0, 1, 11, 300);
     final_state(&r, 400, 0, "primary");
     final_value(&r, 400, 0, 1, 11);
-    h_ck_end(&r, 400);
-    assert_int_equal(r.result.verdict, CHECK_PASS);
+    assert_int_equal(h_ck_end(&r, 400), CHECK_PASS);
 }
 
 static void test_nlw_rejects_absent_key_and_unknown_value(void **state) {
@@ -118,8 +114,7 @@ static void test_nlw_rejects_absent_key_and_unknown_value(void **state) {
     write_done(&r, 2, OP_OK, 0, 2, 21, 30);
     final_state(&r, 100, 0, "primary");
     final_value(&r, 100, 0, 2, 999); /* nobody wrote 999; key 1 absent */
-    h_ck_end(&r, 100);
-    assert_int_equal(r.result.verdict, CHECK_FAIL);
+    assert_int_equal(h_ck_end(&r, 100), CHECK_FAIL);
     assert_int_equal(r.result.violations_total, 2);
 }
 
@@ -135,8 +130,7 @@ static void test_nlw_judges_the_primary_not_lagging_backups(void **state) {
     final_value(&r, 100, 0, 1, 12);
     final_state(&r, 100, 1, "backup");
     final_value(&r, 100, 1, 1, 11); /* one heartbeat behind: fine */
-    h_ck_end(&r, 100);
-    assert_int_equal(r.result.verdict, CHECK_PASS);
+    assert_int_equal(h_ck_end(&r, 100), CHECK_PASS);
 }
 
 static void test_nlw_without_primary_needs_every_node_to_lose_it(void **state) {
@@ -152,8 +146,7 @@ static void test_nlw_without_primary_needs_every_node_to_lose_it(void **state) {
     final_value(&r, 100, 1, 1, 11);
     final_state(&r, 100, 2, "backup");
     final_value(&r, 100, 2, 1, 12);
-    h_ck_end(&r, 100);
-    assert_int_equal(r.result.verdict, CHECK_PASS);
+    assert_int_equal(h_ck_end(&r, 100), CHECK_PASS);
 }
 
 static void test_nlw_unknown_without_final_state(void **state) {
@@ -162,8 +155,7 @@ static void test_nlw_unknown_without_final_state(void **state) {
     h_ck_begin(&r, "no-lost-acknowledged-writes", "", 3);
     write_invoke(&r, 0, 1, 11, 0);
     write_done(&r, 1, OP_OK, 0, 1, 11, 10);
-    h_ck_end(&r, 100);
-    assert_int_equal(r.result.verdict, CHECK_UNKNOWN);
+    assert_int_equal(h_ck_end(&r, 100), CHECK_UNKNOWN);
 }
 
 /* --- convergence ------------------------------------------------------------------ */
@@ -178,8 +170,7 @@ static void test_convergence_accepts_agreement_after_quiet(void **state) {
         final_value(&r, 2000, n, 1, 11);
         final_value(&r, 2000, n, 2, 21);
     }
-    h_ck_end(&r, 2000);
-    assert_int_equal(r.result.verdict, CHECK_PASS);
+    assert_int_equal(h_ck_end(&r, 2000), CHECK_PASS);
 }
 
 static void test_convergence_rejects_disagreement_with_evidence(void **state) {
@@ -192,8 +183,7 @@ static void test_convergence_rejects_disagreement_with_evidence(void **state) {
     final_state(&r, 2000, 1, "backup");
     uint64_t b = final_value(&r, 2000, 1, 1, 12);
     uint64_t c = final_state(&r, 2000, 2, "backup"); /* lacks key 1 */
-    h_ck_end(&r, 2000);
-    assert_int_equal(r.result.verdict, CHECK_FAIL);
+    assert_int_equal(h_ck_end(&r, 2000), CHECK_FAIL);
     assert_int_equal(r.result.violations_total, 1);
     const struct check_violation *v = &r.result.violations[0];
     assert_int_equal(v->from_ns, 1500 * NS_PER_MS);
@@ -211,8 +201,7 @@ static void test_convergence_ignores_crashed_nodes(void **state) {
         final_state(&r, 2000, n, "backup");
         final_value(&r, 2000, n, 1, 11);
     }
-    h_ck_end(&r, 2000);
-    assert_int_equal(r.result.verdict, CHECK_PASS);
+    assert_int_equal(h_ck_end(&r, 2000), CHECK_PASS);
 }
 
 static void test_convergence_unknown_when_the_run_ends_too_soon(void **state) {
@@ -224,8 +213,7 @@ static void test_convergence_unknown_when_the_run_ends_too_soon(void **state) {
     final_state(&r, 3000, 0, "primary");
     final_value(&r, 3000, 0, 1, 11);
     final_state(&r, 3000, 1, "backup");
-    h_ck_end(&r, 3000);
-    assert_int_equal(r.result.verdict, CHECK_UNKNOWN);
+    assert_int_equal(h_ck_end(&r, 3000), CHECK_UNKNOWN);
     assert_non_null(strstr(r.result.summary, "not judged"));
 }
 
@@ -233,9 +221,7 @@ static void test_convergence_rejects_bad_arguments(void **state) {
     (void)state;
     const char *const bad[] = {"soon", "-1s", "0", "2"};
     for (int i = 0; i < 4; i++) {
-        struct h_ck k;
-        struct diag d;
-        assert_int_equal(h_ck_try(&k, "convergence", bad[i], 3, &d), -1);
+        h_ck_expect_refused("convergence", bad[i], 3, "");
     }
 }
 

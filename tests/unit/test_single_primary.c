@@ -24,8 +24,7 @@ static void test_at_once_accepts_step_down_before_promotion(void **state) {
     role(&r, 0, 1, "backup", 1);
     role(&r, 2160, 0, "backup", 1);
     role(&r, 2300, 1, "primary", 2);
-    h_ck_end(&r, 5000);
-    assert_int_equal(r.result.verdict, CHECK_PASS);
+    assert_int_equal(h_ck_end(&r, 5000), CHECK_PASS);
     assert_int_equal(r.result.violations_total, 0);
 }
 
@@ -36,8 +35,7 @@ static void test_at_once_accepts_handover_at_the_same_instant(void **state) {
     role(&r, 0, 0, "primary", 1);
     role(&r, 2000, 0, "backup", 1);
     role(&r, 2000, 1, "primary", 2); /* zero-length overlap is no overlap */
-    h_ck_end(&r, 5000);
-    assert_int_equal(r.result.verdict, CHECK_PASS);
+    assert_int_equal(h_ck_end(&r, 5000), CHECK_PASS);
 }
 
 static void test_at_once_accepts_same_node_in_a_new_epoch(void **state) {
@@ -46,8 +44,7 @@ static void test_at_once_accepts_same_node_in_a_new_epoch(void **state) {
     h_ck_begin(&r, "single-primary-at-once", "", 4);
     role(&r, 0, 0, "primary", 1);
     role(&r, 1000, 0, "primary", 2);
-    h_ck_end(&r, 5000);
-    assert_int_equal(r.result.verdict, CHECK_PASS);
+    assert_int_equal(h_ck_end(&r, 5000), CHECK_PASS);
 }
 
 static void test_at_once_accepts_crash_ending_a_primaryship(void **state) {
@@ -59,8 +56,7 @@ static void test_at_once_accepts_crash_ending_a_primaryship(void **state) {
     role(&r, 2300, 1, "primary", 2);
     h_ck_emit(&r, 3000, TRACE_RESTART, 0, -1, 0, NULL, NULL);
     role(&r, 3000, 0, "backup", 1);
-    h_ck_end(&r, 5000);
-    assert_int_equal(r.result.verdict, CHECK_PASS);
+    assert_int_equal(h_ck_end(&r, 5000), CHECK_PASS);
 }
 
 static void test_at_once_rejects_split_brain_with_window_and_evidence(void **state) {
@@ -71,8 +67,7 @@ static void test_at_once_rejects_split_brain_with_window_and_evidence(void **sta
     role(&r, 0, 1, "backup", 1);
     uint64_t b = role(&r, 2300, 1, "primary", 2);
     uint64_t stop = role(&r, 4030, 0, "backup", 2);
-    h_ck_end(&r, 5000);
-    assert_int_equal(r.result.verdict, CHECK_FAIL);
+    assert_int_equal(h_ck_end(&r, 5000), CHECK_FAIL);
     assert_int_equal(r.result.violations_total, 1);
     const struct check_violation *v = &r.result.violations[0];
     assert_int_equal(v->from_ns, 2300 * NS_PER_MS);
@@ -87,8 +82,7 @@ static void test_at_once_rejects_overlap_open_at_the_end(void **state) {
     h_ck_begin(&r, "single-primary-at-once", "", 4);
     role(&r, 0, 0, "leader", 1); /* Raft's word counts too */
     role(&r, 1500, 2, "leader", 2);
-    h_ck_end(&r, 3000);
-    assert_int_equal(r.result.verdict, CHECK_FAIL);
+    assert_int_equal(h_ck_end(&r, 3000), CHECK_FAIL);
     assert_int_equal(r.result.violations[0].from_ns, 1500 * NS_PER_MS);
     assert_int_equal(r.result.violations[0].to_ns, 3000 * NS_PER_MS);
 }
@@ -100,8 +94,7 @@ static void test_at_once_reports_every_pair_of_three_primaries(void **state) {
     role(&r, 0, 0, "primary", 1);
     role(&r, 100, 1, "primary", 2);
     role(&r, 200, 2, "primary", 2);
-    h_ck_end(&r, 1000);
-    assert_int_equal(r.result.verdict, CHECK_FAIL);
+    assert_int_equal(h_ck_end(&r, 1000), CHECK_FAIL);
     assert_int_equal(r.result.violations_total, 3);
 }
 
@@ -112,8 +105,7 @@ static void test_at_once_ignores_candidates(void **state) {
     role(&r, 0, 0, "primary", 1);
     role(&r, 300, 1, "candidate", 2);
     role(&r, 400, 2, "candidate", 3);
-    h_ck_end(&r, 1000);
-    assert_int_equal(r.result.verdict, CHECK_PASS);
+    assert_int_equal(h_ck_end(&r, 1000), CHECK_PASS);
 }
 
 /* --- single-primary-per-epoch ------------------------------------------------ */
@@ -124,8 +116,7 @@ static void test_per_epoch_accepts_split_brain_in_different_epochs(void **state)
     h_ck_begin(&r, "single-primary-per-epoch", "", 4);
     role(&r, 0, 0, "primary", 1);
     role(&r, 2300, 1, "primary", 2);
-    h_ck_end(&r, 5000);
-    assert_int_equal(r.result.verdict, CHECK_PASS);
+    assert_int_equal(h_ck_end(&r, 5000), CHECK_PASS);
 }
 
 static void test_per_epoch_rejects_two_primaries_of_one_epoch_even_apart(void **state) {
@@ -135,8 +126,7 @@ static void test_per_epoch_rejects_two_primaries_of_one_epoch_even_apart(void **
     uint64_t a = role(&r, 1000, 0, "primary", 3);
     role(&r, 2000, 0, "backup", 3);
     uint64_t b = role(&r, 3000, 1, "primary", 3);
-    h_ck_end(&r, 5000);
-    assert_int_equal(r.result.verdict, CHECK_FAIL);
+    assert_int_equal(h_ck_end(&r, 5000), CHECK_FAIL);
     const struct check_violation *v = &r.result.violations[0];
     assert_int_equal(v->from_ns, 3000 * NS_PER_MS);
     assert_true(h_has_evidence(v, a) && h_has_evidence(v, b));
@@ -146,8 +136,7 @@ static void test_per_epoch_rejects_two_primaries_of_one_epoch_even_apart(void **
     role(&r, 1000, 0, "primary", 3);
     role(&r, 2000, 0, "backup", 3);
     role(&r, 3000, 1, "primary", 3);
-    h_ck_end(&r, 5000);
-    assert_int_equal(r.result.verdict, CHECK_PASS);
+    assert_int_equal(h_ck_end(&r, 5000), CHECK_PASS);
 }
 
 static void test_checkers_reject_arguments(void **state) {
@@ -184,8 +173,7 @@ static void test_at_once_does_not_count_a_paused_primary(void **state) {
     role(&r, 1500, 1, "primary", 2);
     h_ck_emit(&r, 3000, TRACE_RESUME, 0, -1, 0, NULL, NULL);
     role(&r, 3000, 0, "backup", 2);
-    h_ck_end(&r, 5000);
-    assert_int_equal(r.result.verdict, CHECK_PASS);
+    assert_int_equal(h_ck_end(&r, 5000), CHECK_PASS);
 }
 
 /* ... but one that wakes and keeps leading is a second primary from its
@@ -199,8 +187,7 @@ static void test_at_once_counts_a_primary_that_wakes_still_leading(void **state)
     role(&r, 1500, 1, "primary", 2);
     h_ck_emit(&r, 3000, TRACE_RESUME, 0, -1, 0, NULL, NULL);
     role(&r, 3500, 0, "backup", 2);
-    h_ck_end(&r, 5000);
-    assert_int_equal(r.result.verdict, CHECK_FAIL);
+    assert_int_equal(h_ck_end(&r, 5000), CHECK_FAIL);
     assert_int_equal(r.result.violations_count, 1);
     assert_int_equal(r.result.violations[0].from_ns, 3000 * NS_PER_MS);
     assert_int_equal(r.result.violations[0].to_ns, 3500 * NS_PER_MS);
@@ -211,8 +198,7 @@ static void test_at_once_counts_a_primary_that_wakes_still_leading(void **state)
     role(&r, 1500, 1, "primary", 2);
     h_ck_emit(&r, 2000, TRACE_CRASH, 0, -1, 0, NULL, NULL);
     h_ck_emit(&r, 3000, TRACE_RESUME, 0, -1, 0, NULL, NULL);
-    h_ck_end(&r, 5000);
-    assert_int_equal(r.result.verdict, CHECK_PASS);
+    assert_int_equal(h_ck_end(&r, 5000), CHECK_PASS);
 }
 
 H_MAIN(cmocka_unit_test(test_at_once_accepts_step_down_before_promotion),
