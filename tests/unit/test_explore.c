@@ -100,12 +100,17 @@ static void test_draw_stays_within_the_bounds(void **state) {
     scenario_free(s);
 }
 
-static void test_scenario_mode_keeps_the_file_faults(void **state) {
-    (void)state;
+/* stale_yaml with its own faults: n1 isolated from 1s, healed at 2s. */
+static struct scenario *stale_with_isolation(void) {
     char text[4096];
     snprintf(text, sizeof text, "%sfaults:\n  - { at: 1s, partition: isolate-one, node: n1 }\n"
              "  - { at: 2s, heal: all }\n", stale_yaml);
-    struct scenario *s = h_load(text);
+    return h_load(text);
+}
+
+static void test_scenario_mode_keeps_the_file_faults(void **state) {
+    (void)state;
+    struct scenario *s = stale_with_isolation();
     struct explore_schedule sch;
     assert_int_equal(explore_draw(s, 7, EXPLORE_FAULTS_SCENARIO, &sch), 0);
     assert_int_equal(sch.count, 2);
@@ -206,10 +211,7 @@ static int fails_alone(const struct scenario *s, uint64_t seed, int check) {
  * it printed the operation's invoke. */
 static void test_violation_time_is_the_failure_not_the_window_start(void **state) {
     (void)state;
-    char text[2048];
-    snprintf(text, sizeof text, "%sfaults:\n  - { at: 1s, partition: isolate-one, node: n1 }\n"
-             "  - { at: 2s, heal: all }\n", stale_yaml);
-    struct scenario *s = h_load(text);
+    struct scenario *s = stale_with_isolation();
     struct explore_schedule sch;
     struct explore_outcome out;
     struct diag d;
