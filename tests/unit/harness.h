@@ -25,8 +25,11 @@
  * H_MAIN(...) is each test program's main().
  *
  * Every function fails the running cmocka test (fail_msg) on a setup
- * error, so a test only asserts what it is about. Include after
- * <cmocka.h>'s prerequisites (this header includes them itself). */
+ * error, so a test only asserts what it is about. This header includes
+ * <cmocka.h> with its prerequisites; a test includes only "harness.h"
+ * and what it uses beyond it. Ownership: what h_run/h_load/h_sim return
+ * is the caller's (h_run_free, scenario_free, sim_destroy); an h_rec owns
+ * its notes (h_rec_free); an h_ck owns nothing after h_ck_end. */
 #ifndef DSLAB_TESTS_HARNESS_H
 #define DSLAB_TESTS_HARNESS_H
 
