@@ -274,7 +274,7 @@ static int by_time(const void *pa, const void *pb) {
 }
 
 enum check_verdict h_ck_end(struct h_ck *k, int64_t end_ms) {
-    qsort(k->h.ops, k->h.count, sizeof *k->h.ops, by_time);
+    if (k->h.count > 1) qsort(k->h.ops, k->h.count, sizeof *k->h.ops, by_time); /* ops may be NULL */
     snprintf(k->result.name, sizeof k->result.name, "%s", k->checker->name);
     k->checker->finish(k->state, &k->h, end_ms * NS_PER_MS, &k->result);
     k->checker->destroy(k->state);
