@@ -11,17 +11,7 @@
 # which was joined part by part (quadratic), must finish quickly.
 # Usage: bash alias_bombs.sh /path/to/dslab /path/to/source-root
 set -u
-dslab=$1
-root=$2
-case $dslab in /*) ;; *) dslab="$PWD/$dslab" ;; esac
-cd "$root" || exit 1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export XDG_DATA_HOME="$tmp/data"
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok: $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL: $1"; }
+. "$(dirname "$0")/lib/common.sh" "$@"
 
 # A sanitizer build reserves terabytes of address space: no ulimit -v there.
 vmem_kb=524288
@@ -99,5 +89,4 @@ else
     bad "90,000 rejoined flow parts: exit $status in $ms ms: $(cut -c1-200 "$tmp/err")"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_finish

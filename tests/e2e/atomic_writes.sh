@@ -13,17 +13,9 @@
 #   - a run over its event budget stops with a message (exit 2), not a hang.
 # Usage: bash atomic_writes.sh /path/to/dslab /path/to/source-root
 set -u
-dslab=$1
-root=$2
-case $dslab in /*) ;; *) dslab="$PWD/$dslab" ;; esac
-cd "$root" || exit 1
+. "$(dirname "$0")/lib/common.sh" "$@"
+
 scenario=scenarios/intro/leader-loses-majority.yaml
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok: $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL: $1"; }
 old_content="old content, must survive"
 # Runs dslab with writes limited to `blocks` 512-byte blocks (SIGXFSZ
 # ignored, so write() fails with EFBIG instead of killing the process).
@@ -149,5 +141,4 @@ if "$dslab" help | grep '^  viz ' >/dev/null; then
     fi
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_finish

@@ -5,15 +5,10 @@
 # the test runs from the source root, so paths in them are relative to it.
 # Usage: bash bad_cli.sh /path/to/dslab /path/to/source-root
 set -u
-dslab=$1
-root=$2
-case $dslab in /*) ;; *) dslab="$PWD/$dslab" ;; esac
-cd "$root" || exit 1
+. "$(dirname "$0")/lib/common.sh" "$@"
+e2e_quiet=1
 
-passed=0
-failed=0
 count=0
-err=$(mktemp /tmp/dslab-bad-cli-XXXXXX)
 # A named pipe with no writer: opening it must not hang (the *-fifo cases).
 # It lives in a directory of this run's own, so two runs at once (the
 # Release and sanitizer builds, two checkouts) never share it; @FIFO@ in
@@ -21,31 +16,22 @@ err=$(mktemp /tmp/dslab-bad-cli-XXXXXX)
 fifodir=$(mktemp -d /tmp/dslab-bad-cli-fifo-XXXXXX)
 fifo=$fifodir/fifo
 mkfifo "$fifo"
-trap 'rm -f "$err"; rm -rf "$fifodir"' EXIT
+e2e_cleanup "$fifodir"
 
 for argsfile in tests/bad/cli/*.args; do
     name=${argsfile%.args}
     count=$((count + 1))
     if [ ! -f "$name.expected" ]; then
         echo "FAIL $argsfile: no $name.expected"
-        failed=$((failed + 1))
+        fail=$((fail + 1))
         continue
     fi
     mapfile -t args <"$argsfile"
     args=("${args[@]//@FIFO@/$fifo}")
     want=$(head -n 1 "$name.expected")
     want=${want//@FIFO@/$fifo}
-    timeout 60 "$dslab" "${args[@]}" >/dev/null 2>"$err" </dev/null
-    status=$?
-    got=$(head -n 1 "$err")
-    if [ "$status" -eq 2 ] && [ "$got" = "$want" ]; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAIL $argsfile: dslab ${args[*]}"
-        echo "  expected (exit 2): $want"
-        echo "  got      (exit $status): $got"
-    fi
+    run_first_err timeout 60 "$dslab" "${args[@]}" </dev/null
+    expect_exit_line "$argsfile: dslab ${args[*]}" 2 "$want" "$status" "$got"
 done
 
 # Unreadable files (only meaningful when not root: root reads anything).
@@ -61,16 +47,15 @@ if [ "$(id -u)" -ne 0 ]; then
             "$unreadable: error: cannot open"*"Permission denied") ok=1 ;;
             *) ok=0 ;;
         esac
-        if [ "$status" -eq 2 ] && [ "$ok" -eq 1 ]; then passed=$((passed + 1)); else
-            failed=$((failed + 1)); echo "FAIL unreadable file ($cmd): exit $status: $got"; fi
+        if [ "$status" -eq 2 ] && [ "$ok" -eq 1 ]; then pass=$((pass + 1)); else
+            fail=$((fail + 1)); echo "FAIL unreadable file ($cmd): exit $status: $got"; fi
     done
     rm -f "$unreadable"
 fi
 
 if [ "$count" -lt 25 ]; then
     echo "FAIL only $count bad command lines (expected at least 25)"
-    failed=$((failed + 1))
+    fail=$((fail + 1))
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_finish

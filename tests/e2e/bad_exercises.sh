@@ -9,24 +9,8 @@
 #     files that name a scenario outside the content directories.
 # Usage: bash bad_exercises.sh /path/to/dslab /path/to/source-root
 set -u
-dslab=$1
-root=$2
-case $dslab in /*) ;; *) dslab="$PWD/$dslab" ;; esac
-cd "$root" || exit 1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-check() { # name got_status got_line want_line
-    if [ "$2" -eq 2 ] && [ "$3" = "$4" ]; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAIL $1"
-        echo "  expected (exit 2): $4"
-        echo "  got      (exit $2): $3"
-    fi
-}
+. "$(dirname "$0")/lib/common.sh" "$@"
+e2e_quiet=1
 
 count=0
 for yaml in tests/bad/exercise/*.yaml; do
@@ -39,15 +23,8 @@ for yaml in tests/bad/exercise/*.yaml; do
     ln -s "$PWD/exercises/designs" "$r/exercises/designs"
     cp "$yaml" "$r/exercises/replication/$name.yaml"
     want=$(head -n 1 "${yaml%.yaml}.expected" 2>/dev/null)
-    got=$("$dslab" exercises --root "$r" 2>&1 >/dev/null | head -n 1)
-    "$dslab" exercises --root "$r" >/dev/null 2>&1
-    status=$?
-    check "$yaml" "$status" "${got//$r/ROOT}" "$want"
+    run_first_err "$dslab" exercises --root "$r"
+    expect_exit_line "$yaml" 2 "$want" "$status" "${got//$r/ROOT}"
 done
-
-if [ "$count" -lt 15 ]; then
-    echo "FAIL only $count bad exercise files (expected at least 15)"
-    failed=$((failed + 1))
-fi
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+expect_at_least "$count" 15 "bad exercise files"
+e2e_finish

@@ -6,58 +6,39 @@
 # with a bad --set is a clean error naming the override.
 # Usage: bash bad_scenarios.sh /path/to/dslab /path/to/source-root
 set -u
-dslab=$1
-root=$2
-cd "$root" || exit 1
-
-passed=0
-failed=0
-
-check() { # name expected_status expected_first_line actual_status actual_first_line
-    if [ "$4" = "$2" ] && [ "$5" = "$3" ]; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAIL $1"
-        echo "  expected (exit $2): $3"
-        echo "  got      (exit $4): $5"
-    fi
-}
+. "$(dirname "$0")/lib/common.sh" "$@"
+e2e_quiet=1
 
 count=0
 for yaml in tests/bad/scenario/*.yaml; do
     expected_file=${yaml%.yaml}.expected
     count=$((count + 1))
     if [ ! -f "$expected_file" ]; then
-        check "$yaml" 2 "(an .expected file)" 2 "(none)"
+        expect_exit_line "$yaml" 2 "(an .expected file)" 2 "(none)"
         continue
     fi
     expected=$(head -n 1 "$expected_file")
-    actual=$("$dslab" lint "$yaml" 2>&1 >/dev/null | head -n 1)
-    "$dslab" lint "$yaml" >/dev/null 2>&1
-    status=$?
-    check "$yaml" 2 "$expected" "$status" "$actual"
+    run_first_err "$dslab" lint "$yaml"
+    expect_exit_line "$yaml" 2 "$expected" "$status" "$got"
 done
+expect_at_least "$count" 35 "bad scenarios"
 
-if [ "$count" -lt 35 ]; then
-    echo "FAIL only $count bad scenarios (expected at least 35)"
-    failed=$((failed + 1))
-fi
+# lint_case WHAT WANT_STATUS WANT_FIRST_STDERR_LINE LINT_ARGS...
+lint_case() {
+    local what=$1 want_status=$2 want=$3
+    shift 3
+    run_first_err "$dslab" lint "$@"
+    expect_exit_line "$what" "$want_status" "$want" "$status" "$got"
+}
 
 # A directory, a missing file: clean errors, exit 2.
-actual=$("$dslab" lint tests/bad 2>&1 >/dev/null | head -n 1)
-"$dslab" lint tests/bad >/dev/null 2>&1
-check "directory" 2 "tests/bad: error: is a directory, not a file" $? "$actual"
-
-actual=$("$dslab" lint tests/bad/no-such-file.yaml 2>&1 >/dev/null | head -n 1)
-"$dslab" lint tests/bad/no-such-file.yaml >/dev/null 2>&1
-check "missing file" 2 \
+lint_case "directory" 2 "tests/bad: error: is a directory, not a file" tests/bad
+lint_case "missing file" 2 \
     "tests/bad/no-such-file.yaml: error: cannot open the file: No such file or directory" \
-    $? "$actual"
+    tests/bad/no-such-file.yaml
 
 # A good file passes, and a bad override on it names the override.
-good=$(mktemp /tmp/dslab-good-XXXXXX.yaml)
-trap 'rm -f "$good"' EXIT
+good=$tmp/good.yaml
 cat >"$good" <<'EOF'
 name: good
 duration: 10s
@@ -69,18 +50,12 @@ faults:
 EOF
 actual=$("$dslab" lint "$good" 2>&1 | head -n 1)
 "$dslab" lint "$good" >/dev/null 2>&1
-check "good file" 0 "$good: ok (3 nodes, protocol gossip-pingpong, 1 fault, duration 10s)" $? "$actual"
+expect_exit_line "good file" 0 "$good: ok (3 nodes, protocol gossip-pingpong, 1 fault, duration 10s)" $? "$actual"
 
-actual=$("$dslab" lint "$good" --set network.lose=0.1 2>&1 >/dev/null | head -n 1)
-"$dslab" lint "$good" --set network.lose=0.1 >/dev/null 2>&1
-check "bad --set" 2 "--set network.lose=0.1: error: unknown key 'lose' (did you mean 'loss'?)" \
-    $? "$actual"
-
-actual=$("$dslab" lint "$good" --set faults.0.at=12s 2>&1 >/dev/null | head -n 1)
-"$dslab" lint "$good" --set faults.0.at=12s >/dev/null 2>&1
-check "--set past the end" 2 \
+lint_case "bad --set" 2 "--set network.lose=0.1: error: unknown key 'lose' (did you mean 'loss'?)" \
+    "$good" --set network.lose=0.1
+lint_case "--set past the end" 2 \
     "--set faults.0.at=12s: error: fault at 12s is after the end of the run (duration 10s)" \
-    $? "$actual"
+    "$good" --set faults.0.at=12s
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_finish

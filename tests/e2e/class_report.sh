@@ -8,18 +8,12 @@
 # `dslab grade`'s output.
 # usage: bash class_report.sh DSLAB ROOT
 set -u
-DSLAB=$1
-ROOT=$2
-export DSLAB_ROOT=$ROOT
-export XDG_DATA_HOME=$(mktemp -d)
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP" "$XDG_DATA_HOME"' EXIT
-pass=0
-fail=0
-check() { if eval "$2"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $1"; fi; }
-cd "$TMP"
+. "$(dirname "$0")/lib/common.sh" "$@"
+export DSLAB_ROOT=$root
+
+cd "$tmp"
 EX=primary-backup-split-brain
-"$DSLAB" reveal $EX --answers | sed 's/^learner: .*/learner: ada/' > ada.yaml
+"$dslab" reveal $EX --answers | sed 's/^learner: .*/learner: ada/' > ada.yaml
 # bo tries the closed list in turn: four attempts at the trade-off.
 i=0
 for t in "safety vs liveness" "latency vs consistency" "retries vs load" "cap"; do
@@ -42,7 +36,7 @@ long=$(head -c 3000 /dev/zero | tr '\0' 'z')
 printf 'exercise: %s\nlearner: %s\nanswers:\n  trade-off: cap\n' $EX "$long" > long.yaml
 cp cy.yaml "$(printf 'bad\377name.yaml')"   # a file name that is not UTF-8 (and no learner: key)
 sed -i '/^learner:/d' "$(printf 'bad\377name.yaml')"
-"$DSLAB" class-report ada.yaml bo-1.yaml bo-2.yaml bo-3.yaml bo-4.yaml cy.yaml cy2-*.yaml mallory.yaml mallory-esc.yaml long.yaml "$(printf 'bad\377name.yaml')" --out report.md 2> report.err
+"$dslab" class-report ada.yaml bo-1.yaml bo-2.yaml bo-3.yaml bo-4.yaml cy.yaml cy2-*.yaml mallory.yaml mallory-esc.yaml long.yaml "$(printf 'bad\377name.yaml')" --out report.md 2> report.err
 rc=$?
 check "control characters in a learner file: a clear error at their place, in the report" 'grep -qF "mallory-esc.yaml:2:10: error: text contains a control character" report.md'
 check "the refused file is not in the report" '! grep -q "pwned" report.md'
@@ -72,19 +66,18 @@ for l in rows:
 PY'
 
 # grade output: a hostile answer is shown escaped, not executed by the terminal.
-out=$("$DSLAB" grade $EX mallory.yaml --no-progress)
+out=$("$dslab" grade $EX mallory.yaml --no-progress)
 check "grade output: the answer escaped" 'grep -qF "bogus\\nline" <<< "$out"'
-"$DSLAB" grade $EX mallory-esc.yaml --no-progress > esc.out 2>&1
+"$dslab" grade $EX mallory-esc.yaml --no-progress > esc.out 2>&1
 rc=$?
 check "grade: control characters refused (exit 2), not echoed" '[ $rc -eq 2 ] && ! grep -q $'"'"'\x1b'"'"' esc.out && grep -q "control character" esc.out'
-out=$("$DSLAB" grade $EX mallory.yaml --no-progress --json)
+out=$("$dslab" grade $EX mallory.yaml --no-progress --json)
 check "grade --json: valid JSON" 'python3 -c "import json,sys; json.loads(sys.argv[1])" "$out"'
 
 # A trade-off named the wrong way round is a misconception, reported as
 # what the learner said, not as the term it matched.
 printf 'exercise: %s\nlearner: dee\nanswers:\n  trade-off: consistency over availability\n' $EX > dee.yaml
-"$DSLAB" class-report dee.yaml --out reversed.md > /dev/null 2>&1
+"$dslab" class-report dee.yaml --out reversed.md > /dev/null 2>&1
 check "a reversed trade-off is listed as said, with its feedback" 'grep -q "^| trade-off | consistency over availability | 1 | dee | the trade-off named the wrong way round |" reversed.md'
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+e2e_finish

@@ -3,11 +3,8 @@
 # display: the guided scenario's summary (a leader, the partition, the new
 # leader, the broken skew assumption, the checks) and exit status 0.
 set -uo pipefail
-dslab=$1; root=$2
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-pass=0; fail=0
-ok() { echo "ok: $1"; pass=$((pass+1)); }
-bad() { echo "FAIL: $1"; fail=$((fail+1)); }
+. "$(dirname "$0")/lib/common.sh" "$@"
+
 cd "$tmp"
 env -u DISPLAY -u WAYLAND_DISPLAY bash "$root/scripts/run-default.sh" "$dslab" \
   "$root/scenarios/intro/leader-loses-majority.yaml" > out.txt 2>&1
@@ -20,5 +17,4 @@ done
 if "$dslab" help | grep '^  viz ' >/dev/null; then
   [ -s out/default.png ] && ok "wrote out/default.png" || bad "no out/default.png"
 fi
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+e2e_finish

@@ -5,16 +5,11 @@
 # another build: Release/gcc vs Debug/clang+sanitizers in `make test`) both
 # builds give the same trace bytes.
 set -uo pipefail
-dslab=$1; root=$2
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-pass=0; fail=0
-ok() { echo "ok: $1"; pass=$((pass+1)); }
-bad() { echo "FAIL: $1"; fail=$((fail+1)); }
+. "$(dirname "$0")/lib/common.sh" "$@"
+
 # The JSON checks need python3 (scripts/setup-deps.sh installs it): without
 # it the rest runs, then the test reports SKIPPED (77), never a pass.
-have_python=1
-command -v python3 >/dev/null || { have_python=0; echo "note: python3 is not installed: the JSON checks cannot run"; }
-cd "$root"
+e2e_python_optional
 scn=scenarios/intro/leader-loses-majority.yaml
 
 "$dslab" run $scn --quiet --trace "$tmp/a.jsonl" >/dev/null
@@ -64,7 +59,4 @@ if [ -n "${DSLAB_PEER_BINARY:-}" ] && [ -x "${DSLAB_PEER_BINARY}" ]; then
 else
   echo "note: DSLAB_PEER_BINARY not set; the cross-build comparison runs in make test's sanitizer pass"
 fi
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ] || exit 1
-[ "$have_python" = 1 ] || { echo "SKIPPED: python3 is not installed (the JSON checks did not run)"; exit 77; }
-exit 0
+e2e_finish

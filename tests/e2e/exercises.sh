@@ -15,39 +15,31 @@
 #     line equals the .expected file (grade them as "# grade-as: ID").
 # usage: bash exercises.sh DSLAB ROOT
 set -u
-DSLAB=$1
-ROOT=$2
-export DSLAB_ROOT=$ROOT
-export XDG_DATA_HOME=$(mktemp -d)
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP" "$XDG_DATA_HOME"' EXIT
-cd "$ROOT"
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/lib/common.sh" "$@"
+export DSLAB_ROOT=$root
+e2e_quiet=1
 
-ids=$("$DSLAB" exercises --json | python3 -c 'import json,sys; print("\n".join(e["id"] for e in json.load(sys.stdin)))')
+ids=$("$dslab" exercises --json | python3 -c 'import json,sys; print("\n".join(e["id"] for e in json.load(sys.stdin)))')
 [ -n "$ids" ] || bad "no exercises listed"
 count=$(echo "$ids" | wc -l)
 [ "$count" -ge 15 ] && ok || bad "only $count exercises (want >= 15)"
 
 for id in $ids; do
-    "$DSLAB" reveal "$id" --answers > "$TMP/$id.model.yaml" || { bad "$id: reveal --answers failed"; continue; }
-    out=$("$DSLAB" grade "$id" "$TMP/$id.model.yaml" --no-progress)
+    "$dslab" reveal "$id" --answers > "$tmp/$id.model.yaml" || { bad "$id: reveal --answers failed"; continue; }
+    out=$("$dslab" grade "$id" "$tmp/$id.model.yaml" --no-progress)
     rc=$?
     score=$(echo "$out" | sed -n 's/^score \([^ ]*\) .*/\1/p')
     if [ $rc -eq 0 ] && [ "${score%/*}" = "${score#*/}" ]; then ok; else bad "$id: model answers: exit $rc, score $score"; echo "$out"; fi
-    printf 'exercise: %s\nanswers:\n' "$id" > "$TMP/$id.empty.yaml"
-    "$DSLAB" grade "$id" "$TMP/$id.empty.yaml" --no-progress > /dev/null
+    printf 'exercise: %s\nanswers:\n' "$id" > "$tmp/$id.empty.yaml"
+    "$dslab" grade "$id" "$tmp/$id.empty.yaml" --no-progress > /dev/null
     rc=$?
     [ $rc -eq 1 ] && ok || bad "$id: an empty answers file exits $rc (want 1)"
     n=0
     for f in tests/exercises/$id/wrong-*.yaml tests/exercises/$id/game-*.yaml; do
         [ -e "$f" ] || continue
         case $f in */wrong-*) n=$((n + 1)) ;; esac
-        cp "$f" "$TMP/$(basename "$f")"
-        out=$("$DSLAB" grade "$id" "$TMP/$(basename "$f")" --no-progress 2>&1)
+        cp "$f" "$tmp/$(basename "$f")"
+        out=$("$dslab" grade "$id" "$tmp/$(basename "$f")" --no-progress 2>&1)
         rc=$?
         good=1
         [ $rc -eq 1 ] || good=0
@@ -56,14 +48,14 @@ for id in $ids; do
         done < <(sed -n 's/^# expect: //p' "$f")
         viz=$(grep -o 'dslab viz [^ ]*' <<< "$out" | head -n 1 | cut -d' ' -f3)
         if [ -n "$viz" ]; then
-            "$DSLAB" lint "$viz" > /dev/null 2>&1 || { good=0; echo "  counterexample $viz does not lint"; }
+            "$dslab" lint "$viz" > /dev/null 2>&1 || { good=0; echo "  counterexample $viz does not lint"; }
         fi
         if [ $good -eq 1 ]; then ok; else bad "$f: exit $rc"; echo "$out" | head -20; fi
     done
     for f in tests/exercises/$id/right-*.yaml; do
         [ -e "$f" ] || continue
-        cp "$f" "$TMP/$(basename "$f")"
-        out=$("$DSLAB" grade "$id" "$TMP/$(basename "$f")" --no-progress 2>&1)
+        cp "$f" "$tmp/$(basename "$f")"
+        out=$("$dslab" grade "$id" "$tmp/$(basename "$f")" --no-progress 2>&1)
         rc=$?
         good=1
         [ $rc -le 1 ] || good=0
@@ -79,11 +71,10 @@ for f in tests/bad/answers/*.yaml; do
     [ -e "$f" ] || continue
     id=$(sed -n 's/^# grade-as: //p' "$f")
     want=$(head -n 1 "${f%.yaml}.expected")
-    got=$("$DSLAB" grade "$id" "$f" --no-progress 2>&1 >/dev/null | head -n 1)
-    "$DSLAB" grade "$id" "$f" --no-progress > /dev/null 2>&1
+    got=$("$dslab" grade "$id" "$f" --no-progress 2>&1 >/dev/null | head -n 1)
+    "$dslab" grade "$id" "$f" --no-progress > /dev/null 2>&1
     rc=$?
     if [ $rc -eq 2 ] && [ "$got" = "$want" ]; then ok; else bad "$f: exit $rc, stderr '$got', want '$want'"; fi
 done
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+e2e_finish

@@ -8,12 +8,7 @@
 #   and with --shard results merged by --merge;
 # - --json is valid; bad flags and bad `explore:` sections exit 2.
 set -uo pipefail
-dslab=$1; root=$2
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-pass=0; fail=0
-ok() { echo "ok: $1"; pass=$((pass+1)); }
-bad() { echo "FAIL: $1"; fail=$((fail+1)); }
-cd "$root"
+. "$(dirname "$0")/lib/common.sh" "$@"
 
 # explore FILE SEEDS CHECK [args...]: prints the check's summary line.
 check_line() {
@@ -139,5 +134,4 @@ expect2 "an unknown fault kind in explore:" "$tmp/bad.yaml" --seeds 10
 grep -q "bad.yaml:6:23: error: unknown fault kind 'crahs' (did you mean 'crash'?)" "$tmp/err" \
   && ok "the error names file:line:col with a suggestion" || bad "error was: $(cat "$tmp/err")"
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+e2e_finish

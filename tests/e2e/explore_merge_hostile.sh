@@ -9,10 +9,9 @@
 # good merge must still work, re-run its reproducer, and never claim
 # "(checked: it fails)" for a file that does not fail.
 set -uo pipefail
-dslab=$1; root=$2
-case $dslab in /*) ;; *) dslab="$PWD/$dslab" ;; esac
-tmp=$(mktemp -d); trap 'rm -rf "$tmp" /tmp/dslab-hostile-abs-$$*' EXIT
-cd "$root" || exit 1
+. "$(dirname "$0")/lib/common.sh" "$@"
+
+e2e_cleanup "/tmp/dslab-hostile-abs-$$*"
 
 scn=scenarios/raft/stale-read-leader-local.yaml
 for i in 1 2; do

@@ -7,14 +7,10 @@
 # the output, no "# expect-not: TEXT" line.
 # usage: bash grading_words.sh DSLAB ROOT
 set -u
-DSLAB=$1
-ROOT=$2
-export DSLAB_ROOT=$ROOT
-export XDG_DATA_HOME=$(mktemp -d)
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP" "$XDG_DATA_HOME"' EXIT
-cd "$ROOT"
-python3 - "$DSLAB" "$TMP" <<'PY'
+. "$(dirname "$0")/lib/common.sh" "$@"
+export DSLAB_ROOT=$root
+
+python3 - "$dslab" "$tmp" <<'PY'
 import subprocess, sys, os
 dslab, tmp = sys.argv[1], sys.argv[2]
 # exercise, question: (right wordings, near misses). A wording is right
@@ -119,20 +115,19 @@ sys.exit(1 if failures else 0)
 PY
 rc=$?
 
+[ $rc -eq 0 ] && ok "the words each answer is graded on (above)" || bad "the words each answer is graded on (above)"
+
 # The adversarial answers files: p-*.yaml.
-pass=0
-fail=0
 for f in tests/exercises/*/p-*.yaml; do
     [ -e "$f" ] || continue
     id=$(basename "$(dirname "$f")")
     want_rc=$(sed -n 's/^# expect-exit: //p' "$f")
-    out=$("$DSLAB" grade "$id" "$f" --no-progress 2>&1)
+    out=$("$dslab" grade "$id" "$f" --no-progress 2>&1)
     got_rc=$?
     ok=1
     [ "$got_rc" = "${want_rc:-1}" ] || ok=0
     while IFS= read -r e; do grep -qF -- "$e" <<< "$out" || { ok=0; echo "  missing: $e"; }; done < <(sed -n 's/^# expect: //p' "$f")
     while IFS= read -r e; do ! grep -qF -- "$e" <<< "$out" || { ok=0; echo "  unwanted: $e"; }; done < <(sed -n 's/^# expect-not: //p' "$f")
-    if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $f (exit $got_rc)"; echo "$out" | head -20; fi
+    if [ $ok = 1 ]; then ok "$f"; else bad "$f (exit $got_rc)"; echo "$out" | head -20; fi
 done
-echo "answers files: $pass passed, $fail failed"
-[ $rc -eq 0 ] && [ $fail -eq 0 ]
+e2e_finish "answers files"

@@ -18,12 +18,8 @@
 # this test. Knobs without a number (booleans, choices, node names) are
 # listed as skipped.
 set -uo pipefail
-dslab=$1; root=$2
-pass=0; fail=0
-ok() { pass=$((pass+1)); }
-bad() { echo "FAIL: $1"; fail=$((fail+1)); }
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-cd "$root"
+. "$(dirname "$0")/lib/common.sh" "$@"
+e2e_quiet=1
 
 # A small scenario per protocol: 2s, a few nodes, a workload when it has one.
 scenario() { # protocol -> path
@@ -150,5 +146,4 @@ for set in duration=86400000000001ns workload.timeout=86400000000001ns network.l
   check_over "$f" "$set"
 done
 
-echo "knob_sweep: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+e2e_finish "knob_sweep"

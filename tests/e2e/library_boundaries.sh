@@ -9,11 +9,7 @@
 #   output (printf, puts, putchar, stdout) but outfile.c ("-" is stdout)
 #   and assert.c (flushes it before an invariant's message).
 set -u
-root=$2
-pass=0; fail=0
-ok() { echo "ok: $1"; pass=$((pass+1)); }
-bad() { echo "FAIL: $1"; fail=$((fail+1)); }
-cd "$root" || exit 1
+. "$(dirname "$0")/lib/common.sh" "$@"
 
 bad_includes=""
 for f in cli/*.c cli/*.h; do
@@ -44,5 +40,4 @@ done < <(find sim -name '*.c' -o -name '*.h' | sort)
 [ -z "$clock_hits" ] && ok "sim/ reads no clock outside host_clock.c" || bad "sim/ reads a clock:"$'\n'"$clock_hits"
 [ -z "$stdout_hits" ] && ok "sim/ writes nothing to standard output" || bad "sim/ writes to stdout:"$'\n'"$stdout_hits"
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+e2e_finish

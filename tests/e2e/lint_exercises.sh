@@ -12,20 +12,13 @@
 # scenarios/ and exercises/designs linked).
 # usage: bash lint_exercises.sh DSLAB ROOT
 set -u
-DSLAB=$1
-ROOT=$2
-case $DSLAB in /*) ;; *) DSLAB="$PWD/$DSLAB" ;; esac
-cd "$ROOT" || exit 1
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-export TMPDIR=$TMP
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/lib/common.sh" "$@"
+e2e_quiet=1
+
+export TMPDIR=$tmp
 
 files=$(ls exercises/*/*.yaml | grep -v -e '^exercises/taxonomy.yaml$' -e '^exercises/designs/')
-out=$("$DSLAB" lint $files 2>&1)
+out=$("$dslab" lint $files 2>&1)
 rc=$?
 n=$(grep -c ': ok (exercise ' <<< "$out")
 want=$(echo "$files" | wc -l)
@@ -35,7 +28,7 @@ grep -q 'degenerate fixes fail' <<< "$out" && ok || bad "lint does not report de
 # broken copies: name, source exercise, python edit, expected stderr phrase
 broken() {
     local name=$1 src=$2 from=$3 to=$4 expect=$5
-    local r="$TMP/$name"
+    local r="$tmp/$name"
     mkdir -p "$r/exercises/$(dirname "$src")"
     cp exercises/taxonomy.yaml "$r/exercises/"
     ln -s "$PWD/scenarios" "$r/scenarios"
@@ -47,7 +40,7 @@ assert sys.argv[3] in s, sys.argv[3]
 open(sys.argv[2], 'w').write(s.replace(sys.argv[3], sys.argv[4], 1))
 PY
     local got
-    got=$("$DSLAB" lint "$r/exercises/$src" 2>&1)
+    got=$("$dslab" lint "$r/exercises/$src" 2>&1)
     local code=$?
     if [ $code -eq 2 ] && grep -qF -- "$expect" <<< "$got"; then ok; else bad "$name: exit $code, want '$expect'"; echo "$got" | head -5; fi
 }
@@ -65,5 +58,4 @@ broken too-few-degenerate consensus/split-votes-forever.yaml \
       - fix: { protocol.election_timeout_min: 50ms, protocol.election_timeout_max: 50ms }" \
     "a declared fix changes at least one parameter"
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+e2e_finish

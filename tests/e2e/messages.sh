@@ -13,16 +13,7 @@
 #     file); also tests/bad/answers/two-documents.yaml.
 # Usage: bash messages.sh /path/to/dslab /path/to/source-root
 set -u
-dslab=$1
-root=$2
-case $dslab in /*) ;; *) dslab="$PWD/$dslab" ;; esac
-cd "$root" || exit 1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok: $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL: $1"; }
+. "$(dirname "$0")/lib/common.sh" "$@"
 
 # 22 concurrent writes, then a read of a value never written: deciding it
 # needs 2^22 search states.
@@ -75,5 +66,4 @@ else
     bad "answers file with two documents: exit $status, $(head -n 1 "$tmp/err")"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_finish

@@ -8,11 +8,8 @@
 # (a find text present exactly once), so a change that makes one stale
 # fails here, not weeks later in `make mutate`.
 set -uo pipefail
-root=$2
-pass=0; fail=0
-ok() { echo "ok: $1"; pass=$((pass+1)); }
-bad() { echo "FAIL: $1"; fail=$((fail+1)); }
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib/common.sh" "$@"
+
 command -v cmake >/dev/null || { echo "SKIPPED: cmake is not installed"; exit 77; }
 
 proj=$tmp/proj
@@ -101,5 +98,4 @@ n=$(ls "$root"/tests/mutants/*.mutant | wc -l)
 if [ "$code" = 0 ]; then ok "all $n mutants of tests/mutants apply (--check)"; else
     bad "tests/mutants has stale or malformed mutants:"; echo "$out" | grep -v " ok " | sed 's/^/  | /'; fi
 [ "$n" -ge 25 ] && ok "the catalogue has $n mutants (at least 25)" || bad "only $n mutants in tests/mutants"
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+e2e_finish

@@ -5,17 +5,10 @@
 # held by someone else is waited for, not ignored.
 # usage: bash progress_concurrency.sh DSLAB ROOT
 set -u
-DSLAB=$1
-ROOT=$2
-export DSLAB_ROOT=$ROOT
-export XDG_DATA_HOME=$(mktemp -d)
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP" "$XDG_DATA_HOME"' EXIT
-pass=0
-fail=0
-check() { if eval "$2"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $1"; fi; }
+. "$(dirname "$0")/lib/common.sh" "$@"
+export DSLAB_ROOT=$root
 
-ids=$("$DSLAB" exercises --json | python3 -c 'import json,sys; print(" ".join(e["id"] for e in json.load(sys.stdin)))')
+ids=$("$dslab" exercises --json | python3 -c 'import json,sys; print(" ".join(e["id"] for e in json.load(sys.stdin)))')
 read -r -a list <<< "$ids"
 n=${#list[@]}
 check "exercises listed" '[ "$n" -ge 10 ]'
@@ -23,14 +16,14 @@ check "exercises listed" '[ "$n" -ge 10 ]'
 # grade fast (a fail, still an attempt), so the writes overlap.
 for i in $(seq 0 19); do
     id=${list[$((i % n))]}
-    printf 'exercise: %s\nanswers:\n' "$id" > "$TMP/$i.yaml"
+    printf 'exercise: %s\nanswers:\n' "$id" > "$tmp/$i.yaml"
 done
 P="$XDG_DATA_HOME/dslab/class/progress.yaml"
 for round in 1 2 3; do
     rm -f "$P"
     pids=()
     for i in $(seq 0 19); do
-        "$DSLAB" grade "${list[$((i % n))]}" "$TMP/$i.yaml" --profile class > /dev/null 2> "$TMP/err.$i" &
+        "$dslab" grade "${list[$((i % n))]}" "$tmp/$i.yaml" --profile class > /dev/null 2> "$tmp/err.$i" &
         pids+=($!)
     done
     for pid in "${pids[@]}"; do wait "$pid"; done
@@ -42,7 +35,7 @@ PY
     present=$(grep -c '^  - { id: ' "$P")
     check "round $round: 20 attempts recorded (got $total)" '[ "$total" = 20 ]'
     check "round $round: every exercise present (got $present of $n)" '[ "$present" = "$n" ]'
-    check "round $round: no errors" '! grep -q . "$TMP"/err.*'
+    check "round $round: no errors" '! grep -q . "$tmp"/err.*'
 done
 check "no temporary file left" '[ -z "$(ls "$XDG_DATA_HOME/dslab/class" | grep tmp)" ]'
 
@@ -51,9 +44,9 @@ check "no temporary file left" '[ -z "$(ls "$XDG_DATA_HOME/dslab/class" | grep t
 mkdir -p "$XDG_DATA_HOME/dslab/old"
 printf '# dslab progress\nexercises:\n  - { id: %s, attempts: 2, best: 1000, max: 6000, passed: false }\nmastery:\n  - { term: split-brain, count: 1 }\n' \
     "${list[0]}" > "$XDG_DATA_HOME/dslab/old/progress.yaml"
-out=$("$DSLAB" exercises --profile old)
+out=$("$dslab" exercises --profile old)
 check "version 1 file: mastery shown" 'grep -q "+split-brain" <<< "$out"'
-"$DSLAB" grade "${list[0]}" "$TMP/0.yaml" --profile old > /dev/null
+"$dslab" grade "${list[0]}" "$tmp/0.yaml" --profile old > /dev/null
 check "version 1 file: rewritten as version 2, attempts kept" 'grep -q "^version: 2" "$XDG_DATA_HOME/dslab/old/progress.yaml" && grep -q "attempts: 3" "$XDG_DATA_HOME/dslab/old/progress.yaml" && grep -q "term: \"split-brain\", right: 1, mastered: 1, after: 0" "$XDG_DATA_HOME/dslab/old/progress.yaml"'
 
 # Hostile progress content: quotes, backslashes, newlines and tabs in kept
@@ -62,11 +55,11 @@ check "version 1 file: rewritten as version 2, attempts kept" 'grep -q "^version
 mkdir -p "$XDG_DATA_HOME/dslab/odd"
 printf 'version: 2\nexercises:\nquestions:\n  - { exercise: "%s", question: "q", attempts: 1, right_at: 0, answers: ["a\\"b\\\\c\\t[2J\\nd"] }\nmastery:\n' \
     "${list[0]}" > "$XDG_DATA_HOME/dslab/odd/progress.yaml"
-"$DSLAB" grade "${list[0]}" "$TMP/0.yaml" --profile odd > /dev/null 2> "$TMP/odd.err"
-check "odd answers survive a rewrite" '! grep -q . "$TMP/odd.err" && python3 -c "import yaml,sys; d=yaml.safe_load(open(sys.argv[1])); assert d[\"questions\"][0][\"answers\"]==[\"a\\\"b\\\\c\\t[2J\\nd\"], d" "$XDG_DATA_HOME/dslab/odd/progress.yaml"'
+"$dslab" grade "${list[0]}" "$tmp/0.yaml" --profile odd > /dev/null 2> "$tmp/odd.err"
+check "odd answers survive a rewrite" '! grep -q . "$tmp/odd.err" && python3 -c "import yaml,sys; d=yaml.safe_load(open(sys.argv[1])); assert d[\"questions\"][0][\"answers\"]==[\"a\\\"b\\\\c\\t[2J\\nd\"], d" "$XDG_DATA_HOME/dslab/odd/progress.yaml"'
 mkdir -p "$XDG_DATA_HOME/dslab/longname"
 printf 'version: 2\nmastery:\n  - { term: %s, right: 1, mastered: 1, after: 1 }\n' "$(head -c 100 /dev/zero | tr '\0' t)" > "$XDG_DATA_HOME/dslab/longname/progress.yaml"
-err=$("$DSLAB" exercises --profile longname 2>&1 >/dev/null); rc=$?
+err=$("$dslab" exercises --profile longname 2>&1 >/dev/null); rc=$?
 check "an over-long term in progress: exit 2, positioned" '[ $rc -eq 2 ] && grep -q "progress.yaml:3:.*longer than 63 bytes" <<< "$err"'
 
 # A lock held elsewhere is waited for.
@@ -76,7 +69,7 @@ if command -v flock > /dev/null; then
     holder=$!
     sleep 0.3
     start=$(date +%s%N)
-    "$DSLAB" grade "${list[0]}" "$TMP/0.yaml" --profile held > /dev/null
+    "$dslab" grade "${list[0]}" "$tmp/0.yaml" --profile held > /dev/null
     end=$(date +%s%N)
     wait "$holder"
     check "a held lock is waited for (waited $(( (end - start) / 1000000 )) ms)" '[ $(( (end - start) / 1000000 )) -ge 800 ] && grep -q "attempts: 1" "$XDG_DATA_HOME/dslab/held/progress.yaml"'
@@ -84,5 +77,4 @@ else
     echo "(flock(1) not installed: the held-lock case is not run)"
 fi
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+e2e_finish

@@ -6,29 +6,15 @@
 # claim (the fixed lock scenario still sees two believed holders), and bad
 # parameters and check arguments are load errors (exit 2).
 set -uo pipefail
-dslab=$1; root=$2
-pass=0; fail=0
-ok() { echo "ok: $1"; pass=$((pass+1)); }
-bad() { echo "FAIL: $1"; fail=$((fail+1)); }
-cd "$root"
+. "$(dirname "$0")/lib/common.sh" "$@"
 
-# broken: the stated seed fails, with the expected words in the output
-broken() { # file seed pattern
-  out=$("$dslab" run "$1" --seed "$2" 2>&1); code=$?
-  if [ "$code" = 1 ] && grep -q "$3" <<<"$out"; then
-    ok "$1 fails on seed $2 ($3)"
-  else
-    bad "$1 seed $2: exit $code, pattern '$3' $(printf '%s\n' "$out" | grep -c "$3") times"
-  fi
-}
-# fixed: every one of seeds 1..100 holds
-fixed() { # file [extra args...]
-  local f=$1; shift
-  local failed=""
-  for s in $(seq 1 100); do
-    "$dslab" run "$f" --seed "$s" --quiet "$@" >/dev/null 2>&1 || failed="$failed $s"
-  done
-  [ -z "$failed" ] && ok "$f $* holds on seeds 1..100" || bad "$f $* failed on seeds:$failed"
+# broken FILE SEED PATTERN: the stated seed fails, with the expected words
+broken() { expect_run 1 "$3" "$1" --seed "$2"; }
+# fixed FILE [ARGS...]: every one of seeds 1..100 holds
+fixed() {
+    local f=$1
+    shift
+    expect_fixed "$f" 100 "$@"
 }
 
 broken scenarios/quorum/lww-lost-update-skew.yaml 1 "stale read of key 0"
@@ -42,7 +28,6 @@ broken scenarios/locks/clock-drift-lease.yaml 1 "two holders at once"
 fixed scenarios/locks/clock-drift-lease.yaml --set protocol.margin=150ms
 
 # the LWW run shows the dropped versions that explain the stale reads
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 "$dslab" run scenarios/quorum/lww-lost-update-skew.yaml --trace "$tmp/t.jsonl" --quiet >/dev/null 2>&1
 grep -q '"tag":"conflict".*lww k0: kept' "$tmp/t.jsonl" && ok "LWW annotates the versions it drops" ||
   bad "no LWW conflict annotation in the trace"
@@ -68,5 +53,4 @@ out=$("$dslab" run scenarios/locks/fencing-tokens.yaml --set 'checks.0=mutual-ex
 "$dslab" run scenarios/quorum/r2-w2-quorum.yaml --set 'checks.0=stale-reads: lots' >/dev/null 2>&1
 [ $? = 2 ] && ok "bad stale-reads argument is a load error" || bad "bad stale-reads argument accepted"
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+e2e_finish

@@ -6,51 +6,16 @@
 # bad protocol parameters are clean errors (exit 2).
 # Usage: bash raft_scenarios.sh /path/to/dslab /path/to/source-root
 set -u
-dslab=$1
-root=$2
+. "$(dirname "$0")/lib/common.sh" "$@"
+e2e_quiet=1
+
 seeds=${RAFT_E2E_SEEDS:-100}
-cd "$root" || exit 1
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL $*"; }
-
-# broken FILE CHECK: fails CHECK at the file's own seed, other checks aside.
-broken() {
-    local file=scenarios/raft/$1.yaml check=$2 out status
-    out=$("$dslab" run "$file" 2>&1)
-    status=$?
-    if [ "$status" != 1 ]; then
-        bad "$file: expected exit 1 (a check failed), got $status"
-        echo "$out" | tail -n 12
-        return
-    fi
-    if ! echo "$out" | grep -Eq "^  $check +FAIL"; then
-        bad "$file: expected '$check' to FAIL"
-        echo "$out" | sed -n '/^checks/,$p'
-        return
-    fi
-    if ! echo "$out" | grep -Eq "^  one-leader-per-term +PASS"; then
-        bad "$file: one-leader-per-term should hold even here"
-        return
-    fi
-    ok
-}
-
+# broken FILE CHECK: fails CHECK at the file's own seed, other checks aside;
+# Raft's safety holds even there.
+broken() { expect_broken "scenarios/raft/$1.yaml" "$2" one-leader-per-term; }
 # fixed FILE: every check holds on seeds 1..$seeds.
-fixed() {
-    local file=scenarios/raft/$1.yaml s status
-    for s in $(seq 1 "$seeds"); do
-        "$dslab" run "$file" --seed "$s" --quiet >/dev/null 2>&1
-        status=$?
-        if [ "$status" != 0 ]; then
-            bad "$file: exit $status at seed $s   repro: dslab run $file --seed $s"
-            return
-        fi
-    done
-    ok
-}
+fixed() { expect_fixed "scenarios/raft/$1.yaml" "$seeds"; }
 
 # error NAME SET EXPECTED: --set SET makes a clean error mentioning EXPECTED.
 error() {
@@ -89,5 +54,4 @@ error "unknown commit rule" protocol.commit_rule=naïve "commit_rule"
 error "commit rule typo" protocol.commit_rule=papr "did you mean 'paper'"
 error "sessions not a boolean" protocol.client_sessions=maybe "client_sessions"
 
-echo "raft scenarios: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+e2e_finish "raft scenarios"

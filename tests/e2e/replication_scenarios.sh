@@ -6,56 +6,20 @@
 # 1..SEEDS (default 100); bad protocol parameters are clean errors (exit 2).
 # Usage: bash replication_scenarios.sh /path/to/dslab /path/to/source-root
 set -u
-dslab=$1
-root=$2
-seeds=${REPLICATION_E2E_SEEDS:-100}
-cd "$root" || exit 1
+. "$(dirname "$0")/lib/common.sh" "$@"
+e2e_quiet=1
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL $*"; }
+seeds=${REPLICATION_E2E_SEEDS:-100}
 
 # broken FILE CHECK [HOLDS...]: fails CHECK at the file's own seed; each
 # HOLDS check passes.
 broken() {
-    local file=scenarios/replication/$1.yaml check=$2 out status c
-    shift 2
-    out=$("$dslab" run "$file" 2>&1)
-    status=$?
-    if [ "$status" != 1 ]; then
-        bad "$file: expected exit 1 (a check failed), got $status"
-        echo "$out" | tail -n 12
-        return
-    fi
-    if ! echo "$out" | grep -Eq "^  $check +FAIL"; then
-        bad "$file: expected '$check' to FAIL"
-        echo "$out" | sed -n '/^checks/,$p'
-        return
-    fi
-    for c in "$@"; do
-        if ! echo "$out" | grep -Eq "^  $c +PASS"; then
-            bad "$file: '$c' should hold even here"
-            echo "$out" | sed -n '/^checks/,$p'
-            return
-        fi
-    done
-    ok
+    local file=scenarios/replication/$1.yaml
+    shift
+    expect_broken "$file" "$@"
 }
-
 # fixed FILE: every check holds on seeds 1..$seeds.
-fixed() {
-    local file=scenarios/replication/$1.yaml s status
-    for s in $(seq 1 "$seeds"); do
-        "$dslab" run "$file" --seed "$s" --quiet >/dev/null 2>&1
-        status=$?
-        if [ "$status" != 0 ]; then
-            bad "$file: exit $status at seed $s   repro: dslab run $file --seed $s"
-            return
-        fi
-    done
-    ok
-}
+fixed() { expect_fixed "scenarios/replication/$1.yaml" "$seeds"; }
 
 # evidence FILE CHECK FROM TO: the first violation of CHECK (JSON report)
 # starts within [FROM, TO] seconds and names at least two nodes.
@@ -142,5 +106,4 @@ error "lease not below failover_after" protocol.lease=400ms \
 error "failover below heartbeat" protocol.failover_after=40ms \
     "failover_after must be longer than heartbeat"
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+e2e_finish

@@ -3,16 +3,11 @@
 # line come first, exit statuses 0/1/2 mean what the docs say, --json is one
 # valid object, --until and --set change the run, errors name file:line:col.
 set -uo pipefail
-dslab=$1; root=$2
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-pass=0; fail=0
-ok() { echo "ok: $1"; pass=$((pass+1)); }
-bad() { echo "FAIL: $1"; fail=$((fail+1)); }
+. "$(dirname "$0")/lib/common.sh" "$@"
+
 # The JSON checks need python3 (scripts/setup-deps.sh installs it): without
 # it the rest runs, then the test reports SKIPPED (77), never a pass.
-have_python=1
-command -v python3 >/dev/null || { have_python=0; echo "note: python3 is not installed: the JSON checks cannot run"; }
-cd "$root"
+e2e_python_optional
 scn=scenarios/intro/leader-loses-majority.yaml
 
 out=$("$dslab" run $scn); code=$?
@@ -65,7 +60,4 @@ printf 'name: x\nduration: 1s\nnodes: 3\nprotocol: { name: raft }\nfaults:\n  - 
 "$dslab" help run | grep "usage: dslab run" >/dev/null && ok "dslab help run" || bad "dslab help run"
 "$dslab" frobnicate >/dev/null 2>&1; code=$?
 [ "$code" = 2 ] && ok "unknown command exits 2" || bad "unknown command exit $code"
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ] || exit 1
-[ "$have_python" = 1 ] || { echo "SKIPPED: python3 is not installed (the JSON checks did not run)"; exit 77; }
-exit 0
+e2e_finish

@@ -7,13 +7,11 @@
 # everything (e2e.quorum_lock_scenarios failed this way under two busy
 # loops; 1 in 1000 even unloaded). Use `grep -q PATTERN <<<"$text"`, or
 # `producer | grep PATTERN >/dev/null` (grep then reads to the end).
-# Also checks that no test script passes by skipping: a skip exits 77.
+# Also checks that no test script passes by skipping: a skip exits 77,
+# and that every test script sources tests/e2e/lib/common.sh.
 set -u
-root=$2
-pass=0; fail=0
-ok() { echo "ok: $1"; pass=$((pass+1)); }
-bad() { echo "FAIL: $1"; fail=$((fail+1)); }
-cd "$root" || exit 1
+. "$(dirname "$0")/lib/common.sh" "$@"
+
 found=0
 for f in tests/e2e/*.sh tests/fuzz/*.sh scripts/*.sh bench/*.sh; do
     grep -q "pipefail" "$f" || continue
@@ -31,5 +29,14 @@ done < <(awk 'FILENAME !~ /scripts_lint/ && (tolower($0) ~ /skip.*exit 0/ ||
                 (/^[[:space:]]*exit 0[[:space:]]*$/ && tolower(prev) ~ /echo.*skip/ && prev !~ /exit 77/)) {
                print FILENAME ":" FNR } { prev = $0 }' tests/e2e/*.sh)
 [ "$found" = 0 ] && ok "every skip in tests/e2e exits 77"
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+# Every test script starts from the shared preamble (tests/e2e/lib/common.sh):
+# one place for the arguments, the temporary directory, the counters and
+# the exit codes (1 on a failure, 77 on a skip).
+found=0
+for f in tests/e2e/*.sh; do
+    grep -q '^\. "\$(dirname "\$0")/lib/common.sh" "\$@"$' "$f" && continue
+    bad "$f does not source lib/common.sh"
+    found=1
+done
+[ "$found" = 0 ] && ok "every tests/e2e script sources lib/common.sh"
+e2e_finish

@@ -6,13 +6,7 @@
 # prints no control character; `run --json` and `explore --json` stay
 # valid UTF-8 JSON with such names echoed.
 set -uo pipefail
-dslab=$1; root=$2
-case $dslab in /*) ;; *) dslab="$PWD/$dslab" ;; esac
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-pass=0; fail=0
-ok() { echo "ok: $1"; pass=$((pass+1)); }
-bad() { echo "FAIL: $1"; fail=$((fail+1)); }
-cd "$root"
+. "$(dirname "$0")/lib/common.sh" "$@"
 
 # argv_of LINE: the arguments bash gives `dslab` for LINE, NUL-separated.
 argv_of() {
@@ -83,5 +77,4 @@ assert "\ufffd" in d["scenario"] and "\x1b" in d["scenario"]' "$tmp/x.json" \
 "$dslab" explore "$weird" --seeds 5 --budget 0 --quiet --out "$tmp/o2" > "$tmp/x.txt"
 no_controls "$tmp/x.txt" && ok "explore's summary escapes the scenario path" || bad "explore printed a control character"
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+e2e_finish

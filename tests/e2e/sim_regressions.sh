@@ -4,21 +4,14 @@
 # a failure, or a broken one pass. Each line names the file, the exit
 # status it must give and a pattern its output must contain.
 set -uo pipefail
-dslab=$1; root=$2
-pass=0; fail=0
-ok() { echo "ok: $1"; pass=$((pass+1)); }
-bad() { echo "FAIL: $1"; fail=$((fail+1)); }
+. "$(dirname "$0")/lib/common.sh" "$@"
+
 cd "$root/tests/e2e/scenarios"
 
 expect() { # file exit pattern [args...]
-  local f=$1 want=$2 pat=$3; shift 3
-  out=$("$dslab" run "$f" "$@" 2>&1); code=$?
-  if [ "$code" = "$want" ] && grep -q -- "$pat" <<<"$out"; then
-    ok "$f $*: exit $want ($pat)"
-  else
-    bad "$f $*: exit $code (want $want), '$pat' $(printf '%s\n' "$out" | grep -c -- "$pat") times"
-    printf '%s\n' "$out" | tail -5
-  fi
+  local f=$1 want=$2 pat=$3
+  shift 3
+  expect_run "$want" "$pat" "$f" "$@"
 }
 
 # issue 11 item 1: a late request runs as the operation it was sent with
@@ -38,7 +31,6 @@ expect lock-ack-wait-lease-end.yaml 0 "holders: 0 overlaps"
 # issue 11 item 6: node sets are 64-bit words; every protocol with a node
 # limit runs at its limit (in the sanitizer build a shift by 64 aborts) and
 # refuses one more node
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 for pm in raft:64 primary-backup:64 lease-lock:64 two-phase-commit:64 failure-detector:64 quorum-kv:16; do
   p=${pm%%:*}; max=${pm#*:}
   work='workload: { clients: 2, rate: 50/s, ops: { write: 1 }, keys: 2, timeout: 200ms }'
@@ -58,5 +50,4 @@ out=$("$dslab" run "$tmp/two-phase-commit.yaml" --set 'checks=["atomic-commit: 5
 grep -q "atomic-commit.*PASS" <<<"$out" && grep -q "[1-9][0-9]* ok" <<<"$out" &&
   ok "two-phase-commit commits at 64 nodes" || bad "2pc at 64 nodes: $(printf '%s' "$out" | grep -e atomic -e "client ops")"
 
-echo "sim_regressions: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+e2e_finish "sim_regressions"

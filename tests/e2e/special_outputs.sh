@@ -17,18 +17,9 @@
 # not, they are restored with mknod when run as root, and the test fails).
 # Usage: bash special_outputs.sh /path/to/dslab /path/to/source-root
 set -u
-dslab=$1
-root=$2
-case $dslab in /*) ;; *) dslab="$PWD/$dslab" ;; esac
-cd "$root" || exit 1
+. "$(dirname "$0")/lib/common.sh" "$@"
+
 scenario=scenarios/intro/leader-loses-majority.yaml # exit 1: a check fails
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export XDG_DATA_HOME="$tmp/data"
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok: $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL: $1"; }
 run() { "$dslab" run "$scenario" --quiet "$@"; }
 
 run --trace "$tmp/ref.jsonl" >/dev/null 2>&1
@@ -166,5 +157,4 @@ for dev in null:3 full:7; do
     fi
 done
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_finish

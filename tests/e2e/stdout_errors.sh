@@ -4,12 +4,8 @@
 # and must exit 2 with "dslab: error: writing the output failed" on stderr,
 # never 0 as if all went well; the same commands to /dev/null still work.
 set -uo pipefail
-dslab=$1; root=$2
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-pass=0; fail=0
-ok() { echo "ok: $1"; pass=$((pass+1)); }
-bad() { echo "FAIL: $1"; fail=$((fail+1)); }
-cd "$root"
+. "$(dirname "$0")/lib/common.sh" "$@"
+
 if [ ! -w /dev/full ]; then echo "SKIP: no writable /dev/full"; exit 77; fi
 scn=scenarios/intro/leader-loses-majority.yaml
 exercise=$("$dslab" exercises 2>/dev/null | sed -n 's/^  \[.\] \([a-z0-9-]*\) .*/\1/p' | head -1)
@@ -42,5 +38,4 @@ for c in "${commands[@]}"; do
   fi
 done
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+e2e_finish

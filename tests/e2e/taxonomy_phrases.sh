@@ -17,10 +17,10 @@
 #       to its kind.
 # usage: bash taxonomy_phrases.sh DSLAB ROOT
 set -u
-DSLAB=$1
-ROOT=$2
-export DSLAB_ROOT=$ROOT
-python3 - "$DSLAB" "$ROOT" <<'PY'
+. "$(dirname "$0")/lib/common.sh" "$@"
+export DSLAB_ROOT=$root
+
+python3 - "$dslab" "$root" <<'PY'
 import glob, os, re, subprocess, sys
 dslab, root = sys.argv[1], sys.argv[2]
 try:

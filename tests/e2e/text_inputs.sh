@@ -11,17 +11,8 @@
 #     node name reach stderr escaped, never raw (no ESC, no 0xff byte).
 # Usage: bash text_inputs.sh /path/to/dslab /path/to/source-root
 set -u
-dslab=$1
-root=$2
-case $dslab in /*) ;; *) dslab="$PWD/$dslab" ;; esac
-cd "$root" || exit 1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export XDG_DATA_HOME="$tmp/data"
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok: $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL: $1"; }
+. "$(dirname "$0")/lib/common.sh" "$@"
+
 raw_bytes() { LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f\xff]' "$1"; }
 
 python3 -c '
@@ -53,5 +44,4 @@ printf 'name: t\nduration: 1s\nnodes: 3\nprotocol: gossip-pingpong\nfaults:\n  -
 "$dslab" lint "$tmp/node.yaml" >/dev/null 2>"$tmp/err"
 check_escaped "an escaped ESC in a node reference" $?
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_finish

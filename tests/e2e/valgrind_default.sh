@@ -9,21 +9,14 @@
 # Release build.
 # Usage: bash valgrind_default.sh /path/to/dslab /path/to/source-root
 set -u
-dslab=$1
-root=$2
+. "$(dirname "$0")/lib/common.sh" "$@"
+
 scenario="$root/scenarios/intro/leader-loses-majority.yaml"
-if ! command -v valgrind >/dev/null 2>&1; then
-    echo "SKIPPED: valgrind is not installed (scripts/setup-deps.sh installs it)"
-    exit 77
-fi
+e2e_need valgrind "valgrind is not installed (scripts/setup-deps.sh installs it)"
 if grep -q __asan_init "$dslab" 2>/dev/null; then
     echo "SKIPPED: $dslab is built with AddressSanitizer (valgrind cannot run it)"
     exit 77
 fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
 vg() { # name expected_status args...
     local name=$1 want=$2
     shift 2
@@ -32,11 +25,9 @@ vg() { # name expected_status args...
         --log-file="$tmp/$name.vg" "$dslab" "$@" >"$tmp/$name.out" 2>&1
     local status=$?
     if [ "$status" -eq "$want" ] && [ ! -s "$tmp/$name.vg" ]; then
-        passed=$((passed + 1))
-        echo "ok: $name (exit $status, valgrind clean)"
+        ok "$name (exit $status, valgrind clean)"
     else
-        failed=$((failed + 1))
-        echo "FAIL: $name: exit $status (want $want)"
+        bad "$name: exit $status (want $want)"
         head -n 40 "$tmp/$name.vg" "$tmp/$name.out"
     fi
 }
@@ -44,6 +35,5 @@ vg run 1 run "$scenario" --trace "$tmp/trace.jsonl"
 vg json 1 run "$scenario" --json --quiet
 vg lint 0 lint "$scenario"
 vg bad-input 2 lint "$root/tests/bad/scenario/billion-laughs.yaml"
-[ -s "$tmp/trace.jsonl" ] || { echo "FAIL: no trace written"; failed=$((failed + 1)); }
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+[ -s "$tmp/trace.jsonl" ] && ok "trace written" || bad "no trace written"
+e2e_finish

@@ -5,12 +5,8 @@
 # Without the visualiser (no SDL2) it checks that `dslab viz` says so, then
 # reports SKIPPED (exit 77): the frames could not be tested.
 set -uo pipefail
-dslab=$1; root=$2
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-pass=0; fail=0
-ok() { echo "ok: $1"; pass=$((pass+1)); }
-bad() { echo "FAIL: $1"; fail=$((fail+1)); }
-cd "$root"
+. "$(dirname "$0")/lib/common.sh" "$@"
+
 scn=scenarios/intro/leader-loses-majority.yaml
 unset DISPLAY WAYLAND_DISPLAY
 
@@ -78,5 +74,4 @@ grep -q "at: 1500ms, crash: n4" "$tmp/session.yaml" && grep -q "at: 2200ms, cut:
 cmp -s "$tmp/live2.jsonl" "$tmp/replay2.jsonl" && ok "drift, pause and every partition shape replay byte-identically" \
   || { bad "second session differs"; cat "$tmp/err"; }
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+e2e_finish

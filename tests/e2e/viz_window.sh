@@ -7,16 +7,12 @@
 # Skipped (exit 77: ctest reports SKIPPED, never a pass) without the
 # visualiser, Xvfb or xdotool.
 set -uo pipefail
-dslab=$1; root=$2
-tmp=$(mktemp -d)
+. "$(dirname "$0")/lib/common.sh" "$@"
+
 xvfb_pid=""
-cleanup() { [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null; rm -rf "$tmp"; }
+cleanup() { [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null; e2e_on_exit; }
 trap cleanup EXIT
-pass=0; fail=0
-ok() { echo "ok: $1"; pass=$((pass+1)); }
-bad() { echo "FAIL: $1"; fail=$((fail+1)); }
 skip() { echo "SKIPPED: $1"; echo "0 passed, 0 failed, 1 skipped"; exit 77; }
-cd "$root"
 scn=scenarios/intro/leader-loses-majority.yaml
 # A sanitizer build (make test-asan sets ASAN_OPTIONS) draws frames several
 # times slower: every wait below is scaled by $slow.
@@ -110,5 +106,4 @@ if [ "$fail" != 0 ]; then
   pass=0; fail=0
   attempt
 fi
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+e2e_finish

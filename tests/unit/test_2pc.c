@@ -6,74 +6,19 @@
  * what happened: all-yes commits everywhere, a NO aborts everywhere, a
  * crashed coordinator leaves participants in doubt, a restarted one aborts
  * what it had not decided and everyone learns it. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "dslab/check.h"
-#include "dslab/scenario.h"
-#include "dslab/sim.h"
-#include "dslab/time.h"
-#include "dslab/trace.h"
+#include "harness.h"
 
-#define NOTES_MAX 20000
+/* Every "txn" annotation: node, a = txn id, text. */
+static struct h_run *run_yaml(const char *yaml) { return h_run(yaml, "txn", NULL, NULL); }
 
-struct note {
-    int64_t t_ns;
-    int32_t node;
-    int64_t txn;
-    char text[16];
-};
-
-struct run {
-    struct scenario *s;
-    struct sim *sim;
-    int notes_count;
-    struct note notes[NOTES_MAX];
-};
-
-static void sink(void *user, const struct trace_event *ev) {
-    struct run *r = user;
-    if (ev->kind != TRACE_ANNOTATE || strcmp(ev->tag, "txn") != 0 || r->notes_count >= NOTES_MAX) return;
-    struct note *n = &r->notes[r->notes_count++];
-    n->t_ns = ev->t_ns;
-    n->node = ev->node;
-    n->txn = ev->a;
-    snprintf(n->text, sizeof n->text, "%s", ev->text);
-}
-
-static struct run *run_yaml(const char *yaml) {
-    struct run *r = calloc(1, sizeof *r);
-    assert_non_null(r);
-    struct diag d;
-    r->s = scenario_load_buffer(yaml, strlen(yaml), "t.yaml", NULL, 0, NULL, &d);
-    if (!r->s) fail_msg("load: %d:%d: %s", d.line, d.col, d.message);
-    r->sim = sim_create(r->s, r->s->seed, &d);
-    if (!r->sim) fail_msg("create: %s", d.message);
-    sim_add_sink(r->sim, sink, r);
-    sim_run(r->sim, r->s->duration_ns, 0);
-    sim_finish(r->sim);
-    return r;
-}
-
-static void run_free(struct run *r) {
-    sim_destroy(r->sim);
-    scenario_free(r->s);
-    free(r);
-}
-
-static int count(const struct run *r, int32_t node, int64_t txn, const char *text) {
-    int n = 0;
-    for (int i = 0; i < r->notes_count; i++) {
-        const struct note *x = &r->notes[i];
-        if ((node < 0 || x->node == node) && (txn < 0 || x->txn == txn) && strcmp(x->text, text) == 0) n++;
-    }
-    return n;
+/* Notes by `node` (any if < 0) about `txn` (any if < 0) saying `text`. */
+static int count(const struct h_run *r, int32_t node, int64_t txn, const char *text) {
+    return h_count(&r->rec, &(struct h_match){.text = text, .by_node = node >= 0, .node = node,
+                                              .by_a = txn >= 0, .a = txn});
 }
 
 #define BASE                                                                                       \
@@ -81,7 +26,7 @@ static int count(const struct run *r, int32_t node, int64_t txn, const char *tex
 
 static void test_all_yes_votes_commit_everywhere(void **state) {
     (void)state;
-    struct run *r = run_yaml(BASE "duration: 1s\n"
+    struct h_run *r = run_yaml(BASE "duration: 1s\n"
                                   "protocol: { name: two-phase-commit, txn_interval: 50ms }\n"
                                   "checks: [\"atomic-commit: 500ms\"]\n");
     int commits = count(r, 0, -1, "commit");
@@ -93,7 +38,7 @@ static void test_all_yes_votes_commit_everywhere(void **state) {
         assert_int_equal(count(r, 0, txn, "done"), 1);
     }
     assert_int_equal(sim_check_result(r->sim, 0)->verdict, CHECK_PASS);
-    run_free(r);
+    h_run_free(r);
 }
 
 /* 64 nodes is the documented maximum: the participant set is all 64 bits
@@ -101,7 +46,7 @@ static void test_all_yes_votes_commit_everywhere(void **state) {
  * committed (issue 11, item 6). */
 static void test_64_nodes_commit_everywhere(void **state) {
     (void)state;
-    struct run *r = run_yaml("name: t\nseed: 3\nnodes: 64\nnetwork: { latency: \"uniform(1ms, 3ms)\" }\n"
+    struct h_run *r = run_yaml("name: t\nseed: 3\nnodes: 64\nnetwork: { latency: \"uniform(1ms, 3ms)\" }\n"
                              "duration: 1s\nprotocol: { name: two-phase-commit, txn_interval: 50ms }\n"
                              "checks: [\"atomic-commit: 500ms\"]\n");
     assert_true(count(r, 0, -1, "commit") >= 10);
@@ -113,12 +58,12 @@ static void test_64_nodes_commit_everywhere(void **state) {
         assert_int_equal(count(r, 0, txn, "done"), 1);
     }
     assert_int_equal(sim_check_result(r->sim, 0)->verdict, CHECK_PASS);
-    run_free(r);
+    h_run_free(r);
 }
 
 static void test_a_no_vote_aborts_everywhere(void **state) {
     (void)state;
-    struct run *r = run_yaml(BASE "duration: 1s\n"
+    struct h_run *r = run_yaml(BASE "duration: 1s\n"
                                   "protocol: { name: two-phase-commit, txn_interval: 50ms, "
                                   "abort_percent: 100 }\n"
                                   "checks: [atomic-commit]\n");
@@ -126,33 +71,33 @@ static void test_a_no_vote_aborts_everywhere(void **state) {
     assert_true(count(r, 0, -1, "abort") >= 15);
     assert_int_equal(count(r, -1, -1, "vote-yes"), 0);
     assert_int_equal(sim_check_result(r->sim, 0)->verdict, CHECK_PASS);
-    run_free(r);
+    h_run_free(r);
 }
 
 static void test_locked_key_votes_no(void **state) {
     (void)state;
     /* one key, a transaction every 2ms, 10ms to log: the next PREPARE finds the lock */
-    struct run *r = run_yaml(BASE "duration: 500ms\n"
+    struct h_run *r = run_yaml(BASE "duration: 500ms\n"
                                   "protocol: { name: two-phase-commit, txn_interval: 2ms, keys: 1, "
                                   "log_sync_delay: 10ms }\n"
                                   "checks: [atomic-commit]\n");
     assert_true(count(r, -1, -1, "vote-no") > 0);
     assert_true(count(r, 0, -1, "commit") > 0);
     assert_int_equal(sim_check_result(r->sim, 0)->verdict, CHECK_PASS);
-    run_free(r);
+    h_run_free(r);
 }
 
 static void test_coordinator_crash_leaves_participants_in_doubt(void **state) {
     (void)state;
-    struct run *r = run_yaml(BASE "duration: 2s\n"
+    struct h_run *r = run_yaml(BASE "duration: 2s\n"
                                   "protocol: { name: two-phase-commit, txn_interval: 20ms, "
                                   "log_sync_delay: 10ms }\n"
                                   "faults: [ { at: 490ms, crash: n1 } ]\n"
                                   "checks: [\"atomic-commit: 1s\"]\n");
     /* the transaction begun at 480ms was voted yes and never decided */
     int64_t blocked = -1;
-    for (int i = 0; i < r->notes_count; i++) {
-        if (r->notes[i].node == 0 && strcmp(r->notes[i].text, "begin") == 0) blocked = r->notes[i].txn;
+    for (int i = 0; i < r->rec.count; i++) {
+        if (r->rec.notes[i].node == 0 && strcmp(r->rec.notes[i].text, "begin") == 0) blocked = r->rec.notes[i].a;
     }
     assert_true(blocked > 0);
     assert_int_equal(count(r, 1, blocked, "vote-yes"), 1);
@@ -161,19 +106,19 @@ static void test_coordinator_crash_leaves_participants_in_doubt(void **state) {
     const struct check_result *c = sim_check_result(r->sim, 0);
     assert_int_equal(c->verdict, CHECK_FAIL);
     assert_non_null(strstr(c->violations[0].message, "still in doubt at the end"));
-    run_free(r);
+    h_run_free(r);
 }
 
 static void test_restarted_coordinator_aborts_undecided(void **state) {
     (void)state;
-    struct run *r = run_yaml(BASE "duration: 2s\n"
+    struct h_run *r = run_yaml(BASE "duration: 2s\n"
                                   "protocol: { name: two-phase-commit, txn_interval: 20ms, "
                                   "log_sync_delay: 10ms }\n"
                                   "faults: [ { at: 490ms, crash: n1 }, { at: 800ms, restart: n1 } ]\n"
                                   "checks: [\"atomic-commit: 1s\"]\n");
     int64_t blocked = -1;
-    for (int i = 0; i < r->notes_count && r->notes[i].t_ns < 490 * NS_PER_MS; i++) {
-        if (r->notes[i].node == 0 && strcmp(r->notes[i].text, "begin") == 0) blocked = r->notes[i].txn;
+    for (int i = 0; i < r->rec.count && r->rec.notes[i].t_ns < 490 * NS_PER_MS; i++) {
+        if (r->rec.notes[i].node == 0 && strcmp(r->rec.notes[i].text, "begin") == 0) blocked = r->rec.notes[i].a;
     }
     assert_true(blocked > 0);
     assert_int_equal(count(r, 0, blocked, "abort"), 1); /* presumed abort on recovery */
@@ -181,7 +126,7 @@ static void test_restarted_coordinator_aborts_undecided(void **state) {
     assert_int_equal(count(r, 2, blocked, "abort"), 1);
     assert_true(count(r, 0, -1, "commit") > 40); /* and it goes on committing new ones */
     assert_int_equal(sim_check_result(r->sim, 0)->verdict, CHECK_PASS);
-    run_free(r);
+    h_run_free(r);
 }
 
 static void test_participant_restart_recovers_its_prepared_vote(void **state) {
@@ -189,34 +134,34 @@ static void test_participant_restart_recovers_its_prepared_vote(void **state) {
     /* n2 votes yes for the transaction begun at 480ms, crashes before the
      * COMMIT reaches it and restarts with its unsynced writes lost: the
      * synced PREPARED record brings it back in doubt, and it asks n1. */
-    struct run *r = run_yaml(BASE "duration: 1500ms\n"
+    struct h_run *r = run_yaml(BASE "duration: 1500ms\n"
                                   "protocol: { name: two-phase-commit, txn_interval: 20ms, "
                                   "log_sync_delay: 10ms }\n"
                                   "faults: [ { at: 486ms, crash: n2 }, "
                                   "{ at: 700ms, restart: n2, lose_unsynced: true } ]\n"
                                   "checks: [\"atomic-commit: 1s\"]\n");
     int64_t txn = -1;
-    for (int i = 0; i < r->notes_count && r->notes[i].t_ns < 486 * NS_PER_MS; i++) {
-        if (r->notes[i].node == 1 && strcmp(r->notes[i].text, "vote-yes") == 0) txn = r->notes[i].txn;
+    for (int i = 0; i < r->rec.count && r->rec.notes[i].t_ns < 486 * NS_PER_MS; i++) {
+        if (r->rec.notes[i].node == 1 && strcmp(r->rec.notes[i].text, "vote-yes") == 0) txn = r->rec.notes[i].a;
     }
     assert_true(txn > 0);
     assert_int_equal(count(r, 0, txn, "commit"), 1);
     int64_t doubt_ns = -1, commit_ns = -1;
-    for (int i = 0; i < r->notes_count; i++) {
-        const struct note *x = &r->notes[i];
-        if (x->node != 1 || x->txn != txn) continue;
+    for (int i = 0; i < r->rec.count; i++) {
+        const struct h_note *x = &r->rec.notes[i];
+        if (x->node != 1 || x->a != txn) continue;
         if (strcmp(x->text, "in-doubt") == 0) doubt_ns = x->t_ns;
         if (strcmp(x->text, "commit") == 0) commit_ns = x->t_ns;
     }
     assert_int_equal(doubt_ns, 700 * NS_PER_MS); /* announced at the restart */
     assert_true(commit_ns > doubt_ns);
     assert_int_equal(sim_check_result(r->sim, 0)->verdict, CHECK_PASS);
-    run_free(r);
+    h_run_free(r);
 }
 
 static void test_client_writes_are_transactions(void **state) {
     (void)state;
-    struct run *r = run_yaml(BASE "duration: 1s\n"
+    struct h_run *r = run_yaml(BASE "duration: 1s\n"
                                   "protocol: { name: two-phase-commit }\n"
                                   "workload: { clients: 2, rate: 50/s, ops: { write: 1 }, keys: 8 }\n"
                                   "checks: [atomic-commit]\n");
@@ -225,64 +170,29 @@ static void test_client_writes_are_transactions(void **state) {
     int begins = count(r, 0, -1, "begin");
     assert_true(begins >= (int)(st->client_ok + st->client_fail)); /* each answer had a txn */
     assert_true(begins <= (int)st->client_ops);
-    run_free(r);
+    h_run_free(r);
 }
 
 static void test_unknown_parameter_is_an_error(void **state) {
     (void)state;
     const char *yaml = BASE "duration: 1s\nprotocol: { name: two-phase-commit, vote_timout: 1s }\n";
     struct diag d;
-    struct scenario *s = scenario_load_buffer(yaml, strlen(yaml), "t.yaml", NULL, 0, NULL, &d);
-    struct sim *sim = s ? sim_create(s, 1, &d) : NULL;
-    assert_null(sim);
-    assert_non_null(strstr(d.message, "vote_timeout"));
-    scenario_free(s);
+    assert_non_null(strstr(h_load_error(yaml, &d), "vote_timeout"));
 }
 
 /* --- the atomic-commit checker on hand-made traces ------------------------------ */
 
-extern const struct checker checker_atomic_commit;
+static void ck_open(struct h_ck *k, const char *args) { h_ck_begin(k, "atomic-commit", args, 3); }
 
-struct ck {
-    struct scenario *s;
-    void *state;
-    uint64_t next_id;
-    struct check_result result;
-};
-
-static void ck_open(struct ck *k, const char *args) {
-    const char *yaml =
-        "name: t\nduration: 10s\nnodes: [n1, n2, n3]\nprotocol: { name: two-phase-commit }\n";
-    struct diag d;
-    memset(k, 0, sizeof *k);
-    k->s = scenario_load_buffer(yaml, strlen(yaml), "t.yaml", NULL, 0, NULL, &d);
-    assert_non_null(k->s);
-    struct scenario_check c = {.name = "atomic-commit", .args = (char *)args};
-    assert_int_equal(checker_atomic_commit.create(k->s, &c, &k->state, &d), 0);
+static void ck_note(struct h_ck *k, int64_t t_ms, int32_t node, int64_t txn, const char *text) {
+    h_ck_note(k, t_ms, node, "txn", text, txn);
 }
 
-static void ck_note(struct ck *k, int64_t t_ms, int32_t node, int64_t txn, const char *text) {
-    struct trace_event ev = {.id = k->next_id++, .t_ns = t_ms * NS_PER_MS, .kind = TRACE_ANNOTATE,
-                             .node = node, .peer = -1, .a = txn, .tag = "txn", .text = text};
-    checker_atomic_commit.on_event(k->state, &ev);
+static void ck_event(struct h_ck *k, int64_t t_ms, enum trace_kind kind, int32_t node) {
+    h_ck_emit(k, t_ms, kind, node, -1, 0, NULL, NULL);
 }
 
-static void ck_event(struct ck *k, int64_t t_ms, enum trace_kind kind, int32_t node) {
-    struct trace_event ev = {.id = k->next_id++, .t_ns = t_ms * NS_PER_MS, .kind = kind,
-                             .node = node, .peer = -1};
-    checker_atomic_commit.on_event(k->state, &ev);
-}
-
-static enum check_verdict ck_close(struct ck *k, int64_t end_ms) {
-    struct history h;
-    history_init(&h);
-    checker_atomic_commit.finish(k->state, &h, end_ms * NS_PER_MS, &k->result);
-    checker_atomic_commit.destroy(k->state);
-    scenario_free(k->s);
-    return k->result.verdict;
-}
-
-static void two_votes(struct ck *k, int64_t t_ms, int64_t txn) {
+static void two_votes(struct h_ck *k, int64_t t_ms, int64_t txn) {
     ck_note(k, t_ms, 0, txn, "begin");
     ck_note(k, t_ms + 1, 1, txn, "vote-yes");
     ck_note(k, t_ms + 1, 2, txn, "vote-yes");
@@ -290,7 +200,7 @@ static void two_votes(struct ck *k, int64_t t_ms, int64_t txn) {
 
 static void test_checker_accepts_agreeing_decisions(void **state) {
     (void)state;
-    struct ck k;
+    struct h_ck k;
     ck_open(&k, "1s");
     two_votes(&k, 0, 1);
     ck_note(&k, 5, 0, 1, "commit");
@@ -301,18 +211,18 @@ static void test_checker_accepts_agreeing_decisions(void **state) {
     ck_note(&k, 11, 2, 2, "vote-yes");
     ck_note(&k, 15, 0, 2, "abort");
     ck_note(&k, 17, 2, 2, "abort");
-    assert_int_equal(ck_close(&k, 100), CHECK_PASS);
+    assert_int_equal(h_ck_end(&k, 100), CHECK_PASS);
     assert_non_null(strstr(k.result.summary, "1 committed, 1 aborted, 0 split"));
 }
 
 static void test_checker_rejects_split_decision(void **state) {
     (void)state;
-    struct ck k;
+    struct h_ck k;
     ck_open(&k, "");
     two_votes(&k, 0, 1);
     ck_note(&k, 5, 1, 1, "commit");
     ck_note(&k, 9, 2, 1, "abort");
-    assert_int_equal(ck_close(&k, 100), CHECK_FAIL);
+    assert_int_equal(h_ck_end(&k, 100), CHECK_FAIL);
     assert_non_null(strstr(k.result.violations[0].message, "txn 1 committed at n2 but aborted at n3"));
     assert_int_equal(k.result.violations[0].from_ns, 5 * NS_PER_MS);
     assert_int_equal(k.result.violations[0].to_ns, 9 * NS_PER_MS);
@@ -321,43 +231,43 @@ static void test_checker_rejects_split_decision(void **state) {
 
 static void test_checker_rejects_commit_despite_no_vote(void **state) {
     (void)state;
-    struct ck k;
+    struct h_ck k;
     ck_open(&k, "");
     ck_note(&k, 0, 0, 1, "begin");
     ck_note(&k, 1, 1, 1, "vote-yes");
     ck_note(&k, 1, 2, 1, "vote-no");
     ck_note(&k, 5, 0, 1, "commit"); /* the coordinator ignored the no */
-    assert_int_equal(ck_close(&k, 100), CHECK_FAIL);
+    assert_int_equal(h_ck_end(&k, 100), CHECK_FAIL);
     assert_non_null(strstr(k.result.violations[0].message, "although it got a no vote from n3"));
 }
 
 static void test_checker_rejects_commit_without_yes(void **state) {
     (void)state;
-    struct ck k;
+    struct h_ck k;
     ck_open(&k, "");
     two_votes(&k, 0, 1);
     ck_note(&k, 3, 0, 2, "begin");
     ck_note(&k, 4, 1, 2, "vote-yes");
     ck_note(&k, 6, 2, 2, "commit"); /* n3 never voted on txn 2 */
-    assert_int_equal(ck_close(&k, 100), CHECK_FAIL);
+    assert_int_equal(h_ck_end(&k, 100), CHECK_FAIL);
     assert_non_null(strstr(k.result.violations[0].message, "without having voted yes"));
 }
 
 static void test_checker_limits_time_in_doubt(void **state) {
     (void)state;
-    struct ck k;
+    struct h_ck k;
     ck_open(&k, "1s");
     two_votes(&k, 0, 1);
     ck_note(&k, 1500, 1, 1, "abort"); /* n2 decided after 1.5s: blocked */
     ck_note(&k, 200, 2, 1, "abort");
-    assert_int_equal(ck_close(&k, 3000), CHECK_FAIL);
+    assert_int_equal(h_ck_end(&k, 3000), CHECK_FAIL);
     assert_int_equal(k.result.violations_total, 1);
     assert_non_null(strstr(k.result.violations[0].message, "n2 blocked in doubt about txn 1"));
 }
 
 static void test_checker_crash_ends_a_doubt(void **state) {
     (void)state;
-    struct ck k;
+    struct h_ck k;
     ck_open(&k, "1s");
     two_votes(&k, 0, 1);
     ck_note(&k, 300, 2, 1, "commit");
@@ -365,51 +275,39 @@ static void test_checker_crash_ends_a_doubt(void **state) {
     ck_event(&k, 2500, TRACE_RESTART, 1);
     ck_note(&k, 2500, 1, 1, "in-doubt");
     ck_note(&k, 2900, 1, 1, "commit"); /* another 400ms */
-    assert_int_equal(ck_close(&k, 3000), CHECK_PASS);
+    assert_int_equal(h_ck_end(&k, 3000), CHECK_PASS);
     assert_non_null(strstr(k.result.summary, "longest 499 ms"));
 }
 
 static void test_checker_reports_doubt_open_at_the_end(void **state) {
     (void)state;
-    struct ck k;
+    struct h_ck k;
     ck_open(&k, "2s");
     two_votes(&k, 0, 1);
-    assert_int_equal(ck_close(&k, 2100), CHECK_FAIL);
+    assert_int_equal(h_ck_end(&k, 2100), CHECK_FAIL);
     assert_int_equal(k.result.violations_total, 2);
     assert_non_null(strstr(k.result.violations[0].message, "still in doubt at the end"));
 }
 
 static void test_checker_rejects_bad_argument(void **state) {
     (void)state;
-    const char *yaml = "name: t\nduration: 1s\nnodes: [n1, n2]\nprotocol: { name: two-phase-commit }\n";
-    struct diag d;
-    struct scenario *s = scenario_load_buffer(yaml, strlen(yaml), "t.yaml", NULL, 0, NULL, &d);
-    struct scenario_check c = {.name = "atomic-commit", .args = "soon"};
-    void *st = NULL;
-    assert_int_equal(checker_atomic_commit.create(s, &c, &st, &d), -1);
-    assert_non_null(strstr(d.message, "atomic-commit: 1s"));
-    scenario_free(s);
+    h_ck_expect_refused("atomic-commit", "soon", 2, "atomic-commit: 1s");
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_all_yes_votes_commit_everywhere),
-        cmocka_unit_test(test_64_nodes_commit_everywhere),
-        cmocka_unit_test(test_a_no_vote_aborts_everywhere),
-        cmocka_unit_test(test_locked_key_votes_no),
-        cmocka_unit_test(test_coordinator_crash_leaves_participants_in_doubt),
-        cmocka_unit_test(test_restarted_coordinator_aborts_undecided),
-        cmocka_unit_test(test_participant_restart_recovers_its_prepared_vote),
-        cmocka_unit_test(test_client_writes_are_transactions),
-        cmocka_unit_test(test_unknown_parameter_is_an_error),
-        cmocka_unit_test(test_checker_accepts_agreeing_decisions),
-        cmocka_unit_test(test_checker_rejects_split_decision),
-        cmocka_unit_test(test_checker_rejects_commit_despite_no_vote),
-        cmocka_unit_test(test_checker_rejects_commit_without_yes),
-        cmocka_unit_test(test_checker_limits_time_in_doubt),
-        cmocka_unit_test(test_checker_crash_ends_a_doubt),
-        cmocka_unit_test(test_checker_reports_doubt_open_at_the_end),
-        cmocka_unit_test(test_checker_rejects_bad_argument),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_all_yes_votes_commit_everywhere),
+       cmocka_unit_test(test_64_nodes_commit_everywhere),
+       cmocka_unit_test(test_a_no_vote_aborts_everywhere),
+       cmocka_unit_test(test_locked_key_votes_no),
+       cmocka_unit_test(test_coordinator_crash_leaves_participants_in_doubt),
+       cmocka_unit_test(test_restarted_coordinator_aborts_undecided),
+       cmocka_unit_test(test_participant_restart_recovers_its_prepared_vote),
+       cmocka_unit_test(test_client_writes_are_transactions),
+       cmocka_unit_test(test_unknown_parameter_is_an_error),
+       cmocka_unit_test(test_checker_accepts_agreeing_decisions),
+       cmocka_unit_test(test_checker_rejects_split_decision),
+       cmocka_unit_test(test_checker_rejects_commit_despite_no_vote),
+       cmocka_unit_test(test_checker_rejects_commit_without_yes),
+       cmocka_unit_test(test_checker_limits_time_in_doubt),
+       cmocka_unit_test(test_checker_crash_ends_a_doubt),
+       cmocka_unit_test(test_checker_reports_doubt_open_at_the_end),
+       cmocka_unit_test(test_checker_rejects_bad_argument))

@@ -4,11 +4,7 @@
  * losing every unsynced write: the decision must survive, so recovery
  * resends COMMIT, never presumes abort, and atomic-commit passes. Killed
  * mutant: tests/mutants/tpc-decision-not-synced.mutant. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,6 +13,7 @@
 #include "dslab/sim.h"
 #include "dslab/time.h"
 #include "dslab/trace.h"
+#include "harness.h"
 
 struct watch {
     int64_t first_commit_txn; /* the first txn n1 announced "commit" for; 0 = none yet */
@@ -69,9 +66,4 @@ static void test_a_decision_survives_a_crash_right_after_it_is_announced(void **
     scenario_free(s);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_a_decision_survives_a_crash_right_after_it_is_announced),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_a_decision_survives_a_crash_right_after_it_is_announced))

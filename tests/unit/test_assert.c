@@ -4,11 +4,7 @@
  * empty, time going back) fires the same way in this build type; and
  * plain assert() is live too (CMake drops NDEBUG in every build type).
  * Each case runs in a forked child whose stderr is captured. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <assert.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,6 +15,7 @@
 
 #include "dslab/assert.h"
 #include "evq.h"
+#include "harness.h"
 
 /* Runs fn in a child; returns its signal (0 if it exited) and its stderr. */
 static int run_child(void (*fn)(void), char *err, size_t err_size) {
@@ -112,11 +109,6 @@ static void test_plain_assert_is_on(void **state) {
     assert_non_null(strstr(err, "zero == 1"));
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_dslab_assert_prints_where_and_what_then_aborts),
-        cmocka_unit_test(test_library_invariants_fire_in_this_build),
-        cmocka_unit_test(test_plain_assert_is_on),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_dslab_assert_prints_where_and_what_then_aborts),
+       cmocka_unit_test(test_library_invariants_fire_in_this_build),
+       cmocka_unit_test(test_plain_assert_is_on))

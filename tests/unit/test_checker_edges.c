@@ -10,30 +10,16 @@
  *     pass;
  *   - convergence: a live replica that lacks a key the others hold has not
  *     converged, wherever it sits in node order. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "checkers/lin_models.h"
+#include "harness.h"
 #include "dslab/check.h"
 #include "dslab/history.h"
 #include "dslab/time.h"
-
-static char names[3][DSLAB_NAME_MAX] = {"n1", "n2", "n3"};
-
-static struct scenario fake_scenario(void) {
-    struct scenario s;
-    memset(&s, 0, sizeof s);
-    snprintf(s.path, sizeof s.path, "t.yaml");
-    s.nodes_count = 3;
-    s.node_names = names;
-    return s;
-}
 
 /* ---- linearizability: equal positions ------------------------------------- */
 
@@ -57,122 +43,57 @@ static enum lin_verdict lin_verdict_of(const struct lin_history *h) {
     return v;
 }
 
+/* write 1 in [0,1), write 2 in [2,5), then a read of 1 in [call, ret). */
+static enum lin_verdict write_write_read(int64_t call, int64_t ret) {
+    struct lin_history h;
+    lin_history_init(&h);
+    lin_add(&h, 0, OP_WRITE, 1, 0, 1);
+    lin_add(&h, 0, OP_WRITE, 2, 2, 5);
+    lin_add(&h, 1, OP_READ, 1, call, ret);
+    enum lin_verdict v = lin_verdict_of(&h);
+    lin_history_deinit(&h);
+    return v;
+}
+
 static void test_lin_return_and_call_at_one_position_are_concurrent(void **state) {
     (void)state;
     /* write 1 in [0,1); write 2 in [2,5); a read called at 5 returns 1. The
      * read's call and write 2's return share position 5: they overlap, so
      * the read may take effect before write 2. */
-    struct lin_history h;
-    lin_history_init(&h);
-    lin_add(&h, 0, OP_WRITE, 1, 0, 1);
-    lin_add(&h, 0, OP_WRITE, 2, 2, 5);
-    lin_add(&h, 1, OP_READ, 1, 5, 6);
-    assert_int_equal(lin_verdict_of(&h), LIN_LINEARIZABLE);
-    lin_history_deinit(&h);
+    assert_int_equal(write_write_read(5, 6), LIN_LINEARIZABLE);
     /* One position later the write has returned first: the read is stale. */
-    lin_history_init(&h);
-    lin_add(&h, 0, OP_WRITE, 1, 0, 1);
-    lin_add(&h, 0, OP_WRITE, 2, 2, 5);
-    lin_add(&h, 1, OP_READ, 1, 6, 7);
-    assert_int_equal(lin_verdict_of(&h), LIN_NOT_LINEARIZABLE);
-    lin_history_deinit(&h);
+    assert_int_equal(write_write_read(6, 7), LIN_NOT_LINEARIZABLE);
 }
 
 /* ---- stale-reads: equal instants ------------------------------------------ */
 
-struct hb {
-    struct history h;
-    uint64_t next_id, next_trace;
-};
-
 /* An op invoked at t0 and completed ok at t1 (ms); value read or written. */
-static void sr_op(struct hb *b, enum op_fn fn, int64_t value, int64_t t0_ms, int64_t t1_ms) {
-    uint64_t id = ++b->next_id;
-    struct history_op o = {.op_id = id, .type = OP_INVOKE, .fn = fn, .client = (int32_t)id % 3,
-                           .node = (int32_t)id % 3, .key = 0,
-                           .value = fn == OP_READ ? HISTORY_NIL : value, .expected = HISTORY_NIL,
-                           .time_ns = t0_ms * NS_PER_MS, .trace_id = b->next_trace++};
-    assert_int_equal(history_append(&b->h, &o), 0);
-    o.type = OP_OK;
-    o.time_ns = t1_ms * NS_PER_MS;
-    o.trace_id = b->next_trace++;
-    o.value = value;
-    assert_int_equal(history_append(&b->h, &o), 0);
-}
-
-static int by_time(const void *pa, const void *pb) {
-    const struct history_op *a = pa, *b = pb;
-    if (a->time_ns != b->time_ns) return a->time_ns < b->time_ns ? -1 : 1;
-    return a->trace_id < b->trace_id ? -1 : 1;
-}
-
-static enum check_verdict stale_verdict(struct hb *b) {
-    struct scenario s = fake_scenario();
-    struct scenario_check check;
-    memset(&check, 0, sizeof check);
-    const struct checker *c = checker_find("stale-reads");
-    assert_non_null(c);
-    void *st = NULL;
-    struct diag d;
-    assert_int_equal(c->create(&s, &check, &st, &d), 0);
-    qsort(b->h.ops, b->h.count, sizeof *b->h.ops, by_time);
-    struct check_result r;
-    memset(&r, 0, sizeof r);
-    c->finish(st, &b->h, 10 * NS_PER_S, &r);
-    c->destroy(st);
-    history_deinit(&b->h);
-    return r.verdict;
+static void sr_op(struct h_ck *b, enum op_fn fn, int64_t value, int64_t t0_ms, int64_t t1_ms) {
+    h_ck_op(b, (int32_t)((b->next_op + 1) % 3), fn, 0, value, t0_ms, t1_ms, OP_OK);
 }
 
 static void test_stale_reads_a_write_ending_as_the_read_begins_is_not_before_it(void **state) {
     (void)state;
-    struct hb b = {0};
-    history_init(&b.h);
+    struct h_ck b;
+    h_ck_begin(&b, "stale-reads", "", 3);
     sr_op(&b, OP_WRITE, 1, 0, 1);
     sr_op(&b, OP_WRITE, 2, 2, 5);
     sr_op(&b, OP_READ, 1, 5, 6); /* invoked at 5ms, when write 2 was acknowledged */
-    assert_int_equal(stale_verdict(&b), CHECK_PASS);
-    history_init(&b.h);
-    b.next_id = b.next_trace = 0;
+    assert_int_equal(h_ck_end(&b, 10 * 1000), CHECK_PASS);
+    h_ck_begin(&b, "stale-reads", "", 3);
     sr_op(&b, OP_WRITE, 1, 0, 1);
     sr_op(&b, OP_WRITE, 2, 2, 5);
     sr_op(&b, OP_READ, 1, 6, 7); /* 1ms later: stale */
-    assert_int_equal(stale_verdict(&b), CHECK_FAIL);
+    assert_int_equal(h_ck_end(&b, 10 * 1000), CHECK_FAIL);
 }
 
 /* ---- one-leader-per-term --------------------------------------------------- */
 
 static enum check_verdict olpt_verdict(const int32_t *node, const int64_t *term, int n) {
-    struct scenario s = fake_scenario();
-    struct scenario_check check;
-    memset(&check, 0, sizeof check);
-    strcpy(check.name, "one-leader-per-term");
-    const struct checker *c = checker_find("one-leader-per-term");
-    assert_non_null(c);
-    void *st = NULL;
-    struct diag d;
-    assert_int_equal(c->create(&s, &check, &st, &d), 0);
-    for (int i = 0; i < n; i++) {
-        struct trace_event ev;
-        memset(&ev, 0, sizeof ev);
-        ev.id = (uint64_t)i + 1;
-        ev.t_ns = (int64_t)(i + 1) * NS_PER_S;
-        ev.kind = TRACE_ANNOTATE;
-        ev.node = node[i];
-        ev.peer = -1;
-        ev.tag = "role";
-        ev.text = "leader";
-        ev.a = term[i];
-        c->on_event(st, &ev);
-    }
-    struct history h;
-    history_init(&h);
-    struct check_result r;
-    memset(&r, 0, sizeof r);
-    c->finish(st, &h, 10 * NS_PER_S, &r);
-    c->destroy(st);
-    history_deinit(&h);
-    return r.verdict;
+    struct h_ck k;
+    h_ck_begin(&k, "one-leader-per-term", "", 3);
+    for (int i = 0; i < n; i++) h_ck_note(&k, (i + 1) * 1000, node[i], "role", "leader", term[i]);
+    return h_ck_end(&k, 10 * 1000);
 }
 
 static void test_olpt_two_nodes_in_one_term_fail_one_node_twice_passes(void **state) {
@@ -187,43 +108,13 @@ static void test_olpt_two_nodes_in_one_term_fail_one_node_twice_passes(void **st
 
 /* values[i] = node i's final value of key 1, or -1 when it lacks the key. */
 static enum check_verdict convergence_verdict(const int64_t *values) {
-    struct scenario s = fake_scenario();
-    struct scenario_check check;
-    memset(&check, 0, sizeof check);
-    strcpy(check.name, "convergence");
-    const struct checker *c = checker_find("convergence");
-    assert_non_null(c);
-    void *st = NULL;
-    struct diag d;
-    assert_int_equal(c->create(&s, &check, &st, &d), 0);
-    uint64_t id = 1;
+    struct h_ck k;
+    h_ck_begin(&k, "convergence", "", 3);
     for (int32_t i = 0; i < 3; i++) {
-        struct trace_event ev;
-        memset(&ev, 0, sizeof ev);
-        ev.kind = TRACE_ANNOTATE;
-        ev.node = i;
-        ev.peer = -1;
-        ev.t_ns = 10 * NS_PER_S;
-        ev.id = id++;
-        ev.tag = "final-state";
-        ev.text = "";
-        ev.a = values[i] >= 0;
-        c->on_event(st, &ev);
-        if (values[i] < 0) continue;
-        ev.id = id++;
-        ev.tag = "final";
-        ev.text = "key=1 value=v";
-        ev.a = values[i];
-        c->on_event(st, &ev);
+        h_ck_note(&k, 10 * 1000, i, "final-state", "", values[i] >= 0);
+        if (values[i] >= 0) h_ck_note(&k, 10 * 1000, i, "final", "key=1 value=v", values[i]);
     }
-    struct history h;
-    history_init(&h);
-    struct check_result r;
-    memset(&r, 0, sizeof r);
-    c->finish(st, &h, 10 * NS_PER_S, &r);
-    c->destroy(st);
-    history_deinit(&h);
-    return r.verdict;
+    return h_ck_end(&k, 10 * 1000);
 }
 
 static void test_convergence_a_replica_missing_a_key_has_not_converged(void **state) {
@@ -234,12 +125,7 @@ static void test_convergence_a_replica_missing_a_key_has_not_converged(void **st
     assert_int_equal(convergence_verdict((int64_t[]){-1, 5, 5}), CHECK_FAIL);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lin_return_and_call_at_one_position_are_concurrent),
-        cmocka_unit_test(test_stale_reads_a_write_ending_as_the_read_begins_is_not_before_it),
-        cmocka_unit_test(test_olpt_two_nodes_in_one_term_fail_one_node_twice_passes),
-        cmocka_unit_test(test_convergence_a_replica_missing_a_key_has_not_converged),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_lin_return_and_call_at_one_position_are_concurrent),
+       cmocka_unit_test(test_stale_reads_a_write_ending_as_the_read_begins_is_not_before_it),
+       cmocka_unit_test(test_olpt_two_nodes_in_one_term_fail_one_node_twice_passes),
+       cmocka_unit_test(test_convergence_a_replica_missing_a_key_has_not_converged))

@@ -2,11 +2,7 @@
  * queue's total order and pooling, the clocks' drift/jump arithmetic, RNG
  * stream independence, the durable store's sync semantics, and the
  * deterministic log/exp. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <math.h>
 #include <string.h>
 
@@ -16,6 +12,7 @@
 #include "dslab/time.h"
 #include "evq.h"
 #include "store.h"
+#include "harness.h"
 
 static void test_evq_orders_by_time_then_insertion(void **state) {
     (void)state;
@@ -204,21 +201,16 @@ static void test_time_format(void **state) {
     assert_string_equal(time_format_duration(2 * NS_PER_S, buf, sizeof buf), "2s");
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_evq_orders_by_time_then_insertion),
-        cmocka_unit_test(test_evq_reuses_slots_without_growing),
-        cmocka_unit_test(test_evq_release_bumps_generation),
-        cmocka_unit_test(test_clock_fast_clock_runs_ahead),
-        cmocka_unit_test(test_clock_slow_clock_fires_late),
-        cmocka_unit_test(test_clock_jump_moves_wall_not_monotonic),
-        cmocka_unit_test(test_clock_drift_change_is_continuous),
-        cmocka_unit_test(test_rng_streams_are_independent),
-        cmocka_unit_test(test_rng_below_is_in_range_and_covers_it),
-        cmocka_unit_test(test_store_sync_survives_lose_unsynced),
-        cmocka_unit_test(test_store_keeps_keys_sorted),
-        cmocka_unit_test(test_detmath_matches_libm_closely),
-        cmocka_unit_test(test_time_format),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_evq_orders_by_time_then_insertion),
+       cmocka_unit_test(test_evq_reuses_slots_without_growing),
+       cmocka_unit_test(test_evq_release_bumps_generation),
+       cmocka_unit_test(test_clock_fast_clock_runs_ahead),
+       cmocka_unit_test(test_clock_slow_clock_fires_late),
+       cmocka_unit_test(test_clock_jump_moves_wall_not_monotonic),
+       cmocka_unit_test(test_clock_drift_change_is_continuous),
+       cmocka_unit_test(test_rng_streams_are_independent),
+       cmocka_unit_test(test_rng_below_is_in_range_and_covers_it),
+       cmocka_unit_test(test_store_sync_survives_lose_unsynced),
+       cmocka_unit_test(test_store_keeps_keys_sorted),
+       cmocka_unit_test(test_detmath_matches_libm_closely),
+       cmocka_unit_test(test_time_format))

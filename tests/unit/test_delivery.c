@@ -7,15 +7,12 @@
  * the node's pending timers even when it restarts before they fall due.
  * These are the simulator's guarantees that mutation testing
  * (tests/mutants/core-*.mutant) showed no other test pinned down. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness.h"
 #include "dslab/scenario.h"
 #include "dslab/sim.h"
 #include "dslab/time.h"
@@ -92,16 +89,8 @@ static struct counts *run_burst(const char *network, const char *faults) {
     snprintf(text, sizeof text,
              "name: t\nduration: 1s\nnodes: 2\nprotocol: burst\n"
              "network: %s\n%s", network, faults);
-    struct diag d;
-    diag_clear(&d);
-    struct scenario *s = scenario_load_buffer(text, strlen(text), "t.yaml", NULL, 0, NULL, &d);
-    if (!s) fail_msg("%s:%d:%d: %s", d.file, d.line, d.col, d.message);
-    struct sim *sim = sim_create(s, 5, &d);
-    assert_non_null(sim);
-    sim_add_sink(sim, count_sink, &c);
-    assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_OK);
-    sim_finish(sim);
-    sim_destroy(sim);
+    struct scenario *s = h_load(text);
+    sim_destroy(h_sim_with(s, &burst, 5, count_sink, &c));
     scenario_free(s);
     assert_int_equal(c.sent, BURST);
     return &c;
@@ -165,26 +154,9 @@ static void test_a_crash_voids_timers_even_after_a_quick_restart(void **state) {
     assert_int_equal(c->timer_tag[0], 8);
 }
 
-/* `burst` is this test's own protocol: its scenarios name it. */
-static int register_protocol(void **state) {
-    (void)state;
-    struct diag d;
-    return protocol_register(&burst, &d);
-}
-
-static int unregister_protocol(void **state) {
-    (void)state;
-    return protocol_unregister(&burst);
-}
-
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_a_clean_link_delivers_every_message_once),
-        cmocka_unit_test(test_a_lossy_link_loses_its_share_and_delivers_the_rest),
-        cmocka_unit_test(test_a_duplicated_message_is_delivered_twice),
-        cmocka_unit_test(test_a_partition_drops_messages_already_in_flight),
-        cmocka_unit_test(test_a_link_healed_before_arrival_delivers),
-        cmocka_unit_test(test_a_crash_voids_timers_even_after_a_quick_restart),
-    };
-    return cmocka_run_group_tests(tests, register_protocol, unregister_protocol);
-}
+H_MAIN_WITH_PROTOCOL(burst, cmocka_unit_test(test_a_clean_link_delivers_every_message_once),
+       cmocka_unit_test(test_a_lossy_link_loses_its_share_and_delivers_the_rest),
+       cmocka_unit_test(test_a_duplicated_message_is_delivered_twice),
+       cmocka_unit_test(test_a_partition_drops_messages_already_in_flight),
+       cmocka_unit_test(test_a_link_healed_before_arrival_delivers),
+       cmocka_unit_test(test_a_crash_voids_timers_even_after_a_quick_restart))

@@ -5,17 +5,13 @@
  * trips through scenario_save, histograms give the right percentiles, and
  * a shrunk schedule still fails while removing any one fault left makes
  * the check pass. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <cmocka.h>
-
+#include "harness.h"
 #include "dslab/check.h"
 #include "dslab/scenario.h"
 #include "dslab/sim.h"
@@ -46,14 +42,6 @@ static const char stale_yaml[] =
     "  heal_after: 2500ms\n"
     "  fault_duration: [200ms, 1500ms]\n";
 
-static struct scenario *load(const char *text) {
-    struct diag d;
-    struct scenario *s = scenario_load_buffer(text, strlen(text), "test.yaml", NULL, 0, NULL, &d);
-    if (!s) fprintf(stderr, "%s:%d:%d: %s\n", d.file, d.line, d.col, d.message);
-    assert_non_null(s);
-    return s;
-}
-
 static void expect_error(const char *text, const char *needle) {
     struct diag d;
     struct scenario *s = scenario_load_buffer(text, strlen(text), "bad.yaml", NULL, 0, NULL, &d);
@@ -64,7 +52,7 @@ static void expect_error(const char *text, const char *needle) {
 
 static void test_draw_is_a_function_of_the_seed(void **state) {
     (void)state;
-    struct scenario *s = load(stale_yaml);
+    struct scenario *s = h_load(stale_yaml);
     int differ = 0;
     for (uint64_t seed = 1; seed <= 50; seed++) {
         struct explore_schedule a, b, c;
@@ -84,7 +72,7 @@ static void test_draw_is_a_function_of_the_seed(void **state) {
 
 static void test_draw_stays_within_the_bounds(void **state) {
     (void)state;
-    struct scenario *s = load(stale_yaml);
+    struct scenario *s = h_load(stale_yaml);
     const struct scenario_explore *e = &s->explore;
     uint32_t kinds_seen = 0;
     for (uint64_t seed = 1; seed <= 300; seed++) {
@@ -112,12 +100,17 @@ static void test_draw_stays_within_the_bounds(void **state) {
     scenario_free(s);
 }
 
-static void test_scenario_mode_keeps_the_file_faults(void **state) {
-    (void)state;
+/* stale_yaml with its own faults: n1 isolated from 1s, healed at 2s. */
+static struct scenario *stale_with_isolation(void) {
     char text[4096];
     snprintf(text, sizeof text, "%sfaults:\n  - { at: 1s, partition: isolate-one, node: n1 }\n"
              "  - { at: 2s, heal: all }\n", stale_yaml);
-    struct scenario *s = load(text);
+    return h_load(text);
+}
+
+static void test_scenario_mode_keeps_the_file_faults(void **state) {
+    (void)state;
+    struct scenario *s = stale_with_isolation();
     struct explore_schedule sch;
     assert_int_equal(explore_draw(s, 7, EXPLORE_FAULTS_SCENARIO, &sch), 0);
     assert_int_equal(sch.count, 2);
@@ -137,7 +130,7 @@ static void test_scenario_mode_keeps_the_file_faults(void **state) {
 
 static void test_explore_section_round_trips(void **state) {
     (void)state;
-    struct scenario *s = load(stale_yaml);
+    struct scenario *s = h_load(stale_yaml);
     assert_true(s->explore.declared);
     assert_int_equal(s->explore.max_faults, 4);
     assert_int_equal(s->explore.start_ns, 400 * NS_PER_MS);
@@ -159,7 +152,7 @@ static void test_explore_section_round_trips(void **state) {
     scenario_free(t);
     scenario_free(s);
     /* Without the section: defaults, not written back. */
-    s = load("name: x\nduration: 8s\nnodes: 3\nprotocol: raft\n");
+    s = h_load("name: x\nduration: 8s\nnodes: 3\nprotocol: raft\n");
     assert_false(s->explore.declared);
     assert_int_equal(s->explore.heal_ns, 6 * NS_PER_S);
     assert_int_equal(s->explore.kinds_mask, (1u << EXPLORE_KIND_COUNT) - 1);
@@ -169,21 +162,21 @@ static void test_explore_section_round_trips(void **state) {
 static void test_explore_section_rejects_bad_input(void **state) {
     (void)state;
     const char *head = "name: x\nduration: 8s\nnodes: 3\nprotocol: raft\nexplore:\n";
+    static const char *const cases[][2] = {
+        /* the explore: section's body, a fragment of its error */
+        {"  faults: [partiton]\n", "did you mean 'partition'"},
+        {"  max_fault: 3\n", "did you mean 'max_faults'"},
+        {"  start: 5s\n  heal_after: 2s\n", "later than start"},
+        {"  heal_after: 9s\n", "after the end of the run"},
+        {"  pause: [2s, 1s]\n", "min is more than its max"},
+        {"  slow_factor: [0, 4]\n", ""},
+        {"  partitions: []\n", "cannot be empty"},
+    };
     char text[512];
-    snprintf(text, sizeof text, "%s  faults: [partiton]\n", head);
-    expect_error(text, "did you mean 'partition'");
-    snprintf(text, sizeof text, "%s  max_fault: 3\n", head);
-    expect_error(text, "did you mean 'max_faults'");
-    snprintf(text, sizeof text, "%s  start: 5s\n  heal_after: 2s\n", head);
-    expect_error(text, "later than start");
-    snprintf(text, sizeof text, "%s  heal_after: 9s\n", head);
-    expect_error(text, "after the end of the run");
-    snprintf(text, sizeof text, "%s  pause: [2s, 1s]\n", head);
-    expect_error(text, "min is more than its max");
-    snprintf(text, sizeof text, "%s  slow_factor: [0, 4]\n", head);
-    expect_error(text, "");
-    snprintf(text, sizeof text, "%s  partitions: []\n", head);
-    expect_error(text, "cannot be empty");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(text, sizeof text, "%s%s", head, cases[i][0]);
+        expect_error(text, cases[i][1]);
+    }
 }
 
 static void test_histogram_percentiles(void **state) {
@@ -218,10 +211,7 @@ static int fails_alone(const struct scenario *s, uint64_t seed, int check) {
  * it printed the operation's invoke. */
 static void test_violation_time_is_the_failure_not_the_window_start(void **state) {
     (void)state;
-    char text[2048];
-    snprintf(text, sizeof text, "%sfaults:\n  - { at: 1s, partition: isolate-one, node: n1 }\n"
-             "  - { at: 2s, heal: all }\n", stale_yaml);
-    struct scenario *s = load(text);
+    struct scenario *s = stale_with_isolation();
     struct explore_schedule sch;
     struct explore_outcome out;
     struct diag d;
@@ -229,10 +219,7 @@ static void test_violation_time_is_the_failure_not_the_window_start(void **state
     assert_int_equal(explore_run(s, 1, &sch, &out, NULL, &d), 0);
     explore_schedule_free(&sch);
     assert_true((out.failed_mask >> 1) & 1u); /* linearizable */
-    struct sim *sim = sim_create(s, 1, &d);
-    assert_non_null(sim);
-    sim_run(sim, s->duration_ns, 0);
-    sim_finish(sim);
+    struct sim *sim = h_sim(s, 1, NULL, NULL);
     const struct check_violation *v = &sim_check_result(sim, 1)->violations[0];
     assert_true(v->from_ns < v->to_ns);
     assert_int_equal(out.violation_ns[1], v->to_ns);
@@ -248,7 +235,7 @@ static void test_violation_time_is_the_failure_not_the_window_start(void **state
 
 static void test_shrunk_schedule_fails_and_every_fault_is_necessary(void **state) {
     (void)state;
-    struct scenario *s = load(stale_yaml);
+    struct scenario *s = h_load(stale_yaml);
     const int linearizable = 1;
     int shrunk = 0;
     for (uint64_t seed = 1; seed <= 200 && shrunk < 2; seed++) {
@@ -289,7 +276,7 @@ static void test_shrunk_schedule_fails_and_every_fault_is_necessary(void **state
 
 static void test_a_passing_schedule_is_not_shrunk(void **state) {
     (void)state;
-    struct scenario *s = load(stale_yaml);
+    struct scenario *s = h_load(stale_yaml);
     struct explore_schedule none = {0};
     struct explore_shrink_result r;
     struct diag d;
@@ -301,17 +288,12 @@ static void test_a_passing_schedule_is_not_shrunk(void **state) {
     scenario_free(s);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_draw_is_a_function_of_the_seed),
-        cmocka_unit_test(test_draw_stays_within_the_bounds),
-        cmocka_unit_test(test_scenario_mode_keeps_the_file_faults),
-        cmocka_unit_test(test_explore_section_round_trips),
-        cmocka_unit_test(test_explore_section_rejects_bad_input),
-        cmocka_unit_test(test_histogram_percentiles),
-        cmocka_unit_test(test_violation_time_is_the_failure_not_the_window_start),
-        cmocka_unit_test(test_shrunk_schedule_fails_and_every_fault_is_necessary),
-        cmocka_unit_test(test_a_passing_schedule_is_not_shrunk),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_draw_is_a_function_of_the_seed),
+       cmocka_unit_test(test_draw_stays_within_the_bounds),
+       cmocka_unit_test(test_scenario_mode_keeps_the_file_faults),
+       cmocka_unit_test(test_explore_section_round_trips),
+       cmocka_unit_test(test_explore_section_rejects_bad_input),
+       cmocka_unit_test(test_histogram_percentiles),
+       cmocka_unit_test(test_violation_time_is_the_failure_not_the_window_start),
+       cmocka_unit_test(test_shrunk_schedule_fails_and_every_fault_is_necessary),
+       cmocka_unit_test(test_a_passing_schedule_is_not_shrunk))

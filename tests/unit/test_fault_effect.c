@@ -6,14 +6,11 @@
  * applied, and arms no assumption monitor. The pause monitor also judges
  * the pause that really happened: an extended pause by its whole length,
  * a pause ended early by a crash by what it lasted. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "harness.h"
 #include "dslab/scenario.h"
 #include "dslab/sim.h"
 #include "dslab/time.h"
@@ -36,17 +33,9 @@ static struct sim *run(const char *faults, struct counts *c, struct scenario **o
              "name: t\nduration: 6s\nnodes: 3\nprotocol: { name: gossip-pingpong, initial: 0 }\n"
              "assumptions: { pause_below: 800ms }\nfaults:\n%s",
              faults);
-    struct diag d;
-    diag_clear(&d);
-    *out = scenario_load_buffer(text, strlen(text), "t.yaml", NULL, 0, NULL, &d);
-    if (!*out) fail_msg("%s:%d:%d: %s", d.file, d.line, d.col, d.message);
-    struct sim *sim = sim_create(*out, 1, &d);
-    assert_non_null(sim);
+    *out = h_load(text);
     memset(c, 0, sizeof *c);
-    sim_add_sink(sim, count_sink, c);
-    assert_int_equal(sim_run(sim, (*out)->duration_ns, 0), SIM_OK);
-    sim_finish(sim);
-    return sim;
+    return h_sim(*out, 1, count_sink, c);
 }
 
 static bool pause_violated(const struct sim *sim) {
@@ -174,15 +163,10 @@ static void test_clock_slow_cut_and_heal_without_effect(void **state) {
     done(sim, s);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_pausing_a_crashed_node_is_not_applied_and_arms_nothing),
-        cmocka_unit_test(test_crashing_a_crashed_node_is_not_applied),
-        cmocka_unit_test(test_restarting_a_running_or_paused_node_is_not_applied),
-        cmocka_unit_test(test_pause_inside_a_longer_pause_is_not_applied),
-        cmocka_unit_test(test_extended_pause_is_judged_by_its_whole_length),
-        cmocka_unit_test(test_pause_cut_short_by_a_crash_does_not_break_the_bound),
-        cmocka_unit_test(test_clock_slow_cut_and_heal_without_effect),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_pausing_a_crashed_node_is_not_applied_and_arms_nothing),
+       cmocka_unit_test(test_crashing_a_crashed_node_is_not_applied),
+       cmocka_unit_test(test_restarting_a_running_or_paused_node_is_not_applied),
+       cmocka_unit_test(test_pause_inside_a_longer_pause_is_not_applied),
+       cmocka_unit_test(test_extended_pause_is_judged_by_its_whole_length),
+       cmocka_unit_test(test_pause_cut_short_by_a_crash_does_not_break_the_bound),
+       cmocka_unit_test(test_clock_slow_cut_and_heal_without_effect))

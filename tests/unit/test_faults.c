@@ -2,25 +2,14 @@
  * (groups, majority-minority, isolate-one, bridge, majorities-ring), one-way
  * cuts, heals, link overrides, slow nodes, FIFO order and duplication, and
  * the majority_connected assumption, checked through the public sim API. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "harness.h"
 #include "dslab/scenario.h"
 #include "dslab/sim.h"
 #include "dslab/time.h"
-
-static struct scenario *load(const char *text) {
-    struct diag d;
-    diag_clear(&d);
-    struct scenario *s = scenario_load_buffer(text, strlen(text), "t.yaml", NULL, 0, NULL, &d);
-    if (!s) fail_msg("%s:%d:%d: %s", d.file, d.line, d.col, d.message);
-    return s;
-}
 
 /* Runs a quiet 5-node cluster to `at_ns` with one fault from YAML. */
 static struct sim *cluster_after(const char *fault_yaml, int nodes, struct scenario **out) {
@@ -28,7 +17,7 @@ static struct sim *cluster_after(const char *fault_yaml, int nodes, struct scena
     snprintf(text, sizeof text,
              "name: t\nduration: 2s\nnodes: %d\nprotocol: { name: gossip-pingpong, initial: 0 }\n"
              "assumptions: { majority_connected: true }\nfaults:\n  - %s\n", nodes, fault_yaml);
-    *out = load(text);
+    *out = h_load(text);
     struct diag d;
     struct sim *sim = sim_create(*out, 3, &d);
     assert_non_null(sim);
@@ -161,14 +150,8 @@ static struct deliveries *run_messages(const char *extra) {
     snprintf(text, sizeof text,
              "name: t\nduration: 200ms\nnodes: 3\nprotocol: { name: gossip-pingpong, initial: 4 }\n%s",
              extra);
-    struct scenario *s = load(text);
-    struct diag diag;
-    struct sim *sim = sim_create(s, 11, &diag);
-    assert_non_null(sim);
-    sim_add_sink(sim, deliveries_sink, &d);
-    sim_run(sim, s->duration_ns, 0);
-    sim_finish(sim);
-    sim_destroy(sim);
+    struct scenario *s = h_load(text);
+    sim_destroy(h_sim(s, 11, deliveries_sink, &d));
     scenario_free(s);
     return &d;
 }
@@ -196,18 +179,13 @@ static void test_link_override_and_slow_node_raise_latency(void **state) {
                      20 * NS_PER_MS);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_groups_partition_cuts_between_groups_only),
-        cmocka_unit_test(test_majority_minority_splits_3_2_and_keeps_majority),
-        cmocka_unit_test(test_isolate_one_leaves_the_node_alone),
-        cmocka_unit_test(test_bridge_node_sees_both_halves),
-        cmocka_unit_test(test_majorities_ring_gives_every_node_a_different_majority),
-        cmocka_unit_test(test_one_way_cut_blocks_one_direction),
-        cmocka_unit_test(test_isolating_everyone_breaks_majority_connected),
-        cmocka_unit_test(test_fifo_links_never_reorder_and_unordered_ones_do),
-        cmocka_unit_test(test_duplication_delivers_extra_copies),
-        cmocka_unit_test(test_link_override_and_slow_node_raise_latency),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_groups_partition_cuts_between_groups_only),
+       cmocka_unit_test(test_majority_minority_splits_3_2_and_keeps_majority),
+       cmocka_unit_test(test_isolate_one_leaves_the_node_alone),
+       cmocka_unit_test(test_bridge_node_sees_both_halves),
+       cmocka_unit_test(test_majorities_ring_gives_every_node_a_different_majority),
+       cmocka_unit_test(test_one_way_cut_blocks_one_direction),
+       cmocka_unit_test(test_isolating_everyone_breaks_majority_connected),
+       cmocka_unit_test(test_fifo_links_never_reorder_and_unordered_ones_do),
+       cmocka_unit_test(test_duplication_delivers_extra_copies),
+       cmocka_unit_test(test_link_override_and_slow_node_raise_latency))

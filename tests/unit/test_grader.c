@@ -4,18 +4,14 @@
  * windows and misconceptions against a real exercise of the curriculum;
  * fix values with their ranges, causal evidence, the union of nodes, and
  * fixes graded adversarially (goals, degenerate fixes, counterexamples). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <cmocka.h>
-
 #include "grade_internal.h"
 #include "grader.h"
+#include "harness.h"
 
 static const char *root(void) {
     const char *r = getenv("DSLAB_ROOT");
@@ -89,15 +85,22 @@ static struct catalog *load_catalog(void) {
     return c;
 }
 
-static int grade_text(const struct catalog *c, const char *id, const char *text, struct grade_result *r,
-                      struct diag *d) {
+/* Grades answers `text` for exercise `id` as if read from file `name`;
+ * -2 when the answers do not load. */
+static int grade_named(const struct catalog *c, const char *id, const char *name, const char *text,
+                       struct grade_result *r, struct diag *d) {
     const struct exercise *e = grader_catalog_find(c, id);
     assert_non_null(e);
-    struct answers *a = grader_answers_load_buffer(text, strlen(text), "answers.yaml", e, d);
+    struct answers *a = grader_answers_load_buffer(text, strlen(text), name, e, d);
     if (!a) return -2;
     int rc = grader_grade_answers(c, e, a, r, d);
     grader_answers_free(a);
     return rc;
+}
+
+static int grade_text(const struct catalog *c, const char *id, const char *text, struct grade_result *r,
+                      struct diag *d) {
+    return grade_named(c, id, "answers.yaml", text, r, d);
 }
 
 static void test_malformed_answers_have_positions(void **state) {
@@ -429,12 +432,7 @@ static int grade_fix_text(const struct catalog *c, const char *id, const char *d
     char text[512], name[256];
     snprintf(text, sizeof text, "exercise: %s\nanswers:\n  fix: %s\n", id, fix);
     snprintf(name, sizeof name, "%s/answers.yaml", dir);
-    const struct exercise *e = grader_catalog_find(c, id);
-    struct answers *a = grader_answers_load_buffer(text, strlen(text), name, e, d);
-    if (!a) return -2;
-    int rc = grader_grade_answers(c, e, a, r, d);
-    grader_answers_free(a);
-    return rc;
+    return grade_named(c, id, name, text, r, d);
 }
 
 static void test_fixes_graded_adversarially(void **state) {
@@ -482,23 +480,18 @@ static void test_fixes_graded_adversarially(void **state) {
     grader_catalog_free(c);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_normalize_folds_case_and_punctuation),
-        cmocka_unit_test(test_hash_is_salted_and_normalized),
-        cmocka_unit_test(test_encode_round_trips_and_hides),
-        cmocka_unit_test(test_taxonomy_has_enough_terms_and_resolves_synonyms),
-        cmocka_unit_test(test_malformed_answers_have_positions),
-        cmocka_unit_test(test_taxonomy_answers_and_evidence),
-        cmocka_unit_test(test_model_answers_pass),
-        cmocka_unit_test(test_progress_brute_force_is_not_mastery),
-        cmocka_unit_test(test_progress_migrates_version_1),
-        cmocka_unit_test(test_leaks_phrase_matching),
-        cmocka_unit_test(test_taxonomy_trade_off_sides),
-        cmocka_unit_test(test_progress_round_trips),
-        cmocka_unit_test(test_fix_values_are_typed_and_bounded),
-        cmocka_unit_test(test_evidence_windows_nodes_and_causes),
-        cmocka_unit_test(test_fixes_graded_adversarially),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_normalize_folds_case_and_punctuation),
+       cmocka_unit_test(test_hash_is_salted_and_normalized),
+       cmocka_unit_test(test_encode_round_trips_and_hides),
+       cmocka_unit_test(test_taxonomy_has_enough_terms_and_resolves_synonyms),
+       cmocka_unit_test(test_malformed_answers_have_positions),
+       cmocka_unit_test(test_taxonomy_answers_and_evidence),
+       cmocka_unit_test(test_model_answers_pass),
+       cmocka_unit_test(test_progress_brute_force_is_not_mastery),
+       cmocka_unit_test(test_progress_migrates_version_1),
+       cmocka_unit_test(test_leaks_phrase_matching),
+       cmocka_unit_test(test_taxonomy_trade_off_sides),
+       cmocka_unit_test(test_progress_round_trips),
+       cmocka_unit_test(test_fix_values_are_typed_and_bounded),
+       cmocka_unit_test(test_evidence_windows_nodes_and_causes),
+       cmocka_unit_test(test_fixes_graded_adversarially))

@@ -2,11 +2,7 @@
  * Porcupine kv) and the EDN reader: what they build from good input, the
  * semantics of :fail and :info per format, and a clean line:col error for
  * each kind of malformed input; mutated inputs never crash. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +11,7 @@
 #include "checkers/hist_edn.h"
 #include "checkers/hist_parse.h"
 #include "dslab/lincheck.h"
+#include "harness.h"
 
 static int parse(const char *text, struct lin_history *h, struct diag *d) {
     lin_history_init(h);
@@ -36,6 +33,75 @@ static void expect_error(const char *text, int line, int col, const char *fragme
     assert_int_equal(d.col, col);
     assert_non_null(strstr(d.message, fragment));
     lin_history_deinit(&h);
+}
+
+/* Malformed inputs, where their errors point and what they say; each
+ * test runs the cases of its group. */
+struct bad_case {
+    const char *group;
+    const char *text;
+    int line, col;
+    const char *fragment;
+};
+
+static const struct bad_case bad_cases[] = {
+    /* Jepsen log: each field */
+    {"jepsen", "INFO  jepsen.util - x\t:invoke\t:read\tnil\n", 1, 21, "process"},
+    {"jepsen", "INFO  jepsen.util - 1\t:invoke\t:read\tnil\nINFO jepsen.util - 1 :begin :read nil\n",
+     2, 22, "unknown type"},
+    {"jepsen", "INFO  jepsen.util - 1\t:invoke\t:scan\tnil\n", 1, 31, "unknown operation"},
+    {"jepsen", "INFO  jepsen.util - 1\t:invoke\t:write\tfour\n", 1, 38, "malformed value"},
+    {"jepsen", "INFO  jepsen.util - 1\t:invoke\t:cas\t[1]\n", 1, 36, "malformed value"},
+    {"jepsen", "INFO  jepsen.util - 1\t:invoke\t:cas\t3\n", 1, 36, "[EXPECTED NEW]"},
+    {"jepsen", "INFO  jepsen.util - 1\t:ok\t:read\t3\n", 1, 21, "never invoked"},
+    {"jepsen", "INFO  jepsen.util - 1\t:invoke\t:read\tnil\nINFO  jepsen.util - 1\t:invoke\t:read\tnil\n",
+     2, 1, "line 1 is open"},
+    {"jepsen", "INFO  jepsen.util - 1\t:invoke\t:read\tnil\nINFO  jepsen.util - 1\t:ok\t:write\t3\n",
+     2, 27, "does not match"},
+    {"jepsen", "INFO  jepsen.util - 1\t:invoke\t:read\tnil\nWARN something else\n",
+     2, 1, "expected 'INFO jepsen.util"},
+    {"jepsen", "INFO  jepsen.util - 1\t:invoke\t:read\tnil\x01\n", 1, 40, "control character"},
+    /* Knossos EDN histories */
+    {"knossos", "[{:type :invoke :f :read}]", 1, 2, "without :process"},
+    {"knossos", "[{:process 1 :type :invoke :f :scan}]", 1, 31, ":f is one of"},
+    {"knossos", "[{:process 1 :type :begin :f :read}]", 1, 20, ":type is"},
+    {"knossos", "[{:process 1 :type :invoke :f :write :value \"x\"}]", 1, 45, "integer or nil"},
+    {"knossos", "[{:process 1 :type :invoke :f :cas :value [1]}]", 1, 43, "[expected new]"},
+    {"knossos", "[{:process 1 :type :ok :f :read :value 1}]", 1, 2, "never invoked"},
+    {"knossos", "[] []", 1, 4, "one collection"},
+    {"knossos", "[1 2]", 1, 2, "operation map"},
+    {"knossos", "\"just a string\"", 1, 1, "unrecognised history format"},
+    /* Porcupine kv */
+    {"kv", "{:process 0, :type :invoke, :f :get, :key \"7\", :value nil} {:process 1}\n",
+     1, 60, "one operation map per line"},
+    {"kv", "{:process 0, :type :invoke, :f :put, :key \"7\", :value 3}\n", 1, 55, "string or nil"},
+    {"kv", "{:process 0, :type :invoke, :f :get, :key \"7\", :value nil}\n[1]\n",
+     2, 1, "one operation map"},
+    /* the EDN reader */
+    {"edn", "[{:process 1\n  :type :invoke", 1, 2, "unterminated collection"},
+    {"edn", "[\"abc", 1, 2, "unterminated string"},
+    {"edn", "[{:a 1 :b}]", 1, 2, "key without a value"},
+    {"edn", "[1 2]]", 1, 6, "nothing to close"},
+    {"edn", "[99999999999999999999]", 1, 2, "64 bits"},
+    {"edn", "[\"\\q\"]", 1, 2, "unknown escape"},
+    {"edn", "[1 \x02]", 1, 4, "control character"},
+    {"edn", "[: 1]", 1, 2, "keyword name"},
+    {"edn", "[1.2.3]", 1, 2, "malformed number"},
+    /* format detection and empty input */
+    {"detect", "", 1, 1, "empty file"},
+    {"detect", "  \n ; only a comment\n", 3, 1, "empty file"},
+    {"detect", "hello world\n", 1, 1, "unrecognised history format"},
+    {"detect", "\n\n   garbage", 3, 4, "unrecognised"},
+};
+
+static void expect_errors(const char *group) {
+    int n = 0;
+    for (size_t i = 0; i < sizeof bad_cases / sizeof bad_cases[0]; i++) {
+        if (strcmp(bad_cases[i].group, group) != 0) continue;
+        expect_error(bad_cases[i].text, bad_cases[i].line, bad_cases[i].col, bad_cases[i].fragment);
+        n++;
+    }
+    assert_true(n > 0);
 }
 
 /* ---- Jepsen log ------------------------------------------------------- */
@@ -80,21 +146,7 @@ static void test_jepsen_log_pairs_and_keeps_porcupine_rules(void **s) {
 
 static void test_jepsen_log_errors_point_at_the_field(void **s) {
     (void)s;
-    expect_error("INFO  jepsen.util - x\t:invoke\t:read\tnil\n", 1, 21, "process");
-    expect_error("INFO  jepsen.util - 1\t:invoke\t:read\tnil\nINFO jepsen.util - 1 :begin :read nil\n",
-                 2, 22, "unknown type");
-    expect_error("INFO  jepsen.util - 1\t:invoke\t:scan\tnil\n", 1, 31, "unknown operation");
-    expect_error("INFO  jepsen.util - 1\t:invoke\t:write\tfour\n", 1, 38, "malformed value");
-    expect_error("INFO  jepsen.util - 1\t:invoke\t:cas\t[1]\n", 1, 36, "malformed value");
-    expect_error("INFO  jepsen.util - 1\t:invoke\t:cas\t3\n", 1, 36, "[EXPECTED NEW]");
-    expect_error("INFO  jepsen.util - 1\t:ok\t:read\t3\n", 1, 21, "never invoked");
-    expect_error("INFO  jepsen.util - 1\t:invoke\t:read\tnil\nINFO  jepsen.util - 1\t:invoke\t:read\tnil\n",
-                 2, 1, "line 1 is open");
-    expect_error("INFO  jepsen.util - 1\t:invoke\t:read\tnil\nINFO  jepsen.util - 1\t:ok\t:write\t3\n",
-                 2, 27, "does not match");
-    expect_error("INFO  jepsen.util - 1\t:invoke\t:read\tnil\nWARN something else\n", 2, 1,
-                 "expected 'INFO jepsen.util");
-    expect_error("INFO  jepsen.util - 1\t:invoke\t:read\tnil\x01\n", 1, 40, "control character");
+    expect_errors("jepsen");
 }
 
 /* ---- Knossos EDN ------------------------------------------------------ */
@@ -153,15 +205,7 @@ static void test_knossos_txn_and_keyword_keys(void **s) {
 
 static void test_knossos_errors(void **s) {
     (void)s;
-    expect_error("[{:type :invoke :f :read}]", 1, 2, "without :process");
-    expect_error("[{:process 1 :type :invoke :f :scan}]", 1, 31, ":f is one of");
-    expect_error("[{:process 1 :type :begin :f :read}]", 1, 20, ":type is");
-    expect_error("[{:process 1 :type :invoke :f :write :value \"x\"}]", 1, 45, "integer or nil");
-    expect_error("[{:process 1 :type :invoke :f :cas :value [1]}]", 1, 43, "[expected new]");
-    expect_error("[{:process 1 :type :ok :f :read :value 1}]", 1, 2, "never invoked");
-    expect_error("[] []", 1, 4, "one collection");
-    expect_error("[1 2]", 1, 2, "operation map");
-    expect_error("\"just a string\"", 1, 1, "unrecognised history format");
+    expect_errors("knossos");
 }
 
 /* ---- Porcupine kv ----------------------------------------------------- */
@@ -190,12 +234,7 @@ static void test_kv_txt_reads_string_keys_and_values(void **s) {
 
 static void test_kv_txt_errors(void **s) {
     (void)s;
-    expect_error("{:process 0, :type :invoke, :f :get, :key \"7\", :value nil} {:process 1}\n", 1, 60,
-                 "one operation map per line");
-    expect_error("{:process 0, :type :invoke, :f :put, :key \"7\", :value 3}\n", 1, 55,
-                 "string or nil");
-    expect_error("{:process 0, :type :invoke, :f :get, :key \"7\", :value nil}\n[1]\n", 2, 1,
-                 "one operation map");
+    expect_errors("kv");
 }
 
 /* ---- the EDN reader --------------------------------------------------- */
@@ -232,15 +271,7 @@ static void test_edn_reads_every_kind_of_value(void **s) {
 
 static void test_edn_errors_have_line_and_column(void **s) {
     (void)s;
-    expect_error("[{:process 1\n  :type :invoke", 1, 2, "unterminated collection");
-    expect_error("[\"abc", 1, 2, "unterminated string");
-    expect_error("[{:a 1 :b}]", 1, 2, "key without a value");
-    expect_error("[1 2]]", 1, 6, "nothing to close");
-    expect_error("[99999999999999999999]", 1, 2, "64 bits");
-    expect_error("[\"\\q\"]", 1, 2, "unknown escape");
-    expect_error("[1 \x02]", 1, 4, "control character");
-    expect_error("[: 1]", 1, 2, "keyword name");
-    expect_error("[1.2.3]", 1, 2, "malformed number");
+    expect_errors("edn");
     char deep[300];
     memset(deep, '[', 100);
     deep[100] = '\0';
@@ -249,10 +280,7 @@ static void test_edn_errors_have_line_and_column(void **s) {
 
 static void test_detection_and_empty_input(void **s) {
     (void)s;
-    expect_error("", 1, 1, "empty file");
-    expect_error("  \n ; only a comment\n", 3, 1, "empty file");
-    expect_error("hello world\n", 1, 1, "unrecognised history format");
-    expect_error("\n\n   garbage", 3, 4, "unrecognised");
+    expect_errors("detect");
 }
 
 /* Mutated copies of a valid history: each parses or fails cleanly. */
@@ -314,20 +342,15 @@ static void test_lincheck_buffer_reports_the_first_bad_operation(void **s) {
     assert_non_null(strstr(d.message, "mutex"));
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_jepsen_log_pairs_and_keeps_porcupine_rules),
-        cmocka_unit_test(test_jepsen_log_errors_point_at_the_field),
-        cmocka_unit_test(test_knossos_edn_drops_fails_and_keeps_infos_open),
-        cmocka_unit_test(test_knossos_txn_and_keyword_keys),
-        cmocka_unit_test(test_knossos_errors),
-        cmocka_unit_test(test_kv_txt_reads_string_keys_and_values),
-        cmocka_unit_test(test_kv_txt_errors),
-        cmocka_unit_test(test_edn_reads_every_kind_of_value),
-        cmocka_unit_test(test_edn_errors_have_line_and_column),
-        cmocka_unit_test(test_detection_and_empty_input),
-        cmocka_unit_test(test_mutated_inputs_never_crash),
-        cmocka_unit_test(test_lincheck_buffer_reports_the_first_bad_operation),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_jepsen_log_pairs_and_keeps_porcupine_rules),
+       cmocka_unit_test(test_jepsen_log_errors_point_at_the_field),
+       cmocka_unit_test(test_knossos_edn_drops_fails_and_keeps_infos_open),
+       cmocka_unit_test(test_knossos_txn_and_keyword_keys),
+       cmocka_unit_test(test_knossos_errors),
+       cmocka_unit_test(test_kv_txt_reads_string_keys_and_values),
+       cmocka_unit_test(test_kv_txt_errors),
+       cmocka_unit_test(test_edn_reads_every_kind_of_value),
+       cmocka_unit_test(test_edn_errors_have_line_and_column),
+       cmocka_unit_test(test_detection_and_empty_input),
+       cmocka_unit_test(test_mutated_inputs_never_crash),
+       cmocka_unit_test(test_lincheck_buffer_reports_the_first_bad_operation))

@@ -2,17 +2,13 @@
  * the bytes the trace has always had for valid input, \ufffd for every
  * kind of invalid UTF-8, long strings written in pieces exactly as in one
  * go, and the writer's commas and nesting. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
-
 #include "dslab/json_write.h"
+#include "harness.h"
 
 static char *escaped(const char *s, size_t len) {
     size_t need = json_escape(s, len, NULL, 0);
@@ -133,13 +129,8 @@ static void test_writer_places_commas_and_nesting(void **state) {
     free(buf);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_valid_input_keeps_the_trace_bytes),
-        cmocka_unit_test(test_invalid_utf8_becomes_replacement_characters),
-        cmocka_unit_test(test_truncation_is_snprintf_like),
-        cmocka_unit_test(test_long_strings_are_written_as_in_one_go),
-        cmocka_unit_test(test_writer_places_commas_and_nesting),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_valid_input_keeps_the_trace_bytes),
+       cmocka_unit_test(test_invalid_utf8_becomes_replacement_characters),
+       cmocka_unit_test(test_truncation_is_snprintf_like),
+       cmocka_unit_test(test_long_strings_are_written_as_in_one_go),
+       cmocka_unit_test(test_writer_places_commas_and_nesting))

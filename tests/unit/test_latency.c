@@ -1,15 +1,11 @@
 /* test_latency.c: latency distributions: parse/format, sampling statistics,
  * draw counts and determinism (sim/latency.c). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
-#include <cmocka.h>
-
 #include "dslab/latency.h"
 #include "dslab/rng.h"
+#include "harness.h"
 
 #define DRAWS 100000
 
@@ -166,15 +162,10 @@ static void test_samples_are_clamped(void **state) {
     for (int i = 0; i < 1000; i++) assert_true(latency_sample_ns(&d, &r) >= 0);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse_and_format_round_trip),
-        cmocka_unit_test(test_parse_errors_say_what_and_where),
-        cmocka_unit_test(test_sampled_means_match_each_kind),
-        cmocka_unit_test(test_mixture_weights_pick_components),
-        cmocka_unit_test(test_draw_counts_per_kind),
-        cmocka_unit_test(test_same_seed_same_samples),
-        cmocka_unit_test(test_samples_are_clamped),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_parse_and_format_round_trip),
+       cmocka_unit_test(test_parse_errors_say_what_and_where),
+       cmocka_unit_test(test_sampled_means_match_each_kind),
+       cmocka_unit_test(test_mixture_weights_pick_components),
+       cmocka_unit_test(test_draw_counts_per_kind),
+       cmocka_unit_test(test_same_seed_same_samples),
+       cmocka_unit_test(test_samples_are_clamped))

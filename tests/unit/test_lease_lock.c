@@ -5,59 +5,30 @@
  * learns it lost the lock); a slow clock stretches a lease unless the
  * margin covers it; a restarted server grants nothing for one lease and
  * never reuses a token; bad parameters are load errors. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness.h"
 #include "dslab/scenario.h"
 #include "dslab/sim.h"
 #include "dslab/time.h"
 
-#define NOTES_MAX 4096
-struct notes {
-    int count;
-    struct { int32_t node; int64_t value; int64_t t_ns; char tag[16]; char text[120]; } n[NOTES_MAX];
-};
-static struct notes g_notes;
-
-static void notes_sink(void *user, const struct trace_event *ev) {
-    struct notes *r = user;
-    if (ev->kind != TRACE_ANNOTATE || r->count == NOTES_MAX) return;
-    r->n[r->count].node = ev->node;
-    r->n[r->count].value = ev->a;
-    r->n[r->count].t_ns = ev->t_ns;
-    snprintf(r->n[r->count].tag, sizeof r->n[0].tag, "%s", ev->tag);
-    snprintf(r->n[r->count].text, sizeof r->n[0].text, "%s", ev->text ? ev->text : "");
-    r->count++;
-}
+/* Every annotation of the last run (node, a = token, tag, text). */
+static struct h_rec g_notes;
 
 static int count_notes(const char *tag, const char *text_prefix) {
-    int n = 0;
-    for (int i = 0; i < g_notes.count; i++) {
-        n += strcmp(g_notes.n[i].tag, tag) == 0 &&
-             strncmp(g_notes.n[i].text, text_prefix, strlen(text_prefix)) == 0;
-    }
-    return n;
+    return h_count(&g_notes, &(struct h_match){.tag = tag, .text_prefix = text_prefix});
 }
 
 /* Runs `yaml` with `seed`; returns the first check's verdict (PASS if none). */
 static enum check_verdict run_yaml(const char *yaml, uint64_t seed, char *summary,
                                    size_t summary_size) {
-    struct diag d;
-    diag_clear(&d);
-    struct scenario *s = scenario_load_buffer(yaml, strlen(yaml), "t.yaml", NULL, 0, NULL, &d);
-    if (!s) fail_msg("load: %d:%d: %s", d.line, d.col, d.message);
-    struct sim *sim = sim_create(s, seed, &d);
-    if (!sim) fail_msg("create: %s", d.message);
-    memset(&g_notes, 0, sizeof g_notes);
-    sim_add_sink(sim, notes_sink, &g_notes);
-    assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_OK);
-    sim_finish(sim);
+    struct scenario *s = h_load(yaml);
+    h_rec_free(&g_notes);
+    h_rec_init(&g_notes, "*");
+    struct sim *sim = h_sim(s, seed, h_rec_sink, &g_notes);
     enum check_verdict v = CHECK_PASS;
     if (sim_check_count(sim) > 0) {
         v = sim_check_result(sim, 0)->verdict;
@@ -106,9 +77,9 @@ static void test_tokens_grow_by_one_per_grant(void **st) {
     int64_t last = 0;
     int grants = 0;
     for (int i = 0; i < g_notes.count; i++) {
-        if (strcmp(g_notes.n[i].tag, "lease") || strncmp(g_notes.n[i].text, "granted", 7)) continue;
-        assert_int_equal(g_notes.n[i].value, last + 1);
-        last = g_notes.n[i].value;
+        if (strcmp(g_notes.notes[i].tag, "lease") || strncmp(g_notes.notes[i].text, "granted", 7)) continue;
+        assert_int_equal(g_notes.notes[i].a, last + 1);
+        last = g_notes.notes[i].a;
         grants++;
     }
     assert_true(grants >= 5);
@@ -164,11 +135,11 @@ static void test_restarted_server_waits_a_lease_and_keeps_counting(void **st) {
     assert_int_equal(run_yaml(y, 3, summary, sizeof summary), CHECK_PASS);
     int64_t last = 0;
     for (int i = 0; i < g_notes.count; i++) {
-        if (strcmp(g_notes.n[i].tag, "lease") || strncmp(g_notes.n[i].text, "granted", 7)) continue;
-        assert_true(g_notes.n[i].value > last); /* no token is ever reused */
-        last = g_notes.n[i].value;
-        if (g_notes.n[i].t_ns > 1200 * NS_PER_MS) {
-            assert_true(g_notes.n[i].t_ns >= 2300 * NS_PER_MS); /* restart + one lease */
+        if (strcmp(g_notes.notes[i].tag, "lease") || strncmp(g_notes.notes[i].text, "granted", 7)) continue;
+        assert_true(g_notes.notes[i].a > last); /* no token is ever reused */
+        last = g_notes.notes[i].a;
+        if (g_notes.notes[i].t_ns > 1200 * NS_PER_MS) {
+            assert_true(g_notes.notes[i].t_ns >= 2300 * NS_PER_MS); /* restart + one lease */
         }
     }
     assert_int_equal(count_notes("role", "lock-server (restarted"), 1);
@@ -178,14 +149,7 @@ static void expect_load_error(const char *params, const char *nodes, const char 
     char y[1024];
     snprintf(y, sizeof y, "name: t\nduration: 1s\nnodes: %s\nprotocol: { name: lease-lock%s }\n",
              nodes, params);
-    struct diag d;
-    diag_clear(&d);
-    struct scenario *s = scenario_load_buffer(y, strlen(y), "t.yaml", NULL, 0, NULL, &d);
-    if (s) {
-        assert_null(sim_create(s, 1, &d));
-        scenario_free(s);
-    }
-    if (!strstr(d.message, part)) fail_msg("expected '%s' in '%s'", part, d.message);
+    h_expect_error(y, part);
 }
 
 static void test_bad_parameters_are_errors(void **st) {
@@ -197,15 +161,10 @@ static void test_bad_parameters_are_errors(void **st) {
     expect_load_error(", fencin: true", "3", "did you mean 'fencing'");
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_without_faults_the_lock_is_exclusive_in_every_view),
-        cmocka_unit_test(test_tokens_grow_by_one_per_grant),
-        cmocka_unit_test(test_pause_breaks_the_lease_without_fencing),
-        cmocka_unit_test(test_fencing_rejects_the_stale_holder_who_then_lets_go),
-        cmocka_unit_test(test_slow_clock_needs_a_margin),
-        cmocka_unit_test(test_restarted_server_waits_a_lease_and_keeps_counting),
-        cmocka_unit_test(test_bad_parameters_are_errors),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_without_faults_the_lock_is_exclusive_in_every_view),
+       cmocka_unit_test(test_tokens_grow_by_one_per_grant),
+       cmocka_unit_test(test_pause_breaks_the_lease_without_fencing),
+       cmocka_unit_test(test_fencing_rejects_the_stale_holder_who_then_lets_go),
+       cmocka_unit_test(test_slow_clock_needs_a_margin),
+       cmocka_unit_test(test_restarted_server_waits_a_lease_and_keeps_counting),
+       cmocka_unit_test(test_bad_parameters_are_errors))

@@ -6,20 +6,16 @@
  * here need generated files: thousands of faults, narration entries,
  * protocol parameters, checks, link overrides, and long texts; and the
  * run-time limits: the event budget, payload bytes in flight. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
-
 #include "dslab/limits.h"
 #include "dslab/node.h"
 #include "dslab/scenario.h"
 #include "dslab/sim.h"
+#include "harness.h"
 
 static const char header[] = "name: limits\nduration: 10s\nnodes: 3\nprotocol: gossip-pingpong\n";
 
@@ -178,16 +174,11 @@ static void test_large_payloads_in_flight_are_bounded(void **state) {
     assert_int_equal(protocol_unregister(&flood), 0);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_too_many_faults),
-        cmocka_unit_test(test_too_many_narration_entries),
-        cmocka_unit_test(test_narration_text_too_long),
-        cmocka_unit_test(test_too_many_protocol_parameters),
-        cmocka_unit_test(test_too_many_checks),
-        cmocka_unit_test(test_too_many_link_overrides),
-        cmocka_unit_test(test_event_budget_stops_a_run),
-        cmocka_unit_test(test_large_payloads_in_flight_are_bounded),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_too_many_faults),
+       cmocka_unit_test(test_too_many_narration_entries),
+       cmocka_unit_test(test_narration_text_too_long),
+       cmocka_unit_test(test_too_many_protocol_parameters),
+       cmocka_unit_test(test_too_many_checks),
+       cmocka_unit_test(test_too_many_link_overrides),
+       cmocka_unit_test(test_event_budget_stops_a_run),
+       cmocka_unit_test(test_large_payloads_in_flight_are_bounded))

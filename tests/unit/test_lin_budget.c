@@ -11,11 +11,7 @@
  * - Small random histories, linearizable or not, get the verdict a brute
  *   force over all orders gives: the search with the pure-first rule is
  *   sound and complete. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +19,7 @@
 
 #include "checkers/lin_search.h"
 #include "dslab/lincheck.h"
+#include "harness.h"
 
 static uint64_t rng_state;
 static uint64_t next_u64(void) { /* xorshift64*: the test's own stream */
@@ -212,11 +209,6 @@ static void test_pure_first_agrees_with_brute_force(void **state) {
     assert_true(verdicts[0] > 100 && verdicts[1] > 100); /* both kinds were tried */
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_pure_first_agrees_with_brute_force),
-        cmocka_unit_test(test_budget_numbers_agree),
-        cmocka_unit_test(test_default_budget_decides_a_100k_op_register_history),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_pure_first_agrees_with_brute_force),
+       cmocka_unit_test(test_budget_numbers_agree),
+       cmocka_unit_test(test_default_budget_decides_a_100k_op_register_history))

@@ -5,11 +5,7 @@
  * of values never written, impossible real-time orders, the budget that
  * turns a hard search into UNKNOWN, and the checker's window, nodes and
  * evidence fields. Positions are small integers: [call, ret). */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +13,7 @@
 
 #include "checkers/lin_models.h"
 #include "dslab/check.h"
+#include "harness.h"
 
 #define OPEN LIN_POS_NEVER
 
@@ -525,36 +522,31 @@ static void test_checker_rejects_bad_arguments(void **s) {
     }
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_overlapping_writes_may_take_effect_in_either_order),
-        cmocka_unit_test(test_read_concurrent_with_write_may_see_old_or_new),
-        cmocka_unit_test(test_indeterminate_write_that_happened_may_be_read),
-        cmocka_unit_test(test_indeterminate_write_that_never_happened_is_fine),
-        cmocka_unit_test(test_indeterminate_write_takes_effect_late),
-        cmocka_unit_test(test_cas_success_and_failure),
-        cmocka_unit_test(test_initial_value_is_configurable),
-        cmocka_unit_test(test_unconstrained_reads_never_reject),
-        cmocka_unit_test(test_stale_read_after_completed_write_is_rejected),
-        cmocka_unit_test(test_read_of_a_value_never_written_is_rejected),
-        cmocka_unit_test(test_real_time_order_between_clients_is_enforced),
-        cmocka_unit_test(test_indeterminate_write_cannot_unhappen),
-        cmocka_unit_test(test_failed_cas_whose_compare_held_is_rejected),
-        cmocka_unit_test(test_cas_that_succeeded_needs_the_expected_value),
-        cmocka_unit_test(test_register_model_rejects_cas_as_bad_input),
-        cmocka_unit_test(test_budget_exhaustion_is_unknown_not_a_hang),
-        cmocka_unit_test(test_small_hard_history_is_decided_within_budget),
-        cmocka_unit_test(test_many_unobserved_indeterminate_writes_stay_cheap),
-        cmocka_unit_test(test_failed_cas_can_depend_on_an_unread_indeterminate_write),
-        cmocka_unit_test(test_long_sequential_history_does_not_recurse),
-        cmocka_unit_test(test_kv_keys_are_checked_independently),
-        cmocka_unit_test(test_kv_string_appends_concurrent_in_either_order),
-        cmocka_unit_test(test_kv_txn_joins_keys_into_one_partition),
-        cmocka_unit_test(test_mutex_held_twice_is_rejected),
-        cmocka_unit_test(test_mutex_indeterminate_release_may_have_happened),
-        cmocka_unit_test(test_checker_reports_window_nodes_and_evidence),
-        cmocka_unit_test(test_checker_budget_exhaustion_is_unknown),
-        cmocka_unit_test(test_checker_rejects_bad_arguments),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_overlapping_writes_may_take_effect_in_either_order),
+       cmocka_unit_test(test_read_concurrent_with_write_may_see_old_or_new),
+       cmocka_unit_test(test_indeterminate_write_that_happened_may_be_read),
+       cmocka_unit_test(test_indeterminate_write_that_never_happened_is_fine),
+       cmocka_unit_test(test_indeterminate_write_takes_effect_late),
+       cmocka_unit_test(test_cas_success_and_failure),
+       cmocka_unit_test(test_initial_value_is_configurable),
+       cmocka_unit_test(test_unconstrained_reads_never_reject),
+       cmocka_unit_test(test_stale_read_after_completed_write_is_rejected),
+       cmocka_unit_test(test_read_of_a_value_never_written_is_rejected),
+       cmocka_unit_test(test_real_time_order_between_clients_is_enforced),
+       cmocka_unit_test(test_indeterminate_write_cannot_unhappen),
+       cmocka_unit_test(test_failed_cas_whose_compare_held_is_rejected),
+       cmocka_unit_test(test_cas_that_succeeded_needs_the_expected_value),
+       cmocka_unit_test(test_register_model_rejects_cas_as_bad_input),
+       cmocka_unit_test(test_budget_exhaustion_is_unknown_not_a_hang),
+       cmocka_unit_test(test_small_hard_history_is_decided_within_budget),
+       cmocka_unit_test(test_many_unobserved_indeterminate_writes_stay_cheap),
+       cmocka_unit_test(test_failed_cas_can_depend_on_an_unread_indeterminate_write),
+       cmocka_unit_test(test_long_sequential_history_does_not_recurse),
+       cmocka_unit_test(test_kv_keys_are_checked_independently),
+       cmocka_unit_test(test_kv_string_appends_concurrent_in_either_order),
+       cmocka_unit_test(test_kv_txn_joins_keys_into_one_partition),
+       cmocka_unit_test(test_mutex_held_twice_is_rejected),
+       cmocka_unit_test(test_mutex_indeterminate_release_may_have_happened),
+       cmocka_unit_test(test_checker_reports_window_nodes_and_evidence),
+       cmocka_unit_test(test_checker_budget_exhaustion_is_unknown),
+       cmocka_unit_test(test_checker_rejects_bad_arguments))

@@ -4,68 +4,29 @@
  * crashes end a belief, texts match on their first word, the argument
  * picks the judged views (the others are still measured), and a bad view
  * name is an error with "did you mean". */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "dslab/check.h"
-#include "dslab/time.h"
+#include "harness.h"
 
 enum { SERVER = 0, STORE = 1, C1 = 2, C2 = 3 };
-static char names[4][DSLAB_NAME_MAX] = {"lock", "store", "c1", "c2"};
 
-struct run {
-    struct scenario s;
-    const struct checker *c;
-    void *state;
-    uint64_t next_id;
-};
-
-static void start(struct run *r, const char *args) {
-    memset(r, 0, sizeof *r);
-    snprintf(r->s.path, sizeof r->s.path, "t.yaml");
-    r->s.nodes_count = 4;
-    r->s.node_names = names;
-    struct scenario_check check;
-    memset(&check, 0, sizeof check);
-    check.args = (char *)args;
-    r->c = checker_find("mutual-exclusion");
-    assert_non_null(r->c);
-    struct diag d;
-    assert_int_equal(r->c->create(&r->s, &check, &r->state, &d), 0);
+static void start(struct h_ck *r, const char *args) {
+    h_ck_begin_named(r, "mutual-exclusion", args, "lock store c1 c2");
 }
 
-static void note(struct run *r, int64_t t_ms, int32_t node, const char *tag, int64_t token,
+static void note(struct h_ck *r, int64_t t_ms, int32_t node, const char *tag, int64_t token,
                  const char *text) {
-    struct trace_event ev = {.id = r->next_id++, .t_ns = t_ms * NS_PER_MS,
-                             .kind = TRACE_ANNOTATE, .node = node, .peer = -1, .a = token,
-                             .tag = tag, .text = text};
-    r->c->on_event(r->state, &ev);
+    h_ck_note(r, t_ms, node, tag, text, token);
 }
 
-static void crash(struct run *r, int64_t t_ms, int32_t node) {
-    struct trace_event ev = {.id = r->next_id++, .t_ns = t_ms * NS_PER_MS, .kind = TRACE_CRASH,
-                             .node = node, .peer = -1};
-    r->c->on_event(r->state, &ev);
-}
-
-static struct check_result finish(struct run *r) {
-    struct check_result res;
-    memset(&res, 0, sizeof res);
-    struct history h;
-    history_init(&h);
-    r->c->finish(r->state, &h, 10 * NS_PER_S, &res);
-    r->c->destroy(r->state);
-    return res;
+static void crash(struct h_ck *r, int64_t t_ms, int32_t node) {
+    h_ck_emit(r, t_ms, TRACE_CRASH, node, -1, 0, NULL, NULL);
 }
 
 static void test_turns_taken_in_order_pass_every_view(void **st) {
     (void)st;
-    struct run r;
+    struct h_ck r;
     start(&r, "");
     note(&r, 0, SERVER, "lease", 1, "granted c1");
     note(&r, 2, C1, "lock", 1, "acquired");
@@ -76,7 +37,7 @@ static void test_turns_taken_in_order_pass_every_view(void **st) {
     note(&r, 103, C2, "lock", 2, "acquired");
     note(&r, 150, STORE, "storage", 2, "accepted v=2 from c2");
     note(&r, 150, STORE, "storage", 1, "rejected v=3 from c1 (token 1 < 2)");
-    struct check_result res = finish(&r);
+    struct check_result res = h_ck_result(&r, 10 * 1000);
     assert_int_equal(res.verdict, CHECK_PASS);
     assert_non_null(strstr(res.summary, "2 leases held"));
     assert_non_null(strstr(res.summary, "holders: 0 overlaps;"));
@@ -85,13 +46,13 @@ static void test_turns_taken_in_order_pass_every_view(void **st) {
 
 static void test_two_believed_holders_fail_holders_view(void **st) {
     (void)st;
-    struct run r;
+    struct h_ck r;
     start(&r, "holders");
     note(&r, 0, C1, "lock", 1, "acquired");
     note(&r, 1000, C2, "lock", 2, "acquired");
     note(&r, 1750, C1, "lock", 1, "expired");
     note(&r, 1800, C2, "lock", 2, "released");
-    struct check_result res = finish(&r);
+    struct check_result res = h_ck_result(&r, 10 * 1000);
     assert_int_equal(res.verdict, CHECK_FAIL);
     assert_int_equal(res.violations_total, 1);
     const struct check_violation *v = &res.violations[0];
@@ -104,28 +65,28 @@ static void test_two_believed_holders_fail_holders_view(void **st) {
 
 static void test_crash_ends_a_belief_and_touching_is_not_overlap(void **st) {
     (void)st;
-    struct run r;
+    struct h_ck r;
     start(&r, "holders");
     note(&r, 0, C1, "lock", 1, "acquired");
     crash(&r, 500, C1);
     note(&r, 600, C2, "lock", 2, "acquired");
     note(&r, 900, C2, "lock", 2, "released");
     note(&r, 900, C1, "lock", 3, "acquired"); /* at the very instant c2 let go */
-    assert_int_equal(finish(&r).verdict, CHECK_PASS);
+    assert_int_equal(h_ck_result(&r, 10 * 1000).verdict, CHECK_PASS);
 }
 
 static void test_a_holder_alone_never_overlaps_itself(void **st) {
     (void)st;
-    struct run r;
+    struct h_ck r;
     start(&r, "holders");
     note(&r, 0, C1, "lock", 1, "acquired");
     note(&r, 100, C1, "lock", 2, "acquired"); /* re-acquired without a release note */
-    assert_int_equal(finish(&r).verdict, CHECK_PASS);
+    assert_int_equal(h_ck_result(&r, 10 * 1000).verdict, CHECK_PASS);
 }
 
 static void test_storage_interleaving_fails_storage_view(void **st) {
     (void)st;
-    struct run r;
+    struct h_ck r;
     start(&r, "storage");
     note(&r, 0, C1, "lock", 1, "acquired");
     note(&r, 10, STORE, "storage", 1, "accepted v=1");
@@ -133,7 +94,7 @@ static void test_storage_interleaving_fails_storage_view(void **st) {
     note(&r, 1100, STORE, "storage", 2, "accepted v=2");
     note(&r, 1750, STORE, "storage", 1, "accepted v=3");
     note(&r, 1800, STORE, "storage", 2, "accepted v=4");
-    struct check_result res = finish(&r);
+    struct check_result res = h_ck_result(&r, 10 * 1000);
     assert_int_equal(res.verdict, CHECK_FAIL);
     assert_int_equal(res.violations_total, 1);
     const struct check_violation *v = &res.violations[0];
@@ -147,26 +108,26 @@ static void test_storage_interleaving_fails_storage_view(void **st) {
 
 static void test_late_write_before_new_holder_writes_is_not_interleaved(void **st) {
     (void)st;
-    struct run r;
+    struct h_ck r;
     start(&r, "storage");
     note(&r, 0, C1, "lock", 1, "acquired");
     note(&r, 1000, C2, "lock", 2, "acquired");
     note(&r, 1001, STORE, "storage", 1, "accepted"); /* c1's late write lands first */
     note(&r, 1100, STORE, "storage", 2, "accepted");
     note(&r, 1200, STORE, "storage", 3, "accepted");
-    assert_int_equal(finish(&r).verdict, CHECK_PASS);
+    assert_int_equal(h_ck_result(&r, 10 * 1000).verdict, CHECK_PASS);
 }
 
 static void test_overlapping_grants_fail_server_view(void **st) {
     (void)st;
-    struct run r;
+    struct h_ck r;
     start(&r, "server");
     note(&r, 0, SERVER, "lease", 1, "granted c1");
     crash(&r, 300, SERVER);
     note(&r, 400, SERVER, "lease", 2, "granted c2"); /* the crash ended lease 1's record */
     note(&r, 600, SERVER, "lease", 3, "granted c1");
     note(&r, 900, SERVER, "lease", 2, "expired");
-    struct check_result res = finish(&r);
+    struct check_result res = h_ck_result(&r, 10 * 1000);
     assert_int_equal(res.verdict, CHECK_FAIL);
     assert_int_equal(res.violations_total, 1);
     assert_int_equal(res.violations[0].from_ns, 600 * NS_PER_MS);
@@ -174,10 +135,8 @@ static void test_overlapping_grants_fail_server_view(void **st) {
     assert_non_null(strstr(res.violations[0].message, "server granted overlapping leases"));
 }
 
-static void drift(struct run *r, int64_t t_ms, int32_t node, int64_t ppm) {
-    struct trace_event ev = {.id = r->next_id++, .t_ns = t_ms * NS_PER_MS,
-                             .kind = TRACE_CLOCK_DRIFT, .node = node, .peer = -1, .a = ppm};
-    r->c->on_event(r->state, &ev);
+static void drift(struct h_ck *r, int64_t t_ms, int32_t node, int64_t ppm) {
+    h_ck_emit(r, t_ms, TRACE_CLOCK_DRIFT, node, -1, ppm, NULL, NULL);
 }
 
 /* A crash does not end the server's promise (issue 11, item 4): a server
@@ -187,7 +146,7 @@ static void drift(struct run *r, int64_t t_ms, int32_t node, int64_t ppm) {
  * running server) left it open forever. */
 static void test_restarted_server_waiting_a_lease_passes_server_view(void **st) {
     (void)st;
-    struct run r;
+    struct h_ck r;
     start(&r, "server");
     note(&r, 0, SERVER, "lease", 1, "granted c1 for 1000000000ns");
     note(&r, 2, C1, "lock", 1, "acquired");
@@ -196,19 +155,19 @@ static void test_restarted_server_waiting_a_lease_passes_server_view(void **st) 
     note(&r, 1400, SERVER, "lease", 2, "granted c2 for 1000000000ns");
     note(&r, 1402, C2, "lock", 2, "acquired");
     note(&r, 2400, SERVER, "lease", 2, "expired");
-    struct check_result res = finish(&r);
+    struct check_result res = h_ck_result(&r, 10 * 1000);
     assert_int_equal(res.verdict, CHECK_PASS);
     assert_non_null(strstr(res.summary, "server: 0 overlapping grants"));
 }
 
 static void test_restarted_server_granting_at_once_fails_server_view(void **st) {
     (void)st;
-    struct run r;
+    struct h_ck r;
     start(&r, "server");
     note(&r, 0, SERVER, "lease", 1, "granted c1 for 1000000000ns");
     crash(&r, 300, SERVER);
     note(&r, 500, SERVER, "lease", 2, "granted c2 for 1000000000ns");
-    struct check_result res = finish(&r);
+    struct check_result res = h_ck_result(&r, 10 * 1000);
     assert_int_equal(res.verdict, CHECK_FAIL);
     assert_int_equal(res.violations[0].from_ns, 500 * NS_PER_MS);
     assert_int_equal(res.violations[0].to_ns, 1000 * NS_PER_MS);
@@ -218,13 +177,13 @@ static void test_restarted_server_granting_at_once_fails_server_view(void **st) 
  * lasts 1.111s of true time, so a grant at 1.05s overlaps it. */
 static void test_promise_follows_the_server_clock_drift(void **st) {
     (void)st;
-    struct run r;
+    struct h_ck r;
     start(&r, "server");
     drift(&r, 0, SERVER, -100000);
     note(&r, 0, SERVER, "lease", 1, "granted c1 for 1000000000ns");
     crash(&r, 300, SERVER);
     note(&r, 1050, SERVER, "lease", 2, "granted c2 for 1000000000ns");
-    struct check_result res = finish(&r);
+    struct check_result res = h_ck_result(&r, 10 * 1000);
     assert_int_equal(res.verdict, CHECK_FAIL);
     assert_int_equal(res.violations[0].to_ns, 1111111112); /* 1s / 0.9, rounded up */
     /* back to a normal rate at 0.5s: 0.45s of clock passed, 0.55s left */
@@ -234,46 +193,35 @@ static void test_promise_follows_the_server_clock_drift(void **st) {
     crash(&r, 300, SERVER);
     drift(&r, 500, SERVER, 0);
     note(&r, 1050, SERVER, "lease", 2, "granted c2 for 1000000000ns");
-    res = finish(&r);
+    res = h_ck_result(&r, 10 * 1000);
     assert_int_equal(res.verdict, CHECK_PASS);
 }
 
 static void test_first_word_match_only(void **st) {
     (void)st;
-    struct run r;
+    struct h_ck r;
     start(&r, "");
     note(&r, 0, C1, "lock", 1, "acquiredish");  /* not the word "acquired" */
     note(&r, 10, C2, "lock", 2, "acquired (after 2 tries)");
     note(&r, 20, STORE, "storage", 2, "accepted");
     note(&r, 30, STORE, "storage", 1, "accepts");
-    assert_int_equal(finish(&r).verdict, CHECK_PASS);
+    assert_int_equal(h_ck_result(&r, 10 * 1000).verdict, CHECK_PASS);
 }
 
 static void test_bad_view_is_an_error_with_suggestion(void **st) {
     (void)st;
-    struct scenario s;
-    memset(&s, 0, sizeof s);
-    s.nodes_count = 4;
-    s.node_names = names;
-    struct scenario_check check;
-    memset(&check, 0, sizeof check);
-    check.args = (char *)"holders, storag";
-    void *state = NULL;
-    struct diag d;
-    memset(&d, 0, sizeof d);
-    assert_int_equal(checker_find("mutual-exclusion")->create(&s, &check, &state, &d), -1);
-    assert_non_null(strstr(d.message, "did you mean 'storage'"));
+    h_ck_expect_refused("mutual-exclusion", "holders, storag", 4, "did you mean 'storage'");
 }
 
 static void test_progress_judges_stretches_without_accepted_writes(void **st) {
     (void)st;
-    struct run r;
+    struct h_ck r;
     start(&r, "storage, progress 2s");
     note(&r, 0, C1, "lock", 1, "acquired");
     note(&r, 500, STORE, "storage", 1, "accepted v=1");
     note(&r, 2000, STORE, "storage", 1, "accepted v=2");
     note(&r, 9000, STORE, "storage", 1, "accepted v=3"); /* 7s without a write before it */
-    struct check_result res = finish(&r);          /* ends at 10s: 1s after the last */
+    struct check_result res = h_ck_result(&r, 10 * 1000);          /* ends at 10s: 1s after the last */
     assert_int_equal(res.verdict, CHECK_FAIL);
     assert_int_equal(res.violations_total, 1);
     assert_int_equal(res.violations[0].from_ns, 2000 * NS_PER_MS);
@@ -284,33 +232,23 @@ static void test_progress_judges_stretches_without_accepted_writes(void **st) {
     note(&r, 0, C1, "lock", 1, "acquired");
     note(&r, 100, C2, "lock", 2, "acquired"); /* two holders: not judged */
     note(&r, 200, STORE, "storage", 2, "accepted v=1");
-    res = finish(&r);
+    res = h_ck_result(&r, 10 * 1000);
     assert_int_equal(res.verdict, CHECK_FAIL);
     assert_non_null(strstr(res.violations[0].message, "until the end of the run"));
-    struct diag d;
-    struct scenario_check check = {.args = (char *)"progress"};
-    void *state = NULL;
-    assert_int_equal(r.c->create(&r.s, &check, &state, &d), -1);
-    assert_non_null(strstr(d.message, "progress takes a duration"));
-    check.args = (char *)"progress soon";
-    assert_int_equal(r.c->create(&r.s, &check, &state, &d), -1);
+    h_ck_expect_refused("mutual-exclusion", "progress", 4, "progress takes a duration");
+    h_ck_expect_refused("mutual-exclusion", "progress soon", 4, "");
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_turns_taken_in_order_pass_every_view),
-        cmocka_unit_test(test_two_believed_holders_fail_holders_view),
-        cmocka_unit_test(test_crash_ends_a_belief_and_touching_is_not_overlap),
-        cmocka_unit_test(test_a_holder_alone_never_overlaps_itself),
-        cmocka_unit_test(test_storage_interleaving_fails_storage_view),
-        cmocka_unit_test(test_late_write_before_new_holder_writes_is_not_interleaved),
-        cmocka_unit_test(test_overlapping_grants_fail_server_view),
-        cmocka_unit_test(test_restarted_server_waiting_a_lease_passes_server_view),
-        cmocka_unit_test(test_restarted_server_granting_at_once_fails_server_view),
-        cmocka_unit_test(test_promise_follows_the_server_clock_drift),
-        cmocka_unit_test(test_first_word_match_only),
-        cmocka_unit_test(test_bad_view_is_an_error_with_suggestion),
-        cmocka_unit_test(test_progress_judges_stretches_without_accepted_writes),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_turns_taken_in_order_pass_every_view),
+       cmocka_unit_test(test_two_believed_holders_fail_holders_view),
+       cmocka_unit_test(test_crash_ends_a_belief_and_touching_is_not_overlap),
+       cmocka_unit_test(test_a_holder_alone_never_overlaps_itself),
+       cmocka_unit_test(test_storage_interleaving_fails_storage_view),
+       cmocka_unit_test(test_late_write_before_new_holder_writes_is_not_interleaved),
+       cmocka_unit_test(test_overlapping_grants_fail_server_view),
+       cmocka_unit_test(test_restarted_server_waiting_a_lease_passes_server_view),
+       cmocka_unit_test(test_restarted_server_granting_at_once_fails_server_view),
+       cmocka_unit_test(test_promise_follows_the_server_clock_drift),
+       cmocka_unit_test(test_first_word_match_only),
+       cmocka_unit_test(test_bad_view_is_an_error_with_suggestion),
+       cmocka_unit_test(test_progress_judges_stretches_without_accepted_writes))

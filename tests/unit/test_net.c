@@ -9,17 +9,13 @@
  * A timing test checks that the costs are the new ones: 2,000 partitions at
  * 10,000 nodes and 20,000 overrides finish in well under a second each
  * (before: 0.34 s per partition, a linear scan per lookup). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
-
 #include "dslab/host_clock.h"
 #include "net.h"
+#include "harness.h"
 
 #define N 23
 
@@ -129,7 +125,6 @@ static void test_net_matches_the_matrix_model(void **state) {
     net_deinit(&n);
 }
 
-
 static void test_partitions_and_overrides_are_cheap_at_scale(void **state) {
     (void)state;
     enum { BIG = 10000 };
@@ -172,10 +167,5 @@ static void test_partitions_and_overrides_are_cheap_at_scale(void **state) {
     net_deinit(&n);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_net_matches_the_matrix_model),
-        cmocka_unit_test(test_partitions_and_overrides_are_cheap_at_scale),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_net_matches_the_matrix_model),
+       cmocka_unit_test(test_partitions_and_overrides_are_cheap_at_scale))

@@ -10,18 +10,14 @@
  * For every N until the load succeeds, a failed load must return an error
  * with a message and leave no block allocated. (libyaml's own allocations
  * are in a shared library and are not wrapped.) */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
-
 #include "dslab/lincheck.h"
 #include "grader.h"
+#include "harness.h"
 
 void *__real_malloc(size_t size);
 void *__real_calloc(size_t n, size_t size);
@@ -200,10 +196,5 @@ static void test_answers_loader_survives_every_failed_allocation(void **state) {
     grader_exercise_free(e);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_history_parsers_survive_every_failed_allocation),
-        cmocka_unit_test(test_answers_loader_survives_every_failed_allocation),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_history_parsers_survive_every_failed_allocation),
+       cmocka_unit_test(test_answers_loader_survives_every_failed_allocation))

@@ -6,16 +6,12 @@
  * protocol's annotations and the final states, and asserts on what the
  * protocol did: failover, fencing, the lease, sync vs async
  * acknowledgement, recovery after a crash, and configuration errors. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
-
+#include "harness.h"
 #include "dslab/sim.h"
 #include "dslab/time.h"
 
@@ -66,14 +62,6 @@ static void watch_sink(void *user, const struct trace_event *ev) {
     if (w->primaries > w->primaries_max) w->primaries_max = w->primaries;
 }
 
-static struct scenario *load(const char *text) {
-    struct diag d;
-    memset(&d, 0, sizeof d);
-    struct scenario *s = scenario_load_buffer(text, strlen(text), "test.yaml", NULL, 0, NULL, &d);
-    if (!s) fail_msg("scenario: %s:%d:%d: %s", d.file, d.line, d.col, d.message);
-    return s;
-}
-
 /* Runs to the end; the caller destroys the returned sim and scenario. */
 static struct sim *run(const struct scenario *s, uint64_t seed, struct watch *w) {
     memset(w, 0, sizeof *w);
@@ -82,14 +70,7 @@ static struct sim *run(const struct scenario *s, uint64_t seed, struct watch *w)
         w->lease_expired_ns[i] = -1;
         w->fenced_ns[i] = -1;
     }
-    struct diag d;
-    memset(&d, 0, sizeof d);
-    struct sim *sim = sim_create(s, seed, &d);
-    if (!sim) fail_msg("sim: %s", d.message);
-    sim_add_sink(sim, watch_sink, w);
-    assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_OK);
-    sim_finish(sim);
-    return sim;
+    return h_sim(s, seed, watch_sink, w);
 }
 
 static void assert_finals_equal(const struct watch *w, int a, int b) {
@@ -124,7 +105,7 @@ static const char *const workload_to_stop_at_2s =
 
 static void test_steady_state_has_one_primary_and_replicas_agree(void **state) {
     (void)state;
-    struct scenario *s = load(scenario_text("", workload_to_stop_at_2s));
+    struct scenario *s = h_load(scenario_text("", workload_to_stop_at_2s));
     struct watch w;
     struct sim *sim = run(s, 1, &w);
     assert_int_equal(w.primaries_max, 1);
@@ -166,7 +147,7 @@ static const char *const isolate_n1_writes_to_n1 =
 
 static void test_sync_write_is_not_acknowledged_without_a_backup(void **state) {
     (void)state;
-    struct scenario *s = load(scenario_text("  replication: sync\n", isolate_n1_writes_to_n1));
+    struct scenario *s = h_load(scenario_text("  replication: sync\n", isolate_n1_writes_to_n1));
     struct watch w;
     struct sim *sim = run(s, 1, &w);
     assert_true(ok_writes_after(sim, 0, 0) > 10);
@@ -177,7 +158,7 @@ static void test_sync_write_is_not_acknowledged_without_a_backup(void **state) {
 
 static void test_async_write_is_acknowledged_by_the_primary_alone(void **state) {
     (void)state;
-    struct scenario *s = load(scenario_text("  replication: async\n", isolate_n1_writes_to_n1));
+    struct scenario *s = h_load(scenario_text("  replication: async\n", isolate_n1_writes_to_n1));
     struct watch w;
     struct sim *sim = run(s, 1, &w);
     assert_true(ok_writes_after(sim, 0, 1010 * NS_PER_MS) > 10); /* no fencing: forever */
@@ -190,7 +171,7 @@ static const char *const partition_n1 =
 
 static void test_without_fencing_a_partition_makes_two_primaries(void **state) {
     (void)state;
-    struct scenario *s = load(scenario_text("  fencing: false\n", partition_n1));
+    struct scenario *s = h_load(scenario_text("  fencing: false\n", partition_n1));
     struct watch w;
     struct sim *sim = run(s, 1, &w);
     assert_int_equal(w.primaries_max, 2);
@@ -204,7 +185,7 @@ static void test_without_fencing_a_partition_makes_two_primaries(void **state) {
 
 static void test_with_fencing_the_old_primary_stops_before_promotion(void **state) {
     (void)state;
-    struct scenario *s = load(scenario_text("  fencing: true\n", partition_n1));
+    struct scenario *s = h_load(scenario_text("  fencing: true\n", partition_n1));
     struct watch w;
     struct sim *sim = run(s, 1, &w);
     assert_int_equal(w.primaries_max, 1);
@@ -230,14 +211,14 @@ static void test_lease_breaks_when_clocks_drift_past_its_margin(void **state) {
     char text[4096];
     /* A 280ms lease leaves 20ms below failover_after; 10% drift eats it. */
     snprintf(text, sizeof text, "%s", scenario_text("  fencing: true\n  lease: 280ms\n", drift));
-    struct scenario *s = load(text);
+    struct scenario *s = h_load(text);
     struct watch w;
     struct sim *sim = run(s, 1, &w);
     assert_int_equal(w.primaries_max, 2);
     sim_destroy(sim);
     scenario_free(s);
     /* The default lease (200ms, 100ms of margin) survives the same drift. */
-    s = load(scenario_text("  fencing: true\n", drift));
+    s = h_load(scenario_text("  fencing: true\n", drift));
     sim = run(s, 1, &w);
     assert_int_equal(w.primaries_max, 1);
     sim_destroy(sim);
@@ -253,7 +234,7 @@ static void test_stale_primary_learns_it_was_fenced(void **state) {
         "  n3: { drift_ppm: 100000 }\n"
         "faults:\n  - { at: 1s, partition: [[n1], [n2, n3]] }\n  - { at: 1275ms, heal: all }\n";
     struct scenario *s =
-        load(scenario_text("  fencing: true\n  lease: 280ms\n  heartbeat: 10ms\n", drift));
+        h_load(scenario_text("  fencing: true\n  lease: 280ms\n  heartbeat: 10ms\n", drift));
     struct watch w;
     struct sim *sim = run(s, 2, &w);
     assert_true(w.first_promotion_ns[1] > 0);
@@ -273,7 +254,7 @@ static void test_crashed_backup_restarts_and_catches_up(void **state) {
     char extra[1024];
     snprintf(extra, sizeof extra, "%s%s", workload_to_stop_at_2s,
              "faults:\n  - { at: 500ms, crash: n3 }\n  - { at: 1500ms, restart: n3 }\n");
-    struct scenario *s = load(scenario_text("  fencing: true\n", extra));
+    struct scenario *s = h_load(scenario_text("  fencing: true\n", extra));
     struct watch w;
     struct sim *sim = run(s, 2, &w);
     assert_int_equal(w.primaries_max, 1);
@@ -285,7 +266,7 @@ static void test_crashed_backup_restarts_and_catches_up(void **state) {
 
 static void test_failover_after_primary_crash_promotes_the_next_node(void **state) {
     (void)state;
-    struct scenario *s = load(scenario_text("  fencing: true\n",
+    struct scenario *s = h_load(scenario_text("  fencing: true\n",
                                             "faults:\n  - { at: 1s, crash: n1 }\n"));
     struct watch w;
     struct sim *sim = run(s, 3, &w);
@@ -321,43 +302,24 @@ static void test_bad_parameters_are_errors(void **state) {
     }
 }
 
-static uint64_t trace_hash(const struct scenario *s, uint64_t seed) {
-    struct diag d;
-    memset(&d, 0, sizeof d);
-    struct sim *sim = sim_create(s, seed, &d);
-    assert_non_null(sim);
-    struct trace_hasher h;
-    trace_hasher_init(&h, (const char(*)[32])s->node_names, s->nodes_count);
-    sim_add_sink(sim, trace_hasher_sink, &h);
-    sim_run(sim, s->duration_ns, 0);
-    sim_finish(sim);
-    sim_destroy(sim);
-    return h.hash;
-}
-
 static void test_same_seed_gives_the_same_trace(void **state) {
     (void)state;
     char extra[1024];
     snprintf(extra, sizeof extra, "%s%s", workload_to_stop_at_2s, partition_n1);
-    struct scenario *s = load(scenario_text("  fencing: true\n  replication: async\n", extra));
-    assert_true(trace_hash(s, 7) == trace_hash(s, 7));
-    assert_true(trace_hash(s, 7) != trace_hash(s, 8));
+    struct scenario *s = h_load(scenario_text("  fencing: true\n  replication: async\n", extra));
+    assert_true(h_trace_hash(s, 7) == h_trace_hash(s, 7));
+    assert_true(h_trace_hash(s, 7) != h_trace_hash(s, 8));
     scenario_free(s);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_steady_state_has_one_primary_and_replicas_agree),
-        cmocka_unit_test(test_sync_write_is_not_acknowledged_without_a_backup),
-        cmocka_unit_test(test_async_write_is_acknowledged_by_the_primary_alone),
-        cmocka_unit_test(test_without_fencing_a_partition_makes_two_primaries),
-        cmocka_unit_test(test_with_fencing_the_old_primary_stops_before_promotion),
-        cmocka_unit_test(test_lease_breaks_when_clocks_drift_past_its_margin),
-        cmocka_unit_test(test_stale_primary_learns_it_was_fenced),
-        cmocka_unit_test(test_crashed_backup_restarts_and_catches_up),
-        cmocka_unit_test(test_failover_after_primary_crash_promotes_the_next_node),
-        cmocka_unit_test(test_bad_parameters_are_errors),
-        cmocka_unit_test(test_same_seed_gives_the_same_trace),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_steady_state_has_one_primary_and_replicas_agree),
+       cmocka_unit_test(test_sync_write_is_not_acknowledged_without_a_backup),
+       cmocka_unit_test(test_async_write_is_acknowledged_by_the_primary_alone),
+       cmocka_unit_test(test_without_fencing_a_partition_makes_two_primaries),
+       cmocka_unit_test(test_with_fencing_the_old_primary_stops_before_promotion),
+       cmocka_unit_test(test_lease_breaks_when_clocks_drift_past_its_margin),
+       cmocka_unit_test(test_stale_primary_learns_it_was_fenced),
+       cmocka_unit_test(test_crashed_backup_restarts_and_catches_up),
+       cmocka_unit_test(test_failover_after_primary_crash_promotes_the_next_node),
+       cmocka_unit_test(test_bad_parameters_are_errors),
+       cmocka_unit_test(test_same_seed_gives_the_same_trace))

@@ -6,15 +6,12 @@
  * with a replica cut off and hands the hints off after the heal, a
  * restarted replica keeps what it acknowledged, and bad parameters are
  * load errors. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness.h"
 #include "dslab/scenario.h"
 #include "dslab/sim.h"
 #include "dslab/time.h"
@@ -103,29 +100,8 @@ static void test_ring_gives_n_distinct_replicas_then_fallbacks(void **st) {
 
 /* --- scenarios -------------------------------------------------------------------- */
 
-#define NOTES_MAX 4096
-struct notes {
-    int count;
-    struct { int32_t node; int64_t value; int64_t t_ns; char tag[16]; char text[120]; } n[NOTES_MAX];
-};
-
-static void notes_sink(void *user, const struct trace_event *ev) {
-    struct notes *r = user;
-    if (ev->kind != TRACE_ANNOTATE || r->count == NOTES_MAX) return;
-    r->n[r->count].node = ev->node;
-    r->n[r->count].value = ev->a;
-    r->n[r->count].t_ns = ev->t_ns;
-    snprintf(r->n[r->count].tag, sizeof r->n[0].tag, "%s", ev->tag);
-    snprintf(r->n[r->count].text, sizeof r->n[0].text, "%s", ev->text ? ev->text : "");
-    r->count++;
-}
-
-static int count_notes(const struct notes *r, const char *tag, const char *text_part) {
-    int n = 0;
-    for (int i = 0; i < r->count; i++) {
-        n += strcmp(r->n[i].tag, tag) == 0 && strstr(r->n[i].text, text_part) != NULL;
-    }
-    return n;
+static int count_notes(const struct h_rec *r, const char *tag, const char *text_part) {
+    return h_count(r, &(struct h_match){.tag = tag, .text_has = text_part});
 }
 
 struct outcome {
@@ -135,21 +111,16 @@ struct outcome {
     int64_t reads_nil_after_ns; /* ok reads of nil after this time: see test */
 };
 
-static struct notes g_notes;
+/* Every annotation of the last run (node, a, tag, text). */
+static struct h_rec g_notes;
 
 /* Loads `yaml`, runs it with `seed`, fills *out; returns the history's
  * count of ok reads that returned nil after `nil_after_ns`. */
 static void run_yaml(const char *yaml, uint64_t seed, int64_t nil_after_ns, struct outcome *out) {
-    struct diag d;
-    diag_clear(&d);
-    struct scenario *s = scenario_load_buffer(yaml, strlen(yaml), "t.yaml", NULL, 0, NULL, &d);
-    if (!s) fail_msg("load: %d:%d: %s", d.line, d.col, d.message);
-    struct sim *sim = sim_create(s, seed, &d);
-    if (!sim) fail_msg("create: %s", d.message);
-    memset(&g_notes, 0, sizeof g_notes);
-    sim_add_sink(sim, notes_sink, &g_notes);
-    assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_OK);
-    sim_finish(sim);
+    struct scenario *s = h_load(yaml);
+    h_rec_free(&g_notes);
+    h_rec_init(&g_notes, "*");
+    struct sim *sim = h_sim(s, seed, h_rec_sink, &g_notes);
     memset(out, 0, sizeof *out);
     if (sim_check_count(sim) > 0) {
         out->verdict = sim_check_result(sim, 0)->verdict;
@@ -261,8 +232,8 @@ static void test_sloppy_quorum_writes_through_a_partition_and_hands_off(void **s
     assert_true(count_notes(&g_notes, "hint", "holding k0 for n3") > 0);
     int handed = 0;
     for (int i = 0; i < g_notes.count; i++) {
-        if (strcmp(g_notes.n[i].tag, "hint") == 0 && strstr(g_notes.n[i].text, "handed k0 to n3")) {
-            assert_true(g_notes.n[i].t_ns >= 2500 * NS_PER_MS); /* only after the heal */
+        if (strcmp(g_notes.notes[i].tag, "hint") == 0 && strstr(g_notes.notes[i].text, "handed k0 to n3")) {
+            assert_true(g_notes.notes[i].t_ns >= 2500 * NS_PER_MS); /* only after the heal */
             handed++;
         }
     }
@@ -306,47 +277,30 @@ static void test_cas_is_refused(void **st) {
     assert_int_equal(o.ok, 0);
 }
 
-static void expect_load_error(const char *yaml, const char *part) {
-    struct diag d;
-    diag_clear(&d);
-    struct scenario *s = scenario_load_buffer(yaml, strlen(yaml), "t.yaml", NULL, 0, NULL, &d);
-    if (s) {
-        struct sim *sim = sim_create(s, 1, &d);
-        assert_null(sim);
-        scenario_free(s);
-    }
-    if (!strstr(d.message, part)) fail_msg("expected '%s' in '%s'", part, d.message);
-}
-
 static void test_bad_parameters_are_errors(void **st) {
     (void)st;
-    expect_load_error("name: t\nduration: 1s\nnodes: 3\nprotocol: { name: quorum-kv, r: 4 }\n",
+    h_expect_error("name: t\nduration: 1s\nnodes: 3\nprotocol: { name: quorum-kv, r: 4 }\n",
                       "r must be at most n");
-    expect_load_error("name: t\nduration: 1s\nnodes: 3\nprotocol: { name: quorum-kv, n: 4 }\n",
+    h_expect_error("name: t\nduration: 1s\nnodes: 3\nprotocol: { name: quorum-kv, n: 4 }\n",
                       "'n'");
-    expect_load_error("name: t\nduration: 1s\nnodes: 3\n"
+    h_expect_error("name: t\nduration: 1s\nnodes: 3\n"
                       "protocol: { name: quorum-kv, resolution: vector }\n",
                       "resolution");
-    expect_load_error("name: t\nduration: 1s\nnodes: 3\nprotocol: { name: quorum-kv, slopy: true }\n",
+    h_expect_error("name: t\nduration: 1s\nnodes: 3\nprotocol: { name: quorum-kv, slopy: true }\n",
                       "did you mean 'sloppy'");
-    expect_load_error("name: t\nduration: 1s\nnodes: 17\nprotocol: { name: quorum-kv }\n",
+    h_expect_error("name: t\nduration: 1s\nnodes: 17\nprotocol: { name: quorum-kv }\n",
                       "at most 16 nodes");
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lww_keeps_the_larger_stamp_and_counts_the_loser),
-        cmocka_unit_test(test_vv_keeps_concurrent_versions_as_siblings),
-        cmocka_unit_test(test_vv_sibling_overflow_is_bounded),
-        cmocka_unit_test(test_ring_gives_n_distinct_replicas_then_fallbacks),
-        cmocka_unit_test(test_quorum_reads_see_acknowledged_writes),
-        cmocka_unit_test(test_lww_with_a_slow_clock_drops_and_annotates),
-        cmocka_unit_test(test_concurrent_vv_writes_become_siblings),
-        cmocka_unit_test(test_read_repair_only_when_enabled),
-        cmocka_unit_test(test_sloppy_quorum_writes_through_a_partition_and_hands_off),
-        cmocka_unit_test(test_restarted_replica_keeps_acknowledged_writes),
-        cmocka_unit_test(test_cas_is_refused),
-        cmocka_unit_test(test_bad_parameters_are_errors),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_lww_keeps_the_larger_stamp_and_counts_the_loser),
+       cmocka_unit_test(test_vv_keeps_concurrent_versions_as_siblings),
+       cmocka_unit_test(test_vv_sibling_overflow_is_bounded),
+       cmocka_unit_test(test_ring_gives_n_distinct_replicas_then_fallbacks),
+       cmocka_unit_test(test_quorum_reads_see_acknowledged_writes),
+       cmocka_unit_test(test_lww_with_a_slow_clock_drops_and_annotates),
+       cmocka_unit_test(test_concurrent_vv_writes_become_siblings),
+       cmocka_unit_test(test_read_repair_only_when_enabled),
+       cmocka_unit_test(test_sloppy_quorum_writes_through_a_partition_and_hands_off),
+       cmocka_unit_test(test_restarted_replica_keeps_acknowledged_writes),
+       cmocka_unit_test(test_cas_is_refused),
+       cmocka_unit_test(test_bad_parameters_are_errors))

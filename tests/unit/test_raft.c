@@ -6,20 +6,16 @@
  * a test can assert "the vote was synced before the answer left". Nothing
  * here links the simulator's own context (sim/node_ctx.c); cluster-level
  * behaviour through real scenarios is in test_raft_sim.c. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
-
 #include "dslab/node.h"
 #include "dslab/rng.h"
 #include "dslab/time.h"
 #include "protocols/raft_internal.h"
+#include "harness.h"
 
 extern const struct protocol protocol_raft;
 
@@ -277,6 +273,15 @@ static size_t append_msg(struct raft_append_msg *m, int64_t term, int64_t prev, 
     return sizeof m->head + (size_t)count * sizeof(struct raft_entry);
 }
 
+/* Delivers append_msg(term, prev, prev_term, commit, count, entry_term)
+ * from `from` to n. */
+static void deliver_append(struct node *n, int32_t from, int64_t term, int64_t prev,
+                           int64_t prev_term, int64_t commit, int32_t count, int64_t entry_term) {
+    struct raft_append_msg a;
+    size_t len = append_msg(&a, term, prev, prev_term, commit, count, entry_term);
+    deliver(n, from, &a, len);
+}
+
 static const struct fake_send *last_send(const struct node *n) {
     assert_true(n->ctx.sends_count > 0);
     return &n->ctx.sends[n->ctx.sends_count - 1];
@@ -369,9 +374,7 @@ static struct node *make_leader_with_old_entry(enum raft_commit_rule rule) {
     struct node *n = node_new(0, 3);
     n->ctx.cfg.commit_rule = rule;
     boot(n);
-    struct raft_append_msg a;
-    size_t len = append_msg(&a, 1, 0, 0, 0, 1, 1);
-    deliver(n, 1, &a, len);
+    deliver_append(n, 1, 1, 0, 0, 0, 1, 1);
     assert_int_equal(n->s->log_len, 1);
     fire(n, RAFT_TIMER_ELECTION);
     struct raft_vote_msg r = vote_resp(2, 1, 0);
@@ -436,9 +439,7 @@ static void test_vote_denied_to_a_stale_log_or_a_second_candidate(void **state) 
     (void)state;
     struct node *n = node_new(1, 3);
     boot(n);
-    struct raft_append_msg a;
-    size_t len = append_msg(&a, 2, 0, 0, 0, 3, 2); /* log: 3 entries of term 2 */
-    deliver(n, 0, &a, len);
+    deliver_append(n, 0, 2, 0, 0, 0, 3, 2); /* log: 3 entries of term 2 */
     assert_int_equal(n->s->log_len, 3);
     struct raft_vote_msg m = vote_req(3, 5, 1, 0); /* longer but older log */
     deliver(n, 2, &m, sizeof m);
@@ -483,9 +484,7 @@ static void test_higher_term_steps_a_leader_down(void **state) {
     node_free(n);
 
     n = make_leader();
-    struct raft_append_msg a;
-    size_t len = append_msg(&a, 2, 0, 0, 0, 0, 0);
-    deliver(n, 2, &a, len);
+    deliver_append(n, 2, 2, 0, 0, 0, 0, 0);
     assert_int_equal(n->s->role, RAFT_FOLLOWER);
     assert_int_equal(n->s->leader_id, 2);
     node_free(n);
@@ -495,9 +494,7 @@ static void test_follower_appends_syncs_and_acks(void **state) {
     (void)state;
     struct node *n = node_new(1, 3);
     boot(n);
-    struct raft_append_msg a;
-    size_t len = append_msg(&a, 1, 0, 0, 2, 3, 1);
-    deliver(n, 0, &a, len);
+    deliver_append(n, 0, 1, 0, 0, 2, 3, 1);
     struct raft_append_resp_msg r = sent_append_resp(last_send(n));
     assert_true(r.success);
     assert_int_equal(r.match_index, 3);
@@ -517,16 +514,12 @@ static void test_follower_rejects_a_gap_and_truncates_a_conflict(void **state) {
     (void)state;
     struct node *n = node_new(1, 3);
     boot(n);
-    struct raft_append_msg a;
-    size_t len = append_msg(&a, 1, 0, 0, 0, 4, 1); /* entries 1..4 of term 1 */
-    deliver(n, 0, &a, len);
-    len = append_msg(&a, 2, 6, 2, 0, 1, 2); /* prev 6 does not exist */
-    deliver(n, 2, &a, len);
+    deliver_append(n, 0, 1, 0, 0, 0, 4, 1); /* entries 1..4 of term 1 */
+    deliver_append(n, 2, 2, 6, 2, 0, 1, 2); /* prev 6 does not exist */
     struct raft_append_resp_msg r = sent_append_resp(last_send(n));
     assert_false(r.success);
     assert_int_equal(r.match_index, 4);
-    len = append_msg(&a, 2, 2, 1, 0, 1, 2); /* index 3 becomes term 2 */
-    deliver(n, 2, &a, len);
+    deliver_append(n, 2, 2, 2, 1, 0, 1, 2); /* index 3 becomes term 2 */
     r = sent_append_resp(last_send(n));
     assert_true(r.success);
     assert_int_equal(r.match_index, 3);
@@ -543,9 +536,7 @@ static void test_stale_term_append_is_rejected(void **state) {
     boot(n);
     struct raft_vote_msg m = vote_req(5, 0, 0, 0);
     deliver(n, 2, &m, sizeof m);
-    struct raft_append_msg a;
-    size_t len = append_msg(&a, 4, 0, 0, 0, 1, 4);
-    deliver(n, 0, &a, len);
+    deliver_append(n, 0, 4, 0, 0, 0, 1, 4);
     struct raft_append_resp_msg r = sent_append_resp(last_send(n));
     assert_false(r.success);
     assert_int_equal(r.term, 5);
@@ -582,9 +573,7 @@ static void test_follower_redirects_to_the_leader_it_knows(void **state) {
     boot(n);
     request(n, 1, OP_WRITE, 1, 1, 0);
     assert_int_equal(n->ctx.replies[0].status, REPLY_FAIL);
-    struct raft_append_msg a;
-    size_t len = append_msg(&a, 1, 0, 0, 0, 0, 0);
-    deliver(n, 2, &a, len);
+    deliver_append(n, 2, 1, 0, 0, 0, 0, 0);
     request(n, 2, OP_READ, 1, 0, 0);
     assert_int_equal(n->ctx.replies[1].status, REPLY_REDIRECT);
     assert_int_equal(n->ctx.replies[1].value, 2);
@@ -658,9 +647,7 @@ static void test_lease_mode_voters_ignore_votes_while_the_leader_is_heard(void *
     struct node *n = node_new(1, 3);
     n->ctx.cfg.read_mode = RAFT_READ_LEASE;
     boot(n);
-    struct raft_append_msg a;
-    size_t len = append_msg(&a, 1, 0, 0, 0, 0, 0);
-    deliver(n, 0, &a, len);
+    deliver_append(n, 0, 1, 0, 0, 0, 0, 0);
     n->ctx.mono_ns += 100 * NS_PER_MS;
     struct raft_vote_msg m = vote_req(2, 0, 0, 0);
     deliver(n, 2, &m, sizeof m);
@@ -699,9 +686,7 @@ static void test_pre_vote_refused_while_a_leader_is_heard(void **state) {
     struct node *n = node_new(1, 3);
     n->ctx.cfg.pre_vote = true;
     boot(n);
-    struct raft_append_msg a;
-    size_t len = append_msg(&a, 1, 0, 0, 0, 0, 0);
-    deliver(n, 0, &a, len);
+    deliver_append(n, 0, 1, 0, 0, 0, 0, 0);
     struct raft_vote_msg m = vote_req(2, 0, 0, 1);
     deliver(n, 2, &m, sizeof m);
     assert_false(sent_vote(last_send(n)).granted);
@@ -759,12 +744,9 @@ static void test_a_stale_append_does_not_truncate_matching_entries(void **state)
     (void)state;
     struct node *n = node_new(1, 3);
     boot(n);
-    struct raft_append_msg a;
-    size_t len = append_msg(&a, 1, 0, 0, 3, 4, 1); /* entries 1..4 of term 1, commit 3 */
-    deliver(n, 0, &a, len);
+    deliver_append(n, 0, 1, 0, 0, 3, 4, 1); /* entries 1..4 of term 1, commit 3 */
     assert_int_equal(n->s->log_len, 4);
-    len = append_msg(&a, 1, 0, 0, 0, 2, 1); /* an older message: entries 1..2 */
-    deliver(n, 0, &a, len);
+    deliver_append(n, 0, 1, 0, 0, 0, 2, 1); /* an older message: entries 1..2 */
     struct raft_append_resp_msg r = sent_append_resp(last_send(n));
     assert_true(r.success);
     assert_int_equal(r.match_index, 2);
@@ -777,9 +759,7 @@ static void test_vote_denied_for_a_stale_term(void **state) {
     (void)state;
     struct node *n = node_new(1, 3);
     boot(n);
-    struct raft_append_msg a;
-    size_t len = append_msg(&a, 5, 0, 0, 0, 0, 0); /* a leader of term 5, no vote cast */
-    deliver(n, 0, &a, len);
+    deliver_append(n, 0, 5, 0, 0, 0, 0, 0); /* a leader of term 5, no vote cast */
     assert_int_equal(n->s->current_term, 5);
     assert_int_equal(n->s->voted_for, -1);
     n->ctx.mono_ns += 1000 * NS_PER_MS;
@@ -801,9 +781,7 @@ static void test_lease_mode_restarted_voter_waits_before_voting(void **state) {
     struct node *n = node_new(1, 3);
     n->ctx.cfg.read_mode = RAFT_READ_LEASE;
     boot(n);
-    struct raft_append_msg a;
-    size_t len = append_msg(&a, 1, 0, 0, 0, 0, 0);
-    deliver(n, 0, &a, len); /* heard the leader of term 1 */
+    deliver_append(n, 0, 1, 0, 0, 0, 0, 0); /* heard the leader of term 1 */
     n->ctx.mono_ns += 5 * NS_PER_MS;
     crash_restart(n, 0);
     n->ctx.mono_ns += 10 * NS_PER_MS;
@@ -836,9 +814,7 @@ static void test_truncated_write_is_unknown_not_failed(void **state) {
     struct node *n = make_leader();
     request(n, 42, OP_WRITE, 7, 70, 0); /* index 2, term 1 */
     assert_int_equal(n->s->log_len, 2);
-    struct raft_append_msg a;
-    size_t len = append_msg(&a, 2, 1, 1, 0, 1, 2); /* leader n3 of term 2: index 2 is term 2 */
-    deliver(n, 2, &a, len);
+    deliver_append(n, 2, 2, 1, 1, 0, 1, 2); /* leader n3 of term 2: index 2 is term 2 */
     assert_int_equal(n->s->role, RAFT_FOLLOWER);
     assert_int_equal(n->s->log[1].term, 2);
     int i = reply_index(n, 42);
@@ -879,10 +855,8 @@ static void test_session_applies_a_retry_once(void **state) {
     assert_int_equal(n->ctx.replies[reply_index(n, 6)].status, REPLY_UNKNOWN);
     /* The sessions are state machine state: rebuilt by re-applying the log. */
     crash_restart(n, 0);
-    struct raft_append_msg a;
-    size_t len = append_msg(&a, 2, (int64_t)n->s->log_len, n->s->log[n->s->log_len - 1].term,
-                            n->s->log_len, 0, 0);
-    deliver(n, 1, &a, len);
+    deliver_append(n, 1, 2, (int64_t)n->s->log_len, n->s->log[n->s->log_len - 1].term,
+                   n->s->log_len, 0, 0);
     assert_int_equal(raft_kv_get(n->s, 7), 80);
     assert_int_equal(raft_session_of(n->s, 0)->serial, 5);
     node_free(n);
@@ -898,32 +872,27 @@ static void test_session_applies_a_retry_once(void **state) {
     node_free(n);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_election_timeout_makes_a_candidate_that_persists_first),
-        cmocka_unit_test(test_vote_is_granted_and_synced_before_the_reply),
-        cmocka_unit_test(test_vote_denied_to_a_stale_log_or_a_second_candidate),
-        cmocka_unit_test(test_majority_of_votes_makes_a_leader_with_a_noop),
-        cmocka_unit_test(test_higher_term_steps_a_leader_down),
-        cmocka_unit_test(test_follower_appends_syncs_and_acks),
-        cmocka_unit_test(test_follower_rejects_a_gap_and_truncates_a_conflict),
-        cmocka_unit_test(test_stale_term_append_is_rejected),
-        cmocka_unit_test(test_write_commits_on_majority_and_replies),
-        cmocka_unit_test(test_follower_redirects_to_the_leader_it_knows),
-        cmocka_unit_test(test_read_index_waits_for_a_majority_round),
-        cmocka_unit_test(test_read_index_fails_when_leadership_is_lost),
-        cmocka_unit_test(test_leader_local_read_answers_at_once),
-        cmocka_unit_test(test_lease_read_is_local_only_while_the_lease_holds),
-        cmocka_unit_test(test_lease_mode_voters_ignore_votes_while_the_leader_is_heard),
-        cmocka_unit_test(test_pre_vote_keeps_an_isolated_node_term),
-        cmocka_unit_test(test_pre_vote_refused_while_a_leader_is_heard),
-        cmocka_unit_test(test_malformed_messages_are_ignored),
-        cmocka_unit_test(test_old_term_entry_is_not_committed_by_counting),
-        cmocka_unit_test(test_a_stale_append_does_not_truncate_matching_entries),
-        cmocka_unit_test(test_vote_denied_for_a_stale_term),
-        cmocka_unit_test(test_lease_mode_restarted_voter_waits_before_voting),
-        cmocka_unit_test(test_truncated_write_is_unknown_not_failed),
-        cmocka_unit_test(test_session_applies_a_retry_once),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_election_timeout_makes_a_candidate_that_persists_first),
+       cmocka_unit_test(test_vote_is_granted_and_synced_before_the_reply),
+       cmocka_unit_test(test_vote_denied_to_a_stale_log_or_a_second_candidate),
+       cmocka_unit_test(test_majority_of_votes_makes_a_leader_with_a_noop),
+       cmocka_unit_test(test_higher_term_steps_a_leader_down),
+       cmocka_unit_test(test_follower_appends_syncs_and_acks),
+       cmocka_unit_test(test_follower_rejects_a_gap_and_truncates_a_conflict),
+       cmocka_unit_test(test_stale_term_append_is_rejected),
+       cmocka_unit_test(test_write_commits_on_majority_and_replies),
+       cmocka_unit_test(test_follower_redirects_to_the_leader_it_knows),
+       cmocka_unit_test(test_read_index_waits_for_a_majority_round),
+       cmocka_unit_test(test_read_index_fails_when_leadership_is_lost),
+       cmocka_unit_test(test_leader_local_read_answers_at_once),
+       cmocka_unit_test(test_lease_read_is_local_only_while_the_lease_holds),
+       cmocka_unit_test(test_lease_mode_voters_ignore_votes_while_the_leader_is_heard),
+       cmocka_unit_test(test_pre_vote_keeps_an_isolated_node_term),
+       cmocka_unit_test(test_pre_vote_refused_while_a_leader_is_heard),
+       cmocka_unit_test(test_malformed_messages_are_ignored),
+       cmocka_unit_test(test_old_term_entry_is_not_committed_by_counting),
+       cmocka_unit_test(test_a_stale_append_does_not_truncate_matching_entries),
+       cmocka_unit_test(test_vote_denied_for_a_stale_term),
+       cmocka_unit_test(test_lease_mode_restarted_voter_waits_before_voting),
+       cmocka_unit_test(test_truncated_write_is_unknown_not_failed),
+       cmocka_unit_test(test_session_applies_a_retry_once))

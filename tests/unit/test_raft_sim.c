@@ -5,16 +5,12 @@
  * node, a higher term deposes a leader, pre-vote keeps an isolated node's
  * term from inflating, and a crash that loses unsynced writes never breaks
  * Election Safety or linearizability. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
-
+#include "harness.h"
 #include "dslab/scenario.h"
 #include "dslab/sim.h"
 
@@ -28,29 +24,13 @@ static const char base[] =
 static struct sim *run(const char *extra, uint64_t seed, struct scenario **s_out) {
     char text[4096];
     snprintf(text, sizeof text, "%s%s", base, extra);
-    struct diag d;
-    diag_clear(&d);
-    struct scenario *s = scenario_load_buffer(text, strlen(text), "test.yaml", NULL, 0, NULL, &d);
-    if (!s) fail_msg("load: %s:%d:%d: %s", d.file, d.line, d.col, d.message);
-    struct sim *sim = sim_create(s, seed, &d);
-    if (!sim) fail_msg("create: %s", d.message);
-    sim_run(sim, s->duration_ns, 0);
-    sim_finish(sim);
-    *s_out = s;
-    return sim;
+    *s_out = h_load(text);
+    return h_sim(*s_out, seed, NULL, NULL);
 }
 
 static void done(struct sim *sim, struct scenario *s) {
     sim_destroy(sim);
     scenario_free(s);
-}
-
-static const struct check_result *check(const struct sim *sim, const char *name) {
-    for (int i = 0; i < sim_check_count(sim); i++) {
-        if (strcmp(sim_check_result(sim, i)->name, name) == 0) return sim_check_result(sim, i);
-    }
-    fail_msg("no check %s", name);
-    return NULL;
 }
 
 static int count_role(const struct sim *sim, const char *role) {
@@ -80,9 +60,9 @@ static void test_three_nodes_elect_exactly_one_leader(void **state) {
                               seed, &s);
         assert_int_equal(count_role(sim, "leader"), 1);
         assert_int_equal(count_role(sim, "follower"), 2);
-        assert_int_equal(check(sim, "one-leader-per-term")->verdict, CHECK_PASS);
-        assert_int_equal(check(sim, "leader-available")->verdict, CHECK_PASS);
-        assert_int_equal(check(sim, "leader-stable")->verdict, CHECK_PASS);
+        assert_int_equal(h_check_named(sim, "one-leader-per-term")->verdict, CHECK_PASS);
+        assert_int_equal(h_check_named(sim, "leader-available")->verdict, CHECK_PASS);
+        assert_int_equal(h_check_named(sim, "leader-stable")->verdict, CHECK_PASS);
         done(sim, s);
     }
 }
@@ -107,7 +87,7 @@ static void test_writes_commit_on_every_node(void **state) {
         sim_node_describe(sim, i, buf, sizeof buf);
         assert_string_equal(strstr(buf, "commit="), c0);
     }
-    assert_int_equal(check(sim, "linearizable")->verdict, CHECK_PASS);
+    assert_int_equal(h_check_named(sim, "linearizable")->verdict, CHECK_PASS);
     done(sim, s);
 }
 
@@ -126,7 +106,7 @@ static void test_higher_term_after_heal_deposes_the_old_leader(void **state) {
     if (strncmp(buf, "follower ", 9) != 0) fail_msg("n1 should have stepped down: %s", buf);
     assert_true(term_of(sim, 0) >= 2);
     assert_int_equal(count_role(sim, "leader"), 1);
-    assert_int_equal(check(sim, "one-leader-per-term")->verdict, CHECK_PASS);
+    assert_int_equal(h_check_named(sim, "one-leader-per-term")->verdict, CHECK_PASS);
     done(sim, s);
 }
 
@@ -163,20 +143,15 @@ static void test_crash_losing_unsynced_writes_keeps_safety(void **state) {
                               "  - { at: 1.6s, restart: n2, lose_unsynced: true }\n"
                               "checks: [one-leader-per-term, linearizable]\n",
                               seed, &s);
-        assert_int_equal(check(sim, "one-leader-per-term")->verdict, CHECK_PASS);
-        assert_int_not_equal(check(sim, "linearizable")->verdict, CHECK_FAIL);
+        assert_int_equal(h_check_named(sim, "one-leader-per-term")->verdict, CHECK_PASS);
+        assert_int_not_equal(h_check_named(sim, "linearizable")->verdict, CHECK_FAIL);
         assert_true(sim_get_stats(sim)->client_ok > 0);
         done(sim, s);
     }
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_three_nodes_elect_exactly_one_leader),
-        cmocka_unit_test(test_writes_commit_on_every_node),
-        cmocka_unit_test(test_higher_term_after_heal_deposes_the_old_leader),
-        cmocka_unit_test(test_pre_vote_stops_term_inflation_of_an_isolated_node),
-        cmocka_unit_test(test_crash_losing_unsynced_writes_keeps_safety),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_three_nodes_elect_exactly_one_leader),
+       cmocka_unit_test(test_writes_commit_on_every_node),
+       cmocka_unit_test(test_higher_term_after_heal_deposes_the_old_leader),
+       cmocka_unit_test(test_pre_vote_stops_term_inflation_of_an_isolated_node),
+       cmocka_unit_test(test_crash_losing_unsynced_writes_keeps_safety))

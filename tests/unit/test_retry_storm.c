@@ -8,23 +8,13 @@
  * slowdown without backoff leaves the queue full after it ends, retries=0
  * lets it drain; a breaker opens under failure and closes afterwards;
  * exponential backoff sends fewer attempts than none. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "dslab/scenario.h"
-#include "dslab/sim.h"
-#include "dslab/time.h"
-#include "dslab/trace.h"
+#include "harness.h"
 
 struct run {
-    struct scenario *s;
-    struct sim *sim;
     int64_t ok, failed, rejected_fail, breaker_open_fail;
     int64_t latency_ns_max;
     int64_t queue_last, queue_max_seen;
@@ -54,24 +44,12 @@ static void sink(void *user, const struct trace_event *ev) {
     }
 }
 
+/* Runs the scenario to its end; returns what the sink counted (free()). */
 static struct run *run_yaml(const char *yaml) {
     struct run *r = calloc(1, sizeof *r);
     assert_non_null(r);
-    struct diag d;
-    r->s = scenario_load_buffer(yaml, strlen(yaml), "t.yaml", NULL, 0, NULL, &d);
-    if (!r->s) fail_msg("load: %d:%d: %s", d.line, d.col, d.message);
-    r->sim = sim_create(r->s, r->s->seed, &d);
-    if (!r->sim) fail_msg("create: %s", d.message);
-    sim_add_sink(r->sim, sink, r);
-    sim_run(r->sim, r->s->duration_ns, 0);
-    sim_finish(r->sim);
+    h_run_free(h_run(yaml, NULL, sink, r));
     return r;
-}
-
-static void run_free(struct run *r) {
-    sim_destroy(r->sim);
-    scenario_free(r->s);
-    free(r);
 }
 
 #define BASE                                                                                       \
@@ -89,7 +67,7 @@ static void test_healthy_server_answers_everything(void **state) {
     assert_int_equal(r->failed, 0);
     assert_true(r->latency_ns_max < 20 * NS_PER_MS);
     assert_true(r->queue_max_seen < 10);
-    run_free(r);
+    free(r);
 }
 
 static void test_full_queue_rejects(void **state) {
@@ -98,7 +76,7 @@ static void test_full_queue_rejects(void **state) {
                                   "service_time: 5ms, queue_max: 5, retries: 0 }\n");
     assert_true(r->rejected_fail > 100); /* 800/s offered, 200/s served */
     assert_true(r->ok > 300);
-    run_free(r);
+    free(r);
 }
 
 static void test_slowdown_without_backoff_outlives_itself(void **state) {
@@ -106,7 +84,7 @@ static void test_slowdown_without_backoff_outlives_itself(void **state) {
     struct run *r = run_yaml(STORM(", retries: 3, backoff: none"));
     assert_true(r->queue_last >= 90); /* 4s after the slowdown ended */
     assert_true(r->failed > r->ok);
-    run_free(r);
+    free(r);
 }
 
 static void test_without_retries_the_queue_drains(void **state) {
@@ -115,7 +93,7 @@ static void test_without_retries_the_queue_drains(void **state) {
     assert_true(r->queue_max_seen >= 90); /* the slowdown filled it */
     assert_true(r->queue_last < 10);
     assert_true(r->ok > 3 * r->failed);
-    run_free(r);
+    free(r);
 }
 
 static void test_a_pause_of_the_server_also_triggers_the_storm(void **state) {
@@ -124,7 +102,7 @@ static void test_a_pause_of_the_server_also_triggers_the_storm(void **state) {
                                   "queue_max: 100, rate: 180/s, timeout: 100ms, retries: 3 }\n"
                                   "faults: [ { at: 1s, pause: n1, for: 500ms } ]\n");
     assert_true(r->queue_last >= 90);
-    run_free(r);
+    free(r);
 }
 
 static void test_breaker_opens_and_closes(void **state) {
@@ -135,7 +113,7 @@ static void test_breaker_opens_and_closes(void **state) {
     assert_true(r->breakers_closed >= 2);
     assert_true(r->breaker_open_fail > 0);
     assert_true(r->queue_last < 10);
-    run_free(r);
+    free(r);
 }
 
 static void test_backoff_sends_fewer_attempts_than_none(void **state) {
@@ -151,37 +129,24 @@ static void test_backoff_sends_fewer_attempts_than_none(void **state) {
              base);
     struct run *expo = run_yaml(yaml);
     assert_true(none->requests_sent > expo->requests_sent + 50);
-    run_free(none);
-    run_free(expo);
+    free(none);
+    free(expo);
 }
 
 static void test_bad_backoff_is_an_error(void **state) {
     (void)state;
     const char *yaml = BASE "duration: 1s\nprotocol: { name: retry-storm, backoff: linear }\n";
     struct diag d;
-    struct scenario *s = scenario_load_buffer(yaml, strlen(yaml), "t.yaml", NULL, 0, NULL, &d);
-    struct sim *sim = s ? sim_create(s, 1, &d) : NULL;
-    assert_null(sim);
-    assert_non_null(strstr(d.message, "backoff"));
-    scenario_free(s);
+    assert_non_null(strstr(h_load_error(yaml, &d), "backoff"));
     yaml = BASE "duration: 1s\nprotocol: { name: retry-storm, rate: fast }\n";
-    s = scenario_load_buffer(yaml, strlen(yaml), "t.yaml", NULL, 0, NULL, &d);
-    sim = s ? sim_create(s, 1, &d) : NULL;
-    assert_null(sim);
-    assert_non_null(strstr(d.message, "rate"));
-    scenario_free(s);
+    assert_non_null(strstr(h_load_error(yaml, &d), "rate"));
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_healthy_server_answers_everything),
-        cmocka_unit_test(test_full_queue_rejects),
-        cmocka_unit_test(test_slowdown_without_backoff_outlives_itself),
-        cmocka_unit_test(test_without_retries_the_queue_drains),
-        cmocka_unit_test(test_a_pause_of_the_server_also_triggers_the_storm),
-        cmocka_unit_test(test_breaker_opens_and_closes),
-        cmocka_unit_test(test_backoff_sends_fewer_attempts_than_none),
-        cmocka_unit_test(test_bad_backoff_is_an_error),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_healthy_server_answers_everything),
+       cmocka_unit_test(test_full_queue_rejects),
+       cmocka_unit_test(test_slowdown_without_backoff_outlives_itself),
+       cmocka_unit_test(test_without_retries_the_queue_drains),
+       cmocka_unit_test(test_a_pause_of_the_server_also_triggers_the_storm),
+       cmocka_unit_test(test_breaker_opens_and_closes),
+       cmocka_unit_test(test_backoff_sends_fewer_attempts_than_none),
+       cmocka_unit_test(test_bad_backoff_is_an_error))

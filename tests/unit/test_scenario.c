@@ -1,19 +1,15 @@
 /* test_scenario.c: the scenario loader (sim/scenario/): conversion, errors
  * with positions, limits, --set overrides, out-of-memory at every
  * allocation, save/load round trip, and the param_* helpers. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <cmocka.h>
-
 #include "dslab/node.h"
 #include "dslab/scenario.h"
+#include "harness.h"
 
 static const char full_yaml[] =
     "name: leader-loses-majority\n"
@@ -477,17 +473,12 @@ static void test_param_helpers_parse_and_point_at_the_key(void **state) {
     assert_int_equal(param_reject_unknown(&s, all, &d), 0);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_full_scenario_converts_every_section),
-        cmocka_unit_test(test_faults_are_sorted_stably_and_resolved),
-        cmocka_unit_test(test_errors_name_position_and_expectation),
-        cmocka_unit_test(test_commas_inside_flow_latencies_are_rejoined),
-        cmocka_unit_test(test_limits_stop_hostile_files),
-        cmocka_unit_test(test_overrides_edit_the_tree),
-        cmocka_unit_test(test_every_failed_allocation_is_a_clean_error),
-        cmocka_unit_test(test_save_loads_back_equal),
-        cmocka_unit_test(test_param_helpers_parse_and_point_at_the_key),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_full_scenario_converts_every_section),
+       cmocka_unit_test(test_faults_are_sorted_stably_and_resolved),
+       cmocka_unit_test(test_errors_name_position_and_expectation),
+       cmocka_unit_test(test_commas_inside_flow_latencies_are_rejoined),
+       cmocka_unit_test(test_limits_stop_hostile_files),
+       cmocka_unit_test(test_overrides_edit_the_tree),
+       cmocka_unit_test(test_every_failed_allocation_is_a_clean_error),
+       cmocka_unit_test(test_save_loads_back_equal),
+       cmocka_unit_test(test_param_helpers_parse_and_point_at_the_key))

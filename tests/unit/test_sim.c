@@ -3,15 +3,12 @@
  * fault leaves the earlier trace alone, two sims in two threads), and the
  * semantics of partitions, pauses, crashes, restarts, clocks, assumptions
  * and the event budget. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "harness.h"
 #include "dslab/scenario.h"
 #include "dslab/sim.h"
 #include "dslab/time.h"
@@ -84,42 +81,15 @@ static void recorder_sink(void *user, const struct trace_event *ev) {
     }
 }
 
-static struct scenario *load(const char *text) {
-    struct diag d;
-    diag_clear(&d);
-    struct scenario *s = scenario_load_buffer(text, strlen(text), "test.yaml", NULL, 0, NULL, &d);
-    if (!s) fail_msg("scenario did not load: %s:%d:%d: %s", d.file, d.line, d.col, d.message);
-    return s;
-}
-
-/* Runs `s` to its end, recording. */
-static struct recorder *run(const struct scenario *s, uint64_t seed, int64_t cutoff_ns) {
+/* Runs `s` to its end with `proto` (NULL = built in), recording. */
+static struct recorder *run(const struct scenario *s, const struct protocol *proto, uint64_t seed,
+                            int64_t cutoff_ns) {
     static struct recorder rec;
     memset(&rec, 0, sizeof rec);
     rec.cutoff_ns = cutoff_ns;
     trace_hasher_init(&rec.hasher, (const char (*)[32])s->node_names, s->nodes_count);
-    struct diag d;
-    diag_clear(&d);
-    struct sim *sim = sim_create(s, seed, &d);
-    assert_non_null(sim);
-    sim_add_sink(sim, recorder_sink, &rec);
-    assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_OK);
-    sim_finish(sim);
-    sim_destroy(sim);
+    sim_destroy(h_sim_with(s, proto, seed, recorder_sink, &rec));
     return &rec;
-}
-
-static uint64_t trace_hash(const struct scenario *s, uint64_t seed) {
-    struct trace_hasher h;
-    trace_hasher_init(&h, (const char (*)[32])s->node_names, s->nodes_count);
-    struct diag d;
-    struct sim *sim = sim_create(s, seed, &d);
-    assert_non_null(sim);
-    sim_add_sink(sim, trace_hasher_sink, &h);
-    sim_run(sim, s->duration_ns, 0);
-    sim_finish(sim);
-    sim_destroy(sim);
-    return h.hash;
 }
 
 static const char gossip[] =
@@ -128,15 +98,15 @@ static const char gossip[] =
 
 static void test_same_seed_gives_same_trace(void **state) {
     (void)state;
-    struct scenario *s = load(gossip);
-    assert_int_equal(trace_hash(s, 42), trace_hash(s, 42));
+    struct scenario *s = h_load(gossip);
+    assert_int_equal(h_trace_hash(s, 42), h_trace_hash(s, 42));
     scenario_free(s);
 }
 
 static void test_different_seed_gives_different_trace(void **state) {
     (void)state;
-    struct scenario *s = load(gossip);
-    assert_int_not_equal(trace_hash(s, 42), trace_hash(s, 43));
+    struct scenario *s = h_load(gossip);
+    assert_int_not_equal(h_trace_hash(s, 42), h_trace_hash(s, 43));
     scenario_free(s);
 }
 
@@ -149,11 +119,11 @@ static void test_later_fault_leaves_earlier_trace_unchanged(void **state) {
     static const char without[] =
         "name: t\nduration: 8s\nnodes: 5\nprotocol: { name: gossip-pingpong }\n"
         "network: { latency: \"uniform(1ms, 10ms)\", loss: 0.01 }\n";
-    struct scenario *a = load(with_fault), *b = load(without);
-    uint64_t ha = run(a, 9, 5 * NS_PER_S)->hash_before_cutoff;
-    uint64_t hb = run(b, 9, 5 * NS_PER_S)->hash_before_cutoff;
+    struct scenario *a = h_load(with_fault), *b = h_load(without);
+    uint64_t ha = run(a, NULL, 9, 5 * NS_PER_S)->hash_before_cutoff;
+    uint64_t hb = run(b, NULL, 9, 5 * NS_PER_S)->hash_before_cutoff;
     assert_int_equal(ha, hb);
-    uint64_t ha_all = trace_hash(a, 9), hb_all = trace_hash(b, 9);
+    uint64_t ha_all = h_trace_hash(a, 9), hb_all = h_trace_hash(b, 9);
     assert_int_not_equal(ha_all, hb_all);
     scenario_free(a);
     scenario_free(b);
@@ -180,8 +150,8 @@ static void *thread_main(void *p) {
 
 static void test_two_sims_in_two_threads_match_serial(void **state) {
     (void)state;
-    struct scenario *s = load(gossip);
-    uint64_t serial = trace_hash(s, 5);
+    struct scenario *s = h_load(gossip);
+    uint64_t serial = h_trace_hash(s, 5);
     struct thread_arg args[2] = {{s, 0}, {s, 0}};
     pthread_t t[2];
     for (int i = 0; i < 2; i++) pthread_create(&t[i], NULL, thread_main, &args[i]);
@@ -196,8 +166,8 @@ static void test_partition_blocks_cross_side_messages(void **state) {
     static const char text[] =
         "name: t\nduration: 3s\nnodes: 4\nprotocol: ticker\n"
         "faults: [ { at: 1s, partition: [[n1, n2], [n3, n4]] }, { at: 2s, heal: all } ]\n";
-    struct scenario *s = load(text);
-    struct recorder *r = run(s, 1, 0);
+    struct scenario *s = h_load(text);
+    struct recorder *r = run(s, &ticker, 1, 0);
     int cross_during = 0, cross_after = 0, dropped_partition = 0;
     for (int i = 0; i < r->count; i++) {
         const struct trace_event *e = &r->ev[i];
@@ -230,8 +200,8 @@ static void test_paused_node_fires_timers_late_at_resume(void **state) {
     (void)state;
     char text[512];
     snprintf(text, sizeof text, "%sfaults: [ { at: 1050ms, pause: n2, for: 500ms } ]\n", ticker_scenario);
-    struct scenario *s = load(text);
-    struct recorder *r = run(s, 1, 0);
+    struct scenario *s = h_load(text);
+    struct recorder *r = run(s, &ticker, 1, 0);
     assert_int_equal(count_timers(r, 1, 1050 * NS_PER_MS, 1550 * NS_PER_MS), 0);
     /* The timer due at 1.1s fires at resume (1.55s), then ticks restart. */
     int at_resume = 0;
@@ -248,8 +218,8 @@ static void test_crash_loses_timers_and_restart_keeps_store(void **state) {
     char text[512];
     snprintf(text, sizeof text, "%sfaults: [ { at: 1s, crash: n3 }, { at: 2s, restart: n3 } ]\n",
              ticker_scenario);
-    struct scenario *s = load(text);
-    struct recorder *r = run(s, 1, 0);
+    struct scenario *s = h_load(text);
+    struct recorder *r = run(s, &ticker, 1, 0);
     assert_int_equal(count_timers(r, 2, NS_PER_S + 1, 2 * NS_PER_S), 0);
     assert_true(count_timers(r, 2, 2 * NS_PER_S, 3 * NS_PER_S) >= 9);
     /* boot annotations: value 1 at start, 2 after restart (store kept) */
@@ -272,8 +242,8 @@ static void test_fast_clock_fires_timers_early(void **state) {
     (void)state;
     char text[512];
     snprintf(text, sizeof text, "%sclocks: { n1: { drift_ppm: 100000 } }\n", ticker_scenario);
-    struct scenario *s = load(text);
-    struct recorder *r = run(s, 1, 0);
+    struct scenario *s = h_load(text);
+    struct recorder *r = run(s, &ticker, 1, 0);
     /* 10% fast: 100ms local = 90.9ms true, so ~33 ticks in 3s vs 30. */
     int fast = count_timers(r, 0, 0, 3 * NS_PER_S), normal = count_timers(r, 1, 0, 3 * NS_PER_S);
     assert_int_equal(normal, 29);
@@ -288,12 +258,8 @@ static void test_skew_assumption_reports_the_crossing_moment(void **state) {
         "name: t\nduration: 8s\nnodes: 3\nprotocol: { name: gossip-pingpong, initial: 0 }\n"
         "clocks: { n1: { drift_ppm: 10000 } }\n"
         "assumptions: { clock_skew_below: 50ms, pause_below: 1s }\n";
-    struct scenario *s = load(text);
-    struct diag d;
-    struct sim *sim = sim_create(s, 1, &d);
-    assert_non_null(sim);
-    sim_run(sim, s->duration_ns, 0);
-    sim_finish(sim);
+    struct scenario *s = h_load(text);
+    struct sim *sim = h_sim(s, 1, NULL, NULL);
     const struct assumption_state *skew = sim_assumption(sim, 0);
     assert_true(skew->declared && skew->violated);
     assert_int_equal(skew->violated_at_ns, 5 * NS_PER_S);
@@ -306,7 +272,7 @@ static void test_event_budget_stops_the_run(void **state) {
     (void)state;
     static const char text[] =
         "name: t\nduration: 10s\nnodes: 5\nlimits: { events: 1000 }\nprotocol: { name: gossip-pingpong }\n";
-    struct scenario *s = load(text);
+    struct scenario *s = h_load(text);
     struct diag d;
     struct sim *sim = sim_create(s, 1, &d);
     assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_EVENT_BUDGET);
@@ -316,30 +282,13 @@ static void test_event_budget_stops_the_run(void **state) {
     scenario_free(s);
 }
 
-/* The ticker is this test's own protocol: scenarios name it. */
-static int register_ticker(void **state) {
-    (void)state;
-    struct diag d;
-    return protocol_register(&ticker, &d);
-}
-
-static int unregister_ticker(void **state) {
-    (void)state;
-    return protocol_unregister(&ticker);
-}
-
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_same_seed_gives_same_trace),
-        cmocka_unit_test(test_different_seed_gives_different_trace),
-        cmocka_unit_test(test_later_fault_leaves_earlier_trace_unchanged),
-        cmocka_unit_test(test_two_sims_in_two_threads_match_serial),
-        cmocka_unit_test(test_partition_blocks_cross_side_messages),
-        cmocka_unit_test(test_paused_node_fires_timers_late_at_resume),
-        cmocka_unit_test(test_crash_loses_timers_and_restart_keeps_store),
-        cmocka_unit_test(test_fast_clock_fires_timers_early),
-        cmocka_unit_test(test_skew_assumption_reports_the_crossing_moment),
-        cmocka_unit_test(test_event_budget_stops_the_run),
-    };
-    return cmocka_run_group_tests(tests, register_ticker, unregister_ticker);
-}
+H_MAIN_WITH_PROTOCOL(ticker, cmocka_unit_test(test_same_seed_gives_same_trace),
+       cmocka_unit_test(test_different_seed_gives_different_trace),
+       cmocka_unit_test(test_later_fault_leaves_earlier_trace_unchanged),
+       cmocka_unit_test(test_two_sims_in_two_threads_match_serial),
+       cmocka_unit_test(test_partition_blocks_cross_side_messages),
+       cmocka_unit_test(test_paused_node_fires_timers_late_at_resume),
+       cmocka_unit_test(test_crash_loses_timers_and_restart_keeps_store),
+       cmocka_unit_test(test_fast_clock_fires_timers_early),
+       cmocka_unit_test(test_skew_assumption_reports_the_crossing_moment),
+       cmocka_unit_test(test_event_budget_stops_the_run))

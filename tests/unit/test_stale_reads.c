@@ -3,128 +3,65 @@
  * must reject (a value replaced before the read began, nil after a write,
  * a value nobody wrote), its measures (versions and time behind), and its
  * three argument forms. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "dslab/check.h"
-#include "dslab/history.h"
-#include "dslab/time.h"
+#include "harness.h"
 
-static char names[3][DSLAB_NAME_MAX] = {"n1", "n2", "n3"};
+static void start(struct h_ck *b, const char *args) { h_ck_begin(b, "stale-reads", args, 3); }
 
-static struct scenario fake_scenario(void) {
-    struct scenario s;
-    memset(&s, 0, sizeof s);
-    snprintf(s.path, sizeof s.path, "t.yaml");
-    s.nodes_count = 3;
-    s.node_names = names;
-    return s;
-}
-
-struct hb {
-    struct history h;
-    uint64_t next_id;
-    uint64_t next_trace;
-};
-
-/* Appends an invoke at t0 and a completion at t1 (ms). type OP_INVOKE =
- * no completion. Reads: value = value read (ok); writes: value written. */
-static void op(struct hb *b, enum op_fn fn, int64_t key, int64_t value, int64_t t0_ms,
+/* An op invoked at t0 and completed at t1 (ms), by client = node = its id
+ * mod 3. type OP_INVOKE = no completion. Reads: value = value read (ok);
+ * writes: value written. */
+static void op(struct h_ck *b, enum op_fn fn, int64_t key, int64_t value, int64_t t0_ms,
                int64_t t1_ms, enum op_type type) {
-    uint64_t id = ++b->next_id;
-    struct history_op o = {.op_id = id, .type = OP_INVOKE, .fn = fn, .client = (int32_t)id % 3,
-                           .node = (int32_t)id % 3, .key = key,
-                           .value = fn == OP_READ ? HISTORY_NIL : value,
-                           .expected = HISTORY_NIL, .time_ns = t0_ms * NS_PER_MS,
-                           .trace_id = b->next_trace++};
-    assert_int_equal(history_append(&b->h, &o), 0);
-    if (type == OP_INVOKE) return;
-    o.type = type;
-    o.time_ns = t1_ms * NS_PER_MS;
-    o.trace_id = b->next_trace++;
-    if (fn == OP_READ) o.value = type == OP_OK ? value : HISTORY_NIL;
-    assert_int_equal(history_append(&b->h, &o), 0);
-}
-
-/* The history must be in time order, as the simulator records it. */
-static int by_time(const void *pa, const void *pb) {
-    const struct history_op *a = pa, *b = pb;
-    if (a->time_ns != b->time_ns) return a->time_ns < b->time_ns ? -1 : 1;
-    return a->trace_id < b->trace_id ? -1 : 1;
-}
-
-static struct check_result judge(struct hb *b, const char *args) {
-    struct scenario s = fake_scenario();
-    struct scenario_check check;
-    memset(&check, 0, sizeof check);
-    check.args = (char *)args;
-    const struct checker *c = checker_find("stale-reads");
-    assert_non_null(c);
-    void *state = NULL;
-    struct diag d;
-    assert_int_equal(c->create(&s, &check, &state, &d), 0);
-    qsort(b->h.ops, b->h.count, sizeof *b->h.ops, by_time);
-    struct check_result r;
-    memset(&r, 0, sizeof r);
-    c->finish(state, &b->h, 10 * NS_PER_S, &r);
-    c->destroy(state);
-    history_deinit(&b->h);
-    return r;
-}
-
-static void hb_init(struct hb *b) {
-    memset(b, 0, sizeof *b);
-    history_init(&b->h);
+    h_ck_op(b, (int32_t)((b->next_op + 1) % 3), fn, key, value, t0_ms, t1_ms, type);
 }
 
 static void test_read_after_write_sees_it_passes(void **st) {
     (void)st;
-    struct hb b;
-    hb_init(&b);
+    struct h_ck b;
+    start(&b, "");
     op(&b, OP_WRITE, 0, 11, 0, 10, OP_OK);
     op(&b, OP_READ, 0, 11, 20, 30, OP_OK);
     op(&b, OP_READ, 1, HISTORY_NIL, 20, 30, OP_OK); /* another key, never written */
-    struct check_result r = judge(&b, "");
+    struct check_result r = h_ck_result(&b, 10 * 1000);
     assert_int_equal(r.verdict, CHECK_PASS);
     assert_non_null(strstr(r.summary, "0 of 2 reads stale"));
 }
 
 static void test_read_during_write_may_return_old_value(void **st) {
     (void)st;
-    struct hb b;
-    hb_init(&b);
+    struct h_ck b;
+    start(&b, "");
     op(&b, OP_WRITE, 0, 11, 0, 10, OP_OK);
     op(&b, OP_WRITE, 0, 12, 20, 40, OP_OK);
     op(&b, OP_READ, 0, 11, 25, 35, OP_OK); /* invoked before 12 was acknowledged */
-    assert_int_equal(judge(&b, "").verdict, CHECK_PASS);
+    assert_int_equal(h_ck_result(&b, 10 * 1000).verdict, CHECK_PASS);
 }
 
 static void test_overlapping_writes_either_order_passes(void **st) {
     (void)st;
-    struct hb b;
-    hb_init(&b);
+    struct h_ck b;
+    start(&b, "");
     op(&b, OP_WRITE, 0, 11, 0, 10, OP_OK);
     op(&b, OP_WRITE, 0, 12, 5, 15, OP_OK); /* overlaps 11: may be ordered first */
     op(&b, OP_READ, 0, 11, 20, 25, OP_OK);
     op(&b, OP_READ, 0, 12, 30, 35, OP_OK);
-    assert_int_equal(judge(&b, "").verdict, CHECK_PASS);
+    assert_int_equal(h_ck_result(&b, 10 * 1000).verdict, CHECK_PASS);
 }
 
 static void test_replaced_value_is_stale_with_measures(void **st) {
     (void)st;
-    struct hb b;
-    hb_init(&b);
+    struct h_ck b;
+    start(&b, "");
     op(&b, OP_WRITE, 0, 11, 0, 10, OP_OK);
     op(&b, OP_WRITE, 0, 12, 20, 30, OP_OK);
     op(&b, OP_WRITE, 0, 13, 40, 50, OP_OK);
     op(&b, OP_READ, 0, 11, 80, 90, OP_OK); /* 2 versions behind, 12 acked 50ms before */
-    struct check_result r = judge(&b, "");
+    struct check_result r = h_ck_result(&b, 10 * 1000);
     assert_int_equal(r.verdict, CHECK_FAIL);
     assert_int_equal(r.violations_total, 1);
     const struct check_violation *v = &r.violations[0];
@@ -139,8 +76,8 @@ static void test_replaced_value_is_stale_with_measures(void **st) {
 
 static void test_keys_are_judged_apart(void **st) {
     (void)st;
-    struct hb b;
-    hb_init(&b);
+    struct h_ck b;
+    start(&b, "");
     for (int64_t k = 0; k < 3; k++) {
         op(&b, OP_WRITE, k, 100 + k, 0, 10, OP_OK);
         op(&b, OP_WRITE, k, 200 + k, 20, 30, OP_OK);
@@ -149,7 +86,7 @@ static void test_keys_are_judged_apart(void **st) {
     op(&b, OP_READ, 1, 201, 40, 50, OP_OK);
     op(&b, OP_READ, 2, 102, 40, 50, OP_OK); /* only key 2 is behind */
     op(&b, OP_READ, 3, HISTORY_NIL, 40, 50, OP_OK);
-    struct check_result r = judge(&b, "");
+    struct check_result r = h_ck_result(&b, 10 * 1000);
     assert_int_equal(r.violations_total, 1);
     assert_non_null(strstr(r.violations[0].message, "key 2"));
     assert_non_null(strstr(r.violations[0].message, "1 newer write was"));
@@ -157,19 +94,19 @@ static void test_keys_are_judged_apart(void **st) {
 
 static void test_nil_after_acknowledged_write_is_stale(void **st) {
     (void)st;
-    struct hb b;
-    hb_init(&b);
+    struct h_ck b;
+    start(&b, "");
     op(&b, OP_WRITE, 0, 11, 0, 10, OP_OK);
     op(&b, OP_READ, 0, HISTORY_NIL, 20, 30, OP_OK);
-    struct check_result r = judge(&b, "");
+    struct check_result r = h_ck_result(&b, 10 * 1000);
     assert_int_equal(r.verdict, CHECK_FAIL);
     assert_non_null(strstr(r.violations[0].message, "got nil"));
 }
 
 static void test_indeterminate_writes_never_make_reads_stale(void **st) {
     (void)st;
-    struct hb b;
-    hb_init(&b);
+    struct h_ck b;
+    start(&b, "");
     op(&b, OP_WRITE, 0, 11, 0, 500, OP_INFO);  /* may take effect any time after 0 */
     op(&b, OP_WRITE, 0, 12, 10, 20, OP_OK);
     op(&b, OP_READ, 0, 11, 30, 40, OP_OK);     /* 11 may have landed after 12 */
@@ -177,25 +114,25 @@ static void test_indeterminate_writes_never_make_reads_stale(void **st) {
     op(&b, OP_READ, 0, 11, 950, 960, OP_OK);
     op(&b, OP_READ, 0, 14, 970, 980, OP_OK);   /* 14 is still in flight: fine */
     op(&b, OP_WRITE, 0, 14, 965, 0, OP_INVOKE);
-    assert_int_equal(judge(&b, "").verdict, CHECK_PASS);
+    assert_int_equal(h_ck_result(&b, 10 * 1000).verdict, CHECK_PASS);
 }
 
 static void test_value_never_written_is_reported(void **st) {
     (void)st;
-    struct hb b;
-    hb_init(&b);
+    struct h_ck b;
+    start(&b, "");
     op(&b, OP_WRITE, 0, 11, 0, 10, OP_FAIL);
     op(&b, OP_READ, 0, 99, 20, 30, OP_OK);
     op(&b, OP_READ, 0, 11, 40, 50, OP_OK);
-    struct check_result r = judge(&b, "");
+    struct check_result r = h_ck_result(&b, 10 * 1000);
     assert_int_equal(r.verdict, CHECK_FAIL);
     assert_int_equal(r.violations_total, 2);
     assert_non_null(strstr(r.violations[0].message, "which no write wrote"));
     assert_non_null(strstr(r.violations[1].message, "failed"));
 }
 
-static void stale_history(struct hb *b, int reads, int stale, int64_t stale_ms) {
-    hb_init(b);
+static void stale_history(struct h_ck *b, const char *args, int reads, int stale, int64_t stale_ms) {
+    start(b, args);
     op(b, OP_WRITE, 0, 11, 0, 10, OP_OK);
     op(b, OP_WRITE, 0, 12, 20, 30, OP_OK);
     for (int i = 0; i < reads; i++) {
@@ -205,58 +142,44 @@ static void stale_history(struct hb *b, int reads, int stale, int64_t stale_ms) 
 
 static void test_fraction_argument_allows_a_share(void **st) {
     (void)st;
-    struct hb b;
-    stale_history(&b, 20, 1, 5);
-    assert_int_equal(judge(&b, "5%").verdict, CHECK_PASS);
-    stale_history(&b, 20, 2, 5);
-    struct check_result r = judge(&b, "0.05");
+    struct h_ck b;
+    stale_history(&b, "5%", 20, 1, 5);
+    assert_int_equal(h_ck_result(&b, 10 * 1000).verdict, CHECK_PASS);
+    stale_history(&b, "0.05", 20, 2, 5);
+    struct check_result r = h_ck_result(&b, 10 * 1000);
     assert_int_equal(r.verdict, CHECK_FAIL);
     assert_int_equal(r.violations_total, 2); /* over the share: every stale read listed */
-    stale_history(&b, 20, 1, 5);
-    assert_int_equal(judge(&b, "0").verdict, CHECK_FAIL);
+    stale_history(&b, "0", 20, 1, 5);
+    assert_int_equal(h_ck_result(&b, 10 * 1000).verdict, CHECK_FAIL);
 }
 
 static void test_bound_argument_judges_time_behind(void **st) {
     (void)st;
-    struct hb b;
-    stale_history(&b, 3, 3, 5); /* 5..7ms behind */
-    assert_int_equal(judge(&b, "10ms").verdict, CHECK_PASS);
-    stale_history(&b, 3, 3, 20); /* 20..22ms behind */
-    struct check_result r = judge(&b, "10ms");
+    struct h_ck b;
+    stale_history(&b, "10ms", 3, 3, 5); /* 5..7ms behind */
+    assert_int_equal(h_ck_result(&b, 10 * 1000).verdict, CHECK_PASS);
+    stale_history(&b, "10ms", 3, 3, 20); /* 20..22ms behind */
+    struct check_result r = h_ck_result(&b, 10 * 1000);
     assert_int_equal(r.verdict, CHECK_FAIL);
     assert_int_equal(r.violations_total, 3);
 }
 
 static void test_bad_arguments_are_errors(void **st) {
     (void)st;
-    struct scenario s = fake_scenario();
-    const struct checker *c = checker_find("stale-reads");
     const char *bad[] = {"lots", "1.5", "-3ms", "10parsecs"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        struct scenario_check check;
-        memset(&check, 0, sizeof check);
-        check.args = (char *)bad[i];
-        void *state = NULL;
-        struct diag d;
-        memset(&d, 0, sizeof d);
-        assert_int_equal(c->create(&s, &check, &state, &d), -1);
-        assert_non_null(strstr(d.message, "stale-reads"));
+        h_ck_expect_refused("stale-reads", bad[i], 3, "stale-reads");
     }
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_read_after_write_sees_it_passes),
-        cmocka_unit_test(test_read_during_write_may_return_old_value),
-        cmocka_unit_test(test_overlapping_writes_either_order_passes),
-        cmocka_unit_test(test_replaced_value_is_stale_with_measures),
-        cmocka_unit_test(test_keys_are_judged_apart),
-        cmocka_unit_test(test_nil_after_acknowledged_write_is_stale),
-        cmocka_unit_test(test_indeterminate_writes_never_make_reads_stale),
-        cmocka_unit_test(test_value_never_written_is_reported),
-        cmocka_unit_test(test_fraction_argument_allows_a_share),
-        cmocka_unit_test(test_bound_argument_judges_time_behind),
-        cmocka_unit_test(test_bad_arguments_are_errors),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_read_after_write_sees_it_passes),
+       cmocka_unit_test(test_read_during_write_may_return_old_value),
+       cmocka_unit_test(test_overlapping_writes_either_order_passes),
+       cmocka_unit_test(test_replaced_value_is_stale_with_measures),
+       cmocka_unit_test(test_keys_are_judged_apart),
+       cmocka_unit_test(test_nil_after_acknowledged_write_is_stale),
+       cmocka_unit_test(test_indeterminate_writes_never_make_reads_stale),
+       cmocka_unit_test(test_value_never_written_is_reported),
+       cmocka_unit_test(test_fraction_argument_allows_a_share),
+       cmocka_unit_test(test_bound_argument_judges_time_behind),
+       cmocka_unit_test(test_bad_arguments_are_errors))

@@ -1,13 +1,9 @@
 /* test_text.c: UTF-8 validation, file checks and escaping (sim/text.c). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
-#include <cmocka.h>
-
 #include "dslab/text.h"
+#include "harness.h"
 
 static bool valid(const char *s) { return text_utf8_valid(s, strlen(s), NULL); }
 
@@ -71,11 +67,6 @@ static void test_escape_and_diag(void **state) {
     assert_string_equal(d.message, "unknown node 'n\\x1b[31m\\xff' (again)");
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_utf8_edges),
-        cmocka_unit_test(test_file_checks_give_positions),
-        cmocka_unit_test(test_escape_and_diag),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_utf8_edges),
+       cmocka_unit_test(test_file_checks_give_positions),
+       cmocka_unit_test(test_escape_and_diag))

@@ -3,11 +3,7 @@
  * "never" at once (it used to loop for ever in clock_true_at_mono); a
  * protocol that asks for a timer of INT64_MAX on a node whose clock runs
  * 10% slow finishes its run. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <string.h>
 
 #include "clock.h"
@@ -15,6 +11,7 @@
 #include "dslab/scenario.h"
 #include "dslab/sim.h"
 #include "dslab/time.h"
+#include "harness.h"
 
 static void test_saturating_helpers(void **state) {
     (void)state;
@@ -83,11 +80,6 @@ static void test_int64_max_timer_on_slow_clock_finishes(void **state) {
     assert_int_equal(protocol_unregister(&far_timers), 0);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_saturating_helpers),
-        cmocka_unit_test(test_far_deadline_on_a_slow_clock_is_never),
-        cmocka_unit_test(test_int64_max_timer_on_slow_clock_finishes),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_saturating_helpers),
+       cmocka_unit_test(test_far_deadline_on_a_slow_clock_is_never),
+       cmocka_unit_test(test_int64_max_timer_on_slow_clock_finishes))

@@ -1,13 +1,9 @@
 /* test_units.c: the exact parsers of scenario values (sim/scenario/units.c). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
-#include <cmocka.h>
-
 #include "scenario/units.h"
+#include "harness.h"
 
 static int64_t dur(const char *text) {
     char err[UNITS_ERR_MAX];
@@ -152,14 +148,9 @@ static void test_booleans_and_weights(void **state) {
     assert_string_equal(buf, "1.5");
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_durations_are_exact_in_every_unit),
-        cmocka_unit_test(test_durations_reject_bad_text),
-        cmocka_unit_test(test_rates_are_kept_as_exact_fractions),
-        cmocka_unit_test(test_probabilities_in_ppm_within_zero_and_one),
-        cmocka_unit_test(test_integers_are_range_checked),
-        cmocka_unit_test(test_booleans_and_weights),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_durations_are_exact_in_every_unit),
+       cmocka_unit_test(test_durations_reject_bad_text),
+       cmocka_unit_test(test_rates_are_kept_as_exact_fractions),
+       cmocka_unit_test(test_probabilities_in_ppm_within_zero_and_one),
+       cmocka_unit_test(test_integers_are_range_checked),
+       cmocka_unit_test(test_booleans_and_weights))

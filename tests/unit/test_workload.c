@@ -3,14 +3,11 @@
  * slowed on its way) runs, when it finally arrives, as the operation it
  * was sent with, even though the client gave up on it (:info) and moved on
  * to another operation (issue 11, item 1). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "harness.h"
 #include "dslab/history.h"
 #include "dslab/node.h"
 #include "dslab/scenario.h"
@@ -55,14 +52,6 @@ static const struct protocol logging_register = {
     .on_timer = reg_on_timer, .on_request = reg_on_request,
 };
 
-static struct scenario *load(const char *text) {
-    struct diag d;
-    diag_clear(&d);
-    struct scenario *s = scenario_load_buffer(text, strlen(text), "test.yaml", NULL, 0, NULL, &d);
-    if (!s) fail_msg("scenario did not load: %s:%d:%d: %s", d.file, d.line, d.col, d.message);
-    return s;
-}
-
 /* Every write invoked reaches n1 exactly once (no crash, no loss), so the
  * log must hold every written value exactly once, with its own client and
  * key; before the fix a held request ran with the client's newer value
@@ -74,13 +63,9 @@ static void check_each_write_ran_as_itself(const char *faults) {
              "workload: { clients: 3, rate: 100/s, ops: { write: 1 }, keys: 3, timeout: 200ms,"
              " target: n1 }\n%s",
              faults);
-    struct scenario *s = load(text);
+    struct scenario *s = h_load(text);
     memset(&exec_log, 0, sizeof exec_log);
-    struct diag d;
-    diag_clear(&d);
-    struct sim *sim = sim_create(s, 1, &d);
-    assert_non_null(sim);
-    assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_OK);
+    struct sim *sim = h_sim_with(s, &logging_register, 1, NULL, NULL);
     const struct history *h = sim_history(sim);
     int writes = 0, infos = 0;
     for (size_t i = 0; i < h->count; i++) {
@@ -124,16 +109,12 @@ static void test_request_slowed_past_the_timeout_runs_its_own_operation(void **s
  * though its late request was executed and answered ok. */
 static void test_given_up_operation_is_info_not_fail(void **state) {
     (void)state;
-    struct scenario *s = load(
+    struct scenario *s = h_load(
         "name: t\nduration: 2s\nnodes: 2\nprotocol: logging-register\nnetwork: { latency: constant(1ms) }\n"
         "workload: { clients: 1, rate: 100/s, ops: { write: 1 }, keys: 1, timeout: 100ms,"
         " target: n1 }\nfaults: [ { at: 500ms, pause: n1, for: 500ms } ]\n");
     memset(&exec_log, 0, sizeof exec_log);
-    struct diag d;
-    diag_clear(&d);
-    struct sim *sim = sim_create(s, 1, &d);
-    assert_non_null(sim);
-    assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_OK);
+    struct sim *sim = h_sim_with(s, &logging_register, 1, NULL, NULL);
     const struct history *h = sim_history(sim);
     int infos = 0;
     for (size_t i = 0; i < h->count; i++) {
@@ -150,23 +131,6 @@ static void test_given_up_operation_is_info_not_fail(void **state) {
     scenario_free(s);
 }
 
-/* `logging_register` is this test's own protocol: its scenarios name it. */
-static int register_protocol(void **state) {
-    (void)state;
-    struct diag d;
-    return protocol_register(&logging_register, &d);
-}
-
-static int unregister_protocol(void **state) {
-    (void)state;
-    return protocol_unregister(&logging_register);
-}
-
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_request_held_by_a_paused_node_runs_its_own_operation),
-        cmocka_unit_test(test_request_slowed_past_the_timeout_runs_its_own_operation),
-        cmocka_unit_test(test_given_up_operation_is_info_not_fail),
-    };
-    return cmocka_run_group_tests(tests, register_protocol, unregister_protocol);
-}
+H_MAIN_WITH_PROTOCOL(logging_register, cmocka_unit_test(test_request_held_by_a_paused_node_runs_its_own_operation),
+       cmocka_unit_test(test_request_slowed_past_the_timeout_runs_its_own_operation),
+       cmocka_unit_test(test_given_up_operation_is_info_not_fail))
