@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "dslab/explore.h"
+#include "dslab/explore_engine.h"
 #include "explore/explore_results.h"
 
 /* The summary for people (stdout; explore_report.c) and as one JSON

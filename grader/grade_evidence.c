@@ -26,7 +26,7 @@
 #include <string.h>
 
 #include "dslab/time.h"
-#include "dslab/explore.h"
+#include "dslab/explore_engine.h"
 #include "grade_internal.h"
 #include "dslab/units.h"
 #include "dslab/yaml_tree.h"

@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "dslab/time.h"
-#include "dslab/explore.h"
+#include "dslab/explore_engine.h"
 #include "grade_internal.h"
 #include "dslab/yaml_tree.h"
 

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dslab/explore.h"
+#include "dslab/explore_engine.h"
 
 /* First failing seeds printed per check; seeds that stopped early kept. */
 #define XR_FIRST_SEEDS_SHOWN 5

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "dslab/time.h"
-#include "dslab/explore.h"
+#include "dslab/explore_engine.h"
 
 /* ---- histograms ------------------------------------------------------------ */
 

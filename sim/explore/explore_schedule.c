@@ -19,7 +19,7 @@
 
 #include "dslab/rng.h"
 #include "dslab/time.h"
-#include "dslab/explore.h"
+#include "dslab/explore_engine.h"
 #include "scenario/load_internal.h"
 
 /* ---- schedules ------------------------------------------------------------ */

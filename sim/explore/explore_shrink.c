@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "dslab/time.h"
-#include "dslab/explore.h"
+#include "dslab/explore_engine.h"
 
 struct shrinker {
     const struct scenario *base;

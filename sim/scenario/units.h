@@ -1,9 +1,7 @@
 /* units.h (private): exact parsers for the scalar values of scenario files.
  *
  * Durations ("150ms", "1.5s"), rates ("100/s"), probabilities ("0.001",
- * "0.1%"), decimal weights, integers and booleans. The public ones
- * (durations, integers, booleans) are declared in dslab/units.h; the rest
- * are private to the library. Everything is parsed
+ * "0.1%"), decimal weights, integers and booleans. Everything is parsed
  * with integer arithmetic on the decimal digits: no floats, so "0.1s" is
  * exactly 100000000 ns on every machine. Overflow is an error, never a wrap.
  * Each parser returns 0, or -1 with a complete message for people in `err`
@@ -15,6 +13,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* UNITS_ERR_MAX, durations (units_parse_duration_ns) and seeds
+ * (units_parse_u64) are public: front ends parse flags with them; so are
+ * integers and booleans (the grader reads them outside YAML nodes). */
 #include "dslab/units.h"
 
 /* A rate "COUNT/UNIT" (COUNT a positive decimal, UNIT one of ns, us, ms, s,
@@ -36,9 +37,6 @@ int units_parse_probability_ppm(const char *text, uint32_t *out, char *err, int 
  * at most max_micro. Used for relative weights ("0.5", "3"). */
 int units_parse_decimal_micro(const char *text, uint64_t max_micro, uint64_t *out, char *err,
                               int err_size);
-
-/* An unsigned 64-bit decimal integer (seeds). */
-int units_parse_u64(const char *text, uint64_t *out, char *err, int err_size);
 
 /* Writes ppm as a decimal probability ("0.001", "1", "0"). */
 void units_format_ppm(uint64_t ppm, char *buf, int buf_size);

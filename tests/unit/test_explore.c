@@ -20,7 +20,7 @@
 #include "dslab/scenario.h"
 #include "dslab/sim.h"
 #include "dslab/time.h"
-#include "dslab/explore.h"
+#include "dslab/explore_engine.h"
 
 /* A Raft cluster whose leader answers reads alone: stale reads under a
  * partition that isolates it (the linearizable check fails). */

@@ -1,4 +1,4 @@
-/* explore.h: the engine behind `dslab explore` (the grader uses it too).
+/* explore_engine.h: the engine behind `dslab explore`, public because the grader uses it too.
  *
  *   seed ──> explore_draw ──> schedule (episodes) ──> explore_expand ──> faults
  *                                   │                                     │
