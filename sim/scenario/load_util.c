@@ -38,8 +38,7 @@ int load_time_in_run(struct loader *L, const struct ynode *n, const char *what, 
         char d[32];
         time_format_duration(L->s->duration_ns, d, (int)sizeof d);
         return ytree_error(L->diag, L->file, n,
-                           "%s at %s is after the end of the run (duration %s)", what,
-                          n->text, d);
+                           "%s at %s is after the end of the run (duration %s)", what, n->text, d);
     }
     return 0;
 }
@@ -86,7 +85,7 @@ static int unknown_node(struct loader *L, const struct ynode *n) {
     }
     if (best >= 0) {
         return ytree_error(L->diag, L->file, n, "unknown node '%s' (did you mean '%s'?)", n->text,
-                          s->node_names[best]);
+                           s->node_names[best]);
     }
     char list[300] = "";
     size_t used = 0;
@@ -95,7 +94,7 @@ static int unknown_node(struct loader *L, const struct ynode *n) {
                                  s->node_names[i]);
     }
     return ytree_error(L->diag, L->file, n, "unknown node '%s' (the nodes are %s%s)", n->text, list,
-                      s->nodes_count > 8 ? ", ..." : "");
+                       s->nodes_count > 8 ? ", ..." : "");
 }
 
 int load_node_ref(struct loader *L, const struct ynode *n, int32_t *out) {
@@ -113,8 +112,9 @@ int load_link_ends(struct loader *L, const struct ynode *n, int32_t *from, int32
         }
         *both_ways = true;
         if (load_node_ref(L, n->first, from) < 0 || load_node_ref(L, n->last, to) < 0) return -1;
-        if (*from == *to) return ytree_error(L->diag, L->file, n->last,
-                                             "a link needs two different nodes");
+        if (*from == *to) {
+            return ytree_error(L->diag, L->file, n->last, "a link needs two different nodes");
+        }
         return 0;
     }
     if (n->kind != YNODE_MAPPING) {
@@ -123,8 +123,8 @@ int load_link_ends(struct loader *L, const struct ynode *n, int32_t *from, int32
     }
     static const char *const keys[] = {"from", "to"};
     const struct ynode *f, *t;
-    if (ytree_check_keys(L->diag, L->file, n, keys,
-                         2) < 0 || ytree_require(L->diag, L->file, n, "from", &f) < 0 ||
+    if (ytree_check_keys(L->diag, L->file, n, keys, 2) < 0 ||
+        ytree_require(L->diag, L->file, n, "from", &f) < 0 ||
         ytree_require(L->diag, L->file, n, "to", &t) < 0) {
         return -1;
     }

@@ -59,8 +59,9 @@ static int load_name_mask(struct loader *L, const struct ynode *seq, const char 
     char expect[200];
     snprintf(expect, sizeof expect, "a list of %s like [%s, %s]", what, names[0], names[1]);
     if (ytree_expect_list(L->diag, L->file, seq, expect) < 0) return -1;
-    if (seq->count == 0) return ytree_error(L->diag, L->file, seq,
-                                            "the list of %s cannot be empty", what);
+    if (seq->count == 0) {
+        return ytree_error(L->diag, L->file, seq, "the list of %s cannot be empty", what);
+    }
     *out = 0;
     for (const struct ynode *item = seq->first; item; item = item->next) {
         if (ytree_expect_scalar(L->diag, L->file, item, expect) < 0) return -1;
@@ -72,8 +73,7 @@ static int load_name_mask(struct loader *L, const struct ynode *seq, const char 
             const char *near = suggest_nearest(item->text, names, count);
             if (near) {
                 return ytree_error(L->diag, L->file, item, "unknown %s '%s' (did you mean '%s'?)",
-                                   what,
-                                  item->text, near);
+                                   what, item->text, near);
             }
             return ytree_error(L->diag, L->file, item, "unknown %s '%s'", what, item->text);
         }
@@ -88,8 +88,10 @@ enum range_type { RANGE_DURATION, RANGE_SIGNED_DURATION, RANGE_INT, RANGE_PROBAB
 static int load_range(struct loader *L, const struct ynode *n, enum range_type type,
                       int64_t min_allowed, int64_t max_allowed, int64_t *lo, int64_t *hi) {
     if (ytree_expect_list(L->diag, L->file, n, "a range like [100ms, 2s]") < 0) return -1;
-    if (n->count != 2) return ytree_error(L->diag, L->file, n,
-                                          "a range has two items [min, max], got %d", n->count);
+    if (n->count != 2) {
+        return ytree_error(L->diag, L->file, n, "a range has two items [min, max], got %d",
+                           n->count);
+    }
     int64_t v[2];
     const struct ynode *item = n->first;
     for (int i = 0; i < 2; i++, item = item->next) {
@@ -98,8 +100,9 @@ static int load_range(struct loader *L, const struct ynode *n, enum range_type t
         switch (type) {
         case RANGE_DURATION: rc = ytree_duration(L->diag, L->file, item, false, &v[i]); break;
         case RANGE_SIGNED_DURATION: rc = ytree_duration(L->diag, L->file, item, true, &v[i]); break;
-        case RANGE_INT: rc = ytree_int(L->diag, L->file, item, min_allowed, max_allowed,
-                                       &v[i]); break;
+        case RANGE_INT:
+            rc = ytree_int(L->diag, L->file, item, min_allowed, max_allowed, &v[i]);
+            break;
         default:
             rc = ytree_probability(L->diag, L->file, item, &ppm);
             v[i] = ppm;
@@ -111,8 +114,9 @@ static int load_range(struct loader *L, const struct ynode *n, enum range_type t
                                item->text);
         }
     }
-    if (v[0] > v[1]) return ytree_error(L->diag, L->file, n,
-                                        "the range's min is more than its max");
+    if (v[0] > v[1]) {
+        return ytree_error(L->diag, L->file, n, "the range's min is more than its max");
+    }
     *lo = v[0];
     *hi = v[1];
     return 0;
@@ -163,8 +167,7 @@ int load_explore(struct loader *L, const struct ynode *map) {
     scenario_explore_defaults(L->s);
     if (!map || ydoc_is_null(map)) return 0;
     if (ytree_expect_mapping(L->diag, L->file, map,
-                             "a mapping like { faults: [partition, crash], max_faults: 3 }") <
-            0 ||
+                             "a mapping like { faults: [partition, crash], max_faults: 3 }") < 0 ||
         ytree_check_keys(L->diag, L->file, map, keys, (int)(sizeof keys / sizeof keys[0])) < 0) {
         return -1;
     }
@@ -192,10 +195,11 @@ int load_explore(struct loader *L, const struct ynode *map) {
     }
     if (e->start_ns >= e->heal_ns) {
         return ytree_error(L->diag, L->file, heal ? heal : map,
-                          "explore: heal_after must be later than start (faults happen between)");
+                           "explore: heal_after must be later than start (faults happen between)");
     }
     if (load_ranges(L, map, e) < 0) return -1;
-    if ((n = ydoc_map_get(map, "lose_unsynced")) && ytree_bool(L->diag, L->file, n, &e->lose_unsynced) < 0) {
+    if ((n = ydoc_map_get(map, "lose_unsynced")) &&
+        ytree_bool(L->diag, L->file, n, &e->lose_unsynced) < 0) {
         return -1;
     }
     return 0;

@@ -66,17 +66,17 @@ static int find_action(struct loader *L, const struct ynode *item, const struct 
         if (!a) continue;
         if (*out) {
             return ytree_error(L->diag, L->file, k,
-                              "a fault has one action; this one has '%s' and '%s' (write two "
-                              "faults)",
-                              (*out)->key, a->key);
+                               "a fault has one action; this one has '%s' and '%s' (write two "
+                               "faults)",
+                               (*out)->key, a->key);
         }
         *out = a;
         *key_out = k;
     }
     if (!*out) {
         return ytree_error(L->diag, L->file, item,
-                          "a fault needs an action (expected one of: partition, heal, cut, "
-                          "crash, restart, pause, clock, link, slow)");
+                           "a fault needs an action (expected one of: partition, heal, cut, "
+                           "crash, restart, pause, clock, link, slow)");
     }
     for (const struct ynode *k = item->first; k; k = k->next) {
         if (action_takes(*out, k->text)) continue;
@@ -86,8 +86,7 @@ static int find_action(struct loader *L, const struct ynode *item, const struct 
             used += snprintf(list + used, sizeof list - (size_t)used, ", %s", (*out)->extras[i]);
         }
         return ytree_error(L->diag, L->file, k, "'%s' does not apply to a %s fault (it takes: %s)",
-                           k->text,
-                          (*out)->key, list);
+                           k->text, (*out)->key, list);
     }
     return 0;
 }
@@ -100,17 +99,18 @@ static int load_groups(struct loader *L, const struct ynode *seq, struct fault *
     f->group_of_node = load_alloc(L, sizeof *f->group_of_node * (size_t)n);
     if (!f->group_of_node) return -1;
     for (int32_t i = 0; i < n; i++) f->group_of_node[i] = -1;
-    if (seq->count == 0) return ytree_error(L->diag, L->file, seq,
-                                            "a partition needs at least one group");
+    if (seq->count == 0) {
+        return ytree_error(L->diag, L->file, seq, "a partition needs at least one group");
+    }
     int32_t group = 0;
     for (const struct ynode *g = seq->first; g; g = g->next, group++) {
         if (ytree_expect_list(L->diag, L->file, g,
-                              "a group of nodes like [n1, n2] (partition: [[n1], [n2, n3]])") <
-            0) {
+                              "a group of nodes like [n1, n2] (partition: [[n1], [n2, n3]])") < 0) {
             return -1;
         }
-        if (g->count == 0) return ytree_error(L->diag, L->file, g,
-                                              "a partition group cannot be empty");
+        if (g->count == 0) {
+            return ytree_error(L->diag, L->file, g, "a partition group cannot be empty");
+        }
         for (const struct ynode *m = g->first; m; m = m->next) {
             int32_t node;
             if (load_node_ref(L, m, &node) < 0) return -1;
@@ -129,7 +129,7 @@ static int load_minority(struct loader *L, const struct ynode *seq, struct fault
     if (ytree_expect_list(L->diag, L->file, seq, "a list of nodes like [n1, n2]") < 0) return -1;
     if (seq->count == 0 || 2 * seq->count >= n) {
         return ytree_error(L->diag, L->file, seq, "a minority has 1 to %d of the %d nodes, got %d",
-                          (n - 1) / 2, n, seq->count);
+                           (n - 1) / 2, n, seq->count);
     }
     /* Stored as explicit groups: the minority is group 0, the rest group 1. */
     f->shape = PARTITION_GROUPS;
@@ -159,26 +159,29 @@ static int load_shape(struct loader *L, const struct ynode *item, const struct y
     }
     if (shape < 0) {
         const char *near = suggest_nearest(v->text, shapes, 4);
-        if (near) return ytree_error(L->diag, L->file, v,
-                                     "unknown partition '%s' (did you mean '%s'?)", v->text, near);
+        if (near) {
+            return ytree_error(L->diag, L->file, v, "unknown partition '%s' (did you mean '%s'?)",
+                               v->text, near);
+        }
         return ytree_error(L->diag, L->file, v,
-                          "unknown partition '%s' (expected groups like [[n1], [n2, n3]] or one "
-                          "of: majority-minority, isolate-one, bridge, majorities-ring)",
-                          v->text);
+                           "unknown partition '%s' (expected groups like [[n1], [n2, n3]] or one "
+                           "of: majority-minority, isolate-one, bridge, majorities-ring)",
+                           v->text);
     }
     f->shape = kinds[shape];
     const struct ynode *node = ydoc_map_get(item, "node");
     const struct ynode *minority = ydoc_map_get(item, "minority");
     bool needs_node = f->shape == PARTITION_ISOLATE_ONE || f->shape == PARTITION_BRIDGE;
-    if (needs_node && !node) return ytree_error(L->diag, L->file, item,
-                                                "partition: %s needs node: NAME", v->text);
+    if (needs_node && !node) {
+        return ytree_error(L->diag, L->file, item, "partition: %s needs node: NAME", v->text);
+    }
     if (!needs_node && node) {
         return ytree_error(L->diag, L->file, ydoc_map_key(item, "node"),
                            "partition: %s takes no node", v->text);
     }
     if (minority && f->shape != PARTITION_MAJORITY_MINORITY) {
         return ytree_error(L->diag, L->file, ydoc_map_key(item, "minority"),
-                          "only partition: majority-minority takes a minority");
+                           "only partition: majority-minority takes a minority");
     }
     int32_t min_nodes = f->shape == PARTITION_BRIDGE || f->shape == PARTITION_MAJORITIES_RING ? 3 : 2;
     if (L->s->nodes_count < min_nodes) {
@@ -196,7 +199,8 @@ static int load_partition(struct loader *L, const struct ynode *item, const stru
         if (ydoc_map_get(item, "node") || ydoc_map_get(item, "minority")) {
             const struct ynode *k = ydoc_map_key(item, "node");
             return ytree_error(L->diag, L->file, k ? k : ydoc_map_key(item, "minority"),
-                              "'%s' does not apply to a partition into groups", k ? "node" : "minority");
+                               "'%s' does not apply to a partition into groups",
+                               k ? "node" : "minority");
         }
         return load_groups(L, v, f);
     }
@@ -216,17 +220,26 @@ static int load_node_action(struct loader *L, const struct ynode *item, const st
     if (load_node_ref(L, v, &f->node) < 0) return -1;
     switch (f->kind) {
     case FAULT_RESTART:
-        if ((n = ydoc_map_get(item, "lose_unsynced"))) return ytree_bool(L->diag, L->file, n, &f->lose_unsynced);
+        if ((n = ydoc_map_get(item, "lose_unsynced"))) {
+            return ytree_bool(L->diag, L->file, n, &f->lose_unsynced);
+        }
         return 0;
     case FAULT_PAUSE:
-        if (!(n = ydoc_map_get(item, "for"))) return ytree_error(L->diag, L->file, item, "pause needs for: DURATION");
+        if (!(n = ydoc_map_get(item, "for"))) {
+            return ytree_error(L->diag, L->file, item, "pause needs for: DURATION");
+        }
         if (ytree_duration(L->diag, L->file, n, false, &f->duration_ns) < 0) return -1;
-        if (f->duration_ns == 0) return ytree_error(L->diag, L->file, n,
-                                                    "a pause must last more than 0");
-        if (f->duration_ns > DSLAB_DURATION_NS_MAX) return ytree_error(L->diag, L->file, n, "a pause of %s is more than one day", n->text);
+        if (f->duration_ns == 0) {
+            return ytree_error(L->diag, L->file, n, "a pause must last more than 0");
+        }
+        if (f->duration_ns > DSLAB_DURATION_NS_MAX) {
+            return ytree_error(L->diag, L->file, n, "a pause of %s is more than one day", n->text);
+        }
         return 0;
     case FAULT_SLOW:
-        if (!(n = ydoc_map_get(item, "factor"))) return ytree_error(L->diag, L->file, item, "slow needs factor: N (1 to 1000)");
+        if (!(n = ydoc_map_get(item, "factor"))) {
+            return ytree_error(L->diag, L->file, item, "slow needs factor: N (1 to 1000)");
+        }
         if (ytree_int(L->diag, L->file, n, 1, 1000, &x) < 0) return -1;
         f->slow_factor = (uint32_t)x;
         return 0;
@@ -286,9 +299,8 @@ static int load_fault(struct loader *L, const struct ynode *item, struct fault *
     f->pos = (struct src_pos){item->line, item->col};
     if (ytree_expect_mapping(L->diag, L->file, item, "a mapping like { at: 2s, crash: n1 }") < 0 ||
         ytree_check_keys(L->diag, L->file, item, fault_keys, FAULT_KEYS_COUNT) < 0 ||
-        ytree_require(L->diag, L->file, item, "at",
-                      &at) < 0 || load_time_in_run(L, at, "fault", &f->at_ns) < 0 ||
-        find_action(L, item, &key, &a) < 0) {
+        ytree_require(L->diag, L->file, item, "at", &at) < 0 ||
+        load_time_in_run(L, at, "fault", &f->at_ns) < 0 || find_action(L, item, &key, &a) < 0) {
         return -1;
     }
     const struct ynode *v = key->value;
@@ -344,8 +356,9 @@ static int sort_faults(struct loader *L) {
 
 int load_faults(struct loader *L, const struct ynode *seq) {
     struct scenario *s = L->s;
-    if (ytree_expect_list(L->diag, L->file, seq,
-                          "a list of faults like [{ at: 2s, crash: n1 }]") < 0) return -1;
+    if (ytree_expect_list(L->diag, L->file, seq, "a list of faults like [{ at: 2s, crash: n1 }]") <
+        0)
+        return -1;
     if (seq->count > DSLAB_FAULTS_MAX) {
         return ytree_error(L->diag, L->file, seq, "more than %d faults (DSLAB_FAULTS_MAX)",
                            DSLAB_FAULTS_MAX);

@@ -80,9 +80,9 @@ static int load_name(struct loader *L, const struct ynode *n) {
     }
     if (!ok) {
         return ytree_error(L->diag, L->file, n,
-                          "name '%s' must be lower-case letters, digits and '-', at most %d "
-                          "characters",
-                          n->text, (int)sizeof L->s->name - 1);
+                           "name '%s' must be lower-case letters, digits and '-', at most %d "
+                           "characters",
+                           n->text, (int)sizeof L->s->name - 1);
     }
     memcpy(L->s->name, n->text, len + 1);
     return 0;
@@ -109,16 +109,16 @@ static int load_basics(struct loader *L, const struct ynode *root) {
         ytree_u64(L->diag, L->file, n, "a seed like 42", &s->seed) < 0) {
         return -1;
     }
-    if (ytree_require(L->diag, L->file, root, "duration",
-                      &n) < 0 || ytree_duration(L->diag, L->file, n, false, &s->duration_ns) < 0) {
+    if (ytree_require(L->diag, L->file, root, "duration", &n) < 0 ||
+        ytree_duration(L->diag, L->file, n, false, &s->duration_ns) < 0) {
         return -1;
     }
-    if (s->duration_ns == 0) return ytree_error(L->diag, L->file, n,
-                                                "duration must be more than 0");
+    if (s->duration_ns == 0) {
+        return ytree_error(L->diag, L->file, n, "duration must be more than 0");
+    }
     if (s->duration_ns > DSLAB_DURATION_NS_MAX) {
         return ytree_error(L->diag, L->file, n,
-                           "duration %s is more than one day (DSLAB_DURATION_NS_MAX)",
-                          n->text);
+                           "duration %s is more than one day (DSLAB_DURATION_NS_MAX)", n->text);
     }
     s->events_max = DSLAB_EVENTS_DEFAULT_MAX;
     if ((n = ydoc_map_get(root, "limits"))) {
@@ -154,9 +154,9 @@ static int load_node_name(struct loader *L, const struct ynode *n, char *out) {
     }
     if (!ok) {
         return ytree_error(L->diag, L->file, n,
-                          "node name '%s' must be letters, digits, '-' and '_', at most %d "
-                          "characters",
-                          n->text, DSLAB_NAME_MAX - 1);
+                           "node name '%s' must be letters, digits, '-' and '_', at most %d "
+                           "characters",
+                           n->text, DSLAB_NAME_MAX - 1);
     }
     memcpy(out, n->text, len + 1);
     return 0;
@@ -169,8 +169,7 @@ static int load_nodes(struct loader *L, const struct ynode *n) {
         count = n->count;
         if (count < 1 || count > DSLAB_NODES_MAX) {
             return ytree_error(L->diag, L->file, n, "expected 1 to %d nodes, got %lld",
-                               DSLAB_NODES_MAX,
-                              (long long)count);
+                               DSLAB_NODES_MAX, (long long)count);
         }
     } else if (n->kind != YNODE_SCALAR || ydoc_is_null(n)) {
         return ytree_expect_scalar(L->diag, L->file, n,
@@ -200,7 +199,7 @@ static int load_nodes(struct loader *L, const struct ynode *n) {
                                 ? L->nodes_by_name[i].index
                                 : L->nodes_by_name[i - 1].index;
             return ytree_error(L->diag, L->file, ydoc_seq_at(n, later), "node '%s' is listed twice",
-                              s->node_names[later]);
+                               s->node_names[later]);
         }
     }
     return 0;
@@ -222,7 +221,8 @@ static int load_clocks(struct loader *L, const struct ynode *map) {
             return -1;
         }
         struct scenario_clock *c = &L->s->clocks[node];
-        if ((f = ydoc_map_get(v, "offset")) && ytree_duration(L->diag, L->file, f, true, &c->offset_ns) < 0) {
+        if ((f = ydoc_map_get(v, "offset")) &&
+            ytree_duration(L->diag, L->file, f, true, &c->offset_ns) < 0) {
             return -1;
         }
         if (c->offset_ns > DSLAB_DURATION_NS_MAX || c->offset_ns < -DSLAB_DURATION_NS_MAX) {
@@ -278,18 +278,19 @@ static int load_link_overrides(struct loader *L, const struct ynode *seq) {
         o->link = s->network.link;
         if (ytree_expect_mapping(L->diag, L->file, item,
                                  "a mapping like { from: n1, to: n2, loss: 0.5 }") < 0 ||
-            ytree_check_keys(L->diag, L->file, item, keys,
-                             6) < 0 || ytree_require(L->diag, L->file, item, "from", &f) < 0 ||
-            ytree_require(L->diag, L->file, item, "to",
-                          &t) < 0 || load_node_ref(L, f, &o->from_node) < 0 ||
-            load_node_ref(L, t, &o->to_node) < 0 ||
+            ytree_check_keys(L->diag, L->file, item, keys, 6) < 0 ||
+            ytree_require(L->diag, L->file, item, "from", &f) < 0 ||
+            ytree_require(L->diag, L->file, item, "to", &t) < 0 ||
+            load_node_ref(L, f, &o->from_node) < 0 || load_node_ref(L, t, &o->to_node) < 0 ||
             load_link_fields(L, item, &o->link, &o->fields) < 0) {
             return -1;
         }
-        if (o->from_node == o->to_node) return ytree_error(L->diag, L->file, t,
-                                                           "a link needs two different nodes");
-        if ((b = ydoc_map_get(item, "both")) && ytree_bool(L->diag, L->file, b,
-                                                           &o->both_ways) < 0) return -1;
+        if (o->from_node == o->to_node) {
+            return ytree_error(L->diag, L->file, t, "a link needs two different nodes");
+        }
+        if ((b = ydoc_map_get(item, "both")) && ytree_bool(L->diag, L->file, b, &o->both_ways) < 0) {
+            return -1;
+        }
         if (o->fields == 0) {
             return ytree_error(L->diag, L->file, item,
                                "a link override needs latency, loss or duplicate");
@@ -308,18 +309,19 @@ static int load_network(struct loader *L, const struct ynode *map) {
     const struct ynode *n;
     uint32_t fields;
     if (ytree_expect_mapping(L->diag, L->file, map,
-                             "a mapping like { latency: uniform(1ms, 5ms), loss: 0.01 }") <
-            0 ||
-        ytree_check_keys(L->diag, L->file, map, keys,
-                         5) < 0 || load_link_fields(L, map, &net->link, &fields) < 0) {
+                             "a mapping like { latency: uniform(1ms, 5ms), loss: 0.01 }") < 0 ||
+        ytree_check_keys(L->diag, L->file, map, keys, 5) < 0 ||
+        load_link_fields(L, map, &net->link, &fields) < 0) {
         return -1;
     }
     if ((n = ydoc_map_get(map, "order"))) {
         if (ytree_expect_scalar(L->diag, L->file, n, "fifo or unordered") < 0) return -1;
         if (strcmp(n->text, "fifo") == 0) net->fifo = true;
         else if (strcmp(n->text, "unordered") == 0) net->fifo = false;
-        else return ytree_error(L->diag, L->file, n, "expected fifo or unordered, got '%s'",
-                                n->text);
+        else {
+            return ytree_error(L->diag, L->file, n, "expected fifo or unordered, got '%s'",
+                               n->text);
+        }
     }
     if ((n = ydoc_map_get(map, "links"))) return load_link_overrides(L, n);
     return 0;
@@ -331,8 +333,10 @@ static int unknown_protocol(struct loader *L, const struct ynode *n) {
     const char *names[64 + DSLAB_PROTOCOLS_REGISTERED_MAX];
     int count = protocol_names(names, (int)(sizeof names / sizeof names[0]));
     const char *near = suggest_nearest(n->text, names, count);
-    if (near) return ytree_error(L->diag, L->file, n, "unknown protocol '%s' (did you mean '%s'?)",
-                                 n->text, near);
+    if (near) {
+        return ytree_error(L->diag, L->file, n, "unknown protocol '%s' (did you mean '%s'?)",
+                           n->text, near);
+    }
     char list[400] = "";
     size_t used = 0;
     for (int i = 0; i < count && used < sizeof list; i++) {
@@ -388,8 +392,8 @@ static int load_protocol(struct loader *L, const struct ynode *n) {
 static int load_ops(struct loader *L, const struct ynode *map, struct scenario_workload *w) {
     static const char *const keys[] = {"read", "write", "cas"};
     uint32_t *weights[] = {&w->read_weight, &w->write_weight, &w->cas_weight};
-    if (ytree_expect_mapping(L->diag, L->file, map,
-                             "a mapping like { read: 0.5, write: 0.5 }") < 0 ||
+    if (ytree_expect_mapping(L->diag, L->file, map, "a mapping like { read: 0.5, write: 0.5 }") <
+            0 ||
         ytree_check_keys(L->diag, L->file, map, keys, 3) < 0) {
         return -1;
     }
@@ -408,8 +412,10 @@ static int load_ops(struct loader *L, const struct ynode *map, struct scenario_w
         *weights[i] = (uint32_t)micro;
         sum += micro;
     }
-    if (sum == 0) return ytree_error(L->diag, L->file, map,
-                                     "every op weight is 0; give read, write or cas a weight");
+    if (sum == 0) {
+        return ytree_error(L->diag, L->file, map,
+                           "every op weight is 0; give read, write or cas a weight");
+    }
     return 0;
 }
 
@@ -428,8 +434,7 @@ static int load_rate(struct loader *L, const struct ynode *n, struct scenario_wo
     uint64_t interval = (total + rate.count / 2) / rate.count;
     if (interval == 0) {
         return ytree_error(L->diag, L->file, n,
-                           "rate %s is more than one operation per nanosecond per client",
-                          n->text);
+                           "rate %s is more than one operation per nanosecond per client", n->text);
     }
     if (interval > (uint64_t)DSLAB_DURATION_NS_MAX) {
         return ytree_error(L->diag, L->file, n,
@@ -445,11 +450,13 @@ static int load_workload_times(struct loader *L, const struct ynode *map,
     w->timeout_ns = NS_PER_S;
     w->start_ns = 0;
     w->stop_ns = L->s->duration_ns;
-    if ((n = ydoc_map_get(map, "timeout")) && ytree_duration(L->diag, L->file, n, false, &w->timeout_ns) < 0) {
+    if ((n = ydoc_map_get(map, "timeout")) &&
+        ytree_duration(L->diag, L->file, n, false, &w->timeout_ns) < 0) {
         return -1;
     }
-    if (n && w->timeout_ns == 0) return ytree_error(L->diag, L->file, n,
-                                                    "timeout must be more than 0");
+    if (n && w->timeout_ns == 0) {
+        return ytree_error(L->diag, L->file, n, "timeout must be more than 0");
+    }
     if ((n = ydoc_map_get(map, "start")) && load_time_in_run(L, n, "workload start", &w->start_ns) < 0) {
         return -1;
     }
@@ -471,8 +478,8 @@ static int load_workload(struct loader *L, const struct ynode *map) {
     w->target = TARGET_RANDOM;
     w->target_node = -1;
     if (!map) return 0;
-    if (ytree_expect_mapping(L->diag, L->file, map,
-                             "a mapping like { clients: 2, rate: 50/s }") < 0 ||
+    if (ytree_expect_mapping(L->diag, L->file, map, "a mapping like { clients: 2, rate: 50/s }") <
+            0 ||
         ytree_check_keys(L->diag, L->file, map, keys, 8) < 0) {
         return -1;
     }
@@ -518,13 +525,13 @@ static int load_assumptions(struct loader *L, const struct ynode *map) {
     static const char *const keys[] = {"message_delay_below", "clock_skew_below", "pause_below",
                                        "majority_connected"};
     struct scenario_assumptions *a = &L->s->assumptions;
-    if (ytree_expect_mapping(L->diag, L->file, map,
-                             "a mapping like { clock_skew_below: 50ms }") < 0 ||
+    if (ytree_expect_mapping(L->diag, L->file, map, "a mapping like { clock_skew_below: 50ms }") <
+            0 ||
         ytree_check_keys(L->diag, L->file, map, keys, 4) < 0 ||
         load_assumption_duration(L, map, keys[0], &a->message_delay_declared,
                                  &a->message_delay_below_ns, &a->message_delay_pos) < 0 ||
-        load_assumption_duration(L, map, keys[1], &a->clock_skew_declared,
-                                 &a->clock_skew_below_ns, &a->clock_skew_pos) < 0 ||
+        load_assumption_duration(L, map, keys[1], &a->clock_skew_declared, &a->clock_skew_below_ns,
+                                 &a->clock_skew_pos) < 0 ||
         load_assumption_duration(L, map, keys[2], &a->pause_declared, &a->pause_below_ns,
                                  &a->pause_pos) < 0) {
         return -1;
@@ -545,10 +552,14 @@ static int unknown_check(struct loader *L, const struct ynode *at, const char *n
     int count = checker_count() < 64 ? checker_count() : 64;
     for (int i = 0; i < count; i++) names[i] = checker_at(i)->name;
     const char *near = suggest_nearest(name, names, count);
-    if (near) return ytree_error(L->diag, L->file, at, "unknown check '%s' (did you mean '%s'?)",
-                                 name, near);
-    if (count == 0) return ytree_error(L->diag, L->file, at,
-                                       "unknown check '%s' (no checks are available)", name);
+    if (near) {
+        return ytree_error(L->diag, L->file, at, "unknown check '%s' (did you mean '%s'?)", name,
+                           near);
+    }
+    if (count == 0) {
+        return ytree_error(L->diag, L->file, at, "unknown check '%s' (no checks are available)",
+                           name);
+    }
     char list[400] = "";
     size_t used = 0;
     for (int i = 0; i < count && used < sizeof list; i++) {
@@ -564,8 +575,9 @@ static int load_check(struct loader *L, const struct ynode *item, struct scenari
     const struct ynode *at = item;
     if (item->kind == YNODE_MAPPING && item->count == 1) {
         at = item->first;
-        if (ytree_expect_scalar(L->diag, L->file, at->value,
-                                "the check's arguments as text") < 0) return -1;
+        if (ytree_expect_scalar(L->diag, L->file, at->value, "the check's arguments as text") < 0) {
+            return -1;
+        }
         args = at->value->text;
         snprintf(name, sizeof name, "%s", at->text);
     } else if (item->kind == YNODE_SCALAR && !ydoc_is_null(item)) {
@@ -586,8 +598,9 @@ static int load_check(struct loader *L, const struct ynode *item, struct scenari
 
 static int load_checks(struct loader *L, const struct ynode *seq) {
     struct scenario *s = L->s;
-    if (ytree_expect_list(L->diag, L->file, seq,
-                          "a list of check names like [linearizable]") < 0) return -1;
+    if (ytree_expect_list(L->diag, L->file, seq, "a list of check names like [linearizable]") < 0) {
+        return -1;
+    }
     if (seq->count > DSLAB_PARAMS_MAX) {
         return ytree_error(L->diag, L->file, seq, "more than %d checks", DSLAB_PARAMS_MAX);
     }
@@ -611,8 +624,9 @@ static int narration_cmp(const void *pa, const void *pb) {
 static int load_narration(struct loader *L, const struct ynode *seq) {
     static const char *const keys[] = {"at", "say", "pause"};
     struct scenario *s = L->s;
-    if (ytree_expect_list(L->diag, L->file, seq,
-                          "a list of { at: 1s, say: \"...\" }") < 0) return -1;
+    if (ytree_expect_list(L->diag, L->file, seq, "a list of { at: 1s, say: \"...\" }") < 0) {
+        return -1;
+    }
     if (seq->count > DSLAB_NARRATION_MAX) {
         return ytree_error(L->diag, L->file, seq, "more than %d narration entries",
                            DSLAB_NARRATION_MAX);
@@ -625,8 +639,8 @@ static int load_narration(struct loader *L, const struct ynode *seq) {
         const struct ynode *at, *say, *p;
         if (ytree_expect_mapping(L->diag, L->file, item,
                                  "a mapping like { at: 1s, say: \"...\" }") < 0 ||
-            ytree_check_keys(L->diag, L->file, item, keys,
-                             3) < 0 || ytree_require(L->diag, L->file, item, "at", &at) < 0 ||
+            ytree_check_keys(L->diag, L->file, item, keys, 3) < 0 ||
+            ytree_require(L->diag, L->file, item, "at", &at) < 0 ||
             ytree_require(L->diag, L->file, item, "say", &say) < 0 ||
             load_time_in_run(L, at, "narration", &e->at_ns) < 0 ||
             ytree_expect_scalar(L->diag, L->file, say, "text to say") < 0) {
@@ -636,8 +650,9 @@ static int load_narration(struct loader *L, const struct ynode *seq) {
             return ytree_error(L->diag, L->file, say, "narration text is longer than %d bytes",
                                DSLAB_TEXT_MAX);
         }
-        if ((p = ydoc_map_get(item, "pause")) && ytree_bool(L->diag, L->file, p,
-                                                            &e->pause) < 0) return -1;
+        if ((p = ydoc_map_get(item, "pause")) && ytree_bool(L->diag, L->file, p, &e->pause) < 0) {
+            return -1;
+        }
         e->pos = pos_of(item);
         if (!(e->text = load_strdup(L, say->text))) return -1;
         if (s->narration_count > 0 && e->at_ns < s->narration[s->narration_count - 1].at_ns) {
@@ -706,8 +721,9 @@ static int load_top(struct loader *L, const struct ynode *root) {
     }
     if ((n = ydoc_map_get(root, "clocks")) && load_clocks(L, n) < 0) return -1;
     if (load_network(L, ydoc_map_get(root, "network")) < 0) return -1;
-    if (ytree_require(L->diag, L->file, root, "protocol",
-                      &n) < 0 || load_protocol(L, n) < 0) return -1;
+    if (ytree_require(L->diag, L->file, root, "protocol", &n) < 0 || load_protocol(L, n) < 0) {
+        return -1;
+    }
     if (load_workload(L, ydoc_map_get(root, "workload")) < 0) return -1;
     if ((n = ydoc_map_get(root, "faults")) && !ydoc_is_null(n) && load_faults(L, n) < 0) return -1;
     if ((n = ydoc_map_get(root, "assumptions")) && load_assumptions(L, n) < 0) return -1;

@@ -60,8 +60,7 @@ int ytree_require(struct diag *d, const char *file, const struct ynode *map, con
     return 0;
 }
 
-static int expect_fail(struct diag *d, const char *file, const struct ynode *n,
-                       const char *what) {
+static int expect_fail(struct diag *d, const char *file, const struct ynode *n, const char *what) {
     if (n->kind == YNODE_SCALAR && !ydoc_is_null(n)) {
         return ytree_error(d, file, n, "expected %s, got '%s'", what, n->text);
     }
@@ -77,13 +76,12 @@ int ytree_expect_list(struct diag *d, const char *file, const struct ynode *n, c
     return n->kind == YNODE_SEQUENCE ? 0 : expect_fail(d, file, n, what);
 }
 
-int ytree_expect_scalar(struct diag *d, const char *file, const struct ynode *n,
-                        const char *what) {
+int ytree_expect_scalar(struct diag *d, const char *file, const struct ynode *n, const char *what) {
     return n->kind == YNODE_SCALAR && !ydoc_is_null(n) ? 0 : expect_fail(d, file, n, what);
 }
 
-int ytree_require_text(struct diag *d, const char *file, const struct ynode *map,
-                       const char *key, const char **out) {
+int ytree_require_text(struct diag *d, const char *file, const struct ynode *map, const char *key,
+                       const char **out) {
     const struct ynode *v;
     if (ytree_require(d, file, map, key, &v) < 0) return -1;
     if (ytree_expect_scalar(d, file, v, "text") < 0) return -1;
@@ -91,8 +89,8 @@ int ytree_require_text(struct diag *d, const char *file, const struct ynode *map
     return 0;
 }
 
-int ytree_optional_text(struct diag *d, const char *file, const struct ynode *map,
-                        const char *key, const char **out) {
+int ytree_optional_text(struct diag *d, const char *file, const struct ynode *map, const char *key,
+                        const char **out) {
     const struct ynode *v = ydoc_map_get(map, key);
     if (!v) return 0;
     if (ytree_expect_scalar(d, file, v, "text") < 0) return -1;
@@ -106,8 +104,8 @@ static int parsed(struct diag *d, const char *file, const struct ynode *n, int r
     return rc < 0 ? ytree_error(d, file, n, "%s", err) : 0;
 }
 
-static int int_in_range(struct diag *d, const char *file, const struct ynode *n,
-                        const char *what, int64_t min, int64_t max, int64_t *out) {
+static int int_in_range(struct diag *d, const char *file, const struct ynode *n, const char *what,
+                        int64_t min, int64_t max, int64_t *out) {
     if (ytree_expect_scalar(d, file, n, what) < 0) return -1;
     char err[UNITS_ERR_MAX];
     return parsed(d, file, n, units_parse_int(n->text, min, max, out, err, (int)sizeof err), err);
@@ -120,8 +118,8 @@ int ytree_int(struct diag *d, const char *file, const struct ynode *n, int64_t m
     return int_in_range(d, file, n, what, min, max, out);
 }
 
-int ytree_optional_int(struct diag *d, const char *file, const struct ynode *map,
-                       const char *key, int64_t min, int64_t max, int64_t *out) {
+int ytree_optional_int(struct diag *d, const char *file, const struct ynode *map, const char *key,
+                       int64_t min, int64_t max, int64_t *out) {
     const struct ynode *v = ydoc_map_get(map, key);
     return v ? int_in_range(d, file, v, "an integer", min, max, out) : 0;
 }

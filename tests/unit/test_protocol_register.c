@@ -125,7 +125,7 @@ static void test_registered_protocol_runs_from_a_scenario(void **state) {
     assert_ptr_equal(protocol_find("test-ring"), &test_ring);
     /* default: 2 laps of 4 nodes */
     assert_int_equal(run_deliveries("name: t\nduration: 1s\nnodes: 4\nprotocol: test-ring\n"
-                                     "network: { latency: constant(1ms) }\n"),
+                                    "network: { latency: constant(1ms) }\n"),
                      8);
     /* its parameters are read by its configure() */
     assert_int_equal(run_deliveries("name: t\nduration: 1s\nnodes: 3\n"
@@ -140,13 +140,13 @@ static void test_registered_protocol_errors_are_positioned(void **state) {
     diag_clear(&d);
     assert_int_equal(protocol_register(&test_ring, &d), 0);
     /* its configure() errors point at the parameter, like a built-in's */
-    assert_null(load("name: t\nduration: 1s\nnodes: 3\nprotocol: { name: test-ring, laps: 0 }\n",
-                     &d));
+    assert_null(
+        load("name: t\nduration: 1s\nnodes: 3\nprotocol: { name: test-ring, laps: 0 }\n", &d));
     assert_int_equal(d.line, 4);
     assert_int_equal(d.col, 30);
     assert_non_null(strstr(d.message, "laps"));
-    assert_null(load("name: t\nduration: 1s\nnodes: 3\nprotocol: { name: test-ring, lap: 3 }\n",
-                     &d));
+    assert_null(
+        load("name: t\nduration: 1s\nnodes: 3\nprotocol: { name: test-ring, lap: 3 }\n", &d));
     assert_non_null(strstr(d.message, "did you mean 'laps'"));
     /* a typo of a registered name suggests it */
     assert_null(load("name: t\nduration: 1s\nnodes: 3\nprotocol: test-rign\n", &d));
@@ -183,7 +183,8 @@ static void test_registry_refuses_what_it_must(void **state) {
     expect_refused(NULL, "no protocol to register (NULL)");
     struct protocol p = test_ring;
     p.name = "raft";
-    expect_refused(&p, "protocol 'raft' is built in; a registered protocol needs a name of its own");
+    expect_refused(&p,
+                   "protocol 'raft' is built in; a registered protocol needs a name of its own");
     p.name = "";
     expect_refused(&p, "a registered protocol needs a name");
     p.name = NULL;
