@@ -1,9 +1,10 @@
 /* one_leader_per_term.c: Raft's Election Safety, checked in true time.
  *
- * Leadership is read from TRACE_ANNOTATE events tagged "role": text
- * "leader" (or "primary", for epoch-based protocols) with value = term
- * starts a leadership; any other role text, or a crash of the node, ends
- * it. At the end, every term held by two different nodes is a violation:
+ * Leadership is read from typed role reports (ctx_report_role,
+ * dslab/annotation.h): a report of a leading class (ROLE_LEADER, or
+ * ROLE_PRIMARY for epoch-based protocols) with value = term starts a
+ * leadership; any other role report, or a crash of the node, ends it.
+ * The text of the report plays no part. At the end, every term held by two different nodes is a violation:
  * the window runs from the second election to the end of the overlap (or
  * the second election itself when the first had already ended), the nodes
  * are both leaders, the evidence the two "role" annotations.
@@ -102,8 +103,8 @@ static void olpt_on_event(void *state, const struct trace_event *ev) {
     }
     if (ev->kind == TRACE_CRASH) {
         end_leadership(st, ev->node, ev->t_ns);
-    } else if (ev->kind == TRACE_ANNOTATE && ev->tag && strcmp(ev->tag, "role") == 0) {
-        if (ev->text && (strcmp(ev->text, "leader") == 0 || strcmp(ev->text, "primary") == 0)) {
+    } else if (ev->kind == TRACE_ANNOTATE && ev->annotation == ANNOTATION_ROLE) {
+        if (role_class_leads(ev->role)) {
             start_leadership(st, ev);
         } else {
             end_leadership(st, ev->node, ev->t_ns);
@@ -378,10 +379,8 @@ static void elections_on_event(void *state, const struct trace_event *ev) {
     }
     if (ev->kind == TRACE_CRASH) {
         set_leading(st, ev, false);
-    } else if (ev->kind == TRACE_ANNOTATE && ev->tag && strcmp(ev->tag, "role") == 0) {
-        bool leading =
-            ev->text && (strcmp(ev->text, "leader") == 0 || strcmp(ev->text, "primary") == 0);
-        set_leading(st, ev, leading);
+    } else if (ev->kind == TRACE_ANNOTATE && ev->annotation == ANNOTATION_ROLE) {
+        set_leading(st, ev, role_class_leads(ev->role));
     }
 }
 

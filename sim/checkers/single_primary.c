@@ -1,8 +1,9 @@
 /* single_primary.c: at most one primary, per epoch and at any instant.
  *
- * Both checkers read who is primary from TRACE_ANNOTATE events tagged
- * "role": text "primary" (or "leader") with value = epoch starts a
- * primaryship; any other role text, or a crash, ends it. The simulator's
+ * Both checkers read who is primary from typed role reports
+ * (ctx_report_role): a leading class (ROLE_PRIMARY, or ROLE_LEADER) with
+ * value = epoch starts a primaryship; any other role report, or a crash,
+ * ends it; the report's text plays no part. The simulator's
  * true time is the clock: nodes' own clocks play no part.
  *
  * single-primary-per-epoch: two different nodes primary in the same epoch
@@ -146,9 +147,9 @@ static void sp_on_event(void *state, const struct trace_event *ev) {
         int64_t epoch = st->paused_epoch[ev->node];
         st->paused_epoch[ev->node] = -1;
         if (epoch >= 0) start_primaryship_at(st, ev, epoch);
-    } else if (ev->kind == TRACE_ANNOTATE && ev->tag && strcmp(ev->tag, "role") == 0) {
+    } else if (ev->kind == TRACE_ANNOTATE && ev->annotation == ANNOTATION_ROLE) {
         st->paused_epoch[ev->node] = -1;
-        if (ev->text && (strcmp(ev->text, "primary") == 0 || strcmp(ev->text, "leader") == 0)) {
+        if (role_class_leads(ev->role)) {
             start_primaryship_at(st, ev, ev->a);
         } else {
             end_primaryship(st, ev);

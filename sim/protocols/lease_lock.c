@@ -399,15 +399,15 @@ static void ll_init(struct node_ctx *ctx, void *state) {
             s->quiet_until_mono_ns = ctx_mono_ns(ctx) + c->lease_ns;
             ctx_set_timer(ctx, c->lease_ns, LL_TIMER_QUIET);
         }
-        ctx_annotate(ctx, "role", s->next_token, "lock-server%s",
-                     restarted ? " (restarted: no grants for one lease)" : "");
+        ctx_report_role(ctx, ROLE_OTHER, s->next_token, "lock-server%s",
+                        restarted ? " (restarted: no grants for one lease)" : "");
     } else if (s->self == c->storage) {
         if (ctx_store_get(ctx, "highest", &p) == (long)sizeof s->highest_token) {
             memcpy(&s->highest_token, p, sizeof s->highest_token);
         }
-        ctx_annotate(ctx, "role", s->highest_token, "storage");
+        ctx_report_role(ctx, ROLE_OTHER, s->highest_token, "storage");
     } else {
-        ctx_annotate(ctx, "role", 0, "client");
+        ctx_report_role(ctx, ROLE_OTHER, 0, "client");
         client_think(ctx, s);
     }
 }

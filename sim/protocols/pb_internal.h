@@ -192,5 +192,6 @@ void pb_annotate_final(struct node_ctx *ctx, const struct pb_state *s);
 void pb_describe(const void *state, char *buf, size_t buf_size);
 void pb_message_label(const void *msg, size_t len, char *buf, size_t buf_size);
 const char *pb_role_name(enum pb_role role);
+enum role_class pb_role_class(enum pb_role role);
 
 #endif

@@ -422,13 +422,21 @@ void pb_on_request(struct node_ctx *ctx, void *state, const struct client_reques
 /* --- texts ----------------------------------------------------------------------------------- */
 
 void pb_annotate_final(struct node_ctx *ctx, const struct pb_state *s) {
-    ctx_annotate(ctx, "final-state", s->kv_count, "%s epoch=%" PRId64 " applied=%" PRId64
-                 " keys=%" PRId64, pb_role_name(s->role), s->epoch, s->applied, s->kv_count);
+    ctx_report_final_state(ctx, s->kv_count, "%s epoch=%" PRId64 " applied=%" PRId64
+                           " keys=%" PRId64, pb_role_name(s->role), s->epoch, s->applied,
+                           s->kv_count);
     for (size_t i = 0; i < PB_KV_SLOTS; i++) {
         if (s->kv[i].used) {
-            ctx_annotate(ctx, "final", s->kv[i].value, "key=%" PRId64 " value=%" PRId64,
-                         s->kv[i].key, s->kv[i].value);
+            ctx_report_final_value(ctx, s->kv[i].key, s->kv[i].value);
         }
+    }
+}
+
+enum role_class pb_role_class(enum pb_role role) {
+    switch (role) {
+    case PB_PRIMARY: return ROLE_PRIMARY;
+    case PB_CANDIDATE: return ROLE_CANDIDATE;
+    default: return ROLE_BACKUP;
     }
 }
 

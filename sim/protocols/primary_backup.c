@@ -144,8 +144,8 @@ static void arm_failover(struct node_ctx *ctx, struct pb_state *s, bool retry) {
 static void set_role(struct node_ctx *ctx, struct pb_state *s, enum pb_role role) {
     bool was_primary = s->role == PB_PRIMARY;
     s->role = role;
-    ctx_annotate(ctx, "role", role == PB_CANDIDATE ? s->candidate_epoch : s->epoch, "%s",
-                 pb_role_name(role));
+    ctx_report_role(ctx, pb_role_class(role), role == PB_CANDIDATE ? s->candidate_epoch : s->epoch,
+                    "%s", pb_role_name(role));
     if (was_primary && role != PB_PRIMARY) {
         cancel(ctx, &s->heartbeat_timer_armed, s->heartbeat_timer_id);
         cancel(ctx, &s->lease_timer_armed, s->lease_timer_id);
@@ -162,7 +162,7 @@ static void set_epoch(struct node_ctx *ctx, struct pb_state *s, int64_t epoch) {
     DSLAB_ASSERT(epoch > s->epoch); /* epochs never go back */
     s->epoch = epoch;
     s->voted_for = -1;
-    ctx_annotate(ctx, "epoch", epoch, "epoch %lld", (long long)epoch);
+    ctx_report_term(ctx, epoch, "epoch");
 }
 
 /* Follows `primary` (-1 = unknown) in `epoch` (>= current), persisting a
@@ -416,7 +416,7 @@ static void pb_init(struct node_ctx *ctx, void *state) {
         return;
     }
     s->primary_id = s->epoch == 1 ? pb_cfg(ctx)->initial_primary : -1;
-    ctx_annotate(ctx, "role", s->epoch, "%s", pb_role_name(s->role));
+    ctx_report_role(ctx, pb_role_class(s->role), s->epoch, "%s", pb_role_name(s->role));
     arm_failover(ctx, s, false);
 }
 
@@ -426,7 +426,7 @@ static void pb_restart(struct node_ctx *ctx, void *state) {
     struct pb_state *s = state;
     pb_common_boot(ctx, s);
     pb_load(ctx, s);
-    ctx_annotate(ctx, "role", s->epoch, "%s", pb_role_name(s->role));
+    ctx_report_role(ctx, pb_role_class(s->role), s->epoch, "%s", pb_role_name(s->role));
     arm_failover(ctx, s, false);
 }
 

@@ -121,7 +121,7 @@ int32_t raft_majority(const struct raft_state *s) {
 static void set_role(struct node_ctx *ctx, struct raft_state *s, enum raft_role role) {
     bool was_leader = s->role == RAFT_LEADER;
     s->role = role;
-    ctx_annotate(ctx, "role", s->current_term, "%s", raft_role_name(role));
+    ctx_report_role(ctx, raft_role_class(role), s->current_term, "%s", raft_role_name(role));
     if (was_leader && role != RAFT_LEADER) {
         if (s->heartbeat_timer_armed) {
             ctx_cancel_timer(ctx, s->heartbeat_timer_id);
@@ -138,7 +138,7 @@ static void set_term(struct node_ctx *ctx, struct raft_state *s, int64_t term) {
     }
     s->current_term = term;
     s->voted_for = -1;
-    ctx_annotate(ctx, "term", term, "term %lld", (long long)term);
+    ctx_report_term(ctx, term, "term");
 }
 
 void raft_reset_election_timer(struct node_ctx *ctx, struct raft_state *s) {
@@ -364,7 +364,8 @@ static void raft_boot(struct node_ctx *ctx, void *state) {
     s->leader_id = -1;
     s->role = RAFT_FOLLOWER;
     raft_load(ctx, s);
-    ctx_annotate(ctx, "role", s->current_term, "%s", raft_role_name(s->role));
+    ctx_report_role(ctx, raft_role_class(s->role), s->current_term, "%s",
+                    raft_role_name(s->role));
     raft_reset_election_timer(ctx, s);
     raft_check_invariants(ctx, s);
 }
@@ -438,12 +439,11 @@ static void raft_on_finish(struct node_ctx *ctx, void *state) {
     if (s->nodes_count == 0) {
         return; /* crashed: the state block is zeroed */
     }
-    ctx_annotate(ctx, "final-state", s->kv_count, "%s t%lld applied=%lld",
-                 raft_role_name(s->role), (long long)s->current_term, (long long)s->last_applied);
+    ctx_report_final_state(ctx, s->kv_count, "%s t%lld applied=%lld", raft_role_name(s->role),
+                           (long long)s->current_term, (long long)s->last_applied);
     for (size_t i = 0; i < RAFT_KV_SLOTS; i++) {
         if (s->kv[i].used) {
-            ctx_annotate(ctx, "final", s->kv[i].value, "key=%lld value=%lld",
-                         (long long)s->kv[i].key, (long long)s->kv[i].value);
+            ctx_report_final_value(ctx, s->kv[i].key, s->kv[i].value);
         }
     }
 }

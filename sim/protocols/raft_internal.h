@@ -261,5 +261,6 @@ int64_t raft_kv_get(const struct raft_state *s, int64_t key);
 void raft_describe(const void *state, char *buf, size_t buf_size);
 void raft_message_label(const void *msg, size_t len, char *buf, size_t buf_size);
 const char *raft_role_name(enum raft_role role);
+enum role_class raft_role_class(enum raft_role role);
 
 #endif

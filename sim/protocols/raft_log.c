@@ -192,6 +192,15 @@ const struct raft_session *raft_session_of(const struct raft_state *s, int32_t c
 
 /* --- texts ----------------------------------------------------------------- */
 
+enum role_class raft_role_class(enum raft_role role) {
+    switch (role) {
+    case RAFT_LEADER: return ROLE_LEADER;
+    case RAFT_CANDIDATE:
+    case RAFT_PRE_CANDIDATE: return ROLE_CANDIDATE;
+    default: return ROLE_FOLLOWER;
+    }
+}
+
 const char *raft_role_name(enum raft_role role) {
     switch (role) {
     case RAFT_LEADER: return "leader";

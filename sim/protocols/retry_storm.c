@@ -381,7 +381,7 @@ static void client_on_message(struct node_ctx *ctx, struct rs_client *cl, const 
 static void rs_init(struct node_ctx *ctx, void *state) {
     struct rs_state *st = state;
     st->server = ctx_self(ctx) == 0;
-    ctx_annotate(ctx, "role", 0, "%s", st->server ? "server" : "client");
+    ctx_report_role(ctx, ROLE_OTHER, 0, "%s", st->server ? "server" : "client");
     if (st->server) {
         ctx_set_timer(ctx, cfg(ctx)->queue_sample_ns, tag_of(TM_SAMPLE, 0, 0));
     } else {

@@ -481,7 +481,8 @@ static void part_recover(struct node_ctx *ctx, struct tpc_state *st) {
 static void tpc_init(struct node_ctx *ctx, void *state) {
     struct tpc_state *st = state;
     bool coordinator = ctx_self(ctx) == 0;
-    ctx_annotate(ctx, "role", 0, "%s", coordinator ? "coordinator" : "participant");
+    ctx_report_role(ctx, coordinator ? ROLE_COORDINATOR : ROLE_PARTICIPANT, 0, "%s",
+                    coordinator ? "coordinator" : "participant");
     if (!coordinator) return;
     st->next_txn = 1;
     if (cfg(ctx)->txn_interval_ns > 0) {
@@ -492,7 +493,8 @@ static void tpc_init(struct node_ctx *ctx, void *state) {
 static void tpc_on_restart(struct node_ctx *ctx, void *state) {
     struct tpc_state *st = state;
     bool coordinator = ctx_self(ctx) == 0;
-    ctx_annotate(ctx, "role", 0, "%s", coordinator ? "coordinator" : "participant");
+    ctx_report_role(ctx, coordinator ? ROLE_COORDINATOR : ROLE_PARTICIPANT, 0, "%s",
+                    coordinator ? "coordinator" : "participant");
     if (!coordinator) {
         part_recover(ctx, st);
         return;

@@ -161,7 +161,9 @@ static enum check_verdict olpt_verdict(const int32_t *node, const int64_t *term,
         ev.node = node[i];
         ev.peer = -1;
         ev.tag = "role";
-        ev.text = "leader";
+        ev.text = "ruler"; /* the typed class decides, not the text */
+        ev.annotation = ANNOTATION_ROLE;
+        ev.role = ROLE_LEADER;
         ev.a = term[i];
         c->on_event(st, &ev);
     }
@@ -207,12 +209,15 @@ static enum check_verdict convergence_verdict(const int64_t *values) {
         ev.id = id++;
         ev.tag = "final-state";
         ev.text = "";
+        ev.annotation = ANNOTATION_FINAL_STATE;
         ev.a = values[i] >= 0;
         c->on_event(st, &ev);
         if (values[i] < 0) continue;
         ev.id = id++;
         ev.tag = "final";
-        ev.text = "key=1 value=v";
+        ev.text = "key=9 value=v"; /* the typed key (b) decides, not the text */
+        ev.annotation = ANNOTATION_FINAL_VALUE;
+        ev.b = 1;
         ev.a = values[i];
         c->on_event(st, &ev);
     }

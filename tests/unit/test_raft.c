@@ -60,7 +60,7 @@ struct node_ctx {
     int replies_count;
     struct { uint64_t request_id; enum reply_status status; int64_t value; } replies[FAKE_MAX];
     int notes_count;
-    struct { char tag[16]; int64_t value; char text[64]; } notes[FAKE_MAX];
+    struct { char tag[16]; int64_t value; char text[64]; enum role_class role; } notes[FAKE_MAX];
     int store_count;
     struct fake_store_entry store[FAKE_MAX];
 };
@@ -157,15 +157,48 @@ void ctx_store_sync(struct node_ctx *ctx) {
     journal(ctx, J_SYNC);
 }
 
-void ctx_annotate(struct node_ctx *ctx, const char *tag, int64_t value, const char *fmt, ...) {
+/* Every annotation, free or typed, as (tag, value, text) - what the trace
+ * shows - plus the role class of role reports. */
+static void note(struct node_ctx *ctx, const char *tag, int64_t value, enum role_class role,
+                 const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+static void note(struct node_ctx *ctx, const char *tag, int64_t value, enum role_class role,
+                 const char *fmt, va_list ap) {
     assert_true(ctx->notes_count < FAKE_MAX);
     int i = ctx->notes_count++;
     snprintf(ctx->notes[i].tag, sizeof ctx->notes[i].tag, "%s", tag);
     ctx->notes[i].value = value;
+    ctx->notes[i].role = role;
+    vsnprintf(ctx->notes[i].text, sizeof ctx->notes[i].text, fmt, ap);
+}
+
+void ctx_annotate(struct node_ctx *ctx, const char *tag, int64_t value, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(ctx->notes[i].text, sizeof ctx->notes[i].text, fmt, ap);
+    note(ctx, tag, value, ROLE_NONE, fmt, ap);
     va_end(ap);
+}
+
+void ctx_report_role(struct node_ctx *ctx, enum role_class role, int64_t term, const char *fmt,
+                     ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    note(ctx, "role", term, role, fmt, ap);
+    va_end(ap);
+}
+
+void ctx_report_final_state(struct node_ctx *ctx, int64_t keys_count, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    note(ctx, "final-state", keys_count, ROLE_NONE, fmt, ap);
+    va_end(ap);
+}
+
+void ctx_report_term(struct node_ctx *ctx, int64_t term, const char *word) {
+    ctx_annotate(ctx, word, term, "%s %lld", word, (long long)term);
+}
+
+void ctx_report_final_value(struct node_ctx *ctx, int64_t key, int64_t value) {
+    ctx_annotate(ctx, "final", value, "key=%lld value=%lld", (long long)key, (long long)value);
 }
 
 /* --- harness -------------------------------------------------------------------- */

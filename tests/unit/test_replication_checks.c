@@ -95,16 +95,37 @@ static uint64_t write_done(struct run *r, uint64_t op_id, enum op_type type, int
     return record(r, op_id, type, OP_WRITE, node, key, value, t_ms);
 }
 
-static uint64_t final_state(struct run *r, int64_t t_ms, int32_t node, const char *role_text) {
-    emit(r, t_ms, TRACE_ANNOTATE, node, "role", role_text, 1, NULL);
-    return emit(r, t_ms, TRACE_ANNOTATE, node, "final-state", "state", 0, NULL);
+/* A typed annotation as node_ctx.c emits it (b = key for final values). */
+static uint64_t report(struct run *r, int64_t t_ms, int32_t node, enum annotation_kind kind,
+                       enum role_class role, const char *tag, const char *text, int64_t a,
+                       int64_t b) {
+    struct trace_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.id = r->next_id++;
+    ev.t_ns = t_ms * NS_PER_MS;
+    ev.kind = TRACE_ANNOTATE;
+    ev.node = node;
+    ev.peer = -1;
+    ev.tag = tag;
+    ev.text = text;
+    ev.a = a;
+    ev.b = b;
+    ev.annotation = kind;
+    ev.role = role;
+    r->checker->on_event(r->state, &ev);
+    return ev.id;
+}
+
+static uint64_t final_state(struct run *r, int64_t t_ms, int32_t node, enum role_class role) {
+    report(r, t_ms, node, ANNOTATION_ROLE, role, "role", role_class_name(role), 1, 0);
+    return report(r, t_ms, node, ANNOTATION_FINAL_STATE, ROLE_NONE, "final-state", "state", 0, 0);
 }
 
 static uint64_t final_value(struct run *r, int64_t t_ms, int32_t node, int64_t key,
                             int64_t value) {
     char text[64];
     snprintf(text, sizeof text, "key=%lld value=%lld", (long long)key, (long long)value);
-    return emit(r, t_ms, TRACE_ANNOTATE, node, "final", text, value, NULL);
+    return report(r, t_ms, node, ANNOTATION_FINAL_VALUE, ROLE_NONE, "final", text, value, key);
 }
 
 static void end(struct run *r, int64_t end_ms) {
@@ -123,6 +144,30 @@ static bool has_evidence(const struct check_violation *v, uint64_t id) {
 
 /* --- no-lost-acknowledged-writes ------------------------------------------------ */
 
+/* The key of a final value is the typed field (ctx_report_final_value),
+ * not the text: a text naming another key changes nothing, and a free
+ * note tagged "final" (ctx_annotate) is no final value at all. */
+static void test_nlw_reads_the_typed_key_not_the_text(void **state) {
+    (void)state;
+    struct run r;
+    begin(&r, "no-lost-acknowledged-writes", "");
+    write_invoke(&r, 0, 1, 12, 0);
+    write_done(&r, 1, OP_OK, 0, 1, 12, 10);
+    final_state(&r, 100, 0, ROLE_PRIMARY);
+    report(&r, 100, 0, ANNOTATION_FINAL_VALUE, ROLE_NONE, "final", "key=2 value=7", 12, 1);
+    end(&r, 100);
+    assert_int_equal(r.result.verdict, CHECK_PASS);
+
+    begin(&r, "no-lost-acknowledged-writes", "");
+    write_invoke(&r, 0, 1, 12, 0);
+    write_done(&r, 1, OP_OK, 0, 1, 12, 10);
+    final_state(&r, 100, 0, ROLE_PRIMARY);
+    report(&r, 100, 0, ANNOTATION_FINAL_VALUE, ROLE_NONE, "final", "key=1 value=12", 12, 2);
+    report(&r, 100, 0, ANNOTATION_NOTE, ROLE_NONE, "final", "key=1 value=12", 12, 0);
+    end(&r, 100);
+    assert_int_equal(r.result.verdict, CHECK_FAIL);
+}
+
 static void test_nlw_accepts_last_write_in_final_state(void **state) {
     (void)state;
     struct run r;
@@ -131,7 +176,7 @@ static void test_nlw_accepts_last_write_in_final_state(void **state) {
     write_done(&r, 1, OP_OK, 0, 1, 11, 10);
     write_invoke(&r, 0, 1, 12, 20);
     write_done(&r, 2, OP_OK, 0, 1, 12, 30);
-    final_state(&r, 100, 0, "primary");
+    final_state(&r, 100, 0, ROLE_PRIMARY);
     final_value(&r, 100, 0, 1, 12);
     end(&r, 100);
     assert_int_equal(r.result.verdict, CHECK_PASS);
@@ -145,7 +190,7 @@ static void test_nlw_rejects_older_value_with_evidence(void **state) {
     uint64_t f_ok = write_done(&r, 1, OP_OK, 0, 1, 11, 10);
     uint64_t w_inv = write_invoke(&r, 0, 1, 12, 20);
     uint64_t w_ok = write_done(&r, 2, OP_OK, 0, 1, 12, 30);
-    final_state(&r, 100, 1, "primary");
+    final_state(&r, 100, 1, ROLE_PRIMARY);
     uint64_t fin = final_value(&r, 100, 1, 1, 11);
     end(&r, 100);
     assert_int_equal(r.result.verdict, CHECK_FAIL);
@@ -165,7 +210,7 @@ static void test_nlw_accepts_value_of_a_concurrent_write(void **state) {
     write_invoke(&r, 0, 1, 12, 10);
     write_done(&r, 1, OP_OK, 0, 1, 11, 30); /* 11 overlaps 12: either may be last */
     write_done(&r, 2, OP_OK, 0, 1, 12, 40);
-    final_state(&r, 100, 0, "primary");
+    final_state(&r, 100, 0, ROLE_PRIMARY);
     final_value(&r, 100, 0, 1, 11);
     end(&r, 100);
     assert_int_equal(r.result.verdict, CHECK_PASS);
@@ -179,7 +224,7 @@ static void test_nlw_accepts_value_of_an_indeterminate_write(void **state) {
     write_invoke(&r, 0, 1, 12, 20);
     write_done(&r, 2, OP_OK, 0, 1, 12, 30);
     write_done(&r, 1, OP_INFO, 0, 1, 11, 300);
-    final_state(&r, 400, 0, "primary");
+    final_state(&r, 400, 0, ROLE_PRIMARY);
     final_value(&r, 400, 0, 1, 11);
     end(&r, 400);
     assert_int_equal(r.result.verdict, CHECK_PASS);
@@ -193,7 +238,7 @@ static void test_nlw_rejects_absent_key_and_unknown_value(void **state) {
     write_done(&r, 1, OP_OK, 0, 1, 11, 10);
     write_invoke(&r, 0, 2, 21, 20);
     write_done(&r, 2, OP_OK, 0, 2, 21, 30);
-    final_state(&r, 100, 0, "primary");
+    final_state(&r, 100, 0, ROLE_PRIMARY);
     final_value(&r, 100, 0, 2, 999); /* nobody wrote 999; key 1 absent */
     end(&r, 100);
     assert_int_equal(r.result.verdict, CHECK_FAIL);
@@ -208,9 +253,9 @@ static void test_nlw_judges_the_primary_not_lagging_backups(void **state) {
     write_done(&r, 1, OP_OK, 0, 1, 11, 10);
     write_invoke(&r, 0, 1, 12, 20);
     write_done(&r, 2, OP_OK, 0, 1, 12, 30);
-    final_state(&r, 100, 0, "primary");
+    final_state(&r, 100, 0, ROLE_PRIMARY);
     final_value(&r, 100, 0, 1, 12);
-    final_state(&r, 100, 1, "backup");
+    final_state(&r, 100, 1, ROLE_BACKUP);
     final_value(&r, 100, 1, 1, 11); /* one heartbeat behind: fine */
     end(&r, 100);
     assert_int_equal(r.result.verdict, CHECK_PASS);
@@ -225,9 +270,9 @@ static void test_nlw_without_primary_needs_every_node_to_lose_it(void **state) {
     write_invoke(&r, 0, 1, 12, 20);
     write_done(&r, 2, OP_OK, 0, 1, 12, 30);
     emit(&r, 50, TRACE_CRASH, 0, NULL, NULL, 0, NULL); /* the primary is down */
-    final_state(&r, 100, 1, "backup");
+    final_state(&r, 100, 1, ROLE_BACKUP);
     final_value(&r, 100, 1, 1, 11);
-    final_state(&r, 100, 2, "backup");
+    final_state(&r, 100, 2, ROLE_BACKUP);
     final_value(&r, 100, 2, 1, 12);
     end(&r, 100);
     assert_int_equal(r.result.verdict, CHECK_PASS);
@@ -251,7 +296,7 @@ static void test_convergence_accepts_agreement_after_quiet(void **state) {
     begin(&r, "convergence", "500ms");
     emit(&r, 1000, TRACE_HEAL, -1, NULL, NULL, 0, NULL);
     for (int32_t n = 0; n < 3; n++) {
-        final_state(&r, 2000, n, n == 0 ? "primary" : "backup");
+        final_state(&r, 2000, n, n == 0 ? ROLE_PRIMARY : ROLE_BACKUP);
         final_value(&r, 2000, n, 1, 11);
         final_value(&r, 2000, n, 2, 21);
     }
@@ -264,11 +309,11 @@ static void test_convergence_rejects_disagreement_with_evidence(void **state) {
     struct run r;
     begin(&r, "convergence", "500ms");
     emit(&r, 1000, TRACE_HEAL, -1, NULL, NULL, 0, NULL);
-    final_state(&r, 2000, 0, "primary");
+    final_state(&r, 2000, 0, ROLE_PRIMARY);
     uint64_t a = final_value(&r, 2000, 0, 1, 11);
-    final_state(&r, 2000, 1, "backup");
+    final_state(&r, 2000, 1, ROLE_BACKUP);
     uint64_t b = final_value(&r, 2000, 1, 1, 12);
-    uint64_t c = final_state(&r, 2000, 2, "backup"); /* lacks key 1 */
+    uint64_t c = final_state(&r, 2000, 2, ROLE_BACKUP); /* lacks key 1 */
     end(&r, 2000);
     assert_int_equal(r.result.verdict, CHECK_FAIL);
     assert_int_equal(r.result.violations_total, 1);
@@ -285,7 +330,7 @@ static void test_convergence_ignores_crashed_nodes(void **state) {
     begin(&r, "convergence", "500ms");
     emit(&r, 1000, TRACE_CRASH, 2, NULL, NULL, 0, NULL);
     for (int32_t n = 0; n < 2; n++) {
-        final_state(&r, 2000, n, "backup");
+        final_state(&r, 2000, n, ROLE_BACKUP);
         final_value(&r, 2000, n, 1, 11);
     }
     end(&r, 2000);
@@ -298,9 +343,9 @@ static void test_convergence_unknown_when_the_run_ends_too_soon(void **state) {
     begin(&r, "convergence", "2s");
     emit(&r, 1000, TRACE_HEAL, -1, NULL, NULL, 0, NULL);
     write_invoke(&r, 0, 1, 11, 1500); /* writes count as disturbance too */
-    final_state(&r, 3000, 0, "primary");
+    final_state(&r, 3000, 0, ROLE_PRIMARY);
     final_value(&r, 3000, 0, 1, 11);
-    final_state(&r, 3000, 1, "backup");
+    final_state(&r, 3000, 1, ROLE_BACKUP);
     end(&r, 3000);
     assert_int_equal(r.result.verdict, CHECK_UNKNOWN);
     assert_non_null(strstr(r.result.summary, "not judged"));
@@ -328,6 +373,7 @@ static void test_convergence_rejects_bad_arguments(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_nlw_accepts_last_write_in_final_state),
+        cmocka_unit_test(test_nlw_reads_the_typed_key_not_the_text),
         cmocka_unit_test(test_nlw_rejects_older_value_with_evidence),
         cmocka_unit_test(test_nlw_accepts_value_of_a_concurrent_write),
         cmocka_unit_test(test_nlw_accepts_value_of_an_indeterminate_write),

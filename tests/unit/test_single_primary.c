@@ -58,8 +58,28 @@ static uint64_t emit(struct run *r, int64_t t_ms, enum trace_kind kind, int32_t 
     return ev.id;
 }
 
-static uint64_t role(struct run *r, int64_t t_ms, int32_t node, const char *text, int64_t epoch) {
-    return emit(r, t_ms, TRACE_ANNOTATE, node, "role", text, epoch);
+/* A typed role report (what ctx_report_role emits) with its own text. */
+static uint64_t role_text(struct run *r, int64_t t_ms, int32_t node, enum role_class role,
+                          const char *text, int64_t epoch) {
+    struct trace_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.id = r->next_id++;
+    ev.t_ns = t_ms * NS_PER_MS;
+    ev.kind = TRACE_ANNOTATE;
+    ev.node = node;
+    ev.peer = -1;
+    ev.tag = "role";
+    ev.text = text;
+    ev.a = epoch;
+    ev.annotation = ANNOTATION_ROLE;
+    ev.role = role;
+    r->checker->on_event(r->state, &ev);
+    return ev.id;
+}
+
+static uint64_t role(struct run *r, int64_t t_ms, int32_t node, enum role_class role,
+                     int64_t epoch) {
+    return role_text(r, t_ms, node, role, role_class_name(role), epoch);
 }
 
 static void end(struct run *r, int64_t end_ms) {
@@ -91,10 +111,10 @@ static void test_at_once_accepts_step_down_before_promotion(void **state) {
     (void)state;
     struct run r;
     begin(&r, "single-primary-at-once", "");
-    role(&r, 0, 0, "primary", 1);
-    role(&r, 0, 1, "backup", 1);
-    role(&r, 2160, 0, "backup", 1);
-    role(&r, 2300, 1, "primary", 2);
+    role(&r, 0, 0, ROLE_PRIMARY, 1);
+    role(&r, 0, 1, ROLE_BACKUP, 1);
+    role(&r, 2160, 0, ROLE_BACKUP, 1);
+    role(&r, 2300, 1, ROLE_PRIMARY, 2);
     end(&r, 5000);
     assert_int_equal(r.result.verdict, CHECK_PASS);
     assert_int_equal(r.result.violations_total, 0);
@@ -104,9 +124,9 @@ static void test_at_once_accepts_handover_at_the_same_instant(void **state) {
     (void)state;
     struct run r;
     begin(&r, "single-primary-at-once", "");
-    role(&r, 0, 0, "primary", 1);
-    role(&r, 2000, 0, "backup", 1);
-    role(&r, 2000, 1, "primary", 2); /* zero-length overlap is no overlap */
+    role(&r, 0, 0, ROLE_PRIMARY, 1);
+    role(&r, 2000, 0, ROLE_BACKUP, 1);
+    role(&r, 2000, 1, ROLE_PRIMARY, 2); /* zero-length overlap is no overlap */
     end(&r, 5000);
     assert_int_equal(r.result.verdict, CHECK_PASS);
 }
@@ -115,8 +135,8 @@ static void test_at_once_accepts_same_node_in_a_new_epoch(void **state) {
     (void)state;
     struct run r;
     begin(&r, "single-primary-at-once", "");
-    role(&r, 0, 0, "primary", 1);
-    role(&r, 1000, 0, "primary", 2);
+    role(&r, 0, 0, ROLE_PRIMARY, 1);
+    role(&r, 1000, 0, ROLE_PRIMARY, 2);
     end(&r, 5000);
     assert_int_equal(r.result.verdict, CHECK_PASS);
 }
@@ -125,11 +145,11 @@ static void test_at_once_accepts_crash_ending_a_primaryship(void **state) {
     (void)state;
     struct run r;
     begin(&r, "single-primary-at-once", "");
-    role(&r, 0, 0, "primary", 1);
+    role(&r, 0, 0, ROLE_PRIMARY, 1);
     emit(&r, 2000, TRACE_CRASH, 0, NULL, NULL, 0);
-    role(&r, 2300, 1, "primary", 2);
+    role(&r, 2300, 1, ROLE_PRIMARY, 2);
     emit(&r, 3000, TRACE_RESTART, 0, NULL, NULL, 0);
-    role(&r, 3000, 0, "backup", 1);
+    role(&r, 3000, 0, ROLE_BACKUP, 1);
     end(&r, 5000);
     assert_int_equal(r.result.verdict, CHECK_PASS);
 }
@@ -138,10 +158,10 @@ static void test_at_once_rejects_split_brain_with_window_and_evidence(void **sta
     (void)state;
     struct run r;
     begin(&r, "single-primary-at-once", "");
-    uint64_t a = role(&r, 0, 0, "primary", 1);
-    role(&r, 0, 1, "backup", 1);
-    uint64_t b = role(&r, 2300, 1, "primary", 2);
-    uint64_t stop = role(&r, 4030, 0, "backup", 2);
+    uint64_t a = role(&r, 0, 0, ROLE_PRIMARY, 1);
+    role(&r, 0, 1, ROLE_BACKUP, 1);
+    uint64_t b = role(&r, 2300, 1, ROLE_PRIMARY, 2);
+    uint64_t stop = role(&r, 4030, 0, ROLE_BACKUP, 2);
     end(&r, 5000);
     assert_int_equal(r.result.verdict, CHECK_FAIL);
     assert_int_equal(r.result.violations_total, 1);
@@ -152,12 +172,39 @@ static void test_at_once_rejects_split_brain_with_window_and_evidence(void **sta
     assert_true(has_evidence(v, a) && has_evidence(v, b) && has_evidence(v, stop));
 }
 
+/* The checkers read the typed class, never the text: a primary whose text
+ * says "boss" is a primary, a backup whose text says "primary" is not, and
+ * a free note tagged "role" (not a typed report) is ignored. */
+static void test_typed_role_decides_not_the_text(void **state) {
+    (void)state;
+    struct run r;
+    begin(&r, "single-primary-at-once", "");
+    uint64_t a = role_text(&r, 0, 0, ROLE_PRIMARY, "boss", 1);
+    role_text(&r, 100, 2, ROLE_BACKUP, "primary", 1);
+    emit(&r, 150, TRACE_ANNOTATE, 2, "role", "primary", 1); /* untyped: ctx_annotate */
+    uint64_t b = role_text(&r, 200, 1, ROLE_LEADER, "chief", 2);
+    end(&r, 1000);
+    assert_int_equal(r.result.verdict, CHECK_FAIL);
+    assert_int_equal(r.result.violations_total, 1);
+    const struct check_violation *v = &r.result.violations[0];
+    assert_true(has_node(v, 0) && has_node(v, 1) && !has_node(v, 2));
+    assert_true(has_evidence(v, a) && has_evidence(v, b));
+
+    begin(&r, "single-primary-at-once", "");
+    role_text(&r, 0, 0, ROLE_PRIMARY, "primary", 1);
+    role_text(&r, 100, 1, ROLE_BACKUP, "primary", 1);
+    role_text(&r, 200, 2, ROLE_COORDINATOR, "leader", 1);
+    emit(&r, 300, TRACE_ANNOTATE, 2, "role", "leader", 1);
+    end(&r, 1000);
+    assert_int_equal(r.result.verdict, CHECK_PASS);
+}
+
 static void test_at_once_rejects_overlap_open_at_the_end(void **state) {
     (void)state;
     struct run r;
     begin(&r, "single-primary-at-once", "");
-    role(&r, 0, 0, "leader", 1); /* Raft's word counts too */
-    role(&r, 1500, 2, "leader", 2);
+    role(&r, 0, 0, ROLE_LEADER, 1); /* Raft's word counts too */
+    role(&r, 1500, 2, ROLE_LEADER, 2);
     end(&r, 3000);
     assert_int_equal(r.result.verdict, CHECK_FAIL);
     assert_int_equal(r.result.violations[0].from_ns, 1500 * NS_PER_MS);
@@ -168,9 +215,9 @@ static void test_at_once_reports_every_pair_of_three_primaries(void **state) {
     (void)state;
     struct run r;
     begin(&r, "single-primary-at-once", "");
-    role(&r, 0, 0, "primary", 1);
-    role(&r, 100, 1, "primary", 2);
-    role(&r, 200, 2, "primary", 2);
+    role(&r, 0, 0, ROLE_PRIMARY, 1);
+    role(&r, 100, 1, ROLE_PRIMARY, 2);
+    role(&r, 200, 2, ROLE_PRIMARY, 2);
     end(&r, 1000);
     assert_int_equal(r.result.verdict, CHECK_FAIL);
     assert_int_equal(r.result.violations_total, 3);
@@ -180,9 +227,9 @@ static void test_at_once_ignores_candidates(void **state) {
     (void)state;
     struct run r;
     begin(&r, "single-primary-at-once", "");
-    role(&r, 0, 0, "primary", 1);
-    role(&r, 300, 1, "candidate", 2);
-    role(&r, 400, 2, "candidate", 3);
+    role(&r, 0, 0, ROLE_PRIMARY, 1);
+    role(&r, 300, 1, ROLE_CANDIDATE, 2);
+    role(&r, 400, 2, ROLE_CANDIDATE, 3);
     end(&r, 1000);
     assert_int_equal(r.result.verdict, CHECK_PASS);
 }
@@ -193,8 +240,8 @@ static void test_per_epoch_accepts_split_brain_in_different_epochs(void **state)
     (void)state;
     struct run r;
     begin(&r, "single-primary-per-epoch", "");
-    role(&r, 0, 0, "primary", 1);
-    role(&r, 2300, 1, "primary", 2);
+    role(&r, 0, 0, ROLE_PRIMARY, 1);
+    role(&r, 2300, 1, ROLE_PRIMARY, 2);
     end(&r, 5000);
     assert_int_equal(r.result.verdict, CHECK_PASS);
 }
@@ -203,9 +250,9 @@ static void test_per_epoch_rejects_two_primaries_of_one_epoch_even_apart(void **
     (void)state;
     struct run r;
     begin(&r, "single-primary-per-epoch", "");
-    uint64_t a = role(&r, 1000, 0, "primary", 3);
-    role(&r, 2000, 0, "backup", 3);
-    uint64_t b = role(&r, 3000, 1, "primary", 3);
+    uint64_t a = role(&r, 1000, 0, ROLE_PRIMARY, 3);
+    role(&r, 2000, 0, ROLE_BACKUP, 3);
+    uint64_t b = role(&r, 3000, 1, ROLE_PRIMARY, 3);
     end(&r, 5000);
     assert_int_equal(r.result.verdict, CHECK_FAIL);
     const struct check_violation *v = &r.result.violations[0];
@@ -214,9 +261,9 @@ static void test_per_epoch_rejects_two_primaries_of_one_epoch_even_apart(void **
     assert_non_null(strstr(v->message, "epoch 3"));
     /* ...which single-primary-at-once accepts: they never overlapped. */
     begin(&r, "single-primary-at-once", "");
-    role(&r, 1000, 0, "primary", 3);
-    role(&r, 2000, 0, "backup", 3);
-    role(&r, 3000, 1, "primary", 3);
+    role(&r, 1000, 0, ROLE_PRIMARY, 3);
+    role(&r, 2000, 0, ROLE_BACKUP, 3);
+    role(&r, 3000, 1, ROLE_PRIMARY, 3);
     end(&r, 5000);
     assert_int_equal(r.result.verdict, CHECK_PASS);
 }
@@ -249,11 +296,11 @@ static void test_at_once_does_not_count_a_paused_primary(void **state) {
     (void)state;
     struct run r;
     begin(&r, "single-primary-at-once", NULL);
-    role(&r, 0, 0, "primary", 1);
+    role(&r, 0, 0, ROLE_PRIMARY, 1);
     emit(&r, 1000, TRACE_PAUSE, 0, NULL, NULL, 2000 * NS_PER_MS);
-    role(&r, 1500, 1, "primary", 2);
+    role(&r, 1500, 1, ROLE_PRIMARY, 2);
     emit(&r, 3000, TRACE_RESUME, 0, NULL, NULL, 0);
-    role(&r, 3000, 0, "backup", 2);
+    role(&r, 3000, 0, ROLE_BACKUP, 2);
     end(&r, 5000);
     assert_int_equal(r.result.verdict, CHECK_PASS);
 }
@@ -264,11 +311,11 @@ static void test_at_once_counts_a_primary_that_wakes_still_leading(void **state)
     (void)state;
     struct run r;
     begin(&r, "single-primary-at-once", NULL);
-    role(&r, 0, 0, "primary", 1);
+    role(&r, 0, 0, ROLE_PRIMARY, 1);
     emit(&r, 1000, TRACE_PAUSE, 0, NULL, NULL, 2000 * NS_PER_MS);
-    role(&r, 1500, 1, "primary", 2);
+    role(&r, 1500, 1, ROLE_PRIMARY, 2);
     emit(&r, 3000, TRACE_RESUME, 0, NULL, NULL, 0);
-    role(&r, 3500, 0, "backup", 2);
+    role(&r, 3500, 0, ROLE_BACKUP, 2);
     end(&r, 5000);
     assert_int_equal(r.result.verdict, CHECK_FAIL);
     assert_int_equal(r.result.violations_count, 1);
@@ -276,9 +323,9 @@ static void test_at_once_counts_a_primary_that_wakes_still_leading(void **state)
     assert_int_equal(r.result.violations[0].to_ns, 3500 * NS_PER_MS);
     /* A crash while paused ends it for good. */
     begin(&r, "single-primary-at-once", NULL);
-    role(&r, 0, 0, "primary", 1);
+    role(&r, 0, 0, ROLE_PRIMARY, 1);
     emit(&r, 1000, TRACE_PAUSE, 0, NULL, NULL, 2000 * NS_PER_MS);
-    role(&r, 1500, 1, "primary", 2);
+    role(&r, 1500, 1, ROLE_PRIMARY, 2);
     emit(&r, 2000, TRACE_CRASH, 0, NULL, NULL, 0);
     emit(&r, 3000, TRACE_RESUME, 0, NULL, NULL, 0);
     end(&r, 5000);
@@ -293,6 +340,7 @@ int main(void) {
         cmocka_unit_test(test_at_once_accepts_crash_ending_a_primaryship),
         cmocka_unit_test(test_at_once_rejects_split_brain_with_window_and_evidence),
         cmocka_unit_test(test_at_once_rejects_overlap_open_at_the_end),
+        cmocka_unit_test(test_typed_role_decides_not_the_text),
         cmocka_unit_test(test_at_once_reports_every_pair_of_three_primaries),
         cmocka_unit_test(test_at_once_ignores_candidates),
         cmocka_unit_test(test_per_epoch_accepts_split_brain_in_different_epochs),
