@@ -12,128 +12,67 @@
  *   backup: check (prev_seq, prev_epoch), drop a conflicting suffix (and
  *           undo it in the map if it was applied), append + sync, ack.
  *
- * Durable layout: pb/epoch, pb/vote, pb/len, pb/e/N (entry N, 1-based);
- * pb/len is the authority, entries past it are overwritten later. */
+ * Durable layout (repl_log.h): pb/epoch, pb/vote, pb/len, pb/e/N (entry N,
+ * 1-based); pb/len is the authority, entries past it are overwritten later. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "dslab/assert.h"
-#include "dslab/rng.h"
 #include "protocols/pb_internal.h"
 
-#define PB_KEY_EPOCH "pb/epoch"
-#define PB_KEY_VOTE "pb/vote"
-#define PB_KEY_LEN "pb/len"
+static const struct repl_log_spec pb_log_spec = {
+    .term_key = "pb/epoch",
+    .vote_key = "pb/vote",
+    .len_key = "pb/len",
+    .entry_prefix = "pb/e/",
+    .entry_size = sizeof(struct pb_entry),
+    .entries_max = PB_LOG_MAX,
+};
+
+static struct repl_log log_of(struct pb_state *s) {
+    return (struct repl_log){&pb_log_spec, s->log, &s->log_len};
+}
 
 /* --- the log and its persistence ------------------------------------------------ */
 
-static void entry_key(int64_t seq, char *buf, size_t buf_size) {
-    snprintf(buf, buf_size, "pb/e/%" PRId64, seq);
-}
-
 int64_t pb_epoch_at(const struct pb_state *s, int64_t seq) {
-    return seq <= 0 || seq > s->log_len ? 0 : s->log[seq - 1].epoch;
+    return repl_log_term_at(&pb_log_spec, s->log, s->log_len, seq);
 }
 
 int pb_log_append(struct node_ctx *ctx, struct pb_state *s, const struct pb_entry *e) {
-    if (s->log_len >= PB_LOG_MAX) {
-        return -1;
-    }
-    char key[48];
-    entry_key(s->log_len + 1, key, sizeof key);
-    if (ctx_store_put(ctx, key, e, sizeof *e) != 0) {
-        return -1;
-    }
-    s->log[s->log_len++] = *e;
-    ctx_store_put(ctx, PB_KEY_LEN, &s->log_len, sizeof s->log_len);
-    return 0;
+    return repl_log_append(ctx, log_of(s), e);
 }
 
 void pb_persist_meta(struct node_ctx *ctx, const struct pb_state *s) {
-    ctx_store_put(ctx, PB_KEY_EPOCH, &s->epoch, sizeof s->epoch);
-    ctx_store_put(ctx, PB_KEY_VOTE, &s->voted_for, sizeof s->voted_for);
-}
-
-static int64_t load_i64(struct node_ctx *ctx, const char *key, int64_t absent) {
-    const void *p = NULL;
-    int64_t v = absent;
-    if (ctx_store_get(ctx, key, &p) == (long)sizeof v) {
-        memcpy(&v, p, sizeof v);
-    }
-    return v;
+    repl_log_persist_meta(ctx, &pb_log_spec, s->epoch, s->voted_for);
 }
 
 void pb_load(struct node_ctx *ctx, struct pb_state *s) {
-    s->epoch = load_i64(ctx, PB_KEY_EPOCH, 0);
-    s->voted_for = -1;
-    const void *p = NULL;
-    int32_t vote = -1;
-    if (ctx_store_get(ctx, PB_KEY_VOTE, &p) == (long)sizeof vote) {
-        memcpy(&vote, p, sizeof vote);
-        s->voted_for = vote;
-    }
-    int64_t len = load_i64(ctx, PB_KEY_LEN, 0);
-    len = len < 0 || len > PB_LOG_MAX ? 0 : len;
-    s->log_len = 0;
-    for (int64_t i = 1; i <= len; i++) {
-        char key[48];
-        entry_key(i, key, sizeof key);
-        if (ctx_store_get(ctx, key, &p) != (long)sizeof(struct pb_entry)) {
-            break; /* a torn tail: keep the prefix that is there */
-        }
-        memcpy(&s->log[i - 1], p, sizeof(struct pb_entry));
-        s->log_len = i;
-    }
+    repl_log_load(ctx, log_of(s), &s->epoch, &s->voted_for);
 }
 
 /* --- the key-value map ------------------------------------------------------------- */
 
-static size_t kv_slot_of(const struct pb_state *s, int64_t key, bool *found) {
-    uint64_t h = (uint64_t)key;
-    size_t i = (size_t)(rng_splitmix64(&h) % PB_KV_SLOTS);
-    while (s->kv[i].used && s->kv[i].key != key) {
-        i = (i + 1) % PB_KV_SLOTS;
-    }
-    *found = s->kv[i].used != 0;
-    return i;
-}
-
 int64_t pb_kv_get(const struct pb_state *s, int64_t key) {
-    bool found = false;
-    size_t i = kv_slot_of(s, key, &found);
-    return found ? s->kv[i].value : HISTORY_NIL;
+    return kv_map_get(s->kv, PB_KV_SLOTS, key);
 }
 
 static enum reply_status kv_apply(struct pb_state *s, const struct pb_entry *e) {
-    if (e->cmd == PB_CMD_NOOP || (e->cmd == PB_CMD_CAS && pb_kv_get(s, e->key) != e->expected)) {
-        return e->cmd == PB_CMD_NOOP ? REPLY_OK : REPLY_FAIL;
-    }
-    bool found = false;
-    size_t i = kv_slot_of(s, e->key, &found);
-    if (!found) {
-        s->kv[i].used = 1; /* at most one new key per entry: the table cannot fill */
-        s->kv[i].key = e->key;
-        s->kv_count++;
-    }
-    s->kv[i].value = e->value;
-    return REPLY_OK;
+    return kv_map_apply(s->kv, PB_KV_SLOTS, e->cmd, e->key, e->value, e->expected);
 }
 
 /* Drops entries after `len`; entries already applied are undone by
  * rebuilding the map from the log that remains. */
 static void log_truncate(struct node_ctx *ctx, struct pb_state *s, int64_t len) {
-    if (len >= s->log_len) {
+    if (!repl_log_truncate(ctx, log_of(s), len)) {
         return;
     }
-    s->log_len = len < 0 ? 0 : len;
-    ctx_store_put(ctx, PB_KEY_LEN, &s->log_len, sizeof s->log_len);
     if (s->applied > s->log_len) {
         ctx_annotate(ctx, "rollback", s->applied - s->log_len,
                      "dropped %lld applied entries after seq %lld",
                      (long long)(s->applied - s->log_len), (long long)s->log_len);
-        memset(s->kv, 0, sizeof s->kv);
-        s->kv_count = 0;
+        kv_map_clear(s->kv, PB_KV_SLOTS);
         for (int64_t i = 0; i < s->log_len; i++) {
             kv_apply(s, &s->log[i]);
         }
@@ -370,7 +309,7 @@ static void on_write(struct node_ctx *ctx, struct pb_state *s, const struct clie
     struct pb_entry e;
     memset(&e, 0, sizeof e);
     e.epoch = s->epoch;
-    e.cmd = req->fn == OP_CAS ? PB_CMD_CAS : PB_CMD_WRITE;
+    e.cmd = req->fn == OP_CAS ? KV_CMD_CAS : KV_CMD_WRITE;
     e.key = req->key;
     e.value = req->value;
     e.expected = req->expected;
@@ -422,14 +361,10 @@ void pb_on_request(struct node_ctx *ctx, void *state, const struct client_reques
 /* --- texts ----------------------------------------------------------------------------------- */
 
 void pb_annotate_final(struct node_ctx *ctx, const struct pb_state *s) {
-    ctx_report_final_state(ctx, s->kv_count, "%s epoch=%" PRId64 " applied=%" PRId64
-                           " keys=%" PRId64, pb_role_name(s->role), s->epoch, s->applied,
-                           s->kv_count);
-    for (size_t i = 0; i < PB_KV_SLOTS; i++) {
-        if (s->kv[i].used) {
-            ctx_report_final_value(ctx, s->kv[i].key, s->kv[i].value);
-        }
-    }
+    int64_t keys = kv_map_count(s->kv, PB_KV_SLOTS);
+    ctx_report_final_state(ctx, keys, "%s epoch=%" PRId64 " applied=%" PRId64 " keys=%" PRId64,
+                           pb_role_name(s->role), s->epoch, s->applied, keys);
+    kv_map_report_final(ctx, s->kv, PB_KV_SLOTS);
 }
 
 enum role_class pb_role_class(enum pb_role role) {

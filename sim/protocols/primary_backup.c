@@ -212,7 +212,7 @@ static void become_primary(struct node_ctx *ctx, struct pb_state *s, int64_t ack
     struct pb_entry noop;
     memset(&noop, 0, sizeof noop);
     noop.epoch = s->epoch;
-    noop.cmd = PB_CMD_NOOP;
+    noop.cmd = KV_CMD_NOOP;
     s->own_seq = pb_log_append(ctx, s, &noop) == 0 ? s->log_len : s->log_len + 1;
     ctx_store_sync(ctx);
     s->match_seq[s->self] = s->log_len;

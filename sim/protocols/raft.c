@@ -206,7 +206,7 @@ static void become_leader(struct node_ctx *ctx, struct raft_state *s) {
     struct raft_entry noop;
     memset(&noop, 0, sizeof noop);
     noop.term = s->current_term;
-    noop.cmd = RAFT_CMD_NOOP;
+    noop.cmd = KV_CMD_NOOP;
     s->noop_index = raft_log_append(ctx, s, &noop) == 0 ? s->log_len : s->log_len + 1;
     ctx_store_sync(ctx);
     s->match_index[s->self] = s->log_len;
@@ -439,13 +439,10 @@ static void raft_on_finish(struct node_ctx *ctx, void *state) {
     if (s->nodes_count == 0) {
         return; /* crashed: the state block is zeroed */
     }
-    ctx_report_final_state(ctx, s->kv_count, "%s t%lld applied=%lld", raft_role_name(s->role),
-                           (long long)s->current_term, (long long)s->last_applied);
-    for (size_t i = 0; i < RAFT_KV_SLOTS; i++) {
-        if (s->kv[i].used) {
-            ctx_report_final_value(ctx, s->kv[i].key, s->kv[i].value);
-        }
-    }
+    ctx_report_final_state(ctx, kv_map_count(s->kv, RAFT_KV_SLOTS), "%s t%lld applied=%lld",
+                           raft_role_name(s->role), (long long)s->current_term,
+                           (long long)s->last_applied);
+    kv_map_report_final(ctx, s->kv, RAFT_KV_SLOTS);
 }
 
 const struct protocol protocol_raft = {

@@ -363,7 +363,7 @@ static void on_write(struct node_ctx *ctx, struct raft_state *s, const struct cl
     struct raft_entry e;
     memset(&e, 0, sizeof e);
     e.term = s->current_term;
-    e.cmd = req->fn == OP_CAS ? RAFT_CMD_CAS : RAFT_CMD_WRITE;
+    e.cmd = req->fn == OP_CAS ? KV_CMD_CAS : KV_CMD_WRITE;
     e.key = req->key;
     e.value = req->value;
     e.expected = req->expected;

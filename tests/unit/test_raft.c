@@ -303,7 +303,7 @@ static size_t append_msg(struct raft_append_msg *m, int64_t term, int64_t prev, 
     m->head.seq = 1;
     for (int32_t i = 0; i < count; i++) {
         m->entries[i].term = entry_term;
-        m->entries[i].cmd = RAFT_CMD_WRITE;
+        m->entries[i].cmd = KV_CMD_WRITE;
         m->entries[i].key = 7;
         m->entries[i].value = 100 + prev + 1 + i;
     }
@@ -491,7 +491,7 @@ static void test_majority_of_votes_makes_a_leader_with_a_noop(void **state) {
     struct node *n = make_leader();
     assert_true(has_note(n, "role", "leader", 1));
     assert_int_equal(n->s->log_len, 1);
-    assert_int_equal(n->s->log[0].cmd, RAFT_CMD_NOOP);
+    assert_int_equal(n->s->log[0].cmd, KV_CMD_NOOP);
     assert_int_equal(n->s->log[0].term, 1);
     struct raft_append_head h;
     memcpy(&h, last_send(n)->bytes, sizeof h);
