@@ -38,6 +38,7 @@
 #include "dslab/assert.h"
 #include "dslab/time.h"
 #include "protocols/pb_internal.h"
+#include "protocols/proto_util.h"
 
 /* --- configuration ---------------------------------------------------------- */
 
@@ -46,14 +47,6 @@ static const char *const pb_known_params[] = {
     NULL,
 };
 static const char *const pb_replications[] = {"sync", "async", NULL};
-
-static int param_error(const struct scenario *s, const char *key, struct diag *diag,
-                       const char *message) {
-    const struct scenario_param *p = param_find(s, key);
-    int line = p ? p->pos.line : s->protocol.pos.line;
-    int col = p ? p->pos.col : s->protocol.pos.col;
-    return diag_set(diag, s->path, line, col, "%s", message);
-}
 
 static int pb_configure(const struct scenario *s, void **config_out, struct diag *diag) {
     struct pb_config c;
@@ -76,32 +69,22 @@ static int pb_configure(const struct scenario *s, void **config_out, struct diag
                         PB_NODES_MAX, (int)s->nodes_count);
     }
     if (c.heartbeat_ns <= 0) {
-        return param_error(s, "heartbeat", diag, "heartbeat must be > 0");
+        return proto_param_error(s, "heartbeat", diag, "heartbeat must be > 0");
     }
     if (c.failover_after_ns <= c.heartbeat_ns) {
-        return param_error(s, "failover_after", diag,
-                           "failover_after must be longer than heartbeat");
+        return proto_param_error(s, "failover_after", diag,
+                                 "failover_after must be longer than heartbeat");
     }
     if (c.lease_ns <= 0 || c.lease_ns >= c.failover_after_ns) {
-        return param_error(s, "lease", diag,
-                           "lease must be > 0 and shorter than failover_after (a new primary "
-                           "may be promoted failover_after after the last heartbeat)");
+        return proto_param_error(s, "lease", diag,
+                                 "lease must be > 0 and shorter than failover_after (a new primary "
+                                 "may be promoted failover_after after the last heartbeat)");
     }
     c.grant_quiet_ns = c.lease_ns + (c.failover_after_ns - c.lease_ns) / 2;
     c.replication = (enum pb_replication)replication;
     c.initial_primary = 0;
     c.entries_per_message_max = (int32_t)entries_max;
-    struct pb_config *out = malloc(sizeof *out);
-    if (!out) {
-        return diag_set(diag, s->path, 0, 0, "out of memory");
-    }
-    *out = c;
-    *config_out = out; /* owned by the simulator, freed by pb_destroy_config */
-    return 0;
-}
-
-static void pb_destroy_config(void *config) {
-    free(config);
+    return proto_config_keep(s, &c, sizeof c, config_out, diag);
 }
 
 const struct pb_config *pb_cfg(const struct node_ctx *ctx) {
@@ -488,7 +471,7 @@ const struct protocol protocol_primary_backup = {
     .summary = "primary-backup: heartbeat failover, sync/async replication, optional fencing",
     .state_size = sizeof(struct pb_state),
     .configure = pb_configure,
-    .destroy_config = pb_destroy_config,
+    .destroy_config = proto_config_free,
     .init = pb_init,
     .on_message = pb_on_message,
     .on_timer = pb_on_timer,

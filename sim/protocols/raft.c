@@ -32,6 +32,7 @@
 
 #include "dslab/time.h"
 #include "protocols/raft_internal.h"
+#include "protocols/proto_util.h"
 
 /* --- configuration -------------------------------------------------------- */
 
@@ -43,14 +44,6 @@ static const char *const raft_known_params[] = {
 static const char *const raft_read_modes[] = {"leader-local", "read-index", "lease", NULL};
 /* Indexes match enum raft_commit_rule. */
 static const char *const raft_commit_rules[] = {"paper", "naive", NULL};
-
-static int param_error(const struct scenario *s, const char *key, struct diag *diag,
-                       const char *message) {
-    const struct scenario_param *p = param_find(s, key);
-    int line = p ? p->pos.line : s->protocol.pos.line;
-    int col = p ? p->pos.col : s->protocol.pos.col;
-    return diag_set(diag, s->path, line, col, "%s", message);
-}
 
 static int raft_configure(const struct scenario *s, void **config_out, struct diag *diag) {
     struct raft_config c;
@@ -80,32 +73,22 @@ static int raft_configure(const struct scenario *s, void **config_out, struct di
                         (int)s->nodes_count);
     }
     if (c.election_timeout_ns_min <= 0) {
-        return param_error(s, "election_timeout_min", diag, "election_timeout_min must be > 0");
+        return proto_param_error(s, "election_timeout_min", diag, "election_timeout_min must be > 0");
     }
     if (c.election_timeout_ns_max < c.election_timeout_ns_min) {
-        return param_error(s, "election_timeout_max", diag,
-                           "election_timeout_max must be >= election_timeout_min");
+        return proto_param_error(s, "election_timeout_max", diag,
+                                 "election_timeout_max must be >= election_timeout_min");
     }
     if (c.heartbeat_ns <= 0) {
-        return param_error(s, "heartbeat", diag, "heartbeat must be > 0");
+        return proto_param_error(s, "heartbeat", diag, "heartbeat must be > 0");
     }
     if (c.lease_ns <= 0) {
-        return param_error(s, "lease", diag, "lease must be > 0");
+        return proto_param_error(s, "lease", diag, "lease must be > 0");
     }
     c.read_mode = (enum raft_read_mode)read_mode;
     c.entries_per_append_max = (int32_t)entries_max;
     c.commit_rule = (enum raft_commit_rule)commit_rule;
-    struct raft_config *out = malloc(sizeof *out);
-    if (!out) {
-        return diag_set(diag, s->path, 0, 0, "out of memory");
-    }
-    *out = c;
-    *config_out = out; /* owned by the simulator, freed by raft_destroy_config */
-    return 0;
-}
-
-static void raft_destroy_config(void *config) {
-    free(config);
+    return proto_config_keep(s, &c, sizeof c, config_out, diag);
 }
 
 const struct raft_config *raft_cfg(const struct node_ctx *ctx) {
@@ -450,7 +433,7 @@ const struct protocol protocol_raft = {
     .summary = "Raft: elections, log replication, kv state machine; pre-vote, 3 read modes",
     .state_size = sizeof(struct raft_state),
     .configure = raft_configure,
-    .destroy_config = raft_destroy_config,
+    .destroy_config = proto_config_free,
     .init = raft_boot,
     .on_message = raft_on_message,
     .on_timer = raft_on_timer,
