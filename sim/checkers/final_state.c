@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkers/check_util.h"
+
 int final_state_init(struct final_state *fs, int32_t nodes_count) {
     memset(fs, 0, sizeof *fs);
     fs->nodes_count = nodes_count;
@@ -20,16 +22,12 @@ void final_state_deinit(struct final_state *fs) {
 }
 
 static void add_value(struct final_state *fs, const struct trace_event *ev) {
-    if (fs->count == fs->capacity) {
-        size_t cap = fs->capacity ? fs->capacity * 2 : 64;
-        struct final_value *grown = realloc(fs->values, cap * sizeof *grown);
-        if (!grown) {
-            fs->out_of_memory = true;
-            return;
-        }
-        fs->values = grown;
-        fs->capacity = cap;
+    struct final_value *grown = check_grow(fs->values, &fs->capacity, fs->count, sizeof *grown, 64);
+    if (!grown) {
+        fs->out_of_memory = true;
+        return;
     }
+    fs->values = grown;
     struct final_value *v = &fs->values[fs->count++];
     v->node = ev->node;
     v->key = ev->b;

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkers/check_util.h"
 #include "dslab/assert.h"
 #include "dslab/check.h"
 #include "scenario/units.h"
@@ -43,9 +44,8 @@ struct olpt_state {
 
 static int olpt_create(const struct scenario *s, const struct scenario_check *check,
                        void **state_out, struct diag *diag) {
-    if (check->args && check->args[0]) {
-        return diag_set(diag, s->path, check->pos.line, check->pos.col,
-                        "one-leader-per-term takes no arguments (got '%s')", check->args);
+    if (check_no_arguments(s, check, diag) != 0) {
+        return -1;
     }
     struct olpt_state *st = calloc(1, sizeof *st);
     int32_t n = s->nodes_count > 0 ? s->nodes_count : 1;
@@ -76,16 +76,12 @@ static void end_leadership(struct olpt_state *st, int32_t node, int64_t t_ns) {
 
 static void start_leadership(struct olpt_state *st, const struct trace_event *ev) {
     end_leadership(st, ev->node, ev->t_ns);
-    if (st->count == st->capacity) {
-        size_t cap = st->capacity ? st->capacity * 2 : 64;
-        struct leadership *grown = realloc(st->records, cap * sizeof *grown);
-        if (!grown) {
-            st->out_of_memory = true;
-            return;
-        }
-        st->records = grown;
-        st->capacity = cap;
+    struct leadership *grown = check_grow(st->records, &st->capacity, st->count, sizeof *grown, 64);
+    if (!grown) {
+        st->out_of_memory = true;
+        return;
     }
+    st->records = grown;
     struct leadership *l = &st->records[st->count];
     l->term = ev->a;
     l->node = ev->node;

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkers/check_util.h"
 #include "dslab/check.h"
 #include "dslab/time.h"
 
@@ -57,9 +58,8 @@ struct sp_state {
 
 static int sp_create(const struct scenario *s, const struct scenario_check *check,
                      enum sp_mode mode, void **state_out, struct diag *diag) {
-    if (check->args && check->args[0]) {
-        return diag_set(diag, s->path, check->pos.line, check->pos.col,
-                        "%s takes no arguments (got '%s')", check->name, check->args);
+    if (check_no_arguments(s, check, diag) != 0) {
+        return -1;
     }
     struct sp_state *st = calloc(1, sizeof *st);
     int32_t n = s->nodes_count > 0 ? s->nodes_count : 1;
@@ -108,16 +108,12 @@ static void end_primaryship(struct sp_state *st, const struct trace_event *ev) {
 
 static void start_primaryship_at(struct sp_state *st, const struct trace_event *ev, int64_t epoch) {
     end_primaryship(st, ev);
-    if (st->count == st->capacity) {
-        size_t cap = st->capacity ? st->capacity * 2 : 64;
-        struct primaryship *grown = realloc(st->records, cap * sizeof *grown);
-        if (!grown) {
-            st->out_of_memory = true;
-            return;
-        }
-        st->records = grown;
-        st->capacity = cap;
+    struct primaryship *grown = check_grow(st->records, &st->capacity, st->count, sizeof *grown, 64);
+    if (!grown) {
+        st->out_of_memory = true;
+        return;
     }
+    st->records = grown;
     struct primaryship *p = &st->records[st->count];
     memset(p, 0, sizeof *p);
     p->epoch = epoch;
