@@ -168,6 +168,7 @@ bool pb_lease_held(struct node_ctx *ctx, const struct pb_state *s);
 void pb_update_lease(struct node_ctx *ctx, struct pb_state *s);
 
 /* pb_repl.c */
+const struct repl_log_spec *pb_log_spec(void);
 void pb_send_repl(struct node_ctx *ctx, struct pb_state *s, int32_t peer);
 void pb_broadcast_repl(struct node_ctx *ctx, struct pb_state *s);
 void pb_on_repl(struct node_ctx *ctx, struct pb_state *s, int32_t from,

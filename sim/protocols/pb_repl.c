@@ -20,8 +20,9 @@
 
 #include "dslab/assert.h"
 #include "protocols/pb_internal.h"
+#include "protocols/repl_majority.h"
 
-static const struct repl_log_spec pb_log_spec = {
+static const struct repl_log_spec pb_log_spec_value = {
     .term_key = "pb/epoch",
     .vote_key = "pb/vote",
     .len_key = "pb/len",
@@ -30,14 +31,18 @@ static const struct repl_log_spec pb_log_spec = {
     .entries_max = PB_LOG_MAX,
 };
 
+const struct repl_log_spec *pb_log_spec(void) {
+    return &pb_log_spec_value;
+}
+
 static struct repl_log log_of(struct pb_state *s) {
-    return (struct repl_log){&pb_log_spec, s->log, &s->log_len};
+    return (struct repl_log){&pb_log_spec_value, s->log, &s->log_len};
 }
 
 /* --- the log and its persistence ------------------------------------------------ */
 
 int64_t pb_epoch_at(const struct pb_state *s, int64_t seq) {
-    return repl_log_term_at(&pb_log_spec, s->log, s->log_len, seq);
+    return repl_log_term_at(&pb_log_spec_value, s->log, s->log_len, seq);
 }
 
 int pb_log_append(struct node_ctx *ctx, struct pb_state *s, const struct pb_entry *e) {
@@ -45,7 +50,7 @@ int pb_log_append(struct node_ctx *ctx, struct pb_state *s, const struct pb_entr
 }
 
 void pb_persist_meta(struct node_ctx *ctx, const struct pb_state *s) {
-    repl_log_persist_meta(ctx, &pb_log_spec, s->epoch, s->voted_for);
+    repl_log_persist_meta(ctx, &pb_log_spec_value, s->epoch, s->voted_for);
 }
 
 void pb_load(struct node_ctx *ctx, struct pb_state *s) {
@@ -97,15 +102,10 @@ static void resolve_pending(struct node_ctx *ctx, struct pb_state *s, int64_t se
 }
 
 void pb_set_commit(struct node_ctx *ctx, struct pb_state *s, int64_t commit) {
-    if (commit > s->log_len) {
-        commit = s->log_len;
-    }
-    if (commit <= s->commit) {
+    DSLAB_ASSERT(s->applied <= s->commit);
+    if (!repl_commit_to(ctx, &s->commit, s->log_len, commit)) {
         return;
     }
-    DSLAB_ASSERT(s->applied <= s->commit && commit <= s->log_len);
-    s->commit = commit;
-    ctx_annotate(ctx, "commit", commit, "commit %lld", (long long)commit);
     while (s->applied < s->commit) {
         const struct pb_entry *e = &s->log[s->applied++];
         enum reply_status status = kv_apply(s, e);
@@ -119,18 +119,10 @@ void pb_set_commit(struct node_ctx *ctx, struct pb_state *s, int64_t commit) {
  * (older entries commit with it, as in Raft). */
 void pb_advance_commit(struct node_ctx *ctx, struct pb_state *s) {
     s->match_seq[s->self] = s->log_len;
-    for (int64_t n = s->log_len; n > s->commit; n--) {
-        if (pb_epoch_at(s, n) != s->epoch) {
-            return;
-        }
-        int32_t count = 0;
-        for (int32_t i = 0; i < s->nodes_count; i++) {
-            count += s->match_seq[i] >= n;
-        }
-        if (count >= pb_majority(s)) {
-            pb_set_commit(ctx, s, n);
-            return;
-        }
+    int64_t n = repl_majority_index(&pb_log_spec_value, s->log, s->log_len, s->match_seq,
+                                    s->nodes_count, pb_majority(s), s->commit, s->epoch, false);
+    if (n > s->commit) {
+        pb_set_commit(ctx, s, n);
     }
 }
 
@@ -139,23 +131,16 @@ void pb_advance_commit(struct node_ctx *ctx, struct pb_state *s) {
 void pb_send_repl(struct node_ctx *ctx, struct pb_state *s, int32_t peer) {
     struct pb_repl_msg m;
     memset(&m.head, 0, sizeof m.head);
-    int64_t next = s->next_seq[peer];
-    next = next < 1 ? 1 : (next > s->log_len + 1 ? s->log_len + 1 : next);
-    int64_t prev = next - 1;
-    int64_t count = s->log_len - prev;
-    if (count > pb_cfg(ctx)->entries_per_message_max) {
-        count = pb_cfg(ctx)->entries_per_message_max;
-    }
+    int64_t prev = 0;
+    int32_t count = repl_log_batch(log_of(s), s->next_seq[peer],
+                                   pb_cfg(ctx)->entries_per_message_max, &prev, m.entries);
     m.head.type = PB_MSG_REPL;
-    m.head.count = (int32_t)count;
+    m.head.count = count;
     m.head.epoch = s->epoch;
     m.head.prev_seq = prev;
     m.head.prev_epoch = pb_epoch_at(s, prev);
     m.head.commit = s->commit;
     m.head.sent_mono_ns = ctx_mono_ns(ctx);
-    if (count > 0) {
-        memcpy(m.entries, &s->log[prev], (size_t)count * sizeof(struct pb_entry));
-    }
     ctx_send(ctx, peer, &m, sizeof m.head + (size_t)count * sizeof(struct pb_entry));
 }
 
@@ -172,35 +157,17 @@ void pb_broadcast_repl(struct node_ctx *ctx, struct pb_state *s) {
 /* Where the primary should retry after a mismatch at prev: skip the whole
  * conflicting epoch at once. */
 static int64_t conflict_hint(const struct pb_state *s, int64_t prev) {
-    if (prev > s->log_len) {
-        return s->log_len;
-    }
-    int64_t epoch = pb_epoch_at(s, prev);
-    int64_t i = prev;
-    while (i - 1 > 0 && pb_epoch_at(s, i - 1) == epoch) {
-        i--;
-    }
-    return i - 1 > 0 ? i - 1 : 0;
+    return repl_log_conflict_hint(&pb_log_spec_value, s->log, s->log_len, prev, 0);
+}
+
+static void truncate_received(struct node_ctx *ctx, void *state, int64_t new_len) {
+    log_truncate(ctx, state, new_len);
 }
 
 static int64_t store_entries(struct node_ctx *ctx, struct pb_state *s,
                              const struct pb_repl_msg *m) {
-    int64_t match = m->head.prev_seq;
-    for (int32_t k = 0; k < m->head.count; k++) {
-        int64_t seq = m->head.prev_seq + 1 + k;
-        const struct pb_entry *e = &m->entries[k];
-        if (seq <= s->log_len) {
-            if (pb_epoch_at(s, seq) == e->epoch) {
-                match = seq;
-                continue;
-            }
-            log_truncate(ctx, s, seq - 1);
-        }
-        if (pb_log_append(ctx, s, e) != 0) {
-            break; /* full: the primary retries from here */
-        }
-        match = seq;
-    }
+    int64_t match = repl_log_store_received(ctx, log_of(s), m->head.prev_seq, m->entries,
+                                            m->head.count, truncate_received, s);
     ctx_store_sync(ctx); /* entries are durable before the ack leaves */
     return match;
 }
@@ -297,14 +264,6 @@ void pb_on_repl_resp(struct node_ctx *ctx, struct pb_state *s, int32_t from,
 
 /* --- client requests ---------------------------------------------------------------------- */
 
-static void refuse(struct node_ctx *ctx, const struct pb_state *s, uint64_t request_id) {
-    if (s->primary_id >= 0 && s->primary_id != s->self) {
-        ctx_reply(ctx, request_id, REPLY_REDIRECT, s->primary_id);
-    } else {
-        ctx_reply(ctx, request_id, REPLY_FAIL, 0);
-    }
-}
-
 static void on_write(struct node_ctx *ctx, struct pb_state *s, const struct client_request *req) {
     struct pb_entry e;
     memset(&e, 0, sizeof e);
@@ -336,7 +295,7 @@ static void on_write(struct node_ctx *ctx, struct pb_state *s, const struct clie
 void pb_on_request(struct node_ctx *ctx, void *state, const struct client_request *req) {
     struct pb_state *s = state;
     if (s->role != PB_PRIMARY || !pb_lease_held(ctx, s)) {
-        refuse(ctx, s, req->request_id);
+        repl_reply_not_done(ctx, req->request_id, s->primary_id, s->self);
         return;
     }
     switch (req->fn) {

@@ -39,6 +39,7 @@
 #include "dslab/time.h"
 #include "protocols/pb_internal.h"
 #include "protocols/proto_util.h"
+#include "protocols/repl_majority.h"
 
 /* --- configuration ---------------------------------------------------------- */
 
@@ -216,17 +217,8 @@ static void become_primary(struct node_ctx *ctx, struct pb_state *s, int64_t ack
 /* The start of the lease: the majority-th latest acknowledged send time
  * (this node counts as now), or INT64_MIN. */
 static int64_t lease_start_ns(const struct pb_state *s, int64_t now_ns) {
-    int64_t times[PB_NODES_MAX];
-    int32_t n = 0;
-    for (int32_t i = 0; i < s->nodes_count; i++) {
-        int64_t t = i == s->self ? now_ns : s->acked_mono_ns[i];
-        int32_t j = n++;
-        for (; j > 0 && times[j - 1] < t; j--) {
-            times[j] = times[j - 1];
-        }
-        times[j] = t;
-    }
-    return times[pb_majority(s) - 1];
+    return repl_majority_latest(s->acked_mono_ns, s->nodes_count, s->self, now_ns,
+                                pb_majority(s));
 }
 
 bool pb_lease_held(struct node_ctx *ctx, const struct pb_state *s) {
@@ -423,8 +415,8 @@ static void pb_on_message(struct node_ctx *ctx, void *state, int32_t from, const
     if (type == PB_MSG_REPL && len >= sizeof(struct pb_repl_head)) {
         struct pb_repl_msg m;
         memcpy(&m.head, msg, sizeof m.head);
-        size_t want = sizeof m.head + (size_t)m.head.count * sizeof(struct pb_entry);
-        if (m.head.count < 0 || m.head.count > PB_REPL_ENTRIES_MAX || len != want) {
+        if (!repl_log_batch_well_formed(pb_log_spec(), len, sizeof m.head, m.head.count,
+                                        PB_REPL_ENTRIES_MAX)) {
             return; /* malformed: ignore */
         }
         memcpy(&m, msg, len);

@@ -387,8 +387,8 @@ static void raft_on_message(struct node_ctx *ctx, void *state, int32_t from, con
     } else if (type == RAFT_MSG_APPEND && len >= sizeof(struct raft_append_head)) {
         struct raft_append_msg m;
         memcpy(&m.head, msg, sizeof m.head);
-        size_t want = sizeof m.head + (size_t)m.head.count * sizeof(struct raft_entry);
-        if (m.head.count < 0 || m.head.count > RAFT_APPEND_ENTRIES_MAX || len != want) {
+        if (!repl_log_batch_well_formed(raft_log_spec(), len, sizeof m.head, m.head.count,
+                                        RAFT_APPEND_ENTRIES_MAX)) {
             return; /* malformed: ignore */
         }
         memcpy(&m, msg, len);

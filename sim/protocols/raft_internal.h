@@ -229,6 +229,9 @@ void raft_set_commit(struct node_ctx *ctx, struct raft_state *s, int64_t commit)
 bool raft_lease_held(struct node_ctx *ctx, const struct raft_state *s);
 
 /* raft_log.c */
+const struct repl_log_spec *raft_log_spec(void);
+/* The log as repl_log.c sees it (borrows s). */
+struct repl_log raft_log_of(struct raft_state *s);
 int64_t raft_term_at(const struct raft_state *s, int64_t index);
 int64_t raft_last_term(const struct raft_state *s);
 /* Appends one entry in memory and the store (not synced). -1 when full. */

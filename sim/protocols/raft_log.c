@@ -12,7 +12,7 @@
 
 #include "protocols/raft_internal.h"
 
-static const struct repl_log_spec raft_log_spec = {
+static const struct repl_log_spec raft_log_spec_value = {
     .term_key = "raft/term",
     .vote_key = "raft/vote",
     .len_key = "raft/len",
@@ -21,12 +21,16 @@ static const struct repl_log_spec raft_log_spec = {
     .entries_max = RAFT_LOG_MAX,
 };
 
-static struct repl_log log_of(struct raft_state *s) {
-    return (struct repl_log){&raft_log_spec, s->log, &s->log_len};
+const struct repl_log_spec *raft_log_spec(void) {
+    return &raft_log_spec_value;
+}
+
+struct repl_log raft_log_of(struct raft_state *s) {
+    return (struct repl_log){&raft_log_spec_value, s->log, &s->log_len};
 }
 
 int64_t raft_term_at(const struct raft_state *s, int64_t index) {
-    return repl_log_term_at(&raft_log_spec, s->log, s->log_len, index);
+    return repl_log_term_at(&raft_log_spec_value, s->log, s->log_len, index);
 }
 
 int64_t raft_last_term(const struct raft_state *s) {
@@ -36,7 +40,7 @@ int64_t raft_last_term(const struct raft_state *s) {
 int raft_log_append(struct node_ctx *ctx, struct raft_state *s, const struct raft_entry *e) {
     /* Terms never decrease along the log, and no entry is from the future. */
     RAFT_ASSERT(e->term >= raft_last_term(s) && e->term <= s->current_term);
-    return repl_log_append(ctx, log_of(s), e);
+    return repl_log_append(ctx, raft_log_of(s), e);
 }
 
 void raft_log_truncate(struct node_ctx *ctx, struct raft_state *s, int64_t len) {
@@ -48,19 +52,19 @@ void raft_log_truncate(struct node_ctx *ctx, struct raft_state *s, int64_t len) 
     /* A committed entry is never removed (the naive commit rule, a lesson
      * knob, breaks exactly this: Figure 8). */
     RAFT_ASSERT(len >= s->commit_index || raft_cfg(ctx)->commit_rule == RAFT_COMMIT_NAIVE);
-    repl_log_truncate(ctx, log_of(s), len);
+    repl_log_truncate(ctx, raft_log_of(s), len);
 }
 
 void raft_persist_meta(struct node_ctx *ctx, const struct raft_state *s) {
-    repl_log_persist_meta(ctx, &raft_log_spec, s->current_term, s->voted_for);
+    repl_log_persist_meta(ctx, &raft_log_spec_value, s->current_term, s->voted_for);
 }
 
 bool raft_meta_stored(struct node_ctx *ctx, const struct raft_state *s) {
-    return repl_log_meta_stored(ctx, &raft_log_spec, s->current_term, s->voted_for);
+    return repl_log_meta_stored(ctx, &raft_log_spec_value, s->current_term, s->voted_for);
 }
 
 void raft_load(struct node_ctx *ctx, struct raft_state *s) {
-    repl_log_load(ctx, log_of(s), &s->current_term, &s->voted_for);
+    repl_log_load(ctx, raft_log_of(s), &s->current_term, &s->voted_for);
 }
 
 /* --- key-value state machine: the shared map plus client sessions ---------- */

@@ -98,3 +98,61 @@ void repl_log_load(struct node_ctx *ctx, struct repl_log log, int64_t *term, int
         *log.len = i;
     }
 }
+
+int32_t repl_log_batch(struct repl_log log, int64_t next, int32_t count_max, int64_t *prev_out,
+                       void *dst) {
+    next = next < 1 ? 1 : (next > *log.len + 1 ? *log.len + 1 : next);
+    int64_t prev = next - 1;
+    int64_t count = *log.len - prev;
+    if (count > count_max) {
+        count = count_max;
+    }
+    if (count > 0) {
+        memcpy(dst, entry_at(log, next), (size_t)count * log.spec->entry_size);
+    }
+    *prev_out = prev;
+    return (int32_t)count;
+}
+
+bool repl_log_batch_well_formed(const struct repl_log_spec *spec, size_t len, size_t head_size,
+                                int32_t count, int32_t count_max) {
+    return count >= 0 && count <= count_max &&
+           len == head_size + (size_t)count * spec->entry_size;
+}
+
+int64_t repl_log_conflict_hint(const struct repl_log_spec *spec, const void *entries, int64_t len,
+                               int64_t prev, int64_t floor) {
+    if (prev > len) {
+        return len;
+    }
+    int64_t term = repl_log_term_at(spec, entries, len, prev);
+    int64_t i = prev;
+    while (i - 1 > floor && repl_log_term_at(spec, entries, len, i - 1) == term) {
+        i--;
+    }
+    return i - 1 > 0 ? i - 1 : 0;
+}
+
+int64_t repl_log_store_received(struct node_ctx *ctx, struct repl_log log, int64_t prev,
+                                const void *entries, int32_t count, repl_truncate_fn truncate,
+                                void *state) {
+    int64_t match = prev;
+    for (int32_t k = 0; k < count; k++) {
+        int64_t index = prev + 1 + k;
+        const void *e = (const char *)entries + (size_t)k * log.spec->entry_size;
+        if (index <= *log.len) {
+            int64_t term = 0;
+            memcpy(&term, e, sizeof term);
+            if (repl_log_term_at(log.spec, log.entries, *log.len, index) == term) {
+                match = index;
+                continue;
+            }
+            truncate(ctx, state, index - 1);
+        }
+        if (repl_log_append(ctx, log, e) != 0) {
+            break; /* full: the sender retries from here */
+        }
+        match = index;
+    }
+    return match;
+}

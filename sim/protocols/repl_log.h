@@ -55,6 +55,31 @@ void repl_log_persist_meta(struct node_ctx *ctx, const struct repl_log_spec *spe
 /* True when the store holds exactly this term and vote. */
 bool repl_log_meta_stored(struct node_ctx *ctx, const struct repl_log_spec *spec, int64_t term,
                           int32_t voted_for);
+/* The batch a leader sends a peer whose next index is `next` (clamped to
+ * 1 .. len + 1): copies up to count_max entries from there into `dst`,
+ * sets *prev_out to the index before them and returns how many. */
+int32_t repl_log_batch(struct repl_log log, int64_t next, int32_t count_max, int64_t *prev_out,
+                       void *dst);
+/* True when a received message of `len` bytes is a header of head_size and
+ * exactly `count` (0 .. count_max) entries. */
+bool repl_log_batch_well_formed(const struct repl_log_spec *spec, size_t len, size_t head_size,
+                                int32_t count, int32_t count_max);
+/* Where the leader should retry after a mismatch at `prev`: before the
+ * whole run of entries of prev's term, but not below `floor` (Raft: the
+ * commit index, which matches for sure; primary-backup: 0). */
+int64_t repl_log_conflict_hint(const struct repl_log_spec *spec, const void *entries, int64_t len,
+                               int64_t prev, int64_t floor);
+/* Drops the entries after new_len, with what the protocol must do then
+ * (answer writes, roll back its map); called by repl_log_store_received. */
+typedef void (*repl_truncate_fn)(struct node_ctx *ctx, void *state, int64_t new_len);
+/* Stores `count` received entries that follow index `prev` (whose term the
+ * caller has checked): one already here with the same term is kept, one
+ * with another term is dropped with everything after it (`truncate`), the
+ * rest are appended until the log is full. Does not sync. Returns the last
+ * index known to match the sender's log. */
+int64_t repl_log_store_received(struct node_ctx *ctx, struct repl_log log, int64_t prev,
+                                const void *entries, int32_t count, repl_truncate_fn truncate,
+                                void *state);
 /* Rebuilds term (0 when absent), vote (-1) and the log from the store; a
  * torn tail keeps the prefix that is there. */
 void repl_log_load(struct node_ctx *ctx, struct repl_log log, int64_t *term, int32_t *voted_for);
