@@ -227,12 +227,21 @@ void ctx_annotate(struct node_ctx *ctx, const char *tag, int64_t value, const ch
     va_end(ap);
 }
 
+/* Node code (possibly a learner's) broke a documented range: the run
+ * stops with an error naming the node. Returns false then. */
+static bool report_ok(struct node_ctx *ctx, bool ok, const char *what, long long got) {
+    if (!ok) {
+        sim_fail(ctx->sim, "node %s reported %s %lld (dslab/node.h)",
+                 ctx_node_name(ctx, ctx->node), what, got);
+    }
+    return ok;
+}
+
 void ctx_report_role(struct node_ctx *ctx, enum role_class role, int64_t term, const char *fmt,
                      ...) {
-    if (role <= ROLE_NONE || role >= ROLE_CLASS_COUNT) {
-        /* Node code (possibly a learner's) passed a value outside the enum. */
-        sim_fail(ctx->sim, "node %s reported role class %d, not one of enum role_class "
-                 "(dslab/annotation.h)", ctx_node_name(ctx, ctx->node), (int)role);
+    if (!report_ok(ctx, role > ROLE_NONE && role < ROLE_CLASS_COUNT,
+                   "a role class outside enum role_class:", (long long)role) ||
+        !report_ok(ctx, term >= 0, "a negative term:", (long long)term)) {
         return;
     }
     if (!sim_tracing(ctx->sim)) return;
@@ -243,12 +252,20 @@ void ctx_report_role(struct node_ctx *ctx, enum role_class role, int64_t term, c
 }
 
 void ctx_report_term(struct node_ctx *ctx, int64_t term, const char *word) {
+    if (!report_ok(ctx, term >= 0, "a negative term:", (long long)term) ||
+        !report_ok(ctx, word && word[0], "a term without its word (NULL or \"\"), term",
+                   (long long)term)) {
+        return;
+    }
     if (!sim_tracing(ctx->sim)) return;
     emit_annotation_f(ctx, ANNOTATION_TERM, ROLE_NONE, word, term, 0, "%s %lld", word,
                       (long long)term);
 }
 
 void ctx_report_final_state(struct node_ctx *ctx, int64_t keys_count, const char *fmt, ...) {
+    if (!report_ok(ctx, keys_count >= 0, "a negative count of final keys:", (long long)keys_count)) {
+        return;
+    }
     if (!sim_tracing(ctx->sim)) return;
     va_list ap;
     va_start(ap, fmt);

@@ -76,6 +76,17 @@ static void bad_init(struct node_ctx *ctx, void *state) {
     ctx_report_role(ctx, (enum role_class)ROLE_CLASS_COUNT, 1, "weird");
 }
 
+/* A negative term, as a learner's off-by-one might report. */
+static void negative_term_init(struct node_ctx *ctx, void *state) {
+    (void)state;
+    ctx_report_term(ctx, -1, "term");
+}
+
+static const struct protocol negative_term_reporter = {
+    .name = "negative-term", .state_size = sizeof(struct reporter_state),
+    .init = negative_term_init, .on_message = reporter_on_message,
+};
+
 static const struct protocol bad_reporter = {
     .name = "bad-reporter", .state_size = sizeof(struct reporter_state), .init = bad_init,
     .on_message = reporter_on_message,
@@ -182,7 +193,7 @@ static void test_typed_reports_reach_trace_and_checkers(void **state) {
     scenario_free(s);
 }
 
-static void test_role_class_outside_the_enum_stops_the_run(void **state) {
+static void test_reports_outside_their_range_stop_the_run(void **state) {
     (void)state;
     struct scenario *s = load();
     struct diag d;
@@ -190,7 +201,12 @@ static void test_role_class_outside_the_enum_stops_the_run(void **state) {
     struct sim *sim = sim_create_with_protocol(s, &bad_reporter, 1, &d);
     assert_non_null(sim);
     assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_ERROR);
-    assert_non_null(strstr(sim_error(sim), "node n1 reported role class 9"));
+    assert_non_null(strstr(sim_error(sim), "node n1 reported a role class outside enum role_class: 9"));
+    sim_destroy(sim);
+    sim = sim_create_with_protocol(s, &negative_term_reporter, 1, &d);
+    assert_non_null(sim);
+    assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_ERROR);
+    assert_non_null(strstr(sim_error(sim), "node n1 reported a negative term: -1"));
     sim_destroy(sim);
     scenario_free(s);
 }
@@ -210,7 +226,7 @@ static void test_role_class_names_and_leading(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_typed_reports_reach_trace_and_checkers),
-        cmocka_unit_test(test_role_class_outside_the_enum_stops_the_run),
+        cmocka_unit_test(test_reports_outside_their_range_stop_the_run),
         cmocka_unit_test(test_role_class_names_and_leading),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -159,23 +159,26 @@ void ctx_annotate(struct node_ctx *ctx, const char *tag, int64_t value, const ch
  * or a crash, ends it. The text, printf-style, is the protocol's own name
  * for the role ("pre-candidate", "lock-server"); pass "%s",
  * role_class_name(role) when there is none. Trace: tag "role", value =
- * term, the text. `role` must be a class other than ROLE_NONE, else the
- * run stops with an error naming the node. Terms are >= 0; protocols with
- * no terms pass 0 (or a number of their own, e.g. a fencing token). */
+ * term, the text. `role` must be a class other than ROLE_NONE and `term`
+ * 0 .. INT64_MAX (protocols without terms pass 0, or a number of their
+ * own such as a fencing token); else the run stops with an error naming
+ * the node. */
 void ctx_report_role(struct node_ctx *ctx, enum role_class role, int64_t term, const char *fmt,
                      ...) __attribute__((format(printf, 4, 5)));
 
 /* This node moved to term (or epoch) `term`. `word` is a string literal
  * naming the protocol's kind of term ("term", "epoch", "ballot", "view"):
- * it is the trace tag, and the text reads "WORD TERM" ("term 3"). */
+ * it is the trace tag, and the text reads "WORD TERM" ("term 3"). `term`
+ * is 0 .. INT64_MAX and `word` non-empty, else the run stops with an error. */
 void ctx_report_term(struct node_ctx *ctx, int64_t term, const char *word);
 
 /* The state a node ends the run with, from protocol->on_finish: first one
  * ctx_report_final_state (keys_count = the number of final values that
  * follow; the text, printf-style, says anything else: "leader t3
  * applied=17"), then one ctx_report_final_value per key the node holds,
- * in any order. A node that reports nothing (a crashed one) is left out
- * of the replica comparison. Trace: tag "final-state", value = keys_count,
+ * in any order (keys_count 0 .. INT64_MAX, else the run stops with an
+ * error; keys and values are any int64). A node that reports nothing (a
+ * crashed one) is left out of the replica comparison. Trace: tag "final-state", value = keys_count,
  * the text; then tag "final", value = value, text "key=K value=V". */
 void ctx_report_final_state(struct node_ctx *ctx, int64_t keys_count, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
