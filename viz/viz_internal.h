@@ -95,8 +95,8 @@ struct rec_violation {
 
 struct rec_node {
     struct ivec status; /* CRASH RESTART PAUSE RESUME events */
-    struct ivec role;   /* ANNOTATE tag=role */
-    struct ivec term;   /* ANNOTATE tag=term */
+    struct ivec role;   /* ANNOTATE, typed role report (ANNOTATION_ROLE) */
+    struct ivec term;   /* ANNOTATE, typed term report (ANNOTATION_TERM) */
     struct ivec clock;  /* CLOCK_JUMP CLOCK_DRIFT */
     struct ivec msgs_sent; /* message indices sent by the node */
 };
