@@ -47,21 +47,20 @@ static void begin(struct run *r, const char *checker, const char *args) {
     assert_int_equal(r->checker->create(&r->sc, &check, &r->state, &d), 0);
 }
 
+/* Gives `ev` the next id, the time and no peer, and shows it to the checker. */
+static uint64_t deliver(struct run *r, int64_t t_ms, struct trace_event *ev) {
+    ev->id = r->next_id++;
+    ev->t_ns = t_ms * NS_PER_MS;
+    ev->peer = -1;
+    r->checker->on_event(r->state, ev);
+    return ev->id;
+}
+
 static uint64_t emit(struct run *r, int64_t t_ms, enum trace_kind kind, int32_t node,
                      const char *tag, const char *text, int64_t a, const struct history_op *op) {
-    struct trace_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.id = r->next_id++;
-    ev.t_ns = t_ms * NS_PER_MS;
-    ev.kind = kind;
-    ev.node = node;
-    ev.peer = -1;
-    ev.tag = tag;
-    ev.text = text;
-    ev.a = a;
-    ev.op = op;
-    r->checker->on_event(r->state, &ev);
-    return ev.id;
+    struct trace_event ev = {.kind = kind, .node = node, .tag = tag, .text = text, .a = a,
+                             .op = op};
+    return deliver(r, t_ms, &ev);
 }
 
 /* One client record; returns its trace id. */
@@ -99,21 +98,9 @@ static uint64_t write_done(struct run *r, uint64_t op_id, enum op_type type, int
 static uint64_t report(struct run *r, int64_t t_ms, int32_t node, enum annotation_kind kind,
                        enum role_class role, const char *tag, const char *text, int64_t a,
                        int64_t b) {
-    struct trace_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.id = r->next_id++;
-    ev.t_ns = t_ms * NS_PER_MS;
-    ev.kind = TRACE_ANNOTATE;
-    ev.node = node;
-    ev.peer = -1;
-    ev.tag = tag;
-    ev.text = text;
-    ev.a = a;
-    ev.b = b;
-    ev.annotation = kind;
-    ev.role = role;
-    r->checker->on_event(r->state, &ev);
-    return ev.id;
+    struct trace_event ev = {.kind = TRACE_ANNOTATE, .node = node, .tag = tag, .text = text,
+                             .a = a, .b = b, .annotation = kind, .role = role};
+    return deliver(r, t_ms, &ev);
 }
 
 static uint64_t final_state(struct run *r, int64_t t_ms, int32_t node, enum role_class role) {

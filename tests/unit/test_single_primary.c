@@ -42,39 +42,27 @@ static void begin(struct run *r, const char *checker, const char *args) {
     assert_int_equal(r->checker->create(&r->sc, &check, &r->state, &d), 0);
 }
 
+/* Gives `ev` the next id, the time and no peer, and shows it to the checker. */
+static uint64_t deliver(struct run *r, int64_t t_ms, struct trace_event *ev) {
+    ev->id = r->next_id++;
+    ev->t_ns = t_ms * NS_PER_MS;
+    ev->peer = -1;
+    r->checker->on_event(r->state, ev);
+    return ev->id;
+}
+
 static uint64_t emit(struct run *r, int64_t t_ms, enum trace_kind kind, int32_t node,
                      const char *tag, const char *text, int64_t a) {
-    struct trace_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.id = r->next_id++;
-    ev.t_ns = t_ms * NS_PER_MS;
-    ev.kind = kind;
-    ev.node = node;
-    ev.peer = -1;
-    ev.tag = tag;
-    ev.text = text;
-    ev.a = a;
-    r->checker->on_event(r->state, &ev);
-    return ev.id;
+    struct trace_event ev = {.kind = kind, .node = node, .tag = tag, .text = text, .a = a};
+    return deliver(r, t_ms, &ev);
 }
 
 /* A typed role report (what ctx_report_role emits) with its own text. */
 static uint64_t role_text(struct run *r, int64_t t_ms, int32_t node, enum role_class role,
                           const char *text, int64_t epoch) {
-    struct trace_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.id = r->next_id++;
-    ev.t_ns = t_ms * NS_PER_MS;
-    ev.kind = TRACE_ANNOTATE;
-    ev.node = node;
-    ev.peer = -1;
-    ev.tag = "role";
-    ev.text = text;
-    ev.a = epoch;
-    ev.annotation = ANNOTATION_ROLE;
-    ev.role = role;
-    r->checker->on_event(r->state, &ev);
-    return ev.id;
+    struct trace_event ev = {.kind = TRACE_ANNOTATE, .node = node, .tag = "role", .text = text,
+                             .a = epoch, .annotation = ANNOTATION_ROLE, .role = role};
+    return deliver(r, t_ms, &ev);
 }
 
 static uint64_t role(struct run *r, int64_t t_ms, int32_t node, enum role_class role,
