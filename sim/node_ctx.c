@@ -191,15 +191,90 @@ void ctx_store_sync(struct node_ctx *ctx) {
     }
 }
 
-void ctx_annotate(struct node_ctx *ctx, const char *tag, int64_t value, const char *fmt, ...) {
-    struct sim *sim = ctx->sim;
-    if (!sim_tracing(sim)) return;
+/* One TRACE_ANNOTATE event with the text formatted from fmt/ap. */
+static void emit_annotation(struct node_ctx *ctx, enum annotation_kind kind,
+                            enum role_class role, const char *tag, int64_t a, int64_t b,
+                            const char *fmt, va_list ap) __attribute__((format(printf, 7, 0)));
+static void emit_annotation(struct node_ctx *ctx, enum annotation_kind kind,
+                            enum role_class role, const char *tag, int64_t a, int64_t b,
+                            const char *fmt, va_list ap) {
     char text[DSLAB_ANNOTATION_MAX];
+    vsnprintf(text, sizeof text, fmt, ap);
+    struct trace_event ev = {.kind = TRACE_ANNOTATE, .node = ctx->node, .peer = -1, .a = a,
+                             .b = b, .tag = tag, .text = text, .annotation = kind,
+                             .role = role};
+    sim_emit(ctx->sim, &ev);
+}
+
+/* The same for a text given as printf arguments. */
+static void emit_annotation_f(struct node_ctx *ctx, enum annotation_kind kind,
+                              enum role_class role, const char *tag, int64_t a, int64_t b,
+                              const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+static void emit_annotation_f(struct node_ctx *ctx, enum annotation_kind kind,
+                              enum role_class role, const char *tag, int64_t a, int64_t b,
+                              const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    emit_annotation(ctx, kind, role, tag, a, b, fmt, ap);
     va_end(ap);
-    struct trace_event ev = {.kind = TRACE_ANNOTATE, .node = ctx->node, .peer = -1, .a = value,
-                             .tag = tag, .text = text};
-    sim_emit(sim, &ev);
+}
+
+void ctx_annotate(struct node_ctx *ctx, const char *tag, int64_t value, const char *fmt, ...) {
+    if (!sim_tracing(ctx->sim)) return;
+    va_list ap;
+    va_start(ap, fmt);
+    emit_annotation(ctx, ANNOTATION_NOTE, ROLE_NONE, tag, value, 0, fmt, ap);
+    va_end(ap);
+}
+
+/* Node code (possibly a learner's) broke a documented range: the run
+ * stops with an error naming the node. Returns false then. */
+static bool report_ok(struct node_ctx *ctx, bool ok, const char *what, long long got) {
+    if (!ok) {
+        sim_fail(ctx->sim, "node %s reported %s %lld (dslab/node.h)",
+                 ctx_node_name(ctx, ctx->node), what, got);
+    }
+    return ok;
+}
+
+void ctx_report_role(struct node_ctx *ctx, enum role_class role, int64_t term, const char *fmt,
+                     ...) {
+    if (!report_ok(ctx, role > ROLE_NONE && role < ROLE_CLASS_COUNT,
+                   "a role class outside enum role_class:", (long long)role) ||
+        !report_ok(ctx, term >= 0, "a negative term:", (long long)term)) {
+        return;
+    }
+    if (!sim_tracing(ctx->sim)) return;
+    va_list ap;
+    va_start(ap, fmt);
+    emit_annotation(ctx, ANNOTATION_ROLE, role, "role", term, 0, fmt, ap);
+    va_end(ap);
+}
+
+void ctx_report_term(struct node_ctx *ctx, int64_t term, const char *word) {
+    if (!report_ok(ctx, term >= 0, "a negative term:", (long long)term) ||
+        !report_ok(ctx, word && word[0], "a term without its word (NULL or \"\"), term",
+                   (long long)term)) {
+        return;
+    }
+    if (!sim_tracing(ctx->sim)) return;
+    emit_annotation_f(ctx, ANNOTATION_TERM, ROLE_NONE, word, term, 0, "%s %lld", word,
+                      (long long)term);
+}
+
+void ctx_report_final_state(struct node_ctx *ctx, int64_t keys_count, const char *fmt, ...) {
+    if (!report_ok(ctx, keys_count >= 0, "a negative count of final keys:", (long long)keys_count)) {
+        return;
+    }
+    if (!sim_tracing(ctx->sim)) return;
+    va_list ap;
+    va_start(ap, fmt);
+    emit_annotation(ctx, ANNOTATION_FINAL_STATE, ROLE_NONE, "final-state", keys_count, 0, fmt, ap);
+    va_end(ap);
+}
+
+void ctx_report_final_value(struct node_ctx *ctx, int64_t key, int64_t value) {
+    if (!sim_tracing(ctx->sim)) return;
+    emit_annotation_f(ctx, ANNOTATION_FINAL_VALUE, ROLE_NONE, "final", value, key,
+                      "key=%lld value=%lld", (long long)key, (long long)value);
 }

@@ -51,6 +51,7 @@ struct rec_event {
     int32_t ref;       /* message or op index, -1 */
     uint8_t kind;      /* enum trace_kind */
     uint8_t tag_kind;  /* enum rec_tag */
+    uint8_t role;      /* REC_TAG_ROLE: the reported enum role_class */
 };
 
 #define REC_TRAFFIC_BINS 240
@@ -94,8 +95,8 @@ struct rec_violation {
 
 struct rec_node {
     struct ivec status; /* CRASH RESTART PAUSE RESUME events */
-    struct ivec role;   /* ANNOTATE tag=role */
-    struct ivec term;   /* ANNOTATE tag=term */
+    struct ivec role;   /* ANNOTATE, typed role report (ANNOTATION_ROLE) */
+    struct ivec term;   /* ANNOTATE, typed term report (ANNOTATION_TERM) */
     struct ivec clock;  /* CLOCK_JUMP CLOCK_DRIFT */
     struct ivec msgs_sent; /* message indices sent by the node */
 };
@@ -156,6 +157,8 @@ int32_t rec_events_until(const struct recording *r, int64_t t_ns);
 int32_t rec_msg_find(const struct recording *r, uint64_t msg_id);
 /* Role text / term value of a node with the first ev_count events. */
 const char *rec_node_role(const struct recording *r, int32_t node, int32_t ev_count);
+/* The class of that role report, ROLE_NONE before any. */
+enum role_class rec_node_role_class(const struct recording *r, int32_t node, int32_t ev_count);
 int64_t rec_node_term(const struct recording *r, int32_t node, int32_t ev_count);
 /* Status from the recording: NODE_UP/CRASHED/PAUSED; *since_ns when it began. */
 enum node_status rec_node_status(const struct recording *r, int32_t node, int32_t ev_count,
@@ -412,10 +415,11 @@ void cluster_node_pos(const struct viz_app *app, int32_t node, float *x, float *
 /* Time <-> x in the shared space-time/history window. */
 float st_time_to_x(const struct viz_app *app, struct frect area, int64_t t_ns);
 int64_t st_x_to_time(const struct viz_app *app, struct frect area, float x);
-/* Role of a node as a display class. */
-enum role_class { ROLE_NONE, ROLE_LEADER, ROLE_FOLLOWER, ROLE_CANDIDATE, ROLE_OTHER };
-enum role_class role_classify(const char *role);
-struct rgba role_colour(enum role_class rc);
+/* How a role class looks: leading classes (leader, primary, coordinator)
+ * as leaders, followers/backups/participants as followers. */
+enum role_look { LOOK_NONE, LOOK_LEADER, LOOK_FOLLOWER, LOOK_CANDIDATE, LOOK_OTHER };
+enum role_look role_look_of(enum role_class role);
+struct rgba role_colour(enum role_look rc);
 /* Formats a time for labels: "1.234567s" or compact "1.23s". */
 void fmt_time(int64_t t_ns, char *buf, size_t size);
 void fmt_offset(int64_t d_ns, char *buf, size_t size);

@@ -49,26 +49,26 @@ void layout_compute(struct layout *l, int width, int height, float scale, bool p
     l->inspector = (struct frect){W - insp_w, top, insp_w - m, content_h};
 }
 
-enum role_class role_classify(const char *role) {
-    if (!role || !*role) return ROLE_NONE;
-    if (strcmp(role, "leader") == 0 || strcmp(role, "primary") == 0 ||
-        strcmp(role, "coordinator") == 0 || strcmp(role, "holder") == 0)
-        return ROLE_LEADER;
-    if (strcmp(role, "follower") == 0 || strcmp(role, "backup") == 0 ||
-        strcmp(role, "replica") == 0 || strcmp(role, "participant") == 0)
-        return ROLE_FOLLOWER;
-    if (strcmp(role, "candidate") == 0 || strcmp(role, "pre-candidate") == 0 ||
-        strcmp(role, "electing") == 0)
-        return ROLE_CANDIDATE;
-    return ROLE_OTHER;
+enum role_look role_look_of(enum role_class role) {
+    switch (role) {
+    case ROLE_NONE: return LOOK_NONE;
+    case ROLE_LEADER:
+    case ROLE_PRIMARY:
+    case ROLE_COORDINATOR: return LOOK_LEADER;
+    case ROLE_FOLLOWER:
+    case ROLE_BACKUP:
+    case ROLE_PARTICIPANT: return LOOK_FOLLOWER;
+    case ROLE_CANDIDATE: return LOOK_CANDIDATE;
+    default: return LOOK_OTHER;
+    }
 }
 
-struct rgba role_colour(enum role_class rc) {
+struct rgba role_colour(enum role_look rc) {
     switch (rc) {
-    case ROLE_LEADER: return COL_ORANGE;
-    case ROLE_FOLLOWER: return COL_SKY;
-    case ROLE_CANDIDATE: return COL_YELLOW;
-    case ROLE_OTHER: return COL_PURPLE;
+    case LOOK_LEADER: return COL_ORANGE;
+    case LOOK_FOLLOWER: return COL_SKY;
+    case LOOK_CANDIDATE: return COL_YELLOW;
+    case LOOK_OTHER: return COL_PURPLE;
     default: return RGBA(0x8fa3bf, 255);
     }
 }

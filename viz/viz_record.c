@@ -343,10 +343,11 @@ void rec_sink(void *user, const struct trace_event *ev) {
     re->ref = -1;
     re->text_off = arena_add(r, ev->text);
     re->tag_off = arena_add(r, ev->tag);
-    if (ev->tag && ev->kind == TRACE_ANNOTATE) {
-        re->tag_kind = strcmp(ev->tag, "role") == 0   ? REC_TAG_ROLE
-                       : strcmp(ev->tag, "term") == 0 ? REC_TAG_TERM
-                                                      : REC_TAG_OTHER;
+    if (ev->kind == TRACE_ANNOTATE) {
+        re->tag_kind = ev->annotation == ANNOTATION_ROLE   ? REC_TAG_ROLE
+                       : ev->annotation == ANNOTATION_TERM ? REC_TAG_TERM
+                                                           : REC_TAG_OTHER;
+        re->role = (uint8_t)ev->role;
     }
     if (ev->t_ns > r->end_ns) {
         r->end_ns = ev->t_ns;
@@ -428,6 +429,11 @@ int32_t rec_events_until(const struct recording *r, int64_t t_ns) {
 const char *rec_node_role(const struct recording *r, int32_t node, int32_t ev_count) {
     int32_t i = ivec_last_before(&r->nodes[node].role, ev_count);
     return i < 0 ? "" : rec_str(r, r->events[r->nodes[node].role.v[i]].text_off);
+}
+
+enum role_class rec_node_role_class(const struct recording *r, int32_t node, int32_t ev_count) {
+    int32_t i = ivec_last_before(&r->nodes[node].role, ev_count);
+    return i < 0 ? ROLE_NONE : (enum role_class)r->events[r->nodes[node].role.v[i]].role;
 }
 
 int64_t rec_node_term(const struct recording *r, int32_t node, int32_t ev_count) {

@@ -197,7 +197,7 @@ static void draw_pause_bars(struct draw *d, float x, float y, float r, struct rg
     draw_rect(d, x + r * 0.12f, y - r * 0.45f, r * 0.26f, r * 0.9f, c);
 }
 
-static void draw_node_shape(struct viz_app *app, float x, float y, float r, enum role_class rc,
+static void draw_node_shape(struct viz_app *app, float x, float y, float r, enum role_look rc,
                             enum node_status st) {
     struct draw *d = &app->draw;
     if (st == NODE_CRASHED) {
@@ -210,8 +210,8 @@ static void draw_node_shape(struct viz_app *app, float x, float y, float r, enum
         c.a = 140;
     }
     switch (rc) {
-    case ROLE_LEADER: draw_star(d, x, y, r * 1.25f, c); break;
-    case ROLE_CANDIDATE: draw_diamond(d, x, y, r * 1.1f, c); break;
+    case LOOK_LEADER: draw_star(d, x, y, r * 1.25f, c); break;
+    case LOOK_CANDIDATE: draw_diamond(d, x, y, r * 1.1f, c); break;
     default: draw_circle(d, x, y, r, c); break;
     }
     if (st == NODE_PAUSED) {
@@ -220,11 +220,11 @@ static void draw_node_shape(struct viz_app *app, float x, float y, float r, enum
     }
 }
 
-static const char *role_letter(enum role_class rc) {
+static const char *role_letter(enum role_look rc) {
     switch (rc) {
-    case ROLE_LEADER: return "L";
-    case ROLE_FOLLOWER: return "F";
-    case ROLE_CANDIDATE: return "C";
+    case LOOK_LEADER: return "L";
+    case LOOK_FOLLOWER: return "F";
+    case LOOK_CANDIDATE: return "C";
     default: return "";
     }
 }
@@ -236,7 +236,8 @@ static void draw_node_labels(struct viz_app *app, int32_t i, float x, float y, f
     int32_t n = m->scenario->nodes_count;
     struct ring g = ring_geometry(app);
     /* Centred under the node: name, state and term; then describe(). */
-    float top = y + r * (role_classify(role) == ROLE_LEADER ? 1.3f : 1.1f) + 3 * s;
+    enum role_look look = role_look_of(rec_node_role_class(&m->rec, i, m->ev_count));
+    float top = y + r * (look == LOOK_LEADER ? 1.3f : 1.1f) + 3 * s;
     float fh = (float)app->fonts.height[FONT_BOLD];
     char line[160];
     int64_t term = rec_node_term(&m->rec, i, m->ev_count);
@@ -270,7 +271,7 @@ static void draw_node(struct viz_app *app, int32_t i, bool labels) {
     bool restarted;
     enum node_status st = rec_node_status(&m->rec, i, m->ev_count, &since, &restarted);
     const char *role = rec_node_role(&m->rec, i, m->ev_count);
-    enum role_class rc = role_classify(role);
+    enum role_look rc = role_look_of(rec_node_role_class(&m->rec, i, m->ev_count));
     int64_t glow_ns = 40 * latency_mean_ns(&m->scenario->network.link.latency);
     if (glow_ns < 200 * NS_PER_MS) glow_ns = 200 * NS_PER_MS;
     restarted = restarted && m->now_ns - since < glow_ns;
@@ -304,10 +305,10 @@ static void draw_node(struct viz_app *app, int32_t i, bool labels) {
 static void draw_legend(struct viz_app *app, struct frect c) {
     float s = app->lay.scale;
     float y = c.y + c.h - 15 * s, x = c.x + 14 * s, r = 6 * s;
-    struct { enum role_class rc; enum node_status st; const char *label; } items[] = {
-        {ROLE_LEADER, NODE_UP, "leader"},     {ROLE_FOLLOWER, NODE_UP, "follower"},
-        {ROLE_CANDIDATE, NODE_UP, "candidate"}, {ROLE_NONE, NODE_CRASHED, "crashed"},
-        {ROLE_FOLLOWER, NODE_PAUSED, "paused"},
+    struct { enum role_look rc; enum node_status st; const char *label; } items[] = {
+        {LOOK_LEADER, NODE_UP, "leader"},     {LOOK_FOLLOWER, NODE_UP, "follower"},
+        {LOOK_CANDIDATE, NODE_UP, "candidate"}, {LOOK_NONE, NODE_CRASHED, "crashed"},
+        {LOOK_FOLLOWER, NODE_PAUSED, "paused"},
     };
     for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
         draw_node_shape(app, x, y, r, items[i].rc, items[i].st);

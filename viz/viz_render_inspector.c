@@ -71,7 +71,8 @@ static void show_node(struct ins *in, int32_t node) {
         line_kv(in, "status", sts, COL_TEXT);
     }
     const char *role = rec_node_role(&m->rec, node, m->ev_count);
-    line_kv(in, "role", *role ? role : "-", role_colour(role_classify(role)));
+    enum role_look look = role_look_of(rec_node_role_class(&m->rec, node, m->ev_count));
+    line_kv(in, "role", *role ? role : "-", role_colour(look));
     int64_t term = rec_node_term(&m->rec, node, m->ev_count);
     snprintf(buf, sizeof buf, "%lld", (long long)term);
     line_kv(in, "term/epoch", term >= 0 ? buf : "-", COL_TEXT);

@@ -110,9 +110,9 @@ static void lane_segment(struct viz_app *app, const struct lanes *L, int32_t nod
         draw_rect(&app->draw, xa, y - hh, xb - xa, 2 * hh, RGBA(0xF0E442, 60));
         draw_hatch(&app->draw, xa, y - hh, xb - xa, 2 * hh, 5 * s, RGBA(0xF0E442, 150));
     } else { /* role */
-        struct rgba c = role_colour((enum role_class)(kind - 2));
-        float th = kind - 2 == ROLE_LEADER ? 5 * s : kind - 2 == ROLE_CANDIDATE ? 3 * s : 2 * s;
-        if (kind - 2 == ROLE_NONE) c = RGBA(0x59617a, 255);
+        struct rgba c = role_colour((enum role_look)(kind - 2));
+        float th = kind - 2 == LOOK_LEADER ? 5 * s : kind - 2 == LOOK_CANDIDATE ? 3 * s : 2 * s;
+        if (kind - 2 == LOOK_NONE) c = RGBA(0x59617a, 255);
         draw_rect(&app->draw, xa, y - th / 2, xb - xa, th, c);
     }
 }
@@ -124,12 +124,12 @@ static void draw_lane_states(struct viz_app *app, const struct lanes *L, int32_t
     /* Role: from each role annotation to the next (or now). */
     const struct ivec *ro = &r->nodes[node].role;
     int64_t from = 0;
-    int kind = 2 + ROLE_NONE;
+    int kind = 2 + LOOK_NONE;
     for (int32_t i = 0; i < ro->n && ro->v[i] < evn; i++) {
         const struct rec_event *e = &r->events[ro->v[i]];
         lane_segment(app, L, node, from, e->t_ns, kind);
         from = e->t_ns;
-        kind = 2 + (int)role_classify(rec_str(r, e->text_off));
+        kind = 2 + (int)role_look_of((enum role_class)e->role);
     }
     lane_segment(app, L, node, from, now, kind);
     /* Status: crashed and paused spans drawn over the role. */

@@ -24,10 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkers/check_util.h"
 #include "dslab/assert.h"
 #include "dslab/bits.h"
 #include "dslab/check.h"
-#include "scenario/units.h"
 
 #define AC_NODES_MAX BITS_NODES_MAX
 #define AC_TXN_ID_MAX (INT64_C(1) << 24) /* ids beyond are counted, not judged */
@@ -66,15 +66,11 @@ struct ac_state {
 static int ac_create(const struct scenario *s, const struct scenario_check *check,
                      void **state_out, struct diag *diag) {
     int64_t limit_ns = 0;
-    if (check->args && check->args[0]) {
-        char err[UNITS_ERR_MAX];
-        if (units_parse_duration_ns(check->args, false, &limit_ns, err, sizeof err) != 0 ||
-            limit_ns <= 0) {
-            return diag_set(diag, s->path, check->pos.line, check->pos.col,
-                            "atomic-commit takes the longest time a participant may stay in "
-                            "doubt, e.g. 'atomic-commit: 1s' (got '%s')",
-                            check->args);
-        }
+    if (check_duration_argument(s, check,
+                                "atomic-commit takes the longest time a participant may stay in "
+                                "doubt, e.g. 'atomic-commit: 1s'",
+                                &limit_ns, diag) != 0) {
+        return -1;
     }
     if (s->nodes_count > AC_NODES_MAX) {
         return diag_set(diag, s->path, check->pos.line, check->pos.col,
@@ -118,16 +114,12 @@ static void doubt_open(struct ac_state *st, const struct trace_event *ev) {
     for (size_t i = 0; i < st->open_count; i++) {
         if (st->open[i].node == ev->node && st->open[i].txn == ev->a) return;
     }
-    if (st->open_count == st->open_capacity) {
-        size_t cap = st->open_capacity ? st->open_capacity * 2 : 64;
-        struct ac_doubt *grown = realloc(st->open, cap * sizeof *grown);
-        if (!grown) {
-            st->out_of_memory = true;
-            return;
-        }
-        st->open = grown;
-        st->open_capacity = cap;
+    struct ac_doubt *grown = check_grow(st->open, &st->open_capacity, st->open_count, sizeof *grown, 64);
+    if (!grown) {
+        st->out_of_memory = true;
+        return;
     }
+    st->open = grown;
     st->open[st->open_count++] =
         (struct ac_doubt){.node = ev->node, .txn = ev->a, .from_ns = ev->t_ns, .trace_id = ev->id};
 }

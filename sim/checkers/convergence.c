@@ -18,10 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkers/check_util.h"
 #include "checkers/final_state.h"
 #include "dslab/check.h"
 #include "dslab/time.h"
-#include "scenario/units.h"
 
 #define CONVERGENCE_BOUND_NS_DEFAULT NS_PER_S
 
@@ -37,15 +37,11 @@ struct conv_state {
 static int conv_create(const struct scenario *s, const struct scenario_check *check,
                        void **state_out, struct diag *diag) {
     int64_t bound_ns = CONVERGENCE_BOUND_NS_DEFAULT;
-    if (check->args && check->args[0]) {
-        char err[UNITS_ERR_MAX];
-        if (units_parse_duration_ns(check->args, false, &bound_ns, err, sizeof err) != 0 ||
-            bound_ns <= 0) {
-            return diag_set(diag, s->path, check->pos.line, check->pos.col,
-                            "convergence takes how long replicas may take to agree after the "
-                            "last fault or write, e.g. 'convergence: 2s' (got '%s')",
-                            check->args);
-        }
+    if (check_duration_argument(s, check,
+                                "convergence takes how long replicas may take to agree after the "
+                                "last fault or write, e.g. 'convergence: 2s'",
+                                &bound_ns, diag) != 0) {
+        return -1;
     }
     struct conv_state *st = calloc(1, sizeof *st);
     if (!st || final_state_init(&st->fs, s->nodes_count) != 0) {

@@ -1,10 +1,12 @@
-/* final_state.c: collects the "final-state" / "final" annotations and the
+/* final_state.c: collects the typed final-state / final-value reports and the
  * liveness and role of every node (see final_state.h). Cost: one record
  * per (node, key) at the end of the run; a sort at seal, O(n log n). */
 #include "checkers/final_state.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#include "checkers/check_util.h"
 
 int final_state_init(struct final_state *fs, int32_t nodes_count) {
     memset(fs, 0, sizeof *fs);
@@ -20,23 +22,15 @@ void final_state_deinit(struct final_state *fs) {
 }
 
 static void add_value(struct final_state *fs, const struct trace_event *ev) {
-    const char *k = ev->text ? strstr(ev->text, "key=") : NULL;
-    if (!k) {
-        return; /* not the convention: ignore rather than guess */
+    struct final_value *grown = check_grow(fs->values, &fs->capacity, fs->count, sizeof *grown, 64);
+    if (!grown) {
+        fs->out_of_memory = true;
+        return;
     }
-    if (fs->count == fs->capacity) {
-        size_t cap = fs->capacity ? fs->capacity * 2 : 64;
-        struct final_value *grown = realloc(fs->values, cap * sizeof *grown);
-        if (!grown) {
-            fs->out_of_memory = true;
-            return;
-        }
-        fs->values = grown;
-        fs->capacity = cap;
-    }
+    fs->values = grown;
     struct final_value *v = &fs->values[fs->count++];
     v->node = ev->node;
-    v->key = strtoll(k + 4, NULL, 10);
+    v->key = ev->b;
     v->value = ev->a;
     v->trace_id = ev->id;
 }
@@ -51,14 +45,13 @@ void final_state_on_event(struct final_state *fs, const struct trace_event *ev) 
         n->primary = false;
     } else if (ev->kind == TRACE_RESTART) {
         n->crashed = false;
-    } else if (ev->kind == TRACE_ANNOTATE && ev->tag) {
-        if (strcmp(ev->tag, "role") == 0) {
-            n->primary = ev->text &&
-                         (strcmp(ev->text, "primary") == 0 || strcmp(ev->text, "leader") == 0);
-        } else if (strcmp(ev->tag, "final-state") == 0) {
+    } else if (ev->kind == TRACE_ANNOTATE) {
+        if (ev->annotation == ANNOTATION_ROLE) {
+            n->primary = role_class_leads(ev->role);
+        } else if (ev->annotation == ANNOTATION_FINAL_STATE) {
             n->reported = true;
             n->report_trace_id = ev->id;
-        } else if (strcmp(ev->tag, "final") == 0) {
+        } else if (ev->annotation == ANNOTATION_FINAL_VALUE) {
             add_value(fs, ev);
         }
     }

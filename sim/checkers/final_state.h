@@ -2,12 +2,13 @@
  * protocols annotate them in on_finish, for no-lost-acknowledged-writes
  * and convergence.
  *
- * The convention (docs/PROTOCOLS.md): at the end of a run every live node
- * annotates "final-state" once (value = number of keys, text free), then
- * one "final" per key it holds (value = the key's value, text
- * "key=K value=V"). A crashed node annotates nothing. The collector also
- * follows crashes, restarts and "role" annotations, so a checker knows
- * which nodes are up and which believe they are primary (or leader). */
+ * The contract (dslab/node.h): at the end of a run every live node calls
+ * ctx_report_final_state once, then ctx_report_final_value per key it
+ * holds (ANNOTATION_FINAL_STATE / ANNOTATION_FINAL_VALUE events: b = key,
+ * a = value). A crashed node reports nothing. The collector also follows
+ * crashes, restarts and typed role reports, so a checker knows which
+ * nodes are up and which believe they lead (role_class_leads). Texts are
+ * never parsed. */
 #ifndef DSLAB_FINAL_STATE_H
 #define DSLAB_FINAL_STATE_H
 
@@ -26,8 +27,8 @@ struct final_value {
 
 struct final_node {
     bool crashed;
-    bool primary;   /* last "role" was primary or leader */
-    bool reported;  /* annotated "final-state" */
+    bool primary;   /* the last role report was of a leading class */
+    bool reported;  /* reported its final state */
     uint64_t report_trace_id;
 };
 

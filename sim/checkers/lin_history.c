@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkers/check_util.h"
+
 /* ---- interned strings ----------------------------------------------- */
 
 static uint64_t bytes_hash(const char *s, size_t len) {
@@ -117,25 +119,18 @@ void lin_history_deinit(struct lin_history *h) {
 }
 
 int64_t lin_history_add_op(struct lin_history *h, const struct lin_op *op) {
-    if (h->ops_count == h->ops_capacity) {
-        size_t capacity = h->ops_capacity ? h->ops_capacity * 2 : 256;
-        struct lin_op *ops = realloc(h->ops, capacity * sizeof *ops);
-        if (!ops) return -1;
-        h->ops = ops;
-        h->ops_capacity = capacity;
-    }
+    struct lin_op *ops = check_grow(h->ops, &h->ops_capacity, h->ops_count, sizeof *ops, 256);
+    if (!ops) return -1;
+    h->ops = ops;
     h->ops[h->ops_count] = *op;
     return (int64_t)h->ops_count++;
 }
 
 int64_t lin_history_add_micro(struct lin_history *h, const struct lin_micro *m) {
-    if (h->micros_count == h->micros_capacity) {
-        size_t capacity = h->micros_capacity ? h->micros_capacity * 2 : 64;
-        struct lin_micro *micros = realloc(h->micros, capacity * sizeof *micros);
-        if (!micros) return -1;
-        h->micros = micros;
-        h->micros_capacity = capacity;
-    }
+    struct lin_micro *micros =
+        check_grow(h->micros, &h->micros_capacity, h->micros_count, sizeof *micros, 64);
+    if (!micros) return -1;
+    h->micros = micros;
     h->micros[h->micros_count] = *m;
     return (int64_t)h->micros_count++;
 }

@@ -45,6 +45,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkers/check_util.h"
 #include "dslab/assert.h"
 #include "dslab/check.h"
 #include "dslab/suggest.h"
@@ -95,16 +96,12 @@ struct me_state {
 };
 
 static void *list_push(struct me_state *st, struct me_list *l) {
-    if (l->count == l->capacity) {
-        size_t cap = l->capacity ? l->capacity * 2 : 32;
-        void *grown = realloc(l->items, cap * l->size);
-        if (!grown) {
-            st->out_of_memory = true;
-            return NULL;
-        }
-        l->items = grown;
-        l->capacity = cap;
+    void *grown = check_grow(l->items, &l->capacity, l->count, l->size, 32);
+    if (!grown) {
+        st->out_of_memory = true;
+        return NULL;
     }
+    l->items = grown;
     void *at = (char *)l->items + l->count++ * l->size;
     memset(at, 0, l->size);
     return at;

@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkers/check_util.h"
 #include "checkers/final_state.h"
 #include "dslab/check.h"
 
@@ -54,10 +55,8 @@ struct nlw_write {
 
 static int nlw_create(const struct scenario *s, const struct scenario_check *check,
                       void **state_out, struct diag *diag) {
-    if (check->args && check->args[0]) {
-        return diag_set(diag, s->path, check->pos.line, check->pos.col,
-                        "no-lost-acknowledged-writes takes no arguments (got '%s')",
-                        check->args);
+    if (check_no_arguments(s, check, diag) != 0) {
+        return -1;
     }
     struct nlw_state *st = calloc(1, sizeof *st);
     if (!st || final_state_init(&st->fs, s->nodes_count) != 0) {

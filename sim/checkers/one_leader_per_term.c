@@ -1,9 +1,10 @@
 /* one_leader_per_term.c: Raft's Election Safety, checked in true time.
  *
- * Leadership is read from TRACE_ANNOTATE events tagged "role": text
- * "leader" (or "primary", for epoch-based protocols) with value = term
- * starts a leadership; any other role text, or a crash of the node, ends
- * it. At the end, every term held by two different nodes is a violation:
+ * Leadership is read from typed role reports (ctx_report_role,
+ * dslab/annotation.h): a report of a leading class (ROLE_LEADER, or
+ * ROLE_PRIMARY for epoch-based protocols) with value = term starts a
+ * leadership; any other role report, or a crash of the node, ends it.
+ * The text of the report plays no part. At the end, every term held by two different nodes is a violation:
  * the window runs from the second election to the end of the overlap (or
  * the second election itself when the first had already ended), the nodes
  * are both leaders, the evidence the two "role" annotations.
@@ -18,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkers/check_util.h"
 #include "dslab/assert.h"
 #include "dslab/check.h"
 #include "scenario/units.h"
@@ -42,9 +44,8 @@ struct olpt_state {
 
 static int olpt_create(const struct scenario *s, const struct scenario_check *check,
                        void **state_out, struct diag *diag) {
-    if (check->args && check->args[0]) {
-        return diag_set(diag, s->path, check->pos.line, check->pos.col,
-                        "one-leader-per-term takes no arguments (got '%s')", check->args);
+    if (check_no_arguments(s, check, diag) != 0) {
+        return -1;
     }
     struct olpt_state *st = calloc(1, sizeof *st);
     int32_t n = s->nodes_count > 0 ? s->nodes_count : 1;
@@ -75,16 +76,12 @@ static void end_leadership(struct olpt_state *st, int32_t node, int64_t t_ns) {
 
 static void start_leadership(struct olpt_state *st, const struct trace_event *ev) {
     end_leadership(st, ev->node, ev->t_ns);
-    if (st->count == st->capacity) {
-        size_t cap = st->capacity ? st->capacity * 2 : 64;
-        struct leadership *grown = realloc(st->records, cap * sizeof *grown);
-        if (!grown) {
-            st->out_of_memory = true;
-            return;
-        }
-        st->records = grown;
-        st->capacity = cap;
+    struct leadership *grown = check_grow(st->records, &st->capacity, st->count, sizeof *grown, 64);
+    if (!grown) {
+        st->out_of_memory = true;
+        return;
     }
+    st->records = grown;
     struct leadership *l = &st->records[st->count];
     l->term = ev->a;
     l->node = ev->node;
@@ -102,8 +99,8 @@ static void olpt_on_event(void *state, const struct trace_event *ev) {
     }
     if (ev->kind == TRACE_CRASH) {
         end_leadership(st, ev->node, ev->t_ns);
-    } else if (ev->kind == TRACE_ANNOTATE && ev->tag && strcmp(ev->tag, "role") == 0) {
-        if (ev->text && (strcmp(ev->text, "leader") == 0 || strcmp(ev->text, "primary") == 0)) {
+    } else if (ev->kind == TRACE_ANNOTATE && ev->annotation == ANNOTATION_ROLE) {
+        if (role_class_leads(ev->role)) {
             start_leadership(st, ev);
         } else {
             end_leadership(st, ev->node, ev->t_ns);
@@ -378,10 +375,8 @@ static void elections_on_event(void *state, const struct trace_event *ev) {
     }
     if (ev->kind == TRACE_CRASH) {
         set_leading(st, ev, false);
-    } else if (ev->kind == TRACE_ANNOTATE && ev->tag && strcmp(ev->tag, "role") == 0) {
-        bool leading =
-            ev->text && (strcmp(ev->text, "leader") == 0 || strcmp(ev->text, "primary") == 0);
-        set_leading(st, ev, leading);
+    } else if (ev->kind == TRACE_ANNOTATE && ev->annotation == ANNOTATION_ROLE) {
+        set_leading(st, ev, role_class_leads(ev->role));
     }
 }
 

@@ -1,8 +1,9 @@
 /* single_primary.c: at most one primary, per epoch and at any instant.
  *
- * Both checkers read who is primary from TRACE_ANNOTATE events tagged
- * "role": text "primary" (or "leader") with value = epoch starts a
- * primaryship; any other role text, or a crash, ends it. The simulator's
+ * Both checkers read who is primary from typed role reports
+ * (ctx_report_role): a leading class (ROLE_PRIMARY, or ROLE_LEADER) with
+ * value = epoch starts a primaryship; any other role report, or a crash,
+ * ends it; the report's text plays no part. The simulator's
  * true time is the clock: nodes' own clocks play no part.
  *
  * single-primary-per-epoch: two different nodes primary in the same epoch
@@ -27,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkers/check_util.h"
 #include "dslab/check.h"
 #include "dslab/time.h"
 
@@ -56,9 +58,8 @@ struct sp_state {
 
 static int sp_create(const struct scenario *s, const struct scenario_check *check,
                      enum sp_mode mode, void **state_out, struct diag *diag) {
-    if (check->args && check->args[0]) {
-        return diag_set(diag, s->path, check->pos.line, check->pos.col,
-                        "%s takes no arguments (got '%s')", check->name, check->args);
+    if (check_no_arguments(s, check, diag) != 0) {
+        return -1;
     }
     struct sp_state *st = calloc(1, sizeof *st);
     int32_t n = s->nodes_count > 0 ? s->nodes_count : 1;
@@ -107,16 +108,12 @@ static void end_primaryship(struct sp_state *st, const struct trace_event *ev) {
 
 static void start_primaryship_at(struct sp_state *st, const struct trace_event *ev, int64_t epoch) {
     end_primaryship(st, ev);
-    if (st->count == st->capacity) {
-        size_t cap = st->capacity ? st->capacity * 2 : 64;
-        struct primaryship *grown = realloc(st->records, cap * sizeof *grown);
-        if (!grown) {
-            st->out_of_memory = true;
-            return;
-        }
-        st->records = grown;
-        st->capacity = cap;
+    struct primaryship *grown = check_grow(st->records, &st->capacity, st->count, sizeof *grown, 64);
+    if (!grown) {
+        st->out_of_memory = true;
+        return;
     }
+    st->records = grown;
     struct primaryship *p = &st->records[st->count];
     memset(p, 0, sizeof *p);
     p->epoch = epoch;
@@ -146,9 +143,9 @@ static void sp_on_event(void *state, const struct trace_event *ev) {
         int64_t epoch = st->paused_epoch[ev->node];
         st->paused_epoch[ev->node] = -1;
         if (epoch >= 0) start_primaryship_at(st, ev, epoch);
-    } else if (ev->kind == TRACE_ANNOTATE && ev->tag && strcmp(ev->tag, "role") == 0) {
+    } else if (ev->kind == TRACE_ANNOTATE && ev->annotation == ANNOTATION_ROLE) {
         st->paused_epoch[ev->node] = -1;
-        if (ev->text && (strcmp(ev->text, "primary") == 0 || strcmp(ev->text, "leader") == 0)) {
+        if (role_class_leads(ev->role)) {
             start_primaryship_at(st, ev, ev->a);
         } else {
             end_primaryship(st, ev);

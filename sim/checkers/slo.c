@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkers/check_util.h"
 #include "dslab/check.h"
 #include "dslab/time.h"
 #include "scenario/units.h"
@@ -155,16 +156,12 @@ static int slo_create(const struct scenario *s, const struct scenario_check *che
 
 static void add_sample(struct slo_state *st, int64_t t_ns, int64_t latency_ns, uint64_t trace_id,
                        int32_t node) {
-    if (st->count == st->capacity) {
-        size_t cap = st->capacity ? st->capacity * 2 : 1024;
-        struct slo_sample *grown = realloc(st->samples, cap * sizeof *grown);
-        if (!grown) {
-            st->out_of_memory = true;
-            return;
-        }
-        st->samples = grown;
-        st->capacity = cap;
+    struct slo_sample *grown = check_grow(st->samples, &st->capacity, st->count, sizeof *grown, 1024);
+    if (!grown) {
+        st->out_of_memory = true;
+        return;
     }
+    st->samples = grown;
     st->samples[st->count++] = (struct slo_sample){t_ns, latency_ns, trace_id, node};
 }
 

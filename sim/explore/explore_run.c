@@ -2,8 +2,8 @@
  * distributions learners care about.
  *
  * A probe (a trace sink) measures, per run: the time to the first leader
- * (a "role" annotation whose text starts with "leader" or "primary", the
- * convention of every protocol), the time from losing the leader (it
+ * (a typed role report of a leading class: ROLE_LEADER or ROLE_PRIMARY,
+ * dslab/annotation.h), the time from losing the leader (it
  * crashed, paused, or a partition or cut left it without a majority) to a
  * different node leading (failure detection plus election), and the
  * latency of every client operation that completed ok. Samples go into
@@ -71,10 +71,6 @@ struct probe {
     int32_t clients_count;
 };
 
-static bool leads(const char *text) {
-    return text && (strncmp(text, "leader", 6) == 0 || strncmp(text, "primary", 7) == 0);
-}
-
 static bool has_majority(const struct probe *p, int32_t node) {
     int32_t reach = 1;
     for (int32_t j = 0; j < p->nodes_count; j++) {
@@ -93,7 +89,7 @@ static void lose_leader(struct probe *p, int64_t t_ns) {
 }
 
 static void on_role(struct probe *p, const struct trace_event *ev) {
-    if (!leads(ev->text)) {
+    if (!role_class_leads(ev->role)) {
         if (ev->node == p->leader) p->leader = -1;
         return;
     }
@@ -126,7 +122,7 @@ static void probe_sink(void *user, const struct trace_event *ev) {
     struct probe *p = user;
     switch (ev->kind) {
     case TRACE_ANNOTATE:
-        if (ev->tag && strcmp(ev->tag, "role") == 0 && ev->node >= 0) on_role(p, ev);
+        if (ev->annotation == ANNOTATION_ROLE && ev->node >= 0) on_role(p, ev);
         break;
     case TRACE_CRASH:
     case TRACE_PAUSE:

@@ -36,6 +36,7 @@
 #include "dslab/assert.h"
 #include "dslab/node.h"
 #include "dslab/time.h"
+#include "protocols/proto_util.h"
 
 #define FD_NODES_MAX 64
 #define FD_PIGGYBACK_MAX 6
@@ -129,15 +130,7 @@ static int fd_configure(const struct scenario *s, void **config_out, struct diag
                         "ping_timeout must be shorter than ping_interval (indirect probes need "
                         "the rest of the period)");
     }
-    struct fd_config *out = malloc(sizeof *out);
-    if (!out) return diag_set(diag, s->path, 0, 0, "out of memory");
-    *out = c;
-    *config_out = out; /* owned by the simulator, freed by fd_destroy_config */
-    return 0;
-}
-
-static void fd_destroy_config(void *config) {
-    free(config);
+    return proto_config_keep(s, &c, sizeof c, config_out, diag);
 }
 
 static const struct fd_config *cfg(const struct node_ctx *ctx) {
@@ -510,7 +503,7 @@ const struct protocol protocol_failure_detector = {
     .summary = "heartbeats with a timeout, or SWIM ping/ping-req/suspicion gossip",
     .state_size = sizeof(struct fd_state),
     .configure = fd_configure,
-    .destroy_config = fd_destroy_config,
+    .destroy_config = proto_config_free,
     .init = fd_init,
     .on_message = fd_on_message,
     .on_timer = fd_on_timer,

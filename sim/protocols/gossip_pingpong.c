@@ -7,10 +7,10 @@
  * it a clean measure of the simulator's per-message cost. The message
  * carries a hop count so traces show how far a message has travelled. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "dslab/node.h"
+#include "protocols/proto_util.h"
 
 struct gp_config {
     int64_t initial;
@@ -28,18 +28,12 @@ struct gp_msg {
 static int gp_configure(const struct scenario *s, void **config_out, struct diag *diag) {
     static const char *const known[] = {"initial", NULL};
     if (param_reject_unknown(s, known, diag) != 0) return -1;
-    struct gp_config *c = calloc(1, sizeof *c);
-    if (!c) return diag_set(diag, s->path, 0, 0, "out of memory");
-    if (param_int(s, "initial", 4, 0, 1000, &c->initial, diag) != 0) {
-        free(c);
+    struct gp_config c;
+    memset(&c, 0, sizeof c);
+    if (param_int(s, "initial", 4, 0, 1000, &c.initial, diag) != 0) {
         return -1;
     }
-    *config_out = c;
-    return 0;
-}
-
-static void gp_destroy_config(void *config) {
-    free(config);
+    return proto_config_keep(s, &c, sizeof c, config_out, diag);
 }
 
 static void send_random(struct node_ctx *ctx, uint64_t hops) {
@@ -93,7 +87,7 @@ const struct protocol protocol_gossip_pingpong = {
     .summary = "each delivery sends one message to a random node (the benchmark workload)",
     .state_size = sizeof(struct gp_state),
     .configure = gp_configure,
-    .destroy_config = gp_destroy_config,
+    .destroy_config = proto_config_free,
     .init = gp_init,
     .on_message = gp_on_message,
     .on_timer = gp_on_timer,

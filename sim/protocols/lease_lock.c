@@ -43,6 +43,7 @@
 #include "dslab/node.h"
 #include "dslab/suggest.h"
 #include "dslab/time.h"
+#include "protocols/proto_util.h"
 
 /* Waiting clients are a bit mask. */
 #define LL_NODES_MAX BITS_NODES_MAX
@@ -126,14 +127,6 @@ static const char *const ll_known_params[] = {
     "server", "storage", "lease", "margin", "work", "think", "retry", "writes", "fencing", NULL,
 };
 
-static int ll_param_error(const struct scenario *s, const char *key, struct diag *diag,
-                          const char *message) {
-    const struct scenario_param *p = param_find(s, key);
-    int line = p ? p->pos.line : s->protocol.pos.line;
-    int col = p ? p->pos.col : s->protocol.pos.col;
-    return diag_set(diag, s->path, line, col, "%s", message);
-}
-
 static int param_node(const struct scenario *s, const char *key, int32_t default_node,
                       int32_t *out, struct diag *diag) {
     const struct scenario_param *p = param_find(s, key);
@@ -150,7 +143,7 @@ static int param_node(const struct scenario *s, const char *key, int32_t default
     char message[160];
     snprintf(message, sizeof message, "protocol parameter '%s': unknown node '%s'%s%s%s", key,
              p->value, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
-    return ll_param_error(s, key, diag, message);
+    return proto_param_error(s, key, diag, message);
 }
 
 static int ll_configure(const struct scenario *s, void **config_out, struct diag *diag) {
@@ -175,23 +168,15 @@ static int ll_configure(const struct scenario *s, void **config_out, struct diag
         return -1;
     }
     if (c.server == c.storage) {
-        return ll_param_error(s, "storage", diag, "the storage node must not be the server");
+        return proto_param_error(s, "storage", diag, "the storage node must not be the server");
     }
-    if (c.lease_ns <= 0) return ll_param_error(s, "lease", diag, "lease must be > 0");
+    if (c.lease_ns <= 0) return proto_param_error(s, "lease", diag, "lease must be > 0");
     if (c.margin_ns >= c.lease_ns) {
-        return ll_param_error(s, "margin", diag, "margin must be shorter than the lease");
+        return proto_param_error(s, "margin", diag, "margin must be shorter than the lease");
     }
-    if (c.work_ns <= 0) return ll_param_error(s, "work", diag, "work must be > 0");
-    if (c.retry_ns <= 0) return ll_param_error(s, "retry", diag, "retry must be > 0");
-    struct ll_config *out = malloc(sizeof *out);
-    if (!out) return diag_set(diag, s->path, 0, 0, "out of memory");
-    *out = c;
-    *config_out = out; /* owned by the simulator, freed by ll_destroy_config */
-    return 0;
-}
-
-static void ll_destroy_config(void *config) {
-    free(config);
+    if (c.work_ns <= 0) return proto_param_error(s, "work", diag, "work must be > 0");
+    if (c.retry_ns <= 0) return proto_param_error(s, "retry", diag, "retry must be > 0");
+    return proto_config_keep(s, &c, sizeof c, config_out, diag);
 }
 
 static void send_msg(struct node_ctx *ctx, int32_t to, struct ll_msg *m) {
@@ -399,15 +384,15 @@ static void ll_init(struct node_ctx *ctx, void *state) {
             s->quiet_until_mono_ns = ctx_mono_ns(ctx) + c->lease_ns;
             ctx_set_timer(ctx, c->lease_ns, LL_TIMER_QUIET);
         }
-        ctx_annotate(ctx, "role", s->next_token, "lock-server%s",
-                     restarted ? " (restarted: no grants for one lease)" : "");
+        ctx_report_role(ctx, ROLE_OTHER, s->next_token, "lock-server%s",
+                        restarted ? " (restarted: no grants for one lease)" : "");
     } else if (s->self == c->storage) {
         if (ctx_store_get(ctx, "highest", &p) == (long)sizeof s->highest_token) {
             memcpy(&s->highest_token, p, sizeof s->highest_token);
         }
-        ctx_annotate(ctx, "role", s->highest_token, "storage");
+        ctx_report_role(ctx, ROLE_OTHER, s->highest_token, "storage");
     } else {
-        ctx_annotate(ctx, "role", 0, "client");
+        ctx_report_role(ctx, ROLE_OTHER, 0, "client");
         client_think(ctx, s);
     }
 }
@@ -517,7 +502,7 @@ const struct protocol protocol_lease_lock = {
     .summary = "a lease-based lock server, clients writing to storage, optional fencing tokens",
     .state_size = sizeof(struct ll_state),
     .configure = ll_configure,
-    .destroy_config = ll_destroy_config,
+    .destroy_config = proto_config_free,
     .init = ll_init,
     .on_message = ll_on_message,
     .on_timer = ll_on_timer,

@@ -1,7 +1,8 @@
 /* pb_internal.h (private): state, messages and helpers shared by the
  * primary-backup files (primary_backup.c: configuration, roles, failover,
  * promotion, the lease, the vtable; pb_repl.c: the log, its persistence,
- * the key-value map, replication, client requests, texts).
+ * the key-value map, replication, client requests, texts). The log's
+ * storage and the map are shared with Raft: repl_log.c, kv_map.c.
  * Protocol docs: docs/PROTOCOLS.md ("Primary-backup").
  *
  * Sequence numbers are 1-based positions in the replicated log; entry s
@@ -20,6 +21,8 @@
 #include "dslab/bits.h"
 #include "dslab/limits.h"
 #include "dslab/node.h"
+#include "protocols/kv_map.h"
+#include "protocols/repl_log.h"
 
 /* Acks and grants are bit masks of node indexes. */
 #define PB_NODES_MAX BITS_NODES_MAX
@@ -34,8 +37,6 @@ enum pb_role {
 };
 
 enum pb_replication { PB_SYNC, PB_ASYNC };
-
-enum pb_cmd { PB_CMD_NOOP = 0, PB_CMD_WRITE = 1, PB_CMD_CAS = 2 };
 
 enum pb_timer_tag {
     PB_TIMER_FAILOVER = 1,  /* backup/candidate: no primary heard for too long */
@@ -60,7 +61,7 @@ struct pb_entry {
     int64_t key;
     int64_t value;    /* write: value; cas: new value */
     int64_t expected; /* cas */
-    int32_t cmd;      /* enum pb_cmd */
+    int32_t cmd;      /* enum kv_cmd */
     int32_t reserved;
 };
 
@@ -114,12 +115,6 @@ struct pb_promote_msg {
 };
 
 /* --- state ------------------------------------------------------------------ */
-struct pb_kv_slot {
-    int64_t key;
-    int64_t value;
-    int64_t used;
-};
-
 struct pb_pending {
     int64_t seq;
     uint64_t request_id;
@@ -161,8 +156,7 @@ struct pb_state {
     int pending_count;
     struct pb_pending pending[PB_PENDING_MAX];
 
-    int64_t kv_count;
-    struct pb_kv_slot kv[PB_KV_SLOTS];
+    struct kv_slot kv[PB_KV_SLOTS];
 };
 
 /* primary_backup.c */
@@ -174,6 +168,7 @@ bool pb_lease_held(struct node_ctx *ctx, const struct pb_state *s);
 void pb_update_lease(struct node_ctx *ctx, struct pb_state *s);
 
 /* pb_repl.c */
+const struct repl_log_spec *pb_log_spec(void);
 void pb_send_repl(struct node_ctx *ctx, struct pb_state *s, int32_t peer);
 void pb_broadcast_repl(struct node_ctx *ctx, struct pb_state *s);
 void pb_on_repl(struct node_ctx *ctx, struct pb_state *s, int32_t from,
@@ -192,5 +187,6 @@ void pb_annotate_final(struct node_ctx *ctx, const struct pb_state *s);
 void pb_describe(const void *state, char *buf, size_t buf_size);
 void pb_message_label(const void *msg, size_t len, char *buf, size_t buf_size);
 const char *pb_role_name(enum pb_role role);
+enum role_class pb_role_class(enum pb_role role);
 
 #endif

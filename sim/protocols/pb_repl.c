@@ -12,128 +12,72 @@
  *   backup: check (prev_seq, prev_epoch), drop a conflicting suffix (and
  *           undo it in the map if it was applied), append + sync, ack.
  *
- * Durable layout: pb/epoch, pb/vote, pb/len, pb/e/N (entry N, 1-based);
- * pb/len is the authority, entries past it are overwritten later. */
+ * Durable layout (repl_log.h): pb/epoch, pb/vote, pb/len, pb/e/N (entry N,
+ * 1-based); pb/len is the authority, entries past it are overwritten later. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "dslab/assert.h"
-#include "dslab/rng.h"
 #include "protocols/pb_internal.h"
+#include "protocols/repl_majority.h"
 
-#define PB_KEY_EPOCH "pb/epoch"
-#define PB_KEY_VOTE "pb/vote"
-#define PB_KEY_LEN "pb/len"
+static const struct repl_log_spec pb_log_spec_value = {
+    .term_key = "pb/epoch",
+    .vote_key = "pb/vote",
+    .len_key = "pb/len",
+    .entry_prefix = "pb/e/",
+    .entry_size = sizeof(struct pb_entry),
+    .entries_max = PB_LOG_MAX,
+};
+
+const struct repl_log_spec *pb_log_spec(void) {
+    return &pb_log_spec_value;
+}
+
+static struct repl_log log_of(struct pb_state *s) {
+    return (struct repl_log){&pb_log_spec_value, s->log, &s->log_len};
+}
 
 /* --- the log and its persistence ------------------------------------------------ */
 
-static void entry_key(int64_t seq, char *buf, size_t buf_size) {
-    snprintf(buf, buf_size, "pb/e/%" PRId64, seq);
-}
-
 int64_t pb_epoch_at(const struct pb_state *s, int64_t seq) {
-    return seq <= 0 || seq > s->log_len ? 0 : s->log[seq - 1].epoch;
+    return repl_log_term_at(&pb_log_spec_value, s->log, s->log_len, seq);
 }
 
 int pb_log_append(struct node_ctx *ctx, struct pb_state *s, const struct pb_entry *e) {
-    if (s->log_len >= PB_LOG_MAX) {
-        return -1;
-    }
-    char key[48];
-    entry_key(s->log_len + 1, key, sizeof key);
-    if (ctx_store_put(ctx, key, e, sizeof *e) != 0) {
-        return -1;
-    }
-    s->log[s->log_len++] = *e;
-    ctx_store_put(ctx, PB_KEY_LEN, &s->log_len, sizeof s->log_len);
-    return 0;
+    return repl_log_append(ctx, log_of(s), e);
 }
 
 void pb_persist_meta(struct node_ctx *ctx, const struct pb_state *s) {
-    ctx_store_put(ctx, PB_KEY_EPOCH, &s->epoch, sizeof s->epoch);
-    ctx_store_put(ctx, PB_KEY_VOTE, &s->voted_for, sizeof s->voted_for);
-}
-
-static int64_t load_i64(struct node_ctx *ctx, const char *key, int64_t absent) {
-    const void *p = NULL;
-    int64_t v = absent;
-    if (ctx_store_get(ctx, key, &p) == (long)sizeof v) {
-        memcpy(&v, p, sizeof v);
-    }
-    return v;
+    repl_log_persist_meta(ctx, &pb_log_spec_value, s->epoch, s->voted_for);
 }
 
 void pb_load(struct node_ctx *ctx, struct pb_state *s) {
-    s->epoch = load_i64(ctx, PB_KEY_EPOCH, 0);
-    s->voted_for = -1;
-    const void *p = NULL;
-    int32_t vote = -1;
-    if (ctx_store_get(ctx, PB_KEY_VOTE, &p) == (long)sizeof vote) {
-        memcpy(&vote, p, sizeof vote);
-        s->voted_for = vote;
-    }
-    int64_t len = load_i64(ctx, PB_KEY_LEN, 0);
-    len = len < 0 || len > PB_LOG_MAX ? 0 : len;
-    s->log_len = 0;
-    for (int64_t i = 1; i <= len; i++) {
-        char key[48];
-        entry_key(i, key, sizeof key);
-        if (ctx_store_get(ctx, key, &p) != (long)sizeof(struct pb_entry)) {
-            break; /* a torn tail: keep the prefix that is there */
-        }
-        memcpy(&s->log[i - 1], p, sizeof(struct pb_entry));
-        s->log_len = i;
-    }
+    repl_log_load(ctx, log_of(s), &s->epoch, &s->voted_for);
 }
 
 /* --- the key-value map ------------------------------------------------------------- */
 
-static size_t kv_slot_of(const struct pb_state *s, int64_t key, bool *found) {
-    uint64_t h = (uint64_t)key;
-    size_t i = (size_t)(rng_splitmix64(&h) % PB_KV_SLOTS);
-    while (s->kv[i].used && s->kv[i].key != key) {
-        i = (i + 1) % PB_KV_SLOTS;
-    }
-    *found = s->kv[i].used != 0;
-    return i;
-}
-
 int64_t pb_kv_get(const struct pb_state *s, int64_t key) {
-    bool found = false;
-    size_t i = kv_slot_of(s, key, &found);
-    return found ? s->kv[i].value : HISTORY_NIL;
+    return kv_map_get(s->kv, PB_KV_SLOTS, key);
 }
 
 static enum reply_status kv_apply(struct pb_state *s, const struct pb_entry *e) {
-    if (e->cmd == PB_CMD_NOOP || (e->cmd == PB_CMD_CAS && pb_kv_get(s, e->key) != e->expected)) {
-        return e->cmd == PB_CMD_NOOP ? REPLY_OK : REPLY_FAIL;
-    }
-    bool found = false;
-    size_t i = kv_slot_of(s, e->key, &found);
-    if (!found) {
-        s->kv[i].used = 1; /* at most one new key per entry: the table cannot fill */
-        s->kv[i].key = e->key;
-        s->kv_count++;
-    }
-    s->kv[i].value = e->value;
-    return REPLY_OK;
+    return kv_map_apply(s->kv, PB_KV_SLOTS, e->cmd, e->key, e->value, e->expected);
 }
 
 /* Drops entries after `len`; entries already applied are undone by
  * rebuilding the map from the log that remains. */
 static void log_truncate(struct node_ctx *ctx, struct pb_state *s, int64_t len) {
-    if (len >= s->log_len) {
+    if (!repl_log_truncate(ctx, log_of(s), len)) {
         return;
     }
-    s->log_len = len < 0 ? 0 : len;
-    ctx_store_put(ctx, PB_KEY_LEN, &s->log_len, sizeof s->log_len);
     if (s->applied > s->log_len) {
         ctx_annotate(ctx, "rollback", s->applied - s->log_len,
                      "dropped %lld applied entries after seq %lld",
                      (long long)(s->applied - s->log_len), (long long)s->log_len);
-        memset(s->kv, 0, sizeof s->kv);
-        s->kv_count = 0;
+        kv_map_clear(s->kv, PB_KV_SLOTS);
         for (int64_t i = 0; i < s->log_len; i++) {
             kv_apply(s, &s->log[i]);
         }
@@ -158,15 +102,10 @@ static void resolve_pending(struct node_ctx *ctx, struct pb_state *s, int64_t se
 }
 
 void pb_set_commit(struct node_ctx *ctx, struct pb_state *s, int64_t commit) {
-    if (commit > s->log_len) {
-        commit = s->log_len;
-    }
-    if (commit <= s->commit) {
+    DSLAB_ASSERT(s->applied <= s->commit);
+    if (!repl_commit_to(ctx, &s->commit, s->log_len, commit)) {
         return;
     }
-    DSLAB_ASSERT(s->applied <= s->commit && commit <= s->log_len);
-    s->commit = commit;
-    ctx_annotate(ctx, "commit", commit, "commit %lld", (long long)commit);
     while (s->applied < s->commit) {
         const struct pb_entry *e = &s->log[s->applied++];
         enum reply_status status = kv_apply(s, e);
@@ -180,18 +119,10 @@ void pb_set_commit(struct node_ctx *ctx, struct pb_state *s, int64_t commit) {
  * (older entries commit with it, as in Raft). */
 void pb_advance_commit(struct node_ctx *ctx, struct pb_state *s) {
     s->match_seq[s->self] = s->log_len;
-    for (int64_t n = s->log_len; n > s->commit; n--) {
-        if (pb_epoch_at(s, n) != s->epoch) {
-            return;
-        }
-        int32_t count = 0;
-        for (int32_t i = 0; i < s->nodes_count; i++) {
-            count += s->match_seq[i] >= n;
-        }
-        if (count >= pb_majority(s)) {
-            pb_set_commit(ctx, s, n);
-            return;
-        }
+    int64_t n = repl_majority_index(&pb_log_spec_value, s->log, s->log_len, s->match_seq,
+                                    s->nodes_count, pb_majority(s), s->commit, s->epoch, false);
+    if (n > s->commit) {
+        pb_set_commit(ctx, s, n);
     }
 }
 
@@ -200,23 +131,16 @@ void pb_advance_commit(struct node_ctx *ctx, struct pb_state *s) {
 void pb_send_repl(struct node_ctx *ctx, struct pb_state *s, int32_t peer) {
     struct pb_repl_msg m;
     memset(&m.head, 0, sizeof m.head);
-    int64_t next = s->next_seq[peer];
-    next = next < 1 ? 1 : (next > s->log_len + 1 ? s->log_len + 1 : next);
-    int64_t prev = next - 1;
-    int64_t count = s->log_len - prev;
-    if (count > pb_cfg(ctx)->entries_per_message_max) {
-        count = pb_cfg(ctx)->entries_per_message_max;
-    }
+    int64_t prev = 0;
+    int32_t count = repl_log_batch(log_of(s), s->next_seq[peer],
+                                   pb_cfg(ctx)->entries_per_message_max, &prev, m.entries);
     m.head.type = PB_MSG_REPL;
-    m.head.count = (int32_t)count;
+    m.head.count = count;
     m.head.epoch = s->epoch;
     m.head.prev_seq = prev;
     m.head.prev_epoch = pb_epoch_at(s, prev);
     m.head.commit = s->commit;
     m.head.sent_mono_ns = ctx_mono_ns(ctx);
-    if (count > 0) {
-        memcpy(m.entries, &s->log[prev], (size_t)count * sizeof(struct pb_entry));
-    }
     ctx_send(ctx, peer, &m, sizeof m.head + (size_t)count * sizeof(struct pb_entry));
 }
 
@@ -233,35 +157,17 @@ void pb_broadcast_repl(struct node_ctx *ctx, struct pb_state *s) {
 /* Where the primary should retry after a mismatch at prev: skip the whole
  * conflicting epoch at once. */
 static int64_t conflict_hint(const struct pb_state *s, int64_t prev) {
-    if (prev > s->log_len) {
-        return s->log_len;
-    }
-    int64_t epoch = pb_epoch_at(s, prev);
-    int64_t i = prev;
-    while (i - 1 > 0 && pb_epoch_at(s, i - 1) == epoch) {
-        i--;
-    }
-    return i - 1 > 0 ? i - 1 : 0;
+    return repl_log_conflict_hint(&pb_log_spec_value, s->log, s->log_len, prev, 0);
+}
+
+static void truncate_received(struct node_ctx *ctx, void *state, int64_t new_len) {
+    log_truncate(ctx, state, new_len);
 }
 
 static int64_t store_entries(struct node_ctx *ctx, struct pb_state *s,
                              const struct pb_repl_msg *m) {
-    int64_t match = m->head.prev_seq;
-    for (int32_t k = 0; k < m->head.count; k++) {
-        int64_t seq = m->head.prev_seq + 1 + k;
-        const struct pb_entry *e = &m->entries[k];
-        if (seq <= s->log_len) {
-            if (pb_epoch_at(s, seq) == e->epoch) {
-                match = seq;
-                continue;
-            }
-            log_truncate(ctx, s, seq - 1);
-        }
-        if (pb_log_append(ctx, s, e) != 0) {
-            break; /* full: the primary retries from here */
-        }
-        match = seq;
-    }
+    int64_t match = repl_log_store_received(ctx, log_of(s), m->head.prev_seq, m->entries,
+                                            m->head.count, truncate_received, s);
     ctx_store_sync(ctx); /* entries are durable before the ack leaves */
     return match;
 }
@@ -358,19 +264,11 @@ void pb_on_repl_resp(struct node_ctx *ctx, struct pb_state *s, int32_t from,
 
 /* --- client requests ---------------------------------------------------------------------- */
 
-static void refuse(struct node_ctx *ctx, const struct pb_state *s, uint64_t request_id) {
-    if (s->primary_id >= 0 && s->primary_id != s->self) {
-        ctx_reply(ctx, request_id, REPLY_REDIRECT, s->primary_id);
-    } else {
-        ctx_reply(ctx, request_id, REPLY_FAIL, 0);
-    }
-}
-
 static void on_write(struct node_ctx *ctx, struct pb_state *s, const struct client_request *req) {
     struct pb_entry e;
     memset(&e, 0, sizeof e);
     e.epoch = s->epoch;
-    e.cmd = req->fn == OP_CAS ? PB_CMD_CAS : PB_CMD_WRITE;
+    e.cmd = req->fn == OP_CAS ? KV_CMD_CAS : KV_CMD_WRITE;
     e.key = req->key;
     e.value = req->value;
     e.expected = req->expected;
@@ -397,7 +295,7 @@ static void on_write(struct node_ctx *ctx, struct pb_state *s, const struct clie
 void pb_on_request(struct node_ctx *ctx, void *state, const struct client_request *req) {
     struct pb_state *s = state;
     if (s->role != PB_PRIMARY || !pb_lease_held(ctx, s)) {
-        refuse(ctx, s, req->request_id);
+        repl_reply_not_done(ctx, req->request_id, s->primary_id, s->self);
         return;
     }
     switch (req->fn) {
@@ -422,13 +320,17 @@ void pb_on_request(struct node_ctx *ctx, void *state, const struct client_reques
 /* --- texts ----------------------------------------------------------------------------------- */
 
 void pb_annotate_final(struct node_ctx *ctx, const struct pb_state *s) {
-    ctx_annotate(ctx, "final-state", s->kv_count, "%s epoch=%" PRId64 " applied=%" PRId64
-                 " keys=%" PRId64, pb_role_name(s->role), s->epoch, s->applied, s->kv_count);
-    for (size_t i = 0; i < PB_KV_SLOTS; i++) {
-        if (s->kv[i].used) {
-            ctx_annotate(ctx, "final", s->kv[i].value, "key=%" PRId64 " value=%" PRId64,
-                         s->kv[i].key, s->kv[i].value);
-        }
+    int64_t keys = kv_map_count(s->kv, PB_KV_SLOTS);
+    ctx_report_final_state(ctx, keys, "%s epoch=%" PRId64 " applied=%" PRId64 " keys=%" PRId64,
+                           pb_role_name(s->role), s->epoch, s->applied, keys);
+    kv_map_report_final(ctx, s->kv, PB_KV_SLOTS);
+}
+
+enum role_class pb_role_class(enum pb_role role) {
+    switch (role) {
+    case PB_PRIMARY: return ROLE_PRIMARY;
+    case PB_CANDIDATE: return ROLE_CANDIDATE;
+    default: return ROLE_BACKUP;
     }
 }
 

@@ -38,6 +38,8 @@
 #include "dslab/assert.h"
 #include "dslab/time.h"
 #include "protocols/pb_internal.h"
+#include "protocols/proto_util.h"
+#include "protocols/repl_majority.h"
 
 /* --- configuration ---------------------------------------------------------- */
 
@@ -46,14 +48,6 @@ static const char *const pb_known_params[] = {
     NULL,
 };
 static const char *const pb_replications[] = {"sync", "async", NULL};
-
-static int param_error(const struct scenario *s, const char *key, struct diag *diag,
-                       const char *message) {
-    const struct scenario_param *p = param_find(s, key);
-    int line = p ? p->pos.line : s->protocol.pos.line;
-    int col = p ? p->pos.col : s->protocol.pos.col;
-    return diag_set(diag, s->path, line, col, "%s", message);
-}
 
 static int pb_configure(const struct scenario *s, void **config_out, struct diag *diag) {
     struct pb_config c;
@@ -76,32 +70,22 @@ static int pb_configure(const struct scenario *s, void **config_out, struct diag
                         PB_NODES_MAX, (int)s->nodes_count);
     }
     if (c.heartbeat_ns <= 0) {
-        return param_error(s, "heartbeat", diag, "heartbeat must be > 0");
+        return proto_param_error(s, "heartbeat", diag, "heartbeat must be > 0");
     }
     if (c.failover_after_ns <= c.heartbeat_ns) {
-        return param_error(s, "failover_after", diag,
-                           "failover_after must be longer than heartbeat");
+        return proto_param_error(s, "failover_after", diag,
+                                 "failover_after must be longer than heartbeat");
     }
     if (c.lease_ns <= 0 || c.lease_ns >= c.failover_after_ns) {
-        return param_error(s, "lease", diag,
-                           "lease must be > 0 and shorter than failover_after (a new primary "
-                           "may be promoted failover_after after the last heartbeat)");
+        return proto_param_error(s, "lease", diag,
+                                 "lease must be > 0 and shorter than failover_after (a new primary "
+                                 "may be promoted failover_after after the last heartbeat)");
     }
     c.grant_quiet_ns = c.lease_ns + (c.failover_after_ns - c.lease_ns) / 2;
     c.replication = (enum pb_replication)replication;
     c.initial_primary = 0;
     c.entries_per_message_max = (int32_t)entries_max;
-    struct pb_config *out = malloc(sizeof *out);
-    if (!out) {
-        return diag_set(diag, s->path, 0, 0, "out of memory");
-    }
-    *out = c;
-    *config_out = out; /* owned by the simulator, freed by pb_destroy_config */
-    return 0;
-}
-
-static void pb_destroy_config(void *config) {
-    free(config);
+    return proto_config_keep(s, &c, sizeof c, config_out, diag);
 }
 
 const struct pb_config *pb_cfg(const struct node_ctx *ctx) {
@@ -144,8 +128,8 @@ static void arm_failover(struct node_ctx *ctx, struct pb_state *s, bool retry) {
 static void set_role(struct node_ctx *ctx, struct pb_state *s, enum pb_role role) {
     bool was_primary = s->role == PB_PRIMARY;
     s->role = role;
-    ctx_annotate(ctx, "role", role == PB_CANDIDATE ? s->candidate_epoch : s->epoch, "%s",
-                 pb_role_name(role));
+    ctx_report_role(ctx, pb_role_class(role), role == PB_CANDIDATE ? s->candidate_epoch : s->epoch,
+                    "%s", pb_role_name(role));
     if (was_primary && role != PB_PRIMARY) {
         cancel(ctx, &s->heartbeat_timer_armed, s->heartbeat_timer_id);
         cancel(ctx, &s->lease_timer_armed, s->lease_timer_id);
@@ -162,7 +146,7 @@ static void set_epoch(struct node_ctx *ctx, struct pb_state *s, int64_t epoch) {
     DSLAB_ASSERT(epoch > s->epoch); /* epochs never go back */
     s->epoch = epoch;
     s->voted_for = -1;
-    ctx_annotate(ctx, "epoch", epoch, "epoch %lld", (long long)epoch);
+    ctx_report_term(ctx, epoch, "epoch");
 }
 
 /* Follows `primary` (-1 = unknown) in `epoch` (>= current), persisting a
@@ -212,7 +196,7 @@ static void become_primary(struct node_ctx *ctx, struct pb_state *s, int64_t ack
     struct pb_entry noop;
     memset(&noop, 0, sizeof noop);
     noop.epoch = s->epoch;
-    noop.cmd = PB_CMD_NOOP;
+    noop.cmd = KV_CMD_NOOP;
     s->own_seq = pb_log_append(ctx, s, &noop) == 0 ? s->log_len : s->log_len + 1;
     ctx_store_sync(ctx);
     s->match_seq[s->self] = s->log_len;
@@ -233,17 +217,8 @@ static void become_primary(struct node_ctx *ctx, struct pb_state *s, int64_t ack
 /* The start of the lease: the majority-th latest acknowledged send time
  * (this node counts as now), or INT64_MIN. */
 static int64_t lease_start_ns(const struct pb_state *s, int64_t now_ns) {
-    int64_t times[PB_NODES_MAX];
-    int32_t n = 0;
-    for (int32_t i = 0; i < s->nodes_count; i++) {
-        int64_t t = i == s->self ? now_ns : s->acked_mono_ns[i];
-        int32_t j = n++;
-        for (; j > 0 && times[j - 1] < t; j--) {
-            times[j] = times[j - 1];
-        }
-        times[j] = t;
-    }
-    return times[pb_majority(s) - 1];
+    return repl_majority_latest(s->acked_mono_ns, s->nodes_count, s->self, now_ns,
+                                pb_majority(s));
 }
 
 bool pb_lease_held(struct node_ctx *ctx, const struct pb_state *s) {
@@ -416,7 +391,7 @@ static void pb_init(struct node_ctx *ctx, void *state) {
         return;
     }
     s->primary_id = s->epoch == 1 ? pb_cfg(ctx)->initial_primary : -1;
-    ctx_annotate(ctx, "role", s->epoch, "%s", pb_role_name(s->role));
+    ctx_report_role(ctx, pb_role_class(s->role), s->epoch, "%s", pb_role_name(s->role));
     arm_failover(ctx, s, false);
 }
 
@@ -426,7 +401,7 @@ static void pb_restart(struct node_ctx *ctx, void *state) {
     struct pb_state *s = state;
     pb_common_boot(ctx, s);
     pb_load(ctx, s);
-    ctx_annotate(ctx, "role", s->epoch, "%s", pb_role_name(s->role));
+    ctx_report_role(ctx, pb_role_class(s->role), s->epoch, "%s", pb_role_name(s->role));
     arm_failover(ctx, s, false);
 }
 
@@ -440,8 +415,8 @@ static void pb_on_message(struct node_ctx *ctx, void *state, int32_t from, const
     if (type == PB_MSG_REPL && len >= sizeof(struct pb_repl_head)) {
         struct pb_repl_msg m;
         memcpy(&m.head, msg, sizeof m.head);
-        size_t want = sizeof m.head + (size_t)m.head.count * sizeof(struct pb_entry);
-        if (m.head.count < 0 || m.head.count > PB_REPL_ENTRIES_MAX || len != want) {
+        if (!repl_log_batch_well_formed(pb_log_spec(), len, sizeof m.head, m.head.count,
+                                        PB_REPL_ENTRIES_MAX)) {
             return; /* malformed: ignore */
         }
         memcpy(&m, msg, len);
@@ -488,7 +463,7 @@ const struct protocol protocol_primary_backup = {
     .summary = "primary-backup: heartbeat failover, sync/async replication, optional fencing",
     .state_size = sizeof(struct pb_state),
     .configure = pb_configure,
-    .destroy_config = pb_destroy_config,
+    .destroy_config = proto_config_free,
     .init = pb_init,
     .on_message = pb_on_message,
     .on_timer = pb_on_timer,

@@ -34,6 +34,7 @@
 
 #include "dslab/assert.h"
 #include "dslab/time.h"
+#include "protocols/proto_util.h"
 #include "protocols/quorum_kv_internal.h"
 
 /* --- configuration ---------------------------------------------------------- */
@@ -43,14 +44,6 @@ static const char *const qkv_known_params[] = {
     "handoff_interval", NULL,
 };
 static const char *const qkv_resolutions[] = {"lww", "version-vectors", NULL};
-
-static int qkv_param_error(const struct scenario *s, const char *key, struct diag *diag,
-                           const char *message) {
-    const struct scenario_param *p = param_find(s, key);
-    int line = p ? p->pos.line : s->protocol.pos.line;
-    int col = p ? p->pos.col : s->protocol.pos.col;
-    return diag_set(diag, s->path, line, col, "%s", message);
-}
 
 static int qkv_configure(const struct scenario *s, void **config_out, struct diag *diag) {
     struct qkv_config c;
@@ -76,28 +69,20 @@ static int qkv_configure(const struct scenario *s, void **config_out, struct dia
                           diag) != 0) {
         return -1;
     }
-    if (r > n) return qkv_param_error(s, "r", diag, "r must be at most n (replicas per key)");
-    if (w > n) return qkv_param_error(s, "w", diag, "w must be at most n (replicas per key)");
-    if (c.timeout_ns <= 0) return qkv_param_error(s, "timeout", diag, "timeout must be > 0");
+    if (r > n) return proto_param_error(s, "r", diag, "r must be at most n (replicas per key)");
+    if (w > n) return proto_param_error(s, "w", diag, "w must be at most n (replicas per key)");
+    if (c.timeout_ns <= 0) return proto_param_error(s, "timeout", diag, "timeout must be > 0");
     if (c.sloppy_after_ns <= 0) {
-        return qkv_param_error(s, "sloppy_after", diag, "sloppy_after must be > 0");
+        return proto_param_error(s, "sloppy_after", diag, "sloppy_after must be > 0");
     }
     if (c.handoff_interval_ns <= 0) {
-        return qkv_param_error(s, "handoff_interval", diag, "handoff_interval must be > 0");
+        return proto_param_error(s, "handoff_interval", diag, "handoff_interval must be > 0");
     }
     c.n = (int32_t)n;
     c.r = (int32_t)r;
     c.w = (int32_t)w;
     c.resolution = (enum qkv_resolution)resolution;
-    struct qkv_config *out = malloc(sizeof *out);
-    if (!out) return diag_set(diag, s->path, 0, 0, "out of memory");
-    *out = c;
-    *config_out = out; /* owned by the simulator, freed by qkv_destroy_config */
-    return 0;
-}
-
-static void qkv_destroy_config(void *config) {
-    free(config);
+    return proto_config_keep(s, &c, sizeof c, config_out, diag);
 }
 
 static uint64_t timer_tag(enum qkv_timer_tag kind, int32_t slot, uint64_t seq) {
@@ -501,7 +486,7 @@ const struct protocol protocol_quorum_kv = {
     .summary = "Dynamo-style N/R/W quorums, LWW or version vectors, read repair, hinted handoff",
     .state_size = sizeof(struct qkv_state),
     .configure = qkv_configure,
-    .destroy_config = qkv_destroy_config,
+    .destroy_config = proto_config_free,
     .init = qkv_init,
     .on_message = on_message,
     .on_timer = on_timer,

@@ -32,6 +32,7 @@
 
 #include "dslab/time.h"
 #include "protocols/raft_internal.h"
+#include "protocols/proto_util.h"
 
 /* --- configuration -------------------------------------------------------- */
 
@@ -43,14 +44,6 @@ static const char *const raft_known_params[] = {
 static const char *const raft_read_modes[] = {"leader-local", "read-index", "lease", NULL};
 /* Indexes match enum raft_commit_rule. */
 static const char *const raft_commit_rules[] = {"paper", "naive", NULL};
-
-static int param_error(const struct scenario *s, const char *key, struct diag *diag,
-                       const char *message) {
-    const struct scenario_param *p = param_find(s, key);
-    int line = p ? p->pos.line : s->protocol.pos.line;
-    int col = p ? p->pos.col : s->protocol.pos.col;
-    return diag_set(diag, s->path, line, col, "%s", message);
-}
 
 static int raft_configure(const struct scenario *s, void **config_out, struct diag *diag) {
     struct raft_config c;
@@ -80,32 +73,22 @@ static int raft_configure(const struct scenario *s, void **config_out, struct di
                         (int)s->nodes_count);
     }
     if (c.election_timeout_ns_min <= 0) {
-        return param_error(s, "election_timeout_min", diag, "election_timeout_min must be > 0");
+        return proto_param_error(s, "election_timeout_min", diag, "election_timeout_min must be > 0");
     }
     if (c.election_timeout_ns_max < c.election_timeout_ns_min) {
-        return param_error(s, "election_timeout_max", diag,
-                           "election_timeout_max must be >= election_timeout_min");
+        return proto_param_error(s, "election_timeout_max", diag,
+                                 "election_timeout_max must be >= election_timeout_min");
     }
     if (c.heartbeat_ns <= 0) {
-        return param_error(s, "heartbeat", diag, "heartbeat must be > 0");
+        return proto_param_error(s, "heartbeat", diag, "heartbeat must be > 0");
     }
     if (c.lease_ns <= 0) {
-        return param_error(s, "lease", diag, "lease must be > 0");
+        return proto_param_error(s, "lease", diag, "lease must be > 0");
     }
     c.read_mode = (enum raft_read_mode)read_mode;
     c.entries_per_append_max = (int32_t)entries_max;
     c.commit_rule = (enum raft_commit_rule)commit_rule;
-    struct raft_config *out = malloc(sizeof *out);
-    if (!out) {
-        return diag_set(diag, s->path, 0, 0, "out of memory");
-    }
-    *out = c;
-    *config_out = out; /* owned by the simulator, freed by raft_destroy_config */
-    return 0;
-}
-
-static void raft_destroy_config(void *config) {
-    free(config);
+    return proto_config_keep(s, &c, sizeof c, config_out, diag);
 }
 
 const struct raft_config *raft_cfg(const struct node_ctx *ctx) {
@@ -121,7 +104,7 @@ int32_t raft_majority(const struct raft_state *s) {
 static void set_role(struct node_ctx *ctx, struct raft_state *s, enum raft_role role) {
     bool was_leader = s->role == RAFT_LEADER;
     s->role = role;
-    ctx_annotate(ctx, "role", s->current_term, "%s", raft_role_name(role));
+    ctx_report_role(ctx, raft_role_class(role), s->current_term, "%s", raft_role_name(role));
     if (was_leader && role != RAFT_LEADER) {
         if (s->heartbeat_timer_armed) {
             ctx_cancel_timer(ctx, s->heartbeat_timer_id);
@@ -138,7 +121,7 @@ static void set_term(struct node_ctx *ctx, struct raft_state *s, int64_t term) {
     }
     s->current_term = term;
     s->voted_for = -1;
-    ctx_annotate(ctx, "term", term, "term %lld", (long long)term);
+    ctx_report_term(ctx, term, "term");
 }
 
 void raft_reset_election_timer(struct node_ctx *ctx, struct raft_state *s) {
@@ -206,7 +189,7 @@ static void become_leader(struct node_ctx *ctx, struct raft_state *s) {
     struct raft_entry noop;
     memset(&noop, 0, sizeof noop);
     noop.term = s->current_term;
-    noop.cmd = RAFT_CMD_NOOP;
+    noop.cmd = KV_CMD_NOOP;
     s->noop_index = raft_log_append(ctx, s, &noop) == 0 ? s->log_len : s->log_len + 1;
     ctx_store_sync(ctx);
     s->match_index[s->self] = s->log_len;
@@ -364,7 +347,8 @@ static void raft_boot(struct node_ctx *ctx, void *state) {
     s->leader_id = -1;
     s->role = RAFT_FOLLOWER;
     raft_load(ctx, s);
-    ctx_annotate(ctx, "role", s->current_term, "%s", raft_role_name(s->role));
+    ctx_report_role(ctx, raft_role_class(s->role), s->current_term, "%s",
+                    raft_role_name(s->role));
     raft_reset_election_timer(ctx, s);
     raft_check_invariants(ctx, s);
 }
@@ -403,8 +387,8 @@ static void raft_on_message(struct node_ctx *ctx, void *state, int32_t from, con
     } else if (type == RAFT_MSG_APPEND && len >= sizeof(struct raft_append_head)) {
         struct raft_append_msg m;
         memcpy(&m.head, msg, sizeof m.head);
-        size_t want = sizeof m.head + (size_t)m.head.count * sizeof(struct raft_entry);
-        if (m.head.count < 0 || m.head.count > RAFT_APPEND_ENTRIES_MAX || len != want) {
+        if (!repl_log_batch_well_formed(raft_log_spec(), len, sizeof m.head, m.head.count,
+                                        RAFT_APPEND_ENTRIES_MAX)) {
             return; /* malformed: ignore */
         }
         memcpy(&m, msg, len);
@@ -438,14 +422,10 @@ static void raft_on_finish(struct node_ctx *ctx, void *state) {
     if (s->nodes_count == 0) {
         return; /* crashed: the state block is zeroed */
     }
-    ctx_annotate(ctx, "final-state", s->kv_count, "%s t%lld applied=%lld",
-                 raft_role_name(s->role), (long long)s->current_term, (long long)s->last_applied);
-    for (size_t i = 0; i < RAFT_KV_SLOTS; i++) {
-        if (s->kv[i].used) {
-            ctx_annotate(ctx, "final", s->kv[i].value, "key=%lld value=%lld",
-                         (long long)s->kv[i].key, (long long)s->kv[i].value);
-        }
-    }
+    ctx_report_final_state(ctx, kv_map_count(s->kv, RAFT_KV_SLOTS), "%s t%lld applied=%lld",
+                           raft_role_name(s->role), (long long)s->current_term,
+                           (long long)s->last_applied);
+    kv_map_report_final(ctx, s->kv, RAFT_KV_SLOTS);
 }
 
 const struct protocol protocol_raft = {
@@ -453,7 +433,7 @@ const struct protocol protocol_raft = {
     .summary = "Raft: elections, log replication, kv state machine; pre-vote, 3 read modes",
     .state_size = sizeof(struct raft_state),
     .configure = raft_configure,
-    .destroy_config = raft_destroy_config,
+    .destroy_config = proto_config_free,
     .init = raft_boot,
     .on_message = raft_on_message,
     .on_timer = raft_on_timer,

@@ -1,7 +1,8 @@
 /* raft_internal.h (private): state, messages and helpers shared by the
  * Raft files (raft.c: roles, elections, vtable; raft_repl.c: replication,
  * commit, client requests and reads; raft_log.c: log, persistence, the
- * key-value state machine, labels). Protocol docs: docs/PROTOCOLS.md.
+ * key-value state machine's sessions, labels; the log's storage and the
+ * map itself are shared with primary-backup: repl_log.c, kv_map.c). Protocol docs: docs/PROTOCOLS.md.
  *
  * Index convention: log indexes are 1-based as in the paper; entry i lives
  * in log[i - 1]; index 0 is the empty prefix with term 0.
@@ -21,6 +22,8 @@
 #include "dslab/assert.h"
 #include "dslab/limits.h"
 #include "dslab/node.h"
+#include "protocols/kv_map.h"
+#include "protocols/repl_log.h"
 
 /* Invariants of Figure 2 and the thesis, stated where they must hold
  * (docs/PROTOCOLS.md, "Raft invariants"). A failure is a bug in this
@@ -59,12 +62,6 @@ enum raft_commit_rule {
     RAFT_COMMIT_NAIVE,
 };
 
-enum raft_cmd {
-    RAFT_CMD_NOOP = 0,
-    RAFT_CMD_WRITE = 1,
-    RAFT_CMD_CAS = 2,
-};
-
 enum raft_timer_tag {
     RAFT_TIMER_ELECTION = 1,
     RAFT_TIMER_HEARTBEAT = 2,
@@ -94,7 +91,7 @@ struct raft_entry {
     int64_t key;
     int64_t value;    /* write: value; cas: new value */
     int64_t expected; /* cas */
-    int32_t cmd;      /* enum raft_cmd */
+    int32_t cmd;      /* enum kv_cmd */
     int32_t client;   /* the client that asked (sessions) */
     uint64_t serial;  /* its operation's serial; 0 = no session (no dedup) */
 };
@@ -149,12 +146,6 @@ struct raft_append_resp_msg {
 };
 
 /* --- state ---------------------------------------------------------------- */
-struct raft_kv_slot {
-    int64_t key;
-    int64_t value;
-    int64_t used; /* 0/1; int64 keeps the slot free of padding */
-};
-
 /* Per client: the latest serial applied and its result (thesis 6.3). A
  * client has one operation at a time, so the latest is all it can retry. */
 struct raft_session {
@@ -211,8 +202,7 @@ struct raft_state {
     int reads_count;
     struct raft_pending_read reads[RAFT_READS_MAX];
 
-    int64_t kv_count;
-    struct raft_kv_slot kv[RAFT_KV_SLOTS];
+    struct kv_slot kv[RAFT_KV_SLOTS];
     /* Part of the state machine: rebuilt by applying the log, like kv. */
     struct raft_session sessions[DSLAB_CLIENTS_MAX];
 };
@@ -239,6 +229,9 @@ void raft_set_commit(struct node_ctx *ctx, struct raft_state *s, int64_t commit)
 bool raft_lease_held(struct node_ctx *ctx, const struct raft_state *s);
 
 /* raft_log.c */
+const struct repl_log_spec *raft_log_spec(void);
+/* The log as repl_log.c sees it (borrows s). */
+struct repl_log raft_log_of(struct raft_state *s);
 int64_t raft_term_at(const struct raft_state *s, int64_t index);
 int64_t raft_last_term(const struct raft_state *s);
 /* Appends one entry in memory and the store (not synced). -1 when full. */
@@ -261,5 +254,6 @@ int64_t raft_kv_get(const struct raft_state *s, int64_t key);
 void raft_describe(const void *state, char *buf, size_t buf_size);
 void raft_message_label(const void *msg, size_t len, char *buf, size_t buf_size);
 const char *raft_role_name(enum raft_role role);
+enum role_class raft_role_class(enum raft_role role);
 
 #endif

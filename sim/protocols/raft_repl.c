@@ -26,35 +26,24 @@
 #include <string.h>
 
 #include "protocols/raft_internal.h"
+#include "protocols/repl_majority.h"
 
 /* --- sending ----------------------------------------------------------------- */
 
 void raft_send_append(struct node_ctx *ctx, struct raft_state *s, int32_t peer) {
     struct raft_append_msg m;
     memset(&m.head, 0, sizeof m.head);
-    int64_t next = s->next_index[peer];
-    if (next < 1) {
-        next = 1;
-    }
-    if (next > s->log_len + 1) {
-        next = s->log_len + 1;
-    }
-    int64_t prev = next - 1;
-    int64_t count = s->log_len - prev;
-    if (count > raft_cfg(ctx)->entries_per_append_max) {
-        count = raft_cfg(ctx)->entries_per_append_max;
-    }
+    int64_t prev = 0;
+    int32_t count = repl_log_batch(raft_log_of(s), s->next_index[peer],
+                                   raft_cfg(ctx)->entries_per_append_max, &prev, m.entries);
     m.head.type = RAFT_MSG_APPEND;
-    m.head.count = (int32_t)count;
+    m.head.count = count;
     m.head.term = s->current_term;
     m.head.prev_index = prev;
     m.head.prev_term = raft_term_at(s, prev);
     m.head.commit = s->commit_index;
     m.head.seq = s->heartbeat_seq;
     m.head.sent_mono_ns = ctx_mono_ns(ctx);
-    if (count > 0) {
-        memcpy(m.entries, &s->log[prev], (size_t)count * sizeof(struct raft_entry));
-    }
     ctx_send(ctx, peer, &m, sizeof m.head + (size_t)count * sizeof(struct raft_entry));
 }
 
@@ -70,15 +59,6 @@ void raft_broadcast_append(struct node_ctx *ctx, struct raft_state *s) {
 
 /* --- pending requests -------------------------------------------------------- */
 
-/* "Did not happen": send the client to the leader we know, if any. */
-static void reply_not_done(struct node_ctx *ctx, const struct raft_state *s, uint64_t request_id) {
-    if (s->leader_id >= 0 && s->leader_id != s->self) {
-        ctx_reply(ctx, request_id, REPLY_REDIRECT, s->leader_id);
-    } else {
-        ctx_reply(ctx, request_id, REPLY_FAIL, 0);
-    }
-}
-
 /* Replies to the write waiting at `index`, if any. The request's entry won
  * the index only if the entry applied there has the term it was given;
  * otherwise it certainly never commits (the index is committed to another
@@ -93,7 +73,7 @@ static void resolve_write(struct node_ctx *ctx, struct raft_state *s, int64_t in
         if (w->term == entry_term) {
             ctx_reply(ctx, w->request_id, status, status == REPLY_UNKNOWN ? -1 : 0);
         } else {
-            reply_not_done(ctx, s, w->request_id);
+            repl_reply_not_done(ctx, w->request_id, s->leader_id, s->self);
         }
         s->writes[i] = s->writes[--s->writes_count];
         return;
@@ -155,14 +135,9 @@ void raft_abandon_reads(struct node_ctx *ctx, struct raft_state *s) {
 /* --- commit and apply ------------------------------------------------------ */
 
 void raft_set_commit(struct node_ctx *ctx, struct raft_state *s, int64_t commit) {
-    if (commit > s->log_len) {
-        commit = s->log_len;
-    }
-    if (commit <= s->commit_index) {
+    if (!repl_commit_to(ctx, &s->commit_index, s->log_len, commit)) {
         return; /* commitIndex never decreases */
     }
-    s->commit_index = commit;
-    ctx_annotate(ctx, "commit", commit, "commit %lld", (long long)commit);
     while (s->last_applied < s->commit_index) {
         s->last_applied++;
         const struct raft_entry *e = &s->log[s->last_applied - 1];
@@ -179,21 +154,12 @@ void raft_set_commit(struct node_ctx *ctx, struct raft_state *s, int64_t commit)
 static void advance_commit(struct node_ctx *ctx, struct raft_state *s) {
     bool naive = raft_cfg(ctx)->commit_rule == RAFT_COMMIT_NAIVE;
     s->match_index[s->self] = s->log_len;
-    for (int64_t n = s->log_len; n > s->commit_index; n--) {
-        if (!naive && raft_term_at(s, n) != s->current_term) {
-            return; /* only entries of the leader's own term commit by counting */
-        }
-        int32_t count = 0;
-        for (int32_t i = 0; i < s->nodes_count; i++) {
-            if (s->match_index[i] >= n) {
-                count++;
-            }
-        }
-        if (count >= raft_majority(s)) {
-            RAFT_ASSERT(naive || raft_term_at(s, n) == s->current_term);
-            raft_set_commit(ctx, s, n);
-            return;
-        }
+    int64_t n = repl_majority_index(raft_log_spec(), s->log, s->log_len, s->match_index,
+                                    s->nodes_count, raft_majority(s), s->commit_index,
+                                    s->current_term, naive);
+    if (n > s->commit_index) {
+        RAFT_ASSERT(naive || raft_term_at(s, n) == s->current_term);
+        raft_set_commit(ctx, s, n);
     }
 }
 
@@ -202,43 +168,32 @@ static void advance_commit(struct node_ctx *ctx, struct raft_state *s) {
 /* Where the leader should retry after a mismatch at prev_index: skip the
  * whole conflicting term at once (thesis 5.3's optimisation). */
 static int64_t conflict_hint(const struct raft_state *s, int64_t prev_index) {
-    if (prev_index > s->log_len) {
-        return s->log_len;
-    }
-    int64_t term = raft_term_at(s, prev_index);
-    int64_t i = prev_index;
-    while (i - 1 > s->commit_index && raft_term_at(s, i - 1) == term) {
-        i--;
-    }
-    return i - 1 > 0 ? i - 1 : 0;
+    return repl_log_conflict_hint(raft_log_spec(), s->log, s->log_len, prev_index,
+                                  s->commit_index);
+}
+
+/* A received entry conflicts with ours from new_len + 1 on: drop them and
+ * tell the clients waiting there that the outcome is unknown. */
+static void truncate_received(struct node_ctx *ctx, void *state, int64_t new_len) {
+    struct raft_state *s = state;
+    raft_log_truncate(ctx, s, new_len);
+    resolve_truncated(ctx, s, new_len + 1);
 }
 
 /* Stores the message's entries after prev; returns the last index known to
  * match the leader. */
 static int64_t store_entries(struct node_ctx *ctx, struct raft_state *s,
                              const struct raft_append_msg *m) {
-    int64_t match = m->head.prev_index;
     /* The caller checked the Log Matching precondition. */
     RAFT_ASSERT(raft_term_at(s, m->head.prev_index) == m->head.prev_term);
-    for (int32_t k = 0; k < m->head.count; k++) {
-        int64_t index = m->head.prev_index + 1 + k;
-        const struct raft_entry *e = &m->entries[k];
-        if (index <= s->log_len) {
-            if (raft_term_at(s, index) == e->term) {
-                match = index;
-                continue;
-            }
-            raft_log_truncate(ctx, s, index - 1);
-            resolve_truncated(ctx, s, index);
-        }
-        if (raft_log_append(ctx, s, e) != 0) {
-            break; /* log full: the leader will retry from here */
-        }
-        match = index;
-    }
-    /* Log Matching: through `match` this log now equals the leader's. */
+    int64_t match = repl_log_store_received(ctx, raft_log_of(s), m->head.prev_index, m->entries,
+                                            m->head.count, truncate_received, s);
+    /* Log Matching: through `match` this log now equals the leader's; its
+     * terms never decrease and none is from the future. */
     for (int64_t i = m->head.prev_index + 1; i <= match; i++) {
         RAFT_ASSERT(raft_term_at(s, i) == m->entries[i - m->head.prev_index - 1].term);
+        RAFT_ASSERT(raft_term_at(s, i) >= raft_term_at(s, i - 1) &&
+                    raft_term_at(s, i) <= s->current_term);
     }
     ctx_store_sync(ctx); /* entries are durable before the ack leaves */
     return match;
@@ -322,17 +277,8 @@ bool raft_lease_held(struct node_ctx *ctx, const struct raft_state *s) {
     }
     /* The majority-th latest acked send time (this node counts as now). */
     int64_t now_ns = ctx_mono_ns(ctx);
-    int64_t times[RAFT_NODES_MAX];
-    int32_t n = 0;
-    for (int32_t i = 0; i < s->nodes_count; i++) {
-        int64_t t = i == s->self ? now_ns : s->acked_sent_mono_ns[i];
-        int32_t j = n++;
-        for (; j > 0 && times[j - 1] < t; j--) {
-            times[j] = times[j - 1];
-        }
-        times[j] = t;
-    }
-    int64_t start_ns = times[raft_majority(s) - 1];
+    int64_t start_ns = repl_majority_latest(s->acked_sent_mono_ns, s->nodes_count, s->self,
+                                            now_ns, raft_majority(s));
     return start_ns != INT64_MIN && now_ns < start_ns + raft_cfg(ctx)->lease_ns;
 }
 
@@ -363,7 +309,7 @@ static void on_write(struct node_ctx *ctx, struct raft_state *s, const struct cl
     struct raft_entry e;
     memset(&e, 0, sizeof e);
     e.term = s->current_term;
-    e.cmd = req->fn == OP_CAS ? RAFT_CMD_CAS : RAFT_CMD_WRITE;
+    e.cmd = req->fn == OP_CAS ? KV_CMD_CAS : KV_CMD_WRITE;
     e.key = req->key;
     e.value = req->value;
     e.expected = req->expected;
@@ -409,7 +355,7 @@ static void raft_on_leader_request(struct node_ctx *ctx, struct raft_state *s,
 void raft_on_request(struct node_ctx *ctx, void *state, const struct client_request *req) {
     struct raft_state *s = state;
     if (s->role != RAFT_LEADER) {
-        reply_not_done(ctx, s, req->request_id);
+        repl_reply_not_done(ctx, req->request_id, s->leader_id, s->self);
         return;
     }
     raft_on_leader_request(ctx, s, req);

@@ -39,6 +39,7 @@
 #include "dslab/limits.h"
 #include "dslab/node.h"
 #include "dslab/time.h"
+#include "protocols/proto_util.h"
 #include "scenario/units.h"
 
 #define RS_QUEUE_MAX 4096      /* the largest queue_max */
@@ -171,15 +172,7 @@ static int rs_configure(const struct scenario *s, void **config_out, struct diag
         return diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
                         "retry-storm: service_time, timeout and queue_sample must be > 0");
     }
-    struct rs_config *out = malloc(sizeof *out);
-    if (!out) return diag_set(diag, s->path, 0, 0, "out of memory");
-    *out = c;
-    *config_out = out; /* owned by the simulator, freed by rs_destroy_config */
-    return 0;
-}
-
-static void rs_destroy_config(void *config) {
-    free(config);
+    return proto_config_keep(s, &c, sizeof c, config_out, diag);
 }
 
 static const struct rs_config *cfg(const struct node_ctx *ctx) {
@@ -381,7 +374,7 @@ static void client_on_message(struct node_ctx *ctx, struct rs_client *cl, const 
 static void rs_init(struct node_ctx *ctx, void *state) {
     struct rs_state *st = state;
     st->server = ctx_self(ctx) == 0;
-    ctx_annotate(ctx, "role", 0, "%s", st->server ? "server" : "client");
+    ctx_report_role(ctx, ROLE_OTHER, 0, "%s", st->server ? "server" : "client");
     if (st->server) {
         ctx_set_timer(ctx, cfg(ctx)->queue_sample_ns, tag_of(TM_SAMPLE, 0, 0));
     } else {
@@ -437,7 +430,7 @@ const struct protocol protocol_retry_storm = {
     .summary = "n1 serves a bounded queue at a finite rate; clients time out and retry",
     .state_size = sizeof(struct rs_state),
     .configure = rs_configure,
-    .destroy_config = rs_destroy_config,
+    .destroy_config = proto_config_free,
     .init = rs_init,
     .on_message = rs_on_message,
     .on_timer = rs_on_timer,

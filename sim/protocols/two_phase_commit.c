@@ -36,6 +36,7 @@
 #include "dslab/bits.h"
 #include "dslab/node.h"
 #include "dslab/time.h"
+#include "protocols/proto_util.h"
 
 #define TPC_TXNS_MAX 32  /* concurrent transactions at n1; in-doubt slots at a participant */
 #define TPC_NODES_MAX BITS_NODES_MAX /* participants are bits of a uint64_t */
@@ -124,15 +125,7 @@ static int tpc_configure(const struct scenario *s, void **config_out, struct dia
         return diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
                         "two-phase-commit timeouts must be > 0");
     }
-    struct tpc_config *out = malloc(sizeof *out);
-    if (!out) return diag_set(diag, s->path, 0, 0, "out of memory");
-    *out = c;
-    *config_out = out; /* owned by the simulator, freed by tpc_destroy_config */
-    return 0;
-}
-
-static void tpc_destroy_config(void *config) {
-    free(config);
+    return proto_config_keep(s, &c, sizeof c, config_out, diag);
 }
 
 static const struct tpc_config *cfg(const struct node_ctx *ctx) {
@@ -481,7 +474,8 @@ static void part_recover(struct node_ctx *ctx, struct tpc_state *st) {
 static void tpc_init(struct node_ctx *ctx, void *state) {
     struct tpc_state *st = state;
     bool coordinator = ctx_self(ctx) == 0;
-    ctx_annotate(ctx, "role", 0, "%s", coordinator ? "coordinator" : "participant");
+    ctx_report_role(ctx, coordinator ? ROLE_COORDINATOR : ROLE_PARTICIPANT, 0, "%s",
+                    coordinator ? "coordinator" : "participant");
     if (!coordinator) return;
     st->next_txn = 1;
     if (cfg(ctx)->txn_interval_ns > 0) {
@@ -492,7 +486,8 @@ static void tpc_init(struct node_ctx *ctx, void *state) {
 static void tpc_on_restart(struct node_ctx *ctx, void *state) {
     struct tpc_state *st = state;
     bool coordinator = ctx_self(ctx) == 0;
-    ctx_annotate(ctx, "role", 0, "%s", coordinator ? "coordinator" : "participant");
+    ctx_report_role(ctx, coordinator ? ROLE_COORDINATOR : ROLE_PARTICIPANT, 0, "%s",
+                    coordinator ? "coordinator" : "participant");
     if (!coordinator) {
         part_recover(ctx, st);
         return;
@@ -575,7 +570,7 @@ const struct protocol protocol_two_phase_commit = {
     .summary = "2PC: n1 coordinates prepare/vote/commit with a durable log; blocks if n1 dies",
     .state_size = sizeof(struct tpc_state),
     .configure = tpc_configure,
-    .destroy_config = tpc_destroy_config,
+    .destroy_config = proto_config_free,
     .init = tpc_init,
     .on_message = tpc_on_message,
     .on_timer = tpc_on_timer,

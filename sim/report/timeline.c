@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dslab/annotation.h"
 #include "dslab/report.h"
 #include "dslab/time.h"
 
@@ -26,11 +27,11 @@ static const char *who(const struct timeline *t, int32_t node) {
     return node >= 0 ? t->node_names[node] : "?";
 }
 
-/* Role annotations worth a line: becoming leader/primary, and a leader
+/* Typed role reports worth a line: becoming leader/primary, and a leader
  * stepping down. Followers and candidates churn too much to list. */
 static void role_line(struct timeline *t, const struct trace_event *ev, char *line, size_t size) {
     if (ev->node < 0 || ev->node >= t->nodes_count || !ev->text) return;
-    int leads = strcmp(ev->text, "leader") == 0 || strcmp(ev->text, "primary") == 0;
+    int leads = role_class_leads(ev->role); /* the typed class; the text is only shown */
     if (leads && !t->leading[ev->node]) {
         snprintf(line, size, "role       %s becomes %s (term/epoch %" PRId64 ")", who(t, ev->node), ev->text, ev->a);
     } else if (!leads && t->leading[ev->node]) {
@@ -59,7 +60,7 @@ void timeline_sink(void *user, const struct trace_event *ev) {
     case TRACE_LINK: snprintf(line, sizeof line, "link       %s %s %s: %s", who(t, ev->node), ev->a ? "<->" : "->", who(t, ev->peer), ev->text ? ev->text : ""); break;
     case TRACE_SLOW: snprintf(line, sizeof line, "slow       %s x%" PRId64, who(t, ev->node), ev->a); break;
     case TRACE_ANNOTATE:
-        if (ev->tag && strcmp(ev->tag, "role") == 0) role_line(t, ev, line, sizeof line);
+        if (ev->annotation == ANNOTATION_ROLE) role_line(t, ev, line, sizeof line);
         break;
     case TRACE_CRASH:
         if (ev->node >= 0 && ev->node < t->nodes_count) t->leading[ev->node] = 0;

@@ -238,6 +238,38 @@ uint64_t h_ck_note(struct h_ck *k, int64_t t_ms, int32_t node, const char *tag, 
     return h_ck_emit(k, t_ms, TRACE_ANNOTATE, node, -1, a, tag, text);
 }
 
+uint64_t h_ck_report(struct h_ck *k, int64_t t_ms, int32_t node, enum annotation_kind kind,
+                     enum role_class role, const char *tag, const char *text, int64_t a, int64_t b) {
+    struct trace_event ev = {.id = k->next_id++, .t_ns = t_ms * NS_PER_MS, .kind = TRACE_ANNOTATE,
+                             .node = node, .peer = -1, .a = a, .b = b, .tag = tag, .text = text,
+                             .annotation = kind, .role = role};
+    k->checker->on_event(k->state, &ev);
+    return ev.id;
+}
+
+uint64_t h_ck_role(struct h_ck *k, int64_t t_ms, int32_t node, const char *text, int64_t a) {
+    static const struct { const char *text; enum role_class role; } names[] = {
+        {"leader", ROLE_LEADER},   {"primary", ROLE_PRIMARY},     {"backup", ROLE_BACKUP},
+        {"follower", ROLE_FOLLOWER}, {"candidate", ROLE_CANDIDATE},
+    };
+    enum role_class role = ROLE_OTHER;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(text, names[i].text) == 0) role = names[i].role;
+    return h_ck_report(k, t_ms, node, ANNOTATION_ROLE, role, "role", text, a, 0);
+}
+
+uint64_t h_ck_final_state(struct h_ck *k, int64_t t_ms, int32_t node, const char *role_text) {
+    h_ck_role(k, t_ms, node, role_text, 1);
+    return h_ck_report(k, t_ms, node, ANNOTATION_FINAL_STATE, ROLE_NONE, "final-state", "state",
+                       1, 0);
+}
+
+uint64_t h_ck_final_value(struct h_ck *k, int64_t t_ms, int32_t node, int64_t key, int64_t value) {
+    char text[64];
+    snprintf(text, sizeof text, "key=%lld value=%lld", (long long)key, (long long)value);
+    return h_ck_report(k, t_ms, node, ANNOTATION_FINAL_VALUE, ROLE_NONE, "final", text, value, key);
+}
+
 uint64_t h_ck_record(struct h_ck *k, const struct history_op *op, bool emit) {
     struct history_op o = *op;
     o.trace_id = k->next_id++;

@@ -41,6 +41,7 @@
 
 #include <cmocka.h>
 
+#include "dslab/annotation.h"
 #include "dslab/check.h"
 #include "dslab/history.h"
 #include "dslab/scenario.h"
@@ -191,6 +192,19 @@ uint64_t h_ck_note(struct h_ck *k, int64_t t_ms, int32_t node, const char *tag, 
 /* Appends `op` to the history with the next trace id (its time_ns and
  * every other field as given); emits it as a TRACE_CLIENT event too when
  * `emit`. Returns the trace id. */
+/* A typed report as node_ctx.c emits it (ctx_report_role/term/final_*,
+ * dslab/annotation.h): kind, role class, the text shown to people, a (term,
+ * epoch, or value) and b (a final value's key). */
+uint64_t h_ck_report(struct h_ck *k, int64_t t_ms, int32_t node, enum annotation_kind kind,
+                     enum role_class role, const char *tag, const char *text, int64_t a, int64_t b);
+/* A typed role report whose class is named by `text` ("leader", "primary",
+ * "backup", "follower", "candidate"; anything else is ROLE_OTHER), with the
+ * same text, term/epoch `a`. */
+uint64_t h_ck_role(struct h_ck *k, int64_t t_ms, int32_t node, const char *text, int64_t a);
+/* A node's typed end-of-run reports: its role class, the final-state
+ * marker (a = 1 when it has a state), and one final value of `key`. */
+uint64_t h_ck_final_state(struct h_ck *k, int64_t t_ms, int32_t node, const char *role_text);
+uint64_t h_ck_final_value(struct h_ck *k, int64_t t_ms, int32_t node, int64_t key, int64_t value);
 uint64_t h_ck_record(struct h_ck *k, const struct history_op *op, bool emit);
 /* An operation by `client` (also its node) invoked at t0_ms and completed
  * with `type` at t1_ms (type OP_INVOKE: never completed), history only.

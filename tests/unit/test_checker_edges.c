@@ -92,7 +92,9 @@ static void test_stale_reads_a_write_ending_as_the_read_begins_is_not_before_it(
 static enum check_verdict olpt_verdict(const int32_t *node, const int64_t *term, int n) {
     struct h_ck k;
     h_ck_begin(&k, "one-leader-per-term", "", 3);
-    for (int i = 0; i < n; i++) h_ck_note(&k, (i + 1) * 1000, node[i], "role", "leader", term[i]);
+    for (int i = 0; i < n; i++) /* the typed class decides, not the text */
+        h_ck_report(&k, (i + 1) * 1000, node[i], ANNOTATION_ROLE, ROLE_LEADER, "role", "ruler",
+                    term[i], 0);
     return h_ck_end(&k, 10 * 1000);
 }
 
@@ -111,8 +113,12 @@ static enum check_verdict convergence_verdict(const int64_t *values) {
     struct h_ck k;
     h_ck_begin(&k, "convergence", "", 3);
     for (int32_t i = 0; i < 3; i++) {
-        h_ck_note(&k, 10 * 1000, i, "final-state", "", values[i] >= 0);
-        if (values[i] >= 0) h_ck_note(&k, 10 * 1000, i, "final", "key=1 value=v", values[i]);
+        h_ck_report(&k, 10 * 1000, i, ANNOTATION_FINAL_STATE, ROLE_NONE, "final-state", "",
+                    values[i] >= 0, 0);
+        /* the typed key (b = 1) decides, not the text */
+        if (values[i] >= 0)
+            h_ck_report(&k, 10 * 1000, i, ANNOTATION_FINAL_VALUE, ROLE_NONE, "final",
+                        "key=9 value=v", values[i], 1);
     }
     return h_ck_end(&k, 10 * 1000);
 }

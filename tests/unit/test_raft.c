@@ -56,7 +56,7 @@ struct node_ctx {
     int replies_count;
     struct { uint64_t request_id; enum reply_status status; int64_t value; } replies[FAKE_MAX];
     int notes_count;
-    struct { char tag[16]; int64_t value; char text[64]; } notes[FAKE_MAX];
+    struct { char tag[16]; int64_t value; char text[64]; enum role_class role; } notes[FAKE_MAX];
     int store_count;
     struct fake_store_entry store[FAKE_MAX];
 };
@@ -153,15 +153,48 @@ void ctx_store_sync(struct node_ctx *ctx) {
     journal(ctx, J_SYNC);
 }
 
-void ctx_annotate(struct node_ctx *ctx, const char *tag, int64_t value, const char *fmt, ...) {
+/* Every annotation, free or typed, as (tag, value, text) - what the trace
+ * shows - plus the role class of role reports. */
+static void note(struct node_ctx *ctx, const char *tag, int64_t value, enum role_class role,
+                 const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+static void note(struct node_ctx *ctx, const char *tag, int64_t value, enum role_class role,
+                 const char *fmt, va_list ap) {
     assert_true(ctx->notes_count < FAKE_MAX);
     int i = ctx->notes_count++;
     snprintf(ctx->notes[i].tag, sizeof ctx->notes[i].tag, "%s", tag);
     ctx->notes[i].value = value;
+    ctx->notes[i].role = role;
+    vsnprintf(ctx->notes[i].text, sizeof ctx->notes[i].text, fmt, ap);
+}
+
+void ctx_annotate(struct node_ctx *ctx, const char *tag, int64_t value, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(ctx->notes[i].text, sizeof ctx->notes[i].text, fmt, ap);
+    note(ctx, tag, value, ROLE_NONE, fmt, ap);
     va_end(ap);
+}
+
+void ctx_report_role(struct node_ctx *ctx, enum role_class role, int64_t term, const char *fmt,
+                     ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    note(ctx, "role", term, role, fmt, ap);
+    va_end(ap);
+}
+
+void ctx_report_final_state(struct node_ctx *ctx, int64_t keys_count, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    note(ctx, "final-state", keys_count, ROLE_NONE, fmt, ap);
+    va_end(ap);
+}
+
+void ctx_report_term(struct node_ctx *ctx, int64_t term, const char *word) {
+    ctx_annotate(ctx, word, term, "%s %lld", word, (long long)term);
+}
+
+void ctx_report_final_value(struct node_ctx *ctx, int64_t key, int64_t value) {
+    ctx_annotate(ctx, "final", value, "key=%lld value=%lld", (long long)key, (long long)value);
 }
 
 /* --- harness -------------------------------------------------------------------- */
@@ -266,7 +299,7 @@ static size_t append_msg(struct raft_append_msg *m, int64_t term, int64_t prev, 
     m->head.seq = 1;
     for (int32_t i = 0; i < count; i++) {
         m->entries[i].term = entry_term;
-        m->entries[i].cmd = RAFT_CMD_WRITE;
+        m->entries[i].cmd = KV_CMD_WRITE;
         m->entries[i].key = 7;
         m->entries[i].value = 100 + prev + 1 + i;
     }
@@ -459,7 +492,7 @@ static void test_majority_of_votes_makes_a_leader_with_a_noop(void **state) {
     struct node *n = make_leader();
     assert_true(has_note(n, "role", "leader", 1));
     assert_int_equal(n->s->log_len, 1);
-    assert_int_equal(n->s->log[0].cmd, RAFT_CMD_NOOP);
+    assert_int_equal(n->s->log[0].cmd, KV_CMD_NOOP);
     assert_int_equal(n->s->log[0].term, 1);
     struct raft_append_head h;
     memcpy(&h, last_send(n)->bytes, sizeof h);

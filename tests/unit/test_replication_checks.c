@@ -32,16 +32,37 @@ static uint64_t write_done(struct h_ck *r, uint64_t op_id, enum op_type type, in
     return record(r, op_id, type, OP_WRITE, node, key, value, t_ms);
 }
 
+/* A node's typed end-of-run reports (ctx_report_role, _final_state,
+ * _final_value). */
 static uint64_t final_state(struct h_ck *r, int64_t t_ms, int32_t node, const char *role_text) {
-    h_ck_note(r, t_ms, node, "role", role_text, 1);
-    return h_ck_note(r, t_ms, node, "final-state", "state", 0);
+    return h_ck_final_state(r, t_ms, node, role_text);
 }
 
 static uint64_t final_value(struct h_ck *r, int64_t t_ms, int32_t node, int64_t key,
                             int64_t value) {
-    char text[64];
-    snprintf(text, sizeof text, "key=%lld value=%lld", (long long)key, (long long)value);
-    return h_ck_note(r, t_ms, node, "final", text, value);
+    return h_ck_final_value(r, t_ms, node, key, value);
+}
+
+/* The key of a final value is the typed field (ctx_report_final_value),
+ * not the text: a text naming another key changes nothing, and a free
+ * note tagged "final" (ctx_annotate) is no final value at all. */
+static void test_nlw_reads_the_typed_key_not_the_text(void **state) {
+    (void)state;
+    struct h_ck r;
+    h_ck_begin(&r, "no-lost-acknowledged-writes", "", 3);
+    write_invoke(&r, 0, 1, 12, 0);
+    write_done(&r, 1, OP_OK, 0, 1, 12, 10);
+    final_state(&r, 100, 0, "primary");
+    h_ck_report(&r, 100, 0, ANNOTATION_FINAL_VALUE, ROLE_NONE, "final", "key=2 value=7", 12, 1);
+    assert_int_equal(h_ck_end(&r, 100), CHECK_PASS);
+
+    h_ck_begin(&r, "no-lost-acknowledged-writes", "", 3);
+    write_invoke(&r, 0, 1, 12, 0);
+    write_done(&r, 1, OP_OK, 0, 1, 12, 10);
+    final_state(&r, 100, 0, "primary");
+    h_ck_report(&r, 100, 0, ANNOTATION_FINAL_VALUE, ROLE_NONE, "final", "key=1 value=12", 12, 2);
+    h_ck_note(&r, 100, 0, "final", "key=1 value=12", 12);
+    assert_int_equal(h_ck_end(&r, 100), CHECK_FAIL);
 }
 
 /* --- no-lost-acknowledged-writes ------------------------------------------------ */
@@ -225,7 +246,8 @@ static void test_convergence_rejects_bad_arguments(void **state) {
     }
 }
 
-H_MAIN(cmocka_unit_test(test_nlw_accepts_last_write_in_final_state),
+H_MAIN(cmocka_unit_test(test_nlw_reads_the_typed_key_not_the_text),
+       cmocka_unit_test(test_nlw_accepts_last_write_in_final_state),
        cmocka_unit_test(test_nlw_rejects_older_value_with_evidence),
        cmocka_unit_test(test_nlw_accepts_value_of_a_concurrent_write),
        cmocka_unit_test(test_nlw_accepts_value_of_an_indeterminate_write),

@@ -9,9 +9,16 @@
 
 #include "harness.h"
 
-/* A "role" annotation with the epoch (a); returns its trace id. */
+/* A typed role report (ctx_report_role) with the epoch (a); the class is
+ * named by the text. Returns its trace id. */
 static uint64_t role(struct h_ck *k, int64_t t_ms, int32_t node, const char *text, int64_t epoch) {
-    return h_ck_note(k, t_ms, node, "role", text, epoch);
+    return h_ck_role(k, t_ms, node, text, epoch);
+}
+
+/* A typed role report whose text says something else than its class. */
+static uint64_t role_text(struct h_ck *k, int64_t t_ms, int32_t node, enum role_class role,
+                          const char *text, int64_t epoch) {
+    return h_ck_report(k, t_ms, node, ANNOTATION_ROLE, role, "role", text, epoch, 0);
 }
 
 /* --- single-primary-at-once ------------------------------------------------ */
@@ -74,6 +81,31 @@ static void test_at_once_rejects_split_brain_with_window_and_evidence(void **sta
     assert_int_equal(v->to_ns, 4030 * NS_PER_MS);
     assert_true(h_has_node(v, 0) && h_has_node(v, 1));
     assert_true(h_has_evidence(v, a) && h_has_evidence(v, b) && h_has_evidence(v, stop));
+}
+
+/* The checkers read the typed class, never the text: a primary whose text
+ * says "boss" is a primary, a backup whose text says "primary" is not, and
+ * a free note tagged "role" (ctx_annotate, not a typed report) is ignored. */
+static void test_typed_role_decides_not_the_text(void **state) {
+    (void)state;
+    struct h_ck r;
+    h_ck_begin(&r, "single-primary-at-once", "", 4);
+    uint64_t a = role_text(&r, 0, 0, ROLE_PRIMARY, "boss", 1);
+    role_text(&r, 100, 2, ROLE_BACKUP, "primary", 1);
+    h_ck_note(&r, 150, 2, "role", "primary", 1); /* untyped */
+    uint64_t b = role_text(&r, 200, 1, ROLE_LEADER, "chief", 2);
+    assert_int_equal(h_ck_end(&r, 1000), CHECK_FAIL);
+    assert_int_equal(r.result.violations_total, 1);
+    const struct check_violation *v = &r.result.violations[0];
+    assert_true(h_has_node(v, 0) && h_has_node(v, 1) && !h_has_node(v, 2));
+    assert_true(h_has_evidence(v, a) && h_has_evidence(v, b));
+
+    h_ck_begin(&r, "single-primary-at-once", "", 4);
+    role_text(&r, 0, 0, ROLE_PRIMARY, "primary", 1);
+    role_text(&r, 100, 1, ROLE_BACKUP, "primary", 1);
+    role_text(&r, 200, 2, ROLE_COORDINATOR, "leader", 1);
+    h_ck_note(&r, 300, 2, "role", "leader", 1);
+    assert_int_equal(h_ck_end(&r, 1000), CHECK_PASS);
 }
 
 static void test_at_once_rejects_overlap_open_at_the_end(void **state) {
@@ -207,6 +239,7 @@ H_MAIN(cmocka_unit_test(test_at_once_accepts_step_down_before_promotion),
        cmocka_unit_test(test_at_once_accepts_crash_ending_a_primaryship),
        cmocka_unit_test(test_at_once_rejects_split_brain_with_window_and_evidence),
        cmocka_unit_test(test_at_once_rejects_overlap_open_at_the_end),
+       cmocka_unit_test(test_typed_role_decides_not_the_text),
        cmocka_unit_test(test_at_once_reports_every_pair_of_three_primaries),
        cmocka_unit_test(test_at_once_ignores_candidates),
        cmocka_unit_test(test_per_epoch_accepts_split_brain_in_different_epochs),

@@ -266,6 +266,44 @@ static void test_playback_stops_at_a_pausing_narration(void **state) {
     assert_true(f->app.model.now_ns > 2900 * NS_PER_MS);
 }
 
+/* The recording reads typed reports: the role's class (not its text) and
+ * the latest term report whatever the protocol calls it ("epoch" for
+ * primary-backup), so a backup that adopted epoch 2 is labelled e2/t2
+ * even though its last role report was made in epoch 1. */
+static void test_recording_reads_typed_role_and_term(void **state) {
+    (void)state;
+    struct recording rec;
+    rec_init(&rec, 2);
+    struct trace_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = TRACE_ANNOTATE;
+    ev.node = 1;
+    ev.peer = -1;
+    ev.tag = "role";
+    ev.text = "primary"; /* the text says primary, the class says backup */
+    ev.a = 1;
+    ev.annotation = ANNOTATION_ROLE;
+    ev.role = ROLE_BACKUP;
+    rec_sink(&rec, &ev);
+    ev.id = 1;
+    ev.tag = "epoch";
+    ev.text = "epoch 2";
+    ev.a = 2;
+    ev.annotation = ANNOTATION_TERM;
+    ev.role = ROLE_NONE;
+    rec_sink(&rec, &ev);
+    assert_int_equal(rec_node_role_class(&rec, 1, 2), ROLE_BACKUP);
+    assert_int_equal(role_look_of(rec_node_role_class(&rec, 1, 2)), LOOK_FOLLOWER);
+    assert_string_equal(rec_node_role(&rec, 1, 2), "primary");
+    assert_int_equal(rec_node_term(&rec, 1, 2), 2);
+    assert_int_equal(rec_node_term(&rec, 1, 1), 1);
+    assert_int_equal(rec_node_role_class(&rec, 0, 2), ROLE_NONE);
+    assert_int_equal(role_look_of(ROLE_COORDINATOR), LOOK_LEADER);
+    assert_int_equal(role_look_of(ROLE_PRIMARY), LOOK_LEADER);
+    assert_int_equal(role_look_of(ROLE_OTHER), LOOK_OTHER);
+    rec_free(&rec);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_crashed_node_is_drawn_grey_with_a_cross, setup, teardown),
@@ -276,6 +314,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_drag_between_nodes_cuts_the_link, setup, teardown),
         cmocka_unit_test_setup_teardown(test_step_back_and_forward_by_one_event, setup, teardown),
         cmocka_unit_test_setup_teardown(test_playback_stops_at_a_pausing_narration, setup, teardown),
+        cmocka_unit_test(test_recording_reads_typed_role_and_term),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dslab/annotation.h"
 #include "dslab/diag.h"
 #include "dslab/history.h"
 #include "dslab/rng.h"
@@ -159,12 +160,59 @@ long ctx_store_get(struct node_ctx *ctx, const char *key, const void **value_out
 void ctx_store_sync(struct node_ctx *ctx);
 
 /* --- annotations: state changes worth seeing, into the trace ------------- */
-/* tag is a static string naming the fact ("role", "term", "commit", "lock");
- * value is its number (term, epoch, index, -1 if none); text is for people.
- * Checkers read tags: "role" with text "leader"/"primary" and value = term
- * or epoch is how one-leader-per-term finds leaders. */
+/* A free note for people: tag is a static string naming the fact
+ * ("commit", "lock", "vote"), value its number (an index, a token, -1 if
+ * none), text the rest. Checkers do not read roles, terms or final values
+ * from notes: report those with the typed calls below. */
 void ctx_annotate(struct node_ctx *ctx, const char *tag, int64_t value, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* --- typed reports: what checkers, the visualiser and the run summary read
+ *
+ * These are the contract between node code and everything that judges or
+ * shows it (dslab/annotation.h). Each becomes one TRACE_ANNOTATE event
+ * with its typed fields set; the text is for people only and no checker
+ * parses it. Called while no sink records the run, they cost nothing.
+ *
+ * Who reads what:
+ *   role (ROLE_LEADER / ROLE_PRIMARY lead)   one-leader-per-term,
+ *       leader-available, leader-stable, single-primary-per-epoch,
+ *       single-primary-at-once, the run summary's timeline, the
+ *       visualiser's node colours and shapes, explore's leader probe;
+ *   term                                     the visualiser's term label;
+ *   final state and final values             no-lost-acknowledged-writes,
+ *       convergence (and the run summary through them). */
+
+/* This node now has role class `role` in term (or epoch) `term`; call it at
+ * boot and at every role change. A report of a leading class
+ * (role_class_leads) starts a leadership of `term`; any other role report,
+ * or a crash, ends it. The text, printf-style, is the protocol's own name
+ * for the role ("pre-candidate", "lock-server"); pass "%s",
+ * role_class_name(role) when there is none. Trace: tag "role", value =
+ * term, the text. `role` must be a class other than ROLE_NONE and `term`
+ * 0 .. INT64_MAX (protocols without terms pass 0, or a number of their
+ * own such as a fencing token); else the run stops with an error naming
+ * the node. */
+void ctx_report_role(struct node_ctx *ctx, enum role_class role, int64_t term, const char *fmt,
+                     ...) __attribute__((format(printf, 4, 5)));
+
+/* This node moved to term (or epoch) `term`. `word` is a string literal
+ * naming the protocol's kind of term ("term", "epoch", "ballot", "view"):
+ * it is the trace tag, and the text reads "WORD TERM" ("term 3"). `term`
+ * is 0 .. INT64_MAX and `word` non-empty, else the run stops with an error. */
+void ctx_report_term(struct node_ctx *ctx, int64_t term, const char *word);
+
+/* The state a node ends the run with, from protocol->on_finish: first one
+ * ctx_report_final_state (keys_count = the number of final values that
+ * follow; the text, printf-style, says anything else: "leader t3
+ * applied=17"), then one ctx_report_final_value per key the node holds,
+ * in any order (keys_count 0 .. INT64_MAX, else the run stops with an
+ * error; keys and values are any int64). A node that reports nothing (a
+ * crashed one) is left out of the replica comparison. Trace: tag "final-state", value = keys_count,
+ * the text; then tag "final", value = value, text "key=K value=V". */
+void ctx_report_final_state(struct node_ctx *ctx, int64_t keys_count, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void ctx_report_final_value(struct node_ctx *ctx, int64_t key, int64_t value);
 
 /* --- parameter helpers for configure() ----------------------------------- */
 /* Find a parameter by key; NULL if absent. */

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "dslab/annotation.h"
 #include "dslab/history.h"
 
 enum trace_kind {
@@ -32,7 +33,9 @@ enum trace_kind {
     TRACE_SLOW,         /* a = factor */
     TRACE_CLOCK_JUMP,   /* a = jump_ns, b = wall clock after */
     TRACE_CLOCK_DRIFT,  /* a = drift_ppm */
-    TRACE_ANNOTATE,     /* tag, a = value, text */
+    TRACE_ANNOTATE,     /* tag, a = value, text; `annotation` says which typed report
+                           it is (dslab/annotation.h): role, term, final state or
+                           value (b = key), or a free note */
     TRACE_CLIENT,       /* op = the history record (invoke/ok/fail/info) */
     TRACE_ASSUMPTION,   /* tag = assumption name, text = what broke */
     TRACE_NARRATION,    /* text; a = 1 if the entry pauses a guided run */
@@ -54,6 +57,11 @@ struct trace_event {
     const char *tag;     /* NULL or static / borrowed */
     const char *text;    /* NULL or borrowed */
     const struct history_op *op; /* TRACE_CLIENT only; borrowed */
+    /* TRACE_ANNOTATE only (zero elsewhere): the typed report, and for
+     * ANNOTATION_ROLE the role class. Not written to trace files: the file
+     * keeps tag, value and text (docs/TRACE_FORMAT.md). */
+    enum annotation_kind annotation;
+    enum role_class role;
 };
 
 typedef void (*trace_sink_fn)(void *user, const struct trace_event *ev);

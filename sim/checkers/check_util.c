@@ -1,0 +1,44 @@
+/* check_util.c: argument reading and growing arrays for the checkers (see
+ * check_util.h). */
+#include "checkers/check_util.h"
+
+#include <stdlib.h>
+
+#include "scenario/units.h"
+
+void *check_grow(void *items, size_t *capacity, size_t count, size_t item_size,
+                 size_t first_capacity) {
+    if (count < *capacity) {
+        return items;
+    }
+    size_t cap = *capacity ? *capacity * 2 : first_capacity;
+    void *grown = realloc(items, cap * item_size);
+    if (grown) {
+        *capacity = cap;
+    }
+    return grown;
+}
+
+int check_no_arguments(const struct scenario *s, const struct scenario_check *check,
+                       struct diag *diag) {
+    if (check->args && check->args[0]) {
+        return diag_set(diag, s->path, check->pos.line, check->pos.col,
+                        "%s takes no arguments (got '%s')", check->name, check->args);
+    }
+    return 0;
+}
+
+int check_duration_argument(const struct scenario *s, const struct scenario_check *check,
+                            const char *usage, int64_t *out_ns, struct diag *diag) {
+    if (!check->args || !check->args[0]) {
+        return 0;
+    }
+    char err[UNITS_ERR_MAX];
+    int64_t ns = 0;
+    if (units_parse_duration_ns(check->args, false, &ns, err, sizeof err) != 0 || ns <= 0) {
+        return diag_set(diag, s->path, check->pos.line, check->pos.col, "%s (got '%s')", usage,
+                        check->args);
+    }
+    *out_ns = ns;
+    return 0;
+}

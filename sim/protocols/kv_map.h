@@ -1,0 +1,46 @@
+/* kv_map.h (private to sim/protocols/): the key-value state machine that
+ * Raft and primary-backup apply their logs to: int64 keys to int64 values
+ * in an open-addressing table that lives in the protocol's state block
+ * (all zero = empty, so a crash empties it), and the commands of their
+ * log entries: no-op, write, compare-and-set.
+ *
+ * The table is sized by the protocol: at least twice its log capacity, so
+ * with at most one new key per applied entry it is never more than half
+ * full and a put cannot fail. Iteration (kv_map_report_final) goes in slot
+ * order, which depends only on the keys and the table size: deterministic. */
+#ifndef DSLAB_KV_MAP_H
+#define DSLAB_KV_MAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dslab/node.h"
+
+struct kv_slot {
+    int64_t key;
+    int64_t value;
+    int64_t used; /* 0/1; int64 keeps the slot free of padding */
+};
+
+/* The commands a log entry carries (the numbers are in stored entries). */
+enum kv_cmd {
+    KV_CMD_NOOP = 0,
+    KV_CMD_WRITE = 1,
+    KV_CMD_CAS = 2,
+};
+
+/* The value of `key`, or HISTORY_NIL when absent. */
+int64_t kv_map_get(const struct kv_slot *slots, size_t slots_count, int64_t key);
+/* Applies one command: a write sets key to value; a cas sets it only when
+ * it holds `expected` (else REPLY_FAIL, nothing changes); a no-op (or any
+ * other number) changes nothing. Returns REPLY_OK or REPLY_FAIL. */
+enum reply_status kv_map_apply(struct kv_slot *slots, size_t slots_count, int32_t cmd,
+                               int64_t key, int64_t value, int64_t expected);
+/* Keys held (a scan: for end-of-run reports, not the hot path). */
+int64_t kv_map_count(const struct kv_slot *slots, size_t slots_count);
+/* Empties the table. */
+void kv_map_clear(struct kv_slot *slots, size_t slots_count);
+/* ctx_report_final_value for every key, in slot order. */
+void kv_map_report_final(struct node_ctx *ctx, const struct kv_slot *slots, size_t slots_count);
+
+#endif

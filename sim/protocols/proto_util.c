@@ -1,0 +1,31 @@
+/* proto_util.c: shared helpers of the protocols' configure steps (see
+ * proto_util.h). */
+#include "protocols/proto_util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "dslab/node.h"
+
+int proto_param_error(const struct scenario *s, const char *key, struct diag *diag,
+                      const char *message) {
+    const struct scenario_param *p = param_find(s, key);
+    int line = p ? p->pos.line : s->protocol.pos.line;
+    int col = p ? p->pos.col : s->protocol.pos.col;
+    return diag_set(diag, s->path, line, col, "%s", message);
+}
+
+int proto_config_keep(const struct scenario *s, const void *config, size_t size,
+                      void **config_out, struct diag *diag) {
+    void *out = malloc(size);
+    if (!out) {
+        return diag_set(diag, s->path, 0, 0, "out of memory");
+    }
+    memcpy(out, config, size);
+    *config_out = out;
+    return 0;
+}
+
+void proto_config_free(void *config) {
+    free(config);
+}

@@ -1,0 +1,158 @@
+/* repl_log.c: the durable replicated log shared by Raft and primary-backup
+ * (see repl_log.h for the layout and the rules). */
+#include "protocols/repl_log.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+static void entry_key(const struct repl_log_spec *spec, int64_t index, char *buf,
+                      size_t buf_size) {
+    snprintf(buf, buf_size, "%s%" PRId64, spec->entry_prefix, index);
+}
+
+static void *entry_at(struct repl_log log, int64_t index) {
+    return (char *)log.entries + (size_t)(index - 1) * log.spec->entry_size;
+}
+
+int64_t repl_log_term_at(const struct repl_log_spec *spec, const void *entries, int64_t len,
+                         int64_t index) {
+    if (index <= 0 || index > len) {
+        return 0;
+    }
+    int64_t term = 0;
+    memcpy(&term, (const char *)entries + (size_t)(index - 1) * spec->entry_size, sizeof term);
+    return term;
+}
+
+static void put_len(struct node_ctx *ctx, struct repl_log log) {
+    ctx_store_put(ctx, log.spec->len_key, log.len, sizeof *log.len);
+}
+
+int repl_log_append(struct node_ctx *ctx, struct repl_log log, const void *entry) {
+    if (*log.len >= log.spec->entries_max) {
+        return -1;
+    }
+    char key[48];
+    entry_key(log.spec, *log.len + 1, key, sizeof key);
+    if (ctx_store_put(ctx, key, entry, log.spec->entry_size) != 0) {
+        return -1;
+    }
+    (*log.len)++;
+    memcpy(entry_at(log, *log.len), entry, log.spec->entry_size);
+    put_len(ctx, log);
+    return 0;
+}
+
+bool repl_log_truncate(struct node_ctx *ctx, struct repl_log log, int64_t new_len) {
+    if (new_len >= *log.len) {
+        return false;
+    }
+    *log.len = new_len < 0 ? 0 : new_len;
+    put_len(ctx, log);
+    return true;
+}
+
+void repl_log_persist_meta(struct node_ctx *ctx, const struct repl_log_spec *spec, int64_t term,
+                           int32_t voted_for) {
+    ctx_store_put(ctx, spec->term_key, &term, sizeof term);
+    ctx_store_put(ctx, spec->vote_key, &voted_for, sizeof voted_for);
+}
+
+/* Copies the value of `key` into out when it has exactly `size` bytes. */
+static bool load_exact(struct node_ctx *ctx, const char *key, void *out, size_t size) {
+    const void *p = NULL;
+    if (ctx_store_get(ctx, key, &p) != (long)size) {
+        return false;
+    }
+    memcpy(out, p, size);
+    return true;
+}
+
+bool repl_log_meta_stored(struct node_ctx *ctx, const struct repl_log_spec *spec, int64_t term,
+                          int32_t voted_for) {
+    int64_t stored_term = 0;
+    int32_t stored_vote = 0;
+    return load_exact(ctx, spec->term_key, &stored_term, sizeof stored_term) &&
+           load_exact(ctx, spec->vote_key, &stored_vote, sizeof stored_vote) &&
+           stored_term == term && stored_vote == voted_for;
+}
+
+void repl_log_load(struct node_ctx *ctx, struct repl_log log, int64_t *term, int32_t *voted_for) {
+    *term = 0;
+    load_exact(ctx, log.spec->term_key, term, sizeof *term);
+    *voted_for = -1;
+    load_exact(ctx, log.spec->vote_key, voted_for, sizeof *voted_for);
+    int64_t len = 0;
+    load_exact(ctx, log.spec->len_key, &len, sizeof len);
+    if (len < 0 || len > log.spec->entries_max) {
+        len = 0;
+    }
+    *log.len = 0;
+    for (int64_t i = 1; i <= len; i++) {
+        char key[48];
+        entry_key(log.spec, i, key, sizeof key);
+        if (!load_exact(ctx, key, entry_at(log, i), log.spec->entry_size)) {
+            break; /* a torn tail: keep the prefix that is there */
+        }
+        *log.len = i;
+    }
+}
+
+int32_t repl_log_batch(struct repl_log log, int64_t next, int32_t count_max, int64_t *prev_out,
+                       void *dst) {
+    next = next < 1 ? 1 : (next > *log.len + 1 ? *log.len + 1 : next);
+    int64_t prev = next - 1;
+    int64_t count = *log.len - prev;
+    if (count > count_max) {
+        count = count_max;
+    }
+    if (count > 0) {
+        memcpy(dst, entry_at(log, next), (size_t)count * log.spec->entry_size);
+    }
+    *prev_out = prev;
+    return (int32_t)count;
+}
+
+bool repl_log_batch_well_formed(const struct repl_log_spec *spec, size_t len, size_t head_size,
+                                int32_t count, int32_t count_max) {
+    return count >= 0 && count <= count_max &&
+           len == head_size + (size_t)count * spec->entry_size;
+}
+
+int64_t repl_log_conflict_hint(const struct repl_log_spec *spec, const void *entries, int64_t len,
+                               int64_t prev, int64_t floor) {
+    if (prev > len) {
+        return len;
+    }
+    int64_t term = repl_log_term_at(spec, entries, len, prev);
+    int64_t i = prev;
+    while (i - 1 > floor && repl_log_term_at(spec, entries, len, i - 1) == term) {
+        i--;
+    }
+    return i - 1 > 0 ? i - 1 : 0;
+}
+
+int64_t repl_log_store_received(struct node_ctx *ctx, struct repl_log log, int64_t prev,
+                                const void *entries, int32_t count, repl_truncate_fn truncate,
+                                void *state) {
+    int64_t match = prev;
+    for (int32_t k = 0; k < count; k++) {
+        int64_t index = prev + 1 + k;
+        const void *e = (const char *)entries + (size_t)k * log.spec->entry_size;
+        if (index <= *log.len) {
+            int64_t term = 0;
+            memcpy(&term, e, sizeof term);
+            if (repl_log_term_at(log.spec, log.entries, *log.len, index) == term) {
+                match = index;
+                continue;
+            }
+            truncate(ctx, state, index - 1);
+        }
+        if (repl_log_append(ctx, log, e) != 0) {
+            break; /* full: the sender retries from here */
+        }
+        match = index;
+    }
+    return match;
+}

@@ -1,0 +1,233 @@
+/* test_annotations.c: the typed reports of dslab/node.h through a real run.
+ * A test protocol reports roles whose texts say something else than their
+ * class, a term under its own word, and final values: the trace events
+ * carry the typed fields, the JSON Lines keep tag/value/text, the checkers
+ * judge by the class and the typed key, and a role class outside the enum
+ * stops the run with an error naming the node. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dslab/annotation.h"
+#include "dslab/check.h"
+#include "dslab/node.h"
+#include "dslab/scenario.h"
+#include "dslab/sim.h"
+#include "dslab/time.h"
+#include "dslab/trace.h"
+
+/* --- a test protocol that only reports ------------------------------------- */
+struct reporter_state {
+    int32_t unused;
+};
+
+/* n1 leads term 1 calling itself "boss"; n2 is a follower calling itself
+ * "leader" and then leads term 1 too as "chief": two leaders of one term
+ * whose texts never say "leader" for either. */
+static void reporter_init(struct node_ctx *ctx, void *state) {
+    (void)state;
+    ctx_report_term(ctx, 1, "epoch");
+    if (ctx_self(ctx) == 0) {
+        ctx_report_role(ctx, ROLE_LEADER, 1, "boss");
+    } else if (ctx_self(ctx) == 1) {
+        ctx_report_role(ctx, ROLE_FOLLOWER, 1, "%s", "leader");
+        ctx_set_timer(ctx, 100 * NS_PER_MS, 1);
+    } else {
+        ctx_report_role(ctx, ROLE_OTHER, 0, "%s", role_class_name(ROLE_OTHER));
+    }
+}
+
+static void reporter_on_timer(struct node_ctx *ctx, void *state, uint64_t id, uint64_t tag) {
+    (void)state;
+    (void)id;
+    (void)tag;
+    ctx_report_role(ctx, ROLE_LEADER, 1, "chief");
+}
+
+static void reporter_on_message(struct node_ctx *ctx, void *state, int32_t from, const void *m,
+                                size_t len) {
+    (void)ctx;
+    (void)state;
+    (void)from;
+    (void)m;
+    (void)len;
+}
+
+static void reporter_on_finish(struct node_ctx *ctx, void *state) {
+    (void)state;
+    ctx_report_final_state(ctx, 2, "node %d done", (int)ctx_self(ctx));
+    ctx_report_final_value(ctx, 7, 70);
+    ctx_report_final_value(ctx, -3, INT64_MIN);
+}
+
+static const struct protocol reporter = {
+    .name = "reporter", .state_size = sizeof(struct reporter_state), .init = reporter_init,
+    .on_message = reporter_on_message, .on_timer = reporter_on_timer,
+    .on_finish = reporter_on_finish,
+};
+
+/* Reports a role class that is not in the enum (as a buggy plugin might). */
+static void bad_init(struct node_ctx *ctx, void *state) {
+    (void)state;
+    ctx_report_role(ctx, (enum role_class)ROLE_CLASS_COUNT, 1, "weird");
+}
+
+/* A negative term, as a learner's off-by-one might report. */
+static void negative_term_init(struct node_ctx *ctx, void *state) {
+    (void)state;
+    ctx_report_term(ctx, -1, "term");
+}
+
+static const struct protocol negative_term_reporter = {
+    .name = "negative-term", .state_size = sizeof(struct reporter_state),
+    .init = negative_term_init, .on_message = reporter_on_message,
+};
+
+static const struct protocol bad_reporter = {
+    .name = "bad-reporter", .state_size = sizeof(struct reporter_state), .init = bad_init,
+    .on_message = reporter_on_message,
+};
+
+/* --- recording --------------------------------------------------------------- */
+#define REC_MAX 256
+struct recorder {
+    int count;
+    struct trace_event ev[REC_MAX];
+    char jsonl[REC_MAX][256];
+    const struct scenario *s;
+};
+
+static void recorder_sink(void *user, const struct trace_event *ev) {
+    struct recorder *r = user;
+    if (ev->kind != TRACE_ANNOTATE || r->count == REC_MAX) return;
+    r->ev[r->count] = *ev;
+    r->ev[r->count].tag = NULL;
+    r->ev[r->count].text = NULL;
+    trace_event_to_jsonl(ev, (const char (*)[32])r->s->node_names, r->s->nodes_count,
+                         r->jsonl[r->count], (int)sizeof r->jsonl[r->count]);
+    r->count++;
+}
+
+static struct scenario *load(void) {
+    static const char text[] =
+        "name: t\nduration: 1s\nnodes: 3\nprotocol: { name: gossip-pingpong }\n"
+        "checks: [one-leader-per-term, single-primary-at-once]\n";
+    struct diag d;
+    diag_clear(&d);
+    struct scenario *s = scenario_load_buffer(text, strlen(text), "test.yaml", NULL, 0, NULL, &d);
+    if (!s) fail_msg("scenario did not load: %s:%d:%d: %s", d.file, d.line, d.col, d.message);
+    return s;
+}
+
+static const struct check_result *result_named(const struct sim *sim, const char *name) {
+    for (int i = 0; i < sim_check_count(sim); i++) {
+        if (strcmp(sim_check_result(sim, i)->name, name) == 0) return sim_check_result(sim, i);
+    }
+    fail_msg("no check %s", name);
+    return NULL;
+}
+
+static int find(const struct recorder *r, const char *jsonl_part) {
+    for (int i = 0; i < r->count; i++) {
+        if (strstr(r->jsonl[i], jsonl_part)) return i;
+    }
+    return -1;
+}
+
+static void test_typed_reports_reach_trace_and_checkers(void **state) {
+    (void)state;
+    struct scenario *s = load();
+    static struct recorder rec;
+    memset(&rec, 0, sizeof rec);
+    rec.s = s;
+    struct diag d;
+    diag_clear(&d);
+    struct sim *sim = sim_create_with_protocol(s, &reporter, 1, &d);
+    assert_non_null(sim);
+    sim_add_sink(sim, recorder_sink, &rec);
+    assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_OK);
+    sim_finish(sim);
+
+    /* The file keeps tag, value and text; the event carries the class. */
+    int boss = find(&rec, "\"node\":\"n1\",\"value\":1,\"tag\":\"role\",\"text\":\"boss\"");
+    assert_true(boss >= 0);
+    assert_int_equal(rec.ev[boss].annotation, ANNOTATION_ROLE);
+    assert_int_equal(rec.ev[boss].role, ROLE_LEADER);
+    int fake = find(&rec, "\"node\":\"n2\",\"value\":1,\"tag\":\"role\",\"text\":\"leader\"");
+    assert_true(fake >= 0);
+    assert_int_equal(rec.ev[fake].role, ROLE_FOLLOWER);
+    int term = find(&rec, "\"tag\":\"epoch\",\"text\":\"epoch 1\"");
+    assert_true(term >= 0);
+    assert_int_equal(rec.ev[term].annotation, ANNOTATION_TERM);
+    assert_int_equal(rec.ev[term].a, 1);
+    int fs = find(&rec, "\"tag\":\"final-state\",\"text\":\"node 0 done\"");
+    assert_true(fs >= 0);
+    assert_int_equal(rec.ev[fs].annotation, ANNOTATION_FINAL_STATE);
+    assert_int_equal(rec.ev[fs].a, 2);
+    int fv = find(&rec, "\"tag\":\"final\",\"text\":\"key=-3 value=-9223372036854775808\"");
+    assert_true(fv >= 0);
+    assert_int_equal(rec.ev[fv].annotation, ANNOTATION_FINAL_VALUE);
+    assert_int_equal(rec.ev[fv].b, -3);
+    assert_true(rec.ev[fv].a == INT64_MIN);
+    /* Every "role" line of this protocol came from the typed call. */
+    for (int i = 0; i < rec.count; i++) {
+        if (strstr(rec.jsonl[i], "\"tag\":\"role\"")) {
+            assert_int_equal(rec.ev[i].annotation, ANNOTATION_ROLE);
+        }
+    }
+
+    /* n1 ("boss") and n2 ("chief") both lead term 1: both checkers see it,
+     * and n2's earlier "leader" text as a follower counts for nothing. */
+    const struct check_result *olpt = result_named(sim, "one-leader-per-term");
+    assert_int_equal(olpt->verdict, CHECK_FAIL);
+    assert_int_equal(olpt->violations_total, 1);
+    assert_int_equal(olpt->violations[0].from_ns, 100 * NS_PER_MS);
+    const struct check_result *sp = result_named(sim, "single-primary-at-once");
+    assert_int_equal(sp->verdict, CHECK_FAIL);
+    assert_int_equal(sp->violations[0].from_ns, 100 * NS_PER_MS);
+    sim_destroy(sim);
+    scenario_free(s);
+}
+
+static void test_reports_outside_their_range_stop_the_run(void **state) {
+    (void)state;
+    struct scenario *s = load();
+    struct diag d;
+    diag_clear(&d);
+    struct sim *sim = sim_create_with_protocol(s, &bad_reporter, 1, &d);
+    assert_non_null(sim);
+    assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_ERROR);
+    assert_non_null(strstr(sim_error(sim), "node n1 reported a role class outside enum role_class: 9"));
+    sim_destroy(sim);
+    sim = sim_create_with_protocol(s, &negative_term_reporter, 1, &d);
+    assert_non_null(sim);
+    assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_ERROR);
+    assert_non_null(strstr(sim_error(sim), "node n1 reported a negative term: -1"));
+    sim_destroy(sim);
+    scenario_free(s);
+}
+
+static void test_role_class_names_and_leading(void **state) {
+    (void)state;
+    assert_string_equal(role_class_name(ROLE_LEADER), "leader");
+    assert_string_equal(role_class_name(ROLE_PARTICIPANT), "participant");
+    assert_string_equal(role_class_name(ROLE_NONE), "none");
+    assert_string_equal(role_class_name((enum role_class)-1), "none");
+    assert_string_equal(role_class_name(ROLE_CLASS_COUNT), "none");
+    for (int c = 0; c <= ROLE_CLASS_COUNT; c++) {
+        assert_int_equal(role_class_leads((enum role_class)c), c == ROLE_LEADER || c == ROLE_PRIMARY);
+    }
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_typed_reports_reach_trace_and_checkers),
+        cmocka_unit_test(test_reports_outside_their_range_stop_the_run),
+        cmocka_unit_test(test_role_class_names_and_leading),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
