@@ -42,6 +42,12 @@ struct node_rt {
     uint32_t deferred_count;
     uint32_t deferred_capacity;
     struct store store;
+    /* Time costs (costs.c); unused while the node's models are off. */
+    const struct scenario_node_costs *costs; /* borrowed from the scenario; NULL = all off */
+    struct rng disk_rng, timer_rng, pause_rng;
+    int64_t disk_free_ns;    /* the disk has finished every sync asked for by then */
+    int64_t disk_write_ns;   /* write time not yet charged to a sync */
+    int64_t hold_until_ns;   /* the node's messages and replies depart no earlier */
 };
 
 struct client_rt {
@@ -131,6 +137,21 @@ int64_t sim_net_latency_ns(struct sim *sim, int32_t from, int32_t to, struct rng
 
 /* faults.c */
 void faults_apply(struct sim *sim, const struct fault *f);
+
+/* costs.c: the time-cost models of the `costs:` section. All are no-ops
+ * for a node whose models are off. */
+int costs_init(struct sim *sim);
+void costs_on_put(struct sim *sim, int32_t node);
+/* The sync's completion time (sim_fail on memory). */
+void costs_sync(struct sim *sim, int32_t node);
+/* When a message or reply of node sent now may leave (>= now). */
+static inline int64_t costs_depart_ns(const struct sim *sim, int32_t node) {
+    int64_t h = sim->nodes[node].hold_until_ns;
+    return h > sim->now_ns ? h : sim->now_ns;
+}
+int64_t costs_timer_delay_ns(struct sim *sim, int32_t node);
+void costs_on_crash(struct sim *sim, int32_t node);
+void costs_pause_due(struct sim *sim, int32_t node);
 
 /* workload.c */
 int workload_init(struct sim *sim);

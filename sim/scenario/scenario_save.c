@@ -245,5 +245,6 @@ int scenario_save(const struct scenario *s, const char *path, struct diag *diag)
     save_protocol_workload(f, s);
     save_rest(f, s);
     if (s->explore.declared) scenario_save_explore(f, s);
+    scenario_save_costs(f, s);
     return outfile_commit(&out, diag);
 }
