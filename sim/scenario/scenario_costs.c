@@ -18,19 +18,24 @@
 #include "dslab/time.h"
 #include "scenario/load_internal.h"
 
-/* One distribution, with its mean checked against [min_ns, DSLAB_COST_NS_MAX]. */
-static int load_cost_dist(struct loader *L, const struct ynode *n, int64_t min_ns,
-                          const char *what, struct latency_dist *out) {
+/* One distribution, with its mean checked against [min_ns, max_ns]. */
+static int load_cost_range(struct loader *L, const struct ynode *n, int64_t min_ns,
+                           int64_t max_ns, const char *what, struct latency_dist *out) {
     if (load_latency(L, n, out) < 0) return -1;
     int64_t mean_ns = latency_mean_ns(out);
-    if (mean_ns < min_ns || mean_ns > DSLAB_COST_NS_MAX) {
+    if (mean_ns < min_ns || mean_ns > max_ns) {
         char lo[32], hi[32], got[32];
         return load_error(L, n, "%s %s has a mean of %s: expected %s to %s", what, n->text,
                           time_format_human(mean_ns, got, sizeof got),
                           time_format_human(min_ns, lo, sizeof lo),
-                          time_format_human(DSLAB_COST_NS_MAX, hi, sizeof hi));
+                          time_format_human(max_ns, hi, sizeof hi));
     }
     return 0;
+}
+
+static int load_cost_dist(struct loader *L, const struct ynode *n, int64_t min_ns,
+                          const char *what, struct latency_dist *out) {
+    return load_cost_range(L, n, min_ns, DSLAB_COST_NS_MAX, what, out);
 }
 
 static int load_disk(struct loader *L, const struct ynode *map, struct scenario_node_costs *c) {
@@ -75,8 +80,8 @@ static int load_pauses(struct loader *L, const struct ynode *map, struct scenari
             0 ||
         load_check_keys(L, map, keys, 2) < 0 || load_require(L, map, "every", &e) < 0 ||
         load_require(L, map, "length", &l) < 0 ||
-        load_cost_dist(L, e, DSLAB_COST_PAUSE_EVERY_NS_MIN, "pause interval", &c->pause_every_ns) <
-            0 ||
+        load_cost_range(L, e, DSLAB_COST_PAUSE_EVERY_NS_MIN, DSLAB_COST_PAUSE_EVERY_NS_MAX,
+                        "pause interval", &c->pause_every_ns) < 0 ||
         load_cost_dist(L, l, 0, "pause length", &c->pause_length_ns) < 0) {
         return -1;
     }

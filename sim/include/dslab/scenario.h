@@ -202,9 +202,10 @@ struct scenario_explore {
  * Each model is off unless its flag is set; all off = the simulator charges
  * nothing, as before the section existed. Ranges (checked at load): every
  * distribution's mean within [0, DSLAB_COST_NS_MAX], pause `every` mean
- * within [DSLAB_COST_PAUSE_EVERY_NS_MIN, DSLAB_COST_NS_MAX]. */
+ * within [DSLAB_COST_PAUSE_EVERY_NS_MIN, DSLAB_COST_PAUSE_EVERY_NS_MAX]. */
 #define DSLAB_COST_NS_MAX (INT64_C(60) * INT64_C(1000000000))   /* 60 s */
 #define DSLAB_COST_PAUSE_EVERY_NS_MIN INT64_C(1000000)           /* 1 ms */
+#define DSLAB_COST_PAUSE_EVERY_NS_MAX (INT64_C(3600) * INT64_C(1000000000)) /* 1 h */
 struct scenario_node_costs {
     bool disk_on;
     struct latency_dist disk_write_ns; /* per put; charged to the sync that covers it */
