@@ -80,7 +80,7 @@ void costs_sync(struct sim *sim, int32_t node) {
     }
     n->disk_free_ns = done_ns;
     if (done_ns > n->hold_until_ns) n->hold_until_ns = done_ns;
-    emit_cost(sim, node, "sync", done_ns - sim->now_ns, done_ns);
+    if (done_ns > sim->now_ns) emit_cost(sim, node, "sync", done_ns - sim->now_ns, done_ns);
 }
 
 int64_t costs_timer_delay_ns(struct sim *sim, int32_t node) {
