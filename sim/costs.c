@@ -15,6 +15,7 @@
  * name, one stream per model, so switching one model on does not move the
  * draws of another, and with every model off nothing here draws or
  * schedules: traces are byte-identical to a run without the section. */
+#include <stdint.h>
 #include <string.h>
 
 #include "dslab/latency.h"
@@ -57,11 +58,17 @@ int costs_init(struct sim *sim) {
     return 0;
 }
 
+/* A disk draw under the node's slow-disk factor (saturating). */
+static int64_t slowed(const struct node_rt *n, int64_t ns) {
+    if (n->disk_slow_factor <= 1) return ns;
+    return ns > INT64_MAX / n->disk_slow_factor ? INT64_MAX : ns * n->disk_slow_factor;
+}
+
 void costs_on_put(struct sim *sim, int32_t node) {
     struct node_rt *n = &sim->nodes[node];
     if (!n->costs || !n->costs->disk_on) return;
     n->disk_write_ns =
-        time_add_sat(n->disk_write_ns, latency_sample_ns(&n->costs->disk_write_ns, &n->disk_rng));
+        time_add_sat(n->disk_write_ns, slowed(n, latency_sample_ns(&n->costs->disk_write_ns, &n->disk_rng)));
 }
 
 void costs_sync(struct sim *sim, int32_t node) {
@@ -69,7 +76,7 @@ void costs_sync(struct sim *sim, int32_t node) {
     int64_t start_ns = n->disk_free_ns > sim->now_ns ? n->disk_free_ns : sim->now_ns;
     int64_t done_ns = start_ns;
     if (n->store.dirty_count > 0 || n->disk_write_ns > 0) {
-        int64_t sync_ns = latency_sample_ns(&n->costs->disk_sync_ns, &n->disk_rng);
+        int64_t sync_ns = slowed(n, latency_sample_ns(&n->costs->disk_sync_ns, &n->disk_rng));
         done_ns = time_add_sat(start_ns, time_add_sat(n->disk_write_ns, sync_ns));
         n->disk_write_ns = 0;
     }

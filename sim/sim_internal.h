@@ -48,6 +48,7 @@ struct node_rt {
     int64_t disk_free_ns;    /* the disk has finished every sync asked for by then */
     int64_t disk_write_ns;   /* write time not yet charged to a sync */
     int64_t hold_until_ns;   /* the node's messages and replies depart no earlier */
+    uint32_t disk_slow_factor; /* slow-disk fault: disk draws multiplied (0 or 1 = normal) */
 };
 
 struct client_rt {

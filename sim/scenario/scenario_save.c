@@ -196,6 +196,9 @@ static void save_fault(FILE *f, const struct scenario *s, const struct fault *x)
         put_link_fields(f, &x->link, x->link_fields);
         break;
     case FAULT_SLOW: fprintf(f, "slow: %s, factor: %u", node, (unsigned)x->slow_factor); break;
+    case FAULT_SLOW_DISK:
+        fprintf(f, "slow-disk: %s, factor: %u", node, (unsigned)x->slow_factor);
+        break;
     case FAULT_KIND_COUNT: break;
     }
     fputs(" }\n", f);

@@ -66,6 +66,17 @@ done
 if cmp -s "$tmp/on1.jsonl" "$tmp/on2.jsonl"; then ok; else bad "cost models are not deterministic"; fi
 if cmp -s "$tmp/on1.jsonl" "$tmp/off.jsonl"; then bad "costs on gave the trace of costs off"; else ok; fi
 
+# Group commit: fewer syncs for the same workload, nothing acknowledged lost.
+count_syncs() {
+    "$dslab" run scenarios/storage/sync-before-ack.yaml --set "protocol.group_commit=$1" \
+        --trace "$tmp/g.jsonl" --quiet >/dev/null 2>&1 || echo "exit $?"
+    grep -c '"tag":"sync"' "$tmp/g.jsonl"
+}
+each=$(count_syncs 0ms)
+grouped=$(count_syncs 10ms)
+if [ "$each" -gt 0 ] 2>/dev/null && [ "$grouped" -gt 0 ] 2>/dev/null && [ $((grouped * 2)) -lt "$each" ]; then ok
+else bad "group_commit=10ms should at least halve the syncs: $each vs $grouped"; fi
+
 # Raft's durability knobs: clean errors outside their range.
 for set in 'protocol.ack=sometimes' 'protocol.group_commit=2s' 'protocol.group_commit=-1ms'; do
     "$dslab" run scenarios/storage/sync-before-ack.yaml --set "$set" >/dev/null 2>"$tmp/err"

@@ -9,6 +9,7 @@
  * with the section absent nothing here happens. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
@@ -28,6 +29,7 @@
 static int syncs_per_boot = 1;
 static int puts_before_sync = 1;
 static long k_after_restart = -2;
+static bool sync_on_timer = false; /* the 100ms timer puts, syncs and sends msg 3 */
 
 static void persist_init(struct node_ctx *ctx, void *state) {
     (void)state;
@@ -51,7 +53,13 @@ static void persist_on_message(struct node_ctx *ctx, void *state, int32_t from, 
 }
 
 static void persist_on_timer(struct node_ctx *ctx, void *state, uint64_t id, uint64_t tag) {
-    (void)ctx, (void)state, (void)id, (void)tag;
+    (void)state, (void)id, (void)tag;
+    if (!sync_on_timer || ctx_self(ctx) != 0) return;
+    int64_t v = 8;
+    int32_t late = 3;
+    ctx_store_put(ctx, "t", &v, sizeof v);
+    ctx_store_sync(ctx);
+    ctx_send(ctx, 1, &late, sizeof late);
 }
 
 static void persist_restart(struct node_ctx *ctx, void *state) {
@@ -150,6 +158,7 @@ static void reset(void **state) {
     syncs_per_boot = 1;
     puts_before_sync = 1;
     k_after_restart = -2;
+    sync_on_timer = false;
 }
 
 static const char *disk = "costs: { disk: { write: constant(1ms), sync: constant(10ms) } }\n";
@@ -244,6 +253,18 @@ static void test_pauses_come_at_the_drawn_intervals(void **state) {
     assert_int_equal(c->deliver_ns[2], 1 * NS_PER_MS); /* n1 has no disk model */
 }
 
+static void test_a_slow_disk_multiplies_the_disk_latencies(void **state) {
+    reset(state);
+    sync_on_timer = true;
+    struct seen *c = run(disk, "faults: [ { at: 50ms, slow-disk: n1, factor: 3 } ]\n");
+    assert_int_equal(c->sync_ns[0], 11 * NS_PER_MS);  /* at start, before the fault */
+    assert_int_equal(c->sync_ns[1], 33 * NS_PER_MS);  /* (1ms write + 10ms sync) x 3 */
+    assert_int_equal(c->deliver_ns[3], 134 * NS_PER_MS);
+    c = run(disk, "faults: [ { at: 50ms, slow-disk: n1, factor: 3 },"
+                  " { at: 60ms, slow-disk: n1, factor: 1 } ]\n");
+    assert_int_equal(c->sync_ns[1], 11 * NS_PER_MS); /* back to normal */
+}
+
 static void test_per_node_settings_override_the_default(void **state) {
     reset(state);
     struct seen *c = run("costs:\n  disk: { sync: constant(10ms) }\n"
@@ -294,6 +315,7 @@ int main(void) {
         cmocka_unit_test(test_a_timer_fires_late_by_the_delay),
         cmocka_unit_test(test_a_timer_stays_late_across_a_drift_change),
         cmocka_unit_test(test_pauses_come_at_the_drawn_intervals),
+        cmocka_unit_test(test_a_slow_disk_multiplies_the_disk_latencies),
         cmocka_unit_test(test_per_node_settings_override_the_default),
         cmocka_unit_test(test_the_section_survives_save_and_load),
     };

@@ -74,6 +74,7 @@ enum fault_kind {
     FAULT_CLOCK_DRIFT,/* clock: node, drift: drift_ppm from now on */
     FAULT_LINK,       /* link: node -> peer (or both), change link params */
     FAULT_SLOW,       /* slow: node, factor: latency to/from it multiplied */
+    FAULT_SLOW_DISK,  /* slow-disk: node, factor: its disk latencies (costs.disk) multiplied */
     FAULT_KIND_COUNT
 };
 
@@ -88,7 +89,7 @@ struct fault {
     int64_t jump_ns;       /* clock jump (negative = backwards) */
     int64_t drift_ppm;     /* clock drift */
     bool lose_unsynced;    /* restart: durable writes not yet synced are lost */
-    uint32_t slow_factor;  /* slow: multiplier >= 1 (1 = back to normal) */
+    uint32_t slow_factor;  /* slow, slow-disk: multiplier >= 1 (1 = back to normal) */
     uint32_t link_fields;  /* link: enum link_field mask */
     struct link_params link;
     enum partition_shape shape;
