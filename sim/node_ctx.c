@@ -61,8 +61,10 @@ static int64_t schedule_copy(struct sim *sim, const struct link_params *lp, int3
                              int32_t to, uint64_t msg_id, const void *msg, size_t len) {
     struct node_rt *src = &sim->nodes[from];
     int64_t latency_ns = link_latency_ns(sim, lp, from, to, &src->net_rng);
-    /* After a ctx_store_sync with a disk model, the message waits for it. */
-    int64_t depart_ns = costs_depart_ns(sim, from);
+    /* After a ctx_store_sync with a disk model, the message waits for it
+     * (held_ns = its departure; 0 = it leaves now). */
+    int64_t depart_ns = sim->now_ns, held_ns = 0;
+    if (__builtin_expect(src->hold_until_ns > depart_ns, 0)) depart_ns = held_ns = src->hold_until_ns;
     int64_t at_ns = net_fifo_delivery(&sim->net, from, to, depart_ns, depart_ns + latency_ns);
     if (at_ns < 0) {
         sim_fail(sim, "out of memory for FIFO link state");
@@ -86,7 +88,7 @@ static int64_t schedule_copy(struct sim *sim, const struct link_params *lp, int3
     e->id = msg_id;
     e->payload_slot = payload;
     e->payload_len = (uint32_t)len;
-    e->aux2 = depart_ns > sim->now_ns ? depart_ns : 0; /* held: costs_on_crash drops it */
+    e->aux2 = held_ns; /* held: costs_on_crash drops it */
     memcpy(payload_ptr(&sim->payloads, payload), msg, len);
     assume_on_message(sim, at_ns - sim->now_ns);
     return at_ns;
@@ -157,8 +159,11 @@ uint64_t ctx_set_timer(struct node_ctx *ctx, int64_t delay_ns, uint64_t tag) {
     /* Saturates: a deadline past int64 is never (clock_true_at_mono). */
     int64_t deadline_mono_ns = time_add_sat(clock_mono_ns(&n->clock, sim->now_ns), delay_ns);
     int64_t at_ns = clock_true_at_mono(&n->clock, deadline_mono_ns, sim->now_ns);
-    int64_t late_ns = n->costs ? costs_timer_delay_ns(sim, ctx->node) : 0;
-    at_ns = time_add_sat(at_ns, late_ns);
+    int64_t late_ns = 0;
+    if (n->costs) { /* costs: timers (the lateness is kept for drift changes) */
+        late_ns = costs_timer_delay_ns(sim, ctx->node);
+        at_ns = time_add_sat(at_ns, late_ns);
+    }
     struct event *e;
     uint32_t slot = sim_schedule(sim, at_ns, &e);
     if (slot == UINT32_MAX) return 0;

@@ -32,6 +32,9 @@ struct node_rt {
     void *state;             /* owned, protocol->state_size bytes */
     struct rng rng;          /* the node's own stream (ctx_rng) */
     struct rng net_rng;      /* network draws for messages this node sends */
+    /* Read on every send and timer, so next to net_rng (costs.c): */
+    const struct scenario_node_costs *costs; /* borrowed from the scenario; NULL = all off */
+    int64_t hold_until_ns;   /* the node's messages and replies depart no earlier */
     struct node_clock clock;
     enum node_status status;
     uint32_t incarnation;    /* bumped at crash: older timers are void */
@@ -43,11 +46,9 @@ struct node_rt {
     uint32_t deferred_capacity;
     struct store store;
     /* Time costs (costs.c); unused while the node's models are off. */
-    const struct scenario_node_costs *costs; /* borrowed from the scenario; NULL = all off */
     struct rng disk_rng, timer_rng, pause_rng;
     int64_t disk_free_ns;    /* the disk has finished every sync asked for by then */
     int64_t disk_write_ns;   /* write time not yet charged to a sync */
-    int64_t hold_until_ns;   /* the node's messages and replies depart no earlier */
     uint32_t disk_slow_factor; /* slow-disk fault: disk draws multiplied (0 or 1 = normal) */
 };
 
