@@ -39,7 +39,7 @@ fixed=(
   "scenarios/overload/retry-backoff-jitter-breaker.yaml"
   "scenarios/quorum/r2-w2-quorum.yaml"
   "scenarios/quorum/version-vectors.yaml"
-  "scenarios/raft/election-benchmark.yaml"
+  "scenarios/raft/election-benchmark-wire.yaml"
   "scenarios/raft/figure8-paper-commit.yaml"
   "scenarios/raft/lease-read-safe-margin.yaml"
   "scenarios/raft/lease-read-voter-restart.yaml"

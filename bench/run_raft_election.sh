@@ -9,7 +9,7 @@
 set -euo pipefail
 build=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
-paper="$root/../shared/external/raft-election-benchmark/summary_digitized.tsv"
+paper="${DSLAB_PAPER_DATA:-$root/../shared/external/raft-election-benchmark/summary_digitized.tsv}"
 if [ ! -r "$paper" ]; then
   echo "# paper data not found at $paper: its columns read 'unavailable'" >&2
 fi

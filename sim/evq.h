@@ -32,6 +32,7 @@ enum ev_kind {
     EV_REQUEST,        /* request id arrives at node from client peer */
     EV_REPLY,          /* reply for request id arrives at client `node` */
     EV_ASSUMPTION,     /* aux = assumption index, tag = generation */
+    EV_COST_PAUSE,     /* node's next GC-like pause falls due (costs: pauses) */
 };
 
 struct event {

@@ -196,6 +196,16 @@ static bool no_effect(const struct sim *sim, const struct fault *f, char *why, s
         snprintf(why, cap, "slow %s x%u: its factor is already %u", who, f->slow_factor,
                  f->slow_factor);
         return true;
+    case FAULT_SLOW_DISK:
+        if (!n->costs || !n->costs->disk_on) {
+            snprintf(why, cap, "slow-disk %s x%u: %s has no disk model (costs.disk)", who,
+                     f->slow_factor, who);
+            return true;
+        }
+        if ((n->disk_slow_factor ? n->disk_slow_factor : 1) != f->slow_factor) return false;
+        snprintf(why, cap, "slow-disk %s x%u: its factor is already %u", who, f->slow_factor,
+                 f->slow_factor);
+        return true;
     case FAULT_CUT:
         if (!links_already(sim, f, true)) return false;
         snprintf(why, cap, "cut %s %s %s: already cut", who, f->both_ways ? "<->" : "->",
@@ -296,6 +306,10 @@ void faults_apply(struct sim *sim, const struct fault *f) {
             sim_fail(sim, "out of memory for slow nodes");
         }
         emit(sim, TRACE_SLOW, f->node, -1, f->slow_factor, 0, NULL);
+        break;
+    case FAULT_SLOW_DISK:
+        sim->nodes[f->node].disk_slow_factor = f->slow_factor;
+        emit(sim, TRACE_SLOW, f->node, -1, f->slow_factor, 0, "disk");
         break;
     case FAULT_KIND_COUNT:
         break;

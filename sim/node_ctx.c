@@ -61,7 +61,11 @@ static int64_t schedule_copy(struct sim *sim, const struct link_params *lp, int3
                              int32_t to, uint64_t msg_id, const void *msg, size_t len) {
     struct node_rt *src = &sim->nodes[from];
     int64_t latency_ns = link_latency_ns(sim, lp, from, to, &src->net_rng);
-    int64_t at_ns = net_fifo_delivery(&sim->net, from, to, sim->now_ns, sim->now_ns + latency_ns);
+    /* After a ctx_store_sync with a disk model, the message waits for it
+     * (held_ns = its departure; 0 = it leaves now). */
+    int64_t depart_ns = sim->now_ns, held_ns = 0;
+    if (__builtin_expect(src->hold_until_ns > depart_ns, 0)) depart_ns = held_ns = src->hold_until_ns;
+    int64_t at_ns = net_fifo_delivery(&sim->net, from, to, depart_ns, depart_ns + latency_ns);
     if (at_ns < 0) {
         sim_fail(sim, "out of memory for FIFO link state");
         return -1;
@@ -84,6 +88,7 @@ static int64_t schedule_copy(struct sim *sim, const struct link_params *lp, int3
     e->id = msg_id;
     e->payload_slot = payload;
     e->payload_len = (uint32_t)len;
+    e->aux2 = held_ns; /* held: costs_on_crash drops it */
     memcpy(payload_ptr(&sim->payloads, payload), msg, len);
     assume_on_message(sim, at_ns - sim->now_ns);
     return at_ns;
@@ -154,6 +159,11 @@ uint64_t ctx_set_timer(struct node_ctx *ctx, int64_t delay_ns, uint64_t tag) {
     /* Saturates: a deadline past int64 is never (clock_true_at_mono). */
     int64_t deadline_mono_ns = time_add_sat(clock_mono_ns(&n->clock, sim->now_ns), delay_ns);
     int64_t at_ns = clock_true_at_mono(&n->clock, deadline_mono_ns, sim->now_ns);
+    int64_t late_ns = 0;
+    if (n->costs) { /* costs: timers (the lateness is kept for drift changes) */
+        late_ns = costs_timer_delay_ns(sim, ctx->node);
+        at_ns = time_add_sat(at_ns, late_ns);
+    }
     struct event *e;
     uint32_t slot = sim_schedule(sim, at_ns, &e);
     if (slot == UINT32_MAX) return 0;
@@ -161,6 +171,7 @@ uint64_t ctx_set_timer(struct node_ctx *ctx, int64_t delay_ns, uint64_t tag) {
     e->node = ctx->node;
     e->incarnation = n->incarnation;
     e->aux = deadline_mono_ns;
+    e->aux2 = late_ns; /* the scheduling delay (costs: timers), kept across drift changes */
     e->tag = tag;
     return ((uint64_t)e->gen << 32) | slot;
 }
@@ -177,7 +188,10 @@ void ctx_cancel_timer(struct node_ctx *ctx, uint64_t timer_id) {
 }
 
 int ctx_store_put(struct node_ctx *ctx, const char *key, const void *value, size_t len) {
-    return store_put(&ctx->sim->nodes[ctx->node].store, key, value, len);
+    struct node_rt *n = &ctx->sim->nodes[ctx->node];
+    int rc = store_put(&n->store, key, value, len);
+    if (rc == 0 && n->costs) costs_on_put(ctx->sim, ctx->node);
+    return rc;
 }
 
 long ctx_store_get(struct node_ctx *ctx, const char *key, const void **value_out) {
@@ -185,6 +199,11 @@ long ctx_store_get(struct node_ctx *ctx, const char *key, const void **value_out
 }
 
 void ctx_store_sync(struct node_ctx *ctx) {
+    const struct node_rt *n = &ctx->sim->nodes[ctx->node];
+    if (n->costs && n->costs->disk_on) {
+        costs_sync(ctx->sim, ctx->node);
+        return;
+    }
     if (store_sync(&ctx->sim->nodes[ctx->node].store) != 0) {
         sim_fail(ctx->sim, "out of memory syncing the durable store of %s",
                  ctx_node_name(ctx, ctx->node));

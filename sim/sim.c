@@ -137,6 +137,11 @@ struct sim *sim_create_with_protocol(const struct scenario *s, const struct prot
         return NULL;
     }
     assume_init(sim);
+    if (costs_init(sim) != 0) {
+        diag_set(diag, s->path, 0, 0, "%s", sim->error);
+        sim_destroy(sim);
+        return NULL;
+    }
     return sim;
 }
 
@@ -254,6 +259,11 @@ static void dispatch(struct sim *sim, uint32_t slot) {
         uint64_t timer_id = ((uint64_t)copy.gen << 32) | slot;
         evq_release(&sim->q, slot); /* before the handler: it may set timers */
         if (sim_tracing(sim)) {
+            if (copy.aux2 > 0) {
+                struct trace_event late = {.kind = TRACE_COST, .node = copy.node, .peer = -1,
+                                           .a = copy.aux2, .b = -1, .tag = "timer_late"};
+                sim_emit(sim, &late);
+            }
             struct trace_event ev = {.kind = TRACE_TIMER, .node = copy.node, .peer = -1,
                                      .a = (int64_t)timer_id, .b = (int64_t)copy.tag};
             sim_emit(sim, &ev);
@@ -295,6 +305,9 @@ static void dispatch(struct sim *sim, uint32_t slot) {
         break;
     case EV_ASSUMPTION:
         assume_fire(sim, &copy);
+        break;
+    case EV_COST_PAUSE:
+        costs_pause_due(sim, copy.node);
         break;
     case EV_FREE:
     case EV_CANCELLED:
@@ -429,6 +442,7 @@ void sim_node_crash(struct sim *sim, int32_t node) {
     if (n->status == NODE_CRASHED) return;
     for (uint32_t i = 0; i < n->deferred_count; i++) drop_event(sim, n->deferred[i], "crashed");
     n->deferred_count = 0;
+    costs_on_crash(sim, node); /* before the status: held messages are found by sender */
     n->status = NODE_CRASHED;
     n->incarnation++;
     n->pause_gen++;
@@ -475,7 +489,8 @@ void sim_node_set_drift(struct sim *sim, int32_t node, int64_t drift_ppm) {
         struct evq_entry *entry = &sim->q.heap[i];
         struct event *e = evq_event(&sim->q, evq_entry_slot(entry));
         if (e->kind == EV_TIMER && e->node == node) {
-            entry->at_ns = clock_true_at_mono(&n->clock, e->aux, sim->now_ns);
+            entry->at_ns = time_add_sat(clock_true_at_mono(&n->clock, e->aux, sim->now_ns),
+                                        e->aux2); /* plus its scheduling delay (costs.c) */
         }
     }
     evq_reheap(&sim->q);

@@ -32,6 +32,9 @@ struct node_rt {
     void *state;             /* owned, protocol->state_size bytes */
     struct rng rng;          /* the node's own stream (ctx_rng) */
     struct rng net_rng;      /* network draws for messages this node sends */
+    /* Read on every send and timer, so next to net_rng (costs.c): */
+    const struct scenario_node_costs *costs; /* borrowed from the scenario; NULL = all off */
+    int64_t hold_until_ns;   /* the node's messages and replies depart no earlier */
     struct node_clock clock;
     enum node_status status;
     uint32_t incarnation;    /* bumped at crash: older timers are void */
@@ -42,6 +45,11 @@ struct node_rt {
     uint32_t deferred_count;
     uint32_t deferred_capacity;
     struct store store;
+    /* Time costs (costs.c); unused while the node's models are off. */
+    struct rng disk_rng, timer_rng, pause_rng;
+    int64_t disk_free_ns;    /* the disk has finished every sync asked for by then */
+    int64_t disk_write_ns;   /* write time not yet charged to a sync */
+    uint32_t disk_slow_factor; /* slow-disk fault: disk draws multiplied (0 or 1 = normal) */
 };
 
 struct client_rt {
@@ -131,6 +139,21 @@ int64_t sim_net_latency_ns(struct sim *sim, int32_t from, int32_t to, struct rng
 
 /* faults.c */
 void faults_apply(struct sim *sim, const struct fault *f);
+
+/* costs.c: the time-cost models of the `costs:` section. All are no-ops
+ * for a node whose models are off. */
+int costs_init(struct sim *sim);
+void costs_on_put(struct sim *sim, int32_t node);
+/* The sync's completion time (sim_fail on memory). */
+void costs_sync(struct sim *sim, int32_t node);
+/* When a message or reply of node sent now may leave (>= now). */
+static inline int64_t costs_depart_ns(const struct sim *sim, int32_t node) {
+    int64_t h = sim->nodes[node].hold_until_ns;
+    return h > sim->now_ns ? h : sim->now_ns;
+}
+int64_t costs_timer_delay_ns(struct sim *sim, int32_t node);
+void costs_on_crash(struct sim *sim, int32_t node);
+void costs_pause_due(struct sim *sim, int32_t node);
 
 /* workload.c */
 int workload_init(struct sim *sim);

@@ -10,7 +10,14 @@ void store_init(struct store *s) {
     memset(s, 0, sizeof *s);
 }
 
+static void pending_free(struct store_pending *p) {
+    for (size_t i = 0; i < p->count; i++) free(p->items[i].value);
+    free(p->items);
+}
+
 void store_deinit(struct store *s) {
+    for (size_t i = 0; i < s->pending_count; i++) pending_free(&s->pending[i]);
+    free(s->pending);
     for (size_t i = 0; i < s->count; i++) {
         free(s->entries[i].value);
         free(s->entries[i].synced);
@@ -127,4 +134,90 @@ void store_lose_unsynced(struct store *s) {
     }
     s->count = kept;
     s->dirty_count = 0;
+}
+
+/* The entry's current value becomes its synced value. -1 on memory. */
+static int make_durable(struct store_entry *e, const unsigned char *value, size_t len,
+                        bool present) {
+    unsigned char *copy = realloc(e->synced, len ? len : 1);
+    if (!copy) return -1;
+    if (present) memcpy(copy, value, len);
+    e->synced = copy;
+    e->synced_len = present ? len : 0;
+    e->synced_present = present;
+    return 0;
+}
+
+int store_sync_begin(struct store *s, int64_t done_ns) {
+    s->syncs++;
+    if (s->dirty_count == 0) return 0;
+    if (s->pending_count == s->pending_capacity) {
+        size_t capacity = s->pending_capacity ? s->pending_capacity * 2 : 4;
+        struct store_pending *p = realloc(s->pending, capacity * sizeof *p);
+        if (!p) return -1;
+        s->pending = p;
+        s->pending_capacity = capacity;
+    }
+    struct store_pending *p = &s->pending[s->pending_count];
+    p->done_ns = done_ns;
+    p->count = 0;
+    p->items = calloc(s->dirty_count, sizeof *p->items);
+    if (!p->items) return -1;
+    for (size_t i = 0; i < s->count; i++) {
+        struct store_entry *e = &s->entries[i];
+        if (!e->dirty) continue;
+        struct store_pending_item *it = &p->items[p->count++];
+        strcpy(it->key, e->key);
+        it->len = e->len;
+        if (e->present) {
+            it->value = malloc(e->len ? e->len : 1);
+            if (!it->value) {
+                pending_free(p);
+                return -1;
+            }
+            memcpy(it->value, e->value, e->len);
+        }
+        e->dirty = false;
+    }
+    s->dirty_count = 0;
+    s->pending_count++;
+    return 0;
+}
+
+void store_settle(struct store *s, int64_t now_ns) {
+    size_t done = 0;
+    while (done < s->pending_count && s->pending[done].done_ns <= now_ns) {
+        struct store_pending *p = &s->pending[done];
+        for (size_t i = 0; i < p->count; i++) {
+            bool found;
+            size_t k = find(s, p->items[i].key, &found);
+            /* Entries leave the store only at a restart, after store_crash. */
+            if (found) {
+                (void)make_durable(&s->entries[k], p->items[i].value, p->items[i].len,
+                                   p->items[i].value != NULL);
+            }
+        }
+        pending_free(p);
+        done++;
+    }
+    if (done == 0) return;
+    memmove(s->pending, s->pending + done, (s->pending_count - done) * sizeof *s->pending);
+    s->pending_count -= done;
+}
+
+void store_crash(struct store *s, int64_t now_ns) {
+    store_settle(s, now_ns);
+    for (size_t b = 0; b < s->pending_count; b++) {
+        struct store_pending *p = &s->pending[b];
+        for (size_t i = 0; i < p->count; i++) {
+            bool found;
+            size_t k = find(s, p->items[i].key, &found);
+            if (found && !s->entries[k].dirty) {
+                s->entries[k].dirty = true;
+                s->dirty_count++;
+            }
+        }
+        pending_free(p);
+    }
+    s->pending_count = 0;
 }

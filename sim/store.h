@@ -5,7 +5,12 @@
  * restart with lose_unsynced rolls every entry back to its synced value
  * (or removes it if it was never synced). Entries are kept sorted by key
  * (binary search; protocols mostly append increasing keys, so inserting
- * is cheap). Ownership: the store owns every key and value buffer. */
+ * is cheap). Ownership: the store owns every key and value buffer.
+ *
+ * With a disk model (sim/costs.c) a sync takes time: store_sync_begin()
+ * snapshots the dirty entries into a pending batch that becomes durable at
+ * its done time. store_crash() makes the batches done by then durable and
+ * forgets the rest (their entries count as unsynced again). */
 #ifndef DSLAB_STORE_H
 #define DSLAB_STORE_H
 
@@ -27,8 +32,25 @@ struct store_entry {
     bool dirty;            /* current differs from synced */
 };
 
+/* One entry's value as a sync in flight will make it durable. */
+struct store_pending_item {
+    char key[STORE_KEY_MAX];
+    unsigned char *value; /* owned; NULL when the entry is absent */
+    size_t len;
+};
+
+/* A sync in flight: its entries become durable at done_ns. */
+struct store_pending {
+    int64_t done_ns;
+    struct store_pending_item *items; /* owned */
+    size_t count;
+};
+
 struct store {
     struct store_entry *entries; /* owned, sorted by key */
+    struct store_pending *pending; /* owned, in done_ns order (the disk is a FIFO) */
+    size_t pending_count;
+    size_t pending_capacity;
     size_t count;
     size_t capacity;
     size_t dirty_count;
@@ -42,6 +64,12 @@ void store_deinit(struct store *s);
 int store_put(struct store *s, const char *key, const void *value, size_t len);
 long store_get(const struct store *s, const char *key, const void **value_out);
 int store_sync(struct store *s);
+/* A sync that completes at done_ns (>= every pending batch's): 0 or -1. */
+int store_sync_begin(struct store *s, int64_t done_ns);
+/* Makes the pending batches done by now_ns durable (frees them). */
+void store_settle(struct store *s, int64_t now_ns);
+/* A crash at now_ns: settle, then the syncs still in flight never happened. */
+void store_crash(struct store *s, int64_t now_ns);
 /* Crash recovery: drop unsynced writes. */
 void store_lose_unsynced(struct store *s);
 

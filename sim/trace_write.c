@@ -17,18 +17,19 @@ static const char *const kind_names[TRACE_KIND_COUNT] = {
     "run_start", "send", "deliver", "drop", "duplicate", "timer", "crash", "restart",
     "pause", "resume", "partition", "heal", "cut", "link", "slow", "clock_jump",
     "clock_drift", "annotate", "client", "assumption", "narration", "run_end", "no_effect",
+    "cost",
 };
 
 /* JSON names of fields a and b per kind; NULL = not written. */
 static const char *const a_names[TRACE_KIND_COUNT] = {
     "seed", "deliver_at_ns", NULL, NULL, "deliver_at_ns", "timer", NULL, "lost_unsynced",
     "duration_ns", NULL, "shape", "both_ways", "both_ways", "both_ways", "factor", "jump_ns",
-    "drift_ppm", "value", NULL, NULL, "pause", "events", NULL,
+    "drift_ppm", "value", NULL, NULL, "pause", "events", NULL, "ns",
 };
 static const char *const b_names[TRACE_KIND_COUNT] = {
     "nodes", "bytes", NULL, NULL, NULL, "tag", NULL, NULL,
     NULL, NULL, NULL, NULL, NULL, "fields", NULL, "wall_ns",
-    NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, "until_ns",
 };
 
 const char *trace_kind_name(enum trace_kind k) {

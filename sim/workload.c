@@ -180,8 +180,10 @@ void ctx_reply(struct node_ctx *ctx, uint64_t request_id, enum reply_status stat
     int64_t latency_ns = sim_net_latency_ns(sim, ctx->node, ctx->node,
                                             &sim->nodes[ctx->node].net_rng);
     struct event *e;
-    if (sim_schedule(sim, time_add_sat(sim->now_ns, latency_ns), &e) == UINT32_MAX) return;
+    int64_t depart_ns = costs_depart_ns(sim, ctx->node); /* after a sync in flight */
+    if (sim_schedule(sim, time_add_sat(depart_ns, latency_ns), &e) == UINT32_MAX) return;
     e->kind = EV_REPLY;
+    e->aux2 = depart_ns > sim->now_ns ? depart_ns : 0; /* held: costs_on_crash drops it */
     e->node = client;
     e->peer = ctx->node;
     e->id = request_id;

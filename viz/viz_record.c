@@ -492,6 +492,12 @@ void rec_event_describe(const struct recording *r, const char (*names)[DSLAB_NAM
         break;
     case TRACE_RESUME: snprintf(buf, size, "%s resumes", node); break;
     case TRACE_NO_EFFECT: snprintf(buf, size, "no effect: %s", text); break;
+    case TRACE_COST: /* costs: models (sim/costs.c) */
+        time_format_duration(e->a, d, sizeof d);
+        if (strcmp(tag, "sync") == 0) snprintf(buf, size, "%s disk sync takes %s", node, d);
+        else if (strcmp(tag, "timer_late") == 0) snprintf(buf, size, "%s timer %s late", node, d);
+        else snprintf(buf, size, "%s GC-like pause of %s", node, d);
+        break;
     case TRACE_PARTITION: snprintf(buf, size, "partition %s", text); break;
     case TRACE_HEAL:
         if (e->node < 0) snprintf(buf, size, "network healed");
@@ -501,7 +507,10 @@ void rec_event_describe(const struct recording *r, const char (*names)[DSLAB_NAM
         snprintf(buf, size, "cut %s %s %s", node, e->a ? "<->" : "->", peer);
         break;
     case TRACE_LINK: snprintf(buf, size, "link %s -> %s: %s", node, peer, text); break;
-    case TRACE_SLOW: snprintf(buf, size, "%s slowed x%lld", node, (long long)e->a); break;
+    case TRACE_SLOW:
+        snprintf(buf, size, "%s%s slowed x%lld", node, text && text[0] ? " disk" : "",
+                 (long long)e->a);
+        break;
     case TRACE_CLOCK_JUMP:
         fmt_offset(e->a, d, sizeof d);
         snprintf(buf, size, "%s clock jumps %s", node, d);

@@ -459,6 +459,9 @@ void explore_fault_describe(const struct scenario *s, const struct fault *f, cha
         snprintf(buf, size, "slow %s x%u at %s%s", node, (unsigned)f->slow_factor, at,
                  f->slow_factor == 1 ? " (back to normal)" : "");
         break;
+    case FAULT_SLOW_DISK:
+        snprintf(buf, size, "slow-disk %s x%u at %s", node, (unsigned)f->slow_factor, at);
+        break;
     default: snprintf(buf, size, "fault at %s", at); break;
     }
 }

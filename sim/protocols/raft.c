@@ -39,8 +39,9 @@
 static const char *const raft_known_params[] = {
     "election_timeout_min", "election_timeout_max", "heartbeat", "pre_vote", "read_mode",
     "lease", "max_entries_per_append", "commit_rule",
-    "client_sessions", NULL,
+    "client_sessions", "ack", "group_commit", NULL,
 };
+static const char *const raft_ack_modes[] = {"after-sync", "before-sync", NULL};
 static const char *const raft_read_modes[] = {"leader-local", "read-index", "lease", NULL};
 /* Indexes match enum raft_commit_rule. */
 static const char *const raft_commit_rules[] = {"paper", "naive", NULL};
@@ -51,6 +52,7 @@ static int raft_configure(const struct scenario *s, void **config_out, struct di
     int read_mode = RAFT_READ_INDEX;
     int commit_rule = RAFT_COMMIT_PAPER;
     int64_t entries_max = 0;
+    int ack_mode = 0;
     if (param_reject_unknown(s, raft_known_params, diag) != 0 ||
         param_duration_ns(s, "election_timeout_min", 150 * NS_PER_MS, &c.election_timeout_ns_min,
                           diag) != 0 ||
@@ -64,8 +66,14 @@ static int raft_configure(const struct scenario *s, void **config_out, struct di
                   diag) != 0 ||
         param_choice(s, "commit_rule", raft_commit_rules, RAFT_COMMIT_PAPER, &commit_rule,
                      diag) != 0 ||
-        param_bool(s, "client_sessions", true, &c.client_sessions, diag) != 0) {
+        param_bool(s, "client_sessions", true, &c.client_sessions, diag) != 0 ||
+        param_choice(s, "ack", raft_ack_modes, 0, &ack_mode, diag) != 0 ||
+        param_duration_ns(s, "group_commit", 0, &c.group_commit_ns, diag) != 0) {
         return -1;
+    }
+    c.ack_before_sync = ack_mode == 1;
+    if (c.group_commit_ns < 0 || c.group_commit_ns > NS_PER_S) {
+        return proto_param_error(s, "group_commit", diag, "group_commit must be 0 to 1s");
     }
     if (s->nodes_count > RAFT_NODES_MAX) {
         return diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
@@ -193,6 +201,7 @@ static void become_leader(struct node_ctx *ctx, struct raft_state *s) {
     s->noop_index = raft_log_append(ctx, s, &noop) == 0 ? s->log_len : s->log_len + 1;
     ctx_store_sync(ctx);
     s->match_index[s->self] = s->log_len;
+    s->leader_synced_len = s->log_len;
     set_role(ctx, s, RAFT_LEADER);
     s->heartbeat_timer_id = ctx_set_timer(ctx, raft_cfg(ctx)->heartbeat_ns, RAFT_TIMER_HEARTBEAT);
     s->heartbeat_timer_armed = true;
@@ -411,6 +420,9 @@ static void raft_on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, 
         s->heartbeat_timer_id =
             ctx_set_timer(ctx, raft_cfg(ctx)->heartbeat_ns, RAFT_TIMER_HEARTBEAT);
         raft_broadcast_append(ctx, s);
+    } else if (tag == RAFT_TIMER_GROUP_COMMIT && s->group_commit_armed) {
+        s->group_commit_armed = false;
+        if (s->role == RAFT_LEADER) raft_group_commit(ctx, s);
     }
     raft_check_invariants(ctx, s);
 }

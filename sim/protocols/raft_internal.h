@@ -65,6 +65,7 @@ enum raft_commit_rule {
 enum raft_timer_tag {
     RAFT_TIMER_ELECTION = 1,
     RAFT_TIMER_HEARTBEAT = 2,
+    RAFT_TIMER_GROUP_COMMIT = 3, /* the leader syncs and ships a batch of writes */
 };
 
 struct raft_config {
@@ -83,6 +84,15 @@ struct raft_config {
      * state machine applies each serial once, answering a retry with the
      * cached result. Off: a retried write may apply twice. */
     bool client_sessions;
+    /* Durability (docs/PROTOCOLS.md, raft): false (default, `ack: after-sync`)
+     * = log entries are synced before a node acknowledges them; true
+     * (`ack: before-sync`) = never synced on the append path (the page cache
+     * only; term and vote are still synced): fast, lost at a power failure. */
+    bool ack_before_sync;
+    /* Group commit: 0 = the leader syncs and ships each client write at
+     * once; > 0 = it collects writes for this long, then one sync and one
+     * AppendEntries round carry them all. Range [0, 1s]. */
+    int64_t group_commit_ns;
 };
 
 /* One log entry, as stored, persisted and sent (48 bytes). */
@@ -176,6 +186,8 @@ struct raft_state {
 
     /* Volatile. */
     enum raft_role role;
+    bool group_commit_armed;  /* a RAFT_TIMER_GROUP_COMMIT is pending */
+    int64_t leader_synced_len;/* group commit: the leader's log is durable up to here */
     int32_t self;
     int32_t nodes_count;
     int32_t leader_id; /* -1 = unknown */
@@ -226,6 +238,8 @@ void raft_on_request(struct node_ctx *ctx, void *state, const struct client_requ
 /* Answers or refuses everything pending when leadership ends. */
 void raft_abandon_reads(struct node_ctx *ctx, struct raft_state *s);
 void raft_set_commit(struct node_ctx *ctx, struct raft_state *s, int64_t commit);
+/* Group commit: one sync for the writes collected, then one round ships them. */
+void raft_group_commit(struct node_ctx *ctx, struct raft_state *s);
 bool raft_lease_held(struct node_ctx *ctx, const struct raft_state *s);
 
 /* raft_log.c */

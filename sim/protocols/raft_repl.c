@@ -153,7 +153,8 @@ void raft_set_commit(struct node_ctx *ctx, struct raft_state *s, int64_t commit)
  * overwrite it); it commits when an entry of this term after it does. */
 static void advance_commit(struct node_ctx *ctx, struct raft_state *s) {
     bool naive = raft_cfg(ctx)->commit_rule == RAFT_COMMIT_NAIVE;
-    s->match_index[s->self] = s->log_len;
+    /* With group commit the leader's own copy counts once it is synced. */
+    s->match_index[s->self] = raft_cfg(ctx)->group_commit_ns > 0 ? s->leader_synced_len : s->log_len;
     int64_t n = repl_majority_index(raft_log_spec(), s->log, s->log_len, s->match_index,
                                     s->nodes_count, raft_majority(s), s->commit_index,
                                     s->current_term, naive);
@@ -195,7 +196,9 @@ static int64_t store_entries(struct node_ctx *ctx, struct raft_state *s,
         RAFT_ASSERT(raft_term_at(s, i) >= raft_term_at(s, i - 1) &&
                     raft_term_at(s, i) <= s->current_term);
     }
-    ctx_store_sync(ctx); /* entries are durable before the ack leaves */
+    if (!raft_cfg(ctx)->ack_before_sync) {
+        ctx_store_sync(ctx); /* entries are durable before the ack leaves */
+    }
     return match;
 }
 
@@ -327,13 +330,32 @@ static void on_write(struct node_ctx *ctx, struct raft_state *s, const struct cl
         ctx_reply(ctx, req->request_id, REPLY_FAIL, 0); /* full: refused, not done */
         return;
     }
-    ctx_store_sync(ctx);
     struct raft_pending_write *w = &s->writes[s->writes_count++];
     w->index = s->log_len;
     w->term = e.term;
     w->request_id = req->request_id;
+    int64_t window_ns = raft_cfg(ctx)->group_commit_ns;
+    if (window_ns > 0) {
+        if (!s->group_commit_armed) {
+            ctx_set_timer(ctx, window_ns, RAFT_TIMER_GROUP_COMMIT);
+            s->group_commit_armed = true;
+        }
+        return;
+    }
+    if (!raft_cfg(ctx)->ack_before_sync) {
+        ctx_store_sync(ctx);
+    }
     raft_broadcast_append(ctx, s);
     advance_commit(ctx, s); /* a one-node cluster commits at once */
+}
+
+void raft_group_commit(struct node_ctx *ctx, struct raft_state *s) {
+    if (!raft_cfg(ctx)->ack_before_sync) {
+        ctx_store_sync(ctx);
+    }
+    s->leader_synced_len = s->log_len;
+    raft_broadcast_append(ctx, s);
+    advance_commit(ctx, s);
 }
 
 static void raft_on_leader_request(struct node_ctx *ctx, struct raft_state *s,

@@ -58,7 +58,10 @@ void timeline_sink(void *user, const struct trace_event *ev) {
     case TRACE_CLOCK_JUMP: snprintf(line, sizeof line, "clock      %s jumps %s%s", who(t, ev->node), ev->a >= 0 ? "+" : "", time_format_human(ev->a, d, sizeof d)); break;
     case TRACE_CLOCK_DRIFT: snprintf(line, sizeof line, "clock      %s drifts %+" PRId64 " ppm", who(t, ev->node), ev->a); break;
     case TRACE_LINK: snprintf(line, sizeof line, "link       %s %s %s: %s", who(t, ev->node), ev->a ? "<->" : "->", who(t, ev->peer), ev->text ? ev->text : ""); break;
-    case TRACE_SLOW: snprintf(line, sizeof line, "slow       %s x%" PRId64, who(t, ev->node), ev->a); break;
+    case TRACE_SLOW:
+        snprintf(line, sizeof line, "%s %s x%" PRId64, ev->text ? "slow-disk " : "slow      ",
+                 who(t, ev->node), ev->a);
+        break;
     case TRACE_ANNOTATE:
         if (ev->annotation == ANNOTATION_ROLE) role_line(t, ev, line, sizeof line);
         break;

@@ -59,6 +59,11 @@ void scenario_save_explore(FILE *f, const struct scenario *s);
 const char *scenario_explore_kind_name(int kind);
 const char *scenario_explore_shape_name(int shape);
 
+/* scenario_costs.c: the `costs:` section (NULL or null = every model off)
+ * and its canonical YAML (nothing when the section was absent). */
+int load_costs(struct loader *L, const struct ynode *map);
+void scenario_save_costs(FILE *f, const struct scenario *s);
+
 /* overrides.c: applies --set overrides to the tree. */
 int overrides_apply(struct ydoc *doc, const struct scenario_override *overrides, int count,
                     struct diag *diag);

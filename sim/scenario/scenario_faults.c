@@ -29,13 +29,14 @@ static const struct action actions[] = {
     {"clock", FAULT_CLOCK_JUMP, {"jump", "drift_ppm"}},
     {"link", FAULT_LINK, {"latency", "loss", "duplicate"}},
     {"slow", FAULT_SLOW, {"factor"}},
+    {"slow-disk", FAULT_SLOW_DISK, {"factor"}},
 };
 #define ACTIONS_COUNT ((int)(sizeof actions / sizeof actions[0]))
 
 static const char *const fault_keys[] = {
     "at",   "partition", "heal",     "cut",           "crash", "restart", "pause",
     "clock", "link",     "slow",     "node",          "minority", "lose_unsynced", "for",
-    "jump", "drift_ppm", "latency",  "loss",          "duplicate", "factor",
+    "jump", "drift_ppm", "latency",  "loss",          "duplicate", "factor", "slow-disk",
 };
 #define FAULT_KEYS_COUNT ((int)(sizeof fault_keys / sizeof fault_keys[0]))
 
@@ -76,7 +77,7 @@ static int find_action(struct loader *L, const struct ynode *item, const struct 
     if (!*out) {
         return ytree_error(L->diag, L->file, item,
                            "a fault needs an action (expected one of: partition, heal, cut, "
-                           "crash, restart, pause, clock, link, slow)");
+                           "crash, restart, pause, clock, link, slow, slow-disk)");
     }
     for (const struct ynode *k = item->first; k; k = k->next) {
         if (action_takes(*out, k->text)) continue;
@@ -237,8 +238,10 @@ static int load_node_action(struct loader *L, const struct ynode *item, const st
         }
         return 0;
     case FAULT_SLOW:
+    case FAULT_SLOW_DISK:
         if (!(n = ydoc_map_get(item, "factor"))) {
-            return ytree_error(L->diag, L->file, item, "slow needs factor: N (1 to 1000)");
+            return ytree_error(L->diag, L->file, item, "%s needs factor: N (1 to 1000)",
+                               f->kind == FAULT_SLOW ? "slow" : "slow-disk");
         }
         if (ytree_int(L->diag, L->file, n, 1, 1000, &x) < 0) return -1;
         f->slow_factor = (uint32_t)x;

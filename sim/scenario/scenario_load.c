@@ -54,6 +54,7 @@ void scenario_free(struct scenario *s) {
     FREE(s->checks);
     for (int i = 0; i < s->narration_count; i++) FREE(s->narration[i].text);
     FREE(s->narration);
+    FREE(s->node_costs);
 #undef FREE
     a->free_fn(box, a->user);
 }
@@ -712,7 +713,7 @@ static int load_top(struct loader *L, const struct ynode *root) {
     static const char *const keys[] = {
         "name",    "title",  "description", "seed",   "duration",    "limits",
         "nodes",   "clocks", "network",     "protocol", "workload",  "faults",
-        "assumptions", "checks", "narration", "explore"};
+        "assumptions", "checks", "narration", "explore", "costs"};
     const struct ynode *n;
     if (ytree_check_keys(L->diag, L->file, root, keys, (int)(sizeof keys / sizeof keys[0])) < 0 ||
         load_basics(L, root) < 0 || ytree_require(L->diag, L->file, root, "nodes", &n) < 0 ||
@@ -732,6 +733,7 @@ static int load_top(struct loader *L, const struct ynode *root) {
         return -1;
     }
     if (load_explore(L, ydoc_map_get(root, "explore")) < 0) return -1;
+    if (load_costs(L, ydoc_map_get(root, "costs")) < 0) return -1;
     return validate_plugins(L);
 }
 

@@ -196,6 +196,9 @@ static void save_fault(FILE *f, const struct scenario *s, const struct fault *x)
         put_link_fields(f, &x->link, x->link_fields);
         break;
     case FAULT_SLOW: fprintf(f, "slow: %s, factor: %u", node, (unsigned)x->slow_factor); break;
+    case FAULT_SLOW_DISK:
+        fprintf(f, "slow-disk: %s, factor: %u", node, (unsigned)x->slow_factor);
+        break;
     case FAULT_KIND_COUNT: break;
     }
     fputs(" }\n", f);
@@ -245,5 +248,6 @@ int scenario_save(const struct scenario *s, const char *path, struct diag *diag)
     save_protocol_workload(f, s);
     save_rest(f, s);
     if (s->explore.declared) scenario_save_explore(f, s);
+    scenario_save_costs(f, s);
     return outfile_commit(&out, diag);
 }

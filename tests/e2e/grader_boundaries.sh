@@ -9,11 +9,7 @@
 #    namespace, no short names like `fb` an embedding program may also use.
 # Needs nm and the build directory (DSLAB_BUILD_DIR, set by ctest).
 set -uo pipefail
-root=$2
-pass=0; fail=0
-ok() { echo "ok: $1"; pass=$((pass+1)); }
-bad() { echo "FAIL: $1"; fail=$((fail+1)); }
-cd "$root" || exit 1
+. "$(dirname "$0")/lib/common.sh" "$@"
 
 private=$(grep -n '^#include "' grader/*.c grader/*.h |
     grep -v -E '#include "(dslab/[a-z_]+\.h|grader\.h|grade_internal\.h|progress_internal\.h)"')
@@ -34,5 +30,4 @@ stray=$(grep -v -E '^(grader|gr)_' <<<"$symbols" | tr '\n' ' ')
 if [ "$count" -ge 20 ] && [ -z "$stray" ]; then ok "all $count global symbols carry grader_ or gr_"
 else bad "global symbols without a grader prefix ($count read): $stray"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+e2e_finish

@@ -21,6 +21,9 @@ enum rng_purpose {
     RNG_PURPOSE_WORKLOAD = 3,/* per client: op mix, keys, think time */
     RNG_PURPOSE_NODE = 4,    /* per node: what the protocol draws via ctx_rng */
     RNG_PURPOSE_EXPLORE = 5, /* fault schedules drawn by `dslab explore` */
+    RNG_PURPOSE_COST_DISK = 6,  /* per node: disk write/sync latencies (costs:) */
+    RNG_PURPOSE_COST_TIMER = 7, /* per node: timer scheduling delays (costs:) */
+    RNG_PURPOSE_COST_PAUSE = 8, /* per node: GC-like pauses (costs:) */
 };
 
 /* Seeds `r` for (seed, purpose, name). name may be NULL. */

@@ -74,6 +74,7 @@ enum fault_kind {
     FAULT_CLOCK_DRIFT,/* clock: node, drift: drift_ppm from now on */
     FAULT_LINK,       /* link: node -> peer (or both), change link params */
     FAULT_SLOW,       /* slow: node, factor: latency to/from it multiplied */
+    FAULT_SLOW_DISK,  /* slow-disk: node, factor: its disk latencies (costs.disk) multiplied */
     FAULT_KIND_COUNT
 };
 
@@ -88,7 +89,7 @@ struct fault {
     int64_t jump_ns;       /* clock jump (negative = backwards) */
     int64_t drift_ppm;     /* clock drift */
     bool lose_unsynced;    /* restart: durable writes not yet synced are lost */
-    uint32_t slow_factor;  /* slow: multiplier >= 1 (1 = back to normal) */
+    uint32_t slow_factor;  /* slow, slow-disk: multiplier >= 1 (1 = back to normal) */
     uint32_t link_fields;  /* link: enum link_field mask */
     struct link_params link;
     enum partition_shape shape;
@@ -198,6 +199,25 @@ struct scenario_explore {
     struct src_pos pos;
 };
 
+/* Time costs of one node (the `costs:` section, docs/SCENARIO_FORMAT.md).
+ * Each model is off unless its flag is set; all off = the simulator charges
+ * nothing, as before the section existed. Ranges (checked at load): every
+ * distribution's mean within [0, DSLAB_COST_NS_MAX], pause `every` mean
+ * within [DSLAB_COST_PAUSE_EVERY_NS_MIN, DSLAB_COST_PAUSE_EVERY_NS_MAX]. */
+#define DSLAB_COST_NS_MAX (INT64_C(60) * INT64_C(1000000000))   /* 60 s */
+#define DSLAB_COST_PAUSE_EVERY_NS_MIN INT64_C(1000000)           /* 1 ms */
+#define DSLAB_COST_PAUSE_EVERY_NS_MAX (INT64_C(3600) * INT64_C(1000000000)) /* 1 h */
+struct scenario_node_costs {
+    bool disk_on;
+    struct latency_dist disk_write_ns; /* per put; charged to the sync that covers it */
+    struct latency_dist disk_sync_ns;  /* per sync that has writes to make durable */
+    bool timer_on;
+    struct latency_dist timer_delay_ns;/* each timer fires this much late */
+    bool pause_on;
+    struct latency_dist pause_every_ns;/* gap between GC-like stalls */
+    struct latency_dist pause_length_ns;
+};
+
 struct scenario {
     char path[512];   /* as given on the command line */
     char name[64];
@@ -230,6 +250,10 @@ struct scenario {
     struct scenario_narration *narration; /* owned, sorted by at_ns */
 
     struct scenario_explore explore; /* bounds for `dslab explore`; defaults when absent */
+
+    /* `costs:` (scenario_costs.c): nodes_count entries, owned; NULL when the
+     * scenario has no costs section (every model off). */
+    struct scenario_node_costs *node_costs;
 };
 
 /* A --set KEY=VALUE override, applied to the YAML tree before conversion. */

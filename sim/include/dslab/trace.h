@@ -42,6 +42,9 @@ enum trace_kind {
     TRACE_RUN_END,      /* a = events processed */
     TRACE_NO_EFFECT,    /* a fault that changed nothing, not applied; node (peer
                            for cut/heal), text = the fault and why */
+    TRACE_COST,         /* a time-cost model charged node (costs:): tag = "sync"
+                           (a = its duration, b = when it completes), "timer_late"
+                           (a = lateness), "gc" (a = pause length) */
     TRACE_KIND_COUNT
 };
 

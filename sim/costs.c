@@ -1,0 +1,154 @@
+/* costs.c: the time-cost models of a scenario's `costs:` section, applied
+ * where the simulator charges them (docs/ASSUMPTIONS.md, "Time costs").
+ *
+ * Disk: each put adds a write-latency draw to the node's uncharged write
+ * time; a sync that has writes to make durable occupies the disk (one
+ * FIFO device per node) for that write time plus a sync-latency draw,
+ * starting when the disk is free. Until the sync completes, every message
+ * and client reply the node sends waits (hold_until_ns), and the writes it
+ * covers are not durable (store_sync_begin / store_crash). A sync with
+ * nothing to write only waits for the syncs before it.
+ * Timers: each timer fires late by a draw of the node's delay distribution.
+ * Pauses: the node stops the world for a drawn length at drawn intervals,
+ * the same pause as the `pause` fault.
+ * Every draw comes from a per-node stream of the run's seed and the node's
+ * name, one stream per model, so switching one model on does not move the
+ * draws of another, and with every model off nothing here draws or
+ * schedules: traces are byte-identical to a run without the section. */
+#include <stdint.h>
+#include <string.h>
+
+#include "dslab/latency.h"
+#include "dslab/scenario.h"
+#include "dslab/time.h"
+#include "sim_internal.h"
+
+static void emit_cost(struct sim *sim, int32_t node, const char *what, int64_t ns,
+                      int64_t until_ns) {
+    if (!sim_tracing(sim)) return;
+    struct trace_event ev = {.kind = TRACE_COST, .node = node, .peer = -1, .a = ns,
+                             .b = until_ns, .tag = what};
+    sim_emit(sim, &ev);
+}
+
+static void schedule_pause(struct sim *sim, int32_t node) {
+    struct node_rt *n = &sim->nodes[node];
+    int64_t gap_ns = latency_sample_ns(&n->costs->pause_every_ns, &n->pause_rng);
+    if (gap_ns < 1000) gap_ns = 1000; /* at least 1 us apart: no event storm at gap 0 */
+    struct event *e;
+    if (sim_schedule(sim, time_add_sat(sim->now_ns, gap_ns), &e) == UINT32_MAX) return;
+    e->kind = EV_COST_PAUSE;
+    e->node = node;
+}
+
+int costs_init(struct sim *sim) {
+    const struct scenario *s = sim->sc;
+    if (!s->node_costs) return 0;
+    for (int32_t i = 0; i < sim->nodes_count; i++) {
+        struct node_rt *n = &sim->nodes[i];
+        const struct scenario_node_costs *c = &s->node_costs[i];
+        if (!c->disk_on && !c->timer_on && !c->pause_on) continue;
+        n->costs = c;
+        rng_init(&n->disk_rng, sim->seed, RNG_PURPOSE_COST_DISK, s->node_names[i]);
+        rng_init(&n->timer_rng, sim->seed, RNG_PURPOSE_COST_TIMER, s->node_names[i]);
+        rng_init(&n->pause_rng, sim->seed, RNG_PURPOSE_COST_PAUSE, s->node_names[i]);
+        if (c->pause_on) schedule_pause(sim, i);
+        if (sim->failed) return -1;
+    }
+    return 0;
+}
+
+/* A disk draw under the node's slow-disk factor (saturating). */
+static int64_t slowed(const struct node_rt *n, int64_t ns) {
+    if (n->disk_slow_factor <= 1) return ns;
+    return ns > INT64_MAX / n->disk_slow_factor ? INT64_MAX : ns * n->disk_slow_factor;
+}
+
+void costs_on_put(struct sim *sim, int32_t node) {
+    struct node_rt *n = &sim->nodes[node];
+    if (!n->costs || !n->costs->disk_on) return;
+    n->disk_write_ns =
+        time_add_sat(n->disk_write_ns, slowed(n, latency_sample_ns(&n->costs->disk_write_ns, &n->disk_rng)));
+}
+
+void costs_sync(struct sim *sim, int32_t node) {
+    struct node_rt *n = &sim->nodes[node];
+    int64_t start_ns = n->disk_free_ns > sim->now_ns ? n->disk_free_ns : sim->now_ns;
+    int64_t done_ns = start_ns;
+    if (n->store.dirty_count > 0 || n->disk_write_ns > 0) {
+        int64_t sync_ns = slowed(n, latency_sample_ns(&n->costs->disk_sync_ns, &n->disk_rng));
+        done_ns = time_add_sat(start_ns, time_add_sat(n->disk_write_ns, sync_ns));
+        n->disk_write_ns = 0;
+    }
+    store_settle(&n->store, sim->now_ns);
+    if (store_sync_begin(&n->store, done_ns) != 0) {
+        sim_fail(sim, "out of memory syncing the durable store of %s", sim->sc->node_names[node]);
+        return;
+    }
+    n->disk_free_ns = done_ns;
+    if (done_ns > n->hold_until_ns) n->hold_until_ns = done_ns;
+    if (done_ns > sim->now_ns) emit_cost(sim, node, "sync", done_ns - sim->now_ns, done_ns);
+}
+
+int64_t costs_timer_delay_ns(struct sim *sim, int32_t node) {
+    struct node_rt *n = &sim->nodes[node];
+    if (!n->costs || !n->costs->timer_on) return 0;
+    return latency_sample_ns(&n->costs->timer_delay_ns, &n->timer_rng);
+}
+
+/* Messages and replies of `node` still held for a sync at the crash never
+ * leave: cancelled in the heap (O(events in flight); crashes are rare). */
+static void drop_held(struct sim *sim, int32_t node) {
+    for (uint32_t i = 0; i < sim->q.count; i++) {
+        uint32_t slot = evq_entry_slot(&sim->q.heap[i]);
+        struct event *e = evq_event(&sim->q, slot);
+        if ((e->kind != EV_DELIVER && e->kind != EV_REPLY) || e->peer != node ||
+            e->aux2 <= sim->now_ns) {
+            continue;
+        }
+        if (e->kind == EV_DELIVER) {
+            sim->stats.messages_dropped++;
+            if (sim_tracing(sim)) {
+                struct trace_event ev = {.kind = TRACE_DROP, .node = node, .peer = e->node,
+                                         .msg_id = e->id, .tag = "crashed"};
+                sim_emit(sim, &ev);
+            }
+            payload_free(&sim->payloads, e->payload_slot);
+        }
+        e->kind = EV_CANCELLED;
+    }
+}
+
+void costs_on_crash(struct sim *sim, int32_t node) {
+    struct node_rt *n = &sim->nodes[node];
+    if (!n->costs || !n->costs->disk_on) return;
+    store_crash(&n->store, sim->now_ns);
+    if (n->hold_until_ns > sim->now_ns) drop_held(sim, node);
+    n->disk_free_ns = sim->now_ns;
+    n->hold_until_ns = sim->now_ns;
+    n->disk_write_ns = 0;
+}
+
+void costs_pause_due(struct sim *sim, int32_t node) {
+    struct node_rt *n = &sim->nodes[node];
+    int64_t length_ns = latency_sample_ns(&n->costs->pause_length_ns, &n->pause_rng);
+    bool effect = n->status == NODE_UP && length_ns > 0;
+    if (effect) {
+        emit_cost(sim, node, "gc", length_ns, time_add_sat(sim->now_ns, length_ns));
+        if (sim_tracing(sim)) {
+            struct trace_event ev = {.kind = TRACE_PAUSE, .node = node, .peer = -1,
+                                     .a = length_ns};
+            sim_emit(sim, &ev);
+        }
+        sim_node_pause(sim, node, length_ns);
+        assume_on_pause(sim, node);
+    }
+    /* The next interval counts from the end of this pause. */
+    struct event *e;
+    int64_t gap_ns = latency_sample_ns(&n->costs->pause_every_ns, &n->pause_rng);
+    if (gap_ns < 1000) gap_ns = 1000;
+    int64_t at_ns = time_add_sat(sim->now_ns, time_add_sat(effect ? length_ns : 0, gap_ns));
+    if (sim_schedule(sim, at_ns, &e) == UINT32_MAX) return;
+    e->kind = EV_COST_PAUSE;
+    e->node = node;
+}
