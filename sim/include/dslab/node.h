@@ -87,6 +87,12 @@ const struct protocol *protocol_find(const char *name);
 /* All built-in protocols, for help text and "did you mean". */
 int protocol_count(void);
 const struct protocol *protocol_at(int index);
+/* Registers a protocol that is not built in under `name` (1..63 bytes; a
+ * built-in name is refused), or replaces the one registered under it; the
+ * vtable is copied, its config and callbacks must outlive every run. At
+ * most 8. Not thread-safe: call before loading scenarios or running.
+ * Returns 0, or -1 with diag set. */
+int protocol_register(const char *name, const struct protocol *p, struct diag *diag);
 
 /* --- identity and configuration ------------------------------------------ */
 int32_t ctx_self(const struct node_ctx *ctx);
