@@ -55,6 +55,12 @@ int load_int(struct loader *L, const struct ynode *n, int64_t min, int64_t max, 
 int load_bool(struct loader *L, const struct ynode *n, bool *out);
 int load_probability(struct loader *L, const struct ynode *n, uint32_t *out);
 int load_latency(struct loader *L, const struct ynode *n, struct latency_dist *out);
+/* protocol_code.c: which of name/source/plugin the protocol mapping gives
+ * (exactly one). Returns 0 for a built-in (*name_out: the name node), 1
+ * for source/plugin (origin, code_path, name and pos set), -1 on error. */
+int load_protocol_origin(struct loader *L, const struct ynode *map, const struct ynode **name_out);
+/* True for name, source and plugin: keys that are not parameters. */
+bool load_protocol_is_origin_key(const char *key);
 /* A node name -> its index; "unknown node" with did-you-mean. */
 int load_node_ref(struct loader *L, const struct ynode *n, int32_t *out);
 /* A two-node link: [a, b] (both ways) or {from: a, to: b} (one way). */

@@ -329,17 +329,20 @@ static int unknown_protocol(struct loader *L, const struct ynode *n) {
 static int load_protocol(struct loader *L, const struct ynode *n) {
     struct scenario_protocol *p = &L->s->protocol;
     const struct ynode *name = n;
+    int code = 0; /* 1: source/plugin (protocol_code.c) */
     if (n->kind == YNODE_MAPPING) {
-        if (load_require(L, n, "name", &name) < 0) return -1;
+        if ((code = load_protocol_origin(L, n, &name)) < 0) return -1;
     } else if (load_expect_scalar(L, n, "a mapping like { name: raft, election_timeout: 150ms }") < 0) {
         return -1;
     }
-    if (load_expect_scalar(L, name, "a protocol name like raft") < 0) return -1;
-    if (strlen(name->text) >= sizeof p->name || !protocol_find(name->text)) {
-        return unknown_protocol(L, name);
+    if (!code) {
+        if (load_expect_scalar(L, name, "a protocol name like raft") < 0) return -1;
+        if (strlen(name->text) >= sizeof p->name || !protocol_find(name->text)) {
+            return unknown_protocol(L, name);
+        }
+        memcpy(p->name, name->text, strlen(name->text) + 1);
+        p->pos = pos_of(name);
     }
-    memcpy(p->name, name->text, strlen(name->text) + 1);
-    p->pos = pos_of(name);
     if (n->kind != YNODE_MAPPING) return 0;
     if (n->count - 1 > DSLAB_PARAMS_MAX) {
         return load_error(L, n, "more than %d protocol parameters", DSLAB_PARAMS_MAX);
@@ -347,7 +350,7 @@ static int load_protocol(struct loader *L, const struct ynode *n) {
     p->params = load_alloc(L, sizeof *p->params * (size_t)n->count);
     if (!p->params) return -1;
     for (const struct ynode *k = n->first; k; k = k->next) {
-        if (strcmp(k->text, "name") == 0) continue;
+        if (load_protocol_is_origin_key(k->text)) continue;
         if (strlen(k->text) >= sizeof p->params[0].key) {
             return load_error(L, k, "protocol parameter name '%s' is too long", k->text);
         }
@@ -626,14 +629,16 @@ static int load_narration(struct loader *L, const struct ynode *seq) {
 
 static int validate_plugins(struct loader *L) {
     struct scenario *s = L->s;
-    const struct protocol *p = protocol_find(s->protocol.name);
-    if (!p->configure && s->protocol.params_count > 0) {
+    /* Node code from a file is configured when it is loaded (sim_create). */
+    const struct protocol *p =
+        s->protocol.origin == PROTOCOL_BUILTIN ? protocol_find(s->protocol.name) : NULL;
+    if (p && !p->configure && s->protocol.params_count > 0) {
         const struct scenario_param *param = &s->protocol.params[0];
         return diag_set(L->diag, L->file, param->pos.line, param->pos.col,
                         "unknown protocol parameter '%s' (%s takes no parameters)", param->key,
                         p->name);
     }
-    if (p->configure) {
+    if (p && p->configure) {
         void *config = NULL;
         if (p->configure(s, &config, L->diag) < 0) return -1;
         if (p->destroy_config) p->destroy_config(config);
