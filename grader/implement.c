@@ -8,7 +8,10 @@
  * feedback. A test passes when every run holds every check; partial
  * credit is per test. Everything here is a function of the lab and the
  * node: the same node gets the same verdict and counterexample anywhere. */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,12 +124,32 @@ static int run_one(const struct lab *lab, const struct lab_grade_options *opt, c
     return verdict;
 }
 
-static int grade_test(const struct lab *lab, const struct lab_test *t, const struct lab_grade_options *opt,
-                      struct lab_test_result *r, struct diag *d) {
+/* Puts the node under test in the scenario's place; its parameters stay. */
+static int use_node(struct scenario *sc, const struct lab_node *node, struct diag *d) {
+    if (node->linked) {
+        sc->protocol.origin = PROTOCOL_BUILTIN;
+        snprintf(sc->protocol.name, sizeof sc->protocol.name, "%s", LAB_PROTOCOL_NAME);
+        return 0;
+    }
+    size_t len = strlen(node->code_path);
+    if (len >= sizeof sc->protocol.code_path) return diag_set(d, node->code_path, 0, 0, "path too long");
+    sc->protocol.origin = node->origin;
+    memcpy(sc->protocol.code_path, node->code_path, len + 1);
+    const char *base = strrchr(node->code_path, '/');
+    snprintf(sc->protocol.name, sizeof sc->protocol.name, "%s", base ? base + 1 : node->code_path);
+    return 0;
+}
+
+static int grade_test(const struct lab *lab, const struct lab_node *node, const struct lab_test *t,
+                      const struct lab_grade_options *opt, struct lab_test_result *r, struct diag *d) {
     memset(r, 0, sizeof *r);
     r->test = t;
     struct scenario *sc = scenario_load(t->scenario, NULL, 0, NULL, d);
     if (!sc) return -1;
+    if (use_node(sc, node, d) != 0) {
+        scenario_free(sc);
+        return -1;
+    }
     int scale = opt->seeds_scale > 0 ? opt->seeds_scale : 1;
     int rc = 0;
     for (int i = 1; i <= t->seeds * scale && rc == 0; i++) {
@@ -141,15 +164,25 @@ static int grade_test(const struct lab *lab, const struct lab_test *t, const str
     return 0;
 }
 
-int lab_grade(const struct lab *lab, const struct protocol *node, const struct lab_grade_options *opt,
+int lab_grade(const struct lab *lab, const struct lab_node *node_in, const struct lab_grade_options *opt,
               struct lab_grade *out, struct diag *d) {
     memset(out, 0, sizeof *out);
-    if (protocol_register(LAB_PROTOCOL_NAME, node, d) != 0) return -1;
+    struct lab_node node = *node_in;
+    char abs[PATH_MAX];
+    if (node.linked) {
+        if (protocol_register(LAB_PROTOCOL_NAME, node.linked, d) != 0) return -1;
+    } else {
+        if (!node.code_path || !realpath(node.code_path, abs)) {
+            return diag_set(d, node.code_path ? node.code_path : "", 0, 0, "cannot open the node's code: %s",
+                            strerror(errno));
+        }
+        node.code_path = abs;
+    }
     for (int i = 0; i < lab->tests_count; i++) {
         const struct lab_test *t = &lab->tests[i];
         if (opt->only_test && strcmp(opt->only_test, t->id) != 0) continue;
         struct lab_test_result *r = &out->results[out->tests_count];
-        if (grade_test(lab, t, opt, r, d) != 0) return -1;
+        if (grade_test(lab, &node, t, opt, r, d) != 0) return -1;
         out->tests_count++;
         out->max += t->points;
         if (r->passed) out->score += t->points;

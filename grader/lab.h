@@ -3,15 +3,18 @@
  *
  *   exercises/labs/<id>/lab.yaml ──lab_load()──> struct lab (tests: scenario, seeds, explore seeds)
  *                                                   │
- *   learner's protocol ──protocol_register("learner")
+ *   the node under test ──> every battery scenario's protocol (its parameters kept)
  *                                                   │
  *   lab_grade(): per test  scenario × seeds (its own faults)
  *                        + scenario × explore seeds (random faults from its `explore:` section)
  *                        first failing run ──explore_shrink──> minimal counterexample file
  *
- * Every battery scenario names `protocol: learner` (with the lab's
- * parameters): the grader registers the node under test under that name
- * before loading them. */
+ * Every battery scenario names the lab's skeleton as its code
+ * (`protocol: { source: ../skeleton/x.c, ... }`, so `dslab run` on it runs
+ * the starting point); the grader replaces that with the node under test
+ * and keeps the parameters: a C source or shared object (loaded by
+ * dslab/node_code.h when the simulator is created), or a protocol linked
+ * into the program (registered as "learner": tests/labs/lab_driver.c). */
 #ifndef DSLAB_GRADER_LAB_H
 #define DSLAB_GRADER_LAB_H
 
@@ -20,6 +23,7 @@
 
 #include "dslab/diag.h"
 #include "dslab/node.h"
+#include "dslab/scenario.h"
 
 #define LAB_TESTS_MAX 16
 #define LAB_PROTOCOL_NAME "learner"
@@ -65,6 +69,13 @@ struct lab_grade {
     bool passed;
 };
 
+/* The node under test: exactly one of the two. */
+struct lab_node {
+    const struct protocol *linked; /* registered as LAB_PROTOCOL_NAME */
+    enum protocol_origin origin;   /* PROTOCOL_SOURCE or PROTOCOL_PLUGIN */
+    const char *code_path;         /* made absolute by lab_grade */
+};
+
 struct lab_grade_options {
     const char *out_dir;   /* where counterexamples go ("." when NULL) */
     int seeds_scale;       /* multiplies seeds and explore (1 when 0; 1..100) */
@@ -72,10 +83,10 @@ struct lab_grade_options {
     const char *only_test; /* run one test, or NULL */
 };
 
-/* Registers `node` as the learner protocol and runs the battery.
- * Returns 0 (grade filled), or -1 with diag (a scenario that does not
- * load, a protocol that rejects the lab's parameters). */
-int lab_grade(const struct lab *lab, const struct protocol *node, const struct lab_grade_options *opt,
+/* Runs the battery on `node`. Returns 0 (grade filled), or -1 with diag:
+ * a scenario that does not load, node code that does not compile or load,
+ * a protocol that rejects the lab's parameters. */
+int lab_grade(const struct lab *lab, const struct lab_node *node, const struct lab_grade_options *opt,
               struct lab_grade *out, struct diag *diag);
 
 #endif

@@ -35,11 +35,12 @@ int main(int argc, char **argv) {
         fprintf(stderr, "--scale is 1..100\n");
         return 2;
     }
+    struct lab_node node = {.linked = &dslab_node_protocol};
     static struct lab lab;
     static struct lab_grade g;
     struct diag d;
     diag_clear(&d);
-    if (lab_load(argv[1], &lab, &d) != 0 || lab_grade(&lab, &dslab_node_protocol, &opt, &g, &d) != 0) {
+    if (lab_load(argv[1], &lab, &d) != 0 || lab_grade(&lab, &node, &opt, &g, &d) != 0) {
         fprintf(stderr, "%s:%d:%d: error: %s\n", d.file, d.line, d.col, d.message);
         return 2;
     }

@@ -216,6 +216,7 @@ static void bc_label(const void *msg, size_t len, char *buf, size_t size) {
 }
 
 const struct protocol dslab_node_protocol = {
+    .api_version = DSLAB_NODE_API_VERSION,
     .name = "lab-broadcast",
     .summary = "lab 2 reference: broadcast with eager push and anti-entropy",
     .state_size = sizeof(struct bc_state),

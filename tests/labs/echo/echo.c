@@ -97,6 +97,7 @@ static void echo_describe(const void *state, char *buf, size_t size) {
 }
 
 const struct protocol dslab_node_protocol = {
+    .api_version = DSLAB_NODE_API_VERSION,
     .name = "lab-echo",
     .summary = "lab 1 reference: echo and unique ids",
     .state_size = sizeof(struct echo_state),
