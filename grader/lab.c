@@ -2,6 +2,7 @@
  * "Labs"). Pure parsing: the battery's scenarios are loaded when graded,
  * after the learner's node is registered. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -114,6 +115,38 @@ int lab_load(const char *path, struct lab *out, struct diag *d) {
     if (copy_text(d, f, ydoc_map_get(root, "id"), id, out->id, sizeof out->id, "the id") != 0 ||
         copy_text(d, f, ydoc_map_get(root, "title"), title, out->title, sizeof out->title, "the title") != 0) {
         goto done;
+    }
+    const char *ref = NULL;
+    if (yu_optional_text(d, f, root, "reference", &ref) != 0) goto done;
+    if (ref) {
+        const struct ynode *rn = ydoc_map_get(root, "reference");
+        struct stat rst;
+        if (ref[0] == '/' ||
+            (size_t)snprintf(out->reference, sizeof out->reference, "%s/%s", out->dir, ref) >= sizeof out->reference) {
+            yu_error(d, f, rn, "reference '%s': give a path relative to the lab, at most 1000 bytes", ref);
+            goto done;
+        }
+        if (stat(out->reference, &rst) != 0 || !S_ISREG(rst.st_mode)) {
+            yu_error(d, f, rn, "reference '%s' not found (looked for %s)", ref, out->reference);
+            goto done;
+        }
+    }
+    const struct ynode *sk = ydoc_map_get(root, "skeletons");
+    if (sk) {
+        const char **names = NULL;
+        int count = 0;
+        if (yu_string_list(d, f, sk, "skeleton files", &names, &count) != 0) goto done;
+        for (int i = 0; i < count; i++) {
+            char skel[1100];
+            struct stat kst;
+            snprintf(skel, sizeof skel, "%s/%s", out->dir, names[i]);
+            if (names[i][0] == '/' || stat(skel, &kst) != 0 || !S_ISREG(kst.st_mode)) {
+                yu_error(d, f, sk, "skeleton '%s' not found (looked for %s)", names[i], skel);
+                free(names);
+                goto done;
+            }
+        }
+        free(names);
     }
     const struct ynode *tests = ydoc_map_get(root, "tests");
     if (!tests) {

@@ -42,6 +42,7 @@ struct lab {
     char title[128];
     char path[1024];     /* lab.yaml */
     char dir[1024];      /* its directory */
+    char reference[1100];/* the reference solution (`reference:`, resolved), or "" */
     int tests_count;
     struct lab_test tests[LAB_TESTS_MAX];
 };

@@ -535,7 +535,7 @@ static void ll_message_label(const void *msg, size_t len, char *buf, size_t buf_
 
 const struct protocol dslab_node_protocol = {
     .api_version = DSLAB_NODE_API_VERSION,
-    .name = "lease-lock",
+    .name = "lab-lock",
     .summary = "a lease-based lock server, clients writing to storage, optional fencing tokens",
     .state_size = sizeof(struct ll_state),
     .configure = ll_configure,

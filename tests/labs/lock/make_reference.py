@@ -58,4 +58,5 @@ static inline int bits_count(uint64_t set) {
 ''' + body
 out = re.sub(r'\n{3,}', '\n\n', out)
 out = out.replace('const struct protocol dslab_node_protocol = {\n', 'const struct protocol dslab_node_protocol = {\n    .api_version = DSLAB_NODE_API_VERSION,\n')
+out = out.replace('    .name = "lease-lock",\n', '    .name = "lab-lock",\n', 1)
 open('tests/labs/lock/lock.c', 'w').write(out)

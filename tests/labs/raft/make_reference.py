@@ -55,4 +55,5 @@ out = out.replace('const struct protocol lraft_protocol', 'const struct protocol
 out = out.replace('const struct protocol protocol_raft =', 'const struct protocol dslab_node_protocol =')
 out = re.sub(r'\n{3,}', '\n\n', out)
 out = out.replace('const struct protocol dslab_node_protocol = {\n', 'const struct protocol dslab_node_protocol = {\n    .api_version = DSLAB_NODE_API_VERSION,\n')
+out = out.replace('    .name = "raft",\n', '    .name = "lab-raft",\n', 1)
 open('tests/labs/raft/raft.c', 'w').write(out)

@@ -720,7 +720,7 @@ static void lraft_on_finish(struct node_ctx *ctx, void *state) {
 
 const struct protocol dslab_node_protocol = {
     .api_version = DSLAB_NODE_API_VERSION,
-    .name = "raft",
+    .name = "lab-raft",
     .summary = "Raft: elections, log replication, kv state machine; pre-vote, 3 read modes",
     .state_size = sizeof(struct lraft_state),
     .configure = lraft_configure,
