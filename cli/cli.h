@@ -55,7 +55,7 @@ void cli_print_diag(const struct diag *d);
 int cli_enable_node_code(void);
 /* cmd_grade_lab.c: `dslab grade LAB --node FILE` (a lab's battery). */
 int cmd_grade_lab(const char *lab, const char *node_file, const char *root_flag, const char *out_dir,
-                  const char *only_test, int seeds_scale);
+                  const char *only_test, int seeds_scale, const char *profile, bool record_progress);
 /* Parses a duration with units ("150ms") for flags. Returns 0 or -1. */
 int cli_parse_duration_ns(const char *text, int64_t *out);
 /* Parses an unsigned 64-bit decimal. Returns 0 or -1. */

@@ -77,7 +77,7 @@ int cmd_grade(int argc, char **argv) {
     if (node) {
         if (!id || file) return cli_usage_error("grade", "usage: dslab grade LAB --node FILE");
         if (json) return cli_usage_error("grade", "--json is for answers files, not labs");
-        return cmd_grade_lab(id, node, root, out_dir, only_test, seeds_scale);
+        return cmd_grade_lab(id, node, root, out_dir, only_test, seeds_scale, profile, record != 0);
     }
     if (only_test || out_dir || seeds_scale != 1) {
         return cli_usage_error("grade", "--test, --out-dir and --seeds-scale go with --node (a lab)");

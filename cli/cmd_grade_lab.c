@@ -3,7 +3,8 @@
  * Prints one line per test (PASS, or FAIL with the shrunk counterexample
  * and `dslab viz FILE` to watch it) and the score. Exit 0 every test
  * passed, 1 one failed, 2 bad input (no such lab, node code that does not
- * compile or load, a parameter it rejects). */
+ * compile or load, a parameter it rejects). Records the attempt in the
+ * learner's progress as "labs/ID" (progress_lab.c) unless --no-progress. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,9 +34,30 @@ static bool ends_with(const char *s, const char *suffix) {
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
+/* Records the attempt in the profile's progress (errors printed). */
+static void record(const char *profile, const struct lab *lab, const struct lab_grade *g, const char *node_file) {
+    char path[1024];
+    if (excli_progress_path(profile, path, (int)sizeof path) < 0) return;
+    struct progress *p = calloc(1, sizeof *p);
+    if (!p) return;
+    struct diag d;
+    diag_clear(&d);
+    if (progress_update_lab(p, path, lab, g, lab_code_hash(node_file), &d) < 0) {
+        char buf[DIAG_MESSAGE_MAX + DIAG_PATH_MAX + 64];
+        diag_format(&d, buf, (int)sizeof buf);
+        fprintf(stderr, "%s (progress not saved)\n", buf);
+    }
+    progress_free(p);
+    free(p);
+}
+
 int cmd_grade_lab(const char *lab_arg, const char *node_file, const char *root_flag, const char *out_dir,
-                  const char *only_test, int seeds_scale) {
-    char lab_path[1100];
+                  const char *only_test, int seeds_scale, const char *profile, bool record_progress) {
+    char lab_path[1100], progress_file[1024];
+    /* a bad --profile is refused before grading, not after */
+    if (record_progress && excli_progress_path(profile, progress_file, (int)sizeof progress_file) < 0) {
+        return EXIT_BAD_INPUT;
+    }
     if (resolve_lab(lab_arg, root_flag, lab_path, sizeof lab_path) != 0) return EXIT_BAD_INPUT;
     struct stat st;
     if (stat(node_file, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -72,5 +94,6 @@ int cmd_grade_lab(const char *lab_arg, const char *node_file, const char *root_f
         }
     }
     printf("score: %d/%d points%s\n", g.score, g.max, g.passed ? ", passed" : "");
+    if (record_progress) record(profile, &lab, &g, node_file);
     return g.passed ? 0 : EXIT_CHECK_FAILED;
 }

@@ -24,6 +24,7 @@
 #include "dslab/diag.h"
 #include "dslab/node.h"
 #include "dslab/scenario.h"
+#include "grader.h"
 
 #define LAB_TESTS_MAX 16
 #define LAB_PROTOCOL_NAME "learner"
@@ -89,5 +90,15 @@ struct lab_grade_options {
  * a protocol that rejects the lab's parameters. */
 int lab_grade(const struct lab *lab, const struct lab_node *node, const struct lab_grade_options *opt,
               struct lab_grade *out, struct diag *diag);
+
+/* progress_lab.c: a lab grade in the learner's progress (progress.yaml):
+ * the entry "labs/ID" (attempts, best and max score in thousandths of a
+ * point, passed) and one question per test graded, whose answers are
+ * "code HASH: passed" or "code HASH: failed CHECK" (HASH: FNV-1a of the
+ * node's bytes), so regrading the same code is not a new attempt and
+ * right_at is the attempt whose code first passed. */
+uint64_t lab_code_hash(const char *path); /* 0 when unreadable */
+int progress_update_lab(struct progress *p, const char *path, const struct lab *lab, const struct lab_grade *g,
+                        uint64_t code_hash, struct diag *diag);
 
 #endif

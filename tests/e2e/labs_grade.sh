@@ -8,6 +8,8 @@
 #   - the untouched skeleton fails (exit 1) with a counterexample saved in
 #     --out-dir, named on a "Watch it: dslab viz" line, that loads
 #     (`dslab lint` on it), and with points per test;
+#   - progress.yaml records the lab ("labs/echo": attempts, best, passed;
+#     per test the code's hash and verdict);
 #   - a broken variant (tests/labs/mutants/) fails with its counterexample,
 #     and the same verdict twice (determinism);
 #   - bad input is exit 2 with a clear message: no such lab, no node file,
@@ -22,7 +24,7 @@ case $dslab in /*) ;; *) dslab="$PWD/$dslab" ;; esac
 command -v cc >/dev/null 2>&1 || { echo "SKIPPED: no C compiler (cc) for learner code"; exit 77; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-export DSLAB_CACHE_DIR="$tmp/cache" DSLAB_ROOT="$root"
+export DSLAB_CACHE_DIR="$tmp/cache" DSLAB_ROOT="$root" XDG_DATA_HOME="$tmp/xdg"
 cd "$tmp" || exit 1
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
@@ -53,6 +55,17 @@ f=$(sed -n 's/^  Watch it: dslab viz //p' skel.txt | head -n 1)
 "$dslab" lint "$f" >/dev/null 2>&1 || fail "the counterexample does not load: $("$dslab" lint "$f" 2>&1)"
 "$dslab" run "$f" >run.txt 2>&1
 [ $? -eq 1 ] || fail "dslab run on the counterexample does not fail its check: $(tail -5 run.txt)"
+
+# progress: labs/echo with two attempts per test (skeleton, then the
+# reference), right at the second; a regrade of the same code is no new attempt
+"$dslab" grade labs/echo --node my_echo.c --out-dir out >/dev/null 2>&1
+prog="$tmp/xdg/dslab/default/progress.yaml"
+grep -q '{ id: "labs/echo", attempts: 3, best: 3000, max: 3000, passed: true }' "$prog" ||
+    fail "progress entry: $(cat "$prog")"
+grep -q 'question: "unique-ids", attempts: 2, right_at: 1,' "$prog" ||
+    fail "progress question: $(cat "$prog")"
+"$dslab" grade labs/echo --node my_echo.c --no-progress >/dev/null 2>&1
+grep -q 'attempts: 3,' "$prog" || fail "--no-progress recorded an attempt: $(cat "$prog")"
 
 # a broken variant: fails, shrunk, the same twice
 bash "$root/scripts/mutate.sh" --emit "$root/tests/labs/mutants/echo--ids-without-node-id.mutant" ids.c ||
