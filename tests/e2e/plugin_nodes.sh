@@ -76,6 +76,10 @@ $cc -std=c11 -O2 -fPIC -shared -I "$root/sim/include" -o "$tmp/sub/gossip.so" "$
 sed 's/source: gossip.c/plugin: sub\/gossip.so/' "$tmp/gossip.yaml" > "$tmp/so.yaml"
 run_err run "$tmp/so.yaml" --quiet --trace "$tmp/so.jsonl"
 cmp -s "$tmp/so.jsonl" "$tmp/builtin.jsonl" && ok "plugin: sub/gossip.so gives the same trace" || bad "plugin: exit $code: $err"
+run_err run "$tmp/builtin.yaml" --quiet --node "$tmp/sub/gossip.so" --trace "$tmp/node-so.jsonl"
+cmp -s "$tmp/node-so.jsonl" "$tmp/builtin.jsonl" && ok "--node gossip.so: the built-in's trace" || bad "--node .so: exit $code: $err"
+run_err run "$tmp/builtin.yaml" --quiet --node "$tmp/nope.c"
+[ "$code" = 2 ] && grep -q "cannot read the C source '$tmp/nope.c'" <<<"$err" && ok "--node with a missing file: exit 2" || bad "--node missing: exit $code: $err"
 (cd "$tmp/sub" && "$dslab" run ../so.yaml --quiet >/dev/null 2>&1) && ok "plugin path is relative to the scenario, not the current directory" || bad "plugin path resolved from the current directory"
 
 # Concurrent runs on an empty cache: each compiles or reuses, none fails.

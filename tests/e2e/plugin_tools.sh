@@ -24,6 +24,9 @@ broken=tests/nodes/kv-primary-nosync.yaml
 out=$("$dslab" lint $scn 2>&1); code=$?
 [ "$code" = 0 ] && ok "lint reads a source: scenario" || bad "lint: exit $code: $out"
 
+out=$("$dslab" run $scn --set protocol.heartbeat=500us 2>&1); code=$?
+[ "$code" = 2 ] && grep -q "^--set protocol.heartbeat=500us: error: protocol parameter 'heartbeat': must be at least 1ms" <<<"$out" \
+    && ok "configure() refuses a parameter with param_error_at, naming the --set" || bad "param_error_at: exit $code: $out"
 out=$("$dslab" run $scn 2>&1); code=$?
 [ "$code" = 0 ] && ok "run: exit 0" || bad "run: exit $code: $out"
 grep -q "linearizable  *PASS" <<<"$out" && ok "the linearizable checker judges node code" || bad "no linearizable verdict: $out"
