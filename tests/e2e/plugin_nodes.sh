@@ -48,6 +48,7 @@ sed 's/protocol: { source: gossip.c, initial: 4 }/protocol: { name: gossip-pingp
     "$tmp/gossip.yaml" > "$tmp/builtin.yaml"
 run_err run "$tmp/gossip.yaml" --quiet --trace "$tmp/plugin.jsonl"
 [ "$code" = 0 ] && ok "a source node runs (exit 0)" || bad "source node: exit $code: $err"
+grep -q "warning" <<<"$err" && bad "gossip.c (no statics) got a warning: $err" || ok "no warning for node code without static variables"
 "$dslab" run "$tmp/builtin.yaml" --quiet --trace "$tmp/builtin.jsonl" >/dev/null 2>&1
 if [ -s "$tmp/plugin.jsonl" ] && cmp -s "$tmp/plugin.jsonl" "$tmp/builtin.jsonl"; then
     ok "gossip.c gives the built-in's trace bytes ($(wc -l < "$tmp/plugin.jsonl") events)"
@@ -228,6 +229,10 @@ for bad_node in static_counter address_as_value; do
     cp "$nodes/nondet/$bad_node.c" "$tmp/"
     out=$("$dslab" run "$tmp/$bad_node.yaml" --quiet 2>&1); code=$?
     [ "$code" = 0 ] && ok "$bad_node.c passes the import check and runs" || bad "$bad_node.c: exit $code: $out"
+    if [ "$bad_node" = static_counter ]; then
+        grep -q "warning: static_counter.c has 1 writable static variable (sent_total): static state is shared" <<<"$out" \
+            && ok "static_counter.c: a warning names its static variable" || bad "no static warning: $out"
+    fi
     out=$("$dslab" run "$tmp/$bad_node.yaml" --check-determinism 2>&1); code=$?
     if [ "$code" = 1 ] && grep -q "^NOT deterministic: the two runs part at trace event #[0-9]" <<<"$out" &&
        grep -q '^  run 1: {"id":' <<<"$out" && grep -q '^  run 2: {"id":' <<<"$out"; then

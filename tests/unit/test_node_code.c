@@ -2,7 +2,7 @@
  * scenario's `source:`/`plugin:` forms (paths joined to the scenario's
  * directory, parameters kept, saved absolute), sim_create refusing them in
  * a program that did not call node_code_enable, and the ELF import check
- * on damaged objects (every prefix and many corrupted copies of a real
+ * and static-variable scan on damaged objects (every prefix and many corrupted copies of a real
  * ELF file: an error or a pass, never a crash; run under ASan). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -116,6 +116,10 @@ static int check_bytes(const unsigned char *data, size_t len) {
     diag_clear(&d);
     struct node_code_where w = {"t.yaml", 4, 21, "x.so"};
     int rc = elf_check_imports(path, &w, &d);
+    char names[64];
+    int statics = 0;
+    (void)elf_find_statics(path, names, sizeof names, &statics);
+    assert_true(statics >= 0);
     unlink(path);
     if (rc != 0) assert_true(d.message[0] != '\0');
     return rc;
