@@ -81,3 +81,20 @@ int load_protocol_origin(struct loader *L, const struct ynode *map, const struct
     p->pos = (struct src_pos){found[which]->line, found[which]->col};
     return set_code_path(L, found[which], what[which], p) < 0 ? -1 : 1;
 }
+
+static bool ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), m = strlen(suffix);
+    return n > m && strcmp(s + n - m, suffix) == 0;
+}
+
+int load_protocol_file_as_name(struct loader *L, const struct ynode *name) {
+    if (ends_with(name->text, ".c")) {
+        return load_error(L, name, "unknown protocol '%s': to compile your own node code write "
+                          "protocol: { source: %s }", name->text, name->text);
+    }
+    if (ends_with(name->text, ".so")) {
+        return load_error(L, name, "unknown protocol '%s': to load a shared object write "
+                          "protocol: { plugin: %s }", name->text, name->text);
+    }
+    return 0;
+}
