@@ -43,10 +43,10 @@ static const char *const storage_names[] = {
     "openat64", "__open_2", "__open64_2", "__openat_2", "creat", "creat64", "opendir",
     "fdopendir", "stat", "stat64", "lstat", "fstatat", "__xstat", "__lxstat", "access",
     "mkdir", "rmdir", "unlink", "unlinkat", "remove", "rename", "renameat", "truncate",
-    "mmap", "mmap64", "tmpfile", "tmpnam", "mkstemp", "mkstemp64", "dlopen", NULL};
+    "mmap", "mmap64", "tmpfile", "tmpnam", "mkstemp", "mkstemp64", NULL};
 static const char *const host_names[] = {
     "getenv", "secure_getenv", "getpid", "getppid", "gettid", "getuid", "gethostname",
-    "uname", "sysconf", "syscall", "system", "popen", "fork", "vfork", "execl", "execlp",
+    "uname", "sysconf", "syscall", "dlopen", "dlsym", "dlvsym", "system", "popen", "fork", "vfork", "execl", "execlp",
     "execle", "execv", "execvp", "execve", "posix_spawn", "posix_spawnp", "pthread_create",
     "thrd_create", "signal", "sigaction", "raise", "socket", "connect", "bind",
     "getaddrinfo", "scanf", "__isoc99_scanf", "__isoc23_scanf", "getchar", "getline",

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "dslab/node_code.h"
+#include "dslab/text.h"
 #include "nodes/nodes_internal.h"
 
 /* Distinct code files one process may load (one per scenario variant). */
@@ -113,6 +114,23 @@ int node_code_enable(const struct node_code_options *o, struct diag *diag) {
     return 0;
 }
 
+/* A warning (not an error) for static variables: elf_statics.c. */
+static void warn_statics(const char *so_path, const struct node_code_where *w) {
+    char names[300];
+    int count = 0;
+    if (!env.messages || elf_find_statics(so_path, names, sizeof names, &count) < 0 || count == 0) {
+        return;
+    }
+    char safe[4 * sizeof names];
+    text_escape(names, strlen(names), safe, sizeof safe);
+    fprintf(env.messages,
+            "%s: warning: %s has %d writable static variable%s (%s): static state is shared by "
+            "every node and kept across runs in one process; keep per-node state in the state "
+            "block (check with dslab run --check-determinism)\n",
+            w->scenario, w->shown, count, count == 1 ? "" : "s", safe);
+    fflush(env.messages);
+}
+
 static const struct protocol *load_locked(const struct scenario *s, struct diag *diag) {
     const struct scenario_protocol *sp = &s->protocol;
     struct node_code_where w = {s->path, sp->pos.line, sp->pos.col, sp->name};
@@ -146,6 +164,7 @@ static const struct protocol *load_locked(const struct scenario *s, struct diag 
         if (elf_check_imports(so_path, &w, diag) < 0 || !(p = plugin_load(so_path, &w, diag))) {
             return NULL;
         }
+        warn_statics(so_path, &w);
         snprintf(table[table_count].key, sizeof table[table_count].key, "%s", so_path);
         table[table_count].proto = p;
         table_count++;

@@ -42,6 +42,12 @@ int source_compile(const struct node_code_env *env, const struct node_code_where
  * Returns 0, or -1 with diag naming the first such function. */
 int elf_check_imports(const char *so_path, const struct node_code_where *w, struct diag *diag);
 
+/* elf_statics.c: the names of the object's writable static variables
+ * (comma-separated into names_out, cut to cap) and how many there are.
+ * Reads .symtab; a stripped object has none to report. Returns 0, or -1
+ * when the file cannot be read as ELF (elf_check_imports says why). */
+int elf_find_statics(const char *so_path, char *names_out, size_t cap, int *count_out);
+
 /* plugin_load.c: dlopen + dlsym(DSLAB_NODE_PROTOCOL_SYMBOL), then checks
  * of the ABI version, the name and the required callbacks. The handle is
  * never closed. Returns the protocol, or NULL with diag set. */

@@ -172,11 +172,9 @@ static int run_captured(const char *const *argv, char **out, size_t *out_len) {
         close(fds[0]);
         close(fds[1]);
         execvp(argv[0], (char *const *)argv);
-        static const char msg[] = "cannot run the C compiler: ";
+        /* Only async-signal-safe calls between fork and exit. */
+        static const char msg[] = "dslab: the C compiler could not be started\n";
         (void)!write(2, msg, sizeof msg - 1);
-        const char *why = strerror(errno);
-        (void)!write(2, why, strlen(why));
-        (void)!write(2, "\n", 1);
         _exit(127);
     }
     close(fds[1]);
@@ -206,8 +204,10 @@ static int run_captured(const char *const *argv, char **out, size_t *out_len) {
     close(fds[0]);
     if (timed_out) kill(pid, SIGKILL);
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    pid_t waited;
+    while ((waited = waitpid(pid, &status, 0)) < 0 && errno == EINTR) {
     }
+    if (waited < 0) status = -1; /* reaped elsewhere: treat as a failure to run */
     if (buf) buf[len] = '\0';
     *out = buf;
     *out_len = buf ? len : 0;

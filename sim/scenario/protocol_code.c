@@ -23,8 +23,10 @@ static const char *base_name(const char *path) {
     return slash ? slash + 1 : path;
 }
 
-static int set_code_path(struct loader *L, const struct ynode *n, struct scenario_protocol *p) {
+static int set_code_path(struct loader *L, const struct ynode *n, const char *what,
+                         struct scenario_protocol *p) {
     const char *file = n->text;
+    if (!file[0]) return load_error(L, n, "expected %s, got an empty value", what);
     size_t dir_len = 0;
     const char *slash = strrchr(L->file, '/');
     /* A relative path is relative to the scenario file's directory; a
@@ -32,8 +34,8 @@ static int set_code_path(struct loader *L, const struct ynode *n, struct scenari
     if (file[0] != '/' && slash) dir_len = (size_t)(slash - L->file) + 1;
     size_t len = strlen(file);
     if (dir_len + len >= sizeof p->code_path) {
-        return load_error(L, n, "the path '%s' is too long (at most %d bytes with the scenario's "
-                          "directory)", file, DSLAB_CODE_PATH_MAX - 1);
+        return load_error(L, n, "the path is too long: %zu bytes with the scenario's directory, "
+                          "at most %d ('%.40s...')", dir_len + len, DSLAB_CODE_PATH_MAX - 1, file);
     }
     memcpy(p->code_path, L->file, dir_len);
     memcpy(p->code_path + dir_len, file, len + 1);
@@ -77,5 +79,22 @@ int load_protocol_origin(struct loader *L, const struct ynode *map, const struct
     if (load_expect_scalar(L, found[which], what[which]) < 0) return -1;
     p->origin = which == 1 ? PROTOCOL_SOURCE : PROTOCOL_PLUGIN;
     p->pos = (struct src_pos){found[which]->line, found[which]->col};
-    return set_code_path(L, found[which], p) < 0 ? -1 : 1;
+    return set_code_path(L, found[which], what[which], p) < 0 ? -1 : 1;
+}
+
+static bool ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), m = strlen(suffix);
+    return n > m && strcmp(s + n - m, suffix) == 0;
+}
+
+int load_protocol_file_as_name(struct loader *L, const struct ynode *name) {
+    if (ends_with(name->text, ".c")) {
+        return load_error(L, name, "unknown protocol '%s': to compile your own node code write "
+                          "protocol: { source: %s }", name->text, name->text);
+    }
+    if (ends_with(name->text, ".so")) {
+        return load_error(L, name, "unknown protocol '%s': to load a shared object write "
+                          "protocol: { plugin: %s }", name->text, name->text);
+    }
+    return 0;
 }

@@ -338,7 +338,7 @@ static int load_protocol(struct loader *L, const struct ynode *n) {
     if (!code) {
         if (load_expect_scalar(L, name, "a protocol name like raft") < 0) return -1;
         if (strlen(name->text) >= sizeof p->name || !protocol_find(name->text)) {
-            return unknown_protocol(L, name);
+            return load_protocol_file_as_name(L, name) < 0 ? -1 : unknown_protocol(L, name);
         }
         memcpy(p->name, name->text, strlen(name->text) + 1);
         p->pos = pos_of(name);
