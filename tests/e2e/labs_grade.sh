@@ -14,7 +14,10 @@
 #     and the same verdict twice (determinism);
 #   - bad input is exit 2 with a clear message: no such lab, no node file,
 #     a node that does not compile, a --test the lab lacks, --seeds-scale
-#     out of range, --node with an answers file.
+#     out of range, --node with an answers file; malformed lab.yaml files
+#     (unknown key, kind, no tests, seeds out of range, a missing or
+#     absolute scenario, a duplicate or badly spelled test id, an empty
+#     file, a missing skeleton) at file:line:col.
 # (tests/labs/labs.cmake grades every reference and variant, linked in.)
 # Usage: bash labs_grade.sh /path/to/dslab /path/to/source-root
 set -u
@@ -97,6 +100,42 @@ bad "--seeds-scale takes a whole number 1..100" grade labs/echo --node my_echo.c
 bad "--seeds-scale takes a whole number 1..100" grade labs/echo --node my_echo.c --seeds-scale 101
 bad "usage: dslab grade LAB --node FILE" grade labs/echo answers.yaml --node my_echo.c
 bad "go with --node" grade some-exercise answers.yaml --test x
+
+# malformed lab files: exit 2, file:line:col and what is wrong
+badlab() { # name want-substring lab.yaml-text
+    mkdir -p "bad/$1/battery"
+    cp "$root/exercises/labs/echo/battery/echo.yaml" "bad/$1/battery/echo.yaml"
+    printf '%s\n' "$3" >"bad/$1/lab.yaml"
+    bad "$2" lint "bad/$1"
+}
+good='id: x
+title: t
+kind: implement
+tests:
+  - { id: a, scenario: battery/echo.yaml }'
+badlab unknown-key "bad/unknown-key/lab.yaml:5:1: error: unknown key 'test' (did you mean 'tests'?)" "id: x
+title: t
+kind: implement
+tests: []
+test: 1"
+badlab kind "bad/kind/lab.yaml:3:7: error: a lab's kind is 'implement', not 'quiz'" "${good/implement/quiz}"
+badlab no-tests "bad/no-tests/lab.yaml:4:8: error: a lab has 1 to 16 tests, not 0" "id: x
+title: t
+kind: implement
+tests: []"
+badlab seeds "bad/seeds/lab.yaml:5:50: error: expected an integer from 1 to 200, got '0'" "${good/echo.yaml \}/echo.yaml, seeds: 0 \}}"
+badlab missing "bad/missing/lab.yaml:5:24: error: scenario 'battery/nope.yaml' not found" "${good/echo.yaml/nope.yaml}"
+badlab absolute "bad/absolute/lab.yaml:5:24: error: scenario '/etc/passwd': give a path relative to the lab" "${good/battery\/echo.yaml//etc/passwd}"
+badlab dup "bad/dup/lab.yaml:6:11: error: test id 'a' is used twice" "$good
+  - { id: a, scenario: battery/echo.yaml }"
+badlab id "bad/id/lab.yaml:5:11: error: test id 'A b': use lowercase letters, digits and '-'" "${good/id: a/id: A b}"
+badlab empty "bad/empty/lab.yaml:1:1: error: empty lab file" ""
+badlab skeleton "bad/skeleton/lab.yaml:4:12: error: skeleton 'x.c' not found" "id: x
+title: t
+kind: implement
+skeletons: [x.c]
+tests:
+  - { id: a, scenario: battery/echo.yaml }"
 
 if [ $fails -ne 0 ]; then
     echo "labs_grade: $fails failure(s)"
