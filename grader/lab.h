@@ -101,4 +101,14 @@ uint64_t lab_code_hash(const char *path); /* 0 when unreadable */
 int progress_update_lab(struct progress *p, const char *path, const struct lab *lab, const struct lab_grade *g,
                         uint64_t code_hash, struct diag *diag);
 
+/* lab_submission.c: `lab: ID`, `learner: NAME`, `node: FILE` (relative
+ * to the submission), for `dslab class-report`. */
+struct lab_submission {
+    char lab_dir[1100];  /* ROOT/exercises/labs/ID */
+    char learner[128];
+    char node[1100];     /* resolved */
+};
+bool lab_submission_detect(const char *path);
+int lab_submission_load(const char *path, const char *root, struct lab_submission *out, struct diag *diag);
+
 #endif

@@ -10,6 +10,8 @@
 #     (`dslab lint` on it), and with points per test;
 #   - progress.yaml records the lab ("labs/echo": attempts, best, passed;
 #     per test the code's hash and verdict);
+#   - class-report grades lab submissions (lab, learner, node) into a
+#     learner-by-test table, escapes names, lists a bad submission;
 #   - a broken variant (tests/labs/mutants/) fails with its counterexample,
 #     and the same verdict twice (determinism);
 #   - bad input is exit 2 with a clear message: no such lab, no node file,
@@ -100,6 +102,20 @@ bad "--seeds-scale takes a whole number 1..100" grade labs/echo --node my_echo.c
 bad "--seeds-scale takes a whole number 1..100" grade labs/echo --node my_echo.c --seeds-scale 101
 bad "usage: dslab grade LAB --node FILE" grade labs/echo answers.yaml --node my_echo.c
 bad "go with --node" grade some-exercise answers.yaml --test x
+
+# class-report: lab submissions in a learner-by-test table, names escaped
+mkdir -p cr/ada cr/bob
+cp "$root/tests/labs/echo/echo.c" cr/ada/my.c
+cp my_echo.c cr/bob/my.c
+printf 'lab: echo\nlearner: ada\nnode: my.c\n' >cr/ada/echo.yaml
+printf 'lab: echo\nlearner: "b|ob"\nnode: my.c\n' >cr/bob/echo.yaml
+printf 'lab: nope\nnode: my.c\n' >cr/bad.yaml
+"$dslab" class-report cr/ada/echo.yaml cr/bob/echo.yaml cr/bad.yaml >cr.md 2>&1 || fail "class-report: $(cat cr.md)"
+grep -qF '| ada | pass | pass | 3/3 |' cr.md || fail "class-report: ada's row: $(cat cr.md)"
+grep -qF '| b\|ob | **fail** echo | **fail** unique-ids | 0/3 |' cr.md || fail "class-report: bob's row: $(cat cr.md)"
+grep -qF "2 lab submissions graded, 1 could not be." cr.md || fail "class-report: counts: $(cat cr.md)"
+grep -qF "cr/bad.yaml:1:6: error: no lab 'nope'" cr.md || fail "class-report: the bad file: $(cat cr.md)"
+[ -s cr/bob/echo.unique-ids.counterexample.yaml ] || fail "class-report: no counterexample next to bob's submission"
 
 # malformed lab files: exit 2, file:line:col and what is wrong
 badlab() { # name want-substring lab.yaml-text
