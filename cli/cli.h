@@ -50,6 +50,12 @@ int cmd_report(int argc, char **argv);
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints a diag as "file:line:col: error: message" to stderr. */
 void cli_print_diag(const struct diag *d);
+/* node_code_cli.c: allows scenarios with `source:`/`plugin:` node code.
+ * Returns 0, or EXIT_BAD_INPUT after printing why not. */
+int cli_enable_node_code(void);
+/* cmd_grade_lab.c: `dslab grade LAB --node FILE` (a lab's battery). */
+int cmd_grade_lab(const char *lab, const char *node_file, const char *root_flag, const char *out_dir,
+                  const char *only_test, int seeds_scale, const char *profile, bool record_progress);
 /* Parses a duration with units ("150ms") for flags. Returns 0 or -1. */
 int cli_parse_duration_ns(const char *text, int64_t *out);
 /* Parses an unsigned 64-bit decimal. Returns 0 or -1. */

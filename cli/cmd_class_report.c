@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "class_report_labs.h"
 #include "exercise_cli.h"
 
 #define NAME_CHARS_MAX 64     /* a learner's name is shown up to this many characters */
@@ -27,7 +28,9 @@ static const char usage[] =
     "\n"
     "Grades every answers file and prints a Markdown report for a mentor.\n"
     "Several files of one learner for one exercise are that learner's\n"
-    "attempts, in the order given (e.g. ada/1.yaml ada/2.yaml).\n";
+    "attempts, in the order given (e.g. ada/1.yaml ada/2.yaml).\n"
+    "A lab submission (a file with `lab: ID`, `learner: NAME`, `node: FILE`)\n"
+    "is graded with the lab's battery and shown in a learner-by-test table.\n";
 
 struct graded {
     const struct exercise *e;
@@ -379,23 +382,38 @@ int cmd_class_report(int argc, char **argv) {
         free(g), free(paths), grader_catalog_free(c);
         return EXIT_BAD_INPUT;
     }
-    int n = 0;
-    for (int i = 0; i < files; i++) n += grade_file(c, paths[i], &g[n], errors) == 0;
+    int n = 0, n_labs = 0, lab_files = 0;
+    struct class_lab *labs = calloc((size_t)files, sizeof *labs);
+    for (int i = 0; i < files; i++) {
+        if (labs && lab_submission_detect(paths[i])) {
+            lab_files++;
+            n_labs += class_labs_grade(paths[i], excli_root(root), &labs[n_labs], errors) == 0;
+        } else {
+            n += grade_file(c, paths[i], &g[n], errors) == 0;
+        }
+    }
     fclose(errors);
     struct group *groups = NULL;
     int n_groups = group_files(g, n, &groups);
-    fprintf(o, "# Class report\n\n%d answers file%s graded, %d could not be read.\n", n, n == 1 ? "" : "s", files - n);
+    fprintf(o, "# Class report\n\n%d answers file%s graded, %d could not be read.\n", n, n == 1 ? "" : "s",
+            files - lab_files - n);
+    if (lab_files) {
+        fprintf(o, "%d lab submission%s graded, %d could not be.\n", n_labs, n_labs == 1 ? "" : "s",
+                lab_files - n_labs);
+    }
     for (int x = 0; x < c->count && n_groups > 0; x++) {
         int any = 0;
         for (int i = 0; i < n_groups; i++) any |= groups[i].e == c->exercises[x];
         if (any) per_exercise(o, c->exercises[x], groups, n_groups, g);
     }
+    class_labs_print(o, labs, n_labs);
     if (errors_len) fprintf(o, "\n## Files that could not be graded\n\n%s", errors_text);
     for (int i = 0; i < n; i++) grader_grade_result_free(&g[i].r);
     for (int i = 0; i < n_groups; i++) free(groups[i].attempts);
     free(groups);
-    int code = n > 0 && n_groups >= 0 ? 0 : EXIT_BAD_INPUT;
-    if (n == 0) {
+    free(labs);
+    int code = (n > 0 || n_labs > 0) && n_groups >= 0 ? 0 : EXIT_BAD_INPUT;
+    if (n == 0 && n_labs == 0) {
         fprintf(stderr, "dslab class-report: error: none of the %d answers file%s could be graded "
                 "(the report says why)\n", files, files == 1 ? "" : "s");
     } else if (n_groups < 0) {

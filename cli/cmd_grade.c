@@ -11,6 +11,7 @@
 
 static const char usage[] =
     "usage: dslab grade ID ANSWERS.yaml [options]\n"
+    "       dslab grade LAB --node FILE.c|FILE.so [--test ID] [--out-dir DIR] [--seeds-scale N]\n"
     "\n"
     "Grades an answers file: each answer is checked against the exercise's\n"
     "runs (checker violations, assumption monitors, the fixed scenario over\n"
@@ -25,11 +26,20 @@ static const char usage[] =
     "  --no-progress     do not record the attempt\n"
     "  --root DIR        the directory holding exercises/ and scenarios/\n"
     "\n"
+    "A lab (exercises/labs/, e.g. labs/echo) grades your own node instead:\n"
+    "  --node FILE       your node: C source (compiled) or a shared object (.so)\n"
+    "  --test ID         run one test of the lab's battery\n"
+    "  --out-dir DIR     where counterexamples are saved (default: .)\n"
+    "  --seeds-scale N   N times the battery's seeds, 1..100 (a longer run)\n"
+    "Each test of the battery passes, or fails with the smallest schedule of\n"
+    "faults that breaks it, saved as LAB.TEST.counterexample.yaml for dslab viz.\n"
+    "\n"
     "exit status: 0 pass, 1 fail, 2 malformed answers file or usage\n";
 
 int cmd_grade(int argc, char **argv) {
     const char *id = NULL, *file = NULL, *profile = NULL, *root = NULL;
-    int json = 0, record = 1;
+    const char *node = NULL, *only_test = NULL, *out_dir = NULL;
+    int json = 0, record = 1, seeds_scale = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (cli_is_help(a)) {
@@ -43,6 +53,17 @@ int cmd_grade(int argc, char **argv) {
             if (i + 1 >= argc) return cli_usage_error("grade", "%s needs a value", a);
             if (a[2] == 'p') profile = argv[++i];
             else root = argv[++i];
+        } else if (strcmp(a, "--node") == 0 || strcmp(a, "--test") == 0 || strcmp(a, "--out-dir") == 0) {
+            if (i + 1 >= argc) return cli_usage_error("grade", "%s needs a value", a);
+            if (a[2] == 'n') node = argv[++i];
+            else if (a[2] == 't') only_test = argv[++i];
+            else out_dir = argv[++i];
+        } else if (strcmp(a, "--seeds-scale") == 0) {
+            uint64_t v = 0;
+            if (i + 1 >= argc || cli_parse_u64(argv[++i], &v) != 0 || v < 1 || v > 100) {
+                return cli_usage_error("grade", "--seeds-scale takes a whole number 1..100");
+            }
+            seeds_scale = (int)v;
         } else if (a[0] == '-' && a[1]) {
             return cli_usage_error("grade", "unknown option '%s'", a);
         } else if (!id) {
@@ -52,6 +73,14 @@ int cmd_grade(int argc, char **argv) {
         } else {
             return cli_usage_error("grade", "too many arguments ('%s')", a);
         }
+    }
+    if (node) {
+        if (!id || file) return cli_usage_error("grade", "usage: dslab grade LAB --node FILE");
+        if (json) return cli_usage_error("grade", "--json is for answers files, not labs");
+        return cmd_grade_lab(id, node, root, out_dir, only_test, seeds_scale, profile, record != 0);
+    }
+    if (only_test || out_dir || seeds_scale != 1) {
+        return cli_usage_error("grade", "--test, --out-dir and --seeds-scale go with --node (a lab)");
     }
     if (!id || !file) return cli_usage_error("grade", "usage: dslab grade ID ANSWERS.yaml");
     char progress_file[1024]; /* a bad --profile is refused before grading, not after */

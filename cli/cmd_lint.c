@@ -16,10 +16,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dslab/quote.h"
 #include "cli.h"
 #include "dslab/scenario.h"
 #include "dslab/time.h"
 #include "exercise_cli.h"
+#include "lab.h"
 
 static void lint_usage(FILE *out) {
     fprintf(out,
@@ -143,6 +145,60 @@ static int lint_exercise(const char *path, const char *root_flag) {
     return status;
 }
 
+/* A lab (grader/lab.h): its file and battery scenarios load, its skeletons
+ * exist, and its reference solution passes every test of the battery. */
+static int lint_lab(const char *path) {
+    static struct lab lab;
+    static struct lab_grade g;
+    struct diag d;
+    diag_clear(&d);
+    if (lab_load(path, &lab, &d) != 0) {
+        cli_print_diag(&d);
+        return EXIT_BAD_INPUT;
+    }
+    for (int i = 0; i < lab.tests_count; i++) {
+        struct scenario *s = scenario_load(lab.tests[i].scenario, NULL, 0, NULL, &d);
+        if (!s) {
+            cli_print_diag(&d);
+            return EXIT_BAD_INPUT;
+        }
+        scenario_free(s);
+    }
+    if (!lab.reference[0]) {
+        printf("%s: ok (lab %s: %d tests load; no reference to grade)\n", path, lab.id, lab.tests_count);
+        return 0;
+    }
+    const char *tmp = getenv("TMPDIR");
+    char work[PATH_MAX];
+    snprintf(work, sizeof work, "%s/dslab-lint-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    if (!mkdtemp(work)) {
+        fprintf(stderr, "dslab lint: error: cannot create a temporary directory under %s\n", tmp && tmp[0] ? tmp : "/tmp");
+        return EXIT_BAD_INPUT;
+    }
+    size_t n = strlen(lab.reference);
+    struct lab_node node = {.origin = n > 3 && strcmp(lab.reference + n - 3, ".so") == 0 ? PROTOCOL_PLUGIN
+                                                                                         : PROTOCOL_SOURCE,
+                            .code_path = lab.reference};
+    struct lab_grade_options opt = {.out_dir = work};
+    int status = 0;
+    if (lab_grade(&lab, &node, &opt, &g, &d) != 0) {
+        cli_print_diag(&d);
+        status = EXIT_BAD_INPUT;
+    } else if (!g.passed) {
+        for (int i = 0; i < g.tests_count; i++) {
+            if (g.results[i].passed) continue;
+            fprintf(stderr, "%s: error: the reference %s fails test '%s':\n", path, lab.reference, g.results[i].test->id);
+            quote_put(stderr, g.results[i].feedback, QUOTE_PLAIN, 2000);
+            fputc('\n', stderr);
+        }
+        status = EXIT_BAD_INPUT;
+    } else {
+        printf("%s: ok (lab %s: the reference passes all %d tests)\n", path, lab.id, g.tests_count);
+    }
+    remove_work_dir(work);
+    return status;
+}
+
 int cmd_lint(int argc, char **argv) {
     struct cli_overrides overrides = {0};
     const char *root = NULL;
@@ -181,8 +237,9 @@ int cmd_lint(int argc, char **argv) {
         goto done;
     }
     for (int i = 0; i < files_count; i++) {
-        int rc = grader_exercise_file_detect(files[i]) ? lint_exercise(files[i], root)
-                                                : lint_one(files[i], overrides.items, overrides.count);
+        int rc = lab_path_detect(files[i])        ? lint_lab(files[i])
+                 : grader_exercise_file_detect(files[i]) ? lint_exercise(files[i], root)
+                                                  : lint_one(files[i], overrides.items, overrides.count);
         if (rc != 0) status = EXIT_BAD_INPUT;
     }
 done:

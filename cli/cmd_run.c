@@ -11,7 +11,9 @@
 #include "dslab/host_clock.h"
 #include "dslab/quote.h"
 #include "dslab/report.h"
+#include "dslab/determinism.h"
 #include "dslab/scenario.h"
+#include "dslab/text.h"
 #include "dslab/sim.h"
 #include "dslab/trace.h"
 
@@ -32,8 +34,15 @@ static const char usage[] =
     "                           (open in ui.perfetto.dev or chrome://tracing)\n"
     "  --json                   print the summary as one JSON object\n"
     "  --quiet                  print only the seed, repro line and verdict\n"
+    "  --check-determinism      run twice (fresh simulators, same seed) and compare\n"
+    "                           the traces event by event instead of reporting:\n"
+    "                           exit 0 when they agree, 1 at the first difference\n"
+    "  --node FILE              use this node code instead of the scenario's protocol,\n"
+    "                           keeping its parameters: a C source (.c, compiled and\n"
+    "                           cached) or a shared object (docs/NODE_API.md)\n"
     "\n"
-    "exit status: 0 all checks hold, 1 a check failed, 2 bad input or usage\n";
+    "exit status: 0 all checks hold, 1 a check failed (or the run is not\n"
+    "deterministic), 2 bad input or usage\n";
 
 struct run_opts {
     const char *file;
@@ -46,6 +55,8 @@ struct run_opts {
     int trace_format;
     int json;
     int quiet;
+    int check_determinism;
+    const char *node_file; /* --node: replaces the scenario's protocol */
 };
 
 static int parse_args(int argc, char **argv, struct run_opts *o) {
@@ -78,6 +89,13 @@ static int parse_args(int argc, char **argv, struct run_opts *o) {
             i++;
         } else if (strcmp(a, "--json") == 0) {
             o->json = 1;
+        } else if (strcmp(a, "--check-determinism") == 0) {
+            o->check_determinism = 1;
+        } else if (strcmp(a, "--node") == 0) {
+            if (!next || !next[0]) return cli_usage_error("run", "--node needs a C source (.c) or shared object file");
+            if (o->node_file) return cli_usage_error("run", "--node given twice");
+            o->node_file = next;
+            i++;
         } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
             o->quiet = 1;
         } else if (a[0] == '-' && a[1]) {
@@ -89,6 +107,9 @@ static int parse_args(int argc, char **argv, struct run_opts *o) {
         }
     }
     if (!o->file) return cli_usage_error("run", "missing scenario file");
+    if (o->check_determinism && (o->trace_path || o->json)) {
+        return cli_usage_error("run", "--check-determinism prints only its verdict: no --trace or --json with it");
+    }
     return 0;
 }
 
@@ -97,7 +118,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o) {
 static char *format_repro(const struct run_opts *o, uint64_t seed) {
     char seed_text[24];
     snprintf(seed_text, sizeof seed_text, "%" PRIu64, seed);
-    const char *words[4 + 2 * CLI_OVERRIDES_MAX + 2];
+    const char *words[4 + 2 * CLI_OVERRIDES_MAX + 4];
     char *sets[CLI_OVERRIDES_MAX] = {0};
     int n = 0;
     words[n++] = "dslab";
@@ -116,6 +137,10 @@ static char *format_repro(const struct run_opts *o, uint64_t seed) {
     if (o->until_text) {
         words[n++] = "--until";
         words[n++] = o->until_text;
+    }
+    if (o->node_file) {
+        words[n++] = "--node";
+        words[n++] = o->node_file;
     }
     out = shell_join(words, n);
 done:
@@ -178,11 +203,60 @@ static int run_with_repro(struct run_opts *o, struct scenario *sc, uint64_t seed
     return code;
 }
 
-static int run_loaded(struct run_opts *o, struct scenario *sc) {
+/* --check-determinism: two runs compared (dslab/determinism.h). */
+static int check_determinism(struct run_opts *o, struct scenario *sc, uint64_t seed, const char *repro) {
+    printf("seed %" PRIu64 "\nrepro: %s --check-determinism\n", seed, repro);
+    fflush(stdout);
+    struct determinism_result *r = malloc(sizeof *r);
+    if (!r) return cli_usage_error("run", "out of memory");
+    struct diag d;
+    diag_clear(&d);
+    int code = 0;
+    if (determinism_check(sc, seed, o->until_ns, r, &d) != 0) {
+        cli_print_diag(&d);
+        code = EXIT_BAD_INPUT;
+    } else if (r->same) {
+        printf("deterministic: trace hash %016" PRIx64 " (2 runs, %" PRIu64 " events each)\n",
+               r->hash, r->events);
+    } else {
+        char a[4 * sizeof r->first], b[4 * sizeof r->second];
+        text_escape(r->first, strlen(r->first), a, sizeof a);
+        text_escape(r->second, strlen(r->second), b, sizeof b);
+        printf("NOT deterministic: the two runs part at trace event #%" PRIu64
+               " (the first %" PRIu64 " agree):\n  run 1: %s\n  run 2: %s\n"
+               "Node code must keep its state in its state block and get time, randomness and "
+               "storage only from its context (docs/NODE_API.md): look for static variables, "
+               "addresses used as values, uninitialised memory.\n",
+               r->diff_index, r->events, a[0] ? a : "(the run had ended)",
+               b[0] ? b : "(the run had ended)");
+        code = 1;
+    }
+    free(r);
+    return code;
+}
+
+/* --node FILE: the scenario's protocol becomes this file's code (a .c is
+ * compiled, anything else loaded as a shared object); parameters stay. */
+static int replace_protocol(const char *file, struct scenario *sc) {
+    size_t len = strlen(file);
+    if (len >= sizeof sc->protocol.code_path) {
+        return cli_usage_error("run", "the --node path is longer than %d bytes", DSLAB_CODE_PATH_MAX - 1);
+    }
+    memcpy(sc->protocol.code_path, file, len + 1);
+    sc->protocol.origin = len > 2 && strcmp(file + len - 2, ".c") == 0 ? PROTOCOL_SOURCE : PROTOCOL_PLUGIN;
+    const char *base = strrchr(file, '/');
+    snprintf(sc->protocol.name, sizeof sc->protocol.name, "%s", base ? base + 1 : file);
+    sc->protocol.pos = (struct src_pos){0, 0};
+    return 0;
+}
+
+static int grader_run_loaded(struct run_opts *o, struct scenario *sc) {
     uint64_t seed = o->seed_given ? o->seed : sc->seed;
+    if (o->node_file && replace_protocol(o->node_file, sc) != 0) return EXIT_BAD_INPUT;
     char *repro = format_repro(o, seed);
     if (!repro) return cli_usage_error("run", "out of memory");
-    int code = run_with_repro(o, sc, seed, repro);
+    int code = o->check_determinism ? check_determinism(o, sc, seed, repro)
+                                    : run_with_repro(o, sc, seed, repro);
     free(repro);
     return code;
 }
@@ -199,7 +273,7 @@ int cmd_run(int argc, char **argv) {
             cli_print_diag(&d);
             code = EXIT_BAD_INPUT;
         } else {
-            code = run_loaded(&o, sc);
+            code = grader_run_loaded(&o, sc);
             scenario_free(sc);
         }
     }

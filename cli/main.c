@@ -83,6 +83,7 @@ int main(int argc, char **argv) {
         printf("dslab 0.1.0\n");
         return 0;
     }
+    if (cli_enable_node_code() != 0) return EXIT_BAD_INPUT;
     for (int i = 0; i < cli_commands_count; i++) {
         if (strcmp(cli_commands[i].name, name) == 0) {
             return cli_commands[i].main(argc - 1, argv + 1);

@@ -446,6 +446,9 @@ int grader_progress_save(const struct progress *p, struct diag *diag);
  * the result (its credits) afterwards; call grader_progress_free. */
 int grader_progress_update(struct progress *p, const char *path, const struct grade_result *r,
                     struct diag *diag);
+/* The same read-modify-write with any record step (labs: progress_lab.c). */
+int grader_progress_update_with(struct progress *p, const char *path, int (*record)(struct progress *, const void *),
+                         const void *arg, struct diag *diag);
 const struct progress_entry *grader_progress_find(const struct progress *p, const char *id);
 const struct progress_question *grader_progress_find_question(const struct progress *p, const char *exercise,
                                                        const char *question);

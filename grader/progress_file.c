@@ -280,13 +280,22 @@ static int lock_progress(const char *path, struct diag *d) {
     return diag_set(d, lock, 0, 0, "cannot lock: %s", strerror(saved));
 }
 
+static int record_grade(struct progress *p, const void *r) {
+    return grader_progress_record(p, r);
+}
+
 int grader_progress_update(struct progress *p, const char *path, const struct grade_result *r, struct diag *d) {
+    return grader_progress_update_with(p, path, record_grade, r, d);
+}
+
+int grader_progress_update_with(struct progress *p, const char *path, int (*record)(struct progress *, const void *),
+                         const void *arg, struct diag *d) {
     memset(p, 0, sizeof *p);
     if (make_parents(path) < 0) return diag_set(d, path, 0, 0, "cannot create the directory: %s", strerror(errno));
     int fd = lock_progress(path, d);
     if (fd < 0) return -1;
     int rc = grader_progress_load(p, path, d);
-    if (rc == 0 && grader_progress_record(p, r) < 0) rc = diag_set(d, path, 0, 0, "out of memory");
+    if (rc == 0 && record(p, arg) < 0) rc = diag_set(d, path, 0, 0, "out of memory");
     if (rc == 0) rc = grader_progress_save(p, d);
     close(fd); /* unlocks */
     return rc;

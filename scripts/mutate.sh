@@ -24,6 +24,7 @@
 #
 # Usage: scripts/mutate.sh [--check] [--no-baseline] [--root DIR] [--mutants DIR]
 #                          [--work DIR] [--timeout SECONDS] [NAME...]
+#        scripts/mutate.sh --emit MUTANT OUT
 #   --check      only parse the catalogue and check every find text is
 #                present exactly once (no build; seconds)
 #   --no-baseline  skip the first run of every named test on the unmutated
@@ -34,6 +35,9 @@
 #   --work       scratch directory (default: ROOT/build-mutate)
 #   --timeout    per-test ctest timeout, a timeout counts as killed (default 600)
 #   NAME...      run only these mutants (file names without .mutant)
+#   --emit       write the mutated copy of MUTANT's file (a path relative
+#                to --root) to OUT and exit: nothing is built or run (the
+#                labs' broken variants, tests/labs/mutants/, are built so)
 # Environment: JOBS (build parallelism, default nproc), DSLAB_MUTATE_CMAKE_ARGS
 # (extra configure arguments for the scratch build).
 # Exit: 0 every mutant killed; 1 a mutant survived, is stale or broken;
@@ -50,8 +54,11 @@ check_only=0
 baseline=1
 timeout_s=600
 names=()
+emit=
+emit_out=
 while [ $# -gt 0 ]; do
     case $1 in
+        --emit) emit=${2:?--emit needs a mutant file}; emit_out=${3:?--emit needs an output file}; shift 2 ;;
         --check) check_only=1 ;;
         --no-baseline) baseline=0 ;;
         --root) root=$(cd "${2:?--root needs a directory}" && pwd) || die "no such directory: $2"; shift ;;
@@ -130,6 +137,15 @@ apply() {
 }
 
 tmp=$(mktemp -d) || die "mktemp failed"
+if [ -n "$emit" ]; then
+    trap 'rm -rf "$tmp"' EXIT
+    parse "$emit" || die "$emit: $m_error"
+    [ -f "$root/$m_file" ] || die "$emit: no file $root/$m_file"
+    n=$(occurrences "$root/$m_file")
+    [ "$n" = 1 ] || die "$emit: the find text occurs $n times in $m_file (stale)"
+    cp "$root/$m_file" "$tmp/out" && apply "$tmp/out" && mv "$tmp/out" "$emit_out" || die "cannot write $emit_out"
+    exit 0
+fi
 src=$work/src
 build=$work/build
 restore_file=

@@ -18,6 +18,9 @@ extern const struct checker checker_fd_accuracy;
 extern const struct checker checker_leader_stable;
 extern const struct checker checker_stale_reads;
 extern const struct checker checker_mutual_exclusion;
+extern const struct checker checker_echo;
+extern const struct checker checker_unique_ids;
+extern const struct checker checker_broadcast;
 
 static const struct checker *const checkers[] = {
     &checker_one_leader_per_term,
@@ -33,6 +36,9 @@ static const struct checker *const checkers[] = {
     &checker_leader_stable,
     &checker_stale_reads,
     &checker_mutual_exclusion,
+    &checker_echo,
+    &checker_unique_ids,
+    &checker_broadcast,
     NULL, /* replaced as checkers land; see checker_count() */
 };
 

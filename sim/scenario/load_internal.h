@@ -40,6 +40,15 @@ void load_free(struct loader *L, void *p);
 /* A time within the run: [0, duration]; `what` names it ("fault"). */
 int load_time_in_run(struct loader *L, const struct ynode *n, const char *what, int64_t *out);
 int load_latency(struct loader *L, const struct ynode *n, struct latency_dist *out);
+/* protocol_code.c: which of name/source/plugin the protocol mapping gives
+ * (exactly one). Returns 0 for a built-in (*name_out: the name node), 1
+ * for source/plugin (origin, code_path, name and pos set), -1 on error. */
+int load_protocol_origin(struct loader *L, const struct ynode *map, const struct ynode **name_out);
+/* A file name given as a protocol name ("my_raft.c", "x.so"): an error
+ * that shows the `source:`/`plugin:` form (-1); else 0. */
+int load_protocol_file_as_name(struct loader *L, const struct ynode *name);
+/* True for name, source and plugin: keys that are not parameters. */
+bool load_protocol_is_origin_key(const char *key);
 /* A node name -> its index; "unknown node" with did-you-mean. */
 int load_node_ref(struct loader *L, const struct ynode *n, int32_t *out);
 /* A two-node link: [a, b] (both ways) or {from: a, to: b} (one way). */

@@ -350,18 +350,20 @@ static int unknown_protocol(struct loader *L, const struct ynode *n) {
 static int load_protocol(struct loader *L, const struct ynode *n) {
     struct scenario_protocol *p = &L->s->protocol;
     const struct ynode *name = n;
+    int code = 0; /* 1: source/plugin (protocol_code.c) */
     if (n->kind == YNODE_MAPPING) {
-        if (ytree_require(L->diag, L->file, n, "name", &name) < 0) return -1;
-    } else if (ytree_expect_scalar(L->diag, L->file, n,
-                                   "a mapping like { name: raft, election_timeout: 150ms }") < 0) {
+        if ((code = load_protocol_origin(L, n, &name)) < 0) return -1;
+    } else if (ytree_expect_scalar(L->diag, L->file, n, "a mapping like { name: raft, election_timeout: 150ms }") < 0) {
         return -1;
     }
-    if (ytree_expect_scalar(L->diag, L->file, name, "a protocol name like raft") < 0) return -1;
-    if (strlen(name->text) >= sizeof p->name || !protocol_find(name->text)) {
-        return unknown_protocol(L, name);
+    if (!code) {
+        if (ytree_expect_scalar(L->diag, L->file, name, "a protocol name like raft") < 0) return -1;
+        if (strlen(name->text) >= sizeof p->name || !protocol_find(name->text)) {
+            return load_protocol_file_as_name(L, name) < 0 ? -1 : unknown_protocol(L, name);
+        }
+        memcpy(p->name, name->text, strlen(name->text) + 1);
+        p->pos = pos_of(name);
     }
-    memcpy(p->name, name->text, strlen(name->text) + 1);
-    p->pos = pos_of(name);
     if (n->kind != YNODE_MAPPING) return 0;
     if (n->count - 1 > DSLAB_PARAMS_MAX) {
         return ytree_error(L->diag, L->file, n, "more than %d protocol parameters",
@@ -370,7 +372,7 @@ static int load_protocol(struct loader *L, const struct ynode *n) {
     p->params = load_alloc(L, sizeof *p->params * (size_t)n->count);
     if (!p->params) return -1;
     for (const struct ynode *k = n->first; k; k = k->next) {
-        if (strcmp(k->text, "name") == 0) continue;
+        if (load_protocol_is_origin_key(k->text)) continue;
         if (strlen(k->text) >= sizeof p->params[0].key) {
             return ytree_error(L->diag, L->file, k, "protocol parameter name '%s' is too long",
                                k->text);
@@ -680,18 +682,22 @@ static int load_narration(struct loader *L, const struct ynode *seq) {
 
 static int validate_plugins(struct loader *L) {
     struct scenario *s = L->s;
-    const struct protocol *p = protocol_find(s->protocol.name);
-    if (!p) { /* a registered protocol another thread unregistered meanwhile */
-        return diag_set(L->diag, L->file, s->protocol.pos.line, s->protocol.pos.col,
-                        "unknown protocol '%s'", s->protocol.name);
+    /* Node code from a file is configured when it is loaded (sim_create). */
+    const struct protocol *p = NULL;
+    if (s->protocol.origin == PROTOCOL_BUILTIN) {
+        p = protocol_find(s->protocol.name);
+        if (!p) { /* a registered protocol another thread unregistered meanwhile */
+            return diag_set(L->diag, L->file, s->protocol.pos.line, s->protocol.pos.col,
+                            "unknown protocol '%s'", s->protocol.name);
+        }
     }
-    if (!p->configure && s->protocol.params_count > 0) {
+    if (p && !p->configure && s->protocol.params_count > 0) {
         const struct scenario_param *param = &s->protocol.params[0];
         return diag_set(L->diag, L->file, param->pos.line, param->pos.col,
                         "unknown protocol parameter '%s' (%s takes no parameters)", param->key,
                         p->name);
     }
-    if (p->configure) {
+    if (p && p->configure) {
         void *config = NULL;
         if (p->configure(s, &config, L->diag) < 0) return -1;
         if (p->destroy_config) p->destroy_config(config);

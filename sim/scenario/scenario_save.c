@@ -10,6 +10,9 @@
  * a reader never sees half a file. */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -113,7 +116,20 @@ static void save_network_block(FILE *f, const struct scenario *s) {
 
 static void save_protocol_workload(FILE *f, const struct scenario *s) {
     char buf[32], buf2[32];
-    fprintf(f, "protocol:\n  name: %s\n", s->protocol.name);
+    if (s->protocol.origin == PROTOCOL_BUILTIN) {
+        fprintf(f, "protocol:\n  name: %s\n", s->protocol.name);
+    } else {
+        /* Absolute, so the saved file finds the code from any directory. */
+        char cwd[PATH_MAX], abs[PATH_MAX + DSLAB_CODE_PATH_MAX + 2];
+        const char *path = s->protocol.code_path;
+        if (path[0] != '/' && getcwd(cwd, sizeof cwd)) {
+            snprintf(abs, sizeof abs, "%s/%s", cwd, path);
+            path = abs;
+        }
+        fprintf(f, "protocol:\n  %s: ", s->protocol.origin == PROTOCOL_SOURCE ? "source" : "plugin");
+        put_quoted(f, path);
+        fputc('\n', f);
+    }
     for (int i = 0; i < s->protocol.params_count; i++) {
         fprintf(f, "  %s: ", s->protocol.params[i].key);
         put_quoted(f, s->protocol.params[i].value);

@@ -35,6 +35,11 @@
 #define DSLAB_TEXT_MAX 1024
 /* Protocol parameters in one scenario. */
 #define DSLAB_PARAMS_MAX 64
+/* Bytes of a protocol `source:`/`plugin:` path, after joining it to the
+ * scenario's directory (PATH_MAX-class paths are refused, not cut). */
+#define DSLAB_CODE_PATH_MAX 512
+/* Bytes of a node code file: a C source or a shared object dslab reads. */
+#define DSLAB_CODE_BYTES_MAX (64 * 1024 * 1024)
 /* Clients in one workload. */
 #define DSLAB_CLIENTS_MAX 10000
 /* Keys in one workload. */

@@ -54,7 +54,20 @@ enum reply_status {
     REPLY_UNKNOWN,
 };
 
+/* The version of this API a plugin was compiled against. A plugin sets
+ * `.api_version = DSLAB_NODE_API_VERSION` in its `dslab_node_protocol`;
+ * dslab refuses a plugin whose number differs from its own (the layout of
+ * struct protocol or the meaning of a ctx_ call changed). Built-in
+ * protocols may leave it 0. docs/NODE_API.md. */
+#define DSLAB_NODE_API_VERSION 1
+
+/* The symbol a plugin (a shared object, docs/NODE_API.md) defines:
+ *   const struct protocol dslab_node_protocol = { .api_version = ..., ... }; */
+#define DSLAB_NODE_PROTOCOL_SYMBOL "dslab_node_protocol"
+
 struct protocol {
+    /* First, so a plugin of any version can be asked which one it is. */
+    uint32_t api_version;
     const char *name;
     const char *summary; /* one line for `dslab help protocols` */
     size_t state_size;   /* bytes of per-node state */

@@ -104,9 +104,24 @@ struct scenario_param {
     struct src_pos pos;
 };
 
+/* Where the protocol's code comes from (docs/SCENARIO_FORMAT.md, protocol).
+ * Loading learner code is a host action done when a simulator is created
+ * (dslab/node_code.h); the scenario only names the file. */
+enum protocol_origin {
+    PROTOCOL_BUILTIN, /* `name: raft`: sim/protocols/ */
+    PROTOCOL_SOURCE,  /* `source: my_raft.c`: compiled to a cached shared object */
+    PROTOCOL_PLUGIN,  /* `plugin: ./my_raft.so`: a prebuilt shared object */
+};
+
 struct scenario_protocol {
+    /* Built-in: its name. Source/plugin: the file's name as written (for
+     * reports); the code's own protocol name is known once it is loaded. */
     char name[64];
     struct src_pos pos;
+    enum protocol_origin origin;
+    /* Source/plugin: the file, relative to the scenario's directory when
+     * written relative (so it opens from the current directory); else "". */
+    char code_path[DSLAB_CODE_PATH_MAX];
     int params_count;
     struct scenario_param *params; /* owned */
 };

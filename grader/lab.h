@@ -1,0 +1,114 @@
+/* lab.h: labs, the exercises of kind `implement` (docs/EXERCISE_FORMAT.md,
+ * "Labs"). A learner writes a node; the lab's battery runs it:
+ *
+ *   exercises/labs/<id>/lab.yaml ──lab_load()──> struct lab (tests: scenario, seeds, explore seeds)
+ *                                                   │
+ *   the node under test ──> every battery scenario's protocol (its parameters kept)
+ *                                                   │
+ *   lab_grade(): per test  scenario × seeds (its own faults)
+ *                        + scenario × explore seeds (random faults from its `explore:` section)
+ *                        first failing run ──explore_shrink──> minimal counterexample file
+ *
+ * Every battery scenario names the lab's skeleton as its code
+ * (`protocol: { source: ../skeleton/x.c, ... }`, so `dslab run` on it runs
+ * the starting point); the grader replaces that with the node under test
+ * and keeps the parameters: a C source or shared object (loaded by
+ * dslab/node_code.h when the simulator is created), or a protocol linked
+ * into the program (registered as "learner": tests/labs/lab_driver.c). */
+#ifndef DSLAB_GRADER_LAB_H
+#define DSLAB_GRADER_LAB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dslab/diag.h"
+#include "dslab/node.h"
+#include "dslab/scenario.h"
+#include "grader.h"
+
+#define LAB_TESTS_MAX 16
+#define LAB_PROTOCOL_NAME "learner"
+
+struct lab_test {
+    char id[64];
+    char scenario[1024]; /* resolved path */
+    int points;          /* 1..10 */
+    int seeds;           /* 1..200: seeds 1..N with the scenario's faults */
+    int explore;         /* 0..200: seeds 1..N of random faults plus the scenario's */
+    char about[256];     /* one line: what the test shows */
+};
+
+struct lab {
+    char id[64];
+    char title[128];
+    char path[1024];     /* lab.yaml */
+    char dir[1024];      /* its directory */
+    char reference[1100];/* the reference solution (`reference:`, resolved), or "" */
+    int tests_count;
+    struct lab_test tests[LAB_TESTS_MAX];
+};
+
+/* Loads DIR/lab.yaml (or a lab.yaml path). Errors at file:line:col. */
+int lab_load(const char *path, struct lab *out, struct diag *diag);
+/* True when `path` is a lab directory or a lab.yaml. */
+bool lab_path_detect(const char *path);
+
+struct lab_test_result {
+    const struct lab_test *test;
+    bool passed;
+    int runs;              /* simulations run (shrinking included) */
+    uint64_t seed;         /* the failing run's seed */
+    bool explored;         /* the failing run had random faults */
+    char check[64];        /* the failing check, or "" (run error) */
+    char feedback[2048];   /* what failed, the shrunk faults, the checker's words */
+    char counterexample[1100]; /* the saved reproducer, or "" */
+};
+
+struct lab_grade {
+    int tests_count;
+    struct lab_test_result results[LAB_TESTS_MAX];
+    int score, max;        /* points */
+    bool passed;
+};
+
+/* The node under test: exactly one of the two. */
+struct lab_node {
+    const struct protocol *linked; /* registered as LAB_PROTOCOL_NAME */
+    enum protocol_origin origin;   /* PROTOCOL_SOURCE or PROTOCOL_PLUGIN */
+    const char *code_path;         /* made absolute by lab_grade */
+};
+
+struct lab_grade_options {
+    const char *out_dir;   /* where counterexamples go ("." when NULL) */
+    int seeds_scale;       /* multiplies seeds and explore (1 when 0; 1..100) */
+    int shrink_runs;       /* budget per counterexample (120 when 0) */
+    const char *only_test; /* run one test, or NULL */
+};
+
+/* Runs the battery on `node`. Returns 0 (grade filled), or -1 with diag:
+ * a scenario that does not load, node code that does not compile or load,
+ * a protocol that rejects the lab's parameters. */
+int lab_grade(const struct lab *lab, const struct lab_node *node, const struct lab_grade_options *opt,
+              struct lab_grade *out, struct diag *diag);
+
+/* progress_lab.c: a lab grade in the learner's progress (progress.yaml):
+ * the entry "labs/ID" (attempts, best and max score in thousandths of a
+ * point, passed) and one question per test graded, whose answers are
+ * "code HASH: passed" or "code HASH: failed CHECK" (HASH: FNV-1a of the
+ * node's bytes), so regrading the same code is not a new attempt and
+ * right_at is the attempt whose code first passed. */
+uint64_t lab_code_hash(const char *path); /* 0 when unreadable */
+int progress_update_lab(struct progress *p, const char *path, const struct lab *lab, const struct lab_grade *g,
+                        uint64_t code_hash, struct diag *diag);
+
+/* lab_submission.c: `lab: ID`, `learner: NAME`, `node: FILE` (relative
+ * to the submission), for `dslab class-report`. */
+struct lab_submission {
+    char lab_dir[1100];  /* ROOT/exercises/labs/ID */
+    char learner[128];
+    char node[1100];     /* resolved */
+};
+bool lab_submission_detect(const char *path);
+int lab_submission_load(const char *path, const char *root, struct lab_submission *out, struct diag *diag);
+
+#endif

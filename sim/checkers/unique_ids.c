@@ -1,0 +1,89 @@
+/* unique_ids.c: an id service never hands out the same id twice.
+ *
+ * `unique-ids` (no arguments), for the labs' id service: a client's read
+ * is a request for a new id, answered REPLY_OK with it. Every id given in
+ * an ok reply must differ from every other, across nodes, partitions,
+ * crashes and restarts; an empty id (no value) is a violation too. Each
+ * repeated id is one violation from its first to its second hand-out,
+ * naming both nodes. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "dslab/check.h"
+
+static int ids_create(const struct scenario *s, const struct scenario_check *check, void **state_out,
+                      struct diag *diag) {
+    if (check->args && check->args[0]) {
+        return diag_set(diag, s->path, check->pos.line, check->pos.col,
+                        "unique-ids takes no arguments (got '%s')", check->args);
+    }
+    *state_out = NULL;
+    return 0;
+}
+
+static void ids_on_event(void *state, const struct trace_event *ev) {
+    (void)state;
+    (void)ev;
+}
+
+/* Sorted by (value, time, history position): the first hand-out first. */
+static int cmp_ops(const void *a, const void *b) {
+    const struct history_op *x = *(const struct history_op *const *)a;
+    const struct history_op *y = *(const struct history_op *const *)b;
+    if (x->value != y->value) return x->value < y->value ? -1 : 1;
+    if (x->time_ns != y->time_ns) return x->time_ns < y->time_ns ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+static void ids_finish(void *state, const struct history *h, int64_t end_ns, struct check_result *r) {
+    (void)state;
+    (void)end_ns;
+    const struct history_op **oks = calloc(h->count + 1, sizeof *oks);
+    if (!oks) {
+        r->verdict = CHECK_UNKNOWN;
+        snprintf(r->summary, sizeof r->summary, "out of memory");
+        return;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < h->count; i++) {
+        const struct history_op *op = &h->ops[i];
+        if (op->fn != OP_READ || op->type != OP_OK) continue;
+        if (op->value == HISTORY_NIL) {
+            struct check_violation *v = check_result_add(r, op->time_ns, op->time_ns,
+                                                         "client %d got no id", (int)op->client);
+            if (v && op->node >= 0) check_violation_add_node(v, op->node);
+            if (v) check_violation_add_evidence(v, op->trace_id);
+            continue;
+        }
+        oks[n++] = op;
+    }
+    qsort(oks, n, sizeof *oks, cmp_ops);
+    for (size_t i = 1; i < n; i++) {
+        const struct history_op *a = oks[i - 1], *b = oks[i];
+        if (a->value != b->value) continue;
+        struct check_violation *v = check_result_add(
+            r, a->time_ns, b->time_ns, "id %" PRId64 " handed out twice: to client %d and to client %d", b->value,
+            (int)a->client, (int)b->client);
+        if (!v) continue;
+        if (a->node >= 0) check_violation_add_node(v, a->node);
+        if (b->node >= 0) check_violation_add_node(v, b->node);
+        check_violation_add_evidence(v, a->trace_id);
+        check_violation_add_evidence(v, b->trace_id);
+    }
+    snprintf(r->summary, sizeof r->summary, "%zu ids checked", n);
+    free(oks);
+}
+
+static void ids_destroy(void *state) {
+    (void)state;
+}
+
+const struct checker checker_unique_ids = {
+    .name = "unique-ids",
+    .summary = "no id is handed out twice",
+    .create = ids_create,
+    .on_event = ids_on_event,
+    .finish = ids_finish,
+    .destroy = ids_destroy,
+};

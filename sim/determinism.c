@@ -1,0 +1,155 @@
+/* determinism.c: two runs of one scenario compared event by event
+ * (dslab/determinism.h). Each simulator's trace events go, as JSON Lines,
+ * into its own queue; after each step of both, the queues' common prefix
+ * is compared and dropped, so memory stays bounded by the events of one
+ * step unless the runs part (then the comparison stops). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dslab/determinism.h"
+#include "dslab/sim.h"
+#include "dslab/trace.h"
+
+struct line_queue {
+    char *buf;    /* records: text NUL-terminated, back to back */
+    size_t head;  /* offset of the first unconsumed record */
+    size_t tail;  /* bytes used */
+    size_t cap;
+    bool oom;
+    const struct scenario *sc;
+    uint64_t hash; /* FNV-1a, as trace_hasher */
+};
+
+static void queue_sink(void *user, const struct trace_event *ev) {
+    struct line_queue *q = user;
+    char line[4096];
+    int n = trace_event_to_jsonl(ev, (const char (*)[32])q->sc->node_names, q->sc->nodes_count,
+                                 line, (int)sizeof line);
+    if (n > (int)sizeof line - 1) n = (int)sizeof line - 1;
+    /* The determinism hash of trace_hasher_sink (trace.h), on the same bytes. */
+    for (int i = 0; i < n; i++) {
+        q->hash ^= (unsigned char)line[i];
+        q->hash *= UINT64_C(0x100000001b3);
+    }
+    if (n > 0 && line[n - 1] == '\n') n--;
+    if (q->head > 0 && q->head == q->tail) q->head = q->tail = 0;
+    if (q->tail + (size_t)n + 1 > q->cap) {
+        if (q->head > 0) { /* compact */
+            memmove(q->buf, q->buf + q->head, q->tail - q->head);
+            q->tail -= q->head;
+            q->head = 0;
+        }
+        size_t cap = q->cap ? q->cap : 8192;
+        while (q->tail + (size_t)n + 1 > cap) cap *= 2;
+        if (cap != q->cap) {
+            char *grown = realloc(q->buf, cap);
+            if (!grown) {
+                q->oom = true;
+                return;
+            }
+            q->buf = grown;
+            q->cap = cap;
+        }
+    }
+    memcpy(q->buf + q->tail, line, (size_t)n);
+    q->buf[q->tail + (size_t)n] = '\0';
+    q->tail += (size_t)n + 1;
+}
+
+static const char *queue_front(const struct line_queue *q) {
+    return q->head < q->tail ? q->buf + q->head : NULL;
+}
+
+static void queue_pop(struct line_queue *q) {
+    q->head += strlen(q->buf + q->head) + 1;
+}
+
+/* Compares the queues' common prefix; false at the first difference
+ * (r filled). With `final`, a record left in one queue is a difference. */
+static bool compare(struct line_queue *a, struct line_queue *b, bool final,
+                    struct determinism_result *r) {
+    for (;;) {
+        const char *x = queue_front(a), *y = queue_front(b);
+        if (!x || !y) {
+            if (!final || (!x && !y)) return true;
+            snprintf(r->first, sizeof r->first, "%s", x ? x : "");
+            snprintf(r->second, sizeof r->second, "%s", y ? y : "");
+            r->diff_index = r->events;
+            return false;
+        }
+        if (strcmp(x, y) != 0) {
+            snprintf(r->first, sizeof r->first, "%s", x);
+            snprintf(r->second, sizeof r->second, "%s", y);
+            r->diff_index = r->events;
+            return false;
+        }
+        queue_pop(a);
+        queue_pop(b);
+        r->events++;
+    }
+}
+
+static int run_error(const struct scenario *s, struct sim *sim, enum sim_status st,
+                     int run, struct diag *diag) {
+    if (st == SIM_EVENT_BUDGET) {
+        return diag_set(diag, s->path, 0, 0,
+                        "run %d stopped after its event budget; raise it with `limits: { events: "
+                        "N }`", run);
+    }
+    return diag_set(diag, s->path, 0, 0, "run %d stopped: %s", run, sim_error(sim));
+}
+
+int determinism_check(const struct scenario *s, uint64_t seed, int64_t until_ns,
+                      struct determinism_result *r, struct diag *diag) {
+    memset(r, 0, sizeof *r);
+    if (until_ns <= 0) until_ns = s->duration_ns;
+    struct line_queue q[2];
+    struct sim *sims[2] = {NULL, NULL};
+    memset(q, 0, sizeof q);
+    int rc = 0;
+    for (int i = 0; i < 2 && rc == 0; i++) {
+        q[i].sc = s;
+        q[i].hash = UINT64_C(0xcbf29ce484222325);
+        if (!(sims[i] = sim_create(s, seed, diag))) {
+            rc = -1;
+        } else {
+            sim_add_sink(sims[i], queue_sink, &q[i]);
+            /* Start the nodes (init() runs at the first sim_run) without
+             * processing an event: until a time before t=0. */
+            sim_run(sims[i], -1, 1);
+        }
+    }
+    int64_t budget = s->events_max > 0 ? s->events_max : DSLAB_EVENTS_DEFAULT_MAX;
+    bool same = true;
+    for (int64_t steps = 0; rc == 0 && same; steps++) {
+        if (steps >= budget) {
+            rc = run_error(s, sims[0], SIM_EVENT_BUDGET, 1, diag);
+            break;
+        }
+        int stepped = sim_step(sims[0], until_ns);
+        stepped += sim_step(sims[1], until_ns);
+        for (int i = 0; i < 2 && rc == 0; i++) {
+            if (sim_error(sims[i]) && sim_error(sims[i])[0]) {
+                rc = run_error(s, sims[i], SIM_ERROR, i + 1, diag);
+            }
+        }
+        if (q[0].oom || q[1].oom) rc = diag_set(diag, s->path, 0, 0, "out of memory");
+        if (rc == 0) same = compare(&q[0], &q[1], false, r);
+        if (!stepped) break;
+    }
+    if (rc == 0 && same) {
+        for (int i = 0; i < 2 && rc == 0; i++) {
+            enum sim_status st = sim_run(sims[i], until_ns, 0); /* to until_ns: the end time */
+            if (st != SIM_OK) rc = run_error(s, sims[i], st, i + 1, diag);
+            else sim_finish(sims[i]);
+        }
+        if (rc == 0) same = compare(&q[0], &q[1], true, r);
+    }
+    r->same = same;
+    r->hash = q[0].hash;
+    for (int i = 0; i < 2; i++) {
+        sim_destroy(sims[i]);
+        free(q[i].buf);
+    }
+    return rc;
+}

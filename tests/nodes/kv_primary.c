@@ -1,0 +1,157 @@
+/* kv_primary.c: a one-copy key-value register as learner node code,
+ * written only against dslab/node.h (the e2e tests run the visualiser,
+ * explore, report and the checkers on it: tests/e2e/plugin_tools.sh).
+ *
+ * The first node is the primary for its whole life (role "leader", term
+ * 1); it answers every client operation from its durable store. The
+ * others redirect clients to it and hear its heartbeats (a timer in local
+ * time). Parameters:
+ *   sync: true|false (default true)   sync the store before answering a
+ *        write; false is the deliberate bug: a restart that loses unsynced
+ *        writes forgets acknowledged ones (explore finds it)
+ *   heartbeat: duration (default 100ms) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dslab/node.h"
+
+struct config {
+    bool sync;
+    int64_t heartbeat_ns;
+};
+
+struct state {
+    uint64_t heartbeats;  /* sent (primary) or heard (backup) */
+    uint64_t ops;         /* answered by the primary */
+};
+
+struct msg {
+    uint64_t seq;
+};
+
+static int configure(const struct scenario *s, void **config_out, struct diag *diag) {
+    static const char *const known[] = {"sync", "heartbeat", NULL};
+    if (param_reject_unknown(s, known, diag) != 0) return -1;
+    struct config *c = calloc(1, sizeof *c);
+    if (!c) return diag_set(diag, s->path, 0, 0, "out of memory");
+    if (param_bool(s, "sync", true, &c->sync, diag) != 0 ||
+        param_duration_ns(s, "heartbeat", 100000000, &c->heartbeat_ns, diag) != 0) {
+        free(c);
+        return -1;
+    }
+    if (c->heartbeat_ns < 1000000) {
+        int rc = param_error_at(s, param_find(s, "heartbeat"), diag, "must be at least 1ms");
+        free(c);
+        return rc;
+    }
+    *config_out = c;
+    return 0;
+}
+
+static void destroy_config(void *config) {
+    free(config);
+}
+
+static void start(struct node_ctx *ctx) {
+    if (ctx_self(ctx) != 0) return;
+    const struct config *c = ctx_config(ctx);
+    ctx_annotate(ctx, "role", 1, "leader");
+    ctx_set_timer(ctx, c->heartbeat_ns, 0);
+}
+
+static void init(struct node_ctx *ctx, void *state) {
+    (void)state;
+    start(ctx);
+}
+
+static void on_message(struct node_ctx *ctx, void *state, int32_t from, const void *data,
+                       size_t len) {
+    (void)ctx;
+    (void)from;
+    (void)data;
+    (void)len;
+    struct state *st = state;
+    st->heartbeats++;
+}
+
+static void on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
+    (void)timer_id;
+    (void)tag;
+    struct state *st = state;
+    const struct config *c = ctx_config(ctx);
+    struct msg m = {.seq = ++st->heartbeats};
+    for (int32_t n = 1; n < ctx_nodes_count(ctx); n++) ctx_send(ctx, n, &m, sizeof m);
+    ctx_set_timer(ctx, c->heartbeat_ns, 0);
+}
+
+static int64_t load(struct node_ctx *ctx, const char *key) {
+    const void *v = NULL;
+    int64_t out = HISTORY_NIL;
+    if (ctx_store_get(ctx, key, &v) == (long)sizeof out) memcpy(&out, v, sizeof out);
+    return out;
+}
+
+static void on_request(struct node_ctx *ctx, void *state, const struct client_request *req) {
+    struct state *st = state;
+    if (ctx_self(ctx) != 0) {
+        ctx_reply(ctx, req->request_id, REPLY_REDIRECT, 0);
+        return;
+    }
+    const struct config *c = ctx_config(ctx);
+    char key[32];
+    snprintf(key, sizeof key, "k%lld", (long long)req->key);
+    int64_t current = load(ctx, key);
+    st->ops++;
+    if (req->fn == OP_READ) {
+        ctx_reply(ctx, req->request_id, REPLY_OK, current);
+        return;
+    }
+    if (req->fn == OP_CAS && current != req->expected) {
+        ctx_reply(ctx, req->request_id, REPLY_FAIL, 0);
+        return;
+    }
+    if (req->fn != OP_WRITE && req->fn != OP_CAS) {
+        ctx_reply(ctx, req->request_id, REPLY_FAIL, 0);
+        return;
+    }
+    if (ctx_store_put(ctx, key, &req->value, sizeof req->value) != 0) {
+        ctx_reply(ctx, req->request_id, REPLY_FAIL, 0);
+        return;
+    }
+    if (c->sync) ctx_store_sync(ctx);
+    ctx_reply(ctx, req->request_id, REPLY_OK, 0);
+}
+
+static void on_restart(struct node_ctx *ctx, void *state) {
+    (void)state;
+    start(ctx);
+}
+
+static void describe(const void *state, char *buf, size_t buf_size) {
+    const struct state *st = state;
+    snprintf(buf, buf_size, "heartbeats %llu, ops %llu", (unsigned long long)st->heartbeats,
+             (unsigned long long)st->ops);
+}
+
+static void message_label(const void *data, size_t len, char *buf, size_t buf_size) {
+    struct msg m = {0};
+    if (len == sizeof m) memcpy(&m, data, sizeof m);
+    snprintf(buf, buf_size, "heartbeat %llu", (unsigned long long)m.seq);
+}
+
+const struct protocol dslab_node_protocol = {
+    .api_version = DSLAB_NODE_API_VERSION,
+    .name = "kv-primary",
+    .summary = "one primary answers from its durable store (test node code)",
+    .state_size = sizeof(struct state),
+    .configure = configure,
+    .destroy_config = destroy_config,
+    .init = init,
+    .on_message = on_message,
+    .on_timer = on_timer,
+    .on_request = on_request,
+    .on_restart = on_restart,
+    .describe = describe,
+    .message_label = message_label,
+};
