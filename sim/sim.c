@@ -89,7 +89,7 @@ static int nodes_create(struct sim *sim, struct diag *diag) {
 }
 
 struct sim *sim_create(const struct scenario *s, uint64_t seed, struct diag *diag) {
-    const struct protocol *proto = protocol_find(s->protocol.name);
+    const struct protocol *proto = protocol_of_scenario(s);
     if (!proto) {
         diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col, "unknown protocol '%s'",
                  s->protocol.name);

@@ -2,6 +2,7 @@
  * Add a protocol: define `const struct protocol protocol_NAME` in its own
  * file here and list it below. */
 #include "dslab/node.h"
+#include "nodes/process_node.h"
 
 extern const struct protocol protocol_gossip_pingpong;
 extern const struct protocol protocol_raft;
@@ -38,4 +39,8 @@ const struct protocol *protocol_find(const char *name) {
         }
     }
     return NULL;
+}
+
+const struct protocol *protocol_of_scenario(const struct scenario *s) {
+    return s->protocol.process ? &protocol_process : protocol_find(s->protocol.name);
 }

@@ -48,6 +48,7 @@ void scenario_free(struct scenario *s) {
     FREE(s->link_overrides);
     for (int i = 0; i < s->protocol.params_count; i++) FREE(s->protocol.params[i].value);
     FREE(s->protocol.params);
+    FREE(s->protocol.process);
     for (int i = 0; i < s->faults_count; i++) FREE(s->faults[i].group_of_node);
     FREE(s->faults);
     for (int i = 0; i < s->checks_count; i++) FREE(s->checks[i].args);
@@ -326,20 +327,40 @@ static int unknown_protocol(struct loader *L, const struct ynode *n) {
     return load_error(L, n, "unknown protocol '%s' (expected one of: %s)", n->text, list);
 }
 
+/* `process: CMD` instead of `name:` (docs/PROCESS_NODES.md). Minimal
+ * parse by h/process until the learner-node loader (h/plugin) lands. */
+static int load_protocol_process(struct loader *L, const struct ynode *n,
+                                 const struct ynode *cmd) {
+    struct scenario_protocol *p = &L->s->protocol;
+    if (ydoc_map_get(n, "name")) {
+        return load_error(L, cmd, "give exactly one of 'name' and 'process' in protocol:");
+    }
+    if (load_expect_scalar(L, cmd, "a command like \"python3 my_node.py\"") < 0) return -1;
+    if (!(p->process = load_strdup(L, cmd->text))) return -1;
+    memcpy(p->name, "process", sizeof "process");
+    p->pos = pos_of(cmd);
+    return 0;
+}
+
 static int load_protocol(struct loader *L, const struct ynode *n) {
     struct scenario_protocol *p = &L->s->protocol;
     const struct ynode *name = n;
-    if (n->kind == YNODE_MAPPING) {
+    const struct ynode *cmd = n->kind == YNODE_MAPPING ? ydoc_map_get(n, "process") : NULL;
+    if (cmd) {
+        if (load_protocol_process(L, n, cmd) < 0) return -1;
+    } else if (n->kind == YNODE_MAPPING) {
         if (load_require(L, n, "name", &name) < 0) return -1;
     } else if (load_expect_scalar(L, n, "a mapping like { name: raft, election_timeout: 150ms }") < 0) {
         return -1;
     }
-    if (load_expect_scalar(L, name, "a protocol name like raft") < 0) return -1;
-    if (strlen(name->text) >= sizeof p->name || !protocol_find(name->text)) {
-        return unknown_protocol(L, name);
+    if (!cmd) {
+        if (load_expect_scalar(L, name, "a protocol name like raft") < 0) return -1;
+        if (strlen(name->text) >= sizeof p->name || !protocol_find(name->text)) {
+            return unknown_protocol(L, name);
+        }
+        memcpy(p->name, name->text, strlen(name->text) + 1);
+        p->pos = pos_of(name);
     }
-    memcpy(p->name, name->text, strlen(name->text) + 1);
-    p->pos = pos_of(name);
     if (n->kind != YNODE_MAPPING) return 0;
     if (n->count - 1 > DSLAB_PARAMS_MAX) {
         return load_error(L, n, "more than %d protocol parameters", DSLAB_PARAMS_MAX);
@@ -347,7 +368,7 @@ static int load_protocol(struct loader *L, const struct ynode *n) {
     p->params = load_alloc(L, sizeof *p->params * (size_t)n->count);
     if (!p->params) return -1;
     for (const struct ynode *k = n->first; k; k = k->next) {
-        if (strcmp(k->text, "name") == 0) continue;
+        if (strcmp(k->text, "name") == 0 || (cmd && strcmp(k->text, "process") == 0)) continue;
         if (strlen(k->text) >= sizeof p->params[0].key) {
             return load_error(L, k, "protocol parameter name '%s' is too long", k->text);
         }
@@ -626,7 +647,7 @@ static int load_narration(struct loader *L, const struct ynode *seq) {
 
 static int validate_plugins(struct loader *L) {
     struct scenario *s = L->s;
-    const struct protocol *p = protocol_find(s->protocol.name);
+    const struct protocol *p = protocol_of_scenario(s);
     if (!p->configure && s->protocol.params_count > 0) {
         const struct scenario_param *param = &s->protocol.params[0];
         return diag_set(L->diag, L->file, param->pos.line, param->pos.col,

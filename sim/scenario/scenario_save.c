@@ -113,7 +113,13 @@ static void save_network_block(FILE *f, const struct scenario *s) {
 
 static void save_protocol_workload(FILE *f, const struct scenario *s) {
     char buf[32], buf2[32];
-    fprintf(f, "protocol:\n  name: %s\n", s->protocol.name);
+    if (s->protocol.process) {
+        fprintf(f, "protocol:\n  process: ");
+        put_quoted(f, s->protocol.process);
+        fprintf(f, "\n");
+    } else {
+        fprintf(f, "protocol:\n  name: %s\n", s->protocol.name);
+    }
     for (int i = 0; i < s->protocol.params_count; i++) {
         fprintf(f, "  %s: ", s->protocol.params[i].key);
         put_quoted(f, s->protocol.params[i].value);

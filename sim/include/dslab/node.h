@@ -84,6 +84,9 @@ struct protocol {
 
 /* The built-in protocols, by name; NULL when unknown. */
 const struct protocol *protocol_find(const char *name);
+/* The protocol a scenario runs: its `process:` node if it has one, else
+ * protocol_find(name). NULL when unknown. */
+const struct protocol *protocol_of_scenario(const struct scenario *s);
 /* All built-in protocols, for help text and "did you mean". */
 int protocol_count(void);
 const struct protocol *protocol_at(int index);

@@ -104,8 +104,11 @@ struct scenario_param {
 };
 
 struct scenario_protocol {
-    char name[64];
-    struct src_pos pos;
+    char name[64];      /* "process" when `process:` is given */
+    struct src_pos pos; /* of the name (or of the process command) */
+    /* `process: "python3 my_node.py"`: the command of a process node
+     * (docs/PROCESS_NODES.md); NULL for a named protocol. Owned. */
+    char *process;
     int params_count;
     struct scenario_param *params; /* owned */
 };
