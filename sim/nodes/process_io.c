@@ -313,7 +313,7 @@ void proc_describe_exit(struct proc *p, char *buf, size_t buf_size) {
         snprintf(buf, buf_size, "exited with status %d", WEXITSTATUS(p->wait_status));
     } else if (WIFSIGNALED(p->wait_status)) {
         int sig = WTERMSIG(p->wait_status);
-        snprintf(buf, buf_size, "killed by signal %d (%s)", sig, strsignal(sig));
+        snprintf(buf, buf_size, "was killed by signal %d (%s)", sig, strsignal(sig));
     } else {
         snprintf(buf, buf_size, "ended (wait status %d)", p->wait_status);
     }

@@ -33,6 +33,7 @@
 #define TIMERS_MAX 4096      /* pending timers per node */
 #define REQUESTS_KEPT 4096   /* recent client requests per node, to check replies */
 #define TAGS_MAX 64          /* distinct annotation tags per run */
+#define PROCESS_STARTUP_MS 10000 /* extra wall time for a process's first event */
 
 struct ptimer {
     char id[PROCESS_TIMER_ID_MAX + 1]; /* "" = free slot */
@@ -253,9 +254,12 @@ static void describe_what(struct node_ctx *ctx, const struct what *w, char *buf,
     }
 }
 
-static void node_fail(struct node_ctx *ctx, const struct what *w, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void node_fail(struct node_ctx *ctx, const struct what *w, const char *fmt, ...) {
+/* Stops the run: "node n2 (CMD): WHAT after EVENT[: DETAIL]", and kills
+ * the node's process (the others go when the sim is destroyed). */
+static void node_fail_detail(struct node_ctx *ctx, const struct what *w, const char *detail,
+                             const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void node_fail_detail(struct node_ctx *ctx, const struct what *w, const char *detail,
+                             const char *fmt, ...) {
     struct pconfig *c = cfg_of(ctx);
     char msg[400], event[120];
     va_list ap;
@@ -263,10 +267,12 @@ static void node_fail(struct node_ctx *ctx, const struct what *w, const char *fm
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     describe_what(ctx, w, event, sizeof event);
-    sim_fail(ctx->sim, "node %s (%s): %s after %s", ctx_node_name(ctx, ctx_self(ctx)), c->command,
-             msg, event);
+    sim_fail(ctx->sim, "node %s (%s): %s after %s%s%s", ctx_node_name(ctx, ctx_self(ctx)),
+             c->command, msg, event, detail ? ": " : "", detail ? detail : "");
     proc_kill(&c->nodes[ctx_self(ctx)].proc);
 }
+
+#define node_fail(ctx, w, ...) node_fail_detail(ctx, w, NULL, __VA_ARGS__)
 
 /* --- applying actions ----------------------------------------------------- */
 
@@ -474,7 +480,7 @@ static int apply(struct node_ctx *ctx, void *state, struct pnode *pn, const stru
 
 /* Sends c->out (one event line) and applies the node's lines up to done.
  * 0, or -1 after failing the run. */
-static int exchange(struct node_ctx *ctx, void *state, const struct what *w) {
+static int exchange(struct node_ctx *ctx, void *state, const struct what *w, bool first) {
     struct pconfig *c = cfg_of(ctx);
     struct pnode *pn = &c->nodes[ctx_self(ctx)];
     char err[200] = "", exit_how[120];
@@ -482,7 +488,10 @@ static int exchange(struct node_ctx *ctx, void *state, const struct what *w) {
         node_fail(ctx, w, "out of memory");
         return -1;
     }
-    int64_t deadline_ms = proc_now_ms() + c->timeout_ms;
+    /* A process's first event also pays for its start-up (an interpreter
+     * loading its modules): it gets PROCESS_STARTUP_MS more. */
+    int64_t allowance_ms = c->timeout_ms + (first ? PROCESS_STARTUP_MS : 0);
+    int64_t deadline_ms = proc_now_ms() + allowance_ms;
     enum proc_result r = proc_write(&pn->proc, c->out.p, c->out.len, deadline_ms, err, sizeof err);
     for (;;) {
         const char *line = NULL;
@@ -496,8 +505,9 @@ static int exchange(struct node_ctx *ctx, void *state, const struct what *w) {
             node_fail(ctx, w, "the process %s", exit_how);
             return -1;
         case PROC_TIMEOUT:
-            node_fail(ctx, w, "no done marker within %lld%s", (long long)(c->timeout_ms % 1000 ? c->timeout_ms : c->timeout_ms / 1000),
-                      c->timeout_ms % 1000 ? "ms" : "s");
+            node_fail(ctx, w, "no done marker within %lld%s%s",
+                      (long long)(c->timeout_ms % 1000 ? c->timeout_ms : c->timeout_ms / 1000),
+                      c->timeout_ms % 1000 ? "ms" : "s", first ? " (+10s to start)" : "");
             return -1;
         case PROC_TOO_LONG:
             node_fail(ctx, w, "a line longer than %d bytes", PROCESS_LINE_BYTES_MAX);
@@ -508,9 +518,10 @@ static int exchange(struct node_ctx *ctx, void *state, const struct what *w) {
         }
         struct pline l;
         if (pline_parse(line, len, &l, err, sizeof err) < 0) {
-            char shown[100];
+            char shown[100], detail[360];
             text_escape(line, len > 60 ? 60 : len, shown, sizeof shown);
-            node_fail(ctx, w, "malformed line: %s: %s%s", err, shown, len > 60 ? "..." : "");
+            snprintf(detail, sizeof detail, "%s; the line: %s%s", err, shown, len > 60 ? "..." : "");
+            node_fail_detail(ctx, w, detail, "malformed line");
             return -1;
         }
         int a = apply(ctx, state, pn, &l, w);
@@ -579,7 +590,7 @@ static void start(struct node_ctx *ctx, void *state, const char *kind) {
     sb_i64(b, (int64_t)seed);
     sb_str(b, "}");
     finish_line(ctx, b);
-    exchange(ctx, state, &w);
+    exchange(ctx, state, &w, true);
 }
 
 static void pn_init(struct node_ctx *ctx, void *state) { start(ctx, state, "init"); }
@@ -592,7 +603,7 @@ static void pn_message(struct node_ctx *ctx, void *state, int32_t from, const vo
     sb_add(b, msg, len);
     finish_line(ctx, b);
     struct what w = {.kind = "message", .from = from, .payload = msg, .payload_len = len};
-    exchange(ctx, state, &w);
+    exchange(ctx, state, &w, false);
 }
 
 static void pn_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
@@ -612,7 +623,7 @@ static void pn_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, uint6
     sb_str(b, "}");
     finish_line(ctx, b);
     struct what w = {.kind = "timer", .timer_id = id};
-    exchange(ctx, state, &w);
+    exchange(ctx, state, &w, false);
 }
 
 static void pn_request(struct node_ctx *ctx, void *state, const struct client_request *req) {
@@ -645,7 +656,7 @@ static void pn_request(struct node_ctx *ctx, void *state, const struct client_re
     sb_str(b, "}");
     finish_line(ctx, b);
     struct what w = {.kind = "request", .client = req->client, .op = op};
-    exchange(ctx, state, &w);
+    exchange(ctx, state, &w, false);
 }
 
 static void pn_finish(struct node_ctx *ctx, void *state) {
@@ -654,7 +665,7 @@ static void pn_finish(struct node_ctx *ctx, void *state) {
     sb_str(b, "{\"type\":\"finish\"}");
     finish_line(ctx, b);
     struct what w = {.kind = "finish"};
-    exchange(ctx, state, &w);
+    exchange(ctx, state, &w, false);
 }
 
 static void pn_describe(const void *state, char *buf, size_t buf_size) {
