@@ -273,3 +273,7 @@ void pline_free(struct pline *p) {
     p->in_reply_to = -1;
     p->number = -1;
 }
+
+const void *pline_body(const struct pline *p) {
+    return p->kind == PLINE_SEND && p->json ? json_object_get(p->json, "body") : NULL;
+}

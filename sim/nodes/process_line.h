@@ -59,5 +59,8 @@ struct pline {
  * "set_timer: 'delay_ms' must be a number"...); *out is then empty. */
 int pline_parse(const char *line, size_t len, struct pline *out, char *err, size_t err_size);
 void pline_free(struct pline *p);
+/* send: the body object (a json_t *, borrowed from p), for
+ * process_reply_map(); NULL for other kinds. */
+const void *pline_body(const struct pline *p);
 
 #endif

@@ -358,8 +358,7 @@ static int act_client_reply(struct node_ctx *ctx, struct pconfig *c, struct pnod
     }
     struct process_reply rep;
     char err[200];
-    json_t *body = json_object_get((json_t *)l->json, "body");
-    if (process_reply_map(body, r ? r->fn : -1, &rep, err, sizeof err) < 0) {
+    if (process_reply_map(pline_body(l), r ? r->fn : -1, &rep, err, sizeof err) < 0) {
         node_fail(ctx, w, "reply to %s: %s", l->dest, err);
         return -1;
     }
