@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -14,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -96,7 +96,7 @@ int proc_spawn(struct proc *p, char *const argv[], const char *cwd, const char *
     }
     int sv[2] = {-1, -1}, ep[2] = {-1, -1}, rp[2] = {-1, -1};
     if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0 || pipe(ep) != 0 || pipe(rp) != 0 ||
-        set_cloexec_nonblock(sv[0], true) < 0 || set_cloexec_nonblock(sv[1], false) < 0 ||
+        set_cloexec_nonblock(sv[0], false) < 0 || set_cloexec_nonblock(sv[1], false) < 0 ||
         set_cloexec_nonblock(ep[0], true) < 0 || set_cloexec_nonblock(ep[1], false) < 0 ||
         set_cloexec_nonblock(rp[0], false) < 0 || set_cloexec_nonblock(rp[1], false) < 0) {
         snprintf(err, err_size, "cannot create pipes: %s", strerror(errno));
@@ -105,6 +105,18 @@ int proc_spawn(struct proc *p, char *const argv[], const char *cwd, const char *
 #ifdef SO_NOSIGPIPE
     int one = 1;
     setsockopt(sv[0], SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
+#endif
+    /* Our end blocks in slices of PROC_SLICE_MS: one read per answer on
+     * the fast path (no poll), and the deadline and the child's stderr
+     * are looked at between slices. */
+    struct timeval slice = {0, PROC_SLICE_MS * 1000};
+    if (setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &slice, sizeof slice) != 0 ||
+        setsockopt(sv[0], SOL_SOCKET, SO_SNDTIMEO, &slice, sizeof slice) != 0) {
+        snprintf(err, err_size, "cannot set socket timeouts: %s", strerror(errno));
+        goto fail;
+    }
+#ifdef F_SETPIPE_SZ
+    fcntl(ep[0], F_SETPIPE_SZ, 1 << 20); /* room for chatty stderr between drains */
 #endif
     pid_t pid = fork();
     if (pid < 0) {
@@ -183,24 +195,15 @@ static void drain_stderr(struct proc *p) {
     }
 }
 
-/* Waits for io_fd to be ready for `events` (or stderr to have data, which
- * is forwarded) until the deadline. 0 when ready, else a result. */
-static enum proc_result wait_io(struct proc *p, short events, int64_t deadline_ms, char *err,
-                                size_t err_size) {
-    for (;;) {
-        int64_t left_ms = deadline_ms - proc_now_ms();
-        if (left_ms < 0) return PROC_TIMEOUT;
-        struct pollfd fds[2] = {{.fd = p->io_fd, .events = events},
-                                {.fd = p->err_fd, .events = POLLIN}};
-        int n = poll(fds, p->err_fd >= 0 ? 2 : 1, left_ms > 60000 ? 60000 : (int)left_ms);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            snprintf(err, err_size, "poll: %s", strerror(errno));
-            return PROC_IO_ERROR;
-        }
-        if (n == 0) continue; /* the deadline check above ends the loop */
-        if (p->err_fd >= 0 && fds[1].revents) drain_stderr(p);
-        if (fds[0].revents) return PROC_OK;
+void proc_forward_stderr(struct proc *p) {
+    if (p->err_fd >= 0) drain_stderr(p);
+}
+
+/* Between slices, and every PROC_DRAIN_EVERY reads: forward stderr. */
+static void maybe_drain(struct proc *p, bool now) {
+    if (p->err_fd >= 0 && (now || ++p->reads_since_drain >= PROC_DRAIN_EVERY)) {
+        p->reads_since_drain = 0;
+        drain_stderr(p);
     }
 }
 
@@ -219,9 +222,9 @@ enum proc_result proc_write(struct proc *p, const char *buf, size_t len, int64_t
             continue;
         }
         if (w < 0 && errno == EINTR) continue;
-        if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            enum proc_result r = wait_io(p, POLLOUT, deadline_ms, err, err_size);
-            if (r != PROC_OK) return r;
+        if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) { /* a slice passed */
+            maybe_drain(p, true);
+            if (proc_now_ms() > deadline_ms) return PROC_TIMEOUT;
             continue;
         }
         if (w < 0 && (errno == EPIPE || errno == ECONNRESET)) return PROC_EOF;
@@ -271,6 +274,7 @@ enum proc_result proc_read_line(struct proc *p, const char **line, size_t *len,
                 p->buf_cap = cap;
             }
         }
+        maybe_drain(p, false);
         ssize_t r = read(p->io_fd, p->buf + p->buf_len, p->buf_cap - p->buf_len);
         if (r > 0) {
             p->buf_len += (size_t)r;
@@ -278,9 +282,9 @@ enum proc_result proc_read_line(struct proc *p, const char **line, size_t *len,
         }
         if (r == 0) return PROC_EOF;
         if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            enum proc_result w = wait_io(p, POLLIN, deadline_ms, err, err_size);
-            if (w != PROC_OK) return w;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) { /* a slice passed */
+            maybe_drain(p, true);
+            if (proc_now_ms() > deadline_ms) return PROC_TIMEOUT;
             continue;
         }
         if (errno == ECONNRESET) return PROC_EOF;

@@ -17,6 +17,11 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* Reads and writes block in slices of this many ms; between slices the
+ * deadline is checked and the child's stderr forwarded. */
+#define PROC_SLICE_MS 10
+/* Besides, stderr is forwarded every this many reads. */
+#define PROC_DRAIN_EVERY 16
 /* Bytes of stderr kept for one prefixed line before it is flushed anyway. */
 #define PROC_STDERR_LINE_MAX 4096
 
@@ -32,6 +37,7 @@ struct proc {
     size_t scanned;   /* bytes after buf_start already searched for '\n' */
     int wait_status;  /* valid when reaped */
     int reaped;       /* 1 once waitpid collected the child */
+    int reads_since_drain;
     size_t line_max;  /* a longer line is an error */
     char errline[PROC_STDERR_LINE_MAX];
     size_t errline_len;
@@ -66,6 +72,9 @@ enum proc_result proc_read_line(struct proc *p, const char **line, size_t *len,
 /* How the child ended, if it has: "exited with status 3", "killed by
  * signal 11 (Segmentation fault)"; "still running" otherwise. Reaps it. */
 void proc_describe_exit(struct proc *p, char *buf, size_t buf_size);
+
+/* Forwards what the child wrote to stderr so far (never waits). */
+void proc_forward_stderr(struct proc *p);
 
 /* Kills the child's process group (SIGKILL), reaps the child, forwards
  * its last stderr, closes every fd, frees the buffer. Idempotent. */

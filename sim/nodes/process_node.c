@@ -267,6 +267,8 @@ static void node_fail_detail(struct node_ctx *ctx, const struct what *w, const c
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     describe_what(ctx, w, event, sizeof event);
+    /* What the nodes said on stderr comes before the error that ends the run. */
+    for (int32_t i = 0; i < c->nodes_count; i++) proc_forward_stderr(&c->nodes[i].proc);
     sim_fail(ctx->sim, "node %s (%s): %s after %s%s%s", ctx_node_name(ctx, ctx_self(ctx)),
              c->command, msg, event, detail ? ": " : "", detail ? detail : "");
     proc_kill(&c->nodes[ctx_self(ctx)].proc);
@@ -659,6 +661,7 @@ static void pn_request(struct node_ctx *ctx, void *state, const struct client_re
 }
 
 static void pn_finish(struct node_ctx *ctx, void *state) {
+    proc_forward_stderr(&cfg_of(ctx)->nodes[ctx_self(ctx)].proc);
     if (!usable(ctx) || ctx->sim->nodes[ctx_self(ctx)].status == NODE_CRASHED) return;
     struct sbuf *b = begin(ctx, "\"dslab\"");
     sb_str(b, "{\"type\":\"finish\"}");

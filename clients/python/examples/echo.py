@@ -21,8 +21,13 @@ kv = {}
 def load():
     global kv
     kv = {int(k): v for k, v in node.store_get("kv", {}).items()}
-    node.set_timer("ping", duration_ms(node.params.get("ping", "100ms")))
     node.describe("keys=%d" % len(kv))
+    if node.params.get("pingpong"):
+        for peer in node.peers():
+            for i in range(node.params.get("pingpong_width", 1)):
+                node.send(peer, {"type": "echo", "echo": i})
+    else:
+        node.set_timer("ping", duration_ms(node.params.get("ping", "100ms")))
 
 
 node.on_init(load)
@@ -50,7 +55,10 @@ def echo(msg):
 
 @node.handler("echo_ok")
 def echo_ok(msg):
-    pass
+    # With `pingpong: true` (bench/process-echo.yaml) every answer is
+    # answered with a new echo: a message-driven load for the benchmark.
+    if node.params.get("pingpong"):
+        node.send(msg["src"], {"type": "echo", "echo": msg["body"]["echo"] + 1})
 
 
 @node.handler("read")
