@@ -52,6 +52,13 @@ status=$?
 status=$?
 [ "$status" = 0 ] && [ -s "$tmp/report/report.md" ] && ok || { bad "report: exit $status"; cat "$tmp/err"; }
 
+# The Raft skeleton: elections work, one leader per term, through a
+# partition and a crash.
+"$dslab" run clients/python/examples/raft.yaml >"$tmp/out" 2>&1
+status=$?
+[ "$status" = 0 ] && grep -Eq '^  one-leader-per-term +PASS +[1-9][0-9]* terms? had a leader' "$tmp/out" && ok ||
+    { bad "python raft: exit $status"; cat "$tmp/out"; }
+
 # The C node, built next to dslab.
 echo_node=$(cd "$(dirname "$dslab")" && pwd)/bench/echo_node
 if [ -x "$echo_node" ]; then

@@ -23,5 +23,12 @@ if [ "$status" = 0 ] && grep -Eq '^  linearizable +PASS' "$tmp/out" &&
 else bad "js echo: exit $status"; cat "$tmp/out"; fi
 "$dslab" run "$scn" --trace "$tmp/b.jsonl" >/dev/null 2>&1
 cmp -s "$tmp/a.jsonl" "$tmp/b.jsonl" && ok || bad "two runs, two traces"
+# The Raft skeleton: elections work, one leader per term, through a
+# partition and a crash.
+"$dslab" run clients/js/examples/raft.yaml >"$tmp/out" 2>&1
+status=$?
+[ "$status" = 0 ] && grep -Eq '^  one-leader-per-term +PASS +[1-9][0-9]* terms? had a leader' "$tmp/out" && ok ||
+    { bad "js raft: exit $status"; cat "$tmp/out"; }
+
 echo "process_echo_js: $passed passed, $failed failed"
 [ "$failed" = 0 ]
