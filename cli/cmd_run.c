@@ -187,6 +187,11 @@ static int run_with_repro(struct run_opts *o, struct scenario *sc, uint64_t seed
         code = EXIT_BAD_INPUT;
     }
     sim_finish(sim);
+    if (status != SIM_ERROR && sim_error(sim)[0]) { /* a node failed in on_finish (process nodes) */
+        fprintf(stderr, "%s: error: the run stopped at its end (t=%s): %s\n", sc->path,
+                time_format_s(sim_now_ns(sim), t, sizeof t), sim_error(sim));
+        code = EXIT_BAD_INPUT;
+    }
     double wall_s = now_s() - start_s;
     if (trace_file) {
         trace_writer_finish(&writer);

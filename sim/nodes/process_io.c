@@ -195,6 +195,8 @@ static void drain_stderr(struct proc *p) {
     }
 }
 
+size_t proc_pending(const struct proc *p) { return p->buf_len - p->buf_start; }
+
 void proc_forward_stderr(struct proc *p) {
     if (p->err_fd >= 0) drain_stderr(p);
 }

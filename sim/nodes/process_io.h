@@ -73,6 +73,9 @@ enum proc_result proc_read_line(struct proc *p, const char **line, size_t *len,
  * signal 11 (Segmentation fault)"; "still running" otherwise. Reaps it. */
 void proc_describe_exit(struct proc *p, char *buf, size_t buf_size);
 
+/* Bytes read from the child's stdout and not yet returned as lines. */
+size_t proc_pending(const struct proc *p);
+
 /* Forwards what the child wrote to stderr so far (never waits). */
 void proc_forward_stderr(struct proc *p);
 

@@ -489,6 +489,11 @@ static int exchange(struct node_ctx *ctx, void *state, const struct what *w, boo
         node_fail(ctx, w, "out of memory");
         return -1;
     }
+    if (proc_pending(&pn->proc) > 0) {
+        node_fail(ctx, w, "output after the done marker of the previous event (%zu bytes)",
+                  proc_pending(&pn->proc));
+        return -1;
+    }
     /* A process's first event also pays for its start-up (an interpreter
      * loading its modules): it gets PROCESS_STARTUP_MS more. */
     int64_t allowance_ms = c->timeout_ms + (first ? PROCESS_STARTUP_MS : 0);

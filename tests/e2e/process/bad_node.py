@@ -69,6 +69,8 @@ for line in sys.stdin:
         emit({"src": "n7", "dest": "n1", "body": {"type": "x"}})
     elif mode == "noreply_type":
         emit({"action": "send", "dest": "n1"})
+    elif mode == "two_done":
+        out.write('{"action":"done"}\n')
     elif mode == "close_stdout":
         out.flush()
         os.close(1)
