@@ -173,11 +173,8 @@ static bool is_client_like(const char *name) {
     return true;
 }
 
-static int configure(const struct scenario *s, void **config_out, struct diag *diag) {
+static int configure_into(const struct scenario *s, struct pconfig *c, struct diag *diag) {
     const struct scenario_protocol *sp = &s->protocol;
-    struct pconfig *c = calloc(1, sizeof *c);
-    if (!c) return diag_set(diag, s->path, 0, 0, "out of memory");
-    *config_out = c;
     char err[200];
     if (!sp->process || !(c->argv = process_argv_split(sp->process, err, sizeof err))) {
         return diag_set(diag, s->path, sp->pos.line, sp->pos.col, "process: %s",
@@ -202,6 +199,9 @@ static int configure(const struct scenario *s, void **config_out, struct diag *d
     c->nodes_count = s->nodes_count;
     c->name_json = calloc((size_t)s->nodes_count, sizeof *c->name_json);
     c->nodes = calloc((size_t)s->nodes_count, sizeof *c->nodes);
+    for (int32_t i = 0; c->nodes && i < s->nodes_count; i++) { /* no process: no fd */
+        c->nodes[i].proc.io_fd = c->nodes[i].proc.err_fd = -1;
+    }
     if (!c->cwd || !params || !ids || !c->name_json || !c->nodes) goto oom;
     for (int i = 0; i < sp->params_count; i++) {
         if (strcmp(sp->params[i].key, PROCESS_TIMEOUT_PARAM) == 0) continue;
@@ -210,7 +210,6 @@ static int configure(const struct scenario *s, void **config_out, struct diag *d
     }
     for (int32_t i = 0; i < s->nodes_count; i++) {
         const char *name = s->node_names[i];
-        c->nodes[i].proc.io_fd = c->nodes[i].proc.err_fd = -1;
         if (is_client_like(name) || strcmp(name, "dslab") == 0) {
             json_decref(params);
             json_decref(ids);
@@ -234,6 +233,19 @@ oom:
     json_decref(params);
     json_decref(ids);
     return diag_set(diag, s->path, 0, 0, "out of memory");
+}
+
+/* On failure nothing is left allocated (*config_out stays NULL). */
+static int configure(const struct scenario *s, void **config_out, struct diag *diag) {
+    *config_out = NULL;
+    struct pconfig *c = calloc(1, sizeof *c);
+    if (!c) return diag_set(diag, s->path, 0, 0, "out of memory");
+    if (configure_into(s, c, diag) != 0) {
+        destroy_config(c);
+        return -1;
+    }
+    *config_out = c;
+    return 0;
 }
 
 /* --- errors --------------------------------------------------------------- */
