@@ -48,7 +48,7 @@ expect close_stdout "${E}no done marker within 300ms $AFTER"
 expect baddest "${E}send to 'n9', which is neither a node nor a client $AFTER"
 expect bigbody "${E}message body of 2021 bytes to n1, more than 1024 (DSLAB_MSG_PAYLOAD_MAX) $AFTER"
 expect badsrc "${E}sent a message with src 'n7'; this node is 'n1' $AFTER"
-expect two_done "$scn: error: the run stopped at its end (t=1.000000s): node n1 (python3 bad_node.py): output after the done marker of the previous event (18 bytes) after finish"
+expect two_done "$scn: error: the run stopped at its end (t=1.000000s): node n[12] (python3 bad_node.py): output after the done marker of the previous event (18 bytes) after finish"
 expect init_exit "$scn: error: the run stopped at t=0.000000s: node n1 (python3 bad_node.py): the process exited with status 4 after init"
 
 # The hang is bounded by the timeout, not by the node: well under 5 s.

@@ -69,8 +69,10 @@ for line in sys.stdin:
         emit({"src": "n7", "dest": "n1", "body": {"type": "x"}})
     elif mode == "noreply_type":
         emit({"action": "send", "dest": "n1"})
-    elif mode == "two_done":
-        out.write('{"action":"done"}\n')
+    elif mode == "two_done":  # both in one write, so dslab reads them together
+        out.flush()
+        os.write(1, b'{"action":"done"}\n{"action":"done"}\n')
+        continue
     elif mode == "close_stdout":
         out.flush()
         os.close(1)
