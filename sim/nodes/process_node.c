@@ -192,8 +192,7 @@ static int configure_into(const struct scenario *s, struct pconfig *c, struct di
         return param_error_at(s, tp, diag, "must be 10ms..10m (wall time a node may take per event)");
     }
     c->timeout_ms = timeout_ns / 1000000;
-    const char *slash = strrchr(s->path, '/');
-    c->cwd = slash ? strndup(s->path, (size_t)(slash - s->path) + (slash == s->path)) : strdup(".");
+    c->cwd = strdup(sp->process_dir ? sp->process_dir : ".");
     json_t *params = json_object();
     json_t *ids = json_array();
     c->nodes_count = s->nodes_count;

@@ -10,7 +10,10 @@
  *
  * The scenario is allocated with a hidden header holding the allocator
  * hooks, so scenario_free() can return everything through them. */
+#define _XOPEN_SOURCE 700 /* realpath: the process directory of a process node */
 #include "dslab/scenario.h"
+
+#include <limits.h>
 
 #include <stddef.h>
 #include <stdio.h>
@@ -49,6 +52,7 @@ void scenario_free(struct scenario *s) {
     for (int i = 0; i < s->protocol.params_count; i++) FREE(s->protocol.params[i].value);
     FREE(s->protocol.params);
     FREE(s->protocol.process);
+    FREE(s->protocol.process_dir);
     for (int i = 0; i < s->faults_count; i++) FREE(s->faults[i].group_of_node);
     FREE(s->faults);
     for (int i = 0; i < s->checks_count; i++) FREE(s->checks[i].args);
@@ -337,6 +341,20 @@ static int load_protocol_process(struct loader *L, const struct ynode *n,
     }
     if (load_expect_scalar(L, cmd, "a command like \"python3 my_node.py\"") < 0) return -1;
     if (!(p->process = load_strdup(L, cmd->text))) return -1;
+    /* The directory: process_dir (relative to the file's) or the file's,
+     * made absolute so a copy of the scenario saved elsewhere still runs. */
+    const struct ynode *dir = ydoc_map_get(n, "process_dir");
+    if (dir && load_expect_scalar(L, dir, "a directory") < 0) return -1;
+    const char *path = L->s->path, *slash = strrchr(path, '/');
+    char joined[PATH_MAX], resolved[PATH_MAX];
+    int len = dir && dir->text[0] == '/' ? snprintf(joined, sizeof joined, "%s", dir->text)
+              : slash ? snprintf(joined, sizeof joined, "%.*s/%s", (int)(slash - path), path,
+                                 dir ? dir->text : ".")
+                      : snprintf(joined, sizeof joined, "./%s", dir ? dir->text : ".");
+    if (len < 0 || (size_t)len >= sizeof joined) {
+        return load_error(L, dir ? dir : cmd, "the process directory is too long");
+    }
+    if (!(p->process_dir = load_strdup(L, realpath(joined, resolved) ? resolved : joined))) return -1;
     memcpy(p->name, "process", sizeof "process");
     p->pos = pos_of(cmd);
     return 0;
@@ -368,7 +386,10 @@ static int load_protocol(struct loader *L, const struct ynode *n) {
     p->params = load_alloc(L, sizeof *p->params * (size_t)n->count);
     if (!p->params) return -1;
     for (const struct ynode *k = n->first; k; k = k->next) {
-        if (strcmp(k->text, "name") == 0 || (cmd && strcmp(k->text, "process") == 0)) continue;
+        if (strcmp(k->text, "name") == 0 ||
+            (cmd && (strcmp(k->text, "process") == 0 || strcmp(k->text, "process_dir") == 0))) {
+            continue;
+        }
         if (strlen(k->text) >= sizeof p->params[0].key) {
             return load_error(L, k, "protocol parameter name '%s' is too long", k->text);
         }

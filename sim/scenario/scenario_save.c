@@ -116,6 +116,8 @@ static void save_protocol_workload(FILE *f, const struct scenario *s) {
     if (s->protocol.process) {
         fprintf(f, "protocol:\n  process: ");
         put_quoted(f, s->protocol.process);
+        fprintf(f, "\n  process_dir: ");
+        put_quoted(f, s->protocol.process_dir ? s->protocol.process_dir : ".");
         fprintf(f, "\n");
     } else {
         fprintf(f, "protocol:\n  name: %s\n", s->protocol.name);

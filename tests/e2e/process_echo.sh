@@ -7,8 +7,8 @@
 # without python3.
 # Usage: bash process_echo.sh /path/to/dslab /path/to/source-root
 set -u
-dslab=$1
-root=$2
+dslab=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") # absolute: the script changes directory
+root=$(cd "$2" && pwd)
 command -v python3 >/dev/null || { echo "SKIP: python3 not found"; exit 77; }
 cd "$root" || exit 1
 tmp=$(mktemp -d)
@@ -46,6 +46,20 @@ fi
 "$dslab" explore "$scn" --seeds 3 >"$tmp/out" 2>&1
 status=$?
 [ "$status" = 0 ] && grep -q 'held in all 3 seeds' "$tmp/out" && ok || { bad "explore: exit $status"; tail -n 20 "$tmp/out"; }
+
+# explore's reproducer of a failing run (clients spread over three separate
+# registers: not linearizable) is saved elsewhere and runs from there: the
+# saved scenario carries the absolute process_dir.
+(cd "$tmp" && "$dslab" explore "$root/$scn" --set workload.target=random --seeds 1 --budget 3 \
+    --out "$tmp/exo" >"$tmp/out" 2>&1)
+repro=$(ls "$tmp"/exo/linearizable-seed*.yaml 2>/dev/null | head -n 1)
+if [ -n "$repro" ] && grep -q "^  process_dir: \"$root/clients/python/examples\"" "$repro"; then
+    (cd / && "$dslab" run "$repro" >"$tmp/out" 2>&1)
+    status=$?
+    [ "$status" = 1 ] && grep -Eq '^  linearizable +FAIL' "$tmp/out" && ok || { bad "reproducer: exit $status"; tail -n 5 "$tmp/out"; }
+else
+    bad "explore wrote no reproducer with process_dir"; tail -n 5 "$tmp/out"
+fi
 
 # report: the post-mortem of a run.
 "$dslab" report "$scn" --out "$tmp/report" >/dev/null 2>"$tmp/err"

@@ -81,7 +81,7 @@ want="$scn: error: the run stopped at t=0.000000s: node n1 (no-such-program-dsla
 [ "$status" = 2 ] && [ "$(tail -n 1 "$tmp/err")" = "$want" ] && ok || { bad "not found: $status"; cat "$tmp/err"; }
 "$dslab" run "$scn" --set "protocol.process=./bad_node.yaml" >/dev/null 2>"$tmp/err"
 status=$?
-want="$scn: error: the run stopped at t=0.000000s: node n1 (./bad_node.yaml): cannot start './bad_node.yaml' in tests/e2e/process: Permission denied"
+want="$scn: error: the run stopped at t=0.000000s: node n1 (./bad_node.yaml): cannot start './bad_node.yaml' in $(pwd)/tests/e2e/process: Permission denied"
 [ "$status" = 2 ] && [ "$(tail -n 1 "$tmp/err")" = "$want" ] && ok || { bad "not executable: $status"; cat "$tmp/err"; }
 # The timeout's range.
 "$dslab" run "$scn" --set protocol.process_timeout=11m >/dev/null 2>"$tmp/err"

@@ -109,6 +109,10 @@ struct scenario_protocol {
     /* `process: "python3 my_node.py"`: the command of a process node
      * (docs/PROCESS_NODES.md); NULL for a named protocol. Owned. */
     char *process;
+    /* The directory the process runs in, absolute when the scenario file's
+     * directory could be resolved: `process_dir:` (relative to the file)
+     * or the file's directory. NULL with `process` NULL. Owned. */
+    char *process_dir;
     int params_count;
     struct scenario_param *params; /* owned */
 };
