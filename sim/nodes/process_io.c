@@ -95,7 +95,17 @@ int proc_spawn(struct proc *p, char *const argv[], const char *cwd, const char *
         return -1;
     }
     int sv[2] = {-1, -1}, ep[2] = {-1, -1}, rp[2] = {-1, -1};
-    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0 || pipe(ep) != 0 || pipe(rp) != 0 ||
+    /* explore runs simulations in threads: where the system can, every fd
+     * is born close-on-exec, so no other thread's child inherits it in the
+     * moment before fcntl (which still runs, for the other systems). */
+#if defined(SOCK_CLOEXEC) && defined(__linux__)
+    const int sock_type = SOCK_STREAM | SOCK_CLOEXEC;
+#define PIPE(fds) pipe2(fds, O_CLOEXEC)
+#else
+    const int sock_type = SOCK_STREAM;
+#define PIPE(fds) pipe(fds)
+#endif
+    if (socketpair(AF_UNIX, sock_type, 0, sv) != 0 || PIPE(ep) != 0 || PIPE(rp) != 0 ||
         set_cloexec_nonblock(sv[0], false) < 0 || set_cloexec_nonblock(sv[1], false) < 0 ||
         set_cloexec_nonblock(ep[0], true) < 0 || set_cloexec_nonblock(ep[1], false) < 0 ||
         set_cloexec_nonblock(rp[0], false) < 0 || set_cloexec_nonblock(rp[1], false) < 0) {
