@@ -7,7 +7,9 @@
 # Everything runs pinned to one core (taskset, when present). Two rates:
 # per wall second, and per CPU second (dslab plus its node processes,
 # user + system): the second is what one otherwise idle core would do,
-# and is steady on a busy machine where the wall rate is not.
+# and is steady on a busy machine where the wall rate is not. The first
+# row, ipc_floor (bench_ipc_floor.c), is a bare ping-pong between two
+# processes with no work at all: the ceiling of any lockstep exchange here.
 set -euo pipefail
 build=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,6 +31,13 @@ run() { # NAME COMMAND SIMULATED_DURATION
     rm -f "$tmp" "$tmp.out"
 }
 if [ -x /usr/bin/time ]; then
+    # The ceiling: a bare line ping-pong between two processes, no work.
+    tmp=$(mktemp)
+    /usr/bin/time -f "%e %U %S" -o "$tmp" "${pin[@]}" "$build/bench/bench_ipc_floor" 100000 >/dev/null
+    read -r wall user sys <"$tmp"
+    rm -f "$tmp"
+    awk -v w="$wall" -v u="$user" -v s="$sys" 'BEGIN {
+        c = u + s; printf "ipc_floor\t%d\t%.2f\t%.2f\t%.0f\t%.0f\n", 100000, w, c, 100000 / w, (c > 0 ? 100000 / c : 0) }'
     run c "$(cd "$build" && pwd)/bench/echo_node" 10s
     if command -v python3 >/dev/null; then
         run python "python3 $root/clients/python/examples/echo.py" 2s
