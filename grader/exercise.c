@@ -264,7 +264,7 @@ static int load_predict(struct exercise *e, struct question *q, const struct yno
 static int check_knob_exists(struct exercise *e, const struct ynode *at, const char *path,
                              const struct scenario *base, struct diag *d) {
     if (strncmp(path, "protocol.", 9) != 0) return 0;
-    const struct protocol *p = protocol_find(base->protocol.name);
+    const struct protocol *p = protocol_of_scenario(base);
     struct scenario copy = *base;
     struct scenario_param *params = calloc((size_t)base->protocol.params_count + 1, sizeof *params);
     if (!params) return ytree_error(d, e->path, at, "out of memory");

@@ -158,7 +158,7 @@ static int set_param(struct fixed_scenario *f, const char *key, const char *valu
 /* The protocol's configure() and every checker's create(), as the loader
  * runs them, on the fixed scenario. */
 static int validate(const struct scenario *s, struct diag *d) {
-    const struct protocol *p = protocol_find(s->protocol.name);
+    const struct protocol *p = protocol_of_scenario(s);
     if (!p) return diag_set(d, s->path, 0, 0, "unknown protocol '%s'", s->protocol.name);
     if (!p->configure && s->protocol.params_count > 0) {
         return diag_set(d, "--set protocol", 0, 0, "unknown protocol parameter '%s' (%s takes no parameters)",

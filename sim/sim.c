@@ -91,11 +91,11 @@ static int nodes_create(struct sim *sim, struct diag *diag) {
 
 struct sim *sim_create(const struct scenario *s, uint64_t seed, struct diag *diag) {
     /* Node code from a file is loaded by the host module (sim/nodes/). */
-    if (s->protocol.origin != PROTOCOL_BUILTIN) {
+    if (s->protocol.origin == PROTOCOL_SOURCE || s->protocol.origin == PROTOCOL_PLUGIN) {
         const struct protocol *code = node_code_protocol(s, diag);
         return code ? sim_create_with_protocol(s, code, seed, diag) : NULL;
     }
-    const struct protocol *proto = protocol_find(s->protocol.name);
+    const struct protocol *proto = protocol_of_scenario(s);
     if (!proto) {
         diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col, "unknown protocol '%s'",
                  s->protocol.name);

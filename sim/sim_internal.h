@@ -115,7 +115,7 @@ struct sim {
     struct sim_stats stats;
     bool failed;
     bool finished;
-    char error[256];
+    char error[640]; /* room for a process node's error with its command and line */
     char label[128];            /* scratch for message labels */
 };
 

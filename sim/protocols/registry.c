@@ -14,7 +14,9 @@
 #include <string.h>
 
 #include "dslab/limits.h"
+#include "nodes/process_node.h"
 #include "dslab/node.h"
+#include "nodes/process_node.h"
 
 extern const struct protocol protocol_gossip_pingpong;
 extern const struct protocol protocol_raft;
@@ -168,4 +170,8 @@ int protocol_names(const char **names, int max) {
     for (int i = 0; i < registered_count && n < max; i++) names[n++] = registered[i]->name;
     unlock();
     return n;
+}
+
+const struct protocol *protocol_of_scenario(const struct scenario *s) {
+    return s->protocol.origin == PROTOCOL_PROCESS ? &protocol_process : protocol_find(s->protocol.name);
 }

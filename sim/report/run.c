@@ -46,6 +46,13 @@ enum sim_status run_to_end(struct run *r, int64_t until_ns) {
     r->stopped[0] = 0;
     describe_stop(r);
     sim_finish(r->sim);
+    if (r->status != SIM_ERROR && sim_error(r->sim)[0]) { /* a node failed in on_finish (process nodes) */
+        const struct scenario *sc = sim_scenario(r->sim);
+        char t[32];
+        snprintf(r->stopped, sizeof r->stopped, "%s: error: the run stopped at its end (t=%s): %s",
+                 sc->path, time_format_s(sim_now_ns(r->sim), t, sizeof t), sim_error(r->sim));
+        r->status = SIM_ERROR;
+    }
     return r->status;
 }
 

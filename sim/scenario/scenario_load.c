@@ -10,7 +10,10 @@
  *
  * The scenario is allocated with a hidden header holding the allocator
  * hooks, so scenario_free() can return everything through them. */
+#define _XOPEN_SOURCE 700 /* realpath: the process directory of a process node */
 #include "dslab/scenario.h"
+
+#include <limits.h>
 
 #include <stddef.h>
 #include <stdio.h>
@@ -48,6 +51,8 @@ void scenario_free(struct scenario *s) {
     FREE(s->link_overrides);
     for (int i = 0; i < s->protocol.params_count; i++) FREE(s->protocol.params[i].value);
     FREE(s->protocol.params);
+    FREE(s->protocol.process);
+    FREE(s->protocol.process_dir);
     for (int i = 0; i < s->faults_count; i++) FREE(s->faults[i].group_of_node);
     FREE(s->faults);
     for (int i = 0; i < s->checks_count; i++) FREE(s->checks[i].args);
@@ -347,11 +352,49 @@ static int unknown_protocol(struct loader *L, const struct ynode *n) {
                        list);
 }
 
+/* `process: CMD` instead of `name:` (docs/PROCESS_NODES.md). Minimal
+ * parse by h/process until the learner-node loader (h/plugin) lands. */
+static int load_protocol_process(struct loader *L, const struct ynode *n,
+                                 const struct ynode *cmd) {
+    struct scenario_protocol *p = &L->s->protocol;
+    if (ydoc_map_get(n, "name")) {
+        return ytree_error(L->diag, L->file, cmd, "give exactly one of 'name' and 'process' in protocol:");
+    }
+    if (ytree_expect_scalar(L->diag, L->file, cmd, "a command like \"python3 my_node.py\"") < 0) return -1;
+    if (!(p->process = load_strdup(L, cmd->text))) return -1;
+    /* The directory: process_dir (relative to the file's) or the file's,
+     * made absolute so a copy of the scenario saved elsewhere still runs. */
+    const struct ynode *dir = ydoc_map_get(n, "process_dir");
+    if (dir && ytree_expect_scalar(L->diag, L->file, dir, "a directory") < 0) return -1;
+    const char *path = L->s->path, *slash = strrchr(path, '/');
+    char joined[PATH_MAX], resolved[PATH_MAX];
+    int len = dir && dir->text[0] == '/' ? snprintf(joined, sizeof joined, "%s", dir->text)
+              : slash ? snprintf(joined, sizeof joined, "%.*s/%s", (int)(slash - path), path,
+                                 dir ? dir->text : ".")
+                      : snprintf(joined, sizeof joined, "./%s", dir ? dir->text : ".");
+    if (len < 0 || (size_t)len >= sizeof joined) {
+        return ytree_error(L->diag, L->file, dir ? dir : cmd, "the process directory is too long");
+    }
+    if (!(p->process_dir = load_strdup(L, realpath(joined, resolved) ? resolved : joined))) return -1;
+    memcpy(p->name, "process", sizeof "process");
+    p->origin = PROTOCOL_PROCESS;
+    p->pos = pos_of(cmd);
+    return 0;
+}
+
 static int load_protocol(struct loader *L, const struct ynode *n) {
     struct scenario_protocol *p = &L->s->protocol;
     const struct ynode *name = n;
-    int code = 0; /* 1: source/plugin (protocol_code.c) */
-    if (n->kind == YNODE_MAPPING) {
+    int code = 0; /* 1: source, plugin or process (not a built-in name) */
+    const struct ynode *cmd = n->kind == YNODE_MAPPING ? ydoc_map_get(n, "process") : NULL;
+    if (cmd) {
+        if (ydoc_map_get(n, "source") || ydoc_map_get(n, "plugin")) {
+            return ytree_error(L->diag, L->file, cmd,
+                               "give exactly one of name, source, plugin and process in protocol:");
+        }
+        if (load_protocol_process(L, n, cmd) < 0) return -1;
+        code = 1;
+    } else if (n->kind == YNODE_MAPPING) {
         if ((code = load_protocol_origin(L, n, &name)) < 0) return -1;
     } else if (ytree_expect_scalar(L->diag, L->file, n, "a mapping like { name: raft, election_timeout: 150ms }") < 0) {
         return -1;
@@ -372,7 +415,10 @@ static int load_protocol(struct loader *L, const struct ynode *n) {
     p->params = load_alloc(L, sizeof *p->params * (size_t)n->count);
     if (!p->params) return -1;
     for (const struct ynode *k = n->first; k; k = k->next) {
-        if (load_protocol_is_origin_key(k->text)) continue;
+        if (load_protocol_is_origin_key(k->text) ||
+            (cmd && (strcmp(k->text, "process") == 0 || strcmp(k->text, "process_dir") == 0))) {
+            continue;
+        }
         if (strlen(k->text) >= sizeof p->params[0].key) {
             return ytree_error(L->diag, L->file, k, "protocol parameter name '%s' is too long",
                                k->text);

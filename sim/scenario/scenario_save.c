@@ -116,7 +116,13 @@ static void save_network_block(FILE *f, const struct scenario *s) {
 
 static void save_protocol_workload(FILE *f, const struct scenario *s) {
     char buf[32], buf2[32];
-    if (s->protocol.origin == PROTOCOL_BUILTIN) {
+    if (s->protocol.origin == PROTOCOL_PROCESS) {
+        fprintf(f, "protocol:\n  process: ");
+        put_quoted(f, s->protocol.process);
+        fprintf(f, "\n  process_dir: ");
+        put_quoted(f, s->protocol.process_dir ? s->protocol.process_dir : ".");
+        fprintf(f, "\n");
+    } else if (s->protocol.origin == PROTOCOL_BUILTIN) {
         fprintf(f, "protocol:\n  name: %s\n", s->protocol.name);
     } else {
         /* Absolute, so the saved file finds the code from any directory. */

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run_fuzz.sh: runs one libFuzzer target for a set time on its seed corpus.
 # Usage: bash run_fuzz.sh FUZZER SECONDS WORKDIR FUZZ_SOURCE_DIR NAME
-#   NAME is scenario, history, answers, exercise or merge: the seeds are
+#   NAME is scenario, history, answers, exercise, merge or process_line: the seeds are
 #   tests/fuzz/corpus/NAME/ and tests/bad/NAME/ (read only); new inputs
 #   and crash artifacts go to WORKDIR. Prints libFuzzer's final stats
 #   (executions, executions per second) and exits non-zero on a crash,

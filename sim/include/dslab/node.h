@@ -99,6 +99,10 @@ struct protocol {
 /* The protocol a scenario's `protocol: NAME` names, built in or
  * registered; NULL when unknown. */
 const struct protocol *protocol_find(const char *name);
+/* The protocol a scenario runs: its `process:` node if it has one, else
+ * protocol_find(name) (source and plugin code: see dslab/node_code.h).
+ * NULL when unknown. */
+const struct protocol *protocol_of_scenario(const struct scenario *s);
 /* The built-in protocols, in help order (registered ones are not listed). */
 int protocol_count(void);
 const struct protocol *protocol_at(int index);

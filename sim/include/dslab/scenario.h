@@ -111,6 +111,7 @@ enum protocol_origin {
     PROTOCOL_BUILTIN, /* `name: raft`: sim/protocols/ */
     PROTOCOL_SOURCE,  /* `source: my_raft.c`: compiled to a cached shared object */
     PROTOCOL_PLUGIN,  /* `plugin: ./my_raft.so`: a prebuilt shared object */
+    PROTOCOL_PROCESS, /* `process: "python3 node.py"`: one process per node (sim/nodes/) */
 };
 
 struct scenario_protocol {
@@ -122,6 +123,13 @@ struct scenario_protocol {
     /* Source/plugin: the file, relative to the scenario's directory when
      * written relative (so it opens from the current directory); else "". */
     char code_path[DSLAB_CODE_PATH_MAX];
+    /* Process nodes, `process: "python3 my_node.py"`: the command
+     * (docs/PROCESS_NODES.md); NULL otherwise. Owned. */
+    char *process;
+    /* The directory the process runs in, absolute when the scenario file's
+     * directory could be resolved: `process_dir:` (relative to the file)
+     * or the file's directory. NULL with `process` NULL. Owned. */
+    char *process_dir;
     int params_count;
     struct scenario_param *params; /* owned */
 };

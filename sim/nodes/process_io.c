@@ -1,0 +1,352 @@
+/* process_io.c: spawning, talking to and reaping a node process (see
+ * process_io.h). The only host I/O in sim/; documented in
+ * docs/ASSUMPTIONS.md ("Process nodes"). POSIX only. */
+#define _GNU_SOURCE /* pipe2, MSG_NOSIGNAL, PR_SET_PDEATHSIG where present */
+#include "nodes/process_io.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+int64_t proc_now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int set_cloexec_nonblock(int fd, bool nonblock) {
+    int fl = fcntl(fd, F_GETFD);
+    if (fl < 0 || fcntl(fd, F_SETFD, fl | FD_CLOEXEC) < 0) return -1;
+    if (nonblock) {
+        fl = fcntl(fd, F_GETFL);
+        if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) return -1;
+    }
+    return 0;
+}
+
+static void close_fd(int *fd) {
+    if (*fd >= 0) close(*fd);
+    *fd = -1;
+}
+
+/* Finds `name` on PATH; writes the full path into out. 0 or -1. */
+static int search_path(const char *name, char *out, size_t out_size) {
+    const char *path = getenv("PATH");
+    if (!path || !*path) path = "/usr/local/bin:/usr/bin:/bin";
+    for (const char *dir = path; dir;) {
+        const char *colon = strchr(dir, ':');
+        size_t dlen = colon ? (size_t)(colon - dir) : strlen(dir);
+        int n = dlen ? snprintf(out, out_size, "%.*s/%s", (int)dlen, dir, name)
+                     : snprintf(out, out_size, "./%s", name);
+        if (n > 0 && (size_t)n < out_size && access(out, X_OK) == 0) {
+            struct stat st;
+            if (stat(out, &st) == 0 && S_ISREG(st.st_mode)) return 0;
+        }
+        dir = colon ? colon + 1 : NULL;
+    }
+    return -1;
+}
+
+/* Between fork and exec only async-signal-safe calls. Reports errno on
+ * report_fd (close-on-exec: success closes it with nothing written). */
+static void child_exec(const char *path, char *const argv[], const char *cwd, int io_fd,
+                       int err_fd, int report_fd) {
+    setpgid(0, 0);
+#ifdef __linux__
+    prctl(PR_SET_PDEATHSIG, SIGKILL); /* dslab killed: the node goes too */
+#endif
+    signal(SIGPIPE, SIG_DFL); /* an ignored SIGPIPE would survive exec */
+    int e = 0;
+    if (cwd && chdir(cwd) != 0) e = errno;
+    if (!e && (dup2(io_fd, 0) < 0 || dup2(io_fd, 1) < 0 || dup2(err_fd, 2) < 0)) e = errno;
+    if (!e) {
+        execv(path, argv);
+        e = errno;
+    }
+    ssize_t w = write(report_fd, &e, sizeof e);
+    (void)w;
+    _exit(127);
+}
+
+int proc_spawn(struct proc *p, char *const argv[], const char *cwd, const char *prefix,
+               size_t line_max, char *err, size_t err_size) {
+    memset(p, 0, sizeof *p);
+    p->io_fd = p->err_fd = -1;
+    p->line_max = line_max;
+    snprintf(p->prefix, sizeof p->prefix, "%s", prefix);
+    char path[4096];
+    if (strchr(argv[0], '/')) {
+        snprintf(path, sizeof path, "%s", argv[0]); /* relative to cwd, resolved after chdir */
+    } else if (search_path(argv[0], path, sizeof path) != 0) {
+        snprintf(err, err_size, "program '%s' not found on PATH", argv[0]);
+        return -1;
+    }
+    int sv[2] = {-1, -1}, ep[2] = {-1, -1}, rp[2] = {-1, -1};
+    /* explore runs simulations in threads: where the system can, every fd
+     * is born close-on-exec, so no other thread's child inherits it in the
+     * moment before fcntl (which still runs, for the other systems). */
+#if defined(SOCK_CLOEXEC) && defined(__linux__)
+    const int sock_type = SOCK_STREAM | SOCK_CLOEXEC;
+#define PIPE(fds) pipe2(fds, O_CLOEXEC)
+#else
+    const int sock_type = SOCK_STREAM;
+#define PIPE(fds) pipe(fds)
+#endif
+    if (socketpair(AF_UNIX, sock_type, 0, sv) != 0 || PIPE(ep) != 0 || PIPE(rp) != 0 ||
+        set_cloexec_nonblock(sv[0], false) < 0 || set_cloexec_nonblock(sv[1], false) < 0 ||
+        set_cloexec_nonblock(ep[0], true) < 0 || set_cloexec_nonblock(ep[1], false) < 0 ||
+        set_cloexec_nonblock(rp[0], false) < 0 || set_cloexec_nonblock(rp[1], false) < 0) {
+        snprintf(err, err_size, "cannot create pipes: %s", strerror(errno));
+        goto fail;
+    }
+#ifdef SO_NOSIGPIPE
+    int one = 1;
+    setsockopt(sv[0], SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
+#endif
+    /* Our end blocks in slices of PROC_SLICE_MS: one read per answer on
+     * the fast path (no poll), and the deadline and the child's stderr
+     * are looked at between slices. */
+    struct timeval slice = {0, PROC_SLICE_MS * 1000};
+    if (setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &slice, sizeof slice) != 0 ||
+        setsockopt(sv[0], SOL_SOCKET, SO_SNDTIMEO, &slice, sizeof slice) != 0) {
+        snprintf(err, err_size, "cannot set socket timeouts: %s", strerror(errno));
+        goto fail;
+    }
+#ifdef F_SETPIPE_SZ
+    fcntl(ep[0], F_SETPIPE_SZ, 1 << 20); /* room for chatty stderr between drains */
+#endif
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(err, err_size, "cannot fork: %s", strerror(errno));
+        goto fail;
+    }
+    if (pid == 0) child_exec(path, argv, cwd, sv[1], ep[1], rp[1]);
+    close_fd(&sv[1]);
+    close_fd(&ep[1]);
+    close_fd(&rp[1]);
+    p->pid = pid;
+    p->io_fd = sv[0];
+    p->err_fd = ep[0];
+    int child_errno = 0;
+    ssize_t r;
+    do r = read(rp[0], &child_errno, sizeof child_errno);
+    while (r < 0 && errno == EINTR);
+    close_fd(&rp[0]);
+    if (r > 0) {
+        snprintf(err, err_size, "cannot start '%s'%s%s: %s", argv[0], cwd ? " in " : "",
+                 cwd ? cwd : "", strerror(child_errno));
+        proc_kill(p);
+        return -1;
+    }
+    return 0;
+fail:
+    close_fd(&sv[0]);
+    close_fd(&sv[1]);
+    close_fd(&ep[0]);
+    close_fd(&ep[1]);
+    close_fd(&rp[0]);
+    close_fd(&rp[1]);
+    return -1;
+}
+
+/* Writes one finished stderr line (or a full buffer) with the prefix, in a
+ * single write so lines of different nodes do not interleave. */
+static void flush_errline(struct proc *p) {
+    if (p->errline_len == 0) return;
+    char out[sizeof p->prefix + PROC_STDERR_LINE_MAX + 2];
+    size_t n = strlen(p->prefix);
+    memcpy(out, p->prefix, n);
+    memcpy(out + n, p->errline, p->errline_len);
+    n += p->errline_len;
+    out[n++] = '\n';
+    for (size_t off = 0; off < n;) {
+        ssize_t w = write(2, out + off, n - off);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) break; /* our stderr is gone: nothing better to do */
+        off += (size_t)w;
+    }
+    p->errline_len = 0;
+}
+
+/* Reads what the child wrote to stderr and forwards whole lines. */
+static void drain_stderr(struct proc *p) {
+    char chunk[4096];
+    while (p->err_fd >= 0) {
+        ssize_t r = read(p->err_fd, chunk, sizeof chunk);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) {
+            if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+                close_fd(&p->err_fd);
+                flush_errline(p);
+            }
+            return;
+        }
+        for (ssize_t i = 0; i < r; i++) {
+            if (chunk[i] == '\n') {
+                flush_errline(p);
+            } else {
+                p->errline[p->errline_len++] = chunk[i];
+                if (p->errline_len == sizeof p->errline) flush_errline(p);
+            }
+        }
+    }
+}
+
+size_t proc_pending(const struct proc *p) { return p->buf_len - p->buf_start; }
+
+void proc_forward_stderr(struct proc *p) {
+    if (p->err_fd >= 0) drain_stderr(p);
+}
+
+/* Between slices, and every PROC_DRAIN_EVERY reads: forward stderr. */
+static void maybe_drain(struct proc *p, bool now) {
+    if (p->err_fd >= 0 && (now || ++p->reads_since_drain >= PROC_DRAIN_EVERY)) {
+        p->reads_since_drain = 0;
+        drain_stderr(p);
+    }
+}
+
+enum proc_result proc_write(struct proc *p, const char *buf, size_t len, int64_t deadline_ms,
+                            char *err, size_t err_size) {
+#ifdef MSG_NOSIGNAL
+    const int flags = MSG_NOSIGNAL;
+#else
+    const int flags = 0; /* SO_NOSIGPIPE is set on the socket instead */
+#endif
+    size_t off = 0;
+    while (off < len) {
+        ssize_t w = send(p->io_fd, buf + off, len - off, flags);
+        if (w > 0) {
+            off += (size_t)w;
+            continue;
+        }
+        if (w < 0 && errno == EINTR) continue;
+        if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) { /* a slice passed */
+            maybe_drain(p, true);
+            if (proc_now_ms() > deadline_ms) return PROC_TIMEOUT;
+            continue;
+        }
+        if (w < 0 && (errno == EPIPE || errno == ECONNRESET)) return PROC_EOF;
+        snprintf(err, err_size, "write: %s", strerror(errno));
+        return PROC_IO_ERROR;
+    }
+    return PROC_OK;
+}
+
+enum proc_result proc_read_line(struct proc *p, const char **line, size_t *len,
+                                int64_t deadline_ms, char *err, size_t err_size) {
+    for (;;) {
+        size_t avail = p->buf_len - p->buf_start;
+        if (avail > p->scanned) {
+            char *from = p->buf + p->buf_start + p->scanned;
+            char *nl = memchr(from, '\n', avail - p->scanned);
+            if (nl) {
+                size_t n = (size_t)(nl - (p->buf + p->buf_start));
+                if (n > p->line_max) return PROC_TOO_LONG;
+                *nl = '\0';
+                *line = p->buf + p->buf_start;
+                *len = n;
+                p->buf_start += n + 1;
+                p->scanned = 0;
+                return PROC_OK;
+            }
+            p->scanned = avail;
+        }
+        if (avail > p->line_max) return PROC_TOO_LONG;
+        if (p->buf_start > 0 && p->buf_start == p->buf_len) {
+            p->buf_start = p->buf_len = 0;
+        }
+        if (p->buf_cap - p->buf_len < 65536) {
+            if (p->buf_start > 0) { /* compact before growing */
+                memmove(p->buf, p->buf + p->buf_start, avail);
+                p->buf_len = avail;
+                p->buf_start = 0;
+            }
+            if (p->buf_cap - p->buf_len < 65536) {
+                size_t cap = p->buf_cap ? p->buf_cap * 2 : 131072;
+                char *grown = realloc(p->buf, cap + 1);
+                if (!grown) {
+                    snprintf(err, err_size, "out of memory reading a line");
+                    return PROC_IO_ERROR;
+                }
+                p->buf = grown;
+                p->buf_cap = cap;
+            }
+        }
+        maybe_drain(p, false);
+        ssize_t r = read(p->io_fd, p->buf + p->buf_len, p->buf_cap - p->buf_len);
+        if (r > 0) {
+            p->buf_len += (size_t)r;
+            continue;
+        }
+        if (r == 0) return PROC_EOF;
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) { /* a slice passed */
+            maybe_drain(p, true);
+            if (proc_now_ms() > deadline_ms) return PROC_TIMEOUT;
+            continue;
+        }
+        if (errno == ECONNRESET) return PROC_EOF;
+        snprintf(err, err_size, "read: %s", strerror(errno));
+        return PROC_IO_ERROR;
+    }
+}
+
+static void reap(struct proc *p, bool block) {
+    if (p->pid <= 0 || p->reaped) return;
+    pid_t r;
+    do r = waitpid(p->pid, &p->wait_status, block ? 0 : WNOHANG);
+    while (r < 0 && errno == EINTR);
+    if (r == p->pid || (r < 0 && errno == ECHILD)) p->reaped = 1;
+}
+
+void proc_describe_exit(struct proc *p, char *buf, size_t buf_size) {
+    /* A child that closed its stdout is usually exiting: give it 500 ms. */
+    int64_t until_ms = proc_now_ms() + 500;
+    reap(p, false);
+    while (!p->reaped && proc_now_ms() < until_ms) {
+        struct timespec ts = {0, 2000000};
+        nanosleep(&ts, NULL);
+        reap(p, false);
+    }
+    drain_stderr(p);
+    if (!p->reaped) {
+        snprintf(buf, buf_size, "closed its stdout but is still running");
+    } else if (WIFEXITED(p->wait_status)) {
+        snprintf(buf, buf_size, "exited with status %d", WEXITSTATUS(p->wait_status));
+    } else if (WIFSIGNALED(p->wait_status)) {
+        int sig = WTERMSIG(p->wait_status);
+        snprintf(buf, buf_size, "was killed by signal %d (%s)", sig, strsignal(sig));
+    } else {
+        snprintf(buf, buf_size, "ended (wait status %d)", p->wait_status);
+    }
+}
+
+void proc_kill(struct proc *p) {
+    if (p->pid > 0 && !p->reaped) {
+        kill(-p->pid, SIGKILL); /* its process group: helpers it started too */
+        kill(p->pid, SIGKILL);
+        reap(p, true);
+    }
+    if (p->err_fd >= 0) drain_stderr(p);
+    flush_errline(p);
+    close_fd(&p->io_fd);
+    close_fd(&p->err_fd);
+    free(p->buf);
+    p->buf = NULL;
+    p->buf_len = p->buf_cap = p->buf_start = p->scanned = 0;
+    p->pid = 0;
+}

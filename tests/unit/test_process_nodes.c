@@ -1,0 +1,190 @@
+/* test_process_nodes.c: the pure parts of process nodes (shell-free argv,
+ * the node's line parser) and the host part's promises: every spawned
+ * process is reaped and every fd closed (sim/nodes/). */
+#include <dirent.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "nodes/process_argv.h"
+#include "nodes/process_io.h"
+#include "nodes/process_line.h"
+
+static void test_argv_split(void **state) {
+    (void)state;
+    char err[200];
+    char **a = process_argv_split("  python3\tmy node.py  'a b' \"c \\\"d\\\" \\\\ \\n\" e\\ f ''", err, sizeof err);
+    assert_non_null(a);
+    const char *want[] = {"python3", "my", "node.py", "a b", "c \"d\" \\ \\n", "e f", "", NULL};
+    for (int i = 0; want[i]; i++) assert_string_equal(a[i], want[i]);
+    assert_null(a[7]);
+    free(a);
+    /* Nothing a shell would expand is special. */
+    a = process_argv_split("echo $HOME *.py ~ | wc ; rm", err, sizeof err);
+    assert_non_null(a);
+    assert_string_equal(a[1], "$HOME");
+    assert_string_equal(a[4], "|");
+    free(a);
+    static const struct { const char *cmd, *err; } bad[] = {
+        {"", "the command is empty"},
+        {" \t ", "the command is empty"},
+        {"'' x", "the program name is empty"},
+        {"python3 'x", "unterminated ' quote at byte 9 of the command"},
+        {"python3 \"x", "unterminated \" quote at byte 9 of the command"},
+        {"python3 x\\", "the command ends with a lone backslash"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_null(process_argv_split(bad[i].cmd, err, sizeof err));
+        assert_string_equal(err, bad[i].err);
+    }
+    char many[400] = "p";
+    for (int i = 0; i < PROCESS_ARGV_MAX; i++) strcat(many, " x");
+    assert_null(process_argv_split(many, err, sizeof err));
+    assert_string_equal(err, "more than 64 words in the command");
+    char *huge = malloc(PROCESS_COMMAND_BYTES_MAX + 2);
+    memset(huge, 'a', PROCESS_COMMAND_BYTES_MAX + 1);
+    huge[PROCESS_COMMAND_BYTES_MAX + 1] = '\0';
+    assert_null(process_argv_split(huge, err, sizeof err));
+    free(huge);
+}
+
+static int parse(const char *line, struct pline *p, char *err) {
+    return pline_parse(line, strlen(line), p, err, 200);
+}
+
+static void test_line_parser(void **state) {
+    (void)state;
+    struct pline p;
+    char err[200];
+    assert_int_equal(parse("{\"action\":\"done\"}", &p, err), 0);
+    assert_int_equal(p.kind, PLINE_DONE);
+    pline_free(&p);
+    assert_int_equal(parse(" { \"action\" : \"done\" } ", &p, err), 0);
+    assert_int_equal(p.kind, PLINE_DONE);
+    pline_free(&p);
+    assert_int_equal(parse("{\"src\":\"n1\",\"dest\":\"n2\",\"body\":{\"type\":\"x\",\"in_reply_to\":4,\"a\":[1]}}", &p, err), 0);
+    assert_int_equal(p.kind, PLINE_SEND);
+    assert_string_equal(p.dest, "n2");
+    assert_string_equal(p.body, "{\"type\":\"x\",\"in_reply_to\":4,\"a\":[1]}");
+    assert_int_equal(p.in_reply_to, 4);
+    pline_free(&p);
+    assert_int_equal(parse("{\"action\":\"set_timer\",\"id\":\"e\",\"delay_ms\":1.5}", &p, err), 0);
+    assert_int_equal(p.delay_ns, 1500000);
+    assert_string_equal(p.timer_id, "\"e\"");
+    pline_free(&p);
+    assert_int_equal(parse("{\"action\":\"set_timer\",\"id\":7,\"delay_ns\":9}", &p, err), 0);
+    assert_string_equal(p.timer_id, "7");
+    pline_free(&p);
+    assert_int_equal(parse("{\"action\":\"store_put\",\"key\":\"k\",\"value\":{\"x\":[1,2]}}", &p, err), 0);
+    assert_string_equal(p.value, "{\"x\":[1,2]}");
+    pline_free(&p);
+    assert_int_equal(parse("{\"action\":\"annotate\",\"tag\":\"role\",\"value\":3,\"text\":\"leader\"}", &p, err), 0);
+    assert_int_equal(p.number, 3);
+    pline_free(&p);
+    static const struct { const char *line, *err; } bad[] = {
+        {"", "not JSON ("},
+        {"[1]", "expected a JSON object like {\"action\":\"done\"}"},
+        {"{}", "no 'action' field (and not a message with a 'body')"},
+        {"{\"action\":5}", "'action' must be a string"},
+        {"{\"action\":\"dnoe\"}", "unknown action 'dnoe' (did you mean 'done'?)"},
+        {"{\"action\":\"done\",\"x\":1}", "done: unknown field 'x' (expected no other field)"},
+        {"{\"action\":\"done\",\"action\":\"done\"}", "not JSON ("},
+        {"{\"action\":\"send\",\"dest\":\"n1\",\"body\":{}}", "body: missing field 'type'"},
+        {"{\"action\":\"send\",\"dest\":\"n1\",\"body\":{\"type\":\"x\",\"msg_id\":-1}}", "body: 'msg_id' must be an integer >= 0"},
+        {"{\"action\":\"send\",\"dest\":3,\"body\":{\"type\":\"x\"}}", "send: 'dest' must be a string"},
+        {"{\"action\":\"set_timer\",\"id\":\"e\"}", "set_timer: give exactly one of 'delay_ms' and 'delay_ns'"},
+        {"{\"action\":\"set_timer\",\"id\":\"e\",\"delay_ms\":-1}", "set_timer: 'delay_ms' must be 0..86400000 (24 h)"},
+        {"{\"action\":\"set_timer\",\"id\":\"e\",\"delay_ms\":1e300}", "set_timer: 'delay_ms' must be 0..86400000 (24 h)"},
+        {"{\"action\":\"set_timer\",\"id\":[1],\"delay_ms\":1}", "set_timer: 'id' must be a string or an integer"},
+        {"{\"action\":\"store_put\",\"key\":\"\",\"value\":1}", "store_put: 'key' is empty"},
+        {"{\"action\":\"annotate\",\"tag\":\"Role\"}", "annotate: 'tag' must be lowercase letters, digits, _ or -"},
+        {"{\"action\":\"annotate\",\"tag\":\"r\",\"value\":1.5}", "annotate: 'value' must be an integer"},
+        {"{\"action\":\"describe\",\"text\":\"a\\u0000b\"}", "not JSON ("},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int rc = parse(bad[i].line, &p, err);
+        /* Jansson's own wording (columns, phrasing) varies by version:
+         * only the prefix of "not JSON (...)" is ours. */
+        size_t n = strcmp(bad[i].err, "not JSON (") == 0 ? strlen(bad[i].err) : sizeof err;
+        if (rc == 0 || strncmp(err, bad[i].err, n) != 0) {
+            print_error("case %zu: %s -> %s\n", i, bad[i].line, rc ? err : "ok");
+        }
+        assert_int_equal(rc, -1);
+        assert_int_equal(strncmp(err, bad[i].err, n), 0);
+        assert_null(p.json);
+    }
+    /* Embedded NUL bytes and a line over the bound. */
+    assert_int_equal(pline_parse("{\"action\":\"done\"}\0x", 19, &p, err, sizeof err), -1);
+    assert_int_equal(pline_parse("{}", (size_t)PROCESS_LINE_BYTES_MAX + 1, &p, err, sizeof err), -1);
+}
+
+static int open_fds(void) {
+    int n = 0;
+    DIR *d = opendir("/proc/self/fd");
+    if (!d) d = opendir("/dev/fd");
+    if (!d) return -1;
+    while (readdir(d)) n++;
+    closedir(d);
+    return n;
+}
+
+/* Spawns and kills processes that behave and that do not (ignore stdin,
+ * start a helper that holds the pipes): no fd is left open and no child is
+ * left to reap. */
+static void test_spawn_kill_reap(void **state) {
+    (void)state;
+    char err[300];
+    int before = open_fds();
+    for (int i = 0; i < 20; i++) {
+        struct proc p;
+        char *sh_argv[] = {"sh", "-c", i % 2 ? "sleep 30 & cat" : "read x; echo \"$x\"; exec sleep 30",
+                           NULL};
+        assert_int_equal(proc_spawn(&p, sh_argv, NULL, "[t] ", 1024, err, sizeof err), 0);
+        assert_int_equal(proc_write(&p, "hi\n", 3, proc_now_ms() + 5000, err, sizeof err), PROC_OK);
+        const char *line;
+        size_t len;
+        assert_int_equal(proc_read_line(&p, &line, &len, proc_now_ms() + 5000, err, sizeof err), PROC_OK);
+        assert_string_equal(line, "hi");
+        assert_int_equal(proc_read_line(&p, &line, &len, proc_now_ms() + 50, err, sizeof err), PROC_TIMEOUT);
+        proc_kill(&p);
+        proc_kill(&p); /* idempotent */
+    }
+    struct proc p;
+    char *missing[] = {"./no-such-program", NULL};
+    assert_int_equal(proc_spawn(&p, missing, "/", "[t] ", 1024, err, sizeof err), -1);
+    assert_string_equal(err, "cannot start './no-such-program' in /: No such file or directory");
+    char *exits[] = {"sh", "-c", "exit 7", NULL};
+    assert_int_equal(proc_spawn(&p, exits, NULL, "[t] ", 1024, err, sizeof err), 0);
+    const char *line;
+    size_t len;
+    assert_int_equal(proc_read_line(&p, &line, &len, proc_now_ms() + 5000, err, sizeof err), PROC_EOF);
+    char how[100];
+    proc_describe_exit(&p, how, sizeof how);
+    assert_string_equal(how, "exited with status 7");
+    proc_kill(&p);
+    char *longline[] = {"sh", "-c", "printf '%0300d\\n' 0", NULL};
+    assert_int_equal(proc_spawn(&p, longline, NULL, "[t] ", 100, err, sizeof err), 0);
+    assert_int_equal(proc_read_line(&p, &line, &len, proc_now_ms() + 5000, err, sizeof err), PROC_TOO_LONG);
+    proc_kill(&p);
+    assert_int_equal(open_fds(), before);
+    errno = 0;
+    assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+    assert_int_equal(errno, ECHILD);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_argv_split),
+        cmocka_unit_test(test_line_parser),
+        cmocka_unit_test(test_spawn_kill_reap),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
