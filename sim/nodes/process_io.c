@@ -2,6 +2,7 @@
  * process_io.h). The only host I/O in sim/; documented in
  * docs/ASSUMPTIONS.md ("Process nodes"). POSIX only. */
 #define _GNU_SOURCE /* pipe2, MSG_NOSIGNAL, PR_SET_PDEATHSIG where present */
+#include "dslab/host_clock.h"
 #include "nodes/process_io.h"
 
 #include <errno.h>
@@ -22,9 +23,7 @@
 #endif
 
 int64_t proc_now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return (int64_t)(host_clock_s() * 1000.0);
 }
 
 static int set_cloexec_nonblock(int fd, bool nonblock) {
