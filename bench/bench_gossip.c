@@ -20,31 +20,31 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: bench_gossip SCENARIO NODES UNTIL_MS\n");
         return 2;
     }
-    struct scenario_override set = {"nodes", argv[2]};
-    struct diag d;
-    diag_clear(&d);
-    struct scenario *s = scenario_load(argv[1], &set, 1, NULL, &d);
+    struct dslab_scenario_override set = {"nodes", argv[2]};
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    struct dslab_scenario *s = dslab_scenario_load(argv[1], &set, 1, NULL, &d);
     if (!s) {
         fprintf(stderr, "%s:%d:%d: error: %s\n", d.file, d.line, d.col, d.message);
         return 2;
     }
-    int64_t until_ns = strtoll(argv[3], NULL, 10) * NS_PER_MS;
-    struct sim *sim = sim_create(s, s->seed, &d);
+    int64_t until_ns = strtoll(argv[3], NULL, 10) * DSLAB_NS_PER_MS;
+    struct dslab_sim *sim = dslab_sim_create(s, s->seed, &d);
     if (!sim) {
         fprintf(stderr, "error: %s\n", d.message);
         return 2;
     }
-    double start = host_clock_s();
-    enum sim_status st = sim_run(sim, until_ns, 0);
-    double wall_s = host_clock_s() - start;
-    const struct sim_stats *stats = sim_get_stats(sim);
+    double start = dslab_host_clock_s();
+    enum dslab_sim_status st = dslab_sim_run(sim, until_ns, 0);
+    double wall_s = dslab_host_clock_s() - start;
+    const struct dslab_sim_stats *stats = dslab_sim_get_stats(sim);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("%d\t%.2f\t%" PRIu64 "\t%.3f\t%.0f\t%.1f\t%" PRIu64 "\n", (int)s->nodes_count,
            (double)until_ns / 1e9, stats->messages_delivered, wall_s,
            (double)stats->messages_delivered / wall_s, (double)ru.ru_maxrss / 1024.0,
            stats->in_flight_max);
-    sim_destroy(sim);
-    scenario_free(s);
-    return st == SIM_OK ? 0 : 1;
+    dslab_sim_destroy(sim);
+    dslab_scenario_free(s);
+    return st == DSLAB_SIM_OK ? 0 : 1;
 }

@@ -30,20 +30,20 @@ static double time_fix(const struct catalog *c, const struct exercise *e, const 
     snprintf(name, sizeof name, "%s/bench.answers.yaml", dir);
     double t[64];
     for (int r = 0; r < reps; r++) {
-        struct diag d;
-        diag_clear(&d);
+        struct dslab_diag d;
+        dslab_diag_clear(&d);
         struct answers *a = grader_answers_load_buffer(text, strlen(text), name, e, &d);
         if (!a) {
             fprintf(stderr, "%s: %s\n", e->id, d.message);
             exit(2);
         }
         struct grade_result res;
-        double t0 = host_clock_s();
+        double t0 = dslab_host_clock_s();
         if (grader_grade_answers(c, e, a, &res, &d) < 0) {
             fprintf(stderr, "%s: %s\n", e->id, d.message);
             exit(2);
         }
-        t[r] = host_clock_s() - t0;
+        t[r] = dslab_host_clock_s() - t0;
         for (int i = 0; i < res.count; i++) {
             if (res.q[i].q == q) *pass = res.q[i].pass;
         }
@@ -57,8 +57,8 @@ static double time_fix(const struct catalog *c, const struct exercise *e, const 
 /* The model fix: the question's line of the model answers. */
 static void model_fix(const struct catalog *c, const struct exercise *e, const struct question *q, char *out,
                       size_t size) {
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     char *model = grader_grade_model_answers(c, e, &d);
     out[0] = 0;
     if (!model) return;
@@ -80,8 +80,8 @@ int main(int argc, char **argv) {
     }
     int reps = argc > 2 ? atoi(argv[2]) : 3;
     if (reps < 1 || reps > 64) reps = 3;
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     struct catalog *c = grader_catalog_load(argv[1], &d);
     if (!c) {
         fprintf(stderr, "%s\n", d.message);

@@ -34,20 +34,20 @@ static int cmp_double(const void *a, const void *b) {
 }
 
 /* One run; returns its CPU seconds, *delivered set; < 0 on error. */
-static double run_once(const struct scenario *s, int64_t until_ns, uint64_t *delivered) {
-    struct diag d;
-    diag_clear(&d);
-    struct sim *sim = sim_create(s, s->seed, &d);
+static double run_once(const struct dslab_scenario *s, int64_t until_ns, uint64_t *delivered) {
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    struct dslab_sim *sim = dslab_sim_create(s, s->seed, &d);
     if (!sim) {
         fprintf(stderr, "%s:%d:%d: error: %s\n", d.file, d.line, d.col, d.message);
         return -1;
     }
     double start = now_s();
-    enum sim_status st = sim_run(sim, until_ns, 0);
+    enum dslab_sim_status st = dslab_sim_run(sim, until_ns, 0);
     double wall = now_s() - start;
-    *delivered = sim_get_stats(sim)->messages_delivered;
-    sim_destroy(sim);
-    return st == SIM_OK ? wall : -1;
+    *delivered = dslab_sim_get_stats(sim)->messages_delivered;
+    dslab_sim_destroy(sim);
+    return st == DSLAB_SIM_OK ? wall : -1;
 }
 
 int main(int argc, char **argv) {
@@ -65,24 +65,24 @@ int main(int argc, char **argv) {
     snprintf(path, sizeof path, "%s/bench/gossip-pingpong.yaml", root);
     snprintf(include_dir, sizeof include_dir, "%s/sim/include", root);
     snprintf(source, sizeof source, "%s/tests/nodes/gossip.c", root);
-    struct node_code_options o = {.include_dir = include_dir, .messages = stderr};
-    struct scenario_override set = {"nodes", argv[2]};
-    struct diag d;
-    diag_clear(&d);
-    struct scenario *builtin = NULL, *plugin = NULL;
-    if (node_code_enable(&o, &d) != 0 || !(builtin = scenario_load(path, &set, 1, NULL, &d)) ||
-        !(plugin = scenario_load(path, &set, 1, NULL, &d))) {
+    struct dslab_node_code_options o = {.include_dir = include_dir, .messages = stderr};
+    struct dslab_scenario_override set = {"nodes", argv[2]};
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    struct dslab_scenario *builtin = NULL, *plugin = NULL;
+    if (dslab_node_code_enable(&o, &d) != 0 || !(builtin = dslab_scenario_load(path, &set, 1, NULL, &d)) ||
+        !(plugin = dslab_scenario_load(path, &set, 1, NULL, &d))) {
         fprintf(stderr, "%s:%d:%d: error: %s\n", d.file, d.line, d.col, d.message);
         return 2;
     }
-    plugin->protocol.origin = PROTOCOL_SOURCE;
+    plugin->protocol.origin = DSLAB_PROTOCOL_SOURCE;
     snprintf(plugin->protocol.code_path, sizeof plugin->protocol.code_path, "%s", source);
-    int64_t until_ns = strtoll(argv[3], NULL, 10) * NS_PER_MS;
+    int64_t until_ns = strtoll(argv[3], NULL, 10) * DSLAB_NS_PER_MS;
     double t_builtin[ROUNDS_MAX], t_plugin[ROUNDS_MAX];
     uint64_t n_builtin = 0, n_plugin = 0;
     int rc = 0;
     uint64_t warm;
-    if (run_once(plugin, NS_PER_MS, &warm) < 0) rc = 2; /* compiles once, outside the timing */
+    if (run_once(plugin, DSLAB_NS_PER_MS, &warm) < 0) rc = 2; /* compiles once, outside the timing */
     for (int r = 0; r < rounds && rc == 0; r++) {
         /* Alternate which goes first, so neither always runs on a warmer cache. */
         for (int k = 0; k < 2 && rc == 0; k++) {
@@ -105,7 +105,7 @@ int main(int argc, char **argv) {
         double mb = t_builtin[rounds / 2], mp = t_plugin[rounds / 2];
         printf("%s\t%d\t%" PRIu64 "\t%.3f\t%.3f\t%.3f\n", argv[2], rounds, n_builtin, mb, mp, mp / mb);
     }
-    scenario_free(builtin);
-    scenario_free(plugin);
+    dslab_scenario_free(builtin);
+    dslab_scenario_free(plugin);
     return rc;
 }

@@ -12,7 +12,7 @@
  * one leader's AppendEntries have reached every other node, wait for its
  * next heartbeat broadcast (the paper synchronised the heartbeats before
  * the crash), crash it at a uniformly random point of its heartbeat
- * interval (sim_inject), and measure the true time from the crash until
+ * interval (dslab_sim_inject), and measure the true time from the crash until
  * every surviving node has received an AppendEntries of the new leader's
  * term ("until the other servers received the new leader's first
  * heartbeat"). Trials that elect no leader within --cap of simulated time
@@ -48,7 +48,7 @@ struct range_spec {
     int64_t max_ms;
     int trials;
     char label[32];              /* "150-155ms", as in the paper's data */
-    struct scenario *scenario;   /* owned; loaded with this range's overrides */
+    struct dslab_scenario *scenario;   /* owned; loaded with this range's overrides */
 };
 
 /* The paper's ranges (Figure 16: randomness panel, then scale panel; the
@@ -133,7 +133,7 @@ static void watch_reset(struct watch *w, int64_t after_term, uint64_t live_mask)
     w->broadcast_ns = -1;
 }
 
-static void watch_on_deliver(struct watch *w, const struct trace_event *ev) {
+static void watch_on_deliver(struct watch *w, const struct dslab_trace_event *ev) {
     const struct sent_append *sa = &w->sent[ev->msg_id % SENT_SLOTS];
     if (sa->msg_id != ev->msg_id || sa->term <= w->after_term || w->settled_ns >= 0) {
         return;
@@ -152,9 +152,9 @@ static void watch_on_deliver(struct watch *w, const struct trace_event *ev) {
     }
 }
 
-static void watch_sink(void *user, const struct trace_event *ev) {
+static void watch_sink(void *user, const struct dslab_trace_event *ev) {
     struct watch *w = user;
-    if (ev->kind == TRACE_SEND) {
+    if (ev->kind == DSLAB_TRACE_SEND) {
         int64_t term = append_term(ev->text);
         if (term >= 0) {
             struct sent_append *sa = &w->sent[ev->msg_id % SENT_SLOTS];
@@ -164,9 +164,9 @@ static void watch_sink(void *user, const struct trace_event *ev) {
                 w->broadcast_ns = ev->t_ns;
             }
         }
-    } else if (ev->kind == TRACE_DELIVER) {
+    } else if (ev->kind == DSLAB_TRACE_DELIVER) {
         watch_on_deliver(w, ev);
-    } else if (ev->kind == TRACE_ANNOTATE && ev->tag && strcmp(ev->tag, "role") == 0 &&
+    } else if (ev->kind == DSLAB_TRACE_ANNOTATE && ev->tag && strcmp(ev->tag, "role") == 0 &&
                ev->text && strcmp(ev->text, "leader") == 0 && ev->a > w->after_term &&
                w->elected_ns < 0) {
         w->elected_ns = ev->t_ns;
@@ -179,14 +179,14 @@ static void watch_sink(void *user, const struct trace_event *ev) {
 static uint64_t trial_seed(uint64_t seed, const struct range_spec *r, int trial) {
     uint64_t x = seed ^ ((uint64_t)r->min_ms << 44) ^ ((uint64_t)r->max_ms << 24) ^
                  (uint64_t)trial;
-    return rng_splitmix64(&x);
+    return dslab_rng_splitmix64(&x);
 }
 
 /* Runs until `done` or `limit_ns`, in slices so a result is seen soon. */
-static bool run_until(struct sim *sim, const int64_t *watched_ns, int64_t limit_ns) {
-    while (*watched_ns < 0 && sim_now_ns(sim) < limit_ns) {
-        int64_t slice_ns = sim_now_ns(sim) + 20 * NS_PER_MS;
-        if (sim_run(sim, slice_ns < limit_ns ? slice_ns : limit_ns, 0) == SIM_ERROR) {
+static bool run_until(struct dslab_sim *sim, const int64_t *watched_ns, int64_t limit_ns) {
+    while (*watched_ns < 0 && dslab_sim_now_ns(sim) < limit_ns) {
+        int64_t slice_ns = dslab_sim_now_ns(sim) + 20 * DSLAB_NS_PER_MS;
+        if (dslab_sim_run(sim, slice_ns < limit_ns ? slice_ns : limit_ns, 0) == DSLAB_SIM_ERROR) {
             return false;
         }
     }
@@ -197,22 +197,22 @@ static bool run_until(struct sim *sim, const int64_t *watched_ns, int64_t limit_
  * crashed at t=0 and restarted `head_start_ns` later, so the first election
  * has a clear winner even when every timeout is the same (150-150ms would
  * otherwise split its very first vote for ever). */
-static void stagger_boot(struct sim *sim, int32_t nodes_count, struct rng *r,
+static void stagger_boot(struct dslab_sim *sim, int32_t nodes_count, struct dslab_rng *r,
                          int64_t head_start_ns) {
-    int32_t first = (int32_t)rng_below(r, (uint64_t)nodes_count);
-    struct diag d;
-    diag_clear(&d);
+    int32_t first = (int32_t)dslab_rng_below(r, (uint64_t)nodes_count);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     for (int32_t i = 0; i < nodes_count; i++) {
-        struct fault f = {.kind = FAULT_CRASH, .node = i, .peer = -1};
+        struct dslab_fault f = {.kind = DSLAB_FAULT_CRASH, .node = i, .peer = -1};
         if (i != first) {
-            sim_inject(sim, &f, &d);
+            dslab_sim_inject(sim, &f, &d);
         }
     }
-    sim_run(sim, head_start_ns, 0);
+    dslab_sim_run(sim, head_start_ns, 0);
     for (int32_t i = 0; i < nodes_count; i++) {
-        struct fault f = {.kind = FAULT_RESTART, .node = i, .peer = -1};
+        struct dslab_fault f = {.kind = DSLAB_FAULT_RESTART, .node = i, .peer = -1};
         if (i != first) {
-            sim_inject(sim, &f, &d);
+            dslab_sim_inject(sim, &f, &d);
         }
     }
 }
@@ -220,19 +220,19 @@ static void stagger_boot(struct sim *sim, int32_t nodes_count, struct rng *r,
 /* Waits for a stable leader (its AppendEntries reached every node) and for
  * its next heartbeat broadcast with no other leader in between. Returns
  * that broadcast's time, or -1. */
-static int64_t await_broadcast(struct sim *sim, struct watch *w, uint64_t all_mask) {
+static int64_t await_broadcast(struct dslab_sim *sim, struct watch *w, uint64_t all_mask) {
     int64_t base_term = 0;
     for (int attempt = 0; attempt < 50; attempt++) {
         watch_reset(w, base_term, all_mask);
-        if (!run_until(sim, &w->settled_ns, sim_now_ns(sim) + 60 * NS_PER_S)) {
+        if (!run_until(sim, &w->settled_ns, dslab_sim_now_ns(sim) + 60 * DSLAB_NS_PER_S)) {
             return -1;
         }
         int64_t settled_broadcast_ns = w->broadcast_ns;
         w->after_term = w->term; /* a later leader now shows as elected_ns */
         w->elected_ns = -1;
-        int64_t limit_ns = sim_now_ns(sim) + 10 * NS_PER_S;
+        int64_t limit_ns = dslab_sim_now_ns(sim) + 10 * DSLAB_NS_PER_S;
         while (w->broadcast_ns == settled_broadcast_ns && w->elected_ns < 0 &&
-               sim_step(sim, limit_ns) == 1) {
+               dslab_sim_step(sim, limit_ns) == 1) {
         }
         if (w->broadcast_ns > settled_broadcast_ns && w->elected_ns < 0) {
             return w->broadcast_ns;
@@ -247,35 +247,35 @@ static struct trial_result run_trial(const struct bench *b, const struct job *j,
     const struct range_spec *r = &b->ranges[j->range_index];
     struct trial_result res = {.downtime_ns = -1, .elected_ns = -1, .failed = true};
     uint64_t seed = trial_seed(b->seed, r, j->trial);
-    struct diag d;
-    diag_clear(&d);
-    struct sim *sim = sim_create(r->scenario, seed, &d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    struct dslab_sim *sim = dslab_sim_create(r->scenario, seed, &d);
     if (!sim) {
         return res;
     }
-    sim_add_sink(sim, watch_sink, w);
-    struct trace_writer tw;
+    dslab_sim_add_sink(sim, watch_sink, w);
+    struct dslab_trace_writer tw;
     if (b->trace_out && j == &b->jobs[0]) {
-        trace_writer_init(&tw, b->trace_out, TRACE_FORMAT_JSONL,
+        dslab_trace_writer_init(&tw, b->trace_out, DSLAB_TRACE_FORMAT_JSONL,
                           (const char(*)[32])r->scenario->node_names, r->scenario->nodes_count);
-        sim_add_sink(sim, trace_writer_sink, &tw);
+        dslab_sim_add_sink(sim, dslab_trace_writer_sink, &tw);
     }
     int32_t nodes_count = r->scenario->nodes_count;
     uint64_t all_mask = (UINT64_C(1) << nodes_count) - 1;
-    struct rng setup_rng;
-    rng_init(&setup_rng, seed, RNG_PURPOSE_FAULTS, "bench-setup");
-    stagger_boot(sim, nodes_count, &setup_rng, (r->max_ms - r->min_ms + 25) * NS_PER_MS);
+    struct dslab_rng setup_rng;
+    dslab_rng_init(&setup_rng, seed, DSLAB_RNG_PURPOSE_FAULTS, "bench-setup");
+    stagger_boot(sim, nodes_count, &setup_rng, (r->max_ms - r->min_ms + 25) * DSLAB_NS_PER_MS);
     int64_t broadcast_ns = await_broadcast(sim, w, all_mask);
     if (broadcast_ns >= 0) {
         /* The crash: uniformly within the heartbeat interval after the
          * broadcast (the driver's own stream: it never shifts the sim's). */
-        int64_t heartbeat_ns = r->min_ms * NS_PER_MS / 2;
-        int64_t crash_ns = broadcast_ns + (int64_t)rng_below(&setup_rng, (uint64_t)heartbeat_ns);
+        int64_t heartbeat_ns = r->min_ms * DSLAB_NS_PER_MS / 2;
+        int64_t crash_ns = broadcast_ns + (int64_t)dslab_rng_below(&setup_rng, (uint64_t)heartbeat_ns);
         int32_t old_leader = w->leader;
         int64_t old_term = w->term;
-        sim_run(sim, crash_ns, 0);
-        struct fault crash = {.kind = FAULT_CRASH, .node = old_leader, .peer = -1};
-        if (sim_inject(sim, &crash, &d) == 0) {
+        dslab_sim_run(sim, crash_ns, 0);
+        struct dslab_fault crash = {.kind = DSLAB_FAULT_CRASH, .node = old_leader, .peer = -1};
+        if (dslab_sim_inject(sim, &crash, &d) == 0) {
             watch_reset(w, old_term, all_mask & ~(UINT64_C(1) << old_leader));
             bool settled = run_until(sim, &w->settled_ns, crash_ns + b->cap_ns);
             res.failed = false;
@@ -285,7 +285,7 @@ static struct trial_result run_trial(const struct bench *b, const struct job *j,
             res.terms = settled ? w->term - old_term : 0;
         }
     }
-    sim_destroy(sim);
+    dslab_sim_destroy(sim);
     return res;
 }
 
@@ -452,7 +452,7 @@ static int add_range(struct bench *b, int64_t min_ms, int64_t max_ms, int trials
 
 /* Loads the scenario once per range: timeouts and heartbeat = min/2 set
  * after the caller's --set overrides. */
-static int load_ranges(struct bench *b, const char *path, const struct scenario_override *sets,
+static int load_ranges(struct bench *b, const char *path, const struct dslab_scenario_override *sets,
                        int sets_count) {
     for (int i = 0; i < b->ranges_count; i++) {
         struct range_spec *r = &b->ranges[i];
@@ -460,17 +460,17 @@ static int load_ranges(struct bench *b, const char *path, const struct scenario_
         snprintf(tmin, sizeof tmin, "%" PRId64 "ms", r->min_ms);
         snprintf(tmax, sizeof tmax, "%" PRId64 "ms", r->max_ms);
         snprintf(hb, sizeof hb, "%" PRId64 "us", r->min_ms * 1000 / 2);
-        struct scenario_override ov[SETS_MAX + 3];
+        struct dslab_scenario_override ov[SETS_MAX + 3];
         memcpy(ov, sets, (size_t)sets_count * sizeof *ov);
-        ov[sets_count] = (struct scenario_override){"protocol.election_timeout_min", tmin};
-        ov[sets_count + 1] = (struct scenario_override){"protocol.election_timeout_max", tmax};
-        ov[sets_count + 2] = (struct scenario_override){"protocol.heartbeat", hb};
-        struct diag d;
-        diag_clear(&d);
-        r->scenario = scenario_load(path, ov, sets_count + 3, NULL, &d);
+        ov[sets_count] = (struct dslab_scenario_override){"protocol.election_timeout_min", tmin};
+        ov[sets_count + 1] = (struct dslab_scenario_override){"protocol.election_timeout_max", tmax};
+        ov[sets_count + 2] = (struct dslab_scenario_override){"protocol.heartbeat", hb};
+        struct dslab_diag d;
+        dslab_diag_clear(&d);
+        r->scenario = dslab_scenario_load(path, ov, sets_count + 3, NULL, &d);
         if (!r->scenario) {
             char msg[1024];
-            diag_format(&d, msg, sizeof msg);
+            dslab_diag_format(&d, msg, sizeof msg);
             fprintf(stderr, "%s\n", msg);
             return -1;
         }
@@ -484,7 +484,7 @@ struct options {
     int threads;
     int trials; /* 0 = the paper's counts */
     bool per_trial;
-    struct scenario_override sets[SETS_MAX];
+    struct dslab_scenario_override sets[SETS_MAX];
     int sets_count;
 };
 
@@ -547,7 +547,7 @@ static int parse_args(int argc, char **argv, struct options *o, struct bench *b)
             snprintf(copies[o->sets_count], sizeof copies[0], "%s", v);
             char *eq = strchr(copies[o->sets_count], '=');
             *eq = 0;
-            o->sets[o->sets_count] = (struct scenario_override){copies[o->sets_count], eq + 1};
+            o->sets[o->sets_count] = (struct dslab_scenario_override){copies[o->sets_count], eq + 1};
             o->sets_count++;
         } else {
             return -1;
@@ -592,7 +592,7 @@ int main(int argc, char **argv) {
     static struct bench b;
     struct options o = {.threads = 2};
     b.seed = 1;
-    b.cap_ns = 300 * NS_PER_S;
+    b.cap_ns = 300 * DSLAB_NS_PER_S;
     if (parse_args(argc, argv, &o, &b) != 0) {
         usage();
         return 2;
@@ -600,7 +600,7 @@ int main(int argc, char **argv) {
     if (load_ranges(&b, o.scenario_path, o.sets, o.sets_count) != 0 || make_jobs(&b) != 0) {
         return 2;
     }
-    double start_s = host_clock_s();
+    double start_s = dslab_host_clock_s();
     pthread_t tids[64];
     int started = 0;
     for (; started < o.threads - 1; started++) {
@@ -618,12 +618,12 @@ int main(int argc, char **argv) {
         print_table(&b, o.paper_path);
     }
     fprintf(stderr, "bench_raft_election: %d trials, seed %" PRIu64 ", cap %.0fs, %d threads, %.1fs wall\n",
-            b.jobs_count, b.seed, (double)b.cap_ns / 1e9, o.threads, host_clock_s() - start_s);
+            b.jobs_count, b.seed, (double)b.cap_ns / 1e9, o.threads, dslab_host_clock_s() - start_s);
     if (b.trace_out) {
         fclose(b.trace_out);
     }
     for (int i = 0; i < b.ranges_count; i++) {
-        scenario_free(b.ranges[i].scenario);
+        dslab_scenario_free(b.ranges[i].scenario);
     }
     free(b.jobs);
     free(b.results);

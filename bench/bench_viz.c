@@ -42,7 +42,7 @@ static int cmp_double(const void *a, const void *b) {
 }
 
 struct bench {
-    struct scenario *sc;
+    struct dslab_scenario *sc;
     struct viz_options opt;
     SDL_Surface *surf;
     SDL_Renderer *ren;
@@ -52,9 +52,9 @@ struct bench {
 
 static int bench_open(struct bench *b, const char *yaml) {
     memset(b, 0, sizeof *b);
-    struct diag d;
-    diag_clear(&d);
-    b->sc = scenario_load_buffer(yaml, strlen(yaml), "bench.yaml", NULL, 0, NULL, &d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    b->sc = dslab_scenario_load_buffer(yaml, strlen(yaml), "bench.yaml", NULL, 0, NULL, &d);
     if (!b->sc) {
         fprintf(stderr, "bench_viz: %s\n", d.message);
         return -1;
@@ -78,7 +78,7 @@ static void bench_close(struct bench *b) {
     viz_app_deinit(&b->app);
     SDL_DestroyRenderer(b->ren);
     SDL_FreeSurface(b->surf);
-    scenario_free(b->sc);
+    dslab_scenario_free(b->sc);
 }
 
 /* Median frame time over `frames` frames from t0 in steps of dt. */
@@ -144,7 +144,7 @@ static void frames_case(const char *label, const char *yaml, int64_t t0, double 
     struct bench b;
     if (bench_open(&b, yaml) != 0) return;
     int64_t in_flight;
-    double med = frame_median_ms(&b, t0, 20 * NS_PER_MS / 10, 60, &in_flight);
+    double med = frame_median_ms(&b, t0, 20 * DSLAB_NS_PER_MS / 10, 60, &in_flight);
     if (getenv("BENCH_VIZ_BREAKDOWN")) {
         double still = frame_median_ms(&b, t0, 0, 30, &in_flight);
         printf("   same frame again: %.2f ms\n", still);
@@ -165,7 +165,7 @@ static void seek_case(void) {
     uint64_t x = 12345;
     for (int i = 0; i < SEEKS; i++) {
         x = x * 6364136223846793005ull + 1442695040888963407ull;
-        int64_t t = (int64_t)((x >> 11) % (uint64_t)(60 * NS_PER_S));
+        int64_t t = (int64_t)((x >> 11) % (uint64_t)(60 * DSLAB_NS_PER_S));
         double t0 = now_ms();
         viz_app_seek(&b.app, t);
         viz_app_render(&b.app);
@@ -192,15 +192,15 @@ int main(int argc, char **argv) {
     /* An argument picks one case: raft, gossip50, gossip500 or seek. */
     if (!*only || strcmp(only, "raft") == 0) {
         snprintf(yaml, sizeof yaml, raft5, "12s");
-        frames_case("raft, 5 nodes", yaml, 3 * NS_PER_S, 4);
+        frames_case("raft, 5 nodes", yaml, 3 * DSLAB_NS_PER_S, 4);
     }
     if (!*only || strcmp(only, "gossip50") == 0) {
         snprintf(yaml, sizeof yaml, gossip, "1s", 50, 40);
-        frames_case("gossip, 50 nodes, 2000 in flight", yaml, 500 * NS_PER_MS, 16);
+        frames_case("gossip, 50 nodes, 2000 in flight", yaml, 500 * DSLAB_NS_PER_MS, 16);
     }
     if (!*only || strcmp(only, "gossip500") == 0) {
         snprintf(yaml, sizeof yaml, gossip, "1s", 500, 4);
-        frames_case("gossip, 500 nodes", yaml, 500 * NS_PER_MS, 50);
+        frames_case("gossip, 500 nodes", yaml, 500 * DSLAB_NS_PER_MS, 50);
     }
     if (!*only || strcmp(only, "seek") == 0) seek_case();
     TTF_Quit();

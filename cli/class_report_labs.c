@@ -15,8 +15,8 @@
 int class_labs_grade(const char *path, const char *root, struct class_lab *row, FILE *errors) {
     memset(row, 0, sizeof *row);
     struct lab_submission sub;
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     char out_dir[1100];
     const char *slash = strrchr(path, '/');
     snprintf(out_dir, sizeof out_dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
@@ -24,18 +24,18 @@ int class_labs_grade(const char *path, const char *root, struct class_lab *row, 
     int rc = lab_submission_load(path, root, &sub, &d);
     if (rc == 0) {
         n = strlen(sub.node);
-        struct lab_node node = {.origin = n > 3 && strcmp(sub.node + n - 3, ".so") == 0 ? PROTOCOL_PLUGIN
-                                                                                       : PROTOCOL_SOURCE,
+        struct lab_node node = {.origin = n > 3 && strcmp(sub.node + n - 3, ".so") == 0 ? DSLAB_PROTOCOL_PLUGIN
+                                                                                       : DSLAB_PROTOCOL_SOURCE,
                                 .code_path = sub.node};
         struct lab_grade_options opt = {.out_dir = out_dir};
         rc = lab_load(sub.lab_dir, &row->lab, &d);
         if (rc == 0) rc = lab_grade(&row->lab, &node, &opt, &row->g, &d);
     }
     if (rc != 0) {
-        char buf[DIAG_MESSAGE_MAX + DIAG_PATH_MAX + 64];
-        diag_format(&d, buf, (int)sizeof buf);
+        char buf[DSLAB_DIAG_MESSAGE_MAX + DSLAB_DIAG_PATH_MAX + 64];
+        dslab_diag_format(&d, buf, (int)sizeof buf);
         fprintf(errors, "- ");
-        quote_put(errors, buf, QUOTE_MARKDOWN, 400);
+        dslab_quote_put(errors, buf, DSLAB_QUOTE_MARKDOWN, 400);
         fprintf(errors, "\n");
         return -1;
     }
@@ -50,7 +50,7 @@ void class_labs_print(FILE *o, const struct class_lab *rows, int n) {
         if (!first) continue;
         const struct lab *lab = &rows[i].lab;
         char esc[400];
-        fprintf(o, "\n## Lab %s: %s\n\n| learner |", lab->id, quote_escape(lab->title, QUOTE_MARKDOWN, 120, esc, sizeof esc));
+        fprintf(o, "\n## Lab %s: %s\n\n| learner |", lab->id, dslab_quote_escape(lab->title, DSLAB_QUOTE_MARKDOWN, 120, esc, sizeof esc));
         for (int t = 0; t < lab->tests_count; t++) fprintf(o, " %s (%d) |", lab->tests[t].id, lab->tests[t].points);
         fprintf(o, " score |\n|---|");
         for (int t = 0; t <= lab->tests_count; t++) fprintf(o, "---|");
@@ -60,7 +60,7 @@ void class_labs_print(FILE *o, const struct class_lab *rows, int n) {
             if (strcmp(rows[k].lab.id, lab->id) != 0) continue;
             learners++;
             passed += rows[k].g.passed;
-            fprintf(o, "| %s |", quote_escape(rows[k].learner, QUOTE_MARKDOWN, 64, esc, sizeof esc));
+            fprintf(o, "| %s |", dslab_quote_escape(rows[k].learner, DSLAB_QUOTE_MARKDOWN, 64, esc, sizeof esc));
             for (int t = 0; t < rows[k].g.tests_count; t++) {
                 const struct lab_test_result *r = &rows[k].g.results[t];
                 if (r->passed) fprintf(o, " pass |");

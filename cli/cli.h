@@ -49,7 +49,7 @@ int cmd_report(int argc, char **argv);
 /* Prints "dslab: error: ..." for usage errors and returns EXIT_BAD_INPUT. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints a diag as "file:line:col: error: message" to stderr. */
-void cli_print_diag(const struct diag *d);
+void cli_print_diag(const struct dslab_diag *d);
 /* node_code_cli.c: allows scenarios with `source:`/`plugin:` node code.
  * Returns 0, or EXIT_BAD_INPUT after printing why not. */
 int cli_enable_node_code(void);
@@ -65,12 +65,12 @@ int cli_parse_u64(const char *text, uint64_t *out);
  * "-" is standard output. cli_atomic_open() returns o->f, or NULL after
  * printing why; cli_atomic_commit() flushes, syncs and renames, and
  * returns 0, or -1 after printing why (e.g. "No space left on device"). */
-FILE *cli_atomic_open(struct outfile *o, const char *path);
-int cli_atomic_commit(struct outfile *o);
+FILE *cli_atomic_open(struct dslab_outfile *o, const char *path);
+int cli_atomic_commit(struct dslab_outfile *o);
 /* --set KEY=VALUE flags, in command-line order. */
 #define CLI_OVERRIDES_MAX 64
 struct cli_overrides {
-    struct scenario_override items[CLI_OVERRIDES_MAX]; /* point into storage */
+    struct dslab_scenario_override items[CLI_OVERRIDES_MAX]; /* point into storage */
     char *storage[CLI_OVERRIDES_MAX];                  /* owned copies */
     int count;
 };

@@ -39,7 +39,7 @@ static const char usage[] =
 struct opts {
     const char *file;
     const char *model_text;
-    struct lincheck_options lin;
+    struct dslab_lincheck_options lin;
     int json;
 };
 
@@ -51,7 +51,7 @@ static int parse_args(int argc, char **argv, struct opts *o) {
             fputs(usage, stdout);
             exit(0);
         } else if (strcmp(a, "--model") == 0) {
-            if (!next || lincheck_model_parse(next, &o->lin.model) != 0) {
+            if (!next || dslab_lincheck_model_parse(next, &o->lin.model) != 0) {
                 return cli_usage_error("check-history",
                                        "--model is register, cas-register, kv or mutex, got '%s'",
                                        next ? next : "");
@@ -64,9 +64,9 @@ static int parse_args(int argc, char **argv, struct opts *o) {
             i++;
         } else if (strcmp(a, "--budget") == 0) {
             if (!next || cli_parse_u64(next, &o->lin.states_max) != 0 || o->lin.states_max == 0 ||
-                o->lin.states_max > LINCHECK_STATES_MAX) {
+                o->lin.states_max > DSLAB_LINCHECK_STATES_MAX) {
                 return cli_usage_error("check-history", "--budget needs an integer in 1..%u, got '%s'",
-                                       LINCHECK_STATES_MAX, next ? next : "");
+                                       DSLAB_LINCHECK_STATES_MAX, next ? next : "");
             }
             i++;
         } else if (strcmp(a, "--json") == 0) {
@@ -85,65 +85,65 @@ static int parse_args(int argc, char **argv, struct opts *o) {
     return 0;
 }
 
-static const char *verdict_name(enum lincheck_verdict v) {
+static const char *verdict_name(enum dslab_lincheck_verdict v) {
     switch (v) {
-    case LINCHECK_LINEARIZABLE: return "linearizable";
-    case LINCHECK_NOT_LINEARIZABLE: return "not_linearizable";
-    case LINCHECK_UNKNOWN: return "unknown";
+    case DSLAB_LINCHECK_LINEARIZABLE: return "linearizable";
+    case DSLAB_LINCHECK_NOT_LINEARIZABLE: return "not_linearizable";
+    case DSLAB_LINCHECK_UNKNOWN: return "unknown";
     }
     return "?";
 }
 
 /* --json: one object, written with the one JSON writer (json_write.h). */
-static void print_json(const struct opts *o, const struct lincheck_result *r) {
-    struct json_writer w;
-    jw_init(&w, stdout);
-    jw_object_begin(&w);
-    jw_member_string(&w, "file", o->file);
-    jw_member_string(&w, "model", o->model_text);
-    jw_member_string(&w, "format", r->format);
-    jw_member_string(&w, "verdict", verdict_name(r->verdict));
-    jw_member_uint(&w, "ops", r->ops_count);
-    jw_member_uint(&w, "keys", r->keys_count);
-    jw_member_uint(&w, "keys_checked", r->keys_checked);
-    jw_member_uint(&w, "keys_unknown", r->keys_unknown);
-    jw_member_uint(&w, "states", r->states_total);
-    jw_member_uint(&w, "states_all_rounds", r->states_all_rounds);
-    if (r->verdict == LINCHECK_NOT_LINEARIZABLE) {
-        jw_key(&w, "failure");
-        jw_object_begin(&w);
-        jw_member_string(&w, "key", r->key);
-        jw_member_string(&w, "op", r->op);
-        jw_member_int(&w, "process", r->process);
-        jw_member_int(&w, "line", r->line);
-        jw_member_int(&w, "invoke_line", r->invoke_line);
-        jw_member_uint(&w, "linearized", r->linearized_count);
-        jw_member_string(&w, "state", r->state);
-        jw_member_string(&w, "last_op", r->last_op);
-        jw_member_int(&w, "last_line", r->last_line);
-        jw_object_end(&w);
+static void print_json(const struct opts *o, const struct dslab_lincheck_result *r) {
+    struct dslab_json_writer w;
+    dslab_jw_init(&w, stdout);
+    dslab_jw_object_begin(&w);
+    dslab_jw_member_string(&w, "file", o->file);
+    dslab_jw_member_string(&w, "model", o->model_text);
+    dslab_jw_member_string(&w, "format", r->format);
+    dslab_jw_member_string(&w, "verdict", verdict_name(r->verdict));
+    dslab_jw_member_uint(&w, "ops", r->ops_count);
+    dslab_jw_member_uint(&w, "keys", r->keys_count);
+    dslab_jw_member_uint(&w, "keys_checked", r->keys_checked);
+    dslab_jw_member_uint(&w, "keys_unknown", r->keys_unknown);
+    dslab_jw_member_uint(&w, "states", r->states_total);
+    dslab_jw_member_uint(&w, "states_all_rounds", r->states_all_rounds);
+    if (r->verdict == DSLAB_LINCHECK_NOT_LINEARIZABLE) {
+        dslab_jw_key(&w, "failure");
+        dslab_jw_object_begin(&w);
+        dslab_jw_member_string(&w, "key", r->key);
+        dslab_jw_member_string(&w, "op", r->op);
+        dslab_jw_member_int(&w, "process", r->process);
+        dslab_jw_member_int(&w, "line", r->line);
+        dslab_jw_member_int(&w, "invoke_line", r->invoke_line);
+        dslab_jw_member_uint(&w, "linearized", r->linearized_count);
+        dslab_jw_member_string(&w, "state", r->state);
+        dslab_jw_member_string(&w, "last_op", r->last_op);
+        dslab_jw_member_int(&w, "last_line", r->last_line);
+        dslab_jw_object_end(&w);
     }
-    if (r->verdict == LINCHECK_UNKNOWN) {
-        jw_member_string(&w, "unknown_key", r->unknown_key);
-        jw_member_uint(&w, "unknown_states", r->unknown_states);
-        jw_member_uint(&w, "unknown_budget", r->unknown_budget);
-        jw_member_string(&w, "unknown_reason", r->unknown_by_memory ? "memory" : "budget");
+    if (r->verdict == DSLAB_LINCHECK_UNKNOWN) {
+        dslab_jw_member_string(&w, "unknown_key", r->unknown_key);
+        dslab_jw_member_uint(&w, "unknown_states", r->unknown_states);
+        dslab_jw_member_uint(&w, "unknown_budget", r->unknown_budget);
+        dslab_jw_member_string(&w, "unknown_reason", r->unknown_by_memory ? "memory" : "budget");
     }
-    jw_object_end(&w);
-    jw_end_document(&w);
+    dslab_jw_object_end(&w);
+    dslab_jw_end_document(&w);
 }
 
-static void print_text(const struct opts *o, const struct lincheck_result *r) {
-    const char *what = r->verdict == LINCHECK_LINEARIZABLE       ? "linearizable"
-                       : r->verdict == LINCHECK_NOT_LINEARIZABLE ? "NOT linearizable"
+static void print_text(const struct opts *o, const struct dslab_lincheck_result *r) {
+    const char *what = r->verdict == DSLAB_LINCHECK_LINEARIZABLE       ? "linearizable"
+                       : r->verdict == DSLAB_LINCHECK_NOT_LINEARIZABLE ? "NOT linearizable"
                                                                  : "unknown";
     char keys[48] = "";
-    if (o->lin.model == LINCHECK_MODEL_KV) {
+    if (o->lin.model == DSLAB_LINCHECK_MODEL_KV) {
         snprintf(keys, sizeof keys, ", %zu key group%s", r->keys_count, r->keys_count == 1 ? "" : "s");
     }
     printf("%s: %s (model %s, %s format, %zu ops%s, %" PRIu64 " states searched)\n", o->file, what,
            o->model_text, r->format, r->ops_count, keys, r->states_total);
-    if (r->verdict == LINCHECK_NOT_LINEARIZABLE) {
+    if (r->verdict == DSLAB_LINCHECK_NOT_LINEARIZABLE) {
         int line = r->line ? r->line : r->invoke_line;
         int col = r->line ? r->col : r->invoke_col;
         printf("%s:%d:%d: first operation that cannot be linearized: process %" PRId64 " %s%s%s",
@@ -157,13 +157,13 @@ static void print_text(const struct opts *o, const struct lincheck_result *r) {
             printf("  last op of that prefix: process %" PRId64 " %s (line %d)\n", r->last_process,
                    r->last_op, r->last_line);
         }
-    } else if (r->verdict == LINCHECK_UNKNOWN && r->unknown_by_memory) {
+    } else if (r->verdict == DSLAB_LINCHECK_UNKNOWN && r->unknown_by_memory) {
         printf("search memory exhausted on %s%s after %" PRIu64
                " states (%zu of %zu keys undecided; the search cache is limited to 1 GiB, or "
                "an allocation failed: a larger --budget will not help)\n",
                r->unknown_key[0] ? "key " : "the history", r->unknown_key, r->unknown_states,
                r->keys_unknown, r->keys_count);
-    } else if (r->verdict == LINCHECK_UNKNOWN) {
+    } else if (r->verdict == DSLAB_LINCHECK_UNKNOWN) {
         printf("search budget exhausted on %s%s after %" PRIu64 " states (budget %" PRIu64
                "; %zu of %zu keys undecided; raise --budget)\n",
                r->unknown_key[0] ? "key " : "the history", r->unknown_key, r->unknown_states,
@@ -175,10 +175,10 @@ int cmd_check_history(int argc, char **argv) {
     struct opts o = {0};
     int rc = parse_args(argc, argv, &o);
     if (rc != 0) return rc;
-    struct lincheck_result r;
-    struct diag diag;
-    diag_clear(&diag);
-    if (lincheck_file(o.file, &o.lin, &r, &diag) != 0) {
+    struct dslab_lincheck_result r;
+    struct dslab_diag diag;
+    dslab_diag_clear(&diag);
+    if (dslab_lincheck_file(o.file, &o.lin, &r, &diag) != 0) {
         cli_print_diag(&diag);
         return EXIT_BAD_INPUT;
     }
@@ -188,9 +188,9 @@ int cmd_check_history(int argc, char **argv) {
         print_text(&o, &r);
     }
     switch (r.verdict) {
-    case LINCHECK_LINEARIZABLE: return EXIT_CHECKS_HOLD;
-    case LINCHECK_NOT_LINEARIZABLE: return EXIT_CHECK_FAILED;
-    case LINCHECK_UNKNOWN: return EXIT_UNKNOWN;
+    case DSLAB_LINCHECK_LINEARIZABLE: return EXIT_CHECKS_HOLD;
+    case DSLAB_LINCHECK_NOT_LINEARIZABLE: return EXIT_CHECK_FAILED;
+    case DSLAB_LINCHECK_UNKNOWN: return EXIT_UNKNOWN;
     }
     return EXIT_UNKNOWN;
 }

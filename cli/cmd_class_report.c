@@ -9,7 +9,7 @@
  * how many learners hit them, the fixes that matched one, likely brute
  * force, and the free text to review. Files that do not grade are listed
  * with their error, not fatal. Every name and answer is escaped: no
- * learner text can start a row or a line (text_escape.c). */
+ * learner text can start a row or a line (dslab_text_escape.c). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,8 +58,8 @@ struct cell {
 };
 
 static void learner_name(const struct answers *a, const char *path, char *out, size_t size) {
-    const struct ynode *l = a->doc.root ? ydoc_map_get(a->doc.root, "learner") : NULL;
-    if (l && l->kind == YNODE_SCALAR && !ydoc_is_null(l)) {
+    const struct dslab_ynode *l = a->doc.root ? dslab_ydoc_map_get(a->doc.root, "learner") : NULL;
+    if (l && l->kind == DSLAB_YNODE_SCALAR && !dslab_ydoc_is_null(l)) {
         snprintf(out, size, "%s", l->text);
         return;
     }
@@ -68,7 +68,7 @@ static void learner_name(const struct answers *a, const char *path, char *out, s
 }
 
 static const char *md(const char *text, size_t max, char *buf, size_t size) {
-    return quote_escape(text, QUOTE_MARKDOWN, max, buf, size);
+    return dslab_quote_escape(text, DSLAB_QUOTE_MARKDOWN, max, buf, size);
 }
 
 static bool is_closed_list(enum question_kind k) {
@@ -235,7 +235,7 @@ static void fixes_and_brute_force(FILE *o, const struct exercise *e, const struc
                 if (!header++) fprintf(o, "\n### Fix answers that matched a declared misconception or degenerate fix\n\n");
                 fprintf(o, "- **%s**, %s, attempt %d: `%s` %s: %s\n", md(groups[i].learner, NAME_CHARS_MAX, b1, sizeof b1),
                         md(e->questions[q].id, 0, b2, sizeof b2), a + 1,
-                        quote_escape(qg->answer, QUOTE_PLAIN, ANSWER_CHARS_MAX, b3, sizeof b3),
+                        dslab_quote_escape(qg->answer, DSLAB_QUOTE_PLAIN, ANSWER_CHARS_MAX, b3, sizeof b3),
                         qg->pass ? "PASSED (only as this declared fix)" : "failed", md(qg->misconception, 0, b2, sizeof b2));
             }
         }
@@ -293,14 +293,14 @@ static void per_exercise(FILE *o, const struct exercise *e, struct group *groups
 }
 
 static int grade_file(const struct catalog *c, const char *path, struct graded *g, FILE *errors) {
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     struct answers *probe = grader_answers_load(path, NULL, &d);
     const struct exercise *e = probe ? grader_catalog_find(c, probe->exercise_id) : NULL;
     if (probe && !e) {
         char id[256];
-        quote_escape(probe->exercise_id, QUOTE_PLAIN, 60, id, sizeof id);
-        diag_set(&d, path, 0, 0, "unknown exercise '%s'", id);
+        dslab_quote_escape(probe->exercise_id, DSLAB_QUOTE_PLAIN, 60, id, sizeof id);
+        dslab_diag_set(&d, path, 0, 0, "unknown exercise '%s'", id);
     }
     grader_answers_free(probe);
     struct answers *a = e ? grader_answers_load(path, e, &d) : NULL;
@@ -311,10 +311,10 @@ static int grade_file(const struct catalog *c, const char *path, struct graded *
         rc = 0;
     }
     if (rc < 0) {
-        char buf[DIAG_MESSAGE_MAX + DIAG_PATH_MAX + 64];
-        diag_format(&d, buf, (int)sizeof buf);
+        char buf[DSLAB_DIAG_MESSAGE_MAX + DSLAB_DIAG_PATH_MAX + 64];
+        dslab_diag_format(&d, buf, (int)sizeof buf);
         fprintf(errors, "- ");
-        quote_put(errors, buf, QUOTE_MARKDOWN, 400);
+        dslab_quote_put(errors, buf, DSLAB_QUOTE_MARKDOWN, 400);
         fprintf(errors, "\n");
     }
     grader_answers_free(a);
@@ -369,14 +369,14 @@ int cmd_class_report(int argc, char **argv) {
     struct catalog *c = excli_catalog(root);
     struct graded *g = calloc((size_t)files, sizeof *g);
     /* --out is written to a temporary file and renamed: never half-written. */
-    struct outfile out;
+    struct dslab_outfile out;
     FILE *o = cli_atomic_open(&out, out_path ? out_path : "-");
     char *errors_text = NULL;
     size_t errors_len = 0;
     FILE *errors = open_memstream(&errors_text, &errors_len);
     if (!c || !g || !o || !errors) {
         if (!o) fprintf(stderr, "%s: error: cannot write the report\n", out_path);
-        if (o) outfile_abort(&out);
+        if (o) dslab_outfile_abort(&out);
         if (errors) fclose(errors);
         free(errors_text);
         free(g), free(paths), grader_catalog_free(c);

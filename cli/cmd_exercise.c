@@ -82,26 +82,26 @@ static int want_window(int allowed) {
 static void show_run(const struct exercise *e, const char *png_dir, int png, int window) {
     char path[1100];
     grader_exercise_scenario_path(e, e->scenario, path, (int)sizeof path);
-    struct diag d;
-    diag_clear(&d);
-    struct scenario *sc = scenario_load(path, NULL, 0, NULL, &d);
-    struct run run;
-    if (!sc || run_start(&run, sc, e->seed_given ? e->seed : sc->seed, true, &d) < 0) {
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    struct dslab_scenario *sc = dslab_scenario_load(path, NULL, 0, NULL, &d);
+    struct dslab_run run;
+    if (!sc || dslab_run_start(&run, sc, e->seed_given ? e->seed : sc->seed, true, &d) < 0) {
         cli_print_diag(&d);
-        scenario_free(sc);
+        dslab_scenario_free(sc);
         return;
     }
     if (!run.timeline) { /* out of memory */
-        run_free(&run);
-        scenario_free(sc);
+        dslab_run_free(&run);
+        dslab_scenario_free(sc);
         return;
     }
-    run_to_end(&run, sc->duration_ns);
-    printf("\n--- the run: %s (seed %llu) ---\n", path, (unsigned long long)sim_seed(run.sim));
-    run_report_text(stdout, run.sim, run.timeline, 0.0);
-    uint64_t seed = sim_seed(run.sim);
-    run_free(&run);
-    scenario_free(sc);
+    dslab_run_to_end(&run, sc->duration_ns);
+    printf("\n--- the run: %s (seed %llu) ---\n", path, (unsigned long long)dslab_sim_seed(run.sim));
+    dslab_run_report_text(stdout, run.sim, run.timeline, 0.0);
+    uint64_t seed = dslab_sim_seed(run.sim);
+    dslab_run_free(&run);
+    dslab_scenario_free(sc);
 #ifdef DSLAB_HAVE_VIZ
     if (window) {
         char seed_text[32];
@@ -197,7 +197,7 @@ int cmd_exercise(int argc, char **argv) {
     char path[1100];
     if (out) snprintf(path, sizeof path, "%s", out);
     else snprintf(path, sizeof path, "%s.answers.yaml", e->id);
-    struct outfile of;
+    struct dslab_outfile of;
     FILE *f = cli_atomic_open(&of, path);
     int code = EXIT_BAD_INPUT;
     if (!f || (fputs(text, f), cli_atomic_commit(&of)) != 0) {

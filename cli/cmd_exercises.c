@@ -19,32 +19,32 @@ static const char usage[] =
 
 /* --json: a list of objects, written with the one JSON writer. */
 static void print_json(const struct catalog *c, const struct progress *p) {
-    struct json_writer w;
-    jw_init(&w, stdout);
-    jw_array_begin(&w);
+    struct dslab_json_writer w;
+    dslab_jw_init(&w, stdout);
+    dslab_jw_array_begin(&w);
     for (int i = 0; i < c->count; i++) {
         const struct exercise *e = c->exercises[i];
         const struct progress_entry *pe = grader_progress_find(p, e->id);
         char scenario_path[1100];
         grader_exercise_scenario_path(e, e->scenario, scenario_path, (int)sizeof scenario_path);
-        jw_object_begin(&w);
-        jw_member_string(&w, "id", e->id);
-        jw_member_string(&w, "title", e->title);
-        jw_member_string(&w, "track", e->track);
-        jw_member_int(&w, "difficulty", e->difficulty);
-        jw_member_string(&w, "scenario", scenario_path);
-        jw_key(&w, "kinds");
-        jw_array_begin(&w);
-        for (int q = 0; q < e->questions_count; q++) jw_string(&w, grader_question_kind_name(e->questions[q].kind));
-        jw_array_end(&w);
-        jw_member_int(&w, "attempts", pe ? pe->attempts : 0);
-        jw_member_bool(&w, "passed", pe && pe->passed);
-        jw_key(&w, "best");
-        jw_thousandths(&w, pe ? pe->best_milli : 0);
-        jw_object_end(&w);
+        dslab_jw_object_begin(&w);
+        dslab_jw_member_string(&w, "id", e->id);
+        dslab_jw_member_string(&w, "title", e->title);
+        dslab_jw_member_string(&w, "track", e->track);
+        dslab_jw_member_int(&w, "difficulty", e->difficulty);
+        dslab_jw_member_string(&w, "scenario", scenario_path);
+        dslab_jw_key(&w, "kinds");
+        dslab_jw_array_begin(&w);
+        for (int q = 0; q < e->questions_count; q++) dslab_jw_string(&w, grader_question_kind_name(e->questions[q].kind));
+        dslab_jw_array_end(&w);
+        dslab_jw_member_int(&w, "attempts", pe ? pe->attempts : 0);
+        dslab_jw_member_bool(&w, "passed", pe && pe->passed);
+        dslab_jw_key(&w, "best");
+        dslab_jw_thousandths(&w, pe ? pe->best_milli : 0);
+        dslab_jw_object_end(&w);
     }
-    jw_array_end(&w);
-    jw_end_document(&w);
+    dslab_jw_array_end(&w);
+    dslab_jw_end_document(&w);
 }
 
 static void print_text(const struct catalog *c, const struct progress *p, const char *profile) {
@@ -58,7 +58,7 @@ static void print_text(const struct catalog *c, const struct progress *p, const 
             const char *mark = pe && pe->passed ? "[x]" : pe ? "[~]" : "[ ]";
             passed += pe && pe->passed;
             char title[512];
-            printf("  %s %-36s %s%*s", mark, e->id, quote_escape(e->title, QUOTE_PLAIN, 100, title, sizeof title), 1, "");
+            printf("  %s %-36s %s%*s", mark, e->id, dslab_quote_escape(e->title, DSLAB_QUOTE_PLAIN, 100, title, sizeof title), 1, "");
             for (int d = 0; d < e->difficulty; d++) printf("*");
             printf("\n");
         }
@@ -107,8 +107,8 @@ int cmd_exercises(int argc, char **argv) {
     if (!c) return EXIT_BAD_INPUT;
     struct progress *p = calloc(1, sizeof *p);
     char path[1024];
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     int code = 0;
     if (!p || excli_progress_path(profile, path, (int)sizeof path) < 0) {
         code = EXIT_BAD_INPUT;

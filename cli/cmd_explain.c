@@ -58,8 +58,8 @@ int cmd_explain(int argc, char **argv) {
     }
     char path[1024];
     snprintf(path, sizeof path, "%s/exercises/taxonomy.yaml", excli_root(root));
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     struct taxonomy *tax = grader_taxonomy_load(path, &d);
     if (!tax) {
         cli_print_diag(&d);

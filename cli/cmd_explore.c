@@ -17,8 +17,8 @@
 #include "dslab/quote.h"
 #include "explore_plot.h"
 
-#define SEEDS_MAX XR_SEEDS_MAX
-#define SHARDS_MAX XR_SHARDS_MAX
+#define SEEDS_MAX DSLAB_XR_SEEDS_MAX
+#define SHARDS_MAX DSLAB_XR_SHARDS_MAX
 
 static const char usage[] =
     "usage: dslab explore FILE --seeds N [options]\n"
@@ -53,7 +53,7 @@ struct explore_opts {
     bool seeds_given;
     uint64_t from;
     int jobs;
-    enum explore_mode mode;
+    enum dslab_explore_mode mode;
     int budget;
     int shard_index, shard_count; /* 1-based index */
     const char *out_dir;
@@ -84,8 +84,8 @@ static int parse_value_flag(struct explore_opts *o, const char *a, const char *n
         }
         o->seeds_given = true;
     } else if (strcmp(a, "--from") == 0) {
-        if (!next || cli_parse_u64(next, &o->from) != 0 || o->from > XR_FROM_MAX) {
-            return cli_usage_error("explore", "--from needs a seed number from 0 to %" PRIu64, XR_FROM_MAX);
+        if (!next || cli_parse_u64(next, &o->from) != 0 || o->from > DSLAB_XR_FROM_MAX) {
+            return cli_usage_error("explore", "--from needs a seed number from 0 to %" PRIu64, DSLAB_XR_FROM_MAX);
         }
     } else if (strcmp(a, "--jobs") == 0 || strcmp(a, "-j") == 0) {
         if (!next || cli_parse_u64(next, &v) != 0 || v < 1 || v > 1024) {
@@ -93,14 +93,14 @@ static int parse_value_flag(struct explore_opts *o, const char *a, const char *n
         }
         o->jobs = (int)v;
     } else if (strcmp(a, "--budget") == 0) {
-        if (!next || cli_parse_u64(next, &v) != 0 || v > XR_BUDGET_MAX) {
-            return cli_usage_error("explore", "--budget needs a number of runs from 0 to %d", XR_BUDGET_MAX);
+        if (!next || cli_parse_u64(next, &v) != 0 || v > DSLAB_XR_BUDGET_MAX) {
+            return cli_usage_error("explore", "--budget needs a number of runs from 0 to %d", DSLAB_XR_BUDGET_MAX);
         }
         o->budget = (int)v;
     } else if (strcmp(a, "--faults") == 0) {
-        if (next && strcmp(next, "random") == 0) o->mode = EXPLORE_FAULTS_RANDOM;
-        else if (next && strcmp(next, "scenario") == 0) o->mode = EXPLORE_FAULTS_SCENARIO;
-        else if (next && strcmp(next, "both") == 0) o->mode = EXPLORE_FAULTS_BOTH;
+        if (next && strcmp(next, "random") == 0) o->mode = DSLAB_EXPLORE_FAULTS_RANDOM;
+        else if (next && strcmp(next, "scenario") == 0) o->mode = DSLAB_EXPLORE_FAULTS_SCENARIO;
+        else if (next && strcmp(next, "both") == 0) o->mode = DSLAB_EXPLORE_FAULTS_BOTH;
         else return cli_usage_error("explore", "--faults is scenario, random or both, got '%s'", next ? next : "");
     } else if (strcmp(a, "--shard") == 0) {
         return parse_shard(o, next);
@@ -168,7 +168,7 @@ struct progress_view {
     uint64_t next_line, step;
 };
 
-static void show_progress(const struct progress_view *v, const struct explore_progress *p, double t) {
+static void show_progress(const struct progress_view *v, const struct dslab_explore_progress *p, double t) {
     double elapsed = t - v->start_s;
     double rate = elapsed > 0 ? (double)p->done / elapsed : 0;
     double eta = rate > 0 ? (double)(p->total - p->done) / rate : 0;
@@ -180,7 +180,7 @@ static void show_progress(const struct progress_view *v, const struct explore_pr
         bar[width] = 0;
         fprintf(stderr, "\r[%s] %" PRIu64 "/%" PRIu64 " seeds  %" PRIu64 " failing  %.0f seeds/s  ETA %.0fs  ",
                 bar, p->done, p->total, p->failing, rate, eta);
-        if (p->phase == EXPLORE_PROGRESS_DONE) fputc('\n', stderr);
+        if (p->phase == DSLAB_EXPLORE_PROGRESS_DONE) fputc('\n', stderr);
     } else {
         fprintf(stderr, "explore: %" PRIu64 "/%" PRIu64 " seeds, %" PRIu64 " failing, %.0f seeds/s, ETA %.0fs\n",
                 p->done, p->total, p->failing, rate, eta);
@@ -188,19 +188,19 @@ static void show_progress(const struct progress_view *v, const struct explore_pr
     fflush(stderr);
 }
 
-static void on_progress(void *user, const struct explore_progress *p) {
+static void on_progress(void *user, const struct dslab_explore_progress *p) {
     struct progress_view *v = user;
-    double t = host_clock_s();
-    if (p->phase == EXPLORE_PROGRESS_START) {
+    double t = dslab_host_clock_s();
+    if (p->phase == DSLAB_EXPLORE_PROGRESS_START) {
         const struct explore_opts *o = v->o;
         fprintf(stderr, "explore: %s, %" PRIu64 " seeds, faults %s, %d thread%s\n", o->file, p->total,
-                explore_mode_name(o->mode), o->jobs, o->jobs == 1 ? "" : "s");
+                dslab_explore_mode_name(o->mode), o->jobs, o->jobs == 1 ? "" : "s");
         v->start_s = v->last_s = t;
         v->step = p->total / 10 ? p->total / 10 : 1;
         v->next_line = v->step;
         return;
     }
-    if (p->phase == EXPLORE_PROGRESS_TICK) {
+    if (p->phase == DSLAB_EXPLORE_PROGRESS_TICK) {
         if (!v->tty && !(p->done >= v->next_line && t - v->last_s >= 1.0)) return;
         v->last_s = t;
         while (v->next_line <= p->done) v->next_line += v->step;
@@ -209,9 +209,9 @@ static void on_progress(void *user, const struct explore_progress *p) {
 }
 
 /* Prints the results, writes plots; returns the exit status. */
-static int finish(const struct explore_opts *o, const struct xr *x) {
-    if (o->json) xr_print_json(stdout, x);
-    else xr_print_text(stdout, x, o->out_dir);
+static int finish(const struct explore_opts *o, const struct dslab_xr *x) {
+    if (o->json) dslab_xr_print_json(stdout, x);
+    else dslab_xr_print_text(stdout, x, o->out_dir);
     fflush(stdout);
     if (o->plot_dir) {
         char err[600];
@@ -228,22 +228,22 @@ static int finish(const struct explore_opts *o, const struct xr *x) {
     return EXIT_CHECKS_HOLD;
 }
 
-static int explore_loaded(const struct explore_opts *o, const struct scenario *sc) {
-    struct xr *x = malloc(sizeof *x);
+static int explore_loaded(const struct explore_opts *o, const struct dslab_scenario *sc) {
+    struct dslab_xr *x = malloc(sizeof *x);
     if (!x) return cli_usage_error("explore", "out of memory");
     struct progress_view view = {.o = o, .tty = isatty(2) != 0};
-    struct explore_request q = {
+    struct dslab_explore_request q = {
         .sc = sc, .path = o->file, .overrides = o->overrides.items, .overrides_count = o->overrides.count,
         .mode = o->mode, .seed_from = o->from, .seeds = o->seeds, .shard_index = o->shard_index,
         .shard_count = o->shard_count, .budget = o->budget, .jobs = o->jobs, .out_dir = o->out_dir,
         .progress = o->quiet ? NULL : on_progress, .progress_user = &view};
     int code = EXIT_BAD_INPUT;
     char err[2048], shown[2200];
-    double start_s = host_clock_s();
-    if (explore_seeds(&q, x, err, (int)sizeof err) < 0) {
-        fprintf(stderr, "%s\n", printable(err, shown, sizeof shown));
+    double start_s = dslab_host_clock_s();
+    if (dslab_explore_seeds(&q, x, err, (int)sizeof err) < 0) {
+        fprintf(stderr, "%s\n", dslab_printable(err, shown, sizeof shown));
     } else {
-        double wall_s = host_clock_s() - start_s;
+        double wall_s = dslab_host_clock_s() - start_s;
         uint64_t ran = x->seeds_run + x->errors;
         if (!o->quiet) {
             fprintf(stderr, "explore: %" PRIu64 " seeds in %.2fs (%.0f seeds/s, %d thread%s)\n",
@@ -251,22 +251,22 @@ static int explore_loaded(const struct explore_opts *o, const struct scenario *s
         }
         code = finish(o, x);
     }
-    xr_free(x);
+    dslab_xr_free(x);
     free(x);
     return code;
 }
 
 static int merge(const struct explore_opts *o) {
-    struct xr *x = malloc(sizeof *x);
+    struct dslab_xr *x = malloc(sizeof *x);
     if (!x) return cli_usage_error("explore", "out of memory");
     int code = EXIT_BAD_INPUT;
     char err[2048], shown[2200];
-    if (explore_merge_files(x, o->merge_files, o->merge_count, o->out_dir, err, (int)sizeof err) < 0) {
-        fprintf(stderr, "%s\n", printable(err, shown, sizeof shown));
+    if (dslab_explore_merge_files(x, o->merge_files, o->merge_count, o->out_dir, err, (int)sizeof err) < 0) {
+        fprintf(stderr, "%s\n", dslab_printable(err, shown, sizeof shown));
     } else {
         code = finish(o, x);
     }
-    xr_free(x);
+    dslab_xr_free(x);
     free(x);
     return code;
 }
@@ -275,7 +275,7 @@ int cmd_explore(int argc, char **argv) {
     struct explore_opts o;
     memset(&o, 0, sizeof o);
     o.from = 1;
-    o.mode = EXPLORE_FAULTS_RANDOM;
+    o.mode = DSLAB_EXPLORE_FAULTS_RANDOM;
     o.budget = 300;
     o.shard_index = o.shard_count = 1;
     o.out_dir = "explore-out";
@@ -285,15 +285,15 @@ int cmd_explore(int argc, char **argv) {
     if (code == 0 && o.merge_count > 0) {
         code = merge(&o);
     } else if (code == 0) {
-        struct diag d;
-        diag_clear(&d);
-        struct scenario *sc = scenario_load(o.file, o.overrides.items, o.overrides.count, NULL, &d);
+        struct dslab_diag d;
+        dslab_diag_clear(&d);
+        struct dslab_scenario *sc = dslab_scenario_load(o.file, o.overrides.items, o.overrides.count, NULL, &d);
         if (!sc) {
             cli_print_diag(&d);
             code = EXIT_BAD_INPUT;
         } else {
             code = explore_loaded(&o, sc);
-            scenario_free(sc);
+            dslab_scenario_free(sc);
         }
     }
     cli_overrides_free(&o.overrides);

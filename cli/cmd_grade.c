@@ -89,8 +89,8 @@ int cmd_grade(int argc, char **argv) {
     if (!c) return EXIT_BAD_INPUT;
     const struct exercise *e = excli_find(c, "grade", id);
     int code = EXIT_BAD_INPUT;
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     struct answers *a = e ? grader_answers_load(file, e, &d) : NULL;
     struct grade_result r;
     memset(&r, 0, sizeof r);

@@ -41,11 +41,11 @@ static void record(const char *profile, const struct lab *lab, const struct lab_
     if (excli_progress_path(profile, path, (int)sizeof path) < 0) return;
     struct progress *p = calloc(1, sizeof *p);
     if (!p) return;
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     if (progress_update_lab(p, path, lab, g, lab_code_hash(node_file), &d) < 0) {
-        char buf[DIAG_MESSAGE_MAX + DIAG_PATH_MAX + 64];
-        diag_format(&d, buf, (int)sizeof buf);
+        char buf[DSLAB_DIAG_MESSAGE_MAX + DSLAB_DIAG_PATH_MAX + 64];
+        dslab_diag_format(&d, buf, (int)sizeof buf);
         fprintf(stderr, "%s (progress not saved)\n", buf);
     }
     grader_progress_free(p);
@@ -65,14 +65,14 @@ int cmd_grade_lab(const char *lab_arg, const char *node_file, const char *root_f
         fprintf(stderr, "dslab: error: --node %s: no such file\n", node_file);
         return EXIT_BAD_INPUT;
     }
-    struct lab_node node = {.origin = ends_with(node_file, ".so") ? PROTOCOL_PLUGIN : PROTOCOL_SOURCE,
+    struct lab_node node = {.origin = ends_with(node_file, ".so") ? DSLAB_PROTOCOL_PLUGIN : DSLAB_PROTOCOL_SOURCE,
                             .code_path = node_file};
     struct lab_grade_options opt = {.out_dir = out_dir ? out_dir : ".", .only_test = only_test,
                                     .seeds_scale = seeds_scale};
     static struct lab lab;
     static struct lab_grade g;
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     if (lab_load(lab_path, &lab, &d) != 0 || lab_grade(&lab, &node, &opt, &g, &d) != 0) {
         cli_print_diag(&d);
         return EXIT_BAD_INPUT;
@@ -88,7 +88,7 @@ int cmd_grade_lab(const char *lab_arg, const char *node_file, const char *root_f
             memcpy(lines, r->feedback, sizeof lines);
             for (char *line = strtok(lines, "\n"); line; line = strtok(NULL, "\n")) {
                 fputs("  ", stdout);
-                quote_put(stdout, line, QUOTE_PLAIN, 1000);
+                dslab_quote_put(stdout, line, DSLAB_QUOTE_PLAIN, 1000);
                 fputc('\n', stdout);
             }
             if (r->counterexample[0]) printf("  Watch it: dslab viz %s\n", r->counterexample);

@@ -17,14 +17,14 @@ static const char intro[] =
 
 int cmd_help(int argc, char **argv) {
     if (argc >= 2 && strcmp(argv[1], "protocols") == 0) {
-        for (int i = 0; i < protocol_count(); i++) {
-            printf("  %-20s %s\n", protocol_at(i)->name, protocol_at(i)->summary);
+        for (int i = 0; i < dslab_protocol_count(); i++) {
+            printf("  %-20s %s\n", dslab_protocol_at(i)->name, dslab_protocol_at(i)->summary);
         }
         return 0;
     }
     if (argc >= 2 && strcmp(argv[1], "checks") == 0) {
-        for (int i = 0; i < checker_count(); i++) {
-            printf("  %-28s %s\n", checker_at(i)->name, checker_at(i)->summary);
+        for (int i = 0; i < dslab_checker_count(); i++) {
+            printf("  %-28s %s\n", dslab_checker_at(i)->name, dslab_checker_at(i)->summary);
         }
         return 0;
     }

@@ -1,7 +1,7 @@
 /* cmd_lint.c: `dslab lint FILE... [--set KEY=VALUE]... [--root DIR]`
  *
  * Loads and validates each scenario without running it (the same
- * scenario_load() the other commands use, so lint finds exactly the errors
+ * dslab_scenario_load() the other commands use, so lint finds exactly the errors
  * a run would). A file whose top level has `questions:` is an exercise:
  * it is loaded as the grader loads it, then grader_exercise_lint() grades its
  * model answers, misconceptions and degenerate fixes. Prints one "ok" line
@@ -44,19 +44,19 @@ static void lint_usage(FILE *out) {
             "Exit status: 0 all files are fine, 2 at least one is not.\n");
 }
 
-static int lint_one(const char *path, const struct scenario_override *overrides, int count) {
-    struct diag diag;
-    struct scenario *s = scenario_load(path, overrides, count, NULL, &diag);
+static int lint_one(const char *path, const struct dslab_scenario_override *overrides, int count) {
+    struct dslab_diag diag;
+    struct dslab_scenario *s = dslab_scenario_load(path, overrides, count, NULL, &diag);
     if (!s) {
         cli_print_diag(&diag);
         return EXIT_BAD_INPUT;
     }
     char duration[32];
-    time_format_duration(s->duration_ns, duration, (int)sizeof duration);
+    dslab_time_format_duration(s->duration_ns, duration, (int)sizeof duration);
     printf("%s: ok (%d node%s, protocol %s, %d fault%s, duration %s)\n", path, (int)s->nodes_count,
            s->nodes_count == 1 ? "" : "s", s->protocol.name, s->faults_count,
            s->faults_count == 1 ? "" : "s", duration);
-    scenario_free(s);
+    dslab_scenario_free(s);
     return 0;
 }
 
@@ -97,8 +97,8 @@ static int lint_exercise(const char *path, const char *root_flag) {
     char root[PATH_MAX], tax_path[PATH_MAX + 32];
     exercise_root(path, root_flag, root, sizeof root);
     snprintf(tax_path, sizeof tax_path, "%s/exercises/taxonomy.yaml", root);
-    struct diag diag;
-    diag_clear(&diag);
+    struct dslab_diag diag;
+    dslab_diag_clear(&diag);
     struct taxonomy *tax = grader_taxonomy_load(tax_path, &diag);
     if (!tax) {
         cli_print_diag(&diag);
@@ -150,19 +150,19 @@ static int lint_exercise(const char *path, const char *root_flag) {
 static int lint_lab(const char *path) {
     static struct lab lab;
     static struct lab_grade g;
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     if (lab_load(path, &lab, &d) != 0) {
         cli_print_diag(&d);
         return EXIT_BAD_INPUT;
     }
     for (int i = 0; i < lab.tests_count; i++) {
-        struct scenario *s = scenario_load(lab.tests[i].scenario, NULL, 0, NULL, &d);
+        struct dslab_scenario *s = dslab_scenario_load(lab.tests[i].scenario, NULL, 0, NULL, &d);
         if (!s) {
             cli_print_diag(&d);
             return EXIT_BAD_INPUT;
         }
-        scenario_free(s);
+        dslab_scenario_free(s);
     }
     if (!lab.reference[0]) {
         printf("%s: ok (lab %s: %d tests load; no reference to grade)\n", path, lab.id, lab.tests_count);
@@ -176,8 +176,8 @@ static int lint_lab(const char *path) {
         return EXIT_BAD_INPUT;
     }
     size_t n = strlen(lab.reference);
-    struct lab_node node = {.origin = n > 3 && strcmp(lab.reference + n - 3, ".so") == 0 ? PROTOCOL_PLUGIN
-                                                                                         : PROTOCOL_SOURCE,
+    struct lab_node node = {.origin = n > 3 && strcmp(lab.reference + n - 3, ".so") == 0 ? DSLAB_PROTOCOL_PLUGIN
+                                                                                         : DSLAB_PROTOCOL_SOURCE,
                             .code_path = lab.reference};
     struct lab_grade_options opt = {.out_dir = work};
     int status = 0;
@@ -188,7 +188,7 @@ static int lint_lab(const char *path) {
         for (int i = 0; i < g.tests_count; i++) {
             if (g.results[i].passed) continue;
             fprintf(stderr, "%s: error: the reference %s fails test '%s':\n", path, lab.reference, g.results[i].test->id);
-            quote_put(stderr, g.results[i].feedback, QUOTE_PLAIN, 2000);
+            dslab_quote_put(stderr, g.results[i].feedback, DSLAB_QUOTE_PLAIN, 2000);
             fputc('\n', stderr);
         }
         status = EXIT_BAD_INPUT;

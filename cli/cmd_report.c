@@ -33,7 +33,7 @@ static int draw_figure(void *user, const char *png_path, int64_t at_ns) {
     snprintf(seed_text, sizeof seed_text, "%" PRIu64, f->seed);
     char *args[] = {"viz", (char *)f->file, "--seed", seed_text, "--png", (char *)png_path, NULL, NULL, NULL};
     if (at_ns < 0) return cmd_viz(6, args);
-    time_format_duration(at_ns, at, sizeof at);
+    dslab_time_format_duration(at_ns, at, sizeof at);
     args[6] = "--at";
     args[7] = at;
     return cmd_viz(8, args);
@@ -63,9 +63,9 @@ int cmd_report(int argc, char **argv) {
         }
     }
     if (!file || !dir) return cli_usage_error("report", "usage: dslab report FILE [--seed N] --out DIR");
-    struct diag d;
-    diag_clear(&d);
-    struct scenario *sc = scenario_load(file, NULL, 0, NULL, &d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    struct dslab_scenario *sc = dslab_scenario_load(file, NULL, 0, NULL, &d);
     if (!sc) {
         cli_print_diag(&d);
         return EXIT_BAD_INPUT;
@@ -73,25 +73,25 @@ int cmd_report(int argc, char **argv) {
     if (!seed_given) seed = sc->seed;
     mkdir(dir, 0755);
     int code = EXIT_BAD_INPUT;
-    struct postmortem *pm = postmortem_run(sc, seed, &d);
+    struct dslab_postmortem *pm = dslab_postmortem_run(sc, seed, &d);
     if (!pm) {
         cli_print_diag(&d);
     } else {
 #ifdef DSLAB_HAVE_VIZ
         struct figure_source source = {file, seed};
-        struct postmortem_figures figures = {draw_figure, &source}, *fig = &figures;
+        struct dslab_postmortem_figures figures = {draw_figure, &source}, *fig = &figures;
 #else
-        const struct postmortem_figures *fig = NULL;
+        const struct dslab_postmortem_figures *fig = NULL;
 #endif
         char path[1100];
         snprintf(path, sizeof path, "%s/report.md", dir);
-        struct outfile out;
+        struct dslab_outfile out;
         FILE *o = cli_atomic_open(&out, path);
-        if (o) postmortem_write(o, pm, file, dir, fig);
+        if (o) dslab_postmortem_write(o, pm, file, dir, fig);
         if (!o || cli_atomic_commit(&out) != 0) fprintf(stderr, "%s: error: cannot write the report\n", path);
         else printf("wrote %s\n", path), code = 0;
     }
-    postmortem_free(pm);
-    scenario_free(sc);
+    dslab_postmortem_free(pm);
+    dslab_scenario_free(sc);
     return code;
 }

@@ -107,8 +107,8 @@ int cmd_reveal(int argc, char **argv) {
     const struct exercise *e = excli_find(c, "reveal", id);
     int code = e ? 0 : EXIT_BAD_INPUT;
     if (e && answers) {
-        struct diag d;
-        diag_clear(&d);
+        struct dslab_diag d;
+        dslab_diag_clear(&d);
         char *text = grader_grade_model_answers(c, e, &d);
         if (text) fputs(text, stdout);
         else cli_print_diag(&d), code = EXIT_BAD_INPUT;

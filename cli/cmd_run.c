@@ -83,8 +83,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o) {
             o->trace_path = next;
             i++;
         } else if (strcmp(a, "--trace-format") == 0) {
-            if (next && strcmp(next, "jsonl") == 0) o->trace_format = TRACE_FORMAT_JSONL;
-            else if (next && strcmp(next, "chrome") == 0) o->trace_format = TRACE_FORMAT_CHROME;
+            if (next && strcmp(next, "jsonl") == 0) o->trace_format = DSLAB_TRACE_FORMAT_JSONL;
+            else if (next && strcmp(next, "chrome") == 0) o->trace_format = DSLAB_TRACE_FORMAT_CHROME;
             else return cli_usage_error("run", "--trace-format is jsonl or chrome, got '%s'", next ? next : "");
             i++;
         } else if (strcmp(a, "--json") == 0) {
@@ -142,14 +142,14 @@ static char *format_repro(const struct run_opts *o, uint64_t seed) {
         words[n++] = "--node";
         words[n++] = o->node_file;
     }
-    out = shell_join(words, n);
+    out = dslab_shell_join(words, n);
 done:
     for (int i = 0; i < o->overrides.count; i++) free(sets[i]);
     return out;
 }
 
 
-static int run_with_repro(struct run_opts *o, struct scenario *sc, uint64_t seed, const char *repro) {
+static int run_with_repro(struct run_opts *o, struct dslab_scenario *sc, uint64_t seed, const char *repro) {
     int64_t until_ns = o->until_ns > 0 ? o->until_ns : sc->duration_ns;
     /* With --trace - the trace owns standard output: the report goes to stderr. */
     bool trace_stdout = o->trace_path && strcmp(o->trace_path, "-") == 0;
@@ -161,58 +161,58 @@ static int run_with_repro(struct run_opts *o, struct scenario *sc, uint64_t seed
     }
     fflush(info);
 
-    struct diag d;
-    diag_clear(&d);
-    struct run run;
-    if (run_start(&run, sc, seed, !o->quiet && !o->json, &d) < 0) {
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    struct dslab_run run;
+    if (dslab_run_start(&run, sc, seed, !o->quiet && !o->json, &d) < 0) {
         cli_print_diag(&d);
         return EXIT_BAD_INPUT;
     }
-    struct trace_writer writer;
-    struct outfile trace_out;
+    struct dslab_trace_writer writer;
+    struct dslab_outfile trace_out;
     FILE *trace_file = NULL;
     if (o->trace_path) {
         trace_file = cli_atomic_open(&trace_out, o->trace_path);
         if (!trace_file) {
-            run_free(&run);
+            dslab_run_free(&run);
             return EXIT_BAD_INPUT;
         }
-        trace_writer_init(&writer, trace_file, o->trace_format,
+        dslab_trace_writer_init(&writer, trace_file, o->trace_format,
                           (const char (*)[32])sc->node_names, sc->nodes_count);
-        sim_add_sink(run.sim, trace_writer_sink, &writer);
+        dslab_sim_add_sink(run.sim, dslab_trace_writer_sink, &writer);
     }
-    double start_s = host_clock_s();
-    int code = run_to_end(&run, until_ns) == SIM_OK ? 0 : EXIT_BAD_INPUT;
-    double wall_s = host_clock_s() - start_s;
+    double start_s = dslab_host_clock_s();
+    int code = dslab_run_to_end(&run, until_ns) == DSLAB_SIM_OK ? 0 : EXIT_BAD_INPUT;
+    double wall_s = dslab_host_clock_s() - start_s;
     if (code != 0) fprintf(stderr, "%s\n", run.stopped);
     if (trace_file) {
-        trace_writer_finish(&writer);
+        dslab_trace_writer_finish(&writer);
         if (cli_atomic_commit(&trace_out) != 0) code = EXIT_BAD_INPUT;
     }
-    if (code == 0) code = run_report_exit_code(run.sim);
+    if (code == 0) code = dslab_run_report_exit_code(run.sim);
     if (o->json) {
-        run_report_json(report, run.sim, repro);
+        dslab_run_report_json(report, run.sim, repro);
     } else if (!o->quiet) {
-        run_report_text(report, run.sim, run.timeline, wall_s);
+        dslab_run_report_text(report, run.sim, run.timeline, wall_s);
     }
     if (!o->json) {
         if (code == 0) fprintf(report, "\nresult: all checks hold\n");
         else if (code == 1) fprintf(report, "\nresult: a check failed   repro: %s\n", repro);
     }
-    run_free(&run);
+    dslab_run_free(&run);
     return code;
 }
 
 /* --check-determinism: two runs compared (dslab/determinism.h). */
-static int check_determinism(struct run_opts *o, struct scenario *sc, uint64_t seed, const char *repro) {
+static int check_determinism(struct run_opts *o, struct dslab_scenario *sc, uint64_t seed, const char *repro) {
     printf("seed %" PRIu64 "\nrepro: %s --check-determinism\n", seed, repro);
     fflush(stdout);
-    struct determinism_result *r = malloc(sizeof *r);
+    struct dslab_determinism_result *r = malloc(sizeof *r);
     if (!r) return cli_usage_error("run", "out of memory");
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     int code = 0;
-    if (determinism_check(sc, seed, o->until_ns, r, &d) != 0) {
+    if (dslab_determinism_check(sc, seed, o->until_ns, r, &d) != 0) {
         cli_print_diag(&d);
         code = EXIT_BAD_INPUT;
     } else if (r->same) {
@@ -220,8 +220,8 @@ static int check_determinism(struct run_opts *o, struct scenario *sc, uint64_t s
                r->hash, r->events);
     } else {
         char a[4 * sizeof r->first], b[4 * sizeof r->second];
-        text_escape(r->first, strlen(r->first), a, sizeof a);
-        text_escape(r->second, strlen(r->second), b, sizeof b);
+        dslab_text_escape(r->first, strlen(r->first), a, sizeof a);
+        dslab_text_escape(r->second, strlen(r->second), b, sizeof b);
         printf("NOT deterministic: the two runs part at trace event #%" PRIu64
                " (the first %" PRIu64 " agree):\n  run 1: %s\n  run 2: %s\n"
                "Node code must keep its state in its state block and get time, randomness and "
@@ -237,20 +237,20 @@ static int check_determinism(struct run_opts *o, struct scenario *sc, uint64_t s
 
 /* --node FILE: the scenario's protocol becomes this file's code (a .c is
  * compiled, anything else loaded as a shared object); parameters stay. */
-static int replace_protocol(const char *file, struct scenario *sc) {
+static int replace_protocol(const char *file, struct dslab_scenario *sc) {
     size_t len = strlen(file);
     if (len >= sizeof sc->protocol.code_path) {
         return cli_usage_error("run", "the --node path is longer than %d bytes", DSLAB_CODE_PATH_MAX - 1);
     }
     memcpy(sc->protocol.code_path, file, len + 1);
-    sc->protocol.origin = len > 2 && strcmp(file + len - 2, ".c") == 0 ? PROTOCOL_SOURCE : PROTOCOL_PLUGIN;
+    sc->protocol.origin = len > 2 && strcmp(file + len - 2, ".c") == 0 ? DSLAB_PROTOCOL_SOURCE : DSLAB_PROTOCOL_PLUGIN;
     const char *base = strrchr(file, '/');
     snprintf(sc->protocol.name, sizeof sc->protocol.name, "%s", base ? base + 1 : file);
-    sc->protocol.pos = (struct src_pos){0, 0};
+    sc->protocol.pos = (struct dslab_src_pos){0, 0};
     return 0;
 }
 
-static int grader_run_loaded(struct run_opts *o, struct scenario *sc) {
+static int grader_run_loaded(struct run_opts *o, struct dslab_scenario *sc) {
     uint64_t seed = o->seed_given ? o->seed : sc->seed;
     if (o->node_file && replace_protocol(o->node_file, sc) != 0) return EXIT_BAD_INPUT;
     char *repro = format_repro(o, seed);
@@ -266,15 +266,15 @@ int cmd_run(int argc, char **argv) {
     memset(&o, 0, sizeof o);
     int code = parse_args(argc, argv, &o);
     if (code == 0) {
-        struct diag d;
-        diag_clear(&d);
-        struct scenario *sc = scenario_load(o.file, o.overrides.items, o.overrides.count, NULL, &d);
+        struct dslab_diag d;
+        dslab_diag_clear(&d);
+        struct dslab_scenario *sc = dslab_scenario_load(o.file, o.overrides.items, o.overrides.count, NULL, &d);
         if (!sc) {
             cli_print_diag(&d);
             code = EXIT_BAD_INPUT;
         } else {
             code = grader_run_loaded(&o, sc);
-            scenario_free(sc);
+            dslab_scenario_free(sc);
         }
     }
     cli_overrides_free(&o.overrides);

@@ -94,8 +94,8 @@ static int parse_act(struct viz_cli *c, const char *v) {
     struct viz_options *o = &c->opt;
     if (!v) return cli_usage_error("viz", "--act needs TIME:VERB[:ARGS]");
     if (o->actions_count == VIZ_ACTIONS_MAX) return cli_usage_error("viz", "too many --act (limit %d)", VIZ_ACTIONS_MAX);
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     if (viz_action_parse(v, &o->actions[o->actions_count], &d) != 0) {
         return cli_usage_error("viz", "%s", d.message);
     }
@@ -177,11 +177,11 @@ static int parse_args(int argc, char **argv, struct viz_cli *c) {
     return 0;
 }
 
-static int print_nodes(const struct viz_options *o, const struct scenario *sc) {
+static int print_nodes(const struct viz_options *o, const struct dslab_scenario *sc) {
     float *xy = calloc((size_t)sc->nodes_count * 2 + 2, sizeof *xy);
     if (!xy) return EXIT_BAD_INPUT;
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     int n = viz_node_positions(o, xy, sc->nodes_count, &d);
     if (n < 0) {
         cli_print_diag(&d);
@@ -195,7 +195,7 @@ static int print_nodes(const struct viz_options *o, const struct scenario *sc) {
     return 0;
 }
 
-static int run(struct viz_cli *c, struct scenario *sc) {
+static int run(struct viz_cli *c, struct dslab_scenario *sc) {
     struct viz_options *o = &c->opt;
     o->scenario = sc;
     o->seed = c->seed_given ? c->seed : sc->seed;
@@ -209,8 +209,8 @@ static int run(struct viz_cli *c, struct scenario *sc) {
             return cli_usage_error("viz", "--act entries must be in time order");
         }
     }
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     int rc;
     bool headless = o->png_path || o->frames_dir;
     struct viz_result res;
@@ -247,15 +247,15 @@ int cmd_viz(int argc, char **argv) {
     int code = parse_args(argc, argv, c);
     if (code == 0) {
         if (c->speed > 0) c->opt.speed = c->speed;
-        struct diag d;
-        diag_clear(&d);
-        struct scenario *sc = scenario_load(c->file, c->overrides.items, c->overrides.count, NULL, &d);
+        struct dslab_diag d;
+        dslab_diag_clear(&d);
+        struct dslab_scenario *sc = dslab_scenario_load(c->file, c->overrides.items, c->overrides.count, NULL, &d);
         if (!sc) {
             cli_print_diag(&d);
             code = EXIT_BAD_INPUT;
         } else {
             code = run(c, sc);
-            scenario_free(sc);
+            dslab_scenario_free(sc);
         }
     }
     cli_overrides_free(&c->overrides);

@@ -21,8 +21,8 @@ const char *excli_root(const char *flag) {
 }
 
 struct catalog *excli_catalog(const char *root_flag) {
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     struct catalog *c = grader_catalog_load(excli_root(root_flag), &d);
     if (!c) cli_print_diag(&d);
     return c;
@@ -38,8 +38,8 @@ const struct exercise *excli_find(const struct catalog *c, const char *cmd, cons
 }
 
 int excli_progress_path(const char *profile, char *out, int out_size) {
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     if (grader_progress_path(getenv("XDG_DATA_HOME"), getenv("HOME"), profile ? profile : "default", out, out_size, &d) < 0) {
         fprintf(stderr, "dslab: error: %s\n", d.message);
         return -1;
@@ -51,12 +51,12 @@ void excli_record(const char *profile, const struct grade_result *r, FILE *notes
     char path[1024];
     if (excli_progress_path(profile, path, (int)sizeof path) < 0) return;
     struct progress *p = calloc(1, sizeof *p);
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     if (!p) return;
     if (grader_progress_update(p, path, r, &d) < 0) {
-        char buf[DIAG_MESSAGE_MAX + DIAG_PATH_MAX + 64];
-        diag_format(&d, buf, (int)sizeof buf);
+        char buf[DSLAB_DIAG_MESSAGE_MAX + DSLAB_DIAG_PATH_MAX + 64];
+        dslab_diag_format(&d, buf, (int)sizeof buf);
         fprintf(stderr, "%s (progress not saved)\n", buf);
     } else if (notes) {
         for (int i = 0; i < p->credits_count; i++) {
@@ -88,7 +88,7 @@ void excli_print_grade(FILE *out, const struct grade_result *r) {
         fprintf(out, "  %-8s %s (%s)  ", verdict, qg->q->id, grader_question_kind_name(qg->q->kind));
         print_points(out, qg->score_milli);
         fprintf(out, "/%d\n           ", qg->q->points);
-        quote_put(out, qg->feedback, QUOTE_PLAIN, 0); /* quotes the learner's answer */
+        dslab_quote_put(out, qg->feedback, DSLAB_QUOTE_PLAIN, 0); /* quotes the learner's answer */
         fputc('\n', out);
         review += qg->needs_review && qg->answered;
     }
@@ -102,34 +102,34 @@ void excli_print_grade(FILE *out, const struct grade_result *r) {
 }
 
 void excli_print_grade_json(FILE *out, const struct grade_result *r) {
-    struct json_writer w; /* the one JSON writer (json_write.h) */
-    jw_init(&w, out);
-    jw_object_begin(&w);
-    jw_member_string(&w, "exercise", r->e->id);
-    jw_member_bool(&w, "pass", r->pass);
-    jw_key(&w, "score");
-    jw_thousandths(&w, r->score_milli);
-    jw_key(&w, "max");
-    jw_thousandths(&w, r->max_milli);
-    jw_key(&w, "questions");
-    jw_array_begin(&w);
+    struct dslab_json_writer w; /* the one JSON writer (json_write.h) */
+    dslab_jw_init(&w, out);
+    dslab_jw_object_begin(&w);
+    dslab_jw_member_string(&w, "exercise", r->e->id);
+    dslab_jw_member_bool(&w, "pass", r->pass);
+    dslab_jw_key(&w, "score");
+    dslab_jw_thousandths(&w, r->score_milli);
+    dslab_jw_key(&w, "max");
+    dslab_jw_thousandths(&w, r->max_milli);
+    dslab_jw_key(&w, "questions");
+    dslab_jw_array_begin(&w);
     for (int i = 0; i < r->count; i++) {
         const struct question_grade *qg = &r->q[i];
-        jw_object_begin(&w);
-        jw_member_string(&w, "id", qg->q->id);
-        jw_member_string(&w, "kind", grader_question_kind_name(qg->q->kind));
-        jw_member_bool(&w, "answered", qg->answered);
-        jw_member_bool(&w, "pass", qg->pass);
-        jw_member_bool(&w, "needs_review", qg->needs_review);
-        jw_key(&w, "score");
-        jw_thousandths(&w, qg->score_milli);
-        jw_member_int(&w, "max", qg->q->points);
-        jw_member_string(&w, "answer", qg->answer);
-        jw_member_bool(&w, "misconception", qg->misconception);
-        jw_member_string(&w, "feedback", qg->feedback);
-        jw_object_end(&w);
+        dslab_jw_object_begin(&w);
+        dslab_jw_member_string(&w, "id", qg->q->id);
+        dslab_jw_member_string(&w, "kind", grader_question_kind_name(qg->q->kind));
+        dslab_jw_member_bool(&w, "answered", qg->answered);
+        dslab_jw_member_bool(&w, "pass", qg->pass);
+        dslab_jw_member_bool(&w, "needs_review", qg->needs_review);
+        dslab_jw_key(&w, "score");
+        dslab_jw_thousandths(&w, qg->score_milli);
+        dslab_jw_member_int(&w, "max", qg->q->points);
+        dslab_jw_member_string(&w, "answer", qg->answer);
+        dslab_jw_member_bool(&w, "misconception", qg->misconception);
+        dslab_jw_member_string(&w, "feedback", qg->feedback);
+        dslab_jw_object_end(&w);
     }
-    jw_array_end(&w);
-    jw_object_end(&w);
-    jw_end_document(&w);
+    dslab_jw_array_end(&w);
+    dslab_jw_object_end(&w);
+    dslab_jw_end_document(&w);
 }

@@ -31,7 +31,7 @@ void excli_record(const char *profile, const struct grade_result *r, FILE *notes
 char *excli_ask_answers(const struct exercise *e, bool tty, char *error, size_t error_size);
 
 /* Text from learners (names, answers) and other files is shown through
- * quote_escape() and quote_put() (dslab/quote.h). */
+ * dslab_quote_escape() and dslab_quote_put() (dslab/quote.h). */
 void excli_print_grade(FILE *out, const struct grade_result *r);
 void excli_print_grade_json(FILE *out, const struct grade_result *r);
 

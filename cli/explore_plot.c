@@ -16,21 +16,21 @@
 #ifdef DSLAB_HAVE_VIZ
 #include "viz_plot.h"
 
-static int plot_hist(const struct xr *x, const struct explore_hist *h, const char *name,
+static int plot_hist(const struct dslab_xr *x, const struct dslab_explore_hist *h, const char *name,
                      const char *title, const char *dir, char *err, int err_size) {
     if (h->count == 0) return 0;
-    int64_t *lo = malloc(sizeof *lo * EXPLORE_HIST_BUCKETS);
-    int64_t *hi = malloc(sizeof *hi * EXPLORE_HIST_BUCKETS);
-    uint64_t *counts = malloc(sizeof *counts * EXPLORE_HIST_BUCKETS);
+    int64_t *lo = malloc(sizeof *lo * DSLAB_EXPLORE_HIST_BUCKETS);
+    int64_t *hi = malloc(sizeof *hi * DSLAB_EXPLORE_HIST_BUCKETS);
+    uint64_t *counts = malloc(sizeof *counts * DSLAB_EXPLORE_HIST_BUCKETS);
     int bins = 0, rc = 0;
     if (!lo || !hi || !counts) {
         snprintf(err, (size_t)err_size, "out of memory");
         rc = -1;
     }
-    for (int b = 0; rc == 0 && b < EXPLORE_HIST_BUCKETS; b++) {
+    for (int b = 0; rc == 0 && b < DSLAB_EXPLORE_HIST_BUCKETS; b++) {
         if (!h->buckets[b]) continue;
-        lo[bins] = explore_hist_bucket_low_ns(b);
-        hi[bins] = b + 1 < EXPLORE_HIST_BUCKETS ? explore_hist_bucket_low_ns(b + 1) : lo[bins] + 1;
+        lo[bins] = dslab_explore_hist_bucket_low_ns(b);
+        hi[bins] = b + 1 < DSLAB_EXPLORE_HIST_BUCKETS ? dslab_explore_hist_bucket_low_ns(b + 1) : lo[bins] + 1;
         counts[bins++] = h->buckets[b];
     }
     char caption[160];
@@ -41,11 +41,11 @@ static int plot_hist(const struct xr *x, const struct explore_hist *h, const cha
     static const enum viz_plot_kind kinds[] = {VIZ_PLOT_CDF, VIZ_PLOT_HISTOGRAM};
     for (int k = 0; rc == 0 && k < 2; k++) {
         char path[1100];
-        struct diag d;
-        diag_clear(&d);
+        struct dslab_diag d;
+        dslab_diag_clear(&d);
         snprintf(path, sizeof path, "%s/%s.%s.png", dir, name, suffix[k]);
         if (viz_plot_png(&data, kinds[k], 900, 500, path, &d) < 0) {
-            diag_format(&d, err, err_size);
+            dslab_diag_format(&d, err, err_size);
             rc = -1;
         }
     }
@@ -56,7 +56,7 @@ static int plot_hist(const struct xr *x, const struct explore_hist *h, const cha
 }
 #endif
 
-int explore_plot(const struct xr *x, const char *dir, char *err, int err_size) {
+int explore_plot(const struct dslab_xr *x, const char *dir, char *err, int err_size) {
 #ifdef DSLAB_HAVE_VIZ
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         snprintf(err, (size_t)err_size, "%s: cannot create the directory: %s", dir, strerror(errno));

@@ -7,6 +7,6 @@
 
 /* Writes the plots into dir. Returns 0, or -1 with a message (also when
  * the visualiser, hence SDL2, is not built). */
-int explore_plot(const struct xr *x, const char *dir, char *err, int err_size);
+int explore_plot(const struct dslab_xr *x, const char *dir, char *err, int err_size);
 
 #endif

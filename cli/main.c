@@ -34,19 +34,19 @@ const int cli_commands_count = (int)(sizeof cli_commands / sizeof cli_commands[0
 int cli_usage_error(const char *cmd, const char *fmt, ...) {
     va_list ap;
     /* The message quotes argv: escaped like every diagnostic (dslab/text.h). */
-    char raw[DIAG_MESSAGE_MAX], safe[4 * DIAG_MESSAGE_MAX];
+    char raw[DSLAB_DIAG_MESSAGE_MAX], safe[4 * DSLAB_DIAG_MESSAGE_MAX];
     va_start(ap, fmt);
     vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
-    text_escape(raw, strlen(raw), safe, sizeof safe);
+    dslab_text_escape(raw, strlen(raw), safe, sizeof safe);
     fprintf(stderr, "dslab%s%s: error: %s", cmd ? " " : "", cmd ? cmd : "", safe);
     fprintf(stderr, "\n(see 'dslab %s%s--help')\n", cmd ? cmd : "", cmd ? " " : "");
     return EXIT_BAD_INPUT;
 }
 
-void cli_print_diag(const struct diag *d) {
-    char buf[DIAG_MESSAGE_MAX + DIAG_PATH_MAX + 64];
-    diag_format(d, buf, (int)sizeof buf);
+void cli_print_diag(const struct dslab_diag *d) {
+    char buf[DSLAB_DIAG_MESSAGE_MAX + DSLAB_DIAG_PATH_MAX + 64];
+    dslab_diag_format(d, buf, (int)sizeof buf);
     fprintf(stderr, "%s\n", buf);
 }
 

@@ -18,10 +18,10 @@ int cli_enable_node_code(void) {
     if (!root || !root[0]) root = DSLAB_SOURCE_DIR;
     char include_dir[600];
     snprintf(include_dir, sizeof include_dir, "%s/sim/include", root);
-    struct node_code_options o = {.include_dir = include_dir, .messages = stderr};
-    struct diag d;
-    diag_clear(&d);
-    if (node_code_enable(&o, &d) != 0) {
+    struct dslab_node_code_options o = {.include_dir = include_dir, .messages = stderr};
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    if (dslab_node_code_enable(&o, &d) != 0) {
         cli_print_diag(&d);
         return EXIT_BAD_INPUT;
     }

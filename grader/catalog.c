@@ -47,15 +47,15 @@ static int list_yaml(const char *dir, char ***out) {
     return n;
 }
 
-static int add_exercise(struct catalog *c, struct exercise *e, const char *track, struct diag *d) {
+static int add_exercise(struct catalog *c, struct exercise *e, const char *track, struct dslab_diag *d) {
     if (strcmp(e->track, track) != 0) {
-        diag_set(d, e->path, 0, 0, "the exercise is in track '%s' but in the directory exercises/%s/", e->track, track);
+        dslab_diag_set(d, e->path, 0, 0, "the exercise is in track '%s' but in the directory exercises/%s/", e->track, track);
         grader_exercise_free(e);
         return -1;
     }
     for (int i = 0; i < c->count; i++) {
         if (strcmp(c->exercises[i]->id, e->id) == 0) {
-            diag_set(d, e->path, 0, 0, "exercise id '%s' is also used by %s", e->id, c->exercises[i]->path);
+            dslab_diag_set(d, e->path, 0, 0, "exercise id '%s' is also used by %s", e->id, c->exercises[i]->path);
             grader_exercise_free(e);
             return -1;
         }
@@ -63,19 +63,19 @@ static int add_exercise(struct catalog *c, struct exercise *e, const char *track
     struct exercise **grown = realloc(c->exercises, sizeof *grown * (size_t)(c->count + 1));
     if (!grown) {
         grader_exercise_free(e);
-        return diag_set(d, e->path, 0, 0, "out of memory");
+        return dslab_diag_set(d, e->path, 0, 0, "out of memory");
     }
     c->exercises = grown;
     c->exercises[c->count++] = e;
     return 0;
 }
 
-static int load_track(struct catalog *c, const char *track, struct diag *d) {
+static int load_track(struct catalog *c, const char *track, struct dslab_diag *d) {
     char dir[700];
     snprintf(dir, sizeof dir, "%s/exercises/%s", c->root, track);
     char **names;
     int n = list_yaml(dir, &names);
-    if (n < 0) return diag_set(d, dir, 0, 0, "out of memory");
+    if (n < 0) return dslab_diag_set(d, dir, 0, 0, "out of memory");
     int rc = 0;
     for (int i = 0; i < n; i++) {
         char path[1000];
@@ -92,10 +92,10 @@ static int load_track(struct catalog *c, const char *track, struct diag *d) {
     return rc;
 }
 
-struct catalog *grader_catalog_load(const char *root, struct diag *d) {
+struct catalog *grader_catalog_load(const char *root, struct dslab_diag *d) {
     struct catalog *c = calloc(1, sizeof *c);
     if (!c) {
-        diag_set(d, root, 0, 0, "out of memory");
+        dslab_diag_set(d, root, 0, 0, "out of memory");
         return NULL;
     }
     snprintf(c->root, sizeof c->root, "%s", root);
@@ -134,5 +134,5 @@ const char *grader_catalog_suggest(const struct catalog *c, const char *id) {
     const char *ids[CATALOG_FILES_MAX];
     int n = c->count < CATALOG_FILES_MAX ? c->count : CATALOG_FILES_MAX;
     for (int i = 0; i < n; i++) ids[i] = c->exercises[i]->id;
-    return suggest_nearest(id, ids, n);
+    return dslab_suggest_nearest(id, ids, n);
 }

@@ -83,16 +83,16 @@ static bool path_within(const char *real, const char *dir) {
  * learner's working directory, after resolving '..' and symbolic links.
  * (Paths given on the command line, such as --root, are the user's own
  * and not checked.) */
-static int check_reference_contained(struct exercise *e, const struct ynode *at, const char *rel,
-                                     struct diag *d) {
+static int check_reference_contained(struct exercise *e, const struct dslab_ynode *at, const char *rel,
+                                     struct dslab_diag *d) {
     if (rel[0] == '/') {
-        return ytree_error(d, e->path, at, "'%s': name the file relative to this exercise file "
+        return dslab_ytree_error(d, e->path, at, "'%s': name the file relative to this exercise file "
                         "(like ../../scenarios/raft/x.yaml), not by an absolute path", rel);
     }
     char path[1100], real[PATH_MAX], dir[1200];
     grader_exercise_scenario_path(e, rel, path, (int)sizeof path);
     if (!realpath(path, real)) {
-        return ytree_error(d, e->path, at, "'%s' does not exist (resolved from this exercise file's "
+        return dslab_ytree_error(d, e->path, at, "'%s' does not exist (resolved from this exercise file's "
                         "folder: %s)", rel, path);
     }
     const char *root = e->root[0] ? e->root : ".";
@@ -101,14 +101,14 @@ static int check_reference_contained(struct exercise *e, const struct ynode *at,
     snprintf(dir, sizeof dir, "%s/exercises", root);
     if (path_within(real, dir)) return 0;
     if (path_within(real, ".")) return 0;
-    return ytree_error(d, e->path, at, "'%s' resolves to %s, outside the content directories "
+    return dslab_ytree_error(d, e->path, at, "'%s' resolves to %s, outside the content directories "
                     "(scenarios/ and exercises/) and the working directory", rel, real);
 }
 
 /* The id names files in the learner's working directory (`dslab exercise`
  * writes ID.answers.yaml there), so it is a plain name: letters, digits,
  * '-' and '_', not starting with '-', at most 63 characters. */
-static int check_id_is_a_name(struct exercise *e, const struct ynode *at, struct diag *d) {
+static int check_id_is_a_name(struct exercise *e, const struct dslab_ynode *at, struct dslab_diag *d) {
     size_t n = strlen(e->id);
     bool ok = n > 0 && n < 64 && e->id[0] != '-';
     for (size_t i = 0; ok && i < n; i++) {
@@ -117,24 +117,24 @@ static int check_id_is_a_name(struct exercise *e, const struct ynode *at, struct
              c == '-' || c == '_';
     }
     if (ok) return 0;
-    return ytree_error(d, e->path, at, "exercise id '%s' must be letters, digits, '-' and '_' "
+    return dslab_ytree_error(d, e->path, at, "exercise id '%s' must be letters, digits, '-' and '_' "
                     "(at most 63; it names the learner's answers file)", e->id);
 }
 
-static int check_scenario_loads(struct exercise *e, const struct ynode *at, const char *rel,
-                                const struct scenario_override *ov, int ov_count, struct diag *d) {
+static int check_scenario_loads(struct exercise *e, const struct dslab_ynode *at, const char *rel,
+                                const struct dslab_scenario_override *ov, int ov_count, struct dslab_diag *d) {
     if (check_reference_contained(e, at, rel, d) < 0) return -1;
     char path[1100];
     grader_exercise_scenario_path(e, rel, path, (int)sizeof path);
-    struct diag inner;
-    diag_clear(&inner);
-    struct scenario *s = scenario_load(path, ov, ov_count, NULL, &inner);
+    struct dslab_diag inner;
+    dslab_diag_clear(&inner);
+    struct dslab_scenario *s = dslab_scenario_load(path, ov, ov_count, NULL, &inner);
     if (!s) {
-        char msg[DIAG_MESSAGE_MAX + DIAG_PATH_MAX + 64];
-        diag_format(&inner, msg, (int)sizeof msg);
-        return ytree_error(d, e->path, at, "the scenario does not load: %s", msg);
+        char msg[DSLAB_DIAG_MESSAGE_MAX + DSLAB_DIAG_PATH_MAX + 64];
+        dslab_diag_format(&inner, msg, (int)sizeof msg);
+        return dslab_ytree_error(d, e->path, at, "the scenario does not load: %s", msg);
     }
-    scenario_free(s);
+    dslab_scenario_free(s);
     return 0;
 }
 
@@ -151,10 +151,10 @@ static enum term_kind term_kind_of(enum question_kind k) {
 }
 
 /* A hashed key must name some term of the taxonomy (reveal relies on it). */
-static int check_hash(struct exercise *e, const struct ynode *n, const struct taxonomy *tax,
-                      enum term_kind kind, bool kind_strict, struct diag *d) {
+static int check_hash(struct exercise *e, const struct dslab_ynode *n, const struct taxonomy *tax,
+                      enum term_kind kind, bool kind_strict, struct dslab_diag *d) {
     if (!valid_hash(n->text)) {
-        return ytree_error(d, e->path, n, "expected a hashed key like h:0123456789abcdef (make one with `dslab reveal --hash %s TERM`), got '%s'",
+        return dslab_ytree_error(d, e->path, n, "expected a hashed key like h:0123456789abcdef (make one with `dslab reveal --hash %s TERM`), got '%s'",
                         e->salt, n->text);
     }
     if (!tax) return 0;
@@ -164,77 +164,77 @@ static int check_hash(struct exercise *e, const struct ynode *n, const struct ta
         grader_key_hash(e->salt, tax->terms[i].id, h);
         if (strcmp(h, n->text) == 0) return 0;
     }
-    return ytree_error(d, e->path, n, "key '%s' names no %s of the taxonomy with salt '%s'", n->text,
+    return dslab_ytree_error(d, e->path, n, "key '%s' names no %s of the taxonomy with salt '%s'", n->text,
                     kind_strict ? grader_term_kind_name(kind) : "term", e->salt);
 }
 
-static int check_encoded(struct exercise *e, const struct ynode *n, struct diag *d) {
+static int check_encoded(struct exercise *e, const struct dslab_ynode *n, struct dslab_diag *d) {
     char buf[GRADER_TEXT_MAX];
-    if (ytree_expect_scalar(d, e->path, n, "an encoded text like enc:1f2e...") < 0) return -1;
+    if (dslab_ytree_expect_scalar(d, e->path, n, "an encoded text like enc:1f2e...") < 0) return -1;
     if (grader_key_decode(e->salt, n->text, buf, (int)sizeof buf) < 0) {
-        return ytree_error(d, e->path, n, "expected an encoded text (make one with `dslab reveal --encode %s TEXT`)", e->salt);
+        return dslab_ytree_error(d, e->path, n, "expected an encoded text (make one with `dslab reveal --encode %s TEXT`)", e->salt);
     }
     return 0;
 }
 
-static int load_keys(struct exercise *e, struct question *q, const struct ynode *qn,
-                     const struct taxonomy *tax, struct diag *d) {
-    const struct ynode *k = ydoc_map_get(qn, "key");
-    if (!k) return ytree_error(d, e->path, qn, "missing key 'key' (the hashed answer)");
+static int load_keys(struct exercise *e, struct question *q, const struct dslab_ynode *qn,
+                     const struct taxonomy *tax, struct dslab_diag *d) {
+    const struct dslab_ynode *k = dslab_ydoc_map_get(qn, "key");
+    if (!k) return dslab_ytree_error(d, e->path, qn, "missing key 'key' (the hashed answer)");
     const char **list = NULL;
     int count = 0;
-    if (ytree_string_list(d, e->path, k, "hashed keys", &list, &count) < 0) return -1;
+    if (dslab_ytree_string_list(d, e->path, k, "hashed keys", &list, &count) < 0) return -1;
     free(list);
-    if (count == 0 || count > GRADER_KEYS_MAX) return ytree_error(d, e->path, k, "expected 1 to %d keys", GRADER_KEYS_MAX);
-    const struct ynode *item = k->kind == YNODE_SEQUENCE ? k->first : k;
-    for (; item; item = k->kind == YNODE_SEQUENCE ? item->next : NULL) {
+    if (count == 0 || count > GRADER_KEYS_MAX) return dslab_ytree_error(d, e->path, k, "expected 1 to %d keys", GRADER_KEYS_MAX);
+    const struct dslab_ynode *item = k->kind == DSLAB_YNODE_SEQUENCE ? k->first : k;
+    for (; item; item = k->kind == DSLAB_YNODE_SEQUENCE ? item->next : NULL) {
         if (check_hash(e, item, tax, term_kind_of(q->kind), true, d) < 0) return -1;
         snprintf(q->keys[q->keys_count++], GRADER_HASH_LEN + 1, "%s", item->text);
     }
-    const struct ynode *m = ydoc_map_get(qn, "misconceptions");
+    const struct dslab_ynode *m = dslab_ydoc_map_get(qn, "misconceptions");
     if (!m) return 0;
-    if (ytree_expect_list(d, e->path, m, "a list of { answer: h:..., feedback: ... }") < 0) return -1;
+    if (dslab_ytree_expect_list(d, e->path, m, "a list of { answer: h:..., feedback: ... }") < 0) return -1;
     q->misconceptions = calloc((size_t)m->count + 1, sizeof *q->misconceptions);
-    if (!q->misconceptions) return ytree_error(d, e->path, m, "out of memory");
+    if (!q->misconceptions) return dslab_ytree_error(d, e->path, m, "out of memory");
     static const char *const mkeys[] = {"answer", "feedback"};
-    for (const struct ynode *i = m->first; i; i = i->next) {
+    for (const struct dslab_ynode *i = m->first; i; i = i->next) {
         struct misconception *mc = &q->misconceptions[q->misconceptions_count];
         const char *answer;
-        if (ytree_expect_mapping(d, e->path, i, "{ answer: h:..., feedback: ... }") < 0) return -1;
-        if (ytree_check_keys(d, e->path, i, mkeys, 2) < 0) return -1;
-        if (ytree_require_text(d, e->path, i, "answer", &answer) < 0) return -1;
-        if (ytree_require_text(d, e->path, i, "feedback", &mc->feedback) < 0) return -1;
-        if (check_hash(e, ydoc_map_get(i, "answer"), tax, TERM_FAILURE_MODE, false, d) < 0) return -1;
+        if (dslab_ytree_expect_mapping(d, e->path, i, "{ answer: h:..., feedback: ... }") < 0) return -1;
+        if (dslab_ytree_check_keys(d, e->path, i, mkeys, 2) < 0) return -1;
+        if (dslab_ytree_require_text(d, e->path, i, "answer", &answer) < 0) return -1;
+        if (dslab_ytree_require_text(d, e->path, i, "feedback", &mc->feedback) < 0) return -1;
+        if (check_hash(e, dslab_ydoc_map_get(i, "answer"), tax, TERM_FAILURE_MODE, false, d) < 0) return -1;
         snprintf(mc->hash, sizeof mc->hash, "%s", answer);
         q->misconceptions_count++;
     }
     return 0;
 }
 
-static int load_check_name(struct exercise *e, struct question *q, const struct ynode *qn,
-                           bool required, struct diag *d) {
-    const struct ynode *c = ydoc_map_get(qn, "check");
-    if (!c) return required ? ytree_error(d, e->path, qn, "missing key 'check'") : 0;
-    if (ytree_expect_scalar(d, e->path, c, "a check name like linearizable") < 0) return -1;
-    if (!checker_find(c->text)) {
+static int load_check_name(struct exercise *e, struct question *q, const struct dslab_ynode *qn,
+                           bool required, struct dslab_diag *d) {
+    const struct dslab_ynode *c = dslab_ydoc_map_get(qn, "check");
+    if (!c) return required ? dslab_ytree_error(d, e->path, qn, "missing key 'check'") : 0;
+    if (dslab_ytree_expect_scalar(d, e->path, c, "a check name like linearizable") < 0) return -1;
+    if (!dslab_checker_find(c->text)) {
         const char *names[64];
-        int n = checker_count() < 64 ? checker_count() : 64;
-        for (int i = 0; i < n; i++) names[i] = checker_at(i)->name;
-        const char *near = suggest_nearest(c->text, names, n);
-        if (near) return ytree_error(d, e->path, c, "unknown check '%s' (did you mean '%s'?)", c->text, near);
-        return ytree_error(d, e->path, c, "unknown check '%s'", c->text);
+        int n = dslab_checker_count() < 64 ? dslab_checker_count() : 64;
+        for (int i = 0; i < n; i++) names[i] = dslab_checker_at(i)->name;
+        const char *near = dslab_suggest_nearest(c->text, names, n);
+        if (near) return dslab_ytree_error(d, e->path, c, "unknown check '%s' (did you mean '%s'?)", c->text, near);
+        return dslab_ytree_error(d, e->path, c, "unknown check '%s'", c->text);
     }
     q->check = c->text;
     return 0;
 }
 
-static int load_overrides(struct exercise *e, const struct ynode *m, struct override_text **out,
-                          int *count, struct diag *d) {
-    if (ytree_expect_mapping(d, e->path, m, "a mapping of dotted paths to values like { protocol.fencing: true }") < 0) return -1;
+static int load_overrides(struct exercise *e, const struct dslab_ynode *m, struct override_text **out,
+                          int *count, struct dslab_diag *d) {
+    if (dslab_ytree_expect_mapping(d, e->path, m, "a mapping of dotted paths to values like { protocol.fencing: true }") < 0) return -1;
     *out = calloc((size_t)m->count + 1, sizeof **out);
-    if (!*out) return ytree_error(d, e->path, m, "out of memory");
-    for (const struct ynode *k = m->first; k; k = k->next) {
-        if (ytree_expect_scalar(d, e->path, k->value, "a scalar value") < 0) return -1;
+    if (!*out) return dslab_ytree_error(d, e->path, m, "out of memory");
+    for (const struct dslab_ynode *k = m->first; k; k = k->next) {
+        if (dslab_ytree_expect_scalar(d, e->path, k->value, "a scalar value") < 0) return -1;
         (*out)[*count].path = k->text;
         (*out)[*count].value = k->value->text;
         (*count)++;
@@ -242,13 +242,13 @@ static int load_overrides(struct exercise *e, const struct ynode *m, struct over
     return 0;
 }
 
-static int load_predict(struct exercise *e, struct question *q, const struct ynode *qn, struct diag *d) {
+static int load_predict(struct exercise *e, struct question *q, const struct dslab_ynode *qn, struct dslab_diag *d) {
     if (load_check_name(e, q, qn, true, d) < 0) return -1;
-    const struct ynode *v = ydoc_map_get(qn, "variant");
-    if (!v) return ytree_error(d, e->path, qn, "missing key 'variant' (the --set overrides to predict)");
+    const struct dslab_ynode *v = dslab_ydoc_map_get(qn, "variant");
+    if (!v) return dslab_ytree_error(d, e->path, qn, "missing key 'variant' (the --set overrides to predict)");
     if (load_overrides(e, v, &q->variant, &q->variant_count, d) < 0) return -1;
-    struct scenario_override ov[32];
-    if (q->variant_count > 32) return ytree_error(d, e->path, v, "at most 32 overrides");
+    struct dslab_scenario_override ov[32];
+    if (q->variant_count > 32) return dslab_ytree_error(d, e->path, v, "at most 32 overrides");
     for (int i = 0; i < q->variant_count; i++) {
         ov[i].path = q->variant[i].path;
         ov[i].value = q->variant[i].value;
@@ -261,15 +261,15 @@ static int load_predict(struct exercise *e, struct question *q, const struct yno
  * parameter" (its other complaints are about the probe value, not the key).
  * Otherwise a learner's right knob would be refused with a "did you mean"
  * that points at the author's typo. */
-static int check_knob_exists(struct exercise *e, const struct ynode *at, const char *path,
-                             const struct scenario *base, struct diag *d) {
+static int check_knob_exists(struct exercise *e, const struct dslab_ynode *at, const char *path,
+                             const struct dslab_scenario *base, struct dslab_diag *d) {
     if (strncmp(path, "protocol.", 9) != 0) return 0;
-    const struct protocol *p = protocol_of_scenario(base);
-    struct scenario copy = *base;
-    struct scenario_param *params = calloc((size_t)base->protocol.params_count + 1, sizeof *params);
-    if (!params) return ytree_error(d, e->path, at, "out of memory");
+    const struct dslab_protocol *p = dslab_protocol_of_scenario(base);
+    struct dslab_scenario copy = *base;
+    struct dslab_scenario_param *params = calloc((size_t)base->protocol.params_count + 1, sizeof *params);
+    if (!params) return dslab_ytree_error(d, e->path, at, "out of memory");
     memcpy(params, base->protocol.params, sizeof *params * (size_t)base->protocol.params_count);
-    struct scenario_param *probe = NULL;
+    struct dslab_scenario_param *probe = NULL;
     for (int i = 0; i < base->protocol.params_count && !probe; i++) {
         if (strcmp(params[i].key, path + 9) == 0) probe = &params[i];
     }
@@ -279,8 +279,8 @@ static int check_knob_exists(struct exercise *e, const struct ynode *at, const c
     probe->value = probe_value;
     probe->pos.line = 0;
     copy.protocol.params = params;
-    struct diag inner;
-    diag_clear(&inner);
+    struct dslab_diag inner;
+    dslab_diag_clear(&inner);
     bool unknown = !p || !p->configure;
     if (!unknown) {
         void *config = NULL;
@@ -295,7 +295,7 @@ static int check_knob_exists(struct exercise *e, const struct ynode *at, const c
     free(params);
     if (!unknown) return 0;
     const char *paren = strchr(inner.message, '(');
-    return ytree_error(d, e->path, at, "allowed parameter '%s' does not exist for protocol %s%s%s", path,
+    return dslab_ytree_error(d, e->path, at, "allowed parameter '%s' does not exist for protocol %s%s%s", path,
                     base->protocol.name, paren ? " " : "", paren ? paren : "");
 }
 
@@ -308,37 +308,37 @@ static bool is_allowed(const struct question *q, const char *path) {
 
 /* A fix written in the exercise ({ PATH: VALUE }): allowed paths, values
  * in range. Fills `out` (owned). */
-static int load_fix_values(struct exercise *e, const struct question *q, const struct ynode *m,
-                           struct override_text **out, int *count, struct diag *d) {
+static int load_fix_values(struct exercise *e, const struct question *q, const struct dslab_ynode *m,
+                           struct override_text **out, int *count, struct dslab_diag *d) {
     if (load_overrides(e, m, out, count, d) < 0) return -1;
-    if (*count == 0) return ytree_error(d, e->path, m, "a declared fix changes at least one parameter");
-    for (const struct ynode *k = m->first; k; k = k->next) {
-        if (!is_allowed(q, k->text)) return ytree_error(d, e->path, k, "'%s' is not in this question's allowed list", k->text);
+    if (*count == 0) return dslab_ytree_error(d, e->path, m, "a declared fix changes at least one parameter");
+    for (const struct dslab_ynode *k = m->first; k; k = k->next) {
+        if (!is_allowed(q, k->text)) return dslab_ytree_error(d, e->path, k, "'%s' is not in this question's allowed list", k->text);
         struct fix_value v;
         char err[300];
-        if (grader_fix_parse_value(k->text, k->value->text, &v, err, (int)sizeof err) < 0) return ytree_error(d, e->path, k->value, "%s", err);
+        if (grader_fix_parse_value(k->text, k->value->text, &v, err, (int)sizeof err) < 0) return dslab_ytree_error(d, e->path, k->value, "%s", err);
     }
     return 0;
 }
 
-static int load_degenerate(struct exercise *e, struct question *q, const struct ynode *qn, struct diag *d) {
-    const struct ynode *list = ydoc_map_get(qn, "degenerate");
-    if (!list) return ytree_error(d, e->path, qn, "missing key 'degenerate' (at least two fixes that must fail, "
+static int load_degenerate(struct exercise *e, struct question *q, const struct dslab_ynode *qn, struct dslab_diag *d) {
+    const struct dslab_ynode *list = dslab_ydoc_map_get(qn, "degenerate");
+    if (!list) return dslab_ytree_error(d, e->path, qn, "missing key 'degenerate' (at least two fixes that must fail, "
                                "like infinite timeouts or a longer lease without fencing)");
-    if (ytree_expect_list(d, e->path, list, "a list of { fix: { PATH: VALUE }, feedback: ... }") < 0) return -1;
-    if (list->count < 2) return ytree_error(d, e->path, list, "declare at least two degenerate fixes (found %d)", list->count);
+    if (dslab_ytree_expect_list(d, e->path, list, "a list of { fix: { PATH: VALUE }, feedback: ... }") < 0) return -1;
+    if (list->count < 2) return dslab_ytree_error(d, e->path, list, "declare at least two degenerate fixes (found %d)", list->count);
     q->degenerate = calloc((size_t)list->count, sizeof *q->degenerate);
-    if (!q->degenerate) return ytree_error(d, e->path, list, "out of memory");
+    if (!q->degenerate) return dslab_ytree_error(d, e->path, list, "out of memory");
     static const char *const keys[] = {"fix", "feedback"};
-    for (const struct ynode *i = list->first; i; i = i->next) {
+    for (const struct dslab_ynode *i = list->first; i; i = i->next) {
         struct degenerate_fix *df = &q->degenerate[q->degenerate_count++];
         df->pos.line = i->line;
         df->pos.col = i->col;
-        if (ytree_expect_mapping(d, e->path, i, "{ fix: { PATH: VALUE }, feedback: ... }") < 0) return -1;
-        if (ytree_check_keys(d, e->path, i, keys, 2) < 0) return -1;
-        if (ytree_require_text(d, e->path, i, "feedback", &df->feedback) < 0) return -1;
-        const struct ynode *fix = ydoc_map_get(i, "fix");
-        if (!fix) return ytree_error(d, e->path, i, "missing key 'fix'");
+        if (dslab_ytree_expect_mapping(d, e->path, i, "{ fix: { PATH: VALUE }, feedback: ... }") < 0) return -1;
+        if (dslab_ytree_check_keys(d, e->path, i, keys, 2) < 0) return -1;
+        if (dslab_ytree_require_text(d, e->path, i, "feedback", &df->feedback) < 0) return -1;
+        const struct dslab_ynode *fix = dslab_ydoc_map_get(i, "fix");
+        if (!fix) return dslab_ytree_error(d, e->path, i, "missing key 'fix'");
         if (load_fix_values(e, q, fix, &df->set, &df->set_count, d) < 0) return -1;
     }
     return 0;
@@ -347,71 +347,71 @@ static int load_degenerate(struct exercise *e, struct question *q, const struct 
 /* stress: { seeds: N, scenario_faults: bool, checks: [...], explore: {...} }
  * The explore bounds are read by the scenario loader (an `explore:`
  * section of the exercise's scenario), so they mean what they mean there. */
-static int load_stress(struct exercise *e, struct question *q, const struct ynode *qn, struct diag *d) {
-    const struct ynode *st = ydoc_map_get(qn, "stress");
-    if (!st) return ytree_error(d, e->path, qn, "missing key 'stress' (the faults beyond the scenario's a fix must survive)");
+static int load_stress(struct exercise *e, struct question *q, const struct dslab_ynode *qn, struct dslab_diag *d) {
+    const struct dslab_ynode *st = dslab_ydoc_map_get(qn, "stress");
+    if (!st) return dslab_ytree_error(d, e->path, qn, "missing key 'stress' (the faults beyond the scenario's a fix must survive)");
     static const char *const keys[] = {"seeds", "scenario_faults", "checks", "nodes", "duration", "explore"};
-    if (ytree_expect_mapping(d, e->path, st, "{ seeds: 20, explore: { faults: [pause], pause: [1s, 8s] } }") < 0) return -1;
-    if (ytree_check_keys(d, e->path, st, keys, 6) < 0) return -1;
+    if (dslab_ytree_expect_mapping(d, e->path, st, "{ seeds: 20, explore: { faults: [pause], pause: [1s, 8s] } }") < 0) return -1;
+    if (dslab_ytree_check_keys(d, e->path, st, keys, 6) < 0) return -1;
     struct fix_stress *fs = &q->stress;
     fs->given = true;
     fs->pos.line = st->line;
     fs->pos.col = st->col;
     int64_t seeds = 20;
-    if (ytree_optional_int(d, e->path, st, "seeds", 1, GRADER_STRESS_SEEDS_MAX, &seeds) < 0) return -1;
+    if (dslab_ytree_optional_int(d, e->path, st, "seeds", 1, GRADER_STRESS_SEEDS_MAX, &seeds) < 0) return -1;
     fs->seeds = (int)seeds;
     fs->keep_scenario_faults = true;
-    const struct ynode *keep = ydoc_map_get(st, "scenario_faults");
-    if (keep && ytree_bool(d, e->path, keep, &fs->keep_scenario_faults) < 0) return -1;
-    const struct ynode *c = ydoc_map_get(st, "checks");
-    if (c && ytree_string_list(d, e->path, c, "a list of check names", &fs->checks, &fs->checks_count) < 0) return -1;
-    const struct ynode *nn = ydoc_map_get(st, "nodes");
-    if (nn && ytree_string_list(d, e->path, nn, "a list of node names", &fs->nodes, &fs->nodes_count) < 0) return -1;
-    const struct ynode *x = ydoc_map_get(st, "explore");
-    if (!x) return ytree_error(d, e->path, st, "missing key 'explore' (the bounds of the random faults, as a scenario's explore: section)");
-    if (ytree_expect_mapping(d, e->path, x, "an explore section like { faults: [pause], pause: [1s, 8s] }") < 0) return -1;
+    const struct dslab_ynode *keep = dslab_ydoc_map_get(st, "scenario_faults");
+    if (keep && dslab_ytree_bool(d, e->path, keep, &fs->keep_scenario_faults) < 0) return -1;
+    const struct dslab_ynode *c = dslab_ydoc_map_get(st, "checks");
+    if (c && dslab_ytree_string_list(d, e->path, c, "a list of check names", &fs->checks, &fs->checks_count) < 0) return -1;
+    const struct dslab_ynode *nn = dslab_ydoc_map_get(st, "nodes");
+    if (nn && dslab_ytree_string_list(d, e->path, nn, "a list of node names", &fs->nodes, &fs->nodes_count) < 0) return -1;
+    const struct dslab_ynode *x = dslab_ydoc_map_get(st, "explore");
+    if (!x) return dslab_ytree_error(d, e->path, st, "missing key 'explore' (the bounds of the random faults, as a scenario's explore: section)");
+    if (dslab_ytree_expect_mapping(d, e->path, x, "an explore section like { faults: [pause], pause: [1s, 8s] }") < 0) return -1;
     char *text = gr_yaml_flow_alloc(x);
-    if (!text) return ytree_error(d, e->path, x, "out of memory");
+    if (!text) return dslab_ytree_error(d, e->path, x, "out of memory");
     /* Longer runs leave room for longer faults: `duration` first, so the
      * explore bounds are judged against it. */
-    const struct ynode *dn = ydoc_map_get(st, "duration");
-    if (dn && ytree_expect_scalar(d, e->path, dn, "a duration like 12s") < 0) {
+    const struct dslab_ynode *dn = dslab_ydoc_map_get(st, "duration");
+    if (dn && dslab_ytree_expect_scalar(d, e->path, dn, "a duration like 12s") < 0) {
         free(text);
         return -1;
     }
-    struct scenario_override ov[2] = {{.path = "duration", .value = dn ? dn->text : NULL}, {.path = "explore", .value = text}};
+    struct dslab_scenario_override ov[2] = {{.path = "duration", .value = dn ? dn->text : NULL}, {.path = "explore", .value = text}};
     char path[1100];
     grader_exercise_scenario_path(e, e->scenario, path, (int)sizeof path);
-    struct diag inner;
-    diag_clear(&inner);
-    struct scenario *s = scenario_load(path, dn ? ov : ov + 1, dn ? 2 : 1, NULL, &inner);
+    struct dslab_diag inner;
+    dslab_diag_clear(&inner);
+    struct dslab_scenario *s = dslab_scenario_load(path, dn ? ov : ov + 1, dn ? 2 : 1, NULL, &inner);
     free(text);
-    if (!s) return ytree_error(d, e->path, dn && strstr(inner.file, "duration") ? dn : x, "stress: %s", inner.message);
-    struct scenario *plain = scenario_load(path, NULL, 0, NULL, &inner);
+    if (!s) return dslab_ytree_error(d, e->path, dn && strstr(inner.file, "duration") ? dn : x, "stress: %s", inner.message);
+    struct dslab_scenario *plain = dslab_scenario_load(path, NULL, 0, NULL, &inner);
     if (plain && s->duration_ns < plain->duration_ns) {
-        scenario_free(plain);
-        scenario_free(s);
-        return ytree_error(d, e->path, dn, "stress.duration must not be shorter than the scenario's");
+        dslab_scenario_free(plain);
+        dslab_scenario_free(s);
+        return dslab_ytree_error(d, e->path, dn, "stress.duration must not be shorter than the scenario's");
     }
-    scenario_free(plain);
+    dslab_scenario_free(plain);
     fs->bounds = s->explore;
     fs->duration_ns = s->duration_ns;
     for (int i = 0; i < fs->nodes_count; i++) {
-        if (scenario_node_index(s, fs->nodes[i]) < 0) {
-            scenario_free(s);
-            return ytree_error(d, e->path, nn, "stress.nodes: unknown node '%s'", fs->nodes[i]);
+        if (dslab_scenario_node_index(s, fs->nodes[i]) < 0) {
+            dslab_scenario_free(s);
+            return dslab_ytree_error(d, e->path, nn, "stress.nodes: unknown node '%s'", fs->nodes[i]);
         }
     }
-    scenario_free(s);
+    dslab_scenario_free(s);
     return 0;
 }
 
 /* The model fix, decoded ("PATH=VALUE" lines): every path allowed, every
  * value in range; the fixed scenario (with goals) builds and validates,
  * and the stress checks name checks it has. */
-static int check_fix_solution(struct exercise *e, const struct question *q, const struct ynode *sn, struct diag *d) {
+static int check_fix_solution(struct exercise *e, const struct question *q, const struct dslab_ynode *sn, struct dslab_diag *d) {
     char plain[GRADER_TEXT_MAX];
-    if (grader_key_decode(e->salt, q->solution, plain, (int)sizeof plain) < 0) return ytree_error(d, e->path, sn, "the solution does not decode");
+    if (grader_key_decode(e->salt, q->solution, plain, (int)sizeof plain) < 0) return dslab_ytree_error(d, e->path, sn, "the solution does not decode");
     struct fix_value v[64];
     int n = 0;
     char err[300];
@@ -419,66 +419,66 @@ static int check_fix_solution(struct exercise *e, const struct question *q, cons
         char *eq = strchr(line, '=');
         if (!eq) continue;
         *eq = 0;
-        if (n == 64) return ytree_error(d, e->path, sn, "the solution sets more than 64 parameters");
-        if (!is_allowed(q, line)) return ytree_error(d, e->path, sn, "the solution sets '%s', which is not allowed", line);
-        if (grader_fix_parse_value(line, eq + 1, &v[n], err, (int)sizeof err) < 0) return ytree_error(d, e->path, sn, "%s", err);
+        if (n == 64) return dslab_ytree_error(d, e->path, sn, "the solution sets more than 64 parameters");
+        if (!is_allowed(q, line)) return dslab_ytree_error(d, e->path, sn, "the solution sets '%s', which is not allowed", line);
+        if (grader_fix_parse_value(line, eq + 1, &v[n], err, (int)sizeof err) < 0) return dslab_ytree_error(d, e->path, sn, "%s", err);
         n++;
     }
     char path[1100];
     grader_exercise_scenario_path(e, e->scenario, path, (int)sizeof path);
     struct fixed_scenario f;
-    struct diag inner;
-    diag_clear(&inner);
+    struct dslab_diag inner;
+    dslab_diag_clear(&inner);
     int bad;
     int rc = gr_fixed_scenario_build(path, q, v, n, &f, &inner, &bad);
     if (rc < 0) {
-        char msg[DIAG_MESSAGE_MAX + DIAG_PATH_MAX + 8];
-        diag_format(&inner, msg, (int)sizeof msg);
+        char msg[DSLAB_DIAG_MESSAGE_MAX + DSLAB_DIAG_PATH_MAX + 8];
+        dslab_diag_format(&inner, msg, (int)sizeof msg);
         gr_fixed_scenario_free(&f);
-        return ytree_error(d, e->path, sn, "the model fix (with the goals and checks) does not load: %s", msg);
+        return dslab_ytree_error(d, e->path, sn, "the model fix (with the goals and checks) does not load: %s", msg);
     }
     for (int i = 0; i < q->stress.checks_count && rc == 0; i++) {
         int k = gr_fixed_scenario_check_index(&f, q->stress.checks[i]);
-        if (k < 0) rc = ytree_error(d, e->path, sn, "stress check '%s' is not among the fix's checks", q->stress.checks[i]);
-        else if (k >= 32) rc = ytree_error(d, e->path, sn, "stress check '%s' is past the 32 checks explore judges", q->stress.checks[i]);
+        if (k < 0) rc = dslab_ytree_error(d, e->path, sn, "stress check '%s' is not among the fix's checks", q->stress.checks[i]);
+        else if (k >= 32) rc = dslab_ytree_error(d, e->path, sn, "stress check '%s' is past the 32 checks explore judges", q->stress.checks[i]);
     }
     gr_fixed_scenario_free(&f);
     return rc;
 }
 
-static int load_fix(struct exercise *e, struct question *q, const struct ynode *qn, struct diag *d) {
-    const struct ynode *a = ydoc_map_get(qn, "allowed");
-    if (!a) return ytree_error(d, e->path, qn, "missing key 'allowed' (the parameters a fix may change)");
-    if (ytree_string_list(d, e->path, a, "a list of dotted paths", &q->allowed, &q->allowed_count) < 0) return -1;
-    if (q->allowed_count == 0) return ytree_error(d, e->path, a, "a fix must allow at least one parameter");
+static int load_fix(struct exercise *e, struct question *q, const struct dslab_ynode *qn, struct dslab_diag *d) {
+    const struct dslab_ynode *a = dslab_ydoc_map_get(qn, "allowed");
+    if (!a) return dslab_ytree_error(d, e->path, qn, "missing key 'allowed' (the parameters a fix may change)");
+    if (dslab_ytree_string_list(d, e->path, a, "a list of dotted paths", &q->allowed, &q->allowed_count) < 0) return -1;
+    if (q->allowed_count == 0) return dslab_ytree_error(d, e->path, a, "a fix must allow at least one parameter");
     char path[1100];
     grader_exercise_scenario_path(e, e->scenario, path, (int)sizeof path);
-    struct diag inner;
-    diag_clear(&inner);
-    struct scenario *base = scenario_load(path, NULL, 0, NULL, &inner);
-    if (!base) return ytree_error(d, e->path, a, "the scenario does not load: %s", inner.message);
+    struct dslab_diag inner;
+    dslab_diag_clear(&inner);
+    struct dslab_scenario *base = dslab_scenario_load(path, NULL, 0, NULL, &inner);
+    if (!base) return dslab_ytree_error(d, e->path, a, "the scenario does not load: %s", inner.message);
     int rc = 0;
-    const struct ynode *item = a->kind == YNODE_SEQUENCE ? a->first : a;
-    for (int i = 0; i < q->allowed_count && rc == 0; i++, item = item && a->kind == YNODE_SEQUENCE ? item->next : item) {
+    const struct dslab_ynode *item = a->kind == DSLAB_YNODE_SEQUENCE ? a->first : a;
+    for (int i = 0; i < q->allowed_count && rc == 0; i++, item = item && a->kind == DSLAB_YNODE_SEQUENCE ? item->next : item) {
         rc = check_knob_exists(e, item, q->allowed[i], base, d);
     }
-    scenario_free(base);
+    dslab_scenario_free(base);
     if (rc < 0) return -1;
-    const struct ynode *g = ydoc_map_get(qn, "goals");
-    if (!g) return ytree_error(d, e->path, qn, "missing key 'goals' (the liveness a fix must keep, like \"leader-available: 1s\" or \"slo: availability 90%% of ops\")");
-    if (ytree_string_list(d, e->path, g, "a list of checks like \"leader-available: 1s\"", &q->goals, &q->goals_count) < 0) return -1;
-    if (q->goals_count == 0) return ytree_error(d, e->path, g, "declare at least one goal");
-    const struct ynode *fc = ydoc_map_get(qn, "checks");
-    if (fc && ytree_string_list(d, e->path, fc, "a list of checks", &q->fix_checks, &q->fix_checks_count) < 0) return -1;
+    const struct dslab_ynode *g = dslab_ydoc_map_get(qn, "goals");
+    if (!g) return dslab_ytree_error(d, e->path, qn, "missing key 'goals' (the liveness a fix must keep, like \"leader-available: 1s\" or \"slo: availability 90%% of ops\")");
+    if (dslab_ytree_string_list(d, e->path, g, "a list of checks like \"leader-available: 1s\"", &q->goals, &q->goals_count) < 0) return -1;
+    if (q->goals_count == 0) return dslab_ytree_error(d, e->path, g, "declare at least one goal");
+    const struct dslab_ynode *fc = dslab_ydoc_map_get(qn, "checks");
+    if (fc && dslab_ytree_string_list(d, e->path, fc, "a list of checks", &q->fix_checks, &q->fix_checks_count) < 0) return -1;
     int64_t seeds = 100, from = 1;
-    if (ytree_optional_int(d, e->path, qn, "seeds", 1, 10000, &seeds) < 0) return -1;
-    if (ytree_optional_int(d, e->path, qn, "seeds_from", 0, INT64_MAX / 2, &from) < 0) return -1;
+    if (dslab_ytree_optional_int(d, e->path, qn, "seeds", 1, 10000, &seeds) < 0) return -1;
+    if (dslab_ytree_optional_int(d, e->path, qn, "seeds_from", 0, INT64_MAX / 2, &from) < 0) return -1;
     q->seeds_count = (int)seeds;
     q->seeds_from = (uint64_t)from;
     if (load_degenerate(e, q, qn, d) < 0) return -1;
     if (load_stress(e, q, qn, d) < 0) return -1;
-    const struct ynode *s = ydoc_map_get(qn, "solution");
-    if (!s) return ytree_error(d, e->path, qn, "missing key 'solution' (the encoded model fix)");
+    const struct dslab_ynode *s = dslab_ydoc_map_get(qn, "solution");
+    if (!s) return dslab_ytree_error(d, e->path, qn, "missing key 'solution' (the encoded model fix)");
     if (check_encoded(e, s, d) < 0) return -1;
     q->solution = s->text;
     return check_fix_solution(e, q, s, d);
@@ -486,11 +486,11 @@ static int load_fix(struct exercise *e, struct question *q, const struct ynode *
 
 static uint32_t fault_kind_bit(const char *name) {
     static const struct { const char *name; uint32_t bits; } kinds[] = {
-        {"partition", 1u << FAULT_PARTITION}, {"heal", 1u << FAULT_HEAL},
-        {"cut", 1u << FAULT_CUT}, {"crash", 1u << FAULT_CRASH},
-        {"restart", 1u << FAULT_RESTART}, {"pause", 1u << FAULT_PAUSE},
-        {"clock", (1u << FAULT_CLOCK_JUMP) | (1u << FAULT_CLOCK_DRIFT)},
-        {"link", 1u << FAULT_LINK}, {"slow", 1u << FAULT_SLOW},
+        {"partition", 1u << DSLAB_FAULT_PARTITION}, {"heal", 1u << DSLAB_FAULT_HEAL},
+        {"cut", 1u << DSLAB_FAULT_CUT}, {"crash", 1u << DSLAB_FAULT_CRASH},
+        {"restart", 1u << DSLAB_FAULT_RESTART}, {"pause", 1u << DSLAB_FAULT_PAUSE},
+        {"clock", (1u << DSLAB_FAULT_CLOCK_JUMP) | (1u << DSLAB_FAULT_CLOCK_DRIFT)},
+        {"link", 1u << DSLAB_FAULT_LINK}, {"slow", 1u << DSLAB_FAULT_SLOW},
     };
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         if (strcmp(kinds[i].name, name) == 0) return kinds[i].bits;
@@ -498,47 +498,47 @@ static uint32_t fault_kind_bit(const char *name) {
     return 0;
 }
 
-static int load_break(struct exercise *e, struct question *q, const struct ynode *qn, struct diag *d) {
+static int load_break(struct exercise *e, struct question *q, const struct dslab_ynode *qn, struct dslab_diag *d) {
     if (load_check_name(e, q, qn, true, d) < 0) return -1;
-    if (ytree_require_text(d, e->path, qn, "design", &q->design) < 0) return -1;
-    if (check_scenario_loads(e, ydoc_map_get(qn, "design"), q->design, NULL, 0, d) < 0) return -1;
-    const struct ynode *b = ydoc_map_get(qn, "budget");
-    if (!b) return ytree_error(d, e->path, qn, "missing key 'budget' (faults: N, kinds: [...])");
+    if (dslab_ytree_require_text(d, e->path, qn, "design", &q->design) < 0) return -1;
+    if (check_scenario_loads(e, dslab_ydoc_map_get(qn, "design"), q->design, NULL, 0, d) < 0) return -1;
+    const struct dslab_ynode *b = dslab_ydoc_map_get(qn, "budget");
+    if (!b) return dslab_ytree_error(d, e->path, qn, "missing key 'budget' (faults: N, kinds: [...])");
     static const char *const bkeys[] = {"faults", "kinds"};
-    if (ytree_expect_mapping(d, e->path, b, "{ faults: N, kinds: [crash, partition] }") < 0) return -1;
-    if (ytree_check_keys(d, e->path, b, bkeys, 2) < 0) return -1;
+    if (dslab_ytree_expect_mapping(d, e->path, b, "{ faults: N, kinds: [crash, partition] }") < 0) return -1;
+    if (dslab_ytree_check_keys(d, e->path, b, bkeys, 2) < 0) return -1;
     int64_t faults = 2;
-    if (ytree_optional_int(d, e->path, b, "faults", 1, 16, &faults) < 0) return -1;
+    if (dslab_ytree_optional_int(d, e->path, b, "faults", 1, 16, &faults) < 0) return -1;
     q->budget_faults = (int)faults;
-    const struct ynode *k = ydoc_map_get(b, "kinds");
-    if (!k) return ytree_error(d, e->path, b, "missing key 'kinds'");
-    if (ytree_expect_list(d, e->path, k, "a list of fault kinds") < 0) return -1;
-    for (const struct ynode *i = k->first; i; i = i->next) {
-        if (ytree_expect_scalar(d, e->path, i, "a fault kind like crash") < 0) return -1;
+    const struct dslab_ynode *k = dslab_ydoc_map_get(b, "kinds");
+    if (!k) return dslab_ytree_error(d, e->path, b, "missing key 'kinds'");
+    if (dslab_ytree_expect_list(d, e->path, k, "a list of fault kinds") < 0) return -1;
+    for (const struct dslab_ynode *i = k->first; i; i = i->next) {
+        if (dslab_ytree_expect_scalar(d, e->path, i, "a fault kind like crash") < 0) return -1;
         uint32_t bit = fault_kind_bit(i->text);
-        if (!bit) return ytree_error(d, e->path, i, "unknown fault kind '%s' (expected partition, heal, cut, crash, restart, pause, clock, link or slow)", i->text);
+        if (!bit) return dslab_ytree_error(d, e->path, i, "unknown fault kind '%s' (expected partition, heal, cut, crash, restart, pause, clock, link or slow)", i->text);
         q->budget_kinds |= bit;
     }
-    const struct ynode *s = ydoc_map_get(qn, "solution");
-    if (!s) return ytree_error(d, e->path, qn, "missing key 'solution' (an encoded fault schedule that breaks the design)");
+    const struct dslab_ynode *s = dslab_ydoc_map_get(qn, "solution");
+    if (!s) return dslab_ytree_error(d, e->path, qn, "missing key 'solution' (an encoded fault schedule that breaks the design)");
     if (check_encoded(e, s, d) < 0) return -1;
     q->solution = s->text;
     return 0;
 }
 
-static int load_explain(struct exercise *e, struct question *q, const struct ynode *qn, struct diag *d) {
-    const struct ynode *r = ydoc_map_get(qn, "rubric");
-    if (!r) return ytree_error(d, e->path, qn, "missing key 'rubric' (encoded concepts)");
-    if (ytree_string_list(d, e->path, r, "a list of encoded concepts", &q->rubric, &q->rubric_count) < 0) return -1;
-    if (q->rubric_count == 0) return ytree_error(d, e->path, r, "the rubric needs at least one concept");
-    for (const struct ynode *i = r->kind == YNODE_SEQUENCE ? r->first : r; i; i = r->kind == YNODE_SEQUENCE ? i->next : NULL) {
+static int load_explain(struct exercise *e, struct question *q, const struct dslab_ynode *qn, struct dslab_diag *d) {
+    const struct dslab_ynode *r = dslab_ydoc_map_get(qn, "rubric");
+    if (!r) return dslab_ytree_error(d, e->path, qn, "missing key 'rubric' (encoded concepts)");
+    if (dslab_ytree_string_list(d, e->path, r, "a list of encoded concepts", &q->rubric, &q->rubric_count) < 0) return -1;
+    if (q->rubric_count == 0) return dslab_ytree_error(d, e->path, r, "the rubric needs at least one concept");
+    for (const struct dslab_ynode *i = r->kind == DSLAB_YNODE_SEQUENCE ? r->first : r; i; i = r->kind == DSLAB_YNODE_SEQUENCE ? i->next : NULL) {
         if (check_encoded(e, i, d) < 0) return -1;
     }
     int64_t min = (q->rubric_count + 1) / 2;
-    if (ytree_optional_int(d, e->path, qn, "min", 1, q->rubric_count, &min) < 0) return -1;
+    if (dslab_ytree_optional_int(d, e->path, qn, "min", 1, q->rubric_count, &min) < 0) return -1;
     q->rubric_min = (int)min;
-    const struct ynode *s = ydoc_map_get(qn, "solution");
-    if (!s) return ytree_error(d, e->path, qn, "missing key 'solution' (an encoded model explanation)");
+    const struct dslab_ynode *s = dslab_ydoc_map_get(qn, "solution");
+    if (!s) return dslab_ytree_error(d, e->path, qn, "missing key 'solution' (an encoded model explanation)");
     if (check_encoded(e, s, d) < 0) return -1;
     q->solution = s->text;
     return 0;
@@ -555,19 +555,19 @@ static const char *const kind_keys[Q_KIND_COUNT][10] = {
     [Q_EXPLAIN] = {"rubric", "min", "solution"},
 };
 
-static int question_keys(struct exercise *e, const struct ynode *qn, enum question_kind k, struct diag *d) {
+static int question_keys(struct exercise *e, const struct dslab_ynode *qn, enum question_kind k, struct dslab_diag *d) {
     const char *known[16];
     int n = 0;
     for (int i = 0; i < 4; i++) known[n++] = common_keys[i];
     for (int i = 0; i < 10 && kind_keys[k][i]; i++) known[n++] = kind_keys[k][i];
-    return ytree_check_keys(d, e->path, qn, known, n);
+    return dslab_ytree_check_keys(d, e->path, qn, known, n);
 }
 
-static int load_failure_mode(struct exercise *e, struct question *q, const struct ynode *qn,
-                             const struct taxonomy *tax, struct diag *d) {
+static int load_failure_mode(struct exercise *e, struct question *q, const struct dslab_ynode *qn,
+                             const struct taxonomy *tax, struct dslab_diag *d) {
     if (load_keys(e, q, qn, tax, d) < 0) return -1;
-    if (ytree_optional_text(d, e->path, qn, "wrong", &q->feedback_wrong) < 0) return -1;
-    const struct ynode *dir = ydoc_map_get(qn, "direction");
+    if (dslab_ytree_optional_text(d, e->path, qn, "wrong", &q->feedback_wrong) < 0) return -1;
+    const struct dslab_ynode *dir = dslab_ydoc_map_get(qn, "direction");
     if (dir) {
         char plain[GRADER_TEXT_MAX];
         if (check_encoded(e, dir, d) < 0) return -1;
@@ -575,7 +575,7 @@ static int load_failure_mode(struct exercise *e, struct question *q, const struc
         char *bar = strchr(plain, '|');
         if (!bar || strchr(bar + 1, '|') || !strpbrk(plain, "abcdefghijklmnopqrstuvwxyz") ||
             !strpbrk(bar + 1, "abcdefghijklmnopqrstuvwxyz")) {
-            return ytree_error(d, e->path, dir, "direction decodes to '%s': expected \"kept phrase; phrase | "
+            return dslab_ytree_error(d, e->path, dir, "direction decodes to '%s': expected \"kept phrase; phrase | "
                             "given-up phrase; phrase\"", plain);
         }
         q->direction = dir->text;
@@ -583,44 +583,44 @@ static int load_failure_mode(struct exercise *e, struct question *q, const struc
     if (q->kind != Q_FAILURE_MODE) return 0;
     if (load_check_name(e, q, qn, false, d) < 0) return -1;
     q->evidence = q->check != NULL;
-    const struct ynode *ev = ydoc_map_get(qn, "evidence");
+    const struct dslab_ynode *ev = dslab_ydoc_map_get(qn, "evidence");
     if (ev) {
         bool b;
-        if (ytree_bool(d, e->path, ev, &b) < 0) return -1;
-        if (b && !q->check) return ytree_error(d, e->path, ev, "evidence needs a 'check' whose violations it is graded against");
+        if (dslab_ytree_bool(d, e->path, ev, &b) < 0) return -1;
+        if (b && !q->check) return dslab_ytree_error(d, e->path, ev, "evidence needs a 'check' whose violations it is graded against");
         q->evidence = b;
     }
     q->tolerance_ns = GRADER_TOLERANCE_DEFAULT_NS;
-    const struct ynode *t = ydoc_map_get(qn, "tolerance");
-    if (t && ytree_duration(d, e->path, t, false, &q->tolerance_ns) < 0) return -1;
+    const struct dslab_ynode *t = dslab_ydoc_map_get(qn, "tolerance");
+    if (t && dslab_ytree_duration(d, e->path, t, false, &q->tolerance_ns) < 0) return -1;
     if (q->tolerance_ns > GRADER_TOLERANCE_MAX_NS) {
-        return ytree_error(d, e->path, t, "tolerance %s is too generous: at most 250ms (a window a learner "
+        return dslab_ytree_error(d, e->path, t, "tolerance %s is too generous: at most 250ms (a window a learner "
                         "rounds to the tenth of a second is off by 50ms at most)", t->text);
     }
     return 0;
 }
 
-static int load_question(struct exercise *e, struct question *q, const struct ynode *qn,
-                         const struct taxonomy *tax, struct diag *d) {
+static int load_question(struct exercise *e, struct question *q, const struct dslab_ynode *qn,
+                         const struct taxonomy *tax, struct dslab_diag *d) {
     const char *kind;
-    if (ytree_expect_mapping(d, e->path, qn, "a question like { id: ..., kind: failure-mode, ... }") < 0) return -1;
+    if (dslab_ytree_expect_mapping(d, e->path, qn, "a question like { id: ..., kind: failure-mode, ... }") < 0) return -1;
     q->pos.line = qn->line;
     q->pos.col = qn->col;
-    if (ytree_require_text(d, e->path, qn, "id", &q->id) < 0) return -1;
-    if (ytree_require_text(d, e->path, qn, "kind", &kind) < 0) return -1;
+    if (dslab_ytree_require_text(d, e->path, qn, "id", &q->id) < 0) return -1;
+    if (dslab_ytree_require_text(d, e->path, qn, "kind", &kind) < 0) return -1;
     int k = 0;
     while (k < Q_KIND_COUNT && strcmp(kind_names[k], kind) != 0) k++;
     if (k == Q_KIND_COUNT) {
-        const char *near = suggest_nearest(kind, kind_names, Q_KIND_COUNT);
-        return ytree_error(d, e->path, ydoc_map_get(qn, "kind"), "unknown question kind '%s'%s%s%s", kind,
+        const char *near = dslab_suggest_nearest(kind, kind_names, Q_KIND_COUNT);
+        return dslab_ytree_error(d, e->path, dslab_ydoc_map_get(qn, "kind"), "unknown question kind '%s'%s%s%s", kind,
                         near ? " (did you mean '" : " (expected failure-mode, trade-off, assumption, predict, fix, break or explain",
                         near ? near : "", near ? "'?)" : ")");
     }
     q->kind = (enum question_kind)k;
     if (question_keys(e, qn, q->kind, d) < 0) return -1;
-    if (ytree_require_text(d, e->path, qn, "prompt", &q->prompt) < 0) return -1;
+    if (dslab_ytree_require_text(d, e->path, qn, "prompt", &q->prompt) < 0) return -1;
     int64_t points = q->kind == Q_FAILURE_MODE || q->kind == Q_FIX || q->kind == Q_BREAK ? 2 : 1;
-    if (ytree_optional_int(d, e->path, qn, "points", 1, 100, &points) < 0) return -1;
+    if (dslab_ytree_optional_int(d, e->path, qn, "points", 1, 100, &points) < 0) return -1;
     q->points = (int)points;
     switch (q->kind) {
     case Q_FAILURE_MODE:
@@ -634,88 +634,88 @@ static int load_question(struct exercise *e, struct question *q, const struct yn
     }
 }
 
-static int load_questions(struct exercise *e, const struct ynode *list, const struct taxonomy *tax,
-                          struct diag *d) {
-    if (ytree_expect_list(d, e->path, list, "a list of questions") < 0) return -1;
-    if (list->count == 0) return ytree_error(d, e->path, list, "an exercise needs at least one question");
-    if (list->count > GRADER_QUESTIONS_MAX) return ytree_error(d, e->path, list, "at most %d questions per exercise (found %d)", GRADER_QUESTIONS_MAX, list->count);
+static int load_questions(struct exercise *e, const struct dslab_ynode *list, const struct taxonomy *tax,
+                          struct dslab_diag *d) {
+    if (dslab_ytree_expect_list(d, e->path, list, "a list of questions") < 0) return -1;
+    if (list->count == 0) return dslab_ytree_error(d, e->path, list, "an exercise needs at least one question");
+    if (list->count > GRADER_QUESTIONS_MAX) return dslab_ytree_error(d, e->path, list, "at most %d questions per exercise (found %d)", GRADER_QUESTIONS_MAX, list->count);
     e->questions = calloc((size_t)list->count + 1, sizeof *e->questions); /* +1: a half-loaded one */
-    if (!e->questions) return ytree_error(d, e->path, list, "out of memory");
+    if (!e->questions) return dslab_ytree_error(d, e->path, list, "out of memory");
     int explains = 0;
-    for (const struct ynode *qn = list->first; qn; qn = qn->next) {
+    for (const struct dslab_ynode *qn = list->first; qn; qn = qn->next) {
         struct question *q = &e->questions[e->questions_count];
         if (load_question(e, q, qn, tax, d) < 0) return -1;
         for (int i = 0; i < e->questions_count; i++) {
             if (strcmp(e->questions[i].id, q->id) == 0) {
-                return ytree_error(d, e->path, ydoc_map_get(qn, "id"), "duplicate question id '%s'", q->id);
+                return dslab_ytree_error(d, e->path, dslab_ydoc_map_get(qn, "id"), "duplicate question id '%s'", q->id);
             }
         }
         explains += q->kind == Q_EXPLAIN;
         e->questions_count++;
     }
     if (explains == e->questions_count) {
-        return ytree_error(d, e->path, list, "an explain question is never the only kind of question: add one the grader can check");
+        return dslab_ytree_error(d, e->path, list, "an explain question is never the only kind of question: add one the grader can check");
     }
     return 0;
 }
 
-static int check_track(struct exercise *e, const struct ynode *top, struct diag *d) {
+static int check_track(struct exercise *e, const struct dslab_ynode *top, struct dslab_diag *d) {
     for (int i = 0; i < grader_tracks_count; i++) {
         if (strcmp(grader_tracks[i], e->track) == 0) return 0;
     }
-    const char *near = suggest_nearest(e->track, grader_tracks, grader_tracks_count);
-    const struct ynode *at = ydoc_map_get(top, "track");
-    if (near) return ytree_error(d, e->path, at, "unknown track '%s' (did you mean '%s'?)", e->track, near);
-    return ytree_error(d, e->path, at, "unknown track '%s' (see docs/EXERCISE_FORMAT.md for the tracks)", e->track);
+    const char *near = dslab_suggest_nearest(e->track, grader_tracks, grader_tracks_count);
+    const struct dslab_ynode *at = dslab_ydoc_map_get(top, "track");
+    if (near) return dslab_ytree_error(d, e->path, at, "unknown track '%s' (did you mean '%s'?)", e->track, near);
+    return dslab_ytree_error(d, e->path, at, "unknown track '%s' (see docs/EXERCISE_FORMAT.md for the tracks)", e->track);
 }
 
-static int load_top(struct exercise *e, const struct taxonomy *tax, struct diag *d) {
+static int load_top(struct exercise *e, const struct taxonomy *tax, struct dslab_diag *d) {
     static const char *const keys[] = {"id", "title", "track", "difficulty", "salt", "read_first",
                                        "scenario", "seed", "brief", "hints", "debrief", "questions"};
-    const struct ynode *top = e->doc.root;
-    if (!top) return diag_set(d, e->path, 1, 1, "the exercise file is empty");
-    if (ytree_expect_mapping(d, e->path, top, "an exercise (a mapping with id, title, track, ...)") < 0) return -1;
-    if (ytree_check_keys(d, e->path, top, keys, 12) < 0) return -1;
-    if (ytree_require_text(d, e->path, top, "id", &e->id) < 0) return -1;
-    if (check_id_is_a_name(e, ydoc_map_get(top, "id"), d) < 0) return -1;
-    if (ytree_require_text(d, e->path, top, "title", &e->title) < 0) return -1;
-    if (ytree_require_text(d, e->path, top, "track", &e->track) < 0) return -1;
+    const struct dslab_ynode *top = e->doc.root;
+    if (!top) return dslab_diag_set(d, e->path, 1, 1, "the exercise file is empty");
+    if (dslab_ytree_expect_mapping(d, e->path, top, "an exercise (a mapping with id, title, track, ...)") < 0) return -1;
+    if (dslab_ytree_check_keys(d, e->path, top, keys, 12) < 0) return -1;
+    if (dslab_ytree_require_text(d, e->path, top, "id", &e->id) < 0) return -1;
+    if (check_id_is_a_name(e, dslab_ydoc_map_get(top, "id"), d) < 0) return -1;
+    if (dslab_ytree_require_text(d, e->path, top, "title", &e->title) < 0) return -1;
+    if (dslab_ytree_require_text(d, e->path, top, "track", &e->track) < 0) return -1;
     if (check_track(e, top, d) < 0) return -1;
-    if (ytree_require_text(d, e->path, top, "scenario", &e->scenario) < 0) return -1;
-    if (ytree_require_text(d, e->path, top, "brief", &e->brief) < 0) return -1;
-    if (ytree_require_text(d, e->path, top, "debrief", &e->debrief) < 0) return -1;
+    if (dslab_ytree_require_text(d, e->path, top, "scenario", &e->scenario) < 0) return -1;
+    if (dslab_ytree_require_text(d, e->path, top, "brief", &e->brief) < 0) return -1;
+    if (dslab_ytree_require_text(d, e->path, top, "debrief", &e->debrief) < 0) return -1;
     e->salt = e->id;
-    if (ytree_optional_text(d, e->path, top, "salt", &e->salt) < 0) return -1;
+    if (dslab_ytree_optional_text(d, e->path, top, "salt", &e->salt) < 0) return -1;
     int64_t difficulty = 1, seed = 0;
-    if (ytree_optional_int(d, e->path, top, "difficulty", 1, 3, &difficulty) < 0) return -1;
+    if (dslab_ytree_optional_int(d, e->path, top, "difficulty", 1, 3, &difficulty) < 0) return -1;
     e->difficulty = (int)difficulty;
-    if (ydoc_map_get(top, "seed")) {
-        if (ytree_optional_int(d, e->path, top, "seed", 0, INT64_MAX, &seed) < 0) return -1;
+    if (dslab_ydoc_map_get(top, "seed")) {
+        if (dslab_ytree_optional_int(d, e->path, top, "seed", 0, INT64_MAX, &seed) < 0) return -1;
         e->seed = (uint64_t)seed;
         e->seed_given = true;
     }
-    const struct ynode *n = ydoc_map_get(top, "read_first");
-    if (n && ytree_string_list(d, e->path, n, "a list of things to read", &e->read_first, &e->read_first_count) < 0) return -1;
-    n = ydoc_map_get(top, "hints");
-    if (n && ytree_string_list(d, e->path, n, "a list of hints", &e->hints, &e->hints_count) < 0) return -1;
-    if (check_scenario_loads(e, ydoc_map_get(top, "scenario"), e->scenario, NULL, 0, d) < 0) return -1;
-    n = ydoc_map_get(top, "questions");
-    if (!n) return ytree_error(d, e->path, top, "missing key 'questions'");
+    const struct dslab_ynode *n = dslab_ydoc_map_get(top, "read_first");
+    if (n && dslab_ytree_string_list(d, e->path, n, "a list of things to read", &e->read_first, &e->read_first_count) < 0) return -1;
+    n = dslab_ydoc_map_get(top, "hints");
+    if (n && dslab_ytree_string_list(d, e->path, n, "a list of hints", &e->hints, &e->hints_count) < 0) return -1;
+    if (check_scenario_loads(e, dslab_ydoc_map_get(top, "scenario"), e->scenario, NULL, 0, d) < 0) return -1;
+    n = dslab_ydoc_map_get(top, "questions");
+    if (!n) return dslab_ytree_error(d, e->path, top, "missing key 'questions'");
     return load_questions(e, n, tax, d);
 }
 
 /* Loads from `text` (len bytes) when given, else from the file `path`. */
 static struct exercise *load(const char *path, const char *text, size_t len, const char *root,
-                             const struct taxonomy *tax, struct diag *d) {
+                             const struct taxonomy *tax, struct dslab_diag *d) {
     struct exercise *e = calloc(1, sizeof *e);
     if (!e) {
-        diag_set(d, path, 0, 0, "out of memory");
+        dslab_diag_set(d, path, 0, 0, "out of memory");
         return NULL;
     }
     snprintf(e->path, sizeof e->path, "%s", path);
     snprintf(e->root, sizeof e->root, "%s", root ? root : "");
-    int rc = text ? ydoc_parse(&e->doc, text, len, path, NULL, d)
-                  : ydoc_load_file(&e->doc, path, NULL, d);
+    int rc = text ? dslab_ydoc_parse(&e->doc, text, len, path, NULL, d)
+                  : dslab_ydoc_load_file(&e->doc, path, NULL, d);
     if (rc < 0) {
         free(e);
         return NULL;
@@ -728,13 +728,13 @@ static struct exercise *load(const char *path, const char *text, size_t len, con
 }
 
 struct exercise *grader_exercise_load(const char *path, const char *root, const struct taxonomy *tax,
-                               struct diag *d) {
+                               struct dslab_diag *d) {
     return load(path, NULL, 0, root, tax, d);
 }
 
 struct exercise *grader_exercise_load_buffer(const char *text, size_t len, const char *name,
                                       const char *root, const struct taxonomy *tax,
-                                      struct diag *d) {
+                                      struct dslab_diag *d) {
     return load(name, text, len, root, tax, d);
 }
 
@@ -756,6 +756,6 @@ void grader_exercise_free(struct exercise *e) {
     free(e->questions);
     free(e->read_first);
     free(e->hints);
-    ydoc_free(&e->doc);
+    dslab_ydoc_free(&e->doc);
     free(e);
 }

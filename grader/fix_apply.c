@@ -55,11 +55,11 @@ int grader_fix_parse_value(const char *path, const char *text, struct fix_value 
         }
         return 0;
     }
-    char uerr[UNITS_ERR_MAX];
+    char uerr[DSLAB_UNITS_ERR_MAX];
     bool b;
     if (has_duration_unit(text)) {
         out->kind = FIXV_DURATION;
-        bool parsed = units_parse_duration_ns(text, true, &out->num, uerr, (int)sizeof uerr) == 0;
+        bool parsed = dslab_units_parse_duration_ns(text, true, &out->num, uerr, (int)sizeof uerr) == 0;
         if (!parsed && !strstr(uerr, "too large")) {
             snprintf(err, (size_t)err_size, "'%s: %s': %s", path, text, uerr);
             return -1;
@@ -72,13 +72,13 @@ int grader_fix_parse_value(const char *path, const char *text, struct fix_value 
         snprintf(out->text, sizeof out->text, "%" PRId64 "ns", out->num);
     } else if (all_digits(text)) {
         out->kind = FIXV_INT;
-        if (units_parse_int(text, -FIX_INT_ABS_MAX, FIX_INT_ABS_MAX, &out->num, uerr, (int)sizeof uerr) < 0) {
+        if (dslab_units_parse_int(text, -FIX_INT_ABS_MAX, FIX_INT_ABS_MAX, &out->num, uerr, (int)sizeof uerr) < 0) {
             snprintf(err, (size_t)err_size, "'%s: %s' is out of range: an integer in a fix is "
                      "-1000000000 .. 1000000000", path, text);
             return -1;
         }
         snprintf(out->text, sizeof out->text, "%" PRId64, out->num);
-    } else if (units_parse_bool(text, &b, uerr, (int)sizeof uerr) == 0) {
+    } else if (dslab_units_parse_bool(text, &b, uerr, (int)sizeof uerr) == 0) {
         out->kind = FIXV_BOOL;
         out->num = b;
         snprintf(out->text, sizeof out->text, "%s", b ? "true" : "false");
@@ -117,39 +117,39 @@ static char *dup_text(struct fixed_scenario *f, const char *text, size_t len) {
 }
 
 /* "leader-available: 1s" -> name "leader-available", args "1s". */
-static int add_check(struct fixed_scenario *f, const char *text, struct diag *d) {
+static int add_check(struct fixed_scenario *f, const char *text, struct dslab_diag *d) {
     const char *colon = strchr(text, ':');
     size_t name_len = colon ? (size_t)(colon - text) : strlen(text);
     while (name_len > 0 && text[name_len - 1] == ' ') name_len--;
-    struct scenario_check *c = &f->checks[f->sc.checks_count];
+    struct dslab_scenario_check *c = &f->checks[f->sc.checks_count];
     memset(c, 0, sizeof *c);
-    if (name_len == 0 || name_len >= sizeof c->name) return diag_set(d, f->sc.path, 0, 0, "check '%s' has no valid name", text);
+    if (name_len == 0 || name_len >= sizeof c->name) return dslab_diag_set(d, f->sc.path, 0, 0, "check '%s' has no valid name", text);
     memcpy(c->name, text, name_len);
     c->name[name_len] = 0;
     const char *args = colon ? colon + 1 : "";
     while (*args == ' ') args++;
-    if (!(c->args = dup_text(f, args, strlen(args)))) return diag_set(d, f->sc.path, 0, 0, "out of memory");
-    if (!checker_find(c->name)) return diag_set(d, f->sc.path, 0, 0, "unknown check '%s'", c->name);
+    if (!(c->args = dup_text(f, args, strlen(args)))) return dslab_diag_set(d, f->sc.path, 0, 0, "out of memory");
+    if (!dslab_checker_find(c->name)) return dslab_diag_set(d, f->sc.path, 0, 0, "unknown check '%s'", c->name);
     f->sc.checks_count++;
     return 0;
 }
 
 /* Sets protocol parameter `key` (replacing one of the same key). */
-static int set_param(struct fixed_scenario *f, const char *key, const char *value, struct diag *d) {
-    struct scenario_param *p = NULL;
+static int set_param(struct fixed_scenario *f, const char *key, const char *value, struct dslab_diag *d) {
+    struct dslab_scenario_param *p = NULL;
     for (int i = 0; i < f->sc.protocol.params_count && !p; i++) {
         if (strcmp(f->params[i].key, key) == 0) p = &f->params[i];
     }
     if (!p) {
         if (f->sc.protocol.params_count >= DSLAB_PARAMS_MAX) {
-            return diag_set(d, f->sc.path, 0, 0, "too many protocol parameters (at most %d)", DSLAB_PARAMS_MAX);
+            return dslab_diag_set(d, f->sc.path, 0, 0, "too many protocol parameters (at most %d)", DSLAB_PARAMS_MAX);
         }
         p = &f->params[f->sc.protocol.params_count++];
         memset(p, 0, sizeof *p);
-        if (strlen(key) >= sizeof p->key) return diag_set(d, f->sc.path, 0, 0, "parameter name '%s' is too long", key);
+        if (strlen(key) >= sizeof p->key) return dslab_diag_set(d, f->sc.path, 0, 0, "parameter name '%s' is too long", key);
         snprintf(p->key, sizeof p->key, "%s", key);
     }
-    if (!(p->value = dup_text(f, value, strlen(value)))) return diag_set(d, f->sc.path, 0, 0, "out of memory");
+    if (!(p->value = dup_text(f, value, strlen(value)))) return dslab_diag_set(d, f->sc.path, 0, 0, "out of memory");
     p->pos.line = 0; /* errors then read "--set protocol.KEY=VALUE" */
     p->pos.col = 0;
     return 0;
@@ -157,11 +157,11 @@ static int set_param(struct fixed_scenario *f, const char *key, const char *valu
 
 /* The protocol's configure() and every checker's create(), as the loader
  * runs them, on the fixed scenario. */
-static int validate(const struct scenario *s, struct diag *d) {
-    const struct protocol *p = protocol_of_scenario(s);
-    if (!p) return diag_set(d, s->path, 0, 0, "unknown protocol '%s'", s->protocol.name);
+static int validate(const struct dslab_scenario *s, struct dslab_diag *d) {
+    const struct dslab_protocol *p = dslab_protocol_of_scenario(s);
+    if (!p) return dslab_diag_set(d, s->path, 0, 0, "unknown protocol '%s'", s->protocol.name);
     if (!p->configure && s->protocol.params_count > 0) {
-        return diag_set(d, "--set protocol", 0, 0, "unknown protocol parameter '%s' (%s takes no parameters)",
+        return dslab_diag_set(d, "--set protocol", 0, 0, "unknown protocol parameter '%s' (%s takes no parameters)",
                         s->protocol.params[0].key, p->name);
     }
     if (p->configure) {
@@ -170,7 +170,7 @@ static int validate(const struct scenario *s, struct diag *d) {
         if (p->destroy_config) p->destroy_config(config);
     }
     for (int i = 0; i < s->checks_count; i++) {
-        const struct checker *c = checker_find(s->checks[i].name);
+        const struct dslab_checker *c = dslab_checker_find(s->checks[i].name);
         void *state = NULL;
         if (c && c->create) {
             if (c->create(s, &s->checks[i], &state, d) < 0) return -1;
@@ -181,12 +181,12 @@ static int validate(const struct scenario *s, struct diag *d) {
 }
 
 int gr_fixed_scenario_build(const char *scenario_path, const struct question *q, const struct fix_value *v,
-                         int n, struct fixed_scenario *f, struct diag *d, int *bad) {
+                         int n, struct fixed_scenario *f, struct dslab_diag *d, int *bad) {
     memset(f, 0, sizeof *f);
     *bad = -1;
     /* Paths outside protocol. go to the loader as overrides, unchanged. */
-    struct scenario_override *ov = calloc((size_t)n + 1, sizeof *ov);
-    if (!ov) return diag_set(d, scenario_path, 0, 0, "out of memory");
+    struct dslab_scenario_override *ov = calloc((size_t)n + 1, sizeof *ov);
+    if (!ov) return dslab_diag_set(d, scenario_path, 0, 0, "out of memory");
     int ov_count = 0;
     for (int i = 0; i < n; i++) {
         if (v[i].kind != FIXV_TEXT) continue;
@@ -194,7 +194,7 @@ int gr_fixed_scenario_build(const char *scenario_path, const struct question *q,
         ov[ov_count].value = v[i].text;
         ov_count++;
     }
-    f->loaded = scenario_load(scenario_path, ov, ov_count, NULL, d);
+    f->loaded = dslab_scenario_load(scenario_path, ov, ov_count, NULL, d);
     free(ov);
     if (!f->loaded) {
         for (int i = 0; i < n && *bad < 0; i++) {
@@ -209,7 +209,7 @@ int gr_fixed_scenario_build(const char *scenario_path, const struct question *q,
     f->params = calloc((size_t)params_cap, sizeof *f->params);
     int checks_cap = (q->fix_checks_count ? q->fix_checks_count : f->sc.checks_count) + q->goals_count + 1;
     f->checks = calloc((size_t)checks_cap, sizeof *f->checks);
-    if (!f->params || !f->checks) return diag_set(d, scenario_path, 0, 0, "out of memory");
+    if (!f->params || !f->checks) return dslab_diag_set(d, scenario_path, 0, 0, "out of memory");
     memcpy(f->params, f->loaded->protocol.params, sizeof *f->params * (size_t)f->loaded->protocol.params_count);
     f->sc.protocol.params = f->params;
     f->sc.checks = f->checks;
@@ -250,7 +250,7 @@ void gr_fixed_scenario_free(struct fixed_scenario *f) {
     free(f->owned);
     free(f->params);
     free(f->checks);
-    scenario_free(f->loaded);
+    dslab_scenario_free(f->loaded);
     memset(f, 0, sizeof *f);
 }
 
@@ -261,7 +261,7 @@ int gr_fixed_scenario_check_index(const struct fixed_scenario *f, const char *te
     const char *args = colon ? colon + 1 : NULL;
     while (args && *args == ' ') args++;
     for (int i = 0; i < f->sc.checks_count; i++) {
-        const struct scenario_check *c = &f->sc.checks[i];
+        const struct dslab_scenario_check *c = &f->sc.checks[i];
         if (strlen(c->name) != name_len || strncmp(c->name, text, name_len) != 0) continue;
         if (!args || strcmp(c->args ? c->args : "", args) == 0) return i;
     }

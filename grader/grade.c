@@ -36,7 +36,7 @@ int gr_base_run(struct grade_ctx *g) {
     return g->base_rc;
 }
 
-const struct check_result *gr_find_check(const struct run_outcome *o, const char *name) {
+const struct dslab_check_result *gr_find_check(const struct run_outcome *o, const char *name) {
     for (int i = 0; i < o->checks_count; i++) {
         if (strcmp(o->checks[i].name, name) == 0) return &o->checks[i];
     }
@@ -67,7 +67,7 @@ static enum term_kind kind_of(enum question_kind k) {
 }
 
 /* The assumption's monitor in the reference run, or NULL. */
-static const struct assumption_state *monitor_of(struct grade_ctx *g, const struct term *t) {
+static const struct dslab_assumption_state *monitor_of(struct grade_ctx *g, const struct term *t) {
     if (!t->monitor || gr_base_run(g) < 0) return NULL;
     for (int i = 0; i < 4; i++) {
         if (g->base.assumptions[i].name && strcmp(g->base.assumptions[i].name, t->monitor) == 0) {
@@ -148,14 +148,14 @@ static int grade_term(struct grade_ctx *g, const char *text, struct question_gra
     snprintf(qg->answer, sizeof qg->answer, "%s", t->id);
     if (key_matches(g->e, q, t)) {
         if (q->kind == Q_ASSUMPTION) {
-            const struct assumption_state *m = monitor_of(g, t);
+            const struct dslab_assumption_state *m = monitor_of(g, t);
             if (t->monitor && (!m || !m->violated)) {
                 gr_feedback(qg, "'%s' is the right idea, but its monitor did not fire in this run.", t->name);
                 return 0;
             }
             if (m) {
                 char at[32];
-                gr_feedback(qg, "Right: %s; its monitor fired at t=%s (%s).", t->name, time_format_s(m->violated_at_ns, at, sizeof at), m->message);
+                gr_feedback(qg, "Right: %s; its monitor fired at t=%s (%s).", t->name, dslab_time_format_s(m->violated_at_ns, at, sizeof at), m->message);
                 if (r->hits_count < 16) r->hits[r->hits_count++].term_id = t->id;
                 return 1;
             }
@@ -179,7 +179,7 @@ static int grade_term(struct grade_ctx *g, const char *text, struct question_gra
         return 0;
     }
     if (q->kind == Q_ASSUMPTION) {
-        const struct assumption_state *m = monitor_of(g, t);
+        const struct dslab_assumption_state *m = monitor_of(g, t);
         if (m && m->violated) gr_feedback(qg, "'%s' did break in this run, but it is not the assumption the failure rested on.", t->name);
         else if (m && m->declared) gr_feedback(qg, "'%s' held for the whole run: its monitor never fired.", t->name);
         else if (t->monitor) gr_feedback(qg, "'%s' is not declared in this scenario's assumptions, so nothing shows it broke.", t->name);
@@ -189,10 +189,10 @@ static int grade_term(struct grade_ctx *g, const char *text, struct question_gra
     return 0;
 }
 
-static int grade_taxonomy_question(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg,
+static int grade_taxonomy_question(struct grade_ctx *g, const struct dslab_ynode *v, struct question_grade *qg,
                                    struct grade_result *r) {
     const struct question *q = qg->q;
-    const char *text = v->kind == YNODE_SCALAR ? v->text : ydoc_map_get(v, "mode")->text;
+    const char *text = v->kind == DSLAB_YNODE_SCALAR ? v->text : dslab_ydoc_map_get(v, "mode")->text;
     int right = grade_term(g, text, qg, r);
     if (right < 0) return -1;
     int milli = right ? 1000 : 0;
@@ -258,7 +258,7 @@ static void grade_explain(struct grade_ctx *g, const char *text, struct question
 
 static int grade_one(struct grade_ctx *g, struct question_grade *qg, struct grade_result *r) {
     const struct question *q = qg->q;
-    const struct ynode *v = g->a ? grader_answers_get(g->a, q->id) : NULL;
+    const struct dslab_ynode *v = g->a ? grader_answers_get(g->a, q->id) : NULL;
     qg->answered = v != NULL;
     if (!v) {
         gr_feedback(qg, "Not answered.");
@@ -278,11 +278,11 @@ static int grade_one(struct grade_ctx *g, struct question_grade *qg, struct grad
 }
 
 int grader_grade_answers(const struct catalog *c, const struct exercise *e, const struct answers *a,
-                  struct grade_result *out, struct diag *diag) {
+                  struct grade_result *out, struct dslab_diag *diag) {
     memset(out, 0, sizeof *out);
     out->e = e;
     out->q = calloc((size_t)e->questions_count, sizeof *out->q);
-    if (!out->q) return diag_set(diag, e->path, 0, 0, "out of memory");
+    if (!out->q) return dslab_diag_set(diag, e->path, 0, 0, "out of memory");
     out->count = e->questions_count;
     struct grade_ctx g = {.c = c, .e = e, .a = a, .diag = diag};
     grader_exercise_scenario_path(e, e->scenario, g.scenario_path, (int)sizeof g.scenario_path);

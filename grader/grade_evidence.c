@@ -33,38 +33,38 @@
 
 /* needed[i]: the run without fault i does not violate `check`. Returns
  * the number of faults, or -1 on an error. *needed is malloc'd. */
-static int needed_faults(struct grade_ctx *g, const struct scenario *s, const char *check, bool **needed) {
+static int needed_faults(struct grade_ctx *g, const struct dslab_scenario *s, const char *check, bool **needed) {
     *needed = calloc((size_t)s->faults_count + 1, sizeof **needed);
-    if (!*needed) return diag_set(g->diag, s->path, 0, 0, "out of memory");
+    if (!*needed) return dslab_diag_set(g->diag, s->path, 0, 0, "out of memory");
     int index = -1;
     for (int i = 0; i < s->checks_count && index < 0; i++) {
         if (strcmp(s->checks[i].name, check) == 0) index = i;
     }
-    if (index < 0 || index >= EXPLORE_CHECKS_MAX) return s->faults_count;
+    if (index < 0 || index >= DSLAB_EXPLORE_CHECKS_MAX) return s->faults_count;
     uint64_t seed = g->e->seed_given ? g->e->seed : s->seed;
     for (int i = 0; i < s->faults_count; i++) {
-        struct explore_schedule sch;
-        if (explore_draw(s, seed, EXPLORE_FAULTS_SCENARIO, &sch) < 0) return diag_set(g->diag, s->path, 0, 0, "out of memory");
+        struct dslab_explore_schedule sch;
+        if (dslab_explore_draw(s, seed, DSLAB_EXPLORE_FAULTS_SCENARIO, &sch) < 0) return dslab_diag_set(g->diag, s->path, 0, 0, "out of memory");
         for (int k = 0; k < sch.count; k++) {
             if (sch.eps[k].fault_index == i) {
-                explore_schedule_remove(&sch, k, 1);
+                dslab_explore_schedule_remove(&sch, k, 1);
                 break;
             }
         }
-        struct explore_outcome out;
-        int rc = explore_run(s, seed, &sch, &out, NULL, g->diag);
-        explore_schedule_free(&sch);
+        struct dslab_explore_outcome out;
+        int rc = dslab_explore_run(s, seed, &sch, &out, NULL, g->diag);
+        dslab_explore_schedule_free(&sch);
         if (rc < 0) return -1;
-        (*needed)[i] = out.status == SIM_OK && !(out.failed_mask & (UINT64_C(1) << index));
+        (*needed)[i] = out.status == DSLAB_SIM_OK && !(out.failed_mask & (UINT64_C(1) << index));
     }
     return s->faults_count;
 }
 
-static bool overlaps(const struct check_violation *v, int64_t from_ns, int64_t to_ns, int64_t tol) {
+static bool overlaps(const struct dslab_check_violation *v, int64_t from_ns, int64_t to_ns, int64_t tol) {
     return from_ns <= v->to_ns + tol && to_ns >= v->from_ns - tol;
 }
 
-static bool violation_has_node(const struct check_violation *v, int node) {
+static bool violation_has_node(const struct dslab_check_violation *v, int node) {
     for (int k = 0; k < v->nodes_count; k++) {
         if (v->nodes[k] == node) return true;
     }
@@ -100,8 +100,8 @@ static bool node_like(const char *w) {
     return *p == 0;
 }
 
-static void cause_add_node(struct cause *c, const struct scenario *s, const char *word, bool structured) {
-    int idx = scenario_node_index(s, word);
+static void cause_add_node(struct cause *c, const struct dslab_scenario *s, const char *word, bool structured) {
+    int idx = dslab_scenario_node_index(s, word);
     if (idx >= 0) {
         bool seen = false;
         for (int i = 0; i < c->nodes_count; i++) seen |= c->nodes[i] == idx;
@@ -113,25 +113,25 @@ static void cause_add_node(struct cause *c, const struct scenario *s, const char
 
 /* The node names inside a fault's value ({ from: n1, to: n2 }, [n1],
  * n1); the mapping keys are the fault's own words, not nodes. */
-static void cause_collect_nodes(struct cause *c, const struct scenario *s, const struct ynode *n) {
-    if (n->kind == YNODE_SCALAR) {
-        if (!ydoc_is_null(n)) cause_add_node(c, s, n->text, true);
+static void cause_collect_nodes(struct cause *c, const struct dslab_scenario *s, const struct dslab_ynode *n) {
+    if (n->kind == DSLAB_YNODE_SCALAR) {
+        if (!dslab_ydoc_is_null(n)) cause_add_node(c, s, n->text, true);
         return;
     }
-    for (const struct ynode *i = n->first; i; i = i->next) {
-        cause_collect_nodes(c, s, n->kind == YNODE_MAPPING ? i->value : i);
+    for (const struct dslab_ynode *i = n->first; i; i = i->next) {
+        cause_collect_nodes(c, s, n->kind == DSLAB_YNODE_MAPPING ? i->value : i);
     }
 }
 
 /* "crash n1 at 1.49s", or { at: 1.49s, crash: n1 } as in a scenario. */
-static void cause_parse(const struct ynode *n, const struct scenario *s, struct cause *c) {
+static void cause_parse(const struct dslab_ynode *n, const struct dslab_scenario *s, struct cause *c) {
     memset(c, 0, sizeof *c);
     c->kind = -1;
-    char err[UNITS_ERR_MAX];
-    if (n->kind == YNODE_MAPPING) {
-        for (const struct ynode *k = n->first; k; k = k->next) {
-            if (strcmp(k->text, "at") == 0 && k->value->kind == YNODE_SCALAR) {
-                c->at_given = units_parse_duration_ns(k->value->text, false, &c->at_ns, err, (int)sizeof err) == 0;
+    char err[DSLAB_UNITS_ERR_MAX];
+    if (n->kind == DSLAB_YNODE_MAPPING) {
+        for (const struct dslab_ynode *k = n->first; k; k = k->next) {
+            if (strcmp(k->text, "at") == 0 && k->value->kind == DSLAB_YNODE_SCALAR) {
+                c->at_given = dslab_units_parse_duration_ns(k->value->text, false, &c->at_ns, err, (int)sizeof err) == 0;
             } else if (c->kind < 0 && kind_of_word(k->text) >= 0) {
                 c->kind = kind_of_word(k->text);
                 cause_collect_nodes(c, s, k->value);
@@ -144,7 +144,7 @@ static void cause_parse(const struct ynode *n, const struct scenario *s, struct 
     bool next_is_time = false;
     for (char *save = NULL, *w = strtok_r(text, " \t,;()", &save); w; w = strtok_r(NULL, " \t,;()", &save)) {
         if (next_is_time) {
-            c->at_given = units_parse_duration_ns(w, false, &c->at_ns, err, (int)sizeof err) == 0;
+            c->at_given = dslab_units_parse_duration_ns(w, false, &c->at_ns, err, (int)sizeof err) == 0;
             next_is_time = false;
         } else if (strcmp(w, "at") == 0) {
             next_is_time = true;
@@ -156,22 +156,22 @@ static void cause_parse(const struct ynode *n, const struct scenario *s, struct 
     }
 }
 
-static bool fault_kind_matches(int word, enum fault_kind k) {
-    static const enum fault_kind of_word[] = {FAULT_PARTITION, FAULT_HEAL, FAULT_CUT, FAULT_CRASH, FAULT_RESTART,
-                                              FAULT_PAUSE, FAULT_CLOCK_JUMP, FAULT_LINK, FAULT_SLOW};
-    if (word == 6) return k == FAULT_CLOCK_JUMP || k == FAULT_CLOCK_DRIFT;
+static bool fault_kind_matches(int word, enum dslab_fault_kind k) {
+    static const enum dslab_fault_kind of_word[] = {DSLAB_FAULT_PARTITION, DSLAB_FAULT_HEAL, DSLAB_FAULT_CUT, DSLAB_FAULT_CRASH, DSLAB_FAULT_RESTART,
+                                              DSLAB_FAULT_PAUSE, DSLAB_FAULT_CLOCK_JUMP, DSLAB_FAULT_LINK, DSLAB_FAULT_SLOW};
+    if (word == 6) return k == DSLAB_FAULT_CLOCK_JUMP || k == DSLAB_FAULT_CLOCK_DRIFT;
     return of_word[word] == k;
 }
 
-static bool fault_involves(const struct fault *f, int node) {
+static bool fault_involves(const struct dslab_fault *f, int node) {
     if (f->node == node || f->peer == node) return true;
-    return f->kind == FAULT_PARTITION; /* a partition involves every node */
+    return f->kind == DSLAB_FAULT_PARTITION; /* a partition involves every node */
 }
 
 /* The scenario fault the cause names, or -1. */
-static int cause_match(const struct cause *c, const struct scenario *s, int64_t tol) {
+static int cause_match(const struct cause *c, const struct dslab_scenario *s, int64_t tol) {
     for (int i = 0; i < s->faults_count; i++) {
-        const struct fault *f = &s->faults[i];
+        const struct dslab_fault *f = &s->faults[i];
         if (!fault_kind_matches(c->kind, f->kind)) continue;
         if (c->at_ns > f->at_ns + tol || c->at_ns < f->at_ns - tol) continue;
         bool all = true;
@@ -182,7 +182,7 @@ static int cause_match(const struct cause *c, const struct scenario *s, int64_t 
 }
 
 /* 1 right, 0 wrong (feedback written), -1 error. */
-static int grade_cause(const struct ynode *n, const struct scenario *s, const bool *needed,
+static int grade_cause(const struct dslab_ynode *n, const struct dslab_scenario *s, const bool *needed,
                        struct question_grade *qg) {
     const struct question *q = qg->q;
     struct cause c;
@@ -201,10 +201,10 @@ static int grade_cause(const struct ynode *n, const struct scenario *s, const bo
     int i = cause_match(&c, s, q->tolerance_ns);
     if (i < 0) {
         gr_feedback(qg, "This run has no %s%s near t=%s (the faults are in the timeline of `dslab run`).", kind_words[c.kind],
-           c.nodes_count ? " of those nodes" : "", time_format_s(c.at_ns, t, sizeof t));
+           c.nodes_count ? " of those nodes" : "", dslab_time_format_s(c.at_ns, t, sizeof t));
         return 0;
     }
-    explore_fault_describe(s, &s->faults[i], desc, (int)sizeof desc);
+    dslab_explore_fault_describe(s, &s->faults[i], desc, (int)sizeof desc);
     if (!needed[i]) {
         gr_feedback(qg, "The run without the %s still violates %s: that fault is not what caused it.", desc, q->check);
         return 0;
@@ -215,13 +215,13 @@ static int grade_cause(const struct ynode *n, const struct scenario *s, const bo
 
 /* ---- window and nodes -------------------------------------------------- */
 
-static int grade_window(const struct question *q, const struct check_result *cr, int64_t from_ns, int64_t to_ns,
-                        const struct scenario *s, const bool *needed, struct question_grade *qg) {
+static int grade_window(const struct question *q, const struct dslab_check_result *cr, int64_t from_ns, int64_t to_ns,
+                        const struct dslab_scenario *s, const bool *needed, struct question_grade *qg) {
     int64_t tol = q->tolerance_ns;
     char a[32], b[32], c[32];
-    const struct check_violation *first = NULL, *longest = NULL, *earliest_in = NULL;
+    const struct dslab_check_violation *first = NULL, *longest = NULL, *earliest_in = NULL;
     for (int i = 0; i < cr->violations_count; i++) {
-        const struct check_violation *v = &cr->violations[i];
+        const struct dslab_check_violation *v = &cr->violations[i];
         if (!first || v->from_ns < first->from_ns) first = v;
         if (!overlaps(v, from_ns, to_ns, tol)) continue;
         if (!longest || v->to_ns - v->from_ns > longest->to_ns - longest->from_ns) longest = v;
@@ -232,20 +232,20 @@ static int grade_window(const struct question *q, const struct check_result *cr,
         if (needed[i] && (earliest < 0 || s->faults[i].at_ns < s->faults[earliest].at_ns)) earliest = i;
     }
     if (to_ns < first->from_ns - tol) {
-        gr_feedback(qg, "Your window ends at %s, before the first violation of %s (at %s).", time_format_s(to_ns, a, sizeof a),
-           q->check, time_format_s(first->from_ns, b, sizeof b));
+        gr_feedback(qg, "Your window ends at %s, before the first violation of %s (at %s).", dslab_time_format_s(to_ns, a, sizeof a),
+           q->check, dslab_time_format_s(first->from_ns, b, sizeof b));
         return 0;
     }
     if (earliest >= 0 && to_ns <= s->faults[earliest].at_ns) {
         char desc[200];
-        explore_fault_describe(s, &s->faults[earliest], desc, (int)sizeof desc);
+        dslab_explore_fault_describe(s, &s->faults[earliest], desc, (int)sizeof desc);
         gr_feedback(qg, "Your window ends at %s, before the fault the violation needs (%s): evidence comes after its cause.",
-           time_format_s(to_ns, a, sizeof a), desc);
+           dslab_time_format_s(to_ns, a, sizeof a), desc);
         return 0;
     }
     if (!longest) {
         gr_feedback(qg, "Your window does not overlap any violation of %s (the first is at %s .. %s).", q->check,
-           time_format_s(first->from_ns, a, sizeof a), time_format_s(first->to_ns, b, sizeof b));
+           dslab_time_format_s(first->from_ns, a, sizeof a), dslab_time_format_s(first->to_ns, b, sizeof b));
         return 0;
     }
     /* It may start at the cause (the earliest fault needed) or at the
@@ -254,9 +254,9 @@ static int grade_window(const struct question *q, const struct check_result *cr,
     if (earliest >= 0 && s->faults[earliest].at_ns < lead_ns) lead_ns = s->faults[earliest].at_ns;
     if (from_ns < lead_ns - tol) {
         gr_feedback(qg, "Your window starts at %s, long before anything happened: the violation it covers starts at %s%s%s. "
-           "Narrow it to when it happened.", time_format_s(from_ns, a, sizeof a),
-           time_format_s(earliest_in->from_ns, b, sizeof b), earliest >= 0 ? " and its cause at " : "",
-           earliest >= 0 ? time_format_s(s->faults[earliest].at_ns, c, sizeof c) : "");
+           "Narrow it to when it happened.", dslab_time_format_s(from_ns, a, sizeof a),
+           dslab_time_format_s(earliest_in->from_ns, b, sizeof b), earliest >= 0 ? " and its cause at " : "",
+           earliest >= 0 ? dslab_time_format_s(s->faults[earliest].at_ns, c, sizeof c) : "");
         return 0;
     }
     /* Twice the violation's span plus the tolerance each side; a window
@@ -268,21 +268,21 @@ static int grade_window(const struct question *q, const struct check_result *cr,
     int64_t allowed = span + from_cause + 2 * tol;
     if (to_ns - from_ns > allowed) {
         gr_feedback(qg, "Your window is %s wide; the violation it covers lasts %s: narrow it to when it happened "
-           "(at most %s).", time_format_s(to_ns - from_ns, a, sizeof a), time_format_s(span, b, sizeof b),
-           time_format_s(allowed, c, sizeof c));
+           "(at most %s).", dslab_time_format_s(to_ns - from_ns, a, sizeof a), dslab_time_format_s(span, b, sizeof b),
+           dslab_time_format_s(allowed, c, sizeof c));
         return 0;
     }
     return 1;
 }
 
 /* 1 all named nodes are involved, 0 not (feedback), -1 error. */
-static int grade_nodes(struct grade_ctx *g, const struct ynode *nodes, const struct check_result *cr,
-                       int64_t from_ns, int64_t to_ns, bool window, const struct scenario *s,
+static int grade_nodes(struct grade_ctx *g, const struct dslab_ynode *nodes, const struct dslab_check_result *cr,
+                       int64_t from_ns, int64_t to_ns, bool window, const struct dslab_scenario *s,
                        struct question_grade *qg) {
     int64_t tol = qg->q->tolerance_ns;
     bool any_overlap = false, unconstrained = false;
     for (int i = 0; i < cr->violations_count; i++) {
-        const struct check_violation *v = &cr->violations[i];
+        const struct dslab_check_violation *v = &cr->violations[i];
         if (window && !overlaps(v, from_ns, to_ns, tol)) continue;
         any_overlap = true;
         unconstrained |= v->nodes_count == 0;
@@ -290,15 +290,15 @@ static int grade_nodes(struct grade_ctx *g, const struct ynode *nodes, const str
     /* A window that overlaps nothing: judge the nodes against every violation. */
     if (!any_overlap) window = false;
     int ok = 1;
-    for (const struct ynode *n = nodes->first; n; n = n->next) {
-        int idx = scenario_node_index(s, n->text);
+    for (const struct dslab_ynode *n = nodes->first; n; n = n->next) {
+        int idx = dslab_scenario_node_index(s, n->text);
         if (idx < 0) {
-            return ytree_error(g->diag, g->a->path, n, "unknown node '%s' (the scenario's nodes are %s..%s)", n->text,
+            return dslab_ytree_error(g->diag, g->a->path, n, "unknown node '%s' (the scenario's nodes are %s..%s)", n->text,
                             s->node_names[0], s->node_names[s->nodes_count - 1]);
         }
         bool in = unconstrained;
         for (int i = 0; i < cr->violations_count && !in; i++) {
-            const struct check_violation *v = &cr->violations[i];
+            const struct dslab_check_violation *v = &cr->violations[i];
             if (window && !overlaps(v, from_ns, to_ns, tol)) continue;
             in = violation_has_node(v, idx);
         }
@@ -310,25 +310,25 @@ static int grade_nodes(struct grade_ctx *g, const struct ynode *nodes, const str
     return ok;
 }
 
-int gr_grade_evidence(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg) {
+int gr_grade_evidence(struct grade_ctx *g, const struct dslab_ynode *v, struct question_grade *qg) {
     const struct question *q = qg->q;
-    const struct ynode *from = v->kind == YNODE_MAPPING ? ydoc_map_get(v, "from") : NULL;
-    const struct ynode *cause = v->kind == YNODE_MAPPING ? ydoc_map_get(v, "cause") : NULL;
-    const struct ynode *nodes = v->kind == YNODE_MAPPING ? ydoc_map_get(v, "nodes") : NULL;
+    const struct dslab_ynode *from = v->kind == DSLAB_YNODE_MAPPING ? dslab_ydoc_map_get(v, "from") : NULL;
+    const struct dslab_ynode *cause = v->kind == DSLAB_YNODE_MAPPING ? dslab_ydoc_map_get(v, "cause") : NULL;
+    const struct dslab_ynode *nodes = v->kind == DSLAB_YNODE_MAPPING ? dslab_ydoc_map_get(v, "nodes") : NULL;
     if (!from && !cause) {
         gr_feedback(qg, "Give the evidence too: the time window (from, to) and the nodes, or the fault that caused it (cause).");
         return 0;
     }
     int64_t from_ns = 0, to_ns = 0;
-    if (from && ytree_duration(g->diag, g->a->path, from, false, &from_ns) < 0) return -1;
-    if (from && ytree_duration(g->diag, g->a->path, ydoc_map_get(v, "to"), false, &to_ns) < 0) return -1;
+    if (from && dslab_ytree_duration(g->diag, g->a->path, from, false, &from_ns) < 0) return -1;
+    if (from && dslab_ytree_duration(g->diag, g->a->path, dslab_ydoc_map_get(v, "to"), false, &to_ns) < 0) return -1;
     if (gr_base_run(g) < 0) return -1;
-    const struct check_result *cr = gr_find_check(&g->base, q->check);
+    const struct dslab_check_result *cr = gr_find_check(&g->base, q->check);
     if (!cr || cr->violations_count == 0) {
         gr_feedback(qg, "(The reference run found no violation of %s, so the evidence was not graded.)", q->check);
         return 500;
     }
-    struct scenario *s = scenario_load(g->scenario_path, NULL, 0, NULL, g->diag);
+    struct dslab_scenario *s = dslab_scenario_load(g->scenario_path, NULL, 0, NULL, g->diag);
     if (!s) return -1;
     bool *needed = NULL;
     int rc = needed_faults(g, s, q->check, &needed);
@@ -348,13 +348,13 @@ int gr_grade_evidence(struct grade_ctx *g, const struct ynode *v, struct questio
         gr_feedback(qg, "Name the nodes involved.");
     }
     free(needed);
-    scenario_free(s);
+    dslab_scenario_free(s);
     if (rc < 0) return -1;
     int earned = (time_ok ? 250 : 0) + (nodes_ok ? 250 : 0);
     if (earned == 500 && from) {
         char a[32], b[32];
-        gr_feedback(qg, "The evidence matches what %s found between %s and %s.", q->check, time_format_s(from_ns, a, sizeof a),
-           time_format_s(to_ns, b, sizeof b));
+        gr_feedback(qg, "The evidence matches what %s found between %s and %s.", q->check, dslab_time_format_s(from_ns, a, sizeof a),
+           dslab_time_format_s(to_ns, b, sizeof b));
     }
     return earned;
 }

@@ -64,31 +64,31 @@ static void spend(struct events_budget *b, uint64_t events, bool stopped_by_budg
 }
 
 /* The learner's fix as typed values; -1 with g->diag at the bad value. */
-static int parse_answer(struct grade_ctx *g, const struct ynode *v, struct fix_value **out, int *count) {
+static int parse_answer(struct grade_ctx *g, const struct dslab_ynode *v, struct fix_value **out, int *count) {
     *out = calloc((size_t)v->count + 1, sizeof **out);
     *count = 0;
-    if (!*out) return ytree_error(g->diag, g->a->path, v, "out of memory");
-    for (const struct ynode *k = v->first; k; k = k->next) {
+    if (!*out) return dslab_ytree_error(g->diag, g->a->path, v, "out of memory");
+    for (const struct dslab_ynode *k = v->first; k; k = k->next) {
         char err[400];
         if (grader_fix_parse_value(k->text, k->value->text, &(*out)[*count], err, (int)sizeof err) < 0) {
-            return ytree_error(g->diag, g->a->path, k->value, "%s", err);
+            return dslab_ytree_error(g->diag, g->a->path, k->value, "%s", err);
         }
         (*count)++;
     }
     return 0;
 }
 
-static const struct ynode *value_node(const struct ynode *v, int index) {
-    const struct ynode *k = v->first;
+static const struct dslab_ynode *value_node(const struct dslab_ynode *v, int index) {
+    const struct dslab_ynode *k = v->first;
     for (int i = 0; k && i < index; i++) k = k->next;
     return k ? k->value : v;
 }
 
 /* "protocol.lease=2s, protocol.fencing=true" for feedback and reports. */
-static void describe_fix(const struct ynode *v, char *buf, size_t size) {
+static void describe_fix(const struct dslab_ynode *v, char *buf, size_t size) {
     size_t used = 0;
     buf[0] = 0;
-    for (const struct ynode *k = v->first; k && used < size; k = k->next) {
+    for (const struct dslab_ynode *k = v->first; k && used < size; k = k->next) {
         int n = snprintf(buf + used, size - used, "%s%s=%s", used ? ", " : "", k->text, k->value->text);
         if (n < 0 || (size_t)n >= size - used) {
             if (size > 4) snprintf(buf + size - 4, 4, "...");
@@ -117,8 +117,8 @@ static int run_seeds(struct grade_ctx *g, const struct question *q, struct fixed
         bool safe_noted = !o.ran, goal_noted = false;
         if (!o.ran) note_failure(safety, seed, "%s%s", o.error, "");
         for (int c = 0; c < o.checks_count; c++) {
-            const struct check_result *cr = &o.checks[c];
-            if (cr->verdict == CHECK_PASS) continue;
+            const struct dslab_check_result *cr = &o.checks[c];
+            if (cr->verdict == DSLAB_CHECK_PASS) continue;
             const char *why = cr->violations_count ? cr->violations[0].message : cr->summary;
             if (c < f->goals_first && !safe_noted) {
                 note_failure(safety, seed, "%s: %s", cr->name, why);
@@ -140,12 +140,12 @@ static int run_seeds(struct grade_ctx *g, const struct question *q, struct fixed
 static uint64_t stress_mask(const struct question *q, const struct fixed_scenario *f) {
     uint64_t mask = 0;
     if (q->stress.checks_count == 0) {
-        for (int i = 0; i < f->goals_first && i < EXPLORE_CHECKS_MAX; i++) mask |= UINT64_C(1) << i;
+        for (int i = 0; i < f->goals_first && i < DSLAB_EXPLORE_CHECKS_MAX; i++) mask |= UINT64_C(1) << i;
         return mask;
     }
     for (int i = 0; i < q->stress.checks_count; i++) {
         int k = gr_fixed_scenario_check_index(f, q->stress.checks[i]);
-        if (k >= 0 && k < EXPLORE_CHECKS_MAX) mask |= UINT64_C(1) << k;
+        if (k >= 0 && k < DSLAB_EXPLORE_CHECKS_MAX) mask |= UINT64_C(1) << k;
     }
     return mask;
 }
@@ -158,17 +158,17 @@ static void counterexample_path(const struct grade_ctx *g, const struct question
 }
 
 /* Shrinks the failing schedule of `seed`, saves it and writes the feedback. */
-static int report_counterexample(struct grade_ctx *g, struct question_grade *qg, const struct scenario *sc,
-                                 uint64_t seed, const struct explore_schedule *sch, int check,
+static int report_counterexample(struct grade_ctx *g, struct question_grade *qg, const struct dslab_scenario *sc,
+                                 uint64_t seed, const struct dslab_explore_schedule *sch, int check,
                                  const char *fix_text, int shrink_runs) {
     const struct question *q = qg->q;
-    struct explore_shrink_result res;
+    struct dslab_explore_shrink_result res;
     memset(&res, 0, sizeof res);
-    struct diag inner;
-    diag_clear(&inner);
+    struct dslab_diag inner;
+    dslab_diag_clear(&inner);
     char when[32], desc[200], path[1200];
-    if (shrink_runs < 1 || explore_shrink(sc, seed, sch, check, shrink_runs, &res, &inner) < 0) {
-        explore_shrink_result_free(&res);
+    if (shrink_runs < 1 || dslab_explore_shrink(sc, seed, sch, check, shrink_runs, &res, &inner) < 0) {
+        dslab_explore_shrink_result_free(&res);
         gr_feedback(qg, "Your fix (%s) survives the scenario's faults, but not faults beyond them: with explore seed %" PRIu64
            " %s fails.", fix_text, seed, sc->checks[check].name);
         return 0;
@@ -176,46 +176,46 @@ static int report_counterexample(struct grade_ctx *g, struct question_grade *qg,
     gr_feedback(qg, "Your fix (%s) survives the scenario's faults, but not harsher faults of the same kinds; this "
        "schedule breaks it:", fix_text);
     for (int i = 0; i < res.final.sc.faults_count; i++) {
-        explore_fault_describe(&res.final.sc, &res.final.sc.faults[i], desc, (int)sizeof desc);
+        dslab_explore_fault_describe(&res.final.sc, &res.final.sc.faults[i], desc, (int)sizeof desc);
         gr_feedback(qg, "%s%s", desc, i + 1 < res.final.sc.faults_count ? ";" : ".");
     }
     /* One more run of the reproducer, for the checker's own words. */
     struct run_outcome o;
     const char *args = sc->checks[check].args ? sc->checks[check].args : "";
-    diag_clear(&inner);
+    dslab_diag_clear(&inner);
     if (grader_run_loaded(&res.final.sc, seed, &o, &inner) == 0 && check < o.checks_count &&
         o.checks[check].violations_count > 0) {
         gr_feedback(qg, "%s%s%s fails at t=%s: %s.", sc->checks[check].name, args[0] ? ": " : "", args,
-           time_format_s(o.checks[check].violations[0].from_ns, when, sizeof when), o.checks[check].violations[0].message);
+           dslab_time_format_s(o.checks[check].violations[0].from_ns, when, sizeof when), o.checks[check].violations[0].message);
     } else {
         gr_feedback(qg, "%s%s%s fails at t=%s.", sc->checks[check].name, args[0] ? ": " : "", args,
-           time_format_s(res.violation_ns, when, sizeof when));
+           dslab_time_format_s(res.violation_ns, when, sizeof when));
     }
     grader_run_outcome_free(&o);
     counterexample_path(g, q, path, sizeof path);
     res.final.sc.seed = seed;
-    diag_clear(&inner);
-    if (scenario_save(&res.final.sc, path, &inner) == 0) {
+    dslab_diag_clear(&inner);
+    if (dslab_scenario_save(&res.final.sc, path, &inner) == 0) {
         gr_feedback(qg, "Watch it: dslab viz %s", path);
     } else {
         gr_feedback(qg, "(The reproducer could not be saved: %s; it is explore seed %" PRIu64 ".)", inner.message, seed);
     }
-    explore_shrink_result_free(&res);
+    dslab_explore_shrink_result_free(&res);
     return 0;
 }
 
 /* Drops the drawn episodes about nodes outside stress.nodes (the
  * scenario's own faults stay). */
-static void keep_stress_nodes(const struct question *q, const struct scenario *s, struct explore_schedule *sch) {
+static void keep_stress_nodes(const struct question *q, const struct dslab_scenario *s, struct dslab_explore_schedule *sch) {
     if (q->stress.nodes_count == 0) return;
     for (int i = 0; i < sch->count;) {
-        const struct explore_episode *ep = &sch->eps[i];
-        bool keep = ep->kind == EXPLORE_EPISODE_SCENARIO;
+        const struct dslab_explore_episode *ep = &sch->eps[i];
+        bool keep = ep->kind == DSLAB_EXPLORE_EPISODE_SCENARIO;
         for (int k = 0; k < q->stress.nodes_count && !keep; k++) {
             keep = ep->node >= 0 && ep->node < s->nodes_count && strcmp(s->node_names[ep->node], q->stress.nodes[k]) == 0;
         }
         if (keep) i++;
-        else explore_schedule_remove(sch, i, 1);
+        else dslab_explore_schedule_remove(sch, i, 1);
     }
 }
 
@@ -224,25 +224,25 @@ static void keep_stress_nodes(const struct question *q, const struct scenario *s
 static int run_stress(struct grade_ctx *g, struct question_grade *qg, const struct fixed_scenario *f,
                       const char *fix_text, struct events_budget *b) {
     const struct question *q = qg->q;
-    struct scenario sc = f->sc;
+    struct dslab_scenario sc = f->sc;
     sc.explore = q->stress.bounds;
     sc.duration_ns = q->stress.duration_ns;
     uint64_t mask = stress_mask(q, f);
-    enum explore_mode mode = q->stress.keep_scenario_faults ? EXPLORE_FAULTS_BOTH : EXPLORE_FAULTS_RANDOM;
+    enum dslab_explore_mode mode = q->stress.keep_scenario_faults ? DSLAB_EXPLORE_FAULTS_BOTH : DSLAB_EXPLORE_FAULTS_RANDOM;
     for (int i = 0; i < q->stress.seeds; i++) {
         uint64_t seed = (uint64_t)i + 1;
-        struct explore_schedule sch;
-        if (explore_draw(&sc, seed, mode, &sch) < 0) return diag_set(g->diag, g->e->path, 0, 0, "out of memory");
+        struct dslab_explore_schedule sch;
+        if (dslab_explore_draw(&sc, seed, mode, &sch) < 0) return dslab_diag_set(g->diag, g->e->path, 0, 0, "out of memory");
         keep_stress_nodes(q, &sc, &sch);
-        struct explore_outcome out;
+        struct dslab_explore_outcome out;
         sc.events_max = run_cap(b);
-        if (explore_run(&sc, seed, &sch, &out, NULL, g->diag) < 0) {
-            explore_schedule_free(&sch);
+        if (dslab_explore_run(&sc, seed, &sch, &out, NULL, g->diag) < 0) {
+            dslab_explore_schedule_free(&sch);
             return -1;
         }
-        spend(b, out.events, out.status == SIM_EVENT_BUDGET);
+        spend(b, out.events, out.status == DSLAB_SIM_EVENT_BUDGET);
         if (b->exhausted) {
-            explore_schedule_free(&sch);
+            dslab_explore_schedule_free(&sch);
             return 0;
         }
         uint64_t failed = out.failed_mask & mask;
@@ -254,10 +254,10 @@ static int run_stress(struct grade_ctx *g, struct question_grade *qg, const stru
             int64_t runs = b->remaining / sc.events_max;
             int rc = report_counterexample(g, qg, &sc, seed, &sch, check, fix_text,
                                            runs < GRADER_SHRINK_RUNS_MAX ? (int)runs : GRADER_SHRINK_RUNS_MAX);
-            explore_schedule_free(&sch);
+            dslab_explore_schedule_free(&sch);
             return rc < 0 ? -1 : 1;
         }
-        explore_schedule_free(&sch);
+        dslab_explore_schedule_free(&sch);
     }
     return 0;
 }
@@ -309,7 +309,7 @@ static const struct degenerate_fix *degenerate_of(const struct question *q, cons
     return best;
 }
 
-int gr_grade_fix(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg) {
+int gr_grade_fix(struct grade_ctx *g, const struct dslab_ynode *v, struct question_grade *qg) {
     const struct question *q = qg->q;
     char fix_text[256];
     describe_fix(v, fix_text, sizeof fix_text);
@@ -321,15 +321,15 @@ int gr_grade_fix(struct grade_ctx *g, const struct ynode *v, struct question_gra
         return -1;
     }
     struct fixed_scenario f;
-    struct diag inner;
-    diag_clear(&inner);
+    struct dslab_diag inner;
+    dslab_diag_clear(&inner);
     int bad = -1;
     if (gr_fixed_scenario_build(g->scenario_path, q, vals, n, &f, &inner, &bad) < 0) {
         gr_fixed_scenario_free(&f);
         free(vals);
         /* An error that names no parameter is about the only one given. */
         if (bad < 0 && n == 1) bad = 0;
-        return ytree_error(g->diag, g->a->path, bad >= 0 ? value_node(v, bad) : v, "%s", inner.message);
+        return dslab_ytree_error(g->diag, g->a->path, bad >= 0 ? value_node(v, bad) : v, "%s", inner.message);
     }
     if (n == 0) gr_feedback(qg, "You changed nothing: this is the unfixed design.");
     struct seed_failures safety = {0}, goals = {0};

@@ -14,14 +14,14 @@ struct grade_ctx {
     bool base_done;
     int base_rc;
     struct run_outcome base;    /* the exercise's scenario at its seed */
-    struct diag *diag;
+    struct dslab_diag *diag;
     const struct question *fix_q; /* the fix being graded */
 };
 
 /* The reference run, once (0, or -1 with diag). */
 int gr_base_run(struct grade_ctx *g);
 /* The check result named `name` in `o`, or NULL. */
-const struct check_result *gr_find_check(const struct run_outcome *o, const char *name);
+const struct dslab_check_result *gr_find_check(const struct run_outcome *o, const char *name);
 
 /* Appends a sentence to qg->feedback (space-separated, truncated to fit). */
 void gr_feedback(struct question_grade *qg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -29,10 +29,10 @@ void gr_feedback(struct question_grade *qg, const char *fmt, ...) __attribute__(
 /* gr_grade_evidence returns the thousandths earned of the evidence half
  * (0..500), or -1. Each of the others fills qg (answered, pass, score_milli, feedback); -1 with diag
  * for answers that turn out malformed when run. */
-int gr_grade_evidence(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg);
-int gr_grade_predict(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg);
-int gr_grade_fix(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg);
-int gr_grade_break(struct grade_ctx *g, const struct ynode *v, struct question_grade *qg);
+int gr_grade_evidence(struct grade_ctx *g, const struct dslab_ynode *v, struct question_grade *qg);
+int gr_grade_predict(struct grade_ctx *g, const struct dslab_ynode *v, struct question_grade *qg);
+int gr_grade_fix(struct grade_ctx *g, const struct dslab_ynode *v, struct question_grade *qg);
+int gr_grade_break(struct grade_ctx *g, const struct dslab_ynode *v, struct question_grade *qg);
 
 /* ---- fix_apply.c: a fix as typed values on a borrowed scenario ---------- */
 
@@ -54,12 +54,12 @@ bool grader_fix_value_equal(const struct fix_value *a, const struct fix_value *b
 
 /* The scenario with a fix applied: `sc` borrows `loaded` except its
  * protocol parameters and checks (the question's checks, then its goals
- * from index goals_first). Never pass `sc` to scenario_free(). */
+ * from index goals_first). Never pass `sc` to dslab_scenario_free(). */
 struct fixed_scenario {
-    struct scenario *loaded;     /* owned */
-    struct scenario sc;
-    struct scenario_param *params; /* owned */
-    struct scenario_check *checks; /* owned */
+    struct dslab_scenario *loaded;     /* owned */
+    struct dslab_scenario sc;
+    struct dslab_scenario_param *params; /* owned */
+    struct dslab_scenario_check *checks; /* owned */
     char **owned;                /* owned strings (values, check args) */
     int owned_count, owned_cap;
     int goals_first;
@@ -68,7 +68,7 @@ struct fixed_scenario {
 /* Builds and validates (protocol configure, checkers) the fixed scenario.
  * -1 with d set; *bad is then the index of the value at fault, or -1. */
 int gr_fixed_scenario_build(const char *scenario_path, const struct question *q, const struct fix_value *v,
-                         int n, struct fixed_scenario *f, struct diag *d, int *bad);
+                         int n, struct fixed_scenario *f, struct dslab_diag *d, int *bad);
 void gr_fixed_scenario_free(struct fixed_scenario *f);
 /* The index of check `text` ("name", the first of that name, or "name: args"), or -1. */
 int gr_fixed_scenario_check_index(const struct fixed_scenario *f, const char *text);
@@ -77,6 +77,6 @@ int gr_fixed_scenario_check_index(const struct fixed_scenario *f, const char *te
 void gr_yaml_quote(const char *text, char *buf, size_t size);
 /* A flow-style YAML rendering of `n` (scalars quoted), malloc'd; NULL when
  * out of memory. For author content and fault schedules only. */
-char *gr_yaml_flow_alloc(const struct ynode *n);
+char *gr_yaml_flow_alloc(const struct dslab_ynode *n);
 
 #endif

@@ -64,17 +64,17 @@ struct term {
     const char **synonyms;  /* owned array of borrowed strings */
     int scenarios_count;
     const char **scenarios;
-    struct src_pos pos;
+    struct dslab_src_pos pos;
 };
 
 struct taxonomy {
     char path[512];
-    struct ydoc doc;
+    struct dslab_ydoc doc;
     int terms_count;
     struct term *terms; /* owned */
 };
 
-struct taxonomy *grader_taxonomy_load(const char *path, struct diag *diag);
+struct taxonomy *grader_taxonomy_load(const char *path, struct dslab_diag *diag);
 void grader_taxonomy_free(struct taxonomy *t);
 /* The term whose id, name or synonym matches `text` (normalized), of
  * `kind` (or any kind when kind == TERM_KIND_COUNT); NULL if none. */
@@ -120,7 +120,7 @@ struct degenerate_fix {
     int set_count;
     struct override_text *set;   /* owned array; strings borrowed */
     const char *feedback;
-    struct src_pos pos;
+    struct dslab_src_pos pos;
 };
 
 /* A fix question's adversarial explore: random faults of the exercise's
@@ -130,12 +130,12 @@ struct fix_stress {
     int seeds;                   /* 1..GRADER_STRESS_SEEDS_MAX */
     bool keep_scenario_faults;   /* explore "both" (default) or "random" */
     int64_t duration_ns;         /* the explored runs' length (>= the scenario's) */
-    struct scenario_explore bounds;
+    struct dslab_scenario_explore bounds;
     int checks_count;
     const char **checks;         /* owned array; the checks judged (default: all but goals) */
     int nodes_count;
     const char **nodes;          /* owned array; the nodes random faults may hit (0 = all) */
-    struct src_pos pos;
+    struct dslab_src_pos pos;
 };
 
 #define GRADER_STRESS_SEEDS_MAX 200
@@ -162,7 +162,7 @@ struct question {
     enum question_kind kind;
     const char *prompt;
     int points;
-    struct src_pos pos;
+    struct dslab_src_pos pos;
     /* failure-mode, trade-off, assumption: accepted answers */
     int keys_count;
     char keys[GRADER_KEYS_MAX][GRADER_HASH_LEN + 1];
@@ -196,7 +196,7 @@ struct question {
     /* break */
     const char *design;          /* scenario path, relative to the root */
     int budget_faults;
-    uint32_t budget_kinds;       /* bit per enum fault_kind allowed */
+    uint32_t budget_kinds;       /* bit per enum dslab_fault_kind allowed */
     /* explain */
     int rubric_count;
     const char **rubric;         /* encoded "concept: phrase; phrase" */
@@ -206,7 +206,7 @@ struct question {
 struct exercise {
     char path[512];
     char root[512];              /* the directory holding exercises/ */
-    struct ydoc doc;
+    struct dslab_ydoc doc;
     const char *id;
     const char *title;
     const char *track;
@@ -229,13 +229,13 @@ struct exercise {
  * its scenario loads. `root` is the directory holding exercises/ and
  * scenarios/. `tax` checks that hashed keys exist (may be NULL). */
 struct exercise *grader_exercise_load(const char *path, const char *root, const struct taxonomy *tax,
-                               struct diag *diag);
+                               struct dslab_diag *diag);
 /* The same from `text` (len bytes, need not be NUL-terminated); `name`
  * stands for the file's path (errors, and files the exercise names are
  * found relative to it). Used by the fuzz target. */
 struct exercise *grader_exercise_load_buffer(const char *text, size_t len, const char *name,
                                       const char *root, const struct taxonomy *tax,
-                                      struct diag *diag);
+                                      struct dslab_diag *diag);
 void grader_exercise_free(struct exercise *e);
 const char *grader_question_kind_name(enum question_kind k);
 /* The full path of a scenario named relative to the root. */
@@ -256,7 +256,7 @@ struct catalog {
 /* Finds the exercises directory: `dir` if given, else $DSLAB_EXERCISES_DIR
  * (read by the caller and passed as dir), else ./exercises, else the
  * compiled-in source tree. Loads the taxonomy and every exercise. */
-struct catalog *grader_catalog_load(const char *root, struct diag *diag);
+struct catalog *grader_catalog_load(const char *root, struct dslab_diag *diag);
 void grader_catalog_free(struct catalog *c);
 const struct exercise *grader_catalog_find(const struct catalog *c, const char *id);
 /* Nearest exercise id to a typo, or NULL. */
@@ -266,19 +266,19 @@ const char *grader_catalog_suggest(const struct catalog *c, const char *id);
 
 struct answers {
     char path[512];
-    struct ydoc doc;
+    struct dslab_ydoc doc;
     const char *exercise_id;
-    const struct ynode *map;     /* the answers mapping; NULL = no answers */
+    const struct dslab_ynode *map;     /* the answers mapping; NULL = no answers */
 };
 
 /* Parses an answers file and checks its shape against the exercise: the
  * exercise id, known question ids (did you mean), the shape of each
  * answer. Returns NULL with diag (file:line:col) on malformed input. */
-struct answers *grader_answers_load(const char *path, const struct exercise *e, struct diag *diag);
+struct answers *grader_answers_load(const char *path, const struct exercise *e, struct dslab_diag *diag);
 struct answers *grader_answers_load_buffer(const char *text, size_t len, const char *name,
-                                    const struct exercise *e, struct diag *diag);
+                                    const struct exercise *e, struct dslab_diag *diag);
 void grader_answers_free(struct answers *a);
-const struct ynode *grader_answers_get(const struct answers *a, const char *question_id);
+const struct dslab_ynode *grader_answers_get(const struct answers *a, const char *question_id);
 
 /* ---- grade.c ----------------------------------------------------------- */
 
@@ -312,12 +312,12 @@ struct grade_result {
  * rejects, a fault schedule that does not load): positioned in the
  * answers file. */
 int grader_grade_answers(const struct catalog *c, const struct exercise *e, const struct answers *a,
-                  struct grade_result *out, struct diag *diag);
+                  struct grade_result *out, struct dslab_diag *diag);
 void grader_grade_result_free(struct grade_result *r);
 
 /* The model answers file (YAML text) that grades as a full pass; computed
  * by running the scenario (evidence windows, predictions). Caller frees. */
-char *grader_grade_model_answers(const struct catalog *c, const struct exercise *e, struct diag *diag);
+char *grader_grade_model_answers(const struct catalog *c, const struct exercise *e, struct dslab_diag *diag);
 
 /* The taxonomy term whose salted hash is `hash`, or NULL (reveal). */
 const struct term *grader_grade_key_term(const struct taxonomy *t, const char *salt, const char *hash);
@@ -330,18 +330,18 @@ struct run_outcome {
     bool budget_exhausted;       /* stopped by its event budget */
     uint64_t events;             /* events processed */
     int checks_count;
-    struct check_result *checks; /* owned */
-    struct assumption_state assumptions[4];
-    char error[DIAG_MESSAGE_MAX + DIAG_PATH_MAX];
+    struct dslab_check_result *checks; /* owned */
+    struct dslab_assumption_state assumptions[4];
+    char error[DSLAB_DIAG_MESSAGE_MAX + DSLAB_DIAG_PATH_MAX];
 };
 
 /* Loads `path` with overrides and runs it at `seed` (0 = the scenario's).
  * Returns 0, or -1 with diag when it does not load or create. */
-int grader_run(const char *path, const struct scenario_override *ov, int ov_count,
-               uint64_t seed, bool seed_given, struct run_outcome *out, struct diag *diag);
+int grader_run(const char *path, const struct dslab_scenario_override *ov, int ov_count,
+               uint64_t seed, bool seed_given, struct run_outcome *out, struct dslab_diag *diag);
 /* Runs an already loaded (or borrowed, see grade_internal.h) scenario,
  * within its events_max. */
-int grader_run_loaded(const struct scenario *s, uint64_t seed, struct run_outcome *out, struct diag *d);
+int grader_run_loaded(const struct dslab_scenario *s, uint64_t seed, struct run_outcome *out, struct dslab_diag *d);
 void grader_run_outcome_free(struct run_outcome *o);
 /* The first failing check's index, or -1 when all hold. */
 int grader_run_outcome_first_failure(const struct run_outcome *o);
@@ -362,7 +362,7 @@ struct grader_exercise_lint {
  * under `work_dir` (fix counterexamples are written there). 0, or -1 with
  * diag when out of memory. */
 int grader_exercise_lint(const struct catalog *c, const struct exercise *e, const char *work_dir,
-                  struct grader_exercise_lint *out, struct diag *diag);
+                  struct grader_exercise_lint *out, struct dslab_diag *diag);
 void grader_exercise_lint_free(struct grader_exercise_lint *l);
 /* True when `path` is YAML whose top level has `questions:` (an exercise). */
 bool grader_exercise_file_detect(const char *path);
@@ -429,26 +429,26 @@ struct progress {
 /* The progress file of `profile` under $XDG_DATA_HOME (or ~/.local/share):
  * `xdg_data_home` and `home` are passed in by the caller. */
 int grader_progress_path(const char *xdg_data_home, const char *home, const char *profile, char *out,
-                  int out_size, struct diag *diag);
+                  int out_size, struct dslab_diag *diag);
 /* Loads the file (a missing file is an empty progress); version 1 files
  * (no `version:`, mastery as { term, count }) are migrated in memory.
  * `p` is overwritten: call grader_progress_free after, also on failure. */
-int grader_progress_load(struct progress *p, const char *path, struct diag *diag);
+int grader_progress_load(struct progress *p, const char *path, struct dslab_diag *diag);
 void grader_progress_free(struct progress *p);
 /* Records one graded attempt; fills p->credits. 0, or -1 out of memory. */
 int grader_progress_record(struct progress *p, const struct grade_result *r);
 /* Writes atomically (PATH.tmp, fsync, rename), creating directories.
  * Call with the lock held (grader_progress_update does): the temporary name is
  * fixed, so a writer killed mid-way leaves PATH.tmp for the next one. */
-int grader_progress_save(const struct progress *p, struct diag *diag);
+int grader_progress_save(const struct progress *p, struct dslab_diag *diag);
 /* The whole read-modify-write under an exclusive flock on PATH.lock
  * (waiting up to PROGRESS_LOCK_WAIT_MS): load, record r, save. `p` holds
  * the result (its credits) afterwards; call grader_progress_free. */
 int grader_progress_update(struct progress *p, const char *path, const struct grade_result *r,
-                    struct diag *diag);
+                    struct dslab_diag *diag);
 /* The same read-modify-write with any record step (labs: progress_lab.c). */
 int grader_progress_update_with(struct progress *p, const char *path, int (*record)(struct progress *, const void *),
-                         const void *arg, struct diag *diag);
+                         const void *arg, struct dslab_diag *diag);
 const struct progress_entry *grader_progress_find(const struct progress *p, const char *id);
 const struct progress_question *grader_progress_find_question(const struct progress *p, const char *exercise,
                                                        const char *question);
@@ -466,7 +466,7 @@ bool grader_progress_question_right(const struct exercise *e, const struct quest
  * folded). Returns 0, or -1 with diag at the field ("file:line:col:
  * question 'what-failed': read_first gives away its answer 'split brain'").
  * Called by grader_catalog_load for every exercise; `dslab lint` may call it. */
-int grader_exercise_check_leaks(const struct exercise *e, const struct taxonomy *tax, struct diag *diag);
+int grader_exercise_check_leaks(const struct exercise *e, const struct taxonomy *tax, struct dslab_diag *diag);
 /* True when the words of `phrase` occur in `text` as whole words (case,
  * punctuation and spacing folded; "split-brain" and "splitbrain" match
  * "split brain"; a plural s/es on the last word is allowed). */

@@ -33,28 +33,28 @@ static void fb(struct lab_test_result *r, const char *fmt, ...) {
     va_end(ap);
 }
 
-static int first_failed(const struct explore_outcome *o, int checks_count) {
-    for (int i = 0; i < checks_count && i < EXPLORE_CHECKS_MAX; i++) {
+static int first_failed(const struct dslab_explore_outcome *o, int checks_count) {
+    for (int i = 0; i < checks_count && i < DSLAB_EXPLORE_CHECKS_MAX; i++) {
         if (o->failed_mask & (UINT64_C(1) << i)) return i;
     }
     return -1;
 }
 
 /* Shrinks the failing schedule, saves the reproducer, writes feedback. */
-static void counterexample(const struct lab *lab, const struct lab_grade_options *opt, const struct scenario *sc,
-                           uint64_t seed, const struct explore_schedule *sch, int check,
+static void counterexample(const struct lab *lab, const struct lab_grade_options *opt, const struct dslab_scenario *sc,
+                           uint64_t seed, const struct dslab_explore_schedule *sch, int check,
                            struct lab_test_result *r) {
-    struct explore_shrink_result res;
+    struct dslab_explore_shrink_result res;
     memset(&res, 0, sizeof res);
-    struct diag inner;
-    diag_clear(&inner);
+    struct dslab_diag inner;
+    dslab_diag_clear(&inner);
     char when[32], desc[200];
     const char *args = sc->checks[check].args ? sc->checks[check].args : "";
     int budget = opt->shrink_runs > 0 ? opt->shrink_runs : 120;
-    if (explore_shrink(sc, seed, sch, check, budget, &res, &inner) < 0) {
+    if (dslab_explore_shrink(sc, seed, sch, check, budget, &res, &inner) < 0) {
         fb(r, "%s%s%s fails with seed %" PRIu64 "%s (not shrunk: %s).", sc->checks[check].name, args[0] ? ": " : "",
            args, seed, r->explored ? " and random faults" : "", inner.message);
-        explore_shrink_result_free(&res);
+        dslab_explore_shrink_result_free(&res);
         return;
     }
     r->runs += res.runs;
@@ -63,20 +63,20 @@ static void counterexample(const struct lab *lab, const struct lab_grade_options
     } else {
         fb(r, "The smallest schedule found that breaks it (seed %" PRIu64 "):", seed);
         for (int i = 0; i < res.final.sc.faults_count; i++) {
-            explore_fault_describe(&res.final.sc, &res.final.sc.faults[i], desc, (int)sizeof desc);
+            dslab_explore_fault_describe(&res.final.sc, &res.final.sc.faults[i], desc, (int)sizeof desc);
             fb(r, "  %s", desc);
         }
     }
     struct run_outcome o;
-    diag_clear(&inner);
+    dslab_diag_clear(&inner);
     if (grader_run_loaded(&res.final.sc, seed, &o, &inner) == 0 && check < o.checks_count &&
         o.checks[check].violations_count > 0) {
         fb(r, "%s%s%s fails at t=%s: %s", sc->checks[check].name, args[0] ? ": " : "", args,
-           time_format_s(o.checks[check].violations[0].from_ns, when, sizeof when),
+           dslab_time_format_s(o.checks[check].violations[0].from_ns, when, sizeof when),
            o.checks[check].violations[0].message);
     } else {
         fb(r, "%s%s%s fails at t=%s.", sc->checks[check].name, args[0] ? ": " : "", args,
-           time_format_s(res.violation_ns, when, sizeof when));
+           dslab_time_format_s(res.violation_ns, when, sizeof when));
     }
     grader_run_outcome_free(&o);
     r->runs++;
@@ -84,32 +84,32 @@ static void counterexample(const struct lab *lab, const struct lab_grade_options
     snprintf(path, sizeof path, "%s/%s.%s.counterexample.yaml", opt->out_dir ? opt->out_dir : ".", lab->id,
              r->test->id);
     res.final.sc.seed = seed;
-    diag_clear(&inner);
-    if (scenario_save(&res.final.sc, path, &inner) == 0) {
+    dslab_diag_clear(&inner);
+    if (dslab_scenario_save(&res.final.sc, path, &inner) == 0) {
         snprintf(r->counterexample, sizeof r->counterexample, "%s", path);
     } else {
         fb(r, "(The reproducer could not be saved: %s.)", inner.message);
     }
-    explore_shrink_result_free(&res);
+    dslab_explore_shrink_result_free(&res);
 }
 
 /* One run; returns 1 when it failed (r filled), 0 when it held, -1 on error. */
-static int run_one(const struct lab *lab, const struct lab_grade_options *opt, const struct scenario *sc,
-                   uint64_t seed, enum explore_mode mode, struct lab_test_result *r, struct diag *d) {
-    struct explore_schedule sch;
-    if (explore_draw(sc, seed, mode, &sch) < 0) return diag_set(d, sc->path, 0, 0, "out of memory");
-    struct explore_outcome out;
-    if (explore_run(sc, seed, &sch, &out, NULL, d) < 0) {
-        explore_schedule_free(&sch);
+static int run_one(const struct lab *lab, const struct lab_grade_options *opt, const struct dslab_scenario *sc,
+                   uint64_t seed, enum dslab_explore_mode mode, struct lab_test_result *r, struct dslab_diag *d) {
+    struct dslab_explore_schedule sch;
+    if (dslab_explore_draw(sc, seed, mode, &sch) < 0) return dslab_diag_set(d, sc->path, 0, 0, "out of memory");
+    struct dslab_explore_outcome out;
+    if (dslab_explore_run(sc, seed, &sch, &out, NULL, d) < 0) {
+        dslab_explore_schedule_free(&sch);
         return -1;
     }
     r->runs++;
     int verdict = 0;
     r->seed = seed;
-    r->explored = mode != EXPLORE_FAULTS_SCENARIO;
-    if (out.status != SIM_OK) {
+    r->explored = mode != DSLAB_EXPLORE_FAULTS_SCENARIO;
+    if (out.status != DSLAB_SIM_OK) {
         fb(r, "The run with seed %" PRIu64 "%s stopped early: %s.", seed,
-           r->explored ? " and random faults" : "", out.status == SIM_EVENT_BUDGET
+           r->explored ? " and random faults" : "", out.status == DSLAB_SIM_EVENT_BUDGET
                ? "the event budget ran out (does the node send or set timers in a loop?)" : out.error);
         verdict = 1;
     } else {
@@ -120,19 +120,19 @@ static int run_one(const struct lab *lab, const struct lab_grade_options *opt, c
             verdict = 1;
         }
     }
-    explore_schedule_free(&sch);
+    dslab_explore_schedule_free(&sch);
     return verdict;
 }
 
 /* Puts the node under test in the scenario's place; its parameters stay. */
-static int use_node(struct scenario *sc, const struct lab_node *node, struct diag *d) {
+static int use_node(struct dslab_scenario *sc, const struct lab_node *node, struct dslab_diag *d) {
     if (node->linked) {
-        sc->protocol.origin = PROTOCOL_BUILTIN;
+        sc->protocol.origin = DSLAB_PROTOCOL_BUILTIN;
         snprintf(sc->protocol.name, sizeof sc->protocol.name, "%s", LAB_PROTOCOL_NAME);
         return 0;
     }
     size_t len = strlen(node->code_path);
-    if (len >= sizeof sc->protocol.code_path) return diag_set(d, node->code_path, 0, 0, "path too long");
+    if (len >= sizeof sc->protocol.code_path) return dslab_diag_set(d, node->code_path, 0, 0, "path too long");
     sc->protocol.origin = node->origin;
     memcpy(sc->protocol.code_path, node->code_path, len + 1);
     const char *base = strrchr(node->code_path, '/');
@@ -141,45 +141,45 @@ static int use_node(struct scenario *sc, const struct lab_node *node, struct dia
 }
 
 static int grade_test(const struct lab *lab, const struct lab_node *node, const struct lab_test *t,
-                      const struct lab_grade_options *opt, struct lab_test_result *r, struct diag *d) {
+                      const struct lab_grade_options *opt, struct lab_test_result *r, struct dslab_diag *d) {
     memset(r, 0, sizeof *r);
     r->test = t;
-    struct scenario *sc = scenario_load(t->scenario, NULL, 0, NULL, d);
+    struct dslab_scenario *sc = dslab_scenario_load(t->scenario, NULL, 0, NULL, d);
     if (!sc) return -1;
     if (use_node(sc, node, d) != 0) {
-        scenario_free(sc);
+        dslab_scenario_free(sc);
         return -1;
     }
     int scale = opt->seeds_scale > 0 ? opt->seeds_scale : 1;
     int rc = 0;
     for (int i = 1; i <= t->seeds * scale && rc == 0; i++) {
-        rc = run_one(lab, opt, sc, (uint64_t)i, EXPLORE_FAULTS_SCENARIO, r, d);
+        rc = run_one(lab, opt, sc, (uint64_t)i, DSLAB_EXPLORE_FAULTS_SCENARIO, r, d);
     }
     for (int i = 1; i <= t->explore * scale && rc == 0; i++) {
-        rc = run_one(lab, opt, sc, (uint64_t)i, EXPLORE_FAULTS_BOTH, r, d);
+        rc = run_one(lab, opt, sc, (uint64_t)i, DSLAB_EXPLORE_FAULTS_BOTH, r, d);
     }
-    scenario_free(sc);
+    dslab_scenario_free(sc);
     if (rc < 0) return -1;
     r->passed = rc == 0;
     return 0;
 }
 
 int lab_grade(const struct lab *lab, const struct lab_node *node_in, const struct lab_grade_options *opt,
-              struct lab_grade *out, struct diag *d) {
+              struct lab_grade *out, struct dslab_diag *d) {
     memset(out, 0, sizeof *out);
     struct lab_node node = *node_in;
     char abs[PATH_MAX];
     if (node.linked) {
         /* The linked node runs under the lab's protocol name: a copy of its
          * vtable so named, registered (borrowed) until the next lab_grade. */
-        static struct protocol learner;
-        protocol_unregister(&learner); /* a previous lab_grade's, if any */
+        static struct dslab_protocol learner;
+        dslab_protocol_unregister(&learner); /* a previous lab_grade's, if any */
         learner = *node.linked;
         learner.name = LAB_PROTOCOL_NAME;
-        if (protocol_register(&learner, d) != 0) return -1;
+        if (dslab_protocol_register(&learner, d) != 0) return -1;
     } else {
         if (!node.code_path || !realpath(node.code_path, abs)) {
-            return diag_set(d, node.code_path ? node.code_path : "", 0, 0, "cannot open the node's code: %s",
+            return dslab_diag_set(d, node.code_path ? node.code_path : "", 0, 0, "cannot open the node's code: %s",
                             strerror(errno));
         }
         node.code_path = abs;
@@ -194,7 +194,7 @@ int lab_grade(const struct lab *lab, const struct lab_node *node_in, const struc
         if (r->passed) out->score += t->points;
     }
     if (opt->only_test && out->tests_count == 0) {
-        return diag_set(d, lab->path, 0, 0, "lab '%s' has no test '%s'", lab->id, opt->only_test);
+        return dslab_diag_set(d, lab->path, 0, 0, "lab '%s' has no test '%s'", lab->id, opt->only_test);
     }
     out->passed = out->score == out->max;
     return 0;

@@ -24,49 +24,49 @@ bool lab_path_detect(const char *path) {
     return len >= 8 && strcmp(path + len - 8, "lab.yaml") == 0;
 }
 
-static int copy_text(struct diag *d, const char *file, const struct ynode *at, const char *text, char *out,
+static int copy_text(struct dslab_diag *d, const char *file, const struct dslab_ynode *at, const char *text, char *out,
                      size_t size, const char *what) {
-    if (strlen(text) >= size) return ytree_error(d, file, at, "%s is longer than %zu bytes", what, size - 1);
+    if (strlen(text) >= size) return dslab_ytree_error(d, file, at, "%s is longer than %zu bytes", what, size - 1);
     memcpy(out, text, strlen(text) + 1);
     return 0;
 }
 
-static int load_test(struct lab *lab, const struct ynode *n, struct lab_test *t, struct diag *d) {
+static int load_test(struct lab *lab, const struct dslab_ynode *n, struct lab_test *t, struct dslab_diag *d) {
     const char *f = lab->path;
-    if (ytree_expect_mapping(d, f, n, "a test (a mapping with id and scenario)") != 0 ||
-        ytree_check_keys(d, f, n, test_keys, (int)(sizeof test_keys / sizeof test_keys[0])) != 0) {
+    if (dslab_ytree_expect_mapping(d, f, n, "a test (a mapping with id and scenario)") != 0 ||
+        dslab_ytree_check_keys(d, f, n, test_keys, (int)(sizeof test_keys / sizeof test_keys[0])) != 0) {
         return -1;
     }
     const char *id = NULL, *scenario = NULL, *about = "";
     int64_t points = 1, seeds = 3, explore = 0;
-    if (ytree_require_text(d, f, n, "id", &id) != 0 || ytree_require_text(d, f, n, "scenario", &scenario) != 0 ||
-        ytree_optional_text(d, f, n, "about", &about) != 0 ||
-        ytree_optional_int(d, f, n, "points", 1, 10, &points) != 0 ||
-        ytree_optional_int(d, f, n, "seeds", 1, 200, &seeds) != 0 ||
-        ytree_optional_int(d, f, n, "explore", 0, 200, &explore) != 0) {
+    if (dslab_ytree_require_text(d, f, n, "id", &id) != 0 || dslab_ytree_require_text(d, f, n, "scenario", &scenario) != 0 ||
+        dslab_ytree_optional_text(d, f, n, "about", &about) != 0 ||
+        dslab_ytree_optional_int(d, f, n, "points", 1, 10, &points) != 0 ||
+        dslab_ytree_optional_int(d, f, n, "seeds", 1, 200, &seeds) != 0 ||
+        dslab_ytree_optional_int(d, f, n, "explore", 0, 200, &explore) != 0) {
         return -1;
     }
-    const struct ynode *idn = ydoc_map_get(n, "id");
+    const struct dslab_ynode *idn = dslab_ydoc_map_get(n, "id");
     for (const char *c = id; *c; c++) {
         if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-')) {
-            return ytree_error(d, f, idn, "test id '%s': use lowercase letters, digits and '-'", id);
+            return dslab_ytree_error(d, f, idn, "test id '%s': use lowercase letters, digits and '-'", id);
         }
     }
     for (int i = 0; i < lab->tests_count; i++) {
-        if (strcmp(lab->tests[i].id, id) == 0) return ytree_error(d, f, idn, "test id '%s' is used twice", id);
+        if (strcmp(lab->tests[i].id, id) == 0) return dslab_ytree_error(d, f, idn, "test id '%s' is used twice", id);
     }
     if (copy_text(d, f, idn, id, t->id, sizeof t->id, "a test id") != 0 ||
-        copy_text(d, f, ydoc_map_get(n, "about"), about, t->about, sizeof t->about, "about") != 0) {
+        copy_text(d, f, dslab_ydoc_map_get(n, "about"), about, t->about, sizeof t->about, "about") != 0) {
         return -1;
     }
-    const struct ynode *sn = ydoc_map_get(n, "scenario");
-    if (scenario[0] == '/') return ytree_error(d, f, sn, "scenario '%s': give a path relative to the lab", scenario);
+    const struct dslab_ynode *sn = dslab_ydoc_map_get(n, "scenario");
+    if (scenario[0] == '/') return dslab_ytree_error(d, f, sn, "scenario '%s': give a path relative to the lab", scenario);
     if ((size_t)snprintf(t->scenario, sizeof t->scenario, "%s/%s", lab->dir, scenario) >= sizeof t->scenario) {
-        return ytree_error(d, f, sn, "scenario path too long");
+        return dslab_ytree_error(d, f, sn, "scenario path too long");
     }
     struct stat st;
     if (stat(t->scenario, &st) != 0 || !S_ISREG(st.st_mode)) {
-        return ytree_error(d, f, sn, "scenario '%s' not found (looked for %s)", scenario, t->scenario);
+        return dslab_ytree_error(d, f, sn, "scenario '%s' not found (looked for %s)", scenario, t->scenario);
     }
     t->points = (int)points;
     t->seeds = (int)seeds;
@@ -74,17 +74,17 @@ static int load_test(struct lab *lab, const struct ynode *n, struct lab_test *t,
     return 0;
 }
 
-int lab_load(const char *path, struct lab *out, struct diag *d) {
+int lab_load(const char *path, struct lab *out, struct dslab_diag *d) {
     memset(out, 0, sizeof *out);
     struct stat st;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
         size_t len = strlen(path);
         while (len > 1 && path[len - 1] == '/') len--;
         if ((size_t)snprintf(out->path, sizeof out->path, "%.*s/lab.yaml", (int)len, path) >= sizeof out->path) {
-            return diag_set(d, path, 0, 0, "path too long");
+            return dslab_diag_set(d, path, 0, 0, "path too long");
         }
     } else if (strlen(path) >= sizeof out->path) {
-        return diag_set(d, NULL, 0, 0, "path too long");
+        return dslab_diag_set(d, NULL, 0, 0, "path too long");
     } else {
         memcpy(out->path, path, strlen(path) + 1);
     }
@@ -92,78 +92,78 @@ int lab_load(const char *path, struct lab *out, struct diag *d) {
     if (slash) snprintf(out->dir, sizeof out->dir, "%.*s", (int)(slash - out->path), out->path);
     else snprintf(out->dir, sizeof out->dir, ".");
 
-    struct ydoc doc;
-    if (ydoc_load_file(&doc, out->path, NULL, d) != 0) return -1;
+    struct dslab_ydoc doc;
+    if (dslab_ydoc_load_file(&doc, out->path, NULL, d) != 0) return -1;
     const char *f = out->path;
     int rc = -1;
-    const struct ynode *root = doc.root;
+    const struct dslab_ynode *root = doc.root;
     const char *id = NULL, *title = NULL, *kind = NULL;
     if (!root) {
-        diag_set(d, f, 1, 1, "empty lab file (expected id, title, kind: implement, tests)");
+        dslab_diag_set(d, f, 1, 1, "empty lab file (expected id, title, kind: implement, tests)");
         goto done;
     }
-    if (ytree_expect_mapping(d, f, root, "a lab (a mapping)") != 0 ||
-        ytree_check_keys(d, f, root, lab_keys, (int)(sizeof lab_keys / sizeof lab_keys[0])) != 0 ||
-        ytree_require_text(d, f, root, "id", &id) != 0 || ytree_require_text(d, f, root, "title", &title) != 0 ||
-        ytree_require_text(d, f, root, "kind", &kind) != 0) {
+    if (dslab_ytree_expect_mapping(d, f, root, "a lab (a mapping)") != 0 ||
+        dslab_ytree_check_keys(d, f, root, lab_keys, (int)(sizeof lab_keys / sizeof lab_keys[0])) != 0 ||
+        dslab_ytree_require_text(d, f, root, "id", &id) != 0 || dslab_ytree_require_text(d, f, root, "title", &title) != 0 ||
+        dslab_ytree_require_text(d, f, root, "kind", &kind) != 0) {
         goto done;
     }
     if (strcmp(kind, "implement") != 0) {
-        ytree_error(d, f, ydoc_map_get(root, "kind"), "a lab's kind is 'implement', not '%s'", kind);
+        dslab_ytree_error(d, f, dslab_ydoc_map_get(root, "kind"), "a lab's kind is 'implement', not '%s'", kind);
         goto done;
     }
-    if (copy_text(d, f, ydoc_map_get(root, "id"), id, out->id, sizeof out->id, "the id") != 0 ||
-        copy_text(d, f, ydoc_map_get(root, "title"), title, out->title, sizeof out->title, "the title") != 0) {
+    if (copy_text(d, f, dslab_ydoc_map_get(root, "id"), id, out->id, sizeof out->id, "the id") != 0 ||
+        copy_text(d, f, dslab_ydoc_map_get(root, "title"), title, out->title, sizeof out->title, "the title") != 0) {
         goto done;
     }
     const char *ref = NULL;
-    if (ytree_optional_text(d, f, root, "reference", &ref) != 0) goto done;
+    if (dslab_ytree_optional_text(d, f, root, "reference", &ref) != 0) goto done;
     if (ref) {
-        const struct ynode *rn = ydoc_map_get(root, "reference");
+        const struct dslab_ynode *rn = dslab_ydoc_map_get(root, "reference");
         struct stat rst;
         if (ref[0] == '/' ||
             (size_t)snprintf(out->reference, sizeof out->reference, "%s/%s", out->dir, ref) >= sizeof out->reference) {
-            ytree_error(d, f, rn, "reference '%s': give a path relative to the lab, at most 1000 bytes", ref);
+            dslab_ytree_error(d, f, rn, "reference '%s': give a path relative to the lab, at most 1000 bytes", ref);
             goto done;
         }
         if (stat(out->reference, &rst) != 0 || !S_ISREG(rst.st_mode)) {
-            ytree_error(d, f, rn, "reference '%s' not found (looked for %s)", ref, out->reference);
+            dslab_ytree_error(d, f, rn, "reference '%s' not found (looked for %s)", ref, out->reference);
             goto done;
         }
     }
-    const struct ynode *sk = ydoc_map_get(root, "skeletons");
+    const struct dslab_ynode *sk = dslab_ydoc_map_get(root, "skeletons");
     if (sk) {
         const char **names = NULL;
         int count = 0;
-        if (ytree_string_list(d, f, sk, "skeleton files", &names, &count) != 0) goto done;
+        if (dslab_ytree_string_list(d, f, sk, "skeleton files", &names, &count) != 0) goto done;
         for (int i = 0; i < count; i++) {
             char skel[1100];
             struct stat kst;
             snprintf(skel, sizeof skel, "%s/%s", out->dir, names[i]);
             if (names[i][0] == '/' || stat(skel, &kst) != 0 || !S_ISREG(kst.st_mode)) {
-                ytree_error(d, f, sk, "skeleton '%s' not found (looked for %s)", names[i], skel);
+                dslab_ytree_error(d, f, sk, "skeleton '%s' not found (looked for %s)", names[i], skel);
                 free(names);
                 goto done;
             }
         }
         free(names);
     }
-    const struct ynode *tests = ydoc_map_get(root, "tests");
+    const struct dslab_ynode *tests = dslab_ydoc_map_get(root, "tests");
     if (!tests) {
-        ytree_error(d, f, root, "a lab needs 'tests' (at least one)");
+        dslab_ytree_error(d, f, root, "a lab needs 'tests' (at least one)");
         goto done;
     }
-    if (ytree_expect_list(d, f, tests, "a list of tests") != 0) goto done;
+    if (dslab_ytree_expect_list(d, f, tests, "a list of tests") != 0) goto done;
     if (tests->count < 1 || tests->count > LAB_TESTS_MAX) {
-        ytree_error(d, f, tests, "a lab has 1 to %d tests, not %d", LAB_TESTS_MAX, tests->count);
+        dslab_ytree_error(d, f, tests, "a lab has 1 to %d tests, not %d", LAB_TESTS_MAX, tests->count);
         goto done;
     }
-    for (const struct ynode *n = tests->first; n; n = n->next) {
+    for (const struct dslab_ynode *n = tests->first; n; n = n->next) {
         if (load_test(out, n, &out->tests[out->tests_count], d) != 0) goto done;
         out->tests_count++;
     }
     rc = 0;
 done:
-    ydoc_free(&doc);
+    dslab_ydoc_free(&doc);
     return rc;
 }

@@ -7,7 +7,7 @@
  *                                                   │
  *   lab_grade(): per test  scenario × seeds (its own faults)
  *                        + scenario × explore seeds (random faults from its `explore:` section)
- *                        first failing run ──explore_shrink──> minimal counterexample file
+ *                        first failing run ──dslab_explore_shrink──> minimal counterexample file
  *
  * Every battery scenario names the lab's skeleton as its code
  * (`protocol: { source: ../skeleton/x.c, ... }`, so `dslab run` on it runs
@@ -49,7 +49,7 @@ struct lab {
 };
 
 /* Loads DIR/lab.yaml (or a lab.yaml path). Errors at file:line:col. */
-int lab_load(const char *path, struct lab *out, struct diag *diag);
+int lab_load(const char *path, struct lab *out, struct dslab_diag *diag);
 /* True when `path` is a lab directory or a lab.yaml. */
 bool lab_path_detect(const char *path);
 
@@ -73,8 +73,8 @@ struct lab_grade {
 
 /* The node under test: exactly one of the two. */
 struct lab_node {
-    const struct protocol *linked; /* registered as LAB_PROTOCOL_NAME */
-    enum protocol_origin origin;   /* PROTOCOL_SOURCE or PROTOCOL_PLUGIN */
+    const struct dslab_protocol *linked; /* registered as LAB_PROTOCOL_NAME */
+    enum dslab_protocol_origin origin;   /* DSLAB_PROTOCOL_SOURCE or DSLAB_PROTOCOL_PLUGIN */
     const char *code_path;         /* made absolute by lab_grade */
 };
 
@@ -89,7 +89,7 @@ struct lab_grade_options {
  * a scenario that does not load, node code that does not compile or load,
  * a protocol that rejects the lab's parameters. */
 int lab_grade(const struct lab *lab, const struct lab_node *node, const struct lab_grade_options *opt,
-              struct lab_grade *out, struct diag *diag);
+              struct lab_grade *out, struct dslab_diag *diag);
 
 /* progress_lab.c: a lab grade in the learner's progress (progress.yaml):
  * the entry "labs/ID" (attempts, best and max score in thousandths of a
@@ -99,7 +99,7 @@ int lab_grade(const struct lab *lab, const struct lab_node *node, const struct l
  * right_at is the attempt whose code first passed. */
 uint64_t lab_code_hash(const char *path); /* 0 when unreadable */
 int progress_update_lab(struct progress *p, const char *path, const struct lab *lab, const struct lab_grade *g,
-                        uint64_t code_hash, struct diag *diag);
+                        uint64_t code_hash, struct dslab_diag *diag);
 
 /* lab_submission.c: `lab: ID`, `learner: NAME`, `node: FILE` (relative
  * to the submission), for `dslab class-report`. */
@@ -109,6 +109,6 @@ struct lab_submission {
     char node[1100];     /* resolved */
 };
 bool lab_submission_detect(const char *path);
-int lab_submission_load(const char *path, const char *root, struct lab_submission *out, struct diag *diag);
+int lab_submission_load(const char *path, const char *root, struct lab_submission *out, struct dslab_diag *diag);
 
 #endif

@@ -115,8 +115,8 @@ static bool name_char(char c) {
 
 /* Blanks out every check name in `text` (whole names only). */
 static void blank_check_names(char *text) {
-    for (int c = 0; c < checker_count(); c++) {
-        const char *name = checker_at(c)->name;
+    for (int c = 0; c < dslab_checker_count(); c++) {
+        const char *name = dslab_checker_at(c)->name;
         size_t len = strlen(name);
         for (char *p = strstr(text, name); p; p = strstr(p + 1, name)) {
             if ((p > text && name_char(p[-1])) || name_char(p[len])) continue;
@@ -127,9 +127,9 @@ static void blank_check_names(char *text) {
 
 /* Checks one text the learner reads (field `what`, at node `at`). */
 static int check_text(const struct exercise *e, const struct taxonomy *tax, const char *what,
-                      const struct ynode *at, const char *original, struct diag *d) {
+                      const struct dslab_ynode *at, const char *original, struct dslab_diag *d) {
     char *text = strdup(original);
-    if (!text) return ytree_error(d, e->path, at, "out of memory");
+    if (!text) return dslab_ytree_error(d, e->path, at, "out of memory");
     blank_check_names(text);
     int rc = 0;
     for (int i = 0; i < e->questions_count; i++) {
@@ -139,7 +139,7 @@ static int check_text(const struct exercise *e, const struct taxonomy *tax, cons
         const struct term *t = find_in_text(tax, e->salt, (const char (*)[GRADER_HASH_LEN + 1])q->keys,
                                                   q->keys_count, text, &phrase);
         if (!t) continue;
-        rc = ytree_error(d, e->path, at, "%s gives away the answer to question '%s': it contains '%s' "
+        rc = dslab_ytree_error(d, e->path, at, "%s gives away the answer to question '%s': it contains '%s' "
                       "(the %s '%s'); point at a broader topic or a section of the docs instead",
                       what, q->id, phrase, grader_term_kind_name(t->kind), t->id);
         break;
@@ -149,15 +149,15 @@ static int check_text(const struct exercise *e, const struct taxonomy *tax, cons
 }
 
 /* The i-th item of the list (or scalar) at `key` of the exercise's top node. */
-static const struct ynode *item_at(const struct exercise *e, const char *key, int i) {
-    const struct ynode *n = e->doc.root ? ydoc_map_get(e->doc.root, key) : NULL;
-    if (!n || n->kind != YNODE_SEQUENCE) return n;
-    const struct ynode *it = n->first;
+static const struct dslab_ynode *item_at(const struct exercise *e, const char *key, int i) {
+    const struct dslab_ynode *n = e->doc.root ? dslab_ydoc_map_get(e->doc.root, key) : NULL;
+    if (!n || n->kind != DSLAB_YNODE_SEQUENCE) return n;
+    const struct dslab_ynode *it = n->first;
     while (it && i-- > 0) it = it->next;
     return it ? it : n;
 }
 
-int grader_exercise_check_leaks(const struct exercise *e, const struct taxonomy *tax, struct diag *d) {
+int grader_exercise_check_leaks(const struct exercise *e, const struct taxonomy *tax, struct dslab_diag *d) {
     if (!tax) return 0;
     if (e->title && check_text(e, tax, "the title", item_at(e, "title", 0), e->title, d) < 0) return -1;
     for (int i = 0; i < e->read_first_count; i++) {
@@ -167,10 +167,10 @@ int grader_exercise_check_leaks(const struct exercise *e, const struct taxonomy 
     for (int i = 0; i < e->hints_count; i++) {
         if (check_text(e, tax, "a hint", item_at(e, "hints", i), e->hints[i], d) < 0) return -1;
     }
-    const struct ynode *qs = e->doc.root ? ydoc_map_get(e->doc.root, "questions") : NULL;
-    const struct ynode *qn = qs && qs->kind == YNODE_SEQUENCE ? qs->first : NULL;
+    const struct dslab_ynode *qs = e->doc.root ? dslab_ydoc_map_get(e->doc.root, "questions") : NULL;
+    const struct dslab_ynode *qn = qs && qs->kind == DSLAB_YNODE_SEQUENCE ? qs->first : NULL;
     for (int i = 0; i < e->questions_count; i++, qn = qn ? qn->next : NULL) {
-        const struct ynode *at = qn && qn->kind == YNODE_MAPPING ? ydoc_map_get(qn, "prompt") : NULL;
+        const struct dslab_ynode *at = qn && qn->kind == DSLAB_YNODE_MAPPING ? dslab_ydoc_map_get(qn, "prompt") : NULL;
         char what[128];
         snprintf(what, sizeof what, "the prompt of question '%s'", e->questions[i].id);
         if (e->questions[i].prompt && check_text(e, tax, what, at, e->questions[i].prompt, d) < 0) return -1;

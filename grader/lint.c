@@ -70,7 +70,7 @@ static char *with_answer(const char *model, const char *qid, const char *line) {
 /* Grades `text`; fills *qg with a copy of question `qi`'s grade. -1 when
  * the answers do not load or grade (diag set). */
 static int grade_text(const struct catalog *c, const struct exercise *e, const char *text, const char *name,
-                      int qi, struct question_grade *qg, struct grade_result *all, struct diag *d) {
+                      int qi, struct question_grade *qg, struct grade_result *all, struct dslab_diag *d) {
     struct answers *a = grader_answers_load_buffer(text, strlen(text), name, e, d);
     if (!a) return -1;
     struct grade_result r;
@@ -118,7 +118,7 @@ static void model_line_of(const char *model, const char *qid, char *out, size_t 
 }
 
 static void lint_misconceptions(const struct catalog *c, const struct exercise *e, const char *model,
-                                const char *name, int qi, struct grader_exercise_lint *l, struct diag *d) {
+                                const char *name, int qi, struct grader_exercise_lint *l, struct dslab_diag *d) {
     const struct question *q = &e->questions[qi];
     const struct term *right = grader_grade_key_term(c->taxonomy, e->salt, q->keys[0]);
     char model_line[2048], line[2048];
@@ -147,7 +147,7 @@ static void lint_misconceptions(const struct catalog *c, const struct exercise *
 }
 
 static void lint_degenerate(const struct catalog *c, const struct exercise *e, const char *model, const char *name,
-                            int qi, struct grader_exercise_lint *l, struct diag *d) {
+                            int qi, struct grader_exercise_lint *l, struct dslab_diag *d) {
     const struct question *q = &e->questions[qi];
     for (int k = 0; k < q->degenerate_count; k++) {
         const struct degenerate_fix *df = &q->degenerate[k];
@@ -176,7 +176,7 @@ static void lint_degenerate(const struct catalog *c, const struct exercise *e, c
 }
 
 int grader_exercise_lint(const struct catalog *c, const struct exercise *e, const char *work_dir, struct grader_exercise_lint *l,
-                  struct diag *d) {
+                  struct dslab_diag *d) {
     memset(l, 0, sizeof *l);
     /* An answer in the title, read_first, brief or hints: an error at its place. */
     if (grader_exercise_check_leaks(e, c->taxonomy, d) < 0) return -1;
@@ -198,8 +198,8 @@ int grader_exercise_lint(const struct catalog *c, const struct exercise *e, cons
         if (e->questions[i].kind == Q_FIX) lint_degenerate(c, e, model, name, i, l, d);
     }
     free(model);
-    diag_clear(d);
-    return l->out_of_memory ? diag_set(d, e->path, 0, 0, "out of memory") : 0;
+    dslab_diag_clear(d);
+    return l->out_of_memory ? dslab_diag_set(d, e->path, 0, 0, "out of memory") : 0;
 }
 
 void grader_exercise_lint_free(struct grader_exercise_lint *l) {
@@ -209,11 +209,11 @@ void grader_exercise_lint_free(struct grader_exercise_lint *l) {
 }
 
 bool grader_exercise_file_detect(const char *path) {
-    struct ydoc doc;
-    struct diag d;
-    diag_clear(&d);
-    if (ydoc_load_file(&doc, path, NULL, &d) < 0) return false;
-    bool is = doc.root && doc.root->kind == YNODE_MAPPING && ydoc_map_get(doc.root, "questions") != NULL;
-    ydoc_free(&doc);
+    struct dslab_ydoc doc;
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    if (dslab_ydoc_load_file(&doc, path, NULL, &d) < 0) return false;
+    bool is = doc.root && doc.root->kind == DSLAB_YNODE_MAPPING && dslab_ydoc_map_get(doc.root, "questions") != NULL;
+    dslab_ydoc_free(&doc);
     return is;
 }

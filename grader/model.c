@@ -44,37 +44,37 @@ static int model_failure_mode(struct grade_ctx *g, const struct question *q, con
         return 0;
     }
     if (gr_base_run(g) < 0) return -1;
-    const struct check_result *cr = gr_find_check(&g->base, q->check);
+    const struct dslab_check_result *cr = gr_find_check(&g->base, q->check);
     append(buf, "{ mode: ");
     quoted(buf, t->name);
     if (cr && cr->violations_count > 0) {
-        const struct check_violation *v = &cr->violations[0];
+        const struct dslab_check_violation *v = &cr->violations[0];
         char a[40], b[40];
-        append(buf, ", from: %s, to: %s", time_format_duration(v->from_ns, a, sizeof a),
-               time_format_duration(v->to_ns, b, sizeof b));
-        struct scenario *s = scenario_load(g->scenario_path, NULL, 0, NULL, g->diag);
+        append(buf, ", from: %s, to: %s", dslab_time_format_duration(v->from_ns, a, sizeof a),
+               dslab_time_format_duration(v->to_ns, b, sizeof b));
+        struct dslab_scenario *s = dslab_scenario_load(g->scenario_path, NULL, 0, NULL, g->diag);
         if (!s) return -1;
         if (v->nodes_count > 0) {
             append(buf, ", nodes: [");
             for (int i = 0; i < v->nodes_count; i++) append(buf, "%s%s", i ? ", " : "", s->node_names[v->nodes[i]]);
             append(buf, "]");
         }
-        scenario_free(s);
+        dslab_scenario_free(s);
     }
     append(buf, " }");
     return 0;
 }
 
 static int model_predict(struct grade_ctx *g, const struct question *q, char *buf) {
-    struct scenario_override ov[32];
+    struct dslab_scenario_override ov[32];
     for (int i = 0; i < q->variant_count && i < 32; i++) {
         ov[i].path = q->variant[i].path;
         ov[i].value = q->variant[i].value;
     }
     struct run_outcome o;
     if (grader_run(g->scenario_path, ov, q->variant_count, g->e->seed, g->e->seed_given, &o, g->diag) < 0) return -1;
-    const struct check_result *cr = gr_find_check(&o, q->check);
-    append(buf, "%s", cr && cr->verdict == CHECK_PASS ? "holds" : "fails");
+    const struct dslab_check_result *cr = gr_find_check(&o, q->check);
+    append(buf, "%s", cr && cr->verdict == DSLAB_CHECK_PASS ? "holds" : "fails");
     grader_run_outcome_free(&o);
     return 0;
 }
@@ -104,7 +104,7 @@ static int model_one(struct grade_ctx *g, const struct question *q, char *buf) {
     case Q_TRADE_OFF:
     case Q_ASSUMPTION: {
         const struct term *t = grader_grade_key_term(g->c->taxonomy, e->salt, q->keys[0]);
-        if (!t) return diag_set(g->diag, e->path, q->pos.line, q->pos.col, "key of question '%s' names no term", q->id);
+        if (!t) return dslab_diag_set(g->diag, e->path, q->pos.line, q->pos.col, "key of question '%s' names no term", q->id);
         if (q->kind == Q_FAILURE_MODE) {
             if (model_failure_mode(g, q, t, buf) < 0) return -1;
         } else {
@@ -119,7 +119,7 @@ static int model_one(struct grade_ctx *g, const struct question *q, char *buf) {
     case Q_BREAK:
     case Q_EXPLAIN:
         if (grader_key_decode(e->salt, q->solution, plain, (int)sizeof plain) < 0) {
-            return diag_set(g->diag, e->path, q->pos.line, q->pos.col, "the solution of '%s' does not decode", q->id);
+            return dslab_diag_set(g->diag, e->path, q->pos.line, q->pos.col, "the solution of '%s' does not decode", q->id);
         }
         if (q->kind == Q_FIX) model_fix(plain, buf);
         else if (q->kind == Q_BREAK) append(buf, "%s", plain);
@@ -131,10 +131,10 @@ static int model_one(struct grade_ctx *g, const struct question *q, char *buf) {
     return 0;
 }
 
-char *grader_grade_model_answers(const struct catalog *c, const struct exercise *e, struct diag *diag) {
+char *grader_grade_model_answers(const struct catalog *c, const struct exercise *e, struct dslab_diag *diag) {
     char *buf = calloc(1, MODEL_TEXT_MAX);
     if (!buf) {
-        diag_set(diag, e->path, 0, 0, "out of memory");
+        dslab_diag_set(diag, e->path, 0, 0, "out of memory");
         return NULL;
     }
     struct grade_ctx g = {.c = c, .e = e, .diag = diag};

@@ -17,11 +17,11 @@
 #include "progress_internal.h"
 
 int grader_progress_path(const char *xdg_data_home, const char *home, const char *profile, char *out,
-                  int out_size, struct diag *d) {
-    if (!profile[0] || strlen(profile) > 63) return diag_set(d, "", 0, 0, "a profile name has 1 to 63 characters");
+                  int out_size, struct dslab_diag *d) {
+    if (!profile[0] || strlen(profile) > 63) return dslab_diag_set(d, "", 0, 0, "a profile name has 1 to 63 characters");
     for (const char *p = profile; *p; p++) {
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_')) {
-            return diag_set(d, "", 0, 0, "a profile name has letters, digits, '-' and '_' only");
+            return dslab_diag_set(d, "", 0, 0, "a profile name has letters, digits, '-' and '_' only");
         }
     }
     if (xdg_data_home && xdg_data_home[0] == '/') {
@@ -29,7 +29,7 @@ int grader_progress_path(const char *xdg_data_home, const char *home, const char
     } else if (home && home[0]) {
         snprintf(out, (size_t)out_size, "%s/.local/share/dslab/%s/progress.yaml", home, profile);
     } else {
-        return diag_set(d, "", 0, 0, "neither XDG_DATA_HOME nor HOME is set: nowhere to keep progress");
+        return dslab_diag_set(d, "", 0, 0, "neither XDG_DATA_HOME nor HOME is set: nowhere to keep progress");
     }
     return 0;
 }

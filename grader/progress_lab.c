@@ -58,7 +58,7 @@ static int record_lab(struct progress *p, const void *arg) {
 }
 
 int progress_update_lab(struct progress *p, const char *path, const struct lab *lab, const struct lab_grade *g,
-                        uint64_t code_hash, struct diag *diag) {
+                        uint64_t code_hash, struct dslab_diag *diag) {
     struct lab_attempt a = {.lab = lab, .g = g, .code_hash = code_hash};
     return grader_progress_update_with(p, path, record_lab, &a, diag);
 }

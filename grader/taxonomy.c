@@ -27,33 +27,33 @@ const char *grader_term_kind_name(enum term_kind k) {
     return k < TERM_KIND_COUNT ? names[k] : "term";
 }
 
-static int load_term(struct taxonomy *t, const struct ynode *item, enum term_kind kind,
-                     struct term *out, struct diag *d) {
+static int load_term(struct taxonomy *t, const struct dslab_ynode *item, enum term_kind kind,
+                     struct term *out, struct dslab_diag *d) {
     static const char *const keys[] = {"id", "name", "synonyms", "definition", "idea",
                                        "scenarios", "monitor"};
     const char *file = t->path;
-    if (ytree_expect_mapping(d, file, item, "a term like { id: split-brain, name: ... }") < 0) return -1;
-    if (ytree_check_keys(d, file, item, keys, kind == TERM_ASSUMPTION ? 7 : 6) < 0) return -1;
+    if (dslab_ytree_expect_mapping(d, file, item, "a term like { id: split-brain, name: ... }") < 0) return -1;
+    if (dslab_ytree_check_keys(d, file, item, keys, kind == TERM_ASSUMPTION ? 7 : 6) < 0) return -1;
     out->kind = kind;
     out->pos.line = item->line;
     out->pos.col = item->col;
-    if (ytree_require_text(d, file, item, "id", &out->id) < 0) return -1;
-    if (ytree_require_text(d, file, item, "name", &out->name) < 0) return -1;
-    if (ytree_require_text(d, file, item, "definition", &out->definition) < 0) return -1;
-    if (ytree_require_text(d, file, item, "idea", &out->idea) < 0) return -1;
-    if (ytree_optional_text(d, file, item, "monitor", &out->monitor) < 0) return -1;
+    if (dslab_ytree_require_text(d, file, item, "id", &out->id) < 0) return -1;
+    if (dslab_ytree_require_text(d, file, item, "name", &out->name) < 0) return -1;
+    if (dslab_ytree_require_text(d, file, item, "definition", &out->definition) < 0) return -1;
+    if (dslab_ytree_require_text(d, file, item, "idea", &out->idea) < 0) return -1;
+    if (dslab_ytree_optional_text(d, file, item, "monitor", &out->monitor) < 0) return -1;
     bool idea_ok = false;
     for (int i = 0; i < 3; i++) idea_ok |= strcmp(out->idea, ideas[i]) == 0;
     if (!idea_ok) {
-        const char *near = suggest_nearest(out->idea, ideas, 3);
-        return ytree_error(d, file, ydoc_map_get(item, "idea"),
+        const char *near = dslab_suggest_nearest(out->idea, ideas, 3);
+        return dslab_ytree_error(d, file, dslab_ydoc_map_get(item, "idea"),
                         "unknown idea '%s' (%s%s%sexpected implicit-explicit, unimagined-failure or humans)",
                         out->idea, near ? "did you mean '" : "", near ? near : "", near ? "'? " : "");
     }
-    const struct ynode *syn = ydoc_map_get(item, "synonyms");
-    if (syn && ytree_string_list(d, file, syn, "a list of synonyms", &out->synonyms, &out->synonyms_count) < 0) return -1;
-    const struct ynode *sc = ydoc_map_get(item, "scenarios");
-    if (sc && ytree_string_list(d, file, sc, "a list of scenario paths", &out->scenarios, &out->scenarios_count) < 0) return -1;
+    const struct dslab_ynode *syn = dslab_ydoc_map_get(item, "synonyms");
+    if (syn && dslab_ytree_string_list(d, file, syn, "a list of synonyms", &out->synonyms, &out->synonyms_count) < 0) return -1;
+    const struct dslab_ynode *sc = dslab_ydoc_map_get(item, "scenarios");
+    if (sc && dslab_ytree_string_list(d, file, sc, "a list of scenario paths", &out->scenarios, &out->scenarios_count) < 0) return -1;
     return 0;
 }
 
@@ -61,7 +61,7 @@ static bool term_matches(const struct term *e, const char *text, bool exact, boo
 
 /* Every id, name, monitor and synonym must name one term only, also by a
  * trade-off's two sides. */
-static int check_unique(struct taxonomy *t, struct diag *d) {
+static int check_unique(struct taxonomy *t, struct dslab_diag *d) {
     for (int i = 0; i < t->terms_count; i++) {
         const struct term *a = &t->terms[i];
         for (int s = -3; s < a->synonyms_count; s++) {
@@ -70,7 +70,7 @@ static int check_unique(struct taxonomy *t, struct diag *d) {
             for (int j = 0; j < t->terms_count; j++) {
                 const struct term *b = &t->terms[j];
                 if (b == a || !term_matches(b, word, true, true)) continue;
-                return diag_set(d, t->path, a->pos.line, a->pos.col,
+                return dslab_diag_set(d, t->path, a->pos.line, a->pos.col,
                                 "'%s' of term '%s' also names term '%s' (line %d)", word, a->id,
                                 b->id, b->pos.line);
             }
@@ -79,23 +79,23 @@ static int check_unique(struct taxonomy *t, struct diag *d) {
     return 0;
 }
 
-static int load_lists(struct taxonomy *t, struct diag *d) {
-    const struct ynode *root = t->doc.root;
-    if (!root) return diag_set(d, t->path, 1, 1, "the taxonomy is empty");
-    if (ytree_expect_mapping(d, t->path, root, "a mapping with failure_modes, trade_offs, assumptions") < 0) return -1;
-    if (ytree_check_keys(d, t->path, root, list_keys, TERM_KIND_COUNT) < 0) return -1;
+static int load_lists(struct taxonomy *t, struct dslab_diag *d) {
+    const struct dslab_ynode *root = t->doc.root;
+    if (!root) return dslab_diag_set(d, t->path, 1, 1, "the taxonomy is empty");
+    if (dslab_ytree_expect_mapping(d, t->path, root, "a mapping with failure_modes, trade_offs, assumptions") < 0) return -1;
+    if (dslab_ytree_check_keys(d, t->path, root, list_keys, TERM_KIND_COUNT) < 0) return -1;
     int total = 0;
     for (int k = 0; k < TERM_KIND_COUNT; k++) {
-        const struct ynode *list = ydoc_map_get(root, list_keys[k]);
-        if (!list) return ytree_error(d, t->path, root, "missing key '%s'", list_keys[k]);
-        if (ytree_expect_list(d, t->path, list, "a list of terms") < 0) return -1;
+        const struct dslab_ynode *list = dslab_ydoc_map_get(root, list_keys[k]);
+        if (!list) return dslab_ytree_error(d, t->path, root, "missing key '%s'", list_keys[k]);
+        if (dslab_ytree_expect_list(d, t->path, list, "a list of terms") < 0) return -1;
         total += list->count;
     }
     t->terms = calloc((size_t)total + 1, sizeof *t->terms);
-    if (!t->terms) return diag_set(d, t->path, 0, 0, "out of memory");
+    if (!t->terms) return dslab_diag_set(d, t->path, 0, 0, "out of memory");
     for (int k = 0; k < TERM_KIND_COUNT; k++) {
-        const struct ynode *list = ydoc_map_get(root, list_keys[k]);
-        for (const struct ynode *item = list->first; item; item = item->next) {
+        const struct dslab_ynode *list = dslab_ydoc_map_get(root, list_keys[k]);
+        for (const struct dslab_ynode *item = list->first; item; item = item->next) {
             if (load_term(t, item, (enum term_kind)k, &t->terms[t->terms_count], d) < 0) return -1;
             t->terms_count++;
         }
@@ -103,14 +103,14 @@ static int load_lists(struct taxonomy *t, struct diag *d) {
     return check_unique(t, d);
 }
 
-struct taxonomy *grader_taxonomy_load(const char *path, struct diag *d) {
+struct taxonomy *grader_taxonomy_load(const char *path, struct dslab_diag *d) {
     struct taxonomy *t = calloc(1, sizeof *t);
     if (!t) {
-        diag_set(d, path, 0, 0, "out of memory");
+        dslab_diag_set(d, path, 0, 0, "out of memory");
         return NULL;
     }
     snprintf(t->path, sizeof t->path, "%s", path);
-    if (ydoc_load_file(&t->doc, path, NULL, d) < 0) {
+    if (dslab_ydoc_load_file(&t->doc, path, NULL, d) < 0) {
         free(t);
         return NULL;
     }
@@ -128,7 +128,7 @@ void grader_taxonomy_free(struct taxonomy *t) {
         free(t->terms[i].scenarios);
     }
     free(t->terms);
-    ydoc_free(&t->doc);
+    dslab_ydoc_free(&t->doc);
     free(t);
 }
 
@@ -349,7 +349,7 @@ const struct term *grader_taxonomy_suggest(const struct taxonomy *t, const char 
         for (int s = -2; s < e->synonyms_count; s++) {
             char cand[256];
             grader_key_normalize_term(s == -2 ? e->id : s == -1 ? e->name : e->synonyms[s], cand, (int)sizeof cand);
-            int dist = suggest_distance(norm, cand);
+            int dist = dslab_suggest_distance(norm, cand);
             if (dist < best_distance) {
                 best_distance = dist;
                 best = e;

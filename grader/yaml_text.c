@@ -62,15 +62,15 @@ static void quote(struct sbuf *b, const char *text) {
     puts_(b, "\"");
 }
 
-static void flow(struct sbuf *b, const struct ynode *n) {
-    if (n->kind == YNODE_SCALAR) {
-        if (ydoc_is_null(n)) puts_(b, "~");
+static void flow(struct sbuf *b, const struct dslab_ynode *n) {
+    if (n->kind == DSLAB_YNODE_SCALAR) {
+        if (dslab_ydoc_is_null(n)) puts_(b, "~");
         else quote(b, n->text);
         return;
     }
-    bool map = n->kind == YNODE_MAPPING;
+    bool map = n->kind == DSLAB_YNODE_MAPPING;
     puts_(b, map ? "{" : "[");
-    for (const struct ynode *i = n->first; i; i = i->next) {
+    for (const struct dslab_ynode *i = n->first; i; i = i->next) {
         if (i != n->first) puts_(b, ", ");
         if (map) {
             puts_(b, i->text);
@@ -83,7 +83,7 @@ static void flow(struct sbuf *b, const struct ynode *n) {
     puts_(b, map ? "}" : "]");
 }
 
-char *gr_yaml_flow_alloc(const struct ynode *n) {
+char *gr_yaml_flow_alloc(const struct dslab_ynode *n) {
     struct sbuf b = {0};
     flow(&b, n);
     if (b.oom) {

@@ -1,14 +1,14 @@
 /* annotation.c: names and meaning of the role classes (dslab/annotation.h). */
 #include "dslab/annotation.h"
 
-const char *role_class_name(enum role_class role) {
-    static const char *const names[ROLE_CLASS_COUNT] = {
+const char *dslab_role_class_name(enum dslab_role_class role) {
+    static const char *const names[DSLAB_ROLE_CLASS_COUNT] = {
         "none", "follower", "candidate", "leader", "primary",
         "backup", "coordinator", "participant", "other",
     };
-    return (unsigned)role < ROLE_CLASS_COUNT ? names[role] : "none";
+    return (unsigned)role < DSLAB_ROLE_CLASS_COUNT ? names[role] : "none";
 }
 
-bool role_class_leads(enum role_class role) {
-    return role == ROLE_LEADER || role == ROLE_PRIMARY;
+bool dslab_role_class_leads(enum dslab_role_class role) {
+    return role == DSLAB_ROLE_LEADER || role == DSLAB_ROLE_PRIMARY;
 }

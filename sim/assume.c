@@ -20,11 +20,11 @@
 
 enum { A_SKEW, A_DELAY, A_PAUSE, A_MAJORITY };
 
-void assume_init(struct sim *sim) {
-    const struct scenario_assumptions *a = &sim->sc->assumptions;
-    static const char *const names[SIM_ASSUMPTIONS_COUNT] = {
+void assume_init(struct dslab_sim *sim) {
+    const struct dslab_scenario_assumptions *a = &sim->sc->assumptions;
+    static const char *const names[DSLAB_SIM_ASSUMPTIONS_COUNT] = {
         "clock_skew_below", "message_delay_below", "pause_below", "majority_connected"};
-    for (int i = 0; i < SIM_ASSUMPTIONS_COUNT; i++) {
+    for (int i = 0; i < DSLAB_SIM_ASSUMPTIONS_COUNT; i++) {
         sim->assumptions[i].name = names[i];
         sim->assumptions[i].violated_at_ns = -1;
     }
@@ -34,11 +34,11 @@ void assume_init(struct sim *sim) {
     sim->assumptions[A_MAJORITY].declared = a->majority_connected_declared && a->majority_connected;
 }
 
-static void violate(struct sim *sim, int index, int32_t node, const char *fmt, ...)
+static void violate(struct dslab_sim *sim, int index, int32_t node, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-static void violate(struct sim *sim, int index, int32_t node, const char *fmt, ...) {
-    struct assumption_state *st = &sim->assumptions[index];
+static void violate(struct dslab_sim *sim, int index, int32_t node, const char *fmt, ...) {
+    struct dslab_assumption_state *st = &sim->assumptions[index];
     if (!st->declared || st->violated) return;
     va_list ap;
     va_start(ap, fmt);
@@ -47,12 +47,12 @@ static void violate(struct sim *sim, int index, int32_t node, const char *fmt, .
     st->violated = true;
     st->violated_at_ns = sim->now_ns;
     st->trace_id = sim->next_trace_id;
-    struct trace_event ev = {.kind = TRACE_ASSUMPTION, .node = node, .peer = -1,
+    struct dslab_trace_event ev = {.kind = DSLAB_TRACE_ASSUMPTION, .node = node, .peer = -1,
                              .tag = st->name, .text = st->message};
     sim_emit(sim, &ev);
 }
 
-static void schedule_assumption(struct sim *sim, int index, int64_t at_ns, uint64_t gen,
+static void schedule_assumption(struct dslab_sim *sim, int index, int64_t at_ns, uint64_t gen,
                                 int32_t node, int64_t value) {
     struct event *e;
     if (sim_schedule(sim, at_ns, &e) == UINT32_MAX) return;
@@ -64,7 +64,7 @@ static void schedule_assumption(struct sim *sim, int index, int64_t at_ns, uint6
 }
 
 /* Skew at true time t, and the nodes with the largest and smallest error. */
-static int64_t skew_at(const struct sim *sim, int64_t t_ns, int32_t *hi, int32_t *lo) {
+static int64_t skew_at(const struct dslab_sim *sim, int64_t t_ns, int32_t *hi, int32_t *lo) {
     int64_t max_ns = INT64_MIN, min_ns = INT64_MAX;
     for (int32_t i = 0; i < sim->nodes_count; i++) {
         int64_t err = clock_error_ns(&sim->nodes[i].clock, t_ns);
@@ -74,8 +74,8 @@ static int64_t skew_at(const struct sim *sim, int64_t t_ns, int32_t *hi, int32_t
     return max_ns - min_ns;
 }
 
-void assume_on_clock_change(struct sim *sim) {
-    struct assumption_state *st = &sim->assumptions[A_SKEW];
+void assume_on_clock_change(struct dslab_sim *sim) {
+    struct dslab_assumption_state *st = &sim->assumptions[A_SKEW];
     if (!st->declared || st->violated) return;
     sim->skew_gen++;
     int64_t bound_ns = sim->sc->assumptions.clock_skew_below_ns;
@@ -84,8 +84,8 @@ void assume_on_clock_change(struct sim *sim) {
     if (now_skew >= bound_ns) {
         char b1[32], b2[32];
         violate(sim, A_SKEW, hi, "clock skew %s between %s and %s reached the bound %s",
-                time_format_human(now_skew, b1, sizeof b1), sim->sc->node_names[hi],
-                sim->sc->node_names[lo], time_format_human(bound_ns, b2, sizeof b2));
+                dslab_time_format_human(now_skew, b1, sizeof b1), sim->sc->node_names[hi],
+                sim->sc->node_names[lo], dslab_time_format_human(bound_ns, b2, sizeof b2));
         return;
     }
     int64_t end_ns = sim->sc->duration_ns;
@@ -99,38 +99,38 @@ void assume_on_clock_change(struct sim *sim) {
     schedule_assumption(sim, A_SKEW, bad_ns, sim->skew_gen, -1, 0);
 }
 
-void assume_on_message(struct sim *sim, int64_t delay_ns) {
+void assume_on_message(struct dslab_sim *sim, int64_t delay_ns) {
     if (sim->delay_scheduled || !sim->assumptions[A_DELAY].declared) return;
     int64_t bound_ns = sim->sc->assumptions.message_delay_below_ns;
     if (delay_ns < bound_ns) return;
     sim->delay_scheduled = true;
-    schedule_assumption(sim, A_DELAY, time_add_sat(sim->now_ns, bound_ns), 0, -1, delay_ns);
+    schedule_assumption(sim, A_DELAY, dslab_time_add_sat(sim->now_ns, bound_ns), 0, -1, delay_ns);
 }
 
 /* One monitor event per pause that took effect, tagged with the node's
  * pause generation: a crash, or an extension, makes the older one void. The
  * violation is reported when the pause has lasted the bound, only if the
  * node is then still in that same pause. */
-void assume_on_pause(struct sim *sim, int32_t node) {
+void assume_on_pause(struct dslab_sim *sim, int32_t node) {
     if (!sim->assumptions[A_PAUSE].declared || sim->assumptions[A_PAUSE].violated) return;
     const struct node_rt *n = &sim->nodes[node];
     int64_t bound_ns = sim->sc->assumptions.pause_below_ns;
     int64_t length_ns = n->paused_until_ns - n->paused_since_ns;
     if (length_ns < bound_ns) return;
-    int64_t at_ns = time_add_sat(n->paused_since_ns, bound_ns);
+    int64_t at_ns = dslab_time_add_sat(n->paused_since_ns, bound_ns);
     if (at_ns < sim->now_ns) at_ns = sim->now_ns;
     schedule_assumption(sim, A_PAUSE, at_ns, n->pause_gen, node, length_ns);
 }
 
 /* True when some live node reaches more than half of all nodes both ways
  * (itself included). O(N^2) bit tests, only when the assumption is on. */
-static bool majority_connected(const struct sim *sim, int32_t *best_out) {
+static bool majority_connected(const struct dslab_sim *sim, int32_t *best_out) {
     int32_t n = sim->nodes_count, best = 0;
     for (int32_t i = 0; i < n; i++) {
-        if (sim->nodes[i].status == NODE_CRASHED) continue;
+        if (sim->nodes[i].status == DSLAB_NODE_CRASHED) continue;
         int32_t reach = 0;
         for (int32_t j = 0; j < n; j++) {
-            if (sim->nodes[j].status == NODE_CRASHED) continue;
+            if (sim->nodes[j].status == DSLAB_NODE_CRASHED) continue;
             if (i == j || (!net_blocked(&sim->net, i, j) && !net_blocked(&sim->net, j, i))) reach++;
         }
         if (reach > best) best = reach;
@@ -143,8 +143,8 @@ static bool majority_connected(const struct sim *sim, int32_t *best_out) {
     return false;
 }
 
-void assume_on_topology_change(struct sim *sim) {
-    struct assumption_state *st = &sim->assumptions[A_MAJORITY];
+void assume_on_topology_change(struct dslab_sim *sim) {
+    struct dslab_assumption_state *st = &sim->assumptions[A_MAJORITY];
     if (!st->declared || st->violated) return;
     int32_t best;
     if (!majority_connected(sim, &best)) {
@@ -154,7 +154,7 @@ void assume_on_topology_change(struct sim *sim) {
     }
 }
 
-void assume_fire(struct sim *sim, const struct event *e) {
+void assume_fire(struct dslab_sim *sim, const struct event *e) {
     char b1[32], b2[32];
     switch (e->aux) {
     case A_SKEW: {
@@ -162,22 +162,22 @@ void assume_fire(struct sim *sim, const struct event *e) {
         int32_t hi = 0, lo = 0;
         int64_t skew = skew_at(sim, sim->now_ns, &hi, &lo);
         violate(sim, A_SKEW, hi, "clock skew %s between %s and %s reached the bound %s (drift)",
-                time_format_human(skew, b1, sizeof b1), sim->sc->node_names[hi],
+                dslab_time_format_human(skew, b1, sizeof b1), sim->sc->node_names[hi],
                 sim->sc->node_names[lo],
-                time_format_human(sim->sc->assumptions.clock_skew_below_ns, b2, sizeof b2));
+                dslab_time_format_human(sim->sc->assumptions.clock_skew_below_ns, b2, sizeof b2));
         break;
     }
     case A_DELAY:
         violate(sim, A_DELAY, -1, "a message took %s in the network (bound %s)",
-                time_format_human(e->aux2, b1, sizeof b1),
-                time_format_human(sim->sc->assumptions.message_delay_below_ns, b2, sizeof b2));
+                dslab_time_format_human(e->aux2, b1, sizeof b1),
+                dslab_time_format_human(sim->sc->assumptions.message_delay_below_ns, b2, sizeof b2));
         break;
     case A_PAUSE: {
         const struct node_rt *n = &sim->nodes[e->node];
-        if (n->status != NODE_PAUSED || n->pause_gen != (uint32_t)e->tag) return;
+        if (n->status != DSLAB_NODE_PAUSED || n->pause_gen != (uint32_t)e->tag) return;
         violate(sim, A_PAUSE, e->node, "%s was paused for %s (bound %s)",
-                sim->sc->node_names[e->node], time_format_human(e->aux2, b1, sizeof b1),
-                time_format_human(sim->sc->assumptions.pause_below_ns, b2, sizeof b2));
+                sim->sc->node_names[e->node], dslab_time_format_human(e->aux2, b1, sizeof b1),
+                dslab_time_format_human(sim->sc->assumptions.pause_below_ns, b2, sizeof b2));
         break;
     }
     default:

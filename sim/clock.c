@@ -55,7 +55,7 @@ int64_t clock_true_at_mono(const struct node_clock *c, int64_t mono_ns, int64_t 
      * beyond int64) the deadline is never: no run gets near it, and the
      * settling loops below must not meet int64's end. */
     if (t >= CLOCK_TRUE_NS_FAR) {
-        return TIME_NS_NEVER;
+        return DSLAB_TIME_NS_NEVER;
     }
     /* Integer rounding can leave t one step off either way: settle it. */
     while (t > now_ns && clock_mono_ns(c, (int64_t)t - 1) >= mono_ns) {

@@ -27,7 +27,7 @@ void clock_init(struct node_clock *c, int64_t offset_ns, int64_t drift_ppm);
 int64_t clock_mono_ns(const struct node_clock *c, int64_t true_ns);
 int64_t clock_wall_ns(const struct node_clock *c, int64_t true_ns);
 /* The earliest true time >= now_ns at which mono reaches mono_ns, or
- * TIME_NS_NEVER when that is at or past CLOCK_TRUE_NS_FAR. */
+ * DSLAB_TIME_NS_NEVER when that is at or past CLOCK_TRUE_NS_FAR. */
 int64_t clock_true_at_mono(const struct node_clock *c, int64_t mono_ns, int64_t now_ns);
 void clock_set_drift(struct node_clock *c, int64_t now_ns, int64_t drift_ppm);
 void clock_jump(struct node_clock *c, int64_t jump_ns);

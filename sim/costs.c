@@ -23,35 +23,35 @@
 #include "dslab/time.h"
 #include "sim_internal.h"
 
-static void emit_cost(struct sim *sim, int32_t node, const char *what, int64_t ns,
+static void emit_cost(struct dslab_sim *sim, int32_t node, const char *what, int64_t ns,
                       int64_t until_ns) {
     if (!sim_tracing(sim)) return;
-    struct trace_event ev = {.kind = TRACE_COST, .node = node, .peer = -1, .a = ns,
+    struct dslab_trace_event ev = {.kind = DSLAB_TRACE_COST, .node = node, .peer = -1, .a = ns,
                              .b = until_ns, .tag = what};
     sim_emit(sim, &ev);
 }
 
-static void schedule_pause(struct sim *sim, int32_t node) {
+static void schedule_pause(struct dslab_sim *sim, int32_t node) {
     struct node_rt *n = &sim->nodes[node];
-    int64_t gap_ns = latency_sample_ns(&n->costs->pause_every_ns, &n->pause_rng);
+    int64_t gap_ns = dslab_latency_sample_ns(&n->costs->pause_every_ns, &n->pause_rng);
     if (gap_ns < 1000) gap_ns = 1000; /* at least 1 us apart: no event storm at gap 0 */
     struct event *e;
-    if (sim_schedule(sim, time_add_sat(sim->now_ns, gap_ns), &e) == UINT32_MAX) return;
+    if (sim_schedule(sim, dslab_time_add_sat(sim->now_ns, gap_ns), &e) == UINT32_MAX) return;
     e->kind = EV_COST_PAUSE;
     e->node = node;
 }
 
-int costs_init(struct sim *sim) {
-    const struct scenario *s = sim->sc;
+int costs_init(struct dslab_sim *sim) {
+    const struct dslab_scenario *s = sim->sc;
     if (!s->node_costs) return 0;
     for (int32_t i = 0; i < sim->nodes_count; i++) {
         struct node_rt *n = &sim->nodes[i];
-        const struct scenario_node_costs *c = &s->node_costs[i];
+        const struct dslab_scenario_node_costs *c = &s->node_costs[i];
         if (!c->disk_on && !c->timer_on && !c->pause_on) continue;
         n->costs = c;
-        rng_init(&n->disk_rng, sim->seed, RNG_PURPOSE_COST_DISK, s->node_names[i]);
-        rng_init(&n->timer_rng, sim->seed, RNG_PURPOSE_COST_TIMER, s->node_names[i]);
-        rng_init(&n->pause_rng, sim->seed, RNG_PURPOSE_COST_PAUSE, s->node_names[i]);
+        dslab_rng_init(&n->disk_rng, sim->seed, DSLAB_RNG_PURPOSE_COST_DISK, s->node_names[i]);
+        dslab_rng_init(&n->timer_rng, sim->seed, DSLAB_RNG_PURPOSE_COST_TIMER, s->node_names[i]);
+        dslab_rng_init(&n->pause_rng, sim->seed, DSLAB_RNG_PURPOSE_COST_PAUSE, s->node_names[i]);
         if (c->pause_on) schedule_pause(sim, i);
         if (sim->failed) return -1;
     }
@@ -64,20 +64,20 @@ static int64_t slowed(const struct node_rt *n, int64_t ns) {
     return ns > INT64_MAX / n->disk_slow_factor ? INT64_MAX : ns * n->disk_slow_factor;
 }
 
-void costs_on_put(struct sim *sim, int32_t node) {
+void costs_on_put(struct dslab_sim *sim, int32_t node) {
     struct node_rt *n = &sim->nodes[node];
     if (!n->costs || !n->costs->disk_on) return;
     n->disk_write_ns =
-        time_add_sat(n->disk_write_ns, slowed(n, latency_sample_ns(&n->costs->disk_write_ns, &n->disk_rng)));
+        dslab_time_add_sat(n->disk_write_ns, slowed(n, dslab_latency_sample_ns(&n->costs->disk_write_ns, &n->disk_rng)));
 }
 
-void costs_sync(struct sim *sim, int32_t node) {
+void costs_sync(struct dslab_sim *sim, int32_t node) {
     struct node_rt *n = &sim->nodes[node];
     int64_t start_ns = n->disk_free_ns > sim->now_ns ? n->disk_free_ns : sim->now_ns;
     int64_t done_ns = start_ns;
     if (n->store.dirty_count > 0 || n->disk_write_ns > 0) {
-        int64_t sync_ns = slowed(n, latency_sample_ns(&n->costs->disk_sync_ns, &n->disk_rng));
-        done_ns = time_add_sat(start_ns, time_add_sat(n->disk_write_ns, sync_ns));
+        int64_t sync_ns = slowed(n, dslab_latency_sample_ns(&n->costs->disk_sync_ns, &n->disk_rng));
+        done_ns = dslab_time_add_sat(start_ns, dslab_time_add_sat(n->disk_write_ns, sync_ns));
         n->disk_write_ns = 0;
     }
     store_settle(&n->store, sim->now_ns);
@@ -90,15 +90,15 @@ void costs_sync(struct sim *sim, int32_t node) {
     if (done_ns > sim->now_ns) emit_cost(sim, node, "sync", done_ns - sim->now_ns, done_ns);
 }
 
-int64_t costs_timer_delay_ns(struct sim *sim, int32_t node) {
+int64_t costs_timer_delay_ns(struct dslab_sim *sim, int32_t node) {
     struct node_rt *n = &sim->nodes[node];
     if (!n->costs || !n->costs->timer_on) return 0;
-    return latency_sample_ns(&n->costs->timer_delay_ns, &n->timer_rng);
+    return dslab_latency_sample_ns(&n->costs->timer_delay_ns, &n->timer_rng);
 }
 
 /* Messages and replies of `node` still held for a sync at the crash never
  * leave: cancelled in the heap (O(events in flight); crashes are rare). */
-static void drop_held(struct sim *sim, int32_t node) {
+static void drop_held(struct dslab_sim *sim, int32_t node) {
     for (uint32_t i = 0; i < sim->q.count; i++) {
         uint32_t slot = evq_entry_slot(&sim->q.heap[i]);
         struct event *e = evq_event(&sim->q, slot);
@@ -109,7 +109,7 @@ static void drop_held(struct sim *sim, int32_t node) {
         if (e->kind == EV_DELIVER) {
             sim->stats.messages_dropped++;
             if (sim_tracing(sim)) {
-                struct trace_event ev = {.kind = TRACE_DROP, .node = node, .peer = e->node,
+                struct dslab_trace_event ev = {.kind = DSLAB_TRACE_DROP, .node = node, .peer = e->node,
                                          .msg_id = e->id, .tag = "crashed"};
                 sim_emit(sim, &ev);
             }
@@ -119,7 +119,7 @@ static void drop_held(struct sim *sim, int32_t node) {
     }
 }
 
-void costs_on_crash(struct sim *sim, int32_t node) {
+void costs_on_crash(struct dslab_sim *sim, int32_t node) {
     struct node_rt *n = &sim->nodes[node];
     if (!n->costs || !n->costs->disk_on) return;
     store_crash(&n->store, sim->now_ns);
@@ -129,14 +129,14 @@ void costs_on_crash(struct sim *sim, int32_t node) {
     n->disk_write_ns = 0;
 }
 
-void costs_pause_due(struct sim *sim, int32_t node) {
+void costs_pause_due(struct dslab_sim *sim, int32_t node) {
     struct node_rt *n = &sim->nodes[node];
-    int64_t length_ns = latency_sample_ns(&n->costs->pause_length_ns, &n->pause_rng);
-    bool effect = n->status == NODE_UP && length_ns > 0;
+    int64_t length_ns = dslab_latency_sample_ns(&n->costs->pause_length_ns, &n->pause_rng);
+    bool effect = n->status == DSLAB_NODE_UP && length_ns > 0;
     if (effect) {
-        emit_cost(sim, node, "gc", length_ns, time_add_sat(sim->now_ns, length_ns));
+        emit_cost(sim, node, "gc", length_ns, dslab_time_add_sat(sim->now_ns, length_ns));
         if (sim_tracing(sim)) {
-            struct trace_event ev = {.kind = TRACE_PAUSE, .node = node, .peer = -1,
+            struct dslab_trace_event ev = {.kind = DSLAB_TRACE_PAUSE, .node = node, .peer = -1,
                                      .a = length_ns};
             sim_emit(sim, &ev);
         }
@@ -145,9 +145,9 @@ void costs_pause_due(struct sim *sim, int32_t node) {
     }
     /* The next interval counts from the end of this pause. */
     struct event *e;
-    int64_t gap_ns = latency_sample_ns(&n->costs->pause_every_ns, &n->pause_rng);
+    int64_t gap_ns = dslab_latency_sample_ns(&n->costs->pause_every_ns, &n->pause_rng);
     if (gap_ns < 1000) gap_ns = 1000;
-    int64_t at_ns = time_add_sat(sim->now_ns, time_add_sat(effect ? length_ns : 0, gap_ns));
+    int64_t at_ns = dslab_time_add_sat(sim->now_ns, dslab_time_add_sat(effect ? length_ns : 0, gap_ns));
     if (sim_schedule(sim, at_ns, &e) == UINT32_MAX) return;
     e->kind = EV_COST_PAUSE;
     e->node = node;

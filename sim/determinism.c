@@ -16,17 +16,17 @@ struct line_queue {
     size_t tail;  /* bytes used */
     size_t cap;
     bool oom;
-    const struct scenario *sc;
+    const struct dslab_scenario *sc;
     uint64_t hash; /* FNV-1a, as trace_hasher */
 };
 
-static void queue_sink(void *user, const struct trace_event *ev) {
+static void queue_sink(void *user, const struct dslab_trace_event *ev) {
     struct line_queue *q = user;
     char line[4096];
-    int n = trace_event_to_jsonl(ev, (const char (*)[32])q->sc->node_names, q->sc->nodes_count,
+    int n = dslab_trace_event_to_jsonl(ev, (const char (*)[32])q->sc->node_names, q->sc->nodes_count,
                                  line, (int)sizeof line);
     if (n > (int)sizeof line - 1) n = (int)sizeof line - 1;
-    /* The determinism hash of trace_hasher_sink (trace.h), on the same bytes. */
+    /* The determinism hash of dslab_trace_hasher_sink (trace.h), on the same bytes. */
     for (int i = 0; i < n; i++) {
         q->hash ^= (unsigned char)line[i];
         q->hash *= UINT64_C(0x100000001b3);
@@ -67,7 +67,7 @@ static void queue_pop(struct line_queue *q) {
 /* Compares the queues' common prefix; false at the first difference
  * (r filled). With `final`, a record left in one queue is a difference. */
 static bool compare(struct line_queue *a, struct line_queue *b, bool final,
-                    struct determinism_result *r) {
+                    struct dslab_determinism_result *r) {
     for (;;) {
         const char *x = queue_front(a), *y = queue_front(b);
         if (!x || !y) {
@@ -89,66 +89,66 @@ static bool compare(struct line_queue *a, struct line_queue *b, bool final,
     }
 }
 
-static int run_error(const struct scenario *s, struct sim *sim, enum sim_status st,
-                     int run, struct diag *diag) {
-    if (st == SIM_EVENT_BUDGET) {
-        return diag_set(diag, s->path, 0, 0,
+static int run_error(const struct dslab_scenario *s, struct dslab_sim *sim, enum dslab_sim_status st,
+                     int run, struct dslab_diag *diag) {
+    if (st == DSLAB_SIM_EVENT_BUDGET) {
+        return dslab_diag_set(diag, s->path, 0, 0,
                         "run %d stopped after its event budget; raise it with `limits: { events: "
                         "N }`", run);
     }
-    return diag_set(diag, s->path, 0, 0, "run %d stopped: %s", run, sim_error(sim));
+    return dslab_diag_set(diag, s->path, 0, 0, "run %d stopped: %s", run, dslab_sim_error(sim));
 }
 
-int determinism_check(const struct scenario *s, uint64_t seed, int64_t until_ns,
-                      struct determinism_result *r, struct diag *diag) {
+int dslab_determinism_check(const struct dslab_scenario *s, uint64_t seed, int64_t until_ns,
+                      struct dslab_determinism_result *r, struct dslab_diag *diag) {
     memset(r, 0, sizeof *r);
     if (until_ns <= 0) until_ns = s->duration_ns;
     struct line_queue q[2];
-    struct sim *sims[2] = {NULL, NULL};
+    struct dslab_sim *sims[2] = {NULL, NULL};
     memset(q, 0, sizeof q);
     int rc = 0;
     for (int i = 0; i < 2 && rc == 0; i++) {
         q[i].sc = s;
         q[i].hash = UINT64_C(0xcbf29ce484222325);
-        if (!(sims[i] = sim_create(s, seed, diag))) {
+        if (!(sims[i] = dslab_sim_create(s, seed, diag))) {
             rc = -1;
         } else {
-            sim_add_sink(sims[i], queue_sink, &q[i]);
-            /* Start the nodes (init() runs at the first sim_run) without
+            dslab_sim_add_sink(sims[i], queue_sink, &q[i]);
+            /* Start the nodes (init() runs at the first dslab_sim_run) without
              * processing an event: until a time before t=0. */
-            sim_run(sims[i], -1, 1);
+            dslab_sim_run(sims[i], -1, 1);
         }
     }
     int64_t budget = s->events_max > 0 ? s->events_max : DSLAB_EVENTS_DEFAULT_MAX;
     bool same = true;
     for (int64_t steps = 0; rc == 0 && same; steps++) {
         if (steps >= budget) {
-            rc = run_error(s, sims[0], SIM_EVENT_BUDGET, 1, diag);
+            rc = run_error(s, sims[0], DSLAB_SIM_EVENT_BUDGET, 1, diag);
             break;
         }
-        int stepped = sim_step(sims[0], until_ns);
-        stepped += sim_step(sims[1], until_ns);
+        int stepped = dslab_sim_step(sims[0], until_ns);
+        stepped += dslab_sim_step(sims[1], until_ns);
         for (int i = 0; i < 2 && rc == 0; i++) {
-            if (sim_error(sims[i]) && sim_error(sims[i])[0]) {
-                rc = run_error(s, sims[i], SIM_ERROR, i + 1, diag);
+            if (dslab_sim_error(sims[i]) && dslab_sim_error(sims[i])[0]) {
+                rc = run_error(s, sims[i], DSLAB_SIM_ERROR, i + 1, diag);
             }
         }
-        if (q[0].oom || q[1].oom) rc = diag_set(diag, s->path, 0, 0, "out of memory");
+        if (q[0].oom || q[1].oom) rc = dslab_diag_set(diag, s->path, 0, 0, "out of memory");
         if (rc == 0) same = compare(&q[0], &q[1], false, r);
         if (!stepped) break;
     }
     if (rc == 0 && same) {
         for (int i = 0; i < 2 && rc == 0; i++) {
-            enum sim_status st = sim_run(sims[i], until_ns, 0); /* to until_ns: the end time */
-            if (st != SIM_OK) rc = run_error(s, sims[i], st, i + 1, diag);
-            else sim_finish(sims[i]);
+            enum dslab_sim_status st = dslab_sim_run(sims[i], until_ns, 0); /* to until_ns: the end time */
+            if (st != DSLAB_SIM_OK) rc = run_error(s, sims[i], st, i + 1, diag);
+            else dslab_sim_finish(sims[i]);
         }
         if (rc == 0) same = compare(&q[0], &q[1], true, r);
     }
     r->same = same;
     r->hash = q[0].hash;
     for (int i = 0; i < 2; i++) {
-        sim_destroy(sims[i]);
+        dslab_sim_destroy(sims[i]);
         free(q[i].buf);
     }
     return rc;

@@ -23,12 +23,12 @@
 
 #define DESC_MAX 512
 
-static const char *name_of(const struct sim *sim, int32_t node) {
+static const char *name_of(const struct dslab_sim *sim, int32_t node) {
     return sim->sc->node_names[node];
 }
 
 /* Appends "{a b c}" for the nodes with side[i] == want. */
-static void describe_group(const struct sim *sim, const int32_t *side, int32_t want, char *buf,
+static void describe_group(const struct dslab_sim *sim, const int32_t *side, int32_t want, char *buf,
                            size_t cap) {
     int32_t members = 0;
     for (int32_t i = 0; i < sim->nodes_count; i++) members += side[i] == want;
@@ -45,22 +45,22 @@ static void describe_group(const struct sim *sim, const int32_t *side, int32_t w
 }
 
 /* Blocks every pair whose sides differ (a side NET_GROUP_ALL sees all). */
-static void apply_sides(struct sim *sim, const int32_t *side) {
+static void apply_sides(struct dslab_sim *sim, const int32_t *side) {
     if (net_set_groups(&sim->net, side) != 0) sim_fail(sim, "out of memory for a partition");
 }
 
 /* Random order of node indices from the faults stream (Fisher-Yates). */
-static void shuffled(struct sim *sim, int32_t *order) {
+static void shuffled(struct dslab_sim *sim, int32_t *order) {
     for (int32_t i = 0; i < sim->nodes_count; i++) order[i] = i;
     for (int32_t i = sim->nodes_count - 1; i > 0; i--) {
-        int32_t j = (int32_t)rng_below(&sim->faults_rng, (uint64_t)i + 1);
+        int32_t j = (int32_t)dslab_rng_below(&sim->faults_rng, (uint64_t)i + 1);
         int32_t t = order[i];
         order[i] = order[j];
         order[j] = t;
     }
 }
 
-static void partition_ring(struct sim *sim, char *desc) {
+static void partition_ring(struct dslab_sim *sim, char *desc) {
     int32_t n = sim->nodes_count;
     int32_t majority = n / 2 + 1;
     int32_t reach = majority / 2; /* neighbours seen on each side */
@@ -70,7 +70,7 @@ static void partition_ring(struct sim *sim, char *desc) {
              (int)reach);
 }
 
-static void apply_partition(struct sim *sim, const struct fault *f, char *desc) {
+static void apply_partition(struct dslab_sim *sim, const struct dslab_fault *f, char *desc) {
     int32_t n = sim->nodes_count;
     int32_t *side = calloc((size_t)n, sizeof *side);
     int32_t *order = calloc((size_t)n, sizeof *order);
@@ -82,7 +82,7 @@ static void apply_partition(struct sim *sim, const struct fault *f, char *desc) 
     }
     desc[0] = 0;
     switch (f->shape) {
-    case PARTITION_GROUPS: {
+    case DSLAB_PARTITION_GROUPS: {
         int32_t groups = 0;
         for (int32_t i = 0; i < n; i++) {
             if (f->group_of_node[i] + 1 > groups) groups = f->group_of_node[i] + 1;
@@ -94,23 +94,23 @@ static void apply_partition(struct sim *sim, const struct fault *f, char *desc) 
         for (int32_t g = 0; g <= groups; g++) describe_group(sim, side, g, desc, DESC_MAX);
         break;
     }
-    case PARTITION_MAJORITY_MINORITY:
+    case DSLAB_PARTITION_MAJORITY_MINORITY:
         shuffled(sim, order);
         for (int32_t k = 0; k < n; k++) side[order[k]] = k < n / 2 + 1 ? 0 : 1;
         apply_sides(sim, side);
         describe_group(sim, side, 0, desc, DESC_MAX);
         describe_group(sim, side, 1, desc, DESC_MAX);
         break;
-    case PARTITION_ISOLATE_ONE: {
-        int32_t alone = f->node >= 0 ? f->node : (int32_t)rng_below(&sim->faults_rng, (uint64_t)n);
+    case DSLAB_PARTITION_ISOLATE_ONE: {
+        int32_t alone = f->node >= 0 ? f->node : (int32_t)dslab_rng_below(&sim->faults_rng, (uint64_t)n);
         for (int32_t i = 0; i < n; i++) side[i] = i == alone ? 1 : 0;
         apply_sides(sim, side);
         describe_group(sim, side, 1, desc, DESC_MAX);
         describe_group(sim, side, 0, desc, DESC_MAX);
         break;
     }
-    case PARTITION_BRIDGE: {
-        int32_t bridge = f->node >= 0 ? f->node : (int32_t)rng_below(&sim->faults_rng, (uint64_t)n);
+    case DSLAB_PARTITION_BRIDGE: {
+        int32_t bridge = f->node >= 0 ? f->node : (int32_t)dslab_rng_below(&sim->faults_rng, (uint64_t)n);
         int32_t k = 0;
         for (int32_t i = 0; i < n; i++) {
             if (i == bridge) continue;
@@ -125,7 +125,7 @@ static void apply_partition(struct sim *sim, const struct fault *f, char *desc) 
         describe_group(sim, side, 1, desc, DESC_MAX);
         break;
     }
-    case PARTITION_MAJORITIES_RING:
+    case DSLAB_PARTITION_MAJORITIES_RING:
         partition_ring(sim, desc);
         break;
     }
@@ -133,20 +133,20 @@ static void apply_partition(struct sim *sim, const struct fault *f, char *desc) 
     free(order);
 }
 
-static void emit(struct sim *sim, enum trace_kind kind, int32_t node, int32_t peer, int64_t a,
+static void emit(struct dslab_sim *sim, enum dslab_trace_kind kind, int32_t node, int32_t peer, int64_t a,
                  int64_t b, const char *text) {
-    struct trace_event ev = {.kind = kind, .node = node, .peer = peer, .a = a, .b = b, .text = text};
+    struct dslab_trace_event ev = {.kind = kind, .node = node, .peer = peer, .a = a, .b = b, .text = text};
     sim_emit(sim, &ev);
 }
 
-static void set_link(struct sim *sim, int32_t from, int32_t to, bool blocked) {
+static void set_link(struct dslab_sim *sim, int32_t from, int32_t to, bool blocked) {
     if (net_set_blocked(&sim->net, from, to, blocked) != 0) {
         sim_fail(sim, "out of memory for the partition matrix");
     }
 }
 
 /* Both directions the fault names are already in state `blocked`. */
-static bool links_already(const struct sim *sim, const struct fault *f, bool blocked) {
+static bool links_already(const struct dslab_sim *sim, const struct dslab_fault *f, bool blocked) {
     if (net_blocked(&sim->net, f->node, f->peer) != blocked) return false;
     return !f->both_ways || net_blocked(&sim->net, f->peer, f->node) == blocked;
 }
@@ -154,49 +154,49 @@ static bool links_already(const struct sim *sim, const struct fault *f, bool blo
 /* Why fault f would change nothing now, written into why; false when it
  * has an effect. Partitions and link changes replace state wholesale and
  * always count as applied. */
-static bool no_effect(const struct sim *sim, const struct fault *f, char *why, size_t cap) {
+static bool no_effect(const struct dslab_sim *sim, const struct dslab_fault *f, char *why, size_t cap) {
     const char *who = f->node >= 0 ? name_of(sim, f->node) : "";
     const struct node_rt *n = f->node >= 0 ? &sim->nodes[f->node] : NULL;
     char t[32];
     switch (f->kind) {
-    case FAULT_CRASH:
-        if (n->status != NODE_CRASHED) return false;
+    case DSLAB_FAULT_CRASH:
+        if (n->status != DSLAB_NODE_CRASHED) return false;
         snprintf(why, cap, "crash %s: %s is already crashed", who, who);
         return true;
-    case FAULT_RESTART:
-        if (n->status == NODE_CRASHED) return false;
+    case DSLAB_FAULT_RESTART:
+        if (n->status == DSLAB_NODE_CRASHED) return false;
         snprintf(why, cap, "restart %s: %s is not crashed (%s)", who, who,
-                 n->status == NODE_PAUSED ? "paused" : "running");
+                 n->status == DSLAB_NODE_PAUSED ? "paused" : "running");
         return true;
-    case FAULT_PAUSE:
-        time_format_human(f->duration_ns, t, sizeof t);
-        if (n->status == NODE_CRASHED) {
+    case DSLAB_FAULT_PAUSE:
+        dslab_time_format_human(f->duration_ns, t, sizeof t);
+        if (n->status == DSLAB_NODE_CRASHED) {
             snprintf(why, cap, "pause %s for %s: %s is crashed", who, t, who);
             return true;
         }
-        if (n->status == NODE_PAUSED &&
-            n->paused_until_ns >= time_add_sat(sim->now_ns, f->duration_ns)) {
+        if (n->status == DSLAB_NODE_PAUSED &&
+            n->paused_until_ns >= dslab_time_add_sat(sim->now_ns, f->duration_ns)) {
             char u[32];
             snprintf(why, cap, "pause %s for %s: %s is already paused until %s", who, t, who,
-                     time_format_s(n->paused_until_ns, u, sizeof u));
+                     dslab_time_format_s(n->paused_until_ns, u, sizeof u));
             return true;
         }
         return false;
-    case FAULT_CLOCK_JUMP:
+    case DSLAB_FAULT_CLOCK_JUMP:
         if (f->jump_ns != 0) return false;
         snprintf(why, cap, "clock %s jumps 0", who);
         return true;
-    case FAULT_CLOCK_DRIFT:
+    case DSLAB_FAULT_CLOCK_DRIFT:
         if (n->clock.drift_ppm != f->drift_ppm) return false;
         snprintf(why, cap, "clock %s drift %lld ppm: it already drifts %lld ppm", who,
                  (long long)f->drift_ppm, (long long)f->drift_ppm);
         return true;
-    case FAULT_SLOW:
+    case DSLAB_FAULT_SLOW:
         if (net_slow_factor(&sim->net, f->node, f->node) != f->slow_factor) return false;
         snprintf(why, cap, "slow %s x%u: its factor is already %u", who, f->slow_factor,
                  f->slow_factor);
         return true;
-    case FAULT_SLOW_DISK:
+    case DSLAB_FAULT_SLOW_DISK:
         if (!n->costs || !n->costs->disk_on) {
             snprintf(why, cap, "slow-disk %s x%u: %s has no disk model (costs.disk)", who,
                      f->slow_factor, who);
@@ -206,12 +206,12 @@ static bool no_effect(const struct sim *sim, const struct fault *f, char *why, s
         snprintf(why, cap, "slow-disk %s x%u: its factor is already %u", who, f->slow_factor,
                  f->slow_factor);
         return true;
-    case FAULT_CUT:
+    case DSLAB_FAULT_CUT:
         if (!links_already(sim, f, true)) return false;
         snprintf(why, cap, "cut %s %s %s: already cut", who, f->both_ways ? "<->" : "->",
                  name_of(sim, f->peer));
         return true;
-    case FAULT_HEAL:
+    case DSLAB_FAULT_HEAL:
         if (f->node < 0) {
             if (sim->net.shape != NET_SHAPE_NONE || sim->net.flipped_count != 0) return false;
             snprintf(why, cap, "heal all: no link is cut");
@@ -221,97 +221,97 @@ static bool no_effect(const struct sim *sim, const struct fault *f, char *why, s
         snprintf(why, cap, "heal %s %s %s: not cut", who, f->both_ways ? "<->" : "->",
                  name_of(sim, f->peer));
         return true;
-    case FAULT_PARTITION:
-    case FAULT_LINK:
-    case FAULT_KIND_COUNT:
+    case DSLAB_FAULT_PARTITION:
+    case DSLAB_FAULT_LINK:
+    case DSLAB_FAULT_KIND_COUNT:
         return false;
     }
     return false;
 }
 
-void faults_apply(struct sim *sim, const struct fault *f) {
+void faults_apply(struct dslab_sim *sim, const struct dslab_fault *f) {
     char desc[DESC_MAX];
     if (no_effect(sim, f, desc, sizeof desc)) {
         sim->stats.faults_no_effect++;
-        emit(sim, TRACE_NO_EFFECT, f->node, f->kind == FAULT_CUT || f->kind == FAULT_HEAL ? f->peer : -1,
+        emit(sim, DSLAB_TRACE_NO_EFFECT, f->node, f->kind == DSLAB_FAULT_CUT || f->kind == DSLAB_FAULT_HEAL ? f->peer : -1,
              0, 0, desc);
         return;
     }
     sim->stats.faults_applied++;
     switch (f->kind) {
-    case FAULT_PARTITION:
+    case DSLAB_FAULT_PARTITION:
         apply_partition(sim, f, desc);
-        emit(sim, TRACE_PARTITION, -1, -1, f->shape, 0, desc);
+        emit(sim, DSLAB_TRACE_PARTITION, -1, -1, f->shape, 0, desc);
         assume_on_topology_change(sim);
         break;
-    case FAULT_HEAL:
+    case DSLAB_FAULT_HEAL:
         if (f->node < 0) {
             net_heal_all(&sim->net);
         } else {
             set_link(sim, f->node, f->peer, false);
             if (f->both_ways) set_link(sim, f->peer, f->node, false);
         }
-        emit(sim, TRACE_HEAL, f->node, f->peer, f->both_ways, 0, NULL);
+        emit(sim, DSLAB_TRACE_HEAL, f->node, f->peer, f->both_ways, 0, NULL);
         assume_on_topology_change(sim);
         break;
-    case FAULT_CUT:
+    case DSLAB_FAULT_CUT:
         set_link(sim, f->node, f->peer, true);
         if (f->both_ways) set_link(sim, f->peer, f->node, true);
-        emit(sim, TRACE_CUT, f->node, f->peer, f->both_ways, 0, NULL);
+        emit(sim, DSLAB_TRACE_CUT, f->node, f->peer, f->both_ways, 0, NULL);
         assume_on_topology_change(sim);
         break;
-    case FAULT_CRASH:
+    case DSLAB_FAULT_CRASH:
         sim_node_crash(sim, f->node);
-        emit(sim, TRACE_CRASH, f->node, -1, 0, 0, NULL);
+        emit(sim, DSLAB_TRACE_CRASH, f->node, -1, 0, 0, NULL);
         assume_on_topology_change(sim);
         break;
-    case FAULT_RESTART:
-        emit(sim, TRACE_RESTART, f->node, -1, f->lose_unsynced, 0, NULL);
+    case DSLAB_FAULT_RESTART:
+        emit(sim, DSLAB_TRACE_RESTART, f->node, -1, f->lose_unsynced, 0, NULL);
         sim_node_restart(sim, f->node, f->lose_unsynced);
         assume_on_topology_change(sim);
         break;
-    case FAULT_PAUSE:
-        emit(sim, TRACE_PAUSE, f->node, -1, f->duration_ns, 0, NULL);
+    case DSLAB_FAULT_PAUSE:
+        emit(sim, DSLAB_TRACE_PAUSE, f->node, -1, f->duration_ns, 0, NULL);
         sim_node_pause(sim, f->node, f->duration_ns);
         assume_on_pause(sim, f->node);
         break;
-    case FAULT_CLOCK_JUMP:
+    case DSLAB_FAULT_CLOCK_JUMP:
         clock_jump(&sim->nodes[f->node].clock, f->jump_ns);
-        emit(sim, TRACE_CLOCK_JUMP, f->node, -1, f->jump_ns,
+        emit(sim, DSLAB_TRACE_CLOCK_JUMP, f->node, -1, f->jump_ns,
              clock_wall_ns(&sim->nodes[f->node].clock, sim->now_ns), NULL);
         assume_on_clock_change(sim);
         break;
-    case FAULT_CLOCK_DRIFT:
+    case DSLAB_FAULT_CLOCK_DRIFT:
         sim_node_set_drift(sim, f->node, f->drift_ppm);
-        emit(sim, TRACE_CLOCK_DRIFT, f->node, -1, f->drift_ppm, 0, NULL);
+        emit(sim, DSLAB_TRACE_CLOCK_DRIFT, f->node, -1, f->drift_ppm, 0, NULL);
         assume_on_clock_change(sim);
         break;
-    case FAULT_LINK: {
+    case DSLAB_FAULT_LINK: {
         if (net_override(&sim->net, f->node, f->peer, f->link_fields, &f->link) != 0 ||
             (f->both_ways && net_override(&sim->net, f->peer, f->node, f->link_fields, &f->link) != 0)) {
             sim_fail(sim, "out of memory for link overrides");
         }
         char lat[160];
-        latency_format(&f->link.latency, lat, sizeof lat);
+        dslab_latency_format(&f->link.latency, lat, sizeof lat);
         snprintf(desc, sizeof desc, "%s%s%s loss=%u ppm duplicate=%u ppm",
-                 (f->link_fields & LINK_FIELD_LATENCY) ? "latency=" : "",
-                 (f->link_fields & LINK_FIELD_LATENCY) ? lat : "",
-                 (f->link_fields & LINK_FIELD_LATENCY) ? "" : "", f->link.loss_ppm,
+                 (f->link_fields & DSLAB_LINK_FIELD_LATENCY) ? "latency=" : "",
+                 (f->link_fields & DSLAB_LINK_FIELD_LATENCY) ? lat : "",
+                 (f->link_fields & DSLAB_LINK_FIELD_LATENCY) ? "" : "", f->link.loss_ppm,
                  f->link.duplicate_ppm);
-        emit(sim, TRACE_LINK, f->node, f->peer, f->both_ways, f->link_fields, desc);
+        emit(sim, DSLAB_TRACE_LINK, f->node, f->peer, f->both_ways, f->link_fields, desc);
         break;
     }
-    case FAULT_SLOW:
+    case DSLAB_FAULT_SLOW:
         if (net_set_slow(&sim->net, f->node, f->slow_factor) != 0) {
             sim_fail(sim, "out of memory for slow nodes");
         }
-        emit(sim, TRACE_SLOW, f->node, -1, f->slow_factor, 0, NULL);
+        emit(sim, DSLAB_TRACE_SLOW, f->node, -1, f->slow_factor, 0, NULL);
         break;
-    case FAULT_SLOW_DISK:
+    case DSLAB_FAULT_SLOW_DISK:
         sim->nodes[f->node].disk_slow_factor = f->slow_factor;
-        emit(sim, TRACE_SLOW, f->node, -1, f->slow_factor, 0, "disk");
+        emit(sim, DSLAB_TRACE_SLOW, f->node, -1, f->slow_factor, 0, "disk");
         break;
-    case FAULT_KIND_COUNT:
+    case DSLAB_FAULT_KIND_COUNT:
         break;
     }
 }

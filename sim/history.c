@@ -5,19 +5,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-void history_init(struct history *h) {
+void dslab_history_init(struct dslab_history *h) {
     memset(h, 0, sizeof *h);
 }
 
-void history_deinit(struct history *h) {
+void dslab_history_deinit(struct dslab_history *h) {
     free(h->ops);
     memset(h, 0, sizeof *h);
 }
 
-int history_append(struct history *h, const struct history_op *op) {
+int dslab_history_append(struct dslab_history *h, const struct dslab_history_op *op) {
     if (h->count == h->capacity) {
         size_t capacity = h->capacity ? h->capacity * 2 : 256;
-        struct history_op *ops = realloc(h->ops, capacity * sizeof *ops);
+        struct dslab_history_op *ops = realloc(h->ops, capacity * sizeof *ops);
         if (!ops) {
             return -1;
         }
@@ -28,24 +28,24 @@ int history_append(struct history *h, const struct history_op *op) {
     return 0;
 }
 
-const char *op_fn_name(enum op_fn fn) {
+const char *dslab_op_fn_name(enum dslab_op_fn fn) {
     switch (fn) {
-    case OP_READ: return "read";
-    case OP_WRITE: return "write";
-    case OP_CAS: return "cas";
-    case OP_APPEND: return "append";
-    case OP_ACQUIRE: return "acquire";
-    case OP_RELEASE: return "release";
+    case DSLAB_OP_READ: return "read";
+    case DSLAB_OP_WRITE: return "write";
+    case DSLAB_OP_CAS: return "cas";
+    case DSLAB_OP_APPEND: return "append";
+    case DSLAB_OP_ACQUIRE: return "acquire";
+    case DSLAB_OP_RELEASE: return "release";
     }
     return "?";
 }
 
-const char *op_type_name(enum op_type type) {
+const char *dslab_op_type_name(enum dslab_op_type type) {
     switch (type) {
-    case OP_INVOKE: return "invoke";
-    case OP_OK: return "ok";
-    case OP_FAIL: return "fail";
-    case OP_INFO: return "info";
+    case DSLAB_OP_INVOKE: return "invoke";
+    case DSLAB_OP_OK: return "ok";
+    case DSLAB_OP_FAIL: return "fail";
+    case DSLAB_OP_INFO: return "info";
     }
     return "?";
 }

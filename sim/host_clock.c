@@ -4,7 +4,7 @@
 
 #include <time.h>
 
-double host_clock_s(void) {
+double dslab_host_clock_s(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;

@@ -7,7 +7,7 @@
 
 #include "text_sink.h"
 
-int utf8_sequence_len(const unsigned char *s, size_t len) {
+int dslab_utf8_sequence_len(const unsigned char *s, size_t len) {
     unsigned char c = s[0];
     if (c < 0x80) return 1;
     int need;
@@ -31,7 +31,7 @@ int utf8_sequence_len(const unsigned char *s, size_t len) {
     return need;
 }
 
-size_t json_escape(const char *s, size_t len, char *buf, size_t size) {
+size_t dslab_json_escape(const char *s, size_t len, char *buf, size_t size) {
     struct text_sink k = {buf, size, 0};
     const unsigned char *p = (const unsigned char *)s;
     text_sink_put(&k, "\"", 1);
@@ -50,7 +50,7 @@ size_t json_escape(const char *s, size_t len, char *buf, size_t size) {
             text_sink_put(&k, e, 6);
             i++;
         } else {
-            int n = utf8_sequence_len(p + i, len - i);
+            int n = dslab_utf8_sequence_len(p + i, len - i);
             if (n == 0) {
                 text_sink_put(&k, "\\ufffd", 6);
                 i++;
@@ -65,11 +65,11 @@ size_t json_escape(const char *s, size_t len, char *buf, size_t size) {
     return k.len;
 }
 
-void json_write_string(FILE *out, const char *s) {
+void dslab_json_write_string(FILE *out, const char *s) {
     if (!s) s = "";
     size_t len = strlen(s);
     char small[512];
-    size_t need = json_escape(s, len, small, sizeof small);
+    size_t need = dslab_json_escape(s, len, small, sizeof small);
     if (need < sizeof small) {
         fwrite(small, 1, need, out);
         return;
@@ -82,7 +82,7 @@ void json_write_string(FILE *out, const char *s) {
         size_t piece = len - i < 64 ? len - i : 64;
         /* Never cut a valid sequence: extend over at most 3 continuation bytes. */
         while (i + piece < len && piece < 67 && ((unsigned char)s[i + piece] & 0xC0) == 0x80) piece++;
-        size_t n = json_escape(s + i, piece, small, sizeof small); /* <= 2 + 6 * 67 bytes < 512 */
+        size_t n = dslab_json_escape(s + i, piece, small, sizeof small); /* <= 2 + 6 * 67 bytes < 512 */
         fwrite(small + 1, 1, n - 2, out);
         i += piece;
     }
@@ -91,104 +91,104 @@ void json_write_string(FILE *out, const char *s) {
 
 /* ---- the writer ---------------------------------------------------------- */
 
-void jw_init(struct json_writer *w, FILE *out) {
+void dslab_jw_init(struct dslab_json_writer *w, FILE *out) {
     memset(w, 0, sizeof *w);
     w->out = out;
 }
 
-static void before_value(struct json_writer *w) {
+static void before_value(struct dslab_json_writer *w) {
     if (!w->after_key && w->need_comma[w->depth]) fputc(',', w->out);
     w->after_key = false;
 }
 
-static void after_value(struct json_writer *w) {
+static void after_value(struct dslab_json_writer *w) {
     w->need_comma[w->depth] = true;
 }
 
-static void open_level(struct json_writer *w, char c) {
+static void open_level(struct dslab_json_writer *w, char c) {
     before_value(w);
     fputc(c, w->out);
-    if (w->depth < JSON_WRITER_DEPTH_MAX) w->depth++;
+    if (w->depth < DSLAB_JSON_WRITER_DEPTH_MAX) w->depth++;
     w->need_comma[w->depth] = false;
 }
 
-static void close_level(struct json_writer *w, char c) {
+static void close_level(struct dslab_json_writer *w, char c) {
     fputc(c, w->out);
     if (w->depth > 0) w->depth--;
     w->after_key = false;
     after_value(w);
 }
 
-void jw_object_begin(struct json_writer *w) { open_level(w, '{'); }
-void jw_object_end(struct json_writer *w) { close_level(w, '}'); }
-void jw_array_begin(struct json_writer *w) { open_level(w, '['); }
-void jw_array_end(struct json_writer *w) { close_level(w, ']'); }
+void dslab_jw_object_begin(struct dslab_json_writer *w) { open_level(w, '{'); }
+void dslab_jw_object_end(struct dslab_json_writer *w) { close_level(w, '}'); }
+void dslab_jw_array_begin(struct dslab_json_writer *w) { open_level(w, '['); }
+void dslab_jw_array_end(struct dslab_json_writer *w) { close_level(w, ']'); }
 
-void jw_key(struct json_writer *w, const char *key) {
+void dslab_jw_key(struct dslab_json_writer *w, const char *key) {
     before_value(w);
-    json_write_string(w->out, key);
+    dslab_json_write_string(w->out, key);
     fputc(':', w->out);
     w->after_key = true;
 }
 
-void jw_string(struct json_writer *w, const char *s) {
+void dslab_jw_string(struct dslab_json_writer *w, const char *s) {
     before_value(w);
-    json_write_string(w->out, s);
+    dslab_json_write_string(w->out, s);
     after_value(w);
 }
 
-void jw_int(struct json_writer *w, int64_t v) {
+void dslab_jw_int(struct dslab_json_writer *w, int64_t v) {
     before_value(w);
     fprintf(w->out, "%" PRId64, v);
     after_value(w);
 }
 
-void jw_uint(struct json_writer *w, uint64_t v) {
+void dslab_jw_uint(struct dslab_json_writer *w, uint64_t v) {
     before_value(w);
     fprintf(w->out, "%" PRIu64, v);
     after_value(w);
 }
 
-void jw_bool(struct json_writer *w, bool v) {
+void dslab_jw_bool(struct dslab_json_writer *w, bool v) {
     before_value(w);
     fputs(v ? "true" : "false", w->out);
     after_value(w);
 }
 
-void jw_member_string(struct json_writer *w, const char *key, const char *s) {
-    jw_key(w, key);
-    jw_string(w, s);
+void dslab_jw_member_string(struct dslab_json_writer *w, const char *key, const char *s) {
+    dslab_jw_key(w, key);
+    dslab_jw_string(w, s);
 }
 
-void jw_member_int(struct json_writer *w, const char *key, int64_t v) {
-    jw_key(w, key);
-    jw_int(w, v);
+void dslab_jw_member_int(struct dslab_json_writer *w, const char *key, int64_t v) {
+    dslab_jw_key(w, key);
+    dslab_jw_int(w, v);
 }
 
-void jw_member_uint(struct json_writer *w, const char *key, uint64_t v) {
-    jw_key(w, key);
-    jw_uint(w, v);
+void dslab_jw_member_uint(struct dslab_json_writer *w, const char *key, uint64_t v) {
+    dslab_jw_key(w, key);
+    dslab_jw_uint(w, v);
 }
 
-void jw_member_bool(struct json_writer *w, const char *key, bool v) {
-    jw_key(w, key);
-    jw_bool(w, v);
+void dslab_jw_member_bool(struct dslab_json_writer *w, const char *key, bool v) {
+    dslab_jw_key(w, key);
+    dslab_jw_bool(w, v);
 }
 
-void jw_thousandths(struct json_writer *w, int64_t milli) {
+void dslab_jw_thousandths(struct dslab_json_writer *w, int64_t milli) {
     before_value(w);
     uint64_t m = milli < 0 ? (uint64_t)0 - (uint64_t)milli : (uint64_t)milli;
     fprintf(w->out, "%s%" PRIu64 ".%03u", milli < 0 ? "-" : "", m / 1000, (unsigned)(m % 1000));
     after_value(w);
 }
 
-void jw_null(struct json_writer *w) {
+void dslab_jw_null(struct dslab_json_writer *w) {
     before_value(w);
     fputs("null", w->out);
     after_value(w);
 }
 
-void jw_end_document(struct json_writer *w) {
+void dslab_jw_end_document(struct dslab_json_writer *w) {
     fputc('\n', w->out);
     w->need_comma[0] = false;
 }

@@ -2,15 +2,15 @@
  *
  * Sampling is on the simulator's hot path: no allocation, a switch per
  * call, doubles turned into integer nanoseconds at once (truncated, then
- * clamped to [0, LATENCY_NS_MAX]). Random draws per call, by kind; a
+ * clamped to [0, DSLAB_LATENCY_NS_MAX]). Random draws per call, by kind; a
  * caller's stream position depends on this, so it is part of the contract:
  *   constant     0 draws
- *   uniform      1 draw   rng_range_i64(min, max)
- *   normal       2 draws  Box-Muller, rng_unit() twice; negative -> 0
+ *   uniform      1 draw   dslab_rng_range_i64(min, max)
+ *   normal       2 draws  Box-Muller, dslab_rng_unit() twice; negative -> 0
  *   exponential  1 draw   -mean * log(1 - u) + shift
  *   lognormal    2 draws  median * exp(sigma * z) + shift, z by Box-Muller
  *   pareto       1 draw   scale / pow(1 - u, 1 / alpha)
- *   mixture      1 draw   rng_below(1000000) picks a component by weight,
+ *   mixture      1 draw   dslab_rng_below(1000000) picks a component by weight,
  *                         then that component's draws
  * log/exp/pow/cos come from detmath.c, not libm, so every machine draws the
  * same nanoseconds. sqrt is exact in IEEE 754 and stays libm's.
@@ -36,36 +36,36 @@
 
 static int64_t ns_from_double(double x) {
     if (!(x > 0.0)) return 0; /* also NaN */
-    if (x >= (double)LATENCY_NS_MAX) return LATENCY_NS_MAX;
+    if (x >= (double)DSLAB_LATENCY_NS_MAX) return DSLAB_LATENCY_NS_MAX;
     return (int64_t)x;
 }
 
-static double standard_normal(struct rng *r) {
-    double u1 = rng_unit(r), u2 = rng_unit(r);
+static double standard_normal(struct dslab_rng *r) {
+    double u1 = dslab_rng_unit(r), u2 = dslab_rng_unit(r);
     return sqrt(-2.0 * det_log(1.0 - u1)) * det_cos(TWO_PI * u2);
 }
 
-static int64_t sample_simple(const struct latency_simple *d, struct rng *r) {
+static int64_t sample_simple(const struct dslab_latency_simple *d, struct dslab_rng *r) {
     switch (d->kind) {
-    case LATENCY_CONSTANT: return d->a_ns;
-    case LATENCY_UNIFORM: return rng_range_i64(r, d->a_ns, d->b_ns);
-    case LATENCY_NORMAL:
+    case DSLAB_LATENCY_CONSTANT: return d->a_ns;
+    case DSLAB_LATENCY_UNIFORM: return dslab_rng_range_i64(r, d->a_ns, d->b_ns);
+    case DSLAB_LATENCY_NORMAL:
         return ns_from_double((double)d->a_ns + (double)d->b_ns * standard_normal(r));
-    case LATENCY_EXPONENTIAL:
-        return ns_from_double(-(double)d->a_ns * det_log(1.0 - rng_unit(r)) + (double)d->b_ns);
-    case LATENCY_LOGNORMAL:
+    case DSLAB_LATENCY_EXPONENTIAL:
+        return ns_from_double(-(double)d->a_ns * det_log(1.0 - dslab_rng_unit(r)) + (double)d->b_ns);
+    case DSLAB_LATENCY_LOGNORMAL:
         return ns_from_double((double)d->a_ns * det_exp(d->shape * standard_normal(r)) +
                               (double)d->b_ns);
-    case LATENCY_PARETO:
-        return ns_from_double((double)d->a_ns / det_pow(1.0 - rng_unit(r), 1.0 / d->shape));
-    case LATENCY_MIXTURE: break;
+    case DSLAB_LATENCY_PARETO:
+        return ns_from_double((double)d->a_ns / det_pow(1.0 - dslab_rng_unit(r), 1.0 / d->shape));
+    case DSLAB_LATENCY_MIXTURE: break;
     }
     return 0;
 }
 
-int64_t latency_sample_ns(const struct latency_dist *d, struct rng *r) {
-    if (d->kind != LATENCY_MIXTURE) return sample_simple(&d->simple, r);
-    uint32_t pick = (uint32_t)rng_below(r, 1000000u);
+int64_t dslab_latency_sample_ns(const struct dslab_latency_dist *d, struct dslab_rng *r) {
+    if (d->kind != DSLAB_LATENCY_MIXTURE) return sample_simple(&d->simple, r);
+    uint32_t pick = (uint32_t)dslab_rng_below(r, 1000000u);
     int i = 0;
     while (i < d->components_count - 1 && pick >= d->weights_ppm[i]) {
         pick -= d->weights_ppm[i];
@@ -74,24 +74,24 @@ int64_t latency_sample_ns(const struct latency_dist *d, struct rng *r) {
     return sample_simple(&d->components[i], r);
 }
 
-static double mean_simple(const struct latency_simple *d) {
+static double mean_simple(const struct dslab_latency_simple *d) {
     switch (d->kind) {
-    case LATENCY_CONSTANT:
-    case LATENCY_NORMAL: return (double)d->a_ns;
-    case LATENCY_UNIFORM: return ((double)d->a_ns + (double)d->b_ns) / 2.0;
-    case LATENCY_EXPONENTIAL: return (double)d->a_ns + (double)d->b_ns;
-    case LATENCY_LOGNORMAL:
+    case DSLAB_LATENCY_CONSTANT:
+    case DSLAB_LATENCY_NORMAL: return (double)d->a_ns;
+    case DSLAB_LATENCY_UNIFORM: return ((double)d->a_ns + (double)d->b_ns) / 2.0;
+    case DSLAB_LATENCY_EXPONENTIAL: return (double)d->a_ns + (double)d->b_ns;
+    case DSLAB_LATENCY_LOGNORMAL:
         return (double)d->a_ns * det_exp(d->shape * d->shape / 2.0) + (double)d->b_ns;
-    case LATENCY_PARETO:
+    case DSLAB_LATENCY_PARETO:
         return d->shape > 1.0 ? d->shape * (double)d->a_ns / (d->shape - 1.0)
-                              : (double)LATENCY_NS_MAX;
-    case LATENCY_MIXTURE: break;
+                              : (double)DSLAB_LATENCY_NS_MAX;
+    case DSLAB_LATENCY_MIXTURE: break;
     }
     return 0.0;
 }
 
-int64_t latency_mean_ns(const struct latency_dist *d) {
-    if (d->kind != LATENCY_MIXTURE) return ns_from_double(mean_simple(&d->simple));
+int64_t dslab_latency_mean_ns(const struct dslab_latency_dist *d) {
+    if (d->kind != DSLAB_LATENCY_MIXTURE) return ns_from_double(mean_simple(&d->simple));
     double sum = 0.0;
     for (int i = 0; i < d->components_count; i++) {
         sum += mean_simple(&d->components[i]) * ((double)d->weights_ppm[i] / 1e6);
@@ -103,7 +103,7 @@ int64_t latency_mean_ns(const struct latency_dist *d) {
 
 struct kind_info {
     const char *name;
-    enum latency_kind kind;
+    enum dslab_latency_kind kind;
     int args_min, args_max;
     const char *args_help;
     /* per argument: 'd' duration, 's' shape */
@@ -111,12 +111,12 @@ struct kind_info {
 };
 
 static const struct kind_info kinds[] = {
-    {"constant", LATENCY_CONSTANT, 1, 1, "(delay)", "d"},
-    {"uniform", LATENCY_UNIFORM, 2, 2, "(min, max)", "dd"},
-    {"normal", LATENCY_NORMAL, 2, 2, "(mean, stddev)", "dd"},
-    {"exponential", LATENCY_EXPONENTIAL, 1, 2, "(mean[, shift])", "dd"},
-    {"lognormal", LATENCY_LOGNORMAL, 2, 3, "(median, sigma[, shift])", "dsd"},
-    {"pareto", LATENCY_PARETO, 2, 2, "(scale, alpha)", "ds"},
+    {"constant", DSLAB_LATENCY_CONSTANT, 1, 1, "(delay)", "d"},
+    {"uniform", DSLAB_LATENCY_UNIFORM, 2, 2, "(min, max)", "dd"},
+    {"normal", DSLAB_LATENCY_NORMAL, 2, 2, "(mean, stddev)", "dd"},
+    {"exponential", DSLAB_LATENCY_EXPONENTIAL, 1, 2, "(mean[, shift])", "dd"},
+    {"lognormal", DSLAB_LATENCY_LOGNORMAL, 2, 3, "(median, sigma[, shift])", "dsd"},
+    {"pareto", DSLAB_LATENCY_PARETO, 2, 2, "(scale, alpha)", "ds"},
 };
 #define KINDS_COUNT ((int)(sizeof kinds / sizeof kinds[0]))
 
@@ -156,12 +156,12 @@ static int read_token(struct lparser *p, char *buf, int buf_size) {
 }
 
 static int parse_duration_arg(struct lparser *p, const char *tok, int offset, int64_t *out) {
-    char err[UNITS_ERR_MAX];
-    if (units_parse_duration_ns(tok, false, out, err, (int)sizeof err) < 0) {
+    char err[DSLAB_UNITS_ERR_MAX];
+    if (dslab_units_parse_duration_ns(tok, false, out, err, (int)sizeof err) < 0) {
         return lfail(p, offset, "%s", err);
     }
-    if (*out > LATENCY_NS_MAX) {
-        return lfail(p, offset, "latency '%s' is more than 1h (LATENCY_NS_MAX)", tok);
+    if (*out > DSLAB_LATENCY_NS_MAX) {
+        return lfail(p, offset, "latency '%s' is more than 1h (DSLAB_LATENCY_NS_MAX)", tok);
     }
     return 0;
 }
@@ -195,7 +195,7 @@ static const struct kind_info *kind_lookup(struct lparser *p, const char *word, 
     const char *names[KINDS_COUNT + 1];
     for (int i = 0; i < KINDS_COUNT; i++) names[i] = kinds[i].name;
     names[KINDS_COUNT] = "mix";
-    const char *near = suggest_nearest(word, names, KINDS_COUNT + 1);
+    const char *near = dslab_suggest_nearest(word, names, KINDS_COUNT + 1);
     if (near) {
         lfail(p, offset, "unknown latency distribution '%s' (did you mean '%s'?)", word, near);
     } else {
@@ -208,7 +208,7 @@ static const struct kind_info *kind_lookup(struct lparser *p, const char *word, 
 }
 
 /* simple := DURATION | NAME '(' arg (',' arg)* ')' */
-static int parse_simple(struct lparser *p, struct latency_simple *out) {
+static int parse_simple(struct lparser *p, struct dslab_latency_simple *out) {
     char tok[64];
     skip_ws(p);
     int start = p->pos;
@@ -220,7 +220,7 @@ static int parse_simple(struct lparser *p, struct latency_simple *out) {
             return lfail(p, start, "expected a latency like uniform(1ms, 5ms) or 5ms, got '%s'",
                          p->text + start);
         }
-        out->kind = LATENCY_CONSTANT;
+        out->kind = DSLAB_LATENCY_CONSTANT;
         return parse_duration_arg(p, tok, start, &out->a_ns);
     }
     const struct kind_info *k = kind_lookup(p, tok, start);
@@ -255,20 +255,20 @@ static int parse_simple(struct lparser *p, struct latency_simple *out) {
                      n == 1 ? "" : "s");
     }
     p->pos++; /* ')' */
-    if (k->kind == LATENCY_UNIFORM && out->a_ns > out->b_ns) {
+    if (k->kind == DSLAB_LATENCY_UNIFORM && out->a_ns > out->b_ns) {
         return lfail(p, start, "uniform(min, max): min is more than max");
     }
     return 0;
 }
 
 /* mixture := 'mix(' WEIGHT simple (',' WEIGHT simple)* ')' */
-static int parse_mixture(struct lparser *p, struct latency_dist *out) {
+static int parse_mixture(struct lparser *p, struct dslab_latency_dist *out) {
     int start = p->pos;
     p->pos += 4; /* "mix(" */
     p->in_mix = true;
     uint64_t sum_ppm = 0;
     for (;;) {
-        char tok[64], err[UNITS_ERR_MAX];
+        char tok[64], err[DSLAB_UNITS_ERR_MAX];
         skip_ws(p);
         int w_start = p->pos;
         read_token(p, tok, (int)sizeof tok);
@@ -276,8 +276,8 @@ static int parse_mixture(struct lparser *p, struct latency_dist *out) {
         if (units_parse_probability_ppm(tok, &ppm, err, (int)sizeof err) < 0) {
             return lfail(p, w_start, "mix weight: %s", err);
         }
-        if (out->components_count == LATENCY_MIX_MAX) {
-            return lfail(p, w_start, "a mix has at most %d components", LATENCY_MIX_MAX);
+        if (out->components_count == DSLAB_LATENCY_MIX_MAX) {
+            return lfail(p, w_start, "a mix has at most %d components", DSLAB_LATENCY_MIX_MAX);
         }
         int i = out->components_count++;
         out->weights_ppm[i] = ppm;
@@ -300,14 +300,14 @@ static int parse_mixture(struct lparser *p, struct latency_dist *out) {
     return 0;
 }
 
-int latency_parse(const char *text, struct latency_dist *out, char *err, int err_size,
+int dslab_latency_parse(const char *text, struct dslab_latency_dist *out, char *err, int err_size,
                   int *err_offset) {
     struct lparser p = {text, 0, err, err_size, err_offset, false};
     memset(out, 0, sizeof *out);
     skip_ws(&p);
     int rc;
     if (strncmp(text + p.pos, "mix(", 4) == 0) {
-        out->kind = LATENCY_MIXTURE;
+        out->kind = DSLAB_LATENCY_MIXTURE;
         rc = parse_mixture(&p, out);
     } else {
         rc = parse_simple(&p, &out->simple);
@@ -330,30 +330,30 @@ static void format_shape(double v, char *buf, int buf_size) {
     }
 }
 
-static int format_simple(const struct latency_simple *d, char *buf, int buf_size) {
+static int format_simple(const struct dslab_latency_simple *d, char *buf, int buf_size) {
     char a[32], b[32], s[32];
-    time_format_duration(d->a_ns, a, (int)sizeof a);
-    time_format_duration(d->b_ns, b, (int)sizeof b);
+    dslab_time_format_duration(d->a_ns, a, (int)sizeof a);
+    dslab_time_format_duration(d->b_ns, b, (int)sizeof b);
     format_shape(d->shape, s, (int)sizeof s);
     switch (d->kind) {
-    case LATENCY_CONSTANT: return snprintf(buf, (size_t)buf_size, "constant(%s)", a);
-    case LATENCY_UNIFORM: return snprintf(buf, (size_t)buf_size, "uniform(%s, %s)", a, b);
-    case LATENCY_NORMAL: return snprintf(buf, (size_t)buf_size, "normal(%s, %s)", a, b);
-    case LATENCY_EXPONENTIAL:
+    case DSLAB_LATENCY_CONSTANT: return snprintf(buf, (size_t)buf_size, "constant(%s)", a);
+    case DSLAB_LATENCY_UNIFORM: return snprintf(buf, (size_t)buf_size, "uniform(%s, %s)", a, b);
+    case DSLAB_LATENCY_NORMAL: return snprintf(buf, (size_t)buf_size, "normal(%s, %s)", a, b);
+    case DSLAB_LATENCY_EXPONENTIAL:
         if (d->b_ns == 0) return snprintf(buf, (size_t)buf_size, "exponential(%s)", a);
         return snprintf(buf, (size_t)buf_size, "exponential(%s, %s)", a, b);
-    case LATENCY_LOGNORMAL:
+    case DSLAB_LATENCY_LOGNORMAL:
         if (d->b_ns == 0) return snprintf(buf, (size_t)buf_size, "lognormal(%s, %s)", a, s);
         return snprintf(buf, (size_t)buf_size, "lognormal(%s, %s, %s)", a, s, b);
-    case LATENCY_PARETO: return snprintf(buf, (size_t)buf_size, "pareto(%s, %s)", a, s);
-    case LATENCY_MIXTURE: break;
+    case DSLAB_LATENCY_PARETO: return snprintf(buf, (size_t)buf_size, "pareto(%s, %s)", a, s);
+    case DSLAB_LATENCY_MIXTURE: break;
     }
     return snprintf(buf, (size_t)buf_size, "?");
 }
 
-void latency_format(const struct latency_dist *d, char *buf, int buf_size) {
+void dslab_latency_format(const struct dslab_latency_dist *d, char *buf, int buf_size) {
     if (buf_size <= 0) return;
-    if (d->kind != LATENCY_MIXTURE) {
+    if (d->kind != DSLAB_LATENCY_MIXTURE) {
         format_simple(&d->simple, buf, buf_size);
         return;
     }

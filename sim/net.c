@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int net_init(struct net *n, int32_t nodes_count, const struct scenario_network *cfg) {
+int net_init(struct net *n, int32_t nodes_count, const struct dslab_scenario_network *cfg) {
     memset(n, 0, sizeof *n);
     n->nodes_count = nodes_count;
     n->base = cfg->link;
@@ -114,16 +114,16 @@ static const struct net_override *find_override(const struct net *n, int32_t fro
     return s->key_plus_one ? &n->overrides[s->at] : NULL;
 }
 
-const struct link_params *net_link(const struct net *n, int32_t from, int32_t to,
-                                   struct link_params *scratch) {
+const struct dslab_link_params *net_link(const struct net *n, int32_t from, int32_t to,
+                                   struct dslab_link_params *scratch) {
     const struct net_override *found = find_override(n, from, to);
     if (!found) {
         return &n->base;
     }
     *scratch = n->base;
-    if (found->fields & LINK_FIELD_LATENCY) scratch->latency = found->link.latency;
-    if (found->fields & LINK_FIELD_LOSS) scratch->loss_ppm = found->link.loss_ppm;
-    if (found->fields & LINK_FIELD_DUPLICATE) scratch->duplicate_ppm = found->link.duplicate_ppm;
+    if (found->fields & DSLAB_LINK_FIELD_LATENCY) scratch->latency = found->link.latency;
+    if (found->fields & DSLAB_LINK_FIELD_LOSS) scratch->loss_ppm = found->link.loss_ppm;
+    if (found->fields & DSLAB_LINK_FIELD_DUPLICATE) scratch->duplicate_ppm = found->link.duplicate_ppm;
     return scratch;
 }
 
@@ -152,7 +152,7 @@ static int reserve_override(struct net *n) {
 }
 
 int net_override(struct net *n, int32_t from, int32_t to, uint32_t fields,
-                 const struct link_params *link) {
+                 const struct dslab_link_params *link) {
     struct net_override *o = (struct net_override *)find_override(n, from, to);
     if (!o) {
         if (reserve_override(n) != 0) return -1;
@@ -165,9 +165,9 @@ int net_override(struct net *n, int32_t from, int32_t to, uint32_t fields,
         o->link = *link;
     }
     o->fields |= fields;
-    if (fields & LINK_FIELD_LATENCY) o->link.latency = link->latency;
-    if (fields & LINK_FIELD_LOSS) o->link.loss_ppm = link->loss_ppm;
-    if (fields & LINK_FIELD_DUPLICATE) o->link.duplicate_ppm = link->duplicate_ppm;
+    if (fields & DSLAB_LINK_FIELD_LATENCY) o->link.latency = link->latency;
+    if (fields & DSLAB_LINK_FIELD_LOSS) o->link.loss_ppm = link->loss_ppm;
+    if (fields & DSLAB_LINK_FIELD_DUPLICATE) o->link.duplicate_ppm = link->duplicate_ppm;
     return 0;
 }
 

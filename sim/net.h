@@ -27,8 +27,8 @@
 struct net_override {
     int32_t from;
     int32_t to;
-    uint32_t fields; /* enum link_field */
-    struct link_params link;
+    uint32_t fields; /* enum dslab_link_field */
+    struct dslab_link_params link;
 };
 
 /* A slot of the link-override index. from*N+to < 10^8 fits 32 bits
@@ -59,7 +59,7 @@ struct net {
     int32_t ring_reach;      /* NET_SHAPE_RING: neighbours seen on each side */
     uint64_t *flipped;       /* owned, N x N exception bits; NULL = none yet */
     uint64_t flipped_count;  /* set bits in `flipped` */
-    struct link_params base;
+    struct dslab_link_params base;
     bool fifo;
     struct net_override *overrides; /* owned, in the order they were made */
     int overrides_count;
@@ -72,7 +72,7 @@ struct net {
     uint32_t fifo_count;
 };
 
-int net_init(struct net *n, int32_t nodes_count, const struct scenario_network *cfg);
+int net_init(struct net *n, int32_t nodes_count, const struct dslab_scenario_network *cfg);
 void net_deinit(struct net *n);
 
 /* What the partition shape alone says about from -> to. */
@@ -110,11 +110,11 @@ int net_set_groups(struct net *n, const int32_t *group);
 void net_set_ring(struct net *n, int32_t reach);
 
 /* Parameters of from -> to: the override if any, else the base. */
-const struct link_params *net_link(const struct net *n, int32_t from, int32_t to,
-                                   struct link_params *scratch);
+const struct dslab_link_params *net_link(const struct net *n, int32_t from, int32_t to,
+                                   struct dslab_link_params *scratch);
 /* Applies a link fault's fields to from -> to. 0 or -1 (memory). */
 int net_override(struct net *n, int32_t from, int32_t to, uint32_t fields,
-                 const struct link_params *link);
+                 const struct dslab_link_params *link);
 int net_set_slow(struct net *n, int32_t node, uint32_t factor);
 static inline uint32_t net_slow_factor(const struct net *n, int32_t from, int32_t to) {
     if (!n->slow_factor) return 1;

@@ -11,57 +11,57 @@
 #include "dslab/time.h"
 #include "sim_internal.h"
 
-int32_t ctx_self(const struct node_ctx *ctx) { return ctx->node; }
-int32_t ctx_nodes_count(const struct node_ctx *ctx) { return ctx->sim->nodes_count; }
-const void *ctx_config(const struct node_ctx *ctx) { return ctx->sim->proto_config; }
+int32_t dslab_ctx_self(const struct dslab_node_ctx *ctx) { return ctx->node; }
+int32_t dslab_ctx_nodes_count(const struct dslab_node_ctx *ctx) { return ctx->sim->nodes_count; }
+const void *dslab_ctx_config(const struct dslab_node_ctx *ctx) { return ctx->sim->proto_config; }
 
-const char *ctx_node_name(const struct node_ctx *ctx, int32_t node) {
+const char *dslab_ctx_node_name(const struct dslab_node_ctx *ctx, int32_t node) {
     assert(node >= 0 && node < ctx->sim->nodes_count);
     return ctx->sim->sc->node_names[node];
 }
 
-int64_t ctx_wall_ns(const struct node_ctx *ctx) {
+int64_t dslab_ctx_wall_ns(const struct dslab_node_ctx *ctx) {
     return clock_wall_ns(&ctx->sim->nodes[ctx->node].clock, ctx->sim->now_ns);
 }
 
-int64_t ctx_mono_ns(const struct node_ctx *ctx) {
+int64_t dslab_ctx_mono_ns(const struct dslab_node_ctx *ctx) {
     return clock_mono_ns(&ctx->sim->nodes[ctx->node].clock, ctx->sim->now_ns);
 }
 
-struct rng *ctx_rng(struct node_ctx *ctx) {
+struct dslab_rng *dslab_ctx_rng(struct dslab_node_ctx *ctx) {
     return &ctx->sim->nodes[ctx->node].rng;
 }
 
 /* One latency draw for from -> to with the link's parameters `lp`. */
-static int64_t link_latency_ns(struct sim *sim, const struct link_params *lp, int32_t from,
-                               int32_t to, struct rng *r) {
-    int64_t latency_ns = latency_sample_ns(&lp->latency, r);
+static int64_t link_latency_ns(struct dslab_sim *sim, const struct dslab_link_params *lp, int32_t from,
+                               int32_t to, struct dslab_rng *r) {
+    int64_t latency_ns = dslab_latency_sample_ns(&lp->latency, r);
     uint32_t factor = net_slow_factor(&sim->net, from, to);
     if (factor > 1) latency_ns *= factor;
     return latency_ns;
 }
 
-int64_t sim_net_latency_ns(struct sim *sim, int32_t from, int32_t to, struct rng *r) {
-    struct link_params scratch;
+int64_t sim_net_latency_ns(struct dslab_sim *sim, int32_t from, int32_t to, struct dslab_rng *r) {
+    struct dslab_link_params scratch;
     return link_latency_ns(sim, net_link(&sim->net, from, to, &scratch), from, to, r);
 }
 
-static void trace_drop(struct sim *sim, int32_t from, int32_t to, uint64_t msg_id,
+static void trace_drop(struct dslab_sim *sim, int32_t from, int32_t to, uint64_t msg_id,
                        const char *reason) {
     sim->stats.messages_dropped++;
     if (sim_tracing(sim)) {
-        struct trace_event ev = {.kind = TRACE_DROP, .node = from, .peer = to, .msg_id = msg_id,
+        struct dslab_trace_event ev = {.kind = DSLAB_TRACE_DROP, .node = from, .peer = to, .msg_id = msg_id,
                                  .tag = reason};
         sim_emit(sim, &ev);
     }
 }
 
 /* Schedules one copy of a message; returns its delivery time or -1. */
-static int64_t schedule_copy(struct sim *sim, const struct link_params *lp, int32_t from,
+static int64_t schedule_copy(struct dslab_sim *sim, const struct dslab_link_params *lp, int32_t from,
                              int32_t to, uint64_t msg_id, const void *msg, size_t len) {
     struct node_rt *src = &sim->nodes[from];
     int64_t latency_ns = link_latency_ns(sim, lp, from, to, &src->net_rng);
-    /* After a ctx_store_sync with a disk model, the message waits for it
+    /* After a dslab_ctx_store_sync with a disk model, the message waits for it
      * (held_ns = its departure; 0 = it leaves now). */
     int64_t depart_ns = sim->now_ns, held_ns = 0;
     if (__builtin_expect(src->hold_until_ns > depart_ns, 0)) depart_ns = held_ns = src->hold_until_ns;
@@ -94,18 +94,18 @@ static int64_t schedule_copy(struct sim *sim, const struct link_params *lp, int3
     return at_ns;
 }
 
-void ctx_send(struct node_ctx *ctx, int32_t to, const void *msg, size_t len) {
-    struct sim *sim = ctx->sim;
+void dslab_ctx_send(struct dslab_node_ctx *ctx, int32_t to, const void *msg, size_t len) {
+    struct dslab_sim *sim = ctx->sim;
     int32_t from = ctx->node;
     assert(to >= 0 && to < sim->nodes_count);
     assert(len <= DSLAB_MSG_PAYLOAD_MAX);
     uint64_t msg_id = ++sim->next_msg_id;
     sim->stats.messages_sent++;
-    struct link_params scratch;
-    const struct link_params *lp = net_link(&sim->net, from, to, &scratch);
-    struct rng *r = &sim->nodes[from].net_rng;
-    bool lost = rng_chance_ppm(r, lp->loss_ppm);
-    bool duplicated = rng_chance_ppm(r, lp->duplicate_ppm);
+    struct dslab_link_params scratch;
+    const struct dslab_link_params *lp = net_link(&sim->net, from, to, &scratch);
+    struct dslab_rng *r = &sim->nodes[from].net_rng;
+    bool lost = dslab_rng_chance_ppm(r, lp->loss_ppm);
+    bool duplicated = dslab_rng_chance_ppm(r, lp->duplicate_ppm);
     bool blocked = net_blocked(&sim->net, from, to);
     int64_t at_ns = -1;
     if (!blocked && !lost) {
@@ -116,7 +116,7 @@ void ctx_send(struct node_ctx *ctx, int32_t to, const void *msg, size_t len) {
         if (sim->proto->message_label && sim->label_sinks_count > 0) {
             sim->proto->message_label(msg, len, sim->label, sizeof sim->label);
         }
-        struct trace_event ev = {.kind = TRACE_SEND, .node = from, .peer = to, .msg_id = msg_id,
+        struct dslab_trace_event ev = {.kind = DSLAB_TRACE_SEND, .node = from, .peer = to, .msg_id = msg_id,
                                  .a = at_ns, .b = (int64_t)len, .text = sim->label};
         sim_emit(sim, &ev);
     }
@@ -128,14 +128,14 @@ void ctx_send(struct node_ctx *ctx, int32_t to, const void *msg, size_t len) {
         int64_t dup_at_ns = schedule_copy(sim, lp, from, to, msg_id, msg, len);
         sim->stats.messages_duplicated++;
         if (sim_tracing(sim)) {
-            struct trace_event ev = {.kind = TRACE_DUPLICATE, .node = from, .peer = to,
+            struct dslab_trace_event ev = {.kind = DSLAB_TRACE_DUPLICATE, .node = from, .peer = to,
                                      .msg_id = msg_id, .a = dup_at_ns};
             sim_emit(sim, &ev);
         }
     }
 }
 
-void node_deliver(struct sim *sim, const struct event *e) {
+void node_deliver(struct dslab_sim *sim, const struct event *e) {
     /* A partition that started while the message was in flight drops it. */
     if (net_blocked(&sim->net, e->peer, e->node)) {
         trace_drop(sim, e->peer, e->node, e->id, "partition");
@@ -143,7 +143,7 @@ void node_deliver(struct sim *sim, const struct event *e) {
     }
     sim->stats.messages_delivered++;
     if (sim_tracing(sim)) {
-        struct trace_event ev = {.kind = TRACE_DELIVER, .node = e->node, .peer = e->peer,
+        struct dslab_trace_event ev = {.kind = DSLAB_TRACE_DELIVER, .node = e->node, .peer = e->peer,
                                  .msg_id = e->id};
         sim_emit(sim, &ev);
     }
@@ -152,17 +152,17 @@ void node_deliver(struct sim *sim, const struct event *e) {
                            e->payload_len);
 }
 
-uint64_t ctx_set_timer(struct node_ctx *ctx, int64_t delay_ns, uint64_t tag) {
-    struct sim *sim = ctx->sim;
+uint64_t dslab_ctx_set_timer(struct dslab_node_ctx *ctx, int64_t delay_ns, uint64_t tag) {
+    struct dslab_sim *sim = ctx->sim;
     struct node_rt *n = &sim->nodes[ctx->node];
     if (delay_ns < 0) delay_ns = 0;
     /* Saturates: a deadline past int64 is never (clock_true_at_mono). */
-    int64_t deadline_mono_ns = time_add_sat(clock_mono_ns(&n->clock, sim->now_ns), delay_ns);
+    int64_t deadline_mono_ns = dslab_time_add_sat(clock_mono_ns(&n->clock, sim->now_ns), delay_ns);
     int64_t at_ns = clock_true_at_mono(&n->clock, deadline_mono_ns, sim->now_ns);
     int64_t late_ns = 0;
     if (n->costs) { /* costs: timers (the lateness is kept for drift changes) */
         late_ns = costs_timer_delay_ns(sim, ctx->node);
-        at_ns = time_add_sat(at_ns, late_ns);
+        at_ns = dslab_time_add_sat(at_ns, late_ns);
     }
     struct event *e;
     uint32_t slot = sim_schedule(sim, at_ns, &e);
@@ -176,8 +176,8 @@ uint64_t ctx_set_timer(struct node_ctx *ctx, int64_t delay_ns, uint64_t tag) {
     return ((uint64_t)e->gen << 32) | slot;
 }
 
-void ctx_cancel_timer(struct node_ctx *ctx, uint64_t timer_id) {
-    struct sim *sim = ctx->sim;
+void dslab_ctx_cancel_timer(struct dslab_node_ctx *ctx, uint64_t timer_id) {
+    struct dslab_sim *sim = ctx->sim;
     uint32_t slot = (uint32_t)(timer_id & 0xffffffffu);
     uint32_t gen = (uint32_t)(timer_id >> 32);
     if (slot >= sim->q.events_used) return;
@@ -187,18 +187,18 @@ void ctx_cancel_timer(struct node_ctx *ctx, uint64_t timer_id) {
     }
 }
 
-int ctx_store_put(struct node_ctx *ctx, const char *key, const void *value, size_t len) {
+int dslab_ctx_store_put(struct dslab_node_ctx *ctx, const char *key, const void *value, size_t len) {
     struct node_rt *n = &ctx->sim->nodes[ctx->node];
     int rc = store_put(&n->store, key, value, len);
     if (rc == 0 && n->costs) costs_on_put(ctx->sim, ctx->node);
     return rc;
 }
 
-long ctx_store_get(struct node_ctx *ctx, const char *key, const void **value_out) {
+long dslab_ctx_store_get(struct dslab_node_ctx *ctx, const char *key, const void **value_out) {
     return store_get(&ctx->sim->nodes[ctx->node].store, key, value_out);
 }
 
-void ctx_store_sync(struct node_ctx *ctx) {
+void dslab_ctx_store_sync(struct dslab_node_ctx *ctx) {
     const struct node_rt *n = &ctx->sim->nodes[ctx->node];
     if (n->costs && n->costs->disk_on) {
         costs_sync(ctx->sim, ctx->node);
@@ -206,31 +206,31 @@ void ctx_store_sync(struct node_ctx *ctx) {
     }
     if (store_sync(&ctx->sim->nodes[ctx->node].store) != 0) {
         sim_fail(ctx->sim, "out of memory syncing the durable store of %s",
-                 ctx_node_name(ctx, ctx->node));
+                 dslab_ctx_node_name(ctx, ctx->node));
     }
 }
 
-/* One TRACE_ANNOTATE event with the text formatted from fmt/ap. */
-static void emit_annotation(struct node_ctx *ctx, enum annotation_kind kind,
-                            enum role_class role, const char *tag, int64_t a, int64_t b,
+/* One DSLAB_TRACE_ANNOTATE event with the text formatted from fmt/ap. */
+static void emit_annotation(struct dslab_node_ctx *ctx, enum dslab_annotation_kind kind,
+                            enum dslab_role_class role, const char *tag, int64_t a, int64_t b,
                             const char *fmt, va_list ap) __attribute__((format(printf, 7, 0)));
-static void emit_annotation(struct node_ctx *ctx, enum annotation_kind kind,
-                            enum role_class role, const char *tag, int64_t a, int64_t b,
+static void emit_annotation(struct dslab_node_ctx *ctx, enum dslab_annotation_kind kind,
+                            enum dslab_role_class role, const char *tag, int64_t a, int64_t b,
                             const char *fmt, va_list ap) {
     char text[DSLAB_ANNOTATION_MAX];
     vsnprintf(text, sizeof text, fmt, ap);
-    struct trace_event ev = {.kind = TRACE_ANNOTATE, .node = ctx->node, .peer = -1, .a = a,
+    struct dslab_trace_event ev = {.kind = DSLAB_TRACE_ANNOTATE, .node = ctx->node, .peer = -1, .a = a,
                              .b = b, .tag = tag, .text = text, .annotation = kind,
                              .role = role};
     sim_emit(ctx->sim, &ev);
 }
 
 /* The same for a text given as printf arguments. */
-static void emit_annotation_f(struct node_ctx *ctx, enum annotation_kind kind,
-                              enum role_class role, const char *tag, int64_t a, int64_t b,
+static void emit_annotation_f(struct dslab_node_ctx *ctx, enum dslab_annotation_kind kind,
+                              enum dslab_role_class role, const char *tag, int64_t a, int64_t b,
                               const char *fmt, ...) __attribute__((format(printf, 7, 8)));
-static void emit_annotation_f(struct node_ctx *ctx, enum annotation_kind kind,
-                              enum role_class role, const char *tag, int64_t a, int64_t b,
+static void emit_annotation_f(struct dslab_node_ctx *ctx, enum dslab_annotation_kind kind,
+                              enum dslab_role_class role, const char *tag, int64_t a, int64_t b,
                               const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
@@ -238,62 +238,62 @@ static void emit_annotation_f(struct node_ctx *ctx, enum annotation_kind kind,
     va_end(ap);
 }
 
-void ctx_annotate(struct node_ctx *ctx, const char *tag, int64_t value, const char *fmt, ...) {
+void dslab_ctx_annotate(struct dslab_node_ctx *ctx, const char *tag, int64_t value, const char *fmt, ...) {
     if (!sim_tracing(ctx->sim)) return;
     va_list ap;
     va_start(ap, fmt);
-    emit_annotation(ctx, ANNOTATION_NOTE, ROLE_NONE, tag, value, 0, fmt, ap);
+    emit_annotation(ctx, DSLAB_ANNOTATION_NOTE, DSLAB_ROLE_NONE, tag, value, 0, fmt, ap);
     va_end(ap);
 }
 
 /* Node code (possibly a learner's) broke a documented range: the run
  * stops with an error naming the node. Returns false then. */
-static bool report_ok(struct node_ctx *ctx, bool ok, const char *what, long long got) {
+static bool report_ok(struct dslab_node_ctx *ctx, bool ok, const char *what, long long got) {
     if (!ok) {
         sim_fail(ctx->sim, "node %s reported %s %lld (dslab/node.h)",
-                 ctx_node_name(ctx, ctx->node), what, got);
+                 dslab_ctx_node_name(ctx, ctx->node), what, got);
     }
     return ok;
 }
 
-void ctx_report_role(struct node_ctx *ctx, enum role_class role, int64_t term, const char *fmt,
+void dslab_ctx_report_role(struct dslab_node_ctx *ctx, enum dslab_role_class role, int64_t term, const char *fmt,
                      ...) {
-    if (!report_ok(ctx, role > ROLE_NONE && role < ROLE_CLASS_COUNT,
-                   "a role class outside enum role_class:", (long long)role) ||
+    if (!report_ok(ctx, role > DSLAB_ROLE_NONE && role < DSLAB_ROLE_CLASS_COUNT,
+                   "a role class outside enum dslab_role_class:", (long long)role) ||
         !report_ok(ctx, term >= 0, "a negative term:", (long long)term)) {
         return;
     }
     if (!sim_tracing(ctx->sim)) return;
     va_list ap;
     va_start(ap, fmt);
-    emit_annotation(ctx, ANNOTATION_ROLE, role, "role", term, 0, fmt, ap);
+    emit_annotation(ctx, DSLAB_ANNOTATION_ROLE, role, "role", term, 0, fmt, ap);
     va_end(ap);
 }
 
-void ctx_report_term(struct node_ctx *ctx, int64_t term, const char *word) {
+void dslab_ctx_report_term(struct dslab_node_ctx *ctx, int64_t term, const char *word) {
     if (!report_ok(ctx, term >= 0, "a negative term:", (long long)term) ||
         !report_ok(ctx, word && word[0], "a term without its word (NULL or \"\"), term",
                    (long long)term)) {
         return;
     }
     if (!sim_tracing(ctx->sim)) return;
-    emit_annotation_f(ctx, ANNOTATION_TERM, ROLE_NONE, word, term, 0, "%s %lld", word,
+    emit_annotation_f(ctx, DSLAB_ANNOTATION_TERM, DSLAB_ROLE_NONE, word, term, 0, "%s %lld", word,
                       (long long)term);
 }
 
-void ctx_report_final_state(struct node_ctx *ctx, int64_t keys_count, const char *fmt, ...) {
+void dslab_ctx_report_final_state(struct dslab_node_ctx *ctx, int64_t keys_count, const char *fmt, ...) {
     if (!report_ok(ctx, keys_count >= 0, "a negative count of final keys:", (long long)keys_count)) {
         return;
     }
     if (!sim_tracing(ctx->sim)) return;
     va_list ap;
     va_start(ap, fmt);
-    emit_annotation(ctx, ANNOTATION_FINAL_STATE, ROLE_NONE, "final-state", keys_count, 0, fmt, ap);
+    emit_annotation(ctx, DSLAB_ANNOTATION_FINAL_STATE, DSLAB_ROLE_NONE, "final-state", keys_count, 0, fmt, ap);
     va_end(ap);
 }
 
-void ctx_report_final_value(struct node_ctx *ctx, int64_t key, int64_t value) {
+void dslab_ctx_report_final_value(struct dslab_node_ctx *ctx, int64_t key, int64_t value) {
     if (!sim_tracing(ctx->sim)) return;
-    emit_annotation_f(ctx, ANNOTATION_FINAL_VALUE, ROLE_NONE, "final", value, key,
+    emit_annotation_f(ctx, DSLAB_ANNOTATION_FINAL_VALUE, DSLAB_ROLE_NONE, "final", value, key,
                       "key=%lld value=%lld", (long long)key, (long long)value);
 }

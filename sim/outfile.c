@@ -21,18 +21,18 @@
 
 static int copy_path(char *dst, const char *src) {
     size_t n = strlen(src);
-    if (n >= OUTFILE_PATH_MAX) return -1;
+    if (n >= DSLAB_OUTFILE_PATH_MAX) return -1;
     memcpy(dst, src, n + 1);
     return 0;
 }
 
-static int fail(struct outfile *o, struct diag *diag, const char *what, int err) {
-    return diag_set(diag, o->path, 0, 0, "cannot write: %s%s%s", what,
+static int fail(struct dslab_outfile *o, struct dslab_diag *diag, const char *what, int err) {
+    return dslab_diag_set(diag, o->path, 0, 0, "cannot write: %s%s%s", what,
                     *what && err ? ": " : "", err ? strerror(err) : "");
 }
 
 /* o->tmp = DIR/.BASE.dslab-tmp for o->target = DIR/BASE. */
-static int make_tmp_name(struct outfile *o, struct diag *diag) {
+static int make_tmp_name(struct dslab_outfile *o, struct dslab_diag *diag) {
     const char *slash = strrchr(o->target, '/');
     const char *base = slash ? slash + 1 : o->target;
     if (!*base) return fail(o, diag, "the name ends with '/'", 0);
@@ -43,21 +43,21 @@ static int make_tmp_name(struct outfile *o, struct diag *diag) {
 }
 
 /* Opens and locks o->tmp, taking over a stale one. Returns the fd or -1. */
-static int open_tmp(struct outfile *o, struct diag *diag) {
+static int open_tmp(struct dslab_outfile *o, struct dslab_diag *diag) {
     for (int attempt = 0; attempt < 8; attempt++) {
         /* O_NOFOLLOW: a link planted at the temporary's name is refused;
          * O_NONBLOCK: a FIFO planted there does not hang the open. */
         int fd = open(o->tmp, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0666);
         if (fd < 0) {
             int e = errno;
-            diag_set(diag, o->path, 0, 0, "cannot write: %s (the temporary file %s)", strerror(e),
+            dslab_diag_set(diag, o->path, 0, 0, "cannot write: %s (the temporary file %s)", strerror(e),
                      o->tmp);
             return -1;
         }
         struct stat fst, pst;
         if (fstat(fd, &fst) != 0 || !S_ISREG(fst.st_mode)) {
             close(fd);
-            diag_set(diag, o->path, 0, 0, "cannot write: %s exists and is not a regular file",
+            dslab_diag_set(diag, o->path, 0, 0, "cannot write: %s exists and is not a regular file",
                      o->tmp);
             return -1;
         }
@@ -66,12 +66,12 @@ static int open_tmp(struct outfile *o, struct diag *diag) {
             int e = errno;
             close(fd);
             if (e == EACCES || e == EAGAIN) {
-                diag_set(diag, o->path, 0, 0,
+                dslab_diag_set(diag, o->path, 0, 0,
                          "cannot write: another process is writing this file now (its "
                          "temporary %s is locked)",
                          o->tmp);
             } else {
-                diag_set(diag, o->path, 0, 0, "cannot write: cannot lock %s: %s", o->tmp, strerror(e));
+                dslab_diag_set(diag, o->path, 0, 0, "cannot write: cannot lock %s: %s", o->tmp, strerror(e));
             }
             return -1;
         }
@@ -84,27 +84,27 @@ static int open_tmp(struct outfile *o, struct diag *diag) {
             int e = errno;
             unlink(o->tmp);
             close(fd);
-            diag_set(diag, o->path, 0, 0, "cannot write: %s: %s", o->tmp, strerror(e));
+            dslab_diag_set(diag, o->path, 0, 0, "cannot write: %s: %s", o->tmp, strerror(e));
             return -1;
         }
         return fd;
     }
-    diag_set(diag, o->path, 0, 0, "cannot write: its temporary %s keeps changing", o->tmp);
+    dslab_diag_set(diag, o->path, 0, 0, "cannot write: its temporary %s keeps changing", o->tmp);
     return -1;
 }
 
-int outfile_open(struct outfile *o, const char *path, struct diag *diag) {
+int dslab_outfile_open(struct dslab_outfile *o, const char *path, struct dslab_diag *diag) {
     memset(o, 0, sizeof *o);
     if (copy_path(o->path, path) < 0) {
-        return diag_set(diag, "", 0, 0, "cannot write: the path is too long (%zu bytes)",
+        return dslab_diag_set(diag, "", 0, 0, "cannot write: the path is too long (%zu bytes)",
                         strlen(path));
     }
     if (strcmp(path, "-") == 0) {
-        o->kind = OUTFILE_STDOUT;
+        o->kind = DSLAB_OUTFILE_STDOUT;
         o->f = stdout;
         return 0;
     }
-    if (!*path) return diag_set(diag, "", 0, 0, "cannot write: the file name is empty");
+    if (!*path) return dslab_diag_set(diag, "", 0, 0, "cannot write: the file name is empty");
     struct stat st;
     bool exists = true;
     if (lstat(path, &st) != 0) {
@@ -142,18 +142,18 @@ int outfile_open(struct outfile *o, const char *path, struct diag *diag) {
         /* /dev/stdout: share stdout's stream (a second stream on the same
          * file would write over what stdout buffered). */
         fflush(stdout);
-        o->kind = OUTFILE_STDOUT;
+        o->kind = DSLAB_OUTFILE_STDOUT;
         o->f = stdout;
         return 0;
     }
     if (exists && (!S_ISREG(st.st_mode) || names_a_descriptor)) {
         /* A device or a FIFO: write to it, never rename over it. */
-        o->kind = OUTFILE_THROUGH;
+        o->kind = DSLAB_OUTFILE_THROUGH;
         o->f = fopen(path, "w");
         if (!o->f) return fail(o, diag, "", errno);
         return 0;
     }
-    o->kind = OUTFILE_ATOMIC;
+    o->kind = DSLAB_OUTFILE_ATOMIC;
     if (make_tmp_name(o, diag) < 0) return -1;
     int fd = open_tmp(o, diag);
     if (fd < 0) return -1;
@@ -174,16 +174,16 @@ static int flush_error(FILE *f) {
     return 0;
 }
 
-int outfile_commit(struct outfile *o, struct diag *diag) {
-    if (!o->f) return diag_set(diag, o->path, 0, 0, "internal error: the file is not open");
+int dslab_outfile_commit(struct dslab_outfile *o, struct dslab_diag *diag) {
+    if (!o->f) return dslab_diag_set(diag, o->path, 0, 0, "internal error: the file is not open");
     FILE *f = o->f;
     o->f = NULL;
     int err = flush_error(f);
-    if (o->kind == OUTFILE_STDOUT) {
-        if (err) return diag_set(diag, "", 0, 0, "cannot write to standard output: %s", strerror(err));
+    if (o->kind == DSLAB_OUTFILE_STDOUT) {
+        if (err) return dslab_diag_set(diag, "", 0, 0, "cannot write to standard output: %s", strerror(err));
         return 0;
     }
-    if (o->kind == OUTFILE_THROUGH) {
+    if (o->kind == DSLAB_OUTFILE_THROUGH) {
         if (fclose(f) != 0 && !err) err = errno ? errno : EIO;
         return err ? fail(o, diag, "", err) : 0;
     }
@@ -200,14 +200,14 @@ int outfile_commit(struct outfile *o, struct diag *diag) {
     return err ? fail(o, diag, "", err) : 0;
 }
 
-void outfile_abort(struct outfile *o) {
+void dslab_outfile_abort(struct dslab_outfile *o) {
     if (!o->f) return;
     FILE *f = o->f;
     o->f = NULL;
-    if (o->kind == OUTFILE_STDOUT) {
+    if (o->kind == DSLAB_OUTFILE_STDOUT) {
         fflush(f);
         return;
     }
-    if (o->kind == OUTFILE_ATOMIC) unlink(o->tmp);
+    if (o->kind == DSLAB_OUTFILE_ATOMIC) unlink(o->tmp);
     fclose(f);
 }

@@ -1,5 +1,5 @@
 /* quote.c: shell quoting and control-character escaping for terminals
- * (shell_quote, shell_join, printable; dslab/quote.h). */
+ * (dslab_shell_quote, dslab_shell_join, dslab_printable; dslab/quote.h). */
 #include "dslab/quote.h"
 
 #include <stdbool.h>
@@ -20,16 +20,16 @@ static bool plain_byte(unsigned char c) {
            strchr("_@%+=:,./-", c) != NULL;
 }
 
-/* The length of the printable character at p (valid UTF-8, not a C0, DEL
+/* The length of the dslab_printable character at p (valid UTF-8, not a C0, DEL
  * or C1 control), or 0. */
 static int printable_len(const unsigned char *p, size_t len) {
     if (p[0] < 0x20 || p[0] == 0x7f) return 0;
-    int n = (int)text_utf8_seq(p, len);
+    int n = (int)dslab_text_utf8_seq(p, len);
     if (n == 2 && p[0] == 0xC2 && p[1] < 0xA0) return 0; /* U+0080..U+009F */
     return n;
 }
 
-size_t shell_quote(const char *s, char *buf, size_t size) {
+size_t dslab_shell_quote(const char *s, char *buf, size_t size) {
     struct text_sink k = {buf, size, 0};
     const unsigned char *p = (const unsigned char *)s;
     size_t len = strlen(s);
@@ -82,21 +82,21 @@ size_t shell_quote(const char *s, char *buf, size_t size) {
     return k.len;
 }
 
-char *shell_join(const char *const *words, int count) {
+char *dslab_shell_join(const char *const *words, int count) {
     size_t total = 1;
-    for (int i = 0; i < count; i++) total += shell_quote(words[i], NULL, 0) + 1;
+    for (int i = 0; i < count; i++) total += dslab_shell_quote(words[i], NULL, 0) + 1;
     char *out = malloc(total);
     if (!out) return NULL;
     size_t len = 0;
     for (int i = 0; i < count; i++) {
         if (i) out[len++] = ' ';
-        len += shell_quote(words[i], out + len, total - len);
+        len += dslab_shell_quote(words[i], out + len, total - len);
     }
     out[len] = 0;
     return out;
 }
 
-const char *printable(const char *s, char *buf, size_t size) {
+const char *dslab_printable(const char *s, char *buf, size_t size) {
     const unsigned char *p = (const unsigned char *)s;
     size_t len = strlen(s);
     bool clean = true;

@@ -9,7 +9,7 @@
 
 __extension__ typedef unsigned __int128 u128;
 
-uint64_t rng_splitmix64(uint64_t *state) {
+uint64_t dslab_rng_splitmix64(uint64_t *state) {
     uint64_t z = (*state += UINT64_C(0x9E3779B97F4A7C15));
     z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
     z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
@@ -25,12 +25,12 @@ static uint64_t fnv1a(const char *s) {
     return h;
 }
 
-static void seed_from_key(struct rng *r, uint64_t seed, uint64_t purpose, uint64_t key) {
+static void seed_from_key(struct dslab_rng *r, uint64_t seed, uint64_t purpose, uint64_t key) {
     uint64_t sm = seed;
-    uint64_t mixed = rng_splitmix64(&sm) ^ (purpose * UINT64_C(0xD6E8FEB86659FD93));
-    sm = mixed ^ rng_splitmix64(&key);
+    uint64_t mixed = dslab_rng_splitmix64(&sm) ^ (purpose * UINT64_C(0xD6E8FEB86659FD93));
+    sm = mixed ^ dslab_rng_splitmix64(&key);
     for (int i = 0; i < 4; i++) {
-        r->s[i] = rng_splitmix64(&sm);
+        r->s[i] = dslab_rng_splitmix64(&sm);
     }
     /* xoshiro must not start from all zeros; splitmix64 never yields four
      * zeros in a row, but state the proof as a check. */
@@ -39,11 +39,11 @@ static void seed_from_key(struct rng *r, uint64_t seed, uint64_t purpose, uint64
     }
 }
 
-void rng_init(struct rng *r, uint64_t seed, enum rng_purpose purpose, const char *name) {
+void dslab_rng_init(struct dslab_rng *r, uint64_t seed, enum dslab_rng_purpose purpose, const char *name) {
     seed_from_key(r, seed, (uint64_t)purpose, fnv1a(name));
 }
 
-void rng_init_indexed(struct rng *r, uint64_t seed, enum rng_purpose purpose, uint64_t index) {
+void dslab_rng_init_indexed(struct dslab_rng *r, uint64_t seed, enum dslab_rng_purpose purpose, uint64_t index) {
     seed_from_key(r, seed, (uint64_t)purpose + UINT64_C(0x100), index);
 }
 
@@ -51,7 +51,7 @@ static inline uint64_t rotl(uint64_t x, int k) {
     return (x << k) | (x >> (64 - k));
 }
 
-uint64_t rng_next_u64(struct rng *r) {
+uint64_t dslab_rng_next_u64(struct dslab_rng *r) {
     uint64_t *s = r->s;
     uint64_t result = rotl(s[1] * 5, 7) * 9;
     uint64_t t = s[1] << 17;
@@ -64,34 +64,34 @@ uint64_t rng_next_u64(struct rng *r) {
     return result;
 }
 
-uint64_t rng_below(struct rng *r, uint64_t bound) {
+uint64_t dslab_rng_below(struct dslab_rng *r, uint64_t bound) {
     /* Lemire's nearly divisionless method: unbiased. */
-    u128 m = (u128)rng_next_u64(r) * bound;
+    u128 m = (u128)dslab_rng_next_u64(r) * bound;
     uint64_t low = (uint64_t)m;
     if (low < bound) {
         uint64_t threshold = (0 - bound) % bound;
         while (low < threshold) {
-            m = (u128)rng_next_u64(r) * bound;
+            m = (u128)dslab_rng_next_u64(r) * bound;
             low = (uint64_t)m;
         }
     }
     return (uint64_t)(m >> 64);
 }
 
-int64_t rng_range_i64(struct rng *r, int64_t lo, int64_t hi) {
+int64_t dslab_rng_range_i64(struct dslab_rng *r, int64_t lo, int64_t hi) {
     uint64_t span = (uint64_t)hi - (uint64_t)lo;
     if (span == UINT64_MAX) {
-        return (int64_t)rng_next_u64(r);
+        return (int64_t)dslab_rng_next_u64(r);
     }
-    return (int64_t)((uint64_t)lo + rng_below(r, span + 1));
+    return (int64_t)((uint64_t)lo + dslab_rng_below(r, span + 1));
 }
 
-double rng_unit(struct rng *r) {
-    return (double)(rng_next_u64(r) >> 11) * 0x1.0p-53;
+double dslab_rng_unit(struct dslab_rng *r) {
+    return (double)(dslab_rng_next_u64(r) >> 11) * 0x1.0p-53;
 }
 
-int rng_chance_ppm(struct rng *r, uint32_t ppm) {
+int dslab_rng_chance_ppm(struct dslab_rng *r, uint32_t ppm) {
     if (ppm == 0) return 0;
     if (ppm >= 1000000u) return 1;
-    return rng_below(r, 1000000u) < ppm;
+    return dslab_rng_below(r, 1000000u) < ppm;
 }

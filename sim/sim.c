@@ -16,7 +16,7 @@
 #include "dslab/node_code.h"
 #include "dslab/time.h"
 
-void sim_fail(struct sim *sim, const char *fmt, ...) {
+void sim_fail(struct dslab_sim *sim, const char *fmt, ...) {
     if (sim->failed) return;
     va_list ap;
     va_start(ap, fmt);
@@ -25,7 +25,7 @@ void sim_fail(struct sim *sim, const char *fmt, ...) {
     sim->failed = true;
 }
 
-void sim_emit(struct sim *sim, struct trace_event *ev) {
+void sim_emit(struct dslab_sim *sim, struct dslab_trace_event *ev) {
     ev->id = sim->next_trace_id++;
     ev->t_ns = sim->now_ns;
     for (int i = 0; i < sim->sinks_count; i++) {
@@ -33,7 +33,7 @@ void sim_emit(struct sim *sim, struct trace_event *ev) {
     }
 }
 
-uint32_t sim_schedule(struct sim *sim, int64_t at_ns, struct event **out) {
+uint32_t sim_schedule(struct dslab_sim *sim, int64_t at_ns, struct event **out) {
     assert(at_ns >= sim->now_ns);
     if (sim->q.count >= DSLAB_IN_FLIGHT_MAX) {
         sim_fail(sim, "more than %d messages and timers in flight at t=%lld ns "
@@ -50,16 +50,16 @@ uint32_t sim_schedule(struct sim *sim, int64_t at_ns, struct event **out) {
     return slot;
 }
 
-static int checks_create(struct sim *sim, struct diag *diag) {
-    const struct scenario *s = sim->sc;
+static int checks_create(struct dslab_sim *sim, struct dslab_diag *diag) {
+    const struct dslab_scenario *s = sim->sc;
     if (s->checks_count == 0) return 0;
     sim->checks = calloc((size_t)s->checks_count, sizeof *sim->checks);
-    if (!sim->checks) return diag_set(diag, s->path, 0, 0, "out of memory");
+    if (!sim->checks) return dslab_diag_set(diag, s->path, 0, 0, "out of memory");
     for (int i = 0; i < s->checks_count; i++) {
-        const struct scenario_check *c = &s->checks[i];
-        const struct checker *ck = checker_find(c->name);
+        const struct dslab_scenario_check *c = &s->checks[i];
+        const struct dslab_checker *ck = dslab_checker_find(c->name);
         if (!ck) {
-            return diag_set(diag, s->path, c->pos.line, c->pos.col, "unknown check '%s'", c->name);
+            return dslab_diag_set(diag, s->path, c->pos.line, c->pos.col, "unknown check '%s'", c->name);
         }
         if (ck->create(s, c, &sim->checks[i].state, diag) != 0) return -1;
         sim->checks[i].checker = ck;
@@ -69,92 +69,92 @@ static int checks_create(struct sim *sim, struct diag *diag) {
     return 0;
 }
 
-static int nodes_create(struct sim *sim, struct diag *diag) {
-    const struct scenario *s = sim->sc;
+static int nodes_create(struct dslab_sim *sim, struct dslab_diag *diag) {
+    const struct dslab_scenario *s = sim->sc;
     sim->nodes = calloc((size_t)s->nodes_count, sizeof *sim->nodes);
-    if (!sim->nodes) return diag_set(diag, s->path, 0, 0, "out of memory for %d nodes", s->nodes_count);
+    if (!sim->nodes) return dslab_diag_set(diag, s->path, 0, 0, "out of memory for %d nodes", s->nodes_count);
     sim->nodes_count = s->nodes_count;
     for (int32_t i = 0; i < s->nodes_count; i++) {
         struct node_rt *n = &sim->nodes[i];
         n->ctx.sim = sim;
         n->ctx.node = i;
         n->state = calloc(1, sim->proto->state_size ? sim->proto->state_size : 1);
-        if (!n->state) return diag_set(diag, s->path, 0, 0, "out of memory for node state");
-        rng_init(&n->rng, sim->seed, RNG_PURPOSE_NODE, s->node_names[i]);
-        rng_init(&n->net_rng, sim->seed, RNG_PURPOSE_NETWORK, s->node_names[i]);
+        if (!n->state) return dslab_diag_set(diag, s->path, 0, 0, "out of memory for node state");
+        dslab_rng_init(&n->rng, sim->seed, DSLAB_RNG_PURPOSE_NODE, s->node_names[i]);
+        dslab_rng_init(&n->net_rng, sim->seed, DSLAB_RNG_PURPOSE_NETWORK, s->node_names[i]);
         clock_init(&n->clock, s->clocks[i].offset_ns, s->clocks[i].drift_ppm);
-        n->status = NODE_UP;
+        n->status = DSLAB_NODE_UP;
         store_init(&n->store);
     }
     return 0;
 }
 
-struct sim *sim_create(const struct scenario *s, uint64_t seed, struct diag *diag) {
+struct dslab_sim *dslab_sim_create(const struct dslab_scenario *s, uint64_t seed, struct dslab_diag *diag) {
     /* Node code from a file is loaded by the host module (sim/nodes/). */
-    if (s->protocol.origin == PROTOCOL_SOURCE || s->protocol.origin == PROTOCOL_PLUGIN) {
-        const struct protocol *code = node_code_protocol(s, diag);
-        return code ? sim_create_with_protocol(s, code, seed, diag) : NULL;
+    if (s->protocol.origin == DSLAB_PROTOCOL_SOURCE || s->protocol.origin == DSLAB_PROTOCOL_PLUGIN) {
+        const struct dslab_protocol *code = dslab_node_code_protocol(s, diag);
+        return code ? dslab_sim_create_with_protocol(s, code, seed, diag) : NULL;
     }
-    const struct protocol *proto = protocol_of_scenario(s);
+    const struct dslab_protocol *proto = dslab_protocol_of_scenario(s);
     if (!proto) {
-        diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col, "unknown protocol '%s'",
+        dslab_diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col, "unknown protocol '%s'",
                  s->protocol.name);
         return NULL;
     }
-    return sim_create_with_protocol(s, proto, seed, diag);
+    return dslab_sim_create_with_protocol(s, proto, seed, diag);
 }
 
-struct sim *sim_create_with_protocol(const struct scenario *s, const struct protocol *proto,
-                                     uint64_t seed, struct diag *diag) {
-    struct sim *sim = calloc(1, sizeof *sim);
+struct dslab_sim *dslab_sim_create_with_protocol(const struct dslab_scenario *s, const struct dslab_protocol *proto,
+                                     uint64_t seed, struct dslab_diag *diag) {
+    struct dslab_sim *sim = calloc(1, sizeof *sim);
     if (!sim) {
-        diag_set(diag, s->path, 0, 0, "out of memory");
+        dslab_diag_set(diag, s->path, 0, 0, "out of memory");
         return NULL;
     }
     sim->sc = s;
     sim->seed = seed;
     sim->events_max = s->events_max > 0 ? s->events_max : DSLAB_EVENTS_DEFAULT_MAX;
-    history_init(&sim->history);
+    dslab_history_init(&sim->history);
     sim->proto = proto;
     if (evq_init(&sim->q) != 0 || payload_pool_init(&sim->payloads) != 0 ||
         net_init(&sim->net, s->nodes_count, &s->network) != 0) {
-        diag_set(diag, s->path, 0, 0, "out of memory");
-        sim_destroy(sim);
+        dslab_diag_set(diag, s->path, 0, 0, "out of memory");
+        dslab_sim_destroy(sim);
         return NULL;
     }
     for (int i = 0; i < s->link_overrides_count; i++) {
-        const struct scenario_link_override *o = &s->link_overrides[i];
+        const struct dslab_scenario_link_override *o = &s->link_overrides[i];
         if (net_override(&sim->net, o->from_node, o->to_node, o->fields, &o->link) != 0 ||
             (o->both_ways && net_override(&sim->net, o->to_node, o->from_node, o->fields, &o->link) != 0)) {
-            diag_set(diag, s->path, 0, 0, "out of memory");
-            sim_destroy(sim);
+            dslab_diag_set(diag, s->path, 0, 0, "out of memory");
+            dslab_sim_destroy(sim);
             return NULL;
         }
     }
-    rng_init(&sim->faults_rng, seed, RNG_PURPOSE_FAULTS, NULL);
+    dslab_rng_init(&sim->faults_rng, seed, DSLAB_RNG_PURPOSE_FAULTS, NULL);
     if ((sim->proto->configure && sim->proto->configure(s, &sim->proto_config, diag) != 0) ||
         nodes_create(sim, diag) != 0 || checks_create(sim, diag) != 0) {
-        sim_destroy(sim);
+        dslab_sim_destroy(sim);
         return NULL;
     }
     if (workload_init(sim) != 0) {
-        diag_set(diag, s->path, 0, 0, "%s", sim->error);
-        sim_destroy(sim);
+        dslab_diag_set(diag, s->path, 0, 0, "%s", sim->error);
+        dslab_sim_destroy(sim);
         return NULL;
     }
     assume_init(sim);
     if (costs_init(sim) != 0) {
-        diag_set(diag, s->path, 0, 0, "%s", sim->error);
-        sim_destroy(sim);
+        dslab_diag_set(diag, s->path, 0, 0, "%s", sim->error);
+        dslab_sim_destroy(sim);
         return NULL;
     }
     return sim;
 }
 
-/* Nodes start at the first sim_run, after sinks are attached, so the
+/* Nodes start at the first dslab_sim_run, after sinks are attached, so the
  * trace sees init()'s sends and annotations. */
-static void sim_start(struct sim *sim) {
-    struct trace_event ev = {.kind = TRACE_RUN_START, .node = -1, .peer = -1,
+static void sim_start(struct dslab_sim *sim) {
+    struct dslab_trace_event ev = {.kind = DSLAB_TRACE_RUN_START, .node = -1, .peer = -1,
                              .a = (int64_t)sim->seed, .b = sim->nodes_count,
                              .text = sim->sc->name};
     sim_emit(sim, &ev);
@@ -165,7 +165,7 @@ static void sim_start(struct sim *sim) {
     assume_on_topology_change(sim);
 }
 
-void sim_destroy(struct sim *sim) {
+void dslab_sim_destroy(struct dslab_sim *sim) {
     if (!sim) return;
     for (int i = 0; i < sim->checks_count; i++) {
         if (sim->checks[i].checker) sim->checks[i].checker->destroy(sim->checks[i].state);
@@ -183,27 +183,27 @@ void sim_destroy(struct sim *sim) {
     payload_pool_deinit(&sim->payloads);
     free(sim->clients);
     free(sim->injected);
-    history_deinit(&sim->history);
+    dslab_history_deinit(&sim->history);
     net_deinit(&sim->net);
     evq_deinit(&sim->q);
     free(sim);
 }
 
-int sim_add_sink_flags(struct sim *sim, trace_sink_fn fn, void *user, unsigned flags) {
+int dslab_sim_add_sink_flags(struct dslab_sim *sim, dslab_trace_sink_fn fn, void *user, unsigned flags) {
     if (sim->sinks_count == SIM_SINKS_MAX) return -1;
     sim->sinks[sim->sinks_count].fn = fn;
     sim->sinks[sim->sinks_count].user = user;
     sim->sinks_count++;
-    if (!(flags & SIM_SINK_NO_LABELS)) sim->label_sinks_count++;
+    if (!(flags & DSLAB_SIM_SINK_NO_LABELS)) sim->label_sinks_count++;
     return 0;
 }
 
-int sim_add_sink(struct sim *sim, trace_sink_fn fn, void *user) {
-    return sim_add_sink_flags(sim, fn, user, 0);
+int dslab_sim_add_sink(struct dslab_sim *sim, dslab_trace_sink_fn fn, void *user) {
+    return dslab_sim_add_sink_flags(sim, fn, user, 0);
 }
 
-static void checks_sink(void *user, const struct trace_event *ev) {
-    struct sim *sim = user;
+static void checks_sink(void *user, const struct dslab_trace_event *ev) {
+    struct dslab_sim *sim = user;
     for (int i = 0; i < sim->checks_count; i++) {
         if (sim->checks[i].checker->on_event) {
             sim->checks[i].checker->on_event(sim->checks[i].state, ev);
@@ -211,7 +211,7 @@ static void checks_sink(void *user, const struct trace_event *ev) {
     }
 }
 
-static void defer_event(struct sim *sim, struct node_rt *n, uint32_t slot) {
+static void defer_event(struct dslab_sim *sim, struct node_rt *n, uint32_t slot) {
     if (n->deferred_count == n->deferred_capacity) {
         uint32_t capacity = n->deferred_capacity ? n->deferred_capacity * 2 : 16;
         uint32_t *d = realloc(n->deferred, capacity * sizeof *d);
@@ -225,12 +225,12 @@ static void defer_event(struct sim *sim, struct node_rt *n, uint32_t slot) {
     n->deferred[n->deferred_count++] = slot;
 }
 
-static void drop_event(struct sim *sim, uint32_t slot, const char *reason) {
+static void drop_event(struct dslab_sim *sim, uint32_t slot, const char *reason) {
     struct event *e = evq_event(&sim->q, slot);
     if (e->kind == EV_DELIVER) {
         sim->stats.messages_dropped++;
         if (sim_tracing(sim)) {
-            struct trace_event ev = {.kind = TRACE_DROP, .node = e->peer, .peer = e->node,
+            struct dslab_trace_event ev = {.kind = DSLAB_TRACE_DROP, .node = e->peer, .peer = e->node,
                                      .msg_id = e->id, .tag = reason};
             sim_emit(sim, &ev);
         }
@@ -240,16 +240,16 @@ static void drop_event(struct sim *sim, uint32_t slot, const char *reason) {
 }
 
 /* Dispatches one popped event. Returns nothing: failures set sim->failed. */
-static void dispatch(struct sim *sim, uint32_t slot) {
+static void dispatch(struct dslab_sim *sim, uint32_t slot) {
     struct event *e = evq_event(&sim->q, slot);
     bool node_event = e->kind == EV_DELIVER || e->kind == EV_TIMER || e->kind == EV_REQUEST;
     if (node_event) {
         struct node_rt *n = &sim->nodes[e->node];
-        if (n->status == NODE_CRASHED || (e->kind == EV_TIMER && e->incarnation != n->incarnation)) {
+        if (n->status == DSLAB_NODE_CRASHED || (e->kind == EV_TIMER && e->incarnation != n->incarnation)) {
             drop_event(sim, slot, "crashed");
             return;
         }
-        if (n->status == NODE_PAUSED) {
+        if (n->status == DSLAB_NODE_PAUSED) {
             defer_event(sim, n, slot);
             return;
         }
@@ -266,11 +266,11 @@ static void dispatch(struct sim *sim, uint32_t slot) {
         evq_release(&sim->q, slot); /* before the handler: it may set timers */
         if (sim_tracing(sim)) {
             if (copy.aux2 > 0) {
-                struct trace_event late = {.kind = TRACE_COST, .node = copy.node, .peer = -1,
+                struct dslab_trace_event late = {.kind = DSLAB_TRACE_COST, .node = copy.node, .peer = -1,
                                            .a = copy.aux2, .b = -1, .tag = "timer_late"};
                 sim_emit(sim, &late);
             }
-            struct trace_event ev = {.kind = TRACE_TIMER, .node = copy.node, .peer = -1,
+            struct dslab_trace_event ev = {.kind = DSLAB_TRACE_TIMER, .node = copy.node, .peer = -1,
                                      .a = (int64_t)timer_id, .b = (int64_t)copy.tag};
             sim_emit(sim, &ev);
         }
@@ -283,9 +283,9 @@ static void dispatch(struct sim *sim, uint32_t slot) {
         break;
     case EV_RESUME: {
         struct node_rt *n = &sim->nodes[copy.node];
-        if (n->status == NODE_PAUSED && (uint32_t)copy.aux == n->pause_gen) {
-            n->status = NODE_UP;
-            struct trace_event ev = {.kind = TRACE_RESUME, .node = copy.node, .peer = -1};
+        if (n->status == DSLAB_NODE_PAUSED && (uint32_t)copy.aux == n->pause_gen) {
+            n->status = DSLAB_NODE_UP;
+            struct dslab_trace_event ev = {.kind = DSLAB_TRACE_RESUME, .node = copy.node, .peer = -1};
             sim_emit(sim, &ev);
             /* Held events run now, in the order they fell due. */
             for (uint32_t i = 0; i < n->deferred_count && !sim->failed; i++) {
@@ -326,8 +326,8 @@ static void dispatch(struct sim *sim, uint32_t slot) {
  * it is read through cursors, and an entry at time t runs before every heap
  * event at t. So adding a fault at 5s changes nothing before 5s: no event
  * slot or sequence number is taken earlier on its account. */
-static int64_t script_next_ns(const struct sim *sim) {
-    int64_t t = TIME_NS_NEVER;
+static int64_t script_next_ns(const struct dslab_sim *sim) {
+    int64_t t = DSLAB_TIME_NS_NEVER;
     if (sim->next_fault < sim->sc->faults_count) t = sim->sc->faults[sim->next_fault].at_ns;
     if (sim->next_narration < sim->sc->narration_count &&
         sim->sc->narration[sim->next_narration].at_ns < t) {
@@ -336,33 +336,33 @@ static int64_t script_next_ns(const struct sim *sim) {
     return t;
 }
 
-static void script_run_one(struct sim *sim) {
-    const struct scenario *sc = sim->sc;
+static void script_run_one(struct dslab_sim *sim) {
+    const struct dslab_scenario *sc = sim->sc;
     if (sim->next_fault < sc->faults_count && sc->faults[sim->next_fault].at_ns == sim->now_ns) {
         faults_apply(sim, &sc->faults[sim->next_fault++]);
         return;
     }
-    const struct scenario_narration *nr = &sc->narration[sim->next_narration++];
+    const struct dslab_scenario_narration *nr = &sc->narration[sim->next_narration++];
     assert(nr->at_ns == sim->now_ns);
-    struct trace_event ev = {.kind = TRACE_NARRATION, .node = -1, .peer = -1,
+    struct dslab_trace_event ev = {.kind = DSLAB_TRACE_NARRATION, .node = -1, .peer = -1,
                              .a = nr->pause ? 1 : 0, .text = nr->text};
     sim_emit(sim, &ev);
 }
 
-enum sim_status sim_run(struct sim *sim, int64_t until_ns, int64_t events_max) {
+enum dslab_sim_status dslab_sim_run(struct dslab_sim *sim, int64_t until_ns, int64_t events_max) {
     assert(!sim->finished);
     if (sim->next_trace_id == 0) {
-        if (sim->checks_count > 0) sim_add_sink_flags(sim, checks_sink, sim, SIM_SINK_NO_LABELS);
+        if (sim->checks_count > 0) dslab_sim_add_sink_flags(sim, checks_sink, sim, DSLAB_SIM_SINK_NO_LABELS);
         sim_start(sim);
     }
     int64_t budget = events_max > 0 ? events_max : sim->events_max;
     uint64_t stop_at = sim->stats.events + (uint64_t)budget;
     while (!sim->failed) {
-        int64_t heap_ns = sim->q.count > 0 ? evq_peek(&sim->q)->at_ns : TIME_NS_NEVER;
+        int64_t heap_ns = sim->q.count > 0 ? evq_peek(&sim->q)->at_ns : DSLAB_TIME_NS_NEVER;
         int64_t script_ns = script_next_ns(sim);
         int64_t next_ns = script_ns <= heap_ns ? script_ns : heap_ns;
-        if (next_ns == TIME_NS_NEVER || next_ns > until_ns) break;
-        if (sim->stats.events >= stop_at) return SIM_EVENT_BUDGET;
+        if (next_ns == DSLAB_TIME_NS_NEVER || next_ns > until_ns) break;
+        if (sim->stats.events >= stop_at) return DSLAB_SIM_EVENT_BUDGET;
         assert(next_ns >= sim->now_ns);
         sim->now_ns = next_ns;
         sim->stats.events++;
@@ -378,35 +378,35 @@ enum sim_status sim_run(struct sim *sim, int64_t until_ns, int64_t events_max) {
         }
         dispatch(sim, slot);
     }
-    if (sim->failed) return SIM_ERROR;
-    if (until_ns != TIME_NS_NEVER && until_ns > sim->now_ns) sim->now_ns = until_ns;
-    return SIM_OK;
+    if (sim->failed) return DSLAB_SIM_ERROR;
+    if (until_ns != DSLAB_TIME_NS_NEVER && until_ns > sim->now_ns) sim->now_ns = until_ns;
+    return DSLAB_SIM_OK;
 }
 
-int sim_step(struct sim *sim, int64_t until_ns) {
-    int64_t next_ns = sim_next_event_ns(sim);
-    if (next_ns == TIME_NS_NEVER || next_ns > until_ns) return 0;
+int dslab_sim_step(struct dslab_sim *sim, int64_t until_ns) {
+    int64_t next_ns = dslab_sim_next_event_ns(sim);
+    if (next_ns == DSLAB_TIME_NS_NEVER || next_ns > until_ns) return 0;
     uint64_t before = sim->stats.events;
-    sim_run(sim, next_ns, 1);
+    dslab_sim_run(sim, next_ns, 1);
     return sim->stats.events > before;
 }
 
-int64_t sim_next_event_ns(const struct sim *sim) {
-    int64_t heap_ns = sim->q.count ? evq_peek(&sim->q)->at_ns : TIME_NS_NEVER;
+int64_t dslab_sim_next_event_ns(const struct dslab_sim *sim) {
+    int64_t heap_ns = sim->q.count ? evq_peek(&sim->q)->at_ns : DSLAB_TIME_NS_NEVER;
     int64_t script_ns = script_next_ns(sim);
     return script_ns < heap_ns ? script_ns : heap_ns;
 }
 
-void sim_finish(struct sim *sim) {
+void dslab_sim_finish(struct dslab_sim *sim) {
     assert(!sim->finished);
-    if (sim->next_trace_id == 0) sim_run(sim, 0, 1);
+    if (sim->next_trace_id == 0) dslab_sim_run(sim, 0, 1);
     sim->finished = true;
     if (sim->proto->on_finish) {
         for (int32_t i = 0; i < sim->nodes_count; i++) {
             sim->proto->on_finish(&sim->nodes[i].ctx, sim->nodes[i].state);
         }
     }
-    struct trace_event ev = {.kind = TRACE_RUN_END, .node = -1, .peer = -1,
+    struct dslab_trace_event ev = {.kind = DSLAB_TRACE_RUN_END, .node = -1, .peer = -1,
                              .a = (int64_t)sim->stats.events};
     sim_emit(sim, &ev);
     sim->stats.trace_events = sim->next_trace_id;
@@ -416,26 +416,26 @@ void sim_finish(struct sim *sim) {
     }
 }
 
-int sim_inject(struct sim *sim, const struct fault *f, struct diag *diag) {
+int dslab_sim_inject(struct dslab_sim *sim, const struct dslab_fault *f, struct dslab_diag *diag) {
     if ((f->node >= sim->nodes_count) || (f->peer >= sim->nodes_count)) {
-        return diag_set(diag, "", 0, 0, "no such node");
+        return dslab_diag_set(diag, "", 0, 0, "no such node");
     }
-    if (f->kind == FAULT_PARTITION && f->shape == PARTITION_GROUPS) {
-        return diag_set(diag, "", 0, 0, "live partitions must use a named shape");
+    if (f->kind == DSLAB_FAULT_PARTITION && f->shape == DSLAB_PARTITION_GROUPS) {
+        return dslab_diag_set(diag, "", 0, 0, "live partitions must use a named shape");
     }
     if (sim->injected_count == sim->injected_capacity) {
         int capacity = sim->injected_capacity ? sim->injected_capacity * 2 : 16;
-        struct fault *fs = realloc(sim->injected, (size_t)capacity * sizeof *fs);
-        if (!fs) return diag_set(diag, "", 0, 0, "out of memory");
+        struct dslab_fault *fs = realloc(sim->injected, (size_t)capacity * sizeof *fs);
+        if (!fs) return dslab_diag_set(diag, "", 0, 0, "out of memory");
         sim->injected = fs;
         sim->injected_capacity = capacity;
     }
-    struct fault *copy = &sim->injected[sim->injected_count];
+    struct dslab_fault *copy = &sim->injected[sim->injected_count];
     *copy = *f;
     copy->at_ns = sim->now_ns;
     copy->group_of_node = NULL; /* injected partitions use named shapes only */
     struct event *e;
-    if (sim_schedule(sim, sim->now_ns, &e) == UINT32_MAX) return diag_set(diag, "", 0, 0, "%s", sim->error);
+    if (sim_schedule(sim, sim->now_ns, &e) == UINT32_MAX) return dslab_diag_set(diag, "", 0, 0, "%s", sim->error);
     e->kind = EV_INJECTED;
     e->aux = sim->injected_count++;
     return 0;
@@ -443,13 +443,13 @@ int sim_inject(struct sim *sim, const struct fault *f, struct diag *diag) {
 
 /* --- node lifecycle (called by faults.c) --------------------------------- */
 
-void sim_node_crash(struct sim *sim, int32_t node) {
+void sim_node_crash(struct dslab_sim *sim, int32_t node) {
     struct node_rt *n = &sim->nodes[node];
-    if (n->status == NODE_CRASHED) return;
+    if (n->status == DSLAB_NODE_CRASHED) return;
     for (uint32_t i = 0; i < n->deferred_count; i++) drop_event(sim, n->deferred[i], "crashed");
     n->deferred_count = 0;
     costs_on_crash(sim, node); /* before the status: held messages are found by sender */
-    n->status = NODE_CRASHED;
+    n->status = DSLAB_NODE_CRASHED;
     n->incarnation++;
     n->pause_gen++;
     memset(n->state, 0, sim->proto->state_size ? sim->proto->state_size : 1);
@@ -457,11 +457,11 @@ void sim_node_crash(struct sim *sim, int32_t node) {
 
 /* Only a crashed node restarts (faults.c traces a restart of any other
  * node as no_effect). */
-void sim_node_restart(struct sim *sim, int32_t node, bool lose_unsynced) {
+void sim_node_restart(struct dslab_sim *sim, int32_t node, bool lose_unsynced) {
     struct node_rt *n = &sim->nodes[node];
-    assert(n->status == NODE_CRASHED);
+    assert(n->status == DSLAB_NODE_CRASHED);
     if (lose_unsynced) store_lose_unsynced(&n->store);
-    n->status = NODE_UP;
+    n->status = DSLAB_NODE_UP;
     if (sim->proto->on_restart) sim->proto->on_restart(&n->ctx, n->state);
     else sim->proto->init(&n->ctx, n->state);
 }
@@ -469,13 +469,13 @@ void sim_node_restart(struct sim *sim, int32_t node, bool lose_unsynced) {
 /* The caller (faults.c) has checked that the pause has an effect: the node
  * is not crashed, and the pause ends later than one already in force. An
  * extension keeps the pause's start (paused_since_ns). */
-void sim_node_pause(struct sim *sim, int32_t node, int64_t duration_ns) {
+void sim_node_pause(struct dslab_sim *sim, int32_t node, int64_t duration_ns) {
     struct node_rt *n = &sim->nodes[node];
-    int64_t until_ns = time_add_sat(sim->now_ns, duration_ns);
-    assert(n->status != NODE_CRASHED);
-    assert(n->status != NODE_PAUSED || n->paused_until_ns < until_ns);
-    if (n->status != NODE_PAUSED) n->paused_since_ns = sim->now_ns;
-    n->status = NODE_PAUSED;
+    int64_t until_ns = dslab_time_add_sat(sim->now_ns, duration_ns);
+    assert(n->status != DSLAB_NODE_CRASHED);
+    assert(n->status != DSLAB_NODE_PAUSED || n->paused_until_ns < until_ns);
+    if (n->status != DSLAB_NODE_PAUSED) n->paused_since_ns = sim->now_ns;
+    n->status = DSLAB_NODE_PAUSED;
     n->paused_until_ns = until_ns;
     n->pause_gen++;
     struct event *e;
@@ -488,14 +488,14 @@ void sim_node_pause(struct sim *sim, int32_t node, int64_t duration_ns) {
 /* A drift change moves the true time at which each pending timer of the
  * node reaches its monotonic deadline: recompute them, then restore the
  * heap. O(pending events); drift changes are rare. */
-void sim_node_set_drift(struct sim *sim, int32_t node, int64_t drift_ppm) {
+void sim_node_set_drift(struct dslab_sim *sim, int32_t node, int64_t drift_ppm) {
     struct node_rt *n = &sim->nodes[node];
     clock_set_drift(&n->clock, sim->now_ns, drift_ppm);
     for (uint32_t i = 0; i < sim->q.count; i++) {
         struct evq_entry *entry = &sim->q.heap[i];
         struct event *e = evq_event(&sim->q, evq_entry_slot(entry));
         if (e->kind == EV_TIMER && e->node == node) {
-            entry->at_ns = time_add_sat(clock_true_at_mono(&n->clock, e->aux, sim->now_ns),
+            entry->at_ns = dslab_time_add_sat(clock_true_at_mono(&n->clock, e->aux, sim->now_ns),
                                         e->aux2); /* plus its scheduling delay (costs.c) */
         }
     }
@@ -504,41 +504,41 @@ void sim_node_set_drift(struct sim *sim, int32_t node, int64_t drift_ppm) {
 
 /* --- inspection ---------------------------------------------------------- */
 
-int64_t sim_now_ns(const struct sim *sim) { return sim->now_ns; }
-uint64_t sim_seed(const struct sim *sim) { return sim->seed; }
-const struct scenario *sim_scenario(const struct sim *sim) { return sim->sc; }
-const struct sim_stats *sim_get_stats(const struct sim *sim) { return &sim->stats; }
-const struct history *sim_history(const struct sim *sim) { return &sim->history; }
-const char *sim_error(const struct sim *sim) { return sim->error; }
-int sim_check_count(const struct sim *sim) { return sim->checks_count; }
+int64_t dslab_sim_now_ns(const struct dslab_sim *sim) { return sim->now_ns; }
+uint64_t dslab_sim_seed(const struct dslab_sim *sim) { return sim->seed; }
+const struct dslab_scenario *dslab_sim_scenario(const struct dslab_sim *sim) { return sim->sc; }
+const struct dslab_sim_stats *dslab_sim_get_stats(const struct dslab_sim *sim) { return &sim->stats; }
+const struct dslab_history *dslab_sim_history(const struct dslab_sim *sim) { return &sim->history; }
+const char *dslab_sim_error(const struct dslab_sim *sim) { return sim->error; }
+int dslab_sim_check_count(const struct dslab_sim *sim) { return sim->checks_count; }
 
-const struct check_result *sim_check_result(const struct sim *sim, int index) {
+const struct dslab_check_result *dslab_sim_check_result(const struct dslab_sim *sim, int index) {
     return index >= 0 && index < sim->checks_count ? &sim->checks[index].result : NULL;
 }
 
-const struct assumption_state *sim_assumption(const struct sim *sim, int index) {
-    return index >= 0 && index < SIM_ASSUMPTIONS_COUNT ? &sim->assumptions[index] : NULL;
+const struct dslab_assumption_state *dslab_sim_assumption(const struct dslab_sim *sim, int index) {
+    return index >= 0 && index < DSLAB_SIM_ASSUMPTIONS_COUNT ? &sim->assumptions[index] : NULL;
 }
 
-enum node_status sim_node_status(const struct sim *sim, int32_t node) {
+enum dslab_node_status dslab_sim_node_status(const struct dslab_sim *sim, int32_t node) {
     return sim->nodes[node].status;
 }
 
-int64_t sim_node_wall_ns(const struct sim *sim, int32_t node) {
+int64_t dslab_sim_node_wall_ns(const struct dslab_sim *sim, int32_t node) {
     return clock_wall_ns(&sim->nodes[node].clock, sim->now_ns);
 }
 
-int64_t sim_node_mono_ns(const struct sim *sim, int32_t node) {
+int64_t dslab_sim_node_mono_ns(const struct dslab_sim *sim, int32_t node) {
     return clock_mono_ns(&sim->nodes[node].clock, sim->now_ns);
 }
 
-int64_t sim_node_drift_ppm(const struct sim *sim, int32_t node) {
+int64_t dslab_sim_node_drift_ppm(const struct dslab_sim *sim, int32_t node) {
     return sim->nodes[node].clock.drift_ppm;
 }
 
-void sim_node_describe(const struct sim *sim, int32_t node, char *buf, size_t buf_size) {
+void dslab_sim_node_describe(const struct dslab_sim *sim, int32_t node, char *buf, size_t buf_size) {
     const struct node_rt *n = &sim->nodes[node];
-    if (n->status == NODE_CRASHED) {
+    if (n->status == DSLAB_NODE_CRASHED) {
         snprintf(buf, buf_size, "crashed");
     } else if (sim->proto->describe) {
         sim->proto->describe(n->state, buf, buf_size);
@@ -547,6 +547,6 @@ void sim_node_describe(const struct sim *sim, int32_t node, char *buf, size_t bu
     }
 }
 
-bool sim_link_up(const struct sim *sim, int32_t from, int32_t to) {
+bool dslab_sim_link_up(const struct dslab_sim *sim, int32_t from, int32_t to) {
     return !net_blocked(&sim->net, from, to);
 }

@@ -1,8 +1,8 @@
-/* sim_internal.h: the inside of struct sim, shared by the sim/ modules
+/* sim_internal.h: the inside of struct dslab_sim, shared by the sim/ modules
  * (sim.c loop, node_ctx.c, faults.c, workload.c, assume.c). Protocols and
  * everything outside sim/ see only the public headers.
  *
- * Ownership: struct sim owns every array here; the scenario is borrowed. */
+ * Ownership: struct dslab_sim owns every array here; the scenario is borrowed. */
 #ifndef DSLAB_SIM_INTERNAL_H
 #define DSLAB_SIM_INTERNAL_H
 
@@ -22,21 +22,21 @@
 /* A client follows at most this many redirects for one operation. */
 #define CLIENT_REDIRECTS_MAX 3
 
-struct node_ctx {
-    struct sim *sim;
+struct dslab_node_ctx {
+    struct dslab_sim *sim;
     int32_t node;
 };
 
 struct node_rt {
-    struct node_ctx ctx;
+    struct dslab_node_ctx ctx;
     void *state;             /* owned, protocol->state_size bytes */
-    struct rng rng;          /* the node's own stream (ctx_rng) */
-    struct rng net_rng;      /* network draws for messages this node sends */
+    struct dslab_rng rng;          /* the node's own stream (dslab_ctx_rng) */
+    struct dslab_rng net_rng;      /* network draws for messages this node sends */
     /* Read on every send and timer, so next to net_rng (costs.c): */
-    const struct scenario_node_costs *costs; /* borrowed from the scenario; NULL = all off */
+    const struct dslab_scenario_node_costs *costs; /* borrowed from the scenario; NULL = all off */
     int64_t hold_until_ns;   /* the node's messages and replies depart no earlier */
     struct node_clock clock;
-    enum node_status status;
+    enum dslab_node_status status;
     uint32_t incarnation;    /* bumped at crash: older timers are void */
     int64_t paused_since_ns; /* start of the pause in force (extensions keep it) */
     int64_t paused_until_ns;
@@ -46,35 +46,35 @@ struct node_rt {
     uint32_t deferred_capacity;
     struct store store;
     /* Time costs (costs.c); unused while the node's models are off. */
-    struct rng disk_rng, timer_rng, pause_rng;
+    struct dslab_rng disk_rng, timer_rng, pause_rng;
     int64_t disk_free_ns;    /* the disk has finished every sync asked for by then */
     int64_t disk_write_ns;   /* write time not yet charged to a sync */
     uint32_t disk_slow_factor; /* slow-disk fault: disk draws multiplied (0 or 1 = normal) */
 };
 
 struct client_rt {
-    struct rng rng;
+    struct dslab_rng rng;
     bool busy;
     uint64_t op_id;
     uint64_t req_id;       /* current request; replies to others are stale */
-    struct history_op invoke;
+    struct dslab_history_op invoke;
     int64_t invoke_index;  /* index of invoke's record in sim->history */
     int redirects;
-    bool maybe_done;       /* a node answered REPLY_UNKNOWN for this op */
+    bool maybe_done;       /* a node answered DSLAB_REPLY_UNKNOWN for this op */
     uint64_t values_issued;
     int64_t seen[16];      /* last value seen per key % 16, for cas */
 };
 
 struct sim_check {
-    const struct checker *checker;
+    const struct dslab_checker *checker;
     void *state;
-    struct check_result result;
+    struct dslab_check_result result;
 };
 
-struct sim {
-    const struct scenario *sc;
+struct dslab_sim {
+    const struct dslab_scenario *sc;
     uint64_t seed;
-    const struct protocol *proto;
+    const struct dslab_protocol *proto;
     void *proto_config;      /* owned via proto->destroy_config */
     int64_t now_ns;
     int64_t events_max;
@@ -82,7 +82,7 @@ struct sim {
     struct node_rt *nodes;   /* owned */
     struct evq q;
     struct net net;
-    struct rng faults_rng;
+    struct dslab_rng faults_rng;
     int next_fault;          /* cursor into sc->faults (sorted by time) */
     int next_narration;      /* cursor into sc->narration (sorted by time) */
 
@@ -90,13 +90,13 @@ struct sim {
 
     int32_t clients_count;
     struct client_rt *clients; /* owned */
-    struct history history;
+    struct dslab_history history;
 
     uint64_t next_msg_id;
     uint64_t next_op_id;
     uint64_t next_req_id;
 
-    struct { trace_sink_fn fn; void *user; } sinks[SIM_SINKS_MAX];
+    struct { dslab_trace_sink_fn fn; void *user; } sinks[SIM_SINKS_MAX];
     int sinks_count;
     int label_sinks_count;    /* sinks that read message labels */
     uint64_t next_trace_id;
@@ -104,15 +104,15 @@ struct sim {
     struct sim_check *checks; /* owned */
     int checks_count;
 
-    struct assumption_state assumptions[SIM_ASSUMPTIONS_COUNT];
+    struct dslab_assumption_state assumptions[DSLAB_SIM_ASSUMPTIONS_COUNT];
     uint32_t skew_gen;          /* invalidates a scheduled skew crossing */
     bool delay_scheduled;
 
-    struct fault *injected;     /* owned: live interventions (sim_inject) */
+    struct dslab_fault *injected;     /* owned: live interventions (dslab_sim_inject) */
     int injected_count;
     int injected_capacity;
 
-    struct sim_stats stats;
+    struct dslab_sim_stats stats;
     bool failed;
     bool finished;
     char error[640]; /* room for a process node's error with its command and line */
@@ -120,56 +120,56 @@ struct sim {
 };
 
 /* sim.c */
-void sim_emit(struct sim *sim, struct trace_event *ev);
-static inline bool sim_tracing(const struct sim *sim) {
+void sim_emit(struct dslab_sim *sim, struct dslab_trace_event *ev);
+static inline bool sim_tracing(const struct dslab_sim *sim) {
     return sim->sinks_count > 0;
 }
-void sim_fail(struct sim *sim, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sim_fail(struct dslab_sim *sim, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Schedules a fresh event (kind set by the caller through *out). Returns the
  * slot or UINT32_MAX after sim_fail. */
-uint32_t sim_schedule(struct sim *sim, int64_t at_ns, struct event **out);
-void sim_node_crash(struct sim *sim, int32_t node);
-void sim_node_restart(struct sim *sim, int32_t node, bool lose_unsynced);
-void sim_node_pause(struct sim *sim, int32_t node, int64_t duration_ns);
-void sim_node_set_drift(struct sim *sim, int32_t node, int64_t drift_ppm);
+uint32_t sim_schedule(struct dslab_sim *sim, int64_t at_ns, struct event **out);
+void sim_node_crash(struct dslab_sim *sim, int32_t node);
+void sim_node_restart(struct dslab_sim *sim, int32_t node, bool lose_unsynced);
+void sim_node_pause(struct dslab_sim *sim, int32_t node, int64_t duration_ns);
+void sim_node_set_drift(struct dslab_sim *sim, int32_t node, int64_t drift_ppm);
 
 /* node_ctx.c */
-void node_deliver(struct sim *sim, const struct event *e);
-int64_t sim_net_latency_ns(struct sim *sim, int32_t from, int32_t to, struct rng *r);
+void node_deliver(struct dslab_sim *sim, const struct event *e);
+int64_t sim_net_latency_ns(struct dslab_sim *sim, int32_t from, int32_t to, struct dslab_rng *r);
 
 /* faults.c */
-void faults_apply(struct sim *sim, const struct fault *f);
+void faults_apply(struct dslab_sim *sim, const struct dslab_fault *f);
 
 /* costs.c: the time-cost models of the `costs:` section. All are no-ops
  * for a node whose models are off. */
-int costs_init(struct sim *sim);
-void costs_on_put(struct sim *sim, int32_t node);
+int costs_init(struct dslab_sim *sim);
+void costs_on_put(struct dslab_sim *sim, int32_t node);
 /* The sync's completion time (sim_fail on memory). */
-void costs_sync(struct sim *sim, int32_t node);
+void costs_sync(struct dslab_sim *sim, int32_t node);
 /* When a message or reply of node sent now may leave (>= now). */
-static inline int64_t costs_depart_ns(const struct sim *sim, int32_t node) {
+static inline int64_t costs_depart_ns(const struct dslab_sim *sim, int32_t node) {
     int64_t h = sim->nodes[node].hold_until_ns;
     return h > sim->now_ns ? h : sim->now_ns;
 }
-int64_t costs_timer_delay_ns(struct sim *sim, int32_t node);
-void costs_on_crash(struct sim *sim, int32_t node);
-void costs_pause_due(struct sim *sim, int32_t node);
+int64_t costs_timer_delay_ns(struct dslab_sim *sim, int32_t node);
+void costs_on_crash(struct dslab_sim *sim, int32_t node);
+void costs_pause_due(struct dslab_sim *sim, int32_t node);
 
 /* workload.c */
-int workload_init(struct sim *sim);
-void workload_next(struct sim *sim, int32_t client);
-void workload_timeout(struct sim *sim, int32_t client, uint64_t op_id);
-void workload_reply(struct sim *sim, const struct event *e);
-void workload_request_at_node(struct sim *sim, const struct event *e);
+int workload_init(struct dslab_sim *sim);
+void workload_next(struct dslab_sim *sim, int32_t client);
+void workload_timeout(struct dslab_sim *sim, int32_t client, uint64_t op_id);
+void workload_reply(struct dslab_sim *sim, const struct event *e);
+void workload_request_at_node(struct dslab_sim *sim, const struct event *e);
 
 /* assume.c */
-void assume_init(struct sim *sim);
-void assume_on_clock_change(struct sim *sim);
-void assume_on_topology_change(struct sim *sim);
-void assume_on_message(struct sim *sim, int64_t delay_ns);
+void assume_init(struct dslab_sim *sim);
+void assume_on_clock_change(struct dslab_sim *sim);
+void assume_on_topology_change(struct dslab_sim *sim);
+void assume_on_message(struct dslab_sim *sim, int64_t delay_ns);
 /* After a pause of node took effect (new, or extended): arms the monitor
  * for the pause's whole length, from its start. */
-void assume_on_pause(struct sim *sim, int32_t node);
-void assume_fire(struct sim *sim, const struct event *e);
+void assume_on_pause(struct dslab_sim *sim, int32_t node);
+void assume_fire(struct dslab_sim *sim, const struct event *e);
 
 #endif

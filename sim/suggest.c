@@ -6,7 +6,7 @@
 
 #define WORD_MAX 63
 
-int suggest_distance(const char *a, const char *b) {
+int dslab_suggest_distance(const char *a, const char *b) {
     size_t n = strlen(a), m = strlen(b);
     if (n > WORD_MAX || m > WORD_MAX) {
         return 1000;
@@ -35,13 +35,13 @@ int suggest_distance(const char *a, const char *b) {
     return d[n][m];
 }
 
-const char *suggest_nearest(const char *word, const char *const *candidates, int count) {
+const char *dslab_suggest_nearest(const char *word, const char *const *candidates, int count) {
     int limit = (int)strlen(word) / 3;
     if (limit < 1) limit = 1;
     const char *best = NULL;
     int best_distance = limit + 1;
     for (int i = 0; i < count; i++) {
-        int dist = suggest_distance(word, candidates[i]);
+        int dist = dslab_suggest_distance(word, candidates[i]);
         if (dist < best_distance) {
             best_distance = dist;
             best = candidates[i];

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-size_t text_utf8_seq(const unsigned char *s, size_t len) {
+size_t dslab_text_utf8_seq(const unsigned char *s, size_t len) {
     if (len == 0) return 0;
     unsigned c = s[0];
     if (c < 0x80) return 1;
@@ -26,7 +26,7 @@ size_t text_utf8_seq(const unsigned char *s, size_t len) {
     return n;
 }
 
-bool text_utf8_valid(const char *s, size_t len, size_t *bad_offset) {
+bool dslab_text_utf8_valid(const char *s, size_t len, size_t *bad_offset) {
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
     while (i < len) {
@@ -34,7 +34,7 @@ bool text_utf8_valid(const char *s, size_t len, size_t *bad_offset) {
             i++;
             continue;
         }
-        size_t n = text_utf8_seq(u + i, len - i);
+        size_t n = dslab_text_utf8_seq(u + i, len - i);
         if (n == 0) {
             if (bad_offset) *bad_offset = i;
             return false;
@@ -57,39 +57,39 @@ static void position(const char *text, size_t offset, int *line, int *col) {
     *col = (int)(offset - start) + 1;
 }
 
-int text_check_file(const char *text, size_t len, const char *file, struct diag *diag) {
+int dslab_text_check_file(const char *text, size_t len, const char *file, struct dslab_diag *diag) {
     const unsigned char *u = (const unsigned char *)text;
     if (len >= 4 && ((u[0] == 0xff && u[1] == 0xfe && u[2] == 0 && u[3] == 0) ||
                      (u[0] == 0 && u[1] == 0 && u[2] == 0xfe && u[3] == 0xff))) {
-        return diag_set(diag, file, 1, 1,
+        return dslab_diag_set(diag, file, 1, 1,
                         "the file is UTF-32 text (it starts with a byte-order mark); save it as "
                         "UTF-8");
     }
     if (len >= 2 && ((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff))) {
-        return diag_set(diag, file, 1, 1,
+        return dslab_diag_set(diag, file, 1, 1,
                         "the file is UTF-16 text (it starts with a byte-order mark); save it as "
                         "UTF-8");
     }
     const char *nul = memchr(text, '\0', len);
     size_t bad;
-    bool utf8 = text_utf8_valid(text, nul ? (size_t)(nul - text) : len, &bad);
+    bool utf8 = dslab_text_utf8_valid(text, nul ? (size_t)(nul - text) : len, &bad);
     int line, col;
     if (!utf8) {
         position(text, bad, &line, &col);
-        return diag_set(diag, file, line, col,
+        return dslab_diag_set(diag, file, line, col,
                         "the file is not valid UTF-8 text (bad byte 0x%02x)",
                         (unsigned)u[bad]);
     }
     if (nul) {
         position(text, (size_t)(nul - text), &line, &col);
-        return diag_set(diag, file, line, col,
+        return dslab_diag_set(diag, file, line, col,
                         "the file contains a NUL byte (is it UTF-16 text? save it as UTF-8)");
     }
     for (size_t i = 0; i < len; i++) {
         bool c1 = u[i] == 0xc2 && i + 1 < len && u[i + 1] >= 0x80 && u[i + 1] < 0xa0;
         if ((u[i] < 0x20 && u[i] != '\t' && u[i] != '\n' && u[i] != '\r') || u[i] == 0x7f || c1) {
             position(text, i, &line, &col);
-            return diag_set(diag, file, line, col,
+            return dslab_diag_set(diag, file, line, col,
                             "the file contains a control character (0x%02x); only tab, newline "
                             "and carriage return are allowed",
                             c1 ? (unsigned)u[i + 1] : (unsigned)u[i]);
@@ -98,12 +98,12 @@ int text_check_file(const char *text, size_t len, const char *file, struct diag 
     return 0;
 }
 
-size_t text_escape(const char *s, size_t len, char *out, size_t cap) {
+size_t dslab_text_escape(const char *s, size_t len, char *out, size_t cap) {
     const unsigned char *u = (const unsigned char *)s;
     size_t o = 0;
     if (cap == 0) return 0;
     for (size_t i = 0; i < len;) {
-        size_t n = u[i] < 0x80 ? 1 : text_utf8_seq(u + i, len - i);
+        size_t n = u[i] < 0x80 ? 1 : dslab_text_utf8_seq(u + i, len - i);
         bool plain = n > 1 || (n == 1 && u[i] >= 0x20 && u[i] != 0x7f);
         /* C1 controls (U+0080..U+009F) act on terminals too. */
         if (n == 2 && u[i] == 0xc2 && u[i + 1] < 0xa0) plain = false;

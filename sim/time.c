@@ -4,7 +4,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-char *time_format_s(int64_t t_ns, char *buf, int buf_size) {
+char *dslab_time_format_s(int64_t t_ns, char *buf, int buf_size) {
     const char *sign = t_ns < 0 ? "-" : "";
     uint64_t abs_ns = t_ns < 0 ? (uint64_t)0 - (uint64_t)t_ns : (uint64_t)t_ns;
     uint64_t us = abs_ns / 1000u;
@@ -13,10 +13,10 @@ char *time_format_s(int64_t t_ns, char *buf, int buf_size) {
     return buf;
 }
 
-char *time_format_duration(int64_t d_ns, char *buf, int buf_size) {
+char *dslab_time_format_duration(int64_t d_ns, char *buf, int buf_size) {
     static const struct { int64_t ns; const char *unit; } units[] = {
-        {INT64_C(3600000000000), "h"}, {INT64_C(60000000000), "m"}, {NS_PER_S, "s"},
-        {NS_PER_MS, "ms"}, {NS_PER_US, "us"}, {1, "ns"},
+        {INT64_C(3600000000000), "h"}, {INT64_C(60000000000), "m"}, {DSLAB_NS_PER_S, "s"},
+        {DSLAB_NS_PER_MS, "ms"}, {DSLAB_NS_PER_US, "us"}, {1, "ns"},
     };
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
         if (d_ns != 0 && d_ns % units[i].ns == 0) {
@@ -28,9 +28,9 @@ char *time_format_duration(int64_t d_ns, char *buf, int buf_size) {
     return buf;
 }
 
-char *time_format_human(int64_t d_ns, char *buf, int buf_size) {
+char *dslab_time_format_human(int64_t d_ns, char *buf, int buf_size) {
     static const struct { int64_t ns; const char *unit; } units[] = {
-        {NS_PER_S, "s"}, {NS_PER_MS, "ms"}, {NS_PER_US, "us"},
+        {DSLAB_NS_PER_S, "s"}, {DSLAB_NS_PER_MS, "ms"}, {DSLAB_NS_PER_US, "us"},
     };
     uint64_t abs_ns = d_ns < 0 ? (uint64_t)0 - (uint64_t)d_ns : (uint64_t)d_ns;
     const char *sign = d_ns < 0 ? "-" : "";

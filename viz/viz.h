@@ -9,7 +9,7 @@
  * the current simulated time; the session can be saved as a scenario whose
  * replay gives a byte-identical trace. Keys and views: docs/VISUALISER.md.
  *
- * Library code: nothing here prints; errors come back in a struct diag. */
+ * Library code: nothing here prints; errors come back in a struct dslab_diag. */
 #ifndef DSLAB_VIZ_H
 #define DSLAB_VIZ_H
 
@@ -33,7 +33,7 @@ struct viz_options {
     /* The scenario to show. Borrowed; the visualiser temporarily replaces
      * its fault list with one that includes interventions and puts the
      * original back before returning. Load it with the default allocator. */
-    struct scenario *scenario;
+    struct dslab_scenario *scenario;
     uint64_t seed;              /* the seed to run with */
     int width, height;          /* window or frame size in pixels */
     bool projector;             /* large fonts, fewer details */
@@ -58,11 +58,11 @@ struct viz_options {
 
 /* Parses an action "TIME:VERB[:NODE[:ARG]]" (TIME like "1.5s").
  * Returns 0, or -1 with a message in diag. */
-int viz_action_parse(const char *text, struct viz_action *out, struct diag *diag);
+int viz_action_parse(const char *text, struct viz_action *out, struct dslab_diag *diag);
 
 /* Headless: renders the frame(s) asked for in opt (png_path or frames_dir).
  * Returns 0, or -1 with diag set. */
-int viz_render_headless(const struct viz_options *opt, struct diag *diag);
+int viz_render_headless(const struct viz_options *opt, struct dslab_diag *diag);
 
 /* What a window session ended with (for scripts and tests). */
 struct viz_result {
@@ -73,12 +73,12 @@ struct viz_result {
 
 /* Opens a window and runs until the user quits. Returns 0, or -1 with
  * diag set (no display, SDL failure, bad scenario). res may be NULL. */
-int viz_run_window(const struct viz_options *opt, struct viz_result *res, struct diag *diag);
+int viz_run_window(const struct viz_options *opt, struct viz_result *res, struct dslab_diag *diag);
 
 /* Where each node's disc is drawn in a frame of opt's size (window
  * pixels), for scripts that drive the window. Fills up to max (x, y)
  * pairs; returns the number of nodes, or -1 with diag. */
-int viz_node_positions(const struct viz_options *opt, float *xy, int max, struct diag *diag);
+int viz_node_positions(const struct viz_options *opt, float *xy, int max, struct dslab_diag *diag);
 
 /* The directory fonts are loaded from (DejaVu); DSLAB_FONT_DIR overrides. */
 const char *viz_font_dir(void);

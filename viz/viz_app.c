@@ -18,9 +18,9 @@
 const double viz_speeds[] = {0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000};
 const int viz_speeds_count = (int)(sizeof viz_speeds / sizeof viz_speeds[0]);
 
-static int default_speed_index(const struct scenario *s) {
+static int default_speed_index(const struct dslab_scenario *s) {
     /* A typical message should take about a quarter of a second on screen. */
-    double mean_s = (double)latency_mean_ns(&s->network.link.latency) / 1e9;
+    double mean_s = (double)dslab_latency_mean_ns(&s->network.link.latency) / 1e9;
     double want = mean_s / 0.25;
     int best = 0;
     for (int i = 0; i < viz_speeds_count; i++) {
@@ -30,16 +30,16 @@ static int default_speed_index(const struct scenario *s) {
     return best;
 }
 
-static int64_t default_window_ns(const struct scenario *s) {
-    int64_t mean = latency_mean_ns(&s->network.link.latency);
+static int64_t default_window_ns(const struct dslab_scenario *s) {
+    int64_t mean = dslab_latency_mean_ns(&s->network.link.latency);
     int64_t w = mean * 60;
-    if (w < 100 * NS_PER_MS) w = 100 * NS_PER_MS;
+    if (w < 100 * DSLAB_NS_PER_MS) w = 100 * DSLAB_NS_PER_MS;
     if (w > s->duration_ns) w = s->duration_ns;
-    return w > 0 ? w : NS_PER_S;
+    return w > 0 ? w : DSLAB_NS_PER_S;
 }
 
 int viz_app_init(struct viz_app *app, const struct viz_options *opt, SDL_Renderer *ren,
-                 struct diag *diag) {
+                 struct dslab_diag *diag) {
     memset(app, 0, sizeof *app);
     app->opt = opt;
     app->ren = ren;
@@ -65,7 +65,7 @@ int viz_app_init(struct viz_app *app, const struct viz_options *opt, SDL_Rendere
         double per_ns = (double)r->msgs_count / (double)r->end_ns;
         if (per_ns * (double)app->st_window_ns > 400) {
             app->st_window_ns = (int64_t)(400 / per_ns);
-            if (app->st_window_ns < 100 * NS_PER_US) app->st_window_ns = 100 * NS_PER_US;
+            if (app->st_window_ns < 100 * DSLAB_NS_PER_US) app->st_window_ns = 100 * DSLAB_NS_PER_US;
         }
     }
     draw_init(&app->draw, ren);
@@ -89,9 +89,9 @@ int viz_app_init(struct viz_app *app, const struct viz_options *opt, SDL_Rendere
     viz_app_seek(app, opt->start_ns);
     app->help = opt->show_help;
     if (opt->select_node) {
-        int32_t n = scenario_node_index(opt->scenario, opt->select_node);
+        int32_t n = dslab_scenario_node_index(opt->scenario, opt->select_node);
         if (n < 0) {
-            int rc = diag_set(diag, "", 0, 0, "--select: unknown node '%s'", opt->select_node);
+            int rc = dslab_diag_set(diag, "", 0, 0, "--select: unknown node '%s'", opt->select_node);
             viz_app_deinit(app);
             return rc;
         }
@@ -113,7 +113,7 @@ void viz_app_deinit(struct viz_app *app) {
 void viz_app_relayout(struct viz_app *app, int width, int height) {
     float scale = app->dpi_scale * (app->projector ? 1.45f : 1.0f);
     if (scale != app->lay.scale) {
-        struct diag d;
+        struct dslab_diag d;
         fonts_deinit(&app->fonts);
         if (fonts_init(&app->fonts, app->ren, scale, &d) != 0) {
             app->quit = true;
@@ -181,32 +181,32 @@ void viz_app_render(struct viz_app *app) {
 
 /* ---- headless ----------------------------------------------------------- */
 static int headless_renderer(const struct viz_options *opt, SDL_Surface **surf,
-                             SDL_Renderer **ren, struct diag *diag) {
+                             SDL_Renderer **ren, struct dslab_diag *diag) {
     if (!getenv("SDL_VIDEODRIVER")) {
         SDL_setenv("SDL_VIDEODRIVER", "dummy", 1);
     }
     if (SDL_Init(0) != 0) {
-        return diag_set(diag, "", 0, 0, "cannot start SDL: %s", SDL_GetError());
+        return dslab_diag_set(diag, "", 0, 0, "cannot start SDL: %s", SDL_GetError());
     }
     *surf = SDL_CreateRGBSurfaceWithFormat(0, opt->width, opt->height, 32,
                                            SDL_PIXELFORMAT_ARGB8888);
     if (!*surf) {
-        return diag_set(diag, "", 0, 0, "cannot make a %dx%d frame: %s", opt->width,
+        return dslab_diag_set(diag, "", 0, 0, "cannot make a %dx%d frame: %s", opt->width,
                         opt->height, SDL_GetError());
     }
     *ren = SDL_CreateSoftwareRenderer(*surf);
     if (!*ren) {
         SDL_FreeSurface(*surf);
-        return diag_set(diag, "", 0, 0, "cannot make a software renderer: %s", SDL_GetError());
+        return dslab_diag_set(diag, "", 0, 0, "cannot make a software renderer: %s", SDL_GetError());
     }
     return 0;
 }
 
-static int render_frames(struct viz_app *app, const struct viz_options *opt, struct diag *diag) {
+static int render_frames(struct viz_app *app, const struct viz_options *opt, struct dslab_diag *diag) {
     if (mkdir(opt->frames_dir, 0777) != 0) {
         struct stat st;
         if (stat(opt->frames_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-            return diag_set(diag, opt->frames_dir, 0, 0, "cannot make the frames directory");
+            return dslab_diag_set(diag, opt->frames_dir, 0, 0, "cannot make the frames directory");
         }
     }
     int64_t until = opt->until_ns >= 0 ? opt->until_ns : app->model.rec.end_ns;
@@ -216,7 +216,7 @@ static int render_frames(struct viz_app *app, const struct viz_options *opt, str
     if (step_ns < 1) step_ns = 1;
     int64_t frames = (until - opt->start_ns) / step_ns + 1;
     if (frames > 100000) {
-        return diag_set(diag, "", 0, 0, "%lld frames is too many: raise the speed or shorten --until",
+        return dslab_diag_set(diag, "", 0, 0, "%lld frames is too many: raise the speed or shorten --until",
                         (long long)frames);
     }
     for (int64_t i = 0; i < frames; i++) {
@@ -231,7 +231,7 @@ static int render_frames(struct viz_app *app, const struct viz_options *opt, str
     return 0;
 }
 
-static int finish_session(struct viz_app *app, const struct viz_options *opt, struct diag *diag) {
+static int finish_session(struct viz_app *app, const struct viz_options *opt, struct dslab_diag *diag) {
     if (opt->save_session_path && viz_model_save(&app->model, opt->save_session_path, diag) != 0) {
         return -1;
     }
@@ -241,7 +241,7 @@ static int finish_session(struct viz_app *app, const struct viz_options *opt, st
     return 0;
 }
 
-int viz_render_headless(const struct viz_options *opt, struct diag *diag) {
+int viz_render_headless(const struct viz_options *opt, struct dslab_diag *diag) {
     SDL_Surface *surf = NULL;
     SDL_Renderer *ren = NULL;
     if (headless_renderer(opt, &surf, &ren, diag) != 0) {
@@ -274,7 +274,7 @@ int viz_render_headless(const struct viz_options *opt, struct diag *diag) {
     return rc;
 }
 
-int viz_node_positions(const struct viz_options *opt, float *xy, int max, struct diag *diag) {
+int viz_node_positions(const struct viz_options *opt, float *xy, int max, struct dslab_diag *diag) {
     SDL_Surface *surf = NULL;
     SDL_Renderer *ren = NULL;
     if (headless_renderer(opt, &surf, &ren, diag) != 0) {
@@ -345,7 +345,7 @@ static void window_loop(struct viz_app *app, const struct viz_options *opt) {
     }
 }
 
-int viz_run_window(const struct viz_options *opt, struct viz_result *res, struct diag *diag) {
+int viz_run_window(const struct viz_options *opt, struct viz_result *res, struct dslab_diag *diag) {
     /* Without a display SDL may pick a driver with no screen (offscreen,
      * a console framebuffer) and the window would run where nobody sees
      * it: refuse, unless SDL_VIDEODRIVER asks for that on purpose. */
@@ -355,19 +355,19 @@ int viz_run_window(const struct viz_options *opt, struct viz_result *res, struct
     has_display = true;
 #endif
     if (!asked && !has_display) {
-        return diag_set(diag, "", 0, 0,
+        return dslab_diag_set(diag, "", 0, 0,
                         "no display (DISPLAY is not set): use --png FILE --at TIME or --frames DIR "
                         "for pictures without one, or run under xvfb-run");
     }
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
-        return diag_set(diag, "", 0, 0,
+        return dslab_diag_set(diag, "", 0, 0,
                         "cannot open a window: %s (no display? use --png for headless frames)",
                         SDL_GetError());
     }
     const char *drv = SDL_GetCurrentVideoDriver();
     if (!asked && drv && (strcmp(drv, "offscreen") == 0 || strcmp(drv, "dummy") == 0)) {
         SDL_Quit();
-        return diag_set(diag, "", 0, 0, "no display (SDL chose the '%s' video driver): use --png "
+        return dslab_diag_set(diag, "", 0, 0, "no display (SDL chose the '%s' video driver): use --png "
                         "or --frames for pictures without one", drv);
     }
     char title[160];
@@ -376,7 +376,7 @@ int viz_run_window(const struct viz_options *opt, struct viz_result *res, struct
                                        opt->width, opt->height,
                                        SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
     if (!win) {
-        int rc = diag_set(diag, "", 0, 0, "cannot open a window: %s", SDL_GetError());
+        int rc = dslab_diag_set(diag, "", 0, 0, "cannot open a window: %s", SDL_GetError());
         SDL_Quit();
         return rc;
     }
@@ -385,7 +385,7 @@ int viz_run_window(const struct viz_options *opt, struct viz_result *res, struct
         ren = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
     }
     if (!ren) {
-        int rc = diag_set(diag, "", 0, 0, "cannot make a renderer: %s", SDL_GetError());
+        int rc = dslab_diag_set(diag, "", 0, 0, "cannot make a renderer: %s", SDL_GetError());
         SDL_DestroyWindow(win);
         SDL_Quit();
         return rc;

@@ -38,11 +38,11 @@ static const struct {
     [FONT_TITLE] = {"DejaVuSans-Bold.ttf", 15.0f}, [FONT_BIG] = {"DejaVuSans-Bold.ttf", 20.0f},
 };
 
-int fonts_init(struct fonts *fo, SDL_Renderer *ren, float scale, struct diag *diag) {
+int fonts_init(struct fonts *fo, SDL_Renderer *ren, float scale, struct dslab_diag *diag) {
     memset(fo, 0, sizeof *fo);
     fo->ren = ren;
     if (!TTF_WasInit() && TTF_Init() != 0) {
-        return diag_set(diag, "", 0, 0, "cannot start SDL2_ttf: %s", TTF_GetError());
+        return dslab_diag_set(diag, "", 0, 0, "cannot start SDL2_ttf: %s", TTF_GetError());
     }
     for (int i = 0; i < FONT_COUNT; i++) {
         char path[600];
@@ -50,7 +50,7 @@ int fonts_init(struct fonts *fo, SDL_Renderer *ren, float scale, struct diag *di
         int pt = (int)(font_specs[i].size_pt * scale + 0.5f);
         fo->f[i] = TTF_OpenFont(path, pt < 6 ? 6 : pt);
         if (!fo->f[i]) {
-            int rc = diag_set(diag, "", 0, 0,
+            int rc = dslab_diag_set(diag, "", 0, 0,
                               "cannot open font %s: %s (install fonts-dejavu-core or set "
                               "DSLAB_FONT_DIR)",
                               path, TTF_GetError());

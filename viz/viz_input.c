@@ -59,12 +59,12 @@ static void select_event(struct viz_app *app, int32_t i) {
         return;
     }
     const struct rec_event *e = &r->events[i];
-    bool msg = e->kind == TRACE_SEND || e->kind == TRACE_DELIVER || e->kind == TRACE_DROP ||
-               e->kind == TRACE_DUPLICATE;
+    bool msg = e->kind == DSLAB_TRACE_SEND || e->kind == DSLAB_TRACE_DELIVER || e->kind == DSLAB_TRACE_DROP ||
+               e->kind == DSLAB_TRACE_DUPLICATE;
     if (msg && e->ref >= 0) {
         app->sel = SEL_MSG;
         app->sel_index = e->ref;
-    } else if (e->kind == TRACE_CLIENT && e->ref >= 0) {
+    } else if (e->kind == DSLAB_TRACE_CLIENT && e->ref >= 0) {
         app->sel = SEL_OP;
         app->sel_index = e->ref;
     } else {
@@ -120,7 +120,7 @@ static void jump_violation(struct viz_app *app, int dir) {
 
 static void zoom(struct viz_app *app, double factor) {
     int64_t w = (int64_t)((double)app->st_window_ns * factor);
-    if (w < 100 * NS_PER_US) w = 100 * NS_PER_US;
+    if (w < 100 * DSLAB_NS_PER_US) w = 100 * DSLAB_NS_PER_US;
     if (w > app->model.rec.end_ns * 2) w = app->model.rec.end_ns * 2;
     if (!app->st_follow) {
         int64_t mid = app->st_end_ns - app->st_window_ns / 2;
@@ -140,7 +140,7 @@ static void key_intervention(struct viz_app *app, SDL_Keycode k, bool shift) {
     switch (k) {
     case SDLK_c: if ((n = selected_node(app)) >= 0) viz_session_crash_toggle(app, n); break;
     case SDLK_p: if ((n = selected_node(app)) >= 0) viz_session_pause(app, n); break;
-    case SDLK_j: if ((n = selected_node(app)) >= 0) viz_session_clock_jump(app, n, shift ? -100 * NS_PER_MS : 100 * NS_PER_MS); break;
+    case SDLK_j: if ((n = selected_node(app)) >= 0) viz_session_clock_jump(app, n, shift ? -100 * DSLAB_NS_PER_MS : 100 * DSLAB_NS_PER_MS); break;
     case SDLK_d: if ((n = selected_node(app)) >= 0) viz_session_clock_drift(app, n, shift ? -200 : 200); break;
     case SDLK_k: viz_session_partition_next(app); break;
     case SDLK_s: viz_session_save(app, NULL); break;
@@ -202,8 +202,8 @@ static void on_button(struct viz_app *app, int id) {
     switch (id) {
     case BTN_CRASH: case BTN_RESTART: if (n >= 0) viz_session_crash_toggle(app, n); break;
     case BTN_PAUSE: if (n >= 0) viz_session_pause(app, n); break;
-    case BTN_JUMP_FWD: if (n >= 0) viz_session_clock_jump(app, n, 100 * NS_PER_MS); break;
-    case BTN_JUMP_BACK: if (n >= 0) viz_session_clock_jump(app, n, -100 * NS_PER_MS); break;
+    case BTN_JUMP_FWD: if (n >= 0) viz_session_clock_jump(app, n, 100 * DSLAB_NS_PER_MS); break;
+    case BTN_JUMP_BACK: if (n >= 0) viz_session_clock_jump(app, n, -100 * DSLAB_NS_PER_MS); break;
     case BTN_DRIFT: if (n >= 0) viz_session_clock_drift(app, n, 200); break;
     case BTN_HEAL_ALL: viz_session_heal_all(app); break;
     case BTN_PARTITION: viz_session_partition_next(app); break;

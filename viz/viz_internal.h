@@ -49,9 +49,9 @@ struct rec_event {
     uint32_t text_off; /* into the arena; 0 = "" */
     uint32_t tag_off;
     int32_t ref;       /* message or op index, -1 */
-    uint8_t kind;      /* enum trace_kind */
+    uint8_t kind;      /* enum dslab_trace_kind */
     uint8_t tag_kind;  /* enum rec_tag */
-    uint8_t role;      /* REC_TAG_ROLE: the reported enum role_class */
+    uint8_t role;      /* REC_TAG_ROLE: the reported enum dslab_role_class */
 };
 
 #define REC_TRAFFIC_BINS 240
@@ -76,7 +76,7 @@ struct rec_op {
     uint64_t op_id;
     int32_t client, node;
     uint8_t fn;
-    uint8_t result;    /* enum op_type; OP_INVOKE while pending */
+    uint8_t result;    /* enum dslab_op_type; DSLAB_OP_INVOKE while pending */
     bool in_violation;
     int64_t key, value, expected, out_value;
     int64_t invoke_ns, complete_ns; /* complete -1 while pending */
@@ -88,15 +88,15 @@ struct rec_violation {
     char message[256];
     int64_t from_ns, to_ns;
     int nodes_count;
-    int32_t nodes[CHECK_VIOLATION_NODES_MAX];
+    int32_t nodes[DSLAB_CHECK_VIOLATION_NODES_MAX];
     int evidence_count;
-    int32_t evidence[CHECK_VIOLATION_EVIDENCE_MAX]; /* event indices */
+    int32_t evidence[DSLAB_CHECK_VIOLATION_EVIDENCE_MAX]; /* event indices */
 };
 
 struct rec_node {
     struct ivec status; /* CRASH RESTART PAUSE RESUME events */
-    struct ivec role;   /* ANNOTATE, typed role report (ANNOTATION_ROLE) */
-    struct ivec term;   /* ANNOTATE, typed term report (ANNOTATION_TERM) */
+    struct ivec role;   /* ANNOTATE, typed role report (DSLAB_ANNOTATION_ROLE) */
+    struct ivec term;   /* ANNOTATE, typed term report (DSLAB_ANNOTATION_TERM) */
     struct ivec clock;  /* CLOCK_JUMP CLOCK_DRIFT */
     struct ivec msgs_sent; /* message indices sent by the node */
 };
@@ -143,13 +143,13 @@ struct recording {
 
 void rec_init(struct recording *r, int32_t nodes_count);
 void rec_free(struct recording *r);
-/* A trace_sink_fn; user is the struct recording. */
-void rec_sink(void *user, const struct trace_event *ev);
+/* A dslab_trace_sink_fn; user is the struct recording. */
+void rec_sink(void *user, const struct dslab_trace_event *ev);
 /* After the run: message spans; a message dropped when sent is shown
  * flying for drop_flight_ns before it dies. */
 void rec_finalize(struct recording *r, int64_t drop_flight_ns);
 /* After the run: copies checker results (evidence ids -> event indices). */
-void rec_take_results(struct recording *r, const struct sim *sim);
+void rec_take_results(struct recording *r, const struct dslab_sim *sim);
 const char *rec_str(const struct recording *r, uint32_t off);
 /* First event index with t_ns > t (the events happened by time t). */
 int32_t rec_events_until(const struct recording *r, int64_t t_ns);
@@ -157,11 +157,11 @@ int32_t rec_events_until(const struct recording *r, int64_t t_ns);
 int32_t rec_msg_find(const struct recording *r, uint64_t msg_id);
 /* Role text / term value of a node with the first ev_count events. */
 const char *rec_node_role(const struct recording *r, int32_t node, int32_t ev_count);
-/* The class of that role report, ROLE_NONE before any. */
-enum role_class rec_node_role_class(const struct recording *r, int32_t node, int32_t ev_count);
+/* The class of that role report, DSLAB_ROLE_NONE before any. */
+enum dslab_role_class rec_node_role_class(const struct recording *r, int32_t node, int32_t ev_count);
 int64_t rec_node_term(const struct recording *r, int32_t node, int32_t ev_count);
-/* Status from the recording: NODE_UP/CRASHED/PAUSED; *since_ns when it began. */
-enum node_status rec_node_status(const struct recording *r, int32_t node, int32_t ev_count,
+/* Status from the recording: DSLAB_NODE_UP/CRASHED/PAUSED; *since_ns when it began. */
+enum dslab_node_status rec_node_status(const struct recording *r, int32_t node, int32_t ev_count,
                                  int64_t *since_ns, bool *restarted);
 /* A one-line description of event i ("n1 -> n2 AppendEntries"). */
 void rec_event_describe(const struct recording *r, const char (*names)[DSLAB_NAME_MAX],
@@ -171,17 +171,17 @@ void rec_event_describe(const struct recording *r, const char (*names)[DSLAB_NAM
 #define VIZ_DESCRIBE_MAX 96
 
 struct viz_model {
-    struct scenario *scenario;      /* borrowed, faults swapped (see viz.h) */
-    struct fault *orig_faults;      /* put back by viz_model_deinit */
+    struct dslab_scenario *scenario;      /* borrowed, faults swapped (see viz.h) */
+    struct dslab_fault *orig_faults;      /* put back by viz_model_deinit */
     int orig_faults_count;
-    struct fault *faults;           /* owned merged list: scenario + interventions */
+    struct dslab_fault *faults;           /* owned merged list: scenario + interventions */
     int32_t faults_count, faults_cap;
     int32_t **groups;               /* owned group_of_node arrays of interventions */
     int32_t groups_count, groups_cap;
     int interventions_count;
     uint64_t seed;
     struct recording rec;
-    struct sim *cursor;             /* no sinks; advanced to now_ns */
+    struct dslab_sim *cursor;             /* no sinks; advanced to now_ns */
     int64_t now_ns;
     int32_t ev_count;
     char (*describe)[VIZ_DESCRIBE_MAX]; /* per node, at cursor time */
@@ -192,20 +192,20 @@ struct viz_model {
 };
 #define VIZ_LINKS_NODES_MAX 64
 
-int viz_model_init(struct viz_model *m, struct scenario *s, uint64_t seed, struct diag *diag);
+int viz_model_init(struct viz_model *m, struct dslab_scenario *s, uint64_t seed, struct dslab_diag *diag);
 void viz_model_deinit(struct viz_model *m);
 /* Re-runs the whole scenario (after an intervention). Keeps now_ns. */
-int viz_model_rerun(struct viz_model *m, struct diag *diag);
+int viz_model_rerun(struct viz_model *m, struct dslab_diag *diag);
 /* Shows the state at t_ns (all events <= t_ns happened). Exact both ways. */
 void viz_model_seek(struct viz_model *m, int64_t t_ns);
 /* Shows the state after the first ev_count events. */
 void viz_model_seek_event(struct viz_model *m, int32_t ev_count);
 /* Adds a fault at now_ns and re-runs. Returns 0 or -1 with diag. */
-int viz_model_intervene(struct viz_model *m, const struct fault *f, struct diag *diag);
+int viz_model_intervene(struct viz_model *m, const struct dslab_fault *f, struct dslab_diag *diag);
 /* Writes the session (scenario + interventions) as YAML. */
-int viz_model_save(struct viz_model *m, const char *path, struct diag *diag);
+int viz_model_save(struct viz_model *m, const char *path, struct dslab_diag *diag);
 /* Writes the JSON Lines trace of the session (a fresh run). */
-int viz_model_write_trace(struct viz_model *m, const char *path, struct diag *diag);
+int viz_model_write_trace(struct viz_model *m, const char *path, struct dslab_diag *diag);
 const char *viz_model_node_name(const struct viz_model *m, int32_t node);
 bool viz_model_link_up(const struct viz_model *m, int32_t from, int32_t to);
 
@@ -262,7 +262,7 @@ struct fonts {
     int32_t *table; /* hash -> cache index + 1 */
     int32_t table_cap;
 };
-int fonts_init(struct fonts *fo, SDL_Renderer *ren, float scale, struct diag *diag);
+int fonts_init(struct fonts *fo, SDL_Renderer *ren, float scale, struct dslab_diag *diag);
 void fonts_deinit(struct fonts *fo);
 /* Draws UTF-8 text with its top at y; returns its width. Flushes d first. */
 int text_draw(struct fonts *fo, struct draw *d, enum font_id f, const char *s, float x, float y,
@@ -377,7 +377,7 @@ extern const double viz_speeds[];
 extern const int viz_speeds_count;
 
 int viz_app_init(struct viz_app *app, const struct viz_options *opt, SDL_Renderer *ren,
-                 struct diag *diag);
+                 struct dslab_diag *diag);
 void viz_app_deinit(struct viz_app *app);
 void viz_app_relayout(struct viz_app *app, int width, int height);
 void viz_app_render(struct viz_app *app);
@@ -418,7 +418,7 @@ int64_t st_x_to_time(const struct viz_app *app, struct frect area, float x);
 /* How a role class looks: leading classes (leader, primary, coordinator)
  * as leaders, followers/backups/participants as followers. */
 enum role_look { LOOK_NONE, LOOK_LEADER, LOOK_FOLLOWER, LOOK_CANDIDATE, LOOK_OTHER };
-enum role_look role_look_of(enum role_class role);
+enum role_look role_look_of(enum dslab_role_class role);
 struct rgba role_colour(enum role_look rc);
 /* Formats a time for labels: "1.234567s" or compact "1.23s". */
 void fmt_time(int64_t t_ns, char *buf, size_t size);
@@ -427,7 +427,7 @@ void fmt_offset(int64_t d_ns, char *buf, size_t size);
 /* input (viz_input.c) and session actions (viz_session.c) */
 void viz_input_event(struct viz_app *app, const SDL_Event *ev);
 void viz_playback_tick(struct viz_app *app, double real_dt_s);
-int viz_session_apply(struct viz_app *app, const struct viz_action *act, struct diag *diag);
+int viz_session_apply(struct viz_app *app, const struct viz_action *act, struct dslab_diag *diag);
 int viz_session_crash_toggle(struct viz_app *app, int32_t node);
 int viz_session_pause(struct viz_app *app, int32_t node);
 int viz_session_cut(struct viz_app *app, int32_t from, int32_t to, bool one_way);
@@ -438,6 +438,6 @@ int viz_session_clock_drift(struct viz_app *app, int32_t node, int64_t drift_ppm
 int viz_session_save(struct viz_app *app, const char *path);
 
 /* headless PNG (viz_png.c) */
-int viz_png_save(SDL_Renderer *ren, int width, int height, const char *path, struct diag *diag);
+int viz_png_save(SDL_Renderer *ren, int width, int height, const char *path, struct dslab_diag *diag);
 
 #endif

@@ -49,16 +49,16 @@ void layout_compute(struct layout *l, int width, int height, float scale, bool p
     l->inspector = (struct frect){W - insp_w, top, insp_w - m, content_h};
 }
 
-enum role_look role_look_of(enum role_class role) {
+enum role_look role_look_of(enum dslab_role_class role) {
     switch (role) {
-    case ROLE_NONE: return LOOK_NONE;
-    case ROLE_LEADER:
-    case ROLE_PRIMARY:
-    case ROLE_COORDINATOR: return LOOK_LEADER;
-    case ROLE_FOLLOWER:
-    case ROLE_BACKUP:
-    case ROLE_PARTICIPANT: return LOOK_FOLLOWER;
-    case ROLE_CANDIDATE: return LOOK_CANDIDATE;
+    case DSLAB_ROLE_NONE: return LOOK_NONE;
+    case DSLAB_ROLE_LEADER:
+    case DSLAB_ROLE_PRIMARY:
+    case DSLAB_ROLE_COORDINATOR: return LOOK_LEADER;
+    case DSLAB_ROLE_FOLLOWER:
+    case DSLAB_ROLE_BACKUP:
+    case DSLAB_ROLE_PARTICIPANT: return LOOK_FOLLOWER;
+    case DSLAB_ROLE_CANDIDATE: return LOOK_CANDIDATE;
     default: return LOOK_OTHER;
     }
 }

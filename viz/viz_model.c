@@ -2,7 +2,7 @@
  * run plus a "cursor" simulation standing at the displayed time.
  *
  * The recording comes from one full run with a recording sink (and clock
- * samples taken between chunks of sim_run, which does not change the run:
+ * samples taken between chunks of dslab_sim_run, which does not change the run:
  * events are ordered by (time, sequence) whatever the chunking). The cursor
  * sim has no sinks; it answers what only live state knows (describe(),
  * clocks, links). Seeking forward advances it; seeking back re-creates it
@@ -27,17 +27,17 @@ static int64_t host_ms(void) {
 
 static void cursor_reset(struct viz_model *m) {
     if (m->cursor) {
-        sim_destroy(m->cursor);
+        dslab_sim_destroy(m->cursor);
         m->cursor = NULL;
     }
 }
 
-static void sample_clocks(struct viz_model *m, struct sim *sim, int32_t k) {
+static void sample_clocks(struct viz_model *m, struct dslab_sim *sim, int32_t k) {
     struct recording *r = &m->rec;
-    int64_t t = sim_now_ns(sim);
+    int64_t t = dslab_sim_now_ns(sim);
     r->sample_ns[k] = t;
     for (int32_t n = 0; n < r->nodes_count; n++) {
-        int64_t w = sim_node_wall_ns(sim, n) - t, mo = sim_node_mono_ns(sim, n) - t;
+        int64_t w = dslab_sim_node_wall_ns(sim, n) - t, mo = dslab_sim_node_mono_ns(sim, n) - t;
         r->wall_off_ns[(size_t)n * (size_t)r->samples_count + (size_t)k] = w;
         r->mono_off_ns[(size_t)n * (size_t)r->samples_count + (size_t)k] = mo;
         if (w < r->clock_off_ns_min) r->clock_off_ns_min = w;
@@ -61,48 +61,48 @@ static void alloc_samples(struct recording *r) {
 }
 
 /* One full run into m->rec. */
-static int full_run(struct viz_model *m, struct diag *diag) {
-    struct scenario *s = m->scenario;
+static int full_run(struct viz_model *m, struct dslab_diag *diag) {
+    struct dslab_scenario *s = m->scenario;
     int64_t t0 = host_ms();
     rec_free(&m->rec);
     rec_init(&m->rec, s->nodes_count);
-    struct sim *sim = sim_create(s, m->seed, diag);
+    struct dslab_sim *sim = dslab_sim_create(s, m->seed, diag);
     if (!sim) {
         return -1;
     }
-    sim_add_sink(sim, rec_sink, &m->rec);
-    struct trace_hasher hasher;
-    trace_hasher_init(&hasher, (const char(*)[32])s->node_names, s->nodes_count);
-    sim_add_sink(sim, trace_hasher_sink, &hasher);
+    dslab_sim_add_sink(sim, rec_sink, &m->rec);
+    struct dslab_trace_hasher hasher;
+    dslab_trace_hasher_init(&hasher, (const char(*)[32])s->node_names, s->nodes_count);
+    dslab_sim_add_sink(sim, dslab_trace_hasher_sink, &hasher);
     alloc_samples(&m->rec);
     int32_t k_max = m->rec.samples_count;
     int rc = 0;
     for (int32_t k = 0; k < k_max; k++) {
         int64_t t = s->duration_ns * k / (k_max - 1);
-        enum sim_status st = sim_run(sim, t, 0);
+        enum dslab_sim_status st = dslab_sim_run(sim, t, 0);
         sample_clocks(m, sim, k);
-        if (st == SIM_ERROR) {
-            rc = diag_set(diag, s->path, 0, 0, "the run stopped: %s", sim_error(sim));
+        if (st == DSLAB_SIM_ERROR) {
+            rc = dslab_diag_set(diag, s->path, 0, 0, "the run stopped: %s", dslab_sim_error(sim));
             break;
         }
-        if (st == SIM_EVENT_BUDGET) {
+        if (st == DSLAB_SIM_EVENT_BUDGET) {
             break;
         }
     }
-    sim_finish(sim);
+    dslab_sim_finish(sim);
     m->trace_hash = hasher.hash;
     rec_take_results(&m->rec, sim);
-    sim_destroy(sim);
+    dslab_sim_destroy(sim);
     if (m->rec.end_ns < s->duration_ns) {
         m->rec.end_ns = s->duration_ns;
     }
-    int64_t mean = latency_mean_ns(&s->network.link.latency);
-    rec_finalize(&m->rec, mean > 0 ? mean / 2 : NS_PER_MS);
+    int64_t mean = dslab_latency_mean_ns(&s->network.link.latency);
+    rec_finalize(&m->rec, mean > 0 ? mean / 2 : DSLAB_NS_PER_MS);
     m->rerun_ms = host_ms() - t0;
     return rc;
 }
 
-int viz_model_init(struct viz_model *m, struct scenario *s, uint64_t seed, struct diag *diag) {
+int viz_model_init(struct viz_model *m, struct dslab_scenario *s, uint64_t seed, struct dslab_diag *diag) {
     memset(m, 0, sizeof *m);
     m->scenario = s;
     m->seed = seed;
@@ -151,7 +151,7 @@ void viz_model_deinit(struct viz_model *m) {
     memset(m, 0, sizeof *m);
 }
 
-int viz_model_rerun(struct viz_model *m, struct diag *diag) {
+int viz_model_rerun(struct viz_model *m, struct dslab_diag *diag) {
     int64_t now = m->now_ns;
     cursor_reset(m);
     if (full_run(m, diag) != 0) {
@@ -166,7 +166,7 @@ static void refresh_cursor_views(struct viz_model *m) {
     for (int32_t i = 0; i < n; i++) {
         m->describe[i][0] = '\0';
         if (m->cursor) {
-            sim_node_describe(m->cursor, i, m->describe[i], sizeof m->describe[i]);
+            dslab_sim_node_describe(m->cursor, i, m->describe[i], sizeof m->describe[i]);
         }
     }
     m->any_link_down = false;
@@ -175,7 +175,7 @@ static void refresh_cursor_views(struct viz_model *m) {
     }
     for (int32_t a = 0; a < n; a++) {
         for (int32_t b = 0; b < n; b++) {
-            bool up = a == b || sim_link_up(m->cursor, a, b);
+            bool up = a == b || dslab_sim_link_up(m->cursor, a, b);
             m->link_up[a * n + b] = up;
             if (!up) {
                 m->any_link_down = true;
@@ -185,18 +185,18 @@ static void refresh_cursor_views(struct viz_model *m) {
 }
 
 static void cursor_to(struct viz_model *m, int64_t t_ns) {
-    if (m->cursor && sim_now_ns(m->cursor) > t_ns) {
+    if (m->cursor && dslab_sim_now_ns(m->cursor) > t_ns) {
         cursor_reset(m);
     }
     if (!m->cursor) {
-        struct diag d;
-        diag_clear(&d);
-        m->cursor = sim_create(m->scenario, m->seed, &d);
+        struct dslab_diag d;
+        dslab_diag_clear(&d);
+        m->cursor = dslab_sim_create(m->scenario, m->seed, &d);
         if (!m->cursor) {
             return; /* the full run succeeded with the same input: cannot happen */
         }
     }
-    sim_run(m->cursor, t_ns, 0);
+    dslab_sim_run(m->cursor, t_ns, 0);
     refresh_cursor_views(m);
 }
 
@@ -216,13 +216,13 @@ void viz_model_seek_event(struct viz_model *m, int32_t ev_count) {
     cursor_to(m, m->now_ns);
 }
 
-int viz_model_intervene(struct viz_model *m, const struct fault *f, struct diag *diag) {
-    struct scenario *s = m->scenario;
-    struct fault nf = *f;
+int viz_model_intervene(struct viz_model *m, const struct dslab_fault *f, struct dslab_diag *diag) {
+    struct dslab_scenario *s = m->scenario;
+    struct dslab_fault nf = *f;
     nf.at_ns = m->now_ns;
     nf.pos.line = 0;
     nf.pos.col = 0;
-    if (nf.kind == FAULT_PARTITION && nf.shape == PARTITION_GROUPS && nf.group_of_node) {
+    if (nf.kind == DSLAB_FAULT_PARTITION && nf.shape == DSLAB_PARTITION_GROUPS && nf.group_of_node) {
         int32_t *g = malloc((size_t)s->nodes_count * sizeof *g);
         if (!g) {
             abort();
@@ -247,10 +247,10 @@ int viz_model_intervene(struct viz_model *m, const struct fault *f, struct diag 
     return viz_model_rerun(m, diag);
 }
 
-int viz_model_save(struct viz_model *m, const char *path, struct diag *diag) {
+int viz_model_save(struct viz_model *m, const char *path, struct dslab_diag *diag) {
     uint64_t seed = m->scenario->seed;
     m->scenario->seed = m->seed;
-    int rc = scenario_save(m->scenario, path, diag);
+    int rc = dslab_scenario_save(m->scenario, path, diag);
     m->scenario->seed = seed;
     return rc;
 }
@@ -258,31 +258,31 @@ int viz_model_save(struct viz_model *m, const char *path, struct diag *diag) {
 /* The trace goes through dslab/outfile.h: a temporary renamed over PATH
  * when complete (a crash or a full disk never leaves a half-written
  * trace), or straight to a device or FIFO. */
-int viz_model_write_trace(struct viz_model *m, const char *path, struct diag *diag) {
-    struct outfile out;
-    if (outfile_open(&out, path, diag) < 0) return -1;
+int viz_model_write_trace(struct viz_model *m, const char *path, struct dslab_diag *diag) {
+    struct dslab_outfile out;
+    if (dslab_outfile_open(&out, path, diag) < 0) return -1;
     FILE *f = out.f;
-    struct sim *sim = sim_create(m->scenario, m->seed, diag);
+    struct dslab_sim *sim = dslab_sim_create(m->scenario, m->seed, diag);
     if (!sim) {
-        outfile_abort(&out);
+        dslab_outfile_abort(&out);
         return -1;
     }
-    struct trace_writer w;
-    trace_writer_init(&w, f, TRACE_FORMAT_JSONL, (const char(*)[32])m->scenario->node_names,
+    struct dslab_trace_writer w;
+    dslab_trace_writer_init(&w, f, DSLAB_TRACE_FORMAT_JSONL, (const char(*)[32])m->scenario->node_names,
                       m->scenario->nodes_count);
-    sim_add_sink(sim, trace_writer_sink, &w);
-    struct trace_hasher hasher;
-    trace_hasher_init(&hasher, (const char(*)[32])m->scenario->node_names, m->scenario->nodes_count);
-    sim_add_sink(sim, trace_hasher_sink, &hasher);
-    sim_run(sim, m->scenario->duration_ns, 0);
-    sim_finish(sim);
-    trace_writer_finish(&w);
-    sim_destroy(sim);
-    if (outfile_commit(&out, diag) < 0) return -1;
+    dslab_sim_add_sink(sim, dslab_trace_writer_sink, &w);
+    struct dslab_trace_hasher hasher;
+    dslab_trace_hasher_init(&hasher, (const char(*)[32])m->scenario->node_names, m->scenario->nodes_count);
+    dslab_sim_add_sink(sim, dslab_trace_hasher_sink, &hasher);
+    dslab_sim_run(sim, m->scenario->duration_ns, 0);
+    dslab_sim_finish(sim);
+    dslab_trace_writer_finish(&w);
+    dslab_sim_destroy(sim);
+    if (dslab_outfile_commit(&out, diag) < 0) return -1;
     /* The run on screen was recorded in chunks with interventions re-run:
      * it must be the very run a replay gives. */
     if (hasher.hash != m->trace_hash) {
-        return diag_set(diag, path, 0, 0,
+        return dslab_diag_set(diag, path, 0, 0,
                         "internal error: the session shown (hash %016llx) differs from its "
                         "replay (hash %016llx)",
                         (unsigned long long)m->trace_hash, (unsigned long long)hasher.hash);

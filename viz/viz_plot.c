@@ -46,7 +46,7 @@ static void x_ticks(struct fonts *fo, struct draw *d, const struct plot_area *a)
             float x = px(a, ns);
             draw_line(d, x, a->y, x, a->y + a->h, 1, m == 0 ? COL_PANEL_EDGE : COL_GRID);
             char label[32];
-            time_format_human(ns, label, (int)sizeof label);
+            dslab_time_format_human(ns, label, (int)sizeof label);
             if (x - last_x >= (float)text_width(fo, FONT_SMALL, label) + 8) {
                 text_draw(fo, d, FONT_SMALL, label, x, a->y + a->h + 6, COL_TEXT_DIM, ALIGN_CENTER);
                 last_x = x;
@@ -112,7 +112,7 @@ static void draw_cdf(struct fonts *fo, struct draw *d, const struct plot_area *a
         float x = px(a, q);
         draw_dashed(d, x, a->y, x, a->y + a->h, 1, 4, COL_TEXT_DIM);
         char label[48], t[32];
-        snprintf(label, sizeof label, "%s %s", names[m], time_format_human(q, t, (int)sizeof t));
+        snprintf(label, sizeof label, "%s %s", names[m], dslab_time_format_human(q, t, (int)sizeof t));
         text_draw(fo, d, FONT_SMALL, label, x + 4, a->y + 4 + (float)m * (float)fo->height[FONT_SMALL],
                   COL_TEXT, ALIGN_LEFT);
     }
@@ -169,22 +169,22 @@ static void render(struct fonts *fo, struct draw *d, const struct viz_plot_data 
 }
 
 int viz_plot_png(const struct viz_plot_data *data, enum viz_plot_kind kind, int width, int height,
-                 const char *path, struct diag *diag) {
-    if (data->bins < 1) return diag_set(diag, path, 0, 0, "nothing to plot: no samples");
+                 const char *path, struct dslab_diag *diag) {
+    if (data->bins < 1) return dslab_diag_set(diag, path, 0, 0, "nothing to plot: no samples");
     if (!getenv("SDL_VIDEODRIVER")) SDL_setenv("SDL_VIDEODRIVER", "dummy", 1);
-    if (SDL_Init(0) != 0) return diag_set(diag, "", 0, 0, "cannot start SDL: %s", SDL_GetError());
+    if (SDL_Init(0) != 0) return dslab_diag_set(diag, "", 0, 0, "cannot start SDL: %s", SDL_GetError());
     SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, width, height, 32, SDL_PIXELFORMAT_ARGB8888);
     SDL_Renderer *ren = surf ? SDL_CreateSoftwareRenderer(surf) : NULL;
     int rc = 0;
     if (!ren) {
-        rc = diag_set(diag, "", 0, 0, "cannot make a %dx%d software renderer: %s", width, height,
+        rc = dslab_diag_set(diag, "", 0, 0, "cannot make a %dx%d software renderer: %s", width, height,
                       SDL_GetError());
     } else {
         struct fonts *fo = calloc(1, sizeof *fo);
         struct draw d;
         draw_init(&d, ren);
         if (!fo) {
-            rc = diag_set(diag, "", 0, 0, "out of memory");
+            rc = dslab_diag_set(diag, "", 0, 0, "out of memory");
         } else if (fonts_init(fo, ren, 1.0f, diag) == 0) {
             render(fo, &d, data, kind, width, height);
             rc = viz_png_save(ren, width, height, path, diag);

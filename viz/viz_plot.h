@@ -31,6 +31,6 @@ struct viz_plot_data {
 /* Renders one plot of width x height pixels to a PNG file at path.
  * Returns 0, or -1 with diag set (SDL, fonts, I/O). */
 int viz_plot_png(const struct viz_plot_data *data, enum viz_plot_kind kind, int width, int height,
-                 const char *path, struct diag *diag);
+                 const char *path, struct dslab_diag *diag);
 
 #endif

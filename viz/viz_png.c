@@ -13,14 +13,14 @@
 
 #include <SDL_image.h>
 
-int viz_png_save(SDL_Renderer *ren, int width, int height, const char *path, struct diag *diag) {
+int viz_png_save(SDL_Renderer *ren, int width, int height, const char *path, struct dslab_diag *diag) {
     SDL_RenderFlush(ren);
     SDL_Surface *out = SDL_CreateRGBSurfaceWithFormat(0, width, height, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!out) {
-        return diag_set(diag, path, 0, 0, "cannot make an image: %s", SDL_GetError());
+        return dslab_diag_set(diag, path, 0, 0, "cannot make an image: %s", SDL_GetError());
     }
     if (SDL_RenderReadPixels(ren, NULL, SDL_PIXELFORMAT_ARGB8888, out->pixels, out->pitch) != 0) {
-        int rc = diag_set(diag, path, 0, 0, "cannot read the frame: %s", SDL_GetError());
+        int rc = dslab_diag_set(diag, path, 0, 0, "cannot read the frame: %s", SDL_GetError());
         SDL_FreeSurface(out);
         return rc;
     }
@@ -37,18 +37,18 @@ int viz_png_save(SDL_Renderer *ren, int width, int height, const char *path, str
      * because IMG_SavePNG() does not report failed writes (a full disk gave
      * a truncated PNG and success): the stream's error flag and
      * fflush/fclose do. */
-    struct outfile of;
-    if (outfile_open(&of, path, diag) < 0) {
+    struct dslab_outfile of;
+    if (dslab_outfile_open(&of, path, diag) < 0) {
         SDL_FreeSurface(out);
         return -1;
     }
     int rc = 0;
     SDL_RWops *rw = SDL_RWFromFP(of.f, SDL_FALSE);
     if (!rw || IMG_SavePNG_RW(out, rw, 1) != 0) {
-        rc = diag_set(diag, path, 0, 0, "cannot write the PNG: %s", IMG_GetError());
-        outfile_abort(&of);
+        rc = dslab_diag_set(diag, path, 0, 0, "cannot write the PNG: %s", IMG_GetError());
+        dslab_outfile_abort(&of);
     } else {
-        rc = outfile_commit(&of, diag);
+        rc = dslab_outfile_commit(&of, diag);
     }
     SDL_FreeSurface(out);
     return rc;

@@ -172,7 +172,7 @@ void rec_finalize(struct recording *r, int64_t drop_flight_ns) {
     }
 }
 
-static void on_send(struct recording *r, const struct trace_event *ev, struct rec_event *re) {
+static void on_send(struct recording *r, const struct dslab_trace_event *ev, struct rec_event *re) {
     int32_t idx = r->msgs_count;
     struct rec_msg *m = VIZ_PUSH(r->msgs, r->msgs_count, r->msgs_cap);
     memset(m, 0, sizeof *m);
@@ -195,7 +195,7 @@ static void on_send(struct recording *r, const struct trace_event *ev, struct re
     re->ref = idx;
 }
 
-static void on_duplicate(struct recording *r, const struct trace_event *ev, struct rec_event *re) {
+static void on_duplicate(struct recording *r, const struct dslab_trace_event *ev, struct rec_event *re) {
     int32_t orig = map_get(&r->msg_map, ev->msg_id);
     if (orig < 0) {
         return;
@@ -234,7 +234,7 @@ static int32_t pending_copy(struct recording *r, uint64_t msg_id, int64_t t_ns) 
     return any;
 }
 
-static void on_end(struct recording *r, const struct trace_event *ev, struct rec_event *re) {
+static void on_end(struct recording *r, const struct dslab_trace_event *ev, struct rec_event *re) {
     int32_t i = pending_copy(r, ev->msg_id, ev->t_ns);
     if (i < 0) {
         return;
@@ -242,7 +242,7 @@ static void on_end(struct recording *r, const struct trace_event *ev, struct rec
     struct rec_msg *m = &r->msgs[i];
     m->end_ev = (int32_t)(re - r->events);
     re->ref = i;
-    if (ev->kind == TRACE_DELIVER) {
+    if (ev->kind == DSLAB_TRACE_DELIVER) {
         m->fate = FATE_DELIVERED;
         m->end_ns = ev->t_ns;
     } else {
@@ -252,15 +252,15 @@ static void on_end(struct recording *r, const struct trace_event *ev, struct rec
     }
 }
 
-static void on_client(struct recording *r, const struct trace_event *ev, struct rec_event *re) {
-    const struct history_op *op = ev->op;
+static void on_client(struct recording *r, const struct dslab_trace_event *ev, struct rec_event *re) {
+    const struct dslab_history_op *op = ev->op;
     if (!op) {
         return;
     }
     if (op->client + 1 > r->clients_count) {
         r->clients_count = op->client + 1;
     }
-    if (op->type == OP_INVOKE) {
+    if (op->type == DSLAB_OP_INVOKE) {
         int32_t idx = r->ops_count;
         struct rec_op *o = VIZ_PUSH(r->ops, r->ops_count, r->ops_cap);
         memset(o, 0, sizeof *o);
@@ -268,11 +268,11 @@ static void on_client(struct recording *r, const struct trace_event *ev, struct 
         o->client = op->client;
         o->node = op->node;
         o->fn = (uint8_t)op->fn;
-        o->result = OP_INVOKE;
+        o->result = DSLAB_OP_INVOKE;
         o->key = op->key;
         o->value = op->value;
         o->expected = op->expected;
-        o->out_value = HISTORY_NIL;
+        o->out_value = DSLAB_HISTORY_NIL;
         o->invoke_ns = ev->t_ns;
         o->complete_ns = -1;
         o->invoke_ev = (int32_t)(re - r->events);
@@ -296,23 +296,23 @@ static void on_client(struct recording *r, const struct trace_event *ev, struct 
     re->ref = idx;
 }
 
-static void on_node_event(struct recording *r, const struct trace_event *ev, int32_t idx) {
+static void on_node_event(struct recording *r, const struct dslab_trace_event *ev, int32_t idx) {
     if (ev->node < 0 || ev->node >= r->nodes_count) {
         return;
     }
     struct rec_node *n = &r->nodes[ev->node];
     switch (ev->kind) {
-    case TRACE_CRASH:
-    case TRACE_RESTART:
-    case TRACE_PAUSE:
-    case TRACE_RESUME:
+    case DSLAB_TRACE_CRASH:
+    case DSLAB_TRACE_RESTART:
+    case DSLAB_TRACE_PAUSE:
+    case DSLAB_TRACE_RESUME:
         ivec_push(&n->status, idx);
         break;
-    case TRACE_CLOCK_JUMP:
-    case TRACE_CLOCK_DRIFT:
+    case DSLAB_TRACE_CLOCK_JUMP:
+    case DSLAB_TRACE_CLOCK_DRIFT:
         ivec_push(&n->clock, idx);
         break;
-    case TRACE_ANNOTATE:
+    case DSLAB_TRACE_ANNOTATE:
         if (r->events[idx].tag_kind == REC_TAG_ROLE) {
             ivec_push(&n->role, idx);
         } else if (r->events[idx].tag_kind == REC_TAG_TERM) {
@@ -324,11 +324,11 @@ static void on_node_event(struct recording *r, const struct trace_event *ev, int
     }
 }
 
-static bool is_fault(enum trace_kind k) {
-    return k >= TRACE_CRASH && k <= TRACE_CLOCK_DRIFT && k != TRACE_RESUME;
+static bool is_fault(enum dslab_trace_kind k) {
+    return k >= DSLAB_TRACE_CRASH && k <= DSLAB_TRACE_CLOCK_DRIFT && k != DSLAB_TRACE_RESUME;
 }
 
-void rec_sink(void *user, const struct trace_event *ev) {
+void rec_sink(void *user, const struct dslab_trace_event *ev) {
     struct recording *r = user;
     int32_t idx = r->events_count;
     struct rec_event *re = VIZ_PUSH(r->events, r->events_count, r->events_cap);
@@ -343,9 +343,9 @@ void rec_sink(void *user, const struct trace_event *ev) {
     re->ref = -1;
     re->text_off = arena_add(r, ev->text);
     re->tag_off = arena_add(r, ev->tag);
-    if (ev->kind == TRACE_ANNOTATE) {
-        re->tag_kind = ev->annotation == ANNOTATION_ROLE   ? REC_TAG_ROLE
-                       : ev->annotation == ANNOTATION_TERM ? REC_TAG_TERM
+    if (ev->kind == DSLAB_TRACE_ANNOTATE) {
+        re->tag_kind = ev->annotation == DSLAB_ANNOTATION_ROLE   ? REC_TAG_ROLE
+                       : ev->annotation == DSLAB_ANNOTATION_TERM ? REC_TAG_TERM
                                                            : REC_TAG_OTHER;
         re->role = (uint8_t)ev->role;
     }
@@ -353,13 +353,13 @@ void rec_sink(void *user, const struct trace_event *ev) {
         r->end_ns = ev->t_ns;
     }
     switch (ev->kind) {
-    case TRACE_SEND: on_send(r, ev, re); break;
-    case TRACE_DUPLICATE: on_duplicate(r, ev, re); break;
-    case TRACE_DELIVER:
-    case TRACE_DROP: on_end(r, ev, re); break;
-    case TRACE_CLIENT: on_client(r, ev, re); break;
-    case TRACE_NARRATION: ivec_push(&r->narration, idx); break;
-    case TRACE_ASSUMPTION: ivec_push(&r->assumptions, idx); break;
+    case DSLAB_TRACE_SEND: on_send(r, ev, re); break;
+    case DSLAB_TRACE_DUPLICATE: on_duplicate(r, ev, re); break;
+    case DSLAB_TRACE_DELIVER:
+    case DSLAB_TRACE_DROP: on_end(r, ev, re); break;
+    case DSLAB_TRACE_CLIENT: on_client(r, ev, re); break;
+    case DSLAB_TRACE_NARRATION: ivec_push(&r->narration, idx); break;
+    case DSLAB_TRACE_ASSUMPTION: ivec_push(&r->assumptions, idx); break;
     default: break;
     }
     if (is_fault(ev->kind)) {
@@ -370,28 +370,28 @@ void rec_sink(void *user, const struct trace_event *ev) {
 
 static void mark_op_evidence(struct recording *r, int32_t ev_index) {
     const struct rec_event *e = &r->events[ev_index];
-    if (e->kind == TRACE_CLIENT && e->ref >= 0 && e->ref < r->ops_count) {
+    if (e->kind == DSLAB_TRACE_CLIENT && e->ref >= 0 && e->ref < r->ops_count) {
         r->ops[e->ref].in_violation = true;
     }
 }
 
-void rec_take_results(struct recording *r, const struct sim *sim) {
+void rec_take_results(struct recording *r, const struct dslab_sim *sim) {
     r->check_lines_count = 0;
-    for (int c = 0; c < sim_check_count(sim); c++) {
-        const struct check_result *cr = sim_check_result(sim, c);
+    for (int c = 0; c < dslab_sim_check_count(sim); c++) {
+        const struct dslab_check_result *cr = dslab_sim_check_result(sim, c);
         if (!cr) {
             continue;
         }
         if (r->check_lines_count < 8) {
             snprintf(r->check_lines[r->check_lines_count++], sizeof r->check_lines[0],
                      "%.60s: %s  %.80s", cr->name,
-                     cr->verdict == CHECK_PASS   ? "pass"
-                     : cr->verdict == CHECK_FAIL ? "FAIL"
+                     cr->verdict == DSLAB_CHECK_PASS   ? "pass"
+                     : cr->verdict == DSLAB_CHECK_FAIL ? "FAIL"
                                                  : "unknown",
                      cr->summary);
         }
         for (int v = 0; v < cr->violations_count; v++) {
-            const struct check_violation *cv = &cr->violations[v];
+            const struct dslab_check_violation *cv = &cr->violations[v];
             struct rec_violation *rv =
                 VIZ_PUSH(r->violations, r->violations_count, r->violations_cap);
             memset(rv, 0, sizeof *rv);
@@ -431,9 +431,9 @@ const char *rec_node_role(const struct recording *r, int32_t node, int32_t ev_co
     return i < 0 ? "" : rec_str(r, r->events[r->nodes[node].role.v[i]].text_off);
 }
 
-enum role_class rec_node_role_class(const struct recording *r, int32_t node, int32_t ev_count) {
+enum dslab_role_class rec_node_role_class(const struct recording *r, int32_t node, int32_t ev_count) {
     int32_t i = ivec_last_before(&r->nodes[node].role, ev_count);
-    return i < 0 ? ROLE_NONE : (enum role_class)r->events[r->nodes[node].role.v[i]].role;
+    return i < 0 ? DSLAB_ROLE_NONE : (enum dslab_role_class)r->events[r->nodes[node].role.v[i]].role;
 }
 
 int64_t rec_node_term(const struct recording *r, int32_t node, int32_t ev_count) {
@@ -445,22 +445,22 @@ int64_t rec_node_term(const struct recording *r, int32_t node, int32_t ev_count)
     return i < 0 ? -1 : r->events[r->nodes[node].role.v[i]].a;
 }
 
-enum node_status rec_node_status(const struct recording *r, int32_t node, int32_t ev_count,
+enum dslab_node_status rec_node_status(const struct recording *r, int32_t node, int32_t ev_count,
                                  int64_t *since_ns, bool *restarted) {
     const struct ivec *st = &r->nodes[node].status;
     int32_t i = ivec_last_before(st, ev_count);
     *since_ns = 0;
     *restarted = false;
     if (i < 0) {
-        return NODE_UP;
+        return DSLAB_NODE_UP;
     }
     const struct rec_event *e = &r->events[st->v[i]];
     *since_ns = e->t_ns;
     switch (e->kind) {
-    case TRACE_CRASH: return NODE_CRASHED;
-    case TRACE_PAUSE: return NODE_PAUSED;
-    case TRACE_RESTART: *restarted = true; return NODE_UP;
-    default: return NODE_UP;
+    case DSLAB_TRACE_CRASH: return DSLAB_NODE_CRASHED;
+    case DSLAB_TRACE_PAUSE: return DSLAB_NODE_PAUSED;
+    case DSLAB_TRACE_RESTART: *restarted = true; return DSLAB_NODE_UP;
+    default: return DSLAB_NODE_UP;
     }
 }
 
@@ -475,59 +475,59 @@ void rec_event_describe(const struct recording *r, const char (*names)[DSLAB_NAM
     const char *peer = name_of(names, r->nodes_count, e->peer);
     const char *text = rec_str(r, e->text_off), *tag = rec_str(r, e->tag_off);
     char d[32];
-    switch ((enum trace_kind)e->kind) {
-    case TRACE_SEND:
+    switch ((enum dslab_trace_kind)e->kind) {
+    case DSLAB_TRACE_SEND:
         snprintf(buf, size, "%s sends %s to %s%s", node, *text ? text : "a message", peer,
                  e->a < 0 ? " (lost)" : "");
         break;
-    case TRACE_DELIVER: snprintf(buf, size, "%s receives %s from %s", node, text, peer); break;
-    case TRACE_DROP: snprintf(buf, size, "%s -> %s dropped (%s)", node, peer, tag); break;
-    case TRACE_DUPLICATE: snprintf(buf, size, "%s -> %s duplicated", node, peer); break;
-    case TRACE_TIMER: snprintf(buf, size, "%s timer fires", node); break;
-    case TRACE_CRASH: snprintf(buf, size, "%s crashes", node); break;
-    case TRACE_RESTART: snprintf(buf, size, "%s restarts", node); break;
-    case TRACE_PAUSE:
-        time_format_duration(e->a, d, sizeof d);
+    case DSLAB_TRACE_DELIVER: snprintf(buf, size, "%s receives %s from %s", node, text, peer); break;
+    case DSLAB_TRACE_DROP: snprintf(buf, size, "%s -> %s dropped (%s)", node, peer, tag); break;
+    case DSLAB_TRACE_DUPLICATE: snprintf(buf, size, "%s -> %s duplicated", node, peer); break;
+    case DSLAB_TRACE_TIMER: snprintf(buf, size, "%s timer fires", node); break;
+    case DSLAB_TRACE_CRASH: snprintf(buf, size, "%s crashes", node); break;
+    case DSLAB_TRACE_RESTART: snprintf(buf, size, "%s restarts", node); break;
+    case DSLAB_TRACE_PAUSE:
+        dslab_time_format_duration(e->a, d, sizeof d);
         snprintf(buf, size, "%s paused for %s", node, d);
         break;
-    case TRACE_RESUME: snprintf(buf, size, "%s resumes", node); break;
-    case TRACE_NO_EFFECT: snprintf(buf, size, "no effect: %s", text); break;
-    case TRACE_COST: /* costs: models (sim/costs.c) */
-        time_format_duration(e->a, d, sizeof d);
+    case DSLAB_TRACE_RESUME: snprintf(buf, size, "%s resumes", node); break;
+    case DSLAB_TRACE_NO_EFFECT: snprintf(buf, size, "no effect: %s", text); break;
+    case DSLAB_TRACE_COST: /* costs: models (sim/costs.c) */
+        dslab_time_format_duration(e->a, d, sizeof d);
         if (strcmp(tag, "sync") == 0) snprintf(buf, size, "%s disk sync takes %s", node, d);
         else if (strcmp(tag, "timer_late") == 0) snprintf(buf, size, "%s timer %s late", node, d);
         else snprintf(buf, size, "%s GC-like pause of %s", node, d);
         break;
-    case TRACE_PARTITION: snprintf(buf, size, "partition %s", text); break;
-    case TRACE_HEAL:
+    case DSLAB_TRACE_PARTITION: snprintf(buf, size, "partition %s", text); break;
+    case DSLAB_TRACE_HEAL:
         if (e->node < 0) snprintf(buf, size, "network healed");
         else snprintf(buf, size, "heal %s - %s", node, peer);
         break;
-    case TRACE_CUT:
+    case DSLAB_TRACE_CUT:
         snprintf(buf, size, "cut %s %s %s", node, e->a ? "<->" : "->", peer);
         break;
-    case TRACE_LINK: snprintf(buf, size, "link %s -> %s: %s", node, peer, text); break;
-    case TRACE_SLOW:
+    case DSLAB_TRACE_LINK: snprintf(buf, size, "link %s -> %s: %s", node, peer, text); break;
+    case DSLAB_TRACE_SLOW:
         snprintf(buf, size, "%s%s slowed x%lld", node, text && text[0] ? " disk" : "",
                  (long long)e->a);
         break;
-    case TRACE_CLOCK_JUMP:
+    case DSLAB_TRACE_CLOCK_JUMP:
         fmt_offset(e->a, d, sizeof d);
         snprintf(buf, size, "%s clock jumps %s", node, d);
         break;
-    case TRACE_CLOCK_DRIFT:
+    case DSLAB_TRACE_CLOCK_DRIFT:
         snprintf(buf, size, "%s clock drift %+lldppm", node, (long long)e->a);
         break;
-    case TRACE_ANNOTATE: snprintf(buf, size, "%s %s: %s", node, tag, text); break;
-    case TRACE_CLIENT: {
+    case DSLAB_TRACE_ANNOTATE: snprintf(buf, size, "%s %s: %s", node, tag, text); break;
+    case DSLAB_TRACE_CLIENT: {
         const struct rec_op *o = e->ref >= 0 ? &r->ops[e->ref] : NULL;
         snprintf(buf, size, "client %d %s %s", o ? o->client : -1,
-                 o ? op_fn_name((enum op_fn)o->fn) : "?",
-                 o && o->invoke_ev == i ? "invoke" : o ? op_type_name((enum op_type)o->result) : "");
+                 o ? dslab_op_fn_name((enum dslab_op_fn)o->fn) : "?",
+                 o && o->invoke_ev == i ? "invoke" : o ? dslab_op_type_name((enum dslab_op_type)o->result) : "");
         break;
     }
-    case TRACE_ASSUMPTION: snprintf(buf, size, "assumption %s broken: %s", tag, text); break;
-    case TRACE_NARRATION: snprintf(buf, size, "narration: %s", text); break;
-    default: snprintf(buf, size, "%s", trace_kind_name((enum trace_kind)e->kind)); break;
+    case DSLAB_TRACE_ASSUMPTION: snprintf(buf, size, "assumption %s broken: %s", tag, text); break;
+    case DSLAB_TRACE_NARRATION: snprintf(buf, size, "narration: %s", text); break;
+    default: snprintf(buf, size, "%s", dslab_trace_kind_name((enum dslab_trace_kind)e->kind)); break;
     }
 }

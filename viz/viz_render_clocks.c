@@ -71,7 +71,7 @@ static void draw_strip(struct viz_app *app, int32_t node, struct frect a) {
     const struct ivec *ce = &r->nodes[node].clock;
     for (int32_t i = 0; i < ce->n; i++) {
         const struct rec_event *e = &r->events[ce->v[i]];
-        if (e->kind != TRACE_CLOCK_JUMP) continue;
+        if (e->kind != DSLAB_TRACE_CLOCK_JUMP) continue;
         float jx = a.x + a.w * (float)e->t_ns / (float)r->end_ns, t = 5 * s;
         struct rgba c = e->t_ns <= now ? COL_VERMILLION : RGBA(0xD55E00, 110);
         if (e->a >= 0) {
@@ -93,11 +93,11 @@ static void clock_row(struct viz_app *app, int32_t node, float x, float y, float
     }
     text_draw_fit(fo, &app->draw, FONT_BOLD, viz_model_node_name(m, node), x, ty, col[0] - 4, COL_TEXT);
     char buf[48];
-    int64_t wall = m->cursor ? sim_node_wall_ns(m->cursor, node) - m->now_ns : 0;
-    int64_t mono = m->cursor ? sim_node_mono_ns(m->cursor, node) - m->now_ns : 0;
-    int64_t drift = m->cursor ? sim_node_drift_ppm(m->cursor, node) : 0;
+    int64_t wall = m->cursor ? dslab_sim_node_wall_ns(m->cursor, node) - m->now_ns : 0;
+    int64_t mono = m->cursor ? dslab_sim_node_mono_ns(m->cursor, node) - m->now_ns : 0;
+    int64_t drift = m->cursor ? dslab_sim_node_drift_ppm(m->cursor, node) : 0;
     fmt_offset(wall, buf, sizeof buf);
-    struct rgba wc = (wall > 5 * NS_PER_MS || wall < -5 * NS_PER_MS) ? COL_ORANGE : COL_TEXT;
+    struct rgba wc = (wall > 5 * DSLAB_NS_PER_MS || wall < -5 * DSLAB_NS_PER_MS) ? COL_ORANGE : COL_TEXT;
     text_draw(fo, &app->draw, FONT_MONO, buf, x + col[1], ty, wc, ALIGN_RIGHT);
     fmt_offset(mono, buf, sizeof buf);
     text_draw(fo, &app->draw, FONT_MONO, buf, x + col[2], ty, COL_TEXT, ALIGN_RIGHT);

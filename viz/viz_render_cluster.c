@@ -158,7 +158,7 @@ static void draw_messages(struct viz_app *app) {
     const struct recording *r = &m->rec;
     float s = app->lay.scale;
     int64_t now = m->now_ns;
-    int64_t death_ns = r->msg_span_ns_max / 2 > 0 ? r->msg_span_ns_max / 2 : NS_PER_MS;
+    int64_t death_ns = r->msg_span_ns_max / 2 > 0 ? r->msg_span_ns_max / 2 : DSLAB_NS_PER_MS;
     int64_t from_t = now - r->msg_span_ns_max - death_ns;
     float dot = (m->scenario->nodes_count > 50 ? 2.2f : 3.6f) * s;
     for (int32_t i = first_msg_sent_after(r, from_t); i < r->msgs_count; i++) {
@@ -198,15 +198,15 @@ static void draw_pause_bars(struct draw *d, float x, float y, float r, struct rg
 }
 
 static void draw_node_shape(struct viz_app *app, float x, float y, float r, enum role_look rc,
-                            enum node_status st) {
+                            enum dslab_node_status st) {
     struct draw *d = &app->draw;
-    if (st == NODE_CRASHED) {
+    if (st == DSLAB_NODE_CRASHED) {
         draw_circle(d, x, y, r, COL_CRASHED);
         draw_cross(d, x, y, r * 0.55f, r * 0.18f + 1, RGBA(0x1b1f27, 255));
         return;
     }
     struct rgba c = role_colour(rc);
-    if (st == NODE_PAUSED) {
+    if (st == DSLAB_NODE_PAUSED) {
         c.a = 140;
     }
     switch (rc) {
@@ -214,7 +214,7 @@ static void draw_node_shape(struct viz_app *app, float x, float y, float r, enum
     case LOOK_CANDIDATE: draw_diamond(d, x, y, r * 1.1f, c); break;
     default: draw_circle(d, x, y, r, c); break;
     }
-    if (st == NODE_PAUSED) {
+    if (st == DSLAB_NODE_PAUSED) {
         draw_hatch(d, x - r, y - r, 2 * r, 2 * r, 4 * app->lay.scale, RGBA(0x1b1f27, 160));
         draw_pause_bars(d, x, y, r, RGBA(0xffffff, 255));
     }
@@ -230,7 +230,7 @@ static const char *role_letter(enum role_look rc) {
 }
 
 static void draw_node_labels(struct viz_app *app, int32_t i, float x, float y, float r,
-                             const char *role, enum node_status st, bool restarted) {
+                             const char *role, enum dslab_node_status st, bool restarted) {
     struct viz_model *m = &app->model;
     float s = app->lay.scale;
     int32_t n = m->scenario->nodes_count;
@@ -241,18 +241,18 @@ static void draw_node_labels(struct viz_app *app, int32_t i, float x, float y, f
     float fh = (float)app->fonts.height[FONT_BOLD];
     char line[160];
     int64_t term = rec_node_term(&m->rec, i, m->ev_count);
-    const char *state = st == NODE_CRASHED  ? "crashed"
-                        : st == NODE_PAUSED ? "paused"
+    const char *state = st == DSLAB_NODE_CRASHED  ? "crashed"
+                        : st == DSLAB_NODE_PAUSED ? "paused"
                         : restarted         ? "restarted"
                                             : role;
-    if (term >= 0 && st != NODE_CRASHED) {
+    if (term >= 0 && st != DSLAB_NODE_CRASHED) {
         snprintf(line, sizeof line, "%s %s t%lld", viz_model_node_name(m, i), state, (long long)term);
     } else {
         snprintf(line, sizeof line, "%s %s", viz_model_node_name(m, i), state);
     }
-    struct rgba nc = st == NODE_CRASHED ? COL_TEXT_DIM : st == NODE_PAUSED ? COL_YELLOW : COL_TEXT;
+    struct rgba nc = st == DSLAB_NODE_CRASHED ? COL_TEXT_DIM : st == DSLAB_NODE_PAUSED ? COL_YELLOW : COL_TEXT;
     text_draw(&app->fonts, &app->draw, n <= 12 ? FONT_BOLD : FONT_SMALL, line, x, top, nc, ALIGN_CENTER);
-    if (n <= 12 && m->describe[i][0] && st != NODE_CRASHED) {
+    if (n <= 12 && m->describe[i][0] && st != DSLAB_NODE_CRASHED) {
         float chord = n > 1 ? 2 * g.radius * sinf(PI_F / (float)n) : 200 * s;
         float maxw = chord * 0.95f < 170 * s ? chord * 0.95f : 170 * s;
         float w = (float)text_width(&app->fonts, FONT_SMALL, m->describe[i]);
@@ -269,11 +269,11 @@ static void draw_node(struct viz_app *app, int32_t i, bool labels) {
     cluster_node_pos(app, i, &x, &y, &r);
     int64_t since;
     bool restarted;
-    enum node_status st = rec_node_status(&m->rec, i, m->ev_count, &since, &restarted);
+    enum dslab_node_status st = rec_node_status(&m->rec, i, m->ev_count, &since, &restarted);
     const char *role = rec_node_role(&m->rec, i, m->ev_count);
     enum role_look rc = role_look_of(rec_node_role_class(&m->rec, i, m->ev_count));
-    int64_t glow_ns = 40 * latency_mean_ns(&m->scenario->network.link.latency);
-    if (glow_ns < 200 * NS_PER_MS) glow_ns = 200 * NS_PER_MS;
+    int64_t glow_ns = 40 * dslab_latency_mean_ns(&m->scenario->network.link.latency);
+    if (glow_ns < 200 * DSLAB_NS_PER_MS) glow_ns = 200 * DSLAB_NS_PER_MS;
     restarted = restarted && m->now_ns - since < glow_ns;
     bool selected = app->sel == SEL_NODE && app->sel_index == i;
     if (selected) {
@@ -284,7 +284,7 @@ static void draw_node(struct viz_app *app, int32_t i, bool labels) {
         draw_ring(&app->draw, x, y, r * 1.3f, 2 * s, COL_GREEN);
     }
     draw_node_shape(app, x, y, r, rc, st);
-    if (st == NODE_CRASHED) {
+    if (st == DSLAB_NODE_CRASHED) {
         struct rgba dash = COL_TEXT_DIM;
         for (int k = 0; k < 12; k += 2) {
             float a0 = 2 * PI_F * (float)k / 12, a1 = 2 * PI_F * (float)(k + 1) / 12;
@@ -292,7 +292,7 @@ static void draw_node(struct viz_app *app, int32_t i, bool labels) {
                       x + (r + 3 * s) * cosf(a1), y + (r + 3 * s) * sinf(a1), 1.5f * s, dash);
         }
     }
-    if (labels && st == NODE_UP && r >= 9 * s) {
+    if (labels && st == DSLAB_NODE_UP && r >= 9 * s) {
         text_draw(&app->fonts, &app->draw, FONT_BOLD, role_letter(rc), x,
                   y - (float)app->fonts.height[FONT_BOLD] / 2, RGBA(0x10131a, 255), ALIGN_CENTER);
     }
@@ -305,10 +305,10 @@ static void draw_node(struct viz_app *app, int32_t i, bool labels) {
 static void draw_legend(struct viz_app *app, struct frect c) {
     float s = app->lay.scale;
     float y = c.y + c.h - 15 * s, x = c.x + 14 * s, r = 6 * s;
-    struct { enum role_look rc; enum node_status st; const char *label; } items[] = {
-        {LOOK_LEADER, NODE_UP, "leader"},     {LOOK_FOLLOWER, NODE_UP, "follower"},
-        {LOOK_CANDIDATE, NODE_UP, "candidate"}, {LOOK_NONE, NODE_CRASHED, "crashed"},
-        {LOOK_FOLLOWER, NODE_PAUSED, "paused"},
+    struct { enum role_look rc; enum dslab_node_status st; const char *label; } items[] = {
+        {LOOK_LEADER, DSLAB_NODE_UP, "leader"},     {LOOK_FOLLOWER, DSLAB_NODE_UP, "follower"},
+        {LOOK_CANDIDATE, DSLAB_NODE_UP, "candidate"}, {LOOK_NONE, DSLAB_NODE_CRASHED, "crashed"},
+        {LOOK_FOLLOWER, DSLAB_NODE_PAUSED, "paused"},
     };
     for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
         draw_node_shape(app, x, y, r, items[i].rc, items[i].st);

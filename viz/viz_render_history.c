@@ -15,19 +15,19 @@
 #include "dslab/time.h"
 
 static void op_label(const struct rec_op *o, char *buf, size_t size) {
-    const char *fn = op_fn_name((enum op_fn)o->fn);
+    const char *fn = dslab_op_fn_name((enum dslab_op_fn)o->fn);
     char k[24];
     snprintf(k, sizeof k, "k%lld", (long long)o->key);
-    if (o->fn == OP_READ) {
-        if (o->result == OP_OK && o->out_value != HISTORY_NIL)
+    if (o->fn == DSLAB_OP_READ) {
+        if (o->result == DSLAB_OP_OK && o->out_value != DSLAB_HISTORY_NIL)
             snprintf(buf, size, "r %s=%lld", k, (long long)o->out_value);
-        else if (o->result == OP_OK)
+        else if (o->result == DSLAB_OP_OK)
             snprintf(buf, size, "r %s=nil", k);
         else
             snprintf(buf, size, "r %s", k);
-    } else if (o->fn == OP_WRITE) {
+    } else if (o->fn == DSLAB_OP_WRITE) {
         snprintf(buf, size, "w %s=%lld", k, (long long)o->value);
-    } else if (o->fn == OP_CAS) {
+    } else if (o->fn == DSLAB_OP_CAS) {
         snprintf(buf, size, "cas %s %lld->%lld", k, (long long)o->expected, (long long)o->value);
     } else {
         snprintf(buf, size, "%s %s", fn, k);
@@ -54,9 +54,9 @@ static void draw_op(struct viz_app *app, struct frect c, float y, float h, int32
         draw_rect(d, xa, y, xb - xa, h, RGBA(0x56B4E9, 50));
         draw_dashed(d, xa, y, xb, y, 1, 3 * s, COL_SKY);
         draw_dashed(d, xa, y + h, xb, y + h, 1, 3 * s, COL_SKY);
-    } else if (o->result == OP_OK) {
+    } else if (o->result == DSLAB_OP_OK) {
         draw_rect(d, xa, y, xb - xa, h, RGBA(0x0072B2, 255));
-    } else if (o->result == OP_FAIL) {
+    } else if (o->result == DSLAB_OP_FAIL) {
         draw_rect(d, xa, y, xb - xa, h, RGBA(0xE69F00, 60));
         draw_hatch(d, xa, y, xb - xa, h, 5 * s, RGBA(0xE69F00, 200));
         draw_rect_outline(d, xa, y, xb - xa, h, 1.2f * s, COL_ORANGE);
@@ -122,7 +122,7 @@ void render_history(struct viz_app *app) {
     int64_t t_right = st_x_to_time(app, c, c.x + c.w);
     /* Ops are in invoke order; a long one may start far left: scan from a
      * generous margin (client timeout) before the window. */
-    int64_t back = m->scenario->workload.timeout_ns > 0 ? m->scenario->workload.timeout_ns : NS_PER_S;
+    int64_t back = m->scenario->workload.timeout_ns > 0 ? m->scenario->workload.timeout_ns : DSLAB_NS_PER_S;
     for (int32_t i = first_op_from(r, t_left - back); i < r->ops_count; i++) {
         const struct rec_op *o = &r->ops[i];
         if (o->invoke_ns > t_right || o->invoke_ev >= m->ev_count) break;

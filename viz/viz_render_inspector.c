@@ -59,14 +59,14 @@ static void show_node(struct ins *in, int32_t node) {
     char buf[160], t[48];
     int64_t since;
     bool restarted;
-    enum node_status st = rec_node_status(&m->rec, node, m->ev_count, &since, &restarted);
+    enum dslab_node_status st = rec_node_status(&m->rec, node, m->ev_count, &since, &restarted);
     snprintf(buf, sizeof buf, "Node %s", viz_model_node_name(m, node));
     heading(in, buf, COL_TEXT);
-    const char *sts = st == NODE_CRASHED ? "crashed" : st == NODE_PAUSED ? "paused" : "up";
+    const char *sts = st == DSLAB_NODE_CRASHED ? "crashed" : st == DSLAB_NODE_PAUSED ? "paused" : "up";
     if (since > 0) {
         fmt_time(since, t, sizeof t);
         snprintf(buf, sizeof buf, "%s since %s", restarted ? "restarted" : sts, t);
-        line_kv(in, "status", buf, st == NODE_UP ? COL_TEXT : COL_VERMILLION);
+        line_kv(in, "status", buf, st == DSLAB_NODE_UP ? COL_TEXT : COL_VERMILLION);
     } else {
         line_kv(in, "status", sts, COL_TEXT);
     }
@@ -77,12 +77,12 @@ static void show_node(struct ins *in, int32_t node) {
     snprintf(buf, sizeof buf, "%lld", (long long)term);
     line_kv(in, "term/epoch", term >= 0 ? buf : "-", COL_TEXT);
     if (m->cursor) {
-        fmt_time(sim_node_wall_ns(m->cursor, node), t, sizeof t);
+        fmt_time(dslab_sim_node_wall_ns(m->cursor, node), t, sizeof t);
         line_kv(in, "wall clock", t, COL_ORANGE);
-        fmt_time(sim_node_mono_ns(m->cursor, node), t, sizeof t);
+        fmt_time(dslab_sim_node_mono_ns(m->cursor, node), t, sizeof t);
         line_kv(in, "mono clock", t, COL_SKY);
-        fmt_offset(sim_node_wall_ns(m->cursor, node) - m->now_ns, t, sizeof t);
-        snprintf(buf, sizeof buf, "%s, drift %+lldppm", t, (long long)sim_node_drift_ppm(m->cursor, node));
+        fmt_offset(dslab_sim_node_wall_ns(m->cursor, node) - m->now_ns, t, sizeof t);
+        snprintf(buf, sizeof buf, "%s, drift %+lldppm", t, (long long)dslab_sim_node_drift_ppm(m->cursor, node));
         line_kv(in, "offset", buf, COL_TEXT);
     }
     int32_t sent = 0;
@@ -96,7 +96,7 @@ static void show_node(struct ins *in, int32_t node) {
     }
     in->y += 6;
     float x = in->c.x;
-    if (st == NODE_CRASHED) button(in, &x, "restart (c)", BTN_RESTART);
+    if (st == DSLAB_NODE_CRASHED) button(in, &x, "restart (c)", BTN_RESTART);
     else button(in, &x, "crash (c)", BTN_CRASH);
     button(in, &x, "pause 1s (p)", BTN_PAUSE);
     button(in, &x, "clock +100ms (j)", BTN_JUMP_FWD);
@@ -136,15 +136,15 @@ static void show_op(struct ins *in, int32_t i) {
     struct viz_model *m = &in->app->model;
     const struct rec_op *o = &m->rec.ops[i];
     char buf[160], t[48];
-    snprintf(buf, sizeof buf, "Operation %s (client %d)", op_fn_name((enum op_fn)o->fn), o->client);
+    snprintf(buf, sizeof buf, "Operation %s (client %d)", dslab_op_fn_name((enum dslab_op_fn)o->fn), o->client);
     heading(in, buf, COL_TEXT);
     snprintf(buf, sizeof buf, "%lld", (long long)o->key);
     line_kv(in, "key", buf, COL_TEXT);
-    if (o->fn != OP_READ) {
+    if (o->fn != DSLAB_OP_READ) {
         snprintf(buf, sizeof buf, "%lld", (long long)o->value);
         line_kv(in, "value", buf, COL_TEXT);
     }
-    if (o->fn == OP_CAS) {
+    if (o->fn == DSLAB_OP_CAS) {
         snprintf(buf, sizeof buf, "%lld", (long long)o->expected);
         line_kv(in, "expected", buf, COL_TEXT);
     }
@@ -154,10 +154,10 @@ static void show_op(struct ins *in, int32_t i) {
     if (done) {
         fmt_time(o->complete_ns, t, sizeof t);
         line_kv(in, "completed", t, COL_TEXT);
-        const char *res = o->result == OP_OK ? "ok" : o->result == OP_FAIL ? "fail (did not happen)" : "info (unknown: may have happened)";
-        line_kv(in, "result", res, o->result == OP_OK ? COL_TEXT : COL_ORANGE);
-        if (o->fn == OP_READ && o->result == OP_OK) {
-            if (o->out_value == HISTORY_NIL) snprintf(buf, sizeof buf, "nil");
+        const char *res = o->result == DSLAB_OP_OK ? "ok" : o->result == DSLAB_OP_FAIL ? "fail (did not happen)" : "info (unknown: may have happened)";
+        line_kv(in, "result", res, o->result == DSLAB_OP_OK ? COL_TEXT : COL_ORANGE);
+        if (o->fn == DSLAB_OP_READ && o->result == DSLAB_OP_OK) {
+            if (o->out_value == DSLAB_HISTORY_NIL) snprintf(buf, sizeof buf, "nil");
             else snprintf(buf, sizeof buf, "%lld", (long long)o->out_value);
             line_kv(in, "read", buf, COL_TEXT);
         }
@@ -172,7 +172,7 @@ static void show_event(struct ins *in, int32_t i) {
     struct viz_model *m = &in->app->model;
     const struct rec_event *e = &m->rec.events[i];
     char buf[200], t[48];
-    heading(in, trace_kind_name((enum trace_kind)e->kind), COL_TEXT);
+    heading(in, dslab_trace_kind_name((enum dslab_trace_kind)e->kind), COL_TEXT);
     rec_event_describe(&m->rec, (const char(*)[DSLAB_NAME_MAX])m->scenario->node_names, i, buf, sizeof buf);
     para(in, buf, COL_TEXT, 4);
     fmt_time(e->t_ns, t, sizeof t);

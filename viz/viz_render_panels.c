@@ -182,7 +182,7 @@ void render_banner(struct viz_app *app) {
     x += icon + 10 * s;
     char t[48], dur[48], line[128];
     fmt_time(m->now_ns, t, sizeof t);
-    time_format_duration(m->rec.end_ns, dur, sizeof dur);
+    dslab_time_format_duration(m->rec.end_ns, dur, sizeof dur);
     snprintf(line, sizeof line, "t = %s", t);
     text_draw(&app->fonts, &app->draw, FONT_MONO, line, x, mid - (float)app->fonts.height[FONT_MONO] - 1 * s,
               COL_TEXT, ALIGN_LEFT);

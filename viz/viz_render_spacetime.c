@@ -16,7 +16,7 @@
 #include "dslab/time.h"
 
 static void window_bounds(const struct viz_app *app, int64_t *t0, int64_t *t1) {
-    int64_t w = app->st_window_ns > 0 ? app->st_window_ns : NS_PER_S;
+    int64_t w = app->st_window_ns > 0 ? app->st_window_ns : DSLAB_NS_PER_S;
     int64_t end = app->st_follow ? app->model.now_ns + w / 12 : app->st_end_ns;
     if (end < w && app->st_follow) end = w;
     *t1 = end;
@@ -71,8 +71,8 @@ static int64_t nice_step(int64_t span_ns, int ticks) {
 }
 
 static void fmt_tick(int64_t t, int64_t step, char *buf, size_t size) {
-    if (step >= NS_PER_S) snprintf(buf, size, "%llds", (long long)(t / NS_PER_S));
-    else if (step >= NS_PER_MS) snprintf(buf, size, "%.*fs", step >= 100 * NS_PER_MS ? 1 : step >= 10 * NS_PER_MS ? 2 : 3, (double)t / 1e9);
+    if (step >= DSLAB_NS_PER_S) snprintf(buf, size, "%llds", (long long)(t / DSLAB_NS_PER_S));
+    else if (step >= DSLAB_NS_PER_MS) snprintf(buf, size, "%.*fs", step >= 100 * DSLAB_NS_PER_MS ? 1 : step >= 10 * DSLAB_NS_PER_MS ? 2 : 3, (double)t / 1e9);
     else snprintf(buf, size, "%.6fs", (double)t / 1e9);
 }
 
@@ -129,7 +129,7 @@ static void draw_lane_states(struct viz_app *app, const struct lanes *L, int32_t
         const struct rec_event *e = &r->events[ro->v[i]];
         lane_segment(app, L, node, from, e->t_ns, kind);
         from = e->t_ns;
-        kind = 2 + (int)role_look_of((enum role_class)e->role);
+        kind = 2 + (int)role_look_of((enum dslab_role_class)e->role);
     }
     lane_segment(app, L, node, from, now, kind);
     /* Status: crashed and paused spans drawn over the role. */
@@ -139,7 +139,7 @@ static void draw_lane_states(struct viz_app *app, const struct lanes *L, int32_t
     for (int32_t i = 0; i < st->n && st->v[i] < evn; i++) {
         const struct rec_event *e = &r->events[st->v[i]];
         if (st_kind >= 0) lane_segment(app, L, node, since, e->t_ns, st_kind);
-        st_kind = e->kind == TRACE_CRASH ? 0 : e->kind == TRACE_PAUSE ? 1 : -1;
+        st_kind = e->kind == DSLAB_TRACE_CRASH ? 0 : e->kind == DSLAB_TRACE_PAUSE ? 1 : -1;
         since = e->t_ns;
     }
     if (st_kind >= 0) lane_segment(app, L, node, since, now, st_kind);
@@ -222,9 +222,9 @@ static void draw_fault_marks(struct viz_app *app, const struct lanes *L) {
         struct rgba c = sel ? COL_SELECT : COL_VERMILLION;
         if (e->node >= 0 && lane_visible(L, e->node)) {
             float y = lane_y(L, e->node), r6 = 6 * s;
-            if (e->kind == TRACE_CRASH) draw_cross(&app->draw, x, y, r6, 2.2f * s, c);
-            else if (e->kind == TRACE_RESTART) draw_triangle(&app->draw, x, y - r6, x - r6, y + r6, x + r6, y + r6, sel ? c : COL_GREEN);
-            else if (e->kind == TRACE_PAUSE) { draw_rect(&app->draw, x - 4 * s, y - r6, 3 * s, 2 * r6, COL_YELLOW); draw_rect(&app->draw, x + 1 * s, y - r6, 3 * s, 2 * r6, COL_YELLOW); }
+            if (e->kind == DSLAB_TRACE_CRASH) draw_cross(&app->draw, x, y, r6, 2.2f * s, c);
+            else if (e->kind == DSLAB_TRACE_RESTART) draw_triangle(&app->draw, x, y - r6, x - r6, y + r6, x + r6, y + r6, sel ? c : COL_GREEN);
+            else if (e->kind == DSLAB_TRACE_PAUSE) { draw_rect(&app->draw, x - 4 * s, y - r6, 3 * s, 2 * r6, COL_YELLOW); draw_rect(&app->draw, x + 1 * s, y - r6, 3 * s, 2 * r6, COL_YELLOW); }
             else draw_diamond(&app->draw, x, y, r6, c);
             viz_app_hit(app, (struct frect){x - 7 * s, y - 7 * s, 14 * s, 14 * s}, SEL_EVENT, ei);
         } else if (e->node < 0) { /* network-wide: a line across all lanes */
@@ -285,7 +285,7 @@ static void draw_evidence(struct viz_app *app, const struct lanes *L) {
     for (int k = 0; k < rv->evidence_count; k++) {
         const struct rec_event *e = &r->events[rv->evidence[k]];
         int32_t node = e->node;
-        if (node < 0 && e->kind == TRACE_CLIENT && e->ref >= 0) node = r->ops[e->ref].node;
+        if (node < 0 && e->kind == DSLAB_TRACE_CLIENT && e->ref >= 0) node = r->ops[e->ref].node;
         if (node < 0 || !lane_visible(L, node) || rv->evidence[k] >= app->model.ev_count) continue;
         float x = st_time_to_x(app, L->area, e->t_ns), y = lane_y(L, node);
         draw_ring(&app->draw, x, y, 7 * s, 2 * s, COL_RED);

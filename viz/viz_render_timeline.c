@@ -50,10 +50,10 @@ static void draw_ticks(struct viz_app *app, struct frect tr) {
     float s = app->lay.scale;
     int64_t end = app->model.rec.end_ns;
     static const int64_t mults[] = {1, 2, 5};
-    int64_t step = NS_PER_MS;
+    int64_t step = DSLAB_NS_PER_MS;
     float max_ticks = tr.w / (70 * s);
     for (int k = 1; (float)(end / step) > max_ticks && k < 40; k++) {
-        int64_t decade = NS_PER_MS;
+        int64_t decade = DSLAB_NS_PER_MS;
         for (int j = 0; j < k / 3; j++) decade *= 10;
         step = decade * mults[k % 3];
     }
@@ -61,7 +61,7 @@ static void draw_ticks(struct viz_app *app, struct frect tr) {
         float x = timeline_time_to_x(app, t);
         draw_line(&app->draw, x, tr.y + tr.h, x, tr.y + tr.h + 3 * s, 1, COL_TEXT_DIM);
         char buf[24];
-        if (step >= NS_PER_S) snprintf(buf, sizeof buf, "%llds", (long long)(t / NS_PER_S));
+        if (step >= DSLAB_NS_PER_S) snprintf(buf, sizeof buf, "%llds", (long long)(t / DSLAB_NS_PER_S));
         else snprintf(buf, sizeof buf, "%gs", (double)t / 1e9);
         text_draw(&app->fonts, &app->draw, FONT_SMALL, buf, x, tr.y + tr.h + 2 * s, COL_TEXT_DIM, ALIGN_CENTER);
     }

@@ -1,6 +1,6 @@
 /* viz_session.c: game-day interventions and saving the session.
  *
- * Each intervention is a struct fault at the displayed time, handed to
+ * Each intervention is a struct dslab_fault at the displayed time, handed to
  * viz_model_intervene(), which appends it to the scenario's fault list and
  * re-runs: what is on screen afterwards is exactly the run of the saved
  * scenario (`dslab run saved.yaml` gives a byte-identical trace). Scripted
@@ -14,7 +14,7 @@
 
 #include "dslab/time.h"
 
-static void fault_blank(struct fault *f, enum fault_kind kind) {
+static void fault_blank(struct dslab_fault *f, enum dslab_fault_kind kind) {
     memset(f, 0, sizeof *f);
     f->kind = kind;
     f->node = -1;
@@ -22,9 +22,9 @@ static void fault_blank(struct fault *f, enum fault_kind kind) {
     f->slow_factor = 1;
 }
 
-static int intervene(struct viz_app *app, const struct fault *f, const char *what) {
-    struct diag d;
-    diag_clear(&d);
+static int intervene(struct viz_app *app, const struct dslab_fault *f, const char *what) {
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     char t[40];
     fmt_time(app->model.now_ns, t, sizeof t);
     if (viz_model_intervene(&app->model, f, &d) != 0) {
@@ -42,31 +42,31 @@ static const char *name(struct viz_app *app, int32_t n) {
 int viz_session_crash_toggle(struct viz_app *app, int32_t node) {
     int64_t since;
     bool restarted;
-    enum node_status st = rec_node_status(&app->model.rec, node, app->model.ev_count, &since, &restarted);
-    struct fault f;
+    enum dslab_node_status st = rec_node_status(&app->model.rec, node, app->model.ev_count, &since, &restarted);
+    struct dslab_fault f;
     char what[80];
-    fault_blank(&f, st == NODE_CRASHED ? FAULT_RESTART : FAULT_CRASH);
+    fault_blank(&f, st == DSLAB_NODE_CRASHED ? DSLAB_FAULT_RESTART : DSLAB_FAULT_CRASH);
     f.node = node;
-    snprintf(what, sizeof what, "%s %s", st == NODE_CRASHED ? "restart" : "crash", name(app, node));
+    snprintf(what, sizeof what, "%s %s", st == DSLAB_NODE_CRASHED ? "restart" : "crash", name(app, node));
     return intervene(app, &f, what);
 }
 
 int viz_session_pause(struct viz_app *app, int32_t node) {
-    struct fault f;
+    struct dslab_fault f;
     char what[80];
-    fault_blank(&f, FAULT_PAUSE);
+    fault_blank(&f, DSLAB_FAULT_PAUSE);
     f.node = node;
-    f.duration_ns = NS_PER_S;
+    f.duration_ns = DSLAB_NS_PER_S;
     snprintf(what, sizeof what, "pause %s for 1s", name(app, node));
     return intervene(app, &f, what);
 }
 
 int viz_session_cut(struct viz_app *app, int32_t from, int32_t to, bool one_way) {
-    struct fault f;
+    struct dslab_fault f;
     char what[80];
     bool down = !viz_model_link_up(&app->model, from, to) ||
                 (!one_way && !viz_model_link_up(&app->model, to, from));
-    fault_blank(&f, down ? FAULT_HEAL : FAULT_CUT);
+    fault_blank(&f, down ? DSLAB_FAULT_HEAL : DSLAB_FAULT_CUT);
     f.node = from;
     f.peer = to;
     f.both_ways = down ? true : !one_way;
@@ -76,16 +76,16 @@ int viz_session_cut(struct viz_app *app, int32_t from, int32_t to, bool one_way)
 }
 
 int viz_session_heal_all(struct viz_app *app) {
-    struct fault f;
-    fault_blank(&f, FAULT_HEAL);
+    struct dslab_fault f;
+    fault_blank(&f, DSLAB_FAULT_HEAL);
     f.both_ways = true; /* as the loader reads `heal: all` */
     return intervene(app, &f, "heal the network");
 }
 
 int viz_session_clock_jump(struct viz_app *app, int32_t node, int64_t jump_ns) {
-    struct fault f;
+    struct dslab_fault f;
     char what[80], d[32];
-    fault_blank(&f, FAULT_CLOCK_JUMP);
+    fault_blank(&f, DSLAB_FAULT_CLOCK_JUMP);
     f.node = node;
     f.jump_ns = jump_ns;
     fmt_offset(jump_ns, d, sizeof d);
@@ -94,43 +94,43 @@ int viz_session_clock_jump(struct viz_app *app, int32_t node, int64_t jump_ns) {
 }
 
 int viz_session_clock_drift(struct viz_app *app, int32_t node, int64_t delta_ppm) {
-    struct fault f;
+    struct dslab_fault f;
     char what[80];
-    fault_blank(&f, FAULT_CLOCK_DRIFT);
+    fault_blank(&f, DSLAB_FAULT_CLOCK_DRIFT);
     f.node = node;
-    f.drift_ppm = (app->model.cursor ? sim_node_drift_ppm(app->model.cursor, node) : 0) + delta_ppm;
+    f.drift_ppm = (app->model.cursor ? dslab_sim_node_drift_ppm(app->model.cursor, node) : 0) + delta_ppm;
     snprintf(what, sizeof what, "%s's clock drift %+lldppm", name(app, node), (long long)f.drift_ppm);
     return intervene(app, &f, what);
 }
 
 static int partition_shape(struct viz_app *app, int shape_index, int32_t node) {
-    struct fault f;
+    struct dslab_fault f;
     char what[96];
     int32_t n = app->model.scenario->nodes_count;
-    fault_blank(&f, FAULT_PARTITION);
+    fault_blank(&f, DSLAB_FAULT_PARTITION);
     int32_t groups[DSLAB_NODES_MAX > 64 ? 64 : DSLAB_NODES_MAX];
     int32_t *g = NULL;
     switch (shape_index) {
     case 0:
-        f.shape = PARTITION_ISOLATE_ONE;
+        f.shape = DSLAB_PARTITION_ISOLATE_ONE;
         f.node = node;
         snprintf(what, sizeof what, "partition: isolate %s", name(app, node));
         break;
     case 1:
-        f.shape = PARTITION_MAJORITY_MINORITY;
+        f.shape = DSLAB_PARTITION_MAJORITY_MINORITY;
         snprintf(what, sizeof what, "partition: majority | minority");
         break;
     case 2:
-        f.shape = PARTITION_BRIDGE;
+        f.shape = DSLAB_PARTITION_BRIDGE;
         f.node = node;
         snprintf(what, sizeof what, "partition: bridge through %s", name(app, node));
         break;
     case 3:
-        f.shape = PARTITION_MAJORITIES_RING;
+        f.shape = DSLAB_PARTITION_MAJORITIES_RING;
         snprintf(what, sizeof what, "partition: overlapping majorities (ring)");
         break;
     default:
-        f.shape = PARTITION_GROUPS;
+        f.shape = DSLAB_PARTITION_GROUPS;
         g = n <= 64 ? groups : malloc((size_t)n * sizeof *g);
         if (!g) abort();
         for (int32_t i = 0; i < n; i++) g[i] = i < n / 2 ? 0 : 1;
@@ -157,8 +157,8 @@ int viz_session_save(struct viz_app *app, const char *path) {
         snprintf(buf, sizeof buf, "%s-session.yaml", app->model.scenario->name);
         path = buf;
     }
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     if (viz_model_save(&app->model, path, &d) != 0) {
         viz_app_toast(app, "cannot save: %s", d.message);
         return -1;
@@ -183,7 +183,7 @@ static int parse_duration(const char *s, int64_t *out) {
     return 0;
 }
 
-int viz_action_parse(const char *text, struct viz_action *out, struct diag *diag) {
+int viz_action_parse(const char *text, struct viz_action *out, struct dslab_diag *diag) {
     memset(out, 0, sizeof *out);
     char buf[160];
     snprintf(buf, sizeof buf, "%s", text);
@@ -197,7 +197,7 @@ int viz_action_parse(const char *text, struct viz_action *out, struct diag *diag
         p = c + 1;
     }
     if (n < 2 || parse_duration(parts[0], &out->at_ns) != 0 || out->at_ns < 0) {
-        return diag_set(diag, "", 0, 0, "bad action '%s': expected TIME:VERB[:NODE[:ARG]], e.g. 1.5s:crash:n2", text);
+        return dslab_diag_set(diag, "", 0, 0, "bad action '%s': expected TIME:VERB[:NODE[:ARG]], e.g. 1.5s:crash:n2", text);
     }
     snprintf(out->verb, sizeof out->verb, "%s", parts[1]);
     if (n > 2) snprintf(out->node, sizeof out->node, "%s", parts[2]);
@@ -206,18 +206,18 @@ int viz_action_parse(const char *text, struct viz_action *out, struct diag *diag
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
         if (strcmp(out->verb, verbs[i]) == 0) return 0;
     }
-    return diag_set(diag, "", 0, 0, "bad action '%s': unknown verb '%s' (crash restart pause cut cut1 heal partition jump drift)", text, out->verb);
+    return dslab_diag_set(diag, "", 0, 0, "bad action '%s': unknown verb '%s' (crash restart pause cut cut1 heal partition jump drift)", text, out->verb);
 }
 
-static int32_t action_node(struct viz_app *app, const char *nm, const struct viz_action *a, struct diag *diag) {
-    int32_t n = scenario_node_index(app->model.scenario, nm);
+static int32_t action_node(struct viz_app *app, const char *nm, const struct viz_action *a, struct dslab_diag *diag) {
+    int32_t n = dslab_scenario_node_index(app->model.scenario, nm);
     if (n < 0) {
-        diag_set(diag, "", 0, 0, "action %s: unknown node '%s'", a->verb, nm);
+        dslab_diag_set(diag, "", 0, 0, "action %s: unknown node '%s'", a->verb, nm);
     }
     return n;
 }
 
-static int apply_partition(struct viz_app *app, const struct viz_action *a, struct diag *diag) {
+static int apply_partition(struct viz_app *app, const struct viz_action *a, struct dslab_diag *diag) {
     static const char *const shapes[] = {"isolate", "majority", "bridge", "ring", "halves"};
     for (int i = 0; i < 5; i++) {
         if (strcmp(a->node, shapes[i]) != 0) continue;
@@ -225,12 +225,12 @@ static int apply_partition(struct viz_app *app, const struct viz_action *a, stru
         if ((i == 0 || i == 2) && (node = action_node(app, a->arg, a, diag)) < 0) return -1;
         return partition_shape(app, i, node);
     }
-    return diag_set(diag, "", 0, 0, "action partition: shape '%s' is not isolate, majority, bridge, ring or halves", a->node);
+    return dslab_diag_set(diag, "", 0, 0, "action partition: shape '%s' is not isolate, majority, bridge, ring or halves", a->node);
 }
 
-int viz_session_apply(struct viz_app *app, const struct viz_action *a, struct diag *diag) {
+int viz_session_apply(struct viz_app *app, const struct viz_action *a, struct dslab_diag *diag) {
     const char *v = a->verb;
-    if (strcmp(v, "heal") == 0 && !a->node[0]) return viz_session_heal_all(app) == 0 ? 0 : diag_set(diag, "", 0, 0, "action heal failed: %s", app->toast);
+    if (strcmp(v, "heal") == 0 && !a->node[0]) return viz_session_heal_all(app) == 0 ? 0 : dslab_diag_set(diag, "", 0, 0, "action heal failed: %s", app->toast);
     if (strcmp(v, "partition") == 0) return apply_partition(app, a, diag);
     int32_t n = action_node(app, a->node, a, diag);
     if (n < 0) return -1;
@@ -238,9 +238,9 @@ int viz_session_apply(struct viz_app *app, const struct viz_action *a, struct di
     if (strcmp(v, "crash") == 0 || strcmp(v, "restart") == 0) {
         int64_t since;
         bool restarted;
-        bool crashed = rec_node_status(&app->model.rec, n, app->model.ev_count, &since, &restarted) == NODE_CRASHED;
+        bool crashed = rec_node_status(&app->model.rec, n, app->model.ev_count, &since, &restarted) == DSLAB_NODE_CRASHED;
         if (crashed != (strcmp(v, "restart") == 0)) {
-            return diag_set(diag, "", 0, 0, "action %s: %s is %s", v, a->node, crashed ? "already crashed" : "not crashed");
+            return dslab_diag_set(diag, "", 0, 0, "action %s: %s is %s", v, a->node, crashed ? "already crashed" : "not crashed");
         }
         rc = viz_session_crash_toggle(app, n);
     } else if (strcmp(v, "pause") == 0) {
@@ -252,15 +252,15 @@ int viz_session_apply(struct viz_app *app, const struct viz_action *a, struct di
     } else {
         int64_t x = 0;
         if (strcmp(v, "jump") == 0) {
-            if (parse_duration(a->arg, &x) != 0) return diag_set(diag, "", 0, 0, "action jump: bad duration '%s'", a->arg);
+            if (parse_duration(a->arg, &x) != 0) return dslab_diag_set(diag, "", 0, 0, "action jump: bad duration '%s'", a->arg);
             rc = viz_session_clock_jump(app, n, x);
         } else {
             char *end;
             x = strtoll(a->arg, &end, 10);
-            if (end == a->arg) return diag_set(diag, "", 0, 0, "action drift: bad ppm '%s'", a->arg);
-            int64_t cur = app->model.cursor ? sim_node_drift_ppm(app->model.cursor, n) : 0;
+            if (end == a->arg) return dslab_diag_set(diag, "", 0, 0, "action drift: bad ppm '%s'", a->arg);
+            int64_t cur = app->model.cursor ? dslab_sim_node_drift_ppm(app->model.cursor, n) : 0;
             rc = viz_session_clock_drift(app, n, x - cur); /* the action gives the new drift */
         }
     }
-    return rc == 0 ? 0 : diag_set(diag, "", 0, 0, "action %s: %s", v, app->toast);
+    return rc == 0 ? 0 : dslab_diag_set(diag, "", 0, 0, "action %s: %s", v, app->toast);
 }

@@ -1,6 +1,6 @@
 /* atomic_commit.c: the atomic-commit checker (all or nothing, and blocking).
  *
- * Reads TRACE_ANNOTATE events tagged "txn" (value = transaction id), as
+ * Reads DSLAB_TRACE_ANNOTATE events tagged "txn" (value = transaction id), as
  * two-phase-commit writes them: "vote-yes", "vote-no", "commit", "abort",
  * "in-doubt" (others are ignored). Violations:
  *   - agreement: one node decided commit and another abort for the same
@@ -29,7 +29,7 @@
 #include "dslab/bits.h"
 #include "dslab/check.h"
 
-#define AC_NODES_MAX BITS_NODES_MAX
+#define AC_NODES_MAX DSLAB_BITS_NODES_MAX
 #define AC_TXN_ID_MAX (INT64_C(1) << 24) /* ids beyond are counted, not judged */
 
 struct ac_txn {
@@ -48,7 +48,7 @@ struct ac_doubt {
 };
 
 struct ac_state {
-    const struct scenario *scenario; /* borrowed */
+    const struct dslab_scenario *scenario; /* borrowed */
     int64_t doubt_ns_max;            /* 0 = no limit */
     struct ac_txn *txns;             /* owned, index = id */
     int64_t txns_capacity;
@@ -60,11 +60,11 @@ struct ac_state {
     int64_t ids_ignored;
     uint64_t voters_mask; /* nodes that ever voted: the participants */
     bool out_of_memory;
-    struct check_result found;
+    struct dslab_check_result found;
 };
 
-static int ac_create(const struct scenario *s, const struct scenario_check *check,
-                     void **state_out, struct diag *diag) {
+static int ac_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                     void **state_out, struct dslab_diag *diag) {
     int64_t limit_ns = 0;
     if (check_duration_argument(s, check,
                                 "atomic-commit takes the longest time a participant may stay in "
@@ -73,11 +73,11 @@ static int ac_create(const struct scenario *s, const struct scenario_check *chec
         return -1;
     }
     if (s->nodes_count > AC_NODES_MAX) {
-        return diag_set(diag, s->path, check->pos.line, check->pos.col,
+        return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col,
                         "atomic-commit supports at most %d nodes", AC_NODES_MAX);
     }
     struct ac_state *st = calloc(1, sizeof *st);
-    if (!st) return diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
+    if (!st) return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
     st->scenario = s;
     st->doubt_ns_max = limit_ns;
     st->doubt_node_longest = -1;
@@ -110,7 +110,7 @@ static const char *name_of(const struct ac_state *st, int32_t node) {
     return st->scenario->node_names[node];
 }
 
-static void doubt_open(struct ac_state *st, const struct trace_event *ev) {
+static void doubt_open(struct ac_state *st, const struct dslab_trace_event *ev) {
     for (size_t i = 0; i < st->open_count; i++) {
         if (st->open[i].node == ev->node && st->open[i].txn == ev->a) return;
     }
@@ -125,7 +125,7 @@ static void doubt_open(struct ac_state *st, const struct trace_event *ev) {
 }
 
 /* Closes open[i] at to_ns; `ev` is the closing event or NULL at the end. */
-static void doubt_close(struct ac_state *st, size_t i, int64_t to_ns, const struct trace_event *ev,
+static void doubt_close(struct ac_state *st, size_t i, int64_t to_ns, const struct dslab_trace_event *ev,
                         const char *why) {
     struct ac_doubt d = st->open[i];
     st->open[i] = st->open[--st->open_count];
@@ -138,17 +138,17 @@ static void doubt_close(struct ac_state *st, size_t i, int64_t to_ns, const stru
         st->doubt_node_longest = d.node;
     }
     if (st->doubt_ns_max <= 0 || ns <= st->doubt_ns_max) return;
-    struct check_violation *v = check_result_add(
+    struct dslab_check_violation *v = dslab_check_result_add(
         &st->found, d.from_ns, to_ns, "%s blocked in doubt about txn %lld for %lld ms (%s)",
         name_of(st, d.node), (long long)d.txn, (long long)(ns / 1000000), why);
-    check_violation_set_at(v, d.from_ns + st->doubt_ns_max);
+    dslab_check_violation_set_at(v, d.from_ns + st->doubt_ns_max);
     if (!v) return;
-    check_violation_add_node(v, d.node);
-    check_violation_add_evidence(v, d.trace_id);
-    if (ev) check_violation_add_evidence(v, ev->id);
+    dslab_check_violation_add_node(v, d.node);
+    dslab_check_violation_add_evidence(v, d.trace_id);
+    if (ev) dslab_check_violation_add_evidence(v, ev->id);
 }
 
-static void doubt_close_matching(struct ac_state *st, const struct trace_event *ev, bool any_txn,
+static void doubt_close_matching(struct ac_state *st, const struct dslab_trace_event *ev, bool any_txn,
                                  const char *why) {
     for (size_t i = st->open_count; i-- > 0;) {
         if (st->open[i].node == ev->node && (any_txn || st->open[i].txn == ev->a)) {
@@ -163,36 +163,36 @@ static void report_split(struct ac_state *st, int64_t id, struct ac_txn *t) {
     bool commit_first = t->commit_ns <= t->abort_ns;
     int64_t from_ns = commit_first ? t->commit_ns : t->abort_ns;
     int64_t to_ns = commit_first ? t->abort_ns : t->commit_ns;
-    struct check_violation *v = check_result_add(
+    struct dslab_check_violation *v = dslab_check_result_add(
         &st->found, from_ns, to_ns, "txn %lld committed at %s but aborted at %s", (long long)id,
         name_of(st, t->commit_node), name_of(st, t->abort_node));
     if (!v) return;
-    check_violation_add_node(v, t->commit_node);
-    check_violation_add_node(v, t->abort_node);
-    check_violation_add_evidence(v, t->commit_id);
-    check_violation_add_evidence(v, t->abort_id);
+    dslab_check_violation_add_node(v, t->commit_node);
+    dslab_check_violation_add_node(v, t->abort_node);
+    dslab_check_violation_add_evidence(v, t->commit_id);
+    dslab_check_violation_add_evidence(v, t->abort_id);
 }
 
 static void report_invalid_commit(struct ac_state *st, int64_t id, const struct ac_txn *t,
-                                  const struct trace_event *ev) {
+                                  const struct dslab_trace_event *ev) {
     bool no_vote = t->no_mask != 0;
-    struct check_violation *v = check_result_add(
+    struct dslab_check_violation *v = dslab_check_result_add(
         &st->found, no_vote ? t->no_ns : ev->t_ns, ev->t_ns, "%s committed txn %lld %s%s",
         name_of(st, ev->node), (long long)id, no_vote ? "although it got a no vote from " :
                                                           "without having voted yes",
         no_vote ? name_of(st, t->no_node) : "");
     if (!v) return;
-    check_violation_add_node(v, ev->node);
+    dslab_check_violation_add_node(v, ev->node);
     if (no_vote) {
-        check_violation_add_node(v, t->no_node);
-        check_violation_add_evidence(v, t->no_id);
+        dslab_check_violation_add_node(v, t->no_node);
+        dslab_check_violation_add_evidence(v, t->no_id);
     }
-    check_violation_add_evidence(v, ev->id);
+    dslab_check_violation_add_evidence(v, ev->id);
 }
 
-static void on_decision(struct ac_state *st, struct ac_txn *t, const struct trace_event *ev,
+static void on_decision(struct ac_state *st, struct ac_txn *t, const struct dslab_trace_event *ev,
                         bool commit) {
-    uint64_t bit = bits_of(ev->node);
+    uint64_t bit = dslab_bits_of(ev->node);
     if (commit) {
         bool voter = (st->voters_mask & bit) != 0; /* a participant, not a coordinator */
         if (t->no_mask || (voter && !(t->yes_mask & bit))) report_invalid_commit(st, ev->a, t, ev);
@@ -208,17 +208,17 @@ static void on_decision(struct ac_state *st, struct ac_txn *t, const struct trac
     doubt_close_matching(st, ev, false, "then decided");
 }
 
-static void ac_on_event(void *state, const struct trace_event *ev) {
+static void ac_on_event(void *state, const struct dslab_trace_event *ev) {
     struct ac_state *st = state;
     if (ev->node < 0 || ev->node >= st->scenario->nodes_count) return;
-    if (ev->kind == TRACE_CRASH) {
+    if (ev->kind == DSLAB_TRACE_CRASH) {
         doubt_close_matching(st, ev, true, "until it crashed");
         return;
     }
-    if (ev->kind != TRACE_ANNOTATE || !ev->tag || strcmp(ev->tag, "txn") != 0 || !ev->text) return;
+    if (ev->kind != DSLAB_TRACE_ANNOTATE || !ev->tag || strcmp(ev->tag, "txn") != 0 || !ev->text) return;
     struct ac_txn *t = txn_at(st, ev->a);
     if (!t) return;
-    uint64_t bit = bits_of(ev->node);
+    uint64_t bit = dslab_bits_of(ev->node);
     if (strncmp(ev->text, "vote-", 5) == 0) st->voters_mask |= bit;
     if (strcmp(ev->text, "vote-yes") == 0) {
         t->yes_mask |= bit;
@@ -237,8 +237,8 @@ static void ac_on_event(void *state, const struct trace_event *ev) {
     }
 }
 
-static void ac_finish(void *state, const struct history *history, int64_t end_ns,
-                      struct check_result *result) {
+static void ac_finish(void *state, const struct dslab_history *history, int64_t end_ns,
+                      struct dslab_check_result *result) {
     (void)history;
     struct ac_state *st = state;
     while (st->open_count > 0) doubt_close(st, st->open_count - 1, end_ns, NULL, "still in doubt at the end");
@@ -253,8 +253,8 @@ static void ac_finish(void *state, const struct history *history, int64_t end_ns
     memcpy(name, result->name, sizeof name);
     *result = st->found;
     memcpy(result->name, name, sizeof name);
-    result->verdict = result->violations_total > 0 ? CHECK_FAIL : CHECK_PASS;
-    if (st->out_of_memory && result->verdict == CHECK_PASS) result->verdict = CHECK_UNKNOWN;
+    result->verdict = result->violations_total > 0 ? DSLAB_CHECK_FAIL : DSLAB_CHECK_PASS;
+    if (st->out_of_memory && result->verdict == DSLAB_CHECK_PASS) result->verdict = DSLAB_CHECK_UNKNOWN;
     char longest[96] = "";
     if (st->doubt_node_longest >= 0) {
         snprintf(longest, sizeof longest, " (%s, txn %lld)", name_of(st, st->doubt_node_longest),
@@ -274,7 +274,7 @@ static void ac_destroy(void *state) {
     free(st);
 }
 
-const struct checker checker_atomic_commit = {
+const struct dslab_checker checker_atomic_commit = {
     .name = "atomic-commit",
     .summary = "all nodes that decide a transaction decide the same; optional in-doubt limit",
     .create = ac_create,

@@ -2,7 +2,7 @@
  *
  * `broadcast: 2s` (default 1s), for the labs' broadcast service: a
  * client's write of value V is "broadcast message V"; once a node has
- * answered it REPLY_OK the message must reach every node. At the end of
+ * answered it DSLAB_REPLY_OK the message must reach every node. At the end of
  * the run each live node annotates "final-state" and then one "final" per
  * message it holds with key = value = the message (final_state.h). If the
  * run went on for at least the bound after the quiet point (the last
@@ -21,19 +21,19 @@
 #include "scenario/units.h"
 
 struct bc_state {
-    const struct scenario *scenario; /* borrowed */
+    const struct dslab_scenario *scenario; /* borrowed */
     int64_t bound_ns;
     int64_t quiet_from_ns;
     struct final_state fs;
 };
 
-static int bc_create(const struct scenario *s, const struct scenario_check *check, void **state_out,
-                     struct diag *diag) {
-    int64_t bound_ns = NS_PER_S;
+static int bc_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check, void **state_out,
+                     struct dslab_diag *diag) {
+    int64_t bound_ns = DSLAB_NS_PER_S;
     if (check->args && check->args[0]) {
-        char err[UNITS_ERR_MAX];
-        if (units_parse_duration_ns(check->args, false, &bound_ns, err, sizeof err) != 0 || bound_ns <= 0) {
-            return diag_set(diag, s->path, check->pos.line, check->pos.col,
+        char err[DSLAB_UNITS_ERR_MAX];
+        if (dslab_units_parse_duration_ns(check->args, false, &bound_ns, err, sizeof err) != 0 || bound_ns <= 0) {
+            return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col,
                             "broadcast takes how long a message may take to reach every node after the "
                             "last fault or write, e.g. 'broadcast: 2s' (got '%s')",
                             check->args);
@@ -42,7 +42,7 @@ static int bc_create(const struct scenario *s, const struct scenario_check *chec
     struct bc_state *st = calloc(1, sizeof *st);
     if (!st || final_state_init(&st->fs, s->nodes_count) != 0) {
         free(st);
-        return diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
+        return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
     }
     st->scenario = s;
     st->bound_ns = bound_ns;
@@ -50,21 +50,21 @@ static int bc_create(const struct scenario *s, const struct scenario_check *chec
     return 0;
 }
 
-static void bc_on_event(void *state, const struct trace_event *ev) {
+static void bc_on_event(void *state, const struct dslab_trace_event *ev) {
     struct bc_state *st = state;
-    bool disturbs = ev->kind == TRACE_PARTITION || ev->kind == TRACE_HEAL || ev->kind == TRACE_CUT ||
-                    ev->kind == TRACE_LINK || ev->kind == TRACE_SLOW || ev->kind == TRACE_CRASH ||
-                    ev->kind == TRACE_RESTART || ev->kind == TRACE_RESUME ||
-                    (ev->kind == TRACE_CLIENT && ev->op && ev->op->fn == OP_WRITE);
+    bool disturbs = ev->kind == DSLAB_TRACE_PARTITION || ev->kind == DSLAB_TRACE_HEAL || ev->kind == DSLAB_TRACE_CUT ||
+                    ev->kind == DSLAB_TRACE_LINK || ev->kind == DSLAB_TRACE_SLOW || ev->kind == DSLAB_TRACE_CRASH ||
+                    ev->kind == DSLAB_TRACE_RESTART || ev->kind == DSLAB_TRACE_RESUME ||
+                    (ev->kind == DSLAB_TRACE_CLIENT && ev->op && ev->op->fn == DSLAB_OP_WRITE);
     if (disturbs && ev->t_ns >= st->quiet_from_ns) st->quiet_from_ns = ev->t_ns;
     final_state_on_event(&st->fs, ev);
 }
 
-static void bc_finish(void *state, const struct history *h, int64_t end_ns, struct check_result *r) {
+static void bc_finish(void *state, const struct dslab_history *h, int64_t end_ns, struct dslab_check_result *r) {
     struct bc_state *st = state;
     struct final_state *fs = &st->fs;
     final_state_seal(fs);
-    r->verdict = CHECK_UNKNOWN;
+    r->verdict = DSLAB_CHECK_UNKNOWN;
     if (fs->out_of_memory) {
         snprintf(r->summary, sizeof r->summary, "out of memory collecting final states");
         return;
@@ -73,35 +73,35 @@ static void bc_finish(void *state, const struct history *h, int64_t end_ns, stru
         char quiet[32], bound[32];
         snprintf(r->summary, sizeof r->summary,
                  "not judged: the run ended %s after the last fault or write, the bound is %s",
-                 time_format_human(end_ns - st->quiet_from_ns, quiet, sizeof quiet),
-                 time_format_human(st->bound_ns, bound, sizeof bound));
+                 dslab_time_format_human(end_ns - st->quiet_from_ns, quiet, sizeof quiet),
+                 dslab_time_format_human(st->bound_ns, bound, sizeof bound));
         return;
     }
-    r->verdict = CHECK_PASS;
+    r->verdict = DSLAB_CHECK_PASS;
     int64_t from_ns = st->quiet_from_ns + st->bound_ns;
     for (int32_t n = 0; n < fs->nodes_count; n++) {
         if (fs->nodes[n].crashed || fs->nodes[n].reported) continue;
-        struct check_violation *v = check_result_add(r, from_ns, end_ns, "%s is up but reported no final state",
+        struct dslab_check_violation *v = dslab_check_result_add(r, from_ns, end_ns, "%s is up but reported no final state",
                                                      st->scenario->node_names[n]);
-        check_violation_add_node(v, n);
+        dslab_check_violation_add_node(v, n);
     }
     int64_t acked = 0, missing = 0;
     for (size_t i = 0; i < h->count; i++) {
-        const struct history_op *op = &h->ops[i];
-        if (op->fn != OP_WRITE || op->type != OP_OK) continue;
+        const struct dslab_history_op *op = &h->ops[i];
+        if (op->fn != DSLAB_OP_WRITE || op->type != DSLAB_OP_OK) continue;
         acked++;
         for (int32_t n = 0; n < fs->nodes_count; n++) {
             if (fs->nodes[n].crashed || !fs->nodes[n].reported) continue;
             if (final_state_find(fs, n, op->value)) continue;
             missing++;
-            struct check_violation *v =
-                check_result_add(r, from_ns, end_ns, "message %" PRId64 " (acknowledged by %s) never reached %s",
+            struct dslab_check_violation *v =
+                dslab_check_result_add(r, from_ns, end_ns, "message %" PRId64 " (acknowledged by %s) never reached %s",
                                  op->value, op->node >= 0 ? st->scenario->node_names[op->node] : "a node",
                                  st->scenario->node_names[n]);
-            check_violation_add_node(v, n);
-            if (op->node >= 0) check_violation_add_node(v, op->node);
-            check_violation_add_evidence(v, op->trace_id);
-            check_violation_add_evidence(v, fs->nodes[n].report_trace_id);
+            dslab_check_violation_add_node(v, n);
+            if (op->node >= 0) dslab_check_violation_add_node(v, op->node);
+            dslab_check_violation_add_evidence(v, op->trace_id);
+            dslab_check_violation_add_evidence(v, fs->nodes[n].report_trace_id);
         }
     }
     snprintf(r->summary, sizeof r->summary, "%" PRId64 " acknowledged messages, %" PRId64 " missing deliveries",
@@ -116,7 +116,7 @@ static void bc_destroy(void *state) {
     }
 }
 
-const struct checker checker_broadcast = {
+const struct dslab_checker checker_broadcast = {
     .name = "broadcast",
     .summary = "every acknowledged broadcast message reaches every live node within the bound",
     .create = bc_create,

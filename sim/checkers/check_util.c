@@ -19,24 +19,24 @@ void *check_grow(void *items, size_t *capacity, size_t count, size_t item_size,
     return grown;
 }
 
-int check_no_arguments(const struct scenario *s, const struct scenario_check *check,
-                       struct diag *diag) {
+int check_no_arguments(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                       struct dslab_diag *diag) {
     if (check->args && check->args[0]) {
-        return diag_set(diag, s->path, check->pos.line, check->pos.col,
+        return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col,
                         "%s takes no arguments (got '%s')", check->name, check->args);
     }
     return 0;
 }
 
-int check_duration_argument(const struct scenario *s, const struct scenario_check *check,
-                            const char *usage, int64_t *out_ns, struct diag *diag) {
+int check_duration_argument(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                            const char *usage, int64_t *out_ns, struct dslab_diag *diag) {
     if (!check->args || !check->args[0]) {
         return 0;
     }
-    char err[UNITS_ERR_MAX];
+    char err[DSLAB_UNITS_ERR_MAX];
     int64_t ns = 0;
-    if (units_parse_duration_ns(check->args, false, &ns, err, sizeof err) != 0 || ns <= 0) {
-        return diag_set(diag, s->path, check->pos.line, check->pos.col, "%s (got '%s')", usage,
+    if (dslab_units_parse_duration_ns(check->args, false, &ns, err, sizeof err) != 0 || ns <= 0) {
+        return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "%s (got '%s')", usage,
                         check->args);
     }
     *out_ns = ns;

@@ -18,11 +18,11 @@ void *check_grow(void *items, size_t *capacity, size_t count, size_t item_size,
                  size_t first_capacity);
 /* For a checker without arguments: 0, or -1 with "NAME takes no arguments
  * (got 'ARGS')" at the check's position. */
-int check_no_arguments(const struct scenario *s, const struct scenario_check *check,
-                       struct diag *diag);
+int check_no_arguments(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                       struct dslab_diag *diag);
 /* A checker whose argument is one duration > 0: *out_ns keeps its default
  * when the argument is absent. Returns 0, or -1 with "USAGE (got 'ARGS')". */
-int check_duration_argument(const struct scenario *s, const struct scenario_check *check,
-                            const char *usage, int64_t *out_ns, struct diag *diag);
+int check_duration_argument(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                            const char *usage, int64_t *out_ns, struct dslab_diag *diag);
 
 #endif

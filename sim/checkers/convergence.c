@@ -23,10 +23,10 @@
 #include "dslab/check.h"
 #include "dslab/time.h"
 
-#define CONVERGENCE_BOUND_NS_DEFAULT NS_PER_S
+#define CONVERGENCE_BOUND_NS_DEFAULT DSLAB_NS_PER_S
 
 struct conv_state {
-    const struct scenario *scenario; /* borrowed */
+    const struct dslab_scenario *scenario; /* borrowed */
     int64_t bound_ns;
     int64_t quiet_from_ns;
     uint64_t quiet_trace_id;
@@ -34,8 +34,8 @@ struct conv_state {
     struct final_state fs;
 };
 
-static int conv_create(const struct scenario *s, const struct scenario_check *check,
-                       void **state_out, struct diag *diag) {
+static int conv_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                       void **state_out, struct dslab_diag *diag) {
     int64_t bound_ns = CONVERGENCE_BOUND_NS_DEFAULT;
     if (check_duration_argument(s, check,
                                 "convergence takes how long replicas may take to agree after the "
@@ -46,7 +46,7 @@ static int conv_create(const struct scenario *s, const struct scenario_check *ch
     struct conv_state *st = calloc(1, sizeof *st);
     if (!st || final_state_init(&st->fs, s->nodes_count) != 0) {
         free(st);
-        return diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
+        return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
     }
     st->scenario = s;
     st->bound_ns = bound_ns;
@@ -54,25 +54,25 @@ static int conv_create(const struct scenario *s, const struct scenario_check *ch
     return 0;
 }
 
-static bool disturbs(const struct trace_event *ev) {
+static bool disturbs(const struct dslab_trace_event *ev) {
     switch (ev->kind) {
-    case TRACE_PARTITION:
-    case TRACE_HEAL:
-    case TRACE_CUT:
-    case TRACE_LINK:
-    case TRACE_SLOW:
-    case TRACE_CRASH:
-    case TRACE_RESTART:
-    case TRACE_RESUME:
+    case DSLAB_TRACE_PARTITION:
+    case DSLAB_TRACE_HEAL:
+    case DSLAB_TRACE_CUT:
+    case DSLAB_TRACE_LINK:
+    case DSLAB_TRACE_SLOW:
+    case DSLAB_TRACE_CRASH:
+    case DSLAB_TRACE_RESTART:
+    case DSLAB_TRACE_RESUME:
         return true;
-    case TRACE_CLIENT:
-        return ev->op && (ev->op->fn == OP_WRITE || ev->op->fn == OP_CAS);
+    case DSLAB_TRACE_CLIENT:
+        return ev->op && (ev->op->fn == DSLAB_OP_WRITE || ev->op->fn == DSLAB_OP_CAS);
     default:
         return false;
     }
 }
 
-static void conv_on_event(void *state, const struct trace_event *ev) {
+static void conv_on_event(void *state, const struct dslab_trace_event *ev) {
     struct conv_state *st = state;
     if (disturbs(ev) && ev->t_ns >= st->quiet_from_ns) {
         st->quiet_from_ns = ev->t_ns;
@@ -88,14 +88,14 @@ static bool live(const struct final_state *fs, int32_t i) {
 
 /* Checks one key across live nodes; returns true when they agree. */
 static bool check_key(struct conv_state *st, int64_t key, int64_t from_ns, int64_t end_ns,
-                      struct check_result *result) {
+                      struct dslab_check_result *result) {
     const struct final_state *fs = &st->fs;
     bool first = true, agree = true;
-    int64_t seen = HISTORY_NIL;
+    int64_t seen = DSLAB_HISTORY_NIL;
     for (int32_t i = 0; i < fs->nodes_count; i++) {
         if (!live(fs, i)) continue;
         const struct final_value *v = final_state_find(fs, i, key);
-        int64_t value = v ? v->value : HISTORY_NIL;
+        int64_t value = v ? v->value : DSLAB_HISTORY_NIL;
         agree &= first || value == seen;
         seen = value;
         first = false;
@@ -113,32 +113,32 @@ static bool check_key(struct conv_state *st, int64_t key, int64_t from_ns, int64
         used += (size_t)snprintf(text + used, sizeof text - used, "%s%s=%s", used ? " " : "",
                                  st->scenario->node_names[i], val);
     }
-    struct check_violation *cv = check_result_add(result, from_ns, end_ns,
+    struct dslab_check_violation *cv = dslab_check_result_add(result, from_ns, end_ns,
                                                   "replicas disagree on key %" PRId64 ": %s",
                                                   key, text);
     for (int32_t i = 0; cv && i < fs->nodes_count; i++) {
         if (!live(fs, i)) continue;
         const struct final_value *v = final_state_find(fs, i, key);
-        check_violation_add_node(cv, i);
-        check_violation_add_evidence(cv, v ? v->trace_id : fs->nodes[i].report_trace_id);
+        dslab_check_violation_add_node(cv, i);
+        dslab_check_violation_add_evidence(cv, v ? v->trace_id : fs->nodes[i].report_trace_id);
     }
     if (cv && st->has_quiet_trace) {
-        check_violation_add_evidence(cv, st->quiet_trace_id);
+        dslab_check_violation_add_evidence(cv, st->quiet_trace_id);
     }
     return false;
 }
 
-static void conv_finish(void *state, const struct history *history, int64_t end_ns,
-                        struct check_result *result) {
+static void conv_finish(void *state, const struct dslab_history *history, int64_t end_ns,
+                        struct dslab_check_result *result) {
     (void)history;
     struct conv_state *st = state;
     struct final_state *fs = &st->fs;
     final_state_seal(fs);
     char bound[32], quiet[32];
-    time_format_human(st->bound_ns, bound, sizeof bound);
-    time_format_human(end_ns - st->quiet_from_ns, quiet, sizeof quiet);
+    dslab_time_format_human(st->bound_ns, bound, sizeof bound);
+    dslab_time_format_human(end_ns - st->quiet_from_ns, quiet, sizeof quiet);
     int32_t replicas = final_state_reported_live(fs);
-    result->verdict = CHECK_UNKNOWN;
+    result->verdict = DSLAB_CHECK_UNKNOWN;
     if (fs->out_of_memory || replicas == 0) {
         snprintf(result->summary, sizeof result->summary, "%s",
                  fs->out_of_memory ? "out of memory collecting final states"
@@ -167,7 +167,7 @@ static void conv_finish(void *state, const struct history *history, int64_t end_
         keys++;
         bad += !check_key(st, v->key, from_ns, end_ns, result);
     }
-    result->verdict = bad ? CHECK_FAIL : CHECK_PASS;
+    result->verdict = bad ? DSLAB_CHECK_FAIL : DSLAB_CHECK_PASS;
     if (bad) {
         snprintf(result->summary, sizeof result->summary,
                  "%d replicas disagree on %lld of %lld keys %s after the last fault or write",
@@ -187,7 +187,7 @@ static void conv_destroy(void *state) {
     }
 }
 
-const struct checker checker_convergence = {
+const struct dslab_checker checker_convergence = {
     .name = "convergence",
     .summary = "live replicas hold the same final state, given the bound after the last fault",
     .create = conv_create,

@@ -6,8 +6,8 @@
  *
  * Reads annotations "suspect", "confirm", "alive" whose value is the
  * target's node index (failure-detector writes them), and the true state
- * of the run: TRACE_CRASH/RESTART, TRACE_PAUSE/RESUME and the links cut by
- * TRACE_PARTITION/CUT/HEAL. Target j is impaired for observer i while j is
+ * of the run: DSLAB_TRACE_CRASH/RESTART, DSLAB_TRACE_PAUSE/RESUME and the links cut by
+ * DSLAB_TRACE_PARTITION/CUT/HEAL. Target j is impaired for observer i while j is
  * crashed or paused, i is paused, or the link between them is cut either
  * way. Violations:
  *   - accuracy: i suspects (confirms) j although j has not been impaired
@@ -46,7 +46,7 @@ struct fa_pair {
 };
 
 struct fa_state {
-    const struct scenario *scenario; /* borrowed */
+    const struct dslab_scenario *scenario; /* borrowed */
     int32_t n;
     int64_t bound_ns;
     bool judge_confirm;
@@ -56,11 +56,11 @@ struct fa_state {
     uint64_t crash_trace_id[FA_NODES_MAX];
     int64_t detections, detection_ns_total, detection_ns_max;
     int64_t false_judged, suspicions_unjustified, missed;
-    struct check_result found;
+    struct dslab_check_result found;
 };
 
-static int fa_create(const struct scenario *s, const struct scenario_check *check,
-                     void **state_out, struct diag *diag) {
+static int fa_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                     void **state_out, struct dslab_diag *diag) {
     char text[128];
     snprintf(text, sizeof text, "%s", check->args ? check->args : "");
     bool confirm = false;
@@ -70,20 +70,20 @@ static int fa_create(const struct scenario *s, const struct scenario_check *chec
         confirm = strcmp(space + 1, "confirm") == 0;
     }
     int64_t bound_ns = 0;
-    char err[UNITS_ERR_MAX];
-    if ((space && !confirm) || units_parse_duration_ns(text, false, &bound_ns, err, sizeof err) != 0 ||
+    char err[DSLAB_UNITS_ERR_MAX];
+    if ((space && !confirm) || dslab_units_parse_duration_ns(text, false, &bound_ns, err, sizeof err) != 0 ||
         bound_ns <= 0) {
-        return diag_set(diag, s->path, check->pos.line, check->pos.col,
+        return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col,
                         "fd-accuracy takes the longest allowed detection time, optionally "
                         "followed by 'confirm', e.g. 'fd-accuracy: 2s' (got '%s')",
                         check->args ? check->args : "");
     }
     if (s->nodes_count > FA_NODES_MAX) {
-        return diag_set(diag, s->path, check->pos.line, check->pos.col,
+        return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col,
                         "fd-accuracy supports at most %d nodes", FA_NODES_MAX);
     }
     struct fa_state *st = calloc(1, sizeof *st);
-    if (!st) return diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
+    if (!st) return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
     st->scenario = s;
     st->n = s->nodes_count;
     st->bound_ns = bound_ns;
@@ -118,11 +118,11 @@ static void refresh(struct fa_state *st, int64_t t_ns) {
 
 /* --- partitions, from the trace text "{a b} | {c}" or "{a} <-b-> {c}" --- */
 
-static void apply_partition(struct fa_state *st, const struct trace_event *ev) {
+static void apply_partition(struct fa_state *st, const struct dslab_trace_event *ev) {
     int32_t side[FA_NODES_MAX];
     int32_t bridge = -1;
     for (int32_t i = 0; i < st->n; i++) side[i] = -1;
-    if (ev->a == PARTITION_MAJORITIES_RING) { /* same rule as sim/faults.c */
+    if (ev->a == DSLAB_PARTITION_MAJORITIES_RING) { /* same rule as sim/faults.c */
         int32_t majority = st->n / 2 + 1, reach = majority / 2;
         if (2 * reach + 1 < majority) reach++;
         for (int32_t i = 0; i < st->n; i++) {
@@ -146,14 +146,14 @@ static void apply_partition(struct fa_state *st, const struct trace_event *ev) {
             size_t k = 0;
             while (*p && *p != '-' && k + 1 < sizeof name) name[k++] = *p++;
             name[k] = 0;
-            bridge = scenario_node_index(st->scenario, name);
+            bridge = dslab_scenario_node_index(st->scenario, name);
             while (*p == '-' || *p == '>') p++;
         } else if (*p == ' ' || *p == '}' || *p == '|') p++;
         else {
             size_t k = 0;
             while (*p && *p != ' ' && *p != '}' && k + 1 < sizeof name) name[k++] = *p++;
             name[k] = 0;
-            int32_t node = scenario_node_index(st->scenario, name);
+            int32_t node = dslab_scenario_node_index(st->scenario, name);
             if (node >= 0 && node < st->n) side[node] = group;
         }
     }
@@ -164,7 +164,7 @@ static void apply_partition(struct fa_state *st, const struct trace_event *ev) {
     }
 }
 
-static void apply_link(struct fa_state *st, const struct trace_event *ev, bool blocked) {
+static void apply_link(struct fa_state *st, const struct dslab_trace_event *ev, bool blocked) {
     if (ev->node < 0 || ev->peer < 0) {
         for (int32_t i = 0; i < st->n; i++) {
             for (int32_t j = 0; j < st->n; j++) st->pairs[i][j].blocked = false;
@@ -178,7 +178,7 @@ static void apply_link(struct fa_state *st, const struct trace_event *ev, bool b
 
 /* --- completeness -------------------------------------------------------------- */
 
-static void detected(struct fa_state *st, int32_t i, int32_t j, const struct trace_event *ev) {
+static void detected(struct fa_state *st, int32_t i, int32_t j, const struct dslab_trace_event *ev) {
     struct fa_pair *p = &st->pairs[i][j];
     if (!p->detect_pending) return;
     p->detect_pending = false;
@@ -187,16 +187,16 @@ static void detected(struct fa_state *st, int32_t i, int32_t j, const struct tra
     st->detection_ns_total += ns;
     if (ns > st->detection_ns_max) st->detection_ns_max = ns;
     if (ns <= st->bound_ns) return;
-    struct check_violation *v = check_result_add(
+    struct dslab_check_violation *v = dslab_check_result_add(
         &st->found, st->crash_ns[j], ev->t_ns, "%s detected %s's crash after %lld ms (limit %lld ms)",
-        name_of(st, i), name_of(st, j), (long long)(ns / NS_PER_MS),
-        (long long)(st->bound_ns / NS_PER_MS));
-    check_violation_set_at(v, st->crash_ns[j] + st->bound_ns);
+        name_of(st, i), name_of(st, j), (long long)(ns / DSLAB_NS_PER_MS),
+        (long long)(st->bound_ns / DSLAB_NS_PER_MS));
+    dslab_check_violation_set_at(v, st->crash_ns[j] + st->bound_ns);
     if (!v) return;
-    check_violation_add_node(v, i);
-    check_violation_add_node(v, j);
-    check_violation_add_evidence(v, st->crash_trace_id[j]);
-    check_violation_add_evidence(v, ev->id);
+    dslab_check_violation_add_node(v, i);
+    dslab_check_violation_add_node(v, j);
+    dslab_check_violation_add_evidence(v, st->crash_trace_id[j]);
+    dslab_check_violation_add_evidence(v, ev->id);
 }
 
 /* j's outage ends (restart or the end of the run) at t_ns. */
@@ -207,22 +207,22 @@ static void outage_end(struct fa_state *st, int32_t j, int64_t t_ns) {
         p->detect_pending = false;
         if (t_ns - st->crash_ns[j] <= st->bound_ns) continue;
         st->missed++;
-        struct check_violation *v = check_result_add(
+        struct dslab_check_violation *v = dslab_check_result_add(
             &st->found, st->crash_ns[j], t_ns, "%s never detected %s's crash (down %lld ms%s)",
-            name_of(st, i), name_of(st, j), (long long)((t_ns - st->crash_ns[j]) / NS_PER_MS),
+            name_of(st, i), name_of(st, j), (long long)((t_ns - st->crash_ns[j]) / DSLAB_NS_PER_MS),
             st->crashed[j] ? ", to the end of the run" : "");
-        check_violation_set_at(v, st->crash_ns[j] + st->bound_ns);
+        dslab_check_violation_set_at(v, st->crash_ns[j] + st->bound_ns);
         if (!v) continue;
-        check_violation_add_node(v, i);
-        check_violation_add_node(v, j);
-        check_violation_add_evidence(v, st->crash_trace_id[j]);
+        dslab_check_violation_add_node(v, i);
+        dslab_check_violation_add_node(v, j);
+        dslab_check_violation_add_evidence(v, st->crash_trace_id[j]);
     }
 }
 
 static void close_false(struct fa_state *st, int32_t i, int32_t j, int64_t to_ns,
-                        const struct trace_event *ev);
+                        const struct dslab_trace_event *ev);
 
-static void on_crash(struct fa_state *st, const struct trace_event *ev) {
+static void on_crash(struct fa_state *st, const struct dslab_trace_event *ev) {
     int32_t j = ev->node;
     if (st->crashed[j]) return;
     st->crashed[j] = true;
@@ -243,22 +243,22 @@ static void on_crash(struct fa_state *st, const struct trace_event *ev) {
 /* --- accuracy ---------------------------------------------------------------------- */
 
 static void close_false(struct fa_state *st, int32_t i, int32_t j, int64_t to_ns,
-                        const struct trace_event *ev) {
+                        const struct dslab_trace_event *ev) {
     struct fa_pair *p = &st->pairs[i][j];
     if (!p->false_open) return;
     p->false_open = false;
-    struct check_violation *v = check_result_add(
+    struct dslab_check_violation *v = dslab_check_result_add(
         &st->found, p->false_from_ns, to_ns, "%s %s %s while it was up and reachable",
         name_of(st, i), st->judge_confirm ? "declared dead" : "suspected", name_of(st, j));
-    check_violation_set_at(v, p->false_from_ns);
+    dslab_check_violation_set_at(v, p->false_from_ns);
     if (!v) return;
-    check_violation_add_node(v, i);
-    check_violation_add_node(v, j);
-    check_violation_add_evidence(v, p->false_trace_id);
-    if (ev) check_violation_add_evidence(v, ev->id);
+    dslab_check_violation_add_node(v, i);
+    dslab_check_violation_add_node(v, j);
+    dslab_check_violation_add_evidence(v, p->false_trace_id);
+    if (ev) dslab_check_violation_add_evidence(v, ev->id);
 }
 
-static void on_annotation(struct fa_state *st, const struct trace_event *ev) {
+static void on_annotation(struct fa_state *st, const struct dslab_trace_event *ev) {
     bool suspect = strcmp(ev->tag, "suspect") == 0;
     bool confirm = strcmp(ev->tag, "confirm") == 0;
     bool alive = strcmp(ev->tag, "alive") == 0;
@@ -286,35 +286,35 @@ static void on_annotation(struct fa_state *st, const struct trace_event *ev) {
     }
 }
 
-static void fa_on_event(void *state, const struct trace_event *ev) {
+static void fa_on_event(void *state, const struct dslab_trace_event *ev) {
     struct fa_state *st = state;
     if (ev->node >= st->n) return;
     switch (ev->kind) {
-    case TRACE_CRASH:
+    case DSLAB_TRACE_CRASH:
         if (ev->node >= 0) on_crash(st, ev);
         break;
-    case TRACE_RESTART:
+    case DSLAB_TRACE_RESTART:
         if (ev->node >= 0) {
             outage_end(st, ev->node, ev->t_ns);
             st->crashed[ev->node] = false;
         }
         break;
-    case TRACE_PAUSE:
+    case DSLAB_TRACE_PAUSE:
         if (ev->node >= 0) st->paused[ev->node] = true;
         break;
-    case TRACE_RESUME:
+    case DSLAB_TRACE_RESUME:
         if (ev->node >= 0) st->paused[ev->node] = false;
         break;
-    case TRACE_PARTITION:
+    case DSLAB_TRACE_PARTITION:
         apply_partition(st, ev);
         break;
-    case TRACE_CUT:
+    case DSLAB_TRACE_CUT:
         apply_link(st, ev, true);
         break;
-    case TRACE_HEAL:
+    case DSLAB_TRACE_HEAL:
         apply_link(st, ev, false);
         break;
-    case TRACE_ANNOTATE:
+    case DSLAB_TRACE_ANNOTATE:
         if (ev->node >= 0 && ev->tag && !st->crashed[ev->node]) on_annotation(st, ev);
         return;
     default:
@@ -323,8 +323,8 @@ static void fa_on_event(void *state, const struct trace_event *ev) {
     refresh(st, ev->t_ns);
 }
 
-static void fa_finish(void *state, const struct history *history, int64_t end_ns,
-                      struct check_result *result) {
+static void fa_finish(void *state, const struct dslab_history *history, int64_t end_ns,
+                      struct dslab_check_result *result) {
     (void)history;
     struct fa_state *st = state;
     for (int32_t j = 0; j < st->n; j++) {
@@ -335,12 +335,12 @@ static void fa_finish(void *state, const struct history *history, int64_t end_ns
     memcpy(name, result->name, sizeof name);
     *result = st->found;
     memcpy(result->name, name, sizeof name);
-    result->verdict = result->violations_total > 0 ? CHECK_FAIL : CHECK_PASS;
-    int64_t mean_ms = st->detections ? st->detection_ns_total / st->detections / NS_PER_MS : 0;
+    result->verdict = result->violations_total > 0 ? DSLAB_CHECK_FAIL : DSLAB_CHECK_PASS;
+    int64_t mean_ms = st->detections ? st->detection_ns_total / st->detections / DSLAB_NS_PER_MS : 0;
     snprintf(result->summary, sizeof result->summary,
              "%lld detections, max %lld ms, mean %lld ms; %lld missed; %lld false %s "
              "(%lld unjustified suspicions)",
-             (long long)st->detections, (long long)(st->detection_ns_max / NS_PER_MS),
+             (long long)st->detections, (long long)(st->detection_ns_max / DSLAB_NS_PER_MS),
              (long long)mean_ms, (long long)st->missed, (long long)st->false_judged,
              st->judge_confirm ? "confirmations" : "suspicions",
              (long long)st->suspicions_unjustified);
@@ -350,7 +350,7 @@ static void fa_destroy(void *state) {
     free(state);
 }
 
-const struct checker checker_fd_accuracy = {
+const struct dslab_checker checker_fd_accuracy = {
     .name = "fd-accuracy",
     .summary = "failure detector: no false suspicions, every crash detected within the bound",
     .create = fa_create,

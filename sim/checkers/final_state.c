@@ -21,7 +21,7 @@ void final_state_deinit(struct final_state *fs) {
     memset(fs, 0, sizeof *fs);
 }
 
-static void add_value(struct final_state *fs, const struct trace_event *ev) {
+static void add_value(struct final_state *fs, const struct dslab_trace_event *ev) {
     struct final_value *grown = check_grow(fs->values, &fs->capacity, fs->count, sizeof *grown, 64);
     if (!grown) {
         fs->out_of_memory = true;
@@ -35,23 +35,23 @@ static void add_value(struct final_state *fs, const struct trace_event *ev) {
     v->trace_id = ev->id;
 }
 
-void final_state_on_event(struct final_state *fs, const struct trace_event *ev) {
+void final_state_on_event(struct final_state *fs, const struct dslab_trace_event *ev) {
     if (ev->node < 0 || ev->node >= fs->nodes_count) {
         return;
     }
     struct final_node *n = &fs->nodes[ev->node];
-    if (ev->kind == TRACE_CRASH) {
+    if (ev->kind == DSLAB_TRACE_CRASH) {
         n->crashed = true;
         n->primary = false;
-    } else if (ev->kind == TRACE_RESTART) {
+    } else if (ev->kind == DSLAB_TRACE_RESTART) {
         n->crashed = false;
-    } else if (ev->kind == TRACE_ANNOTATE) {
-        if (ev->annotation == ANNOTATION_ROLE) {
-            n->primary = role_class_leads(ev->role);
-        } else if (ev->annotation == ANNOTATION_FINAL_STATE) {
+    } else if (ev->kind == DSLAB_TRACE_ANNOTATE) {
+        if (ev->annotation == DSLAB_ANNOTATION_ROLE) {
+            n->primary = dslab_role_class_leads(ev->role);
+        } else if (ev->annotation == DSLAB_ANNOTATION_FINAL_STATE) {
             n->reported = true;
             n->report_trace_id = ev->id;
-        } else if (ev->annotation == ANNOTATION_FINAL_VALUE) {
+        } else if (ev->annotation == DSLAB_ANNOTATION_FINAL_VALUE) {
             add_value(fs, ev);
         }
     }

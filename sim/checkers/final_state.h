@@ -3,11 +3,11 @@
  * and convergence.
  *
  * The contract (dslab/node.h): at the end of a run every live node calls
- * ctx_report_final_state once, then ctx_report_final_value per key it
- * holds (ANNOTATION_FINAL_STATE / ANNOTATION_FINAL_VALUE events: b = key,
+ * dslab_ctx_report_final_state once, then dslab_ctx_report_final_value per key it
+ * holds (DSLAB_ANNOTATION_FINAL_STATE / DSLAB_ANNOTATION_FINAL_VALUE events: b = key,
  * a = value). A crashed node reports nothing. The collector also follows
  * crashes, restarts and typed role reports, so a checker knows which
- * nodes are up and which believe they lead (role_class_leads). Texts are
+ * nodes are up and which believe they lead (dslab_role_class_leads). Texts are
  * never parsed. */
 #ifndef DSLAB_FINAL_STATE_H
 #define DSLAB_FINAL_STATE_H
@@ -44,7 +44,7 @@ struct final_state {
 /* Returns 0 or -1 when out of memory. */
 int final_state_init(struct final_state *fs, int32_t nodes_count);
 void final_state_deinit(struct final_state *fs);
-void final_state_on_event(struct final_state *fs, const struct trace_event *ev);
+void final_state_on_event(struct final_state *fs, const struct dslab_trace_event *ev);
 /* Sorts the values for lookups; call once, at finish. */
 void final_state_seal(struct final_state *fs);
 /* The node's final value of `key`, or NULL when it holds none. */

@@ -21,7 +21,7 @@ struct reader {
     const char *p, *end;
     int line, col;
     const char *name;
-    struct diag *diag;
+    struct dslab_diag *diag;
     struct edn_doc *doc;
     struct edn_value *scratch; /* children of all open collections */
     size_t scratch_len, scratch_capacity;
@@ -55,7 +55,7 @@ void edn_doc_free(struct edn_doc *doc) {
 }
 
 static int fail_at(struct reader *r, int line, int col, const char *msg) {
-    return diag_set(r->diag, r->name, line, col, "%s", msg);
+    return dslab_diag_set(r->diag, r->name, line, col, "%s", msg);
 }
 
 static int fail(struct reader *r, const char *msg) {
@@ -364,7 +364,7 @@ static int read_value(struct reader *r, struct edn_value *v, int depth) {
 }
 
 int edn_parse(const char *text, size_t len, const char *name, struct edn_doc *doc,
-              struct diag *diag) {
+              struct dslab_diag *diag) {
     memset(doc, 0, sizeof *doc);
     struct reader r = {.p = text, .end = text + len, .line = 1, .col = 1, .name = name,
                        .diag = diag, .doc = doc};

@@ -61,7 +61,7 @@ struct edn_doc {
  * (file = name) set at the offending line:col. `doc` is always safe to
  * free afterwards. */
 int edn_parse(const char *text, size_t len, const char *name, struct edn_doc *doc,
-              struct diag *diag);
+              struct dslab_diag *diag);
 void edn_doc_free(struct edn_doc *doc);
 
 /* The value under keyword `key` (without ':') in a map, or NULL. */

@@ -28,7 +28,7 @@ struct field {
 
 struct log_parser {
     const char *name;
-    struct diag *diag;
+    struct dslab_diag *diag;
     struct lin_history *h;
     struct hist_pairing open;
     int line;
@@ -103,13 +103,13 @@ static int parse_value(const struct field *f, int *kind, int64_t *a, int64_t *b)
 }
 
 static int err(struct log_parser *p, int col, const char *msg) {
-    return diag_set(p->diag, p->name, p->line, col, "%s", msg);
+    return dslab_diag_set(p->diag, p->name, p->line, col, "%s", msg);
 }
 
 static int on_invoke(struct log_parser *p, int64_t process, int fn, const struct field *f) {
     size_t prev = hist_pairing_find(&p->open, process);
     if (prev != SIZE_MAX) {
-        return diag_set(p->diag, p->name, p->line, 1,
+        return dslab_diag_set(p->diag, p->name, p->line, 1,
                         "process %" PRId64 " invokes again while its operation from line %d is open",
                         process, p->h->ops[prev].call_line);
     }
@@ -120,11 +120,11 @@ static int on_invoke(struct log_parser *p, int64_t process, int fn, const struct
     }
     struct lin_op op = {.fn = fn, .flags = LIN_OP_OPEN, .client = process, .node = -1,
                         .call_pos = p->pos++, .ret_pos = LIN_POS_NEVER, .call_line = p->line,
-                        .call_col = 1, .value = HISTORY_NIL, .expected = HISTORY_NIL};
-    if (fn == OP_WRITE) {
+                        .call_col = 1, .value = DSLAB_HISTORY_NIL, .expected = DSLAB_HISTORY_NIL};
+    if (fn == DSLAB_OP_WRITE) {
         if (kind != 1) return err(p, f[6].col, "a write needs an integer value");
         op.value = a;
-    } else if (fn == OP_CAS) {
+    } else if (fn == DSLAB_OP_CAS) {
         if (kind != 2) return err(p, f[6].col, "a cas needs a value [EXPECTED NEW]");
         op.expected = a;
         op.value = b;
@@ -140,14 +140,14 @@ static int on_invoke(struct log_parser *p, int64_t process, int fn, const struct
 static int on_complete(struct log_parser *p, int64_t process, const struct field *f, int fn) {
     size_t index = hist_pairing_find(&p->open, process);
     if (index == SIZE_MAX) {
-        return diag_set(p->diag, p->name, p->line, f[3].col,
+        return dslab_diag_set(p->diag, p->name, p->line, f[3].col,
                         "process %" PRId64 " completes an operation it never invoked", process);
     }
     struct lin_op *op = &p->h->ops[index];
     if (op->fn != fn) {
-        return diag_set(p->diag, p->name, p->line, f[5].col,
+        return dslab_diag_set(p->diag, p->name, p->line, f[5].col,
                         "completion :%s does not match the open :%s of line %d",
-                        op_fn_name((enum op_fn)fn), op_fn_name((enum op_fn)op->fn), op->call_line);
+                        dslab_op_fn_name((enum dslab_op_fn)fn), dslab_op_fn_name((enum dslab_op_fn)op->fn), op->call_line);
     }
     hist_pairing_close(&p->open, process);
     if (field_is(&f[4], ":info")) return 0; /* stays open forever */
@@ -156,18 +156,18 @@ static int on_complete(struct log_parser *p, int64_t process, const struct field
     op->ret_line = p->line;
     op->ret_col = 1;
     if (field_is(&f[4], ":fail")) {
-        if (fn == OP_CAS) op->flags |= LIN_OP_CAS_FAILED;
-        if (fn == OP_READ) op->flags |= LIN_OP_OUT_UNKNOWN;
-        if (fn == OP_WRITE) op->flags |= LIN_OP_DELETED;
+        if (fn == DSLAB_OP_CAS) op->flags |= LIN_OP_CAS_FAILED;
+        if (fn == DSLAB_OP_READ) op->flags |= LIN_OP_OUT_UNKNOWN;
+        if (fn == DSLAB_OP_WRITE) op->flags |= LIN_OP_DELETED;
         return 0;
     }
-    if (fn == OP_READ) {
+    if (fn == DSLAB_OP_READ) {
         int kind;
         int64_t a = 0, b = 0;
         if (parse_value(&f[6], &kind, &a, &b) < 0 || (kind != 0 && kind != 1)) {
             return err(p, f[6].col, "a read returns nil or an integer");
         }
-        op->value = kind == 0 ? HISTORY_NIL : a;
+        op->value = kind == 0 ? DSLAB_HISTORY_NIL : a;
     }
     return 0;
 }
@@ -190,11 +190,11 @@ static int parse_line(struct log_parser *p, const char *s, size_t len) {
     }
     int fn;
     if (field_is(&f[5], ":read")) {
-        fn = OP_READ;
+        fn = DSLAB_OP_READ;
     } else if (field_is(&f[5], ":write")) {
-        fn = OP_WRITE;
+        fn = DSLAB_OP_WRITE;
     } else if (field_is(&f[5], ":cas")) {
-        fn = OP_CAS;
+        fn = DSLAB_OP_CAS;
     } else {
         return err(p, f[5].col, "unknown operation (expected :read, :write or :cas)");
     }
@@ -203,7 +203,7 @@ static int parse_line(struct log_parser *p, const char *s, size_t len) {
 }
 
 int hist_parse_jepsen_log(const char *text, size_t len, const char *name, struct lin_history *h,
-                          struct diag *diag) {
+                          struct dslab_diag *diag) {
     struct log_parser p = {.name = name, .diag = diag, .h = h, .line = 0};
     hist_pairing_init(&p.open);
     snprintf(h->format, sizeof h->format, "jepsen-log");
@@ -216,7 +216,7 @@ int hist_parse_jepsen_log(const char *text, size_t len, const char *name, struct
         for (size_t k = start; k < i; k++) {
             unsigned char c = (unsigned char)text[k];
             if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f) {
-                rc = diag_set(diag, name, p.line, (int)(k - start) + 1,
+                rc = dslab_diag_set(diag, name, p.line, (int)(k - start) + 1,
                               "unexpected control character 0x%02x", c);
                 break;
             }

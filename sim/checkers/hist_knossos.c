@@ -21,7 +21,7 @@
 
 struct edn_ops {
     const char *name;
-    struct diag *diag;
+    struct dslab_diag *diag;
     struct lin_history *h;
     struct hist_pairing open;
     int64_t pos;
@@ -29,17 +29,17 @@ struct edn_ops {
 };
 
 static int err_at(struct edn_ops *b, const struct edn_value *v, const char *msg) {
-    return diag_set(b->diag, b->name, v->line, v->col, "%s", msg);
+    return dslab_diag_set(b->diag, b->name, v->line, v->col, "%s", msg);
 }
 
 static int value_of(struct edn_ops *b, const struct edn_value *v, int64_t *out) {
     if (v->type == EDN_NIL) {
-        *out = HISTORY_NIL;
+        *out = DSLAB_HISTORY_NIL;
         return 0;
     }
     if (!b->h->string_values) {
         if (v->type != EDN_INT) return err_at(b, v, "expected an integer or nil as a value");
-        if (v->i == HISTORY_NIL) return err_at(b, v, "integer value out of range");
+        if (v->i == DSLAB_HISTORY_NIL) return err_at(b, v, "integer value out of range");
         *out = v->i;
         return 0;
     }
@@ -70,9 +70,9 @@ static int key_of(struct edn_ops *b, const struct edn_value *v, int64_t *out) {
 
 static int fn_of(const struct edn_value *f) {
     static const struct { const char *name; int fn; } fns[] = {
-        {"read", OP_READ},       {"get", OP_READ},        {"write", OP_WRITE},
-        {"put", OP_WRITE},       {"cas", OP_CAS},         {"append", OP_APPEND},
-        {"txn", LIN_FN_TXN},     {"acquire", OP_ACQUIRE}, {"release", OP_RELEASE},
+        {"read", DSLAB_OP_READ},       {"get", DSLAB_OP_READ},        {"write", DSLAB_OP_WRITE},
+        {"put", DSLAB_OP_WRITE},       {"cas", DSLAB_OP_CAS},         {"append", DSLAB_OP_APPEND},
+        {"txn", LIN_FN_TXN},     {"acquire", DSLAB_OP_ACQUIRE}, {"release", DSLAB_OP_RELEASE},
     };
     if (!f || f->type != EDN_KEYWORD) return -1;
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
@@ -96,12 +96,12 @@ static int read_txn(struct edn_ops *b, const struct edn_value *v, struct lin_op 
         }
         struct lin_micro micro = {.fn = -1};
         const char *f = m->items[0].text;
-        if (strcmp(f, "read") == 0 || strcmp(f, "r") == 0) micro.fn = OP_READ;
-        if (strcmp(f, "write") == 0 || strcmp(f, "w") == 0) micro.fn = OP_WRITE;
+        if (strcmp(f, "read") == 0 || strcmp(f, "r") == 0) micro.fn = DSLAB_OP_READ;
+        if (strcmp(f, "write") == 0 || strcmp(f, "w") == 0) micro.fn = DSLAB_OP_WRITE;
         if (micro.fn < 0) return err_at(b, &m->items[0], "a micro-op is :read or :write");
         if (key_of(b, &m->items[1], &micro.key) < 0) return -1;
         if (value_of(b, &m->items[2], &micro.value) < 0) return -1;
-        micro.unknown = micro.fn == OP_READ && micro.value == HISTORY_NIL;
+        micro.unknown = micro.fn == DSLAB_OP_READ && micro.value == DSLAB_HISTORY_NIL;
         if (b->h->micros_count >= HIST_OPS_MAX) return err_at(b, m, "too many micro-ops");
         if (lin_history_add_micro(b->h, &micro) < 0) return err_at(b, m, "out of memory");
         op->micro_count++;
@@ -113,12 +113,12 @@ static int read_txn(struct edn_ops *b, const struct edn_value *v, struct lin_op 
 static int read_args(struct edn_ops *b, const struct edn_value *map, const struct edn_value *value,
                      struct lin_op *op, bool completion) {
     switch (op->fn) {
-    case OP_WRITE:
-    case OP_APPEND:
+    case DSLAB_OP_WRITE:
+    case DSLAB_OP_APPEND:
         if (!value) return err_at(b, map, "operation without :value");
         if (completion && value->type == EDN_NIL) return 0;
         return value_of(b, value, &op->value);
-    case OP_CAS:
+    case DSLAB_OP_CAS:
         if (!value || (completion && value->type == EDN_NIL)) {
             return value ? 0 : err_at(b, map, "operation without :value");
         }
@@ -131,11 +131,11 @@ static int read_args(struct edn_ops *b, const struct edn_value *map, const struc
         if (completion && value && value->type == EDN_NIL) return 0;
         if (!value) return err_at(b, map, "a :txn operation without :value");
         return read_txn(b, value, op);
-    case OP_READ:
+    case DSLAB_OP_READ:
         if (!completion) return 0; /* the result comes with :ok */
         if (!value) return err_at(b, map, "read completion without :value");
         if (value_of(b, value, &op->value) < 0) return -1;
-        if (op->value == HISTORY_NIL) op->flags |= LIN_OP_OUT_UNKNOWN;
+        if (op->value == DSLAB_HISTORY_NIL) op->flags |= LIN_OP_OUT_UNKNOWN;
         return 0;
     default:
         return 0;
@@ -145,13 +145,13 @@ static int read_args(struct edn_ops *b, const struct edn_value *map, const struc
 static int on_invoke(struct edn_ops *b, const struct edn_value *map, int64_t process, int fn) {
     size_t prev = hist_pairing_find(&b->open, process);
     if (prev != SIZE_MAX) {
-        return diag_set(b->diag, b->name, map->line, map->col,
+        return dslab_diag_set(b->diag, b->name, map->line, map->col,
                         "process %" PRId64 " invokes again while its operation from line %d is open",
                         process, b->h->ops[prev].call_line);
     }
     struct lin_op op = {.fn = fn, .flags = LIN_OP_OPEN, .client = process, .node = -1,
                         .call_pos = b->pos++, .ret_pos = LIN_POS_NEVER, .call_line = map->line,
-                        .call_col = map->col, .value = HISTORY_NIL, .expected = HISTORY_NIL};
+                        .call_col = map->col, .value = DSLAB_HISTORY_NIL, .expected = DSLAB_HISTORY_NIL};
     if (key_of(b, edn_map_get(map, "key"), &op.key) < 0) return -1;
     if (read_args(b, map, edn_map_get(map, "value"), &op, false) < 0) return -1;
     if (b->h->ops_count >= HIST_OPS_MAX) return err_at(b, map, "too many operations");
@@ -166,12 +166,12 @@ static int on_complete(struct edn_ops *b, const struct edn_value *map, int64_t p
                        const char *type) {
     size_t index = hist_pairing_find(&b->open, process);
     if (index == SIZE_MAX) {
-        return diag_set(b->diag, b->name, map->line, map->col,
+        return dslab_diag_set(b->diag, b->name, map->line, map->col,
                         "process %" PRId64 " completes an operation it never invoked", process);
     }
     struct lin_op *op = &b->h->ops[index];
     if (op->fn != fn) {
-        return diag_set(b->diag, b->name, map->line, map->col,
+        return dslab_diag_set(b->diag, b->name, map->line, map->col,
                         "completion :f does not match the open operation of line %d", op->call_line);
     }
     hist_pairing_close(&b->open, process);
@@ -210,7 +210,7 @@ static int on_entry(struct edn_ops *b, const struct edn_value *map) {
 }
 
 int hist_edn_ops(const struct edn_value *maps, size_t count, bool string_values, const char *name,
-                 struct lin_history *h, struct diag *diag) {
+                 struct lin_history *h, struct dslab_diag *diag) {
     struct edn_ops b = {.name = name, .diag = diag, .h = h};
     h->string_values = string_values;
     hist_pairing_init(&b.open);
@@ -222,17 +222,17 @@ int hist_edn_ops(const struct edn_value *maps, size_t count, bool string_values,
 }
 
 int hist_parse_edn(const char *text, size_t len, const char *name, struct lin_history *h,
-                   struct diag *diag) {
+                   struct dslab_diag *diag) {
     struct edn_doc doc;
     snprintf(h->format, sizeof h->format, "edn");
     int rc = edn_parse(text, len, name, &doc, diag);
     if (rc == 0 && doc.forms_count != 1) {
         const struct edn_value *v = doc.forms_count ? &doc.forms[1] : NULL;
-        rc = diag_set(diag, name, v ? v->line : 1, v ? v->col : 1,
+        rc = dslab_diag_set(diag, name, v ? v->line : 1, v ? v->col : 1,
                       "expected one collection of operations, found more forms after it");
     }
     if (rc == 0 && doc.forms[0].type != EDN_VECTOR && doc.forms[0].type != EDN_LIST) {
-        rc = diag_set(diag, name, doc.forms[0].line, doc.forms[0].col,
+        rc = dslab_diag_set(diag, name, doc.forms[0].line, doc.forms[0].col,
                       "expected a vector or list of operation maps, found %s",
                       edn_type_name(doc.forms[0].type));
     }

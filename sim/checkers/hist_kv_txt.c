@@ -15,18 +15,18 @@
 #include "hist_edn.h"
 
 int hist_parse_kv_txt(const char *text, size_t len, const char *name, struct lin_history *h,
-                      struct diag *diag) {
+                      struct dslab_diag *diag) {
     struct edn_doc doc;
     snprintf(h->format, sizeof h->format, "kv-txt");
     int rc = edn_parse(text, len, name, &doc, diag);
     for (size_t i = 0; rc == 0 && i < doc.forms_count; i++) {
         const struct edn_value *v = &doc.forms[i];
         if (v->type != EDN_MAP) {
-            rc = diag_set(diag, name, v->line, v->col,
+            rc = dslab_diag_set(diag, name, v->line, v->col,
                           "expected one operation map {:process ...} per line, found %s",
                           edn_type_name(v->type));
         } else if (i > 0 && v->line == doc.forms[i - 1].line) {
-            rc = diag_set(diag, name, v->line, v->col, "expected one operation map per line");
+            rc = dslab_diag_set(diag, name, v->line, v->col, "expected one operation map per line");
         }
     }
     if (rc == 0) {

@@ -87,7 +87,7 @@ void hist_pairing_close(struct hist_pairing *p, int64_t process) {
 /* ---- detection ------------------------------------------------------ */
 
 int hist_detect_format(const char *text, size_t len, const char *name, enum hist_format *out,
-                       struct diag *diag) {
+                       struct dslab_diag *diag) {
     int line = 1, col = 1;
     for (size_t i = 0; i < len; i++) {
         char c = text[i];
@@ -116,24 +116,24 @@ int hist_detect_format(const char *text, size_t len, const char *name, enum hist
             *out = HIST_FORMAT_JEPSEN_LOG;
             return 0;
         }
-        return diag_set(diag, name, line, col,
+        return dslab_diag_set(diag, name, line, col,
                         "unrecognised history format: expected a Jepsen log line "
                         "('INFO jepsen.util - PROCESS :TYPE :F VALUE'), an EDN vector of "
                         "operation maps, or one EDN map per line");
     }
-    return diag_set(diag, name, line, col, "empty file: no history");
+    return dslab_diag_set(diag, name, line, col, "empty file: no history");
 }
 
 int hist_parse_buffer(const char *text, size_t len, const char *name, struct lin_history *h,
-                      struct diag *diag) {
+                      struct dslab_diag *diag) {
     enum hist_format format;
     /* UTF-16/32, NUL bytes and bad UTF-8 are one clear error up front. */
-    if (text_check_file(text, len, name, diag) < 0) return -1;
+    if (dslab_text_check_file(text, len, name, diag) < 0) return -1;
     if (hist_detect_format(text, len, name, &format, diag) < 0) return -1;
     switch (format) {
     case HIST_FORMAT_JEPSEN_LOG: return hist_parse_jepsen_log(text, len, name, h, diag);
     case HIST_FORMAT_EDN: return hist_parse_edn(text, len, name, h, diag);
     case HIST_FORMAT_KV_TXT: return hist_parse_kv_txt(text, len, name, h, diag);
     }
-    return diag_set(diag, name, 0, 0, "unknown format");
+    return dslab_diag_set(diag, name, 0, 0, "unknown format");
 }

@@ -28,22 +28,22 @@ enum hist_format {
 };
 
 int hist_detect_format(const char *text, size_t len, const char *name, enum hist_format *out,
-                       struct diag *diag);
+                       struct dslab_diag *diag);
 /* Detects the format and parses. Returns 0 or -1 with diag set. */
 int hist_parse_buffer(const char *text, size_t len, const char *name, struct lin_history *h,
-                      struct diag *diag);
+                      struct dslab_diag *diag);
 int hist_parse_jepsen_log(const char *text, size_t len, const char *name, struct lin_history *h,
-                          struct diag *diag);
+                          struct dslab_diag *diag);
 int hist_parse_edn(const char *text, size_t len, const char *name, struct lin_history *h,
-                   struct diag *diag);
+                   struct dslab_diag *diag);
 int hist_parse_kv_txt(const char *text, size_t len, const char *name, struct lin_history *h,
-                      struct diag *diag);
+                      struct dslab_diag *diag);
 
 /* Jepsen operation maps (parsed EDN) to operations, with Knossos' rules
  * (hist_knossos.c); values are strings or integers. */
 struct edn_value;
 int hist_edn_ops(const struct edn_value *maps, size_t count, bool string_values, const char *name,
-                 struct lin_history *h, struct diag *diag);
+                 struct lin_history *h, struct dslab_diag *diag);
 
 /* Open operations by process id, for pairing completions with invokes. */
 struct hist_pairing {

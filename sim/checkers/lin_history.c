@@ -158,7 +158,7 @@ static void buf_add(char *buf, size_t size, size_t *used, const char *fmt, ...) 
 }
 
 const char *lin_value_describe(const struct lin_history *h, int64_t v, char *buf, size_t size) {
-    if (v == HISTORY_NIL) {
+    if (v == DSLAB_HISTORY_NIL) {
         snprintf(buf, size, "nil");
     } else if (h->string_values) {
         size_t len;
@@ -192,8 +192,8 @@ static void micro_describe(const struct lin_history *h, const struct lin_micro *
     } else {
         lin_key_describe(h, m->key, k, sizeof k);
     }
-    buf_add(buf, size, used, "%s %s %s", m->fn == OP_READ ? "read" : "write", k,
-            m->fn == OP_READ && m->unknown ? "nil" : lin_value_describe(h, m->value, v, sizeof v));
+    buf_add(buf, size, used, "%s %s %s", m->fn == DSLAB_OP_READ ? "read" : "write", k,
+            m->fn == DSLAB_OP_READ && m->unknown ? "nil" : lin_value_describe(h, m->value, v, sizeof v));
 }
 
 const char *lin_op_describe(const struct lin_history *h, const struct lin_op *op, char *buf,
@@ -202,26 +202,26 @@ const char *lin_op_describe(const struct lin_history *h, const struct lin_op *op
     size_t used = 0;
     buf[0] = '\0';
     switch (op->fn) {
-    case OP_READ:
+    case DSLAB_OP_READ:
         if (op->flags & (LIN_OP_OUT_UNKNOWN | LIN_OP_OPEN)) {
             buf_add(buf, size, &used, "read -> ?");
         } else {
             buf_add(buf, size, &used, "read -> %s", lin_value_describe(h, op->value, a, sizeof a));
         }
         break;
-    case OP_WRITE:
-    case OP_APPEND:
-        buf_add(buf, size, &used, "%s %s", op_fn_name((enum op_fn)op->fn),
+    case DSLAB_OP_WRITE:
+    case DSLAB_OP_APPEND:
+        buf_add(buf, size, &used, "%s %s", dslab_op_fn_name((enum dslab_op_fn)op->fn),
                 lin_value_describe(h, op->value, a, sizeof a));
         break;
-    case OP_CAS:
+    case DSLAB_OP_CAS:
         buf_add(buf, size, &used, "cas %s -> %s%s", lin_value_describe(h, op->expected, a, sizeof a),
                 lin_value_describe(h, op->value, b, sizeof b),
                 op->flags & LIN_OP_CAS_FAILED ? " (returned false)" : "");
         break;
-    case OP_ACQUIRE:
-    case OP_RELEASE:
-        buf_add(buf, size, &used, "%s", op_fn_name((enum op_fn)op->fn));
+    case DSLAB_OP_ACQUIRE:
+    case DSLAB_OP_RELEASE:
+        buf_add(buf, size, &used, "%s", dslab_op_fn_name((enum dslab_op_fn)op->fn));
         break;
     case LIN_FN_TXN:
         buf_add(buf, size, &used, "txn [");

@@ -146,7 +146,7 @@ struct model_ctx {
 };
 
 static bool value_eq(const struct model_ctx *c, int64_t state_value, int64_t v) {
-    if (!c->h->string_values || v == HISTORY_NIL || state_value == HISTORY_NIL) {
+    if (!c->h->string_values || v == DSLAB_HISTORY_NIL || state_value == DSLAB_HISTORY_NIL) {
         return state_value == v;
     }
     return trie_equals(&c->trie, &c->h->strings, state_value, v);
@@ -154,7 +154,7 @@ static bool value_eq(const struct model_ctx *c, int64_t state_value, int64_t v) 
 
 /* The state value after writing literal `v`; false when out of budget. */
 static bool value_set(struct model_ctx *c, int64_t v, int64_t *out) {
-    if (!c->h->string_values || v == HISTORY_NIL) {
+    if (!c->h->string_values || v == DSLAB_HISTORY_NIL) {
         *out = v;
         return true;
     }
@@ -163,11 +163,11 @@ static bool value_set(struct model_ctx *c, int64_t v, int64_t *out) {
 }
 
 static bool value_append(struct model_ctx *c, int64_t state_value, int64_t v, int64_t *out) {
-    if (v == HISTORY_NIL) {
+    if (v == DSLAB_HISTORY_NIL) {
         *out = state_value;
         return true;
     }
-    *out = trie_child(&c->trie, &c->h->strings, state_value == HISTORY_NIL ? 0 : state_value, v);
+    *out = trie_child(&c->trie, &c->h->strings, state_value == DSLAB_HISTORY_NIL ? 0 : state_value, v);
     return *out >= 0;
 }
 
@@ -176,7 +176,7 @@ static int step_txn(struct model_ctx *c, const struct lin_op *op, int64_t *out) 
         size_t mi = op->micro_first + k;
         const struct lin_micro *m = &c->h->micros[mi];
         int32_t slot = c->micro_slot[mi];
-        if (m->fn == OP_READ) {
+        if (m->fn == DSLAB_OP_READ) {
             if (!m->unknown && !(op->flags & LIN_OP_OPEN) && !value_eq(c, out[slot], m->value)) {
                 return LIN_STEP_ILLEGAL;
             }
@@ -193,23 +193,23 @@ static int model_step(void *vctx, size_t i, const int64_t *state, int64_t *out) 
     int32_t slot = c->op_slot[i];
     memcpy(out, state, sizeof *out * (size_t)c->words);
     switch (op->fn) {
-    case OP_ACQUIRE:
+    case DSLAB_OP_ACQUIRE:
         if (state[0] != 0) return LIN_STEP_ILLEGAL;
         out[0] = 1;
         return LIN_STEP_OK;
-    case OP_RELEASE:
+    case DSLAB_OP_RELEASE:
         if (state[0] != 1) return LIN_STEP_ILLEGAL;
         out[0] = 0;
         return LIN_STEP_OK;
-    case OP_READ:
+    case DSLAB_OP_READ:
         if (op->flags & (LIN_OP_OUT_UNKNOWN | LIN_OP_OPEN)) return LIN_STEP_OK;
         return value_eq(c, state[slot], op->value) ? LIN_STEP_OK : LIN_STEP_ILLEGAL;
-    case OP_WRITE:
+    case DSLAB_OP_WRITE:
         return value_set(c, op->value, &out[slot]) ? LIN_STEP_OK : LIN_STEP_EXHAUSTED;
-    case OP_APPEND:
+    case DSLAB_OP_APPEND:
         return value_append(c, state[slot], op->value, &out[slot]) ? LIN_STEP_OK
                                                                      : LIN_STEP_EXHAUSTED;
-    case OP_CAS: {
+    case DSLAB_OP_CAS: {
         bool eq = value_eq(c, state[slot], op->expected);
         if (op->flags & LIN_OP_CAS_FAILED) return eq ? LIN_STEP_ILLEGAL : LIN_STEP_OK;
         if (!eq) return op->flags & LIN_OP_OPEN ? LIN_STEP_OK : LIN_STEP_ILLEGAL;
@@ -226,53 +226,53 @@ static int model_step(void *vctx, size_t i, const int64_t *state, int64_t *out) 
 static bool model_pure(void *vctx, size_t i) {
     const struct model_ctx *c = vctx;
     const struct lin_op *op = &c->h->ops[c->ops[i]];
-    return op->fn == OP_READ || (op->fn == OP_CAS && (op->flags & LIN_OP_CAS_FAILED));
+    return op->fn == DSLAB_OP_READ || (op->fn == DSLAB_OP_CAS && (op->flags & LIN_OP_CAS_FAILED));
 }
 
 /* ---- fitting a history to a model ----------------------------------- */
 
 static const char *model_hint(int fn) {
     switch (fn) {
-    case OP_CAS: return " (try --model cas-register or kv)";
-    case OP_APPEND:
+    case DSLAB_OP_CAS: return " (try --model cas-register or kv)";
+    case DSLAB_OP_APPEND:
     case LIN_FN_TXN: return " (try --model kv)";
-    case OP_ACQUIRE:
-    case OP_RELEASE: return " (try --model mutex)";
+    case DSLAB_OP_ACQUIRE:
+    case DSLAB_OP_RELEASE: return " (try --model mutex)";
     default: return "";
     }
 }
 
 static bool model_allows(enum lin_model_kind kind, int fn) {
     switch (kind) {
-    case LIN_MODEL_REGISTER: return fn == OP_READ || fn == OP_WRITE;
-    case LIN_MODEL_CAS_REGISTER: return fn == OP_READ || fn == OP_WRITE || fn == OP_CAS;
+    case LIN_MODEL_REGISTER: return fn == DSLAB_OP_READ || fn == DSLAB_OP_WRITE;
+    case LIN_MODEL_CAS_REGISTER: return fn == DSLAB_OP_READ || fn == DSLAB_OP_WRITE || fn == DSLAB_OP_CAS;
     case LIN_MODEL_KV:
-        return fn == OP_READ || fn == OP_WRITE || fn == OP_CAS || fn == OP_APPEND || fn == LIN_FN_TXN;
-    case LIN_MODEL_MUTEX: return fn == OP_ACQUIRE || fn == OP_RELEASE;
+        return fn == DSLAB_OP_READ || fn == DSLAB_OP_WRITE || fn == DSLAB_OP_CAS || fn == DSLAB_OP_APPEND || fn == LIN_FN_TXN;
+    case LIN_MODEL_MUTEX: return fn == DSLAB_OP_ACQUIRE || fn == DSLAB_OP_RELEASE;
     }
     return false;
 }
 
 static const char *fn_text(int fn) {
-    return fn == LIN_FN_TXN ? "txn" : op_fn_name((enum op_fn)fn);
+    return fn == LIN_FN_TXN ? "txn" : dslab_op_fn_name((enum dslab_op_fn)fn);
 }
 
 static int validate(const struct lin_history *h, const struct lin_check_config *cfg, const char *file,
-                    struct diag *diag) {
+                    struct dslab_diag *diag) {
     for (size_t i = 0; i < h->ops_count; i++) {
         const struct lin_op *op = &h->ops[i];
         if (!model_allows(cfg->model, op->fn)) {
-            return diag_set(diag, file, op->call_line, op->call_col,
+            return dslab_diag_set(diag, file, op->call_line, op->call_col,
                             "the %s model has no '%s' operation%s", lin_model_name(cfg->model),
                             fn_text(op->fn), model_hint(op->fn));
         }
-        if (op->fn == OP_APPEND && !h->string_values) {
-            return diag_set(diag, file, op->call_line, op->call_col,
+        if (op->fn == DSLAB_OP_APPEND && !h->string_values) {
+            return dslab_diag_set(diag, file, op->call_line, op->call_col,
                             "'append' needs string values, this history has integers");
         }
         if (cfg->model != LIN_MODEL_KV && op->key != h->ops[0].key) {
             char a[80], b[80];
-            return diag_set(diag, file, op->call_line, op->call_col,
+            return dslab_diag_set(diag, file, op->call_line, op->call_col,
                             "operation on key %s after key %s: the %s model has one value "
                             "(try --model kv)",
                             lin_key_describe(h, op->key, a, sizeof a),
@@ -286,11 +286,11 @@ static int validate(const struct lin_history *h, const struct lin_check_config *
 /* Reads whose result is unconstrained: they can always be placed inside
  * their own window, so they never change the verdict. */
 static bool read_unconstrained(const struct lin_history *h, const struct lin_op *op) {
-    if (op->fn == OP_READ) return (op->flags & (LIN_OP_OUT_UNKNOWN | LIN_OP_OPEN)) != 0;
+    if (op->fn == DSLAB_OP_READ) return (op->flags & (LIN_OP_OUT_UNKNOWN | LIN_OP_OPEN)) != 0;
     if (op->fn != LIN_FN_TXN) return false;
     for (uint32_t k = 0; k < op->micro_count; k++) {
         const struct lin_micro *m = &h->micros[op->micro_first + k];
-        if (m->fn != OP_READ) return false;
+        if (m->fn != DSLAB_OP_READ) return false;
         if (!m->unknown && !(op->flags & LIN_OP_OPEN)) return false;
     }
     return true;
@@ -326,14 +326,14 @@ static bool mark_dropped(const struct lin_history *h, enum lin_model_kind kind, 
     for (size_t i = 0; i < h->ops_count; i++) {
         const struct lin_op *op = &h->ops[i];
         int64_t key = kind == LIN_MODEL_KV ? op->key : 0;
-        if (op->fn == OP_READ && !dropped[i]) seen[n++] = (struct pair){key, op->value};
-        if (op->fn == OP_CAS && op->flags & LIN_OP_CAS_FAILED) seen[n++] = (struct pair){key, INT64_MAX};
-        if (op->fn == OP_CAS && !(op->flags & LIN_OP_CAS_FAILED)) seen[n++] = (struct pair){key, op->expected};
+        if (op->fn == DSLAB_OP_READ && !dropped[i]) seen[n++] = (struct pair){key, op->value};
+        if (op->fn == DSLAB_OP_CAS && op->flags & LIN_OP_CAS_FAILED) seen[n++] = (struct pair){key, INT64_MAX};
+        if (op->fn == DSLAB_OP_CAS && !(op->flags & LIN_OP_CAS_FAILED)) seen[n++] = (struct pair){key, op->expected};
     }
     qsort(seen, n, sizeof *seen, cmp_pair);
     for (size_t i = 0; i < h->ops_count; i++) {
         const struct lin_op *op = &h->ops[i];
-        if (!(op->flags & LIN_OP_OPEN) || (op->fn != OP_WRITE && op->fn != OP_CAS)) continue;
+        if (!(op->flags & LIN_OP_OPEN) || (op->fn != DSLAB_OP_WRITE && op->fn != DSLAB_OP_CAS)) continue;
         int64_t key = kind == LIN_MODEL_KV ? op->key : 0;
         struct pair any_failed = {key, INT64_MAX}, mine = {key, op->value};
         if (bsearch(&any_failed, seen, n, sizeof *seen, cmp_pair)) continue;
@@ -453,12 +453,12 @@ static int key_table_build(const struct lin_history *h, enum lin_model_kind kind
 }
 
 /* Numbers the partitions by their smallest key; gives each key a slot. */
-static int plan_assign(struct plan *p, struct key_table *kt, const char *file, struct diag *diag) {
+static int plan_assign(struct plan *p, struct key_table *kt, const char *file, struct dslab_diag *diag) {
     size_t *part_of_root = malloc((kt->count + 1) * sizeof *part_of_root);
     p->parts = calloc(kt->count + 1, sizeof *p->parts);
     if (!part_of_root || !p->parts) {
         free(part_of_root);
-        return diag_set(diag, file, 0, 0, "out of memory");
+        return dslab_diag_set(diag, file, 0, 0, "out of memory");
     }
     for (size_t k = 0; k < kt->count; k++) part_of_root[k] = SIZE_MAX;
     for (size_t k = 0; k < kt->count; k++) {
@@ -472,7 +472,7 @@ static int plan_assign(struct plan *p, struct key_table *kt, const char *file, s
         kt->slot_of_key[k] = part->words++;
         if (part->words > LIN_STATE_WORDS_MAX) {
             free(part_of_root);
-            return diag_set(diag, file, 0, 0, "transactions join more than %d keys into one "
+            return dslab_diag_set(diag, file, 0, 0, "transactions join more than %d keys into one "
                             "partition; the kv model cannot check that", LIN_STATE_WORDS_MAX);
         }
     }
@@ -483,19 +483,19 @@ static int plan_assign(struct plan *p, struct key_table *kt, const char *file, s
 /* Places the kept ops, in history order, into their partitions' ranges. */
 static int plan_place_ops(const struct lin_history *h, enum lin_model_kind kind, struct plan *p,
                           const bool *dropped, const struct key_table *kt, const char *file,
-                          struct diag *diag) {
+                          struct dslab_diag *diag) {
     for (size_t i = 0; i < h->ops_count; i++) {
         if (dropped[i]) continue;
         p->parts[kt->part_of_key[key_slot_index(kt, kind, op_key(h, &h->ops[i]))]].count++;
     }
     size_t *fill = malloc((p->parts_count + 1) * sizeof *fill);
-    if (!fill) return diag_set(diag, file, 0, 0, "out of memory");
+    if (!fill) return dslab_diag_set(diag, file, 0, 0, "out of memory");
     for (size_t q = 0, at = 0; q < p->parts_count; q++) {
         p->parts[q].first = fill[q] = at;
         at += p->parts[q].count;
         if (p->parts[q].count > LIN_SEARCH_OPS_MAX) {
             free(fill);
-            return diag_set(diag, file, 0, 0, "more than %u operations in one partition",
+            return dslab_diag_set(diag, file, 0, 0, "more than %u operations in one partition",
                             (unsigned)LIN_SEARCH_OPS_MAX);
         }
     }
@@ -517,7 +517,7 @@ static int plan_place_ops(const struct lin_history *h, enum lin_model_kind kind,
 
 /* Splits the kept ops into partitions; one partition unless the model is kv. */
 static int plan_build(const struct lin_history *h, enum lin_model_kind kind, struct plan *p,
-                      const char *file, struct diag *diag) {
+                      const char *file, struct dslab_diag *diag) {
     memset(p, 0, sizeof *p);
     struct key_table kt;
     p->ops = malloc((h->ops_count + 1) * sizeof *p->ops);
@@ -528,7 +528,7 @@ static int plan_build(const struct lin_history *h, enum lin_model_kind kind, str
     memset(&kt, 0, sizeof kt);
     if (!dropped || !mark_dropped(h, kind, dropped) || key_table_build(h, kind, dropped, &kt) < 0 ||
         !p->ops || !p->op_slot || !p->micro_slot) {
-        rc = diag_set(diag, file, 0, 0, "out of memory");
+        rc = dslab_diag_set(diag, file, 0, 0, "out of memory");
     } else {
         rc = plan_assign(p, &kt, file, diag);
         if (rc == 0) rc = plan_place_ops(h, kind, p, dropped, &kt, file, diag);
@@ -542,7 +542,7 @@ static int plan_build(const struct lin_history *h, enum lin_model_kind kind, str
 /* ---- the driver ----------------------------------------------------- */
 
 static void state_value_text(const struct model_ctx *c, int64_t v, char *buf, size_t size) {
-    if (c->h->string_values && v != HISTORY_NIL) {
+    if (c->h->string_values && v != DSLAB_HISTORY_NIL) {
         trie_text(&c->trie, &c->h->strings, v, buf, size);
     } else {
         lin_value_describe(c->h, v, buf, size);
@@ -578,9 +578,9 @@ static void init_state(struct model_ctx *c, const struct lin_check_config *cfg, 
     if (c->kind == LIN_MODEL_MUTEX) {
         v = cfg->initial_set ? cfg->initial : 0;
     } else if (cfg->initial_set) {
-        if (!value_set(c, cfg->initial, &v)) v = HISTORY_NIL; /* trie is fresh: cannot fail */
+        if (!value_set(c, cfg->initial, &v)) v = DSLAB_HISTORY_NIL; /* trie is fresh: cannot fail */
     } else {
-        v = c->h->string_values ? 0 : HISTORY_NIL; /* "" or nil */
+        v = c->h->string_values ? 0 : DSLAB_HISTORY_NIL; /* "" or nil */
     }
     for (int i = 0; i < c->words; i++) state[i] = v;
 }
@@ -646,11 +646,11 @@ static void sort_by_cost(const struct plan *p, size_t *order) {
 }
 
 int lin_check(const struct lin_history *h, const struct lin_check_config *cfg, const char *file,
-              struct lin_check_report *report, struct diag *diag) {
+              struct lin_check_report *report, struct dslab_diag *diag) {
     memset(report, 0, sizeof *report);
     report->first_fail = SIZE_MAX;
     if (cfg->states_max == 0 || cfg->bytes_max == 0) {
-        return diag_set(diag, file, 0, 0, "the search budget must be positive");
+        return dslab_diag_set(diag, file, 0, 0, "the search budget must be positive");
     }
     if (validate(h, cfg, file, diag) < 0) return -1;
     struct plan p;
@@ -663,7 +663,7 @@ int lin_check(const struct lin_history *h, const struct lin_check_config *cfg, c
         free(pending);
         plan_free(&p);
         lin_check_report_deinit(report);
-        return diag_set(diag, file, 0, 0, "out of memory");
+        return dslab_diag_set(diag, file, 0, 0, "out of memory");
     }
     report->partitions_count = p.parts_count;
     sort_by_cost(&p, order);

@@ -4,7 +4,7 @@
  * simulator checker (linearizable.c) and the external file parsers
  * (hist_*.c). Operations are already paired (invoke + completion); failed
  * operations that certainly did not happen are not in it. Values are int64
- * (HISTORY_NIL = nil/absent) or, when `string_values` is set, ids of
+ * (DSLAB_HISTORY_NIL = nil/absent) or, when `string_values` is set, ids of
  * interned literal strings. Models (see lin_model_kind) are step functions
  * for lin_search.c. lin_check() splits a kv history into independent
  * partitions (keys, joined when a transaction touches several), checks the
@@ -29,7 +29,7 @@ enum lin_model_kind {
     LIN_MODEL_MUTEX,        /* acquire / release; state 0 free, 1 held */
 };
 
-/* fn of a multi-key transaction (a list of lin_micro); others are enum op_fn. */
+/* fn of a multi-key transaction (a list of lin_micro); others are enum dslab_op_fn. */
 #define LIN_FN_TXN 100
 
 /* lin_op.flags */
@@ -39,7 +39,7 @@ enum lin_model_kind {
 #define LIN_OP_DELETED (1u << 3)     /* parsers: failed op, dropped by lin_history_compact */
 
 struct lin_micro {
-    int fn;        /* OP_READ or OP_WRITE */
+    int fn;        /* DSLAB_OP_READ or DSLAB_OP_WRITE */
     bool unknown;  /* read of nil: unconstrained */
     int64_t key;
     int64_t value;
@@ -47,7 +47,7 @@ struct lin_micro {
 };
 
 struct lin_op {
-    int fn;            /* enum op_fn or LIN_FN_TXN */
+    int fn;            /* enum dslab_op_fn or LIN_FN_TXN */
     uint32_t flags;
     int64_t key;       /* 0 when the history has no keys */
     int64_t value;     /* read: result; write/append: argument; cas: new value */
@@ -149,7 +149,7 @@ struct lin_check_report {
  * not fit the model (an op the model has no step for: the diag names the
  * op's line when known) or memory ran out. `file` names the input in diag. */
 int lin_check(const struct lin_history *h, const struct lin_check_config *cfg, const char *file,
-              struct lin_check_report *report, struct diag *diag);
+              struct lin_check_report *report, struct dslab_diag *diag);
 void lin_check_report_deinit(struct lin_check_report *r);
 
 #endif

@@ -27,7 +27,7 @@
 #include "hist_parse.h"
 #include "lin_models.h"
 
-#define LIN_CHECK_STATES_DEFAULT LINCHECK_STATES_DEFAULT
+#define LIN_CHECK_STATES_DEFAULT DSLAB_LINCHECK_STATES_DEFAULT
 #define LIN_CHECK_BYTES_MAX ((size_t)512 << 20)
 
 struct lin_checker {
@@ -35,8 +35,8 @@ struct lin_checker {
     bool budget_given;  /* budget=N: exactly N; else the default grows per op */
 };
 
-static int lin_create(const struct scenario *s, const struct scenario_check *check,
-                      void **state_out, struct diag *diag) {
+static int lin_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                      void **state_out, struct dslab_diag *diag) {
     uint64_t states_max = LIN_CHECK_STATES_DEFAULT;
     bool budget_given = false;
     const char *args = check->args ? check->args : "";
@@ -48,16 +48,16 @@ static int lin_create(const struct scenario *s, const struct scenario_check *che
         errno = 0;
         if (*args >= '0' && *args <= '9') v = strtoull(args, &end, 10);
         while (end && *end == ' ') end++;
-        if (!end || *end != '\0' || v == 0 || errno == ERANGE || v > LINCHECK_STATES_MAX) {
-            return diag_set(diag, s->path, check->pos.line, check->pos.col,
+        if (!end || *end != '\0' || v == 0 || errno == ERANGE || v > DSLAB_LINCHECK_STATES_MAX) {
+            return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col,
                             "linearizable takes no argument or 'budget=N' (search states per "
-                            "key, N in 1..%u), got '%s'", LINCHECK_STATES_MAX, check->args);
+                            "key, N in 1..%u), got '%s'", DSLAB_LINCHECK_STATES_MAX, check->args);
         }
         states_max = v;
         budget_given = true;
     }
     struct lin_checker *st = calloc(1, sizeof *st);
-    if (!st) return diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
+    if (!st) return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
     st->states_max = states_max;
     st->budget_given = budget_given;
     *state_out = st;
@@ -68,11 +68,11 @@ static void lin_destroy(void *state) {
     free(state);
 }
 
-static int on_invoke(struct lin_history *lh, struct hist_pairing *open, const struct history_op *r,
+static int on_invoke(struct lin_history *lh, struct hist_pairing *open, const struct dslab_history_op *r,
                      int64_t pos) {
-    if (r->fn != OP_READ && r->fn != OP_WRITE && r->fn != OP_CAS) return 0; /* not ours */
+    if (r->fn != DSLAB_OP_READ && r->fn != DSLAB_OP_WRITE && r->fn != DSLAB_OP_CAS) return 0; /* not ours */
     struct lin_op op = {.fn = (int)r->fn, .flags = LIN_OP_OPEN, .key = r->key,
-                        .value = r->fn == OP_READ ? HISTORY_NIL : r->value,
+                        .value = r->fn == DSLAB_OP_READ ? DSLAB_HISTORY_NIL : r->value,
                         .expected = r->expected, .call_pos = pos, .ret_pos = LIN_POS_NEVER,
                         .call_ns = r->time_ns, .ret_ns = -1, .client = r->client, .node = r->node,
                         .call_trace_id = r->trace_id, .ret_trace_id = UINT64_MAX};
@@ -82,7 +82,7 @@ static int on_invoke(struct lin_history *lh, struct hist_pairing *open, const st
 }
 
 static void on_completion(struct lin_history *lh, struct hist_pairing *open,
-                          const struct history_op *r, int64_t pos) {
+                          const struct dslab_history_op *r, int64_t pos) {
     size_t index = hist_pairing_find(open, (int64_t)r->op_id);
     if (index == SIZE_MAX) return; /* a completion of an op we do not model */
     hist_pairing_close(open, (int64_t)r->op_id);
@@ -90,25 +90,25 @@ static void on_completion(struct lin_history *lh, struct hist_pairing *open,
     op->ret_ns = r->time_ns;
     op->ret_trace_id = r->trace_id;
     if (r->node >= 0) op->node = r->node;
-    if (r->type == OP_FAIL) {
+    if (r->type == DSLAB_OP_FAIL) {
         op->flags |= LIN_OP_DELETED;
-    } else if (r->type == OP_OK) {
+    } else if (r->type == DSLAB_OP_OK) {
         op->flags &= ~(uint32_t)LIN_OP_OPEN;
         op->ret_pos = pos;
-        if (op->fn == OP_READ) op->value = r->value;
+        if (op->fn == DSLAB_OP_READ) op->value = r->value;
     }
-    /* OP_INFO: stays open; its record is still evidence. */
+    /* DSLAB_OP_INFO: stays open; its record is still evidence. */
 }
 
 /* Builds operations from the run's history. Returns 0 or -1 (out of memory). */
-static int build_history(const struct history *history, struct lin_history *lh) {
+static int build_history(const struct dslab_history *history, struct lin_history *lh) {
     struct hist_pairing open;
     hist_pairing_init(&open);
     snprintf(lh->format, sizeof lh->format, "simulator");
     int rc = 0;
     for (size_t i = 0; i < history->count && rc == 0; i++) {
-        const struct history_op *r = &history->ops[i];
-        if (r->type == OP_INVOKE) {
+        const struct dslab_history_op *r = &history->ops[i];
+        if (r->type == DSLAB_OP_INVOKE) {
             rc = on_invoke(lh, &open, r, (int64_t)i);
         } else {
             on_completion(lh, &open, r, (int64_t)i);
@@ -119,25 +119,25 @@ static int build_history(const struct history *history, struct lin_history *lh) 
     return rc;
 }
 
-static void add_op_evidence(struct check_violation *v, const struct lin_op *op) {
-    check_violation_add_node(v, op->node);
-    check_violation_add_evidence(v, op->call_trace_id);
-    if (op->ret_trace_id != UINT64_MAX) check_violation_add_evidence(v, op->ret_trace_id);
+static void add_op_evidence(struct dslab_check_violation *v, const struct lin_op *op) {
+    dslab_check_violation_add_node(v, op->node);
+    dslab_check_violation_add_evidence(v, op->call_trace_id);
+    if (op->ret_trace_id != UINT64_MAX) dslab_check_violation_add_evidence(v, op->ret_trace_id);
 }
 
 static void report_violation(const struct lin_history *lh, const struct lin_partition_report *p,
-                             int64_t end_ns, struct check_result *result) {
+                             int64_t end_ns, struct dslab_check_result *result) {
     char key[64], what[160], last[160];
     lin_key_describe(lh, p->key, key, sizeof key);
     if (p->blocked_op == SIZE_MAX) {
-        check_result_add(result, 0, end_ns, "key %s: not linearizable", key);
+        dslab_check_result_add(result, 0, end_ns, "key %s: not linearizable", key);
         return;
     }
     const struct lin_op *op = &lh->ops[p->blocked_op];
     const struct lin_op *prev = p->last_op != SIZE_MAX ? &lh->ops[p->last_op] : NULL;
     lin_op_describe(lh, op, what, sizeof what);
     if (prev) lin_op_describe(lh, prev, last, sizeof last);
-    struct check_violation *v = check_result_add(
+    struct dslab_check_violation *v = dslab_check_result_add(
         result, op->call_ns, op->ret_ns >= 0 ? op->ret_ns : end_ns,
         "key %s: client %" PRId64 " %s cannot be linearized: after %zu ops the key holds %s%s%s%s",
         key, op->client, what, p->linearized_count, p->state, prev ? " (last: " : "",
@@ -147,26 +147,26 @@ static void report_violation(const struct lin_history *lh, const struct lin_part
     if (prev) add_op_evidence(v, prev);
 }
 
-static void lin_finish(void *state, const struct history *history, int64_t end_ns,
-                       struct check_result *result) {
+static void lin_finish(void *state, const struct dslab_history *history, int64_t end_ns,
+                       struct dslab_check_result *result) {
     const struct lin_checker *st = state;
     struct lin_history lh;
     lin_history_init(&lh);
-    result->verdict = CHECK_PASS;
+    result->verdict = DSLAB_CHECK_PASS;
     if (build_history(history, &lh) < 0) {
-        result->verdict = CHECK_UNKNOWN;
+        result->verdict = DSLAB_CHECK_UNKNOWN;
         snprintf(result->summary, sizeof result->summary, "out of memory building the history");
         lin_history_deinit(&lh);
         return;
     }
     struct lin_check_config cfg = {.model = LIN_MODEL_KV, .states_max = st->states_max,
-                                   .states_per_op = st->budget_given ? 0 : LINCHECK_STATES_PER_OP,
+                                   .states_per_op = st->budget_given ? 0 : DSLAB_LINCHECK_STATES_PER_OP,
                                    .bytes_max = LIN_CHECK_BYTES_MAX, .stop_at_first_fail = false};
     struct lin_check_report rep;
-    struct diag diag;
-    diag_clear(&diag);
+    struct dslab_diag diag;
+    dslab_diag_clear(&diag);
     if (lin_check(&lh, &cfg, "", &rep, &diag) < 0) {
-        result->verdict = CHECK_UNKNOWN;
+        result->verdict = DSLAB_CHECK_UNKNOWN;
         snprintf(result->summary, sizeof result->summary, "cannot check: %.200s", diag.message);
         lin_history_deinit(&lh);
         return;
@@ -186,7 +186,7 @@ static void lin_finish(void *state, const struct history *history, int64_t end_n
                  "%zu of %zu key%s not linearizable (%zu ops)", failed, rep.partitions_count,
                  rep.partitions_count == 1 ? "" : "s", lh.ops_count);
     } else if (unknown) {
-        result->verdict = CHECK_UNKNOWN;
+        result->verdict = DSLAB_CHECK_UNKNOWN;
         snprintf(result->summary, sizeof result->summary,
                  "search budget exhausted on %zu of %zu key%s (%zu ops); raise budget=N", unknown,
                  rep.partitions_count, rep.partitions_count == 1 ? "" : "s", lh.ops_count);
@@ -198,7 +198,7 @@ static void lin_finish(void *state, const struct history *history, int64_t end_n
     lin_history_deinit(&lh);
 }
 
-const struct checker checker_linearizable = {
+const struct dslab_checker checker_linearizable = {
     .name = "linearizable",
     .summary = "client operations are linearizable (per-key read/write/cas registers)",
     .create = lin_create,

@@ -84,7 +84,7 @@ struct me_list {
 };
 
 struct me_state {
-    const struct scenario *sc; /* borrowed */
+    const struct dslab_scenario *sc; /* borrowed */
     unsigned views;
     int64_t progress_ns;     /* 0 = not judged */
     struct me_list beliefs;  /* struct me_interval */
@@ -107,8 +107,8 @@ static void *list_push(struct me_state *st, struct me_list *l) {
     return at;
 }
 
-static int parse_views(const struct scenario *s, const struct scenario_check *check,
-                       unsigned *views, int64_t *progress_ns, struct diag *diag) {
+static int parse_views(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                       unsigned *views, int64_t *progress_ns, struct dslab_diag *diag) {
     static const char *const names[] = {"holders", "storage", "server", "progress"};
     const char *p = check->args ? check->args : "";
     *views = 0;
@@ -125,10 +125,10 @@ static int parse_views(const struct scenario *s, const struct scenario_check *ch
         word[n] = 0;
         if (n == 0) break;
         if (want_duration) {
-            char err[UNITS_ERR_MAX];
-            if (units_parse_duration_ns(word, false, progress_ns, err, (int)sizeof err) < 0 ||
+            char err[DSLAB_UNITS_ERR_MAX];
+            if (dslab_units_parse_duration_ns(word, false, progress_ns, err, (int)sizeof err) < 0 ||
                 *progress_ns <= 0) {
-                return diag_set(diag, s->path, check->pos.line, check->pos.col,
+                return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col,
                                 "mutual-exclusion: progress takes a duration > 0 like 2s, got '%s'",
                                 word);
             }
@@ -140,8 +140,8 @@ static int parse_views(const struct scenario *s, const struct scenario_check *ch
             if (strcmp(word, names[i]) == 0) bit = 1u << i;
         }
         if (!bit) {
-            const char *near = suggest_nearest(word, names, 4);
-            return diag_set(diag, s->path, check->pos.line, check->pos.col,
+            const char *near = dslab_suggest_nearest(word, names, 4);
+            return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col,
                             "mutual-exclusion: unknown view '%s'%s%s%s (expected holders, "
                             "storage, server or progress DURATION)",
                             word, near ? " (did you mean '" : "", near ? near : "",
@@ -151,20 +151,20 @@ static int parse_views(const struct scenario *s, const struct scenario_check *ch
         else *views |= bit;
     }
     if (want_duration) {
-        return diag_set(diag, s->path, check->pos.line, check->pos.col,
+        return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col,
                         "mutual-exclusion: progress takes a duration, like 'progress 2s'");
     }
     if (*views == 0 && *progress_ns == 0) *views = ME_HOLDERS | ME_STORAGE | ME_SERVER;
     return 0;
 }
 
-static int me_create(const struct scenario *s, const struct scenario_check *check,
-                     void **state_out, struct diag *diag) {
+static int me_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                     void **state_out, struct dslab_diag *diag) {
     unsigned views;
     int64_t progress_ns;
     if (parse_views(s, check, &views, &progress_ns, diag) != 0) return -1;
     struct me_state *st = calloc(1, sizeof *st);
-    if (!st) return diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
+    if (!st) return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
     st->sc = s;
     st->views = views;
     st->progress_ns = progress_ns;
@@ -195,7 +195,7 @@ static void close_open(struct me_list *l, int32_t node, int64_t token, int64_t t
     }
 }
 
-static void open_interval(struct me_state *st, struct me_list *l, const struct trace_event *ev) {
+static void open_interval(struct me_state *st, struct me_list *l, const struct dslab_trace_event *ev) {
     struct me_interval *iv = list_push(st, l);
     if (!iv) return;
     iv->node = ev->node;
@@ -250,14 +250,14 @@ static int64_t promised_end_ns(const struct me_state *st, int32_t node, int64_t 
     }
 }
 
-static void me_on_event(void *state, const struct trace_event *ev) {
+static void me_on_event(void *state, const struct dslab_trace_event *ev) {
     struct me_state *st = state;
-    if (ev->kind == TRACE_CLOCK_DRIFT) {
+    if (ev->kind == DSLAB_TRACE_CLOCK_DRIFT) {
         struct me_drift *d = list_push(st, &st->drifts);
         if (d) *d = (struct me_drift){.node = ev->node, .t_ns = ev->t_ns, .drift_ppm = ev->a};
         return;
     }
-    if (ev->kind == TRACE_CRASH) {
+    if (ev->kind == DSLAB_TRACE_CRASH) {
         close_open(&st->beliefs, ev->node, 0, ev->t_ns, ev->id, true);
         struct me_interval *g = st->grants.items;
         for (size_t i = 0; i < st->grants.count; i++) {
@@ -270,7 +270,7 @@ static void me_on_event(void *state, const struct trace_event *ev) {
         }
         return;
     }
-    if (ev->kind != TRACE_ANNOTATE || !ev->tag || ev->node < 0) return;
+    if (ev->kind != DSLAB_TRACE_ANNOTATE || !ev->tag || ev->node < 0) return;
     if (strcmp(ev->tag, "lock") == 0) {
         close_open(&st->beliefs, ev->node, 0, ev->t_ns, ev->id, true);
         if (first_word_is(ev->text, "acquired")) open_interval(st, &st->beliefs, ev);
@@ -316,7 +316,7 @@ static const char *name_of(const struct me_state *st, int32_t node) {
 
 /* Overlapping intervals (of different nodes for holders) -> violations. */
 static int64_t overlaps(struct me_state *st, struct me_list *l, bool holders, bool judged,
-                        struct check_result *res) {
+                        struct dslab_check_result *res) {
     struct me_interval *iv = l->items;
     if (l->count > 1) qsort(iv, l->count, sizeof *iv, by_from);
     int64_t found = 0;
@@ -329,8 +329,8 @@ static int64_t overlaps(struct me_state *st, struct me_list *l, bool holders, bo
             int32_t a = holders ? iv[i].node : holder_of(st, iv[i].token);
             int32_t b = holders ? iv[j].node : holder_of(st, iv[j].token);
             char len[32];
-            time_format_human(to_ns - iv[j].from_ns, len, sizeof len);
-            struct check_violation *v = check_result_add(
+            dslab_time_format_human(to_ns - iv[j].from_ns, len, sizeof len);
+            struct dslab_check_violation *v = dslab_check_result_add(
                 res, iv[j].from_ns, to_ns,
                 holders ? "two holders at once (by client belief): %s (token %lld) and %s "
                           "(token %lld) for %s"
@@ -339,21 +339,21 @@ static int64_t overlaps(struct me_state *st, struct me_list *l, bool holders, bo
                 name_of(st, a), (long long)iv[i].token, name_of(st, b), (long long)iv[j].token,
                 len);
             if (!v) continue;
-            check_violation_set_at(v, iv[j].from_ns); /* the second began while the first held */
-            if (!holders) check_violation_add_node(v, iv[i].node);
-            if (a >= 0) check_violation_add_node(v, a);
-            if (b >= 0 && b != a) check_violation_add_node(v, b);
-            check_violation_add_evidence(v, iv[i].open_id);
-            check_violation_add_evidence(v, iv[j].open_id);
-            if (iv[i].closed_by_event) check_violation_add_evidence(v, iv[i].close_id);
-            if (iv[j].closed_by_event) check_violation_add_evidence(v, iv[j].close_id);
+            dslab_check_violation_set_at(v, iv[j].from_ns); /* the second began while the first held */
+            if (!holders) dslab_check_violation_add_node(v, iv[i].node);
+            if (a >= 0) dslab_check_violation_add_node(v, a);
+            if (b >= 0 && b != a) dslab_check_violation_add_node(v, b);
+            dslab_check_violation_add_evidence(v, iv[i].open_id);
+            dslab_check_violation_add_evidence(v, iv[j].open_id);
+            if (iv[i].closed_by_event) dslab_check_violation_add_evidence(v, iv[i].close_id);
+            if (iv[j].closed_by_event) dslab_check_violation_add_evidence(v, iv[j].close_id);
         }
     }
     return found;
 }
 
 /* Storage: an accepted write whose token is below one accepted earlier. */
-static int64_t storage_interleavings(struct me_state *st, bool judged, struct check_result *res) {
+static int64_t storage_interleavings(struct me_state *st, bool judged, struct dslab_check_result *res) {
     const struct me_accept *a = st->accepts.items;
     const struct me_accept *top = NULL;
     int64_t found = 0;
@@ -367,46 +367,46 @@ static int64_t storage_interleavings(struct me_state *st, bool judged, struct ch
         if (!judged) continue;
         int32_t old_holder = holder_of(st, a[i].token);
         int32_t new_holder = holder_of(st, top->token);
-        struct check_violation *v = check_result_add(
+        struct dslab_check_violation *v = dslab_check_result_add(
             res, top->t_ns, a[i].t_ns,
             "storage accepted writes from two holders interleaved: %s (token %lld) after %s "
             "(token %lld)",
             name_of(st, old_holder), (long long)a[i].token, name_of(st, new_holder),
             (long long)top->token);
         if (!v) continue;
-        check_violation_add_node(v, a[i].node);
-        if (old_holder >= 0) check_violation_add_node(v, old_holder);
-        if (new_holder >= 0) check_violation_add_node(v, new_holder);
-        check_violation_add_evidence(v, top->id);
-        check_violation_add_evidence(v, a[i].id);
+        dslab_check_violation_add_node(v, a[i].node);
+        if (old_holder >= 0) dslab_check_violation_add_node(v, old_holder);
+        if (new_holder >= 0) dslab_check_violation_add_node(v, new_holder);
+        dslab_check_violation_add_evidence(v, top->id);
+        dslab_check_violation_add_evidence(v, a[i].id);
     }
     return found;
 }
 
 /* Progress: stretches without an accepted write longer than the bound. */
-static void progress_gaps(struct me_state *st, int64_t end_ns, struct check_result *res) {
+static void progress_gaps(struct me_state *st, int64_t end_ns, struct dslab_check_result *res) {
     const struct me_accept *a = st->accepts.items;
     int64_t last_ns = 0;
     for (size_t i = 0; i <= st->accepts.count; i++) {
         int64_t t_ns = i < st->accepts.count ? a[i].t_ns : end_ns;
         if (t_ns - last_ns > st->progress_ns) {
             char len[32], bound[32];
-            time_format_human(t_ns - last_ns, len, sizeof len);
-            time_format_human(st->progress_ns, bound, sizeof bound);
-            struct check_violation *v = check_result_add(
+            dslab_time_format_human(t_ns - last_ns, len, sizeof len);
+            dslab_time_format_human(st->progress_ns, bound, sizeof bound);
+            struct dslab_check_violation *v = dslab_check_result_add(
                 res, last_ns, t_ns, "no write accepted by the storage for %s (progress bound %s)%s",
                 len, bound, i < st->accepts.count ? "" : " until the end of the run");
             if (v && i < st->accepts.count) {
-                check_violation_add_node(v, a[i].node);
-                check_violation_add_evidence(v, a[i].id);
+                dslab_check_violation_add_node(v, a[i].node);
+                dslab_check_violation_add_evidence(v, a[i].id);
             }
         }
         last_ns = t_ns;
     }
 }
 
-static void me_finish(void *state, const struct history *history, int64_t end_ns,
-                      struct check_result *result) {
+static void me_finish(void *state, const struct dslab_history *history, int64_t end_ns,
+                      struct dslab_check_result *result) {
     (void)history;
     struct me_state *st = state;
     struct me_interval *lists[2] = {st->beliefs.items, st->grants.items};
@@ -423,7 +423,7 @@ static void me_finish(void *state, const struct history *history, int64_t end_ns
         g[i].to_ns = promised_ns < end_ns ? promised_ns : end_ns;
         g[i].closed_by_event = false; /* ended by the clock, not by the crash */
     }
-    result->verdict = CHECK_PASS;
+    result->verdict = DSLAB_CHECK_PASS;
     int64_t beliefs = (int64_t)st->beliefs.count;
     int64_t inter = storage_interleavings(st, st->views & ME_STORAGE, result);
     int64_t two = overlaps(st, &st->beliefs, true, st->views & ME_HOLDERS, result);
@@ -438,7 +438,7 @@ static void me_finish(void *state, const struct history *history, int64_t end_ns
              st->views & ME_STORAGE ? "" : nj, (long long)grants_over,
              st->views & ME_SERVER ? "" : nj);
     if (st->out_of_memory) {
-        if (result->verdict != CHECK_FAIL) result->verdict = CHECK_UNKNOWN;
+        if (result->verdict != DSLAB_CHECK_FAIL) result->verdict = DSLAB_CHECK_UNKNOWN;
         snprintf(result->summary, sizeof result->summary, "out of memory while recording leases");
     }
 }
@@ -453,7 +453,7 @@ static void me_destroy(void *state) {
     free(st);
 }
 
-const struct checker checker_mutual_exclusion = {
+const struct dslab_checker checker_mutual_exclusion = {
     .name = "mutual-exclusion",
     .summary = "one lock holder at a time: by client belief, by storage-accepted writes, by grants",
     .create = me_create,

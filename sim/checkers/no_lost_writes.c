@@ -36,7 +36,7 @@
 #include "dslab/check.h"
 
 struct nlw_state {
-    const struct scenario *scenario; /* borrowed */
+    const struct dslab_scenario *scenario; /* borrowed */
     struct final_state fs;
 };
 
@@ -48,27 +48,27 @@ struct nlw_write {
     int64_t value;
     int64_t invoke_ns;
     uint64_t invoke_trace_id;
-    enum op_type outcome; /* OP_INVOKE while none arrived */
+    enum dslab_op_type outcome; /* DSLAB_OP_INVOKE while none arrived */
     int64_t done_ns;
     uint64_t done_trace_id;
 };
 
-static int nlw_create(const struct scenario *s, const struct scenario_check *check,
-                      void **state_out, struct diag *diag) {
+static int nlw_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                      void **state_out, struct dslab_diag *diag) {
     if (check_no_arguments(s, check, diag) != 0) {
         return -1;
     }
     struct nlw_state *st = calloc(1, sizeof *st);
     if (!st || final_state_init(&st->fs, s->nodes_count) != 0) {
         free(st);
-        return diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
+        return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
     }
     st->scenario = s;
     *state_out = st;
     return 0;
 }
 
-static void nlw_on_event(void *state, const struct trace_event *ev) {
+static void nlw_on_event(void *state, const struct dslab_trace_event *ev) {
     struct nlw_state *st = state;
     final_state_on_event(&st->fs, ev);
 }
@@ -90,10 +90,10 @@ static struct nlw_write *find_op(struct nlw_write *w, size_t n, uint64_t op_id) 
 }
 
 /* Writes and cas ops of the history, sorted by op id; NULL when out of memory. */
-static struct nlw_write *collect_writes(const struct history *h, size_t *count_out) {
+static struct nlw_write *collect_writes(const struct dslab_history *h, size_t *count_out) {
     size_t n = 0;
     for (size_t i = 0; i < h->count; i++) {
-        n += h->ops[i].type == OP_INVOKE && (h->ops[i].fn == OP_WRITE || h->ops[i].fn == OP_CAS);
+        n += h->ops[i].type == DSLAB_OP_INVOKE && (h->ops[i].fn == DSLAB_OP_WRITE || h->ops[i].fn == DSLAB_OP_CAS);
     }
     struct nlw_write *w = calloc(n ? n : 1, sizeof *w);
     if (!w) {
@@ -101,19 +101,19 @@ static struct nlw_write *collect_writes(const struct history *h, size_t *count_o
     }
     size_t k = 0;
     for (size_t i = 0; i < h->count; i++) {
-        const struct history_op *op = &h->ops[i];
-        if (op->type == OP_INVOKE && (op->fn == OP_WRITE || op->fn == OP_CAS)) {
+        const struct dslab_history_op *op = &h->ops[i];
+        if (op->type == DSLAB_OP_INVOKE && (op->fn == DSLAB_OP_WRITE || op->fn == DSLAB_OP_CAS)) {
             w[k++] = (struct nlw_write){.op_id = op->op_id, .node = op->node, .key = op->key,
                                         .value = op->value, .invoke_ns = op->time_ns,
                                         .invoke_trace_id = op->trace_id,
-                                        .outcome = OP_INVOKE};
+                                        .outcome = DSLAB_OP_INVOKE};
         }
     }
     qsort(w, n, sizeof *w, by_op_id);
     for (size_t i = 0; i < h->count; i++) {
-        const struct history_op *op = &h->ops[i];
-        struct nlw_write *x = op->type != OP_INVOKE ? find_op(w, n, op->op_id) : NULL;
-        if (x && x->outcome == OP_INVOKE) {
+        const struct dslab_history_op *op = &h->ops[i];
+        struct nlw_write *x = op->type != DSLAB_OP_INVOKE ? find_op(w, n, op->op_id) : NULL;
+        if (x && x->outcome == DSLAB_OP_INVOKE) {
             x->outcome = op->type;
             x->done_ns = op->time_ns;
             x->done_trace_id = op->trace_id;
@@ -148,12 +148,12 @@ static bool lost_at(const struct nlw_state *st, const struct nlw_write *by_val, 
         return true; /* a value nobody wrote to this key */
     }
     *f_out = &by_val[lo];
-    return (*f_out)->outcome == OP_OK && (*f_out)->done_ns < w->invoke_ns;
+    return (*f_out)->outcome == DSLAB_OP_OK && (*f_out)->done_ns < w->invoke_ns;
 }
 
 static void report(struct nlw_state *st, const struct nlw_write *w, const bool *missing,
                    const struct final_value *const *fvs, const struct nlw_write *const *fs,
-                   int64_t end_ns, struct check_result *result) {
+                   int64_t end_ns, struct dslab_check_result *result) {
     char where[160] = "";
     size_t used = 0;
     for (int32_t i = 0; i < st->fs.nodes_count && used < sizeof where - 40; i++) {
@@ -163,21 +163,21 @@ static void report(struct nlw_state *st, const struct nlw_write *w, const bool *
         used += (size_t)snprintf(where + used, sizeof where - used, "%s%s has %s",
                                  used ? ", " : "", st->scenario->node_names[i], val);
     }
-    struct check_violation *v = check_result_add(
+    struct dslab_check_violation *v = dslab_check_result_add(
         result, w->done_ns, end_ns, "acknowledged write of key %" PRId64 " = %" PRId64
         " (ok by %s) is lost: %s", w->key, w->value,
         w->node >= 0 && w->node < st->fs.nodes_count ? st->scenario->node_names[w->node] : "?",
         where);
     if (!v) return;
-    if (w->node >= 0 && w->node < st->fs.nodes_count) check_violation_add_node(v, w->node);
-    check_violation_add_evidence(v, w->invoke_trace_id);
-    check_violation_add_evidence(v, w->done_trace_id);
+    if (w->node >= 0 && w->node < st->fs.nodes_count) dslab_check_violation_add_node(v, w->node);
+    dslab_check_violation_add_evidence(v, w->invoke_trace_id);
+    dslab_check_violation_add_evidence(v, w->done_trace_id);
     for (int32_t i = 0; i < st->fs.nodes_count; i++) {
         if (!missing[i]) continue;
-        check_violation_add_node(v, i);
-        check_violation_add_evidence(v, fvs[i] ? fvs[i]->trace_id
+        dslab_check_violation_add_node(v, i);
+        dslab_check_violation_add_evidence(v, fvs[i] ? fvs[i]->trace_id
                                                : st->fs.nodes[i].report_trace_id);
-        if (fs[i] && fs[i]->outcome == OP_OK) check_violation_add_evidence(v, fs[i]->done_trace_id);
+        if (fs[i] && fs[i]->outcome == DSLAB_OP_OK) dslab_check_violation_add_evidence(v, fs[i]->done_trace_id);
     }
 }
 
@@ -197,8 +197,8 @@ static void describe_judges(const struct nlw_state *st, bool any_primary, char *
              any_primary ? ", primary/leader" : ", no primary: all live nodes");
 }
 
-static void nlw_finish(void *state, const struct history *history, int64_t end_ns,
-                       struct check_result *result) {
+static void nlw_finish(void *state, const struct dslab_history *history, int64_t end_ns,
+                       struct dslab_check_result *result) {
     struct nlw_state *st = state;
     struct final_state *fs = &st->fs;
     final_state_seal(fs);
@@ -208,7 +208,7 @@ static void nlw_finish(void *state, const struct history *history, int64_t end_n
         any_primary |= fs->nodes[i].reported && !fs->nodes[i].crashed && fs->nodes[i].primary;
     }
     if (final_state_reported_live(fs) == 0 || fs->out_of_memory) {
-        result->verdict = CHECK_UNKNOWN;
+        result->verdict = DSLAB_CHECK_UNKNOWN;
         snprintf(result->summary, sizeof result->summary, "%s",
                  fs->out_of_memory ? "out of memory collecting final states"
                                    : "no live node annotated its final state (does the "
@@ -222,7 +222,7 @@ static void nlw_finish(void *state, const struct history *history, int64_t end_n
     const struct final_value **fvs = calloc((size_t)n_nodes + 1, sizeof *fvs);
     const struct nlw_write **fops = calloc((size_t)n_nodes + 1, sizeof *fops);
     if (!by_id || !by_val || !missing || !fvs || !fops) {
-        result->verdict = CHECK_UNKNOWN;
+        result->verdict = DSLAB_CHECK_UNKNOWN;
         snprintf(result->summary, sizeof result->summary, "out of memory indexing the history");
         goto out;
     }
@@ -231,7 +231,7 @@ static void nlw_finish(void *state, const struct history *history, int64_t end_n
     int64_t acked = 0, lost = 0;
     for (size_t k = 0; k < n; k++) {
         const struct nlw_write *w = &by_id[k];
-        if (w->outcome != OP_OK) continue;
+        if (w->outcome != DSLAB_OP_OK) continue;
         acked++;
         int32_t judges = 0, losers = 0;
         for (int32_t i = 0; i < n_nodes; i++) {
@@ -249,7 +249,7 @@ static void nlw_finish(void *state, const struct history *history, int64_t end_n
     }
     char judges[96];
     describe_judges(st, any_primary, judges, sizeof judges);
-    result->verdict = lost ? CHECK_FAIL : CHECK_PASS;
+    result->verdict = lost ? DSLAB_CHECK_FAIL : DSLAB_CHECK_PASS;
     snprintf(result->summary, sizeof result->summary,
              lost ? "%lld of %lld acknowledged writes lost (final state of %s)"
                   : "%lld lost of %lld acknowledged writes (final state of %s)",
@@ -270,7 +270,7 @@ static void nlw_destroy(void *state) {
     }
 }
 
-const struct checker checker_no_lost_acknowledged_writes = {
+const struct dslab_checker checker_no_lost_acknowledged_writes = {
     .name = "no-lost-acknowledged-writes",
     .summary = "every write acknowledged ok is in the final state of the primary (or leader)",
     .create = nlw_create,

@@ -1,8 +1,8 @@
 /* one_leader_per_term.c: Raft's Election Safety, checked in true time.
  *
- * Leadership is read from typed role reports (ctx_report_role,
- * dslab/annotation.h): a report of a leading class (ROLE_LEADER, or
- * ROLE_PRIMARY for epoch-based protocols) with value = term starts a
+ * Leadership is read from typed role reports (dslab_ctx_report_role,
+ * dslab/annotation.h): a report of a leading class (DSLAB_ROLE_LEADER, or
+ * DSLAB_ROLE_PRIMARY for epoch-based protocols) with value = term starts a
  * leadership; any other role report, or a crash of the node, ends it.
  * The text of the report plays no part. At the end, every term held by two different nodes is a violation:
  * the window runs from the second election to the end of the overlap (or
@@ -33,7 +33,7 @@ struct leadership {
 };
 
 struct olpt_state {
-    const struct scenario *scenario; /* borrowed: outlives the checker */
+    const struct dslab_scenario *scenario; /* borrowed: outlives the checker */
     int32_t nodes_count;
     int64_t *open_of_node; /* index into records, -1 if not leading; owned */
     struct leadership *records; /* owned */
@@ -42,8 +42,8 @@ struct olpt_state {
     bool out_of_memory;
 };
 
-static int olpt_create(const struct scenario *s, const struct scenario_check *check,
-                       void **state_out, struct diag *diag) {
+static int olpt_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                       void **state_out, struct dslab_diag *diag) {
     if (check_no_arguments(s, check, diag) != 0) {
         return -1;
     }
@@ -54,7 +54,7 @@ static int olpt_create(const struct scenario *s, const struct scenario_check *ch
     }
     if (!st || !st->open_of_node) {
         free(st);
-        return diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
+        return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
     }
     for (int32_t i = 0; i < n; i++) {
         st->open_of_node[i] = -1;
@@ -74,7 +74,7 @@ static void end_leadership(struct olpt_state *st, int32_t node, int64_t t_ns) {
     }
 }
 
-static void start_leadership(struct olpt_state *st, const struct trace_event *ev) {
+static void start_leadership(struct olpt_state *st, const struct dslab_trace_event *ev) {
     end_leadership(st, ev->node, ev->t_ns);
     struct leadership *grown = check_grow(st->records, &st->capacity, st->count, sizeof *grown, 64);
     if (!grown) {
@@ -92,15 +92,15 @@ static void start_leadership(struct olpt_state *st, const struct trace_event *ev
     st->count++;
 }
 
-static void olpt_on_event(void *state, const struct trace_event *ev) {
+static void olpt_on_event(void *state, const struct dslab_trace_event *ev) {
     struct olpt_state *st = state;
     if (ev->node < 0 || ev->node >= st->nodes_count) {
         return;
     }
-    if (ev->kind == TRACE_CRASH) {
+    if (ev->kind == DSLAB_TRACE_CRASH) {
         end_leadership(st, ev->node, ev->t_ns);
-    } else if (ev->kind == TRACE_ANNOTATE && ev->annotation == ANNOTATION_ROLE) {
-        if (role_class_leads(ev->role)) {
+    } else if (ev->kind == DSLAB_TRACE_ANNOTATE && ev->annotation == DSLAB_ANNOTATION_ROLE) {
+        if (dslab_role_class_leads(ev->role)) {
             start_leadership(st, ev);
         } else {
             end_leadership(st, ev->node, ev->t_ns);
@@ -116,25 +116,25 @@ static int leadership_cmp(const void *pa, const void *pb) {
 }
 
 static void report(const struct olpt_state *st, const struct leadership *first,
-                   const struct leadership *second, struct check_result *result) {
+                   const struct leadership *second, struct dslab_check_result *result) {
     int64_t overlap_end_ns = first->to_ns < second->to_ns ? first->to_ns : second->to_ns;
     int64_t to_ns = overlap_end_ns > second->from_ns ? overlap_end_ns : second->from_ns;
     const char *a = st->scenario->node_names[first->node];
     const char *b = st->scenario->node_names[second->node];
-    struct check_violation *v = check_result_add(result, second->from_ns, to_ns,
+    struct dslab_check_violation *v = dslab_check_result_add(result, second->from_ns, to_ns,
                                                  "two leaders in term %lld (%s, %s)",
                                                  (long long)first->term, a, b);
-    check_violation_set_at(v, second->from_ns);
+    dslab_check_violation_set_at(v, second->from_ns);
     if (v) {
-        check_violation_add_node(v, first->node);
-        check_violation_add_node(v, second->node);
-        check_violation_add_evidence(v, first->trace_id);
-        check_violation_add_evidence(v, second->trace_id);
+        dslab_check_violation_add_node(v, first->node);
+        dslab_check_violation_add_node(v, second->node);
+        dslab_check_violation_add_evidence(v, first->trace_id);
+        dslab_check_violation_add_evidence(v, second->trace_id);
     }
 }
 
-static void olpt_finish(void *state, const struct history *history, int64_t end_ns,
-                        struct check_result *result) {
+static void olpt_finish(void *state, const struct dslab_history *history, int64_t end_ns,
+                        struct dslab_check_result *result) {
     (void)history;
     struct olpt_state *st = state;
     for (size_t i = 0; i < st->count; i++) {
@@ -161,7 +161,7 @@ static void olpt_finish(void *state, const struct history *history, int64_t end_
         i = j;
     }
     if (st->out_of_memory) {
-        result->verdict = result->verdict == CHECK_FAIL ? CHECK_FAIL : CHECK_UNKNOWN;
+        result->verdict = result->verdict == DSLAB_CHECK_FAIL ? DSLAB_CHECK_FAIL : DSLAB_CHECK_UNKNOWN;
         snprintf(result->summary, sizeof result->summary, "out of memory while recording leaders");
         return;
     }
@@ -169,7 +169,7 @@ static void olpt_finish(void *state, const struct history *history, int64_t end_
         snprintf(result->summary, sizeof result->summary, "%lld of %lld terms had two leaders",
                  (long long)bad_terms, (long long)terms);
     } else {
-        result->verdict = CHECK_PASS;
+        result->verdict = DSLAB_CHECK_PASS;
         snprintf(result->summary, sizeof result->summary,
                  "%lld terms had a leader, none had two", (long long)terms);
     }
@@ -184,7 +184,7 @@ static void olpt_destroy(void *state) {
     }
 }
 
-const struct checker checker_one_leader_per_term = {
+const struct dslab_checker checker_one_leader_per_term = {
     .name = "one-leader-per-term",
     .summary = "no two nodes lead in the same term (Raft's Election Safety)",
     .create = olpt_create,
@@ -216,7 +216,7 @@ const struct checker checker_one_leader_per_term = {
 enum elections_mode { MODE_GAPS, MODE_CHANGES };
 
 struct elections_state {
-    const struct scenario *scenario; /* borrowed */
+    const struct dslab_scenario *scenario; /* borrowed */
     enum elections_mode mode;
     int32_t nodes_count;
     int64_t gap_ns_max;      /* MODE_GAPS */
@@ -233,19 +233,19 @@ struct elections_state {
     int64_t last_election_ns;
     int32_t last_leader;
     uint64_t last_election_trace_id;
-    struct check_result found; /* violations seen while the run goes, copied at finish */
+    struct dslab_check_result found; /* violations seen while the run goes, copied at finish */
 };
 
-static int elections_create(const struct scenario *s, const struct scenario_check *check,
-                            enum elections_mode mode, void **state_out, struct diag *diag) {
+static int elections_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                            enum elections_mode mode, void **state_out, struct dslab_diag *diag) {
     int64_t arg = mode == MODE_GAPS ? LEADER_GAP_NS_DEFAULT : 0;
     if (check->args && check->args[0]) {
-        char err[UNITS_ERR_MAX];
+        char err[DSLAB_UNITS_ERR_MAX];
         int rc = mode == MODE_GAPS
-                     ? units_parse_duration_ns(check->args, false, &arg, err, sizeof err)
-                     : units_parse_int(check->args, 0, INT32_MAX, &arg, err, sizeof err);
+                     ? dslab_units_parse_duration_ns(check->args, false, &arg, err, sizeof err)
+                     : dslab_units_parse_int(check->args, 0, INT32_MAX, &arg, err, sizeof err);
         if (rc != 0 || (mode == MODE_GAPS && arg <= 0)) {
-            return diag_set(diag, s->path, check->pos.line, check->pos.col, "%s (got '%s')",
+            return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "%s (got '%s')",
                             mode == MODE_GAPS
                                 ? "leader-available takes the longest allowed leaderless "
                                   "gap, e.g. 'leader-available: 1s'"
@@ -261,7 +261,7 @@ static int elections_create(const struct scenario *s, const struct scenario_chec
     }
     if (!st || !st->leading) {
         free(st);
-        return diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
+        return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
     }
     st->scenario = s;
     st->mode = mode;
@@ -275,13 +275,13 @@ static int elections_create(const struct scenario *s, const struct scenario_chec
     return 0;
 }
 
-static int gap_create(const struct scenario *s, const struct scenario_check *check,
-                      void **state_out, struct diag *diag) {
+static int gap_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                      void **state_out, struct dslab_diag *diag) {
     return elections_create(s, check, MODE_GAPS, state_out, diag);
 }
 
-static int stable_create(const struct scenario *s, const struct scenario_check *check,
-                         void **state_out, struct diag *diag) {
+static int stable_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                         void **state_out, struct dslab_diag *diag) {
     return elections_create(s, check, MODE_CHANGES, state_out, diag);
 }
 
@@ -295,33 +295,33 @@ static void gap_close(struct elections_state *st, int64_t to_ns, int32_t next_le
     if (st->mode != MODE_GAPS || gap_ns <= st->gap_ns_max) {
         return;
     }
-    struct check_violation *v = check_result_add(
+    struct dslab_check_violation *v = dslab_check_result_add(
         &st->found, st->gap_from_ns, to_ns, "no leader for %lld ms%s",
         (long long)(gap_ns / 1000000), next_leader >= 0 ? "" : " (until the end of the run)");
     if (!v) {
         return;
     }
-    check_violation_set_at(v, st->gap_from_ns + st->gap_ns_max);
+    dslab_check_violation_set_at(v, st->gap_from_ns + st->gap_ns_max);
     if (st->gap_prev_leader < 0 && next_leader < 0) {
-        for (int32_t i = 0; i < st->nodes_count && i < CHECK_VIOLATION_NODES_MAX; i++) {
-            check_violation_add_node(v, i);
+        for (int32_t i = 0; i < st->nodes_count && i < DSLAB_CHECK_VIOLATION_NODES_MAX; i++) {
+            dslab_check_violation_add_node(v, i);
         }
     }
     if (st->gap_prev_leader >= 0) {
-        check_violation_add_node(v, st->gap_prev_leader);
+        dslab_check_violation_add_node(v, st->gap_prev_leader);
     }
     if (next_leader >= 0 && next_leader != st->gap_prev_leader) {
-        check_violation_add_node(v, next_leader);
+        dslab_check_violation_add_node(v, next_leader);
     }
     if (st->gap_from_has_trace) {
-        check_violation_add_evidence(v, st->gap_from_trace_id);
+        dslab_check_violation_add_evidence(v, st->gap_from_trace_id);
     }
     if (next_leader >= 0) {
-        check_violation_add_evidence(v, trace_id);
+        dslab_check_violation_add_evidence(v, trace_id);
     }
 }
 
-static void on_election(struct elections_state *st, const struct trace_event *ev) {
+static void on_election(struct elections_state *st, const struct dslab_trace_event *ev) {
     st->elections++;
     if (st->first_leader_ns < 0) {
         st->first_leader_ns = ev->t_ns;
@@ -329,17 +329,17 @@ static void on_election(struct elections_state *st, const struct trace_event *ev
     if (st->mode == MODE_CHANGES && st->elections - 1 > st->changes_max) {
         const char *a = st->scenario->node_names[st->last_leader];
         const char *b = st->scenario->node_names[ev->node];
-        struct check_violation *v =
-            check_result_add(&st->found, st->last_election_ns, ev->t_ns,
+        struct dslab_check_violation *v =
+            dslab_check_result_add(&st->found, st->last_election_ns, ev->t_ns,
                              "leader change %lld: %s -> %s (term %lld)",
                              (long long)(st->elections - 1), a, b, (long long)ev->a);
         if (v) {
-            check_violation_add_node(v, st->last_leader);
+            dslab_check_violation_add_node(v, st->last_leader);
             if (ev->node != st->last_leader) {
-                check_violation_add_node(v, ev->node);
+                dslab_check_violation_add_node(v, ev->node);
             }
-            check_violation_add_evidence(v, st->last_election_trace_id);
-            check_violation_add_evidence(v, ev->id);
+            dslab_check_violation_add_evidence(v, st->last_election_trace_id);
+            dslab_check_violation_add_evidence(v, ev->id);
         }
     }
     st->last_election_ns = ev->t_ns;
@@ -347,7 +347,7 @@ static void on_election(struct elections_state *st, const struct trace_event *ev
     st->last_election_trace_id = ev->id;
 }
 
-static void set_leading(struct elections_state *st, const struct trace_event *ev, bool leading) {
+static void set_leading(struct elections_state *st, const struct dslab_trace_event *ev, bool leading) {
     int32_t node = ev->node;
     if (leading) {
         on_election(st, ev); /* also a re-election in a new term without stepping down */
@@ -368,20 +368,20 @@ static void set_leading(struct elections_state *st, const struct trace_event *ev
     }
 }
 
-static void elections_on_event(void *state, const struct trace_event *ev) {
+static void elections_on_event(void *state, const struct dslab_trace_event *ev) {
     struct elections_state *st = state;
     if (ev->node < 0 || ev->node >= st->nodes_count) {
         return;
     }
-    if (ev->kind == TRACE_CRASH) {
+    if (ev->kind == DSLAB_TRACE_CRASH) {
         set_leading(st, ev, false);
-    } else if (ev->kind == TRACE_ANNOTATE && ev->annotation == ANNOTATION_ROLE) {
-        set_leading(st, ev, role_class_leads(ev->role));
+    } else if (ev->kind == DSLAB_TRACE_ANNOTATE && ev->annotation == DSLAB_ANNOTATION_ROLE) {
+        set_leading(st, ev, dslab_role_class_leads(ev->role));
     }
 }
 
-static void elections_finish(void *state, const struct history *history, int64_t end_ns,
-                             struct check_result *result) {
+static void elections_finish(void *state, const struct dslab_history *history, int64_t end_ns,
+                             struct dslab_check_result *result) {
     (void)history;
     struct elections_state *st = state;
     if (st->leaders == 0) {
@@ -391,7 +391,7 @@ static void elections_finish(void *state, const struct history *history, int64_t
     memcpy(name, result->name, sizeof name);
     *result = st->found;
     memcpy(result->name, name, sizeof name);
-    result->verdict = result->violations_total > 0 ? CHECK_FAIL : CHECK_PASS;
+    result->verdict = result->violations_total > 0 ? DSLAB_CHECK_FAIL : DSLAB_CHECK_PASS;
     char first[32] = "never";
     if (st->first_leader_ns >= 0) {
         snprintf(first, sizeof first, "%lld ms", (long long)(st->first_leader_ns / 1000000));
@@ -409,7 +409,7 @@ static void elections_destroy(void *state) {
     }
 }
 
-const struct checker checker_leader_available = {
+const struct dslab_checker checker_leader_available = {
     .name = "leader-available",
     .summary = "no stretch without a leader longer than the argument (default 1s)",
     .create = gap_create,
@@ -418,7 +418,7 @@ const struct checker checker_leader_available = {
     .destroy = elections_destroy,
 };
 
-const struct checker checker_leader_stable = {
+const struct dslab_checker checker_leader_stable = {
     .name = "leader-stable",
     .summary = "at most N leader changes after the first election (default 0)",
     .create = stable_create,

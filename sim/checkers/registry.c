@@ -1,28 +1,28 @@
 /* registry.c: the built-in checkers, by the name scenarios use in `checks:`.
- * Add a checker: define `const struct checker checker_NAME` in its own file
+ * Add a checker: define `const struct dslab_checker checker_NAME` in its own file
  * here and list it below. */
 #include <string.h>
 
 #include "dslab/check.h"
 
-extern const struct checker checker_one_leader_per_term;
-extern const struct checker checker_leader_available;
-extern const struct checker checker_linearizable;
-extern const struct checker checker_single_primary_per_epoch;
-extern const struct checker checker_single_primary_at_once;
-extern const struct checker checker_no_lost_acknowledged_writes;
-extern const struct checker checker_convergence;
-extern const struct checker checker_atomic_commit;
-extern const struct checker checker_slo;
-extern const struct checker checker_fd_accuracy;
-extern const struct checker checker_leader_stable;
-extern const struct checker checker_stale_reads;
-extern const struct checker checker_mutual_exclusion;
-extern const struct checker checker_echo;
-extern const struct checker checker_unique_ids;
-extern const struct checker checker_broadcast;
+extern const struct dslab_checker checker_one_leader_per_term;
+extern const struct dslab_checker checker_leader_available;
+extern const struct dslab_checker checker_linearizable;
+extern const struct dslab_checker checker_single_primary_per_epoch;
+extern const struct dslab_checker checker_single_primary_at_once;
+extern const struct dslab_checker checker_no_lost_acknowledged_writes;
+extern const struct dslab_checker checker_convergence;
+extern const struct dslab_checker checker_atomic_commit;
+extern const struct dslab_checker checker_slo;
+extern const struct dslab_checker checker_fd_accuracy;
+extern const struct dslab_checker checker_leader_stable;
+extern const struct dslab_checker checker_stale_reads;
+extern const struct dslab_checker checker_mutual_exclusion;
+extern const struct dslab_checker checker_echo;
+extern const struct dslab_checker checker_unique_ids;
+extern const struct dslab_checker checker_broadcast;
 
-static const struct checker *const checkers[] = {
+static const struct dslab_checker *const checkers[] = {
     &checker_one_leader_per_term,
     &checker_leader_available,
     &checker_linearizable,
@@ -39,10 +39,10 @@ static const struct checker *const checkers[] = {
     &checker_echo,
     &checker_unique_ids,
     &checker_broadcast,
-    NULL, /* replaced as checkers land; see checker_count() */
+    NULL, /* replaced as checkers land; see dslab_checker_count() */
 };
 
-int checker_count(void) {
+int dslab_checker_count(void) {
     int n = 0;
     for (size_t i = 0; i < sizeof checkers / sizeof checkers[0]; i++) {
         if (checkers[i]) n++;
@@ -50,12 +50,12 @@ int checker_count(void) {
     return n;
 }
 
-const struct checker *checker_at(int index) {
-    return index >= 0 && index < checker_count() ? checkers[index] : NULL;
+const struct dslab_checker *dslab_checker_at(int index) {
+    return index >= 0 && index < dslab_checker_count() ? checkers[index] : NULL;
 }
 
-const struct checker *checker_find(const char *name) {
-    for (int i = 0; i < checker_count(); i++) {
+const struct dslab_checker *dslab_checker_find(const char *name) {
+    for (int i = 0; i < dslab_checker_count(); i++) {
         if (strcmp(checkers[i]->name, name) == 0) {
             return checkers[i];
         }

@@ -1,7 +1,7 @@
 /* single_primary.c: at most one primary, per epoch and at any instant.
  *
  * Both checkers read who is primary from typed role reports
- * (ctx_report_role): a leading class (ROLE_PRIMARY, or ROLE_LEADER) with
+ * (dslab_ctx_report_role): a leading class (DSLAB_ROLE_PRIMARY, or DSLAB_ROLE_LEADER) with
  * value = epoch starts a primaryship; any other role report, or a crash,
  * ends it; the report's text plays no part. The simulator's
  * true time is the clock: nodes' own clocks play no part.
@@ -45,7 +45,7 @@ struct primaryship {
 enum sp_mode { SP_PER_EPOCH, SP_AT_ONCE };
 
 struct sp_state {
-    const struct scenario *scenario; /* borrowed: outlives the checker */
+    const struct dslab_scenario *scenario; /* borrowed: outlives the checker */
     enum sp_mode mode;
     int32_t nodes_count;
     int64_t *open_of_node; /* index into records, -1 if not primary; owned */
@@ -56,8 +56,8 @@ struct sp_state {
     bool out_of_memory;
 };
 
-static int sp_create(const struct scenario *s, const struct scenario_check *check,
-                     enum sp_mode mode, void **state_out, struct diag *diag) {
+static int sp_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                     enum sp_mode mode, void **state_out, struct dslab_diag *diag) {
     if (check_no_arguments(s, check, diag) != 0) {
         return -1;
     }
@@ -73,7 +73,7 @@ static int sp_create(const struct scenario *s, const struct scenario_check *chec
             free(st->paused_epoch);
         }
         free(st);
-        return diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
+        return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
     }
     for (int32_t i = 0; i < n; i++) {
         st->open_of_node[i] = -1;
@@ -86,17 +86,17 @@ static int sp_create(const struct scenario *s, const struct scenario_check *chec
     return 0;
 }
 
-static int per_epoch_create(const struct scenario *s, const struct scenario_check *check,
-                            void **state_out, struct diag *diag) {
+static int per_epoch_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                            void **state_out, struct dslab_diag *diag) {
     return sp_create(s, check, SP_PER_EPOCH, state_out, diag);
 }
 
-static int at_once_create(const struct scenario *s, const struct scenario_check *check,
-                          void **state_out, struct diag *diag) {
+static int at_once_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                          void **state_out, struct dslab_diag *diag) {
     return sp_create(s, check, SP_AT_ONCE, state_out, diag);
 }
 
-static void end_primaryship(struct sp_state *st, const struct trace_event *ev) {
+static void end_primaryship(struct sp_state *st, const struct dslab_trace_event *ev) {
     int64_t open = st->open_of_node[ev->node];
     if (open >= 0) {
         st->records[open].to_ns = ev->t_ns;
@@ -106,7 +106,7 @@ static void end_primaryship(struct sp_state *st, const struct trace_event *ev) {
     }
 }
 
-static void start_primaryship_at(struct sp_state *st, const struct trace_event *ev, int64_t epoch) {
+static void start_primaryship_at(struct sp_state *st, const struct dslab_trace_event *ev, int64_t epoch) {
     end_primaryship(st, ev);
     struct primaryship *grown = check_grow(st->records, &st->capacity, st->count, sizeof *grown, 64);
     if (!grown) {
@@ -125,27 +125,27 @@ static void start_primaryship_at(struct sp_state *st, const struct trace_event *
     st->count++;
 }
 
-static void sp_on_event(void *state, const struct trace_event *ev) {
+static void sp_on_event(void *state, const struct dslab_trace_event *ev) {
     struct sp_state *st = state;
     if (ev->node < 0 || ev->node >= st->nodes_count) {
         return;
     }
-    if (ev->kind == TRACE_CRASH) {
+    if (ev->kind == DSLAB_TRACE_CRASH) {
         end_primaryship(st, ev);
         st->paused_epoch[ev->node] = -1;
-    } else if (ev->kind == TRACE_PAUSE && st->mode == SP_AT_ONCE) {
+    } else if (ev->kind == DSLAB_TRACE_PAUSE && st->mode == SP_AT_ONCE) {
         int64_t open = st->open_of_node[ev->node];
         if (open >= 0 && st->paused_epoch[ev->node] < 0) {
             st->paused_epoch[ev->node] = st->records[open].epoch;
             end_primaryship(st, ev);
         }
-    } else if (ev->kind == TRACE_RESUME && st->mode == SP_AT_ONCE) {
+    } else if (ev->kind == DSLAB_TRACE_RESUME && st->mode == SP_AT_ONCE) {
         int64_t epoch = st->paused_epoch[ev->node];
         st->paused_epoch[ev->node] = -1;
         if (epoch >= 0) start_primaryship_at(st, ev, epoch);
-    } else if (ev->kind == TRACE_ANNOTATE && ev->annotation == ANNOTATION_ROLE) {
+    } else if (ev->kind == DSLAB_TRACE_ANNOTATE && ev->annotation == DSLAB_ANNOTATION_ROLE) {
         st->paused_epoch[ev->node] = -1;
-        if (role_class_leads(ev->role)) {
+        if (dslab_role_class_leads(ev->role)) {
             start_primaryship_at(st, ev, ev->a);
         } else {
             end_primaryship(st, ev);
@@ -166,32 +166,32 @@ static int by_start_cmp(const void *pa, const void *pb) {
     return a->from_trace_id < b->from_trace_id ? -1 : (a->from_trace_id > b->from_trace_id);
 }
 
-static struct check_violation *report_pair(const struct sp_state *st,
+static struct dslab_check_violation *report_pair(const struct sp_state *st,
                                            const struct primaryship *a,
                                            const struct primaryship *b, int64_t from_ns,
-                                           int64_t to_ns, struct check_result *result) {
+                                           int64_t to_ns, struct dslab_check_result *result) {
     const char *na = st->scenario->node_names[a->node];
     const char *nb = st->scenario->node_names[b->node];
     char len[32];
-    time_format_human(to_ns - from_ns, len, sizeof len);
-    struct check_violation *v =
+    dslab_time_format_human(to_ns - from_ns, len, sizeof len);
+    struct dslab_check_violation *v =
         st->mode == SP_PER_EPOCH
-            ? check_result_add(result, from_ns, to_ns, "two primaries in epoch %lld (%s, %s)",
+            ? dslab_check_result_add(result, from_ns, to_ns, "two primaries in epoch %lld (%s, %s)",
                                (long long)a->epoch, na, nb)
-            : check_result_add(result, from_ns, to_ns,
+            : dslab_check_result_add(result, from_ns, to_ns,
                                "%s (epoch %lld) and %s (epoch %lld) both primary for %s", na,
                                (long long)a->epoch, nb, (long long)b->epoch, len);
-    check_violation_set_at(v, from_ns);
+    dslab_check_violation_set_at(v, from_ns);
     if (v) {
-        check_violation_add_node(v, a->node);
-        check_violation_add_node(v, b->node);
-        check_violation_add_evidence(v, a->from_trace_id);
-        check_violation_add_evidence(v, b->from_trace_id);
+        dslab_check_violation_add_node(v, a->node);
+        dslab_check_violation_add_node(v, b->node);
+        dslab_check_violation_add_evidence(v, a->from_trace_id);
+        dslab_check_violation_add_evidence(v, b->from_trace_id);
     }
     return v;
 }
 
-static int64_t finish_per_epoch(struct sp_state *st, struct check_result *result,
+static int64_t finish_per_epoch(struct sp_state *st, struct dslab_check_result *result,
                                 int64_t *groups_out) {
     qsort(st->records, st->count, sizeof *st->records, by_epoch_cmp);
     int64_t bad = 0;
@@ -216,7 +216,7 @@ static int64_t finish_per_epoch(struct sp_state *st, struct check_result *result
 }
 
 /* Returns the total overlap time; counts windows in *windows_out. */
-static int64_t finish_at_once(struct sp_state *st, struct check_result *result,
+static int64_t finish_at_once(struct sp_state *st, struct dslab_check_result *result,
                               int64_t *windows_out) {
     qsort(st->records, st->count, sizeof *st->records, by_start_cmp);
     int64_t total_ns = 0;
@@ -229,10 +229,10 @@ static int64_t finish_at_once(struct sp_state *st, struct check_result *result,
             if (b->node == a->node || to_ns <= b->from_ns) {
                 continue;
             }
-            struct check_violation *v = report_pair(st, a, b, b->from_ns, to_ns, result);
+            struct dslab_check_violation *v = report_pair(st, a, b, b->from_ns, to_ns, result);
             const struct primaryship *ender = a->to_ns <= b->to_ns ? a : b;
             if (v && ender->has_to_trace) {
-                check_violation_add_evidence(v, ender->to_trace_id);
+                dslab_check_violation_add_evidence(v, ender->to_trace_id);
             }
             total_ns += to_ns - b->from_ns;
             (*windows_out)++;
@@ -241,8 +241,8 @@ static int64_t finish_at_once(struct sp_state *st, struct check_result *result,
     return total_ns;
 }
 
-static void sp_finish(void *state, const struct history *history, int64_t end_ns,
-                      struct check_result *result) {
+static void sp_finish(void *state, const struct dslab_history *history, int64_t end_ns,
+                      struct dslab_check_result *result) {
     (void)history;
     struct sp_state *st = state;
     for (size_t i = 0; i < st->count; i++) {
@@ -251,7 +251,7 @@ static void sp_finish(void *state, const struct history *history, int64_t end_ns
         }
     }
     if (st->out_of_memory) {
-        result->verdict = CHECK_UNKNOWN;
+        result->verdict = DSLAB_CHECK_UNKNOWN;
         snprintf(result->summary, sizeof result->summary, "out of memory recording primaries");
         return;
     }
@@ -262,20 +262,20 @@ static void sp_finish(void *state, const struct history *history, int64_t end_ns
                  bad ? "%lld of %lld epochs had two primaries"
                      : "%lld epochs had a primary, none had two",
                  (long long)(bad ? bad : groups), (long long)groups);
-        result->verdict = bad ? CHECK_FAIL : CHECK_PASS;
+        result->verdict = bad ? DSLAB_CHECK_FAIL : DSLAB_CHECK_PASS;
         return;
     }
     int64_t total_ns = finish_at_once(st, result, &groups);
     char len[32];
-    time_format_human(total_ns, len, sizeof len);
+    dslab_time_format_human(total_ns, len, sizeof len);
     if (groups > 0) {
         snprintf(result->summary, sizeof result->summary,
                  "two primaries at once in %lld window(s), %s in all", (long long)groups, len);
-        result->verdict = CHECK_FAIL;
+        result->verdict = DSLAB_CHECK_FAIL;
     } else {
         snprintf(result->summary, sizeof result->summary,
                  "%lld primaryships, never two at the same time", (long long)st->count);
-        result->verdict = CHECK_PASS;
+        result->verdict = DSLAB_CHECK_PASS;
     }
 }
 
@@ -289,7 +289,7 @@ static void sp_destroy(void *state) {
     }
 }
 
-const struct checker checker_single_primary_per_epoch = {
+const struct dslab_checker checker_single_primary_per_epoch = {
     .name = "single-primary-per-epoch",
     .summary = "no two nodes are primary (or leader) in the same epoch (term)",
     .create = per_epoch_create,
@@ -298,7 +298,7 @@ const struct checker checker_single_primary_per_epoch = {
     .destroy = sp_destroy,
 };
 
-const struct checker checker_single_primary_at_once = {
+const struct dslab_checker checker_single_primary_at_once = {
     .name = "single-primary-at-once",
     .summary = "no two nodes believe they are primary (or leader) at the same true time",
     .create = at_once_create,

@@ -91,14 +91,14 @@ static bool parse_kind(struct slo_state *st, const char *w) {
 }
 
 static bool parse_percent(const char *w, uint32_t *ppm) {
-    char err[UNITS_ERR_MAX];
+    char err[DSLAB_UNITS_ERR_MAX];
     size_t len = strlen(w);
     return len > 1 && w[len - 1] == '%' && units_parse_probability_ppm(w, ppm, err, sizeof err) == 0;
 }
 
 static bool parse_duration(const char *w, int64_t *ns) {
-    char err[UNITS_ERR_MAX];
-    return units_parse_duration_ns(w, false, ns, err, sizeof err) == 0 && *ns > 0;
+    char err[DSLAB_UNITS_ERR_MAX];
+    return dslab_units_parse_duration_ns(w, false, ns, err, sizeof err) == 0 && *ns > 0;
 }
 
 /* Returns true when `args` is a well-formed objective. */
@@ -109,7 +109,7 @@ static bool parse_objective(struct slo_state *st, const char *args) {
     for (char *p = text; *p; p++) *p = (char)tolower((unsigned char)*p);
     int n = split_words(text, w, 8);
     int i = 0;
-    st->window_ns = NS_PER_S;
+    st->window_ns = DSLAB_NS_PER_S;
     snprintf(st->what, sizeof st->what, "requests");
     if (n >= 2 && strcmp(w[0], "availability") == 0) {
         if (!parse_percent(w[1], &st->target_ppm)) return false;
@@ -138,13 +138,13 @@ static bool parse_objective(struct slo_state *st, const char *args) {
     return i == n && st->target_ppm > 0;
 }
 
-static int slo_create(const struct scenario *s, const struct scenario_check *check,
-                      void **state_out, struct diag *diag) {
+static int slo_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                      void **state_out, struct dslab_diag *diag) {
     struct slo_state *st = calloc(1, sizeof *st);
-    if (!st) return diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
+    if (!st) return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
     if (!check->args || !parse_objective(st, check->args)) {
         free(st);
-        return diag_set(diag, s->path, check->pos.line, check->pos.col,
+        return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col,
                         "slo takes an objective like '99%% of writes within 500ms', "
                         "'95%% of requests within 200ms per 2s', 'availability 99.9%%' or "
                         "'availability 50%% of writes per 1s each' (got '%s')",
@@ -166,9 +166,9 @@ static void add_sample(struct slo_state *st, int64_t t_ns, int64_t latency_ns, u
 }
 
 /* "request" annotations: the protocol's own account of logical requests. */
-static void slo_on_event(void *state, const struct trace_event *ev) {
+static void slo_on_event(void *state, const struct dslab_trace_event *ev) {
     struct slo_state *st = state;
-    if (st->kind != SLO_ALL || ev->kind != TRACE_ANNOTATE || !ev->tag || !ev->text ||
+    if (st->kind != SLO_ALL || ev->kind != DSLAB_TRACE_ANNOTATE || !ev->tag || !ev->text ||
         strcmp(ev->tag, "request") != 0) {
         return;
     }
@@ -182,7 +182,7 @@ static void slo_on_event(void *state, const struct trace_event *ev) {
 
 struct slo_invoke {
     uint64_t op_id;
-    const struct history_op *op;
+    const struct dslab_history_op *op;
 };
 
 static int invoke_cmp(const void *pa, const void *pb) {
@@ -190,17 +190,17 @@ static int invoke_cmp(const void *pa, const void *pb) {
     return a->op_id < b->op_id ? -1 : (a->op_id > b->op_id ? 1 : 0);
 }
 
-static bool kind_matches(const struct slo_state *st, enum op_fn fn) {
+static bool kind_matches(const struct slo_state *st, enum dslab_op_fn fn) {
     switch (st->kind) {
     case SLO_ALL: return true;
-    case SLO_READS: return fn == OP_READ;
-    case SLO_WRITES: return fn == OP_WRITE;
-    case SLO_CAS: return fn == OP_CAS;
+    case SLO_READS: return fn == DSLAB_OP_READ;
+    case SLO_WRITES: return fn == DSLAB_OP_WRITE;
+    case SLO_CAS: return fn == DSLAB_OP_CAS;
     }
     return false;
 }
 
-static void samples_from_history(struct slo_state *st, const struct history *h, int64_t end_ns) {
+static void samples_from_history(struct slo_state *st, const struct dslab_history *h, int64_t end_ns) {
     struct slo_invoke *inv = malloc((h->count ? h->count : 1) * sizeof *inv);
     unsigned char *done = calloc(h->count ? h->count : 1, 1);
     if (!inv || !done) {
@@ -211,19 +211,19 @@ static void samples_from_history(struct slo_state *st, const struct history *h, 
     }
     size_t n = 0;
     for (size_t i = 0; i < h->count; i++) {
-        if (h->ops[i].type == OP_INVOKE && kind_matches(st, h->ops[i].fn)) {
+        if (h->ops[i].type == DSLAB_OP_INVOKE && kind_matches(st, h->ops[i].fn)) {
             inv[n++] = (struct slo_invoke){h->ops[i].op_id, &h->ops[i]};
         }
     }
     qsort(inv, n, sizeof *inv, invoke_cmp);
     for (size_t i = 0; i < h->count; i++) {
-        const struct history_op *op = &h->ops[i];
-        if (op->type == OP_INVOKE) continue;
+        const struct dslab_history_op *op = &h->ops[i];
+        if (op->type == DSLAB_OP_INVOKE) continue;
         struct slo_invoke key = {op->op_id, NULL};
         struct slo_invoke *found = bsearch(&key, inv, n, sizeof *inv, invoke_cmp);
         if (!found || done[found - inv]) continue;
         done[found - inv] = 1;
-        int64_t latency_ns = op->type == OP_OK ? op->time_ns - found->op->time_ns : INT64_MAX;
+        int64_t latency_ns = op->type == DSLAB_OP_OK ? op->time_ns - found->op->time_ns : INT64_MAX;
         add_sample(st, op->time_ns, latency_ns, op->trace_id, op->node);
     }
     for (size_t k = 0; k < n; k++) { /* still pending: bad once past the bound */
@@ -259,26 +259,26 @@ static bool meets(const struct slo_state *st, size_t good_count, size_t total) {
 
 /* One violation for samples [from, to) of a run of missed windows. */
 static void report_windows(struct slo_state *st, size_t from, size_t to, int64_t w_from,
-                           int64_t w_to, struct check_result *r) {
+                           int64_t w_to, struct dslab_check_result *r) {
     size_t total = to - from, good_count = 0;
     for (size_t i = from; i < to; i++) good_count += good(st, &st->samples[i]);
     double pct = total ? 100.0 * (double)good_count / (double)total : 0.0;
     double target = (double)st->target_ppm / 10000.0;
-    struct check_violation *v =
+    struct dslab_check_violation *v =
         st->latency
-            ? check_result_add(r, w_from * st->window_ns, w_to * st->window_ns,
+            ? dslab_check_result_add(r, w_from * st->window_ns, w_to * st->window_ns,
                                "%.1f%% of %zu %s within %lld ms (target %.4g%%)", pct, total,
-                               st->what, (long long)(st->within_ns / NS_PER_MS), target)
-            : check_result_add(r, w_from * st->window_ns, w_to * st->window_ns,
+                               st->what, (long long)(st->within_ns / DSLAB_NS_PER_MS), target)
+            : dslab_check_result_add(r, w_from * st->window_ns, w_to * st->window_ns,
                                "%.1f%% of %zu %s succeeded (target %.4g%%)", pct, total, st->what,
                                target);
     if (!v) return;
-    for (size_t i = from; i < to && v->evidence_count < CHECK_VIOLATION_EVIDENCE_MAX; i++) {
+    for (size_t i = from; i < to && v->evidence_count < DSLAB_CHECK_VIOLATION_EVIDENCE_MAX; i++) {
         if (good(st, &st->samples[i])) continue;
-        check_violation_add_evidence(v, st->samples[i].trace_id);
+        dslab_check_violation_add_evidence(v, st->samples[i].trace_id);
         bool seen = false;
         for (int k = 0; k < v->nodes_count; k++) seen |= v->nodes[k] == st->samples[i].node;
-        if (!seen && st->samples[i].node >= 0) check_violation_add_node(v, st->samples[i].node);
+        if (!seen && st->samples[i].node >= 0) dslab_check_violation_add_node(v, st->samples[i].node);
     }
 }
 
@@ -296,7 +296,7 @@ static bool every_window_meets(const struct slo_state *st) {
     return true;
 }
 
-static void judge_windows(struct slo_state *st, struct check_result *r) {
+static void judge_windows(struct slo_state *st, struct dslab_check_result *r) {
     size_t i = 0;
     while (i < st->count) {
         int64_t w = st->samples[i].t_ns / st->window_ns;
@@ -339,8 +339,8 @@ static void format_percentile(const struct slo_state *st, char *buf, size_t size
     free(lat);
 }
 
-static void slo_finish(void *state, const struct history *history, int64_t end_ns,
-                       struct check_result *result) {
+static void slo_finish(void *state, const struct dslab_history *history, int64_t end_ns,
+                       struct dslab_check_result *result) {
     struct slo_state *st = state;
     if (!st->from_annotations) samples_from_history(st, history, end_ns);
     if (st->count > 1) qsort(st->samples, st->count, sizeof *st->samples, sample_time_cmp);
@@ -350,10 +350,10 @@ static void slo_finish(void *state, const struct history *history, int64_t end_n
     if (st->each) pass = st->count > 0 && every_window_meets(st);
     if (!pass) judge_windows(st, result);
     if (!pass && st->count == 0) {
-        check_result_add(result, 0, end_ns, "no %s at all: nothing was served", st->what);
+        dslab_check_result_add(result, 0, end_ns, "no %s at all: nothing was served", st->what);
     }
-    result->verdict = pass ? CHECK_PASS : CHECK_FAIL;
-    if (st->out_of_memory) result->verdict = CHECK_UNKNOWN;
+    result->verdict = pass ? DSLAB_CHECK_PASS : DSLAB_CHECK_FAIL;
+    if (st->out_of_memory) result->verdict = DSLAB_CHECK_UNKNOWN;
     char pctl[64];
     format_percentile(st, pctl, sizeof pctl);
     double pct = st->count ? 100.0 * (double)good_count / (double)st->count : 100.0;
@@ -369,7 +369,7 @@ static void slo_destroy(void *state) {
     free(st);
 }
 
-const struct checker checker_slo = {
+const struct dslab_checker checker_slo = {
     .name = "slo",
     .summary = "an objective like '99% of writes within 500ms' or 'availability 99%', per run and window",
     .create = slo_create,

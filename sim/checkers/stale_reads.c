@@ -39,7 +39,7 @@
 enum sr_mode { SR_FRACTION, SR_BOUND };
 
 struct sr_state {
-    const struct scenario *sc; /* borrowed: outlives the checker */
+    const struct dslab_scenario *sc; /* borrowed: outlives the checker */
     enum sr_mode mode;
     uint32_t fraction_ppm; /* SR_FRACTION: allowed share of stale reads */
     int64_t bound_ns;      /* SR_BOUND: allowed staleness in time */
@@ -48,8 +48,8 @@ struct sr_state {
 /* One operation: its invoke and completion joined. */
 struct sr_op {
     uint64_t op_id;
-    enum op_fn fn;
-    enum op_type outcome; /* OP_INVOKE while no completion was seen */
+    enum dslab_op_fn fn;
+    enum dslab_op_type outcome; /* DSLAB_OP_INVOKE while no completion was seen */
     int32_t node;
     int32_t client;
     int64_t key;
@@ -60,26 +60,26 @@ struct sr_op {
     uint64_t complete_trace;
 };
 
-static int sr_create(const struct scenario *s, const struct scenario_check *check,
-                     void **state_out, struct diag *diag) {
+static int sr_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                     void **state_out, struct dslab_diag *diag) {
     struct sr_state st = {.sc = s, .mode = SR_FRACTION};
     const char *a = check->args ? check->args : "";
-    char err[UNITS_ERR_MAX];
+    char err[DSLAB_UNITS_ERR_MAX];
     size_t len = strlen(a);
     if (len > 0 && isalpha((unsigned char)a[len - 1])) {
         st.mode = SR_BOUND;
-        if (units_parse_duration_ns(a, false, &st.bound_ns, err, sizeof err) != 0) {
-            return diag_set(diag, s->path, check->pos.line, check->pos.col,
+        if (dslab_units_parse_duration_ns(a, false, &st.bound_ns, err, sizeof err) != 0) {
+            return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col,
                             "stale-reads: %s (e.g. 'stale-reads: 100ms')", err);
         }
     } else if (len > 0 && units_parse_probability_ppm(a, &st.fraction_ppm, err, sizeof err) != 0) {
-        return diag_set(diag, s->path, check->pos.line, check->pos.col,
+        return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col,
                         "stale-reads takes the share of reads allowed to be stale ('0', "
                         "'0.05', '5%%') or a staleness bound ('100ms'); got '%s'",
                         a);
     }
     struct sr_state *out = malloc(sizeof *out);
-    if (!out) return diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
+    if (!out) return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
     *out = st;
     *state_out = out;
     return 0;
@@ -99,46 +99,46 @@ static int by_key_value(const void *pa, const void *pb) {
 }
 
 /* Joins invokes and completions; returns the ops (owned) sorted by op_id. */
-static struct sr_op *join_ops(const struct history *h, size_t *count_out) {
+static struct sr_op *join_ops(const struct dslab_history *h, size_t *count_out) {
     size_t n = 0;
-    for (size_t i = 0; i < h->count; i++) n += h->ops[i].type == OP_INVOKE;
+    for (size_t i = 0; i < h->count; i++) n += h->ops[i].type == DSLAB_OP_INVOKE;
     struct sr_op *ops = calloc(n ? n : 1, sizeof *ops);
     if (!ops) return NULL;
     size_t k = 0;
     for (size_t i = 0; i < h->count; i++) {
-        const struct history_op *o = &h->ops[i];
-        if (o->type != OP_INVOKE) continue;
-        ops[k++] = (struct sr_op){.op_id = o->op_id, .fn = o->fn, .outcome = OP_INVOKE,
+        const struct dslab_history_op *o = &h->ops[i];
+        if (o->type != DSLAB_OP_INVOKE) continue;
+        ops[k++] = (struct sr_op){.op_id = o->op_id, .fn = o->fn, .outcome = DSLAB_OP_INVOKE,
                                   .node = o->node, .client = o->client, .key = o->key,
                                   .value = o->value, .invoke_ns = o->time_ns,
                                   .complete_ns = INT64_MAX, .invoke_trace = o->trace_id};
     }
     qsort(ops, n, sizeof *ops, by_op_id);
     for (size_t i = 0; i < h->count; i++) {
-        const struct history_op *o = &h->ops[i];
-        if (o->type == OP_INVOKE) continue;
+        const struct dslab_history_op *o = &h->ops[i];
+        if (o->type == DSLAB_OP_INVOKE) continue;
         struct sr_op probe = {.op_id = o->op_id};
         struct sr_op *op = bsearch(&probe, ops, n, sizeof *ops, by_op_id);
-        if (!op || op->outcome != OP_INVOKE) continue;
+        if (!op || op->outcome != DSLAB_OP_INVOKE) continue;
         op->outcome = o->type;
         op->complete_trace = o->trace_id;
         op->node = o->node;
-        if (o->type == OP_OK) {
+        if (o->type == DSLAB_OP_OK) {
             DSLAB_ASSERT(o->time_ns >= op->invoke_ns); /* the history is in time order */
             op->complete_ns = o->time_ns;
-            if (op->fn == OP_READ) op->value = o->value;
+            if (op->fn == DSLAB_OP_READ) op->value = o->value;
         }
     }
     *count_out = n;
     return ops;
 }
 
-static const char *node_name(const struct scenario *sc, int32_t node) {
+static const char *node_name(const struct dslab_scenario *sc, int32_t node) {
     return sc && node >= 0 && node < sc->nodes_count ? sc->node_names[node] : "?";
 }
 
 static bool is_write(const struct sr_op *o) {
-    return o->fn == OP_WRITE || o->fn == OP_CAS || o->fn == OP_APPEND;
+    return o->fn == DSLAB_OP_WRITE || o->fn == DSLAB_OP_CAS || o->fn == DSLAB_OP_APPEND;
 }
 
 struct sr_totals {
@@ -146,30 +146,30 @@ struct sr_totals {
     int64_t versions_max, stale_ns_max, stale_ns_sum;
 };
 
-static void report_stale(const struct scenario *sc, const struct sr_op *r, const struct sr_op *wv,
-                         const struct sr_op *newer, int64_t versions, struct check_result *res) {
+static void report_stale(const struct dslab_scenario *sc, const struct sr_op *r, const struct sr_op *wv,
+                         const struct sr_op *newer, int64_t versions, struct dslab_check_result *res) {
     int64_t stale_ns = r->invoke_ns - newer->complete_ns;
     char t_ack[32], t_read[32], age[32];
-    time_format_s(newer->complete_ns, t_ack, sizeof t_ack);
-    time_format_s(r->invoke_ns, t_read, sizeof t_read);
-    time_format_human(stale_ns, age, sizeof age);
+    dslab_time_format_s(newer->complete_ns, t_ack, sizeof t_ack);
+    dslab_time_format_s(r->invoke_ns, t_read, sizeof t_read);
+    dslab_time_format_human(stale_ns, age, sizeof age);
     char got[48];
-    if (r->value == HISTORY_NIL) snprintf(got, sizeof got, "nil (never written)");
+    if (r->value == DSLAB_HISTORY_NIL) snprintf(got, sizeof got, "nil (never written)");
     else snprintf(got, sizeof got, "%lld", (long long)r->value);
     const char *at = node_name(sc, r->node);
-    struct check_violation *v = check_result_add(
+    struct dslab_check_violation *v = dslab_check_result_add(
         res, newer->complete_ns, r->complete_ns,
         "stale read of key %lld via %s at %s: got %s, but %lld newer write%s acknowledged "
         "(first %lld at %s): %s stale",
         (long long)r->key, at, t_read, got, (long long)versions, versions == 1 ? " was" : "s were",
         (long long)newer->value, t_ack, age);
     if (!v) return;
-    check_violation_add_node(v, r->node);
-    if (newer->node != r->node) check_violation_add_node(v, newer->node);
-    check_violation_add_evidence(v, r->invoke_trace);
-    check_violation_add_evidence(v, r->complete_trace);
-    if (wv) check_violation_add_evidence(v, wv->complete_trace);
-    check_violation_add_evidence(v, newer->complete_trace);
+    dslab_check_violation_add_node(v, r->node);
+    if (newer->node != r->node) dslab_check_violation_add_node(v, newer->node);
+    dslab_check_violation_add_evidence(v, r->invoke_trace);
+    dslab_check_violation_add_evidence(v, r->complete_trace);
+    if (wv) dslab_check_violation_add_evidence(v, wv->complete_trace);
+    dslab_check_violation_add_evidence(v, newer->complete_trace);
 }
 
 /* Judges one ok read. Returns true when stale and fills the versions and the first newer write. */
@@ -179,7 +179,7 @@ static bool read_is_stale(const struct sr_op *r, const struct sr_op *writes, siz
     int64_t wv_done_ns = INT64_MIN; /* nil: "written" before the run */
     const struct sr_op *wv = NULL;
     *unexplained = false;
-    if (r->value != HISTORY_NIL) {
+    if (r->value != DSLAB_HISTORY_NIL) {
         struct sr_op probe = {.key = r->key, .value = r->value, .op_id = 0};
         size_t lo = 0, hi = writes_count; /* first write with (key, value) >= probe */
         while (lo < hi) {
@@ -188,7 +188,7 @@ static bool read_is_stale(const struct sr_op *r, const struct sr_op *writes, siz
             else hi = mid;
         }
         if (lo == writes_count || writes[lo].key != r->key || writes[lo].value != r->value ||
-            writes[lo].outcome == OP_FAIL) {
+            writes[lo].outcome == DSLAB_OP_FAIL) {
             *unexplained = true;
             *wv_out = lo < writes_count && writes[lo].key == r->key ? &writes[lo] : NULL;
             return false;
@@ -208,7 +208,7 @@ static bool read_is_stale(const struct sr_op *r, const struct sr_op *writes, siz
     }
     for (size_t i = first; i < writes_count && writes[i].key == r->key; i++) {
         const struct sr_op *w = &writes[i];
-        if (w->outcome != OP_OK || w == wv) continue;
+        if (w->outcome != DSLAB_OP_OK || w == wv) continue;
         if (w->complete_ns < r->invoke_ns && w->invoke_ns > wv_done_ns) {
             versions++;
             if (!newer || w->complete_ns < newer->complete_ns) newer = w;
@@ -219,28 +219,28 @@ static bool read_is_stale(const struct sr_op *r, const struct sr_op *writes, siz
     return versions > 0;
 }
 
-static void report_unexplained(const struct scenario *sc, const struct sr_op *r,
-                               const struct sr_op *wv, struct check_result *res) {
+static void report_unexplained(const struct dslab_scenario *sc, const struct sr_op *r,
+                               const struct sr_op *wv, struct dslab_check_result *res) {
     const char *at = node_name(sc, r->node);
-    struct check_violation *v = check_result_add(
+    struct dslab_check_violation *v = dslab_check_result_add(
         res, r->invoke_ns, r->complete_ns, "read of key %lld via %s returned %lld, %s",
         (long long)r->key, at, (long long)r->value,
         wv ? "written only by a write that failed" : "which no write wrote");
     if (!v) return;
-    check_violation_add_node(v, r->node);
-    check_violation_add_evidence(v, r->invoke_trace);
-    check_violation_add_evidence(v, r->complete_trace);
-    if (wv) check_violation_add_evidence(v, wv->complete_trace);
+    dslab_check_violation_add_node(v, r->node);
+    dslab_check_violation_add_evidence(v, r->invoke_trace);
+    dslab_check_violation_add_evidence(v, r->complete_trace);
+    if (wv) dslab_check_violation_add_evidence(v, wv->complete_trace);
 }
 
 /* Walks every ok read; reports those the mode judges (all, in pass 2). */
-static void judge(const struct sr_state *st, const struct scenario *sc, const struct sr_op *ops,
+static void judge(const struct sr_state *st, const struct dslab_scenario *sc, const struct sr_op *ops,
                   size_t n, const struct sr_op *writes, size_t writes_count, bool report_all,
-                  struct sr_totals *t, struct check_result *res) {
+                  struct sr_totals *t, struct dslab_check_result *res) {
     memset(t, 0, sizeof *t);
     for (size_t i = 0; i < n; i++) {
         const struct sr_op *r = &ops[i];
-        if (r->fn != OP_READ || r->outcome != OP_OK) continue;
+        if (r->fn != DSLAB_OP_READ || r->outcome != DSLAB_OP_OK) continue;
         t->reads++;
         const struct sr_op *wv = NULL, *newer = NULL;
         int64_t versions = 0;
@@ -263,14 +263,14 @@ static void judge(const struct sr_state *st, const struct scenario *sc, const st
 }
 
 static void sr_summary(const struct sr_state *st, const struct sr_totals *t,
-                       struct check_result *res) {
+                       struct dslab_check_result *res) {
     char worst[32] = "0ns", mean[32] = "0ns", limit[48] = "";
-    time_format_human(t->stale_ns_max, worst, sizeof worst);
-    time_format_human(t->stale > 0 ? t->stale_ns_sum / t->stale : 0, mean, sizeof mean);
+    dslab_time_format_human(t->stale_ns_max, worst, sizeof worst);
+    dslab_time_format_human(t->stale > 0 ? t->stale_ns_sum / t->stale : 0, mean, sizeof mean);
     int64_t pct_x100 = t->reads > 0 ? t->stale * 10000 / t->reads : 0;
     if (st->mode == SR_BOUND) {
         char b[32];
-        snprintf(limit, sizeof limit, "; bound %s", time_format_human(st->bound_ns, b, sizeof b));
+        snprintf(limit, sizeof limit, "; bound %s", dslab_time_format_human(st->bound_ns, b, sizeof b));
     } else if (st->fraction_ppm > 0) {
         snprintf(limit, sizeof limit, "; allowed %lld.%02lld%%",
                  (long long)(st->fraction_ppm / 10000), (long long)(st->fraction_ppm / 100 % 100));
@@ -293,8 +293,8 @@ static void sr_summary(const struct sr_state *st, const struct sr_totals *t,
     }
 }
 
-static void sr_finish(void *state, const struct history *history, int64_t end_ns,
-                      struct check_result *result) {
+static void sr_finish(void *state, const struct dslab_history *history, int64_t end_ns,
+                      struct dslab_check_result *result) {
     (void)end_ns;
     const struct sr_state *st = state;
     size_t n = 0;
@@ -302,7 +302,7 @@ static void sr_finish(void *state, const struct history *history, int64_t end_ns
     struct sr_op *writes = ops ? calloc(n ? n : 1, sizeof *writes) : NULL;
     if (!ops || !writes) {
         free(ops);
-        result->verdict = CHECK_UNKNOWN;
+        result->verdict = DSLAB_CHECK_UNKNOWN;
         snprintf(result->summary, sizeof result->summary, "out of memory");
         return;
     }
@@ -313,7 +313,7 @@ static void sr_finish(void *state, const struct history *history, int64_t end_ns
     qsort(writes, writes_count, sizeof *writes, by_key_value);
     struct sr_totals t;
     judge(st, st->sc, ops, n, writes, writes_count, false, &t, NULL);
-    result->verdict = CHECK_PASS;
+    result->verdict = DSLAB_CHECK_PASS;
     bool over = st->mode == SR_FRACTION &&
                 (uint64_t)t.stale * 1000000u > (uint64_t)st->fraction_ppm * (uint64_t)t.reads;
     if (over || st->mode == SR_BOUND || t.unexplained > 0) {
@@ -328,7 +328,7 @@ static void sr_destroy(void *state) {
     free(state);
 }
 
-const struct checker checker_stale_reads = {
+const struct dslab_checker checker_stale_reads = {
     .name = "stale-reads",
     .summary = "reads that return a value older than a write acknowledged before they began",
     .create = sr_create,

@@ -1,7 +1,7 @@
 /* unique_ids.c: an id service never hands out the same id twice.
  *
  * `unique-ids` (no arguments), for the labs' id service: a client's read
- * is a request for a new id, answered REPLY_OK with it. Every id given in
+ * is a request for a new id, answered DSLAB_REPLY_OK with it. Every id given in
  * an ok reply must differ from every other, across nodes, partitions,
  * crashes and restarts; an empty id (no value) is a violation too. Each
  * repeated id is one violation from its first to its second hand-out,
@@ -12,64 +12,64 @@
 
 #include "dslab/check.h"
 
-static int ids_create(const struct scenario *s, const struct scenario_check *check, void **state_out,
-                      struct diag *diag) {
+static int ids_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check, void **state_out,
+                      struct dslab_diag *diag) {
     if (check->args && check->args[0]) {
-        return diag_set(diag, s->path, check->pos.line, check->pos.col,
+        return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col,
                         "unique-ids takes no arguments (got '%s')", check->args);
     }
     *state_out = NULL;
     return 0;
 }
 
-static void ids_on_event(void *state, const struct trace_event *ev) {
+static void ids_on_event(void *state, const struct dslab_trace_event *ev) {
     (void)state;
     (void)ev;
 }
 
 /* Sorted by (value, time, history position): the first hand-out first. */
 static int cmp_ops(const void *a, const void *b) {
-    const struct history_op *x = *(const struct history_op *const *)a;
-    const struct history_op *y = *(const struct history_op *const *)b;
+    const struct dslab_history_op *x = *(const struct dslab_history_op *const *)a;
+    const struct dslab_history_op *y = *(const struct dslab_history_op *const *)b;
     if (x->value != y->value) return x->value < y->value ? -1 : 1;
     if (x->time_ns != y->time_ns) return x->time_ns < y->time_ns ? -1 : 1;
     return x < y ? -1 : x > y;
 }
 
-static void ids_finish(void *state, const struct history *h, int64_t end_ns, struct check_result *r) {
+static void ids_finish(void *state, const struct dslab_history *h, int64_t end_ns, struct dslab_check_result *r) {
     (void)state;
     (void)end_ns;
-    const struct history_op **oks = calloc(h->count + 1, sizeof *oks);
+    const struct dslab_history_op **oks = calloc(h->count + 1, sizeof *oks);
     if (!oks) {
-        r->verdict = CHECK_UNKNOWN;
+        r->verdict = DSLAB_CHECK_UNKNOWN;
         snprintf(r->summary, sizeof r->summary, "out of memory");
         return;
     }
     size_t n = 0;
     for (size_t i = 0; i < h->count; i++) {
-        const struct history_op *op = &h->ops[i];
-        if (op->fn != OP_READ || op->type != OP_OK) continue;
-        if (op->value == HISTORY_NIL) {
-            struct check_violation *v = check_result_add(r, op->time_ns, op->time_ns,
+        const struct dslab_history_op *op = &h->ops[i];
+        if (op->fn != DSLAB_OP_READ || op->type != DSLAB_OP_OK) continue;
+        if (op->value == DSLAB_HISTORY_NIL) {
+            struct dslab_check_violation *v = dslab_check_result_add(r, op->time_ns, op->time_ns,
                                                          "client %d got no id", (int)op->client);
-            if (v && op->node >= 0) check_violation_add_node(v, op->node);
-            if (v) check_violation_add_evidence(v, op->trace_id);
+            if (v && op->node >= 0) dslab_check_violation_add_node(v, op->node);
+            if (v) dslab_check_violation_add_evidence(v, op->trace_id);
             continue;
         }
         oks[n++] = op;
     }
     qsort(oks, n, sizeof *oks, cmp_ops);
     for (size_t i = 1; i < n; i++) {
-        const struct history_op *a = oks[i - 1], *b = oks[i];
+        const struct dslab_history_op *a = oks[i - 1], *b = oks[i];
         if (a->value != b->value) continue;
-        struct check_violation *v = check_result_add(
+        struct dslab_check_violation *v = dslab_check_result_add(
             r, a->time_ns, b->time_ns, "id %" PRId64 " handed out twice: to client %d and to client %d", b->value,
             (int)a->client, (int)b->client);
         if (!v) continue;
-        if (a->node >= 0) check_violation_add_node(v, a->node);
-        if (b->node >= 0) check_violation_add_node(v, b->node);
-        check_violation_add_evidence(v, a->trace_id);
-        check_violation_add_evidence(v, b->trace_id);
+        if (a->node >= 0) dslab_check_violation_add_node(v, a->node);
+        if (b->node >= 0) dslab_check_violation_add_node(v, b->node);
+        dslab_check_violation_add_evidence(v, a->trace_id);
+        dslab_check_violation_add_evidence(v, b->trace_id);
     }
     snprintf(r->summary, sizeof r->summary, "%zu ids checked", n);
     free(oks);
@@ -79,7 +79,7 @@ static void ids_destroy(void *state) {
     (void)state;
 }
 
-const struct checker checker_unique_ids = {
+const struct dslab_checker checker_unique_ids = {
     .name = "unique-ids",
     .summary = "no id is handed out twice",
     .create = ids_create,

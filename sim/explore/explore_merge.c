@@ -1,13 +1,13 @@
 /* explore_merge.c: `dslab explore --merge FILES...`: reads the --json
  * results of shards back (from memory: explore_merge_file.c reads the
- * files) and merges them into one struct xr, from which the same summary
+ * files) and merges them into one struct dslab_xr, from which the same summary
  * is printed as from one run over all seeds.
  *
  * Shards come from other machines (GNU parallel, Slurm), so a results file
  * is hostile input. It is parsed by Jansson (duplicate keys, NUL in
  * strings, invalid UTF-8 and out-of-range integers are parse errors; the
- * parsed tree may use at most XR_PARSE_MEMORY_MAX), then every field is
- * validated into a fresh struct xr before anything is merged: no unknown
+ * parsed tree may use at most DSLAB_XR_PARSE_MEMORY_MAX), then every field is
+ * validated into a fresh struct dslab_xr before anything is merged: no unknown
  * keys, every number in its documented range, check names plain and known
  * to dslab (they become file names), texts free of control characters,
  * every seed inside the shards the file claims, counts consistent with the
@@ -52,7 +52,7 @@ union block_header {
 
 static void *bounded_malloc(size_t size) {
     size_t need = size + sizeof(union block_header);
-    if (size > XR_PARSE_MEMORY_MAX || parse_bytes_used + need > XR_PARSE_MEMORY_MAX) {
+    if (size > DSLAB_XR_PARSE_MEMORY_MAX || parse_bytes_used + need > DSLAB_XR_PARSE_MEMORY_MAX) {
         parse_memory_exhausted = true;
         return NULL;
     }
@@ -119,7 +119,7 @@ static int only_keys(struct rd *r, const json_t *obj, const char *where, const c
         if (!known) {
             char shown[40];
             size_t n = 0;
-            for (const char *c = key; *c && n + 5 < sizeof shown; c++) { /* printable ASCII only */
+            for (const char *c = key; *c && n + 5 < sizeof shown; c++) { /* dslab_printable ASCII only */
                 shown[n++] = *c >= 0x20 && *c < 0x7f ? *c : '?';
             }
             shown[n] = 0;
@@ -202,13 +202,13 @@ static int text_member(struct rd *r, const json_t *obj, const char *where, const
 
 /* ---- the seeds of shards ----------------------------------------------------- */
 
-static bool seed_in_shards(const struct xr *s, uint64_t seed) {
+static bool seed_in_shards(const struct dslab_xr *s, uint64_t seed) {
     if (seed < s->seed_from || seed - s->seed_from >= s->seeds) return false;
     uint64_t k = (seed - s->seed_from) % (uint64_t)s->shard_count;
     return (s->shards_mask >> k) & 1u;
 }
 
-static uint64_t seeds_in_shards(const struct xr *s) {
+static uint64_t seeds_in_shards(const struct dslab_xr *s) {
     uint64_t n = 0, m = (uint64_t)s->shard_count;
     for (uint64_t i = 0; i < m; i++) {
         if ((s->shards_mask >> i) & 1u && i < s->seeds) n += (s->seeds - i + m - 1) / m;
@@ -216,15 +216,15 @@ static uint64_t seeds_in_shards(const struct xr *s) {
     return n;
 }
 
-/* ---- reading one file into a fresh struct xr ---------------------------------- */
+/* ---- reading one file into a fresh struct dslab_xr ---------------------------------- */
 
-static int read_header(struct rd *r, const json_t *root, struct xr *s) {
+static int read_header(struct rd *r, const json_t *root, struct dslab_xr *s) {
     const json_t *v = member(r, root, "", "dslab_explore", JSON_INTEGER);
     if (!v) return -1;
-    if (json_integer_value(v) != XR_FORMAT_VERSION) {
+    if (json_integer_value(v) != DSLAB_XR_FORMAT_VERSION) {
         return bad(r, "", "dslab_explore", "results format %lld; this dslab reads format %d "
                    "(run the shard again with this version of dslab)",
-                   (long long)json_integer_value(v), XR_FORMAT_VERSION);
+                   (long long)json_integer_value(v), DSLAB_XR_FORMAT_VERSION);
     }
     const char *text = "";
     if (text_member(r, root, "", "scenario", SCENARIO_PATH_BYTES_MAX, false, &text) < 0) return -1;
@@ -248,13 +248,13 @@ static int read_header(struct rd *r, const json_t *root, struct xr *s) {
     }
     memcpy(s->faults_mode, text, strlen(text) + 1);
     int64_t n;
-    if (int_member(r, root, "", "budget", 0, XR_BUDGET_MAX, &n) < 0) return -1;
+    if (int_member(r, root, "", "budget", 0, DSLAB_XR_BUDGET_MAX, &n) < 0) return -1;
     s->budget = (int)n;
-    if (int_member(r, root, "", "seed_from", 0, (int64_t)XR_FROM_MAX, &n) < 0) return -1;
+    if (int_member(r, root, "", "seed_from", 0, (int64_t)DSLAB_XR_FROM_MAX, &n) < 0) return -1;
     s->seed_from = (uint64_t)n;
-    if (int_member(r, root, "", "seeds", 1, (int64_t)XR_SEEDS_MAX, &n) < 0) return -1;
+    if (int_member(r, root, "", "seeds", 1, (int64_t)DSLAB_XR_SEEDS_MAX, &n) < 0) return -1;
     s->seeds = (uint64_t)n;
-    if (int_member(r, root, "", "shard_count", 1, XR_SHARDS_MAX, &n) < 0) return -1;
+    if (int_member(r, root, "", "shard_count", 1, DSLAB_XR_SHARDS_MAX, &n) < 0) return -1;
     s->shard_count = (int)n;
     const json_t *shards = member(r, root, "", "shards", JSON_ARRAY);
     if (!shards) return -1;
@@ -270,7 +270,7 @@ static int read_header(struct rd *r, const json_t *root, struct xr *s) {
     return 0;
 }
 
-static int read_errors(struct rd *r, const json_t *root, struct xr *s, uint64_t seeds_total) {
+static int read_errors(struct rd *r, const json_t *root, struct dslab_xr *s, uint64_t seeds_total) {
     int64_t n;
     if (int_member(r, root, "", "seeds_run", 0, (int64_t)seeds_total, &n) < 0) return -1;
     s->seeds_run = (uint64_t)n;
@@ -286,7 +286,7 @@ static int read_errors(struct rd *r, const json_t *root, struct xr *s, uint64_t 
     memcpy(s->error_message, text, strlen(text) + 1);
     const json_t *es = member(r, root, "", "error_seeds", JSON_ARRAY);
     if (!es) return -1;
-    uint64_t want = s->errors < XR_ERROR_SEEDS_KEPT ? s->errors : XR_ERROR_SEEDS_KEPT;
+    uint64_t want = s->errors < DSLAB_XR_ERROR_SEEDS_KEPT ? s->errors : DSLAB_XR_ERROR_SEEDS_KEPT;
     if (json_array_size(es) != want) {
         return bad(r, "", "error_seeds", "%zu seeds listed, expected %" PRIu64, json_array_size(es), want);
     }
@@ -301,8 +301,8 @@ static int read_errors(struct rd *r, const json_t *root, struct xr *s, uint64_t 
     }
     const json_t *kinds = member(r, root, "", "kinds_on", JSON_ARRAY);
     if (!kinds) return -1;
-    if (json_array_size(kinds) != EXPLORE_KIND_COUNT) {
-        return bad(r, "", "kinds_on", "expected %d counts", EXPLORE_KIND_COUNT);
+    if (json_array_size(kinds) != DSLAB_EXPLORE_KIND_COUNT) {
+        return bad(r, "", "kinds_on", "expected %d counts", DSLAB_EXPLORE_KIND_COUNT);
     }
     json_array_foreach(kinds, i, e) {
         if (int_in(r, e, "", "kinds_on", 0, (int64_t)s->seeds_run, &n) < 0) return -1;
@@ -311,7 +311,7 @@ static int read_errors(struct rd *r, const json_t *root, struct xr *s, uint64_t 
     return 0;
 }
 
-static int read_hist(struct rd *r, const json_t *metrics, const char *name, struct explore_hist *h) {
+static int read_hist(struct rd *r, const json_t *metrics, const char *name, struct dslab_explore_hist *h) {
     char where[40];
     snprintf(where, sizeof where, "metrics.%s", name);
     const json_t *v = member(r, metrics, "metrics", name, JSON_OBJECT);
@@ -332,7 +332,7 @@ static int read_hist(struct rd *r, const json_t *metrics, const char *name, stru
         if (!json_is_array(b) || json_array_size(b) != 2) {
             return bad(r, where, "buckets", "expected [bucket, count] pairs");
         }
-        if (int_in(r, json_array_get(b, 0), where, "buckets", last + 1, EXPLORE_HIST_BUCKETS - 1, &index) < 0 ||
+        if (int_in(r, json_array_get(b, 0), where, "buckets", last + 1, DSLAB_EXPLORE_HIST_BUCKETS - 1, &index) < 0 ||
             int_in(r, json_array_get(b, 1), where, "buckets", 1, HIST_COUNT_MAX, &count) < 0) {
             return -1;
         }
@@ -348,16 +348,16 @@ static int read_hist(struct rd *r, const json_t *metrics, const char *name, stru
 }
 
 /* The reproducer text must load as a scenario with the check and the seed. */
-static int check_repro_yaml(struct rd *r, const char *where, const struct xr_check *c) {
+static int check_repro_yaml(struct rd *r, const char *where, const struct dslab_xr_check *c) {
     char file[128];
     if (xr_repro_file_name(c, file, sizeof file) < 0) return bad(r, where, "yaml", "no file name");
-    struct diag d;
-    diag_clear(&d);
-    struct scenario *sc = scenario_load_buffer(c->repro.yaml, strlen(c->repro.yaml), file, NULL, 0, NULL, &d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    struct dslab_scenario *sc = dslab_scenario_load_buffer(c->repro.yaml, strlen(c->repro.yaml), file, NULL, 0, NULL, &d);
     if (!sc) {
-        char msg[DIAG_MESSAGE_MAX + DIAG_PATH_MAX + 64];
-        diag_format(&d, msg, (int)sizeof msg);
-        for (char *m = msg; *m; m++) { /* one line, printable */
+        char msg[DSLAB_DIAG_MESSAGE_MAX + DSLAB_DIAG_PATH_MAX + 64];
+        dslab_diag_format(&d, msg, (int)sizeof msg);
+        for (char *m = msg; *m; m++) { /* one line, dslab_printable */
             if ((unsigned char)*m < 0x20 || *m == 0x7f) *m = ' ';
         }
         return bad(r, where, "yaml", "not a scenario dslab can load: %s", msg);
@@ -365,7 +365,7 @@ static int check_repro_yaml(struct rd *r, const char *where, const struct xr_che
     bool has_check = false;
     for (int i = 0; i < sc->checks_count; i++) has_check |= strcmp(sc->checks[i].name, c->name) == 0;
     uint64_t seed = sc->seed;
-    scenario_free(sc);
+    dslab_scenario_free(sc);
     if (!has_check) return bad(r, where, "yaml", "the scenario has no check %s", c->name);
     if (seed != c->repro.seed) {
         return bad(r, where, "yaml", "the scenario's seed %" PRIu64 " is not the reproducer's %" PRIu64,
@@ -374,11 +374,11 @@ static int check_repro_yaml(struct rd *r, const char *where, const struct xr_che
     return 0;
 }
 
-static int read_repro(struct rd *r, const json_t *v, const char *where, const struct xr *s, struct xr_check *c) {
+static int read_repro(struct rd *r, const json_t *v, const char *where, const struct dslab_xr *s, struct dslab_xr_check *c) {
     static const char *const keys[] = {"seed", "runs", "minimal", "faults_before", "faults_after",
                                        "violation_ns", "verified", "necessary", "yaml", NULL};
     if (only_keys(r, v, where, keys) < 0) return -1;
-    struct xr_repro *p = &c->repro;
+    struct dslab_xr_repro *p = &c->repro;
     int64_t n;
     if (int_member(r, v, where, "seed", 0, INT64_MAX, &n) < 0) return -1;
     p->seed = (uint64_t)n;
@@ -396,7 +396,7 @@ static int read_repro(struct rd *r, const json_t *v, const char *where, const st
     if (int_member(r, v, where, "violation_ns", -1, DSLAB_DURATION_NS_MAX, &p->violation_ns) < 0) return -1;
     bool claimed;
     if (bool_member(r, v, where, "verified", &claimed) < 0) return -1;
-    p->rerun = XR_NOT_RERUN; /* what another machine claims is not a check here */
+    p->rerun = DSLAB_XR_NOT_RERUN; /* what another machine claims is not a check here */
     const json_t *nec = member(r, v, where, "necessary", JSON_ARRAY);
     if (!nec) return -1;
     if (json_array_size(nec) != (size_t)p->faults_after) {
@@ -421,7 +421,7 @@ static int read_repro(struct rd *r, const json_t *v, const char *where, const st
     return check_repro_yaml(r, where, c);
 }
 
-static int read_check(struct rd *r, const json_t *v, const char *where, const struct xr *s, struct xr_check *c) {
+static int read_check(struct rd *r, const json_t *v, const char *where, const struct dslab_xr *s, struct dslab_xr_check *c) {
     if (!json_is_object(v)) return bad(r, where, "", "expected an object, got %s", type_name(v));
     static const char *const keys[] = {"name", "failing", "unknown", "fails", "reproducer", NULL};
     if (only_keys(r, v, where, keys) < 0) return -1;
@@ -450,13 +450,13 @@ static int read_check(struct rd *r, const json_t *v, const char *where, const st
         }
         if (int_in(r, json_array_get(e, 0), where, "fails", 0, INT64_MAX, &seed) < 0 ||
             int_in(r, json_array_get(e, 1), where, "fails", 0, DSLAB_DURATION_NS_MAX, &at_ns) < 0 ||
-            int_in(r, json_array_get(e, 2), where, "fails", 0, (INT64_C(1) << EXPLORE_KIND_COUNT) - 1, &kinds) < 0) {
+            int_in(r, json_array_get(e, 2), where, "fails", 0, (INT64_C(1) << DSLAB_EXPLORE_KIND_COUNT) - 1, &kinds) < 0) {
             return -1;
         }
         if (!seed_in_shards(s, (uint64_t)seed) || (i > 0 && (uint64_t)seed <= c->fails[i - 1].seed)) {
             return bad(r, where, "fails", "seed %" PRId64 " is not in the shards listed or out of order", seed);
         }
-        struct xr_fail f = {(uint64_t)seed, at_ns, (uint32_t)kinds};
+        struct dslab_xr_fail f = {(uint64_t)seed, at_ns, (uint32_t)kinds};
         if (xr_add_fail(c, &f) < 0) return bad(r, where, "fails", "out of memory");
     }
     const json_t *repro = json_object_get(v, "reproducer");
@@ -473,7 +473,7 @@ static int read_check(struct rd *r, const json_t *v, const char *where, const st
     return read_repro(r, repro, rwhere, s, c);
 }
 
-static int read_root(struct rd *r, const json_t *root, struct xr *s) {
+static int read_root(struct rd *r, const json_t *root, struct dslab_xr *s) {
     static const char *const keys[] = {"dslab_explore", "scenario", "name", "scenario_hash", "faults",
                                        "budget", "seed_from", "seeds", "shard_count", "shards",
                                        "seeds_run", "errors", "error_message", "error_seeds",
@@ -493,15 +493,15 @@ static int read_root(struct rd *r, const json_t *root, struct xr *s) {
     }
     const json_t *checks = member(r, root, "", "checks", JSON_ARRAY);
     if (!checks) return -1;
-    if (json_array_size(checks) > EXPLORE_CHECKS_MAX) {
-        return bad(r, "", "checks", "%zu checks (at most %d)", json_array_size(checks), EXPLORE_CHECKS_MAX);
+    if (json_array_size(checks) > DSLAB_EXPLORE_CHECKS_MAX) {
+        return bad(r, "", "checks", "%zu checks (at most %d)", json_array_size(checks), DSLAB_EXPLORE_CHECKS_MAX);
     }
     size_t i;
     json_t *c;
     json_array_foreach(checks, i, c) {
         char where[32];
         snprintf(where, sizeof where, "checks[%zu]", i);
-        s->checks_count = (int)i + 1; /* so xr_free frees what was read */
+        s->checks_count = (int)i + 1; /* so dslab_xr_free frees what was read */
         if (read_check(r, c, where, s, &s->checks[i]) < 0) return -1;
     }
     const json_t *metrics = member(r, root, "", "metrics", JSON_OBJECT);
@@ -518,14 +518,14 @@ static int read_root(struct rd *r, const json_t *root, struct xr *s) {
 
 /* ---- merging two validated results ------------------------------------------- */
 
-static int merge_fails(struct xr_check *into, struct xr_check *from) {
-    struct xr_check m;
+static int merge_fails(struct dslab_xr_check *into, struct dslab_xr_check *from) {
+    struct dslab_xr_check m;
     memset(&m, 0, sizeof m);
     uint64_t i = 0, j = 0;
     while (i < into->fails_count || j < from->fails_count) {
         bool take_from = i >= into->fails_count ||
                          (j < from->fails_count && from->fails[j].seed < into->fails[i].seed);
-        const struct xr_fail *f = take_from ? &from->fails[j++] : &into->fails[i++];
+        const struct dslab_xr_fail *f = take_from ? &from->fails[j++] : &into->fails[i++];
         if (xr_add_fail(&m, f) < 0) {
             free(m.fails);
             return -1;
@@ -538,14 +538,14 @@ static int merge_fails(struct xr_check *into, struct xr_check *from) {
     return 0;
 }
 
-static void merge_errors(struct xr *x, const struct xr *s) {
+static void merge_errors(struct dslab_xr *x, const struct dslab_xr *s) {
     if (s->errors && (x->errors == 0 || s->error_seeds[0] < x->error_seeds[0])) {
         memcpy(x->error_message, s->error_message, sizeof x->error_message);
     }
-    uint64_t a = x->errors < XR_ERROR_SEEDS_KEPT ? x->errors : XR_ERROR_SEEDS_KEPT;
-    uint64_t b = s->errors < XR_ERROR_SEEDS_KEPT ? s->errors : XR_ERROR_SEEDS_KEPT;
-    uint64_t merged[XR_ERROR_SEEDS_KEPT], n = 0, i = 0, j = 0;
-    while (n < XR_ERROR_SEEDS_KEPT && (i < a || j < b)) {
+    uint64_t a = x->errors < DSLAB_XR_ERROR_SEEDS_KEPT ? x->errors : DSLAB_XR_ERROR_SEEDS_KEPT;
+    uint64_t b = s->errors < DSLAB_XR_ERROR_SEEDS_KEPT ? s->errors : DSLAB_XR_ERROR_SEEDS_KEPT;
+    uint64_t merged[DSLAB_XR_ERROR_SEEDS_KEPT], n = 0, i = 0, j = 0;
+    while (n < DSLAB_XR_ERROR_SEEDS_KEPT && (i < a || j < b)) {
         if (j >= b || (i < a && x->error_seeds[i] < s->error_seeds[j])) merged[n++] = x->error_seeds[i++];
         else merged[n++] = s->error_seeds[j++];
     }
@@ -553,12 +553,12 @@ static void merge_errors(struct xr *x, const struct xr *s) {
     x->errors += s->errors;
 }
 
-static void add_hist(struct explore_hist *into, const struct explore_hist *from) {
-    explore_hist_merge(into, from); /* counts < 2^53 each, at most 64 files per shard set */
+static void add_hist(struct dslab_explore_hist *into, const struct dslab_explore_hist *from) {
+    dslab_explore_hist_merge(into, from); /* counts < 2^53 each, at most 64 files per shard set */
 }
 
 /* Merges s (validated, of another shard) into x; takes s's reproducers. */
-static int merge_into(struct rd *r, struct xr *x, struct xr *s) {
+static int merge_into(struct rd *r, struct dslab_xr *x, struct dslab_xr *s) {
     if (s->scenario_hash != x->scenario_hash || strcmp(s->scenario_name, x->scenario_name) != 0 ||
         strcmp(s->faults_mode, x->faults_mode) != 0 || s->budget != x->budget ||
         s->seed_from != x->seed_from || s->seeds != x->seeds || s->shard_count != x->shard_count) {
@@ -584,9 +584,9 @@ static int merge_into(struct rd *r, struct xr *x, struct xr *s) {
     x->shards_mask |= s->shards_mask;
     x->seeds_run += s->seeds_run;
     merge_errors(x, s);
-    for (int k = 0; k < EXPLORE_KIND_COUNT; k++) x->kinds_on[k] += s->kinds_on[k];
+    for (int k = 0; k < DSLAB_EXPLORE_KIND_COUNT; k++) x->kinds_on[k] += s->kinds_on[k];
     for (int c = 0; c < x->checks_count; c++) {
-        struct xr_check *into = &x->checks[c], *from = &s->checks[c];
+        struct dslab_xr_check *into = &x->checks[c], *from = &s->checks[c];
         into->failing += from->failing;
         into->unknown += from->unknown;
         if (merge_fails(into, from) < 0) {
@@ -594,7 +594,7 @@ static int merge_into(struct rd *r, struct xr *x, struct xr *s) {
             return -1;
         }
         if (from->repro.present && (!into->repro.present || from->repro.seed < into->repro.seed)) {
-            struct xr_repro keep = into->repro;
+            struct dslab_xr_repro keep = into->repro;
             into->repro = from->repro;
             from->repro = keep; /* freed with s */
         }
@@ -607,14 +607,14 @@ static int merge_into(struct rd *r, struct xr *x, struct xr *s) {
 
 /* ---- entry points -------------------------------------------------------------- */
 
-int xr_merge_buffer(struct xr *x, const char *data, size_t len, bool first, const char *name_for_errors,
+int xr_merge_buffer(struct dslab_xr *x, const char *data, size_t len, bool first, const char *name_for_errors,
                     char *err, int err_size) {
     struct rd r = {name_for_errors, err, err_size};
     err[0] = 0;
-    if (first) xr_free(x);
-    if (len > XR_FILE_BYTES_MAX) {
+    if (first) dslab_xr_free(x);
+    if (len > DSLAB_XR_FILE_BYTES_MAX) {
         snprintf(err, (size_t)err_size, "%s: error: larger than %u MiB (shard the exploration more)",
-                 name_for_errors, XR_FILE_BYTES_MAX >> 20);
+                 name_for_errors, DSLAB_XR_FILE_BYTES_MAX >> 20);
         return -1;
     }
     json_set_alloc_funcs(bounded_malloc, bounded_free);
@@ -624,14 +624,14 @@ int xr_merge_buffer(struct xr *x, const char *data, size_t len, bool first, cons
     if (!root) {
         if (parse_memory_exhausted) {
             snprintf(err, (size_t)err_size, "%s: error: reading it would take more than %u MiB of memory "
-                     "(shard the exploration more)", name_for_errors, XR_PARSE_MEMORY_MAX >> 20);
+                     "(shard the exploration more)", name_for_errors, DSLAB_XR_PARSE_MEMORY_MAX >> 20);
         } else {
             snprintf(err, (size_t)err_size, "%s:%d:%d: error: %s", name_for_errors, jerr.line, jerr.column,
                      jerr.text);
         }
         return -1;
     }
-    struct xr *s = calloc(1, sizeof *s);
+    struct dslab_xr *s = calloc(1, sizeof *s);
     int rc = -1;
     if (!s) {
         snprintf(err, (size_t)err_size, "%s: error: out of memory", name_for_errors);
@@ -646,7 +646,7 @@ int xr_merge_buffer(struct xr *x, const char *data, size_t len, bool first, cons
     }
     json_decref(root);
     if (s) {
-        xr_free(s);
+        dslab_xr_free(s);
         free(s);
     }
     return rc;

@@ -1,6 +1,6 @@
 /* explore_merge_file.c: reads a results file for `dslab explore --merge`:
  * a regular file (a named pipe must not hang us, a directory says so) of
- * at most XR_FILE_BYTES_MAX bytes, handed to xr_merge_buffer
+ * at most DSLAB_XR_FILE_BYTES_MAX bytes, handed to xr_merge_buffer
  * (explore_merge.c), which validates and merges it. */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +14,7 @@
 
 #include "explore/explore_driver.h"
 
-int xr_merge_file(struct xr *x, const char *path, bool first, char *err, int err_size) {
+int xr_merge_file(struct dslab_xr *x, const char *path, bool first, char *err, int err_size) {
     err[0] = 0;
     /* O_NONBLOCK and regular files only: a named pipe must not hang us. */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -30,10 +30,10 @@ int xr_merge_file(struct xr *x, const char *path, bool first, char *err, int err
         close(fd);
         return -1;
     }
-    if ((uint64_t)st.st_size > XR_FILE_BYTES_MAX) {
+    if ((uint64_t)st.st_size > DSLAB_XR_FILE_BYTES_MAX) {
         close(fd);
         snprintf(err, (size_t)err_size, "%s: error: larger than %u MiB (shard the exploration more)", path,
-                 XR_FILE_BYTES_MAX >> 20);
+                 DSLAB_XR_FILE_BYTES_MAX >> 20);
         return -1;
     }
     /* Read what is there, up to the limit plus one byte (a growing file). */
@@ -46,8 +46,8 @@ int xr_merge_file(struct xr *x, const char *path, bool first, char *err, int err
         if (got <= 0) break;
         len += (size_t)got;
         if (len == cap) {
-            if (cap > XR_FILE_BYTES_MAX) break;
-            size_t bigger = cap * 2 > XR_FILE_BYTES_MAX + 1u ? XR_FILE_BYTES_MAX + 1u : cap * 2;
+            if (cap > DSLAB_XR_FILE_BYTES_MAX) break;
+            size_t bigger = cap * 2 > DSLAB_XR_FILE_BYTES_MAX + 1u ? DSLAB_XR_FILE_BYTES_MAX + 1u : cap * 2;
             char *p = realloc(buf, bigger + 1);
             if (!p) {
                 free(buf);

@@ -2,11 +2,11 @@
  * (explore_driver.h).
  *
  * Workers take the next seed index from an atomic counter, run it (one
- * struct sim per run, nothing shared but the read-only scenario) and
+ * struct dslab_sim per run, nothing shared but the read-only scenario) and
  * store its outcome at that index. The calling thread only reports
  * progress to the caller's callback (about every 100 ms; it sleeps in
  * between and reads no clock). Afterwards the outcomes are folded into
- * struct xr in seed order and the per-thread histograms are added up
+ * struct dslab_xr in seed order and the per-thread histograms are added up
  * (integer sums), so the results are identical for any J and any
  * finishing order. Shrinking runs one check per task on the same pool;
  * each task writes only its own slot, read in check order afterwards. */
@@ -25,7 +25,7 @@ struct seed_rec {
     uint64_t failed;
     uint64_t unknown;
     uint32_t kinds_on;
-    uint8_t status;       /* enum sim_status */
+    uint8_t status;       /* enum dslab_sim_status */
 };
 
 struct pool {
@@ -35,13 +35,13 @@ struct pool {
     int64_t *violation_ns;        /* per seed index x check */
     uint64_t error_index;         /* lowest seed index that stopped early (guarded by lock) */
     char error_text[160];         /* its reason */
-    struct explore_metrics *metrics; /* per thread */
+    struct dslab_explore_metrics *metrics; /* per thread */
     atomic_uint_fast64_t next;
     atomic_uint_fast64_t done;
     atomic_uint_fast64_t failing; /* seeds with any failed check */
     atomic_int stop;
     pthread_mutex_t lock;         /* guards diag */
-    struct diag diag;
+    struct dslab_diag diag;
     int failed_to_create;
 };
 
@@ -50,18 +50,18 @@ struct worker {
     int index;
 };
 
-static void run_one(struct pool *p, struct explore_metrics *m, uint64_t i) {
+static void run_one(struct pool *p, struct dslab_explore_metrics *m, uint64_t i) {
     const struct explore_job *job = p->job;
     uint64_t seed = job->seeds[i];
-    struct explore_schedule sch;
-    struct explore_outcome out;
-    struct diag d;
-    diag_clear(&d);
-    int rc = explore_draw(job->sc, seed, job->mode, &sch);
+    struct dslab_explore_schedule sch;
+    struct dslab_explore_outcome out;
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    int rc = dslab_explore_draw(job->sc, seed, job->mode, &sch);
     if (rc == 0) {
-        rc = explore_run(job->sc, seed, &sch, &out, m, &d);
+        rc = dslab_explore_run(job->sc, seed, &sch, &out, m, &d);
     } else {
-        diag_set(&d, job->sc->path, 0, 0, "out of memory drawing a fault schedule");
+        dslab_diag_set(&d, job->sc->path, 0, 0, "out of memory drawing a fault schedule");
     }
     if (rc < 0) {
         pthread_mutex_lock(&p->lock);
@@ -69,7 +69,7 @@ static void run_one(struct pool *p, struct explore_metrics *m, uint64_t i) {
         p->failed_to_create = 1;
         pthread_mutex_unlock(&p->lock);
         atomic_store(&p->stop, 1);
-        explore_schedule_free(&sch);
+        dslab_explore_schedule_free(&sch);
         return;
     }
     struct seed_rec *r = &p->recs[i];
@@ -78,7 +78,7 @@ static void run_one(struct pool *p, struct explore_metrics *m, uint64_t i) {
     r->kinds_on = sch.kinds_on;
     r->status = (uint8_t)out.status;
     for (int c = 0; c < p->checks; c++) p->violation_ns[i * (uint64_t)p->checks + (uint64_t)c] = out.violation_ns[c];
-    if (out.status != SIM_OK) {
+    if (out.status != DSLAB_SIM_OK) {
         pthread_mutex_lock(&p->lock);
         if (i < p->error_index) {
             p->error_index = i;
@@ -87,7 +87,7 @@ static void run_one(struct pool *p, struct explore_metrics *m, uint64_t i) {
         pthread_mutex_unlock(&p->lock);
     }
     if (out.failed_mask) atomic_fetch_add(&p->failing, 1);
-    explore_schedule_free(&sch);
+    dslab_explore_schedule_free(&sch);
 }
 
 static void *worker_main(void *arg) {
@@ -104,8 +104,8 @@ static void *worker_main(void *arg) {
 }
 
 
-static struct explore_progress progress_now(const struct pool *p, enum explore_phase phase) {
-    return (struct explore_progress){phase, atomic_load(&p->done), p->job->seeds_count,
+static struct dslab_explore_progress progress_now(const struct pool *p, enum dslab_explore_phase phase) {
+    return (struct dslab_explore_progress){phase, atomic_load(&p->done), p->job->seeds_count,
                                      atomic_load(&p->failing)};
 }
 
@@ -116,10 +116,10 @@ static void wait_with_progress(struct pool *p) {
     while (atomic_load(&p->done) < job->seeds_count && !atomic_load(&p->stop)) {
         struct timespec ts = {0, 100 * 1000 * 1000};
         nanosleep(&ts, NULL);
-        struct explore_progress now = progress_now(p, EXPLORE_PROGRESS_TICK);
+        struct dslab_explore_progress now = progress_now(p, DSLAB_EXPLORE_PROGRESS_TICK);
         job->progress(job->progress_user, &now);
     }
-    struct explore_progress end = progress_now(p, EXPLORE_PROGRESS_DONE);
+    struct dslab_explore_progress end = progress_now(p, DSLAB_EXPLORE_PROGRESS_DONE);
     job->progress(job->progress_user, &end);
 }
 
@@ -132,37 +132,37 @@ static int start_threads(int jobs, void *(*fn)(void *), struct worker *workers, 
     return jobs;
 }
 
-static void fold(const struct pool *p, struct xr *x) {
+static void fold(const struct pool *p, struct dslab_xr *x) {
     const struct explore_job *job = p->job;
     for (uint64_t i = 0; i < job->seeds_count; i++) {
         const struct seed_rec *r = &p->recs[i];
-        if (r->status != SIM_OK) {
-            if (x->errors < XR_ERROR_SEEDS_KEPT) x->error_seeds[x->errors] = job->seeds[i];
+        if (r->status != DSLAB_SIM_OK) {
+            if (x->errors < DSLAB_XR_ERROR_SEEDS_KEPT) x->error_seeds[x->errors] = job->seeds[i];
             if (x->errors == 0) snprintf(x->error_message, sizeof x->error_message, "%s", p->error_text);
             x->errors++;
             continue;
         }
         x->seeds_run++;
-        for (int k = 0; k < EXPLORE_KIND_COUNT; k++) x->kinds_on[k] += (r->kinds_on >> k) & 1u;
+        for (int k = 0; k < DSLAB_EXPLORE_KIND_COUNT; k++) x->kinds_on[k] += (r->kinds_on >> k) & 1u;
         for (int c = 0; c < p->checks; c++) {
-            struct xr_check *xc = &x->checks[c];
+            struct dslab_xr_check *xc = &x->checks[c];
             if (r->unknown & (UINT64_C(1) << c)) xc->unknown++;
             if (!(r->failed & (UINT64_C(1) << c))) continue;
             xc->failing++;
-            struct xr_fail f = {job->seeds[i], p->violation_ns[i * (uint64_t)p->checks + (uint64_t)c], r->kinds_on};
+            struct dslab_xr_fail f = {job->seeds[i], p->violation_ns[i * (uint64_t)p->checks + (uint64_t)c], r->kinds_on};
             xr_add_fail(xc, &f);
         }
     }
     for (int t = 0; t < job->jobs; t++) {
-        explore_hist_merge(&x->metrics.election, &p->metrics[t].election);
-        explore_hist_merge(&x->metrics.failover, &p->metrics[t].failover);
-        explore_hist_merge(&x->metrics.latency, &p->metrics[t].latency);
+        dslab_explore_hist_merge(&x->metrics.election, &p->metrics[t].election);
+        dslab_explore_hist_merge(&x->metrics.failover, &p->metrics[t].failover);
+        dslab_explore_hist_merge(&x->metrics.latency, &p->metrics[t].latency);
     }
 }
 
-int explore_pool_run(const struct explore_job *job, struct xr *x, struct diag *diag) {
+int explore_pool_run(const struct explore_job *job, struct dslab_xr *x, struct dslab_diag *diag) {
     struct pool *p = calloc(1, sizeof *p);
-    if (!p) return diag_set(diag, job->sc->path, 0, 0, "out of memory");
+    if (!p) return dslab_diag_set(diag, job->sc->path, 0, 0, "out of memory");
     p->job = job;
     p->checks = x->checks_count;
     uint64_t n = job->seeds_count ? job->seeds_count : 1;
@@ -174,11 +174,11 @@ int explore_pool_run(const struct explore_job *job, struct xr *x, struct diag *d
     pthread_t *threads = calloc((size_t)job->jobs, sizeof *threads);
     int rc = 0;
     if (!p->recs || !p->violation_ns || !p->metrics || !workers || !threads) {
-        rc = diag_set(diag, job->sc->path, 0, 0, "out of memory for %" PRIu64 " seeds", n);
+        rc = dslab_diag_set(diag, job->sc->path, 0, 0, "out of memory for %" PRIu64 " seeds", n);
     } else {
         pthread_mutex_init(&p->lock, NULL);
         if (job->progress) {
-            struct explore_progress start = progress_now(p, EXPLORE_PROGRESS_START);
+            struct dslab_explore_progress start = progress_now(p, DSLAB_EXPLORE_PROGRESS_START);
             job->progress(job->progress_user, &start);
         }
         int started = start_threads(job->jobs, worker_main, workers, threads, p);
@@ -187,7 +187,7 @@ int explore_pool_run(const struct explore_job *job, struct xr *x, struct diag *d
         for (int t = 0; t < started; t++) pthread_join(threads[t], NULL);
         pthread_mutex_destroy(&p->lock);
         if (started < job->jobs) {
-            rc = diag_set(diag, "", 0, 0, "cannot start %d threads: %s", job->jobs, strerror(errno));
+            rc = dslab_diag_set(diag, "", 0, 0, "cannot start %d threads: %s", job->jobs, strerror(errno));
         } else if (p->failed_to_create) {
             *diag = p->diag;
             rc = -1;
@@ -208,13 +208,13 @@ int explore_pool_run(const struct explore_job *job, struct xr *x, struct diag *d
 
 struct shrink_task {
     const struct explore_job *job;
-    struct xr_check *check;
+    struct dslab_xr_check *check;
     int check_index;
     int budget;
-    struct explore_shrink_result result;
-    struct explore_schedule original;
+    struct dslab_explore_shrink_result result;
+    struct dslab_explore_schedule original;
     int rc;
-    struct diag diag;
+    struct dslab_diag diag;
 };
 
 struct shrink_pool {
@@ -231,20 +231,20 @@ static void *shrink_main(void *arg) {
         if (i >= sp->count) break;
         struct shrink_task *t = &sp->tasks[i];
         uint64_t seed = t->check->fails[0].seed;
-        diag_clear(&t->diag);
-        if (explore_draw(t->job->sc, seed, t->job->mode, &t->original) < 0) {
-            t->rc = diag_set(&t->diag, t->job->sc->path, 0, 0, "out of memory");
+        dslab_diag_clear(&t->diag);
+        if (dslab_explore_draw(t->job->sc, seed, t->job->mode, &t->original) < 0) {
+            t->rc = dslab_diag_set(&t->diag, t->job->sc->path, 0, 0, "out of memory");
             continue;
         }
-        t->rc = explore_shrink(t->job->sc, seed, &t->original, t->check_index, t->budget,
+        t->rc = dslab_explore_shrink(t->job->sc, seed, &t->original, t->check_index, t->budget,
                                &t->result, &t->diag);
     }
     return NULL;
 }
 
 static int fill_repro(const struct explore_job *job, struct shrink_task *t) {
-    struct xr_repro *r = &t->check->repro;
-    const struct scenario *s = &t->result.final.sc;
+    struct dslab_xr_repro *r = &t->check->repro;
+    const struct dslab_scenario *s = &t->result.final.sc;
     r->present = true;
     r->seed = t->check->fails[0].seed;
     r->runs = t->result.runs;
@@ -256,18 +256,18 @@ static int fill_repro(const struct explore_job *job, struct shrink_task *t) {
     if (!r->necessary) return -1;
     for (int i = 0; i < s->faults_count; i++) {
         char line[300];
-        explore_fault_describe(job->sc, &s->faults[i], line, (int)sizeof line);
+        dslab_explore_fault_describe(job->sc, &s->faults[i], line, (int)sizeof line);
         if (!(r->necessary[i] = strdup(line))) return -1;
         r->necessary_count++;
     }
     return 0;
 }
 
-int explore_pool_shrink(const struct explore_job *job, struct xr *x,
-                        struct explore_scenario finals[EXPLORE_CHECKS_MAX], struct diag *diag) {
+int explore_pool_shrink(const struct explore_job *job, struct dslab_xr *x,
+                        struct dslab_explore_scenario finals[DSLAB_EXPLORE_CHECKS_MAX], struct dslab_diag *diag) {
     struct shrink_pool sp = {0};
     sp.tasks = calloc((size_t)x->checks_count + 1, sizeof *sp.tasks);
-    if (!sp.tasks) return diag_set(diag, job->sc->path, 0, 0, "out of memory");
+    if (!sp.tasks) return dslab_diag_set(diag, job->sc->path, 0, 0, "out of memory");
     for (int c = 0; c < x->checks_count && x->budget > 0; c++) {
         if (x->checks[c].fails_count == 0) continue;
         sp.tasks[sp.count++] = (struct shrink_task){.job = job, .check = &x->checks[c],
@@ -288,10 +288,10 @@ int explore_pool_shrink(const struct explore_job *job, struct xr *x,
             rc = -1;
         }
         if (t->rc == 0 && fill_repro(job, t) < 0 && rc == 0) {
-            rc = diag_set(diag, job->sc->path, 0, 0, "out of memory");
+            rc = dslab_diag_set(diag, job->sc->path, 0, 0, "out of memory");
         }
-        explore_schedule_free(&t->original);
-        explore_schedule_free(&t->result.schedule);
+        dslab_explore_schedule_free(&t->original);
+        dslab_explore_schedule_free(&t->result.schedule);
         /* The faults left go to the caller, for the reproducer file. */
         finals[t->check_index] = t->result.final;
     }

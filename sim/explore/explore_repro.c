@@ -49,22 +49,22 @@ static char *read_all(const char *path) {
     return buf;
 }
 
-static void describe(const struct xr_check *c, char *buf, size_t size) {
-    const struct xr_repro *r = &c->repro;
+static void describe(const struct dslab_xr_check *c, char *buf, size_t size) {
+    const struct dslab_xr_repro *r = &c->repro;
     char t[32];
     int len = snprintf(buf, size,
                        "Found by dslab explore: the check %s fails with seed %" PRIu64
                        " (first violation at %s).",
-                       c->name, r->seed, time_format_human(r->violation_ns, t, (int)sizeof t));
+                       c->name, r->seed, dslab_time_format_human(r->violation_ns, t, (int)sizeof t));
     for (int i = 0; i < r->necessary_count && len > 0 && (size_t)len < size; i++) {
         len += snprintf(buf + len, size - (size_t)len, "%s%s", i ? "; " : " Necessary faults: ",
                         r->necessary[i]);
     }
 }
 
-/* The header comment, then the file scenario_save wrote. */
-static char *with_header(const struct scenario *sc, const struct xr_check *c, const char *body) {
-    const struct xr_repro *r = &c->repro;
+/* The header comment, then the file dslab_scenario_save wrote. */
+static char *with_header(const struct dslab_scenario *sc, const struct dslab_xr_check *c, const char *body) {
+    const struct dslab_xr_repro *r = &c->repro;
     char t[32], file[200];
     snprintf(file, sizeof file, "%s-seed%" PRIu64 ".yaml", c->name, r->seed);
     size_t cap = strlen(body) + 4096 + (size_t)r->necessary_count * 320;
@@ -76,7 +76,7 @@ static char *with_header(const struct scenario *sc, const struct xr_check *c, co
                        "# The check `%s` fails on this scenario with seed %" PRIu64 ": first\n"
                        "# violation at %s. Explored from %s.\n"
                        "# Shrunk from %d fault(s) to the %d below in %d runs%s\n",
-                       c->name, r->seed, time_format_human(r->violation_ns, t, (int)sizeof t),
+                       c->name, r->seed, dslab_time_format_human(r->violation_ns, t, (int)sizeof t),
                        sc->path, r->faults_before, r->faults_after, r->runs,
                        r->minimal ? "; without any one\n# of them the check passes:" : ":");
     for (int i = 0; i < r->necessary_count; i++) {
@@ -89,34 +89,34 @@ static char *with_header(const struct scenario *sc, const struct xr_check *c, co
 
 /* Loads the written file and runs it with its own seed and faults (at
  * most events_cap events when > 0): does check `check` fail? */
-static enum xr_rerun rerun(const char *path, const char *check, int64_t events_cap) {
-    struct diag d;
-    diag_clear(&d);
-    struct scenario *s = scenario_load(path, NULL, 0, NULL, &d);
-    if (!s) return XR_RERUN_STOPPED;
+static enum dslab_xr_rerun rerun(const char *path, const char *check, int64_t events_cap) {
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    struct dslab_scenario *s = dslab_scenario_load(path, NULL, 0, NULL, &d);
+    if (!s) return DSLAB_XR_RERUN_STOPPED;
     if (events_cap > 0 && s->events_max > events_cap) s->events_max = events_cap;
-    enum xr_rerun result = XR_RERUN_STOPPED;
-    struct explore_schedule sch;
-    if (explore_draw(s, s->seed, EXPLORE_FAULTS_SCENARIO, &sch) == 0) {
-        struct explore_outcome out;
-        if (explore_run(s, s->seed, &sch, &out, NULL, &d) == 0 && out.status == SIM_OK) {
-            result = XR_RERUN_HOLDS;
-            for (int i = 0; i < s->checks_count && i < EXPLORE_CHECKS_MAX; i++) {
+    enum dslab_xr_rerun result = DSLAB_XR_RERUN_STOPPED;
+    struct dslab_explore_schedule sch;
+    if (dslab_explore_draw(s, s->seed, DSLAB_EXPLORE_FAULTS_SCENARIO, &sch) == 0) {
+        struct dslab_explore_outcome out;
+        if (dslab_explore_run(s, s->seed, &sch, &out, NULL, &d) == 0 && out.status == DSLAB_SIM_OK) {
+            result = DSLAB_XR_RERUN_HOLDS;
+            for (int i = 0; i < s->checks_count && i < DSLAB_EXPLORE_CHECKS_MAX; i++) {
                 if (strcmp(s->checks[i].name, check) == 0 && (out.failed_mask & (UINT64_C(1) << i))) {
-                    result = XR_RERUN_FAILS;
+                    result = DSLAB_XR_RERUN_FAILS;
                 }
             }
         }
-        explore_schedule_free(&sch);
+        dslab_explore_schedule_free(&sch);
     }
-    scenario_free(s);
+    dslab_scenario_free(s);
     return result;
 }
 
-int explore_repro_make(const struct scenario *sc, struct xr_check *c, const struct explore_scenario *final,
+int explore_repro_make(const struct dslab_scenario *sc, struct dslab_xr_check *c, const struct dslab_explore_scenario *final,
                        const char *out_dir, char *err, int err_size) {
-    struct xr_repro *r = &c->repro;
-    struct scenario x = final->sc; /* a copy: the title, seed... below are for the file */
+    struct dslab_xr_repro *r = &c->repro;
+    struct dslab_scenario x = final->sc; /* a copy: the title, seed... below are for the file */
     char title[200], description[4096], path[1100];
     snprintf(title, sizeof title, "Reproducer: %s fails (dslab explore, seed %" PRIu64 ")", c->name, r->seed);
     describe(c, description, sizeof description);
@@ -127,10 +127,10 @@ int explore_repro_make(const struct scenario *sc, struct xr_check *c, const stru
     x.description = description;
     x.narration_count = 0;
     xr_repro_path(c, out_dir, path, sizeof path);
-    struct diag d;
-    diag_clear(&d);
-    if (scenario_save(&x, path, &d) < 0) {
-        diag_format(&d, err, err_size);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    if (dslab_scenario_save(&x, path, &d) < 0) {
+        dslab_diag_format(&d, err, err_size);
         return -1;
     }
     char *body = read_all(path);
@@ -140,9 +140,9 @@ int explore_repro_make(const struct scenario *sc, struct xr_check *c, const stru
         snprintf(err, (size_t)err_size, "%s: cannot read back the reproducer", path);
         return -1;
     }
-    struct outfile out; /* the header goes in by temporary file and rename, too */
-    if (outfile_open(&out, path, &d) < 0 || (fputs(r->yaml, out.f), outfile_commit(&out, &d)) < 0) {
-        diag_format(&d, err, err_size);
+    struct dslab_outfile out; /* the header goes in by temporary file and rename, too */
+    if (dslab_outfile_open(&out, path, &d) < 0 || (fputs(r->yaml, out.f), dslab_outfile_commit(&out, &d)) < 0) {
+        dslab_diag_format(&d, err, err_size);
         return -1;
     }
     r->rerun = rerun(path, c->name, 0);
@@ -196,10 +196,10 @@ static int write_in_dir(int dir_fd, const char *out_dir, const char *file, const
     return 0;
 }
 
-int xr_write_reproducers(struct xr *x, const char *out_dir, char *err, int err_size) {
+int xr_write_reproducers(struct dslab_xr *x, const char *out_dir, char *err, int err_size) {
     int dir_fd = -1, rc = 0;
     for (int c = 0; c < x->checks_count && rc == 0; c++) {
-        struct xr_check *xc = &x->checks[c];
+        struct dslab_xr_check *xc = &x->checks[c];
         if (!xc->repro.present || !xc->repro.yaml) continue;
         char file[128];
         if (xr_repro_file_name(xc, file, sizeof file) < 0) { /* the merge checked it; never trust */
@@ -222,7 +222,7 @@ int xr_write_reproducers(struct xr *x, const char *out_dir, char *err, int err_s
         if (rc == 0) {
             char path[1100];
             xr_repro_path(xc, out_dir, path, sizeof path);
-            xc->repro.rerun = rerun(path, xc->name, XR_RERUN_EVENTS_MAX);
+            xc->repro.rerun = rerun(path, xc->name, DSLAB_XR_RERUN_EVENTS_MAX);
         }
     }
     if (dir_fd >= 0) close(dir_fd);

@@ -1,4 +1,4 @@
-/* explore_results.c: the results of an exploration (struct xr,
+/* explore_results.c: the results of an exploration (struct dslab_xr,
  * explore_results.h): freeing them, adding failing seeds, and the one place
  * where a reproducer's file name is made from a check's name. */
 #include <inttypes.h>
@@ -9,9 +9,9 @@
 #include "dslab/check.h"
 #include "explore/explore_results.h"
 
-void xr_free(struct xr *x) {
+void dslab_xr_free(struct dslab_xr *x) {
     for (int c = 0; c < x->checks_count; c++) {
-        struct xr_check *xc = &x->checks[c];
+        struct dslab_xr_check *xc = &x->checks[c];
         free(xc->fails);
         for (int i = 0; i < xc->repro.necessary_count; i++) free(xc->repro.necessary[i]);
         free(xc->repro.necessary);
@@ -20,10 +20,10 @@ void xr_free(struct xr *x) {
     memset(x, 0, sizeof *x);
 }
 
-int xr_add_fail(struct xr_check *c, const struct xr_fail *f) {
+int xr_add_fail(struct dslab_xr_check *c, const struct dslab_xr_fail *f) {
     if (c->fails_count == c->fails_capacity) {
         uint64_t cap = c->fails_capacity ? c->fails_capacity * 2 : 64;
-        struct xr_fail *p = realloc(c->fails, (size_t)cap * sizeof *p);
+        struct dslab_xr_fail *p = realloc(c->fails, (size_t)cap * sizeof *p);
         if (!p) return -1;
         c->fails = p;
         c->fails_capacity = cap;
@@ -39,10 +39,10 @@ bool xr_check_name_ok(const char *s) {
         char c = s[i];
         if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
     }
-    return checker_find(s) != NULL;
+    return dslab_checker_find(s) != NULL;
 }
 
-int xr_repro_file_name(const struct xr_check *c, char *buf, size_t size) {
+int xr_repro_file_name(const struct dslab_xr_check *c, char *buf, size_t size) {
     if (!xr_check_name_ok(c->name)) {
         if (size) buf[0] = 0;
         return -1;
@@ -51,7 +51,7 @@ int xr_repro_file_name(const struct xr_check *c, char *buf, size_t size) {
     return n > 0 && (size_t)n < size ? 0 : -1;
 }
 
-void xr_repro_path(const struct xr_check *c, const char *out_dir, char *buf, size_t size) {
+void xr_repro_path(const struct dslab_xr_check *c, const char *out_dir, char *buf, size_t size) {
     char file[128];
     if (xr_repro_file_name(c, file, sizeof file) < 0) snprintf(file, sizeof file, "(invalid check name)");
     snprintf(buf, size, "%s/%s", out_dir, file);

@@ -1,8 +1,8 @@
-/* explore_run.c: one run of a schedule, its verdicts, and the
+/* dslab_explore_run.c: one run of a schedule, its verdicts, and the
  * distributions learners care about.
  *
  * A probe (a trace sink) measures, per run: the time to the first leader
- * (a typed role report of a leading class: ROLE_LEADER or ROLE_PRIMARY,
+ * (a typed role report of a leading class: DSLAB_ROLE_LEADER or DSLAB_ROLE_PRIMARY,
  * dslab/annotation.h), the time from losing the leader (it
  * crashed, paused, or a partition or cut left it without a majority) to a
  * different node leading (failure detection plus election), and the
@@ -17,40 +17,40 @@
 
 /* ---- histograms ------------------------------------------------------------ */
 
-int explore_hist_bucket(int64_t v_ns) {
+int dslab_explore_hist_bucket(int64_t v_ns) {
     if (v_ns < 16) return v_ns < 0 ? 0 : (int)v_ns;
     int e = 63 - __builtin_clzll((unsigned long long)v_ns); /* >= 4 */
     int sub = (int)((uint64_t)v_ns >> (e - 4)) & 15;
     return 16 + (e - 4) * 16 + sub;
 }
 
-int64_t explore_hist_bucket_low_ns(int bucket) {
+int64_t dslab_explore_hist_bucket_low_ns(int bucket) {
     if (bucket < 16) return bucket;
     int e = (bucket - 16) / 16 + 4, sub = (bucket - 16) % 16;
     return (int64_t)((uint64_t)(16 + sub) << (e - 4));
 }
 
-void explore_hist_add(struct explore_hist *h, int64_t v_ns) {
-    h->buckets[explore_hist_bucket(v_ns)]++;
+void dslab_explore_hist_add(struct dslab_explore_hist *h, int64_t v_ns) {
+    h->buckets[dslab_explore_hist_bucket(v_ns)]++;
     h->count++;
 }
 
-void explore_hist_merge(struct explore_hist *into, const struct explore_hist *from) {
+void dslab_explore_hist_merge(struct dslab_explore_hist *into, const struct dslab_explore_hist *from) {
     into->count += from->count;
-    for (int i = 0; i < EXPLORE_HIST_BUCKETS; i++) into->buckets[i] += from->buckets[i];
+    for (int i = 0; i < DSLAB_EXPLORE_HIST_BUCKETS; i++) into->buckets[i] += from->buckets[i];
 }
 
-int64_t explore_hist_percentile_ns(const struct explore_hist *h, int per_mille) {
+int64_t dslab_explore_hist_percentile_ns(const struct dslab_explore_hist *h, int per_mille) {
     if (h->count == 0) return -1;
     /* The rank of the sample: ceil(count * p), at least 1. */
     uint64_t rank = (h->count * (uint64_t)per_mille + 999) / 1000;
     if (rank == 0) rank = 1;
     uint64_t seen = 0;
-    for (int i = 0; i < EXPLORE_HIST_BUCKETS; i++) {
+    for (int i = 0; i < DSLAB_EXPLORE_HIST_BUCKETS; i++) {
         seen += h->buckets[i];
         if (seen >= rank) {
-            int64_t lo = explore_hist_bucket_low_ns(i);
-            int64_t hi = i + 1 < EXPLORE_HIST_BUCKETS ? explore_hist_bucket_low_ns(i + 1) : lo;
+            int64_t lo = dslab_explore_hist_bucket_low_ns(i);
+            int64_t hi = i + 1 < DSLAB_EXPLORE_HIST_BUCKETS ? dslab_explore_hist_bucket_low_ns(i + 1) : lo;
             return lo + (hi - lo) / 2;
         }
     }
@@ -60,8 +60,8 @@ int64_t explore_hist_percentile_ns(const struct explore_hist *h, int per_mille) 
 /* ---- the probe ------------------------------------------------------------- */
 
 struct probe {
-    const struct sim *sim;
-    struct explore_metrics *metrics; /* NULL: measure nothing */
+    const struct dslab_sim *sim;
+    struct dslab_explore_metrics *metrics; /* NULL: measure nothing */
     int32_t nodes_count;
     int32_t leader;          /* -1 when none is known */
     int32_t lost_leader;     /* the leader we lost, while waiting for the next */
@@ -74,7 +74,7 @@ struct probe {
 static bool has_majority(const struct probe *p, int32_t node) {
     int32_t reach = 1;
     for (int32_t j = 0; j < p->nodes_count; j++) {
-        if (j != node && sim_link_up(p->sim, node, j) && sim_link_up(p->sim, j, node)) reach++;
+        if (j != node && dslab_sim_link_up(p->sim, node, j) && dslab_sim_link_up(p->sim, j, node)) reach++;
     }
     return 2 * reach > p->nodes_count;
 }
@@ -88,17 +88,17 @@ static void lose_leader(struct probe *p, int64_t t_ns) {
     p->leader = -1;
 }
 
-static void on_role(struct probe *p, const struct trace_event *ev) {
-    if (!role_class_leads(ev->role)) {
+static void on_role(struct probe *p, const struct dslab_trace_event *ev) {
+    if (!dslab_role_class_leads(ev->role)) {
         if (ev->node == p->leader) p->leader = -1;
         return;
     }
     if (!p->elected) {
         p->elected = true;
-        explore_hist_add(&p->metrics->election, ev->t_ns);
+        dslab_explore_hist_add(&p->metrics->election, ev->t_ns);
     }
     if (p->lost_at_ns >= 0 && ev->node != p->lost_leader) {
-        explore_hist_add(&p->metrics->failover, ev->t_ns - p->lost_at_ns);
+        dslab_explore_hist_add(&p->metrics->failover, ev->t_ns - p->lost_at_ns);
         p->lost_at_ns = -1;
     } else if (p->lost_at_ns >= 0 && ev->node == p->lost_leader) {
         p->lost_at_ns = -1; /* the old leader came back first: nothing was detected */
@@ -106,66 +106,66 @@ static void on_role(struct probe *p, const struct trace_event *ev) {
     p->leader = ev->node;
 }
 
-static void on_client(struct probe *p, const struct history_op *op) {
+static void on_client(struct probe *p, const struct dslab_history_op *op) {
     if (!op || op->client < 0 || op->client >= p->clients_count) return;
-    if (op->type == OP_INVOKE) {
+    if (op->type == DSLAB_OP_INVOKE) {
         p->invoke_ns[op->client] = op->time_ns;
-    } else if (op->type == OP_OK && p->invoke_ns[op->client] >= 0) {
-        explore_hist_add(&p->metrics->latency, op->time_ns - p->invoke_ns[op->client]);
+    } else if (op->type == DSLAB_OP_OK && p->invoke_ns[op->client] >= 0) {
+        dslab_explore_hist_add(&p->metrics->latency, op->time_ns - p->invoke_ns[op->client]);
         p->invoke_ns[op->client] = -1;
     } else {
         p->invoke_ns[op->client] = -1;
     }
 }
 
-static void probe_sink(void *user, const struct trace_event *ev) {
+static void probe_sink(void *user, const struct dslab_trace_event *ev) {
     struct probe *p = user;
     switch (ev->kind) {
-    case TRACE_ANNOTATE:
-        if (ev->annotation == ANNOTATION_ROLE && ev->node >= 0) on_role(p, ev);
+    case DSLAB_TRACE_ANNOTATE:
+        if (ev->annotation == DSLAB_ANNOTATION_ROLE && ev->node >= 0) on_role(p, ev);
         break;
-    case TRACE_CRASH:
-    case TRACE_PAUSE:
+    case DSLAB_TRACE_CRASH:
+    case DSLAB_TRACE_PAUSE:
         if (ev->node == p->leader) lose_leader(p, ev->t_ns);
         break;
-    case TRACE_PARTITION:
-    case TRACE_CUT:
+    case DSLAB_TRACE_PARTITION:
+    case DSLAB_TRACE_CUT:
         if (p->leader >= 0 && !has_majority(p, p->leader)) lose_leader(p, ev->t_ns);
         break;
-    case TRACE_CLIENT: on_client(p, ev->op); break;
+    case DSLAB_TRACE_CLIENT: on_client(p, ev->op); break;
     default: break;
     }
 }
 
 /* ---- one run ----------------------------------------------------------------- */
 
-static void collect(const struct sim *sim, struct explore_outcome *out) {
-    int checks = sim_check_count(sim);
-    if (checks > EXPLORE_CHECKS_MAX) checks = EXPLORE_CHECKS_MAX;
+static void collect(const struct dslab_sim *sim, struct dslab_explore_outcome *out) {
+    int checks = dslab_sim_check_count(sim);
+    if (checks > DSLAB_EXPLORE_CHECKS_MAX) checks = DSLAB_EXPLORE_CHECKS_MAX;
     for (int i = 0; i < checks; i++) {
-        const struct check_result *r = sim_check_result(sim, i);
-        if (r->verdict == CHECK_FAIL) {
+        const struct dslab_check_result *r = dslab_sim_check_result(sim, i);
+        if (r->verdict == DSLAB_CHECK_FAIL) {
             out->failed_mask |= UINT64_C(1) << i;
             /* the time of the first failure, not the start of its window */
-            int64_t first = TIME_NS_NEVER;
+            int64_t first = DSLAB_TIME_NS_NEVER;
             for (int v = 0; v < r->violations_count; v++) {
                 if (r->violations[v].at_ns < first) first = r->violations[v].at_ns;
             }
-            out->violation_ns[i] = first == TIME_NS_NEVER ? sim_now_ns(sim) : first;
-        } else if (r->verdict == CHECK_UNKNOWN) {
+            out->violation_ns[i] = first == DSLAB_TIME_NS_NEVER ? dslab_sim_now_ns(sim) : first;
+        } else if (r->verdict == DSLAB_CHECK_UNKNOWN) {
             out->unknown_mask |= UINT64_C(1) << i;
         }
     }
 }
 
-int explore_run(const struct scenario *base, uint64_t seed, const struct explore_schedule *sch,
-                struct explore_outcome *out, struct explore_metrics *metrics, struct diag *diag) {
+int dslab_explore_run(const struct dslab_scenario *base, uint64_t seed, const struct dslab_explore_schedule *sch,
+                struct dslab_explore_outcome *out, struct dslab_explore_metrics *metrics, struct dslab_diag *diag) {
     memset(out, 0, sizeof *out);
-    struct explore_scenario x;
-    if (explore_expand(base, sch, &x) < 0) return diag_set(diag, base->path, 0, 0, "out of memory");
-    struct sim *sim = sim_create(&x.sc, seed, diag);
+    struct dslab_explore_scenario x;
+    if (dslab_explore_expand(base, sch, &x) < 0) return dslab_diag_set(diag, base->path, 0, 0, "out of memory");
+    struct dslab_sim *sim = dslab_sim_create(&x.sc, seed, diag);
     if (!sim) {
-        explore_scenario_free(&x);
+        dslab_explore_scenario_free(&x);
         return -1;
     }
     struct probe p = {.sim = sim, .metrics = metrics, .nodes_count = base->nodes_count,
@@ -175,19 +175,19 @@ int explore_run(const struct scenario *base, uint64_t seed, const struct explore
         p.invoke_ns = malloc(sizeof *p.invoke_ns * (size_t)(p.clients_count ? p.clients_count : 1));
         if (!p.invoke_ns) p.clients_count = 0;
         for (int32_t i = 0; i < p.clients_count; i++) p.invoke_ns[i] = -1;
-        sim_add_sink_flags(sim, probe_sink, &p, SIM_SINK_NO_LABELS);
+        dslab_sim_add_sink_flags(sim, probe_sink, &p, DSLAB_SIM_SINK_NO_LABELS);
     }
-    out->status = sim_run(sim, base->duration_ns, 0);
-    if (out->status == SIM_ERROR) {
-        snprintf(out->error, sizeof out->error, "%s", sim_error(sim));
-    } else if (out->status == SIM_EVENT_BUDGET) {
+    out->status = dslab_sim_run(sim, base->duration_ns, 0);
+    if (out->status == DSLAB_SIM_ERROR) {
+        snprintf(out->error, sizeof out->error, "%s", dslab_sim_error(sim));
+    } else if (out->status == DSLAB_SIM_EVENT_BUDGET) {
         snprintf(out->error, sizeof out->error, "stopped by its event budget");
     }
-    out->events = sim_get_stats(sim)->events;
-    sim_finish(sim);
+    out->events = dslab_sim_get_stats(sim)->events;
+    dslab_sim_finish(sim);
     collect(sim, out);
     free(p.invoke_ns);
-    sim_destroy(sim);
-    explore_scenario_free(&x);
+    dslab_sim_destroy(sim);
+    dslab_explore_scenario_free(&x);
     return 0;
 }

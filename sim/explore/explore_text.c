@@ -1,10 +1,10 @@
-/* explore_text.c: the summary of an exploration for people (xr_print_text,
+/* explore_text.c: the summary of an exploration for people (dslab_xr_print_text,
  * dslab/explore.h; the --json results are explore_json.c). A function of
- * struct xr only, so identical for any --jobs and for merged shards.
+ * struct dslab_xr only, so identical for any --jobs and for merged shards.
  * Nothing here reads the clock: the wall time and seeds/s are the
  * caller's.
  * Text that came from outside (paths, messages, a shard's descriptions)
- * is printed through printable() and repro lines through shell_quote()
+ * is printed through dslab_printable() and repro lines through dslab_shell_quote()
  * (dslab/quote.h). */
 #include <errno.h>
 #include <inttypes.h>
@@ -26,16 +26,16 @@ static void print_percent(FILE *out, uint64_t part, uint64_t whole) {
     fprintf(out, "%" PRIu64 ".%" PRIu64 "%%", pm / 10, pm % 10);
 }
 
-static void print_kinds(FILE *out, const struct xr *x, const struct xr_check *c) {
-    uint64_t in_failing[EXPLORE_KIND_COUNT] = {0};
+static void print_kinds(FILE *out, const struct dslab_xr *x, const struct dslab_xr_check *c) {
+    uint64_t in_failing[DSLAB_EXPLORE_KIND_COUNT] = {0};
     for (uint64_t i = 0; i < c->fails_count; i++) {
-        for (int k = 0; k < EXPLORE_KIND_COUNT; k++) in_failing[k] += (c->fails[i].kinds_on >> k) & 1u;
+        for (int k = 0; k < DSLAB_EXPLORE_KIND_COUNT; k++) in_failing[k] += (c->fails[i].kinds_on >> k) & 1u;
     }
     bool any = false;
-    for (int k = 0; k < EXPLORE_KIND_COUNT; k++) any |= x->kinds_on[k] > 0;
+    for (int k = 0; k < DSLAB_EXPLORE_KIND_COUNT; k++) any |= x->kinds_on[k] > 0;
     if (!any || c->fails_count == 0) return;
     fprintf(out, "  fault kinds on in failing seeds (in all seeds):");
-    for (int k = 0; k < EXPLORE_KIND_COUNT; k++) {
+    for (int k = 0; k < DSLAB_EXPLORE_KIND_COUNT; k++) {
         if (x->kinds_on[k] == 0) continue;
         fprintf(out, " %s ", scenario_explore_kind_name(k));
         print_percent(out, in_failing[k], c->fails_count);
@@ -46,25 +46,25 @@ static void print_kinds(FILE *out, const struct xr *x, const struct xr_check *c)
     fputc('\n', out);
 }
 
-static const char *rerun_note(enum xr_rerun r) {
+static const char *rerun_note(enum dslab_xr_rerun r) {
     switch (r) {
-    case XR_RERUN_FAILS: return "   (checked: it fails)";
-    case XR_RERUN_HOLDS: return "   (re-run: the check HELD, this file does not reproduce it)";
-    case XR_RERUN_STOPPED: return "   (not checked: the re-run stopped early)";
-    case XR_NOT_RERUN: break;
+    case DSLAB_XR_RERUN_FAILS: return "   (checked: it fails)";
+    case DSLAB_XR_RERUN_HOLDS: return "   (re-run: the check HELD, this file does not reproduce it)";
+    case DSLAB_XR_RERUN_STOPPED: return "   (not checked: the re-run stopped early)";
+    case DSLAB_XR_NOT_RERUN: break;
     }
     return "   (not checked)";
 }
 
-static void print_repro(FILE *out, const struct xr_check *c, const char *out_dir) {
-    const struct xr_repro *r = &c->repro;
+static void print_repro(FILE *out, const struct dslab_xr_check *c, const char *out_dir) {
+    const struct dslab_xr_repro *r = &c->repro;
     char path[1100], t[32], shown[1200];
     xr_repro_path(c, out_dir, path, sizeof path);
-    shell_quote(path, shown, sizeof shown);
+    dslab_shell_quote(path, shown, sizeof shown);
     fprintf(out, "  minimal reproducer: %s\n", shown);
     fprintf(out, "    seed %" PRIu64 ": shrunk from %d to %d fault%s in %d runs; violation at %s\n",
             r->seed, r->faults_before, r->faults_after, r->faults_after == 1 ? "" : "s", r->runs,
-            time_format_human(r->violation_ns, t, (int)sizeof t));
+            dslab_time_format_human(r->violation_ns, t, (int)sizeof t));
     if (r->faults_after == 0) {
         fprintf(out, "    no fault is needed: the check fails with this seed alone\n");
     } else {
@@ -73,13 +73,13 @@ static void print_repro(FILE *out, const struct xr_check *c, const char *out_dir
     }
     for (int i = 0; i < r->necessary_count; i++) {
         char buf[400];
-        fprintf(out, "      - %s\n", printable(r->necessary[i], buf, sizeof buf));
+        fprintf(out, "      - %s\n", dslab_printable(r->necessary[i], buf, sizeof buf));
     }
     fprintf(out, "    replay: dslab run %s%s\n", shown, rerun_note(r->rerun));
     fprintf(out, "    watch:  dslab viz %s\n", shown);
 }
 
-static void print_check(FILE *out, const struct xr *x, const struct xr_check *c, const char *out_dir) {
+static void print_check(FILE *out, const struct dslab_xr *x, const struct dslab_xr_check *c, const char *out_dir) {
     if (c->failing == 0) {
         fprintf(out, "check %s: held in all %" PRIu64 " seeds", c->name, x->seeds_run);
         if (c->unknown) fprintf(out, " (no verdict in %" PRIu64 ")", c->unknown);
@@ -91,10 +91,10 @@ static void print_check(FILE *out, const struct xr *x, const struct xr_check *c,
     fputs(")", out);
     if (c->unknown) fprintf(out, ", no verdict in %" PRIu64, c->unknown);
     fputs("\n  first failing seeds:", out);
-    for (uint64_t i = 0; i < c->fails_count && i < XR_FIRST_SEEDS_SHOWN; i++) {
+    for (uint64_t i = 0; i < c->fails_count && i < DSLAB_XR_FIRST_SEEDS_SHOWN; i++) {
         char t[32];
         fprintf(out, "%s %" PRIu64 " (violation at %s)", i ? "," : "", c->fails[i].seed,
-                time_format_human(c->fails[i].at_ns, t, (int)sizeof t));
+                dslab_time_format_human(c->fails[i].at_ns, t, (int)sizeof t));
     }
     fputc('\n', out);
     if (c->repro.present) print_repro(out, c, out_dir);
@@ -102,7 +102,7 @@ static void print_check(FILE *out, const struct xr *x, const struct xr_check *c,
     print_kinds(out, x, c);
 }
 
-static void print_dist(FILE *out, const char *label, const struct explore_hist *h) {
+static void print_dist(FILE *out, const char *label, const struct dslab_explore_hist *h) {
     static const int pm[] = {500, 900, 990, 1000};
     static const char *const names[] = {"p50", "p90", "p99", "max"};
     fprintf(out, "  %-36s", label);
@@ -112,15 +112,15 @@ static void print_dist(FILE *out, const char *label, const struct explore_hist *
     }
     for (int i = 0; i < 4; i++) {
         char t[32];
-        fprintf(out, " %s %-8s", names[i], time_format_human(explore_hist_percentile_ns(h, pm[i]), t, (int)sizeof t));
+        fprintf(out, " %s %-8s", names[i], dslab_time_format_human(dslab_explore_hist_percentile_ns(h, pm[i]), t, (int)sizeof t));
     }
     fprintf(out, " (%" PRIu64 " samples)\n", h->count);
 }
 
-void xr_print_text(FILE *out, const struct xr *x, const char *out_dir) {
+void dslab_xr_print_text(FILE *out, const struct dslab_xr *x, const char *out_dir) {
     char name_buf[300], path_buf[2100];
-    fprintf(out, "explore %s (%s)\n", printable(x->scenario_name, name_buf, sizeof name_buf),
-            printable(x->scenario_path, path_buf, sizeof path_buf));
+    fprintf(out, "explore %s (%s)\n", dslab_printable(x->scenario_name, name_buf, sizeof name_buf),
+            dslab_printable(x->scenario_path, path_buf, sizeof path_buf));
     fprintf(out, "  %" PRIu64 " seeds (%" PRIu64 "..%" PRIu64 "), faults: %s, shrink budget %d runs\n",
             x->seeds_run, x->seed_from, x->seed_from + x->seeds - 1, x->faults_mode, x->budget);
     if (x->shard_count > 1) {
@@ -130,15 +130,15 @@ void xr_print_text(FILE *out, const struct xr *x, const char *out_dir) {
     if (x->errors) {
         char message[700];
         fprintf(out, "  %" PRIu64 " seed%s stopped early and were left out (%s), e.g. seed",
-                x->errors, x->errors == 1 ? "" : "s", printable(x->error_message, message, sizeof message));
-        for (uint64_t i = 0; i < x->errors && i < XR_ERROR_SEEDS_KEPT; i++) {
+                x->errors, x->errors == 1 ? "" : "s", dslab_printable(x->error_message, message, sizeof message));
+        for (uint64_t i = 0; i < x->errors && i < DSLAB_XR_ERROR_SEEDS_KEPT; i++) {
             fprintf(out, " %" PRIu64, x->error_seeds[i]);
         }
         fputc('\n', out);
     }
     fputc('\n', out);
     int failed = 0;
-    const struct xr_check *first_failed = NULL;
+    const struct dslab_xr_check *first_failed = NULL;
     for (int c = 0; c < x->checks_count; c++) {
         print_check(out, x, &x->checks[c], out_dir);
         if (x->checks[c].failing) {
@@ -158,7 +158,7 @@ void xr_print_text(FILE *out, const struct xr *x, const char *out_dir) {
         if (first_failed->repro.present) {
             char path[1100], shown[1200];
             xr_repro_path(first_failed, out_dir, path, sizeof path);
-            shell_quote(path, shown, sizeof shown);
+            dslab_shell_quote(path, shown, sizeof shown);
             fprintf(out, "   repro: dslab run %s", shown);
         }
         fputc('\n', out);

@@ -53,13 +53,13 @@ static const char *const host_names[] = {
     "getdelim", "read", "fread", "fgets", "fgetc", "getc", NULL};
 
 static const struct forbidden_class classes[] = {
-    {"node code reads time only from ctx_mono_ns() and ctx_wall_ns()", time_names},
-    {"node code waits only with ctx_set_timer()", sleep_names},
-    {"node code gets randomness only from ctx_rng()", random_names},
-    {"node code keeps data only in its state block and the durable store (ctx_store_put, "
-     "ctx_store_get, ctx_store_sync)", storage_names},
+    {"node code reads time only from dslab_ctx_mono_ns() and dslab_ctx_wall_ns()", time_names},
+    {"node code waits only with dslab_ctx_set_timer()", sleep_names},
+    {"node code gets randomness only from dslab_ctx_rng()", random_names},
+    {"node code keeps data only in its state block and the durable store (dslab_ctx_store_put, "
+     "dslab_ctx_store_get, dslab_ctx_store_sync)", storage_names},
     {"node code sees the host only through its context: settings come as protocol "
-     "parameters (configure()), other nodes are reached with ctx_send()", host_names},
+     "parameters (configure()), other nodes are reached with dslab_ctx_send()", host_names},
 };
 
 static const char *forbidden_reason(const char *name) {
@@ -76,31 +76,31 @@ static bool in_file(uint64_t off, uint64_t size, size_t len) {
     return off <= len && size <= len - off;
 }
 
-int elf_check_imports(const char *so_path, const struct node_code_where *w, struct diag *diag) {
+int elf_check_imports(const char *so_path, const struct node_code_where *w, struct dslab_diag *diag) {
     char *data = NULL;
     size_t len = 0;
     if (nodes_read_file(so_path, DSLAB_CODE_BYTES_MAX, &data, &len) < 0) {
-        return diag_set(diag, w->scenario, w->line, w->col, "cannot read the shared object '%s': %s",
+        return dslab_diag_set(diag, w->scenario, w->line, w->col, "cannot read the shared object '%s': %s",
                         so_path, errno == EFBIG ? "larger than 64 MiB" : strerror(errno));
     }
     int rc = 0;
     const Elf64_Ehdr *eh = (const Elf64_Ehdr *)(const void *)data;
     if (len < sizeof *eh || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0) {
-        rc = diag_set(diag, w->scenario, w->line, w->col,
+        rc = dslab_diag_set(diag, w->scenario, w->line, w->col,
                       "%s is not a shared object (no ELF header): build it with "
                       "cc -shared -fPIC, or name the C source with `source:`", w->shown);
         goto done;
     }
     if (eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_ident[EI_DATA] != ELFDATA2LSB ||
         eh->e_type != ET_DYN) {
-        rc = diag_set(diag, w->scenario, w->line, w->col,
+        rc = dslab_diag_set(diag, w->scenario, w->line, w->col,
                       "%s is not a 64-bit little-endian ELF shared object (ET_DYN), which is "
                       "what this dslab loads", w->shown);
         goto done;
     }
     if (eh->e_shentsize != sizeof(Elf64_Shdr) ||
         !in_file(eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr), len)) {
-        rc = diag_set(diag, w->scenario, w->line, w->col,
+        rc = dslab_diag_set(diag, w->scenario, w->line, w->col,
                       "%s has a damaged ELF section table", w->shown);
         goto done;
     }
@@ -114,14 +114,14 @@ int elf_check_imports(const char *so_path, const struct node_code_where *w, stru
         Elf64_Shdr str;
         if (sh.sh_link >= eh->e_shnum || sh.sh_entsize != sizeof(Elf64_Sym) ||
             !in_file(sh.sh_offset, sh.sh_size, len)) {
-            rc = diag_set(diag, w->scenario, w->line, w->col,
+            rc = dslab_diag_set(diag, w->scenario, w->line, w->col,
                           "%s has a damaged dynamic symbol table", w->shown);
             break;
         }
         memcpy(&str, data + eh->e_shoff + (uint64_t)sh.sh_link * sizeof str, sizeof str);
         if (!in_file(str.sh_offset, str.sh_size, len) || str.sh_size == 0 ||
             data[str.sh_offset + str.sh_size - 1] != '\0') {
-            rc = diag_set(diag, w->scenario, w->line, w->col,
+            rc = dslab_diag_set(diag, w->scenario, w->line, w->col,
                           "%s has a damaged dynamic string table", w->shown);
             break;
         }
@@ -144,12 +144,12 @@ int elf_check_imports(const char *so_path, const struct node_code_where *w, stru
             }
         }
         if (first) {
-            rc = diag_set(diag, w->scenario, w->line, w->col, "%s calls %s(): %s%s", w->shown,
+            rc = dslab_diag_set(diag, w->scenario, w->line, w->col, "%s calls %s(): %s%s", w->shown,
                           first, why, more ? " (and more such calls: see docs/NODE_API.md)" : "");
         }
     }
     if (rc == 0 && !found_dynsym) {
-        rc = diag_set(diag, w->scenario, w->line, w->col,
+        rc = dslab_diag_set(diag, w->scenario, w->line, w->col,
                       "%s has no dynamic symbol table: build it with cc -shared -fPIC", w->shown);
     }
 done:

@@ -5,7 +5,7 @@
  * HOST MODULE: the one place in sim/ that reads the environment and keeps
  * process-wide state, because dlopen's loaded objects are process-wide.
  * The table is guarded by a mutex; nothing in it changes a simulation's
- * events (a struct sim only borrows the protocol it is given). */
+ * events (a struct dslab_sim only borrows the protocol it is given). */
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -21,7 +21,7 @@
 
 struct loaded {
     char key[DSLAB_CODE_PATH_MAX + 8]; /* the object's path (a source's is its cache entry) */
-    const struct protocol *proto;
+    const struct dslab_protocol *proto;
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -69,14 +69,14 @@ int nodes_read_file(const char *path, size_t max, char **out, size_t *len) {
 }
 
 static int copy_option(char *dst, size_t cap, const char *value, const char *what,
-                       struct diag *diag) {
+                       struct dslab_diag *diag) {
     if ((size_t)snprintf(dst, cap, "%s", value) >= cap) {
-        return diag_set(diag, "", 0, 0, "the %s '%s' is longer than %zu bytes", what, value, cap - 1);
+        return dslab_diag_set(diag, "", 0, 0, "the %s '%s' is longer than %zu bytes", what, value, cap - 1);
     }
     return 0;
 }
 
-int node_code_enable(const struct node_code_options *o, struct diag *diag) {
+int dslab_node_code_enable(const struct dslab_node_code_options *o, struct dslab_diag *diag) {
     struct node_code_env e;
     memset(&e, 0, sizeof e);
     e.messages = o->messages;
@@ -97,11 +97,11 @@ int node_code_enable(const struct node_code_options *o, struct diag *diag) {
         rc = copy_option(e.cache_dir, sizeof e.cache_dir, env_dir, "cache directory ($DSLAB_CACHE_DIR)", diag);
     } else if ((env_dir = getenv("XDG_CACHE_HOME")) && env_dir[0] == '/') {
         if ((size_t)snprintf(e.cache_dir, sizeof e.cache_dir, "%s/dslab", env_dir) >= sizeof e.cache_dir) {
-            rc = diag_set(diag, "", 0, 0, "$XDG_CACHE_HOME is too long");
+            rc = dslab_diag_set(diag, "", 0, 0, "$XDG_CACHE_HOME is too long");
         }
     } else if ((env_dir = getenv("HOME")) && env_dir[0]) {
         if ((size_t)snprintf(e.cache_dir, sizeof e.cache_dir, "%s/.cache/dslab", env_dir) >= sizeof e.cache_dir) {
-            rc = diag_set(diag, "", 0, 0, "$HOME is too long");
+            rc = dslab_diag_set(diag, "", 0, 0, "$HOME is too long");
         }
     } else {
         e.cache_dir[0] = '\0'; /* only prebuilt plugins can be used */
@@ -122,7 +122,7 @@ static void warn_statics(const char *so_path, const struct node_code_where *w) {
         return;
     }
     char safe[4 * sizeof names];
-    text_escape(names, strlen(names), safe, sizeof safe);
+    dslab_text_escape(names, strlen(names), safe, sizeof safe);
     fprintf(env.messages,
             "%s: warning: %s has %d writable static variable%s (%s): static state is shared by "
             "every node and kept across runs in one process; keep per-node state in the state "
@@ -131,19 +131,19 @@ static void warn_statics(const char *so_path, const struct node_code_where *w) {
     fflush(env.messages);
 }
 
-static const struct protocol *load_locked(const struct scenario *s, struct diag *diag) {
-    const struct scenario_protocol *sp = &s->protocol;
+static const struct dslab_protocol *load_locked(const struct dslab_scenario *s, struct dslab_diag *diag) {
+    const struct dslab_scenario_protocol *sp = &s->protocol;
     struct node_code_where w = {s->path, sp->pos.line, sp->pos.col, sp->name};
     if (!enabled) {
-        diag_set(diag, w.scenario, w.line, w.col,
+        dslab_diag_set(diag, w.scenario, w.line, w.col,
                  "this program does not load node code from files (source:, plugin:); use the "
                  "dslab command");
         return NULL;
     }
     char so_path[DSLAB_CODE_PATH_MAX + 8];
-    if (sp->origin == PROTOCOL_SOURCE) {
+    if (sp->origin == DSLAB_PROTOCOL_SOURCE) {
         if (!env.cache_dir[0]) {
-            diag_set(diag, w.scenario, w.line, w.col,
+            dslab_diag_set(diag, w.scenario, w.line, w.col,
                      "no cache directory for compiled node code: set DSLAB_CACHE_DIR or HOME");
             return NULL;
         }
@@ -151,13 +151,13 @@ static const struct protocol *load_locked(const struct scenario *s, struct diag 
     } else {
         snprintf(so_path, sizeof so_path, "%s", sp->code_path);
     }
-    const struct protocol *p = NULL;
+    const struct dslab_protocol *p = NULL;
     for (int i = 0; i < table_count && !p; i++) {
         if (strcmp(table[i].key, so_path) == 0) p = table[i].proto;
     }
     if (!p) {
         if (table_count == LOADED_MAX) {
-            diag_set(diag, w.scenario, w.line, w.col, "more than %d node code files in one process",
+            dslab_diag_set(diag, w.scenario, w.line, w.col, "more than %d node code files in one process",
                      LOADED_MAX);
             return NULL;
         }
@@ -170,17 +170,17 @@ static const struct protocol *load_locked(const struct scenario *s, struct diag 
         table_count++;
     }
     if (!p->configure && sp->params_count > 0) {
-        const struct scenario_param *param = &sp->params[0];
-        diag_set(diag, s->path, param->pos.line, param->pos.col,
+        const struct dslab_scenario_param *param = &sp->params[0];
+        dslab_diag_set(diag, s->path, param->pos.line, param->pos.col,
                  "unknown protocol parameter '%s' (%s takes no parameters)", param->key, sp->name);
         return NULL;
     }
     return p;
 }
 
-const struct protocol *node_code_protocol(const struct scenario *s, struct diag *diag) {
+const struct dslab_protocol *dslab_node_code_protocol(const struct dslab_scenario *s, struct dslab_diag *diag) {
     pthread_mutex_lock(&lock);
-    const struct protocol *p = load_locked(s, diag);
+    const struct dslab_protocol *p = load_locked(s, diag);
     pthread_mutex_unlock(&lock);
     return p;
 }

@@ -34,13 +34,13 @@ int nodes_read_file(const char *path, size_t max, char **out, size_t *len);
  * now unless the cache has it) into so_path (cap bytes). Returns 0, or -1
  * with diag set. */
 int source_compile(const struct node_code_env *env, const struct node_code_where *w,
-                   const char *source_path, char *so_path, size_t cap, struct diag *diag);
+                   const char *source_path, char *so_path, size_t cap, struct dslab_diag *diag);
 
 /* elf_imports.c: refuses a shared object whose dynamic imports give time,
  * randomness, host storage or other host state (the list and why is in
  * docs/NODE_API.md). Reads the ELF file itself; never runs its code.
  * Returns 0, or -1 with diag naming the first such function. */
-int elf_check_imports(const char *so_path, const struct node_code_where *w, struct diag *diag);
+int elf_check_imports(const char *so_path, const struct node_code_where *w, struct dslab_diag *diag);
 
 /* elf_statics.c: the names of the object's writable static variables
  * (comma-separated into names_out, cut to cap) and how many there are.
@@ -51,7 +51,7 @@ int elf_find_statics(const char *so_path, char *names_out, size_t cap, int *coun
 /* plugin_load.c: dlopen + dlsym(DSLAB_NODE_PROTOCOL_SYMBOL), then checks
  * of the ABI version, the name and the required callbacks. The handle is
  * never closed. Returns the protocol, or NULL with diag set. */
-const struct protocol *plugin_load(const char *so_path, const struct node_code_where *w,
-                                   struct diag *diag);
+const struct dslab_protocol *plugin_load(const char *so_path, const struct node_code_where *w,
+                                   struct dslab_diag *diag);
 
 #endif

@@ -23,7 +23,7 @@
 #endif
 
 int64_t proc_now_ms(void) {
-    return (int64_t)(host_clock_s() * 1000.0);
+    return (int64_t)(dslab_host_clock_s() * 1000.0);
 }
 
 static int set_cloexec_nonblock(int fd, bool nonblock) {

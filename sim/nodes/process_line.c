@@ -222,7 +222,7 @@ static int parse_action(json_t *obj, const char *action, struct pline *p, char *
         p->kind = action[0] == 'd' ? PLINE_DONE : PLINE_STORE_SYNC;
         return 0;
     }
-    const char *near = suggest_nearest(action, ACTIONS, ACTIONS_COUNT);
+    const char *near = dslab_suggest_nearest(action, ACTIONS, ACTIONS_COUNT);
     if (near) return fail(err, err_size, "unknown action '%.40s' (did you mean '%s'?)", action, near);
     return fail(err, err_size, "unknown action '%.40s' (expected done, send, set_timer, "
                 "cancel_timer, store_put, store_get, store_sync, annotate or describe)", action);

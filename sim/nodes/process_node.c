@@ -130,10 +130,10 @@ static void sb_json_string(struct sbuf *b, const char *s) {
 
 /* --- configuration -------------------------------------------------------- */
 
-static struct pconfig *cfg_of(struct node_ctx *ctx) {
+static struct pconfig *cfg_of(struct dslab_node_ctx *ctx) {
     /* The config is this run's process table: mutable by design, owned by
-     * the sim (one per sim_create), never shared between runs. */
-    return (struct pconfig *)(uintptr_t)ctx_config(ctx);
+     * the sim (one per dslab_sim_create), never shared between runs. */
+    return (struct pconfig *)(uintptr_t)dslab_ctx_config(ctx);
 }
 
 static void destroy_config(void *config) {
@@ -173,23 +173,23 @@ static bool is_client_like(const char *name) {
     return true;
 }
 
-static int configure_into(const struct scenario *s, struct pconfig *c, struct diag *diag) {
-    const struct scenario_protocol *sp = &s->protocol;
+static int configure_into(const struct dslab_scenario *s, struct pconfig *c, struct dslab_diag *diag) {
+    const struct dslab_scenario_protocol *sp = &s->protocol;
     char err[200];
     if (!sp->process || !(c->argv = process_argv_split(sp->process, err, sizeof err))) {
-        return diag_set(diag, s->path, sp->pos.line, sp->pos.col, "process: %s",
+        return dslab_diag_set(diag, s->path, sp->pos.line, sp->pos.col, "process: %s",
                         sp->process ? err : "no command");
     }
     size_t clen = strlen(sp->process);
     snprintf(c->command, sizeof c->command, "%.*s%s", clen > 60 ? 57 : (int)clen, sp->process,
              clen > 60 ? "..." : "");
     int64_t timeout_ns;
-    const struct scenario_param *tp = param_find(s, PROCESS_TIMEOUT_PARAM);
-    if (param_duration_ns(s, PROCESS_TIMEOUT_PARAM, PROCESS_TIMEOUT_NS_DEFAULT, &timeout_ns, diag) < 0) {
+    const struct dslab_scenario_param *tp = dslab_param_find(s, PROCESS_TIMEOUT_PARAM);
+    if (dslab_param_duration_ns(s, PROCESS_TIMEOUT_PARAM, PROCESS_TIMEOUT_NS_DEFAULT, &timeout_ns, diag) < 0) {
         return -1;
     }
     if (timeout_ns < PROCESS_TIMEOUT_NS_MIN || timeout_ns > PROCESS_TIMEOUT_NS_MAX) {
-        return param_error_at(s, tp, diag, "must be 10ms..10m (wall time a node may take per event)");
+        return dslab_param_error_at(s, tp, diag, "must be 10ms..10m (wall time a node may take per event)");
     }
     c->timeout_ms = timeout_ns / 1000000;
     c->cwd = strdup(sp->process_dir ? sp->process_dir : ".");
@@ -212,7 +212,7 @@ static int configure_into(const struct scenario *s, struct pconfig *c, struct di
         if (is_client_like(name) || strcmp(name, "dslab") == 0) {
             json_decref(params);
             json_decref(ids);
-            return diag_set(diag, s->path, sp->pos.line, sp->pos.col,
+            return dslab_diag_set(diag, s->path, sp->pos.line, sp->pos.col,
                             "process nodes: node name '%s' is reserved (clients are c0, c1, ...; "
                             "dslab's own events come from 'dslab'); rename the node", name);
         }
@@ -226,19 +226,19 @@ static int configure_into(const struct scenario *s, struct pconfig *c, struct di
     c->node_ids_json = json_dumps(ids, JSON_COMPACT);
     json_decref(params);
     json_decref(ids);
-    if (!c->params_json || !c->node_ids_json) return diag_set(diag, s->path, 0, 0, "out of memory");
+    if (!c->params_json || !c->node_ids_json) return dslab_diag_set(diag, s->path, 0, 0, "out of memory");
     return 0;
 oom:
     json_decref(params);
     json_decref(ids);
-    return diag_set(diag, s->path, 0, 0, "out of memory");
+    return dslab_diag_set(diag, s->path, 0, 0, "out of memory");
 }
 
 /* On failure nothing is left allocated (*config_out stays NULL). */
-static int configure(const struct scenario *s, void **config_out, struct diag *diag) {
+static int configure(const struct dslab_scenario *s, void **config_out, struct dslab_diag *diag) {
     *config_out = NULL;
     struct pconfig *c = calloc(1, sizeof *c);
-    if (!c) return diag_set(diag, s->path, 0, 0, "out of memory");
+    if (!c) return dslab_diag_set(diag, s->path, 0, 0, "out of memory");
     if (configure_into(s, c, diag) != 0) {
         destroy_config(c);
         return -1;
@@ -249,11 +249,11 @@ static int configure(const struct scenario *s, void **config_out, struct diag *d
 
 /* --- errors --------------------------------------------------------------- */
 
-static void describe_what(struct node_ctx *ctx, const struct what *w, char *buf, size_t size) {
+static void describe_what(struct dslab_node_ctx *ctx, const struct what *w, char *buf, size_t size) {
     if (strcmp(w->kind, "message") == 0) {
         json_t *body = json_loadb(w->payload, w->payload_len, 0, NULL);
         const char *type = json_string_value(json_object_get(body, "type"));
-        snprintf(buf, size, "message from %s type=%.40s", ctx_node_name(ctx, w->from),
+        snprintf(buf, size, "message from %s type=%.40s", dslab_ctx_node_name(ctx, w->from),
                  type ? type : "?");
         json_decref(body);
     } else if (strcmp(w->kind, "timer") == 0) {
@@ -267,9 +267,9 @@ static void describe_what(struct node_ctx *ctx, const struct what *w, char *buf,
 
 /* Stops the run: "node n2 (CMD): WHAT after EVENT[: DETAIL]", and kills
  * the node's process (the others go when the sim is destroyed). */
-static void node_fail_detail(struct node_ctx *ctx, const struct what *w, const char *detail,
+static void node_fail_detail(struct dslab_node_ctx *ctx, const struct what *w, const char *detail,
                              const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static void node_fail_detail(struct node_ctx *ctx, const struct what *w, const char *detail,
+static void node_fail_detail(struct dslab_node_ctx *ctx, const struct what *w, const char *detail,
                              const char *fmt, ...) {
     struct pconfig *c = cfg_of(ctx);
     char msg[400], event[120];
@@ -280,18 +280,18 @@ static void node_fail_detail(struct node_ctx *ctx, const struct what *w, const c
     describe_what(ctx, w, event, sizeof event);
     /* What the nodes said on stderr comes before the error that ends the run. */
     for (int32_t i = 0; i < c->nodes_count; i++) proc_forward_stderr(&c->nodes[i].proc);
-    sim_fail(ctx->sim, "node %s (%s): %s after %s%s%s", ctx_node_name(ctx, ctx_self(ctx)),
+    sim_fail(ctx->sim, "node %s (%s): %s after %s%s%s", dslab_ctx_node_name(ctx, dslab_ctx_self(ctx)),
              c->command, msg, event, detail ? ": " : "", detail ? detail : "");
-    proc_kill(&c->nodes[ctx_self(ctx)].proc);
+    proc_kill(&c->nodes[dslab_ctx_self(ctx)].proc);
 }
 
 #define node_fail(ctx, w, ...) node_fail_detail(ctx, w, NULL, __VA_ARGS__)
 
 /* --- applying actions ----------------------------------------------------- */
 
-static int32_t node_index(const struct pconfig *c, struct node_ctx *ctx, const char *name) {
+static int32_t node_index(const struct pconfig *c, struct dslab_node_ctx *ctx, const char *name) {
     for (int32_t i = 0; i < c->nodes_count; i++) {
-        if (strcmp(ctx_node_name(ctx, i), name) == 0) return i;
+        if (strcmp(dslab_ctx_node_name(ctx, i), name) == 0) return i;
     }
     return -1;
 }
@@ -308,11 +308,11 @@ static void timers_clear(struct pnode *pn) {
     pn->reqs_count = pn->reqs_next = 0;
 }
 
-static int act_set_timer(struct node_ctx *ctx, struct pnode *pn, const struct pline *l,
+static int act_set_timer(struct dslab_node_ctx *ctx, struct pnode *pn, const struct pline *l,
                          const struct what *w) {
     int slot = timer_find(pn, l->timer_id);
     if (slot >= 0) {
-        ctx_cancel_timer(ctx, pn->timers[slot].sim_id);
+        dslab_ctx_cancel_timer(ctx, pn->timers[slot].sim_id);
     } else {
         for (slot = 0; slot < pn->timers_used && pn->timers[slot].id[0]; slot++) {
         }
@@ -335,14 +335,14 @@ static int act_set_timer(struct node_ctx *ctx, struct pnode *pn, const struct pl
         }
         memcpy(pn->timers[slot].id, l->timer_id, strlen(l->timer_id) + 1);
     }
-    pn->timers[slot].sim_id = ctx_set_timer(ctx, l->delay_ns, (uint64_t)slot);
+    pn->timers[slot].sim_id = dslab_ctx_set_timer(ctx, l->delay_ns, (uint64_t)slot);
     return 0;
 }
 
-static void act_cancel_timer(struct node_ctx *ctx, struct pnode *pn, const struct pline *l) {
+static void act_cancel_timer(struct dslab_node_ctx *ctx, struct pnode *pn, const struct pline *l) {
     int slot = timer_find(pn, l->timer_id);
-    if (slot < 0) return; /* harmless, like ctx_cancel_timer of a fired timer */
-    ctx_cancel_timer(ctx, pn->timers[slot].sim_id);
+    if (slot < 0) return; /* harmless, like dslab_ctx_cancel_timer of a fired timer */
+    dslab_ctx_cancel_timer(ctx, pn->timers[slot].sim_id);
     pn->timers[slot].id[0] = '\0';
     while (pn->timers_used > 0 && !pn->timers[pn->timers_used - 1].id[0]) pn->timers_used--;
 }
@@ -355,7 +355,7 @@ static const struct preq *req_find(const struct pnode *pn, uint64_t request_id) 
     return NULL;
 }
 
-static int act_client_reply(struct node_ctx *ctx, struct pconfig *c, struct pnode *pn,
+static int act_client_reply(struct dslab_node_ctx *ctx, struct pconfig *c, struct pnode *pn,
                             const struct pline *l, const struct what *w) {
     int32_t client = (int32_t)strtol(l->dest + 1, NULL, 10);
     if (l->in_reply_to < 0) {
@@ -383,13 +383,13 @@ static int act_client_reply(struct node_ctx *ctx, struct pconfig *c, struct pnod
         }
         rep.value = to;
     }
-    ctx_reply(ctx, (uint64_t)l->in_reply_to, rep.status, rep.value);
+    dslab_ctx_reply(ctx, (uint64_t)l->in_reply_to, rep.status, rep.value);
     return 0;
 }
 
-static int act_send(struct node_ctx *ctx, struct pconfig *c, struct pnode *pn,
+static int act_send(struct dslab_node_ctx *ctx, struct pconfig *c, struct pnode *pn,
                     const struct pline *l, const struct what *w) {
-    const char *self = ctx_node_name(ctx, ctx_self(ctx));
+    const char *self = dslab_ctx_node_name(ctx, dslab_ctx_self(ctx));
     if (l->src && strcmp(l->src, self) != 0) {
         node_fail(ctx, w, "sent a message with src '%.40s'; this node is '%s'", l->src, self);
         return -1;
@@ -406,7 +406,7 @@ static int act_send(struct node_ctx *ctx, struct pconfig *c, struct pnode *pn,
                   l->body_len, l->dest, DSLAB_MSG_PAYLOAD_MAX);
         return -1;
     }
-    ctx_send(ctx, to, l->body, l->body_len);
+    dslab_ctx_send(ctx, to, l->body, l->body_len);
     return 0;
 }
 
@@ -420,11 +420,11 @@ static const char *intern_tag(struct pconfig *c, const char *tag) {
 }
 
 
-static int act_store_get(struct node_ctx *ctx, struct pnode *pn, const struct pline *l,
+static int act_store_get(struct dslab_node_ctx *ctx, struct pnode *pn, const struct pline *l,
                          const struct what *w) {
     struct pconfig *c = cfg_of(ctx);
     const void *value;
-    long n = ctx_store_get(ctx, l->key, &value);
+    long n = dslab_ctx_store_get(ctx, l->key, &value);
     struct sbuf *b = &c->out;
     b->len = 0;
     sb_str(b, "{\"type\":\"store_value\",\"key\":");
@@ -447,7 +447,7 @@ static int act_store_get(struct node_ctx *ctx, struct pnode *pn, const struct pl
     return 0;
 }
 
-static int apply(struct node_ctx *ctx, void *state, struct pnode *pn, const struct pline *l,
+static int apply(struct dslab_node_ctx *ctx, void *state, struct pnode *pn, const struct pline *l,
                  const struct what *w) {
     struct pconfig *c = cfg_of(ctx);
     struct pstate *st = state;
@@ -462,7 +462,7 @@ static int apply(struct node_ctx *ctx, void *state, struct pnode *pn, const stru
         act_cancel_timer(ctx, pn, l);
         return 0;
     case PLINE_STORE_PUT:
-        if (ctx_store_put(ctx, l->key, l->value, l->value_len) != 0) {
+        if (dslab_ctx_store_put(ctx, l->key, l->value, l->value_len) != 0) {
             node_fail(ctx, w, "store_put of key '%s' (%zu bytes) is past the store's limits "
                       "(%d keys, %d bytes a value)", l->key, l->value_len, DSLAB_STORE_KEYS_MAX,
                       DSLAB_STORE_VALUE_BYTES_MAX);
@@ -472,7 +472,7 @@ static int apply(struct node_ctx *ctx, void *state, struct pnode *pn, const stru
     case PLINE_STORE_GET:
         return act_store_get(ctx, pn, l, w);
     case PLINE_STORE_SYNC:
-        ctx_store_sync(ctx);
+        dslab_ctx_store_sync(ctx);
         return 0;
     case PLINE_ANNOTATE: {
         const char *tag = intern_tag(c, l->tag);
@@ -480,7 +480,7 @@ static int apply(struct node_ctx *ctx, void *state, struct pnode *pn, const stru
             node_fail(ctx, w, "more than %d different annotation tags", TAGS_MAX);
             return -1;
         }
-        ctx_annotate(ctx, tag, l->number, "%s", l->text);
+        dslab_ctx_annotate(ctx, tag, l->number, "%s", l->text);
         return 0;
     }
     case PLINE_DESCRIBE:
@@ -492,9 +492,9 @@ static int apply(struct node_ctx *ctx, void *state, struct pnode *pn, const stru
 
 /* Sends c->out (one event line) and applies the node's lines up to done.
  * 0, or -1 after failing the run. */
-static int exchange(struct node_ctx *ctx, void *state, const struct what *w, bool first) {
+static int exchange(struct dslab_node_ctx *ctx, void *state, const struct what *w, bool first) {
     struct pconfig *c = cfg_of(ctx);
-    struct pnode *pn = &c->nodes[ctx_self(ctx)];
+    struct pnode *pn = &c->nodes[dslab_ctx_self(ctx)];
     char err[200] = "", exit_how[120];
     if (c->out.oom) {
         node_fail(ctx, w, "out of memory");
@@ -536,7 +536,7 @@ static int exchange(struct node_ctx *ctx, void *state, const struct what *w, boo
         struct pline l;
         if (pline_parse(line, len, &l, err, sizeof err) < 0) {
             char shown[100], detail[360];
-            text_escape(line, len > 60 ? 60 : len, shown, sizeof shown);
+            dslab_text_escape(line, len > 60 ? 60 : len, shown, sizeof shown);
             snprintf(detail, sizeof detail, "%s; the line: %s%s", err, shown, len > 60 ? "..." : "");
             node_fail_detail(ctx, w, detail, "malformed line");
             return -1;
@@ -545,55 +545,55 @@ static int exchange(struct node_ctx *ctx, void *state, const struct what *w, boo
         pline_free(&l);
         if (a < 0) return -1;
         if (a > 0) return 0;
-        if (ctx->sim->failed) return -1; /* a limit hit inside ctx_send & co */
+        if (ctx->sim->failed) return -1; /* a limit hit inside dslab_ctx_send & co */
     }
 }
 
 /* --- events --------------------------------------------------------------- */
 
 /* Starts the line: {"src":SRC,"dest":SELF,"body": */
-static struct sbuf *begin(struct node_ctx *ctx, const char *src_json) {
+static struct sbuf *begin(struct dslab_node_ctx *ctx, const char *src_json) {
     struct pconfig *c = cfg_of(ctx);
     c->out.len = 0;
     c->out.oom = false;
     sb_str(&c->out, "{\"src\":");
     sb_str(&c->out, src_json);
     sb_str(&c->out, ",\"dest\":");
-    sb_str(&c->out, c->name_json[ctx_self(ctx)]);
+    sb_str(&c->out, c->name_json[dslab_ctx_self(ctx)]);
     sb_str(&c->out, ",\"body\":");
     return &c->out;
 }
 
 /* Ends the line with the node's clocks. */
-static void finish_line(struct node_ctx *ctx, struct sbuf *b) {
+static void finish_line(struct dslab_node_ctx *ctx, struct sbuf *b) {
     sb_str(b, ",\"mono_ns\":");
-    sb_i64(b, ctx_mono_ns(ctx));
+    sb_i64(b, dslab_ctx_mono_ns(ctx));
     sb_str(b, ",\"wall_ns\":");
-    sb_i64(b, ctx_wall_ns(ctx));
+    sb_i64(b, dslab_ctx_wall_ns(ctx));
     sb_str(b, "}\n");
 }
 
-static bool usable(struct node_ctx *ctx) {
-    return !ctx->sim->failed && cfg_of(ctx)->nodes[ctx_self(ctx)].proc.pid > 0;
+static bool usable(struct dslab_node_ctx *ctx) {
+    return !ctx->sim->failed && cfg_of(ctx)->nodes[dslab_ctx_self(ctx)].proc.pid > 0;
 }
 
-static void start(struct node_ctx *ctx, void *state, const char *kind) {
+static void start(struct dslab_node_ctx *ctx, void *state, const char *kind) {
     struct pconfig *c = cfg_of(ctx);
     if (ctx->sim->failed) return;
-    int32_t self = ctx_self(ctx);
+    int32_t self = dslab_ctx_self(ctx);
     struct pnode *pn = &c->nodes[self];
     proc_kill(&pn->proc); /* a restart: the old process and its memory go */
     timers_clear(pn);
     struct what w = {.kind = kind};
     char prefix[48], err[300];
-    snprintf(prefix, sizeof prefix, "[%s] ", ctx_node_name(ctx, self));
+    snprintf(prefix, sizeof prefix, "[%s] ", dslab_ctx_node_name(ctx, self));
     if (proc_spawn(&pn->proc, c->argv, c->cwd, prefix, PROCESS_LINE_BYTES_MAX, err, sizeof err) != 0) {
-        sim_fail(ctx->sim, "node %s (%s): %s", ctx_node_name(ctx, self), c->command, err);
+        sim_fail(ctx->sim, "node %s (%s): %s", dslab_ctx_node_name(ctx, self), c->command, err);
         return;
     }
     /* A seed for the node's own PRNG from its dslab stream, below 2^53 so
      * every JSON reader (JavaScript too) keeps it exact. */
-    uint64_t seed = rng_next_u64(ctx_rng(ctx)) >> 11;
+    uint64_t seed = dslab_rng_next_u64(dslab_ctx_rng(ctx)) >> 11;
     struct sbuf *b = begin(ctx, "\"dslab\"");
     sb_str(b, "{\"type\":\"");
     sb_str(b, kind);
@@ -610,10 +610,10 @@ static void start(struct node_ctx *ctx, void *state, const char *kind) {
     exchange(ctx, state, &w, true);
 }
 
-static void pn_init(struct node_ctx *ctx, void *state) { start(ctx, state, "init"); }
-static void pn_restart(struct node_ctx *ctx, void *state) { start(ctx, state, "restart"); }
+static void pn_init(struct dslab_node_ctx *ctx, void *state) { start(ctx, state, "init"); }
+static void pn_restart(struct dslab_node_ctx *ctx, void *state) { start(ctx, state, "restart"); }
 
-static void pn_message(struct node_ctx *ctx, void *state, int32_t from, const void *msg,
+static void pn_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *msg,
                        size_t len) {
     if (!usable(ctx)) return;
     struct sbuf *b = begin(ctx, cfg_of(ctx)->name_json[from]);
@@ -623,9 +623,9 @@ static void pn_message(struct node_ctx *ctx, void *state, int32_t from, const vo
     exchange(ctx, state, &w, false);
 }
 
-static void pn_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
+static void pn_timer(struct dslab_node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
     if (!usable(ctx)) return;
-    struct pnode *pn = &cfg_of(ctx)->nodes[ctx_self(ctx)];
+    struct pnode *pn = &cfg_of(ctx)->nodes[dslab_ctx_self(ctx)];
     if (tag >= (uint64_t)pn->timers_used || !pn->timers[tag].id[0] ||
         pn->timers[tag].sim_id != timer_id) {
         return; /* replaced or cancelled: the node no longer waits for it */
@@ -643,26 +643,26 @@ static void pn_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, uint6
     exchange(ctx, state, &w, false);
 }
 
-static void pn_request(struct node_ctx *ctx, void *state, const struct client_request *req) {
+static void pn_request(struct dslab_node_ctx *ctx, void *state, const struct dslab_client_request *req) {
     if (!usable(ctx)) return;
-    struct pnode *pn = &cfg_of(ctx)->nodes[ctx_self(ctx)];
+    struct pnode *pn = &cfg_of(ctx)->nodes[dslab_ctx_self(ctx)];
     pn->reqs[pn->reqs_next] = (struct preq){req->request_id, req->client, (int)req->fn};
     pn->reqs_next = (pn->reqs_next + 1) % REQUESTS_KEPT;
     if (pn->reqs_count < REQUESTS_KEPT) pn->reqs_count++;
     char src[24];
     snprintf(src, sizeof src, "\"c%d\"", (int)req->client);
     struct sbuf *b = begin(ctx, src);
-    const char *op = req->fn == OP_READ ? "read" : req->fn == OP_WRITE ? "write" : "cas";
+    const char *op = req->fn == DSLAB_OP_READ ? "read" : req->fn == DSLAB_OP_WRITE ? "write" : "cas";
     sb_str(b, "{\"type\":\"");
     sb_str(b, op);
     sb_str(b, "\",\"msg_id\":");
     sb_i64(b, (int64_t)req->request_id);
     sb_str(b, ",\"key\":");
     sb_i64(b, req->key);
-    if (req->fn == OP_WRITE) {
+    if (req->fn == DSLAB_OP_WRITE) {
         sb_str(b, ",\"value\":");
         sb_i64(b, req->value);
-    } else if (req->fn == OP_CAS) {
+    } else if (req->fn == DSLAB_OP_CAS) {
         sb_str(b, ",\"from\":");
         sb_i64(b, req->expected);
         sb_str(b, ",\"to\":");
@@ -676,9 +676,9 @@ static void pn_request(struct node_ctx *ctx, void *state, const struct client_re
     exchange(ctx, state, &w, false);
 }
 
-static void pn_finish(struct node_ctx *ctx, void *state) {
-    proc_forward_stderr(&cfg_of(ctx)->nodes[ctx_self(ctx)].proc);
-    if (!usable(ctx) || ctx->sim->nodes[ctx_self(ctx)].status == NODE_CRASHED) return;
+static void pn_finish(struct dslab_node_ctx *ctx, void *state) {
+    proc_forward_stderr(&cfg_of(ctx)->nodes[dslab_ctx_self(ctx)].proc);
+    if (!usable(ctx) || ctx->sim->nodes[dslab_ctx_self(ctx)].status == DSLAB_NODE_CRASHED) return;
     struct sbuf *b = begin(ctx, "\"dslab\"");
     sb_str(b, "{\"type\":\"finish\"}");
     finish_line(ctx, b);
@@ -699,7 +699,7 @@ static void pn_label(const void *msg, size_t len, char *buf, size_t buf_size) {
     json_decref(body);
 }
 
-const struct protocol protocol_process = {
+const struct dslab_protocol protocol_process = {
     .name = "process",
     .summary = "your own node as a process speaking JSON Lines (docs/PROCESS_NODES.md)",
     .state_size = sizeof(struct pstate),

@@ -1,5 +1,5 @@
 /* process_node.h: the `process:` protocol (process_node.c,
- * docs/PROCESS_NODES.md). Chosen by protocol_of_scenario() when the
+ * docs/PROCESS_NODES.md). Chosen by dslab_protocol_of_scenario() when the
  * scenario's protocol has a `process:` command. */
 #ifndef DSLAB_PROCESS_NODE_H
 #define DSLAB_PROCESS_NODE_H
@@ -15,6 +15,6 @@
 #define PROCESS_TIMEOUT_NS_MIN (INT64_C(10) * 1000000)
 #define PROCESS_TIMEOUT_NS_MAX (INT64_C(600) * 1000000000)
 
-extern const struct protocol protocol_process;
+extern const struct dslab_protocol protocol_process;
 
 #endif

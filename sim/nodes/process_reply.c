@@ -27,13 +27,13 @@ static bool code_is_definite(json_int_t code) {
 }
 
 static const char *expected_ok(int fn) {
-    return fn == OP_READ ? "read_ok" : fn == OP_WRITE ? "write_ok" : fn == OP_CAS ? "cas_ok" : NULL;
+    return fn == DSLAB_OP_READ ? "read_ok" : fn == DSLAB_OP_WRITE ? "write_ok" : fn == DSLAB_OP_CAS ? "cas_ok" : NULL;
 }
 
 int process_reply_map(const void *body_json, int fn, struct process_reply *out, char *err,
                       size_t err_size) {
     json_t *body = (json_t *)body_json;
-    out->status = REPLY_OK;
+    out->status = DSLAB_REPLY_OK;
     out->value = 0;
     out->retry_at = NULL;
     const char *type = json_string_value(json_object_get(body, "type"));
@@ -51,13 +51,13 @@ int process_reply_map(const void *body_json, int fn, struct process_reply *out, 
         }
         out->retry_at = retry ? json_string_value(retry) : NULL;
         json_int_t c = json_integer_value(code);
-        if (c == 20 && fn == OP_READ) { /* a read of a key never written: nil */
-            out->value = HISTORY_NIL;
+        if (c == 20 && fn == DSLAB_OP_READ) { /* a read of a key never written: nil */
+            out->value = DSLAB_HISTORY_NIL;
             return 0;
         }
         bool definite = code_is_definite(c);
-        if (definite) out->status = out->retry_at ? REPLY_REDIRECT : REPLY_FAIL;
-        else out->status = REPLY_UNKNOWN;
+        if (definite) out->status = out->retry_at ? DSLAB_REPLY_REDIRECT : DSLAB_REPLY_FAIL;
+        else out->status = DSLAB_REPLY_UNKNOWN;
         out->value = -1; /* the caller sets the node of retry_at */
         return 0;
     }
@@ -71,7 +71,7 @@ int process_reply_map(const void *body_json, int fn, struct process_reply *out, 
     }
     if (want && strcmp(type, want) != 0) {
         snprintf(err, err_size, "reply type '%s' to a %s request (expected '%s')", type,
-                 op_fn_name((enum op_fn)fn), want);
+                 dslab_op_fn_name((enum dslab_op_fn)fn), want);
         return -1;
     }
     if (strcmp(type, "read_ok") == 0) {
@@ -81,8 +81,8 @@ int process_reply_map(const void *body_json, int fn, struct process_reply *out, 
             return -1;
         }
         if (json_is_null(v)) {
-            out->value = HISTORY_NIL;
-        } else if (json_is_integer(v) && json_integer_value(v) != (json_int_t)HISTORY_NIL) {
+            out->value = DSLAB_HISTORY_NIL;
+        } else if (json_is_integer(v) && json_integer_value(v) != (json_int_t)DSLAB_HISTORY_NIL) {
             out->value = (int64_t)json_integer_value(v);
         } else {
             snprintf(err, err_size, "read_ok: 'value' must be an integer or null");

@@ -12,8 +12,8 @@
 #include "dslab/node.h"
 
 struct process_reply {
-    enum reply_status status;
-    int64_t value;          /* read result, HISTORY_NIL for none; a node index for redirects */
+    enum dslab_reply_status status;
+    int64_t value;          /* read result, DSLAB_HISTORY_NIL for none; a node index for redirects */
     const char *retry_at;   /* error's "retry_at" node name (borrowed), NULL if none */
 };
 

@@ -66,13 +66,13 @@ static int cmp_names(const void *x, const void *y) {
 }
 
 /* Hashes every include_dir/dslab/NAME.h in name order. */
-static int hash_headers(struct hash128 *h, const char *include_dir, struct diag *diag,
+static int hash_headers(struct hash128 *h, const char *include_dir, struct dslab_diag *diag,
                         const struct node_code_where *w) {
     char dir[600];
     snprintf(dir, sizeof dir, "%s/dslab", include_dir);
     DIR *d = opendir(dir);
     if (!d) {
-        return diag_set(diag, w->scenario, w->line, w->col,
+        return dslab_diag_set(diag, w->scenario, w->line, w->col,
                         "cannot read dslab's public headers in '%s': %s (set DSLAB_ROOT to the "
                         "dslab source directory)", dir, strerror(errno));
     }
@@ -82,7 +82,7 @@ static int hash_headers(struct hash128 *h, const char *include_dir, struct diag 
         size_t len = strlen(e->d_name);
         if (len < 3 || strcmp(e->d_name + len - 2, ".h") != 0) continue;
         if (count == HEADERS_MAX || !(names[count] = strdup(e->d_name))) {
-            rc = diag_set(diag, w->scenario, w->line, w->col,
+            rc = dslab_diag_set(diag, w->scenario, w->line, w->col,
                           "more than %d headers in '%s' (or out of memory)", HEADERS_MAX, dir);
             break;
         }
@@ -96,7 +96,7 @@ static int hash_headers(struct hash128 *h, const char *include_dir, struct diag 
         char *text = NULL;
         size_t len = 0;
         if (nodes_read_file(path, DSLAB_CODE_BYTES_MAX, &text, &len) < 0) {
-            rc = diag_set(diag, w->scenario, w->line, w->col, "cannot read the header '%s': %s",
+            rc = dslab_diag_set(diag, w->scenario, w->line, w->col, "cannot read the header '%s': %s",
                           path, strerror(errno));
             break;
         }
@@ -106,7 +106,7 @@ static int hash_headers(struct hash128 *h, const char *include_dir, struct diag 
     }
     for (int i = 0; i < count; i++) free(names[i]);
     if (rc == 0 && count == 0) {
-        rc = diag_set(diag, w->scenario, w->line, w->col,
+        rc = dslab_diag_set(diag, w->scenario, w->line, w->col,
                       "no public headers in '%s' (set DSLAB_ROOT to the dslab source directory)",
                       dir);
     }
@@ -175,10 +175,10 @@ static int run_captured(const char *const *argv, char **out, size_t *out_len) {
     close(fds[1]);
     char *buf = malloc(CC_OUTPUT_MAX + 1);
     size_t len = 0;
-    double deadline = host_clock_s() + CC_TIMEOUT_S;
+    double deadline = dslab_host_clock_s() + CC_TIMEOUT_S;
     bool timed_out = false;
     for (;;) {
-        int left_ms = (int)((deadline - host_clock_s()) * 1000);
+        int left_ms = (int)((deadline - dslab_host_clock_s()) * 1000);
         if (left_ms <= 0) {
             timed_out = true;
             break;
@@ -218,21 +218,21 @@ static void print_output(FILE *f, const char *out, size_t len) {
         const char *nl = memchr(out + start, '\n', len - start);
         size_t line_len = nl ? (size_t)(nl - (out + start)) : len - start;
         char esc[2048];
-        text_escape(out + start, line_len, esc, sizeof esc);
+        dslab_text_escape(out + start, line_len, esc, sizeof esc);
         fprintf(f, "%s\n", esc);
         start += line_len + 1;
     }
 }
 
 int source_compile(const struct node_code_env *env, const struct node_code_where *w,
-                   const char *source_path, char *so_path, size_t cap, struct diag *diag) {
+                   const char *source_path, char *so_path, size_t cap, struct dslab_diag *diag) {
     /* A path the compiler could read as an option ("-o...") gets "./". */
     char src_arg[DSLAB_CODE_PATH_MAX + 3];
     snprintf(src_arg, sizeof src_arg, "%s%s", source_path[0] == '-' ? "./" : "", source_path);
     char *source = NULL;
     size_t source_len = 0;
     if (nodes_read_file(src_arg, DSLAB_CODE_BYTES_MAX, &source, &source_len) < 0) {
-        return diag_set(diag, w->scenario, w->line, w->col, "cannot read the C source '%s': %s",
+        return dslab_diag_set(diag, w->scenario, w->line, w->col, "cannot read the C source '%s': %s",
                         source_path, errno == EFBIG ? "larger than 64 MiB" : strerror(errno));
     }
     struct hash128 h = {UINT64_C(0xcbf29ce484222325), UINT64_C(0x243f6a8885a308d3)};
@@ -250,12 +250,12 @@ int source_compile(const struct node_code_env *env, const struct node_code_where
     char key[40];
     snprintf(key, sizeof key, "%016" PRIx64 "%016" PRIx64, h.a, h.b);
     if ((size_t)snprintf(so_path, cap, "%s/%s.so", env->cache_dir, key) >= cap) {
-        return diag_set(diag, w->scenario, w->line, w->col, "the cache directory's path is too long");
+        return dslab_diag_set(diag, w->scenario, w->line, w->col, "the cache directory's path is too long");
     }
     if (access(so_path, R_OK) == 0) return 0; /* cached */
 
     if (make_dirs(env->cache_dir) != 0) {
-        return diag_set(diag, w->scenario, w->line, w->col,
+        return dslab_diag_set(diag, w->scenario, w->line, w->col,
                         "cannot create the node code cache '%s': %s (set DSLAB_CACHE_DIR)",
                         env->cache_dir, strerror(errno));
     }
@@ -268,7 +268,7 @@ int source_compile(const struct node_code_env *env, const struct node_code_where
     const char *argv[CC_WORDS_MAX + CC_FLAGS_COUNT + 8];
     int n = split_words(cc_buf, argv, CC_WORDS_MAX);
     if (n <= 0) {
-        return diag_set(diag, w->scenario, w->line, w->col,
+        return dslab_diag_set(diag, w->scenario, w->line, w->col,
                         "the C compiler command '%s' is empty or has more than %d words (set CC)",
                         env->cc, CC_WORDS_MAX);
     }
@@ -294,19 +294,19 @@ int source_compile(const struct node_code_env *env, const struct node_code_where
     if (!ok) {
         unlink(tmp);
         if (status == -1) {
-            return diag_set(diag, w->scenario, w->line, w->col,
+            return dslab_diag_set(diag, w->scenario, w->line, w->col,
                             "cannot start the C compiler '%s': %s", env->cc, strerror(errno));
         }
         if (status == -2) {
-            return diag_set(diag, w->scenario, w->line, w->col,
+            return dslab_diag_set(diag, w->scenario, w->line, w->col,
                             "compiling %s: the compiler took longer than %d s and was stopped",
                             w->shown, CC_TIMEOUT_S);
         }
         if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
-            return diag_set(diag, w->scenario, w->line, w->col,
+            return dslab_diag_set(diag, w->scenario, w->line, w->col,
                             "cannot run the C compiler '%s' (set CC to one, e.g. CC=gcc)", env->cc);
         }
-        return diag_set(diag, w->scenario, w->line, w->col,
+        return dslab_diag_set(diag, w->scenario, w->line, w->col,
                         "compiling %s failed (%s exit status %d); the compiler's messages are "
                         "above", w->shown, env->cc,
                         WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
@@ -314,7 +314,7 @@ int source_compile(const struct node_code_env *env, const struct node_code_where
     if (rename(tmp, so_path) != 0) {
         int e = errno;
         unlink(tmp);
-        return diag_set(diag, w->scenario, w->line, w->col, "cannot store the compiled %s in '%s': %s",
+        return dslab_diag_set(diag, w->scenario, w->line, w->col, "cannot store the compiled %s in '%s': %s",
                         w->shown, env->cache_dir, strerror(e));
     }
     return 0;

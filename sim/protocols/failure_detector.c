@@ -99,33 +99,33 @@ static const char *const fd_known[] = {
 };
 static const char *const fd_modes[] = {"heartbeat", "swim", NULL};
 
-static int fd_configure(const struct scenario *s, void **config_out, struct diag *diag) {
+static int fd_configure(const struct dslab_scenario *s, void **config_out, struct dslab_diag *diag) {
     struct fd_config c;
     memset(&c, 0, sizeof c);
-    if (param_reject_unknown(s, fd_known, diag) != 0 ||
-        param_choice(s, "mode", fd_modes, MODE_HEARTBEAT, &c.mode, diag) != 0 ||
-        param_duration_ns(s, "heartbeat_interval", 100 * NS_PER_MS, &c.heartbeat_ns, diag) != 0 ||
-        param_duration_ns(s, "timeout", 300 * NS_PER_MS, &c.timeout_ns, diag) != 0 ||
-        param_duration_ns(s, "ping_interval", 200 * NS_PER_MS, &c.ping_interval_ns, diag) != 0 ||
-        param_duration_ns(s, "ping_timeout", 60 * NS_PER_MS, &c.ping_timeout_ns, diag) != 0 ||
-        param_int(s, "k", 3, 0, FD_NODES_MAX, &c.k, diag) != 0 ||
-        param_duration_ns(s, "suspicion_timeout", 600 * NS_PER_MS, &c.suspicion_timeout_ns,
+    if (dslab_param_reject_unknown(s, fd_known, diag) != 0 ||
+        dslab_param_choice(s, "mode", fd_modes, MODE_HEARTBEAT, &c.mode, diag) != 0 ||
+        dslab_param_duration_ns(s, "heartbeat_interval", 100 * DSLAB_NS_PER_MS, &c.heartbeat_ns, diag) != 0 ||
+        dslab_param_duration_ns(s, "timeout", 300 * DSLAB_NS_PER_MS, &c.timeout_ns, diag) != 0 ||
+        dslab_param_duration_ns(s, "ping_interval", 200 * DSLAB_NS_PER_MS, &c.ping_interval_ns, diag) != 0 ||
+        dslab_param_duration_ns(s, "ping_timeout", 60 * DSLAB_NS_PER_MS, &c.ping_timeout_ns, diag) != 0 ||
+        dslab_param_int(s, "k", 3, 0, FD_NODES_MAX, &c.k, diag) != 0 ||
+        dslab_param_duration_ns(s, "suspicion_timeout", 600 * DSLAB_NS_PER_MS, &c.suspicion_timeout_ns,
                           diag) != 0) {
         return -1;
     }
     if (s->nodes_count < 2 || s->nodes_count > FD_NODES_MAX) {
-        return diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
+        return dslab_diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
                         "failure-detector needs 2..%d nodes, the scenario has %d", FD_NODES_MAX,
                         (int)s->nodes_count);
     }
     if (c.heartbeat_ns <= 0 || c.timeout_ns <= 0 || c.ping_interval_ns <= 0 ||
         c.ping_timeout_ns <= 0 || c.suspicion_timeout_ns <= 0) {
-        return diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
+        return dslab_diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
                         "failure-detector intervals and timeouts must be > 0");
     }
     if (c.mode == MODE_SWIM && c.ping_timeout_ns >= c.ping_interval_ns) {
-        const struct scenario_param *p = param_find(s, "ping_timeout");
-        return diag_set(diag, s->path, p ? p->pos.line : s->protocol.pos.line,
+        const struct dslab_scenario_param *p = dslab_param_find(s, "ping_timeout");
+        return dslab_diag_set(diag, s->path, p ? p->pos.line : s->protocol.pos.line,
                         p ? p->pos.col : s->protocol.pos.col,
                         "ping_timeout must be shorter than ping_interval (indirect probes need "
                         "the rest of the period)");
@@ -133,8 +133,8 @@ static int fd_configure(const struct scenario *s, void **config_out, struct diag
     return proto_config_keep(s, &c, sizeof c, config_out, diag);
 }
 
-static const struct fd_config *cfg(const struct node_ctx *ctx) {
-    return ctx_config(ctx);
+static const struct fd_config *cfg(const struct dslab_node_ctx *ctx) {
+    return dslab_ctx_config(ctx);
 }
 
 static uint64_t tag_of(enum fd_timer kind, int32_t member, uint64_t x) {
@@ -143,47 +143,47 @@ static uint64_t tag_of(enum fd_timer kind, int32_t member, uint64_t x) {
 
 /* --- heartbeat mode --------------------------------------------------------- */
 
-static void hb_send_all(struct node_ctx *ctx) {
+static void hb_send_all(struct dslab_node_ctx *ctx) {
     struct fd_msg m;
     memset(&m, 0, sizeof m);
     m.type = MSG_HEARTBEAT;
     m.relay_for = -1;
-    for (int32_t j = 0; j < ctx_nodes_count(ctx); j++) {
-        if (j != ctx_self(ctx)) ctx_send(ctx, j, &m, sizeof m);
+    for (int32_t j = 0; j < dslab_ctx_nodes_count(ctx); j++) {
+        if (j != dslab_ctx_self(ctx)) dslab_ctx_send(ctx, j, &m, sizeof m);
     }
 }
 
 static int64_t hb_check_ns(const struct fd_config *c) {
     int64_t ns = c->timeout_ns / 4;
-    return ns < NS_PER_MS ? NS_PER_MS : ns;
+    return ns < DSLAB_NS_PER_MS ? DSLAB_NS_PER_MS : ns;
 }
 
-static void hb_check(struct node_ctx *ctx, struct fd_state *st) {
-    int64_t now = ctx_mono_ns(ctx);
-    for (int32_t j = 0; j < ctx_nodes_count(ctx); j++) {
-        if (j == ctx_self(ctx) || st->suspected[j]) continue;
+static void hb_check(struct dslab_node_ctx *ctx, struct fd_state *st) {
+    int64_t now = dslab_ctx_mono_ns(ctx);
+    for (int32_t j = 0; j < dslab_ctx_nodes_count(ctx); j++) {
+        if (j == dslab_ctx_self(ctx) || st->suspected[j]) continue;
         DSLAB_ASSERT(now >= st->last_heard_mono_ns[j]); /* monotonic time */
         if (now - st->last_heard_mono_ns[j] > cfg(ctx)->timeout_ns) {
             st->suspected[j] = true;
-            ctx_annotate(ctx, "suspect", j, "%s (silent %lld ms)", ctx_node_name(ctx, j),
-                         (long long)((now - st->last_heard_mono_ns[j]) / NS_PER_MS));
+            dslab_ctx_annotate(ctx, "suspect", j, "%s (silent %lld ms)", dslab_ctx_node_name(ctx, j),
+                         (long long)((now - st->last_heard_mono_ns[j]) / DSLAB_NS_PER_MS));
         }
     }
 }
 
-static void hb_heard(struct node_ctx *ctx, struct fd_state *st, int32_t from) {
-    st->last_heard_mono_ns[from] = ctx_mono_ns(ctx);
+static void hb_heard(struct dslab_node_ctx *ctx, struct fd_state *st, int32_t from) {
+    st->last_heard_mono_ns[from] = dslab_ctx_mono_ns(ctx);
     if (st->suspected[from]) {
         st->suspected[from] = false;
-        ctx_annotate(ctx, "alive", from, "%s", ctx_node_name(ctx, from));
+        dslab_ctx_annotate(ctx, "alive", from, "%s", dslab_ctx_node_name(ctx, from));
     }
 }
 
 /* --- swim: membership and gossip ------------------------------------------------ */
 
-static void gossip_push(struct node_ctx *ctx, struct fd_state *st, int32_t member, uint8_t state,
+static void gossip_push(struct dslab_node_ctx *ctx, struct fd_state *st, int32_t member, uint8_t state,
                         uint32_t incarnation) {
-    int32_t n = ctx_nodes_count(ctx);
+    int32_t n = dslab_ctx_nodes_count(ctx);
     int32_t log2n = 1;
     while ((1 << log2n) < n + 1) log2n++;
     struct fd_gossip *slot = NULL;
@@ -205,7 +205,7 @@ static void gossip_push(struct node_ctx *ctx, struct fd_state *st, int32_t membe
 
 /* Piggybacks the freshest updates (most sends left, lowest slot on ties):
  * news spreads first, old news fills what room is left. */
-static void swim_send(struct node_ctx *ctx, struct fd_state *st, int32_t to, struct fd_msg *m) {
+static void swim_send(struct dslab_node_ctx *ctx, struct fd_state *st, int32_t to, struct fd_msg *m) {
     bool taken[FD_UPDATES_MAX] = {false};
     m->updates_count = 0;
     while (m->updates_count < FD_PIGGYBACK_MAX) {
@@ -221,10 +221,10 @@ static void swim_send(struct node_ctx *ctx, struct fd_state *st, int32_t to, str
         m->updates[m->updates_count++] = st->gossip[best].u;
     }
     for (int i = 0; i < FD_UPDATES_MAX; i++) st->gossip[i].sends_left -= taken[i];
-    ctx_send(ctx, to, m, sizeof *m);
+    dslab_ctx_send(ctx, to, m, sizeof *m);
 }
 
-static void set_member(struct node_ctx *ctx, struct fd_state *st, int32_t j, uint8_t state,
+static void set_member(struct dslab_node_ctx *ctx, struct fd_state *st, int32_t j, uint8_t state,
                        uint32_t incarnation) {
     static const char *const names[] = {"alive", "suspect", "confirm"};
     uint8_t old = st->member_state[j];
@@ -232,31 +232,31 @@ static void set_member(struct node_ctx *ctx, struct fd_state *st, int32_t j, uin
     /* SWIM's order: a node never judges itself; what it knows of a member's
      * incarnation only grows; a member confirmed dead comes back only with
      * a newer incarnation. */
-    DSLAB_ASSERT(j != ctx_self(ctx));
+    DSLAB_ASSERT(j != dslab_ctx_self(ctx));
     DSLAB_ASSERT(incarnation >= old_inc);
     DSLAB_ASSERT(old != MEMBER_DEAD || incarnation > old_inc);
     st->member_state[j] = state;
     st->member_inc[j] = incarnation;
     gossip_push(ctx, st, j, state, incarnation);
     if (old != state) {
-        ctx_annotate(ctx, names[state], j, "%s (incarnation %u)", ctx_node_name(ctx, j),
+        dslab_ctx_annotate(ctx, names[state], j, "%s (incarnation %u)", dslab_ctx_node_name(ctx, j),
                      incarnation);
     }
     if (state == MEMBER_SUSPECT && (old != state || old_inc != incarnation)) {
-        ctx_set_timer(ctx, cfg(ctx)->suspicion_timeout_ns, tag_of(TM_SUSPICION, j, incarnation));
+        dslab_ctx_set_timer(ctx, cfg(ctx)->suspicion_timeout_ns, tag_of(TM_SUSPICION, j, incarnation));
     }
 }
 
 /* SWIM's override rules for an update about someone else. */
-static void apply_update(struct node_ctx *ctx, struct fd_state *st, const struct fd_update *u) {
+static void apply_update(struct dslab_node_ctx *ctx, struct fd_state *st, const struct fd_update *u) {
     int32_t j = u->member;
-    if (j < 0 || j >= ctx_nodes_count(ctx) || u->state > MEMBER_DEAD) return;
-    if (j == ctx_self(ctx)) {
+    if (j < 0 || j >= dslab_ctx_nodes_count(ctx) || u->state > MEMBER_DEAD) return;
+    if (j == dslab_ctx_self(ctx)) {
         if (u->state != MEMBER_ALIVE && u->incarnation >= st->incarnation) {
             DSLAB_ASSERT(u->incarnation < UINT32_MAX);
             st->incarnation = u->incarnation + 1; /* refute */
-            (void)ctx_store_put(ctx, "incarnation", &st->incarnation, sizeof st->incarnation);
-            ctx_store_sync(ctx);
+            (void)dslab_ctx_store_put(ctx, "incarnation", &st->incarnation, sizeof st->incarnation);
+            dslab_ctx_store_sync(ctx);
             gossip_push(ctx, st, j, MEMBER_ALIVE, st->incarnation);
         }
         return;
@@ -276,13 +276,13 @@ static void apply_update(struct node_ctx *ctx, struct fd_state *st, const struct
 
 /* --- swim: probing ------------------------------------------------------------------- */
 
-static void shuffle_order(struct node_ctx *ctx, struct fd_state *st) {
+static void shuffle_order(struct dslab_node_ctx *ctx, struct fd_state *st) {
     st->order_len = 0;
-    for (int32_t j = 0; j < ctx_nodes_count(ctx); j++) {
-        if (j != ctx_self(ctx)) st->order[st->order_len++] = j;
+    for (int32_t j = 0; j < dslab_ctx_nodes_count(ctx); j++) {
+        if (j != dslab_ctx_self(ctx)) st->order[st->order_len++] = j;
     }
     for (int32_t i = st->order_len - 1; i > 0; i--) {
-        int32_t k = (int32_t)rng_below(ctx_rng(ctx), (uint64_t)i + 1);
+        int32_t k = (int32_t)dslab_rng_below(dslab_ctx_rng(ctx), (uint64_t)i + 1);
         int32_t t = st->order[i];
         st->order[i] = st->order[k];
         st->order[k] = t;
@@ -296,20 +296,20 @@ static void shuffle_order(struct node_ctx *ctx, struct fd_state *st) {
  * sides that declared each other dead hear from each other again, at a
  * small cost in probes of the living. */
 #define FD_DEAD_PROBE_ONE_IN 4
-static int32_t next_target(struct node_ctx *ctx, struct fd_state *st) {
+static int32_t next_target(struct dslab_node_ctx *ctx, struct fd_state *st) {
     for (int32_t tries = 0; tries < 2 * FD_NODES_MAX; tries++) {
         if (st->order_pos >= st->order_len) shuffle_order(ctx, st);
         if (st->order_len == 0) return -1;
         int32_t j = st->order[st->order_pos++];
         if (st->member_state[j] != MEMBER_DEAD ||
-            rng_below(ctx_rng(ctx), FD_DEAD_PROBE_ONE_IN) == 0) {
+            dslab_rng_below(dslab_ctx_rng(ctx), FD_DEAD_PROBE_ONE_IN) == 0) {
             return j;
         }
     }
     return -1;
 }
 
-static void send_ping(struct node_ctx *ctx, struct fd_state *st, int32_t to, uint64_t seq,
+static void send_ping(struct dslab_node_ctx *ctx, struct fd_state *st, int32_t to, uint64_t seq,
                       int32_t relay_for) {
     struct fd_msg m;
     memset(&m, 0, sizeof m);
@@ -320,7 +320,7 @@ static void send_ping(struct node_ctx *ctx, struct fd_state *st, int32_t to, uin
     swim_send(ctx, st, to, &m);
 }
 
-static void swim_period(struct node_ctx *ctx, struct fd_state *st) {
+static void swim_period(struct dslab_node_ctx *ctx, struct fd_state *st) {
     int32_t t = st->probe_target;
     if (t >= 0 && !st->probe_acked && st->member_state[t] == MEMBER_ALIVE) {
         set_member(ctx, st, t, MEMBER_SUSPECT, st->member_inc[t]);
@@ -330,24 +330,24 @@ static void swim_period(struct node_ctx *ctx, struct fd_state *st) {
     st->seq++;
     if (st->probe_target >= 0) {
         send_ping(ctx, st, st->probe_target, st->seq, -1);
-        ctx_set_timer(ctx, cfg(ctx)->ping_timeout_ns, tag_of(TM_PING_TIMEOUT, 0, st->seq));
+        dslab_ctx_set_timer(ctx, cfg(ctx)->ping_timeout_ns, tag_of(TM_PING_TIMEOUT, 0, st->seq));
     }
-    ctx_set_timer(ctx, cfg(ctx)->ping_interval_ns, tag_of(TM_PERIOD, 0, 0));
+    dslab_ctx_set_timer(ctx, cfg(ctx)->ping_interval_ns, tag_of(TM_PERIOD, 0, 0));
 }
 
 /* No direct ACK in time: ask k random other live members to probe. */
-static void swim_ping_timeout(struct node_ctx *ctx, struct fd_state *st, uint64_t seq) {
+static void swim_ping_timeout(struct dslab_node_ctx *ctx, struct fd_state *st, uint64_t seq) {
     if (seq != st->seq || st->probe_acked || st->probe_target < 0) return;
     if (st->member_state[st->probe_target] == MEMBER_DEAD) return;
     int32_t candidates[FD_NODES_MAX];
     int32_t n = 0;
-    for (int32_t j = 0; j < ctx_nodes_count(ctx); j++) {
-        if (j != ctx_self(ctx) && j != st->probe_target && st->member_state[j] == MEMBER_ALIVE) {
+    for (int32_t j = 0; j < dslab_ctx_nodes_count(ctx); j++) {
+        if (j != dslab_ctx_self(ctx) && j != st->probe_target && st->member_state[j] == MEMBER_ALIVE) {
             candidates[n++] = j;
         }
     }
     for (int64_t i = 0; i < cfg(ctx)->k && n > 0; i++) {
-        int32_t pick = (int32_t)rng_below(ctx_rng(ctx), (uint64_t)n);
+        int32_t pick = (int32_t)dslab_rng_below(dslab_ctx_rng(ctx), (uint64_t)n);
         struct fd_msg m;
         memset(&m, 0, sizeof m);
         m.type = MSG_PING_REQ;
@@ -359,12 +359,12 @@ static void swim_ping_timeout(struct node_ctx *ctx, struct fd_state *st, uint64_
     }
 }
 
-static void swim_on_message(struct node_ctx *ctx, struct fd_state *st, int32_t from,
+static void swim_on_message(struct dslab_node_ctx *ctx, struct fd_state *st, int32_t from,
                             const struct fd_msg *m) {
     for (int i = 0; i < m->updates_count && i < FD_PIGGYBACK_MAX; i++) {
         apply_update(ctx, st, &m->updates[i]);
     }
-    if (from != ctx_self(ctx) && st->member_state[from] != MEMBER_ALIVE) {
+    if (from != dslab_ctx_self(ctx) && st->member_state[from] != MEMBER_ALIVE) {
         /* it talks, yet we hold it suspect or dead: tell it, so it can refute */
         gossip_push(ctx, st, from, st->member_state[from], st->member_inc[from]);
     }
@@ -375,17 +375,17 @@ static void swim_on_message(struct node_ctx *ctx, struct fd_state *st, int32_t f
     case MSG_PING: /* answer to the sender, who may be relaying */
         r.type = MSG_ACK;
         r.relay_for = m->relay_for;
-        r.target = ctx_self(ctx);
+        r.target = dslab_ctx_self(ctx);
         swim_send(ctx, st, from, &r);
         break;
     case MSG_PING_REQ:
-        if (m->target >= 0 && m->target < ctx_nodes_count(ctx) && m->target != ctx_self(ctx)) {
+        if (m->target >= 0 && m->target < dslab_ctx_nodes_count(ctx) && m->target != dslab_ctx_self(ctx)) {
             send_ping(ctx, st, m->target, m->seq, from);
         }
         break;
     case MSG_ACK:
-        if (m->relay_for >= 0 && m->relay_for != ctx_self(ctx) &&
-            m->relay_for < ctx_nodes_count(ctx)) {
+        if (m->relay_for >= 0 && m->relay_for != dslab_ctx_self(ctx) &&
+            m->relay_for < dslab_ctx_nodes_count(ctx)) {
             r.type = MSG_ACK;
             r.relay_for = -1;
             r.target = m->target;
@@ -399,39 +399,39 @@ static void swim_on_message(struct node_ctx *ctx, struct fd_state *st, int32_t f
     }
 }
 
-static void swim_start(struct node_ctx *ctx, struct fd_state *st) {
+static void swim_start(struct dslab_node_ctx *ctx, struct fd_state *st) {
     const void *v;
     uint32_t stored = 0;
-    if (ctx_store_get(ctx, "incarnation", &v) == (long)sizeof stored) memcpy(&stored, v, sizeof stored);
+    if (dslab_ctx_store_get(ctx, "incarnation", &v) == (long)sizeof stored) memcpy(&stored, v, sizeof stored);
     st->incarnation = stored;
-    if (stored > 0 || ctx_store_get(ctx, "started", &v) >= 0) {
+    if (stored > 0 || dslab_ctx_store_get(ctx, "started", &v) >= 0) {
         st->incarnation = stored + 1; /* a restart: come back newer than any rumour */
-        gossip_push(ctx, st, ctx_self(ctx), MEMBER_ALIVE, st->incarnation);
+        gossip_push(ctx, st, dslab_ctx_self(ctx), MEMBER_ALIVE, st->incarnation);
     }
-    (void)ctx_store_put(ctx, "incarnation", &st->incarnation, sizeof st->incarnation);
-    (void)ctx_store_put(ctx, "started", "1", 1);
-    ctx_store_sync(ctx);
+    (void)dslab_ctx_store_put(ctx, "incarnation", &st->incarnation, sizeof st->incarnation);
+    (void)dslab_ctx_store_put(ctx, "started", "1", 1);
+    dslab_ctx_store_sync(ctx);
     st->probe_target = -1;
-    int64_t first_ns = (int64_t)rng_below(ctx_rng(ctx), (uint64_t)cfg(ctx)->ping_interval_ns);
-    ctx_set_timer(ctx, first_ns, tag_of(TM_PERIOD, 0, 0));
+    int64_t first_ns = (int64_t)dslab_rng_below(dslab_ctx_rng(ctx), (uint64_t)cfg(ctx)->ping_interval_ns);
+    dslab_ctx_set_timer(ctx, first_ns, tag_of(TM_PERIOD, 0, 0));
 }
 
 /* --- vtable ------------------------------------------------------------------------ */
 
-static void fd_init(struct node_ctx *ctx, void *state) {
+static void fd_init(struct dslab_node_ctx *ctx, void *state) {
     struct fd_state *st = state;
     if (cfg(ctx)->mode == MODE_SWIM) {
         swim_start(ctx, st);
         return;
     }
-    int64_t now = ctx_mono_ns(ctx);
-    for (int32_t j = 0; j < ctx_nodes_count(ctx); j++) st->last_heard_mono_ns[j] = now;
+    int64_t now = dslab_ctx_mono_ns(ctx);
+    for (int32_t j = 0; j < dslab_ctx_nodes_count(ctx); j++) st->last_heard_mono_ns[j] = now;
     hb_send_all(ctx);
-    ctx_set_timer(ctx, cfg(ctx)->heartbeat_ns, tag_of(TM_HEARTBEAT, 0, 0));
-    ctx_set_timer(ctx, hb_check_ns(cfg(ctx)), tag_of(TM_CHECK, 0, 0));
+    dslab_ctx_set_timer(ctx, cfg(ctx)->heartbeat_ns, tag_of(TM_HEARTBEAT, 0, 0));
+    dslab_ctx_set_timer(ctx, hb_check_ns(cfg(ctx)), tag_of(TM_CHECK, 0, 0));
 }
 
-static void fd_on_message(struct node_ctx *ctx, void *state, int32_t from, const void *msg,
+static void fd_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *msg,
                           size_t len) {
     struct fd_state *st = state;
     struct fd_msg m;
@@ -441,7 +441,7 @@ static void fd_on_message(struct node_ctx *ctx, void *state, int32_t from, const
     else hb_heard(ctx, st, from);
 }
 
-static void fd_on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
+static void fd_on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
     (void)timer_id;
     struct fd_state *st = state;
     int32_t member = (int32_t)((tag >> 8) & 0xff);
@@ -449,11 +449,11 @@ static void fd_on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, ui
     switch ((enum fd_timer)(tag & 0xff)) {
     case TM_HEARTBEAT:
         hb_send_all(ctx);
-        ctx_set_timer(ctx, cfg(ctx)->heartbeat_ns, tag_of(TM_HEARTBEAT, 0, 0));
+        dslab_ctx_set_timer(ctx, cfg(ctx)->heartbeat_ns, tag_of(TM_HEARTBEAT, 0, 0));
         break;
     case TM_CHECK:
         hb_check(ctx, st);
-        ctx_set_timer(ctx, hb_check_ns(cfg(ctx)), tag_of(TM_CHECK, 0, 0));
+        dslab_ctx_set_timer(ctx, hb_check_ns(cfg(ctx)), tag_of(TM_CHECK, 0, 0));
         break;
     case TM_PERIOD:
         swim_period(ctx, st);
@@ -498,7 +498,7 @@ static void fd_message_label(const void *msg, size_t len, char *buf, size_t buf_
     }
 }
 
-const struct protocol protocol_failure_detector = {
+const struct dslab_protocol protocol_failure_detector = {
     .name = "failure-detector",
     .summary = "heartbeats with a timeout, or SWIM ping/ping-req/suspicion gossip",
     .state_size = sizeof(struct fd_state),

@@ -25,33 +25,33 @@ struct gp_msg {
     uint64_t hops;
 };
 
-static int gp_configure(const struct scenario *s, void **config_out, struct diag *diag) {
+static int gp_configure(const struct dslab_scenario *s, void **config_out, struct dslab_diag *diag) {
     static const char *const known[] = {"initial", NULL};
-    if (param_reject_unknown(s, known, diag) != 0) return -1;
+    if (dslab_param_reject_unknown(s, known, diag) != 0) return -1;
     struct gp_config c;
     memset(&c, 0, sizeof c);
-    if (param_int(s, "initial", 4, 0, 1000, &c.initial, diag) != 0) {
+    if (dslab_param_int(s, "initial", 4, 0, 1000, &c.initial, diag) != 0) {
         return -1;
     }
     return proto_config_keep(s, &c, sizeof c, config_out, diag);
 }
 
-static void send_random(struct node_ctx *ctx, uint64_t hops) {
-    int32_t n = ctx_nodes_count(ctx);
+static void send_random(struct dslab_node_ctx *ctx, uint64_t hops) {
+    int32_t n = dslab_ctx_nodes_count(ctx);
     if (n < 2) return;
-    int32_t to = (int32_t)rng_below(ctx_rng(ctx), (uint64_t)(n - 1));
-    if (to >= ctx_self(ctx)) to++; /* uniform over the others */
+    int32_t to = (int32_t)dslab_rng_below(dslab_ctx_rng(ctx), (uint64_t)(n - 1));
+    if (to >= dslab_ctx_self(ctx)) to++; /* uniform over the others */
     struct gp_msg m = {.hops = hops};
-    ctx_send(ctx, to, &m, sizeof m);
+    dslab_ctx_send(ctx, to, &m, sizeof m);
 }
 
-static void gp_init(struct node_ctx *ctx, void *state) {
+static void gp_init(struct dslab_node_ctx *ctx, void *state) {
     (void)state;
-    const struct gp_config *c = ctx_config(ctx);
+    const struct gp_config *c = dslab_ctx_config(ctx);
     for (int64_t i = 0; i < c->initial; i++) send_random(ctx, 0);
 }
 
-static void gp_on_message(struct node_ctx *ctx, void *state, int32_t from, const void *msg,
+static void gp_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *msg,
                           size_t len) {
     (void)from;
     struct gp_state *st = state;
@@ -63,7 +63,7 @@ static void gp_on_message(struct node_ctx *ctx, void *state, int32_t from, const
     send_random(ctx, m.hops + 1);
 }
 
-static void gp_on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
+static void gp_on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
     (void)ctx;
     (void)state;
     (void)timer_id;
@@ -82,7 +82,7 @@ static void gp_message_label(const void *msg, size_t len, char *buf, size_t buf_
     snprintf(buf, buf_size, "ping hop %llu", (unsigned long long)m.hops);
 }
 
-const struct protocol protocol_gossip_pingpong = {
+const struct dslab_protocol protocol_gossip_pingpong = {
     .name = "gossip-pingpong",
     .summary = "each delivery sends one message to a random node (the benchmark workload)",
     .state_size = sizeof(struct gp_state),

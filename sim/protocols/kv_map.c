@@ -11,7 +11,7 @@
 static size_t slot_of(const struct kv_slot *slots, size_t slots_count, int64_t key,
                       bool *found) {
     uint64_t h = (uint64_t)key;
-    size_t i = (size_t)(rng_splitmix64(&h) % slots_count);
+    size_t i = (size_t)(dslab_rng_splitmix64(&h) % slots_count);
     while (slots[i].used && slots[i].key != key) {
         i = (i + 1) % slots_count;
     }
@@ -22,7 +22,7 @@ static size_t slot_of(const struct kv_slot *slots, size_t slots_count, int64_t k
 int64_t kv_map_get(const struct kv_slot *slots, size_t slots_count, int64_t key) {
     bool found = false;
     size_t i = slot_of(slots, slots_count, key, &found);
-    return found ? slots[i].value : HISTORY_NIL;
+    return found ? slots[i].value : DSLAB_HISTORY_NIL;
 }
 
 static void put(struct kv_slot *slots, size_t slots_count, int64_t key, int64_t value) {
@@ -36,20 +36,20 @@ static void put(struct kv_slot *slots, size_t slots_count, int64_t key, int64_t 
     slots[i].value = value;
 }
 
-enum reply_status kv_map_apply(struct kv_slot *slots, size_t slots_count, int32_t cmd,
+enum dslab_reply_status kv_map_apply(struct kv_slot *slots, size_t slots_count, int32_t cmd,
                                int64_t key, int64_t value, int64_t expected) {
     switch (cmd) {
     case KV_CMD_WRITE:
         put(slots, slots_count, key, value);
-        return REPLY_OK;
+        return DSLAB_REPLY_OK;
     case KV_CMD_CAS:
         if (kv_map_get(slots, slots_count, key) != expected) {
-            return REPLY_FAIL;
+            return DSLAB_REPLY_FAIL;
         }
         put(slots, slots_count, key, value);
-        return REPLY_OK;
+        return DSLAB_REPLY_OK;
     default:
-        return REPLY_OK; /* no-op */
+        return DSLAB_REPLY_OK; /* no-op */
     }
 }
 
@@ -65,10 +65,10 @@ void kv_map_clear(struct kv_slot *slots, size_t slots_count) {
     memset(slots, 0, slots_count * sizeof *slots);
 }
 
-void kv_map_report_final(struct node_ctx *ctx, const struct kv_slot *slots, size_t slots_count) {
+void kv_map_report_final(struct dslab_node_ctx *ctx, const struct kv_slot *slots, size_t slots_count) {
     for (size_t i = 0; i < slots_count; i++) {
         if (slots[i].used) {
-            ctx_report_final_value(ctx, slots[i].key, slots[i].value);
+            dslab_ctx_report_final_value(ctx, slots[i].key, slots[i].value);
         }
     }
 }

@@ -29,18 +29,18 @@ enum kv_cmd {
     KV_CMD_CAS = 2,
 };
 
-/* The value of `key`, or HISTORY_NIL when absent. */
+/* The value of `key`, or DSLAB_HISTORY_NIL when absent. */
 int64_t kv_map_get(const struct kv_slot *slots, size_t slots_count, int64_t key);
 /* Applies one command: a write sets key to value; a cas sets it only when
- * it holds `expected` (else REPLY_FAIL, nothing changes); a no-op (or any
- * other number) changes nothing. Returns REPLY_OK or REPLY_FAIL. */
-enum reply_status kv_map_apply(struct kv_slot *slots, size_t slots_count, int32_t cmd,
+ * it holds `expected` (else DSLAB_REPLY_FAIL, nothing changes); a no-op (or any
+ * other number) changes nothing. Returns DSLAB_REPLY_OK or DSLAB_REPLY_FAIL. */
+enum dslab_reply_status kv_map_apply(struct kv_slot *slots, size_t slots_count, int32_t cmd,
                                int64_t key, int64_t value, int64_t expected);
 /* Keys held (a scan: for end-of-run reports, not the hot path). */
 int64_t kv_map_count(const struct kv_slot *slots, size_t slots_count);
 /* Empties the table. */
 void kv_map_clear(struct kv_slot *slots, size_t slots_count);
-/* ctx_report_final_value for every key, in slot order. */
-void kv_map_report_final(struct node_ctx *ctx, const struct kv_slot *slots, size_t slots_count);
+/* dslab_ctx_report_final_value for every key, in slot order. */
+void kv_map_report_final(struct dslab_node_ctx *ctx, const struct kv_slot *slots, size_t slots_count);
 
 #endif

@@ -27,7 +27,7 @@
  *           it has accepted (durable). Fencing off: accepts everything (the
  *           token is then only the lease's id, for the checkers).
  *
- * A pause between the check and the write (FAULT_PAUSE) or a slow clock
+ * A pause between the check and the write (DSLAB_FAULT_PAUSE) or a slow clock
  * lets a client write after its lease ended. Annotations the checkers read
  * (mutual-exclusion): "lock" on clients, text "acquired" / "released" /
  * "expired", value = token; "lease" on the server, "granted <node> for
@@ -46,7 +46,7 @@
 #include "protocols/proto_util.h"
 
 /* Waiting clients are a bit mask. */
-#define LL_NODES_MAX BITS_NODES_MAX
+#define LL_NODES_MAX DSLAB_BITS_NODES_MAX
 
 struct ll_config {
     int32_t server;
@@ -127,44 +127,44 @@ static const char *const ll_known_params[] = {
     "server", "storage", "lease", "margin", "work", "think", "retry", "writes", "fencing", NULL,
 };
 
-static int param_node(const struct scenario *s, const char *key, int32_t default_node,
-                      int32_t *out, struct diag *diag) {
-    const struct scenario_param *p = param_find(s, key);
+static int param_node(const struct dslab_scenario *s, const char *key, int32_t default_node,
+                      int32_t *out, struct dslab_diag *diag) {
+    const struct dslab_scenario_param *p = dslab_param_find(s, key);
     *out = default_node;
     if (!p) return 0;
-    *out = scenario_node_index(s, p->value);
+    *out = dslab_scenario_node_index(s, p->value);
     if (*out >= 0) return 0;
     const char *names[DSLAB_PARAMS_MAX];
     int count = 0;
     for (int32_t i = 0; i < s->nodes_count && count < DSLAB_PARAMS_MAX; i++) {
         names[count++] = s->node_names[i];
     }
-    const char *near = suggest_nearest(p->value, names, count);
+    const char *near = dslab_suggest_nearest(p->value, names, count);
     char message[160];
     snprintf(message, sizeof message, "protocol parameter '%s': unknown node '%s'%s%s%s", key,
              p->value, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
     return proto_param_error(s, key, diag, message);
 }
 
-static int ll_configure(const struct scenario *s, void **config_out, struct diag *diag) {
+static int ll_configure(const struct dslab_scenario *s, void **config_out, struct dslab_diag *diag) {
     struct ll_config c;
     memset(&c, 0, sizeof c);
     if (s->nodes_count < 3 || s->nodes_count > LL_NODES_MAX) {
-        return diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
+        return dslab_diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
                         "lease-lock needs 3 to %d nodes (a server, a storage node and "
                         "clients); the scenario has %d",
                         LL_NODES_MAX, (int)s->nodes_count);
     }
-    if (param_reject_unknown(s, ll_known_params, diag) != 0 ||
+    if (dslab_param_reject_unknown(s, ll_known_params, diag) != 0 ||
         param_node(s, "server", 0, &c.server, diag) != 0 ||
         param_node(s, "storage", 1, &c.storage, diag) != 0 ||
-        param_duration_ns(s, "lease", NS_PER_S, &c.lease_ns, diag) != 0 ||
-        param_duration_ns(s, "margin", 0, &c.margin_ns, diag) != 0 ||
-        param_duration_ns(s, "work", 100 * NS_PER_MS, &c.work_ns, diag) != 0 ||
-        param_duration_ns(s, "think", 200 * NS_PER_MS, &c.think_ns, diag) != 0 ||
-        param_duration_ns(s, "retry", 300 * NS_PER_MS, &c.retry_ns, diag) != 0 ||
-        param_int(s, "writes", 3, 1, 1000000, &c.writes, diag) != 0 ||
-        param_bool(s, "fencing", false, &c.fencing, diag) != 0) {
+        dslab_param_duration_ns(s, "lease", DSLAB_NS_PER_S, &c.lease_ns, diag) != 0 ||
+        dslab_param_duration_ns(s, "margin", 0, &c.margin_ns, diag) != 0 ||
+        dslab_param_duration_ns(s, "work", 100 * DSLAB_NS_PER_MS, &c.work_ns, diag) != 0 ||
+        dslab_param_duration_ns(s, "think", 200 * DSLAB_NS_PER_MS, &c.think_ns, diag) != 0 ||
+        dslab_param_duration_ns(s, "retry", 300 * DSLAB_NS_PER_MS, &c.retry_ns, diag) != 0 ||
+        dslab_param_int(s, "writes", 3, 1, 1000000, &c.writes, diag) != 0 ||
+        dslab_param_bool(s, "fencing", false, &c.fencing, diag) != 0) {
         return -1;
     }
     if (c.server == c.storage) {
@@ -179,40 +179,40 @@ static int ll_configure(const struct scenario *s, void **config_out, struct diag
     return proto_config_keep(s, &c, sizeof c, config_out, diag);
 }
 
-static void send_msg(struct node_ctx *ctx, int32_t to, struct ll_msg *m) {
-    ctx_send(ctx, to, m, sizeof *m);
+static void send_msg(struct dslab_node_ctx *ctx, int32_t to, struct ll_msg *m) {
+    dslab_ctx_send(ctx, to, m, sizeof *m);
 }
 
 /* --- the lock server --------------------------------------------------------- */
 
-static void grant(struct node_ctx *ctx, struct ll_state *s, int32_t client) {
-    const struct ll_config *c = ctx_config(ctx);
+static void grant(struct dslab_node_ctx *ctx, struct ll_state *s, int32_t client) {
+    const struct ll_config *c = dslab_ctx_config(ctx);
     s->holder = client;
     s->last_holder = client;
     /* Fencing tokens strictly increase, across crashes too: the new one is
      * above the last one made durable. */
     const void *p;
     int64_t durable = 0;
-    if (ctx_store_get(ctx, "token", &p) == (long)sizeof durable) memcpy(&durable, p, sizeof durable);
+    if (dslab_ctx_store_get(ctx, "token", &p) == (long)sizeof durable) memcpy(&durable, p, sizeof durable);
     DSLAB_ASSERT(s->next_token >= durable && s->next_token < INT64_MAX);
     s->holder_token = ++s->next_token;
     s->grants++;
-    s->waiting &= ~bits_of(client);
-    ctx_store_put(ctx, "token", &s->next_token, sizeof s->next_token);
-    ctx_store_sync(ctx); /* a token is never handed out twice, even across a crash */
-    s->expiry_mono_ns = ctx_mono_ns(ctx) + c->lease_ns;
-    s->expire_timer = ctx_set_timer(ctx, c->lease_ns, tag_of(LL_TIMER_EXPIRE,
+    s->waiting &= ~dslab_bits_of(client);
+    dslab_ctx_store_put(ctx, "token", &s->next_token, sizeof s->next_token);
+    dslab_ctx_store_sync(ctx); /* a token is never handed out twice, even across a crash */
+    s->expiry_mono_ns = dslab_ctx_mono_ns(ctx) + c->lease_ns;
+    s->expire_timer = dslab_ctx_set_timer(ctx, c->lease_ns, tag_of(LL_TIMER_EXPIRE,
                                                              (uint64_t)s->holder_token));
-    ctx_annotate(ctx, "lease", s->holder_token, "granted %s for %lldns", ctx_node_name(ctx, client),
+    dslab_ctx_annotate(ctx, "lease", s->holder_token, "granted %s for %lldns", dslab_ctx_node_name(ctx, client),
                  (long long)c->lease_ns);
     struct ll_msg m = {.type = LL_GRANT, .attempt = s->attempt_of[client],
                        .token = s->holder_token, .remaining_ns = c->lease_ns};
     send_msg(ctx, client, &m);
 }
 
-static void grant_next(struct node_ctx *ctx, struct ll_state *s) {
+static void grant_next(struct dslab_node_ctx *ctx, struct ll_state *s) {
     if (s->holder >= 0 || s->waiting == 0) return;
-    if (ctx_mono_ns(ctx) < s->quiet_until_mono_ns) return; /* the QUIET timer retries */
+    if (dslab_ctx_mono_ns(ctx) < s->quiet_until_mono_ns) return; /* the QUIET timer retries */
     for (int32_t i = 1; i <= s->nodes_count; i++) {
         int32_t client = (s->last_holder + i) % s->nodes_count;
         if (s->waiting >> client & 1u) {
@@ -222,64 +222,64 @@ static void grant_next(struct node_ctx *ctx, struct ll_state *s) {
     }
 }
 
-static void server_on_acquire(struct node_ctx *ctx, struct ll_state *s, int32_t from,
+static void server_on_acquire(struct dslab_node_ctx *ctx, struct ll_state *s, int32_t from,
                               const struct ll_msg *m) {
     s->attempt_of[from] = m->attempt;
     if (s->holder == from) { /* the grant was lost or is late: say again what is left */
         struct ll_msg g = {.type = LL_GRANT, .attempt = m->attempt, .token = s->holder_token,
-                           .remaining_ns = s->expiry_mono_ns - ctx_mono_ns(ctx)};
+                           .remaining_ns = s->expiry_mono_ns - dslab_ctx_mono_ns(ctx)};
         send_msg(ctx, from, &g);
         return;
     }
-    s->waiting |= bits_of(from);
+    s->waiting |= dslab_bits_of(from);
     grant_next(ctx, s);
 }
 
-static void server_end_lease(struct node_ctx *ctx, struct ll_state *s, const char *why) {
-    ctx_annotate(ctx, "lease", s->holder_token, "%s", why);
-    ctx_cancel_timer(ctx, s->expire_timer);
+static void server_end_lease(struct dslab_node_ctx *ctx, struct ll_state *s, const char *why) {
+    dslab_ctx_annotate(ctx, "lease", s->holder_token, "%s", why);
+    dslab_ctx_cancel_timer(ctx, s->expire_timer);
     s->holder = -1;
     grant_next(ctx, s);
 }
 
 /* --- the clients ----------------------------------------------------------------- */
 
-static void client_think(struct node_ctx *ctx, struct ll_state *s) {
-    const struct ll_config *c = ctx_config(ctx);
+static void client_think(struct dslab_node_ctx *ctx, struct ll_state *s) {
+    const struct ll_config *c = dslab_ctx_config(ctx);
     s->phase = LL_IDLE;
-    int64_t delay_ns = rng_range_i64(ctx_rng(ctx), c->think_ns / 2, c->think_ns / 2 * 3);
-    ctx_set_timer(ctx, delay_ns, LL_TIMER_THINK);
+    int64_t delay_ns = dslab_rng_range_i64(dslab_ctx_rng(ctx), c->think_ns / 2, c->think_ns / 2 * 3);
+    dslab_ctx_set_timer(ctx, delay_ns, LL_TIMER_THINK);
 }
 
-static void client_send_acquire(struct node_ctx *ctx, struct ll_state *s) {
-    const struct ll_config *c = ctx_config(ctx);
+static void client_send_acquire(struct dslab_node_ctx *ctx, struct ll_state *s) {
+    const struct ll_config *c = dslab_ctx_config(ctx);
     s->phase = LL_ACQUIRING;
     s->attempt++;
-    s->sent_mono_ns = ctx_mono_ns(ctx); /* the lease can't have started before this */
+    s->sent_mono_ns = dslab_ctx_mono_ns(ctx); /* the lease can't have started before this */
     struct ll_msg m = {.type = LL_ACQUIRE, .attempt = s->attempt};
     send_msg(ctx, c->server, &m);
-    s->retry_timer = ctx_set_timer(ctx, c->retry_ns, tag_of(LL_TIMER_RETRY, s->attempt));
+    s->retry_timer = dslab_ctx_set_timer(ctx, c->retry_ns, tag_of(LL_TIMER_RETRY, s->attempt));
 }
 
-static void client_release(struct node_ctx *ctx, struct ll_state *s) {
-    const struct ll_config *c = ctx_config(ctx);
-    ctx_annotate(ctx, "lock", s->token, "released");
+static void client_release(struct dslab_node_ctx *ctx, struct ll_state *s) {
+    const struct ll_config *c = dslab_ctx_config(ctx);
+    dslab_ctx_annotate(ctx, "lock", s->token, "released");
     struct ll_msg m = {.type = LL_RELEASE, .token = s->token};
     send_msg(ctx, c->server, &m);
     client_think(ctx, s);
 }
 
 /* The check before each piece of work: is there enough lease left for it? */
-static void client_step(struct node_ctx *ctx, struct ll_state *s) {
-    const struct ll_config *c = ctx_config(ctx);
-    int64_t now_ns = ctx_mono_ns(ctx);
+static void client_step(struct dslab_node_ctx *ctx, struct ll_state *s) {
+    const struct ll_config *c = dslab_ctx_config(ctx);
+    int64_t now_ns = dslab_ctx_mono_ns(ctx);
     if (now_ns >= s->lease_end_mono_ns) {
-        ctx_annotate(ctx, "lock", s->token, "expired");
+        dslab_ctx_annotate(ctx, "lock", s->token, "expired");
         client_think(ctx, s);
     } else if (s->writes_done >= c->writes || now_ns + c->work_ns > s->lease_end_mono_ns) {
         client_release(ctx, s);
     } else {
-        ctx_set_timer(ctx, c->work_ns, tag_of(LL_TIMER_WORK, (uint64_t)s->token));
+        dslab_ctx_set_timer(ctx, c->work_ns, tag_of(LL_TIMER_WORK, (uint64_t)s->token));
     }
 }
 
@@ -289,25 +289,25 @@ static void client_step(struct node_ctx *ctx, struct ll_state *s) {
  * the lease's end on its own clock: a holder whose lease runs out while it
  * waits says "expired" then, not when the answer or `retry` comes (its
  * belief must end with its lease; a late answer is then ignored). */
-static void client_write(struct node_ctx *ctx, struct ll_state *s) {
-    const struct ll_config *c = ctx_config(ctx);
+static void client_write(struct dslab_node_ctx *ctx, struct ll_state *s) {
+    const struct ll_config *c = dslab_ctx_config(ctx);
     s->writes_done++;
     struct ll_msg m = {.type = LL_WRITE, .token = s->token,
                        .value = (int64_t)(s->self + 1) * 1000000 + s->token * 100 + s->writes_done};
     send_msg(ctx, c->storage, &m);
     s->awaiting_value = m.value;
-    int64_t wait_ns = c->retry_ns, left_ns = s->lease_end_mono_ns - ctx_mono_ns(ctx);
+    int64_t wait_ns = c->retry_ns, left_ns = s->lease_end_mono_ns - dslab_ctx_mono_ns(ctx);
     if (left_ns < wait_ns) wait_ns = left_ns > 0 ? left_ns : 0;
-    ctx_set_timer(ctx, wait_ns, tag_of(LL_TIMER_ACK, (uint64_t)m.value));
+    dslab_ctx_set_timer(ctx, wait_ns, tag_of(LL_TIMER_ACK, (uint64_t)m.value));
 }
 
-static void client_on_grant(struct node_ctx *ctx, struct ll_state *s, const struct ll_msg *m) {
-    const struct ll_config *c = ctx_config(ctx);
+static void client_on_grant(struct dslab_node_ctx *ctx, struct ll_state *s, const struct ll_msg *m) {
+    const struct ll_config *c = dslab_ctx_config(ctx);
     if (s->phase != LL_ACQUIRING || m->attempt != s->attempt) return;
-    ctx_cancel_timer(ctx, s->retry_timer);
+    dslab_ctx_cancel_timer(ctx, s->retry_timer);
     s->token = m->token;
     s->lease_end_mono_ns = s->sent_mono_ns + m->remaining_ns - c->margin_ns;
-    if (ctx_mono_ns(ctx) >= s->lease_end_mono_ns) { /* arrived too late to be of use */
+    if (dslab_ctx_mono_ns(ctx) >= s->lease_end_mono_ns) { /* arrived too late to be of use */
         struct ll_msg r = {.type = LL_RELEASE, .token = m->token};
         send_msg(ctx, c->server, &r);
         client_think(ctx, s);
@@ -317,34 +317,34 @@ static void client_on_grant(struct node_ctx *ctx, struct ll_state *s, const stru
     s->writes_done = 0;
     s->awaiting_value = 0;
     s->leases_held++;
-    ctx_annotate(ctx, "lock", s->token, "acquired");
+    dslab_ctx_annotate(ctx, "lock", s->token, "acquired");
     client_step(ctx, s);
 }
 
-static void client_on_write_ack(struct node_ctx *ctx, struct ll_state *s, const struct ll_msg *m) {
+static void client_on_write_ack(struct dslab_node_ctx *ctx, struct ll_state *s, const struct ll_msg *m) {
     bool current = s->phase == LL_HOLDING && m->token == s->token;
     if (current && m->value == s->awaiting_value) s->awaiting_value = 0;
     if (m->accepted) {
         if (current && s->awaiting_value == 0) client_step(ctx, s);
         return;
     }
-    ctx_annotate(ctx, "fence", m->token, "storage rejected token %lld: the lock has moved on",
+    dslab_ctx_annotate(ctx, "fence", m->token, "storage rejected token %lld: the lock has moved on",
                  (long long)m->token);
     if (!current) return;
-    ctx_annotate(ctx, "lock", s->token, "expired");
+    dslab_ctx_annotate(ctx, "lock", s->token, "expired");
     client_think(ctx, s);
 }
 
 /* --- the storage ------------------------------------------------------------------- */
 
-static void storage_on_write(struct node_ctx *ctx, struct ll_state *s, int32_t from,
+static void storage_on_write(struct dslab_node_ctx *ctx, struct ll_state *s, int32_t from,
                              const struct ll_msg *m) {
-    const struct ll_config *c = ctx_config(ctx);
+    const struct ll_config *c = dslab_ctx_config(ctx);
     struct ll_msg ack = {.type = LL_WRITE_ACK, .token = m->token, .value = m->value};
     if (c->fencing && m->token < s->highest_token) {
         s->rejected++;
-        ctx_annotate(ctx, "storage", m->token, "rejected v=%lld from %s (token %lld < %lld)",
-                     (long long)m->value, ctx_node_name(ctx, from), (long long)m->token,
+        dslab_ctx_annotate(ctx, "storage", m->token, "rejected v=%lld from %s (token %lld < %lld)",
+                     (long long)m->value, dslab_ctx_node_name(ctx, from), (long long)m->token,
                      (long long)s->highest_token);
     } else {
         /* With fencing, the storage never accepts a token below one it
@@ -354,22 +354,22 @@ static void storage_on_write(struct node_ctx *ctx, struct ll_state *s, int32_t f
         ack.accepted = 1;
         if (m->token > s->highest_token) s->highest_token = m->token;
         s->last_value = m->value;
-        ctx_store_put(ctx, "highest", &s->highest_token, sizeof s->highest_token);
-        ctx_store_put(ctx, "value", &s->last_value, sizeof s->last_value);
-        ctx_store_sync(ctx);
-        ctx_annotate(ctx, "storage", m->token, "accepted v=%lld from %s", (long long)m->value,
-                     ctx_node_name(ctx, from));
+        dslab_ctx_store_put(ctx, "highest", &s->highest_token, sizeof s->highest_token);
+        dslab_ctx_store_put(ctx, "value", &s->last_value, sizeof s->last_value);
+        dslab_ctx_store_sync(ctx);
+        dslab_ctx_annotate(ctx, "storage", m->token, "accepted v=%lld from %s", (long long)m->value,
+                     dslab_ctx_node_name(ctx, from));
     }
     send_msg(ctx, from, &ack);
 }
 
 /* --- vtable -------------------------------------------------------------------------- */
 
-static void ll_init(struct node_ctx *ctx, void *state) {
+static void ll_init(struct dslab_node_ctx *ctx, void *state) {
     struct ll_state *s = state;
-    const struct ll_config *c = ctx_config(ctx);
-    s->self = ctx_self(ctx);
-    s->nodes_count = ctx_nodes_count(ctx);
+    const struct ll_config *c = dslab_ctx_config(ctx);
+    s->self = dslab_ctx_self(ctx);
+    s->nodes_count = dslab_ctx_nodes_count(ctx);
     s->holder = -1;
     s->last_holder = c->server;
     s->writes_max = c->writes;
@@ -378,29 +378,29 @@ static void ll_init(struct node_ctx *ctx, void *state) {
                                       : LL_ROLE_CLIENT;
     const void *p;
     if (s->self == c->server) {
-        bool restarted = ctx_store_get(ctx, "token", &p) == (long)sizeof s->next_token;
+        bool restarted = dslab_ctx_store_get(ctx, "token", &p) == (long)sizeof s->next_token;
         if (restarted) {
             memcpy(&s->next_token, p, sizeof s->next_token);
-            s->quiet_until_mono_ns = ctx_mono_ns(ctx) + c->lease_ns;
-            ctx_set_timer(ctx, c->lease_ns, LL_TIMER_QUIET);
+            s->quiet_until_mono_ns = dslab_ctx_mono_ns(ctx) + c->lease_ns;
+            dslab_ctx_set_timer(ctx, c->lease_ns, LL_TIMER_QUIET);
         }
-        ctx_report_role(ctx, ROLE_OTHER, s->next_token, "lock-server%s",
+        dslab_ctx_report_role(ctx, DSLAB_ROLE_OTHER, s->next_token, "lock-server%s",
                         restarted ? " (restarted: no grants for one lease)" : "");
     } else if (s->self == c->storage) {
-        if (ctx_store_get(ctx, "highest", &p) == (long)sizeof s->highest_token) {
+        if (dslab_ctx_store_get(ctx, "highest", &p) == (long)sizeof s->highest_token) {
             memcpy(&s->highest_token, p, sizeof s->highest_token);
         }
-        ctx_report_role(ctx, ROLE_OTHER, s->highest_token, "storage");
+        dslab_ctx_report_role(ctx, DSLAB_ROLE_OTHER, s->highest_token, "storage");
     } else {
-        ctx_report_role(ctx, ROLE_OTHER, 0, "client");
+        dslab_ctx_report_role(ctx, DSLAB_ROLE_OTHER, 0, "client");
         client_think(ctx, s);
     }
 }
 
-static void ll_on_message(struct node_ctx *ctx, void *state, int32_t from, const void *msg,
+static void ll_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *msg,
                           size_t len) {
     struct ll_state *s = state;
-    const struct ll_config *c = ctx_config(ctx);
+    const struct ll_config *c = dslab_ctx_config(ctx);
     struct ll_msg m;
     if (len != sizeof m || from < 0 || from >= s->nodes_count) return;
     memcpy(&m, msg, sizeof m);
@@ -418,7 +418,7 @@ static void ll_on_message(struct node_ctx *ctx, void *state, int32_t from, const
     }
 }
 
-static void ll_on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
+static void ll_on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
     (void)timer_id;
     struct ll_state *s = state;
     uint64_t arg = tag >> 8;
@@ -455,7 +455,7 @@ static void ll_describe(const void *state, char *buf, size_t buf_size) {
     case LL_ROLE_SERVER:
         snprintf(buf, buf_size, "lock server: %s token %lld, %d waiting",
                  s->holder >= 0 ? "held," : "free, last", (long long)s->next_token,
-                 bits_count(s->waiting));
+                 dslab_bits_count(s->waiting));
         break;
     case LL_ROLE_STORAGE:
         snprintf(buf, buf_size, "storage: highest token %lld, %lld accepted, %lld rejected",
@@ -479,7 +479,7 @@ static void ll_message_label(const void *msg, size_t len, char *buf, size_t buf_
         break;
     case LL_GRANT:
         snprintf(buf, buf_size, "grant token %lld for %lldms", (long long)m.token,
-                 (long long)(m.remaining_ns / NS_PER_MS));
+                 (long long)(m.remaining_ns / DSLAB_NS_PER_MS));
         break;
     case LL_RELEASE:
         snprintf(buf, buf_size, "release token %lld", (long long)m.token);
@@ -497,7 +497,7 @@ static void ll_message_label(const void *msg, size_t len, char *buf, size_t buf_
     }
 }
 
-const struct protocol protocol_lease_lock = {
+const struct dslab_protocol protocol_lease_lock = {
     .name = "lease-lock",
     .summary = "a lease-based lock server, clients writing to storage, optional fencing tokens",
     .state_size = sizeof(struct ll_state),

@@ -10,7 +10,7 @@
  *
  * Everything is in the fixed-size node state block (zeroed at a crash):
  * nothing is malloc'd. The log is bounded by PB_LOG_MAX; a full primary
- * refuses writes (REPLY_FAIL), which shows as unavailability. */
+ * refuses writes (DSLAB_REPLY_FAIL), which shows as unavailability. */
 #ifndef DSLAB_PB_INTERNAL_H
 #define DSLAB_PB_INTERNAL_H
 
@@ -25,7 +25,7 @@
 #include "protocols/repl_log.h"
 
 /* Acks and grants are bit masks of node indexes. */
-#define PB_NODES_MAX BITS_NODES_MAX
+#define PB_NODES_MAX DSLAB_BITS_NODES_MAX
 #define PB_LOG_MAX 4096
 #define PB_KV_SLOTS (2 * PB_LOG_MAX) /* at most one new key per entry: load <= 1/2 */
 #define PB_PENDING_MAX 512
@@ -160,33 +160,33 @@ struct pb_state {
 };
 
 /* primary_backup.c */
-const struct pb_config *pb_cfg(const struct node_ctx *ctx);
+const struct pb_config *pb_cfg(const struct dslab_node_ctx *ctx);
 int32_t pb_majority(const struct pb_state *s);
-void pb_become_backup(struct node_ctx *ctx, struct pb_state *s, int64_t epoch, int32_t primary);
-void pb_heard_primary(struct node_ctx *ctx, struct pb_state *s, int32_t primary);
-bool pb_lease_held(struct node_ctx *ctx, const struct pb_state *s);
-void pb_update_lease(struct node_ctx *ctx, struct pb_state *s);
+void pb_become_backup(struct dslab_node_ctx *ctx, struct pb_state *s, int64_t epoch, int32_t primary);
+void pb_heard_primary(struct dslab_node_ctx *ctx, struct pb_state *s, int32_t primary);
+bool pb_lease_held(struct dslab_node_ctx *ctx, const struct pb_state *s);
+void pb_update_lease(struct dslab_node_ctx *ctx, struct pb_state *s);
 
 /* pb_repl.c */
 const struct repl_log_spec *pb_log_spec(void);
-void pb_send_repl(struct node_ctx *ctx, struct pb_state *s, int32_t peer);
-void pb_broadcast_repl(struct node_ctx *ctx, struct pb_state *s);
-void pb_on_repl(struct node_ctx *ctx, struct pb_state *s, int32_t from,
+void pb_send_repl(struct dslab_node_ctx *ctx, struct pb_state *s, int32_t peer);
+void pb_broadcast_repl(struct dslab_node_ctx *ctx, struct pb_state *s);
+void pb_on_repl(struct dslab_node_ctx *ctx, struct pb_state *s, int32_t from,
                 const struct pb_repl_msg *m);
-void pb_on_repl_resp(struct node_ctx *ctx, struct pb_state *s, int32_t from,
+void pb_on_repl_resp(struct dslab_node_ctx *ctx, struct pb_state *s, int32_t from,
                      const struct pb_repl_resp_msg *m);
-void pb_on_request(struct node_ctx *ctx, void *state, const struct client_request *req);
-void pb_advance_commit(struct node_ctx *ctx, struct pb_state *s);
-void pb_set_commit(struct node_ctx *ctx, struct pb_state *s, int64_t commit);
+void pb_on_request(struct dslab_node_ctx *ctx, void *state, const struct dslab_client_request *req);
+void pb_advance_commit(struct dslab_node_ctx *ctx, struct pb_state *s);
+void pb_set_commit(struct dslab_node_ctx *ctx, struct pb_state *s, int64_t commit);
 int64_t pb_epoch_at(const struct pb_state *s, int64_t seq);
-int pb_log_append(struct node_ctx *ctx, struct pb_state *s, const struct pb_entry *e);
-void pb_persist_meta(struct node_ctx *ctx, const struct pb_state *s);
-void pb_load(struct node_ctx *ctx, struct pb_state *s);
+int pb_log_append(struct dslab_node_ctx *ctx, struct pb_state *s, const struct pb_entry *e);
+void pb_persist_meta(struct dslab_node_ctx *ctx, const struct pb_state *s);
+void pb_load(struct dslab_node_ctx *ctx, struct pb_state *s);
 int64_t pb_kv_get(const struct pb_state *s, int64_t key);
-void pb_annotate_final(struct node_ctx *ctx, const struct pb_state *s);
+void pb_annotate_final(struct dslab_node_ctx *ctx, const struct pb_state *s);
 void pb_describe(const void *state, char *buf, size_t buf_size);
 void pb_message_label(const void *msg, size_t len, char *buf, size_t buf_size);
 const char *pb_role_name(enum pb_role role);
-enum role_class pb_role_class(enum pb_role role);
+enum dslab_role_class pb_role_class(enum pb_role role);
 
 #endif

@@ -45,15 +45,15 @@ int64_t pb_epoch_at(const struct pb_state *s, int64_t seq) {
     return repl_log_term_at(&pb_log_spec_value, s->log, s->log_len, seq);
 }
 
-int pb_log_append(struct node_ctx *ctx, struct pb_state *s, const struct pb_entry *e) {
+int pb_log_append(struct dslab_node_ctx *ctx, struct pb_state *s, const struct pb_entry *e) {
     return repl_log_append(ctx, log_of(s), e);
 }
 
-void pb_persist_meta(struct node_ctx *ctx, const struct pb_state *s) {
+void pb_persist_meta(struct dslab_node_ctx *ctx, const struct pb_state *s) {
     repl_log_persist_meta(ctx, &pb_log_spec_value, s->epoch, s->voted_for);
 }
 
-void pb_load(struct node_ctx *ctx, struct pb_state *s) {
+void pb_load(struct dslab_node_ctx *ctx, struct pb_state *s) {
     repl_log_load(ctx, log_of(s), &s->epoch, &s->voted_for);
 }
 
@@ -63,18 +63,18 @@ int64_t pb_kv_get(const struct pb_state *s, int64_t key) {
     return kv_map_get(s->kv, PB_KV_SLOTS, key);
 }
 
-static enum reply_status kv_apply(struct pb_state *s, const struct pb_entry *e) {
+static enum dslab_reply_status kv_apply(struct pb_state *s, const struct pb_entry *e) {
     return kv_map_apply(s->kv, PB_KV_SLOTS, e->cmd, e->key, e->value, e->expected);
 }
 
 /* Drops entries after `len`; entries already applied are undone by
  * rebuilding the map from the log that remains. */
-static void log_truncate(struct node_ctx *ctx, struct pb_state *s, int64_t len) {
+static void log_truncate(struct dslab_node_ctx *ctx, struct pb_state *s, int64_t len) {
     if (!repl_log_truncate(ctx, log_of(s), len)) {
         return;
     }
     if (s->applied > s->log_len) {
-        ctx_annotate(ctx, "rollback", s->applied - s->log_len,
+        dslab_ctx_annotate(ctx, "rollback", s->applied - s->log_len,
                      "dropped %lld applied entries after seq %lld",
                      (long long)(s->applied - s->log_len), (long long)s->log_len);
         kv_map_clear(s->kv, PB_KV_SLOTS);
@@ -90,25 +90,25 @@ static void log_truncate(struct node_ctx *ctx, struct pb_state *s, int64_t len) 
 
 /* --- commit and apply ------------------------------------------------------------------ */
 
-static void resolve_pending(struct node_ctx *ctx, struct pb_state *s, int64_t seq,
-                            enum reply_status status) {
+static void resolve_pending(struct dslab_node_ctx *ctx, struct pb_state *s, int64_t seq,
+                            enum dslab_reply_status status) {
     for (int i = 0; i < s->pending_count; i++) {
         if (s->pending[i].seq == seq) {
-            ctx_reply(ctx, s->pending[i].request_id, status, 0);
+            dslab_ctx_reply(ctx, s->pending[i].request_id, status, 0);
             s->pending[i] = s->pending[--s->pending_count];
             return;
         }
     }
 }
 
-void pb_set_commit(struct node_ctx *ctx, struct pb_state *s, int64_t commit) {
+void pb_set_commit(struct dslab_node_ctx *ctx, struct pb_state *s, int64_t commit) {
     DSLAB_ASSERT(s->applied <= s->commit);
     if (!repl_commit_to(ctx, &s->commit, s->log_len, commit)) {
         return;
     }
     while (s->applied < s->commit) {
         const struct pb_entry *e = &s->log[s->applied++];
-        enum reply_status status = kv_apply(s, e);
+        enum dslab_reply_status status = kv_apply(s, e);
         if (s->role == PB_PRIMARY) {
             resolve_pending(ctx, s, s->applied, status);
         }
@@ -117,7 +117,7 @@ void pb_set_commit(struct node_ctx *ctx, struct pb_state *s, int64_t commit) {
 
 /* Sync: an entry of this epoch is committed once a majority stores it
  * (older entries commit with it, as in Raft). */
-void pb_advance_commit(struct node_ctx *ctx, struct pb_state *s) {
+void pb_advance_commit(struct dslab_node_ctx *ctx, struct pb_state *s) {
     s->match_seq[s->self] = s->log_len;
     int64_t n = repl_majority_index(&pb_log_spec_value, s->log, s->log_len, s->match_seq,
                                     s->nodes_count, pb_majority(s), s->commit, s->epoch, false);
@@ -128,7 +128,7 @@ void pb_advance_commit(struct node_ctx *ctx, struct pb_state *s) {
 
 /* --- sending -------------------------------------------------------------------------- */
 
-void pb_send_repl(struct node_ctx *ctx, struct pb_state *s, int32_t peer) {
+void pb_send_repl(struct dslab_node_ctx *ctx, struct pb_state *s, int32_t peer) {
     struct pb_repl_msg m;
     memset(&m.head, 0, sizeof m.head);
     int64_t prev = 0;
@@ -140,11 +140,11 @@ void pb_send_repl(struct node_ctx *ctx, struct pb_state *s, int32_t peer) {
     m.head.prev_seq = prev;
     m.head.prev_epoch = pb_epoch_at(s, prev);
     m.head.commit = s->commit;
-    m.head.sent_mono_ns = ctx_mono_ns(ctx);
-    ctx_send(ctx, peer, &m, sizeof m.head + (size_t)count * sizeof(struct pb_entry));
+    m.head.sent_mono_ns = dslab_ctx_mono_ns(ctx);
+    dslab_ctx_send(ctx, peer, &m, sizeof m.head + (size_t)count * sizeof(struct pb_entry));
 }
 
-void pb_broadcast_repl(struct node_ctx *ctx, struct pb_state *s) {
+void pb_broadcast_repl(struct dslab_node_ctx *ctx, struct pb_state *s) {
     for (int32_t peer = 0; peer < s->nodes_count; peer++) {
         if (peer != s->self) {
             pb_send_repl(ctx, s, peer);
@@ -160,20 +160,20 @@ static int64_t conflict_hint(const struct pb_state *s, int64_t prev) {
     return repl_log_conflict_hint(&pb_log_spec_value, s->log, s->log_len, prev, 0);
 }
 
-static void truncate_received(struct node_ctx *ctx, void *state, int64_t new_len) {
+static void truncate_received(struct dslab_node_ctx *ctx, void *state, int64_t new_len) {
     log_truncate(ctx, state, new_len);
 }
 
-static int64_t store_entries(struct node_ctx *ctx, struct pb_state *s,
+static int64_t store_entries(struct dslab_node_ctx *ctx, struct pb_state *s,
                              const struct pb_repl_msg *m) {
     int64_t match = repl_log_store_received(ctx, log_of(s), m->head.prev_seq, m->entries,
                                             m->head.count, truncate_received, s);
-    ctx_store_sync(ctx); /* entries are durable before the ack leaves */
+    dslab_ctx_store_sync(ctx); /* entries are durable before the ack leaves */
     return match;
 }
 
 /* Whether to take a Repl from `from` at all; may make this node a backup. */
-static bool accept_primary(struct node_ctx *ctx, struct pb_state *s, int32_t from,
+static bool accept_primary(struct dslab_node_ctx *ctx, struct pb_state *s, int32_t from,
                            int64_t epoch) {
     if (epoch > s->epoch || s->role != PB_BACKUP) {
         if (s->role == PB_PRIMARY &&
@@ -186,7 +186,7 @@ static bool accept_primary(struct node_ctx *ctx, struct pb_state *s, int32_t fro
     return true;
 }
 
-void pb_on_repl(struct node_ctx *ctx, struct pb_state *s, int32_t from,
+void pb_on_repl(struct dslab_node_ctx *ctx, struct pb_state *s, int32_t from,
                 const struct pb_repl_msg *m) {
     struct pb_repl_resp_msg r;
     memset(&r, 0, sizeof r);
@@ -196,7 +196,7 @@ void pb_on_repl(struct node_ctx *ctx, struct pb_state *s, int32_t from,
     if (pb_cfg(ctx)->fencing && m->head.epoch < s->epoch) {
         r.stale = 1; /* fenced: this node promised a newer epoch */
         r.epoch = s->epoch;
-        ctx_send(ctx, from, &r, sizeof r);
+        dslab_ctx_send(ctx, from, &r, sizeof r);
         return;
     }
     if (!accept_primary(ctx, s, from, m->head.epoch)) {
@@ -213,18 +213,18 @@ void pb_on_repl(struct node_ctx *ctx, struct pb_state *s, int32_t from,
         }
     }
     r.epoch = s->epoch;
-    ctx_send(ctx, from, &r, sizeof r);
+    dslab_ctx_send(ctx, from, &r, sizeof r);
 }
 
 /* --- primary side ------------------------------------------------------------------------- */
 
-void pb_on_repl_resp(struct node_ctx *ctx, struct pb_state *s, int32_t from,
+void pb_on_repl_resp(struct dslab_node_ctx *ctx, struct pb_state *s, int32_t from,
                      const struct pb_repl_resp_msg *m) {
     const struct pb_config *c = pb_cfg(ctx);
     if (m->stale) {
         if (c->fencing && m->epoch > s->epoch) {
-            ctx_annotate(ctx, "fenced", m->epoch, "%s rejected epoch %lld: it knows epoch %lld",
-                         ctx_node_name(ctx, from), (long long)s->epoch, (long long)m->epoch);
+            dslab_ctx_annotate(ctx, "fenced", m->epoch, "%s rejected epoch %lld: it knows epoch %lld",
+                         dslab_ctx_node_name(ctx, from), (long long)s->epoch, (long long)m->epoch);
             pb_become_backup(ctx, s, m->epoch, -1);
         }
         return;
@@ -264,19 +264,19 @@ void pb_on_repl_resp(struct node_ctx *ctx, struct pb_state *s, int32_t from,
 
 /* --- client requests ---------------------------------------------------------------------- */
 
-static void on_write(struct node_ctx *ctx, struct pb_state *s, const struct client_request *req) {
+static void on_write(struct dslab_node_ctx *ctx, struct pb_state *s, const struct dslab_client_request *req) {
     struct pb_entry e;
     memset(&e, 0, sizeof e);
     e.epoch = s->epoch;
-    e.cmd = req->fn == OP_CAS ? KV_CMD_CAS : KV_CMD_WRITE;
+    e.cmd = req->fn == DSLAB_OP_CAS ? KV_CMD_CAS : KV_CMD_WRITE;
     e.key = req->key;
     e.value = req->value;
     e.expected = req->expected;
     if (s->pending_count >= PB_PENDING_MAX || pb_log_append(ctx, s, &e) != 0) {
-        ctx_reply(ctx, req->request_id, REPLY_FAIL, 0); /* full: refused, not done */
+        dslab_ctx_reply(ctx, req->request_id, DSLAB_REPLY_FAIL, 0); /* full: refused, not done */
         return;
     }
-    ctx_store_sync(ctx);
+    dslab_ctx_store_sync(ctx);
     struct pb_pending *p = &s->pending[s->pending_count++];
     p->seq = s->log_len;
     p->request_id = req->request_id;
@@ -292,45 +292,45 @@ static void on_write(struct node_ctx *ctx, struct pb_state *s, const struct clie
     pb_advance_commit(ctx, s); /* a one-node cluster commits at once */
 }
 
-void pb_on_request(struct node_ctx *ctx, void *state, const struct client_request *req) {
+void pb_on_request(struct dslab_node_ctx *ctx, void *state, const struct dslab_client_request *req) {
     struct pb_state *s = state;
     if (s->role != PB_PRIMARY || !pb_lease_held(ctx, s)) {
         repl_reply_not_done(ctx, req->request_id, s->primary_id, s->self);
         return;
     }
     switch (req->fn) {
-    case OP_READ:
+    case DSLAB_OP_READ:
         if (s->applied < s->own_seq) {
             /* Until its no-op commits, a new primary may lack committed writes. */
-            ctx_reply(ctx, req->request_id, REPLY_FAIL, 0);
+            dslab_ctx_reply(ctx, req->request_id, DSLAB_REPLY_FAIL, 0);
         } else {
-            ctx_reply(ctx, req->request_id, REPLY_OK, pb_kv_get(s, req->key));
+            dslab_ctx_reply(ctx, req->request_id, DSLAB_REPLY_OK, pb_kv_get(s, req->key));
         }
         break;
-    case OP_WRITE:
-    case OP_CAS:
+    case DSLAB_OP_WRITE:
+    case DSLAB_OP_CAS:
         on_write(ctx, s, req);
         break;
     default:
-        ctx_reply(ctx, req->request_id, REPLY_FAIL, 0);
+        dslab_ctx_reply(ctx, req->request_id, DSLAB_REPLY_FAIL, 0);
         break;
     }
 }
 
 /* --- texts ----------------------------------------------------------------------------------- */
 
-void pb_annotate_final(struct node_ctx *ctx, const struct pb_state *s) {
+void pb_annotate_final(struct dslab_node_ctx *ctx, const struct pb_state *s) {
     int64_t keys = kv_map_count(s->kv, PB_KV_SLOTS);
-    ctx_report_final_state(ctx, keys, "%s epoch=%" PRId64 " applied=%" PRId64 " keys=%" PRId64,
+    dslab_ctx_report_final_state(ctx, keys, "%s epoch=%" PRId64 " applied=%" PRId64 " keys=%" PRId64,
                            pb_role_name(s->role), s->epoch, s->applied, keys);
     kv_map_report_final(ctx, s->kv, PB_KV_SLOTS);
 }
 
-enum role_class pb_role_class(enum pb_role role) {
+enum dslab_role_class pb_role_class(enum pb_role role) {
     switch (role) {
-    case PB_PRIMARY: return ROLE_PRIMARY;
-    case PB_CANDIDATE: return ROLE_CANDIDATE;
-    default: return ROLE_BACKUP;
+    case PB_PRIMARY: return DSLAB_ROLE_PRIMARY;
+    case PB_CANDIDATE: return DSLAB_ROLE_CANDIDATE;
+    default: return DSLAB_ROLE_BACKUP;
     }
 }
 

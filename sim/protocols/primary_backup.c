@@ -49,23 +49,23 @@ static const char *const pb_known_params[] = {
 };
 static const char *const pb_replications[] = {"sync", "async", NULL};
 
-static int pb_configure(const struct scenario *s, void **config_out, struct diag *diag) {
+static int pb_configure(const struct dslab_scenario *s, void **config_out, struct dslab_diag *diag) {
     struct pb_config c;
     memset(&c, 0, sizeof c);
     int replication = PB_SYNC;
     int64_t entries_max = 0;
-    if (param_reject_unknown(s, pb_known_params, diag) != 0 ||
-        param_duration_ns(s, "heartbeat", 50 * NS_PER_MS, &c.heartbeat_ns, diag) != 0 ||
-        param_duration_ns(s, "failover_after", 300 * NS_PER_MS, &c.failover_after_ns, diag) != 0 ||
-        param_choice(s, "replication", pb_replications, PB_SYNC, &replication, diag) != 0 ||
-        param_bool(s, "fencing", false, &c.fencing, diag) != 0 ||
-        param_duration_ns(s, "lease", c.failover_after_ns / 3 * 2, &c.lease_ns, diag) != 0 ||
-        param_int(s, "max_entries_per_message", PB_REPL_ENTRIES_MAX, 1, PB_REPL_ENTRIES_MAX,
+    if (dslab_param_reject_unknown(s, pb_known_params, diag) != 0 ||
+        dslab_param_duration_ns(s, "heartbeat", 50 * DSLAB_NS_PER_MS, &c.heartbeat_ns, diag) != 0 ||
+        dslab_param_duration_ns(s, "failover_after", 300 * DSLAB_NS_PER_MS, &c.failover_after_ns, diag) != 0 ||
+        dslab_param_choice(s, "replication", pb_replications, PB_SYNC, &replication, diag) != 0 ||
+        dslab_param_bool(s, "fencing", false, &c.fencing, diag) != 0 ||
+        dslab_param_duration_ns(s, "lease", c.failover_after_ns / 3 * 2, &c.lease_ns, diag) != 0 ||
+        dslab_param_int(s, "max_entries_per_message", PB_REPL_ENTRIES_MAX, 1, PB_REPL_ENTRIES_MAX,
                   &entries_max, diag) != 0) {
         return -1;
     }
     if (s->nodes_count > PB_NODES_MAX) {
-        return diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
+        return dslab_diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
                         "primary-backup supports at most %d nodes, the scenario has %d",
                         PB_NODES_MAX, (int)s->nodes_count);
     }
@@ -88,8 +88,8 @@ static int pb_configure(const struct scenario *s, void **config_out, struct diag
     return proto_config_keep(s, &c, sizeof c, config_out, diag);
 }
 
-const struct pb_config *pb_cfg(const struct node_ctx *ctx) {
-    return ctx_config(ctx);
+const struct pb_config *pb_cfg(const struct dslab_node_ctx *ctx) {
+    return dslab_ctx_config(ctx);
 }
 
 int32_t pb_majority(const struct pb_state *s) {
@@ -98,9 +98,9 @@ int32_t pb_majority(const struct pb_state *s) {
 
 /* --- timers and roles -------------------------------------------------------- */
 
-static void cancel(struct node_ctx *ctx, bool *armed, uint64_t id) {
+static void cancel(struct dslab_node_ctx *ctx, bool *armed, uint64_t id) {
     if (*armed) {
-        ctx_cancel_timer(ctx, id);
+        dslab_ctx_cancel_timer(ctx, id);
         *armed = false;
     }
 }
@@ -108,27 +108,27 @@ static void cancel(struct node_ctx *ctx, bool *armed, uint64_t id) {
 /* Backups wait failover_after plus half of it per node ahead of them in
  * line after the last primary, so the next node in line fails over first
  * and the others hear it before their own timers fire. */
-static void arm_failover(struct node_ctx *ctx, struct pb_state *s, bool retry) {
+static void arm_failover(struct dslab_node_ctx *ctx, struct pb_state *s, bool retry) {
     const struct pb_config *c = pb_cfg(ctx);
     cancel(ctx, &s->failover_timer_armed, s->failover_timer_id);
     int64_t delay_ns;
     if (retry) {
         delay_ns = c->failover_after_ns / 2 +
-                   rng_range_i64(ctx_rng(ctx), 0, c->failover_after_ns / 2);
+                   dslab_rng_range_i64(dslab_ctx_rng(ctx), 0, c->failover_after_ns / 2);
     } else {
         int32_t last = s->last_primary >= 0 ? s->last_primary : 0;
         int32_t rank = (s->self - last - 1 + s->nodes_count) % s->nodes_count;
         delay_ns = c->failover_after_ns + rank * (c->failover_after_ns / 2) +
-                   rng_range_i64(ctx_rng(ctx), 0, c->heartbeat_ns / 2);
+                   dslab_rng_range_i64(dslab_ctx_rng(ctx), 0, c->heartbeat_ns / 2);
     }
-    s->failover_timer_id = ctx_set_timer(ctx, delay_ns, PB_TIMER_FAILOVER);
+    s->failover_timer_id = dslab_ctx_set_timer(ctx, delay_ns, PB_TIMER_FAILOVER);
     s->failover_timer_armed = true;
 }
 
-static void set_role(struct node_ctx *ctx, struct pb_state *s, enum pb_role role) {
+static void set_role(struct dslab_node_ctx *ctx, struct pb_state *s, enum pb_role role) {
     bool was_primary = s->role == PB_PRIMARY;
     s->role = role;
-    ctx_report_role(ctx, pb_role_class(role), role == PB_CANDIDATE ? s->candidate_epoch : s->epoch,
+    dslab_ctx_report_role(ctx, pb_role_class(role), role == PB_CANDIDATE ? s->candidate_epoch : s->epoch,
                     "%s", pb_role_name(role));
     if (was_primary && role != PB_PRIMARY) {
         cancel(ctx, &s->heartbeat_timer_armed, s->heartbeat_timer_id);
@@ -139,24 +139,24 @@ static void set_role(struct node_ctx *ctx, struct pb_state *s, enum pb_role role
     }
 }
 
-static void set_epoch(struct node_ctx *ctx, struct pb_state *s, int64_t epoch) {
+static void set_epoch(struct dslab_node_ctx *ctx, struct pb_state *s, int64_t epoch) {
     if (epoch == s->epoch) {
         return;
     }
     DSLAB_ASSERT(epoch > s->epoch); /* epochs never go back */
     s->epoch = epoch;
     s->voted_for = -1;
-    ctx_report_term(ctx, epoch, "epoch");
+    dslab_ctx_report_term(ctx, epoch, "epoch");
 }
 
 /* Follows `primary` (-1 = unknown) in `epoch` (>= current), persisting a
  * new epoch before anything that depends on it is sent. */
-void pb_become_backup(struct node_ctx *ctx, struct pb_state *s, int64_t epoch, int32_t primary) {
+void pb_become_backup(struct dslab_node_ctx *ctx, struct pb_state *s, int64_t epoch, int32_t primary) {
     DSLAB_ASSERT(epoch >= s->epoch);
     if (epoch > s->epoch) {
         set_epoch(ctx, s, epoch);
         pb_persist_meta(ctx, s);
-        ctx_store_sync(ctx);
+        dslab_ctx_store_sync(ctx);
     }
     s->primary_id = primary;
     if (primary >= 0) {
@@ -170,15 +170,15 @@ void pb_become_backup(struct node_ctx *ctx, struct pb_state *s, int64_t epoch, i
     }
 }
 
-void pb_heard_primary(struct node_ctx *ctx, struct pb_state *s, int32_t primary) {
+void pb_heard_primary(struct dslab_node_ctx *ctx, struct pb_state *s, int32_t primary) {
     s->heard_primary = true;
-    s->heard_primary_mono_ns = ctx_mono_ns(ctx);
+    s->heard_primary_mono_ns = dslab_ctx_mono_ns(ctx);
     s->primary_id = primary;
     s->last_primary = primary;
     arm_failover(ctx, s, false);
 }
 
-static void become_primary(struct node_ctx *ctx, struct pb_state *s, int64_t acked_mono_ns) {
+static void become_primary(struct dslab_node_ctx *ctx, struct pb_state *s, int64_t acked_mono_ns) {
     /* One primary per epoch in this node's view: it never leads an epoch
      * whose grant it gave to another node. */
     DSLAB_ASSERT(s->voted_for == s->self || s->voted_for < 0);
@@ -198,10 +198,10 @@ static void become_primary(struct node_ctx *ctx, struct pb_state *s, int64_t ack
     noop.epoch = s->epoch;
     noop.cmd = KV_CMD_NOOP;
     s->own_seq = pb_log_append(ctx, s, &noop) == 0 ? s->log_len : s->log_len + 1;
-    ctx_store_sync(ctx);
+    dslab_ctx_store_sync(ctx);
     s->match_seq[s->self] = s->log_len;
     set_role(ctx, s, PB_PRIMARY);
-    s->heartbeat_timer_id = ctx_set_timer(ctx, pb_cfg(ctx)->heartbeat_ns, PB_TIMER_HEARTBEAT);
+    s->heartbeat_timer_id = dslab_ctx_set_timer(ctx, pb_cfg(ctx)->heartbeat_ns, PB_TIMER_HEARTBEAT);
     s->heartbeat_timer_armed = true;
     if (pb_cfg(ctx)->replication == PB_ASYNC) {
         pb_set_commit(ctx, s, s->log_len);
@@ -221,36 +221,36 @@ static int64_t lease_start_ns(const struct pb_state *s, int64_t now_ns) {
                                 pb_majority(s));
 }
 
-bool pb_lease_held(struct node_ctx *ctx, const struct pb_state *s) {
+bool pb_lease_held(struct dslab_node_ctx *ctx, const struct pb_state *s) {
     if (s->role != PB_PRIMARY) {
         return false;
     }
     if (!pb_cfg(ctx)->fencing) {
         return true;
     }
-    int64_t now_ns = ctx_mono_ns(ctx);
+    int64_t now_ns = dslab_ctx_mono_ns(ctx);
     int64_t start_ns = lease_start_ns(s, now_ns);
     return start_ns != INT64_MIN && now_ns < start_ns + pb_cfg(ctx)->lease_ns;
 }
 
 /* Re-arms the lease timer at the lease's end, or steps down when it is over. */
-void pb_update_lease(struct node_ctx *ctx, struct pb_state *s) {
+void pb_update_lease(struct dslab_node_ctx *ctx, struct pb_state *s) {
     const struct pb_config *c = pb_cfg(ctx);
     if (!c->fencing || s->role != PB_PRIMARY) {
         return;
     }
     cancel(ctx, &s->lease_timer_armed, s->lease_timer_id);
-    int64_t now_ns = ctx_mono_ns(ctx);
+    int64_t now_ns = dslab_ctx_mono_ns(ctx);
     int64_t start_ns = lease_start_ns(s, now_ns);
     if (start_ns == INT64_MIN || now_ns >= start_ns + c->lease_ns) {
-        ctx_annotate(ctx, "lease", s->epoch,
+        dslab_ctx_annotate(ctx, "lease", s->epoch,
                      "lease expired: no majority acked a heartbeat in the last %lld ms",
-                     (long long)(c->lease_ns / NS_PER_MS));
+                     (long long)(c->lease_ns / DSLAB_NS_PER_MS));
         s->heard_primary = false;
         pb_become_backup(ctx, s, s->epoch, -1);
         return;
     }
-    s->lease_timer_id = ctx_set_timer(ctx, start_ns + c->lease_ns - now_ns, PB_TIMER_LEASE);
+    s->lease_timer_id = dslab_ctx_set_timer(ctx, start_ns + c->lease_ns - now_ns, PB_TIMER_LEASE);
     s->lease_timer_armed = true;
 }
 
@@ -259,11 +259,11 @@ void pb_update_lease(struct node_ctx *ctx, struct pb_state *s) {
 /* A candidate asks for an epoch without adopting it: only a majority's
  * grant makes it real, so a node cut off from the majority does not come
  * back with a higher epoch that deposes a healthy primary. */
-static void start_candidacy(struct node_ctx *ctx, struct pb_state *s) {
+static void start_candidacy(struct dslab_node_ctx *ctx, struct pb_state *s) {
     s->candidate_epoch = (s->candidate_epoch > s->epoch ? s->candidate_epoch : s->epoch) + 1;
     s->primary_id = -1;
-    s->grants_mask = bits_of(s->self);
-    s->candidacy_mono_ns = ctx_mono_ns(ctx);
+    s->grants_mask = dslab_bits_of(s->self);
+    s->candidacy_mono_ns = dslab_ctx_mono_ns(ctx);
     set_role(ctx, s, PB_CANDIDATE);
     arm_failover(ctx, s, true);
     struct pb_promote_msg m;
@@ -275,28 +275,28 @@ static void start_candidacy(struct node_ctx *ctx, struct pb_state *s) {
     m.sent_mono_ns = s->candidacy_mono_ns;
     for (int32_t peer = 0; peer < s->nodes_count; peer++) {
         if (peer != s->self) {
-            ctx_send(ctx, peer, &m, sizeof m);
+            dslab_ctx_send(ctx, peer, &m, sizeof m);
         }
     }
 }
 
 /* A majority granted candidate_epoch: adopt it durably, then lead. */
-static void win_candidacy(struct node_ctx *ctx, struct pb_state *s) {
+static void win_candidacy(struct dslab_node_ctx *ctx, struct pb_state *s) {
     set_epoch(ctx, s, s->candidate_epoch);
     s->voted_for = s->self;
     pb_persist_meta(ctx, s);
-    ctx_store_sync(ctx);
+    dslab_ctx_store_sync(ctx);
     become_primary(ctx, s, s->candidacy_mono_ns);
 }
 
-static void on_failover_timeout(struct node_ctx *ctx, struct pb_state *s) {
+static void on_failover_timeout(struct dslab_node_ctx *ctx, struct pb_state *s) {
     s->failover_timer_armed = false;
     if (s->role == PB_PRIMARY) {
         return;
     }
     if (pb_cfg(ctx)->fencing) {
         start_candidacy(ctx, s);
-        if (bits_count(s->grants_mask) >= pb_majority(s)) {
+        if (dslab_bits_count(s->grants_mask) >= pb_majority(s)) {
             win_candidacy(ctx, s); /* a one-node cluster */
         }
         return;
@@ -304,7 +304,7 @@ static void on_failover_timeout(struct node_ctx *ctx, struct pb_state *s) {
     /* No fencing: nobody is asked. The next epoch is this node's. */
     set_epoch(ctx, s, s->epoch + 1);
     pb_persist_meta(ctx, s);
-    ctx_store_sync(ctx);
+    dslab_ctx_store_sync(ctx);
     s->grants_mask = 0;
     become_primary(ctx, s, INT64_MIN);
 }
@@ -314,7 +314,7 @@ static bool log_at_least(const struct pb_state *s, const struct pb_promote_msg *
     return m->last_epoch > last_epoch || (m->last_epoch == last_epoch && m->last_seq >= s->log_len);
 }
 
-static void on_promote(struct node_ctx *ctx, struct pb_state *s, int32_t from,
+static void on_promote(struct dslab_node_ctx *ctx, struct pb_state *s, int32_t from,
                        const struct pb_promote_msg *m) {
     struct pb_promote_msg r;
     memset(&r, 0, sizeof r);
@@ -322,30 +322,30 @@ static void on_promote(struct node_ctx *ctx, struct pb_state *s, int32_t from,
     r.epoch = m->epoch;
     r.sent_mono_ns = m->sent_mono_ns;
     bool quiet = !s->heard_primary ||
-                 ctx_mono_ns(ctx) - s->heard_primary_mono_ns >= pb_cfg(ctx)->grant_quiet_ns;
+                 dslab_ctx_mono_ns(ctx) - s->heard_primary_mono_ns >= pb_cfg(ctx)->grant_quiet_ns;
     bool regrant = m->epoch == s->epoch && s->voted_for == from;
     if (s->role != PB_PRIMARY && quiet && (m->epoch > s->epoch || regrant)) {
         if (log_at_least(s, m)) {
             pb_become_backup(ctx, s, m->epoch, -1);
             s->voted_for = from;
             pb_persist_meta(ctx, s);
-            ctx_store_sync(ctx); /* the promise is durable before it is sent */
+            dslab_ctx_store_sync(ctx); /* the promise is durable before it is sent */
             r.granted = 1;
             /* Granting counts as hearing a primary: no other candidate gets
              * this node's grant for grant_quiet, which dates the lease. */
             s->heard_primary = true;
-            s->heard_primary_mono_ns = ctx_mono_ns(ctx);
+            s->heard_primary_mono_ns = dslab_ctx_mono_ns(ctx);
             s->last_primary = from;
             arm_failover(ctx, s, false);
-            ctx_annotate(ctx, "grant", m->epoch, "grant epoch %lld to %s",
-                         (long long)m->epoch, ctx_node_name(ctx, from));
+            dslab_ctx_annotate(ctx, "grant", m->epoch, "grant epoch %lld to %s",
+                         (long long)m->epoch, dslab_ctx_node_name(ctx, from));
         }
     }
     r.known_epoch = s->epoch;
-    ctx_send(ctx, from, &r, sizeof r);
+    dslab_ctx_send(ctx, from, &r, sizeof r);
 }
 
-static void on_promote_resp(struct node_ctx *ctx, struct pb_state *s, int32_t from,
+static void on_promote_resp(struct dslab_node_ctx *ctx, struct pb_state *s, int32_t from,
                             const struct pb_promote_msg *m) {
     if (!m->granted) {
         if (m->known_epoch > s->epoch) {
@@ -356,24 +356,24 @@ static void on_promote_resp(struct node_ctx *ctx, struct pb_state *s, int32_t fr
     if (s->role != PB_CANDIDATE || m->epoch != s->candidate_epoch) {
         return; /* a late answer to an earlier candidacy */
     }
-    s->grants_mask |= bits_of(from);
-    if (bits_count(s->grants_mask) >= pb_majority(s)) {
+    s->grants_mask |= dslab_bits_of(from);
+    if (dslab_bits_count(s->grants_mask) >= pb_majority(s)) {
         win_candidacy(ctx, s);
     }
 }
 
 /* --- vtable ---------------------------------------------------------------------- */
 
-static void pb_common_boot(struct node_ctx *ctx, struct pb_state *s) {
+static void pb_common_boot(struct dslab_node_ctx *ctx, struct pb_state *s) {
     s->booted = true;
-    s->self = ctx_self(ctx);
-    s->nodes_count = ctx_nodes_count(ctx);
+    s->self = dslab_ctx_self(ctx);
+    s->nodes_count = dslab_ctx_nodes_count(ctx);
     s->primary_id = -1;
     s->last_primary = pb_cfg(ctx)->initial_primary;
     s->role = PB_BACKUP;
 }
 
-static void pb_init(struct node_ctx *ctx, void *state) {
+static void pb_init(struct dslab_node_ctx *ctx, void *state) {
     struct pb_state *s = state;
     pb_common_boot(ctx, s);
     pb_load(ctx, s);
@@ -382,30 +382,30 @@ static void pb_init(struct node_ctx *ctx, void *state) {
         s->epoch = 1;
         s->voted_for = pb_cfg(ctx)->initial_primary;
         pb_persist_meta(ctx, s);
-        ctx_store_sync(ctx);
+        dslab_ctx_store_sync(ctx);
     }
     if (s->self == pb_cfg(ctx)->initial_primary && s->epoch == 1 && s->log_len == 0) {
         s->grants_mask = ~UINT64_C(0);
-        become_primary(ctx, s, ctx_mono_ns(ctx));
+        become_primary(ctx, s, dslab_ctx_mono_ns(ctx));
         s->grants_mask = 0;
         return;
     }
     s->primary_id = s->epoch == 1 ? pb_cfg(ctx)->initial_primary : -1;
-    ctx_report_role(ctx, pb_role_class(s->role), s->epoch, "%s", pb_role_name(s->role));
+    dslab_ctx_report_role(ctx, pb_role_class(s->role), s->epoch, "%s", pb_role_name(s->role));
     arm_failover(ctx, s, false);
 }
 
 /* After a crash: back as a backup with the durable epoch and log; the map
  * is rebuilt as the primary's commit point arrives. */
-static void pb_restart(struct node_ctx *ctx, void *state) {
+static void pb_restart(struct dslab_node_ctx *ctx, void *state) {
     struct pb_state *s = state;
     pb_common_boot(ctx, s);
     pb_load(ctx, s);
-    ctx_report_role(ctx, pb_role_class(s->role), s->epoch, "%s", pb_role_name(s->role));
+    dslab_ctx_report_role(ctx, pb_role_class(s->role), s->epoch, "%s", pb_role_name(s->role));
     arm_failover(ctx, s, false);
 }
 
-static void pb_on_message(struct node_ctx *ctx, void *state, int32_t from, const void *msg,
+static void pb_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *msg,
                           size_t len) {
     struct pb_state *s = state;
     uint8_t type = len > 0 ? *(const uint8_t *)msg : 0;
@@ -437,13 +437,13 @@ static void pb_on_message(struct node_ctx *ctx, void *state, int32_t from, const
     }
 }
 
-static void pb_on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
+static void pb_on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
     struct pb_state *s = state;
     if (tag == PB_TIMER_FAILOVER && s->failover_timer_armed && timer_id == s->failover_timer_id) {
         on_failover_timeout(ctx, s);
     } else if (tag == PB_TIMER_HEARTBEAT && s->heartbeat_timer_armed &&
                timer_id == s->heartbeat_timer_id && s->role == PB_PRIMARY) {
-        s->heartbeat_timer_id = ctx_set_timer(ctx, pb_cfg(ctx)->heartbeat_ns, PB_TIMER_HEARTBEAT);
+        s->heartbeat_timer_id = dslab_ctx_set_timer(ctx, pb_cfg(ctx)->heartbeat_ns, PB_TIMER_HEARTBEAT);
         pb_broadcast_repl(ctx, s);
     } else if (tag == PB_TIMER_LEASE && s->lease_timer_armed && timer_id == s->lease_timer_id) {
         s->lease_timer_armed = false;
@@ -451,14 +451,14 @@ static void pb_on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, ui
     }
 }
 
-static void pb_on_finish(struct node_ctx *ctx, void *state) {
+static void pb_on_finish(struct dslab_node_ctx *ctx, void *state) {
     const struct pb_state *s = state;
     if (s->booted) {
         pb_annotate_final(ctx, s);
     }
 }
 
-const struct protocol protocol_primary_backup = {
+const struct dslab_protocol protocol_primary_backup = {
     .name = "primary-backup",
     .summary = "primary-backup: heartbeat failover, sync/async replication, optional fencing",
     .state_size = sizeof(struct pb_state),

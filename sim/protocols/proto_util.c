@@ -7,19 +7,19 @@
 
 #include "dslab/node.h"
 
-int proto_param_error(const struct scenario *s, const char *key, struct diag *diag,
+int proto_param_error(const struct dslab_scenario *s, const char *key, struct dslab_diag *diag,
                       const char *message) {
-    const struct scenario_param *p = param_find(s, key);
+    const struct dslab_scenario_param *p = dslab_param_find(s, key);
     int line = p ? p->pos.line : s->protocol.pos.line;
     int col = p ? p->pos.col : s->protocol.pos.col;
-    return diag_set(diag, s->path, line, col, "%s", message);
+    return dslab_diag_set(diag, s->path, line, col, "%s", message);
 }
 
-int proto_config_keep(const struct scenario *s, const void *config, size_t size,
-                      void **config_out, struct diag *diag) {
+int proto_config_keep(const struct dslab_scenario *s, const void *config, size_t size,
+                      void **config_out, struct dslab_diag *diag) {
     void *out = malloc(size);
     if (!out) {
-        return diag_set(diag, s->path, 0, 0, "out of memory");
+        return dslab_diag_set(diag, s->path, 0, 0, "out of memory");
     }
     memcpy(out, config, size);
     *config_out = out;

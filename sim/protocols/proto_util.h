@@ -11,13 +11,13 @@
 
 /* Sets diag to `message` at parameter `key`'s position (the protocol
  * block's when the key is absent). Returns -1. */
-int proto_param_error(const struct scenario *s, const char *key, struct diag *diag,
+int proto_param_error(const struct dslab_scenario *s, const char *key, struct dslab_diag *diag,
                       const char *message);
 /* Copies the parsed config (`size` bytes, no pointers inside) into one
  * allocation owned by the simulator, freed by proto_config_free. Returns
  * 0, or -1 with diag "out of memory". */
-int proto_config_keep(const struct scenario *s, const void *config, size_t size,
-                      void **config_out, struct diag *diag);
+int proto_config_keep(const struct dslab_scenario *s, const void *config, size_t size,
+                      void **config_out, struct dslab_diag *diag);
 /* The destroy_config of every protocol configured by proto_config_keep. */
 void proto_config_free(void *config);
 

@@ -45,27 +45,27 @@ static const char *const qkv_known_params[] = {
 };
 static const char *const qkv_resolutions[] = {"lww", "version-vectors", NULL};
 
-static int qkv_configure(const struct scenario *s, void **config_out, struct diag *diag) {
+static int qkv_configure(const struct dslab_scenario *s, void **config_out, struct dslab_diag *diag) {
     struct qkv_config c;
     memset(&c, 0, sizeof c);
     if (s->nodes_count > QKV_NODES_MAX) {
-        return diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
+        return dslab_diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
                         "quorum-kv supports at most %d nodes, the scenario has %d",
                         QKV_NODES_MAX, (int)s->nodes_count);
     }
     int64_t n = 0, r = 0, w = 0;
     int resolution = QKV_LWW;
     int64_t n_default = s->nodes_count < 3 ? s->nodes_count : 3;
-    if (param_reject_unknown(s, qkv_known_params, diag) != 0 ||
-        param_int(s, "n", n_default, 1, s->nodes_count, &n, diag) != 0 ||
-        param_int(s, "r", n / 2 + 1, 1, QKV_NODES_MAX, &r, diag) != 0 ||
-        param_int(s, "w", n / 2 + 1, 1, QKV_NODES_MAX, &w, diag) != 0 ||
-        param_choice(s, "resolution", qkv_resolutions, QKV_LWW, &resolution, diag) != 0 ||
-        param_bool(s, "read_repair", true, &c.read_repair, diag) != 0 ||
-        param_bool(s, "sloppy", false, &c.sloppy, diag) != 0 ||
-        param_duration_ns(s, "timeout", 500 * NS_PER_MS, &c.timeout_ns, diag) != 0 ||
-        param_duration_ns(s, "sloppy_after", 100 * NS_PER_MS, &c.sloppy_after_ns, diag) != 0 ||
-        param_duration_ns(s, "handoff_interval", 200 * NS_PER_MS, &c.handoff_interval_ns,
+    if (dslab_param_reject_unknown(s, qkv_known_params, diag) != 0 ||
+        dslab_param_int(s, "n", n_default, 1, s->nodes_count, &n, diag) != 0 ||
+        dslab_param_int(s, "r", n / 2 + 1, 1, QKV_NODES_MAX, &r, diag) != 0 ||
+        dslab_param_int(s, "w", n / 2 + 1, 1, QKV_NODES_MAX, &w, diag) != 0 ||
+        dslab_param_choice(s, "resolution", qkv_resolutions, QKV_LWW, &resolution, diag) != 0 ||
+        dslab_param_bool(s, "read_repair", true, &c.read_repair, diag) != 0 ||
+        dslab_param_bool(s, "sloppy", false, &c.sloppy, diag) != 0 ||
+        dslab_param_duration_ns(s, "timeout", 500 * DSLAB_NS_PER_MS, &c.timeout_ns, diag) != 0 ||
+        dslab_param_duration_ns(s, "sloppy_after", 100 * DSLAB_NS_PER_MS, &c.sloppy_after_ns, diag) != 0 ||
+        dslab_param_duration_ns(s, "handoff_interval", 200 * DSLAB_NS_PER_MS, &c.handoff_interval_ns,
                           diag) != 0) {
         return -1;
     }
@@ -91,13 +91,13 @@ static uint64_t timer_tag(enum qkv_timer_tag kind, int32_t slot, uint64_t seq) {
 
 /* --- sending a phase's requests ---------------------------------------------- */
 
-static void handle_local(struct node_ctx *ctx, struct qkv_state *s, struct qkv_pending *p,
+static void handle_local(struct dslab_node_ctx *ctx, struct qkv_state *s, struct qkv_pending *p,
                          int32_t hint_for);
 
-static void send_phase_msg(struct node_ctx *ctx, struct qkv_pending *p, int32_t to,
+static void send_phase_msg(struct dslab_node_ctx *ctx, struct qkv_pending *p, int32_t to,
                            int32_t hint_for) {
     p->asked |= 1u << to;
-    if (to == ctx_self(ctx)) return; /* handled after the loop: see start_phase */
+    if (to == dslab_ctx_self(ctx)) return; /* handled after the loop: see start_phase */
     struct qkv_msg m;
     memset(&m, 0, sizeof m);
     m.seq = p->seq;
@@ -109,12 +109,12 @@ static void send_phase_msg(struct node_ctx *ctx, struct qkv_pending *p, int32_t 
     } else {
         m.type = QKV_MSG_READ;
     }
-    ctx_send(ctx, to, &m, QKV_MSG_LEN(m.rec.count));
+    dslab_ctx_send(ctx, to, &m, QKV_MSG_LEN(m.rec.count));
 }
 
-static void start_phase(struct node_ctx *ctx, struct qkv_state *s, struct qkv_pending *p,
+static void start_phase(struct dslab_node_ctx *ctx, struct qkv_state *s, struct qkv_pending *p,
                         enum qkv_phase phase) {
-    const struct qkv_config *c = ctx_config(ctx);
+    const struct qkv_config *c = dslab_ctx_config(ctx);
     p->phase = phase;
     p->asked = p->answered = p->fallback_used = 0;
     memset(&p->merged, 0, sizeof p->merged);
@@ -127,23 +127,23 @@ static void start_phase(struct node_ctx *ctx, struct qkv_state *s, struct qkv_pe
     }
     if (c->sloppy && c->n < s->nodes_count) {
         int32_t slot = (int32_t)(p - s->pending);
-        ctx_cancel_timer(ctx, p->sloppy_timer);
+        dslab_ctx_cancel_timer(ctx, p->sloppy_timer);
         p->sloppy_timer =
-            ctx_set_timer(ctx, c->sloppy_after_ns, timer_tag(QKV_TIMER_SLOPPY, slot, p->seq));
+            dslab_ctx_set_timer(ctx, c->sloppy_after_ns, timer_tag(QKV_TIMER_SLOPPY, slot, p->seq));
     }
     if (local) handle_local(ctx, s, p, -1);
 }
 
-static void finish_request(struct node_ctx *ctx, struct qkv_pending *p) {
-    ctx_cancel_timer(ctx, p->timeout_timer);
-    ctx_cancel_timer(ctx, p->sloppy_timer);
+static void finish_request(struct dslab_node_ctx *ctx, struct qkv_pending *p) {
+    dslab_ctx_cancel_timer(ctx, p->timeout_timer);
+    dslab_ctx_cancel_timer(ctx, p->sloppy_timer);
     memset(p, 0, sizeof *p);
 }
 
 /* --- the coordinator's reactions ----------------------------------------------- */
 
-static void read_repair(struct node_ctx *ctx, struct qkv_state *s, struct qkv_pending *p) {
-    const struct qkv_config *c = ctx_config(ctx);
+static void read_repair(struct dslab_node_ctx *ctx, struct qkv_state *s, struct qkv_pending *p) {
+    const struct qkv_config *c = dslab_ctx_config(ctx);
     if (!c->read_repair || p->merged.count == 0) return;
     uint64_t want = qkv_record_digest(&p->merged);
     char who[96] = "";
@@ -159,26 +159,26 @@ static void read_repair(struct node_ctx *ctx, struct qkv_state *s, struct qkv_pe
             m.type = QKV_MSG_WRITE;
             m.hint_for = -1;
             m.rec = p->merged;
-            ctx_send(ctx, node, &m, QKV_MSG_LEN(m.rec.count));
+            dslab_ctx_send(ctx, node, &m, QKV_MSG_LEN(m.rec.count));
         }
         s->stats_repairs++;
-        int n = snprintf(who + used, sizeof who - used, " %s", ctx_node_name(ctx, node));
+        int n = snprintf(who + used, sizeof who - used, " %s", dslab_ctx_node_name(ctx, node));
         if (n > 0 && (size_t)n < sizeof who - used) used += (size_t)n;
     }
     if (used > 0) {
-        ctx_annotate(ctx, "repair", p->key, "read repair k%lld ->%s", (long long)p->key, who);
+        dslab_ctx_annotate(ctx, "repair", p->key, "read repair k%lld ->%s", (long long)p->key, who);
     }
 }
 
 /* Version vectors: the new version descends from every version read. */
-static void stamp_version(struct node_ctx *ctx, struct qkv_state *s, struct qkv_pending *p) {
-    const struct qkv_config *c = ctx_config(ctx);
+static void stamp_version(struct dslab_node_ctx *ctx, struct qkv_state *s, struct qkv_pending *p) {
+    const struct qkv_config *c = dslab_ctx_config(ctx);
     memset(&p->out, 0, sizeof p->out);
     p->out.key = p->key;
     p->out.count = 1;
     struct qkv_version *v = &p->out.v[0];
     v->value = p->value;
-    v->ts_ns = ctx_wall_ns(ctx);
+    v->ts_ns = dslab_ctx_wall_ns(ctx);
     v->writer = s->self;
     if (c->resolution == QKV_VERSION_VECTORS) {
         for (int32_t i = 0; i < p->merged.count; i++) {
@@ -200,20 +200,20 @@ static void stamp_version(struct node_ctx *ctx, struct qkv_state *s, struct qkv_
     }
 }
 
-static void reply_read(struct node_ctx *ctx, struct qkv_pending *p) {
+static void reply_read(struct dslab_node_ctx *ctx, struct qkv_pending *p) {
     const struct qkv_version *v = qkv_record_pick(&p->merged);
-    int64_t value = v ? v->value : HISTORY_NIL;
+    int64_t value = v ? v->value : DSLAB_HISTORY_NIL;
     if (p->merged.count > 1) {
-        ctx_annotate(ctx, "read", p->key, "k%lld has %d siblings; returned v=%lld",
+        dslab_ctx_annotate(ctx, "read", p->key, "k%lld has %d siblings; returned v=%lld",
                      (long long)p->key, (int)p->merged.count, (long long)value);
     }
-    ctx_reply(ctx, p->request_id, REPLY_OK, value);
+    dslab_ctx_reply(ctx, p->request_id, DSLAB_REPLY_OK, value);
     p->replied = true;
 }
 
-static void on_read_reply(struct node_ctx *ctx, struct qkv_state *s, struct qkv_pending *p,
+static void on_read_reply(struct dslab_node_ctx *ctx, struct qkv_state *s, struct qkv_pending *p,
                           int32_t from, const struct qkv_record *rec) {
-    const struct qkv_config *c = ctx_config(ctx);
+    const struct qkv_config *c = dslab_ctx_config(ctx);
     if (p->phase == QKV_PHASE_WRITE || !(p->asked >> from & 1u) || (p->answered >> from & 1u)) {
         return;
     }
@@ -235,26 +235,26 @@ static void on_read_reply(struct node_ctx *ctx, struct qkv_state *s, struct qkv_
     }
 }
 
-static void on_write_ack(struct node_ctx *ctx, struct qkv_pending *p, int32_t from) {
-    const struct qkv_config *c = ctx_config(ctx);
+static void on_write_ack(struct dslab_node_ctx *ctx, struct qkv_pending *p, int32_t from) {
+    const struct qkv_config *c = dslab_ctx_config(ctx);
     if (p->phase != QKV_PHASE_WRITE || !(p->asked >> from & 1u)) return;
     p->answered |= 1u << from;
     if (__builtin_popcount(p->answered) >= c->w) {
-        ctx_reply(ctx, p->request_id, REPLY_OK, p->value);
+        dslab_ctx_reply(ctx, p->request_id, DSLAB_REPLY_OK, p->value);
         finish_request(ctx, p);
     }
 }
 
 /* The coordinator is itself one of the nodes asked: no message, no delay.
  * May finish the request (and even start its next phase). */
-static void handle_local(struct node_ctx *ctx, struct qkv_state *s, struct qkv_pending *p,
+static void handle_local(struct dslab_node_ctx *ctx, struct qkv_state *s, struct qkv_pending *p,
                          int32_t hint_for) {
     if (p->phase == QKV_PHASE_WRITE) {
         int rc = hint_for >= 0 ? qkv_hint_add(ctx, s, hint_for, &p->out)
                                : qkv_local_apply(ctx, s, &p->out);
         if (rc == 0 && hint_for >= 0 && !s->handoff_armed) {
-            const struct qkv_config *c = ctx_config(ctx);
-            ctx_set_timer(ctx, c->handoff_interval_ns, QKV_TIMER_HANDOFF);
+            const struct qkv_config *c = dslab_ctx_config(ctx);
+            dslab_ctx_set_timer(ctx, c->handoff_interval_ns, QKV_TIMER_HANDOFF);
             s->handoff_armed = true;
         }
         if (rc == 0) on_write_ack(ctx, p, s->self);
@@ -272,11 +272,11 @@ static struct qkv_pending *pending_by_seq(struct qkv_state *s, uint64_t seq) {
     return NULL;
 }
 
-static void on_request(struct node_ctx *ctx, void *state, const struct client_request *req) {
+static void on_request(struct dslab_node_ctx *ctx, void *state, const struct dslab_client_request *req) {
     struct qkv_state *s = state;
-    const struct qkv_config *c = ctx_config(ctx);
-    if (req->fn != OP_READ && req->fn != OP_WRITE) {
-        ctx_reply(ctx, req->request_id, REPLY_FAIL, HISTORY_NIL);
+    const struct qkv_config *c = dslab_ctx_config(ctx);
+    if (req->fn != DSLAB_OP_READ && req->fn != DSLAB_OP_WRITE) {
+        dslab_ctx_reply(ctx, req->request_id, DSLAB_REPLY_FAIL, DSLAB_HISTORY_NIL);
         return;
     }
     struct qkv_pending *p = NULL;
@@ -284,7 +284,7 @@ static void on_request(struct node_ctx *ctx, void *state, const struct client_re
         if (!s->pending[i].used) p = &s->pending[i];
     }
     if (!p) {
-        ctx_reply(ctx, req->request_id, REPLY_FAIL, HISTORY_NIL);
+        dslab_ctx_reply(ctx, req->request_id, DSLAB_REPLY_FAIL, DSLAB_HISTORY_NIL);
         return;
     }
     memset(p, 0, sizeof *p);
@@ -294,9 +294,9 @@ static void on_request(struct node_ctx *ctx, void *state, const struct client_re
     p->key = req->key;
     p->value = req->value;
     int32_t slot = (int32_t)(p - s->pending);
-    p->timeout_timer = ctx_set_timer(ctx, c->timeout_ns, timer_tag(QKV_TIMER_TIMEOUT, slot, p->seq));
+    p->timeout_timer = dslab_ctx_set_timer(ctx, c->timeout_ns, timer_tag(QKV_TIMER_TIMEOUT, slot, p->seq));
     p->sloppy_timer = UINT64_MAX;
-    if (req->fn == OP_READ) {
+    if (req->fn == DSLAB_OP_READ) {
         s->stats_reads++;
         start_phase(ctx, s, p, QKV_PHASE_READ);
     } else if (c->resolution == QKV_VERSION_VECTORS) {
@@ -311,17 +311,17 @@ static void on_request(struct node_ctx *ctx, void *state, const struct client_re
 
 /* --- timers ------------------------------------------------------------------------ */
 
-static void on_timeout(struct node_ctx *ctx, struct qkv_state *s, struct qkv_pending *p) {
-    const struct qkv_config *c = ctx_config(ctx);
+static void on_timeout(struct dslab_node_ctx *ctx, struct qkv_state *s, struct qkv_pending *p) {
+    const struct qkv_config *c = dslab_ctx_config(ctx);
     if (p->phase == QKV_PHASE_READ) {
-        if (!p->replied) ctx_reply(ctx, p->request_id, REPLY_FAIL, HISTORY_NIL);
+        if (!p->replied) dslab_ctx_reply(ctx, p->request_id, DSLAB_REPLY_FAIL, DSLAB_HISTORY_NIL);
         read_repair(ctx, s, p);
     } else if (p->phase == QKV_PHASE_CONTEXT) {
-        ctx_annotate(ctx, "gave-up", p->key, "write k%lld: %d of %d context replies; failed",
+        dslab_ctx_annotate(ctx, "gave-up", p->key, "write k%lld: %d of %d context replies; failed",
                      (long long)p->key, (int)__builtin_popcount(p->answered), (int)c->r);
-        ctx_reply(ctx, p->request_id, REPLY_FAIL, HISTORY_NIL); /* nothing was written */
+        dslab_ctx_reply(ctx, p->request_id, DSLAB_REPLY_FAIL, DSLAB_HISTORY_NIL); /* nothing was written */
     } else {
-        ctx_annotate(ctx, "gave-up", p->key, "write k%lld v=%lld: %d of %d acks; outcome unknown",
+        dslab_ctx_annotate(ctx, "gave-up", p->key, "write k%lld v=%lld: %d of %d acks; outcome unknown",
                      (long long)p->key, (long long)p->value, (int)__builtin_popcount(p->answered),
                      (int)c->w);
     }
@@ -329,8 +329,8 @@ static void on_timeout(struct node_ctx *ctx, struct qkv_state *s, struct qkv_pen
 }
 
 /* Sloppy quorum: a fallback stands in for each replica that has not answered. */
-static void on_sloppy(struct node_ctx *ctx, struct qkv_state *s, struct qkv_pending *p) {
-    const struct qkv_config *c = ctx_config(ctx);
+static void on_sloppy(struct dslab_node_ctx *ctx, struct qkv_state *s, struct qkv_pending *p) {
+    const struct qkv_config *c = dslab_ctx_config(ctx);
     p->sloppy_timer = UINT64_MAX;
     int32_t next = c->n;
     bool local = false;
@@ -354,7 +354,7 @@ static void on_sloppy(struct node_ctx *ctx, struct qkv_state *s, struct qkv_pend
     if (local) handle_local(ctx, s, p, local_for);
 }
 
-static void send_handoffs(struct node_ctx *ctx, struct qkv_state *s) {
+static void send_handoffs(struct dslab_node_ctx *ctx, struct qkv_state *s) {
     for (int32_t i = 0; i < s->hints_count; i++) {
         struct qkv_msg m;
         memset(&m, 0, sizeof m);
@@ -362,20 +362,20 @@ static void send_handoffs(struct node_ctx *ctx, struct qkv_state *s) {
         m.hint_for = s->hints[i].for_node;
         m.seq = s->hints[i].id;
         m.rec = s->hints[i].rec;
-        ctx_send(ctx, s->hints[i].for_node, &m, QKV_MSG_LEN(m.rec.count));
+        dslab_ctx_send(ctx, s->hints[i].for_node, &m, QKV_MSG_LEN(m.rec.count));
     }
 }
 
-static void on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
+static void on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
     (void)timer_id;
     struct qkv_state *s = state;
-    const struct qkv_config *c = ctx_config(ctx);
+    const struct qkv_config *c = dslab_ctx_config(ctx);
     enum qkv_timer_tag kind = (enum qkv_timer_tag)(tag & 0xf);
     if (kind == QKV_TIMER_HANDOFF) {
         s->handoff_armed = false;
         if (s->hints_count == 0) return;
         send_handoffs(ctx, s);
-        ctx_set_timer(ctx, c->handoff_interval_ns, QKV_TIMER_HANDOFF);
+        dslab_ctx_set_timer(ctx, c->handoff_interval_ns, QKV_TIMER_HANDOFF);
         s->handoff_armed = true;
         return;
     }
@@ -390,7 +390,7 @@ static void on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, uint6
 
 /* --- messages ---------------------------------------------------------------------- */
 
-static void send_small(struct node_ctx *ctx, int32_t to, enum qkv_msg_type type, uint64_t seq,
+static void send_small(struct dslab_node_ctx *ctx, int32_t to, enum qkv_msg_type type, uint64_t seq,
                        const struct qkv_record *rec) {
     struct qkv_msg m;
     memset(&m, 0, sizeof m);
@@ -398,17 +398,17 @@ static void send_small(struct node_ctx *ctx, int32_t to, enum qkv_msg_type type,
     m.hint_for = -1;
     m.seq = seq;
     if (rec) m.rec = *rec;
-    ctx_send(ctx, to, &m, QKV_MSG_LEN(m.rec.count));
+    dslab_ctx_send(ctx, to, &m, QKV_MSG_LEN(m.rec.count));
 }
 
-static void on_write_msg(struct node_ctx *ctx, struct qkv_state *s, int32_t from,
+static void on_write_msg(struct dslab_node_ctx *ctx, struct qkv_state *s, int32_t from,
                          const struct qkv_msg *m) {
-    const struct qkv_config *c = ctx_config(ctx);
+    const struct qkv_config *c = dslab_ctx_config(ctx);
     int rc;
     if (m->hint_for >= 0 && m->hint_for != s->self && m->hint_for < s->nodes_count) {
         rc = qkv_hint_add(ctx, s, m->hint_for, &m->rec);
         if (rc == 0 && !s->handoff_armed) {
-            ctx_set_timer(ctx, c->handoff_interval_ns, QKV_TIMER_HANDOFF);
+            dslab_ctx_set_timer(ctx, c->handoff_interval_ns, QKV_TIMER_HANDOFF);
             s->handoff_armed = true;
         }
     } else {
@@ -417,7 +417,7 @@ static void on_write_msg(struct node_ctx *ctx, struct qkv_state *s, int32_t from
     if (rc == 0 && m->seq != 0) send_small(ctx, from, QKV_MSG_WRITE_ACK, m->seq, NULL);
 }
 
-static void on_message(struct node_ctx *ctx, void *state, int32_t from, const void *msg,
+static void on_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *msg,
                        size_t len) {
     struct qkv_state *s = state;
     struct qkv_msg m;
@@ -459,15 +459,15 @@ static void on_message(struct node_ctx *ctx, void *state, int32_t from, const vo
 
 /* --- lifecycle ------------------------------------------------------------------------ */
 
-static void qkv_init(struct node_ctx *ctx, void *state) {
+static void qkv_init(struct dslab_node_ctx *ctx, void *state) {
     struct qkv_state *s = state;
-    const struct qkv_config *c = ctx_config(ctx);
-    s->self = ctx_self(ctx);
-    s->nodes_count = ctx_nodes_count(ctx);
+    const struct qkv_config *c = dslab_ctx_config(ctx);
+    s->self = dslab_ctx_self(ctx);
+    s->nodes_count = dslab_ctx_nodes_count(ctx);
     qkv_load(ctx, s);
     for (int32_t i = 0; i < QKV_PENDING_MAX; i++) s->pending[i].sloppy_timer = UINT64_MAX;
     if (s->hints_count > 0) {
-        ctx_set_timer(ctx, c->handoff_interval_ns, QKV_TIMER_HANDOFF);
+        dslab_ctx_set_timer(ctx, c->handoff_interval_ns, QKV_TIMER_HANDOFF);
         s->handoff_armed = true;
     }
 }
@@ -481,7 +481,7 @@ static void qkv_describe(const void *state, char *buf, size_t buf_size) {
              (long long)s->stats_repairs);
 }
 
-const struct protocol protocol_quorum_kv = {
+const struct dslab_protocol protocol_quorum_kv = {
     .name = "quorum-kv",
     .summary = "Dynamo-style N/R/W quorums, LWW or version vectors, read repair, hinted handoff",
     .state_size = sizeof(struct qkv_state),

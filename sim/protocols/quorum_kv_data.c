@@ -173,25 +173,25 @@ static size_t record_bytes(const struct qkv_record *rec) {
     return offsetof(struct qkv_record, v) + (size_t)rec->count * sizeof(struct qkv_version);
 }
 
-static void persist_record(struct node_ctx *ctx, const struct qkv_record *rec) {
+static void persist_record(struct dslab_node_ctx *ctx, const struct qkv_record *rec) {
     char name[32];
     snprintf(name, sizeof name, "k%lld", (long long)rec->key);
-    ctx_store_put(ctx, name, rec, record_bytes(rec));
+    dslab_ctx_store_put(ctx, name, rec, record_bytes(rec));
 }
 
-static void persist_keys(struct node_ctx *ctx, const struct qkv_state *s) {
+static void persist_keys(struct dslab_node_ctx *ctx, const struct qkv_state *s) {
     int64_t keys[QKV_KEYS_MAX];
     for (int32_t i = 0; i < s->keys_count; i++) keys[i] = s->data[i].key;
-    ctx_store_put(ctx, "keys", keys, (size_t)s->keys_count * sizeof keys[0]);
+    dslab_ctx_store_put(ctx, "keys", keys, (size_t)s->keys_count * sizeof keys[0]);
 }
 
-static void persist_hints(struct node_ctx *ctx, const struct qkv_state *s) {
-    ctx_store_put(ctx, "hints", s->hints, (size_t)s->hints_count * sizeof s->hints[0]);
+static void persist_hints(struct dslab_node_ctx *ctx, const struct qkv_state *s) {
+    dslab_ctx_store_put(ctx, "hints", s->hints, (size_t)s->hints_count * sizeof s->hints[0]);
 }
 
-void qkv_persist_counter(struct node_ctx *ctx, struct qkv_state *s) {
-    ctx_store_put(ctx, "ctr", &s->vv_counter, sizeof s->vv_counter);
-    ctx_store_sync(ctx);
+void qkv_persist_counter(struct dslab_node_ctx *ctx, struct qkv_state *s) {
+    dslab_ctx_store_put(ctx, "ctr", &s->vv_counter, sizeof s->vv_counter);
+    dslab_ctx_store_sync(ctx);
 }
 
 struct qkv_record *qkv_local_find(struct qkv_state *s, int64_t key) {
@@ -201,7 +201,7 @@ struct qkv_record *qkv_local_find(struct qkv_state *s, int64_t key) {
     return NULL;
 }
 
-struct qkv_record *qkv_local_create(struct node_ctx *ctx, struct qkv_state *s, int64_t key) {
+struct qkv_record *qkv_local_create(struct dslab_node_ctx *ctx, struct qkv_state *s, int64_t key) {
     struct qkv_record *rec = qkv_local_find(s, key);
     if (rec) return rec;
     if (s->keys_count == QKV_KEYS_MAX) return NULL;
@@ -212,29 +212,29 @@ struct qkv_record *qkv_local_create(struct node_ctx *ctx, struct qkv_state *s, i
     return rec;
 }
 
-static void annotate_merge(struct node_ctx *ctx, struct qkv_state *s, enum qkv_resolution res,
+static void annotate_merge(struct dslab_node_ctx *ctx, struct qkv_state *s, enum qkv_resolution res,
                            const struct qkv_record *kept, const struct qkv_record *in,
                            int32_t siblings_before, int32_t lost) {
     if (res == QKV_LWW && lost > 0) {
         s->stats_conflicts++;
-        ctx_annotate(ctx, "conflict", kept->key,
+        dslab_ctx_annotate(ctx, "conflict", kept->key,
                      "lww k%lld: kept v=%lld (ts %lldms by %s), dropped v=%lld (ts %lldms by %s)",
                      (long long)kept->key, (long long)kept->v[0].value,
-                     (long long)(kept->v[0].ts_ns / 1000000), ctx_node_name(ctx, kept->v[0].writer),
+                     (long long)(kept->v[0].ts_ns / 1000000), dslab_ctx_node_name(ctx, kept->v[0].writer),
                      (long long)in->v[0].value, (long long)(in->v[0].ts_ns / 1000000),
-                     ctx_node_name(ctx, in->v[0].writer));
+                     dslab_ctx_node_name(ctx, in->v[0].writer));
     } else if (res == QKV_VERSION_VECTORS && kept->count > 1 && kept->count > siblings_before) {
         s->stats_conflicts++;
-        ctx_annotate(ctx, "conflict", kept->key, "siblings k%lld: %d concurrent versions",
+        dslab_ctx_annotate(ctx, "conflict", kept->key, "siblings k%lld: %d concurrent versions",
                      (long long)kept->key, (int)kept->count);
     }
 }
 
-int qkv_local_apply(struct node_ctx *ctx, struct qkv_state *s, const struct qkv_record *in) {
-    const struct qkv_config *c = ctx_config(ctx);
+int qkv_local_apply(struct dslab_node_ctx *ctx, struct qkv_state *s, const struct qkv_record *in) {
+    const struct qkv_config *c = dslab_ctx_config(ctx);
     struct qkv_record *rec = qkv_local_create(ctx, s, in->key);
     if (!rec) {
-        ctx_annotate(ctx, "conflict", in->key, "key table full (%d keys): k%lld refused",
+        dslab_ctx_annotate(ctx, "conflict", in->key, "key table full (%d keys): k%lld refused",
                      QKV_KEYS_MAX, (long long)in->key);
         return -1;
     }
@@ -245,13 +245,13 @@ int qkv_local_apply(struct node_ctx *ctx, struct qkv_state *s, const struct qkv_
     if (qkv_record_digest(rec) != digest_before) {
         persist_record(ctx, rec);
     }
-    ctx_store_sync(ctx);
+    dslab_ctx_store_sync(ctx);
     return 0;
 }
 
-void qkv_local_read(const struct node_ctx *ctx, const struct qkv_state *s, int64_t key,
+void qkv_local_read(const struct dslab_node_ctx *ctx, const struct qkv_state *s, int64_t key,
                     struct qkv_record *out) {
-    const struct qkv_config *c = ctx_config(ctx);
+    const struct qkv_config *c = dslab_ctx_config(ctx);
     memset(out, 0, sizeof *out);
     out->key = key;
     for (int32_t i = 0; i < s->keys_count; i++) {
@@ -262,12 +262,12 @@ void qkv_local_read(const struct node_ctx *ctx, const struct qkv_state *s, int64
     }
 }
 
-void qkv_load(struct node_ctx *ctx, struct qkv_state *s) {
+void qkv_load(struct dslab_node_ctx *ctx, struct qkv_state *s) {
     const void *p;
-    long len = ctx_store_get(ctx, "ctr", &p);
+    long len = dslab_ctx_store_get(ctx, "ctr", &p);
     if (len == (long)sizeof s->vv_counter) memcpy(&s->vv_counter, p, sizeof s->vv_counter);
     int64_t keys[QKV_KEYS_MAX];
-    len = ctx_store_get(ctx, "keys", &p);
+    len = dslab_ctx_store_get(ctx, "keys", &p);
     int32_t keys_count = len > 0 ? (int32_t)((size_t)len / sizeof keys[0]) : 0;
     if (keys_count > QKV_KEYS_MAX) keys_count = QKV_KEYS_MAX;
     if (keys_count > 0) memcpy(keys, p, (size_t)keys_count * sizeof keys[0]);
@@ -277,12 +277,12 @@ void qkv_load(struct node_ctx *ctx, struct qkv_state *s) {
         rec->key = keys[i];
         char name[32];
         snprintf(name, sizeof name, "k%lld", (long long)keys[i]);
-        len = ctx_store_get(ctx, name, &p);
+        len = dslab_ctx_store_get(ctx, name, &p);
         if (len >= (long)offsetof(struct qkv_record, v) && (size_t)len <= sizeof *rec) {
             memcpy(rec, p, (size_t)len);
         }
     }
-    len = ctx_store_get(ctx, "hints", &p);
+    len = dslab_ctx_store_get(ctx, "hints", &p);
     if (len > 0 && (size_t)len <= sizeof s->hints) {
         s->hints_count = (int32_t)((size_t)len / sizeof s->hints[0]);
         memcpy(s->hints, p, (size_t)s->hints_count * sizeof s->hints[0]);
@@ -294,17 +294,17 @@ void qkv_load(struct node_ctx *ctx, struct qkv_state *s) {
 
 /* --- hints -------------------------------------------------------------------- */
 
-int qkv_hint_add(struct node_ctx *ctx, struct qkv_state *s, int32_t for_node,
+int qkv_hint_add(struct dslab_node_ctx *ctx, struct qkv_state *s, int32_t for_node,
                  const struct qkv_record *rec) {
-    const struct qkv_config *c = ctx_config(ctx);
+    const struct qkv_config *c = dslab_ctx_config(ctx);
     struct qkv_hint *h = NULL;
     for (int32_t i = 0; i < s->hints_count && !h; i++) {
         if (s->hints[i].for_node == for_node && s->hints[i].rec.key == rec->key) h = &s->hints[i];
     }
     if (!h) {
         if (s->hints_count == QKV_HINTS_MAX) {
-            ctx_annotate(ctx, "hint", -1, "hint table full: k%lld for %s not kept",
-                         (long long)rec->key, ctx_node_name(ctx, for_node));
+            dslab_ctx_annotate(ctx, "hint", -1, "hint table full: k%lld for %s not kept",
+                         (long long)rec->key, dslab_ctx_node_name(ctx, for_node));
             return -1;
         }
         h = &s->hints[s->hints_count++];
@@ -314,21 +314,21 @@ int qkv_hint_add(struct node_ctx *ctx, struct qkv_state *s, int32_t for_node,
         h->rec.key = rec->key;
     }
     qkv_record_merge(c->resolution, &h->rec, rec);
-    ctx_annotate(ctx, "hint", (int64_t)h->id, "holding k%lld for %s", (long long)rec->key,
-                 ctx_node_name(ctx, for_node));
+    dslab_ctx_annotate(ctx, "hint", (int64_t)h->id, "holding k%lld for %s", (long long)rec->key,
+                 dslab_ctx_node_name(ctx, for_node));
     persist_hints(ctx, s);
-    ctx_store_sync(ctx);
+    dslab_ctx_store_sync(ctx);
     return 0;
 }
 
-void qkv_hint_remove(struct node_ctx *ctx, struct qkv_state *s, uint64_t id) {
+void qkv_hint_remove(struct dslab_node_ctx *ctx, struct qkv_state *s, uint64_t id) {
     for (int32_t i = 0; i < s->hints_count; i++) {
         if (s->hints[i].id != id) continue;
-        ctx_annotate(ctx, "hint", (int64_t)id, "handed k%lld to %s", (long long)s->hints[i].rec.key,
-                     ctx_node_name(ctx, s->hints[i].for_node));
+        dslab_ctx_annotate(ctx, "hint", (int64_t)id, "handed k%lld to %s", (long long)s->hints[i].rec.key,
+                     dslab_ctx_node_name(ctx, s->hints[i].for_node));
         s->hints[i] = s->hints[--s->hints_count];
         persist_hints(ctx, s);
-        ctx_store_sync(ctx);
+        dslab_ctx_store_sync(ctx);
         s->stats_handoffs++;
         return;
     }

@@ -6,7 +6,7 @@
  *
  * Everything lives in the fixed-size node state block, so a crash (which
  * zeroes it) cannot leak and nothing is malloc'd per request. Every bound
- * below shows as a refused request (REPLY_FAIL) or a dropped hint with an
+ * below shows as a refused request (DSLAB_REPLY_FAIL) or a dropped hint with an
  * annotation, never as a crash. */
 #ifndef DSLAB_QUORUM_KV_INTERNAL_H
 #define DSLAB_QUORUM_KV_INTERNAL_H
@@ -167,19 +167,19 @@ uint64_t qkv_record_digest(const struct qkv_record *rec);
 
 /* The replica's copy of key (NULL when absent); create makes room. */
 struct qkv_record *qkv_local_find(struct qkv_state *s, int64_t key);
-struct qkv_record *qkv_local_create(struct node_ctx *ctx, struct qkv_state *s, int64_t key);
+struct qkv_record *qkv_local_create(struct dslab_node_ctx *ctx, struct qkv_state *s, int64_t key);
 /* Merges `in` into the local copy, persists and syncs. Returns 0, or -1
  * when the key table is full. Annotates LWW losses and new siblings. */
-int qkv_local_apply(struct node_ctx *ctx, struct qkv_state *s, const struct qkv_record *in);
+int qkv_local_apply(struct dslab_node_ctx *ctx, struct qkv_state *s, const struct qkv_record *in);
 /* Fills out with the local copy merged with hints held for key. */
-void qkv_local_read(const struct node_ctx *ctx, const struct qkv_state *s, int64_t key,
+void qkv_local_read(const struct dslab_node_ctx *ctx, const struct qkv_state *s, int64_t key,
                     struct qkv_record *out);
-void qkv_persist_counter(struct node_ctx *ctx, struct qkv_state *s);
-void qkv_load(struct node_ctx *ctx, struct qkv_state *s);
+void qkv_persist_counter(struct dslab_node_ctx *ctx, struct qkv_state *s);
+void qkv_load(struct dslab_node_ctx *ctx, struct qkv_state *s);
 
-int qkv_hint_add(struct node_ctx *ctx, struct qkv_state *s, int32_t for_node,
+int qkv_hint_add(struct dslab_node_ctx *ctx, struct qkv_state *s, int32_t for_node,
                  const struct qkv_record *rec);
-void qkv_hint_remove(struct node_ctx *ctx, struct qkv_state *s, uint64_t id);
+void qkv_hint_remove(struct dslab_node_ctx *ctx, struct qkv_state *s, uint64_t id);
 
 void qkv_message_label(const void *msg, size_t len, char *buf, size_t buf_size);
 

@@ -46,37 +46,37 @@ static const char *const raft_read_modes[] = {"leader-local", "read-index", "lea
 /* Indexes match enum raft_commit_rule. */
 static const char *const raft_commit_rules[] = {"paper", "naive", NULL};
 
-static int raft_configure(const struct scenario *s, void **config_out, struct diag *diag) {
+static int raft_configure(const struct dslab_scenario *s, void **config_out, struct dslab_diag *diag) {
     struct raft_config c;
     memset(&c, 0, sizeof c);
     int read_mode = RAFT_READ_INDEX;
     int commit_rule = RAFT_COMMIT_PAPER;
     int64_t entries_max = 0;
     int ack_mode = 0;
-    if (param_reject_unknown(s, raft_known_params, diag) != 0 ||
-        param_duration_ns(s, "election_timeout_min", 150 * NS_PER_MS, &c.election_timeout_ns_min,
+    if (dslab_param_reject_unknown(s, raft_known_params, diag) != 0 ||
+        dslab_param_duration_ns(s, "election_timeout_min", 150 * DSLAB_NS_PER_MS, &c.election_timeout_ns_min,
                           diag) != 0 ||
-        param_duration_ns(s, "election_timeout_max", 300 * NS_PER_MS, &c.election_timeout_ns_max,
+        dslab_param_duration_ns(s, "election_timeout_max", 300 * DSLAB_NS_PER_MS, &c.election_timeout_ns_max,
                           diag) != 0 ||
-        param_duration_ns(s, "heartbeat", 50 * NS_PER_MS, &c.heartbeat_ns, diag) != 0 ||
-        param_bool(s, "pre_vote", false, &c.pre_vote, diag) != 0 ||
-        param_choice(s, "read_mode", raft_read_modes, RAFT_READ_INDEX, &read_mode, diag) != 0 ||
-        param_duration_ns(s, "lease", c.election_timeout_ns_min / 10 * 9, &c.lease_ns, diag) != 0 ||
-        param_int(s, "max_entries_per_append", 16, 1, RAFT_APPEND_ENTRIES_MAX, &entries_max,
+        dslab_param_duration_ns(s, "heartbeat", 50 * DSLAB_NS_PER_MS, &c.heartbeat_ns, diag) != 0 ||
+        dslab_param_bool(s, "pre_vote", false, &c.pre_vote, diag) != 0 ||
+        dslab_param_choice(s, "read_mode", raft_read_modes, RAFT_READ_INDEX, &read_mode, diag) != 0 ||
+        dslab_param_duration_ns(s, "lease", c.election_timeout_ns_min / 10 * 9, &c.lease_ns, diag) != 0 ||
+        dslab_param_int(s, "max_entries_per_append", 16, 1, RAFT_APPEND_ENTRIES_MAX, &entries_max,
                   diag) != 0 ||
-        param_choice(s, "commit_rule", raft_commit_rules, RAFT_COMMIT_PAPER, &commit_rule,
+        dslab_param_choice(s, "commit_rule", raft_commit_rules, RAFT_COMMIT_PAPER, &commit_rule,
                      diag) != 0 ||
-        param_bool(s, "client_sessions", true, &c.client_sessions, diag) != 0 ||
-        param_choice(s, "ack", raft_ack_modes, 0, &ack_mode, diag) != 0 ||
-        param_duration_ns(s, "group_commit", 0, &c.group_commit_ns, diag) != 0) {
+        dslab_param_bool(s, "client_sessions", true, &c.client_sessions, diag) != 0 ||
+        dslab_param_choice(s, "ack", raft_ack_modes, 0, &ack_mode, diag) != 0 ||
+        dslab_param_duration_ns(s, "group_commit", 0, &c.group_commit_ns, diag) != 0) {
         return -1;
     }
     c.ack_before_sync = ack_mode == 1;
-    if (c.group_commit_ns < 0 || c.group_commit_ns > NS_PER_S) {
+    if (c.group_commit_ns < 0 || c.group_commit_ns > DSLAB_NS_PER_S) {
         return proto_param_error(s, "group_commit", diag, "group_commit must be 0 to 1s");
     }
     if (s->nodes_count > RAFT_NODES_MAX) {
-        return diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
+        return dslab_diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
                         "raft supports at most %d nodes, the scenario has %d", RAFT_NODES_MAX,
                         (int)s->nodes_count);
     }
@@ -99,8 +99,8 @@ static int raft_configure(const struct scenario *s, void **config_out, struct di
     return proto_config_keep(s, &c, sizeof c, config_out, diag);
 }
 
-const struct raft_config *raft_cfg(const struct node_ctx *ctx) {
-    return ctx_config(ctx);
+const struct raft_config *raft_cfg(const struct dslab_node_ctx *ctx) {
+    return dslab_ctx_config(ctx);
 }
 
 int32_t raft_majority(const struct raft_state *s) {
@@ -109,47 +109,47 @@ int32_t raft_majority(const struct raft_state *s) {
 
 /* --- roles and timers ------------------------------------------------------ */
 
-static void set_role(struct node_ctx *ctx, struct raft_state *s, enum raft_role role) {
+static void set_role(struct dslab_node_ctx *ctx, struct raft_state *s, enum raft_role role) {
     bool was_leader = s->role == RAFT_LEADER;
     s->role = role;
-    ctx_report_role(ctx, raft_role_class(role), s->current_term, "%s", raft_role_name(role));
+    dslab_ctx_report_role(ctx, raft_role_class(role), s->current_term, "%s", raft_role_name(role));
     if (was_leader && role != RAFT_LEADER) {
         if (s->heartbeat_timer_armed) {
-            ctx_cancel_timer(ctx, s->heartbeat_timer_id);
+            dslab_ctx_cancel_timer(ctx, s->heartbeat_timer_id);
             s->heartbeat_timer_armed = false;
         }
         raft_abandon_reads(ctx, s);
     }
 }
 
-static void set_term(struct node_ctx *ctx, struct raft_state *s, int64_t term) {
+static void set_term(struct dslab_node_ctx *ctx, struct raft_state *s, int64_t term) {
     RAFT_ASSERT(term >= s->current_term); /* currentTerm never decreases */
     if (term == s->current_term) {
         return;
     }
     s->current_term = term;
     s->voted_for = -1;
-    ctx_report_term(ctx, term, "term");
+    dslab_ctx_report_term(ctx, term, "term");
 }
 
-void raft_reset_election_timer(struct node_ctx *ctx, struct raft_state *s) {
+void raft_reset_election_timer(struct dslab_node_ctx *ctx, struct raft_state *s) {
     const struct raft_config *c = raft_cfg(ctx);
     if (s->election_timer_armed) {
-        ctx_cancel_timer(ctx, s->election_timer_id);
+        dslab_ctx_cancel_timer(ctx, s->election_timer_id);
     }
     int64_t delay_ns =
-        rng_range_i64(ctx_rng(ctx), c->election_timeout_ns_min, c->election_timeout_ns_max);
-    s->election_timer_id = ctx_set_timer(ctx, delay_ns, RAFT_TIMER_ELECTION);
+        dslab_rng_range_i64(dslab_ctx_rng(ctx), c->election_timeout_ns_min, c->election_timeout_ns_max);
+    s->election_timer_id = dslab_ctx_set_timer(ctx, delay_ns, RAFT_TIMER_ELECTION);
     s->election_timer_armed = true;
 }
 
 /* Moves to `term` (>= current) as a follower. Persists before returning,
  * so whatever the caller sends next already reflects the new term. */
-void raft_become_follower(struct node_ctx *ctx, struct raft_state *s, int64_t term) {
+void raft_become_follower(struct dslab_node_ctx *ctx, struct raft_state *s, int64_t term) {
     if (term > s->current_term) {
         set_term(ctx, s, term);
         raft_persist_meta(ctx, s);
-        ctx_store_sync(ctx);
+        dslab_ctx_store_sync(ctx);
         s->leader_id = -1;
     }
     if (s->role != RAFT_FOLLOWER) {
@@ -160,7 +160,7 @@ void raft_become_follower(struct node_ctx *ctx, struct raft_state *s, int64_t te
     }
 }
 
-static void send_vote_requests(struct node_ctx *ctx, struct raft_state *s, bool pre_vote) {
+static void send_vote_requests(struct dslab_node_ctx *ctx, struct raft_state *s, bool pre_vote) {
     struct raft_vote_msg m;
     memset(&m, 0, sizeof m);
     m.type = RAFT_MSG_VOTE;
@@ -171,18 +171,18 @@ static void send_vote_requests(struct node_ctx *ctx, struct raft_state *s, bool 
     m.last_term = raft_last_term(s);
     for (int32_t peer = 0; peer < s->nodes_count; peer++) {
         if (peer != s->self) {
-            ctx_send(ctx, peer, &m, sizeof m);
+            dslab_ctx_send(ctx, peer, &m, sizeof m);
         }
     }
 }
 
-static void become_leader(struct node_ctx *ctx, struct raft_state *s) {
+static void become_leader(struct dslab_node_ctx *ctx, struct raft_state *s) {
     /* Election Safety, locally: a majority of votes of this very term,
      * one of them our own, durable before we asked. */
     RAFT_ASSERT(s->role == RAFT_CANDIDATE && s->voted_for == s->self);
     RAFT_ASSERT(__builtin_popcountll(s->votes_mask) >= raft_majority(s));
     if (s->election_timer_armed) {
-        ctx_cancel_timer(ctx, s->election_timer_id);
+        dslab_ctx_cancel_timer(ctx, s->election_timer_id);
         s->election_timer_armed = false;
     }
     s->leader_id = s->self;
@@ -199,11 +199,11 @@ static void become_leader(struct node_ctx *ctx, struct raft_state *s) {
     noop.term = s->current_term;
     noop.cmd = KV_CMD_NOOP;
     s->noop_index = raft_log_append(ctx, s, &noop) == 0 ? s->log_len : s->log_len + 1;
-    ctx_store_sync(ctx);
+    dslab_ctx_store_sync(ctx);
     s->match_index[s->self] = s->log_len;
     s->leader_synced_len = s->log_len;
     set_role(ctx, s, RAFT_LEADER);
-    s->heartbeat_timer_id = ctx_set_timer(ctx, raft_cfg(ctx)->heartbeat_ns, RAFT_TIMER_HEARTBEAT);
+    s->heartbeat_timer_id = dslab_ctx_set_timer(ctx, raft_cfg(ctx)->heartbeat_ns, RAFT_TIMER_HEARTBEAT);
     s->heartbeat_timer_armed = true;
     raft_broadcast_append(ctx, s);
     if (s->nodes_count == 1) {
@@ -211,11 +211,11 @@ static void become_leader(struct node_ctx *ctx, struct raft_state *s) {
     }
 }
 
-static void start_election(struct node_ctx *ctx, struct raft_state *s) {
+static void start_election(struct dslab_node_ctx *ctx, struct raft_state *s) {
     set_term(ctx, s, s->current_term + 1);
     s->voted_for = s->self;
     raft_persist_meta(ctx, s);
-    ctx_store_sync(ctx);
+    dslab_ctx_store_sync(ctx);
     s->leader_id = -1;
     s->votes_mask = UINT64_C(1) << s->self;
     set_role(ctx, s, RAFT_CANDIDATE);
@@ -227,7 +227,7 @@ static void start_election(struct node_ctx *ctx, struct raft_state *s) {
     send_vote_requests(ctx, s, false);
 }
 
-static void start_pre_vote(struct node_ctx *ctx, struct raft_state *s) {
+static void start_pre_vote(struct dslab_node_ctx *ctx, struct raft_state *s) {
     s->votes_mask = UINT64_C(1) << s->self;
     s->leader_id = -1;
     if (__builtin_popcountll(s->votes_mask) >= raft_majority(s)) {
@@ -239,7 +239,7 @@ static void start_pre_vote(struct node_ctx *ctx, struct raft_state *s) {
     send_vote_requests(ctx, s, true);
 }
 
-static void on_election_timeout(struct node_ctx *ctx, struct raft_state *s) {
+static void on_election_timeout(struct dslab_node_ctx *ctx, struct raft_state *s) {
     s->election_timer_armed = false;
     if (s->role == RAFT_LEADER) {
         return;
@@ -259,15 +259,15 @@ static bool log_up_to_date(const struct raft_state *s, const struct raft_vote_ms
 }
 
 /* True while this node has reason to believe a leader is alive. */
-static bool leader_seen_recently(struct node_ctx *ctx, const struct raft_state *s) {
+static bool leader_seen_recently(struct dslab_node_ctx *ctx, const struct raft_state *s) {
     if (s->role == RAFT_LEADER) {
         return true;
     }
     return s->heard_leader &&
-           ctx_mono_ns(ctx) - s->leader_contact_mono_ns < raft_cfg(ctx)->election_timeout_ns_min;
+           dslab_ctx_mono_ns(ctx) - s->leader_contact_mono_ns < raft_cfg(ctx)->election_timeout_ns_min;
 }
 
-static void on_vote_request(struct node_ctx *ctx, struct raft_state *s, int32_t from,
+static void on_vote_request(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t from,
                             const struct raft_vote_msg *m) {
     struct raft_vote_msg r;
     memset(&r, 0, sizeof r);
@@ -291,18 +291,18 @@ static void on_vote_request(struct node_ctx *ctx, struct raft_state *s, int32_t 
             RAFT_ASSERT(s->voted_for == -1 || s->voted_for == from); /* one vote per term */
             s->voted_for = from;
             raft_persist_meta(ctx, s);
-            ctx_store_sync(ctx); /* the vote is durable before it is sent */
+            dslab_ctx_store_sync(ctx); /* the vote is durable before it is sent */
             RAFT_ASSERT(raft_meta_stored(ctx, s));
             raft_reset_election_timer(ctx, s);
-            ctx_annotate(ctx, "vote", s->current_term, "vote for %s in t%lld",
-                         ctx_node_name(ctx, from), (long long)s->current_term);
+            dslab_ctx_annotate(ctx, "vote", s->current_term, "vote for %s in t%lld",
+                         dslab_ctx_node_name(ctx, from), (long long)s->current_term);
         }
     }
     r.term = s->current_term;
-    ctx_send(ctx, from, &r, sizeof r);
+    dslab_ctx_send(ctx, from, &r, sizeof r);
 }
 
-static void on_vote_response(struct node_ctx *ctx, struct raft_state *s, int32_t from,
+static void on_vote_response(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t from,
                              const struct raft_vote_msg *m) {
     if (m->term > s->current_term && !m->granted) {
         raft_become_follower(ctx, s, m->term);
@@ -330,7 +330,7 @@ static void on_vote_response(struct node_ctx *ctx, struct raft_state *s, int32_t
 
 /* --- invariants ---------------------------------------------------------------- */
 
-void raft_check_invariants(struct node_ctx *ctx, const struct raft_state *s) {
+void raft_check_invariants(struct dslab_node_ctx *ctx, const struct raft_state *s) {
     (void)ctx;
     RAFT_ASSERT(s->log_len >= 0 && s->log_len <= RAFT_LOG_MAX);
     /* lastApplied <= commitIndex <= last log index (this node applies
@@ -349,14 +349,14 @@ void raft_check_invariants(struct node_ctx *ctx, const struct raft_state *s) {
 
 /* --- vtable ------------------------------------------------------------------- */
 
-static void raft_boot(struct node_ctx *ctx, void *state) {
+static void raft_boot(struct dslab_node_ctx *ctx, void *state) {
     struct raft_state *s = state;
-    s->self = ctx_self(ctx);
-    s->nodes_count = ctx_nodes_count(ctx);
+    s->self = dslab_ctx_self(ctx);
+    s->nodes_count = dslab_ctx_nodes_count(ctx);
     s->leader_id = -1;
     s->role = RAFT_FOLLOWER;
     raft_load(ctx, s);
-    ctx_report_role(ctx, raft_role_class(s->role), s->current_term, "%s",
+    dslab_ctx_report_role(ctx, raft_role_class(s->role), s->current_term, "%s",
                     raft_role_name(s->role));
     raft_reset_election_timer(ctx, s);
     raft_check_invariants(ctx, s);
@@ -368,16 +368,16 @@ static void raft_boot(struct node_ctx *ctx, void *state) {
  * moment of restart, so it grants no vote (and no pre-vote) until
  * election_timeout_min has passed on its monotonic clock since then -
  * later than any moment its pre-crash ack allowed (docs/ASSUMPTIONS.md). */
-static void raft_restart(struct node_ctx *ctx, void *state) {
+static void raft_restart(struct dslab_node_ctx *ctx, void *state) {
     struct raft_state *s = state;
     raft_boot(ctx, s);
     if (raft_cfg(ctx)->read_mode == RAFT_READ_LEASE) {
         s->heard_leader = true;
-        s->leader_contact_mono_ns = ctx_mono_ns(ctx);
+        s->leader_contact_mono_ns = dslab_ctx_mono_ns(ctx);
     }
 }
 
-static void raft_on_message(struct node_ctx *ctx, void *state, int32_t from, const void *msg,
+static void raft_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *msg,
                             size_t len) {
     struct raft_state *s = state;
     uint8_t type = len > 0 ? *(const uint8_t *)msg : 0;
@@ -410,7 +410,7 @@ static void raft_on_message(struct node_ctx *ctx, void *state, int32_t from, con
     raft_check_invariants(ctx, s);
 }
 
-static void raft_on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
+static void raft_on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
     struct raft_state *s = state;
     if (tag == RAFT_TIMER_ELECTION && s->election_timer_armed &&
         timer_id == s->election_timer_id) {
@@ -418,7 +418,7 @@ static void raft_on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, 
     } else if (tag == RAFT_TIMER_HEARTBEAT && s->heartbeat_timer_armed &&
                timer_id == s->heartbeat_timer_id && s->role == RAFT_LEADER) {
         s->heartbeat_timer_id =
-            ctx_set_timer(ctx, raft_cfg(ctx)->heartbeat_ns, RAFT_TIMER_HEARTBEAT);
+            dslab_ctx_set_timer(ctx, raft_cfg(ctx)->heartbeat_ns, RAFT_TIMER_HEARTBEAT);
         raft_broadcast_append(ctx, s);
     } else if (tag == RAFT_TIMER_GROUP_COMMIT && s->group_commit_armed) {
         s->group_commit_armed = false;
@@ -429,18 +429,18 @@ static void raft_on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, 
 
 /* The final state for no-lost-acknowledged-writes and convergence: the
  * applied map, in the convention of sim/checkers/final_state.h. */
-static void raft_on_finish(struct node_ctx *ctx, void *state) {
+static void raft_on_finish(struct dslab_node_ctx *ctx, void *state) {
     const struct raft_state *s = state;
     if (s->nodes_count == 0) {
         return; /* crashed: the state block is zeroed */
     }
-    ctx_report_final_state(ctx, kv_map_count(s->kv, RAFT_KV_SLOTS), "%s t%lld applied=%lld",
+    dslab_ctx_report_final_state(ctx, kv_map_count(s->kv, RAFT_KV_SLOTS), "%s t%lld applied=%lld",
                            raft_role_name(s->role), (long long)s->current_term,
                            (long long)s->last_applied);
     kv_map_report_final(ctx, s->kv, RAFT_KV_SLOTS);
 }
 
-const struct protocol protocol_raft = {
+const struct dslab_protocol protocol_raft = {
     .name = "raft",
     .summary = "Raft: elections, log replication, kv state machine; pre-vote, 3 read modes",
     .state_size = sizeof(struct raft_state),

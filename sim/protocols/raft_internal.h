@@ -35,7 +35,7 @@
  * what anyone runs Raft with (5 and 7 are the usual sizes). */
 #define RAFT_NODES_MAX 64
 /* Log entries a node can hold (no snapshots). A leader refuses new writes
- * once full (REPLY_FAIL), so the bound shows as unavailability, never as
+ * once full (DSLAB_REPLY_FAIL), so the bound shows as unavailability, never as
  * a crash. 8192 writes is far more than a lesson-sized run makes. */
 #define RAFT_LOG_MAX 8192
 /* Open addressing, at most RAFT_LOG_MAX keys: load factor <= 1/2. */
@@ -160,7 +160,7 @@ struct raft_append_resp_msg {
  * client has one operation at a time, so the latest is all it can retry. */
 struct raft_session {
     uint64_t serial;  /* 0: none applied yet */
-    int32_t status;   /* enum reply_status of that apply */
+    int32_t status;   /* enum dslab_reply_status of that apply */
     int32_t reserved; /* zero */
 };
 
@@ -220,27 +220,27 @@ struct raft_state {
 };
 
 /* raft.c */
-const struct raft_config *raft_cfg(const struct node_ctx *ctx);
+const struct raft_config *raft_cfg(const struct dslab_node_ctx *ctx);
 /* The invariants that hold between any two events at this node. */
-void raft_check_invariants(struct node_ctx *ctx, const struct raft_state *s);
+void raft_check_invariants(struct dslab_node_ctx *ctx, const struct raft_state *s);
 int32_t raft_majority(const struct raft_state *s);
-void raft_become_follower(struct node_ctx *ctx, struct raft_state *s, int64_t term);
-void raft_reset_election_timer(struct node_ctx *ctx, struct raft_state *s);
+void raft_become_follower(struct dslab_node_ctx *ctx, struct raft_state *s, int64_t term);
+void raft_reset_election_timer(struct dslab_node_ctx *ctx, struct raft_state *s);
 
 /* raft_repl.c */
-void raft_send_append(struct node_ctx *ctx, struct raft_state *s, int32_t peer);
-void raft_broadcast_append(struct node_ctx *ctx, struct raft_state *s);
-void raft_on_append(struct node_ctx *ctx, struct raft_state *s, int32_t from,
+void raft_send_append(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t peer);
+void raft_broadcast_append(struct dslab_node_ctx *ctx, struct raft_state *s);
+void raft_on_append(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t from,
                     const struct raft_append_msg *m);
-void raft_on_append_resp(struct node_ctx *ctx, struct raft_state *s, int32_t from,
+void raft_on_append_resp(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t from,
                          const struct raft_append_resp_msg *m);
-void raft_on_request(struct node_ctx *ctx, void *state, const struct client_request *req);
+void raft_on_request(struct dslab_node_ctx *ctx, void *state, const struct dslab_client_request *req);
 /* Answers or refuses everything pending when leadership ends. */
-void raft_abandon_reads(struct node_ctx *ctx, struct raft_state *s);
-void raft_set_commit(struct node_ctx *ctx, struct raft_state *s, int64_t commit);
+void raft_abandon_reads(struct dslab_node_ctx *ctx, struct raft_state *s);
+void raft_set_commit(struct dslab_node_ctx *ctx, struct raft_state *s, int64_t commit);
 /* Group commit: one sync for the writes collected, then one round ships them. */
-void raft_group_commit(struct node_ctx *ctx, struct raft_state *s);
-bool raft_lease_held(struct node_ctx *ctx, const struct raft_state *s);
+void raft_group_commit(struct dslab_node_ctx *ctx, struct raft_state *s);
+bool raft_lease_held(struct dslab_node_ctx *ctx, const struct raft_state *s);
 
 /* raft_log.c */
 const struct repl_log_spec *raft_log_spec(void);
@@ -249,25 +249,25 @@ struct repl_log raft_log_of(struct raft_state *s);
 int64_t raft_term_at(const struct raft_state *s, int64_t index);
 int64_t raft_last_term(const struct raft_state *s);
 /* Appends one entry in memory and the store (not synced). -1 when full. */
-int raft_log_append(struct node_ctx *ctx, struct raft_state *s, const struct raft_entry *e);
+int raft_log_append(struct dslab_node_ctx *ctx, struct raft_state *s, const struct raft_entry *e);
 /* Drops entries after `len` (in memory and the store's length record). */
-void raft_log_truncate(struct node_ctx *ctx, struct raft_state *s, int64_t len);
-void raft_persist_meta(struct node_ctx *ctx, const struct raft_state *s);
+void raft_log_truncate(struct dslab_node_ctx *ctx, struct raft_state *s, int64_t len);
+void raft_persist_meta(struct dslab_node_ctx *ctx, const struct raft_state *s);
 /* True when the store holds this term and vote (written, as before a reply). */
-bool raft_meta_stored(struct node_ctx *ctx, const struct raft_state *s);
+bool raft_meta_stored(struct dslab_node_ctx *ctx, const struct raft_state *s);
 /* Rebuilds term, vote and log from the durable store. */
-void raft_load(struct node_ctx *ctx, struct raft_state *s);
-/* Applies one entry to the map; returns REPLY_OK or REPLY_FAIL (cas).
+void raft_load(struct dslab_node_ctx *ctx, struct raft_state *s);
+/* Applies one entry to the map; returns DSLAB_REPLY_OK or DSLAB_REPLY_FAIL (cas).
  * An entry with a session serial already applied for its client changes
- * nothing and returns the cached result (REPLY_UNKNOWN for a serial older
+ * nothing and returns the cached result (DSLAB_REPLY_UNKNOWN for a serial older
  * than the latest: its result is no longer kept). */
-enum reply_status raft_kv_apply(struct raft_state *s, const struct raft_entry *e);
+enum dslab_reply_status raft_kv_apply(struct raft_state *s, const struct raft_entry *e);
 /* The client's session, or NULL for an out-of-range client id. */
 const struct raft_session *raft_session_of(const struct raft_state *s, int32_t client);
 int64_t raft_kv_get(const struct raft_state *s, int64_t key);
 void raft_describe(const void *state, char *buf, size_t buf_size);
 void raft_message_label(const void *msg, size_t len, char *buf, size_t buf_size);
 const char *raft_role_name(enum raft_role role);
-enum role_class raft_role_class(enum raft_role role);
+enum dslab_role_class raft_role_class(enum raft_role role);
 
 #endif

@@ -4,7 +4,7 @@
  *
  * Durable layout (repl_log.h): raft/term, raft/vote, raft/len, raft/e/N
  * (struct raft_entry N, 1-based); `raft/len` is the authority. Callers sync
- * (ctx_store_sync) before any message that depends on what they wrote
+ * (dslab_ctx_store_sync) before any message that depends on what they wrote
  * leaves the node, as the paper requires. */
 #include <inttypes.h>
 #include <stdio.h>
@@ -37,13 +37,13 @@ int64_t raft_last_term(const struct raft_state *s) {
     return raft_term_at(s, s->log_len);
 }
 
-int raft_log_append(struct node_ctx *ctx, struct raft_state *s, const struct raft_entry *e) {
+int raft_log_append(struct dslab_node_ctx *ctx, struct raft_state *s, const struct raft_entry *e) {
     /* Terms never decrease along the log, and no entry is from the future. */
     RAFT_ASSERT(e->term >= raft_last_term(s) && e->term <= s->current_term);
     return repl_log_append(ctx, raft_log_of(s), e);
 }
 
-void raft_log_truncate(struct node_ctx *ctx, struct raft_state *s, int64_t len) {
+void raft_log_truncate(struct dslab_node_ctx *ctx, struct raft_state *s, int64_t len) {
     if (len >= s->log_len) {
         return;
     }
@@ -55,15 +55,15 @@ void raft_log_truncate(struct node_ctx *ctx, struct raft_state *s, int64_t len) 
     repl_log_truncate(ctx, raft_log_of(s), len);
 }
 
-void raft_persist_meta(struct node_ctx *ctx, const struct raft_state *s) {
+void raft_persist_meta(struct dslab_node_ctx *ctx, const struct raft_state *s) {
     repl_log_persist_meta(ctx, &raft_log_spec_value, s->current_term, s->voted_for);
 }
 
-bool raft_meta_stored(struct node_ctx *ctx, const struct raft_state *s) {
+bool raft_meta_stored(struct dslab_node_ctx *ctx, const struct raft_state *s) {
     return repl_log_meta_stored(ctx, &raft_log_spec_value, s->current_term, s->voted_for);
 }
 
-void raft_load(struct node_ctx *ctx, struct raft_state *s) {
+void raft_load(struct dslab_node_ctx *ctx, struct raft_state *s) {
     repl_log_load(ctx, raft_log_of(s), &s->current_term, &s->voted_for);
 }
 
@@ -73,22 +73,22 @@ int64_t raft_kv_get(const struct raft_state *s, int64_t key) {
     return kv_map_get(s->kv, RAFT_KV_SLOTS, key);
 }
 
-static enum reply_status kv_apply_command(struct raft_state *s, const struct raft_entry *e) {
+static enum dslab_reply_status kv_apply_command(struct raft_state *s, const struct raft_entry *e) {
     return kv_map_apply(s->kv, RAFT_KV_SLOTS, e->cmd, e->key, e->value, e->expected);
 }
 
-enum reply_status raft_kv_apply(struct raft_state *s, const struct raft_entry *e) {
+enum dslab_reply_status raft_kv_apply(struct raft_state *s, const struct raft_entry *e) {
     if (e->serial == 0 || e->client < 0 || e->client >= DSLAB_CLIENTS_MAX) {
         return kv_apply_command(s, e); /* no session */
     }
     struct raft_session *session = &s->sessions[e->client];
     if (e->serial == session->serial) {
-        return (enum reply_status)session->status; /* a retry: applied once already */
+        return (enum dslab_reply_status)session->status; /* a retry: applied once already */
     }
     if (e->serial < session->serial) {
-        return REPLY_UNKNOWN; /* an older operation the client has given up on */
+        return DSLAB_REPLY_UNKNOWN; /* an older operation the client has given up on */
     }
-    enum reply_status status = kv_apply_command(s, e);
+    enum dslab_reply_status status = kv_apply_command(s, e);
     session->serial = e->serial;
     session->status = (int32_t)status;
     return status;
@@ -100,12 +100,12 @@ const struct raft_session *raft_session_of(const struct raft_state *s, int32_t c
 
 /* --- texts ----------------------------------------------------------------- */
 
-enum role_class raft_role_class(enum raft_role role) {
+enum dslab_role_class raft_role_class(enum raft_role role) {
     switch (role) {
-    case RAFT_LEADER: return ROLE_LEADER;
+    case RAFT_LEADER: return DSLAB_ROLE_LEADER;
     case RAFT_CANDIDATE:
-    case RAFT_PRE_CANDIDATE: return ROLE_CANDIDATE;
-    default: return ROLE_FOLLOWER;
+    case RAFT_PRE_CANDIDATE: return DSLAB_ROLE_CANDIDATE;
+    default: return DSLAB_ROLE_FOLLOWER;
     }
 }
 

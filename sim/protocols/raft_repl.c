@@ -30,7 +30,7 @@
 
 /* --- sending ----------------------------------------------------------------- */
 
-void raft_send_append(struct node_ctx *ctx, struct raft_state *s, int32_t peer) {
+void raft_send_append(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t peer) {
     struct raft_append_msg m;
     memset(&m.head, 0, sizeof m.head);
     int64_t prev = 0;
@@ -43,12 +43,12 @@ void raft_send_append(struct node_ctx *ctx, struct raft_state *s, int32_t peer) 
     m.head.prev_term = raft_term_at(s, prev);
     m.head.commit = s->commit_index;
     m.head.seq = s->heartbeat_seq;
-    m.head.sent_mono_ns = ctx_mono_ns(ctx);
-    ctx_send(ctx, peer, &m, sizeof m.head + (size_t)count * sizeof(struct raft_entry));
+    m.head.sent_mono_ns = dslab_ctx_mono_ns(ctx);
+    dslab_ctx_send(ctx, peer, &m, sizeof m.head + (size_t)count * sizeof(struct raft_entry));
 }
 
 /* A new heartbeat round: every ack of it confirms leadership after now. */
-void raft_broadcast_append(struct node_ctx *ctx, struct raft_state *s) {
+void raft_broadcast_append(struct dslab_node_ctx *ctx, struct raft_state *s) {
     s->heartbeat_seq++;
     for (int32_t peer = 0; peer < s->nodes_count; peer++) {
         if (peer != s->self) {
@@ -63,15 +63,15 @@ void raft_broadcast_append(struct node_ctx *ctx, struct raft_state *s) {
  * the index only if the entry applied there has the term it was given;
  * otherwise it certainly never commits (the index is committed to another
  * entry, and an entry lives only at its own index). */
-static void resolve_write(struct node_ctx *ctx, struct raft_state *s, int64_t index,
-                          int64_t entry_term, enum reply_status status) {
+static void resolve_write(struct dslab_node_ctx *ctx, struct raft_state *s, int64_t index,
+                          int64_t entry_term, enum dslab_reply_status status) {
     for (int i = 0; i < s->writes_count; i++) {
         struct raft_pending_write *w = &s->writes[i];
         if (w->index != index) {
             continue;
         }
         if (w->term == entry_term) {
-            ctx_reply(ctx, w->request_id, status, status == REPLY_UNKNOWN ? -1 : 0);
+            dslab_ctx_reply(ctx, w->request_id, status, status == DSLAB_REPLY_UNKNOWN ? -1 : 0);
         } else {
             repl_reply_not_done(ctx, w->request_id, s->leader_id, s->self);
         }
@@ -85,11 +85,11 @@ static void resolve_write(struct node_ctx *ctx, struct raft_state *s, int64_t in
  * Figure 8 situation): the outcome is unknown, never "failed". The client
  * is pointed at the leader to retry; with client sessions a retry applies
  * at most once, without them it may apply twice. */
-static void resolve_truncated(struct node_ctx *ctx, struct raft_state *s, int64_t from_index) {
+static void resolve_truncated(struct dslab_node_ctx *ctx, struct raft_state *s, int64_t from_index) {
     for (int i = 0; i < s->writes_count;) {
         if (s->writes[i].index >= from_index) {
             int64_t retry_at = s->leader_id >= 0 && s->leader_id != s->self ? s->leader_id : -1;
-            ctx_reply(ctx, s->writes[i].request_id, REPLY_UNKNOWN, retry_at);
+            dslab_ctx_reply(ctx, s->writes[i].request_id, DSLAB_REPLY_UNKNOWN, retry_at);
             s->writes[i] = s->writes[--s->writes_count];
         } else {
             i++;
@@ -108,7 +108,7 @@ static bool read_confirmed(const struct raft_state *s, const struct raft_pending
 }
 
 /* Answers every read-index read whose round and apply point are reached. */
-static void check_reads(struct node_ctx *ctx, struct raft_state *s) {
+static void check_reads(struct dslab_node_ctx *ctx, struct raft_state *s) {
     if (s->role != RAFT_LEADER) {
         return;
     }
@@ -116,7 +116,7 @@ static void check_reads(struct node_ctx *ctx, struct raft_state *s) {
     for (int i = 0; i < s->reads_count; i++) {
         struct raft_pending_read r = s->reads[i];
         if (read_confirmed(s, &r) && s->last_applied >= r.read_index) {
-            ctx_reply(ctx, r.request_id, REPLY_OK, raft_kv_get(s, r.key));
+            dslab_ctx_reply(ctx, r.request_id, DSLAB_REPLY_OK, raft_kv_get(s, r.key));
         } else {
             s->reads[kept++] = r;
         }
@@ -124,24 +124,24 @@ static void check_reads(struct node_ctx *ctx, struct raft_state *s) {
     s->reads_count = kept;
 }
 
-void raft_abandon_reads(struct node_ctx *ctx, struct raft_state *s) {
+void raft_abandon_reads(struct dslab_node_ctx *ctx, struct raft_state *s) {
     /* A read changes nothing, so refusing it is always truthful. */
     for (int i = 0; i < s->reads_count; i++) {
-        ctx_reply(ctx, s->reads[i].request_id, REPLY_FAIL, 0);
+        dslab_ctx_reply(ctx, s->reads[i].request_id, DSLAB_REPLY_FAIL, 0);
     }
     s->reads_count = 0;
 }
 
 /* --- commit and apply ------------------------------------------------------ */
 
-void raft_set_commit(struct node_ctx *ctx, struct raft_state *s, int64_t commit) {
+void raft_set_commit(struct dslab_node_ctx *ctx, struct raft_state *s, int64_t commit) {
     if (!repl_commit_to(ctx, &s->commit_index, s->log_len, commit)) {
         return; /* commitIndex never decreases */
     }
     while (s->last_applied < s->commit_index) {
         s->last_applied++;
         const struct raft_entry *e = &s->log[s->last_applied - 1];
-        enum reply_status status = raft_kv_apply(s, e);
+        enum dslab_reply_status status = raft_kv_apply(s, e);
         resolve_write(ctx, s, s->last_applied, e->term, status);
     }
     check_reads(ctx, s);
@@ -151,7 +151,7 @@ void raft_set_commit(struct node_ctx *ctx, struct raft_state *s, int64_t commit)
  * log[N].term == currentTerm. An entry of an earlier term is never
  * committed by counting its replicas (Figure 8: a later leader can still
  * overwrite it); it commits when an entry of this term after it does. */
-static void advance_commit(struct node_ctx *ctx, struct raft_state *s) {
+static void advance_commit(struct dslab_node_ctx *ctx, struct raft_state *s) {
     bool naive = raft_cfg(ctx)->commit_rule == RAFT_COMMIT_NAIVE;
     /* With group commit the leader's own copy counts once it is synced. */
     s->match_index[s->self] = raft_cfg(ctx)->group_commit_ns > 0 ? s->leader_synced_len : s->log_len;
@@ -175,7 +175,7 @@ static int64_t conflict_hint(const struct raft_state *s, int64_t prev_index) {
 
 /* A received entry conflicts with ours from new_len + 1 on: drop them and
  * tell the clients waiting there that the outcome is unknown. */
-static void truncate_received(struct node_ctx *ctx, void *state, int64_t new_len) {
+static void truncate_received(struct dslab_node_ctx *ctx, void *state, int64_t new_len) {
     struct raft_state *s = state;
     raft_log_truncate(ctx, s, new_len);
     resolve_truncated(ctx, s, new_len + 1);
@@ -183,7 +183,7 @@ static void truncate_received(struct node_ctx *ctx, void *state, int64_t new_len
 
 /* Stores the message's entries after prev; returns the last index known to
  * match the leader. */
-static int64_t store_entries(struct node_ctx *ctx, struct raft_state *s,
+static int64_t store_entries(struct dslab_node_ctx *ctx, struct raft_state *s,
                              const struct raft_append_msg *m) {
     /* The caller checked the Log Matching precondition. */
     RAFT_ASSERT(raft_term_at(s, m->head.prev_index) == m->head.prev_term);
@@ -197,12 +197,12 @@ static int64_t store_entries(struct node_ctx *ctx, struct raft_state *s,
                     raft_term_at(s, i) <= s->current_term);
     }
     if (!raft_cfg(ctx)->ack_before_sync) {
-        ctx_store_sync(ctx); /* entries are durable before the ack leaves */
+        dslab_ctx_store_sync(ctx); /* entries are durable before the ack leaves */
     }
     return match;
 }
 
-void raft_on_append(struct node_ctx *ctx, struct raft_state *s, int32_t from,
+void raft_on_append(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t from,
                     const struct raft_append_msg *m) {
     struct raft_append_resp_msg r;
     memset(&r, 0, sizeof r);
@@ -217,7 +217,7 @@ void raft_on_append(struct node_ctx *ctx, struct raft_state *s, int32_t from,
         }
         s->leader_id = from;
         s->heard_leader = true;
-        s->leader_contact_mono_ns = ctx_mono_ns(ctx);
+        s->leader_contact_mono_ns = dslab_ctx_mono_ns(ctx);
         raft_reset_election_timer(ctx, s);
         int64_t prev = m->head.prev_index;
         if (prev < 0 || prev > s->log_len || raft_term_at(s, prev) != m->head.prev_term) {
@@ -232,12 +232,12 @@ void raft_on_append(struct node_ctx *ctx, struct raft_state *s, int32_t from,
         }
     }
     r.term = s->current_term;
-    ctx_send(ctx, from, &r, sizeof r);
+    dslab_ctx_send(ctx, from, &r, sizeof r);
 }
 
 /* --- leader side --------------------------------------------------------------- */
 
-void raft_on_append_resp(struct node_ctx *ctx, struct raft_state *s, int32_t from,
+void raft_on_append_resp(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t from,
                          const struct raft_append_resp_msg *m) {
     if (m->term > s->current_term) {
         raft_become_follower(ctx, s, m->term);
@@ -274,12 +274,12 @@ void raft_on_append_resp(struct node_ctx *ctx, struct raft_state *s, int32_t fro
     }
 }
 
-bool raft_lease_held(struct node_ctx *ctx, const struct raft_state *s) {
+bool raft_lease_held(struct dslab_node_ctx *ctx, const struct raft_state *s) {
     if (s->role != RAFT_LEADER) {
         return false;
     }
     /* The majority-th latest acked send time (this node counts as now). */
-    int64_t now_ns = ctx_mono_ns(ctx);
+    int64_t now_ns = dslab_ctx_mono_ns(ctx);
     int64_t start_ns = repl_majority_latest(s->acked_sent_mono_ns, s->nodes_count, s->self,
                                             now_ns, raft_majority(s));
     return start_ns != INT64_MIN && now_ns < start_ns + raft_cfg(ctx)->lease_ns;
@@ -287,16 +287,16 @@ bool raft_lease_held(struct node_ctx *ctx, const struct raft_state *s) {
 
 /* --- client requests ----------------------------------------------------------- */
 
-static void on_read(struct node_ctx *ctx, struct raft_state *s, const struct client_request *req) {
+static void on_read(struct dslab_node_ctx *ctx, struct raft_state *s, const struct dslab_client_request *req) {
     enum raft_read_mode mode = raft_cfg(ctx)->read_mode;
     bool own_term_applied = s->last_applied >= s->noop_index;
     if (mode == RAFT_READ_LEADER_LOCAL ||
         (mode == RAFT_READ_LEASE && own_term_applied && raft_lease_held(ctx, s))) {
-        ctx_reply(ctx, req->request_id, REPLY_OK, raft_kv_get(s, req->key));
+        dslab_ctx_reply(ctx, req->request_id, DSLAB_REPLY_OK, raft_kv_get(s, req->key));
         return;
     }
     if (s->reads_count >= RAFT_READS_MAX) {
-        ctx_reply(ctx, req->request_id, REPLY_FAIL, 0);
+        dslab_ctx_reply(ctx, req->request_id, DSLAB_REPLY_FAIL, 0);
         return;
     }
     struct raft_pending_read *r = &s->reads[s->reads_count++];
@@ -308,11 +308,11 @@ static void on_read(struct node_ctx *ctx, struct raft_state *s, const struct cli
     check_reads(ctx, s); /* a one-node cluster is its own majority */
 }
 
-static void on_write(struct node_ctx *ctx, struct raft_state *s, const struct client_request *req) {
+static void on_write(struct dslab_node_ctx *ctx, struct raft_state *s, const struct dslab_client_request *req) {
     struct raft_entry e;
     memset(&e, 0, sizeof e);
     e.term = s->current_term;
-    e.cmd = req->fn == OP_CAS ? KV_CMD_CAS : KV_CMD_WRITE;
+    e.cmd = req->fn == DSLAB_OP_CAS ? KV_CMD_CAS : KV_CMD_WRITE;
     e.key = req->key;
     e.value = req->value;
     e.expected = req->expected;
@@ -322,12 +322,12 @@ static void on_write(struct node_ctx *ctx, struct raft_state *s, const struct cl
         const struct raft_session *session = raft_session_of(s, req->client);
         if (session && req->serial != 0 && session->serial == req->serial) {
             /* A retry of an operation already applied: its cached result. */
-            ctx_reply(ctx, req->request_id, (enum reply_status)session->status, 0);
+            dslab_ctx_reply(ctx, req->request_id, (enum dslab_reply_status)session->status, 0);
             return;
         }
     }
     if (s->writes_count >= RAFT_PENDING_MAX || raft_log_append(ctx, s, &e) != 0) {
-        ctx_reply(ctx, req->request_id, REPLY_FAIL, 0); /* full: refused, not done */
+        dslab_ctx_reply(ctx, req->request_id, DSLAB_REPLY_FAIL, 0); /* full: refused, not done */
         return;
     }
     struct raft_pending_write *w = &s->writes[s->writes_count++];
@@ -337,44 +337,44 @@ static void on_write(struct node_ctx *ctx, struct raft_state *s, const struct cl
     int64_t window_ns = raft_cfg(ctx)->group_commit_ns;
     if (window_ns > 0) {
         if (!s->group_commit_armed) {
-            ctx_set_timer(ctx, window_ns, RAFT_TIMER_GROUP_COMMIT);
+            dslab_ctx_set_timer(ctx, window_ns, RAFT_TIMER_GROUP_COMMIT);
             s->group_commit_armed = true;
         }
         return;
     }
     if (!raft_cfg(ctx)->ack_before_sync) {
-        ctx_store_sync(ctx);
+        dslab_ctx_store_sync(ctx);
     }
     raft_broadcast_append(ctx, s);
     advance_commit(ctx, s); /* a one-node cluster commits at once */
 }
 
-void raft_group_commit(struct node_ctx *ctx, struct raft_state *s) {
+void raft_group_commit(struct dslab_node_ctx *ctx, struct raft_state *s) {
     if (!raft_cfg(ctx)->ack_before_sync) {
-        ctx_store_sync(ctx);
+        dslab_ctx_store_sync(ctx);
     }
     s->leader_synced_len = s->log_len;
     raft_broadcast_append(ctx, s);
     advance_commit(ctx, s);
 }
 
-static void raft_on_leader_request(struct node_ctx *ctx, struct raft_state *s,
-                                   const struct client_request *req) {
+static void raft_on_leader_request(struct dslab_node_ctx *ctx, struct raft_state *s,
+                                   const struct dslab_client_request *req) {
     switch (req->fn) {
-    case OP_READ:
+    case DSLAB_OP_READ:
         on_read(ctx, s, req);
         break;
-    case OP_WRITE:
-    case OP_CAS:
+    case DSLAB_OP_WRITE:
+    case DSLAB_OP_CAS:
         on_write(ctx, s, req);
         break;
     default:
-        ctx_reply(ctx, req->request_id, REPLY_FAIL, 0);
+        dslab_ctx_reply(ctx, req->request_id, DSLAB_REPLY_FAIL, 0);
         break;
     }
 }
 
-void raft_on_request(struct node_ctx *ctx, void *state, const struct client_request *req) {
+void raft_on_request(struct dslab_node_ctx *ctx, void *state, const struct dslab_client_request *req) {
     struct raft_state *s = state;
     if (s->role != RAFT_LEADER) {
         repl_reply_not_done(ctx, req->request_id, s->leader_id, s->self);

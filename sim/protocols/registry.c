@@ -1,8 +1,8 @@
 /* registry.c: the protocols a scenario's `protocol:` may name. The built-in
  * ones are a const table, in the order help lists them; protocols defined
  * outside the library (an embedding program, a test, a learner's node) are
- * added at run time with protocol_register() (dslab/node.h).
- * Add a built-in protocol: define `const struct protocol protocol_NAME` in
+ * added at run time with dslab_protocol_register() (dslab/node.h).
+ * Add a built-in protocol: define `const struct dslab_protocol protocol_NAME` in
  * its own file here and list it below.
  *
  * The registered table is the library's one piece of process-wide state.
@@ -18,16 +18,16 @@
 #include "dslab/node.h"
 #include "nodes/process_node.h"
 
-extern const struct protocol protocol_gossip_pingpong;
-extern const struct protocol protocol_raft;
-extern const struct protocol protocol_primary_backup;
-extern const struct protocol protocol_quorum_kv;
-extern const struct protocol protocol_lease_lock;
-extern const struct protocol protocol_two_phase_commit;
-extern const struct protocol protocol_retry_storm;
-extern const struct protocol protocol_failure_detector;
+extern const struct dslab_protocol protocol_gossip_pingpong;
+extern const struct dslab_protocol protocol_raft;
+extern const struct dslab_protocol protocol_primary_backup;
+extern const struct dslab_protocol protocol_quorum_kv;
+extern const struct dslab_protocol protocol_lease_lock;
+extern const struct dslab_protocol protocol_two_phase_commit;
+extern const struct dslab_protocol protocol_retry_storm;
+extern const struct dslab_protocol protocol_failure_detector;
 
-static const struct protocol *const protocols[] = {
+static const struct dslab_protocol *const protocols[] = {
     &protocol_gossip_pingpong,
     &protocol_raft,
     &protocol_primary_backup,
@@ -38,16 +38,16 @@ static const struct protocol *const protocols[] = {
     &protocol_failure_detector,
 };
 
-int protocol_count(void) {
+int dslab_protocol_count(void) {
     return (int)(sizeof protocols / sizeof protocols[0]);
 }
 
-const struct protocol *protocol_at(int index) {
-    return index >= 0 && index < protocol_count() ? protocols[index] : NULL;
+const struct dslab_protocol *dslab_protocol_at(int index) {
+    return index >= 0 && index < dslab_protocol_count() ? protocols[index] : NULL;
 }
 
-static const struct protocol *builtin_find(const char *name) {
-    for (int i = 0; i < protocol_count(); i++) {
+static const struct dslab_protocol *builtin_find(const char *name) {
+    for (int i = 0; i < dslab_protocol_count(); i++) {
         if (strcmp(protocols[i]->name, name) == 0) return protocols[i];
     }
     return NULL;
@@ -55,7 +55,7 @@ static const struct protocol *builtin_find(const char *name) {
 
 /* ---- registered at run time ---------------------------------------------- */
 
-static const struct protocol *registered[DSLAB_PROTOCOLS_REGISTERED_MAX]; /* borrowed */
+static const struct dslab_protocol *registered[DSLAB_PROTOCOLS_REGISTERED_MAX]; /* borrowed */
 static int registered_count;
 static atomic_flag registry_busy = ATOMIC_FLAG_INIT;
 
@@ -76,8 +76,8 @@ static int registered_index(const char *name) {
     return -1;
 }
 
-const struct protocol *protocol_find(const char *name) {
-    const struct protocol *p = builtin_find(name);
+const struct dslab_protocol *dslab_protocol_find(const char *name) {
+    const struct dslab_protocol *p = builtin_find(name);
     if (p) return p;
     lock();
     int i = registered_index(name);
@@ -86,20 +86,20 @@ const struct protocol *protocol_find(const char *name) {
     return p;
 }
 
-/* A name a scenario can hold (struct scenario_protocol) and write plainly. */
-static int check_name(const char *name, struct diag *diag) {
+/* A name a scenario can hold (struct dslab_scenario_protocol) and write plainly. */
+static int check_name(const char *name, struct dslab_diag *diag) {
     size_t len = name ? strlen(name) : 0;
-    if (len == 0) return diag_set(diag, NULL, 0, 0, "a registered protocol needs a name");
-    if (len >= sizeof ((struct scenario_protocol *)0)->name) {
-        return diag_set(diag, NULL, 0, 0, "protocol name '%.40s...' is longer than %d bytes",
-                        name, (int)sizeof ((struct scenario_protocol *)0)->name - 1);
+    if (len == 0) return dslab_diag_set(diag, NULL, 0, 0, "a registered protocol needs a name");
+    if (len >= sizeof ((struct dslab_scenario_protocol *)0)->name) {
+        return dslab_diag_set(diag, NULL, 0, 0, "protocol name '%.40s...' is longer than %d bytes",
+                        name, (int)sizeof ((struct dslab_scenario_protocol *)0)->name - 1);
     }
     for (size_t i = 0; i < len; i++) {
         char c = name[i];
         bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                   c == '-' || c == '_';
         if (!ok) {
-            return diag_set(diag, NULL, 0, 0,
+            return dslab_diag_set(diag, NULL, 0, 0,
                             "protocol name '%s' may hold only letters, digits, '-' and '_'",
                             name);
         }
@@ -107,30 +107,30 @@ static int check_name(const char *name, struct diag *diag) {
     return 0;
 }
 
-static int check_protocol(const struct protocol *p, struct diag *diag) {
-    if (!p) return diag_set(diag, NULL, 0, 0, "no protocol to register (NULL)");
+static int check_protocol(const struct dslab_protocol *p, struct dslab_diag *diag) {
+    if (!p) return dslab_diag_set(diag, NULL, 0, 0, "no protocol to register (NULL)");
     if (check_name(p->name, diag) < 0) return -1;
     if (!p->init || !p->on_message || !p->on_timer) {
-        return diag_set(diag, NULL, 0, 0,
+        return dslab_diag_set(diag, NULL, 0, 0,
                         "protocol '%s' lacks %s (init, on_message and on_timer are required)",
                         p->name, !p->init ? "init" : !p->on_message ? "on_message" : "on_timer");
     }
     if (builtin_find(p->name)) {
-        return diag_set(diag, NULL, 0, 0,
+        return dslab_diag_set(diag, NULL, 0, 0,
                         "protocol '%s' is built in; a registered protocol needs a name of its "
                         "own", p->name);
     }
     return 0;
 }
 
-int protocol_register(const struct protocol *p, struct diag *diag) {
+int dslab_protocol_register(const struct dslab_protocol *p, struct dslab_diag *diag) {
     if (check_protocol(p, diag) < 0) return -1;
     lock();
     int rc = 0;
     if (registered_index(p->name) >= 0) {
-        rc = diag_set(diag, NULL, 0, 0, "protocol '%s' is already registered", p->name);
+        rc = dslab_diag_set(diag, NULL, 0, 0, "protocol '%s' is already registered", p->name);
     } else if (registered_count == DSLAB_PROTOCOLS_REGISTERED_MAX) {
-        rc = diag_set(diag, NULL, 0, 0,
+        rc = dslab_diag_set(diag, NULL, 0, 0,
                       "more than %d registered protocols (DSLAB_PROTOCOLS_REGISTERED_MAX)",
                       DSLAB_PROTOCOLS_REGISTERED_MAX);
     } else {
@@ -140,7 +140,7 @@ int protocol_register(const struct protocol *p, struct diag *diag) {
     return rc;
 }
 
-int protocol_unregister(const struct protocol *p) {
+int dslab_protocol_unregister(const struct dslab_protocol *p) {
     lock();
     int found = -1;
     for (int i = 0; i < registered_count && found < 0; i++) {
@@ -156,22 +156,22 @@ int protocol_unregister(const struct protocol *p) {
     return found >= 0 ? 0 : -1;
 }
 
-void protocol_unregister_all(void) {
+void dslab_protocol_unregister_all(void) {
     lock();
     memset(registered, 0, sizeof registered);
     registered_count = 0;
     unlock();
 }
 
-int protocol_names(const char **names, int max) {
+int dslab_protocol_names(const char **names, int max) {
     int n = 0;
-    for (int i = 0; i < protocol_count() && n < max; i++) names[n++] = protocols[i]->name;
+    for (int i = 0; i < dslab_protocol_count() && n < max; i++) names[n++] = protocols[i]->name;
     lock();
     for (int i = 0; i < registered_count && n < max; i++) names[n++] = registered[i]->name;
     unlock();
     return n;
 }
 
-const struct protocol *protocol_of_scenario(const struct scenario *s) {
-    return s->protocol.origin == PROTOCOL_PROCESS ? &protocol_process : protocol_find(s->protocol.name);
+const struct dslab_protocol *dslab_protocol_of_scenario(const struct dslab_scenario *s) {
+    return s->protocol.origin == DSLAB_PROTOCOL_PROCESS ? &protocol_process : dslab_protocol_find(s->protocol.name);
 }

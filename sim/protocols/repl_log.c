@@ -25,17 +25,17 @@ int64_t repl_log_term_at(const struct repl_log_spec *spec, const void *entries, 
     return term;
 }
 
-static void put_len(struct node_ctx *ctx, struct repl_log log) {
-    ctx_store_put(ctx, log.spec->len_key, log.len, sizeof *log.len);
+static void put_len(struct dslab_node_ctx *ctx, struct repl_log log) {
+    dslab_ctx_store_put(ctx, log.spec->len_key, log.len, sizeof *log.len);
 }
 
-int repl_log_append(struct node_ctx *ctx, struct repl_log log, const void *entry) {
+int repl_log_append(struct dslab_node_ctx *ctx, struct repl_log log, const void *entry) {
     if (*log.len >= log.spec->entries_max) {
         return -1;
     }
     char key[48];
     entry_key(log.spec, *log.len + 1, key, sizeof key);
-    if (ctx_store_put(ctx, key, entry, log.spec->entry_size) != 0) {
+    if (dslab_ctx_store_put(ctx, key, entry, log.spec->entry_size) != 0) {
         return -1;
     }
     (*log.len)++;
@@ -44,7 +44,7 @@ int repl_log_append(struct node_ctx *ctx, struct repl_log log, const void *entry
     return 0;
 }
 
-bool repl_log_truncate(struct node_ctx *ctx, struct repl_log log, int64_t new_len) {
+bool repl_log_truncate(struct dslab_node_ctx *ctx, struct repl_log log, int64_t new_len) {
     if (new_len >= *log.len) {
         return false;
     }
@@ -53,23 +53,23 @@ bool repl_log_truncate(struct node_ctx *ctx, struct repl_log log, int64_t new_le
     return true;
 }
 
-void repl_log_persist_meta(struct node_ctx *ctx, const struct repl_log_spec *spec, int64_t term,
+void repl_log_persist_meta(struct dslab_node_ctx *ctx, const struct repl_log_spec *spec, int64_t term,
                            int32_t voted_for) {
-    ctx_store_put(ctx, spec->term_key, &term, sizeof term);
-    ctx_store_put(ctx, spec->vote_key, &voted_for, sizeof voted_for);
+    dslab_ctx_store_put(ctx, spec->term_key, &term, sizeof term);
+    dslab_ctx_store_put(ctx, spec->vote_key, &voted_for, sizeof voted_for);
 }
 
 /* Copies the value of `key` into out when it has exactly `size` bytes. */
-static bool load_exact(struct node_ctx *ctx, const char *key, void *out, size_t size) {
+static bool load_exact(struct dslab_node_ctx *ctx, const char *key, void *out, size_t size) {
     const void *p = NULL;
-    if (ctx_store_get(ctx, key, &p) != (long)size) {
+    if (dslab_ctx_store_get(ctx, key, &p) != (long)size) {
         return false;
     }
     memcpy(out, p, size);
     return true;
 }
 
-bool repl_log_meta_stored(struct node_ctx *ctx, const struct repl_log_spec *spec, int64_t term,
+bool repl_log_meta_stored(struct dslab_node_ctx *ctx, const struct repl_log_spec *spec, int64_t term,
                           int32_t voted_for) {
     int64_t stored_term = 0;
     int32_t stored_vote = 0;
@@ -78,7 +78,7 @@ bool repl_log_meta_stored(struct node_ctx *ctx, const struct repl_log_spec *spec
            stored_term == term && stored_vote == voted_for;
 }
 
-void repl_log_load(struct node_ctx *ctx, struct repl_log log, int64_t *term, int32_t *voted_for) {
+void repl_log_load(struct dslab_node_ctx *ctx, struct repl_log log, int64_t *term, int32_t *voted_for) {
     *term = 0;
     load_exact(ctx, log.spec->term_key, term, sizeof *term);
     *voted_for = -1;
@@ -133,7 +133,7 @@ int64_t repl_log_conflict_hint(const struct repl_log_spec *spec, const void *ent
     return i - 1 > 0 ? i - 1 : 0;
 }
 
-int64_t repl_log_store_received(struct node_ctx *ctx, struct repl_log log, int64_t prev,
+int64_t repl_log_store_received(struct dslab_node_ctx *ctx, struct repl_log log, int64_t prev,
                                 const void *entries, int32_t count, repl_truncate_fn truncate,
                                 void *state) {
     int64_t match = prev;

@@ -11,7 +11,7 @@
  *   TERM  int64 current term (or epoch)   VOTE  int32 voted-for (-1 none)
  *   LEN   int64 log length                PREFIX N  entry N (1-based)
  * LEN is the authority: entries past it are stale and overwritten later.
- * Nothing here syncs: callers call ctx_store_sync before any message that
+ * Nothing here syncs: callers call dslab_ctx_store_sync before any message that
  * depends on what they wrote leaves the node. */
 #ifndef DSLAB_REPL_LOG_H
 #define DSLAB_REPL_LOG_H
@@ -45,15 +45,15 @@ int64_t repl_log_term_at(const struct repl_log_spec *spec, const void *entries, 
                          int64_t index);
 /* Appends `entry` (spec->entry_size bytes) in memory and the store (not
  * synced). Returns 0, or -1 when full or the store refuses it. */
-int repl_log_append(struct node_ctx *ctx, struct repl_log log, const void *entry);
+int repl_log_append(struct dslab_node_ctx *ctx, struct repl_log log, const void *entry);
 /* Drops entries after `new_len` (in memory and the store's LEN record).
  * Returns false when there was nothing to drop. */
-bool repl_log_truncate(struct node_ctx *ctx, struct repl_log log, int64_t new_len);
+bool repl_log_truncate(struct dslab_node_ctx *ctx, struct repl_log log, int64_t new_len);
 /* Writes term and vote (not synced). */
-void repl_log_persist_meta(struct node_ctx *ctx, const struct repl_log_spec *spec, int64_t term,
+void repl_log_persist_meta(struct dslab_node_ctx *ctx, const struct repl_log_spec *spec, int64_t term,
                            int32_t voted_for);
 /* True when the store holds exactly this term and vote. */
-bool repl_log_meta_stored(struct node_ctx *ctx, const struct repl_log_spec *spec, int64_t term,
+bool repl_log_meta_stored(struct dslab_node_ctx *ctx, const struct repl_log_spec *spec, int64_t term,
                           int32_t voted_for);
 /* The batch a leader sends a peer whose next index is `next` (clamped to
  * 1 .. len + 1): copies up to count_max entries from there into `dst`,
@@ -71,17 +71,17 @@ int64_t repl_log_conflict_hint(const struct repl_log_spec *spec, const void *ent
                                int64_t prev, int64_t floor);
 /* Drops the entries after new_len, with what the protocol must do then
  * (answer writes, roll back its map); called by repl_log_store_received. */
-typedef void (*repl_truncate_fn)(struct node_ctx *ctx, void *state, int64_t new_len);
+typedef void (*repl_truncate_fn)(struct dslab_node_ctx *ctx, void *state, int64_t new_len);
 /* Stores `count` received entries that follow index `prev` (whose term the
  * caller has checked): one already here with the same term is kept, one
  * with another term is dropped with everything after it (`truncate`), the
  * rest are appended until the log is full. Does not sync. Returns the last
  * index known to match the sender's log. */
-int64_t repl_log_store_received(struct node_ctx *ctx, struct repl_log log, int64_t prev,
+int64_t repl_log_store_received(struct dslab_node_ctx *ctx, struct repl_log log, int64_t prev,
                                 const void *entries, int32_t count, repl_truncate_fn truncate,
                                 void *state);
 /* Rebuilds term (0 when absent), vote (-1) and the log from the store; a
  * torn tail keeps the prefix that is there. */
-void repl_log_load(struct node_ctx *ctx, struct repl_log log, int64_t *term, int32_t *voted_for);
+void repl_log_load(struct dslab_node_ctx *ctx, struct repl_log log, int64_t *term, int32_t *voted_for);
 
 #endif

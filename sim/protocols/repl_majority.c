@@ -38,7 +38,7 @@ int64_t repl_majority_latest(const int64_t *times, int32_t nodes_count, int32_t 
     return sorted[majority - 1];
 }
 
-bool repl_commit_to(struct node_ctx *ctx, int64_t *commit_index, int64_t len, int64_t commit) {
+bool repl_commit_to(struct dslab_node_ctx *ctx, int64_t *commit_index, int64_t len, int64_t commit) {
     if (commit > len) {
         commit = len;
     }
@@ -46,14 +46,14 @@ bool repl_commit_to(struct node_ctx *ctx, int64_t *commit_index, int64_t len, in
         return false; /* the commit point never moves back */
     }
     *commit_index = commit;
-    ctx_annotate(ctx, "commit", commit, "commit %lld", (long long)commit);
+    dslab_ctx_annotate(ctx, "commit", commit, "commit %lld", (long long)commit);
     return true;
 }
 
-void repl_reply_not_done(struct node_ctx *ctx, uint64_t request_id, int32_t leader, int32_t self) {
+void repl_reply_not_done(struct dslab_node_ctx *ctx, uint64_t request_id, int32_t leader, int32_t self) {
     if (leader >= 0 && leader != self) {
-        ctx_reply(ctx, request_id, REPLY_REDIRECT, leader);
+        dslab_ctx_reply(ctx, request_id, DSLAB_REPLY_REDIRECT, leader);
     } else {
-        ctx_reply(ctx, request_id, REPLY_FAIL, 0);
+        dslab_ctx_reply(ctx, request_id, DSLAB_REPLY_FAIL, 0);
     }
 }

@@ -14,7 +14,7 @@
 #include "protocols/repl_log.h"
 
 /* Acks and votes are bit masks of node indexes (dslab/bits.h). */
-#define REPL_NODES_MAX BITS_NODES_MAX
+#define REPL_NODES_MAX DSLAB_BITS_NODES_MAX
 
 /* The highest index above `commit` stored by `majority` nodes (match[i] =
  * the last index node i is known to store), or 0 when none. Counting stops
@@ -31,9 +31,9 @@ int64_t repl_majority_latest(const int64_t *times, int32_t nodes_count, int32_t 
                              int64_t now_ns, int32_t majority);
 /* Moves *commit_index to `commit` (at most len) if that is further, with
  * the "commit" annotation; returns false when it did not move. */
-bool repl_commit_to(struct node_ctx *ctx, int64_t *commit_index, int64_t len, int64_t commit);
+bool repl_commit_to(struct dslab_node_ctx *ctx, int64_t *commit_index, int64_t len, int64_t commit);
 /* "Did not happen": the client is sent to `leader` when this node knows
- * another one, else told REPLY_FAIL. */
-void repl_reply_not_done(struct node_ctx *ctx, uint64_t request_id, int32_t leader, int32_t self);
+ * another one, else told DSLAB_REPLY_FAIL. */
+void repl_reply_not_done(struct dslab_node_ctx *ctx, uint64_t request_id, int32_t leader, int32_t self);
 
 #endif

@@ -120,63 +120,63 @@ static const char *const rs_known[] = {
 };
 static const char *const rs_backoffs[] = {"none", "exponential", NULL};
 
-static int rs_param_rate(const struct scenario *s, int64_t *mean_ns, struct diag *diag) {
-    const struct scenario_param *p = param_find(s, "rate");
-    *mean_ns = 10 * NS_PER_MS; /* 100/s */
+static int rs_param_rate(const struct dslab_scenario *s, int64_t *mean_ns, struct dslab_diag *diag) {
+    const struct dslab_scenario_param *p = dslab_param_find(s, "rate");
+    *mean_ns = 10 * DSLAB_NS_PER_MS; /* 100/s */
     if (!p) return 0;
     struct units_rate r = {0, 0};
-    char err[UNITS_ERR_MAX];
+    char err[DSLAB_UNITS_ERR_MAX];
     if (units_parse_rate(p->value, &r, err, (int)sizeof err) != 0) {
-        return param_error_at(s, p, diag, err);
+        return dslab_param_error_at(s, p, diag, err);
     }
     /* The mean gap between arrivals: 1us (a million per second) to one day. */
     *mean_ns = r.per_ns / (int64_t)r.count;
-    if (*mean_ns < NS_PER_US) {
-        return param_error_at(s, p, diag,
+    if (*mean_ns < DSLAB_NS_PER_US) {
+        return dslab_param_error_at(s, p, diag,
                               "more than one arrival per microsecond (at most 1000000/s)");
     }
     if (*mean_ns > DSLAB_DURATION_NS_MAX) {
-        return param_error_at(s, p, diag, "less than one arrival per day (at least 1/24h)");
+        return dslab_param_error_at(s, p, diag, "less than one arrival per day (at least 1/24h)");
     }
     return 0;
 }
 
-static int rs_configure(const struct scenario *s, void **config_out, struct diag *diag) {
+static int rs_configure(const struct dslab_scenario *s, void **config_out, struct dslab_diag *diag) {
     struct rs_config c;
     memset(&c, 0, sizeof c);
-    if (param_reject_unknown(s, rs_known, diag) != 0 ||
-        param_int(s, "queue_max", 64, 1, RS_QUEUE_MAX, &c.queue_max, diag) != 0 ||
-        param_duration_ns(s, "service_time", 2 * NS_PER_MS, &c.service_ns, diag) != 0 ||
-        param_duration_ns(s, "slow_from", 0, &c.slow_from_ns, diag) != 0 ||
-        param_duration_ns(s, "slow_for", 0, &c.slow_for_ns, diag) != 0 ||
-        param_int(s, "slow_factor", 1, 1, 1000, &c.slow_factor, diag) != 0 ||
-        param_duration_ns(s, "queue_sample", 100 * NS_PER_MS, &c.queue_sample_ns, diag) != 0 ||
+    if (dslab_param_reject_unknown(s, rs_known, diag) != 0 ||
+        dslab_param_int(s, "queue_max", 64, 1, RS_QUEUE_MAX, &c.queue_max, diag) != 0 ||
+        dslab_param_duration_ns(s, "service_time", 2 * DSLAB_NS_PER_MS, &c.service_ns, diag) != 0 ||
+        dslab_param_duration_ns(s, "slow_from", 0, &c.slow_from_ns, diag) != 0 ||
+        dslab_param_duration_ns(s, "slow_for", 0, &c.slow_for_ns, diag) != 0 ||
+        dslab_param_int(s, "slow_factor", 1, 1, 1000, &c.slow_factor, diag) != 0 ||
+        dslab_param_duration_ns(s, "queue_sample", 100 * DSLAB_NS_PER_MS, &c.queue_sample_ns, diag) != 0 ||
         rs_param_rate(s, &c.arrival_ns_mean, diag) != 0 ||
-        param_duration_ns(s, "timeout", 100 * NS_PER_MS, &c.timeout_ns, diag) != 0 ||
-        param_int(s, "retries", 3, 0, RS_ATTEMPTS_MAX - 1, &c.retries, diag) != 0 ||
-        param_choice(s, "backoff", rs_backoffs, BACKOFF_NONE, &c.backoff, diag) != 0 ||
-        param_duration_ns(s, "backoff_base", 10 * NS_PER_MS, &c.backoff_base_ns, diag) != 0 ||
-        param_duration_ns(s, "backoff_max", NS_PER_S, &c.backoff_max_ns, diag) != 0 ||
-        param_bool(s, "jitter", false, &c.jitter, diag) != 0 ||
-        param_bool(s, "breaker", false, &c.breaker, diag) != 0 ||
-        param_int(s, "breaker_threshold", 5, 1, 1000000, &c.breaker_threshold, diag) != 0 ||
-        param_duration_ns(s, "breaker_cooldown", 500 * NS_PER_MS, &c.breaker_cooldown_ns,
+        dslab_param_duration_ns(s, "timeout", 100 * DSLAB_NS_PER_MS, &c.timeout_ns, diag) != 0 ||
+        dslab_param_int(s, "retries", 3, 0, RS_ATTEMPTS_MAX - 1, &c.retries, diag) != 0 ||
+        dslab_param_choice(s, "backoff", rs_backoffs, BACKOFF_NONE, &c.backoff, diag) != 0 ||
+        dslab_param_duration_ns(s, "backoff_base", 10 * DSLAB_NS_PER_MS, &c.backoff_base_ns, diag) != 0 ||
+        dslab_param_duration_ns(s, "backoff_max", DSLAB_NS_PER_S, &c.backoff_max_ns, diag) != 0 ||
+        dslab_param_bool(s, "jitter", false, &c.jitter, diag) != 0 ||
+        dslab_param_bool(s, "breaker", false, &c.breaker, diag) != 0 ||
+        dslab_param_int(s, "breaker_threshold", 5, 1, 1000000, &c.breaker_threshold, diag) != 0 ||
+        dslab_param_duration_ns(s, "breaker_cooldown", 500 * DSLAB_NS_PER_MS, &c.breaker_cooldown_ns,
                           diag) != 0) {
         return -1;
     }
     if (s->nodes_count < 2) {
-        return diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
+        return dslab_diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
                         "retry-storm needs 2+ nodes: n1 serves, the others are clients");
     }
     if (c.service_ns <= 0 || c.timeout_ns <= 0 || c.queue_sample_ns <= 0) {
-        return diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
+        return dslab_diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
                         "retry-storm: service_time, timeout and queue_sample must be > 0");
     }
     return proto_config_keep(s, &c, sizeof c, config_out, diag);
 }
 
-static const struct rs_config *cfg(const struct node_ctx *ctx) {
-    return ctx_config(ctx);
+static const struct rs_config *cfg(const struct dslab_node_ctx *ctx) {
+    return dslab_ctx_config(ctx);
 }
 
 static uint64_t tag_of(enum rs_timer_kind kind, uint64_t id, uint8_t attempt) {
@@ -185,28 +185,28 @@ static uint64_t tag_of(enum rs_timer_kind kind, uint64_t id, uint8_t attempt) {
 
 /* --- server ----------------------------------------------------------------- */
 
-static int64_t service_ns_now(struct node_ctx *ctx) {
+static int64_t service_ns_now(struct dslab_node_ctx *ctx) {
     const struct rs_config *c = cfg(ctx);
-    int64_t now = ctx_mono_ns(ctx);
+    int64_t now = dslab_ctx_mono_ns(ctx);
     bool slow = c->slow_for_ns > 0 && now >= c->slow_from_ns && now < c->slow_from_ns + c->slow_for_ns;
     return slow ? c->service_ns * c->slow_factor : c->service_ns;
 }
 
-static void server_start_next(struct node_ctx *ctx, struct rs_server *sv) {
+static void server_start_next(struct dslab_node_ctx *ctx, struct rs_server *sv) {
     if (sv->busy || sv->count == 0) return;
     sv->serving = sv->queue[sv->head];
     sv->head = (sv->head + 1) % RS_QUEUE_MAX;
     sv->count--;
     sv->busy = true;
-    ctx_set_timer(ctx, service_ns_now(ctx), tag_of(TM_SERVICE, 0, 0));
+    dslab_ctx_set_timer(ctx, service_ns_now(ctx), tag_of(TM_SERVICE, 0, 0));
 }
 
-static void server_on_request(struct node_ctx *ctx, struct rs_server *sv, int32_t from,
+static void server_on_request(struct dslab_node_ctx *ctx, struct rs_server *sv, int32_t from,
                               const struct rs_msg *m) {
     if (sv->count >= cfg(ctx)->queue_max) {
         sv->rejected++;
         struct rs_msg r = {.type = MSG_REJECT, .attempt = m->attempt, .id = m->id};
-        ctx_send(ctx, from, &r, sizeof r);
+        dslab_ctx_send(ctx, from, &r, sizeof r);
         return;
     }
     int32_t tail = (sv->head + sv->count) % RS_QUEUE_MAX;
@@ -215,14 +215,14 @@ static void server_on_request(struct node_ctx *ctx, struct rs_server *sv, int32_
     server_start_next(ctx, sv);
 }
 
-static void server_on_timer(struct node_ctx *ctx, struct rs_server *sv, enum rs_timer_kind kind) {
+static void server_on_timer(struct dslab_node_ctx *ctx, struct rs_server *sv, enum rs_timer_kind kind) {
     if (kind == TM_SAMPLE) {
-        ctx_annotate(ctx, "queue", sv->count, "depth %d, served %lld, rejected %lld",
+        dslab_ctx_annotate(ctx, "queue", sv->count, "depth %d, served %lld, rejected %lld",
                      (int)sv->count, (long long)sv->served, (long long)sv->rejected);
-        ctx_set_timer(ctx, cfg(ctx)->queue_sample_ns, tag_of(TM_SAMPLE, 0, 0));
+        dslab_ctx_set_timer(ctx, cfg(ctx)->queue_sample_ns, tag_of(TM_SAMPLE, 0, 0));
     } else if (kind == TM_SERVICE && sv->busy) {
         struct rs_msg r = {.type = MSG_OK, .attempt = sv->serving.attempt, .id = sv->serving.id};
-        ctx_send(ctx, sv->serving.client, &r, sizeof r);
+        dslab_ctx_send(ctx, sv->serving.client, &r, sizeof r);
         sv->served++;
         sv->busy = false;
         server_start_next(ctx, sv);
@@ -231,17 +231,17 @@ static void server_on_timer(struct node_ctx *ctx, struct rs_server *sv, enum rs_
 
 /* --- client: breaker ---------------------------------------------------------- */
 
-static void breaker_set(struct node_ctx *ctx, struct rs_client *cl, enum rs_breaker b) {
+static void breaker_set(struct dslab_node_ctx *ctx, struct rs_client *cl, enum rs_breaker b) {
     static const char *const names[] = {"closed", "open", "half-open"};
     if (cl->breaker == (int)b) return;
     cl->breaker = (int)b;
-    ctx_annotate(ctx, "breaker", (int64_t)b, "%s", names[b]);
+    dslab_ctx_annotate(ctx, "breaker", (int64_t)b, "%s", names[b]);
 }
 
 /* May an attempt go out now? Marks the half-open probe. */
-static bool breaker_allows(struct node_ctx *ctx, struct rs_client *cl, struct rs_request *r) {
+static bool breaker_allows(struct dslab_node_ctx *ctx, struct rs_client *cl, struct rs_request *r) {
     if (!cfg(ctx)->breaker) return true;
-    if (cl->breaker == BREAKER_OPEN && ctx_mono_ns(ctx) >= cl->open_until_mono_ns) {
+    if (cl->breaker == BREAKER_OPEN && dslab_ctx_mono_ns(ctx) >= cl->open_until_mono_ns) {
         breaker_set(ctx, cl, BREAKER_HALF_OPEN);
         cl->probe_in_flight = false;
     }
@@ -254,7 +254,7 @@ static bool breaker_allows(struct node_ctx *ctx, struct rs_client *cl, struct rs
     return false;
 }
 
-static void breaker_result(struct node_ctx *ctx, struct rs_client *cl, struct rs_request *r,
+static void breaker_result(struct dslab_node_ctx *ctx, struct rs_client *cl, struct rs_request *r,
                            bool ok) {
     if (r->probe) {
         cl->probe_in_flight = false;
@@ -268,23 +268,23 @@ static void breaker_result(struct node_ctx *ctx, struct rs_client *cl, struct rs
     cl->failures_in_row++;
     if (!cfg(ctx)->breaker) return;
     if (cl->breaker == BREAKER_HALF_OPEN || cl->failures_in_row >= cfg(ctx)->breaker_threshold) {
-        cl->open_until_mono_ns = ctx_mono_ns(ctx) + cfg(ctx)->breaker_cooldown_ns;
+        cl->open_until_mono_ns = dslab_ctx_mono_ns(ctx) + cfg(ctx)->breaker_cooldown_ns;
         breaker_set(ctx, cl, BREAKER_OPEN);
     }
 }
 
 /* --- client: requests ----------------------------------------------------------- */
 
-static void finish_request(struct node_ctx *ctx, struct rs_client *cl, struct rs_request *r,
+static void finish_request(struct dslab_node_ctx *ctx, struct rs_client *cl, struct rs_request *r,
                            bool ok, const char *why) {
-    int64_t latency_ns = ctx_mono_ns(ctx) - r->start_mono_ns;
+    int64_t latency_ns = dslab_ctx_mono_ns(ctx) - r->start_mono_ns;
     if (ok) cl->ok++;
     else cl->failed++;
-    ctx_annotate(ctx, "request", latency_ns, "%s%s%s", ok ? "ok" : "fail", why[0] ? " " : "", why);
+    dslab_ctx_annotate(ctx, "request", latency_ns, "%s%s%s", ok ? "ok" : "fail", why[0] ? " " : "", why);
     r->id = 0;
 }
 
-static void send_attempt(struct node_ctx *ctx, struct rs_client *cl, struct rs_request *r) {
+static void send_attempt(struct dslab_node_ctx *ctx, struct rs_client *cl, struct rs_request *r) {
     if (!breaker_allows(ctx, cl, r)) {
         finish_request(ctx, cl, r, false, "(breaker open)");
         return;
@@ -292,22 +292,22 @@ static void send_attempt(struct node_ctx *ctx, struct rs_client *cl, struct rs_r
     r->attempt++;
     r->in_flight = true;
     struct rs_msg m = {.type = MSG_REQUEST, .attempt = r->attempt, .id = r->id};
-    ctx_send(ctx, 0, &m, sizeof m);
-    ctx_set_timer(ctx, cfg(ctx)->timeout_ns, tag_of(TM_TIMEOUT, r->id, r->attempt));
+    dslab_ctx_send(ctx, 0, &m, sizeof m);
+    dslab_ctx_set_timer(ctx, cfg(ctx)->timeout_ns, tag_of(TM_TIMEOUT, r->id, r->attempt));
 }
 
-static int64_t backoff_ns(struct node_ctx *ctx, int attempt) {
+static int64_t backoff_ns(struct dslab_node_ctx *ctx, int attempt) {
     const struct rs_config *c = cfg(ctx);
     if (c->backoff == BACKOFF_NONE) return 0;
     int64_t ns = c->backoff_base_ns;
     for (int i = 1; i < attempt && ns < c->backoff_max_ns; i++) ns *= 2;
     if (ns > c->backoff_max_ns) ns = c->backoff_max_ns;
-    if (c->jitter && ns > 0) ns = (int64_t)rng_below(ctx_rng(ctx), (uint64_t)ns + 1);
+    if (c->jitter && ns > 0) ns = (int64_t)dslab_rng_below(dslab_ctx_rng(ctx), (uint64_t)ns + 1);
     return ns;
 }
 
 /* The current attempt failed (timeout or REJECT): retry or give up. */
-static void attempt_failed(struct node_ctx *ctx, struct rs_client *cl, struct rs_request *r,
+static void attempt_failed(struct dslab_node_ctx *ctx, struct rs_client *cl, struct rs_request *r,
                            const char *why) {
     r->in_flight = false;
     breaker_result(ctx, cl, r, false);
@@ -317,7 +317,7 @@ static void attempt_failed(struct node_ctx *ctx, struct rs_client *cl, struct rs
     }
     int64_t wait_ns = backoff_ns(ctx, r->attempt);
     if (wait_ns == 0) send_attempt(ctx, cl, r);
-    else ctx_set_timer(ctx, wait_ns, tag_of(TM_RETRY, r->id, r->attempt));
+    else dslab_ctx_set_timer(ctx, wait_ns, tag_of(TM_RETRY, r->id, r->attempt));
 }
 
 static struct rs_request *request_of(struct rs_client *cl, uint64_t id) {
@@ -325,27 +325,27 @@ static struct rs_request *request_of(struct rs_client *cl, uint64_t id) {
     return r->id == id && id != 0 ? r : NULL;
 }
 
-static void new_request(struct node_ctx *ctx, struct rs_client *cl) {
+static void new_request(struct dslab_node_ctx *ctx, struct rs_client *cl) {
     uint64_t id = ++cl->next_seq * RS_OUTSTANDING_MAX;
     for (uint64_t k = 0; k < RS_OUTSTANDING_MAX; k++) {
         if (cl->reqs[k].id == 0) {
             struct rs_request *r = &cl->reqs[k];
-            *r = (struct rs_request){.id = id + k, .start_mono_ns = ctx_mono_ns(ctx)};
+            *r = (struct rs_request){.id = id + k, .start_mono_ns = dslab_ctx_mono_ns(ctx)};
             send_attempt(ctx, cl, r);
             return;
         }
     }
     cl->failed++; /* the client itself is saturated */
-    ctx_annotate(ctx, "request", 0, "fail (client saturated)");
+    dslab_ctx_annotate(ctx, "request", 0, "fail (client saturated)");
 }
 
-static void schedule_arrival(struct node_ctx *ctx) {
-    double u = rng_unit(ctx_rng(ctx));
+static void schedule_arrival(struct dslab_node_ctx *ctx) {
+    double u = dslab_rng_unit(dslab_ctx_rng(ctx));
     int64_t ns = (int64_t)(-(double)cfg(ctx)->arrival_ns_mean * det_log(1.0 - u));
-    ctx_set_timer(ctx, ns < 0 ? 0 : ns, tag_of(TM_ARRIVAL, 0, 0));
+    dslab_ctx_set_timer(ctx, ns < 0 ? 0 : ns, tag_of(TM_ARRIVAL, 0, 0));
 }
 
-static void client_on_timer(struct node_ctx *ctx, struct rs_client *cl, enum rs_timer_kind kind,
+static void client_on_timer(struct dslab_node_ctx *ctx, struct rs_client *cl, enum rs_timer_kind kind,
                             uint64_t id, uint8_t attempt) {
     if (kind == TM_ARRIVAL) {
         new_request(ctx, cl);
@@ -358,7 +358,7 @@ static void client_on_timer(struct node_ctx *ctx, struct rs_client *cl, enum rs_
     else if (kind == TM_RETRY && !r->in_flight) send_attempt(ctx, cl, r);
 }
 
-static void client_on_message(struct node_ctx *ctx, struct rs_client *cl, const struct rs_msg *m) {
+static void client_on_message(struct dslab_node_ctx *ctx, struct rs_client *cl, const struct rs_msg *m) {
     struct rs_request *r = request_of(cl, m->id);
     if (!r) return; /* done already: a late reply to an earlier attempt */
     if (m->type == MSG_OK) {
@@ -371,18 +371,18 @@ static void client_on_message(struct node_ctx *ctx, struct rs_client *cl, const 
 
 /* --- vtable ------------------------------------------------------------------------ */
 
-static void rs_init(struct node_ctx *ctx, void *state) {
+static void rs_init(struct dslab_node_ctx *ctx, void *state) {
     struct rs_state *st = state;
-    st->server = ctx_self(ctx) == 0;
-    ctx_report_role(ctx, ROLE_OTHER, 0, "%s", st->server ? "server" : "client");
+    st->server = dslab_ctx_self(ctx) == 0;
+    dslab_ctx_report_role(ctx, DSLAB_ROLE_OTHER, 0, "%s", st->server ? "server" : "client");
     if (st->server) {
-        ctx_set_timer(ctx, cfg(ctx)->queue_sample_ns, tag_of(TM_SAMPLE, 0, 0));
+        dslab_ctx_set_timer(ctx, cfg(ctx)->queue_sample_ns, tag_of(TM_SAMPLE, 0, 0));
     } else {
         schedule_arrival(ctx);
     }
 }
 
-static void rs_on_message(struct node_ctx *ctx, void *state, int32_t from, const void *msg,
+static void rs_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *msg,
                           size_t len) {
     struct rs_state *st = state;
     struct rs_msg m;
@@ -392,7 +392,7 @@ static void rs_on_message(struct node_ctx *ctx, void *state, int32_t from, const
     else if (!st->server && from == 0) client_on_message(ctx, &st->u.c, &m);
 }
 
-static void rs_on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
+static void rs_on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
     (void)timer_id;
     struct rs_state *st = state;
     enum rs_timer_kind kind = (enum rs_timer_kind)(tag & 0xf);
@@ -425,7 +425,7 @@ static void rs_message_label(const void *msg, size_t len, char *buf, size_t buf_
              (unsigned long long)(m.id / RS_OUTSTANDING_MAX), (int)m.attempt);
 }
 
-const struct protocol protocol_retry_storm = {
+const struct dslab_protocol protocol_retry_storm = {
     .name = "retry-storm",
     .summary = "n1 serves a bounded queue at a finite rate; clients time out and retry",
     .state_size = sizeof(struct rs_state),

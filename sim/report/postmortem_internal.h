@@ -12,16 +12,16 @@
 /* The trace events the checkers cite, collected by id in the second run. */
 struct evidence {
     int count;
-    uint64_t ids[POSTMORTEM_EVIDENCE_MAX];
-    char *lines[POSTMORTEM_EVIDENCE_MAX]; /* owned JSONL of each cited event */
-    const struct scenario *sc;
+    uint64_t ids[DSLAB_POSTMORTEM_EVIDENCE_MAX];
+    char *lines[DSLAB_POSTMORTEM_EVIDENCE_MAX]; /* owned JSONL of each cited event */
+    const struct dslab_scenario *sc;
 };
 
-struct postmortem {
-    const struct scenario *sc; /* borrowed */
+struct dslab_postmortem {
+    const struct dslab_scenario *sc; /* borrowed */
     uint64_t seed;
-    struct run first;          /* finds the violations */
-    struct run second;         /* with the timeline and the evidence */
+    struct dslab_run first;          /* finds the violations */
+    struct dslab_run second;         /* with the timeline and the evidence */
     struct evidence ev;
 };
 

@@ -7,17 +7,17 @@
 #include "dslab/report.h"
 #include "dslab/time.h"
 
-static const char *verdict_name(enum check_verdict v) {
-    return v == CHECK_PASS ? "PASS" : v == CHECK_FAIL ? "FAIL" : "UNKNOWN";
+static const char *verdict_name(enum dslab_check_verdict v) {
+    return v == DSLAB_CHECK_PASS ? "PASS" : v == DSLAB_CHECK_FAIL ? "FAIL" : "UNKNOWN";
 }
 
-static void print_check(FILE *out, const struct scenario *sc, const struct check_result *r) {
+static void print_check(FILE *out, const struct dslab_scenario *sc, const struct dslab_check_result *r) {
     char t1[32], t2[32];
     fprintf(out, "  %-28s %-7s %s\n", r->name, verdict_name(r->verdict), r->summary);
     for (int i = 0; i < r->violations_count && i < 3; i++) {
-        const struct check_violation *v = &r->violations[i];
-        fprintf(out, "      violation %s .. %s:", time_format_s(v->from_ns, t1, sizeof t1),
-                time_format_s(v->to_ns, t2, sizeof t2));
+        const struct dslab_check_violation *v = &r->violations[i];
+        fprintf(out, "      violation %s .. %s:", dslab_time_format_s(v->from_ns, t1, sizeof t1),
+                dslab_time_format_s(v->to_ns, t2, sizeof t2));
         fprintf(out, " %s", v->message);
         if (v->nodes_count) {
             fprintf(out, " [");
@@ -33,21 +33,21 @@ static void print_check(FILE *out, const struct scenario *sc, const struct check
     }
 }
 
-void run_report_text(FILE *out, const struct sim *sim, const struct timeline *timeline,
+void dslab_run_report_text(FILE *out, const struct dslab_sim *sim, const struct dslab_timeline *timeline,
                      double wall_s) {
-    const struct scenario *sc = sim_scenario(sim);
-    const struct sim_stats *st = sim_get_stats(sim);
+    const struct dslab_scenario *sc = dslab_sim_scenario(sim);
+    const struct dslab_sim_stats *st = dslab_sim_get_stats(sim);
     char t[32];
     if (timeline && timeline->count) {
         fprintf(out, "\ntimeline\n");
         for (int i = 0; i < timeline->count; i++) {
-            fprintf(out, "  %12s  %s\n", time_format_s(timeline->items[i].t_ns, t, sizeof t),
+            fprintf(out, "  %12s  %s\n", dslab_time_format_s(timeline->items[i].t_ns, t, sizeof t),
                     timeline->items[i].line);
         }
         if (timeline->dropped) fprintf(out, "  ... %" PRId64 " more (see --trace)\n", timeline->dropped);
     }
     fprintf(out, "\nrun\n");
-    fprintf(out, "  simulated      %s of %d nodes, protocol %s\n", time_format_s(sim_now_ns(sim), t, sizeof t),
+    fprintf(out, "  simulated      %s of %d nodes, protocol %s\n", dslab_time_format_s(dslab_sim_now_ns(sim), t, sizeof t),
             (int)sc->nodes_count, sc->protocol.name);
     fprintf(out, "  events         %" PRIu64 "  (%.2f s of wall-clock time)\n", st->events, wall_s);
     fprintf(out, "  messages       %" PRIu64 " sent, %" PRIu64 " delivered, %" PRIu64 " dropped, %" PRIu64 " duplicated\n",
@@ -60,28 +60,28 @@ void run_report_text(FILE *out, const struct sim *sim, const struct timeline *ti
                 st->client_ops, st->client_ok, st->client_fail, st->client_info);
     }
     int declared = 0;
-    for (int i = 0; i < SIM_ASSUMPTIONS_COUNT; i++) declared += sim_assumption(sim, i)->declared;
+    for (int i = 0; i < DSLAB_SIM_ASSUMPTIONS_COUNT; i++) declared += dslab_sim_assumption(sim, i)->declared;
     if (declared) {
         fprintf(out, "\nassumptions\n");
-        for (int i = 0; i < SIM_ASSUMPTIONS_COUNT; i++) {
-            const struct assumption_state *a = sim_assumption(sim, i);
+        for (int i = 0; i < DSLAB_SIM_ASSUMPTIONS_COUNT; i++) {
+            const struct dslab_assumption_state *a = dslab_sim_assumption(sim, i);
             if (!a->declared) continue;
             if (a->violated) {
                 fprintf(out, "  %-28s BROKEN  at %s: %s\n", a->name,
-                        time_format_s(a->violated_at_ns, t, sizeof t), a->message);
+                        dslab_time_format_s(a->violated_at_ns, t, sizeof t), a->message);
             } else {
                 fprintf(out, "  %-28s held\n", a->name);
             }
         }
     }
     fprintf(out, "\nchecks\n");
-    if (sim_check_count(sim) == 0) fprintf(out, "  (none declared: add `checks:` to the scenario)\n");
-    for (int i = 0; i < sim_check_count(sim); i++) print_check(out, sc, sim_check_result(sim, i));
+    if (dslab_sim_check_count(sim) == 0) fprintf(out, "  (none declared: add `checks:` to the scenario)\n");
+    for (int i = 0; i < dslab_sim_check_count(sim); i++) print_check(out, sc, dslab_sim_check_result(sim, i));
 }
 
-int run_report_exit_code(const struct sim *sim) {
-    for (int i = 0; i < sim_check_count(sim); i++) {
-        if (sim_check_result(sim, i)->verdict != CHECK_PASS) return 1;
+int dslab_run_report_exit_code(const struct dslab_sim *sim) {
+    for (int i = 0; i < dslab_sim_check_count(sim); i++) {
+        if (dslab_sim_check_result(sim, i)->verdict != DSLAB_CHECK_PASS) return 1;
     }
     return 0;
 }

@@ -10,7 +10,7 @@
 #include "dslab/report.h"
 #include "dslab/time.h"
 
-int timeline_init(struct timeline *t, const char (*node_names)[32], int32_t nodes_count) {
+int dslab_timeline_init(struct dslab_timeline *t, const char (*node_names)[32], int32_t nodes_count) {
     memset(t, 0, sizeof *t);
     t->node_names = node_names;
     t->nodes_count = nodes_count;
@@ -18,20 +18,20 @@ int timeline_init(struct timeline *t, const char (*node_names)[32], int32_t node
     return t->leading ? 0 : -1;
 }
 
-void timeline_deinit(struct timeline *t) {
+void dslab_timeline_deinit(struct dslab_timeline *t) {
     free(t->leading);
     t->leading = NULL;
 }
 
-static const char *who(const struct timeline *t, int32_t node) {
+static const char *who(const struct dslab_timeline *t, int32_t node) {
     return node >= 0 ? t->node_names[node] : "?";
 }
 
 /* Typed role reports worth a line: becoming leader/primary, and a leader
  * stepping down. Followers and candidates churn too much to list. */
-static void role_line(struct timeline *t, const struct trace_event *ev, char *line, size_t size) {
+static void role_line(struct dslab_timeline *t, const struct dslab_trace_event *ev, char *line, size_t size) {
     if (ev->node < 0 || ev->node >= t->nodes_count || !ev->text) return;
-    int leads = role_class_leads(ev->role); /* the typed class; the text is only shown */
+    int leads = dslab_role_class_leads(ev->role); /* the typed class; the text is only shown */
     if (leads && !t->leading[ev->node]) {
         snprintf(line, size, "role       %s becomes %s (term/epoch %" PRId64 ")", who(t, ev->node), ev->text, ev->a);
     } else if (!leads && t->leading[ev->node]) {
@@ -40,42 +40,42 @@ static void role_line(struct timeline *t, const struct trace_event *ev, char *li
     t->leading[ev->node] = (unsigned char)leads;
 }
 
-void timeline_sink(void *user, const struct trace_event *ev) {
-    struct timeline *t = user;
+void dslab_timeline_sink(void *user, const struct dslab_trace_event *ev) {
+    struct dslab_timeline *t = user;
     char line[200];
     char d[40];
     line[0] = 0;
     switch (ev->kind) {
-    case TRACE_PARTITION: snprintf(line, sizeof line, "partition  %s", ev->text); break;
-    case TRACE_HEAL:
+    case DSLAB_TRACE_PARTITION: snprintf(line, sizeof line, "partition  %s", ev->text); break;
+    case DSLAB_TRACE_HEAL:
         if (ev->node < 0) snprintf(line, sizeof line, "heal       all links");
         else snprintf(line, sizeof line, "heal       %s %s %s", who(t, ev->node), ev->a ? "<->" : "->", who(t, ev->peer));
         break;
-    case TRACE_CUT: snprintf(line, sizeof line, "cut        %s %s %s", who(t, ev->node), ev->a ? "<->" : "->", who(t, ev->peer)); break;
-    case TRACE_RESTART: snprintf(line, sizeof line, "restart    %s%s", who(t, ev->node), ev->a ? " (unsynced writes lost)" : ""); break;
-    case TRACE_PAUSE: snprintf(line, sizeof line, "pause      %s for %s", who(t, ev->node), time_format_human(ev->a, d, sizeof d)); break;
-    case TRACE_RESUME: snprintf(line, sizeof line, "resume     %s", who(t, ev->node)); break;
-    case TRACE_CLOCK_JUMP: snprintf(line, sizeof line, "clock      %s jumps %s%s", who(t, ev->node), ev->a >= 0 ? "+" : "", time_format_human(ev->a, d, sizeof d)); break;
-    case TRACE_CLOCK_DRIFT: snprintf(line, sizeof line, "clock      %s drifts %+" PRId64 " ppm", who(t, ev->node), ev->a); break;
-    case TRACE_LINK: snprintf(line, sizeof line, "link       %s %s %s: %s", who(t, ev->node), ev->a ? "<->" : "->", who(t, ev->peer), ev->text ? ev->text : ""); break;
-    case TRACE_SLOW:
+    case DSLAB_TRACE_CUT: snprintf(line, sizeof line, "cut        %s %s %s", who(t, ev->node), ev->a ? "<->" : "->", who(t, ev->peer)); break;
+    case DSLAB_TRACE_RESTART: snprintf(line, sizeof line, "restart    %s%s", who(t, ev->node), ev->a ? " (unsynced writes lost)" : ""); break;
+    case DSLAB_TRACE_PAUSE: snprintf(line, sizeof line, "pause      %s for %s", who(t, ev->node), dslab_time_format_human(ev->a, d, sizeof d)); break;
+    case DSLAB_TRACE_RESUME: snprintf(line, sizeof line, "resume     %s", who(t, ev->node)); break;
+    case DSLAB_TRACE_CLOCK_JUMP: snprintf(line, sizeof line, "clock      %s jumps %s%s", who(t, ev->node), ev->a >= 0 ? "+" : "", dslab_time_format_human(ev->a, d, sizeof d)); break;
+    case DSLAB_TRACE_CLOCK_DRIFT: snprintf(line, sizeof line, "clock      %s drifts %+" PRId64 " ppm", who(t, ev->node), ev->a); break;
+    case DSLAB_TRACE_LINK: snprintf(line, sizeof line, "link       %s %s %s: %s", who(t, ev->node), ev->a ? "<->" : "->", who(t, ev->peer), ev->text ? ev->text : ""); break;
+    case DSLAB_TRACE_SLOW:
         snprintf(line, sizeof line, "%s %s x%" PRId64, ev->text ? "slow-disk " : "slow      ",
                  who(t, ev->node), ev->a);
         break;
-    case TRACE_ANNOTATE:
-        if (ev->annotation == ANNOTATION_ROLE) role_line(t, ev, line, sizeof line);
+    case DSLAB_TRACE_ANNOTATE:
+        if (ev->annotation == DSLAB_ANNOTATION_ROLE) role_line(t, ev, line, sizeof line);
         break;
-    case TRACE_CRASH:
+    case DSLAB_TRACE_CRASH:
         if (ev->node >= 0 && ev->node < t->nodes_count) t->leading[ev->node] = 0;
         snprintf(line, sizeof line, "crash      %s", who(t, ev->node));
         break;
-    case TRACE_ASSUMPTION: snprintf(line, sizeof line, "ASSUMPTION %s broken: %s", ev->tag, ev->text); break;
-    case TRACE_NARRATION: snprintf(line, sizeof line, "narration  \"%s\"", ev->text); break;
-    case TRACE_NO_EFFECT: snprintf(line, sizeof line, "no effect  %s", ev->text); break;
+    case DSLAB_TRACE_ASSUMPTION: snprintf(line, sizeof line, "ASSUMPTION %s broken: %s", ev->tag, ev->text); break;
+    case DSLAB_TRACE_NARRATION: snprintf(line, sizeof line, "narration  \"%s\"", ev->text); break;
+    case DSLAB_TRACE_NO_EFFECT: snprintf(line, sizeof line, "no effect  %s", ev->text); break;
     default: break;
     }
     if (!line[0]) return;
-    if (t->count == TIMELINE_MAX) {
+    if (t->count == DSLAB_TIMELINE_MAX) {
         t->dropped++;
         return;
     }

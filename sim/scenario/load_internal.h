@@ -1,6 +1,6 @@
 /* load_internal.h (private): shared helpers of the scenario loader.
  *
- * scenario_load.c converts the top level, nodes, network, protocol,
+ * dslab_scenario_load.c converts the top level, nodes, network, protocol,
  * workload, assumptions, checks and narration; scenario_faults.c the fault
  * schedule; overrides.c applies --set to the YAML tree first. Every helper
  * returns 0, or -1 with the diag set to the first error, positioned at the
@@ -26,9 +26,9 @@ struct node_name_ref {
 
 struct loader {
     const char *file;
-    struct diag *diag;
-    struct scenario_alloc alloc;
-    struct scenario *s;
+    struct dslab_diag *diag;
+    struct dslab_scenario_alloc alloc;
+    struct dslab_scenario *s;
     struct node_name_ref *nodes_by_name; /* sorted by name, for lookups; owned */
 };
 
@@ -38,31 +38,31 @@ char *load_strdup(struct loader *L, const char *text);
 void load_free(struct loader *L, void *p);
 
 /* A time within the run: [0, duration]; `what` names it ("fault"). */
-int load_time_in_run(struct loader *L, const struct ynode *n, const char *what, int64_t *out);
-int load_latency(struct loader *L, const struct ynode *n, struct latency_dist *out);
+int load_time_in_run(struct loader *L, const struct dslab_ynode *n, const char *what, int64_t *out);
+int load_latency(struct loader *L, const struct dslab_ynode *n, struct dslab_latency_dist *out);
 /* protocol_code.c: which of name/source/plugin the protocol mapping gives
  * (exactly one). Returns 0 for a built-in (*name_out: the name node), 1
  * for source/plugin (origin, code_path, name and pos set), -1 on error. */
-int load_protocol_origin(struct loader *L, const struct ynode *map, const struct ynode **name_out);
+int load_protocol_origin(struct loader *L, const struct dslab_ynode *map, const struct dslab_ynode **name_out);
 /* A file name given as a protocol name ("my_raft.c", "x.so"): an error
  * that shows the `source:`/`plugin:` form (-1); else 0. */
-int load_protocol_file_as_name(struct loader *L, const struct ynode *name);
+int load_protocol_file_as_name(struct loader *L, const struct dslab_ynode *name);
 /* True for name, source and plugin: keys that are not parameters. */
 bool load_protocol_is_origin_key(const char *key);
 /* A node name -> its index; "unknown node" with did-you-mean. */
-int load_node_ref(struct loader *L, const struct ynode *n, int32_t *out);
+int load_node_ref(struct loader *L, const struct dslab_ynode *n, int32_t *out);
 /* A two-node link: [a, b] (both ways) or {from: a, to: b} (one way). */
-int load_link_ends(struct loader *L, const struct ynode *n, int32_t *from, int32_t *to,
+int load_link_ends(struct loader *L, const struct dslab_ynode *n, int32_t *from, int32_t *to,
                    bool *both_ways);
 
 /* scenario_faults.c */
-int load_faults(struct loader *L, const struct ynode *seq);
+int load_faults(struct loader *L, const struct dslab_ynode *seq);
 
 /* scenario_explore.c: the `explore:` section (NULL map = defaults only),
- * its defaults, and its canonical YAML for scenario_save(). */
-int load_explore(struct loader *L, const struct ynode *map);
-void scenario_explore_defaults(struct scenario *s);
-void scenario_save_explore(FILE *f, const struct scenario *s);
+ * its defaults, and its canonical YAML for dslab_scenario_save(). */
+int load_explore(struct loader *L, const struct dslab_ynode *map);
+void scenario_explore_defaults(struct dslab_scenario *s);
+void scenario_save_explore(FILE *f, const struct dslab_scenario *s);
 /* "partition", "clock-jump", ... / "majority-minority", ...: the names used
  * in the section (static strings; "?" when out of range). */
 const char *scenario_explore_kind_name(int kind);
@@ -70,11 +70,11 @@ const char *scenario_explore_shape_name(int shape);
 
 /* scenario_costs.c: the `costs:` section (NULL or null = every model off)
  * and its canonical YAML (nothing when the section was absent). */
-int load_costs(struct loader *L, const struct ynode *map);
-void scenario_save_costs(FILE *f, const struct scenario *s);
+int load_costs(struct loader *L, const struct dslab_ynode *map);
+void scenario_save_costs(FILE *f, const struct dslab_scenario *s);
 
 /* overrides.c: applies --set overrides to the tree. */
-int overrides_apply(struct ydoc *doc, const struct scenario_override *overrides, int count,
-                    struct diag *diag);
+int overrides_apply(struct dslab_ydoc *doc, const struct dslab_scenario_override *overrides, int count,
+                    struct dslab_diag *diag);
 
 #endif

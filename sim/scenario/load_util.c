@@ -14,7 +14,7 @@
 void *load_alloc(struct loader *L, size_t size) {
     void *p = L->alloc.malloc_fn(size ? size : 1, L->alloc.user);
     if (!p) {
-        diag_set(L->diag, L->file, 0, 0, "out of memory while loading the scenario");
+        dslab_diag_set(L->diag, L->file, 0, 0, "out of memory while loading the scenario");
         return NULL;
     }
     memset(p, 0, size);
@@ -32,34 +32,34 @@ void load_free(struct loader *L, void *p) {
     if (p) L->alloc.free_fn(p, L->alloc.user);
 }
 
-int load_time_in_run(struct loader *L, const struct ynode *n, const char *what, int64_t *out) {
-    if (ytree_duration(L->diag, L->file, n, false, out) < 0) return -1;
+int load_time_in_run(struct loader *L, const struct dslab_ynode *n, const char *what, int64_t *out) {
+    if (dslab_ytree_duration(L->diag, L->file, n, false, out) < 0) return -1;
     if (*out > L->s->duration_ns) {
         char d[32];
-        time_format_duration(L->s->duration_ns, d, (int)sizeof d);
-        return ytree_error(L->diag, L->file, n,
+        dslab_time_format_duration(L->s->duration_ns, d, (int)sizeof d);
+        return dslab_ytree_error(L->diag, L->file, n,
                            "%s at %s is after the end of the run (duration %s)", what, n->text, d);
     }
     return 0;
 }
 
-int load_latency(struct loader *L, const struct ynode *n, struct latency_dist *out) {
-    if (ytree_expect_scalar(L->diag, L->file, n, "a latency like uniform(1ms, 5ms)") < 0) return -1;
+int load_latency(struct loader *L, const struct dslab_ynode *n, struct dslab_latency_dist *out) {
+    if (dslab_ytree_expect_scalar(L->diag, L->file, n, "a latency like uniform(1ms, 5ms)") < 0) return -1;
     char err[256];
     int offset = 0;
-    if (latency_parse(n->text, out, err, (int)sizeof err, &offset) < 0) {
+    if (dslab_latency_parse(n->text, out, err, (int)sizeof err, &offset) < 0) {
         if (n->line > 0 && !n->multiline) {
-            struct ynode at = *n;
+            struct dslab_ynode at = *n;
             at.col += offset + (n->plain ? 0 : 1);
-            return ytree_error(L->diag, L->file, &at, "%s", err);
+            return dslab_ytree_error(L->diag, L->file, &at, "%s", err);
         }
-        return ytree_error(L->diag, L->file, n, "%s", err);
+        return dslab_ytree_error(L->diag, L->file, n, "%s", err);
     }
     return 0;
 }
 
 static int32_t find_node(const struct loader *L, const char *name) {
-    const struct scenario *s = L->s;
+    const struct dslab_scenario *s = L->s;
     int lo = 0, hi = s->nodes_count - 1;
     while (lo <= hi) {
         int mid = lo + (hi - lo) / 2;
@@ -71,20 +71,20 @@ static int32_t find_node(const struct loader *L, const char *name) {
     return -1;
 }
 
-static int unknown_node(struct loader *L, const struct ynode *n) {
-    const struct scenario *s = L->s;
+static int unknown_node(struct loader *L, const struct dslab_ynode *n) {
+    const struct dslab_scenario *s = L->s;
     int limit = (int)strlen(n->text) / 3;
     if (limit < 1) limit = 1;
     int best = -1, best_distance = limit + 1;
     for (int32_t i = 0; i < s->nodes_count; i++) {
-        int d = suggest_distance(n->text, s->node_names[i]);
+        int d = dslab_suggest_distance(n->text, s->node_names[i]);
         if (d < best_distance) {
             best_distance = d;
             best = i;
         }
     }
     if (best >= 0) {
-        return ytree_error(L->diag, L->file, n, "unknown node '%s' (did you mean '%s'?)", n->text,
+        return dslab_ytree_error(L->diag, L->file, n, "unknown node '%s' (did you mean '%s'?)", n->text,
                            s->node_names[best]);
     }
     char list[300] = "";
@@ -93,43 +93,43 @@ static int unknown_node(struct loader *L, const struct ynode *n) {
         used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
                                  s->node_names[i]);
     }
-    return ytree_error(L->diag, L->file, n, "unknown node '%s' (the nodes are %s%s)", n->text, list,
+    return dslab_ytree_error(L->diag, L->file, n, "unknown node '%s' (the nodes are %s%s)", n->text, list,
                        s->nodes_count > 8 ? ", ..." : "");
 }
 
-int load_node_ref(struct loader *L, const struct ynode *n, int32_t *out) {
-    if (ytree_expect_scalar(L->diag, L->file, n, "a node name") < 0) return -1;
+int load_node_ref(struct loader *L, const struct dslab_ynode *n, int32_t *out) {
+    if (dslab_ytree_expect_scalar(L->diag, L->file, n, "a node name") < 0) return -1;
     *out = find_node(L, n->text);
     return *out >= 0 ? 0 : unknown_node(L, n);
 }
 
-int load_link_ends(struct loader *L, const struct ynode *n, int32_t *from, int32_t *to,
+int load_link_ends(struct loader *L, const struct dslab_ynode *n, int32_t *from, int32_t *to,
                    bool *both_ways) {
-    if (n->kind == YNODE_SEQUENCE) {
+    if (n->kind == DSLAB_YNODE_SEQUENCE) {
         if (n->count != 2) {
-            return ytree_error(L->diag, L->file, n, "expected two nodes [a, b], got a list of %d",
+            return dslab_ytree_error(L->diag, L->file, n, "expected two nodes [a, b], got a list of %d",
                                n->count);
         }
         *both_ways = true;
         if (load_node_ref(L, n->first, from) < 0 || load_node_ref(L, n->last, to) < 0) return -1;
         if (*from == *to) {
-            return ytree_error(L->diag, L->file, n->last, "a link needs two different nodes");
+            return dslab_ytree_error(L->diag, L->file, n->last, "a link needs two different nodes");
         }
         return 0;
     }
-    if (n->kind != YNODE_MAPPING) {
-        return ytree_expect_mapping(L->diag, L->file, n,
+    if (n->kind != DSLAB_YNODE_MAPPING) {
+        return dslab_ytree_expect_mapping(L->diag, L->file, n,
                                     "[a, b] (both ways) or {from: a, to: b} (one way)");
     }
     static const char *const keys[] = {"from", "to"};
-    const struct ynode *f, *t;
-    if (ytree_check_keys(L->diag, L->file, n, keys, 2) < 0 ||
-        ytree_require(L->diag, L->file, n, "from", &f) < 0 ||
-        ytree_require(L->diag, L->file, n, "to", &t) < 0) {
+    const struct dslab_ynode *f, *t;
+    if (dslab_ytree_check_keys(L->diag, L->file, n, keys, 2) < 0 ||
+        dslab_ytree_require(L->diag, L->file, n, "from", &f) < 0 ||
+        dslab_ytree_require(L->diag, L->file, n, "to", &t) < 0) {
         return -1;
     }
     *both_ways = false;
     if (load_node_ref(L, f, from) < 0 || load_node_ref(L, t, to) < 0) return -1;
-    if (*from == *to) return ytree_error(L->diag, L->file, t, "a link needs two different nodes");
+    if (*from == *to) return dslab_ytree_error(L->diag, L->file, t, "a link needs two different nodes");
     return 0;
 }

@@ -15,26 +15,26 @@
 #define PATH_DEPTH_MAX 16
 
 struct override_ctx {
-    struct ydoc *doc;
-    struct diag *diag;
-    char file[DIAG_PATH_MAX]; /* "--set PATH=VALUE" */
+    struct dslab_ydoc *doc;
+    struct dslab_diag *diag;
+    char file[DSLAB_DIAG_PATH_MAX]; /* "--set PATH=VALUE" */
     const char *origin;       /* "PATH=VALUE", in the doc's arena */
 };
 
 static int ofail(struct override_ctx *o, const char *fmt, const char *a, const char *b) {
-    return diag_set(o->diag, o->file, 0, 0, fmt, a, b);
+    return dslab_diag_set(o->diag, o->file, 0, 0, fmt, a, b);
 }
 
 static int oom(struct override_ctx *o) {
-    return diag_set(o->diag, o->file, 0, 0, "out of memory while applying the override");
+    return dslab_diag_set(o->diag, o->file, 0, 0, "out of memory while applying the override");
 }
 
 /* The override's value as YAML, copied into the doc and marked. */
-static struct ynode *parse_value(struct override_ctx *o, const char *value) {
-    struct ydoc vdoc;
-    struct diag vdiag;
-    diag_clear(&vdiag);
-    if (ydoc_parse(&vdoc, value, strlen(value), "--set", &o->doc->alloc, &vdiag) < 0) {
+static struct dslab_ynode *parse_value(struct override_ctx *o, const char *value) {
+    struct dslab_ydoc vdoc;
+    struct dslab_diag vdiag;
+    dslab_diag_clear(&vdiag);
+    if (dslab_ydoc_parse(&vdoc, value, strlen(value), "--set", &o->doc->alloc, &vdiag) < 0) {
         if (strstr(vdiag.message, "out of memory")) {
             oom(o);
         } else {
@@ -42,19 +42,19 @@ static struct ynode *parse_value(struct override_ctx *o, const char *value) {
         }
         return NULL;
     }
-    struct ynode *n;
+    struct dslab_ynode *n;
     if (vdoc.root) {
         n = ydoc_copy(o->doc, vdoc.root);
     } else {
         n = ydoc_alloc(o->doc, sizeof *n);
         if (n) {
-            n->kind = YNODE_SCALAR;
+            n->kind = DSLAB_YNODE_SCALAR;
             n->plain = true;
             n->text = ydoc_strdup(o->doc, "", 0);
             if (!n->text) n = NULL;
         }
     }
-    ydoc_free(&vdoc);
+    dslab_ydoc_free(&vdoc);
     if (!n) {
         oom(o);
         return NULL;
@@ -64,10 +64,10 @@ static struct ynode *parse_value(struct override_ctx *o, const char *value) {
     return n;
 }
 
-static struct ynode *new_key(struct override_ctx *o, const char *text, struct ynode *value) {
-    struct ynode *k = ydoc_alloc(o->doc, sizeof *k);
+static struct dslab_ynode *new_key(struct override_ctx *o, const char *text, struct dslab_ynode *value) {
+    struct dslab_ynode *k = ydoc_alloc(o->doc, sizeof *k);
     if (!k || !(k->text = ydoc_strdup(o->doc, text, strlen(text)))) return NULL;
-    k->kind = YNODE_SCALAR;
+    k->kind = DSLAB_YNODE_SCALAR;
     k->plain = true;
     k->text_len = strlen(text);
     k->origin = o->origin;
@@ -75,7 +75,7 @@ static struct ynode *new_key(struct override_ctx *o, const char *text, struct yn
     return k;
 }
 
-static void append(struct ynode *parent, struct ynode *child) {
+static void append(struct dslab_ynode *parent, struct dslab_ynode *child) {
     if (parent->last) parent->last->next = child;
     else parent->first = child;
     parent->last = child;
@@ -83,8 +83,8 @@ static void append(struct ynode *parent, struct ynode *child) {
 }
 
 /* Replaces item `index` of a list with `n`. */
-static void replace_item(struct ynode *seq, int index, struct ynode *n) {
-    struct ynode **link = &seq->first, *prev = NULL;
+static void replace_item(struct dslab_ynode *seq, int index, struct dslab_ynode *n) {
+    struct dslab_ynode **link = &seq->first, *prev = NULL;
     for (int i = 0; i < index; i++) {
         prev = *link;
         link = &(*link)->next;
@@ -106,10 +106,10 @@ static bool parse_index(const char *seg, int *out) {
 }
 
 /* One step of the path into a list. */
-static int step_list(struct override_ctx *o, struct ynode **cur, const char *seg,
-                     const char *prefix, bool last, struct ynode *value) {
+static int step_list(struct override_ctx *o, struct dslab_ynode **cur, const char *seg,
+                     const char *prefix, bool last, struct dslab_ynode *value) {
     int index;
-    struct ynode *seq = *cur;
+    struct dslab_ynode *seq = *cur;
     if (!parse_index(seg, &index)) {
         return ofail(o, "'%s' is a list; expected an index like %s.0", prefix, prefix);
     }
@@ -126,12 +126,12 @@ static int step_list(struct override_ctx *o, struct ynode **cur, const char *seg
     if (last) {
         replace_item(seq, index, value);
     } else {
-        *cur = ydoc_seq_at(seq, index);
+        *cur = dslab_ydoc_seq_at(seq, index);
     }
     return 0;
 }
 
-static int apply_one(struct override_ctx *o, const struct scenario_override *ov) {
+static int apply_one(struct override_ctx *o, const struct dslab_scenario_override *ov) {
     char path[256];
     if (!ov->path || !ov->path[0] || strlen(ov->path) >= sizeof path) {
         return ofail(o, "expected --set KEY=VALUE with a key like network.loss%s%s", "", "");
@@ -148,16 +148,16 @@ static int apply_one(struct override_ctx *o, const struct scenario_override *ov)
         if (!dot) break;
         p = dot + 1;
     }
-    struct ynode *value = parse_value(o, ov->value ? ov->value : "");
+    struct dslab_ynode *value = parse_value(o, ov->value ? ov->value : "");
     if (!value) return -1;
-    struct ynode *cur = o->doc->root;
+    struct dslab_ynode *cur = o->doc->root;
     char prefix[256] = "";
     for (int i = 0; i < nsegs; i++) {
         bool last = i == nsegs - 1;
-        if (cur->kind == YNODE_SEQUENCE) {
+        if (cur->kind == DSLAB_YNODE_SEQUENCE) {
             if (step_list(o, &cur, segs[i], prefix, last, value) < 0) return -1;
-        } else if (cur->kind == YNODE_MAPPING) {
-            struct ynode *k = ydoc_map_key(cur, segs[i]);
+        } else if (cur->kind == DSLAB_YNODE_MAPPING) {
+            struct dslab_ynode *k = dslab_ydoc_map_key(cur, segs[i]);
             if (k && last) {
                 /* The value now comes from the command line: so does the
                  * key's position, so errors about it name the --set. */
@@ -168,10 +168,10 @@ static int apply_one(struct override_ctx *o, const struct scenario_override *ov)
             } else if (k) {
                 cur = k->value;
             } else {
-                struct ynode *v = value;
+                struct dslab_ynode *v = value;
                 if (!last && !(v = ydoc_alloc(o->doc, sizeof *v))) return oom(o);
                 if (!last) {
-                    v->kind = YNODE_MAPPING;
+                    v->kind = DSLAB_YNODE_MAPPING;
                     v->origin = o->origin;
                 }
                 if (!(k = new_key(o, segs[i], v))) return oom(o);
@@ -188,8 +188,8 @@ static int apply_one(struct override_ctx *o, const struct scenario_override *ov)
     return 0;
 }
 
-int overrides_apply(struct ydoc *doc, const struct scenario_override *overrides, int count,
-                    struct diag *diag) {
+int overrides_apply(struct dslab_ydoc *doc, const struct dslab_scenario_override *overrides, int count,
+                    struct dslab_diag *diag) {
     for (int i = 0; i < count; i++) {
         struct override_ctx o = {.doc = doc, .diag = diag};
         const char *path = overrides[i].path ? overrides[i].path : "";

@@ -23,10 +23,10 @@ static const char *base_name(const char *path) {
     return slash ? slash + 1 : path;
 }
 
-static int set_code_path(struct loader *L, const struct ynode *n, const char *what,
-                         struct scenario_protocol *p) {
+static int set_code_path(struct loader *L, const struct dslab_ynode *n, const char *what,
+                         struct dslab_scenario_protocol *p) {
     const char *file = n->text;
-    if (!file[0]) return ytree_error(L->diag, L->file, n, "expected %s, got an empty value", what);
+    if (!file[0]) return dslab_ytree_error(L->diag, L->file, n, "expected %s, got an empty value", what);
     size_t dir_len = 0;
     const char *slash = strrchr(L->file, '/');
     /* A relative path is relative to the scenario file's directory; a
@@ -34,13 +34,13 @@ static int set_code_path(struct loader *L, const struct ynode *n, const char *wh
     if (file[0] != '/' && slash) dir_len = (size_t)(slash - L->file) + 1;
     size_t len = strlen(file);
     if (dir_len + len >= sizeof p->code_path) {
-        return ytree_error(L->diag, L->file, n, "the path is too long: %zu bytes with the scenario's directory, "
+        return dslab_ytree_error(L->diag, L->file, n, "the path is too long: %zu bytes with the scenario's directory, "
                           "at most %d ('%.40s...')", dir_len + len, DSLAB_CODE_PATH_MAX - 1, file);
     }
     memcpy(p->code_path, L->file, dir_len);
     memcpy(p->code_path + dir_len, file, len + 1);
     const char *base = base_name(file);
-    if (!base[0]) return ytree_error(L->diag, L->file, n, "expected a file name, got the directory '%s'", file);
+    if (!base[0]) return dslab_ytree_error(L->diag, L->file, n, "expected a file name, got the directory '%s'", file);
     size_t base_len = strlen(base);
     if (base_len >= sizeof p->name) base_len = sizeof p->name - 1;
     memcpy(p->name, base, base_len);
@@ -48,37 +48,37 @@ static int set_code_path(struct loader *L, const struct ynode *n, const char *wh
     return 0;
 }
 
-int load_protocol_origin(struct loader *L, const struct ynode *map, const struct ynode **name_out) {
-    struct scenario_protocol *p = &L->s->protocol;
-    const struct ynode *found[ORIGIN_KEYS_COUNT];
+int load_protocol_origin(struct loader *L, const struct dslab_ynode *map, const struct dslab_ynode **name_out) {
+    struct dslab_scenario_protocol *p = &L->s->protocol;
+    const struct dslab_ynode *found[ORIGIN_KEYS_COUNT];
     int given = 0, which = -1;
     for (int i = 0; i < ORIGIN_KEYS_COUNT; i++) {
-        found[i] = ydoc_map_get(map, origin_keys[i]);
+        found[i] = dslab_ydoc_map_get(map, origin_keys[i]);
         if (found[i]) {
             given++;
             if (which < 0) which = i;
         }
     }
     if (given == 0) {
-        return ytree_error(L->diag, L->file, map, "missing key 'name' (or 'source' for your own C code, 'plugin' "
+        return dslab_ytree_error(L->diag, L->file, map, "missing key 'name' (or 'source' for your own C code, 'plugin' "
                           "for a shared object)");
     }
     if (given > 1) {
         int second = which + 1;
         while (!found[second]) second++;
-        return ytree_error(L->diag, L->file, found[second], "the protocol has both '%s' and '%s': give exactly "
+        return dslab_ytree_error(L->diag, L->file, found[second], "the protocol has both '%s' and '%s': give exactly "
                           "one of name, source, plugin", origin_keys[which], origin_keys[second]);
     }
     *name_out = found[which];
     if (which == 0) {
-        p->origin = PROTOCOL_BUILTIN;
+        p->origin = DSLAB_PROTOCOL_BUILTIN;
         return 0;
     }
     static const char *const what[] = {"", "a C source file like my_raft.c",
                                        "a shared object like ./my_raft.so"};
-    if (ytree_expect_scalar(L->diag, L->file, found[which], what[which]) < 0) return -1;
-    p->origin = which == 1 ? PROTOCOL_SOURCE : PROTOCOL_PLUGIN;
-    p->pos = (struct src_pos){found[which]->line, found[which]->col};
+    if (dslab_ytree_expect_scalar(L->diag, L->file, found[which], what[which]) < 0) return -1;
+    p->origin = which == 1 ? DSLAB_PROTOCOL_SOURCE : DSLAB_PROTOCOL_PLUGIN;
+    p->pos = (struct dslab_src_pos){found[which]->line, found[which]->col};
     return set_code_path(L, found[which], what[which], p) < 0 ? -1 : 1;
 }
 
@@ -87,13 +87,13 @@ static bool ends_with(const char *s, const char *suffix) {
     return n > m && strcmp(s + n - m, suffix) == 0;
 }
 
-int load_protocol_file_as_name(struct loader *L, const struct ynode *name) {
+int load_protocol_file_as_name(struct loader *L, const struct dslab_ynode *name) {
     if (ends_with(name->text, ".c")) {
-        return ytree_error(L->diag, L->file, name, "unknown protocol '%s': to compile your own node code write "
+        return dslab_ytree_error(L->diag, L->file, name, "unknown protocol '%s': to compile your own node code write "
                           "protocol: { source: %s }", name->text, name->text);
     }
     if (ends_with(name->text, ".so")) {
-        return ytree_error(L->diag, L->file, name, "unknown protocol '%s': to load a shared object write "
+        return dslab_ytree_error(L->diag, L->file, name, "unknown protocol '%s': to load a shared object write "
                           "protocol: { plugin: %s }", name->text, name->text);
     }
     return 0;

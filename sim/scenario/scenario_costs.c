@@ -1,6 +1,6 @@
 /* scenario_costs.c: the `costs:` section (time-cost models: disk, timers,
  * process pauses) into scenario->node_costs, and its canonical YAML for
- * scenario_save(). The format and every range are in
+ * dslab_scenario_save(). The format and every range are in
  * docs/SCENARIO_FORMAT.md ("costs"); the models' semantics in
  * docs/ASSUMPTIONS.md. Absent section = node_costs NULL = every model off.
  *
@@ -19,40 +19,40 @@
 #include "scenario/load_internal.h"
 
 /* One distribution, with its mean checked against [min_ns, max_ns]. */
-static int load_cost_range(struct loader *L, const struct ynode *n, int64_t min_ns,
-                           int64_t max_ns, const char *what, struct latency_dist *out) {
+static int load_cost_range(struct loader *L, const struct dslab_ynode *n, int64_t min_ns,
+                           int64_t max_ns, const char *what, struct dslab_latency_dist *out) {
     if (load_latency(L, n, out) < 0) return -1;
-    int64_t mean_ns = latency_mean_ns(out);
+    int64_t mean_ns = dslab_latency_mean_ns(out);
     if (mean_ns < min_ns || mean_ns > max_ns) {
         char lo[32], hi[32], got[32];
-        return ytree_error(L->diag, L->file, n, "%s %s has a mean of %s: expected %s to %s", what, n->text,
-                          time_format_human(mean_ns, got, sizeof got),
-                          time_format_human(min_ns, lo, sizeof lo),
-                          time_format_human(max_ns, hi, sizeof hi));
+        return dslab_ytree_error(L->diag, L->file, n, "%s %s has a mean of %s: expected %s to %s", what, n->text,
+                          dslab_time_format_human(mean_ns, got, sizeof got),
+                          dslab_time_format_human(min_ns, lo, sizeof lo),
+                          dslab_time_format_human(max_ns, hi, sizeof hi));
     }
     return 0;
 }
 
-static int load_cost_dist(struct loader *L, const struct ynode *n, int64_t min_ns,
-                          const char *what, struct latency_dist *out) {
+static int load_cost_dist(struct loader *L, const struct dslab_ynode *n, int64_t min_ns,
+                          const char *what, struct dslab_latency_dist *out) {
     return load_cost_range(L, n, min_ns, DSLAB_COST_NS_MAX, what, out);
 }
 
-static int load_disk(struct loader *L, const struct ynode *map, struct scenario_node_costs *c) {
+static int load_disk(struct loader *L, const struct dslab_ynode *map, struct dslab_scenario_node_costs *c) {
     static const char *const keys[] = {"write", "sync"};
-    const struct ynode *n;
-    if (ytree_expect_mapping(L->diag, L->file, map, "a mapping like { write: constant(50us), sync: 5ms }") < 0 ||
-        ytree_check_keys(L->diag, L->file, map, keys, 2) < 0) {
+    const struct dslab_ynode *n;
+    if (dslab_ytree_expect_mapping(L->diag, L->file, map, "a mapping like { write: constant(50us), sync: 5ms }") < 0 ||
+        dslab_ytree_check_keys(L->diag, L->file, map, keys, 2) < 0) {
         return -1;
     }
-    if (!ydoc_map_get(map, "write") && !ydoc_map_get(map, "sync")) {
-        return ytree_error(L->diag, L->file, map, "disk needs write or sync (a latency distribution)");
+    if (!dslab_ydoc_map_get(map, "write") && !dslab_ydoc_map_get(map, "sync")) {
+        return dslab_ytree_error(L->diag, L->file, map, "disk needs write or sync (a latency distribution)");
     }
-    if ((n = ydoc_map_get(map, "write")) &&
+    if ((n = dslab_ydoc_map_get(map, "write")) &&
         load_cost_dist(L, n, 0, "disk write latency", &c->disk_write_ns) < 0) {
         return -1;
     }
-    if ((n = ydoc_map_get(map, "sync")) &&
+    if ((n = dslab_ydoc_map_get(map, "sync")) &&
         load_cost_dist(L, n, 0, "disk sync latency", &c->disk_sync_ns) < 0) {
         return -1;
     }
@@ -60,11 +60,11 @@ static int load_disk(struct loader *L, const struct ynode *map, struct scenario_
     return 0;
 }
 
-static int load_timers(struct loader *L, const struct ynode *map, struct scenario_node_costs *c) {
+static int load_timers(struct loader *L, const struct dslab_ynode *map, struct dslab_scenario_node_costs *c) {
     static const char *const keys[] = {"delay"};
-    const struct ynode *n;
-    if (ytree_expect_mapping(L->diag, L->file, map, "a mapping like { delay: uniform(0ms, 0.3ms) }") < 0 ||
-        ytree_check_keys(L->diag, L->file, map, keys, 1) < 0 || ytree_require(L->diag, L->file, map, "delay", &n) < 0 ||
+    const struct dslab_ynode *n;
+    if (dslab_ytree_expect_mapping(L->diag, L->file, map, "a mapping like { delay: uniform(0ms, 0.3ms) }") < 0 ||
+        dslab_ytree_check_keys(L->diag, L->file, map, keys, 1) < 0 || dslab_ytree_require(L->diag, L->file, map, "delay", &n) < 0 ||
         load_cost_dist(L, n, 0, "timer delay", &c->timer_delay_ns) < 0) {
         return -1;
     }
@@ -72,14 +72,14 @@ static int load_timers(struct loader *L, const struct ynode *map, struct scenari
     return 0;
 }
 
-static int load_pauses(struct loader *L, const struct ynode *map, struct scenario_node_costs *c) {
+static int load_pauses(struct loader *L, const struct dslab_ynode *map, struct dslab_scenario_node_costs *c) {
     static const char *const keys[] = {"every", "length"};
-    const struct ynode *e, *l;
-    if (ytree_expect_mapping(L->diag, L->file, map,
+    const struct dslab_ynode *e, *l;
+    if (dslab_ytree_expect_mapping(L->diag, L->file, map,
                             "a mapping like { every: exponential(30s), length: uniform(10ms, 50ms) }") <
             0 ||
-        ytree_check_keys(L->diag, L->file, map, keys, 2) < 0 || ytree_require(L->diag, L->file, map, "every", &e) < 0 ||
-        ytree_require(L->diag, L->file, map, "length", &l) < 0 ||
+        dslab_ytree_check_keys(L->diag, L->file, map, keys, 2) < 0 || dslab_ytree_require(L->diag, L->file, map, "every", &e) < 0 ||
+        dslab_ytree_require(L->diag, L->file, map, "length", &l) < 0 ||
         load_cost_range(L, e, DSLAB_COST_PAUSE_EVERY_NS_MIN, DSLAB_COST_PAUSE_EVERY_NS_MAX,
                         "pause interval", &c->pause_every_ns) < 0 ||
         load_cost_dist(L, l, 0, "pause length", &c->pause_length_ns) < 0) {
@@ -90,39 +90,39 @@ static int load_pauses(struct loader *L, const struct ynode *map, struct scenari
 }
 
 /* disk/timers/pauses of `map` into *c (keys absent from map are kept). */
-static int load_models(struct loader *L, const struct ynode *map, struct scenario_node_costs *c) {
-    const struct ynode *n;
-    if ((n = ydoc_map_get(map, "disk")) && load_disk(L, n, c) < 0) return -1;
-    if ((n = ydoc_map_get(map, "timers")) && load_timers(L, n, c) < 0) return -1;
-    if ((n = ydoc_map_get(map, "pauses")) && load_pauses(L, n, c) < 0) return -1;
+static int load_models(struct loader *L, const struct dslab_ynode *map, struct dslab_scenario_node_costs *c) {
+    const struct dslab_ynode *n;
+    if ((n = dslab_ydoc_map_get(map, "disk")) && load_disk(L, n, c) < 0) return -1;
+    if ((n = dslab_ydoc_map_get(map, "timers")) && load_timers(L, n, c) < 0) return -1;
+    if ((n = dslab_ydoc_map_get(map, "pauses")) && load_pauses(L, n, c) < 0) return -1;
     return 0;
 }
 
-int load_costs(struct loader *L, const struct ynode *map) {
+int load_costs(struct loader *L, const struct dslab_ynode *map) {
     static const char *const keys[] = {"disk", "timers", "pauses", "nodes"};
     static const char *const node_keys[] = {"disk", "timers", "pauses"};
-    struct scenario *s = L->s;
-    if (!map || ydoc_is_null(map)) return 0;
-    if (ytree_expect_mapping(L->diag, L->file, map, "a mapping of disk, timers, pauses, nodes") < 0 ||
-        ytree_check_keys(L->diag, L->file, map, keys, 4) < 0) {
+    struct dslab_scenario *s = L->s;
+    if (!map || dslab_ydoc_is_null(map)) return 0;
+    if (dslab_ytree_expect_mapping(L->diag, L->file, map, "a mapping of disk, timers, pauses, nodes") < 0 ||
+        dslab_ytree_check_keys(L->diag, L->file, map, keys, 4) < 0) {
         return -1;
     }
     s->node_costs = load_alloc(L, sizeof *s->node_costs * (size_t)s->nodes_count);
     if (!s->node_costs) return -1;
-    struct scenario_node_costs all;
+    struct dslab_scenario_node_costs all;
     memset(&all, 0, sizeof all);
     if (load_models(L, map, &all) < 0) return -1;
     for (int32_t i = 0; i < s->nodes_count; i++) s->node_costs[i] = all;
-    const struct ynode *nodes = ydoc_map_get(map, "nodes");
-    if (!nodes || ydoc_is_null(nodes)) return 0;
-    if (ytree_expect_mapping(L->diag, L->file, nodes, "a mapping of node names to { disk, timers, pauses }") < 0) {
+    const struct dslab_ynode *nodes = dslab_ydoc_map_get(map, "nodes");
+    if (!nodes || dslab_ydoc_is_null(nodes)) return 0;
+    if (dslab_ytree_expect_mapping(L->diag, L->file, nodes, "a mapping of node names to { disk, timers, pauses }") < 0) {
         return -1;
     }
-    for (const struct ynode *k = nodes->first; k; k = k->next) {
+    for (const struct dslab_ynode *k = nodes->first; k; k = k->next) {
         int32_t node;
         if (load_node_ref(L, k, &node) < 0 ||
-            ytree_expect_mapping(L->diag, L->file, k->value, "a mapping like { disk: { sync: 40ms } }") < 0 ||
-            ytree_check_keys(L->diag, L->file, k->value, node_keys, 3) < 0 ||
+            dslab_ytree_expect_mapping(L->diag, L->file, k->value, "a mapping like { disk: { sync: 40ms } }") < 0 ||
+            dslab_ytree_check_keys(L->diag, L->file, k->value, node_keys, 3) < 0 ||
             load_models(L, k->value, &s->node_costs[node]) < 0) {
             return -1;
         }
@@ -130,17 +130,17 @@ int load_costs(struct loader *L, const struct ynode *map) {
     return 0;
 }
 
-static void put_dist(FILE *f, const char *key, const struct latency_dist *d, bool first) {
+static void put_dist(FILE *f, const char *key, const struct dslab_latency_dist *d, bool first) {
     char text[512];
-    latency_format(d, text, (int)sizeof text);
+    dslab_latency_format(d, text, (int)sizeof text);
     fprintf(f, "%s%s: \"%s\"", first ? "" : ", ", key, text);
 }
 
-void scenario_save_costs(FILE *f, const struct scenario *s) {
+void scenario_save_costs(FILE *f, const struct dslab_scenario *s) {
     if (!s->node_costs) return;
     fputs("costs:\n  nodes:\n", f);
     for (int32_t i = 0; i < s->nodes_count; i++) {
-        const struct scenario_node_costs *c = &s->node_costs[i];
+        const struct dslab_scenario_node_costs *c = &s->node_costs[i];
         fprintf(f, "    %s: {", s->node_names[i]);
         bool first = true;
         if (c->disk_on) {

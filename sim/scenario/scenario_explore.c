@@ -1,5 +1,5 @@
-/* scenario_explore.c: the `explore:` section -> struct scenario_explore,
- * and its canonical form for scenario_save().
+/* scenario_explore.c: the `explore:` section -> struct dslab_scenario_explore,
+ * and its canonical form for dslab_scenario_save().
  *
  * The section bounds the random faults `dslab explore` draws for each seed
  * (which kinds, which partition shapes, how many, when, how long, how
@@ -16,35 +16,35 @@
 #include "scenario/load_internal.h"
 #include "scenario/units.h"
 
-static const char *const kind_names[EXPLORE_KIND_COUNT] = {
+static const char *const kind_names[DSLAB_EXPLORE_KIND_COUNT] = {
     "partition", "crash", "pause", "clock-jump", "clock-drift", "loss", "slow"};
-static const char *const shape_names[EXPLORE_SHAPE_COUNT] = {
+static const char *const shape_names[DSLAB_EXPLORE_SHAPE_COUNT] = {
     "majority-minority", "isolate-one", "bridge", "majorities-ring", "one-way"};
 
 const char *scenario_explore_kind_name(int kind) {
-    return kind >= 0 && kind < EXPLORE_KIND_COUNT ? kind_names[kind] : "?";
+    return kind >= 0 && kind < DSLAB_EXPLORE_KIND_COUNT ? kind_names[kind] : "?";
 }
 
 const char *scenario_explore_shape_name(int shape) {
-    return shape >= 0 && shape < EXPLORE_SHAPE_COUNT ? shape_names[shape] : "?";
+    return shape >= 0 && shape < DSLAB_EXPLORE_SHAPE_COUNT ? shape_names[shape] : "?";
 }
 
-void scenario_explore_defaults(struct scenario *s) {
-    struct scenario_explore *e = &s->explore;
+void scenario_explore_defaults(struct dslab_scenario *s) {
+    struct dslab_scenario_explore *e = &s->explore;
     memset(e, 0, sizeof *e);
-    e->kinds_mask = (1u << EXPLORE_KIND_COUNT) - 1;
-    e->shapes_mask = (1u << EXPLORE_SHAPE_COUNT) - 1;
+    e->kinds_mask = (1u << DSLAB_EXPLORE_KIND_COUNT) - 1;
+    e->shapes_mask = (1u << DSLAB_EXPLORE_SHAPE_COUNT) - 1;
     e->max_faults = 4;
     e->start_ns = 0;
     /* Three quarters of the run, to the millisecond: the last quarter heals. */
-    e->heal_ns = s->duration_ns / 4 * 3 / NS_PER_MS * NS_PER_MS;
+    e->heal_ns = s->duration_ns / 4 * 3 / DSLAB_NS_PER_MS * DSLAB_NS_PER_MS;
     if (e->heal_ns <= 0) e->heal_ns = s->duration_ns;
-    e->fault_ns_min = 100 * NS_PER_MS;
-    e->fault_ns_max = 2 * NS_PER_S;
-    e->pause_ns_min = 50 * NS_PER_MS;
-    e->pause_ns_max = NS_PER_S;
-    e->jump_ns_min = -NS_PER_S;
-    e->jump_ns_max = NS_PER_S;
+    e->fault_ns_min = 100 * DSLAB_NS_PER_MS;
+    e->fault_ns_max = 2 * DSLAB_NS_PER_S;
+    e->pause_ns_min = 50 * DSLAB_NS_PER_MS;
+    e->pause_ns_max = DSLAB_NS_PER_S;
+    e->jump_ns_min = -DSLAB_NS_PER_S;
+    e->jump_ns_max = DSLAB_NS_PER_S;
     e->drift_ppm_min = -500;
     e->drift_ppm_max = 500;
     e->loss_ppm_min = 100000;
@@ -54,28 +54,28 @@ void scenario_explore_defaults(struct scenario *s) {
 }
 
 /* A list of names -> bit mask; each item must be one of `names`. */
-static int load_name_mask(struct loader *L, const struct ynode *seq, const char *const *names,
+static int load_name_mask(struct loader *L, const struct dslab_ynode *seq, const char *const *names,
                           int count, const char *what, uint32_t *out) {
     char expect[200];
     snprintf(expect, sizeof expect, "a list of %s like [%s, %s]", what, names[0], names[1]);
-    if (ytree_expect_list(L->diag, L->file, seq, expect) < 0) return -1;
+    if (dslab_ytree_expect_list(L->diag, L->file, seq, expect) < 0) return -1;
     if (seq->count == 0) {
-        return ytree_error(L->diag, L->file, seq, "the list of %s cannot be empty", what);
+        return dslab_ytree_error(L->diag, L->file, seq, "the list of %s cannot be empty", what);
     }
     *out = 0;
-    for (const struct ynode *item = seq->first; item; item = item->next) {
-        if (ytree_expect_scalar(L->diag, L->file, item, expect) < 0) return -1;
+    for (const struct dslab_ynode *item = seq->first; item; item = item->next) {
+        if (dslab_ytree_expect_scalar(L->diag, L->file, item, expect) < 0) return -1;
         int found = -1;
         for (int i = 0; i < count; i++) {
             if (strcmp(item->text, names[i]) == 0) found = i;
         }
         if (found < 0) {
-            const char *near = suggest_nearest(item->text, names, count);
+            const char *near = dslab_suggest_nearest(item->text, names, count);
             if (near) {
-                return ytree_error(L->diag, L->file, item, "unknown %s '%s' (did you mean '%s'?)",
+                return dslab_ytree_error(L->diag, L->file, item, "unknown %s '%s' (did you mean '%s'?)",
                                    what, item->text, near);
             }
-            return ytree_error(L->diag, L->file, item, "unknown %s '%s'", what, item->text);
+            return dslab_ytree_error(L->diag, L->file, item, "unknown %s '%s'", what, item->text);
         }
         *out |= 1u << found;
     }
@@ -85,71 +85,71 @@ static int load_name_mask(struct loader *L, const struct ynode *seq, const char 
 enum range_type { RANGE_DURATION, RANGE_SIGNED_DURATION, RANGE_INT, RANGE_PROBABILITY };
 
 /* `[min, max]` of one type into lo/hi, each within [min_allowed, max_allowed]. */
-static int load_range(struct loader *L, const struct ynode *n, enum range_type type,
+static int load_range(struct loader *L, const struct dslab_ynode *n, enum range_type type,
                       int64_t min_allowed, int64_t max_allowed, int64_t *lo, int64_t *hi) {
-    if (ytree_expect_list(L->diag, L->file, n, "a range like [100ms, 2s]") < 0) return -1;
+    if (dslab_ytree_expect_list(L->diag, L->file, n, "a range like [100ms, 2s]") < 0) return -1;
     if (n->count != 2) {
-        return ytree_error(L->diag, L->file, n, "a range has two items [min, max], got %d",
+        return dslab_ytree_error(L->diag, L->file, n, "a range has two items [min, max], got %d",
                            n->count);
     }
     int64_t v[2];
-    const struct ynode *item = n->first;
+    const struct dslab_ynode *item = n->first;
     for (int i = 0; i < 2; i++, item = item->next) {
         uint32_t ppm = 0;
         int rc;
         switch (type) {
-        case RANGE_DURATION: rc = ytree_duration(L->diag, L->file, item, false, &v[i]); break;
-        case RANGE_SIGNED_DURATION: rc = ytree_duration(L->diag, L->file, item, true, &v[i]); break;
+        case RANGE_DURATION: rc = dslab_ytree_duration(L->diag, L->file, item, false, &v[i]); break;
+        case RANGE_SIGNED_DURATION: rc = dslab_ytree_duration(L->diag, L->file, item, true, &v[i]); break;
         case RANGE_INT:
-            rc = ytree_int(L->diag, L->file, item, min_allowed, max_allowed, &v[i]);
+            rc = dslab_ytree_int(L->diag, L->file, item, min_allowed, max_allowed, &v[i]);
             break;
         default:
-            rc = ytree_probability(L->diag, L->file, item, &ppm);
+            rc = dslab_ytree_probability(L->diag, L->file, item, &ppm);
             v[i] = ppm;
             break;
         }
         if (rc < 0) return -1;
         if (v[i] < min_allowed || v[i] > max_allowed) {
-            return ytree_error(L->diag, L->file, item, "'%s' is out of range for this bound",
+            return dslab_ytree_error(L->diag, L->file, item, "'%s' is out of range for this bound",
                                item->text);
         }
     }
     if (v[0] > v[1]) {
-        return ytree_error(L->diag, L->file, n, "the range's min is more than its max");
+        return dslab_ytree_error(L->diag, L->file, n, "the range's min is more than its max");
     }
     *lo = v[0];
     *hi = v[1];
     return 0;
 }
 
-static int load_ranges(struct loader *L, const struct ynode *map, struct scenario_explore *e) {
-    const struct ynode *n;
+static int load_ranges(struct loader *L, const struct dslab_ynode *map, struct dslab_scenario_explore *e) {
+    const struct dslab_ynode *n;
     int64_t lo, hi;
-    if ((n = ydoc_map_get(map, "fault_duration")) &&
+    if ((n = dslab_ydoc_map_get(map, "fault_duration")) &&
         load_range(L, n, RANGE_DURATION, 1, DSLAB_DURATION_NS_MAX, &e->fault_ns_min,
                    &e->fault_ns_max) < 0) {
         return -1;
     }
-    if ((n = ydoc_map_get(map, "pause")) &&
+    if ((n = dslab_ydoc_map_get(map, "pause")) &&
         load_range(L, n, RANGE_DURATION, 1, DSLAB_DURATION_NS_MAX, &e->pause_ns_min,
                    &e->pause_ns_max) < 0) {
         return -1;
     }
-    if ((n = ydoc_map_get(map, "clock_jump")) &&
+    if ((n = dslab_ydoc_map_get(map, "clock_jump")) &&
         load_range(L, n, RANGE_SIGNED_DURATION, -DSLAB_DURATION_NS_MAX, DSLAB_DURATION_NS_MAX,
                    &e->jump_ns_min, &e->jump_ns_max) < 0) {
         return -1;
     }
-    if ((n = ydoc_map_get(map, "drift_ppm")) &&
+    if ((n = dslab_ydoc_map_get(map, "drift_ppm")) &&
         load_range(L, n, RANGE_INT, -100000, 100000, &e->drift_ppm_min, &e->drift_ppm_max) < 0) {
         return -1;
     }
-    if ((n = ydoc_map_get(map, "loss"))) {
+    if ((n = dslab_ydoc_map_get(map, "loss"))) {
         if (load_range(L, n, RANGE_PROBABILITY, 0, 1000000, &lo, &hi) < 0) return -1;
         e->loss_ppm_min = (uint32_t)lo;
         e->loss_ppm_max = (uint32_t)hi;
     }
-    if ((n = ydoc_map_get(map, "slow_factor"))) {
+    if ((n = dslab_ydoc_map_get(map, "slow_factor"))) {
         if (load_range(L, n, RANGE_INT, 1, 1000, &lo, &hi) < 0) return -1;
         e->slow_factor_min = (uint32_t)lo;
         e->slow_factor_max = (uint32_t)hi;
@@ -157,49 +157,49 @@ static int load_ranges(struct loader *L, const struct ynode *map, struct scenari
     return 0;
 }
 
-int load_explore(struct loader *L, const struct ynode *map) {
+int load_explore(struct loader *L, const struct dslab_ynode *map) {
     static const char *const keys[] = {"faults",     "partitions", "max_faults",   "start",
                                        "heal_after", "fault_duration", "pause",    "clock_jump",
                                        "drift_ppm",  "loss",       "slow_factor",  "lose_unsynced"};
-    struct scenario_explore *e = &L->s->explore;
-    const struct ynode *n, *heal = NULL;
+    struct dslab_scenario_explore *e = &L->s->explore;
+    const struct dslab_ynode *n, *heal = NULL;
     int64_t v;
     scenario_explore_defaults(L->s);
-    if (!map || ydoc_is_null(map)) return 0;
-    if (ytree_expect_mapping(L->diag, L->file, map,
+    if (!map || dslab_ydoc_is_null(map)) return 0;
+    if (dslab_ytree_expect_mapping(L->diag, L->file, map,
                              "a mapping like { faults: [partition, crash], max_faults: 3 }") < 0 ||
-        ytree_check_keys(L->diag, L->file, map, keys, (int)(sizeof keys / sizeof keys[0])) < 0) {
+        dslab_ytree_check_keys(L->diag, L->file, map, keys, (int)(sizeof keys / sizeof keys[0])) < 0) {
         return -1;
     }
     e->declared = true;
-    e->pos = (struct src_pos){map->line, map->col};
-    if ((n = ydoc_map_get(map, "faults")) &&
-        load_name_mask(L, n, kind_names, EXPLORE_KIND_COUNT, "fault kind", &e->kinds_mask) < 0) {
+    e->pos = (struct dslab_src_pos){map->line, map->col};
+    if ((n = dslab_ydoc_map_get(map, "faults")) &&
+        load_name_mask(L, n, kind_names, DSLAB_EXPLORE_KIND_COUNT, "fault kind", &e->kinds_mask) < 0) {
         return -1;
     }
-    if ((n = ydoc_map_get(map, "partitions")) &&
-        load_name_mask(L, n, shape_names, EXPLORE_SHAPE_COUNT, "partition shape",
+    if ((n = dslab_ydoc_map_get(map, "partitions")) &&
+        load_name_mask(L, n, shape_names, DSLAB_EXPLORE_SHAPE_COUNT, "partition shape",
                        &e->shapes_mask) < 0) {
         return -1;
     }
-    if ((n = ydoc_map_get(map, "max_faults"))) {
-        if (ytree_int(L->diag, L->file, n, 1, 64, &v) < 0) return -1;
+    if ((n = dslab_ydoc_map_get(map, "max_faults"))) {
+        if (dslab_ytree_int(L->diag, L->file, n, 1, 64, &v) < 0) return -1;
         e->max_faults = (int32_t)v;
     }
-    if ((n = ydoc_map_get(map, "start")) && load_time_in_run(L, n, "explore start", &e->start_ns) < 0) {
+    if ((n = dslab_ydoc_map_get(map, "start")) && load_time_in_run(L, n, "explore start", &e->start_ns) < 0) {
         return -1;
     }
-    if ((heal = ydoc_map_get(map, "heal_after")) &&
+    if ((heal = dslab_ydoc_map_get(map, "heal_after")) &&
         load_time_in_run(L, heal, "explore heal_after", &e->heal_ns) < 0) {
         return -1;
     }
     if (e->start_ns >= e->heal_ns) {
-        return ytree_error(L->diag, L->file, heal ? heal : map,
+        return dslab_ytree_error(L->diag, L->file, heal ? heal : map,
                            "explore: heal_after must be later than start (faults happen between)");
     }
     if (load_ranges(L, map, e) < 0) return -1;
-    if ((n = ydoc_map_get(map, "lose_unsynced")) &&
-        ytree_bool(L->diag, L->file, n, &e->lose_unsynced) < 0) {
+    if ((n = dslab_ydoc_map_get(map, "lose_unsynced")) &&
+        dslab_ytree_bool(L->diag, L->file, n, &e->lose_unsynced) < 0) {
         return -1;
     }
     return 0;
@@ -216,21 +216,21 @@ static void put_mask(FILE *f, const char *key, uint32_t mask, const char *const 
     fputs("]\n", f);
 }
 
-void scenario_save_explore(FILE *f, const struct scenario *s) {
-    const struct scenario_explore *e = &s->explore;
+void scenario_save_explore(FILE *f, const struct dslab_scenario *s) {
+    const struct dslab_scenario_explore *e = &s->explore;
     char a[32], b[32];
     fputs("explore:\n", f);
-    put_mask(f, "faults", e->kinds_mask, kind_names, EXPLORE_KIND_COUNT);
-    put_mask(f, "partitions", e->shapes_mask, shape_names, EXPLORE_SHAPE_COUNT);
+    put_mask(f, "faults", e->kinds_mask, kind_names, DSLAB_EXPLORE_KIND_COUNT);
+    put_mask(f, "partitions", e->shapes_mask, shape_names, DSLAB_EXPLORE_SHAPE_COUNT);
     fprintf(f, "  max_faults: %d\n", (int)e->max_faults);
-    fprintf(f, "  start: %s\n", time_format_duration(e->start_ns, a, (int)sizeof a));
-    fprintf(f, "  heal_after: %s\n", time_format_duration(e->heal_ns, a, (int)sizeof a));
-    fprintf(f, "  fault_duration: [%s, %s]\n", time_format_duration(e->fault_ns_min, a, 32),
-            time_format_duration(e->fault_ns_max, b, 32));
-    fprintf(f, "  pause: [%s, %s]\n", time_format_duration(e->pause_ns_min, a, 32),
-            time_format_duration(e->pause_ns_max, b, 32));
-    fprintf(f, "  clock_jump: [%s, %s]\n", time_format_duration(e->jump_ns_min, a, 32),
-            time_format_duration(e->jump_ns_max, b, 32));
+    fprintf(f, "  start: %s\n", dslab_time_format_duration(e->start_ns, a, (int)sizeof a));
+    fprintf(f, "  heal_after: %s\n", dslab_time_format_duration(e->heal_ns, a, (int)sizeof a));
+    fprintf(f, "  fault_duration: [%s, %s]\n", dslab_time_format_duration(e->fault_ns_min, a, 32),
+            dslab_time_format_duration(e->fault_ns_max, b, 32));
+    fprintf(f, "  pause: [%s, %s]\n", dslab_time_format_duration(e->pause_ns_min, a, 32),
+            dslab_time_format_duration(e->pause_ns_max, b, 32));
+    fprintf(f, "  clock_jump: [%s, %s]\n", dslab_time_format_duration(e->jump_ns_min, a, 32),
+            dslab_time_format_duration(e->jump_ns_max, b, 32));
     fprintf(f, "  drift_ppm: [%" PRId64 ", %" PRId64 "]\n", e->drift_ppm_min, e->drift_ppm_max);
     units_format_ppm(e->loss_ppm_min, a, 32);
     units_format_ppm(e->loss_ppm_max, b, 32);

@@ -1,4 +1,4 @@
-/* scenario_faults.c: the `faults:` list -> struct fault[], sorted.
+/* scenario_faults.c: the `faults:` list -> struct dslab_fault[], sorted.
  *
  * Each item is a mapping with `at:` and exactly one action key (partition,
  * heal, cut, crash, restart, pause, clock, link, slow) plus that action's
@@ -15,21 +15,21 @@
 
 struct action {
     const char *key;
-    enum fault_kind kind;
+    enum dslab_fault_kind kind;
     const char *extras[4]; /* keys this action takes besides `at` and itself */
 };
 
 static const struct action actions[] = {
-    {"partition", FAULT_PARTITION, {"node", "minority"}},
-    {"heal", FAULT_HEAL, {NULL}},
-    {"cut", FAULT_CUT, {NULL}},
-    {"crash", FAULT_CRASH, {NULL}},
-    {"restart", FAULT_RESTART, {"lose_unsynced"}},
-    {"pause", FAULT_PAUSE, {"for"}},
-    {"clock", FAULT_CLOCK_JUMP, {"jump", "drift_ppm"}},
-    {"link", FAULT_LINK, {"latency", "loss", "duplicate"}},
-    {"slow", FAULT_SLOW, {"factor"}},
-    {"slow-disk", FAULT_SLOW_DISK, {"factor"}},
+    {"partition", DSLAB_FAULT_PARTITION, {"node", "minority"}},
+    {"heal", DSLAB_FAULT_HEAL, {NULL}},
+    {"cut", DSLAB_FAULT_CUT, {NULL}},
+    {"crash", DSLAB_FAULT_CRASH, {NULL}},
+    {"restart", DSLAB_FAULT_RESTART, {"lose_unsynced"}},
+    {"pause", DSLAB_FAULT_PAUSE, {"for"}},
+    {"clock", DSLAB_FAULT_CLOCK_JUMP, {"jump", "drift_ppm"}},
+    {"link", DSLAB_FAULT_LINK, {"latency", "loss", "duplicate"}},
+    {"slow", DSLAB_FAULT_SLOW, {"factor"}},
+    {"slow-disk", DSLAB_FAULT_SLOW_DISK, {"factor"}},
 };
 #define ACTIONS_COUNT ((int)(sizeof actions / sizeof actions[0]))
 
@@ -59,14 +59,14 @@ static bool action_takes(const struct action *a, const char *key) {
 }
 
 /* Finds the one action key and checks the other keys belong to it. */
-static int find_action(struct loader *L, const struct ynode *item, const struct ynode **key_out,
+static int find_action(struct loader *L, const struct dslab_ynode *item, const struct dslab_ynode **key_out,
                        const struct action **out) {
     *out = NULL;
-    for (const struct ynode *k = item->first; k; k = k->next) {
+    for (const struct dslab_ynode *k = item->first; k; k = k->next) {
         const struct action *a = action_of(k->text);
         if (!a) continue;
         if (*out) {
-            return ytree_error(L->diag, L->file, k,
+            return dslab_ytree_error(L->diag, L->file, k,
                                "a fault has one action; this one has '%s' and '%s' (write two "
                                "faults)",
                                (*out)->key, a->key);
@@ -75,18 +75,18 @@ static int find_action(struct loader *L, const struct ynode *item, const struct 
         *key_out = k;
     }
     if (!*out) {
-        return ytree_error(L->diag, L->file, item,
+        return dslab_ytree_error(L->diag, L->file, item,
                            "a fault needs an action (expected one of: partition, heal, cut, "
                            "crash, restart, pause, clock, link, slow, slow-disk)");
     }
-    for (const struct ynode *k = item->first; k; k = k->next) {
+    for (const struct dslab_ynode *k = item->first; k; k = k->next) {
         if (action_takes(*out, k->text)) continue;
         char list[128];
         int used = snprintf(list, sizeof list, "at, %s", (*out)->key);
         for (int i = 0; i < 4 && (*out)->extras[i]; i++) {
             used += snprintf(list + used, sizeof list - (size_t)used, ", %s", (*out)->extras[i]);
         }
-        return ytree_error(L->diag, L->file, k, "'%s' does not apply to a %s fault (it takes: %s)",
+        return dslab_ytree_error(L->diag, L->file, k, "'%s' does not apply to a %s fault (it takes: %s)",
                            k->text, (*out)->key, list);
     }
     return 0;
@@ -94,29 +94,29 @@ static int find_action(struct loader *L, const struct ynode *item, const struct 
 
 /* ---- partitions ---------------------------------------------------------- */
 
-static int load_groups(struct loader *L, const struct ynode *seq, struct fault *f) {
+static int load_groups(struct loader *L, const struct dslab_ynode *seq, struct dslab_fault *f) {
     int32_t n = L->s->nodes_count;
-    f->shape = PARTITION_GROUPS;
+    f->shape = DSLAB_PARTITION_GROUPS;
     f->group_of_node = load_alloc(L, sizeof *f->group_of_node * (size_t)n);
     if (!f->group_of_node) return -1;
     for (int32_t i = 0; i < n; i++) f->group_of_node[i] = -1;
     if (seq->count == 0) {
-        return ytree_error(L->diag, L->file, seq, "a partition needs at least one group");
+        return dslab_ytree_error(L->diag, L->file, seq, "a partition needs at least one group");
     }
     int32_t group = 0;
-    for (const struct ynode *g = seq->first; g; g = g->next, group++) {
-        if (ytree_expect_list(L->diag, L->file, g,
+    for (const struct dslab_ynode *g = seq->first; g; g = g->next, group++) {
+        if (dslab_ytree_expect_list(L->diag, L->file, g,
                               "a group of nodes like [n1, n2] (partition: [[n1], [n2, n3]])") < 0) {
             return -1;
         }
         if (g->count == 0) {
-            return ytree_error(L->diag, L->file, g, "a partition group cannot be empty");
+            return dslab_ytree_error(L->diag, L->file, g, "a partition group cannot be empty");
         }
-        for (const struct ynode *m = g->first; m; m = m->next) {
+        for (const struct dslab_ynode *m = g->first; m; m = m->next) {
             int32_t node;
             if (load_node_ref(L, m, &node) < 0) return -1;
             if (f->group_of_node[node] >= 0) {
-                return ytree_error(L->diag, L->file, m, "node '%s' appears twice in the partition",
+                return dslab_ytree_error(L->diag, L->file, m, "node '%s' appears twice in the partition",
                                    m->text);
             }
             f->group_of_node[node] = group;
@@ -125,23 +125,23 @@ static int load_groups(struct loader *L, const struct ynode *seq, struct fault *
     return 0;
 }
 
-static int load_minority(struct loader *L, const struct ynode *seq, struct fault *f) {
+static int load_minority(struct loader *L, const struct dslab_ynode *seq, struct dslab_fault *f) {
     int32_t n = L->s->nodes_count;
-    if (ytree_expect_list(L->diag, L->file, seq, "a list of nodes like [n1, n2]") < 0) return -1;
+    if (dslab_ytree_expect_list(L->diag, L->file, seq, "a list of nodes like [n1, n2]") < 0) return -1;
     if (seq->count == 0 || 2 * seq->count >= n) {
-        return ytree_error(L->diag, L->file, seq, "a minority has 1 to %d of the %d nodes, got %d",
+        return dslab_ytree_error(L->diag, L->file, seq, "a minority has 1 to %d of the %d nodes, got %d",
                            (n - 1) / 2, n, seq->count);
     }
     /* Stored as explicit groups: the minority is group 0, the rest group 1. */
-    f->shape = PARTITION_GROUPS;
+    f->shape = DSLAB_PARTITION_GROUPS;
     f->group_of_node = load_alloc(L, sizeof *f->group_of_node * (size_t)n);
     if (!f->group_of_node) return -1;
     for (int32_t i = 0; i < n; i++) f->group_of_node[i] = 1;
-    for (const struct ynode *m = seq->first; m; m = m->next) {
+    for (const struct dslab_ynode *m = seq->first; m; m = m->next) {
         int32_t node;
         if (load_node_ref(L, m, &node) < 0) return -1;
         if (f->group_of_node[node] == 0) {
-            return ytree_error(L->diag, L->file, m, "node '%s' appears twice in the minority",
+            return dslab_ytree_error(L->diag, L->file, m, "node '%s' appears twice in the minority",
                                m->text);
         }
         f->group_of_node[node] = 0;
@@ -149,44 +149,44 @@ static int load_minority(struct loader *L, const struct ynode *seq, struct fault
     return 0;
 }
 
-static int load_shape(struct loader *L, const struct ynode *item, const struct ynode *v,
-                      struct fault *f) {
-    static const enum partition_shape kinds[] = {PARTITION_MAJORITY_MINORITY,
-                                                 PARTITION_ISOLATE_ONE, PARTITION_BRIDGE,
-                                                 PARTITION_MAJORITIES_RING};
+static int load_shape(struct loader *L, const struct dslab_ynode *item, const struct dslab_ynode *v,
+                      struct dslab_fault *f) {
+    static const enum dslab_partition_shape kinds[] = {DSLAB_PARTITION_MAJORITY_MINORITY,
+                                                 DSLAB_PARTITION_ISOLATE_ONE, DSLAB_PARTITION_BRIDGE,
+                                                 DSLAB_PARTITION_MAJORITIES_RING};
     int shape = -1;
     for (int i = 0; i < 4; i++) {
         if (strcmp(v->text, shapes[i]) == 0) shape = i;
     }
     if (shape < 0) {
-        const char *near = suggest_nearest(v->text, shapes, 4);
+        const char *near = dslab_suggest_nearest(v->text, shapes, 4);
         if (near) {
-            return ytree_error(L->diag, L->file, v, "unknown partition '%s' (did you mean '%s'?)",
+            return dslab_ytree_error(L->diag, L->file, v, "unknown partition '%s' (did you mean '%s'?)",
                                v->text, near);
         }
-        return ytree_error(L->diag, L->file, v,
+        return dslab_ytree_error(L->diag, L->file, v,
                            "unknown partition '%s' (expected groups like [[n1], [n2, n3]] or one "
                            "of: majority-minority, isolate-one, bridge, majorities-ring)",
                            v->text);
     }
     f->shape = kinds[shape];
-    const struct ynode *node = ydoc_map_get(item, "node");
-    const struct ynode *minority = ydoc_map_get(item, "minority");
-    bool needs_node = f->shape == PARTITION_ISOLATE_ONE || f->shape == PARTITION_BRIDGE;
+    const struct dslab_ynode *node = dslab_ydoc_map_get(item, "node");
+    const struct dslab_ynode *minority = dslab_ydoc_map_get(item, "minority");
+    bool needs_node = f->shape == DSLAB_PARTITION_ISOLATE_ONE || f->shape == DSLAB_PARTITION_BRIDGE;
     if (needs_node && !node) {
-        return ytree_error(L->diag, L->file, item, "partition: %s needs node: NAME", v->text);
+        return dslab_ytree_error(L->diag, L->file, item, "partition: %s needs node: NAME", v->text);
     }
     if (!needs_node && node) {
-        return ytree_error(L->diag, L->file, ydoc_map_key(item, "node"),
+        return dslab_ytree_error(L->diag, L->file, dslab_ydoc_map_key(item, "node"),
                            "partition: %s takes no node", v->text);
     }
-    if (minority && f->shape != PARTITION_MAJORITY_MINORITY) {
-        return ytree_error(L->diag, L->file, ydoc_map_key(item, "minority"),
+    if (minority && f->shape != DSLAB_PARTITION_MAJORITY_MINORITY) {
+        return dslab_ytree_error(L->diag, L->file, dslab_ydoc_map_key(item, "minority"),
                            "only partition: majority-minority takes a minority");
     }
-    int32_t min_nodes = f->shape == PARTITION_BRIDGE || f->shape == PARTITION_MAJORITIES_RING ? 3 : 2;
+    int32_t min_nodes = f->shape == DSLAB_PARTITION_BRIDGE || f->shape == DSLAB_PARTITION_MAJORITIES_RING ? 3 : 2;
     if (L->s->nodes_count < min_nodes) {
-        return ytree_error(L->diag, L->file, v, "partition: %s needs at least %d nodes", v->text,
+        return dslab_ytree_error(L->diag, L->file, v, "partition: %s needs at least %d nodes", v->text,
                            (int)min_nodes);
     }
     if (node && load_node_ref(L, node, &f->node) < 0) return -1;
@@ -194,18 +194,18 @@ static int load_shape(struct loader *L, const struct ynode *item, const struct y
     return 0;
 }
 
-static int load_partition(struct loader *L, const struct ynode *item, const struct ynode *v,
-                          struct fault *f) {
-    if (v->kind == YNODE_SEQUENCE) {
-        if (ydoc_map_get(item, "node") || ydoc_map_get(item, "minority")) {
-            const struct ynode *k = ydoc_map_key(item, "node");
-            return ytree_error(L->diag, L->file, k ? k : ydoc_map_key(item, "minority"),
+static int load_partition(struct loader *L, const struct dslab_ynode *item, const struct dslab_ynode *v,
+                          struct dslab_fault *f) {
+    if (v->kind == DSLAB_YNODE_SEQUENCE) {
+        if (dslab_ydoc_map_get(item, "node") || dslab_ydoc_map_get(item, "minority")) {
+            const struct dslab_ynode *k = dslab_ydoc_map_key(item, "node");
+            return dslab_ytree_error(L->diag, L->file, k ? k : dslab_ydoc_map_key(item, "minority"),
                                "'%s' does not apply to a partition into groups",
                                k ? "node" : "minority");
         }
         return load_groups(L, v, f);
     }
-    if (ytree_expect_scalar(L->diag, L->file, v,
+    if (dslab_ytree_expect_scalar(L->diag, L->file, v,
                             "groups like [[n1], [n2, n3]] or a shape like majority-minority") < 0) {
         return -1;
     }
@@ -214,115 +214,115 @@ static int load_partition(struct loader *L, const struct ynode *item, const stru
 
 /* ---- the other actions --------------------------------------------------- */
 
-static int load_node_action(struct loader *L, const struct ynode *item, const struct ynode *v,
-                            struct fault *f) {
-    const struct ynode *n;
+static int load_node_action(struct loader *L, const struct dslab_ynode *item, const struct dslab_ynode *v,
+                            struct dslab_fault *f) {
+    const struct dslab_ynode *n;
     int64_t x;
     if (load_node_ref(L, v, &f->node) < 0) return -1;
     switch (f->kind) {
-    case FAULT_RESTART:
-        if ((n = ydoc_map_get(item, "lose_unsynced"))) {
-            return ytree_bool(L->diag, L->file, n, &f->lose_unsynced);
+    case DSLAB_FAULT_RESTART:
+        if ((n = dslab_ydoc_map_get(item, "lose_unsynced"))) {
+            return dslab_ytree_bool(L->diag, L->file, n, &f->lose_unsynced);
         }
         return 0;
-    case FAULT_PAUSE:
-        if (!(n = ydoc_map_get(item, "for"))) {
-            return ytree_error(L->diag, L->file, item, "pause needs for: DURATION");
+    case DSLAB_FAULT_PAUSE:
+        if (!(n = dslab_ydoc_map_get(item, "for"))) {
+            return dslab_ytree_error(L->diag, L->file, item, "pause needs for: DURATION");
         }
-        if (ytree_duration(L->diag, L->file, n, false, &f->duration_ns) < 0) return -1;
+        if (dslab_ytree_duration(L->diag, L->file, n, false, &f->duration_ns) < 0) return -1;
         if (f->duration_ns == 0) {
-            return ytree_error(L->diag, L->file, n, "a pause must last more than 0");
+            return dslab_ytree_error(L->diag, L->file, n, "a pause must last more than 0");
         }
         if (f->duration_ns > DSLAB_DURATION_NS_MAX) {
-            return ytree_error(L->diag, L->file, n, "a pause of %s is more than one day", n->text);
+            return dslab_ytree_error(L->diag, L->file, n, "a pause of %s is more than one day", n->text);
         }
         return 0;
-    case FAULT_SLOW:
-    case FAULT_SLOW_DISK:
-        if (!(n = ydoc_map_get(item, "factor"))) {
-            return ytree_error(L->diag, L->file, item, "%s needs factor: N (1 to 1000)",
-                               f->kind == FAULT_SLOW ? "slow" : "slow-disk");
+    case DSLAB_FAULT_SLOW:
+    case DSLAB_FAULT_SLOW_DISK:
+        if (!(n = dslab_ydoc_map_get(item, "factor"))) {
+            return dslab_ytree_error(L->diag, L->file, item, "%s needs factor: N (1 to 1000)",
+                               f->kind == DSLAB_FAULT_SLOW ? "slow" : "slow-disk");
         }
-        if (ytree_int(L->diag, L->file, n, 1, 1000, &x) < 0) return -1;
+        if (dslab_ytree_int(L->diag, L->file, n, 1, 1000, &x) < 0) return -1;
         f->slow_factor = (uint32_t)x;
         return 0;
     default: return 0;
     }
 }
 
-static int load_clock(struct loader *L, const struct ynode *item, const struct ynode *v,
-                      struct fault *f) {
-    const struct ynode *jump = ydoc_map_get(item, "jump");
-    const struct ynode *drift = ydoc_map_get(item, "drift_ppm");
+static int load_clock(struct loader *L, const struct dslab_ynode *item, const struct dslab_ynode *v,
+                      struct dslab_fault *f) {
+    const struct dslab_ynode *jump = dslab_ydoc_map_get(item, "jump");
+    const struct dslab_ynode *drift = dslab_ydoc_map_get(item, "drift_ppm");
     if (load_node_ref(L, v, &f->node) < 0) return -1;
     if (!jump == !drift) {
-        return ytree_error(L->diag, L->file, item,
+        return dslab_ytree_error(L->diag, L->file, item,
                            "a clock fault needs exactly one of jump: DURATION or drift_ppm: N");
     }
     if (drift) {
-        f->kind = FAULT_CLOCK_DRIFT;
-        return ytree_int(L->diag, L->file, drift, -100000, 100000, &f->drift_ppm);
+        f->kind = DSLAB_FAULT_CLOCK_DRIFT;
+        return dslab_ytree_int(L->diag, L->file, drift, -100000, 100000, &f->drift_ppm);
     }
-    if (ytree_duration(L->diag, L->file, jump, true, &f->jump_ns) < 0) return -1;
+    if (dslab_ytree_duration(L->diag, L->file, jump, true, &f->jump_ns) < 0) return -1;
     if (f->jump_ns > DSLAB_DURATION_NS_MAX || f->jump_ns < -DSLAB_DURATION_NS_MAX) {
-        return ytree_error(L->diag, L->file, jump, "a clock jump of %s is more than one day",
+        return dslab_ytree_error(L->diag, L->file, jump, "a clock jump of %s is more than one day",
                            jump->text);
     }
     return 0;
 }
 
-static int load_link_fault(struct loader *L, const struct ynode *item, const struct ynode *v,
-                           struct fault *f) {
-    const struct ynode *n;
+static int load_link_fault(struct loader *L, const struct dslab_ynode *item, const struct dslab_ynode *v,
+                           struct dslab_fault *f) {
+    const struct dslab_ynode *n;
     if (load_link_ends(L, v, &f->node, &f->peer, &f->both_ways) < 0) return -1;
-    if ((n = ydoc_map_get(item, "latency"))) {
+    if ((n = dslab_ydoc_map_get(item, "latency"))) {
         if (load_latency(L, n, &f->link.latency) < 0) return -1;
-        f->link_fields |= LINK_FIELD_LATENCY;
+        f->link_fields |= DSLAB_LINK_FIELD_LATENCY;
     }
-    if ((n = ydoc_map_get(item, "loss"))) {
-        if (ytree_probability(L->diag, L->file, n, &f->link.loss_ppm) < 0) return -1;
-        f->link_fields |= LINK_FIELD_LOSS;
+    if ((n = dslab_ydoc_map_get(item, "loss"))) {
+        if (dslab_ytree_probability(L->diag, L->file, n, &f->link.loss_ppm) < 0) return -1;
+        f->link_fields |= DSLAB_LINK_FIELD_LOSS;
     }
-    if ((n = ydoc_map_get(item, "duplicate"))) {
-        if (ytree_probability(L->diag, L->file, n, &f->link.duplicate_ppm) < 0) return -1;
-        f->link_fields |= LINK_FIELD_DUPLICATE;
+    if ((n = dslab_ydoc_map_get(item, "duplicate"))) {
+        if (dslab_ytree_probability(L->diag, L->file, n, &f->link.duplicate_ppm) < 0) return -1;
+        f->link_fields |= DSLAB_LINK_FIELD_DUPLICATE;
     }
     if (f->link_fields == 0) {
-        return ytree_error(L->diag, L->file, item, "a link fault needs latency, loss or duplicate");
+        return dslab_ytree_error(L->diag, L->file, item, "a link fault needs latency, loss or duplicate");
     }
     return 0;
 }
 
-static int load_fault(struct loader *L, const struct ynode *item, struct fault *f) {
-    const struct ynode *at = NULL, *key = NULL;
+static int load_fault(struct loader *L, const struct dslab_ynode *item, struct dslab_fault *f) {
+    const struct dslab_ynode *at = NULL, *key = NULL;
     const struct action *a = NULL;
     f->node = f->peer = -1;
     f->slow_factor = 1;
     f->link = L->s->network.link;
-    f->pos = (struct src_pos){item->line, item->col};
-    if (ytree_expect_mapping(L->diag, L->file, item, "a mapping like { at: 2s, crash: n1 }") < 0 ||
-        ytree_check_keys(L->diag, L->file, item, fault_keys, FAULT_KEYS_COUNT) < 0 ||
-        ytree_require(L->diag, L->file, item, "at", &at) < 0 ||
+    f->pos = (struct dslab_src_pos){item->line, item->col};
+    if (dslab_ytree_expect_mapping(L->diag, L->file, item, "a mapping like { at: 2s, crash: n1 }") < 0 ||
+        dslab_ytree_check_keys(L->diag, L->file, item, fault_keys, FAULT_KEYS_COUNT) < 0 ||
+        dslab_ytree_require(L->diag, L->file, item, "at", &at) < 0 ||
         load_time_in_run(L, at, "fault", &f->at_ns) < 0 || find_action(L, item, &key, &a) < 0) {
         return -1;
     }
-    const struct ynode *v = key->value;
+    const struct dslab_ynode *v = key->value;
     f->kind = a->kind;
     switch (a->kind) {
-    case FAULT_PARTITION: return load_partition(L, item, v, f);
-    case FAULT_HEAL:
-        if (v->kind == YNODE_SCALAR && strcmp(v->text, "all") == 0) {
+    case DSLAB_FAULT_PARTITION: return load_partition(L, item, v, f);
+    case DSLAB_FAULT_HEAL:
+        if (v->kind == DSLAB_YNODE_SCALAR && strcmp(v->text, "all") == 0) {
             f->both_ways = true;
             return 0;
         }
-        if (v->kind == YNODE_SCALAR) {
-            return ytree_expect_mapping(L->diag, L->file, v,
+        if (v->kind == DSLAB_YNODE_SCALAR) {
+            return dslab_ytree_expect_mapping(L->diag, L->file, v,
                                         "all, [a, b] (both ways) or {from: a, to: b}");
         }
         return load_link_ends(L, v, &f->node, &f->peer, &f->both_ways);
-    case FAULT_CUT: return load_link_ends(L, v, &f->node, &f->peer, &f->both_ways);
-    case FAULT_CLOCK_JUMP: return load_clock(L, item, v, f);
-    case FAULT_LINK: return load_link_fault(L, item, v, f);
+    case DSLAB_FAULT_CUT: return load_link_ends(L, v, &f->node, &f->peer, &f->both_ways);
+    case DSLAB_FAULT_CLOCK_JUMP: return load_clock(L, item, v, f);
+    case DSLAB_FAULT_LINK: return load_link_fault(L, item, v, f);
     default: return load_node_action(L, item, v, f);
     }
 }
@@ -340,10 +340,10 @@ static int fault_order_cmp(const void *pa, const void *pb) {
 
 /* Stable sort by at_ns: qsort on (at_ns, file index), then a permuted copy. */
 static int sort_faults(struct loader *L) {
-    struct scenario *s = L->s;
+    struct dslab_scenario *s = L->s;
     int n = s->faults_count;
     struct fault_order *order = load_alloc(L, sizeof *order * (size_t)(n ? n : 1));
-    struct fault *sorted = order ? load_alloc(L, sizeof *sorted * (size_t)(n ? n : 1)) : NULL;
+    struct dslab_fault *sorted = order ? load_alloc(L, sizeof *sorted * (size_t)(n ? n : 1)) : NULL;
     if (!sorted) {
         load_free(L, order);
         return -1;
@@ -357,21 +357,21 @@ static int sort_faults(struct loader *L) {
     return 0;
 }
 
-int load_faults(struct loader *L, const struct ynode *seq) {
-    struct scenario *s = L->s;
-    if (ytree_expect_list(L->diag, L->file, seq, "a list of faults like [{ at: 2s, crash: n1 }]") <
+int load_faults(struct loader *L, const struct dslab_ynode *seq) {
+    struct dslab_scenario *s = L->s;
+    if (dslab_ytree_expect_list(L->diag, L->file, seq, "a list of faults like [{ at: 2s, crash: n1 }]") <
         0)
         return -1;
     if (seq->count > DSLAB_FAULTS_MAX) {
-        return ytree_error(L->diag, L->file, seq, "more than %d faults (DSLAB_FAULTS_MAX)",
+        return dslab_ytree_error(L->diag, L->file, seq, "more than %d faults (DSLAB_FAULTS_MAX)",
                            DSLAB_FAULTS_MAX);
     }
     s->faults = load_alloc(L, sizeof *s->faults * (size_t)(seq->count ? seq->count : 1));
     if (!s->faults) return -1;
     bool sorted = true;
-    for (const struct ynode *item = seq->first; item; item = item->next) {
-        struct fault *f = &s->faults[s->faults_count];
-        s->faults_count++; /* counted first: scenario_free() frees group_of_node */
+    for (const struct dslab_ynode *item = seq->first; item; item = item->next) {
+        struct dslab_fault *f = &s->faults[s->faults_count];
+        s->faults_count++; /* counted first: dslab_scenario_free() frees group_of_node */
         if (load_fault(L, item, f) < 0) return -1;
         if (s->faults_count > 1 && f->at_ns < f[-1].at_ns) sorted = false;
     }

@@ -1,4 +1,4 @@
-/* scenario_load.c: YAML tree -> struct scenario, validated.
+/* dslab_scenario_load.c: YAML tree -> struct dslab_scenario, validated.
  *
  * The file is parsed into a tree (yaml_doc.c), --set overrides edit the
  * tree (overrides.c), then each section is converted here in a fixed order
@@ -9,7 +9,7 @@
  * The format is specified in docs/SCENARIO_FORMAT.md.
  *
  * The scenario is allocated with a hidden header holding the allocator
- * hooks, so scenario_free() can return everything through them. */
+ * hooks, so dslab_scenario_free() can return everything through them. */
 #define _XOPEN_SOURCE 700 /* realpath: the process directory of a process node */
 #include "dslab/scenario.h"
 
@@ -28,18 +28,18 @@
 #include "scenario/units.h"
 
 struct scenario_box {
-    struct scenario_alloc alloc;
-    struct scenario s;
+    struct dslab_scenario_alloc alloc;
+    struct dslab_scenario s;
 };
 
-static struct scenario_box *box_of(struct scenario *s) {
+static struct scenario_box *box_of(struct dslab_scenario *s) {
     return (struct scenario_box *)(void *)((char *)s - offsetof(struct scenario_box, s));
 }
 
-void scenario_free(struct scenario *s) {
+void dslab_scenario_free(struct dslab_scenario *s) {
     if (!s) return;
     struct scenario_box *box = box_of(s);
-    struct scenario_alloc *a = &box->alloc;
+    struct dslab_scenario_alloc *a = &box->alloc;
 #define FREE(p)                                \
     do {                                       \
         if (p) a->free_fn((void *)(p), a->user); \
@@ -64,28 +64,28 @@ void scenario_free(struct scenario *s) {
     a->free_fn(box, a->user);
 }
 
-int32_t scenario_node_index(const struct scenario *s, const char *name) {
+int32_t dslab_scenario_node_index(const struct dslab_scenario *s, const char *name) {
     for (int32_t i = 0; i < s->nodes_count; i++) {
         if (strcmp(s->node_names[i], name) == 0) return i;
     }
     return -1;
 }
 
-static struct src_pos pos_of(const struct ynode *n) {
-    return (struct src_pos){n->line, n->col};
+static struct dslab_src_pos pos_of(const struct dslab_ynode *n) {
+    return (struct dslab_src_pos){n->line, n->col};
 }
 
 /* ---- name, text, seed, duration, limits ---------------------------------- */
 
-static int load_name(struct loader *L, const struct ynode *n) {
-    if (ytree_expect_scalar(L->diag, L->file, n, "a name like leader-election") < 0) return -1;
+static int load_name(struct loader *L, const struct dslab_ynode *n) {
+    if (dslab_ytree_expect_scalar(L->diag, L->file, n, "a name like leader-election") < 0) return -1;
     size_t len = strlen(n->text);
     bool ok = len < sizeof L->s->name;
     for (const char *c = n->text; *c && ok; c++) {
         ok = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-';
     }
     if (!ok) {
-        return ytree_error(L->diag, L->file, n,
+        return dslab_ytree_error(L->diag, L->file, n,
                            "name '%s' must be lower-case letters, digits and '-', at most %d "
                            "characters",
                            n->text, (int)sizeof L->s->name - 1);
@@ -94,48 +94,48 @@ static int load_name(struct loader *L, const struct ynode *n) {
     return 0;
 }
 
-static int load_text(struct loader *L, const struct ynode *n, char **out) {
-    if (!n || ydoc_is_null(n)) {
+static int load_text(struct loader *L, const struct dslab_ynode *n, char **out) {
+    if (!n || dslab_ydoc_is_null(n)) {
         *out = load_strdup(L, "");
     } else {
-        if (ytree_expect_scalar(L->diag, L->file, n, "text") < 0) return -1;
+        if (dslab_ytree_expect_scalar(L->diag, L->file, n, "text") < 0) return -1;
         *out = load_strdup(L, n->text);
     }
     return *out ? 0 : -1;
 }
 
-static int load_basics(struct loader *L, const struct ynode *root) {
-    struct scenario *s = L->s;
-    const struct ynode *n;
-    if (ytree_require(L->diag, L->file, root, "name", &n) < 0 || load_name(L, n) < 0) return -1;
-    if (load_text(L, ydoc_map_get(root, "title"), &s->title) < 0) return -1;
-    if (load_text(L, ydoc_map_get(root, "description"), &s->description) < 0) return -1;
+static int load_basics(struct loader *L, const struct dslab_ynode *root) {
+    struct dslab_scenario *s = L->s;
+    const struct dslab_ynode *n;
+    if (dslab_ytree_require(L->diag, L->file, root, "name", &n) < 0 || load_name(L, n) < 0) return -1;
+    if (load_text(L, dslab_ydoc_map_get(root, "title"), &s->title) < 0) return -1;
+    if (load_text(L, dslab_ydoc_map_get(root, "description"), &s->description) < 0) return -1;
     s->seed = 1;
-    if ((n = ydoc_map_get(root, "seed")) &&
-        ytree_u64(L->diag, L->file, n, "a seed like 42", &s->seed) < 0) {
+    if ((n = dslab_ydoc_map_get(root, "seed")) &&
+        dslab_ytree_u64(L->diag, L->file, n, "a seed like 42", &s->seed) < 0) {
         return -1;
     }
-    if (ytree_require(L->diag, L->file, root, "duration", &n) < 0 ||
-        ytree_duration(L->diag, L->file, n, false, &s->duration_ns) < 0) {
+    if (dslab_ytree_require(L->diag, L->file, root, "duration", &n) < 0 ||
+        dslab_ytree_duration(L->diag, L->file, n, false, &s->duration_ns) < 0) {
         return -1;
     }
     if (s->duration_ns == 0) {
-        return ytree_error(L->diag, L->file, n, "duration must be more than 0");
+        return dslab_ytree_error(L->diag, L->file, n, "duration must be more than 0");
     }
     if (s->duration_ns > DSLAB_DURATION_NS_MAX) {
-        return ytree_error(L->diag, L->file, n,
+        return dslab_ytree_error(L->diag, L->file, n,
                            "duration %s is more than one day (DSLAB_DURATION_NS_MAX)", n->text);
     }
     s->events_max = DSLAB_EVENTS_DEFAULT_MAX;
-    if ((n = ydoc_map_get(root, "limits"))) {
+    if ((n = dslab_ydoc_map_get(root, "limits"))) {
         static const char *const keys[] = {"events"};
-        const struct ynode *e;
-        if (ytree_expect_mapping(L->diag, L->file, n, "a mapping like { events: 5000000 }") < 0 ||
-            ytree_check_keys(L->diag, L->file, n, keys, 1) < 0) {
+        const struct dslab_ynode *e;
+        if (dslab_ytree_expect_mapping(L->diag, L->file, n, "a mapping like { events: 5000000 }") < 0 ||
+            dslab_ytree_check_keys(L->diag, L->file, n, keys, 1) < 0) {
             return -1;
         }
-        if ((e = ydoc_map_get(n, "events")) &&
-            ytree_int(L->diag, L->file, e, 1, INT64_MAX / 2, &s->events_max) < 0) {
+        if ((e = dslab_ydoc_map_get(n, "events")) &&
+            dslab_ytree_int(L->diag, L->file, e, 1, INT64_MAX / 2, &s->events_max) < 0) {
             return -1;
         }
     }
@@ -149,17 +149,17 @@ static int name_ref_cmp(const void *pa, const void *pb) {
                   ((const struct node_name_ref *)pb)->name);
 }
 
-static int load_node_name(struct loader *L, const struct ynode *n, char *out) {
-    if (ytree_expect_scalar(L->diag, L->file, n, "a node name like n1") < 0) return -1;
+static int load_node_name(struct loader *L, const struct dslab_ynode *n, char *out) {
+    if (dslab_ytree_expect_scalar(L->diag, L->file, n, "a node name like n1") < 0) return -1;
     size_t len = strlen(n->text);
-    if (len == 0) return ytree_error(L->diag, L->file, n, "a node name cannot be empty (\"\")");
+    if (len == 0) return dslab_ytree_error(L->diag, L->file, n, "a node name cannot be empty (\"\")");
     bool ok = len < DSLAB_NAME_MAX;
     for (const char *c = n->text; *c && ok; c++) {
         ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
              *c == '-' || *c == '_';
     }
     if (!ok) {
-        return ytree_error(L->diag, L->file, n,
+        return dslab_ytree_error(L->diag, L->file, n,
                            "node name '%s' must be letters, digits, '-' and '_', at most %d "
                            "characters",
                            n->text, DSLAB_NAME_MAX - 1);
@@ -168,19 +168,19 @@ static int load_node_name(struct loader *L, const struct ynode *n, char *out) {
     return 0;
 }
 
-static int load_nodes(struct loader *L, const struct ynode *n) {
-    struct scenario *s = L->s;
+static int load_nodes(struct loader *L, const struct dslab_ynode *n) {
+    struct dslab_scenario *s = L->s;
     int64_t count = 0;
-    if (n->kind == YNODE_SEQUENCE) {
+    if (n->kind == DSLAB_YNODE_SEQUENCE) {
         count = n->count;
         if (count < 1 || count > DSLAB_NODES_MAX) {
-            return ytree_error(L->diag, L->file, n, "expected 1 to %d nodes, got %lld",
+            return dslab_ytree_error(L->diag, L->file, n, "expected 1 to %d nodes, got %lld",
                                DSLAB_NODES_MAX, (long long)count);
         }
-    } else if (n->kind != YNODE_SCALAR || ydoc_is_null(n)) {
-        return ytree_expect_scalar(L->diag, L->file, n,
+    } else if (n->kind != DSLAB_YNODE_SCALAR || dslab_ydoc_is_null(n)) {
+        return dslab_ytree_expect_scalar(L->diag, L->file, n,
                                    "a number of nodes or a list of names like [a, b, c]");
-    } else if (ytree_int(L->diag, L->file, n, 1, DSLAB_NODES_MAX, &count) < 0) {
+    } else if (dslab_ytree_int(L->diag, L->file, n, 1, DSLAB_NODES_MAX, &count) < 0) {
         return -1;
     }
     s->nodes_count = (int32_t)count;
@@ -188,7 +188,7 @@ static int load_nodes(struct loader *L, const struct ynode *n) {
     s->clocks = s->node_names ? load_alloc(L, sizeof *s->clocks * (size_t)count) : NULL;
     L->nodes_by_name = s->clocks ? load_alloc(L, sizeof *L->nodes_by_name * (size_t)count) : NULL;
     if (!L->nodes_by_name) return -1;
-    const struct ynode *item = n->kind == YNODE_SEQUENCE ? n->first : NULL;
+    const struct dslab_ynode *item = n->kind == DSLAB_YNODE_SEQUENCE ? n->first : NULL;
     for (int32_t i = 0; i < s->nodes_count; i++) {
         if (item) {
             if (load_node_name(L, item, s->node_names[i]) < 0) return -1;
@@ -204,39 +204,39 @@ static int load_nodes(struct loader *L, const struct ynode *n) {
             int32_t later = L->nodes_by_name[i].index > L->nodes_by_name[i - 1].index
                                 ? L->nodes_by_name[i].index
                                 : L->nodes_by_name[i - 1].index;
-            return ytree_error(L->diag, L->file, ydoc_seq_at(n, later), "node '%s' is listed twice",
+            return dslab_ytree_error(L->diag, L->file, dslab_ydoc_seq_at(n, later), "node '%s' is listed twice",
                                s->node_names[later]);
         }
     }
     return 0;
 }
 
-static int load_clocks(struct loader *L, const struct ynode *map) {
+static int load_clocks(struct loader *L, const struct dslab_ynode *map) {
     static const char *const keys[] = {"offset", "drift_ppm"};
-    if (ytree_expect_mapping(L->diag, L->file, map,
+    if (dslab_ytree_expect_mapping(L->diag, L->file, map,
                              "a mapping of node names to { offset, drift_ppm }") < 0) {
         return -1;
     }
-    for (const struct ynode *k = map->first; k; k = k->next) {
+    for (const struct dslab_ynode *k = map->first; k; k = k->next) {
         int32_t node;
-        const struct ynode *v = k->value, *f;
+        const struct dslab_ynode *v = k->value, *f;
         if (load_node_ref(L, k, &node) < 0 ||
-            ytree_expect_mapping(L->diag, L->file, v,
+            dslab_ytree_expect_mapping(L->diag, L->file, v,
                                  "a mapping like { offset: 80ms, drift_ppm: 200 }") < 0 ||
-            ytree_check_keys(L->diag, L->file, v, keys, 2) < 0) {
+            dslab_ytree_check_keys(L->diag, L->file, v, keys, 2) < 0) {
             return -1;
         }
-        struct scenario_clock *c = &L->s->clocks[node];
-        if ((f = ydoc_map_get(v, "offset")) &&
-            ytree_duration(L->diag, L->file, f, true, &c->offset_ns) < 0) {
+        struct dslab_scenario_clock *c = &L->s->clocks[node];
+        if ((f = dslab_ydoc_map_get(v, "offset")) &&
+            dslab_ytree_duration(L->diag, L->file, f, true, &c->offset_ns) < 0) {
             return -1;
         }
         if (c->offset_ns > DSLAB_DURATION_NS_MAX || c->offset_ns < -DSLAB_DURATION_NS_MAX) {
-            return ytree_error(L->diag, L->file, f, "clock offset %s is more than one day",
+            return dslab_ytree_error(L->diag, L->file, f, "clock offset %s is more than one day",
                                f->text);
         }
-        if ((f = ydoc_map_get(v, "drift_ppm")) &&
-            ytree_int(L->diag, L->file, f, -100000, 100000, &c->drift_ppm) < 0) {
+        if ((f = dslab_ydoc_map_get(v, "drift_ppm")) &&
+            dslab_ytree_int(L->diag, L->file, f, -100000, 100000, &c->drift_ppm) < 0) {
             return -1;
         }
     }
@@ -246,101 +246,101 @@ static int load_clocks(struct loader *L, const struct ynode *map) {
 /* ---- network ------------------------------------------------------------- */
 
 /* latency/loss/duplicate of a mapping into `link`; sets the field mask. */
-static int load_link_fields(struct loader *L, const struct ynode *map, struct link_params *link,
+static int load_link_fields(struct loader *L, const struct dslab_ynode *map, struct dslab_link_params *link,
                             uint32_t *fields) {
-    const struct ynode *n;
+    const struct dslab_ynode *n;
     *fields = 0;
-    if ((n = ydoc_map_get(map, "latency"))) {
+    if ((n = dslab_ydoc_map_get(map, "latency"))) {
         if (load_latency(L, n, &link->latency) < 0) return -1;
-        *fields |= LINK_FIELD_LATENCY;
+        *fields |= DSLAB_LINK_FIELD_LATENCY;
     }
-    if ((n = ydoc_map_get(map, "loss"))) {
-        if (ytree_probability(L->diag, L->file, n, &link->loss_ppm) < 0) return -1;
-        *fields |= LINK_FIELD_LOSS;
+    if ((n = dslab_ydoc_map_get(map, "loss"))) {
+        if (dslab_ytree_probability(L->diag, L->file, n, &link->loss_ppm) < 0) return -1;
+        *fields |= DSLAB_LINK_FIELD_LOSS;
     }
-    if ((n = ydoc_map_get(map, "duplicate"))) {
-        if (ytree_probability(L->diag, L->file, n, &link->duplicate_ppm) < 0) return -1;
-        *fields |= LINK_FIELD_DUPLICATE;
+    if ((n = dslab_ydoc_map_get(map, "duplicate"))) {
+        if (dslab_ytree_probability(L->diag, L->file, n, &link->duplicate_ppm) < 0) return -1;
+        *fields |= DSLAB_LINK_FIELD_DUPLICATE;
     }
     return 0;
 }
 
-static int load_link_overrides(struct loader *L, const struct ynode *seq) {
+static int load_link_overrides(struct loader *L, const struct dslab_ynode *seq) {
     static const char *const keys[] = {"from", "to", "latency", "loss", "duplicate", "both"};
-    struct scenario *s = L->s;
-    if (ytree_expect_list(L->diag, L->file, seq,
+    struct dslab_scenario *s = L->s;
+    if (dslab_ytree_expect_list(L->diag, L->file, seq,
                           "a list of { from, to, latency, loss, duplicate, both }") < 0) {
         return -1;
     }
     if (seq->count > DSLAB_FAULTS_MAX) {
-        return ytree_error(L->diag, L->file, seq, "more than %d link overrides", DSLAB_FAULTS_MAX);
+        return dslab_ytree_error(L->diag, L->file, seq, "more than %d link overrides", DSLAB_FAULTS_MAX);
     }
     s->link_overrides = load_alloc(L, sizeof *s->link_overrides * (size_t)seq->count);
     if (!s->link_overrides) return -1;
-    for (const struct ynode *item = seq->first; item; item = item->next) {
-        struct scenario_link_override *o = &s->link_overrides[s->link_overrides_count++];
-        const struct ynode *f, *t, *b;
+    for (const struct dslab_ynode *item = seq->first; item; item = item->next) {
+        struct dslab_scenario_link_override *o = &s->link_overrides[s->link_overrides_count++];
+        const struct dslab_ynode *f, *t, *b;
         o->pos = pos_of(item);
         o->link = s->network.link;
-        if (ytree_expect_mapping(L->diag, L->file, item,
+        if (dslab_ytree_expect_mapping(L->diag, L->file, item,
                                  "a mapping like { from: n1, to: n2, loss: 0.5 }") < 0 ||
-            ytree_check_keys(L->diag, L->file, item, keys, 6) < 0 ||
-            ytree_require(L->diag, L->file, item, "from", &f) < 0 ||
-            ytree_require(L->diag, L->file, item, "to", &t) < 0 ||
+            dslab_ytree_check_keys(L->diag, L->file, item, keys, 6) < 0 ||
+            dslab_ytree_require(L->diag, L->file, item, "from", &f) < 0 ||
+            dslab_ytree_require(L->diag, L->file, item, "to", &t) < 0 ||
             load_node_ref(L, f, &o->from_node) < 0 || load_node_ref(L, t, &o->to_node) < 0 ||
             load_link_fields(L, item, &o->link, &o->fields) < 0) {
             return -1;
         }
         if (o->from_node == o->to_node) {
-            return ytree_error(L->diag, L->file, t, "a link needs two different nodes");
+            return dslab_ytree_error(L->diag, L->file, t, "a link needs two different nodes");
         }
-        if ((b = ydoc_map_get(item, "both")) && ytree_bool(L->diag, L->file, b, &o->both_ways) < 0) {
+        if ((b = dslab_ydoc_map_get(item, "both")) && dslab_ytree_bool(L->diag, L->file, b, &o->both_ways) < 0) {
             return -1;
         }
         if (o->fields == 0) {
-            return ytree_error(L->diag, L->file, item,
+            return dslab_ytree_error(L->diag, L->file, item,
                                "a link override needs latency, loss or duplicate");
         }
     }
     return 0;
 }
 
-static int load_network(struct loader *L, const struct ynode *map) {
+static int load_network(struct loader *L, const struct dslab_ynode *map) {
     static const char *const keys[] = {"latency", "loss", "duplicate", "order", "links"};
-    struct scenario_network *net = &L->s->network;
+    struct dslab_scenario_network *net = &L->s->network;
     char err[256];
-    int rc = latency_parse("uniform(1ms, 10ms)", &net->link.latency, err, (int)sizeof err, NULL);
+    int rc = dslab_latency_parse("uniform(1ms, 10ms)", &net->link.latency, err, (int)sizeof err, NULL);
     (void)rc;
     if (!map) return 0;
-    const struct ynode *n;
+    const struct dslab_ynode *n;
     uint32_t fields;
-    if (ytree_expect_mapping(L->diag, L->file, map,
+    if (dslab_ytree_expect_mapping(L->diag, L->file, map,
                              "a mapping like { latency: uniform(1ms, 5ms), loss: 0.01 }") < 0 ||
-        ytree_check_keys(L->diag, L->file, map, keys, 5) < 0 ||
+        dslab_ytree_check_keys(L->diag, L->file, map, keys, 5) < 0 ||
         load_link_fields(L, map, &net->link, &fields) < 0) {
         return -1;
     }
-    if ((n = ydoc_map_get(map, "order"))) {
-        if (ytree_expect_scalar(L->diag, L->file, n, "fifo or unordered") < 0) return -1;
+    if ((n = dslab_ydoc_map_get(map, "order"))) {
+        if (dslab_ytree_expect_scalar(L->diag, L->file, n, "fifo or unordered") < 0) return -1;
         if (strcmp(n->text, "fifo") == 0) net->fifo = true;
         else if (strcmp(n->text, "unordered") == 0) net->fifo = false;
         else {
-            return ytree_error(L->diag, L->file, n, "expected fifo or unordered, got '%s'",
+            return dslab_ytree_error(L->diag, L->file, n, "expected fifo or unordered, got '%s'",
                                n->text);
         }
     }
-    if ((n = ydoc_map_get(map, "links"))) return load_link_overrides(L, n);
+    if ((n = dslab_ydoc_map_get(map, "links"))) return load_link_overrides(L, n);
     return 0;
 }
 
 /* ---- protocol ------------------------------------------------------------ */
 
-static int unknown_protocol(struct loader *L, const struct ynode *n) {
+static int unknown_protocol(struct loader *L, const struct dslab_ynode *n) {
     const char *names[64 + DSLAB_PROTOCOLS_REGISTERED_MAX];
-    int count = protocol_names(names, (int)(sizeof names / sizeof names[0]));
-    const char *near = suggest_nearest(n->text, names, count);
+    int count = dslab_protocol_names(names, (int)(sizeof names / sizeof names[0]));
+    const char *near = dslab_suggest_nearest(n->text, names, count);
     if (near) {
-        return ytree_error(L->diag, L->file, n, "unknown protocol '%s' (did you mean '%s'?)",
+        return dslab_ytree_error(L->diag, L->file, n, "unknown protocol '%s' (did you mean '%s'?)",
                            n->text, near);
     }
     char list[400] = "";
@@ -348,24 +348,24 @@ static int unknown_protocol(struct loader *L, const struct ynode *n) {
     for (int i = 0; i < count && used < sizeof list; i++) {
         used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", names[i]);
     }
-    return ytree_error(L->diag, L->file, n, "unknown protocol '%s' (expected one of: %s)", n->text,
+    return dslab_ytree_error(L->diag, L->file, n, "unknown protocol '%s' (expected one of: %s)", n->text,
                        list);
 }
 
 /* `process: CMD` instead of `name:` (docs/PROCESS_NODES.md). Minimal
  * parse by h/process until the learner-node loader (h/plugin) lands. */
-static int load_protocol_process(struct loader *L, const struct ynode *n,
-                                 const struct ynode *cmd) {
-    struct scenario_protocol *p = &L->s->protocol;
-    if (ydoc_map_get(n, "name")) {
-        return ytree_error(L->diag, L->file, cmd, "give exactly one of 'name' and 'process' in protocol:");
+static int load_protocol_process(struct loader *L, const struct dslab_ynode *n,
+                                 const struct dslab_ynode *cmd) {
+    struct dslab_scenario_protocol *p = &L->s->protocol;
+    if (dslab_ydoc_map_get(n, "name")) {
+        return dslab_ytree_error(L->diag, L->file, cmd, "give exactly one of 'name' and 'process' in protocol:");
     }
-    if (ytree_expect_scalar(L->diag, L->file, cmd, "a command like \"python3 my_node.py\"") < 0) return -1;
+    if (dslab_ytree_expect_scalar(L->diag, L->file, cmd, "a command like \"python3 my_node.py\"") < 0) return -1;
     if (!(p->process = load_strdup(L, cmd->text))) return -1;
     /* The directory: process_dir (relative to the file's) or the file's,
      * made absolute so a copy of the scenario saved elsewhere still runs. */
-    const struct ynode *dir = ydoc_map_get(n, "process_dir");
-    if (dir && ytree_expect_scalar(L->diag, L->file, dir, "a directory") < 0) return -1;
+    const struct dslab_ynode *dir = dslab_ydoc_map_get(n, "process_dir");
+    if (dir && dslab_ytree_expect_scalar(L->diag, L->file, dir, "a directory") < 0) return -1;
     const char *path = L->s->path, *slash = strrchr(path, '/');
     char joined[PATH_MAX], resolved[PATH_MAX];
     int len = dir && dir->text[0] == '/' ? snprintf(joined, sizeof joined, "%s", dir->text)
@@ -373,61 +373,61 @@ static int load_protocol_process(struct loader *L, const struct ynode *n,
                                  dir ? dir->text : ".")
                       : snprintf(joined, sizeof joined, "./%s", dir ? dir->text : ".");
     if (len < 0 || (size_t)len >= sizeof joined) {
-        return ytree_error(L->diag, L->file, dir ? dir : cmd, "the process directory is too long");
+        return dslab_ytree_error(L->diag, L->file, dir ? dir : cmd, "the process directory is too long");
     }
     if (!(p->process_dir = load_strdup(L, realpath(joined, resolved) ? resolved : joined))) return -1;
     memcpy(p->name, "process", sizeof "process");
-    p->origin = PROTOCOL_PROCESS;
+    p->origin = DSLAB_PROTOCOL_PROCESS;
     p->pos = pos_of(cmd);
     return 0;
 }
 
-static int load_protocol(struct loader *L, const struct ynode *n) {
-    struct scenario_protocol *p = &L->s->protocol;
-    const struct ynode *name = n;
+static int load_protocol(struct loader *L, const struct dslab_ynode *n) {
+    struct dslab_scenario_protocol *p = &L->s->protocol;
+    const struct dslab_ynode *name = n;
     int code = 0; /* 1: source, plugin or process (not a built-in name) */
-    const struct ynode *cmd = n->kind == YNODE_MAPPING ? ydoc_map_get(n, "process") : NULL;
+    const struct dslab_ynode *cmd = n->kind == DSLAB_YNODE_MAPPING ? dslab_ydoc_map_get(n, "process") : NULL;
     if (cmd) {
-        if (ydoc_map_get(n, "source") || ydoc_map_get(n, "plugin")) {
-            return ytree_error(L->diag, L->file, cmd,
+        if (dslab_ydoc_map_get(n, "source") || dslab_ydoc_map_get(n, "plugin")) {
+            return dslab_ytree_error(L->diag, L->file, cmd,
                                "give exactly one of name, source, plugin and process in protocol:");
         }
         if (load_protocol_process(L, n, cmd) < 0) return -1;
         code = 1;
-    } else if (n->kind == YNODE_MAPPING) {
+    } else if (n->kind == DSLAB_YNODE_MAPPING) {
         if ((code = load_protocol_origin(L, n, &name)) < 0) return -1;
-    } else if (ytree_expect_scalar(L->diag, L->file, n, "a mapping like { name: raft, election_timeout: 150ms }") < 0) {
+    } else if (dslab_ytree_expect_scalar(L->diag, L->file, n, "a mapping like { name: raft, election_timeout: 150ms }") < 0) {
         return -1;
     }
     if (!code) {
-        if (ytree_expect_scalar(L->diag, L->file, name, "a protocol name like raft") < 0) return -1;
-        if (strlen(name->text) >= sizeof p->name || !protocol_find(name->text)) {
+        if (dslab_ytree_expect_scalar(L->diag, L->file, name, "a protocol name like raft") < 0) return -1;
+        if (strlen(name->text) >= sizeof p->name || !dslab_protocol_find(name->text)) {
             return load_protocol_file_as_name(L, name) < 0 ? -1 : unknown_protocol(L, name);
         }
         memcpy(p->name, name->text, strlen(name->text) + 1);
         p->pos = pos_of(name);
     }
-    if (n->kind != YNODE_MAPPING) return 0;
+    if (n->kind != DSLAB_YNODE_MAPPING) return 0;
     if (n->count - 1 > DSLAB_PARAMS_MAX) {
-        return ytree_error(L->diag, L->file, n, "more than %d protocol parameters",
+        return dslab_ytree_error(L->diag, L->file, n, "more than %d protocol parameters",
                            DSLAB_PARAMS_MAX);
     }
     p->params = load_alloc(L, sizeof *p->params * (size_t)n->count);
     if (!p->params) return -1;
-    for (const struct ynode *k = n->first; k; k = k->next) {
+    for (const struct dslab_ynode *k = n->first; k; k = k->next) {
         if (load_protocol_is_origin_key(k->text) ||
             (cmd && (strcmp(k->text, "process") == 0 || strcmp(k->text, "process_dir") == 0))) {
             continue;
         }
         if (strlen(k->text) >= sizeof p->params[0].key) {
-            return ytree_error(L->diag, L->file, k, "protocol parameter name '%s' is too long",
+            return dslab_ytree_error(L->diag, L->file, k, "protocol parameter name '%s' is too long",
                                k->text);
         }
-        if (ytree_expect_scalar(L->diag, L->file, k->value,
+        if (dslab_ytree_expect_scalar(L->diag, L->file, k->value,
                                 "a single value for a protocol parameter") < 0) {
             return -1;
         }
-        struct scenario_param *param = &p->params[p->params_count];
+        struct dslab_scenario_param *param = &p->params[p->params_count];
         memcpy(param->key, k->text, strlen(k->text) + 1);
         param->pos = pos_of(k);
         if (!(param->value = load_strdup(L, k->value->text))) return -1;
@@ -438,120 +438,120 @@ static int load_protocol(struct loader *L, const struct ynode *n) {
 
 /* ---- workload ------------------------------------------------------------ */
 
-static int load_ops(struct loader *L, const struct ynode *map, struct scenario_workload *w) {
+static int load_ops(struct loader *L, const struct dslab_ynode *map, struct dslab_scenario_workload *w) {
     static const char *const keys[] = {"read", "write", "cas"};
     uint32_t *weights[] = {&w->read_weight, &w->write_weight, &w->cas_weight};
-    if (ytree_expect_mapping(L->diag, L->file, map, "a mapping like { read: 0.5, write: 0.5 }") <
+    if (dslab_ytree_expect_mapping(L->diag, L->file, map, "a mapping like { read: 0.5, write: 0.5 }") <
             0 ||
-        ytree_check_keys(L->diag, L->file, map, keys, 3) < 0) {
+        dslab_ytree_check_keys(L->diag, L->file, map, keys, 3) < 0) {
         return -1;
     }
     uint64_t sum = 0;
     for (int i = 0; i < 3; i++) {
-        const struct ynode *n = ydoc_map_get(map, keys[i]);
+        const struct dslab_ynode *n = dslab_ydoc_map_get(map, keys[i]);
         uint64_t micro = 0;
-        char err[UNITS_ERR_MAX];
+        char err[DSLAB_UNITS_ERR_MAX];
         if (n) {
-            if (ytree_expect_scalar(L->diag, L->file, n, "a weight like 0.5") < 0) return -1;
+            if (dslab_ytree_expect_scalar(L->diag, L->file, n, "a weight like 0.5") < 0) return -1;
             if (units_parse_decimal_micro(n->text, UINT64_C(1000000000), &micro, err,
                                           (int)sizeof err) < 0) {
-                return ytree_error(L->diag, L->file, n, "%s", err);
+                return dslab_ytree_error(L->diag, L->file, n, "%s", err);
             }
         }
         *weights[i] = (uint32_t)micro;
         sum += micro;
     }
     if (sum == 0) {
-        return ytree_error(L->diag, L->file, map,
+        return dslab_ytree_error(L->diag, L->file, map,
                            "every op weight is 0; give read, write or cas a weight");
     }
     return 0;
 }
 
-static int load_rate(struct loader *L, const struct ynode *n, struct scenario_workload *w) {
+static int load_rate(struct loader *L, const struct dslab_ynode *n, struct dslab_scenario_workload *w) {
     struct units_rate rate;
-    char err[UNITS_ERR_MAX];
-    if (ytree_expect_scalar(L->diag, L->file, n, "a rate like 50/s") < 0) return -1;
+    char err[DSLAB_UNITS_ERR_MAX];
+    if (dslab_ytree_expect_scalar(L->diag, L->file, n, "a rate like 50/s") < 0) return -1;
     if (units_parse_rate(n->text, &rate, err, (int)sizeof err) < 0) {
-        return ytree_error(L->diag, L->file, n, "%s", err);
+        return dslab_ytree_error(L->diag, L->file, n, "%s", err);
     }
     /* interval per client = clients * per_ns / count, rounded to nearest. */
     uint64_t total;
     if (__builtin_mul_overflow((uint64_t)w->clients_count, (uint64_t)rate.per_ns, &total)) {
-        return ytree_error(L->diag, L->file, n, "rate %s is too low", n->text);
+        return dslab_ytree_error(L->diag, L->file, n, "rate %s is too low", n->text);
     }
     uint64_t interval = (total + rate.count / 2) / rate.count;
     if (interval == 0) {
-        return ytree_error(L->diag, L->file, n,
+        return dslab_ytree_error(L->diag, L->file, n,
                            "rate %s is more than one operation per nanosecond per client", n->text);
     }
     if (interval > (uint64_t)DSLAB_DURATION_NS_MAX) {
-        return ytree_error(L->diag, L->file, n,
+        return dslab_ytree_error(L->diag, L->file, n,
                            "rate %s is less than one operation per day per client", n->text);
     }
     w->interval_ns_mean = (int64_t)interval;
     return 0;
 }
 
-static int load_workload_times(struct loader *L, const struct ynode *map,
-                               struct scenario_workload *w) {
-    const struct ynode *n;
-    w->timeout_ns = NS_PER_S;
+static int load_workload_times(struct loader *L, const struct dslab_ynode *map,
+                               struct dslab_scenario_workload *w) {
+    const struct dslab_ynode *n;
+    w->timeout_ns = DSLAB_NS_PER_S;
     w->start_ns = 0;
     w->stop_ns = L->s->duration_ns;
-    if ((n = ydoc_map_get(map, "timeout")) &&
-        ytree_duration(L->diag, L->file, n, false, &w->timeout_ns) < 0) {
+    if ((n = dslab_ydoc_map_get(map, "timeout")) &&
+        dslab_ytree_duration(L->diag, L->file, n, false, &w->timeout_ns) < 0) {
         return -1;
     }
     if (n && w->timeout_ns == 0) {
-        return ytree_error(L->diag, L->file, n, "timeout must be more than 0");
+        return dslab_ytree_error(L->diag, L->file, n, "timeout must be more than 0");
     }
-    if ((n = ydoc_map_get(map, "start")) && load_time_in_run(L, n, "workload start", &w->start_ns) < 0) {
+    if ((n = dslab_ydoc_map_get(map, "start")) && load_time_in_run(L, n, "workload start", &w->start_ns) < 0) {
         return -1;
     }
-    if ((n = ydoc_map_get(map, "stop")) && load_time_in_run(L, n, "workload stop", &w->stop_ns) < 0) {
+    if ((n = dslab_ydoc_map_get(map, "stop")) && load_time_in_run(L, n, "workload stop", &w->stop_ns) < 0) {
         return -1;
     }
     if (w->stop_ns < w->start_ns) {
-        return ytree_error(L->diag, L->file, n, "workload stop is before its start");
+        return dslab_ytree_error(L->diag, L->file, n, "workload stop is before its start");
     }
     return 0;
 }
 
-static int load_workload(struct loader *L, const struct ynode *map) {
+static int load_workload(struct loader *L, const struct dslab_ynode *map) {
     static const char *const keys[] = {"clients", "rate",    "ops",   "keys",
                                        "timeout", "start", "stop", "target"};
-    struct scenario_workload *w = &L->s->workload;
-    const struct ynode *n;
+    struct dslab_scenario_workload *w = &L->s->workload;
+    const struct dslab_ynode *n;
     int64_t v;
-    w->target = TARGET_RANDOM;
+    w->target = DSLAB_TARGET_RANDOM;
     w->target_node = -1;
     if (!map) return 0;
-    if (ytree_expect_mapping(L->diag, L->file, map, "a mapping like { clients: 2, rate: 50/s }") <
+    if (dslab_ytree_expect_mapping(L->diag, L->file, map, "a mapping like { clients: 2, rate: 50/s }") <
             0 ||
-        ytree_check_keys(L->diag, L->file, map, keys, 8) < 0) {
+        dslab_ytree_check_keys(L->diag, L->file, map, keys, 8) < 0) {
         return -1;
     }
     w->clients_count = 1;
-    if ((n = ydoc_map_get(map, "clients"))) {
-        if (ytree_int(L->diag, L->file, n, 0, DSLAB_CLIENTS_MAX, &v) < 0) return -1;
+    if ((n = dslab_ydoc_map_get(map, "clients"))) {
+        if (dslab_ytree_int(L->diag, L->file, n, 0, DSLAB_CLIENTS_MAX, &v) < 0) return -1;
         w->clients_count = (int32_t)v;
     }
-    if (ytree_require(L->diag, L->file, map, "rate", &n) < 0) return -1;
+    if (dslab_ytree_require(L->diag, L->file, map, "rate", &n) < 0) return -1;
     if (w->clients_count > 0 && load_rate(L, n, w) < 0) return -1;
     w->read_weight = w->write_weight = 1000000u;
-    if ((n = ydoc_map_get(map, "ops")) && load_ops(L, n, w) < 0) return -1;
+    if ((n = dslab_ydoc_map_get(map, "ops")) && load_ops(L, n, w) < 0) return -1;
     w->keys_count = 1;
-    if ((n = ydoc_map_get(map, "keys"))) {
-        if (ytree_int(L->diag, L->file, n, 1, DSLAB_KEYS_MAX, &v) < 0) return -1;
+    if ((n = dslab_ydoc_map_get(map, "keys"))) {
+        if (dslab_ytree_int(L->diag, L->file, n, 1, DSLAB_KEYS_MAX, &v) < 0) return -1;
         w->keys_count = (int32_t)v;
     }
     if (load_workload_times(L, map, w) < 0) return -1;
-    if ((n = ydoc_map_get(map, "target"))) {
-        if (ytree_expect_scalar(L->diag, L->file, n, "random or a node name") < 0) return -1;
+    if ((n = dslab_ydoc_map_get(map, "target"))) {
+        if (dslab_ytree_expect_scalar(L->diag, L->file, n, "random or a node name") < 0) return -1;
         if (strcmp(n->text, "random") != 0) {
             if (load_node_ref(L, n, &w->target_node) < 0) return -1;
-            w->target = TARGET_NODE;
+            w->target = DSLAB_TARGET_NODE;
         }
     }
     return 0;
@@ -559,24 +559,24 @@ static int load_workload(struct loader *L, const struct ynode *map) {
 
 /* ---- assumptions --------------------------------------------------------- */
 
-static int load_assumption_duration(struct loader *L, const struct ynode *map, const char *key,
-                                    bool *declared, int64_t *out, struct src_pos *pos) {
-    const struct ynode *n = ydoc_map_get(map, key);
+static int load_assumption_duration(struct loader *L, const struct dslab_ynode *map, const char *key,
+                                    bool *declared, int64_t *out, struct dslab_src_pos *pos) {
+    const struct dslab_ynode *n = dslab_ydoc_map_get(map, key);
     if (!n) return 0;
-    if (ytree_duration(L->diag, L->file, n, false, out) < 0) return -1;
-    if (*out == 0) return ytree_error(L->diag, L->file, n, "%s must be more than 0", key);
+    if (dslab_ytree_duration(L->diag, L->file, n, false, out) < 0) return -1;
+    if (*out == 0) return dslab_ytree_error(L->diag, L->file, n, "%s must be more than 0", key);
     *declared = true;
     *pos = pos_of(n);
     return 0;
 }
 
-static int load_assumptions(struct loader *L, const struct ynode *map) {
+static int load_assumptions(struct loader *L, const struct dslab_ynode *map) {
     static const char *const keys[] = {"message_delay_below", "clock_skew_below", "pause_below",
                                        "majority_connected"};
-    struct scenario_assumptions *a = &L->s->assumptions;
-    if (ytree_expect_mapping(L->diag, L->file, map, "a mapping like { clock_skew_below: 50ms }") <
+    struct dslab_scenario_assumptions *a = &L->s->assumptions;
+    if (dslab_ytree_expect_mapping(L->diag, L->file, map, "a mapping like { clock_skew_below: 50ms }") <
             0 ||
-        ytree_check_keys(L->diag, L->file, map, keys, 4) < 0 ||
+        dslab_ytree_check_keys(L->diag, L->file, map, keys, 4) < 0 ||
         load_assumption_duration(L, map, keys[0], &a->message_delay_declared,
                                  &a->message_delay_below_ns, &a->message_delay_pos) < 0 ||
         load_assumption_duration(L, map, keys[1], &a->clock_skew_declared, &a->clock_skew_below_ns,
@@ -585,9 +585,9 @@ static int load_assumptions(struct loader *L, const struct ynode *map) {
                                  &a->pause_pos) < 0) {
         return -1;
     }
-    const struct ynode *n = ydoc_map_get(map, keys[3]);
+    const struct dslab_ynode *n = dslab_ydoc_map_get(map, keys[3]);
     if (n) {
-        if (ytree_bool(L->diag, L->file, n, &a->majority_connected) < 0) return -1;
+        if (dslab_ytree_bool(L->diag, L->file, n, &a->majority_connected) < 0) return -1;
         a->majority_connected_declared = true;
         a->majority_connected_pos = pos_of(n);
     }
@@ -596,17 +596,17 @@ static int load_assumptions(struct loader *L, const struct ynode *map) {
 
 /* ---- checks -------------------------------------------------------------- */
 
-static int unknown_check(struct loader *L, const struct ynode *at, const char *name) {
+static int unknown_check(struct loader *L, const struct dslab_ynode *at, const char *name) {
     const char *names[64];
-    int count = checker_count() < 64 ? checker_count() : 64;
-    for (int i = 0; i < count; i++) names[i] = checker_at(i)->name;
-    const char *near = suggest_nearest(name, names, count);
+    int count = dslab_checker_count() < 64 ? dslab_checker_count() : 64;
+    for (int i = 0; i < count; i++) names[i] = dslab_checker_at(i)->name;
+    const char *near = dslab_suggest_nearest(name, names, count);
     if (near) {
-        return ytree_error(L->diag, L->file, at, "unknown check '%s' (did you mean '%s'?)", name,
+        return dslab_ytree_error(L->diag, L->file, at, "unknown check '%s' (did you mean '%s'?)", name,
                            near);
     }
     if (count == 0) {
-        return ytree_error(L->diag, L->file, at, "unknown check '%s' (no checks are available)",
+        return dslab_ytree_error(L->diag, L->file, at, "unknown check '%s' (no checks are available)",
                            name);
     }
     char list[400] = "";
@@ -614,48 +614,48 @@ static int unknown_check(struct loader *L, const struct ynode *at, const char *n
     for (int i = 0; i < count && used < sizeof list; i++) {
         used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", names[i]);
     }
-    return ytree_error(L->diag, L->file, at, "unknown check '%s' (expected one of: %s)", name,
+    return dslab_ytree_error(L->diag, L->file, at, "unknown check '%s' (expected one of: %s)", name,
                        list);
 }
 
-static int load_check(struct loader *L, const struct ynode *item, struct scenario_check *c) {
+static int load_check(struct loader *L, const struct dslab_ynode *item, struct dslab_scenario_check *c) {
     char name[sizeof c->name + 1];
     const char *args = "";
-    const struct ynode *at = item;
-    if (item->kind == YNODE_MAPPING && item->count == 1) {
+    const struct dslab_ynode *at = item;
+    if (item->kind == DSLAB_YNODE_MAPPING && item->count == 1) {
         at = item->first;
-        if (ytree_expect_scalar(L->diag, L->file, at->value, "the check's arguments as text") < 0) {
+        if (dslab_ytree_expect_scalar(L->diag, L->file, at->value, "the check's arguments as text") < 0) {
             return -1;
         }
         args = at->value->text;
         snprintf(name, sizeof name, "%s", at->text);
-    } else if (item->kind == YNODE_SCALAR && !ydoc_is_null(item)) {
+    } else if (item->kind == DSLAB_YNODE_SCALAR && !dslab_ydoc_is_null(item)) {
         const char *colon = strchr(item->text, ':');
         size_t len = colon ? (size_t)(colon - item->text) : strlen(item->text);
         snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1),
                  item->text);
         if (colon) args = colon + 1 + strspn(colon + 1, " \t");
     } else {
-        return ytree_expect_scalar(L->diag, L->file, item, "a check name or { name: arguments }");
+        return dslab_ytree_expect_scalar(L->diag, L->file, item, "a check name or { name: arguments }");
     }
-    if (strlen(name) >= sizeof c->name || !checker_find(name)) return unknown_check(L, at, name);
+    if (strlen(name) >= sizeof c->name || !dslab_checker_find(name)) return unknown_check(L, at, name);
     memcpy(c->name, name, strlen(name) + 1);
     c->pos = pos_of(at);
     c->args = load_strdup(L, args);
     return c->args ? 0 : -1;
 }
 
-static int load_checks(struct loader *L, const struct ynode *seq) {
-    struct scenario *s = L->s;
-    if (ytree_expect_list(L->diag, L->file, seq, "a list of check names like [linearizable]") < 0) {
+static int load_checks(struct loader *L, const struct dslab_ynode *seq) {
+    struct dslab_scenario *s = L->s;
+    if (dslab_ytree_expect_list(L->diag, L->file, seq, "a list of check names like [linearizable]") < 0) {
         return -1;
     }
     if (seq->count > DSLAB_PARAMS_MAX) {
-        return ytree_error(L->diag, L->file, seq, "more than %d checks", DSLAB_PARAMS_MAX);
+        return dslab_ytree_error(L->diag, L->file, seq, "more than %d checks", DSLAB_PARAMS_MAX);
     }
     s->checks = load_alloc(L, sizeof *s->checks * (size_t)seq->count);
     if (!s->checks) return -1;
-    for (const struct ynode *item = seq->first; item; item = item->next) {
+    for (const struct dslab_ynode *item = seq->first; item; item = item->next) {
         if (load_check(L, item, &s->checks[s->checks_count]) < 0) return -1;
         s->checks_count++;
     }
@@ -665,41 +665,41 @@ static int load_checks(struct loader *L, const struct ynode *seq) {
 /* ---- narration ----------------------------------------------------------- */
 
 static int narration_cmp(const void *pa, const void *pb) {
-    const struct scenario_narration *a = pa, *b = pb;
+    const struct dslab_scenario_narration *a = pa, *b = pb;
     if (a->at_ns != b->at_ns) return a->at_ns < b->at_ns ? -1 : 1;
     return 0; /* equal times keep file order: the sort below is stable */
 }
 
-static int load_narration(struct loader *L, const struct ynode *seq) {
+static int load_narration(struct loader *L, const struct dslab_ynode *seq) {
     static const char *const keys[] = {"at", "say", "pause"};
-    struct scenario *s = L->s;
-    if (ytree_expect_list(L->diag, L->file, seq, "a list of { at: 1s, say: \"...\" }") < 0) {
+    struct dslab_scenario *s = L->s;
+    if (dslab_ytree_expect_list(L->diag, L->file, seq, "a list of { at: 1s, say: \"...\" }") < 0) {
         return -1;
     }
     if (seq->count > DSLAB_NARRATION_MAX) {
-        return ytree_error(L->diag, L->file, seq, "more than %d narration entries",
+        return dslab_ytree_error(L->diag, L->file, seq, "more than %d narration entries",
                            DSLAB_NARRATION_MAX);
     }
     s->narration = load_alloc(L, sizeof *s->narration * (size_t)seq->count);
     if (!s->narration) return -1;
     bool sorted = true;
-    for (const struct ynode *item = seq->first; item; item = item->next) {
-        struct scenario_narration *e = &s->narration[s->narration_count];
-        const struct ynode *at, *say, *p;
-        if (ytree_expect_mapping(L->diag, L->file, item,
+    for (const struct dslab_ynode *item = seq->first; item; item = item->next) {
+        struct dslab_scenario_narration *e = &s->narration[s->narration_count];
+        const struct dslab_ynode *at, *say, *p;
+        if (dslab_ytree_expect_mapping(L->diag, L->file, item,
                                  "a mapping like { at: 1s, say: \"...\" }") < 0 ||
-            ytree_check_keys(L->diag, L->file, item, keys, 3) < 0 ||
-            ytree_require(L->diag, L->file, item, "at", &at) < 0 ||
-            ytree_require(L->diag, L->file, item, "say", &say) < 0 ||
+            dslab_ytree_check_keys(L->diag, L->file, item, keys, 3) < 0 ||
+            dslab_ytree_require(L->diag, L->file, item, "at", &at) < 0 ||
+            dslab_ytree_require(L->diag, L->file, item, "say", &say) < 0 ||
             load_time_in_run(L, at, "narration", &e->at_ns) < 0 ||
-            ytree_expect_scalar(L->diag, L->file, say, "text to say") < 0) {
+            dslab_ytree_expect_scalar(L->diag, L->file, say, "text to say") < 0) {
             return -1;
         }
         if (strlen(say->text) > DSLAB_TEXT_MAX) {
-            return ytree_error(L->diag, L->file, say, "narration text is longer than %d bytes",
+            return dslab_ytree_error(L->diag, L->file, say, "narration text is longer than %d bytes",
                                DSLAB_TEXT_MAX);
         }
-        if ((p = ydoc_map_get(item, "pause")) && ytree_bool(L->diag, L->file, p, &e->pause) < 0) {
+        if ((p = dslab_ydoc_map_get(item, "pause")) && dslab_ytree_bool(L->diag, L->file, p, &e->pause) < 0) {
             return -1;
         }
         e->pos = pos_of(item);
@@ -712,7 +712,7 @@ static int load_narration(struct loader *L, const struct ynode *seq) {
     if (!sorted) {
         /* Stable: insertion sort (at most DSLAB_NARRATION_MAX entries). */
         for (int i = 1; i < s->narration_count; i++) {
-            struct scenario_narration e = s->narration[i];
+            struct dslab_scenario_narration e = s->narration[i];
             int j = i;
             while (j > 0 && narration_cmp(&s->narration[j - 1], &e) > 0) {
                 s->narration[j] = s->narration[j - 1];
@@ -727,19 +727,19 @@ static int load_narration(struct loader *L, const struct ynode *seq) {
 /* ---- validation by the protocol and the checkers ------------------------- */
 
 static int validate_plugins(struct loader *L) {
-    struct scenario *s = L->s;
-    /* Node code from a file is configured when it is loaded (sim_create). */
-    const struct protocol *p = NULL;
-    if (s->protocol.origin == PROTOCOL_BUILTIN) {
-        p = protocol_find(s->protocol.name);
+    struct dslab_scenario *s = L->s;
+    /* Node code from a file is configured when it is loaded (dslab_sim_create). */
+    const struct dslab_protocol *p = NULL;
+    if (s->protocol.origin == DSLAB_PROTOCOL_BUILTIN) {
+        p = dslab_protocol_find(s->protocol.name);
         if (!p) { /* a registered protocol another thread unregistered meanwhile */
-            return diag_set(L->diag, L->file, s->protocol.pos.line, s->protocol.pos.col,
+            return dslab_diag_set(L->diag, L->file, s->protocol.pos.line, s->protocol.pos.col,
                             "unknown protocol '%s'", s->protocol.name);
         }
     }
     if (p && !p->configure && s->protocol.params_count > 0) {
-        const struct scenario_param *param = &s->protocol.params[0];
-        return diag_set(L->diag, L->file, param->pos.line, param->pos.col,
+        const struct dslab_scenario_param *param = &s->protocol.params[0];
+        return dslab_diag_set(L->diag, L->file, param->pos.line, param->pos.col,
                         "unknown protocol parameter '%s' (%s takes no parameters)", param->key,
                         p->name);
     }
@@ -749,7 +749,7 @@ static int validate_plugins(struct loader *L) {
         if (p->destroy_config) p->destroy_config(config);
     }
     for (int i = 0; i < s->checks_count; i++) {
-        const struct checker *c = checker_find(s->checks[i].name);
+        const struct dslab_checker *c = dslab_checker_find(s->checks[i].name);
         void *state = NULL;
         if (c->create) {
             if (c->create(s, &s->checks[i], &state, L->diag) < 0) return -1;
@@ -761,48 +761,48 @@ static int validate_plugins(struct loader *L) {
 
 /* ---- top level ----------------------------------------------------------- */
 
-static int load_top(struct loader *L, const struct ynode *root) {
+static int load_top(struct loader *L, const struct dslab_ynode *root) {
     static const char *const keys[] = {
         "name",    "title",  "description", "seed",   "duration",    "limits",
         "nodes",   "clocks", "network",     "protocol", "workload",  "faults",
         "assumptions", "checks", "narration", "explore", "costs"};
-    const struct ynode *n;
-    if (ytree_check_keys(L->diag, L->file, root, keys, (int)(sizeof keys / sizeof keys[0])) < 0 ||
-        load_basics(L, root) < 0 || ytree_require(L->diag, L->file, root, "nodes", &n) < 0 ||
+    const struct dslab_ynode *n;
+    if (dslab_ytree_check_keys(L->diag, L->file, root, keys, (int)(sizeof keys / sizeof keys[0])) < 0 ||
+        load_basics(L, root) < 0 || dslab_ytree_require(L->diag, L->file, root, "nodes", &n) < 0 ||
         load_nodes(L, n) < 0) {
         return -1;
     }
-    if ((n = ydoc_map_get(root, "clocks")) && load_clocks(L, n) < 0) return -1;
-    if (load_network(L, ydoc_map_get(root, "network")) < 0) return -1;
-    if (ytree_require(L->diag, L->file, root, "protocol", &n) < 0 || load_protocol(L, n) < 0) {
+    if ((n = dslab_ydoc_map_get(root, "clocks")) && load_clocks(L, n) < 0) return -1;
+    if (load_network(L, dslab_ydoc_map_get(root, "network")) < 0) return -1;
+    if (dslab_ytree_require(L->diag, L->file, root, "protocol", &n) < 0 || load_protocol(L, n) < 0) {
         return -1;
     }
-    if (load_workload(L, ydoc_map_get(root, "workload")) < 0) return -1;
-    if ((n = ydoc_map_get(root, "faults")) && !ydoc_is_null(n) && load_faults(L, n) < 0) return -1;
-    if ((n = ydoc_map_get(root, "assumptions")) && load_assumptions(L, n) < 0) return -1;
-    if ((n = ydoc_map_get(root, "checks")) && !ydoc_is_null(n) && load_checks(L, n) < 0) return -1;
-    if ((n = ydoc_map_get(root, "narration")) && !ydoc_is_null(n) && load_narration(L, n) < 0) {
+    if (load_workload(L, dslab_ydoc_map_get(root, "workload")) < 0) return -1;
+    if ((n = dslab_ydoc_map_get(root, "faults")) && !dslab_ydoc_is_null(n) && load_faults(L, n) < 0) return -1;
+    if ((n = dslab_ydoc_map_get(root, "assumptions")) && load_assumptions(L, n) < 0) return -1;
+    if ((n = dslab_ydoc_map_get(root, "checks")) && !dslab_ydoc_is_null(n) && load_checks(L, n) < 0) return -1;
+    if ((n = dslab_ydoc_map_get(root, "narration")) && !dslab_ydoc_is_null(n) && load_narration(L, n) < 0) {
         return -1;
     }
-    if (load_explore(L, ydoc_map_get(root, "explore")) < 0) return -1;
-    if (load_costs(L, ydoc_map_get(root, "costs")) < 0) return -1;
+    if (load_explore(L, dslab_ydoc_map_get(root, "explore")) < 0) return -1;
+    if (load_costs(L, dslab_ydoc_map_get(root, "costs")) < 0) return -1;
     return validate_plugins(L);
 }
 
-static struct scenario *load_doc(struct ydoc *doc, const char *file,
-                                 const struct scenario_override *overrides, int overrides_count,
-                                 struct diag *diag) {
+static struct dslab_scenario *load_doc(struct dslab_ydoc *doc, const char *file,
+                                 const struct dslab_scenario_override *overrides, int overrides_count,
+                                 struct dslab_diag *diag) {
     if (!doc->root) {
-        diag_set(diag, file, 0, 0,
+        dslab_diag_set(diag, file, 0, 0,
                  "empty scenario file: expected a mapping with name, duration, nodes, "
                  "protocol...");
         return NULL;
     }
-    if (doc->root->kind != YNODE_MAPPING) {
-        diag_set(diag, file, doc->root->line, doc->root->col,
+    if (doc->root->kind != DSLAB_YNODE_MAPPING) {
+        dslab_diag_set(diag, file, doc->root->line, doc->root->col,
                  "expected a mapping with name, duration, nodes, protocol... at the top of the "
                  "file, got %s",
-                 ydoc_kind_name(doc->root));
+                 dslab_ydoc_kind_name(doc->root));
         return NULL;
     }
     if (overrides_apply(doc, overrides, overrides_count, diag) < 0) return NULL;
@@ -815,31 +815,31 @@ static struct scenario *load_doc(struct ydoc *doc, const char *file,
     int rc = load_top(&L, doc->root);
     load_free(&L, L.nodes_by_name);
     if (rc < 0) {
-        scenario_free(L.s);
+        dslab_scenario_free(L.s);
         return NULL;
     }
     return L.s;
 }
 
-struct scenario *scenario_load(const char *path, const struct scenario_override *overrides,
-                               int overrides_count, const struct scenario_alloc *alloc,
-                               struct diag *diag) {
-    struct ydoc doc;
-    diag_clear(diag);
-    if (ydoc_load_file(&doc, path, alloc, diag) < 0) return NULL;
-    struct scenario *s = load_doc(&doc, path, overrides, overrides_count, diag);
-    ydoc_free(&doc);
+struct dslab_scenario *dslab_scenario_load(const char *path, const struct dslab_scenario_override *overrides,
+                               int overrides_count, const struct dslab_scenario_alloc *alloc,
+                               struct dslab_diag *diag) {
+    struct dslab_ydoc doc;
+    dslab_diag_clear(diag);
+    if (dslab_ydoc_load_file(&doc, path, alloc, diag) < 0) return NULL;
+    struct dslab_scenario *s = load_doc(&doc, path, overrides, overrides_count, diag);
+    dslab_ydoc_free(&doc);
     return s;
 }
 
-struct scenario *scenario_load_buffer(const char *text, size_t len, const char *name_for_errors,
-                                      const struct scenario_override *overrides,
-                                      int overrides_count, const struct scenario_alloc *alloc,
-                                      struct diag *diag) {
-    struct ydoc doc;
-    diag_clear(diag);
-    if (ydoc_parse(&doc, text, len, name_for_errors, alloc, diag) < 0) return NULL;
-    struct scenario *s = load_doc(&doc, name_for_errors, overrides, overrides_count, diag);
-    ydoc_free(&doc);
+struct dslab_scenario *dslab_scenario_load_buffer(const char *text, size_t len, const char *name_for_errors,
+                                      const struct dslab_scenario_override *overrides,
+                                      int overrides_count, const struct dslab_scenario_alloc *alloc,
+                                      struct dslab_diag *diag) {
+    struct dslab_ydoc doc;
+    dslab_diag_clear(diag);
+    if (dslab_ydoc_parse(&doc, text, len, name_for_errors, alloc, diag) < 0) return NULL;
+    struct dslab_scenario *s = load_doc(&doc, name_for_errors, overrides, overrides_count, diag);
+    dslab_ydoc_free(&doc);
     return s;
 }

@@ -1,10 +1,10 @@
-/* scenario_save.c: struct scenario -> YAML that loads back to an equal
+/* dslab_scenario_save.c: struct dslab_scenario -> YAML that loads back to an equal
  * scenario (positions aside). Used by `dslab viz` to save a session and by
  * `dslab explore` to write reproducers.
  *
  * Everything is written explicitly in its canonical form: durations with
  * the largest exact unit, probabilities as decimals of their ppm, latencies
- * through latency_format(), the workload rate as "CLIENTS/INTERVAL" so the
+ * through dslab_latency_format(), the workload rate as "CLIENTS/INTERVAL" so the
  * mean interval comes back to the nanosecond. Free text is double-quoted
  * with escapes. The file is written to PATH.tmp and renamed over PATH, so
  * a reader never sees half a file. */
@@ -40,7 +40,7 @@ static void put_quoted(FILE *f, const char *text) {
 }
 
 static const char *dur(int64_t ns, char *buf) {
-    return time_format_duration(ns, buf, 32);
+    return dslab_time_format_duration(ns, buf, 32);
 }
 
 static const char *ppm(uint64_t v, char *buf) {
@@ -48,18 +48,18 @@ static const char *ppm(uint64_t v, char *buf) {
     return buf;
 }
 
-static void put_link_fields(FILE *f, const struct link_params *link, uint32_t fields) {
+static void put_link_fields(FILE *f, const struct dslab_link_params *link, uint32_t fields) {
     char buf[32], lat[512];
-    if (fields & LINK_FIELD_LATENCY) {
-        latency_format(&link->latency, lat, (int)sizeof lat);
+    if (fields & DSLAB_LINK_FIELD_LATENCY) {
+        dslab_latency_format(&link->latency, lat, (int)sizeof lat);
         fputs(", latency: ", f);
         put_quoted(f, lat);
     }
-    if (fields & LINK_FIELD_LOSS) fprintf(f, ", loss: %s", ppm(link->loss_ppm, buf));
-    if (fields & LINK_FIELD_DUPLICATE) fprintf(f, ", duplicate: %s", ppm(link->duplicate_ppm, buf));
+    if (fields & DSLAB_LINK_FIELD_LOSS) fprintf(f, ", loss: %s", ppm(link->loss_ppm, buf));
+    if (fields & DSLAB_LINK_FIELD_DUPLICATE) fprintf(f, ", duplicate: %s", ppm(link->duplicate_ppm, buf));
 }
 
-static bool default_names(const struct scenario *s) {
+static bool default_names(const struct dslab_scenario *s) {
     for (int32_t i = 0; i < s->nodes_count; i++) {
         char name[DSLAB_NAME_MAX];
         snprintf(name, sizeof name, "n%d", (int)i + 1);
@@ -68,7 +68,7 @@ static bool default_names(const struct scenario *s) {
     return true;
 }
 
-static void save_header(FILE *f, const struct scenario *s) {
+static void save_header(FILE *f, const struct dslab_scenario *s) {
     char buf[32];
     fprintf(f, "name: %s\ntitle: ", s->name);
     put_quoted(f, s->title ? s->title : "");
@@ -87,7 +87,7 @@ static void save_header(FILE *f, const struct scenario *s) {
     }
     bool any_clock = false;
     for (int32_t i = 0; i < s->nodes_count; i++) {
-        const struct scenario_clock *c = &s->clocks[i];
+        const struct dslab_scenario_clock *c = &s->clocks[i];
         if (c->offset_ns == 0 && c->drift_ppm == 0) continue;
         if (!any_clock) fputs("clocks:\n", f);
         any_clock = true;
@@ -96,9 +96,9 @@ static void save_header(FILE *f, const struct scenario *s) {
     }
 }
 
-static void save_network_block(FILE *f, const struct scenario *s) {
+static void save_network_block(FILE *f, const struct dslab_scenario *s) {
     char lat[512], buf[32];
-    latency_format(&s->network.link.latency, lat, (int)sizeof lat);
+    dslab_latency_format(&s->network.link.latency, lat, (int)sizeof lat);
     fputs("network:\n  latency: ", f);
     put_quoted(f, lat);
     fprintf(f, "\n  loss: %s\n", ppm(s->network.link.loss_ppm, buf));
@@ -106,7 +106,7 @@ static void save_network_block(FILE *f, const struct scenario *s) {
     fprintf(f, "  order: %s\n", s->network.fifo ? "fifo" : "unordered");
     if (s->link_overrides_count > 0) fputs("  links:\n", f);
     for (int i = 0; i < s->link_overrides_count; i++) {
-        const struct scenario_link_override *o = &s->link_overrides[i];
+        const struct dslab_scenario_link_override *o = &s->link_overrides[i];
         fprintf(f, "    - { from: %s, to: %s, both: %s", s->node_names[o->from_node],
                 s->node_names[o->to_node], o->both_ways ? "true" : "false");
         put_link_fields(f, &o->link, o->fields);
@@ -114,15 +114,15 @@ static void save_network_block(FILE *f, const struct scenario *s) {
     }
 }
 
-static void save_protocol_workload(FILE *f, const struct scenario *s) {
+static void save_protocol_workload(FILE *f, const struct dslab_scenario *s) {
     char buf[32], buf2[32];
-    if (s->protocol.origin == PROTOCOL_PROCESS) {
+    if (s->protocol.origin == DSLAB_PROTOCOL_PROCESS) {
         fprintf(f, "protocol:\n  process: ");
         put_quoted(f, s->protocol.process);
         fprintf(f, "\n  process_dir: ");
         put_quoted(f, s->protocol.process_dir ? s->protocol.process_dir : ".");
         fprintf(f, "\n");
-    } else if (s->protocol.origin == PROTOCOL_BUILTIN) {
+    } else if (s->protocol.origin == DSLAB_PROTOCOL_BUILTIN) {
         fprintf(f, "protocol:\n  name: %s\n", s->protocol.name);
     } else {
         /* Absolute, so the saved file finds the code from any directory. */
@@ -132,7 +132,7 @@ static void save_protocol_workload(FILE *f, const struct scenario *s) {
             snprintf(abs, sizeof abs, "%s/%s", cwd, path);
             path = abs;
         }
-        fprintf(f, "protocol:\n  %s: ", s->protocol.origin == PROTOCOL_SOURCE ? "source" : "plugin");
+        fprintf(f, "protocol:\n  %s: ", s->protocol.origin == DSLAB_PROTOCOL_SOURCE ? "source" : "plugin");
         put_quoted(f, path);
         fputc('\n', f);
     }
@@ -141,7 +141,7 @@ static void save_protocol_workload(FILE *f, const struct scenario *s) {
         put_quoted(f, s->protocol.params[i].value);
         fputc('\n', f);
     }
-    const struct scenario_workload *w = &s->workload;
+    const struct dslab_scenario_workload *w = &s->workload;
     if (w->clients_count == 0) return;
     fprintf(f, "workload:\n  clients: %d\n", (int)w->clients_count);
     fprintf(f, "  rate: %d/%s\n", (int)w->clients_count, dur(w->interval_ns_mean, buf));
@@ -151,10 +151,10 @@ static void save_protocol_workload(FILE *f, const struct scenario *s) {
     fprintf(f, "  keys: %d\n  timeout: %s\n", (int)w->keys_count, dur(w->timeout_ns, buf));
     fprintf(f, "  start: %s\n  stop: %s\n", dur(w->start_ns, buf), dur(w->stop_ns, buf2));
     fprintf(f, "  target: %s\n",
-            w->target == TARGET_NODE ? s->node_names[w->target_node] : "random");
+            w->target == DSLAB_TARGET_NODE ? s->node_names[w->target_node] : "random");
 }
 
-static void put_ends(FILE *f, const struct scenario *s, const struct fault *x) {
+static void put_ends(FILE *f, const struct dslab_scenario *s, const struct dslab_fault *x) {
     if (x->both_ways) {
         fprintf(f, "[%s, %s]", s->node_names[x->node], s->node_names[x->peer]);
     } else {
@@ -162,7 +162,7 @@ static void put_ends(FILE *f, const struct scenario *s, const struct fault *x) {
     }
 }
 
-static void put_groups(FILE *f, const struct scenario *s, const struct fault *x) {
+static void put_groups(FILE *f, const struct dslab_scenario *s, const struct dslab_fault *x) {
     int32_t groups = 0;
     for (int32_t i = 0; i < s->nodes_count; i++) {
         if (x->group_of_node[i] + 1 > groups) groups = x->group_of_node[i] + 1;
@@ -182,55 +182,55 @@ static void put_groups(FILE *f, const struct scenario *s, const struct fault *x)
     fputc(']', f);
 }
 
-static void save_fault(FILE *f, const struct scenario *s, const struct fault *x) {
+static void save_fault(FILE *f, const struct dslab_scenario *s, const struct dslab_fault *x) {
     static const char *const shape_names[] = {"", "majority-minority", "isolate-one", "bridge",
                                               "majorities-ring"};
     char buf[32];
     fprintf(f, "  - { at: %s, ", dur(x->at_ns, buf));
     const char *node = x->node >= 0 ? s->node_names[x->node] : "";
     switch (x->kind) {
-    case FAULT_PARTITION:
+    case DSLAB_FAULT_PARTITION:
         fputs("partition: ", f);
-        if (x->shape == PARTITION_GROUPS) put_groups(f, s, x);
+        if (x->shape == DSLAB_PARTITION_GROUPS) put_groups(f, s, x);
         else fputs(shape_names[x->shape], f);
-        if (x->shape == PARTITION_ISOLATE_ONE || x->shape == PARTITION_BRIDGE) {
+        if (x->shape == DSLAB_PARTITION_ISOLATE_ONE || x->shape == DSLAB_PARTITION_BRIDGE) {
             fprintf(f, ", node: %s", node);
         }
         break;
-    case FAULT_HEAL:
+    case DSLAB_FAULT_HEAL:
         fputs("heal: ", f);
         if (x->node < 0) fputs("all", f);
         else put_ends(f, s, x);
         break;
-    case FAULT_CUT: fputs("cut: ", f); put_ends(f, s, x); break;
-    case FAULT_CRASH: fprintf(f, "crash: %s", node); break;
-    case FAULT_RESTART:
+    case DSLAB_FAULT_CUT: fputs("cut: ", f); put_ends(f, s, x); break;
+    case DSLAB_FAULT_CRASH: fprintf(f, "crash: %s", node); break;
+    case DSLAB_FAULT_RESTART:
         fprintf(f, "restart: %s, lose_unsynced: %s", node, x->lose_unsynced ? "true" : "false");
         break;
-    case FAULT_PAUSE: fprintf(f, "pause: %s, for: %s", node, dur(x->duration_ns, buf)); break;
-    case FAULT_CLOCK_JUMP: fprintf(f, "clock: %s, jump: %s", node, dur(x->jump_ns, buf)); break;
-    case FAULT_CLOCK_DRIFT:
+    case DSLAB_FAULT_PAUSE: fprintf(f, "pause: %s, for: %s", node, dur(x->duration_ns, buf)); break;
+    case DSLAB_FAULT_CLOCK_JUMP: fprintf(f, "clock: %s, jump: %s", node, dur(x->jump_ns, buf)); break;
+    case DSLAB_FAULT_CLOCK_DRIFT:
         fprintf(f, "clock: %s, drift_ppm: %" PRId64, node, x->drift_ppm);
         break;
-    case FAULT_LINK:
+    case DSLAB_FAULT_LINK:
         fputs("link: ", f);
         put_ends(f, s, x);
         put_link_fields(f, &x->link, x->link_fields);
         break;
-    case FAULT_SLOW: fprintf(f, "slow: %s, factor: %u", node, (unsigned)x->slow_factor); break;
-    case FAULT_SLOW_DISK:
+    case DSLAB_FAULT_SLOW: fprintf(f, "slow: %s, factor: %u", node, (unsigned)x->slow_factor); break;
+    case DSLAB_FAULT_SLOW_DISK:
         fprintf(f, "slow-disk: %s, factor: %u", node, (unsigned)x->slow_factor);
         break;
-    case FAULT_KIND_COUNT: break;
+    case DSLAB_FAULT_KIND_COUNT: break;
     }
     fputs(" }\n", f);
 }
 
-static void save_rest(FILE *f, const struct scenario *s) {
+static void save_rest(FILE *f, const struct dslab_scenario *s) {
     char buf[32];
     if (s->faults_count > 0) fputs("faults:\n", f);
     for (int i = 0; i < s->faults_count; i++) save_fault(f, s, &s->faults[i]);
-    const struct scenario_assumptions *a = &s->assumptions;
+    const struct dslab_scenario_assumptions *a = &s->assumptions;
     if (a->message_delay_declared || a->clock_skew_declared || a->pause_declared ||
         a->majority_connected_declared) {
         fputs("assumptions:\n", f);
@@ -259,17 +259,17 @@ static void save_rest(FILE *f, const struct scenario *s) {
     }
 }
 
-int scenario_save(const struct scenario *s, const char *path, struct diag *diag) {
+int dslab_scenario_save(const struct dslab_scenario *s, const char *path, struct dslab_diag *diag) {
     /* Atomic for a regular file, through for a device (dslab/outfile.h). */
-    struct outfile out;
-    if (outfile_open(&out, path, diag) < 0) return -1;
+    struct dslab_outfile out;
+    if (dslab_outfile_open(&out, path, diag) < 0) return -1;
     FILE *f = out.f;
-    fprintf(f, "# Written by dslab (scenario_save); see docs/SCENARIO_FORMAT.md.\n");
+    fprintf(f, "# Written by dslab (dslab_scenario_save); see docs/SCENARIO_FORMAT.md.\n");
     save_header(f, s);
     save_network_block(f, s);
     save_protocol_workload(f, s);
     save_rest(f, s);
     if (s->explore.declared) scenario_save_explore(f, s);
     scenario_save_costs(f, s);
-    return outfile_commit(&out, diag);
+    return dslab_outfile_commit(&out, diag);
 }

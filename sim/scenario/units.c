@@ -96,9 +96,9 @@ struct unit {
 };
 
 static const struct unit time_units[] = {
-    {"ns", 1},          {"us", NS_PER_US},           {"ms", NS_PER_MS},
-    {"s", NS_PER_S},    {"m", 60 * NS_PER_S},        {"min", 60 * NS_PER_S},
-    {"h", 3600 * NS_PER_S},
+    {"ns", 1},          {"us", DSLAB_NS_PER_US},           {"ms", DSLAB_NS_PER_MS},
+    {"s", DSLAB_NS_PER_S},    {"m", 60 * DSLAB_NS_PER_S},        {"min", 60 * DSLAB_NS_PER_S},
+    {"h", 3600 * DSLAB_NS_PER_S},
 };
 
 static const struct unit *unit_find(const char *name) {
@@ -108,7 +108,7 @@ static const struct unit *unit_find(const char *name) {
     return NULL;
 }
 
-int units_parse_duration_ns(const char *text, bool allow_negative, int64_t *out, char *err,
+int dslab_units_parse_duration_ns(const char *text, bool allow_negative, int64_t *out, char *err,
                             int err_size) {
     struct decimal d;
     enum decimal_status st = decimal_read(text, &d);
@@ -172,11 +172,11 @@ int units_parse_rate(const char *text, struct units_rate *out, char *err, int er
     /* Per a unit ("50/s") or per a duration ("3/40ms"). */
     int64_t unit_ns = 0;
     const struct unit *u = unit_find(d.end + 1);
-    char derr[UNITS_ERR_MAX];
+    char derr[DSLAB_UNITS_ERR_MAX];
     if (u) {
         unit_ns = u->ns;
     } else if (is_digit(d.end[1]) &&
-               units_parse_duration_ns(d.end + 1, false, &unit_ns, derr, (int)sizeof derr) < 0 &&
+               dslab_units_parse_duration_ns(d.end + 1, false, &unit_ns, derr, (int)sizeof derr) < 0 &&
                strstr(derr, "more than one day")) {
         snprintf(err, (size_t)err_size, "rate '%s': %s", text, derr);
         return -1;
@@ -244,7 +244,7 @@ int units_parse_decimal_micro(const char *text, uint64_t max_micro, uint64_t *ou
         return fail(err, err_size, "'%s' has more than 6 decimal places", text);
     }
     if (rc == -2 || micro > max_micro) {
-        char msg[UNITS_ERR_MAX];
+        char msg[DSLAB_UNITS_ERR_MAX];
         char max_text[32];
         units_format_ppm(max_micro, max_text, (int)sizeof max_text);
         snprintf(msg, sizeof msg, "'%%s' is too large (at most %s)", max_text);
@@ -254,7 +254,7 @@ int units_parse_decimal_micro(const char *text, uint64_t max_micro, uint64_t *ou
     return 0;
 }
 
-int units_parse_int(const char *text, int64_t min, int64_t max, int64_t *out, char *err,
+int dslab_units_parse_int(const char *text, int64_t min, int64_t max, int64_t *out, char *err,
                     int err_size) {
     struct decimal d;
     enum decimal_status st = decimal_read(text, &d);
@@ -271,7 +271,7 @@ int units_parse_int(const char *text, int64_t min, int64_t max, int64_t *out, ch
     return -1;
 }
 
-int units_parse_u64(const char *text, uint64_t *out, char *err, int err_size) {
+int dslab_units_parse_u64(const char *text, uint64_t *out, char *err, int err_size) {
     struct decimal d;
     enum decimal_status st = decimal_read(text, &d);
     if (st == DECIMAL_OK && !d.negative && d.frac_digits == 0 && *d.end == '\0' &&
@@ -285,7 +285,7 @@ int units_parse_u64(const char *text, uint64_t *out, char *err, int err_size) {
     return fail(err, err_size, "expected an unsigned integer like 42, got '%s'", text);
 }
 
-int units_parse_bool(const char *text, bool *out, char *err, int err_size) {
+int dslab_units_parse_bool(const char *text, bool *out, char *err, int err_size) {
     static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes", "YES",
                                       "on",   "On",   "ON"};
     static const char *const no[] = {"false", "False", "FALSE", "no", "No", "NO",

@@ -9,7 +9,7 @@
  * parser itself holds at most the file's text plus the nodes. An anchor is
  * registered when its node is complete, so an alias can never refer to an
  * enclosing node (no cycles). Nodes live in an arena of blocks taken from
- * the scenario_alloc hooks; ydoc_free() returns the blocks. */
+ * the scenario_alloc hooks; dslab_ydoc_free() returns the blocks. */
 #include "scenario/yaml_doc.h"
 
 #include <errno.h>
@@ -28,8 +28,8 @@
 
 #define BLOCK_BYTES (16 * 1024)
 
-struct ydoc_block {
-    struct ydoc_block *next;
+struct dslab_ydoc_block {
+    struct dslab_ydoc_block *next;
     size_t used;
     size_t size;
     /* followed by `size` bytes, max-aligned */
@@ -50,7 +50,7 @@ static void libc_free(void *ptr, void *user) {
     free(ptr);
 }
 
-void ydoc_alloc_init(struct scenario_alloc *alloc, const struct scenario_alloc *hooks) {
+void ydoc_alloc_init(struct dslab_scenario_alloc *alloc, const struct dslab_scenario_alloc *hooks) {
     alloc->malloc_fn = hooks && hooks->malloc_fn ? hooks->malloc_fn : libc_malloc;
     alloc->realloc_fn = hooks && hooks->realloc_fn ? hooks->realloc_fn : libc_realloc;
     alloc->free_fn = hooks && hooks->free_fn ? hooks->free_fn : libc_free;
@@ -59,13 +59,13 @@ void ydoc_alloc_init(struct scenario_alloc *alloc, const struct scenario_alloc *
 
 static size_t block_header_bytes(void) {
     size_t align = _Alignof(max_align_t);
-    return (sizeof(struct ydoc_block) + align - 1) / align * align;
+    return (sizeof(struct dslab_ydoc_block) + align - 1) / align * align;
 }
 
-void *ydoc_alloc(struct ydoc *doc, size_t size) {
+void *ydoc_alloc(struct dslab_ydoc *doc, size_t size) {
     size_t align = _Alignof(max_align_t);
     size = (size + align - 1) / align * align;
-    struct ydoc_block *b = doc->blocks;
+    struct dslab_ydoc_block *b = doc->blocks;
     if (!b || b->size - b->used < size) {
         size_t payload = size > BLOCK_BYTES / 4 ? size : BLOCK_BYTES;
         b = doc->alloc.malloc_fn(block_header_bytes() + payload, doc->alloc.user);
@@ -87,7 +87,7 @@ void *ydoc_alloc(struct ydoc *doc, size_t size) {
     return p;
 }
 
-char *ydoc_strdup(struct ydoc *doc, const char *text, size_t len) {
+char *ydoc_strdup(struct dslab_ydoc *doc, const char *text, size_t len) {
     char *s = ydoc_alloc(doc, len + 1);
     if (!s) return NULL;
     memcpy(s, text, len);
@@ -95,10 +95,10 @@ char *ydoc_strdup(struct ydoc *doc, const char *text, size_t len) {
     return s;
 }
 
-void ydoc_free(struct ydoc *doc) {
-    struct ydoc_block *b = doc->blocks;
+void dslab_ydoc_free(struct dslab_ydoc *doc) {
+    struct dslab_ydoc_block *b = doc->blocks;
     while (b) {
-        struct ydoc_block *next = b->next;
+        struct dslab_ydoc_block *next = b->next;
         doc->alloc.free_fn(b, doc->alloc.user);
         b = next;
     }
@@ -108,43 +108,43 @@ void ydoc_free(struct ydoc *doc) {
 
 /* ---- queries ------------------------------------------------------------- */
 
-struct ynode *ydoc_map_key(const struct ynode *map, const char *key) {
-    if (!map || map->kind != YNODE_MAPPING) return NULL;
-    for (struct ynode *k = map->first; k; k = k->next) {
+struct dslab_ynode *dslab_ydoc_map_key(const struct dslab_ynode *map, const char *key) {
+    if (!map || map->kind != DSLAB_YNODE_MAPPING) return NULL;
+    for (struct dslab_ynode *k = map->first; k; k = k->next) {
         if (strcmp(k->text, key) == 0) return k;
     }
     return NULL;
 }
 
-struct ynode *ydoc_map_get(const struct ynode *map, const char *key) {
-    struct ynode *k = ydoc_map_key(map, key);
+struct dslab_ynode *dslab_ydoc_map_get(const struct dslab_ynode *map, const char *key) {
+    struct dslab_ynode *k = dslab_ydoc_map_key(map, key);
     return k ? k->value : NULL;
 }
 
-struct ynode *ydoc_seq_at(const struct ynode *seq, int index) {
-    if (!seq || seq->kind != YNODE_SEQUENCE || index < 0) return NULL;
-    struct ynode *n = seq->first;
+struct dslab_ynode *dslab_ydoc_seq_at(const struct dslab_ynode *seq, int index) {
+    if (!seq || seq->kind != DSLAB_YNODE_SEQUENCE || index < 0) return NULL;
+    struct dslab_ynode *n = seq->first;
     while (n && index-- > 0) n = n->next;
     return n;
 }
 
-bool ydoc_is_null(const struct ynode *n) {
-    return n && n->kind == YNODE_SCALAR && n->plain &&
+bool dslab_ydoc_is_null(const struct dslab_ynode *n) {
+    return n && n->kind == DSLAB_YNODE_SCALAR && n->plain &&
            (n->text[0] == '\0' || strcmp(n->text, "~") == 0 || strcmp(n->text, "null") == 0 ||
             strcmp(n->text, "Null") == 0 || strcmp(n->text, "NULL") == 0);
 }
 
-const char *ydoc_kind_name(const struct ynode *n) {
+const char *dslab_ydoc_kind_name(const struct dslab_ynode *n) {
     if (!n) return "nothing";
     switch (n->kind) {
-    case YNODE_MAPPING: return "a mapping";
-    case YNODE_SEQUENCE: return "a list";
-    case YNODE_SCALAR: return ydoc_is_null(n) ? "nothing" : "a value";
+    case DSLAB_YNODE_MAPPING: return "a mapping";
+    case DSLAB_YNODE_SEQUENCE: return "a list";
+    case DSLAB_YNODE_SCALAR: return dslab_ydoc_is_null(n) ? "nothing" : "a value";
     }
     return "?";
 }
 
-void ydoc_mark_origin(struct ynode *n, const char *origin) {
+void ydoc_mark_origin(struct dslab_ynode *n, const char *origin) {
     /* Depth is bounded by DSLAB_YAML_DEPTH_MAX, so recursion is fine. */
     for (; n; n = n->next) {
         n->line = 0;
@@ -159,29 +159,29 @@ void ydoc_mark_origin(struct ynode *n, const char *origin) {
 
 struct anchor {
     const char *name;
-    struct ynode *node;
+    struct dslab_ynode *node;
     int height; /* levels below the node, for the depth limit after expansion */
 };
 
 struct frame {
     bool flow; /* written in { } or [ ] */
-    struct ynode *node;
-    struct ynode *pending_key; /* mapping: key waiting for its value */
+    struct dslab_ynode *node;
+    struct dslab_ynode *pending_key; /* mapping: key waiting for its value */
     const char *anchor;        /* registered when the node completes */
     int height;
 };
 
 struct builder {
-    struct ydoc *doc;
+    struct dslab_ydoc *doc;
     const char *file;
-    struct diag *diag;
+    struct dslab_diag *diag;
     const char *text;
     size_t len;
     struct frame stack[DSLAB_YAML_DEPTH_MAX + 1];
     int depth;
     struct anchor *anchors;
     int anchors_count;
-    struct ynode *root;
+    struct dslab_ynode *root;
     int root_height;
 };
 
@@ -194,15 +194,15 @@ static void pos_from_mark(yaml_mark_t mark, int *line, int *col) {
 static int fail_at(struct builder *b, yaml_mark_t mark, const char *fmt, const char *arg) {
     int line, col;
     pos_from_mark(mark, &line, &col);
-    return diag_set(b->diag, b->file, line, col, fmt, arg);
+    return dslab_diag_set(b->diag, b->file, line, col, fmt, arg);
 }
 
 static int fail_oom(struct builder *b) {
-    return diag_set(b->diag, b->file, 0, 0, "out of memory while reading the file");
+    return dslab_diag_set(b->diag, b->file, 0, 0, "out of memory while reading the file");
 }
 
-static struct ynode *node_new(struct builder *b, enum ynode_kind kind, yaml_mark_t mark) {
-    struct ynode *n = ydoc_alloc(b->doc, sizeof *n);
+static struct dslab_ynode *node_new(struct builder *b, enum dslab_ynode_kind kind, yaml_mark_t mark) {
+    struct dslab_ynode *n = ydoc_alloc(b->doc, sizeof *n);
     if (!n) return NULL;
     n->kind = kind;
     pos_from_mark(mark, &n->line, &n->col);
@@ -211,16 +211,16 @@ static struct ynode *node_new(struct builder *b, enum ynode_kind kind, yaml_mark
 }
 
 /* A copy of `src` (same doc) for an alias: new nodes, shared text. */
-static struct ynode *alias_copy(struct ydoc *doc, const struct ynode *src) {
-    struct ynode *n = ydoc_alloc(doc, sizeof *n);
+static struct dslab_ynode *alias_copy(struct dslab_ydoc *doc, const struct dslab_ynode *src) {
+    struct dslab_ynode *n = ydoc_alloc(doc, sizeof *n);
     if (!n) return NULL;
     *n = *src;
     n->next = NULL;
     n->first = n->last = NULL;
     n->value = NULL;
     if (src->value && !(n->value = alias_copy(doc, src->value))) return NULL;
-    for (const struct ynode *c = src->first; c; c = c->next) {
-        struct ynode *cc = alias_copy(doc, c);
+    for (const struct dslab_ynode *c = src->first; c; c = c->next) {
+        struct dslab_ynode *cc = alias_copy(doc, c);
         if (!cc) return NULL;
         if (n->last) n->last->next = cc;
         else n->first = cc;
@@ -229,8 +229,8 @@ static struct ynode *alias_copy(struct ydoc *doc, const struct ynode *src) {
     return n;
 }
 
-struct ynode *ydoc_copy(struct ydoc *doc, const struct ynode *src) {
-    struct ynode *n = ydoc_alloc(doc, sizeof *n);
+struct dslab_ynode *ydoc_copy(struct dslab_ydoc *doc, const struct dslab_ynode *src) {
+    struct dslab_ynode *n = ydoc_alloc(doc, sizeof *n);
     if (!n) return NULL;
     *n = *src;
     n->next = NULL;
@@ -239,8 +239,8 @@ struct ynode *ydoc_copy(struct ydoc *doc, const struct ynode *src) {
     /* Text is copied too: `src` may live in another doc's arena. */
     if (src->text && !(n->text = ydoc_strdup(doc, src->text, src->text_len))) return NULL;
     if (src->value && !(n->value = ydoc_copy(doc, src->value))) return NULL;
-    for (const struct ynode *c = src->first; c; c = c->next) {
-        struct ynode *cc = ydoc_copy(doc, c);
+    for (const struct dslab_ynode *c = src->first; c; c = c->next) {
+        struct dslab_ynode *cc = ydoc_copy(doc, c);
         if (!cc) return NULL;
         if (n->last) n->last->next = cc;
         else n->first = cc;
@@ -252,26 +252,26 @@ struct ynode *ydoc_copy(struct ydoc *doc, const struct ynode *src) {
 /* Orders keys by text, then by position: the second of a run of equal keys
  * is that key's first duplicate. */
 static int key_cmp(const void *pa, const void *pb) {
-    const struct ynode *a = *(const struct ynode *const *)pa;
-    const struct ynode *b = *(const struct ynode *const *)pb;
+    const struct dslab_ynode *a = *(const struct dslab_ynode *const *)pa;
+    const struct dslab_ynode *b = *(const struct dslab_ynode *const *)pb;
     int c = strcmp(a->text, b->text);
     if (c != 0) return c;
     if (a->line != b->line) return a->line < b->line ? -1 : 1;
     return a->col < b->col ? -1 : (a->col > b->col);
 }
 
-static bool pos_before(const struct ynode *a, const struct ynode *b) {
+static bool pos_before(const struct dslab_ynode *a, const struct dslab_ynode *b) {
     return a->line < b->line || (a->line == b->line && a->col < b->col);
 }
 
 /* The duplicate key that appears first in the file, or NULL. Small maps
  * (every real one) are checked pairwise; big ones are sorted, O(n log n). */
-static int map_find_duplicate(struct builder *b, const struct ynode *map,
-                              const struct ynode **dup, const struct ynode **orig) {
+static int map_find_duplicate(struct builder *b, const struct dslab_ynode *map,
+                              const struct dslab_ynode **dup, const struct dslab_ynode **orig) {
     *dup = *orig = NULL;
     if (map->count <= 32) {
-        for (const struct ynode *k = map->first; k; k = k->next) {
-            for (const struct ynode *j = map->first; j != k; j = j->next) {
+        for (const struct dslab_ynode *k = map->first; k; k = k->next) {
+            for (const struct dslab_ynode *j = map->first; j != k; j = j->next) {
                 if (strcmp(j->text, k->text) == 0) {
                     *dup = k;
                     *orig = j;
@@ -281,11 +281,11 @@ static int map_find_duplicate(struct builder *b, const struct ynode *map,
         }
         return 0;
     }
-    const struct ynode **keys =
+    const struct dslab_ynode **keys =
         b->doc->alloc.malloc_fn(sizeof *keys * (size_t)map->count, b->doc->alloc.user);
     if (!keys) return -1;
     int n = 0;
-    for (const struct ynode *k = map->first; k; k = k->next) keys[n++] = k;
+    for (const struct dslab_ynode *k = map->first; k; k = k->next) keys[n++] = k;
     qsort(keys, (size_t)n, sizeof *keys, key_cmp);
     for (int i = 1; i < n; i++) {
         if (strcmp(keys[i]->text, keys[i - 1]->text) == 0 &&
@@ -301,7 +301,7 @@ static int map_find_duplicate(struct builder *b, const struct ynode *map,
 
 /* Adds a completed node to the collection on top of the stack (or makes it
  * the root). `height` is the number of levels below it. */
-static int attach(struct builder *b, struct ynode *n, int height, yaml_mark_t mark) {
+static int attach(struct builder *b, struct dslab_ynode *n, int height, yaml_mark_t mark) {
     if (b->depth == 0) {
         b->root = n;
         b->root_height = height;
@@ -312,21 +312,21 @@ static int attach(struct builder *b, struct ynode *n, int height, yaml_mark_t ma
         return fail_at(b, mark, "nesting is deeper than %s levels (DSLAB_YAML_DEPTH_MAX)", "32");
     }
     if (top->height < height + 1) top->height = height + 1;
-    struct ynode *parent = top->node;
+    struct dslab_ynode *parent = top->node;
     top->node->subtree_nodes += n->subtree_nodes;
     top->node->subtree_text_bytes += n->subtree_text_bytes;
-    if (parent->kind == YNODE_MAPPING && !top->pending_key) {
-        if (n->kind != YNODE_SCALAR) {
+    if (parent->kind == DSLAB_YNODE_MAPPING && !top->pending_key) {
+        if (n->kind != DSLAB_YNODE_SCALAR) {
             return fail_at(b, mark, "a mapping key must be plain text, not %s",
-                           n->kind == YNODE_MAPPING ? "a mapping" : "a list");
+                           n->kind == DSLAB_YNODE_MAPPING ? "a mapping" : "a list");
         }
         top->pending_key = n;
-    } else if (parent->kind == YNODE_MAPPING) {
+    } else if (parent->kind == DSLAB_YNODE_MAPPING) {
         top->pending_key->value = n;
         n = top->pending_key;
         top->pending_key = NULL;
     }
-    if (parent->kind == YNODE_SEQUENCE || n->value) {
+    if (parent->kind == DSLAB_YNODE_SEQUENCE || n->value) {
         if (parent->last) parent->last->next = n;
         else parent->first = n;
         parent->last = n;
@@ -358,7 +358,7 @@ static int count_text(struct builder *b, size_t more, yaml_mark_t mark) {
     return 0;
 }
 
-static int register_anchor(struct builder *b, const char *name, struct ynode *n, int height,
+static int register_anchor(struct builder *b, const char *name, struct dslab_ynode *n, int height,
                            yaml_mark_t mark) {
     if (!name) return 0;
     if (b->anchors_count == YDOC_ANCHORS_MAX) {
@@ -377,7 +377,7 @@ static int on_scalar(struct builder *b, const yaml_event_t *ev) {
     size_t len = ev->data.scalar.length;
     if (count_nodes(b, 1, ev->start_mark) < 0) return -1;
     if (count_text(b, len + 1, ev->start_mark) < 0) return -1;
-    struct ynode *n = node_new(b, YNODE_SCALAR, ev->start_mark);
+    struct dslab_ynode *n = node_new(b, DSLAB_YNODE_SCALAR, ev->start_mark);
     if (!n) return fail_oom(b);
     if (memchr(value, '\0', len)) {
         return fail_at(b, ev->start_mark, "text contains a NUL character%s", "");
@@ -385,7 +385,7 @@ static int on_scalar(struct builder *b, const yaml_event_t *ev) {
     /* Escapes ("\ud800", "\e") can make what the file's bytes cannot:
      * invalid UTF-8 and control characters. Tab and newline are text. */
     size_t bad;
-    if (!text_utf8_valid(value, len, &bad)) {
+    if (!dslab_text_utf8_valid(value, len, &bad)) {
         return fail_at(b, ev->start_mark,
                        "text is not valid UTF-8 (an escape makes a surrogate or an invalid "
                        "character)%s", "");
@@ -438,7 +438,7 @@ static int on_alias(struct builder *b, const yaml_event_t *ev) {
         return fail_at(b, ev->start_mark, "nesting is deeper than %s levels (DSLAB_YAML_DEPTH_MAX)",
                        "32");
     }
-    struct ynode *copy = alias_copy(b->doc, a->node);
+    struct dslab_ynode *copy = alias_copy(b->doc, a->node);
     if (!copy) return fail_oom(b);
     /* An anchored mapping key has its value hung on it once its mapping
      * has it: the alias stands for the key alone. (Copied, the value made
@@ -449,22 +449,22 @@ static int on_alias(struct builder *b, const yaml_event_t *ev) {
     return attach(b, copy, a->height, ev->start_mark);
 }
 
-static int on_collection_start(struct builder *b, const yaml_event_t *ev, enum ynode_kind kind) {
+static int on_collection_start(struct builder *b, const yaml_event_t *ev, enum dslab_ynode_kind kind) {
     if (b->depth >= DSLAB_YAML_DEPTH_MAX) {
         return fail_at(b, ev->start_mark, "nesting is deeper than %s levels (DSLAB_YAML_DEPTH_MAX)",
                        "32");
     }
     if (count_nodes(b, 1, ev->start_mark) < 0) return -1;
-    struct ynode *n = node_new(b, kind, ev->start_mark);
+    struct dslab_ynode *n = node_new(b, kind, ev->start_mark);
     if (!n) return fail_oom(b);
-    const yaml_char_t *anchor = kind == YNODE_MAPPING ? ev->data.mapping_start.anchor
+    const yaml_char_t *anchor = kind == DSLAB_YNODE_MAPPING ? ev->data.mapping_start.anchor
                                                       : ev->data.sequence_start.anchor;
     const char *name = NULL;
     if (anchor) {
         name = ydoc_strdup(b->doc, (const char *)anchor, strlen((const char *)anchor));
         if (!name) return fail_oom(b);
     }
-    bool flow = kind == YNODE_MAPPING
+    bool flow = kind == DSLAB_YNODE_MAPPING
                     ? ev->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
                     : ev->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
     b->stack[b->depth++] = (struct frame){flow, n, NULL, name, 0};
@@ -472,9 +472,9 @@ static int on_collection_start(struct builder *b, const yaml_event_t *ev, enum y
 }
 
 /* Parentheses still open in a plain scalar ("uniform(1ms" -> 1). */
-static int open_parens(const struct ynode *n) {
+static int open_parens(const struct dslab_ynode *n) {
     int depth = 0;
-    if (!n || n->kind != YNODE_SCALAR || !n->plain) return 0;
+    if (!n || n->kind != DSLAB_YNODE_SCALAR || !n->plain) return 0;
     for (const char *c = n->text; *c; c++) depth += *c == '(' ? 1 : *c == ')' ? -1 : 0;
     return depth;
 }
@@ -484,21 +484,21 @@ static int open_parens(const struct ynode *n) {
  * key `5ms)` without a value. People write it that way, so a plain scalar
  * with an unclosed '(' takes back the following plain entries (keys
  * without values, in a mapping) until its parentheses close. */
-static bool rejoinable(const struct ynode *coll, const struct ynode *part) {
-    return part && part->plain && part->kind == YNODE_SCALAR &&
-           (coll->kind == YNODE_SEQUENCE || ydoc_is_null(part->value));
+static bool rejoinable(const struct dslab_ynode *coll, const struct dslab_ynode *part) {
+    return part && part->plain && part->kind == DSLAB_YNODE_SCALAR &&
+           (coll->kind == DSLAB_YNODE_SEQUENCE || dslab_ydoc_is_null(part->value));
 }
 
-static int rejoin_flow_commas(struct builder *b, struct ynode *coll) {
-    for (struct ynode *k = coll->first; k; k = k->next) {
-        struct ynode *v = coll->kind == YNODE_MAPPING ? k->value : k;
+static int rejoin_flow_commas(struct builder *b, struct dslab_ynode *coll) {
+    for (struct dslab_ynode *k = coll->first; k; k = k->next) {
+        struct dslab_ynode *v = coll->kind == DSLAB_YNODE_MAPPING ? k->value : k;
         int depth = open_parens(v);
         if (depth <= 0 || !rejoinable(coll, k->next)) continue;
         /* First find the run of parts, then join it in one allocation
          * (joining part by part copied the growing text each time:
          * quadratic in a long run). */
         size_t len = v->text_len;
-        struct ynode *end = k->next; /* first node after the run */
+        struct dslab_ynode *end = k->next; /* first node after the run */
         while (depth > 0 && rejoinable(coll, end)) {
             len += 2 + end->text_len;
             depth += open_parens(end);
@@ -506,7 +506,7 @@ static int rejoin_flow_commas(struct builder *b, struct ynode *coll) {
         }
         /* The ", " between parts is new text: counted like any text. */
         size_t added = len - v->text_len;
-        for (struct ynode *p = k->next; p != end; p = p->next) added -= p->text_len;
+        for (struct dslab_ynode *p = k->next; p != end; p = p->next) added -= p->text_len;
         yaml_mark_t mark = {0};
         mark.line = (size_t)(v->line > 0 ? v->line - 1 : 0);
         mark.column = (size_t)(v->col > 0 ? v->col - 1 : 0);
@@ -517,7 +517,7 @@ static int rejoin_flow_commas(struct builder *b, struct ynode *coll) {
         size_t at = 0;
         memcpy(text, v->text, v->text_len);
         at += v->text_len;
-        for (struct ynode *p = k->next; p != end; p = p->next) {
+        for (struct dslab_ynode *p = k->next; p != end; p = p->next) {
             memcpy(text + at, ", ", 2);
             memcpy(text + at + 2, p->text, p->text_len);
             at += 2 + p->text_len;
@@ -536,11 +536,11 @@ static int rejoin_flow_commas(struct builder *b, struct ynode *coll) {
 static int on_collection_end(struct builder *b, const yaml_event_t *ev) {
     struct frame f = b->stack[--b->depth];
     if (f.flow && rejoin_flow_commas(b, f.node) < 0) return -1;
-    if (f.node->kind == YNODE_MAPPING) {
-        const struct ynode *dup, *orig;
+    if (f.node->kind == DSLAB_YNODE_MAPPING) {
+        const struct dslab_ynode *dup, *orig;
         if (map_find_duplicate(b, f.node, &dup, &orig) < 0) return fail_oom(b);
         if (dup) {
-            return diag_set(b->diag, b->file, dup->line, dup->col,
+            return dslab_diag_set(b->diag, b->file, dup->line, dup->col,
                             "duplicate key '%s' (first at line %d)", dup->text, orig->line);
         }
     }
@@ -567,25 +567,25 @@ static int parser_error(struct builder *b, const yaml_parser_t *p) {
         int line, col;
         pos_from_offset(b->text, b->len, p->problem_offset, &line, &col);
         if (p->problem && strstr(p->problem, "leading") && p->problem_value >= 0) {
-            return diag_set(b->diag, b->file, line, col,
+            return dslab_diag_set(b->diag, b->file, line, col,
                             "the file is not valid UTF-8 text (%s: byte 0x%02x)", p->problem,
                             (unsigned)p->problem_value & 0xffu);
         }
         const char *problem = p->problem ? p->problem : "unreadable";
-        return diag_set(b->diag, b->file, line, col, "the file is not valid %stext (%s)",
+        return dslab_diag_set(b->diag, b->file, line, col, "the file is not valid %stext (%s)",
                         strstr(problem, "UTF-8") ? "UTF-8 " : "", problem);
     }
     int line, col;
     pos_from_mark(p->problem_mark, &line, &col);
     if (p->problem_mark.index < b->len && b->text[p->problem_mark.index] == '\t') {
-        return diag_set(b->diag, b->file, line, col,
+        return dslab_diag_set(b->diag, b->file, line, col,
                         "invalid YAML: a tab character; YAML is indented with spaces");
     }
     if (p->context) {
-        return diag_set(b->diag, b->file, line, col, "invalid YAML: %s %s", p->problem,
+        return dslab_diag_set(b->diag, b->file, line, col, "invalid YAML: %s %s", p->problem,
                         p->context);
     }
-    return diag_set(b->diag, b->file, line, col, "invalid YAML: %s",
+    return dslab_diag_set(b->diag, b->file, line, col, "invalid YAML: %s",
                     p->problem ? p->problem : "syntax error");
 }
 
@@ -603,8 +603,8 @@ static int on_event(struct builder *b, const yaml_event_t *ev, int *documents) {
         return 0;
     case YAML_SCALAR_EVENT: return on_scalar(b, ev);
     case YAML_ALIAS_EVENT: return on_alias(b, ev);
-    case YAML_SEQUENCE_START_EVENT: return on_collection_start(b, ev, YNODE_SEQUENCE);
-    case YAML_MAPPING_START_EVENT: return on_collection_start(b, ev, YNODE_MAPPING);
+    case YAML_SEQUENCE_START_EVENT: return on_collection_start(b, ev, DSLAB_YNODE_SEQUENCE);
+    case YAML_MAPPING_START_EVENT: return on_collection_start(b, ev, DSLAB_YNODE_MAPPING);
     case YAML_SEQUENCE_END_EVENT:
     case YAML_MAPPING_END_EVENT: return on_collection_end(b, ev);
     case YAML_NO_EVENT: return 0;
@@ -612,18 +612,18 @@ static int on_event(struct builder *b, const yaml_event_t *ev, int *documents) {
     return 0;
 }
 
-int ydoc_parse(struct ydoc *doc, const char *text, size_t len, const char *file,
-               const struct scenario_alloc *hooks, struct diag *diag) {
+int dslab_ydoc_parse(struct dslab_ydoc *doc, const char *text, size_t len, const char *file,
+               const struct dslab_scenario_alloc *hooks, struct dslab_diag *diag) {
     memset(doc, 0, sizeof *doc);
     ydoc_alloc_init(&doc->alloc, hooks);
     if (len > DSLAB_SCENARIO_BYTES_MAX) {
-        return diag_set(diag, file, 0, 0,
+        return dslab_diag_set(diag, file, 0, 0,
                         "the file is larger than %d bytes, the limit for every YAML input (DSLAB_SCENARIO_BYTES_MAX)",
                         DSLAB_SCENARIO_BYTES_MAX);
     }
     /* UTF-16/32 (libyaml would read them), NUL bytes, bad UTF-8: one
      * error with the position of the first bad byte. */
-    if (text_check_file(text, len, file, diag) < 0) return -1;
+    if (dslab_text_check_file(text, len, file, diag) < 0) return -1;
     struct builder b = {.doc = doc, .file = file, .diag = diag, .text = text, .len = len};
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser)) return fail_oom(&b);
@@ -640,38 +640,38 @@ int ydoc_parse(struct ydoc *doc, const char *text, size_t len, const char *file,
     }
     yaml_parser_delete(&parser);
     if (rc < 0) {
-        ydoc_free(doc);
+        dslab_ydoc_free(doc);
         return -1;
     }
-    doc->root = ydoc_is_null(b.root) ? NULL : b.root;
+    doc->root = dslab_ydoc_is_null(b.root) ? NULL : b.root;
     return 0;
 }
 
-int ydoc_load_file(struct ydoc *doc, const char *path, const struct scenario_alloc *hooks,
-                   struct diag *diag) {
+int dslab_ydoc_load_file(struct dslab_ydoc *doc, const char *path, const struct dslab_scenario_alloc *hooks,
+                   struct dslab_diag *diag) {
     memset(doc, 0, sizeof *doc);
     ydoc_alloc_init(&doc->alloc, hooks);
     /* O_NONBLOCK: opening a FIFO must not wait for a writer (a hang);
      * only regular files are read, and for them the flag does nothing. */
     int fd = open(path, O_RDONLY | O_NONBLOCK);
     if (fd < 0) {
-        return diag_set(diag, path, 0, 0, "cannot open the file: %s", strerror(errno));
+        return dslab_diag_set(diag, path, 0, 0, "cannot open the file: %s", strerror(errno));
     }
     struct stat st;
     if (fstat(fd, &st) != 0) {
         int e = errno;
         close(fd);
-        return diag_set(diag, path, 0, 0, "cannot read the file: %s", strerror(e));
+        return dslab_diag_set(diag, path, 0, 0, "cannot read the file: %s", strerror(e));
     }
     if (!S_ISREG(st.st_mode)) {
         close(fd);
-        return diag_set(diag, path, 0, 0, "%s",
+        return dslab_diag_set(diag, path, 0, 0, "%s",
                         S_ISDIR(st.st_mode) ? "is a directory, not a file"
                                             : "is not a regular file");
     }
     if (st.st_size > DSLAB_SCENARIO_BYTES_MAX) {
         close(fd);
-        return diag_set(diag, path, 0, 0,
+        return dslab_diag_set(diag, path, 0, 0,
                         "the file is larger than %d bytes, the limit for every YAML input (DSLAB_SCENARIO_BYTES_MAX)",
                         DSLAB_SCENARIO_BYTES_MAX);
     }
@@ -679,7 +679,7 @@ int ydoc_load_file(struct ydoc *doc, const char *path, const struct scenario_all
     char *buf = doc->alloc.malloc_fn(size + 1, doc->alloc.user);
     if (!buf) {
         close(fd);
-        return diag_set(diag, path, 0, 0, "out of memory while reading the file");
+        return dslab_diag_set(diag, path, 0, 0, "out of memory while reading the file");
     }
     size_t got = 0;
     while (got < size) {
@@ -692,10 +692,10 @@ int ydoc_load_file(struct ydoc *doc, const char *path, const struct scenario_all
     close(fd);
     if (got != size) {
         doc->alloc.free_fn(buf, doc->alloc.user);
-        return diag_set(diag, path, 0, 0, "cannot read the file: %s",
+        return dslab_diag_set(diag, path, 0, 0, "cannot read the file: %s",
                         strerror(read_errno));
     }
-    int rc = ydoc_parse(doc, buf, size, path, hooks, diag);
+    int rc = dslab_ydoc_parse(doc, buf, size, path, hooks, diag);
     doc->alloc.free_fn(buf, doc->alloc.user);
     return rc;
 }

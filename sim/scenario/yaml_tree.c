@@ -11,18 +11,18 @@
 #include "dslab/suggest.h"
 #include "scenario/units.h"
 
-int ytree_error(struct diag *d, const char *file, const struct ynode *at, const char *fmt, ...) {
-    char message[DIAG_MESSAGE_MAX];
+int dslab_ytree_error(struct dslab_diag *d, const char *file, const struct dslab_ynode *at, const char *fmt, ...) {
+    char message[DSLAB_DIAG_MESSAGE_MAX];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
     if (at && at->line == 0 && at->origin) {
-        char where[DIAG_PATH_MAX];
+        char where[DSLAB_DIAG_PATH_MAX];
         snprintf(where, sizeof where, "--set %s", at->origin);
-        return diag_set(d, where, 0, 0, "%s", message);
+        return dslab_diag_set(d, where, 0, 0, "%s", message);
     }
-    return diag_set(d, file, at ? at->line : 0, at ? at->col : 0, "%s", message);
+    return dslab_diag_set(d, file, at ? at->line : 0, at ? at->col : 0, "%s", message);
 }
 
 /* "a, b, c" into buf; a list longer than buf is cut. */
@@ -36,138 +36,138 @@ static void join_names(char *buf, size_t buf_size, const char *const *names, int
     }
 }
 
-int ytree_check_keys(struct diag *d, const char *file, const struct ynode *map,
+int dslab_ytree_check_keys(struct dslab_diag *d, const char *file, const struct dslab_ynode *map,
                      const char *const *known, int count) {
-    for (const struct ynode *k = map->first; k; k = k->next) {
+    for (const struct dslab_ynode *k = map->first; k; k = k->next) {
         bool found = false;
         for (int i = 0; i < count && !found; i++) found = strcmp(k->text, known[i]) == 0;
         if (found) continue;
-        const char *near = suggest_nearest(k->text, known, count);
+        const char *near = dslab_suggest_nearest(k->text, known, count);
         if (near) {
-            return ytree_error(d, file, k, "unknown key '%s' (did you mean '%s'?)", k->text, near);
+            return dslab_ytree_error(d, file, k, "unknown key '%s' (did you mean '%s'?)", k->text, near);
         }
         char list[400];
         join_names(list, sizeof list, known, count);
-        return ytree_error(d, file, k, "unknown key '%s' (expected one of: %s)", k->text, list);
+        return dslab_ytree_error(d, file, k, "unknown key '%s' (expected one of: %s)", k->text, list);
     }
     return 0;
 }
 
-int ytree_require(struct diag *d, const char *file, const struct ynode *map, const char *key,
-                  const struct ynode **out) {
-    *out = ydoc_map_get(map, key);
-    if (!*out) return ytree_error(d, file, map, "missing key '%s'", key);
+int dslab_ytree_require(struct dslab_diag *d, const char *file, const struct dslab_ynode *map, const char *key,
+                  const struct dslab_ynode **out) {
+    *out = dslab_ydoc_map_get(map, key);
+    if (!*out) return dslab_ytree_error(d, file, map, "missing key '%s'", key);
     return 0;
 }
 
-static int expect_fail(struct diag *d, const char *file, const struct ynode *n, const char *what) {
-    if (n->kind == YNODE_SCALAR && !ydoc_is_null(n)) {
-        return ytree_error(d, file, n, "expected %s, got '%s'", what, n->text);
+static int expect_fail(struct dslab_diag *d, const char *file, const struct dslab_ynode *n, const char *what) {
+    if (n->kind == DSLAB_YNODE_SCALAR && !dslab_ydoc_is_null(n)) {
+        return dslab_ytree_error(d, file, n, "expected %s, got '%s'", what, n->text);
     }
-    return ytree_error(d, file, n, "expected %s, got %s", what, ydoc_kind_name(n));
+    return dslab_ytree_error(d, file, n, "expected %s, got %s", what, dslab_ydoc_kind_name(n));
 }
 
-int ytree_expect_mapping(struct diag *d, const char *file, const struct ynode *n,
+int dslab_ytree_expect_mapping(struct dslab_diag *d, const char *file, const struct dslab_ynode *n,
                          const char *what) {
-    return n->kind == YNODE_MAPPING ? 0 : expect_fail(d, file, n, what);
+    return n->kind == DSLAB_YNODE_MAPPING ? 0 : expect_fail(d, file, n, what);
 }
 
-int ytree_expect_list(struct diag *d, const char *file, const struct ynode *n, const char *what) {
-    return n->kind == YNODE_SEQUENCE ? 0 : expect_fail(d, file, n, what);
+int dslab_ytree_expect_list(struct dslab_diag *d, const char *file, const struct dslab_ynode *n, const char *what) {
+    return n->kind == DSLAB_YNODE_SEQUENCE ? 0 : expect_fail(d, file, n, what);
 }
 
-int ytree_expect_scalar(struct diag *d, const char *file, const struct ynode *n, const char *what) {
-    return n->kind == YNODE_SCALAR && !ydoc_is_null(n) ? 0 : expect_fail(d, file, n, what);
+int dslab_ytree_expect_scalar(struct dslab_diag *d, const char *file, const struct dslab_ynode *n, const char *what) {
+    return n->kind == DSLAB_YNODE_SCALAR && !dslab_ydoc_is_null(n) ? 0 : expect_fail(d, file, n, what);
 }
 
-int ytree_require_text(struct diag *d, const char *file, const struct ynode *map, const char *key,
+int dslab_ytree_require_text(struct dslab_diag *d, const char *file, const struct dslab_ynode *map, const char *key,
                        const char **out) {
-    const struct ynode *v;
-    if (ytree_require(d, file, map, key, &v) < 0) return -1;
-    if (ytree_expect_scalar(d, file, v, "text") < 0) return -1;
+    const struct dslab_ynode *v;
+    if (dslab_ytree_require(d, file, map, key, &v) < 0) return -1;
+    if (dslab_ytree_expect_scalar(d, file, v, "text") < 0) return -1;
     *out = v->text;
     return 0;
 }
 
-int ytree_optional_text(struct diag *d, const char *file, const struct ynode *map, const char *key,
+int dslab_ytree_optional_text(struct dslab_diag *d, const char *file, const struct dslab_ynode *map, const char *key,
                         const char **out) {
-    const struct ynode *v = ydoc_map_get(map, key);
+    const struct dslab_ynode *v = dslab_ydoc_map_get(map, key);
     if (!v) return 0;
-    if (ytree_expect_scalar(d, file, v, "text") < 0) return -1;
+    if (dslab_ytree_expect_scalar(d, file, v, "text") < 0) return -1;
     *out = v->text;
     return 0;
 }
 
 /* A units parser's result `rc` on the text of `n`: its error at `n`. */
-static int parsed(struct diag *d, const char *file, const struct ynode *n, int rc,
+static int parsed(struct dslab_diag *d, const char *file, const struct dslab_ynode *n, int rc,
                   const char *err) {
-    return rc < 0 ? ytree_error(d, file, n, "%s", err) : 0;
+    return rc < 0 ? dslab_ytree_error(d, file, n, "%s", err) : 0;
 }
 
-static int int_in_range(struct diag *d, const char *file, const struct ynode *n, const char *what,
+static int int_in_range(struct dslab_diag *d, const char *file, const struct dslab_ynode *n, const char *what,
                         int64_t min, int64_t max, int64_t *out) {
-    if (ytree_expect_scalar(d, file, n, what) < 0) return -1;
-    char err[UNITS_ERR_MAX];
-    return parsed(d, file, n, units_parse_int(n->text, min, max, out, err, (int)sizeof err), err);
+    if (dslab_ytree_expect_scalar(d, file, n, what) < 0) return -1;
+    char err[DSLAB_UNITS_ERR_MAX];
+    return parsed(d, file, n, dslab_units_parse_int(n->text, min, max, out, err, (int)sizeof err), err);
 }
 
-int ytree_int(struct diag *d, const char *file, const struct ynode *n, int64_t min, int64_t max,
+int dslab_ytree_int(struct dslab_diag *d, const char *file, const struct dslab_ynode *n, int64_t min, int64_t max,
               int64_t *out) {
     char what[96];
     snprintf(what, sizeof what, "an integer from %lld to %lld", (long long)min, (long long)max);
     return int_in_range(d, file, n, what, min, max, out);
 }
 
-int ytree_optional_int(struct diag *d, const char *file, const struct ynode *map, const char *key,
+int dslab_ytree_optional_int(struct dslab_diag *d, const char *file, const struct dslab_ynode *map, const char *key,
                        int64_t min, int64_t max, int64_t *out) {
-    const struct ynode *v = ydoc_map_get(map, key);
+    const struct dslab_ynode *v = dslab_ydoc_map_get(map, key);
     return v ? int_in_range(d, file, v, "an integer", min, max, out) : 0;
 }
 
-int ytree_u64(struct diag *d, const char *file, const struct ynode *n, const char *what,
+int dslab_ytree_u64(struct dslab_diag *d, const char *file, const struct dslab_ynode *n, const char *what,
               uint64_t *out) {
-    if (ytree_expect_scalar(d, file, n, what) < 0) return -1;
-    char err[UNITS_ERR_MAX];
-    return parsed(d, file, n, units_parse_u64(n->text, out, err, (int)sizeof err), err);
+    if (dslab_ytree_expect_scalar(d, file, n, what) < 0) return -1;
+    char err[DSLAB_UNITS_ERR_MAX];
+    return parsed(d, file, n, dslab_units_parse_u64(n->text, out, err, (int)sizeof err), err);
 }
 
-int ytree_bool(struct diag *d, const char *file, const struct ynode *n, bool *out) {
-    if (ytree_expect_scalar(d, file, n, "true or false") < 0) return -1;
-    char err[UNITS_ERR_MAX];
-    return parsed(d, file, n, units_parse_bool(n->text, out, err, (int)sizeof err), err);
+int dslab_ytree_bool(struct dslab_diag *d, const char *file, const struct dslab_ynode *n, bool *out) {
+    if (dslab_ytree_expect_scalar(d, file, n, "true or false") < 0) return -1;
+    char err[DSLAB_UNITS_ERR_MAX];
+    return parsed(d, file, n, dslab_units_parse_bool(n->text, out, err, (int)sizeof err), err);
 }
 
-int ytree_duration(struct diag *d, const char *file, const struct ynode *n, bool allow_negative,
+int dslab_ytree_duration(struct dslab_diag *d, const char *file, const struct dslab_ynode *n, bool allow_negative,
                    int64_t *out) {
-    if (ytree_expect_scalar(d, file, n, "a duration like 150ms") < 0) return -1;
-    char err[UNITS_ERR_MAX];
-    int rc = units_parse_duration_ns(n->text, allow_negative, out, err, (int)sizeof err);
+    if (dslab_ytree_expect_scalar(d, file, n, "a duration like 150ms") < 0) return -1;
+    char err[DSLAB_UNITS_ERR_MAX];
+    int rc = dslab_units_parse_duration_ns(n->text, allow_negative, out, err, (int)sizeof err);
     return parsed(d, file, n, rc, err);
 }
 
-int ytree_probability(struct diag *d, const char *file, const struct ynode *n, uint32_t *out) {
-    if (ytree_expect_scalar(d, file, n, "a probability like 0.001") < 0) return -1;
-    char err[UNITS_ERR_MAX];
+int dslab_ytree_probability(struct dslab_diag *d, const char *file, const struct dslab_ynode *n, uint32_t *out) {
+    if (dslab_ytree_expect_scalar(d, file, n, "a probability like 0.001") < 0) return -1;
+    char err[DSLAB_UNITS_ERR_MAX];
     return parsed(d, file, n, units_parse_probability_ppm(n->text, out, err, (int)sizeof err), err);
 }
 
-int ytree_string_list(struct diag *d, const char *file, const struct ynode *n, const char *what,
+int dslab_ytree_string_list(struct dslab_diag *d, const char *file, const struct dslab_ynode *n, const char *what,
                       const char ***out, int *count) {
     *out = NULL;
     *count = 0;
-    if (n->kind == YNODE_SCALAR && !ydoc_is_null(n)) {
+    if (n->kind == DSLAB_YNODE_SCALAR && !dslab_ydoc_is_null(n)) {
         *out = malloc(sizeof **out);
-        if (!*out) return ytree_error(d, file, n, "out of memory");
+        if (!*out) return dslab_ytree_error(d, file, n, "out of memory");
         (*out)[0] = n->text;
         *count = 1;
         return 0;
     }
-    if (ydoc_is_null(n)) return 0;
-    if (ytree_expect_list(d, file, n, what) < 0) return -1;
+    if (dslab_ydoc_is_null(n)) return 0;
+    if (dslab_ytree_expect_list(d, file, n, what) < 0) return -1;
     *out = calloc((size_t)(n->count ? n->count : 1), sizeof **out);
-    if (!*out) return ytree_error(d, file, n, "out of memory");
-    for (const struct ynode *i = n->first; i; i = i->next) {
-        if (ytree_expect_scalar(d, file, i, what) < 0) {
+    if (!*out) return dslab_ytree_error(d, file, n, "out of memory");
+    for (const struct dslab_ynode *i = n->first; i; i = i->next) {
+        if (dslab_ytree_expect_scalar(d, file, i, what) < 0) {
             free(*out);
             *out = NULL;
             *count = 0;

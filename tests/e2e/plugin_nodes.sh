@@ -109,12 +109,12 @@ node() {
     cat > "$tmp/$1" <<C
 ${6:-}
 #include "dslab/node.h"
-static void init(struct node_ctx *ctx, void *state) { (void)ctx; (void)state; $5 }
-static void on_message(struct node_ctx *ctx, void *state, int32_t from, const void *m, size_t len) {
+static void init(struct dslab_node_ctx *ctx, void *state) { (void)ctx; (void)state; $5 }
+static void on_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *m, size_t len) {
     (void)ctx; (void)state; (void)from; (void)m; (void)len; }
-static void on_timer(struct node_ctx *ctx, void *state, uint64_t id, uint64_t tag) {
+static void on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t id, uint64_t tag) {
     (void)ctx; (void)state; (void)id; (void)tag; }
-const struct protocol $4 = { .api_version = $3, .name = "$2", .init = init,
+const struct dslab_protocol $4 = { .api_version = $3, .name = "$2", .init = init,
     .on_message = on_message, .on_timer = on_timer };
 C
 }
@@ -208,14 +208,14 @@ forbid() { # FUNCTION CALL INCLUDE MESSAGE
     scenario "f_$1.yaml" "{ source: f_$1.c }"
     expect "calls $1(): refused" "f_$1.c calls $1(): $4" "f_$1.yaml"
 }
-forbid rand "ctx_annotate(ctx, \"r\", rand(), \"x\");" "#include <stdlib.h>" "node code gets randomness only from ctx_rng()"
-forbid time "ctx_annotate(ctx, \"t\", (int64_t)time(0), \"x\");" "#include <time.h>" "node code reads time only from ctx_mono_ns()"
-forbid clock_gettime "struct timespec ts; clock_gettime(CLOCK_MONOTONIC, &ts); ctx_annotate(ctx, \"t\", ts.tv_sec, \"x\");" "#define _POSIX_C_SOURCE 200809L
+forbid rand "dslab_ctx_annotate(ctx, \"r\", rand(), \"x\");" "#include <stdlib.h>" "node code gets randomness only from dslab_ctx_rng()"
+forbid time "dslab_ctx_annotate(ctx, \"t\", (int64_t)time(0), \"x\");" "#include <time.h>" "node code reads time only from dslab_ctx_mono_ns()"
+forbid clock_gettime "struct timespec ts; clock_gettime(CLOCK_MONOTONIC, &ts); dslab_ctx_annotate(ctx, \"t\", ts.tv_sec, \"x\");" "#define _POSIX_C_SOURCE 200809L
 #include <time.h>" "node code reads time only"
 forbid fopen "FILE *f = fopen(\"/tmp/x\", \"w\"); if (f) fclose(f);" "#include <stdio.h>" "node code keeps data only in its state block and the durable store"
-forbid getenv "ctx_annotate(ctx, \"e\", getenv(\"HOME\") != 0, \"x\");" "#include <stdlib.h>" "node code sees the host only through its context"
+forbid getenv "dslab_ctx_annotate(ctx, \"e\", getenv(\"HOME\") != 0, \"x\");" "#include <stdlib.h>" "node code sees the host only through its context"
 forbid usleep "usleep(1);" "#define _DEFAULT_SOURCE
-#include <unistd.h>" "node code waits only with ctx_set_timer()"
+#include <unistd.h>" "node code waits only with dslab_ctx_set_timer()"
 
 # --- --check-determinism ---
 out=$("$dslab" run scenarios/intro/leader-loses-majority.yaml --check-determinism); code=$?

@@ -26,7 +26,7 @@ out=$("$dslab" lint $scn 2>&1); code=$?
 
 out=$("$dslab" run $scn --set protocol.heartbeat=500us 2>&1); code=$?
 [ "$code" = 2 ] && grep -q "^--set protocol.heartbeat=500us: error: protocol parameter 'heartbeat': must be at least 1ms" <<<"$out" \
-    && ok "configure() refuses a parameter with param_error_at, naming the --set" || bad "param_error_at: exit $code: $out"
+    && ok "configure() refuses a parameter with dslab_param_error_at, naming the --set" || bad "dslab_param_error_at: exit $code: $out"
 out=$("$dslab" run $scn 2>&1); code=$?
 [ "$code" = 0 ] && ok "run: exit 0" || bad "run: exit $code: $out"
 grep -q "linearizable  *PASS" <<<"$out" && ok "the linearizable checker judges node code" || bad "no linearizable verdict: $out"

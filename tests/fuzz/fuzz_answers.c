@@ -40,12 +40,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     for (int i = 0; i < FUZZ_EXERCISES_COUNT; i++) {
         char path[1024];
         snprintf(path, sizeof path, "%s/%s", DSLAB_SOURCE_DIR, fuzz_exercise_files[i]);
-        struct diag d;
-        diag_clear(&d);
+        struct dslab_diag d;
+        dslab_diag_clear(&d);
         struct exercise *e = grader_exercise_load(path, DSLAB_SOURCE_DIR, NULL, &d);
         if (!e) {
-            char buf[DIAG_MESSAGE_MAX + DIAG_PATH_MAX + 64];
-            diag_format(&d, buf, (int)sizeof buf);
+            char buf[DSLAB_DIAG_MESSAGE_MAX + DSLAB_DIAG_PATH_MAX + 64];
+            dslab_diag_format(&d, buf, (int)sizeof buf);
             fprintf(stderr, "fuzz_answers: skipping an exercise: %s\n", buf);
             continue;
         }
@@ -61,8 +61,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size < 1) return 0;
     const struct exercise *e = NULL;
     if (fuzz_exercises_count > 0) e = fuzz_exercises[data[0] % fuzz_exercises_count];
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     struct answers *a = grader_answers_load_buffer((const char *)data + 1, size - 1, "fuzz-answers.yaml",
                                             e, &d);
     if (!a) {
@@ -70,8 +70,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         return 0;
     }
     for (int i = 0; e && i < e->questions_count; i++) {
-        const struct ynode *v = grader_answers_get(a, e->questions[i].id);
-        if (v && v->kind == YNODE_SCALAR && !v->text) __builtin_trap();
+        const struct dslab_ynode *v = grader_answers_get(a, e->questions[i].id);
+        if (v && v->kind == DSLAB_YNODE_SCALAR && !v->text) __builtin_trap();
     }
     grader_answers_free(a);
     return 0;

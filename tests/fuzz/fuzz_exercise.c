@@ -29,16 +29,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argc;
     (void)argv;
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     fuzz_taxonomy = grader_taxonomy_load(DSLAB_SOURCE_DIR "/exercises/taxonomy.yaml", &d);
     if (!fuzz_taxonomy) fprintf(stderr, "fuzz_exercise: no taxonomy (%s); fuzzing without it\n", d.message);
     return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     struct exercise *e = grader_exercise_load_buffer((const char *)data, size,
                                               DSLAB_SOURCE_DIR "/exercises/consensus/fuzz-input.yaml",
                                               DSLAB_SOURCE_DIR, fuzz_taxonomy, &d);
@@ -46,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (d.message[0] == '\0') __builtin_trap(); /* an error must say what */
         return 0;
     }
-    diag_clear(&d);
+    dslab_diag_clear(&d);
     if (fuzz_taxonomy && grader_exercise_check_leaks(e, fuzz_taxonomy, &d) < 0 && d.message[0] == '\0') {
         __builtin_trap();
     }

@@ -1,6 +1,6 @@
 /* fuzz_history.c: libFuzzer target for `dslab check-history`'s parsers.
  *
- * The input goes through lincheck_buffer(), the same path as the command:
+ * The input goes through dslab_lincheck_buffer(), the same path as the command:
  * format detection, the Jepsen log / Knossos EDN / Porcupine kv parsers,
  * the model's value domain and a small linearizability search. A first
  * byte below 4 picks the model (the rest is the file), so every parser
@@ -29,11 +29,11 @@ static int names_a_key(const uint8_t *data, size_t size) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    static const enum lincheck_model models[4] = {
-        LINCHECK_MODEL_CAS_REGISTER, LINCHECK_MODEL_REGISTER, LINCHECK_MODEL_KV,
-        LINCHECK_MODEL_MUTEX};
-    struct lincheck_options opt = {
-        .model = LINCHECK_MODEL_CAS_REGISTER,
+    static const enum dslab_lincheck_model models[4] = {
+        DSLAB_LINCHECK_MODEL_CAS_REGISTER, DSLAB_LINCHECK_MODEL_REGISTER, DSLAB_LINCHECK_MODEL_KV,
+        DSLAB_LINCHECK_MODEL_MUTEX};
+    struct dslab_lincheck_options opt = {
+        .model = DSLAB_LINCHECK_MODEL_CAS_REGISTER,
         .initial = NULL,
         .states_max = FUZZ_STATES_MAX,
     };
@@ -42,12 +42,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         data++;
         size--;
     } else if (names_a_key(data, size)) {
-        opt.model = LINCHECK_MODEL_KV;
+        opt.model = DSLAB_LINCHECK_MODEL_KV;
     }
-    struct lincheck_result out;
-    struct diag d;
-    diag_clear(&d);
-    if (lincheck_buffer((const char *)data, size, "fuzz.history", &opt, &out, &d) != 0) {
+    struct dslab_lincheck_result out;
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    if (dslab_lincheck_buffer((const char *)data, size, "fuzz.history", &opt, &out, &d) != 0) {
         if (d.message[0] == '\0') __builtin_trap(); /* an error must say what */
     }
     return 0;

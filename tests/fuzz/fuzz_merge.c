@@ -19,10 +19,10 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* What a validated merge guarantees (else a bug: trap). */
-static void check_invariants(const struct xr *x) {
-    if (x->shard_count < 1 || x->shard_count > XR_SHARDS_MAX || x->checks_count > EXPLORE_CHECKS_MAX) __builtin_trap();
+static void check_invariants(const struct dslab_xr *x) {
+    if (x->shard_count < 1 || x->shard_count > DSLAB_XR_SHARDS_MAX || x->checks_count > DSLAB_EXPLORE_CHECKS_MAX) __builtin_trap();
     for (int c = 0; c < x->checks_count; c++) {
-        const struct xr_check *k = &x->checks[c];
+        const struct dslab_xr_check *k = &x->checks[c];
         char file[128];
         if (xr_repro_file_name(k, file, sizeof file) < 0 || strchr(file, '/')) __builtin_trap();
         if (k->fails_count != k->failing) __builtin_trap();
@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const char *text = (const char *)data;
     const char *nul = memchr(text, 0, size);
     size_t first_len = nul ? (size_t)(nul - text) : size;
-    struct xr *x = calloc(1, sizeof *x);
+    struct dslab_xr *x = calloc(1, sizeof *x);
     if (!x) return 0;
     char err[1600];
     if (xr_merge_buffer(x, text, first_len, true, "fuzz-1.json", err, (int)sizeof err) != 0) {
@@ -53,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             check_invariants(x);
         }
     }
-    xr_free(x);
+    dslab_xr_free(x);
     free(x);
     return 0;
 }

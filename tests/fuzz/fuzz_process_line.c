@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (pline_parse((const char *)data, size, &p, err, sizeof err) == 0) {
         const void *body = pline_body(&p);
         if (body) {
-            for (int fn = -1; fn <= OP_CAS; fn++) {
+            for (int fn = -1; fn <= DSLAB_OP_CAS; fn++) {
                 struct process_reply r;
                 err[0] = '\0';
                 if (process_reply_map(body, fn, &r, err, sizeof err) != 0 && !err[0]) abort();

@@ -1,6 +1,6 @@
 /* fuzz_scenario.c: libFuzzer target for the scenario loader.
  *
- * Any byte string is given to scenario_load_buffer(), which must either
+ * Any byte string is given to dslab_scenario_load_buffer(), which must either
  * return a scenario or a diagnostic with a message, never crash, leak or
  * read out of bounds (ASan+UBSan). A loaded scenario that is small enough
  * is also simulated for a short while, because the loader's promise is
@@ -26,21 +26,21 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void fuzz_simulate(const struct scenario *s) {
+static void fuzz_simulate(const struct dslab_scenario *s) {
     if (s->nodes_count > FUZZ_SIM_NODES_MAX || s->workload.clients_count > FUZZ_SIM_CLIENTS_MAX) {
         return;
     }
-    struct diag d;
-    diag_clear(&d);
-    struct sim *sim = sim_create(s, s->seed, &d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    struct dslab_sim *sim = dslab_sim_create(s, s->seed, &d);
     if (!sim) {
         if (d.message[0] == '\0') __builtin_trap(); /* an error must say what */
         return;
     }
     int64_t until_ns = s->duration_ns < FUZZ_SIM_NS_MAX ? s->duration_ns : FUZZ_SIM_NS_MAX;
-    sim_run(sim, until_ns, FUZZ_SIM_EVENTS_MAX);
-    sim_finish(sim);
-    sim_destroy(sim);
+    dslab_sim_run(sim, until_ns, FUZZ_SIM_EVENTS_MAX);
+    dslab_sim_finish(sim);
+    dslab_sim_destroy(sim);
 }
 
 /* Overrides per input, and the bytes of their text. */
@@ -51,7 +51,7 @@ static void fuzz_simulate(const struct scenario *s) {
  * overrides at them. Returns how many. */
 static int fuzz_overrides(const uint8_t *data, size_t size,
                           char texts[FUZZ_OVERRIDES_MAX][FUZZ_OVERRIDE_BYTES],
-                          struct scenario_override *ov) {
+                          struct dslab_scenario_override *ov) {
     int count = 0;
     for (size_t i = 0; i + 5 <= size && count < FUZZ_OVERRIDES_MAX; i++) {
         if ((i > 0 && data[i - 1] != '\n') || memcmp(data + i, "#set ", 5) != 0) continue;
@@ -72,11 +72,11 @@ static int fuzz_overrides(const uint8_t *data, size_t size,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static char texts[FUZZ_OVERRIDES_MAX][FUZZ_OVERRIDE_BYTES];
-    struct scenario_override ov[FUZZ_OVERRIDES_MAX];
+    struct dslab_scenario_override ov[FUZZ_OVERRIDES_MAX];
     int ov_count = fuzz_overrides(data, size, texts, ov);
-    struct diag d;
-    diag_clear(&d);
-    struct scenario *s = scenario_load_buffer((const char *)data, size, "fuzz.yaml", ov, ov_count,
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    struct dslab_scenario *s = dslab_scenario_load_buffer((const char *)data, size, "fuzz.yaml", ov, ov_count,
                                               NULL, &d);
     if (!s) {
         /* A rejected input gets a message and a position inside the file
@@ -85,6 +85,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         return 0;
     }
     fuzz_simulate(s);
-    scenario_free(s);
+    dslab_scenario_free(s);
     return 0;
 }

@@ -14,7 +14,7 @@
 #include "dslab/node.h"
 #include "lab.h"
 
-extern const struct protocol dslab_node_protocol;
+extern const struct dslab_protocol dslab_node_protocol;
 
 int main(int argc, char **argv) {
     if (argc < 2) {
@@ -38,8 +38,8 @@ int main(int argc, char **argv) {
     struct lab_node node = {.linked = &dslab_node_protocol};
     static struct lab lab;
     static struct lab_grade g;
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     if (lab_load(argv[1], &lab, &d) != 0 || lab_grade(&lab, &node, &opt, &g, &d) != 0) {
         fprintf(stderr, "%s:%d:%d: error: %s\n", d.file, d.line, d.col, d.message);
         return 2;

@@ -21,12 +21,12 @@ struct msg {
     uint64_t hops;
 };
 
-static int configure(const struct scenario *s, void **config_out, struct diag *diag) {
+static int configure(const struct dslab_scenario *s, void **config_out, struct dslab_diag *diag) {
     static const char *const known[] = {"initial", NULL};
-    if (param_reject_unknown(s, known, diag) != 0) return -1;
+    if (dslab_param_reject_unknown(s, known, diag) != 0) return -1;
     struct config *c = calloc(1, sizeof *c);
-    if (!c) return diag_set(diag, s->path, 0, 0, "out of memory");
-    if (param_int(s, "initial", 4, 0, 1000, &c->initial, diag) != 0) {
+    if (!c) return dslab_diag_set(diag, s->path, 0, 0, "out of memory");
+    if (dslab_param_int(s, "initial", 4, 0, 1000, &c->initial, diag) != 0) {
         free(c);
         return -1;
     }
@@ -38,22 +38,22 @@ static void destroy_config(void *config) {
     free(config);
 }
 
-static void send_random(struct node_ctx *ctx, uint64_t hops) {
-    int32_t n = ctx_nodes_count(ctx);
+static void send_random(struct dslab_node_ctx *ctx, uint64_t hops) {
+    int32_t n = dslab_ctx_nodes_count(ctx);
     if (n < 2) return;
-    int32_t to = (int32_t)rng_below(ctx_rng(ctx), (uint64_t)(n - 1));
-    if (to >= ctx_self(ctx)) to++;
+    int32_t to = (int32_t)dslab_rng_below(dslab_ctx_rng(ctx), (uint64_t)(n - 1));
+    if (to >= dslab_ctx_self(ctx)) to++;
     struct msg m = {.hops = hops};
-    ctx_send(ctx, to, &m, sizeof m);
+    dslab_ctx_send(ctx, to, &m, sizeof m);
 }
 
-static void init(struct node_ctx *ctx, void *state) {
+static void init(struct dslab_node_ctx *ctx, void *state) {
     (void)state;
-    const struct config *c = ctx_config(ctx);
+    const struct config *c = dslab_ctx_config(ctx);
     for (int64_t i = 0; i < c->initial; i++) send_random(ctx, 0);
 }
 
-static void on_message(struct node_ctx *ctx, void *state, int32_t from, const void *data,
+static void on_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *data,
                        size_t len) {
     (void)from;
     struct state *st = state;
@@ -65,7 +65,7 @@ static void on_message(struct node_ctx *ctx, void *state, int32_t from, const vo
     send_random(ctx, m.hops + 1);
 }
 
-static void on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
+static void on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
     (void)ctx;
     (void)state;
     (void)timer_id;
@@ -84,7 +84,7 @@ static void message_label(const void *data, size_t len, char *buf, size_t buf_si
     snprintf(buf, buf_size, "ping hop %llu", (unsigned long long)m.hops);
 }
 
-const struct protocol dslab_node_protocol = {
+const struct dslab_protocol dslab_node_protocol = {
     .api_version = DSLAB_NODE_API_VERSION,
     .name = "gossip-c",
     .summary = "gossip-pingpong as node code",

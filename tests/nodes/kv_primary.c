@@ -30,18 +30,18 @@ struct msg {
     uint64_t seq;
 };
 
-static int configure(const struct scenario *s, void **config_out, struct diag *diag) {
+static int configure(const struct dslab_scenario *s, void **config_out, struct dslab_diag *diag) {
     static const char *const known[] = {"sync", "heartbeat", NULL};
-    if (param_reject_unknown(s, known, diag) != 0) return -1;
+    if (dslab_param_reject_unknown(s, known, diag) != 0) return -1;
     struct config *c = calloc(1, sizeof *c);
-    if (!c) return diag_set(diag, s->path, 0, 0, "out of memory");
-    if (param_bool(s, "sync", true, &c->sync, diag) != 0 ||
-        param_duration_ns(s, "heartbeat", 100000000, &c->heartbeat_ns, diag) != 0) {
+    if (!c) return dslab_diag_set(diag, s->path, 0, 0, "out of memory");
+    if (dslab_param_bool(s, "sync", true, &c->sync, diag) != 0 ||
+        dslab_param_duration_ns(s, "heartbeat", 100000000, &c->heartbeat_ns, diag) != 0) {
         free(c);
         return -1;
     }
     if (c->heartbeat_ns < 1000000) {
-        int rc = param_error_at(s, param_find(s, "heartbeat"), diag, "must be at least 1ms");
+        int rc = dslab_param_error_at(s, dslab_param_find(s, "heartbeat"), diag, "must be at least 1ms");
         free(c);
         return rc;
     }
@@ -53,19 +53,19 @@ static void destroy_config(void *config) {
     free(config);
 }
 
-static void start(struct node_ctx *ctx) {
-    if (ctx_self(ctx) != 0) return;
-    const struct config *c = ctx_config(ctx);
-    ctx_annotate(ctx, "role", 1, "leader");
-    ctx_set_timer(ctx, c->heartbeat_ns, 0);
+static void start(struct dslab_node_ctx *ctx) {
+    if (dslab_ctx_self(ctx) != 0) return;
+    const struct config *c = dslab_ctx_config(ctx);
+    dslab_ctx_annotate(ctx, "role", 1, "leader");
+    dslab_ctx_set_timer(ctx, c->heartbeat_ns, 0);
 }
 
-static void init(struct node_ctx *ctx, void *state) {
+static void init(struct dslab_node_ctx *ctx, void *state) {
     (void)state;
     start(ctx);
 }
 
-static void on_message(struct node_ctx *ctx, void *state, int32_t from, const void *data,
+static void on_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *data,
                        size_t len) {
     (void)ctx;
     (void)from;
@@ -75,55 +75,55 @@ static void on_message(struct node_ctx *ctx, void *state, int32_t from, const vo
     st->heartbeats++;
 }
 
-static void on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
+static void on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
     (void)timer_id;
     (void)tag;
     struct state *st = state;
-    const struct config *c = ctx_config(ctx);
+    const struct config *c = dslab_ctx_config(ctx);
     struct msg m = {.seq = ++st->heartbeats};
-    for (int32_t n = 1; n < ctx_nodes_count(ctx); n++) ctx_send(ctx, n, &m, sizeof m);
-    ctx_set_timer(ctx, c->heartbeat_ns, 0);
+    for (int32_t n = 1; n < dslab_ctx_nodes_count(ctx); n++) dslab_ctx_send(ctx, n, &m, sizeof m);
+    dslab_ctx_set_timer(ctx, c->heartbeat_ns, 0);
 }
 
-static int64_t load(struct node_ctx *ctx, const char *key) {
+static int64_t load(struct dslab_node_ctx *ctx, const char *key) {
     const void *v = NULL;
-    int64_t out = HISTORY_NIL;
-    if (ctx_store_get(ctx, key, &v) == (long)sizeof out) memcpy(&out, v, sizeof out);
+    int64_t out = DSLAB_HISTORY_NIL;
+    if (dslab_ctx_store_get(ctx, key, &v) == (long)sizeof out) memcpy(&out, v, sizeof out);
     return out;
 }
 
-static void on_request(struct node_ctx *ctx, void *state, const struct client_request *req) {
+static void on_request(struct dslab_node_ctx *ctx, void *state, const struct dslab_client_request *req) {
     struct state *st = state;
-    if (ctx_self(ctx) != 0) {
-        ctx_reply(ctx, req->request_id, REPLY_REDIRECT, 0);
+    if (dslab_ctx_self(ctx) != 0) {
+        dslab_ctx_reply(ctx, req->request_id, DSLAB_REPLY_REDIRECT, 0);
         return;
     }
-    const struct config *c = ctx_config(ctx);
+    const struct config *c = dslab_ctx_config(ctx);
     char key[32];
     snprintf(key, sizeof key, "k%lld", (long long)req->key);
     int64_t current = load(ctx, key);
     st->ops++;
-    if (req->fn == OP_READ) {
-        ctx_reply(ctx, req->request_id, REPLY_OK, current);
+    if (req->fn == DSLAB_OP_READ) {
+        dslab_ctx_reply(ctx, req->request_id, DSLAB_REPLY_OK, current);
         return;
     }
-    if (req->fn == OP_CAS && current != req->expected) {
-        ctx_reply(ctx, req->request_id, REPLY_FAIL, 0);
+    if (req->fn == DSLAB_OP_CAS && current != req->expected) {
+        dslab_ctx_reply(ctx, req->request_id, DSLAB_REPLY_FAIL, 0);
         return;
     }
-    if (req->fn != OP_WRITE && req->fn != OP_CAS) {
-        ctx_reply(ctx, req->request_id, REPLY_FAIL, 0);
+    if (req->fn != DSLAB_OP_WRITE && req->fn != DSLAB_OP_CAS) {
+        dslab_ctx_reply(ctx, req->request_id, DSLAB_REPLY_FAIL, 0);
         return;
     }
-    if (ctx_store_put(ctx, key, &req->value, sizeof req->value) != 0) {
-        ctx_reply(ctx, req->request_id, REPLY_FAIL, 0);
+    if (dslab_ctx_store_put(ctx, key, &req->value, sizeof req->value) != 0) {
+        dslab_ctx_reply(ctx, req->request_id, DSLAB_REPLY_FAIL, 0);
         return;
     }
-    if (c->sync) ctx_store_sync(ctx);
-    ctx_reply(ctx, req->request_id, REPLY_OK, 0);
+    if (c->sync) dslab_ctx_store_sync(ctx);
+    dslab_ctx_reply(ctx, req->request_id, DSLAB_REPLY_OK, 0);
 }
 
-static void on_restart(struct node_ctx *ctx, void *state) {
+static void on_restart(struct dslab_node_ctx *ctx, void *state) {
     (void)state;
     start(ctx);
 }
@@ -140,7 +140,7 @@ static void message_label(const void *data, size_t len, char *buf, size_t buf_si
     snprintf(buf, buf_size, "heartbeat %llu", (unsigned long long)m.seq);
 }
 
-const struct protocol dslab_node_protocol = {
+const struct dslab_protocol dslab_node_protocol = {
     .api_version = DSLAB_NODE_API_VERSION,
     .name = "kv-primary",
     .summary = "one primary answers from its durable store (test node code)",

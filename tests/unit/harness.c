@@ -6,56 +6,56 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct scenario *h_load(const char *yaml) {
-    struct diag d;
-    diag_clear(&d);
-    struct scenario *s = scenario_load_buffer(yaml, strlen(yaml), "t.yaml", NULL, 0, NULL, &d);
+struct dslab_scenario *h_load(const char *yaml) {
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    struct dslab_scenario *s = dslab_scenario_load_buffer(yaml, strlen(yaml), "t.yaml", NULL, 0, NULL, &d);
     if (!s) fail_msg("scenario did not load: %s:%d:%d: %s", d.file, d.line, d.col, d.message);
     return s;
 }
 
-const char *h_load_error(const char *yaml, struct diag *d) {
-    diag_clear(d);
-    struct scenario *s = scenario_load_buffer(yaml, strlen(yaml), "t.yaml", NULL, 0, NULL, d);
-    struct sim *sim = s ? sim_create(s, 1, d) : NULL;
+const char *h_load_error(const char *yaml, struct dslab_diag *d) {
+    dslab_diag_clear(d);
+    struct dslab_scenario *s = dslab_scenario_load_buffer(yaml, strlen(yaml), "t.yaml", NULL, 0, NULL, d);
+    struct dslab_sim *sim = s ? dslab_sim_create(s, 1, d) : NULL;
     bool accepted = sim != NULL;
-    if (sim) sim_destroy(sim);
-    scenario_free(s);
+    if (sim) dslab_sim_destroy(sim);
+    dslab_scenario_free(s);
     if (accepted) fail_msg("accepted, expected an error:\n%s", yaml);
     return d->message;
 }
 
 /* Runs to the scenario's end (an error fails the test) and finishes. */
-static void run_to_end(struct sim *sim, const struct scenario *s) {
-    if (sim_run(sim, s->duration_ns, 0) != SIM_OK) fail_msg("sim_run: %s", sim_error(sim));
-    sim_finish(sim);
+static void dslab_run_to_end(struct dslab_sim *sim, const struct dslab_scenario *s) {
+    if (dslab_sim_run(sim, s->duration_ns, 0) != DSLAB_SIM_OK) fail_msg("dslab_sim_run: %s", dslab_sim_error(sim));
+    dslab_sim_finish(sim);
 }
 
 void h_expect_error(const char *yaml, const char *part) {
-    struct diag d;
+    struct dslab_diag d;
     const char *message = h_load_error(yaml, &d);
     if (!strstr(message, part)) fail_msg("expected '%s' in '%s'", part, message);
 }
 
-struct sim *h_sim(const struct scenario *s, uint64_t seed, trace_sink_fn sink, void *user) {
+struct dslab_sim *h_sim(const struct dslab_scenario *s, uint64_t seed, dslab_trace_sink_fn sink, void *user) {
     return h_sim_with(s, NULL, seed, sink, user);
 }
 
-struct sim *h_sim_with(const struct scenario *s, const struct protocol *proto, uint64_t seed,
-                       trace_sink_fn sink, void *user) {
-    struct diag d;
-    diag_clear(&d);
-    struct sim *sim = proto ? sim_create_with_protocol(s, proto, seed, &d) : sim_create(s, seed, &d);
-    if (!sim) fail_msg("sim_create: %s:%d:%d: %s", d.file, d.line, d.col, d.message);
-    if (sink) assert_int_equal(sim_add_sink(sim, sink, user), 0);
-    run_to_end(sim, s);
+struct dslab_sim *h_sim_with(const struct dslab_scenario *s, const struct dslab_protocol *proto, uint64_t seed,
+                       dslab_trace_sink_fn sink, void *user) {
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    struct dslab_sim *sim = proto ? dslab_sim_create_with_protocol(s, proto, seed, &d) : dslab_sim_create(s, seed, &d);
+    if (!sim) fail_msg("dslab_sim_create: %s:%d:%d: %s", d.file, d.line, d.col, d.message);
+    if (sink) assert_int_equal(dslab_sim_add_sink(sim, sink, user), 0);
+    dslab_run_to_end(sim, s);
     return sim;
 }
 
-uint64_t h_trace_hash(const struct scenario *s, uint64_t seed) {
-    struct trace_hasher h;
-    trace_hasher_init(&h, (const char (*)[32])s->node_names, s->nodes_count);
-    sim_destroy(h_sim(s, seed, trace_hasher_sink, &h));
+uint64_t h_trace_hash(const struct dslab_scenario *s, uint64_t seed) {
+    struct dslab_trace_hasher h;
+    dslab_trace_hasher_init(&h, (const char (*)[32])s->node_names, s->nodes_count);
+    dslab_sim_destroy(h_sim(s, seed, dslab_trace_hasher_sink, &h));
     return h.hash;
 }
 
@@ -85,9 +85,9 @@ static bool tag_listed(const char *tags, const char *tag) {
     return false;
 }
 
-void h_rec_sink(void *user, const struct trace_event *ev) {
+void h_rec_sink(void *user, const struct dslab_trace_event *ev) {
     struct h_rec *r = user;
-    if (ev->kind != TRACE_ANNOTATE || !ev->tag || !tag_listed(r->tags, ev->tag)) return;
+    if (ev->kind != DSLAB_TRACE_ANNOTATE || !ev->tag || !tag_listed(r->tags, ev->tag)) return;
     if (r->count == r->cap) {
         int cap = r->cap ? r->cap * 2 : 256;
         struct h_note *grown = realloc(r->notes, (size_t)cap * sizeof *grown);
@@ -134,33 +134,33 @@ const struct h_note *h_find(const struct h_rec *r, const struct h_match *m, int 
 
 /* ---- a scenario run ---------------------------------------------------------- */
 
-struct h_run *h_run(const char *yaml, const char *tags, trace_sink_fn sink, void *user) {
+struct h_run *h_run(const char *yaml, const char *tags, dslab_trace_sink_fn sink, void *user) {
     struct h_run *r = calloc(1, sizeof *r);
     assert_non_null(r);
     r->s = h_load(yaml);
-    struct diag d;
-    diag_clear(&d);
-    r->sim = sim_create(r->s, r->s->seed, &d);
-    if (!r->sim) fail_msg("sim_create: %s:%d:%d: %s", d.file, d.line, d.col, d.message);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    r->sim = dslab_sim_create(r->s, r->s->seed, &d);
+    if (!r->sim) fail_msg("dslab_sim_create: %s:%d:%d: %s", d.file, d.line, d.col, d.message);
     if (tags) {
         h_rec_init(&r->rec, tags);
-        assert_int_equal(sim_add_sink(r->sim, h_rec_sink, &r->rec), 0);
+        assert_int_equal(dslab_sim_add_sink(r->sim, h_rec_sink, &r->rec), 0);
     }
-    if (sink) assert_int_equal(sim_add_sink(r->sim, sink, user), 0);
-    run_to_end(r->sim, r->s);
+    if (sink) assert_int_equal(dslab_sim_add_sink(r->sim, sink, user), 0);
+    dslab_run_to_end(r->sim, r->s);
     return r;
 }
 
 void h_run_free(struct h_run *r) {
-    sim_destroy(r->sim);
-    scenario_free(r->s);
+    dslab_sim_destroy(r->sim);
+    dslab_scenario_free(r->s);
     h_rec_free(&r->rec);
     free(r);
 }
 
-const struct check_result *h_check_named(const struct sim *sim, const char *name) {
-    for (int i = 0; i < sim_check_count(sim); i++) {
-        if (strcmp(sim_check_result(sim, i)->name, name) == 0) return sim_check_result(sim, i);
+const struct dslab_check_result *h_check_named(const struct dslab_sim *sim, const char *name) {
+    for (int i = 0; i < dslab_sim_check_count(sim); i++) {
+        if (strcmp(dslab_sim_check_result(sim, i)->name, name) == 0) return dslab_sim_check_result(sim, i);
     }
     fail_msg("no check named %s", name);
     return NULL;
@@ -189,45 +189,45 @@ static int name_nodes(struct h_ck *k, int nodes, const char *node_names) {
 }
 
 static int ck_create(struct h_ck *k, const char *name, const char *args, int nodes,
-                     const char *node_names, struct diag *d) {
+                     const char *node_names, struct dslab_diag *d) {
     memset(k, 0, sizeof *k);
     nodes = name_nodes(k, nodes, node_names);
     snprintf(k->sc.path, sizeof k->sc.path, "t.yaml");
     k->sc.nodes_count = nodes;
     k->sc.node_names = k->names;
-    k->checker = checker_find(name);
+    k->checker = dslab_checker_find(name);
     if (!k->checker) fail_msg("no checker named %s", name);
-    struct scenario_check check;
+    struct dslab_scenario_check check;
     memset(&check, 0, sizeof check);
     snprintf(check.name, sizeof check.name, "%s", name);
     check.args = (char *)args;
-    diag_clear(d);
+    dslab_diag_clear(d);
     int rc = k->checker->create(&k->sc, &check, &k->state, d);
-    if (rc == 0) history_init(&k->h);
+    if (rc == 0) dslab_history_init(&k->h);
     return rc;
 }
 
-int h_ck_try(struct h_ck *k, const char *name, const char *args, int nodes, struct diag *d) {
+int h_ck_try(struct h_ck *k, const char *name, const char *args, int nodes, struct dslab_diag *d) {
     return ck_create(k, name, args, nodes, NULL, d);
 }
 
 void h_ck_begin(struct h_ck *k, const char *name, const char *args, int nodes) {
-    struct diag d;
+    struct dslab_diag d;
     if (ck_create(k, name, args, nodes, NULL, &d) != 0) {
         fail_msg("%s '%s' refused: %s", name, args ? args : "", d.message);
     }
 }
 
 void h_ck_begin_named(struct h_ck *k, const char *name, const char *args, const char *node_names) {
-    struct diag d;
+    struct dslab_diag d;
     if (ck_create(k, name, args, 0, node_names, &d) != 0) {
         fail_msg("%s '%s' refused: %s", name, args ? args : "", d.message);
     }
 }
 
-uint64_t h_ck_emit(struct h_ck *k, int64_t t_ms, enum trace_kind kind, int32_t node, int32_t peer,
+uint64_t h_ck_emit(struct h_ck *k, int64_t t_ms, enum dslab_trace_kind kind, int32_t node, int32_t peer,
                    int64_t a, const char *tag, const char *text) {
-    struct trace_event ev = {.id = k->next_id++, .t_ns = t_ms * NS_PER_MS, .kind = kind,
+    struct dslab_trace_event ev = {.id = k->next_id++, .t_ns = t_ms * DSLAB_NS_PER_MS, .kind = kind,
                              .node = node, .peer = peer, .a = a, .tag = tag, .text = text};
     k->checker->on_event(k->state, &ev);
     return ev.id;
@@ -235,12 +235,12 @@ uint64_t h_ck_emit(struct h_ck *k, int64_t t_ms, enum trace_kind kind, int32_t n
 
 uint64_t h_ck_note(struct h_ck *k, int64_t t_ms, int32_t node, const char *tag, const char *text,
                    int64_t a) {
-    return h_ck_emit(k, t_ms, TRACE_ANNOTATE, node, -1, a, tag, text);
+    return h_ck_emit(k, t_ms, DSLAB_TRACE_ANNOTATE, node, -1, a, tag, text);
 }
 
-uint64_t h_ck_report(struct h_ck *k, int64_t t_ms, int32_t node, enum annotation_kind kind,
-                     enum role_class role, const char *tag, const char *text, int64_t a, int64_t b) {
-    struct trace_event ev = {.id = k->next_id++, .t_ns = t_ms * NS_PER_MS, .kind = TRACE_ANNOTATE,
+uint64_t h_ck_report(struct h_ck *k, int64_t t_ms, int32_t node, enum dslab_annotation_kind kind,
+                     enum dslab_role_class role, const char *tag, const char *text, int64_t a, int64_t b) {
+    struct dslab_trace_event ev = {.id = k->next_id++, .t_ns = t_ms * DSLAB_NS_PER_MS, .kind = DSLAB_TRACE_ANNOTATE,
                              .node = node, .peer = -1, .a = a, .b = b, .tag = tag, .text = text,
                              .annotation = kind, .role = role};
     k->checker->on_event(k->state, &ev);
@@ -248,97 +248,97 @@ uint64_t h_ck_report(struct h_ck *k, int64_t t_ms, int32_t node, enum annotation
 }
 
 uint64_t h_ck_role(struct h_ck *k, int64_t t_ms, int32_t node, const char *text, int64_t a) {
-    static const struct { const char *text; enum role_class role; } names[] = {
-        {"leader", ROLE_LEADER},   {"primary", ROLE_PRIMARY},     {"backup", ROLE_BACKUP},
-        {"follower", ROLE_FOLLOWER}, {"candidate", ROLE_CANDIDATE},
+    static const struct { const char *text; enum dslab_role_class role; } names[] = {
+        {"leader", DSLAB_ROLE_LEADER},   {"primary", DSLAB_ROLE_PRIMARY},     {"backup", DSLAB_ROLE_BACKUP},
+        {"follower", DSLAB_ROLE_FOLLOWER}, {"candidate", DSLAB_ROLE_CANDIDATE},
     };
-    enum role_class role = ROLE_OTHER;
+    enum dslab_role_class role = DSLAB_ROLE_OTHER;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(text, names[i].text) == 0) role = names[i].role;
-    return h_ck_report(k, t_ms, node, ANNOTATION_ROLE, role, "role", text, a, 0);
+    return h_ck_report(k, t_ms, node, DSLAB_ANNOTATION_ROLE, role, "role", text, a, 0);
 }
 
 uint64_t h_ck_final_state(struct h_ck *k, int64_t t_ms, int32_t node, const char *role_text) {
     h_ck_role(k, t_ms, node, role_text, 1);
-    return h_ck_report(k, t_ms, node, ANNOTATION_FINAL_STATE, ROLE_NONE, "final-state", "state",
+    return h_ck_report(k, t_ms, node, DSLAB_ANNOTATION_FINAL_STATE, DSLAB_ROLE_NONE, "final-state", "state",
                        1, 0);
 }
 
 uint64_t h_ck_final_value(struct h_ck *k, int64_t t_ms, int32_t node, int64_t key, int64_t value) {
     char text[64];
     snprintf(text, sizeof text, "key=%lld value=%lld", (long long)key, (long long)value);
-    return h_ck_report(k, t_ms, node, ANNOTATION_FINAL_VALUE, ROLE_NONE, "final", text, value, key);
+    return h_ck_report(k, t_ms, node, DSLAB_ANNOTATION_FINAL_VALUE, DSLAB_ROLE_NONE, "final", text, value, key);
 }
 
-uint64_t h_ck_record(struct h_ck *k, const struct history_op *op, bool emit) {
-    struct history_op o = *op;
+uint64_t h_ck_record(struct h_ck *k, const struct dslab_history_op *op, bool emit) {
+    struct dslab_history_op o = *op;
     o.trace_id = k->next_id++;
-    assert_int_equal(history_append(&k->h, &o), 0);
+    assert_int_equal(dslab_history_append(&k->h, &o), 0);
     if (emit) {
-        struct trace_event ev = {.id = o.trace_id, .t_ns = o.time_ns, .kind = TRACE_CLIENT,
+        struct dslab_trace_event ev = {.id = o.trace_id, .t_ns = o.time_ns, .kind = DSLAB_TRACE_CLIENT,
                                  .node = o.node, .peer = -1, .op = &o};
         k->checker->on_event(k->state, &ev);
     }
     return o.trace_id;
 }
 
-uint64_t h_ck_op(struct h_ck *k, int32_t client, enum op_fn fn, int64_t key, int64_t value,
-                 int64_t t0_ms, int64_t t1_ms, enum op_type type) {
-    struct history_op o = {.op_id = ++k->next_op, .type = OP_INVOKE, .fn = fn, .client = client,
+uint64_t h_ck_op(struct h_ck *k, int32_t client, enum dslab_op_fn fn, int64_t key, int64_t value,
+                 int64_t t0_ms, int64_t t1_ms, enum dslab_op_type type) {
+    struct dslab_history_op o = {.op_id = ++k->next_op, .type = DSLAB_OP_INVOKE, .fn = fn, .client = client,
                            .node = client, .key = key,
-                           .value = fn == OP_READ ? HISTORY_NIL : value,
-                           .expected = HISTORY_NIL, .time_ns = t0_ms * NS_PER_MS};
+                           .value = fn == DSLAB_OP_READ ? DSLAB_HISTORY_NIL : value,
+                           .expected = DSLAB_HISTORY_NIL, .time_ns = t0_ms * DSLAB_NS_PER_MS};
     h_ck_record(k, &o, false);
-    if (type != OP_INVOKE) {
+    if (type != DSLAB_OP_INVOKE) {
         o.type = type;
-        o.time_ns = t1_ms * NS_PER_MS;
-        if (fn == OP_READ) o.value = type == OP_OK ? value : HISTORY_NIL;
+        o.time_ns = t1_ms * DSLAB_NS_PER_MS;
+        if (fn == DSLAB_OP_READ) o.value = type == DSLAB_OP_OK ? value : DSLAB_HISTORY_NIL;
         h_ck_record(k, &o, false);
     }
     return o.op_id;
 }
 
 static int by_time(const void *pa, const void *pb) {
-    const struct history_op *a = pa, *b = pb;
+    const struct dslab_history_op *a = pa, *b = pb;
     if (a->time_ns != b->time_ns) return a->time_ns < b->time_ns ? -1 : 1;
     if (a->trace_id != b->trace_id) return a->trace_id < b->trace_id ? -1 : 1;
     return 0;
 }
 
-enum check_verdict h_ck_end(struct h_ck *k, int64_t end_ms) {
+enum dslab_check_verdict h_ck_end(struct h_ck *k, int64_t end_ms) {
     if (k->h.count > 1) qsort(k->h.ops, k->h.count, sizeof *k->h.ops, by_time); /* ops may be NULL */
     snprintf(k->result.name, sizeof k->result.name, "%s", k->checker->name);
-    k->checker->finish(k->state, &k->h, end_ms * NS_PER_MS, &k->result);
+    k->checker->finish(k->state, &k->h, end_ms * DSLAB_NS_PER_MS, &k->result);
     k->checker->destroy(k->state);
     k->state = NULL;
-    history_deinit(&k->h);
+    dslab_history_deinit(&k->h);
     return k->result.verdict;
 }
 
-struct check_result h_ck_result(struct h_ck *k, int64_t end_ms) {
+struct dslab_check_result h_ck_result(struct h_ck *k, int64_t end_ms) {
     h_ck_end(k, end_ms);
     return k->result;
 }
 
 void h_ck_expect_refused(const char *name, const char *args, int nodes, const char *part) {
     struct h_ck k;
-    struct diag d;
+    struct dslab_diag d;
     if (h_ck_try(&k, name, args, nodes, &d) == 0) {
         k.checker->destroy(k.state);
-        history_deinit(&k.h);
+        dslab_history_deinit(&k.h);
         fail_msg("%s accepted '%s'", name, args);
     }
     if (!strstr(d.message, part)) fail_msg("%s '%s': expected '%s' in '%s'", name, args, part, d.message);
 }
 
-bool h_has_node(const struct check_violation *v, int32_t node) {
+bool h_has_node(const struct dslab_check_violation *v, int32_t node) {
     for (int i = 0; i < v->nodes_count; i++) {
         if (v->nodes[i] == node) return true;
     }
     return false;
 }
 
-bool h_has_evidence(const struct check_violation *v, uint64_t trace_id) {
+bool h_has_evidence(const struct dslab_check_violation *v, uint64_t trace_id) {
     for (int i = 0; i < v->evidence_count; i++) {
         if (v->evidence[i] == trace_id) return true;
     }

@@ -9,7 +9,7 @@
  *    protocol or sinks); h_load_error() when the YAML must be refused.
  *    A load or create error fails the test with file:line:col: message.
  *
- * 2. A recording sink: keeps a copy of the annotations (TRACE_ANNOTATE)
+ * 2. A recording sink: keeps a copy of the annotations (DSLAB_TRACE_ANNOTATE)
  *    whose tag is in a list, to count or find after the run (h_count,
  *    h_find, with a struct h_match: unset fields match anything).
  *
@@ -19,7 +19,7 @@
  *      struct h_ck k;
  *      h_ck_begin(&k, "atomic-commit", "1s", 3);
  *      h_ck_note(&k, 5, 0, "txn", "commit", 1);
- *      assert_int_equal(h_ck_end(&k, 1000), CHECK_PASS);
+ *      assert_int_equal(h_ck_end(&k, 1000), DSLAB_CHECK_PASS);
  *    and h_has_node / h_has_evidence / h_check_named to read a result.
  *
  * H_MAIN(...) is each test program's main().
@@ -28,7 +28,7 @@
  * error, so a test only asserts what it is about. This header includes
  * <cmocka.h> with its prerequisites; a test includes only "harness.h"
  * and what it uses beyond it. Ownership: what h_run/h_load/h_sim return
- * is the caller's (h_run_free, scenario_free, sim_destroy); an h_rec owns
+ * is the caller's (h_run_free, dslab_scenario_free, dslab_sim_destroy); an h_rec owns
  * its notes (h_rec_free); an h_ck owns nothing after h_ck_end. */
 #ifndef DSLAB_TESTS_HARNESS_H
 #define DSLAB_TESTS_HARNESS_H
@@ -60,18 +60,18 @@
     }
 
 /* H_MAIN_WITH_PROTOCOL(p, tests...): H_MAIN with the test's own protocol
- * `p` (a struct protocol) registered for the whole group
- * (protocol_register, dslab/node.h), so the test's scenarios name it
+ * `p` (a struct dslab_protocol) registered for the whole group
+ * (dslab_protocol_register, dslab/node.h), so the test's scenarios name it
  * (`protocol: ticker`) instead of borrowing a built-in protocol's name. */
 #define H_MAIN_WITH_PROTOCOL(p, ...)                                                               \
     static int h_register_(void **state) {                                                         \
         (void)state;                                                                               \
-        struct diag d;                                                                             \
-        return protocol_register(&(p), &d);                                                        \
+        struct dslab_diag d;                                                                             \
+        return dslab_protocol_register(&(p), &d);                                                        \
     }                                                                                              \
     static int h_unregister_(void **state) {                                                       \
         (void)state;                                                                               \
-        return protocol_unregister(&(p));                                                          \
+        return dslab_protocol_unregister(&(p));                                                          \
     }                                                                                              \
     int main(void) {                                                                               \
         const struct CMUnitTest h_tests[] = {__VA_ARGS__};                                         \
@@ -81,27 +81,27 @@
 /* ---- 1. scenarios from a string ------------------------------------------- */
 
 /* Loads YAML text (named "t.yaml" in messages). Fails the test if it does
- * not load. The caller owns the result (scenario_free). */
-struct scenario *h_load(const char *yaml);
+ * not load. The caller owns the result (dslab_scenario_free). */
+struct dslab_scenario *h_load(const char *yaml);
 
-/* Expects `yaml` to be refused, by the loader or by sim_create (a protocol
+/* Expects `yaml` to be refused, by the loader or by dslab_sim_create (a protocol
  * parameter is checked there). Fails the test if it is accepted; else
  * fills *d and returns d->message. */
-const char *h_load_error(const char *yaml, struct diag *d);
+const char *h_load_error(const char *yaml, struct dslab_diag *d);
 /* h_load_error, and the message must contain `part`. */
 void h_expect_error(const char *yaml, const char *part);
 
 /* Creates a simulation of `s` with `seed`, adds `sink` (if not NULL), runs
  * to s->duration_ns and finishes it. Fails the test if it cannot be
- * created or the run stops with an error (a limit hit). The caller owns the sim (sim_destroy) and keeps `s` alive. */
-struct sim *h_sim(const struct scenario *s, uint64_t seed, trace_sink_fn sink, void *user);
+ * created or the run stops with an error (a limit hit). The caller owns the sim (dslab_sim_destroy) and keeps `s` alive. */
+struct dslab_sim *h_sim(const struct dslab_scenario *s, uint64_t seed, dslab_trace_sink_fn sink, void *user);
 /* h_sim with a protocol that is not built in (`proto`; NULL: the
  * scenario's own). */
-struct sim *h_sim_with(const struct scenario *s, const struct protocol *proto, uint64_t seed,
-                       trace_sink_fn sink, void *user);
+struct dslab_sim *h_sim_with(const struct dslab_scenario *s, const struct dslab_protocol *proto, uint64_t seed,
+                       dslab_trace_sink_fn sink, void *user);
 /* The determinism hash (FNV-1a of the JSON Lines trace) of `s` run to its
  * end with `seed`. */
-uint64_t h_trace_hash(const struct scenario *s, uint64_t seed);
+uint64_t h_trace_hash(const struct dslab_scenario *s, uint64_t seed);
 
 /* The recording sink (2.): annotations whose tag is in `tags`. */
 struct h_note {
@@ -123,8 +123,8 @@ struct h_rec {
 /* `tags` must outlive the recorder (a string literal). */
 void h_rec_init(struct h_rec *r, const char *tags);
 void h_rec_free(struct h_rec *r);
-/* A trace_sink_fn; user is the struct h_rec. */
-void h_rec_sink(void *user, const struct trace_event *ev);
+/* A dslab_trace_sink_fn; user is the struct h_rec. */
+void h_rec_sink(void *user, const struct dslab_trace_event *ev);
 
 /* What a note must be to match. Zeroed fields match anything: NULL
  * strings, by_node/by_a false, to_ns 0 (no upper bound). */
@@ -148,16 +148,16 @@ const struct h_note *h_find(const struct h_rec *r, const struct h_match *m, int 
 /* A scenario run to its end with a recorder (tags NULL: none) and an
  * optional extra sink; seed = the scenario's. */
 struct h_run {
-    struct scenario *s;
-    struct sim *sim;
+    struct dslab_scenario *s;
+    struct dslab_sim *sim;
     struct h_rec rec;
 };
-struct h_run *h_run(const char *yaml, const char *tags, trace_sink_fn sink, void *user);
+struct h_run *h_run(const char *yaml, const char *tags, dslab_trace_sink_fn sink, void *user);
 void h_run_free(struct h_run *r);
 
 /* The result of the check named `name` (a check "one-leader-per-term: 1s"
  * is named "one-leader-per-term"); fails the test if there is none. */
-const struct check_result *h_check_named(const struct sim *sim, const char *name);
+const struct dslab_check_result *h_check_named(const struct dslab_sim *sim, const char *name);
 
 /* ---- 3. a checker on a hand-made trace -------------------------------------- */
 
@@ -166,63 +166,63 @@ enum { H_CK_NODES_MAX = 8 };
 /* Do not copy or move a begun h_ck: its scenario points into it. */
 struct h_ck {
     char names[H_CK_NODES_MAX][DSLAB_NAME_MAX];
-    struct scenario sc; /* fake: path "t.yaml", nodes n1..nN */
-    const struct checker *checker;
+    struct dslab_scenario sc; /* fake: path "t.yaml", nodes n1..nN */
+    const struct dslab_checker *checker;
     void *state;
     uint64_t next_id; /* the next trace id handed out */
     uint64_t next_op; /* the last op id h_ck_op used */
-    struct history h;
-    struct check_result result;
+    struct dslab_history h;
+    struct dslab_check_result result;
 };
 
 /* Creates checker `name` with `args` ("" for none) on `nodes` nodes;
  * returns create()'s status (-1: *d says why, nothing to end). */
-int h_ck_try(struct h_ck *k, const char *name, const char *args, int nodes, struct diag *d);
+int h_ck_try(struct h_ck *k, const char *name, const char *args, int nodes, struct dslab_diag *d);
 /* The same, failing the test if create() refuses. */
 void h_ck_begin(struct h_ck *k, const char *name, const char *args, int nodes);
 /* h_ck_begin with named nodes: `node_names` is space-separated
  * ("lock store c1 c2"), one word a node, at most H_CK_NODES_MAX. */
 void h_ck_begin_named(struct h_ck *k, const char *name, const char *args, const char *node_names);
 /* Feeds one event at t_ms; returns its trace id. */
-uint64_t h_ck_emit(struct h_ck *k, int64_t t_ms, enum trace_kind kind, int32_t node, int32_t peer,
+uint64_t h_ck_emit(struct h_ck *k, int64_t t_ms, enum dslab_trace_kind kind, int32_t node, int32_t peer,
                    int64_t a, const char *tag, const char *text);
 /* An annotation by `node`: tag, text and a. */
 uint64_t h_ck_note(struct h_ck *k, int64_t t_ms, int32_t node, const char *tag, const char *text,
                    int64_t a);
 /* Appends `op` to the history with the next trace id (its time_ns and
- * every other field as given); emits it as a TRACE_CLIENT event too when
+ * every other field as given); emits it as a DSLAB_TRACE_CLIENT event too when
  * `emit`. Returns the trace id. */
-/* A typed report as node_ctx.c emits it (ctx_report_role/term/final_*,
+/* A typed report as node_ctx.c emits it (dslab_ctx_report_role/term/final_*,
  * dslab/annotation.h): kind, role class, the text shown to people, a (term,
  * epoch, or value) and b (a final value's key). */
-uint64_t h_ck_report(struct h_ck *k, int64_t t_ms, int32_t node, enum annotation_kind kind,
-                     enum role_class role, const char *tag, const char *text, int64_t a, int64_t b);
+uint64_t h_ck_report(struct h_ck *k, int64_t t_ms, int32_t node, enum dslab_annotation_kind kind,
+                     enum dslab_role_class role, const char *tag, const char *text, int64_t a, int64_t b);
 /* A typed role report whose class is named by `text` ("leader", "primary",
- * "backup", "follower", "candidate"; anything else is ROLE_OTHER), with the
+ * "backup", "follower", "candidate"; anything else is DSLAB_ROLE_OTHER), with the
  * same text, term/epoch `a`. */
 uint64_t h_ck_role(struct h_ck *k, int64_t t_ms, int32_t node, const char *text, int64_t a);
 /* A node's typed end-of-run reports: its role class, the final-state
  * marker (a = 1 when it has a state), and one final value of `key`. */
 uint64_t h_ck_final_state(struct h_ck *k, int64_t t_ms, int32_t node, const char *role_text);
 uint64_t h_ck_final_value(struct h_ck *k, int64_t t_ms, int32_t node, int64_t key, int64_t value);
-uint64_t h_ck_record(struct h_ck *k, const struct history_op *op, bool emit);
+uint64_t h_ck_record(struct h_ck *k, const struct dslab_history_op *op, bool emit);
 /* An operation by `client` (also its node) invoked at t0_ms and completed
- * with `type` at t1_ms (type OP_INVOKE: never completed), history only.
- * Writes: value written; reads: value read (HISTORY_NIL unless OP_OK).
+ * with `type` at t1_ms (type DSLAB_OP_INVOKE: never completed), history only.
+ * Writes: value written; reads: value read (DSLAB_HISTORY_NIL unless DSLAB_OP_OK).
  * Op ids count from 1; returns the op id. */
-uint64_t h_ck_op(struct h_ck *k, int32_t client, enum op_fn fn, int64_t key, int64_t value,
-                 int64_t t0_ms, int64_t t1_ms, enum op_type type);
+uint64_t h_ck_op(struct h_ck *k, int32_t client, enum dslab_op_fn fn, int64_t key, int64_t value,
+                 int64_t t0_ms, int64_t t1_ms, enum dslab_op_type type);
 /* Sorts the history by (time, trace id) as the simulator records it,
  * finishes and destroys the checker, frees the history; returns the
  * verdict (the whole result is in k->result). */
-enum check_verdict h_ck_end(struct h_ck *k, int64_t end_ms);
+enum dslab_check_verdict h_ck_end(struct h_ck *k, int64_t end_ms);
 /* h_ck_end, returning a copy of the whole result. */
-struct check_result h_ck_result(struct h_ck *k, int64_t end_ms);
+struct dslab_check_result h_ck_result(struct h_ck *k, int64_t end_ms);
 /* Checker `name` must refuse `args` on `nodes` nodes with a message that
  * contains `part`. */
 void h_ck_expect_refused(const char *name, const char *args, int nodes, const char *part);
 
-bool h_has_node(const struct check_violation *v, int32_t node);
-bool h_has_evidence(const struct check_violation *v, uint64_t trace_id);
+bool h_has_node(const struct dslab_check_violation *v, int32_t node);
+bool h_has_evidence(const struct dslab_check_violation *v, uint64_t trace_id);
 
 #endif

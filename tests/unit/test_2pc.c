@@ -37,7 +37,7 @@ static void test_all_yes_votes_commit_everywhere(void **state) {
         assert_int_equal(count(r, 2, txn, "commit"), 1);
         assert_int_equal(count(r, 0, txn, "done"), 1);
     }
-    assert_int_equal(sim_check_result(r->sim, 0)->verdict, CHECK_PASS);
+    assert_int_equal(dslab_sim_check_result(r->sim, 0)->verdict, DSLAB_CHECK_PASS);
     h_run_free(r);
 }
 
@@ -57,7 +57,7 @@ static void test_64_nodes_commit_everywhere(void **state) {
         assert_int_equal(count(r, -1, txn, "commit"), 64); /* 63 participants + coordinator */
         assert_int_equal(count(r, 0, txn, "done"), 1);
     }
-    assert_int_equal(sim_check_result(r->sim, 0)->verdict, CHECK_PASS);
+    assert_int_equal(dslab_sim_check_result(r->sim, 0)->verdict, DSLAB_CHECK_PASS);
     h_run_free(r);
 }
 
@@ -70,7 +70,7 @@ static void test_a_no_vote_aborts_everywhere(void **state) {
     assert_int_equal(count(r, -1, -1, "commit"), 0);
     assert_true(count(r, 0, -1, "abort") >= 15);
     assert_int_equal(count(r, -1, -1, "vote-yes"), 0);
-    assert_int_equal(sim_check_result(r->sim, 0)->verdict, CHECK_PASS);
+    assert_int_equal(dslab_sim_check_result(r->sim, 0)->verdict, DSLAB_CHECK_PASS);
     h_run_free(r);
 }
 
@@ -83,7 +83,7 @@ static void test_locked_key_votes_no(void **state) {
                                   "checks: [atomic-commit]\n");
     assert_true(count(r, -1, -1, "vote-no") > 0);
     assert_true(count(r, 0, -1, "commit") > 0);
-    assert_int_equal(sim_check_result(r->sim, 0)->verdict, CHECK_PASS);
+    assert_int_equal(dslab_sim_check_result(r->sim, 0)->verdict, DSLAB_CHECK_PASS);
     h_run_free(r);
 }
 
@@ -103,8 +103,8 @@ static void test_coordinator_crash_leaves_participants_in_doubt(void **state) {
     assert_int_equal(count(r, 1, blocked, "vote-yes"), 1);
     assert_int_equal(count(r, 1, blocked, "in-doubt"), 1);
     assert_int_equal(count(r, 1, blocked, "commit") + count(r, 1, blocked, "abort"), 0);
-    const struct check_result *c = sim_check_result(r->sim, 0);
-    assert_int_equal(c->verdict, CHECK_FAIL);
+    const struct dslab_check_result *c = dslab_sim_check_result(r->sim, 0);
+    assert_int_equal(c->verdict, DSLAB_CHECK_FAIL);
     assert_non_null(strstr(c->violations[0].message, "still in doubt at the end"));
     h_run_free(r);
 }
@@ -117,7 +117,7 @@ static void test_restarted_coordinator_aborts_undecided(void **state) {
                                   "faults: [ { at: 490ms, crash: n1 }, { at: 800ms, restart: n1 } ]\n"
                                   "checks: [\"atomic-commit: 1s\"]\n");
     int64_t blocked = -1;
-    for (int i = 0; i < r->rec.count && r->rec.notes[i].t_ns < 490 * NS_PER_MS; i++) {
+    for (int i = 0; i < r->rec.count && r->rec.notes[i].t_ns < 490 * DSLAB_NS_PER_MS; i++) {
         if (r->rec.notes[i].node == 0 && strcmp(r->rec.notes[i].text, "begin") == 0) blocked = r->rec.notes[i].a;
     }
     assert_true(blocked > 0);
@@ -125,7 +125,7 @@ static void test_restarted_coordinator_aborts_undecided(void **state) {
     assert_int_equal(count(r, 1, blocked, "abort"), 1);
     assert_int_equal(count(r, 2, blocked, "abort"), 1);
     assert_true(count(r, 0, -1, "commit") > 40); /* and it goes on committing new ones */
-    assert_int_equal(sim_check_result(r->sim, 0)->verdict, CHECK_PASS);
+    assert_int_equal(dslab_sim_check_result(r->sim, 0)->verdict, DSLAB_CHECK_PASS);
     h_run_free(r);
 }
 
@@ -141,7 +141,7 @@ static void test_participant_restart_recovers_its_prepared_vote(void **state) {
                                   "{ at: 700ms, restart: n2, lose_unsynced: true } ]\n"
                                   "checks: [\"atomic-commit: 1s\"]\n");
     int64_t txn = -1;
-    for (int i = 0; i < r->rec.count && r->rec.notes[i].t_ns < 486 * NS_PER_MS; i++) {
+    for (int i = 0; i < r->rec.count && r->rec.notes[i].t_ns < 486 * DSLAB_NS_PER_MS; i++) {
         if (r->rec.notes[i].node == 1 && strcmp(r->rec.notes[i].text, "vote-yes") == 0) txn = r->rec.notes[i].a;
     }
     assert_true(txn > 0);
@@ -153,9 +153,9 @@ static void test_participant_restart_recovers_its_prepared_vote(void **state) {
         if (strcmp(x->text, "in-doubt") == 0) doubt_ns = x->t_ns;
         if (strcmp(x->text, "commit") == 0) commit_ns = x->t_ns;
     }
-    assert_int_equal(doubt_ns, 700 * NS_PER_MS); /* announced at the restart */
+    assert_int_equal(doubt_ns, 700 * DSLAB_NS_PER_MS); /* announced at the restart */
     assert_true(commit_ns > doubt_ns);
-    assert_int_equal(sim_check_result(r->sim, 0)->verdict, CHECK_PASS);
+    assert_int_equal(dslab_sim_check_result(r->sim, 0)->verdict, DSLAB_CHECK_PASS);
     h_run_free(r);
 }
 
@@ -165,7 +165,7 @@ static void test_client_writes_are_transactions(void **state) {
                                   "protocol: { name: two-phase-commit }\n"
                                   "workload: { clients: 2, rate: 50/s, ops: { write: 1 }, keys: 8 }\n"
                                   "checks: [atomic-commit]\n");
-    const struct sim_stats *st = sim_get_stats(r->sim);
+    const struct dslab_sim_stats *st = dslab_sim_get_stats(r->sim);
     assert_true(st->client_ok > 20);
     int begins = count(r, 0, -1, "begin");
     assert_true(begins >= (int)(st->client_ok + st->client_fail)); /* each answer had a txn */
@@ -176,7 +176,7 @@ static void test_client_writes_are_transactions(void **state) {
 static void test_unknown_parameter_is_an_error(void **state) {
     (void)state;
     const char *yaml = BASE "duration: 1s\nprotocol: { name: two-phase-commit, vote_timout: 1s }\n";
-    struct diag d;
+    struct dslab_diag d;
     assert_non_null(strstr(h_load_error(yaml, &d), "vote_timeout"));
 }
 
@@ -188,7 +188,7 @@ static void ck_note(struct h_ck *k, int64_t t_ms, int32_t node, int64_t txn, con
     h_ck_note(k, t_ms, node, "txn", text, txn);
 }
 
-static void ck_event(struct h_ck *k, int64_t t_ms, enum trace_kind kind, int32_t node) {
+static void ck_event(struct h_ck *k, int64_t t_ms, enum dslab_trace_kind kind, int32_t node) {
     h_ck_emit(k, t_ms, kind, node, -1, 0, NULL, NULL);
 }
 
@@ -211,7 +211,7 @@ static void test_checker_accepts_agreeing_decisions(void **state) {
     ck_note(&k, 11, 2, 2, "vote-yes");
     ck_note(&k, 15, 0, 2, "abort");
     ck_note(&k, 17, 2, 2, "abort");
-    assert_int_equal(h_ck_end(&k, 100), CHECK_PASS);
+    assert_int_equal(h_ck_end(&k, 100), DSLAB_CHECK_PASS);
     assert_non_null(strstr(k.result.summary, "1 committed, 1 aborted, 0 split"));
 }
 
@@ -222,10 +222,10 @@ static void test_checker_rejects_split_decision(void **state) {
     two_votes(&k, 0, 1);
     ck_note(&k, 5, 1, 1, "commit");
     ck_note(&k, 9, 2, 1, "abort");
-    assert_int_equal(h_ck_end(&k, 100), CHECK_FAIL);
+    assert_int_equal(h_ck_end(&k, 100), DSLAB_CHECK_FAIL);
     assert_non_null(strstr(k.result.violations[0].message, "txn 1 committed at n2 but aborted at n3"));
-    assert_int_equal(k.result.violations[0].from_ns, 5 * NS_PER_MS);
-    assert_int_equal(k.result.violations[0].to_ns, 9 * NS_PER_MS);
+    assert_int_equal(k.result.violations[0].from_ns, 5 * DSLAB_NS_PER_MS);
+    assert_int_equal(k.result.violations[0].to_ns, 9 * DSLAB_NS_PER_MS);
     assert_int_equal(k.result.violations[0].evidence_count, 2);
 }
 
@@ -237,7 +237,7 @@ static void test_checker_rejects_commit_despite_no_vote(void **state) {
     ck_note(&k, 1, 1, 1, "vote-yes");
     ck_note(&k, 1, 2, 1, "vote-no");
     ck_note(&k, 5, 0, 1, "commit"); /* the coordinator ignored the no */
-    assert_int_equal(h_ck_end(&k, 100), CHECK_FAIL);
+    assert_int_equal(h_ck_end(&k, 100), DSLAB_CHECK_FAIL);
     assert_non_null(strstr(k.result.violations[0].message, "although it got a no vote from n3"));
 }
 
@@ -249,7 +249,7 @@ static void test_checker_rejects_commit_without_yes(void **state) {
     ck_note(&k, 3, 0, 2, "begin");
     ck_note(&k, 4, 1, 2, "vote-yes");
     ck_note(&k, 6, 2, 2, "commit"); /* n3 never voted on txn 2 */
-    assert_int_equal(h_ck_end(&k, 100), CHECK_FAIL);
+    assert_int_equal(h_ck_end(&k, 100), DSLAB_CHECK_FAIL);
     assert_non_null(strstr(k.result.violations[0].message, "without having voted yes"));
 }
 
@@ -260,7 +260,7 @@ static void test_checker_limits_time_in_doubt(void **state) {
     two_votes(&k, 0, 1);
     ck_note(&k, 1500, 1, 1, "abort"); /* n2 decided after 1.5s: blocked */
     ck_note(&k, 200, 2, 1, "abort");
-    assert_int_equal(h_ck_end(&k, 3000), CHECK_FAIL);
+    assert_int_equal(h_ck_end(&k, 3000), DSLAB_CHECK_FAIL);
     assert_int_equal(k.result.violations_total, 1);
     assert_non_null(strstr(k.result.violations[0].message, "n2 blocked in doubt about txn 1"));
 }
@@ -271,11 +271,11 @@ static void test_checker_crash_ends_a_doubt(void **state) {
     ck_open(&k, "1s");
     two_votes(&k, 0, 1);
     ck_note(&k, 300, 2, 1, "commit");
-    ck_event(&k, 500, TRACE_CRASH, 1); /* down, not waiting: 499ms in doubt */
-    ck_event(&k, 2500, TRACE_RESTART, 1);
+    ck_event(&k, 500, DSLAB_TRACE_CRASH, 1); /* down, not waiting: 499ms in doubt */
+    ck_event(&k, 2500, DSLAB_TRACE_RESTART, 1);
     ck_note(&k, 2500, 1, 1, "in-doubt");
     ck_note(&k, 2900, 1, 1, "commit"); /* another 400ms */
-    assert_int_equal(h_ck_end(&k, 3000), CHECK_PASS);
+    assert_int_equal(h_ck_end(&k, 3000), DSLAB_CHECK_PASS);
     assert_non_null(strstr(k.result.summary, "longest 499 ms"));
 }
 
@@ -284,7 +284,7 @@ static void test_checker_reports_doubt_open_at_the_end(void **state) {
     struct h_ck k;
     ck_open(&k, "2s");
     two_votes(&k, 0, 1);
-    assert_int_equal(h_ck_end(&k, 2100), CHECK_FAIL);
+    assert_int_equal(h_ck_end(&k, 2100), DSLAB_CHECK_FAIL);
     assert_int_equal(k.result.violations_total, 2);
     assert_non_null(strstr(k.result.violations[0].message, "still in doubt at the end"));
 }

@@ -28,27 +28,27 @@ struct reporter_state {
 /* n1 leads term 1 calling itself "boss"; n2 is a follower calling itself
  * "leader" and then leads term 1 too as "chief": two leaders of one term
  * whose texts never say "leader" for either. */
-static void reporter_init(struct node_ctx *ctx, void *state) {
+static void reporter_init(struct dslab_node_ctx *ctx, void *state) {
     (void)state;
-    ctx_report_term(ctx, 1, "epoch");
-    if (ctx_self(ctx) == 0) {
-        ctx_report_role(ctx, ROLE_LEADER, 1, "boss");
-    } else if (ctx_self(ctx) == 1) {
-        ctx_report_role(ctx, ROLE_FOLLOWER, 1, "%s", "leader");
-        ctx_set_timer(ctx, 100 * NS_PER_MS, 1);
+    dslab_ctx_report_term(ctx, 1, "epoch");
+    if (dslab_ctx_self(ctx) == 0) {
+        dslab_ctx_report_role(ctx, DSLAB_ROLE_LEADER, 1, "boss");
+    } else if (dslab_ctx_self(ctx) == 1) {
+        dslab_ctx_report_role(ctx, DSLAB_ROLE_FOLLOWER, 1, "%s", "leader");
+        dslab_ctx_set_timer(ctx, 100 * DSLAB_NS_PER_MS, 1);
     } else {
-        ctx_report_role(ctx, ROLE_OTHER, 0, "%s", role_class_name(ROLE_OTHER));
+        dslab_ctx_report_role(ctx, DSLAB_ROLE_OTHER, 0, "%s", dslab_role_class_name(DSLAB_ROLE_OTHER));
     }
 }
 
-static void reporter_on_timer(struct node_ctx *ctx, void *state, uint64_t id, uint64_t tag) {
+static void reporter_on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t id, uint64_t tag) {
     (void)state;
     (void)id;
     (void)tag;
-    ctx_report_role(ctx, ROLE_LEADER, 1, "chief");
+    dslab_ctx_report_role(ctx, DSLAB_ROLE_LEADER, 1, "chief");
 }
 
-static void reporter_on_message(struct node_ctx *ctx, void *state, int32_t from, const void *m,
+static void reporter_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *m,
                                 size_t len) {
     (void)ctx;
     (void)state;
@@ -57,37 +57,37 @@ static void reporter_on_message(struct node_ctx *ctx, void *state, int32_t from,
     (void)len;
 }
 
-static void reporter_on_finish(struct node_ctx *ctx, void *state) {
+static void reporter_on_finish(struct dslab_node_ctx *ctx, void *state) {
     (void)state;
-    ctx_report_final_state(ctx, 2, "node %d done", (int)ctx_self(ctx));
-    ctx_report_final_value(ctx, 7, 70);
-    ctx_report_final_value(ctx, -3, INT64_MIN);
+    dslab_ctx_report_final_state(ctx, 2, "node %d done", (int)dslab_ctx_self(ctx));
+    dslab_ctx_report_final_value(ctx, 7, 70);
+    dslab_ctx_report_final_value(ctx, -3, INT64_MIN);
 }
 
-static const struct protocol reporter = {
+static const struct dslab_protocol reporter = {
     .name = "reporter", .state_size = sizeof(struct reporter_state), .init = reporter_init,
     .on_message = reporter_on_message, .on_timer = reporter_on_timer,
     .on_finish = reporter_on_finish,
 };
 
 /* Reports a role class that is not in the enum (as a buggy plugin might). */
-static void bad_init(struct node_ctx *ctx, void *state) {
+static void bad_init(struct dslab_node_ctx *ctx, void *state) {
     (void)state;
-    ctx_report_role(ctx, (enum role_class)ROLE_CLASS_COUNT, 1, "weird");
+    dslab_ctx_report_role(ctx, (enum dslab_role_class)DSLAB_ROLE_CLASS_COUNT, 1, "weird");
 }
 
 /* A negative term, as a learner's off-by-one might report. */
-static void negative_term_init(struct node_ctx *ctx, void *state) {
+static void negative_term_init(struct dslab_node_ctx *ctx, void *state) {
     (void)state;
-    ctx_report_term(ctx, -1, "term");
+    dslab_ctx_report_term(ctx, -1, "term");
 }
 
-static const struct protocol negative_term_reporter = {
+static const struct dslab_protocol negative_term_reporter = {
     .name = "negative-term", .state_size = sizeof(struct reporter_state),
     .init = negative_term_init, .on_message = reporter_on_message,
 };
 
-static const struct protocol bad_reporter = {
+static const struct dslab_protocol bad_reporter = {
     .name = "bad-reporter", .state_size = sizeof(struct reporter_state), .init = bad_init,
     .on_message = reporter_on_message,
 };
@@ -96,36 +96,36 @@ static const struct protocol bad_reporter = {
 #define REC_MAX 256
 struct recorder {
     int count;
-    struct trace_event ev[REC_MAX];
+    struct dslab_trace_event ev[REC_MAX];
     char jsonl[REC_MAX][256];
-    const struct scenario *s;
+    const struct dslab_scenario *s;
 };
 
-static void recorder_sink(void *user, const struct trace_event *ev) {
+static void recorder_sink(void *user, const struct dslab_trace_event *ev) {
     struct recorder *r = user;
-    if (ev->kind != TRACE_ANNOTATE || r->count == REC_MAX) return;
+    if (ev->kind != DSLAB_TRACE_ANNOTATE || r->count == REC_MAX) return;
     r->ev[r->count] = *ev;
     r->ev[r->count].tag = NULL;
     r->ev[r->count].text = NULL;
-    trace_event_to_jsonl(ev, (const char (*)[32])r->s->node_names, r->s->nodes_count,
+    dslab_trace_event_to_jsonl(ev, (const char (*)[32])r->s->node_names, r->s->nodes_count,
                          r->jsonl[r->count], (int)sizeof r->jsonl[r->count]);
     r->count++;
 }
 
-static struct scenario *load(void) {
+static struct dslab_scenario *load(void) {
     static const char text[] =
         "name: t\nduration: 1s\nnodes: 3\nprotocol: { name: gossip-pingpong }\n"
         "checks: [one-leader-per-term, single-primary-at-once]\n";
-    struct diag d;
-    diag_clear(&d);
-    struct scenario *s = scenario_load_buffer(text, strlen(text), "test.yaml", NULL, 0, NULL, &d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    struct dslab_scenario *s = dslab_scenario_load_buffer(text, strlen(text), "test.yaml", NULL, 0, NULL, &d);
     if (!s) fail_msg("scenario did not load: %s:%d:%d: %s", d.file, d.line, d.col, d.message);
     return s;
 }
 
-static const struct check_result *result_named(const struct sim *sim, const char *name) {
-    for (int i = 0; i < sim_check_count(sim); i++) {
-        if (strcmp(sim_check_result(sim, i)->name, name) == 0) return sim_check_result(sim, i);
+static const struct dslab_check_result *result_named(const struct dslab_sim *sim, const char *name) {
+    for (int i = 0; i < dslab_sim_check_count(sim); i++) {
+        if (strcmp(dslab_sim_check_result(sim, i)->name, name) == 0) return dslab_sim_check_result(sim, i);
     }
     fail_msg("no check %s", name);
     return NULL;
@@ -140,86 +140,86 @@ static int find(const struct recorder *r, const char *jsonl_part) {
 
 static void test_typed_reports_reach_trace_and_checkers(void **state) {
     (void)state;
-    struct scenario *s = load();
+    struct dslab_scenario *s = load();
     static struct recorder rec;
     memset(&rec, 0, sizeof rec);
     rec.s = s;
-    struct diag d;
-    diag_clear(&d);
-    struct sim *sim = sim_create_with_protocol(s, &reporter, 1, &d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    struct dslab_sim *sim = dslab_sim_create_with_protocol(s, &reporter, 1, &d);
     assert_non_null(sim);
-    sim_add_sink(sim, recorder_sink, &rec);
-    assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_OK);
-    sim_finish(sim);
+    dslab_sim_add_sink(sim, recorder_sink, &rec);
+    assert_int_equal(dslab_sim_run(sim, s->duration_ns, 0), DSLAB_SIM_OK);
+    dslab_sim_finish(sim);
 
     /* The file keeps tag, value and text; the event carries the class. */
     int boss = find(&rec, "\"node\":\"n1\",\"value\":1,\"tag\":\"role\",\"text\":\"boss\"");
     assert_true(boss >= 0);
-    assert_int_equal(rec.ev[boss].annotation, ANNOTATION_ROLE);
-    assert_int_equal(rec.ev[boss].role, ROLE_LEADER);
+    assert_int_equal(rec.ev[boss].annotation, DSLAB_ANNOTATION_ROLE);
+    assert_int_equal(rec.ev[boss].role, DSLAB_ROLE_LEADER);
     int fake = find(&rec, "\"node\":\"n2\",\"value\":1,\"tag\":\"role\",\"text\":\"leader\"");
     assert_true(fake >= 0);
-    assert_int_equal(rec.ev[fake].role, ROLE_FOLLOWER);
+    assert_int_equal(rec.ev[fake].role, DSLAB_ROLE_FOLLOWER);
     int term = find(&rec, "\"tag\":\"epoch\",\"text\":\"epoch 1\"");
     assert_true(term >= 0);
-    assert_int_equal(rec.ev[term].annotation, ANNOTATION_TERM);
+    assert_int_equal(rec.ev[term].annotation, DSLAB_ANNOTATION_TERM);
     assert_int_equal(rec.ev[term].a, 1);
     int fs = find(&rec, "\"tag\":\"final-state\",\"text\":\"node 0 done\"");
     assert_true(fs >= 0);
-    assert_int_equal(rec.ev[fs].annotation, ANNOTATION_FINAL_STATE);
+    assert_int_equal(rec.ev[fs].annotation, DSLAB_ANNOTATION_FINAL_STATE);
     assert_int_equal(rec.ev[fs].a, 2);
     int fv = find(&rec, "\"tag\":\"final\",\"text\":\"key=-3 value=-9223372036854775808\"");
     assert_true(fv >= 0);
-    assert_int_equal(rec.ev[fv].annotation, ANNOTATION_FINAL_VALUE);
+    assert_int_equal(rec.ev[fv].annotation, DSLAB_ANNOTATION_FINAL_VALUE);
     assert_int_equal(rec.ev[fv].b, -3);
     assert_true(rec.ev[fv].a == INT64_MIN);
     /* Every "role" line of this protocol came from the typed call. */
     for (int i = 0; i < rec.count; i++) {
         if (strstr(rec.jsonl[i], "\"tag\":\"role\"")) {
-            assert_int_equal(rec.ev[i].annotation, ANNOTATION_ROLE);
+            assert_int_equal(rec.ev[i].annotation, DSLAB_ANNOTATION_ROLE);
         }
     }
 
     /* n1 ("boss") and n2 ("chief") both lead term 1: both checkers see it,
      * and n2's earlier "leader" text as a follower counts for nothing. */
-    const struct check_result *olpt = result_named(sim, "one-leader-per-term");
-    assert_int_equal(olpt->verdict, CHECK_FAIL);
+    const struct dslab_check_result *olpt = result_named(sim, "one-leader-per-term");
+    assert_int_equal(olpt->verdict, DSLAB_CHECK_FAIL);
     assert_int_equal(olpt->violations_total, 1);
-    assert_int_equal(olpt->violations[0].from_ns, 100 * NS_PER_MS);
-    const struct check_result *sp = result_named(sim, "single-primary-at-once");
-    assert_int_equal(sp->verdict, CHECK_FAIL);
-    assert_int_equal(sp->violations[0].from_ns, 100 * NS_PER_MS);
-    sim_destroy(sim);
-    scenario_free(s);
+    assert_int_equal(olpt->violations[0].from_ns, 100 * DSLAB_NS_PER_MS);
+    const struct dslab_check_result *sp = result_named(sim, "single-primary-at-once");
+    assert_int_equal(sp->verdict, DSLAB_CHECK_FAIL);
+    assert_int_equal(sp->violations[0].from_ns, 100 * DSLAB_NS_PER_MS);
+    dslab_sim_destroy(sim);
+    dslab_scenario_free(s);
 }
 
 static void test_reports_outside_their_range_stop_the_run(void **state) {
     (void)state;
-    struct scenario *s = load();
-    struct diag d;
-    diag_clear(&d);
-    struct sim *sim = sim_create_with_protocol(s, &bad_reporter, 1, &d);
+    struct dslab_scenario *s = load();
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    struct dslab_sim *sim = dslab_sim_create_with_protocol(s, &bad_reporter, 1, &d);
     assert_non_null(sim);
-    assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_ERROR);
-    assert_non_null(strstr(sim_error(sim), "node n1 reported a role class outside enum role_class: 9"));
-    sim_destroy(sim);
-    sim = sim_create_with_protocol(s, &negative_term_reporter, 1, &d);
+    assert_int_equal(dslab_sim_run(sim, s->duration_ns, 0), DSLAB_SIM_ERROR);
+    assert_non_null(strstr(dslab_sim_error(sim), "node n1 reported a role class outside enum dslab_role_class: 9"));
+    dslab_sim_destroy(sim);
+    sim = dslab_sim_create_with_protocol(s, &negative_term_reporter, 1, &d);
     assert_non_null(sim);
-    assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_ERROR);
-    assert_non_null(strstr(sim_error(sim), "node n1 reported a negative term: -1"));
-    sim_destroy(sim);
-    scenario_free(s);
+    assert_int_equal(dslab_sim_run(sim, s->duration_ns, 0), DSLAB_SIM_ERROR);
+    assert_non_null(strstr(dslab_sim_error(sim), "node n1 reported a negative term: -1"));
+    dslab_sim_destroy(sim);
+    dslab_scenario_free(s);
 }
 
 static void test_role_class_names_and_leading(void **state) {
     (void)state;
-    assert_string_equal(role_class_name(ROLE_LEADER), "leader");
-    assert_string_equal(role_class_name(ROLE_PARTICIPANT), "participant");
-    assert_string_equal(role_class_name(ROLE_NONE), "none");
-    assert_string_equal(role_class_name((enum role_class)-1), "none");
-    assert_string_equal(role_class_name(ROLE_CLASS_COUNT), "none");
-    for (int c = 0; c <= ROLE_CLASS_COUNT; c++) {
-        assert_int_equal(role_class_leads((enum role_class)c), c == ROLE_LEADER || c == ROLE_PRIMARY);
+    assert_string_equal(dslab_role_class_name(DSLAB_ROLE_LEADER), "leader");
+    assert_string_equal(dslab_role_class_name(DSLAB_ROLE_PARTICIPANT), "participant");
+    assert_string_equal(dslab_role_class_name(DSLAB_ROLE_NONE), "none");
+    assert_string_equal(dslab_role_class_name((enum dslab_role_class)-1), "none");
+    assert_string_equal(dslab_role_class_name(DSLAB_ROLE_CLASS_COUNT), "none");
+    for (int c = 0; c <= DSLAB_ROLE_CLASS_COUNT; c++) {
+        assert_int_equal(dslab_role_class_leads((enum dslab_role_class)c), c == DSLAB_ROLE_LEADER || c == DSLAB_ROLE_PRIMARY);
     }
 }
 

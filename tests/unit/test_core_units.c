@@ -70,78 +70,78 @@ static void test_clock_fast_clock_runs_ahead(void **state) {
     (void)state;
     struct node_clock c;
     clock_init(&c, 0, 1000); /* +1000 ppm: 1 ms per second fast */
-    assert_int_equal(clock_mono_ns(&c, NS_PER_S), NS_PER_S + NS_PER_MS);
+    assert_int_equal(clock_mono_ns(&c, DSLAB_NS_PER_S), DSLAB_NS_PER_S + DSLAB_NS_PER_MS);
     /* A 1 s local timer fires before 1 s of true time. */
-    int64_t t = clock_true_at_mono(&c, NS_PER_S, 0);
-    assert_true(t < NS_PER_S);
-    assert_true(clock_mono_ns(&c, t) >= NS_PER_S);
-    assert_true(clock_mono_ns(&c, t - 1) < NS_PER_S);
+    int64_t t = clock_true_at_mono(&c, DSLAB_NS_PER_S, 0);
+    assert_true(t < DSLAB_NS_PER_S);
+    assert_true(clock_mono_ns(&c, t) >= DSLAB_NS_PER_S);
+    assert_true(clock_mono_ns(&c, t - 1) < DSLAB_NS_PER_S);
 }
 
 static void test_clock_slow_clock_fires_late(void **state) {
     (void)state;
     struct node_clock c;
     clock_init(&c, 0, -50000);
-    int64_t t = clock_true_at_mono(&c, 100 * NS_PER_MS, 0);
-    assert_true(t > 100 * NS_PER_MS);
-    assert_true(clock_mono_ns(&c, t) >= 100 * NS_PER_MS);
-    assert_true(clock_mono_ns(&c, t - 1) < 100 * NS_PER_MS);
+    int64_t t = clock_true_at_mono(&c, 100 * DSLAB_NS_PER_MS, 0);
+    assert_true(t > 100 * DSLAB_NS_PER_MS);
+    assert_true(clock_mono_ns(&c, t) >= 100 * DSLAB_NS_PER_MS);
+    assert_true(clock_mono_ns(&c, t - 1) < 100 * DSLAB_NS_PER_MS);
 }
 
 static void test_clock_jump_moves_wall_not_monotonic(void **state) {
     (void)state;
     struct node_clock c;
-    clock_init(&c, 80 * NS_PER_MS, 0);
-    assert_int_equal(clock_wall_ns(&c, 0), 80 * NS_PER_MS);
-    int64_t mono_before = clock_mono_ns(&c, NS_PER_S);
-    clock_jump(&c, -500 * NS_PER_MS);
-    assert_int_equal(clock_wall_ns(&c, NS_PER_S), NS_PER_S + 80 * NS_PER_MS - 500 * NS_PER_MS);
-    assert_int_equal(clock_mono_ns(&c, NS_PER_S), mono_before);
+    clock_init(&c, 80 * DSLAB_NS_PER_MS, 0);
+    assert_int_equal(clock_wall_ns(&c, 0), 80 * DSLAB_NS_PER_MS);
+    int64_t mono_before = clock_mono_ns(&c, DSLAB_NS_PER_S);
+    clock_jump(&c, -500 * DSLAB_NS_PER_MS);
+    assert_int_equal(clock_wall_ns(&c, DSLAB_NS_PER_S), DSLAB_NS_PER_S + 80 * DSLAB_NS_PER_MS - 500 * DSLAB_NS_PER_MS);
+    assert_int_equal(clock_mono_ns(&c, DSLAB_NS_PER_S), mono_before);
 }
 
 static void test_clock_drift_change_is_continuous(void **state) {
     (void)state;
     struct node_clock c;
     clock_init(&c, 0, 200);
-    int64_t before = clock_mono_ns(&c, 5 * NS_PER_S);
-    clock_set_drift(&c, 5 * NS_PER_S, -300);
-    assert_int_equal(clock_mono_ns(&c, 5 * NS_PER_S), before);
-    assert_true(clock_mono_ns(&c, 6 * NS_PER_S) > before);
-    for (int64_t t = 5 * NS_PER_S; t < 5 * NS_PER_S + 1000; t++) {
+    int64_t before = clock_mono_ns(&c, 5 * DSLAB_NS_PER_S);
+    clock_set_drift(&c, 5 * DSLAB_NS_PER_S, -300);
+    assert_int_equal(clock_mono_ns(&c, 5 * DSLAB_NS_PER_S), before);
+    assert_true(clock_mono_ns(&c, 6 * DSLAB_NS_PER_S) > before);
+    for (int64_t t = 5 * DSLAB_NS_PER_S; t < 5 * DSLAB_NS_PER_S + 1000; t++) {
         assert_true(clock_mono_ns(&c, t + 1) >= clock_mono_ns(&c, t));
     }
 }
 
 static void test_rng_streams_are_independent(void **state) {
     (void)state;
-    struct rng a, b, a2;
-    rng_init(&a, 42, RNG_PURPOSE_NODE, "n1");
-    rng_init(&b, 42, RNG_PURPOSE_NODE, "n2");
-    rng_init(&a2, 42, RNG_PURPOSE_NODE, "n1");
+    struct dslab_rng a, b, a2;
+    dslab_rng_init(&a, 42, DSLAB_RNG_PURPOSE_NODE, "n1");
+    dslab_rng_init(&b, 42, DSLAB_RNG_PURPOSE_NODE, "n2");
+    dslab_rng_init(&a2, 42, DSLAB_RNG_PURPOSE_NODE, "n1");
     /* Drawing from b does not change a's sequence. */
-    for (int i = 0; i < 100; i++) rng_next_u64(&b);
-    for (int i = 0; i < 100; i++) assert_int_equal(rng_next_u64(&a), rng_next_u64(&a2));
-    rng_init(&a, 42, RNG_PURPOSE_NODE, "n1");
-    rng_init(&b, 42, RNG_PURPOSE_NODE, "n2");
-    assert_int_not_equal(rng_next_u64(&a), rng_next_u64(&b));
-    rng_init(&a, 42, RNG_PURPOSE_NODE, "n1");
-    rng_init(&b, 43, RNG_PURPOSE_NODE, "n1");
-    assert_int_not_equal(rng_next_u64(&a), rng_next_u64(&b));
+    for (int i = 0; i < 100; i++) dslab_rng_next_u64(&b);
+    for (int i = 0; i < 100; i++) assert_int_equal(dslab_rng_next_u64(&a), dslab_rng_next_u64(&a2));
+    dslab_rng_init(&a, 42, DSLAB_RNG_PURPOSE_NODE, "n1");
+    dslab_rng_init(&b, 42, DSLAB_RNG_PURPOSE_NODE, "n2");
+    assert_int_not_equal(dslab_rng_next_u64(&a), dslab_rng_next_u64(&b));
+    dslab_rng_init(&a, 42, DSLAB_RNG_PURPOSE_NODE, "n1");
+    dslab_rng_init(&b, 43, DSLAB_RNG_PURPOSE_NODE, "n1");
+    assert_int_not_equal(dslab_rng_next_u64(&a), dslab_rng_next_u64(&b));
 }
 
 static void test_rng_below_is_in_range_and_covers_it(void **state) {
     (void)state;
-    struct rng r;
-    rng_init(&r, 7, RNG_PURPOSE_WORKLOAD, NULL);
+    struct dslab_rng r;
+    dslab_rng_init(&r, 7, DSLAB_RNG_PURPOSE_WORKLOAD, NULL);
     int seen[10] = {0};
     for (int i = 0; i < 10000; i++) {
-        uint64_t x = rng_below(&r, 10);
+        uint64_t x = dslab_rng_below(&r, 10);
         assert_true(x < 10);
         seen[x]++;
     }
     for (int i = 0; i < 10; i++) assert_true(seen[i] > 850 && seen[i] < 1150);
     for (int i = 0; i < 1000; i++) {
-        int64_t v = rng_range_i64(&r, -5, 5);
+        int64_t v = dslab_rng_range_i64(&r, -5, 5);
         assert_true(v >= -5 && v <= 5);
     }
 }
@@ -195,10 +195,10 @@ static void test_detmath_matches_libm_closely(void **state) {
 static void test_time_format(void **state) {
     (void)state;
     char buf[32];
-    assert_string_equal(time_format_s(1534200000, buf, sizeof buf), "1.534200s");
-    assert_string_equal(time_format_duration(150 * NS_PER_MS, buf, sizeof buf), "150ms");
-    assert_string_equal(time_format_duration(-500 * NS_PER_MS, buf, sizeof buf), "-500ms");
-    assert_string_equal(time_format_duration(2 * NS_PER_S, buf, sizeof buf), "2s");
+    assert_string_equal(dslab_time_format_s(1534200000, buf, sizeof buf), "1.534200s");
+    assert_string_equal(dslab_time_format_duration(150 * DSLAB_NS_PER_MS, buf, sizeof buf), "150ms");
+    assert_string_equal(dslab_time_format_duration(-500 * DSLAB_NS_PER_MS, buf, sizeof buf), "-500ms");
+    assert_string_equal(dslab_time_format_duration(2 * DSLAB_NS_PER_S, buf, sizeof buf), "2s");
 }
 
 H_MAIN(cmocka_unit_test(test_evq_orders_by_time_then_insertion),

@@ -22,29 +22,29 @@
  * sets one 100ms timer at (re)start. ---------------------------------------- */
 #define BURST 2000
 
-static void burst_init(struct node_ctx *ctx, void *state) {
+static void burst_init(struct dslab_node_ctx *ctx, void *state) {
     (void)state;
-    if (ctx_self(ctx) == 0) {
-        for (int32_t i = 0; i < BURST; i++) ctx_send(ctx, 1, &i, sizeof i);
+    if (dslab_ctx_self(ctx) == 0) {
+        for (int32_t i = 0; i < BURST; i++) dslab_ctx_send(ctx, 1, &i, sizeof i);
     }
-    ctx_set_timer(ctx, 100 * NS_PER_MS, 7);
+    dslab_ctx_set_timer(ctx, 100 * DSLAB_NS_PER_MS, 7);
 }
 
-static void burst_on_message(struct node_ctx *ctx, void *state, int32_t from, const void *m,
+static void burst_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *m,
                              size_t len) {
     (void)ctx, (void)state, (void)from, (void)m, (void)len;
 }
 
-static void burst_on_timer(struct node_ctx *ctx, void *state, uint64_t id, uint64_t tag) {
+static void burst_on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t id, uint64_t tag) {
     (void)ctx, (void)state, (void)id, (void)tag;
 }
 
-static void burst_restart(struct node_ctx *ctx, void *state) {
+static void burst_restart(struct dslab_node_ctx *ctx, void *state) {
     (void)state;
-    ctx_set_timer(ctx, 100 * NS_PER_MS, 8);
+    dslab_ctx_set_timer(ctx, 100 * DSLAB_NS_PER_MS, 8);
 }
 
-static const struct protocol burst = {
+static const struct dslab_protocol burst = {
     .name = "burst", .state_size = 1, .init = burst_init, .on_message = burst_on_message,
     .on_timer = burst_on_timer, .on_restart = burst_restart,
 };
@@ -58,21 +58,21 @@ struct counts {
     int timers;
 };
 
-static void count_sink(void *user, const struct trace_event *ev) {
+static void count_sink(void *user, const struct dslab_trace_event *ev) {
     struct counts *c = user;
     switch (ev->kind) {
-    case TRACE_SEND: c->sent++; break;
-    case TRACE_DUPLICATE: c->duplicated++; break;
-    case TRACE_DELIVER:
+    case DSLAB_TRACE_SEND: c->sent++; break;
+    case DSLAB_TRACE_DUPLICATE: c->duplicated++; break;
+    case DSLAB_TRACE_DELIVER:
         c->delivered++;
         if (ev->msg_id <= BURST) c->copies[ev->msg_id]++;
         break;
-    case TRACE_DROP:
+    case DSLAB_TRACE_DROP:
         if (strcmp(ev->tag, "loss") == 0) c->dropped_loss++;
         else if (strcmp(ev->tag, "partition") == 0) c->dropped_partition++;
         else c->dropped_crash++;
         break;
-    case TRACE_TIMER:
+    case DSLAB_TRACE_TIMER:
         if (ev->node == 0 && c->timers < 16) {
             c->timer_at_ns[c->timers] = ev->t_ns;
             c->timer_tag[c->timers++] = (uint64_t)ev->b;
@@ -89,9 +89,9 @@ static struct counts *run_burst(const char *network, const char *faults) {
     snprintf(text, sizeof text,
              "name: t\nduration: 1s\nnodes: 2\nprotocol: burst\n"
              "network: %s\n%s", network, faults);
-    struct scenario *s = h_load(text);
-    sim_destroy(h_sim_with(s, &burst, 5, count_sink, &c));
-    scenario_free(s);
+    struct dslab_scenario *s = h_load(text);
+    dslab_sim_destroy(h_sim_with(s, &burst, 5, count_sink, &c));
+    dslab_scenario_free(s);
     assert_int_equal(c.sent, BURST);
     return &c;
 }
@@ -150,7 +150,7 @@ static void test_a_crash_voids_timers_even_after_a_quick_restart(void **state) {
     struct counts *c = run_burst("{ latency: constant(1ms) }",
                                  "faults: [ { at: 50ms, crash: n1 }, { at: 60ms, restart: n1 } ]\n");
     assert_int_equal(c->timers, 1);
-    assert_int_equal(c->timer_at_ns[0], 160 * NS_PER_MS);
+    assert_int_equal(c->timer_at_ns[0], 160 * DSLAB_NS_PER_MS);
     assert_int_equal(c->timer_tag[0], 8);
 }
 

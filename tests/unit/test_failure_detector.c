@@ -21,8 +21,8 @@ static struct h_run *run_yaml(const char *yaml) {
 static int count(const struct h_run *r, const char *tag, int64_t target, int64_t from_ms,
                  int64_t to_ms) {
     return h_count(&r->rec, &(struct h_match){.tag = tag, .by_a = target >= 0, .a = target,
-                                              .from_ns = from_ms * NS_PER_MS,
-                                              .to_ns = to_ms * NS_PER_MS});
+                                              .from_ns = from_ms * DSLAB_NS_PER_MS,
+                                              .to_ns = to_ms * DSLAB_NS_PER_MS});
 }
 
 #define NET "name: t\nseed: 5\nnodes: [n1, n2, n3, n4]\nnetwork: { latency: \"uniform(1ms, 5ms)\" }\n"
@@ -33,7 +33,7 @@ static void test_heartbeat_quiet_on_a_healthy_network(void **state) {
     (void)state;
     struct h_run *r = run_yaml(NET HB "duration: 3s\nchecks: [\"fd-accuracy: 1s\"]\n");
     assert_int_equal(count(r, "suspect", -1, 0, 3000), 0);
-    assert_int_equal(sim_check_result(r->sim, 0)->verdict, CHECK_PASS);
+    assert_int_equal(dslab_sim_check_result(r->sim, 0)->verdict, DSLAB_CHECK_PASS);
     h_run_free(r);
 }
 
@@ -46,7 +46,7 @@ static void test_heartbeat_suspects_a_crash_within_its_timeout(void **state) {
     assert_int_equal(count(r, "suspect", 2, 1000, 1200), 0); /* not before the timeout */
     assert_int_equal(count(r, "suspect", 2, 1200, 1500), 3); /* each of the other three */
     assert_int_equal(count(r, "alive", 2, 2000, 2200), 3);   /* back after the restart */
-    assert_int_equal(sim_check_result(r->sim, 0)->verdict, CHECK_PASS);
+    assert_int_equal(dslab_sim_check_result(r->sim, 0)->verdict, DSLAB_CHECK_PASS);
     h_run_free(r);
 }
 
@@ -57,7 +57,7 @@ static void test_heartbeat_pause_is_a_justified_suspicion(void **state) {
                                     "checks: [\"fd-accuracy: 1s\"]\n");
     assert_int_equal(count(r, "suspect", 1, 1000, 1800), 3);
     assert_true(count(r, "alive", 1, 1800, 1900) >= 3);
-    assert_int_equal(sim_check_result(r->sim, 0)->verdict, CHECK_PASS);
+    assert_int_equal(dslab_sim_check_result(r->sim, 0)->verdict, DSLAB_CHECK_PASS);
     h_run_free(r);
 }
 
@@ -69,8 +69,8 @@ static void test_heartbeat_short_timeout_with_loss_is_inaccurate(void **state) {
                              "timeout: 150ms }\n"
                              "duration: 3s\nchecks: [\"fd-accuracy: 1s\"]\n");
     assert_true(count(r, "suspect", -1, 0, 3000) > 5);
-    const struct check_result *c = sim_check_result(r->sim, 0);
-    assert_int_equal(c->verdict, CHECK_FAIL);
+    const struct dslab_check_result *c = dslab_sim_check_result(r->sim, 0);
+    assert_int_equal(c->verdict, DSLAB_CHECK_FAIL);
     assert_non_null(strstr(c->violations[0].message, "while it was up and reachable"));
     h_run_free(r);
 }
@@ -83,7 +83,7 @@ static void test_swim_confirms_a_crash_everywhere(void **state) {
     assert_int_equal(count(r, "suspect", -1, 0, 1000), 0);
     assert_int_equal(count(r, "confirm", 3, 1000, 3000), 3);
     assert_int_equal(count(r, "confirm", -1, 0, 4000), 3); /* nobody else */
-    assert_int_equal(sim_check_result(r->sim, 0)->verdict, CHECK_PASS);
+    assert_int_equal(dslab_sim_check_result(r->sim, 0)->verdict, DSLAB_CHECK_PASS);
     h_run_free(r);
 }
 
@@ -109,7 +109,7 @@ static void test_swim_refutes_suspicion_under_loss(void **state) {
     assert_true(count(r, "suspect", -1, 0, 10000) > 20);
     assert_true(count(r, "alive", -1, 0, 10000) > 20);
     assert_int_equal(count(r, "confirm", -1, 0, 10000), 0);
-    assert_int_equal(sim_check_result(r->sim, 0)->verdict, CHECK_PASS);
+    assert_int_equal(dslab_sim_check_result(r->sim, 0)->verdict, DSLAB_CHECK_PASS);
     h_run_free(r);
 }
 
@@ -117,8 +117,8 @@ static void test_swim_short_suspicion_timeout_declares_the_living_dead(void **st
     (void)state;
     struct h_run *r = run_yaml(LOSSY_SWIM("300ms")); /* too short for the refutation to spread */
     assert_true(count(r, "confirm", -1, 0, 10000) > 0);
-    const struct check_result *c = sim_check_result(r->sim, 0);
-    assert_int_equal(c->verdict, CHECK_FAIL);
+    const struct dslab_check_result *c = dslab_sim_check_result(r->sim, 0);
+    assert_int_equal(c->verdict, DSLAB_CHECK_FAIL);
     assert_non_null(strstr(c->violations[0].message, "declared dead"));
     h_run_free(r);
 }
@@ -147,7 +147,7 @@ static void test_partition_suspicions_are_justified_and_heal(void **state) {
     assert_int_equal(count(r, "suspect", 0, 1000, 3000), 3); /* everyone suspects n1 */
     assert_int_equal(count(r, "suspect", -1, 1000, 3000), 6); /* and n1 everyone */
     assert_true(all_alive_at_the_end(r, 4));
-    assert_int_equal(sim_check_result(r->sim, 0)->verdict, CHECK_PASS);
+    assert_int_equal(dslab_sim_check_result(r->sim, 0)->verdict, DSLAB_CHECK_PASS);
     h_run_free(r);
     snprintf(yaml, sizeof yaml, "%s%s%s", NET, SWIM, faults);
     r = run_yaml(yaml);
@@ -161,7 +161,7 @@ static void test_swim_rejects_ping_timeout_past_the_period(void **state) {
     (void)state;
     const char *yaml = NET "duration: 1s\nprotocol: { name: failure-detector, mode: swim, "
                            "ping_interval: 100ms, ping_timeout: 100ms }\n";
-    struct diag d;
+    struct dslab_diag d;
     assert_non_null(strstr(h_load_error(yaml, &d), "ping_timeout must be shorter"));
 }
 
@@ -169,7 +169,7 @@ static void test_swim_rejects_ping_timeout_past_the_period(void **state) {
 
 static void ck_open(struct h_ck *k, const char *args) { h_ck_begin(k, "fd-accuracy", args, 3); }
 
-static void ck_emit(struct h_ck *k, int64_t t_ms, enum trace_kind kind, int32_t node, int32_t peer,
+static void ck_emit(struct h_ck *k, int64_t t_ms, enum dslab_trace_kind kind, int32_t node, int32_t peer,
                     int64_t a, const char *tag, const char *text) {
     h_ck_emit(k, t_ms, kind, node, peer, a, tag, text);
 }
@@ -182,13 +182,13 @@ static void test_checker_accepts_timely_detection(void **state) {
     (void)state;
     struct h_ck k;
     ck_open(&k, "1s");
-    ck_emit(&k, 1000, TRACE_CRASH, 2, -1, 0, NULL, NULL);
+    ck_emit(&k, 1000, DSLAB_TRACE_CRASH, 2, -1, 0, NULL, NULL);
     ck_note(&k, 1300, 0, "suspect", 2);
     ck_note(&k, 1400, 1, "suspect", 2);
-    ck_emit(&k, 3000, TRACE_RESTART, 2, -1, 0, NULL, NULL);
+    ck_emit(&k, 3000, DSLAB_TRACE_RESTART, 2, -1, 0, NULL, NULL);
     ck_note(&k, 3100, 0, "alive", 2);
     ck_note(&k, 3100, 1, "alive", 2);
-    assert_int_equal(h_ck_end(&k, 5000), CHECK_PASS);
+    assert_int_equal(h_ck_end(&k, 5000), DSLAB_CHECK_PASS);
     assert_non_null(strstr(k.result.summary, "2 detections, max 400 ms, mean 350 ms"));
 }
 
@@ -198,11 +198,11 @@ static void test_checker_rejects_false_suspicion(void **state) {
     ck_open(&k, "1s");
     ck_note(&k, 500, 0, "suspect", 1);
     ck_note(&k, 700, 0, "alive", 1);
-    assert_int_equal(h_ck_end(&k, 5000), CHECK_FAIL);
-    const struct check_violation *v = &k.result.violations[0];
+    assert_int_equal(h_ck_end(&k, 5000), DSLAB_CHECK_FAIL);
+    const struct dslab_check_violation *v = &k.result.violations[0];
     assert_non_null(strstr(v->message, "n1 suspected n2 while it was up and reachable"));
-    assert_int_equal(v->from_ns, 500 * NS_PER_MS);
-    assert_int_equal(v->to_ns, 700 * NS_PER_MS);
+    assert_int_equal(v->from_ns, 500 * DSLAB_NS_PER_MS);
+    assert_int_equal(v->to_ns, 700 * DSLAB_NS_PER_MS);
     assert_int_equal(v->evidence_count, 2);
 }
 
@@ -210,30 +210,30 @@ static void test_checker_excuses_recent_partition_and_pause(void **state) {
     (void)state;
     struct h_ck k;
     ck_open(&k, "1s");
-    ck_emit(&k, 100, TRACE_PARTITION, -1, -1, 0, NULL, "{n1} | {n2 n3}");
+    ck_emit(&k, 100, DSLAB_TRACE_PARTITION, -1, -1, 0, NULL, "{n1} | {n2 n3}");
     ck_note(&k, 400, 1, "suspect", 0); /* during the partition */
-    ck_emit(&k, 1000, TRACE_HEAL, -1, -1, 0, NULL, NULL);
+    ck_emit(&k, 1000, DSLAB_TRACE_HEAL, -1, -1, 0, NULL, NULL);
     ck_note(&k, 1500, 2, "suspect", 0); /* stale news within 1s of the heal */
-    ck_emit(&k, 2000, TRACE_PAUSE, 1, -1, 300 * NS_PER_MS, NULL, NULL);
+    ck_emit(&k, 2000, DSLAB_TRACE_PAUSE, 1, -1, 300 * DSLAB_NS_PER_MS, NULL, NULL);
     ck_note(&k, 2200, 0, "suspect", 1);
-    ck_emit(&k, 2300, TRACE_RESUME, 1, -1, 0, NULL, NULL);
-    assert_int_equal(h_ck_end(&k, 3000), CHECK_PASS);
+    ck_emit(&k, 2300, DSLAB_TRACE_RESUME, 1, -1, 0, NULL, NULL);
+    assert_int_equal(h_ck_end(&k, 3000), DSLAB_CHECK_PASS);
     /* ...but not 1s after it all ended */
     ck_open(&k, "1s");
-    ck_emit(&k, 100, TRACE_PARTITION, -1, -1, 0, NULL, "{n1} | {n2 n3}");
-    ck_emit(&k, 1000, TRACE_HEAL, -1, -1, 0, NULL, NULL);
+    ck_emit(&k, 100, DSLAB_TRACE_PARTITION, -1, -1, 0, NULL, "{n1} | {n2 n3}");
+    ck_emit(&k, 1000, DSLAB_TRACE_HEAL, -1, -1, 0, NULL, NULL);
     ck_note(&k, 2100, 2, "suspect", 0);
-    assert_int_equal(h_ck_end(&k, 3000), CHECK_FAIL);
+    assert_int_equal(h_ck_end(&k, 3000), DSLAB_CHECK_FAIL);
 }
 
 static void test_checker_one_way_cut_is_an_impairment(void **state) {
     (void)state;
     struct h_ck k;
     ck_open(&k, "1s");
-    ck_emit(&k, 100, TRACE_CUT, 1, 0, 0, NULL, NULL); /* n2 -> n1 only */
+    ck_emit(&k, 100, DSLAB_TRACE_CUT, 1, 0, 0, NULL, NULL); /* n2 -> n1 only */
     ck_note(&k, 500, 0, "suspect", 1);
     ck_note(&k, 600, 2, "suspect", 1); /* n3 still hears n2 */
-    assert_int_equal(h_ck_end(&k, 3000), CHECK_FAIL);
+    assert_int_equal(h_ck_end(&k, 3000), DSLAB_CHECK_FAIL);
     assert_int_equal(k.result.violations_total, 1);
     assert_non_null(strstr(k.result.violations[0].message, "n3 suspected n2"));
 }
@@ -242,9 +242,9 @@ static void test_checker_rejects_slow_and_missed_detection(void **state) {
     (void)state;
     struct h_ck k;
     ck_open(&k, "1s");
-    ck_emit(&k, 1000, TRACE_CRASH, 2, -1, 0, NULL, NULL);
+    ck_emit(&k, 1000, DSLAB_TRACE_CRASH, 2, -1, 0, NULL, NULL);
     ck_note(&k, 2500, 0, "suspect", 2); /* 1.5s: too slow; n2 never notices */
-    assert_int_equal(h_ck_end(&k, 5000), CHECK_FAIL);
+    assert_int_equal(h_ck_end(&k, 5000), DSLAB_CHECK_FAIL);
     assert_int_equal(k.result.violations_total, 2);
     assert_non_null(strstr(k.result.violations[0].message, "n1 detected n3's crash after 1500 ms"));
     assert_non_null(strstr(k.result.violations[1].message, "n2 never detected n3's crash"));
@@ -254,9 +254,9 @@ static void test_checker_short_outage_is_not_judged(void **state) {
     (void)state;
     struct h_ck k;
     ck_open(&k, "1s");
-    ck_emit(&k, 1000, TRACE_CRASH, 2, -1, 0, NULL, NULL);
-    ck_emit(&k, 1500, TRACE_RESTART, 2, -1, 0, NULL, NULL);
-    assert_int_equal(h_ck_end(&k, 5000), CHECK_PASS);
+    ck_emit(&k, 1000, DSLAB_TRACE_CRASH, 2, -1, 0, NULL, NULL);
+    ck_emit(&k, 1500, DSLAB_TRACE_RESTART, 2, -1, 0, NULL, NULL);
+    assert_int_equal(h_ck_end(&k, 5000), DSLAB_CHECK_PASS);
 }
 
 static void test_checker_confirm_mode_counts_suspicions_only(void **state) {
@@ -265,16 +265,16 @@ static void test_checker_confirm_mode_counts_suspicions_only(void **state) {
     ck_open(&k, "1s confirm");
     ck_note(&k, 500, 0, "suspect", 1); /* refuted rumour: fine */
     ck_note(&k, 700, 0, "alive", 1);
-    ck_emit(&k, 1000, TRACE_CRASH, 2, -1, 0, NULL, NULL);
+    ck_emit(&k, 1000, DSLAB_TRACE_CRASH, 2, -1, 0, NULL, NULL);
     ck_note(&k, 1200, 0, "suspect", 2);
     ck_note(&k, 1800, 0, "confirm", 2);
     ck_note(&k, 1900, 1, "confirm", 2);
-    assert_int_equal(h_ck_end(&k, 3000), CHECK_PASS);
+    assert_int_equal(h_ck_end(&k, 3000), DSLAB_CHECK_PASS);
     assert_non_null(strstr(k.result.summary, "max 900 ms"));
     assert_non_null(strstr(k.result.summary, "(1 unjustified suspicions)"));
     ck_open(&k, "1s confirm");
     ck_note(&k, 500, 0, "confirm", 1); /* a false declaration of death */
-    assert_int_equal(h_ck_end(&k, 3000), CHECK_FAIL);
+    assert_int_equal(h_ck_end(&k, 3000), DSLAB_CHECK_FAIL);
     assert_non_null(strstr(k.result.violations[0].message, "n1 declared dead n2"));
 }
 

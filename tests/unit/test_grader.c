@@ -52,8 +52,8 @@ static void test_encode_round_trips_and_hides(void **state) {
 static struct taxonomy *load_taxonomy(void) {
     char path[1024];
     snprintf(path, sizeof path, "%s/exercises/taxonomy.yaml", root());
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     struct taxonomy *t = grader_taxonomy_load(path, &d);
     if (!t) fprintf(stderr, "%s:%d:%d: %s\n", d.file, d.line, d.col, d.message);
     return t;
@@ -78,8 +78,8 @@ static void test_taxonomy_has_enough_terms_and_resolves_synonyms(void **state) {
 }
 
 static struct catalog *load_catalog(void) {
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     struct catalog *c = grader_catalog_load(root(), &d);
     if (!c) fprintf(stderr, "%s:%d:%d: %s\n", d.file, d.line, d.col, d.message);
     return c;
@@ -88,7 +88,7 @@ static struct catalog *load_catalog(void) {
 /* Grades answers `text` for exercise `id` as if read from file `name`;
  * -2 when the answers do not load. */
 static int grade_named(const struct catalog *c, const char *id, const char *name, const char *text,
-                       struct grade_result *r, struct diag *d) {
+                       struct grade_result *r, struct dslab_diag *d) {
     const struct exercise *e = grader_catalog_find(c, id);
     assert_non_null(e);
     struct answers *a = grader_answers_load_buffer(text, strlen(text), name, e, d);
@@ -99,7 +99,7 @@ static int grade_named(const struct catalog *c, const char *id, const char *name
 }
 
 static int grade_text(const struct catalog *c, const char *id, const char *text, struct grade_result *r,
-                      struct diag *d) {
+                      struct dslab_diag *d) {
     return grade_named(c, id, "answers.yaml", text, r, d);
 }
 
@@ -108,13 +108,13 @@ static void test_malformed_answers_have_positions(void **state) {
     struct catalog *c = load_catalog();
     assert_non_null(c);
     struct grade_result r;
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     assert_int_equal(grade_text(c, "split-votes-forever", "exercise: split-votes-forever\nanswers:\n  what-faild: x\n", &r, &d), -2);
     assert_int_equal(d.line, 3);
     assert_int_equal(d.col, 3);
     assert_non_null(strstr(d.message, "did you mean 'what-failed'"));
-    diag_clear(&d);
+    dslab_diag_clear(&d);
     assert_int_equal(grade_text(c, "split-votes-forever", "exercise: split-votes-forever\nanswers:\n  fix: { protocol.heartbeat: 1s }\n", &r, &d), -2);
     assert_non_null(strstr(d.message, "may not be changed"));
     grader_catalog_free(c);
@@ -125,8 +125,8 @@ static void test_taxonomy_answers_and_evidence(void **state) {
     struct catalog *c = load_catalog();
     assert_non_null(c);
     struct grade_result r;
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     /* Right mode, window overlapping the checker's violation, right nodes. */
     assert_int_equal(grade_text(c, "deposed-leader-stale-reads",
                                 "exercise: deposed-leader-stale-reads\nanswers:\n  what-failed: { mode: zombie leader, from: 1.2s, to: 1.4s, nodes: [n1] }\n",
@@ -168,8 +168,8 @@ static void test_model_answers_pass(void **state) {
     (void)state;
     struct catalog *c = load_catalog();
     assert_non_null(c);
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     const struct exercise *e = grader_catalog_find(c, "lease-reads-under-drift");
     char *text = grader_grade_model_answers(c, e, &d);
     assert_non_null(text);
@@ -236,8 +236,8 @@ static void test_progress_migrates_version_1(void **state) {
           "mastery:\n  - { term: split-brain, count: 2 }\n", f);
     fclose(f);
     struct progress *p = calloc(1, sizeof *p);
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     assert_int_equal(grader_progress_load(p, path, &d), 0);
     assert_int_equal(p->entries[0].attempts, 3);
     const struct progress_mastery *m = grader_progress_find_mastery(p, "split-brain");
@@ -304,8 +304,8 @@ static void test_progress_round_trips(void **state) {
     char dir[] = "/tmp/dslab-progress-XXXXXX";
     assert_non_null(mkdtemp(dir));
     char path[1024];
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     assert_int_equal(grader_progress_path(dir, "/nonexistent", "ws-1", path, sizeof path, &d), 0);
     assert_int_equal(grader_progress_path(dir, "/x", "../etc", path + 512, 512, &d), -1);
     struct progress *p = calloc(1, sizeof *p);
@@ -393,8 +393,8 @@ static void test_evidence_windows_nodes_and_causes(void **state) {
     struct catalog *c = load_catalog();
     assert_non_null(c);
     struct grade_result r;
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     const char *id = "two-phase-commit-blocks";
     /* The union of violations: all three participants were blocked. */
     assert_int_equal(grade_text(c, id, "exercise: two-phase-commit-blocks\nanswers:\n  what-failed: { mode: blocking commit, from: 1.4s, to: 5s, nodes: [n4, n3, n2] }\n", &r, &d), 0);
@@ -428,7 +428,7 @@ static void test_evidence_windows_nodes_and_causes(void **state) {
 /* Grades a fix from an answers file named in a temporary directory, where
  * counterexamples are written. */
 static int grade_fix_text(const struct catalog *c, const char *id, const char *dir, const char *fix,
-                          struct grade_result *r, struct diag *d) {
+                          struct grade_result *r, struct dslab_diag *d) {
     char text[512], name[256];
     snprintf(text, sizeof text, "exercise: %s\nanswers:\n  fix: %s\n", id, fix);
     snprintf(name, sizeof name, "%s/answers.yaml", dir);
@@ -442,8 +442,8 @@ static void test_fixes_graded_adversarially(void **state) {
     char dir[] = "/tmp/dslab-grader-XXXXXX";
     assert_non_null(mkdtemp(dir));
     struct grade_result r;
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     /* A longer lease without fencing survives the scenario's pause only. */
     assert_int_equal(grade_fix_text(c, "paused-lock-holder", dir, "{ protocol.lease: 3s }", &r, &d), 0);
     assert_false(passed(&r, "fix"));
@@ -458,9 +458,9 @@ static void test_fixes_graded_adversarially(void **state) {
     char path[512];
     snprintf(path, sizeof path, "%s/paused-lock-holder.fix.counterexample.yaml", dir);
     assert_non_null(strstr(viz, path));
-    struct scenario *s = scenario_load(path, NULL, 0, NULL, &d);
+    struct dslab_scenario *s = dslab_scenario_load(path, NULL, 0, NULL, &d);
     assert_non_null(s); /* the reproducer loads */
-    scenario_free(s);
+    dslab_scenario_free(s);
     remove(path);
     grader_grade_result_free(&r);
     /* Timeouts longer than the run: no leader, no service. */

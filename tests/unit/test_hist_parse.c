@@ -13,16 +13,16 @@
 #include "dslab/lincheck.h"
 #include "harness.h"
 
-static int parse(const char *text, struct lin_history *h, struct diag *d) {
+static int parse(const char *text, struct lin_history *h, struct dslab_diag *d) {
     lin_history_init(h);
-    diag_clear(d);
+    dslab_diag_clear(d);
     return hist_parse_buffer(text, strlen(text), "h.txt", h, d);
 }
 
 /* Parses text that must fail; checks line, col and a message fragment. */
 static void expect_error(const char *text, int line, int col, const char *fragment) {
     struct lin_history h;
-    struct diag d;
+    struct dslab_diag d;
     int rc = parse(text, &h, &d);
     if (rc == 0 || d.line != line || d.col != col || !strstr(d.message, fragment)) {
         print_error("input: %s\ngot rc=%d %d:%d %s\n", text, rc, d.line, d.col, d.message);
@@ -122,19 +122,19 @@ static const char jepsen_log[] =
 static void test_jepsen_log_pairs_and_keeps_porcupine_rules(void **s) {
     (void)s;
     struct lin_history h;
-    struct diag d;
+    struct dslab_diag d;
     assert_int_equal(parse(jepsen_log, &h, &d), 0);
     assert_string_equal(h.format, "jepsen-log");
     assert_int_equal(h.ops_count, 5);
-    assert_int_equal(h.ops[0].fn, OP_READ);
-    assert_int_equal(h.ops[0].value, HISTORY_NIL);        /* nil = absent, constrained */
+    assert_int_equal(h.ops[0].fn, DSLAB_OP_READ);
+    assert_int_equal(h.ops[0].value, DSLAB_HISTORY_NIL);        /* nil = absent, constrained */
     assert_int_equal(h.ops[0].flags, 0);
-    assert_int_equal(h.ops[1].fn, OP_CAS);
+    assert_int_equal(h.ops[1].fn, DSLAB_OP_CAS);
     assert_int_equal(h.ops[1].expected, 3);
     assert_int_equal(h.ops[1].value, 0);
     assert_true(h.ops[1].flags & LIN_OP_CAS_FAILED);        /* :fail :cas = compare failed */
     assert_int_equal(h.ops[1].ret_line, 5);
-    assert_int_equal(h.ops[2].fn, OP_WRITE);
+    assert_int_equal(h.ops[2].fn, DSLAB_OP_WRITE);
     assert_true(h.ops[2].flags & LIN_OP_OPEN);              /* :info = open forever */
     assert_int_equal(h.ops[2].ret_pos, LIN_POS_NEVER);
     assert_true(h.ops[3].flags & LIN_OP_OUT_UNKNOWN);       /* :fail :read = unknown result */
@@ -169,16 +169,16 @@ static const char knossos_edn[] =
 static void test_knossos_edn_drops_fails_and_keeps_infos_open(void **s) {
     (void)s;
     struct lin_history h;
-    struct diag d;
+    struct dslab_diag d;
     assert_int_equal(parse(knossos_edn, &h, &d), 0);
     assert_string_equal(h.format, "edn");
     assert_int_equal(h.ops_count, 5); /* write, read, info cas, nil read, pending write */
-    assert_int_equal(h.ops[0].fn, OP_WRITE);
+    assert_int_equal(h.ops[0].fn, DSLAB_OP_WRITE);
     assert_int_equal(h.ops[0].call_line, 2);
     assert_int_equal(h.ops[0].call_col, 2);
     assert_int_equal(h.ops[1].value, 3);
     assert_int_equal(h.ops[1].ret_line, 6);
-    assert_int_equal(h.ops[2].fn, OP_CAS);
+    assert_int_equal(h.ops[2].fn, DSLAB_OP_CAS);
     assert_true(h.ops[2].flags & LIN_OP_OPEN);
     assert_true(h.ops[3].flags & LIN_OP_OUT_UNKNOWN); /* Knossos: nil read unconstrained */
     assert_true(h.ops[4].flags & LIN_OP_OPEN);        /* never completed */
@@ -188,7 +188,7 @@ static void test_knossos_edn_drops_fails_and_keeps_infos_open(void **s) {
 static void test_knossos_txn_and_keyword_keys(void **s) {
     (void)s;
     struct lin_history h;
-    struct diag d;
+    struct dslab_diag d;
     assert_int_equal(parse("({:process 0 :type :invoke :f :txn :value [[:read :x nil] [:write :y 2]]}\n"
                            " {:process 0 :type :ok :f :txn :value [[:read :x 0] [:write :y 2]]})",
                            &h, &d), 0);
@@ -213,7 +213,7 @@ static void test_knossos_errors(void **s) {
 static void test_kv_txt_reads_string_keys_and_values(void **s) {
     (void)s;
     struct lin_history h;
-    struct diag d;
+    struct dslab_diag d;
     assert_int_equal(parse("{:process 0, :type :invoke, :f :append, :key \"7\", :value \"x 0 0 y\"}\n"
                            "{:process 0, :type :ok, :f :append, :key \"7\", :value \"x 0 0 y\"}\n"
                            "{:process 1, :type :invoke, :f :get, :key \"7\", :value nil}\n"
@@ -223,10 +223,10 @@ static void test_kv_txt_reads_string_keys_and_values(void **s) {
     assert_true(h.string_values);
     assert_true(h.keys_are_strings);
     assert_int_equal(h.ops_count, 2);
-    assert_int_equal(h.ops[0].fn, OP_APPEND);
+    assert_int_equal(h.ops[0].fn, DSLAB_OP_APPEND);
     assert_string_equal(lin_strings_get(&h.strings, h.ops[0].value, NULL), "x 0 0 y");
     assert_string_equal(lin_strings_get(&h.strings, h.ops[0].key, NULL), "7");
-    assert_int_equal(h.ops[1].fn, OP_READ);
+    assert_int_equal(h.ops[1].fn, DSLAB_OP_READ);
     assert_int_equal(h.ops[1].value, 0); /* "" is string id 0 */
     assert_int_equal(h.ops[1].flags, 0);
     lin_history_deinit(&h);
@@ -244,8 +244,8 @@ static void test_edn_reads_every_kind_of_value(void **s) {
     const char *text = "{:a nil, :b true :c -42 :d 1.5 :e \"t\\\\x\\n\\u0041\" :f \\c :g sym\n"
                        " :h (1 2) :i [3] :j #{4} :k #inst \"2020\" :l #_ ignored 7 :m 12N}";
     struct edn_doc doc;
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     assert_int_equal(edn_parse(text, strlen(text), "x.edn", &doc, &d), 0);
     assert_int_equal(doc.forms_count, 1);
     const struct edn_value *m = &doc.forms[0];
@@ -302,9 +302,9 @@ static void test_mutated_inputs_never_crash(void **s) {
             }
             size_t cut = round % 3 == 0 ? (size_t)(x >> 40) % (len + 1) : len;
             struct lin_history h;
-            struct diag d;
+            struct dslab_diag d;
             lin_history_init(&h);
-            diag_clear(&d);
+            dslab_diag_clear(&d);
             int rc = hist_parse_buffer(buf, cut, "m", &h, &d);
             assert_true(rc == 0 || (rc == -1 && d.message[0] != '\0'));
             lin_history_deinit(&h);
@@ -313,30 +313,30 @@ static void test_mutated_inputs_never_crash(void **s) {
     }
 }
 
-/* lincheck_buffer end to end: model, --initial and the failure report. */
+/* dslab_lincheck_buffer end to end: model, --initial and the failure report. */
 static void test_lincheck_buffer_reports_the_first_bad_operation(void **s) {
     (void)s;
     const char *text = "[{:process 0 :type :invoke :f :write :value 1}\n"
                        " {:process 0 :type :ok :f :write :value 1}\n"
                        " {:process 1 :type :invoke :f :read :value nil}\n"
                        " {:process 1 :type :ok :f :read :value 0}]\n";
-    struct lincheck_options opt = {.model = LINCHECK_MODEL_CAS_REGISTER, .initial = "0"};
-    struct lincheck_result r;
-    struct diag d;
-    diag_clear(&d);
-    assert_int_equal(lincheck_buffer(text, strlen(text), "t.edn", &opt, &r, &d), 0);
-    assert_int_equal(r.verdict, LINCHECK_NOT_LINEARIZABLE);
+    struct dslab_lincheck_options opt = {.model = DSLAB_LINCHECK_MODEL_CAS_REGISTER, .initial = "0"};
+    struct dslab_lincheck_result r;
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    assert_int_equal(dslab_lincheck_buffer(text, strlen(text), "t.edn", &opt, &r, &d), 0);
+    assert_int_equal(r.verdict, DSLAB_LINCHECK_NOT_LINEARIZABLE);
     assert_int_equal(r.line, 4);
     assert_int_equal(r.invoke_line, 3);
     assert_int_equal(r.process, 1);
     assert_string_equal(r.op, "read -> 0");
     assert_string_equal(r.state, "1");
     opt.initial = "zero";
-    assert_int_equal(lincheck_buffer(text, strlen(text), "t.edn", &opt, &r, &d), -1);
+    assert_int_equal(dslab_lincheck_buffer(text, strlen(text), "t.edn", &opt, &r, &d), -1);
     assert_non_null(strstr(d.message, "--initial"));
     opt.initial = NULL;
-    opt.model = LINCHECK_MODEL_MUTEX;
-    assert_int_equal(lincheck_buffer(text, strlen(text), "t.edn", &opt, &r, &d), -1);
+    opt.model = DSLAB_LINCHECK_MODEL_MUTEX;
+    assert_int_equal(dslab_lincheck_buffer(text, strlen(text), "t.edn", &opt, &r, &d), -1);
     assert_int_equal(d.line, 1);
     assert_int_equal(d.col, 2);
     assert_non_null(strstr(d.message, "mutex"));

@@ -11,10 +11,10 @@
 #include "harness.h"
 
 static char *escaped(const char *s, size_t len) {
-    size_t need = json_escape(s, len, NULL, 0);
+    size_t need = dslab_json_escape(s, len, NULL, 0);
     char *buf = malloc(need + 1);
     assert_non_null(buf);
-    assert_int_equal(json_escape(s, len, buf, need + 1), need);
+    assert_int_equal(dslab_json_escape(s, len, buf, need + 1), need);
     assert_int_equal(strlen(buf), need);
     return buf;
 }
@@ -31,7 +31,7 @@ static char *written(const char *s) {
     size_t size = 0;
     FILE *f = open_memstream(&buf, &size);
     assert_non_null(f);
-    json_write_string(f, s);
+    dslab_json_write_string(f, s);
     fclose(f);
     return buf;
 }
@@ -64,9 +64,9 @@ static void test_invalid_utf8_becomes_replacement_characters(void **state) {
 static void test_truncation_is_snprintf_like(void **state) {
     (void)state;
     char buf[4];
-    assert_int_equal(json_escape("abcdef", 6, buf, sizeof buf), 8);
+    assert_int_equal(dslab_json_escape("abcdef", 6, buf, sizeof buf), 8);
     assert_string_equal(buf, "\"ab");
-    assert_int_equal(json_escape("abc", 3, NULL, 0), 5);
+    assert_int_equal(dslab_json_escape("abc", 3, NULL, 0), 5);
 }
 
 /* Long strings are written in pieces: the pieces must never split a valid
@@ -98,32 +98,32 @@ static void test_writer_places_commas_and_nesting(void **state) {
     char *buf = NULL;
     size_t size = 0;
     FILE *f = open_memstream(&buf, &size);
-    struct json_writer w;
-    jw_init(&w, f);
-    jw_object_begin(&w);
-    jw_key(&w, "a");
-    jw_int(&w, -1);
-    jw_key(&w, "b");
-    jw_array_begin(&w);
-    jw_uint(&w, UINT64_MAX);
-    jw_array_begin(&w);
-    jw_array_end(&w);
-    jw_object_begin(&w);
-    jw_object_end(&w);
-    jw_null(&w);
-    jw_bool(&w, true);
-    jw_string(&w, "x\xff");
-    jw_array_end(&w);
-    jw_key(&w, "c");
-    jw_bool(&w, false);
-    jw_key(&w, "d");
-    jw_array_begin(&w);
-    jw_thousandths(&w, 1250);
-    jw_thousandths(&w, -1);
-    jw_thousandths(&w, 0);
-    jw_array_end(&w);
-    jw_object_end(&w);
-    jw_end_document(&w);
+    struct dslab_json_writer w;
+    dslab_jw_init(&w, f);
+    dslab_jw_object_begin(&w);
+    dslab_jw_key(&w, "a");
+    dslab_jw_int(&w, -1);
+    dslab_jw_key(&w, "b");
+    dslab_jw_array_begin(&w);
+    dslab_jw_uint(&w, UINT64_MAX);
+    dslab_jw_array_begin(&w);
+    dslab_jw_array_end(&w);
+    dslab_jw_object_begin(&w);
+    dslab_jw_object_end(&w);
+    dslab_jw_null(&w);
+    dslab_jw_bool(&w, true);
+    dslab_jw_string(&w, "x\xff");
+    dslab_jw_array_end(&w);
+    dslab_jw_key(&w, "c");
+    dslab_jw_bool(&w, false);
+    dslab_jw_key(&w, "d");
+    dslab_jw_array_begin(&w);
+    dslab_jw_thousandths(&w, 1250);
+    dslab_jw_thousandths(&w, -1);
+    dslab_jw_thousandths(&w, 0);
+    dslab_jw_array_end(&w);
+    dslab_jw_object_end(&w);
+    dslab_jw_end_document(&w);
     fclose(f);
     assert_string_equal(buf, "{\"a\":-1,\"b\":[18446744073709551615,[],{},null,true,\"x\\ufffd\"],\"c\":false,\"d\":[1.250,-0.001,0.000]}\n");
     free(buf);

@@ -23,19 +23,19 @@ static int count_notes(const char *tag, const char *text_prefix) {
 }
 
 /* Runs `yaml` with `seed`; returns the first check's verdict (PASS if none). */
-static enum check_verdict run_yaml(const char *yaml, uint64_t seed, char *summary,
+static enum dslab_check_verdict run_yaml(const char *yaml, uint64_t seed, char *summary,
                                    size_t summary_size) {
-    struct scenario *s = h_load(yaml);
+    struct dslab_scenario *s = h_load(yaml);
     h_rec_free(&g_notes);
     h_rec_init(&g_notes, "*");
-    struct sim *sim = h_sim(s, seed, h_rec_sink, &g_notes);
-    enum check_verdict v = CHECK_PASS;
-    if (sim_check_count(sim) > 0) {
-        v = sim_check_result(sim, 0)->verdict;
-        if (summary) snprintf(summary, summary_size, "%s", sim_check_result(sim, 0)->summary);
+    struct dslab_sim *sim = h_sim(s, seed, h_rec_sink, &g_notes);
+    enum dslab_check_verdict v = DSLAB_CHECK_PASS;
+    if (dslab_sim_check_count(sim) > 0) {
+        v = dslab_sim_check_result(sim, 0)->verdict;
+        if (summary) snprintf(summary, summary_size, "%s", dslab_sim_check_result(sim, 0)->summary);
     }
-    sim_destroy(sim);
-    scenario_free(s);
+    dslab_sim_destroy(sim);
+    dslab_scenario_free(s);
     return v;
 }
 
@@ -61,7 +61,7 @@ static void test_without_faults_the_lock_is_exclusive_in_every_view(void **st) {
     char y[2048], summary[256];
     yaml_of(y, sizeof y, "", STD "fencing: false", "", "");
     for (uint64_t seed = 1; seed <= 20; seed++) {
-        if (run_yaml(y, seed, summary, sizeof summary) != CHECK_PASS) {
+        if (run_yaml(y, seed, summary, sizeof summary) != DSLAB_CHECK_PASS) {
             fail_msg("seed %llu: %s", (unsigned long long)seed, summary);
         }
         assert_true(count_notes("lock", "acquired") >= 5);
@@ -92,7 +92,7 @@ static void test_pause_breaks_the_lease_without_fencing(void **st) {
     char y[2048], summary[256];
     /* seed 1: c1 holds the lock when the pause hits (see gc-pause-lease.yaml) */
     yaml_of(y, sizeof y, "", STD "fencing: false", pause_fault, ": storage");
-    assert_int_equal(run_yaml(y, 1, summary, sizeof summary), CHECK_FAIL);
+    assert_int_equal(run_yaml(y, 1, summary, sizeof summary), DSLAB_CHECK_FAIL);
     assert_true(count_notes("lock", "expired") >= 1); /* c1 finds out only after it wrote */
     assert_int_equal(count_notes("storage", "rejected"), 0);
 }
@@ -101,13 +101,13 @@ static void test_fencing_rejects_the_stale_holder_who_then_lets_go(void **st) {
     (void)st;
     char y[2048], summary[256];
     yaml_of(y, sizeof y, "", STD "fencing: true", pause_fault, ": storage");
-    assert_int_equal(run_yaml(y, 1, summary, sizeof summary), CHECK_PASS);
+    assert_int_equal(run_yaml(y, 1, summary, sizeof summary), DSLAB_CHECK_PASS);
     assert_true(count_notes("storage", "rejected") >= 1);
     assert_true(count_notes("fence", "storage rejected token") >= 1);
     assert_non_null(strstr(summary, "overlaps (not judged)"));
     /* the holders view still sees the believed overlap */
     yaml_of(y, sizeof y, "", STD "fencing: true", pause_fault, ": holders");
-    assert_int_equal(run_yaml(y, 1, summary, sizeof summary), CHECK_FAIL);
+    assert_int_equal(run_yaml(y, 1, summary, sizeof summary), DSLAB_CHECK_FAIL);
 }
 
 static void test_slow_clock_needs_a_margin(void **st) {
@@ -117,10 +117,10 @@ static void test_slow_clock_needs_a_margin(void **st) {
     int broken = 0;
     for (uint64_t seed = 1; seed <= 10; seed++) {
         yaml_of(y, sizeof y, clocks, "writes: 1000, work: 50ms, think: 100ms", "", ": holders");
-        broken += run_yaml(y, seed, summary, sizeof summary) == CHECK_FAIL;
+        broken += run_yaml(y, seed, summary, sizeof summary) == DSLAB_CHECK_FAIL;
         yaml_of(y, sizeof y, clocks, "writes: 1000, work: 50ms, think: 100ms, margin: 150ms", "",
                 ": holders");
-        if (run_yaml(y, seed, summary, sizeof summary) != CHECK_PASS) {
+        if (run_yaml(y, seed, summary, sizeof summary) != DSLAB_CHECK_PASS) {
             fail_msg("margin 150ms, seed %llu: %s", (unsigned long long)seed, summary);
         }
     }
@@ -132,14 +132,14 @@ static void test_restarted_server_waits_a_lease_and_keeps_counting(void **st) {
     char y[2048], summary[256];
     yaml_of(y, sizeof y, "", STD "fencing: true",
             "faults: [ { at: 1.2s, crash: lock }, { at: 1.3s, restart: lock } ]", "");
-    assert_int_equal(run_yaml(y, 3, summary, sizeof summary), CHECK_PASS);
+    assert_int_equal(run_yaml(y, 3, summary, sizeof summary), DSLAB_CHECK_PASS);
     int64_t last = 0;
     for (int i = 0; i < g_notes.count; i++) {
         if (strcmp(g_notes.notes[i].tag, "lease") || strncmp(g_notes.notes[i].text, "granted", 7)) continue;
         assert_true(g_notes.notes[i].a > last); /* no token is ever reused */
         last = g_notes.notes[i].a;
-        if (g_notes.notes[i].t_ns > 1200 * NS_PER_MS) {
-            assert_true(g_notes.notes[i].t_ns >= 2300 * NS_PER_MS); /* restart + one lease */
+        if (g_notes.notes[i].t_ns > 1200 * DSLAB_NS_PER_MS) {
+            assert_true(g_notes.notes[i].t_ns >= 2300 * DSLAB_NS_PER_MS); /* restart + one lease */
         }
     }
     assert_int_equal(count_notes("role", "lock-server (restarted"), 1);

@@ -1,6 +1,6 @@
 /* test_limits.c: every input limit in dslab/limits.h is a clean error at
  * the offending place, not a crash or an out-of-memory kill, and a run
- * over its event budget stops (SIM_EVENT_BUDGET) instead of running on.
+ * over its event budget stops (DSLAB_SIM_EVENT_BUDGET) instead of running on.
  * Limits that a short file reaches are in tests/bad/scenario (nesting,
  * aliases, nodes, duration, names) and tests/bad/cli (--set); the ones
  * here need generated files: thousands of faults, narration entries,
@@ -43,11 +43,11 @@ static void put(struct text *t, const char *fmt, ...) {
 
 /* Loads t and expects an error containing `needle` at line `line`. */
 static void expect_limit(struct text *t, int line, const char *needle) {
-    struct diag d;
-    diag_clear(&d);
-    struct scenario *s = scenario_load_buffer(t->s, t->len, "limits.yaml", NULL, 0, NULL, &d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    struct dslab_scenario *s = dslab_scenario_load_buffer(t->s, t->len, "limits.yaml", NULL, 0, NULL, &d);
     if (s) {
-        scenario_free(s);
+        dslab_scenario_free(s);
         fail_msg("loaded although '%s' was expected", needle);
     }
     if (!strstr(d.message, needle)) fail_msg("error '%s' lacks '%s'", d.message, needle);
@@ -110,44 +110,44 @@ static void test_event_budget_stops_a_run(void **state) {
     (void)state;
     const char *text = "name: budget\nduration: 60s\nnodes: 5\nprotocol: gossip-pingpong\n"
                        "limits: { events: 500 }\n";
-    struct diag d;
-    struct scenario *s = scenario_load_buffer(text, strlen(text), "b.yaml", NULL, 0, NULL, &d);
+    struct dslab_diag d;
+    struct dslab_scenario *s = dslab_scenario_load_buffer(text, strlen(text), "b.yaml", NULL, 0, NULL, &d);
     if (!s) fail_msg("%s", d.message);
     assert_int_equal(s->events_max, 500);
-    struct sim *sim = sim_create(s, 1, &d);
+    struct dslab_sim *sim = dslab_sim_create(s, 1, &d);
     assert_non_null(sim);
-    assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_EVENT_BUDGET);
-    assert_int_equal(sim_get_stats(sim)->events, 500);
-    assert_true(sim_now_ns(sim) < s->duration_ns);
-    sim_finish(sim);
-    sim_destroy(sim);
-    scenario_free(s);
+    assert_int_equal(dslab_sim_run(sim, s->duration_ns, 0), DSLAB_SIM_EVENT_BUDGET);
+    assert_int_equal(dslab_sim_get_stats(sim)->events, 500);
+    assert_true(dslab_sim_now_ns(sim) < s->duration_ns);
+    dslab_sim_finish(sim);
+    dslab_sim_destroy(sim);
+    dslab_scenario_free(s);
 }
 
 /* A protocol that floods its peer with 1 KiB messages every microsecond
  * over a one-hour link: the payloads in flight hit
  * DSLAB_IN_FLIGHT_PAYLOAD_BYTES_MAX (256 MiB) long before the 4M message
  * limit would have taken 4 GiB. The run stops with a message. */
-static void flood_init(struct node_ctx *ctx, void *state) {
+static void flood_init(struct dslab_node_ctx *ctx, void *state) {
     (void)state;
-    ctx_set_timer(ctx, 1000, 0);
+    dslab_ctx_set_timer(ctx, 1000, 0);
 }
 
-static void flood_on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
+static void flood_on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
     (void)state, (void)timer_id, (void)tag;
     static const unsigned char big[DSLAB_MSG_PAYLOAD_MAX];
-    for (int i = 0; i < 64; i++) ctx_send(ctx, 1, big, sizeof big);
-    ctx_set_timer(ctx, 1000, 0);
+    for (int i = 0; i < 64; i++) dslab_ctx_send(ctx, 1, big, sizeof big);
+    dslab_ctx_set_timer(ctx, 1000, 0);
 }
 
-static void flood_on_message(struct node_ctx *ctx, void *state, int32_t from, const void *msg,
+static void flood_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *msg,
                              size_t len) {
     (void)ctx, (void)state, (void)from, (void)msg, (void)len;
 }
 
 static void test_large_payloads_in_flight_are_bounded(void **state) {
     (void)state;
-    static const struct protocol flood = {
+    static const struct dslab_protocol flood = {
         .name = "flood",
         .summary = "sends 1 KiB messages until a limit stops it",
         .init = flood_init,
@@ -156,22 +156,22 @@ static void test_large_payloads_in_flight_are_bounded(void **state) {
     };
     const char *text = "name: flood\nduration: 1h\nnodes: 2\nprotocol: flood\n"
                        "network: { latency: constant(1h) }\n";
-    struct diag d;
-    assert_int_equal(protocol_register(&flood, &d), 0);
-    struct scenario *s = scenario_load_buffer(text, strlen(text), "f.yaml", NULL, 0, NULL, &d);
+    struct dslab_diag d;
+    assert_int_equal(dslab_protocol_register(&flood, &d), 0);
+    struct dslab_scenario *s = dslab_scenario_load_buffer(text, strlen(text), "f.yaml", NULL, 0, NULL, &d);
     if (!s) fail_msg("%s", d.message);
-    struct sim *sim = sim_create(s, 1, &d);
+    struct dslab_sim *sim = dslab_sim_create(s, 1, &d);
     assert_non_null(sim);
-    assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_ERROR);
-    const char *why = sim_error(sim);
+    assert_int_equal(dslab_sim_run(sim, s->duration_ns, 0), DSLAB_SIM_ERROR);
+    const char *why = dslab_sim_error(sim);
     if (!strstr(why, "DSLAB_IN_FLIGHT_PAYLOAD_BYTES_MAX")) fail_msg("error: %s", why);
     /* Stopped at the byte limit, not at the message limit. */
-    uint64_t in_flight = sim_get_stats(sim)->messages_sent - sim_get_stats(sim)->messages_delivered;
+    uint64_t in_flight = dslab_sim_get_stats(sim)->messages_sent - dslab_sim_get_stats(sim)->messages_delivered;
     assert_true(in_flight <= (uint64_t)DSLAB_IN_FLIGHT_PAYLOAD_BYTES_MAX / DSLAB_MSG_PAYLOAD_MAX + 64);
     assert_true(in_flight < (uint64_t)DSLAB_IN_FLIGHT_MAX);
-    sim_destroy(sim);
-    scenario_free(s);
-    assert_int_equal(protocol_unregister(&flood), 0);
+    dslab_sim_destroy(sim);
+    dslab_scenario_free(s);
+    assert_int_equal(dslab_protocol_unregister(&flood), 0);
 }
 
 H_MAIN(cmocka_unit_test(test_too_many_faults),

@@ -107,12 +107,12 @@ static char *generate(int ops_count, int processes, uint64_t seed) {
 static void test_default_budget_decides_a_100k_op_register_history(void **state) {
     (void)state;
     char *text = generate(100000, 10, 1);
-    struct lincheck_options opt = {.model = LINCHECK_MODEL_REGISTER};
-    struct lincheck_result r;
-    struct diag d;
-    assert_int_equal(lincheck_buffer(text, strlen(text), "gen.edn", &opt, &r, &d), 0);
+    struct dslab_lincheck_options opt = {.model = DSLAB_LINCHECK_MODEL_REGISTER};
+    struct dslab_lincheck_result r;
+    struct dslab_diag d;
+    assert_int_equal(dslab_lincheck_buffer(text, strlen(text), "gen.edn", &opt, &r, &d), 0);
     assert_int_equal(r.ops_count, 100000);
-    if (r.verdict != LINCHECK_LINEARIZABLE) {
+    if (r.verdict != DSLAB_LINCHECK_LINEARIZABLE) {
         fail_msg("verdict %d after %llu states (budget %llu)", (int)r.verdict,
                  (unsigned long long)r.states_total, (unsigned long long)r.unknown_budget);
     }
@@ -122,11 +122,11 @@ static void test_default_budget_decides_a_100k_op_register_history(void **state)
 static void test_budget_numbers_agree(void **state) {
     (void)state;
     char *text = generate(20000, 10, 2);
-    struct lincheck_options opt = {.model = LINCHECK_MODEL_REGISTER, .states_max = 30000};
-    struct lincheck_result r;
-    struct diag d;
-    assert_int_equal(lincheck_buffer(text, strlen(text), "gen.edn", &opt, &r, &d), 0);
-    assert_int_equal(r.verdict, LINCHECK_UNKNOWN);
+    struct dslab_lincheck_options opt = {.model = DSLAB_LINCHECK_MODEL_REGISTER, .states_max = 30000};
+    struct dslab_lincheck_result r;
+    struct dslab_diag d;
+    assert_int_equal(dslab_lincheck_buffer(text, strlen(text), "gen.edn", &opt, &r, &d), 0);
+    assert_int_equal(r.verdict, DSLAB_LINCHECK_UNKNOWN);
     assert_int_equal(r.unknown_budget, 30000);
     assert_int_equal(r.unknown_states, 30000);
     assert_int_equal(r.states_total, 30000); /* the deciding search, not the sum of rounds */

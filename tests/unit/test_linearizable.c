@@ -29,16 +29,16 @@ static void add(struct lin_history *h, int64_t client, int fn, int64_t key, int6
 }
 
 static void w(struct lin_history *h, int64_t client, int64_t v, int64_t call, int64_t ret) {
-    add(h, client, OP_WRITE, 0, v, 0, call, ret, 0);
+    add(h, client, DSLAB_OP_WRITE, 0, v, 0, call, ret, 0);
 }
 
 static void r(struct lin_history *h, int64_t client, int64_t v, int64_t call, int64_t ret) {
-    add(h, client, OP_READ, 0, v, 0, call, ret, 0);
+    add(h, client, DSLAB_OP_READ, 0, v, 0, call, ret, 0);
 }
 
 static void cas(struct lin_history *h, int64_t client, int64_t from, int64_t to, int64_t call,
                 int64_t ret, uint32_t flags) {
-    add(h, client, OP_CAS, 0, to, from, call, ret, flags);
+    add(h, client, DSLAB_OP_CAS, 0, to, from, call, ret, flags);
 }
 
 static enum lin_verdict check_model(const struct lin_history *h, enum lin_model_kind model,
@@ -46,8 +46,8 @@ static enum lin_verdict check_model(const struct lin_history *h, enum lin_model_
                                     struct lin_check_report *rep) {
     struct lin_check_config cfg = {.model = model, .initial_set = initial_set, .initial = initial,
                                    .states_max = states_max, .bytes_max = (size_t)64 << 20};
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     assert_int_equal(lin_check(h, &cfg, "test", rep, &d), 0);
     return rep->verdict;
 }
@@ -104,8 +104,8 @@ static void test_indeterminate_write_that_never_happened_is_fine(void **s) {
     (void)s;
     H_BEGIN;
     w(&h, 0, 5, 0, OPEN);
-    r(&h, 1, HISTORY_NIL, 3, 4);
-    r(&h, 1, HISTORY_NIL, 100, 101);
+    r(&h, 1, DSLAB_HISTORY_NIL, 3, 4);
+    r(&h, 1, DSLAB_HISTORY_NIL, 100, 101);
     assert_int_equal(verdict_of(&h, false, 0), LIN_LINEARIZABLE);
     H_END;
 }
@@ -114,7 +114,7 @@ static void test_indeterminate_write_takes_effect_late(void **s) {
     (void)s;
     H_BEGIN;
     w(&h, 0, 5, 0, OPEN);
-    r(&h, 1, HISTORY_NIL, 3, 4);
+    r(&h, 1, DSLAB_HISTORY_NIL, 3, 4);
     r(&h, 1, 5, 10, 11); /* it happened between the two reads */
     assert_int_equal(verdict_of(&h, false, 0), LIN_LINEARIZABLE);
     H_END;
@@ -147,8 +147,8 @@ static void test_unconstrained_reads_never_reject(void **s) {
     (void)s;
     H_BEGIN;
     w(&h, 0, 1, 0, 1);
-    add(&h, 1, OP_READ, 0, HISTORY_NIL, 0, 2, 3, LIN_OP_OUT_UNKNOWN); /* timed-out read */
-    r(&h, 1, HISTORY_NIL, 4, OPEN);                                      /* :info read */
+    add(&h, 1, DSLAB_OP_READ, 0, DSLAB_HISTORY_NIL, 0, 2, 3, LIN_OP_OUT_UNKNOWN); /* timed-out read */
+    r(&h, 1, DSLAB_HISTORY_NIL, 4, OPEN);                                      /* :info read */
     assert_int_equal(verdict_of(&h, false, 0), LIN_LINEARIZABLE);
     H_END;
 }
@@ -188,7 +188,7 @@ static void test_real_time_order_between_clients_is_enforced(void **s) {
     (void)s;
     H_BEGIN;
     w(&h, 0, 1, 0, 1);               /* A's write completes ... */
-    r(&h, 1, HISTORY_NIL, 2, 3);     /* ... before B's read starts: nil is impossible */
+    r(&h, 1, DSLAB_HISTORY_NIL, 2, 3);     /* ... before B's read starts: nil is impossible */
     assert_int_equal(verdict_of(&h, false, 0), LIN_NOT_LINEARIZABLE);
     H_END;
 }
@@ -198,7 +198,7 @@ static void test_indeterminate_write_cannot_unhappen(void **s) {
     H_BEGIN;
     w(&h, 0, 5, 0, OPEN);
     r(&h, 1, 5, 3, 4);
-    r(&h, 1, HISTORY_NIL, 5, 6); /* once seen, it happened */
+    r(&h, 1, DSLAB_HISTORY_NIL, 5, 6); /* once seen, it happened */
     assert_int_equal(verdict_of(&h, false, 0), LIN_NOT_LINEARIZABLE);
     H_END;
 }
@@ -227,8 +227,8 @@ static void test_register_model_rejects_cas_as_bad_input(void **s) {
     cas(&h, 1, 2, 3, 2, 3, 0);
     struct lin_check_config cfg = {.model = LIN_MODEL_REGISTER, .states_max = 10, .bytes_max = 1 << 20};
     struct lin_check_report rep;
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     assert_int_equal(lin_check(&h, &cfg, "f.log", &rep, &d), -1);
     assert_non_null(strstr(d.message, "cas-register"));
     assert_int_equal(d.line, 3);
@@ -315,11 +315,11 @@ static void test_long_sequential_history_does_not_recurse(void **s) {
 static void test_kv_keys_are_checked_independently(void **s) {
     (void)s;
     H_BEGIN;
-    add(&h, 0, OP_WRITE, 1, 10, 0, 0, 1, 0);
-    add(&h, 0, OP_WRITE, 2, 20, 0, 2, 3, 0);
-    add(&h, 1, OP_READ, 1, 10, 0, 4, 5, 0);
-    add(&h, 1, OP_READ, 2, 10, 0, 6, 7, 0);          /* key 2 never held 10 */
-    add(&h, 1, OP_READ, 3, HISTORY_NIL, 0, 8, 9, 0); /* key 3 never written */
+    add(&h, 0, DSLAB_OP_WRITE, 1, 10, 0, 0, 1, 0);
+    add(&h, 0, DSLAB_OP_WRITE, 2, 20, 0, 2, 3, 0);
+    add(&h, 1, DSLAB_OP_READ, 1, 10, 0, 4, 5, 0);
+    add(&h, 1, DSLAB_OP_READ, 2, 10, 0, 6, 7, 0);          /* key 2 never held 10 */
+    add(&h, 1, DSLAB_OP_READ, 3, DSLAB_HISTORY_NIL, 0, 8, 9, 0); /* key 3 never written */
     struct lin_check_report rep;
     assert_int_equal(check_model(&h, LIN_MODEL_KV, false, 0, 1000, &rep), LIN_NOT_LINEARIZABLE);
     assert_int_equal(rep.partitions_count, 3);
@@ -344,9 +344,9 @@ static void test_kv_string_appends_concurrent_in_either_order(void **s) {
     int64_t b = lin_strings_intern(&h.strings, "b", 1);
     int64_t ab = lin_strings_intern(&h.strings, "ab", 2);
     int64_t ba = lin_strings_intern(&h.strings, "ba", 2);
-    add(&h, 0, OP_APPEND, 0, a, 0, 0, 10, 0);
-    add(&h, 1, OP_APPEND, 0, b, 0, 1, 11, 0);
-    add(&h, 2, OP_READ, 0, ba, 0, 12, 13, 0);
+    add(&h, 0, DSLAB_OP_APPEND, 0, a, 0, 0, 10, 0);
+    add(&h, 1, DSLAB_OP_APPEND, 0, b, 0, 1, 11, 0);
+    add(&h, 2, DSLAB_OP_READ, 0, ba, 0, 12, 13, 0);
     struct lin_check_report rep;
     assert_int_equal(check_model(&h, LIN_MODEL_KV, false, 0, 1000, &rep), LIN_LINEARIZABLE);
     lin_check_report_deinit(&rep);
@@ -364,10 +364,10 @@ static void test_kv_txn_joins_keys_into_one_partition(void **s) {
     (void)s;
     H_BEGIN;
     /* txn [write x 1, write y 1] then a read of x=1, y=0: torn. */
-    struct lin_micro m[] = {{.fn = OP_WRITE, .key = 1, .value = 1},
-                            {.fn = OP_WRITE, .key = 2, .value = 1},
-                            {.fn = OP_READ, .key = 1, .value = 1},
-                            {.fn = OP_READ, .key = 2, .value = 0}};
+    struct lin_micro m[] = {{.fn = DSLAB_OP_WRITE, .key = 1, .value = 1},
+                            {.fn = DSLAB_OP_WRITE, .key = 2, .value = 1},
+                            {.fn = DSLAB_OP_READ, .key = 1, .value = 1},
+                            {.fn = DSLAB_OP_READ, .key = 2, .value = 0}};
     for (int i = 0; i < 4; i++) assert_true(lin_history_add_micro(&h, &m[i]) >= 0);
     struct lin_op t1 = {.fn = LIN_FN_TXN, .call_pos = 0, .ret_pos = 1, .micro_first = 0, .micro_count = 2};
     struct lin_op t2 = {.fn = LIN_FN_TXN, .call_pos = 2, .ret_pos = 3, .micro_first = 2, .micro_count = 2};
@@ -388,8 +388,8 @@ static void test_kv_txn_joins_keys_into_one_partition(void **s) {
 static void test_mutex_held_twice_is_rejected(void **s) {
     (void)s;
     H_BEGIN;
-    add(&h, 0, OP_ACQUIRE, 0, 0, 0, 0, 1, 0);
-    add(&h, 1, OP_ACQUIRE, 0, 0, 0, 2, 3, 0);
+    add(&h, 0, DSLAB_OP_ACQUIRE, 0, 0, 0, 0, 1, 0);
+    add(&h, 1, DSLAB_OP_ACQUIRE, 0, 0, 0, 2, 3, 0);
     struct lin_check_report rep;
     assert_int_equal(check_model(&h, LIN_MODEL_MUTEX, false, 0, 1000, &rep), LIN_NOT_LINEARIZABLE);
     assert_string_equal(rep.partitions[0].state, "held");
@@ -400,9 +400,9 @@ static void test_mutex_held_twice_is_rejected(void **s) {
 static void test_mutex_indeterminate_release_may_have_happened(void **s) {
     (void)s;
     H_BEGIN;
-    add(&h, 0, OP_ACQUIRE, 0, 0, 0, 0, 1, 0);
-    add(&h, 0, OP_RELEASE, 0, 0, 0, 2, OPEN, 0); /* client 0 crashed while releasing */
-    add(&h, 1, OP_ACQUIRE, 0, 0, 0, 3, 4, 0);
+    add(&h, 0, DSLAB_OP_ACQUIRE, 0, 0, 0, 0, 1, 0);
+    add(&h, 0, DSLAB_OP_RELEASE, 0, 0, 0, 2, OPEN, 0); /* client 0 crashed while releasing */
+    add(&h, 1, DSLAB_OP_ACQUIRE, 0, 0, 0, 3, 4, 0);
     struct lin_check_report rep;
     assert_int_equal(check_model(&h, LIN_MODEL_MUTEX, false, 0, 1000, &rep), LIN_LINEARIZABLE);
     lin_check_report_deinit(&rep);
@@ -414,29 +414,29 @@ static void test_mutex_indeterminate_release_may_have_happened(void **s) {
 
 /* ---- the simulator checker -------------------------------------------- */
 
-struct sim_history {
-    struct history h;
+struct dslab_sim_history {
+    struct dslab_history h;
     uint64_t next_trace_id;
 };
 
-static void rec(struct sim_history *sh, uint64_t op_id, enum op_type type, enum op_fn fn,
+static void rec(struct dslab_sim_history *sh, uint64_t op_id, enum dslab_op_type type, enum dslab_op_fn fn,
                 int32_t client, int32_t node, int64_t key, int64_t value, int64_t t_ms) {
-    struct history_op op = {.op_id = op_id, .type = type, .fn = fn, .client = client, .node = node,
+    struct dslab_history_op op = {.op_id = op_id, .type = type, .fn = fn, .client = client, .node = node,
                             .key = key, .value = value, .expected = 0, .time_ns = t_ms * 1000000,
                             .trace_id = sh->next_trace_id++};
-    assert_int_equal(history_append(&sh->h, &op), 0);
+    assert_int_equal(dslab_history_append(&sh->h, &op), 0);
 }
 
-static void run_checker(const char *args, const struct history *h, struct check_result *res) {
-    const struct checker *c = checker_find("linearizable");
+static void run_checker(const char *args, const struct dslab_history *h, struct dslab_check_result *res) {
+    const struct dslab_checker *c = dslab_checker_find("linearizable");
     assert_non_null(c);
-    struct scenario sc;
+    struct dslab_scenario sc;
     memset(&sc, 0, sizeof sc);
     snprintf(sc.path, sizeof sc.path, "t.yaml");
-    struct scenario_check check = {.name = "linearizable", .args = (char *)args};
+    struct dslab_scenario_check check = {.name = "linearizable", .args = (char *)args};
     void *state = NULL;
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     assert_int_equal(c->create(&sc, &check, &state, &d), 0);
     memset(res, 0, sizeof *res);
     c->finish(state, h, 10000000000, res);
@@ -445,28 +445,28 @@ static void run_checker(const char *args, const struct history *h, struct check_
 
 static void test_checker_reports_window_nodes_and_evidence(void **s) {
     (void)s;
-    struct sim_history sh = {.next_trace_id = 100};
-    history_init(&sh.h);
-    rec(&sh, 1, OP_INVOKE, OP_WRITE, 0, 0, 7, 1, 10);  /* trace 100 */
-    rec(&sh, 1, OP_OK, OP_WRITE, 0, 0, 7, 1, 20);      /* 101 */
-    rec(&sh, 2, OP_INVOKE, OP_WRITE, 0, 0, 7, 2, 30);  /* 102 */
-    rec(&sh, 2, OP_OK, OP_WRITE, 0, 0, 7, 2, 40);      /* 103 */
-    rec(&sh, 3, OP_INVOKE, OP_READ, 1, 2, 7, 0, 50);   /* 104: read sent to n3 */
-    rec(&sh, 3, OP_OK, OP_READ, 1, 2, 7, 1, 60);       /* 105: stale */
-    rec(&sh, 4, OP_INVOKE, OP_WRITE, 2, 1, 8, 5, 70);  /* 106: key 8, crashed */
-    rec(&sh, 4, OP_INFO, OP_WRITE, 2, 1, 8, 5, 80);    /* 107 */
-    rec(&sh, 5, OP_INVOKE, OP_READ, 3, 1, 8, 0, 90);   /* 108 */
-    rec(&sh, 5, OP_OK, OP_READ, 3, 1, 8, 5, 95);       /* 109: the info write happened */
-    rec(&sh, 6, OP_INVOKE, OP_WRITE, 3, 1, 8, 6, 96);  /* 110 */
-    rec(&sh, 6, OP_FAIL, OP_WRITE, 3, 1, 8, 6, 97);    /* 111: did not happen */
-    rec(&sh, 7, OP_INVOKE, OP_READ, 3, 1, 8, 0, 98);   /* 112 */
-    rec(&sh, 7, OP_OK, OP_READ, 3, 1, 8, 5, 99);       /* 113 */
-    rec(&sh, 8, OP_INVOKE, OP_WRITE, 2, 0, 9, 3, 99);  /* 114: never completes */
-    struct check_result res;
+    struct dslab_sim_history sh = {.next_trace_id = 100};
+    dslab_history_init(&sh.h);
+    rec(&sh, 1, DSLAB_OP_INVOKE, DSLAB_OP_WRITE, 0, 0, 7, 1, 10);  /* trace 100 */
+    rec(&sh, 1, DSLAB_OP_OK, DSLAB_OP_WRITE, 0, 0, 7, 1, 20);      /* 101 */
+    rec(&sh, 2, DSLAB_OP_INVOKE, DSLAB_OP_WRITE, 0, 0, 7, 2, 30);  /* 102 */
+    rec(&sh, 2, DSLAB_OP_OK, DSLAB_OP_WRITE, 0, 0, 7, 2, 40);      /* 103 */
+    rec(&sh, 3, DSLAB_OP_INVOKE, DSLAB_OP_READ, 1, 2, 7, 0, 50);   /* 104: read sent to n3 */
+    rec(&sh, 3, DSLAB_OP_OK, DSLAB_OP_READ, 1, 2, 7, 1, 60);       /* 105: stale */
+    rec(&sh, 4, DSLAB_OP_INVOKE, DSLAB_OP_WRITE, 2, 1, 8, 5, 70);  /* 106: key 8, crashed */
+    rec(&sh, 4, DSLAB_OP_INFO, DSLAB_OP_WRITE, 2, 1, 8, 5, 80);    /* 107 */
+    rec(&sh, 5, DSLAB_OP_INVOKE, DSLAB_OP_READ, 3, 1, 8, 0, 90);   /* 108 */
+    rec(&sh, 5, DSLAB_OP_OK, DSLAB_OP_READ, 3, 1, 8, 5, 95);       /* 109: the info write happened */
+    rec(&sh, 6, DSLAB_OP_INVOKE, DSLAB_OP_WRITE, 3, 1, 8, 6, 96);  /* 110 */
+    rec(&sh, 6, DSLAB_OP_FAIL, DSLAB_OP_WRITE, 3, 1, 8, 6, 97);    /* 111: did not happen */
+    rec(&sh, 7, DSLAB_OP_INVOKE, DSLAB_OP_READ, 3, 1, 8, 0, 98);   /* 112 */
+    rec(&sh, 7, DSLAB_OP_OK, DSLAB_OP_READ, 3, 1, 8, 5, 99);       /* 113 */
+    rec(&sh, 8, DSLAB_OP_INVOKE, DSLAB_OP_WRITE, 2, 0, 9, 3, 99);  /* 114: never completes */
+    struct dslab_check_result res;
     run_checker("", &sh.h, &res);
-    assert_int_equal(res.verdict, CHECK_FAIL);
+    assert_int_equal(res.verdict, DSLAB_CHECK_FAIL);
     assert_int_equal(res.violations_total, 1);
-    const struct check_violation *v = &res.violations[0];
+    const struct dslab_check_violation *v = &res.violations[0];
     assert_int_equal(v->from_ns, 50000000);
     assert_int_equal(v->to_ns, 60000000);
     assert_int_equal(v->nodes_count, 2);
@@ -482,41 +482,41 @@ static void test_checker_reports_window_nodes_and_evidence(void **s) {
     /* Key 8 passed: without the stale read, everything is linearizable. */
     sh.h.ops[5].value = 2;
     run_checker("budget=1000", &sh.h, &res);
-    assert_int_equal(res.verdict, CHECK_PASS);
+    assert_int_equal(res.verdict, DSLAB_CHECK_PASS);
     assert_int_equal(res.violations_total, 0);
-    history_deinit(&sh.h);
+    dslab_history_deinit(&sh.h);
 }
 
 static void test_checker_budget_exhaustion_is_unknown(void **s) {
     (void)s;
-    struct sim_history sh = {.next_trace_id = 0};
-    history_init(&sh.h);
-    for (int i = 0; i < 20; i++) rec(&sh, (uint64_t)i + 1, OP_INVOKE, OP_WRITE, i, 0, 0, i + 1, 1);
-    rec(&sh, 100, OP_INVOKE, OP_READ, 50, 0, 0, 0, 2);
-    for (int i = 0; i < 20; i++) rec(&sh, (uint64_t)i + 1, OP_OK, OP_WRITE, i, 0, 0, i + 1, 3);
-    rec(&sh, 100, OP_OK, OP_READ, 50, 0, 0, 999, 4);
-    struct check_result res;
+    struct dslab_sim_history sh = {.next_trace_id = 0};
+    dslab_history_init(&sh.h);
+    for (int i = 0; i < 20; i++) rec(&sh, (uint64_t)i + 1, DSLAB_OP_INVOKE, DSLAB_OP_WRITE, i, 0, 0, i + 1, 1);
+    rec(&sh, 100, DSLAB_OP_INVOKE, DSLAB_OP_READ, 50, 0, 0, 0, 2);
+    for (int i = 0; i < 20; i++) rec(&sh, (uint64_t)i + 1, DSLAB_OP_OK, DSLAB_OP_WRITE, i, 0, 0, i + 1, 3);
+    rec(&sh, 100, DSLAB_OP_OK, DSLAB_OP_READ, 50, 0, 0, 999, 4);
+    struct dslab_check_result res;
     run_checker("budget=500", &sh.h, &res);
-    assert_int_equal(res.verdict, CHECK_UNKNOWN);
+    assert_int_equal(res.verdict, DSLAB_CHECK_UNKNOWN);
     run_checker("700", &sh.h, &res);
-    assert_int_equal(res.verdict, CHECK_UNKNOWN);
+    assert_int_equal(res.verdict, DSLAB_CHECK_UNKNOWN);
     assert_non_null(strstr(res.summary, "budget"));
-    history_deinit(&sh.h);
+    dslab_history_deinit(&sh.h);
 }
 
 static void test_checker_rejects_bad_arguments(void **s) {
     (void)s;
-    const struct checker *c = checker_find("linearizable");
+    const struct dslab_checker *c = dslab_checker_find("linearizable");
     assert_non_null(c);
-    struct scenario sc;
+    struct dslab_scenario sc;
     memset(&sc, 0, sizeof sc);
     const char *bad[] = {"budget=", "budget=0", "budget=12x", "fast", "budget=-3", "0"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        struct scenario_check check = {.name = "linearizable", .args = (char *)bad[i],
+        struct dslab_scenario_check check = {.name = "linearizable", .args = (char *)bad[i],
                                        .pos = {.line = 4, .col = 9}};
         void *state = NULL;
-        struct diag d;
-        diag_clear(&d);
+        struct dslab_diag d;
+        dslab_diag_clear(&d);
         assert_int_equal(c->create(&sc, &check, &state, &d), -1);
         assert_int_equal(d.line, 4);
     }

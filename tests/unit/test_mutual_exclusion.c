@@ -21,7 +21,7 @@ static void note(struct h_ck *r, int64_t t_ms, int32_t node, const char *tag, in
 }
 
 static void crash(struct h_ck *r, int64_t t_ms, int32_t node) {
-    h_ck_emit(r, t_ms, TRACE_CRASH, node, -1, 0, NULL, NULL);
+    h_ck_emit(r, t_ms, DSLAB_TRACE_CRASH, node, -1, 0, NULL, NULL);
 }
 
 static void test_turns_taken_in_order_pass_every_view(void **st) {
@@ -37,8 +37,8 @@ static void test_turns_taken_in_order_pass_every_view(void **st) {
     note(&r, 103, C2, "lock", 2, "acquired");
     note(&r, 150, STORE, "storage", 2, "accepted v=2 from c2");
     note(&r, 150, STORE, "storage", 1, "rejected v=3 from c1 (token 1 < 2)");
-    struct check_result res = h_ck_result(&r, 10 * 1000);
-    assert_int_equal(res.verdict, CHECK_PASS);
+    struct dslab_check_result res = h_ck_result(&r, 10 * 1000);
+    assert_int_equal(res.verdict, DSLAB_CHECK_PASS);
     assert_non_null(strstr(res.summary, "2 leases held"));
     assert_non_null(strstr(res.summary, "holders: 0 overlaps;"));
     assert_non_null(strstr(res.summary, "1 rejected"));
@@ -52,12 +52,12 @@ static void test_two_believed_holders_fail_holders_view(void **st) {
     note(&r, 1000, C2, "lock", 2, "acquired");
     note(&r, 1750, C1, "lock", 1, "expired");
     note(&r, 1800, C2, "lock", 2, "released");
-    struct check_result res = h_ck_result(&r, 10 * 1000);
-    assert_int_equal(res.verdict, CHECK_FAIL);
+    struct dslab_check_result res = h_ck_result(&r, 10 * 1000);
+    assert_int_equal(res.verdict, DSLAB_CHECK_FAIL);
     assert_int_equal(res.violations_total, 1);
-    const struct check_violation *v = &res.violations[0];
-    assert_int_equal(v->from_ns, 1000 * NS_PER_MS);
-    assert_int_equal(v->to_ns, 1750 * NS_PER_MS);
+    const struct dslab_check_violation *v = &res.violations[0];
+    assert_int_equal(v->from_ns, 1000 * DSLAB_NS_PER_MS);
+    assert_int_equal(v->to_ns, 1750 * DSLAB_NS_PER_MS);
     assert_int_equal(v->nodes_count, 2);
     assert_int_equal(v->evidence_count, 4); /* both acquisitions, both ends */
     assert_non_null(strstr(v->message, "two holders at once (by client belief): c1 (token 1)"));
@@ -72,7 +72,7 @@ static void test_crash_ends_a_belief_and_touching_is_not_overlap(void **st) {
     note(&r, 600, C2, "lock", 2, "acquired");
     note(&r, 900, C2, "lock", 2, "released");
     note(&r, 900, C1, "lock", 3, "acquired"); /* at the very instant c2 let go */
-    assert_int_equal(h_ck_result(&r, 10 * 1000).verdict, CHECK_PASS);
+    assert_int_equal(h_ck_result(&r, 10 * 1000).verdict, DSLAB_CHECK_PASS);
 }
 
 static void test_a_holder_alone_never_overlaps_itself(void **st) {
@@ -81,7 +81,7 @@ static void test_a_holder_alone_never_overlaps_itself(void **st) {
     start(&r, "holders");
     note(&r, 0, C1, "lock", 1, "acquired");
     note(&r, 100, C1, "lock", 2, "acquired"); /* re-acquired without a release note */
-    assert_int_equal(h_ck_result(&r, 10 * 1000).verdict, CHECK_PASS);
+    assert_int_equal(h_ck_result(&r, 10 * 1000).verdict, DSLAB_CHECK_PASS);
 }
 
 static void test_storage_interleaving_fails_storage_view(void **st) {
@@ -94,12 +94,12 @@ static void test_storage_interleaving_fails_storage_view(void **st) {
     note(&r, 1100, STORE, "storage", 2, "accepted v=2");
     note(&r, 1750, STORE, "storage", 1, "accepted v=3");
     note(&r, 1800, STORE, "storage", 2, "accepted v=4");
-    struct check_result res = h_ck_result(&r, 10 * 1000);
-    assert_int_equal(res.verdict, CHECK_FAIL);
+    struct dslab_check_result res = h_ck_result(&r, 10 * 1000);
+    assert_int_equal(res.verdict, DSLAB_CHECK_FAIL);
     assert_int_equal(res.violations_total, 1);
-    const struct check_violation *v = &res.violations[0];
-    assert_int_equal(v->from_ns, 1100 * NS_PER_MS);
-    assert_int_equal(v->to_ns, 1750 * NS_PER_MS);
+    const struct dslab_check_violation *v = &res.violations[0];
+    assert_int_equal(v->from_ns, 1100 * DSLAB_NS_PER_MS);
+    assert_int_equal(v->to_ns, 1750 * DSLAB_NS_PER_MS);
     assert_non_null(strstr(v->message, "c1 (token 1) after c2 (token 2)"));
     assert_int_equal(v->nodes_count, 3);
     /* the believed overlap is measured but not judged */
@@ -115,7 +115,7 @@ static void test_late_write_before_new_holder_writes_is_not_interleaved(void **s
     note(&r, 1001, STORE, "storage", 1, "accepted"); /* c1's late write lands first */
     note(&r, 1100, STORE, "storage", 2, "accepted");
     note(&r, 1200, STORE, "storage", 3, "accepted");
-    assert_int_equal(h_ck_result(&r, 10 * 1000).verdict, CHECK_PASS);
+    assert_int_equal(h_ck_result(&r, 10 * 1000).verdict, DSLAB_CHECK_PASS);
 }
 
 static void test_overlapping_grants_fail_server_view(void **st) {
@@ -127,16 +127,16 @@ static void test_overlapping_grants_fail_server_view(void **st) {
     note(&r, 400, SERVER, "lease", 2, "granted c2"); /* the crash ended lease 1's record */
     note(&r, 600, SERVER, "lease", 3, "granted c1");
     note(&r, 900, SERVER, "lease", 2, "expired");
-    struct check_result res = h_ck_result(&r, 10 * 1000);
-    assert_int_equal(res.verdict, CHECK_FAIL);
+    struct dslab_check_result res = h_ck_result(&r, 10 * 1000);
+    assert_int_equal(res.verdict, DSLAB_CHECK_FAIL);
     assert_int_equal(res.violations_total, 1);
-    assert_int_equal(res.violations[0].from_ns, 600 * NS_PER_MS);
-    assert_int_equal(res.violations[0].to_ns, 900 * NS_PER_MS);
+    assert_int_equal(res.violations[0].from_ns, 600 * DSLAB_NS_PER_MS);
+    assert_int_equal(res.violations[0].to_ns, 900 * DSLAB_NS_PER_MS);
     assert_non_null(strstr(res.violations[0].message, "server granted overlapping leases"));
 }
 
 static void drift(struct h_ck *r, int64_t t_ms, int32_t node, int64_t ppm) {
-    h_ck_emit(r, t_ms, TRACE_CLOCK_DRIFT, node, -1, ppm, NULL, NULL);
+    h_ck_emit(r, t_ms, DSLAB_TRACE_CLOCK_DRIFT, node, -1, ppm, NULL, NULL);
 }
 
 /* A crash does not end the server's promise (issue 11, item 4): a server
@@ -155,8 +155,8 @@ static void test_restarted_server_waiting_a_lease_passes_server_view(void **st) 
     note(&r, 1400, SERVER, "lease", 2, "granted c2 for 1000000000ns");
     note(&r, 1402, C2, "lock", 2, "acquired");
     note(&r, 2400, SERVER, "lease", 2, "expired");
-    struct check_result res = h_ck_result(&r, 10 * 1000);
-    assert_int_equal(res.verdict, CHECK_PASS);
+    struct dslab_check_result res = h_ck_result(&r, 10 * 1000);
+    assert_int_equal(res.verdict, DSLAB_CHECK_PASS);
     assert_non_null(strstr(res.summary, "server: 0 overlapping grants"));
 }
 
@@ -167,10 +167,10 @@ static void test_restarted_server_granting_at_once_fails_server_view(void **st) 
     note(&r, 0, SERVER, "lease", 1, "granted c1 for 1000000000ns");
     crash(&r, 300, SERVER);
     note(&r, 500, SERVER, "lease", 2, "granted c2 for 1000000000ns");
-    struct check_result res = h_ck_result(&r, 10 * 1000);
-    assert_int_equal(res.verdict, CHECK_FAIL);
-    assert_int_equal(res.violations[0].from_ns, 500 * NS_PER_MS);
-    assert_int_equal(res.violations[0].to_ns, 1000 * NS_PER_MS);
+    struct dslab_check_result res = h_ck_result(&r, 10 * 1000);
+    assert_int_equal(res.verdict, DSLAB_CHECK_FAIL);
+    assert_int_equal(res.violations[0].from_ns, 500 * DSLAB_NS_PER_MS);
+    assert_int_equal(res.violations[0].to_ns, 1000 * DSLAB_NS_PER_MS);
 }
 
 /* The promise is measured on the server's clock: 10% slow, a 1s lease
@@ -183,8 +183,8 @@ static void test_promise_follows_the_server_clock_drift(void **st) {
     note(&r, 0, SERVER, "lease", 1, "granted c1 for 1000000000ns");
     crash(&r, 300, SERVER);
     note(&r, 1050, SERVER, "lease", 2, "granted c2 for 1000000000ns");
-    struct check_result res = h_ck_result(&r, 10 * 1000);
-    assert_int_equal(res.verdict, CHECK_FAIL);
+    struct dslab_check_result res = h_ck_result(&r, 10 * 1000);
+    assert_int_equal(res.verdict, DSLAB_CHECK_FAIL);
     assert_int_equal(res.violations[0].to_ns, 1111111112); /* 1s / 0.9, rounded up */
     /* back to a normal rate at 0.5s: 0.45s of clock passed, 0.55s left */
     start(&r, "server");
@@ -194,7 +194,7 @@ static void test_promise_follows_the_server_clock_drift(void **st) {
     drift(&r, 500, SERVER, 0);
     note(&r, 1050, SERVER, "lease", 2, "granted c2 for 1000000000ns");
     res = h_ck_result(&r, 10 * 1000);
-    assert_int_equal(res.verdict, CHECK_PASS);
+    assert_int_equal(res.verdict, DSLAB_CHECK_PASS);
 }
 
 static void test_first_word_match_only(void **st) {
@@ -205,7 +205,7 @@ static void test_first_word_match_only(void **st) {
     note(&r, 10, C2, "lock", 2, "acquired (after 2 tries)");
     note(&r, 20, STORE, "storage", 2, "accepted");
     note(&r, 30, STORE, "storage", 1, "accepts");
-    assert_int_equal(h_ck_result(&r, 10 * 1000).verdict, CHECK_PASS);
+    assert_int_equal(h_ck_result(&r, 10 * 1000).verdict, DSLAB_CHECK_PASS);
 }
 
 static void test_bad_view_is_an_error_with_suggestion(void **st) {
@@ -221,11 +221,11 @@ static void test_progress_judges_stretches_without_accepted_writes(void **st) {
     note(&r, 500, STORE, "storage", 1, "accepted v=1");
     note(&r, 2000, STORE, "storage", 1, "accepted v=2");
     note(&r, 9000, STORE, "storage", 1, "accepted v=3"); /* 7s without a write before it */
-    struct check_result res = h_ck_result(&r, 10 * 1000);          /* ends at 10s: 1s after the last */
-    assert_int_equal(res.verdict, CHECK_FAIL);
+    struct dslab_check_result res = h_ck_result(&r, 10 * 1000);          /* ends at 10s: 1s after the last */
+    assert_int_equal(res.verdict, DSLAB_CHECK_FAIL);
     assert_int_equal(res.violations_total, 1);
-    assert_int_equal(res.violations[0].from_ns, 2000 * NS_PER_MS);
-    assert_int_equal(res.violations[0].to_ns, 9000 * NS_PER_MS);
+    assert_int_equal(res.violations[0].from_ns, 2000 * DSLAB_NS_PER_MS);
+    assert_int_equal(res.violations[0].to_ns, 9000 * DSLAB_NS_PER_MS);
     assert_non_null(strstr(res.violations[0].message, "no write accepted by the storage for 7s"));
     /* Only progress given: the views are not judged; a silent end fails. */
     start(&r, "progress 3s");
@@ -233,7 +233,7 @@ static void test_progress_judges_stretches_without_accepted_writes(void **st) {
     note(&r, 100, C2, "lock", 2, "acquired"); /* two holders: not judged */
     note(&r, 200, STORE, "storage", 2, "accepted v=1");
     res = h_ck_result(&r, 10 * 1000);
-    assert_int_equal(res.verdict, CHECK_FAIL);
+    assert_int_equal(res.verdict, DSLAB_CHECK_FAIL);
     assert_non_null(strstr(res.violations[0].message, "until the end of the run"));
     h_ck_expect_refused("mutual-exclusion", "progress", 4, "progress takes a duration");
     h_ck_expect_refused("mutual-exclusion", "progress soon", 4, "");

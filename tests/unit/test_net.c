@@ -33,14 +33,14 @@ static uint64_t next_rand(uint64_t *s) { /* splitmix64 */
 }
 
 static void ref_override(struct ref *r, int32_t from, int32_t to, uint32_t fields,
-                         const struct link_params *link) {
+                         const struct dslab_link_params *link) {
     for (int i = 0; i < r->count; i++) {
         struct net_override *o = &r->list[i];
         if (o->from == from && o->to == to) {
             o->fields |= fields;
-            if (fields & LINK_FIELD_LATENCY) o->link.latency = link->latency;
-            if (fields & LINK_FIELD_LOSS) o->link.loss_ppm = link->loss_ppm;
-            if (fields & LINK_FIELD_DUPLICATE) o->link.duplicate_ppm = link->duplicate_ppm;
+            if (fields & DSLAB_LINK_FIELD_LATENCY) o->link.latency = link->latency;
+            if (fields & DSLAB_LINK_FIELD_LOSS) o->link.loss_ppm = link->loss_ppm;
+            if (fields & DSLAB_LINK_FIELD_DUPLICATE) o->link.duplicate_ppm = link->duplicate_ppm;
             return;
         }
     }
@@ -54,13 +54,13 @@ static void check_same(const struct net *n, const struct ref *r, int step) {
                 fail_msg("step %d: link %d -> %d: net says %d, reference %d", step, i, j,
                          net_blocked(n, i, j), r->blocked[i][j]);
             }
-            struct link_params scratch, want = n->base;
-            const struct link_params *got = net_link(n, i, j, &scratch);
+            struct dslab_link_params scratch, want = n->base;
+            const struct dslab_link_params *got = net_link(n, i, j, &scratch);
             for (int k = 0; k < r->count; k++) {
                 const struct net_override *o = &r->list[k];
                 if (o->from != i || o->to != j) continue;
-                if (o->fields & LINK_FIELD_LOSS) want.loss_ppm = o->link.loss_ppm;
-                if (o->fields & LINK_FIELD_DUPLICATE) want.duplicate_ppm = o->link.duplicate_ppm;
+                if (o->fields & DSLAB_LINK_FIELD_LOSS) want.loss_ppm = o->link.loss_ppm;
+                if (o->fields & DSLAB_LINK_FIELD_DUPLICATE) want.duplicate_ppm = o->link.duplicate_ppm;
             }
             assert_int_equal(got->loss_ppm, want.loss_ppm);
             assert_int_equal(got->duplicate_ppm, want.duplicate_ppm);
@@ -70,7 +70,7 @@ static void check_same(const struct net *n, const struct ref *r, int step) {
 
 static void test_net_matches_the_matrix_model(void **state) {
     (void)state;
-    struct scenario_network cfg;
+    struct dslab_scenario_network cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.link.loss_ppm = 7;
     struct net n;
@@ -111,11 +111,11 @@ static void test_net_matches_the_matrix_model(void **state) {
             net_heal_all(&n);
             memset(r.blocked, 0, sizeof r.blocked);
         } else if (op >= 5) { /* a link override of one or two fields */
-            struct link_params link = cfg.link;
+            struct dslab_link_params link = cfg.link;
             link.loss_ppm = (uint32_t)(next_rand(&seed) % 1000000);
             link.duplicate_ppm = (uint32_t)(next_rand(&seed) % 1000);
-            uint32_t fields = op == 5 ? LINK_FIELD_LOSS : op == 6 ? LINK_FIELD_DUPLICATE
-                                                               : LINK_FIELD_LOSS | LINK_FIELD_DUPLICATE;
+            uint32_t fields = op == 5 ? DSLAB_LINK_FIELD_LOSS : op == 6 ? DSLAB_LINK_FIELD_DUPLICATE
+                                                               : DSLAB_LINK_FIELD_LOSS | DSLAB_LINK_FIELD_DUPLICATE;
             assert_int_equal(net_override(&n, a, b, fields, &link), 0);
             ref_override(&r, a, b, fields, &link);
         }
@@ -128,13 +128,13 @@ static void test_net_matches_the_matrix_model(void **state) {
 static void test_partitions_and_overrides_are_cheap_at_scale(void **state) {
     (void)state;
     enum { BIG = 10000 };
-    struct scenario_network cfg;
+    struct dslab_scenario_network cfg;
     memset(&cfg, 0, sizeof cfg);
     struct net n;
     assert_int_equal(net_init(&n, BIG, &cfg), 0);
     int32_t *group = calloc(BIG, sizeof *group);
     assert_non_null(group);
-    double start = host_clock_s();
+    double start = dslab_host_clock_s();
     for (int k = 0; k < 2000; k++) {
         if (k % 2) {
             net_set_ring(&n, BIG / 4 + k % 7);
@@ -143,19 +143,19 @@ static void test_partitions_and_overrides_are_cheap_at_scale(void **state) {
             assert_int_equal(net_set_groups(&n, group), 0);
         }
     }
-    double partitions_s = host_clock_s() - start;
-    start = host_clock_s();
-    struct link_params link = cfg.link;
+    double partitions_s = dslab_host_clock_s() - start;
+    start = dslab_host_clock_s();
+    struct dslab_link_params link = cfg.link;
     for (int i = 0; i < 20000; i++) {
         link.loss_ppm = (uint32_t)i;
-        assert_int_equal(net_override(&n, i % BIG, (i * 7 + 1) % BIG, LINK_FIELD_LOSS, &link), 0);
+        assert_int_equal(net_override(&n, i % BIG, (i * 7 + 1) % BIG, DSLAB_LINK_FIELD_LOSS, &link), 0);
     }
     uint64_t sum = 0;
     for (int i = 0; i < 1000000; i++) {
-        struct link_params scratch;
+        struct dslab_link_params scratch;
         sum += net_link(&n, i % BIG, (i * 7 + 1) % BIG, &scratch)->loss_ppm;
     }
-    double overrides_s = host_clock_s() - start;
+    double overrides_s = dslab_host_clock_s() - start;
     assert_true(sum > 0);
     print_message("2000 partitions at 10k nodes: %.3f s; 20k overrides + 1M lookups: %.3f s\n",
                   partitions_s, overrides_s);

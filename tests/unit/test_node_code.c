@@ -1,7 +1,7 @@
 /* test_node_code.c: node code from files without a compiler: the
  * scenario's `source:`/`plugin:` forms (paths joined to the scenario's
- * directory, parameters kept, saved absolute), sim_create refusing them in
- * a program that did not call node_code_enable, and the ELF import check
+ * directory, parameters kept, saved absolute), dslab_sim_create refusing them in
+ * a program that did not call dslab_node_code_enable, and the ELF import check
  * and static-variable scan on damaged objects (every prefix and many corrupted copies of a real
  * ELF file: an error or a pass, never a crash; run under ASan). */
 #include <setjmp.h>
@@ -18,39 +18,39 @@
 #include "dslab/sim.h"
 #include "nodes/nodes_internal.h"
 
-static struct scenario *load(const char *text, const char *name, struct diag *d) {
-    diag_clear(d);
-    return scenario_load_buffer(text, strlen(text), name, NULL, 0, NULL, d);
+static struct dslab_scenario *load(const char *text, const char *name, struct dslab_diag *d) {
+    dslab_diag_clear(d);
+    return dslab_scenario_load_buffer(text, strlen(text), name, NULL, 0, NULL, d);
 }
 
 static void test_source_path_joins_scenario_dir(void **unused) {
     (void)unused;
-    struct diag d;
-    struct scenario *s = load("name: t\nduration: 1s\nnodes: 3\n"
+    struct dslab_diag d;
+    struct dslab_scenario *s = load("name: t\nduration: 1s\nnodes: 3\n"
                               "protocol: { source: my_raft.c, heartbeat: 5ms }\n",
                               "labs/raft/t.yaml", &d);
     assert_non_null(s);
-    assert_int_equal(s->protocol.origin, PROTOCOL_SOURCE);
+    assert_int_equal(s->protocol.origin, DSLAB_PROTOCOL_SOURCE);
     assert_string_equal(s->protocol.code_path, "labs/raft/my_raft.c");
     assert_string_equal(s->protocol.name, "my_raft.c");
     assert_int_equal(s->protocol.params_count, 1);
     assert_string_equal(s->protocol.params[0].key, "heartbeat");
     assert_int_equal(s->protocol.pos.line, 4);
     assert_int_equal(s->protocol.pos.col, 21);
-    scenario_free(s);
+    dslab_scenario_free(s);
 
     s = load("name: t\nduration: 1s\nnodes: 3\nprotocol: { plugin: /opt/x/n.so }\n", "t.yaml", &d);
     assert_non_null(s);
-    assert_int_equal(s->protocol.origin, PROTOCOL_PLUGIN);
+    assert_int_equal(s->protocol.origin, DSLAB_PROTOCOL_PLUGIN);
     assert_string_equal(s->protocol.code_path, "/opt/x/n.so");
     assert_string_equal(s->protocol.name, "n.so");
-    scenario_free(s);
+    dslab_scenario_free(s);
 
     s = load("name: t\nduration: 1s\nnodes: 3\nprotocol: { name: raft }\n", "a/t.yaml", &d);
     assert_non_null(s);
-    assert_int_equal(s->protocol.origin, PROTOCOL_BUILTIN);
+    assert_int_equal(s->protocol.origin, DSLAB_PROTOCOL_BUILTIN);
     assert_string_equal(s->protocol.code_path, "");
-    scenario_free(s);
+    dslab_scenario_free(s);
 }
 
 static void test_path_too_long(void **unused) {
@@ -60,7 +60,7 @@ static void test_path_too_long(void **unused) {
     memset(longname, 'a', sizeof longname - 1);
     longname[sizeof longname - 1] = '\0';
     snprintf(text, sizeof text, "name: t\nduration: 1s\nnodes: 3\nprotocol: { source: %s }\n", longname);
-    struct diag d;
+    struct dslab_diag d;
     assert_null(load(text, "t.yaml", &d));
     assert_non_null(strstr(d.message, "is too long"));
     assert_int_equal(d.line, 4);
@@ -68,41 +68,41 @@ static void test_path_too_long(void **unused) {
 
 static void test_sim_create_refuses_without_enable(void **unused) {
     (void)unused;
-    struct diag d;
-    struct scenario *s = load("name: t\nduration: 1s\nnodes: 3\nprotocol: { source: n.c }\n",
+    struct dslab_diag d;
+    struct dslab_scenario *s = load("name: t\nduration: 1s\nnodes: 3\nprotocol: { source: n.c }\n",
                               "t.yaml", &d);
     assert_non_null(s);
-    diag_clear(&d);
-    struct sim *sim = sim_create(s, 1, &d);
+    dslab_diag_clear(&d);
+    struct dslab_sim *sim = dslab_sim_create(s, 1, &d);
     assert_null(sim);
     assert_non_null(strstr(d.message, "does not load node code from files"));
     assert_int_equal(d.line, 4);
     assert_int_equal(d.col, 21);
-    scenario_free(s);
+    dslab_scenario_free(s);
 }
 
 static void test_save_writes_absolute_path(void **unused) {
     (void)unused;
-    struct diag d;
-    struct scenario *s = load("name: t\nduration: 1s\nnodes: 3\nprotocol: { source: sub/n.c, k: 1 }\n",
+    struct dslab_diag d;
+    struct dslab_scenario *s = load("name: t\nduration: 1s\nnodes: 3\nprotocol: { source: sub/n.c, k: 1 }\n",
                               "t.yaml", &d);
     assert_non_null(s);
     char path[] = "/tmp/dslab_test_node_code_XXXXXX";
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     close(fd);
-    assert_int_equal(scenario_save(s, path, &d), 0);
-    struct scenario *back = scenario_load(path, NULL, 0, NULL, &d);
+    assert_int_equal(dslab_scenario_save(s, path, &d), 0);
+    struct dslab_scenario *back = dslab_scenario_load(path, NULL, 0, NULL, &d);
     unlink(path);
     assert_non_null(back);
     char cwd[400], want[512];
     assert_non_null(getcwd(cwd, sizeof cwd));
     snprintf(want, sizeof want, "%s/sub/n.c", cwd);
-    assert_int_equal(back->protocol.origin, PROTOCOL_SOURCE);
+    assert_int_equal(back->protocol.origin, DSLAB_PROTOCOL_SOURCE);
     assert_string_equal(back->protocol.code_path, want);
     assert_int_equal(back->protocol.params_count, 1);
-    scenario_free(back);
-    scenario_free(s);
+    dslab_scenario_free(back);
+    dslab_scenario_free(s);
 }
 
 /* Writes `len` bytes to a temporary file and runs the import check. */
@@ -112,8 +112,8 @@ static int check_bytes(const unsigned char *data, size_t len) {
     assert_true(fd >= 0);
     assert_int_equal(write(fd, data, len), (ssize_t)len);
     close(fd);
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     struct node_code_where w = {"t.yaml", 4, 21, "x.so"};
     int rc = elf_check_imports(path, &w, &d);
     char names[64];

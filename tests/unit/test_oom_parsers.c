@@ -1,6 +1,6 @@
 /* test_oom_parsers.c: out-of-memory injection for the parsers that have no
  * allocator hooks: the history parsers and checker behind `dslab
- * check-history` (lincheck_buffer) and the answers loader.
+ * check-history` (dslab_lincheck_buffer) and the answers loader.
  *
  * The scenario loader takes allocator hooks (test_scenario.c); these
  * parsers call malloc directly, so this test is linked with
@@ -115,16 +115,16 @@ static const char jepsen_log[] =
     "INFO  jepsen.util - 2\t:invoke\t:cas\t[4 5]\n"
     "INFO  jepsen.util - 2\t:fail\t:cas\t[4 5]\n";
 
-/* Fails every allocation of lincheck_buffer in turn. Returns how many
+/* Fails every allocation of dslab_lincheck_buffer in turn. Returns how many
  * allocations a successful check needed. */
-static long every_failed_allocation(const char *text, enum lincheck_model model) {
-    struct lincheck_options opt = {.model = model, .initial = NULL, .states_max = 10000};
-    struct lincheck_result r;
-    struct diag d;
+static long every_failed_allocation(const char *text, enum dslab_lincheck_model model) {
+    struct dslab_lincheck_options opt = {.model = model, .initial = NULL, .states_max = 10000};
+    struct dslab_lincheck_result r;
+    struct dslab_diag d;
     for (long n = 1; n < 100000; n++) {
-        diag_clear(&d);
+        dslab_diag_clear(&d);
         oom_arm(n);
-        int rc = lincheck_buffer(text, strlen(text), "h.edn", &opt, &r, &d);
+        int rc = dslab_lincheck_buffer(text, strlen(text), "h.edn", &opt, &r, &d);
         oom_disarm();
         if (!oom.failed) {
             if (rc != 0) fail_msg("no allocation failed but the check did: %s", d.message);
@@ -145,10 +145,10 @@ static long every_failed_allocation(const char *text, enum lincheck_model model)
 
 static void test_history_parsers_survive_every_failed_allocation(void **state) {
     (void)state;
-    long edn = every_failed_allocation(edn_history, LINCHECK_MODEL_CAS_REGISTER);
-    long kv = every_failed_allocation(kv_history, LINCHECK_MODEL_KV);
-    long log = every_failed_allocation(jepsen_log, LINCHECK_MODEL_CAS_REGISTER);
-    long txn = every_failed_allocation(txn_history, LINCHECK_MODEL_KV);
+    long edn = every_failed_allocation(edn_history, DSLAB_LINCHECK_MODEL_CAS_REGISTER);
+    long kv = every_failed_allocation(kv_history, DSLAB_LINCHECK_MODEL_KV);
+    long log = every_failed_allocation(jepsen_log, DSLAB_LINCHECK_MODEL_CAS_REGISTER);
+    long txn = every_failed_allocation(txn_history, DSLAB_LINCHECK_MODEL_KV);
     print_message("allocations failed in turn: EDN %ld, kv %ld, Jepsen log %ld, txn %ld\n", edn,
                   kv, log, txn);
     assert_true(edn > 3 && kv > 3 && log > 3 && txn > 3); /* the injector really saw them */
@@ -170,13 +170,13 @@ static void test_answers_loader_survives_every_failed_allocation(void **state) {
     char path[1024];
     snprintf(path, sizeof path, "%s/exercises/replication/primary-backup-split-brain.yaml",
              DSLAB_SOURCE_DIR);
-    struct diag d;
-    diag_clear(&d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
     struct exercise *e = grader_exercise_load(path, DSLAB_SOURCE_DIR, NULL, &d);
     if (!e) fail_msg("%s: %s (a file of the source tree)", path, d.message);
     long needed = -1;
     for (long n = 1; n < 100000 && needed < 0; n++) {
-        diag_clear(&d);
+        dslab_diag_clear(&d);
         oom_arm(n);
         struct answers *a = grader_answers_load_buffer(answers_text, strlen(answers_text), "a.yaml", e, &d);
         grader_answers_free(a);

@@ -31,14 +31,14 @@ struct watch {
     int64_t finals[NODES][FINALS_MAX][2]; /* key, value */
 };
 
-static void watch_sink(void *user, const struct trace_event *ev) {
+static void watch_sink(void *user, const struct dslab_trace_event *ev) {
     struct watch *w = user;
     if (ev->node < 0 || ev->node >= NODES) return;
     int32_t n = ev->node;
     bool was = w->primary[n];
-    if (ev->kind == TRACE_CRASH) {
+    if (ev->kind == DSLAB_TRACE_CRASH) {
         w->primary[n] = false;
-    } else if (ev->kind == TRACE_ANNOTATE && strcmp(ev->tag, "role") == 0) {
+    } else if (ev->kind == DSLAB_TRACE_ANNOTATE && strcmp(ev->tag, "role") == 0) {
         w->primary[n] = strcmp(ev->text, "primary") == 0;
         if (w->primary[n]) {
             w->last_primary_epoch[n] = ev->a;
@@ -46,11 +46,11 @@ static void watch_sink(void *user, const struct trace_event *ev) {
         } else if (was) {
             w->steps_down[n]++;
         }
-    } else if (ev->kind == TRACE_ANNOTATE && strcmp(ev->tag, "lease") == 0) {
+    } else if (ev->kind == DSLAB_TRACE_ANNOTATE && strcmp(ev->tag, "lease") == 0) {
         if (w->lease_expired_ns[n] < 0) w->lease_expired_ns[n] = ev->t_ns;
-    } else if (ev->kind == TRACE_ANNOTATE && strcmp(ev->tag, "fenced") == 0) {
+    } else if (ev->kind == DSLAB_TRACE_ANNOTATE && strcmp(ev->tag, "fenced") == 0) {
         if (w->fenced_ns[n] < 0) w->fenced_ns[n] = ev->t_ns;
-    } else if (ev->kind == TRACE_ANNOTATE && strcmp(ev->tag, "final") == 0) {
+    } else if (ev->kind == DSLAB_TRACE_ANNOTATE && strcmp(ev->tag, "final") == 0) {
         assert_true(w->finals_count[n] < FINALS_MAX);
         long long key = 0;
         assert_int_equal(sscanf(ev->text, "key=%lld", &key), 1);
@@ -63,7 +63,7 @@ static void watch_sink(void *user, const struct trace_event *ev) {
 }
 
 /* Runs to the end; the caller destroys the returned sim and scenario. */
-static struct sim *run(const struct scenario *s, uint64_t seed, struct watch *w) {
+static struct dslab_sim *run(const struct dslab_scenario *s, uint64_t seed, struct watch *w) {
     memset(w, 0, sizeof *w);
     for (int i = 0; i < NODES; i++) {
         w->first_promotion_ns[i] = -1;
@@ -105,9 +105,9 @@ static const char *const workload_to_stop_at_2s =
 
 static void test_steady_state_has_one_primary_and_replicas_agree(void **state) {
     (void)state;
-    struct scenario *s = h_load(scenario_text("", workload_to_stop_at_2s));
+    struct dslab_scenario *s = h_load(scenario_text("", workload_to_stop_at_2s));
     struct watch w;
-    struct sim *sim = run(s, 1, &w);
+    struct dslab_sim *sim = run(s, 1, &w);
     assert_int_equal(w.primaries_max, 1);
     assert_true(w.primary[0]);
     assert_int_equal(w.first_promotion_ns[1], -1);
@@ -115,23 +115,23 @@ static void test_steady_state_has_one_primary_and_replicas_agree(void **state) {
     assert_finals_equal(&w, 0, 1);
     assert_finals_equal(&w, 0, 2);
     char text[128];
-    sim_node_describe(sim, 0, text, sizeof text);
+    dslab_sim_node_describe(sim, 0, text, sizeof text);
     assert_non_null(strstr(text, "primary e1"));
-    sim_node_describe(sim, 1, text, sizeof text);
+    dslab_sim_node_describe(sim, 1, text, sizeof text);
     assert_non_null(strstr(text, "backup e1 of n1"));
-    sim_destroy(sim);
-    scenario_free(s);
+    dslab_sim_destroy(sim);
+    dslab_scenario_free(s);
 }
 
 /* Counts ok writes invoked at node `node` after `after_ns`. */
-static int ok_writes_after(const struct sim *sim, int32_t node, int64_t after_ns) {
-    const struct history *h = sim_history(sim);
+static int ok_writes_after(const struct dslab_sim *sim, int32_t node, int64_t after_ns) {
+    const struct dslab_history *h = dslab_sim_history(sim);
     int n = 0;
     for (size_t i = 0; i < h->count; i++) {
-        const struct history_op *op = &h->ops[i];
-        if (op->type != OP_OK || op->fn != OP_WRITE || op->node != node) continue;
+        const struct dslab_history_op *op = &h->ops[i];
+        if (op->type != DSLAB_OP_OK || op->fn != DSLAB_OP_WRITE || op->node != node) continue;
         for (size_t j = 0; j < i; j++) {
-            if (h->ops[j].op_id == op->op_id && h->ops[j].type == OP_INVOKE &&
+            if (h->ops[j].op_id == op->op_id && h->ops[j].type == DSLAB_OP_INVOKE &&
                 h->ops[j].time_ns > after_ns) {
                 n++;
             }
@@ -147,23 +147,23 @@ static const char *const isolate_n1_writes_to_n1 =
 
 static void test_sync_write_is_not_acknowledged_without_a_backup(void **state) {
     (void)state;
-    struct scenario *s = h_load(scenario_text("  replication: sync\n", isolate_n1_writes_to_n1));
+    struct dslab_scenario *s = h_load(scenario_text("  replication: sync\n", isolate_n1_writes_to_n1));
     struct watch w;
-    struct sim *sim = run(s, 1, &w);
+    struct dslab_sim *sim = run(s, 1, &w);
     assert_true(ok_writes_after(sim, 0, 0) > 10);
-    assert_int_equal(ok_writes_after(sim, 0, 1010 * NS_PER_MS), 0);
-    sim_destroy(sim);
-    scenario_free(s);
+    assert_int_equal(ok_writes_after(sim, 0, 1010 * DSLAB_NS_PER_MS), 0);
+    dslab_sim_destroy(sim);
+    dslab_scenario_free(s);
 }
 
 static void test_async_write_is_acknowledged_by_the_primary_alone(void **state) {
     (void)state;
-    struct scenario *s = h_load(scenario_text("  replication: async\n", isolate_n1_writes_to_n1));
+    struct dslab_scenario *s = h_load(scenario_text("  replication: async\n", isolate_n1_writes_to_n1));
     struct watch w;
-    struct sim *sim = run(s, 1, &w);
-    assert_true(ok_writes_after(sim, 0, 1010 * NS_PER_MS) > 10); /* no fencing: forever */
-    sim_destroy(sim);
-    scenario_free(s);
+    struct dslab_sim *sim = run(s, 1, &w);
+    assert_true(ok_writes_after(sim, 0, 1010 * DSLAB_NS_PER_MS) > 10); /* no fencing: forever */
+    dslab_sim_destroy(sim);
+    dslab_scenario_free(s);
 }
 
 static const char *const partition_n1 =
@@ -171,25 +171,25 @@ static const char *const partition_n1 =
 
 static void test_without_fencing_a_partition_makes_two_primaries(void **state) {
     (void)state;
-    struct scenario *s = h_load(scenario_text("  fencing: false\n", partition_n1));
+    struct dslab_scenario *s = h_load(scenario_text("  fencing: false\n", partition_n1));
     struct watch w;
-    struct sim *sim = run(s, 1, &w);
+    struct dslab_sim *sim = run(s, 1, &w);
     assert_int_equal(w.primaries_max, 2);
     /* failover_after after the last heartbeat heard (at most 50ms before 1s) */
-    assert_true(w.first_promotion_ns[1] >= 1250 * NS_PER_MS);
+    assert_true(w.first_promotion_ns[1] >= 1250 * DSLAB_NS_PER_MS);
     assert_int_equal(w.lease_expired_ns[0], -1);
     assert_false(w.primary[0]); /* the heal told n1 about epoch 2 */
-    sim_destroy(sim);
-    scenario_free(s);
+    dslab_sim_destroy(sim);
+    dslab_scenario_free(s);
 }
 
 static void test_with_fencing_the_old_primary_stops_before_promotion(void **state) {
     (void)state;
-    struct scenario *s = h_load(scenario_text("  fencing: true\n", partition_n1));
+    struct dslab_scenario *s = h_load(scenario_text("  fencing: true\n", partition_n1));
     struct watch w;
-    struct sim *sim = run(s, 1, &w);
+    struct dslab_sim *sim = run(s, 1, &w);
     assert_int_equal(w.primaries_max, 1);
-    assert_true(w.lease_expired_ns[0] > 1000 * NS_PER_MS);
+    assert_true(w.lease_expired_ns[0] > 1000 * DSLAB_NS_PER_MS);
     assert_true(w.first_promotion_ns[1] > w.lease_expired_ns[0] ||
                 w.first_promotion_ns[2] > w.lease_expired_ns[0]);
     /* n1's failed candidacies while cut off did not raise its epoch: at
@@ -198,8 +198,8 @@ static void test_with_fencing_the_old_primary_stops_before_promotion(void **stat
     assert_true(w.primary[p]);
     assert_int_equal(w.steps_down[p], 0);
     assert_int_equal(w.last_primary_epoch[p], 2);
-    sim_destroy(sim);
-    scenario_free(s);
+    dslab_sim_destroy(sim);
+    dslab_scenario_free(s);
 }
 
 static void test_lease_breaks_when_clocks_drift_past_its_margin(void **state) {
@@ -211,18 +211,18 @@ static void test_lease_breaks_when_clocks_drift_past_its_margin(void **state) {
     char text[4096];
     /* A 280ms lease leaves 20ms below failover_after; 10% drift eats it. */
     snprintf(text, sizeof text, "%s", scenario_text("  fencing: true\n  lease: 280ms\n", drift));
-    struct scenario *s = h_load(text);
+    struct dslab_scenario *s = h_load(text);
     struct watch w;
-    struct sim *sim = run(s, 1, &w);
+    struct dslab_sim *sim = run(s, 1, &w);
     assert_int_equal(w.primaries_max, 2);
-    sim_destroy(sim);
-    scenario_free(s);
+    dslab_sim_destroy(sim);
+    dslab_scenario_free(s);
     /* The default lease (200ms, 100ms of margin) survives the same drift. */
     s = h_load(scenario_text("  fencing: true\n", drift));
     sim = run(s, 1, &w);
     assert_int_equal(w.primaries_max, 1);
-    sim_destroy(sim);
-    scenario_free(s);
+    dslab_sim_destroy(sim);
+    dslab_scenario_free(s);
 }
 
 static void test_stale_primary_learns_it_was_fenced(void **state) {
@@ -233,20 +233,20 @@ static void test_stale_primary_learns_it_was_fenced(void **state) {
         "clocks:\n  n1: { drift_ppm: -100000 }\n  n2: { drift_ppm: 100000 }\n"
         "  n3: { drift_ppm: 100000 }\n"
         "faults:\n  - { at: 1s, partition: [[n1], [n2, n3]] }\n  - { at: 1275ms, heal: all }\n";
-    struct scenario *s =
+    struct dslab_scenario *s =
         h_load(scenario_text("  fencing: true\n  lease: 280ms\n  heartbeat: 10ms\n", drift));
     struct watch w;
-    struct sim *sim = run(s, 2, &w);
+    struct dslab_sim *sim = run(s, 2, &w);
     assert_true(w.first_promotion_ns[1] > 0);
     assert_true(w.fenced_ns[0] > w.first_promotion_ns[1]);
     assert_int_equal(w.steps_down[0], 1);
     assert_false(w.primary[0]);
     assert_true(w.primary[1]);
     char text[128];
-    sim_node_describe(sim, 0, text, sizeof text);
+    dslab_sim_node_describe(sim, 0, text, sizeof text);
     assert_non_null(strstr(text, "backup e2"));
-    sim_destroy(sim);
-    scenario_free(s);
+    dslab_sim_destroy(sim);
+    dslab_scenario_free(s);
 }
 
 static void test_crashed_backup_restarts_and_catches_up(void **state) {
@@ -254,29 +254,29 @@ static void test_crashed_backup_restarts_and_catches_up(void **state) {
     char extra[1024];
     snprintf(extra, sizeof extra, "%s%s", workload_to_stop_at_2s,
              "faults:\n  - { at: 500ms, crash: n3 }\n  - { at: 1500ms, restart: n3 }\n");
-    struct scenario *s = h_load(scenario_text("  fencing: true\n", extra));
+    struct dslab_scenario *s = h_load(scenario_text("  fencing: true\n", extra));
     struct watch w;
-    struct sim *sim = run(s, 2, &w);
+    struct dslab_sim *sim = run(s, 2, &w);
     assert_int_equal(w.primaries_max, 1);
     assert_true(w.finals_count[0] > 0);
     assert_finals_equal(&w, 0, 2);
-    sim_destroy(sim);
-    scenario_free(s);
+    dslab_sim_destroy(sim);
+    dslab_scenario_free(s);
 }
 
 static void test_failover_after_primary_crash_promotes_the_next_node(void **state) {
     (void)state;
-    struct scenario *s = h_load(scenario_text("  fencing: true\n",
+    struct dslab_scenario *s = h_load(scenario_text("  fencing: true\n",
                                             "faults:\n  - { at: 1s, crash: n1 }\n"));
     struct watch w;
-    struct sim *sim = run(s, 3, &w);
+    struct dslab_sim *sim = run(s, 3, &w);
     /* n2 is next in line after n1: it waits failover_after after the last
      * heartbeat it heard (+ up to 25ms of jitter); n3 waits 150ms more. */
-    assert_true(w.first_promotion_ns[1] >= 1250 * NS_PER_MS);
-    assert_true(w.first_promotion_ns[1] < 1400 * NS_PER_MS);
+    assert_true(w.first_promotion_ns[1] >= 1250 * DSLAB_NS_PER_MS);
+    assert_true(w.first_promotion_ns[1] < 1400 * DSLAB_NS_PER_MS);
     assert_int_equal(w.first_promotion_ns[2], -1);
-    sim_destroy(sim);
-    scenario_free(s);
+    dslab_sim_destroy(sim);
+    dslab_scenario_free(s);
 }
 
 static void test_bad_parameters_are_errors(void **state) {
@@ -290,15 +290,15 @@ static void test_bad_parameters_are_errors(void **state) {
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *text = scenario_text(cases[i][0], "");
-        struct diag d;
+        struct dslab_diag d;
         memset(&d, 0, sizeof d);
-        struct scenario *s =
-            scenario_load_buffer(text, strlen(text), "test.yaml", NULL, 0, NULL, &d);
-        struct sim *sim = s ? sim_create(s, 1, &d) : NULL;
+        struct dslab_scenario *s =
+            dslab_scenario_load_buffer(text, strlen(text), "test.yaml", NULL, 0, NULL, &d);
+        struct dslab_sim *sim = s ? dslab_sim_create(s, 1, &d) : NULL;
         assert_null(sim);
         if (!strstr(d.message, cases[i][1])) fail_msg("case %zu: got '%s'", i, d.message);
         assert_true(d.line > 0);
-        scenario_free(s);
+        dslab_scenario_free(s);
     }
 }
 
@@ -306,10 +306,10 @@ static void test_same_seed_gives_the_same_trace(void **state) {
     (void)state;
     char extra[1024];
     snprintf(extra, sizeof extra, "%s%s", workload_to_stop_at_2s, partition_n1);
-    struct scenario *s = h_load(scenario_text("  fencing: true\n  replication: async\n", extra));
+    struct dslab_scenario *s = h_load(scenario_text("  fencing: true\n  replication: async\n", extra));
     assert_true(h_trace_hash(s, 7) == h_trace_hash(s, 7));
     assert_true(h_trace_hash(s, 7) != h_trace_hash(s, 8));
-    scenario_free(s);
+    dslab_scenario_free(s);
 }
 
 H_MAIN(cmocka_unit_test(test_steady_state_has_one_primary_and_replicas_agree),

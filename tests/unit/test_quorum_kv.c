@@ -105,7 +105,7 @@ static int count_notes(const struct h_rec *r, const char *tag, const char *text_
 }
 
 struct outcome {
-    enum check_verdict verdict; /* of the first check */
+    enum dslab_check_verdict verdict; /* of the first check */
     char summary[256];
     int64_t ok, fail, info;
     int64_t reads_nil_after_ns; /* ok reads of nil after this time: see test */
@@ -117,28 +117,28 @@ static struct h_rec g_notes;
 /* Loads `yaml`, runs it with `seed`, fills *out; returns the history's
  * count of ok reads that returned nil after `nil_after_ns`. */
 static void run_yaml(const char *yaml, uint64_t seed, int64_t nil_after_ns, struct outcome *out) {
-    struct scenario *s = h_load(yaml);
+    struct dslab_scenario *s = h_load(yaml);
     h_rec_free(&g_notes);
     h_rec_init(&g_notes, "*");
-    struct sim *sim = h_sim(s, seed, h_rec_sink, &g_notes);
+    struct dslab_sim *sim = h_sim(s, seed, h_rec_sink, &g_notes);
     memset(out, 0, sizeof *out);
-    if (sim_check_count(sim) > 0) {
-        out->verdict = sim_check_result(sim, 0)->verdict;
-        snprintf(out->summary, sizeof out->summary, "%s", sim_check_result(sim, 0)->summary);
+    if (dslab_sim_check_count(sim) > 0) {
+        out->verdict = dslab_sim_check_result(sim, 0)->verdict;
+        snprintf(out->summary, sizeof out->summary, "%s", dslab_sim_check_result(sim, 0)->summary);
     }
-    const struct history *h = sim_history(sim);
+    const struct dslab_history *h = dslab_sim_history(sim);
     for (size_t i = 0; i < h->count; i++) {
-        const struct history_op *o = &h->ops[i];
-        out->ok += o->type == OP_OK;
-        out->fail += o->type == OP_FAIL;
-        out->info += o->type == OP_INFO;
-        if (o->type == OP_OK && o->fn == OP_READ && o->value == HISTORY_NIL &&
+        const struct dslab_history_op *o = &h->ops[i];
+        out->ok += o->type == DSLAB_OP_OK;
+        out->fail += o->type == DSLAB_OP_FAIL;
+        out->info += o->type == DSLAB_OP_INFO;
+        if (o->type == DSLAB_OP_OK && o->fn == DSLAB_OP_READ && o->value == DSLAB_HISTORY_NIL &&
             o->time_ns > nil_after_ns) {
             out->reads_nil_after_ns++;
         }
     }
-    sim_destroy(sim);
-    scenario_free(s);
+    dslab_sim_destroy(sim);
+    dslab_scenario_free(s);
 }
 
 static const char *const base_yaml =
@@ -159,7 +159,7 @@ static void test_quorum_reads_see_acknowledged_writes(void **st) {
     yaml_of(y, sizeof y, "resolution: lww", "");
     struct outcome o;
     run_yaml(y, 3, 0, &o);
-    assert_int_equal(o.verdict, CHECK_PASS);
+    assert_int_equal(o.verdict, DSLAB_CHECK_PASS);
     assert_true(o.ok > 100);
     assert_int_equal(o.fail + o.info, 0);
 }
@@ -170,12 +170,12 @@ static void test_lww_with_a_slow_clock_drops_and_annotates(void **st) {
     yaml_of(y, sizeof y, "resolution: lww", "clocks: { n3: { offset: -800ms } }");
     struct outcome o;
     run_yaml(y, 3, 0, &o);
-    assert_int_equal(o.verdict, CHECK_FAIL);
+    assert_int_equal(o.verdict, DSLAB_CHECK_FAIL);
     assert_true(count_notes(&g_notes, "conflict", "dropped") > 0);
     /* the same skew under version vectors: nothing dropped, nothing stale */
     yaml_of(y, sizeof y, "resolution: version-vectors", "clocks: { n3: { offset: -800ms } }");
     run_yaml(y, 3, 0, &o);
-    assert_int_equal(o.verdict, CHECK_PASS);
+    assert_int_equal(o.verdict, DSLAB_CHECK_PASS);
     assert_int_equal(count_notes(&g_notes, "conflict", "dropped"), 0);
 }
 
@@ -193,7 +193,7 @@ static void test_concurrent_vv_writes_become_siblings(void **st) {
     run_yaml(y, 5, 0, &o);
     assert_true(count_notes(&g_notes, "conflict", "siblings") > 0);
     assert_true(count_notes(&g_notes, "read", "siblings; returned") > 0);
-    assert_int_equal(o.verdict, CHECK_PASS);
+    assert_int_equal(o.verdict, DSLAB_CHECK_PASS);
 }
 
 static void test_read_repair_only_when_enabled(void **st) {
@@ -233,7 +233,7 @@ static void test_sloppy_quorum_writes_through_a_partition_and_hands_off(void **s
     int handed = 0;
     for (int i = 0; i < g_notes.count; i++) {
         if (strcmp(g_notes.notes[i].tag, "hint") == 0 && strstr(g_notes.notes[i].text, "handed k0 to n3")) {
-            assert_true(g_notes.notes[i].t_ns >= 2500 * NS_PER_MS); /* only after the heal */
+            assert_true(g_notes.notes[i].t_ns >= 2500 * DSLAB_NS_PER_MS); /* only after the heal */
             handed++;
         }
     }
@@ -261,8 +261,8 @@ static void test_restarted_replica_keeps_acknowledged_writes(void **st) {
         "checks: [stale-reads]\n";
     struct outcome o;
     run_yaml(y, 4, 0, &o);
-    assert_int_equal(o.verdict, CHECK_PASS);
-    run_yaml(y, 4, 1600 * NS_PER_MS, &o);
+    assert_int_equal(o.verdict, DSLAB_CHECK_PASS);
+    run_yaml(y, 4, 1600 * DSLAB_NS_PER_MS, &o);
     assert_int_equal(o.reads_nil_after_ns, 0);
 }
 

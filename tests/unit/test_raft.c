@@ -17,7 +17,7 @@
 #include "protocols/raft_internal.h"
 #include "harness.h"
 
-extern const struct protocol protocol_raft;
+extern const struct dslab_protocol protocol_raft;
 
 /* --- the fake context ------------------------------------------------------- */
 
@@ -41,12 +41,12 @@ struct fake_send {
     int journal_at;
 };
 
-struct node_ctx {
+struct dslab_node_ctx {
     int32_t self;
     int32_t nodes_count;
     struct raft_config cfg;
     int64_t mono_ns;
-    struct rng rng;
+    struct dslab_rng rng;
     int journal_count;
     enum journal_kind journal[4 * FAKE_MAX];
     int sends_count;
@@ -54,31 +54,31 @@ struct node_ctx {
     int timers_count;
     struct { uint64_t id; int64_t delay_ns; uint64_t tag; int cancelled; } timers[FAKE_MAX];
     int replies_count;
-    struct { uint64_t request_id; enum reply_status status; int64_t value; } replies[FAKE_MAX];
+    struct { uint64_t request_id; enum dslab_reply_status status; int64_t value; } replies[FAKE_MAX];
     int notes_count;
-    struct { char tag[16]; int64_t value; char text[64]; enum role_class role; } notes[FAKE_MAX];
+    struct { char tag[16]; int64_t value; char text[64]; enum dslab_role_class role; } notes[FAKE_MAX];
     int store_count;
     struct fake_store_entry store[FAKE_MAX];
 };
 
-static void journal(struct node_ctx *c, enum journal_kind k) {
+static void journal(struct dslab_node_ctx *c, enum journal_kind k) {
     assert_true(c->journal_count < 4 * FAKE_MAX);
     c->journal[c->journal_count++] = k;
 }
 
-int32_t ctx_self(const struct node_ctx *ctx) { return ctx->self; }
-int32_t ctx_nodes_count(const struct node_ctx *ctx) { return ctx->nodes_count; }
-const void *ctx_config(const struct node_ctx *ctx) { return &ctx->cfg; }
-const char *ctx_node_name(const struct node_ctx *ctx, int32_t node) {
+int32_t dslab_ctx_self(const struct dslab_node_ctx *ctx) { return ctx->self; }
+int32_t dslab_ctx_nodes_count(const struct dslab_node_ctx *ctx) { return ctx->nodes_count; }
+const void *dslab_ctx_config(const struct dslab_node_ctx *ctx) { return &ctx->cfg; }
+const char *dslab_ctx_node_name(const struct dslab_node_ctx *ctx, int32_t node) {
     static const char *const names[] = {"n1", "n2", "n3", "n4", "n5"};
     (void)ctx;
     return node >= 0 && node < 5 ? names[node] : "n?";
 }
-int64_t ctx_wall_ns(const struct node_ctx *ctx) { return ctx->mono_ns; }
-int64_t ctx_mono_ns(const struct node_ctx *ctx) { return ctx->mono_ns; }
-struct rng *ctx_rng(struct node_ctx *ctx) { return &ctx->rng; }
+int64_t dslab_ctx_wall_ns(const struct dslab_node_ctx *ctx) { return ctx->mono_ns; }
+int64_t dslab_ctx_mono_ns(const struct dslab_node_ctx *ctx) { return ctx->mono_ns; }
+struct dslab_rng *dslab_ctx_rng(struct dslab_node_ctx *ctx) { return &ctx->rng; }
 
-void ctx_send(struct node_ctx *ctx, int32_t to, const void *msg, size_t len) {
+void dslab_ctx_send(struct dslab_node_ctx *ctx, int32_t to, const void *msg, size_t len) {
     assert_true(len <= DSLAB_MSG_PAYLOAD_MAX);
     assert_true(ctx->sends_count < FAKE_MAX);
     struct fake_send *s = &ctx->sends[ctx->sends_count++];
@@ -89,7 +89,7 @@ void ctx_send(struct node_ctx *ctx, int32_t to, const void *msg, size_t len) {
     journal(ctx, J_SEND);
 }
 
-uint64_t ctx_set_timer(struct node_ctx *ctx, int64_t delay_ns, uint64_t tag) {
+uint64_t dslab_ctx_set_timer(struct dslab_node_ctx *ctx, int64_t delay_ns, uint64_t tag) {
     assert_true(ctx->timers_count < FAKE_MAX);
     int i = ctx->timers_count++;
     ctx->timers[i].id = (uint64_t)i; /* 0 is a valid id, as in the simulator */
@@ -99,13 +99,13 @@ uint64_t ctx_set_timer(struct node_ctx *ctx, int64_t delay_ns, uint64_t tag) {
     return (uint64_t)i;
 }
 
-void ctx_cancel_timer(struct node_ctx *ctx, uint64_t timer_id) {
+void dslab_ctx_cancel_timer(struct dslab_node_ctx *ctx, uint64_t timer_id) {
     if (timer_id < (uint64_t)ctx->timers_count) {
         ctx->timers[timer_id].cancelled = 1;
     }
 }
 
-void ctx_reply(struct node_ctx *ctx, uint64_t request_id, enum reply_status status, int64_t value) {
+void dslab_ctx_reply(struct dslab_node_ctx *ctx, uint64_t request_id, enum dslab_reply_status status, int64_t value) {
     assert_true(ctx->replies_count < FAKE_MAX);
     ctx->replies[ctx->replies_count].request_id = request_id;
     ctx->replies[ctx->replies_count].status = status;
@@ -114,14 +114,14 @@ void ctx_reply(struct node_ctx *ctx, uint64_t request_id, enum reply_status stat
     journal(ctx, J_REPLY);
 }
 
-static struct fake_store_entry *store_find(struct node_ctx *ctx, const char *key) {
+static struct fake_store_entry *store_find(struct dslab_node_ctx *ctx, const char *key) {
     for (int i = 0; i < ctx->store_count; i++) {
         if (strcmp(ctx->store[i].key, key) == 0) return &ctx->store[i];
     }
     return NULL;
 }
 
-int ctx_store_put(struct node_ctx *ctx, const char *key, const void *value, size_t len) {
+int dslab_ctx_store_put(struct dslab_node_ctx *ctx, const char *key, const void *value, size_t len) {
     assert_true(len <= 64);
     struct fake_store_entry *e = store_find(ctx, key);
     if (!e) {
@@ -136,14 +136,14 @@ int ctx_store_put(struct node_ctx *ctx, const char *key, const void *value, size
     return 0;
 }
 
-long ctx_store_get(struct node_ctx *ctx, const char *key, const void **value_out) {
+long dslab_ctx_store_get(struct dslab_node_ctx *ctx, const char *key, const void **value_out) {
     struct fake_store_entry *e = store_find(ctx, key);
     if (!e || !e->present) return -1;
     *value_out = e->value;
     return (long)e->len;
 }
 
-void ctx_store_sync(struct node_ctx *ctx) {
+void dslab_ctx_store_sync(struct dslab_node_ctx *ctx) {
     for (int i = 0; i < ctx->store_count; i++) {
         struct fake_store_entry *e = &ctx->store[i];
         memcpy(e->synced, e->value, e->len);
@@ -155,9 +155,9 @@ void ctx_store_sync(struct node_ctx *ctx) {
 
 /* Every annotation, free or typed, as (tag, value, text) - what the trace
  * shows - plus the role class of role reports. */
-static void note(struct node_ctx *ctx, const char *tag, int64_t value, enum role_class role,
+static void note(struct dslab_node_ctx *ctx, const char *tag, int64_t value, enum dslab_role_class role,
                  const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
-static void note(struct node_ctx *ctx, const char *tag, int64_t value, enum role_class role,
+static void note(struct dslab_node_ctx *ctx, const char *tag, int64_t value, enum dslab_role_class role,
                  const char *fmt, va_list ap) {
     assert_true(ctx->notes_count < FAKE_MAX);
     int i = ctx->notes_count++;
@@ -167,14 +167,14 @@ static void note(struct node_ctx *ctx, const char *tag, int64_t value, enum role
     vsnprintf(ctx->notes[i].text, sizeof ctx->notes[i].text, fmt, ap);
 }
 
-void ctx_annotate(struct node_ctx *ctx, const char *tag, int64_t value, const char *fmt, ...) {
+void dslab_ctx_annotate(struct dslab_node_ctx *ctx, const char *tag, int64_t value, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    note(ctx, tag, value, ROLE_NONE, fmt, ap);
+    note(ctx, tag, value, DSLAB_ROLE_NONE, fmt, ap);
     va_end(ap);
 }
 
-void ctx_report_role(struct node_ctx *ctx, enum role_class role, int64_t term, const char *fmt,
+void dslab_ctx_report_role(struct dslab_node_ctx *ctx, enum dslab_role_class role, int64_t term, const char *fmt,
                      ...) {
     va_list ap;
     va_start(ap, fmt);
@@ -182,25 +182,25 @@ void ctx_report_role(struct node_ctx *ctx, enum role_class role, int64_t term, c
     va_end(ap);
 }
 
-void ctx_report_final_state(struct node_ctx *ctx, int64_t keys_count, const char *fmt, ...) {
+void dslab_ctx_report_final_state(struct dslab_node_ctx *ctx, int64_t keys_count, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    note(ctx, "final-state", keys_count, ROLE_NONE, fmt, ap);
+    note(ctx, "final-state", keys_count, DSLAB_ROLE_NONE, fmt, ap);
     va_end(ap);
 }
 
-void ctx_report_term(struct node_ctx *ctx, int64_t term, const char *word) {
-    ctx_annotate(ctx, word, term, "%s %lld", word, (long long)term);
+void dslab_ctx_report_term(struct dslab_node_ctx *ctx, int64_t term, const char *word) {
+    dslab_ctx_annotate(ctx, word, term, "%s %lld", word, (long long)term);
 }
 
-void ctx_report_final_value(struct node_ctx *ctx, int64_t key, int64_t value) {
-    ctx_annotate(ctx, "final", value, "key=%lld value=%lld", (long long)key, (long long)value);
+void dslab_ctx_report_final_value(struct dslab_node_ctx *ctx, int64_t key, int64_t value) {
+    dslab_ctx_annotate(ctx, "final", value, "key=%lld value=%lld", (long long)key, (long long)value);
 }
 
 /* --- harness -------------------------------------------------------------------- */
 
 struct node {
-    struct node_ctx ctx;
+    struct dslab_node_ctx ctx;
     struct raft_state *s;
 };
 
@@ -211,13 +211,13 @@ static struct node *node_new(int32_t self, int32_t nodes_count) {
     assert_non_null(n->s);
     n->ctx.self = self;
     n->ctx.nodes_count = nodes_count;
-    n->ctx.cfg.election_timeout_ns_min = 150 * NS_PER_MS;
-    n->ctx.cfg.election_timeout_ns_max = 300 * NS_PER_MS;
-    n->ctx.cfg.heartbeat_ns = 50 * NS_PER_MS;
-    n->ctx.cfg.lease_ns = 135 * NS_PER_MS;
+    n->ctx.cfg.election_timeout_ns_min = 150 * DSLAB_NS_PER_MS;
+    n->ctx.cfg.election_timeout_ns_max = 300 * DSLAB_NS_PER_MS;
+    n->ctx.cfg.heartbeat_ns = 50 * DSLAB_NS_PER_MS;
+    n->ctx.cfg.lease_ns = 135 * DSLAB_NS_PER_MS;
     n->ctx.cfg.read_mode = RAFT_READ_INDEX;
     n->ctx.cfg.entries_per_append_max = 16;
-    rng_init(&n->ctx.rng, 1, RNG_PURPOSE_NODE, "test");
+    dslab_rng_init(&n->ctx.rng, 1, DSLAB_RNG_PURPOSE_NODE, "test");
     return n;
 }
 
@@ -378,17 +378,17 @@ static void ack(struct node *n, int32_t from, int64_t term, int success, int64_t
     deliver(n, from, &r, sizeof r);
 }
 
-static void request(struct node *n, uint64_t id, enum op_fn fn, int64_t key, int64_t value,
+static void request(struct node *n, uint64_t id, enum dslab_op_fn fn, int64_t key, int64_t value,
                     int64_t expected) {
-    struct client_request req = {.request_id = id, .client = 0, .fn = fn, .key = key,
+    struct dslab_client_request req = {.request_id = id, .client = 0, .fn = fn, .key = key,
                                  .value = value, .expected = expected};
     protocol_raft.on_request(&n->ctx, n->s, &req);
 }
 
 /* A request of client `client`, operation `serial` (as retries carry it). */
 static void session_request(struct node *n, uint64_t id, int32_t client, uint64_t serial,
-                            enum op_fn fn, int64_t key, int64_t value, int64_t expected) {
-    struct client_request req = {.request_id = id, .client = client, .serial = serial, .fn = fn,
+                            enum dslab_op_fn fn, int64_t key, int64_t value, int64_t expected) {
+    struct dslab_client_request req = {.request_id = id, .client = client, .serial = serial, .fn = fn,
                                  .key = key, .value = value, .expected = expected};
     protocol_raft.on_request(&n->ctx, n->s, &req);
 }
@@ -426,8 +426,8 @@ static void test_election_timeout_makes_a_candidate_that_persists_first(void **s
     struct node *n = node_new(0, 3);
     boot(n);
     assert_int_equal(n->s->role, RAFT_FOLLOWER);
-    assert_true(n->ctx.timers[0].delay_ns >= 150 * NS_PER_MS &&
-                n->ctx.timers[0].delay_ns <= 300 * NS_PER_MS);
+    assert_true(n->ctx.timers[0].delay_ns >= 150 * DSLAB_NS_PER_MS &&
+                n->ctx.timers[0].delay_ns <= 300 * DSLAB_NS_PER_MS);
     fire(n, RAFT_TIMER_ELECTION);
     assert_int_equal(n->s->role, RAFT_CANDIDATE);
     assert_int_equal(n->s->current_term, 1);
@@ -580,23 +580,23 @@ static void test_stale_term_append_is_rejected(void **state) {
 static void test_write_commits_on_majority_and_replies(void **state) {
     (void)state;
     struct node *n = make_leader();
-    request(n, 42, OP_WRITE, 7, 70, 0);
+    request(n, 42, DSLAB_OP_WRITE, 7, 70, 0);
     assert_int_equal(n->s->log_len, 2);
     assert_int_equal(n->ctx.replies_count, 0);
     ack(n, 1, 1, 1, 2, n->s->heartbeat_seq, 0);
     assert_int_equal(n->s->commit_index, 2);
     assert_int_equal(n->ctx.replies_count, 1);
     assert_int_equal(n->ctx.replies[0].request_id, 42);
-    assert_int_equal(n->ctx.replies[0].status, REPLY_OK);
+    assert_int_equal(n->ctx.replies[0].status, DSLAB_REPLY_OK);
     /* cas against the wrong value fails, the right one succeeds */
-    request(n, 43, OP_CAS, 7, 71, 5);
-    request(n, 44, OP_CAS, 7, 72, 70);
+    request(n, 43, DSLAB_OP_CAS, 7, 71, 5);
+    request(n, 44, DSLAB_OP_CAS, 7, 72, 70);
     ack(n, 2, 1, 1, 4, n->s->heartbeat_seq, 0);
     assert_int_equal(n->ctx.replies_count, 3);
-    assert_int_equal(n->ctx.replies[1].status, REPLY_FAIL);
-    assert_int_equal(n->ctx.replies[2].status, REPLY_OK);
+    assert_int_equal(n->ctx.replies[1].status, DSLAB_REPLY_FAIL);
+    assert_int_equal(n->ctx.replies[2].status, DSLAB_REPLY_OK);
     assert_int_equal(raft_kv_get(n->s, 7), 72);
-    assert_int_equal(raft_kv_get(n->s, 8), HISTORY_NIL);
+    assert_int_equal(raft_kv_get(n->s, 8), DSLAB_HISTORY_NIL);
     node_free(n);
 }
 
@@ -604,11 +604,11 @@ static void test_follower_redirects_to_the_leader_it_knows(void **state) {
     (void)state;
     struct node *n = node_new(1, 3);
     boot(n);
-    request(n, 1, OP_WRITE, 1, 1, 0);
-    assert_int_equal(n->ctx.replies[0].status, REPLY_FAIL);
+    request(n, 1, DSLAB_OP_WRITE, 1, 1, 0);
+    assert_int_equal(n->ctx.replies[0].status, DSLAB_REPLY_FAIL);
     deliver_append(n, 2, 1, 0, 0, 0, 0, 0);
-    request(n, 2, OP_READ, 1, 0, 0);
-    assert_int_equal(n->ctx.replies[1].status, REPLY_REDIRECT);
+    request(n, 2, DSLAB_OP_READ, 1, 0, 0);
+    assert_int_equal(n->ctx.replies[1].status, DSLAB_REPLY_REDIRECT);
     assert_int_equal(n->ctx.replies[1].value, 2);
     node_free(n);
 }
@@ -618,25 +618,25 @@ static void test_read_index_waits_for_a_majority_round(void **state) {
     struct node *n = make_leader();
     ack(n, 1, 1, 1, 1, n->s->heartbeat_seq, 0); /* no-op committed */
     assert_int_equal(n->s->commit_index, 1);
-    request(n, 9, OP_READ, 7, 0, 0);
+    request(n, 9, DSLAB_OP_READ, 7, 0, 0);
     assert_int_equal(n->ctx.replies_count, 0);
     uint64_t round = n->s->heartbeat_seq;
     ack(n, 1, 1, 1, 1, round - 1, 0); /* an ack of an older round is not enough */
     assert_int_equal(n->ctx.replies_count, 0);
     ack(n, 2, 1, 1, 1, round, 0);
     assert_int_equal(n->ctx.replies_count, 1);
-    assert_int_equal(n->ctx.replies[0].status, REPLY_OK);
-    assert_int_equal(n->ctx.replies[0].value, HISTORY_NIL);
+    assert_int_equal(n->ctx.replies[0].status, DSLAB_REPLY_OK);
+    assert_int_equal(n->ctx.replies[0].value, DSLAB_HISTORY_NIL);
     node_free(n);
 }
 
 static void test_read_index_fails_when_leadership_is_lost(void **state) {
     (void)state;
     struct node *n = make_leader();
-    request(n, 9, OP_READ, 7, 0, 0);
+    request(n, 9, DSLAB_OP_READ, 7, 0, 0);
     ack(n, 2, 3, 0, 0, 0, 0);
     assert_int_equal(n->ctx.replies_count, 1);
-    assert_int_equal(n->ctx.replies[0].status, REPLY_FAIL);
+    assert_int_equal(n->ctx.replies[0].status, DSLAB_REPLY_FAIL);
     node_free(n);
 }
 
@@ -648,9 +648,9 @@ static void test_leader_local_read_answers_at_once(void **state) {
     fire(n, RAFT_TIMER_ELECTION);
     struct raft_vote_msg r = vote_resp(1, 1, 0);
     deliver(n, 1, &r, sizeof r);
-    request(n, 9, OP_READ, 7, 0, 0);
+    request(n, 9, DSLAB_OP_READ, 7, 0, 0);
     assert_int_equal(n->ctx.replies_count, 1);
-    assert_int_equal(n->ctx.replies[0].status, REPLY_OK);
+    assert_int_equal(n->ctx.replies[0].status, DSLAB_REPLY_OK);
     node_free(n);
 }
 
@@ -662,15 +662,15 @@ static void test_lease_read_is_local_only_while_the_lease_holds(void **state) {
     fire(n, RAFT_TIMER_ELECTION);
     struct raft_vote_msg r = vote_resp(1, 1, 0);
     deliver(n, 1, &r, sizeof r);
-    n->ctx.mono_ns = 1000 * NS_PER_MS;
-    ack(n, 1, 1, 1, 1, n->s->heartbeat_seq, 1000 * NS_PER_MS); /* commits the no-op */
-    n->ctx.mono_ns = 1100 * NS_PER_MS;
-    request(n, 1, OP_READ, 7, 0, 0);
+    n->ctx.mono_ns = 1000 * DSLAB_NS_PER_MS;
+    ack(n, 1, 1, 1, 1, n->s->heartbeat_seq, 1000 * DSLAB_NS_PER_MS); /* commits the no-op */
+    n->ctx.mono_ns = 1100 * DSLAB_NS_PER_MS;
+    request(n, 1, DSLAB_OP_READ, 7, 0, 0);
     assert_int_equal(n->ctx.replies_count, 1); /* within 135ms of the acked send */
-    n->ctx.mono_ns = 1136 * NS_PER_MS;
-    request(n, 2, OP_READ, 7, 0, 0);
+    n->ctx.mono_ns = 1136 * DSLAB_NS_PER_MS;
+    request(n, 2, DSLAB_OP_READ, 7, 0, 0);
     assert_int_equal(n->ctx.replies_count, 1); /* lease over: a read-index round */
-    ack(n, 2, 1, 1, 1, n->s->heartbeat_seq, 1136 * NS_PER_MS);
+    ack(n, 2, 1, 1, 1, n->s->heartbeat_seq, 1136 * DSLAB_NS_PER_MS);
     assert_int_equal(n->ctx.replies_count, 2);
     node_free(n);
 }
@@ -681,12 +681,12 @@ static void test_lease_mode_voters_ignore_votes_while_the_leader_is_heard(void *
     n->ctx.cfg.read_mode = RAFT_READ_LEASE;
     boot(n);
     deliver_append(n, 0, 1, 0, 0, 0, 0, 0);
-    n->ctx.mono_ns += 100 * NS_PER_MS;
+    n->ctx.mono_ns += 100 * DSLAB_NS_PER_MS;
     struct raft_vote_msg m = vote_req(2, 0, 0, 0);
     deliver(n, 2, &m, sizeof m);
     assert_false(sent_vote(last_send(n)).granted);
     assert_int_equal(n->s->current_term, 1);
-    n->ctx.mono_ns += 60 * NS_PER_MS;
+    n->ctx.mono_ns += 60 * DSLAB_NS_PER_MS;
     deliver(n, 2, &m, sizeof m);
     assert_true(sent_vote(last_send(n)).granted);
     node_free(n);
@@ -724,7 +724,7 @@ static void test_pre_vote_refused_while_a_leader_is_heard(void **state) {
     deliver(n, 2, &m, sizeof m);
     assert_false(sent_vote(last_send(n)).granted);
     assert_int_equal(n->s->current_term, 1); /* a pre-vote changes nothing */
-    n->ctx.mono_ns += 200 * NS_PER_MS;
+    n->ctx.mono_ns += 200 * DSLAB_NS_PER_MS;
     deliver(n, 2, &m, sizeof m);
     assert_true(sent_vote(last_send(n)).granted);
     assert_int_equal(n->s->current_term, 1);
@@ -758,7 +758,7 @@ static void test_old_term_entry_is_not_committed_by_counting(void **state) {
     assert_int_equal(n->s->match_index[2], 1);
     assert_int_equal(n->s->commit_index, 0);
     assert_false(has_note(n, "commit", NULL, 1));
-    assert_int_equal(raft_kv_get(n->s, 7), HISTORY_NIL);
+    assert_int_equal(raft_kv_get(n->s, 7), DSLAB_HISTORY_NIL);
     ack(n, 2, 2, 1, 2, n->s->heartbeat_seq, 0); /* the term-2 no-op on 2 of 3 */
     assert_int_equal(n->s->commit_index, 2);
     assert_int_equal(raft_kv_get(n->s, 7), 101);
@@ -795,7 +795,7 @@ static void test_vote_denied_for_a_stale_term(void **state) {
     deliver_append(n, 0, 5, 0, 0, 0, 0, 0); /* a leader of term 5, no vote cast */
     assert_int_equal(n->s->current_term, 5);
     assert_int_equal(n->s->voted_for, -1);
-    n->ctx.mono_ns += 1000 * NS_PER_MS;
+    n->ctx.mono_ns += 1000 * DSLAB_NS_PER_MS;
     struct raft_vote_msg m = vote_req(3, 9, 3, 0); /* a better log, an older term */
     deliver(n, 2, &m, sizeof m);
     struct raft_vote_msg r = sent_vote(last_send(n));
@@ -815,9 +815,9 @@ static void test_lease_mode_restarted_voter_waits_before_voting(void **state) {
     n->ctx.cfg.read_mode = RAFT_READ_LEASE;
     boot(n);
     deliver_append(n, 0, 1, 0, 0, 0, 0, 0); /* heard the leader of term 1 */
-    n->ctx.mono_ns += 5 * NS_PER_MS;
+    n->ctx.mono_ns += 5 * DSLAB_NS_PER_MS;
     crash_restart(n, 0);
-    n->ctx.mono_ns += 10 * NS_PER_MS;
+    n->ctx.mono_ns += 10 * DSLAB_NS_PER_MS;
     struct raft_vote_msg m = vote_req(2, 0, 0, 0);
     deliver(n, 2, &m, sizeof m);
     assert_false(sent_vote(last_send(n)).granted);
@@ -825,7 +825,7 @@ static void test_lease_mode_restarted_voter_waits_before_voting(void **state) {
     struct raft_vote_msg p = vote_req(2, 0, 0, 1);
     deliver(n, 2, &p, sizeof p);
     assert_false(sent_vote(last_send(n)).granted); /* nor a pre-vote */
-    n->ctx.mono_ns += 141 * NS_PER_MS; /* 151ms after the restart */
+    n->ctx.mono_ns += 141 * DSLAB_NS_PER_MS; /* 151ms after the restart */
     deliver(n, 2, &m, sizeof m);
     assert_true(sent_vote(last_send(n)).granted);
     node_free(n);
@@ -845,14 +845,14 @@ static void test_lease_mode_restarted_voter_waits_before_voting(void **state) {
 static void test_truncated_write_is_unknown_not_failed(void **state) {
     (void)state;
     struct node *n = make_leader();
-    request(n, 42, OP_WRITE, 7, 70, 0); /* index 2, term 1 */
+    request(n, 42, DSLAB_OP_WRITE, 7, 70, 0); /* index 2, term 1 */
     assert_int_equal(n->s->log_len, 2);
     deliver_append(n, 2, 2, 1, 1, 0, 1, 2); /* leader n3 of term 2: index 2 is term 2 */
     assert_int_equal(n->s->role, RAFT_FOLLOWER);
     assert_int_equal(n->s->log[1].term, 2);
     int i = reply_index(n, 42);
     assert_true(i >= 0);
-    assert_int_equal(n->ctx.replies[i].status, REPLY_UNKNOWN);
+    assert_int_equal(n->ctx.replies[i].status, DSLAB_REPLY_UNKNOWN);
     assert_int_equal(n->ctx.replies[i].value, 2);
     node_free(n);
 }
@@ -864,28 +864,28 @@ static void test_session_applies_a_retry_once(void **state) {
     (void)state;
     struct node *n = make_leader();
     n->ctx.cfg.client_sessions = true;
-    session_request(n, 1, 0, 5, OP_WRITE, 7, 70, 0);  /* index 2 */
-    session_request(n, 2, 1, 6, OP_WRITE, 7, 80, 0);  /* index 3: another client */
-    session_request(n, 3, 0, 5, OP_WRITE, 7, 70, 0);  /* index 4: a retry of serial 5 */
-    session_request(n, 4, 1, 6, OP_CAS, 7, 90, 80);   /* index 5: retry of a write as cas */
+    session_request(n, 1, 0, 5, DSLAB_OP_WRITE, 7, 70, 0);  /* index 2 */
+    session_request(n, 2, 1, 6, DSLAB_OP_WRITE, 7, 80, 0);  /* index 3: another client */
+    session_request(n, 3, 0, 5, DSLAB_OP_WRITE, 7, 70, 0);  /* index 4: a retry of serial 5 */
+    session_request(n, 4, 1, 6, DSLAB_OP_CAS, 7, 90, 80);   /* index 5: retry of a write as cas */
     ack(n, 1, 1, 1, 5, n->s->heartbeat_seq, 0);
     assert_int_equal(n->s->commit_index, 5);
     assert_int_equal(raft_kv_get(n->s, 7), 80);
     for (uint64_t id = 1; id <= 4; id++) {
         int i = reply_index(n, id);
         assert_true(i >= 0);
-        assert_int_equal(n->ctx.replies[i].status, REPLY_OK);
+        assert_int_equal(n->ctx.replies[i].status, DSLAB_REPLY_OK);
     }
     /* A retry that arrives after the apply is answered from the cache. */
     int64_t len_before = n->s->log_len;
-    session_request(n, 5, 0, 5, OP_WRITE, 7, 70, 0);
+    session_request(n, 5, 0, 5, DSLAB_OP_WRITE, 7, 70, 0);
     assert_int_equal(n->s->log_len, len_before);
-    assert_int_equal(n->ctx.replies[reply_index(n, 5)].status, REPLY_OK);
+    assert_int_equal(n->ctx.replies[reply_index(n, 5)].status, DSLAB_REPLY_OK);
     /* An older serial than the latest is never applied; its outcome is unknown. */
-    session_request(n, 6, 0, 4, OP_WRITE, 7, 60, 0);
+    session_request(n, 6, 0, 4, DSLAB_OP_WRITE, 7, 60, 0);
     ack(n, 1, 1, 1, n->s->log_len, n->s->heartbeat_seq, 0);
     assert_int_equal(raft_kv_get(n->s, 7), 80);
-    assert_int_equal(n->ctx.replies[reply_index(n, 6)].status, REPLY_UNKNOWN);
+    assert_int_equal(n->ctx.replies[reply_index(n, 6)].status, DSLAB_REPLY_UNKNOWN);
     /* The sessions are state machine state: rebuilt by re-applying the log. */
     crash_restart(n, 0);
     deliver_append(n, 1, 2, (int64_t)n->s->log_len, n->s->log[n->s->log_len - 1].term,
@@ -897,9 +897,9 @@ static void test_session_applies_a_retry_once(void **state) {
     /* Without sessions the retry is a second write: the value goes back. */
     n = make_leader();
     n->ctx.cfg.client_sessions = false;
-    session_request(n, 1, 0, 5, OP_WRITE, 7, 70, 0);
-    session_request(n, 2, 1, 6, OP_WRITE, 7, 80, 0);
-    session_request(n, 3, 0, 5, OP_WRITE, 7, 70, 0);
+    session_request(n, 1, 0, 5, DSLAB_OP_WRITE, 7, 70, 0);
+    session_request(n, 2, 1, 6, DSLAB_OP_WRITE, 7, 80, 0);
+    session_request(n, 3, 0, 5, DSLAB_OP_WRITE, 7, 70, 0);
     ack(n, 1, 1, 1, 4, n->s->heartbeat_seq, 0);
     assert_int_equal(raft_kv_get(n->s, 7), 70);
     node_free(n);

@@ -14,7 +14,7 @@
 
 #include "harness.h"
 
-struct run {
+struct dslab_run {
     int64_t ok, failed, rejected_fail, breaker_open_fail;
     int64_t latency_ns_max;
     int64_t queue_last, queue_max_seen;
@@ -22,10 +22,10 @@ struct run {
     int breakers_opened, breakers_closed;
 };
 
-static void sink(void *user, const struct trace_event *ev) {
-    struct run *r = user;
-    if (ev->kind == TRACE_SEND && ev->text && strncmp(ev->text, "REQ", 3) == 0) r->requests_sent++;
-    if (ev->kind != TRACE_ANNOTATE) return;
+static void sink(void *user, const struct dslab_trace_event *ev) {
+    struct dslab_run *r = user;
+    if (ev->kind == DSLAB_TRACE_SEND && ev->text && strncmp(ev->text, "REQ", 3) == 0) r->requests_sent++;
+    if (ev->kind != DSLAB_TRACE_ANNOTATE) return;
     if (strcmp(ev->tag, "request") == 0) {
         if (strncmp(ev->text, "ok", 2) == 0) {
             r->ok++;
@@ -45,8 +45,8 @@ static void sink(void *user, const struct trace_event *ev) {
 }
 
 /* Runs the scenario to its end; returns what the sink counted (free()). */
-static struct run *run_yaml(const char *yaml) {
-    struct run *r = calloc(1, sizeof *r);
+static struct dslab_run *run_yaml(const char *yaml) {
+    struct dslab_run *r = calloc(1, sizeof *r);
     assert_non_null(r);
     h_run_free(h_run(yaml, NULL, sink, r));
     return r;
@@ -62,17 +62,17 @@ static struct run *run_yaml(const char *yaml) {
 
 static void test_healthy_server_answers_everything(void **state) {
     (void)state;
-    struct run *r = run_yaml(BASE "duration: 2s\nprotocol: { name: retry-storm, rate: 100/s }\n");
+    struct dslab_run *r = run_yaml(BASE "duration: 2s\nprotocol: { name: retry-storm, rate: 100/s }\n");
     assert_true(r->ok > 300);
     assert_int_equal(r->failed, 0);
-    assert_true(r->latency_ns_max < 20 * NS_PER_MS);
+    assert_true(r->latency_ns_max < 20 * DSLAB_NS_PER_MS);
     assert_true(r->queue_max_seen < 10);
     free(r);
 }
 
 static void test_full_queue_rejects(void **state) {
     (void)state;
-    struct run *r = run_yaml(BASE "duration: 2s\nprotocol: { name: retry-storm, rate: 400/s, "
+    struct dslab_run *r = run_yaml(BASE "duration: 2s\nprotocol: { name: retry-storm, rate: 400/s, "
                                   "service_time: 5ms, queue_max: 5, retries: 0 }\n");
     assert_true(r->rejected_fail > 100); /* 800/s offered, 200/s served */
     assert_true(r->ok > 300);
@@ -81,7 +81,7 @@ static void test_full_queue_rejects(void **state) {
 
 static void test_slowdown_without_backoff_outlives_itself(void **state) {
     (void)state;
-    struct run *r = run_yaml(STORM(", retries: 3, backoff: none"));
+    struct dslab_run *r = run_yaml(STORM(", retries: 3, backoff: none"));
     assert_true(r->queue_last >= 90); /* 4s after the slowdown ended */
     assert_true(r->failed > r->ok);
     free(r);
@@ -89,7 +89,7 @@ static void test_slowdown_without_backoff_outlives_itself(void **state) {
 
 static void test_without_retries_the_queue_drains(void **state) {
     (void)state;
-    struct run *r = run_yaml(STORM(", retries: 0"));
+    struct dslab_run *r = run_yaml(STORM(", retries: 0"));
     assert_true(r->queue_max_seen >= 90); /* the slowdown filled it */
     assert_true(r->queue_last < 10);
     assert_true(r->ok > 3 * r->failed);
@@ -98,7 +98,7 @@ static void test_without_retries_the_queue_drains(void **state) {
 
 static void test_a_pause_of_the_server_also_triggers_the_storm(void **state) {
     (void)state;
-    struct run *r = run_yaml(BASE "duration: 6s\nprotocol: { name: retry-storm, service_time: 2ms, "
+    struct dslab_run *r = run_yaml(BASE "duration: 6s\nprotocol: { name: retry-storm, service_time: 2ms, "
                                   "queue_max: 100, rate: 180/s, timeout: 100ms, retries: 3 }\n"
                                   "faults: [ { at: 1s, pause: n1, for: 500ms } ]\n");
     assert_true(r->queue_last >= 90);
@@ -107,7 +107,7 @@ static void test_a_pause_of_the_server_also_triggers_the_storm(void **state) {
 
 static void test_breaker_opens_and_closes(void **state) {
     (void)state;
-    struct run *r = run_yaml(STORM(", retries: 3, backoff: exponential, backoff_base: 50ms, jitter: true, "
+    struct dslab_run *r = run_yaml(STORM(", retries: 3, backoff: exponential, backoff_base: 50ms, jitter: true, "
                                    "breaker: true, breaker_threshold: 5, breaker_cooldown: 500ms"));
     assert_true(r->breakers_opened >= 2);
     assert_true(r->breakers_closed >= 2);
@@ -122,12 +122,12 @@ static void test_backoff_sends_fewer_attempts_than_none(void **state) {
     const char *base = BASE "duration: 3s\nfaults: [ { at: 1s, crash: n1 } ]\n";
     char yaml[1024];
     snprintf(yaml, sizeof yaml, "%sprotocol: { name: retry-storm, rate: 50/s, retries: 5 }\n", base);
-    struct run *none = run_yaml(yaml);
+    struct dslab_run *none = run_yaml(yaml);
     snprintf(yaml, sizeof yaml,
              "%sprotocol: { name: retry-storm, rate: 50/s, retries: 5, backoff: exponential, "
              "backoff_base: 200ms }\n",
              base);
-    struct run *expo = run_yaml(yaml);
+    struct dslab_run *expo = run_yaml(yaml);
     assert_true(none->requests_sent > expo->requests_sent + 50);
     free(none);
     free(expo);
@@ -136,7 +136,7 @@ static void test_backoff_sends_fewer_attempts_than_none(void **state) {
 static void test_bad_backoff_is_an_error(void **state) {
     (void)state;
     const char *yaml = BASE "duration: 1s\nprotocol: { name: retry-storm, backoff: linear }\n";
-    struct diag d;
+    struct dslab_diag d;
     assert_non_null(strstr(h_load_error(yaml, &d), "backoff"));
     yaml = BASE "duration: 1s\nprotocol: { name: retry-storm, rate: fast }\n";
     assert_non_null(strstr(h_load_error(yaml, &d), "rate"));

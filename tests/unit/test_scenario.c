@@ -56,24 +56,24 @@ static const char full_yaml[] =
     "  - { at: 5s, say: \"later\" }\n"
     "  - { at: 1.9s, say: \"n1 is leader.\", pause: true }\n";
 
-static struct scenario *load_text(const char *text, struct diag *d) {
-    return scenario_load_buffer(text, strlen(text), "t.yaml", NULL, 0, NULL, d);
+static struct dslab_scenario *load_text(const char *text, struct dslab_diag *d) {
+    return dslab_scenario_load_buffer(text, strlen(text), "t.yaml", NULL, 0, NULL, d);
 }
 
 /* Loads `text` expecting an error whose formatted form contains `needle`. */
 static void expect_error(const char *text, const char *needle) {
-    struct diag d;
-    struct scenario *s = load_text(text, &d);
+    struct dslab_diag d;
+    struct dslab_scenario *s = load_text(text, &d);
     char buf[1200];
-    diag_format(&d, buf, (int)sizeof buf);
+    dslab_diag_format(&d, buf, (int)sizeof buf);
     if (s) fail_msg("loaded although '%s' was expected", needle);
     if (!strstr(buf, needle)) fail_msg("error '%s' lacks '%s'", buf, needle);
 }
 
 static void test_full_scenario_converts_every_section(void **state) {
     (void)state;
-    struct diag d;
-    struct scenario *s = load_text(full_yaml, &d);
+    struct dslab_diag d;
+    struct dslab_scenario *s = load_text(full_yaml, &d);
     if (!s) fail_msg("%s:%d:%d: %s", d.file, d.line, d.col, d.message);
     assert_string_equal(s->name, "leader-loses-majority");
     assert_string_equal(s->title, "A leader loses its majority");
@@ -83,15 +83,15 @@ static void test_full_scenario_converts_every_section(void **state) {
     assert_int_equal(s->events_max, 5000000);
     assert_int_equal(s->nodes_count, 5);
     assert_string_equal(s->node_names[4], "n5");
-    assert_int_equal(scenario_node_index(s, "n3"), 2);
-    assert_int_equal(scenario_node_index(s, "n9"), -1);
+    assert_int_equal(dslab_scenario_node_index(s, "n3"), 2);
+    assert_int_equal(dslab_scenario_node_index(s, "n9"), -1);
     assert_int_equal(s->clocks[2].offset_ns, -80000000);
     assert_int_equal(s->clocks[2].drift_ppm, 200);
-    assert_int_equal(s->network.link.latency.kind, LATENCY_UNIFORM);
+    assert_int_equal(s->network.link.latency.kind, DSLAB_LATENCY_UNIFORM);
     assert_int_equal(s->network.link.loss_ppm, 1000);
     assert_true(s->network.fifo);
     assert_int_equal(s->link_overrides_count, 1);
-    assert_int_equal(s->link_overrides[0].fields, LINK_FIELD_LATENCY | LINK_FIELD_LOSS);
+    assert_int_equal(s->link_overrides[0].fields, DSLAB_LINK_FIELD_LATENCY | DSLAB_LINK_FIELD_LOSS);
     assert_true(s->link_overrides[0].both_ways);
     assert_int_equal(s->link_overrides[0].pos.line, 17);
     assert_string_equal(s->protocol.name, "gossip-pingpong");
@@ -102,7 +102,7 @@ static void test_full_scenario_converts_every_section(void **state) {
     assert_int_equal(s->workload.keys_count, 4);
     assert_int_equal(s->workload.timeout_ns, 1000000000);
     assert_int_equal(s->workload.stop_ns, s->duration_ns);
-    assert_int_equal(s->workload.target, TARGET_NODE);
+    assert_int_equal(s->workload.target, DSLAB_TARGET_NODE);
     assert_int_equal(s->workload.target_node, 1);
     assert_true(s->assumptions.clock_skew_declared);
     assert_false(s->assumptions.pause_declared);
@@ -110,49 +110,49 @@ static void test_full_scenario_converts_every_section(void **state) {
     assert_int_equal(s->narration_count, 2);
     assert_string_equal(s->narration[0].text, "n1 is leader.");
     assert_true(s->narration[0].pause);
-    scenario_free(s);
+    dslab_scenario_free(s);
 }
 
 static void test_faults_are_sorted_stably_and_resolved(void **state) {
     (void)state;
-    struct diag d;
-    struct scenario *s = load_text(full_yaml, &d);
+    struct dslab_diag d;
+    struct dslab_scenario *s = load_text(full_yaml, &d);
     assert_non_null(s);
     assert_int_equal(s->faults_count, 14);
     for (int i = 1; i < s->faults_count; i++) assert_true(s->faults[i - 1].at_ns <= s->faults[i].at_ns);
     /* the three at 1s keep file order */
-    assert_int_equal(s->faults[0].shape, PARTITION_GROUPS); /* minority: -> groups */
+    assert_int_equal(s->faults[0].shape, DSLAB_PARTITION_GROUPS); /* minority: -> groups */
     assert_int_equal(s->faults[0].group_of_node[3], 0);
     assert_int_equal(s->faults[0].group_of_node[0], 1);
-    assert_int_equal(s->faults[1].shape, PARTITION_BRIDGE);
+    assert_int_equal(s->faults[1].shape, DSLAB_PARTITION_BRIDGE);
     assert_int_equal(s->faults[1].node, 2);
-    assert_int_equal(s->faults[2].shape, PARTITION_MAJORITIES_RING);
+    assert_int_equal(s->faults[2].shape, DSLAB_PARTITION_MAJORITIES_RING);
     /* then 2s: groups, isolate-one, link, slow in file order */
-    const struct fault *g = &s->faults[3];
-    assert_int_equal(g->kind, FAULT_PARTITION);
+    const struct dslab_fault *g = &s->faults[3];
+    assert_int_equal(g->kind, DSLAB_FAULT_PARTITION);
     assert_int_equal(g->group_of_node[0], 0);
     assert_int_equal(g->group_of_node[2], 1);
     assert_int_equal(g->group_of_node[4], -1);
     assert_int_equal(g->pos.line, 27);
-    assert_int_equal(s->faults[4].shape, PARTITION_ISOLATE_ONE);
-    assert_int_equal(s->faults[5].kind, FAULT_LINK);
+    assert_int_equal(s->faults[4].shape, DSLAB_PARTITION_ISOLATE_ONE);
+    assert_int_equal(s->faults[5].kind, DSLAB_FAULT_LINK);
     assert_true(s->faults[5].both_ways);
     assert_int_equal(s->faults[5].link.duplicate_ppm, 100000);
-    assert_int_equal(s->faults[6].kind, FAULT_SLOW);
+    assert_int_equal(s->faults[6].kind, DSLAB_FAULT_SLOW);
     assert_int_equal(s->faults[6].slow_factor, 10);
-    assert_int_equal(s->faults[7].kind, FAULT_CUT);
+    assert_int_equal(s->faults[7].kind, DSLAB_FAULT_CUT);
     assert_false(s->faults[7].both_ways);
-    assert_int_equal(s->faults[9].kind, FAULT_PAUSE);
+    assert_int_equal(s->faults[9].kind, DSLAB_FAULT_PAUSE);
     assert_int_equal(s->faults[9].duration_ns, 500000000);
-    assert_int_equal(s->faults[10].kind, FAULT_RESTART);
+    assert_int_equal(s->faults[10].kind, DSLAB_FAULT_RESTART);
     assert_true(s->faults[10].lose_unsynced);
-    assert_int_equal(s->faults[11].kind, FAULT_HEAL);
+    assert_int_equal(s->faults[11].kind, DSLAB_FAULT_HEAL);
     assert_int_equal(s->faults[11].node, -1);
-    assert_int_equal(s->faults[12].kind, FAULT_CLOCK_JUMP);
+    assert_int_equal(s->faults[12].kind, DSLAB_FAULT_CLOCK_JUMP);
     assert_int_equal(s->faults[12].jump_ns, -500000000);
-    assert_int_equal(s->faults[13].kind, FAULT_CLOCK_DRIFT);
+    assert_int_equal(s->faults[13].kind, DSLAB_FAULT_CLOCK_DRIFT);
     assert_int_equal(s->faults[13].drift_ppm, 500);
-    scenario_free(s);
+    dslab_scenario_free(s);
 }
 
 static const char base[] = "name: t\nduration: 10s\nnodes: 3\nprotocol: gossip-pingpong\n";
@@ -198,19 +198,19 @@ static void test_errors_name_position_and_expectation(void **state) {
 
 static void test_commas_inside_flow_latencies_are_rejoined(void **state) {
     (void)state;
-    struct diag d;
-    struct scenario *s = load_text("name: t\nduration: 10s\nnodes: 3\nprotocol: gossip-pingpong\n"
+    struct dslab_diag d;
+    struct dslab_scenario *s = load_text("name: t\nduration: 10s\nnodes: 3\nprotocol: gossip-pingpong\n"
                                    "network: { latency: uniform(1ms, 5ms), loss: 0.001, order: fifo }\n"
                                    "faults:\n  - { at: 1s, link: [n1, n2], latency: mix(0.9 pareto(1ms, 1.5), "
                                    "0.1 exponential(20ms)) }\n",
                                    &d);
     if (!s) fail_msg("%s:%d:%d: %s", d.file, d.line, d.col, d.message);
-    assert_int_equal(s->network.link.latency.kind, LATENCY_UNIFORM);
+    assert_int_equal(s->network.link.latency.kind, DSLAB_LATENCY_UNIFORM);
     assert_int_equal(s->network.link.latency.simple.b_ns, 5000000);
     assert_int_equal(s->network.link.loss_ppm, 1000);
-    assert_int_equal(s->faults[0].link.latency.kind, LATENCY_MIXTURE);
+    assert_int_equal(s->faults[0].link.latency.kind, DSLAB_LATENCY_MIXTURE);
     assert_int_equal(s->faults[0].link.latency.components_count, 2);
-    scenario_free(s);
+    dslab_scenario_free(s);
 }
 
 static void test_limits_stop_hostile_files(void **state) {
@@ -257,37 +257,37 @@ static void test_limits_stop_hostile_files(void **state) {
     char *big = malloc(2 * 1024 * 1024);
     assert_non_null(big);
     memset(big, '#', 2 * 1024 * 1024);
-    struct diag d;
-    assert_null(scenario_load_buffer(big, 2 * 1024 * 1024, "big.yaml", NULL, 0, NULL, &d));
+    struct dslab_diag d;
+    assert_null(dslab_scenario_load_buffer(big, 2 * 1024 * 1024, "big.yaml", NULL, 0, NULL, &d));
     assert_non_null(strstr(d.message, "DSLAB_SCENARIO_BYTES_MAX"));
     free(big);
 }
 
 static void test_overrides_edit_the_tree(void **state) {
     (void)state;
-    struct scenario_override ov[] = {
+    struct dslab_scenario_override ov[] = {
         {"nodes", "[a, b, c, d]"}, {"network.loss", "0.1"}, {"faults.0.at", "3s"},
         {"workload.rate", "10/s"}, {"seed", "7"},
     };
-    struct diag d;
-    struct scenario *s =
-        scenario_load_buffer(full_yaml, strlen(full_yaml), "t.yaml", ov, 1, NULL, &d);
+    struct dslab_diag d;
+    struct dslab_scenario *s =
+        dslab_scenario_load_buffer(full_yaml, strlen(full_yaml), "t.yaml", ov, 1, NULL, &d);
     assert_null(s); /* nodes renamed: n3 in clocks is unknown */
     assert_non_null(strstr(d.message, "unknown node 'n3'"));
-    s = scenario_load_buffer(full_yaml, strlen(full_yaml), "t.yaml", ov + 1, 4, NULL, &d);
+    s = dslab_scenario_load_buffer(full_yaml, strlen(full_yaml), "t.yaml", ov + 1, 4, NULL, &d);
     if (!s) fail_msg("%s:%d: %s", d.file, d.line, d.message);
     assert_int_equal(s->network.link.loss_ppm, 100000);
     assert_int_equal(s->seed, 7);
     assert_int_equal(s->workload.interval_ns_mean, 200000000);
-    assert_int_equal(s->faults[s->faults_count - 1].kind, FAULT_CLOCK_DRIFT); /* heal moved to 3s */
-    scenario_free(s);
-    struct scenario_override bad[] = {{"network.lose", "0.1"}};
-    assert_null(scenario_load_buffer(full_yaml, strlen(full_yaml), "t.yaml", bad, 1, NULL, &d));
+    assert_int_equal(s->faults[s->faults_count - 1].kind, DSLAB_FAULT_CLOCK_DRIFT); /* heal moved to 3s */
+    dslab_scenario_free(s);
+    struct dslab_scenario_override bad[] = {{"network.lose", "0.1"}};
+    assert_null(dslab_scenario_load_buffer(full_yaml, strlen(full_yaml), "t.yaml", bad, 1, NULL, &d));
     char buf[1200];
-    diag_format(&d, buf, (int)sizeof buf);
+    dslab_diag_format(&d, buf, (int)sizeof buf);
     assert_string_equal(buf, "--set network.lose=0.1: error: unknown key 'lose' (did you mean 'loss'?)");
-    struct scenario_override range[] = {{"faults.99.at", "1s"}};
-    assert_null(scenario_load_buffer(full_yaml, strlen(full_yaml), "t.yaml", range, 1, NULL, &d));
+    struct dslab_scenario_override range[] = {{"faults.99.at", "1s"}};
+    assert_null(dslab_scenario_load_buffer(full_yaml, strlen(full_yaml), "t.yaml", range, 1, NULL, &d));
     assert_non_null(strstr(d.message, "out of range"));
 }
 
@@ -322,18 +322,18 @@ static void c_free(void *ptr, void *user) {
 static void test_every_failed_allocation_is_a_clean_error(void **state) {
     (void)state;
     struct counting c = {0, 0, 0};
-    struct scenario_alloc hooks = {c_malloc, c_realloc, c_free, &c};
-    struct scenario_override ov[] = {{"network.loss", "0.2"}, {"faults.1.at", "2.5s"}};
-    struct diag d;
-    struct scenario *s = scenario_load_buffer(full_yaml, strlen(full_yaml), "t.yaml", ov, 2, &hooks, &d);
+    struct dslab_scenario_alloc hooks = {c_malloc, c_realloc, c_free, &c};
+    struct dslab_scenario_override ov[] = {{"network.loss", "0.2"}, {"faults.1.at", "2.5s"}};
+    struct dslab_diag d;
+    struct dslab_scenario *s = dslab_scenario_load_buffer(full_yaml, strlen(full_yaml), "t.yaml", ov, 2, &hooks, &d);
     assert_non_null(s);
-    scenario_free(s);
+    dslab_scenario_free(s);
     assert_int_equal(c.live, 0);
     long needed = c.calls;
     assert_true(needed > 10);
     for (long n = 1; n <= needed; n++) {
         c = (struct counting){0, n, 0};
-        s = scenario_load_buffer(full_yaml, strlen(full_yaml), "t.yaml", ov, 2, &hooks, &d);
+        s = dslab_scenario_load_buffer(full_yaml, strlen(full_yaml), "t.yaml", ov, 2, &hooks, &d);
         if (s) fail_msg("allocation %ld of %ld failed but the load succeeded", n, needed);
         if (!strstr(d.message, "out of memory")) fail_msg("allocation %ld: '%s'", n, d.message);
         if (c.live != 0) fail_msg("allocation %ld: %ld blocks leaked", n, c.live);
@@ -342,7 +342,7 @@ static void test_every_failed_allocation_is_a_clean_error(void **state) {
 
 /* ---- save and load back --------------------------------------------------- */
 
-static void assert_same_scenario(const struct scenario *a, const struct scenario *b) {
+static void assert_same_scenario(const struct dslab_scenario *a, const struct dslab_scenario *b) {
     assert_string_equal(a->name, b->name);
     assert_string_equal(a->title, b->title);
     assert_string_equal(a->description, b->description);
@@ -355,13 +355,13 @@ static void assert_same_scenario(const struct scenario *a, const struct scenario
         assert_memory_equal(&a->clocks[i], &b->clocks[i], sizeof a->clocks[i]);
     }
     assert_int_equal(a->network.link.loss_ppm, b->network.link.loss_ppm);
-    assert_int_equal(latency_mean_ns(&a->network.link.latency), latency_mean_ns(&b->network.link.latency));
+    assert_int_equal(dslab_latency_mean_ns(&a->network.link.latency), dslab_latency_mean_ns(&b->network.link.latency));
     assert_int_equal(a->network.fifo, b->network.fifo);
     assert_int_equal(a->link_overrides_count, b->link_overrides_count);
     assert_memory_equal(&a->workload, &b->workload, sizeof a->workload);
     assert_int_equal(a->faults_count, b->faults_count);
     for (int i = 0; i < a->faults_count; i++) {
-        const struct fault *x = &a->faults[i], *y = &b->faults[i];
+        const struct dslab_fault *x = &a->faults[i], *y = &b->faults[i];
         assert_int_equal(x->at_ns, y->at_ns);
         assert_int_equal(x->kind, y->kind);
         assert_int_equal(x->node, y->node);
@@ -405,22 +405,22 @@ static void test_save_loads_back_equal(void **state) {
     char p1[128], p2[128];
     snprintf(p1, sizeof p1, "%s/one.yaml", dir);
     snprintf(p2, sizeof p2, "%s/two.yaml", dir);
-    struct diag d;
-    struct scenario *a = load_text(full_yaml, &d);
+    struct dslab_diag d;
+    struct dslab_scenario *a = load_text(full_yaml, &d);
     assert_non_null(a);
-    if (scenario_save(a, p1, &d) != 0) fail_msg("%s", d.message);
-    struct scenario *b = scenario_load(p1, NULL, 0, NULL, &d);
+    if (dslab_scenario_save(a, p1, &d) != 0) fail_msg("%s", d.message);
+    struct dslab_scenario *b = dslab_scenario_load(p1, NULL, 0, NULL, &d);
     if (!b) fail_msg("%s:%d:%d: %s", d.file, d.line, d.col, d.message);
     assert_same_scenario(a, b);
-    assert_int_equal(scenario_save(b, p2, &d), 0);
+    assert_int_equal(dslab_scenario_save(b, p2, &d), 0);
     char *t1 = slurp(p1), *t2 = slurp(p2);
     assert_string_equal(t1, t2); /* saving is a fixed point */
     free(t1);
     free(t2);
-    assert_int_equal(scenario_save(a, "/nonexistent-dir/x.yaml", &d), -1);
+    assert_int_equal(dslab_scenario_save(a, "/nonexistent-dir/x.yaml", &d), -1);
     assert_non_null(strstr(d.message, "cannot write"));
-    scenario_free(a);
-    scenario_free(b);
+    dslab_scenario_free(a);
+    dslab_scenario_free(b);
     unlink(p1);
     unlink(p2);
     rmdir(dir);
@@ -430,47 +430,47 @@ static void test_save_loads_back_equal(void **state) {
 
 static void test_param_helpers_parse_and_point_at_the_key(void **state) {
     (void)state;
-    struct scenario s;
+    struct dslab_scenario s;
     memset(&s, 0, sizeof s);
     snprintf(s.path, sizeof s.path, "p.yaml");
     snprintf(s.protocol.name, sizeof s.protocol.name, "raft");
     char v0[] = "150ms", v1[] = "7", v2[] = "yes", v3[] = "fast", v4[] = "strict";
-    struct scenario_param params[] = {
+    struct dslab_scenario_param params[] = {
         {"election_timeout", v0, {3, 5}}, {"fanout", v1, {3, 30}}, {"fencing", v2, {4, 5}},
         {"heartbeat", v3, {5, 5}},        {"mode", v4, {6, 5}},
     };
     s.protocol.params = params;
     s.protocol.params_count = 5;
-    struct diag d;
+    struct dslab_diag d;
     int64_t ns, n;
     bool b;
     int choice;
-    assert_non_null(param_find(&s, "fanout"));
-    assert_null(param_find(&s, "nope"));
-    assert_int_equal(param_duration_ns(&s, "election_timeout", 1, &ns, &d), 0);
+    assert_non_null(dslab_param_find(&s, "fanout"));
+    assert_null(dslab_param_find(&s, "nope"));
+    assert_int_equal(dslab_param_duration_ns(&s, "election_timeout", 1, &ns, &d), 0);
     assert_int_equal(ns, 150000000);
-    assert_int_equal(param_duration_ns(&s, "absent", 99, &ns, &d), 0);
+    assert_int_equal(dslab_param_duration_ns(&s, "absent", 99, &ns, &d), 0);
     assert_int_equal(ns, 99);
-    assert_int_equal(param_int(&s, "fanout", 1, 1, 10, &n, &d), 0);
+    assert_int_equal(dslab_param_int(&s, "fanout", 1, 1, 10, &n, &d), 0);
     assert_int_equal(n, 7);
-    assert_int_equal(param_int(&s, "fanout", 1, 1, 5, &n, &d), -1);
+    assert_int_equal(dslab_param_int(&s, "fanout", 1, 1, 5, &n, &d), -1);
     assert_int_equal(d.line, 3);
     assert_int_equal(d.col, 30);
-    assert_int_equal(param_bool(&s, "fencing", false, &b, &d), 0);
+    assert_int_equal(dslab_param_bool(&s, "fencing", false, &b, &d), 0);
     assert_true(b);
-    assert_int_equal(param_duration_ns(&s, "heartbeat", 1, &ns, &d), -1);
+    assert_int_equal(dslab_param_duration_ns(&s, "heartbeat", 1, &ns, &d), -1);
     char buf[1200];
-    diag_format(&d, buf, (int)sizeof buf);
+    dslab_diag_format(&d, buf, (int)sizeof buf);
     assert_string_equal(buf, "p.yaml:5:5: error: protocol parameter 'heartbeat': expected a duration like 150ms, got 'fast'");
     const char *const modes[] = {"strict", "relaxed", NULL};
-    assert_int_equal(param_choice(&s, "mode", modes, 1, &choice, &d), 0);
+    assert_int_equal(dslab_param_choice(&s, "mode", modes, 1, &choice, &d), 0);
     assert_int_equal(choice, 0);
     const char *const known[] = {"election_timeout", "fanout", "fencing", "heartbeat", "mdoe", NULL};
-    assert_int_equal(param_reject_unknown(&s, known, &d), -1);
+    assert_int_equal(dslab_param_reject_unknown(&s, known, &d), -1);
     assert_string_equal(d.message, "unknown protocol parameter 'mode' (did you mean 'mdoe'?)");
     assert_int_equal(d.line, 6);
     const char *const all[] = {"election_timeout", "fanout", "fencing", "heartbeat", "mode", NULL};
-    assert_int_equal(param_reject_unknown(&s, all, &d), 0);
+    assert_int_equal(dslab_param_reject_unknown(&s, all, &d), 0);
 }
 
 H_MAIN(cmocka_unit_test(test_full_scenario_converts_every_section),

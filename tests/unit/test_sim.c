@@ -20,29 +20,29 @@ struct ticker_state {
     int64_t ticks;
 };
 
-static void ticker_init(struct node_ctx *ctx, void *state) {
+static void ticker_init(struct dslab_node_ctx *ctx, void *state) {
     struct ticker_state *st = state;
     const void *v;
     int64_t boots = 0;
-    if (ctx_store_get(ctx, "boots", &v) == (long)sizeof boots) memcpy(&boots, v, sizeof boots);
+    if (dslab_ctx_store_get(ctx, "boots", &v) == (long)sizeof boots) memcpy(&boots, v, sizeof boots);
     st->boots = boots + 1;
-    ctx_store_put(ctx, "boots", &st->boots, sizeof st->boots);
-    ctx_store_sync(ctx);
-    ctx_annotate(ctx, "boot", st->boots, "boot %lld", (long long)st->boots);
-    ctx_set_timer(ctx, 100 * NS_PER_MS, 1);
+    dslab_ctx_store_put(ctx, "boots", &st->boots, sizeof st->boots);
+    dslab_ctx_store_sync(ctx);
+    dslab_ctx_annotate(ctx, "boot", st->boots, "boot %lld", (long long)st->boots);
+    dslab_ctx_set_timer(ctx, 100 * DSLAB_NS_PER_MS, 1);
 }
 
-static void ticker_on_timer(struct node_ctx *ctx, void *state, uint64_t id, uint64_t tag) {
+static void ticker_on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t id, uint64_t tag) {
     (void)id;
     (void)tag;
     struct ticker_state *st = state;
     st->ticks++;
-    int32_t to = (ctx_self(ctx) + 1) % ctx_nodes_count(ctx);
-    ctx_send(ctx, to, &st->ticks, sizeof st->ticks);
-    ctx_set_timer(ctx, 100 * NS_PER_MS, 1);
+    int32_t to = (dslab_ctx_self(ctx) + 1) % dslab_ctx_nodes_count(ctx);
+    dslab_ctx_send(ctx, to, &st->ticks, sizeof st->ticks);
+    dslab_ctx_set_timer(ctx, 100 * DSLAB_NS_PER_MS, 1);
 }
 
-static void ticker_on_message(struct node_ctx *ctx, void *state, int32_t from, const void *m,
+static void ticker_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *m,
                               size_t len) {
     (void)ctx;
     (void)state;
@@ -51,7 +51,7 @@ static void ticker_on_message(struct node_ctx *ctx, void *state, int32_t from, c
     (void)len;
 }
 
-static const struct protocol ticker = {
+static const struct dslab_protocol ticker = {
     .name = "ticker", .state_size = sizeof(struct ticker_state), .init = ticker_init,
     .on_message = ticker_on_message, .on_timer = ticker_on_timer,
 };
@@ -60,13 +60,13 @@ static const struct protocol ticker = {
 #define REC_MAX 20000
 struct recorder {
     int count;
-    struct trace_event ev[REC_MAX];
+    struct dslab_trace_event ev[REC_MAX];
     uint64_t hash_before_cutoff;
     int64_t cutoff_ns;
-    struct trace_hasher hasher;
+    struct dslab_trace_hasher hasher;
 };
 
-static void recorder_sink(void *user, const struct trace_event *ev) {
+static void recorder_sink(void *user, const struct dslab_trace_event *ev) {
     struct recorder *r = user;
     if (r->count < REC_MAX) {
         r->ev[r->count] = *ev;
@@ -76,19 +76,19 @@ static void recorder_sink(void *user, const struct trace_event *ev) {
         r->count++;
     }
     if (ev->t_ns < r->cutoff_ns) {
-        trace_hasher_sink(&r->hasher, ev);
+        dslab_trace_hasher_sink(&r->hasher, ev);
         r->hash_before_cutoff = r->hasher.hash;
     }
 }
 
 /* Runs `s` to its end with `proto` (NULL = built in), recording. */
-static struct recorder *run(const struct scenario *s, const struct protocol *proto, uint64_t seed,
+static struct recorder *run(const struct dslab_scenario *s, const struct dslab_protocol *proto, uint64_t seed,
                             int64_t cutoff_ns) {
     static struct recorder rec;
     memset(&rec, 0, sizeof rec);
     rec.cutoff_ns = cutoff_ns;
-    trace_hasher_init(&rec.hasher, (const char (*)[32])s->node_names, s->nodes_count);
-    sim_destroy(h_sim_with(s, proto, seed, recorder_sink, &rec));
+    dslab_trace_hasher_init(&rec.hasher, (const char (*)[32])s->node_names, s->nodes_count);
+    dslab_sim_destroy(h_sim_with(s, proto, seed, recorder_sink, &rec));
     return &rec;
 }
 
@@ -98,16 +98,16 @@ static const char gossip[] =
 
 static void test_same_seed_gives_same_trace(void **state) {
     (void)state;
-    struct scenario *s = h_load(gossip);
+    struct dslab_scenario *s = h_load(gossip);
     assert_int_equal(h_trace_hash(s, 42), h_trace_hash(s, 42));
-    scenario_free(s);
+    dslab_scenario_free(s);
 }
 
 static void test_different_seed_gives_different_trace(void **state) {
     (void)state;
-    struct scenario *s = h_load(gossip);
+    struct dslab_scenario *s = h_load(gossip);
     assert_int_not_equal(h_trace_hash(s, 42), h_trace_hash(s, 43));
-    scenario_free(s);
+    dslab_scenario_free(s);
 }
 
 static void test_later_fault_leaves_earlier_trace_unchanged(void **state) {
@@ -119,38 +119,38 @@ static void test_later_fault_leaves_earlier_trace_unchanged(void **state) {
     static const char without[] =
         "name: t\nduration: 8s\nnodes: 5\nprotocol: { name: gossip-pingpong }\n"
         "network: { latency: \"uniform(1ms, 10ms)\", loss: 0.01 }\n";
-    struct scenario *a = h_load(with_fault), *b = h_load(without);
-    uint64_t ha = run(a, NULL, 9, 5 * NS_PER_S)->hash_before_cutoff;
-    uint64_t hb = run(b, NULL, 9, 5 * NS_PER_S)->hash_before_cutoff;
+    struct dslab_scenario *a = h_load(with_fault), *b = h_load(without);
+    uint64_t ha = run(a, NULL, 9, 5 * DSLAB_NS_PER_S)->hash_before_cutoff;
+    uint64_t hb = run(b, NULL, 9, 5 * DSLAB_NS_PER_S)->hash_before_cutoff;
     assert_int_equal(ha, hb);
     uint64_t ha_all = h_trace_hash(a, 9), hb_all = h_trace_hash(b, 9);
     assert_int_not_equal(ha_all, hb_all);
-    scenario_free(a);
-    scenario_free(b);
+    dslab_scenario_free(a);
+    dslab_scenario_free(b);
 }
 
 struct thread_arg {
-    const struct scenario *s;
+    const struct dslab_scenario *s;
     uint64_t hash;
 };
 
 static void *thread_main(void *p) {
     struct thread_arg *a = p;
-    struct trace_hasher h;
-    trace_hasher_init(&h, (const char (*)[32])a->s->node_names, a->s->nodes_count);
-    struct diag d;
-    struct sim *sim = sim_create(a->s, 5, &d);
-    sim_add_sink(sim, trace_hasher_sink, &h);
-    sim_run(sim, a->s->duration_ns, 0);
-    sim_finish(sim);
-    sim_destroy(sim);
+    struct dslab_trace_hasher h;
+    dslab_trace_hasher_init(&h, (const char (*)[32])a->s->node_names, a->s->nodes_count);
+    struct dslab_diag d;
+    struct dslab_sim *sim = dslab_sim_create(a->s, 5, &d);
+    dslab_sim_add_sink(sim, dslab_trace_hasher_sink, &h);
+    dslab_sim_run(sim, a->s->duration_ns, 0);
+    dslab_sim_finish(sim);
+    dslab_sim_destroy(sim);
     a->hash = h.hash;
     return NULL;
 }
 
 static void test_two_sims_in_two_threads_match_serial(void **state) {
     (void)state;
-    struct scenario *s = h_load(gossip);
+    struct dslab_scenario *s = h_load(gossip);
     uint64_t serial = h_trace_hash(s, 5);
     struct thread_arg args[2] = {{s, 0}, {s, 0}};
     pthread_t t[2];
@@ -158,7 +158,7 @@ static void test_two_sims_in_two_threads_match_serial(void **state) {
     for (int i = 0; i < 2; i++) pthread_join(t[i], NULL);
     assert_int_equal(args[0].hash, serial);
     assert_int_equal(args[1].hash, serial);
-    scenario_free(s);
+    dslab_scenario_free(s);
 }
 
 static void test_partition_blocks_cross_side_messages(void **state) {
@@ -166,21 +166,21 @@ static void test_partition_blocks_cross_side_messages(void **state) {
     static const char text[] =
         "name: t\nduration: 3s\nnodes: 4\nprotocol: ticker\n"
         "faults: [ { at: 1s, partition: [[n1, n2], [n3, n4]] }, { at: 2s, heal: all } ]\n";
-    struct scenario *s = h_load(text);
+    struct dslab_scenario *s = h_load(text);
     struct recorder *r = run(s, &ticker, 1, 0);
     int cross_during = 0, cross_after = 0, dropped_partition = 0;
     for (int i = 0; i < r->count; i++) {
-        const struct trace_event *e = &r->ev[i];
-        if (e->kind == TRACE_DROP) dropped_partition++;
-        if (e->kind != TRACE_DELIVER) continue;
+        const struct dslab_trace_event *e = &r->ev[i];
+        if (e->kind == DSLAB_TRACE_DROP) dropped_partition++;
+        if (e->kind != DSLAB_TRACE_DELIVER) continue;
         int cross = (e->node < 2) != (e->peer < 2);
-        if (cross && e->t_ns >= NS_PER_S && e->t_ns < 2 * NS_PER_S) cross_during++;
-        if (cross && e->t_ns >= 2 * NS_PER_S) cross_after++;
+        if (cross && e->t_ns >= DSLAB_NS_PER_S && e->t_ns < 2 * DSLAB_NS_PER_S) cross_during++;
+        if (cross && e->t_ns >= 2 * DSLAB_NS_PER_S) cross_after++;
     }
     assert_int_equal(cross_during, 0);
     assert_true(cross_after > 0);
     assert_true(dropped_partition > 0);
-    scenario_free(s);
+    dslab_scenario_free(s);
 }
 
 static const char ticker_scenario[] =
@@ -190,8 +190,8 @@ static const char ticker_scenario[] =
 static int count_timers(const struct recorder *r, int32_t node, int64_t from_ns, int64_t to_ns) {
     int n = 0;
     for (int i = 0; i < r->count; i++) {
-        const struct trace_event *e = &r->ev[i];
-        if (e->kind == TRACE_TIMER && e->node == node && e->t_ns >= from_ns && e->t_ns < to_ns) n++;
+        const struct dslab_trace_event *e = &r->ev[i];
+        if (e->kind == DSLAB_TRACE_TIMER && e->node == node && e->t_ns >= from_ns && e->t_ns < to_ns) n++;
     }
     return n;
 }
@@ -200,17 +200,17 @@ static void test_paused_node_fires_timers_late_at_resume(void **state) {
     (void)state;
     char text[512];
     snprintf(text, sizeof text, "%sfaults: [ { at: 1050ms, pause: n2, for: 500ms } ]\n", ticker_scenario);
-    struct scenario *s = h_load(text);
+    struct dslab_scenario *s = h_load(text);
     struct recorder *r = run(s, &ticker, 1, 0);
-    assert_int_equal(count_timers(r, 1, 1050 * NS_PER_MS, 1550 * NS_PER_MS), 0);
+    assert_int_equal(count_timers(r, 1, 1050 * DSLAB_NS_PER_MS, 1550 * DSLAB_NS_PER_MS), 0);
     /* The timer due at 1.1s fires at resume (1.55s), then ticks restart. */
     int at_resume = 0;
     for (int i = 0; i < r->count; i++) {
-        if (r->ev[i].kind == TRACE_TIMER && r->ev[i].node == 1 && r->ev[i].t_ns == 1550 * NS_PER_MS) at_resume++;
+        if (r->ev[i].kind == DSLAB_TRACE_TIMER && r->ev[i].node == 1 && r->ev[i].t_ns == 1550 * DSLAB_NS_PER_MS) at_resume++;
     }
     assert_int_equal(at_resume, 1);
-    assert_int_equal(count_timers(r, 0, 1050 * NS_PER_MS, 1550 * NS_PER_MS), 5);
-    scenario_free(s);
+    assert_int_equal(count_timers(r, 0, 1050 * DSLAB_NS_PER_MS, 1550 * DSLAB_NS_PER_MS), 5);
+    dslab_scenario_free(s);
 }
 
 static void test_crash_loses_timers_and_restart_keeps_store(void **state) {
@@ -218,37 +218,37 @@ static void test_crash_loses_timers_and_restart_keeps_store(void **state) {
     char text[512];
     snprintf(text, sizeof text, "%sfaults: [ { at: 1s, crash: n3 }, { at: 2s, restart: n3 } ]\n",
              ticker_scenario);
-    struct scenario *s = h_load(text);
+    struct dslab_scenario *s = h_load(text);
     struct recorder *r = run(s, &ticker, 1, 0);
-    assert_int_equal(count_timers(r, 2, NS_PER_S + 1, 2 * NS_PER_S), 0);
-    assert_true(count_timers(r, 2, 2 * NS_PER_S, 3 * NS_PER_S) >= 9);
+    assert_int_equal(count_timers(r, 2, DSLAB_NS_PER_S + 1, 2 * DSLAB_NS_PER_S), 0);
+    assert_true(count_timers(r, 2, 2 * DSLAB_NS_PER_S, 3 * DSLAB_NS_PER_S) >= 9);
     /* boot annotations: value 1 at start, 2 after restart (store kept) */
     int64_t last_boot = 0;
     for (int i = 0; i < r->count; i++) {
-        if (r->ev[i].kind == TRACE_ANNOTATE && r->ev[i].node == 2) last_boot = r->ev[i].a;
+        if (r->ev[i].kind == DSLAB_TRACE_ANNOTATE && r->ev[i].node == 2) last_boot = r->ev[i].a;
     }
     assert_int_equal(last_boot, 2);
     /* messages to the crashed node are dropped, not delivered */
     for (int i = 0; i < r->count; i++) {
-        const struct trace_event *e = &r->ev[i];
-        if (e->kind == TRACE_DELIVER && e->node == 2) {
-            assert_false(e->t_ns > NS_PER_S && e->t_ns < 2 * NS_PER_S);
+        const struct dslab_trace_event *e = &r->ev[i];
+        if (e->kind == DSLAB_TRACE_DELIVER && e->node == 2) {
+            assert_false(e->t_ns > DSLAB_NS_PER_S && e->t_ns < 2 * DSLAB_NS_PER_S);
         }
     }
-    scenario_free(s);
+    dslab_scenario_free(s);
 }
 
 static void test_fast_clock_fires_timers_early(void **state) {
     (void)state;
     char text[512];
     snprintf(text, sizeof text, "%sclocks: { n1: { drift_ppm: 100000 } }\n", ticker_scenario);
-    struct scenario *s = h_load(text);
+    struct dslab_scenario *s = h_load(text);
     struct recorder *r = run(s, &ticker, 1, 0);
     /* 10% fast: 100ms local = 90.9ms true, so ~33 ticks in 3s vs 30. */
-    int fast = count_timers(r, 0, 0, 3 * NS_PER_S), normal = count_timers(r, 1, 0, 3 * NS_PER_S);
+    int fast = count_timers(r, 0, 0, 3 * DSLAB_NS_PER_S), normal = count_timers(r, 1, 0, 3 * DSLAB_NS_PER_S);
     assert_int_equal(normal, 29);
     assert_int_equal(fast, 32);
-    scenario_free(s);
+    dslab_scenario_free(s);
 }
 
 static void test_skew_assumption_reports_the_crossing_moment(void **state) {
@@ -258,28 +258,28 @@ static void test_skew_assumption_reports_the_crossing_moment(void **state) {
         "name: t\nduration: 8s\nnodes: 3\nprotocol: { name: gossip-pingpong, initial: 0 }\n"
         "clocks: { n1: { drift_ppm: 10000 } }\n"
         "assumptions: { clock_skew_below: 50ms, pause_below: 1s }\n";
-    struct scenario *s = h_load(text);
-    struct sim *sim = h_sim(s, 1, NULL, NULL);
-    const struct assumption_state *skew = sim_assumption(sim, 0);
+    struct dslab_scenario *s = h_load(text);
+    struct dslab_sim *sim = h_sim(s, 1, NULL, NULL);
+    const struct dslab_assumption_state *skew = dslab_sim_assumption(sim, 0);
     assert_true(skew->declared && skew->violated);
-    assert_int_equal(skew->violated_at_ns, 5 * NS_PER_S);
-    assert_false(sim_assumption(sim, 2)->violated);
-    sim_destroy(sim);
-    scenario_free(s);
+    assert_int_equal(skew->violated_at_ns, 5 * DSLAB_NS_PER_S);
+    assert_false(dslab_sim_assumption(sim, 2)->violated);
+    dslab_sim_destroy(sim);
+    dslab_scenario_free(s);
 }
 
 static void test_event_budget_stops_the_run(void **state) {
     (void)state;
     static const char text[] =
         "name: t\nduration: 10s\nnodes: 5\nlimits: { events: 1000 }\nprotocol: { name: gossip-pingpong }\n";
-    struct scenario *s = h_load(text);
-    struct diag d;
-    struct sim *sim = sim_create(s, 1, &d);
-    assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_EVENT_BUDGET);
-    assert_int_equal(sim_get_stats(sim)->events, 1000);
-    sim_finish(sim);
-    sim_destroy(sim);
-    scenario_free(s);
+    struct dslab_scenario *s = h_load(text);
+    struct dslab_diag d;
+    struct dslab_sim *sim = dslab_sim_create(s, 1, &d);
+    assert_int_equal(dslab_sim_run(sim, s->duration_ns, 0), DSLAB_SIM_EVENT_BUDGET);
+    assert_int_equal(dslab_sim_get_stats(sim)->events, 1000);
+    dslab_sim_finish(sim);
+    dslab_sim_destroy(sim);
+    dslab_scenario_free(s);
 }
 
 H_MAIN_WITH_PROTOCOL(ticker, cmocka_unit_test(test_same_seed_gives_same_trace),

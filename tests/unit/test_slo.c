@@ -12,25 +12,25 @@
 
 #include "harness.h"
 
-static int ck_try(struct h_ck *k, const char *args, struct diag *d) {
+static int ck_try(struct h_ck *k, const char *args, struct dslab_diag *d) {
     return h_ck_try(k, "slo", args, 2, d);
 }
 
 static void ck_open(struct h_ck *k, const char *args) { h_ck_begin(k, "slo", args, 2); }
 
 /* One operation: invoked at t_ms, completed `type` after latency_ms (< 0: never). */
-static void ck_op(struct h_ck *k, int64_t t_ms, enum op_fn fn, enum op_type type, int64_t latency_ms) {
-    struct history_op op = {.op_id = ++k->next_op, .type = OP_INVOKE, .fn = fn, .client = 0,
-                            .node = 1, .key = 0, .value = 1, .time_ns = t_ms * NS_PER_MS};
+static void ck_op(struct h_ck *k, int64_t t_ms, enum dslab_op_fn fn, enum dslab_op_type type, int64_t latency_ms) {
+    struct dslab_history_op op = {.op_id = ++k->next_op, .type = DSLAB_OP_INVOKE, .fn = fn, .client = 0,
+                            .node = 1, .key = 0, .value = 1, .time_ns = t_ms * DSLAB_NS_PER_MS};
     h_ck_record(k, &op, false);
     if (latency_ms < 0) return;
     op.type = type;
-    op.time_ns = (t_ms + latency_ms) * NS_PER_MS;
+    op.time_ns = (t_ms + latency_ms) * DSLAB_NS_PER_MS;
     h_ck_record(k, &op, false);
 }
 
 static void ck_request(struct h_ck *k, int64_t t_ms, int32_t node, bool ok, int64_t latency_ms) {
-    h_ck_note(k, t_ms, node, "request", ok ? "ok" : "fail (timeout)", latency_ms * NS_PER_MS);
+    h_ck_note(k, t_ms, node, "request", ok ? "ok" : "fail (timeout)", latency_ms * DSLAB_NS_PER_MS);
 }
 
 static void test_parses_objectives(void **state) {
@@ -43,7 +43,7 @@ static void test_parses_objectives(void **state) {
                          "99% of writes within 500ms per", "0% of writes within 1s",
                          "99% of writes within 500ms and more"};
     struct h_ck k;
-    struct diag d;
+    struct dslab_diag d;
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         ck_open(&k, good[i]);
         h_ck_end(&k, 1000);
@@ -58,18 +58,18 @@ static void test_latency_objective_at_the_edge(void **state) {
     (void)state;
     struct h_ck k;
     ck_open(&k, "99% of writes within 500ms");
-    for (int i = 0; i < 99; i++) ck_op(&k, i * 10, OP_WRITE, OP_OK, 20);
-    ck_op(&k, 995, OP_WRITE, OP_OK, 900); /* 1 of 100 slow: exactly 99% */
-    for (int i = 0; i < 50; i++) ck_op(&k, i * 10, OP_READ, OP_FAIL, 1); /* not writes */
-    assert_int_equal(h_ck_end(&k, 3000), CHECK_PASS);
+    for (int i = 0; i < 99; i++) ck_op(&k, i * 10, DSLAB_OP_WRITE, DSLAB_OP_OK, 20);
+    ck_op(&k, 995, DSLAB_OP_WRITE, DSLAB_OP_OK, 900); /* 1 of 100 slow: exactly 99% */
+    for (int i = 0; i < 50; i++) ck_op(&k, i * 10, DSLAB_OP_READ, DSLAB_OP_FAIL, 1); /* not writes */
+    assert_int_equal(h_ck_end(&k, 3000), DSLAB_CHECK_PASS);
     assert_non_null(strstr(k.result.summary, "99.00% of 100 writes"));
     assert_non_null(strstr(k.result.summary, "p99 = 20.0 ms"));
 
     ck_open(&k, "99% of writes within 500ms");
-    for (int i = 0; i < 98; i++) ck_op(&k, i * 10, OP_WRITE, OP_OK, 20);
-    ck_op(&k, 985, OP_WRITE, OP_OK, 501);
-    ck_op(&k, 995, OP_WRITE, OP_INFO, 1000); /* timed out: bad */
-    assert_int_equal(h_ck_end(&k, 3000), CHECK_FAIL);
+    for (int i = 0; i < 98; i++) ck_op(&k, i * 10, DSLAB_OP_WRITE, DSLAB_OP_OK, 20);
+    ck_op(&k, 985, DSLAB_OP_WRITE, DSLAB_OP_OK, 501);
+    ck_op(&k, 995, DSLAB_OP_WRITE, DSLAB_OP_INFO, 1000); /* timed out: bad */
+    assert_int_equal(h_ck_end(&k, 3000), DSLAB_CHECK_FAIL);
     assert_non_null(strstr(k.result.summary, "p99 = 501.0 ms"));
 }
 
@@ -77,46 +77,46 @@ static void test_pending_operations_count_once_past_the_bound(void **state) {
     (void)state;
     struct h_ck k;
     ck_open(&k, "90% of ops within 100ms");
-    for (int i = 0; i < 9; i++) ck_op(&k, i * 10, OP_READ, OP_OK, 5);
-    ck_op(&k, 950, OP_READ, OP_OK, -1); /* pending 50ms at the end: not judged */
-    ck_op(&k, 960, OP_READ, OP_OK, -1);
-    assert_int_equal(h_ck_end(&k, 1000), CHECK_PASS);
+    for (int i = 0; i < 9; i++) ck_op(&k, i * 10, DSLAB_OP_READ, DSLAB_OP_OK, 5);
+    ck_op(&k, 950, DSLAB_OP_READ, DSLAB_OP_OK, -1); /* pending 50ms at the end: not judged */
+    ck_op(&k, 960, DSLAB_OP_READ, DSLAB_OP_OK, -1);
+    assert_int_equal(h_ck_end(&k, 1000), DSLAB_CHECK_PASS);
     ck_open(&k, "90% of ops within 100ms");
-    for (int i = 0; i < 9; i++) ck_op(&k, i * 10, OP_READ, OP_OK, 5);
-    ck_op(&k, 100, OP_READ, OP_OK, -1); /* pending 900ms: bad */
-    ck_op(&k, 110, OP_READ, OP_OK, -1);
-    assert_int_equal(h_ck_end(&k, 1000), CHECK_FAIL);
+    for (int i = 0; i < 9; i++) ck_op(&k, i * 10, DSLAB_OP_READ, DSLAB_OP_OK, 5);
+    ck_op(&k, 100, DSLAB_OP_READ, DSLAB_OP_OK, -1); /* pending 900ms: bad */
+    ck_op(&k, 110, DSLAB_OP_READ, DSLAB_OP_OK, -1);
+    assert_int_equal(h_ck_end(&k, 1000), DSLAB_CHECK_FAIL);
 }
 
 static void test_availability_ignores_latency(void **state) {
     (void)state;
     struct h_ck k;
     ck_open(&k, "availability 75%");
-    ck_op(&k, 0, OP_WRITE, OP_OK, 5000);
-    ck_op(&k, 10, OP_READ, OP_OK, 1);
-    ck_op(&k, 20, OP_CAS, OP_OK, 1);
-    ck_op(&k, 30, OP_CAS, OP_FAIL, 1);
-    assert_int_equal(h_ck_end(&k, 9000), CHECK_PASS);
+    ck_op(&k, 0, DSLAB_OP_WRITE, DSLAB_OP_OK, 5000);
+    ck_op(&k, 10, DSLAB_OP_READ, DSLAB_OP_OK, 1);
+    ck_op(&k, 20, DSLAB_OP_CAS, DSLAB_OP_OK, 1);
+    ck_op(&k, 30, DSLAB_OP_CAS, DSLAB_OP_FAIL, 1);
+    assert_int_equal(h_ck_end(&k, 9000), DSLAB_CHECK_PASS);
     ck_open(&k, "availability 80% of cas");
-    ck_op(&k, 20, OP_CAS, OP_OK, 1);
-    ck_op(&k, 30, OP_CAS, OP_FAIL, 1);
-    assert_int_equal(h_ck_end(&k, 9000), CHECK_FAIL);
+    ck_op(&k, 20, DSLAB_OP_CAS, DSLAB_OP_OK, 1);
+    ck_op(&k, 30, DSLAB_OP_CAS, DSLAB_OP_FAIL, 1);
+    assert_int_equal(h_ck_end(&k, 9000), DSLAB_CHECK_FAIL);
 }
 
 static void test_annotations_replace_the_history(void **state) {
     (void)state;
     struct h_ck k;
     ck_open(&k, "90% of requests within 300ms");
-    for (int i = 0; i < 10; i++) ck_op(&k, i, OP_WRITE, OP_FAIL, 1); /* would be 0% alone */
+    for (int i = 0; i < 10; i++) ck_op(&k, i, DSLAB_OP_WRITE, DSLAB_OP_FAIL, 1); /* would be 0% alone */
     for (int t = 0; t < 950; t += 10) ck_request(&k, t, 1, true, 20);
     for (int t = 950; t < 1000; t += 10) ck_request(&k, t, 1, false, 100);
-    assert_int_equal(h_ck_end(&k, 5000), CHECK_PASS);
+    assert_int_equal(h_ck_end(&k, 5000), DSLAB_CHECK_PASS);
     assert_non_null(strstr(k.result.summary, "95.00% of 100 requests (annotations)"));
     /* a writes objective reads the history even when annotations exist */
     ck_open(&k, "90% of writes within 300ms");
-    for (int i = 0; i < 10; i++) ck_op(&k, i, OP_WRITE, OP_FAIL, 1);
+    for (int i = 0; i < 10; i++) ck_op(&k, i, DSLAB_OP_WRITE, DSLAB_OP_FAIL, 1);
     ck_request(&k, 5, 1, true, 20);
-    assert_int_equal(h_ck_end(&k, 5000), CHECK_FAIL);
+    assert_int_equal(h_ck_end(&k, 5000), DSLAB_CHECK_FAIL);
     assert_non_null(strstr(k.result.summary, "(history)"));
 }
 
@@ -127,12 +127,12 @@ static void test_violation_names_the_missed_windows(void **state) {
     for (int t = 0; t < 6000; t += 10) ck_request(&k, t, 1, true, 20);
     for (int t = 2000; t < 4000; t += 5) ck_request(&k, t + 1, 0, false, 100); /* 2s..4s bad */
     for (int t = 4000; t < 4500; t += 10) ck_request(&k, t + 2, 1, true, 400); /* 4s.. slow */
-    assert_int_equal(h_ck_end(&k, 6000), CHECK_FAIL);
+    assert_int_equal(h_ck_end(&k, 6000), DSLAB_CHECK_FAIL);
     assert_int_equal(k.result.violations_total, 1);
-    const struct check_violation *v = &k.result.violations[0];
-    assert_int_equal(v->from_ns, 2 * NS_PER_S);
-    assert_int_equal(v->to_ns, 5 * NS_PER_S);
-    assert_int_equal(v->evidence_count, CHECK_VIOLATION_EVIDENCE_MAX);
+    const struct dslab_check_violation *v = &k.result.violations[0];
+    assert_int_equal(v->from_ns, 2 * DSLAB_NS_PER_S);
+    assert_int_equal(v->to_ns, 5 * DSLAB_NS_PER_S);
+    assert_int_equal(v->evidence_count, DSLAB_CHECK_VIOLATION_EVIDENCE_MAX);
     assert_non_null(strstr(v->message, "within 300 ms (target 95%)"));
     assert_non_null(strstr(k.result.summary, "(annotations)"));
 }
@@ -142,9 +142,9 @@ static void test_per_window_argument(void **state) {
     struct h_ck k;
     ck_open(&k, "availability 90% per 500ms");
     for (int t = 0; t < 3000; t += 10) ck_request(&k, t, 1, t < 1000 || t >= 1500, 1);
-    assert_int_equal(h_ck_end(&k, 3000), CHECK_FAIL);
-    assert_int_equal(k.result.violations[0].from_ns, 1000 * NS_PER_MS);
-    assert_int_equal(k.result.violations[0].to_ns, 1500 * NS_PER_MS);
+    assert_int_equal(h_ck_end(&k, 3000), DSLAB_CHECK_FAIL);
+    assert_int_equal(k.result.violations[0].from_ns, 1000 * DSLAB_NS_PER_MS);
+    assert_int_equal(k.result.violations[0].to_ns, 1500 * DSLAB_NS_PER_MS);
 }
 
 static void test_each_window_must_meet_and_silence_fails(void **state) {
@@ -152,21 +152,21 @@ static void test_each_window_must_meet_and_silence_fails(void **state) {
     struct h_ck k;
     /* 90% over the run, but one second with none ok: fails with 'each'. */
     ck_open(&k, "availability 50% of writes per 1s each");
-    for (int i = 0; i < 90; i++) ck_op(&k, 2000 + i * 10, OP_WRITE, OP_OK, 5);
-    for (int i = 0; i < 10; i++) ck_op(&k, 100 + i * 10, OP_WRITE, OP_FAIL, 5);
-    assert_int_equal(h_ck_end(&k, 3000), CHECK_FAIL);
+    for (int i = 0; i < 90; i++) ck_op(&k, 2000 + i * 10, DSLAB_OP_WRITE, DSLAB_OP_OK, 5);
+    for (int i = 0; i < 10; i++) ck_op(&k, 100 + i * 10, DSLAB_OP_WRITE, DSLAB_OP_FAIL, 5);
+    assert_int_equal(h_ck_end(&k, 3000), DSLAB_CHECK_FAIL);
     assert_true(k.result.violations_count >= 1);
     assert_int_equal(k.result.violations[0].from_ns, 0);
     /* Without 'each' the same run passes. */
     ck_open(&k, "availability 50% of writes per 1s");
-    for (int i = 0; i < 90; i++) ck_op(&k, 2000 + i * 10, OP_WRITE, OP_OK, 5);
-    for (int i = 0; i < 10; i++) ck_op(&k, 100 + i * 10, OP_WRITE, OP_FAIL, 5);
-    assert_int_equal(h_ck_end(&k, 3000), CHECK_PASS);
+    for (int i = 0; i < 90; i++) ck_op(&k, 2000 + i * 10, DSLAB_OP_WRITE, DSLAB_OP_OK, 5);
+    for (int i = 0; i < 10; i++) ck_op(&k, 100 + i * 10, DSLAB_OP_WRITE, DSLAB_OP_FAIL, 5);
+    assert_int_equal(h_ck_end(&k, 3000), DSLAB_CHECK_PASS);
     /* No samples at all: a service turned off does not meet 'each'. */
     ck_open(&k, "availability 50% of writes per 1s each");
-    assert_int_equal(h_ck_end(&k, 3000), CHECK_FAIL);
+    assert_int_equal(h_ck_end(&k, 3000), DSLAB_CHECK_FAIL);
     assert_non_null(strstr(k.result.violations[0].message, "no writes at all"));
-    struct diag d;
+    struct dslab_diag d;
     assert_int_not_equal(ck_try(&k, "availability 50% of writes each", &d), 0);
 }
 

@@ -15,46 +15,46 @@
 
 static void test_saturating_helpers(void **state) {
     (void)state;
-    assert_int_equal(time_add_sat(INT64_MAX - 1, 5), INT64_MAX);
-    assert_int_equal(time_add_sat(INT64_MIN + 1, -5), INT64_MIN);
-    assert_int_equal(time_add_sat(7, -9), -2);
-    assert_int_equal(time_sub_sat(INT64_MIN + 1, 5), INT64_MIN);
-    assert_int_equal(time_sub_sat(INT64_MAX - 1, -5), INT64_MAX);
-    assert_int_equal(time_sub_sat(7, 9), -2);
-    assert_int_equal(time_mul_sat(INT64_MAX / 2 + 1, 2), INT64_MAX);
-    assert_int_equal(time_mul_sat(-(INT64_MAX / 2) - 2, 2), INT64_MIN);
-    assert_int_equal(time_mul_sat(3 * NS_PER_S, 1000), 3000 * NS_PER_S);
-    assert_int_equal(time_mul_sat(5, 0), 0);
+    assert_int_equal(dslab_time_add_sat(INT64_MAX - 1, 5), INT64_MAX);
+    assert_int_equal(dslab_time_add_sat(INT64_MIN + 1, -5), INT64_MIN);
+    assert_int_equal(dslab_time_add_sat(7, -9), -2);
+    assert_int_equal(dslab_time_sub_sat(INT64_MIN + 1, 5), INT64_MIN);
+    assert_int_equal(dslab_time_sub_sat(INT64_MAX - 1, -5), INT64_MAX);
+    assert_int_equal(dslab_time_sub_sat(7, 9), -2);
+    assert_int_equal(dslab_time_mul_sat(INT64_MAX / 2 + 1, 2), INT64_MAX);
+    assert_int_equal(dslab_time_mul_sat(-(INT64_MAX / 2) - 2, 2), INT64_MIN);
+    assert_int_equal(dslab_time_mul_sat(3 * DSLAB_NS_PER_S, 1000), 3000 * DSLAB_NS_PER_S);
+    assert_int_equal(dslab_time_mul_sat(5, 0), 0);
 }
 
 static void test_far_deadline_on_a_slow_clock_is_never(void **state) {
     (void)state;
     struct node_clock c;
     clock_init(&c, 0, -100000);
-    assert_int_equal(clock_true_at_mono(&c, INT64_MAX, 0), TIME_NS_NEVER);
-    assert_int_equal(clock_true_at_mono(&c, INT64_MAX - 5, NS_PER_S), TIME_NS_NEVER);
-    clock_set_drift(&c, 2 * NS_PER_S, 100000);
-    assert_int_equal(clock_true_at_mono(&c, INT64_MAX, 2 * NS_PER_S), TIME_NS_NEVER);
+    assert_int_equal(clock_true_at_mono(&c, INT64_MAX, 0), DSLAB_TIME_NS_NEVER);
+    assert_int_equal(clock_true_at_mono(&c, INT64_MAX - 5, DSLAB_NS_PER_S), DSLAB_TIME_NS_NEVER);
+    clock_set_drift(&c, 2 * DSLAB_NS_PER_S, 100000);
+    assert_int_equal(clock_true_at_mono(&c, INT64_MAX, 2 * DSLAB_NS_PER_S), DSLAB_TIME_NS_NEVER);
     /* a near deadline is still exact: 0.9s of clock at 90% rate is 1s */
     clock_init(&c, 0, -100000);
-    assert_int_equal(clock_true_at_mono(&c, 900 * NS_PER_MS, 0), NS_PER_S);
+    assert_int_equal(clock_true_at_mono(&c, 900 * DSLAB_NS_PER_MS, 0), DSLAB_NS_PER_S);
 }
 
-static void far_init(struct node_ctx *ctx, void *state) {
+static void far_init(struct dslab_node_ctx *ctx, void *state) {
     (void)state;
-    ctx_set_timer(ctx, INT64_MAX, 1);
-    ctx_set_timer(ctx, INT64_MAX - 1000, 2);
-    ctx_set_timer(ctx, 10 * NS_PER_MS, 3);
+    dslab_ctx_set_timer(ctx, INT64_MAX, 1);
+    dslab_ctx_set_timer(ctx, INT64_MAX - 1000, 2);
+    dslab_ctx_set_timer(ctx, 10 * DSLAB_NS_PER_MS, 3);
 }
-static void far_on_timer(struct node_ctx *ctx, void *state, uint64_t id, uint64_t tag) {
+static void far_on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t id, uint64_t tag) {
     (void)state, (void)id;
-    if (tag == 3) ctx_set_timer(ctx, INT64_MAX, 1); /* from a mono clock > 0 */
+    if (tag == 3) dslab_ctx_set_timer(ctx, INT64_MAX, 1); /* from a mono clock > 0 */
 }
-static void far_on_message(struct node_ctx *ctx, void *state, int32_t from, const void *m,
+static void far_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *m,
                            size_t len) {
     (void)ctx, (void)state, (void)from, (void)m, (void)len;
 }
-static const struct protocol far_timers = {
+static const struct dslab_protocol far_timers = {
     .name = "far-timers", .init = far_init, .on_message = far_on_message,
     .on_timer = far_on_timer,
 };
@@ -65,19 +65,19 @@ static void test_int64_max_timer_on_slow_clock_finishes(void **state) {
         "name: t\nduration: 2s\nnodes: 2\nprotocol: far-timers\n"
         "clocks: { n1: { drift_ppm: -100000 }, n2: { drift_ppm: 100000 } }\n"
         "faults: [ { at: 1s, clock: n1, drift_ppm: 50000 } ]\n";
-    struct diag d;
-    diag_clear(&d);
-    assert_int_equal(protocol_register(&far_timers, &d), 0);
-    struct scenario *s = scenario_load_buffer(text, strlen(text), "t.yaml", NULL, 0, NULL, &d);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    assert_int_equal(dslab_protocol_register(&far_timers, &d), 0);
+    struct dslab_scenario *s = dslab_scenario_load_buffer(text, strlen(text), "t.yaml", NULL, 0, NULL, &d);
     assert_non_null(s);
-    struct sim *sim = sim_create(s, 1, &d);
+    struct dslab_sim *sim = dslab_sim_create(s, 1, &d);
     assert_non_null(sim);
-    assert_int_equal(sim_run(sim, s->duration_ns, 0), SIM_OK);
-    assert_int_equal(sim_now_ns(sim), s->duration_ns);
-    sim_finish(sim);
-    sim_destroy(sim);
-    scenario_free(s);
-    assert_int_equal(protocol_unregister(&far_timers), 0);
+    assert_int_equal(dslab_sim_run(sim, s->duration_ns, 0), DSLAB_SIM_OK);
+    assert_int_equal(dslab_sim_now_ns(sim), s->duration_ns);
+    dslab_sim_finish(sim);
+    dslab_sim_destroy(sim);
+    dslab_scenario_free(s);
+    assert_int_equal(dslab_protocol_unregister(&far_timers), 0);
 }
 
 H_MAIN(cmocka_unit_test(test_saturating_helpers),

@@ -6,16 +6,16 @@
 #include "harness.h"
 
 static int64_t dur(const char *text) {
-    char err[UNITS_ERR_MAX];
+    char err[DSLAB_UNITS_ERR_MAX];
     int64_t v = -12345;
-    assert_int_equal(units_parse_duration_ns(text, true, &v, err, (int)sizeof err), 0);
+    assert_int_equal(dslab_units_parse_duration_ns(text, true, &v, err, (int)sizeof err), 0);
     return v;
 }
 
 static void dur_fails(const char *text, bool allow_negative, const char *needle) {
-    char err[UNITS_ERR_MAX] = "";
+    char err[DSLAB_UNITS_ERR_MAX] = "";
     int64_t v;
-    assert_int_equal(units_parse_duration_ns(text, allow_negative, &v, err, (int)sizeof err), -1);
+    assert_int_equal(dslab_units_parse_duration_ns(text, allow_negative, &v, err, (int)sizeof err), -1);
     if (!strstr(err, needle)) fail_msg("'%s': error '%s' lacks '%s'", text, err, needle);
 }
 
@@ -55,7 +55,7 @@ static void test_durations_reject_bad_text(void **state) {
 
 static void test_rates_are_kept_as_exact_fractions(void **state) {
     (void)state;
-    char err[UNITS_ERR_MAX];
+    char err[DSLAB_UNITS_ERR_MAX];
     struct units_rate r;
     assert_int_equal(units_parse_rate("100/s", &r, err, (int)sizeof err), 0);
     assert_int_equal(r.count, 1);
@@ -78,7 +78,7 @@ static void test_rates_are_kept_as_exact_fractions(void **state) {
 
 static void test_probabilities_in_ppm_within_zero_and_one(void **state) {
     (void)state;
-    char err[UNITS_ERR_MAX];
+    char err[DSLAB_UNITS_ERR_MAX];
     uint32_t p;
     assert_int_equal(units_parse_probability_ppm("0.001", &p, err, (int)sizeof err), 0);
     assert_int_equal(p, 1000);
@@ -103,34 +103,34 @@ static void test_probabilities_in_ppm_within_zero_and_one(void **state) {
 
 static void test_integers_are_range_checked(void **state) {
     (void)state;
-    char err[UNITS_ERR_MAX];
+    char err[DSLAB_UNITS_ERR_MAX];
     int64_t v;
-    assert_int_equal(units_parse_int("42", 0, 100, &v, err, (int)sizeof err), 0);
+    assert_int_equal(dslab_units_parse_int("42", 0, 100, &v, err, (int)sizeof err), 0);
     assert_int_equal(v, 42);
-    assert_int_equal(units_parse_int("-7", -10, 10, &v, err, (int)sizeof err), 0);
+    assert_int_equal(dslab_units_parse_int("-7", -10, 10, &v, err, (int)sizeof err), 0);
     assert_int_equal(v, -7);
-    assert_int_equal(units_parse_int("101", 0, 100, &v, err, (int)sizeof err), -1);
+    assert_int_equal(dslab_units_parse_int("101", 0, 100, &v, err, (int)sizeof err), -1);
     assert_non_null(strstr(err, "from 0 to 100"));
-    assert_int_equal(units_parse_int("1.5", 0, 100, &v, err, (int)sizeof err), -1);
-    assert_int_equal(units_parse_int("99999999999999999999999", 0, 100, &v, err,
+    assert_int_equal(dslab_units_parse_int("1.5", 0, 100, &v, err, (int)sizeof err), -1);
+    assert_int_equal(dslab_units_parse_int("99999999999999999999999", 0, 100, &v, err,
                                      (int)sizeof err),
                      -1);
     uint64_t u;
-    assert_int_equal(units_parse_u64("18446744073709551615", &u, err, (int)sizeof err), 0);
+    assert_int_equal(dslab_units_parse_u64("18446744073709551615", &u, err, (int)sizeof err), 0);
     assert_true(u == UINT64_MAX);
-    assert_int_equal(units_parse_u64("18446744073709551616", &u, err, (int)sizeof err), -1);
-    assert_int_equal(units_parse_u64("-1", &u, err, (int)sizeof err), -1);
+    assert_int_equal(dslab_units_parse_u64("18446744073709551616", &u, err, (int)sizeof err), -1);
+    assert_int_equal(dslab_units_parse_u64("-1", &u, err, (int)sizeof err), -1);
 }
 
 static void test_booleans_and_weights(void **state) {
     (void)state;
-    char err[UNITS_ERR_MAX];
+    char err[DSLAB_UNITS_ERR_MAX];
     bool b = false;
-    assert_int_equal(units_parse_bool("yes", &b, err, (int)sizeof err), 0);
+    assert_int_equal(dslab_units_parse_bool("yes", &b, err, (int)sizeof err), 0);
     assert_true(b);
-    assert_int_equal(units_parse_bool("off", &b, err, (int)sizeof err), 0);
+    assert_int_equal(dslab_units_parse_bool("off", &b, err, (int)sizeof err), 0);
     assert_false(b);
-    assert_int_equal(units_parse_bool("maybe", &b, err, (int)sizeof err), -1);
+    assert_int_equal(dslab_units_parse_bool("maybe", &b, err, (int)sizeof err), -1);
     uint64_t w;
     assert_int_equal(units_parse_decimal_micro("0.5", 1000000000, &w, err, (int)sizeof err), 0);
     assert_int_equal(w, 500000);

@@ -39,7 +39,7 @@ static const char scenario_text[] =
     "  - { at: 2.9s, say: \"The network is about to split.\", pause: true }\n";
 
 struct fixture {
-    struct scenario *sc;
+    struct dslab_scenario *sc;
     struct viz_options opt;
     SDL_Surface *surf;
     SDL_Renderer *ren;
@@ -49,9 +49,9 @@ struct fixture {
 static int setup(void **state) {
     struct fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    struct diag d;
-    diag_clear(&d);
-    f->sc = scenario_load_buffer(scenario_text, strlen(scenario_text), "viz-test.yaml", NULL, 0,
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    f->sc = dslab_scenario_load_buffer(scenario_text, strlen(scenario_text), "viz-test.yaml", NULL, 0,
                                  NULL, &d);
     if (!f->sc) fail_msg("%s", d.message);
     SDL_setenv("SDL_VIDEODRIVER", "dummy", 1);
@@ -73,7 +73,7 @@ static int teardown(void **state) {
     viz_app_deinit(&f->app);
     SDL_DestroyRenderer(f->ren);
     SDL_FreeSurface(f->surf);
-    scenario_free(f->sc);
+    dslab_scenario_free(f->sc);
     TTF_Quit();
     SDL_Quit();
     free(f);
@@ -115,13 +115,13 @@ static void test_crashed_node_is_drawn_grey_with_a_cross(void **state) {
     struct fixture *f = *state;
     float x, y, r;
     cluster_node_pos(&f->app, 3, &x, &y, &r);
-    render_at(f, 1500 * NS_PER_MS); /* n4 is down */
-    assert_int_equal(sim_node_status(f->app.model.cursor, 3), NODE_CRASHED);
+    render_at(f, 1500 * DSLAB_NS_PER_MS); /* n4 is down */
+    assert_int_equal(dslab_sim_node_status(f->app.model.cursor, 3), DSLAB_NODE_CRASHED);
     /* Inside the disc, off the cross: the crashed grey. */
     assert_true(near_colour(pixel(f, x + r * 0.75f, y), 0x5b6170, 6));
     /* On the cross's arm: the dark stroke. */
     assert_true(near_colour(pixel(f, x + r * 0.3f, y + r * 0.3f), 0x1b1f27, 12));
-    render_at(f, 500 * NS_PER_MS); /* n4 is up: not grey */
+    render_at(f, 500 * DSLAB_NS_PER_MS); /* n4 is up: not grey */
     assert_false(near_colour(pixel(f, x + r * 0.75f, y), 0x5b6170, 6));
 }
 
@@ -131,15 +131,15 @@ static void test_partition_draws_cut_links(void **state) {
     cluster_node_pos(&f->app, 0, &x1, &y1, &r); /* n1: one side */
     cluster_node_pos(&f->app, 2, &x3, &y3, &r); /* n3: the other */
     float mx = (x1 + x3) / 2, my = (y1 + y3) / 2;
-    render_at(f, 2500 * NS_PER_MS);
+    render_at(f, 2500 * DSLAB_NS_PER_MS);
     assert_false(f->app.model.any_link_down);
     assert_int_equal(count_colour(f, mx, my, 4, 0xD55E00, 20), 0);
-    render_at(f, 4 * NS_PER_S);
+    render_at(f, 4 * DSLAB_NS_PER_S);
     assert_true(f->app.model.any_link_down);
     assert_false(viz_model_link_up(&f->app.model, 0, 2));
     /* The cut mark (a vermillion cross) sits on the middle of the link. */
     assert_true(count_colour(f, mx, my, 4, 0xD55E00, 20) >= 5);
-    render_at(f, 7500 * NS_PER_MS); /* healed */
+    render_at(f, 7500 * DSLAB_NS_PER_MS); /* healed */
     assert_int_equal(count_colour(f, mx, my, 4, 0xD55E00, 20), 0);
 }
 
@@ -163,21 +163,21 @@ static void test_violation_marker_is_red_at_its_time(void **state) {
 static void test_rewinding_shows_the_same_state(void **state) {
     struct fixture *f = *state;
     struct viz_model *m = &f->app.model;
-    viz_app_seek(&f->app, 3200 * NS_PER_MS);
+    viz_app_seek(&f->app, 3200 * DSLAB_NS_PER_MS);
     int32_t ev = m->ev_count;
     char before[5][VIZ_DESCRIBE_MAX];
     int64_t wall[5];
     for (int i = 0; i < 5; i++) {
         memcpy(before[i], m->describe[i], VIZ_DESCRIBE_MAX);
-        wall[i] = sim_node_wall_ns(m->cursor, i);
+        wall[i] = dslab_sim_node_wall_ns(m->cursor, i);
     }
-    viz_app_seek(&f->app, 5 * NS_PER_S);
+    viz_app_seek(&f->app, 5 * DSLAB_NS_PER_S);
     assert_true(m->ev_count > ev);
-    viz_app_seek(&f->app, 3200 * NS_PER_MS); /* back: a re-run from 0 */
+    viz_app_seek(&f->app, 3200 * DSLAB_NS_PER_MS); /* back: a re-run from 0 */
     assert_int_equal(m->ev_count, ev);
     for (int i = 0; i < 5; i++) {
         assert_string_equal(before[i], m->describe[i]);
-        assert_int_equal(wall[i], sim_node_wall_ns(m->cursor, i));
+        assert_int_equal(wall[i], dslab_sim_node_wall_ns(m->cursor, i));
     }
 }
 
@@ -207,7 +207,7 @@ static void mouse(struct fixture *f, uint32_t type, float x, float y) {
 
 static void test_click_node_and_key_c_crashes_it(void **state) {
     struct fixture *f = *state;
-    render_at(f, 500 * NS_PER_MS);
+    render_at(f, 500 * DSLAB_NS_PER_MS);
     float x, y, r;
     cluster_node_pos(&f->app, 1, &x, &y, &r);
     mouse(f, SDL_MOUSEBUTTONDOWN, x, y);
@@ -216,15 +216,15 @@ static void test_click_node_and_key_c_crashes_it(void **state) {
     assert_int_equal(f->app.sel_index, 1);
     key(f, SDLK_c, 0);
     assert_int_equal(f->app.model.interventions_count, 1);
-    assert_int_equal(sim_node_status(f->app.model.cursor, 1), NODE_CRASHED);
-    assert_int_equal(f->app.model.now_ns, 500 * NS_PER_MS); /* still at the same moment */
-    render_at(f, 600 * NS_PER_MS);
+    assert_int_equal(dslab_sim_node_status(f->app.model.cursor, 1), DSLAB_NODE_CRASHED);
+    assert_int_equal(f->app.model.now_ns, 500 * DSLAB_NS_PER_MS); /* still at the same moment */
+    render_at(f, 600 * DSLAB_NS_PER_MS);
     assert_true(near_colour(pixel(f, x + r * 0.75f, y), 0x5b6170, 6));
 }
 
 static void test_drag_between_nodes_cuts_the_link(void **state) {
     struct fixture *f = *state;
-    render_at(f, 500 * NS_PER_MS);
+    render_at(f, 500 * DSLAB_NS_PER_MS);
     float x0, y0, x2, y2, r;
     cluster_node_pos(&f->app, 0, &x0, &y0, &r);
     cluster_node_pos(&f->app, 2, &x2, &y2, &r);
@@ -240,7 +240,7 @@ static void test_drag_between_nodes_cuts_the_link(void **state) {
 
 static void test_step_back_and_forward_by_one_event(void **state) {
     struct fixture *f = *state;
-    viz_app_seek(&f->app, 1 * NS_PER_S);
+    viz_app_seek(&f->app, 1 * DSLAB_NS_PER_S);
     int32_t ev = f->app.model.ev_count;
     key(f, SDLK_RIGHT, 0);
     assert_int_equal(f->app.model.ev_count, ev + 1);
@@ -251,7 +251,7 @@ static void test_step_back_and_forward_by_one_event(void **state) {
 
 static void test_playback_stops_at_a_pausing_narration(void **state) {
     struct fixture *f = *state;
-    viz_app_seek(&f->app, 2500 * NS_PER_MS);
+    viz_app_seek(&f->app, 2500 * DSLAB_NS_PER_MS);
     key(f, SDLK_SPACE, 0);
     assert_true(f->app.playing);
     for (int i = 0; i < 100 && f->app.playing; i++) {
@@ -259,11 +259,11 @@ static void test_playback_stops_at_a_pausing_narration(void **state) {
     }
     assert_false(f->app.playing);
     assert_true(f->app.narration_hold);
-    assert_int_equal(f->app.model.now_ns, 2900 * NS_PER_MS);
+    assert_int_equal(f->app.model.now_ns, 2900 * DSLAB_NS_PER_MS);
     key(f, SDLK_SPACE, 0); /* continue past it */
     assert_true(f->app.playing);
     viz_playback_tick(&f->app, 0.5);
-    assert_true(f->app.model.now_ns > 2900 * NS_PER_MS);
+    assert_true(f->app.model.now_ns > 2900 * DSLAB_NS_PER_MS);
 }
 
 /* The recording reads typed reports: the role's class (not its text) and
@@ -274,33 +274,33 @@ static void test_recording_reads_typed_role_and_term(void **state) {
     (void)state;
     struct recording rec;
     rec_init(&rec, 2);
-    struct trace_event ev;
+    struct dslab_trace_event ev;
     memset(&ev, 0, sizeof ev);
-    ev.kind = TRACE_ANNOTATE;
+    ev.kind = DSLAB_TRACE_ANNOTATE;
     ev.node = 1;
     ev.peer = -1;
     ev.tag = "role";
     ev.text = "primary"; /* the text says primary, the class says backup */
     ev.a = 1;
-    ev.annotation = ANNOTATION_ROLE;
-    ev.role = ROLE_BACKUP;
+    ev.annotation = DSLAB_ANNOTATION_ROLE;
+    ev.role = DSLAB_ROLE_BACKUP;
     rec_sink(&rec, &ev);
     ev.id = 1;
     ev.tag = "epoch";
     ev.text = "epoch 2";
     ev.a = 2;
-    ev.annotation = ANNOTATION_TERM;
-    ev.role = ROLE_NONE;
+    ev.annotation = DSLAB_ANNOTATION_TERM;
+    ev.role = DSLAB_ROLE_NONE;
     rec_sink(&rec, &ev);
-    assert_int_equal(rec_node_role_class(&rec, 1, 2), ROLE_BACKUP);
+    assert_int_equal(rec_node_role_class(&rec, 1, 2), DSLAB_ROLE_BACKUP);
     assert_int_equal(role_look_of(rec_node_role_class(&rec, 1, 2)), LOOK_FOLLOWER);
     assert_string_equal(rec_node_role(&rec, 1, 2), "primary");
     assert_int_equal(rec_node_term(&rec, 1, 2), 2);
     assert_int_equal(rec_node_term(&rec, 1, 1), 1);
-    assert_int_equal(rec_node_role_class(&rec, 0, 2), ROLE_NONE);
-    assert_int_equal(role_look_of(ROLE_COORDINATOR), LOOK_LEADER);
-    assert_int_equal(role_look_of(ROLE_PRIMARY), LOOK_LEADER);
-    assert_int_equal(role_look_of(ROLE_OTHER), LOOK_OTHER);
+    assert_int_equal(rec_node_role_class(&rec, 0, 2), DSLAB_ROLE_NONE);
+    assert_int_equal(role_look_of(DSLAB_ROLE_COORDINATOR), LOOK_LEADER);
+    assert_int_equal(role_look_of(DSLAB_ROLE_PRIMARY), LOOK_LEADER);
+    assert_int_equal(role_look_of(DSLAB_ROLE_OTHER), LOOK_OTHER);
     rec_free(&rec);
 }
 

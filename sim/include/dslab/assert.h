@@ -17,6 +17,9 @@
 #ifndef DSLAB_ASSERT_H
 #define DSLAB_ASSERT_H
 
+/* Exported from libdslab.a (docs/ARCHITECTURE.md, "Public API"). */
+#pragma GCC visibility push(default)
+
 /* Prints "file:line: dslab invariant violated: cond" and aborts. */
 _Noreturn void dslab_assert_fail(const char *file, int line, const char *cond);
 
@@ -28,5 +31,7 @@ _Noreturn void dslab_assert_fail(const char *file, int line, const char *cond);
 #else
 #define DSLAB_ASSERT_EXPENSIVE 0
 #endif
+
+#pragma GCC visibility pop
 
 #endif

@@ -15,7 +15,10 @@
 #include "dslab/diag.h"
 #include "dslab/scenario.h"
 
-struct determinism_result {
+/* Exported from libdslab.a (docs/ARCHITECTURE.md, "Public API"). */
+#pragma GCC visibility push(default)
+
+struct dslab_determinism_result {
     bool same;
     uint64_t hash;   /* the trace hash (trace_hasher, trace.h) of run 1 */
     uint64_t events; /* trace events that agreed */
@@ -30,7 +33,9 @@ struct determinism_result {
 /* Returns 0 with *r filled, or -1 with diag set (the scenario cannot be
  * simulated, a run hit its event budget or a limit). until_ns <= 0: the
  * scenario's duration. */
-int determinism_check(const struct scenario *s, uint64_t seed, int64_t until_ns,
-                      struct determinism_result *r, struct diag *diag);
+int dslab_determinism_check(const struct dslab_scenario *s, uint64_t seed, int64_t until_ns,
+                      struct dslab_determinism_result *r, struct dslab_diag *diag);
+
+#pragma GCC visibility pop
 
 #endif

@@ -11,29 +11,32 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Exported from libdslab.a (docs/ARCHITECTURE.md, "Public API"). */
+#pragma GCC visibility push(default)
+
 /* The value of a key never written, and of a read that returned nothing. */
-#define HISTORY_NIL INT64_MIN
+#define DSLAB_HISTORY_NIL INT64_MIN
 
-enum op_fn {
-    OP_READ,
-    OP_WRITE,
-    OP_CAS,     /* compare `expected`, set `value` */
-    OP_APPEND,  /* kv models of external histories */
-    OP_ACQUIRE, /* mutex models */
-    OP_RELEASE,
+enum dslab_op_fn {
+    DSLAB_OP_READ,
+    DSLAB_OP_WRITE,
+    DSLAB_OP_CAS,     /* compare `expected`, set `value` */
+    DSLAB_OP_APPEND,  /* kv models of external histories */
+    DSLAB_OP_ACQUIRE, /* mutex models */
+    DSLAB_OP_RELEASE,
 };
 
-enum op_type {
-    OP_INVOKE,
-    OP_OK,
-    OP_FAIL,
-    OP_INFO,
+enum dslab_op_type {
+    DSLAB_OP_INVOKE,
+    DSLAB_OP_OK,
+    DSLAB_OP_FAIL,
+    DSLAB_OP_INFO,
 };
 
-struct history_op {
+struct dslab_history_op {
     uint64_t op_id;   /* the invoke and its completion share it */
-    enum op_type type;
-    enum op_fn fn;
+    enum dslab_op_type type;
+    enum dslab_op_fn fn;
     int32_t client;
     int32_t node;     /* node the request was (last) sent to, -1 if none */
     int64_t key;
@@ -43,18 +46,20 @@ struct history_op {
     uint64_t trace_id;/* trace event id of this record (evidence) */
 };
 
-struct history {
-    struct history_op *ops; /* owned, in time order */
+struct dslab_history {
+    struct dslab_history_op *ops; /* owned, in time order */
     size_t count;
     size_t capacity;
 };
 
-void history_init(struct history *h);
-void history_deinit(struct history *h);
+void dslab_history_init(struct dslab_history *h);
+void dslab_history_deinit(struct dslab_history *h);
 /* Appends a copy; returns 0 or -1 when out of memory. */
-int history_append(struct history *h, const struct history_op *op);
+int dslab_history_append(struct dslab_history *h, const struct dslab_history_op *op);
 
-const char *op_fn_name(enum op_fn fn);
-const char *op_type_name(enum op_type type);
+const char *dslab_op_fn_name(enum dslab_op_fn fn);
+const char *dslab_op_type_name(enum dslab_op_type type);
+
+#pragma GCC visibility pop
 
 #endif

@@ -9,7 +9,12 @@
 #ifndef DSLAB_HOST_CLOCK_H
 #define DSLAB_HOST_CLOCK_H
 
+/* Exported from libdslab.a (docs/ARCHITECTURE.md, "Public API"). */
+#pragma GCC visibility push(default)
+
 /* Seconds on CLOCK_MONOTONIC: only differences mean anything. */
-double host_clock_s(void);
+double dslab_host_clock_s(void);
+
+#pragma GCC visibility pop
 
 #endif

@@ -17,49 +17,54 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* Exported from libdslab.a (docs/ARCHITECTURE.md, "Public API"). */
+#pragma GCC visibility push(default)
+
 /* The length (1-4) of the valid UTF-8 sequence at s[0..len), or 0 when
  * s[0] does not start one (len must be at least 1). */
-int utf8_sequence_len(const unsigned char *s, size_t len);
+int dslab_utf8_sequence_len(const unsigned char *s, size_t len);
 
 /* Writes the JSON string literal of s[0..len) (with its quotes) into buf,
  * snprintf style: at most size bytes including a NUL (buf may be NULL when
  * size is 0); returns the full length, so a caller can size a buffer. */
-size_t json_escape(const char *s, size_t len, char *buf, size_t size);
+size_t dslab_json_escape(const char *s, size_t len, char *buf, size_t size);
 /* Writes the literal of a NUL-terminated string (NULL writes ""). */
-void json_write_string(FILE *out, const char *s);
+void dslab_json_write_string(FILE *out, const char *s);
 
 /* A streaming writer: commas, nesting and escaping are its business, the
  * caller says what comes next. No spaces or newlines are written (the
- * caller ends the document with jw_end_document). Nesting beyond
- * JSON_WRITER_DEPTH_MAX is a programming error: it is clamped, never an
+ * caller ends the document with dslab_jw_end_document). Nesting beyond
+ * DSLAB_JSON_WRITER_DEPTH_MAX is a programming error: it is clamped, never an
  * overflow. */
-#define JSON_WRITER_DEPTH_MAX 32
-struct json_writer {
+#define DSLAB_JSON_WRITER_DEPTH_MAX 32
+struct dslab_json_writer {
     FILE *out;                              /* borrowed */
     int depth;
-    bool need_comma[JSON_WRITER_DEPTH_MAX + 1];
+    bool need_comma[DSLAB_JSON_WRITER_DEPTH_MAX + 1];
     bool after_key;
 };
-void jw_init(struct json_writer *w, FILE *out);
-void jw_object_begin(struct json_writer *w);
-void jw_object_end(struct json_writer *w);
-void jw_array_begin(struct json_writer *w);
-void jw_array_end(struct json_writer *w);
+void dslab_jw_init(struct dslab_json_writer *w, FILE *out);
+void dslab_jw_object_begin(struct dslab_json_writer *w);
+void dslab_jw_object_end(struct dslab_json_writer *w);
+void dslab_jw_array_begin(struct dslab_json_writer *w);
+void dslab_jw_array_end(struct dslab_json_writer *w);
 /* The key of the next member of the current object. */
-void jw_key(struct json_writer *w, const char *key);
-void jw_string(struct json_writer *w, const char *s);
-void jw_int(struct json_writer *w, int64_t v);
-void jw_uint(struct json_writer *w, uint64_t v);
-void jw_bool(struct json_writer *w, bool v);
+void dslab_jw_key(struct dslab_json_writer *w, const char *key);
+void dslab_jw_string(struct dslab_json_writer *w, const char *s);
+void dslab_jw_int(struct dslab_json_writer *w, int64_t v);
+void dslab_jw_uint(struct dslab_json_writer *w, uint64_t v);
+void dslab_jw_bool(struct dslab_json_writer *w, bool v);
 /* milli / 1000 with exactly three decimals ("1.250", "-0.001"): scores. */
-void jw_thousandths(struct json_writer *w, int64_t milli);
-/* A member of the current object: jw_key then the value. */
-void jw_member_string(struct json_writer *w, const char *key, const char *s);
-void jw_member_int(struct json_writer *w, const char *key, int64_t v);
-void jw_member_uint(struct json_writer *w, const char *key, uint64_t v);
-void jw_member_bool(struct json_writer *w, const char *key, bool v);
-void jw_null(struct json_writer *w);
+void dslab_jw_thousandths(struct dslab_json_writer *w, int64_t milli);
+/* A member of the current object: dslab_jw_key then the value. */
+void dslab_jw_member_string(struct dslab_json_writer *w, const char *key, const char *s);
+void dslab_jw_member_int(struct dslab_json_writer *w, const char *key, int64_t v);
+void dslab_jw_member_uint(struct dslab_json_writer *w, const char *key, uint64_t v);
+void dslab_jw_member_bool(struct dslab_json_writer *w, const char *key, bool v);
+void dslab_jw_null(struct dslab_json_writer *w);
 /* Ends a top-level document with a newline. */
-void jw_end_document(struct json_writer *w);
+void dslab_jw_end_document(struct dslab_json_writer *w);
+
+#pragma GCC visibility pop
 
 #endif

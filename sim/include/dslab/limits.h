@@ -5,11 +5,14 @@
 #ifndef DSLAB_LIMITS_H
 #define DSLAB_LIMITS_H
 
+/* Exported from libdslab.a (docs/ARCHITECTURE.md, "Public API"). */
+#pragma GCC visibility push(default)
+
 /* Partitions are kept as an N x N bit matrix: 12.5 MB at 10,000 nodes. */
 #define DSLAB_NODES_MAX 10000
 /* Node names appear in traces, errors and on screen; 31 chars is plenty. */
 #define DSLAB_NAME_MAX 32
-/* Protocols registered at run time (protocol_register, dslab/node.h): an
+/* Protocols registered at run time (dslab_protocol_register, dslab/node.h): an
  * embedding program or a test adds a handful; a fixed table needs no
  * allocation and keeps lookup a short scan. */
 #define DSLAB_PROTOCOLS_REGISTERED_MAX 64
@@ -61,5 +64,7 @@
 #define DSLAB_STORE_VALUE_BYTES_MAX (1024 * 1024)
 /* Trace annotation text (copied into the trace). */
 #define DSLAB_ANNOTATION_MAX 160
+
+#pragma GCC visibility pop
 
 #endif

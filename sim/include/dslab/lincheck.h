@@ -6,7 +6,7 @@
  * line); each keeps its own rules for failed and indeterminate operations.
  * The search (Wing-Gong/Lowe with a state cache, per key for kv) has a
  * budget of cached states per key; when it runs out the verdict is
- * LINCHECK_UNKNOWN rather than a hang. Library code: nothing is printed,
+ * DSLAB_LINCHECK_UNKNOWN rather than a hang. Library code: nothing is printed,
  * errors come back in a diag ("file:line:col: message"). */
 #ifndef DSLAB_LINCHECK_H
 #define DSLAB_LINCHECK_H
@@ -17,41 +17,44 @@
 
 #include "dslab/diag.h"
 
+/* Exported from libdslab.a (docs/ARCHITECTURE.md, "Public API"). */
+#pragma GCC visibility push(default)
+
 /* History files larger than this are refused (the biggest known is 4 MiB). */
-#define LINCHECK_FILE_BYTES_MAX (64 * 1024 * 1024)
+#define DSLAB_LINCHECK_FILE_BYTES_MAX (64 * 1024 * 1024)
 /* Default search budget: cached states per key, 1,000,000 or 16 per
  * operation of the key, whichever is larger (about 100 bytes a state: a
  * 100,000-operation register history may use 1.6M states, ~200 MB). The
  * search also stops at a memory bound (1 GiB per key). An explicit budget
  * (--budget N) is used as given, 1..LINCHECK_STATES_MAX. */
-#define LINCHECK_STATES_DEFAULT 1000000u
-#define LINCHECK_STATES_PER_OP 16u
-#define LINCHECK_STATES_MAX 1000000000u
+#define DSLAB_LINCHECK_STATES_DEFAULT 1000000u
+#define DSLAB_LINCHECK_STATES_PER_OP 16u
+#define DSLAB_LINCHECK_STATES_MAX 1000000000u
 
-enum lincheck_model {
-    LINCHECK_MODEL_REGISTER,
-    LINCHECK_MODEL_CAS_REGISTER,
-    LINCHECK_MODEL_KV,
-    LINCHECK_MODEL_MUTEX,
+enum dslab_lincheck_model {
+    DSLAB_LINCHECK_MODEL_REGISTER,
+    DSLAB_LINCHECK_MODEL_CAS_REGISTER,
+    DSLAB_LINCHECK_MODEL_KV,
+    DSLAB_LINCHECK_MODEL_MUTEX,
 };
 
-enum lincheck_verdict {
-    LINCHECK_LINEARIZABLE,
-    LINCHECK_NOT_LINEARIZABLE,
-    LINCHECK_UNKNOWN,
+enum dslab_lincheck_verdict {
+    DSLAB_LINCHECK_LINEARIZABLE,
+    DSLAB_LINCHECK_NOT_LINEARIZABLE,
+    DSLAB_LINCHECK_UNKNOWN,
 };
 
-struct lincheck_options {
-    enum lincheck_model model;
+struct dslab_lincheck_options {
+    enum dslab_lincheck_model model;
     /* Initial value of the register / every key: "nil", an integer, a
      * string for string-valued kv histories, "free"/"held" for a mutex.
      * NULL: the format's default (nil; "" for string kv; free). Borrowed. */
     const char *initial;
-    uint64_t states_max; /* per key; 0 = the default (see LINCHECK_STATES_DEFAULT) */
+    uint64_t states_max; /* per key; 0 = the default (see DSLAB_LINCHECK_STATES_DEFAULT) */
 };
 
-struct lincheck_result {
-    enum lincheck_verdict verdict;
+struct dslab_lincheck_result {
+    enum dslab_lincheck_verdict verdict;
     char format[16];          /* "jepsen-log", "edn", "kv-txt" */
     size_t ops_count;         /* operations after dropping failed ones */
     size_t keys_count;        /* partitions (1 unless kv) */
@@ -59,7 +62,7 @@ struct lincheck_result {
     size_t keys_unknown;
     uint64_t states_total;    /* cache entries of the deciding search of each key */
     uint64_t states_all_rounds; /* including the smaller searches before (work) */
-    /* LINCHECK_NOT_LINEARIZABLE: the first operation that cannot be
+    /* DSLAB_LINCHECK_NOT_LINEARIZABLE: the first operation that cannot be
      * linearized (on the first failing key, cheapest keys checked first). */
     char key[96];             /* "" for single-value models */
     char op[256];             /* e.g. "read -> 2" */
@@ -71,7 +74,7 @@ struct lincheck_result {
     char last_op[256];        /* the last op of that prefix ("" if none) */
     int64_t last_process;
     int last_line;
-    /* LINCHECK_UNKNOWN: the first undecided key, the states its last search
+    /* DSLAB_LINCHECK_UNKNOWN: the first undecided key, the states its last search
      * reached, its budget, and what stopped it. */
     char unknown_key[96];
     uint64_t unknown_states;
@@ -80,16 +83,18 @@ struct lincheck_result {
 };
 
 /* "register", "cas-register", "kv", "mutex". Returns 0 or -1. */
-int lincheck_model_parse(const char *name, enum lincheck_model *out);
+int dslab_lincheck_model_parse(const char *name, enum dslab_lincheck_model *out);
 
 /* Checks a file. Returns 0 with `out` filled, or -1 with `diag` set (bad
  * input: unreadable or malformed file, an operation the model lacks, a bad
  * --initial). */
-int lincheck_file(const char *path, const struct lincheck_options *opt,
-                  struct lincheck_result *out, struct diag *diag);
+int dslab_lincheck_file(const char *path, const struct dslab_lincheck_options *opt,
+                  struct dslab_lincheck_result *out, struct dslab_diag *diag);
 /* Same on a buffer; `name` is used in diagnostics. */
-int lincheck_buffer(const char *text, size_t len, const char *name,
-                    const struct lincheck_options *opt, struct lincheck_result *out,
-                    struct diag *diag);
+int dslab_lincheck_buffer(const char *text, size_t len, const char *name,
+                    const struct dslab_lincheck_options *opt, struct dslab_lincheck_result *out,
+                    struct dslab_diag *diag);
+
+#pragma GCC visibility pop
 
 #endif

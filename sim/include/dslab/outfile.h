@@ -21,11 +21,11 @@
  * link to nothing is an error.
  *
  * Usage:
- *     struct outfile o;
- *     if (outfile_open(&o, path, &diag) < 0) ...;   // diag says why
+ *     struct dslab_outfile o;
+ *     if (dslab_outfile_open(&o, path, &diag) < 0) ...;   // diag says why
  *     fprintf(o.f, ...);
- *     if (outfile_commit(&o, &diag) < 0) ...;       // a write error, e.g. ENOSPC
- * or outfile_abort(&o) to drop what was written (the target is untouched
+ *     if (dslab_outfile_commit(&o, &diag) < 0) ...;       // a write error, e.g. ENOSPC
+ * or dslab_outfile_abort(&o) to drop what was written (the target is untouched
  * when it is a regular file). commit and abort always close o.f (never
  * standard output). Not thread-safe for the same path; no globals. */
 #ifndef DSLAB_OUTFILE_H
@@ -35,31 +35,36 @@
 
 #include "dslab/diag.h"
 
-/* Longest target or temporary path (a symlink's target resolved). */
-#define OUTFILE_PATH_MAX 4096
+/* Exported from libdslab.a (docs/ARCHITECTURE.md, "Public API"). */
+#pragma GCC visibility push(default)
 
-enum outfile_kind {
-    OUTFILE_ATOMIC,  /* temporary + rename */
-    OUTFILE_THROUGH, /* written in place: a device or a FIFO */
-    OUTFILE_STDOUT,  /* "-" */
+/* Longest target or temporary path (a symlink's target resolved). */
+#define DSLAB_OUTFILE_PATH_MAX 4096
+
+enum dslab_outfile_kind {
+    DSLAB_OUTFILE_ATOMIC,  /* temporary + rename */
+    DSLAB_OUTFILE_THROUGH, /* written in place: a device or a FIFO */
+    DSLAB_OUTFILE_STDOUT,  /* "-" */
 };
 
-struct outfile {
+struct dslab_outfile {
     FILE *f; /* write here; NULL after commit or abort */
-    enum outfile_kind kind;
-    char path[OUTFILE_PATH_MAX];   /* as given, for messages */
-    char target[OUTFILE_PATH_MAX]; /* the file replaced (a link's target) */
-    char tmp[OUTFILE_PATH_MAX];    /* the temporary (OUTFILE_ATOMIC) */
+    enum dslab_outfile_kind kind;
+    char path[DSLAB_OUTFILE_PATH_MAX];   /* as given, for messages */
+    char target[DSLAB_OUTFILE_PATH_MAX]; /* the file replaced (a link's target) */
+    char tmp[DSLAB_OUTFILE_PATH_MAX];    /* the temporary (DSLAB_OUTFILE_ATOMIC) */
 };
 
 /* Opens `path` for writing ("-" = standard output). Returns 0, or -1 with
  * diag set ("cannot write: ..."). */
-int outfile_open(struct outfile *o, const char *path, struct diag *diag);
-/* Flushes (and for OUTFILE_ATOMIC syncs and renames). Returns 0, or -1
+int dslab_outfile_open(struct dslab_outfile *o, const char *path, struct dslab_diag *diag);
+/* Flushes (and for DSLAB_OUTFILE_ATOMIC syncs and renames). Returns 0, or -1
  * with diag set; on failure a regular target keeps its old content and the
  * temporary is removed. */
-int outfile_commit(struct outfile *o, struct diag *diag);
+int dslab_outfile_commit(struct dslab_outfile *o, struct dslab_diag *diag);
 /* Closes without replacing the target; removes the temporary. */
-void outfile_abort(struct outfile *o);
+void dslab_outfile_abort(struct dslab_outfile *o);
+
+#pragma GCC visibility pop
 
 #endif

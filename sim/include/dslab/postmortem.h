@@ -19,21 +19,24 @@
 #include "dslab/diag.h"
 #include "dslab/scenario.h"
 
+/* Exported from libdslab.a (docs/ARCHITECTURE.md, "Public API"). */
+#pragma GCC visibility push(default)
+
 /* Trace events cited as evidence that are collected (the rest: "(not
  * collected)"). */
-#define POSTMORTEM_EVIDENCE_MAX 256
+#define DSLAB_POSTMORTEM_EVIDENCE_MAX 256
 
-struct postmortem; /* opaque: the two runs and the evidence */
+struct dslab_postmortem; /* opaque: the two runs and the evidence */
 
 /* Runs sc (borrowed: it must outlive the result) twice with seed. Returns
  * the result, or NULL with diag set (a run could not be created, out of
  * memory). */
-struct postmortem *postmortem_run(const struct scenario *sc, uint64_t seed, struct diag *diag);
+struct dslab_postmortem *dslab_postmortem_run(const struct dslab_scenario *sc, uint64_t seed, struct dslab_diag *diag);
 
 /* Figures: `draw` writes a PNG of the run (scenario file, seed) at at_ns
  * (-1: the whole run) to png_path and returns 0, or returns -1 and the
  * report leaves that figure out. */
-struct postmortem_figures {
+struct dslab_postmortem_figures {
     int (*draw)(void *user, const char *png_path, int64_t at_ns);
     void *user;
 };
@@ -41,8 +44,10 @@ struct postmortem_figures {
 /* Writes the report (Markdown) to out. `file` is the scenario file as the
  * reader should run it again; `dir` is where the report and its figures go.
  * figures NULL: the report says the visualiser was not built. */
-void postmortem_write(FILE *out, const struct postmortem *pm, const char *file, const char *dir,
-                      const struct postmortem_figures *figures);
-void postmortem_free(struct postmortem *pm);
+void dslab_postmortem_write(FILE *out, const struct dslab_postmortem *pm, const char *file, const char *dir,
+                      const struct dslab_postmortem_figures *figures);
+void dslab_postmortem_free(struct dslab_postmortem *pm);
+
+#pragma GCC visibility pop
 
 #endif

@@ -1,11 +1,11 @@
 /* scenario.h: a scenario as the simulator consumes it.
  *
  * A scenario file (YAML, docs/SCENARIO_FORMAT.md) is loaded into this plain
- * struct by scenario_load(); nothing in sim/ reads YAML. Node references are
+ * struct by dslab_scenario_load(); nothing in sim/ reads YAML. Node references are
  * resolved to indices (0-based, in declaration order) at load time, and
  * every entry keeps its 1-based source line and column so later errors can
- * point at the file. Ownership: everything reachable from a struct scenario
- * is owned by it and freed by scenario_free(). */
+ * point at the file. Ownership: everything reachable from a struct dslab_scenario
+ * is owned by it and freed by dslab_scenario_free(). */
 #ifndef DSLAB_SCENARIO_H
 #define DSLAB_SCENARIO_H
 
@@ -17,71 +17,74 @@
 #include "dslab/latency.h"
 #include "dslab/limits.h"
 
-struct src_pos {
+/* Exported from libdslab.a (docs/ARCHITECTURE.md, "Public API"). */
+#pragma GCC visibility push(default)
+
+struct dslab_src_pos {
     int line; /* 1-based, 0 = not from a file (default or --set) */
     int col;
 };
 
-struct link_params {
-    struct latency_dist latency;
+struct dslab_link_params {
+    struct dslab_latency_dist latency;
     uint32_t loss_ppm;      /* probability a message is lost, parts per million */
     uint32_t duplicate_ppm; /* probability a message is delivered twice */
 };
 
 /* Which fields of a link change a fault sets (bit mask). */
-enum link_field {
-    LINK_FIELD_LATENCY = 1u << 0,
-    LINK_FIELD_LOSS = 1u << 1,
-    LINK_FIELD_DUPLICATE = 1u << 2,
+enum dslab_link_field {
+    DSLAB_LINK_FIELD_LATENCY = 1u << 0,
+    DSLAB_LINK_FIELD_LOSS = 1u << 1,
+    DSLAB_LINK_FIELD_DUPLICATE = 1u << 2,
 };
 
-struct scenario_network {
-    struct link_params link; /* every link, before overrides */
+struct dslab_scenario_network {
+    struct dslab_link_params link; /* every link, before overrides */
     bool fifo;               /* true: a link never reorders ("order: fifo") */
 };
 
 /* A per-link override from the `network.links:` list (gray failure). */
-struct scenario_link_override {
+struct dslab_scenario_link_override {
     int32_t from_node;
     int32_t to_node;
     bool both_ways;
-    uint32_t fields; /* enum link_field mask */
-    struct link_params link;
-    struct src_pos pos;
+    uint32_t fields; /* enum dslab_link_field mask */
+    struct dslab_link_params link;
+    struct dslab_src_pos pos;
 };
 
-struct scenario_clock {
+struct dslab_scenario_clock {
     int64_t offset_ns; /* wall clock minus true time at t=0 */
     int64_t drift_ppm; /* +100 = runs 100 us per second fast */
 };
 
-enum partition_shape {
-    PARTITION_GROUPS,          /* explicit groups; unlisted nodes form one more group */
-    PARTITION_MAJORITY_MINORITY,/* first floor(N/2)+1 nodes vs the rest (or `minority:`) */
-    PARTITION_ISOLATE_ONE,     /* `node` alone vs the rest */
-    PARTITION_BRIDGE,          /* two halves; `node` sees both, halves don't see each other */
-    PARTITION_MAJORITIES_RING, /* each node sees a majority (ring neighbours), no two the same */
+enum dslab_partition_shape {
+    DSLAB_PARTITION_GROUPS,          /* explicit groups; unlisted nodes form one more group */
+    DSLAB_PARTITION_MAJORITY_MINORITY,/* first floor(N/2)+1 nodes vs the rest (or `minority:`) */
+    DSLAB_PARTITION_ISOLATE_ONE,     /* `node` alone vs the rest */
+    DSLAB_PARTITION_BRIDGE,          /* two halves; `node` sees both, halves don't see each other */
+    DSLAB_PARTITION_MAJORITIES_RING, /* each node sees a majority (ring neighbours), no two the same */
 };
 
-enum fault_kind {
-    FAULT_PARTITION,  /* partition: replaces all cuts with the shape's */
-    FAULT_HEAL,       /* heal: all links (node/peer < 0), or one cut both ways */
-    FAULT_CUT,        /* cut: node -> peer (one-way) or both ways */
-    FAULT_CRASH,      /* crash: node; volatile state lost */
-    FAULT_RESTART,    /* restart: node; durable store kept (unsynced maybe lost) */
-    FAULT_PAUSE,      /* pause: node for duration_ns (stop-the-world) */
-    FAULT_CLOCK_JUMP, /* clock: node, jump: jump_ns on its wall clock */
-    FAULT_CLOCK_DRIFT,/* clock: node, drift: drift_ppm from now on */
-    FAULT_LINK,       /* link: node -> peer (or both), change link params */
-    FAULT_SLOW,       /* slow: node, factor: latency to/from it multiplied */
-    FAULT_SLOW_DISK,  /* slow-disk: node, factor: its disk latencies (costs.disk) multiplied */
-    FAULT_KIND_COUNT
+enum dslab_fault_kind {
+    DSLAB_FAULT_PARTITION,  /* partition: replaces all cuts with the shape's */
+    DSLAB_FAULT_HEAL,       /* heal: all links (node/peer < 0), or one cut both ways */
+    DSLAB_FAULT_CUT,        /* cut: node -> peer (one-way) or both ways */
+    DSLAB_FAULT_CRASH,      /* crash: node; volatile state lost */
+    DSLAB_FAULT_RESTART,    /* restart: node; durable store kept (unsynced maybe lost) */
+    DSLAB_FAULT_PAUSE,      /* pause: node for duration_ns (stop-the-world) */
+    DSLAB_FAULT_CLOCK_JUMP, /* clock: node, jump: jump_ns on its wall clock */
+    DSLAB_FAULT_CLOCK_DRIFT,/* clock: node, drift: drift_ppm from now on */
+    DSLAB_FAULT_LINK,       /* link: node -> peer (or both), change link params */
+    DSLAB_FAULT_SLOW,       /* slow: node, factor: latency to/from it multiplied */
+    DSLAB_FAULT_SLOW_DISK,  /* slow-disk: node, factor: its disk latencies (costs.disk) multiplied */
+    DSLAB_FAULT_KIND_COUNT
 };
 
-struct fault {
+struct dslab_fault {
     int64_t at_ns;
-    enum fault_kind kind;
-    struct src_pos pos;
+    enum dslab_fault_kind kind;
+    struct dslab_src_pos pos;
     int32_t node;          /* -1 when not applicable */
     int32_t peer;          /* -1 when not applicable */
     bool both_ways;        /* cut/heal/link: also peer -> node */
@@ -90,36 +93,36 @@ struct fault {
     int64_t drift_ppm;     /* clock drift */
     bool lose_unsynced;    /* restart: durable writes not yet synced are lost */
     uint32_t slow_factor;  /* slow, slow-disk: multiplier >= 1 (1 = back to normal) */
-    uint32_t link_fields;  /* link: enum link_field mask */
-    struct link_params link;
-    enum partition_shape shape;
-    int32_t *group_of_node;/* PARTITION_GROUPS: group index per node, -1 unlisted; owned */
+    uint32_t link_fields;  /* link: enum dslab_link_field mask */
+    struct dslab_link_params link;
+    enum dslab_partition_shape shape;
+    int32_t *group_of_node;/* DSLAB_PARTITION_GROUPS: group index per node, -1 unlisted; owned */
 };
 
 /* One protocol parameter as written (scalars only). The protocol parses the
  * value itself through the helpers in node.h and reports errors at pos. */
-struct scenario_param {
+struct dslab_scenario_param {
     char key[64];
     char *value; /* owned, NUL-terminated */
-    struct src_pos pos;
+    struct dslab_src_pos pos;
 };
 
 /* Where the protocol's code comes from (docs/SCENARIO_FORMAT.md, protocol).
  * Loading learner code is a host action done when a simulator is created
  * (dslab/node_code.h); the scenario only names the file. */
-enum protocol_origin {
-    PROTOCOL_BUILTIN, /* `name: raft`: sim/protocols/ */
-    PROTOCOL_SOURCE,  /* `source: my_raft.c`: compiled to a cached shared object */
-    PROTOCOL_PLUGIN,  /* `plugin: ./my_raft.so`: a prebuilt shared object */
-    PROTOCOL_PROCESS, /* `process: "python3 node.py"`: one process per node (sim/nodes/) */
+enum dslab_protocol_origin {
+    DSLAB_PROTOCOL_BUILTIN, /* `name: raft`: sim/protocols/ */
+    DSLAB_PROTOCOL_SOURCE,  /* `source: my_raft.c`: compiled to a cached shared object */
+    DSLAB_PROTOCOL_PLUGIN,  /* `plugin: ./my_raft.so`: a prebuilt shared object */
+    DSLAB_PROTOCOL_PROCESS, /* `process: "python3 node.py"`: one process per node (sim/nodes/) */
 };
 
-struct scenario_protocol {
+struct dslab_scenario_protocol {
     /* Built-in: its name. Source/plugin: the file's name as written (for
      * reports); the code's own protocol name is known once it is loaded. */
     char name[64];
-    struct src_pos pos;
-    enum protocol_origin origin;
+    struct dslab_src_pos pos;
+    enum dslab_protocol_origin origin;
     /* Source/plugin: the file, relative to the scenario's directory when
      * written relative (so it opens from the current directory); else "". */
     char code_path[DSLAB_CODE_PATH_MAX];
@@ -131,15 +134,15 @@ struct scenario_protocol {
      * or the file's directory. NULL with `process` NULL. Owned. */
     char *process_dir;
     int params_count;
-    struct scenario_param *params; /* owned */
+    struct dslab_scenario_param *params; /* owned */
 };
 
-enum workload_target {
-    TARGET_RANDOM, /* each op goes to a uniformly random node */
-    TARGET_NODE,   /* every op goes to target_node */
+enum dslab_workload_target {
+    DSLAB_TARGET_RANDOM, /* each op goes to a uniformly random node */
+    DSLAB_TARGET_NODE,   /* every op goes to target_node */
 };
 
-struct scenario_workload {
+struct dslab_scenario_workload {
     int32_t clients_count;     /* 0 = no workload */
     int64_t interval_ns_mean;  /* per client: mean think time between ops */
     uint32_t read_weight;      /* op mix, relative weights */
@@ -148,13 +151,13 @@ struct scenario_workload {
     int32_t keys_count;
     int64_t timeout_ns;        /* client gives up: the op is indeterminate (info) */
     int64_t start_ns;
-    int64_t stop_ns;           /* no new ops after this; TIME_NS_NEVER = duration */
-    enum workload_target target;
+    int64_t stop_ns;           /* no new ops after this; DSLAB_TIME_NS_NEVER = duration */
+    enum dslab_workload_target target;
     int32_t target_node;
 };
 
 /* Each assumption is off unless declared (its `declared` flag). */
-struct scenario_assumptions {
+struct dslab_scenario_assumptions {
     bool clock_skew_declared;
     int64_t clock_skew_below_ns;
     bool message_delay_declared;
@@ -163,52 +166,52 @@ struct scenario_assumptions {
     int64_t pause_below_ns;
     bool majority_connected_declared;
     bool majority_connected; /* the value written: `majority_connected: true` */
-    struct src_pos clock_skew_pos, message_delay_pos, pause_pos, majority_connected_pos;
+    struct dslab_src_pos clock_skew_pos, message_delay_pos, pause_pos, majority_connected_pos;
 };
 
-struct scenario_check {
+struct dslab_scenario_check {
     char name[64];
     char *args; /* owned; "" when none: text after the name, e.g. an SLO */
-    struct src_pos pos;
+    struct dslab_src_pos pos;
 };
 
-struct scenario_narration {
+struct dslab_scenario_narration {
     int64_t at_ns;
     char *text; /* owned */
     bool pause;
-    struct src_pos pos;
+    struct dslab_src_pos pos;
 };
 
 /* Fault kinds `dslab explore` may draw (bit i = 1u << EXPLORE_KIND_...). */
-enum explore_kind {
-    EXPLORE_KIND_PARTITION,   /* a partition shape, healed after a while */
-    EXPLORE_KIND_CRASH,       /* crash, restarted after a while */
-    EXPLORE_KIND_PAUSE,       /* stop-the-world pause */
-    EXPLORE_KIND_CLOCK_JUMP,  /* wall clock steps forward or back */
-    EXPLORE_KIND_CLOCK_DRIFT, /* drift for a while, then back to the scenario's */
-    EXPLORE_KIND_LOSS,        /* message loss on one node's links for a while */
-    EXPLORE_KIND_SLOW,        /* one node's links slowed for a while */
-    EXPLORE_KIND_COUNT
+enum dslab_explore_kind {
+    DSLAB_EXPLORE_KIND_PARTITION,   /* a partition shape, healed after a while */
+    DSLAB_EXPLORE_KIND_CRASH,       /* crash, restarted after a while */
+    DSLAB_EXPLORE_KIND_PAUSE,       /* stop-the-world pause */
+    DSLAB_EXPLORE_KIND_CLOCK_JUMP,  /* wall clock steps forward or back */
+    DSLAB_EXPLORE_KIND_CLOCK_DRIFT, /* drift for a while, then back to the scenario's */
+    DSLAB_EXPLORE_KIND_LOSS,        /* message loss on one node's links for a while */
+    DSLAB_EXPLORE_KIND_SLOW,        /* one node's links slowed for a while */
+    DSLAB_EXPLORE_KIND_COUNT
 };
 
 /* Partition shapes explore may draw (bit i = 1u << EXPLORE_SHAPE_...). */
-enum explore_shape {
-    EXPLORE_SHAPE_MAJORITY_MINORITY, /* random minority vs the rest */
-    EXPLORE_SHAPE_ISOLATE_ONE,
-    EXPLORE_SHAPE_BRIDGE,
-    EXPLORE_SHAPE_MAJORITIES_RING,
-    EXPLORE_SHAPE_ONE_WAY,           /* one node cannot send to (or hear from) the rest */
-    EXPLORE_SHAPE_COUNT
+enum dslab_explore_shape {
+    DSLAB_EXPLORE_SHAPE_MAJORITY_MINORITY, /* random minority vs the rest */
+    DSLAB_EXPLORE_SHAPE_ISOLATE_ONE,
+    DSLAB_EXPLORE_SHAPE_BRIDGE,
+    DSLAB_EXPLORE_SHAPE_MAJORITIES_RING,
+    DSLAB_EXPLORE_SHAPE_ONE_WAY,           /* one node cannot send to (or hear from) the rest */
+    DSLAB_EXPLORE_SHAPE_COUNT
 };
 
 /* The `explore:` section: bounds within which `dslab explore` draws random
  * faults (docs/SCENARIO_FORMAT.md, docs/EXPLORE.md). Ranges are inclusive.
  * Every fault drawn starts in [start_ns, heal_ns) and is undone by heal_ns,
  * so the run ends with a healthy phase in which liveness can be judged. */
-struct scenario_explore {
+struct dslab_scenario_explore {
     bool declared;            /* the file had an `explore:` section */
-    uint32_t kinds_mask;      /* enum explore_kind bits allowed */
-    uint32_t shapes_mask;     /* enum explore_shape bits allowed */
+    uint32_t kinds_mask;      /* enum dslab_explore_kind bits allowed */
+    uint32_t shapes_mask;     /* enum dslab_explore_shape bits allowed */
     int32_t max_faults;       /* faults drawn per seed: 1..max_faults */
     int64_t start_ns;         /* no fault starts before this */
     int64_t heal_ns;          /* every fault is over by this time */
@@ -219,7 +222,7 @@ struct scenario_explore {
     uint32_t loss_ppm_min, loss_ppm_max;
     uint32_t slow_factor_min, slow_factor_max;
     bool lose_unsynced;       /* restarts after crashes lose unsynced writes */
-    struct src_pos pos;
+    struct dslab_src_pos pos;
 };
 
 /* Time costs of one node (the `costs:` section, docs/SCENARIO_FORMAT.md).
@@ -230,18 +233,18 @@ struct scenario_explore {
 #define DSLAB_COST_NS_MAX (INT64_C(60) * INT64_C(1000000000))   /* 60 s */
 #define DSLAB_COST_PAUSE_EVERY_NS_MIN INT64_C(1000000)           /* 1 ms */
 #define DSLAB_COST_PAUSE_EVERY_NS_MAX (INT64_C(3600) * INT64_C(1000000000)) /* 1 h */
-struct scenario_node_costs {
+struct dslab_scenario_node_costs {
     bool disk_on;
-    struct latency_dist disk_write_ns; /* per put; charged to the sync that covers it */
-    struct latency_dist disk_sync_ns;  /* per sync that has writes to make durable */
+    struct dslab_latency_dist disk_write_ns; /* per put; charged to the sync that covers it */
+    struct dslab_latency_dist disk_sync_ns;  /* per sync that has writes to make durable */
     bool timer_on;
-    struct latency_dist timer_delay_ns;/* each timer fires this much late */
+    struct dslab_latency_dist timer_delay_ns;/* each timer fires this much late */
     bool pause_on;
-    struct latency_dist pause_every_ns;/* gap between GC-like stalls */
-    struct latency_dist pause_length_ns;
+    struct dslab_latency_dist pause_every_ns;/* gap between GC-like stalls */
+    struct dslab_latency_dist pause_length_ns;
 };
 
-struct scenario {
+struct dslab_scenario {
     char path[512];   /* as given on the command line */
     char name[64];
     char *title;      /* owned, may be "" */
@@ -252,41 +255,41 @@ struct scenario {
 
     int32_t nodes_count;
     char (*node_names)[DSLAB_NAME_MAX]; /* owned, nodes_count entries */
-    struct scenario_clock *clocks;       /* owned, nodes_count entries */
+    struct dslab_scenario_clock *clocks;       /* owned, nodes_count entries */
 
-    struct scenario_network network;
+    struct dslab_scenario_network network;
     int link_overrides_count;
-    struct scenario_link_override *link_overrides; /* owned */
+    struct dslab_scenario_link_override *link_overrides; /* owned */
 
-    struct scenario_protocol protocol;
-    struct scenario_workload workload;
+    struct dslab_scenario_protocol protocol;
+    struct dslab_scenario_workload workload;
 
     int faults_count;
-    struct fault *faults; /* owned, sorted by (at_ns, file order) */
+    struct dslab_fault *faults; /* owned, sorted by (at_ns, file order) */
 
-    struct scenario_assumptions assumptions;
+    struct dslab_scenario_assumptions assumptions;
 
     int checks_count;
-    struct scenario_check *checks; /* owned */
+    struct dslab_scenario_check *checks; /* owned */
 
     int narration_count;
-    struct scenario_narration *narration; /* owned, sorted by at_ns */
+    struct dslab_scenario_narration *narration; /* owned, sorted by at_ns */
 
-    struct scenario_explore explore; /* bounds for `dslab explore`; defaults when absent */
+    struct dslab_scenario_explore explore; /* bounds for `dslab explore`; defaults when absent */
 
     /* `costs:` (scenario_costs.c): nodes_count entries, owned; NULL when the
      * scenario has no costs section (every model off). */
-    struct scenario_node_costs *node_costs;
+    struct dslab_scenario_node_costs *node_costs;
 };
 
 /* A --set KEY=VALUE override, applied to the YAML tree before conversion. */
-struct scenario_override {
+struct dslab_scenario_override {
     const char *path;  /* dotted path, e.g. "network.loss" or "nodes"; borrowed */
     const char *value; /* parsed as a YAML scalar; borrowed */
 };
 
 /* Allocator hooks so tests can fail the Nth allocation. NULL = libc. */
-struct scenario_alloc {
+struct dslab_scenario_alloc {
     void *(*malloc_fn)(size_t size, void *user);
     void *(*realloc_fn)(void *ptr, size_t size, void *user);
     void (*free_fn)(void *ptr, void *user);
@@ -295,25 +298,27 @@ struct scenario_alloc {
 
 /* Loads `path`, applies overrides in order, validates everything (node
  * names, times within duration, protocol and check names exist...).
- * Returns a scenario to free with scenario_free(), or NULL with `diag` set
+ * Returns a scenario to free with dslab_scenario_free(), or NULL with `diag` set
  * to the first error. Never crashes on any input. */
-struct scenario *scenario_load(const char *path, const struct scenario_override *overrides,
-                               int overrides_count, const struct scenario_alloc *alloc,
-                               struct diag *diag);
+struct dslab_scenario *dslab_scenario_load(const char *path, const struct dslab_scenario_override *overrides,
+                               int overrides_count, const struct dslab_scenario_alloc *alloc,
+                               struct dslab_diag *diag);
 /* Same, from a buffer; `name_for_errors` is used as the file name. */
-struct scenario *scenario_load_buffer(const char *text, size_t len, const char *name_for_errors,
-                                      const struct scenario_override *overrides,
-                                      int overrides_count, const struct scenario_alloc *alloc,
-                                      struct diag *diag);
-void scenario_free(struct scenario *s);
+struct dslab_scenario *dslab_scenario_load_buffer(const char *text, size_t len, const char *name_for_errors,
+                                      const struct dslab_scenario_override *overrides,
+                                      int overrides_count, const struct dslab_scenario_alloc *alloc,
+                                      struct dslab_diag *diag);
+void dslab_scenario_free(struct dslab_scenario *s);
 
 /* Node index by name, or -1. */
-int32_t scenario_node_index(const struct scenario *s, const char *name);
+int32_t dslab_scenario_node_index(const struct dslab_scenario *s, const char *name);
 
-/* Writes `s` back as YAML that scenario_load() reads into an equal
+/* Writes `s` back as YAML that dslab_scenario_load() reads into an equal
  * scenario (used by `dslab viz` to save a session and by explore).
  * Returns 0, or -1 with diag set on an I/O error. The file is written to a
  * temporary name and renamed, so it is never half-written. */
-int scenario_save(const struct scenario *s, const char *path, struct diag *diag);
+int dslab_scenario_save(const struct dslab_scenario *s, const char *path, struct dslab_diag *diag);
+
+#pragma GCC visibility pop
 
 #endif

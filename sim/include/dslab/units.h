@@ -11,7 +11,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define UNITS_ERR_MAX 256
+/* Exported from libdslab.a (docs/ARCHITECTURE.md, "Public API"). */
+#pragma GCC visibility push(default)
+
+#define DSLAB_UNITS_ERR_MAX 256
 
 /* A duration with a unit: ns, us, ms, s, m (minutes), min, h. "0" alone is
  * zero. Decimals are allowed when the result is a whole number of ns.
@@ -19,23 +22,25 @@
  * day (DSLAB_DURATION_NS_MAX) either way: no scenario value, protocol
  * parameter or checker argument can bring a time near int64 overflow
  * (sums of a few and products with the bounded factors stay far below). */
-int units_parse_duration_ns(const char *text, bool allow_negative, int64_t *out, char *err,
+int dslab_units_parse_duration_ns(const char *text, bool allow_negative, int64_t *out, char *err,
                             int err_size);
 
 /* An unsigned 64-bit decimal integer (seeds). */
-int units_parse_u64(const char *text, uint64_t *out, char *err, int err_size);
+int dslab_units_parse_u64(const char *text, uint64_t *out, char *err, int err_size);
 
 /* Also public for values read outside a YAML node (the grader's fix values
  * "path: value", progress files); for a node use dslab/yaml_tree.h, whose
- * ytree_int/ytree_bool add the position. */
+ * dslab_ytree_int/dslab_ytree_bool add the position. */
 /* A decimal integer within [min, max]. */
-int units_parse_int(const char *text, int64_t min, int64_t max, int64_t *out, char *err,
+int dslab_units_parse_int(const char *text, int64_t min, int64_t max, int64_t *out, char *err,
                     int err_size);
 
 /* true/false/yes/no/on/off (also capitalised or upper case). */
-int units_parse_bool(const char *text, bool *out, char *err, int err_size);
+int dslab_units_parse_bool(const char *text, bool *out, char *err, int err_size);
 
 /* An unsigned 64-bit decimal integer (seeds). */
-int units_parse_u64(const char *text, uint64_t *out, char *err, int err_size);
+int dslab_units_parse_u64(const char *text, uint64_t *out, char *err, int err_size);
+
+#pragma GCC visibility pop
 
 #endif

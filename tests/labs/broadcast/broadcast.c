@@ -4,7 +4,7 @@
  *
  * A client's write of value V is "broadcast V". The node that takes it
  *   1. appends V to its log and makes it durable (put + sync) BEFORE
- *      answering REPLY_OK: an acknowledged message survives a crash;
+ *      answering DSLAB_REPLY_OK: an acknowledged message survives a crash;
  *   2. pushes V to every peer at once (eager gossip: fast when the
  *      network is healthy);
  *   3. anti-entropy, every `sync_every` (default 100ms): to each peer it
@@ -50,22 +50,22 @@ struct bc_state {
     int64_t confirmed[PEERS_MAX]; /* how much of our log each peer confirmed */
 };
 
-static int bc_configure(const struct scenario *s, void **config_out, struct diag *diag) {
+static int bc_configure(const struct dslab_scenario *s, void **config_out, struct dslab_diag *diag) {
     static const char *const known[] = {"sync_every", NULL};
     struct bc_config *c = calloc(1, sizeof *c);
-    if (!c) return diag_set(diag, s->path, 0, 0, "out of memory");
-    if (param_reject_unknown(s, known, diag) != 0 ||
-        param_duration_ns(s, "sync_every", 100000000, &c->sync_every_ns, diag) != 0) {
+    if (!c) return dslab_diag_set(diag, s->path, 0, 0, "out of memory");
+    if (dslab_param_reject_unknown(s, known, diag) != 0 ||
+        dslab_param_duration_ns(s, "sync_every", 100000000, &c->sync_every_ns, diag) != 0) {
         free(c);
         return -1;
     }
     if (c->sync_every_ns <= 0) {
         free(c);
-        return param_error_at(s, param_find(s, "sync_every"), diag, "must be more than 0");
+        return dslab_param_error_at(s, dslab_param_find(s, "sync_every"), diag, "must be more than 0");
     }
     if (s->nodes_count > PEERS_MAX) {
         free(c);
-        return diag_set(diag, s->path, 0, 0, "this broadcast node handles at most %d nodes", PEERS_MAX);
+        return dslab_diag_set(diag, s->path, 0, 0, "this broadcast node handles at most %d nodes", PEERS_MAX);
     }
     *config_out = c;
     return 0;
@@ -93,71 +93,71 @@ static void set_add(struct bc_state *st, int64_t v) {
 }
 
 /* Adds v (durably) unless known; returns true when it was new. */
-static bool learn(struct node_ctx *ctx, struct bc_state *st, int64_t v) {
+static bool learn(struct dslab_node_ctx *ctx, struct bc_state *st, int64_t v) {
     if (set_has(st, v) || st->count >= LOG_MAX) return false;
     char key[32];
     snprintf(key, sizeof key, "m%lld", (long long)st->count);
-    ctx_store_put(ctx, key, &v, sizeof v);
+    dslab_ctx_store_put(ctx, key, &v, sizeof v);
     st->log[st->count++] = v;
-    ctx_store_put(ctx, "count", &st->count, sizeof st->count);
+    dslab_ctx_store_put(ctx, "count", &st->count, sizeof st->count);
     set_add(st, v);
     return true;
 }
 
-static void send_batch(struct node_ctx *ctx, struct bc_state *st, int32_t peer, int64_t from) {
+static void send_batch(struct dslab_node_ctx *ctx, struct bc_state *st, int32_t peer, int64_t from) {
     struct bc_msg m = {.type = MSG_PUSH, .from = from};
     while (m.count < BATCH && from + m.count < st->count) {
         m.values[m.count] = st->log[from + m.count];
         m.count++;
     }
     if (m.count == 0) return;
-    ctx_send(ctx, peer, &m, offsetof(struct bc_msg, values) + (size_t)m.count * sizeof m.values[0]);
+    dslab_ctx_send(ctx, peer, &m, offsetof(struct bc_msg, values) + (size_t)m.count * sizeof m.values[0]);
 }
 
-static void start(struct node_ctx *ctx, struct bc_state *st) {
-    const struct bc_config *c = ctx_config(ctx);
+static void start(struct dslab_node_ctx *ctx, struct bc_state *st) {
+    const struct bc_config *c = dslab_ctx_config(ctx);
     for (int i = 0; i < SET_SLOTS; i++) st->set[i] = SET_EMPTY;
     const void *v;
     int64_t n = 0;
-    if (ctx_store_get(ctx, "count", &v) == (long)sizeof n) memcpy(&n, v, sizeof n);
+    if (dslab_ctx_store_get(ctx, "count", &v) == (long)sizeof n) memcpy(&n, v, sizeof n);
     for (int64_t i = 0; i < n && i < LOG_MAX; i++) {
         char key[32];
         snprintf(key, sizeof key, "m%lld", (long long)i);
         int64_t x;
-        if (ctx_store_get(ctx, key, &v) != (long)sizeof x) continue;
+        if (dslab_ctx_store_get(ctx, key, &v) != (long)sizeof x) continue;
         memcpy(&x, v, sizeof x);
         if (!set_has(st, x)) {
             st->log[st->count++] = x;
             set_add(st, x);
         }
     }
-    ctx_set_timer(ctx, c->sync_every_ns, 0);
+    dslab_ctx_set_timer(ctx, c->sync_every_ns, 0);
 }
 
-static void bc_init(struct node_ctx *ctx, void *state) {
+static void bc_init(struct dslab_node_ctx *ctx, void *state) {
     start(ctx, state);
 }
 
-static void bc_on_request(struct node_ctx *ctx, void *state, const struct client_request *req) {
+static void bc_on_request(struct dslab_node_ctx *ctx, void *state, const struct dslab_client_request *req) {
     struct bc_state *st = state;
-    if (req->fn != OP_WRITE) {
-        ctx_reply(ctx, req->request_id, REPLY_FAIL, HISTORY_NIL);
+    if (req->fn != DSLAB_OP_WRITE) {
+        dslab_ctx_reply(ctx, req->request_id, DSLAB_REPLY_FAIL, DSLAB_HISTORY_NIL);
         return;
     }
     if (!set_has(st, req->value) && st->count >= LOG_MAX) {
-        ctx_reply(ctx, req->request_id, REPLY_FAIL, HISTORY_NIL);
+        dslab_ctx_reply(ctx, req->request_id, DSLAB_REPLY_FAIL, DSLAB_HISTORY_NIL);
         return;
     }
     if (learn(ctx, st, req->value)) {
-        ctx_store_sync(ctx);
-        for (int32_t p = 0; p < ctx_nodes_count(ctx); p++) {
-            if (p != ctx_self(ctx)) send_batch(ctx, st, p, st->count - 1);
+        dslab_ctx_store_sync(ctx);
+        for (int32_t p = 0; p < dslab_ctx_nodes_count(ctx); p++) {
+            if (p != dslab_ctx_self(ctx)) send_batch(ctx, st, p, st->count - 1);
         }
     }
-    ctx_reply(ctx, req->request_id, REPLY_OK, HISTORY_NIL);
+    dslab_ctx_reply(ctx, req->request_id, DSLAB_REPLY_OK, DSLAB_HISTORY_NIL);
 }
 
-static void bc_on_message(struct node_ctx *ctx, void *state, int32_t from, const void *msg, size_t len) {
+static void bc_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *msg, size_t len) {
     struct bc_state *st = state;
     struct bc_msg m;
     if (len < offsetof(struct bc_msg, values) || len > sizeof m || from < 0 || from >= PEERS_MAX) return;
@@ -178,27 +178,27 @@ static void bc_on_message(struct node_ctx *ctx, void *state, int32_t from, const
     }
     bool any = false;
     for (int i = 0; i < m.count; i++) any |= learn(ctx, st, m.values[i]);
-    if (any) ctx_store_sync(ctx);
+    if (any) dslab_ctx_store_sync(ctx);
     struct bc_msg ack = {.type = MSG_ACK, .from = m.from, .count = m.count};
-    ctx_send(ctx, from, &ack, offsetof(struct bc_msg, values));
+    dslab_ctx_send(ctx, from, &ack, offsetof(struct bc_msg, values));
 }
 
-static void bc_on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
+static void bc_on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
     (void)timer_id;
     (void)tag;
     struct bc_state *st = state;
-    const struct bc_config *c = ctx_config(ctx);
-    for (int32_t p = 0; p < ctx_nodes_count(ctx); p++) {
-        if (p != ctx_self(ctx)) send_batch(ctx, st, p, st->confirmed[p]);
+    const struct bc_config *c = dslab_ctx_config(ctx);
+    for (int32_t p = 0; p < dslab_ctx_nodes_count(ctx); p++) {
+        if (p != dslab_ctx_self(ctx)) send_batch(ctx, st, p, st->confirmed[p]);
     }
-    ctx_set_timer(ctx, c->sync_every_ns, 0);
+    dslab_ctx_set_timer(ctx, c->sync_every_ns, 0);
 }
 
-static void bc_on_finish(struct node_ctx *ctx, void *state) {
+static void bc_on_finish(struct dslab_node_ctx *ctx, void *state) {
     struct bc_state *st = state;
-    ctx_annotate(ctx, "final-state", st->count, "%lld messages", (long long)st->count);
+    dslab_ctx_annotate(ctx, "final-state", st->count, "%lld messages", (long long)st->count);
     for (int64_t i = 0; i < st->count; i++) {
-        ctx_annotate(ctx, "final", st->log[i], "key=%lld value=%lld", (long long)st->log[i], (long long)st->log[i]);
+        dslab_ctx_annotate(ctx, "final", st->log[i], "key=%lld value=%lld", (long long)st->log[i], (long long)st->log[i]);
     }
 }
 
@@ -215,7 +215,7 @@ static void bc_label(const void *msg, size_t len, char *buf, size_t size) {
     else snprintf(buf, size, "push %d from %lld", m.count, (long long)m.from);
 }
 
-const struct protocol dslab_node_protocol = {
+const struct dslab_protocol dslab_node_protocol = {
     .api_version = DSLAB_NODE_API_VERSION,
     .name = "lab-broadcast",
     .summary = "lab 2 reference: broadcast with eager push and anti-entropy",

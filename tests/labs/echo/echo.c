@@ -2,7 +2,7 @@
  * service and a unique-id service, one node program, chosen by the
  * protocol parameter `service`.
  *
- * echo        a read of key K is answered REPLY_OK with K.
+ * echo        a read of key K is answered DSLAB_REPLY_OK with K.
  * unique-ids  a read is a request for a new id. An id is
  *               epoch << 40 | node << 32 | counter
  *             where the epoch is this node's incarnation: read from the
@@ -31,12 +31,12 @@ struct echo_state {
 
 static const char *const services[] = {"echo", "unique-ids", NULL};
 
-static int echo_configure(const struct scenario *s, void **config_out, struct diag *diag) {
+static int echo_configure(const struct dslab_scenario *s, void **config_out, struct dslab_diag *diag) {
     static const char *const known[] = {"service", NULL};
     struct echo_config *c = calloc(1, sizeof *c);
-    if (!c) return diag_set(diag, s->path, 0, 0, "out of memory");
-    if (param_reject_unknown(s, known, diag) != 0 ||
-        param_choice(s, "service", services, SERVICE_ECHO, &c->service, diag) != 0) {
+    if (!c) return dslab_diag_set(diag, s->path, 0, 0, "out of memory");
+    if (dslab_param_reject_unknown(s, known, diag) != 0 ||
+        dslab_param_choice(s, "service", services, SERVICE_ECHO, &c->service, diag) != 0) {
         free(c);
         return -1;
     }
@@ -48,35 +48,35 @@ static void echo_destroy_config(void *config) {
     free(config);
 }
 
-static void echo_init(struct node_ctx *ctx, void *state) {
+static void echo_init(struct dslab_node_ctx *ctx, void *state) {
     struct echo_state *st = state;
     const void *v;
     int64_t epoch = 0;
-    if (ctx_store_get(ctx, "epoch", &v) == (long)sizeof epoch) memcpy(&epoch, v, sizeof epoch);
+    if (dslab_ctx_store_get(ctx, "epoch", &v) == (long)sizeof epoch) memcpy(&epoch, v, sizeof epoch);
     st->epoch = epoch + 1;
     st->counter = 0;
-    ctx_store_put(ctx, "epoch", &st->epoch, sizeof st->epoch);
-    ctx_store_sync(ctx);
-    ctx_annotate(ctx, "epoch", st->epoch, "epoch %lld", (long long)st->epoch);
+    dslab_ctx_store_put(ctx, "epoch", &st->epoch, sizeof st->epoch);
+    dslab_ctx_store_sync(ctx);
+    dslab_ctx_annotate(ctx, "epoch", st->epoch, "epoch %lld", (long long)st->epoch);
 }
 
-static void echo_on_request(struct node_ctx *ctx, void *state, const struct client_request *req) {
+static void echo_on_request(struct dslab_node_ctx *ctx, void *state, const struct dslab_client_request *req) {
     struct echo_state *st = state;
-    const struct echo_config *c = ctx_config(ctx);
-    if (req->fn != OP_READ) {
-        ctx_reply(ctx, req->request_id, REPLY_FAIL, HISTORY_NIL);
+    const struct echo_config *c = dslab_ctx_config(ctx);
+    if (req->fn != DSLAB_OP_READ) {
+        dslab_ctx_reply(ctx, req->request_id, DSLAB_REPLY_FAIL, DSLAB_HISTORY_NIL);
         return;
     }
     if (c->service == SERVICE_ECHO) {
-        ctx_reply(ctx, req->request_id, REPLY_OK, req->key);
+        dslab_ctx_reply(ctx, req->request_id, DSLAB_REPLY_OK, req->key);
         return;
     }
-    int64_t id = (st->epoch << 40) | ((int64_t)ctx_self(ctx) << 32) | st->counter;
+    int64_t id = (st->epoch << 40) | ((int64_t)dslab_ctx_self(ctx) << 32) | st->counter;
     st->counter++;
-    ctx_reply(ctx, req->request_id, REPLY_OK, id);
+    dslab_ctx_reply(ctx, req->request_id, DSLAB_REPLY_OK, id);
 }
 
-static void echo_on_message(struct node_ctx *ctx, void *state, int32_t from, const void *msg, size_t len) {
+static void echo_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *msg, size_t len) {
     (void)ctx;
     (void)state;
     (void)from;
@@ -84,7 +84,7 @@ static void echo_on_message(struct node_ctx *ctx, void *state, int32_t from, con
     (void)len;
 }
 
-static void echo_on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
+static void echo_on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
     (void)ctx;
     (void)state;
     (void)timer_id;
@@ -96,7 +96,7 @@ static void echo_describe(const void *state, char *buf, size_t size) {
     snprintf(buf, size, "epoch %lld next %lld", (long long)st->epoch, (long long)st->counter);
 }
 
-const struct protocol dslab_node_protocol = {
+const struct dslab_protocol dslab_node_protocol = {
     .api_version = DSLAB_NODE_API_VERSION,
     .name = "lab-echo",
     .summary = "lab 1 reference: echo and unique ids",

@@ -47,13 +47,13 @@ out = '''/* raft.c: the reference solution of labs 3-5 (exercises/labs/raft-elec
 #include "dslab/limits.h"
 #include "dslab/node.h"
 
-#define NS_PER_MS INT64_C(1000000)
+#define DSLAB_NS_PER_MS INT64_C(1000000)
 
 ''' + hdr + '\n' + body
 out = re.sub(r'\braft_', 'lraft_', out)
-out = out.replace('const struct protocol lraft_protocol', 'const struct protocol dslab_node_protocol')
-out = out.replace('const struct protocol protocol_raft =', 'const struct protocol dslab_node_protocol =')
+out = out.replace('const struct dslab_protocol lraft_protocol', 'const struct dslab_protocol dslab_node_protocol')
+out = out.replace('const struct dslab_protocol protocol_raft =', 'const struct dslab_protocol dslab_node_protocol =')
 out = re.sub(r'\n{3,}', '\n\n', out)
-out = out.replace('const struct protocol dslab_node_protocol = {\n', 'const struct protocol dslab_node_protocol = {\n    .api_version = DSLAB_NODE_API_VERSION,\n')
+out = out.replace('const struct dslab_protocol dslab_node_protocol = {\n', 'const struct dslab_protocol dslab_node_protocol = {\n    .api_version = DSLAB_NODE_API_VERSION,\n')
 out = out.replace('    .name = "raft",\n', '    .name = "lab-raft",\n', 1)
 open('tests/labs/raft/raft.c', 'w').write(out)

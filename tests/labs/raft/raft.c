@@ -18,7 +18,7 @@
 #include "dslab/limits.h"
 #include "dslab/node.h"
 
-#define NS_PER_MS INT64_C(1000000)
+#define DSLAB_NS_PER_MS INT64_C(1000000)
 
 /* lraft_internal.h (private): state, messages and helpers shared by the
  * Raft files (raft.c: roles, elections, vtable; lraft_repl.c: replication,
@@ -43,7 +43,7 @@
  * what anyone runs Raft with (5 and 7 are the usual sizes). */
 #define RAFT_NODES_MAX 64
 /* Log entries a node can hold (no snapshots). A leader refuses new writes
- * once full (REPLY_FAIL), so the bound shows as unavailability, never as
+ * once full (DSLAB_REPLY_FAIL), so the bound shows as unavailability, never as
  * a crash. 8192 writes is far more than a lesson-sized run makes. */
 #define RAFT_LOG_MAX 8192
 /* Open addressing, at most RAFT_LOG_MAX keys: load factor <= 1/2. */
@@ -170,7 +170,7 @@ struct lraft_kv_slot {
  * client has one operation at a time, so the latest is all it can retry. */
 struct lraft_session {
     uint64_t serial;  /* 0: none applied yet */
-    int32_t status;   /* enum reply_status of that apply */
+    int32_t status;   /* enum dslab_reply_status of that apply */
     int32_t reserved; /* zero */
 };
 
@@ -229,43 +229,43 @@ struct lraft_state {
 };
 
 /* raft.c */
-const struct lraft_config *lraft_cfg(const struct node_ctx *ctx);
+const struct lraft_config *lraft_cfg(const struct dslab_node_ctx *ctx);
 /* The invariants that hold between any two events at this node. */
-void lraft_check_invariants(struct node_ctx *ctx, const struct lraft_state *s);
+void lraft_check_invariants(struct dslab_node_ctx *ctx, const struct lraft_state *s);
 int32_t lraft_majority(const struct lraft_state *s);
-void lraft_become_follower(struct node_ctx *ctx, struct lraft_state *s, int64_t term);
-void lraft_reset_election_timer(struct node_ctx *ctx, struct lraft_state *s);
+void lraft_become_follower(struct dslab_node_ctx *ctx, struct lraft_state *s, int64_t term);
+void lraft_reset_election_timer(struct dslab_node_ctx *ctx, struct lraft_state *s);
 
 /* lraft_repl.c */
-void lraft_send_append(struct node_ctx *ctx, struct lraft_state *s, int32_t peer);
-void lraft_broadcast_append(struct node_ctx *ctx, struct lraft_state *s);
-void lraft_on_append(struct node_ctx *ctx, struct lraft_state *s, int32_t from,
+void lraft_send_append(struct dslab_node_ctx *ctx, struct lraft_state *s, int32_t peer);
+void lraft_broadcast_append(struct dslab_node_ctx *ctx, struct lraft_state *s);
+void lraft_on_append(struct dslab_node_ctx *ctx, struct lraft_state *s, int32_t from,
                     const struct lraft_append_msg *m);
-void lraft_on_append_resp(struct node_ctx *ctx, struct lraft_state *s, int32_t from,
+void lraft_on_append_resp(struct dslab_node_ctx *ctx, struct lraft_state *s, int32_t from,
                          const struct lraft_append_resp_msg *m);
-void lraft_on_request(struct node_ctx *ctx, void *state, const struct client_request *req);
+void lraft_on_request(struct dslab_node_ctx *ctx, void *state, const struct dslab_client_request *req);
 /* Answers or refuses everything pending when leadership ends. */
-void lraft_abandon_reads(struct node_ctx *ctx, struct lraft_state *s);
-void lraft_set_commit(struct node_ctx *ctx, struct lraft_state *s, int64_t commit);
-bool lraft_lease_held(struct node_ctx *ctx, const struct lraft_state *s);
+void lraft_abandon_reads(struct dslab_node_ctx *ctx, struct lraft_state *s);
+void lraft_set_commit(struct dslab_node_ctx *ctx, struct lraft_state *s, int64_t commit);
+bool lraft_lease_held(struct dslab_node_ctx *ctx, const struct lraft_state *s);
 
 /* lraft_log.c */
 int64_t lraft_term_at(const struct lraft_state *s, int64_t index);
 int64_t lraft_last_term(const struct lraft_state *s);
 /* Appends one entry in memory and the store (not synced). -1 when full. */
-int lraft_log_append(struct node_ctx *ctx, struct lraft_state *s, const struct lraft_entry *e);
+int lraft_log_append(struct dslab_node_ctx *ctx, struct lraft_state *s, const struct lraft_entry *e);
 /* Drops entries after `len` (in memory and the store's length record). */
-void lraft_log_truncate(struct node_ctx *ctx, struct lraft_state *s, int64_t len);
-void lraft_persist_meta(struct node_ctx *ctx, const struct lraft_state *s);
+void lraft_log_truncate(struct dslab_node_ctx *ctx, struct lraft_state *s, int64_t len);
+void lraft_persist_meta(struct dslab_node_ctx *ctx, const struct lraft_state *s);
 /* True when the store holds this term and vote (written, as before a reply). */
-bool lraft_meta_stored(struct node_ctx *ctx, const struct lraft_state *s);
+bool lraft_meta_stored(struct dslab_node_ctx *ctx, const struct lraft_state *s);
 /* Rebuilds term, vote and log from the durable store. */
-void lraft_load(struct node_ctx *ctx, struct lraft_state *s);
-/* Applies one entry to the map; returns REPLY_OK or REPLY_FAIL (cas).
+void lraft_load(struct dslab_node_ctx *ctx, struct lraft_state *s);
+/* Applies one entry to the map; returns DSLAB_REPLY_OK or DSLAB_REPLY_FAIL (cas).
  * An entry with a session serial already applied for its client changes
- * nothing and returns the cached result (REPLY_UNKNOWN for a serial older
+ * nothing and returns the cached result (DSLAB_REPLY_UNKNOWN for a serial older
  * than the latest: its result is no longer kept). */
-enum reply_status lraft_kv_apply(struct lraft_state *s, const struct lraft_entry *e);
+enum dslab_reply_status lraft_kv_apply(struct lraft_state *s, const struct lraft_entry *e);
 /* The client's session, or NULL for an out-of-range client id. */
 const struct lraft_session *lraft_session_of(const struct lraft_state *s, int32_t client);
 int64_t lraft_kv_get(const struct lraft_state *s, int64_t key);
@@ -314,38 +314,38 @@ static const char *const lraft_read_modes[] = {"leader-local", "read-index", "le
 /* Indexes match enum lraft_commit_rule. */
 static const char *const lraft_commit_rules[] = {"paper", "naive", NULL};
 
-static int param_error(const struct scenario *s, const char *key, struct diag *diag,
+static int param_error(const struct dslab_scenario *s, const char *key, struct dslab_diag *diag,
                        const char *message) {
-    const struct scenario_param *p = param_find(s, key);
+    const struct dslab_scenario_param *p = dslab_param_find(s, key);
     int line = p ? p->pos.line : s->protocol.pos.line;
     int col = p ? p->pos.col : s->protocol.pos.col;
-    return diag_set(diag, s->path, line, col, "%s", message);
+    return dslab_diag_set(diag, s->path, line, col, "%s", message);
 }
 
-static int lraft_configure(const struct scenario *s, void **config_out, struct diag *diag) {
+static int lraft_configure(const struct dslab_scenario *s, void **config_out, struct dslab_diag *diag) {
     struct lraft_config c;
     memset(&c, 0, sizeof c);
     int read_mode = RAFT_READ_INDEX;
     int commit_rule = RAFT_COMMIT_PAPER;
     int64_t entries_max = 0;
-    if (param_reject_unknown(s, lraft_known_params, diag) != 0 ||
-        param_duration_ns(s, "election_timeout_min", 150 * NS_PER_MS, &c.election_timeout_ns_min,
+    if (dslab_param_reject_unknown(s, lraft_known_params, diag) != 0 ||
+        dslab_param_duration_ns(s, "election_timeout_min", 150 * DSLAB_NS_PER_MS, &c.election_timeout_ns_min,
                           diag) != 0 ||
-        param_duration_ns(s, "election_timeout_max", 300 * NS_PER_MS, &c.election_timeout_ns_max,
+        dslab_param_duration_ns(s, "election_timeout_max", 300 * DSLAB_NS_PER_MS, &c.election_timeout_ns_max,
                           diag) != 0 ||
-        param_duration_ns(s, "heartbeat", 50 * NS_PER_MS, &c.heartbeat_ns, diag) != 0 ||
-        param_bool(s, "pre_vote", false, &c.pre_vote, diag) != 0 ||
-        param_choice(s, "read_mode", lraft_read_modes, RAFT_READ_INDEX, &read_mode, diag) != 0 ||
-        param_duration_ns(s, "lease", c.election_timeout_ns_min / 10 * 9, &c.lease_ns, diag) != 0 ||
-        param_int(s, "max_entries_per_append", 16, 1, RAFT_APPEND_ENTRIES_MAX, &entries_max,
+        dslab_param_duration_ns(s, "heartbeat", 50 * DSLAB_NS_PER_MS, &c.heartbeat_ns, diag) != 0 ||
+        dslab_param_bool(s, "pre_vote", false, &c.pre_vote, diag) != 0 ||
+        dslab_param_choice(s, "read_mode", lraft_read_modes, RAFT_READ_INDEX, &read_mode, diag) != 0 ||
+        dslab_param_duration_ns(s, "lease", c.election_timeout_ns_min / 10 * 9, &c.lease_ns, diag) != 0 ||
+        dslab_param_int(s, "max_entries_per_append", 16, 1, RAFT_APPEND_ENTRIES_MAX, &entries_max,
                   diag) != 0 ||
-        param_choice(s, "commit_rule", lraft_commit_rules, RAFT_COMMIT_PAPER, &commit_rule,
+        dslab_param_choice(s, "commit_rule", lraft_commit_rules, RAFT_COMMIT_PAPER, &commit_rule,
                      diag) != 0 ||
-        param_bool(s, "client_sessions", true, &c.client_sessions, diag) != 0) {
+        dslab_param_bool(s, "client_sessions", true, &c.client_sessions, diag) != 0) {
         return -1;
     }
     if (s->nodes_count > RAFT_NODES_MAX) {
-        return diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
+        return dslab_diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
                         "raft supports at most %d nodes, the scenario has %d", RAFT_NODES_MAX,
                         (int)s->nodes_count);
     }
@@ -367,7 +367,7 @@ static int lraft_configure(const struct scenario *s, void **config_out, struct d
     c.commit_rule = (enum lraft_commit_rule)commit_rule;
     struct lraft_config *out = malloc(sizeof *out);
     if (!out) {
-        return diag_set(diag, s->path, 0, 0, "out of memory");
+        return dslab_diag_set(diag, s->path, 0, 0, "out of memory");
     }
     *out = c;
     *config_out = out; /* owned by the simulator, freed by lraft_destroy_config */
@@ -378,8 +378,8 @@ static void lraft_destroy_config(void *config) {
     free(config);
 }
 
-const struct lraft_config *lraft_cfg(const struct node_ctx *ctx) {
-    return ctx_config(ctx);
+const struct lraft_config *lraft_cfg(const struct dslab_node_ctx *ctx) {
+    return dslab_ctx_config(ctx);
 }
 
 int32_t lraft_majority(const struct lraft_state *s) {
@@ -388,47 +388,47 @@ int32_t lraft_majority(const struct lraft_state *s) {
 
 /* --- roles and timers ------------------------------------------------------ */
 
-static void set_role(struct node_ctx *ctx, struct lraft_state *s, enum lraft_role role) {
+static void set_role(struct dslab_node_ctx *ctx, struct lraft_state *s, enum lraft_role role) {
     bool was_leader = s->role == RAFT_LEADER;
     s->role = role;
-    ctx_annotate(ctx, "role", s->current_term, "%s", lraft_role_name(role));
+    dslab_ctx_annotate(ctx, "role", s->current_term, "%s", lraft_role_name(role));
     if (was_leader && role != RAFT_LEADER) {
         if (s->heartbeat_timer_armed) {
-            ctx_cancel_timer(ctx, s->heartbeat_timer_id);
+            dslab_ctx_cancel_timer(ctx, s->heartbeat_timer_id);
             s->heartbeat_timer_armed = false;
         }
         lraft_abandon_reads(ctx, s);
     }
 }
 
-static void set_term(struct node_ctx *ctx, struct lraft_state *s, int64_t term) {
+static void set_term(struct dslab_node_ctx *ctx, struct lraft_state *s, int64_t term) {
     RAFT_ASSERT(term >= s->current_term); /* currentTerm never decreases */
     if (term == s->current_term) {
         return;
     }
     s->current_term = term;
     s->voted_for = -1;
-    ctx_annotate(ctx, "term", term, "term %lld", (long long)term);
+    dslab_ctx_annotate(ctx, "term", term, "term %lld", (long long)term);
 }
 
-void lraft_reset_election_timer(struct node_ctx *ctx, struct lraft_state *s) {
+void lraft_reset_election_timer(struct dslab_node_ctx *ctx, struct lraft_state *s) {
     const struct lraft_config *c = lraft_cfg(ctx);
     if (s->election_timer_armed) {
-        ctx_cancel_timer(ctx, s->election_timer_id);
+        dslab_ctx_cancel_timer(ctx, s->election_timer_id);
     }
     int64_t delay_ns =
-        rng_range_i64(ctx_rng(ctx), c->election_timeout_ns_min, c->election_timeout_ns_max);
-    s->election_timer_id = ctx_set_timer(ctx, delay_ns, RAFT_TIMER_ELECTION);
+        dslab_rng_range_i64(dslab_ctx_rng(ctx), c->election_timeout_ns_min, c->election_timeout_ns_max);
+    s->election_timer_id = dslab_ctx_set_timer(ctx, delay_ns, RAFT_TIMER_ELECTION);
     s->election_timer_armed = true;
 }
 
 /* Moves to `term` (>= current) as a follower. Persists before returning,
  * so whatever the caller sends next already reflects the new term. */
-void lraft_become_follower(struct node_ctx *ctx, struct lraft_state *s, int64_t term) {
+void lraft_become_follower(struct dslab_node_ctx *ctx, struct lraft_state *s, int64_t term) {
     if (term > s->current_term) {
         set_term(ctx, s, term);
         lraft_persist_meta(ctx, s);
-        ctx_store_sync(ctx);
+        dslab_ctx_store_sync(ctx);
         s->leader_id = -1;
     }
     if (s->role != RAFT_FOLLOWER) {
@@ -439,7 +439,7 @@ void lraft_become_follower(struct node_ctx *ctx, struct lraft_state *s, int64_t 
     }
 }
 
-static void send_vote_requests(struct node_ctx *ctx, struct lraft_state *s, bool pre_vote) {
+static void send_vote_requests(struct dslab_node_ctx *ctx, struct lraft_state *s, bool pre_vote) {
     struct lraft_vote_msg m;
     memset(&m, 0, sizeof m);
     m.type = RAFT_MSG_VOTE;
@@ -450,18 +450,18 @@ static void send_vote_requests(struct node_ctx *ctx, struct lraft_state *s, bool
     m.last_term = lraft_last_term(s);
     for (int32_t peer = 0; peer < s->nodes_count; peer++) {
         if (peer != s->self) {
-            ctx_send(ctx, peer, &m, sizeof m);
+            dslab_ctx_send(ctx, peer, &m, sizeof m);
         }
     }
 }
 
-static void become_leader(struct node_ctx *ctx, struct lraft_state *s) {
+static void become_leader(struct dslab_node_ctx *ctx, struct lraft_state *s) {
     /* Election Safety, locally: a majority of votes of this very term,
      * one of them our own, durable before we asked. */
     RAFT_ASSERT(s->role == RAFT_CANDIDATE && s->voted_for == s->self);
     RAFT_ASSERT(__builtin_popcountll(s->votes_mask) >= lraft_majority(s));
     if (s->election_timer_armed) {
-        ctx_cancel_timer(ctx, s->election_timer_id);
+        dslab_ctx_cancel_timer(ctx, s->election_timer_id);
         s->election_timer_armed = false;
     }
     s->leader_id = s->self;
@@ -478,10 +478,10 @@ static void become_leader(struct node_ctx *ctx, struct lraft_state *s) {
     noop.term = s->current_term;
     noop.cmd = RAFT_CMD_NOOP;
     s->noop_index = lraft_log_append(ctx, s, &noop) == 0 ? s->log_len : s->log_len + 1;
-    ctx_store_sync(ctx);
+    dslab_ctx_store_sync(ctx);
     s->match_index[s->self] = s->log_len;
     set_role(ctx, s, RAFT_LEADER);
-    s->heartbeat_timer_id = ctx_set_timer(ctx, lraft_cfg(ctx)->heartbeat_ns, RAFT_TIMER_HEARTBEAT);
+    s->heartbeat_timer_id = dslab_ctx_set_timer(ctx, lraft_cfg(ctx)->heartbeat_ns, RAFT_TIMER_HEARTBEAT);
     s->heartbeat_timer_armed = true;
     lraft_broadcast_append(ctx, s);
     if (s->nodes_count == 1) {
@@ -489,11 +489,11 @@ static void become_leader(struct node_ctx *ctx, struct lraft_state *s) {
     }
 }
 
-static void start_election(struct node_ctx *ctx, struct lraft_state *s) {
+static void start_election(struct dslab_node_ctx *ctx, struct lraft_state *s) {
     set_term(ctx, s, s->current_term + 1);
     s->voted_for = s->self;
     lraft_persist_meta(ctx, s);
-    ctx_store_sync(ctx);
+    dslab_ctx_store_sync(ctx);
     s->leader_id = -1;
     s->votes_mask = UINT64_C(1) << s->self;
     set_role(ctx, s, RAFT_CANDIDATE);
@@ -505,7 +505,7 @@ static void start_election(struct node_ctx *ctx, struct lraft_state *s) {
     send_vote_requests(ctx, s, false);
 }
 
-static void start_pre_vote(struct node_ctx *ctx, struct lraft_state *s) {
+static void start_pre_vote(struct dslab_node_ctx *ctx, struct lraft_state *s) {
     s->votes_mask = UINT64_C(1) << s->self;
     s->leader_id = -1;
     if (__builtin_popcountll(s->votes_mask) >= lraft_majority(s)) {
@@ -517,7 +517,7 @@ static void start_pre_vote(struct node_ctx *ctx, struct lraft_state *s) {
     send_vote_requests(ctx, s, true);
 }
 
-static void on_election_timeout(struct node_ctx *ctx, struct lraft_state *s) {
+static void on_election_timeout(struct dslab_node_ctx *ctx, struct lraft_state *s) {
     s->election_timer_armed = false;
     if (s->role == RAFT_LEADER) {
         return;
@@ -537,15 +537,15 @@ static bool log_up_to_date(const struct lraft_state *s, const struct lraft_vote_
 }
 
 /* True while this node has reason to believe a leader is alive. */
-static bool leader_seen_recently(struct node_ctx *ctx, const struct lraft_state *s) {
+static bool leader_seen_recently(struct dslab_node_ctx *ctx, const struct lraft_state *s) {
     if (s->role == RAFT_LEADER) {
         return true;
     }
     return s->heard_leader &&
-           ctx_mono_ns(ctx) - s->leader_contact_mono_ns < lraft_cfg(ctx)->election_timeout_ns_min;
+           dslab_ctx_mono_ns(ctx) - s->leader_contact_mono_ns < lraft_cfg(ctx)->election_timeout_ns_min;
 }
 
-static void on_vote_request(struct node_ctx *ctx, struct lraft_state *s, int32_t from,
+static void on_vote_request(struct dslab_node_ctx *ctx, struct lraft_state *s, int32_t from,
                             const struct lraft_vote_msg *m) {
     struct lraft_vote_msg r;
     memset(&r, 0, sizeof r);
@@ -569,18 +569,18 @@ static void on_vote_request(struct node_ctx *ctx, struct lraft_state *s, int32_t
             RAFT_ASSERT(s->voted_for == -1 || s->voted_for == from); /* one vote per term */
             s->voted_for = from;
             lraft_persist_meta(ctx, s);
-            ctx_store_sync(ctx); /* the vote is durable before it is sent */
+            dslab_ctx_store_sync(ctx); /* the vote is durable before it is sent */
             RAFT_ASSERT(lraft_meta_stored(ctx, s));
             lraft_reset_election_timer(ctx, s);
-            ctx_annotate(ctx, "vote", s->current_term, "vote for %s in t%lld",
-                         ctx_node_name(ctx, from), (long long)s->current_term);
+            dslab_ctx_annotate(ctx, "vote", s->current_term, "vote for %s in t%lld",
+                         dslab_ctx_node_name(ctx, from), (long long)s->current_term);
         }
     }
     r.term = s->current_term;
-    ctx_send(ctx, from, &r, sizeof r);
+    dslab_ctx_send(ctx, from, &r, sizeof r);
 }
 
-static void on_vote_response(struct node_ctx *ctx, struct lraft_state *s, int32_t from,
+static void on_vote_response(struct dslab_node_ctx *ctx, struct lraft_state *s, int32_t from,
                              const struct lraft_vote_msg *m) {
     if (m->term > s->current_term && !m->granted) {
         lraft_become_follower(ctx, s, m->term);
@@ -608,7 +608,7 @@ static void on_vote_response(struct node_ctx *ctx, struct lraft_state *s, int32_
 
 /* --- invariants ---------------------------------------------------------------- */
 
-void lraft_check_invariants(struct node_ctx *ctx, const struct lraft_state *s) {
+void lraft_check_invariants(struct dslab_node_ctx *ctx, const struct lraft_state *s) {
     (void)ctx;
     RAFT_ASSERT(s->log_len >= 0 && s->log_len <= RAFT_LOG_MAX);
     /* lastApplied <= commitIndex <= last log index (this node applies
@@ -627,14 +627,14 @@ void lraft_check_invariants(struct node_ctx *ctx, const struct lraft_state *s) {
 
 /* --- vtable ------------------------------------------------------------------- */
 
-static void lraft_boot(struct node_ctx *ctx, void *state) {
+static void lraft_boot(struct dslab_node_ctx *ctx, void *state) {
     struct lraft_state *s = state;
-    s->self = ctx_self(ctx);
-    s->nodes_count = ctx_nodes_count(ctx);
+    s->self = dslab_ctx_self(ctx);
+    s->nodes_count = dslab_ctx_nodes_count(ctx);
     s->leader_id = -1;
     s->role = RAFT_FOLLOWER;
     lraft_load(ctx, s);
-    ctx_annotate(ctx, "role", s->current_term, "%s", lraft_role_name(s->role));
+    dslab_ctx_annotate(ctx, "role", s->current_term, "%s", lraft_role_name(s->role));
     lraft_reset_election_timer(ctx, s);
     lraft_check_invariants(ctx, s);
 }
@@ -645,16 +645,16 @@ static void lraft_boot(struct node_ctx *ctx, void *state) {
  * moment of restart, so it grants no vote (and no pre-vote) until
  * election_timeout_min has passed on its monotonic clock since then -
  * later than any moment its pre-crash ack allowed (docs/ASSUMPTIONS.md). */
-static void lraft_restart(struct node_ctx *ctx, void *state) {
+static void lraft_restart(struct dslab_node_ctx *ctx, void *state) {
     struct lraft_state *s = state;
     lraft_boot(ctx, s);
     if (lraft_cfg(ctx)->read_mode == RAFT_READ_LEASE) {
         s->heard_leader = true;
-        s->leader_contact_mono_ns = ctx_mono_ns(ctx);
+        s->leader_contact_mono_ns = dslab_ctx_mono_ns(ctx);
     }
 }
 
-static void lraft_on_message(struct node_ctx *ctx, void *state, int32_t from, const void *msg,
+static void lraft_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *msg,
                             size_t len) {
     struct lraft_state *s = state;
     uint8_t type = len > 0 ? *(const uint8_t *)msg : 0;
@@ -687,7 +687,7 @@ static void lraft_on_message(struct node_ctx *ctx, void *state, int32_t from, co
     lraft_check_invariants(ctx, s);
 }
 
-static void lraft_on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
+static void lraft_on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
     struct lraft_state *s = state;
     if (tag == RAFT_TIMER_ELECTION && s->election_timer_armed &&
         timer_id == s->election_timer_id) {
@@ -695,7 +695,7 @@ static void lraft_on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id,
     } else if (tag == RAFT_TIMER_HEARTBEAT && s->heartbeat_timer_armed &&
                timer_id == s->heartbeat_timer_id && s->role == RAFT_LEADER) {
         s->heartbeat_timer_id =
-            ctx_set_timer(ctx, lraft_cfg(ctx)->heartbeat_ns, RAFT_TIMER_HEARTBEAT);
+            dslab_ctx_set_timer(ctx, lraft_cfg(ctx)->heartbeat_ns, RAFT_TIMER_HEARTBEAT);
         lraft_broadcast_append(ctx, s);
     }
     lraft_check_invariants(ctx, s);
@@ -703,22 +703,22 @@ static void lraft_on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id,
 
 /* The final state for no-lost-acknowledged-writes and convergence: the
  * applied map, in the convention of sim/checkers/final_state.h. */
-static void lraft_on_finish(struct node_ctx *ctx, void *state) {
+static void lraft_on_finish(struct dslab_node_ctx *ctx, void *state) {
     const struct lraft_state *s = state;
     if (s->nodes_count == 0) {
         return; /* crashed: the state block is zeroed */
     }
-    ctx_annotate(ctx, "final-state", s->kv_count, "%s t%lld applied=%lld",
+    dslab_ctx_annotate(ctx, "final-state", s->kv_count, "%s t%lld applied=%lld",
                  lraft_role_name(s->role), (long long)s->current_term, (long long)s->last_applied);
     for (size_t i = 0; i < RAFT_KV_SLOTS; i++) {
         if (s->kv[i].used) {
-            ctx_annotate(ctx, "final", s->kv[i].value, "key=%lld value=%lld",
+            dslab_ctx_annotate(ctx, "final", s->kv[i].value, "key=%lld value=%lld",
                          (long long)s->kv[i].key, (long long)s->kv[i].value);
         }
     }
 }
 
-const struct protocol dslab_node_protocol = {
+const struct dslab_protocol dslab_node_protocol = {
     .api_version = DSLAB_NODE_API_VERSION,
     .name = "lab-raft",
     .summary = "Raft: elections, log replication, kv state machine; pre-vote, 3 read modes",
@@ -742,7 +742,7 @@ const struct protocol dslab_node_protocol = {
  *   raft/term  int64 current term       raft/vote  int32 voted-for (-1 none)
  *   raft/len   int64 log length         raft/e/N   struct lraft_entry N (1-based)
  * `raft/len` is the authority: entries past it are stale and overwritten
- * later. Callers sync (ctx_store_sync) before any message that depends on
+ * later. Callers sync (dslab_ctx_store_sync) before any message that depends on
  * what they wrote leaves the node, as the paper requires. */
 
 #define RAFT_KEY_TERM "raft/term"
@@ -764,11 +764,11 @@ int64_t lraft_last_term(const struct lraft_state *s) {
     return lraft_term_at(s, s->log_len);
 }
 
-static void put_len(struct node_ctx *ctx, const struct lraft_state *s) {
-    ctx_store_put(ctx, RAFT_KEY_LEN, &s->log_len, sizeof s->log_len);
+static void put_len(struct dslab_node_ctx *ctx, const struct lraft_state *s) {
+    dslab_ctx_store_put(ctx, RAFT_KEY_LEN, &s->log_len, sizeof s->log_len);
 }
 
-int lraft_log_append(struct node_ctx *ctx, struct lraft_state *s, const struct lraft_entry *e) {
+int lraft_log_append(struct dslab_node_ctx *ctx, struct lraft_state *s, const struct lraft_entry *e) {
     /* Terms never decrease along the log, and no entry is from the future. */
     RAFT_ASSERT(e->term >= lraft_last_term(s) && e->term <= s->current_term);
     if (s->log_len >= RAFT_LOG_MAX) {
@@ -778,7 +778,7 @@ int lraft_log_append(struct node_ctx *ctx, struct lraft_state *s, const struct l
     s->log_len++;
     char key[48];
     entry_key(s->log_len, key, sizeof key);
-    if (ctx_store_put(ctx, key, e, sizeof *e) != 0) {
+    if (dslab_ctx_store_put(ctx, key, e, sizeof *e) != 0) {
         s->log_len--;
         return -1;
     }
@@ -786,7 +786,7 @@ int lraft_log_append(struct node_ctx *ctx, struct lraft_state *s, const struct l
     return 0;
 }
 
-void lraft_log_truncate(struct node_ctx *ctx, struct lraft_state *s, int64_t len) {
+void lraft_log_truncate(struct dslab_node_ctx *ctx, struct lraft_state *s, int64_t len) {
     if (len >= s->log_len) {
         return;
     }
@@ -799,29 +799,29 @@ void lraft_log_truncate(struct node_ctx *ctx, struct lraft_state *s, int64_t len
     put_len(ctx, s);
 }
 
-void lraft_persist_meta(struct node_ctx *ctx, const struct lraft_state *s) {
-    ctx_store_put(ctx, RAFT_KEY_TERM, &s->current_term, sizeof s->current_term);
-    ctx_store_put(ctx, RAFT_KEY_VOTE, &s->voted_for, sizeof s->voted_for);
+void lraft_persist_meta(struct dslab_node_ctx *ctx, const struct lraft_state *s) {
+    dslab_ctx_store_put(ctx, RAFT_KEY_TERM, &s->current_term, sizeof s->current_term);
+    dslab_ctx_store_put(ctx, RAFT_KEY_VOTE, &s->voted_for, sizeof s->voted_for);
 }
 
-bool lraft_meta_stored(struct node_ctx *ctx, const struct lraft_state *s) {
+bool lraft_meta_stored(struct dslab_node_ctx *ctx, const struct lraft_state *s) {
     const void *p = NULL;
     int64_t term = 0;
     int32_t vote = 0;
-    if (ctx_store_get(ctx, RAFT_KEY_TERM, &p) != (long)sizeof term) {
+    if (dslab_ctx_store_get(ctx, RAFT_KEY_TERM, &p) != (long)sizeof term) {
         return false;
     }
     memcpy(&term, p, sizeof term);
-    if (ctx_store_get(ctx, RAFT_KEY_VOTE, &p) != (long)sizeof vote) {
+    if (dslab_ctx_store_get(ctx, RAFT_KEY_VOTE, &p) != (long)sizeof vote) {
         return false;
     }
     memcpy(&vote, p, sizeof vote);
     return term == s->current_term && vote == s->voted_for;
 }
 
-static int64_t load_i64(struct node_ctx *ctx, const char *key, int64_t absent) {
+static int64_t load_i64(struct dslab_node_ctx *ctx, const char *key, int64_t absent) {
     const void *p = NULL;
-    long n = ctx_store_get(ctx, key, &p);
+    long n = dslab_ctx_store_get(ctx, key, &p);
     int64_t v = absent;
     if (n == (long)sizeof v) {
         memcpy(&v, p, sizeof v);
@@ -829,12 +829,12 @@ static int64_t load_i64(struct node_ctx *ctx, const char *key, int64_t absent) {
     return v;
 }
 
-void lraft_load(struct node_ctx *ctx, struct lraft_state *s) {
+void lraft_load(struct dslab_node_ctx *ctx, struct lraft_state *s) {
     s->current_term = load_i64(ctx, RAFT_KEY_TERM, 0);
     s->voted_for = -1;
     const void *p = NULL;
     int32_t vote = -1;
-    if (ctx_store_get(ctx, RAFT_KEY_VOTE, &p) == (long)sizeof vote) {
+    if (dslab_ctx_store_get(ctx, RAFT_KEY_VOTE, &p) == (long)sizeof vote) {
         memcpy(&vote, p, sizeof vote);
         s->voted_for = vote;
     }
@@ -846,7 +846,7 @@ void lraft_load(struct node_ctx *ctx, struct lraft_state *s) {
     for (int64_t i = 1; i <= len; i++) {
         char key[48];
         entry_key(i, key, sizeof key);
-        if (ctx_store_get(ctx, key, &p) != (long)sizeof(struct lraft_entry)) {
+        if (dslab_ctx_store_get(ctx, key, &p) != (long)sizeof(struct lraft_entry)) {
             break; /* a torn tail: keep the prefix that is there */
         }
         memcpy(&s->log[i - 1], p, sizeof(struct lraft_entry));
@@ -858,7 +858,7 @@ void lraft_load(struct node_ctx *ctx, struct lraft_state *s) {
 
 static size_t kv_slot_of(const struct lraft_state *s, int64_t key, bool *found) {
     uint64_t h = (uint64_t)key;
-    size_t i = (size_t)(rng_splitmix64(&h) % RAFT_KV_SLOTS);
+    size_t i = (size_t)(dslab_rng_splitmix64(&h) % RAFT_KV_SLOTS);
     while (s->kv[i].used && s->kv[i].key != key) {
         i = (i + 1) % RAFT_KV_SLOTS;
     }
@@ -869,7 +869,7 @@ static size_t kv_slot_of(const struct lraft_state *s, int64_t key, bool *found) 
 int64_t lraft_kv_get(const struct lraft_state *s, int64_t key) {
     bool found = false;
     size_t i = kv_slot_of(s, key, &found);
-    return found ? s->kv[i].value : HISTORY_NIL;
+    return found ? s->kv[i].value : DSLAB_HISTORY_NIL;
 }
 
 static void kv_put(struct lraft_state *s, int64_t key, int64_t value) {
@@ -884,34 +884,34 @@ static void kv_put(struct lraft_state *s, int64_t key, int64_t value) {
     s->kv[i].value = value;
 }
 
-static enum reply_status kv_apply_command(struct lraft_state *s, const struct lraft_entry *e) {
+static enum dslab_reply_status kv_apply_command(struct lraft_state *s, const struct lraft_entry *e) {
     switch (e->cmd) {
     case RAFT_CMD_WRITE:
         kv_put(s, e->key, e->value);
-        return REPLY_OK;
+        return DSLAB_REPLY_OK;
     case RAFT_CMD_CAS:
         if (lraft_kv_get(s, e->key) != e->expected) {
-            return REPLY_FAIL;
+            return DSLAB_REPLY_FAIL;
         }
         kv_put(s, e->key, e->value);
-        return REPLY_OK;
+        return DSLAB_REPLY_OK;
     default:
-        return REPLY_OK; /* no-op */
+        return DSLAB_REPLY_OK; /* no-op */
     }
 }
 
-enum reply_status lraft_kv_apply(struct lraft_state *s, const struct lraft_entry *e) {
+enum dslab_reply_status lraft_kv_apply(struct lraft_state *s, const struct lraft_entry *e) {
     if (e->serial == 0 || e->client < 0 || e->client >= DSLAB_CLIENTS_MAX) {
         return kv_apply_command(s, e); /* no session */
     }
     struct lraft_session *session = &s->sessions[e->client];
     if (e->serial == session->serial) {
-        return (enum reply_status)session->status; /* a retry: applied once already */
+        return (enum dslab_reply_status)session->status; /* a retry: applied once already */
     }
     if (e->serial < session->serial) {
-        return REPLY_UNKNOWN; /* an older operation the client has given up on */
+        return DSLAB_REPLY_UNKNOWN; /* an older operation the client has given up on */
     }
-    enum reply_status status = kv_apply_command(s, e);
+    enum dslab_reply_status status = kv_apply_command(s, e);
     session->serial = e->serial;
     session->status = (int32_t)status;
     return status;
@@ -999,7 +999,7 @@ void lraft_message_label(const void *msg, size_t len, char *buf, size_t buf_size
 
 /* --- sending ----------------------------------------------------------------- */
 
-void lraft_send_append(struct node_ctx *ctx, struct lraft_state *s, int32_t peer) {
+void lraft_send_append(struct dslab_node_ctx *ctx, struct lraft_state *s, int32_t peer) {
     struct lraft_append_msg m;
     memset(&m.head, 0, sizeof m.head);
     int64_t next = s->next_index[peer];
@@ -1021,15 +1021,15 @@ void lraft_send_append(struct node_ctx *ctx, struct lraft_state *s, int32_t peer
     m.head.prev_term = lraft_term_at(s, prev);
     m.head.commit = s->commit_index;
     m.head.seq = s->heartbeat_seq;
-    m.head.sent_mono_ns = ctx_mono_ns(ctx);
+    m.head.sent_mono_ns = dslab_ctx_mono_ns(ctx);
     if (count > 0) {
         memcpy(m.entries, &s->log[prev], (size_t)count * sizeof(struct lraft_entry));
     }
-    ctx_send(ctx, peer, &m, sizeof m.head + (size_t)count * sizeof(struct lraft_entry));
+    dslab_ctx_send(ctx, peer, &m, sizeof m.head + (size_t)count * sizeof(struct lraft_entry));
 }
 
 /* A new heartbeat round: every ack of it confirms leadership after now. */
-void lraft_broadcast_append(struct node_ctx *ctx, struct lraft_state *s) {
+void lraft_broadcast_append(struct dslab_node_ctx *ctx, struct lraft_state *s) {
     s->heartbeat_seq++;
     for (int32_t peer = 0; peer < s->nodes_count; peer++) {
         if (peer != s->self) {
@@ -1041,11 +1041,11 @@ void lraft_broadcast_append(struct node_ctx *ctx, struct lraft_state *s) {
 /* --- pending requests -------------------------------------------------------- */
 
 /* "Did not happen": send the client to the leader we know, if any. */
-static void reply_not_done(struct node_ctx *ctx, const struct lraft_state *s, uint64_t request_id) {
+static void reply_not_done(struct dslab_node_ctx *ctx, const struct lraft_state *s, uint64_t request_id) {
     if (s->leader_id >= 0 && s->leader_id != s->self) {
-        ctx_reply(ctx, request_id, REPLY_REDIRECT, s->leader_id);
+        dslab_ctx_reply(ctx, request_id, DSLAB_REPLY_REDIRECT, s->leader_id);
     } else {
-        ctx_reply(ctx, request_id, REPLY_FAIL, 0);
+        dslab_ctx_reply(ctx, request_id, DSLAB_REPLY_FAIL, 0);
     }
 }
 
@@ -1053,15 +1053,15 @@ static void reply_not_done(struct node_ctx *ctx, const struct lraft_state *s, ui
  * the index only if the entry applied there has the term it was given;
  * otherwise it certainly never commits (the index is committed to another
  * entry, and an entry lives only at its own index). */
-static void resolve_write(struct node_ctx *ctx, struct lraft_state *s, int64_t index,
-                          int64_t entry_term, enum reply_status status) {
+static void resolve_write(struct dslab_node_ctx *ctx, struct lraft_state *s, int64_t index,
+                          int64_t entry_term, enum dslab_reply_status status) {
     for (int i = 0; i < s->writes_count; i++) {
         struct lraft_pending_write *w = &s->writes[i];
         if (w->index != index) {
             continue;
         }
         if (w->term == entry_term) {
-            ctx_reply(ctx, w->request_id, status, status == REPLY_UNKNOWN ? -1 : 0);
+            dslab_ctx_reply(ctx, w->request_id, status, status == DSLAB_REPLY_UNKNOWN ? -1 : 0);
         } else {
             reply_not_done(ctx, s, w->request_id);
         }
@@ -1075,11 +1075,11 @@ static void resolve_write(struct node_ctx *ctx, struct lraft_state *s, int64_t i
  * Figure 8 situation): the outcome is unknown, never "failed". The client
  * is pointed at the leader to retry; with client sessions a retry applies
  * at most once, without them it may apply twice. */
-static void resolve_truncated(struct node_ctx *ctx, struct lraft_state *s, int64_t from_index) {
+static void resolve_truncated(struct dslab_node_ctx *ctx, struct lraft_state *s, int64_t from_index) {
     for (int i = 0; i < s->writes_count;) {
         if (s->writes[i].index >= from_index) {
             int64_t retry_at = s->leader_id >= 0 && s->leader_id != s->self ? s->leader_id : -1;
-            ctx_reply(ctx, s->writes[i].request_id, REPLY_UNKNOWN, retry_at);
+            dslab_ctx_reply(ctx, s->writes[i].request_id, DSLAB_REPLY_UNKNOWN, retry_at);
             s->writes[i] = s->writes[--s->writes_count];
         } else {
             i++;
@@ -1098,7 +1098,7 @@ static bool read_confirmed(const struct lraft_state *s, const struct lraft_pendi
 }
 
 /* Answers every read-index read whose round and apply point are reached. */
-static void check_reads(struct node_ctx *ctx, struct lraft_state *s) {
+static void check_reads(struct dslab_node_ctx *ctx, struct lraft_state *s) {
     if (s->role != RAFT_LEADER) {
         return;
     }
@@ -1106,7 +1106,7 @@ static void check_reads(struct node_ctx *ctx, struct lraft_state *s) {
     for (int i = 0; i < s->reads_count; i++) {
         struct lraft_pending_read r = s->reads[i];
         if (read_confirmed(s, &r) && s->last_applied >= r.read_index) {
-            ctx_reply(ctx, r.request_id, REPLY_OK, lraft_kv_get(s, r.key));
+            dslab_ctx_reply(ctx, r.request_id, DSLAB_REPLY_OK, lraft_kv_get(s, r.key));
         } else {
             s->reads[kept++] = r;
         }
@@ -1114,17 +1114,17 @@ static void check_reads(struct node_ctx *ctx, struct lraft_state *s) {
     s->reads_count = kept;
 }
 
-void lraft_abandon_reads(struct node_ctx *ctx, struct lraft_state *s) {
+void lraft_abandon_reads(struct dslab_node_ctx *ctx, struct lraft_state *s) {
     /* A read changes nothing, so refusing it is always truthful. */
     for (int i = 0; i < s->reads_count; i++) {
-        ctx_reply(ctx, s->reads[i].request_id, REPLY_FAIL, 0);
+        dslab_ctx_reply(ctx, s->reads[i].request_id, DSLAB_REPLY_FAIL, 0);
     }
     s->reads_count = 0;
 }
 
 /* --- commit and apply ------------------------------------------------------ */
 
-void lraft_set_commit(struct node_ctx *ctx, struct lraft_state *s, int64_t commit) {
+void lraft_set_commit(struct dslab_node_ctx *ctx, struct lraft_state *s, int64_t commit) {
     if (commit > s->log_len) {
         commit = s->log_len;
     }
@@ -1132,11 +1132,11 @@ void lraft_set_commit(struct node_ctx *ctx, struct lraft_state *s, int64_t commi
         return; /* commitIndex never decreases */
     }
     s->commit_index = commit;
-    ctx_annotate(ctx, "commit", commit, "commit %lld", (long long)commit);
+    dslab_ctx_annotate(ctx, "commit", commit, "commit %lld", (long long)commit);
     while (s->last_applied < s->commit_index) {
         s->last_applied++;
         const struct lraft_entry *e = &s->log[s->last_applied - 1];
-        enum reply_status status = lraft_kv_apply(s, e);
+        enum dslab_reply_status status = lraft_kv_apply(s, e);
         resolve_write(ctx, s, s->last_applied, e->term, status);
     }
     check_reads(ctx, s);
@@ -1146,7 +1146,7 @@ void lraft_set_commit(struct node_ctx *ctx, struct lraft_state *s, int64_t commi
  * log[N].term == currentTerm. An entry of an earlier term is never
  * committed by counting its replicas (Figure 8: a later leader can still
  * overwrite it); it commits when an entry of this term after it does. */
-static void advance_commit(struct node_ctx *ctx, struct lraft_state *s) {
+static void advance_commit(struct dslab_node_ctx *ctx, struct lraft_state *s) {
     bool naive = lraft_cfg(ctx)->commit_rule == RAFT_COMMIT_NAIVE;
     s->match_index[s->self] = s->log_len;
     for (int64_t n = s->log_len; n > s->commit_index; n--) {
@@ -1185,7 +1185,7 @@ static int64_t conflict_hint(const struct lraft_state *s, int64_t prev_index) {
 
 /* Stores the message's entries after prev; returns the last index known to
  * match the leader. */
-static int64_t store_entries(struct node_ctx *ctx, struct lraft_state *s,
+static int64_t store_entries(struct dslab_node_ctx *ctx, struct lraft_state *s,
                              const struct lraft_append_msg *m) {
     int64_t match = m->head.prev_index;
     /* The caller checked the Log Matching precondition. */
@@ -1210,11 +1210,11 @@ static int64_t store_entries(struct node_ctx *ctx, struct lraft_state *s,
     for (int64_t i = m->head.prev_index + 1; i <= match; i++) {
         RAFT_ASSERT(lraft_term_at(s, i) == m->entries[i - m->head.prev_index - 1].term);
     }
-    ctx_store_sync(ctx); /* entries are durable before the ack leaves */
+    dslab_ctx_store_sync(ctx); /* entries are durable before the ack leaves */
     return match;
 }
 
-void lraft_on_append(struct node_ctx *ctx, struct lraft_state *s, int32_t from,
+void lraft_on_append(struct dslab_node_ctx *ctx, struct lraft_state *s, int32_t from,
                     const struct lraft_append_msg *m) {
     struct lraft_append_resp_msg r;
     memset(&r, 0, sizeof r);
@@ -1229,7 +1229,7 @@ void lraft_on_append(struct node_ctx *ctx, struct lraft_state *s, int32_t from,
         }
         s->leader_id = from;
         s->heard_leader = true;
-        s->leader_contact_mono_ns = ctx_mono_ns(ctx);
+        s->leader_contact_mono_ns = dslab_ctx_mono_ns(ctx);
         lraft_reset_election_timer(ctx, s);
         int64_t prev = m->head.prev_index;
         if (prev < 0 || prev > s->log_len || lraft_term_at(s, prev) != m->head.prev_term) {
@@ -1244,12 +1244,12 @@ void lraft_on_append(struct node_ctx *ctx, struct lraft_state *s, int32_t from,
         }
     }
     r.term = s->current_term;
-    ctx_send(ctx, from, &r, sizeof r);
+    dslab_ctx_send(ctx, from, &r, sizeof r);
 }
 
 /* --- leader side --------------------------------------------------------------- */
 
-void lraft_on_append_resp(struct node_ctx *ctx, struct lraft_state *s, int32_t from,
+void lraft_on_append_resp(struct dslab_node_ctx *ctx, struct lraft_state *s, int32_t from,
                          const struct lraft_append_resp_msg *m) {
     if (m->term > s->current_term) {
         lraft_become_follower(ctx, s, m->term);
@@ -1286,12 +1286,12 @@ void lraft_on_append_resp(struct node_ctx *ctx, struct lraft_state *s, int32_t f
     }
 }
 
-bool lraft_lease_held(struct node_ctx *ctx, const struct lraft_state *s) {
+bool lraft_lease_held(struct dslab_node_ctx *ctx, const struct lraft_state *s) {
     if (s->role != RAFT_LEADER) {
         return false;
     }
     /* The majority-th latest acked send time (this node counts as now). */
-    int64_t now_ns = ctx_mono_ns(ctx);
+    int64_t now_ns = dslab_ctx_mono_ns(ctx);
     int64_t times[RAFT_NODES_MAX];
     int32_t n = 0;
     for (int32_t i = 0; i < s->nodes_count; i++) {
@@ -1308,16 +1308,16 @@ bool lraft_lease_held(struct node_ctx *ctx, const struct lraft_state *s) {
 
 /* --- client requests ----------------------------------------------------------- */
 
-static void on_read(struct node_ctx *ctx, struct lraft_state *s, const struct client_request *req) {
+static void on_read(struct dslab_node_ctx *ctx, struct lraft_state *s, const struct dslab_client_request *req) {
     enum lraft_read_mode mode = lraft_cfg(ctx)->read_mode;
     bool own_term_applied = s->last_applied >= s->noop_index;
     if (mode == RAFT_READ_LEADER_LOCAL ||
         (mode == RAFT_READ_LEASE && own_term_applied && lraft_lease_held(ctx, s))) {
-        ctx_reply(ctx, req->request_id, REPLY_OK, lraft_kv_get(s, req->key));
+        dslab_ctx_reply(ctx, req->request_id, DSLAB_REPLY_OK, lraft_kv_get(s, req->key));
         return;
     }
     if (s->reads_count >= RAFT_READS_MAX) {
-        ctx_reply(ctx, req->request_id, REPLY_FAIL, 0);
+        dslab_ctx_reply(ctx, req->request_id, DSLAB_REPLY_FAIL, 0);
         return;
     }
     struct lraft_pending_read *r = &s->reads[s->reads_count++];
@@ -1329,11 +1329,11 @@ static void on_read(struct node_ctx *ctx, struct lraft_state *s, const struct cl
     check_reads(ctx, s); /* a one-node cluster is its own majority */
 }
 
-static void on_write(struct node_ctx *ctx, struct lraft_state *s, const struct client_request *req) {
+static void on_write(struct dslab_node_ctx *ctx, struct lraft_state *s, const struct dslab_client_request *req) {
     struct lraft_entry e;
     memset(&e, 0, sizeof e);
     e.term = s->current_term;
-    e.cmd = req->fn == OP_CAS ? RAFT_CMD_CAS : RAFT_CMD_WRITE;
+    e.cmd = req->fn == DSLAB_OP_CAS ? RAFT_CMD_CAS : RAFT_CMD_WRITE;
     e.key = req->key;
     e.value = req->value;
     e.expected = req->expected;
@@ -1343,15 +1343,15 @@ static void on_write(struct node_ctx *ctx, struct lraft_state *s, const struct c
         const struct lraft_session *session = lraft_session_of(s, req->client);
         if (session && req->serial != 0 && session->serial == req->serial) {
             /* A retry of an operation already applied: its cached result. */
-            ctx_reply(ctx, req->request_id, (enum reply_status)session->status, 0);
+            dslab_ctx_reply(ctx, req->request_id, (enum dslab_reply_status)session->status, 0);
             return;
         }
     }
     if (s->writes_count >= RAFT_PENDING_MAX || lraft_log_append(ctx, s, &e) != 0) {
-        ctx_reply(ctx, req->request_id, REPLY_FAIL, 0); /* full: refused, not done */
+        dslab_ctx_reply(ctx, req->request_id, DSLAB_REPLY_FAIL, 0); /* full: refused, not done */
         return;
     }
-    ctx_store_sync(ctx);
+    dslab_ctx_store_sync(ctx);
     struct lraft_pending_write *w = &s->writes[s->writes_count++];
     w->index = s->log_len;
     w->term = e.term;
@@ -1360,23 +1360,23 @@ static void on_write(struct node_ctx *ctx, struct lraft_state *s, const struct c
     advance_commit(ctx, s); /* a one-node cluster commits at once */
 }
 
-static void lraft_on_leader_request(struct node_ctx *ctx, struct lraft_state *s,
-                                   const struct client_request *req) {
+static void lraft_on_leader_request(struct dslab_node_ctx *ctx, struct lraft_state *s,
+                                   const struct dslab_client_request *req) {
     switch (req->fn) {
-    case OP_READ:
+    case DSLAB_OP_READ:
         on_read(ctx, s, req);
         break;
-    case OP_WRITE:
-    case OP_CAS:
+    case DSLAB_OP_WRITE:
+    case DSLAB_OP_CAS:
         on_write(ctx, s, req);
         break;
     default:
-        ctx_reply(ctx, req->request_id, REPLY_FAIL, 0);
+        dslab_ctx_reply(ctx, req->request_id, DSLAB_REPLY_FAIL, 0);
         break;
     }
 }
 
-void lraft_on_request(struct node_ctx *ctx, void *state, const struct client_request *req) {
+void lraft_on_request(struct dslab_node_ctx *ctx, void *state, const struct dslab_client_request *req) {
     struct lraft_state *s = state;
     if (s->role != RAFT_LEADER) {
         reply_not_done(ctx, s, req->request_id);

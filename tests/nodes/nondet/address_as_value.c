@@ -9,34 +9,34 @@
 
 #include "dslab/node.h"
 
-static void send_one(struct node_ctx *ctx, void *state) {
-    int32_t n = ctx_nodes_count(ctx);
+static void send_one(struct dslab_node_ctx *ctx, void *state) {
+    int32_t n = dslab_ctx_nodes_count(ctx);
     uint64_t bits = (uint64_t)(uintptr_t)state >> 4; /* the bug: an address as a value */
     int32_t to = (int32_t)((bits ^ (bits >> 13)) % (uint64_t)(n - 1));
-    if (to >= ctx_self(ctx)) to++;
+    if (to >= dslab_ctx_self(ctx)) to++;
     uint64_t hops = 0;
-    ctx_send(ctx, to, &hops, sizeof hops);
+    dslab_ctx_send(ctx, to, &hops, sizeof hops);
 }
 
-static void init(struct node_ctx *ctx, void *state) {
+static void init(struct dslab_node_ctx *ctx, void *state) {
     send_one(ctx, state);
 }
 
-static void on_message(struct node_ctx *ctx, void *state, int32_t from, const void *m, size_t len) {
+static void on_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *m, size_t len) {
     (void)from;
     (void)m;
     (void)len;
     send_one(ctx, state);
 }
 
-static void on_timer(struct node_ctx *ctx, void *state, uint64_t id, uint64_t tag) {
+static void on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t id, uint64_t tag) {
     (void)ctx;
     (void)state;
     (void)id;
     (void)tag;
 }
 
-const struct protocol dslab_node_protocol = {
+const struct dslab_protocol dslab_node_protocol = {
     .api_version = DSLAB_NODE_API_VERSION,
     .name = "address-as-value",
     .state_size = 16,

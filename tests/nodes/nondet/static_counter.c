@@ -10,20 +10,20 @@
 
 static uint64_t sent_total; /* the bug: state outside the state block */
 
-static void send_one(struct node_ctx *ctx) {
-    int32_t n = ctx_nodes_count(ctx);
-    int32_t to = (int32_t)rng_below(ctx_rng(ctx), (uint64_t)(n - 1));
-    if (to >= ctx_self(ctx)) to++;
+static void send_one(struct dslab_node_ctx *ctx) {
+    int32_t n = dslab_ctx_nodes_count(ctx);
+    int32_t to = (int32_t)dslab_rng_below(dslab_ctx_rng(ctx), (uint64_t)(n - 1));
+    if (to >= dslab_ctx_self(ctx)) to++;
     uint64_t hops = sent_total++;
-    ctx_send(ctx, to, &hops, sizeof hops);
+    dslab_ctx_send(ctx, to, &hops, sizeof hops);
 }
 
-static void init(struct node_ctx *ctx, void *state) {
+static void init(struct dslab_node_ctx *ctx, void *state) {
     (void)state;
     send_one(ctx);
 }
 
-static void on_message(struct node_ctx *ctx, void *state, int32_t from, const void *m, size_t len) {
+static void on_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *m, size_t len) {
     (void)state;
     (void)from;
     (void)m;
@@ -31,7 +31,7 @@ static void on_message(struct node_ctx *ctx, void *state, int32_t from, const vo
     send_one(ctx);
 }
 
-static void on_timer(struct node_ctx *ctx, void *state, uint64_t id, uint64_t tag) {
+static void on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t id, uint64_t tag) {
     (void)ctx;
     (void)state;
     (void)id;
@@ -44,7 +44,7 @@ static void label(const void *m, size_t len, char *buf, size_t size) {
     snprintf(buf, size, "ping %llu", (unsigned long long)hops);
 }
 
-const struct protocol dslab_node_protocol = {
+const struct dslab_protocol dslab_node_protocol = {
     .api_version = DSLAB_NODE_API_VERSION,
     .name = "static-counter",
     .init = init,

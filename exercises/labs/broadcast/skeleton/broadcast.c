@@ -2,7 +2,7 @@
  * TODOs, and grade it:  dslab grade labs/broadcast --node broadcast.c
  *
  * A client's write of value V means "broadcast message V". Once you answer
- * it REPLY_OK, V must reach every node, whatever the network does (loss,
+ * it DSLAB_REPLY_OK, V must reach every node, whatever the network does (loss,
  * duplicates, partitions) and even if nodes crash and restart. At the end
  * of the run, on_finish reports what this node holds (the `broadcast`
  * check reads it). Only "dslab/node.h" (docs/NODE_API.md). */
@@ -27,46 +27,46 @@ static bool known(const struct state *st, int64_t v) {
     return false;
 }
 
-static void node_init(struct node_ctx *ctx, void *state) {
+static void node_init(struct dslab_node_ctx *ctx, void *state) {
     (void)state;
-    /* TODO: after a restart, what do you still have? (ctx_store_get) */
-    ctx_set_timer(ctx, 100 * 1000 * 1000, 0); /* a tick every 100ms (local monotonic time) */
+    /* TODO: after a restart, what do you still have? (dslab_ctx_store_get) */
+    dslab_ctx_set_timer(ctx, 100 * 1000 * 1000, 0); /* a tick every 100ms (local monotonic time) */
 }
 
-static void node_on_request(struct node_ctx *ctx, void *state, const struct client_request *req) {
+static void node_on_request(struct dslab_node_ctx *ctx, void *state, const struct dslab_client_request *req) {
     struct state *st = state;
-    if (req->fn != OP_WRITE || (st->count == MESSAGES_MAX && !known(st, req->value))) {
-        ctx_reply(ctx, req->request_id, REPLY_FAIL, HISTORY_NIL);
+    if (req->fn != DSLAB_OP_WRITE || (st->count == MESSAGES_MAX && !known(st, req->value))) {
+        dslab_ctx_reply(ctx, req->request_id, DSLAB_REPLY_FAIL, DSLAB_HISTORY_NIL);
         return;
     }
     if (!known(st, req->value)) st->messages[st->count++] = req->value;
-    /* TODO: tell the others (ctx_send). Is a single send enough? */
-    ctx_reply(ctx, req->request_id, REPLY_OK, HISTORY_NIL);
+    /* TODO: tell the others (dslab_ctx_send). Is a single send enough? */
+    dslab_ctx_reply(ctx, req->request_id, DSLAB_REPLY_OK, DSLAB_HISTORY_NIL);
 }
 
-static void node_on_message(struct node_ctx *ctx, void *state, int32_t from, const void *msg, size_t len) {
+static void node_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *msg, size_t len) {
     (void)ctx, (void)state, (void)from, (void)msg, (void)len;
     /* TODO: learn what a peer sends you. */
 }
 
-static void node_on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
+static void node_on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
     (void)state, (void)timer_id, (void)tag;
     /* TODO: anti-entropy: repair what was lost. */
-    ctx_set_timer(ctx, 100 * 1000 * 1000, 0);
+    dslab_ctx_set_timer(ctx, 100 * 1000 * 1000, 0);
 }
 
 /* The report the `broadcast` check reads: "final-state", then one "final"
  * per message with key = value = the message. Keep it. */
-static void node_on_finish(struct node_ctx *ctx, void *state) {
+static void node_on_finish(struct dslab_node_ctx *ctx, void *state) {
     struct state *st = state;
-    ctx_annotate(ctx, "final-state", st->count, "%lld messages", (long long)st->count);
+    dslab_ctx_annotate(ctx, "final-state", st->count, "%lld messages", (long long)st->count);
     for (int64_t i = 0; i < st->count; i++) {
         long long v = (long long)st->messages[i];
-        ctx_annotate(ctx, "final", st->messages[i], "key=%lld value=%lld", v, v);
+        dslab_ctx_annotate(ctx, "final", st->messages[i], "key=%lld value=%lld", v, v);
     }
 }
 
-const struct protocol dslab_node_protocol = {
+const struct dslab_protocol dslab_node_protocol = {
     .api_version = DSLAB_NODE_API_VERSION,
     .name = "my-broadcast",
     .summary = "lab 2: broadcast under partitions",

@@ -30,15 +30,15 @@ struct state {
     int64_t highest;      /* storage: TODO */
 };
 
-static int node_configure(const struct scenario *s, void **config_out, struct diag *diag) {
+static int node_configure(const struct dslab_scenario *s, void **config_out, struct dslab_diag *diag) {
     static const char *const known[] = {"lease", "work", "think", "writes", NULL};
     struct config *c = calloc(1, sizeof *c);
-    if (!c) return diag_set(diag, s->path, 0, 0, "out of memory");
-    if (param_reject_unknown(s, known, diag) != 0 ||
-        param_duration_ns(s, "lease", 1000000000, &c->lease_ns, diag) != 0 ||
-        param_duration_ns(s, "work", 100000000, &c->work_ns, diag) != 0 ||
-        param_duration_ns(s, "think", 200000000, &c->think_ns, diag) != 0 ||
-        param_int(s, "writes", 3, 1, 1000, &c->writes, diag) != 0) {
+    if (!c) return dslab_diag_set(diag, s->path, 0, 0, "out of memory");
+    if (dslab_param_reject_unknown(s, known, diag) != 0 ||
+        dslab_param_duration_ns(s, "lease", 1000000000, &c->lease_ns, diag) != 0 ||
+        dslab_param_duration_ns(s, "work", 100000000, &c->work_ns, diag) != 0 ||
+        dslab_param_duration_ns(s, "think", 200000000, &c->think_ns, diag) != 0 ||
+        dslab_param_int(s, "writes", 3, 1, 1000, &c->writes, diag) != 0) {
         free(c);
         return -1;
     }
@@ -50,27 +50,27 @@ static void node_destroy_config(void *config) {
     free(config);
 }
 
-static void node_init(struct node_ctx *ctx, void *state) {
+static void node_init(struct dslab_node_ctx *ctx, void *state) {
     struct state *st = state;
     st->holder = -1;
     /* TODO: the server: what must survive a restart, and what must it not
      * do right after one? The storage: which token did it last accept? */
-    if (ctx_self(ctx) >= 2) {
+    if (dslab_ctx_self(ctx) >= 2) {
         /* TODO: a client starts by thinking, then asks the server. */
     }
 }
 
-static void node_on_message(struct node_ctx *ctx, void *state, int32_t from, const void *msg, size_t len) {
+static void node_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *msg, size_t len) {
     (void)ctx, (void)state, (void)from, (void)msg, (void)len;
     /* TODO: acquire / grant / release / write / write-ack. */
 }
 
-static void node_on_timer(struct node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
+static void node_on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
     (void)ctx, (void)state, (void)timer_id, (void)tag;
     /* TODO: lease expiry at the server; think and work at a client. */
 }
 
-const struct protocol dslab_node_protocol = {
+const struct dslab_protocol dslab_node_protocol = {
     .api_version = DSLAB_NODE_API_VERSION,
     .name = "my-lock",
     .summary = "lab 6: a lock service with fencing tokens",
