@@ -9,7 +9,7 @@
  * how many learners hit them, the fixes that matched one, likely brute
  * force, and the free text to review. Files that do not grade are listed
  * with their error, not fatal. Every name and answer is escaped: no
- * learner text can start a row or a line (dslab_text_escape.c). */
+ * learner text can start a row or a line (text_escape.c). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

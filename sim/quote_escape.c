@@ -1,4 +1,4 @@
-/* dslab_quote_escape.c: showing text that came from learners and other files
+/* quote_escape.c: showing text that came from learners and other files
  * (names, answers, paths, scenario titles) in reports and on terminals,
  * so that no such text can do more than be read: control characters
  * (newline, carriage return, ESC sequences, tab...) and bytes that are not
@@ -12,7 +12,7 @@
 #include "dslab/quote.h"
 #include "dslab/text.h"
 
-const char *dslab_quote_escape(const char *text, enum dslab_quote_style how, size_t max_chars, char *buf, size_t size) {
+const char *quote_escape.const char *text, enum dslab_quote_style how, size_t max_chars, char *buf, size_t size) {
     static const char markdown[] = "\\`*_[]<>|#~!";
     size_t n = 0, shown = 0;
     if (!size) return buf;

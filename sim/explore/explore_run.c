@@ -1,4 +1,4 @@
-/* dslab_explore_run.c: one run of a schedule, its verdicts, and the
+/* explore_run.c: one run of a schedule, its verdicts, and the
  * distributions learners care about.
  *
  * A probe (a trace sink) measures, per run: the time to the first leader
@@ -158,7 +158,7 @@ static void collect(const struct dslab_sim *sim, struct dslab_explore_outcome *o
     }
 }
 
-int dslab_explore_run(const struct dslab_scenario *base, uint64_t seed, const struct dslab_explore_schedule *sch,
+int explore_run.const struct dslab_scenario *base, uint64_t seed, const struct dslab_explore_schedule *sch,
                 struct dslab_explore_outcome *out, struct dslab_explore_metrics *metrics, struct dslab_diag *diag) {
     memset(out, 0, sizeof *out);
     struct dslab_explore_scenario x;

@@ -1,4 +1,4 @@
-/* dslab_explore_shrink.c: delta debugging of a failing fault schedule.
+/* explore_shrink.c: delta debugging of a failing fault schedule.
  *
  * Given a seed and a schedule on which a check fails, find a smaller
  * schedule on which the same check still fails with the same seed:
@@ -171,7 +171,7 @@ static int single_faults(struct shrinker *k, struct dslab_explore_shrink_result 
     return 0;
 }
 
-int dslab_explore_shrink(const struct dslab_scenario *base, uint64_t seed, const struct dslab_explore_schedule *in,
+int explore_shrink.const struct dslab_scenario *base, uint64_t seed, const struct dslab_explore_schedule *in,
                    int check, int budget, struct dslab_explore_shrink_result *out, struct dslab_diag *diag) {
     memset(out, 0, sizeof *out);
     struct shrinker k = {.base = base, .seed = seed, .check = check, .budget = budget,

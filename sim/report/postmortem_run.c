@@ -1,4 +1,4 @@
-/* dslab_postmortem_run.c: the two runs of a post-mortem (dslab/postmortem.h):
+/* postmortem_run.c: the two runs of a post-mortem (dslab/postmortem.h):
  * the first finds the violations and the ids of the events they cite, the
  * second (same scenario, same seed, so the same ids) keeps the timeline
  * and the JSONL of each cited event. */
@@ -38,7 +38,7 @@ static void collect_ids(struct evidence *ev, const struct dslab_sim *sim) {
     }
 }
 
-struct dslab_postmortem *dslab_postmortem_run(const struct dslab_scenario *sc, uint64_t seed, struct dslab_diag *diag) {
+struct dslab_postmortem *postmortem_run.const struct dslab_scenario *sc, uint64_t seed, struct dslab_diag *diag) {
     struct dslab_postmortem *pm = calloc(1, sizeof *pm);
     if (!pm) {
         dslab_diag_set(diag, sc->path, 0, 0, "out of memory");

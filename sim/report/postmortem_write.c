@@ -1,4 +1,4 @@
-/* dslab_postmortem_write.c: the Markdown of a post-mortem (dslab/postmortem.h):
+/* postmortem_write.c: the Markdown of a post-mortem (dslab/postmortem.h):
  * summary, timeline (faults and role changes merged with violations),
  * which assumptions broke first, the evidence each check cites, figures
  * (drawn by the caller), questions for the review and the repro line.

@@ -1,6 +1,6 @@
 /* load_internal.h (private): shared helpers of the scenario loader.
  *
- * dslab_scenario_load.c converts the top level, nodes, network, protocol,
+ * scenario_load.c converts the top level, nodes, network, protocol,
  * workload, assumptions, checks and narration; scenario_faults.c the fault
  * schedule; overrides.c applies --set to the YAML tree first. Every helper
  * returns 0, or -1 with the diag set to the first error, positioned at the

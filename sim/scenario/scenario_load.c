@@ -1,4 +1,4 @@
-/* dslab_scenario_load.c: YAML tree -> struct dslab_scenario, validated.
+/* scenario_load.c: YAML tree -> struct dslab_scenario, validated.
  *
  * The file is parsed into a tree (yaml_doc.c), --set overrides edit the
  * tree (overrides.c), then each section is converted here in a fixed order
@@ -821,7 +821,7 @@ static struct dslab_scenario *load_doc(struct dslab_ydoc *doc, const char *file,
     return L.s;
 }
 
-struct dslab_scenario *dslab_scenario_load(const char *path, const struct dslab_scenario_override *overrides,
+struct dslab_scenario *scenario_load.const char *path, const struct dslab_scenario_override *overrides,
                                int overrides_count, const struct dslab_scenario_alloc *alloc,
                                struct dslab_diag *diag) {
     struct dslab_ydoc doc;

@@ -1,4 +1,4 @@
-/* dslab_scenario_save.c: struct dslab_scenario -> YAML that loads back to an equal
+/* scenario_save.c: struct dslab_scenario -> YAML that loads back to an equal
  * scenario (positions aside). Used by `dslab viz` to save a session and by
  * `dslab explore` to write reproducers.
  *
@@ -259,7 +259,7 @@ static void save_rest(FILE *f, const struct dslab_scenario *s) {
     }
 }
 
-int dslab_scenario_save(const struct dslab_scenario *s, const char *path, struct dslab_diag *diag) {
+int scenario_save.const struct dslab_scenario *s, const char *path, struct dslab_diag *diag) {
     /* Atomic for a regular file, through for a device (dslab/outfile.h). */
     struct dslab_outfile out;
     if (dslab_outfile_open(&out, path, diag) < 0) return -1;

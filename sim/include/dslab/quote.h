@@ -5,7 +5,7 @@
  * report, so a file name or a shard's text cannot move the cursor,
  * recolour the terminal, fake a line of output or forge a Markdown table
  * row. Pure functions: they write into the caller's buffer or FILE *.
- * sim/quote.c (shell words, dslab_printable) and sim/dslab_quote_escape.c (the
+ * sim/quote.c (shell words, dslab_printable) and sim/quote_escape.c (the
  * plain and Markdown styles). */
 #ifndef DSLAB_QUOTE_H
 #define DSLAB_QUOTE_H
@@ -25,7 +25,7 @@
  *   - else in bash's $'...' form, with \n, \t, \r, \\, \' and \xHH for
  *     every other control byte, DEL, C1 control or invalid UTF-8 byte, so
  *     the printed line is one line and pastes back as the same bytes.
- * Tested by feeding printed lines back to bash (tests/e2e/dslab_shell_quote.sh). */
+ * Tested by feeding printed lines back to bash (tests/e2e/shell_quote.sh). */
 size_t dslab_shell_quote(const char *s, char *buf, size_t size);
 
 /* The words quoted as above and joined by single spaces: a string to
@@ -48,7 +48,7 @@ enum dslab_quote_style {
  * start a line, move the cursor or forge a table row; at most `max_chars`
  * characters of the text are shown (0 = all that fit), then "...".
  * Returns buf. */
-const char *dslab_quote_escape(const char *text, enum dslab_quote_style how, size_t max_chars, char *buf, size_t size);
+const char *quote_escape.const char *text, enum dslab_quote_style how, size_t max_chars, char *buf, size_t size);
 /* The same, written to `out`. */
 void dslab_quote_put(FILE *out, const char *text, enum dslab_quote_style how, size_t max_chars);
 
