@@ -4,11 +4,12 @@
  *   dslab grade labs/raft-log --node raft.c        log replication, commit rule
  *   dslab grade labs/raft-kv --node raft.c         linearizable reads and writes
  *
- * What the checkers read (keep these annotations):
- *   ctx_annotate(ctx, "role", term, "leader")  when this node becomes leader
- *   ctx_annotate(ctx, "role", term, "follower") / "candidate" on other changes
- *   at the end (on_finish), "final-state" and one "final" per key
- *   ("key=K value=V"): the store's final values, for no-lost-acknowledged-writes.
+ * What the checkers read (keep these reports, dslab/node.h):
+ *   ctx_report_role(ctx, ROLE_LEADER, term, "leader")  when this node becomes leader
+ *   ctx_report_role(ctx, ROLE_FOLLOWER or ROLE_CANDIDATE, term, ...) on other changes
+ *   at the end (on_finish), ctx_report_final_state and one
+ *   ctx_report_final_value(ctx, key, value) per key: the store's final
+ *   values, for no-lost-acknowledged-writes.
  * Clients: on_request gets reads, writes and cas (struct client_request);
  * answer with ctx_reply: REPLY_OK, REPLY_FAIL (certainly not done),
  * REPLY_REDIRECT (value = the leader's index; the client retries there)
@@ -70,7 +71,7 @@ static void node_init(struct node_ctx *ctx, void *state) {
     struct state *st = state;
     st->voted_for = -1;
     /* TODO: read the term, vote and log back from the store (after a restart). */
-    ctx_annotate(ctx, "role", st->current_term, "follower");
+    ctx_report_role(ctx, ROLE_FOLLOWER, st->current_term, "follower");
     reset_election_timer(ctx, st);
 }
 
@@ -98,8 +99,8 @@ static void node_on_request(struct node_ctx *ctx, void *state, const struct clie
 
 static void node_on_finish(struct node_ctx *ctx, void *state) {
     (void)state;
-    /* TODO (lab 4): one "final" per key of your state machine. */
-    ctx_annotate(ctx, "final-state", 0, "0 keys");
+    /* TODO (lab 4): one ctx_report_final_value per key of your state machine. */
+    ctx_report_final_state(ctx, 0, "0 keys");
 }
 
 const struct protocol dslab_node_protocol = {
