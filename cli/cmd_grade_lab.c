@@ -1,5 +1,5 @@
 /* cmd_grade_lab.c: `dslab grade LAB --node FILE`: grades a learner's node
- * against a lab's battery (grader/lab.h, docs/EXERCISE_FORMAT.md "Labs").
+ * against a lab's battery (grader/grader_lab.h, docs/EXERCISE_FORMAT.md "Labs").
  * Prints one line per test (PASS, or FAIL with the shrunk counterexample
  * and `dslab viz FILE` to watch it) and the score. Exit 0 every test
  * passed, 1 one failed, 2 bad input (no such lab, node code that does not
@@ -13,18 +13,18 @@
 #include "dslab/quote.h"
 #include "cli.h"
 #include "exercise_cli.h"
-#include "lab.h"
+#include "grader_lab.h"
 
 /* A lab by path (DIR or DIR/lab.yaml), or by id under ROOT/exercises/labs/
  * ("echo" or "labs/echo"). */
 static int resolve_lab(const char *arg, const char *root_flag, char *out, size_t size) {
-    if (lab_path_detect(arg)) {
+    if (grader_lab_path_detect(arg)) {
         snprintf(out, size, "%s", arg);
         return 0;
     }
     const char *id = strncmp(arg, "labs/", 5) == 0 ? arg + 5 : arg;
     snprintf(out, size, "%s/exercises/labs/%s", excli_root(root_flag), id);
-    if (strchr(id, '/') == NULL && id[0] && lab_path_detect(out)) return 0;
+    if (strchr(id, '/') == NULL && id[0] && grader_lab_path_detect(out)) return 0;
     fprintf(stderr, "dslab: error: no lab '%s' (the labs are the directories of %s/exercises/labs/, "
             "e.g. labs/echo; or give a lab's directory)\n", arg, excli_root(root_flag));
     return -1;
@@ -43,7 +43,7 @@ static void record(const char *profile, const struct lab *lab, const struct lab_
     if (!p) return;
     struct diag d;
     diag_clear(&d);
-    if (progress_update_lab(p, path, lab, g, lab_code_hash(node_file), &d) < 0) {
+    if (grader_progress_update_lab(p, path, lab, g, grader_lab_code_hash(node_file), &d) < 0) {
         char buf[DIAG_MESSAGE_MAX + DIAG_PATH_MAX + 64];
         diag_format(&d, buf, (int)sizeof buf);
         fprintf(stderr, "%s (progress not saved)\n", buf);
@@ -73,7 +73,7 @@ int cmd_grade_lab(const char *lab_arg, const char *node_file, const char *root_f
     static struct lab_grade g;
     struct diag d;
     diag_clear(&d);
-    if (lab_load(lab_path, &lab, &d) != 0 || lab_grade(&lab, &node, &opt, &g, &d) != 0) {
+    if (grader_lab_load(lab_path, &lab, &d) != 0 || grader_lab_grade(&lab, &node, &opt, &g, &d) != 0) {
         cli_print_diag(&d);
         return EXIT_BAD_INPUT;
     }

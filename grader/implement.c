@@ -1,4 +1,4 @@
-/* implement.c: grading a learner's node against a lab's battery (lab.h).
+/* implement.c: grading a learner's node against a lab's battery (grader_lab.h).
  *
  * Per test: the scenario at seeds 1..seeds with its own faults, then at
  * seeds 1..explore with random faults drawn from its `explore:` section on
@@ -20,7 +20,7 @@
 #include "dslab/time.h"
 #include "dslab/explore_engine.h"
 #include "grader.h"
-#include "lab.h"
+#include "grader_lab.h"
 
 static void fb(struct lab_test_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void fb(struct lab_test_result *r, const char *fmt, ...) {
@@ -164,7 +164,7 @@ static int grade_test(const struct lab *lab, const struct lab_node *node, const 
     return 0;
 }
 
-int lab_grade(const struct lab *lab, const struct lab_node *node_in, const struct lab_grade_options *opt,
+int grader_lab_grade(const struct lab *lab, const struct lab_node *node_in, const struct lab_grade_options *opt,
               struct lab_grade *out, struct diag *d) {
     memset(out, 0, sizeof *out);
     struct lab_node node = *node_in;
