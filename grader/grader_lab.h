@@ -73,11 +73,17 @@ struct lab_grade {
     bool passed;
 };
 
-/* The node under test: exactly one of the two. */
+/* The node under test: exactly one of the three (linked, code_path,
+ * process). Borrowed for the call. */
 struct lab_node {
     const struct protocol *linked; /* registered as LAB_PROTOCOL_NAME */
-    enum protocol_origin origin;   /* PROTOCOL_SOURCE or PROTOCOL_PLUGIN */
-    const char *code_path;         /* made absolute by lab_grade */
+    enum protocol_origin origin;   /* PROTOCOL_SOURCE, PROTOCOL_PLUGIN or PROTOCOL_PROCESS */
+    const char *code_path;         /* source/plugin: made absolute by grader_lab_grade */
+    /* PROTOCOL_PROCESS: the command (docs/PROCESS_NODES.md), run in
+     * process_dir (the current directory when NULL; made absolute), so
+     * its relative paths are the learner's. */
+    const char *process;
+    const char *process_dir;
 };
 
 struct lab_grade_options {

@@ -131,6 +131,22 @@ static int use_node(struct scenario *sc, const struct lab_node *node, struct dia
         snprintf(sc->protocol.name, sizeof sc->protocol.name, "%s", LAB_PROTOCOL_NAME);
         return 0;
     }
+    if (node->origin == PROTOCOL_PROCESS) {
+        char *cmd = strdup(node->process), *dir = strdup(node->process_dir);
+        if (!cmd || !dir) {
+            free(cmd);
+            free(dir);
+            return diag_set(d, node->process, 0, 0, "out of memory");
+        }
+        free(sc->protocol.process); /* owned by the scenario (scenario_free) */
+        free(sc->protocol.process_dir);
+        sc->protocol.process = cmd;
+        sc->protocol.process_dir = dir;
+        sc->protocol.origin = PROTOCOL_PROCESS;
+        sc->protocol.code_path[0] = '\0';
+        snprintf(sc->protocol.name, sizeof sc->protocol.name, "process");
+        return 0;
+    }
     size_t len = strlen(node->code_path);
     if (len >= sizeof sc->protocol.code_path) return diag_set(d, node->code_path, 0, 0, "path too long");
     sc->protocol.origin = node->origin;
@@ -177,6 +193,13 @@ int grader_lab_grade(const struct lab *lab, const struct lab_node *node_in, cons
         learner = *node.linked;
         learner.name = LAB_PROTOCOL_NAME;
         if (protocol_register(&learner, d) != 0) return -1;
+    } else if (node.origin == PROTOCOL_PROCESS) {
+        if (!node.process || !node.process[0]) return diag_set(d, "", 0, 0, "the node's command is empty");
+        const char *dir = node.process_dir ? node.process_dir : ".";
+        if (!realpath(dir, abs)) {
+            return diag_set(d, dir, 0, 0, "cannot open the node's directory: %s", strerror(errno));
+        }
+        node.process_dir = abs;
     } else {
         if (!node.code_path || !realpath(node.code_path, abs)) {
             return diag_set(d, node.code_path ? node.code_path : "", 0, 0, "cannot open the node's code: %s",
