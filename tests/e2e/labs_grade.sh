@@ -5,6 +5,7 @@
 #     (tests/labs/) passes every test;
 #   - `dslab grade labs/echo --node REFERENCE.c` passes (exit 0), and so does
 #     a lab given by its directory;
+#   - no lab's untouched C skeleton scores a point (liveness is judged);
 #   - the untouched skeleton fails (exit 1) with a counterexample saved in
 #     --out-dir, named on a "Watch it: dslab viz" line, that loads
 #     (`dslab lint` on it), and with points per test;
@@ -41,6 +42,18 @@ done
 grep -q '^score: 3/3 points, passed$' ref.txt || fail "reference score: $(cat ref.txt)"
 "$dslab" grade "$root/exercises/labs/broadcast" --node "$root/tests/labs/broadcast/broadcast.c" >ref2.txt 2>&1 ||
     fail "reference broadcast by directory: $(cat ref2.txt)"
+
+# no lab passes its untouched C skeleton (a node that answers nothing is
+# safe: every battery judges liveness too)
+for lab in "$root"/exercises/labs/*/; do
+    id=$(basename "$lab")
+    sk=$(sed -n 's/^skeletons: \[\([^],]*\.c\)[],].*/\1/p' "$lab/lab.yaml" | head -n 1)
+    [ -n "$sk" ] || { fail "labs/$id names no C skeleton"; continue; }
+    "$dslab" grade "labs/$id" --no-progress --node "$lab/$sk" --out-dir "$tmp" >"skel-$id.txt" 2>&1
+    rc=$?
+    [ $rc -eq 1 ] && grep -q '^score: 0/' "skel-$id.txt" && ok "labs/$id: the skeleton scores 0" ||
+        fail "labs/$id: the untouched skeleton: exit $rc, $(grep '^score' "skel-$id.txt")"
+done
 
 # the skeleton fails with counterexamples
 cp "$root/exercises/labs/echo/skeleton/echo.c" my_echo.c
