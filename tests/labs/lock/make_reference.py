@@ -6,7 +6,8 @@ renamed lproto_): one file against "dslab/node.h"
 (and the public limits.h), fencing on by default, the library helpers it
 used (bits, suggest, time units) replaced by local ones, invariants stated
 but judged by the checkers, and the vtable named dslab_node_protocol as a
-learner's plugin. Run from the source root after changing lease_lock.c;
+learner's plugin. Run from the source root after changing lease_lock.c (an argument
+writes elsewhere: tests/labs/references_in_sync.sh compares);
 the lab's broken variants (tests/labs/mutants/lock--*.mutant) must still
 apply (scripts/mutate.sh --check --mutants tests/labs/mutants)."""
 import os
@@ -62,4 +63,4 @@ static inline int bits_count(uint64_t set) {
 ''' + body
 out = finish(out)
 out = must_replace(out, '    .name = "lease-lock",\n', '    .name = "lab-lock",\n', 'lease_lock.c')
-open('tests/labs/lock/lock.c', 'w').write(out)
+open(sys.argv[1] if len(sys.argv) > 1 else 'tests/labs/lock/lock.c', 'w').write(out)

@@ -9,7 +9,8 @@ configure helpers), all in sim/protocols/. One file against "dslab/node.h"
 become lraft_, lrepl_, lkv_map_ and lproto_ (no clash with the library's
 when both are linked), invariants are stated but judged by the battery's
 checkers, and the vtable is named dslab_node_protocol as a learner's
-plugin. Run from the source root after changing any of those files; the
+plugin. Run from the source root after changing any of those files (an
+argument writes elsewhere: tests/labs/references_in_sync.sh compares); the
 labs' broken variants (tests/labs/mutants/raft-*.mutant) must still apply
 (scripts/mutate.sh --check --mutants tests/labs/mutants) and be caught
 (ctest -R lab.mutant.raft)."""
@@ -66,4 +67,4 @@ out = must_replace(out, 'const struct protocol protocol_raft =',
                    'const struct protocol dslab_node_protocol =', 'raft.c')
 out = must_replace(out, '    .name = "raft",\n', '    .name = "lab-raft",\n', 'raft.c')
 out = finish(out)
-open('tests/labs/raft/raft.c', 'w').write(out)
+open(sys.argv[1] if len(sys.argv) > 1 else 'tests/labs/raft/raft.c', 'w').write(out)
