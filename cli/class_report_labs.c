@@ -21,15 +21,15 @@ int class_labs_grade(const char *path, const char *root, struct class_lab *row, 
     const char *slash = strrchr(path, '/');
     snprintf(out_dir, sizeof out_dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
     size_t n = 0;
-    int rc = lab_submission_load(path, root, &sub, &d);
+    int rc = grader_lab_submission_load(path, root, &sub, &d);
     if (rc == 0) {
         n = strlen(sub.node);
         struct lab_node node = {.origin = n > 3 && strcmp(sub.node + n - 3, ".so") == 0 ? DSLAB_PROTOCOL_PLUGIN
                                                                                        : DSLAB_PROTOCOL_SOURCE,
                                 .code_path = sub.node};
         struct lab_grade_options opt = {.out_dir = out_dir};
-        rc = lab_load(sub.lab_dir, &row->lab, &d);
-        if (rc == 0) rc = lab_grade(&row->lab, &node, &opt, &row->g, &d);
+        rc = grader_lab_load(sub.lab_dir, &row->lab, &d);
+        if (rc == 0) rc = grader_lab_grade(&row->lab, &node, &opt, &row->g, &d);
     }
     if (rc != 0) {
         char buf[DSLAB_DIAG_MESSAGE_MAX + DSLAB_DIAG_PATH_MAX + 64];

@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "lab.h"
+#include "grader_lab.h"
 
 struct class_lab {
     struct lab lab;

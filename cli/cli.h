@@ -53,8 +53,9 @@ void cli_print_diag(const struct dslab_diag *d);
 /* node_code_cli.c: allows scenarios with `source:`/`plugin:` node code.
  * Returns 0, or EXIT_BAD_INPUT after printing why not. */
 int cli_enable_node_code(void);
-/* cmd_grade_lab.c: `dslab grade LAB --node FILE` (a lab's battery). */
-int cmd_grade_lab(const char *lab, const char *node_file, const char *root_flag, const char *out_dir,
+/* cmd_grade_lab.c: `dslab grade LAB --node FILE` or `--process CMD` (a lab's
+ * battery); exactly one of node_file and process is non-NULL. */
+int cmd_grade_lab(const char *lab, const char *node_file, const char *process, const char *root_flag, const char *out_dir,
                   const char *only_test, int seeds_scale, const char *profile, bool record_progress);
 /* Parses a duration with units ("150ms") for flags. Returns 0 or -1. */
 int cli_parse_duration_ns(const char *text, int64_t *out);

@@ -385,7 +385,7 @@ int cmd_class_report(int argc, char **argv) {
     int n = 0, n_labs = 0, lab_files = 0;
     struct class_lab *labs = calloc((size_t)files, sizeof *labs);
     for (int i = 0; i < files; i++) {
-        if (labs && lab_submission_detect(paths[i])) {
+        if (labs && grader_lab_submission_detect(paths[i])) {
             lab_files++;
             n_labs += class_labs_grade(paths[i], excli_root(root), &labs[n_labs], errors) == 0;
         } else {

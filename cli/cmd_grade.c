@@ -12,6 +12,7 @@
 static const char usage[] =
     "usage: dslab grade ID ANSWERS.yaml [options]\n"
     "       dslab grade LAB --node FILE.c|FILE.so [--test ID] [--out-dir DIR] [--seeds-scale N]\n"
+    "       dslab grade LAB --process \"CMD\" [--test ID] [--out-dir DIR] [--seeds-scale N]\n"
     "\n"
     "Grades an answers file: each answer is checked against the exercise's\n"
     "runs (checker violations, assumption monitors, the fixed scenario over\n"
@@ -28,6 +29,8 @@ static const char usage[] =
     "\n"
     "A lab (exercises/labs/, e.g. labs/echo) grades your own node instead:\n"
     "  --node FILE       your node: C source (compiled) or a shared object (.so)\n"
+    "  --process \"CMD\"   your node as a program, one process per node, run in\n"
+    "                    the current directory (docs/PROCESS_NODES.md)\n"
     "  --test ID         run one test of the lab's battery\n"
     "  --out-dir DIR     where counterexamples are saved (default: .)\n"
     "  --seeds-scale N   N times the battery's seeds, 1..100 (a longer run)\n"
@@ -38,7 +41,7 @@ static const char usage[] =
 
 int cmd_grade(int argc, char **argv) {
     const char *id = NULL, *file = NULL, *profile = NULL, *root = NULL;
-    const char *node = NULL, *only_test = NULL, *out_dir = NULL;
+    const char *node = NULL, *process = NULL, *only_test = NULL, *out_dir = NULL;
     int json = 0, record = 1, seeds_scale = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -58,6 +61,10 @@ int cmd_grade(int argc, char **argv) {
             if (a[2] == 'n') node = argv[++i];
             else if (a[2] == 't') only_test = argv[++i];
             else out_dir = argv[++i];
+        } else if (strcmp(a, "--process") == 0) {
+            if (i + 1 >= argc) return cli_usage_error("grade", "%s needs a value", a);
+            if (process) return cli_usage_error("grade", "--process given twice");
+            process = argv[++i];
         } else if (strcmp(a, "--seeds-scale") == 0) {
             uint64_t v = 0;
             if (i + 1 >= argc || cli_parse_u64(argv[++i], &v) != 0 || v < 1 || v > 100) {
@@ -74,13 +81,20 @@ int cmd_grade(int argc, char **argv) {
             return cli_usage_error("grade", "too many arguments ('%s')", a);
         }
     }
+    if (node && process) return cli_usage_error("grade", "give --node or --process, not both");
     if (node) {
         if (!id || file) return cli_usage_error("grade", "usage: dslab grade LAB --node FILE");
         if (json) return cli_usage_error("grade", "--json is for answers files, not labs");
-        return cmd_grade_lab(id, node, root, out_dir, only_test, seeds_scale, profile, record != 0);
+        return cmd_grade_lab(id, node, NULL, root, out_dir, only_test, seeds_scale, profile, record != 0);
+    }
+    if (process) {
+        if (!id || file) return cli_usage_error("grade", "usage: dslab grade LAB --process \"CMD\"");
+        if (json) return cli_usage_error("grade", "--json is for answers files, not labs");
+        if (!process[0]) return cli_usage_error("grade", "--process needs a command, e.g. \"python3 my_node.py\"");
+        return cmd_grade_lab(id, NULL, process, root, out_dir, only_test, seeds_scale, profile, record != 0);
     }
     if (only_test || out_dir || seeds_scale != 1) {
-        return cli_usage_error("grade", "--test, --out-dir and --seeds-scale go with --node (a lab)");
+        return cli_usage_error("grade", "--test, --out-dir and --seeds-scale go with --node or --process (a lab)");
     }
     if (!id || !file) return cli_usage_error("grade", "usage: dslab grade ID ANSWERS.yaml");
     char progress_file[1024]; /* a bad --profile is refused before grading, not after */

@@ -21,7 +21,7 @@
 #include "dslab/scenario.h"
 #include "dslab/time.h"
 #include "exercise_cli.h"
-#include "lab.h"
+#include "grader_lab.h"
 
 static void lint_usage(FILE *out) {
     fprintf(out,
@@ -145,14 +145,14 @@ static int lint_exercise(const char *path, const char *root_flag) {
     return status;
 }
 
-/* A lab (grader/lab.h): its file and battery scenarios load, its skeletons
+/* A lab (grader/grader_lab.h): its file and battery scenarios load, its skeletons
  * exist, and its reference solution passes every test of the battery. */
 static int lint_lab(const char *path) {
     static struct lab lab;
     static struct lab_grade g;
     struct dslab_diag d;
     dslab_diag_clear(&d);
-    if (lab_load(path, &lab, &d) != 0) {
+    if (grader_lab_load(path, &lab, &d) != 0) {
         cli_print_diag(&d);
         return EXIT_BAD_INPUT;
     }
@@ -181,7 +181,7 @@ static int lint_lab(const char *path) {
                             .code_path = lab.reference};
     struct lab_grade_options opt = {.out_dir = work};
     int status = 0;
-    if (lab_grade(&lab, &node, &opt, &g, &d) != 0) {
+    if (grader_lab_grade(&lab, &node, &opt, &g, &d) != 0) {
         cli_print_diag(&d);
         status = EXIT_BAD_INPUT;
     } else if (!g.passed) {
@@ -237,7 +237,7 @@ int cmd_lint(int argc, char **argv) {
         goto done;
     }
     for (int i = 0; i < files_count; i++) {
-        int rc = lab_path_detect(files[i])        ? lint_lab(files[i])
+        int rc = grader_lab_path_detect(files[i])        ? lint_lab(files[i])
                  : grader_exercise_file_detect(files[i]) ? lint_exercise(files[i], root)
                                                   : lint_one(files[i], overrides.items, overrides.count);
         if (rc != 0) status = EXIT_BAD_INPUT;

@@ -2,10 +2,12 @@
  * line first, then the summary; exit 0 when all checks hold, 1 when one
  * fails, 2 on bad input (or a run stopped by its event budget). */
 #include <inttypes.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "dslab/host_clock.h"
@@ -40,6 +42,9 @@ static const char usage[] =
     "  --node FILE              use this node code instead of the scenario's protocol,\n"
     "                           keeping its parameters: a C source (.c, compiled and\n"
     "                           cached) or a shared object (docs/NODE_API.md)\n"
+    "  --process \"CMD\"          run this program as every node instead of the scenario's\n"
+    "                           protocol, keeping its parameters; it runs in the current\n"
+    "                           directory (docs/PROCESS_NODES.md)\n"
     "\n"
     "exit status: 0 all checks hold, 1 a check failed (or the run is not\n"
     "deterministic), 2 bad input or usage\n";
@@ -57,6 +62,7 @@ struct run_opts {
     int quiet;
     int check_determinism;
     const char *node_file; /* --node: replaces the scenario's protocol */
+    const char *process;   /* --process: the same, with a process per node */
 };
 
 static int parse_args(int argc, char **argv, struct run_opts *o) {
@@ -96,6 +102,11 @@ static int parse_args(int argc, char **argv, struct run_opts *o) {
             if (o->node_file) return cli_usage_error("run", "--node given twice");
             o->node_file = next;
             i++;
+        } else if (strcmp(a, "--process") == 0) {
+            if (!next || !next[0]) return cli_usage_error("run", "--process needs a command, e.g. \"python3 my_node.py\"");
+            if (o->process) return cli_usage_error("run", "--process given twice");
+            o->process = next;
+            i++;
         } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
             o->quiet = 1;
         } else if (a[0] == '-' && a[1]) {
@@ -107,6 +118,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o) {
         }
     }
     if (!o->file) return cli_usage_error("run", "missing scenario file");
+    if (o->node_file && o->process) return cli_usage_error("run", "give --node or --process, not both");
     if (o->check_determinism && (o->trace_path || o->json)) {
         return cli_usage_error("run", "--check-determinism prints only its verdict: no --trace or --json with it");
     }
@@ -118,7 +130,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o) {
 static char *format_repro(const struct run_opts *o, uint64_t seed) {
     char seed_text[24];
     snprintf(seed_text, sizeof seed_text, "%" PRIu64, seed);
-    const char *words[4 + 2 * CLI_OVERRIDES_MAX + 4];
+    /* dslab run FILE --seed N, the --set pairs, --until, --node, --process */
+    const char *words[5 + 2 * CLI_OVERRIDES_MAX + 6];
     char *sets[CLI_OVERRIDES_MAX] = {0};
     int n = 0;
     words[n++] = "dslab";
@@ -141,6 +154,10 @@ static char *format_repro(const struct run_opts *o, uint64_t seed) {
     if (o->node_file) {
         words[n++] = "--node";
         words[n++] = o->node_file;
+    }
+    if (o->process) {
+        words[n++] = "--process";
+        words[n++] = o->process;
     }
     out = dslab_shell_join(words, n);
 done:
@@ -250,9 +267,34 @@ static int replace_protocol(const char *file, struct dslab_scenario *sc) {
     return 0;
 }
 
+/* --process CMD: every node is a process running CMD in the current
+ * directory (sim/nodes/process_node.c); parameters stay. The command is
+ * checked when the simulator is created (the process protocol's
+ * configure): a bad one is exit 2 there. */
+static int replace_with_process(const char *cmd, struct dslab_scenario *sc) {
+    char cwd[PATH_MAX];
+    if (!getcwd(cwd, sizeof cwd)) return cli_usage_error("run", "--process: cannot read the current directory");
+    char *command = strdup(cmd), *dir = strdup(cwd);
+    if (!command || !dir) {
+        free(command);
+        free(dir);
+        return cli_usage_error("run", "out of memory");
+    }
+    free(sc->protocol.process); /* owned by the scenario (dslab_scenario_free) */
+    free(sc->protocol.process_dir);
+    sc->protocol.process = command;
+    sc->protocol.process_dir = dir;
+    sc->protocol.origin = DSLAB_PROTOCOL_PROCESS;
+    sc->protocol.code_path[0] = '\0';
+    snprintf(sc->protocol.name, sizeof sc->protocol.name, "process");
+    sc->protocol.pos = (struct dslab_src_pos){0, 0};
+    return 0;
+}
+
 static int grader_run_loaded(struct run_opts *o, struct dslab_scenario *sc) {
     uint64_t seed = o->seed_given ? o->seed : sc->seed;
     if (o->node_file && replace_protocol(o->node_file, sc) != 0) return EXIT_BAD_INPUT;
+    if (o->process && replace_with_process(o->process, sc) != 0) return EXIT_BAD_INPUT;
     char *repro = format_repro(o, seed);
     if (!repro) return cli_usage_error("run", "out of memory");
     int code = o->check_determinism ? check_determinism(o, sc, seed, repro)

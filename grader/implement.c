@@ -1,4 +1,4 @@
-/* implement.c: grading a learner's node against a lab's battery (lab.h).
+/* implement.c: grading a learner's node against a lab's battery (grader_lab.h).
  *
  * Per test: the scenario at seeds 1..seeds with its own faults, then at
  * seeds 1..explore with random faults drawn from its `explore:` section on
@@ -20,7 +20,7 @@
 #include "dslab/time.h"
 #include "dslab/explore_engine.h"
 #include "grader.h"
-#include "lab.h"
+#include "grader_lab.h"
 
 static void fb(struct lab_test_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void fb(struct lab_test_result *r, const char *fmt, ...) {
@@ -131,6 +131,22 @@ static int use_node(struct dslab_scenario *sc, const struct lab_node *node, stru
         snprintf(sc->protocol.name, sizeof sc->protocol.name, "%s", LAB_PROTOCOL_NAME);
         return 0;
     }
+    if (node->origin == DSLAB_PROTOCOL_PROCESS) {
+        char *cmd = strdup(node->process), *dir = strdup(node->process_dir);
+        if (!cmd || !dir) {
+            free(cmd);
+            free(dir);
+            return dslab_diag_set(d, node->process, 0, 0, "out of memory");
+        }
+        free(sc->protocol.process); /* owned by the scenario (dslab_scenario_free) */
+        free(sc->protocol.process_dir);
+        sc->protocol.process = cmd;
+        sc->protocol.process_dir = dir;
+        sc->protocol.origin = DSLAB_PROTOCOL_PROCESS;
+        sc->protocol.code_path[0] = '\0';
+        snprintf(sc->protocol.name, sizeof sc->protocol.name, "process");
+        return 0;
+    }
     size_t len = strlen(node->code_path);
     if (len >= sizeof sc->protocol.code_path) return dslab_diag_set(d, node->code_path, 0, 0, "path too long");
     sc->protocol.origin = node->origin;
@@ -164,7 +180,7 @@ static int grade_test(const struct lab *lab, const struct lab_node *node, const 
     return 0;
 }
 
-int lab_grade(const struct lab *lab, const struct lab_node *node_in, const struct lab_grade_options *opt,
+int grader_lab_grade(const struct lab *lab, const struct lab_node *node_in, const struct lab_grade_options *opt,
               struct lab_grade *out, struct dslab_diag *d) {
     memset(out, 0, sizeof *out);
     struct lab_node node = *node_in;
@@ -177,6 +193,13 @@ int lab_grade(const struct lab *lab, const struct lab_node *node_in, const struc
         learner = *node.linked;
         learner.name = LAB_PROTOCOL_NAME;
         if (dslab_protocol_register(&learner, d) != 0) return -1;
+    } else if (node.origin == DSLAB_PROTOCOL_PROCESS) {
+        if (!node.process || !node.process[0]) return dslab_diag_set(d, "", 0, 0, "the node's command is empty");
+        const char *dir = node.process_dir ? node.process_dir : ".";
+        if (!realpath(dir, abs)) {
+            return dslab_diag_set(d, dir, 0, 0, "cannot open the node's directory: %s", strerror(errno));
+        }
+        node.process_dir = abs;
     } else {
         if (!node.code_path || !realpath(node.code_path, abs)) {
             return dslab_diag_set(d, node.code_path ? node.code_path : "", 0, 0, "cannot open the node's code: %s",

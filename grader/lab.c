@@ -1,4 +1,4 @@
-/* lab.c: reading a lab's lab.yaml (see lab.h and docs/EXERCISE_FORMAT.md,
+/* lab.c: reading a lab's lab.yaml (see grader_lab.h and docs/EXERCISE_FORMAT.md,
  * "Labs"). Pure parsing: the battery's scenarios are loaded when graded,
  * after the learner's node is registered. */
 #include <stdio.h>
@@ -6,13 +6,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "lab.h"
+#include "grader_lab.h"
 #include "dslab/yaml_tree.h"
 
 static const char *const lab_keys[] = {"id", "title", "kind", "readme", "skeletons", "reference", "tests"};
 static const char *const test_keys[] = {"id", "scenario", "points", "seeds", "explore", "about"};
 
-bool lab_path_detect(const char *path) {
+bool grader_lab_path_detect(const char *path) {
     struct stat st;
     char buf[1100];
     if (stat(path, &st) != 0) return false;
@@ -74,7 +74,7 @@ static int load_test(struct lab *lab, const struct dslab_ynode *n, struct lab_te
     return 0;
 }
 
-int lab_load(const char *path, struct lab *out, struct dslab_diag *d) {
+int grader_lab_load(const char *path, struct lab *out, struct dslab_diag *d) {
     memset(out, 0, sizeof *out);
     struct stat st;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {

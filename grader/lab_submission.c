@@ -1,5 +1,5 @@
 /* lab_submission.c: a learner's lab submission for `dslab class-report`
- * (lab.h): a small YAML file naming the lab, the learner and the node,
+ * (grader_lab.h): a small YAML file naming the lab, the learner and the node,
  *
  *   lab: echo              # a lab under ROOT/exercises/labs/
  *   learner: ada           # optional; default: the file's name
@@ -10,12 +10,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "lab.h"
+#include "grader_lab.h"
 #include "dslab/yaml_tree.h"
 
 static const char *const sub_keys[] = {"lab", "learner", "node"};
 
-bool lab_submission_detect(const char *path) {
+bool grader_lab_submission_detect(const char *path) {
     struct dslab_ydoc doc;
     struct dslab_diag d;
     dslab_diag_clear(&d);
@@ -25,7 +25,7 @@ bool lab_submission_detect(const char *path) {
     return yes;
 }
 
-int lab_submission_load(const char *path, const char *root, struct lab_submission *out, struct dslab_diag *d) {
+int grader_lab_submission_load(const char *path, const char *root, struct lab_submission *out, struct dslab_diag *d) {
     memset(out, 0, sizeof *out);
     struct dslab_ydoc doc;
     if (dslab_ydoc_load_file(&doc, path, NULL, d) != 0) return -1;
@@ -48,7 +48,7 @@ int lab_submission_load(const char *path, const char *root, struct lab_submissio
         }
     }
     snprintf(out->lab_dir, sizeof out->lab_dir, "%s/exercises/labs/%s", root, lab);
-    if (!lab_path_detect(out->lab_dir)) {
+    if (!grader_lab_path_detect(out->lab_dir)) {
         dslab_ytree_error(d, path, dslab_ydoc_map_get(r, "lab"), "no lab '%s' (looked for %s/lab.yaml)", lab, out->lab_dir);
         goto done;
     }

@@ -1,13 +1,13 @@
 /* progress_lab.c: recording a lab's grade in the learner's progress
- * (lab.h; docs/EXERCISE_FORMAT.md "Labs"). */
+ * (grader_lab.h; docs/EXERCISE_FORMAT.md "Labs"). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "lab.h"
+#include "grader_lab.h"
 #include "progress_internal.h"
 
-uint64_t lab_code_hash(const char *path) {
+uint64_t grader_lab_code_hash(const char *path) {
     FILE *f = fopen(path, "rb");
     if (!f) return 0;
     uint64_t h = UINT64_C(14695981039346656037);
@@ -57,7 +57,7 @@ static int record_lab(struct progress *p, const void *arg) {
     return 0;
 }
 
-int progress_update_lab(struct progress *p, const char *path, const struct lab *lab, const struct lab_grade *g,
+int grader_progress_update_lab(struct progress *p, const char *path, const struct lab *lab, const struct lab_grade *g,
                         uint64_t code_hash, struct dslab_diag *diag) {
     struct lab_attempt a = {.lab = lab, .g = g, .code_hash = code_hash};
     return grader_progress_update_with(p, path, record_lab, &a, diag);

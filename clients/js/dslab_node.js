@@ -84,6 +84,7 @@ class Node {
   // After a crash: a fresh process; only the durable store survived.
   // Without a restart handler, the init handler runs.
   onRestart(fn) { this._restart = fn; return this; }
+  // At the end of the run: report final values here (reportFinal).
   onFinish(fn) { this._finish = fn; return this; }
 
   // --- actions -------------------------------------------------------------
@@ -120,15 +121,42 @@ class Node {
     return v === null || v === undefined ? dflt : v;
   }
 
-  // A fact for the trace and the checkers: ('role', term, 'leader'), ...
+  // A free note for people in the trace ('commit', 7, 'commit 7'). No
+  // checker reads notes: report roles, terms and final values with
+  // reportRole / reportTerm / reportFinal (the tags 'role', 'final-state'
+  // and 'final' are refused here).
   annotate(tag, value = -1, text = '') { this._emit({ action: 'annotate', tag, value, text }); }
 
-  // At finish: this node's final key -> value (integers), for the
-  // final-state checkers (no-lost-acknowledged-writes, convergence).
-  reportFinal(values) {
-    this.annotate('final-state', -1, '');
+  // --- typed reports: what the checkers and the visualiser read ------------
+  // This node now has role class `role` (one of Node.ROLES) in term (or
+  // epoch) `term` (an integer >= 0; 0 when the protocol has none). Call it at
+  // start and at every role change: one-leader-per-term and the visualiser
+  // read it ('leader' and 'primary' lead their term). `text` is your own name
+  // for the role ('pre-candidate'); default the class.
+  reportRole(role, term, text = null) {
+    const line = { action: 'report_role', role, term };
+    if (text !== null) line.text = text;
+    this._emit(line);
+  }
+
+  // This node moved to term (or 'epoch', 'ballot', ...) `term`.
+  reportTerm(term, word = 'term') { this._emit({ action: 'report_term', term, word }); }
+
+  // In the finish handler: announces keysCount final values, each then given
+  // with reportFinalValue (distinct keys).
+  reportFinalState(keysCount, text = '') {
+    this._emit({ action: 'report_final_state', keys_count: keysCount, text });
+  }
+
+  reportFinalValue(key, value) { this._emit({ action: 'report_final_value', key, value }); }
+
+  // In the finish handler: this node's final key -> value (a Map of
+  // integers), for the final-state checkers (no-lost-acknowledged-writes,
+  // convergence).
+  reportFinal(values, text = '') {
+    this.reportFinalState(values.size, text);
     const keys = [...values.keys()].sort((a, b) => a - b);
-    for (const k of keys) this.annotate('final', values.get(k), `key=${k}`);
+    for (const k of keys) this.reportFinalValue(k, values.get(k));
   }
 
   // One line the visualiser shows for this node ("leader t3").
@@ -220,5 +248,8 @@ class Node {
     }
   }
 }
+
+Node.ROLES = Object.freeze(['follower', 'candidate', 'leader', 'primary', 'backup',
+  'coordinator', 'participant', 'other']);
 
 module.exports = { Node, RPCError, ErrorCode, durationMs, makeRandom };

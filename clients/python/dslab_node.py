@@ -2,7 +2,8 @@
 
 dslab starts one process per node and talks JSON Lines over stdin/stdout in
 lockstep (docs/PROCESS_NODES.md). This module hides the framing: register
-handlers, call send/reply/set_timer/store_*/annotate from them, and run().
+handlers, call send/reply/set_timer/store_*/report_*/annotate from them,
+and run().
 Each handler runs to completion while virtual time stands still; the
 library then writes the node's actions and the done marker in one write.
 
@@ -103,7 +104,7 @@ class Node:
         return fn
 
     def on_finish(self, fn):
-        """At the end of the run (annotate final values here)."""
+        """At the end of the run (report final values here: report_final)."""
         self._finish = fn
         return fn
 
@@ -154,16 +155,45 @@ class Node:
         self._emit({"action": "store_sync"})
 
     def annotate(self, tag, value=-1, text=""):
-        """A fact for the trace and the checkers: ("role", term, "leader"),
-        ("final", value, "key=3")..."""
+        """A free note for people in the trace ("commit", 7, "commit 7").
+        No checker reads notes: report roles, terms and final values with
+        report_role / report_term / report_final (the tags "role",
+        "final-state" and "final" are refused here)."""
         self._emit({"action": "annotate", "tag": tag, "value": value, "text": text})
 
-    def report_final(self, values):
-        """At finish: this node's final key -> value (ints), for the
-        final-state checkers (no-lost-acknowledged-writes, convergence)."""
-        self.annotate("final-state", -1, "")
+    # --- typed reports: what the checkers and the visualiser read ----------
+    ROLES = ("follower", "candidate", "leader", "primary", "backup",
+             "coordinator", "participant", "other")
+
+    def report_role(self, role, term, text=None):
+        """This node now has role class `role` (one of ROLES) in term (or
+        epoch) `term` (an int >= 0; 0 when the protocol has none). Call it
+        at start and at every role change: one-leader-per-term and the
+        visualiser read it ("leader" and "primary" lead their term). `text`
+        is your own name for the role ("pre-candidate"); default the class."""
+        line = {"action": "report_role", "role": role, "term": term}
+        if text is not None:
+            line["text"] = text
+        self._emit(line)
+
+    def report_term(self, term, word="term"):
+        """This node moved to term (or "epoch", "ballot", ...) `term`."""
+        self._emit({"action": "report_term", "term": term, "word": word})
+
+    def report_final_state(self, keys_count, text=""):
+        """In the finish handler: announces keys_count final values, each
+        then given with report_final_value (distinct keys)."""
+        self._emit({"action": "report_final_state", "keys_count": keys_count, "text": text})
+
+    def report_final_value(self, key, value):
+        self._emit({"action": "report_final_value", "key": key, "value": value})
+
+    def report_final(self, values, text=""):
+        """In the finish handler: this node's final key -> value (ints), for
+        the final-state checkers (no-lost-acknowledged-writes, convergence)."""
+        self.report_final_state(len(values), text)
         for key in sorted(values):
-            self.annotate("final", values[key], "key=%d" % key)
+            self.report_final_value(key, values[key])
 
     def describe(self, text):
         """One line the visualiser shows for this node ("leader t3")."""

@@ -11,11 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dslab/annotation.h"
 #include "dslab/suggest.h"
 
-static const char *const ACTIONS[] = {"done",      "send",      "set_timer", "cancel_timer",
-                                      "store_put", "store_get", "store_sync", "annotate",
-                                      "describe"};
+static const char *const ACTIONS[] = {"done",        "send",      "set_timer", "cancel_timer",
+                                      "store_put",   "store_get", "store_sync", "annotate",
+                                      "describe",    "report_role", "report_term",
+                                      "report_final_state", "report_final_value"};
 #define ACTIONS_COUNT ((int)(sizeof ACTIONS / sizeof ACTIONS[0]))
 
 static int fail(char *err, size_t err_size, const char *fmt, ...)
@@ -172,17 +174,112 @@ static int parse_store(json_t *obj, const char *action, struct pline *p, char *e
     return 0;
 }
 
+/* A tag (annotate's tag, report_term's word): lowercase letters, digits,
+ * _ or -, and not the tag of a typed report. */
+static int check_tag(const char *action, const char *field, const char *tag, char *err,
+                     size_t err_size) {
+    for (const char *c = tag; *c; c++) {
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' || *c == '-')) {
+            return fail(err, err_size, "%s: '%s' must be lowercase letters, digits, _ or -", action,
+                        field);
+        }
+    }
+    static const char *const reserved[] = {PROCESS_RESERVED_TAGS};
+    static const char *const instead[] = {"report_role", "report_final_state", "report_final_value"};
+    for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++) {
+        if (strcmp(tag, reserved[i]) == 0) {
+            return fail(err, err_size, "%s: %s '%s' is reserved: use the action %s (checkers and "
+                        "the visualiser read only the typed report)", action, field, tag, instead[i]);
+        }
+    }
+    return 0;
+}
+
+/* An integer field; required, and >= min (INT64_MIN: any). */
+static int get_int(json_t *obj, const char *action, const char *field, int64_t min,
+                   int64_t *out, char *err, size_t err_size) {
+    json_t *v = json_object_get(obj, field);
+    if (!v) return fail(err, err_size, "%s: missing field '%s'", action, field);
+    if (!json_is_integer(v) || (int64_t)json_integer_value(v) < min) {
+        if (min == 0) return fail(err, err_size, "%s: '%s' must be an integer >= 0", action, field);
+        return fail(err, err_size, "%s: '%s' must be an integer", action, field);
+    }
+    *out = (int64_t)json_integer_value(v);
+    return 0;
+}
+
+static int parse_report_role(json_t *obj, struct pline *p, char *err, size_t err_size) {
+    static const char *const fields[] = {"role", "term", "text", NULL};
+    const char *a = "report_role";
+    if (check_fields(obj, a, fields, err, err_size) < 0) return -1;
+    const char *name = NULL;
+    if (get_string(obj, a, "role", PROCESS_TAG_MAX, true, &name, err, err_size) < 0) return -1;
+    const char *names[DSLAB_ROLE_CLASS_COUNT];
+    int count = 0;
+    p->role = DSLAB_ROLE_NONE;
+    for (int r = DSLAB_ROLE_NONE + 1; r < DSLAB_ROLE_CLASS_COUNT; r++) {
+        names[count++] = dslab_role_class_name((enum dslab_role_class)r);
+        if (strcmp(name, dslab_role_class_name((enum dslab_role_class)r)) == 0) p->role = r;
+    }
+    if (p->role == DSLAB_ROLE_NONE) {
+        const char *near = dslab_suggest_nearest(name, names, count);
+        if (near) return fail(err, err_size, "%s: unknown role '%.40s' (did you mean '%s'?)", a, name, near);
+        return fail(err, err_size, "%s: unknown role '%.40s' (expected follower, candidate, leader, "
+                    "primary, backup, coordinator, participant or other)", a, name);
+    }
+    if (get_int(obj, a, "term", 0, &p->number, err, err_size) < 0) return -1;
+    p->text = dslab_role_class_name((enum dslab_role_class)p->role);
+    if (get_string(obj, a, "text", PROCESS_ANNOTATION_TEXT_MAX, false, &p->text, err, err_size) < 0) {
+        return -1;
+    }
+    p->kind = PLINE_REPORT_ROLE;
+    return 0;
+}
+
+static int parse_report_term(json_t *obj, struct pline *p, char *err, size_t err_size) {
+    static const char *const fields[] = {"term", "word", NULL};
+    const char *a = "report_term";
+    if (check_fields(obj, a, fields, err, err_size) < 0) return -1;
+    if (get_int(obj, a, "term", 0, &p->number, err, err_size) < 0) return -1;
+    p->tag = "term";
+    if (get_string(obj, a, "word", PROCESS_TAG_MAX, false, &p->tag, err, err_size) < 0) return -1;
+    if (!p->tag[0]) return fail(err, err_size, "%s: 'word' is empty", a);
+    if (check_tag(a, "word", p->tag, err, err_size) < 0) return -1;
+    p->kind = PLINE_REPORT_TERM;
+    return 0;
+}
+
+static int parse_report_final(json_t *obj, const char *action, struct pline *p, char *err,
+                              size_t err_size) {
+    static const char *const state_fields[] = {"keys_count", "text", NULL};
+    static const char *const value_fields[] = {"key", "value", NULL};
+    bool state = strcmp(action, "report_final_state") == 0;
+    if (check_fields(obj, action, state ? state_fields : value_fields, err, err_size) < 0) return -1;
+    if (state) {
+        if (get_int(obj, action, "keys_count", 0, &p->number, err, err_size) < 0) return -1;
+        p->text = "";
+        if (get_string(obj, action, "text", PROCESS_ANNOTATION_TEXT_MAX, false, &p->text, err,
+                       err_size) < 0) {
+            return -1;
+        }
+        p->kind = PLINE_REPORT_FINAL_STATE;
+        return 0;
+    }
+    if (get_int(obj, action, "key", INT64_MIN, &p->final_key, err, err_size) < 0 ||
+        get_int(obj, action, "value", INT64_MIN, &p->number, err, err_size) < 0) {
+        return -1;
+    }
+    p->kind = PLINE_REPORT_FINAL_VALUE;
+    return 0;
+}
+
 static int parse_annotate(json_t *obj, struct pline *p, char *err, size_t err_size) {
     static const char *const fields[] = {"tag", "value", "text", NULL};
     if (check_fields(obj, "annotate", fields, err, err_size) < 0) return -1;
     if (get_string(obj, "annotate", "tag", PROCESS_TAG_MAX, true, &p->tag, err, err_size) < 0) {
         return -1;
     }
-    for (const char *c = p->tag; *c; c++) {
-        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' || *c == '-')) {
-            return fail(err, err_size, "annotate: 'tag' must be lowercase letters, digits, _ or -");
-        }
-    }
+    if (check_tag("annotate", "tag", p->tag, err, err_size) < 0) return -1;
     json_t *v = json_object_get(obj, "value");
     if (v && !json_is_integer(v)) return fail(err, err_size, "annotate: 'value' must be an integer");
     p->number = v ? (int64_t)json_integer_value(v) : -1;
@@ -211,6 +308,11 @@ static int parse_action(json_t *obj, const char *action, struct pline *p, char *
         return parse_store(obj, action, p, err, err_size);
     }
     if (strcmp(action, "annotate") == 0) return parse_annotate(obj, p, err, err_size);
+    if (strcmp(action, "report_role") == 0) return parse_report_role(obj, p, err, err_size);
+    if (strcmp(action, "report_term") == 0) return parse_report_term(obj, p, err, err_size);
+    if (strcmp(action, "report_final_state") == 0 || strcmp(action, "report_final_value") == 0) {
+        return parse_report_final(obj, action, p, err, err_size);
+    }
     if (strcmp(action, "describe") == 0) {
         if (check_fields(obj, action, describe_fields, err, err_size) < 0) return -1;
         p->text = "";
@@ -225,7 +327,8 @@ static int parse_action(json_t *obj, const char *action, struct pline *p, char *
     const char *near = dslab_suggest_nearest(action, ACTIONS, ACTIONS_COUNT);
     if (near) return fail(err, err_size, "unknown action '%.40s' (did you mean '%s'?)", action, near);
     return fail(err, err_size, "unknown action '%.40s' (expected done, send, set_timer, "
-                "cancel_timer, store_put, store_get, store_sync, annotate or describe)", action);
+                "cancel_timer, store_put, store_get, store_sync, annotate, describe, report_role, "
+                "report_term, report_final_state or report_final_value)", action);
 }
 
 int pline_parse(const char *line, size_t len, struct pline *out, char *err, size_t err_size) {

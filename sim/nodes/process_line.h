@@ -18,6 +18,11 @@
 #define PROCESS_TAG_MAX 31
 #define PROCESS_DESCRIBE_MAX 63
 #define PROCESS_ANNOTATION_TEXT_MAX 159 /* DSLAB_ANNOTATION_MAX - 1 */
+/* Annotation tags a node may not use with "annotate": each is the tag of a
+ * typed report (report_role, report_final_state, report_final_value), and
+ * an untyped note under it would look like one in the trace but count for
+ * no checker. */
+#define PROCESS_RESERVED_TAGS "role", "final-state", "final"
 /* Timer delays: 0 .. 24 h of the node's local (monotonic) clock. */
 #define PROCESS_TIMER_DELAY_NS_MAX (INT64_C(86400) * INT64_C(1000000000))
 
@@ -31,6 +36,10 @@ enum pline_kind {
     PLINE_STORE_SYNC,
     PLINE_ANNOTATE,
     PLINE_DESCRIBE,
+    PLINE_REPORT_ROLE,        /* dslab_ctx_report_role */
+    PLINE_REPORT_TERM,        /* dslab_ctx_report_term */
+    PLINE_REPORT_FINAL_STATE, /* dslab_ctx_report_final_state */
+    PLINE_REPORT_FINAL_VALUE, /* dslab_ctx_report_final_value */
 };
 
 /* One parsed line. Strings point into storage owned by the struct (or
@@ -49,9 +58,14 @@ struct pline {
     const char *key;          /* store_put/get */
     char *value;              /* store_put: the value as compact JSON, owned */
     size_t value_len;
-    const char *tag;          /* annotate */
-    int64_t number;           /* annotate: value (-1 when absent) */
-    const char *text;         /* annotate/describe: "" when absent */
+    const char *tag;          /* annotate; report_term: the word ("term" when absent) */
+    int64_t number;           /* annotate: value (-1 when absent); report_role/report_term:
+                                 the term; report_final_state: keys_count;
+                                 report_final_value: the value */
+    int64_t final_key;        /* report_final_value: the key */
+    int role;                 /* report_role: an enum dslab_role_class other than DSLAB_ROLE_NONE */
+    const char *text;         /* annotate/describe/report_final_state: "" when absent;
+                                 report_role: the class's name when absent */
 };
 
 /* Parses line[0..len). Returns 0 with *out filled (pline_free it), or -1

@@ -61,6 +61,16 @@ struct sbuf {
     bool oom;
 };
 
+/* A node's answer to the finish event: report_final_state announces
+ * keys_count, exactly that many report_final_value lines with distinct
+ * keys follow (checked at done). Reset at every event. */
+struct final_report {
+    bool stated;          /* report_final_state seen */
+    int64_t keys_count;   /* as announced */
+    int64_t *keys;        /* owned: the keys reported so far */
+    size_t count, cap;
+};
+
 struct pconfig {
     char **argv;            /* owned (one allocation) */
     char command[80];       /* for messages, shortened */
@@ -74,6 +84,7 @@ struct pconfig {
     char tags[TAGS_MAX][PROCESS_TAG_MAX + 1];
     int tags_count;
     struct sbuf out;        /* the event line being written */
+    struct final_report fin; /* the current event's final-state report */
 };
 
 struct pstate {
@@ -151,6 +162,7 @@ static void destroy_config(void *config) {
     free(c->params_json);
     free(c->node_ids_json);
     free(c->out.p);
+    free(c->fin.keys);
     free(c);
 }
 
@@ -447,13 +459,89 @@ static int act_store_get(struct dslab_node_ctx *ctx, struct pnode *pn, const str
     return 0;
 }
 
+static bool in_finish(const struct what *w) { return strcmp(w->kind, "finish") == 0; }
+
+static int act_final_state(struct dslab_node_ctx *ctx, struct pconfig *c, const struct pline *l,
+                           const struct what *w) {
+    if (!in_finish(w)) {
+        node_fail(ctx, w, "report_final_state outside the finish event (final values are "
+                  "reported in answer to {\"type\":\"finish\"})");
+        return -1;
+    }
+    if (c->fin.stated) {
+        node_fail(ctx, w, "a second report_final_state in one finish event");
+        return -1;
+    }
+    c->fin.stated = true;
+    c->fin.keys_count = l->number;
+    dslab_ctx_report_final_state(ctx, l->number, "%s", l->text);
+    return 0;
+}
+
+static int act_final_value(struct dslab_node_ctx *ctx, struct pconfig *c, const struct pline *l,
+                           const struct what *w) {
+    struct final_report *f = &c->fin;
+    if (!in_finish(w)) {
+        node_fail(ctx, w, "report_final_value outside the finish event (final values are "
+                  "reported in answer to {\"type\":\"finish\"})");
+        return -1;
+    }
+    if (!f->stated) {
+        node_fail(ctx, w, "report_final_value (key %lld) before report_final_state",
+                  (long long)l->final_key);
+        return -1;
+    }
+    if ((int64_t)f->count >= f->keys_count) {
+        node_fail(ctx, w, "report_final_value (key %lld) past the %lld keys_count of "
+                  "report_final_state", (long long)l->final_key, (long long)f->keys_count);
+        return -1;
+    }
+    if (f->count == f->cap) {
+        size_t cap = f->cap ? f->cap * 2 : 64;
+        int64_t *k = realloc(f->keys, cap * sizeof *k);
+        if (!k) {
+            node_fail(ctx, w, "out of memory for final values");
+            return -1;
+        }
+        f->keys = k;
+        f->cap = cap;
+    }
+    f->keys[f->count++] = l->final_key;
+    dslab_ctx_report_final_value(ctx, l->final_key, l->number);
+    return 0;
+}
+
+static int key_cmp(const void *pa, const void *pb) {
+    int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
+/* At done: every announced final value came, each key once. */
+static int final_complete(struct dslab_node_ctx *ctx, struct pconfig *c, const struct what *w) {
+    struct final_report *f = &c->fin;
+    if (!f->stated) return 0;
+    if ((int64_t)f->count != f->keys_count) {
+        node_fail(ctx, w, "report_final_state announced keys_count %lld, then %zu "
+                  "report_final_value before done", (long long)f->keys_count, f->count);
+        return -1;
+    }
+    if (f->count > 1) qsort(f->keys, f->count, sizeof *f->keys, key_cmp);
+    for (size_t i = 1; i < f->count; i++) {
+        if (f->keys[i] == f->keys[i - 1]) {
+            node_fail(ctx, w, "report_final_value for key %lld twice", (long long)f->keys[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int apply(struct dslab_node_ctx *ctx, void *state, struct pnode *pn, const struct pline *l,
                  const struct what *w) {
     struct pconfig *c = cfg_of(ctx);
     struct pstate *st = state;
     switch (l->kind) {
     case PLINE_DONE:
-        return 1;
+        return final_complete(ctx, c, w) < 0 ? -1 : 1;
     case PLINE_SEND:
         return act_send(ctx, c, pn, l, w);
     case PLINE_SET_TIMER:
@@ -486,6 +574,22 @@ static int apply(struct dslab_node_ctx *ctx, void *state, struct pnode *pn, cons
     case PLINE_DESCRIBE:
         snprintf(st->describe, sizeof st->describe, "%s", l->text);
         return 0;
+    case PLINE_REPORT_ROLE:
+        dslab_ctx_report_role(ctx, (enum dslab_role_class)l->role, l->number, "%s", l->text);
+        return 0;
+    case PLINE_REPORT_TERM: {
+        const char *word = intern_tag(c, l->tag);
+        if (!word) {
+            node_fail(ctx, w, "more than %d different annotation tags", TAGS_MAX);
+            return -1;
+        }
+        dslab_ctx_report_term(ctx, l->number, word);
+        return 0;
+    }
+    case PLINE_REPORT_FINAL_STATE:
+        return act_final_state(ctx, c, l, w);
+    case PLINE_REPORT_FINAL_VALUE:
+        return act_final_value(ctx, c, l, w);
     }
     return 0;
 }
@@ -500,6 +604,8 @@ static int exchange(struct dslab_node_ctx *ctx, void *state, const struct what *
         node_fail(ctx, w, "out of memory");
         return -1;
     }
+    c->fin.stated = false;
+    c->fin.count = 0;
     if (proc_pending(&pn->proc) > 0) {
         node_fail(ctx, w, "output after the done marker of the previous event (%zu bytes)",
                   proc_pending(&pn->proc));

@@ -352,8 +352,9 @@ static int unknown_protocol(struct loader *L, const struct dslab_ynode *n) {
                        list);
 }
 
-/* `process: CMD` instead of `name:` (docs/PROCESS_NODES.md). Minimal
- * parse by h/process until the learner-node loader (h/plugin) lands. */
+/* `process: CMD` instead of `name:` (docs/PROCESS_NODES.md): the command
+ * and its directory; validate_plugins() checks both through the process
+ * protocol's configure(). */
 static int load_protocol_process(struct loader *L, const struct dslab_ynode *n,
                                  const struct dslab_ynode *cmd) {
     struct dslab_scenario_protocol *p = &L->s->protocol;
@@ -728,10 +729,14 @@ static int load_narration(struct loader *L, const struct dslab_ynode *seq) {
 
 static int validate_plugins(struct loader *L) {
     struct dslab_scenario *s = L->s;
-    /* Node code from a file is configured when it is loaded (dslab_sim_create). */
+    /* Built-in (or registered) protocols and process nodes are configured
+     * here, so a bad parameter, command or node name is a load error with
+     * its position (configure() of `process:` only parses; it starts
+     * nothing). Node code from a file (source:, plugin:) is configured when
+     * it is loaded, in dslab_sim_create. */
     const struct dslab_protocol *p = NULL;
-    if (s->protocol.origin == DSLAB_PROTOCOL_BUILTIN) {
-        p = dslab_protocol_find(s->protocol.name);
+    if (s->protocol.origin == DSLAB_PROTOCOL_BUILTIN || s->protocol.origin == DSLAB_PROTOCOL_PROCESS) {
+        p = dslab_protocol_of_scenario(s);
         if (!p) { /* a registered protocol another thread unregistered meanwhile */
             return dslab_diag_set(L->diag, L->file, s->protocol.pos.line, s->protocol.pos.col,
                             "unknown protocol '%s'", s->protocol.name);

@@ -5,6 +5,7 @@
 #     (tests/labs/) passes every test;
 #   - `dslab grade labs/echo --node REFERENCE.c` passes (exit 0), and so does
 #     a lab given by its directory;
+#   - no lab's untouched C skeleton scores a point (liveness is judged);
 #   - the untouched skeleton fails (exit 1) with a counterexample saved in
 #     --out-dir, named on a "Watch it: dslab viz" line, that loads
 #     (`dslab lint` on it), and with points per test;
@@ -22,17 +23,13 @@
 #     file, a missing skeleton) at file:line:col.
 # (tests/labs/labs.cmake grades every reference and variant, linked in.)
 # Usage: bash labs_grade.sh /path/to/dslab /path/to/source-root
-set -u
-dslab=$1
-root=$2
-case $dslab in /*) ;; *) dslab="$PWD/$dslab" ;; esac
-command -v cc >/dev/null 2>&1 || { echo "SKIPPED: no C compiler (cc) for learner code"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+set -uo pipefail
+. "$(dirname "$0")/lib/common.sh" "$@"
+e2e_need cc "no C compiler (cc) for learner code"
 export DSLAB_CACHE_DIR="$tmp/cache" DSLAB_ROOT="$root" XDG_DATA_HOME="$tmp/xdg"
 cd "$tmp" || exit 1
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+e2e_quiet=1
+fail() { bad "$@"; }
 
 # lint: every lab
 for lab in "$root"/exercises/labs/*/; do
@@ -45,6 +42,18 @@ done
 grep -q '^score: 3/3 points, passed$' ref.txt || fail "reference score: $(cat ref.txt)"
 "$dslab" grade "$root/exercises/labs/broadcast" --node "$root/tests/labs/broadcast/broadcast.c" >ref2.txt 2>&1 ||
     fail "reference broadcast by directory: $(cat ref2.txt)"
+
+# no lab passes its untouched C skeleton (a node that answers nothing is
+# safe: every battery judges liveness too)
+for lab in "$root"/exercises/labs/*/; do
+    id=$(basename "$lab")
+    sk=$(sed -n 's/^skeletons: \[\([^],]*\.c\)[],].*/\1/p' "$lab/lab.yaml" | head -n 1)
+    [ -n "$sk" ] || { fail "labs/$id names no C skeleton"; continue; }
+    "$dslab" grade "labs/$id" --no-progress --node "$lab/$sk" --out-dir "$tmp" >"skel-$id.txt" 2>&1
+    rc=$?
+    [ $rc -eq 1 ] && grep -q '^score: 0/' "skel-$id.txt" && ok "labs/$id: the skeleton scores 0" ||
+        fail "labs/$id: the untouched skeleton: exit $rc, $(grep '^score' "skel-$id.txt")"
+done
 
 # the skeleton fails with counterexamples
 cp "$root/exercises/labs/echo/skeleton/echo.c" my_echo.c
@@ -83,25 +92,25 @@ grep -q 'handed out twice' v1.txt || fail "variant: no checker words: $(cat v1.t
 cmp -s v1.txt v2.txt || fail "variant: two grades differ: $(diff v1.txt v2.txt)"
 
 # bad input: exit 2, a clear message
-bad() { # want-substring args...
+bad_input() { # want-substring args...
     local want=$1
     shift
     local out
     out=$("$dslab" "$@" 2>&1)
     local rc=$?
-    [ $rc -eq 2 ] || fail "dslab $*: exit $rc, want 2 ($out)"
-    case $out in *"$want"*) ;; *) fail "dslab $*: message '$out' lacks '$want'" ;; esac
+    [ $rc -eq 2 ] || { fail "dslab $*: exit $rc, want 2 ($out)"; return; }
+    case $out in *"$want"*) ok "dslab $*: exit 2, $want" ;; *) fail "dslab $*: message '$out' lacks '$want'" ;; esac
 }
-bad "no lab 'labs/nope'" grade labs/nope --node my_echo.c
-bad "no lab 'labs/../echo'" grade labs/../echo --node my_echo.c
-bad "--node missing.c: no such file" grade labs/echo --node missing.c
+bad_input "no lab 'labs/nope'" grade labs/nope --node my_echo.c
+bad_input "no lab 'labs/../echo'" grade labs/../echo --node my_echo.c
+bad_input "--node missing.c: no such file" grade labs/echo --node missing.c
 printf 'this is not C\n' >broken.c
-bad "broken.c" grade labs/echo --node broken.c
-bad "lab 'echo' has no test 'nope'" grade labs/echo --node my_echo.c --test nope
-bad "--seeds-scale takes a whole number 1..100" grade labs/echo --node my_echo.c --seeds-scale 0
-bad "--seeds-scale takes a whole number 1..100" grade labs/echo --node my_echo.c --seeds-scale 101
-bad "usage: dslab grade LAB --node FILE" grade labs/echo answers.yaml --node my_echo.c
-bad "go with --node" grade some-exercise answers.yaml --test x
+bad_input "broken.c" grade labs/echo --node broken.c
+bad_input "lab 'echo' has no test 'nope'" grade labs/echo --node my_echo.c --test nope
+bad_input "--seeds-scale takes a whole number 1..100" grade labs/echo --node my_echo.c --seeds-scale 0
+bad_input "--seeds-scale takes a whole number 1..100" grade labs/echo --node my_echo.c --seeds-scale 101
+bad_input "usage: dslab grade LAB --node FILE" grade labs/echo answers.yaml --node my_echo.c
+bad_input "go with --node" grade some-exercise answers.yaml --test x
 
 # class-report: lab submissions in a learner-by-test table, names escaped
 mkdir -p cr/ada cr/bob
@@ -122,7 +131,7 @@ badlab() { # name want-substring lab.yaml-text
     mkdir -p "bad/$1/battery"
     cp "$root/exercises/labs/echo/battery/echo.yaml" "bad/$1/battery/echo.yaml"
     printf '%s\n' "$3" >"bad/$1/lab.yaml"
-    bad "$2" lint "bad/$1"
+    bad_input "$2" lint "bad/$1"
 }
 good='id: x
 title: t
@@ -153,8 +162,4 @@ skeletons: [x.c]
 tests:
   - { id: a, scenario: battery/echo.yaml }"
 
-if [ $fails -ne 0 ]; then
-    echo "labs_grade: $fails failure(s)"
-    exit 1
-fi
-echo "labs_grade: ok"
+e2e_finish labs_grade

@@ -6,16 +6,13 @@
 # when a restart loses unsynced data), shrinks it, and the reproducer fails
 # when replayed; `dslab report` writes its post-mortem; `dslab viz --png`
 # draws it; `dslab lint` reads the scenario.
+# Its role and final values reach the checkers and the timeline only
+# through the typed reports (dslab_ctx_report_role, ctx_report_final_*).
 # Needs a C compiler (cc or $CC): without one the test reports SKIPPED (77).
 set -uo pipefail
-dslab=$1; root=$2
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-pass=0; fail=0
-ok() { echo "ok: $1"; pass=$((pass+1)); }
-bad() { echo "FAIL: $1"; fail=$((fail+1)); }
+. "$(dirname "$0")/lib/common.sh" "$@"
 cc=${CC:-cc}
-command -v "${cc%% *}" >/dev/null || { echo "SKIPPED: no C compiler ($cc) to build node code"; exit 77; }
-cd "$root"
+e2e_need "${cc%% *}" "no C compiler ($cc) to build node code"
 export DSLAB_CACHE_DIR=$tmp/cache
 unset DISPLAY WAYLAND_DISPLAY
 scn=tests/nodes/kv-primary.yaml
@@ -32,6 +29,8 @@ out=$("$dslab" run $scn 2>&1); code=$?
 grep -q "linearizable  *PASS" <<<"$out" && ok "the linearizable checker judges node code" || bad "no linearizable verdict: $out"
 grep -q "one-leader-per-term  *PASS .*1 terms had a leader" <<<"$out" && ok "one-leader-per-term reads its role annotations" || bad "no leader seen: $out"
 grep -q "n1 becomes leader (term/epoch 1)" <<<"$out" && ok "the timeline shows its role" || bad "no role in the timeline"
+grep -q "no-lost-acknowledged-writes  *PASS  *0 lost of [1-9][0-9]* acknowledged writes (final state of n1" <<<"$out" \
+    && ok "no-lost-acknowledged-writes reads its typed final values" || bad "no final state judged: $out"
 grep -q "protocol kv_primary.c" <<<"$out" && ok "the summary names the node code file" || bad "protocol not named"
 
 out=$("$dslab" explore $broken --seeds 20 --jobs 2 --out "$tmp/ex" 2>&1); code=$?
@@ -61,5 +60,4 @@ if "$dslab" help | grep '^  viz ' >/dev/null; then
 else
     echo "note: dslab was built without the visualiser: viz not tested"
 fi
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+e2e_finish plugin_tools

@@ -1,43 +1,37 @@
 #!/usr/bin/env bash
-# process_echo.sh: process nodes work like built-in ones (docs/PROCESS_NODES.md).
-# The Python echo node (clients/python/examples/echo.yaml: crash + restart,
-# durable store) passes linearizable and no-lost-acknowledged-writes; two
-# runs give byte-identical traces; viz --png, explore and report work on it;
-# the C echo node (clients/c/echo_node.c) passes linearizable. SKIP (77)
-# without python3.
-# Usage: bash process_echo.sh /path/to/dslab /path/to/source-root
-set -u
-dslab=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") # absolute: the script changes directory
-root=$(cd "$2" && pwd)
-command -v python3 >/dev/null || { echo "SKIP: python3 not found"; exit 77; }
-cd "$root" || exit 1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL $*"; }
+# process_echo.sh DSLAB ROOT: process nodes work like built-in ones
+# (docs/PROCESS_NODES.md). The Python echo node (clients/python/examples/
+# echo.yaml: crash + restart, durable store) passes linearizable and
+# no-lost-acknowledged-writes, which reads its typed final values
+# (report_final_state / report_final_value); two runs give byte-identical
+# traces; viz --png, explore and report work on it; the Python Raft
+# skeleton's typed role reports (report_role) give one-leader-per-term
+# leaders to count; the C echo node (clients/c/echo_node.c) passes
+# linearizable. SKIPPED (77) without python3.
+set -uo pipefail
+. "$(dirname "$0")/lib/common.sh" "$@"
+e2e_need python3 "python3 not found"
 scn=clients/python/examples/echo.yaml
 
 "$dslab" run "$scn" --trace "$tmp/a.jsonl" >"$tmp/out" 2>&1
 status=$?
 if [ "$status" = 0 ] && grep -Eq '^  linearizable +PASS' "$tmp/out" &&
-   grep -Eq '^  no-lost-acknowledged-writes +PASS' "$tmp/out" &&
-   grep -q 'restart    n1' "$tmp/out"; then ok
+   grep -Eq '^  no-lost-acknowledged-writes +PASS +0 lost of [1-9][0-9]* acknowledged writes \(final state of n1 n2 n3' "$tmp/out" &&
+   grep -q 'restart    n1' "$tmp/out"; then ok "python echo: linearizable, no lost writes across the restart"
 else bad "python echo: exit $status"; cat "$tmp/out"; fi
 
 # Deterministic: the same run again, the same trace, byte for byte.
 "$dslab" run "$scn" --trace "$tmp/b.jsonl" >/dev/null 2>&1
-cmp -s "$tmp/a.jsonl" "$tmp/b.jsonl" && ok || bad "two runs, two traces"
-# The node's annotations and labels are in the trace.
-grep -q '"tag":"final","text":"key=0"' "$tmp/a.jsonl" && grep -q '"kind":"send".*"text":"echo"' "$tmp/a.jsonl" && ok ||
-    bad "no final annotation or echo label in the trace"
+cmp -s "$tmp/a.jsonl" "$tmp/b.jsonl" && ok "two runs, one trace" || bad "two runs, two traces"
+# The node's typed final values and message labels are in the trace.
+grep -q '"tag":"final","text":"key=0 value=' "$tmp/a.jsonl" && grep -q '"kind":"send".*"text":"echo"' "$tmp/a.jsonl" &&
+    ok "final values and echo labels in the trace" || bad "no final value or echo label in the trace"
 
 # The visualiser (headless), when built.
 if "$dslab" viz --help >/dev/null 2>&1; then
     "$dslab" viz "$scn" --png "$tmp/f.png" --at 1.2s >/dev/null 2>"$tmp/err"
     status=$?
-    if [ "$status" = 0 ] && [ "$(head -c 8 "$tmp/f.png" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ]; then ok
+    if [ "$status" = 0 ] && [ "$(head -c 8 "$tmp/f.png" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ]; then ok "viz --png"
     elif grep -q "not built" "$tmp/err"; then echo "viz: not built, skipped"
     else bad "viz --png: exit $status"; cat "$tmp/err"; fi
 fi
@@ -45,7 +39,7 @@ fi
 # explore: random crashes, pauses and partitions on the process nodes.
 "$dslab" explore "$scn" --seeds 3 >"$tmp/out" 2>&1
 status=$?
-[ "$status" = 0 ] && grep -q 'held in all 3 seeds' "$tmp/out" && ok || { bad "explore: exit $status"; tail -n 20 "$tmp/out"; }
+[ "$status" = 0 ] && grep -q 'held in all 3 seeds' "$tmp/out" && ok "explore: 3 seeds hold" || { bad "explore: exit $status"; tail -n 20 "$tmp/out"; }
 
 # explore's reproducer of a failing run (clients spread over three separate
 # registers: not linearizable) is saved elsewhere and runs from there: the
@@ -56,7 +50,8 @@ repro=$(ls "$tmp"/exo/linearizable-seed*.yaml 2>/dev/null | head -n 1)
 if [ -n "$repro" ] && grep -q "^  process_dir: \"$root/clients/python/examples\"" "$repro"; then
     (cd / && "$dslab" run "$repro" >"$tmp/out" 2>&1)
     status=$?
-    [ "$status" = 1 ] && grep -Eq '^  linearizable +FAIL' "$tmp/out" && ok || { bad "reproducer: exit $status"; tail -n 5 "$tmp/out"; }
+    [ "$status" = 1 ] && grep -Eq '^  linearizable +FAIL' "$tmp/out" && ok "the reproducer fails from another directory" ||
+        { bad "reproducer: exit $status"; tail -n 5 "$tmp/out"; }
 else
     bad "explore wrote no reproducer with process_dir"; tail -n 5 "$tmp/out"
 fi
@@ -64,24 +59,27 @@ fi
 # report: the post-mortem of a run.
 "$dslab" report "$scn" --out "$tmp/report" >/dev/null 2>"$tmp/err"
 status=$?
-[ "$status" = 0 ] && [ -s "$tmp/report/report.md" ] && ok || { bad "report: exit $status"; cat "$tmp/err"; }
+[ "$status" = 0 ] && [ -s "$tmp/report/report.md" ] && ok "report" || { bad "report: exit $status"; cat "$tmp/err"; }
 
 # The Raft skeleton: elections work, one leader per term, through a
-# partition and a crash.
-"$dslab" run clients/python/examples/raft.yaml >"$tmp/out" 2>&1
+# partition and a crash; leaders are counted from its typed role reports
+# (0 terms with a leader would mean the checker saw no role at all).
+"$dslab" run clients/python/examples/raft.yaml --trace "$tmp/raft.jsonl" >"$tmp/out" 2>&1
 status=$?
-[ "$status" = 0 ] && grep -Eq '^  one-leader-per-term +PASS +[1-9][0-9]* terms? had a leader' "$tmp/out" && ok ||
+[ "$status" = 0 ] && grep -Eq '^  one-leader-per-term +PASS +[1-9][0-9]* terms? had a leader' "$tmp/out" &&
+    grep -q 'role       n[1-5] becomes leader (term/epoch [1-9]' "$tmp/out" && ok "python raft: leaders elected" ||
     { bad "python raft: exit $status"; cat "$tmp/out"; }
+grep -q '"tag":"term","text":"term [1-9]' "$tmp/raft.jsonl" && ok "python raft: typed term reports in the trace" ||
+    bad "python raft: no term report in the trace"
 
 # The C node, built next to dslab.
 echo_node=$(cd "$(dirname "$dslab")" && pwd)/bench/echo_node
 if [ -x "$echo_node" ]; then
     "$dslab" run tests/e2e/process/echo_c.yaml --set "protocol.process=$echo_node" >"$tmp/out" 2>&1
     status=$?
-    [ "$status" = 0 ] && grep -Eq '^  linearizable +PASS' "$tmp/out" && ok || { bad "C echo: exit $status"; cat "$tmp/out"; }
+    [ "$status" = 0 ] && grep -Eq '^  linearizable +PASS' "$tmp/out" && ok "C echo" || { bad "C echo: exit $status"; cat "$tmp/out"; }
 else
     bad "C echo node not built at $echo_node"
 fi
 
-echo "process_echo: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+e2e_finish process_echo

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "dslab/node.h"
-#include "lab.h"
+#include "grader_lab.h"
 
 extern const struct dslab_protocol dslab_node_protocol;
 
@@ -40,7 +40,7 @@ int main(int argc, char **argv) {
     static struct lab_grade g;
     struct dslab_diag d;
     dslab_diag_clear(&d);
-    if (lab_load(argv[1], &lab, &d) != 0 || lab_grade(&lab, &node, &opt, &g, &d) != 0) {
+    if (grader_lab_load(argv[1], &lab, &d) != 0 || grader_lab_grade(&lab, &node, &opt, &g, &d) != 0) {
         fprintf(stderr, "%s:%d:%d: error: %s\n", d.file, d.line, d.col, d.message);
         return 2;
     }

@@ -53,3 +53,7 @@ foreach(m ${DSLAB_LAB_MUTANTS})
                    ${PROJECT_SOURCE_DIR}/exercises/labs/${lab})
   set_tests_properties(lab.mutant.${name} PROPERTIES LABELS "e2e;labs")
 endforeach()
+
+# The generated references match their generators on today's built-ins.
+add_test(NAME lab.references_in_sync COMMAND sh ${DSLAB_LABS_DIR}/references_in_sync.sh ${PROJECT_SOURCE_DIR})
+set_tests_properties(lab.references_in_sync PROPERTIES LABELS "e2e;labs" SKIP_RETURN_CODE 77)

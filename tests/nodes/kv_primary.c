@@ -2,10 +2,13 @@
  * written only against dslab/node.h (the e2e tests run the visualiser,
  * explore, report and the checkers on it: tests/e2e/plugin_tools.sh).
  *
- * The first node is the primary for its whole life (role "leader", term
- * 1); it answers every client operation from its durable store. The
- * others redirect clients to it and hear its heartbeats (a timer in local
- * time). Parameters:
+ * The first node is the primary for its whole life: it reports role class
+ * DSLAB_ROLE_LEADER in term 1 (dslab_ctx_report_role), the others DSLAB_ROLE_BACKUP. It
+ * answers every client operation from its durable store, where it also
+ * keeps the list of keys ever written, and at the end of the run reports
+ * its final key values (dslab_ctx_report_final_state / dslab_ctx_report_final_value)
+ * for no-lost-acknowledged-writes. The others redirect clients to it and
+ * hear its heartbeats (a timer in local time). Parameters:
  *   sync: true|false (default true)   sync the store before answering a
  *        write; false is the deliberate bug: a restart that loses unsynced
  *        writes forgets acknowledged ones (explore finds it)
@@ -29,6 +32,9 @@ struct state {
 struct msg {
     uint64_t seq;
 };
+
+#define KEYS_MAX 1024       /* distinct keys the primary keeps */
+#define KEYS_STORE_KEY "keys" /* store key of the int64_t list of keys written */
 
 static int configure(const struct dslab_scenario *s, void **config_out, struct dslab_diag *diag) {
     static const char *const known[] = {"sync", "heartbeat", NULL};
@@ -54,9 +60,12 @@ static void destroy_config(void *config) {
 }
 
 static void start(struct dslab_node_ctx *ctx) {
-    if (dslab_ctx_self(ctx) != 0) return;
+    if (dslab_ctx_self(ctx) != 0) {
+        dslab_ctx_report_role(ctx, DSLAB_ROLE_BACKUP, 1, "backup");
+        return;
+    }
     const struct config *c = dslab_ctx_config(ctx);
-    dslab_ctx_annotate(ctx, "role", 1, "leader");
+    dslab_ctx_report_role(ctx, DSLAB_ROLE_LEADER, 1, "leader");
     dslab_ctx_set_timer(ctx, c->heartbeat_ns, 0);
 }
 
@@ -92,6 +101,29 @@ static int64_t load(struct dslab_node_ctx *ctx, const char *key) {
     return out;
 }
 
+/* The keys written so far, from the store: count, and up to KEYS_MAX in out. */
+static int64_t load_keys(struct dslab_node_ctx *ctx, int64_t out[KEYS_MAX]) {
+    const void *v = NULL;
+    long n = dslab_ctx_store_get(ctx, KEYS_STORE_KEY, &v);
+    if (n <= 0) return 0;
+    int64_t count = n / (long)sizeof(int64_t);
+    if (count > KEYS_MAX) count = KEYS_MAX;
+    memcpy(out, v, (size_t)count * sizeof(int64_t));
+    return count;
+}
+
+/* Adds key to the stored list (not synced here). -1 when full. */
+static int remember_key(struct dslab_node_ctx *ctx, int64_t key) {
+    int64_t keys[KEYS_MAX];
+    int64_t count = load_keys(ctx, keys);
+    for (int64_t i = 0; i < count; i++) {
+        if (keys[i] == key) return 0;
+    }
+    if (count == KEYS_MAX) return -1;
+    keys[count++] = key;
+    return dslab_ctx_store_put(ctx, KEYS_STORE_KEY, keys, (size_t)count * sizeof(int64_t));
+}
+
 static void on_request(struct dslab_node_ctx *ctx, void *state, const struct dslab_client_request *req) {
     struct state *st = state;
     if (dslab_ctx_self(ctx) != 0) {
@@ -115,7 +147,8 @@ static void on_request(struct dslab_node_ctx *ctx, void *state, const struct dsl
         dslab_ctx_reply(ctx, req->request_id, DSLAB_REPLY_FAIL, 0);
         return;
     }
-    if (dslab_ctx_store_put(ctx, key, &req->value, sizeof req->value) != 0) {
+    if (remember_key(ctx, req->key) != 0 ||
+        dslab_ctx_store_put(ctx, key, &req->value, sizeof req->value) != 0) {
         dslab_ctx_reply(ctx, req->request_id, DSLAB_REPLY_FAIL, 0);
         return;
     }
@@ -126,6 +159,21 @@ static void on_request(struct dslab_node_ctx *ctx, void *state, const struct dsl
 static void on_restart(struct dslab_node_ctx *ctx, void *state) {
     (void)state;
     start(ctx);
+}
+
+/* The primary's final values: one per key it holds. Backups hold no copy
+ * and report nothing (no-lost-acknowledged-writes judges the leader). */
+static void on_finish(struct dslab_node_ctx *ctx, void *state) {
+    const struct state *st = state;
+    if (dslab_ctx_self(ctx) != 0) return;
+    int64_t keys[KEYS_MAX];
+    int64_t count = load_keys(ctx, keys);
+    dslab_ctx_report_final_state(ctx, count, "primary, %llu ops answered", (unsigned long long)st->ops);
+    for (int64_t i = 0; i < count; i++) {
+        char key[32];
+        snprintf(key, sizeof key, "k%lld", (long long)keys[i]);
+        dslab_ctx_report_final_value(ctx, keys[i], load(ctx, key));
+    }
 }
 
 static void describe(const void *state, char *buf, size_t buf_size) {
@@ -152,6 +200,7 @@ const struct dslab_protocol dslab_node_protocol = {
     .on_timer = on_timer,
     .on_request = on_request,
     .on_restart = on_restart,
+    .on_finish = on_finish,
     .describe = describe,
     .message_label = message_label,
 };

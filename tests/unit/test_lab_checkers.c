@@ -5,7 +5,9 @@
  *   - unique-ids: the same id from two nodes, or twice from one, fails and
  *     names both nodes; distinct ids pass; an ok with no id fails;
  *   - broadcast: an acknowledged message missing at a live node fails; at
- *     a crashed node it does not; a live node that reported nothing fails;
+ *     a crashed node it does not; a live node that reported nothing fails
+ *     (a text annotation "final-state" is not a report: the checker reads
+ *     the typed dslab_ctx_report_final_state/_value, dslab/annotation.h);
  *     a run that ended within the bound after the last write is unknown;
  *   - all three refuse arguments they do not take. */
 #include <setjmp.h>
@@ -60,10 +62,14 @@ static void start(struct dslab_run *run, const char *name, const char *args) {
     assert_int_equal(run->c->create(&run->s, &check, &run->st, &d), 0);
 }
 
-static void annotate(struct dslab_run *run, int32_t node, const char *tag, int64_t value, const char *text, int64_t t_ns) {
+/* An annotation as node_ctx.c emits it: DSLAB_ANNOTATION_NOTE for dslab_ctx_annotate,
+ * the typed kinds for dslab_ctx_report_final_state (a = keys) and
+ * dslab_ctx_report_final_value (b = key, a = value). */
+static void annotate(struct dslab_run *run, int32_t node, enum dslab_annotation_kind kind, const char *tag, int64_t a,
+                     int64_t b, const char *text, int64_t t_ns) {
     static uint64_t id = 100;
     struct dslab_trace_event ev = {.id = id++, .t_ns = t_ns, .kind = DSLAB_TRACE_ANNOTATE, .node = node, .peer = -1,
-                             .a = value, .tag = tag, .text = text};
+                             .a = a, .b = b, .tag = tag, .text = text, .annotation = kind};
     run->c->on_event(run->st, &ev);
 }
 
@@ -142,8 +148,11 @@ static void test_unique_ids(void **state) {
 }
 
 /* Writes 11 and 12 acknowledged by n1 at 1s; the run ends at 5s. */
+/* n2_reports: 0 = n2 reports nothing, 1 = typed reports, 2 = the same
+ * facts as text annotations only (the string convention the typed calls
+ * replaced; not a report). */
 static enum dslab_check_verdict broadcast_verdict(const char *args, const bool held[3][2], bool n3_crashed,
-                                            bool n2_reports, int64_t end_ns, struct dslab_run *run) {
+                                            int n2_reports, int64_t end_ns, struct dslab_run *run) {
     struct dslab_history h;
     dslab_history_init(&h);
     add_op(&h, DSLAB_OP_INVOKE, DSLAB_OP_WRITE, 0, 0, 11, DSLAB_NS_PER_S - 10);
@@ -155,10 +164,13 @@ static enum dslab_check_verdict broadcast_verdict(const char *args, const bool h
     run->c->on_event(run->st, &w);
     if (n3_crashed) event(run, DSLAB_TRACE_CRASH, 2, 2 * DSLAB_NS_PER_S);
     for (int32_t n = 0; n < 3; n++) {
-        if ((n == 2 && n3_crashed) || (n == 1 && !n2_reports)) continue;
-        annotate(run, n, "final-state", 2, "", end_ns);
-        if (held[n][0]) annotate(run, n, "final", 11, "key=11 value=11", end_ns);
-        if (held[n][1]) annotate(run, n, "final", 12, "key=12 value=12", end_ns);
+        if ((n == 2 && n3_crashed) || (n == 1 && n2_reports == 0)) continue;
+        bool text = n == 1 && n2_reports == 2;
+        enum dslab_annotation_kind state = text ? DSLAB_ANNOTATION_NOTE : DSLAB_ANNOTATION_FINAL_STATE;
+        enum dslab_annotation_kind value = text ? DSLAB_ANNOTATION_NOTE : DSLAB_ANNOTATION_FINAL_VALUE;
+        annotate(run, n, state, "final-state", held[n][0] + held[n][1], 0, "", end_ns);
+        if (held[n][0]) annotate(run, n, value, "final", 11, 11, "key=11 value=11", end_ns);
+        if (held[n][1]) annotate(run, n, value, "final", 12, 12, "key=12 value=12", end_ns);
     }
     enum dslab_check_verdict v = finish(run, &h, end_ns);
     dslab_history_deinit(&h);
@@ -171,18 +183,22 @@ static void test_broadcast(void **state) {
     const bool all[3][2] = {{true, true}, {true, true}, {true, true}};
     const bool n2_lacks[3][2] = {{true, true}, {true, false}, {true, true}};
     const bool n3_lacks[3][2] = {{true, true}, {true, true}, {false, false}};
-    assert_int_equal(broadcast_verdict(NULL, all, false, true, 5 * DSLAB_NS_PER_S, &run), DSLAB_CHECK_PASS);
-    assert_int_equal(broadcast_verdict(NULL, n2_lacks, false, true, 5 * DSLAB_NS_PER_S, &run), DSLAB_CHECK_FAIL);
+    assert_int_equal(broadcast_verdict(NULL, all, false, 1, 5 * DSLAB_NS_PER_S, &run), DSLAB_CHECK_PASS);
+    assert_int_equal(broadcast_verdict(NULL, n2_lacks, false, 1, 5 * DSLAB_NS_PER_S, &run), DSLAB_CHECK_FAIL);
     assert_int_equal(run.r.violations_count, 1);
     assert_non_null(strstr(run.r.violations[0].message, "message 12 (acknowledged by n1) never reached n2"));
     /* a crashed node is not judged */
-    assert_int_equal(broadcast_verdict(NULL, n3_lacks, true, true, 5 * DSLAB_NS_PER_S, &run), DSLAB_CHECK_PASS);
+    assert_int_equal(broadcast_verdict(NULL, n3_lacks, true, 1, 5 * DSLAB_NS_PER_S, &run), DSLAB_CHECK_PASS);
     /* a live node that reported nothing */
-    assert_int_equal(broadcast_verdict(NULL, all, false, false, 5 * DSLAB_NS_PER_S, &run), DSLAB_CHECK_FAIL);
+    assert_int_equal(broadcast_verdict(NULL, all, false, 0, 5 * DSLAB_NS_PER_S, &run), DSLAB_CHECK_FAIL);
+    assert_non_null(strstr(run.r.violations[0].message, "n2 is up but reported no final state"));
+    /* text annotations in the old convention are notes for people, not reports */
+    assert_int_equal(broadcast_verdict(NULL, all, false, 2, 5 * DSLAB_NS_PER_S, &run), DSLAB_CHECK_FAIL);
+    assert_int_equal(run.r.violations_count, 1);
     assert_non_null(strstr(run.r.violations[0].message, "n2 is up but reported no final state"));
     /* the run ended 4s after the last write: a 4.5s bound cannot be judged yet */
-    assert_int_equal(broadcast_verdict("4500ms", n2_lacks, false, true, 5 * DSLAB_NS_PER_S, &run), DSLAB_CHECK_UNKNOWN);
-    assert_int_equal(broadcast_verdict("2s", n2_lacks, false, true, 5 * DSLAB_NS_PER_S, &run), DSLAB_CHECK_FAIL);
+    assert_int_equal(broadcast_verdict("4500ms", n2_lacks, false, 1, 5 * DSLAB_NS_PER_S, &run), DSLAB_CHECK_UNKNOWN);
+    assert_int_equal(broadcast_verdict("2s", n2_lacks, false, 1, 5 * DSLAB_NS_PER_S, &run), DSLAB_CHECK_FAIL);
 }
 
 static void test_bad_arguments(void **state) {

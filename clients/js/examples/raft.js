@@ -4,7 +4,8 @@
 // Working: leader election (randomized timeouts, RequestVote with the
 // up-to-date-log rule, term and vote kept in the durable store and synced
 // before answering) and heartbeats (empty AppendEntries). The checker
-// one-leader-per-term reads the "role" annotations.
+// one-leader-per-term and the visualiser read the typed role reports
+// (node.reportRole: the role class and the term).
 // Run: dslab run clients/js/examples/raft.yaml
 //
 // Left for you (search for TODO): log replication (entries in
@@ -25,10 +26,15 @@ function persist() { // currentTerm and votedFor must be durable before we answe
   node.storeSync();
 }
 
+function setTerm(term) { // the visualiser's term label reads the typed term report
+  st.term = term;
+  node.reportTerm(term);
+}
+
 function become(role, leader = null) {
   st.role = role;
   st.leader = leader;
-  node.annotate('role', st.term, role);
+  node.reportRole(role, st.term);
   node.describe(`${role} t${st.term}`);
 }
 
@@ -39,7 +45,7 @@ function resetElectionTimer() {
 }
 
 function start() {
-  st.term = node.storeGet('term', 0);
+  setTerm(node.storeGet('term', 0));
   st.votedFor = node.storeGet('voted_for', null);
   st.log = node.storeGet('log', []); // [{term, op}, ...]
   st.votes = new Set();
@@ -51,7 +57,7 @@ node.onInit(start).onRestart(start);
 const lastLog = () => [st.log.length, st.log.length ? st.log[st.log.length - 1].term : 0];
 
 function stepDown(term) { // a higher term seen anywhere: follow it
-  st.term = term;
+  setTerm(term);
   st.votedFor = null;
   persist();
   node.cancelTimer('heartbeat');
@@ -60,7 +66,7 @@ function stepDown(term) { // a higher term seen anywhere: follow it
 }
 
 node.timer('election', () => {
-  st.term += 1;
+  setTerm(st.term + 1);
   st.votedFor = node.nodeId;
   persist();
   st.votes = new Set([node.nodeId]);

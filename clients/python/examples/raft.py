@@ -3,8 +3,9 @@
 Working: leader election (randomized timeouts, RequestVote with the
 up-to-date-log rule, votes and terms kept in the durable store and synced
 before answering) and heartbeats (empty AppendEntries). The checker
-one-leader-per-term reads the "role" annotations; the visualiser shows the
-describe() line. Run: dslab run clients/python/examples/raft.yaml
+one-leader-per-term and the visualiser read the typed role reports
+(node.report_role: the role class and the term); the visualiser also shows
+the describe() line. Run: dslab run clients/python/examples/raft.yaml
 
 Left for you (search for TODO): log replication (AppendEntries with
 entries, the consistency check, conflict truncation), the commit rule
@@ -32,10 +33,16 @@ def persist():
     node.store_sync()
 
 
+def set_term(term):
+    """The visualiser's term label reads the typed term report."""
+    state["term"] = term
+    node.report_term(term)
+
+
 def become(role, leader=None):
     state["role"] = role
     state["leader"] = leader
-    node.annotate("role", state["term"], role)
+    node.report_role(role, state["term"])
     node.describe("%s t%d" % (role, state["term"]))
 
 
@@ -46,7 +53,7 @@ def reset_election_timer():
 
 
 def start():
-    state["term"] = node.store_get("term", 0)
+    set_term(node.store_get("term", 0))
     state["voted_for"] = node.store_get("voted_for", None)
     state["log"] = node.store_get("log", [])  # [{"term": t, "op": ...}, ...]
     state["votes"] = set()
@@ -65,7 +72,7 @@ def last_log():
 
 def step_down(term):
     """A higher term seen anywhere: follow it."""
-    state["term"] = term
+    set_term(term)
     state["voted_for"] = None
     persist()
     node.cancel_timer("heartbeat")
@@ -75,7 +82,7 @@ def step_down(term):
 
 @node.timer("election")
 def election():
-    state["term"] += 1
+    set_term(state["term"] + 1)
     state["voted_for"] = node.node_id
     persist()
     state["votes"] = {node.node_id}

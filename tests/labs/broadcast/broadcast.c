@@ -14,8 +14,8 @@
  *      this loop alone, so the eager push may be lost freely.
  * Membership is a hash set beside the log. After a crash the log comes
  * back from the store and every peer's confirmation restarts at 0.
- * At the end each live node reports its log ("final-state", then one
- * "final" per message with key = value = the message). */
+ * At the end each live node reports its log (dslab_ctx_report_final_state, then
+ * one dslab_ctx_report_final_value per message with key = value = the message). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,9 +196,9 @@ static void bc_on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t timer_
 
 static void bc_on_finish(struct dslab_node_ctx *ctx, void *state) {
     struct bc_state *st = state;
-    dslab_ctx_annotate(ctx, "final-state", st->count, "%lld messages", (long long)st->count);
+    dslab_ctx_report_final_state(ctx, st->count, "%lld messages", (long long)st->count);
     for (int64_t i = 0; i < st->count; i++) {
-        dslab_ctx_annotate(ctx, "final", st->log[i], "key=%lld value=%lld", (long long)st->log[i], (long long)st->log[i]);
+        dslab_ctx_report_final_value(ctx, st->log[i], st->log[i]);
     }
 }
 

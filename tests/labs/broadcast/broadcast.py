@@ -3,8 +3,8 @@ the same design as broadcast.c: a client's message is made durable before
 it is acknowledged and pushed to every peer; every 100ms anti-entropy sends
 each peer up to 100 entries of this node's log from what the peer last
 confirmed contiguously; what a node learns is durable before it confirms.
-UNTESTED until the process-node branch is merged (see the lab's README);
-then: dslab grade labs/broadcast --process "python3 broadcast.py"."""
+Graded by tests/e2e/labs_process.sh:
+dslab grade labs/broadcast --process "python3 broadcast.py"."""
 import os
 import sys
 

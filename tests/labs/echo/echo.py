@@ -2,8 +2,8 @@
 design as echo.c, through the process-node helper (clients/python/dslab_node.py):
 echo answers a read of key K with K; unique-ids answers a read with
 epoch << 40 | node << 32 | counter, the epoch bumped and synced at every
-start. UNTESTED until the process-node branch is merged (see the lab's
-README); then: dslab grade labs/echo --process "python3 echo.py"."""
+start. Graded by tests/e2e/labs_process.sh:
+dslab grade labs/echo --process "python3 echo.py"."""
 import os
 import sys
 

@@ -63,6 +63,47 @@ static inline uint64_t dslab_bits_of(int32_t node) {
 static inline int dslab_bits_count(uint64_t set) {
     return __builtin_popcountll(set);
 }
+/* lproto_util.h (private to sim/protocols/): the pieces every built-in
+ * protocol's configure step would otherwise repeat: an error at a
+ * parameter's position, and handing the parsed config to the simulator. */
+
+/* Sets diag to `message` at parameter `key`'s position (the protocol
+ * block's when the key is absent). Returns -1. */
+int lproto_param_error(const struct dslab_scenario *s, const char *key, struct dslab_diag *diag,
+                      const char *message);
+/* Copies the parsed config (`size` bytes, no pointers inside) into one
+ * allocation owned by the simulator, freed by lproto_config_free. Returns
+ * 0, or -1 with diag "out of memory". */
+int lproto_config_keep(const struct dslab_scenario *s, const void *config, size_t size,
+                      void **config_out, struct dslab_diag *diag);
+/* The destroy_config of every protocol configured by lproto_config_keep. */
+void lproto_config_free(void *config);
+
+/* lproto_util.c: shared helpers of the protocols' configure steps (see
+ * lproto_util.h). */
+
+int lproto_param_error(const struct dslab_scenario *s, const char *key, struct dslab_diag *diag,
+                      const char *message) {
+    const struct dslab_scenario_param *p = dslab_param_find(s, key);
+    int line = p ? p->pos.line : s->protocol.pos.line;
+    int col = p ? p->pos.col : s->protocol.pos.col;
+    return dslab_diag_set(diag, s->path, line, col, "%s", message);
+}
+
+int lproto_config_keep(const struct dslab_scenario *s, const void *config, size_t size,
+                      void **config_out, struct dslab_diag *diag) {
+    void *out = malloc(size);
+    if (!out) {
+        return dslab_diag_set(diag, s->path, 0, 0, "out of memory");
+    }
+    memcpy(out, config, size);
+    *config_out = out;
+    return 0;
+}
+
+void lproto_config_free(void *config) {
+    free(config);
+}
 
 /* Waiting clients are a bit mask. */
 #define LL_NODES_MAX DSLAB_BITS_NODES_MAX
@@ -146,14 +187,6 @@ static const char *const ll_known_params[] = {
     "server", "storage", "lease", "margin", "work", "think", "retry", "writes", "fencing", NULL,
 };
 
-static int ll_param_error(const struct dslab_scenario *s, const char *key, struct dslab_diag *diag,
-                          const char *message) {
-    const struct dslab_scenario_param *p = dslab_param_find(s, key);
-    int line = p ? p->pos.line : s->protocol.pos.line;
-    int col = p ? p->pos.col : s->protocol.pos.col;
-    return dslab_diag_set(diag, s->path, line, col, "%s", message);
-}
-
 static int param_node(const struct dslab_scenario *s, const char *key, int32_t default_node,
                       int32_t *out, struct dslab_diag *diag) {
     const struct dslab_scenario_param *p = dslab_param_find(s, key);
@@ -171,7 +204,7 @@ static int param_node(const struct dslab_scenario *s, const char *key, int32_t d
     char message[160];
     snprintf(message, sizeof message, "protocol parameter '%s': unknown node '%s'%s%s%s", key,
              p->value, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
-    return ll_param_error(s, key, diag, message);
+    return lproto_param_error(s, key, diag, message);
 }
 
 static int ll_configure(const struct dslab_scenario *s, void **config_out, struct dslab_diag *diag) {
@@ -196,23 +229,15 @@ static int ll_configure(const struct dslab_scenario *s, void **config_out, struc
         return -1;
     }
     if (c.server == c.storage) {
-        return ll_param_error(s, "storage", diag, "the storage node must not be the server");
+        return lproto_param_error(s, "storage", diag, "the storage node must not be the server");
     }
-    if (c.lease_ns <= 0) return ll_param_error(s, "lease", diag, "lease must be > 0");
+    if (c.lease_ns <= 0) return lproto_param_error(s, "lease", diag, "lease must be > 0");
     if (c.margin_ns >= c.lease_ns) {
-        return ll_param_error(s, "margin", diag, "margin must be shorter than the lease");
+        return lproto_param_error(s, "margin", diag, "margin must be shorter than the lease");
     }
-    if (c.work_ns <= 0) return ll_param_error(s, "work", diag, "work must be > 0");
-    if (c.retry_ns <= 0) return ll_param_error(s, "retry", diag, "retry must be > 0");
-    struct ll_config *out = malloc(sizeof *out);
-    if (!out) return dslab_diag_set(diag, s->path, 0, 0, "out of memory");
-    *out = c;
-    *config_out = out; /* owned by the simulator, freed by ll_destroy_config */
-    return 0;
-}
-
-static void ll_destroy_config(void *config) {
-    free(config);
+    if (c.work_ns <= 0) return lproto_param_error(s, "work", diag, "work must be > 0");
+    if (c.retry_ns <= 0) return lproto_param_error(s, "retry", diag, "retry must be > 0");
+    return lproto_config_keep(s, &c, sizeof c, config_out, diag);
 }
 
 static void send_msg(struct dslab_node_ctx *ctx, int32_t to, struct ll_msg *m) {
@@ -420,15 +445,15 @@ static void ll_init(struct dslab_node_ctx *ctx, void *state) {
             s->quiet_until_mono_ns = dslab_ctx_mono_ns(ctx) + c->lease_ns;
             dslab_ctx_set_timer(ctx, c->lease_ns, LL_TIMER_QUIET);
         }
-        dslab_ctx_annotate(ctx, "role", s->next_token, "lock-server%s",
-                     restarted ? " (restarted: no grants for one lease)" : "");
+        dslab_ctx_report_role(ctx, DSLAB_ROLE_OTHER, s->next_token, "lock-server%s",
+                        restarted ? " (restarted: no grants for one lease)" : "");
     } else if (s->self == c->storage) {
         if (dslab_ctx_store_get(ctx, "highest", &p) == (long)sizeof s->highest_token) {
             memcpy(&s->highest_token, p, sizeof s->highest_token);
         }
-        dslab_ctx_annotate(ctx, "role", s->highest_token, "storage");
+        dslab_ctx_report_role(ctx, DSLAB_ROLE_OTHER, s->highest_token, "storage");
     } else {
-        dslab_ctx_annotate(ctx, "role", 0, "client");
+        dslab_ctx_report_role(ctx, DSLAB_ROLE_OTHER, 0, "client");
         client_think(ctx, s);
     }
 }
@@ -539,7 +564,7 @@ const struct dslab_protocol dslab_node_protocol = {
     .summary = "a lease-based lock server, clients writing to storage, optional fencing tokens",
     .state_size = sizeof(struct ll_state),
     .configure = ll_configure,
-    .destroy_config = ll_destroy_config,
+    .destroy_config = lproto_config_free,
     .init = ll_init,
     .on_message = ll_on_message,
     .on_timer = ll_on_timer,

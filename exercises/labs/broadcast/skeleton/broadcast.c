@@ -55,14 +55,13 @@ static void node_on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t time
     dslab_ctx_set_timer(ctx, 100 * 1000 * 1000, 0);
 }
 
-/* The report the `broadcast` check reads: "final-state", then one "final"
- * per message with key = value = the message. Keep it. */
+/* The report the `broadcast` check reads: the final state, then one final
+ * value per message with key = value = the message. Keep it. */
 static void node_on_finish(struct dslab_node_ctx *ctx, void *state) {
     struct state *st = state;
-    dslab_ctx_annotate(ctx, "final-state", st->count, "%lld messages", (long long)st->count);
+    dslab_ctx_report_final_state(ctx, st->count, "%lld messages", (long long)st->count);
     for (int64_t i = 0; i < st->count; i++) {
-        long long v = (long long)st->messages[i];
-        dslab_ctx_annotate(ctx, "final", st->messages[i], "key=%lld value=%lld", v, v);
+        dslab_ctx_report_final_value(ctx, st->messages[i], st->messages[i]);
     }
 }
 

@@ -1,7 +1,6 @@
 """broadcast.py: your lab 2 node in Python (README.md), through the
 process-node helper clients/python/dslab_node.py. Fill in the TODOs.
-(Grading Python nodes, `dslab grade labs/broadcast --process "python3
-broadcast.py"`, arrives with process nodes.)
+Grade it: `dslab grade labs/broadcast --process "python3 broadcast.py"`.
 
 A client's write {"type": "write", "key": _, "value": V} means "broadcast
 V": once you answer {"type": "write_ok"}, V must reach every node. Peers

@@ -1,7 +1,6 @@
 """echo.py: your lab 1 node in Python (README.md), through the process-node
-helper clients/python/dslab_node.py. Fill in the TODOs. (Grading Python
-nodes, `dslab grade labs/echo --process "python3 echo.py"`, arrives with
-process nodes.)
+helper clients/python/dslab_node.py. Fill in the TODOs. Grade it:
+`dslab grade labs/echo --process "python3 echo.py"`.
 
 A client's read of key K comes as {"type": "read", "key": K}; answer with
 node.reply(msg, {"type": "read_ok", "value": ...}).

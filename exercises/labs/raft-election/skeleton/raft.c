@@ -4,11 +4,12 @@
  *   dslab grade labs/raft-log --node raft.c        log replication, commit rule
  *   dslab grade labs/raft-kv --node raft.c         linearizable reads and writes
  *
- * What the checkers read (keep these annotations):
- *   dslab_ctx_annotate(ctx, "role", term, "leader")  when this node becomes leader
- *   dslab_ctx_annotate(ctx, "role", term, "follower") / "candidate" on other changes
- *   at the end (on_finish), "final-state" and one "final" per key
- *   ("key=K value=V"): the store's final values, for no-lost-acknowledged-writes.
+ * What the checkers read (keep these reports, dslab/node.h):
+ *   dslab_ctx_report_role(ctx, DSLAB_ROLE_LEADER, term, "leader")  when this node becomes leader
+ *   dslab_ctx_report_role(ctx, DSLAB_ROLE_FOLLOWER or DSLAB_ROLE_CANDIDATE, term, ...) on other changes
+ *   at the end (on_finish), dslab_ctx_report_final_state and one
+ *   dslab_ctx_report_final_value(ctx, key, value) per key: the store's final
+ *   values, for no-lost-acknowledged-writes.
  * Clients: on_request gets reads, writes and cas (struct dslab_client_request);
  * answer with dslab_ctx_reply: DSLAB_REPLY_OK, DSLAB_REPLY_FAIL (certainly not done),
  * DSLAB_REPLY_REDIRECT (value = the leader's index; the client retries there)
@@ -70,7 +71,7 @@ static void node_init(struct dslab_node_ctx *ctx, void *state) {
     struct state *st = state;
     st->voted_for = -1;
     /* TODO: read the term, vote and log back from the store (after a restart). */
-    dslab_ctx_annotate(ctx, "role", st->current_term, "follower");
+    dslab_ctx_report_role(ctx, DSLAB_ROLE_FOLLOWER, st->current_term, "follower");
     reset_election_timer(ctx, st);
 }
 
@@ -98,8 +99,8 @@ static void node_on_request(struct dslab_node_ctx *ctx, void *state, const struc
 
 static void node_on_finish(struct dslab_node_ctx *ctx, void *state) {
     (void)state;
-    /* TODO (lab 4): one "final" per key of your state machine. */
-    dslab_ctx_annotate(ctx, "final-state", 0, "0 keys");
+    /* TODO (lab 4): one dslab_ctx_report_final_value per key of your state machine. */
+    dslab_ctx_report_final_state(ctx, 0, "0 keys");
 }
 
 const struct dslab_protocol dslab_node_protocol = {

@@ -1,11 +1,13 @@
-/* lab.h: labs, the exercises of kind `implement` (docs/EXERCISE_FORMAT.md,
- * "Labs"). A learner writes a node; the lab's battery runs it:
+/* grader_lab.h: the grader's public interface for labs, the exercises of
+ * kind `implement` (docs/EXERCISE_FORMAT.md, "Labs"), next to grader.h;
+ * used by cli/ and tests/labs/lab_driver.c. A learner writes a node; the
+ * lab's battery runs it:
  *
- *   exercises/labs/<id>/lab.yaml ──lab_load()──> struct lab (tests: scenario, seeds, explore seeds)
+ *   exercises/labs/<id>/lab.yaml ──grader_lab_load()──> struct lab (tests: scenario, seeds, explore seeds)
  *                                                   │
  *   the node under test ──> every battery scenario's protocol (its parameters kept)
  *                                                   │
- *   lab_grade(): per test  scenario × seeds (its own faults)
+ *   grader_lab_grade(): per test  scenario × seeds (its own faults)
  *                        + scenario × explore seeds (random faults from its `explore:` section)
  *                        first failing run ──dslab_explore_shrink──> minimal counterexample file
  *
@@ -15,8 +17,8 @@
  * and keeps the parameters: a C source or shared object (loaded by
  * dslab/node_code.h when the simulator is created), or a protocol linked
  * into the program (registered as "learner": tests/labs/lab_driver.c). */
-#ifndef DSLAB_GRADER_LAB_H
-#define DSLAB_GRADER_LAB_H
+#ifndef DSLAB_GRADER_GRADER_LAB_H
+#define DSLAB_GRADER_GRADER_LAB_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -49,9 +51,9 @@ struct lab {
 };
 
 /* Loads DIR/lab.yaml (or a lab.yaml path). Errors at file:line:col. */
-int lab_load(const char *path, struct lab *out, struct dslab_diag *diag);
+int grader_lab_load(const char *path, struct lab *out, struct dslab_diag *diag);
 /* True when `path` is a lab directory or a lab.yaml. */
-bool lab_path_detect(const char *path);
+bool grader_lab_path_detect(const char *path);
 
 struct lab_test_result {
     const struct lab_test *test;
@@ -71,11 +73,17 @@ struct lab_grade {
     bool passed;
 };
 
-/* The node under test: exactly one of the two. */
+/* The node under test: exactly one of the three (linked, code_path,
+ * process). Borrowed for the call. */
 struct lab_node {
     const struct dslab_protocol *linked; /* registered as LAB_PROTOCOL_NAME */
-    enum dslab_protocol_origin origin;   /* DSLAB_PROTOCOL_SOURCE or DSLAB_PROTOCOL_PLUGIN */
-    const char *code_path;         /* made absolute by lab_grade */
+    enum dslab_protocol_origin origin;   /* DSLAB_PROTOCOL_SOURCE, DSLAB_PROTOCOL_PLUGIN or DSLAB_PROTOCOL_PROCESS */
+    const char *code_path;         /* source/plugin: made absolute by grader_lab_grade */
+    /* DSLAB_PROTOCOL_PROCESS: the command (docs/PROCESS_NODES.md), run in
+     * process_dir (the current directory when NULL; made absolute), so
+     * its relative paths are the learner's. */
+    const char *process;
+    const char *process_dir;
 };
 
 struct lab_grade_options {
@@ -88,7 +96,7 @@ struct lab_grade_options {
 /* Runs the battery on `node`. Returns 0 (grade filled), or -1 with diag:
  * a scenario that does not load, node code that does not compile or load,
  * a protocol that rejects the lab's parameters. */
-int lab_grade(const struct lab *lab, const struct lab_node *node, const struct lab_grade_options *opt,
+int grader_lab_grade(const struct lab *lab, const struct lab_node *node, const struct lab_grade_options *opt,
               struct lab_grade *out, struct dslab_diag *diag);
 
 /* progress_lab.c: a lab grade in the learner's progress (progress.yaml):
@@ -97,8 +105,8 @@ int lab_grade(const struct lab *lab, const struct lab_node *node, const struct l
  * "code HASH: passed" or "code HASH: failed CHECK" (HASH: FNV-1a of the
  * node's bytes), so regrading the same code is not a new attempt and
  * right_at is the attempt whose code first passed. */
-uint64_t lab_code_hash(const char *path); /* 0 when unreadable */
-int progress_update_lab(struct progress *p, const char *path, const struct lab *lab, const struct lab_grade *g,
+uint64_t grader_lab_code_hash(const char *path); /* 0 when unreadable */
+int grader_progress_update_lab(struct progress *p, const char *path, const struct lab *lab, const struct lab_grade *g,
                         uint64_t code_hash, struct dslab_diag *diag);
 
 /* lab_submission.c: `lab: ID`, `learner: NAME`, `node: FILE` (relative
@@ -108,7 +116,7 @@ struct lab_submission {
     char learner[128];
     char node[1100];     /* resolved */
 };
-bool lab_submission_detect(const char *path);
-int lab_submission_load(const char *path, const char *root, struct lab_submission *out, struct dslab_diag *diag);
+bool grader_lab_submission_detect(const char *path);
+int grader_lab_submission_load(const char *path, const char *root, struct lab_submission *out, struct dslab_diag *diag);
 
 #endif
