@@ -58,14 +58,20 @@ static void trace_drop(struct sim *sim, int32_t from, int32_t to, uint64_t msg_i
 
 /* Schedules one copy of a message; returns its delivery time or -1. */
 static int64_t schedule_copy(struct sim *sim, const struct link_params *lp, int32_t from,
-                             int32_t to, uint64_t msg_id, const void *msg, size_t len) {
+                             int32_t to, uint64_t msg_id, const void *msg, size_t len,
+                             uint64_t wire_bytes) {
     struct node_rt *src = &sim->nodes[from];
     int64_t latency_ns = link_latency_ns(sim, lp, from, to, &src->net_rng);
     /* After a ctx_store_sync with a disk model, the message waits for it
      * (held_ns = its departure; 0 = it leaves now). */
     int64_t depart_ns = sim->now_ns, held_ns = 0;
     if (__builtin_expect(src->hold_until_ns > depart_ns, 0)) depart_ns = held_ns = src->hold_until_ns;
-    int64_t at_ns = net_fifo_delivery(&sim->net, from, to, depart_ns, depart_ns + latency_ns);
+    int64_t sent_ns = depart_ns; /* the last bit has left (costs.links), then latency */
+    if (__builtin_expect(src->costs != NULL, 0) && src->costs->link_on) {
+        sent_ns = costs_link_depart(sim, from, to, msg_id, depart_ns, wire_bytes);
+        if (sent_ns < 0) return -1;
+    }
+    int64_t at_ns = net_fifo_delivery(&sim->net, from, to, depart_ns, time_add_sat(sent_ns, latency_ns));
     if (at_ns < 0) {
         sim_fail(sim, "out of memory for FIFO link state");
         return -1;
@@ -94,7 +100,8 @@ static int64_t schedule_copy(struct sim *sim, const struct link_params *lp, int3
     return at_ns;
 }
 
-void ctx_send(struct node_ctx *ctx, int32_t to, const void *msg, size_t len) {
+static inline void send_message(struct node_ctx *ctx, int32_t to, const void *msg, size_t len,
+                         uint64_t wire_bytes) {
     struct sim *sim = ctx->sim;
     int32_t from = ctx->node;
     assert(to >= 0 && to < sim->nodes_count);
@@ -109,7 +116,12 @@ void ctx_send(struct node_ctx *ctx, int32_t to, const void *msg, size_t len) {
     bool blocked = net_blocked(&sim->net, from, to);
     int64_t at_ns = -1;
     if (!blocked && !lost) {
-        at_ns = schedule_copy(sim, lp, from, to, msg_id, msg, len);
+        at_ns = schedule_copy(sim, lp, from, to, msg_id, msg, len, wire_bytes);
+    } else if (!blocked && __builtin_expect(sim->nodes[from].costs != NULL, 0) &&
+               sim->nodes[from].costs->link_on) {
+        /* A message lost on the way was still sent: it occupies the link. */
+        int64_t depart_ns = costs_depart_ns(sim, from);
+        if (costs_link_depart(sim, from, to, msg_id, depart_ns, wire_bytes) < 0) return;
     }
     if (sim_tracing(sim)) {
         sim->label[0] = 0;
@@ -125,7 +137,7 @@ void ctx_send(struct node_ctx *ctx, int32_t to, const void *msg, size_t len) {
         return;
     }
     if (duplicated) {
-        int64_t dup_at_ns = schedule_copy(sim, lp, from, to, msg_id, msg, len);
+        int64_t dup_at_ns = schedule_copy(sim, lp, from, to, msg_id, msg, len, wire_bytes);
         sim->stats.messages_duplicated++;
         if (sim_tracing(sim)) {
             struct trace_event ev = {.kind = TRACE_DUPLICATE, .node = from, .peer = to,
@@ -133,6 +145,21 @@ void ctx_send(struct node_ctx *ctx, int32_t to, const void *msg, size_t len) {
             sim_emit(sim, &ev);
         }
     }
+}
+
+void ctx_send(struct node_ctx *ctx, int32_t to, const void *msg, size_t len) {
+    send_message(ctx, to, msg, len, len);
+}
+
+void ctx_send_sized(struct node_ctx *ctx, int32_t to, const void *msg, size_t len,
+                    uint64_t wire_bytes) {
+    if (wire_bytes > DSLAB_WIRE_BYTES_MAX) {
+        sim_fail(ctx->sim, "%s: ctx_send_sized: wire size %llu bytes is over the maximum %llu "
+                 "(DSLAB_WIRE_BYTES_MAX, 1 TiB)", ctx->sim->sc->node_names[ctx->node],
+                 (unsigned long long)wire_bytes, (unsigned long long)DSLAB_WIRE_BYTES_MAX);
+        return;
+    }
+    send_message(ctx, to, msg, len, wire_bytes);
 }
 
 void node_deliver(struct sim *sim, const struct event *e) {

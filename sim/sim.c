@@ -185,6 +185,7 @@ void sim_destroy(struct sim *sim) {
     free(sim->injected);
     history_deinit(&sim->history);
     net_deinit(&sim->net);
+    costs_link_free(sim);
     evq_deinit(&sim->q);
     free(sim);
 }

@@ -52,6 +52,12 @@ struct node_rt {
     uint32_t disk_slow_factor; /* slow-disk fault: disk draws multiplied (0 or 1 = normal) */
 };
 
+/* One directed link's transmitter (costs_link.c); key from*N+to+1, 0 = empty. */
+struct link_tx {
+    uint64_t key_plus_one;
+    int64_t free_ns; /* the last message queued on it has been sent by then */
+};
+
 struct client_rt {
     struct rng rng;
     bool busy;
@@ -112,6 +118,10 @@ struct sim {
     int injected_count;
     int injected_capacity;
 
+    struct link_tx *link_tx;    /* owned (costs_link.c); NULL until the first charged send */
+    uint32_t link_tx_capacity;  /* power of two */
+    uint32_t link_tx_count;
+
     struct sim_stats stats;
     bool failed;
     bool finished;
@@ -154,6 +164,14 @@ static inline int64_t costs_depart_ns(const struct sim *sim, int32_t node) {
 int64_t costs_timer_delay_ns(struct sim *sim, int32_t node);
 void costs_on_crash(struct sim *sim, int32_t node);
 void costs_pause_due(struct sim *sim, int32_t node);
+/* costs_link.c: the link model (costs.links). The serialisation time of
+ * wire_bytes at bandwidth_bps, rounded up, saturating. */
+int64_t costs_link_serialise_ns(uint64_t wire_bytes, int64_t bandwidth_bps);
+/* Queues a message of `from` (whose link model is on) on from -> to at
+ * depart_ns; returns when its last bit has left, or -1 after sim_fail. */
+int64_t costs_link_depart(struct sim *sim, int32_t from, int32_t to, uint64_t msg_id,
+                          int64_t depart_ns, uint64_t wire_bytes);
+void costs_link_free(struct sim *sim);
 
 /* workload.c */
 int workload_init(struct sim *sim);

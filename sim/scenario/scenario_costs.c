@@ -1,5 +1,5 @@
 /* scenario_costs.c: the `costs:` section (time-cost models: disk, timers,
- * process pauses) into scenario->node_costs, and its canonical YAML for
+ * process pauses, link bandwidth) into scenario->node_costs, and its canonical YAML for
  * scenario_save(). The format and every range are in
  * docs/SCENARIO_FORMAT.md ("costs"); the models' semantics in
  * docs/ASSUMPTIONS.md. Absent section = node_costs NULL = every model off.
@@ -8,6 +8,7 @@
  *     disk: { write: constant(50us), sync: uniform(4ms, 6ms) }
  *     timers: { delay: uniform(0ms, 0.3ms) }
  *     pauses: { every: exponential(30s), length: uniform(10ms, 50ms) }
+ *     links: { bandwidth: 100Mbps }         # each node's outgoing links
  *     nodes:
  *       n3: { disk: { sync: constant(40ms) } }   # per node, key by key
  */
@@ -17,6 +18,7 @@
 #include "dslab/scenario.h"
 #include "dslab/time.h"
 #include "scenario/load_internal.h"
+#include "scenario/units.h"
 
 /* One distribution, with its mean checked against [min_ns, max_ns]. */
 static int load_cost_range(struct loader *L, const struct ynode *n, int64_t min_ns,
@@ -89,22 +91,72 @@ static int load_pauses(struct loader *L, const struct ynode *map, struct scenari
     return 0;
 }
 
-/* disk/timers/pauses of `map` into *c (keys absent from map are kept). */
+__extension__ typedef unsigned __int128 u128;
+
+/* A bandwidth "DECIMAL UNIT", UNIT one of bps, kbps, Mbps, Gbps (bits per
+ * second, powers of 1000), within the documented range. */
+static int load_bandwidth(struct loader *L, const struct ynode *n, int64_t *out_bps) {
+    static const struct { const char *unit; uint64_t bps; } units[] = {
+        {"bps", 1}, {"kbps", 1000}, {"Mbps", 1000000}, {"Gbps", 1000000000}};
+    const char *text = n->kind == YNODE_SCALAR ? n->text : NULL;
+    char number[32];
+    size_t len = 0;
+    while (text && text[len] && (text[len] == '.' || (text[len] >= '0' && text[len] <= '9'))) len++;
+    int u = -1;
+    for (int i = 0; text && len > 0 && len < sizeof number && i < 4; i++) {
+        if (strcmp(text + len, units[i].unit) == 0) u = i;
+    }
+    if (u < 0) {
+        return ytree_error(L->diag, L->file, n,
+                          "expected a bandwidth like 100Mbps (units bps, kbps, Mbps, Gbps), got '%s'",
+                          text ? text : "a non-scalar");
+    }
+    memcpy(number, text, len);
+    number[len] = 0;
+    char err[160];
+    uint64_t micro;
+    /* The range check below bounds it; this bound only keeps the product in 64 bits. */
+    if (units_parse_decimal_micro(number, UINT64_C(1000000) * 1000000000000, &micro, err, sizeof err) < 0) {
+        return ytree_error(L->diag, L->file, n, "bandwidth '%s': %s", text, err);
+    }
+    u128 bps = (u128)micro * units[u].bps / 1000000u;
+    if (bps < (u128)DSLAB_COST_BANDWIDTH_BPS_MIN || bps > (u128)DSLAB_COST_BANDWIDTH_BPS_MAX) {
+        return ytree_error(L->diag, L->file, n, "bandwidth %s is out of range: expected 1kbps to 400Gbps", text);
+    }
+    *out_bps = (int64_t)bps;
+    return 0;
+}
+
+static int load_links(struct loader *L, const struct ynode *map, struct scenario_node_costs *c) {
+    static const char *const keys[] = {"bandwidth"};
+    const struct ynode *n;
+    if (ytree_expect_mapping(L->diag, L->file, map, "a mapping like { bandwidth: 100Mbps }") < 0 ||
+        ytree_check_keys(L->diag, L->file, map, keys, 1) < 0 ||
+        ytree_require(L->diag, L->file, map, "bandwidth", &n) < 0 ||
+        load_bandwidth(L, n, &c->link_bandwidth_bps) < 0) {
+        return -1;
+    }
+    c->link_on = true;
+    return 0;
+}
+
+/* disk/timers/pauses/links of `map` into *c (keys absent from map are kept). */
 static int load_models(struct loader *L, const struct ynode *map, struct scenario_node_costs *c) {
     const struct ynode *n;
     if ((n = ydoc_map_get(map, "disk")) && load_disk(L, n, c) < 0) return -1;
     if ((n = ydoc_map_get(map, "timers")) && load_timers(L, n, c) < 0) return -1;
     if ((n = ydoc_map_get(map, "pauses")) && load_pauses(L, n, c) < 0) return -1;
+    if ((n = ydoc_map_get(map, "links")) && load_links(L, n, c) < 0) return -1;
     return 0;
 }
 
 int load_costs(struct loader *L, const struct ynode *map) {
-    static const char *const keys[] = {"disk", "timers", "pauses", "nodes"};
-    static const char *const node_keys[] = {"disk", "timers", "pauses"};
+    static const char *const keys[] = {"disk", "timers", "pauses", "links", "nodes"};
+    static const char *const node_keys[] = {"disk", "timers", "pauses", "links"};
     struct scenario *s = L->s;
     if (!map || ydoc_is_null(map)) return 0;
-    if (ytree_expect_mapping(L->diag, L->file, map, "a mapping of disk, timers, pauses, nodes") < 0 ||
-        ytree_check_keys(L->diag, L->file, map, keys, 4) < 0) {
+    if (ytree_expect_mapping(L->diag, L->file, map, "a mapping of disk, timers, pauses, links, nodes") < 0 ||
+        ytree_check_keys(L->diag, L->file, map, keys, 5) < 0) {
         return -1;
     }
     s->node_costs = load_alloc(L, sizeof *s->node_costs * (size_t)s->nodes_count);
@@ -115,14 +167,14 @@ int load_costs(struct loader *L, const struct ynode *map) {
     for (int32_t i = 0; i < s->nodes_count; i++) s->node_costs[i] = all;
     const struct ynode *nodes = ydoc_map_get(map, "nodes");
     if (!nodes || ydoc_is_null(nodes)) return 0;
-    if (ytree_expect_mapping(L->diag, L->file, nodes, "a mapping of node names to { disk, timers, pauses }") < 0) {
+    if (ytree_expect_mapping(L->diag, L->file, nodes, "a mapping of node names to { disk, timers, pauses, links }") < 0) {
         return -1;
     }
     for (const struct ynode *k = nodes->first; k; k = k->next) {
         int32_t node;
         if (load_node_ref(L, k, &node) < 0 ||
             ytree_expect_mapping(L->diag, L->file, k->value, "a mapping like { disk: { sync: 40ms } }") < 0 ||
-            ytree_check_keys(L->diag, L->file, k->value, node_keys, 3) < 0 ||
+            ytree_check_keys(L->diag, L->file, k->value, node_keys, 4) < 0 ||
             load_models(L, k->value, &s->node_costs[node]) < 0) {
             return -1;
         }
@@ -161,6 +213,10 @@ void scenario_save_costs(FILE *f, const struct scenario *s) {
             put_dist(f, "every", &c->pause_every_ns, true);
             put_dist(f, "length", &c->pause_length_ns, false);
             fputs("}", f);
+            first = false;
+        }
+        if (c->link_on) {
+            fprintf(f, "%slinks: { bandwidth: %lldbps }", first ? " " : ", ", (long long)c->link_bandwidth_bps);
         }
         fputs(" }\n", f);
     }

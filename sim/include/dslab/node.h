@@ -155,6 +155,13 @@ struct rng *ctx_rng(struct node_ctx *ctx);
 /* --- network ------------------------------------------------------------- */
 /* Copies len bytes (<= DSLAB_MSG_PAYLOAD_MAX) and sends them to `to`. */
 void ctx_send(struct node_ctx *ctx, int32_t to, const void *msg, size_t len);
+/* As ctx_send, but the message counts as wire_bytes on the wire (0 ..
+ * DSLAB_WIRE_BYTES_MAX; ctx_send counts len): what the link model of
+ * `costs.links` charges, so a protocol can send a 1 KiB stand-in for a
+ * 50 MB snapshot. Without that model the size changes nothing. A size out
+ * of range stops the run with an error. */
+void ctx_send_sized(struct node_ctx *ctx, int32_t to, const void *msg, size_t len,
+                    uint64_t wire_bytes);
 
 /* --- timers, in local monotonic time ------------------------------------- */
 /* Fires after delay_ns of this node's monotonic clock (a fast clock fires

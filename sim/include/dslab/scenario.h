@@ -230,6 +230,9 @@ struct scenario_explore {
 #define DSLAB_COST_NS_MAX (INT64_C(60) * INT64_C(1000000000))   /* 60 s */
 #define DSLAB_COST_PAUSE_EVERY_NS_MIN INT64_C(1000000)           /* 1 ms */
 #define DSLAB_COST_PAUSE_EVERY_NS_MAX (INT64_C(3600) * INT64_C(1000000000)) /* 1 h */
+/* costs.links.bandwidth: bits per second, 1 kbps .. 400 Gbps. */
+#define DSLAB_COST_BANDWIDTH_BPS_MIN INT64_C(1000)
+#define DSLAB_COST_BANDWIDTH_BPS_MAX INT64_C(400000000000)
 struct scenario_node_costs {
     bool disk_on;
     struct latency_dist disk_write_ns; /* per put; charged to the sync that covers it */
@@ -239,6 +242,8 @@ struct scenario_node_costs {
     bool pause_on;
     struct latency_dist pause_every_ns;/* gap between GC-like stalls */
     struct latency_dist pause_length_ns;
+    bool link_on;                      /* links: the node's outgoing links serialise */
+    int64_t link_bandwidth_bps;        /* each outgoing link's rate, bits per second */
 };
 
 struct scenario {
