@@ -121,6 +121,8 @@ struct sim {
     struct link_tx *link_tx;    /* owned (costs_link.c); NULL until the first charged send */
     uint32_t link_tx_capacity;  /* power of two */
     uint32_t link_tx_count;
+    bool sending_sized;          /* inside ctx_send_sized: the next fields hold its size */
+    uint64_t sending_wire_bytes;
 
     struct sim_stats stats;
     bool failed;
