@@ -119,6 +119,7 @@ static int64_t schedule_copy(struct sim *sim, const struct link_params *lp, int3
         return -1;
     }
     e->kind = EV_DELIVER;
+    e->served = 0; /* costs.cpu: not yet served (a reused slot keeps old fields) */
     e->node = to;
     e->peer = from;
     e->id = msg_id;

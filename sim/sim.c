@@ -174,6 +174,7 @@ void sim_destroy(struct sim *sim) {
     for (int32_t i = 0; i < sim->nodes_count; i++) {
         free(sim->nodes[i].state);
         free(sim->nodes[i].deferred);
+        free(sim->nodes[i].cpu_queue);
         store_deinit(&sim->nodes[i].store);
     }
     free(sim->nodes);
@@ -226,7 +227,7 @@ static void defer_event(struct sim *sim, struct node_rt *n, uint32_t slot) {
     n->deferred[n->deferred_count++] = slot;
 }
 
-static void drop_event(struct sim *sim, uint32_t slot, const char *reason) {
+void sim_drop_event(struct sim *sim, uint32_t slot, const char *reason) {
     struct event *e = evq_event(&sim->q, slot);
     if (e->kind == EV_DELIVER) {
         sim->stats.messages_dropped++;
@@ -247,12 +248,28 @@ static void dispatch(struct sim *sim, uint32_t slot) {
     if (node_event) {
         struct node_rt *n = &sim->nodes[e->node];
         if (n->status == NODE_CRASHED || (e->kind == EV_TIMER && e->incarnation != n->incarnation)) {
-            drop_event(sim, slot, "crashed");
+            sim_drop_event(sim, slot, "crashed");
             return;
         }
         if (n->status == NODE_PAUSED) {
             defer_event(sim, n, slot);
             return;
+        }
+        if (__builtin_expect(n->costs != NULL, 0) && n->costs->cpu_on && e->kind != EV_TIMER) {
+            if (costs_cpu_arrive(sim, slot)) return; /* waits, is served later, or shed */
+            if (e->served) { /* its service is over: run it, then free the worker */
+                int32_t node = e->node;
+                struct event served_copy = *e;
+                if (served_copy.kind == EV_DELIVER) {
+                    node_deliver(sim, &served_copy);
+                    payload_free(&sim->payloads, served_copy.payload_slot);
+                } else {
+                    workload_request_at_node(sim, &served_copy);
+                }
+                evq_release(&sim->q, slot);
+                costs_cpu_done(sim, node);
+                return;
+            }
         }
     }
     struct event copy = *e;
@@ -447,9 +464,10 @@ int sim_inject(struct sim *sim, const struct fault *f, struct diag *diag) {
 void sim_node_crash(struct sim *sim, int32_t node) {
     struct node_rt *n = &sim->nodes[node];
     if (n->status == NODE_CRASHED) return;
-    for (uint32_t i = 0; i < n->deferred_count; i++) drop_event(sim, n->deferred[i], "crashed");
+    for (uint32_t i = 0; i < n->deferred_count; i++) sim_drop_event(sim, n->deferred[i], "crashed");
     n->deferred_count = 0;
     costs_on_crash(sim, node); /* before the status: held messages are found by sender */
+    if (n->costs && n->costs->cpu_on) costs_cpu_on_crash(sim, node);
     n->status = NODE_CRASHED;
     n->incarnation++;
     n->pause_gen++;

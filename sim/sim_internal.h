@@ -50,6 +50,12 @@ struct node_rt {
     int64_t disk_free_ns;    /* the disk has finished every sync asked for by then */
     int64_t disk_write_ns;   /* write time not yet charged to a sync */
     uint32_t disk_slow_factor; /* slow-disk fault: disk draws multiplied (0 or 1 = normal) */
+    /* CPU (costs_cpu.c): workers busy, and the FIFO of event slots waiting
+     * for one (a ring, owned). */
+    struct rng cpu_rng;
+    int32_t cpu_busy;
+    uint32_t *cpu_queue;
+    uint32_t cpu_head, cpu_count, cpu_capacity;
 };
 
 /* One directed link's transmitter (costs_link.c); key from*N+to+1, 0 = empty. */
@@ -174,6 +180,16 @@ int64_t costs_link_serialise_ns(uint64_t wire_bytes, int64_t bandwidth_bps);
 int64_t costs_link_depart(struct sim *sim, int32_t from, int32_t to, uint64_t msg_id,
                           int64_t depart_ns, uint64_t wire_bytes);
 void costs_link_free(struct sim *sim);
+/* costs_cpu.c: the CPU model (costs.cpu), for messages and client requests
+ * at a node whose model is on. costs_cpu_arrive: true when it took the
+ * event (queued it, started its service or shed it), false when the event
+ * runs now (its service has completed: then call costs_cpu_done after its
+ * handler). */
+bool costs_cpu_arrive(struct sim *sim, uint32_t slot);
+void costs_cpu_done(struct sim *sim, int32_t node);
+void costs_cpu_on_crash(struct sim *sim, int32_t node);
+/* sim.c: drops a popped event (a message is traced as dropped for reason). */
+void sim_drop_event(struct sim *sim, uint32_t slot, const char *reason);
 
 /* workload.c */
 int workload_init(struct sim *sim);

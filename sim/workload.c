@@ -89,6 +89,7 @@ static void send_request(struct sim *sim, int32_t client, int32_t node) {
     struct event *e;
     if (sim_schedule(sim, time_add_sat(sim->now_ns, latency_ns), &e) == UINT32_MAX) return;
     e->kind = EV_REQUEST;
+    e->served = 0; /* costs.cpu: not yet served (a reused slot keeps old fields) */
     e->node = node;
     e->peer = client;
     e->id = c->req_id;

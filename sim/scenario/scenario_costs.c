@@ -1,5 +1,5 @@
 /* scenario_costs.c: the `costs:` section (time-cost models: disk, timers,
- * process pauses, link bandwidth) into scenario->node_costs, and its canonical YAML for
+ * process pauses, link bandwidth, CPU queues) into scenario->node_costs, and its canonical YAML for
  * scenario_save(). The format and every range are in
  * docs/SCENARIO_FORMAT.md ("costs"); the models' semantics in
  * docs/ASSUMPTIONS.md. Absent section = node_costs NULL = every model off.
@@ -9,6 +9,7 @@
  *     timers: { delay: uniform(0ms, 0.3ms) }
  *     pauses: { every: exponential(30s), length: uniform(10ms, 50ms) }
  *     links: { bandwidth: 100Mbps }         # each node's outgoing links
+ *     cpu: { workers: 2, queue: 100, request: exponential(1ms) }
  *     nodes:
  *       n3: { disk: { sync: constant(40ms) } }   # per node, key by key
  */
@@ -140,23 +141,56 @@ static int load_links(struct loader *L, const struct ynode *map, struct scenario
     return 0;
 }
 
-/* disk/timers/pauses/links of `map` into *c (keys absent from map are kept). */
+static int load_cpu(struct loader *L, const struct ynode *map, struct scenario_node_costs *c) {
+    static const char *const keys[] = {"workers", "queue", "message", "request"};
+    const struct ynode *n;
+    int64_t workers, queue = -1;
+    if (ytree_expect_mapping(L->diag, L->file, map,
+                            "a mapping like { workers: 2, queue: 100, request: exponential(1ms) }") < 0 ||
+        ytree_check_keys(L->diag, L->file, map, keys, 4) < 0 ||
+        ytree_require(L->diag, L->file, map, "workers", &n) < 0 ||
+        ytree_int(L->diag, L->file, n, 1, DSLAB_COST_CPU_WORKERS_MAX, &workers) < 0) {
+        return -1;
+    }
+    if ((n = ydoc_map_get(map, "queue")) &&
+        ytree_int(L->diag, L->file, n, 0, DSLAB_COST_CPU_QUEUE_MAX, &queue) < 0) {
+        return -1;
+    }
+    if (!ydoc_map_get(map, "message") && !ydoc_map_get(map, "request")) {
+        return ytree_error(L->diag, L->file, map, "cpu needs message or request (a service-time distribution)");
+    }
+    if ((n = ydoc_map_get(map, "message")) &&
+        load_cost_dist(L, n, 0, "cpu message service time", &c->cpu_message_ns) < 0) {
+        return -1;
+    }
+    if ((n = ydoc_map_get(map, "request")) &&
+        load_cost_dist(L, n, 0, "cpu request service time", &c->cpu_request_ns) < 0) {
+        return -1;
+    }
+    c->cpu_workers = (int32_t)workers;
+    c->cpu_queue_max = (int32_t)queue;
+    c->cpu_on = true;
+    return 0;
+}
+
+/* disk/timers/pauses/links/cpu of `map` into *c (keys absent from map are kept). */
 static int load_models(struct loader *L, const struct ynode *map, struct scenario_node_costs *c) {
     const struct ynode *n;
     if ((n = ydoc_map_get(map, "disk")) && load_disk(L, n, c) < 0) return -1;
     if ((n = ydoc_map_get(map, "timers")) && load_timers(L, n, c) < 0) return -1;
     if ((n = ydoc_map_get(map, "pauses")) && load_pauses(L, n, c) < 0) return -1;
     if ((n = ydoc_map_get(map, "links")) && load_links(L, n, c) < 0) return -1;
+    if ((n = ydoc_map_get(map, "cpu")) && load_cpu(L, n, c) < 0) return -1;
     return 0;
 }
 
 int load_costs(struct loader *L, const struct ynode *map) {
-    static const char *const keys[] = {"disk", "timers", "pauses", "links", "nodes"};
-    static const char *const node_keys[] = {"disk", "timers", "pauses", "links"};
+    static const char *const keys[] = {"disk", "timers", "pauses", "links", "cpu", "nodes"};
+    static const char *const node_keys[] = {"disk", "timers", "pauses", "links", "cpu"};
     struct scenario *s = L->s;
     if (!map || ydoc_is_null(map)) return 0;
-    if (ytree_expect_mapping(L->diag, L->file, map, "a mapping of disk, timers, pauses, links, nodes") < 0 ||
-        ytree_check_keys(L->diag, L->file, map, keys, 5) < 0) {
+    if (ytree_expect_mapping(L->diag, L->file, map, "a mapping of disk, timers, pauses, links, cpu, nodes") < 0 ||
+        ytree_check_keys(L->diag, L->file, map, keys, 6) < 0) {
         return -1;
     }
     s->node_costs = load_alloc(L, sizeof *s->node_costs * (size_t)s->nodes_count);
@@ -167,14 +201,14 @@ int load_costs(struct loader *L, const struct ynode *map) {
     for (int32_t i = 0; i < s->nodes_count; i++) s->node_costs[i] = all;
     const struct ynode *nodes = ydoc_map_get(map, "nodes");
     if (!nodes || ydoc_is_null(nodes)) return 0;
-    if (ytree_expect_mapping(L->diag, L->file, nodes, "a mapping of node names to { disk, timers, pauses, links }") < 0) {
+    if (ytree_expect_mapping(L->diag, L->file, nodes, "a mapping of node names to { disk, timers, pauses, links, cpu }") < 0) {
         return -1;
     }
     for (const struct ynode *k = nodes->first; k; k = k->next) {
         int32_t node;
         if (load_node_ref(L, k, &node) < 0 ||
             ytree_expect_mapping(L->diag, L->file, k->value, "a mapping like { disk: { sync: 40ms } }") < 0 ||
-            ytree_check_keys(L->diag, L->file, k->value, node_keys, 4) < 0 ||
+            ytree_check_keys(L->diag, L->file, k->value, node_keys, 5) < 0 ||
             load_models(L, k->value, &s->node_costs[node]) < 0) {
             return -1;
         }
@@ -217,6 +251,14 @@ void scenario_save_costs(FILE *f, const struct scenario *s) {
         }
         if (c->link_on) {
             fprintf(f, "%slinks: { bandwidth: %lldbps }", first ? " " : ", ", (long long)c->link_bandwidth_bps);
+            first = false;
+        }
+        if (c->cpu_on) {
+            fprintf(f, "%scpu: { workers: %d", first ? " " : ", ", (int)c->cpu_workers);
+            if (c->cpu_queue_max >= 0) fprintf(f, ", queue: %d", (int)c->cpu_queue_max);
+            put_dist(f, "message", &c->cpu_message_ns, false);
+            put_dist(f, "request", &c->cpu_request_ns, false);
+            fputs(" }", f);
         }
         fputs(" }\n", f);
     }

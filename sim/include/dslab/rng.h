@@ -24,6 +24,7 @@ enum rng_purpose {
     RNG_PURPOSE_COST_DISK = 6,  /* per node: disk write/sync latencies (costs:) */
     RNG_PURPOSE_COST_TIMER = 7, /* per node: timer scheduling delays (costs:) */
     RNG_PURPOSE_COST_PAUSE = 8, /* per node: GC-like pauses (costs:) */
+    RNG_PURPOSE_COST_CPU = 9,   /* per node: CPU service times (costs:) */
 };
 
 /* Seeds `r` for (seed, purpose, name). name may be NULL. */

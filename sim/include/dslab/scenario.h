@@ -233,6 +233,9 @@ struct scenario_explore {
 /* costs.links.bandwidth: bits per second, 1 kbps .. 400 Gbps. */
 #define DSLAB_COST_BANDWIDTH_BPS_MIN INT64_C(1000)
 #define DSLAB_COST_BANDWIDTH_BPS_MAX INT64_C(400000000000)
+/* costs.cpu: workers 1..DSLAB_COST_CPU_WORKERS_MAX, queue 0..DSLAB_COST_CPU_QUEUE_MAX. */
+#define DSLAB_COST_CPU_WORKERS_MAX 1024
+#define DSLAB_COST_CPU_QUEUE_MAX 1000000
 struct scenario_node_costs {
     bool disk_on;
     struct latency_dist disk_write_ns; /* per put; charged to the sync that covers it */
@@ -244,6 +247,11 @@ struct scenario_node_costs {
     struct latency_dist pause_length_ns;
     bool link_on;                      /* links: the node's outgoing links serialise */
     int64_t link_bandwidth_bps;        /* each outgoing link's rate, bits per second */
+    bool cpu_on;                       /* cpu: messages and requests wait for a worker */
+    int32_t cpu_workers;
+    int32_t cpu_queue_max;             /* waiting room; -1 = unbounded */
+    struct latency_dist cpu_message_ns;/* service time of a message from a node */
+    struct latency_dist cpu_request_ns;/* service time of a client request */
 };
 
 struct scenario {
