@@ -145,6 +145,31 @@ static void test_a_crash_drops_what_waits_and_what_is_served(void **state) {
     }
 }
 
+static const char *overload_yaml =
+    "name: t\nduration: 3s\nnodes: [n1, n2, n3]\nnetwork: { latency: constant(1ms) }\n"
+    "protocol: { name: raft, heartbeat: 50ms }\n"
+    "workload: { clients: 20, rate: 2000/s, timeout: 100ms, target: n1 }\n%s";
+
+static void test_shed_requests_time_out_at_their_clients(void **state) {
+    (void)state;
+    char text[1024];
+    snprintf(text, sizeof text, overload_yaml, "");
+    struct h_run *r = h_run(text, NULL, NULL, NULL);
+    uint64_t info_without = sim_get_stats(r->sim)->client_info;
+    assert_int_equal(sim_get_stats(r->sim)->cpu_shed, 0);
+    h_run_free(r);
+    snprintf(text, sizeof text, overload_yaml,
+             "costs: { nodes: { n1: { cpu: { workers: 1, queue: 5, request: constant(5ms) } } } }\n");
+    r = h_run(text, NULL, NULL, NULL);
+    const struct sim_stats *st = sim_get_stats(r->sim);
+    /* 2000/s offered to a node that serves 200/s: most are shed, and each
+     * shed request is an operation its client gave up on. */
+    assert_true(st->cpu_shed > 500);
+    assert_int_equal(st->cpu_queue_max, 5);
+    assert_true(st->client_info >= info_without + st->cpu_shed / 2);
+    h_run_free(r);
+}
+
 static void test_the_section_survives_save(void **state) {
     (void)state;
     struct scenario *s = h_load("name: t\nduration: 1s\nnodes: 2\nprotocol: gossip-pingpong\n"
@@ -204,5 +229,6 @@ H_MAIN(cmocka_unit_test(test_without_the_model_all_arrive_at_once),
        cmocka_unit_test(test_workers_serve_in_parallel),
        cmocka_unit_test(test_the_queue_length_is_in_the_trace),
        cmocka_unit_test(test_a_crash_drops_what_waits_and_what_is_served),
+       cmocka_unit_test(test_shed_requests_time_out_at_their_clients),
        cmocka_unit_test(test_the_section_survives_save),
        cmocka_unit_test(test_bad_settings_are_refused))
