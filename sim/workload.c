@@ -119,9 +119,18 @@ void workload_next(struct sim *sim, int32_t client) {
         op.value = (int64_t)(client + 1) * 1000000 + (int64_t)++c->values_issued;
     }
     if (op.fn == OP_CAS) op.expected = c->seen[op.key % 16];
-    op.node = w->target == TARGET_NODE
-                  ? w->target_node
-                  : (int32_t)rng_below(&c->rng, (uint64_t)sim->nodes_count);
+    if (w->target == TARGET_ROUTES) {
+        /* Reads to one set, writes and cas to another; a set of one node
+         * draws nothing, a set of k draws one of them, `random` any node. */
+        const struct workload_route *r = op.fn == OP_READ ? &w->route_read : &w->route_write;
+        if (r->count == 1) op.node = r->nodes[0];
+        else if (r->count > 1) op.node = r->nodes[rng_below(&c->rng, (uint64_t)r->count)];
+        else op.node = (int32_t)rng_below(&c->rng, (uint64_t)sim->nodes_count);
+    } else {
+        op.node = w->target == TARGET_NODE
+                      ? w->target_node
+                      : (int32_t)rng_below(&c->rng, (uint64_t)sim->nodes_count);
+    }
     c->busy = true;
     c->op_id = op.op_id;
     c->redirects = 0;

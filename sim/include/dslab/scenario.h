@@ -137,6 +137,16 @@ struct scenario_protocol {
 enum workload_target {
     TARGET_RANDOM, /* each op goes to a uniformly random node */
     TARGET_NODE,   /* every op goes to target_node */
+    TARGET_ROUTES, /* reads to one node set, writes and cas to another */
+};
+
+/* `target: { read: [...], write: [...] }`: at most this many nodes per set. */
+#define DSLAB_ROUTE_NODES_MAX 16
+/* One route: an op of its kind goes to a node drawn uniformly from nodes
+ * (count 0 = any node, as TARGET_RANDOM). */
+struct workload_route {
+    int32_t count;
+    int32_t nodes[DSLAB_ROUTE_NODES_MAX];
 };
 
 struct scenario_workload {
@@ -151,6 +161,8 @@ struct scenario_workload {
     int64_t stop_ns;           /* no new ops after this; TIME_NS_NEVER = duration */
     enum workload_target target;
     int32_t target_node;
+    struct workload_route route_read;  /* TARGET_ROUTES: reads */
+    struct workload_route route_write; /* TARGET_ROUTES: writes and cas */
 };
 
 /* Each assumption is off unless declared (its `declared` flag). */
