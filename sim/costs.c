@@ -11,6 +11,8 @@
  * Timers: each timer fires late by a draw of the node's delay distribution.
  * Pauses: the node stops the world for a drawn length at drawn intervals,
  * the same pause as the `pause` fault.
+ * Links: costs_link.c (serialisation and a FIFO transmitter per link).
+ * CPU: costs_cpu.c (workers, a bounded queue, shedding).
  * Every draw comes from a per-node stream of the run's seed and the node's
  * name, one stream per model, so switching one model on does not move the
  * draws of another, and with every model off nothing here draws or
@@ -47,11 +49,12 @@ int costs_init(struct dslab_sim *sim) {
     for (int32_t i = 0; i < sim->nodes_count; i++) {
         struct node_rt *n = &sim->nodes[i];
         const struct dslab_scenario_node_costs *c = &s->node_costs[i];
-        if (!c->disk_on && !c->timer_on && !c->pause_on) continue;
+        if (!c->disk_on && !c->timer_on && !c->pause_on && !c->link_on && !c->cpu_on) continue;
         n->costs = c;
         dslab_rng_init(&n->disk_rng, sim->seed, DSLAB_RNG_PURPOSE_COST_DISK, s->node_names[i]);
         dslab_rng_init(&n->timer_rng, sim->seed, DSLAB_RNG_PURPOSE_COST_TIMER, s->node_names[i]);
         dslab_rng_init(&n->pause_rng, sim->seed, DSLAB_RNG_PURPOSE_COST_PAUSE, s->node_names[i]);
+        dslab_rng_init(&n->cpu_rng, sim->seed, DSLAB_RNG_PURPOSE_COST_CPU, s->node_names[i]);
         if (c->pause_on) schedule_pause(sim, i);
         if (sim->failed) return -1;
     }

@@ -43,7 +43,7 @@ struct event {
     uint32_t incarnation; /* node incarnation when scheduled (timers) */
     uint32_t payload_len;
     uint32_t payload_slot;
-    uint32_t pad;
+    uint32_t served;    /* costs.cpu: 1 = its service time has passed */
     uint64_t id;        /* msg id, timer id, request id, op id */
     uint64_t tag;
     int64_t aux;

@@ -57,15 +57,51 @@ static void trace_drop(struct dslab_sim *sim, int32_t from, int32_t to, uint64_t
 }
 
 /* Schedules one copy of a message; returns its delivery time or -1. */
+/* The size on the wire of the message being sent: what dslab_ctx_send_sized
+ * declared, else its payload bytes. */
+static inline uint64_t wire_bytes_of(const struct dslab_sim *sim, size_t len) {
+    return sim->sending_sized ? sim->sending_wire_bytes : (uint64_t)len;
+}
+
+/* The arrival of a message of a node with a cost model: after any sync
+ * hold (*depart_ns, *held_ns) and its serialisation (costs.links), plus
+ * latency. -1 after sim_fail. Out of line: the hot path without models
+ * pays one test for it. */
+static __attribute__((noinline)) int64_t costed_arrival(struct dslab_sim *sim, int32_t from, int32_t to,
+                                                        uint64_t msg_id, size_t len, int64_t latency_ns,
+                                                        int64_t *depart_ns, int64_t *held_ns) {
+    const struct node_rt *src = &sim->nodes[from];
+    if (src->hold_until_ns > *depart_ns) *depart_ns = *held_ns = src->hold_until_ns;
+    int64_t sent_ns = *depart_ns; /* the last bit has left (costs.links) */
+    if (src->costs->link_on) {
+        sent_ns = costs_link_depart(sim, from, to, msg_id, *depart_ns, wire_bytes_of(sim, len));
+        if (sent_ns < 0) return -1;
+    }
+    return dslab_time_add_sat(sent_ns, latency_ns);
+}
+
+/* A message lost on the way was still sent: it occupies the link
+ * (costs.links). Out of line, as costed_arrival. */
+static __attribute__((noinline)) void charge_lost(struct dslab_sim *sim, int32_t from, int32_t to,
+                                                  uint64_t msg_id, size_t len) {
+    const struct node_rt *src = &sim->nodes[from];
+    if (!src->costs || !src->costs->link_on) return;
+    costs_link_depart(sim, from, to, msg_id, costs_depart_ns(sim, from), wire_bytes_of(sim, len));
+}
+
 static int64_t schedule_copy(struct dslab_sim *sim, const struct dslab_link_params *lp, int32_t from,
                              int32_t to, uint64_t msg_id, const void *msg, size_t len) {
     struct node_rt *src = &sim->nodes[from];
     int64_t latency_ns = link_latency_ns(sim, lp, from, to, &src->net_rng);
     /* After a dslab_ctx_store_sync with a disk model, the message waits for it
      * (held_ns = its departure; 0 = it leaves now). */
-    int64_t depart_ns = sim->now_ns, held_ns = 0;
-    if (__builtin_expect(src->hold_until_ns > depart_ns, 0)) depart_ns = held_ns = src->hold_until_ns;
-    int64_t at_ns = net_fifo_delivery(&sim->net, from, to, depart_ns, depart_ns + latency_ns);
+    int64_t depart_ns = sim->now_ns, held_ns = 0, arrive_ns = depart_ns + latency_ns;
+    /* hold_until_ns is only ever set by a model, so one test covers both. */
+    if (__builtin_expect(src->costs != NULL, 0)) {
+        arrive_ns = costed_arrival(sim, from, to, msg_id, len, latency_ns, &depart_ns, &held_ns);
+        if (arrive_ns < 0) return -1;
+    }
+    int64_t at_ns = net_fifo_delivery(&sim->net, from, to, depart_ns, arrive_ns);
     if (at_ns < 0) {
         sim_fail(sim, "out of memory for FIFO link state");
         return -1;
@@ -83,6 +119,7 @@ static int64_t schedule_copy(struct dslab_sim *sim, const struct dslab_link_para
         return -1;
     }
     e->kind = EV_DELIVER;
+    e->served = 0; /* costs.cpu: not yet served (a reused slot keeps old fields) */
     e->node = to;
     e->peer = from;
     e->id = msg_id;
@@ -110,6 +147,8 @@ void dslab_ctx_send(struct dslab_node_ctx *ctx, int32_t to, const void *msg, siz
     int64_t at_ns = -1;
     if (!blocked && !lost) {
         at_ns = schedule_copy(sim, lp, from, to, msg_id, msg, len);
+    } else if (!blocked) {
+        charge_lost(sim, from, to, msg_id, len);
     }
     if (sim_tracing(sim)) {
         sim->label[0] = 0;
@@ -133,6 +172,22 @@ void dslab_ctx_send(struct dslab_node_ctx *ctx, int32_t to, const void *msg, siz
             sim_emit(sim, &ev);
         }
     }
+}
+
+void dslab_ctx_send_sized(struct dslab_node_ctx *ctx, int32_t to, const void *msg, size_t len,
+                    uint64_t wire_bytes) {
+    if (wire_bytes > DSLAB_WIRE_BYTES_MAX) {
+        sim_fail(ctx->sim, "%s: dslab_ctx_send_sized: wire size %llu bytes is over the maximum %llu "
+                 "(DSLAB_WIRE_BYTES_MAX, 1 TiB)", ctx->sim->sc->node_names[ctx->node],
+                 (unsigned long long)wire_bytes, (unsigned long long)DSLAB_WIRE_BYTES_MAX);
+        return;
+    }
+    /* dslab_ctx_send with the size declared (a field, not an argument, so the
+     * plain dslab_ctx_send path pays nothing for it). */
+    ctx->sim->sending_sized = true;
+    ctx->sim->sending_wire_bytes = wire_bytes;
+    dslab_ctx_send(ctx, to, msg, len);
+    ctx->sim->sending_sized = false;
 }
 
 void node_deliver(struct dslab_sim *sim, const struct event *e) {

@@ -174,6 +174,7 @@ void dslab_sim_destroy(struct dslab_sim *sim) {
     for (int32_t i = 0; i < sim->nodes_count; i++) {
         free(sim->nodes[i].state);
         free(sim->nodes[i].deferred);
+        free(sim->nodes[i].cpu_queue);
         store_deinit(&sim->nodes[i].store);
     }
     free(sim->nodes);
@@ -185,6 +186,7 @@ void dslab_sim_destroy(struct dslab_sim *sim) {
     free(sim->injected);
     dslab_history_deinit(&sim->history);
     net_deinit(&sim->net);
+    costs_link_free(sim);
     evq_deinit(&sim->q);
     free(sim);
 }
@@ -225,7 +227,7 @@ static void defer_event(struct dslab_sim *sim, struct node_rt *n, uint32_t slot)
     n->deferred[n->deferred_count++] = slot;
 }
 
-static void drop_event(struct dslab_sim *sim, uint32_t slot, const char *reason) {
+void sim_drop_event(struct dslab_sim *sim, uint32_t slot, const char *reason) {
     struct event *e = evq_event(&sim->q, slot);
     if (e->kind == EV_DELIVER) {
         sim->stats.messages_dropped++;
@@ -246,12 +248,28 @@ static void dispatch(struct dslab_sim *sim, uint32_t slot) {
     if (node_event) {
         struct node_rt *n = &sim->nodes[e->node];
         if (n->status == DSLAB_NODE_CRASHED || (e->kind == EV_TIMER && e->incarnation != n->incarnation)) {
-            drop_event(sim, slot, "crashed");
+            sim_drop_event(sim, slot, "crashed");
             return;
         }
         if (n->status == DSLAB_NODE_PAUSED) {
             defer_event(sim, n, slot);
             return;
+        }
+        if (__builtin_expect(n->costs != NULL, 0) && n->costs->cpu_on && e->kind != EV_TIMER) {
+            if (costs_cpu_arrive(sim, slot)) return; /* waits, is served later, or shed */
+            if (e->served) { /* its service is over: run it, then free the worker */
+                int32_t node = e->node;
+                struct event served_copy = *e;
+                if (served_copy.kind == EV_DELIVER) {
+                    node_deliver(sim, &served_copy);
+                    payload_free(&sim->payloads, served_copy.payload_slot);
+                } else {
+                    workload_request_at_node(sim, &served_copy);
+                }
+                evq_release(&sim->q, slot);
+                costs_cpu_done(sim, node);
+                return;
+            }
         }
     }
     struct event copy = *e;
@@ -446,9 +464,10 @@ int dslab_sim_inject(struct dslab_sim *sim, const struct dslab_fault *f, struct 
 void sim_node_crash(struct dslab_sim *sim, int32_t node) {
     struct node_rt *n = &sim->nodes[node];
     if (n->status == DSLAB_NODE_CRASHED) return;
-    for (uint32_t i = 0; i < n->deferred_count; i++) drop_event(sim, n->deferred[i], "crashed");
+    for (uint32_t i = 0; i < n->deferred_count; i++) sim_drop_event(sim, n->deferred[i], "crashed");
     n->deferred_count = 0;
     costs_on_crash(sim, node); /* before the status: held messages are found by sender */
+    if (n->costs && n->costs->cpu_on) costs_cpu_on_crash(sim, node);
     n->status = DSLAB_NODE_CRASHED;
     n->incarnation++;
     n->pause_gen++;

@@ -50,6 +50,18 @@ struct node_rt {
     int64_t disk_free_ns;    /* the disk has finished every sync asked for by then */
     int64_t disk_write_ns;   /* write time not yet charged to a sync */
     uint32_t disk_slow_factor; /* slow-disk fault: disk draws multiplied (0 or 1 = normal) */
+    /* CPU (costs_cpu.c): workers busy, and the FIFO of event slots waiting
+     * for one (a ring, owned). */
+    struct dslab_rng cpu_rng;
+    int32_t cpu_busy;
+    uint32_t *cpu_queue;
+    uint32_t cpu_head, cpu_count, cpu_capacity;
+};
+
+/* One directed link's transmitter (costs_link.c); key from*N+to+1, 0 = empty. */
+struct link_tx {
+    uint64_t key_plus_one;
+    int64_t free_ns; /* the last message queued on it has been sent by then */
 };
 
 struct client_rt {
@@ -112,6 +124,12 @@ struct dslab_sim {
     int injected_count;
     int injected_capacity;
 
+    struct link_tx *link_tx;    /* owned (costs_link.c); NULL until the first charged send */
+    uint32_t link_tx_capacity;  /* power of two */
+    uint32_t link_tx_count;
+    bool sending_sized;          /* inside dslab_ctx_send_sized: the next fields hold its size */
+    uint64_t sending_wire_bytes;
+
     struct dslab_sim_stats stats;
     bool failed;
     bool finished;
@@ -154,6 +172,24 @@ static inline int64_t costs_depart_ns(const struct dslab_sim *sim, int32_t node)
 int64_t costs_timer_delay_ns(struct dslab_sim *sim, int32_t node);
 void costs_on_crash(struct dslab_sim *sim, int32_t node);
 void costs_pause_due(struct dslab_sim *sim, int32_t node);
+/* costs_link.c: the link model (costs.links). The serialisation time of
+ * wire_bytes at bandwidth_bps, rounded up, saturating. */
+int64_t costs_link_serialise_ns(uint64_t wire_bytes, int64_t bandwidth_bps);
+/* Queues a message of `from` (whose link model is on) on from -> to at
+ * depart_ns; returns when its last bit has left, or -1 after sim_fail. */
+int64_t costs_link_depart(struct dslab_sim *sim, int32_t from, int32_t to, uint64_t msg_id,
+                          int64_t depart_ns, uint64_t wire_bytes);
+void costs_link_free(struct dslab_sim *sim);
+/* costs_cpu.c: the CPU model (costs.cpu), for messages and client requests
+ * at a node whose model is on. costs_cpu_arrive: true when it took the
+ * event (queued it, started its service or shed it), false when the event
+ * runs now (its service has completed: then call costs_cpu_done after its
+ * handler). */
+bool costs_cpu_arrive(struct dslab_sim *sim, uint32_t slot);
+void costs_cpu_done(struct dslab_sim *sim, int32_t node);
+void costs_cpu_on_crash(struct dslab_sim *sim, int32_t node);
+/* sim.c: drops a popped event (a message is traced as dropped for reason). */
+void sim_drop_event(struct dslab_sim *sim, uint32_t slot, const char *reason);
 
 /* workload.c */
 int workload_init(struct dslab_sim *sim);

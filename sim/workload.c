@@ -89,6 +89,7 @@ static void send_request(struct dslab_sim *sim, int32_t client, int32_t node) {
     struct event *e;
     if (sim_schedule(sim, dslab_time_add_sat(sim->now_ns, latency_ns), &e) == UINT32_MAX) return;
     e->kind = EV_REQUEST;
+    e->served = 0; /* costs.cpu: not yet served (a reused slot keeps old fields) */
     e->node = node;
     e->peer = client;
     e->id = c->req_id;
@@ -118,9 +119,18 @@ void workload_next(struct dslab_sim *sim, int32_t client) {
         op.value = (int64_t)(client + 1) * 1000000 + (int64_t)++c->values_issued;
     }
     if (op.fn == DSLAB_OP_CAS) op.expected = c->seen[op.key % 16];
-    op.node = w->target == DSLAB_TARGET_NODE
-                  ? w->target_node
-                  : (int32_t)dslab_rng_below(&c->rng, (uint64_t)sim->nodes_count);
+    if (w->target == DSLAB_TARGET_ROUTES) {
+        /* Reads to one set, writes and cas to another; a set of one node
+         * draws nothing, a set of k draws one of them, `random` any node. */
+        const struct dslab_workload_route *r = op.fn == DSLAB_OP_READ ? &w->route_read : &w->route_write;
+        if (r->count == 1) op.node = r->nodes[0];
+        else if (r->count > 1) op.node = r->nodes[dslab_rng_below(&c->rng, (uint64_t)r->count)];
+        else op.node = (int32_t)dslab_rng_below(&c->rng, (uint64_t)sim->nodes_count);
+    } else {
+        op.node = w->target == DSLAB_TARGET_NODE
+                      ? w->target_node
+                      : (int32_t)dslab_rng_below(&c->rng, (uint64_t)sim->nodes_count);
+    }
     c->busy = true;
     c->op_id = op.op_id;
     c->redirects = 0;

@@ -1,5 +1,5 @@
 /* scenario_costs.c: the `costs:` section (time-cost models: disk, timers,
- * process pauses) into scenario->node_costs, and its canonical YAML for
+ * process pauses, link bandwidth, CPU queues) into scenario->node_costs, and its canonical YAML for
  * dslab_scenario_save(). The format and every range are in
  * docs/SCENARIO_FORMAT.md ("costs"); the models' semantics in
  * docs/ASSUMPTIONS.md. Absent section = node_costs NULL = every model off.
@@ -8,6 +8,8 @@
  *     disk: { write: constant(50us), sync: uniform(4ms, 6ms) }
  *     timers: { delay: uniform(0ms, 0.3ms) }
  *     pauses: { every: exponential(30s), length: uniform(10ms, 50ms) }
+ *     links: { bandwidth: 100Mbps }         # each node's outgoing links
+ *     cpu: { workers: 2, queue: 100, request: exponential(1ms) }
  *     nodes:
  *       n3: { disk: { sync: constant(40ms) } }   # per node, key by key
  */
@@ -17,6 +19,7 @@
 #include "dslab/scenario.h"
 #include "dslab/time.h"
 #include "scenario/load_internal.h"
+#include "scenario/units.h"
 
 /* One distribution, with its mean checked against [min_ns, max_ns]. */
 static int load_cost_range(struct loader *L, const struct dslab_ynode *n, int64_t min_ns,
@@ -89,22 +92,105 @@ static int load_pauses(struct loader *L, const struct dslab_ynode *map, struct d
     return 0;
 }
 
-/* disk/timers/pauses of `map` into *c (keys absent from map are kept). */
+__extension__ typedef unsigned __int128 u128;
+
+/* A bandwidth "DECIMAL UNIT", UNIT one of bps, kbps, Mbps, Gbps (bits per
+ * second, powers of 1000), within the documented range. */
+static int load_bandwidth(struct loader *L, const struct dslab_ynode *n, int64_t *out_bps) {
+    static const struct { const char *unit; uint64_t bps; } units[] = {
+        {"bps", 1}, {"kbps", 1000}, {"Mbps", 1000000}, {"Gbps", 1000000000}};
+    const char *text = n->kind == DSLAB_YNODE_SCALAR ? n->text : NULL;
+    char number[32];
+    size_t len = 0;
+    while (text && text[len] && (text[len] == '.' || (text[len] >= '0' && text[len] <= '9'))) len++;
+    int u = -1;
+    for (int i = 0; text && len > 0 && len < sizeof number && i < 4; i++) {
+        if (strcmp(text + len, units[i].unit) == 0) u = i;
+    }
+    if (u < 0) {
+        return dslab_ytree_error(L->diag, L->file, n,
+                          "expected a bandwidth like 100Mbps (units bps, kbps, Mbps, Gbps), got '%s'",
+                          text ? text : "a non-scalar");
+    }
+    memcpy(number, text, len);
+    number[len] = 0;
+    char err[160];
+    uint64_t micro;
+    /* The range check below bounds it; this bound only keeps the product in 64 bits. */
+    if (units_parse_decimal_micro(number, UINT64_C(1000000) * 1000000000000, &micro, err, sizeof err) < 0) {
+        return dslab_ytree_error(L->diag, L->file, n, "bandwidth '%s': %s", text, err);
+    }
+    u128 bps = (u128)micro * units[u].bps / 1000000u;
+    if (bps < (u128)DSLAB_COST_BANDWIDTH_BPS_MIN || bps > (u128)DSLAB_COST_BANDWIDTH_BPS_MAX) {
+        return dslab_ytree_error(L->diag, L->file, n, "bandwidth %s is out of range: expected 1kbps to 400Gbps", text);
+    }
+    *out_bps = (int64_t)bps;
+    return 0;
+}
+
+static int load_links(struct loader *L, const struct dslab_ynode *map, struct dslab_scenario_node_costs *c) {
+    static const char *const keys[] = {"bandwidth"};
+    const struct dslab_ynode *n;
+    if (dslab_ytree_expect_mapping(L->diag, L->file, map, "a mapping like { bandwidth: 100Mbps }") < 0 ||
+        dslab_ytree_check_keys(L->diag, L->file, map, keys, 1) < 0 ||
+        dslab_ytree_require(L->diag, L->file, map, "bandwidth", &n) < 0 ||
+        load_bandwidth(L, n, &c->link_bandwidth_bps) < 0) {
+        return -1;
+    }
+    c->link_on = true;
+    return 0;
+}
+
+static int load_cpu(struct loader *L, const struct dslab_ynode *map, struct dslab_scenario_node_costs *c) {
+    static const char *const keys[] = {"workers", "queue", "message", "request"};
+    const struct dslab_ynode *n;
+    int64_t workers, queue = -1;
+    if (dslab_ytree_expect_mapping(L->diag, L->file, map,
+                            "a mapping like { workers: 2, queue: 100, request: exponential(1ms) }") < 0 ||
+        dslab_ytree_check_keys(L->diag, L->file, map, keys, 4) < 0 ||
+        dslab_ytree_require(L->diag, L->file, map, "workers", &n) < 0 ||
+        dslab_ytree_int(L->diag, L->file, n, 1, DSLAB_COST_CPU_WORKERS_MAX, &workers) < 0) {
+        return -1;
+    }
+    if ((n = dslab_ydoc_map_get(map, "queue")) &&
+        dslab_ytree_int(L->diag, L->file, n, 0, DSLAB_COST_CPU_QUEUE_MAX, &queue) < 0) {
+        return -1;
+    }
+    if (!dslab_ydoc_map_get(map, "message") && !dslab_ydoc_map_get(map, "request")) {
+        return dslab_ytree_error(L->diag, L->file, map, "cpu needs message or request (a service-time distribution)");
+    }
+    if ((n = dslab_ydoc_map_get(map, "message")) &&
+        load_cost_dist(L, n, 0, "cpu message service time", &c->cpu_message_ns) < 0) {
+        return -1;
+    }
+    if ((n = dslab_ydoc_map_get(map, "request")) &&
+        load_cost_dist(L, n, 0, "cpu request service time", &c->cpu_request_ns) < 0) {
+        return -1;
+    }
+    c->cpu_workers = (int32_t)workers;
+    c->cpu_queue_max = (int32_t)queue;
+    c->cpu_on = true;
+    return 0;
+}
+
+/* disk/timers/pauses/links/cpu of `map` into *c (keys absent from map are kept). */
 static int load_models(struct loader *L, const struct dslab_ynode *map, struct dslab_scenario_node_costs *c) {
     const struct dslab_ynode *n;
     if ((n = dslab_ydoc_map_get(map, "disk")) && load_disk(L, n, c) < 0) return -1;
     if ((n = dslab_ydoc_map_get(map, "timers")) && load_timers(L, n, c) < 0) return -1;
     if ((n = dslab_ydoc_map_get(map, "pauses")) && load_pauses(L, n, c) < 0) return -1;
+    if ((n = dslab_ydoc_map_get(map, "links")) && load_links(L, n, c) < 0) return -1;
+    if ((n = dslab_ydoc_map_get(map, "cpu")) && load_cpu(L, n, c) < 0) return -1;
     return 0;
 }
 
 int load_costs(struct loader *L, const struct dslab_ynode *map) {
-    static const char *const keys[] = {"disk", "timers", "pauses", "nodes"};
-    static const char *const node_keys[] = {"disk", "timers", "pauses"};
+    static const char *const keys[] = {"disk", "timers", "pauses", "links", "cpu", "nodes"};
+    static const char *const node_keys[] = {"disk", "timers", "pauses", "links", "cpu"};
     struct dslab_scenario *s = L->s;
     if (!map || dslab_ydoc_is_null(map)) return 0;
-    if (dslab_ytree_expect_mapping(L->diag, L->file, map, "a mapping of disk, timers, pauses, nodes") < 0 ||
-        dslab_ytree_check_keys(L->diag, L->file, map, keys, 4) < 0) {
+    if (dslab_ytree_expect_mapping(L->diag, L->file, map, "a mapping of disk, timers, pauses, links, cpu, nodes") < 0 ||
+        dslab_ytree_check_keys(L->diag, L->file, map, keys, 6) < 0) {
         return -1;
     }
     s->node_costs = load_alloc(L, sizeof *s->node_costs * (size_t)s->nodes_count);
@@ -115,14 +201,14 @@ int load_costs(struct loader *L, const struct dslab_ynode *map) {
     for (int32_t i = 0; i < s->nodes_count; i++) s->node_costs[i] = all;
     const struct dslab_ynode *nodes = dslab_ydoc_map_get(map, "nodes");
     if (!nodes || dslab_ydoc_is_null(nodes)) return 0;
-    if (dslab_ytree_expect_mapping(L->diag, L->file, nodes, "a mapping of node names to { disk, timers, pauses }") < 0) {
+    if (dslab_ytree_expect_mapping(L->diag, L->file, nodes, "a mapping of node names to { disk, timers, pauses, links, cpu }") < 0) {
         return -1;
     }
     for (const struct dslab_ynode *k = nodes->first; k; k = k->next) {
         int32_t node;
         if (load_node_ref(L, k, &node) < 0 ||
             dslab_ytree_expect_mapping(L->diag, L->file, k->value, "a mapping like { disk: { sync: 40ms } }") < 0 ||
-            dslab_ytree_check_keys(L->diag, L->file, k->value, node_keys, 3) < 0 ||
+            dslab_ytree_check_keys(L->diag, L->file, k->value, node_keys, 5) < 0 ||
             load_models(L, k->value, &s->node_costs[node]) < 0) {
             return -1;
         }
@@ -161,6 +247,18 @@ void scenario_save_costs(FILE *f, const struct dslab_scenario *s) {
             put_dist(f, "every", &c->pause_every_ns, true);
             put_dist(f, "length", &c->pause_length_ns, false);
             fputs("}", f);
+            first = false;
+        }
+        if (c->link_on) {
+            fprintf(f, "%slinks: { bandwidth: %lldbps }", first ? " " : ", ", (long long)c->link_bandwidth_bps);
+            first = false;
+        }
+        if (c->cpu_on) {
+            fprintf(f, "%scpu: { workers: %d", first ? " " : ", ", (int)c->cpu_workers);
+            if (c->cpu_queue_max >= 0) fprintf(f, ", queue: %d", (int)c->cpu_queue_max);
+            put_dist(f, "message", &c->cpu_message_ns, false);
+            put_dist(f, "request", &c->cpu_request_ns, false);
+            fputs(" }", f);
         }
         fputs(" }\n", f);
     }

@@ -519,6 +519,30 @@ static int load_workload_times(struct loader *L, const struct dslab_ynode *map,
     return 0;
 }
 
+/* A route of `target: { read: ..., write: ... }`: `random`, a node name or
+ * a list of 1..DSLAB_ROUTE_NODES_MAX distinct node names. */
+static int load_route(struct loader *L, const struct dslab_ynode *n, struct dslab_workload_route *out) {
+    out->count = 0;
+    if (n->kind == DSLAB_YNODE_SCALAR && strcmp(n->text, "random") == 0) return 0;
+    if (n->kind == DSLAB_YNODE_SCALAR) {
+        out->count = 1;
+        return load_node_ref(L, n, &out->nodes[0]);
+    }
+    if (n->kind != DSLAB_YNODE_SEQUENCE || n->count < 1 || n->count > DSLAB_ROUTE_NODES_MAX) {
+        return dslab_ytree_error(L->diag, L->file, n, "expected random, a node name or a list of 1 to %d node names",
+                           DSLAB_ROUTE_NODES_MAX);
+    }
+    for (const struct dslab_ynode *it = n->first; it; it = it->next) {
+        int32_t node;
+        if (load_node_ref(L, it, &node) < 0) return -1;
+        for (int32_t i = 0; i < out->count; i++) {
+            if (out->nodes[i] == node) return dslab_ytree_error(L->diag, L->file, it, "node '%s' is listed twice", it->text);
+        }
+        out->nodes[out->count++] = node;
+    }
+    return 0;
+}
+
 static int load_workload(struct loader *L, const struct dslab_ynode *map) {
     static const char *const keys[] = {"clients", "rate",    "ops",   "keys",
                                        "timeout", "start", "stop", "target"};
@@ -548,8 +572,18 @@ static int load_workload(struct loader *L, const struct dslab_ynode *map) {
         w->keys_count = (int32_t)v;
     }
     if (load_workload_times(L, map, w) < 0) return -1;
-    if ((n = dslab_ydoc_map_get(map, "target"))) {
-        if (dslab_ytree_expect_scalar(L->diag, L->file, n, "random or a node name") < 0) return -1;
+    if ((n = dslab_ydoc_map_get(map, "target")) && n->kind == DSLAB_YNODE_MAPPING) {
+        static const char *const route_keys[] = {"read", "write"};
+        if (dslab_ytree_check_keys(L->diag, L->file, n, route_keys, 2) < 0) return -1;
+        if (!dslab_ydoc_map_get(n, "read") && !dslab_ydoc_map_get(n, "write")) {
+            return dslab_ytree_error(L->diag, L->file, n, "target needs read or write (a node name or a list of them)");
+        }
+        const struct dslab_ynode *r;
+        if ((r = dslab_ydoc_map_get(n, "read")) && load_route(L, r, &w->route_read) < 0) return -1;
+        if ((r = dslab_ydoc_map_get(n, "write")) && load_route(L, r, &w->route_write) < 0) return -1;
+        w->target = DSLAB_TARGET_ROUTES;
+    } else if (n) {
+        if (dslab_ytree_expect_scalar(L->diag, L->file, n, "random, a node name or { read: NODES, write: NODES }") < 0) return -1;
         if (strcmp(n->text, "random") != 0) {
             if (load_node_ref(L, n, &w->target_node) < 0) return -1;
             w->target = DSLAB_TARGET_NODE;

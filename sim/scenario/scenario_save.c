@@ -114,6 +114,17 @@ static void save_network_block(FILE *f, const struct dslab_scenario *s) {
     }
 }
 
+/* A route of `target: { read, write }`: random or a list of node names. */
+static void put_route(FILE *f, const struct dslab_scenario *s, const struct dslab_workload_route *r) {
+    if (r->count == 0) {
+        fputs("random", f);
+        return;
+    }
+    fputs("[", f);
+    for (int32_t i = 0; i < r->count; i++) fprintf(f, "%s%s", i ? ", " : "", s->node_names[r->nodes[i]]);
+    fputs("]", f);
+}
+
 static void save_protocol_workload(FILE *f, const struct dslab_scenario *s) {
     char buf[32], buf2[32];
     if (s->protocol.origin == DSLAB_PROTOCOL_PROCESS) {
@@ -150,6 +161,14 @@ static void save_protocol_workload(FILE *f, const struct dslab_scenario *s) {
     fprintf(f, "cas: %s }\n", ppm(w->cas_weight, buf));
     fprintf(f, "  keys: %d\n  timeout: %s\n", (int)w->keys_count, dur(w->timeout_ns, buf));
     fprintf(f, "  start: %s\n  stop: %s\n", dur(w->start_ns, buf), dur(w->stop_ns, buf2));
+    if (w->target == DSLAB_TARGET_ROUTES) {
+        fputs("  target: { read: ", f);
+        put_route(f, s, &w->route_read);
+        fputs(", write: ", f);
+        put_route(f, s, &w->route_write);
+        fputs(" }\n", f);
+        return;
+    }
     fprintf(f, "  target: %s\n",
             w->target == DSLAB_TARGET_NODE ? s->node_names[w->target_node] : "random");
 }

@@ -4,7 +4,8 @@
 # broken scenario fails its check, each fix holds on seeds 1..SEEDS); a
 # model switched on at zero cost leaves the trace byte-identical to a run
 # without it (the models draw from their own streams and change nothing
-# else); a model with a cost shows in the trace as `cost` events; the
+# else); a model with a cost (links and cpu too) shows in the trace as
+# `cost` events; the
 # runs are deterministic; a bad Raft durability knob is a clean error.
 # Usage: bash cost_scenarios.sh /path/to/dslab /path/to/source-root
 set -u
@@ -57,6 +58,23 @@ for tag in sync timer_late gc; do
 done
 if cmp -s "$tmp/on1.jsonl" "$tmp/on2.jsonl"; then ok; else bad "cost models are not deterministic"; fi
 if cmp -s "$tmp/on1.jsonl" "$tmp/off.jsonl"; then bad "costs on gave the trace of costs off"; else ok; fi
+
+# Links and CPU: visible in the trace, deterministic, and off = the old trace.
+for i in 1 2; do
+    "$dslab" run scenarios/raft/election-benchmark.yaml --trace "$tmp/lc$i.jsonl" --quiet \
+        --set 'costs.links.bandwidth=10Mbps' --set 'costs.cpu.workers=1' \
+        --set 'costs.cpu.message=exponential(200us)' --set 'costs.cpu.queue=3' >/dev/null 2>&1
+done
+for tag in wire cpu cpu_queued; do
+    if grep -q "\"kind\":\"cost\".*\"tag\":\"$tag\"" "$tmp/lc1.jsonl"; then ok
+    else bad "no cost event tagged $tag in the trace (links, cpu)"; fi
+done
+if [ -s "$tmp/lc1.jsonl" ] && cmp -s "$tmp/lc1.jsonl" "$tmp/lc2.jsonl"; then ok
+else bad "links and cpu models are not deterministic"; fi
+"$dslab" run scenarios/raft/election-benchmark.yaml --set 'costs.links.bandwidth=fast' >/dev/null 2>"$tmp/err"
+status=$?
+if [ "$status" = 2 ] && grep -q "expected a bandwidth like 100Mbps" "$tmp/err"; then ok
+else bad "--set costs.links.bandwidth=fast: expected exit 2, got $status: $(head -n 1 "$tmp/err")"; fi
 
 # Group commit: fewer syncs for the same workload, nothing acknowledged lost.
 count_syncs() {

@@ -49,6 +49,8 @@
 #define DSLAB_KEYS_MAX 1000000
 /* Message payloads are copied into fixed pool slots; protocols batch to fit. */
 #define DSLAB_MSG_PAYLOAD_MAX 1024
+/* The largest size a message may declare on the wire (dslab_ctx_send_sized): 1 TiB. */
+#define DSLAB_WIRE_BYTES_MAX (UINT64_C(1) << 40)
 /* Default event budget of a run: a run that exceeds it stops with a message.
  * 2e9 events is ~10 minutes of the fastest run; --set limits.events=N. */
 #define DSLAB_EVENTS_DEFAULT_MAX INT64_C(2000000000)

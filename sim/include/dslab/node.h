@@ -158,6 +158,13 @@ struct dslab_rng *dslab_ctx_rng(struct dslab_node_ctx *ctx);
 /* --- network ------------------------------------------------------------- */
 /* Copies len bytes (<= DSLAB_MSG_PAYLOAD_MAX) and sends them to `to`. */
 void dslab_ctx_send(struct dslab_node_ctx *ctx, int32_t to, const void *msg, size_t len);
+/* As dslab_ctx_send, but the message counts as wire_bytes on the wire (0 ..
+ * DSLAB_WIRE_BYTES_MAX; dslab_ctx_send counts len): what the link model of
+ * `costs.links` charges, so a protocol can send a 1 KiB stand-in for a
+ * 50 MB snapshot. Without that model the size changes nothing. A size out
+ * of range stops the run with an error. */
+void dslab_ctx_send_sized(struct dslab_node_ctx *ctx, int32_t to, const void *msg, size_t len,
+                    uint64_t wire_bytes);
 
 /* --- timers, in local monotonic time ------------------------------------- */
 /* Fires after delay_ns of this node's monotonic clock (a fast clock fires

@@ -27,6 +27,7 @@ enum dslab_rng_purpose {
     DSLAB_RNG_PURPOSE_COST_DISK = 6,  /* per node: disk write/sync latencies (costs:) */
     DSLAB_RNG_PURPOSE_COST_TIMER = 7, /* per node: timer scheduling delays (costs:) */
     DSLAB_RNG_PURPOSE_COST_PAUSE = 8, /* per node: GC-like pauses (costs:) */
+    DSLAB_RNG_PURPOSE_COST_CPU = 9,   /* per node: CPU service times (costs:) */
 };
 
 /* Seeds `r` for (seed, purpose, name). name may be NULL. */

@@ -140,6 +140,16 @@ struct dslab_scenario_protocol {
 enum dslab_workload_target {
     DSLAB_TARGET_RANDOM, /* each op goes to a uniformly random node */
     DSLAB_TARGET_NODE,   /* every op goes to target_node */
+    DSLAB_TARGET_ROUTES, /* reads to one node set, writes and cas to another */
+};
+
+/* `target: { read: [...], write: [...] }`: at most this many nodes per set. */
+#define DSLAB_ROUTE_NODES_MAX 16
+/* One route: an op of its kind goes to a node drawn uniformly from nodes
+ * (count 0 = any node, as DSLAB_TARGET_RANDOM). */
+struct dslab_workload_route {
+    int32_t count;
+    int32_t nodes[DSLAB_ROUTE_NODES_MAX];
 };
 
 struct dslab_scenario_workload {
@@ -154,6 +164,8 @@ struct dslab_scenario_workload {
     int64_t stop_ns;           /* no new ops after this; DSLAB_TIME_NS_NEVER = duration */
     enum dslab_workload_target target;
     int32_t target_node;
+    struct dslab_workload_route route_read;  /* DSLAB_TARGET_ROUTES: reads */
+    struct dslab_workload_route route_write; /* DSLAB_TARGET_ROUTES: writes and cas */
 };
 
 /* Each assumption is off unless declared (its `declared` flag). */
@@ -233,6 +245,12 @@ struct dslab_scenario_explore {
 #define DSLAB_COST_NS_MAX (INT64_C(60) * INT64_C(1000000000))   /* 60 s */
 #define DSLAB_COST_PAUSE_EVERY_NS_MIN INT64_C(1000000)           /* 1 ms */
 #define DSLAB_COST_PAUSE_EVERY_NS_MAX (INT64_C(3600) * INT64_C(1000000000)) /* 1 h */
+/* costs.links.bandwidth: bits per second, 1 kbps .. 400 Gbps. */
+#define DSLAB_COST_BANDWIDTH_BPS_MIN INT64_C(1000)
+#define DSLAB_COST_BANDWIDTH_BPS_MAX INT64_C(400000000000)
+/* costs.cpu: workers 1..DSLAB_COST_CPU_WORKERS_MAX, queue 0..DSLAB_COST_CPU_QUEUE_MAX. */
+#define DSLAB_COST_CPU_WORKERS_MAX 1024
+#define DSLAB_COST_CPU_QUEUE_MAX 1000000
 struct dslab_scenario_node_costs {
     bool disk_on;
     struct dslab_latency_dist disk_write_ns; /* per put; charged to the sync that covers it */
@@ -242,6 +260,13 @@ struct dslab_scenario_node_costs {
     bool pause_on;
     struct dslab_latency_dist pause_every_ns;/* gap between GC-like stalls */
     struct dslab_latency_dist pause_length_ns;
+    bool link_on;                      /* links: the node's outgoing links serialise */
+    int64_t link_bandwidth_bps;        /* each outgoing link's rate, bits per second */
+    bool cpu_on;                       /* cpu: messages and requests wait for a worker */
+    int32_t cpu_workers;
+    int32_t cpu_queue_max;             /* waiting room; -1 = unbounded */
+    struct dslab_latency_dist cpu_message_ns;/* service time of a message from a node */
+    struct dslab_latency_dist cpu_request_ns;/* service time of a client request */
 };
 
 struct dslab_scenario {

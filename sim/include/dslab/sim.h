@@ -40,6 +40,8 @@ struct dslab_sim_stats {
     uint64_t client_ops;          /* invocations */
     uint64_t client_ok, client_fail, client_info;
     uint64_t in_flight_max;       /* most messages+timers pending at once */
+    uint64_t cpu_shed;            /* costs.cpu: messages and requests shed (queue full) */
+    uint64_t cpu_queue_max;       /* costs.cpu: longest queue of any node */
 };
 
 enum dslab_sim_status {
