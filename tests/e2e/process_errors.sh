@@ -53,6 +53,7 @@ F="$scn: error: the run stopped at its end (t=1.000000s): node n1 (python3 bad_n
 expect final_short "${F}report_final_state announced keys_count 2, then 1 report_final_value before done after finish"
 expect final_twice "${F}report_final_value for key 1 twice after finish"
 expect final_extra "${F}report_final_value (key 1) past the 0 keys_count of report_final_state after finish"
+expect final_second "${F}a second report_final_state in one finish event after finish"
 expect final_unannounced "${F}report_final_value (key 1) before report_final_state after finish"
 
 # The hang is bounded by the timeout, not by the node: well under 5 s.

@@ -52,6 +52,9 @@ for line in sys.stdin:
         elif mode == "final_extra":  # more values than announced
             emit({"action": "report_final_state", "keys_count": 0})
             emit({"action": "report_final_value", "key": 1, "value": 10})
+        elif mode == "final_second":  # two final states in one answer
+            emit({"action": "report_final_state", "keys_count": 0})
+            emit({"action": "report_final_state", "keys_count": 0})
         elif mode == "final_unannounced":  # a value without the state first
             emit({"action": "report_final_value", "key": 1, "value": 10})
         done()
