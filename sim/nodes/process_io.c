@@ -4,6 +4,8 @@
 #define _GNU_SOURCE /* pipe2, MSG_NOSIGNAL, PR_SET_PDEATHSIG where present */
 #include "nodes/process_io.h"
 
+#include "dslab/host_clock.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -22,9 +24,7 @@
 #endif
 
 int64_t proc_now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return (int64_t)(host_clock_s() * 1000.0); /* the one clock reader (host_clock.c) */
 }
 
 static int set_cloexec_nonblock(int fd, bool nonblock) {
@@ -324,7 +324,7 @@ void proc_describe_exit(struct proc *p, char *buf, size_t buf_size) {
     }
     drain_stderr(p);
     if (!p->reaped) {
-        snprintf(buf, buf_size, "closed its stdout but is still running");
+        snprintf(buf, buf_size, "closed its standard output but is still running");
     } else if (WIFEXITED(p->wait_status)) {
         snprintf(buf, buf_size, "exited with status %d", WEXITSTATUS(p->wait_status));
     } else if (WIFSIGNALED(p->wait_status)) {

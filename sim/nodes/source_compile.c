@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dslab/host_clock.h"
 #include "dslab/text.h"
 #include "nodes/nodes_internal.h"
 
@@ -144,12 +145,6 @@ static int split_words(char *buf, const char **words, int max) {
     return n;
 }
 
-static double mono_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* Runs argv with stdin from /dev/null and stdout+stderr into *out
  * (malloc'd, at most CC_OUTPUT_MAX bytes kept). Returns the wait status,
  * -1 when the process could not be started, -2 when it timed out. */
@@ -180,10 +175,10 @@ static int run_captured(const char *const *argv, char **out, size_t *out_len) {
     close(fds[1]);
     char *buf = malloc(CC_OUTPUT_MAX + 1);
     size_t len = 0;
-    double deadline = mono_s() + CC_TIMEOUT_S;
+    double deadline = host_clock_s() + CC_TIMEOUT_S;
     bool timed_out = false;
     for (;;) {
-        int left_ms = (int)((deadline - mono_s()) * 1000);
+        int left_ms = (int)((deadline - host_clock_s()) * 1000);
         if (left_ms <= 0) {
             timed_out = true;
             break;
