@@ -1,5 +1,6 @@
 /* host_clock.c: the host's monotonic clock for front ends and benchmarks
- * (dslab/host_clock.h). Nothing in the library calls it. */
+ * (dslab/host_clock.h), and for the deadlines of sim/nodes/ on learner
+ * processes and the compiler. The simulation never calls it. */
 #include "dslab/host_clock.h"
 
 #include <time.h>

@@ -5,6 +5,7 @@
 #include "dslab/host_clock.h"
 #include "nodes/process_io.h"
 
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -323,7 +324,7 @@ void proc_describe_exit(struct proc *p, char *buf, size_t buf_size) {
     }
     drain_stderr(p);
     if (!p->reaped) {
-        snprintf(buf, buf_size, "closed its stdout but is still running");
+        snprintf(buf, buf_size, "closed its standard output but is still running");
     } else if (WIFEXITED(p->wait_status)) {
         snprintf(buf, buf_size, "exited with status %d", WEXITSTATUS(p->wait_status));
     } else if (WIFSIGNALED(p->wait_status)) {

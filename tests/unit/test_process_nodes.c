@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "dslab/annotation.h"
 #include "nodes/process_argv.h"
 #include "nodes/process_io.h"
 #include "nodes/process_line.h"
@@ -86,8 +87,42 @@ static void test_line_parser(void **state) {
     assert_int_equal(parse("{\"action\":\"store_put\",\"key\":\"k\",\"value\":{\"x\":[1,2]}}", &p, err), 0);
     assert_string_equal(p.value, "{\"x\":[1,2]}");
     pline_free(&p);
-    assert_int_equal(parse("{\"action\":\"annotate\",\"tag\":\"role\",\"value\":3,\"text\":\"leader\"}", &p, err), 0);
+    assert_int_equal(parse("{\"action\":\"annotate\",\"tag\":\"vote\",\"value\":3,\"text\":\"for n2\"}", &p, err), 0);
+    assert_int_equal(p.kind, PLINE_ANNOTATE);
     assert_int_equal(p.number, 3);
+    pline_free(&p);
+    /* The typed reports. */
+    assert_int_equal(parse("{\"action\":\"report_role\",\"role\":\"leader\",\"term\":3}", &p, err), 0);
+    assert_int_equal(p.kind, PLINE_REPORT_ROLE);
+    assert_int_equal(p.role, DSLAB_ROLE_LEADER);
+    assert_int_equal(p.number, 3);
+    assert_string_equal(p.text, "leader"); /* the class's name by default */
+    pline_free(&p);
+    assert_int_equal(parse("{\"action\":\"report_role\",\"role\":\"candidate\",\"term\":0,\"text\":\"pre-candidate\"}", &p, err), 0);
+    assert_int_equal(p.role, DSLAB_ROLE_CANDIDATE);
+    assert_string_equal(p.text, "pre-candidate");
+    pline_free(&p);
+    assert_int_equal(parse("{\"action\":\"report_role\",\"role\":\"other\",\"term\":9223372036854775807}", &p, err), 0);
+    assert_int_equal(p.role, DSLAB_ROLE_OTHER);
+    assert_true(p.number == INT64_MAX);
+    pline_free(&p);
+    assert_int_equal(parse("{\"action\":\"report_term\",\"term\":7}", &p, err), 0);
+    assert_int_equal(p.kind, PLINE_REPORT_TERM);
+    assert_int_equal(p.number, 7);
+    assert_string_equal(p.tag, "term");
+    pline_free(&p);
+    assert_int_equal(parse("{\"action\":\"report_term\",\"term\":2,\"word\":\"epoch\"}", &p, err), 0);
+    assert_string_equal(p.tag, "epoch");
+    pline_free(&p);
+    assert_int_equal(parse("{\"action\":\"report_final_state\",\"keys_count\":2,\"text\":\"leader t3\"}", &p, err), 0);
+    assert_int_equal(p.kind, PLINE_REPORT_FINAL_STATE);
+    assert_int_equal(p.number, 2);
+    assert_string_equal(p.text, "leader t3");
+    pline_free(&p);
+    assert_int_equal(parse("{\"action\":\"report_final_value\",\"key\":-4,\"value\":-9223372036854775808}", &p, err), 0);
+    assert_int_equal(p.kind, PLINE_REPORT_FINAL_VALUE);
+    assert_int_equal(p.final_key, -4);
+    assert_true(p.number == INT64_MIN);
     pline_free(&p);
     static const struct { const char *line, *err; } bad[] = {
         {"", "not JSON ("},
@@ -108,6 +143,36 @@ static void test_line_parser(void **state) {
         {"{\"action\":\"annotate\",\"tag\":\"Role\"}", "annotate: 'tag' must be lowercase letters, digits, _ or -"},
         {"{\"action\":\"annotate\",\"tag\":\"r\",\"value\":1.5}", "annotate: 'value' must be an integer"},
         {"{\"action\":\"describe\",\"text\":\"a\\u0000b\"}", "not JSON ("},
+        /* annotate refuses the tags of typed reports: no checker would read them */
+        {"{\"action\":\"annotate\",\"tag\":\"role\",\"value\":3,\"text\":\"leader\"}", "annotate: tag 'role' is reserved: use the action report_role (checkers and the visualiser read only the typed report)"},
+        {"{\"action\":\"annotate\",\"tag\":\"final-state\"}", "annotate: tag 'final-state' is reserved: use the action report_final_state (checkers and the visualiser read only the typed report)"},
+        {"{\"action\":\"annotate\",\"tag\":\"final\",\"value\":1}", "annotate: tag 'final' is reserved: use the action report_final_value (checkers and the visualiser read only the typed report)"},
+        {"{\"action\":\"report_rol\"}", "unknown action 'report_rol' (did you mean 'report_role'?)"},
+        {"{\"action\":\"report_role\",\"term\":1}", "report_role: missing field 'role'"},
+        {"{\"action\":\"report_role\",\"role\":\"leader\"}", "report_role: missing field 'term'"},
+        {"{\"action\":\"report_role\",\"role\":\"ledaer\",\"term\":1}", "report_role: unknown role 'ledaer' (did you mean 'leader'?)"},
+        {"{\"action\":\"report_role\",\"role\":\"none\",\"term\":1}", "report_role: unknown role 'none' (expected follower, candidate, leader, primary, backup, coordinator, participant or other)"},
+        {"{\"action\":\"report_role\",\"role\":\"Leader\",\"term\":1}", "report_role: unknown role 'Leader' (did you mean 'leader'?)"},
+        {"{\"action\":\"report_role\",\"role\":3,\"term\":1}", "report_role: 'role' must be a string"},
+        {"{\"action\":\"report_role\",\"role\":\"leader\",\"term\":-1}", "report_role: 'term' must be an integer >= 0"},
+        {"{\"action\":\"report_role\",\"role\":\"leader\",\"term\":1.5}", "report_role: 'term' must be an integer >= 0"},
+        {"{\"action\":\"report_role\",\"role\":\"leader\",\"term\":\"3\"}", "report_role: 'term' must be an integer >= 0"},
+        {"{\"action\":\"report_role\",\"role\":\"leader\",\"term\":1,\"epoch\":1}", "report_role: unknown field 'epoch' (expected role, term, text)"},
+        {"{\"action\":\"report_role\",\"role\":\"leader\",\"term\":1,\"text\":7}", "report_role: 'text' must be a string"},
+        {"{\"action\":\"report_term\"}", "report_term: missing field 'term'"},
+        {"{\"action\":\"report_term\",\"term\":-2}", "report_term: 'term' must be an integer >= 0"},
+        {"{\"action\":\"report_term\",\"term\":2,\"word\":\"\"}", "report_term: 'word' is empty"},
+        {"{\"action\":\"report_term\",\"term\":2,\"word\":\"Epoch\"}", "report_term: 'word' must be lowercase letters, digits, _ or -"},
+        {"{\"action\":\"report_term\",\"term\":2,\"word\":\"role\"}", "report_term: word 'role' is reserved: use the action report_role (checkers and the visualiser read only the typed report)"},
+        {"{\"action\":\"report_final_state\"}", "report_final_state: missing field 'keys_count'"},
+        {"{\"action\":\"report_final_state\",\"keys_count\":-1}", "report_final_state: 'keys_count' must be an integer >= 0"},
+        {"{\"action\":\"report_final_state\",\"keys\":1}", "report_final_state: unknown field 'keys' (expected keys_count, text)"},
+        {"{\"action\":\"report_final_value\",\"key\":1}", "report_final_value: missing field 'value'"},
+        {"{\"action\":\"report_final_value\",\"value\":1}", "report_final_value: missing field 'key'"},
+        {"{\"action\":\"report_final_value\",\"key\":\"k1\",\"value\":1}", "report_final_value: 'key' must be an integer"},
+        {"{\"action\":\"report_final_value\",\"key\":1,\"value\":null}", "report_final_value: 'value' must be an integer"},
+        {"{\"action\":\"report_final_value\",\"key\":1,\"value\":true}", "report_final_value: 'value' must be an integer"},
+        {"{\"action\":\"report_final_value\",\"key\":1,\"value\":99999999999999999999}", "not JSON ("},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int rc = parse(bad[i].line, &p, err);

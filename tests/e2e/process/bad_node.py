@@ -41,6 +41,24 @@ for line in sys.stdin:
                 emit({"src": me, "dest": peer, "body": {"type": "ping", "msg_id": 1}})
         done()
         continue
+    if body["type"] == "finish" and mode.startswith("final_"):
+        if mode == "final_short":  # announces 2 keys, gives 1
+            emit({"action": "report_final_state", "keys_count": 2})
+            emit({"action": "report_final_value", "key": 1, "value": 10})
+        elif mode == "final_twice":  # the same key twice
+            emit({"action": "report_final_state", "keys_count": 2})
+            emit({"action": "report_final_value", "key": 1, "value": 10})
+            emit({"action": "report_final_value", "key": 1, "value": 11})
+        elif mode == "final_extra":  # more values than announced
+            emit({"action": "report_final_state", "keys_count": 0})
+            emit({"action": "report_final_value", "key": 1, "value": 10})
+        elif mode == "final_second":  # two final states in one answer
+            emit({"action": "report_final_state", "keys_count": 0})
+            emit({"action": "report_final_state", "keys_count": 0})
+        elif mode == "final_unannounced":  # a value without the state first
+            emit({"action": "report_final_value", "key": 1, "value": 10})
+        done()
+        continue
     if body["type"] != "ping":
         done()
         continue
@@ -69,6 +87,12 @@ for line in sys.stdin:
         emit({"src": "n7", "dest": "n1", "body": {"type": "x"}})
     elif mode == "noreply_type":
         emit({"action": "send", "dest": "n1"})
+    elif mode == "role_note":  # the old string convention: refused
+        emit({"action": "annotate", "tag": "role", "value": 1, "text": "leader"})
+    elif mode == "bad_role":
+        emit({"action": "report_role", "role": "king", "term": 1})
+    elif mode == "final_early":  # final values belong to the finish event
+        emit({"action": "report_final_state", "keys_count": 0})
     elif mode == "two_done":  # both in one write, so dslab reads them together
         out.flush()
         os.write(1, b'{"action":"done"}\n{"action":"done"}\n')
