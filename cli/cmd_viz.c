@@ -249,7 +249,7 @@ int cmd_viz(int argc, char **argv) {
         if (c->speed > 0) c->opt.speed = c->speed;
         struct dslab_diag d;
         dslab_diag_clear(&d);
-        struct dslab_scenario *sc = scenario_load.c->file, c->overrides.items, c->overrides.count, NULL, &d);
+        struct dslab_scenario *sc = dslab_scenario_load(c->file, c->overrides.items, c->overrides.count, NULL, &d);
         if (!sc) {
             cli_print_diag(&d);
             code = EXIT_BAD_INPUT;

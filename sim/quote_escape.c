@@ -12,7 +12,7 @@
 #include "dslab/quote.h"
 #include "dslab/text.h"
 
-const char *quote_escape.const char *text, enum dslab_quote_style how, size_t max_chars, char *buf, size_t size) {
+const char *dslab_quote_escape(const char *text, enum dslab_quote_style how, size_t max_chars, char *buf, size_t size) {
     static const char markdown[] = "\\`*_[]<>|#~!";
     size_t n = 0, shown = 0;
     if (!size) return buf;

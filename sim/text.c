@@ -98,7 +98,7 @@ int dslab_text_check_file(const char *text, size_t len, const char *file, struct
     return 0;
 }
 
-size_t text_escape.const char *s, size_t len, char *out, size_t cap) {
+size_t dslab_text_escape(const char *s, size_t len, char *out, size_t cap) {
     const unsigned char *u = (const unsigned char *)s;
     size_t o = 0;
     if (cap == 0) return 0;

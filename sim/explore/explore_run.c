@@ -158,7 +158,7 @@ static void collect(const struct dslab_sim *sim, struct dslab_explore_outcome *o
     }
 }
 
-int explore_run.const struct dslab_scenario *base, uint64_t seed, const struct dslab_explore_schedule *sch,
+int dslab_explore_run(const struct dslab_scenario *base, uint64_t seed, const struct dslab_explore_schedule *sch,
                 struct dslab_explore_outcome *out, struct dslab_explore_metrics *metrics, struct dslab_diag *diag) {
     memset(out, 0, sizeof *out);
     struct dslab_explore_scenario x;

@@ -171,7 +171,7 @@ static int single_faults(struct shrinker *k, struct dslab_explore_shrink_result 
     return 0;
 }
 
-int explore_shrink.const struct dslab_scenario *base, uint64_t seed, const struct dslab_explore_schedule *in,
+int dslab_explore_shrink(const struct dslab_scenario *base, uint64_t seed, const struct dslab_explore_schedule *in,
                    int check, int budget, struct dslab_explore_shrink_result *out, struct dslab_diag *diag) {
     memset(out, 0, sizeof *out);
     struct shrinker k = {.base = base, .seed = seed, .check = check, .budget = budget,

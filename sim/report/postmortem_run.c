@@ -38,7 +38,7 @@ static void collect_ids(struct evidence *ev, const struct dslab_sim *sim) {
     }
 }
 
-struct dslab_postmortem *postmortem_run.const struct dslab_scenario *sc, uint64_t seed, struct dslab_diag *diag) {
+struct dslab_postmortem *dslab_postmortem_run(const struct dslab_scenario *sc, uint64_t seed, struct dslab_diag *diag) {
     struct dslab_postmortem *pm = calloc(1, sizeof *pm);
     if (!pm) {
         dslab_diag_set(diag, sc->path, 0, 0, "out of memory");

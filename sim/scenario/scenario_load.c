@@ -821,7 +821,7 @@ static struct dslab_scenario *load_doc(struct dslab_ydoc *doc, const char *file,
     return L.s;
 }
 
-struct dslab_scenario *scenario_load.const char *path, const struct dslab_scenario_override *overrides,
+struct dslab_scenario *dslab_scenario_load(const char *path, const struct dslab_scenario_override *overrides,
                                int overrides_count, const struct dslab_scenario_alloc *alloc,
                                struct dslab_diag *diag) {
     struct dslab_ydoc doc;

@@ -259,7 +259,7 @@ static void save_rest(FILE *f, const struct dslab_scenario *s) {
     }
 }
 
-int scenario_save.const struct dslab_scenario *s, const char *path, struct dslab_diag *diag) {
+int dslab_scenario_save(const struct dslab_scenario *s, const char *path, struct dslab_diag *diag) {
     /* Atomic for a regular file, through for a device (dslab/outfile.h). */
     struct dslab_outfile out;
     if (dslab_outfile_open(&out, path, diag) < 0) return -1;

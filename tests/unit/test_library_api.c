@@ -237,9 +237,9 @@ static void test_postmortem_asks_for_figures(void **state) {
     struct figure_log log = {0};
     struct dslab_postmortem_figures figures = {draw, &log};
     struct capture c;
-    postmortem_write.capture_open(&c), pm, "api.yaml", "OUT", &figures);
+    dslab_postmortem_write(capture_open(&c), pm, "api.yaml", "OUT", &figures);
     char *with = capture_close(&c);
-    postmortem_write.capture_open(&c), pm, "api.yaml", "OUT", NULL);
+    dslab_postmortem_write(capture_open(&c), pm, "api.yaml", "OUT", NULL);
     char *without = capture_close(&c);
     assert_non_null(strstr(with, "# Post-mortem: "));
     assert_non_null(strstr(with, "![the whole run](end.png)"));

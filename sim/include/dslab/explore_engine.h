@@ -92,7 +92,7 @@ struct dslab_explore_outcome {
 
 /* Runs `sch` on `base` with `seed`. Adds to `metrics` when not NULL.
  * Returns 0, or -1 with diag set when the sim cannot be created. */
-int explore_run.const struct dslab_scenario *base, uint64_t seed, const struct dslab_explore_schedule *sch,
+int dslab_explore_run(const struct dslab_scenario *base, uint64_t seed, const struct dslab_explore_schedule *sch,
                 struct dslab_explore_outcome *out, struct dslab_explore_metrics *metrics, struct dslab_diag *diag);
 
 /* Delta debugging: the smallest schedule (remove episodes, then shorten and
@@ -111,7 +111,7 @@ struct dslab_explore_shrink_result {
     int64_t violation_ns;  /* first violation of the check on the result */
 };
 void dslab_explore_shrink_result_free(struct dslab_explore_shrink_result *r);
-int explore_shrink.const struct dslab_scenario *base, uint64_t seed, const struct dslab_explore_schedule *in,
+int dslab_explore_shrink(const struct dslab_scenario *base, uint64_t seed, const struct dslab_explore_schedule *in,
                    int check, int budget, struct dslab_explore_shrink_result *out, struct dslab_diag *diag);
 
 /* One line per episode: "partition isolate-one n1 at 2.1s for 800ms". */

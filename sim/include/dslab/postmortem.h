@@ -31,7 +31,7 @@ struct dslab_postmortem; /* opaque: the two runs and the evidence */
 /* Runs sc (borrowed: it must outlive the result) twice with seed. Returns
  * the result, or NULL with diag set (a run could not be created, out of
  * memory). */
-struct dslab_postmortem *postmortem_run.const struct dslab_scenario *sc, uint64_t seed, struct dslab_diag *diag);
+struct dslab_postmortem *dslab_postmortem_run(const struct dslab_scenario *sc, uint64_t seed, struct dslab_diag *diag);
 
 /* Figures: `draw` writes a PNG of the run (scenario file, seed) at at_ns
  * (-1: the whole run) to png_path and returns 0, or returns -1 and the

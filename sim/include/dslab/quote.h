@@ -48,7 +48,7 @@ enum dslab_quote_style {
  * start a line, move the cursor or forge a table row; at most `max_chars`
  * characters of the text are shown (0 = all that fit), then "...".
  * Returns buf. */
-const char *quote_escape.const char *text, enum dslab_quote_style how, size_t max_chars, char *buf, size_t size);
+const char *dslab_quote_escape(const char *text, enum dslab_quote_style how, size_t max_chars, char *buf, size_t size);
 /* The same, written to `out`. */
 void dslab_quote_put(FILE *out, const char *text, enum dslab_quote_style how, size_t max_chars);
 

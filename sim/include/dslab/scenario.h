@@ -300,7 +300,7 @@ struct dslab_scenario_alloc {
  * names, times within duration, protocol and check names exist...).
  * Returns a scenario to free with dslab_scenario_free(), or NULL with `diag` set
  * to the first error. Never crashes on any input. */
-struct dslab_scenario *scenario_load.const char *path, const struct dslab_scenario_override *overrides,
+struct dslab_scenario *dslab_scenario_load(const char *path, const struct dslab_scenario_override *overrides,
                                int overrides_count, const struct dslab_scenario_alloc *alloc,
                                struct dslab_diag *diag);
 /* Same, from a buffer; `name_for_errors` is used as the file name. */
@@ -317,7 +317,7 @@ int32_t dslab_scenario_node_index(const struct dslab_scenario *s, const char *na
  * scenario (used by `dslab viz` to save a session and by explore).
  * Returns 0, or -1 with diag set on an I/O error. The file is written to a
  * temporary name and renamed, so it is never half-written. */
-int scenario_save.const struct dslab_scenario *s, const char *path, struct dslab_diag *diag);
+int dslab_scenario_save(const struct dslab_scenario *s, const char *path, struct dslab_diag *diag);
 
 #pragma GCC visibility pop
 

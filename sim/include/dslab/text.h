@@ -37,7 +37,7 @@ int dslab_text_check_file(const char *text, size_t len, const char *file, struct
 /* Copies s[0..len) into out (cap bytes, always NUL-terminated, cut short
  * if needed) with every control character, DEL and byte that is not part
  * of well-formed UTF-8 written as \xNN. Returns the length written. */
-size_t text_escape.const char *s, size_t len, char *out, size_t cap);
+size_t dslab_text_escape(const char *s, size_t len, char *out, size_t cap);
 
 #pragma GCC visibility pop
 
