@@ -21,10 +21,10 @@
 #include "scenario/units.h"
 
 struct bc_state {
+    struct final_state fs; /* first: final_state_checker_destroy frees the block through it */
     const struct dslab_scenario *scenario; /* borrowed */
     int64_t bound_ns;
     int64_t quiet_from_ns;
-    struct final_state fs;
 };
 
 static int bc_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check, void **state_out,
@@ -108,19 +108,11 @@ static void bc_finish(void *state, const struct dslab_history *h, int64_t end_ns
              acked, missing);
 }
 
-static void bc_destroy(void *state) {
-    struct bc_state *st = state;
-    if (st) {
-        final_state_deinit(&st->fs);
-        free(st);
-    }
-}
-
 const struct dslab_checker checker_broadcast = {
     .name = "broadcast",
     .summary = "every acknowledged broadcast message reaches every live node within the bound",
     .create = bc_create,
     .on_event = bc_on_event,
     .finish = bc_finish,
-    .destroy = bc_destroy,
+    .destroy = final_state_checker_destroy,
 };

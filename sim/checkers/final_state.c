@@ -21,6 +21,12 @@ void final_state_deinit(struct final_state *fs) {
     memset(fs, 0, sizeof *fs);
 }
 
+void final_state_checker_destroy(void *state) {
+    if (!state) return;
+    final_state_deinit((struct final_state *)state);
+    free(state);
+}
+
 static void add_value(struct final_state *fs, const struct dslab_trace_event *ev) {
     struct final_value *grown = check_grow(fs->values, &fs->capacity, fs->count, sizeof *grown, 64);
     if (!grown) {

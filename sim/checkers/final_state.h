@@ -50,6 +50,10 @@ void final_state_seal(struct final_state *fs);
 /* The node's final value of `key`, or NULL when it holds none. */
 const struct final_value *final_state_find(const struct final_state *fs, int32_t node,
                                            int64_t key);
+/* A checker's destroy (struct dslab_checker) for a malloc'd state block
+ * whose FIRST member is its struct final_state: deinits it and frees the
+ * block. NULL does nothing. */
+void final_state_checker_destroy(void *state);
 /* Nodes up at the end that reported a final state. */
 int32_t final_state_reported_live(const struct final_state *fs);
 
