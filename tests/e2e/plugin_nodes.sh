@@ -18,14 +18,9 @@
 #   check: they are what the ELF check cannot see).
 # Needs a C compiler (cc or $CC): without one the test reports SKIPPED (77).
 set -uo pipefail
-dslab=$1; root=$2
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-pass=0; fail=0
-ok() { echo "ok: $1"; pass=$((pass+1)); }
-bad() { echo "FAIL: $1"; fail=$((fail+1)); }
+. "$(dirname "$0")/lib/common.sh" "$@"
 cc=${CC:-cc}
-command -v "${cc%% *}" >/dev/null || { echo "SKIPPED: no C compiler ($cc) to build node code"; exit 77; }
-cd "$root"
+e2e_need "${cc%% *}" "no C compiler ($cc) to build node code"
 export DSLAB_CACHE_DIR=$tmp/cache
 nodes=$root/tests/nodes
 
@@ -242,5 +237,4 @@ done
 run_err run "$tmp/gossip.yaml" --check-determinism --json
 [ "$code" = 2 ] && ok "--check-determinism with --json is a usage error" || bad "--check-determinism --json: exit $code"
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+e2e_finish

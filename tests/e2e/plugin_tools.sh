@@ -8,14 +8,9 @@
 # draws it; `dslab lint` reads the scenario.
 # Needs a C compiler (cc or $CC): without one the test reports SKIPPED (77).
 set -uo pipefail
-dslab=$1; root=$2
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-pass=0; fail=0
-ok() { echo "ok: $1"; pass=$((pass+1)); }
-bad() { echo "FAIL: $1"; fail=$((fail+1)); }
+. "$(dirname "$0")/lib/common.sh" "$@"
 cc=${CC:-cc}
-command -v "${cc%% *}" >/dev/null || { echo "SKIPPED: no C compiler ($cc) to build node code"; exit 77; }
-cd "$root"
+e2e_need "${cc%% *}" "no C compiler ($cc) to build node code"
 export DSLAB_CACHE_DIR=$tmp/cache
 unset DISPLAY WAYLAND_DISPLAY
 scn=tests/nodes/kv-primary.yaml
@@ -61,5 +56,4 @@ if "$dslab" help | grep '^  viz ' >/dev/null; then
 else
     echo "note: dslab was built without the visualiser: viz not tested"
 fi
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+e2e_finish

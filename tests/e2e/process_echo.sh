@@ -7,16 +7,8 @@
 # without python3.
 # Usage: bash process_echo.sh /path/to/dslab /path/to/source-root
 set -u
-dslab=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") # absolute: the script changes directory
-root=$(cd "$2" && pwd)
-command -v python3 >/dev/null || { echo "SKIP: python3 not found"; exit 77; }
-cd "$root" || exit 1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL $*"; }
+. "$(dirname "$0")/lib/common.sh" "$@"
+e2e_need python3 "python3 not found"
 scn=clients/python/examples/echo.yaml
 
 "$dslab" run "$scn" --trace "$tmp/a.jsonl" >"$tmp/out" 2>&1
@@ -83,5 +75,4 @@ else
     bad "C echo node not built at $echo_node"
 fi
 
-echo "process_echo: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+e2e_finish process_echo

@@ -5,16 +5,8 @@
 # Raft skeleton elects one leader per term. SKIP (77) without node.
 # Usage: bash process_echo_js.sh /path/to/dslab /path/to/source-root
 set -u
-dslab=$1
-root=$2
-command -v node >/dev/null || { echo "SKIP: node (Node.js) not found"; exit 77; }
-cd "$root" || exit 1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL $*"; }
+. "$(dirname "$0")/lib/common.sh" "$@"
+e2e_need node "node (Node.js) not found"
 scn=clients/js/examples/echo.yaml
 "$dslab" run "$scn" --trace "$tmp/a.jsonl" >"$tmp/out" 2>&1
 status=$?
@@ -30,5 +22,4 @@ status=$?
 [ "$status" = 0 ] && grep -Eq '^  one-leader-per-term +PASS +[1-9][0-9]* terms? had a leader' "$tmp/out" && ok ||
     { bad "js raft: exit $status"; cat "$tmp/out"; }
 
-echo "process_echo_js: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+e2e_finish process_echo_js

@@ -6,17 +6,9 @@
 # SKIP (77) without python3.
 # Usage: bash process_errors.sh /path/to/dslab /path/to/source-root
 set -u
-dslab=$1
-root=$2
-command -v python3 >/dev/null || { echo "SKIP: python3 not found"; exit 77; }
-cd "$root" || exit 1
+. "$(dirname "$0")/lib/common.sh" "$@"
+e2e_need python3 "python3 not found"
 scn=tests/e2e/process/bad_node.yaml
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL $*"; }
 
 E="$scn: error: the run stopped at t=0.003890s: node n1 (python3 bad_node.py): "
 AFTER="after message from n2 type=ping"
@@ -88,5 +80,4 @@ want="$scn: error: the run stopped at t=0.000000s: node n1 (./bad_node.yaml): ca
 status=$?
 [ "$status" = 2 ] && grep -q "process_timeout': must be 10ms..10m" "$tmp/err" && ok || bad "timeout range: $status"
 
-echo "process_errors: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+e2e_finish process_errors
