@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "checkers/check_util.h"
 #include "checkers/final_state.h"
 #include "dslab/check.h"
 #include "dslab/time.h"
@@ -30,20 +31,14 @@ struct bc_state {
 static int bc_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check, void **state_out,
                      struct dslab_diag *diag) {
     int64_t bound_ns = DSLAB_NS_PER_S;
-    if (check->args && check->args[0]) {
-        char err[DSLAB_UNITS_ERR_MAX];
-        if (dslab_units_parse_duration_ns(check->args, false, &bound_ns, err, sizeof err) != 0 || bound_ns <= 0) {
-            return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col,
-                            "broadcast takes how long a message may take to reach every node after the "
-                            "last fault or write, e.g. 'broadcast: 2s' (got '%s')",
-                            check->args);
-        }
+    if (check_duration_argument(s, check,
+                                "broadcast takes how long a message may take to reach every node after the "
+                                "last fault or write, e.g. 'broadcast: 2s'",
+                                &bound_ns, diag) != 0) {
+        return -1;
     }
-    struct bc_state *st = calloc(1, sizeof *st);
-    if (!st || final_state_init(&st->fs, s->nodes_count) != 0) {
-        free(st);
-        return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
-    }
+    struct bc_state *st = final_state_checker_alloc(sizeof *st, s, check, diag);
+    if (!st) return -1;
     st->scenario = s;
     st->bound_ns = bound_ns;
     *state_out = st;

@@ -43,11 +43,8 @@ static int conv_create(const struct dslab_scenario *s, const struct dslab_scenar
                                 &bound_ns, diag) != 0) {
         return -1;
     }
-    struct conv_state *st = calloc(1, sizeof *st);
-    if (!st || final_state_init(&st->fs, s->nodes_count) != 0) {
-        free(st);
-        return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
-    }
+    struct conv_state *st = final_state_checker_alloc(sizeof *st, s, check, diag);
+    if (!st) return -1;
     st->scenario = s;
     st->bound_ns = bound_ns;
     *state_out = st;

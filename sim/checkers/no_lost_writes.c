@@ -58,11 +58,8 @@ static int nlw_create(const struct dslab_scenario *s, const struct dslab_scenari
     if (check_no_arguments(s, check, diag) != 0) {
         return -1;
     }
-    struct nlw_state *st = calloc(1, sizeof *st);
-    if (!st || final_state_init(&st->fs, s->nodes_count) != 0) {
-        free(st);
-        return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
-    }
+    struct nlw_state *st = final_state_checker_alloc(sizeof *st, s, check, diag);
+    if (!st) return -1;
     st->scenario = s;
     *state_out = st;
     return 0;
