@@ -85,5 +85,12 @@ int cli_overrides_take(struct cli_overrides *o, const char *cmd, int argc, char 
 void cli_overrides_free(struct cli_overrides *o);
 /* True when `arg` is "--help" or "-h". */
 int cli_is_help(const char *arg);
+/* When `arg` is "--help" or "-h": prints `usage` to stdout and exits 0
+ * (for flag parsers, which run before a command allocates anything). */
+void cli_exit_if_help(const char *arg, const char *usage);
+/* Loads the scenario `file` with the --set overrides `o` (NULL: none).
+ * Returns it (the caller frees it, dslab_scenario_free), or NULL after
+ * printing the error (file:line:col). */
+struct dslab_scenario *cli_load_scenario(const char *file, const struct cli_overrides *o);
 
 #endif

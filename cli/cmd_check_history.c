@@ -47,10 +47,8 @@ static int parse_args(int argc, char **argv, struct opts *o) {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-        if (cli_is_help(a)) {
-            fputs(usage, stdout);
-            exit(0);
-        } else if (strcmp(a, "--model") == 0) {
+        cli_exit_if_help(a, usage);
+        if (strcmp(a, "--model") == 0) {
             if (!next || dslab_lincheck_model_parse(next, &o->lin.model) != 0) {
                 return cli_usage_error("check-history",
                                        "--model is register, cas-register, kv or mutex, got '%s'",

@@ -133,10 +133,8 @@ int cmd_exercise(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-        if (cli_is_help(a)) {
-            fputs(usage, stdout);
-            return 0;
-        } else if (strcmp(a, "--no-png") == 0) {
+        cli_exit_if_help(a, usage);
+        if (strcmp(a, "--no-png") == 0) {
             png = 0;
         } else if (strcmp(a, "--no-run") == 0) {
             run = 0;

@@ -91,10 +91,8 @@ int cmd_exercises(int argc, char **argv) {
     const char *profile = NULL, *root = NULL;
     int json = 0;
     for (int i = 1; i < argc; i++) {
-        if (cli_is_help(argv[i])) {
-            fputs(usage, stdout);
-            return 0;
-        } else if (strcmp(argv[i], "--json") == 0) {
+        cli_exit_if_help(argv[i], usage);
+        if (strcmp(argv[i], "--json") == 0) {
             json = 1;
         } else if ((strcmp(argv[i], "--profile") == 0 || strcmp(argv[i], "--root") == 0) && i + 1 < argc) {
             if (argv[i][2] == 'p') profile = argv[++i];

@@ -44,10 +44,8 @@ int cmd_explain(int argc, char **argv) {
     const char *root = NULL;
     char term[512] = "";
     for (int i = 1; i < argc; i++) {
-        if (cli_is_help(argv[i])) {
-            fputs(usage, stdout);
-            return 0;
-        } else if (strcmp(argv[i], "--root") == 0 && i + 1 < argc) {
+        cli_exit_if_help(argv[i], usage);
+        if (strcmp(argv[i], "--root") == 0 && i + 1 < argc) {
             root = argv[++i];
         } else if (argv[i][0] == '-' && argv[i][1]) {
             return cli_usage_error("explain", "unknown option '%s'", argv[i]);

@@ -121,10 +121,7 @@ static int parse_args(int argc, char **argv, struct explore_opts *o) {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-        if (cli_is_help(a)) {
-            fputs(usage, stdout);
-            exit(0);
-        }
+        cli_exit_if_help(a, usage);
         int rc = parse_value_flag(o, a, next);
         if (rc == 0) {
             i++;
@@ -285,16 +282,9 @@ int cmd_explore(int argc, char **argv) {
     if (code == 0 && o.merge_count > 0) {
         code = merge(&o);
     } else if (code == 0) {
-        struct dslab_diag d;
-        dslab_diag_clear(&d);
-        struct dslab_scenario *sc = dslab_scenario_load(o.file, o.overrides.items, o.overrides.count, NULL, &d);
-        if (!sc) {
-            cli_print_diag(&d);
-            code = EXIT_BAD_INPUT;
-        } else {
-            code = explore_loaded(&o, sc);
-            dslab_scenario_free(sc);
-        }
+        struct dslab_scenario *sc = cli_load_scenario(o.file, &o.overrides);
+        code = sc ? explore_loaded(&o, sc) : EXIT_BAD_INPUT;
+        dslab_scenario_free(sc);
     }
     cli_overrides_free(&o.overrides);
     return code;

@@ -45,10 +45,8 @@ int cmd_grade(int argc, char **argv) {
     int json = 0, record = 1, seeds_scale = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (cli_is_help(a)) {
-            fputs(usage, stdout);
-            return 0;
-        } else if (strcmp(a, "--json") == 0) {
+        cli_exit_if_help(a, usage);
+        if (strcmp(a, "--json") == 0) {
             json = 1;
         } else if (strcmp(a, "--no-progress") == 0) {
             record = 0;

@@ -45,10 +45,8 @@ int cmd_report(int argc, char **argv) {
     uint64_t seed = 0;
     int seed_given = 0;
     for (int i = 1; i < argc; i++) {
-        if (cli_is_help(argv[i])) {
-            fputs(usage, stdout);
-            return 0;
-        } else if (strcmp(argv[i], "--seed") == 0) {
+        cli_exit_if_help(argv[i], usage);
+        if (strcmp(argv[i], "--seed") == 0) {
             if (i + 1 >= argc || cli_parse_u64(argv[i + 1], &seed) != 0) return cli_usage_error("report", "--seed needs a non-negative integer");
             seed_given = 1;
             i++;
@@ -63,13 +61,10 @@ int cmd_report(int argc, char **argv) {
         }
     }
     if (!file || !dir) return cli_usage_error("report", "usage: dslab report FILE [--seed N] --out DIR");
+    struct dslab_scenario *sc = cli_load_scenario(file, NULL);
+    if (!sc) return EXIT_BAD_INPUT;
     struct dslab_diag d;
     dslab_diag_clear(&d);
-    struct dslab_scenario *sc = dslab_scenario_load(file, NULL, 0, NULL, &d);
-    if (!sc) {
-        cli_print_diag(&d);
-        return EXIT_BAD_INPUT;
-    }
     if (!seed_given) seed = sc->seed;
     mkdir(dir, 0755);
     int code = EXIT_BAD_INPUT;

@@ -86,10 +86,8 @@ int cmd_reveal(int argc, char **argv) {
     const char *id = NULL, *root = NULL;
     int answers = 0;
     for (int i = 1; i < argc; i++) {
-        if (cli_is_help(argv[i])) {
-            fputs(usage, stdout);
-            return 0;
-        } else if (strcmp(argv[i], "--answers") == 0) {
+        cli_exit_if_help(argv[i], usage);
+        if (strcmp(argv[i], "--answers") == 0) {
             answers = 1;
         } else if (strcmp(argv[i], "--root") == 0 && i + 1 < argc) {
             root = argv[++i];

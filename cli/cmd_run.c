@@ -69,10 +69,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o) {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-        if (cli_is_help(a)) {
-            fputs(usage, stdout);
-            exit(0);
-        } else if (strcmp(a, "--seed") == 0) {
+        cli_exit_if_help(a, usage);
+        if (strcmp(a, "--seed") == 0) {
             if (!next || cli_parse_u64(next, &o->seed) != 0) return cli_usage_error("run", "--seed needs a non-negative integer");
             o->seed_given = 1;
             i++;
@@ -308,16 +306,9 @@ int cmd_run(int argc, char **argv) {
     memset(&o, 0, sizeof o);
     int code = parse_args(argc, argv, &o);
     if (code == 0) {
-        struct dslab_diag d;
-        dslab_diag_clear(&d);
-        struct dslab_scenario *sc = dslab_scenario_load(o.file, o.overrides.items, o.overrides.count, NULL, &d);
-        if (!sc) {
-            cli_print_diag(&d);
-            code = EXIT_BAD_INPUT;
-        } else {
-            code = grader_run_loaded(&o, sc);
-            dslab_scenario_free(sc);
-        }
+        struct dslab_scenario *sc = cli_load_scenario(o.file, &o.overrides);
+        code = sc ? grader_run_loaded(&o, sc) : EXIT_BAD_INPUT;
+        dslab_scenario_free(sc);
     }
     cli_overrides_free(&o.overrides);
     return code;

@@ -152,10 +152,8 @@ static int parse_valued(struct viz_cli *c, const char *a, const char *next, int 
 static int parse_args(int argc, char **argv, struct viz_cli *c) {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (cli_is_help(a)) {
-            fputs(usage, stdout);
-            exit(0);
-        } else if (strcmp(a, "--projector") == 0) {
+        cli_exit_if_help(a, usage);
+        if (strcmp(a, "--projector") == 0) {
             c->opt.projector = true;
         } else if (strcmp(a, "--play") == 0) {
             c->opt.start_playing = true;
@@ -247,16 +245,9 @@ int cmd_viz(int argc, char **argv) {
     int code = parse_args(argc, argv, c);
     if (code == 0) {
         if (c->speed > 0) c->opt.speed = c->speed;
-        struct dslab_diag d;
-        dslab_diag_clear(&d);
-        struct dslab_scenario *sc = dslab_scenario_load(c->file, c->overrides.items, c->overrides.count, NULL, &d);
-        if (!sc) {
-            cli_print_diag(&d);
-            code = EXIT_BAD_INPUT;
-        } else {
-            code = run(c, sc);
-            dslab_scenario_free(sc);
-        }
+        struct dslab_scenario *sc = cli_load_scenario(c->file, &c->overrides);
+        code = sc ? run(c, sc) : EXIT_BAD_INPUT;
+        dslab_scenario_free(sc);
     }
     cli_overrides_free(&c->overrides);
     free(c);

@@ -54,6 +54,21 @@ int cli_is_help(const char *arg) {
     return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
 }
 
+void cli_exit_if_help(const char *arg, const char *usage) {
+    if (!cli_is_help(arg)) return;
+    fputs(usage, stdout);
+    exit(0);
+}
+
+struct dslab_scenario *cli_load_scenario(const char *file, const struct cli_overrides *o) {
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    struct dslab_scenario *sc =
+        dslab_scenario_load(file, o ? o->items : NULL, o ? o->count : 0, NULL, &d);
+    if (!sc) cli_print_diag(&d);
+    return sc;
+}
+
 /* Runs at exit (also after a command's exit(0), e.g. --help): output that
  * could not be written (a full disk, /dev/full, a closed pipe) is an
  * error, never a silent success: a message on stderr and exit status 2. */

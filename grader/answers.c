@@ -17,6 +17,7 @@
 
 #include "dslab/suggest.h"
 #include "grader.h"
+#include "load_start.h"
 #include "dslab/yaml_tree.h"
 
 static int check_failure_mode(const char *f, const struct dslab_ynode *v, struct dslab_diag *d) {
@@ -137,15 +138,10 @@ static int check_answers(struct answers *a, const struct exercise *e, struct dsl
 /* Reads `text` (len bytes) or, when text is NULL, the file `path`. */
 static struct answers *load(const char *text, size_t len, const char *path,
                             const struct exercise *e, struct dslab_diag *d) {
-    struct answers *a = calloc(1, sizeof *a);
-    if (!a) {
-        dslab_diag_set(d, path, 0, 0, "out of memory");
-        return NULL;
-    }
+    struct answers *a = gr_zalloc(sizeof *a, path, d);
+    if (!a) return NULL;
     snprintf(a->path, sizeof a->path, "%s", path);
-    int rc = text ? dslab_ydoc_parse(&a->doc, text, len, path, NULL, d)
-                  : dslab_ydoc_load_file(&a->doc, path, NULL, d);
-    if (rc < 0) {
+    if (gr_doc_read(&a->doc, text, len, path, d) < 0) {
         free(a);
         return NULL;
     }

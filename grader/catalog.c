@@ -12,6 +12,7 @@
 
 #include "dslab/suggest.h"
 #include "grader.h"
+#include "load_start.h"
 
 const char *const grader_tracks[] = {
     "time-and-clocks", "replication",  "consensus",        "failure-detection",
@@ -93,11 +94,8 @@ static int load_track(struct catalog *c, const char *track, struct dslab_diag *d
 }
 
 struct catalog *grader_catalog_load(const char *root, struct dslab_diag *d) {
-    struct catalog *c = calloc(1, sizeof *c);
-    if (!c) {
-        dslab_diag_set(d, root, 0, 0, "out of memory");
-        return NULL;
-    }
+    struct catalog *c = gr_zalloc(sizeof *c, root, d);
+    if (!c) return NULL;
     snprintf(c->root, sizeof c->root, "%s", root);
     char path[700];
     snprintf(path, sizeof path, "%s/exercises/taxonomy.yaml", root);

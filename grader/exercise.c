@@ -15,6 +15,7 @@
 #include "dslab/node.h"
 #include "dslab/suggest.h"
 #include "grade_internal.h"
+#include "load_start.h"
 #include "dslab/units.h"
 #include "dslab/yaml_tree.h"
 
@@ -707,16 +708,11 @@ static int load_top(struct exercise *e, const struct taxonomy *tax, struct dslab
 /* Loads from `text` (len bytes) when given, else from the file `path`. */
 static struct exercise *load(const char *path, const char *text, size_t len, const char *root,
                              const struct taxonomy *tax, struct dslab_diag *d) {
-    struct exercise *e = calloc(1, sizeof *e);
-    if (!e) {
-        dslab_diag_set(d, path, 0, 0, "out of memory");
-        return NULL;
-    }
+    struct exercise *e = gr_zalloc(sizeof *e, path, d);
+    if (!e) return NULL;
     snprintf(e->path, sizeof e->path, "%s", path);
     snprintf(e->root, sizeof e->root, "%s", root ? root : "");
-    int rc = text ? dslab_ydoc_parse(&e->doc, text, len, path, NULL, d)
-                  : dslab_ydoc_load_file(&e->doc, path, NULL, d);
-    if (rc < 0) {
+    if (gr_doc_read(&e->doc, text, len, path, d) < 0) {
         free(e);
         return NULL;
     }

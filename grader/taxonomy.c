@@ -17,6 +17,7 @@
 
 #include "dslab/suggest.h"
 #include "grader.h"
+#include "load_start.h"
 #include "dslab/yaml_tree.h"
 
 static const char *const list_keys[TERM_KIND_COUNT] = {"failure_modes", "trade_offs", "assumptions"};
@@ -104,11 +105,8 @@ static int load_lists(struct taxonomy *t, struct dslab_diag *d) {
 }
 
 struct taxonomy *grader_taxonomy_load(const char *path, struct dslab_diag *d) {
-    struct taxonomy *t = calloc(1, sizeof *t);
-    if (!t) {
-        dslab_diag_set(d, path, 0, 0, "out of memory");
-        return NULL;
-    }
+    struct taxonomy *t = gr_zalloc(sizeof *t, path, d);
+    if (!t) return NULL;
     snprintf(t->path, sizeof t->path, "%s", path);
     if (dslab_ydoc_load_file(&t->doc, path, NULL, d) < 0) {
         free(t);

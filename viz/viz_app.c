@@ -241,22 +241,47 @@ static int finish_session(struct viz_app *app, const struct viz_options *opt, st
     return 0;
 }
 
-int viz_render_headless(const struct viz_options *opt, struct dslab_diag *diag) {
-    SDL_Surface *surf = NULL;
-    SDL_Renderer *ren = NULL;
-    if (headless_renderer(opt, &surf, &ren, diag) != 0) {
+/* A headless app: its renderer on a software surface and a zeroed
+ * struct viz_app (not yet initialised). Returns the app (the caller
+ * initialises it, then calls headless_close), or NULL with diag set. */
+struct headless {
+    SDL_Surface *surf;
+    SDL_Renderer *ren;
+};
+
+static struct viz_app *headless_open(const struct viz_options *opt, struct headless *h, struct dslab_diag *diag) {
+    h->surf = NULL;
+    h->ren = NULL;
+    if (headless_renderer(opt, &h->surf, &h->ren, diag) != 0) {
         SDL_Quit();
-        return -1;
+        return NULL;
     }
     struct viz_app *app = calloc(1, sizeof *app);
     if (!app) abort();
-    int rc = viz_app_init(app, opt, ren, diag);
+    return app;
+}
+
+/* Frees what headless_open made and shuts SDL down (the app is deinit'ed
+ * by the caller if its init succeeded). */
+static void headless_close(struct headless *h, struct viz_app *app) {
+    free(app);
+    SDL_DestroyRenderer(h->ren);
+    SDL_FreeSurface(h->surf);
+    TTF_Quit();
+    SDL_Quit();
+}
+
+int viz_render_headless(const struct viz_options *opt, struct dslab_diag *diag) {
+    struct headless h;
+    struct viz_app *app = headless_open(opt, &h, diag);
+    if (!app) return -1;
+    int rc = viz_app_init(app, opt, h.ren, diag);
     if (rc == 0) {
         app->toast[0] = '\0'; /* no pop-ups in rendered frames */
         if (opt->png_path) {
             viz_app_seek(app, opt->at_ns);
             viz_app_render(app);
-            rc = viz_png_save(ren, opt->width, opt->height, opt->png_path, diag);
+            rc = viz_png_save(h.ren, opt->width, opt->height, opt->png_path, diag);
         }
         if (rc == 0 && opt->frames_dir) {
             rc = render_frames(app, opt, diag);
@@ -266,25 +291,16 @@ int viz_render_headless(const struct viz_options *opt, struct dslab_diag *diag) 
         }
         viz_app_deinit(app);
     }
-    free(app);
-    SDL_DestroyRenderer(ren);
-    SDL_FreeSurface(surf);
-    TTF_Quit();
-    SDL_Quit();
+    headless_close(&h, app);
     return rc;
 }
 
 int viz_node_positions(const struct viz_options *opt, float *xy, int max, struct dslab_diag *diag) {
-    SDL_Surface *surf = NULL;
-    SDL_Renderer *ren = NULL;
-    if (headless_renderer(opt, &surf, &ren, diag) != 0) {
-        SDL_Quit();
-        return -1;
-    }
-    struct viz_app *app = calloc(1, sizeof *app);
-    if (!app) abort();
+    struct headless h;
+    struct viz_app *app = headless_open(opt, &h, diag);
+    if (!app) return -1;
     int n = -1;
-    if (viz_app_init(app, opt, ren, diag) == 0) {
+    if (viz_app_init(app, opt, h.ren, diag) == 0) {
         n = app->model.scenario->nodes_count;
         for (int i = 0; i < n && i < max; i++) {
             float r;
@@ -292,11 +308,7 @@ int viz_node_positions(const struct viz_options *opt, float *xy, int max, struct
         }
         viz_app_deinit(app);
     }
-    free(app);
-    SDL_DestroyRenderer(ren);
-    SDL_FreeSurface(surf);
-    TTF_Quit();
-    SDL_Quit();
+    headless_close(&h, app);
     return n;
 }
 

@@ -15,35 +15,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "checkers/check_util.h"
 #include "checkers/final_state.h"
 #include "dslab/check.h"
 #include "dslab/time.h"
 #include "scenario/units.h"
 
 struct bc_state {
+    struct final_state fs; /* first: final_state_checker_destroy frees the block through it */
     const struct dslab_scenario *scenario; /* borrowed */
     int64_t bound_ns;
     int64_t quiet_from_ns;
-    struct final_state fs;
 };
 
 static int bc_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check, void **state_out,
                      struct dslab_diag *diag) {
     int64_t bound_ns = DSLAB_NS_PER_S;
-    if (check->args && check->args[0]) {
-        char err[DSLAB_UNITS_ERR_MAX];
-        if (dslab_units_parse_duration_ns(check->args, false, &bound_ns, err, sizeof err) != 0 || bound_ns <= 0) {
-            return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col,
-                            "broadcast takes how long a message may take to reach every node after the "
-                            "last fault or write, e.g. 'broadcast: 2s' (got '%s')",
-                            check->args);
-        }
+    if (check_duration_argument(s, check,
+                                "broadcast takes how long a message may take to reach every node after the "
+                                "last fault or write, e.g. 'broadcast: 2s'",
+                                &bound_ns, diag) != 0) {
+        return -1;
     }
-    struct bc_state *st = calloc(1, sizeof *st);
-    if (!st || final_state_init(&st->fs, s->nodes_count) != 0) {
-        free(st);
-        return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
-    }
+    struct bc_state *st = final_state_checker_alloc(sizeof *st, s, check, diag);
+    if (!st) return -1;
     st->scenario = s;
     st->bound_ns = bound_ns;
     *state_out = st;
@@ -108,19 +103,11 @@ static void bc_finish(void *state, const struct dslab_history *h, int64_t end_ns
              acked, missing);
 }
 
-static void bc_destroy(void *state) {
-    struct bc_state *st = state;
-    if (st) {
-        final_state_deinit(&st->fs);
-        free(st);
-    }
-}
-
 const struct dslab_checker checker_broadcast = {
     .name = "broadcast",
     .summary = "every acknowledged broadcast message reaches every live node within the bound",
     .create = bc_create,
     .on_event = bc_on_event,
     .finish = bc_finish,
-    .destroy = bc_destroy,
+    .destroy = final_state_checker_destroy,
 };

@@ -26,12 +26,12 @@
 #define CONVERGENCE_BOUND_NS_DEFAULT DSLAB_NS_PER_S
 
 struct conv_state {
+    struct final_state fs; /* first: final_state_checker_destroy frees the block through it */
     const struct dslab_scenario *scenario; /* borrowed */
     int64_t bound_ns;
     int64_t quiet_from_ns;
     uint64_t quiet_trace_id;
     bool has_quiet_trace;
-    struct final_state fs;
 };
 
 static int conv_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
@@ -43,11 +43,8 @@ static int conv_create(const struct dslab_scenario *s, const struct dslab_scenar
                                 &bound_ns, diag) != 0) {
         return -1;
     }
-    struct conv_state *st = calloc(1, sizeof *st);
-    if (!st || final_state_init(&st->fs, s->nodes_count) != 0) {
-        free(st);
-        return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
-    }
+    struct conv_state *st = final_state_checker_alloc(sizeof *st, s, check, diag);
+    if (!st) return -1;
     st->scenario = s;
     st->bound_ns = bound_ns;
     *state_out = st;
@@ -179,19 +176,11 @@ static void conv_finish(void *state, const struct dslab_history *history, int64_
     }
 }
 
-static void conv_destroy(void *state) {
-    struct conv_state *st = state;
-    if (st) {
-        final_state_deinit(&st->fs);
-        free(st);
-    }
-}
-
 const struct dslab_checker checker_convergence = {
     .name = "convergence",
     .summary = "live replicas hold the same final state, given the bound after the last fault",
     .create = conv_create,
     .on_event = conv_on_event,
     .finish = conv_finish,
-    .destroy = conv_destroy,
+    .destroy = final_state_checker_destroy,
 };

@@ -21,6 +21,23 @@ void final_state_deinit(struct final_state *fs) {
     memset(fs, 0, sizeof *fs);
 }
 
+void *final_state_checker_alloc(size_t size, const struct dslab_scenario *s,
+                                const struct dslab_scenario_check *check, struct dslab_diag *diag) {
+    void *block = calloc(1, size);
+    if (!block || final_state_init((struct final_state *)block, s->nodes_count) != 0) {
+        free(block);
+        dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
+        return NULL;
+    }
+    return block;
+}
+
+void final_state_checker_destroy(void *state) {
+    if (!state) return;
+    final_state_deinit((struct final_state *)state);
+    free(state);
+}
+
 static void add_value(struct final_state *fs, const struct dslab_trace_event *ev) {
     struct final_value *grown = check_grow(fs->values, &fs->capacity, fs->count, sizeof *grown, 64);
     if (!grown) {

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dslab/diag.h"
+#include "dslab/scenario.h"
 #include "dslab/trace.h"
 
 struct final_value {
@@ -50,6 +52,16 @@ void final_state_seal(struct final_state *fs);
 /* The node's final value of `key`, or NULL when it holds none. */
 const struct final_value *final_state_find(const struct final_state *fs, int32_t node,
                                            int64_t key);
+/* A checker's state block of `size` bytes whose FIRST member is its
+ * struct final_state: zeroed, the final state initialised for the
+ * scenario's nodes. Returns it (free with final_state_checker_destroy),
+ * or NULL with "out of memory" in diag at the check's position. */
+void *final_state_checker_alloc(size_t size, const struct dslab_scenario *s,
+                                const struct dslab_scenario_check *check, struct dslab_diag *diag);
+/* A checker's destroy (struct dslab_checker) for a malloc'd state block
+ * whose FIRST member is its struct final_state: deinits it and frees the
+ * block. NULL does nothing. */
+void final_state_checker_destroy(void *state);
 /* Nodes up at the end that reported a final state. */
 int32_t final_state_reported_live(const struct final_state *fs);
 

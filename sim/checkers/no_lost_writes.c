@@ -36,8 +36,8 @@
 #include "dslab/check.h"
 
 struct nlw_state {
+    struct final_state fs; /* first: final_state_checker_destroy frees the block through it */
     const struct dslab_scenario *scenario; /* borrowed */
-    struct final_state fs;
 };
 
 /* One write or cas of the history, invoke and completion joined. */
@@ -58,11 +58,8 @@ static int nlw_create(const struct dslab_scenario *s, const struct dslab_scenari
     if (check_no_arguments(s, check, diag) != 0) {
         return -1;
     }
-    struct nlw_state *st = calloc(1, sizeof *st);
-    if (!st || final_state_init(&st->fs, s->nodes_count) != 0) {
-        free(st);
-        return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
-    }
+    struct nlw_state *st = final_state_checker_alloc(sizeof *st, s, check, diag);
+    if (!st) return -1;
     st->scenario = s;
     *state_out = st;
     return 0;
@@ -262,19 +259,11 @@ out:
     free(fops);
 }
 
-static void nlw_destroy(void *state) {
-    struct nlw_state *st = state;
-    if (st) {
-        final_state_deinit(&st->fs);
-        free(st);
-    }
-}
-
 const struct dslab_checker checker_no_lost_acknowledged_writes = {
     .name = "no-lost-acknowledged-writes",
     .summary = "every write acknowledged ok is in the final state of the primary (or leader)",
     .create = nlw_create,
     .on_event = nlw_on_event,
     .finish = nlw_finish,
-    .destroy = nlw_destroy,
+    .destroy = final_state_checker_destroy,
 };

@@ -49,21 +49,31 @@ static int fails(struct shrinker *k, const struct dslab_explore_schedule *sch) {
     return 0;
 }
 
+/* A candidate: a copy of `sch` to change (false, k->error set, when out of memory). */
+static bool candidate(struct shrinker *k, struct dslab_explore_schedule *cand, const struct dslab_explore_schedule *sch) {
+    if (dslab_explore_schedule_copy(cand, sch) >= 0) return true;
+    k->error = true;
+    return false;
+}
+
+/* Keeps the changed `cand` in place of *sch when the check still fails
+ * on it (1); else frees it (0). */
+static int keep_if_fails(struct shrinker *k, struct dslab_explore_schedule *sch, struct dslab_explore_schedule *cand) {
+    if (!fails(k, cand)) {
+        dslab_explore_schedule_free(cand);
+        return 0;
+    }
+    dslab_explore_schedule_free(sch);
+    *sch = *cand;
+    return 1;
+}
+
 /* Tries `sch` without eps[from, from+count). Keeps the removal if it fails. */
 static int try_remove(struct shrinker *k, struct dslab_explore_schedule *sch, int from, int count) {
     struct dslab_explore_schedule cand;
-    if (dslab_explore_schedule_copy(&cand, sch) < 0) {
-        k->error = true;
-        return 0;
-    }
+    if (!candidate(k, &cand, sch)) return 0;
     dslab_explore_schedule_remove(&cand, from, count);
-    if (fails(k, &cand)) {
-        dslab_explore_schedule_free(sch);
-        *sch = cand;
-        return 1;
-    }
-    dslab_explore_schedule_free(&cand);
-    return 0;
+    return keep_if_fails(k, sch, &cand);
 }
 
 /* ddmin-style: chunks of halving size, then single episodes to a fixpoint.
@@ -96,18 +106,9 @@ static int64_t latest_start_ns(const struct dslab_scenario *s, const struct dsla
 static int try_change(struct shrinker *k, struct dslab_explore_schedule *sch, int i,
                       const struct dslab_explore_episode *changed) {
     struct dslab_explore_schedule cand;
-    if (dslab_explore_schedule_copy(&cand, sch) < 0) {
-        k->error = true;
-        return 0;
-    }
+    if (!candidate(k, &cand, sch)) return 0;
     cand.eps[i] = *changed;
-    if (fails(k, &cand)) {
-        dslab_explore_schedule_free(sch);
-        *sch = cand;
-        return 1;
-    }
-    dslab_explore_schedule_free(&cand);
-    return 0;
+    return keep_if_fails(k, sch, &cand);
 }
 
 static void shorten(struct shrinker *k, struct dslab_explore_schedule *sch, int i) {

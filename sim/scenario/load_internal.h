@@ -34,6 +34,12 @@ struct loader {
 
 /* Zeroed memory from the hooks; NULL with diag set when out of memory. */
 void *load_alloc(struct loader *L, size_t size);
+/* The array for the YAML list `seq`: `seq` must be a list (else the error
+ * says it is expected to be `expected`) of at most `max` items (else "more
+ * than MAX WHAT"); returns a zeroed array of seq->count items of
+ * `item_size` bytes (load_alloc), or NULL with L->diag set. */
+void *load_list(struct loader *L, const struct dslab_ynode *seq, const char *expected, int max, const char *what,
+                size_t item_size);
 char *load_strdup(struct loader *L, const char *text);
 void load_free(struct loader *L, void *p);
 

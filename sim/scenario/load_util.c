@@ -11,6 +11,16 @@
 #include "dslab/time.h"
 #include "scenario/load_internal.h"
 
+void *load_list(struct loader *L, const struct dslab_ynode *seq, const char *expected, int max, const char *what,
+                size_t item_size) {
+    if (dslab_ytree_expect_list(L->diag, L->file, seq, expected) < 0) return NULL;
+    if (seq->count > max) {
+        dslab_ytree_error(L->diag, L->file, seq, "more than %d %s", max, what);
+        return NULL;
+    }
+    return load_alloc(L, item_size * (size_t)seq->count);
+}
+
 void *load_alloc(struct loader *L, size_t size) {
     void *p = L->alloc.malloc_fn(size ? size : 1, L->alloc.user);
     if (!p) {

@@ -359,14 +359,8 @@ static int sort_faults(struct loader *L) {
 
 int load_faults(struct loader *L, const struct dslab_ynode *seq) {
     struct dslab_scenario *s = L->s;
-    if (dslab_ytree_expect_list(L->diag, L->file, seq, "a list of faults like [{ at: 2s, crash: n1 }]") <
-        0)
-        return -1;
-    if (seq->count > DSLAB_FAULTS_MAX) {
-        return dslab_ytree_error(L->diag, L->file, seq, "more than %d faults (DSLAB_FAULTS_MAX)",
-                           DSLAB_FAULTS_MAX);
-    }
-    s->faults = load_alloc(L, sizeof *s->faults * (size_t)(seq->count ? seq->count : 1));
+    s->faults = load_list(L, seq, "a list of faults like [{ at: 2s, crash: n1 }]", DSLAB_FAULTS_MAX,
+                          "faults (DSLAB_FAULTS_MAX)", sizeof *s->faults);
     if (!s->faults) return -1;
     bool sorted = true;
     for (const struct dslab_ynode *item = seq->first; item; item = item->next) {

@@ -268,14 +268,8 @@ static int load_link_fields(struct loader *L, const struct dslab_ynode *map, str
 static int load_link_overrides(struct loader *L, const struct dslab_ynode *seq) {
     static const char *const keys[] = {"from", "to", "latency", "loss", "duplicate", "both"};
     struct dslab_scenario *s = L->s;
-    if (dslab_ytree_expect_list(L->diag, L->file, seq,
-                          "a list of { from, to, latency, loss, duplicate, both }") < 0) {
-        return -1;
-    }
-    if (seq->count > DSLAB_FAULTS_MAX) {
-        return dslab_ytree_error(L->diag, L->file, seq, "more than %d link overrides", DSLAB_FAULTS_MAX);
-    }
-    s->link_overrides = load_alloc(L, sizeof *s->link_overrides * (size_t)seq->count);
+    s->link_overrides = load_list(L, seq, "a list of { from, to, latency, loss, duplicate, both }",
+                                  DSLAB_FAULTS_MAX, "link overrides", sizeof *s->link_overrides);
     if (!s->link_overrides) return -1;
     for (const struct dslab_ynode *item = seq->first; item; item = item->next) {
         struct dslab_scenario_link_override *o = &s->link_overrides[s->link_overrides_count++];
@@ -682,13 +676,8 @@ static int load_check(struct loader *L, const struct dslab_ynode *item, struct d
 
 static int load_checks(struct loader *L, const struct dslab_ynode *seq) {
     struct dslab_scenario *s = L->s;
-    if (dslab_ytree_expect_list(L->diag, L->file, seq, "a list of check names like [linearizable]") < 0) {
-        return -1;
-    }
-    if (seq->count > DSLAB_PARAMS_MAX) {
-        return dslab_ytree_error(L->diag, L->file, seq, "more than %d checks", DSLAB_PARAMS_MAX);
-    }
-    s->checks = load_alloc(L, sizeof *s->checks * (size_t)seq->count);
+    s->checks = load_list(L, seq, "a list of check names like [linearizable]", DSLAB_PARAMS_MAX, "checks",
+                          sizeof *s->checks);
     if (!s->checks) return -1;
     for (const struct dslab_ynode *item = seq->first; item; item = item->next) {
         if (load_check(L, item, &s->checks[s->checks_count]) < 0) return -1;
@@ -708,14 +697,8 @@ static int narration_cmp(const void *pa, const void *pb) {
 static int load_narration(struct loader *L, const struct dslab_ynode *seq) {
     static const char *const keys[] = {"at", "say", "pause"};
     struct dslab_scenario *s = L->s;
-    if (dslab_ytree_expect_list(L->diag, L->file, seq, "a list of { at: 1s, say: \"...\" }") < 0) {
-        return -1;
-    }
-    if (seq->count > DSLAB_NARRATION_MAX) {
-        return dslab_ytree_error(L->diag, L->file, seq, "more than %d narration entries",
-                           DSLAB_NARRATION_MAX);
-    }
-    s->narration = load_alloc(L, sizeof *s->narration * (size_t)seq->count);
+    s->narration = load_list(L, seq, "a list of { at: 1s, say: \"...\" }", DSLAB_NARRATION_MAX,
+                             "narration entries", sizeof *s->narration);
     if (!s->narration) return -1;
     bool sorted = true;
     for (const struct dslab_ynode *item = seq->first; item; item = item->next) {

@@ -335,27 +335,28 @@ static int attach(struct builder *b, struct dslab_ynode *n, int height, yaml_mar
     return 0;
 }
 
+/* Adds `more` to a running total of the document (`*total`: its nodes or
+ * its scalar text after alias expansion); past `max`, fails with
+ * `too_many` (a format whose one %s is `max_text`). */
+static int count_up(struct builder *b, size_t *total, size_t more, size_t max, const char *too_many,
+                    const char *max_text, yaml_mark_t mark) {
+    *total += more;
+    return *total > max ? fail_at(b, mark, too_many, max_text) : 0;
+}
+
 static int count_nodes(struct builder *b, size_t more, yaml_mark_t mark) {
-    b->doc->nodes_count += more;
-    if (b->doc->nodes_count > DSLAB_YAML_NODES_MAX) {
-        return fail_at(b, mark,
-                       "more than %s YAML nodes after expanding aliases (DSLAB_YAML_NODES_MAX); "
-                       "is this a 'billion laughs' file?",
-                       "200000");
-    }
-    return 0;
+    return count_up(b, &b->doc->nodes_count, more, DSLAB_YAML_NODES_MAX,
+                    "more than %s YAML nodes after expanding aliases (DSLAB_YAML_NODES_MAX); "
+                    "is this a 'billion laughs' file?",
+                    "200000", mark);
 }
 
 /* Counts `more` bytes of scalar text (after alias expansion). */
 static int count_text(struct builder *b, size_t more, yaml_mark_t mark) {
-    b->doc->text_bytes += more;
-    if (b->doc->text_bytes > DSLAB_YAML_TEXT_BYTES_MAX) {
-        return fail_at(b, mark,
-                       "more than %s bytes of text after expanding aliases "
-                       "(DSLAB_YAML_TEXT_BYTES_MAX); is this an alias bomb?",
-                       "4194304");
-    }
-    return 0;
+    return count_up(b, &b->doc->text_bytes, more, DSLAB_YAML_TEXT_BYTES_MAX,
+                    "more than %s bytes of text after expanding aliases "
+                    "(DSLAB_YAML_TEXT_BYTES_MAX); is this an alias bomb?",
+                    "4194304", mark);
 }
 
 static int register_anchor(struct builder *b, const char *name, struct dslab_ynode *n, int height,

@@ -315,6 +315,16 @@ enum dslab_check_verdict h_ck_end(struct h_ck *k, int64_t end_ms) {
     return k->result.verdict;
 }
 
+void h_ck_expect_at(struct h_ck *k, int64_t end_ms, enum dslab_check_verdict want, const char *summary_has,
+                    const char *file, int line) {
+    enum dslab_check_verdict got = h_ck_end(k, end_ms);
+    _assert_int_equal(cast_to_largest_integral_type(got), cast_to_largest_integral_type(want), file, line);
+    if (!strstr(k->result.summary, summary_has)) {
+        print_error("summary '%s' does not contain '%s'\n", k->result.summary, summary_has);
+        _fail(file, line);
+    }
+}
+
 struct dslab_check_result h_ck_result(struct h_ck *k, int64_t end_ms) {
     h_ck_end(k, end_ms);
     return k->result;
@@ -331,6 +341,10 @@ void h_ck_expect_refused(const char *name, const char *args, int nodes, const ch
     if (!strstr(d.message, part)) fail_msg("%s '%s': expected '%s' in '%s'", name, args, part, d.message);
 }
 
+void h_ck_expect_refused_each(const char *name, const char *const *args, int nodes, const char *part) {
+    for (; *args; args++) h_ck_expect_refused(name, *args, nodes, part);
+}
+
 bool h_has_node(const struct dslab_check_violation *v, int32_t node) {
     for (int i = 0; i < v->nodes_count; i++) {
         if (v->nodes[i] == node) return true;
@@ -343,4 +357,12 @@ bool h_has_evidence(const struct dslab_check_violation *v, uint64_t trace_id) {
         if (v->evidence[i] == trace_id) return true;
     }
     return false;
+}
+
+void h_ignore_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *msg, size_t len) {
+    (void)ctx;
+    (void)state;
+    (void)from;
+    (void)msg;
+    (void)len;
 }

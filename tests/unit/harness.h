@@ -78,6 +78,11 @@
         return cmocka_run_group_tests(h_tests, h_register_, h_unregister_);                        \
     }
 
+/* A protocol's on_message (dslab/node.h) that ignores every message, for
+ * the tests' own protocols that only act on timers or requests. */
+struct dslab_node_ctx;
+void h_ignore_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *msg, size_t len);
+
 /* ---- 1. scenarios from a string ------------------------------------------- */
 
 /* Loads YAML text (named "t.yaml" in messages). Fails the test if it does
@@ -216,12 +221,27 @@ uint64_t h_ck_op(struct h_ck *k, int32_t client, enum dslab_op_fn fn, int64_t ke
  * finishes and destroys the checker, frees the history; returns the
  * verdict (the whole result is in k->result). */
 enum dslab_check_verdict h_ck_end(struct h_ck *k, int64_t end_ms);
+/* h_ck_end(k, end_ms) must give `want`, and the result's summary must
+ * contain `summary_has`; a failure names the test's own file and line. */
+#define h_ck_expect(k, end_ms, want, summary_has)                                                 \
+    h_ck_expect_at((k), (end_ms), (want), (summary_has), __FILE__, __LINE__)
+void h_ck_expect_at(struct h_ck *k, int64_t end_ms, enum dslab_check_verdict want, const char *summary_has,
+                    const char *file, int line);
 /* h_ck_end, returning a copy of the whole result. */
 struct dslab_check_result h_ck_result(struct h_ck *k, int64_t end_ms);
 /* Checker `name` must refuse `args` on `nodes` nodes with a message that
  * contains `part`. */
 void h_ck_expect_refused(const char *name, const char *args, int nodes, const char *part);
+/* h_ck_expect_refused for each of `args` (a NULL-terminated list). */
+void h_ck_expect_refused_each(const char *name, const char *const *args, int nodes, const char *part);
 
+/* The violation `v` spans [from_ms, to_ms] of true time (its from_ns and
+ * to_ns); a macro, so a failure names the test's line. */
+#define h_expect_window(v, from_ms, to_ms)                                                         \
+    do {                                                                                           \
+        assert_int_equal((v)->from_ns, (int64_t)(from_ms) * DSLAB_NS_PER_MS);                      \
+        assert_int_equal((v)->to_ns, (int64_t)(to_ms) * DSLAB_NS_PER_MS);                          \
+    } while (0)
 bool h_has_node(const struct dslab_check_violation *v, int32_t node);
 bool h_has_evidence(const struct dslab_check_violation *v, uint64_t trace_id);
 

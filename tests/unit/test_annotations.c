@@ -19,6 +19,7 @@
 #include "dslab/sim.h"
 #include "dslab/time.h"
 #include "dslab/trace.h"
+#include "harness.h"
 
 /* --- a test protocol that only reports ------------------------------------- */
 struct reporter_state {
@@ -48,15 +49,6 @@ static void reporter_on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t 
     dslab_ctx_report_role(ctx, DSLAB_ROLE_LEADER, 1, "chief");
 }
 
-static void reporter_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *m,
-                                size_t len) {
-    (void)ctx;
-    (void)state;
-    (void)from;
-    (void)m;
-    (void)len;
-}
-
 static void reporter_on_finish(struct dslab_node_ctx *ctx, void *state) {
     (void)state;
     dslab_ctx_report_final_state(ctx, 2, "node %d done", (int)dslab_ctx_self(ctx));
@@ -66,7 +58,7 @@ static void reporter_on_finish(struct dslab_node_ctx *ctx, void *state) {
 
 static const struct dslab_protocol reporter = {
     .name = "reporter", .state_size = sizeof(struct reporter_state), .init = reporter_init,
-    .on_message = reporter_on_message, .on_timer = reporter_on_timer,
+    .on_message = h_ignore_message, .on_timer = reporter_on_timer,
     .on_finish = reporter_on_finish,
 };
 
@@ -84,12 +76,12 @@ static void negative_term_init(struct dslab_node_ctx *ctx, void *state) {
 
 static const struct dslab_protocol negative_term_reporter = {
     .name = "negative-term", .state_size = sizeof(struct reporter_state),
-    .init = negative_term_init, .on_message = reporter_on_message,
+    .init = negative_term_init, .on_message = h_ignore_message,
 };
 
 static const struct dslab_protocol bad_reporter = {
     .name = "bad-reporter", .state_size = sizeof(struct reporter_state), .init = bad_init,
-    .on_message = reporter_on_message,
+    .on_message = h_ignore_message,
 };
 
 /* --- recording --------------------------------------------------------------- */

@@ -140,18 +140,13 @@ static void flood_on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t tim
     dslab_ctx_set_timer(ctx, 1000, 0);
 }
 
-static void flood_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *msg,
-                             size_t len) {
-    (void)ctx, (void)state, (void)from, (void)msg, (void)len;
-}
-
 static void test_large_payloads_in_flight_are_bounded(void **state) {
     (void)state;
     static const struct dslab_protocol flood = {
         .name = "flood",
         .summary = "sends 1 KiB messages until a limit stops it",
         .init = flood_init,
-        .on_message = flood_on_message,
+        .on_message = h_ignore_message,
         .on_timer = flood_on_timer,
     };
     const char *text = "name: flood\nduration: 1h\nnodes: 2\nprotocol: flood\n"

@@ -240,10 +240,7 @@ static void test_convergence_unknown_when_the_run_ends_too_soon(void **state) {
 
 static void test_convergence_rejects_bad_arguments(void **state) {
     (void)state;
-    const char *const bad[] = {"soon", "-1s", "0", "2"};
-    for (int i = 0; i < 4; i++) {
-        h_ck_expect_refused("convergence", bad[i], 3, "");
-    }
+    h_ck_expect_refused_each("convergence", (const char *const[]){"soon", "-1s", "0", "2", NULL}, 3, "");
 }
 
 H_MAIN(cmocka_unit_test(test_nlw_reads_the_typed_key_not_the_text),

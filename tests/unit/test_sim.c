@@ -42,18 +42,9 @@ static void ticker_on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t id
     dslab_ctx_set_timer(ctx, 100 * DSLAB_NS_PER_MS, 1);
 }
 
-static void ticker_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *m,
-                              size_t len) {
-    (void)ctx;
-    (void)state;
-    (void)from;
-    (void)m;
-    (void)len;
-}
-
 static const struct dslab_protocol ticker = {
     .name = "ticker", .state_size = sizeof(struct ticker_state), .init = ticker_init,
-    .on_message = ticker_on_message, .on_timer = ticker_on_timer,
+    .on_message = h_ignore_message, .on_timer = ticker_on_timer,
 };
 
 /* --- a recording sink ------------------------------------------------------ */
