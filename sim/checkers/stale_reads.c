@@ -21,9 +21,9 @@
  * read is listed); a duration "100ms" (only reads staler than that, in
  * time, are violations).
  *
- * Cost: O(reads x writes of the read's key) at finish, after an
- * O(n log n) sort; lesson-sized histories (thousands of ops) take
- * milliseconds. */
+ * Cost: O(n log n) in the history at finish: sorts, then one sweep per
+ * key with a Fenwick tree answers every read's "how many newer writes,
+ * and which completed first" (answer_queries). */
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -172,51 +172,167 @@ static void report_stale(const struct dslab_scenario *sc, const struct sr_op *r,
     dslab_check_violation_add_evidence(v, newer->complete_trace);
 }
 
-/* Judges one ok read. Returns true when stale and fills the versions and the first newer write. */
-static bool read_is_stale(const struct sr_op *r, const struct sr_op *writes, size_t writes_count,
-                          const struct sr_op **wv_out, const struct sr_op **newer_out,
-                          int64_t *versions_out, bool *unexplained) {
-    int64_t wv_done_ns = INT64_MIN; /* nil: "written" before the run */
-    const struct sr_op *wv = NULL;
-    *unexplained = false;
-    if (r->value != DSLAB_HISTORY_NIL) {
-        struct sr_op probe = {.key = r->key, .value = r->value, .op_id = 0};
-        size_t lo = 0, hi = writes_count; /* first write with (key, value) >= probe */
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (by_key_value(&writes[mid], &probe) < 0) lo = mid + 1;
-            else hi = mid;
-        }
-        if (lo == writes_count || writes[lo].key != r->key || writes[lo].value != r->value ||
-            writes[lo].outcome == DSLAB_OP_FAIL) {
-            *unexplained = true;
-            *wv_out = lo < writes_count && writes[lo].key == r->key ? &writes[lo] : NULL;
-            return false;
-        }
-        wv = &writes[lo];
-        wv_done_ns = wv->complete_ns;
-    }
-    *wv_out = wv;
-    if (wv_done_ns == INT64_MAX) return false; /* its write never completed: not old */
-    int64_t versions = 0;
-    const struct sr_op *newer = NULL;
-    size_t first = writes_count; /* writes are sorted by key: find this key's run */
-    for (size_t lo = 0, hi = writes_count; lo < hi;) {
+/* What the pre-pass found for one ok read (indexed like the ops array). */
+struct sr_read_info {
+    const struct sr_op *wv;    /* the write whose value it returned; NULL: nil or unexplained */
+    const struct sr_op *newer; /* the earliest-acknowledged newer write; NULL: not stale */
+    int64_t versions;          /* how many newer writes were acknowledged before it began */
+    bool unexplained;          /* it returned a value no successful write wrote */
+};
+
+/* Finds the write of (key, value) in writes (sorted by by_key_value):
+ * the first one, or writes_count when there is none. */
+static size_t find_write(const struct sr_op *writes, size_t writes_count, int64_t key, int64_t value) {
+    struct sr_op probe = {.key = key, .value = value, .op_id = 0};
+    size_t lo = 0, hi = writes_count; /* first write with (key, value) >= probe */
+    while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (writes[mid].key < r->key) lo = mid + 1;
-        else hi = first = mid;
+        if (by_key_value(&writes[mid], &probe) < 0) lo = mid + 1;
+        else hi = mid;
     }
-    for (size_t i = first; i < writes_count && writes[i].key == r->key; i++) {
-        const struct sr_op *w = &writes[i];
-        if (w->outcome != DSLAB_OP_OK || w == wv) continue;
-        if (w->complete_ns < r->invoke_ns && w->invoke_ns > wv_done_ns) {
-            versions++;
-            if (!newer || w->complete_ns < newer->complete_ns) newer = w;
+    return lo;
+}
+
+/* A read's question about its key's ok writes: how many have
+ * invoke_ns > after_ns and complete_ns < before_ns, and which of them
+ * completed first (ties: the first in (value, op_id) order)? */
+struct sr_query {
+    size_t read;      /* index in ops */
+    int64_t key;
+    int64_t after_ns; /* when the value it read was acknowledged (INT64_MIN: nil) */
+    int64_t before_ns; /* when it was invoked */
+};
+
+static int query_order(const void *pa, const void *pb) { /* key, then after_ns descending */
+    const struct sr_query *a = pa, *b = pb;
+    if (a->key != b->key) return a->key < b->key ? -1 : 1;
+    if (a->after_ns != b->after_ns) return a->after_ns > b->after_ns ? -1 : 1;
+    return a->read < b->read ? -1 : a->read > b->read;
+}
+
+/* Ok writes by (key, complete_ns, value, op_id): a write's rank here is
+ * its place in the tie-break order of "completed first". */
+static int by_key_complete(const void *pa, const void *pb) {
+    const struct sr_op *a = *(const struct sr_op *const *)pa, *b = *(const struct sr_op *const *)pb;
+    if (a->key != b->key) return a->key < b->key ? -1 : 1;
+    if (a->complete_ns != b->complete_ns) return a->complete_ns < b->complete_ns ? -1 : 1;
+    return by_key_value(a, b);
+}
+
+struct sr_ranked { /* an ok write with its rank in by_key_complete order */
+    const struct sr_op *w;
+    size_t rank;
+};
+
+static int by_key_invoke_desc(const void *pa, const void *pb) {
+    const struct sr_ranked *a = pa, *b = pb;
+    if (a->w->key != b->w->key) return a->w->key < b->w->key ? -1 : 1;
+    if (a->w->invoke_ns != b->w->invoke_ns) return a->w->invoke_ns > b->w->invoke_ns ? -1 : 1;
+    return a->rank < b->rank ? -1 : a->rank > b->rank;
+}
+
+/* A Fenwick tree over ranks 0..n-1 counting inserted writes. */
+static void fenwick_add(uint32_t *tree, size_t n, size_t rank) {
+    for (size_t i = rank + 1; i <= n; i += i & (~i + 1)) tree[i - 1]++;
+}
+
+static int64_t fenwick_prefix(const uint32_t *tree, size_t rank_end) { /* ranks < rank_end */
+    int64_t sum = 0;
+    for (size_t i = rank_end; i > 0; i -= i & (~i + 1)) sum += tree[i - 1];
+    return sum;
+}
+
+/* First index in byc (sorted by by_key_complete) whose (key, complete_ns)
+ * is >= (key, at_ns). */
+static size_t lower_bound_complete(const struct sr_op *const *byc, size_t n, int64_t key, int64_t at_ns) {
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct sr_op *w = byc[mid];
+        if (w->key < key || (w->key == key && w->complete_ns < at_ns)) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+/* Answers every query in O((reads + writes) log writes): queries sorted by
+ * key and after_ns descending sweep the key's writes in invoke_ns
+ * descending order, inserting each into a Fenwick tree over its
+ * completion rank while its invoke_ns > after_ns. The count below
+ * before_ns is a prefix sum; the earliest completion among the inserted
+ * writes is the smallest rank inserted, and it is a newer write exactly
+ * when it completed before before_ns. Returns -1 when out of memory. */
+static int answer_queries(const struct sr_op *writes, size_t writes_count, struct sr_query *q,
+                          size_t q_count, struct sr_read_info *info) {
+    size_t m = 0;
+    for (size_t i = 0; i < writes_count; i++) m += writes[i].outcome == DSLAB_OP_OK;
+    const struct sr_op **byc = calloc(m ? m : 1, sizeof *byc);
+    struct sr_ranked *byi = calloc(m ? m : 1, sizeof *byi);
+    uint32_t *tree = calloc(m ? m : 1, sizeof *tree);
+    if (!byc || !byi || !tree) {
+        free(byc), free(byi), free(tree);
+        return -1;
+    }
+    for (size_t i = 0, k = 0; i < writes_count; i++) {
+        if (writes[i].outcome == DSLAB_OP_OK) byc[k++] = &writes[i];
+    }
+    qsort(byc, m, sizeof *byc, by_key_complete);
+    for (size_t r = 0; r < m; r++) byi[r] = (struct sr_ranked){.w = byc[r], .rank = r};
+    qsort(byi, m, sizeof *byi, by_key_invoke_desc);
+    qsort(q, q_count, sizeof *q, query_order);
+    size_t j = 0;             /* next write in byi to insert */
+    size_t min_rank = SIZE_MAX; /* smallest rank inserted for the current key */
+    for (size_t i = 0; i < q_count; i++) {
+        const struct sr_query *qi = &q[i];
+        if (i == 0 || q[i - 1].key != qi->key) {
+            min_rank = SIZE_MAX;
+            while (j < m && byi[j].w->key < qi->key) j++; /* skip keys nobody read */
         }
+        for (; j < m && byi[j].w->key == qi->key && byi[j].w->invoke_ns > qi->after_ns; j++) {
+            fenwick_add(tree, m, byi[j].rank);
+            if (byi[j].rank < min_rank) min_rank = byi[j].rank;
+        }
+        struct sr_read_info *out = &info[qi->read];
+        size_t key_start = lower_bound_complete(byc, m, qi->key, INT64_MIN);
+        size_t below = lower_bound_complete(byc, m, qi->key, qi->before_ns);
+        out->versions = fenwick_prefix(tree, below) - fenwick_prefix(tree, key_start);
+        out->newer = out->versions > 0 ? byc[min_rank] : NULL;
+        DSLAB_ASSERT(out->versions == 0 || (min_rank < below && byc[min_rank]->key == qi->key));
     }
-    *newer_out = newer;
-    *versions_out = versions;
-    return versions > 0;
+    free(byc), free(byi), free(tree);
+    return 0;
+}
+
+/* Judges every ok read at once; info is indexed like ops. Returns -1 when
+ * out of memory. */
+static int judge_reads(const struct sr_op *ops, size_t n, const struct sr_op *writes,
+                       size_t writes_count, struct sr_read_info *info) {
+    struct sr_query *q = calloc(n ? n : 1, sizeof *q);
+    if (!q) return -1;
+    size_t q_count = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct sr_op *r = &ops[i];
+        info[i] = (struct sr_read_info){0};
+        if (r->fn != DSLAB_OP_READ || r->outcome != DSLAB_OP_OK) continue;
+        int64_t wv_done_ns = INT64_MIN; /* nil: "written" before the run */
+        if (r->value != DSLAB_HISTORY_NIL) {
+            size_t lo = find_write(writes, writes_count, r->key, r->value);
+            if (lo == writes_count || writes[lo].key != r->key || writes[lo].value != r->value ||
+                writes[lo].outcome == DSLAB_OP_FAIL) {
+                info[i].unexplained = true;
+                info[i].wv = lo < writes_count && writes[lo].key == r->key ? &writes[lo] : NULL;
+                continue;
+            }
+            info[i].wv = &writes[lo];
+            wv_done_ns = writes[lo].complete_ns;
+            if (wv_done_ns == INT64_MAX) continue; /* its write never completed: not old */
+        }
+        q[q_count++] = (struct sr_query){.read = i, .key = r->key, .after_ns = wv_done_ns,
+                                         .before_ns = r->invoke_ns};
+    }
+    int rc = answer_queries(writes, writes_count, q, q_count, info);
+    free(q);
+    return rc;
 }
 
 static void report_unexplained(const struct dslab_scenario *sc, const struct sr_op *r,
@@ -235,30 +351,27 @@ static void report_unexplained(const struct dslab_scenario *sc, const struct sr_
 
 /* Walks every ok read; reports those the mode judges (all, in pass 2). */
 static void judge(const struct sr_state *st, const struct dslab_scenario *sc, const struct sr_op *ops,
-                  size_t n, const struct sr_op *writes, size_t writes_count, bool report_all,
-                  struct sr_totals *t, struct dslab_check_result *res) {
+                  size_t n, const struct sr_read_info *info, bool report_all, struct sr_totals *t,
+                  struct dslab_check_result *res) {
     memset(t, 0, sizeof *t);
     for (size_t i = 0; i < n; i++) {
         const struct sr_op *r = &ops[i];
         if (r->fn != DSLAB_OP_READ || r->outcome != DSLAB_OP_OK) continue;
         t->reads++;
-        const struct sr_op *wv = NULL, *newer = NULL;
-        int64_t versions = 0;
-        bool unexplained;
-        if (!read_is_stale(r, writes, writes_count, &wv, &newer, &versions, &unexplained)) {
-            if (unexplained) {
-                t->unexplained++;
-                if (res) report_unexplained(sc, r, wv, res);
-            }
+        const struct sr_read_info *ri = &info[i];
+        if (ri->unexplained) {
+            t->unexplained++;
+            if (res) report_unexplained(sc, r, ri->wv, res);
             continue;
         }
-        int64_t stale_ns = r->invoke_ns - newer->complete_ns;
+        if (!ri->newer) continue;
+        int64_t stale_ns = r->invoke_ns - ri->newer->complete_ns;
         t->stale++;
         t->stale_ns_sum += stale_ns;
-        if (versions > t->versions_max) t->versions_max = versions;
+        if (ri->versions > t->versions_max) t->versions_max = ri->versions;
         if (stale_ns > t->stale_ns_max) t->stale_ns_max = stale_ns;
         bool judged = st->mode == SR_BOUND ? stale_ns > st->bound_ns : report_all;
-        if (res && judged) report_stale(sc, r, wv, newer, versions, res);
+        if (res && judged) report_stale(sc, r, ri->wv, ri->newer, ri->versions, res);
     }
 }
 
@@ -311,15 +424,23 @@ static void sr_finish(void *state, const struct dslab_history *history, int64_t 
         if (is_write(&ops[i])) writes[writes_count++] = ops[i];
     }
     qsort(writes, writes_count, sizeof *writes, by_key_value);
+    struct sr_read_info *info = calloc(n ? n : 1, sizeof *info);
+    if (!info || judge_reads(ops, n, writes, writes_count, info) != 0) {
+        free(info), free(writes), free(ops);
+        result->verdict = DSLAB_CHECK_UNKNOWN;
+        snprintf(result->summary, sizeof result->summary, "out of memory");
+        return;
+    }
     struct sr_totals t;
-    judge(st, st->sc, ops, n, writes, writes_count, false, &t, NULL);
+    judge(st, st->sc, ops, n, info, false, &t, NULL);
     result->verdict = DSLAB_CHECK_PASS;
     bool over = st->mode == SR_FRACTION &&
                 (uint64_t)t.stale * 1000000u > (uint64_t)st->fraction_ppm * (uint64_t)t.reads;
     if (over || st->mode == SR_BOUND || t.unexplained > 0) {
-        judge(st, st->sc, ops, n, writes, writes_count, over, &t, result);
+        judge(st, st->sc, ops, n, info, over, &t, result);
     }
     sr_summary(st, &t, result);
+    free(info);
     free(writes);
     free(ops);
 }
