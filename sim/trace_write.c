@@ -5,97 +5,273 @@
  * The Chrome/Perfetto form maps nodes to threads, messages to flow arrows
  * and everything else to instant events. */
 #include <inttypes.h>
-#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "dslab/assert.h"
 #include "dslab/limits.h"
 #include "dslab/trace.h"
 #include "dslab/json_write.h"
 
-static const char *const kind_names[DSLAB_TRACE_KIND_COUNT] = {
-    "dslab_run_start", "send", "deliver", "drop", "duplicate", "timer", "crash", "restart",
-    "pause", "resume", "partition", "heal", "cut", "link", "slow", "clock_jump",
-    "clock_drift", "annotate", "client", "assumption", "narration", "run_end", "no_effect",
-    "cost",
+/* A short constant piece of a line, in a fixed 32-byte slot so that it is
+ * copied with one fixed-size memcpy (the line buffer has the slack). */
+struct piece {
+    char s[32];
+    unsigned char len;
 };
+#define PIECE(lit) {lit, sizeof(lit) - 1}
+#define KEY(k) PIECE(",\"" k "\":")
+#define NO_KEY {"", 0}
+#define ROW(name, a, b) {name, PIECE(",\"kind\":\"" name "\""), a, b}
 
-/* JSON names of fields a and b per kind; NULL = not written. */
-static const char *const a_names[DSLAB_TRACE_KIND_COUNT] = {
-    "seed", "deliver_at_ns", NULL, NULL, "deliver_at_ns", "timer", NULL, "lost_unsynced",
-    "duration_ns", NULL, "shape", "both_ways", "both_ways", "both_ways", "factor", "jump_ns",
-    "drift_ppm", "value", NULL, NULL, "pause", "events", NULL, "ns",
+/* Per kind: its name, its "kind" field, and the JSON keys of fields a and
+ * b (len 0 = not written). docs/TRACE_FORMAT.md lists them. */
+static const struct kind_row {
+    const char *name;
+    struct piece kind_field, a_key, b_key;
+} kinds[] = {
+    ROW("dslab_run_start", KEY("seed"), KEY("nodes")),
+    ROW("send", KEY("deliver_at_ns"), KEY("bytes")),
+    ROW("deliver", NO_KEY, NO_KEY),
+    ROW("drop", NO_KEY, NO_KEY),
+    ROW("duplicate", KEY("deliver_at_ns"), NO_KEY),
+    ROW("timer", KEY("timer"), KEY("tag")),
+    ROW("crash", NO_KEY, NO_KEY),
+    ROW("restart", KEY("lost_unsynced"), NO_KEY),
+    ROW("pause", KEY("duration_ns"), NO_KEY),
+    ROW("resume", NO_KEY, NO_KEY),
+    ROW("partition", KEY("shape"), NO_KEY),
+    ROW("heal", KEY("both_ways"), NO_KEY),
+    ROW("cut", KEY("both_ways"), NO_KEY),
+    ROW("link", KEY("both_ways"), KEY("fields")),
+    ROW("slow", KEY("factor"), NO_KEY),
+    ROW("clock_jump", KEY("jump_ns"), KEY("wall_ns")),
+    ROW("clock_drift", KEY("drift_ppm"), NO_KEY),
+    ROW("annotate", KEY("value"), NO_KEY),
+    ROW("client", NO_KEY, NO_KEY),
+    ROW("assumption", NO_KEY, NO_KEY),
+    ROW("narration", KEY("pause"), NO_KEY),
+    ROW("run_end", KEY("events"), NO_KEY),
+    ROW("no_effect", NO_KEY, NO_KEY),
+    ROW("cost", KEY("ns"), KEY("until_ns")),
 };
-static const char *const b_names[DSLAB_TRACE_KIND_COUNT] = {
-    "nodes", "bytes", NULL, NULL, NULL, "tag", NULL, NULL,
-    NULL, NULL, NULL, NULL, NULL, "fields", NULL, "wall_ns",
-    NULL, NULL, NULL, NULL, NULL, NULL, NULL, "until_ns",
-};
+_Static_assert(sizeof kinds / sizeof kinds[0] == DSLAB_TRACE_KIND_COUNT, "one row per trace kind");
 
 const char *dslab_trace_kind_name(enum dslab_trace_kind k) {
-    return (unsigned)k < DSLAB_TRACE_KIND_COUNT ? kind_names[k] : "?";
+    return (unsigned)k < DSLAB_TRACE_KIND_COUNT ? kinds[k].name : "?";
 }
 
-struct out {
-    char *buf;
-    int size;
-    int len; /* may exceed size: then it is the length needed */
-};
+/* Lines are built by hand into a buffer known to be large enough
+ * (line_bound): vsnprintf cost about 7,000 instructions a line, 85% of a
+ * traced run (issue 15). */
 
-static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(struct out *o, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    int room = o->len < o->size ? o->size - o->len : 0;
-    int n = vsnprintf(room ? o->buf + o->len : NULL, (size_t)room, fmt, ap);
-    va_end(ap);
-    if (n > 0) o->len += n;
+/* An upper bound on the bytes of ev's line, its NUL included. Names are
+ * char[32] (at most 31 bytes, 6 each when escaped), integers at most 20
+ * digits and a sign, the fixed keys and kind names under 200 bytes. */
+static size_t line_bound(const struct dslab_trace_event *ev) {
+    size_t n = 400 + 2 * 6 * 32 + 12 * 21 + 32; /* + a piece's slot of slack */
+    if (ev->tag) n += 6 * strlen(ev->tag);
+    if (ev->text) n += 6 * strlen(ev->text);
+    return n;
 }
 
-/* ,"key":"escaped" through the one escaper (json_write.h). */
-static void put_string(struct out *o, const char *key, const char *s) {
-    put(o, ",\"%s\":", key);
-    size_t room = o->len < o->size ? (size_t)(o->size - o->len) : 0;
-    size_t n = dslab_json_escape(s, strlen(s), room ? o->buf + o->len : NULL, room);
-    o->len += n > (size_t)INT32_MAX ? INT32_MAX : (int)n;
+static char *put_lit_n(char *p, const char *s, size_t n) {
+    memcpy(p, s, n);
+    return p + n;
+}
+#define PUT_LIT(p, lit) put_lit_n((p), (lit), sizeof(lit) - 1)
+
+static char *put_cstr(char *p, const char *s) { return put_lit_n(p, s, strlen(s)); }
+
+static char *put_piece(char *p, const struct piece *piece) {
+    memcpy(p, piece->s, sizeof piece->s);
+    return p + piece->len;
 }
 
-static const char *node_name(const char (*names)[32], int32_t count, int32_t node, char *tmp) {
+/* v in decimal: digits are made two at a time from the last, into a
+ * scratch whose tail has room for a fixed-size copy to p (the line has a
+ * slot of slack, line_bound). 32-bit arithmetic while v fits. */
+static char *put_u64(char *p, uint64_t v) {
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                "8081828384858687888990919293949596979899";
+    char scratch[20 + 24];
+    char *end = scratch + 20, *d = end;
+    while (v > UINT32_MAX) {
+        uint64_t q = v / 100;
+        d -= 2;
+        memcpy(d, pairs + 2 * (v - q * 100), 2);
+        v = q;
+    }
+    uint32_t w = (uint32_t)v;
+    while (w >= 100) {
+        uint32_t q = w / 100;
+        d -= 2;
+        memcpy(d, pairs + 2 * (w - q * 100), 2);
+        w = q;
+    }
+    if (w >= 10) {
+        d -= 2;
+        memcpy(d, pairs + 2 * w, 2);
+    } else {
+        *--d = (char)('0' + w);
+    }
+    memcpy(p, d, 24); /* d + 24 <= scratch + 44 */
+    return p + (end - d);
+}
+
+static char *put_i64(char *p, int64_t v) {
+    if (v >= 0) return put_u64(p, (uint64_t)v);
+    *p++ = '-';
+    return put_u64(p, (uint64_t)0 - (uint64_t)v); /* INT64_MIN too */
+}
+
+static bool plain_json_byte(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+
+/* A JSON string, byte for byte as dslab_json_escape (json_write.h) writes
+ * it: printable ASCII is copied, the rest goes through the one escaper.
+ * Room: 6 bytes per input byte and the quotes. */
+static char *put_json_string(char *p, const char *s) {
+    *p++ = '"';
+    const unsigned char *u = (const unsigned char *)s;
+    for (;;) {
+        while (plain_json_byte(*u)) *p++ = (char)*u++;
+        if (!*u) break;
+        const unsigned char *rest = u; /* up to the next printable ASCII byte */
+        while (*u && !plain_json_byte(*u)) u++;
+        /* a UTF-8 sequence has no ASCII bytes in it, so this splits none */
+        size_t len = (size_t)(u - rest);
+        size_t n = dslab_json_escape((const char *)rest, len, p, 6 * len + 3);
+        memmove(p, p + 1, n - 2); /* drop the escaper's own quotes */
+        p += n - 2;
+    }
+    *p++ = '"';
+    return p;
+}
+
+/* ,"key":"escaped" */
+static char *put_string(char *p, const char *key, const char *s) {
+    p = PUT_LIT(p, ",\"");
+    p = put_cstr(p, key);
+    p = PUT_LIT(p, "\":");
+    return put_json_string(p, s);
+}
+
+/* ,"key":integer */
+static char *put_field_i64(char *p, const char *key, int64_t v) {
+    p = PUT_LIT(p, ",\"");
+    p = put_cstr(p, key);
+    p = PUT_LIT(p, "\":");
+    return put_i64(p, v);
+}
+
+static const char *node_name(const char (*names)[32], int32_t count, int32_t node, char tmp[24]) {
     if (node >= 0 && node < count) return names[node];
-    snprintf(tmp, 16, "#%d", (int)node);
+    tmp[0] = '#';
+    *put_i64(tmp + 1, node) = 0;
     return tmp;
+}
+
+/* A node's name as a JSON string: from `named` (the writer's names,
+ * escaped once; len 0 = too long for a slot) or escaped now. */
+static char *put_node(char *p, const char (*node_names)[32], int32_t nodes_count, const struct piece *named,
+                      int32_t node) {
+    if (named && node < nodes_count && named[node].len) return put_piece(p, &named[node]);
+    char tmp[24];
+    return put_json_string(p, node_name(node_names, nodes_count, node, tmp));
+}
+
+/* Each node's name escaped and quoted, in a slot when it fits (owned by
+ * the caller: free()); NULL when out of memory. */
+static struct piece *escape_names(const char (*node_names)[32], int32_t nodes_count) {
+    struct piece *named = calloc(nodes_count > 0 ? (size_t)nodes_count : 1, sizeof *named);
+    for (int32_t i = 0; named && i < nodes_count; i++) {
+        char quoted[6 * 32 + 3];
+        size_t n = dslab_json_escape(node_names[i], strnlen(node_names[i], 32), quoted, sizeof quoted);
+        if (n < sizeof named[i].s) {
+            memcpy(named[i].s, quoted, n);
+            named[i].len = (unsigned char)n;
+        }
+    }
+    return named;
+}
+
+/* Writes ev's line (its NUL included) at p, which has line_bound(ev)
+ * bytes; returns the line's length. */
+static size_t format_line(const struct dslab_trace_event *ev, const char (*node_names)[32],
+                          int32_t nodes_count, const struct piece *named, char *const line) {
+    char *p = PUT_LIT(line, "{\"id\":");
+    p = put_u64(p, ev->id);
+    p = PUT_LIT(p, ",\"t_ns\":");
+    p = put_i64(p, ev->t_ns);
+    const struct kind_row *row = (unsigned)ev->kind < DSLAB_TRACE_KIND_COUNT ? &kinds[ev->kind] : NULL;
+    if (row) {
+        p = put_piece(p, &row->kind_field);
+    } else {
+        p = PUT_LIT(p, ",\"kind\":\"?\"");
+    }
+    if (ev->node >= 0) {
+        p = PUT_LIT(p, ",\"node\":");
+        p = put_node(p, node_names, nodes_count, named, ev->node);
+    }
+    if (ev->peer >= 0 && ev->kind != DSLAB_TRACE_CLIENT) {
+        p = PUT_LIT(p, ",\"peer\":");
+        p = put_node(p, node_names, nodes_count, named, ev->peer);
+    }
+    if (ev->msg_id) {
+        p = PUT_LIT(p, ",\"msg\":");
+        p = put_u64(p, ev->msg_id);
+    }
+    if (row && row->a_key.len) p = put_i64(put_piece(p, &row->a_key), ev->a);
+    if (row && row->b_key.len) p = put_i64(put_piece(p, &row->b_key), ev->b);
+    if (ev->tag) {
+        const char *key = ev->kind == DSLAB_TRACE_ASSUMPTION ? "assumption"
+                          : ev->kind == DSLAB_TRACE_DROP     ? "reason"
+                                                             : "tag";
+        p = put_string(p, key, ev->tag);
+    }
+    if (ev->op) {
+        const struct dslab_history_op *op = ev->op;
+        p = put_field_i64(p, "client", op->client);
+        p = PUT_LIT(p, ",\"op\":");
+        p = put_u64(p, op->op_id);
+        p = PUT_LIT(p, ",\"type\":\"");
+        p = put_cstr(p, dslab_op_type_name(op->type));
+        p = PUT_LIT(p, "\",\"f\":\"");
+        p = put_cstr(p, dslab_op_fn_name(op->fn));
+        *p++ = '"';
+        p = put_field_i64(p, "key", op->key);
+        if (op->value != DSLAB_HISTORY_NIL) p = put_field_i64(p, "value", op->value);
+        else p = PUT_LIT(p, ",\"value\":null");
+        if (op->fn == DSLAB_OP_CAS) {
+            if (op->expected != DSLAB_HISTORY_NIL) p = put_field_i64(p, "expected", op->expected);
+            else p = PUT_LIT(p, ",\"expected\":null");
+        }
+    }
+    if (ev->text && ev->text[0]) p = put_string(p, "text", ev->text);
+    p = PUT_LIT(p, "}\n");
+    *p = 0;
+    DSLAB_ASSERT((size_t)(p - line) < line_bound(ev));
+    return (size_t)(p - line);
 }
 
 int dslab_trace_event_to_jsonl(const struct dslab_trace_event *ev, const char (*node_names)[32],
                          int32_t nodes_count, char *buf, int buf_size) {
-    struct out o = {buf, buf_size, 0};
-    char tmp[16];
-    put(&o, "{\"id\":%" PRIu64 ",\"t_ns\":%" PRId64 ",\"kind\":\"%s\"", ev->id, ev->t_ns,
-        dslab_trace_kind_name(ev->kind));
-    if (ev->node >= 0) put_string(&o, "node", node_name(node_names, nodes_count, ev->node, tmp));
-    if (ev->peer >= 0 && ev->kind != DSLAB_TRACE_CLIENT) {
-        put_string(&o, "peer", node_name(node_names, nodes_count, ev->peer, tmp));
+    size_t bound = line_bound(ev);
+    if (buf_size > 0 && (size_t)buf_size >= bound) return (int)format_line(ev, node_names, nodes_count, NULL, buf);
+    char small[2048];
+    char *line = bound <= sizeof small ? small : malloc(bound);
+    if (!line) return buf_size > 0 ? (buf[0] = 0, INT32_MAX) : INT32_MAX; /* out of memory: nothing written */
+    size_t n = format_line(ev, node_names, nodes_count, NULL, line);
+    if (buf_size > 0) {
+        size_t fit = n < (size_t)buf_size ? n : (size_t)buf_size - 1;
+        memcpy(buf, line, fit);
+        buf[fit] = 0;
     }
-    if (ev->msg_id) put(&o, ",\"msg\":%" PRIu64, ev->msg_id);
-    if ((unsigned)ev->kind < DSLAB_TRACE_KIND_COUNT) {
-        if (a_names[ev->kind]) put(&o, ",\"%s\":%" PRId64, a_names[ev->kind], ev->a);
-        if (b_names[ev->kind]) put(&o, ",\"%s\":%" PRId64, b_names[ev->kind], ev->b);
-    }
-    if (ev->tag) put_string(&o, ev->kind == DSLAB_TRACE_ASSUMPTION ? "assumption" : ev->kind == DSLAB_TRACE_DROP ? "reason" : "tag", ev->tag);
-    if (ev->op) {
-        const struct dslab_history_op *op = ev->op;
-        put(&o, ",\"client\":%d,\"op\":%" PRIu64 ",\"type\":\"%s\",\"f\":\"%s\",\"key\":%" PRId64,
-            (int)op->client, op->op_id, dslab_op_type_name(op->type), dslab_op_fn_name(op->fn), op->key);
-        if (op->value != DSLAB_HISTORY_NIL) put(&o, ",\"value\":%" PRId64, op->value);
-        else put(&o, ",\"value\":null");
-        if (op->fn == DSLAB_OP_CAS) {
-            if (op->expected != DSLAB_HISTORY_NIL) put(&o, ",\"expected\":%" PRId64, op->expected);
-            else put(&o, ",\"expected\":null");
-        }
-    }
-    if (ev->text && ev->text[0]) put_string(&o, "text", ev->text);
-    put(&o, "}\n");
-    return o.len;
+    if (line != small) free(line);
+    return (int)n;
 }
 
 void dslab_trace_writer_init(struct dslab_trace_writer *w, FILE *out, int format,
@@ -106,6 +282,10 @@ void dslab_trace_writer_init(struct dslab_trace_writer *w, FILE *out, int format
     w->node_names = node_names;
     w->nodes_count = nodes_count;
     w->first = 1;
+    if (format == DSLAB_TRACE_FORMAT_JSONL) {
+        w->buf = malloc(DSLAB_TRACE_WRITE_BUFFER_BYTES);
+        w->named = escape_names(node_names, nodes_count);
+    }
     if (format == DSLAB_TRACE_FORMAT_CHROME) fputs("{\"traceEvents\":[\n", out);
 }
 
@@ -143,8 +323,8 @@ static void chrome_event(struct dslab_trace_writer *w, const struct dslab_trace_
     const char *label = ev->text && ev->text[0] && ev->kind != DSLAB_TRACE_SEND ? ev->text
                         : dslab_trace_kind_name(ev->kind);
     char name[DSLAB_TEXT_MAX * 6 + 64];
-    struct out o = {name, (int)sizeof name, 0};
-    put_string(&o, "name", label);
+    memcpy(name, ",\"name\":", 8);
+    dslab_json_escape(label, strlen(label), name + 8, sizeof name - 8);
     fprintf(w->out, "%s{%s,\"cat\":\"%s\",\"ph\":\"i\",\"s\":\"%s\",\"pid\":1,\"tid\":%d,\"ts\":%s,"
             "\"args\":%s}", sep, name + 1, dslab_trace_kind_name(ev->kind), ev->node >= 0 ? "t" : "g",
             tid, ts, line);
@@ -155,6 +335,19 @@ void dslab_trace_writer_sink(void *user, const struct dslab_trace_event *ev) {
     struct dslab_trace_writer *w = user;
     if (w->format == DSLAB_TRACE_FORMAT_CHROME) {
         chrome_event(w, ev);
+    } else if (w->buf) {
+        size_t bound = line_bound(ev);
+        if (bound > DSLAB_TRACE_WRITE_BUFFER_BYTES - w->buf_len) { /* write what is buffered */
+            fwrite(w->buf, 1, w->buf_len, w->out);
+            w->buf_len = 0;
+        }
+        if (bound <= DSLAB_TRACE_WRITE_BUFFER_BYTES) {
+            w->buf_len += format_line(ev, w->node_names, w->nodes_count, w->named, w->buf + w->buf_len);
+        } else { /* a line longer than the buffer (texts are bounded: not in practice) */
+            char *line = malloc(bound);
+            if (line) fwrite(line, 1, format_line(ev, w->node_names, w->nodes_count, w->named, line), w->out);
+            free(line);
+        }
     } else {
         char line[2048];
         int n = dslab_trace_event_to_jsonl(ev, w->node_names, w->nodes_count, line, (int)sizeof line);
@@ -170,6 +363,14 @@ void dslab_trace_writer_sink(void *user, const struct dslab_trace_event *ev) {
 }
 
 void dslab_trace_writer_finish(struct dslab_trace_writer *w) {
+    free(w->named);
+    w->named = NULL;
+    if (w->buf) {
+        fwrite(w->buf, 1, w->buf_len, w->out);
+        free(w->buf);
+        w->buf = NULL;
+        w->buf_len = 0;
+    }
     if (w->format == DSLAB_TRACE_FORMAT_CHROME) fputs("\n],\"displayTimeUnit\":\"ms\"}\n", w->out);
 }
 

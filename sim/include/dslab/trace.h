@@ -82,7 +82,16 @@ struct dslab_trace_writer {
     int32_t nodes_count;
     uint64_t events_written;
     int first; /* chrome: no comma before the first event */
+    /* JSON Lines: lines are built here and written in one fwrite per
+     * DSLAB_TRACE_WRITE_BUFFER_BYTES (owned: malloc'd by init, flushed and
+     * freed by finish; NULL when malloc failed: then a write per line). */
+    char *buf;
+    size_t buf_len;
+    void *named; /* owned: each node's name as JSON, escaped once (trace_write.c) */
 };
+/* The JSON Lines writer's buffer; a line is at most about 16 KiB (a text
+ * of DSLAB_TEXT_MAX bytes escaped). */
+#define DSLAB_TRACE_WRITE_BUFFER_BYTES (64 * 1024)
 enum { DSLAB_TRACE_FORMAT_JSONL = 0, DSLAB_TRACE_FORMAT_CHROME = 1 };
 
 void dslab_trace_writer_init(struct dslab_trace_writer *w, FILE *out, int format,
@@ -90,6 +99,8 @@ void dslab_trace_writer_init(struct dslab_trace_writer *w, FILE *out, int format
 /* A dslab_trace_sink_fn; user is the struct dslab_trace_writer. */
 void dslab_trace_writer_sink(void *user, const struct dslab_trace_event *ev);
 /* Closes the JSON array of the chrome format. Does not close `out`. */
+/* Writes what is buffered and the format's closing bytes; frees the
+ * buffer. Every writer that was initialised must be finished. */
 void dslab_trace_writer_finish(struct dslab_trace_writer *w);
 
 /* FNV-1a over the JSON Lines form of each event: the determinism hash. */

@@ -1,0 +1,152 @@
+/* test_trace_format.c: the hand-rolled JSON Lines formatter
+ * (trace_write.c) against a plain snprintf + dslab_json_escape reference
+ * on the cases a formatter gets wrong: integer extremes and digit-count
+ * boundaries, names out of range, strings needing every kind of escape
+ * (quotes, control bytes, bad and good UTF-8, the longest text), buffers
+ * too small (snprintf semantics), and the buffered writer across its
+ * flushes giving exactly the concatenated lines. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "dslab/json_write.h"
+#include "dslab/limits.h"
+#include "dslab/trace.h"
+
+static const char names[3][32] = {"n1", "we\"ird\\name", "\xc3\xa9t\xc3\xa9"};
+
+static void ref_string(char *out, size_t size, size_t *len, const char *key, const char *s) {
+    *len += (size_t)snprintf(out + *len, size - *len, ",\"%s\":", key);
+    *len += dslab_json_escape(s, strlen(s), out + *len, size - *len);
+}
+
+static const char *ref_node(int32_t node, char *tmp) {
+    if (node >= 0 && node < 3) return names[node];
+    snprintf(tmp, 16, "#%d", (int)node);
+    return tmp;
+}
+
+/* The same line the slow, obvious way (fields as docs/TRACE_FORMAT.md lists
+ * them, for the kinds used here). */
+static size_t reference(const struct dslab_trace_event *ev, char *out, size_t size) {
+    size_t len = 0;
+    char tmp[16];
+    len += (size_t)snprintf(out, size, "{\"id\":%" PRIu64 ",\"t_ns\":%" PRId64 ",\"kind\":\"%s\"", ev->id, ev->t_ns,
+                            dslab_trace_kind_name(ev->kind));
+    if (ev->node >= 0) ref_string(out, size, &len, "node", ref_node(ev->node, tmp));
+    if (ev->peer >= 0 && ev->kind != DSLAB_TRACE_CLIENT) ref_string(out, size, &len, "peer", ref_node(ev->peer, tmp));
+    if (ev->msg_id) len += (size_t)snprintf(out + len, size - len, ",\"msg\":%" PRIu64, ev->msg_id);
+    if (ev->kind == DSLAB_TRACE_SEND) {
+        len += (size_t)snprintf(out + len, size - len, ",\"deliver_at_ns\":%" PRId64 ",\"bytes\":%" PRId64, ev->a, ev->b);
+    } else if (ev->kind == DSLAB_TRACE_CLOCK_JUMP) {
+        len += (size_t)snprintf(out + len, size - len, ",\"jump_ns\":%" PRId64 ",\"wall_ns\":%" PRId64, ev->a, ev->b);
+    }
+    if (ev->tag) ref_string(out, size, &len, "tag", ev->tag);
+    if (ev->text && ev->text[0]) ref_string(out, size, &len, "text", ev->text);
+    len += (size_t)snprintf(out + len, size - len, "}\n");
+    return len;
+}
+
+static void expect_same(const struct dslab_trace_event *ev) {
+    static char want[16 * 1024 * 8], got[16 * 1024 * 8];
+    size_t n = reference(ev, want, sizeof want);
+    int m = dslab_trace_event_to_jsonl(ev, names, 3, got, (int)sizeof got);
+    assert_int_equal(m, (int)n);
+    assert_memory_equal(got, want, n);
+    assert_int_equal(got[n], 0);
+    /* too small a buffer: the same length back, a NUL-terminated prefix */
+    for (int size = 0; size < (int)n + 2; size += size < 40 ? 1 : 37) {
+        char small[16 * 1024 * 8];
+        memset(small, 'x', sizeof small);
+        int k = dslab_trace_event_to_jsonl(ev, names, 3, size ? small : NULL, size);
+        assert_int_equal(k, (int)n);
+        if (size > 0) {
+            size_t fit = n < (size_t)size ? n : (size_t)size - 1;
+            assert_memory_equal(small, want, fit);
+            assert_int_equal(small[fit], 0);
+            assert_int_equal(small[size], 'x'); /* nothing past the buffer */
+        }
+    }
+}
+
+static void test_integers_at_their_extremes_and_digit_boundaries(void **st) {
+    (void)st;
+    static const int64_t values[] = {0, 1, 9, 10, 99, 100, 999, 1000, 4294967295, 4294967296, 9999999999,
+                                     10000000000, INT64_MAX, INT64_MIN, -1, -10, -4294967296};
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        for (size_t j = 0; j < sizeof values / sizeof values[0]; j++) {
+            struct dslab_trace_event ev = {.id = (uint64_t)values[i], .t_ns = values[j], .kind = DSLAB_TRACE_SEND,
+                                           .node = 0, .peer = 2, .msg_id = UINT64_MAX - (uint64_t)j,
+                                           .a = values[j], .b = values[i], .text = "x"};
+            expect_same(&ev);
+        }
+    }
+    struct dslab_trace_event ev = {.id = UINT64_MAX, .t_ns = INT64_MIN, .kind = DSLAB_TRACE_CLOCK_JUMP,
+                                   .node = 1, .peer = -1, .a = INT64_MIN, .b = INT64_MAX};
+    expect_same(&ev);
+}
+
+static void test_names_out_of_range_and_strange(void **st) {
+    (void)st;
+    static const int32_t nodes[] = {0, 1, 2, 3, 1000000, INT32_MAX};
+    for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {
+        struct dslab_trace_event ev = {.id = 7, .t_ns = 5, .kind = DSLAB_TRACE_DELIVER, .node = nodes[i],
+                                       .peer = nodes[(i + 1) % 6], .msg_id = 3};
+        expect_same(&ev);
+    }
+}
+
+static void test_strings_needing_every_escape(void **st) {
+    (void)st;
+    static char longest[DSLAB_TEXT_MAX];
+    for (size_t i = 0; i < sizeof longest - 1; i++) longest[i] = (char)(i % 3 == 0 ? '"' : i % 3 == 1 ? 0x01 : 0xff);
+    static const char *const texts[] = {
+        "", "plain", "quote \" and backslash \\", "line\nbreak\ttab\rcr", "\x01\x1f\x7f",
+        "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "bad \xc3 \xff\xfe \xed\xa0\x80 \xf4\x90\x80\x80 \xe0\x80\xaf",
+        "\xc3\xa9\"\xc3", "ends in a lone lead byte \xe2\x82", longest,
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        struct dslab_trace_event ev = {.id = i, .t_ns = 1, .kind = DSLAB_TRACE_DELIVER, .node = 1, .peer = -1,
+                                       .tag = texts[(i + 3) % 10], .text = texts[i]};
+        expect_same(&ev);
+    }
+}
+
+/* Lines through the buffered writer, across many flushes of its buffer, are
+ * byte for byte the lines dslab_trace_event_to_jsonl gives. */
+static void test_buffered_writer_writes_every_line_once(void **st) {
+    (void)st;
+    char *got = NULL, *want = malloc(64u << 20);
+    size_t got_len = 0, want_len = 0;
+    FILE *f = open_memstream(&got, &got_len);
+    assert_non_null(f);
+    assert_non_null(want);
+    struct dslab_trace_writer w;
+    dslab_trace_writer_init(&w, f, DSLAB_TRACE_FORMAT_JSONL, names, 3);
+    static char text[DSLAB_TEXT_MAX];
+    for (int i = 0; i < 20000; i++) {
+        size_t tl = (size_t)(i * 7919 % (DSLAB_TEXT_MAX - 1));
+        for (size_t k = 0; k < tl; k++) text[k] = (char)('a' + (k + (size_t)i) % 26);
+        text[tl] = 0;
+        if (i % 13 == 0) text[0] = '"';
+        struct dslab_trace_event ev = {.id = (uint64_t)i, .t_ns = i * 1000, .kind = DSLAB_TRACE_SEND,
+                                       .node = i % 4, .peer = (i + 1) % 3, .msg_id = (uint64_t)i + 1,
+                                       .a = i, .b = (int64_t)tl, .text = text};
+        dslab_trace_writer_sink(&w, &ev);
+        want_len += (size_t)dslab_trace_event_to_jsonl(&ev, names, 3, want + want_len, (int)((64u << 20) - want_len));
+    }
+    dslab_trace_writer_finish(&w);
+    fclose(f);
+    assert_int_equal(got_len, want_len);
+    assert_memory_equal(got, want, want_len);
+    assert_true(want_len > 4 * DSLAB_TRACE_WRITE_BUFFER_BYTES); /* it flushed many times */
+    free(got);
+    free(want);
+}
+
+H_MAIN(cmocka_unit_test(test_integers_at_their_extremes_and_digit_boundaries),
+       cmocka_unit_test(test_names_out_of_range_and_strange),
+       cmocka_unit_test(test_strings_needing_every_escape),
+       cmocka_unit_test(test_buffered_writer_writes_every_line_once))
