@@ -201,7 +201,7 @@ static int run_with_repro(struct run_opts *o, struct dslab_scenario *sc, uint64_
     double wall_s = dslab_host_clock_s() - start_s;
     if (code != 0) fprintf(stderr, "%s\n", run.stopped);
     if (trace_file) {
-        dslab_trace_writer_finish(&writer);
+        dslab_outfile_note_error(&trace_out, dslab_trace_writer_finish(&writer));
         if (cli_atomic_commit(&trace_out) != 0) code = EXIT_BAD_INPUT;
     }
     if (code == 0) code = dslab_run_report_exit_code(run.sim);

@@ -174,11 +174,16 @@ static int flush_error(FILE *f) {
     return 0;
 }
 
+void dslab_outfile_note_error(struct dslab_outfile *o, int err) {
+    if (!o->write_errno) o->write_errno = err;
+}
+
 int dslab_outfile_commit(struct dslab_outfile *o, struct dslab_diag *diag) {
     if (!o->f) return dslab_diag_set(diag, o->path, 0, 0, "internal error: the file is not open");
     FILE *f = o->f;
     o->f = NULL;
     int err = flush_error(f);
+    if (o->write_errno) err = o->write_errno; /* the cause, not stdio's later EIO */
     if (o->kind == DSLAB_OUTFILE_STDOUT) {
         if (err) return dslab_diag_set(diag, "", 0, 0, "cannot write to standard output: %s", strerror(err));
         return 0;

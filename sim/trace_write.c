@@ -4,6 +4,7 @@
  * same bytes. The determinism hash is FNV-1a over exactly those bytes.
  * The Chrome/Perfetto form maps nodes to threads, messages to flow arrows
  * and everything else to instant events. */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -274,6 +275,16 @@ int dslab_trace_event_to_jsonl(const struct dslab_trace_event *ev, const char (*
     return (int)n;
 }
 
+/* Writes the buffered lines; keeps the first error's errno (stdio keeps
+ * only that one happened). */
+static void write_buffered(struct dslab_trace_writer *w) {
+    errno = 0;
+    if (w->buf_len > 0 && fwrite(w->buf, 1, w->buf_len, w->out) != w->buf_len && !w->write_errno) {
+        w->write_errno = errno ? errno : EIO;
+    }
+    w->buf_len = 0;
+}
+
 void dslab_trace_writer_init(struct dslab_trace_writer *w, FILE *out, int format,
                        const char (*node_names)[32], int32_t nodes_count) {
     memset(w, 0, sizeof *w);
@@ -338,14 +349,16 @@ void dslab_trace_writer_sink(void *user, const struct dslab_trace_event *ev) {
     } else if (w->buf) {
         size_t bound = line_bound(ev);
         if (bound > DSLAB_TRACE_WRITE_BUFFER_BYTES - w->buf_len) { /* write what is buffered */
-            fwrite(w->buf, 1, w->buf_len, w->out);
-            w->buf_len = 0;
+            write_buffered(w);
         }
         if (bound <= DSLAB_TRACE_WRITE_BUFFER_BYTES) {
             w->buf_len += format_line(ev, w->node_names, w->nodes_count, w->named, w->buf + w->buf_len);
         } else { /* a line longer than the buffer (texts are bounded: not in practice) */
             char *line = malloc(bound);
-            if (line) fwrite(line, 1, format_line(ev, w->node_names, w->nodes_count, w->named, line), w->out);
+            if (line) {
+                size_t n = format_line(ev, w->node_names, w->nodes_count, w->named, line);
+                if (fwrite(line, 1, n, w->out) != n && !w->write_errno) w->write_errno = errno ? errno : EIO;
+            }
             free(line);
         }
     } else {
@@ -362,16 +375,17 @@ void dslab_trace_writer_sink(void *user, const struct dslab_trace_event *ev) {
     w->events_written++;
 }
 
-void dslab_trace_writer_finish(struct dslab_trace_writer *w) {
+int dslab_trace_writer_finish(struct dslab_trace_writer *w) {
     free(w->named);
     w->named = NULL;
     if (w->buf) {
-        fwrite(w->buf, 1, w->buf_len, w->out);
+        write_buffered(w);
         free(w->buf);
         w->buf = NULL;
         w->buf_len = 0;
     }
     if (w->format == DSLAB_TRACE_FORMAT_CHROME) fputs("\n],\"displayTimeUnit\":\"ms\"}\n", w->out);
+    return w->write_errno;
 }
 
 void dslab_trace_hasher_init(struct dslab_trace_hasher *h, const char (*node_names)[32], int32_t nodes_count) {

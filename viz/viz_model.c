@@ -276,7 +276,7 @@ int viz_model_write_trace(struct viz_model *m, const char *path, struct dslab_di
     dslab_sim_add_sink(sim, dslab_trace_hasher_sink, &hasher);
     dslab_sim_run(sim, m->scenario->duration_ns, 0);
     dslab_sim_finish(sim);
-    dslab_trace_writer_finish(&w);
+    dslab_outfile_note_error(&out, dslab_trace_writer_finish(&w));
     dslab_sim_destroy(sim);
     if (dslab_outfile_commit(&out, diag) < 0) return -1;
     /* The run on screen was recorded in chunks with interventions re-run:

@@ -53,6 +53,7 @@ struct dslab_outfile {
     char path[DSLAB_OUTFILE_PATH_MAX];   /* as given, for messages */
     char target[DSLAB_OUTFILE_PATH_MAX]; /* the file replaced (a link's target) */
     char tmp[DSLAB_OUTFILE_PATH_MAX];    /* the temporary (DSLAB_OUTFILE_ATOMIC) */
+    int write_errno; /* the first write error a writer saw (dslab_outfile_note_error); 0 = none */
 };
 
 /* Opens `path` for writing ("-" = standard output). Returns 0, or -1 with
@@ -62,6 +63,10 @@ int dslab_outfile_open(struct dslab_outfile *o, const char *path, struct dslab_d
  * with diag set; on failure a regular target keeps its old content and the
  * temporary is removed. */
 int dslab_outfile_commit(struct dslab_outfile *o, struct dslab_diag *diag);
+/* Records a write error (errno) a writer saw on o->f, so that commit
+ * reports its cause: stdio keeps only "an error happened" once a large
+ * fwrite that bypassed its buffer failed. The first error is kept. */
+void dslab_outfile_note_error(struct dslab_outfile *o, int err);
 /* Closes without replacing the target; removes the temporary. */
 void dslab_outfile_abort(struct dslab_outfile *o);
 

@@ -87,6 +87,7 @@ struct dslab_trace_writer {
      * freed by finish; NULL when malloc failed: then a write per line). */
     char *buf;
     size_t buf_len;
+    int write_errno; /* the first failed write's errno, 0 = none */
     void *named; /* owned: each node's name as JSON, escaped once (trace_write.c) */
 };
 /* The JSON Lines writer's buffer; a line is at most about 16 KiB (a text
@@ -100,8 +101,10 @@ void dslab_trace_writer_init(struct dslab_trace_writer *w, FILE *out, int format
 void dslab_trace_writer_sink(void *user, const struct dslab_trace_event *ev);
 /* Closes the JSON array of the chrome format. Does not close `out`. */
 /* Writes what is buffered and the format's closing bytes; frees the
- * buffer. Every writer that was initialised must be finished. */
-void dslab_trace_writer_finish(struct dslab_trace_writer *w);
+ * buffer. Every writer that was initialised must be finished. Returns the
+ * errno of the first write that failed (0: none seen; stdio's own error
+ * flag and the final flush are the file's owner's to check). */
+int dslab_trace_writer_finish(struct dslab_trace_writer *w);
 
 /* FNV-1a over the JSON Lines form of each event: the determinism hash. */
 struct dslab_trace_hasher {
