@@ -17,7 +17,7 @@
 static const char *const ACTIONS[] = {"done",        "send",      "set_timer", "cancel_timer",
                                       "store_put",   "store_get", "store_sync", "annotate",
                                       "describe",    "report_role", "report_term",
-                                      "report_final_state", "report_final_value"};
+                                      "report_final_state", "report_final_value", "use_ring"};
 #define ACTIONS_COUNT ((int)(sizeof ACTIONS / sizeof ACTIONS[0]))
 
 static int fail(char *err, size_t err_size, const char *fmt, ...)
@@ -185,7 +185,7 @@ static int check_tag(const char *action, const char *field, const char *tag, cha
         }
     }
     static const char *const reserved[] = {PROCESS_RESERVED_TAGS};
-    static const char *const instead[] = {"report_role", "report_final_state", "report_final_value"};
+    static const char *const instead[] = {"report_role", "report_final_state", "report_final_value", "use_ring"};
     for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++) {
         if (strcmp(tag, reserved[i]) == 0) {
             return fail(err, err_size, "%s: %s '%s' is reserved: use the action %s (checkers and "
@@ -319,16 +319,17 @@ static int parse_action(json_t *obj, const char *action, struct pline *p, char *
         p->kind = PLINE_DESCRIBE;
         return get_string(obj, action, "text", PROCESS_DESCRIBE_MAX, false, &p->text, err, err_size);
     }
-    if (strcmp(action, "done") == 0 || strcmp(action, "store_sync") == 0) {
+    if (strcmp(action, "done") == 0 || strcmp(action, "store_sync") == 0 ||
+        strcmp(action, "use_ring") == 0) {
         if (check_fields(obj, action, none, err, err_size) < 0) return -1;
-        p->kind = action[0] == 'd' ? PLINE_DONE : PLINE_STORE_SYNC;
+        p->kind = action[0] == 'd' ? PLINE_DONE : action[0] == 's' ? PLINE_STORE_SYNC : PLINE_USE_RING;
         return 0;
     }
     const char *near = dslab_suggest_nearest(action, ACTIONS, ACTIONS_COUNT);
     if (near) return fail(err, err_size, "unknown action '%.40s' (did you mean '%s'?)", action, near);
     return fail(err, err_size, "unknown action '%.40s' (expected done, send, set_timer, "
                 "cancel_timer, store_put, store_get, store_sync, annotate, describe, report_role, "
-                "report_term, report_final_state or report_final_value)", action);
+                "report_term, report_final_state, report_final_value or use_ring)", action);
 }
 
 int pline_parse(const char *line, size_t len, struct pline *out, char *err, size_t err_size) {

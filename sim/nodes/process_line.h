@@ -40,6 +40,7 @@ enum pline_kind {
     PLINE_REPORT_TERM,        /* dslab_ctx_report_term */
     PLINE_REPORT_FINAL_STATE, /* dslab_ctx_report_final_state */
     PLINE_REPORT_FINAL_VALUE, /* dslab_ctx_report_final_value */
+    PLINE_USE_RING,           /* switch to the ring transport after this event */
 };
 
 /* One parsed line. Strings point into storage owned by the struct (or
