@@ -336,13 +336,22 @@ int pline_parse(const char *line, size_t len, struct pline *out, char *err, size
     memset(out, 0, sizeof *out);
     out->in_reply_to = -1;
     out->number = -1;
-    if (len > PROCESS_LINE_BYTES_MAX) {
-        return fail(err, err_size, "line of %zu bytes, more than %d", len, PROCESS_LINE_BYTES_MAX);
-    }
-    /* The fast path for the commonest line. */
+    /* The fast paths for the commonest lines: done, and a compact message
+     * (process_line_fast.c: only what the Jansson path parses the same). */
     if (len == 17 && memcmp(line, "{\"action\":\"done\"}", 17) == 0) {
         out->kind = PLINE_DONE;
         return 0;
+    }
+    if (len <= PROCESS_LINE_BYTES_MAX && pline_parse_fast(line, len, out)) return 0;
+    return pline_parse_json(line, len, out, err, err_size);
+}
+
+int pline_parse_json(const char *line, size_t len, struct pline *out, char *err, size_t err_size) {
+    memset(out, 0, sizeof *out);
+    out->in_reply_to = -1;
+    out->number = -1;
+    if (len > PROCESS_LINE_BYTES_MAX) {
+        return fail(err, err_size, "line of %zu bytes, more than %d", len, PROCESS_LINE_BYTES_MAX);
     }
     json_error_t je;
     json_t *root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);

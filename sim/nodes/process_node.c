@@ -819,8 +819,20 @@ static void pn_describe(const void *state, char *buf, size_t buf_size) {
     snprintf(buf, buf_size, "%s", st->describe[0] ? st->describe : "process");
 }
 
-/* "type" of the body, for trace labels. */
+/* "type" of the body, for trace labels. A body is always compact JSON
+ * (process_line.c writes it), so one that starts {"type":" followed by a
+ * string without escapes has that type verbatim; others are parsed. */
 static void pn_label(const void *msg, size_t len, char *buf, size_t buf_size) {
+    static const char head[] = "{\"type\":\"";
+    const size_t hn = sizeof head - 1;
+    const char *m = msg;
+    if (len > hn && memcmp(m, head, hn) == 0) {
+        const char *q = memchr(m + hn, '"', len - hn);
+        if (q && !memchr(m + hn, '\\', (size_t)(q - m) - hn)) {
+            snprintf(buf, buf_size, "%.*s", (int)(q - m - hn), m + hn);
+            return;
+        }
+    }
     json_t *body = json_loadb(msg, len, 0, NULL);
     const char *type = json_string_value(json_object_get(body, "type"));
     snprintf(buf, buf_size, "%s", type ? type : "?");
