@@ -185,7 +185,7 @@ static int check_tag(const char *action, const char *field, const char *tag, cha
         }
     }
     static const char *const reserved[] = {PROCESS_RESERVED_TAGS};
-    static const char *const instead[] = {"report_role", "report_final_state", "report_final_value", "use_ring"};
+    static const char *const instead[] = {"report_role", "report_final_state", "report_final_value"};
     for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++) {
         if (strcmp(tag, reserved[i]) == 0) {
             return fail(err, err_size, "%s: %s '%s' is reserved: use the action %s (checkers and "
