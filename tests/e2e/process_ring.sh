@@ -49,21 +49,13 @@ grep -q '"kind":"restart","node":"n2"' "$tmp/ring.jsonl" && ok "crash, restart: 
 scn=tests/e2e/process/ring_node.yaml
 E="$scn: error: the run stopped at t=0.003890s: node n1 ($tmp/ring_node): "
 AFTER="after message from n2 type=ping"
-expect() { # MODE LAST-STDERR-LINE
-    local mode=$1 want=$2 status got
-    timeout 60 "$dslab" run "$scn" --set "protocol.process=$tmp/ring_node" --set "protocol.mode=$mode" >"$tmp/out" 2>"$tmp/err"
-    status=$?
-    got=$(tail -n 1 "$tmp/err")
-    # shellcheck disable=SC2053 # $want may hold a * for Jansson's wording
-    if [ "$status" != 2 ] || [[ "$got" != $want ]]; then
-        bad "ring mode $mode: exit $status (want 2)"
-        echo "  want: $want"
-        echo "  got:  $got"
-    elif pgrep -f "$tmp/ring_node" >/dev/null; then
-        bad "ring mode $mode: a node process is still running"
-    else
-        ok "ring mode $mode"
-    fi
+# expect MODE WANT: exit 2 with the error line WANT (a glob), no process left.
+expect() {
+    run_first_err timeout 60 "$dslab" run "$scn" --set "protocol.process=$tmp/ring_node" --set "protocol.mode=$1"
+    # shellcheck disable=SC2053 # $2 may hold a * for Jansson's wording
+    [[ "$got" == $2 ]] && got=$2
+    expect_exit_line "ring mode $1" 2 "$2" "$status" "$got"
+    pgrep -f "$tmp/ring_node" >/dev/null && bad "ring mode $1: a node process is still running"
 }
 expect exit "${E}the process exited with status 3 $AFTER"
 expect torn "${E}the process was killed by signal 9 (Killed) $AFTER"
@@ -75,7 +67,7 @@ expect exit_in_get "${E}could not answer store_get: the process is gone $AFTER"
 
 "$dslab" run "$scn" --set "protocol.process=$tmp/ring_node" --set protocol.mode=big --trace "$tmp/big.jsonl" >/dev/null 2>"$tmp/err"
 status=$?
-n=$(grep -c '"tag":"big","text":"1048605 bytes"' "$tmp/big.jsonl")
+n=$(grep -c '"tag":"big","text":"1048605 bytes on the ring"' "$tmp/big.jsonl")
 [ "$status" = 0 ] && [ "$n" = 2 ] && grep -q '"value":1048560,"tag":"big"' "$tmp/big.jsonl" &&
     ok "1 MiB values through the 256 KiB ring, both ways" || { bad "big: exit $status, $n notes"; cat "$tmp/err"; }
 

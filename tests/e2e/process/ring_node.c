@@ -10,6 +10,7 @@
  *   late_ring    asks for the ring again, outside init
  *   big          store_put of a 1 MiB value, store_get of it back (both far
  *                larger than the 256 KiB ring), checks it, annotates "big"
+ *                with the length and the transport it is on
  *   stall        store_get of that value, then never reads the answer
  *                (dslab's write to the full ring must time out)
  *   exit_in_get  store_get of that value, then exits with status 5 while
@@ -79,8 +80,8 @@ int main(void) {
                 size_t digits = 0;
                 const char *v = answer ? strstr(answer, "\"value\":\"") : NULL;
                 while (v && v[9 + digits] == '7') digits++;
-                dsl_printf(&io, "{\"action\":\"annotate\",\"tag\":\"big\",\"value\":%zu,\"text\":\"%zu bytes\"}\n",
-                           digits, len);
+                dsl_printf(&io, "{\"action\":\"annotate\",\"tag\":\"big\",\"value\":%zu,\"text\":\"%zu bytes on the %s\"}\n",
+                           digits, len, io.ring_on ? "ring" : "pipes");
             }
         }
         dsl_done(&io);
