@@ -8,8 +8,11 @@
 # per wall second, and per CPU second (dslab plus its node processes,
 # user + system): the second is what one otherwise idle core would do,
 # and is steady on a busy machine where the wall rate is not. The first
-# row, ipc_floor (bench_ipc_floor.c), is a bare ping-pong between two
-# processes with no work at all: the ceiling of any lockstep exchange here.
+# rows, ipc_floor_* (bench_ipc_floor.c), are a bare ping-pong between two
+# processes with no work at all, over a socket (stdin/stdout) and over the
+# shared-memory ring (Linux): the ceilings of a lockstep exchange here.
+# The C node runs on the ring (it asks for it) and, as c_pipes, on
+# stdin/stdout (`echo_node --pipes`); Python and JavaScript use pipes.
 set -euo pipefail
 build=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,14 +34,21 @@ run() { # NAME COMMAND SIMULATED_DURATION
     rm -f "$tmp" "$tmp.out"
 }
 if [ -x /usr/bin/time ]; then
-    # The ceiling: a bare line ping-pong between two processes, no work.
-    tmp=$(mktemp)
-    /usr/bin/time -f "%e %U %S" -o "$tmp" "${pin[@]}" "$build/bench/bench_ipc_floor" 100000 >/dev/null
-    read -r wall user sys <"$tmp"
-    rm -f "$tmp"
-    awk -v w="$wall" -v u="$user" -v s="$sys" 'BEGIN {
-        c = u + s; printf "ipc_floor\t%d\t%.2f\t%.2f\t%.0f\t%.0f\n", 100000, w, c, 100000 / w, (c > 0 ? 100000 / c : 0) }'
-    run c "$(cd "$build" && pwd)/bench/echo_node" 10s
+    # The ceilings: a bare line ping-pong between two processes, no work.
+    for mode in socket ring; do
+        tmp=$(mktemp)
+        if /usr/bin/time -f "%e %U %S" -o "$tmp" "${pin[@]}" "$build/bench/bench_ipc_floor" 200000 $mode >/dev/null 2>&1; then
+            read -r wall user sys <"$tmp"
+            awk -v m="$mode" -v w="$wall" -v u="$user" -v s="$sys" 'BEGIN {
+                c = u + s; printf "ipc_floor_%s\t%d\t%.2f\t%.2f\t%.0f\t%.0f\n", m, 200000, w, c, 200000 / w, (c > 0 ? 200000 / c : 0) }'
+        else
+            echo "ipc_floor_$mode: not available here"
+        fi
+        rm -f "$tmp"
+    done
+    echo_node="$(cd "$build" && pwd)/bench/echo_node"
+    run c "$echo_node" 10s
+    run c_pipes "$echo_node --pipes" 10s
     if command -v python3 >/dev/null; then
         run python "python3 $root/clients/python/examples/echo.py" 2s
     else

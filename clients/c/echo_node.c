@@ -1,6 +1,9 @@
-/* echo_node.c: a dslab process node in plain C (docs/PROCESS_NODES.md),
- * no library: it reads dslab's event lines on stdin and writes action
- * lines and {"action":"done"} on stdout, in lockstep.
+/* echo_node.c: a dslab process node in plain C (docs/PROCESS_NODES.md):
+ * it reads dslab's event lines and writes action lines and
+ * {"action":"done"}, in lockstep, through dslab_lines.h: on stdin/stdout,
+ * or, where dslab offers it (Linux), the shared-memory ring it asks for at
+ * init. `echo_node --pipes` never asks (the same run over stdin/stdout:
+ * tests/e2e/process_ring.sh compares the two traces).
  *
  * It does what clients/python/examples/echo.py does, minus durability:
  *   - Maelstrom echo: {"type":"echo","echo":N} -> {"type":"echo_ok","echo":N}
@@ -12,11 +15,14 @@
  * Fields are found by their text: dslab writes the event lines in a fixed
  * shape ({"src":...,"dest":...,"body":{"type":...), which is enough for a
  * benchmark node; a real node should use a JSON parser.
- * Build: cc -O2 -o echo_node echo_node.c */
+ * Build: cc -O2 -I DSLAB/sim/include -o echo_node echo_node.c */
+#define _GNU_SOURCE /* the ring's syscall(2) */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "dslab_lines.h"
 
 #define KEYS_MAX 1000000
 
@@ -25,6 +31,7 @@ static bool *present;
 static bool pingpong;
 static int width = 1;
 static char self[64];
+static struct dsl_io io;
 
 /* The string value of "field":"..." after `from`, copied into out. */
 static bool get_str(const char *from, const char *field, char *out, size_t size) {
@@ -66,8 +73,8 @@ static void on_init(const char *body) {
         int n = (int)(end - ids - 1);
         if (n != (int)strlen(self) || strncmp(ids + 1, self, (size_t)n) != 0) {
             for (int i = 0; i < width; i++) {
-                printf("{\"src\":\"%s\",\"dest\":\"%.*s\",\"body\":{\"type\":\"echo\",\"echo\":%d}}\n",
-                       self, n, ids + 1, i);
+                dsl_printf(&io, "{\"src\":\"%s\",\"dest\":\"%.*s\",\"body\":{\"type\":\"echo\",\"echo\":%d}}\n",
+                           self, n, ids + 1, i);
             }
         }
         ids = end + 1;
@@ -76,17 +83,17 @@ static void on_init(const char *body) {
 }
 
 static void reply(const char *src, long long msg_id, const char *rest) {
-    printf("{\"src\":\"%s\",\"dest\":\"%s\",\"body\":{%s,\"in_reply_to\":%lld}}\n", self, src, rest,
-           msg_id);
+    dsl_printf(&io, "{\"src\":\"%s\",\"dest\":\"%s\",\"body\":{%s,\"in_reply_to\":%lld}}\n", self, src,
+               rest, msg_id);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    bool pipes_only = argc > 1 && strcmp(argv[1], "--pipes") == 0;
     values = calloc(KEYS_MAX, sizeof *values);
     present = calloc(KEYS_MAX, sizeof *present);
-    if (!values || !present) return 1;
-    char *line = NULL;
-    size_t cap = 0;
-    while (getline(&line, &cap, stdin) > 0) {
+    if (!values || !present || dsl_open(&io) != 0) return 1;
+    const char *line;
+    while ((line = dsl_read_line(&io, NULL)) != NULL) {
         char src[64] = "", type[32] = "", rest[128];
         long long msg_id = 0, key = -1, n;
         get_str(line, "src", src, sizeof src);
@@ -96,12 +103,13 @@ int main(void) {
         bool has_key = get_int(body, "key", &key) && key >= 0 && key < KEYS_MAX;
         if (strcmp(type, "init") == 0 || strcmp(type, "restart") == 0) {
             on_init(body);
+            if (!pipes_only) dsl_ask_ring(&io);
         } else if (strcmp(type, "echo") == 0 && get_int(body, "echo", &n)) {
             snprintf(rest, sizeof rest, "\"type\":\"echo_ok\",\"echo\":%lld", n);
             reply(src, msg_id, rest);
         } else if (strcmp(type, "echo_ok") == 0 && pingpong && get_int(body, "echo", &n)) {
-            printf("{\"src\":\"%s\",\"dest\":\"%s\",\"body\":{\"type\":\"echo\",\"echo\":%lld}}\n",
-                   self, src, n + 1);
+            dsl_printf(&io, "{\"src\":\"%s\",\"dest\":\"%s\",\"body\":{\"type\":\"echo\",\"echo\":%lld}}\n",
+                       self, src, n + 1);
         } else if (strcmp(type, "read") == 0 && has_key) {
             if (present[key]) snprintf(rest, sizeof rest, "\"type\":\"read_ok\",\"value\":%lld", values[key]);
             else snprintf(rest, sizeof rest, "\"type\":\"error\",\"code\":20");
@@ -123,9 +131,7 @@ int main(void) {
                 reply(src, msg_id, "\"type\":\"cas_ok\"");
             }
         }
-        fputs("{\"action\":\"done\"}\n", stdout);
-        fflush(stdout);
+        dsl_done(&io);
     }
-    free(line);
     return 0;
 }

@@ -3,8 +3,8 @@
  * docs/ASSUMPTIONS.md ("Process nodes"). POSIX only. */
 #define _GNU_SOURCE /* pipe2, MSG_NOSIGNAL, PR_SET_PDEATHSIG where present */
 #include "dslab/host_clock.h"
+#include "dslab/process_ring.h"
 #include "nodes/process_io.h"
-
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,8 +20,11 @@
 #include <time.h>
 #include <unistd.h>
 #ifdef __linux__
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #endif
+
+extern char **environ;
 
 int64_t proc_now_ms(void) {
     return (int64_t)(dslab_host_clock_s() * 1000.0);
@@ -60,10 +63,73 @@ static int search_path(const char *name, char *out, size_t out_size) {
     return -1;
 }
 
+/* The ring offered to the child (dslab/process_ring.h): a memory file
+ * mapped here, its fd inherited by the child. Failing quietly is fine: the
+ * node is then simply not offered a ring and keeps the socket. */
+static void ring_create(struct proc *p) {
+#if defined(DSLAB_RING_AVAILABLE) && defined(MFD_CLOEXEC)
+    int fd = memfd_create("dslab-ring", MFD_CLOEXEC);
+    if (fd < 0) return;
+    void *m = MAP_FAILED;
+    if (ftruncate(fd, (off_t)DSLAB_RING_SHM_BYTES) == 0) {
+        m = mmap(NULL, DSLAB_RING_SHM_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    }
+    if (m == MAP_FAILED) {
+        close(fd);
+        return;
+    }
+    p->ring = m; /* the file is zero-filled: counters and flags start at 0 */
+    p->ring->magic = DSLAB_RING_MAGIC;
+    p->ring->version = DSLAB_RING_VERSION;
+    p->ring->ring_bytes = DSLAB_RING_BYTES;
+    p->ring_fd = fd;
+#else
+    (void)p;
+#endif
+}
+
+static void ring_destroy(struct proc *p) {
+#ifdef DSLAB_RING_AVAILABLE
+    if (!p->ring) return;
+    munmap(p->ring, DSLAB_RING_SHM_BYTES);
+    close(p->ring_fd);
+#endif
+    p->ring = NULL;
+    p->ring_fd = -1;
+    p->ring_on = 0;
+}
+
+int proc_use_ring(struct proc *p) {
+    if (!p->ring) return -1;
+    p->ring_on = 1;
+    return 0;
+}
+
+/* The child's environment: ours, with DSLAB_RING_FD=ring_fd when a ring
+ * is offered (and never an inherited one). Built before fork (malloc is
+ * not async-signal-safe); *envp_out owned by the caller, entries borrowed
+ * except the last one, kept in var (its storage). */
+static char **child_env(const struct proc *p, char *var, size_t var_size) {
+    size_t n = 0;
+    for (char **e = environ; e && *e; e++) n++;
+    char **envp = calloc(n + 2, sizeof *envp);
+    if (!envp) return NULL;
+    size_t k = 0;
+    const size_t plen = strlen(DSLAB_RING_ENV "=");
+    for (size_t i = 0; i < n; i++) {
+        if (strncmp(environ[i], DSLAB_RING_ENV "=", plen) != 0) envp[k++] = environ[i];
+    }
+    if (p->ring && snprintf(var, var_size, DSLAB_RING_ENV "=%d", p->ring_fd) < (int)var_size) {
+        envp[k++] = var;
+    }
+    envp[k] = NULL;
+    return envp;
+}
+
 /* Between fork and exec only async-signal-safe calls. Reports errno on
  * report_fd (close-on-exec: success closes it with nothing written). */
-static void child_exec(const char *path, char *const argv[], const char *cwd, int io_fd,
-                       int err_fd, int report_fd) {
+static void child_exec(const char *path, char *const argv[], char *const envp[], const char *cwd,
+                       int io_fd, int err_fd, int report_fd, int ring_fd) {
     setpgid(0, 0);
 #ifdef __linux__
     prctl(PR_SET_PDEATHSIG, SIGKILL); /* dslab killed: the node goes too */
@@ -72,8 +138,12 @@ static void child_exec(const char *path, char *const argv[], const char *cwd, in
     int e = 0;
     if (cwd && chdir(cwd) != 0) e = errno;
     if (!e && (dup2(io_fd, 0) < 0 || dup2(io_fd, 1) < 0 || dup2(err_fd, 2) < 0)) e = errno;
+    if (!e && ring_fd > 2) { /* the ring file stays open across exec */
+        int fl = fcntl(ring_fd, F_GETFD);
+        if (fl < 0 || fcntl(ring_fd, F_SETFD, fl & ~FD_CLOEXEC) < 0) e = errno;
+    }
     if (!e) {
-        execv(path, argv);
+        execve(path, argv, envp);
         e = errno;
     }
     ssize_t w = write(report_fd, &e, sizeof e);
@@ -84,7 +154,7 @@ static void child_exec(const char *path, char *const argv[], const char *cwd, in
 int proc_spawn(struct proc *p, char *const argv[], const char *cwd, const char *prefix,
                size_t line_max, char *err, size_t err_size) {
     memset(p, 0, sizeof *p);
-    p->io_fd = p->err_fd = -1;
+    p->io_fd = p->err_fd = p->ring_fd = -1;
     p->line_max = line_max;
     snprintf(p->prefix, sizeof p->prefix, "%s", prefix);
     char path[4096];
@@ -128,12 +198,21 @@ int proc_spawn(struct proc *p, char *const argv[], const char *cwd, const char *
 #ifdef F_SETPIPE_SZ
     fcntl(ep[0], F_SETPIPE_SZ, 1 << 20); /* room for chatty stderr between drains */
 #endif
+    ring_create(p);
+    char ring_var[48];
+    char **envp = child_env(p, ring_var, sizeof ring_var);
+    if (!envp) {
+        snprintf(err, err_size, "out of memory for the environment");
+        goto fail;
+    }
     pid_t pid = fork();
     if (pid < 0) {
+        free(envp);
         snprintf(err, err_size, "cannot fork: %s", strerror(errno));
         goto fail;
     }
-    if (pid == 0) child_exec(path, argv, cwd, sv[1], ep[1], rp[1]);
+    if (pid == 0) child_exec(path, argv, envp, cwd, sv[1], ep[1], rp[1], p->ring ? p->ring_fd : -1);
+    free(envp);
     close_fd(&sv[1]);
     close_fd(&ep[1]);
     close_fd(&rp[1]);
@@ -153,6 +232,7 @@ int proc_spawn(struct proc *p, char *const argv[], const char *cwd, const char *
     }
     return 0;
 fail:
+    ring_destroy(p);
     close_fd(&sv[0]);
     close_fd(&sv[1]);
     close_fd(&ep[0]);
@@ -219,12 +299,79 @@ static void maybe_drain(struct proc *p, bool now) {
     }
 }
 
+static void reap(struct proc *p, bool block) {
+    if (p->pid <= 0 || p->reaped) return;
+    pid_t r;
+    do r = waitpid(p->pid, &p->wait_status, block ? 0 : WNOHANG);
+    while (r < 0 && errno == EINTR);
+    if (r == p->pid || (r < 0 && errno == ECHILD)) p->reaped = 1;
+}
+
+/* A slice of PROC_SLICE_MS passed with nothing to read or no room to
+ * write: forward stderr, and stop at the deadline. On the ring, a child
+ * that has exited is the end of its output (the socket would say EOF). */
+static enum proc_result slice_passed(struct proc *p, int64_t deadline_ms, bool reading) {
+    maybe_drain(p, true);
+#ifdef DSLAB_RING_AVAILABLE
+    if (p->ring_on) {
+        reap(p, false);
+        struct dslab_ring *from = &p->ring->from_node;
+        /* A reader gets what it wrote before it exited first. */
+        if (p->reaped) {
+            bool unread = atomic_load(&from->head) != atomic_load(&from->tail);
+            return reading && unread ? PROC_OK : PROC_EOF;
+        }
+    }
+#endif
+    return proc_now_ms() > deadline_ms ? PROC_TIMEOUT : PROC_OK;
+}
+
+#ifdef DSLAB_RING_AVAILABLE
+static const struct timespec RING_SLICE = {0, PROC_SLICE_MS * 1000000L};
+
+static enum proc_result ring_write(struct proc *p, const char *buf, size_t len, int64_t deadline_ms,
+                                   char *err, size_t err_size) {
+    struct dslab_ring *r = &p->ring->to_node;
+    for (size_t off = 0; off < len;) {
+        size_t n = dslab_ring_push(p->ring, r, buf + off, len - off);
+        if (n > 0) {
+            off += n;
+            continue;
+        }
+        if (dslab_ring_wait_space(r, &RING_SLICE) == 0 || errno == EINTR) continue;
+        if (errno != ETIMEDOUT) {
+            snprintf(err, err_size, "ring write: %s", strerror(errno));
+            return PROC_IO_ERROR;
+        }
+        enum proc_result res = slice_passed(p, deadline_ms, false);
+        if (res != PROC_OK) return res;
+    }
+    return PROC_OK;
+}
+
+/* Like read(2) on the socket: > 0 bytes, or -1 with errno (EAGAIN: a
+ * slice passed). Never 0: the end is found by slice_passed. */
+static ssize_t ring_read(struct proc *p, char *dst, size_t cap) {
+    struct dslab_ring *r = &p->ring->from_node;
+    for (;;) {
+        size_t n = dslab_ring_pop(p->ring, r, dst, cap);
+        if (n > 0) return (ssize_t)n;
+        if (dslab_ring_wait_data(r, &RING_SLICE) == 0) continue;
+        if (errno == ETIMEDOUT) errno = EAGAIN;
+        return -1;
+    }
+}
+#endif
+
 enum proc_result proc_write(struct proc *p, const char *buf, size_t len, int64_t deadline_ms,
                             char *err, size_t err_size) {
 #ifdef MSG_NOSIGNAL
     const int flags = MSG_NOSIGNAL;
 #else
     const int flags = 0; /* SO_NOSIGPIPE is set on the socket instead */
+#endif
+#ifdef DSLAB_RING_AVAILABLE
+    if (p->ring_on) return ring_write(p, buf, len, deadline_ms, err, err_size);
 #endif
     size_t off = 0;
     while (off < len) {
@@ -235,8 +382,8 @@ enum proc_result proc_write(struct proc *p, const char *buf, size_t len, int64_t
         }
         if (w < 0 && errno == EINTR) continue;
         if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) { /* a slice passed */
-            maybe_drain(p, true);
-            if (proc_now_ms() > deadline_ms) return PROC_TIMEOUT;
+            enum proc_result res = slice_passed(p, deadline_ms, false);
+            if (res != PROC_OK) return res;
             continue;
         }
         if (w < 0 && (errno == EPIPE || errno == ECONNRESET)) return PROC_EOF;
@@ -287,7 +434,13 @@ enum proc_result proc_read_line(struct proc *p, const char **line, size_t *len,
             }
         }
         maybe_drain(p, false);
-        ssize_t r = read(p->io_fd, p->buf + p->buf_len, p->buf_cap - p->buf_len);
+        char *dst = p->buf + p->buf_len;
+        size_t room = p->buf_cap - p->buf_len;
+#ifdef DSLAB_RING_AVAILABLE
+        ssize_t r = p->ring_on ? ring_read(p, dst, room) : read(p->io_fd, dst, room);
+#else
+        ssize_t r = read(p->io_fd, dst, room);
+#endif
         if (r > 0) {
             p->buf_len += (size_t)r;
             continue;
@@ -295,22 +448,14 @@ enum proc_result proc_read_line(struct proc *p, const char **line, size_t *len,
         if (r == 0) return PROC_EOF;
         if (errno == EINTR) continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK) { /* a slice passed */
-            maybe_drain(p, true);
-            if (proc_now_ms() > deadline_ms) return PROC_TIMEOUT;
+            enum proc_result res = slice_passed(p, deadline_ms, true);
+            if (res != PROC_OK) return res;
             continue;
         }
         if (errno == ECONNRESET) return PROC_EOF;
         snprintf(err, err_size, "read: %s", strerror(errno));
         return PROC_IO_ERROR;
     }
-}
-
-static void reap(struct proc *p, bool block) {
-    if (p->pid <= 0 || p->reaped) return;
-    pid_t r;
-    do r = waitpid(p->pid, &p->wait_status, block ? 0 : WNOHANG);
-    while (r < 0 && errno == EINTR);
-    if (r == p->pid || (r < 0 && errno == ECHILD)) p->reaped = 1;
 }
 
 void proc_describe_exit(struct proc *p, char *buf, size_t buf_size) {
@@ -345,6 +490,7 @@ void proc_kill(struct proc *p) {
     flush_errline(p);
     close_fd(&p->io_fd);
     close_fd(&p->err_fd);
+    ring_destroy(p);
     free(p->buf);
     p->buf = NULL;
     p->buf_len = p->buf_cap = p->buf_start = p->scanned = 0;

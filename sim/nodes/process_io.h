@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+struct dslab_ring_shm;
+
 /* Reads and writes block in slices of this many ms; between slices the
  * deadline is checked and the child's stderr forwarded. */
 #define PROC_SLICE_MS 10
@@ -41,6 +43,11 @@ struct proc {
     size_t line_max;  /* a longer line is an error */
     char errline[PROC_STDERR_LINE_MAX];
     size_t errline_len;
+    /* The ring transport (dslab/process_ring.h), Linux only: offered to
+     * every child as DSLAB_RING_FD, used once the node asked (use_ring). */
+    struct dslab_ring_shm *ring; /* mapped, owned; NULL if not offered */
+    int ring_fd;                 /* the memory file, -1 if none */
+    int ring_on;                 /* 1: events and lines travel through `ring` */
 };
 
 /* Results of the calls below. */
@@ -58,6 +65,12 @@ enum proc_result {
  * executable, fork failed). The child is in its own process group. */
 int proc_spawn(struct proc *p, char *const argv[], const char *cwd, const char *prefix,
                size_t line_max, char *err, size_t err_size);
+
+/* Switches the exchange from the socket to the ring: from the next
+ * proc_write on, events go to the ring and lines come from it. 0, or -1
+ * when no ring was offered (not Linux, or the memory file failed). Call
+ * only between exchanges (nothing pending). */
+int proc_use_ring(struct proc *p);
 
 /* Writes all of buf (a line with its '\n'). Never raises SIGPIPE. */
 enum proc_result proc_write(struct proc *p, const char *buf, size_t len, int64_t deadline_ms,

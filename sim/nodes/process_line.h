@@ -40,6 +40,7 @@ enum pline_kind {
     PLINE_REPORT_TERM,        /* dslab_ctx_report_term */
     PLINE_REPORT_FINAL_STATE, /* dslab_ctx_report_final_state */
     PLINE_REPORT_FINAL_VALUE, /* dslab_ctx_report_final_value */
+    PLINE_USE_RING,           /* switch to the ring transport after this event */
 };
 
 /* One parsed line. Strings point into storage owned by the struct (or
@@ -73,6 +74,12 @@ struct pline {
  * "set_timer: 'delay_ms' must be a number"...); *out is then empty. */
 int pline_parse(const char *line, size_t len, struct pline *out, char *err, size_t err_size);
 void pline_free(struct pline *p);
+/* The two halves of pline_parse, for tests: the Jansson path (every line,
+ * every error), and the fast path (process_line_fast.c), which returns 1
+ * with *out filled only for a compact message it parses exactly as the
+ * Jansson path would, else 0 with *out untouched. */
+int pline_parse_json(const char *line, size_t len, struct pline *out, char *err, size_t err_size);
+int pline_parse_fast(const char *line, size_t len, struct pline *out);
 /* send: the body object (a json_t *, borrowed from p), for
  * process_reply_map(); NULL for other kinds. */
 const void *pline_body(const struct pline *p);

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "dslab/node.h"
+#include "dslab/process_ring.h"
 #include "dslab/text.h"
 #include "nodes/process_argv.h"
 #include "nodes/process_io.h"
@@ -53,6 +54,7 @@ struct pnode {
     int timers_cap;
     struct preq reqs[REQUESTS_KEPT]; /* ring */
     int reqs_next, reqs_count;
+    bool ring_asked; /* use_ring seen in this (first) event */
 };
 
 struct sbuf {
@@ -590,6 +592,20 @@ static int apply(struct dslab_node_ctx *ctx, void *state, struct pnode *pn, cons
         return act_final_state(ctx, c, l, w);
     case PLINE_REPORT_FINAL_VALUE:
         return act_final_value(ctx, c, l, w);
+    case PLINE_USE_RING:
+        if (strcmp(w->kind, "init") != 0 && strcmp(w->kind, "restart") != 0) {
+            node_fail(ctx, w, "use_ring outside init and restart (the transport is chosen once, "
+                      "in answer to the first event)");
+            return -1;
+        }
+        if (!pn->proc.ring) {
+            node_fail(ctx, w, "use_ring, but no ring was offered (%s is not set: not Linux, "
+                      "or the memory file could not be made); stay on stdin/stdout",
+                      DSLAB_RING_ENV);
+            return -1;
+        }
+        pn->ring_asked = true;
+        return 0;
     }
     return 0;
 }
@@ -650,7 +666,12 @@ static int exchange(struct dslab_node_ctx *ctx, void *state, const struct what *
         int a = apply(ctx, state, pn, &l, w);
         pline_free(&l);
         if (a < 0) return -1;
-        if (a > 0) return 0;
+        if (a > 0) {
+            /* The switch happens between events: the done marker came
+             * through the socket, the next event goes to the ring. */
+            if (pn->ring_asked && !pn->proc.ring_on) proc_use_ring(&pn->proc);
+            return 0;
+        }
         if (ctx->sim->failed) return -1; /* a limit hit inside dslab_ctx_send & co */
     }
 }
@@ -690,6 +711,7 @@ static void start(struct dslab_node_ctx *ctx, void *state, const char *kind) {
     struct pnode *pn = &c->nodes[self];
     proc_kill(&pn->proc); /* a restart: the old process and its memory go */
     timers_clear(pn);
+    pn->ring_asked = false;
     struct what w = {.kind = kind};
     char prefix[48], err[300];
     snprintf(prefix, sizeof prefix, "[%s] ", dslab_ctx_node_name(ctx, self));
@@ -797,8 +819,20 @@ static void pn_describe(const void *state, char *buf, size_t buf_size) {
     snprintf(buf, buf_size, "%s", st->describe[0] ? st->describe : "process");
 }
 
-/* "type" of the body, for trace labels. */
+/* "type" of the body, for trace labels. A body is always compact JSON
+ * (process_line.c writes it), so one that starts {"type":" followed by a
+ * string without escapes has that type verbatim; others are parsed. */
 static void pn_label(const void *msg, size_t len, char *buf, size_t buf_size) {
+    static const char head[] = "{\"type\":\"";
+    const size_t hn = sizeof head - 1;
+    const char *m = msg;
+    if (len > hn && memcmp(m, head, hn) == 0) {
+        const char *q = memchr(m + hn, '"', len - hn);
+        if (q && !memchr(m + hn, '\\', (size_t)(q - m) - hn)) {
+            snprintf(buf, buf_size, "%.*s", (int)(q - m - hn), m + hn);
+            return;
+        }
+    }
     json_t *body = json_loadb(msg, len, 0, NULL);
     const char *type = json_string_value(json_object_get(body, "type"));
     snprintf(buf, buf_size, "%s", type ? type : "?");

@@ -6,7 +6,9 @@
  * The cache key is a 128-bit hash (two independent 64-bit hashes, not
  * cryptographic: the cache is the user's own 0700 directory, so only an
  * accidental collision matters) of: a format tag, the node API version,
- * the compiler command, the flags, every public header (name and bytes),
+ * the compiler command and what `$CC --version` prints (an upgraded
+ * compiler never reuses an older one's objects), the flags, every public
+ * header (name and bytes),
  * the source's path as given to the compiler and its bytes. Same inputs,
  * same object: a cache hit costs reading and hashing those files. An
  * object is compiled to a temporary name in the cache and renamed into
@@ -209,6 +211,41 @@ static int run_captured(const char *const *argv, char **out, size_t *out_len) {
     return timed_out ? -2 : status;
 }
 
+/* Hashes `CC --version`'s exit status and output (both streams, at most
+ * CC_OUTPUT_MAX bytes) into h. A compiler that cannot run still gives a
+ * key; compiling then says what is wrong. Remembers the last command's
+ * answer: source_compile runs under the node-code loader's lock, and one
+ * run compiles many sources with one compiler. -1 for an unusable
+ * command (no words, too many). */
+static int hash_cc_version(struct hash128 *h, const char *cc) {
+    static char last_cc[256];
+    static struct hash128 last_version;
+    static bool known;
+    if (known && strcmp(last_cc, cc) == 0) {
+        hash_item(h, &last_version, sizeof last_version);
+        return 0;
+    }
+    char cc_buf[256];
+    snprintf(cc_buf, sizeof cc_buf, "%s", cc);
+    const char *argv[CC_WORDS_MAX + 2];
+    int n = split_words(cc_buf, argv, CC_WORDS_MAX);
+    if (n <= 0) return -1;
+    argv[n++] = "--version";
+    argv[n] = NULL;
+    char *out = NULL;
+    size_t out_len = 0;
+    int status = run_captured(argv, &out, &out_len);
+    struct hash128 v = {UINT64_C(0x9e3779b97f4a7c15), UINT64_C(0xc2b2ae3d27d4eb4f)};
+    hash_item(&v, &status, sizeof status);
+    hash_item(&v, out ? out : "", out_len);
+    free(out);
+    hash_item(h, &v, sizeof v);
+    snprintf(last_cc, sizeof last_cc, "%s", cc);
+    last_version = v;
+    known = true;
+    return 0;
+}
+
 /* Copies the compiler's output to `f` line by line, each line escaped
  * (dslab/text.h) so hostile bytes in the source never reach the terminal
  * raw; file:line:col prefixes are kept as the compiler printed them. */
@@ -236,11 +273,17 @@ int source_compile(const struct node_code_env *env, const struct node_code_where
                         source_path, errno == EFBIG ? "larger than 64 MiB" : strerror(errno));
     }
     struct hash128 h = {UINT64_C(0xcbf29ce484222325), UINT64_C(0x243f6a8885a308d3)};
-    static const char tag[] = "dslab node cache v1";
+    static const char tag[] = "dslab node cache v2"; /* v2: with the compiler's version */
     uint32_t api = DSLAB_NODE_API_VERSION;
     hash_item(&h, tag, sizeof tag);
     hash_item(&h, &api, sizeof api);
     hash_item(&h, env->cc, strlen(env->cc));
+    if (hash_cc_version(&h, env->cc) < 0) {
+        free(source);
+        return dslab_diag_set(diag, w->scenario, w->line, w->col,
+                        "the C compiler command '%s' is empty or has more than %d words (set CC)",
+                        env->cc, CC_WORDS_MAX);
+    }
     for (int i = 0; i < CC_FLAGS_COUNT; i++) hash_item(&h, cc_flags[i], strlen(cc_flags[i]));
     hash_item(&h, src_arg, strlen(src_arg));
     hash_item(&h, source, source_len);

@@ -61,6 +61,25 @@ run_err run "$tmp/gossip.yaml" --quiet
 objects=$(ls "$tmp/cache"/*.so | wc -l)
 [ "$code" = 0 ] && [ "$objects" = 2 ] && ok "a changed source gets a new object" || bad "changed source: exit $code, $objects objects"
 
+# The compiler's version is part of the key: an upgraded compiler (same
+# command, another `--version`) compiles anew, the same one reuses.
+cat > "$tmp/fakecc" <<SH
+#!/bin/sh
+if [ "\$1" = --version ]; then cat "$tmp/ccver"; exit 0; fi
+exec $cc "\$@"
+SH
+chmod +x "$tmp/fakecc"
+echo "fakecc 1.0" > "$tmp/ccver"
+export DSLAB_CACHE_DIR=$tmp/cache-ver
+CC=$tmp/fakecc run_err run "$tmp/gossip.yaml" --quiet
+CC=$tmp/fakecc run_err run "$tmp/gossip.yaml" --quiet
+grep -q "compiling" <<<"$err" && bad "the same compiler version compiled again" || ok "the same compiler version reuses the object"
+echo "fakecc 2.0" > "$tmp/ccver"
+CC=$tmp/fakecc run_err run "$tmp/gossip.yaml" --quiet
+objects=$(ls "$tmp/cache-ver"/*.so | wc -l)
+[ "$code" = 0 ] && [ "$objects" = 2 ] && ok "another compiler version gets a new object" || bad "compiler upgrade: exit $code, $objects objects"
+export DSLAB_CACHE_DIR=$tmp/cache
+
 # --node replaces a built-in protocol and keeps its parameters.
 run_err run "$tmp/builtin.yaml" --quiet --node "$nodes/gossip.c" --trace "$tmp/node.jsonl"
 cmp -s "$tmp/node.jsonl" "$tmp/builtin.jsonl" && ok "--node gossip.c: the built-in's trace" || bad "--node: exit $code: $err"

@@ -74,6 +74,21 @@ static void negative_term_init(struct dslab_node_ctx *ctx, void *state) {
     dslab_ctx_report_term(ctx, -1, "term");
 }
 
+/* The old string form of the typed reports: a note tagged "role" (or
+ * "final-state", "final") stops the run naming the typed call, tracing or
+ * not; other tags are free notes. The tag is the node's state here. */
+static const char *string_tag;
+static void string_tag_init(struct dslab_node_ctx *ctx, void *state) {
+    (void)state;
+    dslab_ctx_annotate(ctx, "commit", 1, "a free note");
+    dslab_ctx_annotate(ctx, string_tag, 1, "leader");
+}
+
+static const struct dslab_protocol string_tag_reporter = {
+    .name = "string-tag", .state_size = sizeof(struct reporter_state),
+    .init = string_tag_init, .on_message = h_ignore_message,
+};
+
 static const struct dslab_protocol negative_term_reporter = {
     .name = "negative-term", .state_size = sizeof(struct reporter_state),
     .init = negative_term_init, .on_message = h_ignore_message,
@@ -203,6 +218,39 @@ static void test_reports_outside_their_range_stop_the_run(void **state) {
     dslab_scenario_free(s);
 }
 
+static void test_string_tags_for_typed_reports_stop_the_run(void **state) {
+    (void)state;
+    struct dslab_scenario *s = load();
+    static const struct {
+        const char *tag, *call;
+    } cases[] = {
+        {"role", "call dslab_ctx_report_role(ctx, DSLAB_ROLE_LEADER, term, \"...\")"},
+        {"final-state", "call dslab_ctx_report_final_state(ctx, keys_count, \"...\")"},
+        {"final", "call dslab_ctx_report_final_value(ctx, key, value)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        string_tag = cases[i].tag;
+        struct dslab_diag d;
+        dslab_diag_clear(&d);
+        struct dslab_sim *sim = dslab_sim_create_with_protocol(s, &string_tag_reporter, 1, &d);
+        assert_non_null(sim);
+        assert_int_equal(dslab_sim_run(sim, s->duration_ns, 0), DSLAB_SIM_ERROR);
+        const char *e = dslab_sim_error(sim);
+        assert_non_null(strstr(e, "node n1: dslab_ctx_annotate with the tag '"));
+        assert_non_null(strstr(e, cases[i].tag));
+        assert_non_null(strstr(e, cases[i].call));
+        dslab_sim_destroy(sim);
+    }
+    string_tag = "leader-ish"; /* not reserved: a free note */
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    struct dslab_sim *sim = dslab_sim_create_with_protocol(s, &string_tag_reporter, 1, &d);
+    assert_non_null(sim);
+    assert_int_not_equal(dslab_sim_run(sim, s->duration_ns, 0), DSLAB_SIM_ERROR);
+    dslab_sim_destroy(sim);
+    dslab_scenario_free(s);
+}
+
 static void test_role_class_names_and_leading(void **state) {
     (void)state;
     assert_string_equal(dslab_role_class_name(DSLAB_ROLE_LEADER), "leader");
@@ -220,6 +268,7 @@ int main(void) {
         cmocka_unit_test(test_typed_reports_reach_trace_and_checkers),
         cmocka_unit_test(test_reports_outside_their_range_stop_the_run),
         cmocka_unit_test(test_role_class_names_and_leading),
+        cmocka_unit_test(test_string_tags_for_typed_reports_stop_the_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
