@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "colour.h"
 #include "dslab/history_export.h"
 #include "dslab/host_clock.h"
 #include "dslab/quote.h"
@@ -43,6 +44,8 @@ static const char usage[] =
     "                           (- for standard output; docs/EXPORTS.md)\n"
     "  --json                   print the summary as one JSON object\n"
     "  --quiet                  print only the seed, repro line and verdict\n"
+    "  --color WHEN             auto (default: colours on a terminal unless NO_COLOR\n"
+    "                           is set), always or never\n"
     "  --check-determinism      run twice (fresh simulators, same seed) and compare\n"
     "                           the traces event by event instead of reporting:\n"
     "                           exit 0 when they agree, 1 at the first difference\n"
@@ -70,6 +73,7 @@ struct run_opts {
     const char *shiviz_path;               /* --shiviz */
     int json;
     int quiet;
+    enum cli_colour_when colour; /* --color */
     int check_determinism;
     const char *node_file; /* --node: replaces the scenario's protocol */
     const char *process;   /* --process: the same, with a process per node */
@@ -116,6 +120,10 @@ static int parse_args(int argc, char **argv, struct run_opts *o) {
             i++;
         } else if (strcmp(a, "--json") == 0) {
             o->json = 1;
+        } else if (strncmp(a, "--colo", 6) == 0) {
+            int r = cli_colour_flag("run", argc, argv, &i, &o->colour);
+            if (r < 0) return EXIT_BAD_INPUT;
+            if (r == 0) return cli_usage_error("run", "unknown option '%s'", a);
         } else if (strcmp(a, "--check-determinism") == 0) {
             o->check_determinism = 1;
         } else if (strcmp(a, "--node") == 0) {
@@ -286,14 +294,15 @@ static int run_with_repro(struct run_opts *o, struct dslab_scenario *sc, uint64_
     }
     if (o->history_path && write_history(o, sc, seed, run.sim) != 0) code = EXIT_BAD_INPUT;
     if (code == 0) code = dslab_run_report_exit_code(run.sim);
+    struct dslab_style style = o->json ? DSLAB_STYLE_PLAIN : cli_colour_style(o->colour, report);
     if (o->json) {
         dslab_run_report_json(report, run.sim, repro);
     } else if (!o->quiet) {
-        dslab_run_report_text(report, run.sim, run.timeline, wall_s);
+        dslab_run_report_text_styled(report, run.sim, run.timeline, wall_s, &style);
     }
     if (!o->json) {
-        if (code == 0) fprintf(report, "\nresult: all checks hold\n");
-        else if (code == 1) fprintf(report, "\nresult: a check failed   repro: %s\n", repro);
+        if (code == 0) fprintf(report, "\nresult: %sall checks hold%s\n", style.good, style.reset);
+        else if (code == 1) fprintf(report, "\nresult: %sa check failed%s   repro: %s\n", style.bad, style.reset, repro);
     }
     dslab_run_free(&run);
     return code;
