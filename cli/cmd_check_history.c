@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "colour.h"
 #include "dslab/json_write.h"
 #include "dslab/lincheck.h"
+#include "dslab/text.h"
 
 static const char usage[] =
     "usage: dslab check-history FILE --model register|cas-register|kv|mutex [options]\n"
@@ -32,6 +34,8 @@ static const char usage[] =
     "  --budget N         cached search states per key before giving up, 1..1000000000\n"
     "                     (default: 1000000 or 16 per operation of the key, the larger)\n"
     "  --json             print the result as one JSON object\n"
+    "  --color WHEN       auto (default: colours on a terminal unless NO_COLOR is\n"
+    "                     set), always or never\n"
     "\n"
     "exit status: 0 linearizable, 1 not linearizable, 3 unknown (budget exhausted),\n"
     "2 bad input or usage\n";
@@ -41,6 +45,7 @@ struct opts {
     const char *model_text;
     struct dslab_lincheck_options lin;
     int json;
+    enum cli_colour_when colour; /* --color */
 };
 
 static int parse_args(int argc, char **argv, struct opts *o) {
@@ -69,6 +74,10 @@ static int parse_args(int argc, char **argv, struct opts *o) {
             i++;
         } else if (strcmp(a, "--json") == 0) {
             o->json = 1;
+        } else if (strncmp(a, "--colo", 6) == 0) {
+            int r = cli_colour_flag("check-history", argc, argv, &i, &o->colour);
+            if (r < 0) return EXIT_BAD_INPUT;
+            if (r == 0) return cli_usage_error("check-history", "unknown option '%s'", a);
         } else if (a[0] == '-' && a[1]) {
             return cli_usage_error("check-history", "unknown option '%s'", a);
         } else if (!o->file) {
@@ -132,6 +141,10 @@ static void print_json(const struct opts *o, const struct dslab_lincheck_result 
 }
 
 static void print_text(const struct opts *o, const struct dslab_lincheck_result *r) {
+    /* The file name as given, with control bytes and invalid UTF-8 shown
+     * as \xNN: it never drives the terminal (dslab/text.h). */
+    char file[1024];
+    dslab_text_escape(o->file, strlen(o->file), file, sizeof file);
     const char *what = r->verdict == DSLAB_LINCHECK_LINEARIZABLE       ? "linearizable"
                        : r->verdict == DSLAB_LINCHECK_NOT_LINEARIZABLE ? "NOT linearizable"
                                                                  : "unknown";
@@ -139,13 +152,17 @@ static void print_text(const struct opts *o, const struct dslab_lincheck_result 
     if (o->lin.model == DSLAB_LINCHECK_MODEL_KV) {
         snprintf(keys, sizeof keys, ", %zu key group%s", r->keys_count, r->keys_count == 1 ? "" : "s");
     }
-    printf("%s: %s (model %s, %s format, %zu ops%s, %" PRIu64 " states searched)\n", o->file, what,
-           o->model_text, r->format, r->ops_count, keys, r->states_total);
+    struct dslab_style st = cli_colour_style(o->colour, stdout);
+    const char *mark = r->verdict == DSLAB_LINCHECK_LINEARIZABLE       ? st.good
+                       : r->verdict == DSLAB_LINCHECK_NOT_LINEARIZABLE ? st.bad
+                                                                 : st.warn;
+    printf("%s: %s%s%s (model %s, %s format, %zu ops%s, %" PRIu64 " states searched)\n", file, mark,
+           what, st.reset, o->model_text, r->format, r->ops_count, keys, r->states_total);
     if (r->verdict == DSLAB_LINCHECK_NOT_LINEARIZABLE) {
         int line = r->line ? r->line : r->invoke_line;
         int col = r->line ? r->col : r->invoke_col;
         printf("%s:%d:%d: first operation that cannot be linearized: process %" PRId64 " %s%s%s",
-               o->file, line, col > 0 ? col : 1, r->process, r->op, r->key[0] ? " on key " : "",
+               file, line, col > 0 ? col : 1, r->process, r->op, r->key[0] ? " on key " : "",
                r->key);
         printf(" (invoked at line %d)\n", r->invoke_line);
         printf("  after the longest linearizable prefix (%zu ops) the %s%s is %s\n",

@@ -10,12 +10,15 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "colour.h"
+#include "dslab/history_export.h"
 #include "dslab/host_clock.h"
 #include "dslab/quote.h"
 #include "dslab/report.h"
 #include "dslab/determinism.h"
 #include "dslab/scenario.h"
 #include "dslab/text.h"
+#include "dslab/shiviz.h"
 #include "dslab/sim.h"
 #include "dslab/trace.h"
 
@@ -34,8 +37,15 @@ static const char usage[] =
     "                           the summary then goes to standard error)\n"
     "  --trace-format FORMAT    jsonl (default; docs/TRACE_FORMAT.md) or chrome\n"
     "                           (open in ui.perfetto.dev or chrome://tracing)\n"
+    "  --history FILE           write the client history to FILE (- for standard output)\n"
+    "  --history-format FORMAT  edn (default; Jepsen/Knossos) or porcupine (Porcupine's\n"
+    "                           kv log); `dslab check-history` reads both (docs/EXPORTS.md)\n"
+    "  --shiviz FILE            write a ShiViz log (vector clocks per node) to FILE\n"
+    "                           (- for standard output; docs/EXPORTS.md)\n"
     "  --json                   print the summary as one JSON object\n"
     "  --quiet                  print only the seed, repro line and verdict\n"
+    "  --color WHEN             auto (default: colours on a terminal unless NO_COLOR\n"
+    "                           is set), always or never\n"
     "  --check-determinism      run twice (fresh simulators, same seed) and compare\n"
     "                           the traces event by event instead of reporting:\n"
     "                           exit 0 when they agree, 1 at the first difference\n"
@@ -58,8 +68,12 @@ struct run_opts {
     struct cli_overrides overrides;
     const char *trace_path;
     int trace_format;
+    const char *history_path;              /* --history */
+    enum dslab_history_format history_format;
+    const char *shiviz_path;               /* --shiviz */
     int json;
     int quiet;
+    enum cli_colour_when colour; /* --color */
     int check_determinism;
     const char *node_file; /* --node: replaces the scenario's protocol */
     const char *process;   /* --process: the same, with a process per node */
@@ -91,8 +105,25 @@ static int parse_args(int argc, char **argv, struct run_opts *o) {
             else if (next && strcmp(next, "chrome") == 0) o->trace_format = DSLAB_TRACE_FORMAT_CHROME;
             else return cli_usage_error("run", "--trace-format is jsonl or chrome, got '%s'", next ? next : "");
             i++;
+        } else if (strcmp(a, "--history") == 0) {
+            if (!next) return cli_usage_error("run", "--history needs a file name");
+            o->history_path = next;
+            i++;
+        } else if (strcmp(a, "--history-format") == 0) {
+            if (dslab_history_format_parse(next, &o->history_format) != 0) {
+                return cli_usage_error("run", "--history-format is edn or porcupine, got '%s'", next ? next : "");
+            }
+            i++;
+        } else if (strcmp(a, "--shiviz") == 0) {
+            if (!next) return cli_usage_error("run", "--shiviz needs a file name");
+            o->shiviz_path = next;
+            i++;
         } else if (strcmp(a, "--json") == 0) {
             o->json = 1;
+        } else if (strncmp(a, "--colo", 6) == 0) {
+            int r = cli_colour_flag("run", argc, argv, &i, &o->colour);
+            if (r < 0) return EXIT_BAD_INPUT;
+            if (r == 0) return cli_usage_error("run", "unknown option '%s'", a);
         } else if (strcmp(a, "--check-determinism") == 0) {
             o->check_determinism = 1;
         } else if (strcmp(a, "--node") == 0) {
@@ -117,9 +148,13 @@ static int parse_args(int argc, char **argv, struct run_opts *o) {
     }
     if (!o->file) return cli_usage_error("run", "missing scenario file");
     if (o->node_file && o->process) return cli_usage_error("run", "give --node or --process, not both");
-    if (o->check_determinism && (o->trace_path || o->json)) {
-        return cli_usage_error("run", "--check-determinism prints only its verdict: no --trace or --json with it");
+    if (o->check_determinism && (o->trace_path || o->json || o->history_path || o->shiviz_path)) {
+        return cli_usage_error("run", "--check-determinism prints only its verdict: no --trace, --history, --shiviz or --json with it");
     }
+    const char *outputs[] = {o->trace_path, o->history_path, o->shiviz_path};
+    int to_stdout = 0;
+    for (int k = 0; k < 3; k++) to_stdout += outputs[k] && strcmp(outputs[k], "-") == 0;
+    if (to_stdout > 1) return cli_usage_error("run", "only one of --trace, --history and --shiviz can be - (standard output)");
     return 0;
 }
 
@@ -164,11 +199,46 @@ done:
 }
 
 
+/* --shiviz: the writer on its own output file, a sink of the run. */
+static int open_shiviz(const char *path, struct dslab_outfile *out, const struct dslab_scenario *sc,
+                       struct dslab_run *run, struct dslab_shiviz_writer **w) {
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    FILE *f = cli_atomic_open(out, path);
+    if (!f) return -1;
+    *w = dslab_shiviz_writer_create(f, (const char (*)[32])sc->node_names, sc->nodes_count, &d);
+    if (!*w) {
+        dslab_outfile_abort(out);
+        cli_print_diag(&d);
+        return -1;
+    }
+    dslab_sim_add_sink(run->sim, dslab_shiviz_writer_sink, *w);
+    return 0;
+}
+
+/* --history: the client history in --history-format (dslab/history_export.h). */
+static int write_history(const struct run_opts *o, const struct dslab_scenario *sc, uint64_t seed,
+                         const struct dslab_sim *sim) {
+    struct dslab_outfile out;
+    FILE *f = cli_atomic_open(&out, o->history_path);
+    if (!f) return -1;
+    struct dslab_history_export_info info = {.scenario = sc->name, .seed = seed};
+    if (dslab_history_export(f, dslab_sim_history(sim), o->history_format, &info) != 0) {
+        fprintf(stderr, "dslab run: error: %s: the history could not be written\n", o->history_path);
+        dslab_outfile_abort(&out);
+        return -1;
+    }
+    return cli_atomic_commit(&out);
+}
+
 static int run_with_repro(struct run_opts *o, struct dslab_scenario *sc, uint64_t seed, const char *repro) {
     int64_t until_ns = o->until_ns > 0 ? o->until_ns : sc->duration_ns;
-    /* With --trace - the trace owns standard output: the report goes to stderr. */
-    bool trace_stdout = o->trace_path && strcmp(o->trace_path, "-") == 0;
-    FILE *report = trace_stdout ? stderr : stdout;
+    /* An export to - (--trace, --history, --shiviz) owns standard output:
+     * the report goes to stderr. */
+    bool export_stdout = (o->trace_path && strcmp(o->trace_path, "-") == 0) ||
+                         (o->history_path && strcmp(o->history_path, "-") == 0) ||
+                         (o->shiviz_path && strcmp(o->shiviz_path, "-") == 0);
+    FILE *report = export_stdout ? stderr : stdout;
     FILE *info = o->json ? stderr : report;
     fprintf(info, "seed %" PRIu64 "\nrepro: %s\n", seed, repro);
     if (!o->quiet && !o->json) {
@@ -196,6 +266,13 @@ static int run_with_repro(struct run_opts *o, struct dslab_scenario *sc, uint64_
                           (const char (*)[32])sc->node_names, sc->nodes_count);
         dslab_sim_add_sink(run.sim, dslab_trace_writer_sink, &writer);
     }
+    struct dslab_outfile shiviz_out;
+    struct dslab_shiviz_writer *shiviz = NULL;
+    if (o->shiviz_path && open_shiviz(o->shiviz_path, &shiviz_out, sc, &run, &shiviz) != 0) {
+        if (trace_file) dslab_outfile_abort(&trace_out);
+        dslab_run_free(&run);
+        return EXIT_BAD_INPUT;
+    }
     double start_s = dslab_host_clock_s();
     int code = dslab_run_to_end(&run, until_ns) == DSLAB_SIM_OK ? 0 : EXIT_BAD_INPUT;
     double wall_s = dslab_host_clock_s() - start_s;
@@ -204,15 +281,28 @@ static int run_with_repro(struct run_opts *o, struct dslab_scenario *sc, uint64_
         dslab_outfile_note_error(&trace_out, dslab_trace_writer_finish(&writer));
         if (cli_atomic_commit(&trace_out) != 0) code = EXIT_BAD_INPUT;
     }
+    if (shiviz) {
+        if (dslab_shiviz_writer_finish(shiviz) != 0) {
+            fprintf(stderr, "dslab run: error: %s: the ShiViz log could not be written completely\n",
+                    o->shiviz_path);
+            dslab_outfile_abort(&shiviz_out);
+            code = EXIT_BAD_INPUT;
+        } else if (cli_atomic_commit(&shiviz_out) != 0) {
+            code = EXIT_BAD_INPUT;
+        }
+        dslab_shiviz_writer_free(shiviz);
+    }
+    if (o->history_path && write_history(o, sc, seed, run.sim) != 0) code = EXIT_BAD_INPUT;
     if (code == 0) code = dslab_run_report_exit_code(run.sim);
+    struct dslab_style style = o->json ? DSLAB_STYLE_PLAIN : cli_colour_style(o->colour, report);
     if (o->json) {
         dslab_run_report_json(report, run.sim, repro);
     } else if (!o->quiet) {
-        dslab_run_report_text(report, run.sim, run.timeline, wall_s);
+        dslab_run_report_text_styled(report, run.sim, run.timeline, wall_s, &style);
     }
     if (!o->json) {
-        if (code == 0) fprintf(report, "\nresult: all checks hold\n");
-        else if (code == 1) fprintf(report, "\nresult: a check failed   repro: %s\n", repro);
+        if (code == 0) fprintf(report, "\nresult: %sall checks hold%s\n", style.good, style.reset);
+        else if (code == 1) fprintf(report, "\nresult: %sa check failed%s   repro: %s\n", style.bad, style.reset, repro);
     }
     dslab_run_free(&run);
     return code;

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dslab/json_write.h"
+#include "dslab/text.h"
 #include "exercise_cli.h"
 
 struct ask {
@@ -38,30 +40,10 @@ static void add(struct ask *s, const char *fmt, ...) {
     va_end(ap);
 }
 
+/* A YAML double-quoted scalar: the one JSON string escaper (a JSON
+ * literal is valid YAML; dslab/json_write.h). */
 static void add_quoted(struct ask *s, const char *text) {
-    fputc('"', s->out);
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-        if (*p == '"' || *p == '\\') fprintf(s->out, "\\%c", *p);
-        else if (*p < 0x20 || *p == 0x7f) fprintf(s->out, "\\x%02x", *p);
-        else fputc(*p, s->out);
-    }
-    fputc('"', s->out);
-}
-
-/* True when `text` is well-formed UTF-8 (no overlongs, no surrogates). */
-static bool utf8_ok(const unsigned char *p, size_t n) {
-    for (size_t i = 0; i < n;) {
-        unsigned char c = p[i];
-        size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
-        if (!len || i + len > n || (len == 2 && c < 0xc2) || (len == 4 && c > 0xf4)) return false;
-        for (size_t k = 1; k < len; k++) {
-            if ((p[i + k] & 0xc0) != 0x80) return false;
-        }
-        if (len == 3 && ((c == 0xe0 && p[i + 1] < 0xa0) || (c == 0xed && p[i + 1] >= 0xa0))) return false;
-        if (len == 4 && ((c == 0xf0 && p[i + 1] < 0x90) || (c == 0xf4 && p[i + 1] >= 0x90))) return false;
-        i += len;
-    }
-    return true;
+    dslab_json_write_string(s->out, text);
 }
 
 /* Reads one answer line into s->line (hints handled); 0, or -1 at the end
@@ -79,7 +61,7 @@ static int ask(struct ask *s, const char *prompt) {
         while (n > 0 && (s->line[n - 1] == '\n' || s->line[n - 1] == '\r')) s->line[--n] = 0;
         const char *problem = (size_t)n > ASK_LINE_MAX ? "is longer than the limit"
                               : strlen(s->line) != (size_t)n ? "contains a NUL byte"
-                              : !utf8_ok((const unsigned char *)s->line, (size_t)n) ? "is not UTF-8 text" : NULL;
+                              : !dslab_text_utf8_valid(s->line, (size_t)n, NULL) ? "is not UTF-8 text" : NULL;
         if (problem) {
             if (!s->tty) {
                 snprintf(s->error, sizeof s->error, "stdin line %ld %s (an answer line has at most %d bytes of UTF-8 text)",

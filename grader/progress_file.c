@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dslab/json_write.h"
 #include "progress_internal.h"
 #include "dslab/units.h"
 #include "dslab/yaml_tree.h"
@@ -172,16 +173,10 @@ int grader_progress_load(struct progress *p, const char *path, struct dslab_diag
     return rc;
 }
 
-/* A YAML double-quoted scalar: quotes, backslashes and control characters
- * escaped (the text is UTF-8: it came from a YAML file). */
+/* A YAML double-quoted scalar: the one JSON string escaper (a JSON
+ * literal is valid YAML; dslab/json_write.h). */
 static void put_quoted(FILE *f, const char *text) {
-    fputc('"', f);
-    for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
-        if (*c == '"' || *c == '\\') fprintf(f, "\\%c", *c);
-        else if (*c < 0x20 || *c == 0x7f) fprintf(f, "\\x%02x", *c);
-        else fputc(*c, f);
-    }
-    fputc('"', f);
+    dslab_json_write_string(f, text);
 }
 
 static void write_doc(FILE *f, const struct progress *p) {

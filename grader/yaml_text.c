@@ -6,22 +6,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dslab/json_write.h"
 #include "grade_internal.h"
 
+/* Appends the YAML double-quoted scalar of text to buf (size bytes in
+ * all): the one JSON string escaper (a JSON literal is valid YAML;
+ * dslab/json_write.h). Cut short when it does not fit: the YAML then
+ * fails to parse, a clear error rather than a silently shorter text. */
 void gr_yaml_quote(const char *text, char *buf, size_t size) {
     size_t n = strlen(buf);
-    if (n + 1 < size) buf[n++] = '"';
-    for (const char *p = text; *p && n + 3 < size; p++) {
-        if (*p == '"' || *p == '\\') buf[n++] = '\\';
-        if (*p == '\n') {
-            buf[n++] = '\\';
-            buf[n++] = 'n';
-            continue;
-        }
-        buf[n++] = *p;
-    }
-    if (n + 1 < size) buf[n++] = '"';
-    buf[n < size ? n : size - 1] = 0;
+    if (n + 1 >= size) return;
+    dslab_json_escape(text, strlen(text), buf + n, size - n);
 }
 
 struct sbuf {
@@ -53,13 +48,16 @@ static void puts_(struct sbuf *b, const char *text) {
 }
 
 static void quote(struct sbuf *b, const char *text) {
-    puts_(b, "\"");
-    for (const char *p = text; *p; p++) {
-        if (*p == '"' || *p == '\\') puts_(b, "\\");
-        if (*p == '\n') puts_(b, "\\n");
-        else put(b, p, 1);
+    size_t len = strlen(text);
+    size_t need = dslab_json_escape(text, len, NULL, 0);
+    char *lit = malloc(need + 1);
+    if (!lit) {
+        b->oom = true;
+        return;
     }
-    puts_(b, "\"");
+    dslab_json_escape(text, len, lit, need + 1);
+    put(b, lit, need);
+    free(lit);
 }
 
 static void flow(struct sbuf *b, const struct dslab_ynode *n) {

@@ -5,31 +5,8 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "dslab/text.h"
 #include "text_sink.h"
-
-int dslab_utf8_sequence_len(const unsigned char *s, size_t len) {
-    unsigned char c = s[0];
-    if (c < 0x80) return 1;
-    int need;
-    unsigned char lo = 0x80, hi = 0xBF; /* the allowed range of the second byte */
-    if (c >= 0xC2 && c <= 0xDF) need = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        need = 3;
-        if (c == 0xE0) lo = 0xA0;       /* no overlong forms */
-        else if (c == 0xED) hi = 0x9F;  /* no surrogates */
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 4;
-        if (c == 0xF0) lo = 0x90;
-        else if (c == 0xF4) hi = 0x8F;  /* at most U+10FFFF */
-    } else {
-        return 0;
-    }
-    if (len < (size_t)need || s[1] < lo || s[1] > hi) return 0;
-    for (int i = 2; i < need; i++) {
-        if (s[i] < 0x80 || s[i] > 0xBF) return 0;
-    }
-    return need;
-}
 
 size_t dslab_json_escape(const char *s, size_t len, char *buf, size_t size) {
     struct text_sink k = {buf, size, 0};
@@ -44,13 +21,17 @@ size_t dslab_json_escape(const char *s, size_t len, char *buf, size_t size) {
         } else if (c == '\n') {
             text_sink_put(&k, "\\n", 2);
             i++;
-        } else if (c < 0x20) {
+        } else if (c < 0x20 || c == 0x7f || (c == 0xc2 && i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] < 0xa0)) {
+            /* C0 controls, DEL and C1 controls (U+0080..U+009F): \u00XX,
+             * so the literal is also a valid YAML double-quoted scalar and
+             * never drives a terminal. */
+            unsigned cp = c == 0xc2 ? p[i + 1] : c;
             static const char hex[] = "0123456789abcdef";
-            char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            char e[6] = {'\\', 'u', '0', '0', hex[cp >> 4], hex[cp & 15]};
             text_sink_put(&k, e, 6);
-            i++;
+            i += c == 0xc2 ? 2 : 1;
         } else {
-            int n = dslab_utf8_sequence_len(p + i, len - i);
+            size_t n = dslab_text_utf8_seq(p + i, len - i);
             if (n == 0) {
                 text_sink_put(&k, "\\ufffd", 6);
                 i++;

@@ -3,6 +3,7 @@
  * (dslab/report.h). */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "dslab/report.h"
 #include "dslab/time.h"
@@ -11,9 +12,14 @@ static const char *verdict_name(enum dslab_check_verdict v) {
     return v == DSLAB_CHECK_PASS ? "PASS" : v == DSLAB_CHECK_FAIL ? "FAIL" : "UNKNOWN";
 }
 
-static void print_check(FILE *out, const struct dslab_scenario *sc, const struct dslab_check_result *r) {
+static void print_check(FILE *out, const struct dslab_scenario *sc, const struct dslab_check_result *r,
+                        const struct dslab_style *st) {
     char t1[32], t2[32];
-    fprintf(out, "  %-28s %-7s %s\n", r->name, verdict_name(r->verdict), r->summary);
+    const char *mark = r->verdict == DSLAB_CHECK_PASS ? st->good : r->verdict == DSLAB_CHECK_FAIL ? st->bad : st->warn;
+    const char *verdict = verdict_name(r->verdict);
+    int pad = 7 - (int)strlen(verdict); /* the plain layout: the verdict in 7 columns */
+    fprintf(out, "  %-28s %s%s%s%*s %s\n", r->name, mark, verdict, st->reset, pad > 0 ? pad : 0, "",
+            r->summary);
     for (int i = 0; i < r->violations_count && i < 3; i++) {
         const struct dslab_check_violation *v = &r->violations[i];
         fprintf(out, "      violation %s .. %s:", dslab_time_format_s(v->from_ns, t1, sizeof t1),
@@ -35,6 +41,12 @@ static void print_check(FILE *out, const struct dslab_scenario *sc, const struct
 
 void dslab_run_report_text(FILE *out, const struct dslab_sim *sim, const struct dslab_timeline *timeline,
                      double wall_s) {
+    struct dslab_style plain = DSLAB_STYLE_PLAIN;
+    dslab_run_report_text_styled(out, sim, timeline, wall_s, &plain);
+}
+
+void dslab_run_report_text_styled(FILE *out, const struct dslab_sim *sim, const struct dslab_timeline *timeline,
+                                  double wall_s, const struct dslab_style *style) {
     const struct dslab_scenario *sc = dslab_sim_scenario(sim);
     const struct dslab_sim_stats *st = dslab_sim_get_stats(sim);
     char t[32];
@@ -67,7 +79,7 @@ void dslab_run_report_text(FILE *out, const struct dslab_sim *sim, const struct 
             const struct dslab_assumption_state *a = dslab_sim_assumption(sim, i);
             if (!a->declared) continue;
             if (a->violated) {
-                fprintf(out, "  %-28s BROKEN  at %s: %s\n", a->name,
+                fprintf(out, "  %-28s %sBROKEN%s  at %s: %s\n", a->name, style->bad, style->reset,
                         dslab_time_format_s(a->violated_at_ns, t, sizeof t), a->message);
             } else {
                 fprintf(out, "  %-28s held\n", a->name);
@@ -76,7 +88,7 @@ void dslab_run_report_text(FILE *out, const struct dslab_sim *sim, const struct 
     }
     fprintf(out, "\nchecks\n");
     if (dslab_sim_check_count(sim) == 0) fprintf(out, "  (none declared: add `checks:` to the scenario)\n");
-    for (int i = 0; i < dslab_sim_check_count(sim); i++) print_check(out, sc, dslab_sim_check_result(sim, i));
+    for (int i = 0; i < dslab_sim_check_count(sim); i++) print_check(out, sc, dslab_sim_check_result(sim, i), style);
 }
 
 int dslab_run_report_exit_code(const struct dslab_sim *sim) {

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dslab/json_write.h"
 #include "dslab/scenario.h"
 #include "dslab/time.h"
 #include "scenario/load_internal.h"
@@ -219,7 +220,8 @@ int load_costs(struct loader *L, const struct dslab_ynode *map) {
 static void put_dist(FILE *f, const char *key, const struct dslab_latency_dist *d, bool first) {
     char text[512];
     dslab_latency_format(d, text, (int)sizeof text);
-    fprintf(f, "%s%s: \"%s\"", first ? "" : ", ", key, text);
+    fprintf(f, "%s%s: ", first ? "" : ", ", key);
+    dslab_json_write_string(f, text); /* the one escaper (dslab/json_write.h) */
 }
 
 void scenario_save_costs(FILE *f, const struct dslab_scenario *s) {

@@ -16,27 +16,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dslab/json_write.h"
 #include "dslab/outfile.h"
 #include "dslab/scenario.h"
 #include "dslab/time.h"
 #include "scenario/load_internal.h"
 #include "scenario/units.h"
 
+/* A YAML double-quoted scalar: the one JSON string escaper (a JSON
+ * literal is valid YAML; dslab/json_write.h). */
 static void put_quoted(FILE *f, const char *text) {
-    fputc('"', f);
-    for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
-        switch (*c) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\t': fputs("\\t", f); break;
-        case '\r': fputs("\\r", f); break;
-        default:
-            if (*c < 0x20 || *c == 0x7f) fprintf(f, "\\x%02x", *c);
-            else fputc(*c, f);
-        }
-    }
-    fputc('"', f);
+    dslab_json_write_string(f, text);
 }
 
 static const char *dur(int64_t ns, char *buf) {

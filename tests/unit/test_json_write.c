@@ -42,7 +42,10 @@ static void test_valid_input_keeps_the_trace_bytes(void **state) {
     expect("a\"b\\c", 5, "\"a\\\"b\\\\c\"");
     expect("line\nnext", 9, "\"line\\nnext\"");
     expect("tab\tcr\r\x01\x1f", 9, "\"tab\\u0009cr\\u000d\\u0001\\u001f\"");
-    expect("del\x7f", 4, "\"del\x7f\"");
+    /* DEL and C1 controls are escaped too: the literal is also valid YAML
+     * and safe on a terminal (U+00A0 right above them is kept) */
+    expect("del\x7f", 4, "\"del\\u007f\"");
+    expect("c1\xc2\x80\xc2\x9f\xc2\xa0", 8, "\"c1\\u0080\\u009f\xc2\xa0\"");
     expect("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 14, "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"");
     expect("\xef\xbf\xbf\xf4\x8f\xbf\xbf", 7, "\"\xef\xbf\xbf\xf4\x8f\xbf\xbf\""); /* U+FFFF, U+10FFFF */
     expect("", 0, "\"\"");

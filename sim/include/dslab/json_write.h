@@ -2,8 +2,10 @@
  * dslab: every --json output, the explore results and the trace use them.
  *
  * Output is always valid UTF-8 and valid JSON: '"' and '\\' are escaped,
- * a newline is written as \n, every other byte below 0x20 as \u00XX
- * (lower-case hex), valid UTF-8 sequences are copied as they are, and a
+ * a newline is written as \n, every other byte below 0x20, DEL and the C1
+ * controls U+0080..U+009F as \u00XX (lower-case hex), so a literal is
+ * also a valid YAML double-quoted scalar (the YAML files dslab writes use
+ * it too) and never carries a terminal control; other valid UTF-8 sequences are copied as they are, and a
  * byte that does not start a valid UTF-8 sequence (a stray continuation
  * byte, an overlong form, a surrogate, a code point above U+10FFFF, a cut
  * sequence) is replaced by \ufffd, one replacement per such byte. For
@@ -19,10 +21,6 @@
 
 /* Exported from libdslab.a (docs/ARCHITECTURE.md, "Public API"). */
 #pragma GCC visibility push(default)
-
-/* The length (1-4) of the valid UTF-8 sequence at s[0..len), or 0 when
- * s[0] does not start one (len must be at least 1). */
-int dslab_utf8_sequence_len(const unsigned char *s, size_t len);
 
 /* Writes the JSON string literal of s[0..len) (with its quotes) into buf,
  * snprintf style: at most size bytes including a NUL (buf may be NULL when

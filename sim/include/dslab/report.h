@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "dslab/style.h"
 #include "dslab/diag.h"
 #include "dslab/scenario.h"
 #include "dslab/sim.h"
@@ -66,6 +67,10 @@ void dslab_run_free(struct dslab_run *r);
  * checks. wall_s is the wall-clock time the caller measured. */
 void dslab_run_report_text(FILE *out, const struct dslab_sim *sim, const struct dslab_timeline *timeline,
                      double wall_s);
+/* The same with failures, broken assumptions and passes marked by `style`
+ * (dslab/style.h; the plain one writes exactly dslab_run_report_text). */
+void dslab_run_report_text_styled(FILE *out, const struct dslab_sim *sim, const struct dslab_timeline *timeline,
+                                  double wall_s, const struct dslab_style *style);
 /* The summary as one JSON object, with the repro line. */
 void dslab_run_report_json(FILE *out, const struct dslab_sim *sim, const char *repro);
 /* 1 if any check failed (or was unknown), else 0. */
