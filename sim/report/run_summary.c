@@ -6,6 +6,7 @@
 
 #include "dslab/report.h"
 #include "dslab/time.h"
+#include "report/staleness_report.h"
 
 static const char *verdict_name(enum dslab_check_verdict v) {
     return v == DSLAB_CHECK_PASS ? "PASS" : v == DSLAB_CHECK_FAIL ? "FAIL" : "UNKNOWN";
@@ -59,6 +60,7 @@ void dslab_run_report_text(FILE *out, const struct dslab_sim *sim, const struct 
         fprintf(out, "  client ops     %" PRIu64 " invoked: %" PRIu64 " ok, %" PRIu64 " failed, %" PRIu64 " unknown (timed out)\n",
                 st->client_ops, st->client_ok, st->client_fail, st->client_info);
     }
+    staleness_report_text(out, sim);
     int declared = 0;
     for (int i = 0; i < DSLAB_SIM_ASSUMPTIONS_COUNT; i++) declared += dslab_sim_assumption(sim, i)->declared;
     if (declared) {

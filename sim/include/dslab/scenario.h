@@ -166,7 +166,18 @@ struct dslab_scenario_workload {
     int32_t target_node;
     struct dslab_workload_route route_read;  /* DSLAB_TARGET_ROUTES: reads */
     struct dslab_workload_route route_write; /* DSLAB_TARGET_ROUTES: writes and cas */
+    /* `read_after_write:` (docs/SCENARIO_FORMAT.md): after a write or cas
+     * completes ok, the client's next operation is a read of the same key
+     * (a probe), issued a draw of probe_delay_ns after the ok instead of a
+     * think time. Delay mean 0..DSLAB_PROBE_DELAY_NS_MAX; bucket width 0 (the
+     * 1-2-5 rule) or DSLAB_PROBE_BUCKET_NS_MIN..DSLAB_PROBE_BUCKET_NS_MAX. */
+    bool probe_on;
+    struct dslab_latency_dist probe_delay_ns;
+    int64_t probe_bucket_ns;
 };
+#define DSLAB_PROBE_DELAY_NS_MAX (INT64_C(60) * INT64_C(1000000000))      /* 60 s */
+#define DSLAB_PROBE_BUCKET_NS_MIN INT64_C(1000)                           /* 1 us */
+#define DSLAB_PROBE_BUCKET_NS_MAX (INT64_C(3600) * INT64_C(1000000000))   /* 1 h */
 
 /* Each assumption is off unless declared (its `declared` flag). */
 struct dslab_scenario_assumptions {
