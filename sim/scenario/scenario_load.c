@@ -60,6 +60,7 @@ void dslab_scenario_free(struct dslab_scenario *s) {
     for (int i = 0; i < s->narration_count; i++) FREE(s->narration[i].text);
     FREE(s->narration);
     FREE(s->node_costs);
+    FREE(s->cpu_kinds);
 #undef FREE
     a->free_fn(box, a->user);
 }
