@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "harness.h"
 
@@ -130,16 +129,7 @@ static void test_tables_survive_save(void **state) {
                                       "costs:\n  cpu: { workers: 2, messages: { AppendEntries: 200us, Vote_2.x: "
                                       "\"uniform(1ms, 2ms)\" }, requests: { cas: 3ms } }\n"
                                       "  nodes: { n2: { cpu: { workers: 1, requests: { read: 1us } } } }\n");
-    char path[] = "/tmp/dslab_kinds_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
-    struct dslab_diag d;
-    dslab_diag_clear(&d);
-    assert_int_equal(dslab_scenario_save(s, path, &d), 0);
-    struct dslab_scenario *back = dslab_scenario_load(path, NULL, 0, NULL, &d);
-    unlink(path);
-    if (!back) fail_msg("%s:%d:%d: %s", d.file, d.line, d.col, d.message);
+    struct dslab_scenario *back = h_resave(s);
     for (int n = 0; n < 2; n++) {
         const struct dslab_scenario_node_costs *a = &s->node_costs[n], *b = &back->node_costs[n];
         assert_int_equal(a->cpu_message_kinds_count, b->cpu_message_kinds_count);

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "dslab/staleness.h"
 #include "harness.h"
@@ -156,16 +155,7 @@ static void test_off_without_the_key_and_survives_save(void **state) {
     assert_false(st.on);
     h_run_free(r);
     struct dslab_scenario *s = h_load(small);
-    char path[] = "/tmp/dslab_raw_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
-    struct dslab_diag d;
-    dslab_diag_clear(&d);
-    assert_int_equal(dslab_scenario_save(s, path, &d), 0);
-    struct dslab_scenario *back = dslab_scenario_load(path, NULL, 0, NULL, &d);
-    unlink(path);
-    if (!back) fail_msg("%s:%d:%d: %s", d.file, d.line, d.col, d.message);
+    struct dslab_scenario *back = h_resave(s);
     assert_true(back->workload.probe_on);
     assert_int_equal(dslab_latency_mean_ns(&back->workload.probe_delay_ns), 3000000);
     assert_int_equal(back->workload.probe_bucket_ns, 0);

@@ -4,17 +4,9 @@
  * agrees at many moments with a brute-force pass over every cost record,
  * matches one moment checked by hand in the JSON trace, and the cluster
  * view draws the queue (orange cells beside the node). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
 
 #include "dslab/time.h"
-#include "viz_internal.h"
+#include "viz_fixture.h"
 
 /* Every model on; n3's GC pause ends at 0.394389431s with 30 entries behind
  * it. By hand from `dslab run --trace`: at 0.3955s n3's last cpu record is
@@ -32,46 +24,9 @@ static const char scenario_text[] =
     "  cpu: { workers: 2, queue: 30, message: \"exponential(300us)\", request: \"exponential(1ms)\",\n"
     "         requests: { write: \"exponential(2ms)\" } }\n";
 
-struct fixture {
-    struct dslab_scenario *sc;
-    struct viz_options opt;
-    SDL_Surface *surf;
-    SDL_Renderer *ren;
-    struct viz_app app;
-};
+static int setup(void **state) { return viz_fixture_setup(state, scenario_text, "allcosts.yaml"); }
 
-static int setup(void **state) {
-    struct fixture *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    struct dslab_diag d;
-    dslab_diag_clear(&d);
-    f->sc = dslab_scenario_load_buffer(scenario_text, strlen(scenario_text), "allcosts.yaml", NULL, 0, NULL, &d);
-    if (!f->sc) fail_msg("%s", d.message);
-    SDL_setenv("SDL_VIDEODRIVER", "dummy", 1);
-    assert_int_equal(SDL_Init(0), 0);
-    f->surf = SDL_CreateRGBSurfaceWithFormat(0, 1280, 800, 32, SDL_PIXELFORMAT_ARGB8888);
-    f->ren = SDL_CreateSoftwareRenderer(f->surf);
-    assert_non_null(f->ren);
-    f->opt.scenario = f->sc;
-    f->opt.seed = f->sc->seed;
-    f->opt.width = 1280;
-    f->opt.height = 800;
-    if (viz_app_init(&f->app, &f->opt, f->ren, &d) != 0) fail_msg("%s", d.message);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state) {
-    struct fixture *f = *state;
-    viz_app_deinit(&f->app);
-    SDL_DestroyRenderer(f->ren);
-    SDL_FreeSurface(f->surf);
-    dslab_scenario_free(f->sc);
-    TTF_Quit();
-    SDL_Quit();
-    free(f);
-    return 0;
-}
+static int teardown(void **state) { return viz_fixture_teardown(state); }
 
 /* Every cost record of the node since its last crash, no horizon. */
 static void brute(const struct recording *r, int32_t node, int32_t ev_count, int64_t now, struct rec_costs *k) {
@@ -139,10 +94,7 @@ static int count_orange(struct fixture *f, float x0, float y0, float w, float h)
     int n = 0;
     for (int y = (int)y0; y < (int)(y0 + h); y++) {
         for (int x = (int)x0; x < (int)(x0 + w); x++) {
-            uint32_t p = 0;
-            SDL_Rect r = {x, y, 1, 1};
-            SDL_RenderReadPixels(f->ren, &r, SDL_PIXELFORMAT_ARGB8888, &p, 4);
-            n += (p & 0xffffff) == 0xE69F00;
+            n += pixel(f, (float)x, (float)y) == 0xE69F00;
         }
     }
     return n;
