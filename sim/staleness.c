@@ -2,8 +2,10 @@
  * where the freshness rule and the bucket rule are stated). Computed after
  * the fact from the run's history and its list of probes (workload.c): one
  * pass indexes every operation by op id (where it was invoked, how and
- * where it ended), a second walks the history in order keeping the latest
- * acknowledged value per key, and judges each probe at its invoke. */
+ * where it ended), a second walks the history in order keeping, per key,
+ * the latest start (invoke) of a write acknowledged so far, and judges
+ * each probe at its invoke: its value is superseded when such a write
+ * started after the value's own write was acknowledged. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,7 +88,7 @@ static int judge(const struct dslab_sim *sim, struct judged *j) {
     size_t keys_n = (size_t)(sim->sc->workload.keys_count > 0 ? sim->sc->workload.keys_count : 1);
     struct op_end *ends = malloc(ops_n * sizeof *ends);
     struct value_op *values = malloc((h->count ? h->count : 1) * sizeof *values);
-    int64_t *latest = malloc(keys_n * sizeof *latest);
+    int64_t *latest = malloc(keys_n * sizeof *latest); /* per key: latest start of an acked write, -1 */
     int64_t *probe_at = malloc((h->count ? h->count : 1) * sizeof *probe_at); /* history index -> probe or -1 */
     int rc = -1;
     if (!ends || !values || !latest || !probe_at) goto out;
@@ -106,12 +108,13 @@ static int judge(const struct dslab_sim *sim, struct judged *j) {
     }
     qsort(values, values_n, sizeof *values, cmp_value);
     for (size_t p = 0; p < sim->probes_count; p++) probe_at[sim->probes[p].invoke_index] = (int64_t)p;
-    for (size_t k = 0; k < keys_n; k++) latest[k] = DSLAB_HISTORY_NIL;
+    for (size_t k = 0; k < keys_n; k++) latest[k] = -1;
     for (size_t i = 0; i < h->count; i++) {
         const struct dslab_history_op *op = &h->ops[i];
         bool key_ok = op->key >= 0 && (size_t)op->key < keys_n;
         if (op->type == DSLAB_OP_OK && is_write(op->fn) && key_ok) {
-            latest[op->key] = h->ops[ends[op->op_id].invoke_index].value;
+            int64_t started = ends[op->op_id].invoke_index;
+            if (started > latest[op->key]) latest[op->key] = started;
             continue;
         }
         if (probe_at[i] < 0) continue;
@@ -123,14 +126,15 @@ static int judge(const struct dslab_sim *sim, struct judged *j) {
             continue;
         }
         int64_t got = h->ops[e->end_index].value;
-        if (got == latest[op->key]) {
-            r->outcome = 1;
+        if (got == DSLAB_HISTORY_NIL) { /* the initial value: superseded by any acknowledged write */
+            r->outcome = latest[op->key] < 0;
             continue;
         }
-        uint64_t w = got == DSLAB_HISTORY_NIL ? 0 : writer_of(values, values_n, got);
-        /* a write not yet acknowledged at the probe's invoke is at least as new */
-        r->outcome = w && ends[w].end_type != DSLAB_OP_FAIL &&
-                     (ends[w].end_type != DSLAB_OP_OK || ends[w].end_index > (int64_t)i);
+        uint64_t w = writer_of(values, values_n, got);
+        if (!w || ends[w].end_type == DSLAB_OP_FAIL) continue; /* stale: no write set it */
+        int64_t acked = ends[w].end_type == DSLAB_OP_OK ? ends[w].end_index : INT64_MAX;
+        /* fresh unless a write acknowledged before the probe began after this one's ack */
+        r->outcome = latest[op->key] < acked;
     }
     rc = 0;
 out:

@@ -3,15 +3,18 @@
  * (a read issued a delay after the client's own write or cas completed
  * ok), whether it returned the latest committed value, grouped by delay.
  *
- * Rule (docs/ASSUMPTIONS.md, "Read-after-write staleness"): at the probe's
- * invoke, the latest committed value of its key is the value of the write
- * or cas to that key whose ok came last before the invoke. A probe that
- * completes ok is fresh when it returns that value, or the value of a write
- * that had not been acknowledged when the probe was invoked (a concurrent
- * or later write: at least as new); it is stale when it returns an older
- * acknowledged value, nil, or a value no successful write could have set.
- * Probes that end fail or info are counted as unanswered, not in any
- * probability.
+ * Rule (docs/ASSUMPTIONS.md, "Read-after-write staleness"): a probe that
+ * completes ok returned the latest committed value (it is fresh) unless
+ * some write or cas of its key that was acknowledged before the probe was
+ * invoked had itself been invoked after the write of the returned value was
+ * acknowledged (then that value was certainly superseded: stale). The
+ * value of a write not acknowledged by then (in flight, timed out) is
+ * fresh; nil is stale once any write of the key was acknowledged; a value
+ * no write set, or that of a write that failed, is stale. With one writer
+ * per key this is "the read returns the last acknowledged write or a
+ * newer one"; with concurrent writers any of the writes that may be last
+ * in real-time order counts. Probes that end fail or info are counted as
+ * unanswered, not in any probability.
  *
  * Buckets: with `bucket: W`, delay d goes to [k*W, (k+1)*W), k = d / W;
  * without it, to the 1-2-5 series [0, 1us), [1us, 2us), [2us, 5us),
