@@ -12,13 +12,17 @@
 #include "dslab/staleness.h"
 #include "harness.h"
 
-/* Hand-checked (seed 3; the trace's client records, ms):
- *   20.722 c1 probe of 2000001 (acked 17.722) -> 2000001  fresh (latest)
- *  200.065 c0 probe of 1000001 (acked 197.065) -> 2000003 fresh (written by
- *          op 7, invoked at 274.452: not acknowledged at the probe's invoke)
- *  238.555 c1 probe, latest 2000002 -> 2000002             fresh
- *  283.023 c1 probe, latest 2000003 (acked 280.023) -> 2000002: stale
- *  369.093 c0 probe, latest 1000002 -> 1000002             fresh
+/* Hand-checked (seed 3; the trace's client records, ms). A value is stale
+ * when a write acknowledged before the probe was invoked had begun after
+ * that value's write was acknowledged:
+ *   20.722 c1 probe after 2000001 (acked 17.722) -> 2000001: fresh (op 2,
+ *          acked later, began at 10.568, before that ack)
+ *  200.065 c0 probe after 1000001 (acked 197.065) -> 2000003: fresh (op 7
+ *          began at 274.452: not acknowledged when the probe began)
+ *  238.555 c1 probe after 2000002 (acked 235.555) -> 2000002: fresh
+ *  283.023 c1 probe after 2000003 (op 7, began 274.452, acked 280.023)
+ *          -> 2000002 (acked 235.555, before op 7 began): stale
+ *  369.093 c0 probe after 1000002 (acked 366.093) -> 1000002: fresh
  * 5 probes, 4 fresh, all at 3ms: one bucket [2ms, 5ms) of the 1-2-5 rule. */
 static const char *small =
     "name: t\nseed: 3\nduration: 400ms\nnodes: [n1, n2, n3]\n"
