@@ -13,6 +13,8 @@ for spec in 10:1375000 100:137500 1000:13750 10000:1375; do
   n=${spec%%:*}; until_ms=${spec##*:}
   "$build/bench/bench_gossip" "$root/bench/gossip-pingpong.yaml" "$n" "$until_ms"
 done
+echo "== the same at N=1000 with every cost model on (bench/gossip-pingpong-costs.yaml; docs/ASSUMPTIONS.md, \"What the models cost\")"
+"$build/bench/bench_gossip" "$root/bench/gossip-pingpong-costs.yaml" 1000 13750
 for extra in "$root"/bench/run_*.sh; do
   [ -e "$extra" ] && bash "$extra" "$build"
 done

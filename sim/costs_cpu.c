@@ -6,7 +6,10 @@
  * worker free it starts at once, else it waits in the queue, else (queue
  * full) it is shed: a message is dropped (`drop`, reason `overload`; its
  * sender learns nothing, as with loss), a request is dropped (its client
- * times out). The handler runs when the service completes, then the worker
+ * times out). A message's service time is that of its kind when the node's
+ * `messages:` names it (the kind is the first word of the protocol's label
+ * of the message), a request's that of its operation ("read", "write",
+ * "cas") when `requests:` names it. The handler runs when the service completes, then the worker
  * takes the next waiting entry. Timers cost no CPU and wait for nothing.
  *
  * The event itself is what waits: its slot is re-pushed at the service's
@@ -16,6 +19,7 @@
  * from the node's own CPU stream (DSLAB_RNG_PURPOSE_COST_CPU). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dslab/latency.h"
 #include "dslab/time.h"
@@ -34,13 +38,45 @@ static void emit(struct dslab_sim *sim, const struct event *e, const char *tag, 
     sim_emit(sim, &ev);
 }
 
+/* The kind's distribution in the range [first, first + count) of the
+ * scenario's kind tables, or NULL. */
+static const struct dslab_latency_dist *find_kind(const struct dslab_scenario *sc, int32_t first, int32_t count,
+                                                  const char *kind, size_t kind_len) {
+    for (int32_t i = first; i < first + count; i++) {
+        const struct dslab_scenario_cpu_kind *k = &sc->cpu_kinds[i];
+        if (strncmp(k->name, kind, kind_len) == 0 && k->name[kind_len] == 0) return &k->service_ns;
+    }
+    return NULL;
+}
+
+/* The service-time distribution of the event in slot: its kind's when the
+ * node's `messages` / `requests` name it, else `message` / `request`. A
+ * message's kind is the first word of the protocol's label of it. */
+static const struct dslab_latency_dist *service_of(struct dslab_sim *sim, const struct event *e) {
+    const struct dslab_scenario_node_costs *c = sim->nodes[e->node].costs;
+    if (e->kind == EV_DELIVER) {
+        if (c->cpu_message_kinds_count == 0 || !sim->proto->message_label) return &c->cpu_message_ns;
+        char label[128];
+        label[0] = 0;
+        sim->proto->message_label(payload_ptr(&sim->payloads, e->payload_slot), e->payload_len, label, sizeof label);
+        label[sizeof label - 1] = 0;
+        size_t len = strcspn(label, " ");
+        const struct dslab_latency_dist *d =
+            find_kind(sim->sc, c->cpu_message_kinds_first, c->cpu_message_kinds_count, label, len);
+        return d ? d : &c->cpu_message_ns;
+    }
+    if (c->cpu_request_kinds_count == 0) return &c->cpu_request_ns;
+    const char *fn = dslab_op_fn_name(sim->history.ops[e->aux2].fn);
+    const struct dslab_latency_dist *d =
+        find_kind(sim->sc, c->cpu_request_kinds_first, c->cpu_request_kinds_count, fn, strlen(fn));
+    return d ? d : &c->cpu_request_ns;
+}
+
 /* Starts the service of slot on a free worker. */
 static void serve(struct dslab_sim *sim, uint32_t slot) {
     struct event *e = evq_event(&sim->q, slot);
     struct node_rt *n = &sim->nodes[e->node];
-    const struct dslab_scenario_node_costs *c = n->costs;
-    int64_t ns = dslab_latency_sample_ns(e->kind == EV_DELIVER ? &c->cpu_message_ns : &c->cpu_request_ns,
-                                   &n->cpu_rng);
+    int64_t ns = dslab_latency_sample_ns(service_of(sim, e), &n->cpu_rng);
     int64_t done_ns = dslab_time_add_sat(sim->now_ns, ns);
     n->cpu_busy++;
     e->served = 1;

@@ -183,6 +183,7 @@ void dslab_sim_destroy(struct dslab_sim *sim) {
     }
     payload_pool_deinit(&sim->payloads);
     free(sim->clients);
+    free(sim->probes);
     free(sim->injected);
     dslab_history_deinit(&sim->history);
     net_deinit(&sim->net);

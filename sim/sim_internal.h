@@ -75,6 +75,17 @@ struct client_rt {
     bool maybe_done;       /* a node answered DSLAB_REPLY_UNKNOWN for this op */
     uint64_t values_issued;
     int64_t seen[16];      /* last value seen per key % 16, for cas */
+    struct dslab_rng probe_rng; /* read_after_write delays (workload.probe_on) */
+    bool probe_due;        /* the next operation is a read of probe_key */
+    int64_t probe_key;
+    int64_t probe_delay_ns;
+};
+
+/* A read_after_write probe: the history index of its read's invoke and the
+ * delay after its write's ok (staleness.c reads them at the end). */
+struct probe_rec {
+    int64_t invoke_index;
+    int64_t delay_ns;
 };
 
 struct sim_check {
@@ -103,6 +114,8 @@ struct dslab_sim {
     int32_t clients_count;
     struct client_rt *clients; /* owned */
     struct dslab_history history;
+    struct probe_rec *probes;  /* owned (workload.c); read_after_write probes in order */
+    size_t probes_count, probes_capacity;
 
     uint64_t next_msg_id;
     uint64_t next_op_id;

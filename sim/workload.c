@@ -8,13 +8,17 @@
  * CLIENT_REDIRECTS_MAX times, or info when the client's timeout passes
  * first or a node answered "unknown" (the operation may or may not have
  * happened; a retry after "unknown" can still end ok). Written values are
- * unique per run, which keeps the linearizability search small. */
+ * unique per run, which keeps the linearizability search small.
+ * With `read_after_write`, a write or cas that ends ok is followed, a drawn
+ * delay later, by a read of its key (a probe, recorded in sim->probes for
+ * the staleness metric, staleness.c). */
 #include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "detmath.h"
+#include "dslab/latency.h"
 #include "dslab/time.h"
 #include "sim_internal.h"
 
@@ -47,6 +51,21 @@ static int64_t think_ns(struct dslab_sim *sim, struct client_rt *c) {
     return (int64_t)ns;
 }
 
+static int probe_record(struct dslab_sim *sim, int64_t invoke_index, int64_t delay_ns) {
+    if (sim->probes_count == sim->probes_capacity) {
+        size_t capacity = sim->probes_capacity ? sim->probes_capacity * 2 : 64;
+        struct probe_rec *p = realloc(sim->probes, capacity * sizeof *p);
+        if (!p) {
+            sim_fail(sim, "out of memory for read_after_write probes");
+            return -1;
+        }
+        sim->probes = p;
+        sim->probes_capacity = capacity;
+    }
+    sim->probes[sim->probes_count++] = (struct probe_rec){invoke_index, delay_ns};
+    return 0;
+}
+
 static void schedule_next(struct dslab_sim *sim, int32_t client, int64_t at_ns) {
     struct event *e;
     if (sim_schedule(sim, at_ns, &e) == UINT32_MAX) return;
@@ -71,6 +90,9 @@ int workload_init(struct dslab_sim *sim) {
         struct client_rt *c = &sim->clients[i];
         dslab_rng_init_indexed(&c->rng, sim->seed, DSLAB_RNG_PURPOSE_WORKLOAD, (uint64_t)i);
         for (int k = 0; k < 16; k++) c->seen[k] = DSLAB_HISTORY_NIL;
+        if (w->probe_on) {
+            dslab_rng_init_indexed(&c->probe_rng, sim->seed, DSLAB_RNG_PURPOSE_PROBE, (uint64_t)i);
+        }
         schedule_next(sim, i, dslab_time_add_sat(w->start_ns, think_ns(sim, c)));
     }
     return sim->failed ? -1 : 0;
@@ -112,8 +134,15 @@ void workload_next(struct dslab_sim *sim, int32_t client) {
     if (sim->now_ns >= stop_ns) return;
     struct dslab_history_op op = {.op_id = ++sim->next_op_id, .type = DSLAB_OP_INVOKE, .client = client,
                             .value = DSLAB_HISTORY_NIL, .expected = DSLAB_HISTORY_NIL};
-    op.fn = pick_fn(w, c);
-    op.key = (int64_t)dslab_rng_below(&c->rng, (uint64_t)(w->keys_count > 0 ? w->keys_count : 1));
+    bool probe = c->probe_due;
+    c->probe_due = false;
+    if (probe) { /* read_after_write: read the key just written, draw nothing */
+        op.fn = DSLAB_OP_READ;
+        op.key = c->probe_key;
+    } else {
+        op.fn = pick_fn(w, c);
+        op.key = (int64_t)dslab_rng_below(&c->rng, (uint64_t)(w->keys_count > 0 ? w->keys_count : 1));
+    }
     if (op.fn != DSLAB_OP_READ) {
         /* unique: client in the high digits, a per-client counter below */
         op.value = (int64_t)(client + 1) * 1000000 + (int64_t)++c->values_issued;
@@ -138,6 +167,7 @@ void workload_next(struct dslab_sim *sim, int32_t client) {
     c->invoke = op;
     sim->stats.client_ops++;
     emit_op(sim, &op);
+    if (probe && probe_record(sim, c->invoke_index, c->probe_delay_ns) != 0) return;
     send_request(sim, client, op.node);
     struct event *e;
     if (sim_schedule(sim, dslab_time_add_sat(sim->now_ns, w->timeout_ns), &e) == UINT32_MAX) return;
@@ -158,6 +188,14 @@ static void complete(struct dslab_sim *sim, int32_t client, enum dslab_op_type t
     c->busy = false;
     c->req_id = 0;
     emit_op(sim, &op);
+    if (sim->sc->workload.probe_on && type == DSLAB_OP_OK && op.fn != DSLAB_OP_READ) {
+        /* read_after_write: the next operation reads this key after a delay */
+        c->probe_due = true;
+        c->probe_key = op.key;
+        c->probe_delay_ns = dslab_latency_sample_ns(&sim->sc->workload.probe_delay_ns, &c->probe_rng);
+        schedule_next(sim, client, dslab_time_add_sat(sim->now_ns, c->probe_delay_ns));
+        return;
+    }
     schedule_next(sim, client, dslab_time_add_sat(sim->now_ns, think_ns(sim, c)));
 }
 

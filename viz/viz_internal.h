@@ -99,6 +99,7 @@ struct rec_node {
     struct ivec term;   /* ANNOTATE, typed term report (DSLAB_ANNOTATION_TERM) */
     struct ivec clock;  /* CLOCK_JUMP CLOCK_DRIFT */
     struct ivec msgs_sent; /* message indices sent by the node */
+    struct ivec costs;  /* COST events of the node (costs: models) */
 };
 
 struct u64map { /* open addressing: key -> int32 value; key 0 unused */
@@ -116,6 +117,7 @@ struct recording {
     struct rec_msg *msgs;
     int32_t msgs_count, msgs_cap;
     int64_t msg_span_ns_max; /* longest end - send, for in-flight scans */
+    int64_t cost_span_ns_max; /* longest until - t of a COST record (viz_costs.c scans) */
     int32_t msgs_dropped;
     int32_t traffic[REC_TRAFFIC_BINS];  /* sends per bin of the run (timeline) */
     int32_t traffic_dropped[REC_TRAFFIC_BINS];
@@ -166,6 +168,34 @@ enum dslab_node_status rec_node_status(const struct recording *r, int32_t node, 
 /* A one-line description of event i ("n1 -> n2 AppendEntries"). */
 void rec_event_describe(const struct recording *r, const char (*names)[DSLAB_NAME_MAX],
                         int32_t i, char *buf, size_t size);
+
+/* ---- time costs at the displayed moment (viz_costs.c) ------------------ */
+struct viz_app;
+struct rec_costs {
+    bool any;            /* the node has cost records (since its last crash) */
+    bool cpu;            /* costs.cpu records seen: cpu_busy/cpu_queue are known */
+    int32_t cpu_busy;    /* workers serving now */
+    int32_t cpu_queue;   /* entries waiting for a worker */
+    int32_t syncs;       /* disk syncs in flight */
+    int32_t wire;        /* messages on the node's outgoing links, not fully sent */
+    bool gc;             /* stopped by a costs.pauses (GC-like) pause now */
+    int64_t gc_until_ns;
+    int64_t late_ns, late_at_ns; /* the last late timer within the scan, -1 none */
+};
+/* What the node's cost models hold at (ev_count, now_ns), from the trace's
+ * `cost` records: services, syncs and transmissions whose until_ns is
+ * still ahead, the queue length of the last cpu record. */
+void rec_node_costs(const struct recording *r, int32_t node, int32_t ev_count, int64_t now_ns,
+                    struct rec_costs *out);
+/* Cluster view: small badges beside the node disc at (x, y), radius rad. */
+void render_node_costs(struct viz_app *app, int32_t node, float x, float y, float rad);
+/* Inspector lines for the selected node (nothing without cost records). */
+struct viz_costs_lines {
+    int count;
+    char key[6][24];
+    char value[6][96];
+};
+void viz_costs_lines(const struct viz_app *app, int32_t node, struct viz_costs_lines *out);
 
 /* ---- the model: recording + cursor sim + interventions (viz_model.c) -- */
 #define VIZ_DESCRIBE_MAX 96

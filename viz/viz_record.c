@@ -54,6 +54,7 @@ static void ivec_free(struct ivec *iv) {
 void rec_free(struct recording *r) {
     for (int32_t i = 0; i < r->nodes_count; i++) {
         ivec_free(&r->nodes[i].status);
+        ivec_free(&r->nodes[i].costs);
         ivec_free(&r->nodes[i].role);
         ivec_free(&r->nodes[i].term);
         ivec_free(&r->nodes[i].clock);
@@ -312,6 +313,10 @@ static void on_node_event(struct recording *r, const struct dslab_trace_event *e
     case DSLAB_TRACE_CLOCK_DRIFT:
         ivec_push(&n->clock, idx);
         break;
+    case DSLAB_TRACE_COST:
+        ivec_push(&n->costs, idx);
+        if (ev->b > ev->t_ns && ev->b - ev->t_ns > r->cost_span_ns_max) r->cost_span_ns_max = ev->b - ev->t_ns;
+        break;
     case DSLAB_TRACE_ANNOTATE:
         if (r->events[idx].tag_kind == REC_TAG_ROLE) {
             ivec_push(&n->role, idx);
@@ -496,7 +501,12 @@ void rec_event_describe(const struct recording *r, const char (*names)[DSLAB_NAM
         dslab_time_format_duration(e->a, d, sizeof d);
         if (strcmp(tag, "sync") == 0) snprintf(buf, size, "%s disk sync takes %s", node, d);
         else if (strcmp(tag, "timer_late") == 0) snprintf(buf, size, "%s timer %s late", node, d);
-        else snprintf(buf, size, "%s GC-like pause of %s", node, d);
+        else if (strcmp(tag, "gc") == 0) snprintf(buf, size, "%s GC-like pause of %s", node, d);
+        else if (strcmp(tag, "wire") == 0) snprintf(buf, size, "%s -> %s on the wire for %s", node, peer, d);
+        else if (strcmp(tag, "cpu") == 0) snprintf(buf, size, "%s CPU serves for %s (%s)", node, d, text);
+        else if (strcmp(tag, "cpu_queued") == 0) snprintf(buf, size, "%s CPU busy: queued (%s)", node, text);
+        else if (strcmp(tag, "cpu_shed") == 0) snprintf(buf, size, "%s CPU queue full: shed (%s)", node, text);
+        else snprintf(buf, size, "%s cost %s %s", node, tag, d);
         break;
     case DSLAB_TRACE_PARTITION: snprintf(buf, size, "partition %s", text); break;
     case DSLAB_TRACE_HEAL:

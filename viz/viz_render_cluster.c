@@ -298,6 +298,7 @@ static void draw_node(struct viz_app *app, int32_t i, bool labels) {
     }
     if (labels) {
         draw_node_labels(app, i, x, y, r, role, st, restarted);
+        if (st != DSLAB_NODE_CRASHED) render_node_costs(app, i, x, y, r); /* viz_costs.c */
     }
     viz_app_hit(app, (struct frect){x - r * 1.3f, y - r * 1.3f, r * 2.6f, r * 2.6f}, SEL_NODE, i);
 }

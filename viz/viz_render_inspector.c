@@ -90,6 +90,9 @@ static void show_node(struct ins *in, int32_t node) {
     for (int32_t i = 0; i < ms->n && m->rec.msgs[ms->v[i]].send_ev < m->ev_count; i++) sent++;
     snprintf(buf, sizeof buf, "%d", sent);
     line_kv(in, "msgs sent", buf, COL_TEXT);
+    struct viz_costs_lines costs;
+    viz_costs_lines(in->app, node, &costs);
+    for (int i = 0; i < costs.count; i++) line_kv(in, costs.key[i], costs.value[i], COL_TEXT);
     if (m->describe[node][0]) {
         in->y += 2;
         para(in, m->describe[node], COL_TEXT, 4);

@@ -4,6 +4,7 @@
 
 #include "dslab/json_write.h"
 #include "dslab/report.h"
+#include "report/staleness_report.h"
 
 static void json_check(struct dslab_json_writer *w, const struct dslab_scenario *sc, const struct dslab_check_result *r) {
     dslab_jw_object_begin(w);
@@ -59,7 +60,12 @@ void dslab_run_report_json(FILE *out, const struct dslab_sim *sim, const char *r
     dslab_jw_member_uint(&w, "client_ok", st->client_ok);
     dslab_jw_member_uint(&w, "client_fail", st->client_fail);
     dslab_jw_member_uint(&w, "client_info", st->client_info);
+    if (sc->node_costs) { /* costs.cpu: only with a costs: section, so other runs' JSON is unchanged */
+        dslab_jw_member_uint(&w, "cpu_queue_max", st->cpu_queue_max);
+        dslab_jw_member_uint(&w, "cpu_shed", st->cpu_shed);
+    }
     dslab_jw_object_end(&w);
+    staleness_report_json(&w, sim);
     dslab_jw_key(&w, "assumptions");
     dslab_jw_array_begin(&w);
     for (int i = 0; i < DSLAB_SIM_ASSUMPTIONS_COUNT; i++) {

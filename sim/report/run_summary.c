@@ -7,6 +7,7 @@
 
 #include "dslab/report.h"
 #include "dslab/time.h"
+#include "report/staleness_report.h"
 
 static const char *verdict_name(enum dslab_check_verdict v) {
     return v == DSLAB_CHECK_PASS ? "PASS" : v == DSLAB_CHECK_FAIL ? "FAIL" : "UNKNOWN";
@@ -71,6 +72,11 @@ void dslab_run_report_text_styled(FILE *out, const struct dslab_sim *sim, const 
         fprintf(out, "  client ops     %" PRIu64 " invoked: %" PRIu64 " ok, %" PRIu64 " failed, %" PRIu64 " unknown (timed out)\n",
                 st->client_ops, st->client_ok, st->client_fail, st->client_info);
     }
+    if (st->cpu_queue_max || st->cpu_shed) {
+        fprintf(out, "  cpu            longest queue %" PRIu64 ", %" PRIu64 " shed (queue full)\n", st->cpu_queue_max,
+                st->cpu_shed);
+    }
+    staleness_report_text(out, sim);
     int declared = 0;
     for (int i = 0; i < DSLAB_SIM_ASSUMPTIONS_COUNT; i++) declared += dslab_sim_assumption(sim, i)->declared;
     if (declared) {

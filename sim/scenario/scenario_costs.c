@@ -142,13 +142,81 @@ static int load_links(struct loader *L, const struct dslab_ynode *map, struct ds
     return 0;
 }
 
+/* Appends one kind to s->cpu_kinds (grown through the allocator hooks). */
+static int push_kind(struct loader *L, const char *name, const struct dslab_latency_dist *d) {
+    struct dslab_scenario *s = L->s;
+    int32_t n = s->cpu_kinds_count;
+    if ((n & (n - 1)) == 0) { /* 0, 1, 2, 4, ...: double */
+        size_t capacity = n ? (size_t)n * 2 : 1;
+        void *p = L->alloc.realloc_fn(s->cpu_kinds, capacity * sizeof *s->cpu_kinds, L->alloc.user);
+        if (!p) {
+            dslab_diag_set(L->diag, L->file, 0, 0, "out of memory while loading the scenario");
+            return -1;
+        }
+        s->cpu_kinds = p;
+    }
+    struct dslab_scenario_cpu_kind *k = &s->cpu_kinds[n];
+    memset(k, 0, sizeof *k);
+    snprintf(k->name, sizeof k->name, "%s", name);
+    k->service_ns = *d;
+    s->cpu_kinds_count = n + 1;
+    return 0;
+}
+
+/* A kind name: 1..31 bytes of letters, digits, '_', '-', '.', not starting
+ * with '-' or '.' (so that it is a plain YAML key when saved). */
+static bool kind_name_ok(const char *t) {
+    size_t len = strlen(t);
+    if (len == 0 || len >= DSLAB_COST_CPU_KIND_NAME_MAX || t[0] == '-' || t[0] == '.') return false;
+    for (size_t i = 0; i < len; i++) {
+        char ch = t[i];
+        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' ||
+                  ch == '-' || ch == '.';
+        if (!ok) return false;
+    }
+    return true;
+}
+
+/* `messages:` or `requests:` of costs.cpu: a mapping kind -> distribution,
+ * into a new range of s->cpu_kinds. Request kinds are read, write, cas. */
+static int load_kinds(struct loader *L, const struct dslab_ynode *map, bool requests, int32_t *first,
+                      int32_t *count) {
+    static const char *const request_kinds[] = {"read", "write", "cas"};
+    if (dslab_ytree_expect_mapping(L->diag, L->file, map,
+                                   requests ? "a mapping like { read: 100us, write: exponential(2ms) }"
+                                            : "a mapping like { AppendEntries: 200us, RequestVote: 20us }") < 0) {
+        return -1;
+    }
+    if (requests && dslab_ytree_check_keys(L->diag, L->file, map, request_kinds, 3) < 0) return -1;
+    if (map->count < 1 || map->count > DSLAB_COST_CPU_KINDS_MAX) {
+        return dslab_ytree_error(L->diag, L->file, map, "expected 1 to %d kinds, got %d", DSLAB_COST_CPU_KINDS_MAX,
+                                 (int)map->count);
+    }
+    *first = L->s->cpu_kinds_count;
+    *count = 0;
+    for (const struct dslab_ynode *k = map->first; k; k = k->next) {
+        if (!kind_name_ok(k->text)) {
+            return dslab_ytree_error(L->diag, L->file, k,
+                                     "message kind '%s': expected 1 to %d letters, digits, '_', '-' or '.', not "
+                                     "starting with '-' or '.' (the first word of a message label, like AppendEntries)",
+                                     k->text, DSLAB_COST_CPU_KIND_NAME_MAX - 1);
+        }
+        struct dslab_latency_dist d;
+        char what[96];
+        snprintf(what, sizeof what, "cpu service time of %s", k->text);
+        if (load_cost_dist(L, k->value, 0, what, &d) < 0 || push_kind(L, k->text, &d) < 0) return -1;
+        (*count)++;
+    }
+    return 0;
+}
+
 static int load_cpu(struct loader *L, const struct dslab_ynode *map, struct dslab_scenario_node_costs *c) {
-    static const char *const keys[] = {"workers", "queue", "message", "request"};
+    static const char *const keys[] = {"workers", "queue", "message", "request", "messages", "requests"};
     const struct dslab_ynode *n;
     int64_t workers, queue = -1;
     if (dslab_ytree_expect_mapping(L->diag, L->file, map,
                             "a mapping like { workers: 2, queue: 100, request: exponential(1ms) }") < 0 ||
-        dslab_ytree_check_keys(L->diag, L->file, map, keys, 4) < 0 ||
+        dslab_ytree_check_keys(L->diag, L->file, map, keys, 6) < 0 ||
         dslab_ytree_require(L->diag, L->file, map, "workers", &n) < 0 ||
         dslab_ytree_int(L->diag, L->file, n, 1, DSLAB_COST_CPU_WORKERS_MAX, &workers) < 0) {
         return -1;
@@ -157,8 +225,19 @@ static int load_cpu(struct loader *L, const struct dslab_ynode *map, struct dsla
         dslab_ytree_int(L->diag, L->file, n, 0, DSLAB_COST_CPU_QUEUE_MAX, &queue) < 0) {
         return -1;
     }
-    if (!dslab_ydoc_map_get(map, "message") && !dslab_ydoc_map_get(map, "request")) {
-        return dslab_ytree_error(L->diag, L->file, map, "cpu needs message or request (a service-time distribution)");
+    if (!dslab_ydoc_map_get(map, "message") && !dslab_ydoc_map_get(map, "request") &&
+        !dslab_ydoc_map_get(map, "messages") && !dslab_ydoc_map_get(map, "requests")) {
+        return dslab_ytree_error(L->diag, L->file, map,
+                                 "cpu needs message or request (a service-time distribution), or messages or requests "
+                                 "(per kind)");
+    }
+    if ((n = dslab_ydoc_map_get(map, "messages")) &&
+        load_kinds(L, n, false, &c->cpu_message_kinds_first, &c->cpu_message_kinds_count) < 0) {
+        return -1;
+    }
+    if ((n = dslab_ydoc_map_get(map, "requests")) &&
+        load_kinds(L, n, true, &c->cpu_request_kinds_first, &c->cpu_request_kinds_count) < 0) {
+        return -1;
     }
     if ((n = dslab_ydoc_map_get(map, "message")) &&
         load_cost_dist(L, n, 0, "cpu message service time", &c->cpu_message_ns) < 0) {
@@ -224,6 +303,17 @@ static void put_dist(FILE *f, const char *key, const struct dslab_latency_dist *
     dslab_json_write_string(f, text); /* the one escaper (dslab/json_write.h) */
 }
 
+static void put_kinds(FILE *f, const struct dslab_scenario *s, const char *key, int32_t first, int32_t count) {
+    if (count == 0) return;
+    fprintf(f, ", %s: {", key);
+    for (int32_t i = 0; i < count; i++) {
+        const struct dslab_scenario_cpu_kind *k = &s->cpu_kinds[first + i];
+        if (i == 0) fputc(' ', f);
+        put_dist(f, k->name, &k->service_ns, i == 0);
+    }
+    fputs(" }", f);
+}
+
 void scenario_save_costs(FILE *f, const struct dslab_scenario *s) {
     if (!s->node_costs) return;
     fputs("costs:\n  nodes:\n", f);
@@ -260,6 +350,8 @@ void scenario_save_costs(FILE *f, const struct dslab_scenario *s) {
             if (c->cpu_queue_max >= 0) fprintf(f, ", queue: %d", (int)c->cpu_queue_max);
             put_dist(f, "message", &c->cpu_message_ns, false);
             put_dist(f, "request", &c->cpu_request_ns, false);
+            put_kinds(f, s, "messages", c->cpu_message_kinds_first, c->cpu_message_kinds_count);
+            put_kinds(f, s, "requests", c->cpu_request_kinds_first, c->cpu_request_kinds_count);
             fputs(" }", f);
         }
         fputs(" }\n", f);

@@ -60,6 +60,7 @@ void dslab_scenario_free(struct dslab_scenario *s) {
     for (int i = 0; i < s->narration_count; i++) FREE(s->narration[i].text);
     FREE(s->narration);
     FREE(s->node_costs);
+    FREE(s->cpu_kinds);
 #undef FREE
     a->free_fn(box, a->user);
 }
@@ -537,9 +538,37 @@ static int load_route(struct loader *L, const struct dslab_ynode *n, struct dsla
     return 0;
 }
 
+/* `read_after_write: { delay: DIST, bucket: DURATION }` (docs/SCENARIO_FORMAT.md). */
+static int load_read_after_write(struct loader *L, const struct dslab_ynode *map,
+                                 struct dslab_scenario_workload *w) {
+    static const char *const keys[] = {"delay", "bucket"};
+    const struct dslab_ynode *n;
+    if (dslab_ytree_expect_mapping(L->diag, L->file, map, "a mapping like { delay: uniform(0ms, 100ms), bucket: 10ms }") < 0 ||
+        dslab_ytree_check_keys(L->diag, L->file, map, keys, 2) < 0 ||
+        dslab_ytree_require(L->diag, L->file, map, "delay", &n) < 0 ||
+        load_latency(L, n, &w->probe_delay_ns) < 0) {
+        return -1;
+    }
+    int64_t mean_ns = dslab_latency_mean_ns(&w->probe_delay_ns);
+    if (mean_ns < 0 || mean_ns > DSLAB_PROBE_DELAY_NS_MAX) {
+        char got[32];
+        return dslab_ytree_error(L->diag, L->file, n, "read_after_write delay %s has a mean of %s: expected 0 to 60s",
+                                 n->text, dslab_time_format_human(mean_ns, got, sizeof got));
+    }
+    if ((n = dslab_ydoc_map_get(map, "bucket"))) {
+        if (dslab_ytree_duration(L->diag, L->file, n, false, &w->probe_bucket_ns) < 0) return -1;
+        if (w->probe_bucket_ns < DSLAB_PROBE_BUCKET_NS_MIN || w->probe_bucket_ns > DSLAB_PROBE_BUCKET_NS_MAX) {
+            return dslab_ytree_error(L->diag, L->file, n, "read_after_write bucket %s is out of range: expected 1us to 1h",
+                                     n->text);
+        }
+    }
+    w->probe_on = true;
+    return 0;
+}
+
 static int load_workload(struct loader *L, const struct dslab_ynode *map) {
     static const char *const keys[] = {"clients", "rate",    "ops",   "keys",
-                                       "timeout", "start", "stop", "target"};
+                                       "timeout", "start", "stop", "target", "read_after_write"};
     struct dslab_scenario_workload *w = &L->s->workload;
     const struct dslab_ynode *n;
     int64_t v;
@@ -548,7 +577,7 @@ static int load_workload(struct loader *L, const struct dslab_ynode *map) {
     if (!map) return 0;
     if (dslab_ytree_expect_mapping(L->diag, L->file, map, "a mapping like { clients: 2, rate: 50/s }") <
             0 ||
-        dslab_ytree_check_keys(L->diag, L->file, map, keys, 8) < 0) {
+        dslab_ytree_check_keys(L->diag, L->file, map, keys, 9) < 0) {
         return -1;
     }
     w->clients_count = 1;
@@ -566,6 +595,10 @@ static int load_workload(struct loader *L, const struct dslab_ynode *map) {
         w->keys_count = (int32_t)v;
     }
     if (load_workload_times(L, map, w) < 0) return -1;
+    if ((n = dslab_ydoc_map_get(map, "read_after_write")) && !dslab_ydoc_is_null(n) &&
+        load_read_after_write(L, n, w) < 0) {
+        return -1;
+    }
     if ((n = dslab_ydoc_map_get(map, "target")) && n->kind == DSLAB_YNODE_MAPPING) {
         static const char *const route_keys[] = {"read", "write"};
         if (dslab_ytree_check_keys(L->diag, L->file, n, route_keys, 2) < 0) return -1;

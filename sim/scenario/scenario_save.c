@@ -151,6 +151,13 @@ static void save_protocol_workload(FILE *f, const struct dslab_scenario *s) {
     fprintf(f, "cas: %s }\n", ppm(w->cas_weight, buf));
     fprintf(f, "  keys: %d\n  timeout: %s\n", (int)w->keys_count, dur(w->timeout_ns, buf));
     fprintf(f, "  start: %s\n  stop: %s\n", dur(w->start_ns, buf), dur(w->stop_ns, buf2));
+    if (w->probe_on) {
+        char dist[512];
+        dslab_latency_format(&w->probe_delay_ns, dist, (int)sizeof dist);
+        fprintf(f, "  read_after_write: { delay: \"%s\"", dist);
+        if (w->probe_bucket_ns > 0) fprintf(f, ", bucket: %s", dur(w->probe_bucket_ns, buf));
+        fputs(" }\n", f);
+    }
     if (w->target == DSLAB_TARGET_ROUTES) {
         fputs("  target: { read: ", f);
         put_route(f, s, &w->route_read);

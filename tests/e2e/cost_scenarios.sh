@@ -95,4 +95,27 @@ for set in 'protocol.ack=sometimes' 'protocol.group_commit=2s' 'protocol.group_c
     else bad "--set $set: expected exit 2 with an error, got $status: $(head -n 1 "$tmp/err")"; fi
 done
 
+# The CPU queue in the run summary and --json: a 2-worker node with a
+# 5-entry waiting room under a load it cannot serve sheds, and says so;
+# a run without costs: has neither the line nor the JSON members.
+cat >"$tmp/cpu.yaml" <<'YAML'
+name: cpu-summary
+duration: 2s
+nodes: 3
+protocol: { name: raft, heartbeat: 50ms }
+workload: { clients: 40, rate: 4000/s, target: n1 }
+costs:
+  cpu: { workers: 2, queue: 5, request: constant(2ms), requests: { read: constant(1ms) } }
+YAML
+"$dslab" run "$tmp/cpu.yaml" >"$tmp/cpu.txt" 2>&1
+"$dslab" run "$tmp/cpu.yaml" --json >"$tmp/cpu.json" 2>/dev/null
+check "cpu summary line: longest queue 5, some shed" \
+    'grep -Eq "^  cpu +longest queue 5, [1-9][0-9]* shed \(queue full\)$" "$tmp/cpu.txt"'
+check "cpu --json: cpu_queue_max 5 and cpu_shed > 0" \
+    'grep -q "\"cpu_queue_max\":5," "$tmp/cpu.json" && grep -Eq "\"cpu_shed\":[1-9]" "$tmp/cpu.json"'
+"$dslab" run "$base" >"$tmp/nocpu.txt" 2>&1
+"$dslab" run "$base" --json >"$tmp/nocpu.json" 2>/dev/null
+check "no costs: no cpu line, no cpu members" \
+    '! grep -q "^  cpu " "$tmp/nocpu.txt" && ! grep -q cpu_queue_max "$tmp/nocpu.json"'
+
 e2e_finish cost_scenarios

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct dslab_scenario *h_load(const char *yaml) {
     struct dslab_diag d;
@@ -12,6 +13,20 @@ struct dslab_scenario *h_load(const char *yaml) {
     struct dslab_scenario *s = dslab_scenario_load_buffer(yaml, strlen(yaml), "t.yaml", NULL, 0, NULL, &d);
     if (!s) fail_msg("scenario did not load: %s:%d:%d: %s", d.file, d.line, d.col, d.message);
     return s;
+}
+
+struct dslab_scenario *h_resave(const struct dslab_scenario *s) {
+    char path[] = "/tmp/dslab_resave_XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0) fail_msg("mkstemp failed");
+    close(fd);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    int rc = dslab_scenario_save(s, path, &d);
+    struct dslab_scenario *back = rc == 0 ? dslab_scenario_load(path, NULL, 0, NULL, &d) : NULL;
+    unlink(path);
+    if (!back) fail_msg("save and load back: %s:%d:%d: %s", d.file, d.line, d.col, d.message);
+    return back;
 }
 
 const char *h_load_error(const char *yaml, struct dslab_diag *d) {

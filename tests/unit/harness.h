@@ -89,6 +89,11 @@ void h_ignore_message(struct dslab_node_ctx *ctx, void *state, int32_t from, con
  * not load. The caller owns the result (dslab_scenario_free). */
 struct dslab_scenario *h_load(const char *yaml);
 
+/* Saves `s` with dslab_scenario_save to a temporary file and loads it
+ * back (the round trip every format change must survive). Fails the test
+ * on an error. The caller owns the result. */
+struct dslab_scenario *h_resave(const struct dslab_scenario *s);
+
 /* Expects `yaml` to be refused, by the loader or by dslab_sim_create (a protocol
  * parameter is checked there). Fails the test if it is accepted; else
  * fills *d and returns d->message. */

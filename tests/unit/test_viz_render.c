@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "dslab/time.h"
-#include "viz_internal.h"
+#include "viz_fixture.h"
 
 /* Five Raft nodes; the leader n1 (seed 9) is cut off with n2 at 3s and
  * reads it serves locally go stale (linearizable fails); n4 crashes at 1s
@@ -38,54 +38,9 @@ static const char scenario_text[] =
     "narration:\n"
     "  - { at: 2.9s, say: \"The network is about to split.\", pause: true }\n";
 
-struct fixture {
-    struct dslab_scenario *sc;
-    struct viz_options opt;
-    SDL_Surface *surf;
-    SDL_Renderer *ren;
-    struct viz_app app;
-};
+static int setup(void **state) { return viz_fixture_setup(state, scenario_text, "viz-test.yaml"); }
 
-static int setup(void **state) {
-    struct fixture *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    struct dslab_diag d;
-    dslab_diag_clear(&d);
-    f->sc = dslab_scenario_load_buffer(scenario_text, strlen(scenario_text), "viz-test.yaml", NULL, 0,
-                                 NULL, &d);
-    if (!f->sc) fail_msg("%s", d.message);
-    SDL_setenv("SDL_VIDEODRIVER", "dummy", 1);
-    assert_int_equal(SDL_Init(0), 0);
-    f->surf = SDL_CreateRGBSurfaceWithFormat(0, 1280, 800, 32, SDL_PIXELFORMAT_ARGB8888);
-    f->ren = SDL_CreateSoftwareRenderer(f->surf);
-    assert_non_null(f->ren);
-    f->opt.scenario = f->sc;
-    f->opt.seed = f->sc->seed;
-    f->opt.width = 1280;
-    f->opt.height = 800;
-    if (viz_app_init(&f->app, &f->opt, f->ren, &d) != 0) fail_msg("%s", d.message);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state) {
-    struct fixture *f = *state;
-    viz_app_deinit(&f->app);
-    SDL_DestroyRenderer(f->ren);
-    SDL_FreeSurface(f->surf);
-    dslab_scenario_free(f->sc);
-    TTF_Quit();
-    SDL_Quit();
-    free(f);
-    return 0;
-}
-
-static uint32_t pixel(struct fixture *f, float x, float y) {
-    uint32_t p = 0;
-    SDL_Rect r = {(int)x, (int)y, 1, 1};
-    SDL_RenderReadPixels(f->ren, &r, SDL_PIXELFORMAT_ARGB8888, &p, 4);
-    return p & 0xffffff;
-}
+static int teardown(void **state) { return viz_fixture_teardown(state); }
 
 static int near_colour(uint32_t p, uint32_t want, int tol) {
     int dr = (int)((p >> 16) & 255) - (int)((want >> 16) & 255);

@@ -28,6 +28,7 @@ enum dslab_rng_purpose {
     DSLAB_RNG_PURPOSE_COST_TIMER = 7, /* per node: timer scheduling delays (costs:) */
     DSLAB_RNG_PURPOSE_COST_PAUSE = 8, /* per node: GC-like pauses (costs:) */
     DSLAB_RNG_PURPOSE_COST_CPU = 9,   /* per node: CPU service times (costs:) */
+    DSLAB_RNG_PURPOSE_PROBE = 10,     /* per client: read_after_write delays */
 };
 
 /* Seeds `r` for (seed, purpose, name). name may be NULL. */

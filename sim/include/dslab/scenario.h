@@ -166,7 +166,18 @@ struct dslab_scenario_workload {
     int32_t target_node;
     struct dslab_workload_route route_read;  /* DSLAB_TARGET_ROUTES: reads */
     struct dslab_workload_route route_write; /* DSLAB_TARGET_ROUTES: writes and cas */
+    /* `read_after_write:` (docs/SCENARIO_FORMAT.md): after a write or cas
+     * completes ok, the client's next operation is a read of the same key
+     * (a probe), issued a draw of probe_delay_ns after the ok instead of a
+     * think time. Delay mean 0..DSLAB_PROBE_DELAY_NS_MAX; bucket width 0 (the
+     * 1-2-5 rule) or DSLAB_PROBE_BUCKET_NS_MIN..DSLAB_PROBE_BUCKET_NS_MAX. */
+    bool probe_on;
+    struct dslab_latency_dist probe_delay_ns;
+    int64_t probe_bucket_ns;
 };
+#define DSLAB_PROBE_DELAY_NS_MAX (INT64_C(60) * INT64_C(1000000000))      /* 60 s */
+#define DSLAB_PROBE_BUCKET_NS_MIN INT64_C(1000)                           /* 1 us */
+#define DSLAB_PROBE_BUCKET_NS_MAX (INT64_C(3600) * INT64_C(1000000000))   /* 1 h */
 
 /* Each assumption is off unless declared (its `declared` flag). */
 struct dslab_scenario_assumptions {
@@ -251,6 +262,17 @@ struct dslab_scenario_explore {
 /* costs.cpu: workers 1..DSLAB_COST_CPU_WORKERS_MAX, queue 0..DSLAB_COST_CPU_QUEUE_MAX. */
 #define DSLAB_COST_CPU_WORKERS_MAX 1024
 #define DSLAB_COST_CPU_QUEUE_MAX 1000000
+/* costs.cpu.messages / requests: at most DSLAB_COST_CPU_KINDS_MAX kinds per
+ * map, each name 1..DSLAB_COST_CPU_KIND_NAME_MAX-1 bytes. */
+#define DSLAB_COST_CPU_KINDS_MAX 32
+#define DSLAB_COST_CPU_KIND_NAME_MAX 32
+/* One per-kind service time: a message kind (the first word of the
+ * protocol's message label, "AppendEntries") or a request kind ("read",
+ * "write", "cas"). */
+struct dslab_scenario_cpu_kind {
+    char name[DSLAB_COST_CPU_KIND_NAME_MAX];
+    struct dslab_latency_dist service_ns;
+};
 struct dslab_scenario_node_costs {
     bool disk_on;
     struct dslab_latency_dist disk_write_ns; /* per put; charged to the sync that covers it */
@@ -267,6 +289,11 @@ struct dslab_scenario_node_costs {
     int32_t cpu_queue_max;             /* waiting room; -1 = unbounded */
     struct dslab_latency_dist cpu_message_ns;/* service time of a message from a node */
     struct dslab_latency_dist cpu_request_ns;/* service time of a client request */
+    /* Per-kind service times replacing cpu_message_ns / cpu_request_ns for
+     * the kinds they name: ranges [first, first + count) of
+     * dslab_scenario.cpu_kinds (count 0 = none). */
+    int32_t cpu_message_kinds_first, cpu_message_kinds_count;
+    int32_t cpu_request_kinds_first, cpu_request_kinds_count;
 };
 
 struct dslab_scenario {
@@ -305,6 +332,8 @@ struct dslab_scenario {
     /* `costs:` (scenario_costs.c): nodes_count entries, owned; NULL when the
      * scenario has no costs section (every model off). */
     struct dslab_scenario_node_costs *node_costs;
+    struct dslab_scenario_cpu_kind *cpu_kinds; /* owned; the tables node_costs ranges point into */
+    int32_t cpu_kinds_count;
 };
 
 /* A --set KEY=VALUE override, applied to the YAML tree before conversion. */
