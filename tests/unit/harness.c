@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct dslab_scenario *h_load(const char *yaml) {
     struct dslab_diag d;
@@ -357,6 +358,30 @@ bool h_has_evidence(const struct dslab_check_violation *v, uint64_t trace_id) {
         if (v->evidence[i] == trace_id) return true;
     }
     return false;
+}
+
+struct dslab_scenario *h_save_reload(const struct dslab_scenario *s) {
+    char path[] = "/tmp/dslab_test_save_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    if (dslab_scenario_save(s, path, &d) != 0) {
+        unlink(path);
+        fail_msg("dslab_scenario_save: %s", d.message);
+    }
+    struct dslab_scenario *back = dslab_scenario_load(path, NULL, 0, NULL, &d);
+    unlink(path);
+    if (!back) fail_msg("the saved scenario did not load: %s:%d:%d: %s", d.file, d.line, d.col, d.message);
+    return back;
+}
+
+void h_ignore_timer(struct dslab_node_ctx *ctx, void *state, uint64_t id, uint64_t tag) {
+    (void)ctx;
+    (void)state;
+    (void)id;
+    (void)tag;
 }
 
 void h_ignore_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *msg, size_t len) {

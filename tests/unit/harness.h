@@ -82,12 +82,18 @@
  * the tests' own protocols that only act on timers or requests. */
 struct dslab_node_ctx;
 void h_ignore_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *msg, size_t len);
+/* A protocol's on_timer that ignores every timer. */
+void h_ignore_timer(struct dslab_node_ctx *ctx, void *state, uint64_t id, uint64_t tag);
 
 /* ---- 1. scenarios from a string ------------------------------------------- */
 
 /* Loads YAML text (named "t.yaml" in messages). Fails the test if it does
  * not load. The caller owns the result (dslab_scenario_free). */
 struct dslab_scenario *h_load(const char *yaml);
+
+/* Saves `s` (dslab_scenario_save) to a temporary file and loads it back;
+ * fails the test if either step fails. The caller owns the result. */
+struct dslab_scenario *h_save_reload(const struct dslab_scenario *s);
 
 /* Expects `yaml` to be refused, by the loader or by dslab_sim_create (a protocol
  * parameter is checked there). Fails the test if it is accepted; else

@@ -16,12 +16,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "dslab/scenario.h"
 #include "dslab/sim.h"
 #include "dslab/time.h"
 #include "dslab/trace.h"
+#include "harness.h"
 
 /* --- "persist": at start n1 sends "before", puts k = 7 (and k2 when
  * `syncs` is 2, with a sync after each), syncs, sends "after" to n2, and
@@ -277,16 +277,7 @@ static void test_the_section_survives_save_and_load(void **state) {
     struct dslab_scenario *s = load("costs:\n  disk: { write: constant(1ms), sync: \"uniform(2ms, 4ms)\" }\n"
                               "  timers: { delay: \"exponential(50us)\" }\n"
                               "  nodes: { n2: { pauses: { every: 1s, length: 5ms } } }\n", "");
-    char path[] = "/tmp/dslab-test-costs-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
-    struct dslab_diag d;
-    dslab_diag_clear(&d);
-    assert_int_equal(dslab_scenario_save(s, path, &d), 0);
-    struct dslab_scenario *back = dslab_scenario_load(path, NULL, 0, NULL, &d);
-    unlink(path);
-    if (!back) fail_msg("%s:%d:%d: %s", d.file, d.line, d.col, d.message);
+    struct dslab_scenario *back = h_save_reload(s);
     assert_non_null(back->node_costs);
     for (int i = 0; i < 2; i++) {
         const struct dslab_scenario_node_costs *a = &s->node_costs[i], *b = &back->node_costs[i];

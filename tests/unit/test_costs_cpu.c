@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "harness.h"
 
@@ -20,18 +19,9 @@ static void burst_init(struct dslab_node_ctx *ctx, void *state) {
     for (int32_t v = 1; v <= 5; v++) dslab_ctx_send(ctx, 1, &v, sizeof v);
 }
 
-static void burst_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *m,
-                             size_t len) {
-    (void)ctx, (void)state, (void)from, (void)m, (void)len;
-}
-
-static void burst_on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t id, uint64_t tag) {
-    (void)ctx, (void)state, (void)id, (void)tag;
-}
-
 static const struct dslab_protocol burst = {
     .name = "burst", .state_size = 1, .init = burst_init,
-    .on_message = burst_on_message, .on_timer = burst_on_timer,
+    .on_message = h_ignore_message, .on_timer = h_ignore_timer,
 };
 
 struct seen {
@@ -175,16 +165,7 @@ static void test_the_section_survives_save(void **state) {
     struct dslab_scenario *s = h_load("name: t\nduration: 1s\nnodes: 2\nprotocol: gossip-pingpong\n"
                                 "costs: { cpu: { workers: 3, request: exponential(2ms) },"
                                 " nodes: { n2: { cpu: { workers: 1, queue: 7, message: 1ms } } } }\n");
-    char path[] = "/tmp/dslab_costs_cpu_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
-    struct dslab_diag d;
-    dslab_diag_clear(&d);
-    assert_int_equal(dslab_scenario_save(s, path, &d), 0);
-    struct dslab_scenario *back = dslab_scenario_load(path, NULL, 0, NULL, &d);
-    unlink(path);
-    if (!back) fail_msg("%s:%d:%d: %s", d.file, d.line, d.col, d.message);
+    struct dslab_scenario *back = h_save_reload(s);
     for (int i = 0; i < 2; i++) {
         const struct dslab_scenario_node_costs *a = &s->node_costs[i], *b = &back->node_costs[i];
         assert_true(b->cpu_on);

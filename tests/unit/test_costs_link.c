@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "harness.h"
 #include "dslab/limits.h"
@@ -31,18 +30,9 @@ static void bulk_init(struct dslab_node_ctx *ctx, void *state) {
     dslab_ctx_send(ctx, 2, &v, sizeof v);
 }
 
-static void bulk_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *m,
-                            size_t len) {
-    (void)ctx, (void)state, (void)from, (void)m, (void)len;
-}
-
-static void bulk_on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t id, uint64_t tag) {
-    (void)ctx, (void)state, (void)id, (void)tag;
-}
-
 static const struct dslab_protocol bulk = {
     .name = "bulk", .state_size = 1, .init = bulk_init,
-    .on_message = bulk_on_message, .on_timer = bulk_on_timer,
+    .on_message = h_ignore_message, .on_timer = h_ignore_timer,
 };
 
 struct seen {
@@ -176,16 +166,7 @@ static void test_a_size_over_the_maximum_is_an_error(void **state) {
 static void test_the_section_survives_save(void **state) {
     (void)state;
     struct dslab_scenario *s = load("costs: { links: { bandwidth: 1.5Gbps }, nodes: { n2: { links: { bandwidth: 12kbps } } } }\n");
-    char path[] = "/tmp/dslab_costs_link_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
-    struct dslab_diag d;
-    dslab_diag_clear(&d);
-    assert_int_equal(dslab_scenario_save(s, path, &d), 0);
-    struct dslab_scenario *back = dslab_scenario_load(path, NULL, 0, NULL, &d);
-    unlink(path);
-    if (!back) fail_msg("%s:%d:%d: %s", d.file, d.line, d.col, d.message);
+    struct dslab_scenario *back = h_save_reload(s);
     for (int i = 0; i < 3; i++) {
         assert_true(back->node_costs[i].link_on);
         assert_int_equal(back->node_costs[i].link_bandwidth_bps, s->node_costs[i].link_bandwidth_bps);

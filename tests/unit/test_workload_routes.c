@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "harness.h"
 
@@ -63,16 +62,7 @@ static void test_routes_survive_save(void **state) {
     char text[512];
     snprintf(text, sizeof text, base, "{ read: [n2, n3], write: n1 }");
     struct dslab_scenario *s = h_load(text);
-    char path[] = "/tmp/dslab_routes_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
-    struct dslab_diag d;
-    dslab_diag_clear(&d);
-    assert_int_equal(dslab_scenario_save(s, path, &d), 0);
-    struct dslab_scenario *back = dslab_scenario_load(path, NULL, 0, NULL, &d);
-    unlink(path);
-    if (!back) fail_msg("%s:%d:%d: %s", d.file, d.line, d.col, d.message);
+    struct dslab_scenario *back = h_save_reload(s);
     assert_int_equal(back->workload.target, DSLAB_TARGET_ROUTES);
     assert_int_equal(back->workload.route_read.count, 2);
     assert_int_equal(back->workload.route_read.nodes[1], 2);
