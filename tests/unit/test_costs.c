@@ -294,21 +294,16 @@ static void test_the_section_survives_save_and_load(void **state) {
     dslab_scenario_free(s);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_without_costs_nothing_waits),
-        cmocka_unit_test(test_a_message_sent_after_a_sync_waits_for_it),
-        cmocka_unit_test(test_every_write_is_charged_to_the_sync),
-        cmocka_unit_test(test_syncs_queue_on_one_disk),
-        cmocka_unit_test(test_a_sync_with_nothing_to_write_costs_nothing),
-        cmocka_unit_test(test_a_crash_during_the_sync_loses_its_writes_and_held_messages),
-        cmocka_unit_test(test_a_crash_after_the_sync_keeps_its_writes),
-        cmocka_unit_test(test_a_timer_fires_late_by_the_delay),
-        cmocka_unit_test(test_a_timer_stays_late_across_a_drift_change),
-        cmocka_unit_test(test_pauses_come_at_the_drawn_intervals),
-        cmocka_unit_test(test_a_slow_disk_multiplies_the_disk_latencies),
-        cmocka_unit_test(test_per_node_settings_override_the_default),
-        cmocka_unit_test(test_the_section_survives_save_and_load),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_without_costs_nothing_waits),
+       cmocka_unit_test(test_a_message_sent_after_a_sync_waits_for_it),
+       cmocka_unit_test(test_every_write_is_charged_to_the_sync),
+       cmocka_unit_test(test_syncs_queue_on_one_disk),
+       cmocka_unit_test(test_a_sync_with_nothing_to_write_costs_nothing),
+       cmocka_unit_test(test_a_crash_during_the_sync_loses_its_writes_and_held_messages),
+       cmocka_unit_test(test_a_crash_after_the_sync_keeps_its_writes),
+       cmocka_unit_test(test_a_timer_fires_late_by_the_delay),
+       cmocka_unit_test(test_a_timer_stays_late_across_a_drift_change),
+       cmocka_unit_test(test_pauses_come_at_the_drawn_intervals),
+       cmocka_unit_test(test_a_slow_disk_multiplies_the_disk_latencies),
+       cmocka_unit_test(test_per_node_settings_override_the_default),
+       cmocka_unit_test(test_the_section_survives_save_and_load))

@@ -21,6 +21,7 @@
 #include "dslab/check.h"
 #include "dslab/history.h"
 #include "dslab/time.h"
+#include "harness.h"
 
 static char names[3][DSLAB_NAME_MAX] = {"n1", "n2", "n3"};
 
@@ -218,12 +219,7 @@ static void test_bad_arguments(void **state) {
     }
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_echo),
-        cmocka_unit_test(test_unique_ids),
-        cmocka_unit_test(test_broadcast),
-        cmocka_unit_test(test_bad_arguments),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_echo),
+       cmocka_unit_test(test_unique_ids),
+       cmocka_unit_test(test_broadcast),
+       cmocka_unit_test(test_bad_arguments))

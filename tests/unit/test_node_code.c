@@ -146,13 +146,8 @@ static void test_elf_check_survives_damage(void **unused) {
     free(data);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_source_path_joins_scenario_dir),
-        cmocka_unit_test(test_path_too_long),
-        cmocka_unit_test(test_sim_create_refuses_without_enable),
-        cmocka_unit_test(test_save_writes_absolute_path),
-        cmocka_unit_test(test_elf_check_survives_damage),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_source_path_joins_scenario_dir),
+       cmocka_unit_test(test_path_too_long),
+       cmocka_unit_test(test_sim_create_refuses_without_enable),
+       cmocka_unit_test(test_save_writes_absolute_path),
+       cmocka_unit_test(test_elf_check_survives_damage))
