@@ -125,24 +125,13 @@ static struct dslab_scenario *load(const char *costs, const char *faults) {
     snprintf(text, sizeof text,
              "name: t\nduration: 1s\nnodes: 2\nprotocol: { name: gossip-pingpong, initial: 0 }\n"
              "network: { latency: constant(1ms) }\n%s%s", costs, faults);
-    struct dslab_diag d;
-    dslab_diag_clear(&d);
-    struct dslab_scenario *s = dslab_scenario_load_buffer(text, strlen(text), "t.yaml", NULL, 0, NULL, &d);
-    if (!s) fail_msg("%s:%d:%d: %s", d.file, d.line, d.col, d.message);
-    return s;
+    return h_load(text);
 }
 
 static struct seen *run_scenario(const struct dslab_scenario *s) {
     static struct seen c;
     memset(&c, 0, sizeof c);
-    struct dslab_diag d;
-    dslab_diag_clear(&d);
-    struct dslab_sim *sim = dslab_sim_create_with_protocol(s, &persist, 5, &d);
-    if (!sim) fail_msg("%s", d.message);
-    dslab_sim_add_sink(sim, sink, &c);
-    assert_int_equal(dslab_sim_run(sim, s->duration_ns, 0), DSLAB_SIM_OK);
-    dslab_sim_finish(sim);
-    dslab_sim_destroy(sim);
+    dslab_sim_destroy(h_sim_with(s, &persist, 5, sink, &c));
     return &c;
 }
 

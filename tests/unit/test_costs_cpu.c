@@ -51,13 +51,7 @@ static struct seen *run(const char *extra) {
              "name: t\nduration: 1s\nnodes: 2\nprotocol: gossip-pingpong\n"
              "network: { latency: constant(1ms) }\n%s\n", extra);
     struct dslab_scenario *s = h_load(text);
-    struct dslab_diag d;
-    dslab_diag_clear(&d);
-    struct dslab_sim *sim = dslab_sim_create_with_protocol(s, &burst, 5, &d);
-    if (!sim) fail_msg("%s", d.message);
-    dslab_sim_add_sink(sim, sink, &c);
-    assert_int_equal(dslab_sim_run(sim, s->duration_ns, 0), DSLAB_SIM_OK);
-    dslab_sim_finish(sim);
+    struct dslab_sim *sim = h_sim_with(s, &burst, 5, sink, &c);
     c.stats = *dslab_sim_get_stats(sim);
     dslab_sim_destroy(sim);
     dslab_scenario_free(s);
