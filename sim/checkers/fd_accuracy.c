@@ -346,11 +346,15 @@ static void fa_finish(void *state, const struct dslab_history *history, int64_t 
              (long long)st->suspicions_unjustified);
 }
 
+static void fa_destroy(void *state) {
+    free(state);
+}
+
 const struct dslab_checker checker_fd_accuracy = {
     .name = "fd-accuracy",
     .summary = "failure detector: no false suspicions, every crash detected within the bound",
     .create = fa_create,
     .on_event = fa_on_event,
     .finish = fa_finish,
-    .destroy = free, /* the state is one malloc'd block */
+    .destroy = fa_destroy,
 };

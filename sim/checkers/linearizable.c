@@ -64,6 +64,10 @@ static int lin_create(const struct dslab_scenario *s, const struct dslab_scenari
     return 0;
 }
 
+static void lin_destroy(void *state) {
+    free(state);
+}
+
 static int on_invoke(struct lin_history *lh, struct hist_pairing *open, const struct dslab_history_op *r,
                      int64_t pos) {
     if (r->fn != DSLAB_OP_READ && r->fn != DSLAB_OP_WRITE && r->fn != DSLAB_OP_CAS) return 0; /* not ours */
@@ -200,5 +204,5 @@ const struct dslab_checker checker_linearizable = {
     .create = lin_create,
     .on_event = NULL,
     .finish = lin_finish,
-    .destroy = free, /* the state is one malloc'd block */
+    .destroy = lin_destroy,
 };

@@ -324,11 +324,15 @@ static void sr_finish(void *state, const struct dslab_history *history, int64_t 
     free(ops);
 }
 
+static void sr_destroy(void *state) {
+    free(state);
+}
+
 const struct dslab_checker checker_stale_reads = {
     .name = "stale-reads",
     .summary = "reads that return a value older than a write acknowledged before they began",
     .create = sr_create,
     .on_event = NULL,
     .finish = sr_finish,
-    .destroy = free, /* the state is one malloc'd block */
+    .destroy = sr_destroy,
 };
