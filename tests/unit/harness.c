@@ -38,6 +38,16 @@ void h_expect_error(const char *yaml, const char *part) {
     if (!strstr(message, part)) fail_msg("expected '%s' in '%s'", part, message);
 }
 
+void h_expect_errorf(const char *part, const char *fmt, ...) {
+    char yaml[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(yaml, sizeof yaml, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof yaml) fail_msg("h_expect_errorf: the YAML text is longer than %zu bytes", sizeof yaml);
+    h_expect_error(yaml, part);
+}
+
 struct dslab_sim *h_sim(const struct dslab_scenario *s, uint64_t seed, dslab_trace_sink_fn sink, void *user) {
     return h_sim_with(s, NULL, seed, sink, user);
 }

@@ -101,6 +101,9 @@ struct dslab_scenario *h_save_reload(const struct dslab_scenario *s);
 const char *h_load_error(const char *yaml, struct dslab_diag *d);
 /* h_load_error, and the message must contain `part`. */
 void h_expect_error(const char *yaml, const char *part);
+/* h_expect_error on the YAML text printf(fmt, ...) makes (at most 4 KiB;
+ * longer fails the test). */
+void h_expect_errorf(const char *part, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Creates a simulation of `s` with `seed`, adds `sink` (if not NULL), runs
  * to s->duration_ns and finishes it. Fails the test if it cannot be

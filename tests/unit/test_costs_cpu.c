@@ -176,10 +176,7 @@ static void test_the_section_survives_save(void **state) {
 }
 
 static void bad(const char *cpu, const char *part) {
-    char text[512];
-    snprintf(text, sizeof text,
-             "name: t\nduration: 1s\nnodes: 2\nprotocol: gossip-pingpong\ncosts: { cpu: %s }\n", cpu);
-    h_expect_error(text, part);
+    h_expect_errorf(part, "name: t\nduration: 1s\nnodes: 2\nprotocol: gossip-pingpong\ncosts: { cpu: %s }\n", cpu);
 }
 
 static void test_bad_settings_are_refused(void **state) {

@@ -73,9 +73,7 @@ static void test_routes_survive_save(void **state) {
 }
 
 static void bad(const char *target, const char *part) {
-    char text[1024];
-    snprintf(text, sizeof text, base, target);
-    h_expect_error(text, part);
+    h_expect_errorf(part, base, target);
 }
 
 static void test_bad_routes_are_refused(void **state) {
