@@ -23,6 +23,18 @@
 #include "exercise_cli.h"
 #include "grader_lab.h"
 
+/* A fresh directory under $TMPDIR (or /tmp) for lint's grading runs, in
+ * `work`; prints the error and returns -1 when it cannot be made. */
+static int make_workdir(char *work, size_t size) {
+    const char *tmp = getenv("TMPDIR");
+    if (!tmp || !tmp[0]) tmp = "/tmp";
+    if (snprintf(work, size, "%s/dslab-lint-XXXXXX", tmp) >= (int)size || !mkdtemp(work)) {
+        fprintf(stderr, "dslab lint: error: cannot create a temporary directory under %s\n", tmp);
+        return -1;
+    }
+    return 0;
+}
+
 static void lint_usage(FILE *out) {
     fprintf(out,
             "usage: dslab lint FILE... [--set KEY=VALUE]... [--root DIR]\n"
@@ -117,12 +129,9 @@ static int lint_exercise(const char *path, const char *root_flag) {
         grader_taxonomy_free(tax);
         return EXIT_BAD_INPUT;
     }
-    const char *tmp = getenv("TMPDIR");
     char work[PATH_MAX];
-    snprintf(work, sizeof work, "%s/dslab-lint-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
     int status = 0;
-    if (!mkdtemp(work)) {
-        fprintf(stderr, "dslab lint: error: cannot create a temporary directory under %s\n", tmp && tmp[0] ? tmp : "/tmp");
+    if (make_workdir(work, sizeof work) < 0) {
         status = EXIT_BAD_INPUT;
     } else {
         struct grader_exercise_lint l;
@@ -168,13 +177,8 @@ static int lint_lab(const char *path) {
         printf("%s: ok (lab %s: %d tests load; no reference to grade)\n", path, lab.id, lab.tests_count);
         return 0;
     }
-    const char *tmp = getenv("TMPDIR");
     char work[PATH_MAX];
-    snprintf(work, sizeof work, "%s/dslab-lint-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-    if (!mkdtemp(work)) {
-        fprintf(stderr, "dslab lint: error: cannot create a temporary directory under %s\n", tmp && tmp[0] ? tmp : "/tmp");
-        return EXIT_BAD_INPUT;
-    }
+    if (make_workdir(work, sizeof work) < 0) return EXIT_BAD_INPUT;
     size_t n = strlen(lab.reference);
     struct lab_node node = {.origin = n > 3 && strcmp(lab.reference + n - 3, ".so") == 0 ? DSLAB_PROTOCOL_PLUGIN
                                                                                          : DSLAB_PROTOCOL_SOURCE,

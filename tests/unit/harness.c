@@ -27,7 +27,7 @@ const char *h_load_error(const char *yaml, struct dslab_diag *d) {
 }
 
 /* Runs to the scenario's end (an error fails the test) and finishes. */
-static void run_to_end(struct dslab_sim *sim, const struct dslab_scenario *s) {
+static void h_run_sim_to_end(struct dslab_sim *sim, const struct dslab_scenario *s) {
     if (dslab_sim_run(sim, s->duration_ns, 0) != DSLAB_SIM_OK) fail_msg("dslab_sim_run: %s", dslab_sim_error(sim));
     dslab_sim_finish(sim);
 }
@@ -59,7 +59,7 @@ struct dslab_sim *h_sim_with(const struct dslab_scenario *s, const struct dslab_
     struct dslab_sim *sim = proto ? dslab_sim_create_with_protocol(s, proto, seed, &d) : dslab_sim_create(s, seed, &d);
     if (!sim) fail_msg("dslab_sim_create: %s:%d:%d: %s", d.file, d.line, d.col, d.message);
     if (sink) assert_int_equal(dslab_sim_add_sink(sim, sink, user), 0);
-    run_to_end(sim, s);
+    h_run_sim_to_end(sim, s);
     return sim;
 }
 
@@ -158,7 +158,7 @@ struct h_run *h_run(const char *yaml, const char *tags, dslab_trace_sink_fn sink
         assert_int_equal(dslab_sim_add_sink(r->sim, h_rec_sink, &r->rec), 0);
     }
     if (sink) assert_int_equal(dslab_sim_add_sink(r->sim, sink, user), 0);
-    run_to_end(r->sim, r->s);
+    h_run_sim_to_end(r->sim, r->s);
     return r;
 }
 
