@@ -12,11 +12,14 @@
 # BUILD/labs_generated/tests/labs/{raft/raft.c,lock/lock.c} (the same paths
 # under another root, so a mutant's "file:" line names either), and a
 # change to sim/protocols/ regenerates them: they cannot drift apart.
+# Their lab.yaml names them `generated_reference: tests/labs/raft/raft.c`
+# (a path under that root), and `dslab lint LAB` grades that file: this
+# build's root is compiled into dslab (DSLAB_LABS_GENERATED_DIR; the
+# environment variable DSLAB_LABS_GENERATED overrides it), and a reference
+# not generated is a clear error, never a lab passed unchecked.
 set(DSLAB_LABS_DIR ${PROJECT_SOURCE_DIR}/tests/labs)
 set(DSLAB_LABS_GEN_ROOT ${CMAKE_BINARY_DIR}/labs_generated)
-# lab name -> reference source (relative to tests/labs)
-set(DSLAB_LAB_REFS echo:echo/echo.c broadcast:broadcast/broadcast.c
-    raft-election:raft/raft.c raft-log:raft/raft.c raft-kv:raft/raft.c lock:lock/lock.c)
+target_compile_definitions(dslab PRIVATE DSLAB_LABS_GENERATED_DIR="${DSLAB_LABS_GEN_ROOT}")
 # references generated from the built-ins (relative to tests/labs)
 set(DSLAB_LAB_GENERATED raft/raft.c lock/lock.c)
 
@@ -67,12 +70,22 @@ function(dslab_lab_program target source)
   endif()
 endfunction()
 
-foreach(pair ${DSLAB_LAB_REFS})
-  string(REPLACE ":" ";" kv ${pair})
-  list(GET kv 0 lab)
-  list(GET kv 1 src)
+# Each lab's reference is the one its lab.yaml names (what `dslab lint`
+# grades): `reference: ../../../tests/labs/X` or `generated_reference:
+# tests/labs/X`. Every lab has its reference kept under tests/labs/
+# (issue 13): a lab.yaml naming none there stops the configure.
+file(GLOB DSLAB_LAB_YAMLS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/exercises/labs/*/lab.yaml)
+foreach(yaml ${DSLAB_LAB_YAMLS})
+  get_filename_component(labdir ${yaml} DIRECTORY)
+  get_filename_component(lab ${labdir} NAME)
+  file(STRINGS ${yaml} rline REGEX "^(generated_)?reference: ")
+  string(REGEX REPLACE "^(generated_)?reference: (\\.\\./)*tests/labs/" "" src "${rline}")
+  if(NOT rline OR src STREQUAL rline)
+    message(FATAL_ERROR "${yaml}: a lab names its reference under tests/labs/ "
+            "(reference: ../../../tests/labs/X or generated_reference: tests/labs/X)")
+  endif()
   dslab_lab_source(${src} path)
-  if(NOT path OR NOT EXISTS ${PROJECT_SOURCE_DIR}/exercises/labs/${lab}/lab.yaml)
+  if(NOT path)
     continue()
   endif()
   string(REPLACE "-" "_" tname ${lab})
