@@ -22,6 +22,9 @@
  *      assert_int_equal(h_ck_end(&k, 1000), DSLAB_CHECK_PASS);
  *    and h_has_node / h_has_evidence / h_check_named to read a result.
  *
+ * 4. Checker tests as rows of a table (struct h_ck_case, harness_cases.h):
+ *    the steps, the verdict and what the result must say; H_MAIN_CASES.
+ *
  * H_MAIN(...) is each test program's main().
  *
  * Every function fails the running cmocka test (fail_msg) on a setup
@@ -253,5 +256,8 @@ void h_ck_expect_refused_each(const char *name, const char *const *args, int nod
     } while (0)
 bool h_has_node(const struct dslab_check_violation *v, int32_t node);
 bool h_has_evidence(const struct dslab_check_violation *v, uint64_t trace_id);
+
+/* ---- 4. checker tests as tables (harness_cases.h) --------------------------- */
+#include "harness_cases.h"
 
 #endif

@@ -1,0 +1,106 @@
+/* harness_cases.h: checker tests as tables (part of the unit-test harness,
+ * included by harness.h). A checker test that is "these events, then this
+ * verdict" is one row of a table instead of one function each:
+ *
+ *   static const struct h_ck_case cases[] = {
+ *       {"at-once accepts a handover at the same instant", "single-primary-at-once", "", 4,
+ *        (const struct h_step[]){H_ROLE(0, 0, "primary", 1), H_ROLE(2000, 0, "backup", 1),
+ *                                H_ROLE(2000, 1, "primary", 2), H_END},
+ *        5000, .want = DSLAB_CHECK_PASS},
+ *   };
+ *   H_MAIN_CASES(cases, cmocka_unit_test(test_something_else))
+ *
+ * Every row is its own cmocka test (named by the row), run by
+ * h_ck_case_test: the steps are fed to the checker as h_ck_* would (in
+ * order, increasing trace ids), then the verdict and every expectation the
+ * row sets are asserted. What a row leaves zero is not checked, except the
+ * verdict. A row names `.want` (so its other fields are designated too).
+ * Tests that need more than this stay functions. */
+#ifndef DSLAB_TESTS_HARNESS_CASES_H
+#define DSLAB_TESTS_HARNESS_CASES_H
+
+enum h_step_kind {
+    H_STEP_END = 0,
+    H_STEP_NOTE,        /* h_ck_note(t, node, tag, text, a) */
+    H_STEP_ROLE,        /* h_ck_role(t, node, text, a) */
+    H_STEP_REPORT,      /* h_ck_report(t, node, k1, k2, tag, text, a, b) */
+    H_STEP_EVENT,       /* h_ck_emit(t, k1, node, -1, a, NULL, NULL) */
+    H_STEP_FINAL_STATE, /* h_ck_final_state(t, node, text) */
+    H_STEP_FINAL_VALUE, /* h_ck_final_value(t, node, a, b) */
+    H_STEP_RECORD,      /* h_ck_record, emitted: op c, type k2, fn k1, node, key a, value b, at t */
+    H_STEP_OP,          /* h_ck_op(node, k1, a, b, t, c, k2): history only */
+};
+
+struct h_step {
+    enum h_step_kind kind;
+    int64_t t_ms;
+    int32_t node;
+    const char *tag;
+    const char *text;
+    int64_t a, b, c;
+    int k1, k2;
+};
+
+#define H_END {H_STEP_END, 0, 0, NULL, NULL, 0, 0, 0, 0, 0}
+#define H_NOTE(t_ms, node, tag, text, a) {H_STEP_NOTE, (t_ms), (node), (tag), (text), (a), 0, 0, 0, 0}
+#define H_ROLE(t_ms, node, text, term) {H_STEP_ROLE, (t_ms), (node), NULL, (text), (term), 0, 0, 0, 0}
+#define H_REPORT(t_ms, node, akind, role, tag, text, a, b)                                           \
+    {H_STEP_REPORT, (t_ms), (node), (tag), (text), (a), (b), 0, (akind), (role)}
+#define H_EVENT(t_ms, tkind, node, a) {H_STEP_EVENT, (t_ms), (node), NULL, NULL, (a), 0, 0, (tkind), 0}
+#define H_CRASH(t_ms, node) H_EVENT((t_ms), DSLAB_TRACE_CRASH, (node), 0)
+#define H_FINAL_STATE(t_ms, node, role_text) {H_STEP_FINAL_STATE, (t_ms), (node), NULL, (role_text), 0, 0, 0, 0, 0}
+#define H_FINAL_VALUE(t_ms, node, key, value) {H_STEP_FINAL_VALUE, (t_ms), (node), NULL, NULL, (key), (value), 0, 0, 0}
+/* A client record fed to the checker: op `op_id` of `type`, `fn` by `node`. */
+#define H_RECORD(op_id, type, fn, node, key, value, t_ms)                                            \
+    {H_STEP_RECORD, (t_ms), (node), NULL, NULL, (key), (value), (op_id), (fn), (type)}
+/* h_ck_op: invoked at t0, completed with `type` at t1 (history only). */
+#define H_OP(client, fn, key, value, t0_ms, t1_ms, type)                                             \
+    {H_STEP_OP, (t0_ms), (client), NULL, NULL, (key), (value), (t1_ms), (fn), (type)}
+
+/* Designated-initializer pieces for a row's expectations. */
+#define H_VIOLATIONS(n) .has_violations = true, .violations = (n)
+#define H_FROM(ms) .has_from = true, .from_ns = (int64_t)(ms) * DSLAB_NS_PER_MS
+#define H_TO_NS(ns) .has_to = true, .to_ns = (ns)
+#define H_WINDOW(from_ms, to_ms) H_FROM(from_ms), H_TO_NS((int64_t)(to_ms) * DSLAB_NS_PER_MS)
+/* Bit for step i (0-based) in a row's `evidence` mask. */
+#define H_S(i) (UINT32_C(1) << (i))
+
+enum { H_CASE_STEPS_MAX = 32 };
+
+struct h_ck_case {
+    const char *name; /* the cmocka test's name */
+    const char *checker;
+    const char *args;
+    int nodes;                  /* n1..nN (ignored with node_names) */
+    const struct h_step *steps; /* ends with H_END; at most H_CASE_STEPS_MAX */
+    int64_t end_ms;
+    enum dslab_check_verdict want;
+    const char *node_names;     /* space-separated (h_ck_begin_named), or NULL */
+    const char *summary_has[3]; /* each in the result's summary */
+    bool has_violations;
+    int violations; /* violations_total */
+    /* the first violation: */
+    const char *message_has[2]; /* each in its message */
+    bool has_from, has_to;
+    int64_t from_ns, to_ns;
+    uint32_t nodes_in, nodes_out; /* bit n: node n is / is not among its nodes */
+    int nodes_count;              /* 0: not checked */
+    uint32_t evidence;            /* H_S(i): step i's trace id is in its evidence */
+    int evidence_count;           /* 0: not checked */
+    const char *second_message_has; /* in the second violation's message */
+};
+
+/* A cmocka test function: *state is a const struct h_ck_case. */
+void h_ck_case_test(void **state);
+/* Runs each row of `cases` as its own test, then `more`; cmocka's status. */
+int h_run_cases(const struct h_ck_case *cases, size_t count, const struct CMUnitTest *more, size_t more_count);
+
+/* main() for a table of rows and the file's other tests (at least one). */
+#define H_MAIN_CASES(cases, ...)                                                                   \
+    int main(void) {                                                                               \
+        const struct CMUnitTest h_more[] = {__VA_ARGS__};                                          \
+        return h_run_cases((cases), sizeof(cases) / sizeof((cases)[0]), h_more,                    \
+                           sizeof h_more / sizeof h_more[0]);                                      \
+    }
+
+#endif
