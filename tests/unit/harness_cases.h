@@ -4,8 +4,7 @@
  *
  *   static const struct h_ck_case cases[] = {
  *       {"at-once accepts a handover at the same instant", "single-primary-at-once", "", 4,
- *        (const struct h_step[]){H_ROLE(0, 0, "primary", 1), H_ROLE(2000, 0, "backup", 1),
- *                                H_ROLE(2000, 1, "primary", 2), H_END},
+ *        H_STEPS(H_ROLE(0, 0, "primary", 1), H_ROLE(2000, 0, "backup", 1), H_ROLE(2000, 1, "primary", 2)),
  *        5000, .want = DSLAB_CHECK_PASS},
  *   };
  *   H_MAIN_CASES(cases, cmocka_unit_test(test_something_else))
@@ -42,6 +41,8 @@ struct h_step {
 };
 
 #define H_END {H_STEP_END, 0, 0, NULL, NULL, 0, 0, 0, 0, 0}
+/* A row's steps: H_STEPS(H_ROLE(...), H_CRASH(...)), ended for you. */
+#define H_STEPS(...) ((const struct h_step[]){__VA_ARGS__, H_END})
 #define H_NOTE(t_ms, node, tag, text, a) {H_STEP_NOTE, (t_ms), (node), (tag), (text), (a), 0, 0, 0, 0}
 #define H_ROLE(t_ms, node, text, term) {H_STEP_ROLE, (t_ms), (node), NULL, (text), (term), 0, 0, 0, 0}
 #define H_REPORT(t_ms, node, akind, role, tag, text, a, b)                                           \
@@ -72,7 +73,7 @@ struct h_ck_case {
     const char *checker;
     const char *args;
     int nodes;                  /* n1..nN (ignored with node_names) */
-    const struct h_step *steps; /* ends with H_END; at most H_CASE_STEPS_MAX */
+    const struct h_step *steps; /* H_STEPS(...) (ends with H_END); at most H_CASE_STEPS_MAX */
     int64_t end_ms;
     enum dslab_check_verdict want;
     const char *node_names;     /* space-separated (h_ck_begin_named), or NULL */
