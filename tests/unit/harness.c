@@ -143,6 +143,13 @@ const struct h_note *h_find(const struct h_rec *r, const struct h_match *m, int 
     return NULL;
 }
 
+const struct h_note *h_find_last(const struct h_rec *r, const struct h_match *m) {
+    for (int i = r->count - 1; i >= 0; i--) {
+        if (matches(&r->notes[i], m)) return &r->notes[i];
+    }
+    return NULL;
+}
+
 /* ---- a scenario run ---------------------------------------------------------- */
 
 struct h_run *h_run(const char *yaml, const char *tags, dslab_trace_sink_fn sink, void *user) {

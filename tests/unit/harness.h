@@ -161,6 +161,8 @@ struct h_match {
 int h_count(const struct h_rec *r, const struct h_match *m);
 /* The first match at index >= *from (then *from = its index + 1), or NULL. */
 const struct h_note *h_find(const struct h_rec *r, const struct h_match *m, int *from);
+/* The last match, or NULL. */
+const struct h_note *h_find_last(const struct h_rec *r, const struct h_match *m);
 
 /* A scenario run to its end with a recorder (tags NULL: none) and an
  * optional extra sink; seed = the scenario's. */
