@@ -12,7 +12,8 @@ static uint64_t feed(struct h_ck *k, const struct h_step *s) {
     case H_STEP_REPORT:
         return h_ck_report(k, s->t_ms, s->node, (enum dslab_annotation_kind)s->k1, (enum dslab_role_class)s->k2,
                            s->tag, s->text, s->a, s->b);
-    case H_STEP_EVENT: return h_ck_emit(k, s->t_ms, (enum dslab_trace_kind)s->k1, s->node, -1, s->a, NULL, NULL);
+    case H_STEP_EVENT:
+        return h_ck_emit(k, s->t_ms, (enum dslab_trace_kind)s->k1, s->node, (int32_t)s->b, s->a, s->tag, s->text);
     case H_STEP_FINAL_STATE: return h_ck_final_state(k, s->t_ms, s->node, s->text);
     case H_STEP_FINAL_VALUE: return h_ck_final_value(k, s->t_ms, s->node, s->a, s->b);
     case H_STEP_RECORD: {

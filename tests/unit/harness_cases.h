@@ -23,7 +23,7 @@ enum h_step_kind {
     H_STEP_NOTE,        /* h_ck_note(t, node, tag, text, a) */
     H_STEP_ROLE,        /* h_ck_role(t, node, text, a) */
     H_STEP_REPORT,      /* h_ck_report(t, node, k1, k2, tag, text, a, b) */
-    H_STEP_EVENT,       /* h_ck_emit(t, k1, node, -1, a, NULL, NULL) */
+    H_STEP_EVENT,       /* h_ck_emit(t, k1, node, b (peer), a, tag, text) */
     H_STEP_FINAL_STATE, /* h_ck_final_state(t, node, text) */
     H_STEP_FINAL_VALUE, /* h_ck_final_value(t, node, a, b) */
     H_STEP_RECORD,      /* h_ck_record, emitted: op c, type k2, fn k1, node, key a, value b, at t */
@@ -47,7 +47,8 @@ struct h_step {
 #define H_ROLE(t_ms, node, text, term) {H_STEP_ROLE, (t_ms), (node), NULL, (text), (term), 0, 0, 0, 0}
 #define H_REPORT(t_ms, node, akind, role, tag, text, a, b)                                           \
     {H_STEP_REPORT, (t_ms), (node), (tag), (text), (a), (b), 0, (akind), (role)}
-#define H_EVENT(t_ms, tkind, node, a) {H_STEP_EVENT, (t_ms), (node), NULL, NULL, (a), 0, 0, (tkind), 0}
+#define H_EMIT(t_ms, tkind, node, peer, a, text) {H_STEP_EVENT, (t_ms), (node), NULL, (text), (a), (peer), 0, (tkind), 0}
+#define H_EVENT(t_ms, tkind, node, a) H_EMIT((t_ms), (tkind), (node), -1, (a), NULL)
 #define H_CRASH(t_ms, node) H_EVENT((t_ms), DSLAB_TRACE_CRASH, (node), 0)
 #define H_FINAL_STATE(t_ms, node, role_text) {H_STEP_FINAL_STATE, (t_ms), (node), NULL, (role_text), 0, 0, 0, 0, 0}
 #define H_FINAL_VALUE(t_ms, node, key, value) {H_STEP_FINAL_VALUE, (t_ms), (node), NULL, NULL, (key), (value), 0, 0, 0}

@@ -164,116 +164,50 @@ static void test_swim_rejects_ping_timeout_past_the_period(void **state) {
     h_expect_error(yaml, "ping_timeout must be shorter");
 }
 
-/* --- the fd-accuracy checker on hand-made traces ------------------------------- */
+/* --- the fd-accuracy checker on hand-made traces (tests/unit/harness_cases.h) --- */
 
-static void ck_open(struct h_ck *k, const char *args) { h_ck_begin(k, "fd-accuracy", args, 3); }
+#define FD "fd-accuracy"
+/* `observer` says `tag` ("suspect", "alive", "confirm") about `target`. */
+#define SAYS(t_ms, observer, tag, target) H_NOTE((t_ms), (observer), (tag), "", (target))
+#define RESTART(t_ms, node) H_EVENT((t_ms), DSLAB_TRACE_RESTART, (node), 0)
+#define SPLIT_N1(t_ms) H_EMIT((t_ms), DSLAB_TRACE_PARTITION, -1, -1, 0, "{n1} | {n2 n3}")
+#define HEAL(t_ms) H_EVENT((t_ms), DSLAB_TRACE_HEAL, -1, 0)
 
-static void ck_emit(struct h_ck *k, int64_t t_ms, enum dslab_trace_kind kind, int32_t node, int32_t peer,
-                    int64_t a, const char *tag, const char *text) {
-    h_ck_emit(k, t_ms, kind, node, peer, a, tag, text);
-}
-
-static void ck_note(struct h_ck *k, int64_t t_ms, int32_t observer, const char *tag, int64_t target) {
-    h_ck_note(k, t_ms, observer, tag, "", target);
-}
-
-static void test_checker_accepts_timely_detection(void **state) {
-    (void)state;
-    struct h_ck k;
-    ck_open(&k, "1s");
-    ck_emit(&k, 1000, DSLAB_TRACE_CRASH, 2, -1, 0, NULL, NULL);
-    ck_note(&k, 1300, 0, "suspect", 2);
-    ck_note(&k, 1400, 1, "suspect", 2);
-    ck_emit(&k, 3000, DSLAB_TRACE_RESTART, 2, -1, 0, NULL, NULL);
-    ck_note(&k, 3100, 0, "alive", 2);
-    ck_note(&k, 3100, 1, "alive", 2);
-    h_ck_expect(&k, 5000, DSLAB_CHECK_PASS, "2 detections, max 400 ms, mean 350 ms");
-}
-
-static void test_checker_rejects_false_suspicion(void **state) {
-    (void)state;
-    struct h_ck k;
-    ck_open(&k, "1s");
-    ck_note(&k, 500, 0, "suspect", 1);
-    ck_note(&k, 700, 0, "alive", 1);
-    assert_int_equal(h_ck_end(&k, 5000), DSLAB_CHECK_FAIL);
-    const struct dslab_check_violation *v = &k.result.violations[0];
-    assert_non_null(strstr(v->message, "n1 suspected n2 while it was up and reachable"));
-    assert_int_equal(v->from_ns, 500 * DSLAB_NS_PER_MS);
-    assert_int_equal(v->to_ns, 700 * DSLAB_NS_PER_MS);
-    assert_int_equal(v->evidence_count, 2);
-}
-
-static void test_checker_excuses_recent_partition_and_pause(void **state) {
-    (void)state;
-    struct h_ck k;
-    ck_open(&k, "1s");
-    ck_emit(&k, 100, DSLAB_TRACE_PARTITION, -1, -1, 0, NULL, "{n1} | {n2 n3}");
-    ck_note(&k, 400, 1, "suspect", 0); /* during the partition */
-    ck_emit(&k, 1000, DSLAB_TRACE_HEAL, -1, -1, 0, NULL, NULL);
-    ck_note(&k, 1500, 2, "suspect", 0); /* stale news within 1s of the heal */
-    ck_emit(&k, 2000, DSLAB_TRACE_PAUSE, 1, -1, 300 * DSLAB_NS_PER_MS, NULL, NULL);
-    ck_note(&k, 2200, 0, "suspect", 1);
-    ck_emit(&k, 2300, DSLAB_TRACE_RESUME, 1, -1, 0, NULL, NULL);
-    assert_int_equal(h_ck_end(&k, 3000), DSLAB_CHECK_PASS);
+static const struct h_ck_case cases[] = {
+    {"checker accepts a timely detection", FD, "1s", 3,
+     H_STEPS(H_CRASH(1000, 2), SAYS(1300, 0, "suspect", 2), SAYS(1400, 1, "suspect", 2), RESTART(3000, 2),
+             SAYS(3100, 0, "alive", 2), SAYS(3100, 1, "alive", 2)),
+     5000, .want = DSLAB_CHECK_PASS, .summary_has = {"2 detections, max 400 ms, mean 350 ms"}},
+    {"checker rejects a false suspicion", FD, "1s", 3, H_STEPS(SAYS(500, 0, "suspect", 1), SAYS(700, 0, "alive", 1)),
+     5000, .want = DSLAB_CHECK_FAIL, .message_has = {"n1 suspected n2 while it was up and reachable"},
+     H_WINDOW(500, 700), .evidence_count = 2},
+    {"checker excuses a recent partition and a pause", FD, "1s", 3,
+     H_STEPS(SPLIT_N1(100), SAYS(400, 1, "suspect", 0), /* during the partition */
+             HEAL(1000), SAYS(1500, 2, "suspect", 0), /* stale news within 1s of the heal */
+             H_EVENT(2000, DSLAB_TRACE_PAUSE, 1, 300 * DSLAB_NS_PER_MS), SAYS(2200, 0, "suspect", 1),
+             H_EVENT(2300, DSLAB_TRACE_RESUME, 1, 0)),
+     3000, .want = DSLAB_CHECK_PASS},
     /* ...but not 1s after it all ended */
-    ck_open(&k, "1s");
-    ck_emit(&k, 100, DSLAB_TRACE_PARTITION, -1, -1, 0, NULL, "{n1} | {n2 n3}");
-    ck_emit(&k, 1000, DSLAB_TRACE_HEAL, -1, -1, 0, NULL, NULL);
-    ck_note(&k, 2100, 2, "suspect", 0);
-    assert_int_equal(h_ck_end(&k, 3000), DSLAB_CHECK_FAIL);
-}
-
-static void test_checker_one_way_cut_is_an_impairment(void **state) {
-    (void)state;
-    struct h_ck k;
-    ck_open(&k, "1s");
-    ck_emit(&k, 100, DSLAB_TRACE_CUT, 1, 0, 0, NULL, NULL); /* n2 -> n1 only */
-    ck_note(&k, 500, 0, "suspect", 1);
-    ck_note(&k, 600, 2, "suspect", 1); /* n3 still hears n2 */
-    assert_int_equal(h_ck_end(&k, 3000), DSLAB_CHECK_FAIL);
-    assert_int_equal(k.result.violations_total, 1);
-    assert_non_null(strstr(k.result.violations[0].message, "n3 suspected n2"));
-}
-
-static void test_checker_rejects_slow_and_missed_detection(void **state) {
-    (void)state;
-    struct h_ck k;
-    ck_open(&k, "1s");
-    ck_emit(&k, 1000, DSLAB_TRACE_CRASH, 2, -1, 0, NULL, NULL);
-    ck_note(&k, 2500, 0, "suspect", 2); /* 1.5s: too slow; n2 never notices */
-    assert_int_equal(h_ck_end(&k, 5000), DSLAB_CHECK_FAIL);
-    assert_int_equal(k.result.violations_total, 2);
-    assert_non_null(strstr(k.result.violations[0].message, "n1 detected n3's crash after 1500 ms"));
-    assert_non_null(strstr(k.result.violations[1].message, "n2 never detected n3's crash"));
-}
-
-static void test_checker_short_outage_is_not_judged(void **state) {
-    (void)state;
-    struct h_ck k;
-    ck_open(&k, "1s");
-    ck_emit(&k, 1000, DSLAB_TRACE_CRASH, 2, -1, 0, NULL, NULL);
-    ck_emit(&k, 1500, DSLAB_TRACE_RESTART, 2, -1, 0, NULL, NULL);
-    assert_int_equal(h_ck_end(&k, 5000), DSLAB_CHECK_PASS);
-}
-
-static void test_checker_confirm_mode_counts_suspicions_only(void **state) {
-    (void)state;
-    struct h_ck k;
-    ck_open(&k, "1s confirm");
-    ck_note(&k, 500, 0, "suspect", 1); /* refuted rumour: fine */
-    ck_note(&k, 700, 0, "alive", 1);
-    ck_emit(&k, 1000, DSLAB_TRACE_CRASH, 2, -1, 0, NULL, NULL);
-    ck_note(&k, 1200, 0, "suspect", 2);
-    ck_note(&k, 1800, 0, "confirm", 2);
-    ck_note(&k, 1900, 1, "confirm", 2);
-    h_ck_expect(&k, 3000, DSLAB_CHECK_PASS, "max 900 ms");
-    assert_non_null(strstr(k.result.summary, "(1 unjustified suspicions)"));
-    ck_open(&k, "1s confirm");
-    ck_note(&k, 500, 0, "confirm", 1); /* a false declaration of death */
-    assert_int_equal(h_ck_end(&k, 3000), DSLAB_CHECK_FAIL);
-    assert_non_null(strstr(k.result.violations[0].message, "n1 declared dead n2"));
-}
+    {"checker does not excuse a suspicion 1s after a heal", FD, "1s", 3,
+     H_STEPS(SPLIT_N1(100), HEAL(1000), SAYS(2100, 2, "suspect", 0)), 3000, .want = DSLAB_CHECK_FAIL},
+    {"checker: a one-way cut is an impairment", FD, "1s", 3,
+     H_STEPS(H_EMIT(100, DSLAB_TRACE_CUT, 1, 0, 0, NULL), /* n2 -> n1 only */
+             SAYS(500, 0, "suspect", 1), SAYS(600, 2, "suspect", 1) /* n3 still hears n2 */),
+     3000, .want = DSLAB_CHECK_FAIL, H_VIOLATIONS(1), .message_has = {"n3 suspected n2"}},
+    {"checker rejects a slow and a missed detection", FD, "1s", 3,
+     H_STEPS(H_CRASH(1000, 2), SAYS(2500, 0, "suspect", 2) /* 1.5s: too slow; n2 never notices */),
+     5000, .want = DSLAB_CHECK_FAIL, H_VIOLATIONS(2), .message_has = {"n1 detected n3's crash after 1500 ms"},
+     .second_message_has = "n2 never detected n3's crash"},
+    {"checker does not judge a short outage", FD, "1s", 3, H_STEPS(H_CRASH(1000, 2), RESTART(1500, 2)), 5000,
+     .want = DSLAB_CHECK_PASS},
+    {"checker in confirm mode counts suspicions only", FD, "1s confirm", 3,
+     H_STEPS(SAYS(500, 0, "suspect", 1), /* refuted rumour: fine */
+             SAYS(700, 0, "alive", 1), H_CRASH(1000, 2), SAYS(1200, 0, "suspect", 2), SAYS(1800, 0, "confirm", 2),
+             SAYS(1900, 1, "confirm", 2)),
+     3000, .want = DSLAB_CHECK_PASS, .summary_has = {"max 900 ms", "(1 unjustified suspicions)"}},
+    {"checker in confirm mode rejects a false declaration of death", FD, "1s confirm", 3,
+     H_STEPS(SAYS(500, 0, "confirm", 1)), 3000, .want = DSLAB_CHECK_FAIL, .message_has = {"n1 declared dead n2"}},
+};
 
 static void test_checker_rejects_bad_arguments(void **state) {
     (void)state;
@@ -281,21 +215,14 @@ static void test_checker_rejects_bad_arguments(void **state) {
                              "fd-accuracy: 2s");
 }
 
-H_MAIN(cmocka_unit_test(test_heartbeat_quiet_on_a_healthy_network),
-       cmocka_unit_test(test_heartbeat_suspects_a_crash_within_its_timeout),
-       cmocka_unit_test(test_heartbeat_pause_is_a_justified_suspicion),
-       cmocka_unit_test(test_heartbeat_short_timeout_with_loss_is_inaccurate),
-       cmocka_unit_test(test_swim_confirms_a_crash_everywhere),
-       cmocka_unit_test(test_swim_restarted_member_comes_back_alive),
-       cmocka_unit_test(test_swim_refutes_suspicion_under_loss),
-       cmocka_unit_test(test_swim_short_suspicion_timeout_declares_the_living_dead),
-       cmocka_unit_test(test_partition_suspicions_are_justified_and_heal),
-       cmocka_unit_test(test_swim_rejects_ping_timeout_past_the_period),
-       cmocka_unit_test(test_checker_accepts_timely_detection),
-       cmocka_unit_test(test_checker_rejects_false_suspicion),
-       cmocka_unit_test(test_checker_excuses_recent_partition_and_pause),
-       cmocka_unit_test(test_checker_one_way_cut_is_an_impairment),
-       cmocka_unit_test(test_checker_rejects_slow_and_missed_detection),
-       cmocka_unit_test(test_checker_short_outage_is_not_judged),
-       cmocka_unit_test(test_checker_confirm_mode_counts_suspicions_only),
-       cmocka_unit_test(test_checker_rejects_bad_arguments))
+H_MAIN_CASES(cases, cmocka_unit_test(test_heartbeat_quiet_on_a_healthy_network),
+             cmocka_unit_test(test_heartbeat_suspects_a_crash_within_its_timeout),
+             cmocka_unit_test(test_heartbeat_pause_is_a_justified_suspicion),
+             cmocka_unit_test(test_heartbeat_short_timeout_with_loss_is_inaccurate),
+             cmocka_unit_test(test_swim_confirms_a_crash_everywhere),
+             cmocka_unit_test(test_swim_restarted_member_comes_back_alive),
+             cmocka_unit_test(test_swim_refutes_suspicion_under_loss),
+             cmocka_unit_test(test_swim_short_suspicion_timeout_declares_the_living_dead),
+             cmocka_unit_test(test_partition_suspicions_are_justified_and_heal),
+             cmocka_unit_test(test_swim_rejects_ping_timeout_past_the_period),
+             cmocka_unit_test(test_checker_rejects_bad_arguments))
