@@ -58,6 +58,10 @@ static void expect_first_violation(const struct h_ck_case *c, const struct dslab
 
 void h_ck_case_test(void **state) {
     const struct h_ck_case *c = *state;
+    if (c->refuse) {
+        h_ck_expect_refused_each(c->checker, c->refuse, c->nodes, c->refuse_has ? c->refuse_has : "");
+        return;
+    }
     struct h_ck k;
     if (c->node_names) h_ck_begin_named(&k, c->checker, c->args, c->node_names);
     else h_ck_begin(&k, c->checker, c->args, c->nodes);

@@ -7,7 +7,7 @@
  *        H_STEPS(H_ROLE(0, 0, "primary", 1), H_ROLE(2000, 0, "backup", 1), H_ROLE(2000, 1, "primary", 2)),
  *        5000, .want = DSLAB_CHECK_PASS},
  *   };
- *   H_MAIN_CASES(cases, cmocka_unit_test(test_something_else))
+ *   H_MAIN_CASES_AND(cases, cmocka_unit_test(test_something_else))
  *
  * Every row is its own cmocka test (named by the row), run by
  * h_ck_case_test: the steps are fed to the checker as h_ck_* would (in
@@ -90,6 +90,11 @@ struct h_ck_case {
     uint32_t evidence;            /* H_S(i): step i's trace id is in its evidence */
     int evidence_count;           /* 0: not checked */
     const char *second_message_has; /* in the second violation's message */
+    /* A row with `refuse` feeds nothing: the checker must refuse each of
+     * these args (NULL-terminated) on `nodes` nodes, with a message that
+     * contains refuse_has (h_ck_expect_refused_each). */
+    const char *const *refuse;
+    const char *refuse_has;
 };
 
 /* A cmocka test function: *state is a const struct h_ck_case. */
@@ -97,8 +102,11 @@ void h_ck_case_test(void **state);
 /* Runs each row of `cases` as its own test, then `more`; cmocka's status. */
 int h_run_cases(const struct h_ck_case *cases, size_t count, const struct CMUnitTest *more, size_t more_count);
 
+/* main() for a table of rows. */
+#define H_MAIN_CASES(cases)                                                                        \
+    int main(void) { return h_run_cases((cases), sizeof(cases) / sizeof((cases)[0]), NULL, 0); }
 /* main() for a table of rows and the file's other tests (at least one). */
-#define H_MAIN_CASES(cases, ...)                                                                   \
+#define H_MAIN_CASES_AND(cases, ...)                                                               \
     int main(void) {                                                                               \
         const struct CMUnitTest h_more[] = {__VA_ARGS__};                                          \
         return h_run_cases((cases), sizeof(cases) / sizeof((cases)[0]), h_more,                    \

@@ -212,14 +212,11 @@ static const struct h_ck_case cases[] = {
      3000, .want = DSLAB_CHECK_PASS, .summary_has = {"longest 499 ms"}},
     {"checker reports a doubt open at the end", AC, "2s", 3, H_STEPS(TWO_VOTES(0, 1)), 2100, .want = DSLAB_CHECK_FAIL,
      H_VIOLATIONS(2), .message_has = {"still in doubt at the end"}},
+    {"checker refuses a bad argument", AC, NULL, 2, .refuse = (const char *const[]){"soon", NULL},
+     .refuse_has = "atomic-commit: 1s"},
 };
 
-static void test_checker_rejects_bad_argument(void **state) {
-    (void)state;
-    h_ck_expect_refused("atomic-commit", "soon", 2, "atomic-commit: 1s");
-}
-
-H_MAIN_CASES(cases, cmocka_unit_test(test_all_yes_votes_commit_everywhere),
+H_MAIN_CASES_AND(cases, cmocka_unit_test(test_all_yes_votes_commit_everywhere),
              cmocka_unit_test(test_64_nodes_commit_everywhere),
              cmocka_unit_test(test_a_no_vote_aborts_everywhere),
              cmocka_unit_test(test_locked_key_votes_no),
@@ -227,5 +224,4 @@ H_MAIN_CASES(cases, cmocka_unit_test(test_all_yes_votes_commit_everywhere),
              cmocka_unit_test(test_restarted_coordinator_aborts_undecided),
              cmocka_unit_test(test_participant_restart_recovers_its_prepared_vote),
              cmocka_unit_test(test_client_writes_are_transactions),
-             cmocka_unit_test(test_unknown_parameter_is_an_error),
-             cmocka_unit_test(test_checker_rejects_bad_argument))
+             cmocka_unit_test(test_unknown_parameter_is_an_error))

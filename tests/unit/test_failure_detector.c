@@ -207,15 +207,11 @@ static const struct h_ck_case cases[] = {
      3000, .want = DSLAB_CHECK_PASS, .summary_has = {"max 900 ms", "(1 unjustified suspicions)"}},
     {"checker in confirm mode rejects a false declaration of death", FD, "1s confirm", 3,
      H_STEPS(SAYS(500, 0, "confirm", 1)), 3000, .want = DSLAB_CHECK_FAIL, .message_has = {"n1 declared dead n2"}},
+    {"checker refuses bad arguments", FD, NULL, 2, .refuse = (const char *const[]){"", "fast", "1s maybe", "-1s", NULL},
+     .refuse_has = "fd-accuracy: 2s"},
 };
 
-static void test_checker_rejects_bad_arguments(void **state) {
-    (void)state;
-    h_ck_expect_refused_each("fd-accuracy", (const char *const[]){"", "fast", "1s maybe", "-1s", NULL}, 2,
-                             "fd-accuracy: 2s");
-}
-
-H_MAIN_CASES(cases, cmocka_unit_test(test_heartbeat_quiet_on_a_healthy_network),
+H_MAIN_CASES_AND(cases, cmocka_unit_test(test_heartbeat_quiet_on_a_healthy_network),
              cmocka_unit_test(test_heartbeat_suspects_a_crash_within_its_timeout),
              cmocka_unit_test(test_heartbeat_pause_is_a_justified_suspicion),
              cmocka_unit_test(test_heartbeat_short_timeout_with_loss_is_inaccurate),
@@ -224,5 +220,4 @@ H_MAIN_CASES(cases, cmocka_unit_test(test_heartbeat_quiet_on_a_healthy_network),
              cmocka_unit_test(test_swim_refutes_suspicion_under_loss),
              cmocka_unit_test(test_swim_short_suspicion_timeout_declares_the_living_dead),
              cmocka_unit_test(test_partition_suspicions_are_justified_and_heal),
-             cmocka_unit_test(test_swim_rejects_ping_timeout_past_the_period),
-             cmocka_unit_test(test_checker_rejects_bad_arguments))
+             cmocka_unit_test(test_swim_rejects_ping_timeout_past_the_period))

@@ -95,18 +95,11 @@ static const struct h_ck_case cases[] = {
      H_STEPS(LOCK(0, C1, 1, "acquired"), LOCK(100, C2, 2, "acquired"), /* two holders: not judged */
              STORED(200, 2, "accepted v=1")),
      10000, .want = DSLAB_CHECK_FAIL, .node_names = NODES, .message_has = {"until the end of the run"}},
+    {"a bad view is an error with a suggestion", ME, NULL, 4, .refuse = (const char *const[]){"holders, storag", NULL},
+     .refuse_has = "did you mean 'storage'"},
+    {"progress takes a duration", ME, NULL, 4, .refuse = (const char *const[]){"progress", NULL},
+     .refuse_has = "progress takes a duration"},
+    {"progress refuses a word for a duration", ME, NULL, 4, .refuse = (const char *const[]){"progress soon", NULL}},
 };
 
-static void test_bad_view_is_an_error_with_suggestion(void **st) {
-    (void)st;
-    h_ck_expect_refused("mutual-exclusion", "holders, storag", 4, "did you mean 'storage'");
-}
-
-static void test_progress_needs_a_duration(void **st) {
-    (void)st;
-    h_ck_expect_refused("mutual-exclusion", "progress", 4, "progress takes a duration");
-    h_ck_expect_refused("mutual-exclusion", "progress soon", 4, "");
-}
-
-H_MAIN_CASES(cases, cmocka_unit_test(test_bad_view_is_an_error_with_suggestion),
-             cmocka_unit_test(test_progress_needs_a_duration))
+H_MAIN_CASES(cases)

@@ -90,11 +90,7 @@ static const struct h_ck_case cases[] = {
              H_FINAL_STATE(3000, 0, "primary"), H_FINAL_VALUE(3000, 0, 1, 11),
              H_FINAL_STATE(3000, 1, "backup")),
      3000, .want = DSLAB_CHECK_UNKNOWN, .summary_has = {"not judged"}},
+    {"convergence refuses bad arguments", "convergence", NULL, 3, .refuse = (const char *const[]){"soon", "-1s", "0", "2", NULL}},
 };
 
-static void test_convergence_rejects_bad_arguments(void **state) {
-    (void)state;
-    h_ck_expect_refused_each("convergence", (const char *const[]){"soon", "-1s", "0", "2", NULL}, 3, "");
-}
-
-H_MAIN_CASES(cases, cmocka_unit_test(test_convergence_rejects_bad_arguments))
+H_MAIN_CASES(cases)

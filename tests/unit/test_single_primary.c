@@ -112,4 +112,4 @@ static void test_checkers_reject_arguments(void **state) {
     }
 }
 
-H_MAIN_CASES(cases, cmocka_unit_test(test_checkers_reject_arguments))
+H_MAIN_CASES_AND(cases, cmocka_unit_test(test_checkers_reject_arguments))
