@@ -16,11 +16,12 @@ static uint64_t feed(struct h_ck *k, const struct h_step *s) {
         return h_ck_emit(k, s->t_ms, (enum dslab_trace_kind)s->k1, s->node, (int32_t)s->b, s->a, s->tag, s->text);
     case H_STEP_FINAL_STATE: return h_ck_final_state(k, s->t_ms, s->node, s->text);
     case H_STEP_FINAL_VALUE: return h_ck_final_value(k, s->t_ms, s->node, s->a, s->b);
-    case H_STEP_RECORD: {
+    case H_STEP_RECORD:
+    case H_STEP_HISTORY: {
         struct dslab_history_op op = {.op_id = (uint64_t)s->c, .type = (enum dslab_op_type)s->k2,
                                       .fn = (enum dslab_op_fn)s->k1, .node = s->node, .key = s->a, .value = s->b,
                                       .expected = DSLAB_HISTORY_NIL, .time_ns = s->t_ms * DSLAB_NS_PER_MS};
-        return h_ck_record(k, &op, true);
+        return h_ck_record(k, &op, s->kind == H_STEP_RECORD);
     }
     case H_STEP_OP:
         return h_ck_op(k, s->node, (enum dslab_op_fn)s->k1, s->a, s->b, s->t_ms, s->c, (enum dslab_op_type)s->k2);
@@ -49,6 +50,7 @@ static void expect_first_violation(const struct h_ck_case *c, const struct dslab
         if (c->nodes_out & (UINT32_C(1) << n) && h_has_node(v, n)) fail_msg("node %d is in the violation", (int)n);
     }
     if (c->nodes_count) assert_int_equal(v->nodes_count, c->nodes_count);
+    for (int i = 0; c->nodes_ordered && i < c->nodes_count; i++) assert_int_equal(v->nodes[i], c->node_ids[i]);
     for (int i = 0; i < steps; i++) {
         if (c->evidence & H_S(i) && !h_has_evidence(v, ids[i])) fail_msg("step %d is not in the evidence", i);
     }

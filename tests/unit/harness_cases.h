@@ -28,6 +28,7 @@ enum h_step_kind {
     H_STEP_FINAL_VALUE, /* h_ck_final_value(t, node, a, b) */
     H_STEP_RECORD,      /* h_ck_record, emitted: op c, type k2, fn k1, node, key a, value b, at t */
     H_STEP_OP,          /* h_ck_op(node, k1, a, b, t, c, k2): history only */
+    H_STEP_HISTORY,     /* h_ck_record, history only: as H_STEP_RECORD */
 };
 
 struct h_step {
@@ -55,6 +56,9 @@ struct h_step {
 /* A client record fed to the checker: op `op_id` of `type`, `fn` by `node`. */
 #define H_RECORD(op_id, type, fn, node, key, value, t_ms)                                            \
     {H_STEP_RECORD, (t_ms), (node), NULL, NULL, (key), (value), (op_id), (fn), (type)}
+/* The same record in the history only (not fed as an event). */
+#define H_HISTORY(op_id, type, fn, node, key, value, t_ms)                                           \
+    {H_STEP_HISTORY, (t_ms), (node), NULL, NULL, (key), (value), (op_id), (fn), (type)}
 /* h_ck_op: invoked at t0, completed with `type` at t1 (history only). */
 #define H_OP(client, fn, key, value, t0_ms, t1_ms, type)                                             \
     {H_STEP_OP, (t0_ms), (client), NULL, NULL, (key), (value), (t1_ms), (fn), (type)}
@@ -87,6 +91,8 @@ struct h_ck_case {
     int64_t from_ns, to_ns;
     uint32_t nodes_in, nodes_out; /* bit n: node n is / is not among its nodes */
     int nodes_count;              /* 0: not checked */
+    bool nodes_ordered;           /* its nodes are node_ids[0..nodes_count), in order */
+    int32_t node_ids[4];
     uint32_t evidence;            /* H_S(i): step i's trace id is in its evidence */
     int evidence_count;           /* 0: not checked */
     const char *second_message_has; /* in the second violation's message */
