@@ -11,7 +11,9 @@
 # tests/labs/{raft,lock}/make_reference.py into
 # BUILD/labs_generated/tests/labs/{raft/raft.c,lock/lock.c} (the same paths
 # under another root, so a mutant's "file:" line names either), and a
-# change to sim/protocols/ regenerates them: they cannot drift apart.
+# change to sim/protocols/ regenerates them: they cannot drift apart. The
+# C port of gossip-pingpong (tests/nodes/make_gossip.py) is generated into
+# the same tree, BUILD/labs_generated/tests/nodes/gossip.c.
 # Their lab.yaml names them `generated_reference: tests/labs/raft/raft.c`
 # (a path under that root), and `dslab lint LAB` grades that file: this
 # build's root is compiled into dslab (DSLAB_LABS_GENERATED_DIR; the
@@ -38,9 +40,20 @@ if(DSLAB_PYTHON3)
       COMMENT "lab reference ${g} from the built-in protocol")
     list(APPEND DSLAB_LAB_GEN_OUTPUTS ${gout})
   endforeach()
+  # The C port of gossip-pingpong that tests/e2e/plugin_nodes.sh and
+  # bench/run_plugin.sh compare with the built-in: generated the same way.
+  set(gout ${DSLAB_LABS_GEN_ROOT}/tests/nodes/gossip.c)
+  add_custom_command(OUTPUT ${gout}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${DSLAB_LABS_GEN_ROOT}/tests/nodes
+    COMMAND ${DSLAB_PYTHON3} ${PROJECT_SOURCE_DIR}/tests/nodes/make_gossip.py ${gout}
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
+    DEPENDS ${PROJECT_SOURCE_DIR}/tests/nodes/make_gossip.py ${DSLAB_LABS_DIR}/reference_gen.py ${DSLAB_LAB_GEN_INPUTS}
+    COMMENT "tests/nodes/gossip.c from the built-in gossip-pingpong")
+  list(APPEND DSLAB_LAB_GEN_OUTPUTS ${gout})
   # one target owns the generation (several programs use raft.c: without
-  # it each would run the generator, in parallel)
-  add_custom_target(dslab_lab_references DEPENDS ${DSLAB_LAB_GEN_OUTPUTS})
+  # it each would run the generator, in parallel); built by default, for
+  # the e2e tests and benchmarks that read the files
+  add_custom_target(dslab_lab_references ALL DEPENDS ${DSLAB_LAB_GEN_OUTPUTS})
 else()
   message(STATUS "python3 not found: the Raft and lock labs' generated references (and their tests) are left out")
 endif()

@@ -41,9 +41,9 @@ struct h_step {
     int k1, k2;
 };
 
-#define H_END {H_STEP_END, 0, 0, NULL, NULL, 0, 0, 0, 0, 0}
+#define H_STEPS_END {H_STEP_END, 0, 0, NULL, NULL, 0, 0, 0, 0, 0}
 /* A row's steps: H_STEPS(H_ROLE(...), H_CRASH(...)), ended for you. */
-#define H_STEPS(...) ((const struct h_step[]){__VA_ARGS__, H_END})
+#define H_STEPS(...) ((const struct h_step[]){__VA_ARGS__, H_STEPS_END})
 #define H_NOTE(t_ms, node, tag, text, a) {H_STEP_NOTE, (t_ms), (node), (tag), (text), (a), 0, 0, 0, 0}
 #define H_ROLE(t_ms, node, text, term) {H_STEP_ROLE, (t_ms), (node), NULL, (text), (term), 0, 0, 0, 0}
 #define H_REPORT(t_ms, node, akind, role, tag, text, a, b)                                           \
@@ -78,7 +78,7 @@ struct h_ck_case {
     const char *checker;
     const char *args;
     int nodes;                  /* n1..nN (ignored with node_names) */
-    const struct h_step *steps; /* H_STEPS(...) (ends with H_END); at most H_CASE_STEPS_MAX */
+    const struct h_step *steps; /* H_STEPS(...) (ends with H_STEPS_END); at most H_CASE_STEPS_MAX */
     int64_t end_ms;
     enum dslab_check_verdict want;
     const char *node_names;     /* space-separated (h_ck_begin_named), or NULL */
