@@ -48,6 +48,11 @@ void h_expect_errorf(const char *part, const char *fmt, ...) {
     h_expect_error(yaml, part);
 }
 
+void h_expect_refusals(const char *yaml_fmt, const struct h_refusal *cases, size_t count) {
+    /* a failure shows the YAML (accepted) or the part and the message */
+    for (size_t i = 0; i < count; i++) h_expect_errorf(cases[i].part, yaml_fmt, cases[i].text);
+}
+
 struct dslab_sim *h_sim(const struct dslab_scenario *s, uint64_t seed, dslab_trace_sink_fn sink, void *user) {
     return h_sim_with(s, NULL, seed, sink, user);
 }

@@ -107,6 +107,16 @@ void h_expect_error(const char *yaml, const char *part);
 /* h_expect_error on the YAML text printf(fmt, ...) makes (at most 4 KiB;
  * longer fails the test). */
 void h_expect_errorf(const char *part, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A setting to refuse: its text, and what the message must contain. */
+struct h_refusal {
+    const char *text;
+    const char *part;
+};
+/* Each case's text put into `yaml_fmt` (a YAML text with one %s) must be
+ * refused with a message containing its part (h_expect_errorf); a failure
+ * names the case. H_EXPECT_REFUSALS(fmt, array) passes the array's size. */
+void h_expect_refusals(const char *yaml_fmt, const struct h_refusal *cases, size_t count);
+#define H_EXPECT_REFUSALS(yaml_fmt, cases) h_expect_refusals((yaml_fmt), (cases), sizeof(cases) / sizeof((cases)[0]))
 
 /* Creates a simulation of `s` with `seed`, adds `sink` (if not NULL), runs
  * to s->duration_ns and finishes it. Fails the test if it cannot be

@@ -175,23 +175,22 @@ static void test_the_section_survives_save(void **state) {
     dslab_scenario_free(s);
 }
 
-static void bad(const char *cpu, const char *part) {
-    h_expect_errorf(part, "name: t\nduration: 1s\nnodes: 2\nprotocol: gossip-pingpong\ncosts: { cpu: %s }\n", cpu);
-}
-
 static void test_bad_settings_are_refused(void **state) {
     (void)state;
-    bad("{ workers: 0, message: 1ms }", "1 to 1024");
-    bad("{ workers: 1025, message: 1ms }", "1 to 1024");
-    bad("{ workers: two, message: 1ms }", "two");
-    bad("{ workers: 1, queue: -1, message: 1ms }", "0 to 1000000");
-    bad("{ workers: 1, queue: 1000001, message: 1ms }", "0 to 1000000");
-    bad("{ message: 1ms }", "missing key 'workers'");
-    bad("{ workers: 1 }", "cpu needs message or request (a service-time distribution)");
-    bad("{ workers: 1, message: 61s }", "cpu message service time 61s has a mean of 61s: expected 0ns to 60s");
-    bad("{ workers: 1, request: sometimes }", "sometimes");
-    bad("{ workers: 1, mesage: 1ms }", "unknown key 'mesage'");
-    bad("4", "a mapping like { workers: 2, queue: 100, request: exponential(1ms) }");
+    static const struct h_refusal cases[] = {
+        {"{ workers: 0, message: 1ms }", "1 to 1024"},
+        {"{ workers: 1025, message: 1ms }", "1 to 1024"},
+        {"{ workers: two, message: 1ms }", "two"},
+        {"{ workers: 1, queue: -1, message: 1ms }", "0 to 1000000"},
+        {"{ workers: 1, queue: 1000001, message: 1ms }", "0 to 1000000"},
+        {"{ message: 1ms }", "missing key 'workers'"},
+        {"{ workers: 1 }", "cpu needs message or request (a service-time distribution)"},
+        {"{ workers: 1, message: 61s }", "cpu message service time 61s has a mean of 61s: expected 0ns to 60s"},
+        {"{ workers: 1, request: sometimes }", "sometimes"},
+        {"{ workers: 1, mesage: 1ms }", "unknown key 'mesage'"},
+        {"4", "a mapping like { workers: 2, queue: 100, request: exponential(1ms) }"},
+    };
+    H_EXPECT_REFUSALS("name: t\nduration: 1s\nnodes: 2\nprotocol: gossip-pingpong\ncosts: { cpu: %s }\n", cases);
 }
 
 H_MAIN(cmocka_unit_test(test_without_the_model_all_arrive_at_once),

@@ -177,26 +177,25 @@ static void test_the_section_survives_save(void **state) {
     dslab_scenario_free(s);
 }
 
-static void bad(const char *links, const char *part) {
-    h_expect_errorf(part, "name: t\nduration: 1s\nnodes: 2\nprotocol: gossip-pingpong\ncosts: { links: %s }\n", links);
-}
-
 static void test_bad_bandwidths_are_refused(void **state) {
     (void)state;
-    bad("{ bandwidth: fast }", "expected a bandwidth like 100Mbps (units bps, kbps, Mbps, Gbps), got 'fast'");
-    bad("{ bandwidth: 100Mb }", "got '100Mb'");
-    bad("{ bandwidth: 100 }", "got '100'");
-    bad("{ bandwidth: Mbps }", "got 'Mbps'");
-    bad("{ bandwidth: -1Mbps }", "got '-1Mbps'");
-    bad("{ bandwidth: [1Mbps] }", "got 'a non-scalar'");
-    bad("{ bandwidth: 0bps }", "bandwidth 0bps is out of range: expected 1kbps to 400Gbps");
-    bad("{ bandwidth: 999bps }", "out of range");
-    bad("{ bandwidth: 401Gbps }", "out of range");
-    bad("{ bandwidth: 99999999999999999999999Gbps }", "bandwidth '99999999999999999999999Gbps'");
-    bad("{ bandwidth: 1.2.3Mbps }", "bandwidth '1.2.3Mbps'");
-    bad("{ }", "missing key 'bandwidth'");
-    bad("{ bandwith: 1Mbps }", "unknown key 'bandwith'");
-    bad("1Mbps", "a mapping like { bandwidth: 100Mbps }");
+    static const struct h_refusal cases[] = {
+        {"{ bandwidth: fast }", "expected a bandwidth like 100Mbps (units bps, kbps, Mbps, Gbps), got 'fast'"},
+        {"{ bandwidth: 100Mb }", "got '100Mb'"},
+        {"{ bandwidth: 100 }", "got '100'"},
+        {"{ bandwidth: Mbps }", "got 'Mbps'"},
+        {"{ bandwidth: -1Mbps }", "got '-1Mbps'"},
+        {"{ bandwidth: [1Mbps] }", "got 'a non-scalar'"},
+        {"{ bandwidth: 0bps }", "bandwidth 0bps is out of range: expected 1kbps to 400Gbps"},
+        {"{ bandwidth: 999bps }", "out of range"},
+        {"{ bandwidth: 401Gbps }", "out of range"},
+        {"{ bandwidth: 99999999999999999999999Gbps }", "bandwidth '99999999999999999999999Gbps'"},
+        {"{ bandwidth: 1.2.3Mbps }", "bandwidth '1.2.3Mbps'"},
+        {"{ }", "missing key 'bandwidth'"},
+        {"{ bandwith: 1Mbps }", "unknown key 'bandwith'"},
+        {"1Mbps", "a mapping like { bandwidth: 100Mbps }"},
+    };
+    H_EXPECT_REFUSALS("name: t\nduration: 1s\nnodes: 2\nprotocol: gossip-pingpong\ncosts: { links: %s }\n", cases);
     /* The edges of the range are accepted. */
     h_run_free(h_run("name: t\nduration: 1s\nnodes: 2\nprotocol: gossip-pingpong\n"
                      "costs: { links: { bandwidth: 1kbps }, nodes: { n2: { links: { bandwidth: 400Gbps } } } }\n",

@@ -72,19 +72,18 @@ static void test_routes_survive_save(void **state) {
     dslab_scenario_free(s);
 }
 
-static void bad(const char *target, const char *part) {
-    h_expect_errorf(part, base, target);
-}
-
 static void test_bad_routes_are_refused(void **state) {
     (void)state;
-    bad("{ read: [n2, n2] }", "node 'n2' is listed twice");
-    bad("{ read: [n9] }", "n9");
-    bad("{ read: [] }", "expected random, a node name or a list of 1 to 16 node names");
-    bad("{ read: { a: 1 } }", "expected random, a node name or a list of 1 to 16 node names");
-    bad("{ }", "target needs read or write (a node name or a list of them)");
-    bad("{ reads: n1 }", "unknown key 'reads'");
-    bad("[n1, n2]", "random, a node name or { read: NODES, write: NODES }");
+    static const struct h_refusal cases[] = {
+        {"{ read: [n2, n2] }", "node 'n2' is listed twice"},
+        {"{ read: [n9] }", "n9"},
+        {"{ read: [] }", "expected random, a node name or a list of 1 to 16 node names"},
+        {"{ read: { a: 1 } }", "expected random, a node name or a list of 1 to 16 node names"},
+        {"{ }", "target needs read or write (a node name or a list of them)"},
+        {"{ reads: n1 }", "unknown key 'reads'"},
+        {"[n1, n2]", "random, a node name or { read: NODES, write: NODES }"},
+    };
+    H_EXPECT_REFUSALS(base, cases);
 }
 
 H_MAIN(cmocka_unit_test(test_reads_and_writes_go_to_their_sets),
