@@ -65,10 +65,13 @@ static struct dslab_scenario *load(const char *extra) {
     return h_load(text);
 }
 
-/* Runs `extra` (network and costs lines) with the bulk protocol. */
-static struct seen *run(const char *extra, enum dslab_sim_status expect, char *error, size_t error_size) {
+/* Runs `extra` (network and costs lines) with the bulk protocol sending
+ * `wire_bytes`; the run must end with `expect` (its error text in `error`). */
+static struct seen *run_as(const char *extra, uint64_t wire_bytes, enum dslab_sim_status expect, char *error,
+                           size_t error_size) {
     static struct seen c;
     memset(&c, 0, sizeof c);
+    big_wire_bytes = wire_bytes;
     struct dslab_scenario *s = load(extra);
     struct dslab_diag d;
     dslab_diag_clear(&d);
@@ -83,22 +86,25 @@ static struct seen *run(const char *extra, enum dslab_sim_status expect, char *e
     return &c;
 }
 
+/* run_as, ending without an error. */
+static struct seen *run(const char *extra, uint64_t wire_bytes) {
+    return run_as(extra, wire_bytes, DSLAB_SIM_OK, NULL, 0);
+}
+
 static const char *lan = "network: { latency: constant(1ms) }\n";
 /* 8 Mbps = one byte per microsecond. */
 static const char *slow = "network: { latency: constant(1ms) }\ncosts: { links: { bandwidth: 8Mbps } }\n";
 
 static void test_without_the_model_nothing_waits(void **state) {
     (void)state;
-    big_wire_bytes = 10000;
-    struct seen *c = run(lan, DSLAB_SIM_OK, NULL, 0);
+    struct seen *c = run(lan, 10000);
     for (int id = 1; id <= 3; id++) assert_int_equal(c->deliver_ns[id], 1 * DSLAB_NS_PER_MS);
     assert_int_equal(c->costs, 0);
 }
 
 static void test_a_big_message_blocks_its_link_only(void **state) {
     (void)state;
-    big_wire_bytes = 10000; /* 10 ms at 8 Mbps */
-    struct seen *c = run(slow, DSLAB_SIM_OK, NULL, 0);
+    struct seen *c = run(slow, 10000); /* 10 ms at 8 Mbps */
     assert_int_equal(c->deliver_ns[1], 11 * DSLAB_NS_PER_MS);                     /* 10ms + 1ms */
     assert_int_equal(c->deliver_ns[2], 11 * DSLAB_NS_PER_MS + 4 * DSLAB_NS_PER_US);    /* behind it */
     assert_int_equal(c->deliver_ns[3], 1 * DSLAB_NS_PER_MS + 4 * DSLAB_NS_PER_US);     /* n1 -> n3 */
@@ -112,28 +118,24 @@ static void test_a_big_message_blocks_its_link_only(void **state) {
 
 static void test_serialisation_rounds_up(void **state) {
     (void)state;
-    big_wire_bytes = 1; /* 8 bits at 3 kbps = 2666666.67 ns */
-    struct seen *c = run("network: { latency: constant(1ms) }\ncosts: { links: { bandwidth: 3kbps } }\n",
-                         DSLAB_SIM_OK, NULL, 0);
+    /* 8 bits at 3 kbps = 2666666.67 ns */
+    struct seen *c = run("network: { latency: constant(1ms) }\ncosts: { links: { bandwidth: 3kbps } }\n", 1);
     assert_int_equal(c->wire_ns[1], 2666667);
 }
 
 static void test_a_node_can_have_its_own_bandwidth(void **state) {
     (void)state;
-    big_wire_bytes = 10000;
     struct seen *c = run("network: { latency: constant(1ms) }\n"
                          "costs: { links: { bandwidth: 8Mbps }, nodes: { n1: { links: { bandwidth: 0.08Gbps } } } }\n",
-                         DSLAB_SIM_OK, NULL, 0);
+                         10000);
     assert_int_equal(c->wire_ns[1], 1 * DSLAB_NS_PER_MS); /* 80 Mbps: 10 bytes per us */
     assert_int_equal(c->deliver_ns[1], 2 * DSLAB_NS_PER_MS);
 }
 
 static void test_a_lost_message_still_occupies_the_link(void **state) {
     (void)state;
-    big_wire_bytes = 10000;
     struct seen *c = run("network: { latency: constant(1ms), links: [ { from: n1, to: n2, loss: 1 } ] }\n"
-                         "costs: { links: { bandwidth: 8Mbps } }\n",
-                         DSLAB_SIM_OK, NULL, 0);
+                         "costs: { links: { bandwidth: 8Mbps } }\n", 10000);
     assert_int_equal(c->deliver_ns[1], 0);
     assert_int_equal(c->deliver_ns[2], 0);
     assert_int_equal(c->wire_until_ns[1], 10 * DSLAB_NS_PER_MS);
@@ -142,9 +144,9 @@ static void test_a_lost_message_still_occupies_the_link(void **state) {
 
 static void test_the_largest_size_at_the_lowest_rate_is_exact(void **state) {
     (void)state;
-    big_wire_bytes = DSLAB_WIRE_BYTES_MAX; /* 1 TiB at 1 kbps: 2^43 * 10^6 ns, 278 years */
+    /* 1 TiB at 1 kbps: 2^43 * 10^6 ns, 278 years */
     struct seen *c = run("network: { latency: constant(1ms) }\ncosts: { links: { bandwidth: 1kbps } }\n",
-                         DSLAB_SIM_OK, NULL, 0);
+                         DSLAB_WIRE_BYTES_MAX);
     assert_int_equal(c->wire_until_ns[1], INT64_C(8796093022208000000));
     assert_int_equal(c->wire_until_ns[2], INT64_C(8796093022208000000) + 32 * DSLAB_NS_PER_MS);
     assert_int_equal(c->deliver_ns[1], 0);
@@ -154,9 +156,8 @@ static void test_the_largest_size_at_the_lowest_rate_is_exact(void **state) {
 
 static void test_a_size_over_the_maximum_is_an_error(void **state) {
     (void)state;
-    big_wire_bytes = DSLAB_WIRE_BYTES_MAX + 1;
     char error[640];
-    run(slow, DSLAB_SIM_ERROR, error, sizeof error);
+    run_as(slow, DSLAB_WIRE_BYTES_MAX + 1, DSLAB_SIM_ERROR, error, sizeof error);
     if (!strstr(error, "dslab_ctx_send_sized: wire size 1099511627777 bytes is over the maximum")) {
         fail_msg("unexpected error: %s", error);
     }
