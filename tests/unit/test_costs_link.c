@@ -19,7 +19,7 @@
 /* --- "bulk": at start n1 sends one message of big_wire_bytes on the wire
  * (a 4-byte payload) to n2, then a plain 4-byte message to n2 and one to
  * n3. Message ids are 1, 2, 3 in that order. ------------------------------ */
-static uint64_t big_wire_bytes = 10000;
+static uint64_t big_wire_bytes = 10000; /* set by run_as before each run */
 
 static void bulk_init(struct dslab_node_ctx *ctx, void *state) {
     (void)state;
@@ -161,7 +161,6 @@ static void test_a_size_over_the_maximum_is_an_error(void **state) {
     if (!strstr(error, "dslab_ctx_send_sized: wire size 1099511627777 bytes is over the maximum")) {
         fail_msg("unexpected error: %s", error);
     }
-    big_wire_bytes = 10000;
 }
 
 static void test_the_section_survives_save(void **state) {
