@@ -1,4 +1,5 @@
 /* harness_cases.c: checker tests as tables (harness_cases.h). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,15 +88,22 @@ void h_ck_case_test(void **state) {
     expect_first_violation(c, r, ids, n);
 }
 
-int h_run_cases(const struct h_ck_case *cases, size_t count, const struct CMUnitTest *more, size_t more_count) {
-    struct CMUnitTest *tests = calloc(count + more_count, sizeof *tests);
+int h_run_rows(const void *rows, size_t count, size_t size, CMUnitTestFunction fn, const struct CMUnitTest *more,
+               size_t more_count) {
+    struct CMUnitTest *tests = calloc(count + more_count + 1, sizeof *tests);
     if (!tests) return 1;
     for (size_t i = 0; i < count; i++) {
-        tests[i] = (struct CMUnitTest){.name = cases[i].name, .test_func = h_ck_case_test,
-                                       .initial_state = (void *)&cases[i]};
+        void *row = (char *)(uintptr_t)rows + i * size;
+        const char *name;
+        memcpy(&name, row, sizeof name);
+        tests[i] = (struct CMUnitTest){.name = name, .test_func = fn, .initial_state = row};
     }
     for (size_t i = 0; i < more_count; i++) tests[count + i] = more[i];
-    int rc = _cmocka_run_group_tests("cases", tests, count + more_count, NULL, NULL);
+    int rc = _cmocka_run_group_tests("rows", tests, count + more_count, NULL, NULL);
     free(tests);
     return rc;
+}
+
+int h_run_cases(const struct h_ck_case *cases, size_t count, const struct CMUnitTest *more, size_t more_count) {
+    return h_run_rows(cases, count, sizeof *cases, h_ck_case_test, more, more_count);
 }

@@ -103,6 +103,19 @@ struct h_ck_case {
     const char *refuse_has;
 };
 
+/* Any table: runs each of `count` rows (`size` bytes each, whose first
+ * member is the row's name, a const char *) as its own cmocka test `fn`
+ * (*state is the row), then `more`; cmocka's status. */
+int h_run_rows(const void *rows, size_t count, size_t size, CMUnitTestFunction fn, const struct CMUnitTest *more,
+               size_t more_count);
+/* main() for a table of rows run by `fn` and the file's other tests (at least one). */
+#define H_MAIN_ROWS(rows, fn, ...)                                                                 \
+    int main(void) {                                                                               \
+        const struct CMUnitTest h_more[] = {__VA_ARGS__};                                          \
+        return h_run_rows((rows), sizeof(rows) / sizeof((rows)[0]), sizeof((rows)[0]), (fn), h_more, \
+                          sizeof h_more / sizeof h_more[0]);                                       \
+    }
+
 /* A cmocka test function: *state is a const struct h_ck_case. */
 void h_ck_case_test(void **state);
 /* Runs each row of `cases` as its own test, then `more`; cmocka's status. */
