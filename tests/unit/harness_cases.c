@@ -88,6 +88,32 @@ void h_ck_case_test(void **state) {
     expect_first_violation(c, r, ids, n);
 }
 
+void h_run_case_test(void **state) {
+    const struct h_run_case *c = *state;
+    struct h_run *r = h_run(c->yaml, c->tags, NULL, NULL);
+    for (int i = 0; i < 8 && c->counts[i].op; i++) {
+        const struct h_count_want *w = &c->counts[i];
+        int got = h_count(&r->rec, &w->m);
+        bool okay = w->op == '=' ? got == w->n : w->op == '>' ? got > w->n : got >= w->n;
+        if (!okay) {
+            fail_msg("count %d (tag %s, text %s, node %d, a %lld, %lld..%lld ns): %d, want %c %d", i,
+                     w->m.tag ? w->m.tag : "*", w->m.text ? w->m.text : "*", w->m.by_node ? (int)w->m.node : -1,
+                     w->m.by_a ? (long long)w->m.a : -1LL, (long long)w->m.from_ns, (long long)w->m.to_ns, got, w->op,
+                     w->n);
+        }
+    }
+    if (c->has_verdict || c->message_has) {
+        const struct dslab_check_result *res = dslab_sim_check_result(r->sim, 0);
+        assert_non_null(res);
+        if (c->has_verdict) assert_int_equal(res->verdict, c->verdict);
+        if (c->message_has) {
+            assert_true(res->violations_count >= 1);
+            expect_has("the violation", res->violations[0].message, c->message_has);
+        }
+    }
+    h_run_free(r);
+}
+
 int h_run_rows(const void *rows, size_t count, size_t size, CMUnitTestFunction fn, const struct CMUnitTest *more,
                size_t more_count) {
     struct CMUnitTest *tests = calloc(count + more_count + 1, sizeof *tests);

@@ -116,6 +116,29 @@ int h_run_rows(const void *rows, size_t count, size_t size, CMUnitTestFunction f
                           sizeof h_more / sizeof h_more[0]);                                       \
     }
 
+/* ---- scenario runs as rows: what the recorder must count, the verdict ---- */
+
+/* h_count(m) compared with n: op '=' equal, '>' more than, 'g' at least. */
+struct h_count_want {
+    struct h_match m;
+    char op;
+    int n;
+};
+
+struct h_run_case {
+    const char *name;
+    const char *yaml;              /* run to its end (h_run) */
+    const char *tags;              /* recorded (h_rec) */
+    struct h_count_want counts[8]; /* up to the first with op 0 */
+    bool has_verdict;
+    enum dslab_check_verdict verdict; /* of the scenario's first check */
+    const char *message_has;          /* in that check's first violation */
+};
+/* The row's verdict: .has_verdict = true, .verdict = (v). */
+#define H_VERDICT(v) .has_verdict = true, .verdict = (v)
+/* A cmocka test function: *state is a const struct h_run_case. */
+void h_run_case_test(void **state);
+
 /* A cmocka test function: *state is a const struct h_ck_case. */
 void h_ck_case_test(void **state);
 /* Runs each row of `cases` as its own test, then `more`; cmocka's status. */

@@ -29,99 +29,58 @@ static int count(const struct h_run *r, const char *tag, int64_t target, int64_t
 #define HB "protocol: { name: failure-detector, mode: heartbeat, heartbeat_interval: 100ms, timeout: 300ms }\n"
 #define SWIM "protocol: { name: failure-detector, mode: swim, ping_interval: 200ms, ping_timeout: 60ms, k: 2, suspicion_timeout: 600ms }\n"
 
-static void test_heartbeat_quiet_on_a_healthy_network(void **state) {
-    (void)state;
-    struct h_run *r = run_yaml(NET HB "duration: 3s\nchecks: [\"fd-accuracy: 1s\"]\n");
-    assert_int_equal(count(r, "suspect", -1, 0, 3000), 0);
-    assert_int_equal(dslab_sim_check_result(r->sim, 0)->verdict, DSLAB_CHECK_PASS);
-    h_run_free(r);
-}
-
-static void test_heartbeat_suspects_a_crash_within_its_timeout(void **state) {
-    (void)state;
-    struct h_run *r = run_yaml(NET HB "duration: 3s\n"
-                                    "faults: [ { at: 1s, crash: n3 }, { at: 2s, restart: n3 } ]\n"
-                                    "checks: [\"fd-accuracy: 1s\"]\n");
-    assert_int_equal(count(r, "suspect", 2, 0, 1000), 0);
-    assert_int_equal(count(r, "suspect", 2, 1000, 1200), 0); /* not before the timeout */
-    assert_int_equal(count(r, "suspect", 2, 1200, 1500), 3); /* each of the other three */
-    assert_int_equal(count(r, "alive", 2, 2000, 2200), 3);   /* back after the restart */
-    assert_int_equal(dslab_sim_check_result(r->sim, 0)->verdict, DSLAB_CHECK_PASS);
-    h_run_free(r);
-}
-
-static void test_heartbeat_pause_is_a_justified_suspicion(void **state) {
-    (void)state;
-    struct h_run *r = run_yaml(NET HB "duration: 3s\n"
-                                    "faults: [ { at: 1s, pause: n2, for: 800ms } ]\n"
-                                    "checks: [\"fd-accuracy: 1s\"]\n");
-    assert_int_equal(count(r, "suspect", 1, 1000, 1800), 3);
-    assert_true(count(r, "alive", 1, 1800, 1900) >= 3);
-    assert_int_equal(dslab_sim_check_result(r->sim, 0)->verdict, DSLAB_CHECK_PASS);
-    h_run_free(r);
-}
-
-static void test_heartbeat_short_timeout_with_loss_is_inaccurate(void **state) {
-    (void)state;
-    struct h_run *r = run_yaml("name: t\nseed: 5\nnodes: [n1, n2, n3, n4]\n"
-                             "network: { latency: \"uniform(1ms, 20ms)\", loss: 0.1 }\n"
-                             "protocol: { name: failure-detector, heartbeat_interval: 100ms, "
-                             "timeout: 150ms }\n"
-                             "duration: 3s\nchecks: [\"fd-accuracy: 1s\"]\n");
-    assert_true(count(r, "suspect", -1, 0, 3000) > 5);
-    const struct dslab_check_result *c = dslab_sim_check_result(r->sim, 0);
-    assert_int_equal(c->verdict, DSLAB_CHECK_FAIL);
-    assert_non_null(strstr(c->violations[0].message, "while it was up and reachable"));
-    h_run_free(r);
-}
-
-static void test_swim_confirms_a_crash_everywhere(void **state) {
-    (void)state;
-    struct h_run *r = run_yaml(NET SWIM "duration: 4s\n"
-                                      "faults: [ { at: 1s, crash: n4 } ]\n"
-                                      "checks: [\"fd-accuracy: 2s confirm\"]\n");
-    assert_int_equal(count(r, "suspect", -1, 0, 1000), 0);
-    assert_int_equal(count(r, "confirm", 3, 1000, 3000), 3);
-    assert_int_equal(count(r, "confirm", -1, 0, 4000), 3); /* nobody else */
-    assert_int_equal(dslab_sim_check_result(r->sim, 0)->verdict, DSLAB_CHECK_PASS);
-    h_run_free(r);
-}
-
-static void test_swim_restarted_member_comes_back_alive(void **state) {
-    (void)state;
-    struct h_run *r = run_yaml(NET SWIM "duration: 5s\n"
-                                      "faults: [ { at: 1s, crash: n4 }, { at: 3s, restart: n4 } ]\n");
-    assert_int_equal(count(r, "confirm", 3, 1000, 3000), 3);
-    assert_int_equal(count(r, "alive", 3, 3000, 5000), 3); /* higher incarnation wins */
-    h_run_free(r);
-}
-
 #define LOSSY_SWIM(suspicion)                                                                    \
     "name: t\nseed: 2\nnodes: [n1, n2, n3, n4]\n"                                                 \
     "network: { latency: \"uniform(1ms, 5ms)\", loss: 0.1 }\n"                                    \
     "protocol: { name: failure-detector, mode: swim, k: 0, suspicion_timeout: " suspicion " }\n"  \
     "duration: 10s\nchecks: [\"fd-accuracy: 2s confirm\"]\n"
 
-static void test_swim_refutes_suspicion_under_loss(void **state) {
-    (void)state;
-    /* k=0: a lost ping or ack means a suspicion; the suspect must refute it */
-    struct h_run *r = run_yaml(LOSSY_SWIM("1500ms"));
-    assert_true(count(r, "suspect", -1, 0, 10000) > 20);
-    assert_true(count(r, "alive", -1, 0, 10000) > 20);
-    assert_int_equal(count(r, "confirm", -1, 0, 10000), 0);
-    assert_int_equal(dslab_sim_check_result(r->sim, 0)->verdict, DSLAB_CHECK_PASS);
-    h_run_free(r);
-}
+/* Notes with this tag about `target` (any if < 0) in [from_ms, to_ms). */
+#define NOTES(what, target, from_ms, to_ms)                                                        \
+    {.tag = (what), .by_a = (target) >= 0, .a = (target), .from_ns = (from_ms) * DSLAB_NS_PER_MS,         \
+     .to_ns = (to_ms) * DSLAB_NS_PER_MS}
+#define TAGS "suspect alive confirm"
+#define FD_1S "checks: [\"fd-accuracy: 1s\"]\n"
 
-static void test_swim_short_suspicion_timeout_declares_the_living_dead(void **state) {
-    (void)state;
-    struct h_run *r = run_yaml(LOSSY_SWIM("300ms")); /* too short for the refutation to spread */
-    assert_true(count(r, "confirm", -1, 0, 10000) > 0);
-    const struct dslab_check_result *c = dslab_sim_check_result(r->sim, 0);
-    assert_int_equal(c->verdict, DSLAB_CHECK_FAIL);
-    assert_non_null(strstr(c->violations[0].message, "declared dead"));
-    h_run_free(r);
-}
+/* Protocol runs, one row each (tests/unit/harness_cases.h). */
+static const struct h_run_case runs[] = {
+    {"heartbeat: quiet on a healthy network", NET HB "duration: 3s\n" FD_1S, TAGS,
+     {{NOTES("suspect", -1, 0, 3000), '=', 0}}, H_VERDICT(DSLAB_CHECK_PASS)},
+    {"heartbeat suspects a crash within its timeout",
+     NET HB "duration: 3s\nfaults: [ { at: 1s, crash: n3 }, { at: 2s, restart: n3 } ]\n" FD_1S, TAGS,
+     {{NOTES("suspect", 2, 0, 1000), '=', 0},
+      {NOTES("suspect", 2, 1000, 1200), '=', 0}, /* not before the timeout */
+      {NOTES("suspect", 2, 1200, 1500), '=', 3}, /* each of the other three */
+      {NOTES("alive", 2, 2000, 2200), '=', 3}},  /* back after the restart */
+     H_VERDICT(DSLAB_CHECK_PASS)},
+    {"heartbeat: a pause is a justified suspicion", NET HB "duration: 3s\nfaults: [ { at: 1s, pause: n2, for: 800ms } ]\n" FD_1S,
+     TAGS, {{NOTES("suspect", 1, 1000, 1800), '=', 3}, {NOTES("alive", 1, 1800, 1900), 'g', 3}},
+     H_VERDICT(DSLAB_CHECK_PASS)},
+    {"heartbeat: a short timeout with loss is inaccurate",
+     "name: t\nseed: 5\nnodes: [n1, n2, n3, n4]\nnetwork: { latency: \"uniform(1ms, 20ms)\", loss: 0.1 }\n"
+     "protocol: { name: failure-detector, heartbeat_interval: 100ms, timeout: 150ms }\nduration: 3s\n" FD_1S,
+     TAGS, {{NOTES("suspect", -1, 0, 3000), '>', 5}}, H_VERDICT(DSLAB_CHECK_FAIL),
+     .message_has = "while it was up and reachable"},
+    {"swim confirms a crash everywhere",
+     NET SWIM "duration: 4s\nfaults: [ { at: 1s, crash: n4 } ]\nchecks: [\"fd-accuracy: 2s confirm\"]\n", TAGS,
+     {{NOTES("suspect", -1, 0, 1000), '=', 0},
+      {NOTES("confirm", 3, 1000, 3000), '=', 3},
+      {NOTES("confirm", -1, 0, 4000), '=', 3}}, /* nobody else */
+     H_VERDICT(DSLAB_CHECK_PASS)},
+    {"swim: a restarted member comes back alive",
+     NET SWIM "duration: 5s\nfaults: [ { at: 1s, crash: n4 }, { at: 3s, restart: n4 } ]\n", TAGS,
+     {{NOTES("confirm", 3, 1000, 3000), '=', 3}, {NOTES("alive", 3, 3000, 5000), '=', 3}}, /* higher incarnation wins */
+     .has_verdict = false},
+    /* k=0: a lost ping or ack means a suspicion; the suspect must refute it */
+    {"swim refutes a suspicion under loss", LOSSY_SWIM("1500ms"), TAGS,
+     {{NOTES("suspect", -1, 0, 10000), '>', 20},
+      {NOTES("alive", -1, 0, 10000), '>', 20},
+      {NOTES("confirm", -1, 0, 10000), '=', 0}},
+     H_VERDICT(DSLAB_CHECK_PASS)},
+    {"swim: a short suspicion timeout declares the living dead",
+     LOSSY_SWIM("300ms"), /* too short for the refutation to spread */
+     TAGS, {{NOTES("confirm", -1, 0, 10000), '>', 0}}, H_VERDICT(DSLAB_CHECK_FAIL), .message_has = "declared dead"},
+};
 
 /* The last word of each observer about each target is not a suspicion. */
 static bool all_alive_at_the_end(const struct h_run *r, int32_t n) {
@@ -211,13 +170,11 @@ static const struct h_ck_case cases[] = {
      .refuse_has = "fd-accuracy: 2s"},
 };
 
-H_MAIN_CASES_AND(cases, cmocka_unit_test(test_heartbeat_quiet_on_a_healthy_network),
-             cmocka_unit_test(test_heartbeat_suspects_a_crash_within_its_timeout),
-             cmocka_unit_test(test_heartbeat_pause_is_a_justified_suspicion),
-             cmocka_unit_test(test_heartbeat_short_timeout_with_loss_is_inaccurate),
-             cmocka_unit_test(test_swim_confirms_a_crash_everywhere),
-             cmocka_unit_test(test_swim_restarted_member_comes_back_alive),
-             cmocka_unit_test(test_swim_refutes_suspicion_under_loss),
-             cmocka_unit_test(test_swim_short_suspicion_timeout_declares_the_living_dead),
-             cmocka_unit_test(test_partition_suspicions_are_justified_and_heal),
-             cmocka_unit_test(test_swim_rejects_ping_timeout_past_the_period))
+int main(void) {
+    const struct CMUnitTest more[] = {
+        cmocka_unit_test(test_partition_suspicions_are_justified_and_heal),
+        cmocka_unit_test(test_swim_rejects_ping_timeout_past_the_period),
+    };
+    int failed = h_run_rows(runs, sizeof runs / sizeof runs[0], sizeof runs[0], h_run_case_test, NULL, 0);
+    return failed + h_run_cases(cases, sizeof cases / sizeof cases[0], more, sizeof more / sizeof more[0]);
+}
