@@ -31,8 +31,27 @@ static int64_t last_txn(const struct h_run *r, int32_t node, const char *text, i
     return n->a;
 }
 
+/* A transaction every 20ms, 10ms to sync the log: a crash finds one in flight. */
+#define SLOW_LOG "protocol: { name: two-phase-commit, txn_interval: 20ms, log_sync_delay: 10ms }\n"
 #define BASE                                                                                       \
     "name: t\nseed: 3\nnodes: [n1, n2, n3]\nnetwork: { latency: \"uniform(1ms, 3ms)\" }\n"
+
+/* Notes by node `who` (any if < 0) saying `what`. */
+#define SAID(who, what) {.text = (what), .by_node = (who) >= 0, .node = (who)}
+
+/* Protocol runs, one row each (tests/unit/harness_cases.h). */
+static const struct h_run_case runs[] = {
+    {"a no vote aborts everywhere",
+     BASE "duration: 1s\nprotocol: { name: two-phase-commit, txn_interval: 50ms, abort_percent: 100 }\n"
+          "checks: [atomic-commit]\n",
+     "txn", {{SAID(-1, "commit"), '=', 0}, {SAID(0, "abort"), 'g', 15}, {SAID(-1, "vote-yes"), '=', 0}},
+     H_VERDICT(DSLAB_CHECK_PASS)},
+    /* one key, a transaction every 2ms, 10ms to log: the next PREPARE finds the lock */
+    {"a locked key votes no",
+     BASE "duration: 500ms\nprotocol: { name: two-phase-commit, txn_interval: 2ms, keys: 1, log_sync_delay: 10ms }\n"
+          "checks: [atomic-commit]\n",
+     "txn", {{SAID(-1, "vote-no"), '>', 0}, {SAID(0, "commit"), '>', 0}}, H_VERDICT(DSLAB_CHECK_PASS)},
+};
 
 static void test_all_yes_votes_commit_everywhere(void **state) {
     (void)state;
@@ -71,37 +90,10 @@ static void test_64_nodes_commit_everywhere(void **state) {
     h_run_free(r);
 }
 
-static void test_a_no_vote_aborts_everywhere(void **state) {
-    (void)state;
-    struct h_run *r = run_yaml(BASE "duration: 1s\n"
-                                  "protocol: { name: two-phase-commit, txn_interval: 50ms, "
-                                  "abort_percent: 100 }\n"
-                                  "checks: [atomic-commit]\n");
-    assert_int_equal(count(r, -1, -1, "commit"), 0);
-    assert_true(count(r, 0, -1, "abort") >= 15);
-    assert_int_equal(count(r, -1, -1, "vote-yes"), 0);
-    assert_int_equal(dslab_sim_check_result(r->sim, 0)->verdict, DSLAB_CHECK_PASS);
-    h_run_free(r);
-}
-
-static void test_locked_key_votes_no(void **state) {
-    (void)state;
-    /* one key, a transaction every 2ms, 10ms to log: the next PREPARE finds the lock */
-    struct h_run *r = run_yaml(BASE "duration: 500ms\n"
-                                  "protocol: { name: two-phase-commit, txn_interval: 2ms, keys: 1, "
-                                  "log_sync_delay: 10ms }\n"
-                                  "checks: [atomic-commit]\n");
-    assert_true(count(r, -1, -1, "vote-no") > 0);
-    assert_true(count(r, 0, -1, "commit") > 0);
-    assert_int_equal(dslab_sim_check_result(r->sim, 0)->verdict, DSLAB_CHECK_PASS);
-    h_run_free(r);
-}
-
 static void test_coordinator_crash_leaves_participants_in_doubt(void **state) {
     (void)state;
     struct h_run *r = run_yaml(BASE "duration: 2s\n"
-                                  "protocol: { name: two-phase-commit, txn_interval: 20ms, "
-                                  "log_sync_delay: 10ms }\n"
+                                  SLOW_LOG
                                   "faults: [ { at: 490ms, crash: n1 } ]\n"
                                   "checks: [\"atomic-commit: 1s\"]\n");
     /* the transaction begun at 480ms was voted yes and never decided */
@@ -118,8 +110,7 @@ static void test_coordinator_crash_leaves_participants_in_doubt(void **state) {
 static void test_restarted_coordinator_aborts_undecided(void **state) {
     (void)state;
     struct h_run *r = run_yaml(BASE "duration: 2s\n"
-                                  "protocol: { name: two-phase-commit, txn_interval: 20ms, "
-                                  "log_sync_delay: 10ms }\n"
+                                  SLOW_LOG
                                   "faults: [ { at: 490ms, crash: n1 }, { at: 800ms, restart: n1 } ]\n"
                                   "checks: [\"atomic-commit: 1s\"]\n");
     int64_t blocked = last_txn(r, 0, "begin", 490);
@@ -137,8 +128,7 @@ static void test_participant_restart_recovers_its_prepared_vote(void **state) {
      * COMMIT reaches it and restarts with its unsynced writes lost: the
      * synced PREPARED record brings it back in doubt, and it asks n1. */
     struct h_run *r = run_yaml(BASE "duration: 1500ms\n"
-                                  "protocol: { name: two-phase-commit, txn_interval: 20ms, "
-                                  "log_sync_delay: 10ms }\n"
+                                  SLOW_LOG
                                   "faults: [ { at: 486ms, crash: n2 }, "
                                   "{ at: 700ms, restart: n2, lose_unsynced: true } ]\n"
                                   "checks: [\"atomic-commit: 1s\"]\n");
@@ -216,12 +206,16 @@ static const struct h_ck_case cases[] = {
      .refuse_has = "atomic-commit: 1s"},
 };
 
-H_MAIN_CASES_AND(cases, cmocka_unit_test(test_all_yes_votes_commit_everywhere),
-             cmocka_unit_test(test_64_nodes_commit_everywhere),
-             cmocka_unit_test(test_a_no_vote_aborts_everywhere),
-             cmocka_unit_test(test_locked_key_votes_no),
-             cmocka_unit_test(test_coordinator_crash_leaves_participants_in_doubt),
-             cmocka_unit_test(test_restarted_coordinator_aborts_undecided),
-             cmocka_unit_test(test_participant_restart_recovers_its_prepared_vote),
-             cmocka_unit_test(test_client_writes_are_transactions),
-             cmocka_unit_test(test_unknown_parameter_is_an_error))
+int main(void) {
+    const struct CMUnitTest more[] = {
+        cmocka_unit_test(test_all_yes_votes_commit_everywhere),
+        cmocka_unit_test(test_64_nodes_commit_everywhere),
+        cmocka_unit_test(test_coordinator_crash_leaves_participants_in_doubt),
+        cmocka_unit_test(test_restarted_coordinator_aborts_undecided),
+        cmocka_unit_test(test_participant_restart_recovers_its_prepared_vote),
+        cmocka_unit_test(test_client_writes_are_transactions),
+        cmocka_unit_test(test_unknown_parameter_is_an_error),
+    };
+    int failed = h_run_rows(runs, sizeof runs / sizeof runs[0], sizeof runs[0], h_run_case_test, NULL, 0);
+    return failed + h_run_cases(cases, sizeof cases / sizeof cases[0], more, sizeof more / sizeof more[0]);
+}
