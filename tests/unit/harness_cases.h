@@ -108,8 +108,11 @@ struct h_ck_case {
  * (*state is the row), then `more`; cmocka's status. */
 int h_run_rows(const void *rows, size_t count, size_t size, CMUnitTestFunction fn, const struct CMUnitTest *more,
                size_t more_count);
+/* main() for a table of rows run by `fn`. */
+#define H_MAIN_ROWS(rows, fn)                                                                      \
+    int main(void) { return h_run_rows((rows), sizeof(rows) / sizeof((rows)[0]), sizeof((rows)[0]), (fn), NULL, 0); }
 /* main() for a table of rows run by `fn` and the file's other tests (at least one). */
-#define H_MAIN_ROWS(rows, fn, ...)                                                                 \
+#define H_MAIN_ROWS_AND(rows, fn, ...)                                                             \
     int main(void) {                                                                               \
         const struct CMUnitTest h_more[] = {__VA_ARGS__};                                          \
         return h_run_rows((rows), sizeof(rows) / sizeof((rows)[0]), sizeof((rows)[0]), (fn), h_more, \

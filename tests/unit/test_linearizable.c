@@ -462,7 +462,7 @@ static void test_checker_rejects_bad_arguments(void **s) {
     }
 }
 
-H_MAIN_ROWS(rows, test_row,        cmocka_unit_test(test_stale_read_after_completed_write_is_rejected),
+H_MAIN_ROWS_AND(rows, test_row,        cmocka_unit_test(test_stale_read_after_completed_write_is_rejected),
        cmocka_unit_test(test_register_model_rejects_cas_as_bad_input),
        cmocka_unit_test(test_budget_exhaustion_is_unknown_not_a_hang),
        cmocka_unit_test(test_small_hard_history_is_decided_within_budget),
