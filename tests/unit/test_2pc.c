@@ -31,10 +31,30 @@ static int64_t last_txn(const struct h_run *r, int32_t node, const char *text, i
     return n->a;
 }
 
-/* A transaction every 20ms, 10ms to sync the log: a crash finds one in flight. */
-#define SLOW_LOG "protocol: { name: two-phase-commit, txn_interval: 20ms, log_sync_delay: 10ms }\n"
 #define BASE                                                                                       \
     "name: t\nseed: 3\nnodes: [n1, n2, n3]\nnetwork: { latency: \"uniform(1ms, 3ms)\" }\n"
+
+/* Transactions 1..txns each voted yes by `voter`, committed by `committer`,
+ * committed by `commits` nodes in all, and done at the coordinator. */
+static void expect_committed(const struct h_run *r, int64_t txns, int32_t voter, int32_t committer, int commits) {
+    for (int64_t txn = 1; txn <= txns; txn++) {
+        assert_int_equal(count(r, voter, txn, "vote-yes"), 1);
+        assert_int_equal(count(r, committer, txn, "commit"), 1);
+        assert_int_equal(count(r, -1, txn, "commit"), commits);
+        assert_int_equal(count(r, 0, txn, "done"), 1);
+    }
+}
+
+/* A run with a transaction every 20ms and 10ms to sync the log (a crash
+ * finds one in flight), these faults, atomic-commit with a 1s bound. */
+static struct h_run *crash_run(const char *duration, const char *faults) {
+    char yaml[1024];
+    snprintf(yaml, sizeof yaml,
+             BASE "duration: %s\nprotocol: { name: two-phase-commit, txn_interval: 20ms, log_sync_delay: 10ms }\n"
+                  "faults: %s\nchecks: [\"atomic-commit: 1s\"]\n",
+             duration, faults);
+    return run_yaml(yaml);
+}
 
 /* Notes by node `who` (any if < 0) saying `what`. */
 #define SAID(who, what) {.text = (what), .by_node = (who) >= 0, .node = (who)}
@@ -61,11 +81,7 @@ static void test_all_yes_votes_commit_everywhere(void **state) {
     int commits = count(r, 0, -1, "commit");
     assert_true(commits >= 15);
     assert_int_equal(count(r, -1, -1, "abort"), 0);
-    for (int64_t txn = 1; txn <= 10; txn++) {
-        assert_int_equal(count(r, 1, txn, "vote-yes"), 1);
-        assert_int_equal(count(r, 2, txn, "commit"), 1);
-        assert_int_equal(count(r, 0, txn, "done"), 1);
-    }
+    expect_committed(r, 10, 1, 2, 3);
     assert_int_equal(dslab_sim_check_result(r->sim, 0)->verdict, DSLAB_CHECK_PASS);
     h_run_free(r);
 }
@@ -80,22 +96,14 @@ static void test_64_nodes_commit_everywhere(void **state) {
                              "checks: [\"atomic-commit: 500ms\"]\n");
     assert_true(count(r, 0, -1, "commit") >= 10);
     assert_int_equal(count(r, -1, -1, "abort"), 0);
-    for (int64_t txn = 1; txn <= 5; txn++) {
-        assert_int_equal(count(r, 63, txn, "vote-yes"), 1);
-        assert_int_equal(count(r, 63, txn, "commit"), 1);
-        assert_int_equal(count(r, -1, txn, "commit"), 64); /* 63 participants + coordinator */
-        assert_int_equal(count(r, 0, txn, "done"), 1);
-    }
+    expect_committed(r, 5, 63, 63, 64); /* 63 participants + coordinator */
     assert_int_equal(dslab_sim_check_result(r->sim, 0)->verdict, DSLAB_CHECK_PASS);
     h_run_free(r);
 }
 
 static void test_coordinator_crash_leaves_participants_in_doubt(void **state) {
     (void)state;
-    struct h_run *r = run_yaml(BASE "duration: 2s\n"
-                                  SLOW_LOG
-                                  "faults: [ { at: 490ms, crash: n1 } ]\n"
-                                  "checks: [\"atomic-commit: 1s\"]\n");
+    struct h_run *r = crash_run("2s", "[ { at: 490ms, crash: n1 } ]");
     /* the transaction begun at 480ms was voted yes and never decided */
     int64_t blocked = last_txn(r, 0, "begin", 0);
     assert_int_equal(count(r, 1, blocked, "vote-yes"), 1);
@@ -109,10 +117,7 @@ static void test_coordinator_crash_leaves_participants_in_doubt(void **state) {
 
 static void test_restarted_coordinator_aborts_undecided(void **state) {
     (void)state;
-    struct h_run *r = run_yaml(BASE "duration: 2s\n"
-                                  SLOW_LOG
-                                  "faults: [ { at: 490ms, crash: n1 }, { at: 800ms, restart: n1 } ]\n"
-                                  "checks: [\"atomic-commit: 1s\"]\n");
+    struct h_run *r = crash_run("2s", "[ { at: 490ms, crash: n1 }, { at: 800ms, restart: n1 } ]");
     int64_t blocked = last_txn(r, 0, "begin", 490);
     assert_int_equal(count(r, 0, blocked, "abort"), 1); /* presumed abort on recovery */
     assert_int_equal(count(r, 1, blocked, "abort"), 1);
@@ -127,11 +132,7 @@ static void test_participant_restart_recovers_its_prepared_vote(void **state) {
     /* n2 votes yes for the transaction begun at 480ms, crashes before the
      * COMMIT reaches it and restarts with its unsynced writes lost: the
      * synced PREPARED record brings it back in doubt, and it asks n1. */
-    struct h_run *r = run_yaml(BASE "duration: 1500ms\n"
-                                  SLOW_LOG
-                                  "faults: [ { at: 486ms, crash: n2 }, "
-                                  "{ at: 700ms, restart: n2, lose_unsynced: true } ]\n"
-                                  "checks: [\"atomic-commit: 1s\"]\n");
+    struct h_run *r = crash_run("1500ms", "[ { at: 486ms, crash: n2 }, { at: 700ms, restart: n2, lose_unsynced: true } ]");
     int64_t txn = last_txn(r, 1, "vote-yes", 486);
     assert_int_equal(count(r, 0, txn, "commit"), 1);
     const struct h_note *doubt = h_find_last(&r->rec, &(struct h_match){.text = "in-doubt", .by_node = true, .node = 1,
