@@ -107,9 +107,10 @@ static void watch_run(const char *protocol, const char *extra, uint64_t seed, st
     dslab_scenario_free(s);
 }
 
-static const char *const workload_to_stop_at_2s =
-    "workload:\n  clients: 2\n  rate: 60/s\n  ops: { read: 0.5, write: 0.5 }\n"
-    "  keys: 3\n  timeout: 300ms\n  stop: 2s\n";
+/* Two clients at 60/s on 3 keys with a 300ms timeout, doing `ops`. */
+#define WORKLOAD(ops) "workload:\n  clients: 2\n  rate: 60/s\n  ops: " ops "\n  keys: 3\n  timeout: 300ms\n"
+
+static const char *const workload_to_stop_at_2s = WORKLOAD("{ read: 0.5, write: 0.5 }") "  stop: 2s\n";
 
 static void test_steady_state_has_one_primary_and_replicas_agree(void **state) {
     (void)state;
@@ -149,9 +150,7 @@ static int ok_writes_after(const struct dslab_sim *sim, int32_t node, int64_t af
 }
 
 static const char *const isolate_n1_writes_to_n1 =
-    "workload:\n  clients: 2\n  rate: 60/s\n  ops: { write: 1 }\n"
-    "  keys: 3\n  timeout: 300ms\n  target: n1\n"
-    "faults:\n  - { at: 1s, partition: isolate-one, node: n1 }\n";
+    WORKLOAD("{ write: 1 }") "  target: n1\nfaults:\n  - { at: 1s, partition: isolate-one, node: n1 }\n";
 
 static void test_sync_write_is_not_acknowledged_without_a_backup(void **state) {
     (void)state;
