@@ -1,13 +1,14 @@
 /* bench_plugin.c: what node code from a file costs over a built-in
  * protocol. Runs bench/gossip-pingpong.yaml with the built-in
- * gossip-pingpong and with tests/nodes/gossip.c (the same protocol as
- * learner code, compiled and loaded through dslab/node_code.h),
+ * gossip-pingpong and with SOURCE, its port as learner code (the build
+ * generates it: BUILD/labs_generated/tests/nodes/gossip.c, from
+ * tests/nodes/make_gossip.py), compiled and loaded through dslab/node_code.h,
  * interleaved (A B, B A, ...) in one process, ROUNDS times each, and
  * prints the median CPU time of each (CPU, not wall: the
  * machine may be shared) and their ratio (plugin / built-in)
  * as TSV. Both runs must deliver the same number of messages (the same
  * behaviour), else it exits 1.
- *   bench_plugin ROOT NODES UNTIL_MS ROUNDS
+ *   bench_plugin ROOT NODES UNTIL_MS ROUNDS SOURCE
  * Run through bench/run_plugin.sh (`make bench`). */
 #include <inttypes.h>
 #include <stdio.h>
@@ -51,8 +52,8 @@ static double run_once(const struct dslab_scenario *s, int64_t until_ns, uint64_
 }
 
 int main(int argc, char **argv) {
-    if (argc != 5) {
-        fprintf(stderr, "usage: bench_plugin ROOT NODES UNTIL_MS ROUNDS\n");
+    if (argc != 6) {
+        fprintf(stderr, "usage: bench_plugin ROOT NODES UNTIL_MS ROUNDS SOURCE\n");
         return 2;
     }
     const char *root = argv[1];
@@ -64,7 +65,7 @@ int main(int argc, char **argv) {
     char path[1024], include_dir[1024], source[400];
     snprintf(path, sizeof path, "%s/bench/gossip-pingpong.yaml", root);
     snprintf(include_dir, sizeof include_dir, "%s/sim/include", root);
-    snprintf(source, sizeof source, "%s/tests/nodes/gossip.c", root);
+    snprintf(source, sizeof source, "%s", argv[5]);
     struct dslab_node_code_options o = {.include_dir = include_dir, .messages = stderr};
     struct dslab_scenario_override set = {"nodes", argv[2]};
     struct dslab_diag d;

@@ -46,12 +46,25 @@ struct lab {
     char path[1024];     /* lab.yaml */
     char dir[1024];      /* its directory */
     char reference[1100];/* the reference solution (`reference:`, resolved), or "" */
+    /* `generated_reference:` instead: a path under the build's tree of
+     * generated references (BUILD/labs_generated, tests/labs/labs.cmake),
+     * where the lab.yaml names it; "" when the lab names none. Resolved into
+     * `reference` by grader_lab_resolve_reference. */
+    struct {
+        char path[256];
+        int line, col;
+    } generated;
     int tests_count;
     struct lab_test tests[LAB_TESTS_MAX];
 };
 
 /* Loads DIR/lab.yaml (or a lab.yaml path). Errors at file:line:col. */
 int grader_lab_load(const char *path, struct lab *out, struct dslab_diag *diag);
+/* A lab naming `generated_reference:` gets `reference` set to
+ * GENERATED_ROOT/that path (NULL root: where the references are is not
+ * known). 0, or -1 with a diag at the key when the root is unknown or the
+ * file is not there (the build did not generate it). No-op for other labs. */
+int grader_lab_resolve_reference(struct lab *lab, const char *generated_root, struct dslab_diag *diag);
 /* True when `path` is a lab directory or a lab.yaml. */
 bool grader_lab_path_detect(const char *path);
 

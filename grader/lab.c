@@ -9,7 +9,7 @@
 #include "grader_lab.h"
 #include "dslab/yaml_tree.h"
 
-static const char *const lab_keys[] = {"id", "title", "kind", "readme", "skeletons", "reference", "tests"};
+static const char *const lab_keys[] = {"id", "title", "kind", "readme", "skeletons", "reference", "generated_reference", "tests"};
 static const char *const test_keys[] = {"id", "scenario", "points", "seeds", "explore", "about"};
 
 bool grader_lab_path_detect(const char *path) {
@@ -28,6 +28,52 @@ static int copy_text(struct dslab_diag *d, const char *file, const struct dslab_
                      size_t size, const char *what) {
     if (strlen(text) >= size) return dslab_ytree_error(d, file, at, "%s is longer than %zu bytes", what, size - 1);
     memcpy(out, text, strlen(text) + 1);
+    return 0;
+}
+
+/* `generated_reference: tests/labs/raft/raft.c`: a path relative to the
+ * build's generated tree, kept with its position (resolved at lint time). */
+static int load_generated_reference(struct dslab_diag *d, const char *f, const struct dslab_ynode *root,
+                                    bool has_reference, struct lab *out) {
+    const char *gen = NULL;
+    if (dslab_ytree_optional_text(d, f, root, "generated_reference", &gen) != 0) return -1;
+    if (!gen) return 0;
+    const struct dslab_ynode *gn = dslab_ydoc_map_get(root, "generated_reference");
+    if (has_reference) {
+        return dslab_ytree_error(d, f, gn, "a lab names one reference: 'reference' (a file) or 'generated_reference' "
+                                           "(made by the build), not both");
+    }
+    if (!gen[0] || gen[0] == '/' || strstr(gen, "..") || strlen(gen) >= sizeof out->generated.path) {
+        return dslab_ytree_error(d, f, gn,
+                                 "generated_reference '%s': give a path inside the build's generated tree "
+                                 "(relative, no '..', at most %zu bytes)",
+                                 gen, sizeof out->generated.path - 1);
+    }
+    memcpy(out->generated.path, gen, strlen(gen) + 1);
+    out->generated.line = gn->line;
+    out->generated.col = gn->col;
+    return 0;
+}
+
+int grader_lab_resolve_reference(struct lab *lab, const char *generated_root, struct dslab_diag *d) {
+    if (!lab->generated.path[0]) return 0;
+    const char *rel = lab->generated.path;
+    if (!generated_root || !generated_root[0]) {
+        return dslab_diag_set(d, lab->path, lab->generated.line, lab->generated.col,
+                              "generated_reference '%s': where the build's generated references are is not "
+                              "known (set DSLAB_LABS_GENERATED to BUILD/labs_generated)",
+                              rel);
+    }
+    struct stat st;
+    if ((size_t)snprintf(lab->reference, sizeof lab->reference, "%s/%s", generated_root, rel) >= sizeof lab->reference ||
+        stat(lab->reference, &st) != 0 || !S_ISREG(st.st_mode)) {
+        int rc = dslab_diag_set(d, lab->path, lab->generated.line, lab->generated.col,
+                                "generated_reference '%s' was not generated (looked for %s/%s): build the labs "
+                                "(cmake --build BUILD, needs python3) or set DSLAB_LABS_GENERATED to BUILD/labs_generated",
+                                rel, generated_root, rel);
+        lab->reference[0] = '\0';
+        return rc;
+    }
     return 0;
 }
 
@@ -131,6 +177,7 @@ int grader_lab_load(const char *path, struct lab *out, struct dslab_diag *d) {
             goto done;
         }
     }
+    if (load_generated_reference(d, f, root, ref != NULL, out) != 0) goto done;
     const struct dslab_ynode *sk = dslab_ydoc_map_get(root, "skeletons");
     if (sk) {
         const char **names = NULL;

@@ -47,30 +47,30 @@ base=scenarios/raft/election-benchmark-wire.yaml
 if [ -s "$tmp/off.jsonl" ] && cmp -s "$tmp/off.jsonl" "$tmp/zero.jsonl"; then ok
 else bad "zero-cost models changed the trace of $base"; fi
 
+# cost_run NAME TAGS SETTINGS...: election-benchmark twice with the --set
+# SETTINGS into $tmp/NAME1.jsonl and NAME2.jsonl: a cost event of each of
+# TAGS is in the trace, and the two traces are the same (deterministic).
+cost_run() {
+    local name=$1 tags=$2 i tag
+    shift 2
+    for i in 1 2; do
+        "$dslab" run scenarios/raft/election-benchmark.yaml --trace "$tmp/$name$i.jsonl" --quiet "$@" >/dev/null 2>&1
+    done
+    for tag in $tags; do
+        if grep -q "\"kind\":\"cost\".*\"tag\":\"$tag\"" "$tmp/${name}1.jsonl"; then ok
+        else bad "no cost event tagged $tag in the trace ($name)"; fi
+    done
+    if [ -s "$tmp/${name}1.jsonl" ] && cmp -s "$tmp/${name}1.jsonl" "$tmp/${name}2.jsonl"; then ok
+    else bad "$name: the cost models are not deterministic"; fi
+}
+
 # A model with a cost shows in the trace, and the run is deterministic.
-for i in 1 2; do
-    "$dslab" run scenarios/raft/election-benchmark.yaml --trace "$tmp/on$i.jsonl" --quiet \
-        --set 'costs.pauses.every=500ms' --set 'costs.pauses.length=20ms' >/dev/null 2>&1
-done
-for tag in sync timer_late gc; do
-    if grep -q "\"kind\":\"cost\".*\"tag\":\"$tag\"" "$tmp/on1.jsonl"; then ok
-    else bad "no cost event tagged $tag in the trace"; fi
-done
-if cmp -s "$tmp/on1.jsonl" "$tmp/on2.jsonl"; then ok; else bad "cost models are not deterministic"; fi
+cost_run on "sync timer_late gc" --set 'costs.pauses.every=500ms' --set 'costs.pauses.length=20ms'
 if cmp -s "$tmp/on1.jsonl" "$tmp/off.jsonl"; then bad "costs on gave the trace of costs off"; else ok; fi
 
 # Links and CPU: visible in the trace, deterministic, and off = the old trace.
-for i in 1 2; do
-    "$dslab" run scenarios/raft/election-benchmark.yaml --trace "$tmp/lc$i.jsonl" --quiet \
-        --set 'costs.links.bandwidth=10Mbps' --set 'costs.cpu.workers=1' \
-        --set 'costs.cpu.message=exponential(200us)' --set 'costs.cpu.queue=3' >/dev/null 2>&1
-done
-for tag in wire cpu cpu_queued; do
-    if grep -q "\"kind\":\"cost\".*\"tag\":\"$tag\"" "$tmp/lc1.jsonl"; then ok
-    else bad "no cost event tagged $tag in the trace (links, cpu)"; fi
-done
-if [ -s "$tmp/lc1.jsonl" ] && cmp -s "$tmp/lc1.jsonl" "$tmp/lc2.jsonl"; then ok
-else bad "links and cpu models are not deterministic"; fi
+cost_run lc "wire cpu cpu_queued" --set 'costs.links.bandwidth=10Mbps' --set 'costs.cpu.workers=1' \
+    --set 'costs.cpu.message=exponential(200us)' --set 'costs.cpu.queue=3'
 "$dslab" run scenarios/raft/election-benchmark.yaml --set 'costs.links.bandwidth=fast' >/dev/null 2>"$tmp/err"
 status=$?
 if [ "$status" = 2 ] && grep -q "expected a bandwidth like 100Mbps" "$tmp/err"; then ok

@@ -13,16 +13,7 @@ set -uo pipefail
 e2e_need python3 "python3 not found"
 scn=clients/python/examples/echo.yaml
 
-"$dslab" run "$scn" --trace "$tmp/a.jsonl" >"$tmp/out" 2>&1
-status=$?
-if [ "$status" = 0 ] && grep -Eq '^  linearizable +PASS' "$tmp/out" &&
-   grep -Eq '^  no-lost-acknowledged-writes +PASS +0 lost of [1-9][0-9]* acknowledged writes \(final state of n1 n2 n3' "$tmp/out" &&
-   grep -q 'restart    n1' "$tmp/out"; then ok "python echo: linearizable, no lost writes across the restart"
-else bad "python echo: exit $status"; cat "$tmp/out"; fi
-
-# Deterministic: the same run again, the same trace, byte for byte.
-"$dslab" run "$scn" --trace "$tmp/b.jsonl" >/dev/null 2>&1
-cmp -s "$tmp/a.jsonl" "$tmp/b.jsonl" && ok "two runs, one trace" || bad "two runs, two traces"
+expect_echo_node "python echo" "$scn"
 # The node's typed final values and message labels are in the trace.
 grep -q '"tag":"final","text":"key=0 value=' "$tmp/a.jsonl" && grep -q '"kind":"send".*"text":"echo"' "$tmp/a.jsonl" &&
     ok "final values and echo labels in the trace" || bad "no final value or echo label in the trace"
@@ -62,15 +53,8 @@ status=$?
 [ "$status" = 0 ] && [ -s "$tmp/report/report.md" ] && ok "report" || { bad "report: exit $status"; cat "$tmp/err"; }
 
 # The Raft skeleton: elections work, one leader per term, through a
-# partition and a crash; leaders are counted from its typed role reports
-# (0 terms with a leader would mean the checker saw no role at all).
-"$dslab" run clients/python/examples/raft.yaml --trace "$tmp/raft.jsonl" >"$tmp/out" 2>&1
-status=$?
-[ "$status" = 0 ] && grep -Eq '^  one-leader-per-term +PASS +[1-9][0-9]* terms? had a leader' "$tmp/out" &&
-    grep -q 'role       n[1-5] becomes leader (term/epoch [1-9]' "$tmp/out" && ok "python raft: leaders elected" ||
-    { bad "python raft: exit $status"; cat "$tmp/out"; }
-grep -q '"tag":"term","text":"term [1-9]' "$tmp/raft.jsonl" && ok "python raft: typed term reports in the trace" ||
-    bad "python raft: no term report in the trace"
+# partition and a crash.
+expect_raft_skeleton "python raft" clients/python/examples/raft.yaml
 
 # The C node, built next to dslab.
 echo_node=$(cd "$(dirname "$dslab")" && pwd)/bench/echo_node

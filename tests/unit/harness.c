@@ -15,20 +15,6 @@ struct dslab_scenario *h_load(const char *yaml) {
     return s;
 }
 
-struct dslab_scenario *h_resave(const struct dslab_scenario *s) {
-    char path[] = "/tmp/dslab_resave_XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0) fail_msg("mkstemp failed");
-    close(fd);
-    struct dslab_diag d;
-    dslab_diag_clear(&d);
-    int rc = dslab_scenario_save(s, path, &d);
-    struct dslab_scenario *back = rc == 0 ? dslab_scenario_load(path, NULL, 0, NULL, &d) : NULL;
-    unlink(path);
-    if (!back) fail_msg("save and load back: %s:%d:%d: %s", d.file, d.line, d.col, d.message);
-    return back;
-}
-
 const char *h_load_error(const char *yaml, struct dslab_diag *d) {
     dslab_diag_clear(d);
     struct dslab_scenario *s = dslab_scenario_load_buffer(yaml, strlen(yaml), "t.yaml", NULL, 0, NULL, d);
@@ -50,6 +36,21 @@ void h_expect_error(const char *yaml, const char *part) {
     struct dslab_diag d;
     const char *message = h_load_error(yaml, &d);
     if (!strstr(message, part)) fail_msg("expected '%s' in '%s'", part, message);
+}
+
+void h_expect_errorf(const char *part, const char *fmt, ...) {
+    char yaml[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(yaml, sizeof yaml, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof yaml) fail_msg("h_expect_errorf: the YAML text is longer than %zu bytes", sizeof yaml);
+    h_expect_error(yaml, part);
+}
+
+void h_expect_refusals(const char *yaml_fmt, const struct h_refusal *cases, size_t count) {
+    /* a failure shows the YAML (accepted) or the part and the message */
+    for (size_t i = 0; i < count; i++) h_expect_errorf(cases[i].part, yaml_fmt, cases[i].text);
 }
 
 struct dslab_sim *h_sim(const struct dslab_scenario *s, uint64_t seed, dslab_trace_sink_fn sink, void *user) {
@@ -144,6 +145,13 @@ const struct h_note *h_find(const struct h_rec *r, const struct h_match *m, int 
         }
     }
     *from = r->count;
+    return NULL;
+}
+
+const struct h_note *h_find_last(const struct h_rec *r, const struct h_match *m) {
+    for (int i = r->count - 1; i >= 0; i--) {
+        if (matches(&r->notes[i], m)) return &r->notes[i];
+    }
     return NULL;
 }
 
@@ -372,6 +380,30 @@ bool h_has_evidence(const struct dslab_check_violation *v, uint64_t trace_id) {
         if (v->evidence[i] == trace_id) return true;
     }
     return false;
+}
+
+struct dslab_scenario *h_save_reload(const struct dslab_scenario *s) {
+    char path[] = "/tmp/dslab_test_save_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    if (dslab_scenario_save(s, path, &d) != 0) {
+        unlink(path);
+        fail_msg("dslab_scenario_save: %s", d.message);
+    }
+    struct dslab_scenario *back = dslab_scenario_load(path, NULL, 0, NULL, &d);
+    unlink(path);
+    if (!back) fail_msg("the saved scenario did not load: %s:%d:%d: %s", d.file, d.line, d.col, d.message);
+    return back;
+}
+
+void h_ignore_timer(struct dslab_node_ctx *ctx, void *state, uint64_t id, uint64_t tag) {
+    (void)ctx;
+    (void)state;
+    (void)id;
+    (void)tag;
 }
 
 void h_ignore_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *msg, size_t len) {

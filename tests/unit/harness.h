@@ -22,6 +22,9 @@
  *      assert_int_equal(h_ck_end(&k, 1000), DSLAB_CHECK_PASS);
  *    and h_has_node / h_has_evidence / h_check_named to read a result.
  *
+ * 4. Checker tests as rows of a table (struct h_ck_case, harness_cases.h):
+ *    the steps, the verdict and what the result must say; H_MAIN_CASES.
+ *
  * H_MAIN(...) is each test program's main().
  *
  * Every function fails the running cmocka test (fail_msg) on a setup
@@ -82,6 +85,8 @@
  * the tests' own protocols that only act on timers or requests. */
 struct dslab_node_ctx;
 void h_ignore_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *msg, size_t len);
+/* A protocol's on_timer that ignores every timer. */
+void h_ignore_timer(struct dslab_node_ctx *ctx, void *state, uint64_t id, uint64_t tag);
 
 /* ---- 1. scenarios from a string ------------------------------------------- */
 
@@ -89,10 +94,9 @@ void h_ignore_message(struct dslab_node_ctx *ctx, void *state, int32_t from, con
  * not load. The caller owns the result (dslab_scenario_free). */
 struct dslab_scenario *h_load(const char *yaml);
 
-/* Saves `s` with dslab_scenario_save to a temporary file and loads it
- * back (the round trip every format change must survive). Fails the test
- * on an error. The caller owns the result. */
-struct dslab_scenario *h_resave(const struct dslab_scenario *s);
+/* Saves `s` (dslab_scenario_save) to a temporary file and loads it back;
+ * fails the test if either step fails. The caller owns the result. */
+struct dslab_scenario *h_save_reload(const struct dslab_scenario *s);
 
 /* Expects `yaml` to be refused, by the loader or by dslab_sim_create (a protocol
  * parameter is checked there). Fails the test if it is accepted; else
@@ -100,6 +104,19 @@ struct dslab_scenario *h_resave(const struct dslab_scenario *s);
 const char *h_load_error(const char *yaml, struct dslab_diag *d);
 /* h_load_error, and the message must contain `part`. */
 void h_expect_error(const char *yaml, const char *part);
+/* h_expect_error on the YAML text printf(fmt, ...) makes (at most 4 KiB;
+ * longer fails the test). */
+void h_expect_errorf(const char *part, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A setting to refuse: its text, and what the message must contain. */
+struct h_refusal {
+    const char *text;
+    const char *part;
+};
+/* Each case's text put into `yaml_fmt` (a YAML text with one %s) must be
+ * refused with a message containing its part (h_expect_errorf); a failure
+ * names the case. H_EXPECT_REFUSALS(fmt, array) passes the array's size. */
+void h_expect_refusals(const char *yaml_fmt, const struct h_refusal *cases, size_t count);
+#define H_EXPECT_REFUSALS(yaml_fmt, cases) h_expect_refusals((yaml_fmt), (cases), sizeof(cases) / sizeof((cases)[0]))
 
 /* Creates a simulation of `s` with `seed`, adds `sink` (if not NULL), runs
  * to s->duration_ns and finishes it. Fails the test if it cannot be
@@ -154,6 +171,8 @@ struct h_match {
 int h_count(const struct h_rec *r, const struct h_match *m);
 /* The first match at index >= *from (then *from = its index + 1), or NULL. */
 const struct h_note *h_find(const struct h_rec *r, const struct h_match *m, int *from);
+/* The last match, or NULL. */
+const struct h_note *h_find_last(const struct h_rec *r, const struct h_match *m);
 
 /* A scenario run to its end with a recorder (tags NULL: none) and an
  * optional extra sink; seed = the scenario's. */
@@ -249,5 +268,8 @@ void h_ck_expect_refused_each(const char *name, const char *const *args, int nod
     } while (0)
 bool h_has_node(const struct dslab_check_violation *v, int32_t node);
 bool h_has_evidence(const struct dslab_check_violation *v, uint64_t trace_id);
+
+/* ---- 4. checker tests as tables (harness_cases.h) --------------------------- */
+#include "harness_cases.h"
 
 #endif

@@ -263,12 +263,7 @@ static void test_role_class_names_and_leading(void **state) {
     }
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_typed_reports_reach_trace_and_checkers),
-        cmocka_unit_test(test_reports_outside_their_range_stop_the_run),
-        cmocka_unit_test(test_role_class_names_and_leading),
-        cmocka_unit_test(test_string_tags_for_typed_reports_stop_the_run),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_typed_reports_reach_trace_and_checkers),
+       cmocka_unit_test(test_reports_outside_their_range_stop_the_run),
+       cmocka_unit_test(test_role_class_names_and_leading),
+       cmocka_unit_test(test_string_tags_for_typed_reports_stop_the_run))

@@ -16,12 +16,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "dslab/scenario.h"
 #include "dslab/sim.h"
 #include "dslab/time.h"
 #include "dslab/trace.h"
+#include "harness.h"
 
 /* --- "persist": at start n1 sends "before", puts k = 7 (and k2 when
  * `syncs` is 2, with a sync after each), syncs, sends "after" to n2, and
@@ -125,24 +125,13 @@ static struct dslab_scenario *load(const char *costs, const char *faults) {
     snprintf(text, sizeof text,
              "name: t\nduration: 1s\nnodes: 2\nprotocol: { name: gossip-pingpong, initial: 0 }\n"
              "network: { latency: constant(1ms) }\n%s%s", costs, faults);
-    struct dslab_diag d;
-    dslab_diag_clear(&d);
-    struct dslab_scenario *s = dslab_scenario_load_buffer(text, strlen(text), "t.yaml", NULL, 0, NULL, &d);
-    if (!s) fail_msg("%s:%d:%d: %s", d.file, d.line, d.col, d.message);
-    return s;
+    return h_load(text);
 }
 
 static struct seen *run_scenario(const struct dslab_scenario *s) {
     static struct seen c;
     memset(&c, 0, sizeof c);
-    struct dslab_diag d;
-    dslab_diag_clear(&d);
-    struct dslab_sim *sim = dslab_sim_create_with_protocol(s, &persist, 5, &d);
-    if (!sim) fail_msg("%s", d.message);
-    dslab_sim_add_sink(sim, sink, &c);
-    assert_int_equal(dslab_sim_run(sim, s->duration_ns, 0), DSLAB_SIM_OK);
-    dslab_sim_finish(sim);
-    dslab_sim_destroy(sim);
+    dslab_sim_destroy(h_sim_with(s, &persist, 5, sink, &c));
     return &c;
 }
 
@@ -277,16 +266,7 @@ static void test_the_section_survives_save_and_load(void **state) {
     struct dslab_scenario *s = load("costs:\n  disk: { write: constant(1ms), sync: \"uniform(2ms, 4ms)\" }\n"
                               "  timers: { delay: \"exponential(50us)\" }\n"
                               "  nodes: { n2: { pauses: { every: 1s, length: 5ms } } }\n", "");
-    char path[] = "/tmp/dslab-test-costs-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
-    struct dslab_diag d;
-    dslab_diag_clear(&d);
-    assert_int_equal(dslab_scenario_save(s, path, &d), 0);
-    struct dslab_scenario *back = dslab_scenario_load(path, NULL, 0, NULL, &d);
-    unlink(path);
-    if (!back) fail_msg("%s:%d:%d: %s", d.file, d.line, d.col, d.message);
+    struct dslab_scenario *back = h_save_reload(s);
     assert_non_null(back->node_costs);
     for (int i = 0; i < 2; i++) {
         const struct dslab_scenario_node_costs *a = &s->node_costs[i], *b = &back->node_costs[i];
@@ -303,21 +283,16 @@ static void test_the_section_survives_save_and_load(void **state) {
     dslab_scenario_free(s);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_without_costs_nothing_waits),
-        cmocka_unit_test(test_a_message_sent_after_a_sync_waits_for_it),
-        cmocka_unit_test(test_every_write_is_charged_to_the_sync),
-        cmocka_unit_test(test_syncs_queue_on_one_disk),
-        cmocka_unit_test(test_a_sync_with_nothing_to_write_costs_nothing),
-        cmocka_unit_test(test_a_crash_during_the_sync_loses_its_writes_and_held_messages),
-        cmocka_unit_test(test_a_crash_after_the_sync_keeps_its_writes),
-        cmocka_unit_test(test_a_timer_fires_late_by_the_delay),
-        cmocka_unit_test(test_a_timer_stays_late_across_a_drift_change),
-        cmocka_unit_test(test_pauses_come_at_the_drawn_intervals),
-        cmocka_unit_test(test_a_slow_disk_multiplies_the_disk_latencies),
-        cmocka_unit_test(test_per_node_settings_override_the_default),
-        cmocka_unit_test(test_the_section_survives_save_and_load),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_without_costs_nothing_waits),
+       cmocka_unit_test(test_a_message_sent_after_a_sync_waits_for_it),
+       cmocka_unit_test(test_every_write_is_charged_to_the_sync),
+       cmocka_unit_test(test_syncs_queue_on_one_disk),
+       cmocka_unit_test(test_a_sync_with_nothing_to_write_costs_nothing),
+       cmocka_unit_test(test_a_crash_during_the_sync_loses_its_writes_and_held_messages),
+       cmocka_unit_test(test_a_crash_after_the_sync_keeps_its_writes),
+       cmocka_unit_test(test_a_timer_fires_late_by_the_delay),
+       cmocka_unit_test(test_a_timer_stays_late_across_a_drift_change),
+       cmocka_unit_test(test_pauses_come_at_the_drawn_intervals),
+       cmocka_unit_test(test_a_slow_disk_multiplies_the_disk_latencies),
+       cmocka_unit_test(test_per_node_settings_override_the_default),
+       cmocka_unit_test(test_the_section_survives_save_and_load))

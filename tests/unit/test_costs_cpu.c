@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "harness.h"
 
@@ -20,18 +19,9 @@ static void burst_init(struct dslab_node_ctx *ctx, void *state) {
     for (int32_t v = 1; v <= 5; v++) dslab_ctx_send(ctx, 1, &v, sizeof v);
 }
 
-static void burst_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *m,
-                             size_t len) {
-    (void)ctx, (void)state, (void)from, (void)m, (void)len;
-}
-
-static void burst_on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t id, uint64_t tag) {
-    (void)ctx, (void)state, (void)id, (void)tag;
-}
-
 static const struct dslab_protocol burst = {
     .name = "burst", .state_size = 1, .init = burst_init,
-    .on_message = burst_on_message, .on_timer = burst_on_timer,
+    .on_message = h_ignore_message, .on_timer = h_ignore_timer,
 };
 
 struct seen {
@@ -53,6 +43,16 @@ static void sink(void *user, const struct dslab_trace_event *ev) {
     snprintf(c->last_text, sizeof c->last_text, "%s", ev->text ? ev->text : "");
 }
 
+/* Messages 1..5 were delivered at these times in ms (0: not delivered). */
+static void expect_delivered_ms(const struct seen *c, int64_t m1, int64_t m2, int64_t m3, int64_t m4, int64_t m5) {
+    const int64_t want[6] = {0, m1, m2, m3, m4, m5};
+    for (int id = 1; id <= 5; id++) {
+        if (c->deliver_ns[id] != want[id] * DSLAB_NS_PER_MS) {
+            fail_msg("message %d delivered at %lld ns, want %lld ms", id, (long long)c->deliver_ns[id], (long long)want[id]);
+        }
+    }
+}
+
 static struct seen *run(const char *extra) {
     static struct seen c;
     memset(&c, 0, sizeof c);
@@ -61,13 +61,7 @@ static struct seen *run(const char *extra) {
              "name: t\nduration: 1s\nnodes: 2\nprotocol: gossip-pingpong\n"
              "network: { latency: constant(1ms) }\n%s\n", extra);
     struct dslab_scenario *s = h_load(text);
-    struct dslab_diag d;
-    dslab_diag_clear(&d);
-    struct dslab_sim *sim = dslab_sim_create_with_protocol(s, &burst, 5, &d);
-    if (!sim) fail_msg("%s", d.message);
-    dslab_sim_add_sink(sim, sink, &c);
-    assert_int_equal(dslab_sim_run(sim, s->duration_ns, 0), DSLAB_SIM_OK);
-    dslab_sim_finish(sim);
+    struct dslab_sim *sim = h_sim_with(s, &burst, 5, sink, &c);
     c.stats = *dslab_sim_get_stats(sim);
     dslab_sim_destroy(sim);
     dslab_scenario_free(s);
@@ -77,18 +71,14 @@ static struct seen *run(const char *extra) {
 static void test_without_the_model_all_arrive_at_once(void **state) {
     (void)state;
     struct seen *c = run("");
-    for (int id = 1; id <= 5; id++) assert_int_equal(c->deliver_ns[id], 1 * DSLAB_NS_PER_MS);
+    expect_delivered_ms(c, 1, 1, 1, 1, 1);
     assert_int_equal(c->cpu + c->queued + c->shed, 0);
 }
 
 static void test_one_worker_serves_in_order_and_sheds_when_full(void **state) {
     (void)state;
     struct seen *c = run("costs: { nodes: { n2: { cpu: { workers: 1, queue: 2, message: constant(10ms) } } } }");
-    assert_int_equal(c->deliver_ns[1], 11 * DSLAB_NS_PER_MS);
-    assert_int_equal(c->deliver_ns[2], 21 * DSLAB_NS_PER_MS);
-    assert_int_equal(c->deliver_ns[3], 31 * DSLAB_NS_PER_MS);
-    assert_int_equal(c->deliver_ns[4], 0);
-    assert_int_equal(c->deliver_ns[5], 0);
+    expect_delivered_ms(c, 11, 21, 31, 0, 0);
     assert_string_equal(c->drop[4], "overload");
     assert_string_equal(c->drop[5], "overload");
     assert_int_equal(c->cpu, 3);
@@ -102,7 +92,7 @@ static void test_one_worker_serves_in_order_and_sheds_when_full(void **state) {
 static void test_without_a_bound_nothing_is_shed(void **state) {
     (void)state;
     struct seen *c = run("costs: { cpu: { workers: 1, message: constant(10ms) } }");
-    for (int id = 1; id <= 5; id++) assert_int_equal(c->deliver_ns[id], (1 + 10 * id) * DSLAB_NS_PER_MS);
+    expect_delivered_ms(c, 11, 21, 31, 41, 51);
     assert_int_equal(c->shed, 0);
     assert_int_equal(c->stats.cpu_queue_max, 4);
 }
@@ -110,19 +100,14 @@ static void test_without_a_bound_nothing_is_shed(void **state) {
 static void test_a_zero_queue_sheds_whatever_finds_the_workers_busy(void **state) {
     (void)state;
     struct seen *c = run("costs: { cpu: { workers: 2, queue: 0, message: constant(10ms) } }");
-    assert_int_equal(c->deliver_ns[1], 11 * DSLAB_NS_PER_MS);
-    assert_int_equal(c->deliver_ns[2], 11 * DSLAB_NS_PER_MS);
+    expect_delivered_ms(c, 11, 11, 0, 0, 0); /* the other three are shed */
     assert_int_equal(c->shed, 3);
 }
 
 static void test_workers_serve_in_parallel(void **state) {
     (void)state;
     struct seen *c = run("costs: { cpu: { workers: 2, message: constant(10ms) } }");
-    assert_int_equal(c->deliver_ns[1], 11 * DSLAB_NS_PER_MS);
-    assert_int_equal(c->deliver_ns[2], 11 * DSLAB_NS_PER_MS);
-    assert_int_equal(c->deliver_ns[3], 21 * DSLAB_NS_PER_MS);
-    assert_int_equal(c->deliver_ns[4], 21 * DSLAB_NS_PER_MS);
-    assert_int_equal(c->deliver_ns[5], 31 * DSLAB_NS_PER_MS);
+    expect_delivered_ms(c, 11, 11, 21, 21, 31);
 }
 
 static void test_the_queue_length_is_in_the_trace(void **state) {
@@ -175,16 +160,7 @@ static void test_the_section_survives_save(void **state) {
     struct dslab_scenario *s = h_load("name: t\nduration: 1s\nnodes: 2\nprotocol: gossip-pingpong\n"
                                 "costs: { cpu: { workers: 3, request: exponential(2ms) },"
                                 " nodes: { n2: { cpu: { workers: 1, queue: 7, message: 1ms } } } }\n");
-    char path[] = "/tmp/dslab_costs_cpu_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
-    struct dslab_diag d;
-    dslab_diag_clear(&d);
-    assert_int_equal(dslab_scenario_save(s, path, &d), 0);
-    struct dslab_scenario *back = dslab_scenario_load(path, NULL, 0, NULL, &d);
-    unlink(path);
-    if (!back) fail_msg("%s:%d:%d: %s", d.file, d.line, d.col, d.message);
+    struct dslab_scenario *back = h_save_reload(s);
     for (int i = 0; i < 2; i++) {
         const struct dslab_scenario_node_costs *a = &s->node_costs[i], *b = &back->node_costs[i];
         assert_true(b->cpu_on);
@@ -200,26 +176,22 @@ static void test_the_section_survives_save(void **state) {
     dslab_scenario_free(s);
 }
 
-static void bad(const char *cpu, const char *part) {
-    char text[512];
-    snprintf(text, sizeof text,
-             "name: t\nduration: 1s\nnodes: 2\nprotocol: gossip-pingpong\ncosts: { cpu: %s }\n", cpu);
-    h_expect_error(text, part);
-}
-
 static void test_bad_settings_are_refused(void **state) {
     (void)state;
-    bad("{ workers: 0, message: 1ms }", "1 to 1024");
-    bad("{ workers: 1025, message: 1ms }", "1 to 1024");
-    bad("{ workers: two, message: 1ms }", "two");
-    bad("{ workers: 1, queue: -1, message: 1ms }", "0 to 1000000");
-    bad("{ workers: 1, queue: 1000001, message: 1ms }", "0 to 1000000");
-    bad("{ message: 1ms }", "missing key 'workers'");
-    bad("{ workers: 1 }", "cpu needs message or request (a service-time distribution)");
-    bad("{ workers: 1, message: 61s }", "cpu message service time 61s has a mean of 61s: expected 0ns to 60s");
-    bad("{ workers: 1, request: sometimes }", "sometimes");
-    bad("{ workers: 1, mesage: 1ms }", "unknown key 'mesage'");
-    bad("4", "a mapping like { workers: 2, queue: 100, request: exponential(1ms) }");
+    static const struct h_refusal cases[] = {
+        {"{ workers: 0, message: 1ms }", "1 to 1024"},
+        {"{ workers: 1025, message: 1ms }", "1 to 1024"},
+        {"{ workers: two, message: 1ms }", "two"},
+        {"{ workers: 1, queue: -1, message: 1ms }", "0 to 1000000"},
+        {"{ workers: 1, queue: 1000001, message: 1ms }", "0 to 1000000"},
+        {"{ message: 1ms }", "missing key 'workers'"},
+        {"{ workers: 1 }", "cpu needs message or request (a service-time distribution)"},
+        {"{ workers: 1, message: 61s }", "cpu message service time 61s has a mean of 61s: expected 0ns to 60s"},
+        {"{ workers: 1, request: sometimes }", "sometimes"},
+        {"{ workers: 1, mesage: 1ms }", "unknown key 'mesage'"},
+        {"4", "a mapping like { workers: 2, queue: 100, request: exponential(1ms) }"},
+    };
+    H_EXPECT_REFUSALS("name: t\nduration: 1s\nnodes: 2\nprotocol: gossip-pingpong\ncosts: { cpu: %s }\n", cases);
 }
 
 H_MAIN(cmocka_unit_test(test_without_the_model_all_arrive_at_once),

@@ -129,7 +129,7 @@ static void test_tables_survive_save(void **state) {
                                       "costs:\n  cpu: { workers: 2, messages: { AppendEntries: 200us, Vote_2.x: "
                                       "\"uniform(1ms, 2ms)\" }, requests: { cas: 3ms } }\n"
                                       "  nodes: { n2: { cpu: { workers: 1, requests: { read: 1us } } } }\n");
-    struct dslab_scenario *back = h_resave(s);
+    struct dslab_scenario *back = h_save_reload(s);
     for (int n = 0; n < 2; n++) {
         const struct dslab_scenario_node_costs *a = &s->node_costs[n], *b = &back->node_costs[n];
         assert_int_equal(a->cpu_message_kinds_count, b->cpu_message_kinds_count);

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "harness.h"
 #include "dslab/limits.h"
@@ -20,7 +19,7 @@
 /* --- "bulk": at start n1 sends one message of big_wire_bytes on the wire
  * (a 4-byte payload) to n2, then a plain 4-byte message to n2 and one to
  * n3. Message ids are 1, 2, 3 in that order. ------------------------------ */
-static uint64_t big_wire_bytes = 10000;
+static uint64_t big_wire_bytes = 10000; /* set by run_as before each run */
 
 static void bulk_init(struct dslab_node_ctx *ctx, void *state) {
     (void)state;
@@ -31,18 +30,9 @@ static void bulk_init(struct dslab_node_ctx *ctx, void *state) {
     dslab_ctx_send(ctx, 2, &v, sizeof v);
 }
 
-static void bulk_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *m,
-                            size_t len) {
-    (void)ctx, (void)state, (void)from, (void)m, (void)len;
-}
-
-static void bulk_on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t id, uint64_t tag) {
-    (void)ctx, (void)state, (void)id, (void)tag;
-}
-
 static const struct dslab_protocol bulk = {
     .name = "bulk", .state_size = 1, .init = bulk_init,
-    .on_message = bulk_on_message, .on_timer = bulk_on_timer,
+    .on_message = h_ignore_message, .on_timer = h_ignore_timer,
 };
 
 struct seen {
@@ -75,10 +65,13 @@ static struct dslab_scenario *load(const char *extra) {
     return h_load(text);
 }
 
-/* Runs `extra` (network and costs lines) with the bulk protocol. */
-static struct seen *run(const char *extra, enum dslab_sim_status expect, char *error, size_t error_size) {
+/* Runs `extra` (network and costs lines) with the bulk protocol sending
+ * `wire_bytes`; the run must end with `expect` (its error text in `error`). */
+static struct seen *run_as(const char *extra, uint64_t wire_bytes, enum dslab_sim_status expect, char *error,
+                           size_t error_size) {
     static struct seen c;
     memset(&c, 0, sizeof c);
+    big_wire_bytes = wire_bytes;
     struct dslab_scenario *s = load(extra);
     struct dslab_diag d;
     dslab_diag_clear(&d);
@@ -93,22 +86,25 @@ static struct seen *run(const char *extra, enum dslab_sim_status expect, char *e
     return &c;
 }
 
+/* run_as, ending without an error. */
+static struct seen *run(const char *extra, uint64_t wire_bytes) {
+    return run_as(extra, wire_bytes, DSLAB_SIM_OK, NULL, 0);
+}
+
 static const char *lan = "network: { latency: constant(1ms) }\n";
 /* 8 Mbps = one byte per microsecond. */
 static const char *slow = "network: { latency: constant(1ms) }\ncosts: { links: { bandwidth: 8Mbps } }\n";
 
 static void test_without_the_model_nothing_waits(void **state) {
     (void)state;
-    big_wire_bytes = 10000;
-    struct seen *c = run(lan, DSLAB_SIM_OK, NULL, 0);
+    struct seen *c = run(lan, 10000);
     for (int id = 1; id <= 3; id++) assert_int_equal(c->deliver_ns[id], 1 * DSLAB_NS_PER_MS);
     assert_int_equal(c->costs, 0);
 }
 
 static void test_a_big_message_blocks_its_link_only(void **state) {
     (void)state;
-    big_wire_bytes = 10000; /* 10 ms at 8 Mbps */
-    struct seen *c = run(slow, DSLAB_SIM_OK, NULL, 0);
+    struct seen *c = run(slow, 10000); /* 10 ms at 8 Mbps */
     assert_int_equal(c->deliver_ns[1], 11 * DSLAB_NS_PER_MS);                     /* 10ms + 1ms */
     assert_int_equal(c->deliver_ns[2], 11 * DSLAB_NS_PER_MS + 4 * DSLAB_NS_PER_US);    /* behind it */
     assert_int_equal(c->deliver_ns[3], 1 * DSLAB_NS_PER_MS + 4 * DSLAB_NS_PER_US);     /* n1 -> n3 */
@@ -122,28 +118,24 @@ static void test_a_big_message_blocks_its_link_only(void **state) {
 
 static void test_serialisation_rounds_up(void **state) {
     (void)state;
-    big_wire_bytes = 1; /* 8 bits at 3 kbps = 2666666.67 ns */
-    struct seen *c = run("network: { latency: constant(1ms) }\ncosts: { links: { bandwidth: 3kbps } }\n",
-                         DSLAB_SIM_OK, NULL, 0);
+    /* 8 bits at 3 kbps = 2666666.67 ns */
+    struct seen *c = run("network: { latency: constant(1ms) }\ncosts: { links: { bandwidth: 3kbps } }\n", 1);
     assert_int_equal(c->wire_ns[1], 2666667);
 }
 
 static void test_a_node_can_have_its_own_bandwidth(void **state) {
     (void)state;
-    big_wire_bytes = 10000;
     struct seen *c = run("network: { latency: constant(1ms) }\n"
                          "costs: { links: { bandwidth: 8Mbps }, nodes: { n1: { links: { bandwidth: 0.08Gbps } } } }\n",
-                         DSLAB_SIM_OK, NULL, 0);
+                         10000);
     assert_int_equal(c->wire_ns[1], 1 * DSLAB_NS_PER_MS); /* 80 Mbps: 10 bytes per us */
     assert_int_equal(c->deliver_ns[1], 2 * DSLAB_NS_PER_MS);
 }
 
 static void test_a_lost_message_still_occupies_the_link(void **state) {
     (void)state;
-    big_wire_bytes = 10000;
     struct seen *c = run("network: { latency: constant(1ms), links: [ { from: n1, to: n2, loss: 1 } ] }\n"
-                         "costs: { links: { bandwidth: 8Mbps } }\n",
-                         DSLAB_SIM_OK, NULL, 0);
+                         "costs: { links: { bandwidth: 8Mbps } }\n", 10000);
     assert_int_equal(c->deliver_ns[1], 0);
     assert_int_equal(c->deliver_ns[2], 0);
     assert_int_equal(c->wire_until_ns[1], 10 * DSLAB_NS_PER_MS);
@@ -152,9 +144,9 @@ static void test_a_lost_message_still_occupies_the_link(void **state) {
 
 static void test_the_largest_size_at_the_lowest_rate_is_exact(void **state) {
     (void)state;
-    big_wire_bytes = DSLAB_WIRE_BYTES_MAX; /* 1 TiB at 1 kbps: 2^43 * 10^6 ns, 278 years */
+    /* 1 TiB at 1 kbps: 2^43 * 10^6 ns, 278 years */
     struct seen *c = run("network: { latency: constant(1ms) }\ncosts: { links: { bandwidth: 1kbps } }\n",
-                         DSLAB_SIM_OK, NULL, 0);
+                         DSLAB_WIRE_BYTES_MAX);
     assert_int_equal(c->wire_until_ns[1], INT64_C(8796093022208000000));
     assert_int_equal(c->wire_until_ns[2], INT64_C(8796093022208000000) + 32 * DSLAB_NS_PER_MS);
     assert_int_equal(c->deliver_ns[1], 0);
@@ -164,28 +156,17 @@ static void test_the_largest_size_at_the_lowest_rate_is_exact(void **state) {
 
 static void test_a_size_over_the_maximum_is_an_error(void **state) {
     (void)state;
-    big_wire_bytes = DSLAB_WIRE_BYTES_MAX + 1;
     char error[640];
-    run(slow, DSLAB_SIM_ERROR, error, sizeof error);
+    run_as(slow, DSLAB_WIRE_BYTES_MAX + 1, DSLAB_SIM_ERROR, error, sizeof error);
     if (!strstr(error, "dslab_ctx_send_sized: wire size 1099511627777 bytes is over the maximum")) {
         fail_msg("unexpected error: %s", error);
     }
-    big_wire_bytes = 10000;
 }
 
 static void test_the_section_survives_save(void **state) {
     (void)state;
     struct dslab_scenario *s = load("costs: { links: { bandwidth: 1.5Gbps }, nodes: { n2: { links: { bandwidth: 12kbps } } } }\n");
-    char path[] = "/tmp/dslab_costs_link_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
-    struct dslab_diag d;
-    dslab_diag_clear(&d);
-    assert_int_equal(dslab_scenario_save(s, path, &d), 0);
-    struct dslab_scenario *back = dslab_scenario_load(path, NULL, 0, NULL, &d);
-    unlink(path);
-    if (!back) fail_msg("%s:%d:%d: %s", d.file, d.line, d.col, d.message);
+    struct dslab_scenario *back = h_save_reload(s);
     for (int i = 0; i < 3; i++) {
         assert_true(back->node_costs[i].link_on);
         assert_int_equal(back->node_costs[i].link_bandwidth_bps, s->node_costs[i].link_bandwidth_bps);
@@ -196,29 +177,25 @@ static void test_the_section_survives_save(void **state) {
     dslab_scenario_free(s);
 }
 
-static void bad(const char *links, const char *part) {
-    char text[512];
-    snprintf(text, sizeof text,
-             "name: t\nduration: 1s\nnodes: 2\nprotocol: gossip-pingpong\ncosts: { links: %s }\n", links);
-    h_expect_error(text, part);
-}
-
 static void test_bad_bandwidths_are_refused(void **state) {
     (void)state;
-    bad("{ bandwidth: fast }", "expected a bandwidth like 100Mbps (units bps, kbps, Mbps, Gbps), got 'fast'");
-    bad("{ bandwidth: 100Mb }", "got '100Mb'");
-    bad("{ bandwidth: 100 }", "got '100'");
-    bad("{ bandwidth: Mbps }", "got 'Mbps'");
-    bad("{ bandwidth: -1Mbps }", "got '-1Mbps'");
-    bad("{ bandwidth: [1Mbps] }", "got 'a non-scalar'");
-    bad("{ bandwidth: 0bps }", "bandwidth 0bps is out of range: expected 1kbps to 400Gbps");
-    bad("{ bandwidth: 999bps }", "out of range");
-    bad("{ bandwidth: 401Gbps }", "out of range");
-    bad("{ bandwidth: 99999999999999999999999Gbps }", "bandwidth '99999999999999999999999Gbps'");
-    bad("{ bandwidth: 1.2.3Mbps }", "bandwidth '1.2.3Mbps'");
-    bad("{ }", "missing key 'bandwidth'");
-    bad("{ bandwith: 1Mbps }", "unknown key 'bandwith'");
-    bad("1Mbps", "a mapping like { bandwidth: 100Mbps }");
+    static const struct h_refusal cases[] = {
+        {"{ bandwidth: fast }", "expected a bandwidth like 100Mbps (units bps, kbps, Mbps, Gbps), got 'fast'"},
+        {"{ bandwidth: 100Mb }", "got '100Mb'"},
+        {"{ bandwidth: 100 }", "got '100'"},
+        {"{ bandwidth: Mbps }", "got 'Mbps'"},
+        {"{ bandwidth: -1Mbps }", "got '-1Mbps'"},
+        {"{ bandwidth: [1Mbps] }", "got 'a non-scalar'"},
+        {"{ bandwidth: 0bps }", "bandwidth 0bps is out of range: expected 1kbps to 400Gbps"},
+        {"{ bandwidth: 999bps }", "out of range"},
+        {"{ bandwidth: 401Gbps }", "out of range"},
+        {"{ bandwidth: 99999999999999999999999Gbps }", "bandwidth '99999999999999999999999Gbps'"},
+        {"{ bandwidth: 1.2.3Mbps }", "bandwidth '1.2.3Mbps'"},
+        {"{ }", "missing key 'bandwidth'"},
+        {"{ bandwith: 1Mbps }", "unknown key 'bandwith'"},
+        {"1Mbps", "a mapping like { bandwidth: 100Mbps }"},
+    };
+    H_EXPECT_REFUSALS("name: t\nduration: 1s\nnodes: 2\nprotocol: gossip-pingpong\ncosts: { links: %s }\n", cases);
     /* The edges of the range are accepted. */
     h_run_free(h_run("name: t\nduration: 1s\nnodes: 2\nprotocol: gossip-pingpong\n"
                      "costs: { links: { bandwidth: 1kbps }, nodes: { n2: { links: { bandwidth: 400Gbps } } } }\n",

@@ -30,10 +30,6 @@ static void burst_init(struct dslab_node_ctx *ctx, void *state) {
     dslab_ctx_set_timer(ctx, 100 * DSLAB_NS_PER_MS, 7);
 }
 
-static void burst_on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t id, uint64_t tag) {
-    (void)ctx, (void)state, (void)id, (void)tag;
-}
-
 static void burst_restart(struct dslab_node_ctx *ctx, void *state) {
     (void)state;
     dslab_ctx_set_timer(ctx, 100 * DSLAB_NS_PER_MS, 8);
@@ -41,7 +37,7 @@ static void burst_restart(struct dslab_node_ctx *ctx, void *state) {
 
 static const struct dslab_protocol burst = {
     .name = "burst", .state_size = 1, .init = burst_init, .on_message = h_ignore_message,
-    .on_timer = burst_on_timer, .on_restart = burst_restart,
+    .on_timer = h_ignore_timer, .on_restart = burst_restart,
 };
 
 /* --- counting sink ----------------------------------------------------------- */

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "harness.h"
 #include "dslab/check.h"
@@ -137,18 +136,10 @@ static void test_explore_section_round_trips(void **state) {
     assert_int_equal(s->explore.heal_ns, 2500 * DSLAB_NS_PER_MS);
     assert_int_equal(s->explore.kinds_mask, (1u << DSLAB_EXPLORE_KIND_PARTITION) | (1u << DSLAB_EXPLORE_KIND_CRASH) |
                                                 (1u << DSLAB_EXPLORE_KIND_PAUSE));
-    char path[] = "/tmp/dslab-test-explore-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
-    struct dslab_diag d;
-    assert_int_equal(dslab_scenario_save(s, path, &d), 0);
-    struct dslab_scenario *t = dslab_scenario_load(path, NULL, 0, NULL, &d);
-    assert_non_null(t);
+    struct dslab_scenario *t = h_save_reload(s);
     struct dslab_scenario_explore a = s->explore, b = t->explore;
     a.pos = b.pos = (struct dslab_src_pos){0, 0};
     assert_memory_equal(&a, &b, sizeof a);
-    remove(path);
     dslab_scenario_free(t);
     dslab_scenario_free(s);
     /* Without the section: defaults, not written back. */

@@ -29,99 +29,58 @@ static int count(const struct h_run *r, const char *tag, int64_t target, int64_t
 #define HB "protocol: { name: failure-detector, mode: heartbeat, heartbeat_interval: 100ms, timeout: 300ms }\n"
 #define SWIM "protocol: { name: failure-detector, mode: swim, ping_interval: 200ms, ping_timeout: 60ms, k: 2, suspicion_timeout: 600ms }\n"
 
-static void test_heartbeat_quiet_on_a_healthy_network(void **state) {
-    (void)state;
-    struct h_run *r = run_yaml(NET HB "duration: 3s\nchecks: [\"fd-accuracy: 1s\"]\n");
-    assert_int_equal(count(r, "suspect", -1, 0, 3000), 0);
-    assert_int_equal(dslab_sim_check_result(r->sim, 0)->verdict, DSLAB_CHECK_PASS);
-    h_run_free(r);
-}
-
-static void test_heartbeat_suspects_a_crash_within_its_timeout(void **state) {
-    (void)state;
-    struct h_run *r = run_yaml(NET HB "duration: 3s\n"
-                                    "faults: [ { at: 1s, crash: n3 }, { at: 2s, restart: n3 } ]\n"
-                                    "checks: [\"fd-accuracy: 1s\"]\n");
-    assert_int_equal(count(r, "suspect", 2, 0, 1000), 0);
-    assert_int_equal(count(r, "suspect", 2, 1000, 1200), 0); /* not before the timeout */
-    assert_int_equal(count(r, "suspect", 2, 1200, 1500), 3); /* each of the other three */
-    assert_int_equal(count(r, "alive", 2, 2000, 2200), 3);   /* back after the restart */
-    assert_int_equal(dslab_sim_check_result(r->sim, 0)->verdict, DSLAB_CHECK_PASS);
-    h_run_free(r);
-}
-
-static void test_heartbeat_pause_is_a_justified_suspicion(void **state) {
-    (void)state;
-    struct h_run *r = run_yaml(NET HB "duration: 3s\n"
-                                    "faults: [ { at: 1s, pause: n2, for: 800ms } ]\n"
-                                    "checks: [\"fd-accuracy: 1s\"]\n");
-    assert_int_equal(count(r, "suspect", 1, 1000, 1800), 3);
-    assert_true(count(r, "alive", 1, 1800, 1900) >= 3);
-    assert_int_equal(dslab_sim_check_result(r->sim, 0)->verdict, DSLAB_CHECK_PASS);
-    h_run_free(r);
-}
-
-static void test_heartbeat_short_timeout_with_loss_is_inaccurate(void **state) {
-    (void)state;
-    struct h_run *r = run_yaml("name: t\nseed: 5\nnodes: [n1, n2, n3, n4]\n"
-                             "network: { latency: \"uniform(1ms, 20ms)\", loss: 0.1 }\n"
-                             "protocol: { name: failure-detector, heartbeat_interval: 100ms, "
-                             "timeout: 150ms }\n"
-                             "duration: 3s\nchecks: [\"fd-accuracy: 1s\"]\n");
-    assert_true(count(r, "suspect", -1, 0, 3000) > 5);
-    const struct dslab_check_result *c = dslab_sim_check_result(r->sim, 0);
-    assert_int_equal(c->verdict, DSLAB_CHECK_FAIL);
-    assert_non_null(strstr(c->violations[0].message, "while it was up and reachable"));
-    h_run_free(r);
-}
-
-static void test_swim_confirms_a_crash_everywhere(void **state) {
-    (void)state;
-    struct h_run *r = run_yaml(NET SWIM "duration: 4s\n"
-                                      "faults: [ { at: 1s, crash: n4 } ]\n"
-                                      "checks: [\"fd-accuracy: 2s confirm\"]\n");
-    assert_int_equal(count(r, "suspect", -1, 0, 1000), 0);
-    assert_int_equal(count(r, "confirm", 3, 1000, 3000), 3);
-    assert_int_equal(count(r, "confirm", -1, 0, 4000), 3); /* nobody else */
-    assert_int_equal(dslab_sim_check_result(r->sim, 0)->verdict, DSLAB_CHECK_PASS);
-    h_run_free(r);
-}
-
-static void test_swim_restarted_member_comes_back_alive(void **state) {
-    (void)state;
-    struct h_run *r = run_yaml(NET SWIM "duration: 5s\n"
-                                      "faults: [ { at: 1s, crash: n4 }, { at: 3s, restart: n4 } ]\n");
-    assert_int_equal(count(r, "confirm", 3, 1000, 3000), 3);
-    assert_int_equal(count(r, "alive", 3, 3000, 5000), 3); /* higher incarnation wins */
-    h_run_free(r);
-}
-
 #define LOSSY_SWIM(suspicion)                                                                    \
     "name: t\nseed: 2\nnodes: [n1, n2, n3, n4]\n"                                                 \
     "network: { latency: \"uniform(1ms, 5ms)\", loss: 0.1 }\n"                                    \
     "protocol: { name: failure-detector, mode: swim, k: 0, suspicion_timeout: " suspicion " }\n"  \
     "duration: 10s\nchecks: [\"fd-accuracy: 2s confirm\"]\n"
 
-static void test_swim_refutes_suspicion_under_loss(void **state) {
-    (void)state;
-    /* k=0: a lost ping or ack means a suspicion; the suspect must refute it */
-    struct h_run *r = run_yaml(LOSSY_SWIM("1500ms"));
-    assert_true(count(r, "suspect", -1, 0, 10000) > 20);
-    assert_true(count(r, "alive", -1, 0, 10000) > 20);
-    assert_int_equal(count(r, "confirm", -1, 0, 10000), 0);
-    assert_int_equal(dslab_sim_check_result(r->sim, 0)->verdict, DSLAB_CHECK_PASS);
-    h_run_free(r);
-}
+/* Notes with this tag about `target` (any if < 0) in [from_ms, to_ms). */
+#define NOTES(what, target, from_ms, to_ms)                                                        \
+    {.tag = (what), .by_a = (target) >= 0, .a = (target), .from_ns = (from_ms) * DSLAB_NS_PER_MS,         \
+     .to_ns = (to_ms) * DSLAB_NS_PER_MS}
+#define TAGS "suspect alive confirm"
+#define FD_1S "checks: [\"fd-accuracy: 1s\"]\n"
 
-static void test_swim_short_suspicion_timeout_declares_the_living_dead(void **state) {
-    (void)state;
-    struct h_run *r = run_yaml(LOSSY_SWIM("300ms")); /* too short for the refutation to spread */
-    assert_true(count(r, "confirm", -1, 0, 10000) > 0);
-    const struct dslab_check_result *c = dslab_sim_check_result(r->sim, 0);
-    assert_int_equal(c->verdict, DSLAB_CHECK_FAIL);
-    assert_non_null(strstr(c->violations[0].message, "declared dead"));
-    h_run_free(r);
-}
+/* Protocol runs, one row each (tests/unit/harness_cases.h). */
+static const struct h_run_case runs[] = {
+    {"heartbeat: quiet on a healthy network", NET HB "duration: 3s\n" FD_1S, TAGS,
+     {{NOTES("suspect", -1, 0, 3000), '=', 0}}, H_VERDICT(DSLAB_CHECK_PASS)},
+    {"heartbeat suspects a crash within its timeout",
+     NET HB "duration: 3s\nfaults: [ { at: 1s, crash: n3 }, { at: 2s, restart: n3 } ]\n" FD_1S, TAGS,
+     {{NOTES("suspect", 2, 0, 1000), '=', 0},
+      {NOTES("suspect", 2, 1000, 1200), '=', 0}, /* not before the timeout */
+      {NOTES("suspect", 2, 1200, 1500), '=', 3}, /* each of the other three */
+      {NOTES("alive", 2, 2000, 2200), '=', 3}},  /* back after the restart */
+     H_VERDICT(DSLAB_CHECK_PASS)},
+    {"heartbeat: a pause is a justified suspicion", NET HB "duration: 3s\nfaults: [ { at: 1s, pause: n2, for: 800ms } ]\n" FD_1S,
+     TAGS, {{NOTES("suspect", 1, 1000, 1800), '=', 3}, {NOTES("alive", 1, 1800, 1900), 'g', 3}},
+     H_VERDICT(DSLAB_CHECK_PASS)},
+    {"heartbeat: a short timeout with loss is inaccurate",
+     "name: t\nseed: 5\nnodes: [n1, n2, n3, n4]\nnetwork: { latency: \"uniform(1ms, 20ms)\", loss: 0.1 }\n"
+     "protocol: { name: failure-detector, heartbeat_interval: 100ms, timeout: 150ms }\nduration: 3s\n" FD_1S,
+     TAGS, {{NOTES("suspect", -1, 0, 3000), '>', 5}}, H_VERDICT(DSLAB_CHECK_FAIL),
+     .message_has = "while it was up and reachable"},
+    {"swim confirms a crash everywhere",
+     NET SWIM "duration: 4s\nfaults: [ { at: 1s, crash: n4 } ]\nchecks: [\"fd-accuracy: 2s confirm\"]\n", TAGS,
+     {{NOTES("suspect", -1, 0, 1000), '=', 0},
+      {NOTES("confirm", 3, 1000, 3000), '=', 3},
+      {NOTES("confirm", -1, 0, 4000), '=', 3}}, /* nobody else */
+     H_VERDICT(DSLAB_CHECK_PASS)},
+    {"swim: a restarted member comes back alive",
+     NET SWIM "duration: 5s\nfaults: [ { at: 1s, crash: n4 }, { at: 3s, restart: n4 } ]\n", TAGS,
+     {{NOTES("confirm", 3, 1000, 3000), '=', 3}, {NOTES("alive", 3, 3000, 5000), '=', 3}}, /* higher incarnation wins */
+     .has_verdict = false},
+    /* k=0: a lost ping or ack means a suspicion; the suspect must refute it */
+    {"swim refutes a suspicion under loss", LOSSY_SWIM("1500ms"), TAGS,
+     {{NOTES("suspect", -1, 0, 10000), '>', 20},
+      {NOTES("alive", -1, 0, 10000), '>', 20},
+      {NOTES("confirm", -1, 0, 10000), '=', 0}},
+     H_VERDICT(DSLAB_CHECK_PASS)},
+    {"swim: a short suspicion timeout declares the living dead",
+     LOSSY_SWIM("300ms"), /* too short for the refutation to spread */
+     TAGS, {{NOTES("confirm", -1, 0, 10000), '>', 0}}, H_VERDICT(DSLAB_CHECK_FAIL), .message_has = "declared dead"},
+};
 
 /* The last word of each observer about each target is not a suspicion. */
 static bool all_alive_at_the_end(const struct h_run *r, int32_t n) {
@@ -164,138 +123,58 @@ static void test_swim_rejects_ping_timeout_past_the_period(void **state) {
     h_expect_error(yaml, "ping_timeout must be shorter");
 }
 
-/* --- the fd-accuracy checker on hand-made traces ------------------------------- */
+/* --- the fd-accuracy checker on hand-made traces (tests/unit/harness_cases.h) --- */
 
-static void ck_open(struct h_ck *k, const char *args) { h_ck_begin(k, "fd-accuracy", args, 3); }
+#define FD "fd-accuracy"
+/* `observer` says `tag` ("suspect", "alive", "confirm") about `target`. */
+#define SAYS(t_ms, observer, tag, target) H_NOTE((t_ms), (observer), (tag), "", (target))
+#define RESTART(t_ms, node) H_EVENT((t_ms), DSLAB_TRACE_RESTART, (node), 0)
+#define SPLIT_N1(t_ms) H_EMIT((t_ms), DSLAB_TRACE_PARTITION, -1, -1, 0, "{n1} | {n2 n3}")
+#define HEAL(t_ms) H_EVENT((t_ms), DSLAB_TRACE_HEAL, -1, 0)
 
-static void ck_emit(struct h_ck *k, int64_t t_ms, enum dslab_trace_kind kind, int32_t node, int32_t peer,
-                    int64_t a, const char *tag, const char *text) {
-    h_ck_emit(k, t_ms, kind, node, peer, a, tag, text);
-}
-
-static void ck_note(struct h_ck *k, int64_t t_ms, int32_t observer, const char *tag, int64_t target) {
-    h_ck_note(k, t_ms, observer, tag, "", target);
-}
-
-static void test_checker_accepts_timely_detection(void **state) {
-    (void)state;
-    struct h_ck k;
-    ck_open(&k, "1s");
-    ck_emit(&k, 1000, DSLAB_TRACE_CRASH, 2, -1, 0, NULL, NULL);
-    ck_note(&k, 1300, 0, "suspect", 2);
-    ck_note(&k, 1400, 1, "suspect", 2);
-    ck_emit(&k, 3000, DSLAB_TRACE_RESTART, 2, -1, 0, NULL, NULL);
-    ck_note(&k, 3100, 0, "alive", 2);
-    ck_note(&k, 3100, 1, "alive", 2);
-    h_ck_expect(&k, 5000, DSLAB_CHECK_PASS, "2 detections, max 400 ms, mean 350 ms");
-}
-
-static void test_checker_rejects_false_suspicion(void **state) {
-    (void)state;
-    struct h_ck k;
-    ck_open(&k, "1s");
-    ck_note(&k, 500, 0, "suspect", 1);
-    ck_note(&k, 700, 0, "alive", 1);
-    assert_int_equal(h_ck_end(&k, 5000), DSLAB_CHECK_FAIL);
-    const struct dslab_check_violation *v = &k.result.violations[0];
-    assert_non_null(strstr(v->message, "n1 suspected n2 while it was up and reachable"));
-    assert_int_equal(v->from_ns, 500 * DSLAB_NS_PER_MS);
-    assert_int_equal(v->to_ns, 700 * DSLAB_NS_PER_MS);
-    assert_int_equal(v->evidence_count, 2);
-}
-
-static void test_checker_excuses_recent_partition_and_pause(void **state) {
-    (void)state;
-    struct h_ck k;
-    ck_open(&k, "1s");
-    ck_emit(&k, 100, DSLAB_TRACE_PARTITION, -1, -1, 0, NULL, "{n1} | {n2 n3}");
-    ck_note(&k, 400, 1, "suspect", 0); /* during the partition */
-    ck_emit(&k, 1000, DSLAB_TRACE_HEAL, -1, -1, 0, NULL, NULL);
-    ck_note(&k, 1500, 2, "suspect", 0); /* stale news within 1s of the heal */
-    ck_emit(&k, 2000, DSLAB_TRACE_PAUSE, 1, -1, 300 * DSLAB_NS_PER_MS, NULL, NULL);
-    ck_note(&k, 2200, 0, "suspect", 1);
-    ck_emit(&k, 2300, DSLAB_TRACE_RESUME, 1, -1, 0, NULL, NULL);
-    assert_int_equal(h_ck_end(&k, 3000), DSLAB_CHECK_PASS);
+static const struct h_ck_case cases[] = {
+    {"checker accepts a timely detection", FD, "1s", 3,
+     H_STEPS(H_CRASH(1000, 2), SAYS(1300, 0, "suspect", 2), SAYS(1400, 1, "suspect", 2), RESTART(3000, 2),
+             SAYS(3100, 0, "alive", 2), SAYS(3100, 1, "alive", 2)),
+     5000, .want = DSLAB_CHECK_PASS, .summary_has = {"2 detections, max 400 ms, mean 350 ms"}},
+    {"checker rejects a false suspicion", FD, "1s", 3, H_STEPS(SAYS(500, 0, "suspect", 1), SAYS(700, 0, "alive", 1)),
+     5000, .want = DSLAB_CHECK_FAIL, .message_has = {"n1 suspected n2 while it was up and reachable"},
+     H_WINDOW(500, 700), .evidence_count = 2},
+    {"checker excuses a recent partition and a pause", FD, "1s", 3,
+     H_STEPS(SPLIT_N1(100), SAYS(400, 1, "suspect", 0), /* during the partition */
+             HEAL(1000), SAYS(1500, 2, "suspect", 0), /* stale news within 1s of the heal */
+             H_EVENT(2000, DSLAB_TRACE_PAUSE, 1, 300 * DSLAB_NS_PER_MS), SAYS(2200, 0, "suspect", 1),
+             H_EVENT(2300, DSLAB_TRACE_RESUME, 1, 0)),
+     3000, .want = DSLAB_CHECK_PASS},
     /* ...but not 1s after it all ended */
-    ck_open(&k, "1s");
-    ck_emit(&k, 100, DSLAB_TRACE_PARTITION, -1, -1, 0, NULL, "{n1} | {n2 n3}");
-    ck_emit(&k, 1000, DSLAB_TRACE_HEAL, -1, -1, 0, NULL, NULL);
-    ck_note(&k, 2100, 2, "suspect", 0);
-    assert_int_equal(h_ck_end(&k, 3000), DSLAB_CHECK_FAIL);
-}
+    {"checker does not excuse a suspicion 1s after a heal", FD, "1s", 3,
+     H_STEPS(SPLIT_N1(100), HEAL(1000), SAYS(2100, 2, "suspect", 0)), 3000, .want = DSLAB_CHECK_FAIL},
+    {"checker: a one-way cut is an impairment", FD, "1s", 3,
+     H_STEPS(H_EMIT(100, DSLAB_TRACE_CUT, 1, 0, 0, NULL), /* n2 -> n1 only */
+             SAYS(500, 0, "suspect", 1), SAYS(600, 2, "suspect", 1) /* n3 still hears n2 */),
+     3000, .want = DSLAB_CHECK_FAIL, H_VIOLATIONS(1), .message_has = {"n3 suspected n2"}},
+    {"checker rejects a slow and a missed detection", FD, "1s", 3,
+     H_STEPS(H_CRASH(1000, 2), SAYS(2500, 0, "suspect", 2) /* 1.5s: too slow; n2 never notices */),
+     5000, .want = DSLAB_CHECK_FAIL, H_VIOLATIONS(2), .message_has = {"n1 detected n3's crash after 1500 ms"},
+     .second_message_has = "n2 never detected n3's crash"},
+    {"checker does not judge a short outage", FD, "1s", 3, H_STEPS(H_CRASH(1000, 2), RESTART(1500, 2)), 5000,
+     .want = DSLAB_CHECK_PASS},
+    {"checker in confirm mode counts suspicions only", FD, "1s confirm", 3,
+     H_STEPS(SAYS(500, 0, "suspect", 1), /* refuted rumour: fine */
+             SAYS(700, 0, "alive", 1), H_CRASH(1000, 2), SAYS(1200, 0, "suspect", 2), SAYS(1800, 0, "confirm", 2),
+             SAYS(1900, 1, "confirm", 2)),
+     3000, .want = DSLAB_CHECK_PASS, .summary_has = {"max 900 ms", "(1 unjustified suspicions)"}},
+    {"checker in confirm mode rejects a false declaration of death", FD, "1s confirm", 3,
+     H_STEPS(SAYS(500, 0, "confirm", 1)), 3000, .want = DSLAB_CHECK_FAIL, .message_has = {"n1 declared dead n2"}},
+    {"checker refuses bad arguments", FD, NULL, 2, .refuse = (const char *const[]){"", "fast", "1s maybe", "-1s", NULL},
+     .refuse_has = "fd-accuracy: 2s"},
+};
 
-static void test_checker_one_way_cut_is_an_impairment(void **state) {
-    (void)state;
-    struct h_ck k;
-    ck_open(&k, "1s");
-    ck_emit(&k, 100, DSLAB_TRACE_CUT, 1, 0, 0, NULL, NULL); /* n2 -> n1 only */
-    ck_note(&k, 500, 0, "suspect", 1);
-    ck_note(&k, 600, 2, "suspect", 1); /* n3 still hears n2 */
-    assert_int_equal(h_ck_end(&k, 3000), DSLAB_CHECK_FAIL);
-    assert_int_equal(k.result.violations_total, 1);
-    assert_non_null(strstr(k.result.violations[0].message, "n3 suspected n2"));
+int main(void) {
+    const struct CMUnitTest more[] = {
+        cmocka_unit_test(test_partition_suspicions_are_justified_and_heal),
+        cmocka_unit_test(test_swim_rejects_ping_timeout_past_the_period),
+    };
+    int failed = h_run_rows(runs, sizeof runs / sizeof runs[0], sizeof runs[0], h_run_case_test, NULL, 0);
+    return failed + h_run_cases(cases, sizeof cases / sizeof cases[0], more, sizeof more / sizeof more[0]);
 }
-
-static void test_checker_rejects_slow_and_missed_detection(void **state) {
-    (void)state;
-    struct h_ck k;
-    ck_open(&k, "1s");
-    ck_emit(&k, 1000, DSLAB_TRACE_CRASH, 2, -1, 0, NULL, NULL);
-    ck_note(&k, 2500, 0, "suspect", 2); /* 1.5s: too slow; n2 never notices */
-    assert_int_equal(h_ck_end(&k, 5000), DSLAB_CHECK_FAIL);
-    assert_int_equal(k.result.violations_total, 2);
-    assert_non_null(strstr(k.result.violations[0].message, "n1 detected n3's crash after 1500 ms"));
-    assert_non_null(strstr(k.result.violations[1].message, "n2 never detected n3's crash"));
-}
-
-static void test_checker_short_outage_is_not_judged(void **state) {
-    (void)state;
-    struct h_ck k;
-    ck_open(&k, "1s");
-    ck_emit(&k, 1000, DSLAB_TRACE_CRASH, 2, -1, 0, NULL, NULL);
-    ck_emit(&k, 1500, DSLAB_TRACE_RESTART, 2, -1, 0, NULL, NULL);
-    assert_int_equal(h_ck_end(&k, 5000), DSLAB_CHECK_PASS);
-}
-
-static void test_checker_confirm_mode_counts_suspicions_only(void **state) {
-    (void)state;
-    struct h_ck k;
-    ck_open(&k, "1s confirm");
-    ck_note(&k, 500, 0, "suspect", 1); /* refuted rumour: fine */
-    ck_note(&k, 700, 0, "alive", 1);
-    ck_emit(&k, 1000, DSLAB_TRACE_CRASH, 2, -1, 0, NULL, NULL);
-    ck_note(&k, 1200, 0, "suspect", 2);
-    ck_note(&k, 1800, 0, "confirm", 2);
-    ck_note(&k, 1900, 1, "confirm", 2);
-    h_ck_expect(&k, 3000, DSLAB_CHECK_PASS, "max 900 ms");
-    assert_non_null(strstr(k.result.summary, "(1 unjustified suspicions)"));
-    ck_open(&k, "1s confirm");
-    ck_note(&k, 500, 0, "confirm", 1); /* a false declaration of death */
-    assert_int_equal(h_ck_end(&k, 3000), DSLAB_CHECK_FAIL);
-    assert_non_null(strstr(k.result.violations[0].message, "n1 declared dead n2"));
-}
-
-static void test_checker_rejects_bad_arguments(void **state) {
-    (void)state;
-    h_ck_expect_refused_each("fd-accuracy", (const char *const[]){"", "fast", "1s maybe", "-1s", NULL}, 2,
-                             "fd-accuracy: 2s");
-}
-
-H_MAIN(cmocka_unit_test(test_heartbeat_quiet_on_a_healthy_network),
-       cmocka_unit_test(test_heartbeat_suspects_a_crash_within_its_timeout),
-       cmocka_unit_test(test_heartbeat_pause_is_a_justified_suspicion),
-       cmocka_unit_test(test_heartbeat_short_timeout_with_loss_is_inaccurate),
-       cmocka_unit_test(test_swim_confirms_a_crash_everywhere),
-       cmocka_unit_test(test_swim_restarted_member_comes_back_alive),
-       cmocka_unit_test(test_swim_refutes_suspicion_under_loss),
-       cmocka_unit_test(test_swim_short_suspicion_timeout_declares_the_living_dead),
-       cmocka_unit_test(test_partition_suspicions_are_justified_and_heal),
-       cmocka_unit_test(test_swim_rejects_ping_timeout_past_the_period),
-       cmocka_unit_test(test_checker_accepts_timely_detection),
-       cmocka_unit_test(test_checker_rejects_false_suspicion),
-       cmocka_unit_test(test_checker_excuses_recent_partition_and_pause),
-       cmocka_unit_test(test_checker_one_way_cut_is_an_impairment),
-       cmocka_unit_test(test_checker_rejects_slow_and_missed_detection),
-       cmocka_unit_test(test_checker_short_outage_is_not_judged),
-       cmocka_unit_test(test_checker_confirm_mode_counts_suspicions_only),
-       cmocka_unit_test(test_checker_rejects_bad_arguments))

@@ -37,85 +37,72 @@ static void done(struct dslab_sim *sim, struct dslab_scenario *s) {
     dslab_scenario_free(s);
 }
 
-static void test_groups_partition_cuts_between_groups_only(void **state) {
-    (void)state;
-    struct dslab_scenario *s;
-    struct dslab_sim *sim = cluster_after("{ at: 500ms, partition: [[n1], [n2, n3]] }", 5, &s);
-    assert_false(dslab_sim_link_up(sim, 0, 1));
-    assert_false(dslab_sim_link_up(sim, 1, 0));
-    assert_true(dslab_sim_link_up(sim, 1, 2));
-    /* unlisted n4, n5 form one more group */
-    assert_true(dslab_sim_link_up(sim, 3, 4));
-    assert_false(dslab_sim_link_up(sim, 3, 1));
-    done(sim, s);
-}
+/* One fault on a quiet cluster, and the links it leaves (checked after 1s). */
+struct link_want {
+    bool on;
+    int32_t from, to;
+    bool up;
+};
+#define UP(from, to) {true, (from), (to), true}
+#define DOWN(from, to) {true, (from), (to), false}
 
-static void test_majority_minority_splits_3_2_and_keeps_majority(void **state) {
-    (void)state;
+enum majority_want { MAJORITY_ANY, MAJORITY_HOLDS, MAJORITY_BROKEN_AT_500MS };
+
+struct shape_row {
+    const char *name;
+    const char *fault;
+    int nodes;
+    struct link_want links[12]; /* up to the first not on */
+    bool by_node;               /* links_up(node) == up_links[node] for every node */
+    int up_links[5];
+    int nodes_with[5];          /* with nodes_with_on: how many nodes have k links up, k = 0..4 */
+    bool nodes_with_on;
+    enum majority_want majority;
+};
+
+static const struct shape_row shapes[] = {
+    {"a groups partition cuts between groups only", "{ at: 500ms, partition: [[n1], [n2, n3]] }", 5,
+     {DOWN(0, 1), DOWN(1, 0), UP(1, 2), UP(3, 4) /* unlisted n4, n5 form one more group */, DOWN(3, 1)},
+     .majority = MAJORITY_ANY},
+    {"majority-minority splits 3-2 and keeps the majority", "{ at: 500ms, partition: majority-minority }", 5, {{0}},
+     .nodes_with_on = true, .nodes_with = {0, 2, 3, 0, 0}, .majority = MAJORITY_HOLDS},
+    {"isolate-one leaves the node alone", "{ at: 500ms, partition: isolate-one, node: n3 }", 5, {{0}},
+     .by_node = true, .up_links = {3, 3, 0, 3, 3}},
+    {"a bridge node sees both halves", "{ at: 500ms, partition: bridge, node: n3 }", 5, {{0}}, .by_node = true,
+     .up_links = {2, 2, 4, 2, 2}}, /* its half-mate + bridge */
+    /* itself + 2 = 3 of 5; every node sees a majority, so the assumption holds */
+    {"majorities-ring gives every node a different majority", "{ at: 500ms, partition: majorities-ring }", 5,
+     {UP(0, 1), UP(1, 2), UP(2, 3), UP(3, 4), UP(4, 0), DOWN(0, 2), DOWN(1, 3), DOWN(2, 4), DOWN(3, 0), DOWN(4, 1)},
+     .by_node = true, .up_links = {2, 2, 2, 2, 2}, .majority = MAJORITY_HOLDS},
+    {"a one-way cut blocks one direction", "{ at: 500ms, cut: { from: n1, to: n2 } }", 3, {DOWN(0, 1), UP(1, 0)},
+     .majority = MAJORITY_ANY},
+    {"isolating everyone breaks majority_connected", "{ at: 500ms, partition: [[n1], [n2], [n3]] }", 3, {{0}},
+     .majority = MAJORITY_BROKEN_AT_500MS},
+};
+
+static void test_shape(void **state) {
+    const struct shape_row *w = *state;
     struct dslab_scenario *s;
-    struct dslab_sim *sim = cluster_after("{ at: 500ms, partition: majority-minority }", 5, &s);
-    int with2 = 0, with1 = 0;
-    for (int32_t i = 0; i < 5; i++) {
-        int up = links_up(sim, 5, i);
-        if (up == 2) with2++;
-        if (up == 1) with1++;
+    struct dslab_sim *sim = cluster_after(w->fault, w->nodes, &s);
+    for (int i = 0; i < 12 && w->links[i].on; i++) {
+        const struct link_want *l = &w->links[i];
+        if (dslab_sim_link_up(sim, l->from, l->to) != l->up) {
+            fail_msg("link %d->%d is %s", (int)l->from, (int)l->to, l->up ? "down" : "up");
+        }
     }
-    assert_int_equal(with2, 3);
-    assert_int_equal(with1, 2);
-    assert_false(dslab_sim_assumption(sim, 3)->violated);
-    done(sim, s);
-}
-
-static void test_isolate_one_leaves_the_node_alone(void **state) {
-    (void)state;
-    struct dslab_scenario *s;
-    struct dslab_sim *sim = cluster_after("{ at: 500ms, partition: isolate-one, node: n3 }", 5, &s);
-    assert_int_equal(links_up(sim, 5, 2), 0);
-    assert_int_equal(links_up(sim, 5, 0), 3);
-    done(sim, s);
-}
-
-static void test_bridge_node_sees_both_halves(void **state) {
-    (void)state;
-    struct dslab_scenario *s;
-    struct dslab_sim *sim = cluster_after("{ at: 500ms, partition: bridge, node: n3 }", 5, &s);
-    assert_int_equal(links_up(sim, 5, 2), 4);
-    for (int32_t i = 0; i < 5; i++) {
-        if (i != 2) assert_int_equal(links_up(sim, 5, i), 2); /* its half-mate + bridge */
+    int with[6] = {0};
+    for (int32_t n = 0; n < w->nodes; n++) {
+        int up = links_up(sim, w->nodes, n);
+        with[up]++;
+        if (w->by_node && up != w->up_links[n]) fail_msg("n%d has %d links up, want %d", (int)n + 1, up, w->up_links[n]);
     }
-    done(sim, s);
-}
-
-static void test_majorities_ring_gives_every_node_a_different_majority(void **state) {
-    (void)state;
-    struct dslab_scenario *s;
-    struct dslab_sim *sim = cluster_after("{ at: 500ms, partition: majorities-ring }", 5, &s);
-    for (int32_t i = 0; i < 5; i++) {
-        assert_int_equal(links_up(sim, 5, i), 2); /* itself + 2 = 3 of 5 */
-        assert_true(dslab_sim_link_up(sim, i, (i + 1) % 5));
-        assert_false(dslab_sim_link_up(sim, i, (i + 2) % 5));
-    }
-    /* every node sees a majority, so the assumption holds */
-    assert_false(dslab_sim_assumption(sim, 3)->violated);
-    done(sim, s);
-}
-
-static void test_one_way_cut_blocks_one_direction(void **state) {
-    (void)state;
-    struct dslab_scenario *s;
-    struct dslab_sim *sim = cluster_after("{ at: 500ms, cut: { from: n1, to: n2 } }", 3, &s);
-    assert_false(dslab_sim_link_up(sim, 0, 1));
-    assert_true(dslab_sim_link_up(sim, 1, 0));
-    done(sim, s);
-}
-
-static void test_isolating_everyone_breaks_majority_connected(void **state) {
-    (void)state;
-    struct dslab_scenario *s;
-    struct dslab_sim *sim = cluster_after("{ at: 500ms, partition: [[n1], [n2], [n3]] }", 3, &s);
+    for (int k = 0; w->nodes_with_on && k < 5; k++) assert_int_equal(with[k], w->nodes_with[k]);
     const struct dslab_assumption_state *a = dslab_sim_assumption(sim, 3);
-    assert_true(a->violated);
-    assert_int_equal(a->violated_at_ns, 500 * DSLAB_NS_PER_MS);
+    if (w->majority == MAJORITY_HOLDS) assert_false(a->violated);
+    if (w->majority == MAJORITY_BROKEN_AT_500MS) {
+        assert_true(a->violated);
+        assert_int_equal(a->violated_at_ns, 500 * DSLAB_NS_PER_MS);
+    }
     done(sim, s);
 }
 
@@ -179,13 +166,6 @@ static void test_link_override_and_slow_node_raise_latency(void **state) {
                      20 * DSLAB_NS_PER_MS);
 }
 
-H_MAIN(cmocka_unit_test(test_groups_partition_cuts_between_groups_only),
-       cmocka_unit_test(test_majority_minority_splits_3_2_and_keeps_majority),
-       cmocka_unit_test(test_isolate_one_leaves_the_node_alone),
-       cmocka_unit_test(test_bridge_node_sees_both_halves),
-       cmocka_unit_test(test_majorities_ring_gives_every_node_a_different_majority),
-       cmocka_unit_test(test_one_way_cut_blocks_one_direction),
-       cmocka_unit_test(test_isolating_everyone_breaks_majority_connected),
-       cmocka_unit_test(test_fifo_links_never_reorder_and_unordered_ones_do),
-       cmocka_unit_test(test_duplication_delivers_extra_copies),
-       cmocka_unit_test(test_link_override_and_slow_node_raise_latency))
+H_MAIN_ROWS_AND(shapes, test_shape, cmocka_unit_test(test_fifo_links_never_reorder_and_unordered_ones_do),
+                cmocka_unit_test(test_duplication_delivers_extra_copies),
+                cmocka_unit_test(test_link_override_and_slow_node_raise_latency))

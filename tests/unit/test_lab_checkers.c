@@ -21,6 +21,7 @@
 #include "dslab/check.h"
 #include "dslab/history.h"
 #include "dslab/time.h"
+#include "harness.h"
 
 static char names[3][DSLAB_NAME_MAX] = {"n1", "n2", "n3"};
 
@@ -33,6 +34,7 @@ static struct dslab_scenario fake_scenario(void) {
     return s;
 }
 
+/* A history op, as the simulator records it (op and trace ids count from 1). */
 static void add_op(struct dslab_history *h, enum dslab_op_type type, enum dslab_op_fn fn, int32_t node, int64_t key, int64_t value,
                    int64_t t_ns) {
     struct dslab_history_op op = {.op_id = h->count + 1, .type = type, .fn = fn, .client = 0, .node = node,
@@ -84,68 +86,44 @@ static enum dslab_check_verdict finish(struct dslab_run *run, struct dslab_histo
     return run->r.verdict;
 }
 
-static void test_echo(void **state) {
-    (void)state;
-    struct dslab_history h;
-    struct dslab_run run;
-    dslab_history_init(&h);
-    add_op(&h, DSLAB_OP_OK, DSLAB_OP_READ, 0, 7, 7, 10);
-    add_op(&h, DSLAB_OP_INFO, DSLAB_OP_READ, 1, 8, DSLAB_HISTORY_NIL, 20);  /* timed out: no verdict */
-    add_op(&h, DSLAB_OP_OK, DSLAB_OP_WRITE, 1, 8, 123, 30);           /* not an echo */
-    start(&run, "echo", NULL);
-    assert_int_equal(finish(&run, &h, 100), DSLAB_CHECK_PASS);
+/* A completed op in the history only, by node (= client 0's request to it). */
+#define OP(id, type, fn, node, key, value, t_ms) H_HISTORY((id), (type), (fn), (node), (key), (value), (t_ms))
+#define READ_OK(id, node, key, value, t_ms) OP((id), DSLAB_OP_OK, DSLAB_OP_READ, (node), (key), (value), (t_ms))
+#define NIL DSLAB_HISTORY_NIL
+/* echo: two ok echoes of their keys, one timed out (no verdict), one write (not an echo) */
+#define ECHO_BASE                                                                                  \
+    READ_OK(1, 0, 7, 7, 10), OP(2, DSLAB_OP_INFO, DSLAB_OP_READ, 1, 8, NIL, 20),                   \
+        OP(3, DSLAB_OP_OK, DSLAB_OP_WRITE, 1, 8, 123, 30)
+/* unique-ids: three distinct ids from three nodes and a refusal */
+#define IDS_BASE                                                                                   \
+    READ_OK(1, 0, 0, 1, 10), READ_OK(2, 1, 0, 2, 20), OP(3, DSLAB_OP_FAIL, DSLAB_OP_READ, 1, 0, NIL, 25), \
+        READ_OK(4, 2, 0, 3, 30)
 
-    add_op(&h, DSLAB_OP_OK, DSLAB_OP_READ, 2, 9, 10, 40); /* wrong value */
-    start(&run, "echo", NULL);
-    assert_int_equal(finish(&run, &h, 100), DSLAB_CHECK_FAIL);
-    assert_int_equal(run.r.violations_count, 1);
-    assert_int_equal(run.r.violations[0].nodes[0], 2);
-    assert_non_null(strstr(run.r.violations[0].message, "came back as 10"));
-    dslab_history_deinit(&h);
-
-    dslab_history_init(&h);
-    add_op(&h, DSLAB_OP_FAIL, DSLAB_OP_READ, 1, 0, DSLAB_HISTORY_NIL, 10);
-    add_op(&h, DSLAB_OP_OK, DSLAB_OP_READ, 1, 5, DSLAB_HISTORY_NIL, 20);
-    start(&run, "echo", NULL);
-    assert_int_equal(finish(&run, &h, 100), DSLAB_CHECK_FAIL);
-    assert_int_equal(run.r.violations_count, 2);
-    assert_non_null(strstr(run.r.violations[0].message, "refused"));
-    assert_non_null(strstr(run.r.violations[1].message, "empty"));
-    dslab_history_deinit(&h);
-}
-
-static void test_unique_ids(void **state) {
-    (void)state;
-    struct dslab_history h;
-    struct dslab_run run;
-    dslab_history_init(&h);
-    add_op(&h, DSLAB_OP_OK, DSLAB_OP_READ, 0, 0, 1, 10);
-    add_op(&h, DSLAB_OP_OK, DSLAB_OP_READ, 1, 0, 2, 20);
-    add_op(&h, DSLAB_OP_FAIL, DSLAB_OP_READ, 1, 0, DSLAB_HISTORY_NIL, 25);
-    add_op(&h, DSLAB_OP_OK, DSLAB_OP_READ, 2, 0, 3, 30);
-    start(&run, "unique-ids", NULL);
-    assert_int_equal(finish(&run, &h, 100), DSLAB_CHECK_PASS);
-
-    add_op(&h, DSLAB_OP_OK, DSLAB_OP_READ, 2, 0, 1, 40); /* n3 repeats n1's id */
-    start(&run, "unique-ids", NULL);
-    assert_int_equal(finish(&run, &h, 100), DSLAB_CHECK_FAIL);
-    assert_int_equal(run.r.violations_count, 1);
-    assert_int_equal(run.r.violations[0].nodes_count, 2);
-    assert_int_equal(run.r.violations[0].nodes[0], 0);
-    assert_int_equal(run.r.violations[0].nodes[1], 2);
-    assert_int_equal(run.r.violations[0].from_ns, 10);
-    assert_int_equal(run.r.violations[0].to_ns, 40);
-    dslab_history_deinit(&h);
-
-    dslab_history_init(&h);
-    add_op(&h, DSLAB_OP_OK, DSLAB_OP_READ, 1, 0, 5, 10);
-    add_op(&h, DSLAB_OP_OK, DSLAB_OP_READ, 1, 0, 5, 20); /* one node, twice */
-    add_op(&h, DSLAB_OP_OK, DSLAB_OP_READ, 0, 0, DSLAB_HISTORY_NIL, 30);
-    start(&run, "unique-ids", NULL);
-    assert_int_equal(finish(&run, &h, 100), DSLAB_CHECK_FAIL);
-    assert_int_equal(run.r.violations_count, 2);
-    dslab_history_deinit(&h);
-}
+static const struct h_ck_case cases[] = {
+    {"echo: ok echoes pass; a timeout or a write proves nothing", "echo", NULL, 3, H_STEPS(ECHO_BASE), 100,
+     .want = DSLAB_CHECK_PASS},
+    {"echo: a wrong value fails", "echo", NULL, 3, H_STEPS(ECHO_BASE, READ_OK(4, 2, 9, 10, 40) /* wrong value */), 100,
+     .want = DSLAB_CHECK_FAIL, H_VIOLATIONS(1), .nodes_ordered = true, .nodes_count = 1, .node_ids = {2},
+     .message_has = {"came back as 10"}},
+    {"echo: a refused and an empty echo fail", "echo", NULL, 3,
+     H_STEPS(OP(1, DSLAB_OP_FAIL, DSLAB_OP_READ, 1, 0, NIL, 10), READ_OK(2, 1, 5, NIL, 20)), 100,
+     .want = DSLAB_CHECK_FAIL, H_VIOLATIONS(2), .message_has = {"refused"}, .second_message_has = "empty"},
+    {"unique-ids: distinct ids pass", "unique-ids", NULL, 3, H_STEPS(IDS_BASE), 100, .want = DSLAB_CHECK_PASS},
+    {"unique-ids: an id from two nodes fails, naming both", "unique-ids", NULL, 3,
+     H_STEPS(IDS_BASE, READ_OK(5, 2, 0, 1, 40) /* n3 repeats n1's id */), 100, .want = DSLAB_CHECK_FAIL,
+     H_VIOLATIONS(1), .nodes_ordered = true, .nodes_count = 2, .node_ids = {0, 2}, H_WINDOW(10, 40)},
+    {"unique-ids: one node twice, and an ok without an id, fail", "unique-ids", NULL, 3,
+     H_STEPS(READ_OK(1, 1, 0, 5, 10), READ_OK(2, 1, 0, 5, 20) /* one node, twice */, READ_OK(3, 0, 0, NIL, 30)), 100,
+     .want = DSLAB_CHECK_FAIL, H_VIOLATIONS(2)},
+    /* each checker names the argument it refuses */
+    {"echo refuses an argument", "echo", NULL, 3, .refuse = (const char *const[]){"1s", NULL}, .refuse_has = "1s"},
+    {"unique-ids refuses an argument", "unique-ids", NULL, 3, .refuse = (const char *const[]){"x", NULL},
+     .refuse_has = "x"},
+    {"broadcast refuses a word", "broadcast", NULL, 3, .refuse = (const char *const[]){"soon", NULL},
+     .refuse_has = "soon"},
+    {"broadcast refuses a zero bound", "broadcast", NULL, 3, .refuse = (const char *const[]){"0s", NULL},
+     .refuse_has = "0s"},
+};
 
 /* Writes 11 and 12 acknowledged by n1 at 1s; the run ends at 5s. */
 /* n2_reports: 0 = n2 reports nothing, 1 = typed reports, 2 = the same
@@ -201,29 +179,4 @@ static void test_broadcast(void **state) {
     assert_int_equal(broadcast_verdict("2s", n2_lacks, false, 1, 5 * DSLAB_NS_PER_S, &run), DSLAB_CHECK_FAIL);
 }
 
-static void test_bad_arguments(void **state) {
-    (void)state;
-    struct dslab_scenario s = fake_scenario();
-    const char *const cases[][2] = {{"echo", "1s"}, {"unique-ids", "x"}, {"broadcast", "soon"}, {"broadcast", "0s"}};
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        struct dslab_scenario_check check;
-        memset(&check, 0, sizeof check);
-        snprintf(check.name, sizeof check.name, "%s", cases[i][0]);
-        check.args = (char *)cases[i][1];
-        void *st = NULL;
-        struct dslab_diag d;
-        dslab_diag_clear(&d);
-        assert_int_equal(dslab_checker_find(cases[i][0])->create(&s, &check, &st, &d), -1);
-        assert_non_null(strstr(d.message, cases[i][1]));
-    }
-}
-
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_echo),
-        cmocka_unit_test(test_unique_ids),
-        cmocka_unit_test(test_broadcast),
-        cmocka_unit_test(test_bad_arguments),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN_CASES_AND(cases, cmocka_unit_test(test_broadcast))

@@ -24,6 +24,7 @@
 #include "dslab/postmortem.h"
 #include "dslab/report.h"
 #include "dslab/scenario.h"
+#include "harness.h"
 
 /* scenarios/raft/stale-read-leader-local.yaml: a Raft leader answers reads
  * alone, and the file's partition isolates it: linearizable fails with
@@ -258,12 +259,7 @@ static void test_postmortem_asks_for_figures(void **state) {
     dslab_scenario_free(s);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_explore_seeds_same_on_any_thread_count),
-        cmocka_unit_test(test_merged_shards_print_one_run),
-        cmocka_unit_test(test_run_summary_and_exit_status),
-        cmocka_unit_test(test_postmortem_asks_for_figures),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_explore_seeds_same_on_any_thread_count),
+       cmocka_unit_test(test_merged_shards_print_one_run),
+       cmocka_unit_test(test_run_summary_and_exit_status),
+       cmocka_unit_test(test_postmortem_asks_for_figures))

@@ -63,93 +63,80 @@ static enum lin_verdict verdict_of(const struct lin_history *h, bool initial_set
 #define H_BEGIN struct lin_history h; lin_history_init(&h)
 #define H_END lin_history_deinit(&h)
 
-/* ---- accepted --------------------------------------------------------- */
+/* ---- register histories and their verdicts, one row each ---------- */
 
-static void test_overlapping_writes_may_take_effect_in_either_order(void **s) {
-    (void)s;
-    for (int64_t seen = 1; seen <= 2; seen++) {
-        H_BEGIN;
-        w(&h, 0, 1, 0, 10);
-        w(&h, 1, 2, 1, 11);
-        r(&h, 2, seen, 12, 13);
-        r(&h, 0, seen, 14, 15);
-        assert_int_equal(verdict_of(&h, false, 0), LIN_LINEARIZABLE);
-        H_END;
+/* One operation of a row: as add() takes it. */
+struct lin_row_op {
+    bool used; /* false ends the row's ops */
+    int64_t client;
+    int fn;
+    int64_t value, expected, call, ret;
+    uint32_t flags;
+};
+#define W(client, v, call, ret) {true, (client), DSLAB_OP_WRITE, (v), 0, (call), (ret), 0}
+#define R(client, v, call, ret) {true, (client), DSLAB_OP_READ, (v), 0, (call), (ret), 0}
+#define CAS(client, from, to, call, ret, flags) {true, (client), DSLAB_OP_CAS, (to), (from), (call), (ret), (flags)}
+#define NIL DSLAB_HISTORY_NIL
+
+struct lin_row {
+    const char *name;
+    struct lin_row_op ops[8];
+    bool initial_set;         /* the register starts at 0, not nil */
+    enum lin_verdict want;
+};
+
+static const struct lin_row rows[] = {
+    /* accepted */
+    {"overlapping writes may take effect in either order (1 last)", {W(0, 1, 0, 10), W(1, 2, 1, 11), R(2, 1, 12, 13), R(0, 1, 14, 15)},
+     false, LIN_LINEARIZABLE},
+    {"overlapping writes may take effect in either order (2 last)", {W(0, 1, 0, 10), W(1, 2, 1, 11), R(2, 2, 12, 13), R(0, 2, 14, 15)},
+     false, LIN_LINEARIZABLE},
+    {"a read concurrent with a write may see the old value", {W(0, 1, 0, 1), W(0, 2, 2, 10), R(1, 1, 3, 4)}, false,
+     LIN_LINEARIZABLE},
+    {"a read concurrent with a write may see the new value", {W(0, 1, 0, 1), W(0, 2, 2, 10), R(1, 2, 3, 4)}, false,
+     LIN_LINEARIZABLE},
+    {"an indeterminate write that happened may be read",
+     {W(0, 5, 0, OPEN) /* client 0 crashed: :info */, R(1, 5, 3, 4), R(1, 5, 5, 6)}, false, LIN_LINEARIZABLE},
+    {"an indeterminate write that never happened is fine", {W(0, 5, 0, OPEN), R(1, NIL, 3, 4), R(1, NIL, 100, 101)}, false,
+     LIN_LINEARIZABLE},
+    {"an indeterminate write takes effect late",
+     {W(0, 5, 0, OPEN), R(1, NIL, 3, 4), R(1, 5, 10, 11) /* it happened between the two reads */}, false,
+     LIN_LINEARIZABLE},
+    {"cas success and failure",
+     {W(0, 0, 0, 1), CAS(0, 0, 1, 2, 3, 0) /* succeeded */,
+      CAS(1, 0, 2, 4, 5, LIN_OP_CAS_FAILED) /* returned false: value was 1 */, R(2, 1, 6, 7),
+      CAS(3, 7, 9, 8, OPEN, 0) /* indeterminate, compare fails: a no-op */, R(2, 1, 20, 21)},
+     false, LIN_LINEARIZABLE},
+    {"the initial value is configurable: 0", {CAS(0, 0, 3, 0, 1, 0), R(1, 3, 2, 3)}, true, LIN_LINEARIZABLE},
+    {"the initial value is configurable: nil is not 0", {CAS(0, 0, 3, 0, 1, 0), R(1, 3, 2, 3)}, false,
+     LIN_NOT_LINEARIZABLE},
+    {"unconstrained reads never reject",
+     {W(0, 1, 0, 1), {true, 1, DSLAB_OP_READ, NIL, 0, 2, 3, LIN_OP_OUT_UNKNOWN} /* timed-out read */,
+      R(1, NIL, 4, OPEN) /* :info read */},
+     false, LIN_LINEARIZABLE},
+    /* rejected */
+    {"a read of a value never written is rejected", {W(0, 1, 0, 10), W(1, 2, 0, 10), R(2, 7, 1, 9)}, false,
+     LIN_NOT_LINEARIZABLE},
+    {"real-time order between clients is enforced",
+     {W(0, 1, 0, 1) /* A's write completes ... */, R(1, NIL, 2, 3) /* ... before B's read starts: nil is impossible */},
+     false, LIN_NOT_LINEARIZABLE},
+    {"an indeterminate write cannot unhappen",
+     {W(0, 5, 0, OPEN), R(1, 5, 3, 4), R(1, NIL, 5, 6) /* once seen, it happened */}, false, LIN_NOT_LINEARIZABLE},
+    {"a failed cas whose compare held is rejected",
+     {W(0, 4, 0, 1), CAS(1, 4, 5, 2, 3, LIN_OP_CAS_FAILED) /* value was 4: it must have succeeded */}, false,
+     LIN_NOT_LINEARIZABLE},
+    {"a cas that succeeded needs the expected value", {W(0, 1, 0, 1), CAS(1, 2, 3, 2, 3, 0)}, false,
+     LIN_NOT_LINEARIZABLE},
+};
+
+static void test_row(void **state) {
+    const struct lin_row *row = *state;
+    H_BEGIN;
+    for (int i = 0; i < 8 && row->ops[i].used; i++) {
+        const struct lin_row_op *o = &row->ops[i];
+        add(&h, o->client, o->fn, 0, o->value, o->expected, o->call, o->ret, o->flags);
     }
-}
-
-static void test_read_concurrent_with_write_may_see_old_or_new(void **s) {
-    (void)s;
-    for (int64_t seen = 1; seen <= 2; seen++) {
-        H_BEGIN;
-        w(&h, 0, 1, 0, 1);
-        w(&h, 0, 2, 2, 10);
-        r(&h, 1, seen, 3, 4);
-        assert_int_equal(verdict_of(&h, false, 0), LIN_LINEARIZABLE);
-        H_END;
-    }
-}
-
-static void test_indeterminate_write_that_happened_may_be_read(void **s) {
-    (void)s;
-    H_BEGIN;
-    w(&h, 0, 5, 0, OPEN); /* client 0 crashed: :info */
-    r(&h, 1, 5, 3, 4);
-    r(&h, 1, 5, 5, 6);
-    assert_int_equal(verdict_of(&h, false, 0), LIN_LINEARIZABLE);
-    H_END;
-}
-
-static void test_indeterminate_write_that_never_happened_is_fine(void **s) {
-    (void)s;
-    H_BEGIN;
-    w(&h, 0, 5, 0, OPEN);
-    r(&h, 1, DSLAB_HISTORY_NIL, 3, 4);
-    r(&h, 1, DSLAB_HISTORY_NIL, 100, 101);
-    assert_int_equal(verdict_of(&h, false, 0), LIN_LINEARIZABLE);
-    H_END;
-}
-
-static void test_indeterminate_write_takes_effect_late(void **s) {
-    (void)s;
-    H_BEGIN;
-    w(&h, 0, 5, 0, OPEN);
-    r(&h, 1, DSLAB_HISTORY_NIL, 3, 4);
-    r(&h, 1, 5, 10, 11); /* it happened between the two reads */
-    assert_int_equal(verdict_of(&h, false, 0), LIN_LINEARIZABLE);
-    H_END;
-}
-
-static void test_cas_success_and_failure(void **s) {
-    (void)s;
-    H_BEGIN;
-    w(&h, 0, 0, 0, 1);
-    cas(&h, 0, 0, 1, 2, 3, 0);                  /* succeeded */
-    cas(&h, 1, 0, 2, 4, 5, LIN_OP_CAS_FAILED);  /* returned false: value was 1 */
-    r(&h, 2, 1, 6, 7);
-    cas(&h, 3, 7, 9, 8, OPEN, 0);               /* indeterminate, compare fails: a no-op */
-    r(&h, 2, 1, 20, 21);
-    assert_int_equal(verdict_of(&h, false, 0), LIN_LINEARIZABLE);
-    H_END;
-}
-
-static void test_initial_value_is_configurable(void **s) {
-    (void)s;
-    H_BEGIN;
-    cas(&h, 0, 0, 3, 0, 1, 0);
-    r(&h, 1, 3, 2, 3);
-    assert_int_equal(verdict_of(&h, true, 0), LIN_LINEARIZABLE);
-    assert_int_equal(verdict_of(&h, false, 0), LIN_NOT_LINEARIZABLE); /* nil != 0 */
-    H_END;
-}
-
-static void test_unconstrained_reads_never_reject(void **s) {
-    (void)s;
-    H_BEGIN;
-    w(&h, 0, 1, 0, 1);
-    add(&h, 1, DSLAB_OP_READ, 0, DSLAB_HISTORY_NIL, 0, 2, 3, LIN_OP_OUT_UNKNOWN); /* timed-out read */
-    r(&h, 1, DSLAB_HISTORY_NIL, 4, OPEN);                                      /* :info read */
-    assert_int_equal(verdict_of(&h, false, 0), LIN_LINEARIZABLE);
+    assert_int_equal(verdict_of(&h, row->initial_set, 0), row->want);
     H_END;
 }
 
@@ -171,53 +158,6 @@ static void test_stale_read_after_completed_write_is_rejected(void **s) {
     assert_int_equal(rep.partitions[0].last_op, 1);
     assert_string_equal(rep.partitions[0].state, "2");
     lin_check_report_deinit(&rep);
-    H_END;
-}
-
-static void test_read_of_a_value_never_written_is_rejected(void **s) {
-    (void)s;
-    H_BEGIN;
-    w(&h, 0, 1, 0, 10);
-    w(&h, 1, 2, 0, 10);
-    r(&h, 2, 7, 1, 9);
-    assert_int_equal(verdict_of(&h, false, 0), LIN_NOT_LINEARIZABLE);
-    H_END;
-}
-
-static void test_real_time_order_between_clients_is_enforced(void **s) {
-    (void)s;
-    H_BEGIN;
-    w(&h, 0, 1, 0, 1);               /* A's write completes ... */
-    r(&h, 1, DSLAB_HISTORY_NIL, 2, 3);     /* ... before B's read starts: nil is impossible */
-    assert_int_equal(verdict_of(&h, false, 0), LIN_NOT_LINEARIZABLE);
-    H_END;
-}
-
-static void test_indeterminate_write_cannot_unhappen(void **s) {
-    (void)s;
-    H_BEGIN;
-    w(&h, 0, 5, 0, OPEN);
-    r(&h, 1, 5, 3, 4);
-    r(&h, 1, DSLAB_HISTORY_NIL, 5, 6); /* once seen, it happened */
-    assert_int_equal(verdict_of(&h, false, 0), LIN_NOT_LINEARIZABLE);
-    H_END;
-}
-
-static void test_failed_cas_whose_compare_held_is_rejected(void **s) {
-    (void)s;
-    H_BEGIN;
-    w(&h, 0, 4, 0, 1);
-    cas(&h, 1, 4, 5, 2, 3, LIN_OP_CAS_FAILED); /* value was 4: it must have succeeded */
-    assert_int_equal(verdict_of(&h, false, 0), LIN_NOT_LINEARIZABLE);
-    H_END;
-}
-
-static void test_cas_that_succeeded_needs_the_expected_value(void **s) {
-    (void)s;
-    H_BEGIN;
-    w(&h, 0, 1, 0, 1);
-    cas(&h, 1, 2, 3, 2, 3, 0);
-    assert_int_equal(verdict_of(&h, false, 0), LIN_NOT_LINEARIZABLE);
     H_END;
 }
 
@@ -522,20 +462,7 @@ static void test_checker_rejects_bad_arguments(void **s) {
     }
 }
 
-H_MAIN(cmocka_unit_test(test_overlapping_writes_may_take_effect_in_either_order),
-       cmocka_unit_test(test_read_concurrent_with_write_may_see_old_or_new),
-       cmocka_unit_test(test_indeterminate_write_that_happened_may_be_read),
-       cmocka_unit_test(test_indeterminate_write_that_never_happened_is_fine),
-       cmocka_unit_test(test_indeterminate_write_takes_effect_late),
-       cmocka_unit_test(test_cas_success_and_failure),
-       cmocka_unit_test(test_initial_value_is_configurable),
-       cmocka_unit_test(test_unconstrained_reads_never_reject),
-       cmocka_unit_test(test_stale_read_after_completed_write_is_rejected),
-       cmocka_unit_test(test_read_of_a_value_never_written_is_rejected),
-       cmocka_unit_test(test_real_time_order_between_clients_is_enforced),
-       cmocka_unit_test(test_indeterminate_write_cannot_unhappen),
-       cmocka_unit_test(test_failed_cas_whose_compare_held_is_rejected),
-       cmocka_unit_test(test_cas_that_succeeded_needs_the_expected_value),
+H_MAIN_ROWS_AND(rows, test_row,        cmocka_unit_test(test_stale_read_after_completed_write_is_rejected),
        cmocka_unit_test(test_register_model_rejects_cas_as_bad_input),
        cmocka_unit_test(test_budget_exhaustion_is_unknown_not_a_hang),
        cmocka_unit_test(test_small_hard_history_is_decided_within_budget),

@@ -16,6 +16,7 @@
 
 #include "dslab/scenario.h"
 #include "dslab/sim.h"
+#include "harness.h"
 #include "nodes/nodes_internal.h"
 
 static struct dslab_scenario *load(const char *text, const char *name, struct dslab_diag *d) {
@@ -87,14 +88,7 @@ static void test_save_writes_absolute_path(void **unused) {
     struct dslab_scenario *s = load("name: t\nduration: 1s\nnodes: 3\nprotocol: { source: sub/n.c, k: 1 }\n",
                               "t.yaml", &d);
     assert_non_null(s);
-    char path[] = "/tmp/dslab_test_node_code_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
-    assert_int_equal(dslab_scenario_save(s, path, &d), 0);
-    struct dslab_scenario *back = dslab_scenario_load(path, NULL, 0, NULL, &d);
-    unlink(path);
-    assert_non_null(back);
+    struct dslab_scenario *back = h_save_reload(s);
     char cwd[400], want[512];
     assert_non_null(getcwd(cwd, sizeof cwd));
     snprintf(want, sizeof want, "%s/sub/n.c", cwd);
@@ -152,13 +146,8 @@ static void test_elf_check_survives_damage(void **unused) {
     free(data);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_source_path_joins_scenario_dir),
-        cmocka_unit_test(test_path_too_long),
-        cmocka_unit_test(test_sim_create_refuses_without_enable),
-        cmocka_unit_test(test_save_writes_absolute_path),
-        cmocka_unit_test(test_elf_check_survives_damage),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_source_path_joins_scenario_dir),
+       cmocka_unit_test(test_path_too_long),
+       cmocka_unit_test(test_sim_create_refuses_without_enable),
+       cmocka_unit_test(test_save_writes_absolute_path),
+       cmocka_unit_test(test_elf_check_survives_damage))

@@ -99,9 +99,18 @@ static char *scenario_text(const char *protocol, const char *extra) {
     return buf;
 }
 
-static const char *const workload_to_stop_at_2s =
-    "workload:\n  clients: 2\n  rate: 60/s\n  ops: { read: 0.5, write: 0.5 }\n"
-    "  keys: 3\n  timeout: 300ms\n  stop: 2s\n";
+/* Loads scenario_text(protocol, extra), runs it (run) and frees it: for
+ * tests that read only the watch. */
+static void watch_run(const char *protocol, const char *extra, uint64_t seed, struct watch *w) {
+    struct dslab_scenario *s = h_load(scenario_text(protocol, extra));
+    dslab_sim_destroy(run(s, seed, w));
+    dslab_scenario_free(s);
+}
+
+/* Two clients at 60/s on 3 keys with a 300ms timeout, doing `ops`. */
+#define WORKLOAD(ops) "workload:\n  clients: 2\n  rate: 60/s\n  ops: " ops "\n  keys: 3\n  timeout: 300ms\n"
+
+static const char *const workload_to_stop_at_2s = WORKLOAD("{ read: 0.5, write: 0.5 }") "  stop: 2s\n";
 
 static void test_steady_state_has_one_primary_and_replicas_agree(void **state) {
     (void)state;
@@ -141,9 +150,7 @@ static int ok_writes_after(const struct dslab_sim *sim, int32_t node, int64_t af
 }
 
 static const char *const isolate_n1_writes_to_n1 =
-    "workload:\n  clients: 2\n  rate: 60/s\n  ops: { write: 1 }\n"
-    "  keys: 3\n  timeout: 300ms\n  target: n1\n"
-    "faults:\n  - { at: 1s, partition: isolate-one, node: n1 }\n";
+    WORKLOAD("{ write: 1 }") "  target: n1\nfaults:\n  - { at: 1s, partition: isolate-one, node: n1 }\n";
 
 static void test_sync_write_is_not_acknowledged_without_a_backup(void **state) {
     (void)state;
@@ -171,23 +178,19 @@ static const char *const partition_n1 =
 
 static void test_without_fencing_a_partition_makes_two_primaries(void **state) {
     (void)state;
-    struct dslab_scenario *s = h_load(scenario_text("  fencing: false\n", partition_n1));
     struct watch w;
-    struct dslab_sim *sim = run(s, 1, &w);
+    watch_run("  fencing: false\n", partition_n1, 1, &w);
     assert_int_equal(w.primaries_max, 2);
     /* failover_after after the last heartbeat heard (at most 50ms before 1s) */
     assert_true(w.first_promotion_ns[1] >= 1250 * DSLAB_NS_PER_MS);
     assert_int_equal(w.lease_expired_ns[0], -1);
     assert_false(w.primary[0]); /* the heal told n1 about epoch 2 */
-    dslab_sim_destroy(sim);
-    dslab_scenario_free(s);
 }
 
 static void test_with_fencing_the_old_primary_stops_before_promotion(void **state) {
     (void)state;
-    struct dslab_scenario *s = h_load(scenario_text("  fencing: true\n", partition_n1));
     struct watch w;
-    struct dslab_sim *sim = run(s, 1, &w);
+    watch_run("  fencing: true\n", partition_n1, 1, &w);
     assert_int_equal(w.primaries_max, 1);
     assert_true(w.lease_expired_ns[0] > 1000 * DSLAB_NS_PER_MS);
     assert_true(w.first_promotion_ns[1] > w.lease_expired_ns[0] ||
@@ -198,8 +201,6 @@ static void test_with_fencing_the_old_primary_stops_before_promotion(void **stat
     assert_true(w.primary[p]);
     assert_int_equal(w.steps_down[p], 0);
     assert_int_equal(w.last_primary_epoch[p], 2);
-    dslab_sim_destroy(sim);
-    dslab_scenario_free(s);
 }
 
 static void test_lease_breaks_when_clocks_drift_past_its_margin(void **state) {
@@ -208,21 +209,13 @@ static void test_lease_breaks_when_clocks_drift_past_its_margin(void **state) {
         "clocks:\n  n1: { drift_ppm: -100000 }\n  n2: { drift_ppm: 100000 }\n"
         "  n3: { drift_ppm: 100000 }\n"
         "faults:\n  - { at: 1s, partition: [[n1], [n2, n3]] }\n";
-    char text[4096];
-    /* A 280ms lease leaves 20ms below failover_after; 10% drift eats it. */
-    snprintf(text, sizeof text, "%s", scenario_text("  fencing: true\n  lease: 280ms\n", drift));
-    struct dslab_scenario *s = h_load(text);
     struct watch w;
-    struct dslab_sim *sim = run(s, 1, &w);
+    /* A 280ms lease leaves 20ms below failover_after; 10% drift eats it. */
+    watch_run("  fencing: true\n  lease: 280ms\n", drift, 1, &w);
     assert_int_equal(w.primaries_max, 2);
-    dslab_sim_destroy(sim);
-    dslab_scenario_free(s);
     /* The default lease (200ms, 100ms of margin) survives the same drift. */
-    s = h_load(scenario_text("  fencing: true\n", drift));
-    sim = run(s, 1, &w);
+    watch_run("  fencing: true\n", drift, 1, &w);
     assert_int_equal(w.primaries_max, 1);
-    dslab_sim_destroy(sim);
-    dslab_scenario_free(s);
 }
 
 static void test_stale_primary_learns_it_was_fenced(void **state) {
@@ -254,14 +247,11 @@ static void test_crashed_backup_restarts_and_catches_up(void **state) {
     char extra[1024];
     snprintf(extra, sizeof extra, "%s%s", workload_to_stop_at_2s,
              "faults:\n  - { at: 500ms, crash: n3 }\n  - { at: 1500ms, restart: n3 }\n");
-    struct dslab_scenario *s = h_load(scenario_text("  fencing: true\n", extra));
     struct watch w;
-    struct dslab_sim *sim = run(s, 2, &w);
+    watch_run("  fencing: true\n", extra, 2, &w);
     assert_int_equal(w.primaries_max, 1);
     assert_true(w.finals_count[0] > 0);
     assert_finals_equal(&w, 0, 2);
-    dslab_sim_destroy(sim);
-    dslab_scenario_free(s);
 }
 
 static void test_failover_after_primary_crash_promotes_the_next_node(void **state) {

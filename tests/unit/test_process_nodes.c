@@ -18,6 +18,7 @@
 #include "nodes/process_argv.h"
 #include "nodes/process_io.h"
 #include "nodes/process_line.h"
+#include "harness.h"
 
 static void test_argv_split(void **state) {
     (void)state;
@@ -245,11 +246,6 @@ static void test_spawn_kill_reap(void **state) {
     assert_int_equal(errno, ECHILD);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_argv_split),
-        cmocka_unit_test(test_line_parser),
-        cmocka_unit_test(test_spawn_kill_reap),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+H_MAIN(cmocka_unit_test(test_argv_split),
+       cmocka_unit_test(test_line_parser),
+       cmocka_unit_test(test_spawn_kill_reap))

@@ -1,174 +1,94 @@
 /* test_single_primary.c: single-primary-per-epoch and single-primary-at-once
  * on hand-made traces they must accept and ones they must reject.
  *
- * Each test feeds the checker "role" annotations, crashes and restarts as
- * the simulator would (increasing ids, true times) and reads its verdict,
- * windows, nodes and evidence. */
-#include <stdlib.h>
+ * Each row feeds the checker typed role reports, crashes, pauses and
+ * restarts as the simulator would (increasing ids, true times) and states
+ * its verdict, windows, nodes and evidence (tests/unit/harness_cases.h). */
 #include <string.h>
 
 #include "harness.h"
 
-/* A typed role report (dslab_ctx_report_role) with the epoch (a); the class is
- * named by the text. Returns its trace id. */
-static uint64_t role(struct h_ck *k, int64_t t_ms, int32_t node, const char *text, int64_t epoch) {
-    return h_ck_role(k, t_ms, node, text, epoch);
-}
-
+#define AT_ONCE "single-primary-at-once"
+#define PER_EPOCH "single-primary-per-epoch"
 /* A typed role report whose text says something else than its class. */
-static uint64_t role_text(struct h_ck *k, int64_t t_ms, int32_t node, enum dslab_role_class role,
-                          const char *text, int64_t epoch) {
-    return h_ck_report(k, t_ms, node, DSLAB_ANNOTATION_ROLE, role, "role", text, epoch, 0);
-}
+#define ROLE_AS(t_ms, node, role, text, epoch) H_REPORT((t_ms), (node), DSLAB_ANNOTATION_ROLE, (role), "role", (text), (epoch), 0)
+#define PAUSE_2S(t_ms, node) H_EVENT((t_ms), DSLAB_TRACE_PAUSE, (node), 2000 * DSLAB_NS_PER_MS)
+#define RESUME(t_ms, node) H_EVENT((t_ms), DSLAB_TRACE_RESUME, (node), 0)
 
-/* --- single-primary-at-once ------------------------------------------------ */
-
-static void test_at_once_accepts_step_down_before_promotion(void **state) {
-    (void)state;
-    struct h_ck r;
-    h_ck_begin(&r, "single-primary-at-once", "", 4);
-    role(&r, 0, 0, "primary", 1);
-    role(&r, 0, 1, "backup", 1);
-    role(&r, 2160, 0, "backup", 1);
-    role(&r, 2300, 1, "primary", 2);
-    assert_int_equal(h_ck_end(&r, 5000), DSLAB_CHECK_PASS);
-    assert_int_equal(r.result.violations_total, 0);
-}
-
-static void test_at_once_accepts_handover_at_the_same_instant(void **state) {
-    (void)state;
-    struct h_ck r;
-    h_ck_begin(&r, "single-primary-at-once", "", 4);
-    role(&r, 0, 0, "primary", 1);
-    role(&r, 2000, 0, "backup", 1);
-    role(&r, 2000, 1, "primary", 2); /* zero-length overlap is no overlap */
-    assert_int_equal(h_ck_end(&r, 5000), DSLAB_CHECK_PASS);
-}
-
-static void test_at_once_accepts_same_node_in_a_new_epoch(void **state) {
-    (void)state;
-    struct h_ck r;
-    h_ck_begin(&r, "single-primary-at-once", "", 4);
-    role(&r, 0, 0, "primary", 1);
-    role(&r, 1000, 0, "primary", 2);
-    assert_int_equal(h_ck_end(&r, 5000), DSLAB_CHECK_PASS);
-}
-
-static void test_at_once_accepts_crash_ending_a_primaryship(void **state) {
-    (void)state;
-    struct h_ck r;
-    h_ck_begin(&r, "single-primary-at-once", "", 4);
-    role(&r, 0, 0, "primary", 1);
-    h_ck_emit(&r, 2000, DSLAB_TRACE_CRASH, 0, -1, 0, NULL, NULL);
-    role(&r, 2300, 1, "primary", 2);
-    h_ck_emit(&r, 3000, DSLAB_TRACE_RESTART, 0, -1, 0, NULL, NULL);
-    role(&r, 3000, 0, "backup", 1);
-    assert_int_equal(h_ck_end(&r, 5000), DSLAB_CHECK_PASS);
-}
-
-static void test_at_once_rejects_split_brain_with_window_and_evidence(void **state) {
-    (void)state;
-    struct h_ck r;
-    h_ck_begin(&r, "single-primary-at-once", "", 4);
-    uint64_t a = role(&r, 0, 0, "primary", 1);
-    role(&r, 0, 1, "backup", 1);
-    uint64_t b = role(&r, 2300, 1, "primary", 2);
-    uint64_t stop = role(&r, 4030, 0, "backup", 2);
-    assert_int_equal(h_ck_end(&r, 5000), DSLAB_CHECK_FAIL);
-    assert_int_equal(r.result.violations_total, 1);
-    const struct dslab_check_violation *v = &r.result.violations[0];
-    assert_int_equal(v->from_ns, 2300 * DSLAB_NS_PER_MS);
-    assert_int_equal(v->to_ns, 4030 * DSLAB_NS_PER_MS);
-    assert_true(h_has_node(v, 0) && h_has_node(v, 1));
-    assert_true(h_has_evidence(v, a) && h_has_evidence(v, b) && h_has_evidence(v, stop));
-}
-
-/* The checkers read the typed class, never the text: a primary whose text
- * says "boss" is a primary, a backup whose text says "primary" is not, and
- * a free note tagged "role" (dslab_ctx_annotate, not a typed report) is ignored. */
-static void test_typed_role_decides_not_the_text(void **state) {
-    (void)state;
-    struct h_ck r;
-    h_ck_begin(&r, "single-primary-at-once", "", 4);
-    uint64_t a = role_text(&r, 0, 0, DSLAB_ROLE_PRIMARY, "boss", 1);
-    role_text(&r, 100, 2, DSLAB_ROLE_BACKUP, "primary", 1);
-    h_ck_note(&r, 150, 2, "role", "primary", 1); /* untyped */
-    uint64_t b = role_text(&r, 200, 1, DSLAB_ROLE_LEADER, "chief", 2);
-    assert_int_equal(h_ck_end(&r, 1000), DSLAB_CHECK_FAIL);
-    assert_int_equal(r.result.violations_total, 1);
-    const struct dslab_check_violation *v = &r.result.violations[0];
-    assert_true(h_has_node(v, 0) && h_has_node(v, 1) && !h_has_node(v, 2));
-    assert_true(h_has_evidence(v, a) && h_has_evidence(v, b));
-
-    h_ck_begin(&r, "single-primary-at-once", "", 4);
-    role_text(&r, 0, 0, DSLAB_ROLE_PRIMARY, "primary", 1);
-    role_text(&r, 100, 1, DSLAB_ROLE_BACKUP, "primary", 1);
-    role_text(&r, 200, 2, DSLAB_ROLE_COORDINATOR, "leader", 1);
-    h_ck_note(&r, 300, 2, "role", "leader", 1);
-    assert_int_equal(h_ck_end(&r, 1000), DSLAB_CHECK_PASS);
-}
-
-static void test_at_once_rejects_overlap_open_at_the_end(void **state) {
-    (void)state;
-    struct h_ck r;
-    h_ck_begin(&r, "single-primary-at-once", "", 4);
-    role(&r, 0, 0, "leader", 1); /* Raft's word counts too */
-    role(&r, 1500, 2, "leader", 2);
-    assert_int_equal(h_ck_end(&r, 3000), DSLAB_CHECK_FAIL);
-    h_expect_window(&r.result.violations[0], 1500, 3000);
-}
-
-static void test_at_once_reports_every_pair_of_three_primaries(void **state) {
-    (void)state;
-    struct h_ck r;
-    h_ck_begin(&r, "single-primary-at-once", "", 4);
-    role(&r, 0, 0, "primary", 1);
-    role(&r, 100, 1, "primary", 2);
-    role(&r, 200, 2, "primary", 2);
-    assert_int_equal(h_ck_end(&r, 1000), DSLAB_CHECK_FAIL);
-    assert_int_equal(r.result.violations_total, 3);
-}
-
-static void test_at_once_ignores_candidates(void **state) {
-    (void)state;
-    struct h_ck r;
-    h_ck_begin(&r, "single-primary-at-once", "", 4);
-    role(&r, 0, 0, "primary", 1);
-    role(&r, 300, 1, "candidate", 2);
-    role(&r, 400, 2, "candidate", 3);
-    assert_int_equal(h_ck_end(&r, 1000), DSLAB_CHECK_PASS);
-}
-
-/* --- single-primary-per-epoch ------------------------------------------------ */
-
-static void test_per_epoch_accepts_split_brain_in_different_epochs(void **state) {
-    (void)state;
-    struct h_ck r;
-    h_ck_begin(&r, "single-primary-per-epoch", "", 4);
-    role(&r, 0, 0, "primary", 1);
-    role(&r, 2300, 1, "primary", 2);
-    assert_int_equal(h_ck_end(&r, 5000), DSLAB_CHECK_PASS);
-}
-
-static void test_per_epoch_rejects_two_primaries_of_one_epoch_even_apart(void **state) {
-    (void)state;
-    struct h_ck r;
-    h_ck_begin(&r, "single-primary-per-epoch", "", 4);
-    uint64_t a = role(&r, 1000, 0, "primary", 3);
-    role(&r, 2000, 0, "backup", 3);
-    uint64_t b = role(&r, 3000, 1, "primary", 3);
-    assert_int_equal(h_ck_end(&r, 5000), DSLAB_CHECK_FAIL);
-    const struct dslab_check_violation *v = &r.result.violations[0];
-    assert_int_equal(v->from_ns, 3000 * DSLAB_NS_PER_MS);
-    assert_true(h_has_evidence(v, a) && h_has_evidence(v, b));
-    assert_non_null(strstr(v->message, "epoch 3"));
+static const struct h_ck_case cases[] = {
+    {"at-once accepts a step-down before the promotion", AT_ONCE, "", 4,
+     H_STEPS(H_ROLE(0, 0, "primary", 1), H_ROLE(0, 1, "backup", 1), H_ROLE(2160, 0, "backup", 1),
+             H_ROLE(2300, 1, "primary", 2)),
+     5000, .want = DSLAB_CHECK_PASS, H_VIOLATIONS(0)},
+    {"at-once accepts a handover at the same instant", AT_ONCE, "", 4,
+     H_STEPS(H_ROLE(0, 0, "primary", 1), H_ROLE(2000, 0, "backup", 1),
+             H_ROLE(2000, 1, "primary", 2) /* zero-length overlap is no overlap */),
+     5000, .want = DSLAB_CHECK_PASS},
+    {"at-once accepts the same node in a new epoch", AT_ONCE, "", 4,
+     H_STEPS(H_ROLE(0, 0, "primary", 1), H_ROLE(1000, 0, "primary", 2)), 5000,
+     .want = DSLAB_CHECK_PASS},
+    {"at-once accepts a crash ending a primaryship", AT_ONCE, "", 4,
+     H_STEPS(H_ROLE(0, 0, "primary", 1), H_CRASH(2000, 0), H_ROLE(2300, 1, "primary", 2),
+             H_EVENT(3000, DSLAB_TRACE_RESTART, 0, 0), H_ROLE(3000, 0, "backup", 1)),
+     5000, .want = DSLAB_CHECK_PASS},
+    {"at-once rejects split brain, with window and evidence", AT_ONCE, "", 4,
+     H_STEPS(H_ROLE(0, 0, "primary", 1), H_ROLE(0, 1, "backup", 1), H_ROLE(2300, 1, "primary", 2),
+             H_ROLE(4030, 0, "backup", 2)),
+     5000, .want = DSLAB_CHECK_FAIL, H_VIOLATIONS(1), H_WINDOW(2300, 4030), .nodes_in = 1u << 0 | 1u << 1,
+     .evidence = H_S(0) | H_S(2) | H_S(3)},
+    {"at-once rejects an overlap open at the end", AT_ONCE, "", 4,
+     H_STEPS(H_ROLE(0, 0, "leader", 1), /* Raft's word counts too */
+             H_ROLE(1500, 2, "leader", 2)),
+     3000, .want = DSLAB_CHECK_FAIL, H_WINDOW(1500, 3000)},
+    /* The checkers read the typed class, never the text: a primary whose
+     * text says "boss" is a primary, a backup whose text says "primary" is
+     * not, and a free note tagged "role" (dslab_ctx_annotate, not a typed
+     * report) is ignored. */
+    {"the typed role decides, not the text", AT_ONCE, "", 4,
+     H_STEPS(ROLE_AS(0, 0, DSLAB_ROLE_PRIMARY, "boss", 1), ROLE_AS(100, 2, DSLAB_ROLE_BACKUP, "primary", 1),
+             H_NOTE(150, 2, "role", "primary", 1), /* untyped */
+             ROLE_AS(200, 1, DSLAB_ROLE_LEADER, "chief", 2)),
+     1000, .want = DSLAB_CHECK_FAIL, H_VIOLATIONS(1), .nodes_in = 1u << 0 | 1u << 1, .nodes_out = 1u << 2,
+     .evidence = H_S(0) | H_S(3)},
+    {"a backup or coordinator named 'primary' or 'leader' is none", AT_ONCE, "", 4,
+     H_STEPS(ROLE_AS(0, 0, DSLAB_ROLE_PRIMARY, "primary", 1), ROLE_AS(100, 1, DSLAB_ROLE_BACKUP, "primary", 1),
+             ROLE_AS(200, 2, DSLAB_ROLE_COORDINATOR, "leader", 1), H_NOTE(300, 2, "role", "leader", 1)),
+     1000, .want = DSLAB_CHECK_PASS},
+    {"at-once reports every pair of three primaries", AT_ONCE, "", 4,
+     H_STEPS(H_ROLE(0, 0, "primary", 1), H_ROLE(100, 1, "primary", 2), H_ROLE(200, 2, "primary", 2)),
+     1000, .want = DSLAB_CHECK_FAIL, H_VIOLATIONS(3)},
+    {"at-once ignores candidates", AT_ONCE, "", 4,
+     H_STEPS(H_ROLE(0, 0, "primary", 1), H_ROLE(300, 1, "candidate", 2), H_ROLE(400, 2, "candidate", 3)),
+     1000, .want = DSLAB_CHECK_PASS},
+    {"per-epoch accepts split brain in different epochs", PER_EPOCH, "", 4,
+     H_STEPS(H_ROLE(0, 0, "primary", 1), H_ROLE(2300, 1, "primary", 2)), 5000,
+     .want = DSLAB_CHECK_PASS},
+    {"per-epoch rejects two primaries of one epoch, even apart", PER_EPOCH, "", 4,
+     H_STEPS(H_ROLE(1000, 0, "primary", 3), H_ROLE(2000, 0, "backup", 3), H_ROLE(3000, 1, "primary", 3)),
+     5000, .want = DSLAB_CHECK_FAIL, H_FROM(3000), .evidence = H_S(0) | H_S(2), .message_has = {"epoch 3"}},
     /* ...which single-primary-at-once accepts: they never overlapped. */
-    h_ck_begin(&r, "single-primary-at-once", "", 4);
-    role(&r, 1000, 0, "primary", 3);
-    role(&r, 2000, 0, "backup", 3);
-    role(&r, 3000, 1, "primary", 3);
-    assert_int_equal(h_ck_end(&r, 5000), DSLAB_CHECK_PASS);
-}
+    {"at-once accepts two primaries of one epoch apart", AT_ONCE, "", 4,
+     H_STEPS(H_ROLE(1000, 0, "primary", 3), H_ROLE(2000, 0, "backup", 3), H_ROLE(3000, 1, "primary", 3)),
+     5000, .want = DSLAB_CHECK_PASS},
+    /* A primary frozen by a pause accepts nothing: the at-once view does not
+     * count it while paused. n1 (epoch 1) is paused 1s..3s; n2 leads epoch 2
+     * from 1.5s; n1 steps down as it wakes (its lease ran out while frozen). */
+    {"at-once does not count a paused primary", AT_ONCE, NULL, 4,
+     H_STEPS(H_ROLE(0, 0, "primary", 1), PAUSE_2S(1000, 0), H_ROLE(1500, 1, "primary", 2), RESUME(3000, 0),
+             H_ROLE(3000, 0, "backup", 2)),
+     5000, .want = DSLAB_CHECK_PASS},
+    /* ... but one that wakes and keeps leading is a second primary from its
+     * resume until it steps down. */
+    {"at-once counts a primary that wakes still leading", AT_ONCE, NULL, 4,
+     H_STEPS(H_ROLE(0, 0, "primary", 1), PAUSE_2S(1000, 0), H_ROLE(1500, 1, "primary", 2), RESUME(3000, 0),
+             H_ROLE(3500, 0, "backup", 2)),
+     5000, .want = DSLAB_CHECK_FAIL, H_VIOLATIONS(1), H_WINDOW(3000, 3500)},
+    /* A crash while paused ends it for good. */
+    {"at-once: a crash while paused ends the primaryship", AT_ONCE, NULL, 4,
+     H_STEPS(H_ROLE(0, 0, "primary", 1), PAUSE_2S(1000, 0), H_ROLE(1500, 1, "primary", 2), H_CRASH(2000, 0),
+             RESUME(3000, 0)),
+     5000, .want = DSLAB_CHECK_PASS},
+};
 
 static void test_checkers_reject_arguments(void **state) {
     (void)state;
@@ -192,56 +112,4 @@ static void test_checkers_reject_arguments(void **state) {
     }
 }
 
-/* A primary frozen by a pause accepts nothing: the at-once view does not
- * count it while paused. n1 (epoch 1) is paused 1s..3s; n2 leads epoch 2
- * from 1.5s; n1 steps down as it wakes (its lease ran out while frozen). */
-static void test_at_once_does_not_count_a_paused_primary(void **state) {
-    (void)state;
-    struct h_ck r;
-    h_ck_begin(&r, "single-primary-at-once", NULL, 4);
-    role(&r, 0, 0, "primary", 1);
-    h_ck_emit(&r, 1000, DSLAB_TRACE_PAUSE, 0, -1, 2000 * DSLAB_NS_PER_MS, NULL, NULL);
-    role(&r, 1500, 1, "primary", 2);
-    h_ck_emit(&r, 3000, DSLAB_TRACE_RESUME, 0, -1, 0, NULL, NULL);
-    role(&r, 3000, 0, "backup", 2);
-    assert_int_equal(h_ck_end(&r, 5000), DSLAB_CHECK_PASS);
-}
-
-/* ... but one that wakes and keeps leading is a second primary from its
- * resume until it steps down; and the per-epoch view is unchanged. */
-static void test_at_once_counts_a_primary_that_wakes_still_leading(void **state) {
-    (void)state;
-    struct h_ck r;
-    h_ck_begin(&r, "single-primary-at-once", NULL, 4);
-    role(&r, 0, 0, "primary", 1);
-    h_ck_emit(&r, 1000, DSLAB_TRACE_PAUSE, 0, -1, 2000 * DSLAB_NS_PER_MS, NULL, NULL);
-    role(&r, 1500, 1, "primary", 2);
-    h_ck_emit(&r, 3000, DSLAB_TRACE_RESUME, 0, -1, 0, NULL, NULL);
-    role(&r, 3500, 0, "backup", 2);
-    assert_int_equal(h_ck_end(&r, 5000), DSLAB_CHECK_FAIL);
-    assert_int_equal(r.result.violations_count, 1);
-    h_expect_window(&r.result.violations[0], 3000, 3500);
-    /* A crash while paused ends it for good. */
-    h_ck_begin(&r, "single-primary-at-once", NULL, 4);
-    role(&r, 0, 0, "primary", 1);
-    h_ck_emit(&r, 1000, DSLAB_TRACE_PAUSE, 0, -1, 2000 * DSLAB_NS_PER_MS, NULL, NULL);
-    role(&r, 1500, 1, "primary", 2);
-    h_ck_emit(&r, 2000, DSLAB_TRACE_CRASH, 0, -1, 0, NULL, NULL);
-    h_ck_emit(&r, 3000, DSLAB_TRACE_RESUME, 0, -1, 0, NULL, NULL);
-    assert_int_equal(h_ck_end(&r, 5000), DSLAB_CHECK_PASS);
-}
-
-H_MAIN(cmocka_unit_test(test_at_once_accepts_step_down_before_promotion),
-       cmocka_unit_test(test_at_once_accepts_handover_at_the_same_instant),
-       cmocka_unit_test(test_at_once_accepts_same_node_in_a_new_epoch),
-       cmocka_unit_test(test_at_once_accepts_crash_ending_a_primaryship),
-       cmocka_unit_test(test_at_once_rejects_split_brain_with_window_and_evidence),
-       cmocka_unit_test(test_at_once_rejects_overlap_open_at_the_end),
-       cmocka_unit_test(test_typed_role_decides_not_the_text),
-       cmocka_unit_test(test_at_once_reports_every_pair_of_three_primaries),
-       cmocka_unit_test(test_at_once_ignores_candidates),
-       cmocka_unit_test(test_per_epoch_accepts_split_brain_in_different_epochs),
-       cmocka_unit_test(test_per_epoch_rejects_two_primaries_of_one_epoch_even_apart),
-       cmocka_unit_test(test_checkers_reject_arguments),
-       cmocka_unit_test(test_at_once_does_not_count_a_paused_primary),
-       cmocka_unit_test(test_at_once_counts_a_primary_that_wakes_still_leading))
+H_MAIN_CASES_AND(cases, cmocka_unit_test(test_checkers_reject_arguments))

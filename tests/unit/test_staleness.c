@@ -159,7 +159,7 @@ static void test_off_without_the_key_and_survives_save(void **state) {
     assert_false(st.on);
     h_run_free(r);
     struct dslab_scenario *s = h_load(small);
-    struct dslab_scenario *back = h_resave(s);
+    struct dslab_scenario *back = h_save_reload(s);
     assert_true(back->workload.probe_on);
     assert_int_equal(dslab_latency_mean_ns(&back->workload.probe_delay_ns), 3000000);
     assert_int_equal(back->workload.probe_bucket_ns, 0);

@@ -53,52 +53,55 @@ static void test_durations_reject_bad_text(void **state) {
     dur_fails("", true, "expected a duration");
 }
 
+/* A parser case: the text, and what it gives (err_has NULL) or the part
+ * its error must contain ("" for any error). */
+struct parse_case {
+    const char *text;
+    int64_t want, per_ns;
+    const char *err_has;
+};
+
+/* rc and err from a parse of c->text: an error must be one, with err_has. */
+static bool parsed_ok(const struct parse_case *c, int rc, const char *err) {
+    if (c->err_has) {
+        if (rc != -1 || !strstr(err, c->err_has)) fail_msg("'%s': rc %d, error '%s' (want '%s')", c->text, rc, err, c->err_has);
+        return false;
+    }
+    if (rc != 0) fail_msg("'%s': rc %d: %s", c->text, rc, err);
+    return true;
+}
+
 static void test_rates_are_kept_as_exact_fractions(void **state) {
     (void)state;
-    char err[DSLAB_UNITS_ERR_MAX];
-    struct units_rate r;
-    assert_int_equal(units_parse_rate("100/s", &r, err, (int)sizeof err), 0);
-    assert_int_equal(r.count, 1);
-    assert_int_equal(r.per_ns, 10000000);
-    assert_int_equal(units_parse_rate("6000/min", &r, err, (int)sizeof err), 0);
-    assert_int_equal(r.count, 1);
-    assert_int_equal(r.per_ns, 10000000);
-    assert_int_equal(units_parse_rate("0.5/s", &r, err, (int)sizeof err), 0);
-    assert_int_equal(r.count, 1);
-    assert_int_equal(r.per_ns, 2000000000);
-    assert_int_equal(units_parse_rate("3/40ms", &r, err, (int)sizeof err), 0);
-    assert_int_equal(r.count, 3);
-    assert_int_equal(r.per_ns, 40000000);
-    assert_int_equal(units_parse_rate("50", &r, err, (int)sizeof err), -1);
-    assert_non_null(strstr(err, "no unit"));
-    assert_int_equal(units_parse_rate("0/s", &r, err, (int)sizeof err), -1);
-    assert_int_equal(units_parse_rate("5/fortnight", &r, err, (int)sizeof err), -1);
-    assert_int_equal(units_parse_rate("-5/s", &r, err, (int)sizeof err), -1);
+    static const struct parse_case cases[] = {
+        {"100/s", 1, 10000000, NULL}, {"6000/min", 1, 10000000, NULL}, {"0.5/s", 1, 2000000000, NULL},
+        {"3/40ms", 3, 40000000, NULL}, {"50", 0, 0, "no unit"},       {"0/s", 0, 0, ""},
+        {"5/fortnight", 0, 0, ""},    {"-5/s", 0, 0, ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char err[DSLAB_UNITS_ERR_MAX] = "";
+        struct units_rate r;
+        if (!parsed_ok(&cases[i], units_parse_rate(cases[i].text, &r, err, (int)sizeof err), err)) continue;
+        if ((int64_t)r.count != cases[i].want || (int64_t)r.per_ns != cases[i].per_ns) {
+            fail_msg("'%s': %lld per %lld ns", cases[i].text, (long long)r.count, (long long)r.per_ns);
+        }
+    }
 }
 
 static void test_probabilities_in_ppm_within_zero_and_one(void **state) {
     (void)state;
-    char err[DSLAB_UNITS_ERR_MAX];
-    uint32_t p;
-    assert_int_equal(units_parse_probability_ppm("0.001", &p, err, (int)sizeof err), 0);
-    assert_int_equal(p, 1000);
-    assert_int_equal(units_parse_probability_ppm("0.1%", &p, err, (int)sizeof err), 0);
-    assert_int_equal(p, 1000);
-    assert_int_equal(units_parse_probability_ppm("1", &p, err, (int)sizeof err), 0);
-    assert_int_equal(p, 1000000);
-    assert_int_equal(units_parse_probability_ppm("0", &p, err, (int)sizeof err), 0);
-    assert_int_equal(p, 0);
-    assert_int_equal(units_parse_probability_ppm("100%", &p, err, (int)sizeof err), 0);
-    assert_int_equal(p, 1000000);
-    assert_int_equal(units_parse_probability_ppm("1.5", &p, err, (int)sizeof err), -1);
-    assert_non_null(strstr(err, "more than 1"));
-    assert_int_equal(units_parse_probability_ppm("1e-3", &p, err, (int)sizeof err), -1);
-    assert_non_null(strstr(err, "exponents"));
-    assert_int_equal(units_parse_probability_ppm("-0.1", &p, err, (int)sizeof err), -1);
-    assert_non_null(strstr(err, "negative"));
-    assert_int_equal(units_parse_probability_ppm("0.0000001", &p, err, (int)sizeof err), -1);
-    assert_int_equal(units_parse_probability_ppm("half", &p, err, (int)sizeof err), -1);
-    assert_int_equal(units_parse_probability_ppm("101%", &p, err, (int)sizeof err), -1);
+    static const struct parse_case cases[] = {
+        {"0.001", 1000, 0, NULL},   {"0.1%", 1000, 0, NULL},         {"1", 1000000, 0, NULL},
+        {"0", 0, 0, NULL},          {"100%", 1000000, 0, NULL},      {"1.5", 0, 0, "more than 1"},
+        {"1e-3", 0, 0, "exponents"}, {"-0.1", 0, 0, "negative"},     {"0.0000001", 0, 0, ""},
+        {"half", 0, 0, ""},         {"101%", 0, 0, ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char err[DSLAB_UNITS_ERR_MAX] = "";
+        uint32_t p;
+        if (!parsed_ok(&cases[i], units_parse_probability_ppm(cases[i].text, &p, err, (int)sizeof err), err)) continue;
+        if ((int64_t)p != cases[i].want) fail_msg("'%s': %u ppm", cases[i].text, (unsigned)p);
+    }
 }
 
 static void test_integers_are_range_checked(void **state) {

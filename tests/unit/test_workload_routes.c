@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "harness.h"
 
@@ -63,16 +62,7 @@ static void test_routes_survive_save(void **state) {
     char text[512];
     snprintf(text, sizeof text, base, "{ read: [n2, n3], write: n1 }");
     struct dslab_scenario *s = h_load(text);
-    char path[] = "/tmp/dslab_routes_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
-    struct dslab_diag d;
-    dslab_diag_clear(&d);
-    assert_int_equal(dslab_scenario_save(s, path, &d), 0);
-    struct dslab_scenario *back = dslab_scenario_load(path, NULL, 0, NULL, &d);
-    unlink(path);
-    if (!back) fail_msg("%s:%d:%d: %s", d.file, d.line, d.col, d.message);
+    struct dslab_scenario *back = h_save_reload(s);
     assert_int_equal(back->workload.target, DSLAB_TARGET_ROUTES);
     assert_int_equal(back->workload.route_read.count, 2);
     assert_int_equal(back->workload.route_read.nodes[1], 2);
@@ -82,21 +72,18 @@ static void test_routes_survive_save(void **state) {
     dslab_scenario_free(s);
 }
 
-static void bad(const char *target, const char *part) {
-    char text[1024];
-    snprintf(text, sizeof text, base, target);
-    h_expect_error(text, part);
-}
-
 static void test_bad_routes_are_refused(void **state) {
     (void)state;
-    bad("{ read: [n2, n2] }", "node 'n2' is listed twice");
-    bad("{ read: [n9] }", "n9");
-    bad("{ read: [] }", "expected random, a node name or a list of 1 to 16 node names");
-    bad("{ read: { a: 1 } }", "expected random, a node name or a list of 1 to 16 node names");
-    bad("{ }", "target needs read or write (a node name or a list of them)");
-    bad("{ reads: n1 }", "unknown key 'reads'");
-    bad("[n1, n2]", "random, a node name or { read: NODES, write: NODES }");
+    static const struct h_refusal cases[] = {
+        {"{ read: [n2, n2] }", "node 'n2' is listed twice"},
+        {"{ read: [n9] }", "n9"},
+        {"{ read: [] }", "expected random, a node name or a list of 1 to 16 node names"},
+        {"{ read: { a: 1 } }", "expected random, a node name or a list of 1 to 16 node names"},
+        {"{ }", "target needs read or write (a node name or a list of them)"},
+        {"{ reads: n1 }", "unknown key 'reads'"},
+        {"[n1, n2]", "random, a node name or { read: NODES, write: NODES }"},
+    };
+    H_EXPECT_REFUSALS(base, cases);
 }
 
 H_MAIN(cmocka_unit_test(test_reads_and_writes_go_to_their_sets),

@@ -26,6 +26,13 @@
 #                 every seed 1..SEEDS (the first that does not: its repro)
 #   expect_run STATUS PATTERN ARGS...  `dslab run ARGS` exits STATUS and
 #                 prints a line matching PATTERN (grep, basic regex)
+#   expect_echo_node LABEL SCN  a process echo node's scenario (crash and
+#                 restart of n1): linearizable and no-lost-acknowledged-writes
+#                 PASS across the restart, and two runs give one trace
+#                 (kept in $tmp/a.jsonl)
+#   expect_raft_skeleton LABEL SCN  a process Raft skeleton's scenario:
+#                 one-leader-per-term PASS with leaders counted from its typed
+#                 role reports, and typed term reports in the trace
 #   e2e_need CMD WHY   a prerequisite: missing -> "SKIPPED: WHY", exit 77
 #   e2e_python_optional  have_python=1/0 (and a note when 0): the script
 #                 runs what it can; e2e_finish then reports SKIPPED
@@ -157,4 +164,28 @@ e2e_finish() {
         exit 77
     fi
     exit 0
+}
+
+expect_echo_node() { # LABEL SCN
+    local status
+    "$dslab" run "$2" --trace "$tmp/a.jsonl" >"$tmp/out" 2>&1
+    status=$?
+    if [ "$status" = 0 ] && grep -Eq '^  linearizable +PASS' "$tmp/out" &&
+       grep -Eq '^  no-lost-acknowledged-writes +PASS +0 lost of [1-9][0-9]* acknowledged writes \(final state of n1 n2 n3' "$tmp/out" &&
+       grep -q 'restart    n1' "$tmp/out"; then ok "$1: linearizable, no lost writes across the restart"
+    else bad "$1: exit $status"; cat "$tmp/out"; fi
+    "$dslab" run "$2" --trace "$tmp/b.jsonl" >/dev/null 2>&1
+    cmp -s "$tmp/a.jsonl" "$tmp/b.jsonl" && ok "$1: two runs, one trace" || bad "$1: two runs, two traces"
+}
+
+# 0 terms with a leader would mean the checker saw no role at all.
+expect_raft_skeleton() { # LABEL SCN
+    local status
+    "$dslab" run "$2" --trace "$tmp/raft.jsonl" >"$tmp/out" 2>&1
+    status=$?
+    [ "$status" = 0 ] && grep -Eq '^  one-leader-per-term +PASS +[1-9][0-9]* terms? had a leader' "$tmp/out" &&
+        grep -q 'role       n[1-5] becomes leader (term/epoch [1-9]' "$tmp/out" && ok "$1: leaders elected" ||
+        { bad "$1: exit $status"; cat "$tmp/out"; }
+    grep -q '"tag":"term","text":"term [1-9]' "$tmp/raft.jsonl" && ok "$1: typed term reports in the trace" ||
+        bad "$1: no term report in the trace"
 }

@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
-"""make_reference.py: writes tests/labs/lock/lock.c, the reference solution
+"""make_reference.py OUT: writes OUT (the build writes
+BUILD/labs_generated/tests/labs/lock/lock.c, tests/labs/labs.cmake), the reference solution
 of lab 6 (a lock service with fencing tokens), from the built-in lease-lock
 protocol (sim/protocols/lease_lock.c, and the configure helpers of proto_util.c
 renamed lproto_): one file against "dslab/node.h"
 (and the public limits.h), fencing on by default, the library helpers it
 used (bits, suggest, time units) replaced by local ones, invariants stated
 but judged by the checkers, and the vtable named dslab_node_protocol as a
-learner's plugin. Run from the source root after changing lease_lock.c (an argument
-writes elsewhere: tests/labs/references_in_sync.sh compares);
+learner's plugin. Run from the source root; the build reruns it after a change to
+sim/protocols/, so the reference is never committed and cannot drift;
 the lab's broken variants (tests/labs/mutants/lock--*.mutant) must still
-apply (scripts/mutate.sh --check --mutants tests/labs/mutants)."""
+apply (the build emits them: ctest -R lab.mutant)."""
 import os
 import re
 import sys
@@ -63,4 +64,6 @@ static inline int dslab_bits_count(uint64_t set) {
 ''' + body
 out = finish(out)
 out = must_replace(out, '    .name = "lease-lock",\n', '    .name = "lab-lock",\n', 'lease_lock.c')
-open(sys.argv[1] if len(sys.argv) > 1 else 'tests/labs/lock/lock.c', 'w').write(out)
+if len(sys.argv) != 2:
+    sys.exit('usage: make_reference.py OUT.c (run from the source root)')
+open(sys.argv[1], 'w').write(out)

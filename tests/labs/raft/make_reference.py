@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""make_reference.py: writes tests/labs/raft/raft.c, the reference solution
+"""make_reference.py OUT: writes OUT (the build writes
+BUILD/labs_generated/tests/labs/raft/raft.c, tests/labs/labs.cmake), the reference solution
 of labs 3-5, from the built-in Raft: raft_internal.h, raft.c, raft_log.c,
 raft_repl.c and the private helpers they share with primary-backup
 (repl_log.c: the durable log; repl_majority.c: majority counting and the
@@ -9,11 +10,10 @@ configure helpers), all in sim/protocols/. One file against "dslab/node.h"
 become lraft_, lrepl_, lkv_map_ and lproto_ (no clash with the library's
 when both are linked), invariants are stated but judged by the battery's
 checkers, and the vtable is named dslab_node_protocol as a learner's
-plugin. Run from the source root after changing any of those files (an
-argument writes elsewhere: tests/labs/references_in_sync.sh compares); the
+plugin. Run from the source root; the build reruns it after a change to
+sim/protocols/, so the reference is never committed and cannot drift; the
 labs' broken variants (tests/labs/mutants/raft-*.mutant) must still apply
-(scripts/mutate.sh --check --mutants tests/labs/mutants) and be caught
-(ctest -R lab.mutant.raft)."""
+and be caught (the build emits them: ctest -R lab.mutant.raft)."""
 import os
 import re
 import sys
@@ -67,4 +67,6 @@ out = must_replace(out, 'const struct dslab_protocol protocol_raft =',
                    'const struct dslab_protocol dslab_node_protocol =', 'raft.c')
 out = must_replace(out, '    .name = "raft",\n', '    .name = "lab-raft",\n', 'raft.c')
 out = finish(out)
-open(sys.argv[1] if len(sys.argv) > 1 else 'tests/labs/raft/raft.c', 'w').write(out)
+if len(sys.argv) != 2:
+    sys.exit('usage: make_reference.py OUT.c (run from the source root)')
+open(sys.argv[1], 'w').write(out)
