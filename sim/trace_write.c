@@ -129,7 +129,9 @@ static char *put_i64(char *p, int64_t v) {
     return put_u64(p, (uint64_t)0 - (uint64_t)v); /* INT64_MIN too */
 }
 
-static bool plain_json_byte(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+/* Bytes the escaper copies as they are: printable ASCII but for '"' and
+ * '\\' (DEL, 0x7f, is escaped: json_write.h). */
+static bool plain_json_byte(unsigned char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; }
 
 /* A JSON string, byte for byte as dslab_json_escape (json_write.h) writes
  * it: printable ASCII is copied, the rest goes through the one escaper.
