@@ -1,6 +1,8 @@
 /* bench_gossip.c: deliveries per wall-clock second and peak memory of the
  * gossip-pingpong workload (bench/gossip-pingpong.yaml) for one N.
- *   bench_gossip SCENARIO NODES UNTIL_MS
+ *   bench_gossip SCENARIO NODES UNTIL_MS [INITIAL]
+ * INITIAL (messages each node starts with, default the scenario's) sets
+ * how many messages are in flight: N * INITIAL.
  * Prints one TSV line: nodes, simulated_s, deliveries, wall_s,
  * deliveries_per_s, peak_rss_mb, in_flight_max. One N per process, so peak
  * RSS belongs to that N alone. Run through bench/run.sh (`make bench`). */
@@ -16,14 +18,14 @@
 
 
 int main(int argc, char **argv) {
-    if (argc != 4) {
-        fprintf(stderr, "usage: bench_gossip SCENARIO NODES UNTIL_MS\n");
+    if (argc != 4 && argc != 5) {
+        fprintf(stderr, "usage: bench_gossip SCENARIO NODES UNTIL_MS [INITIAL]\n");
         return 2;
     }
-    struct dslab_scenario_override set = {"nodes", argv[2]};
+    struct dslab_scenario_override set[2] = {{"nodes", argv[2]}, {"protocol.initial", argc == 5 ? argv[4] : ""}};
     struct dslab_diag d;
     dslab_diag_clear(&d);
-    struct dslab_scenario *s = dslab_scenario_load(argv[1], &set, 1, NULL, &d);
+    struct dslab_scenario *s = dslab_scenario_load(argv[1], set, argc == 5 ? 2 : 1, NULL, &d);
     if (!s) {
         fprintf(stderr, "%s:%d:%d: error: %s\n", d.file, d.line, d.col, d.message);
         return 2;

@@ -106,12 +106,16 @@ static int64_t schedule_copy(struct dslab_sim *sim, const struct dslab_link_para
         sim_fail(sim, "out of memory for FIFO link state");
         return -1;
     }
-    uint32_t payload = payload_alloc(&sim->payloads, len);
-    if (payload == PAYLOAD_HANDLE_NONE) {
-        sim_fail(sim, "too many message payloads in flight: more than %d messages or %d MiB "
-                 "of payloads (DSLAB_IN_FLIGHT_MAX, DSLAB_IN_FLIGHT_PAYLOAD_BYTES_MAX), or out "
-                 "of memory", DSLAB_IN_FLIGHT_MAX, DSLAB_IN_FLIGHT_PAYLOAD_BYTES_MAX >> 20);
-        return -1;
+    /* A short payload travels inside its event (evq.h), a longer one in a pool slot. */
+    uint32_t payload = PAYLOAD_HANDLE_INLINE;
+    if (len > EVENT_INLINE_BYTES) {
+        payload = payload_alloc(&sim->payloads, len);
+        if (payload == PAYLOAD_HANDLE_NONE) {
+            sim_fail(sim, "too many message payloads in flight: more than %d messages or %d MiB "
+                     "of payloads (DSLAB_IN_FLIGHT_MAX, DSLAB_IN_FLIGHT_PAYLOAD_BYTES_MAX), or out "
+                     "of memory", DSLAB_IN_FLIGHT_MAX, DSLAB_IN_FLIGHT_PAYLOAD_BYTES_MAX >> 20);
+            return -1;
+        }
     }
     struct event *e;
     if (sim_schedule(sim, at_ns, &e) == UINT32_MAX) {
@@ -126,7 +130,10 @@ static int64_t schedule_copy(struct dslab_sim *sim, const struct dslab_link_para
     e->payload_slot = payload;
     e->payload_len = (uint32_t)len;
     e->aux2 = held_ns; /* held: costs_on_crash drops it */
-    memcpy(payload_ptr(&sim->payloads, payload), msg, len);
+    if (len > 0) {
+        memcpy(payload == PAYLOAD_HANDLE_INLINE ? e->payload_inline : payload_ptr(&sim->payloads, payload),
+               msg, len);
+    }
     assume_on_message(sim, at_ns - sim->now_ns);
     return at_ns;
 }
@@ -203,8 +210,11 @@ void node_deliver(struct dslab_sim *sim, const struct event *e) {
         sim_emit(sim, &ev);
     }
     struct node_rt *n = &sim->nodes[e->node];
-    sim->proto->on_message(&n->ctx, n->state, e->peer, payload_ptr(&sim->payloads, e->payload_slot),
-                           e->payload_len);
+    /* e is the dispatcher's copy of the event: an inline payload stays put
+     * while the handler sends (and so schedules) more. */
+    const void *payload = e->payload_slot == PAYLOAD_HANDLE_INLINE ? e->payload_inline
+                                                                    : payload_ptr(&sim->payloads, e->payload_slot);
+    sim->proto->on_message(&n->ctx, n->state, e->peer, payload, e->payload_len);
 }
 
 uint64_t dslab_ctx_set_timer(struct dslab_node_ctx *ctx, int64_t delay_ns, uint64_t tag) {
