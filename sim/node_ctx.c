@@ -101,7 +101,7 @@ static int64_t schedule_copy(struct dslab_sim *sim, const struct dslab_link_para
         arrive_ns = costed_arrival(sim, from, to, msg_id, len, latency_ns, &depart_ns, &held_ns);
         if (arrive_ns < 0) return -1;
     }
-    int64_t at_ns = net_fifo_delivery(&sim->net, from, to, depart_ns, arrive_ns);
+    int64_t at_ns = sim->net.fifo ? net_fifo_delivery(&sim->net, from, to, depart_ns, arrive_ns) : arrive_ns;
     if (at_ns < 0) {
         sim_fail(sim, "out of memory for FIFO link state");
         return -1;
@@ -134,7 +134,7 @@ static int64_t schedule_copy(struct dslab_sim *sim, const struct dslab_link_para
         memcpy(payload == PAYLOAD_HANDLE_INLINE ? e->payload_inline : payload_ptr(&sim->payloads, payload),
                msg, len);
     }
-    assume_on_message(sim, at_ns - sim->now_ns);
+    if (sim->sc->assumptions.message_delay_declared) assume_on_message(sim, at_ns - sim->now_ns);
     return at_ns;
 }
 
@@ -146,10 +146,13 @@ void dslab_ctx_send(struct dslab_node_ctx *ctx, int32_t to, const void *msg, siz
     uint64_t msg_id = ++sim->next_msg_id;
     sim->stats.messages_sent++;
     struct dslab_link_params scratch;
-    const struct dslab_link_params *lp = net_link(&sim->net, from, to, &scratch);
+    /* Without overrides every link has the base parameters (no lookup). */
+    const struct dslab_link_params *lp =
+        sim->net.overrides_count == 0 ? &sim->net.base : net_link(&sim->net, from, to, &scratch);
     struct dslab_rng *r = &sim->nodes[from].net_rng;
-    bool lost = dslab_rng_chance_ppm(r, lp->loss_ppm);
-    bool duplicated = dslab_rng_chance_ppm(r, lp->duplicate_ppm);
+    /* A chance of 0 draws nothing (dslab_rng_chance_ppm): skipping the call is the same stream. */
+    bool lost = lp->loss_ppm != 0 && dslab_rng_chance_ppm(r, lp->loss_ppm);
+    bool duplicated = lp->duplicate_ppm != 0 && dslab_rng_chance_ppm(r, lp->duplicate_ppm);
     bool blocked = net_blocked(&sim->net, from, to);
     int64_t at_ns = -1;
     if (!blocked && !lost) {

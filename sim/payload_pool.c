@@ -57,8 +57,7 @@ uint32_t payload_alloc(struct payload_pool *p, size_t len) {
     return tag | c->used++;
 }
 
-void payload_free(struct payload_pool *p, uint32_t handle) {
-    if (handle == PAYLOAD_HANDLE_INLINE) return;
+void payload_free_slot(struct payload_pool *p, uint32_t handle) {
     struct payload_class *c = &p->classes[handle >> 31];
     memcpy(payload_ptr(p, handle), &c->free_head, sizeof(uint32_t));
     c->free_head = handle;

@@ -50,7 +50,11 @@ void payload_pool_deinit(struct payload_pool *p);
  * when the limit (per class: DSLAB_IN_FLIGHT_MAX slots and
  * DSLAB_IN_FLIGHT_PAYLOAD_BYTES_MAX bytes) or memory runs out. */
 uint32_t payload_alloc(struct payload_pool *p, size_t len);
-void payload_free(struct payload_pool *p, uint32_t handle);
+void payload_free_slot(struct payload_pool *p, uint32_t handle);
+/* Frees a handle from payload_alloc; PAYLOAD_HANDLE_INLINE is a no-op. */
+static inline void payload_free(struct payload_pool *p, uint32_t handle) {
+    if (handle != PAYLOAD_HANDLE_INLINE) payload_free_slot(p, handle);
+}
 
 static inline unsigned char *payload_ptr(const struct payload_pool *p, uint32_t handle) {
     const struct payload_class *c = &p->classes[handle >> 31];
