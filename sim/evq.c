@@ -53,43 +53,23 @@ void evq_deinit(struct evq *q) {
     memset(q, 0, sizeof *q);
 }
 
-uint32_t evq_alloc(struct evq *q) {
-    uint32_t slot;
-    uint32_t gen = 0; /* a fresh slot starts at generation 0 */
-    if (q->free_head != UINT32_MAX) {
-        slot = q->free_head;
-        q->free_head = q->events[slot].payload_slot;
-        gen = q->events[slot].gen;
-    } else {
-        if (q->events_used == q->events_capacity) {
-            if (q->events_capacity >= EVQ_SLOTS_MAX) {
-                return UINT32_MAX;
-            }
-            uint32_t capacity = q->events_capacity * 2;
-            struct event *events = grow_aligned(&q->events_block, q->events,
-                                                q->events_used * sizeof *events,
-                                                capacity * sizeof *events, 0);
-            if (!events) {
-                return UINT32_MAX;
-            }
-            q->events = events;
-            q->events_capacity = capacity;
+uint32_t evq_alloc_fresh(struct evq *q) {
+    if (q->events_used == q->events_capacity) {
+        if (q->events_capacity >= EVQ_SLOTS_MAX) {
+            return UINT32_MAX;
         }
-        slot = q->events_used++;
+        uint32_t capacity = q->events_capacity * 2;
+        struct event *events = grow_aligned(&q->events_block, q->events, q->events_used * sizeof *events,
+                                            capacity * sizeof *events, 0);
+        if (!events) {
+            return UINT32_MAX;
+        }
+        q->events = events;
+        q->events_capacity = capacity;
     }
-    struct event *e = &q->events[slot];
-    memset(e, 0, sizeof *e);
-    e->gen = gen;
+    uint32_t slot = q->events_used++;
+    memset(&q->events[slot], 0, sizeof q->events[slot]); /* generation 0 */
     return slot;
-}
-
-void evq_release(struct evq *q, uint32_t slot) {
-    struct event *e = &q->events[slot];
-    DSLAB_ASSERT(e->kind != EV_FREE); /* no double release */
-    e->kind = EV_FREE;
-    e->gen++;
-    e->payload_slot = q->free_head;
-    q->free_head = slot;
 }
 
 /* The heap is 4-ary: half the depth of a binary heap, and the four
@@ -102,18 +82,21 @@ static inline bool entry_less(const struct evq_entry *a, const struct evq_entry 
     return a->at_ns < b->at_ns || (a->at_ns == b->at_ns && a->seq_slot < b->seq_slot);
 }
 
-/* The index of the earliest of the children first..last-1 (at least one). */
-static inline uint32_t min_child(const struct evq_entry *heap, uint32_t first, uint32_t last) {
-    if (__builtin_expect(last - first == ARITY, 1)) { /* a full line: a tournament */
-        uint32_t a = entry_less(&heap[first + 1], &heap[first]) ? first + 1 : first;
-        uint32_t b = entry_less(&heap[first + 3], &heap[first + 2]) ? first + 3 : first + 2;
-        return entry_less(&heap[b], &heap[a]) ? b : a;
+/* The earliest of the four children c[0..3] (one cache line): a
+ * tournament on the times, the sequence read only on a tie. */
+static inline uint32_t min_of_four(const struct evq_entry *c) {
+    int64_t t0 = c[0].at_ns, t1 = c[1].at_ns, t2 = c[2].at_ns, t3 = c[3].at_ns;
+    uint32_t a = 0, b = 2;
+    int64_t ta = t0, tb = t2;
+    if (t1 < t0 || (t1 == t0 && c[1].seq_slot < c[0].seq_slot)) {
+        a = 1;
+        ta = t1;
     }
-    uint32_t best = first;
-    for (uint32_t c = first + 1; c < last; c++) {
-        if (entry_less(&heap[c], &heap[best])) best = c;
+    if (t3 < t2 || (t3 == t2 && c[3].seq_slot < c[2].seq_slot)) {
+        b = 3;
+        tb = t3;
     }
-    return best;
+    return tb < ta || (tb == ta && c[b].seq_slot < c[a].seq_slot) ? b : a;
 }
 
 static void sift_up(struct evq_entry *heap, uint32_t i, uint32_t top, struct evq_entry item) {
@@ -137,13 +120,21 @@ static void sift_down(struct evq_entry *heap, uint32_t count, uint32_t i, struct
     uint32_t top = i;
     for (;;) {
         uint32_t first = ARITY * i + 1;
-        if (first >= count) {
-            break;
+        if (first + ARITY <= count) { /* a full group of children */
+            uint32_t best = first + min_of_four(&heap[first]);
+            heap[i] = heap[best];
+            i = best;
+            continue;
         }
-        uint32_t last = first + ARITY < count ? first + ARITY : count;
-        uint32_t best = min_child(heap, first, last);
-        heap[i] = heap[best];
-        i = best;
+        if (first < count) { /* the last, partial group: its children are leaves */
+            uint32_t best = first;
+            for (uint32_t c = first + 1; c < count; c++) {
+                if (entry_less(&heap[c], &heap[best])) best = c;
+            }
+            heap[i] = heap[best];
+            i = best;
+        }
+        break;
     }
     sift_up(heap, i, top, item);
 }

@@ -15,6 +15,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
+
+#include "dslab/assert.h"
 
 #define EVQ_SLOT_BITS 24
 #define EVQ_SLOTS_MAX (UINT32_C(1) << EVQ_SLOT_BITS) /* 16M, > DSLAB_IN_FLIGHT_MAX */
@@ -95,10 +98,31 @@ struct evq {
 int evq_init(struct evq *q);
 void evq_deinit(struct evq *q);
 
-/* Takes a free event slot; the caller fills it and pushes it. Returns
- * UINT32_MAX when the pool cannot grow (limit or memory). */
-uint32_t evq_alloc(struct evq *q);
-void evq_release(struct evq *q, uint32_t slot);
+/* A slot never handed out before (growing the pool), or UINT32_MAX. */
+uint32_t evq_alloc_fresh(struct evq *q);
+/* Takes a free event slot, zeroed but for its generation; the caller
+ * fills it and pushes it. Returns UINT32_MAX when the pool cannot grow
+ * (limit or memory). Inline: it runs once per message. */
+static inline uint32_t evq_alloc(struct evq *q) {
+    if (q->free_head == UINT32_MAX) return evq_alloc_fresh(q);
+    uint32_t slot = q->free_head;
+    struct event *e = &q->events[slot];
+    q->free_head = e->payload_slot;
+    uint32_t gen = e->gen;
+    memset(e, 0, sizeof *e);
+    e->gen = gen;
+    return slot;
+}
+/* Returns slot to the free list (its generation bumped: stale handles of
+ * it are recognised). */
+static inline void evq_release(struct evq *q, uint32_t slot) {
+    struct event *e = &q->events[slot];
+    DSLAB_ASSERT(e->kind != EV_FREE); /* no double release */
+    e->kind = EV_FREE;
+    e->gen++;
+    e->payload_slot = q->free_head;
+    q->free_head = slot;
+}
 static inline struct event *evq_event(struct evq *q, uint32_t slot) {
     return &q->events[slot];
 }

@@ -9,6 +9,7 @@
 
 #include "dslab/latency.h"
 #include "dslab/time.h"
+#include "rng_inline.h"
 #include "sim_internal.h"
 
 int32_t dslab_ctx_self(const struct dslab_node_ctx *ctx) { return ctx->node; }
@@ -32,10 +33,25 @@ struct dslab_rng *dslab_ctx_rng(struct dslab_node_ctx *ctx) {
     return &ctx->sim->nodes[ctx->node].rng;
 }
 
+/* dslab_latency_sample_ns of uniform(lo_ns, hi_ns), inline: the one draw
+ * dslab_rng_range_i64(lo_ns, hi_ns) makes (rng_inline.h is the code
+ * behind dslab_rng_below). The loader keeps lo_ns <= hi_ns. */
+static inline int64_t uniform_ns(int64_t lo_ns, int64_t hi_ns, struct dslab_rng *r) {
+    uint64_t span = (uint64_t)hi_ns - (uint64_t)lo_ns;
+    if (span == UINT64_MAX) return (int64_t)rng_next_inline(r);
+    return (int64_t)((uint64_t)lo_ns + rng_below_inline(r, span + 1));
+}
+
 /* One latency draw for from -> to with the link's parameters `lp`. */
 static int64_t link_latency_ns(struct dslab_sim *sim, const struct dslab_link_params *lp, int32_t from,
                                int32_t to, struct dslab_rng *r) {
-    int64_t latency_ns = dslab_latency_sample_ns(&lp->latency, r);
+    int64_t latency_ns;
+    if (lp->latency.kind != DSLAB_LATENCY_MIXTURE && lp->latency.simple.kind == DSLAB_LATENCY_UNIFORM) {
+        /* the common case, inline: the same draw */
+        latency_ns = uniform_ns(lp->latency.simple.a_ns, lp->latency.simple.b_ns, r);
+    } else {
+        latency_ns = dslab_latency_sample_ns(&lp->latency, r);
+    }
     uint32_t factor = net_slow_factor(&sim->net, from, to);
     if (factor > 1) latency_ns *= factor;
     return latency_ns;
@@ -89,6 +105,21 @@ static __attribute__((noinline)) void charge_lost(struct dslab_sim *sim, int32_t
     costs_link_depart(sim, from, to, msg_id, costs_depart_ns(sim, from), wire_bytes_of(sim, len));
 }
 
+/* memcpy of len <= EVENT_INLINE_BYTES bytes as two fixed-size copies that
+ * may overlap (a call to memcpy costs more than the copy). */
+static inline void copy_short(unsigned char *dst, const void *msg, size_t len) {
+    const unsigned char *src = msg;
+    if (len >= 8) {
+        memcpy(dst, src, 8);
+        memcpy(dst + len - 8, src + len - 8, 8);
+    } else if (len >= 4) {
+        memcpy(dst, src, 4);
+        memcpy(dst + len - 4, src + len - 4, 4);
+    } else {
+        for (size_t i = 0; i < len; i++) dst[i] = src[i];
+    }
+}
+
 static int64_t schedule_copy(struct dslab_sim *sim, const struct dslab_link_params *lp, int32_t from,
                              int32_t to, uint64_t msg_id, const void *msg, size_t len) {
     struct node_rt *src = &sim->nodes[from];
@@ -130,9 +161,10 @@ static int64_t schedule_copy(struct dslab_sim *sim, const struct dslab_link_para
     e->payload_slot = payload;
     e->payload_len = (uint32_t)len;
     e->aux2 = held_ns; /* held: costs_on_crash drops it */
-    if (len > 0) {
-        memcpy(payload == PAYLOAD_HANDLE_INLINE ? e->payload_inline : payload_ptr(&sim->payloads, payload),
-               msg, len);
+    if (payload == PAYLOAD_HANDLE_INLINE) {
+        copy_short(e->payload_inline, msg, len);
+    } else {
+        memcpy(payload_ptr(&sim->payloads, payload), msg, len);
     }
     if (sim->sc->assumptions.message_delay_declared) assume_on_message(sim, at_ns - sim->now_ns);
     return at_ns;

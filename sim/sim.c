@@ -33,21 +33,14 @@ void sim_emit(struct dslab_sim *sim, struct dslab_trace_event *ev) {
     }
 }
 
-uint32_t sim_schedule(struct dslab_sim *sim, int64_t at_ns, struct event **out) {
-    assert(at_ns >= sim->now_ns);
-    if (sim->q.count >= DSLAB_IN_FLIGHT_MAX) {
+uint32_t sim_schedule_failed(struct dslab_sim *sim, bool limit) {
+    if (limit) {
         sim_fail(sim, "more than %d messages and timers in flight at t=%lld ns "
                  "(limit DSLAB_IN_FLIGHT_MAX)", DSLAB_IN_FLIGHT_MAX, (long long)sim->now_ns);
-        return UINT32_MAX;
-    }
-    uint32_t slot = evq_alloc(&sim->q);
-    if (slot == UINT32_MAX || evq_push(&sim->q, at_ns, slot) != 0) {
+    } else {
         sim_fail(sim, "out of memory for events");
-        return UINT32_MAX;
     }
-    *out = evq_event(&sim->q, slot);
-    if (sim->q.count > sim->stats.in_flight_max) sim->stats.in_flight_max = sim->q.count;
-    return slot;
+    return UINT32_MAX;
 }
 
 static int checks_create(struct dslab_sim *sim, struct dslab_diag *diag) {

@@ -160,9 +160,20 @@ static inline bool sim_tracing(const struct dslab_sim *sim) {
     return sim->sinks_count > 0;
 }
 void sim_fail(struct dslab_sim *sim, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* sim_schedule's failure: sim_fail with the limit's or memory's message. */
+uint32_t sim_schedule_failed(struct dslab_sim *sim, bool limit);
 /* Schedules a fresh event (kind set by the caller through *out). Returns the
- * slot or UINT32_MAX after sim_fail. */
-uint32_t sim_schedule(struct dslab_sim *sim, int64_t at_ns, struct event **out);
+ * slot or UINT32_MAX after sim_fail. Inline: it runs once per message. */
+static inline uint32_t sim_schedule(struct dslab_sim *sim, int64_t at_ns, struct event **out) {
+    DSLAB_ASSERT(at_ns >= sim->now_ns);
+    *out = NULL;
+    if (sim->q.count >= DSLAB_IN_FLIGHT_MAX) return sim_schedule_failed(sim, true);
+    uint32_t slot = evq_alloc(&sim->q);
+    if (slot == UINT32_MAX || evq_push(&sim->q, at_ns, slot) != 0) return sim_schedule_failed(sim, false);
+    *out = evq_event(&sim->q, slot);
+    if (sim->q.count > sim->stats.in_flight_max) sim->stats.in_flight_max = sim->q.count;
+    return slot;
+}
 void sim_node_crash(struct dslab_sim *sim, int32_t node);
 void sim_node_restart(struct dslab_sim *sim, int32_t node, bool lose_unsynced);
 void sim_node_pause(struct dslab_sim *sim, int32_t node, int64_t duration_ns);
