@@ -11,6 +11,7 @@
 set -uo pipefail
 dslab=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 echo_node=${2:-$(dirname "$dslab")/bench/echo_node}
+[ -e "$echo_node" ] && echo_node=$(cd "$(dirname "$echo_node")" && pwd)/$(basename "$echo_node")
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 tmp=$(mktemp -d)
