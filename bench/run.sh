@@ -5,7 +5,8 @@
 # The core section runs dslab's gossip-pingpong (bench_gossip) and the same
 # workload as a plain C binary-heap loop (bench_plain_loop) side by side,
 # interleaved, and prints the ratios (docs/ARCHITECTURE.md, "Memory layout"):
-#   - deliveries per wall-clock second, median of ROUNDS (default 3) runs;
+#   - deliveries per CPU second (bench/bench_cpu.h: steadier than wall time
+#     when other jobs share the machine), median of ROUNDS (default 3) runs;
 #   - with valgrind: instructions per delivery (callgrind), the difference
 #     of two run lengths divided by the difference of their deliveries, so
 #     start-up cancels; stable on a busy machine where wall time is not;

@@ -83,20 +83,21 @@ static inline bool entry_less(const struct evq_entry *a, const struct evq_entry 
 }
 
 /* The earliest of the four children c[0..3] (one cache line): a
- * tournament on the times, the sequence read only on a tie. */
+ * tournament on the 64-bit times, written for conditional moves (which
+ * child wins is a coin toss a branch predictor cannot learn); an equal
+ * time, rare, takes the exact path through the sequence. */
 static inline uint32_t min_of_four(const struct evq_entry *c) {
     int64_t t0 = c[0].at_ns, t1 = c[1].at_ns, t2 = c[2].at_ns, t3 = c[3].at_ns;
-    uint32_t a = 0, b = 2;
-    int64_t ta = t0, tb = t2;
-    if (t1 < t0 || (t1 == t0 && c[1].seq_slot < c[0].seq_slot)) {
-        a = 1;
-        ta = t1;
+    uint32_t a = t1 < t0 ? 1u : 0u, b = t3 < t2 ? 3u : 2u;
+    int64_t ta = t1 < t0 ? t1 : t0, tb = t3 < t2 ? t3 : t2;
+    if (__builtin_expect(t0 == t1 || t2 == t3 || ta == tb, 0)) {
+        uint32_t best = 0;
+        for (uint32_t k = 1; k < ARITY; k++) {
+            if (entry_less(&c[k], &c[best])) best = k;
+        }
+        return best;
     }
-    if (t3 < t2 || (t3 == t2 && c[3].seq_slot < c[2].seq_slot)) {
-        b = 3;
-        tb = t3;
-    }
-    return tb < ta || (tb == ta && c[b].seq_slot < c[a].seq_slot) ? b : a;
+    return tb < ta ? b : a;
 }
 
 static void sift_up(struct evq_entry *heap, uint32_t i, uint32_t top, struct evq_entry item) {
