@@ -1,20 +1,90 @@
 #!/usr/bin/env bash
 # run.sh BUILD_DIR: the benchmarks behind `make bench`. Prints numbers; never
 # passes or fails on speed (speed is measured here, not asserted in tests).
+#
+# The core section runs dslab's gossip-pingpong (bench_gossip) and the same
+# workload as a plain C binary-heap loop (bench_plain_loop) side by side,
+# interleaved, and prints the ratios (docs/ARCHITECTURE.md, "Memory layout"):
+#   - deliveries per CPU second (bench/bench_cpu.h: steadier than wall time
+#     when other jobs share the machine), median of ROUNDS (default 3) runs;
+#   - with valgrind: instructions per delivery (callgrind), the difference
+#     of two run lengths divided by the difference of their deliveries, so
+#     start-up cancels; stable on a busy machine where wall time is not;
+#   - bytes per message in flight: the difference of peak RSS between runs
+#     with 4 and 12 messages per node, divided by the difference of the
+#     messages in flight, so the fixed cost per node cancels.
 set -euo pipefail
 build=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
-echo "== simulator core: gossip-pingpong (bench/gossip-pingpong.yaml), tracing off"
-echo "   target: >= 5,000,000 deliveries/s at N=1000; memory proportional to messages in flight"
-printf "nodes\tsimulated_s\tdeliveries\twall_s\tdeliveries_per_s\tpeak_rss_mb\tin_flight_max\n"
+rounds=${ROUNDS:-3}
+scn=$root/bench/gossip-pingpong.yaml
+dslab_run() { "$build/bench/bench_gossip" "$scn" "$@"; }
+plain_run() { "$build/bench/bench_plain_loop" "$@"; }
+median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+
+echo "== simulator core: gossip-pingpong (bench/gossip-pingpong.yaml) vs the plain C loop (bench/bench_plain_loop.c), tracing off"
+echo "   targets: ratio >= 0.8 at N <= 1000, >= 0.6 at N = 10000; <= 700 instructions per delivery at N=1000;"
+echo "            <= 120 bytes per message in flight (plus a fixed cost per node)"
+printf "nodes\tdeliveries\tdslab_per_s\tplain_per_s\tratio\tdslab_rss_mb\tplain_rss_mb\tin_flight_max\n"
 # Simulated time per N keeps each run near 10 M deliveries (N=10: 40 in
-# flight, so a long run; N=10000: 40000 in flight, so a short one).
-for spec in 10:1375000 100:137500 1000:13750 10000:1375; do
+# flight, so a long run; N=100000: 400000 in flight, so a short one).
+for spec in 10:1375000 100:137500 1000:13750 10000:1375 100000:138; do
   n=${spec%%:*}; until_ms=${spec##*:}
-  "$build/bench/bench_gossip" "$root/bench/gossip-pingpong.yaml" "$n" "$until_ms"
+  : > "$build/bench_d.tsv"; : > "$build/bench_p.tsv"
+  for _ in $(seq "$rounds"); do # interleaved: both see the same machine load
+    dslab_run "$n" "$until_ms" >> "$build/bench_d.tsv"
+    plain_run "$n" "$until_ms" >> "$build/bench_p.tsv"
+  done
+  d=$(cut -f5 "$build/bench_d.tsv" | median); p=$(cut -f5 "$build/bench_p.tsv" | median)
+  drss=$(cut -f6 "$build/bench_d.tsv" | median); prss=$(cut -f6 "$build/bench_p.tsv" | median)
+  read -r deliveries inflight < <(head -n 1 "$build/bench_d.tsv" | cut -f3,7)
+  awk -v n="$n" -v dl="$deliveries" -v d="$d" -v p="$p" -v dr="$drss" -v pr="$prss" -v f="$inflight" \
+    'BEGIN {printf "%s\t%s\t%.0f\t%.0f\t%.2fx\t%s\t%s\t%s\n", n, dl, d, p, d / p, dr, pr, f}'
 done
-echo "== the same at N=1000 with every cost model on (bench/gossip-pingpong-costs.yaml; docs/ASSUMPTIONS.md, \"What the models cost\")"
-"$build/bench/bench_gossip" "$root/bench/gossip-pingpong-costs.yaml" 1000 13750
+rm -f "$build/bench_d.tsv" "$build/bench_p.tsv"
+
+echo "== memory per message in flight (peak RSS at 12 vs 4 messages per node)"
+printf "nodes\tdslab_bytes_per_msg\tplain_bytes_per_msg\tdslab_fixed_bytes_per_node\n"
+for n in 10000 100000; do
+  d4=$(dslab_run "$n" 20 4); d12=$(dslab_run "$n" 20 12)
+  p4=$(plain_run "$n" 20 4); p12=$(plain_run "$n" 20 12)
+  awk -v n="$n" -v d4="$d4" -v d12="$d12" -v p4="$p4" -v p12="$p12" 'BEGIN {
+    split(d4, a, "\t"); split(d12, b, "\t"); split(p4, c, "\t"); split(p12, e, "\t")
+    dm = (b[6] - a[6]) * 1048576 / (b[7] - a[7]); pm = (e[6] - c[6]) * 1048576 / (e[7] - c[7])
+    printf "%s\t%.0f\t%.0f\t%.0f\n", n, dm, pm, (a[6] * 1048576 - dm * a[7]) / n }'
+done
+
+if command -v valgrind >/dev/null; then
+  echo "== instructions per delivery (callgrind; the difference of two run lengths)"
+  printf "nodes\tdslab_instr\tplain_instr\tdslab/plain\n"
+  # instr PROGRAM... : "instructions deliveries" of one run under callgrind.
+  instr() {
+    local out ir
+    out=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>"$build/bench_cg.txt")
+    ir=$(sed -n 's/.*Collected : *\([0-9]*\).*/\1/p' "$build/bench_cg.txt")
+    echo "$ir $(cut -f3 <<<"$out")"
+  }
+  # Lengths per N: about 145,000 deliveries apart, both in the steady state.
+  for spec in 1000:200:400 10000:40:60 100000:12:14; do
+    IFS=: read -r n short long <<<"$spec"
+    read -r di1 dd1 < <(instr "$build/bench/bench_gossip" "$scn" "$n" "$short")
+    read -r di2 dd2 < <(instr "$build/bench/bench_gossip" "$scn" "$n" "$long")
+    read -r pi1 pd1 < <(instr "$build/bench/bench_plain_loop" "$n" "$short")
+    read -r pi2 pd2 < <(instr "$build/bench/bench_plain_loop" "$n" "$long")
+    awk -v n="$n" -v di1="$di1" -v dd1="$dd1" -v di2="$di2" -v dd2="$dd2" \
+        -v pi1="$pi1" -v pd1="$pd1" -v pi2="$pi2" -v pd2="$pd2" 'BEGIN {
+      d = (di2 - di1) / (dd2 - dd1); p = (pi2 - pi1) / (pd2 - pd1)
+      printf "%s\t%.0f\t%.0f\t%.2fx\n", n, d, p, d / p }'
+  done
+  rm -f "$build/bench_cg.txt"
+else
+  echo "== instructions per delivery: skipped (no valgrind)"
+fi
+
+echo "== N=1000 with every cost model off, then on (bench/gossip-pingpong-costs.yaml; docs/ASSUMPTIONS.md, \"What the models cost\")"
+printf "models\tnodes\tsimulated_s\tdeliveries\twall_s\tdeliveries_per_cpu_s\tpeak_rss_mb\tin_flight_max\n"
+printf "off\t%s" "$("$build/bench/bench_gossip" "$scn" 1000 13750)"; echo
+printf "on\t%s" "$("$build/bench/bench_gossip" "$root/bench/gossip-pingpong-costs.yaml" 1000 13750)"; echo
 for extra in "$root"/bench/run_*.sh; do
   [ -e "$extra" ] && bash "$extra" "$build"
 done

@@ -8,13 +8,38 @@
 
 #include "dslab/assert.h"
 
+/* The cache line the layout is built around (docs/ARCHITECTURE.md,
+ * "Memory layout"). */
+#define LINE_BYTES 64u
+/* heap[0] sits 48 bytes into a line, so heap[1 + 4k .. 4 + 4k], the
+ * children of heap[k], fill exactly one line. */
+#define HEAP_LINE_OFFSET 48u
+
+/* Grows *block (owned; NULL at first) to hold `bytes` bytes starting at an
+ * address that is `offset` bytes past a cache line, keeping the first
+ * `keep` bytes of what *start pointed to. realloc keeps a large block's
+ * pages where they are (mremap), so growth copies nothing and a page the
+ * run never touches costs no memory; when realloc moves the block to
+ * another offset within a line, the contents are moved to match. The
+ * address is used for alignment only, never for order. Returns the new
+ * start, or NULL (then nothing changed). */
+static void *grow_aligned(void **block, void *start, size_t keep, size_t bytes, uintptr_t offset) {
+    size_t old_shift = start ? (size_t)((unsigned char *)start - (unsigned char *)*block) : 0;
+    unsigned char *b = realloc(*block, bytes + LINE_BYTES);
+    if (!b) return NULL;
+    size_t shift = (size_t)((offset - (uintptr_t)b) & (LINE_BYTES - 1));
+    if (shift != old_shift && keep > 0) memmove(b + shift, b + old_shift, keep);
+    *block = b;
+    return b + shift;
+}
+
 int evq_init(struct evq *q) {
     memset(q, 0, sizeof *q);
     q->free_head = UINT32_MAX;
     q->capacity = 1024;
-    q->heap = malloc(q->capacity * sizeof *q->heap);
+    q->heap = grow_aligned(&q->heap_block, NULL, 0, q->capacity * sizeof *q->heap, HEAP_LINE_OFFSET);
     q->events_capacity = 1024;
-    q->events = calloc(q->events_capacity, sizeof *q->events);
+    q->events = grow_aligned(&q->events_block, NULL, 0, q->events_capacity * sizeof *q->events, 0);
     if (!q->heap || !q->events) {
         evq_deinit(q);
         return -1;
@@ -23,67 +48,62 @@ int evq_init(struct evq *q) {
 }
 
 void evq_deinit(struct evq *q) {
-    free(q->heap);
-    free(q->events);
+    free(q->heap_block);
+    free(q->events_block);
     memset(q, 0, sizeof *q);
 }
 
-uint32_t evq_alloc(struct evq *q) {
-    uint32_t slot;
-    if (q->free_head != UINT32_MAX) {
-        slot = q->free_head;
-        q->free_head = q->events[slot].payload_slot;
-    } else {
-        if (q->events_used == q->events_capacity) {
-            if (q->events_capacity >= EVQ_SLOTS_MAX) {
-                return UINT32_MAX;
-            }
-            uint32_t capacity = q->events_capacity * 2;
-            struct event *events = realloc(q->events, capacity * sizeof *events);
-            if (!events) {
-                return UINT32_MAX;
-            }
-            memset(events + q->events_capacity, 0,
-                   (capacity - q->events_capacity) * sizeof *events);
-            q->events = events;
-            q->events_capacity = capacity;
+uint32_t evq_alloc_fresh(struct evq *q) {
+    if (q->events_used == q->events_capacity) {
+        if (q->events_capacity >= EVQ_SLOTS_MAX) {
+            return UINT32_MAX;
         }
-        slot = q->events_used++;
+        uint32_t capacity = q->events_capacity * 2;
+        struct event *events = grow_aligned(&q->events_block, q->events, q->events_used * sizeof *events,
+                                            capacity * sizeof *events, 0);
+        if (!events) {
+            return UINT32_MAX;
+        }
+        q->events = events;
+        q->events_capacity = capacity;
     }
-    struct event *e = &q->events[slot];
-    uint32_t gen = e->gen;
-    memset(e, 0, sizeof *e);
-    e->gen = gen;
+    uint32_t slot = q->events_used++;
+    memset(&q->events[slot], 0, sizeof q->events[slot]); /* generation 0 */
     return slot;
 }
 
-void evq_release(struct evq *q, uint32_t slot) {
-    struct event *e = &q->events[slot];
-    DSLAB_ASSERT(e->kind != EV_FREE); /* no double release */
-    e->kind = EV_FREE;
-    e->gen++;
-    e->payload_slot = q->free_head;
-    q->free_head = slot;
-}
-
 /* The heap is 4-ary: half the depth of a binary heap, and the four
- * children of a node share a cache line (16-byte entries, 64-byte lines),
- * which matters once the heap outgrows the L1 cache. */
+ * children of a node share one cache line (16-byte entries, heap[1]
+ * aligned to a line), which matters once the heap outgrows the L1 cache. */
 #define ARITY 4
 
-__extension__ typedef unsigned __int128 u128;
-
-/* (at_ns, seq_slot) as one unsigned 128-bit key; at_ns >= 0 always. */
-static inline u128 entry_key(const struct evq_entry *e) {
-    return ((u128)(uint64_t)e->at_ns << 64) | e->seq_slot;
+/* (at_ns, seq_slot): the time first; the packed sequence breaks ties. */
+static inline bool entry_less(const struct evq_entry *a, const struct evq_entry *b) {
+    return a->at_ns < b->at_ns || (a->at_ns == b->at_ns && a->seq_slot < b->seq_slot);
 }
 
-static void sift_up(struct evq_entry *heap, uint32_t i) {
-    struct evq_entry item = heap[i];
-    u128 key = entry_key(&item);
-    while (i > 0) {
+/* The earliest of the four children c[0..3] (one cache line): a
+ * tournament on the 64-bit times, written for conditional moves (which
+ * child wins is a coin toss a branch predictor cannot learn); an equal
+ * time, rare, takes the exact path through the sequence. */
+static inline uint32_t min_of_four(const struct evq_entry *c) {
+    int64_t t0 = c[0].at_ns, t1 = c[1].at_ns, t2 = c[2].at_ns, t3 = c[3].at_ns;
+    uint32_t a = t1 < t0 ? 1u : 0u, b = t3 < t2 ? 3u : 2u;
+    int64_t ta = t1 < t0 ? t1 : t0, tb = t3 < t2 ? t3 : t2;
+    if (__builtin_expect(t0 == t1 || t2 == t3 || ta == tb, 0)) {
+        uint32_t best = 0;
+        for (uint32_t k = 1; k < ARITY; k++) {
+            if (entry_less(&c[k], &c[best])) best = k;
+        }
+        return best;
+    }
+    return tb < ta ? b : a;
+}
+
+static void sift_up(struct evq_entry *heap, uint32_t i, uint32_t top, struct evq_entry item) {
+    while (i > top) {
         uint32_t parent = (i - 1) / ARITY;
-        if (key >= entry_key(&heap[parent])) {
+        if (!entry_less(&item, &heap[parent])) {
             break;
         }
         heap[i] = heap[parent];
@@ -92,37 +112,47 @@ static void sift_up(struct evq_entry *heap, uint32_t i) {
     heap[i] = item;
 }
 
-static void sift_down(struct evq_entry *heap, uint32_t count, uint32_t i) {
-    struct evq_entry item = heap[i];
-    u128 key = entry_key(&item);
+/* Places item in the subtree rooted at i (whose children are valid heaps).
+ * Bottom-up: the hole at i descends to a leaf along the earliest children
+ * (three comparisons per level, none against item), then item climbs back
+ * from there. Items placed here (the last entry, a new event) belong near
+ * the leaves, so the climb is short. */
+static void sift_down(struct evq_entry *heap, uint32_t count, uint32_t i, struct evq_entry item) {
+    uint32_t top = i;
     for (;;) {
         uint32_t first = ARITY * i + 1;
-        if (first >= count) {
-            break;
+        if (first + ARITY <= count) { /* a full group of children */
+            uint32_t best = first + min_of_four(&heap[first]);
+            heap[i] = heap[best];
+            i = best;
+            continue;
         }
-        uint32_t last = first + ARITY < count ? first + ARITY : count;
-        uint32_t best = first;
-        u128 best_key = entry_key(&heap[first]);
-        for (uint32_t c = first + 1; c < last; c++) {
-            u128 k = entry_key(&heap[c]);
-            if (k < best_key) {
-                best_key = k;
-                best = c;
+        if (first < count) { /* the last, partial group: its children are leaves */
+            uint32_t best = first;
+            for (uint32_t c = first + 1; c < count; c++) {
+                if (entry_less(&heap[c], &heap[best])) best = c;
             }
+            heap[i] = heap[best];
+            i = best;
         }
-        if (best_key >= key) {
-            break;
-        }
-        heap[i] = heap[best];
-        i = best;
+        break;
     }
-    heap[i] = item;
+    sift_up(heap, i, top, item);
 }
 
 /* Debug builds: every child of heap[i] sorts after it. */
 static void check_heap_at(const struct evq *q, uint32_t i) {
     for (uint32_t c = ARITY * i + 1; c <= ARITY * i + ARITY && c < q->count; c++) {
-        DSLAB_ASSERT(entry_key(&q->heap[i]) < entry_key(&q->heap[c]));
+        DSLAB_ASSERT(entry_less(&q->heap[i], &q->heap[c]));
+    }
+}
+
+/* Restores the order at a dirty root. */
+static void settle(struct evq *q) {
+    if (q->top_dirty) {
+        q->top_dirty = false;
+        sift_down(q->heap, q->count, 0, q->heap[0]);
+        if (DSLAB_ASSERT_EXPENSIVE) check_heap_at(q, 0);
     }
 }
 
@@ -132,38 +162,52 @@ int evq_push(struct evq *q, int64_t at_ns, uint32_t slot) {
     DSLAB_ASSERT(at_ns >= q->popped_ns); /* nothing is scheduled in the past */
     if (q->count == q->capacity) {
         uint32_t capacity = q->capacity * 2;
-        struct evq_entry *heap = realloc(q->heap, capacity * sizeof *heap);
+        struct evq_entry *heap = grow_aligned(&q->heap_block, q->heap, q->count * sizeof *heap,
+                                              capacity * sizeof *heap, HEAP_LINE_OFFSET);
         if (!heap) {
             return -1;
         }
         q->heap = heap;
         q->capacity = capacity;
     }
-    q->heap[q->count].at_ns = at_ns;
-    q->heap[q->count].seq_slot = (q->next_seq++ << EVQ_SLOT_BITS) | slot;
-    sift_up(q->heap, q->count);
-    q->count++;
+    struct evq_entry item = {at_ns, (q->next_seq++ << EVQ_SLOT_BITS) | slot};
+    if (q->top_dirty) {
+        /* Fused with the pop before: the entry parked at the root goes back
+         * to the end, where it was (its parent there sorts before it), and
+         * the new entry is sifted down from the root. */
+        q->top_dirty = false;
+        q->heap[q->count] = q->heap[0];
+        q->count++;
+        sift_down(q->heap, q->count, 0, item);
+        if (DSLAB_ASSERT_EXPENSIVE) check_heap_at(q, 0);
+    } else {
+        sift_up(q->heap, q->count, 0, item);
+        q->count++;
+    }
+    /* The next pop reads this event: start fetching its line. */
+    __builtin_prefetch(&q->events[evq_entry_slot(&q->heap[0])]);
     return 0;
 }
 
 uint32_t evq_pop(struct evq *q, int64_t *at_ns) {
     DSLAB_ASSERT(q->count > 0);
+    settle(q);
     struct evq_entry top = q->heap[0];
     DSLAB_ASSERT(top.at_ns >= q->popped_ns); /* time never goes back */
     q->popped_ns = top.at_ns;
     q->count--;
     if (q->count > 0) {
-        q->heap[0] = q->heap[q->count];
-        sift_down(q->heap, q->count, 0);
-        if (DSLAB_ASSERT_EXPENSIVE) check_heap_at(q, 0);
+        q->heap[0] = q->heap[q->count]; /* sifted down later: settle() or a fused push */
+        q->top_dirty = true;
     }
     *at_ns = top.at_ns;
     return evq_entry_slot(&top);
 }
 
 void evq_reheap(struct evq *q) {
+    q->top_dirty = false;
     for (uint32_t i = q->count / ARITY + 1; i-- > 0;) {
-        sift_down(q->heap, q->count, i);
+        if (i < q->count) sift_down(q->heap, q->count, i, q->heap[i]);
     }
     if (DSLAB_ASSERT_EXPENSIVE) {
         for (uint32_t i = 0; i < q->count; i++) check_heap_at(q, i);

@@ -15,6 +15,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
+
+#include "dslab/assert.h"
 
 #define EVQ_SLOT_BITS 24
 #define EVQ_SLOTS_MAX (UINT32_C(1) << EVQ_SLOT_BITS) /* 16M, > DSLAB_IN_FLIGHT_MAX */
@@ -35,6 +38,14 @@ enum ev_kind {
     EV_COST_PAUSE,     /* node's next GC-like pause falls due (costs: pauses) */
 };
 
+/* An event is 64 bytes, one cache line: the pool is aligned to 64 bytes,
+ * so a slot never straddles two lines (docs/ARCHITECTURE.md, "Memory
+ * layout"). A message of at most EVENT_INLINE_BYTES travels inside its
+ * event (payload_slot = PAYLOAD_HANDLE_INLINE, the bytes in payload_inline
+ * over tag and aux, which EV_DELIVER does not use); a longer one in a
+ * payload pool slot. */
+#define EVENT_INLINE_BYTES 16u
+
 struct event {
     uint32_t kind;      /* enum ev_kind */
     uint32_t gen;       /* slot generation */
@@ -42,46 +53,90 @@ struct event {
     int32_t peer;       /* sender / client */
     uint32_t incarnation; /* node incarnation when scheduled (timers) */
     uint32_t payload_len;
-    uint32_t payload_slot;
+    uint32_t payload_slot; /* payload handle (payload_pool.h); the free list's link while free */
     uint32_t served;    /* costs.cpu: 1 = its service time has passed */
     uint64_t id;        /* msg id, timer id, request id, op id */
-    uint64_t tag;
-    int64_t aux;
     int64_t aux2;
+    union {
+        struct {
+            uint64_t tag;
+            int64_t aux;
+        };
+        unsigned char payload_inline[EVENT_INLINE_BYTES]; /* EV_DELIVER with an inline payload */
+    };
 };
+_Static_assert(sizeof(struct event) == 64, "an event is one cache line");
 
 struct evq_entry {
     int64_t at_ns;
     uint64_t seq_slot;
 };
 
+/* The heap's root may be "dirty" after a pop: heap[0] then holds the last
+ * entry, not yet sifted down. The entry set in heap[0..count) is always
+ * exact (code that scans it, such as a drift change, sees every pending
+ * event once); only the order at the root waits. A push fills the root
+ * with the new entry and sifts that one down instead (a pop and a push
+ * fused: the common handler sends one message per delivery); a pop or
+ * evq_reheap first restores the order. Keys are unique (seq), so any valid
+ * heap pops the same sequence: the fusion never changes behaviour. */
 struct evq {
-    struct evq_entry *heap; /* owned */
+    struct evq_entry *heap; /* heap[1] starts a cache line: the 4 children of i are one line */
     uint32_t count;
     uint32_t capacity;
-    struct event *events;   /* owned, pool of slots */
+    bool top_dirty;
+    struct event *events;   /* pool of slots, aligned to 64 bytes */
     uint32_t events_capacity;
     uint32_t free_head;     /* free list through event.payload_slot; UINT32_MAX = empty */
     uint32_t events_used;   /* slots ever handed out (high-water mark) */
     uint64_t next_seq;
     int64_t popped_ns;      /* time of the last pop: time never goes back */
+    void *heap_block;       /* owned: the allocation heap lives in */
+    void *events_block;     /* owned: the allocation events live in */
 };
 
 int evq_init(struct evq *q);
 void evq_deinit(struct evq *q);
 
-/* Takes a free event slot; the caller fills it and pushes it. Returns
- * UINT32_MAX when the pool cannot grow (limit or memory). */
-uint32_t evq_alloc(struct evq *q);
-void evq_release(struct evq *q, uint32_t slot);
+/* A slot never handed out before (growing the pool), or UINT32_MAX. */
+uint32_t evq_alloc_fresh(struct evq *q);
+/* Takes a free event slot, zeroed but for its generation; the caller
+ * fills it and pushes it. Returns UINT32_MAX when the pool cannot grow
+ * (limit or memory). Inline: it runs once per message. */
+static inline uint32_t evq_alloc(struct evq *q) {
+    if (q->free_head == UINT32_MAX) return evq_alloc_fresh(q);
+    uint32_t slot = q->free_head;
+    struct event *e = &q->events[slot];
+    q->free_head = e->payload_slot;
+    uint32_t gen = e->gen;
+    memset(e, 0, sizeof *e);
+    e->gen = gen;
+    return slot;
+}
+/* Returns slot to the free list (its generation bumped: stale handles of
+ * it are recognised). */
+static inline void evq_release(struct evq *q, uint32_t slot) {
+    struct event *e = &q->events[slot];
+    DSLAB_ASSERT(e->kind != EV_FREE); /* no double release */
+    e->kind = EV_FREE;
+    e->gen++;
+    e->payload_slot = q->free_head;
+    q->free_head = slot;
+}
 static inline struct event *evq_event(struct evq *q, uint32_t slot) {
     return &q->events[slot];
 }
 /* Schedules slot at at_ns with the next sequence number. 0 or -1 (memory). */
 int evq_push(struct evq *q, int64_t at_ns, uint32_t slot);
-/* Earliest entry; count must be > 0. */
-static inline const struct evq_entry *evq_peek(const struct evq *q) {
-    return &q->heap[0];
+/* The time of the earliest entry; count must be > 0. */
+static inline int64_t evq_min_ns(const struct evq *q) {
+    int64_t t = q->heap[0].at_ns;
+    if (q->top_dirty) { /* the earliest is the root or one of its children */
+        for (uint32_t c = 1; c <= 4 && c < q->count; c++) {
+            if (q->heap[c].at_ns < t) t = q->heap[c].at_ns;
+        }
+    }
+    return t;
 }
 /* Removes the earliest entry and returns its slot. */
 uint32_t evq_pop(struct evq *q, int64_t *at_ns);

@@ -37,10 +37,13 @@ static uint64_t mix64(uint64_t x) {
 
 /* ---- reachability: shape plus exceptions ---------------------------------- */
 
+/* The matrix is freed, not cleared: calloc hands back untouched zero pages,
+ * so its memory is the pages cuts have touched (at 100,000 nodes the whole
+ * matrix would be 1.25 GB; clearing it would touch every page). */
 static void drop_exceptions(struct net *n) {
     if (n->flipped_count > 0) {
-        uint64_t bits = (uint64_t)n->nodes_count * (uint64_t)n->nodes_count;
-        memset(n->flipped, 0, (size_t)((bits + 63) / 64) * sizeof(uint64_t));
+        free(n->flipped);
+        n->flipped = NULL;
         n->flipped_count = 0;
     }
 }
@@ -93,7 +96,7 @@ void net_set_ring(struct net *n, int32_t reach) {
 
 /* Slot of from -> to in the index: its entry, or the empty slot where it
  * would go. The index is never full (load at most one half). */
-static uint32_t index_slot(const struct net *n, uint32_t key_plus_one) {
+static uint32_t index_slot(const struct net *n, uint64_t key_plus_one) {
     uint32_t mask = n->override_index_capacity - 1;
     uint32_t j = (uint32_t)mix64(key_plus_one) & mask;
     while (n->override_index[j].key_plus_one && n->override_index[j].key_plus_one != key_plus_one) {
@@ -102,10 +105,8 @@ static uint32_t index_slot(const struct net *n, uint32_t key_plus_one) {
     return j;
 }
 
-static uint32_t index_key(const struct net *n, int32_t from, int32_t to) {
-    uint64_t key = link_key(n, from, to) + 1;
-    assert(key <= UINT32_MAX);
-    return (uint32_t)key;
+static uint64_t index_key(const struct net *n, int32_t from, int32_t to) {
+    return link_key(n, from, to) + 1;
 }
 
 static const struct net_override *find_override(const struct net *n, int32_t from, int32_t to) {
@@ -145,7 +146,7 @@ static int reserve_override(struct net *n) {
     n->override_index_capacity = capacity;
     for (int i = 0; i < n->overrides_count; i++) {
         const struct net_override *o = &n->overrides[i];
-        uint32_t key = index_key(n, o->from, o->to);
+        uint64_t key = index_key(n, o->from, o->to);
         index[index_slot(n, key)] = (struct net_index_slot){key, (uint32_t)i};
     }
     return 0;
@@ -156,7 +157,7 @@ int net_override(struct net *n, int32_t from, int32_t to, uint32_t fields,
     struct net_override *o = (struct net_override *)find_override(n, from, to);
     if (!o) {
         if (reserve_override(n) != 0) return -1;
-        uint32_t key = index_key(n, from, to);
+        uint64_t key = index_key(n, from, to);
         n->override_index[index_slot(n, key)] = (struct net_index_slot){key, (uint32_t)n->overrides_count};
         o = &n->overrides[n->overrides_count++];
         o->from = from;

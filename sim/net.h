@@ -6,8 +6,9 @@
  * different groups cannot talk, a node in NET_GROUP_ALL talks to all) or
  * the majorities ring (nodes further apart on the ring than `ring_reach`
  * cannot talk): set in O(N), tested in O(1). Single-link cuts and heals on
- * top of it are an N x N bit matrix of exceptions, allocated at the first
- * one (a run without them never pays for it): bit from*N+to set = from ->
+ * top of it are an N x N bit matrix of exceptions, allocated (calloc: zero
+ * pages, mapped as they are touched) at the first one and freed when a
+ * partition or heal drops them (a run without them never pays for it): bit from*N+to set = from ->
  * to is the opposite of what the shape says. Per-link parameter overrides
  * (gray failure) are an array in the order they were made, indexed by an
  * open-addressing table keyed by from*N+to (lookups only: its order never
@@ -31,10 +32,10 @@ struct net_override {
     struct dslab_link_params link;
 };
 
-/* A slot of the link-override index. from*N+to < 10^8 fits 32 bits
- * (DSLAB_NODES_MAX is 10,000). */
+/* A slot of the link-override index. from*N+to < 10^10 (DSLAB_NODES_MAX
+ * is 100,000) needs 64 bits. */
 struct net_index_slot {
-    uint32_t key_plus_one; /* 0 = empty */
+    uint64_t key_plus_one; /* 0 = empty */
     uint32_t at;           /* index into overrides */
 };
 

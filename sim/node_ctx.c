@@ -9,6 +9,7 @@
 
 #include "dslab/latency.h"
 #include "dslab/time.h"
+#include "rng_inline.h"
 #include "sim_internal.h"
 
 int32_t dslab_ctx_self(const struct dslab_node_ctx *ctx) { return ctx->node; }
@@ -32,10 +33,25 @@ struct dslab_rng *dslab_ctx_rng(struct dslab_node_ctx *ctx) {
     return &ctx->sim->nodes[ctx->node].rng;
 }
 
+/* dslab_latency_sample_ns of uniform(lo_ns, hi_ns), inline: the one draw
+ * dslab_rng_range_i64(lo_ns, hi_ns) makes (rng_inline.h is the code
+ * behind dslab_rng_below). The loader keeps lo_ns <= hi_ns. */
+static inline int64_t uniform_ns(int64_t lo_ns, int64_t hi_ns, struct dslab_rng *r) {
+    uint64_t span = (uint64_t)hi_ns - (uint64_t)lo_ns;
+    if (span == UINT64_MAX) return (int64_t)rng_next_inline(r);
+    return (int64_t)((uint64_t)lo_ns + rng_below_inline(r, span + 1));
+}
+
 /* One latency draw for from -> to with the link's parameters `lp`. */
 static int64_t link_latency_ns(struct dslab_sim *sim, const struct dslab_link_params *lp, int32_t from,
                                int32_t to, struct dslab_rng *r) {
-    int64_t latency_ns = dslab_latency_sample_ns(&lp->latency, r);
+    int64_t latency_ns;
+    if (lp->latency.kind != DSLAB_LATENCY_MIXTURE && lp->latency.simple.kind == DSLAB_LATENCY_UNIFORM) {
+        /* the common case, inline: the same draw */
+        latency_ns = uniform_ns(lp->latency.simple.a_ns, lp->latency.simple.b_ns, r);
+    } else {
+        latency_ns = dslab_latency_sample_ns(&lp->latency, r);
+    }
     uint32_t factor = net_slow_factor(&sim->net, from, to);
     if (factor > 1) latency_ns *= factor;
     return latency_ns;
@@ -89,6 +105,21 @@ static __attribute__((noinline)) void charge_lost(struct dslab_sim *sim, int32_t
     costs_link_depart(sim, from, to, msg_id, costs_depart_ns(sim, from), wire_bytes_of(sim, len));
 }
 
+/* memcpy of len <= EVENT_INLINE_BYTES bytes as two fixed-size copies that
+ * may overlap (a call to memcpy costs more than the copy). */
+static inline void copy_short(unsigned char *dst, const void *msg, size_t len) {
+    const unsigned char *src = msg;
+    if (len >= 8) {
+        memcpy(dst, src, 8);
+        memcpy(dst + len - 8, src + len - 8, 8);
+    } else if (len >= 4) {
+        memcpy(dst, src, 4);
+        memcpy(dst + len - 4, src + len - 4, 4);
+    } else {
+        for (size_t i = 0; i < len; i++) dst[i] = src[i];
+    }
+}
+
 static int64_t schedule_copy(struct dslab_sim *sim, const struct dslab_link_params *lp, int32_t from,
                              int32_t to, uint64_t msg_id, const void *msg, size_t len) {
     struct node_rt *src = &sim->nodes[from];
@@ -101,17 +132,21 @@ static int64_t schedule_copy(struct dslab_sim *sim, const struct dslab_link_para
         arrive_ns = costed_arrival(sim, from, to, msg_id, len, latency_ns, &depart_ns, &held_ns);
         if (arrive_ns < 0) return -1;
     }
-    int64_t at_ns = net_fifo_delivery(&sim->net, from, to, depart_ns, arrive_ns);
+    int64_t at_ns = sim->net.fifo ? net_fifo_delivery(&sim->net, from, to, depart_ns, arrive_ns) : arrive_ns;
     if (at_ns < 0) {
         sim_fail(sim, "out of memory for FIFO link state");
         return -1;
     }
-    uint32_t payload = payload_alloc(&sim->payloads, len);
-    if (payload == PAYLOAD_HANDLE_NONE) {
-        sim_fail(sim, "too many message payloads in flight: more than %d messages or %d MiB "
-                 "of payloads (DSLAB_IN_FLIGHT_MAX, DSLAB_IN_FLIGHT_PAYLOAD_BYTES_MAX), or out "
-                 "of memory", DSLAB_IN_FLIGHT_MAX, DSLAB_IN_FLIGHT_PAYLOAD_BYTES_MAX >> 20);
-        return -1;
+    /* A short payload travels inside its event (evq.h), a longer one in a pool slot. */
+    uint32_t payload = PAYLOAD_HANDLE_INLINE;
+    if (len > EVENT_INLINE_BYTES) {
+        payload = payload_alloc(&sim->payloads, len);
+        if (payload == PAYLOAD_HANDLE_NONE) {
+            sim_fail(sim, "too many message payloads in flight: more than %d messages or %d MiB "
+                     "of payloads (DSLAB_IN_FLIGHT_MAX, DSLAB_IN_FLIGHT_PAYLOAD_BYTES_MAX), or out "
+                     "of memory", DSLAB_IN_FLIGHT_MAX, DSLAB_IN_FLIGHT_PAYLOAD_BYTES_MAX >> 20);
+            return -1;
+        }
     }
     struct event *e;
     if (sim_schedule(sim, at_ns, &e) == UINT32_MAX) {
@@ -126,8 +161,12 @@ static int64_t schedule_copy(struct dslab_sim *sim, const struct dslab_link_para
     e->payload_slot = payload;
     e->payload_len = (uint32_t)len;
     e->aux2 = held_ns; /* held: costs_on_crash drops it */
-    memcpy(payload_ptr(&sim->payloads, payload), msg, len);
-    assume_on_message(sim, at_ns - sim->now_ns);
+    if (payload == PAYLOAD_HANDLE_INLINE) {
+        copy_short(e->payload_inline, msg, len);
+    } else {
+        memcpy(payload_ptr(&sim->payloads, payload), msg, len);
+    }
+    if (sim->sc->assumptions.message_delay_declared) assume_on_message(sim, at_ns - sim->now_ns);
     return at_ns;
 }
 
@@ -139,10 +178,13 @@ void dslab_ctx_send(struct dslab_node_ctx *ctx, int32_t to, const void *msg, siz
     uint64_t msg_id = ++sim->next_msg_id;
     sim->stats.messages_sent++;
     struct dslab_link_params scratch;
-    const struct dslab_link_params *lp = net_link(&sim->net, from, to, &scratch);
+    /* Without overrides every link has the base parameters (no lookup). */
+    const struct dslab_link_params *lp =
+        sim->net.overrides_count == 0 ? &sim->net.base : net_link(&sim->net, from, to, &scratch);
     struct dslab_rng *r = &sim->nodes[from].net_rng;
-    bool lost = dslab_rng_chance_ppm(r, lp->loss_ppm);
-    bool duplicated = dslab_rng_chance_ppm(r, lp->duplicate_ppm);
+    /* A chance of 0 draws nothing (dslab_rng_chance_ppm): skipping the call is the same stream. */
+    bool lost = lp->loss_ppm != 0 && dslab_rng_chance_ppm(r, lp->loss_ppm);
+    bool duplicated = lp->duplicate_ppm != 0 && dslab_rng_chance_ppm(r, lp->duplicate_ppm);
     bool blocked = net_blocked(&sim->net, from, to);
     int64_t at_ns = -1;
     if (!blocked && !lost) {
@@ -203,8 +245,11 @@ void node_deliver(struct dslab_sim *sim, const struct event *e) {
         sim_emit(sim, &ev);
     }
     struct node_rt *n = &sim->nodes[e->node];
-    sim->proto->on_message(&n->ctx, n->state, e->peer, payload_ptr(&sim->payloads, e->payload_slot),
-                           e->payload_len);
+    /* e is the dispatcher's copy of the event: an inline payload stays put
+     * while the handler sends (and so schedules) more. */
+    const void *payload = e->payload_slot == PAYLOAD_HANDLE_INLINE ? e->payload_inline
+                                                                    : payload_ptr(&sim->payloads, e->payload_slot);
+    sim->proto->on_message(&n->ctx, n->state, e->peer, payload, e->payload_len);
 }
 
 uint64_t dslab_ctx_set_timer(struct dslab_node_ctx *ctx, int64_t delay_ns, uint64_t tag) {

@@ -9,6 +9,8 @@ static int class_init(struct payload_class *c, uint32_t slot_bytes) {
     memset(c, 0, sizeof *c);
     c->slot_bytes = slot_bytes;
     c->slots_per_chunk = PAYLOAD_CHUNK_BYTES / slot_bytes;
+    c->slot_shift = (uint32_t)__builtin_ctz(slot_bytes);
+    c->chunk_shift = (uint32_t)__builtin_ctz(c->slots_per_chunk);
     uint32_t slots_max = DSLAB_IN_FLIGHT_PAYLOAD_BYTES_MAX / slot_bytes;
     if (slots_max > DSLAB_IN_FLIGHT_MAX) slots_max = DSLAB_IN_FLIGHT_MAX;
     c->chunks_max = (slots_max + c->slots_per_chunk - 1) / c->slots_per_chunk;
@@ -48,14 +50,14 @@ uint32_t payload_alloc(struct payload_pool *p, size_t len) {
     }
     if (c->used == c->chunks_count * c->slots_per_chunk) {
         if (c->chunks_count == c->chunks_max) return PAYLOAD_HANDLE_NONE;
-        unsigned char *chunk = malloc(PAYLOAD_CHUNK_BYTES);
+        unsigned char *chunk = aligned_alloc(64, PAYLOAD_CHUNK_BYTES); /* slots never straddle lines */
         if (!chunk) return PAYLOAD_HANDLE_NONE;
         c->chunks[c->chunks_count++] = chunk;
     }
     return tag | c->used++;
 }
 
-void payload_free(struct payload_pool *p, uint32_t handle) {
+void payload_free_slot(struct payload_pool *p, uint32_t handle) {
     struct payload_class *c = &p->classes[handle >> 31];
     memcpy(payload_ptr(p, handle), &c->free_head, sizeof(uint32_t));
     c->free_head = handle;

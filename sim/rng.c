@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "rng_inline.h"
+
 __extension__ typedef unsigned __int128 u128;
 
 uint64_t dslab_rng_splitmix64(uint64_t *state) {
@@ -47,35 +49,12 @@ void dslab_rng_init_indexed(struct dslab_rng *r, uint64_t seed, enum dslab_rng_p
     seed_from_key(r, seed, (uint64_t)purpose + UINT64_C(0x100), index);
 }
 
-static inline uint64_t rotl(uint64_t x, int k) {
-    return (x << k) | (x >> (64 - k));
-}
-
 uint64_t dslab_rng_next_u64(struct dslab_rng *r) {
-    uint64_t *s = r->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
+    return rng_next_inline(r);
 }
 
 uint64_t dslab_rng_below(struct dslab_rng *r, uint64_t bound) {
-    /* Lemire's nearly divisionless method: unbiased. */
-    u128 m = (u128)dslab_rng_next_u64(r) * bound;
-    uint64_t low = (uint64_t)m;
-    if (low < bound) {
-        uint64_t threshold = (0 - bound) % bound;
-        while (low < threshold) {
-            m = (u128)dslab_rng_next_u64(r) * bound;
-            low = (uint64_t)m;
-        }
-    }
-    return (uint64_t)(m >> 64);
+    return rng_below_inline(r, bound);
 }
 
 int64_t dslab_rng_range_i64(struct dslab_rng *r, int64_t lo, int64_t hi) {

@@ -33,21 +33,14 @@ void sim_emit(struct dslab_sim *sim, struct dslab_trace_event *ev) {
     }
 }
 
-uint32_t sim_schedule(struct dslab_sim *sim, int64_t at_ns, struct event **out) {
-    assert(at_ns >= sim->now_ns);
-    if (sim->q.count >= DSLAB_IN_FLIGHT_MAX) {
+uint32_t sim_schedule_failed(struct dslab_sim *sim, bool limit) {
+    if (limit) {
         sim_fail(sim, "more than %d messages and timers in flight at t=%lld ns "
                  "(limit DSLAB_IN_FLIGHT_MAX)", DSLAB_IN_FLIGHT_MAX, (long long)sim->now_ns);
-        return UINT32_MAX;
-    }
-    uint32_t slot = evq_alloc(&sim->q);
-    if (slot == UINT32_MAX || evq_push(&sim->q, at_ns, slot) != 0) {
+    } else {
         sim_fail(sim, "out of memory for events");
-        return UINT32_MAX;
     }
-    *out = evq_event(&sim->q, slot);
-    if (sim->q.count > sim->stats.in_flight_max) sim->stats.in_flight_max = sim->q.count;
-    return slot;
+    return UINT32_MAX;
 }
 
 static int checks_create(struct dslab_sim *sim, struct dslab_diag *diag) {
@@ -71,14 +64,18 @@ static int checks_create(struct dslab_sim *sim, struct dslab_diag *diag) {
 
 static int nodes_create(struct dslab_sim *sim, struct dslab_diag *diag) {
     const struct dslab_scenario *s = sim->sc;
-    sim->nodes = calloc((size_t)s->nodes_count, sizeof *sim->nodes);
+    /* Records on cache lines (sim_internal.h): the size is a multiple of 64. */
+    size_t bytes = (size_t)s->nodes_count * sizeof *sim->nodes;
+    sim->nodes = aligned_alloc(_Alignof(struct node_rt), bytes);
     if (!sim->nodes) return dslab_diag_set(diag, s->path, 0, 0, "out of memory for %d nodes", s->nodes_count);
+    memset(sim->nodes, 0, bytes);
     sim->nodes_count = s->nodes_count;
+    size_t state_size = sim->proto->state_size ? sim->proto->state_size : 1;
     for (int32_t i = 0; i < s->nodes_count; i++) {
         struct node_rt *n = &sim->nodes[i];
         n->ctx.sim = sim;
         n->ctx.node = i;
-        n->state = calloc(1, sim->proto->state_size ? sim->proto->state_size : 1);
+        n->state = state_size <= NODE_STATE_INLINE_BYTES ? n->state_inline : calloc(1, state_size);
         if (!n->state) return dslab_diag_set(diag, s->path, 0, 0, "out of memory for node state");
         dslab_rng_init(&n->rng, sim->seed, DSLAB_RNG_PURPOSE_NODE, s->node_names[i]);
         dslab_rng_init(&n->net_rng, sim->seed, DSLAB_RNG_PURPOSE_NETWORK, s->node_names[i]);
@@ -172,7 +169,7 @@ void dslab_sim_destroy(struct dslab_sim *sim) {
     }
     free(sim->checks);
     for (int32_t i = 0; i < sim->nodes_count; i++) {
-        free(sim->nodes[i].state);
+        if (sim->nodes[i].state != sim->nodes[i].state_inline) free(sim->nodes[i].state);
         free(sim->nodes[i].deferred);
         free(sim->nodes[i].cpu_queue);
         store_deinit(&sim->nodes[i].store);
@@ -377,7 +374,7 @@ enum dslab_sim_status dslab_sim_run(struct dslab_sim *sim, int64_t until_ns, int
     int64_t budget = events_max > 0 ? events_max : sim->events_max;
     uint64_t stop_at = sim->stats.events + (uint64_t)budget;
     while (!sim->failed) {
-        int64_t heap_ns = sim->q.count > 0 ? evq_peek(&sim->q)->at_ns : DSLAB_TIME_NS_NEVER;
+        int64_t heap_ns = sim->q.count > 0 ? evq_min_ns(&sim->q) : DSLAB_TIME_NS_NEVER;
         int64_t script_ns = script_next_ns(sim);
         int64_t next_ns = script_ns <= heap_ns ? script_ns : heap_ns;
         if (next_ns == DSLAB_TIME_NS_NEVER || next_ns > until_ns) break;
@@ -411,7 +408,7 @@ int dslab_sim_step(struct dslab_sim *sim, int64_t until_ns) {
 }
 
 int64_t dslab_sim_next_event_ns(const struct dslab_sim *sim) {
-    int64_t heap_ns = sim->q.count ? evq_peek(&sim->q)->at_ns : DSLAB_TIME_NS_NEVER;
+    int64_t heap_ns = sim->q.count ? evq_min_ns(&sim->q) : DSLAB_TIME_NS_NEVER;
     int64_t script_ns = script_next_ns(sim);
     return script_ns < heap_ns ? script_ns : heap_ns;
 }

@@ -7,6 +7,7 @@
 #define DSLAB_SIM_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "clock.h"
@@ -27,17 +28,31 @@ struct dslab_node_ctx {
     int32_t node;
 };
 
+/* A protocol state of at most this many bytes lives inside the node record
+ * (gossip-pingpong's 16; most real protocols' states are larger and are
+ * allocated apart). */
+#define NODE_STATE_INLINE_BYTES 16u
+
+/* One node's record. Records are 64-byte aligned and a multiple of 64
+ * bytes long; a delivery reads only the first two lines: line 0 the
+ * fields every event reads and a small protocol state, line 1 the two RNG
+ * streams a handler that sends draws from (docs/ARCHITECTURE.md, "Memory
+ * layout"). Everything after them is read on rarer paths. */
 struct node_rt {
-    struct dslab_node_ctx ctx;
-    void *state;             /* owned, protocol->state_size bytes */
-    struct dslab_rng rng;          /* the node's own stream (dslab_ctx_rng) */
-    struct dslab_rng net_rng;      /* network draws for messages this node sends */
-    /* Read on every send and timer, so next to net_rng (costs.c): */
+    /* line 0 */
+    _Alignas(64) struct dslab_node_ctx ctx;
+    void *state;             /* protocol->state_size bytes: state_inline, or owned */
+    /* Read on every send and timer (costs.c): */
     const struct dslab_scenario_node_costs *costs; /* borrowed from the scenario; NULL = all off */
-    int64_t hold_until_ns;   /* the node's messages and replies depart no earlier */
-    struct node_clock clock;
     enum dslab_node_status status;
     uint32_t incarnation;    /* bumped at crash: older timers are void */
+    int64_t hold_until_ns;   /* the node's messages and replies depart no earlier */
+    _Alignas(16) unsigned char state_inline[NODE_STATE_INLINE_BYTES];
+    /* line 1 */
+    struct dslab_rng rng;          /* the node's own stream (dslab_ctx_rng) */
+    struct dslab_rng net_rng;      /* network draws for messages this node sends */
+    /* colder */
+    struct node_clock clock;
     int64_t paused_since_ns; /* start of the pause in force (extensions keep it) */
     int64_t paused_until_ns;
     uint32_t pause_gen;      /* bumped at each pause/crash: older resumes are void */
@@ -57,6 +72,8 @@ struct node_rt {
     uint32_t *cpu_queue;
     uint32_t cpu_head, cpu_count, cpu_capacity;
 };
+_Static_assert(offsetof(struct node_rt, rng) == 64, "line 0 of a node record holds its hot fields");
+_Static_assert(sizeof(struct node_rt) % 64 == 0, "node records start on cache lines");
 
 /* One directed link's transmitter (costs_link.c); key from*N+to+1, 0 = empty. */
 struct link_tx {
@@ -156,9 +173,20 @@ static inline bool sim_tracing(const struct dslab_sim *sim) {
     return sim->sinks_count > 0;
 }
 void sim_fail(struct dslab_sim *sim, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* sim_schedule's failure: sim_fail with the limit's or memory's message. */
+uint32_t sim_schedule_failed(struct dslab_sim *sim, bool limit);
 /* Schedules a fresh event (kind set by the caller through *out). Returns the
- * slot or UINT32_MAX after sim_fail. */
-uint32_t sim_schedule(struct dslab_sim *sim, int64_t at_ns, struct event **out);
+ * slot or UINT32_MAX after sim_fail. Inline: it runs once per message. */
+static inline uint32_t sim_schedule(struct dslab_sim *sim, int64_t at_ns, struct event **out) {
+    DSLAB_ASSERT(at_ns >= sim->now_ns);
+    *out = NULL;
+    if (sim->q.count >= DSLAB_IN_FLIGHT_MAX) return sim_schedule_failed(sim, true);
+    uint32_t slot = evq_alloc(&sim->q);
+    if (slot == UINT32_MAX || evq_push(&sim->q, at_ns, slot) != 0) return sim_schedule_failed(sim, false);
+    *out = evq_event(&sim->q, slot);
+    if (sim->q.count > sim->stats.in_flight_max) sim->stats.in_flight_max = sim->q.count;
+    return slot;
+}
 void sim_node_crash(struct dslab_sim *sim, int32_t node);
 void sim_node_restart(struct dslab_sim *sim, int32_t node, bool lose_unsynced);
 void sim_node_pause(struct dslab_sim *sim, int32_t node, int64_t duration_ns);

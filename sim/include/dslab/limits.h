@@ -8,8 +8,13 @@
 /* Exported from libdslab.a (docs/ARCHITECTURE.md, "Public API"). */
 #pragma GCC visibility push(default)
 
-/* Partitions are kept as an N x N bit matrix: 12.5 MB at 10,000 nodes. */
-#define DSLAB_NODES_MAX 10000
+/* Nodes in one scenario. Memory is a fixed cost per node (a node record of
+ * a few hundred bytes, its name, clock and protocol state) plus the
+ * messages in flight (docs/ARCHITECTURE.md, "Memory layout"). Single-link
+ * cuts are an N x N bit matrix reserved at the first cut (1.25 GB of
+ * address space at 100,000 nodes, of which only the touched pages use
+ * memory, sim/net.h). */
+#define DSLAB_NODES_MAX 100000
 /* Node names appear in traces, errors and on screen; 31 chars is plenty. */
 #define DSLAB_NAME_MAX 32
 /* Protocols registered at run time (dslab_protocol_register, dslab/node.h): an
