@@ -7,13 +7,19 @@
 #   make bench-raft-election  the Raft paper's election benchmark (TSV)
 #   make fuzz   run each fuzz target for FUZZ_SECONDS (tests/fuzz/)
 #   make mutate mutation testing: the bugs of tests/mutants/ must fail the tests
+#   make install [PREFIX=/usr/local]   build, then install (README "Install")
+#   make uninstall   remove what the last `make install` installed
+#   make package     the Debian package (build/dslab_VERSION_ARCH.deb)
+#   make test-package  the package installed and run in a Debian 12 chroot
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 DEFAULT_SCENARIO ?= scenarios/intro/leader-loses-majority.yaml
 FUZZ_SECONDS ?= 60
+PREFIX ?= /usr/local
 
-.PHONY: all build deps run test test-quick test-asan bench bench-raft-election clean fuzz mutate
+.PHONY: all build deps run test test-quick test-asan bench bench-raft-election clean fuzz mutate \
+        install uninstall package test-package
 
 all: build
 
@@ -64,6 +70,27 @@ bench-raft-election: deps build
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
+
+# Install under PREFIX (sudo for a system prefix): bin/dslab, share/dslab,
+# the headers and libdslab.a, pkg-config and CMake files, man page,
+# completions (cmake/DslabInstall.cmake). The installed dslab finds its
+# data next to itself, so PREFIX can be any directory.
+install: build
+	cmake --install $(BUILD) --prefix "$(PREFIX)"
+
+# Removes the files the last install from $(BUILD) wrote (its
+# install_manifest.txt), then dslab's own directories when empty.
+uninstall:
+	cmake --build $(BUILD) --target uninstall
+
+# The Debian package: $(BUILD)/dslab_VERSION_ARCH.deb (cmake/DslabPackage.cmake).
+package: build
+	cd $(BUILD) && cpack -G DEB
+
+# The package in a pristine Debian 12 chroot (needs root and debootstrap;
+# the first run downloads Debian, minutes; packaging/test-deb-chroot.sh).
+test-package: build
+	cd $(BUILD) && DSLAB_TEST_DEB=1 ctest --output-on-failure -R '^package\.'
 
 # Mutation testing: each deliberate bug of tests/mutants/ applied in turn to
 # a scratch copy (build-mutate/), rebuilt, and the tests it names run; a

@@ -47,6 +47,7 @@ endforeach()
 
 # The public API: headers and libdslab.a (only dslab_* symbols, sim/CMakeLists.txt).
 install(DIRECTORY sim/include/dslab DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.h")
+set_target_properties(dslab_public PROPERTIES EXPORT_NAME dslab) # dslab::dslab
 install(TARGETS dslab_public EXPORT dslabTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})

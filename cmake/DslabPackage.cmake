@@ -48,11 +48,12 @@ include(CPack)
 
 # The package test: builds the package with cpack, installs it in a fresh
 # Debian 12 chroot, runs dslab there from an empty directory, removes it.
-# Opt-in (DSLAB_TEST_DEB=1, or `make test-package`) because the first run
-# debootstraps Debian (minutes, network); once its cache exists under
-# BUILD/package-test/ every `make test` runs it (about a minute). Reported
-# SKIPPED without root, debootstrap or the opt-in; never in a sanitizer
-# build (a package of an instrumented binary means nothing).
+# Opt-in (DSLAB_TEST_DEB=1, or `make test-package`) because it takes
+# minutes: the first run debootstraps Debian (network) into a cache under
+# BUILD/package-test/, and each run installs ~145 packages there. `make
+# test` reports it SKIPPED with that reason, as it does without root or
+# debootstrap; a sanitizer build has no such test (a package of an
+# instrumented binary means nothing).
 if(DSLAB_BUILD_TESTS AND NOT DSLAB_SANITIZE)
   add_test(NAME package.deb_chroot
            COMMAND bash ${PROJECT_SOURCE_DIR}/packaging/test-deb-chroot.sh ${PROJECT_BINARY_DIR} ${PROJECT_SOURCE_DIR})
