@@ -46,30 +46,33 @@ set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "gcc | c-compiler, libc6-dev")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "pkg-config, libyaml-dev, libjansson-dev, python3, nodejs")
 include(CPack)
 
-# The package test: builds the package with cpack, installs it in a fresh
-# Debian 12 chroot, runs dslab there from an empty directory, removes it.
-# Opt-in (DSLAB_TEST_DEB=1, or `make test-package`) because it takes
-# minutes: the first run debootstraps Debian (network) into a cache under
-# BUILD/package-test/, and each run installs ~145 packages there. `make
-# test` reports it SKIPPED with that reason, as it does without root or
-# debootstrap; a sanitizer build has no such test (a package of an
-# instrumented binary means nothing).
+# Two tests, neither in a sanitizer build (its libdslab.a needs the
+# sanitizer runtime, and a package of an instrumented binary means
+# nothing). They share the build tree's install_manifest.txt: one at a time.
+#
+# package.install_tree: `make install` into a temporary prefix, the
+# installed dslab run from an empty directory (data and headers found
+# next to it), node code compiled against the installed headers,
+# pkg-config and find_package(dslab) consumers built against libdslab.a,
+# then `make uninstall` leaves no file (packaging/test-install-tree.sh).
+#
+# package.deb_chroot: builds the package with cpack, installs it in a
+# fresh Debian 12 chroot, runs dslab there from an empty directory,
+# purges it (packaging/test-deb-chroot.sh). Opt-in (DSLAB_TEST_DEB=1, or
+# `make test-package`) because it takes minutes: the first run
+# debootstraps Debian (network) into a cache under BUILD/package-test/,
+# and each run installs ~145 packages there. `make test` reports it
+# SKIPPED with that reason, as it does without root or debootstrap.
 if(DSLAB_BUILD_TESTS AND NOT DSLAB_SANITIZE)
-  add_test(NAME package.deb_chroot
-           COMMAND bash ${PROJECT_SOURCE_DIR}/packaging/test-deb-chroot.sh ${PROJECT_BINARY_DIR} ${PROJECT_SOURCE_DIR})
-  set_tests_properties(package.deb_chroot PROPERTIES LABELS "package" SKIP_RETURN_CODE 77
-                       TIMEOUT 1800 RESOURCE_LOCK dslab_install_manifest)
-endif()
-
-# The install tree, on this machine: `cmake --install` into a temporary
-# prefix, the installed dslab run from an empty directory (data and
-# headers found next to it), node code compiled against the installed
-# headers, pkg-config and find_package(dslab) consumers built against
-# libdslab.a, then `make uninstall` leaves no file (packaging/test-install-tree.sh).
-# Not in a sanitizer build: its libdslab.a needs the sanitizer runtime.
-if(DSLAB_BUILD_TESTS AND NOT DSLAB_SANITIZE)
-  add_test(NAME package.install_tree
-           COMMAND bash ${PROJECT_SOURCE_DIR}/packaging/test-install-tree.sh ${PROJECT_BINARY_DIR} ${PROJECT_SOURCE_DIR})
-  set_tests_properties(package.install_tree PROPERTIES LABELS "package;e2e" SKIP_RETURN_CODE 77
-                       TIMEOUT 600 RESOURCE_LOCK dslab_install_manifest)
+  foreach(spec "install_tree:test-install-tree.sh:600:package;e2e" "deb_chroot:test-deb-chroot.sh:1800:package")
+    string(REPLACE ":" ";" spec "${spec}")
+    list(GET spec 0 name)
+    list(GET spec 1 script)
+    list(GET spec 2 timeout)
+    list(SUBLIST spec 3 -1 labels)
+    add_test(NAME package.${name}
+             COMMAND bash ${PROJECT_SOURCE_DIR}/packaging/${script} ${PROJECT_BINARY_DIR} ${PROJECT_SOURCE_DIR})
+    set_tests_properties(package.${name} PROPERTIES LABELS "${labels}" SKIP_RETURN_CODE 77
+                         TIMEOUT ${timeout} RESOURCE_LOCK dslab_install_manifest)
+  endforeach()
 endif()

@@ -95,6 +95,12 @@ cp -a "$prefix" "$tmp/moved"
 env -u DSLAB_ROOT "$tmp/moved/bin/dslab" help | grep -qxF "data:    $tmp/moved/share/dslab (installed with this binary)" \
   && ok "a copied install tree uses its own share/dslab" || bad "the copied tree does not find its data"
 rm -rf "$tmp/moved"
+# A symbolic link to the installed binary (~/bin/dslab) finds the install.
+mkdir -p "$tmp/links" && ln -s "$prefix/bin/dslab" "$tmp/links/dslab"
+env -u DSLAB_ROOT "$tmp/links/dslab" help | grep -qxF "data:    $prefix/share/dslab (installed with this binary)" \
+  && ok "a symbolic link to the installed binary finds the install" || bad "symlinked binary: wrong data root"
+env -u DSLAB_ROOT PATH="$tmp/links:$PATH" dslab help | grep -qxF "data:    $prefix/share/dslab (installed with this binary)" \
+  && ok "found through PATH, too" || bad "dslab through PATH: wrong data root"
 # A lone binary (no share/dslab next to it) falls back to its source tree.
 mkdir -p "$tmp/lone" && cp "$prefix/bin/dslab" "$tmp/lone/"
 env -u DSLAB_ROOT "$tmp/lone/dslab" help | grep -qxF "data:    $root (the source tree this binary was built from)" \
