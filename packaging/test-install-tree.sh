@@ -73,6 +73,14 @@ if grep -q '^  viz ' "$tmp/help"; then
   d viz scenarios/intro/leader-loses-majority.yaml --png frame.png --at 3.3s >/dev/null 2>"$tmp/err" \
     && [ "$(head -c 8 frame.png | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] \
     && ok "dslab viz --png draws a frame (fonts found)" || { bad "dslab viz --png"; cat "$tmp/err"; }
+  # fontconfig knowing no font: the bundled search finds the same files.
+  printf '<?xml version="1.0"?>\n<fontconfig></fontconfig>\n' >"$tmp/empty-fonts.conf"
+  FONTCONFIG_FILE="$tmp/empty-fonts.conf" d viz scenarios/intro/leader-loses-majority.yaml --png frame2.png --at 3.3s >/dev/null 2>"$tmp/err" \
+    && cmp -s frame.png frame2.png && ok "without fontconfig's fonts, the bundled font search gives the same frame" \
+    || { bad "font fallback"; cat "$tmp/err"; }
+  DSLAB_FONT_DIR="$tmp/nowhere" d viz scenarios/intro/leader-loses-majority.yaml --png frame3.png >/dev/null 2>"$tmp/err"; code=$?
+  [ "$code" = 2 ] && grep -q "DSLAB_FONT_DIR is set" "$tmp/err" && ok "a DSLAB_FONT_DIR without the fonts: exit 2 naming it" \
+    || { bad "DSLAB_FONT_DIR nowhere: exit $code"; cat "$tmp/err"; }
 else
   echo "note: dslab was built without the visualiser: viz --png not tried"
 fi
