@@ -35,18 +35,24 @@ build: $(BUILD)/CMakeCache.txt
 run: deps build
 	@bash scripts/run-default.sh $(BUILD)/dslab $(DEFAULT_SCENARIO)
 
-test: deps build
+# DSLAB_TESTS=ON: a build tree configured before cmocka was installed
+# (tests off, cmake/DslabTests.cmake) gets its tests now, or fails saying why.
+test: deps $(BUILD)/CMakeCache.txt
+	cmake -S . -B $(BUILD) -DDSLAB_TESTS=ON >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	$(MAKE) --no-print-directory test-asan
 
-test-quick: build
+test-quick: $(BUILD)/CMakeCache.txt
+	cmake -S . -B $(BUILD) -DDSLAB_TESTS=ON >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L quick
 
 # The same tests in a Debug build with clang, ASan and UBSan, plus a short
 # run of each fuzz target. The cross-build determinism test compares its
 # traces with build/dslab's.
 test-asan:
-	CC=clang cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DDSLAB_SANITIZE=ON -DDSLAB_FUZZ=ON
+	CC=clang cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DDSLAB_SANITIZE=ON -DDSLAB_FUZZ=ON -DDSLAB_TESTS=ON
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && DSLAB_PEER_BINARY=$(CURDIR)/$(BUILD)/dslab \
 	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
@@ -55,7 +61,7 @@ test-asan:
 # Each fuzz target for FUZZ_SECONDS on its corpus (kept in the ASan build
 # tree between runs); prints executions and what was found.
 fuzz: deps
-	CC=clang cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DDSLAB_SANITIZE=ON -DDSLAB_FUZZ=ON
+	CC=clang cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DDSLAB_SANITIZE=ON -DDSLAB_FUZZ=ON -DDSLAB_TESTS=ON
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && DSLAB_FUZZ_SECONDS=$(FUZZ_SECONDS) \
 	  ctest -L fuzz -V -j $(JOBS) --timeout $$(($(FUZZ_SECONDS) + 300))
