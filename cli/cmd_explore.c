@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "data_root.h"
 #include "dslab/explore.h"
 #include "dslab/host_clock.h"
 #include "dslab/quote.h"
@@ -142,7 +143,7 @@ static int parse_args(int argc, char **argv, struct explore_opts *o) {
         } else if (a[0] == '-' && a[1]) {
             return cli_usage_error("explore", "unknown option '%s'", a);
         } else if (!o->file) {
-            o->file = a;
+            o->file = cli_scenario_arg(a); /* data_root.h */
         } else {
             return cli_usage_error("explore", "one scenario file at a time (got '%s' and '%s')", o->file, a);
         }

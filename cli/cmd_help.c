@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "data_root.h"
 #include "dslab/check.h"
 #include "dslab/node.h"
 
@@ -45,5 +46,9 @@ int cmd_help(int argc, char **argv) {
     printf("\n  dslab help protocols   the built-in protocols\n"
            "  dslab help checks      the checkers a scenario can name in `checks:`\n"
            "\nStart with: dslab run scenarios/intro/leader-loses-majority.yaml\n");
+    /* Where the data and the node-code headers come from (data_root.h). */
+    struct cli_root root = cli_data_root(NULL);
+    printf("\ndata:    %s (%s)\nheaders: %s (for node code)\n", root.path, cli_root_origin_text(root.origin),
+           cli_node_include_dir());
     return 0;
 }

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "data_root.h"
 #include "dslab/postmortem.h"
 #include "dslab/time.h"
 
@@ -55,7 +56,7 @@ int cmd_report(int argc, char **argv) {
         } else if (argv[i][0] == '-' && argv[i][1]) {
             return cli_usage_error("report", "unknown option '%s'", argv[i]);
         } else if (!file) {
-            file = argv[i];
+            file = cli_scenario_arg(argv[i]); /* data_root.h */
         } else {
             return cli_usage_error("report", "one scenario file at a time");
         }

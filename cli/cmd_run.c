@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "colour.h"
 #include "dslab/history_export.h"
+#include "data_root.h"
 #include "dslab/host_clock.h"
 #include "dslab/quote.h"
 #include "dslab/report.h"
@@ -141,7 +142,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o) {
         } else if (a[0] == '-' && a[1]) {
             return cli_usage_error("run", "unknown option '%s'", a);
         } else if (!o->file) {
-            o->file = a;
+            o->file = cli_scenario_arg(a); /* data_root.h */
         } else {
             return cli_usage_error("run", "one scenario file at a time (got '%s' and '%s')", o->file, a);
         }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "data_root.h"
 #include "dslab/scenario.h"
 
 #ifndef DSLAB_HAVE_VIZ
@@ -166,7 +167,7 @@ static int parse_args(int argc, char **argv, struct viz_cli *c) {
             if (rc == -1) return cli_usage_error("viz", "unknown option '%s'", a);
             if (rc != 0) return rc;
         } else if (!c->file) {
-            c->file = a;
+            c->file = cli_scenario_arg(a); /* data_root.h */
         } else {
             return cli_usage_error("viz", "one scenario file at a time (got '%s' and '%s')", c->file, a);
         }

@@ -7,17 +7,10 @@
 #include <unistd.h>
 
 #include "cli.h"
-
-#ifndef DSLAB_SOURCE_DIR
-#define DSLAB_SOURCE_DIR "."
-#endif
+#include "data_root.h"
 
 const char *excli_root(const char *flag) {
-    if (flag) return flag;
-    const char *env = getenv("DSLAB_ROOT");
-    if (env && env[0]) return env;
-    if (access("exercises/taxonomy.yaml", R_OK) == 0) return ".";
-    return DSLAB_SOURCE_DIR;
+    return cli_data_root(flag).path; /* the lookup order: data_root.h */
 }
 
 struct catalog *excli_catalog(const char *root_flag) {

@@ -9,9 +9,8 @@
 #include "dslab/quote.h"
 #include "grader.h"
 
-/* Where exercises/ lives: `flag` (--root) if given, else $DSLAB_ROOT,
- * else the current directory when it has exercises/taxonomy.yaml, else
- * the source tree dslab was built from. */
+/* Where exercises/ lives: `flag` (--root) if given, else the data root
+ * found by cli_data_root() (data_root.h). */
 const char *excli_root(const char *flag);
 /* Loads the catalog, printing the error; NULL on failure. */
 struct catalog *excli_catalog(const char *root_flag);

@@ -1,6 +1,7 @@
 /* main.c: the `dslab` command: dispatches to one subcommand per file.
  * See cli/cli.h for the conventions every subcommand follows. */
 #include "cli.h"
+#include "data_root.h"
 #include "dslab/text.h"
 
 #include <stdbool.h>
@@ -11,6 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#ifndef DSLAB_VERSION
+#error "DSLAB_VERSION is defined by the build (the CMake project version)"
+#endif
 
 const struct cli_command cli_commands[] = {
     {"run", "run a scenario and check it", cmd_run},
@@ -86,6 +91,8 @@ static void check_stdout_at_exit(void) {
 
 int main(int argc, char **argv) {
     atexit(check_stdout_at_exit);
+    cli_root_set_argv0(argv[0]); /* finding the data root (data_root.h) */
+    cli_root_export();
     if (argc < 2) {
         cmd_help(1, argv);
         return cli_usage_error(NULL, "no command given");
@@ -95,7 +102,7 @@ int main(int argc, char **argv) {
         return cmd_help(1, argv);
     }
     if (strcmp(name, "--version") == 0) {
-        printf("dslab 0.1.0\n");
+        printf("dslab %s\n", DSLAB_VERSION); /* CMake's project(VERSION), cli/CMakeLists.txt */
         return 0;
     }
     if (cli_enable_node_code() != 0) return EXIT_BAD_INPUT;

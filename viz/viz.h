@@ -80,7 +80,4 @@ int viz_run_window(const struct viz_options *opt, struct viz_result *res, struct
  * pairs; returns the number of nodes, or -1 with diag. */
 int viz_node_positions(const struct viz_options *opt, float *xy, int max, struct dslab_diag *diag);
 
-/* The directory fonts are loaded from (DejaVu); DSLAB_FONT_DIR overrides. */
-const char *viz_font_dir(void);
-
 #endif

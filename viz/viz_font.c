@@ -1,4 +1,5 @@
-/* viz_font.c: DejaVu fonts through SDL2_ttf, with a cache of rendered text.
+/* viz_font.c: fonts through SDL2_ttf (found by viz_font_find.c), with a
+ * cache of rendered text.
  *
  * Rasterising text is the most expensive thing in a frame, and most labels
  * repeat from one frame to the next (node names, axis ticks), so each
@@ -24,18 +25,17 @@ struct text_entry {
     int w, h;
 };
 
-const char *viz_font_dir(void) {
-    const char *dir = getenv("DSLAB_FONT_DIR");
-    return dir && *dir ? dir : "/usr/share/fonts/truetype/dejavu";
-}
-
-static const struct {
-    const char *file;
-    float size_pt;
-} font_specs[FONT_COUNT] = {
-    [FONT_SMALL] = {"DejaVuSans.ttf", 10.5f},  [FONT_NORMAL] = {"DejaVuSans.ttf", 12.5f},
-    [FONT_BOLD] = {"DejaVuSans-Bold.ttf", 12.5f}, [FONT_MONO] = {"DejaVuSansMono.ttf", 11.5f},
-    [FONT_TITLE] = {"DejaVuSans-Bold.ttf", 15.0f}, [FONT_BIG] = {"DejaVuSans-Bold.ttf", 20.0f},
+#define SANS {"DejaVuSans.ttf", "DejaVu Sans", false, false}
+#define SANS_BOLD {"DejaVuSans-Bold.ttf", "DejaVu Sans", true, false}
+#define MONO {"DejaVuSansMono.ttf", "DejaVu Sans Mono", false, true}
+/* The faces, in enum font_id order (where they are found: viz_font_find.c). */
+static const struct viz_font_want font_faces[FONT_COUNT] = {
+    [FONT_SMALL] = SANS, [FONT_NORMAL] = SANS, [FONT_BOLD] = SANS_BOLD,
+    [FONT_MONO] = MONO,  [FONT_TITLE] = SANS_BOLD, [FONT_BIG] = SANS_BOLD,
+};
+static const float font_size_pt[FONT_COUNT] = {
+    [FONT_SMALL] = 10.5f, [FONT_NORMAL] = 12.5f, [FONT_BOLD] = 12.5f,
+    [FONT_MONO] = 11.5f,  [FONT_TITLE] = 15.0f,  [FONT_BIG] = 20.0f,
 };
 
 int fonts_init(struct fonts *fo, SDL_Renderer *ren, float scale, struct dslab_diag *diag) {
@@ -44,16 +44,16 @@ int fonts_init(struct fonts *fo, SDL_Renderer *ren, float scale, struct dslab_di
     if (!TTF_WasInit() && TTF_Init() != 0) {
         return dslab_diag_set(diag, "", 0, 0, "cannot start SDL2_ttf: %s", TTF_GetError());
     }
+    char paths[FONT_COUNT][VIZ_FONT_PATH_MAX];
+    if (viz_fonts_locate(font_faces, FONT_COUNT, paths, diag) != 0) return -1;
     for (int i = 0; i < FONT_COUNT; i++) {
-        char path[600];
-        snprintf(path, sizeof path, "%s/%s", viz_font_dir(), font_specs[i].file);
-        int pt = (int)(font_specs[i].size_pt * scale + 0.5f);
-        fo->f[i] = TTF_OpenFont(path, pt < 6 ? 6 : pt);
+        int pt = (int)(font_size_pt[i] * scale + 0.5f);
+        fo->f[i] = TTF_OpenFont(paths[i], pt < 6 ? 6 : pt);
         if (!fo->f[i]) {
             int rc = dslab_diag_set(diag, "", 0, 0,
                               "cannot open font %s: %s (install fonts-dejavu-core or set "
                               "DSLAB_FONT_DIR)",
-                              path, TTF_GetError());
+                              paths[i], TTF_GetError());
             fonts_deinit(fo);
             return rc;
         }

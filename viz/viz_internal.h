@@ -293,6 +293,17 @@ struct fonts {
     int32_t table_cap;
 };
 int fonts_init(struct fonts *fo, SDL_Renderer *ren, float scale, struct dslab_diag *diag);
+/* One face the visualiser wants: its DejaVu file name, family and style. */
+#define VIZ_FONT_PATH_MAX 1024
+struct viz_font_want {
+    const char *file;   /* "DejaVuSans-Bold.ttf" */
+    const char *family; /* "DejaVu Sans" */
+    bool bold, mono;
+};
+/* Finds a file for each of the n faces (viz_font_find.c: DSLAB_FONT_DIR,
+ * fontconfig, then the usual font directories). 0, or -1 with diag. */
+int viz_fonts_locate(const struct viz_font_want *wants, int n, char (*paths)[VIZ_FONT_PATH_MAX],
+                     struct dslab_diag *diag);
 void fonts_deinit(struct fonts *fo);
 /* Draws UTF-8 text with its top at y; returns its width. Flushes d first. */
 int text_draw(struct fonts *fo, struct draw *d, enum font_id f, const char *s, float x, float y,
