@@ -34,8 +34,11 @@ void raft_send_append(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t 
     struct raft_append_msg m;
     memset(&m.head, 0, sizeof m.head);
     int64_t prev = 0;
-    int32_t count = repl_log_batch(raft_log_of(s), s->next_index[peer],
-                                   raft_cfg(ctx)->entries_per_append_max, &prev, m.entries);
+    /* A follower waiting for a snapshot gets probes (prev 0, no entries). */
+    int32_t count = raft_snapshot_holds(ctx, s, peer)
+                        ? 0
+                        : repl_log_batch(raft_log_of(s), s->next_index[peer],
+                                         raft_cfg(ctx)->entries_per_append_max, &prev, m.entries);
     m.head.type = RAFT_MSG_APPEND;
     m.head.count = count;
     m.head.term = s->current_term;
@@ -269,7 +272,9 @@ void raft_on_append_resp(struct dslab_node_ctx *ctx, struct raft_state *s, int32
         }
     }
     check_reads(ctx, s);
-    if (s->role == RAFT_LEADER && (!m->success || s->next_index[from] <= s->log_len)) {
+    if (raft_snapshot_holds(ctx, s, from)) {
+        raft_snapshot_progress(ctx, s, from, m->seq);
+    } else if (s->role == RAFT_LEADER && (!m->success || s->next_index[from] <= s->log_len)) {
         raft_send_append(ctx, s, from);
     }
 }

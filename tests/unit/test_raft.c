@@ -37,6 +37,7 @@ struct fake_store_entry {
 struct fake_send {
     int32_t to;
     size_t len;
+    uint64_t wire_bytes; /* dslab_ctx_send_sized; 0 for dslab_ctx_send */
     unsigned char bytes[DSLAB_MSG_PAYLOAD_MAX];
     int journal_at;
 };
@@ -84,9 +85,17 @@ void dslab_ctx_send(struct dslab_node_ctx *ctx, int32_t to, const void *msg, siz
     struct fake_send *s = &ctx->sends[ctx->sends_count++];
     s->to = to;
     s->len = len;
+    s->wire_bytes = 0;
     memcpy(s->bytes, msg, len);
     s->journal_at = ctx->journal_count;
     journal(ctx, J_SEND);
+}
+
+/* Raft declares a snapshot's size on the wire; the fake records it. */
+void dslab_ctx_send_sized(struct dslab_node_ctx *ctx, int32_t to, const void *msg, size_t len,
+                          uint64_t wire_bytes) {
+    dslab_ctx_send(ctx, to, msg, len);
+    ctx->sends[ctx->sends_count - 1].wire_bytes = wire_bytes;
 }
 
 uint64_t dslab_ctx_set_timer(struct dslab_node_ctx *ctx, int64_t delay_ns, uint64_t tag) {
