@@ -259,6 +259,10 @@ void raft_reset_election_timer(struct dslab_node_ctx *ctx, struct raft_state *s)
 /* raft_repl.c */
 void raft_send_append(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t peer);
 void raft_broadcast_append(struct dslab_node_ctx *ctx, struct raft_state *s);
+/* A message of `term` (>= current) from the leader `from`: follow it,
+ * remember when it was heard, restart the election timer. */
+void raft_heard_leader(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t from,
+                       int64_t term);
 void raft_on_append(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t from,
                     const struct raft_append_msg *m);
 void raft_on_append_resp(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t from,

@@ -205,6 +205,20 @@ static int64_t store_entries(struct dslab_node_ctx *ctx, struct raft_state *s,
     return match;
 }
 
+void raft_heard_leader(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t from,
+                       int64_t term) {
+    RAFT_ASSERT(term >= s->current_term);
+    /* Election Safety: no other leader of this node's own term. */
+    RAFT_ASSERT(!(s->role == RAFT_LEADER && term == s->current_term));
+    if (term > s->current_term || s->role != RAFT_FOLLOWER) {
+        raft_become_follower(ctx, s, term);
+    }
+    s->leader_id = from;
+    s->heard_leader = true;
+    s->leader_contact_mono_ns = dslab_ctx_mono_ns(ctx);
+    raft_reset_election_timer(ctx, s);
+}
+
 void raft_on_append(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t from,
                     const struct raft_append_msg *m) {
     struct raft_append_resp_msg r;
@@ -213,15 +227,7 @@ void raft_on_append(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t fr
     r.seq = m->head.seq;
     r.sent_mono_ns = m->head.sent_mono_ns;
     if (m->head.term >= s->current_term) {
-        /* Election Safety: no other leader of this node's own term. */
-        RAFT_ASSERT(!(s->role == RAFT_LEADER && m->head.term == s->current_term));
-        if (m->head.term > s->current_term || s->role != RAFT_FOLLOWER) {
-            raft_become_follower(ctx, s, m->head.term);
-        }
-        s->leader_id = from;
-        s->heard_leader = true;
-        s->leader_contact_mono_ns = dslab_ctx_mono_ns(ctx);
-        raft_reset_election_timer(ctx, s);
+        raft_heard_leader(ctx, s, from, m->head.term);
         int64_t prev = m->head.prev_index;
         if (prev < 0 || prev > s->log_len || raft_term_at(s, prev) != m->head.prev_term) {
             r.match_index = conflict_hint(s, prev < 0 ? 0 : prev);

@@ -66,14 +66,7 @@ void raft_on_snapshot(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t 
     r.len = m->len;
     r.total = m->total;
     if (m->term >= s->current_term) {
-        RAFT_ASSERT(!(s->role == RAFT_LEADER && m->term == s->current_term));
-        if (m->term > s->current_term || s->role != RAFT_FOLLOWER) {
-            raft_become_follower(ctx, s, m->term);
-        }
-        s->leader_id = from;
-        s->heard_leader = true;
-        s->leader_contact_mono_ns = dslab_ctx_mono_ns(ctx);
-        raft_reset_election_timer(ctx, s);
+        raft_heard_leader(ctx, s, from, m->term);
     }
     r.term = s->current_term;
     dslab_ctx_send(ctx, from, &r, sizeof r);
