@@ -271,6 +271,13 @@ struct lraft_config {
      * once; > 0 = it collects writes for this long, then one sync and one
      * AppendEntries round carry them all. Range [0, 1s]. */
     int64_t group_commit_ns;
+    /* Snapshots (lraft_snapshot.c): 0 = off. > 0 = a follower the leader
+     * would have to send everything from index 1 (an empty log) after
+     * entries committed gets this many bytes on the wire first, in
+     * chunks of snapshot_chunk_bytes (0 = one message), one chunk in
+     * flight. Only the transfer's time is modelled (docs/ASSUMPTIONS.md). */
+    int64_t snapshot_bytes;
+    int64_t snapshot_chunk_bytes;
 };
 
 /* One log entry, as stored, persisted and sent (48 bytes). */
@@ -290,7 +297,24 @@ enum lraft_msg_type {
     RAFT_MSG_VOTE_RESP = 2,
     RAFT_MSG_APPEND = 3,    /* AppendEntries (empty = heartbeat) */
     RAFT_MSG_APPEND_RESP = 4,
+    RAFT_MSG_SNAPSHOT = 5,  /* InstallSnapshot: one chunk, its size declared on the wire */
+    RAFT_MSG_SNAPSHOT_RESP = 6,
 };
+
+/* Both directions of InstallSnapshot (lraft_snapshot.c): a chunk covers
+ * bytes [offset, offset + len) of a snapshot of `total` bytes; the answer
+ * echoes offset and len. */
+struct lraft_snapshot_msg {
+    uint8_t type; /* RAFT_MSG_SNAPSHOT or RAFT_MSG_SNAPSHOT_RESP */
+    uint8_t reserved[7];
+    int64_t term;
+    int64_t offset;
+    int64_t len;
+    int64_t total;
+};
+
+/* Bounds snapshot_bytes / snapshot_chunk_bytes (events per transfer). */
+#define RAFT_SNAPSHOT_CHUNKS_MAX 100000
 
 struct lraft_vote_msg {
     uint8_t type;     /* RAFT_MSG_VOTE or RAFT_MSG_VOTE_RESP */
@@ -386,6 +410,11 @@ struct lraft_state {
     int64_t acked_sent_mono_ns[RAFT_NODES_MAX];
     uint64_t heartbeat_seq;
     int64_t noop_index; /* first entry of this leadership */
+    /* Snapshot transfer per follower (reset when leadership starts). */
+    int64_t snap_offset[RAFT_NODES_MAX];  /* bytes acknowledged */
+    uint64_t snap_seq[RAFT_NODES_MAX];    /* heartbeat round when the chunk in flight left */
+    bool snap_inflight[RAFT_NODES_MAX];
+    bool snap_installed[RAFT_NODES_MAX];
 
     int writes_count;
     struct lraft_pending_write writes[RAFT_PENDING_MAX];
@@ -408,6 +437,10 @@ void lraft_reset_election_timer(struct dslab_node_ctx *ctx, struct lraft_state *
 /* lraft_repl.c */
 void lraft_send_append(struct dslab_node_ctx *ctx, struct lraft_state *s, int32_t peer);
 void lraft_broadcast_append(struct dslab_node_ctx *ctx, struct lraft_state *s);
+/* A message of `term` (>= current) from the leader `from`: follow it,
+ * remember when it was heard, restart the election timer. */
+void lraft_heard_leader(struct dslab_node_ctx *ctx, struct lraft_state *s, int32_t from,
+                       int64_t term);
 void lraft_on_append(struct dslab_node_ctx *ctx, struct lraft_state *s, int32_t from,
                     const struct lraft_append_msg *m);
 void lraft_on_append_resp(struct dslab_node_ctx *ctx, struct lraft_state *s, int32_t from,
@@ -419,6 +452,19 @@ void lraft_set_commit(struct dslab_node_ctx *ctx, struct lraft_state *s, int64_t
 /* Group commit: one sync for the writes collected, then one round ships them. */
 void lraft_group_commit(struct dslab_node_ctx *ctx, struct lraft_state *s);
 bool lraft_lease_held(struct dslab_node_ctx *ctx, const struct lraft_state *s);
+
+/* lraft_snapshot.c */
+/* True while `peer` must get a snapshot before entries: AppendEntries to
+ * it carry none and start at index 0 (a heartbeat, a probe). */
+bool lraft_snapshot_holds(struct dslab_node_ctx *ctx, const struct lraft_state *s, int32_t peer);
+/* Leader: a live answer from `peer` of round `seq`: sends the next chunk,
+ * or again the one in flight when a later round came back without it. */
+void lraft_snapshot_progress(struct dslab_node_ctx *ctx, struct lraft_state *s, int32_t peer,
+                            uint64_t seq);
+void lraft_on_snapshot(struct dslab_node_ctx *ctx, struct lraft_state *s, int32_t from,
+                      const struct lraft_snapshot_msg *m);
+void lraft_on_snapshot_resp(struct dslab_node_ctx *ctx, struct lraft_state *s, int32_t from,
+                           const struct lraft_snapshot_msg *m);
 
 /* lraft_log.c */
 const struct lrepl_log_spec *lraft_log_spec(void);
@@ -789,12 +835,14 @@ void lproto_config_free(void *config) {
 static const char *const lraft_known_params[] = {
     "election_timeout_min", "election_timeout_max", "heartbeat", "pre_vote", "read_mode",
     "lease", "max_entries_per_append", "commit_rule",
-    "client_sessions", "ack", "group_commit", NULL,
+    "client_sessions", "ack", "group_commit", "snapshot_bytes", "snapshot_chunk_bytes", NULL,
 };
 static const char *const lraft_ack_modes[] = {"after-sync", "before-sync", NULL};
 static const char *const lraft_read_modes[] = {"leader-local", "read-index", "lease", NULL};
 /* Indexes match enum lraft_commit_rule. */
 static const char *const lraft_commit_rules[] = {"paper", "naive", NULL};
+
+_Static_assert(RAFT_SNAPSHOT_CHUNKS_MAX == 100000, "the snapshot_chunk_bytes error names the bound");
 
 static int lraft_configure(const struct dslab_scenario *s, void **config_out, struct dslab_diag *diag) {
     struct lraft_config c;
@@ -818,8 +866,22 @@ static int lraft_configure(const struct dslab_scenario *s, void **config_out, st
                      diag) != 0 ||
         dslab_param_bool(s, "client_sessions", true, &c.client_sessions, diag) != 0 ||
         dslab_param_choice(s, "ack", lraft_ack_modes, 0, &ack_mode, diag) != 0 ||
-        dslab_param_duration_ns(s, "group_commit", 0, &c.group_commit_ns, diag) != 0) {
+        dslab_param_duration_ns(s, "group_commit", 0, &c.group_commit_ns, diag) != 0 ||
+        dslab_param_int(s, "snapshot_bytes", 0, 0, (int64_t)DSLAB_WIRE_BYTES_MAX, &c.snapshot_bytes,
+                        diag) != 0 ||
+        dslab_param_int(s, "snapshot_chunk_bytes", 0, 0, (int64_t)DSLAB_WIRE_BYTES_MAX,
+                        &c.snapshot_chunk_bytes, diag) != 0) {
         return -1;
+    }
+    if (c.snapshot_chunk_bytes > 0 && c.snapshot_bytes == 0) {
+        return lproto_param_error(s, "snapshot_chunk_bytes", diag,
+                                 "snapshot_chunk_bytes needs snapshot_bytes > 0");
+    }
+    if (c.snapshot_chunk_bytes > 0 &&
+        (c.snapshot_bytes - 1) / c.snapshot_chunk_bytes + 1 > RAFT_SNAPSHOT_CHUNKS_MAX) {
+        return lproto_param_error(s, "snapshot_chunk_bytes", diag,
+                                 "snapshot_chunk_bytes must cut snapshot_bytes into at most "
+                                 "100000 chunks");
     }
     c.ack_before_sync = ack_mode == 1;
     if (c.group_commit_ns < 0 || c.group_commit_ns > DSLAB_NS_PER_S) {
@@ -941,6 +1003,10 @@ static void become_leader(struct dslab_node_ctx *ctx, struct lraft_state *s) {
         s->match_index[i] = 0;
         s->acked_seq[i] = 0;
         s->acked_sent_mono_ns[i] = INT64_MIN;
+        s->snap_offset[i] = 0;
+        s->snap_seq[i] = 0;
+        s->snap_inflight[i] = false;
+        s->snap_installed[i] = false;
     }
     /* A no-op of the new term: committing it commits everything before it
      * and is what read-index and lease reads wait for (thesis 6.4). */
@@ -1156,6 +1222,15 @@ static void lraft_on_message(struct dslab_node_ctx *ctx, void *state, int32_t fr
         struct lraft_append_resp_msg m;
         memcpy(&m, msg, sizeof m);
         lraft_on_append_resp(ctx, s, from, &m);
+    } else if ((type == RAFT_MSG_SNAPSHOT || type == RAFT_MSG_SNAPSHOT_RESP) &&
+               len == sizeof(struct lraft_snapshot_msg)) {
+        struct lraft_snapshot_msg m;
+        memcpy(&m, msg, sizeof m);
+        if (type == RAFT_MSG_SNAPSHOT) {
+            lraft_on_snapshot(ctx, s, from, &m);
+        } else {
+            lraft_on_snapshot_resp(ctx, s, from, &m);
+        }
     }
     lraft_check_invariants(ctx, s);
 }
@@ -1356,6 +1431,13 @@ void lraft_message_label(const void *msg, size_t len, char *buf, size_t buf_size
         memcpy(&m, msg, sizeof m);
         snprintf(buf, buf_size, "AppendResp t%" PRId64 " %s %" PRId64, m.term,
                  m.success ? "ok" : "reject", m.match_index);
+    } else if ((type == RAFT_MSG_SNAPSHOT || type == RAFT_MSG_SNAPSHOT_RESP) &&
+               len == sizeof(struct lraft_snapshot_msg)) {
+        struct lraft_snapshot_msg m;
+        memcpy(&m, msg, sizeof m);
+        snprintf(buf, buf_size, "%s t%" PRId64 " [%" PRId64 "..%" PRId64 ") of %" PRId64,
+                 type == RAFT_MSG_SNAPSHOT ? "InstallSnapshot" : "SnapshotResp", m.term, m.offset,
+                 m.offset + m.len, m.total);
     } else {
         snprintf(buf, buf_size, "raft? (%zu bytes)", len);
     }
@@ -1393,8 +1475,11 @@ void lraft_send_append(struct dslab_node_ctx *ctx, struct lraft_state *s, int32_
     struct lraft_append_msg m;
     memset(&m.head, 0, sizeof m.head);
     int64_t prev = 0;
-    int32_t count = lrepl_log_batch(lraft_log_of(s), s->next_index[peer],
-                                   lraft_cfg(ctx)->entries_per_append_max, &prev, m.entries);
+    /* A follower waiting for a snapshot gets probes (prev 0, no entries). */
+    int32_t count = lraft_snapshot_holds(ctx, s, peer)
+                        ? 0
+                        : lrepl_log_batch(lraft_log_of(s), s->next_index[peer],
+                                         lraft_cfg(ctx)->entries_per_append_max, &prev, m.entries);
     m.head.type = RAFT_MSG_APPEND;
     m.head.count = count;
     m.head.term = s->current_term;
@@ -1561,6 +1646,20 @@ static int64_t store_entries(struct dslab_node_ctx *ctx, struct lraft_state *s,
     return match;
 }
 
+void lraft_heard_leader(struct dslab_node_ctx *ctx, struct lraft_state *s, int32_t from,
+                       int64_t term) {
+    RAFT_ASSERT(term >= s->current_term);
+    /* Election Safety: no other leader of this node's own term. */
+    RAFT_ASSERT(!(s->role == RAFT_LEADER && term == s->current_term));
+    if (term > s->current_term || s->role != RAFT_FOLLOWER) {
+        lraft_become_follower(ctx, s, term);
+    }
+    s->leader_id = from;
+    s->heard_leader = true;
+    s->leader_contact_mono_ns = dslab_ctx_mono_ns(ctx);
+    lraft_reset_election_timer(ctx, s);
+}
+
 void lraft_on_append(struct dslab_node_ctx *ctx, struct lraft_state *s, int32_t from,
                     const struct lraft_append_msg *m) {
     struct lraft_append_resp_msg r;
@@ -1569,15 +1668,7 @@ void lraft_on_append(struct dslab_node_ctx *ctx, struct lraft_state *s, int32_t 
     r.seq = m->head.seq;
     r.sent_mono_ns = m->head.sent_mono_ns;
     if (m->head.term >= s->current_term) {
-        /* Election Safety: no other leader of this node's own term. */
-        RAFT_ASSERT(!(s->role == RAFT_LEADER && m->head.term == s->current_term));
-        if (m->head.term > s->current_term || s->role != RAFT_FOLLOWER) {
-            lraft_become_follower(ctx, s, m->head.term);
-        }
-        s->leader_id = from;
-        s->heard_leader = true;
-        s->leader_contact_mono_ns = dslab_ctx_mono_ns(ctx);
-        lraft_reset_election_timer(ctx, s);
+        lraft_heard_leader(ctx, s, from, m->head.term);
         int64_t prev = m->head.prev_index;
         if (prev < 0 || prev > s->log_len || lraft_term_at(s, prev) != m->head.prev_term) {
             r.match_index = conflict_hint(s, prev < 0 ? 0 : prev);
@@ -1628,7 +1719,9 @@ void lraft_on_append_resp(struct dslab_node_ctx *ctx, struct lraft_state *s, int
         }
     }
     check_reads(ctx, s);
-    if (s->role == RAFT_LEADER && (!m->success || s->next_index[from] <= s->log_len)) {
+    if (lraft_snapshot_holds(ctx, s, from)) {
+        lraft_snapshot_progress(ctx, s, from, m->seq);
+    } else if (s->role == RAFT_LEADER && (!m->success || s->next_index[from] <= s->log_len)) {
         lraft_send_append(ctx, s, from);
     }
 }
@@ -1741,4 +1834,97 @@ void lraft_on_request(struct dslab_node_ctx *ctx, void *state, const struct dsla
     }
     lraft_on_leader_request(ctx, s, req);
     lraft_check_invariants(ctx, s);
+}
+
+/* lraft_snapshot.c: InstallSnapshot as a cost on the link (docs/PROTOCOLS.md,
+ * raft `snapshot_bytes`).
+ *
+ * This Raft keeps its whole log (no compaction), so a snapshot here is a
+ * transfer of declared size, not of content: a follower the leader would
+ * have to send everything from index 1 (its log is empty: a blank disk, a
+ * new node) after entries have committed first gets `snapshot_bytes` on
+ * the wire (dslab_ctx_send_sized), then the entries as usual. With a link
+ * model (costs.links) the transfer occupies the leader's link to that
+ * follower, and every message behind it waits: unchunked, the heartbeats
+ * wait for the whole snapshot. With `snapshot_chunk_bytes` the leader
+ * sends one chunk at a time and the next only when the follower has
+ * acknowledged it, so heartbeats slip in between chunks.
+ *
+ *   leader                         follower (empty log)
+ *     Heartbeat prev=0 (probe) ---->
+ *     <---------------------------- AppendResp ok 0
+ *     InstallSnapshot [0, c) ------>  (resets its election timer)
+ *     <---------------------------- SnapshotResp [0, c)
+ *     InstallSnapshot [c, 2c) ----->  ... until total, then AppendEntries [1..]
+ *
+ * A chunk lost (dropped, or the follower crashed) is sent again when an
+ * answer to a round sent two rounds after it comes back without it. */
+
+bool lraft_snapshot_holds(struct dslab_node_ctx *ctx, const struct lraft_state *s, int32_t peer) {
+    return lraft_cfg(ctx)->snapshot_bytes > 0 && s->role == RAFT_LEADER &&
+           !s->snap_installed[peer] && s->next_index[peer] == 1 && s->commit_index > 0;
+}
+
+static void send_chunk(struct dslab_node_ctx *ctx, struct lraft_state *s, int32_t peer) {
+    const struct lraft_config *c = lraft_cfg(ctx);
+    struct lraft_snapshot_msg m;
+    memset(&m, 0, sizeof m);
+    m.type = RAFT_MSG_SNAPSHOT;
+    m.term = s->current_term;
+    m.offset = s->snap_offset[peer];
+    m.total = c->snapshot_bytes;
+    int64_t left = m.total - m.offset;
+    m.len = c->snapshot_chunk_bytes > 0 && c->snapshot_chunk_bytes < left ? c->snapshot_chunk_bytes
+                                                                            : left;
+    RAFT_ASSERT(m.len > 0);
+    s->snap_inflight[peer] = true;
+    s->snap_seq[peer] = s->heartbeat_seq;
+    dslab_ctx_send_sized(ctx, peer, &m, sizeof m, (uint64_t)m.len);
+}
+
+void lraft_snapshot_progress(struct dslab_node_ctx *ctx, struct lraft_state *s, int32_t peer,
+                            uint64_t seq) {
+    if (!lraft_snapshot_holds(ctx, s, peer)) {
+        return;
+    }
+    if (!s->snap_inflight[peer] || seq >= s->snap_seq[peer] + 2) {
+        send_chunk(ctx, s, peer);
+    }
+}
+
+void lraft_on_snapshot(struct dslab_node_ctx *ctx, struct lraft_state *s, int32_t from,
+                      const struct lraft_snapshot_msg *m) {
+    struct lraft_snapshot_msg r;
+    memset(&r, 0, sizeof r);
+    r.type = RAFT_MSG_SNAPSHOT_RESP;
+    r.offset = m->offset;
+    r.len = m->len;
+    r.total = m->total;
+    if (m->term >= s->current_term) {
+        lraft_heard_leader(ctx, s, from, m->term);
+    }
+    r.term = s->current_term;
+    dslab_ctx_send(ctx, from, &r, sizeof r);
+}
+
+void lraft_on_snapshot_resp(struct dslab_node_ctx *ctx, struct lraft_state *s, int32_t from,
+                           const struct lraft_snapshot_msg *m) {
+    if (m->term > s->current_term) {
+        lraft_become_follower(ctx, s, m->term);
+        return;
+    }
+    if (s->role != RAFT_LEADER || m->term != s->current_term || !s->snap_inflight[from] ||
+        m->offset != s->snap_offset[from] || m->len <= 0) {
+        return; /* stale or a duplicate */
+    }
+    s->snap_inflight[from] = false;
+    s->snap_offset[from] += m->len;
+    if (s->snap_offset[from] < lraft_cfg(ctx)->snapshot_bytes) {
+        send_chunk(ctx, s, from);
+        return;
+    }
+    s->snap_installed[from] = true;
+    dslab_ctx_annotate(ctx, "snapshot", s->current_term, "snapshot of %lld bytes installed on %s",
+                       (long long)s->snap_offset[from], dslab_ctx_node_name(ctx, from));
+    lraft_send_append(ctx, s, from);
 }
