@@ -13,11 +13,13 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "dslab/quote.h"
 #include "cli.h"
+#include "data_root.h"
 #include "dslab/scenario.h"
 #include "dslab/time.h"
 #include "exercise_cli.h"
@@ -35,17 +37,19 @@ static int make_workdir(char *work, size_t size) {
     return 0;
 }
 
-/* Where the build put the labs' generated references (a lab's
+/* Where the labs' generated references are (a lab's
  * `generated_reference:`): $DSLAB_LABS_GENERATED, else the build tree this
- * dslab was built in (tests/labs/labs.cmake), else unknown (NULL). */
+ * dslab was built in when it still exists (tests/labs/labs.cmake), else
+ * the data root: an installed share/dslab holds them at the same paths
+ * (cmake/DslabInstall.cmake). */
 static const char *labs_generated_root(void) {
     const char *env = getenv("DSLAB_LABS_GENERATED");
     if (env && env[0]) return env;
 #ifdef DSLAB_LABS_GENERATED_DIR
-    return DSLAB_LABS_GENERATED_DIR;
-#else
-    return NULL;
+    struct stat st;
+    if (stat(DSLAB_LABS_GENERATED_DIR, &st) == 0 && S_ISDIR(st.st_mode)) return DSLAB_LABS_GENERATED_DIR;
 #endif
+    return cli_data_root(NULL).path;
 }
 
 static void lint_usage(FILE *out) {

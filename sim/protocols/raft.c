@@ -39,12 +39,14 @@
 static const char *const raft_known_params[] = {
     "election_timeout_min", "election_timeout_max", "heartbeat", "pre_vote", "read_mode",
     "lease", "max_entries_per_append", "commit_rule",
-    "client_sessions", "ack", "group_commit", NULL,
+    "client_sessions", "ack", "group_commit", "snapshot_bytes", "snapshot_chunk_bytes", NULL,
 };
 static const char *const raft_ack_modes[] = {"after-sync", "before-sync", NULL};
 static const char *const raft_read_modes[] = {"leader-local", "read-index", "lease", NULL};
 /* Indexes match enum raft_commit_rule. */
 static const char *const raft_commit_rules[] = {"paper", "naive", NULL};
+
+_Static_assert(RAFT_SNAPSHOT_CHUNKS_MAX == 100000, "the snapshot_chunk_bytes error names the bound");
 
 static int raft_configure(const struct dslab_scenario *s, void **config_out, struct dslab_diag *diag) {
     struct raft_config c;
@@ -68,8 +70,22 @@ static int raft_configure(const struct dslab_scenario *s, void **config_out, str
                      diag) != 0 ||
         dslab_param_bool(s, "client_sessions", true, &c.client_sessions, diag) != 0 ||
         dslab_param_choice(s, "ack", raft_ack_modes, 0, &ack_mode, diag) != 0 ||
-        dslab_param_duration_ns(s, "group_commit", 0, &c.group_commit_ns, diag) != 0) {
+        dslab_param_duration_ns(s, "group_commit", 0, &c.group_commit_ns, diag) != 0 ||
+        dslab_param_int(s, "snapshot_bytes", 0, 0, (int64_t)DSLAB_WIRE_BYTES_MAX, &c.snapshot_bytes,
+                        diag) != 0 ||
+        dslab_param_int(s, "snapshot_chunk_bytes", 0, 0, (int64_t)DSLAB_WIRE_BYTES_MAX,
+                        &c.snapshot_chunk_bytes, diag) != 0) {
         return -1;
+    }
+    if (c.snapshot_chunk_bytes > 0 && c.snapshot_bytes == 0) {
+        return proto_param_error(s, "snapshot_chunk_bytes", diag,
+                                 "snapshot_chunk_bytes needs snapshot_bytes > 0");
+    }
+    if (c.snapshot_chunk_bytes > 0 &&
+        (c.snapshot_bytes - 1) / c.snapshot_chunk_bytes + 1 > RAFT_SNAPSHOT_CHUNKS_MAX) {
+        return proto_param_error(s, "snapshot_chunk_bytes", diag,
+                                 "snapshot_chunk_bytes must cut snapshot_bytes into at most "
+                                 "100000 chunks");
     }
     c.ack_before_sync = ack_mode == 1;
     if (c.group_commit_ns < 0 || c.group_commit_ns > DSLAB_NS_PER_S) {
@@ -191,6 +207,10 @@ static void become_leader(struct dslab_node_ctx *ctx, struct raft_state *s) {
         s->match_index[i] = 0;
         s->acked_seq[i] = 0;
         s->acked_sent_mono_ns[i] = INT64_MIN;
+        s->snap_offset[i] = 0;
+        s->snap_seq[i] = 0;
+        s->snap_inflight[i] = false;
+        s->snap_installed[i] = false;
     }
     /* A no-op of the new term: committing it commits everything before it
      * and is what read-index and lease reads wait for (thesis 6.4). */
@@ -406,6 +426,15 @@ static void raft_on_message(struct dslab_node_ctx *ctx, void *state, int32_t fro
         struct raft_append_resp_msg m;
         memcpy(&m, msg, sizeof m);
         raft_on_append_resp(ctx, s, from, &m);
+    } else if ((type == RAFT_MSG_SNAPSHOT || type == RAFT_MSG_SNAPSHOT_RESP) &&
+               len == sizeof(struct raft_snapshot_msg)) {
+        struct raft_snapshot_msg m;
+        memcpy(&m, msg, sizeof m);
+        if (type == RAFT_MSG_SNAPSHOT) {
+            raft_on_snapshot(ctx, s, from, &m);
+        } else {
+            raft_on_snapshot_resp(ctx, s, from, &m);
+        }
     }
     raft_check_invariants(ctx, s);
 }

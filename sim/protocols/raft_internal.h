@@ -93,6 +93,13 @@ struct raft_config {
      * once; > 0 = it collects writes for this long, then one sync and one
      * AppendEntries round carry them all. Range [0, 1s]. */
     int64_t group_commit_ns;
+    /* Snapshots (raft_snapshot.c): 0 = off. > 0 = a follower the leader
+     * would have to send everything from index 1 (an empty log) after
+     * entries committed gets this many bytes on the wire first, in
+     * chunks of snapshot_chunk_bytes (0 = one message), one chunk in
+     * flight. Only the transfer's time is modelled (docs/ASSUMPTIONS.md). */
+    int64_t snapshot_bytes;
+    int64_t snapshot_chunk_bytes;
 };
 
 /* One log entry, as stored, persisted and sent (48 bytes). */
@@ -112,7 +119,24 @@ enum raft_msg_type {
     RAFT_MSG_VOTE_RESP = 2,
     RAFT_MSG_APPEND = 3,    /* AppendEntries (empty = heartbeat) */
     RAFT_MSG_APPEND_RESP = 4,
+    RAFT_MSG_SNAPSHOT = 5,  /* InstallSnapshot: one chunk, its size declared on the wire */
+    RAFT_MSG_SNAPSHOT_RESP = 6,
 };
+
+/* Both directions of InstallSnapshot (raft_snapshot.c): a chunk covers
+ * bytes [offset, offset + len) of a snapshot of `total` bytes; the answer
+ * echoes offset and len. */
+struct raft_snapshot_msg {
+    uint8_t type; /* RAFT_MSG_SNAPSHOT or RAFT_MSG_SNAPSHOT_RESP */
+    uint8_t reserved[7];
+    int64_t term;
+    int64_t offset;
+    int64_t len;
+    int64_t total;
+};
+
+/* Bounds snapshot_bytes / snapshot_chunk_bytes (events per transfer). */
+#define RAFT_SNAPSHOT_CHUNKS_MAX 100000
 
 struct raft_vote_msg {
     uint8_t type;     /* RAFT_MSG_VOTE or RAFT_MSG_VOTE_RESP */
@@ -208,6 +232,11 @@ struct raft_state {
     int64_t acked_sent_mono_ns[RAFT_NODES_MAX];
     uint64_t heartbeat_seq;
     int64_t noop_index; /* first entry of this leadership */
+    /* Snapshot transfer per follower (reset when leadership starts). */
+    int64_t snap_offset[RAFT_NODES_MAX];  /* bytes acknowledged */
+    uint64_t snap_seq[RAFT_NODES_MAX];    /* heartbeat round when the chunk in flight left */
+    bool snap_inflight[RAFT_NODES_MAX];
+    bool snap_installed[RAFT_NODES_MAX];
 
     int writes_count;
     struct raft_pending_write writes[RAFT_PENDING_MAX];
@@ -230,6 +259,10 @@ void raft_reset_election_timer(struct dslab_node_ctx *ctx, struct raft_state *s)
 /* raft_repl.c */
 void raft_send_append(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t peer);
 void raft_broadcast_append(struct dslab_node_ctx *ctx, struct raft_state *s);
+/* A message of `term` (>= current) from the leader `from`: follow it,
+ * remember when it was heard, restart the election timer. */
+void raft_heard_leader(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t from,
+                       int64_t term);
 void raft_on_append(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t from,
                     const struct raft_append_msg *m);
 void raft_on_append_resp(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t from,
@@ -241,6 +274,19 @@ void raft_set_commit(struct dslab_node_ctx *ctx, struct raft_state *s, int64_t c
 /* Group commit: one sync for the writes collected, then one round ships them. */
 void raft_group_commit(struct dslab_node_ctx *ctx, struct raft_state *s);
 bool raft_lease_held(struct dslab_node_ctx *ctx, const struct raft_state *s);
+
+/* raft_snapshot.c */
+/* True while `peer` must get a snapshot before entries: AppendEntries to
+ * it carry none and start at index 0 (a heartbeat, a probe). */
+bool raft_snapshot_holds(struct dslab_node_ctx *ctx, const struct raft_state *s, int32_t peer);
+/* Leader: a live answer from `peer` of round `seq`: sends the next chunk,
+ * or again the one in flight when a later round came back without it. */
+void raft_snapshot_progress(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t peer,
+                            uint64_t seq);
+void raft_on_snapshot(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t from,
+                      const struct raft_snapshot_msg *m);
+void raft_on_snapshot_resp(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t from,
+                           const struct raft_snapshot_msg *m);
 
 /* raft_log.c */
 const struct repl_log_spec *raft_log_spec(void);

@@ -152,6 +152,13 @@ void raft_message_label(const void *msg, size_t len, char *buf, size_t buf_size)
         memcpy(&m, msg, sizeof m);
         snprintf(buf, buf_size, "AppendResp t%" PRId64 " %s %" PRId64, m.term,
                  m.success ? "ok" : "reject", m.match_index);
+    } else if ((type == RAFT_MSG_SNAPSHOT || type == RAFT_MSG_SNAPSHOT_RESP) &&
+               len == sizeof(struct raft_snapshot_msg)) {
+        struct raft_snapshot_msg m;
+        memcpy(&m, msg, sizeof m);
+        snprintf(buf, buf_size, "%s t%" PRId64 " [%" PRId64 "..%" PRId64 ") of %" PRId64,
+                 type == RAFT_MSG_SNAPSHOT ? "InstallSnapshot" : "SnapshotResp", m.term, m.offset,
+                 m.offset + m.len, m.total);
     } else {
         snprintf(buf, buf_size, "raft? (%zu bytes)", len);
     }

@@ -34,8 +34,11 @@ void raft_send_append(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t 
     struct raft_append_msg m;
     memset(&m.head, 0, sizeof m.head);
     int64_t prev = 0;
-    int32_t count = repl_log_batch(raft_log_of(s), s->next_index[peer],
-                                   raft_cfg(ctx)->entries_per_append_max, &prev, m.entries);
+    /* A follower waiting for a snapshot gets probes (prev 0, no entries). */
+    int32_t count = raft_snapshot_holds(ctx, s, peer)
+                        ? 0
+                        : repl_log_batch(raft_log_of(s), s->next_index[peer],
+                                         raft_cfg(ctx)->entries_per_append_max, &prev, m.entries);
     m.head.type = RAFT_MSG_APPEND;
     m.head.count = count;
     m.head.term = s->current_term;
@@ -202,6 +205,20 @@ static int64_t store_entries(struct dslab_node_ctx *ctx, struct raft_state *s,
     return match;
 }
 
+void raft_heard_leader(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t from,
+                       int64_t term) {
+    RAFT_ASSERT(term >= s->current_term);
+    /* Election Safety: no other leader of this node's own term. */
+    RAFT_ASSERT(!(s->role == RAFT_LEADER && term == s->current_term));
+    if (term > s->current_term || s->role != RAFT_FOLLOWER) {
+        raft_become_follower(ctx, s, term);
+    }
+    s->leader_id = from;
+    s->heard_leader = true;
+    s->leader_contact_mono_ns = dslab_ctx_mono_ns(ctx);
+    raft_reset_election_timer(ctx, s);
+}
+
 void raft_on_append(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t from,
                     const struct raft_append_msg *m) {
     struct raft_append_resp_msg r;
@@ -210,15 +227,7 @@ void raft_on_append(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t fr
     r.seq = m->head.seq;
     r.sent_mono_ns = m->head.sent_mono_ns;
     if (m->head.term >= s->current_term) {
-        /* Election Safety: no other leader of this node's own term. */
-        RAFT_ASSERT(!(s->role == RAFT_LEADER && m->head.term == s->current_term));
-        if (m->head.term > s->current_term || s->role != RAFT_FOLLOWER) {
-            raft_become_follower(ctx, s, m->head.term);
-        }
-        s->leader_id = from;
-        s->heard_leader = true;
-        s->leader_contact_mono_ns = dslab_ctx_mono_ns(ctx);
-        raft_reset_election_timer(ctx, s);
+        raft_heard_leader(ctx, s, from, m->head.term);
         int64_t prev = m->head.prev_index;
         if (prev < 0 || prev > s->log_len || raft_term_at(s, prev) != m->head.prev_term) {
             r.match_index = conflict_hint(s, prev < 0 ? 0 : prev);
@@ -269,7 +278,9 @@ void raft_on_append_resp(struct dslab_node_ctx *ctx, struct raft_state *s, int32
         }
     }
     check_reads(ctx, s);
-    if (s->role == RAFT_LEADER && (!m->success || s->next_index[from] <= s->log_len)) {
+    if (raft_snapshot_holds(ctx, s, from)) {
+        raft_snapshot_progress(ctx, s, from, m->seq);
+    } else if (s->role == RAFT_LEADER && (!m->success || s->next_index[from] <= s->log_len)) {
         raft_send_append(ctx, s, from);
     }
 }

@@ -1,19 +1,20 @@
-/* retry_storm.c: a server with finite capacity and clients that retry.
+/* retry_storm.c: clients that retry against a server of finite capacity.
  *
- * n1 is the server: one worker, a FIFO queue of at most `queue_max`
- * requests, `service_time` per request (so at most 1/service_time requests
- * per second), a REJECT for each request that finds the queue full. A
- * slowdown multiplies the service time by `slow_factor` during
- * [slow_from, slow_from + slow_for) of n1's monotonic clock; a pause fault
- * on n1 or a `slow` fault on its links works too. The server serves every
- * queued request, including those whose client has long given up: that
- * wasted work is what makes the overload outlive its cause.
+ * n1 is the server. Its capacity is the CPU model of the scenario
+ * (`costs.cpu` or `costs.nodes.n1.cpu`: workers, a bounded FIFO queue that
+ * sheds, a service time per message; docs/ASSUMPTIONS.md "Time costs"), not
+ * a queue of this protocol: a request's handler runs when its service ends,
+ * and answers OK. The server cannot tell a request whose client gave up
+ * from a live one, so it serves both: that wasted work is what makes an
+ * overload outlive its cause. A shed request is never answered (the CPU
+ * model tells nobody); its client times out. The trigger of an overload is
+ * a fault: a `pause` of n1 (a GC-like stall), `slow` links, a crash.
  *
  * Every other node is a client with an open-loop arrival process (Poisson,
  * `rate` per client). A logical request gets up to 1 + `retries` attempts:
  *
  *   send attempt --OK--> done ("request" ok, value = latency ns)
- *        |  timeout or REJECT
+ *        |  timeout
  *        v
  *   attempts left? --no--> done ("request" fail, value = time spent)
  *        | yes: wait backoff (none: 0; exponential: base * 2^(n-1) up to
@@ -24,13 +25,13 @@
  * `breaker_cooldown` one probe goes through (half-open); its success
  * closes the breaker, its failure opens it again.
  *
- * Metastability: with retries and no backoff, a short slowdown that pushes
- * the queueing delay past the client timeout makes every served request a
- * wasted one and multiplies the offered load by the attempts; the queue
- * then stays full after the slowdown ends. Annotations: "request" (client;
- * ok/fail, value = latency ns), "queue" (server, every queue_sample; value
- * = depth), "breaker" (client; open/half-open/closed). Knobs:
- * docs/PROTOCOLS.md. */
+ * Metastability: with retries and no backoff, a stall that pushes the
+ * queueing delay past the client timeout makes every served request a
+ * wasted one and multiplies the offered load by the attempts; the CPU queue
+ * then stays full after the stall ends. Annotations: "request" (client;
+ * ok/fail, value = latency ns), "breaker" (client; open/half-open/closed).
+ * The queue is the CPU model's (`cost` records cpu/cpu_queued/cpu_shed).
+ * Knobs: docs/PROTOCOLS.md. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,20 +43,15 @@
 #include "protocols/proto_util.h"
 #include "scenario/units.h"
 
-#define RS_QUEUE_MAX 4096      /* the largest queue_max */
 #define RS_OUTSTANDING_MAX 512 /* logical requests a client tracks at once */
 #define RS_ATTEMPTS_MAX 64
 
-enum rs_msg_type { MSG_REQUEST, MSG_OK, MSG_REJECT };
-enum rs_timer_kind { TM_ARRIVAL = 1, TM_TIMEOUT, TM_RETRY, TM_SERVICE, TM_SAMPLE };
+enum rs_msg_type { MSG_REQUEST, MSG_OK };
+enum rs_timer_kind { TM_ARRIVAL = 1, TM_TIMEOUT, TM_RETRY };
 enum rs_backoff { BACKOFF_NONE, BACKOFF_EXPONENTIAL };
 enum rs_breaker { BREAKER_CLOSED, BREAKER_OPEN, BREAKER_HALF_OPEN };
 
 struct rs_config {
-    int64_t queue_max;
-    int64_t service_ns;
-    int64_t slow_from_ns, slow_for_ns, slow_factor;
-    int64_t queue_sample_ns;
     int64_t arrival_ns_mean; /* from `rate`, per client */
     int64_t timeout_ns;
     int64_t retries;
@@ -73,12 +69,6 @@ struct rs_msg {
     uint64_t id; /* the client's logical request id */
 };
 
-struct rs_queued {
-    int32_t client;
-    uint8_t attempt;
-    uint64_t id;
-};
-
 struct rs_request {
     uint64_t id; /* 0 = free; id % RS_OUTSTANDING_MAX = slot */
     int64_t start_mono_ns;
@@ -88,11 +78,7 @@ struct rs_request {
 };
 
 struct rs_server {
-    struct rs_queued queue[RS_QUEUE_MAX];
-    int32_t head, count;
-    bool busy;
-    struct rs_queued serving;
-    int64_t served, rejected;
+    int64_t served;
 };
 
 struct rs_client {
@@ -114,11 +100,30 @@ struct rs_state {
 };
 
 static const char *const rs_known[] = {
-    "queue_max", "service_time", "slow_from", "slow_for", "slow_factor", "queue_sample",
     "rate", "timeout", "retries", "backoff", "backoff_base", "backoff_max", "jitter",
     "breaker", "breaker_threshold", "breaker_cooldown", NULL,
 };
 static const char *const rs_backoffs[] = {"none", "exponential", NULL};
+
+/* Keys of the protocol-private server queue this protocol had before the
+ * CPU model, each with where its meaning went: an old scenario gets this
+ * instead of a bare "unknown key". */
+static const char *const rs_moved[][2] = {
+    {"queue_max", "the server's queue is the CPU model now: costs.nodes.n1.cpu.queue"},
+    {"service_time", "the server's service time is the CPU model now: costs.nodes.n1.cpu.message"},
+    {"queue_sample", "the queue length is in the CPU model's cost records now (no sampling)"},
+    {"slow_from", "the slowdown is a fault now, e.g. { at: 2s, pause: n1, for: 500ms }"},
+    {"slow_for", "the slowdown is a fault now, e.g. { at: 2s, pause: n1, for: 500ms }"},
+    {"slow_factor", "the slowdown is a fault now, e.g. { at: 2s, pause: n1, for: 500ms }"},
+};
+
+static int rs_reject_moved(const struct dslab_scenario *s, struct dslab_diag *diag) {
+    for (size_t i = 0; i < sizeof rs_moved / sizeof rs_moved[0]; i++) {
+        const struct dslab_scenario_param *p = dslab_param_find(s, rs_moved[i][0]);
+        if (p) return dslab_param_error_at(s, p, diag, rs_moved[i][1]);
+    }
+    return 0;
+}
 
 static int rs_param_rate(const struct dslab_scenario *s, int64_t *mean_ns, struct dslab_diag *diag) {
     const struct dslab_scenario_param *p = dslab_param_find(s, "rate");
@@ -144,13 +149,7 @@ static int rs_param_rate(const struct dslab_scenario *s, int64_t *mean_ns, struc
 static int rs_configure(const struct dslab_scenario *s, void **config_out, struct dslab_diag *diag) {
     struct rs_config c;
     memset(&c, 0, sizeof c);
-    if (dslab_param_reject_unknown(s, rs_known, diag) != 0 ||
-        dslab_param_int(s, "queue_max", 64, 1, RS_QUEUE_MAX, &c.queue_max, diag) != 0 ||
-        dslab_param_duration_ns(s, "service_time", 2 * DSLAB_NS_PER_MS, &c.service_ns, diag) != 0 ||
-        dslab_param_duration_ns(s, "slow_from", 0, &c.slow_from_ns, diag) != 0 ||
-        dslab_param_duration_ns(s, "slow_for", 0, &c.slow_for_ns, diag) != 0 ||
-        dslab_param_int(s, "slow_factor", 1, 1, 1000, &c.slow_factor, diag) != 0 ||
-        dslab_param_duration_ns(s, "queue_sample", 100 * DSLAB_NS_PER_MS, &c.queue_sample_ns, diag) != 0 ||
+    if (rs_reject_moved(s, diag) != 0 || dslab_param_reject_unknown(s, rs_known, diag) != 0 ||
         rs_param_rate(s, &c.arrival_ns_mean, diag) != 0 ||
         dslab_param_duration_ns(s, "timeout", 100 * DSLAB_NS_PER_MS, &c.timeout_ns, diag) != 0 ||
         dslab_param_int(s, "retries", 3, 0, RS_ATTEMPTS_MAX - 1, &c.retries, diag) != 0 ||
@@ -168,9 +167,14 @@ static int rs_configure(const struct dslab_scenario *s, void **config_out, struc
         return dslab_diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
                         "retry-storm needs 2+ nodes: n1 serves, the others are clients");
     }
-    if (c.service_ns <= 0 || c.timeout_ns <= 0 || c.queue_sample_ns <= 0) {
+    if (c.timeout_ns <= 0) {
         return dslab_diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
-                        "retry-storm: service_time, timeout and queue_sample must be > 0");
+                        "retry-storm: timeout must be > 0");
+    }
+    if (!s->node_costs || !s->node_costs[0].cpu_on) {
+        return dslab_diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
+                        "retry-storm: the server's capacity is the CPU model; give n1 one, e.g. "
+                        "costs: { nodes: { n1: { cpu: { workers: 1, queue: 100, message: 2ms } } } }");
     }
     return proto_config_keep(s, &c, sizeof c, config_out, diag);
 }
@@ -185,48 +189,12 @@ static uint64_t tag_of(enum rs_timer_kind kind, uint64_t id, uint8_t attempt) {
 
 /* --- server ----------------------------------------------------------------- */
 
-static int64_t service_ns_now(struct dslab_node_ctx *ctx) {
-    const struct rs_config *c = cfg(ctx);
-    int64_t now = dslab_ctx_mono_ns(ctx);
-    bool slow = c->slow_for_ns > 0 && now >= c->slow_from_ns && now < c->slow_from_ns + c->slow_for_ns;
-    return slow ? c->service_ns * c->slow_factor : c->service_ns;
-}
-
-static void server_start_next(struct dslab_node_ctx *ctx, struct rs_server *sv) {
-    if (sv->busy || sv->count == 0) return;
-    sv->serving = sv->queue[sv->head];
-    sv->head = (sv->head + 1) % RS_QUEUE_MAX;
-    sv->count--;
-    sv->busy = true;
-    dslab_ctx_set_timer(ctx, service_ns_now(ctx), tag_of(TM_SERVICE, 0, 0));
-}
-
+/* The CPU model has charged the service time already: answer at once. */
 static void server_on_request(struct dslab_node_ctx *ctx, struct rs_server *sv, int32_t from,
                               const struct rs_msg *m) {
-    if (sv->count >= cfg(ctx)->queue_max) {
-        sv->rejected++;
-        struct rs_msg r = {.type = MSG_REJECT, .attempt = m->attempt, .id = m->id};
-        dslab_ctx_send(ctx, from, &r, sizeof r);
-        return;
-    }
-    int32_t tail = (sv->head + sv->count) % RS_QUEUE_MAX;
-    sv->queue[tail] = (struct rs_queued){.client = from, .attempt = m->attempt, .id = m->id};
-    sv->count++;
-    server_start_next(ctx, sv);
-}
-
-static void server_on_timer(struct dslab_node_ctx *ctx, struct rs_server *sv, enum rs_timer_kind kind) {
-    if (kind == TM_SAMPLE) {
-        dslab_ctx_annotate(ctx, "queue", sv->count, "depth %d, served %lld, rejected %lld",
-                     (int)sv->count, (long long)sv->served, (long long)sv->rejected);
-        dslab_ctx_set_timer(ctx, cfg(ctx)->queue_sample_ns, tag_of(TM_SAMPLE, 0, 0));
-    } else if (kind == TM_SERVICE && sv->busy) {
-        struct rs_msg r = {.type = MSG_OK, .attempt = sv->serving.attempt, .id = sv->serving.id};
-        dslab_ctx_send(ctx, sv->serving.client, &r, sizeof r);
-        sv->served++;
-        sv->busy = false;
-        server_start_next(ctx, sv);
-    }
+    struct rs_msg r = {.type = MSG_OK, .attempt = m->attempt, .id = m->id};
+    dslab_ctx_send(ctx, from, &r, sizeof r);
+    sv->served++;
 }
 
 /* --- client: breaker ---------------------------------------------------------- */
@@ -306,7 +274,7 @@ static int64_t backoff_ns(struct dslab_node_ctx *ctx, int attempt) {
     return ns;
 }
 
-/* The current attempt failed (timeout or REJECT): retry or give up. */
+/* The current attempt timed out: retry or give up. */
 static void attempt_failed(struct dslab_node_ctx *ctx, struct rs_client *cl, struct rs_request *r,
                            const char *why) {
     r->in_flight = false;
@@ -364,8 +332,6 @@ static void client_on_message(struct dslab_node_ctx *ctx, struct rs_client *cl, 
     if (m->type == MSG_OK) {
         breaker_result(ctx, cl, r, true);
         finish_request(ctx, cl, r, true, "");
-    } else if (m->type == MSG_REJECT && r->in_flight && m->attempt == r->attempt) {
-        attempt_failed(ctx, cl, r, "(rejected)");
     }
 }
 
@@ -375,11 +341,7 @@ static void rs_init(struct dslab_node_ctx *ctx, void *state) {
     struct rs_state *st = state;
     st->server = dslab_ctx_self(ctx) == 0;
     dslab_ctx_report_role(ctx, DSLAB_ROLE_OTHER, 0, "%s", st->server ? "server" : "client");
-    if (st->server) {
-        dslab_ctx_set_timer(ctx, cfg(ctx)->queue_sample_ns, tag_of(TM_SAMPLE, 0, 0));
-    } else {
-        schedule_arrival(ctx);
-    }
+    if (!st->server) schedule_arrival(ctx);
 }
 
 static void rs_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *msg,
@@ -396,16 +358,14 @@ static void rs_on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t timer_
     (void)timer_id;
     struct rs_state *st = state;
     enum rs_timer_kind kind = (enum rs_timer_kind)(tag & 0xf);
-    if (st->server) server_on_timer(ctx, &st->u.s, kind);
-    else client_on_timer(ctx, &st->u.c, kind, tag >> 12, (uint8_t)((tag >> 4) & 0xff));
+    if (!st->server) client_on_timer(ctx, &st->u.c, kind, tag >> 12, (uint8_t)((tag >> 4) & 0xff));
 }
 
 static void rs_describe(const void *state, char *buf, size_t buf_size) {
     static const char *const breakers[] = {"closed", "open", "half-open"};
     const struct rs_state *st = state;
     if (st->server) {
-        snprintf(buf, buf_size, "server: queue %d, served %lld, rejected %lld", (int)st->u.s.count,
-                 (long long)st->u.s.served, (long long)st->u.s.rejected);
+        snprintf(buf, buf_size, "server: served %lld", (long long)st->u.s.served);
     } else {
         snprintf(buf, buf_size, "client: %lld ok, %lld failed, breaker %s", (long long)st->u.c.ok,
                  (long long)st->u.c.failed, breakers[st->u.c.breaker]);
@@ -413,21 +373,24 @@ static void rs_describe(const void *state, char *buf, size_t buf_size) {
 }
 
 static void rs_message_label(const void *msg, size_t len, char *buf, size_t buf_size) {
-    static const char *const names[] = {"REQ", "OK", "REJECT"};
+    static const char *const names[] = {"REQ", "OK"};
     struct rs_msg m;
     if (len != sizeof m) {
         snprintf(buf, buf_size, "?");
         return;
     }
     memcpy(&m, msg, sizeof m);
-    if (m.type > MSG_REJECT) m.type = MSG_REJECT;
+    if (m.type > MSG_OK) {
+        snprintf(buf, buf_size, "?");
+        return;
+    }
     snprintf(buf, buf_size, "%s r%llu #%d", names[m.type],
              (unsigned long long)(m.id / RS_OUTSTANDING_MAX), (int)m.attempt);
 }
 
 const struct dslab_protocol protocol_retry_storm = {
     .name = "retry-storm",
-    .summary = "n1 serves a bounded queue at a finite rate; clients time out and retry",
+    .summary = "n1 serves at the CPU model's rate; clients time out and retry",
     .state_size = sizeof(struct rs_state),
     .configure = rs_configure,
     .destroy_config = proto_config_free,

@@ -6,7 +6,8 @@
 # without it (the models draw from their own streams and change nothing
 # else); a model with a cost (links and cpu too) shows in the trace as
 # `cost` events; the
-# runs are deterministic; a bad Raft durability knob is a clean error.
+# runs are deterministic; a bad Raft durability or snapshot knob is a
+# clean error.
 # Usage: bash cost_scenarios.sh /path/to/dslab /path/to/source-root
 set -u
 . "$(dirname "$0")/lib/common.sh" "$@"
@@ -37,6 +38,38 @@ broken scenarios/storage/ack-before-sync-power-loss.yaml no-lost-acknowledged-wr
 fixed scenarios/storage/sync-before-ack.yaml
 broken scenarios/raft/timer-jitter-identical-timeouts.yaml leader-available
 fixed scenarios/raft/timer-jitter-randomized.yaml
+broken scenarios/storage/group-commit-off.yaml slo
+fixed scenarios/storage/group-commit-on.yaml
+broken scenarios/raft/snapshot-blocks-heartbeats.yaml leader-stable
+fixed scenarios/raft/snapshot-chunked.yaml
+
+# The snapshot pair, as its headers state it: in one piece the snapshot is
+# never installed (each new leader starts over); in chunks it is, once,
+# and the leader is never deposed. Off (snapshot_bytes: 0) = no transfer.
+snapshots() {
+    "$dslab" run "$@" --trace "$tmp/snap.jsonl" --quiet >/dev/null 2>&1
+    grep -c '"kind":"annotate".*"tag":"snapshot"' "$tmp/snap.jsonl"
+}
+whole=$(snapshots scenarios/raft/snapshot-blocks-heartbeats.yaml)
+chunks=$(snapshots scenarios/raft/snapshot-chunked.yaml)
+none=$(snapshots scenarios/raft/snapshot-chunked.yaml --set protocol.snapshot_bytes=0 \
+    --set protocol.snapshot_chunk_bytes=0)
+if [ "$whole" = 0 ] && [ "$chunks" = 1 ] && [ "$none" = 0 ] &&
+   ! grep -q InstallSnapshot "$tmp/snap.jsonl"; then ok
+else bad "snapshots installed: whole $whole (want 0), chunked $chunks (want 1), off $none (want 0)"; fi
+
+# Group commit's trade, as the two headers state it: under load (16
+# clients) it carries over 1.4x the writes; alone (1 client) a write waits
+# for its batch, so the median is slower than one sync per write.
+oks() { "$dslab" run "$@" 2>&1 | sed -n 's/^  client ops .*: \([0-9]*\) ok,.*/\1/p'; }
+off_ok=$(oks scenarios/storage/group-commit-off.yaml)
+on_ok=$(oks scenarios/storage/group-commit-on.yaml)
+if [ -n "$off_ok" ] && [ -n "$on_ok" ] && [ $((on_ok * 10)) -gt $((off_ok * 14)) ]; then ok
+else bad "group commit under load: $on_ok writes ok against $off_ok without it"; fi
+median() { "$dslab" run "$1" --set workload.clients=1 --set 'checks=["slo: 50% of writes within 15ms"]' 2>&1 | grep -Eo '^  slo +(PASS|FAIL)'; }
+if [ "$(median scenarios/storage/group-commit-off.yaml)" = "  slo                          PASS" ] &&
+   [ "$(median scenarios/storage/group-commit-on.yaml)" = "  slo                          FAIL" ]; then ok
+else bad "one client: group commit should cost median latency (off: $(median scenarios/storage/group-commit-off.yaml), on: $(median scenarios/storage/group-commit-on.yaml))"; fi
 
 # Zero-cost models: byte-identical traces.
 base=scenarios/raft/election-benchmark-wire.yaml
@@ -88,7 +121,9 @@ if [ "$each" -gt 0 ] 2>/dev/null && [ "$grouped" -gt 0 ] 2>/dev/null && [ $((gro
 else bad "group_commit=10ms should at least halve the syncs: $each vs $grouped"; fi
 
 # Raft's durability knobs: clean errors outside their range.
-for set in 'protocol.ack=sometimes' 'protocol.group_commit=2s' 'protocol.group_commit=-1ms'; do
+for set in 'protocol.ack=sometimes' 'protocol.group_commit=2s' 'protocol.group_commit=-1ms' \
+           'protocol.snapshot_bytes=-1' 'protocol.snapshot_bytes=1099511627777' \
+           'protocol.snapshot_chunk_bytes=1'; do
     "$dslab" run scenarios/storage/sync-before-ack.yaml --set "$set" >/dev/null 2>"$tmp/err"
     status=$?
     if [ "$status" = 2 ] && grep -q "error" "$tmp/err"; then ok

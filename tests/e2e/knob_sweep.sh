@@ -27,7 +27,8 @@ scenario() { # protocol -> path
   case $p in
     raft|quorum-kv|primary-backup) extra='workload: { clients: 2, rate: 50/s, ops: { read: 0.5, write: 0.5 }, keys: 1, timeout: 200ms }' ;;
     two-phase-commit) extra='workload: { clients: 2, rate: 50/s, ops: { write: 1 }, keys: 4, target: n1, timeout: 200ms }' ;;
-    lease-lock|failure-detector|retry-storm|gossip-pingpong) ;;
+    retry-storm) extra='costs: { nodes: { n1: { cpu: { workers: 1, queue: 100, message: 2ms } } } }' ;;
+    lease-lock|failure-detector|gossip-pingpong) ;;
   esac
   cat >"$f" <<EOF
 name: sweep-$p

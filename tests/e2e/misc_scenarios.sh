@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # misc_scenarios.sh DSLAB ROOT: the two-phase-commit, failure-detector and
-# retry-storm scenario pairs. Each broken variant fails its check on its
+# retry-storm scenarios (one broken, two fixes). Each broken variant fails its check on its
 # stated seed (exit 1, with the expected violation); each fixed variant
 # holds on seeds 1..100 (a failure prints the repro line).
 set -uo pipefail
@@ -21,17 +21,20 @@ fixed scenarios/failure-detection/fd-swim.yaml
 
 broken scenarios/overload/retry-storm-no-backoff.yaml 1 "violation 2.000000s .. 12.000000s: .* requests within 300 ms"
 fixed scenarios/overload/retry-backoff-jitter-breaker.yaml
+fixed scenarios/overload/retry-storm-shed-load.yaml
 
-# last_queue FILE PATTERN WHAT: the server's last "queue" sample in FILE's
-# trace (seed 1) matches PATTERN.
+# last_queue FILE PATTERN WHAT: n1's last CPU-model record (`cost` with tag
+# cpu, cpu_queued or cpu_shed; text "busy=B queue=Q") in FILE's trace
+# (seed 1) matches PATTERN.
 last_queue() {
     "$dslab" run "$1" --seed 1 --trace "$tmp/q.jsonl" --quiet >/dev/null 2>&1
-    out=$(grep '"tag":"queue"' "$tmp/q.jsonl" | tail -1)
+    out=$(grep '"kind":"cost","node":"n1"' "$tmp/q.jsonl" | grep '"tag":"cpu' | tail -1)
     if grep -q "$2" <<<"$out"; then ok "$(basename "$1" .yaml): $3"; else
-        bad "$(basename "$1" .yaml): last queue sample was: $out"; fi
+        bad "$(basename "$1" .yaml): last CPU record of n1 was: $out"; fi
 }
-# The storm outlives the slowdown: the server's queue is still full at the end.
-last_queue scenarios/overload/retry-storm-no-backoff.yaml '"value":\(9[0-9]\|100\)' "queue still full at the end"
-last_queue scenarios/overload/retry-backoff-jitter-breaker.yaml '"value":[0-9],' "queue drained by the end"
+# The storm outlives the stall: the server's CPU queue is still full at the end.
+last_queue scenarios/overload/retry-storm-no-backoff.yaml 'queue=\(9[0-9]\|100\)"' "queue still full at the end"
+last_queue scenarios/overload/retry-backoff-jitter-breaker.yaml 'queue=[0-9]"' "queue drained by the end"
+last_queue scenarios/overload/retry-storm-shed-load.yaml 'queue=[0-9]"' "queue drained by the end"
 
 e2e_finish

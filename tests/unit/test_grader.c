@@ -279,7 +279,8 @@ static void test_taxonomy_trade_off_sides(void **state) {
     assert_string_equal(grader_taxonomy_find(t, "availability versus consistency", TERM_TRADE_OFF)->id, "consistency-vs-availability");
     assert_string_equal(grader_taxonomy_find(t, "clock drift", TERM_FAILURE_MODE)->id, "lease-clock-drift");
     assert_string_equal(grader_taxonomy_find(t, "false suspicions", TERM_FAILURE_MODE)->id, "false-suspicion");
-    assert_null(grader_taxonomy_find(t, "latency vs throughput", TERM_KIND_COUNT));
+    assert_null(grader_taxonomy_find(t, "latency vs memory", TERM_KIND_COUNT));
+    assert_string_equal(grader_taxonomy_find(t, "throughput over latency", TERM_TRADE_OFF)->id, "latency-vs-throughput");
     assert_null(grader_taxonomy_find(t, "availability vs latency", TERM_KIND_COUNT));
     assert_null(grader_taxonomy_find(t, "latency against linearizability", TERM_FAILURE_MODE));
     /* words around a term and remarks, as long as one term is named */

@@ -37,6 +37,7 @@ struct fake_store_entry {
 struct fake_send {
     int32_t to;
     size_t len;
+    uint64_t wire_bytes; /* dslab_ctx_send_sized; 0 for dslab_ctx_send */
     unsigned char bytes[DSLAB_MSG_PAYLOAD_MAX];
     int journal_at;
 };
@@ -84,9 +85,17 @@ void dslab_ctx_send(struct dslab_node_ctx *ctx, int32_t to, const void *msg, siz
     struct fake_send *s = &ctx->sends[ctx->sends_count++];
     s->to = to;
     s->len = len;
+    s->wire_bytes = 0;
     memcpy(s->bytes, msg, len);
     s->journal_at = ctx->journal_count;
     journal(ctx, J_SEND);
+}
+
+/* Raft declares a snapshot's size on the wire; the fake records it. */
+void dslab_ctx_send_sized(struct dslab_node_ctx *ctx, int32_t to, const void *msg, size_t len,
+                          uint64_t wire_bytes) {
+    dslab_ctx_send(ctx, to, msg, len);
+    ctx->sends[ctx->sends_count - 1].wire_bytes = wire_bytes;
 }
 
 uint64_t dslab_ctx_set_timer(struct dslab_node_ctx *ctx, int64_t delay_ns, uint64_t tag) {
@@ -905,6 +914,124 @@ static void test_session_applies_a_retry_once(void **state) {
     node_free(n);
 }
 
+static struct raft_snapshot_msg sent_snapshot(const struct fake_send *s) {
+    struct raft_snapshot_msg m;
+    assert_int_equal(s->len, sizeof m);
+    memcpy(&m, s->bytes, sizeof m);
+    return m;
+}
+
+static void snapshot_ack(struct node *n, int32_t from, const struct raft_snapshot_msg *chunk) {
+    struct raft_snapshot_msg r = *chunk;
+    r.type = RAFT_MSG_SNAPSHOT_RESP;
+    deliver(n, from, &r, sizeof r);
+}
+
+/* A follower with an empty log after entries committed: probes, then the
+ * snapshot in acknowledged chunks of the declared wire size (the last one
+ * shorter), one in flight, a lost one sent again two rounds later, then
+ * the entries from index 1. */
+static void test_snapshot_goes_in_chunks_before_entries(void **state) {
+    (void)state;
+    struct node *n = make_leader();
+    n->ctx.cfg.snapshot_bytes = 100000;
+    n->ctx.cfg.snapshot_chunk_bytes = 40000;
+    ack(n, 1, 1, 1, 1, n->s->heartbeat_seq, 0); /* node 1 matches: the no-op commits */
+    assert_int_equal(n->s->commit_index, 1);
+    fire(n, RAFT_TIMER_HEARTBEAT);
+    struct raft_append_msg probe;
+    const struct fake_send *to2 = last_send(n);
+    assert_int_equal(to2->to, 2);
+    assert_int_equal(to2->len, sizeof probe.head); /* no entries */
+    memcpy(&probe.head, to2->bytes, sizeof probe.head);
+    assert_int_equal(probe.head.prev_index, 0);
+    int sends = n->ctx.sends_count;
+    ack(n, 2, 1, 1, 0, n->s->heartbeat_seq, 0); /* node 2 is alive and empty */
+    assert_int_equal(n->ctx.sends_count, sends + 1);
+    struct raft_snapshot_msg c = sent_snapshot(last_send(n));
+    assert_int_equal(c.type, RAFT_MSG_SNAPSHOT);
+    assert_int_equal(c.offset, 0);
+    assert_int_equal(c.len, 40000);
+    assert_int_equal(c.total, 100000);
+    assert_int_equal(last_send(n)->wire_bytes, 40000);
+    /* One in flight: another answer of the same round sends nothing. */
+    ack(n, 2, 1, 1, 0, n->s->heartbeat_seq, 0);
+    assert_int_equal(n->ctx.sends_count, sends + 1);
+    /* Two rounds later without its ack: the chunk was lost, sent again. */
+    fire(n, RAFT_TIMER_HEARTBEAT);
+    fire(n, RAFT_TIMER_HEARTBEAT);
+    ack(n, 2, 1, 1, 0, n->s->heartbeat_seq, 0);
+    struct raft_snapshot_msg again = sent_snapshot(last_send(n));
+    assert_int_equal(again.offset, 0);
+    snapshot_ack(n, 2, &again);
+    c = sent_snapshot(last_send(n));
+    assert_int_equal(c.offset, 40000);
+    snapshot_ack(n, 2, &again); /* a duplicate ack changes nothing */
+    assert_int_equal(sent_snapshot(last_send(n)).offset, 40000);
+    snapshot_ack(n, 2, &c);
+    c = sent_snapshot(last_send(n));
+    assert_int_equal(c.offset, 80000);
+    assert_int_equal(c.len, 20000);
+    assert_int_equal(last_send(n)->wire_bytes, 20000);
+    snapshot_ack(n, 2, &c);
+    assert_true(has_note(n, "snapshot", NULL, 1)); /* term 1 */
+    struct raft_append_msg a;
+    memcpy(&a.head, last_send(n)->bytes, sizeof a.head);
+    assert_int_equal(a.head.type, RAFT_MSG_APPEND);
+    assert_int_equal(a.head.prev_index, 0);
+    assert_int_equal(a.head.count, 1); /* the entries follow */
+    node_free(n);
+}
+
+/* Unchunked: one message of the whole size. Off: no snapshot at all. */
+static void test_snapshot_whole_or_off(void **state) {
+    (void)state;
+    for (int on = 0; on <= 1; on++) {
+        struct node *n = make_leader();
+        n->ctx.cfg.snapshot_bytes = on ? 4000000 : 0;
+        ack(n, 1, 1, 1, 1, n->s->heartbeat_seq, 0);
+        ack(n, 2, 1, 1, 0, n->s->heartbeat_seq, 0);
+        const struct fake_send *last = last_send(n);
+        if (on) {
+            struct raft_snapshot_msg c = sent_snapshot(last);
+            assert_int_equal(c.len, 4000000);
+            assert_int_equal(last->wire_bytes, 4000000);
+        } else {
+            struct raft_append_msg a;
+            memcpy(&a.head, last->bytes, sizeof a.head);
+            assert_int_equal(a.head.type, RAFT_MSG_APPEND);
+            assert_int_equal(a.head.count, 1);
+            assert_int_equal(last->wire_bytes, 0);
+        }
+        node_free(n);
+    }
+}
+
+/* A follower takes a chunk as word from its leader: timer reset, answer. */
+static void test_follower_acks_a_snapshot_chunk_and_resets_its_timer(void **state) {
+    (void)state;
+    struct node *n = node_new(2, 3);
+    boot(n);
+    int timers = n->ctx.timers_count;
+    struct raft_snapshot_msg m;
+    memset(&m, 0, sizeof m);
+    m.type = RAFT_MSG_SNAPSHOT;
+    m.term = 3;
+    m.offset = 64000;
+    m.len = 64000;
+    m.total = 4000000;
+    deliver(n, 0, &m, sizeof m);
+    assert_int_equal(n->s->current_term, 3);
+    assert_int_equal(n->s->leader_id, 0);
+    assert_true(n->ctx.timers_count > timers);
+    struct raft_snapshot_msg r = sent_snapshot(last_send(n));
+    assert_int_equal(r.type, RAFT_MSG_SNAPSHOT_RESP);
+    assert_int_equal(r.term, 3);
+    assert_int_equal(r.offset, 64000);
+    assert_int_equal(r.len, 64000);
+    node_free(n);
+}
+
 H_MAIN(cmocka_unit_test(test_election_timeout_makes_a_candidate_that_persists_first),
        cmocka_unit_test(test_vote_is_granted_and_synced_before_the_reply),
        cmocka_unit_test(test_vote_denied_to_a_stale_log_or_a_second_candidate),
@@ -928,4 +1055,7 @@ H_MAIN(cmocka_unit_test(test_election_timeout_makes_a_candidate_that_persists_fi
        cmocka_unit_test(test_vote_denied_for_a_stale_term),
        cmocka_unit_test(test_lease_mode_restarted_voter_waits_before_voting),
        cmocka_unit_test(test_truncated_write_is_unknown_not_failed),
-       cmocka_unit_test(test_session_applies_a_retry_once))
+       cmocka_unit_test(test_session_applies_a_retry_once),
+       cmocka_unit_test(test_snapshot_goes_in_chunks_before_entries),
+       cmocka_unit_test(test_snapshot_whole_or_off),
+       cmocka_unit_test(test_follower_acks_a_snapshot_chunk_and_resets_its_timer))

@@ -1,13 +1,16 @@
-/* test_retry_storm.c: the retry-storm server and clients through small
- * scenarios.
+/* test_retry_storm.c: the retry-storm clients against a server whose
+ * capacity is the CPU model (costs.nodes.n1.cpu), through small scenarios.
  *
  * A sink keeps the "request" outcomes (client, ok/fail text, latency), the
- * server's "queue" samples, the "breaker" transitions and how many REQ
+ * server's queue length from the CPU model's `cost` records ("busy=B
+ * queue=Q"), the shed messages, the "breaker" transitions and how many REQ
  * messages were sent, so a test can say what the clients saw and how hard
- * they hit the server: a healthy run is all ok; a full queue rejects; a
- * slowdown without backoff leaves the queue full after it ends, retries=0
- * lets it drain; a breaker opens under failure and closes afterwards;
- * exponential backoff sends fewer attempts than none. */
+ * they hit the server: a healthy run is all ok; a full queue sheds and the
+ * client times out; a stall without backoff leaves the queue full after it
+ * ends, retries=0 lets it drain, so does a queue short enough to be served
+ * within the timeout; a breaker opens under failure and closes afterwards;
+ * exponential backoff sends fewer attempts than none; a server without a
+ * CPU model and the old private-queue keys are errors. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +18,7 @@
 #include "harness.h"
 
 struct dslab_run {
-    int64_t ok, failed, rejected_fail, breaker_open_fail;
+    int64_t ok, failed, timeout_fail, breaker_open_fail, shed;
     int64_t latency_ns_max;
     int64_t queue_last, queue_max_seen;
     int64_t requests_sent;
@@ -25,6 +28,15 @@ struct dslab_run {
 static void sink(void *user, const struct dslab_trace_event *ev) {
     struct dslab_run *r = user;
     if (ev->kind == DSLAB_TRACE_SEND && ev->text && strncmp(ev->text, "REQ", 3) == 0) r->requests_sent++;
+    if (ev->kind == DSLAB_TRACE_COST && ev->node == 0 && ev->tag && strncmp(ev->tag, "cpu", 3) == 0) {
+        const char *q = ev->text ? strstr(ev->text, "queue=") : NULL;
+        if (q) {
+            r->queue_last = atoll(q + 6);
+            if (r->queue_last > r->queue_max_seen) r->queue_max_seen = r->queue_last;
+        }
+        r->shed += strcmp(ev->tag, "cpu_shed") == 0;
+        return;
+    }
     if (ev->kind != DSLAB_TRACE_ANNOTATE) return;
     if (strcmp(ev->tag, "request") == 0) {
         if (strncmp(ev->text, "ok", 2) == 0) {
@@ -32,12 +44,9 @@ static void sink(void *user, const struct dslab_trace_event *ev) {
             if (ev->a > r->latency_ns_max) r->latency_ns_max = ev->a;
         } else {
             r->failed++;
-            r->rejected_fail += strstr(ev->text, "rejected") != NULL;
+            r->timeout_fail += strstr(ev->text, "timeout") != NULL;
             r->breaker_open_fail += strstr(ev->text, "breaker open") != NULL;
         }
-    } else if (strcmp(ev->tag, "queue") == 0) {
-        r->queue_last = ev->a;
-        if (ev->a > r->queue_max_seen) r->queue_max_seen = ev->a;
     } else if (strcmp(ev->tag, "breaker") == 0) {
         r->breakers_opened += strcmp(ev->text, "open") == 0;
         r->breakers_closed += strcmp(ev->text, "closed") == 0;
@@ -52,13 +61,14 @@ static struct dslab_run *run_yaml(const char *yaml) {
     return r;
 }
 
-#define BASE                                                                                       \
-    "name: t\nseed: 4\nnodes: [n1, n2, n3]\nnetwork: { latency: \"uniform(1ms, 3ms)\" }\n"
-/* two clients at 180/s against 500/s: 72% load, then 5x slower for 1s */
+#define NET "name: t\nseed: 4\nnodes: [n1, n2, n3]\nnetwork: { latency: \"uniform(1ms, 3ms)\" }\n"
+/* n1 serves one request per 2ms (500/s) with room for Q waiting */
+#define CPU(q) "costs: { nodes: { n1: { cpu: { workers: 1, queue: " #q ", message: constant(2ms) } } } }\n"
+#define BASE NET CPU(100)
+/* two clients at 180/s against 500/s: 72% load, then n1 stalls for 500ms */
+#define STALL "faults: [ { at: 1s, pause: n1, for: 500ms } ]\n"
 #define STORM(extra)                                                                               \
-    BASE "duration: 6s\nprotocol: { name: retry-storm, service_time: 2ms, queue_max: 100, "        \
-         "rate: 180/s, timeout: 100ms, slow_from: 1s, slow_for: 1s, slow_factor: 5"   \
-         extra " }\n"
+    BASE STALL "duration: 6s\nprotocol: { name: retry-storm, rate: 180/s, timeout: 100ms" extra " }\n"
 
 static void test_healthy_server_answers_everything(void **state) {
     (void)state;
@@ -70,38 +80,45 @@ static void test_healthy_server_answers_everything(void **state) {
     free(r);
 }
 
-static void test_full_queue_rejects(void **state) {
+static void test_full_queue_sheds_and_the_client_times_out(void **state) {
     (void)state;
-    struct dslab_run *r = run_yaml(BASE "duration: 2s\nprotocol: { name: retry-storm, rate: 400/s, "
-                                  "service_time: 5ms, queue_max: 5, retries: 0 }\n");
-    assert_true(r->rejected_fail > 100); /* 800/s offered, 200/s served */
+    struct dslab_run *r = run_yaml(NET "duration: 2s\nprotocol: { name: retry-storm, rate: 400/s, "
+                                  "retries: 0 }\n"
+                                  "costs: { nodes: { n1: { cpu: { workers: 1, queue: 5, message: constant(5ms) } } } }\n");
+    assert_true(r->shed > 100); /* 800/s offered, 200/s served */
+    /* nobody tells the client: every failure is a timeout, one per shed
+     * request but those shed in the last 100ms (the run ends first) */
+    assert_int_equal(r->timeout_fail, r->failed);
+    assert_true(r->timeout_fail >= r->shed - 100 && r->timeout_fail <= r->shed);
     assert_true(r->ok > 300);
     free(r);
 }
 
-static void test_slowdown_without_backoff_outlives_itself(void **state) {
+static void test_stall_without_backoff_outlives_itself(void **state) {
     (void)state;
     struct dslab_run *r = run_yaml(STORM(", retries: 3, backoff: none"));
-    assert_true(r->queue_last >= 90); /* 4s after the slowdown ended */
-    assert_true(r->failed > r->ok);
+    assert_true(r->queue_last >= 90); /* 4.5s after the stall ended */
+    assert_true(2 * r->failed > r->ok); /* all was well for the first second */
     free(r);
 }
 
 static void test_without_retries_the_queue_drains(void **state) {
     (void)state;
     struct dslab_run *r = run_yaml(STORM(", retries: 0"));
-    assert_true(r->queue_max_seen >= 90); /* the slowdown filled it */
+    assert_true(r->queue_max_seen >= 90); /* the stall filled it */
     assert_true(r->queue_last < 10);
     assert_true(r->ok > 3 * r->failed);
     free(r);
 }
 
-static void test_a_pause_of_the_server_also_triggers_the_storm(void **state) {
+static void test_a_queue_served_within_the_timeout_drains(void **state) {
     (void)state;
-    struct dslab_run *r = run_yaml(BASE "duration: 6s\nprotocol: { name: retry-storm, service_time: 2ms, "
-                                  "queue_max: 100, rate: 180/s, timeout: 100ms, retries: 3 }\n"
-                                  "faults: [ { at: 1s, pause: n1, for: 500ms } ]\n");
-    assert_true(r->queue_last >= 90);
+    /* 40 waiting x 2ms = 80ms < the 100ms timeout: nothing served is wasted */
+    struct dslab_run *r = run_yaml(NET CPU(40) STALL "duration: 6s\nprotocol: { name: retry-storm, "
+                                  "rate: 180/s, timeout: 100ms, retries: 3 }\n");
+    assert_true(r->shed > 0); /* the stall overflowed it */
+    assert_true(r->queue_last < 10);
+    assert_true(r->ok > 3 * r->failed);
     free(r);
 }
 
@@ -141,11 +158,32 @@ static void test_bad_backoff_is_an_error(void **state) {
     h_expect_error(yaml, "rate");
 }
 
+static void test_the_server_needs_the_cpu_model(void **state) {
+    (void)state;
+    h_expect_error(NET "duration: 1s\nprotocol: { name: retry-storm }\n", "the server's capacity is the CPU model");
+    /* a CPU model on another node only is not n1's */
+    h_expect_error(NET "duration: 1s\nprotocol: { name: retry-storm }\n"
+                   "costs: { nodes: { n2: { cpu: { workers: 1, message: 1ms } } } }\n",
+                   "the server's capacity is the CPU model");
+}
+
+static void test_the_old_private_queue_keys_say_where_they_went(void **state) {
+    (void)state;
+    h_expect_error(BASE "duration: 1s\nprotocol: { name: retry-storm, queue_max: 10 }\n",
+                   "costs.nodes.n1.cpu.queue");
+    h_expect_error(BASE "duration: 1s\nprotocol: { name: retry-storm, service_time: 2ms }\n",
+                   "costs.nodes.n1.cpu.message");
+    h_expect_error(BASE "duration: 1s\nprotocol: { name: retry-storm, slow_factor: 4 }\n",
+                   "pause: n1");
+}
+
 H_MAIN(cmocka_unit_test(test_healthy_server_answers_everything),
-       cmocka_unit_test(test_full_queue_rejects),
-       cmocka_unit_test(test_slowdown_without_backoff_outlives_itself),
+       cmocka_unit_test(test_full_queue_sheds_and_the_client_times_out),
+       cmocka_unit_test(test_stall_without_backoff_outlives_itself),
        cmocka_unit_test(test_without_retries_the_queue_drains),
-       cmocka_unit_test(test_a_pause_of_the_server_also_triggers_the_storm),
+       cmocka_unit_test(test_a_queue_served_within_the_timeout_drains),
        cmocka_unit_test(test_breaker_opens_and_closes),
        cmocka_unit_test(test_backoff_sends_fewer_attempts_than_none),
-       cmocka_unit_test(test_bad_backoff_is_an_error))
+       cmocka_unit_test(test_bad_backoff_is_an_error),
+       cmocka_unit_test(test_the_server_needs_the_cpu_model),
+       cmocka_unit_test(test_the_old_private_queue_keys_say_where_they_went))

@@ -2,7 +2,7 @@
 """make_reference.py OUT: writes OUT (the build writes
 BUILD/labs_generated/tests/labs/raft/raft.c, tests/labs/labs.cmake), the reference solution
 of labs 3-5, from the built-in Raft: raft_internal.h, raft.c, raft_log.c,
-raft_repl.c and the private helpers they share with primary-backup
+raft_repl.c, raft_snapshot.c and the private helpers they share with primary-backup
 (repl_log.c: the durable log; repl_majority.c: majority counting and the
 commit point; kv_map.c: the key-value state machine; proto_util.c: the
 configure helpers), all in sim/protocols/. One file against "dslab/node.h"
@@ -25,7 +25,7 @@ headers = [header_body(h) for h in
            ['repl_log.h', 'repl_majority.h', 'kv_map.h', 'proto_util.h', 'raft_internal.h']]
 sources = [source_body(c) for c in
            ['repl_log.c', 'repl_majority.c', 'kv_map.c', 'proto_util.c',
-            'raft.c', 'raft_log.c', 'raft_repl.c']]
+            'raft.c', 'raft_log.c', 'raft_repl.c', 'raft_snapshot.c']]
 hdr = '\n'.join(headers)
 # The library's node-set bound is dslab/bits.h's, not part of the node API.
 hdr = must_replace(hdr, '#define REPL_NODES_MAX DSLAB_BITS_NODES_MAX',
