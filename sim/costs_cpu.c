@@ -58,7 +58,7 @@ static const struct dslab_latency_dist *service_of(struct dslab_sim *sim, const 
         if (c->cpu_message_kinds_count == 0 || !sim->proto->message_label) return &c->cpu_message_ns;
         char label[128];
         label[0] = 0;
-        sim->proto->message_label(payload_ptr(&sim->payloads, e->payload_slot), e->payload_len, label, sizeof label);
+        sim->proto->message_label(sim_event_payload(sim, e), e->payload_len, label, sizeof label);
         label[sizeof label - 1] = 0;
         size_t len = strcspn(label, " ");
         const struct dslab_latency_dist *d =

@@ -247,8 +247,7 @@ void node_deliver(struct dslab_sim *sim, const struct event *e) {
     struct node_rt *n = &sim->nodes[e->node];
     /* e is the dispatcher's copy of the event: an inline payload stays put
      * while the handler sends (and so schedules) more. */
-    const void *payload = e->payload_slot == PAYLOAD_HANDLE_INLINE ? e->payload_inline
-                                                                    : payload_ptr(&sim->payloads, e->payload_slot);
+    const void *payload = sim_event_payload(sim, e);
     sim->proto->on_message(&n->ctx, n->state, e->peer, payload, e->payload_len);
 }
 

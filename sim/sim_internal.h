@@ -169,6 +169,13 @@ struct dslab_sim {
 
 /* sim.c */
 void sim_emit(struct dslab_sim *sim, struct dslab_trace_event *ev);
+/* The bytes of an EV_DELIVER event's message: inside the event (at most
+ * EVENT_INLINE_BYTES, evq.h) or in the payload pool. Valid while e is. */
+static inline const void *sim_event_payload(const struct dslab_sim *sim, const struct event *e) {
+    return e->payload_slot == PAYLOAD_HANDLE_INLINE ? (const void *)e->payload_inline
+                                                    : (const void *)payload_ptr(&sim->payloads, e->payload_slot);
+}
+
 static inline bool sim_tracing(const struct dslab_sim *sim) {
     return sim->sinks_count > 0;
 }
