@@ -13,7 +13,8 @@
  * the node's decision; a crash ends it (the node is down, not waiting) and
  * the restarted node's "in-doubt" opens a new stretch; the run's end closes
  * the rest ("still in doubt at the end"). The summary reports how many
- * stretches there were and the longest, with or without a limit.
+ * stretches there were and the longest, with or without a limit. A run
+ * without any "txn" annotation (of a valid id) is not judged (unknown).
  *
  * Cost: one record per transaction id, in an array indexed by id (ids are
  * dense from 1); open doubts in a small list searched linearly (a node has
@@ -255,6 +256,10 @@ static void ac_finish(void *state, const struct dslab_history *history, int64_t 
     memcpy(result->name, name, sizeof name);
     result->verdict = result->violations_total > 0 ? DSLAB_CHECK_FAIL : DSLAB_CHECK_PASS;
     if (st->out_of_memory && result->verdict == DSLAB_CHECK_PASS) result->verdict = DSLAB_CHECK_UNKNOWN;
+    if (result->verdict == DSLAB_CHECK_PASS && st->txn_id_max == 0) {
+        check_not_judged(result, "no node annotated a transaction (tag \"txn\"), so none could be judged");
+        return;
+    }
     char longest[96] = "";
     if (st->doubt_node_longest >= 0) {
         snprintf(longest, sizeof longest, " (%s, txn %lld)", name_of(st, st->doubt_node_longest),

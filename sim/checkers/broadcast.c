@@ -9,7 +9,8 @@
  * network or node fault, or the last write record, as in convergence),
  * every acknowledged message missing at a live node is a violation naming
  * it; a live node that reported nothing is one too. A run that ended
- * sooner cannot be judged: the verdict is unknown, and says so. */
+ * sooner cannot be judged: the verdict is unknown, and says so; so is one
+ * in which no message was acknowledged (and every live node reported). */
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -98,6 +99,10 @@ static void bc_finish(void *state, const struct dslab_history *h, int64_t end_ns
             dslab_check_violation_add_evidence(v, op->trace_id);
             dslab_check_violation_add_evidence(v, fs->nodes[n].report_trace_id);
         }
+    }
+    if (acked == 0 && r->violations_total == 0) {
+        check_not_judged(r, "no broadcast message was acknowledged");
+        return;
     }
     snprintf(r->summary, sizeof r->summary, "%" PRId64 " acknowledged messages, %" PRId64 " missing deliveries",
              acked, missing);

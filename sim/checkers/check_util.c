@@ -1,8 +1,11 @@
-/* check_util.c: argument reading and growing arrays for the checkers (see
- * check_util.h). */
+/* check_util.c: argument reading, growing arrays and the not-judged
+ * verdict for the checkers (see check_util.h). */
 #include "checkers/check_util.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "scenario/units.h"
 
@@ -41,4 +44,14 @@ int check_duration_argument(const struct dslab_scenario *s, const struct dslab_s
     }
     *out_ns = ns;
     return 0;
+}
+
+void check_not_judged(struct dslab_check_result *r, const char *fmt, ...) {
+    static const char prefix[] = "not judged: ";
+    r->verdict = DSLAB_CHECK_UNKNOWN;
+    memcpy(r->summary, prefix, sizeof prefix);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->summary + sizeof prefix - 1, sizeof r->summary - (sizeof prefix - 1), fmt, ap);
+    va_end(ap);
 }

@@ -1,6 +1,7 @@
-/* check_util.h (private to sim/checkers/): what the checkers' create and
- * record steps would otherwise each repeat - reading their argument, and
- * growing the arrays in which they keep what they saw. */
+/* check_util.h (private to sim/checkers/): what the checkers' create,
+ * record and finish steps would otherwise each repeat - reading their
+ * argument, growing the arrays in which they keep what they saw, and the
+ * verdict when they saw nothing to judge. */
 #ifndef DSLAB_CHECK_UTIL_H
 #define DSLAB_CHECK_UTIL_H
 
@@ -24,5 +25,12 @@ int check_no_arguments(const struct dslab_scenario *s, const struct dslab_scenar
  * when the argument is absent. Returns 0, or -1 with "USAGE (got 'ARGS')". */
 int check_duration_argument(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
                             const char *usage, int64_t *out_ns, struct dslab_diag *diag);
+
+/* A verdict is a claim: a checker that saw none of what it judges (no role
+ * reports, no client operation of its kind, no final state...) says so
+ * instead of passing. Sets the verdict to UNKNOWN and the summary to
+ * "not judged: " and the formatted reason. */
+void check_not_judged(struct dslab_check_result *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -10,7 +10,8 @@
  * every key; each key they disagree on is a violation from quiet point +
  * bound to the end, naming the nodes and citing their "final"
  * annotations (or "final-state" when a node lacks the key). A run that
- * ended sooner cannot be judged: the verdict is unknown, and says so. */
+ * ended sooner cannot be judged: the verdict is unknown, and says so; so
+ * is one in which fewer than two live nodes reported (nothing to compare). */
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -146,6 +147,10 @@ static void conv_finish(void *state, const struct dslab_history *history, int64_
         snprintf(result->summary, sizeof result->summary,
                  "not judged: the run ended %s after the last fault or write, the bound is %s",
                  quiet, bound);
+        return;
+    }
+    if (replicas < 2) {
+        check_not_judged(result, "only one live node annotated its final state: nothing to compare");
         return;
     }
     int64_t keys = 0, bad = 0;

@@ -4,11 +4,13 @@
  * key K is an echo request carrying K; the node must answer it DSLAB_REPLY_OK
  * with the value K. Every ok read whose value is not its key is a
  * violation, and so is a failed one (an echo has no reason to be
- * refused). A request that timed out (info) proves nothing either way. */
+ * refused). A request that timed out (info) proves nothing either way;
+ * a run without any answered echo is not judged (unknown). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "checkers/check_util.h"
 #include "dslab/check.h"
 
 static int echo_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check, void **state_out,
@@ -52,6 +54,10 @@ static void echo_finish(void *state, const struct dslab_history *h, int64_t end_
             if (op->node >= 0) dslab_check_violation_add_node(v, op->node);
             dslab_check_violation_add_evidence(v, op->trace_id);
         }
+    }
+    if (checked == 0) {
+        check_not_judged(r, "no echo request was answered");
+        return;
     }
     snprintf(r->summary, sizeof r->summary, "%" PRId64 " echoes checked", checked);
 }

@@ -10,7 +10,8 @@
  * is that of the first operation that cannot be linearized, whose nodes
  * are the nodes it and the last linearized op went to, and whose evidence
  * is the trace ids of their invoke and completion records. A key whose
- * search budget runs out makes the verdict UNKNOWN (unless another fails).
+ * search budget runs out makes the verdict UNKNOWN (unless another fails);
+ * so does a history without any operation (not judged).
  *
  * Argument (after the name in `checks:`): none, or `budget=N` or just `N`
  * (cached search states per key, default 1000000). Cost: O(ops) to build, then
@@ -22,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkers/check_util.h"
 #include "dslab/check.h"
 #include "dslab/lincheck.h"
 #include "hist_parse.h"
@@ -185,6 +187,8 @@ static void lin_finish(void *state, const struct dslab_history *history, int64_t
         snprintf(result->summary, sizeof result->summary,
                  "%zu of %zu key%s not linearizable (%zu ops)", failed, rep.partitions_count,
                  rep.partitions_count == 1 ? "" : "s", lh.ops_count);
+    } else if (lh.ops_count == 0) {
+        check_not_judged(result, "no client operation in the history");
     } else if (unknown) {
         result->verdict = DSLAB_CHECK_UNKNOWN;
         snprintf(result->summary, sizeof result->summary,

@@ -35,7 +35,8 @@
  * stretch longer than DURATION without a write accepted by the storage
  * (from the start, between writes, to the end of the run). A lock that is
  * safe because nobody ever gets it again is not a lock. Only progress
- * given: only progress is judged.
+ * given: only progress is judged. A run in which no judged view saw any
+ * annotation (and no progress bound is given) is not judged (unknown).
  * Cost: one record per lease and per accepted write; overlaps are found by
  * sorting (O(n log n) plus the overlapping pairs). */
 #include <ctype.h>
@@ -405,6 +406,13 @@ static void progress_gaps(struct me_state *st, int64_t end_ns, struct dslab_chec
     }
 }
 
+/* Whether any judged view saw what it judges (progress is judged on nothing too). */
+static bool saw_any_judged(const struct me_state *st) {
+    return st->progress_ns > 0 || ((st->views & ME_HOLDERS) && st->beliefs.count > 0) ||
+           ((st->views & ME_STORAGE) && (st->accepts.count > 0 || st->rejected > 0)) ||
+           ((st->views & ME_SERVER) && st->grants.count > 0);
+}
+
 static void me_finish(void *state, const struct dslab_history *history, int64_t end_ns,
                       struct dslab_check_result *result) {
     (void)history;
@@ -440,6 +448,8 @@ static void me_finish(void *state, const struct dslab_history *history, int64_t 
     if (st->out_of_memory) {
         if (result->verdict != DSLAB_CHECK_FAIL) result->verdict = DSLAB_CHECK_UNKNOWN;
         snprintf(result->summary, sizeof result->summary, "out of memory while recording leases");
+    } else if (result->verdict == DSLAB_CHECK_PASS && !saw_any_judged(st)) {
+        check_not_judged(result, "no lock, storage or lease annotation of a judged view");
     }
 }
 

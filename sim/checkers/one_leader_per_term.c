@@ -7,7 +7,9 @@
  * The text of the report plays no part. At the end, every term held by two different nodes is a violation:
  * the window runs from the second election to the end of the overlap (or
  * the second election itself when the first had already ended), the nodes
- * are both leaders, the evidence the two "role" annotations.
+ * are both leaders, the evidence the two "role" annotations. A run in
+ * which no node reported any role is not judged (unknown): a verdict
+ * must be a claim, and "no term had two leaders" would claim nothing.
  *
  * The file also holds leader-available, the liveness side (see below).
  *
@@ -24,6 +26,9 @@
 #include "dslab/check.h"
 #include "scenario/units.h"
 
+/* The reason every role-based checker gives when no node reported a role. */
+#define NO_ROLE_REPORTS "no node reported a role (dslab_ctx_report_role), so no leader could be seen"
+
 struct leadership {
     int64_t term;
     int32_t node;
@@ -39,6 +44,7 @@ struct olpt_state {
     struct leadership *records; /* owned */
     size_t count;
     size_t capacity;
+    int64_t role_reports; /* none: nothing to judge */
     bool out_of_memory;
 };
 
@@ -100,6 +106,7 @@ static void olpt_on_event(void *state, const struct dslab_trace_event *ev) {
     if (ev->kind == DSLAB_TRACE_CRASH) {
         end_leadership(st, ev->node, ev->t_ns);
     } else if (ev->kind == DSLAB_TRACE_ANNOTATE && ev->annotation == DSLAB_ANNOTATION_ROLE) {
+        st->role_reports++;
         if (dslab_role_class_leads(ev->role)) {
             start_leadership(st, ev);
         } else {
@@ -165,7 +172,9 @@ static void olpt_finish(void *state, const struct dslab_history *history, int64_
         snprintf(result->summary, sizeof result->summary, "out of memory while recording leaders");
         return;
     }
-    if (bad_terms > 0) {
+    if (st->role_reports == 0) {
+        check_not_judged(result, NO_ROLE_REPORTS);
+    } else if (bad_terms > 0) {
         snprintf(result->summary, sizeof result->summary, "%lld of %lld terms had two leaders",
                  (long long)bad_terms, (long long)terms);
     } else {
@@ -210,7 +219,8 @@ const struct dslab_checker checker_one_leader_per_term = {
  * election; each further election (a new leader, or the same node in a
  * new term) is a violation from the previous election to this one, with
  * both leaders and both annotations. A one-way partition that keeps
- * deposing leaders shows up here. */
+ * deposing leaders shows up here. Without any role report leader-stable
+ * is not judged (unknown); leader-available then sees no leader at all. */
 #define LEADER_GAP_NS_DEFAULT INT64_C(1000000000)
 
 enum elections_mode { MODE_GAPS, MODE_CHANGES };
@@ -233,6 +243,7 @@ struct elections_state {
     int64_t last_election_ns;
     int32_t last_leader;
     uint64_t last_election_trace_id;
+    int64_t role_reports; /* none: leader-stable has nothing to judge */
     struct dslab_check_result found; /* violations seen while the run goes, copied at finish */
 };
 
@@ -376,6 +387,7 @@ static void elections_on_event(void *state, const struct dslab_trace_event *ev) 
     if (ev->kind == DSLAB_TRACE_CRASH) {
         set_leading(st, ev, false);
     } else if (ev->kind == DSLAB_TRACE_ANNOTATE && ev->annotation == DSLAB_ANNOTATION_ROLE) {
+        st->role_reports++;
         set_leading(st, ev, dslab_role_class_leads(ev->role));
     }
 }
@@ -399,6 +411,9 @@ static void elections_finish(void *state, const struct dslab_history *history, i
     snprintf(result->summary, sizeof result->summary,
              "%lld elections, first leader after %s, longest leaderless gap %lld ms",
              (long long)st->elections, first, (long long)(st->gap_ns_longest / 1000000));
+    if (st->mode == MODE_CHANGES && st->role_reports == 0) {
+        check_not_judged(result, NO_ROLE_REPORTS);
+    }
 }
 
 static void elections_destroy(void *state) {

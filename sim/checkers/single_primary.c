@@ -19,6 +19,8 @@
  *   pause to the resume (and ends there if the node steps down as it
  *   wakes), so a fenced primary frozen past its lease is not a second
  *   primary; one that wakes and keeps leading is, from its resume.
+ * A run in which no node reported any role is not judged by either
+ * (unknown): "never two primaries" would claim nothing.
  *
  * Cost: one record per primaryship (a run has few); finish sorts them,
  * O(n log n), then compares neighbours in time, O(n * overlapping). */
@@ -53,6 +55,7 @@ struct sp_state {
     struct primaryship *records; /* owned */
     size_t count;
     size_t capacity;
+    int64_t role_reports; /* none: nothing to judge */
     bool out_of_memory;
 };
 
@@ -144,6 +147,7 @@ static void sp_on_event(void *state, const struct dslab_trace_event *ev) {
         st->paused_epoch[ev->node] = -1;
         if (epoch >= 0) start_primaryship_at(st, ev, epoch);
     } else if (ev->kind == DSLAB_TRACE_ANNOTATE && ev->annotation == DSLAB_ANNOTATION_ROLE) {
+        st->role_reports++;
         st->paused_epoch[ev->node] = -1;
         if (dslab_role_class_leads(ev->role)) {
             start_primaryship_at(st, ev, ev->a);
@@ -253,6 +257,11 @@ static void sp_finish(void *state, const struct dslab_history *history, int64_t 
     if (st->out_of_memory) {
         result->verdict = DSLAB_CHECK_UNKNOWN;
         snprintf(result->summary, sizeof result->summary, "out of memory recording primaries");
+        return;
+    }
+    if (st->role_reports == 0) {
+        check_not_judged(result, "no node reported a role (dslab_ctx_report_role), so no primary "
+                                 "could be seen");
         return;
     }
     int64_t groups = 0;

@@ -18,7 +18,8 @@
  * the target. With `each` after the window ("availability 50% of writes
  * per 1s each") every window with samples must meet the target, and a
  * run without any sample fails: an objective a fix meets by turning the
- * service off is not met. When it misses, every run of consecutive windows that missed
+ * service off is not met (without `each`, such a run is not judged: the
+ * verdict is unknown). When it misses, every run of consecutive windows that missed
  * is a violation (window, the nodes of its bad samples, up to 16 of them as
  * evidence). The summary gives the fraction achieved and, for latency
  * objectives, the latency at the target percentile (bad samples count as
@@ -354,6 +355,11 @@ static void slo_finish(void *state, const struct dslab_history *history, int64_t
     }
     result->verdict = pass ? DSLAB_CHECK_PASS : DSLAB_CHECK_FAIL;
     if (st->out_of_memory) result->verdict = DSLAB_CHECK_UNKNOWN;
+    if (pass && st->count == 0) {
+        check_not_judged(result, "no %s to measure (%s)", st->what,
+                         st->from_annotations ? "annotations" : "history");
+        return;
+    }
     char pctl[64];
     format_percentile(st, pctl, sizeof pctl);
     double pct = st->count ? 100.0 * (double)good_count / (double)st->count : 100.0;
