@@ -250,11 +250,7 @@ static void ac_finish(void *state, const struct dslab_history *history, int64_t 
         aborted += t->abort_mask && !t->commit_mask;
         split += t->commit_mask && t->abort_mask;
     }
-    char name[sizeof result->name];
-    memcpy(name, result->name, sizeof name);
-    *result = st->found;
-    memcpy(result->name, name, sizeof name);
-    result->verdict = result->violations_total > 0 ? DSLAB_CHECK_FAIL : DSLAB_CHECK_PASS;
+    check_result_take(result, &st->found);
     if (st->out_of_memory && result->verdict == DSLAB_CHECK_PASS) result->verdict = DSLAB_CHECK_UNKNOWN;
     if (result->verdict == DSLAB_CHECK_PASS && st->txn_id_max == 0) {
         check_not_judged(result, "no node annotated a transaction (tag \"txn\"), so none could be judged");
@@ -279,11 +275,5 @@ static void ac_destroy(void *state) {
     free(st);
 }
 
-const struct dslab_checker checker_atomic_commit = {
-    .name = "atomic-commit",
-    .summary = "all nodes that decide a transaction decide the same; optional in-doubt limit",
-    .create = ac_create,
-    .on_event = ac_on_event,
-    .finish = ac_finish,
-    .destroy = ac_destroy,
-};
+const struct dslab_checker checker_atomic_commit = CHECKER(ac, "atomic-commit",
+    "all nodes that decide a transaction decide the same; optional in-doubt limit");

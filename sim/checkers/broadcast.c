@@ -108,11 +108,5 @@ static void bc_finish(void *state, const struct dslab_history *h, int64_t end_ns
              acked, missing);
 }
 
-const struct dslab_checker checker_broadcast = {
-    .name = "broadcast",
-    .summary = "every acknowledged broadcast message reaches every live node within the bound",
-    .create = bc_create,
-    .on_event = bc_on_event,
-    .finish = bc_finish,
-    .destroy = final_state_checker_destroy,
-};
+const struct dslab_checker checker_broadcast = FINAL_STATE_CHECKER(bc, "broadcast",
+    "every acknowledged broadcast message reaches every live node within the bound");

@@ -31,6 +31,12 @@ int check_no_arguments(const struct dslab_scenario *s, const struct dslab_scenar
     return 0;
 }
 
+int check_create_stateless(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                           void **state_out, struct dslab_diag *diag) {
+    *state_out = NULL;
+    return check_no_arguments(s, check, diag);
+}
+
 int check_duration_argument(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
                             const char *usage, int64_t *out_ns, struct dslab_diag *diag) {
     if (!check->args || !check->args[0]) {
@@ -44,6 +50,14 @@ int check_duration_argument(const struct dslab_scenario *s, const struct dslab_s
     }
     *out_ns = ns;
     return 0;
+}
+
+void check_result_take(struct dslab_check_result *result, const struct dslab_check_result *found) {
+    char name[sizeof result->name];
+    memcpy(name, result->name, sizeof name);
+    *result = *found;
+    memcpy(result->name, name, sizeof name);
+    result->verdict = result->violations_total > 0 ? DSLAB_CHECK_FAIL : DSLAB_CHECK_PASS;
 }
 
 void check_not_judged(struct dslab_check_result *r, const char *fmt, ...) {

@@ -26,6 +26,34 @@ int check_no_arguments(const struct dslab_scenario *s, const struct dslab_scenar
 int check_duration_argument(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
                             const char *usage, int64_t *out_ns, struct dslab_diag *diag);
 
+/* A checker without state that reads only the history at the end: its
+ * create refuses arguments (check_no_arguments) and sets no state. */
+int check_create_stateless(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                           void **state_out, struct dslab_diag *diag);
+
+/* For a checker that gathers its violations while the run goes (in a
+ * result of its own, `found`): copies them into `result`, keeping the name
+ * the caller filled in; the verdict is FAIL when there are any, else PASS. */
+void check_result_take(struct dslab_check_result *result, const struct dslab_check_result *found);
+
+/* A checker's descriptor (struct dslab_checker) from the names of its
+ * functions, which share a prefix:
+ *   const struct dslab_checker checker_slo = CHECKER(slo, "slo", "an objective ...");
+ * takes slo_create, slo_on_event, slo_finish and slo_destroy.
+ * CHECKER_CREATE: the create function named apart (checkers that share the
+ * rest); CHECKER_AT_END: no on_event (it reads only the history at the
+ * end); CHECKER_STATELESS: that, with check_create_stateless and no state. */
+#define CHECKER_CREATE(prefix, create_fn, name_, summary_)                                          \
+    {.name = (name_), .summary = (summary_), .create = (create_fn), .on_event = prefix##_on_event,  \
+     .finish = prefix##_finish, .destroy = prefix##_destroy}
+#define CHECKER(prefix, name_, summary_) CHECKER_CREATE(prefix, prefix##_create, name_, summary_)
+#define CHECKER_AT_END(prefix, name_, summary_)                                                     \
+    {.name = (name_), .summary = (summary_), .create = prefix##_create, .on_event = NULL,            \
+     .finish = prefix##_finish, .destroy = prefix##_destroy}
+#define CHECKER_STATELESS(prefix, name_, summary_)                                                  \
+    {.name = (name_), .summary = (summary_), .create = check_create_stateless, .on_event = NULL,     \
+     .finish = prefix##_finish, .destroy = free}
+
 /* A verdict is a claim: a checker that saw none of what it judges (no role
  * reports, no client operation of its kind, no final state...) says so
  * instead of passing. Sets the verdict to UNKNOWN and the summary to

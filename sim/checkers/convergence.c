@@ -181,11 +181,5 @@ static void conv_finish(void *state, const struct dslab_history *history, int64_
     }
 }
 
-const struct dslab_checker checker_convergence = {
-    .name = "convergence",
-    .summary = "live replicas hold the same final state, given the bound after the last fault",
-    .create = conv_create,
-    .on_event = conv_on_event,
-    .finish = conv_finish,
-    .destroy = final_state_checker_destroy,
-};
+const struct dslab_checker checker_convergence = FINAL_STATE_CHECKER(conv, "convergence",
+    "live replicas hold the same final state, given the bound after the last fault");

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkers/check_util.h"
 #include "dslab/check.h"
 #include "dslab/time.h"
 #include "scenario/units.h"
@@ -331,11 +332,7 @@ static void fa_finish(void *state, const struct dslab_history *history, int64_t 
         if (st->crashed[j]) outage_end(st, j, end_ns);
         for (int32_t i = 0; i < st->n; i++) close_false(st, i, j, end_ns, NULL);
     }
-    char name[sizeof result->name];
-    memcpy(name, result->name, sizeof name);
-    *result = st->found;
-    memcpy(result->name, name, sizeof name);
-    result->verdict = result->violations_total > 0 ? DSLAB_CHECK_FAIL : DSLAB_CHECK_PASS;
+    check_result_take(result, &st->found);
     int64_t mean_ms = st->detections ? st->detection_ns_total / st->detections / DSLAB_NS_PER_MS : 0;
     snprintf(result->summary, sizeof result->summary,
              "%lld detections, max %lld ms, mean %lld ms; %lld missed; %lld false %s "
@@ -350,11 +347,5 @@ static void fa_destroy(void *state) {
     free(state);
 }
 
-const struct dslab_checker checker_fd_accuracy = {
-    .name = "fd-accuracy",
-    .summary = "failure detector: no false suspicions, every crash detected within the bound",
-    .create = fa_create,
-    .on_event = fa_on_event,
-    .finish = fa_finish,
-    .destroy = fa_destroy,
-};
+const struct dslab_checker checker_fd_accuracy = CHECKER(fa, "fd-accuracy",
+    "failure detector: no false suspicions, every crash detected within the bound");

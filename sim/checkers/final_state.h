@@ -62,6 +62,13 @@ void *final_state_checker_alloc(size_t size, const struct dslab_scenario *s,
  * whose FIRST member is its struct final_state: deinits it and frees the
  * block. NULL does nothing. */
 void final_state_checker_destroy(void *state);
+/* The descriptor (struct dslab_checker) of a checker whose state block
+ * starts with its struct final_state: PREFIX_create, PREFIX_on_event,
+ * PREFIX_finish, and final_state_checker_destroy. */
+#define FINAL_STATE_CHECKER(prefix, name_, summary_)                                                \
+    {.name = (name_), .summary = (summary_), .create = prefix##_create,                             \
+     .on_event = prefix##_on_event, .finish = prefix##_finish,                                      \
+     .destroy = final_state_checker_destroy}
 /* Nodes up at the end that reported a final state. */
 int32_t final_state_reported_live(const struct final_state *fs);
 

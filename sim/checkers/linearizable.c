@@ -202,11 +202,5 @@ static void lin_finish(void *state, const struct dslab_history *history, int64_t
     lin_history_deinit(&lh);
 }
 
-const struct dslab_checker checker_linearizable = {
-    .name = "linearizable",
-    .summary = "client operations are linearizable (per-key read/write/cas registers)",
-    .create = lin_create,
-    .on_event = NULL,
-    .finish = lin_finish,
-    .destroy = lin_destroy,
-};
+const struct dslab_checker checker_linearizable = CHECKER_AT_END(lin, "linearizable",
+    "client operations are linearizable (per-key read/write/cas registers)");

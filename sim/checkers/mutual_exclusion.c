@@ -463,11 +463,5 @@ static void me_destroy(void *state) {
     free(st);
 }
 
-const struct dslab_checker checker_mutual_exclusion = {
-    .name = "mutual-exclusion",
-    .summary = "one lock holder at a time: by client belief, by storage-accepted writes, by grants",
-    .create = me_create,
-    .on_event = me_on_event,
-    .finish = me_finish,
-    .destroy = me_destroy,
-};
+const struct dslab_checker checker_mutual_exclusion = CHECKER(me, "mutual-exclusion",
+    "one lock holder at a time: by client belief, by storage-accepted writes, by grants");

@@ -265,11 +265,5 @@ out:
     free(fops);
 }
 
-const struct dslab_checker checker_no_lost_acknowledged_writes = {
-    .name = "no-lost-acknowledged-writes",
-    .summary = "every write acknowledged ok is in the final state of the primary (or leader)",
-    .create = nlw_create,
-    .on_event = nlw_on_event,
-    .finish = nlw_finish,
-    .destroy = final_state_checker_destroy,
-};
+const struct dslab_checker checker_no_lost_acknowledged_writes = FINAL_STATE_CHECKER(nlw, "no-lost-acknowledged-writes",
+    "every write acknowledged ok is in the final state of the primary (or leader)");

@@ -193,14 +193,8 @@ static void olpt_destroy(void *state) {
     }
 }
 
-const struct dslab_checker checker_one_leader_per_term = {
-    .name = "one-leader-per-term",
-    .summary = "no two nodes lead in the same term (Raft's Election Safety)",
-    .create = olpt_create,
-    .on_event = olpt_on_event,
-    .finish = olpt_finish,
-    .destroy = olpt_destroy,
-};
+const struct dslab_checker checker_one_leader_per_term = CHECKER(olpt, "one-leader-per-term",
+    "no two nodes lead in the same term (Raft's Election Safety)");
 
 /* --- leader-available and leader-stable: the liveness side -----------------
  * Election Safety holds trivially when nobody is ever elected, so split
@@ -399,11 +393,7 @@ static void elections_finish(void *state, const struct dslab_history *history, i
     if (st->leaders == 0) {
         gap_close(st, end_ns, -1, 0);
     }
-    char name[sizeof result->name];
-    memcpy(name, result->name, sizeof name);
-    *result = st->found;
-    memcpy(result->name, name, sizeof name);
-    result->verdict = result->violations_total > 0 ? DSLAB_CHECK_FAIL : DSLAB_CHECK_PASS;
+    check_result_take(result, &st->found);
     char first[32] = "never";
     if (st->first_leader_ns >= 0) {
         snprintf(first, sizeof first, "%lld ms", (long long)(st->first_leader_ns / 1000000));
@@ -424,20 +414,8 @@ static void elections_destroy(void *state) {
     }
 }
 
-const struct dslab_checker checker_leader_available = {
-    .name = "leader-available",
-    .summary = "no stretch without a leader longer than the argument (default 1s)",
-    .create = gap_create,
-    .on_event = elections_on_event,
-    .finish = elections_finish,
-    .destroy = elections_destroy,
-};
+const struct dslab_checker checker_leader_available = CHECKER_CREATE(elections, gap_create, "leader-available",
+    "no stretch without a leader longer than the argument (default 1s)");
 
-const struct dslab_checker checker_leader_stable = {
-    .name = "leader-stable",
-    .summary = "at most N leader changes after the first election (default 0)",
-    .create = stable_create,
-    .on_event = elections_on_event,
-    .finish = elections_finish,
-    .destroy = elections_destroy,
-};
+const struct dslab_checker checker_leader_stable = CHECKER_CREATE(elections, stable_create, "leader-stable",
+    "at most N leader changes after the first election (default 0)");

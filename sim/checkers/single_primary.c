@@ -298,20 +298,8 @@ static void sp_destroy(void *state) {
     }
 }
 
-const struct dslab_checker checker_single_primary_per_epoch = {
-    .name = "single-primary-per-epoch",
-    .summary = "no two nodes are primary (or leader) in the same epoch (term)",
-    .create = per_epoch_create,
-    .on_event = sp_on_event,
-    .finish = sp_finish,
-    .destroy = sp_destroy,
-};
+const struct dslab_checker checker_single_primary_per_epoch = CHECKER_CREATE(sp, per_epoch_create, "single-primary-per-epoch",
+    "no two nodes are primary (or leader) in the same epoch (term)");
 
-const struct dslab_checker checker_single_primary_at_once = {
-    .name = "single-primary-at-once",
-    .summary = "no two nodes believe they are primary (or leader) at the same true time",
-    .create = at_once_create,
-    .on_event = sp_on_event,
-    .finish = sp_finish,
-    .destroy = sp_destroy,
-};
+const struct dslab_checker checker_single_primary_at_once = CHECKER_CREATE(sp, at_once_create, "single-primary-at-once",
+    "no two nodes believe they are primary (or leader) at the same true time");

@@ -375,11 +375,5 @@ static void slo_destroy(void *state) {
     free(st);
 }
 
-const struct dslab_checker checker_slo = {
-    .name = "slo",
-    .summary = "an objective like '99% of writes within 500ms' or 'availability 99%', per run and window",
-    .create = slo_create,
-    .on_event = slo_on_event,
-    .finish = slo_finish,
-    .destroy = slo_destroy,
-};
+const struct dslab_checker checker_slo = CHECKER(slo, "slo",
+    "an objective like '99% of writes within 500ms' or 'availability 99%', per run and window");

@@ -331,11 +331,5 @@ static void sr_destroy(void *state) {
     free(state);
 }
 
-const struct dslab_checker checker_stale_reads = {
-    .name = "stale-reads",
-    .summary = "reads that return a value older than a write acknowledged before they began",
-    .create = sr_create,
-    .on_event = NULL,
-    .finish = sr_finish,
-    .destroy = sr_destroy,
-};
+const struct dslab_checker checker_stale_reads = CHECKER_AT_END(sr, "stale-reads",
+    "reads that return a value older than a write acknowledged before they began");

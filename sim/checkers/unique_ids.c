@@ -14,21 +14,6 @@
 #include "checkers/check_util.h"
 #include "dslab/check.h"
 
-static int ids_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check, void **state_out,
-                      struct dslab_diag *diag) {
-    if (check->args && check->args[0]) {
-        return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col,
-                        "unique-ids takes no arguments (got '%s')", check->args);
-    }
-    *state_out = NULL;
-    return 0;
-}
-
-static void ids_on_event(void *state, const struct dslab_trace_event *ev) {
-    (void)state;
-    (void)ev;
-}
-
 /* Sorted by (value, time, history position): the first hand-out first. */
 static int cmp_ops(const void *a, const void *b) {
     const struct dslab_history_op *x = *(const struct dslab_history_op *const *)a;
@@ -78,15 +63,5 @@ static void ids_finish(void *state, const struct dslab_history *h, int64_t end_n
     free(oks);
 }
 
-static void ids_destroy(void *state) {
-    (void)state;
-}
-
-const struct dslab_checker checker_unique_ids = {
-    .name = "unique-ids",
-    .summary = "no id is handed out twice",
-    .create = ids_create,
-    .on_event = ids_on_event,
-    .finish = ids_finish,
-    .destroy = ids_destroy,
-};
+const struct dslab_checker checker_unique_ids = CHECKER_STATELESS(ids, "unique-ids",
+    "no id is handed out twice");
