@@ -115,7 +115,7 @@ static void doubt_open(struct ac_state *st, const struct dslab_trace_event *ev) 
     for (size_t i = 0; i < st->open_count; i++) {
         if (st->open[i].node == ev->node && st->open[i].txn == ev->a) return;
     }
-    struct ac_doubt *grown = check_grow(st->open, &st->open_capacity, st->open_count, sizeof *grown, 64);
+    struct ac_doubt *grown = grow_array(st->open, &st->open_capacity, st->open_count, sizeof *grown, 64);
     if (!grown) {
         st->out_of_memory = true;
         return;

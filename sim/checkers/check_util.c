@@ -1,4 +1,4 @@
-/* check_util.c: argument reading, growing arrays and the not-judged
+/* check_util.c: argument reading, descriptors, results and the not-judged
  * verdict for the checkers (see check_util.h). */
 #include "checkers/check_util.h"
 
@@ -8,19 +8,6 @@
 #include <string.h>
 
 #include "scenario/units.h"
-
-void *check_grow(void *items, size_t *capacity, size_t count, size_t item_size,
-                 size_t first_capacity) {
-    if (count < *capacity) {
-        return items;
-    }
-    size_t cap = *capacity ? *capacity * 2 : first_capacity;
-    void *grown = realloc(items, cap * item_size);
-    if (grown) {
-        *capacity = cap;
-    }
-    return grown;
-}
 
 int check_no_arguments(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
                        struct dslab_diag *diag) {

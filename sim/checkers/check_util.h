@@ -9,14 +9,8 @@
 #include <stdint.h>
 
 #include "dslab/check.h"
+#include "grow.h" /* grow_array, for the arrays of what checkers saw */
 
-/* Room for one more item in a growing array of `count` items: returns the
- * array itself while count < *capacity, else one of twice the capacity
- * (`first_capacity` the first time) with *capacity updated. Returns NULL
- * when out of memory, the old array untouched. The caller stores the
- * result (it may have moved). */
-void *check_grow(void *items, size_t *capacity, size_t count, size_t item_size,
-                 size_t first_capacity);
 /* For a checker without arguments: 0, or -1 with "NAME takes no arguments
  * (got 'ARGS')" at the check's position. */
 int check_no_arguments(const struct dslab_scenario *s, const struct dslab_scenario_check *check,

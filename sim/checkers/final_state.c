@@ -39,7 +39,7 @@ void final_state_checker_destroy(void *state) {
 }
 
 static void add_value(struct final_state *fs, const struct dslab_trace_event *ev) {
-    struct final_value *grown = check_grow(fs->values, &fs->capacity, fs->count, sizeof *grown, 64);
+    struct final_value *grown = grow_array(fs->values, &fs->capacity, fs->count, sizeof *grown, 64);
     if (!grown) {
         fs->out_of_memory = true;
         return;

@@ -97,7 +97,7 @@ struct me_state {
 };
 
 static void *list_push(struct me_state *st, struct me_list *l) {
-    void *grown = check_grow(l->items, &l->capacity, l->count, l->size, 32);
+    void *grown = grow_array(l->items, &l->capacity, l->count, l->size, 32);
     if (!grown) {
         st->out_of_memory = true;
         return NULL;

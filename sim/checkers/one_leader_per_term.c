@@ -82,7 +82,7 @@ static void end_leadership(struct olpt_state *st, int32_t node, int64_t t_ns) {
 
 static void start_leadership(struct olpt_state *st, const struct dslab_trace_event *ev) {
     end_leadership(st, ev->node, ev->t_ns);
-    struct leadership *grown = check_grow(st->records, &st->capacity, st->count, sizeof *grown, 64);
+    struct leadership *grown = grow_array(st->records, &st->capacity, st->count, sizeof *grown, 64);
     if (!grown) {
         st->out_of_memory = true;
         return;

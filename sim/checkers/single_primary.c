@@ -111,7 +111,7 @@ static void end_primaryship(struct sp_state *st, const struct dslab_trace_event 
 
 static void start_primaryship_at(struct sp_state *st, const struct dslab_trace_event *ev, int64_t epoch) {
     end_primaryship(st, ev);
-    struct primaryship *grown = check_grow(st->records, &st->capacity, st->count, sizeof *grown, 64);
+    struct primaryship *grown = grow_array(st->records, &st->capacity, st->count, sizeof *grown, 64);
     if (!grown) {
         st->out_of_memory = true;
         return;

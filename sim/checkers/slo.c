@@ -157,7 +157,7 @@ static int slo_create(const struct dslab_scenario *s, const struct dslab_scenari
 
 static void add_sample(struct slo_state *st, int64_t t_ns, int64_t latency_ns, uint64_t trace_id,
                        int32_t node) {
-    struct slo_sample *grown = check_grow(st->samples, &st->capacity, st->count, sizeof *grown, 1024);
+    struct slo_sample *grown = grow_array(st->samples, &st->capacity, st->count, sizeof *grown, 1024);
     if (!grown) {
         st->out_of_memory = true;
         return;
