@@ -139,12 +139,8 @@ static int parse_args(int argc, char **argv, struct explore_opts *o) {
                 i++;
             }
             if (o->merge_count == 0) return cli_usage_error("explore", "--merge needs result files");
-        } else if (a[0] == '-' && a[1]) {
-            return cli_usage_error("explore", "unknown option '%s'", a);
-        } else if (!o->file) {
-            o->file = a;
-        } else {
-            return cli_usage_error("explore", "one scenario file at a time (got '%s' and '%s')", o->file, a);
+        } else if (cli_operand("explore", a, &o->file, "scenario file", true) != 0) {
+            return EXIT_BAD_INPUT;
         }
     }
     if (o->merge_count > 0) {

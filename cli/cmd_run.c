@@ -107,12 +107,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o) {
             i++;
         } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
             o->quiet = 1;
-        } else if (a[0] == '-' && a[1]) {
-            return cli_usage_error("run", "unknown option '%s'", a);
-        } else if (!o->file) {
-            o->file = a;
-        } else {
-            return cli_usage_error("run", "one scenario file at a time (got '%s' and '%s')", o->file, a);
+        } else if (cli_operand("run", a, &o->file, "scenario file", true) != 0) {
+            return EXIT_BAD_INPUT;
         }
     }
     if (!o->file) return cli_usage_error("run", "missing scenario file");
