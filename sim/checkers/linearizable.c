@@ -187,7 +187,7 @@ static void lin_finish(void *state, const struct dslab_history *history, int64_t
         snprintf(result->summary, sizeof result->summary,
                  "%zu of %zu key%s not linearizable (%zu ops)", failed, rep.partitions_count,
                  rep.partitions_count == 1 ? "" : "s", lh.ops_count);
-    } else if (lh.ops_count == 0) {
+    } else if (history->count == 0) {
         check_not_judged(result, "no client operation in the history");
     } else if (unknown) {
         result->verdict = DSLAB_CHECK_UNKNOWN;
