@@ -13,8 +13,8 @@
  *
  * The file also holds leader-available, the liveness side (see below).
  *
- * Cost: one record per leadership, kept in a growing array (a run elects
- * few leaders); finish sorts them by (term, start, trace id), O(n log n). */
+ * The records are kept by leaderships.h (shared with single_primary.c):
+ * one per leadership; finish sorts them by (term, start, trace id). */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "checkers/check_util.h"
+#include "checkers/leaderships.h"
 #include "dslab/assert.h"
 #include "dslab/check.h"
 #include "scenario/units.h"
@@ -29,23 +30,9 @@
 /* The reason every role-based checker gives when no node reported a role. */
 #define NO_ROLE_REPORTS "no node reported a role (dslab_ctx_report_role), so no leader could be seen"
 
-struct leadership {
-    int64_t term;
-    int32_t node;
-    int64_t from_ns;
-    int64_t to_ns; /* INT64_MAX while open */
-    uint64_t trace_id;
-};
-
 struct olpt_state {
     const struct dslab_scenario *scenario; /* borrowed: outlives the checker */
-    int32_t nodes_count;
-    int64_t *open_of_node; /* index into records, -1 if not leading; owned */
-    struct leadership *records; /* owned */
-    size_t count;
-    size_t capacity;
-    int64_t role_reports; /* none: nothing to judge */
-    bool out_of_memory;
+    struct leaderships leaders;            /* owned */
 };
 
 static int olpt_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
@@ -54,89 +41,39 @@ static int olpt_create(const struct dslab_scenario *s, const struct dslab_scenar
         return -1;
     }
     struct olpt_state *st = calloc(1, sizeof *st);
-    int32_t n = s->nodes_count > 0 ? s->nodes_count : 1;
-    if (st) {
-        st->open_of_node = malloc((size_t)n * sizeof *st->open_of_node);
-    }
-    if (!st || !st->open_of_node) {
+    if (!st || leaderships_init(&st->leaders, s->nodes_count) != 0) {
         free(st);
         return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
     }
-    for (int32_t i = 0; i < n; i++) {
-        st->open_of_node[i] = -1;
-    }
     st->scenario = s;
-    st->nodes_count = s->nodes_count;
     *state_out = st;
     return 0;
 }
 
-static void end_leadership(struct olpt_state *st, int32_t node, int64_t t_ns) {
-    int64_t open = st->open_of_node[node];
-    if (open >= 0) {
-        DSLAB_ASSERT(t_ns >= st->records[open].from_ns); /* ends no earlier than it began */
-        st->records[open].to_ns = t_ns;
-        st->open_of_node[node] = -1;
-    }
-}
-
-static void start_leadership(struct olpt_state *st, const struct dslab_trace_event *ev) {
-    end_leadership(st, ev->node, ev->t_ns);
-    struct leadership *grown = grow_array(st->records, &st->capacity, st->count, sizeof *grown, 64);
-    if (!grown) {
-        st->out_of_memory = true;
-        return;
-    }
-    st->records = grown;
-    struct leadership *l = &st->records[st->count];
-    l->term = ev->a;
-    l->node = ev->node;
-    l->from_ns = ev->t_ns;
-    l->to_ns = INT64_MAX;
-    l->trace_id = ev->id;
-    st->open_of_node[ev->node] = (int64_t)st->count;
-    st->count++;
-}
-
 static void olpt_on_event(void *state, const struct dslab_trace_event *ev) {
     struct olpt_state *st = state;
-    if (ev->node < 0 || ev->node >= st->nodes_count) {
-        return;
-    }
-    if (ev->kind == DSLAB_TRACE_CRASH) {
-        end_leadership(st, ev->node, ev->t_ns);
-    } else if (ev->kind == DSLAB_TRACE_ANNOTATE && ev->annotation == DSLAB_ANNOTATION_ROLE) {
-        st->role_reports++;
-        if (dslab_role_class_leads(ev->role)) {
-            start_leadership(st, ev);
-        } else {
-            end_leadership(st, ev->node, ev->t_ns);
-        }
-    }
+    leaderships_follow(&st->leaders, ev);
 }
 
-static int leadership_cmp(const void *pa, const void *pb) {
-    const struct leadership *a = pa, *b = pb;
-    if (a->term != b->term) return a->term < b->term ? -1 : 1;
-    if (a->from_ns != b->from_ns) return a->from_ns < b->from_ns ? -1 : 1;
-    return a->trace_id < b->trace_id ? -1 : (a->trace_id > b->trace_id ? 1 : 0);
-}
+struct olpt_report {
+    const struct olpt_state *st;
+    struct dslab_check_result *result;
+};
 
-static void report(const struct olpt_state *st, const struct leadership *first,
-                   const struct leadership *second, struct dslab_check_result *result) {
-    int64_t overlap_end_ns = first->to_ns < second->to_ns ? first->to_ns : second->to_ns;
-    int64_t to_ns = overlap_end_ns > second->from_ns ? overlap_end_ns : second->from_ns;
-    const char *a = st->scenario->node_names[first->node];
-    const char *b = st->scenario->node_names[second->node];
-    struct dslab_check_violation *v = dslab_check_result_add(result, second->from_ns, to_ns,
+static void report(void *ctx, const struct leadership *first, const struct leadership *second,
+                   int64_t from_ns, int64_t to_ns) {
+    const struct olpt_report *r = ctx;
+    const char *a = r->st->scenario->node_names[first->node];
+    const char *b = r->st->scenario->node_names[second->node];
+    struct dslab_check_violation *v = dslab_check_result_add(r->result, from_ns, to_ns,
                                                  "two leaders in term %lld (%s, %s)",
                                                  (long long)first->term, a, b);
-    dslab_check_violation_set_at(v, second->from_ns);
+    dslab_check_violation_set_at(v, from_ns);
     if (v) {
         dslab_check_violation_add_node(v, first->node);
         dslab_check_violation_add_node(v, second->node);
-        dslab_check_violation_add_evidence(v, first->trace_id);
-        dslab_check_violation_add_evidence(v, second->trace_id);
+        dslab_check_violation_add_evidence(v, first->from_trace_id);
+        dslab_check_violation_add_evidence(v, second->from_trace_id);
     }
 }
 
@@ -144,35 +81,16 @@ static void olpt_finish(void *state, const struct dslab_history *history, int64_
                         struct dslab_check_result *result) {
     (void)history;
     struct olpt_state *st = state;
-    for (size_t i = 0; i < st->count; i++) {
-        if (st->records[i].to_ns == INT64_MAX) {
-            st->records[i].to_ns = end_ns;
-        }
-    }
-    if (st->count > 1) {
-        qsort(st->records, st->count, sizeof *st->records, leadership_cmp);
-    }
+    leaderships_close(&st->leaders, end_ns);
+    struct olpt_report r = {st, result};
     int64_t terms = 0;
-    int64_t bad_terms = 0;
-    for (size_t i = 0; i < st->count;) {
-        size_t j = i + 1;
-        bool bad = false;
-        for (; j < st->count && st->records[j].term == st->records[i].term; j++) {
-            if (st->records[j].node != st->records[i].node) {
-                report(st, &st->records[i], &st->records[j], result);
-                bad = true;
-            }
-        }
-        terms++;
-        bad_terms += bad;
-        i = j;
-    }
-    if (st->out_of_memory) {
+    int64_t bad_terms = leaderships_same_term(&st->leaders, report, &r, &terms);
+    if (st->leaders.out_of_memory) {
         result->verdict = result->verdict == DSLAB_CHECK_FAIL ? DSLAB_CHECK_FAIL : DSLAB_CHECK_UNKNOWN;
         snprintf(result->summary, sizeof result->summary, "out of memory while recording leaders");
         return;
     }
-    if (st->role_reports == 0) {
+    if (st->leaders.role_reports == 0) {
         check_not_judged(result, NO_ROLE_REPORTS);
     } else if (bad_terms > 0) {
         snprintf(result->summary, sizeof result->summary, "%lld of %lld terms had two leaders",
@@ -187,8 +105,7 @@ static void olpt_finish(void *state, const struct dslab_history *history, int64_
 static void olpt_destroy(void *state) {
     struct olpt_state *st = state;
     if (st) {
-        free(st->records);
-        free(st->open_of_node);
+        leaderships_free(&st->leaders);
         free(st);
     }
 }
