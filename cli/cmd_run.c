@@ -268,19 +268,7 @@ static int replace_protocol(const char *file, struct dslab_scenario *sc) {
 static int replace_with_process(const char *cmd, struct dslab_scenario *sc) {
     char cwd[PATH_MAX];
     if (!getcwd(cwd, sizeof cwd)) return cli_usage_error("run", "--process: cannot read the current directory");
-    char *command = strdup(cmd), *dir = strdup(cwd);
-    if (!command || !dir) {
-        free(command);
-        free(dir);
-        return cli_usage_error("run", "out of memory");
-    }
-    free(sc->protocol.process); /* owned by the scenario (dslab_scenario_free) */
-    free(sc->protocol.process_dir);
-    sc->protocol.process = command;
-    sc->protocol.process_dir = dir;
-    sc->protocol.origin = DSLAB_PROTOCOL_PROCESS;
-    sc->protocol.code_path[0] = '\0';
-    snprintf(sc->protocol.name, sizeof sc->protocol.name, "process");
+    if (dslab_scenario_use_process(sc, cmd, cwd) != 0) return cli_usage_error("run", "out of memory");
     sc->protocol.pos = (struct dslab_src_pos){0, 0};
     return 0;
 }

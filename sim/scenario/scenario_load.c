@@ -64,6 +64,31 @@ void dslab_scenario_free(struct dslab_scenario *s) {
     a->free_fn(box, a->user);
 }
 
+static char *box_strdup(struct scenario_box *box, const char *text) {
+    size_t len = strlen(text) + 1;
+    char *copy = box->alloc.malloc_fn(len, box->alloc.user);
+    if (copy) memcpy(copy, text, len);
+    return copy;
+}
+
+int dslab_scenario_use_process(struct dslab_scenario *s, const char *command, const char *dir) {
+    struct scenario_box *box = box_of(s);
+    char *cmd = box_strdup(box, command), *cwd = box_strdup(box, dir);
+    if (!cmd || !cwd) {
+        if (cmd) box->alloc.free_fn(cmd, box->alloc.user);
+        if (cwd) box->alloc.free_fn(cwd, box->alloc.user);
+        return -1;
+    }
+    if (s->protocol.process) box->alloc.free_fn(s->protocol.process, box->alloc.user);
+    if (s->protocol.process_dir) box->alloc.free_fn(s->protocol.process_dir, box->alloc.user);
+    s->protocol.process = cmd;
+    s->protocol.process_dir = cwd;
+    s->protocol.origin = DSLAB_PROTOCOL_PROCESS;
+    s->protocol.code_path[0] = '\0';
+    snprintf(s->protocol.name, sizeof s->protocol.name, "process");
+    return 0;
+}
+
 int32_t dslab_scenario_node_index(const struct dslab_scenario *s, const char *name) {
     for (int32_t i = 0; i < s->nodes_count; i++) {
         if (strcmp(s->node_names[i], name) == 0) return i;
