@@ -183,13 +183,7 @@ static void draw_messages(struct viz_app *app, const struct lanes *L) {
     int64_t t0, t1;
     window_bounds(app, &t0, &t1);
     int64_t now = app->model.now_ns;
-    int32_t lo = 0, hi = r->msgs_count;
-    int64_t from = t0 - r->msg_span_ns_max;
-    while (lo < hi) {
-        int32_t mid = lo + (hi - lo) / 2;
-        if (r->msgs[mid].send_ns < from) lo = mid + 1;
-        else hi = mid;
-    }
+    int32_t lo = rec_first_msg_sent_at(r, t0 - r->msg_span_ns_max);
     /* The newest first, at most ARROWS_MAX: past that a diagram is ink. */
     enum { ARROWS_MAX = 2000 };
     int32_t hi_i = lo;
