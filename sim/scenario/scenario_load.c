@@ -713,19 +713,12 @@ static int load_checks(struct loader *L, const struct dslab_ynode *seq) {
 
 /* ---- narration ----------------------------------------------------------- */
 
-static int narration_cmp(const void *pa, const void *pb) {
-    const struct dslab_scenario_narration *a = pa, *b = pb;
-    if (a->at_ns != b->at_ns) return a->at_ns < b->at_ns ? -1 : 1;
-    return 0; /* equal times keep file order: the sort below is stable */
-}
-
 static int load_narration(struct loader *L, const struct dslab_ynode *seq) {
     static const char *const keys[] = {"at", "say", "pause"};
     struct dslab_scenario *s = L->s;
     s->narration = load_list(L, seq, "a list of { at: 1s, say: \"...\" }", DSLAB_NARRATION_MAX,
                              "narration entries", sizeof *s->narration);
     if (!s->narration) return -1;
-    bool sorted = true;
     for (const struct dslab_ynode *item = seq->first; item; item = item->next) {
         struct dslab_scenario_narration *e = &s->narration[s->narration_count];
         const struct dslab_ynode *at, *say, *p;
@@ -747,24 +740,10 @@ static int load_narration(struct loader *L, const struct dslab_ynode *seq) {
         }
         e->pos = pos_of(item);
         if (!(e->text = load_strdup(L, say->text))) return -1;
-        if (s->narration_count > 0 && e->at_ns < s->narration[s->narration_count - 1].at_ns) {
-            sorted = false;
-        }
         s->narration_count++;
     }
-    if (!sorted) {
-        /* Stable: insertion sort (at most DSLAB_NARRATION_MAX entries). */
-        for (int i = 1; i < s->narration_count; i++) {
-            struct dslab_scenario_narration e = s->narration[i];
-            int j = i;
-            while (j > 0 && narration_cmp(&s->narration[j - 1], &e) > 0) {
-                s->narration[j] = s->narration[j - 1];
-                j--;
-            }
-            s->narration[j] = e;
-        }
-    }
-    return 0;
+    return load_sort_by_time(L, s->narration, s->narration_count, sizeof *s->narration,
+                             offsetof(struct dslab_scenario_narration, at_ns));
 }
 
 /* ---- validation by the protocol and the checkers ------------------------- */
