@@ -95,8 +95,8 @@ static int by_term_cmp(const void *pa, const void *pb) {
     return a->from_trace_id < b->from_trace_id ? -1 : (a->from_trace_id > b->from_trace_id);
 }
 
-int64_t leaderships_same_term(struct leaderships *l, leaderships_report_fn report, void *ctx,
-                              int64_t *terms_out) {
+int64_t leaderships_same_term(struct leaderships *l, leaderships_report_fn report, const void *ctx,
+                              struct dslab_check_result *result, int64_t *terms_out) {
     if (l->count > 1) {
         qsort(l->records, l->count, sizeof *l->records, by_term_cmp);
     }
@@ -109,7 +109,7 @@ int64_t leaderships_same_term(struct leaderships *l, leaderships_report_fn repor
             const struct leadership *a = &l->records[i], *b = &l->records[j];
             if (b->node != a->node) {
                 int64_t end_ns = a->to_ns < b->to_ns ? a->to_ns : b->to_ns;
-                report(ctx, a, b, b->from_ns, end_ns > b->from_ns ? end_ns : b->from_ns);
+                report(ctx, a, b, b->from_ns, end_ns > b->from_ns ? end_ns : b->from_ns, result);
                 bad = true;
             }
         }
@@ -118,4 +118,15 @@ int64_t leaderships_same_term(struct leaderships *l, leaderships_report_fn repor
         i = j;
     }
     return bad_terms;
+}
+
+void leaderships_violation_pair(struct dslab_check_violation *v, const struct leadership *a,
+                                const struct leadership *b, int64_t at_ns) {
+    dslab_check_violation_set_at(v, at_ns);
+    if (v) {
+        dslab_check_violation_add_node(v, a->node);
+        dslab_check_violation_add_node(v, b->node);
+        dslab_check_violation_add_evidence(v, a->from_trace_id);
+        dslab_check_violation_add_evidence(v, b->from_trace_id);
+    }
 }

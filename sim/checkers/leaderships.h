@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dslab/check.h"
 #include "dslab/trace.h"
 
 struct leadership {
@@ -57,12 +58,18 @@ void leaderships_close(struct leaderships *l, int64_t end_ns);
 /* Sorts the records by (term, start, trace id) and calls `report` for
  * each later record of a term held by another node than the term's first
  * record, with the window from the later start to the end of the overlap
- * (or the later start itself when the first had ended). Counts the terms
- * in *terms_out and returns how many had two leaders. */
-typedef void (*leaderships_report_fn)(void *ctx, const struct leadership *first,
+ * (or the later start itself when the first had ended), passing `ctx` and
+ * `result` through. Counts the terms in *terms_out and returns how many
+ * had two leaders. */
+typedef void (*leaderships_report_fn)(const void *ctx, const struct leadership *first,
                                       const struct leadership *second, int64_t from_ns,
-                                      int64_t to_ns);
-int64_t leaderships_same_term(struct leaderships *l, leaderships_report_fn report, void *ctx,
-                              int64_t *terms_out);
+                                      int64_t to_ns, struct dslab_check_result *result);
+int64_t leaderships_same_term(struct leaderships *l, leaderships_report_fn report, const void *ctx,
+                              struct dslab_check_result *result, int64_t *terms_out);
+
+/* The details of a violation by two leaderships: at at_ns, both nodes,
+ * and as evidence the role reports that began both (v may be NULL). */
+void leaderships_violation_pair(struct dslab_check_violation *v, const struct leadership *a,
+                                const struct leadership *b, int64_t at_ns);
 
 #endif

@@ -55,26 +55,15 @@ static void olpt_on_event(void *state, const struct dslab_trace_event *ev) {
     leaderships_follow(&st->leaders, ev);
 }
 
-struct olpt_report {
-    const struct olpt_state *st;
-    struct dslab_check_result *result;
-};
-
-static void report(void *ctx, const struct leadership *first, const struct leadership *second,
-                   int64_t from_ns, int64_t to_ns) {
-    const struct olpt_report *r = ctx;
-    const char *a = r->st->scenario->node_names[first->node];
-    const char *b = r->st->scenario->node_names[second->node];
-    struct dslab_check_violation *v = dslab_check_result_add(r->result, from_ns, to_ns,
+static void report(const void *ctx, const struct leadership *first, const struct leadership *second,
+                   int64_t from_ns, int64_t to_ns, struct dslab_check_result *result) {
+    const struct olpt_state *st = ctx;
+    const char *a = st->scenario->node_names[first->node];
+    const char *b = st->scenario->node_names[second->node];
+    struct dslab_check_violation *v = dslab_check_result_add(result, from_ns, to_ns,
                                                  "two leaders in term %lld (%s, %s)",
                                                  (long long)first->term, a, b);
-    dslab_check_violation_set_at(v, from_ns);
-    if (v) {
-        dslab_check_violation_add_node(v, first->node);
-        dslab_check_violation_add_node(v, second->node);
-        dslab_check_violation_add_evidence(v, first->from_trace_id);
-        dslab_check_violation_add_evidence(v, second->from_trace_id);
-    }
+    leaderships_violation_pair(v, first, second, from_ns);
 }
 
 static void olpt_finish(void *state, const struct dslab_history *history, int64_t end_ns,
@@ -82,9 +71,8 @@ static void olpt_finish(void *state, const struct dslab_history *history, int64_
     (void)history;
     struct olpt_state *st = state;
     leaderships_close(&st->leaders, end_ns);
-    struct olpt_report r = {st, result};
     int64_t terms = 0;
-    int64_t bad_terms = leaderships_same_term(&st->leaders, report, &r, &terms);
+    int64_t bad_terms = leaderships_same_term(&st->leaders, report, st, result, &terms);
     if (st->leaders.out_of_memory) {
         result->verdict = result->verdict == DSLAB_CHECK_FAIL ? DSLAB_CHECK_FAIL : DSLAB_CHECK_UNKNOWN;
         snprintf(result->summary, sizeof result->summary, "out of memory while recording leaders");

@@ -126,25 +126,13 @@ static struct dslab_check_violation *report_pair(const struct sp_state *st,
             : dslab_check_result_add(result, from_ns, to_ns,
                                "%s (epoch %lld) and %s (epoch %lld) both primary for %s", na,
                                (long long)a->term, nb, (long long)b->term, len);
-    dslab_check_violation_set_at(v, from_ns);
-    if (v) {
-        dslab_check_violation_add_node(v, a->node);
-        dslab_check_violation_add_node(v, b->node);
-        dslab_check_violation_add_evidence(v, a->from_trace_id);
-        dslab_check_violation_add_evidence(v, b->from_trace_id);
-    }
+    leaderships_violation_pair(v, a, b, from_ns);
     return v;
 }
 
-struct per_epoch_report {
-    const struct sp_state *st;
-    struct dslab_check_result *result;
-};
-
-static void report_same_epoch(void *ctx, const struct leadership *a, const struct leadership *b,
-                              int64_t from_ns, int64_t to_ns) {
-    const struct per_epoch_report *r = ctx;
-    report_pair(r->st, a, b, from_ns, to_ns, r->result);
+static void report_same_epoch(const void *ctx, const struct leadership *a, const struct leadership *b,
+                              int64_t from_ns, int64_t to_ns, struct dslab_check_result *result) {
+    report_pair(ctx, a, b, from_ns, to_ns, result);
 }
 
 /* Returns the total overlap time; counts windows in *windows_out. */
@@ -191,8 +179,7 @@ static void sp_finish(void *state, const struct dslab_history *history, int64_t 
     }
     int64_t groups = 0;
     if (st->mode == SP_PER_EPOCH) {
-        struct per_epoch_report r = {st, result};
-        int64_t bad = leaderships_same_term(&st->primaries, report_same_epoch, &r, &groups);
+        int64_t bad = leaderships_same_term(&st->primaries, report_same_epoch, st, result, &groups);
         snprintf(result->summary, sizeof result->summary,
                  bad ? "%lld of %lld epochs had two primaries"
                      : "%lld epochs had a primary, none had two",
