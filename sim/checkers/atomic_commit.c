@@ -73,12 +73,9 @@ static int ac_create(const struct dslab_scenario *s, const struct dslab_scenario
                                 &limit_ns, diag) != 0) {
         return -1;
     }
-    if (s->nodes_count > AC_NODES_MAX) {
-        return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col,
-                        "atomic-commit supports at most %d nodes", AC_NODES_MAX);
-    }
-    struct ac_state *st = calloc(1, sizeof *st);
-    if (!st) return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
+    if (check_nodes_at_most(s, check, AC_NODES_MAX, diag) != 0) return -1;
+    struct ac_state *st = check_state_new(s, check, sizeof *st, diag);
+    if (!st) return -1;
     st->scenario = s;
     st->doubt_ns_max = limit_ns;
     st->doubt_node_longest = -1;

@@ -24,6 +24,22 @@ int check_create_stateless(const struct dslab_scenario *s, const struct dslab_sc
     return check_no_arguments(s, check, diag);
 }
 
+void *check_state_new(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                      size_t size, struct dslab_diag *diag) {
+    void *st = calloc(1, size);
+    if (!st) dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
+    return st;
+}
+
+int check_nodes_at_most(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                        int nodes_max, struct dslab_diag *diag) {
+    if (s->nodes_count > nodes_max) {
+        return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col,
+                        "%s supports at most %d nodes", check->name, nodes_max);
+    }
+    return 0;
+}
+
 int check_duration_argument(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
                             const char *usage, int64_t *out_ns, struct dslab_diag *diag) {
     if (!check->args || !check->args[0]) {

@@ -20,6 +20,15 @@ int check_no_arguments(const struct dslab_scenario *s, const struct dslab_scenar
 int check_duration_argument(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
                             const char *usage, int64_t *out_ns, struct dslab_diag *diag);
 
+/* A checker's state: `size` zeroed bytes (the caller frees them), or NULL
+ * with "out of memory" at the check's position. */
+void *check_state_new(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                      size_t size, struct dslab_diag *diag);
+/* For a checker with per-node arrays of `nodes_max`: 0, or -1 with "NAME
+ * supports at most MAX nodes" at the check's position. */
+int check_nodes_at_most(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                        int nodes_max, struct dslab_diag *diag);
+
 /* A checker without state that reads only the history at the end: its
  * create refuses arguments (check_no_arguments) and sets no state. */
 int check_create_stateless(const struct dslab_scenario *s, const struct dslab_scenario_check *check,

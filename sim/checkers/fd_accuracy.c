@@ -79,12 +79,9 @@ static int fa_create(const struct dslab_scenario *s, const struct dslab_scenario
                         "followed by 'confirm', e.g. 'fd-accuracy: 2s' (got '%s')",
                         check->args ? check->args : "");
     }
-    if (s->nodes_count > FA_NODES_MAX) {
-        return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col,
-                        "fd-accuracy supports at most %d nodes", FA_NODES_MAX);
-    }
-    struct fa_state *st = calloc(1, sizeof *st);
-    if (!st) return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
+    if (check_nodes_at_most(s, check, FA_NODES_MAX, diag) != 0) return -1;
+    struct fa_state *st = check_state_new(s, check, sizeof *st, diag);
+    if (!st) return -1;
     st->scenario = s;
     st->n = s->nodes_count;
     st->bound_ns = bound_ns;

@@ -58,8 +58,8 @@ static int lin_create(const struct dslab_scenario *s, const struct dslab_scenari
         states_max = v;
         budget_given = true;
     }
-    struct lin_checker *st = calloc(1, sizeof *st);
-    if (!st) return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
+    struct lin_checker *st = check_state_new(s, check, sizeof *st, diag);
+    if (!st) return -1;
     st->states_max = states_max;
     st->budget_given = budget_given;
     *state_out = st;

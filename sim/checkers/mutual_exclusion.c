@@ -164,8 +164,8 @@ static int me_create(const struct dslab_scenario *s, const struct dslab_scenario
     unsigned views;
     int64_t progress_ns;
     if (parse_views(s, check, &views, &progress_ns, diag) != 0) return -1;
-    struct me_state *st = calloc(1, sizeof *st);
-    if (!st) return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
+    struct me_state *st = check_state_new(s, check, sizeof *st, diag);
+    if (!st) return -1;
     st->sc = s;
     st->views = views;
     st->progress_ns = progress_ns;

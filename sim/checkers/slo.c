@@ -141,8 +141,8 @@ static bool parse_objective(struct slo_state *st, const char *args) {
 
 static int slo_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
                       void **state_out, struct dslab_diag *diag) {
-    struct slo_state *st = calloc(1, sizeof *st);
-    if (!st) return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
+    struct slo_state *st = check_state_new(s, check, sizeof *st, diag);
+    if (!st) return -1;
     if (!check->args || !parse_objective(st, check->args)) {
         free(st);
         return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col,
