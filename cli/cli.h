@@ -20,34 +20,32 @@
 #define EXIT_BAD_INPUT 2
 #define EXIT_UNKNOWN 3
 
+/* A command's main: argv[0] is the command's name; returns the exit status. */
+typedef int cli_main_fn(int argc, char **argv);
+
 struct cli_command {
     const char *name;
     const char *summary; /* one line for `dslab help` */
-    int (*main)(int argc, char **argv);
+    cli_main_fn *main;
 };
 
 /* All commands, in the order `dslab help` lists them (cli/main.c). */
 extern const struct cli_command cli_commands[];
 extern const int cli_commands_count;
 
-int cmd_run(int argc, char **argv);
-int cmd_lint(int argc, char **argv);
-int cmd_check_history(int argc, char **argv);
-int cmd_explore(int argc, char **argv);
-/* Always defined: without SDL2 it explains that the visualiser was not built. */
-int cmd_viz(int argc, char **argv);
-int cmd_help(int argc, char **argv);
+/* The commands, one cmd_*.c each. cmd_viz is always defined: without SDL2
+ * it explains that the visualiser was not built. */
+cli_main_fn cmd_run, cmd_lint, cmd_check_history, cmd_explore, cmd_viz, cmd_help, cmd_report;
 /* Exercises and grading (grader/, docs/EXERCISE_FORMAT.md). */
-int cmd_exercises(int argc, char **argv);
-int cmd_exercise(int argc, char **argv);
-int cmd_grade(int argc, char **argv);
-int cmd_explain(int argc, char **argv);
-int cmd_reveal(int argc, char **argv);
-int cmd_class_report(int argc, char **argv);
-int cmd_report(int argc, char **argv);
+cli_main_fn cmd_exercises, cmd_exercise, cmd_grade, cmd_explain, cmd_reveal, cmd_class_report;
 
 /* Prints "dslab: error: ..." for usage errors and returns EXIT_BAD_INPUT. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* What a command's flag loop does with an argument that is no known flag:
+ * "-x" is an unknown option; the first operand is stored in *slot; a second
+ * is refused, "one WHAT at a time" (with " (got 'A' and 'B')" when
+ * name_both). Returns 0, or EXIT_BAD_INPUT after printing the usage error. */
+int cli_operand(const char *cmd, const char *arg, const char **slot, const char *what, bool name_both);
 /* Prints a diag as "file:line:col: error: message" to stderr. */
 void cli_print_diag(const struct dslab_diag *d);
 /* node_code_cli.c: allows scenarios with `source:`/`plugin:` node code.

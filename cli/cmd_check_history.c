@@ -78,13 +78,8 @@ static int parse_args(int argc, char **argv, struct opts *o) {
             int r = cli_colour_flag("check-history", argc, argv, &i, &o->colour);
             if (r < 0) return EXIT_BAD_INPUT;
             if (r == 0) return cli_usage_error("check-history", "unknown option '%s'", a);
-        } else if (a[0] == '-' && a[1]) {
-            return cli_usage_error("check-history", "unknown option '%s'", a);
-        } else if (!o->file) {
-            o->file = a;
-        } else {
-            return cli_usage_error("check-history", "one history file at a time (got '%s' and '%s')",
-                                   o->file, a);
+        } else if (cli_operand("check-history", a, &o->file, "history file", true) != 0) {
+            return EXIT_BAD_INPUT;
         }
     }
     if (!o->file) return cli_usage_error("check-history", "missing history file");

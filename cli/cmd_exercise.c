@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "dslab/outfile.h"
 #include "dslab/report.h"
 #include "dslab/sim.h"
 #include "exercise_cli.h"
@@ -44,29 +45,6 @@ static const char usage[] =
     "                    when it is not a terminal (docs/EXERCISE_FORMAT.md)\n"
     "  --profile NAME    record progress under this profile\n"
     "  --root DIR        the directory holding exercises/ and scenarios/\n";
-
-/* mkdir -p DIR; 0 or -1 (errno set). */
-static int make_dirs(const char *dir) {
-    char path[1024];
-    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    for (char *p = path + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = 0;
-        if (mkdir(path, 0755) != 0 && errno != EEXIST) return -1;
-        *p = '/';
-    }
-    if (mkdir(path, 0755) != 0 && errno != EEXIST) return -1;
-    struct stat st;
-    if (stat(path, &st) != 0) return -1;
-    if (!S_ISDIR(st.st_mode)) {
-        errno = ENOTDIR;
-        return -1;
-    }
-    return 0;
-}
 
 /* With a display, the visualiser window; the learner closes it to go on. */
 static int want_window(int allowed) {
@@ -174,13 +152,11 @@ int cmd_exercise(int argc, char **argv) {
         return EXIT_BAD_INPUT;
     }
 #ifdef DSLAB_HAVE_VIZ
-    if (run && png && make_dirs(png_dir) != 0) {
+    if (run && png && dslab_mkdir_p(png_dir, 0755) != 0) {
         fprintf(stderr, "dslab exercise: error: cannot create the --png-dir '%s': %s\n", png_dir, strerror(errno));
         grader_catalog_free(c);
         return EXIT_BAD_INPUT;
     }
-#else
-    (void)make_dirs;
 #endif
     printf("%s  [%s, difficulty %d]\n\n%s\n", e->title, e->track, e->difficulty, e->brief);
     for (int i = 0; i < e->read_first_count; i++) printf("%s%s\n", i ? "              " : "read first:   ", e->read_first[i]);

@@ -54,15 +54,8 @@ int cmd_explain(int argc, char **argv) {
             snprintf(term + used, sizeof term - used, "%s%s", used ? " " : "", argv[i]);
         }
     }
-    char path[1024];
-    snprintf(path, sizeof path, "%s/exercises/taxonomy.yaml", excli_root(root));
-    struct dslab_diag d;
-    dslab_diag_clear(&d);
-    struct taxonomy *tax = grader_taxonomy_load(path, &d);
-    if (!tax) {
-        cli_print_diag(&d);
-        return EXIT_BAD_INPUT;
-    }
+    struct taxonomy *tax = excli_taxonomy(excli_root(root));
+    if (!tax) return EXIT_BAD_INPUT;
     int code = 0;
     if (!term[0]) {
         list_terms(tax);

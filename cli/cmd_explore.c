@@ -140,12 +140,8 @@ static int parse_args(int argc, char **argv, struct explore_opts *o) {
                 i++;
             }
             if (o->merge_count == 0) return cli_usage_error("explore", "--merge needs result files");
-        } else if (a[0] == '-' && a[1]) {
-            return cli_usage_error("explore", "unknown option '%s'", a);
-        } else if (!o->file) {
-            o->file = cli_scenario_arg(a); /* data_root.h */
-        } else {
-            return cli_usage_error("explore", "one scenario file at a time (got '%s' and '%s')", o->file, a);
+        } else if (cli_operand("explore", a, &o->file, "scenario file", true) != 0) {
+            return EXIT_BAD_INPUT;
         }
     }
     if (o->merge_count > 0) {
@@ -153,6 +149,7 @@ static int parse_args(int argc, char **argv, struct explore_opts *o) {
         return 0;
     }
     if (!o->file) return cli_usage_error("explore", "missing scenario file");
+    o->file = cli_scenario_arg(o->file); /* data_root.h */
     if (!o->seeds_given) return cli_usage_error("explore", "--seeds N is required");
     return 0;
 }

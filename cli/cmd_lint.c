@@ -123,16 +123,12 @@ static void remove_work_dir(const char *dir) {
 }
 
 static int lint_exercise(const char *path, const char *root_flag) {
-    char root[PATH_MAX], tax_path[PATH_MAX + 32];
+    char root[PATH_MAX];
     exercise_root(path, root_flag, root, sizeof root);
-    snprintf(tax_path, sizeof tax_path, "%s/exercises/taxonomy.yaml", root);
+    struct taxonomy *tax = excli_taxonomy(root);
+    if (!tax) return EXIT_BAD_INPUT;
     struct dslab_diag diag;
     dslab_diag_clear(&diag);
-    struct taxonomy *tax = grader_taxonomy_load(tax_path, &diag);
-    if (!tax) {
-        cli_print_diag(&diag);
-        return EXIT_BAD_INPUT;
-    }
     struct exercise *e = grader_exercise_load(path, root, tax, &diag);
     if (!e) {
         cli_print_diag(&diag);

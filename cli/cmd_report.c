@@ -53,15 +53,12 @@ int cmd_report(int argc, char **argv) {
             i++;
         } else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
             dir = argv[++i];
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            return cli_usage_error("report", "unknown option '%s'", argv[i]);
-        } else if (!file) {
-            file = cli_scenario_arg(argv[i]); /* data_root.h */
-        } else {
-            return cli_usage_error("report", "one scenario file at a time");
+        } else if (cli_operand("report", argv[i], &file, "scenario file", false) != 0) {
+            return EXIT_BAD_INPUT;
         }
     }
     if (!file || !dir) return cli_usage_error("report", "usage: dslab report FILE [--seed N] --out DIR");
+    file = cli_scenario_arg(file); /* data_root.h */
     struct dslab_scenario *sc = cli_load_scenario(file, NULL);
     if (!sc) return EXIT_BAD_INPUT;
     struct dslab_diag d;

@@ -91,12 +91,8 @@ int cmd_reveal(int argc, char **argv) {
             answers = 1;
         } else if (strcmp(argv[i], "--root") == 0 && i + 1 < argc) {
             root = argv[++i];
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            return cli_usage_error("reveal", "unknown option '%s'", argv[i]);
-        } else if (!id) {
-            id = argv[i];
-        } else {
-            return cli_usage_error("reveal", "one exercise at a time");
+        } else if (cli_operand("reveal", argv[i], &id, "exercise", false) != 0) {
+            return EXIT_BAD_INPUT;
         }
     }
     if (!id) return cli_usage_error("reveal", "missing exercise id");

@@ -139,15 +139,12 @@ static int parse_args(int argc, char **argv, struct run_opts *o) {
             i++;
         } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
             o->quiet = 1;
-        } else if (a[0] == '-' && a[1]) {
-            return cli_usage_error("run", "unknown option '%s'", a);
-        } else if (!o->file) {
-            o->file = cli_scenario_arg(a); /* data_root.h */
-        } else {
-            return cli_usage_error("run", "one scenario file at a time (got '%s' and '%s')", o->file, a);
+        } else if (cli_operand("run", a, &o->file, "scenario file", true) != 0) {
+            return EXIT_BAD_INPUT;
         }
     }
     if (!o->file) return cli_usage_error("run", "missing scenario file");
+    o->file = cli_scenario_arg(o->file); /* data_root.h */
     if (o->node_file && o->process) return cli_usage_error("run", "give --node or --process, not both");
     if (o->check_determinism && (o->trace_path || o->json || o->history_path || o->shiviz_path)) {
         return cli_usage_error("run", "--check-determinism prints only its verdict: no --trace, --history, --shiviz or --json with it");
@@ -363,19 +360,7 @@ static int replace_protocol(const char *file, struct dslab_scenario *sc) {
 static int replace_with_process(const char *cmd, struct dslab_scenario *sc) {
     char cwd[PATH_MAX];
     if (!getcwd(cwd, sizeof cwd)) return cli_usage_error("run", "--process: cannot read the current directory");
-    char *command = strdup(cmd), *dir = strdup(cwd);
-    if (!command || !dir) {
-        free(command);
-        free(dir);
-        return cli_usage_error("run", "out of memory");
-    }
-    free(sc->protocol.process); /* owned by the scenario (dslab_scenario_free) */
-    free(sc->protocol.process_dir);
-    sc->protocol.process = command;
-    sc->protocol.process_dir = dir;
-    sc->protocol.origin = DSLAB_PROTOCOL_PROCESS;
-    sc->protocol.code_path[0] = '\0';
-    snprintf(sc->protocol.name, sizeof sc->protocol.name, "process");
+    if (dslab_scenario_use_process(sc, cmd, cwd) != 0) return cli_usage_error("run", "out of memory");
     sc->protocol.pos = (struct dslab_src_pos){0, 0};
     return 0;
 }

@@ -2,6 +2,7 @@
 #include "exercise_cli.h"
 #include "dslab/json_write.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,6 +20,16 @@ struct catalog *excli_catalog(const char *root_flag) {
     struct catalog *c = grader_catalog_load(excli_root(root_flag), &d);
     if (!c) cli_print_diag(&d);
     return c;
+}
+
+struct taxonomy *excli_taxonomy(const char *root) {
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/exercises/taxonomy.yaml", root);
+    struct dslab_diag d;
+    dslab_diag_clear(&d);
+    struct taxonomy *tax = grader_taxonomy_load(path, &d);
+    if (!tax) cli_print_diag(&d);
+    return tax;
 }
 
 const struct exercise *excli_find(const struct catalog *c, const char *cmd, const char *id) {

@@ -14,6 +14,9 @@
 const char *excli_root(const char *flag);
 /* Loads the catalog, printing the error; NULL on failure. */
 struct catalog *excli_catalog(const char *root_flag);
+/* Loads ROOT/exercises/taxonomy.yaml (`root` a directory, not a flag),
+ * printing the error; NULL on failure. */
+struct taxonomy *excli_taxonomy(const char *root);
 /* The exercise `id` or an error with "did you mean" (printed). */
 const struct exercise *excli_find(const struct catalog *c, const char *cmd, const char *id);
 /* The progress file path for a profile (default "default"), printing errors. */

@@ -49,6 +49,16 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) {
     return EXIT_BAD_INPUT;
 }
 
+int cli_operand(const char *cmd, const char *arg, const char **slot, const char *what, bool name_both) {
+    if (arg[0] == '-' && arg[1]) return cli_usage_error(cmd, "unknown option '%s'", arg);
+    if (!*slot) {
+        *slot = arg;
+        return 0;
+    }
+    if (name_both) return cli_usage_error(cmd, "one %s at a time (got '%s' and '%s')", what, *slot, arg);
+    return cli_usage_error(cmd, "one %s at a time", what);
+}
+
 void cli_print_diag(const struct dslab_diag *d) {
     char buf[DSLAB_DIAG_MESSAGE_MAX + DSLAB_DIAG_PATH_MAX + 64];
     dslab_diag_format(d, buf, (int)sizeof buf);

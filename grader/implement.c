@@ -132,19 +132,9 @@ static int use_node(struct dslab_scenario *sc, const struct lab_node *node, stru
         return 0;
     }
     if (node->origin == DSLAB_PROTOCOL_PROCESS) {
-        char *cmd = strdup(node->process), *dir = strdup(node->process_dir);
-        if (!cmd || !dir) {
-            free(cmd);
-            free(dir);
+        if (dslab_scenario_use_process(sc, node->process, node->process_dir) != 0) {
             return dslab_diag_set(d, node->process, 0, 0, "out of memory");
         }
-        free(sc->protocol.process); /* owned by the scenario (dslab_scenario_free) */
-        free(sc->protocol.process_dir);
-        sc->protocol.process = cmd;
-        sc->protocol.process_dir = dir;
-        sc->protocol.origin = DSLAB_PROTOCOL_PROCESS;
-        sc->protocol.code_path[0] = '\0';
-        snprintf(sc->protocol.name, sizeof sc->protocol.name, "process");
         return 0;
     }
     size_t len = strlen(node->code_path);

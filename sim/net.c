@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 int net_init(struct net *n, int32_t nodes_count, const struct dslab_scenario_network *cfg) {
     memset(n, 0, sizeof *n);
     n->nodes_count = nodes_count;
@@ -130,13 +132,11 @@ const struct dslab_link_params *net_link(const struct net *n, int32_t from, int3
 
 /* Room for one more override: the array and an index at most half full. */
 static int reserve_override(struct net *n) {
-    if (n->overrides_count == n->overrides_capacity) {
-        int capacity = n->overrides_capacity ? n->overrides_capacity * 2 : 8;
-        struct net_override *o = realloc(n->overrides, (size_t)capacity * sizeof *o);
-        if (!o) return -1;
-        n->overrides = o;
-        n->overrides_capacity = capacity;
-    }
+    size_t capacity_now = (size_t)n->overrides_capacity;
+    struct net_override *grown = grow_array(n->overrides, &capacity_now, (size_t)n->overrides_count, sizeof *grown, 8);
+    if (!grown) return -1;
+    n->overrides = grown;
+    n->overrides_capacity = (int)capacity_now;
     if ((uint32_t)(n->overrides_count + 1) * 2 <= n->override_index_capacity) return 0;
     uint32_t capacity = n->override_index_capacity ? n->override_index_capacity * 2 : 16;
     struct net_index_slot *index = calloc(capacity, sizeof *index);

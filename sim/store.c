@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dslab/limits.h"
+#include "grow.h"
 
 void store_init(struct store *s) {
     memset(s, 0, sizeof *s);
@@ -49,13 +50,9 @@ int store_put(struct store *s, const char *key, const void *value, size_t len) {
     size_t i = find(s, key, &found);
     if (!found) {
         if (s->count >= DSLAB_STORE_KEYS_MAX) return -1;
-        if (s->count == s->capacity) {
-            size_t capacity = s->capacity ? s->capacity * 2 : 64;
-            struct store_entry *e = realloc(s->entries, capacity * sizeof *e);
-            if (!e) return -1;
-            s->entries = e;
-            s->capacity = capacity;
-        }
+        struct store_entry *e = grow_array(s->entries, &s->capacity, s->count, sizeof *e, 64);
+        if (!e) return -1;
+        s->entries = e;
         memmove(&s->entries[i + 1], &s->entries[i], (s->count - i) * sizeof *s->entries);
         memset(&s->entries[i], 0, sizeof s->entries[i]);
         strcpy(s->entries[i].key, key);
@@ -151,13 +148,9 @@ static int make_durable(struct store_entry *e, const unsigned char *value, size_
 int store_sync_begin(struct store *s, int64_t done_ns) {
     s->syncs++;
     if (s->dirty_count == 0) return 0;
-    if (s->pending_count == s->pending_capacity) {
-        size_t capacity = s->pending_capacity ? s->pending_capacity * 2 : 4;
-        struct store_pending *p = realloc(s->pending, capacity * sizeof *p);
-        if (!p) return -1;
-        s->pending = p;
-        s->pending_capacity = capacity;
-    }
+    struct store_pending *grown = grow_array(s->pending, &s->pending_capacity, s->pending_count, sizeof *grown, 4);
+    if (!grown) return -1;
+    s->pending = grown;
     struct store_pending *p = &s->pending[s->pending_count];
     p->done_ns = done_ns;
     p->count = 0;

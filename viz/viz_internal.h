@@ -155,6 +155,12 @@ void rec_take_results(struct recording *r, const struct dslab_sim *sim);
 const char *rec_str(const struct recording *r, uint32_t off);
 /* First event index with t_ns > t (the events happened by time t). */
 int32_t rec_events_until(const struct recording *r, int64_t t_ns);
+/* The first message sent at or after t_ns (messages are in send order),
+ * msgs_count when none. */
+int32_t rec_first_msg_sent_at(const struct recording *r, int64_t t_ns);
+/* The first operation invoked at or after t_ns (operations are in invoke
+ * order), ops_count when none. */
+int32_t rec_first_op_invoked_at(const struct recording *r, int64_t t_ns);
 /* Message index for a msg_id (first copy), -1. */
 int32_t rec_msg_find(const struct recording *r, uint64_t msg_id);
 /* Role text / term value of a node with the first ev_count events. */

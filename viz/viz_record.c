@@ -10,6 +10,7 @@
  * the arena never invalidates them. */
 #include "viz_internal.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -429,6 +430,31 @@ int32_t rec_events_until(const struct recording *r, int64_t t_ns) {
         }
     }
     return lo;
+}
+
+/* The first of `count` items (item_size bytes each, in order of the
+ * int64_t time at ns_offset) whose time is >= t_ns, or count. */
+static int32_t first_at_or_after(const void *items, int32_t count, size_t item_size,
+                                 size_t ns_offset, int64_t t_ns) {
+    int32_t lo = 0, hi = count;
+    while (lo < hi) {
+        int32_t mid = lo + (hi - lo) / 2;
+        int64_t mid_ns;
+        memcpy(&mid_ns, (const char *)items + (size_t)mid * item_size + ns_offset, sizeof mid_ns);
+        if (mid_ns < t_ns) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+int32_t rec_first_msg_sent_at(const struct recording *r, int64_t t_ns) {
+    return first_at_or_after(r->msgs, r->msgs_count, sizeof *r->msgs,
+                             offsetof(struct rec_msg, send_ns), t_ns);
+}
+
+int32_t rec_first_op_invoked_at(const struct recording *r, int64_t t_ns) {
+    return first_at_or_after(r->ops, r->ops_count, sizeof *r->ops, offsetof(struct rec_op, invoke_ns),
+                             t_ns);
 }
 
 const char *rec_node_role(const struct recording *r, int32_t node, int32_t ev_count) {

@@ -127,16 +127,6 @@ static void draw_network(struct viz_app *app, struct ring g) {
 }
 
 /* ---- messages ----------------------------------------------------------- */
-static int32_t first_msg_sent_after(const struct recording *r, int64_t t_ns) {
-    int32_t lo = 0, hi = r->msgs_count;
-    while (lo < hi) {
-        int32_t mid = lo + (hi - lo) / 2;
-        if (r->msgs[mid].send_ns < t_ns) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
-}
-
 static void msg_point(struct viz_app *app, const struct rec_msg *msg, int64_t t_ns, float *x,
                       float *y) {
     float xa, ya, xb, yb, r;
@@ -161,7 +151,7 @@ static void draw_messages(struct viz_app *app) {
     int64_t death_ns = r->msg_span_ns_max / 2 > 0 ? r->msg_span_ns_max / 2 : DSLAB_NS_PER_MS;
     int64_t from_t = now - r->msg_span_ns_max - death_ns;
     float dot = (m->scenario->nodes_count > 50 ? 2.2f : 3.6f) * s;
-    for (int32_t i = first_msg_sent_after(r, from_t); i < r->msgs_count; i++) {
+    for (int32_t i = rec_first_msg_sent_at(r, from_t); i < r->msgs_count; i++) {
         const struct rec_msg *msg = &r->msgs[i];
         if (msg->send_ns > now || msg->send_ev >= m->ev_count) break;
         bool selected = app->sel == SEL_MSG && app->sel_index == i;

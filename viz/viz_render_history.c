@@ -78,16 +78,6 @@ static void draw_op(struct viz_app *app, struct frect c, float y, float h, int32
     viz_app_hit(app, (struct frect){xa, y, xb - xa, h}, SEL_OP, i);
 }
 
-static int32_t first_op_from(const struct recording *r, int64_t t_ns) {
-    int32_t lo = 0, hi = r->ops_count;
-    while (lo < hi) {
-        int32_t mid = lo + (hi - lo) / 2;
-        if (r->ops[mid].invoke_ns < t_ns) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
-}
-
 void render_history(struct viz_app *app) {
     struct viz_model *m = &app->model;
     const struct recording *r = &m->rec;
@@ -123,7 +113,7 @@ void render_history(struct viz_app *app) {
     /* Ops are in invoke order; a long one may start far left: scan from a
      * generous margin (client timeout) before the window. */
     int64_t back = m->scenario->workload.timeout_ns > 0 ? m->scenario->workload.timeout_ns : DSLAB_NS_PER_S;
-    for (int32_t i = first_op_from(r, t_left - back); i < r->ops_count; i++) {
+    for (int32_t i = rec_first_op_invoked_at(r, t_left - back); i < r->ops_count; i++) {
         const struct rec_op *o = &r->ops[i];
         if (o->invoke_ns > t_right || o->invoke_ev >= m->ev_count) break;
         if (o->client >= rows) continue;

@@ -183,13 +183,7 @@ static void draw_messages(struct viz_app *app, const struct lanes *L) {
     int64_t t0, t1;
     window_bounds(app, &t0, &t1);
     int64_t now = app->model.now_ns;
-    int32_t lo = 0, hi = r->msgs_count;
-    int64_t from = t0 - r->msg_span_ns_max;
-    while (lo < hi) {
-        int32_t mid = lo + (hi - lo) / 2;
-        if (r->msgs[mid].send_ns < from) lo = mid + 1;
-        else hi = mid;
-    }
+    int32_t lo = rec_first_msg_sent_at(r, t0 - r->msg_span_ns_max);
     /* The newest first, at most ARROWS_MAX: past that a diagram is ink. */
     enum { ARROWS_MAX = 2000 };
     int32_t hi_i = lo;
@@ -208,16 +202,29 @@ static void draw_messages(struct viz_app *app, const struct lanes *L) {
 }
 
 /* ---- events on lanes ---------------------------------------------------- */
-static void draw_fault_marks(struct viz_app *app, const struct lanes *L) {
-    const struct recording *r = &app->model.rec;
-    float s = app->lay.scale;
+/* Walks `list` (event indices in time order) from *k: the next event that
+ * has happened (before ev_count) and lies in the window, with its x; -1
+ * when none is left. */
+static int32_t next_mark_in_window(const struct viz_app *app, const struct lanes *L,
+                                   const struct ivec *list, int32_t *k, float *x) {
     int64_t t0, t1;
     window_bounds(app, &t0, &t1);
-    for (int32_t k = 0; k < r->faults.n && r->faults.v[k] < app->model.ev_count; k++) {
-        int32_t ei = r->faults.v[k];
+    for (; *k < list->n && list->v[*k] < app->model.ev_count; (*k)++) {
+        int32_t ei = list->v[*k];
+        int64_t t_ns = app->model.rec.events[ei].t_ns;
+        if (t_ns < t0 || t_ns > t1) continue;
+        *x = st_time_to_x(app, L->area, t_ns);
+        (*k)++;
+        return ei;
+    }
+    return -1;
+}
+
+static void draw_fault_marks(struct viz_app *app, const struct lanes *L) {
+    const struct recording *r = &app->model.rec;
+    float s = app->lay.scale, x;
+    for (int32_t k = 0, ei; (ei = next_mark_in_window(app, L, &r->faults, &k, &x)) >= 0;) {
         const struct rec_event *e = &r->events[ei];
-        if (e->t_ns < t0 || e->t_ns > t1) continue;
-        float x = st_time_to_x(app, L->area, e->t_ns);
         bool sel = app->sel == SEL_EVENT && app->sel_index == ei;
         struct rgba c = sel ? COL_SELECT : COL_VERMILLION;
         if (e->node >= 0 && lane_visible(L, e->node)) {
@@ -265,14 +272,8 @@ static void draw_violations(struct viz_app *app, const struct lanes *L) {
 }
 
 static void draw_narration_marks(struct viz_app *app, const struct lanes *L) {
-    const struct recording *r = &app->model.rec;
-    float s = app->lay.scale;
-    int64_t t0, t1;
-    window_bounds(app, &t0, &t1);
-    for (int32_t k = 0; k < r->narration.n && r->narration.v[k] < app->model.ev_count; k++) {
-        const struct rec_event *e = &r->events[r->narration.v[k]];
-        if (e->t_ns < t0 || e->t_ns > t1) continue;
-        float x = st_time_to_x(app, L->area, e->t_ns);
+    float s = app->lay.scale, x;
+    for (int32_t k = 0; next_mark_in_window(app, L, &app->model.rec.narration, &k, &x) >= 0;) {
         draw_dashed(&app->draw, x, L->top, x, L->top + L->lane_h * (float)L->count, 1.2f * s, 2 * s, COL_SKY);
     }
 }

@@ -13,7 +13,8 @@
  * the node's decision; a crash ends it (the node is down, not waiting) and
  * the restarted node's "in-doubt" opens a new stretch; the run's end closes
  * the rest ("still in doubt at the end"). The summary reports how many
- * stretches there were and the longest, with or without a limit.
+ * stretches there were and the longest, with or without a limit. A run
+ * without any "txn" annotation (of a valid id) is not judged (unknown).
  *
  * Cost: one record per transaction id, in an array indexed by id (ids are
  * dense from 1); open doubts in a small list searched linearly (a node has
@@ -72,12 +73,9 @@ static int ac_create(const struct dslab_scenario *s, const struct dslab_scenario
                                 &limit_ns, diag) != 0) {
         return -1;
     }
-    if (s->nodes_count > AC_NODES_MAX) {
-        return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col,
-                        "atomic-commit supports at most %d nodes", AC_NODES_MAX);
-    }
-    struct ac_state *st = calloc(1, sizeof *st);
-    if (!st) return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
+    if (check_nodes_at_most(s, check, AC_NODES_MAX, diag) != 0) return -1;
+    struct ac_state *st = check_state_new(s, check, sizeof *st, diag);
+    if (!st) return -1;
     st->scenario = s;
     st->doubt_ns_max = limit_ns;
     st->doubt_node_longest = -1;
@@ -114,7 +112,7 @@ static void doubt_open(struct ac_state *st, const struct dslab_trace_event *ev) 
     for (size_t i = 0; i < st->open_count; i++) {
         if (st->open[i].node == ev->node && st->open[i].txn == ev->a) return;
     }
-    struct ac_doubt *grown = check_grow(st->open, &st->open_capacity, st->open_count, sizeof *grown, 64);
+    struct ac_doubt *grown = grow_array(st->open, &st->open_capacity, st->open_count, sizeof *grown, 64);
     if (!grown) {
         st->out_of_memory = true;
         return;
@@ -249,12 +247,12 @@ static void ac_finish(void *state, const struct dslab_history *history, int64_t 
         aborted += t->abort_mask && !t->commit_mask;
         split += t->commit_mask && t->abort_mask;
     }
-    char name[sizeof result->name];
-    memcpy(name, result->name, sizeof name);
-    *result = st->found;
-    memcpy(result->name, name, sizeof name);
-    result->verdict = result->violations_total > 0 ? DSLAB_CHECK_FAIL : DSLAB_CHECK_PASS;
+    check_result_take(result, &st->found);
     if (st->out_of_memory && result->verdict == DSLAB_CHECK_PASS) result->verdict = DSLAB_CHECK_UNKNOWN;
+    if (result->verdict == DSLAB_CHECK_PASS && st->txn_id_max == 0) {
+        check_not_judged(result, "no node annotated a transaction (tag \"txn\"), so none could be judged");
+        return;
+    }
     char longest[96] = "";
     if (st->doubt_node_longest >= 0) {
         snprintf(longest, sizeof longest, " (%s, txn %lld)", name_of(st, st->doubt_node_longest),
@@ -274,11 +272,5 @@ static void ac_destroy(void *state) {
     free(st);
 }
 
-const struct dslab_checker checker_atomic_commit = {
-    .name = "atomic-commit",
-    .summary = "all nodes that decide a transaction decide the same; optional in-doubt limit",
-    .create = ac_create,
-    .on_event = ac_on_event,
-    .finish = ac_finish,
-    .destroy = ac_destroy,
-};
+const struct dslab_checker checker_atomic_commit = CHECKER(ac, "atomic-commit",
+    "all nodes that decide a transaction decide the same; optional in-doubt limit");

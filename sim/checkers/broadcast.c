@@ -6,10 +6,12 @@
  * the run each live node annotates "final-state" and then one "final" per
  * message it holds with key = value = the message (final_state.h). If the
  * run went on for at least the bound after the quiet point (the last
- * network or node fault, or the last write record, as in convergence),
+ * network or node fault, or the last write or cas record, as in
+ * convergence: final_state.h),
  * every acknowledged message missing at a live node is a violation naming
  * it; a live node that reported nothing is one too. A run that ended
- * sooner cannot be judged: the verdict is unknown, and says so. */
+ * sooner cannot be judged: the verdict is unknown, and says so; so is one
+ * in which no message was acknowledged (and every live node reported). */
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -21,42 +23,16 @@
 #include "dslab/time.h"
 #include "scenario/units.h"
 
-struct bc_state {
-    struct final_state fs; /* first: final_state_checker_destroy frees the block through it */
-    const struct dslab_scenario *scenario; /* borrowed */
-    int64_t bound_ns;
-    int64_t quiet_from_ns;
-};
-
 static int bc_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check, void **state_out,
                      struct dslab_diag *diag) {
-    int64_t bound_ns = DSLAB_NS_PER_S;
-    if (check_duration_argument(s, check,
-                                "broadcast takes how long a message may take to reach every node after the "
-                                "last fault or write, e.g. 'broadcast: 2s'",
-                                &bound_ns, diag) != 0) {
-        return -1;
-    }
-    struct bc_state *st = final_state_checker_alloc(sizeof *st, s, check, diag);
-    if (!st) return -1;
-    st->scenario = s;
-    st->bound_ns = bound_ns;
-    *state_out = st;
-    return 0;
-}
-
-static void bc_on_event(void *state, const struct dslab_trace_event *ev) {
-    struct bc_state *st = state;
-    bool disturbs = ev->kind == DSLAB_TRACE_PARTITION || ev->kind == DSLAB_TRACE_HEAL || ev->kind == DSLAB_TRACE_CUT ||
-                    ev->kind == DSLAB_TRACE_LINK || ev->kind == DSLAB_TRACE_SLOW || ev->kind == DSLAB_TRACE_CRASH ||
-                    ev->kind == DSLAB_TRACE_RESTART || ev->kind == DSLAB_TRACE_RESUME ||
-                    (ev->kind == DSLAB_TRACE_CLIENT && ev->op && ev->op->fn == DSLAB_OP_WRITE);
-    if (disturbs && ev->t_ns >= st->quiet_from_ns) st->quiet_from_ns = ev->t_ns;
-    final_state_on_event(&st->fs, ev);
+    return final_state_bounded_create(s, check,
+                                      "broadcast takes how long a message may take to reach every node after the "
+                                      "last fault or write, e.g. 'broadcast: 2s'",
+                                      state_out, diag);
 }
 
 static void bc_finish(void *state, const struct dslab_history *h, int64_t end_ns, struct dslab_check_result *r) {
-    struct bc_state *st = state;
+    struct final_state_bounded *st = state;
     struct final_state *fs = &st->fs;
     final_state_seal(fs);
     r->verdict = DSLAB_CHECK_UNKNOWN;
@@ -99,15 +75,13 @@ static void bc_finish(void *state, const struct dslab_history *h, int64_t end_ns
             dslab_check_violation_add_evidence(v, fs->nodes[n].report_trace_id);
         }
     }
+    if (acked == 0 && r->violations_total == 0) {
+        check_not_judged(r, "no broadcast message was acknowledged");
+        return;
+    }
     snprintf(r->summary, sizeof r->summary, "%" PRId64 " acknowledged messages, %" PRId64 " missing deliveries",
              acked, missing);
 }
 
-const struct dslab_checker checker_broadcast = {
-    .name = "broadcast",
-    .summary = "every acknowledged broadcast message reaches every live node within the bound",
-    .create = bc_create,
-    .on_event = bc_on_event,
-    .finish = bc_finish,
-    .destroy = final_state_checker_destroy,
-};
+const struct dslab_checker checker_broadcast = FINAL_STATE_BOUNDED_CHECKER(bc, "broadcast",
+    "every acknowledged broadcast message reaches every live node within the bound");

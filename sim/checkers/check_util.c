@@ -1,29 +1,41 @@
-/* check_util.c: argument reading and growing arrays for the checkers (see
- * check_util.h). */
+/* check_util.c: argument reading, descriptors, results and the not-judged
+ * verdict for the checkers (see check_util.h). */
 #include "checkers/check_util.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "scenario/units.h"
-
-void *check_grow(void *items, size_t *capacity, size_t count, size_t item_size,
-                 size_t first_capacity) {
-    if (count < *capacity) {
-        return items;
-    }
-    size_t cap = *capacity ? *capacity * 2 : first_capacity;
-    void *grown = realloc(items, cap * item_size);
-    if (grown) {
-        *capacity = cap;
-    }
-    return grown;
-}
 
 int check_no_arguments(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
                        struct dslab_diag *diag) {
     if (check->args && check->args[0]) {
         return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col,
                         "%s takes no arguments (got '%s')", check->name, check->args);
+    }
+    return 0;
+}
+
+int check_create_stateless(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                           void **state_out, struct dslab_diag *diag) {
+    *state_out = NULL;
+    return check_no_arguments(s, check, diag);
+}
+
+void *check_state_new(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                      size_t size, struct dslab_diag *diag) {
+    void *st = calloc(1, size);
+    if (!st) dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
+    return st;
+}
+
+int check_nodes_at_most(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                        int nodes_max, struct dslab_diag *diag) {
+    if (s->nodes_count > nodes_max) {
+        return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col,
+                        "%s supports at most %d nodes", check->name, nodes_max);
     }
     return 0;
 }
@@ -41,4 +53,22 @@ int check_duration_argument(const struct dslab_scenario *s, const struct dslab_s
     }
     *out_ns = ns;
     return 0;
+}
+
+void check_result_take(struct dslab_check_result *result, const struct dslab_check_result *found) {
+    char name[sizeof result->name];
+    memcpy(name, result->name, sizeof name);
+    *result = *found;
+    memcpy(result->name, name, sizeof name);
+    result->verdict = result->violations_total > 0 ? DSLAB_CHECK_FAIL : DSLAB_CHECK_PASS;
+}
+
+void check_not_judged(struct dslab_check_result *r, const char *fmt, ...) {
+    static const char prefix[] = "not judged: ";
+    r->verdict = DSLAB_CHECK_UNKNOWN;
+    memcpy(r->summary, prefix, sizeof prefix);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->summary + sizeof prefix - 1, sizeof r->summary - (sizeof prefix - 1), fmt, ap);
+    va_end(ap);
 }

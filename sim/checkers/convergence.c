@@ -10,7 +10,8 @@
  * every key; each key they disagree on is a violation from quiet point +
  * bound to the end, naming the nodes and citing their "final"
  * annotations (or "final-state" when a node lacks the key). A run that
- * ended sooner cannot be judged: the verdict is unknown, and says so. */
+ * ended sooner cannot be judged: the verdict is unknown, and says so; so
+ * is one in which fewer than two live nodes reported (nothing to compare). */
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -23,60 +24,12 @@
 #include "dslab/check.h"
 #include "dslab/time.h"
 
-#define CONVERGENCE_BOUND_NS_DEFAULT DSLAB_NS_PER_S
-
-struct conv_state {
-    struct final_state fs; /* first: final_state_checker_destroy frees the block through it */
-    const struct dslab_scenario *scenario; /* borrowed */
-    int64_t bound_ns;
-    int64_t quiet_from_ns;
-    uint64_t quiet_trace_id;
-    bool has_quiet_trace;
-};
-
 static int conv_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
                        void **state_out, struct dslab_diag *diag) {
-    int64_t bound_ns = CONVERGENCE_BOUND_NS_DEFAULT;
-    if (check_duration_argument(s, check,
-                                "convergence takes how long replicas may take to agree after the "
-                                "last fault or write, e.g. 'convergence: 2s'",
-                                &bound_ns, diag) != 0) {
-        return -1;
-    }
-    struct conv_state *st = final_state_checker_alloc(sizeof *st, s, check, diag);
-    if (!st) return -1;
-    st->scenario = s;
-    st->bound_ns = bound_ns;
-    *state_out = st;
-    return 0;
-}
-
-static bool disturbs(const struct dslab_trace_event *ev) {
-    switch (ev->kind) {
-    case DSLAB_TRACE_PARTITION:
-    case DSLAB_TRACE_HEAL:
-    case DSLAB_TRACE_CUT:
-    case DSLAB_TRACE_LINK:
-    case DSLAB_TRACE_SLOW:
-    case DSLAB_TRACE_CRASH:
-    case DSLAB_TRACE_RESTART:
-    case DSLAB_TRACE_RESUME:
-        return true;
-    case DSLAB_TRACE_CLIENT:
-        return ev->op && (ev->op->fn == DSLAB_OP_WRITE || ev->op->fn == DSLAB_OP_CAS);
-    default:
-        return false;
-    }
-}
-
-static void conv_on_event(void *state, const struct dslab_trace_event *ev) {
-    struct conv_state *st = state;
-    if (disturbs(ev) && ev->t_ns >= st->quiet_from_ns) {
-        st->quiet_from_ns = ev->t_ns;
-        st->quiet_trace_id = ev->id;
-        st->has_quiet_trace = true;
-    }
-    final_state_on_event(&st->fs, ev);
+    return final_state_bounded_create(s, check,
+                                      "convergence takes how long replicas may take to agree after the "
+                                      "last fault or write, e.g. 'convergence: 2s'",
+                                      state_out, diag);
 }
 
 static bool live(const struct final_state *fs, int32_t i) {
@@ -84,7 +37,7 @@ static bool live(const struct final_state *fs, int32_t i) {
 }
 
 /* Checks one key across live nodes; returns true when they agree. */
-static bool check_key(struct conv_state *st, int64_t key, int64_t from_ns, int64_t end_ns,
+static bool check_key(struct final_state_bounded *st, int64_t key, int64_t from_ns, int64_t end_ns,
                       struct dslab_check_result *result) {
     const struct final_state *fs = &st->fs;
     bool first = true, agree = true;
@@ -128,7 +81,7 @@ static bool check_key(struct conv_state *st, int64_t key, int64_t from_ns, int64
 static void conv_finish(void *state, const struct dslab_history *history, int64_t end_ns,
                         struct dslab_check_result *result) {
     (void)history;
-    struct conv_state *st = state;
+    struct final_state_bounded *st = state;
     struct final_state *fs = &st->fs;
     final_state_seal(fs);
     char bound[32], quiet[32];
@@ -146,6 +99,10 @@ static void conv_finish(void *state, const struct dslab_history *history, int64_
         snprintf(result->summary, sizeof result->summary,
                  "not judged: the run ended %s after the last fault or write, the bound is %s",
                  quiet, bound);
+        return;
+    }
+    if (replicas < 2) {
+        check_not_judged(result, "only one live node annotated its final state: nothing to compare");
         return;
     }
     int64_t keys = 0, bad = 0;
@@ -176,11 +133,5 @@ static void conv_finish(void *state, const struct dslab_history *history, int64_
     }
 }
 
-const struct dslab_checker checker_convergence = {
-    .name = "convergence",
-    .summary = "live replicas hold the same final state, given the bound after the last fault",
-    .create = conv_create,
-    .on_event = conv_on_event,
-    .finish = conv_finish,
-    .destroy = final_state_checker_destroy,
-};
+const struct dslab_checker checker_convergence = FINAL_STATE_BOUNDED_CHECKER(conv, "convergence",
+    "live replicas hold the same final state, given the bound after the last fault");

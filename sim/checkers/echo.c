@@ -4,27 +4,14 @@
  * key K is an echo request carrying K; the node must answer it DSLAB_REPLY_OK
  * with the value K. Every ok read whose value is not its key is a
  * violation, and so is a failed one (an echo has no reason to be
- * refused). A request that timed out (info) proves nothing either way. */
+ * refused). A request that timed out (info) proves nothing either way;
+ * a run without any answered echo is not judged (unknown). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "checkers/check_util.h"
 #include "dslab/check.h"
-
-static int echo_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check, void **state_out,
-                       struct dslab_diag *diag) {
-    if (check->args && check->args[0]) {
-        return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "echo takes no arguments (got '%s')",
-                        check->args);
-    }
-    *state_out = NULL;
-    return 0;
-}
-
-static void echo_on_event(void *state, const struct dslab_trace_event *ev) {
-    (void)state;
-    (void)ev;
-}
 
 static void echo_finish(void *state, const struct dslab_history *h, int64_t end_ns, struct dslab_check_result *r) {
     (void)state;
@@ -53,18 +40,12 @@ static void echo_finish(void *state, const struct dslab_history *h, int64_t end_
             dslab_check_violation_add_evidence(v, op->trace_id);
         }
     }
+    if (checked == 0) {
+        check_not_judged(r, "no echo request was answered");
+        return;
+    }
     snprintf(r->summary, sizeof r->summary, "%" PRId64 " echoes checked", checked);
 }
 
-static void echo_destroy(void *state) {
-    (void)state;
-}
-
-const struct dslab_checker checker_echo = {
-    .name = "echo",
-    .summary = "every echo request is answered ok with the value it carried",
-    .create = echo_create,
-    .on_event = echo_on_event,
-    .finish = echo_finish,
-    .destroy = echo_destroy,
-};
+const struct dslab_checker checker_echo = CHECKER_STATELESS(echo, "echo",
+    "every echo request is answered ok with the value it carried");

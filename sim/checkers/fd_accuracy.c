@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkers/check_util.h"
 #include "dslab/check.h"
 #include "dslab/time.h"
 #include "scenario/units.h"
@@ -78,12 +79,9 @@ static int fa_create(const struct dslab_scenario *s, const struct dslab_scenario
                         "followed by 'confirm', e.g. 'fd-accuracy: 2s' (got '%s')",
                         check->args ? check->args : "");
     }
-    if (s->nodes_count > FA_NODES_MAX) {
-        return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col,
-                        "fd-accuracy supports at most %d nodes", FA_NODES_MAX);
-    }
-    struct fa_state *st = calloc(1, sizeof *st);
-    if (!st) return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
+    if (check_nodes_at_most(s, check, FA_NODES_MAX, diag) != 0) return -1;
+    struct fa_state *st = check_state_new(s, check, sizeof *st, diag);
+    if (!st) return -1;
     st->scenario = s;
     st->n = s->nodes_count;
     st->bound_ns = bound_ns;
@@ -331,11 +329,7 @@ static void fa_finish(void *state, const struct dslab_history *history, int64_t 
         if (st->crashed[j]) outage_end(st, j, end_ns);
         for (int32_t i = 0; i < st->n; i++) close_false(st, i, j, end_ns, NULL);
     }
-    char name[sizeof result->name];
-    memcpy(name, result->name, sizeof name);
-    *result = st->found;
-    memcpy(result->name, name, sizeof name);
-    result->verdict = result->violations_total > 0 ? DSLAB_CHECK_FAIL : DSLAB_CHECK_PASS;
+    check_result_take(result, &st->found);
     int64_t mean_ms = st->detections ? st->detection_ns_total / st->detections / DSLAB_NS_PER_MS : 0;
     snprintf(result->summary, sizeof result->summary,
              "%lld detections, max %lld ms, mean %lld ms; %lld missed; %lld false %s "
@@ -350,11 +344,5 @@ static void fa_destroy(void *state) {
     free(state);
 }
 
-const struct dslab_checker checker_fd_accuracy = {
-    .name = "fd-accuracy",
-    .summary = "failure detector: no false suspicions, every crash detected within the bound",
-    .create = fa_create,
-    .on_event = fa_on_event,
-    .finish = fa_finish,
-    .destroy = fa_destroy,
-};
+const struct dslab_checker checker_fd_accuracy = CHECKER(fa, "fd-accuracy",
+    "failure detector: no false suspicions, every crash detected within the bound");

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "checkers/check_util.h"
+#include "dslab/time.h"
 
 int final_state_init(struct final_state *fs, int32_t nodes_count) {
     memset(fs, 0, sizeof *fs);
@@ -38,8 +39,48 @@ void final_state_checker_destroy(void *state) {
     free(state);
 }
 
+int final_state_bounded_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                               const char *usage, void **state_out, struct dslab_diag *diag) {
+    int64_t bound_ns = DSLAB_NS_PER_S;
+    if (check_duration_argument(s, check, usage, &bound_ns, diag) != 0) return -1;
+    struct final_state_bounded *st = final_state_checker_alloc(sizeof *st, s, check, diag);
+    if (!st) return -1;
+    st->scenario = s;
+    st->bound_ns = bound_ns;
+    *state_out = st;
+    return 0;
+}
+
+static bool disturbs(const struct dslab_trace_event *ev) {
+    switch (ev->kind) {
+    case DSLAB_TRACE_PARTITION:
+    case DSLAB_TRACE_HEAL:
+    case DSLAB_TRACE_CUT:
+    case DSLAB_TRACE_LINK:
+    case DSLAB_TRACE_SLOW:
+    case DSLAB_TRACE_CRASH:
+    case DSLAB_TRACE_RESTART:
+    case DSLAB_TRACE_RESUME:
+        return true;
+    case DSLAB_TRACE_CLIENT:
+        return ev->op && (ev->op->fn == DSLAB_OP_WRITE || ev->op->fn == DSLAB_OP_CAS);
+    default:
+        return false;
+    }
+}
+
+void final_state_bounded_on_event(void *state, const struct dslab_trace_event *ev) {
+    struct final_state_bounded *st = state;
+    if (disturbs(ev) && ev->t_ns >= st->quiet_from_ns) {
+        st->quiet_from_ns = ev->t_ns;
+        st->quiet_trace_id = ev->id;
+        st->has_quiet_trace = true;
+    }
+    final_state_on_event(&st->fs, ev);
+}
+
 static void add_value(struct final_state *fs, const struct dslab_trace_event *ev) {
-    struct final_value *grown = check_grow(fs->values, &fs->capacity, fs->count, sizeof *grown, 64);
+    struct final_value *grown = grow_array(fs->values, &fs->capacity, fs->count, sizeof *grown, 64);
     if (!grown) {
         fs->out_of_memory = true;
         return;

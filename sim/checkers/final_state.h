@@ -62,6 +62,37 @@ void *final_state_checker_alloc(size_t size, const struct dslab_scenario *s,
  * whose FIRST member is its struct final_state: deinits it and frees the
  * block. NULL does nothing. */
 void final_state_checker_destroy(void *state);
+/* The descriptor (struct dslab_checker) of a checker whose state block
+ * starts with its struct final_state: PREFIX_create, PREFIX_on_event,
+ * PREFIX_finish, and final_state_checker_destroy. */
+#define FINAL_STATE_CHECKER(prefix, name_, summary_)                                                \
+    {.name = (name_), .summary = (summary_), .create = prefix##_create,                             \
+     .on_event = prefix##_on_event, .finish = prefix##_finish,                                      \
+     .destroy = final_state_checker_destroy}
+/* The state of convergence and broadcast: the final state, and a bound
+ * after the quiet point. The quiet point is the later of the last network
+ * or node fault (partition, heal, cut, link change, slow-down, crash,
+ * restart, the end of a pause) and the last client write or cas record
+ * (invoke or completion). */
+struct final_state_bounded {
+    struct final_state fs; /* first: final_state_checker_destroy frees the block through it */
+    const struct dslab_scenario *scenario; /* borrowed */
+    int64_t bound_ns;
+    int64_t quiet_from_ns;
+    uint64_t quiet_trace_id;
+    bool has_quiet_trace;
+};
+/* Creates one; the check's argument is the bound (a duration > 0, default
+ * 1s), refused with "USAGE (got 'ARGS')". Returns 0, or -1 with diag set. */
+int final_state_bounded_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                               const char *usage, void **state_out, struct dslab_diag *diag);
+/* Follows the final state and the quiet point (a checker's on_event). */
+void final_state_bounded_on_event(void *state, const struct dslab_trace_event *ev);
+/* The descriptor of such a checker: PREFIX_create, PREFIX_finish. */
+#define FINAL_STATE_BOUNDED_CHECKER(prefix, name_, summary_)                                        \
+    {.name = (name_), .summary = (summary_), .create = prefix##_create,                             \
+     .on_event = final_state_bounded_on_event, .finish = prefix##_finish,                           \
+     .destroy = final_state_checker_destroy}
 /* Nodes up at the end that reported a final state. */
 int32_t final_state_reported_live(const struct final_state *fs);
 

@@ -119,7 +119,7 @@ void lin_history_deinit(struct lin_history *h) {
 }
 
 int64_t lin_history_add_op(struct lin_history *h, const struct lin_op *op) {
-    struct lin_op *ops = check_grow(h->ops, &h->ops_capacity, h->ops_count, sizeof *ops, 256);
+    struct lin_op *ops = grow_array(h->ops, &h->ops_capacity, h->ops_count, sizeof *ops, 256);
     if (!ops) return -1;
     h->ops = ops;
     h->ops[h->ops_count] = *op;
@@ -128,7 +128,7 @@ int64_t lin_history_add_op(struct lin_history *h, const struct lin_op *op) {
 
 int64_t lin_history_add_micro(struct lin_history *h, const struct lin_micro *m) {
     struct lin_micro *micros =
-        check_grow(h->micros, &h->micros_capacity, h->micros_count, sizeof *micros, 64);
+        grow_array(h->micros, &h->micros_capacity, h->micros_count, sizeof *micros, 64);
     if (!micros) return -1;
     h->micros = micros;
     h->micros[h->micros_count] = *m;

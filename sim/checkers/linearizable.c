@@ -10,7 +10,8 @@
  * is that of the first operation that cannot be linearized, whose nodes
  * are the nodes it and the last linearized op went to, and whose evidence
  * is the trace ids of their invoke and completion records. A key whose
- * search budget runs out makes the verdict UNKNOWN (unless another fails).
+ * search budget runs out makes the verdict UNKNOWN (unless another fails);
+ * so does a history without any operation (not judged).
  *
  * Argument (after the name in `checks:`): none, or `budget=N` or just `N`
  * (cached search states per key, default 1000000). Cost: O(ops) to build, then
@@ -22,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkers/check_util.h"
 #include "dslab/check.h"
 #include "dslab/lincheck.h"
 #include "hist_parse.h"
@@ -56,8 +58,8 @@ static int lin_create(const struct dslab_scenario *s, const struct dslab_scenari
         states_max = v;
         budget_given = true;
     }
-    struct lin_checker *st = calloc(1, sizeof *st);
-    if (!st) return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
+    struct lin_checker *st = check_state_new(s, check, sizeof *st, diag);
+    if (!st) return -1;
     st->states_max = states_max;
     st->budget_given = budget_given;
     *state_out = st;
@@ -185,6 +187,8 @@ static void lin_finish(void *state, const struct dslab_history *history, int64_t
         snprintf(result->summary, sizeof result->summary,
                  "%zu of %zu key%s not linearizable (%zu ops)", failed, rep.partitions_count,
                  rep.partitions_count == 1 ? "" : "s", lh.ops_count);
+    } else if (history->count == 0) {
+        check_not_judged(result, "no client operation in the history");
     } else if (unknown) {
         result->verdict = DSLAB_CHECK_UNKNOWN;
         snprintf(result->summary, sizeof result->summary,
@@ -198,11 +202,5 @@ static void lin_finish(void *state, const struct dslab_history *history, int64_t
     lin_history_deinit(&lh);
 }
 
-const struct dslab_checker checker_linearizable = {
-    .name = "linearizable",
-    .summary = "client operations are linearizable (per-key read/write/cas registers)",
-    .create = lin_create,
-    .on_event = NULL,
-    .finish = lin_finish,
-    .destroy = lin_destroy,
-};
+const struct dslab_checker checker_linearizable = CHECKER_AT_END(lin, "linearizable",
+    "client operations are linearizable (per-key read/write/cas registers)");

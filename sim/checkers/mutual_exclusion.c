@@ -35,7 +35,8 @@
  * stretch longer than DURATION without a write accepted by the storage
  * (from the start, between writes, to the end of the run). A lock that is
  * safe because nobody ever gets it again is not a lock. Only progress
- * given: only progress is judged.
+ * given: only progress is judged. A run in which no judged view saw any
+ * annotation (and no progress bound is given) is not judged (unknown).
  * Cost: one record per lease and per accepted write; overlaps are found by
  * sorting (O(n log n) plus the overlapping pairs). */
 #include <ctype.h>
@@ -96,7 +97,7 @@ struct me_state {
 };
 
 static void *list_push(struct me_state *st, struct me_list *l) {
-    void *grown = check_grow(l->items, &l->capacity, l->count, l->size, 32);
+    void *grown = grow_array(l->items, &l->capacity, l->count, l->size, 32);
     if (!grown) {
         st->out_of_memory = true;
         return NULL;
@@ -163,8 +164,8 @@ static int me_create(const struct dslab_scenario *s, const struct dslab_scenario
     unsigned views;
     int64_t progress_ns;
     if (parse_views(s, check, &views, &progress_ns, diag) != 0) return -1;
-    struct me_state *st = calloc(1, sizeof *st);
-    if (!st) return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
+    struct me_state *st = check_state_new(s, check, sizeof *st, diag);
+    if (!st) return -1;
     st->sc = s;
     st->views = views;
     st->progress_ns = progress_ns;
@@ -405,6 +406,13 @@ static void progress_gaps(struct me_state *st, int64_t end_ns, struct dslab_chec
     }
 }
 
+/* Whether any judged view saw what it judges (progress is judged on nothing too). */
+static bool saw_any_judged(const struct me_state *st) {
+    return st->progress_ns > 0 || ((st->views & ME_HOLDERS) && st->beliefs.count > 0) ||
+           ((st->views & ME_STORAGE) && (st->accepts.count > 0 || st->rejected > 0)) ||
+           ((st->views & ME_SERVER) && st->grants.count > 0);
+}
+
 static void me_finish(void *state, const struct dslab_history *history, int64_t end_ns,
                       struct dslab_check_result *result) {
     (void)history;
@@ -440,6 +448,8 @@ static void me_finish(void *state, const struct dslab_history *history, int64_t 
     if (st->out_of_memory) {
         if (result->verdict != DSLAB_CHECK_FAIL) result->verdict = DSLAB_CHECK_UNKNOWN;
         snprintf(result->summary, sizeof result->summary, "out of memory while recording leases");
+    } else if (result->verdict == DSLAB_CHECK_PASS && !saw_any_judged(st)) {
+        check_not_judged(result, "no lock, storage or lease annotation of a judged view");
     }
 }
 
@@ -453,11 +463,5 @@ static void me_destroy(void *state) {
     free(st);
 }
 
-const struct dslab_checker checker_mutual_exclusion = {
-    .name = "mutual-exclusion",
-    .summary = "one lock holder at a time: by client belief, by storage-accepted writes, by grants",
-    .create = me_create,
-    .on_event = me_on_event,
-    .finish = me_finish,
-    .destroy = me_destroy,
-};
+const struct dslab_checker checker_mutual_exclusion = CHECKER(me, "mutual-exclusion",
+    "one lock holder at a time: by client belief, by storage-accepted writes, by grants");

@@ -23,6 +23,8 @@
  * Each lost write is a violation from its ok to the end of the run, with
  * the node that acknowledged it and the nodes that lack it; evidence: its
  * invoke and ok records, the final annotation, and f's ok record.
+ * Without a final state, or without any acknowledged write, the verdict
+ * is unknown (not judged).
  * Cost: O(ops log ops) to index the history, O(writes * nodes log n). */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -244,6 +246,10 @@ static void nlw_finish(void *state, const struct dslab_history *history, int64_t
             report(st, w, missing, fvs, fops, end_ns, result);
         }
     }
+    if (acked == 0) {
+        check_not_judged(result, "no write was acknowledged ok, so none could be lost");
+        goto out;
+    }
     char judges[96];
     describe_judges(st, any_primary, judges, sizeof judges);
     result->verdict = lost ? DSLAB_CHECK_FAIL : DSLAB_CHECK_PASS;
@@ -259,11 +265,5 @@ out:
     free(fops);
 }
 
-const struct dslab_checker checker_no_lost_acknowledged_writes = {
-    .name = "no-lost-acknowledged-writes",
-    .summary = "every write acknowledged ok is in the final state of the primary (or leader)",
-    .create = nlw_create,
-    .on_event = nlw_on_event,
-    .finish = nlw_finish,
-    .destroy = final_state_checker_destroy,
-};
+const struct dslab_checker checker_no_lost_acknowledged_writes = FINAL_STATE_CHECKER(nlw, "no-lost-acknowledged-writes",
+    "every write acknowledged ok is in the final state of the primary (or leader)");

@@ -7,12 +7,14 @@
  * The text of the report plays no part. At the end, every term held by two different nodes is a violation:
  * the window runs from the second election to the end of the overlap (or
  * the second election itself when the first had already ended), the nodes
- * are both leaders, the evidence the two "role" annotations.
+ * are both leaders, the evidence the two "role" annotations. A run in
+ * which no node reported any role is not judged (unknown): a verdict
+ * must be a claim, and "no term had two leaders" would claim nothing.
  *
  * The file also holds leader-available, the liveness side (see below).
  *
- * Cost: one record per leadership, kept in a growing array (a run elects
- * few leaders); finish sorts them by (term, start, trace id), O(n log n). */
+ * The records are kept by leaderships.h (shared with single_primary.c):
+ * one per leadership; finish sorts them by (term, start, trace id). */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,26 +22,17 @@
 #include <string.h>
 
 #include "checkers/check_util.h"
+#include "checkers/leaderships.h"
 #include "dslab/assert.h"
 #include "dslab/check.h"
 #include "scenario/units.h"
 
-struct leadership {
-    int64_t term;
-    int32_t node;
-    int64_t from_ns;
-    int64_t to_ns; /* INT64_MAX while open */
-    uint64_t trace_id;
-};
+/* The reason every role-based checker gives when no node reported a role. */
+#define NO_ROLE_REPORTS "no node reported a role (dslab_ctx_report_role), so no leader could be seen"
 
 struct olpt_state {
     const struct dslab_scenario *scenario; /* borrowed: outlives the checker */
-    int32_t nodes_count;
-    int64_t *open_of_node; /* index into records, -1 if not leading; owned */
-    struct leadership *records; /* owned */
-    size_t count;
-    size_t capacity;
-    bool out_of_memory;
+    struct leaderships leaders;            /* owned */
 };
 
 static int olpt_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
@@ -48,124 +41,46 @@ static int olpt_create(const struct dslab_scenario *s, const struct dslab_scenar
         return -1;
     }
     struct olpt_state *st = calloc(1, sizeof *st);
-    int32_t n = s->nodes_count > 0 ? s->nodes_count : 1;
-    if (st) {
-        st->open_of_node = malloc((size_t)n * sizeof *st->open_of_node);
-    }
-    if (!st || !st->open_of_node) {
+    if (!st || leaderships_init(&st->leaders, s->nodes_count) != 0) {
         free(st);
         return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
     }
-    for (int32_t i = 0; i < n; i++) {
-        st->open_of_node[i] = -1;
-    }
     st->scenario = s;
-    st->nodes_count = s->nodes_count;
     *state_out = st;
     return 0;
 }
 
-static void end_leadership(struct olpt_state *st, int32_t node, int64_t t_ns) {
-    int64_t open = st->open_of_node[node];
-    if (open >= 0) {
-        DSLAB_ASSERT(t_ns >= st->records[open].from_ns); /* ends no earlier than it began */
-        st->records[open].to_ns = t_ns;
-        st->open_of_node[node] = -1;
-    }
-}
-
-static void start_leadership(struct olpt_state *st, const struct dslab_trace_event *ev) {
-    end_leadership(st, ev->node, ev->t_ns);
-    struct leadership *grown = check_grow(st->records, &st->capacity, st->count, sizeof *grown, 64);
-    if (!grown) {
-        st->out_of_memory = true;
-        return;
-    }
-    st->records = grown;
-    struct leadership *l = &st->records[st->count];
-    l->term = ev->a;
-    l->node = ev->node;
-    l->from_ns = ev->t_ns;
-    l->to_ns = INT64_MAX;
-    l->trace_id = ev->id;
-    st->open_of_node[ev->node] = (int64_t)st->count;
-    st->count++;
-}
-
 static void olpt_on_event(void *state, const struct dslab_trace_event *ev) {
     struct olpt_state *st = state;
-    if (ev->node < 0 || ev->node >= st->nodes_count) {
-        return;
-    }
-    if (ev->kind == DSLAB_TRACE_CRASH) {
-        end_leadership(st, ev->node, ev->t_ns);
-    } else if (ev->kind == DSLAB_TRACE_ANNOTATE && ev->annotation == DSLAB_ANNOTATION_ROLE) {
-        if (dslab_role_class_leads(ev->role)) {
-            start_leadership(st, ev);
-        } else {
-            end_leadership(st, ev->node, ev->t_ns);
-        }
-    }
+    leaderships_follow(&st->leaders, ev);
 }
 
-static int leadership_cmp(const void *pa, const void *pb) {
-    const struct leadership *a = pa, *b = pb;
-    if (a->term != b->term) return a->term < b->term ? -1 : 1;
-    if (a->from_ns != b->from_ns) return a->from_ns < b->from_ns ? -1 : 1;
-    return a->trace_id < b->trace_id ? -1 : (a->trace_id > b->trace_id ? 1 : 0);
-}
-
-static void report(const struct olpt_state *st, const struct leadership *first,
-                   const struct leadership *second, struct dslab_check_result *result) {
-    int64_t overlap_end_ns = first->to_ns < second->to_ns ? first->to_ns : second->to_ns;
-    int64_t to_ns = overlap_end_ns > second->from_ns ? overlap_end_ns : second->from_ns;
+static void report(const void *ctx, const struct leadership *first, const struct leadership *second,
+                   int64_t from_ns, int64_t to_ns, struct dslab_check_result *result) {
+    const struct olpt_state *st = ctx;
     const char *a = st->scenario->node_names[first->node];
     const char *b = st->scenario->node_names[second->node];
-    struct dslab_check_violation *v = dslab_check_result_add(result, second->from_ns, to_ns,
+    struct dslab_check_violation *v = dslab_check_result_add(result, from_ns, to_ns,
                                                  "two leaders in term %lld (%s, %s)",
                                                  (long long)first->term, a, b);
-    dslab_check_violation_set_at(v, second->from_ns);
-    if (v) {
-        dslab_check_violation_add_node(v, first->node);
-        dslab_check_violation_add_node(v, second->node);
-        dslab_check_violation_add_evidence(v, first->trace_id);
-        dslab_check_violation_add_evidence(v, second->trace_id);
-    }
+    leaderships_violation_pair(v, first, second, from_ns);
 }
 
 static void olpt_finish(void *state, const struct dslab_history *history, int64_t end_ns,
                         struct dslab_check_result *result) {
     (void)history;
     struct olpt_state *st = state;
-    for (size_t i = 0; i < st->count; i++) {
-        if (st->records[i].to_ns == INT64_MAX) {
-            st->records[i].to_ns = end_ns;
-        }
-    }
-    if (st->count > 1) {
-        qsort(st->records, st->count, sizeof *st->records, leadership_cmp);
-    }
+    leaderships_close(&st->leaders, end_ns);
     int64_t terms = 0;
-    int64_t bad_terms = 0;
-    for (size_t i = 0; i < st->count;) {
-        size_t j = i + 1;
-        bool bad = false;
-        for (; j < st->count && st->records[j].term == st->records[i].term; j++) {
-            if (st->records[j].node != st->records[i].node) {
-                report(st, &st->records[i], &st->records[j], result);
-                bad = true;
-            }
-        }
-        terms++;
-        bad_terms += bad;
-        i = j;
-    }
-    if (st->out_of_memory) {
+    int64_t bad_terms = leaderships_same_term(&st->leaders, report, st, result, &terms);
+    if (st->leaders.out_of_memory) {
         result->verdict = result->verdict == DSLAB_CHECK_FAIL ? DSLAB_CHECK_FAIL : DSLAB_CHECK_UNKNOWN;
         snprintf(result->summary, sizeof result->summary, "out of memory while recording leaders");
         return;
     }
-    if (bad_terms > 0) {
+    if (st->leaders.role_reports == 0) {
+        check_not_judged(result, NO_ROLE_REPORTS);
+    } else if (bad_terms > 0) {
         snprintf(result->summary, sizeof result->summary, "%lld of %lld terms had two leaders",
                  (long long)bad_terms, (long long)terms);
     } else {
@@ -178,20 +93,13 @@ static void olpt_finish(void *state, const struct dslab_history *history, int64_
 static void olpt_destroy(void *state) {
     struct olpt_state *st = state;
     if (st) {
-        free(st->records);
-        free(st->open_of_node);
+        leaderships_free(&st->leaders);
         free(st);
     }
 }
 
-const struct dslab_checker checker_one_leader_per_term = {
-    .name = "one-leader-per-term",
-    .summary = "no two nodes lead in the same term (Raft's Election Safety)",
-    .create = olpt_create,
-    .on_event = olpt_on_event,
-    .finish = olpt_finish,
-    .destroy = olpt_destroy,
-};
+const struct dslab_checker checker_one_leader_per_term = CHECKER(olpt, "one-leader-per-term",
+    "no two nodes lead in the same term (Raft's Election Safety)");
 
 /* --- leader-available and leader-stable: the liveness side -----------------
  * Election Safety holds trivially when nobody is ever elected, so split
@@ -210,7 +118,8 @@ const struct dslab_checker checker_one_leader_per_term = {
  * election; each further election (a new leader, or the same node in a
  * new term) is a violation from the previous election to this one, with
  * both leaders and both annotations. A one-way partition that keeps
- * deposing leaders shows up here. */
+ * deposing leaders shows up here. Without any role report leader-stable
+ * is not judged (unknown); leader-available then sees no leader at all. */
 #define LEADER_GAP_NS_DEFAULT INT64_C(1000000000)
 
 enum elections_mode { MODE_GAPS, MODE_CHANGES };
@@ -233,6 +142,7 @@ struct elections_state {
     int64_t last_election_ns;
     int32_t last_leader;
     uint64_t last_election_trace_id;
+    int64_t role_reports; /* none: leader-stable has nothing to judge */
     struct dslab_check_result found; /* violations seen while the run goes, copied at finish */
 };
 
@@ -376,6 +286,7 @@ static void elections_on_event(void *state, const struct dslab_trace_event *ev) 
     if (ev->kind == DSLAB_TRACE_CRASH) {
         set_leading(st, ev, false);
     } else if (ev->kind == DSLAB_TRACE_ANNOTATE && ev->annotation == DSLAB_ANNOTATION_ROLE) {
+        st->role_reports++;
         set_leading(st, ev, dslab_role_class_leads(ev->role));
     }
 }
@@ -387,11 +298,7 @@ static void elections_finish(void *state, const struct dslab_history *history, i
     if (st->leaders == 0) {
         gap_close(st, end_ns, -1, 0);
     }
-    char name[sizeof result->name];
-    memcpy(name, result->name, sizeof name);
-    *result = st->found;
-    memcpy(result->name, name, sizeof name);
-    result->verdict = result->violations_total > 0 ? DSLAB_CHECK_FAIL : DSLAB_CHECK_PASS;
+    check_result_take(result, &st->found);
     char first[32] = "never";
     if (st->first_leader_ns >= 0) {
         snprintf(first, sizeof first, "%lld ms", (long long)(st->first_leader_ns / 1000000));
@@ -399,6 +306,9 @@ static void elections_finish(void *state, const struct dslab_history *history, i
     snprintf(result->summary, sizeof result->summary,
              "%lld elections, first leader after %s, longest leaderless gap %lld ms",
              (long long)st->elections, first, (long long)(st->gap_ns_longest / 1000000));
+    if (st->mode == MODE_CHANGES && st->role_reports == 0) {
+        check_not_judged(result, NO_ROLE_REPORTS);
+    }
 }
 
 static void elections_destroy(void *state) {
@@ -409,20 +319,8 @@ static void elections_destroy(void *state) {
     }
 }
 
-const struct dslab_checker checker_leader_available = {
-    .name = "leader-available",
-    .summary = "no stretch without a leader longer than the argument (default 1s)",
-    .create = gap_create,
-    .on_event = elections_on_event,
-    .finish = elections_finish,
-    .destroy = elections_destroy,
-};
+const struct dslab_checker checker_leader_available = CHECKER_CREATE(elections, gap_create, "leader-available",
+    "no stretch without a leader longer than the argument (default 1s)");
 
-const struct dslab_checker checker_leader_stable = {
-    .name = "leader-stable",
-    .summary = "at most N leader changes after the first election (default 0)",
-    .create = stable_create,
-    .on_event = elections_on_event,
-    .finish = elections_finish,
-    .destroy = elections_destroy,
-};
+const struct dslab_checker checker_leader_stable = CHECKER_CREATE(elections, stable_create, "leader-stable",
+    "at most N leader changes after the first election (default 0)");

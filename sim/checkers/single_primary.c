@@ -19,9 +19,13 @@
  *   pause to the resume (and ends there if the node steps down as it
  *   wakes), so a fenced primary frozen past its lease is not a second
  *   primary; one that wakes and keeps leading is, from its resume.
+ * A run in which no node reported any role is not judged by either
+ * (unknown): "never two primaries" would claim nothing.
  *
- * Cost: one record per primaryship (a run has few); finish sorts them,
- * O(n log n), then compares neighbours in time, O(n * overlapping). */
+ * The records are kept by leaderships.h (shared with one_leader_per_term.c;
+ * a record's term is the epoch): one per primaryship (a run has few);
+ * finish sorts them, O(n log n), then compares neighbours in time,
+ * O(n * overlapping). */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,31 +33,17 @@
 #include <string.h>
 
 #include "checkers/check_util.h"
+#include "checkers/leaderships.h"
 #include "dslab/check.h"
 #include "dslab/time.h"
-
-struct primaryship {
-    int64_t epoch;
-    int32_t node;
-    int64_t from_ns;
-    int64_t to_ns; /* INT64_MAX while open */
-    uint64_t from_trace_id;
-    uint64_t to_trace_id;
-    bool has_to_trace;
-};
 
 enum sp_mode { SP_PER_EPOCH, SP_AT_ONCE };
 
 struct sp_state {
     const struct dslab_scenario *scenario; /* borrowed: outlives the checker */
     enum sp_mode mode;
-    int32_t nodes_count;
-    int64_t *open_of_node; /* index into records, -1 if not primary; owned */
+    struct leaderships primaries; /* term = epoch; owned */
     int64_t *paused_epoch; /* at-once: epoch a paused primary resumes in, -1 if none; owned */
-    struct primaryship *records; /* owned */
-    size_t count;
-    size_t capacity;
-    bool out_of_memory;
 };
 
 static int sp_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
@@ -64,24 +54,20 @@ static int sp_create(const struct dslab_scenario *s, const struct dslab_scenario
     struct sp_state *st = calloc(1, sizeof *st);
     int32_t n = s->nodes_count > 0 ? s->nodes_count : 1;
     if (st) {
-        st->open_of_node = malloc((size_t)n * sizeof *st->open_of_node);
         st->paused_epoch = malloc((size_t)n * sizeof *st->paused_epoch);
     }
-    if (!st || !st->open_of_node || !st->paused_epoch) {
+    if (!st || !st->paused_epoch || leaderships_init(&st->primaries, s->nodes_count) != 0) {
         if (st) {
-            free(st->open_of_node);
             free(st->paused_epoch);
         }
         free(st);
         return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
     }
     for (int32_t i = 0; i < n; i++) {
-        st->open_of_node[i] = -1;
         st->paused_epoch[i] = -1;
     }
     st->scenario = s;
     st->mode = mode;
-    st->nodes_count = s->nodes_count;
     *state_out = st;
     return 0;
 }
@@ -96,79 +82,38 @@ static int at_once_create(const struct dslab_scenario *s, const struct dslab_sce
     return sp_create(s, check, SP_AT_ONCE, state_out, diag);
 }
 
-static void end_primaryship(struct sp_state *st, const struct dslab_trace_event *ev) {
-    int64_t open = st->open_of_node[ev->node];
-    if (open >= 0) {
-        st->records[open].to_ns = ev->t_ns;
-        st->records[open].to_trace_id = ev->id;
-        st->records[open].has_to_trace = true;
-        st->open_of_node[ev->node] = -1;
-    }
-}
-
-static void start_primaryship_at(struct sp_state *st, const struct dslab_trace_event *ev, int64_t epoch) {
-    end_primaryship(st, ev);
-    struct primaryship *grown = check_grow(st->records, &st->capacity, st->count, sizeof *grown, 64);
-    if (!grown) {
-        st->out_of_memory = true;
-        return;
-    }
-    st->records = grown;
-    struct primaryship *p = &st->records[st->count];
-    memset(p, 0, sizeof *p);
-    p->epoch = epoch;
-    p->node = ev->node;
-    p->from_ns = ev->t_ns;
-    p->to_ns = INT64_MAX;
-    p->from_trace_id = ev->id;
-    st->open_of_node[ev->node] = (int64_t)st->count;
-    st->count++;
-}
-
 static void sp_on_event(void *state, const struct dslab_trace_event *ev) {
     struct sp_state *st = state;
-    if (ev->node < 0 || ev->node >= st->nodes_count) {
+    struct leaderships *p = &st->primaries;
+    if (leaderships_follow(p, ev)) { /* a crash or a role report */
+        st->paused_epoch[ev->node] = -1;
         return;
     }
-    if (ev->kind == DSLAB_TRACE_CRASH) {
-        end_primaryship(st, ev);
-        st->paused_epoch[ev->node] = -1;
-    } else if (ev->kind == DSLAB_TRACE_PAUSE && st->mode == SP_AT_ONCE) {
-        int64_t open = st->open_of_node[ev->node];
+    if (ev->node < 0 || ev->node >= p->nodes_count || st->mode != SP_AT_ONCE) {
+        return;
+    }
+    if (ev->kind == DSLAB_TRACE_PAUSE) {
+        int64_t open = p->open_of_node[ev->node];
         if (open >= 0 && st->paused_epoch[ev->node] < 0) {
-            st->paused_epoch[ev->node] = st->records[open].epoch;
-            end_primaryship(st, ev);
+            st->paused_epoch[ev->node] = p->records[open].term;
+            leaderships_end(p, ev);
         }
-    } else if (ev->kind == DSLAB_TRACE_RESUME && st->mode == SP_AT_ONCE) {
+    } else if (ev->kind == DSLAB_TRACE_RESUME) {
         int64_t epoch = st->paused_epoch[ev->node];
         st->paused_epoch[ev->node] = -1;
-        if (epoch >= 0) start_primaryship_at(st, ev, epoch);
-    } else if (ev->kind == DSLAB_TRACE_ANNOTATE && ev->annotation == DSLAB_ANNOTATION_ROLE) {
-        st->paused_epoch[ev->node] = -1;
-        if (dslab_role_class_leads(ev->role)) {
-            start_primaryship_at(st, ev, ev->a);
-        } else {
-            end_primaryship(st, ev);
-        }
+        if (epoch >= 0) leaderships_start(p, ev, epoch);
     }
-}
-
-static int by_epoch_cmp(const void *pa, const void *pb) {
-    const struct primaryship *a = pa, *b = pb;
-    if (a->epoch != b->epoch) return a->epoch < b->epoch ? -1 : 1;
-    if (a->from_ns != b->from_ns) return a->from_ns < b->from_ns ? -1 : 1;
-    return a->from_trace_id < b->from_trace_id ? -1 : (a->from_trace_id > b->from_trace_id);
 }
 
 static int by_start_cmp(const void *pa, const void *pb) {
-    const struct primaryship *a = pa, *b = pb;
+    const struct leadership *a = pa, *b = pb;
     if (a->from_ns != b->from_ns) return a->from_ns < b->from_ns ? -1 : 1;
     return a->from_trace_id < b->from_trace_id ? -1 : (a->from_trace_id > b->from_trace_id);
 }
 
 static struct dslab_check_violation *report_pair(const struct sp_state *st,
-                                           const struct primaryship *a,
-                                           const struct primaryship *b, int64_t from_ns,
+                                           const struct leadership *a,
+                                           const struct leadership *b, int64_t from_ns,
                                            int64_t to_ns, struct dslab_check_result *result) {
     const char *na = st->scenario->node_names[a->node];
     const char *nb = st->scenario->node_names[b->node];
@@ -177,60 +122,36 @@ static struct dslab_check_violation *report_pair(const struct sp_state *st,
     struct dslab_check_violation *v =
         st->mode == SP_PER_EPOCH
             ? dslab_check_result_add(result, from_ns, to_ns, "two primaries in epoch %lld (%s, %s)",
-                               (long long)a->epoch, na, nb)
+                               (long long)a->term, na, nb)
             : dslab_check_result_add(result, from_ns, to_ns,
                                "%s (epoch %lld) and %s (epoch %lld) both primary for %s", na,
-                               (long long)a->epoch, nb, (long long)b->epoch, len);
-    dslab_check_violation_set_at(v, from_ns);
-    if (v) {
-        dslab_check_violation_add_node(v, a->node);
-        dslab_check_violation_add_node(v, b->node);
-        dslab_check_violation_add_evidence(v, a->from_trace_id);
-        dslab_check_violation_add_evidence(v, b->from_trace_id);
-    }
+                               (long long)a->term, nb, (long long)b->term, len);
+    leaderships_violation_pair(v, a, b, from_ns);
     return v;
 }
 
-static int64_t finish_per_epoch(struct sp_state *st, struct dslab_check_result *result,
-                                int64_t *groups_out) {
-    qsort(st->records, st->count, sizeof *st->records, by_epoch_cmp);
-    int64_t bad = 0;
-    *groups_out = 0;
-    for (size_t i = 0; i < st->count;) {
-        size_t j = i + 1;
-        bool found = false;
-        for (; j < st->count && st->records[j].epoch == st->records[i].epoch; j++) {
-            const struct primaryship *a = &st->records[i], *b = &st->records[j];
-            if (b->node != a->node) {
-                int64_t end_ns = a->to_ns < b->to_ns ? a->to_ns : b->to_ns;
-                report_pair(st, a, b, b->from_ns, end_ns > b->from_ns ? end_ns : b->from_ns,
-                            result);
-                found = true;
-            }
-        }
-        (*groups_out)++;
-        bad += found;
-        i = j;
-    }
-    return bad;
+static void report_same_epoch(const void *ctx, const struct leadership *a, const struct leadership *b,
+                              int64_t from_ns, int64_t to_ns, struct dslab_check_result *result) {
+    report_pair(ctx, a, b, from_ns, to_ns, result);
 }
 
 /* Returns the total overlap time; counts windows in *windows_out. */
 static int64_t finish_at_once(struct sp_state *st, struct dslab_check_result *result,
                               int64_t *windows_out) {
-    qsort(st->records, st->count, sizeof *st->records, by_start_cmp);
+    struct leaderships *p = &st->primaries;
+    qsort(p->records, p->count, sizeof *p->records, by_start_cmp);
     int64_t total_ns = 0;
     *windows_out = 0;
-    for (size_t i = 0; i < st->count; i++) {
-        const struct primaryship *a = &st->records[i];
-        for (size_t j = i + 1; j < st->count && st->records[j].from_ns < a->to_ns; j++) {
-            const struct primaryship *b = &st->records[j];
+    for (size_t i = 0; i < p->count; i++) {
+        const struct leadership *a = &p->records[i];
+        for (size_t j = i + 1; j < p->count && p->records[j].from_ns < a->to_ns; j++) {
+            const struct leadership *b = &p->records[j];
             int64_t to_ns = a->to_ns < b->to_ns ? a->to_ns : b->to_ns;
             if (b->node == a->node || to_ns <= b->from_ns) {
                 continue;
             }
             struct dslab_check_violation *v = report_pair(st, a, b, b->from_ns, to_ns, result);
-            const struct primaryship *ender = a->to_ns <= b->to_ns ? a : b;
+            const struct leadership *ender = a->to_ns <= b->to_ns ? a : b;
             if (v && ender->has_to_trace) {
                 dslab_check_violation_add_evidence(v, ender->to_trace_id);
             }
@@ -245,19 +166,20 @@ static void sp_finish(void *state, const struct dslab_history *history, int64_t 
                       struct dslab_check_result *result) {
     (void)history;
     struct sp_state *st = state;
-    for (size_t i = 0; i < st->count; i++) {
-        if (st->records[i].to_ns == INT64_MAX) {
-            st->records[i].to_ns = end_ns;
-        }
-    }
-    if (st->out_of_memory) {
+    leaderships_close(&st->primaries, end_ns);
+    if (st->primaries.out_of_memory) {
         result->verdict = DSLAB_CHECK_UNKNOWN;
         snprintf(result->summary, sizeof result->summary, "out of memory recording primaries");
         return;
     }
+    if (st->primaries.role_reports == 0) {
+        check_not_judged(result, "no node reported a role (dslab_ctx_report_role), so no primary "
+                                 "could be seen");
+        return;
+    }
     int64_t groups = 0;
     if (st->mode == SP_PER_EPOCH) {
-        int64_t bad = finish_per_epoch(st, result, &groups);
+        int64_t bad = leaderships_same_term(&st->primaries, report_same_epoch, st, result, &groups);
         snprintf(result->summary, sizeof result->summary,
                  bad ? "%lld of %lld epochs had two primaries"
                      : "%lld epochs had a primary, none had two",
@@ -274,7 +196,7 @@ static void sp_finish(void *state, const struct dslab_history *history, int64_t 
         result->verdict = DSLAB_CHECK_FAIL;
     } else {
         snprintf(result->summary, sizeof result->summary,
-                 "%lld primaryships, never two at the same time", (long long)st->count);
+                 "%lld primaryships, never two at the same time", (long long)st->primaries.count);
         result->verdict = DSLAB_CHECK_PASS;
     }
 }
@@ -282,27 +204,14 @@ static void sp_finish(void *state, const struct dslab_history *history, int64_t 
 static void sp_destroy(void *state) {
     struct sp_state *st = state;
     if (st) {
-        free(st->records);
-        free(st->open_of_node);
+        leaderships_free(&st->primaries);
         free(st->paused_epoch);
         free(st);
     }
 }
 
-const struct dslab_checker checker_single_primary_per_epoch = {
-    .name = "single-primary-per-epoch",
-    .summary = "no two nodes are primary (or leader) in the same epoch (term)",
-    .create = per_epoch_create,
-    .on_event = sp_on_event,
-    .finish = sp_finish,
-    .destroy = sp_destroy,
-};
+const struct dslab_checker checker_single_primary_per_epoch = CHECKER_CREATE(sp, per_epoch_create, "single-primary-per-epoch",
+    "no two nodes are primary (or leader) in the same epoch (term)");
 
-const struct dslab_checker checker_single_primary_at_once = {
-    .name = "single-primary-at-once",
-    .summary = "no two nodes believe they are primary (or leader) at the same true time",
-    .create = at_once_create,
-    .on_event = sp_on_event,
-    .finish = sp_finish,
-    .destroy = sp_destroy,
-};
+const struct dslab_checker checker_single_primary_at_once = CHECKER_CREATE(sp, at_once_create, "single-primary-at-once",
+    "no two nodes believe they are primary (or leader) at the same true time");

@@ -18,7 +18,8 @@
  * the target. With `each` after the window ("availability 50% of writes
  * per 1s each") every window with samples must meet the target, and a
  * run without any sample fails: an objective a fix meets by turning the
- * service off is not met. When it misses, every run of consecutive windows that missed
+ * service off is not met (without `each`, such a run is not judged: the
+ * verdict is unknown). When it misses, every run of consecutive windows that missed
  * is a violation (window, the nodes of its bad samples, up to 16 of them as
  * evidence). The summary gives the fraction achieved and, for latency
  * objectives, the latency at the target percentile (bad samples count as
@@ -140,8 +141,8 @@ static bool parse_objective(struct slo_state *st, const char *args) {
 
 static int slo_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
                       void **state_out, struct dslab_diag *diag) {
-    struct slo_state *st = calloc(1, sizeof *st);
-    if (!st) return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
+    struct slo_state *st = check_state_new(s, check, sizeof *st, diag);
+    if (!st) return -1;
     if (!check->args || !parse_objective(st, check->args)) {
         free(st);
         return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col,
@@ -156,7 +157,7 @@ static int slo_create(const struct dslab_scenario *s, const struct dslab_scenari
 
 static void add_sample(struct slo_state *st, int64_t t_ns, int64_t latency_ns, uint64_t trace_id,
                        int32_t node) {
-    struct slo_sample *grown = check_grow(st->samples, &st->capacity, st->count, sizeof *grown, 1024);
+    struct slo_sample *grown = grow_array(st->samples, &st->capacity, st->count, sizeof *grown, 1024);
     if (!grown) {
         st->out_of_memory = true;
         return;
@@ -354,6 +355,11 @@ static void slo_finish(void *state, const struct dslab_history *history, int64_t
     }
     result->verdict = pass ? DSLAB_CHECK_PASS : DSLAB_CHECK_FAIL;
     if (st->out_of_memory) result->verdict = DSLAB_CHECK_UNKNOWN;
+    if (pass && st->count == 0) {
+        check_not_judged(result, "no %s to measure (%s)", st->what,
+                         st->from_annotations ? "annotations" : "history");
+        return;
+    }
     char pctl[64];
     format_percentile(st, pctl, sizeof pctl);
     double pct = st->count ? 100.0 * (double)good_count / (double)st->count : 100.0;
@@ -369,11 +375,5 @@ static void slo_destroy(void *state) {
     free(st);
 }
 
-const struct dslab_checker checker_slo = {
-    .name = "slo",
-    .summary = "an objective like '99% of writes within 500ms' or 'availability 99%', per run and window",
-    .create = slo_create,
-    .on_event = slo_on_event,
-    .finish = slo_finish,
-    .destroy = slo_destroy,
-};
+const struct dslab_checker checker_slo = CHECKER(slo, "slo",
+    "an objective like '99% of writes within 500ms' or 'availability 99%', per run and window");

@@ -19,7 +19,8 @@
  * Argument: none or "0" (no stale read allowed); a fraction "0.05" or "5%"
  * (fails when more than that share of reads are stale; then every stale
  * read is listed); a duration "100ms" (only reads staler than that, in
- * time, are violations).
+ * time, are violations). A history without any ok read is not judged
+ * (unknown).
  *
  * Cost: O(n log n) in the history at finish: sorts, then one sweep per
  * key with a Fenwick tree answers every read's "how many newer writes,
@@ -31,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkers/check_util.h"
 #include "dslab/assert.h"
 #include "dslab/check.h"
 #include "dslab/time.h"
@@ -439,7 +441,8 @@ static void sr_finish(void *state, const struct dslab_history *history, int64_t 
     if (over || st->mode == SR_BOUND || t.unexplained > 0) {
         judge(st, st->sc, ops, n, info, over, &t, result);
     }
-    sr_summary(st, &t, result);
+    if (t.reads == 0) check_not_judged(result, "no read completed ok");
+    else sr_summary(st, &t, result);
     free(info);
     free(writes);
     free(ops);
@@ -449,11 +452,5 @@ static void sr_destroy(void *state) {
     free(state);
 }
 
-const struct dslab_checker checker_stale_reads = {
-    .name = "stale-reads",
-    .summary = "reads that return a value older than a write acknowledged before they began",
-    .create = sr_create,
-    .on_event = NULL,
-    .finish = sr_finish,
-    .destroy = sr_destroy,
-};
+const struct dslab_checker checker_stale_reads = CHECKER_AT_END(sr, "stale-reads",
+    "reads that return a value older than a write acknowledged before they began");

@@ -88,18 +88,23 @@ static char *with_header(const struct dslab_scenario *sc, const struct dslab_xr_
 }
 
 /* Loads the written file and runs it with its own seed and faults (at
- * most events_cap events when > 0): does check `check` fail? */
-static enum dslab_xr_rerun rerun(const char *path, const char *check, int64_t events_cap) {
+ * most events_cap events when > 0): does check `check` fail? Sets
+ * r->rerun, and r->rerun_events to the events the run processed. */
+static void rerun(struct dslab_xr_repro *r, const char *path, const char *check, int64_t events_cap) {
     struct dslab_diag d;
     dslab_diag_clear(&d);
+    r->rerun = DSLAB_XR_RERUN_STOPPED;
+    r->rerun_events = 0;
     struct dslab_scenario *s = dslab_scenario_load(path, NULL, 0, NULL, &d);
-    if (!s) return DSLAB_XR_RERUN_STOPPED;
+    if (!s) return;
     if (events_cap > 0 && s->events_max > events_cap) s->events_max = events_cap;
     enum dslab_xr_rerun result = DSLAB_XR_RERUN_STOPPED;
     struct dslab_explore_schedule sch;
     if (dslab_explore_draw(s, s->seed, DSLAB_EXPLORE_FAULTS_SCENARIO, &sch) == 0) {
         struct dslab_explore_outcome out;
-        if (dslab_explore_run(s, s->seed, &sch, &out, NULL, &d) == 0 && out.status == DSLAB_SIM_OK) {
+        int rc = dslab_explore_run(s, s->seed, &sch, &out, NULL, &d);
+        if (rc == 0) r->rerun_events = out.events;
+        if (rc == 0 && out.status == DSLAB_SIM_OK) {
             result = DSLAB_XR_RERUN_HOLDS;
             for (int i = 0; i < s->checks_count && i < DSLAB_EXPLORE_CHECKS_MAX; i++) {
                 if (strcmp(s->checks[i].name, check) == 0 && (out.failed_mask & (UINT64_C(1) << i))) {
@@ -110,7 +115,7 @@ static enum dslab_xr_rerun rerun(const char *path, const char *check, int64_t ev
         dslab_explore_schedule_free(&sch);
     }
     dslab_scenario_free(s);
-    return result;
+    r->rerun = result;
 }
 
 int explore_repro_make(const struct dslab_scenario *sc, struct dslab_xr_check *c, const struct dslab_explore_scenario *final,
@@ -145,7 +150,7 @@ int explore_repro_make(const struct dslab_scenario *sc, struct dslab_xr_check *c
         dslab_diag_format(&d, err, err_size);
         return -1;
     }
-    r->rerun = rerun(path, c->name, 0);
+    rerun(r, path, c->name, 0);
     return 0;
 }
 
@@ -222,7 +227,7 @@ int xr_write_reproducers(struct dslab_xr *x, const char *out_dir, char *err, int
         if (rc == 0) {
             char path[1100];
             xr_repro_path(xc, out_dir, path, sizeof path);
-            xc->repro.rerun = rerun(path, xc->name, DSLAB_XR_RERUN_EVENTS_MAX);
+            rerun(&xc->repro, path, xc->name, DSLAB_XR_RERUN_EVENTS_MAX);
         }
     }
     if (dir_fd >= 0) close(dir_fd);

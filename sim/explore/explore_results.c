@@ -8,6 +8,7 @@
 
 #include "dslab/check.h"
 #include "explore/explore_results.h"
+#include "grow.h"
 
 void dslab_xr_free(struct dslab_xr *x) {
     for (int c = 0; c < x->checks_count; c++) {
@@ -21,13 +22,11 @@ void dslab_xr_free(struct dslab_xr *x) {
 }
 
 int xr_add_fail(struct dslab_xr_check *c, const struct dslab_xr_fail *f) {
-    if (c->fails_count == c->fails_capacity) {
-        uint64_t cap = c->fails_capacity ? c->fails_capacity * 2 : 64;
-        struct dslab_xr_fail *p = realloc(c->fails, (size_t)cap * sizeof *p);
-        if (!p) return -1;
-        c->fails = p;
-        c->fails_capacity = cap;
-    }
+    size_t cap = (size_t)c->fails_capacity;
+    struct dslab_xr_fail *p = grow_array(c->fails, &cap, (size_t)c->fails_count, sizeof *p, 64);
+    if (!p) return -1;
+    c->fails = p;
+    c->fails_capacity = cap;
     c->fails[c->fails_count++] = *f;
     return 0;
 }

@@ -46,14 +46,20 @@ static void print_kinds(FILE *out, const struct dslab_xr *x, const struct dslab_
     fputc('\n', out);
 }
 
-static const char *rerun_note(enum dslab_xr_rerun r) {
-    switch (r) {
-    case DSLAB_XR_RERUN_FAILS: return "   (checked: it fails)";
-    case DSLAB_XR_RERUN_HOLDS: return "   (re-run: the check HELD, this file does not reproduce it)";
-    case DSLAB_XR_RERUN_STOPPED: return "   (not checked: the re-run stopped early)";
+/* What the re-run of the written file showed; a stopped one says after how
+ * many events (its bound is in events, DSLAB_XR_RERUN_EVENTS_MAX). */
+static void print_rerun_note(FILE *out, const struct dslab_xr_repro *r) {
+    switch (r->rerun) {
+    case DSLAB_XR_RERUN_FAILS: fputs("   (checked: it fails)", out); return;
+    case DSLAB_XR_RERUN_HOLDS: fputs("   (re-run: the check HELD, this file does not reproduce it)", out); return;
+    case DSLAB_XR_RERUN_STOPPED:
+        fputs("   (not checked: the re-run stopped early", out);
+        if (r->rerun_events > 0) fprintf(out, ", after %" PRIu64 " events", r->rerun_events);
+        fputs(")", out);
+        return;
     case DSLAB_XR_NOT_RERUN: break;
     }
-    return "   (not checked)";
+    fputs("   (not checked)", out);
 }
 
 static void print_repro(FILE *out, const struct dslab_xr_check *c, const char *out_dir) {
@@ -75,7 +81,9 @@ static void print_repro(FILE *out, const struct dslab_xr_check *c, const char *o
         char buf[400];
         fprintf(out, "      - %s\n", dslab_printable(r->necessary[i], buf, sizeof buf));
     }
-    fprintf(out, "    replay: dslab run %s%s\n", shown, rerun_note(r->rerun));
+    fprintf(out, "    replay: dslab run %s", shown);
+    print_rerun_note(out, r);
+    fputc('\n', out);
     fprintf(out, "    watch:  dslab viz %s\n", shown);
 }
 

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "dslab/host_clock.h"
+#include "dslab/outfile.h"
 #include "dslab/text.h"
 #include "nodes/nodes_internal.h"
 
@@ -113,28 +114,6 @@ static int hash_headers(struct hash128 *h, const char *include_dir, struct dslab
                       dir);
     }
     return rc;
-}
-
-/* mkdir -p with mode 0700 for each directory it creates. */
-static int make_dirs(const char *path) {
-    char buf[512];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1;; p++) {
-        if (*p == '/' || *p == '\0') {
-            char saved = *p;
-            *p = '\0';
-            if (mkdir(buf, 0700) != 0 && errno != EEXIST) return -1;
-            *p = saved;
-            if (saved == '\0') break;
-        }
-    }
-    struct stat st;
-    if (stat(path, &st) != 0) return -1;
-    if (!S_ISDIR(st.st_mode)) {
-        errno = ENOTDIR;
-        return -1;
-    }
-    return 0;
 }
 
 /* Splits the compiler command at spaces into words (pointers into buf). */
@@ -297,7 +276,7 @@ int source_compile(const struct node_code_env *env, const struct node_code_where
     }
     if (access(so_path, R_OK) == 0) return 0; /* cached */
 
-    if (make_dirs(env->cache_dir) != 0) {
+    if (dslab_mkdir_p(env->cache_dir, 0700) != 0) {
         return dslab_diag_set(diag, w->scenario, w->line, w->col,
                         "cannot create the node code cache '%s': %s (set DSLAB_CACHE_DIR)",
                         env->cache_dir, strerror(errno));

@@ -42,6 +42,11 @@ void *load_list(struct loader *L, const struct dslab_ynode *seq, const char *exp
                 size_t item_size);
 char *load_strdup(struct loader *L, const char *text);
 void load_free(struct loader *L, void *p);
+/* Puts `count` items of `item_size` bytes in order of the int64_t time at
+ * `at_ns_offset`, stably (equal times keep file order); nothing moves when
+ * they already are. Returns 0, or -1 with L->diag set when out of memory. */
+int load_sort_by_time(struct loader *L, void *items, int count, size_t item_size,
+                      size_t at_ns_offset);
 
 /* A time within the run: [0, duration]; `what` names it ("fault"). */
 int load_time_in_run(struct loader *L, const struct dslab_ynode *n, const char *what, int64_t *out);

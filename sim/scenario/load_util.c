@@ -42,6 +42,50 @@ void load_free(struct loader *L, void *p) {
     if (p) L->alloc.free_fn(p, L->alloc.user);
 }
 
+struct time_order {
+    int64_t at_ns;
+    int32_t index;
+};
+
+static int time_order_cmp(const void *pa, const void *pb) {
+    const struct time_order *a = pa, *b = pb;
+    if (a->at_ns != b->at_ns) return a->at_ns < b->at_ns ? -1 : 1;
+    return a->index < b->index ? -1 : (a->index > b->index);
+}
+
+static int64_t time_at(const void *items, int i, size_t item_size, size_t at_ns_offset) {
+    int64_t at_ns;
+    memcpy(&at_ns, (const char *)items + (size_t)i * item_size + at_ns_offset, sizeof at_ns);
+    return at_ns;
+}
+
+/* qsort on (time, file index), then a permuted copy. */
+int load_sort_by_time(struct loader *L, void *items, int count, size_t item_size,
+                      size_t at_ns_offset) {
+    int i = 1;
+    while (i < count && time_at(items, i, item_size, at_ns_offset) >=
+                            time_at(items, i - 1, item_size, at_ns_offset)) {
+        i++;
+    }
+    if (i >= count) return 0; /* in order already */
+    struct time_order *order = load_alloc(L, sizeof *order * (size_t)count);
+    char *sorted = order ? load_alloc(L, item_size * (size_t)count) : NULL;
+    if (!sorted) {
+        load_free(L, order);
+        return -1;
+    }
+    for (i = 0; i < count; i++) order[i] = (struct time_order){time_at(items, i, item_size, at_ns_offset), i};
+    qsort(order, (size_t)count, sizeof *order, time_order_cmp);
+    for (i = 0; i < count; i++) {
+        memcpy(sorted + (size_t)i * item_size, (const char *)items + (size_t)order[i].index * item_size,
+               item_size);
+    }
+    memcpy(items, sorted, item_size * (size_t)count);
+    load_free(L, sorted);
+    load_free(L, order);
+    return 0;
+}
+
 int load_time_in_run(struct loader *L, const struct dslab_ynode *n, const char *what, int64_t *out) {
     if (dslab_ytree_duration(L->diag, L->file, n, false, out) < 0) return -1;
     if (*out > L->s->duration_ns) {

@@ -7,6 +7,7 @@
  * the action, then the action's values. The result is sorted by at_ns,
  * stable (file order among equal times). Spec: docs/SCENARIO_FORMAT.md. */
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -327,47 +328,16 @@ static int load_fault(struct loader *L, const struct dslab_ynode *item, struct d
     }
 }
 
-struct fault_order {
-    int64_t at_ns;
-    int32_t index;
-};
-
-static int fault_order_cmp(const void *pa, const void *pb) {
-    const struct fault_order *a = pa, *b = pb;
-    if (a->at_ns != b->at_ns) return a->at_ns < b->at_ns ? -1 : 1;
-    return a->index < b->index ? -1 : (a->index > b->index);
-}
-
-/* Stable sort by at_ns: qsort on (at_ns, file index), then a permuted copy. */
-static int sort_faults(struct loader *L) {
-    struct dslab_scenario *s = L->s;
-    int n = s->faults_count;
-    struct fault_order *order = load_alloc(L, sizeof *order * (size_t)(n ? n : 1));
-    struct dslab_fault *sorted = order ? load_alloc(L, sizeof *sorted * (size_t)(n ? n : 1)) : NULL;
-    if (!sorted) {
-        load_free(L, order);
-        return -1;
-    }
-    for (int i = 0; i < n; i++) order[i] = (struct fault_order){s->faults[i].at_ns, i};
-    qsort(order, (size_t)n, sizeof *order, fault_order_cmp);
-    for (int i = 0; i < n; i++) sorted[i] = s->faults[order[i].index];
-    load_free(L, s->faults);
-    load_free(L, order);
-    s->faults = sorted;
-    return 0;
-}
-
 int load_faults(struct loader *L, const struct dslab_ynode *seq) {
     struct dslab_scenario *s = L->s;
     s->faults = load_list(L, seq, "a list of faults like [{ at: 2s, crash: n1 }]", DSLAB_FAULTS_MAX,
                           "faults (DSLAB_FAULTS_MAX)", sizeof *s->faults);
     if (!s->faults) return -1;
-    bool sorted = true;
     for (const struct dslab_ynode *item = seq->first; item; item = item->next) {
         struct dslab_fault *f = &s->faults[s->faults_count];
         s->faults_count++; /* counted first: dslab_scenario_free() frees group_of_node */
         if (load_fault(L, item, f) < 0) return -1;
-        if (s->faults_count > 1 && f->at_ns < f[-1].at_ns) sorted = false;
     }
-    return sorted ? 0 : sort_faults(L);
+    return load_sort_by_time(L, s->faults, s->faults_count, sizeof *s->faults,
+                             offsetof(struct dslab_fault, at_ns));
 }

@@ -65,6 +65,31 @@ void dslab_scenario_free(struct dslab_scenario *s) {
     a->free_fn(box, a->user);
 }
 
+static char *box_strdup(struct scenario_box *box, const char *text) {
+    size_t len = strlen(text) + 1;
+    char *copy = box->alloc.malloc_fn(len, box->alloc.user);
+    if (copy) memcpy(copy, text, len);
+    return copy;
+}
+
+int dslab_scenario_use_process(struct dslab_scenario *s, const char *command, const char *dir) {
+    struct scenario_box *box = box_of(s);
+    char *cmd = box_strdup(box, command), *cwd = box_strdup(box, dir);
+    if (!cmd || !cwd) {
+        if (cmd) box->alloc.free_fn(cmd, box->alloc.user);
+        if (cwd) box->alloc.free_fn(cwd, box->alloc.user);
+        return -1;
+    }
+    if (s->protocol.process) box->alloc.free_fn(s->protocol.process, box->alloc.user);
+    if (s->protocol.process_dir) box->alloc.free_fn(s->protocol.process_dir, box->alloc.user);
+    s->protocol.process = cmd;
+    s->protocol.process_dir = cwd;
+    s->protocol.origin = DSLAB_PROTOCOL_PROCESS;
+    s->protocol.code_path[0] = '\0';
+    snprintf(s->protocol.name, sizeof s->protocol.name, "process");
+    return 0;
+}
+
 int32_t dslab_scenario_node_index(const struct dslab_scenario *s, const char *name) {
     for (int32_t i = 0; i < s->nodes_count; i++) {
         if (strcmp(s->node_names[i], name) == 0) return i;
@@ -721,19 +746,12 @@ static int load_checks(struct loader *L, const struct dslab_ynode *seq) {
 
 /* ---- narration ----------------------------------------------------------- */
 
-static int narration_cmp(const void *pa, const void *pb) {
-    const struct dslab_scenario_narration *a = pa, *b = pb;
-    if (a->at_ns != b->at_ns) return a->at_ns < b->at_ns ? -1 : 1;
-    return 0; /* equal times keep file order: the sort below is stable */
-}
-
 static int load_narration(struct loader *L, const struct dslab_ynode *seq) {
     static const char *const keys[] = {"at", "say", "pause"};
     struct dslab_scenario *s = L->s;
     s->narration = load_list(L, seq, "a list of { at: 1s, say: \"...\" }", DSLAB_NARRATION_MAX,
                              "narration entries", sizeof *s->narration);
     if (!s->narration) return -1;
-    bool sorted = true;
     for (const struct dslab_ynode *item = seq->first; item; item = item->next) {
         struct dslab_scenario_narration *e = &s->narration[s->narration_count];
         const struct dslab_ynode *at, *say, *p;
@@ -755,24 +773,10 @@ static int load_narration(struct loader *L, const struct dslab_ynode *seq) {
         }
         e->pos = pos_of(item);
         if (!(e->text = load_strdup(L, say->text))) return -1;
-        if (s->narration_count > 0 && e->at_ns < s->narration[s->narration_count - 1].at_ns) {
-            sorted = false;
-        }
         s->narration_count++;
     }
-    if (!sorted) {
-        /* Stable: insertion sort (at most DSLAB_NARRATION_MAX entries). */
-        for (int i = 1; i < s->narration_count; i++) {
-            struct dslab_scenario_narration e = s->narration[i];
-            int j = i;
-            while (j > 0 && narration_cmp(&s->narration[j - 1], &e) > 0) {
-                s->narration[j] = s->narration[j - 1];
-                j--;
-            }
-            s->narration[j] = e;
-        }
-    }
-    return 0;
+    return load_sort_by_time(L, s->narration, s->narration_count, sizeof *s->narration,
+                             offsetof(struct dslab_scenario_narration, at_ns));
 }
 
 /* ---- validation by the protocol and the checkers ------------------------- */

@@ -210,17 +210,21 @@ static struct dslab_ynode *node_new(struct builder *b, enum dslab_ynode_kind kin
     return n;
 }
 
-/* A copy of `src` (same doc) for an alias: new nodes, shared text. */
-static struct dslab_ynode *alias_copy(struct dslab_ydoc *doc, const struct dslab_ynode *src) {
+/* A copy of the tree `src` in `doc`: new nodes; the text is copied too
+ * when `copy_text` (src may live in another doc's arena), else shared (an
+ * alias: the same doc). */
+static struct dslab_ynode *copy_tree(struct dslab_ydoc *doc, const struct dslab_ynode *src,
+                                     bool copy_text) {
     struct dslab_ynode *n = ydoc_alloc(doc, sizeof *n);
     if (!n) return NULL;
     *n = *src;
     n->next = NULL;
     n->first = n->last = NULL;
     n->value = NULL;
-    if (src->value && !(n->value = alias_copy(doc, src->value))) return NULL;
+    if (copy_text && src->text && !(n->text = ydoc_strdup(doc, src->text, src->text_len))) return NULL;
+    if (src->value && !(n->value = copy_tree(doc, src->value, copy_text))) return NULL;
     for (const struct dslab_ynode *c = src->first; c; c = c->next) {
-        struct dslab_ynode *cc = alias_copy(doc, c);
+        struct dslab_ynode *cc = copy_tree(doc, c, copy_text);
         if (!cc) return NULL;
         if (n->last) n->last->next = cc;
         else n->first = cc;
@@ -229,24 +233,13 @@ static struct dslab_ynode *alias_copy(struct dslab_ydoc *doc, const struct dslab
     return n;
 }
 
+/* A copy of `src` (same doc) for an alias: new nodes, shared text. */
+static struct dslab_ynode *alias_copy(struct dslab_ydoc *doc, const struct dslab_ynode *src) {
+    return copy_tree(doc, src, false);
+}
+
 struct dslab_ynode *ydoc_copy(struct dslab_ydoc *doc, const struct dslab_ynode *src) {
-    struct dslab_ynode *n = ydoc_alloc(doc, sizeof *n);
-    if (!n) return NULL;
-    *n = *src;
-    n->next = NULL;
-    n->first = n->last = NULL;
-    n->value = NULL;
-    /* Text is copied too: `src` may live in another doc's arena. */
-    if (src->text && !(n->text = ydoc_strdup(doc, src->text, src->text_len))) return NULL;
-    if (src->value && !(n->value = ydoc_copy(doc, src->value))) return NULL;
-    for (const struct dslab_ynode *c = src->first; c; c = c->next) {
-        struct dslab_ynode *cc = ydoc_copy(doc, c);
-        if (!cc) return NULL;
-        if (n->last) n->last->next = cc;
-        else n->first = cc;
-        n->last = cc;
-    }
-    return n;
+    return copy_tree(doc, src, true);
 }
 
 /* Orders keys by text, then by position: the second of a run of equal keys

@@ -135,6 +135,10 @@ static void test_agrees_with_the_definition_on_random_histories(void **st) {
                     ops[i].type);
         }
         struct dslab_check_result res = h_ck_result(&b, 1000);
+        if (want.reads == 0) { /* nothing to judge: the checker says so */
+            assert_int_equal(res.verdict, DSLAB_CHECK_UNKNOWN);
+            continue;
+        }
         char summary[160];
         if (want.stale == 0) {
             snprintf(summary, sizeof summary, "0 of %lld reads stale", (long long)want.reads);

@@ -109,6 +109,7 @@ struct dslab_xr_repro {
     char **necessary;      /* owned: one description per episode left */
     char *yaml;            /* owned: the reproducer file's text */
     enum dslab_xr_rerun rerun;   /* the written file, loaded and run again */
+    uint64_t rerun_events;       /* events that re-run processed (0: not run, or not loaded) */
 };
 
 struct dslab_xr_check {

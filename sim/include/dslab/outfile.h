@@ -70,6 +70,13 @@ void dslab_outfile_note_error(struct dslab_outfile *o, int err);
 /* Closes without replacing the target; removes the temporary. */
 void dslab_outfile_abort(struct dslab_outfile *o);
 
+/* mkdir -p (sim/mkdir_p.c): makes `dir` and each missing parent with
+ * `mode` (e.g. 0700 for a private cache, 0755). Returns 0 when `dir` is a
+ * directory afterwards, else -1 with errno set (ENAMETOOLONG past
+ * DSLAB_OUTFILE_PATH_MAX - 1 bytes, ENOTDIR when it exists as another kind
+ * of file). */
+int dslab_mkdir_p(const char *dir, unsigned mode);
+
 #pragma GCC visibility pop
 
 #endif

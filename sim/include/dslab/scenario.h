@@ -364,6 +364,13 @@ struct dslab_scenario *dslab_scenario_load_buffer(const char *text, size_t len, 
                                       struct dslab_diag *diag);
 void dslab_scenario_free(struct dslab_scenario *s);
 
+/* Makes `s` run process nodes: every node runs `command` (copied) in
+ * `dir` (copied), in place of the protocol it named (`dslab run
+ * --process`, a lab graded with --process). Uses the scenario's own
+ * allocator; the protocol's source position is left alone. Returns 0, or
+ * -1 out of memory (then `s` is unchanged). */
+int dslab_scenario_use_process(struct dslab_scenario *s, const char *command, const char *dir);
+
 /* Node index by name, or -1. */
 int32_t dslab_scenario_node_index(const struct dslab_scenario *s, const char *name);
 

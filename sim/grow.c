@@ -1,0 +1,17 @@
+/* grow.c: the grow-by-doubling step for the library's arrays (grow.h). */
+#include "grow.h"
+
+#include <stdlib.h>
+
+void *grow_array(void *items, size_t *capacity, size_t count, size_t item_size,
+                 size_t first_capacity) {
+    if (count < *capacity) {
+        return items;
+    }
+    size_t cap = *capacity ? *capacity * 2 : first_capacity;
+    void *grown = realloc(items, cap * item_size);
+    if (grown) {
+        *capacity = cap;
+    }
+    return grown;
+}
