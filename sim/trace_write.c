@@ -170,7 +170,11 @@ static char *put_field_i64(char *p, const char *key, int64_t v) {
     return put_i64(p, v);
 }
 
-static const char *node_name(const char (*names)[32], int32_t count, int32_t node, char tmp[24]) {
+/* "#N" for a node out of range: '#', 11 digits and a sign at most, and
+ * the slack put_u64's fixed-size copy writes past them. */
+#define NODE_TMP_BYTES 48
+
+static const char *node_name(const char (*names)[32], int32_t count, int32_t node, char tmp[NODE_TMP_BYTES]) {
     if (node >= 0 && node < count) return names[node];
     tmp[0] = '#';
     *put_i64(tmp + 1, node) = 0;
@@ -182,7 +186,7 @@ static const char *node_name(const char (*names)[32], int32_t count, int32_t nod
 static char *put_node(char *p, const char (*node_names)[32], int32_t nodes_count, const struct piece *named,
                       int32_t node) {
     if (named && node < nodes_count && named[node].len) return put_piece(p, &named[node]);
-    char tmp[24];
+    char tmp[NODE_TMP_BYTES];
     return put_json_string(p, node_name(node_names, nodes_count, node, tmp));
 }
 
