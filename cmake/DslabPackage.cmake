@@ -58,11 +58,11 @@ include(CPack)
 #
 # package.deb_chroot: builds the package with cpack, installs it in a
 # fresh Debian 12 chroot, runs dslab there from an empty directory,
-# purges it (packaging/test-deb-chroot.sh). Opt-in (DSLAB_TEST_DEB=1, or
-# `make test-package`) because it takes minutes: the first run
-# debootstraps Debian (network) into a cache under BUILD/package-test/,
-# and each run installs ~145 packages there. `make test` reports it
-# SKIPPED with that reason, as it does without root or debootstrap.
+# purges it (packaging/test-deb-chroot.sh). It runs whenever its tools are
+# there (root, debootstrap, cpack, Debian 12; DSLAB_TEST_DEB=0 turns it
+# off) and takes minutes: the first run debootstraps Debian (network) into
+# a cache under BUILD/package-test/, and each run installs ~145 packages
+# there. Without the tools `make test` reports it SKIPPED with the reason.
 if(DSLAB_BUILD_TESTS AND NOT DSLAB_SANITIZE)
   foreach(spec "install_tree:test-install-tree.sh:600:package;e2e" "deb_chroot:test-deb-chroot.sh:1800:package")
     string(REPLACE ":" ";" spec "${spec}")
