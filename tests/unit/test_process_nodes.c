@@ -119,8 +119,9 @@ static void test_line_parser(void **state) {
          W_KIND | W_FINAL_KEY | W_NUMBER, .kind = PLINE_REPORT_FINAL_VALUE, .final_key = -4, .number = INT64_MIN},
     };
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
-        if (parse(good[i].line, &p, err) != 0) print_error("case %zu: %s -> %s\n", i, good[i].line, err);
-        assert_int_equal(parse(good[i].line, &p, err), 0);
+        int rc = parse(good[i].line, &p, err);
+        if (rc != 0) print_error("case %zu: %s -> %s\n", i, good[i].line, err);
+        assert_int_equal(rc, 0);
         expect_pline(&p, &good[i]);
         pline_free(&p);
     }
