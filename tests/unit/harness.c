@@ -38,13 +38,19 @@ void h_expect_error(const char *yaml, const char *part) {
     if (!strstr(message, part)) fail_msg("expected '%s' in '%s'", part, message);
 }
 
+/* Formats a YAML text for `who` into yaml[H_YAML_TEXT_MAX]; one too long fails the test. */
+enum { H_YAML_TEXT_MAX = 4096 };
+static void h_vformat_yaml(char *yaml, const char *who, const char *fmt, va_list ap) {
+    int n = vsnprintf(yaml, H_YAML_TEXT_MAX, fmt, ap);
+    if (n < 0 || n >= H_YAML_TEXT_MAX) fail_msg("%s: the YAML text is longer than %d bytes", who, H_YAML_TEXT_MAX);
+}
+
 void h_expect_errorf(const char *part, const char *fmt, ...) {
-    char yaml[4096];
+    char yaml[H_YAML_TEXT_MAX];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(yaml, sizeof yaml, fmt, ap);
+    h_vformat_yaml(yaml, "h_expect_errorf", fmt, ap);
     va_end(ap);
-    if (n < 0 || (size_t)n >= sizeof yaml) fail_msg("h_expect_errorf: the YAML text is longer than %zu bytes", sizeof yaml);
     h_expect_error(yaml, part);
 }
 
@@ -66,6 +72,18 @@ struct dslab_sim *h_sim_with(const struct dslab_scenario *s, const struct dslab_
     if (sink) assert_int_equal(dslab_sim_add_sink(sim, sink, user), 0);
     h_run_sim_to_end(sim, s);
     return sim;
+}
+
+void h_run_text(const struct dslab_protocol *proto, uint64_t seed, dslab_trace_sink_fn sink, void *user,
+                const char *fmt, ...) {
+    char text[H_YAML_TEXT_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    h_vformat_yaml(text, "h_run_text", fmt, ap);
+    va_end(ap);
+    struct dslab_scenario *s = h_load(text);
+    dslab_sim_destroy(h_sim_with(s, proto, seed, sink, user));
+    dslab_scenario_free(s);
 }
 
 uint64_t h_trace_hash(const struct dslab_scenario *s, uint64_t seed) {

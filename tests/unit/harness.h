@@ -126,6 +126,11 @@ struct dslab_sim *h_sim(const struct dslab_scenario *s, uint64_t seed, dslab_tra
  * scenario's own). */
 struct dslab_sim *h_sim_with(const struct dslab_scenario *s, const struct dslab_protocol *proto, uint64_t seed,
                        dslab_trace_sink_fn sink, void *user);
+/* Loads the scenario text printf(fmt, ...) makes (at most 4 KiB), runs it
+ * as h_sim_with(s, proto, seed, sink, user) and frees sim and scenario: for
+ * a test that only needs what its sink saw. */
+void h_run_text(const struct dslab_protocol *proto, uint64_t seed, dslab_trace_sink_fn sink, void *user,
+                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* The determinism hash (FNV-1a of the JSON Lines trace) of `s` run to its
  * end with `seed`. */
 uint64_t h_trace_hash(const struct dslab_scenario *s, uint64_t seed);

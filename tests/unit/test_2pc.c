@@ -45,6 +45,12 @@ static void expect_committed(const struct h_run *r, int64_t txns, int32_t voter,
     }
 }
 
+/* The run's one check (atomic-commit) must pass; frees the run. */
+static void passes_and_free(struct h_run *r) {
+    assert_int_equal(dslab_sim_check_result(r->sim, 0)->verdict, DSLAB_CHECK_PASS);
+    h_run_free(r);
+}
+
 /* A run with a transaction every 20ms and 10ms to sync the log (a crash
  * finds one in flight), these faults, atomic-commit with a 1s bound. */
 static struct h_run *crash_run(const char *duration, const char *faults) {
@@ -73,17 +79,22 @@ static const struct h_run_case runs[] = {
      "txn", {{SAID(-1, "vote-no"), '>', 0}, {SAID(0, "commit"), '>', 0}}, H_VERDICT(DSLAB_CHECK_PASS)},
 };
 
+/* Runs `yaml` (no aborts wanted): node 0 commits at least commits_min
+ * transactions, and the first `txns` are committed as expect_committed says. */
+static void commits_everywhere(const char *yaml, int commits_min, int64_t txns, int32_t voter, int32_t committer,
+                               int commits) {
+    struct h_run *r = run_yaml(yaml);
+    assert_true(count(r, 0, -1, "commit") >= commits_min);
+    assert_int_equal(count(r, -1, -1, "abort"), 0);
+    expect_committed(r, txns, voter, committer, commits);
+    passes_and_free(r);
+}
+
 static void test_all_yes_votes_commit_everywhere(void **state) {
     (void)state;
-    struct h_run *r = run_yaml(BASE "duration: 1s\n"
-                                  "protocol: { name: two-phase-commit, txn_interval: 50ms }\n"
-                                  "checks: [\"atomic-commit: 500ms\"]\n");
-    int commits = count(r, 0, -1, "commit");
-    assert_true(commits >= 15);
-    assert_int_equal(count(r, -1, -1, "abort"), 0);
-    expect_committed(r, 10, 1, 2, 3);
-    assert_int_equal(dslab_sim_check_result(r->sim, 0)->verdict, DSLAB_CHECK_PASS);
-    h_run_free(r);
+    commits_everywhere(BASE "duration: 1s\nprotocol: { name: two-phase-commit, txn_interval: 50ms }\n"
+                            "checks: [\"atomic-commit: 500ms\"]\n",
+                       15, 10, 1, 2, 3);
 }
 
 /* 64 nodes is the documented maximum: the participant set is all 64 bits
@@ -91,14 +102,10 @@ static void test_all_yes_votes_commit_everywhere(void **state) {
  * committed (issue 11, item 6). */
 static void test_64_nodes_commit_everywhere(void **state) {
     (void)state;
-    struct h_run *r = run_yaml("name: t\nseed: 3\nnodes: 64\nnetwork: { latency: \"uniform(1ms, 3ms)\" }\n"
-                             "duration: 1s\nprotocol: { name: two-phase-commit, txn_interval: 50ms }\n"
-                             "checks: [\"atomic-commit: 500ms\"]\n");
-    assert_true(count(r, 0, -1, "commit") >= 10);
-    assert_int_equal(count(r, -1, -1, "abort"), 0);
-    expect_committed(r, 5, 63, 63, 64); /* 63 participants + coordinator */
-    assert_int_equal(dslab_sim_check_result(r->sim, 0)->verdict, DSLAB_CHECK_PASS);
-    h_run_free(r);
+    commits_everywhere("name: t\nseed: 3\nnodes: 64\nnetwork: { latency: \"uniform(1ms, 3ms)\" }\n"
+                       "duration: 1s\nprotocol: { name: two-phase-commit, txn_interval: 50ms }\n"
+                       "checks: [\"atomic-commit: 500ms\"]\n",
+                       10, 5, 63, 63, 64); /* 63 participants + coordinator */
 }
 
 static void test_coordinator_crash_leaves_participants_in_doubt(void **state) {
@@ -123,8 +130,7 @@ static void test_restarted_coordinator_aborts_undecided(void **state) {
     assert_int_equal(count(r, 1, blocked, "abort"), 1);
     assert_int_equal(count(r, 2, blocked, "abort"), 1);
     assert_true(count(r, 0, -1, "commit") > 40); /* and it goes on committing new ones */
-    assert_int_equal(dslab_sim_check_result(r->sim, 0)->verdict, DSLAB_CHECK_PASS);
-    h_run_free(r);
+    passes_and_free(r);
 }
 
 static void test_participant_restart_recovers_its_prepared_vote(void **state) {
@@ -143,8 +149,7 @@ static void test_participant_restart_recovers_its_prepared_vote(void **state) {
     assert_non_null(commit);
     assert_int_equal(doubt->t_ns, 700 * DSLAB_NS_PER_MS); /* announced at the restart */
     assert_true(commit->t_ns > doubt->t_ns);
-    assert_int_equal(dslab_sim_check_result(r->sim, 0)->verdict, DSLAB_CHECK_PASS);
-    h_run_free(r);
+    passes_and_free(r);
 }
 
 static void test_client_writes_are_transactions(void **state) {

@@ -71,19 +71,10 @@ static void client_sink(void *user, const struct dslab_trace_event *ev) {
 static struct seen *run(const char *costs, const char *workload) {
     static struct seen c;
     memset(&c, 0, sizeof c);
-    char text[2048];
-    snprintf(text, sizeof text,
-             "name: t\nduration: 2s\nnodes: 2\nprotocol: gossip-pingpong\n"
-             "network: { latency: constant(1ms) }\n%s\n%s\n", costs, workload);
-    struct dslab_scenario *s = h_load(text);
-    struct dslab_diag d;
-    dslab_diag_clear(&d);
-    struct dslab_sim *sim = dslab_sim_create_with_protocol(s, &kinds, 5, &d);
-    if (!sim) fail_msg("%s", d.message);
-    dslab_sim_add_sink(sim, workload[0] ? client_sink : sink, &c);
-    assert_int_equal(dslab_sim_run(sim, s->duration_ns, 0), DSLAB_SIM_OK);
-    dslab_sim_destroy(sim);
-    dslab_scenario_free(s);
+    h_run_text(&kinds, 5, workload[0] ? client_sink : sink, &c,
+               "name: t\nduration: 2s\nnodes: 2\nprotocol: gossip-pingpong\n"
+               "network: { latency: constant(1ms) }\n%s\n%s\n",
+               costs, workload);
     return &c;
 }
 

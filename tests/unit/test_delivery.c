@@ -76,13 +76,8 @@ static void count_sink(void *user, const struct dslab_trace_event *ev) {
 static struct counts *run_burst(const char *network, const char *faults) {
     static struct counts c;
     memset(&c, 0, sizeof c);
-    char text[1024];
-    snprintf(text, sizeof text,
-             "name: t\nduration: 1s\nnodes: 2\nprotocol: burst\n"
-             "network: %s\n%s", network, faults);
-    struct dslab_scenario *s = h_load(text);
-    dslab_sim_destroy(h_sim_with(s, &burst, 5, count_sink, &c));
-    dslab_scenario_free(s);
+    h_run_text(&burst, 5, count_sink, &c, "name: t\nduration: 1s\nnodes: 2\nprotocol: burst\nnetwork: %s\n%s", network,
+               faults);
     assert_int_equal(c.sent, BURST);
     return &c;
 }

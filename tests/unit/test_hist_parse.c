@@ -104,6 +104,13 @@ static void expect_errors(const char *group) {
     assert_true(n > 0);
 }
 
+/* A test that every bad case of one group (its initial state) is refused as
+ * bad_cases says: ERRORS_TEST(name, group) is its entry in H_MAIN. */
+static void test_errors_of_group(void **s) {
+    expect_errors(*s);
+}
+#define ERRORS_TEST(name, group) {#name, test_errors_of_group, NULL, NULL, (group)}
+
 /* ---- Jepsen log ------------------------------------------------------- */
 
 static const char jepsen_log[] =
@@ -142,11 +149,6 @@ static void test_jepsen_log_pairs_and_keeps_porcupine_rules(void **s) {
     assert_int_equal(h.ops[4].client, 7);
     assert_true(h.ops[0].call_pos < h.ops[0].ret_pos);
     lin_history_deinit(&h);
-}
-
-static void test_jepsen_log_errors_point_at_the_field(void **s) {
-    (void)s;
-    expect_errors("jepsen");
 }
 
 /* ---- Knossos EDN ------------------------------------------------------ */
@@ -203,11 +205,6 @@ static void test_knossos_txn_and_keyword_keys(void **s) {
     lin_history_deinit(&h);
 }
 
-static void test_knossos_errors(void **s) {
-    (void)s;
-    expect_errors("knossos");
-}
-
 /* ---- Porcupine kv ----------------------------------------------------- */
 
 static void test_kv_txt_reads_string_keys_and_values(void **s) {
@@ -230,11 +227,6 @@ static void test_kv_txt_reads_string_keys_and_values(void **s) {
     assert_int_equal(h.ops[1].value, 0); /* "" is string id 0 */
     assert_int_equal(h.ops[1].flags, 0);
     lin_history_deinit(&h);
-}
-
-static void test_kv_txt_errors(void **s) {
-    (void)s;
-    expect_errors("kv");
 }
 
 /* ---- the EDN reader --------------------------------------------------- */
@@ -276,11 +268,6 @@ static void test_edn_errors_have_line_and_column(void **s) {
     memset(deep, '[', 100);
     deep[100] = '\0';
     expect_error(deep, 1, 65, "deeper than 64");
-}
-
-static void test_detection_and_empty_input(void **s) {
-    (void)s;
-    expect_errors("detect");
 }
 
 /* Mutated copies of a valid history: each parses or fails cleanly. */
@@ -343,14 +330,14 @@ static void test_lincheck_buffer_reports_the_first_bad_operation(void **s) {
 }
 
 H_MAIN(cmocka_unit_test(test_jepsen_log_pairs_and_keeps_porcupine_rules),
-       cmocka_unit_test(test_jepsen_log_errors_point_at_the_field),
+       ERRORS_TEST(test_jepsen_log_errors_point_at_the_field, "jepsen"),
        cmocka_unit_test(test_knossos_edn_drops_fails_and_keeps_infos_open),
        cmocka_unit_test(test_knossos_txn_and_keyword_keys),
-       cmocka_unit_test(test_knossos_errors),
+       ERRORS_TEST(test_knossos_errors, "knossos"),
        cmocka_unit_test(test_kv_txt_reads_string_keys_and_values),
-       cmocka_unit_test(test_kv_txt_errors),
+       ERRORS_TEST(test_kv_txt_errors, "kv"),
        cmocka_unit_test(test_edn_reads_every_kind_of_value),
        cmocka_unit_test(test_edn_errors_have_line_and_column),
-       cmocka_unit_test(test_detection_and_empty_input),
+       ERRORS_TEST(test_detection_and_empty_input, "detect"),
        cmocka_unit_test(test_mutated_inputs_never_crash),
        cmocka_unit_test(test_lincheck_buffer_reports_the_first_bad_operation))

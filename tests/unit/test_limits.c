@@ -56,54 +56,43 @@ static void expect_limit(struct text *t, int line, const char *needle) {
     memset(t, 0, sizeof *t);
 }
 
-static void test_too_many_faults(void **state) {
-    (void)state;
+/* A limit a generated file passes: `head` (printf with header), `item`
+ * (printf with its index) one more time than `max` allows, then `tail`;
+ * the error is at `line` and says `message`. */
+struct repeat_case {
+    const char *head, *item;
+    int max;
+    const char *tail;
+    int line;
+    const char *message;
+};
+
+static void test_repeat_limit(void **state) {
+    const struct repeat_case *c = *state;
     struct text t = {0};
-    put(&t, "%sfaults:\n", header);
-    for (int i = 0; i <= DSLAB_FAULTS_MAX; i++) put(&t, "  - { at: 1s, crash: n1 }\n");
-    expect_limit(&t, 6, "more than 10000 faults (DSLAB_FAULTS_MAX)");
+    put(&t, c->head, header);
+    for (int i = 0; i <= c->max; i++) put(&t, c->item, i);
+    put(&t, "%s", c->tail);
+    expect_limit(&t, c->line, c->message);
 }
 
-static void test_too_many_narration_entries(void **state) {
-    (void)state;
-    struct text t = {0};
-    put(&t, "%snarration:\n", header);
-    for (int i = 0; i <= DSLAB_NARRATION_MAX; i++) put(&t, "  - { at: 1s, say: hi }\n");
-    expect_limit(&t, 6, "more than 1000 narration entries");
-}
-
-static void test_narration_text_too_long(void **state) {
-    (void)state;
-    struct text t = {0};
-    put(&t, "%snarration:\n  - { at: 1s, say: ", header);
-    for (int i = 0; i <= DSLAB_TEXT_MAX; i++) put(&t, "x");
-    put(&t, " }\n");
-    expect_limit(&t, 6, "narration text is longer than 1024 bytes");
-}
-
-static void test_too_many_protocol_parameters(void **state) {
-    (void)state;
-    struct text t = {0};
-    put(&t, "name: limits\nduration: 10s\nnodes: 3\nprotocol:\n  name: gossip-pingpong\n");
-    for (int i = 0; i <= DSLAB_PARAMS_MAX; i++) put(&t, "  p%d: 1\n", i);
-    expect_limit(&t, 5, "more than 64 protocol parameters");
-}
-
-static void test_too_many_checks(void **state) {
-    (void)state;
-    struct text t = {0};
-    put(&t, "%schecks:\n", header);
-    for (int i = 0; i <= DSLAB_PARAMS_MAX; i++) put(&t, "  - linearizable\n");
-    expect_limit(&t, 6, "more than 64 checks");
-}
-
-static void test_too_many_link_overrides(void **state) {
-    (void)state;
-    struct text t = {0};
-    put(&t, "%snetwork:\n  links:\n", header);
-    for (int i = 0; i <= DSLAB_FAULTS_MAX; i++) put(&t, "    - { from: n1, to: n2, loss: 0.5 }\n");
-    expect_limit(&t, 7, "more than 10000 link overrides");
-}
+static const struct repeat_case too_many_faults = {
+    "%sfaults:\n", "  - { at: 1s, crash: n1 }\n", DSLAB_FAULTS_MAX, "", 6,
+    "more than 10000 faults (DSLAB_FAULTS_MAX)"};
+static const struct repeat_case too_many_narration_entries = {
+    "%snarration:\n", "  - { at: 1s, say: hi }\n", DSLAB_NARRATION_MAX, "", 6, "more than 1000 narration entries"};
+static const struct repeat_case narration_text_too_long = {
+    "%snarration:\n  - { at: 1s, say: ", "x", DSLAB_TEXT_MAX, " }\n", 6, "narration text is longer than 1024 bytes"};
+static const struct repeat_case too_many_protocol_parameters = {
+    "name: limits\nduration: 10s\nnodes: 3\nprotocol:\n  name: gossip-pingpong\n", "  p%d: 1\n", DSLAB_PARAMS_MAX, "",
+    5, "more than 64 protocol parameters"};
+static const struct repeat_case too_many_checks = {
+    "%schecks:\n", "  - linearizable\n", DSLAB_PARAMS_MAX, "", 6, "more than 64 checks"};
+static const struct repeat_case too_many_link_overrides = {
+    "%snetwork:\n  links:\n", "    - { from: n1, to: n2, loss: 0.5 }\n", DSLAB_FAULTS_MAX, "", 7,
+    "more than 10000 link overrides"};
+/* H_MAIN's entry of a repeat_case: named test_<the case>. */
+#define REPEAT_TEST(c) {"test_" #c, test_repeat_limit, NULL, NULL, (void *)&(c)}
 
 /* The event budget: `limits: { events: N }` stops the run after N events. */
 static void test_event_budget_stops_a_run(void **state) {
@@ -169,11 +158,11 @@ static void test_large_payloads_in_flight_are_bounded(void **state) {
     assert_int_equal(dslab_protocol_unregister(&flood), 0);
 }
 
-H_MAIN(cmocka_unit_test(test_too_many_faults),
-       cmocka_unit_test(test_too_many_narration_entries),
-       cmocka_unit_test(test_narration_text_too_long),
-       cmocka_unit_test(test_too_many_protocol_parameters),
-       cmocka_unit_test(test_too_many_checks),
-       cmocka_unit_test(test_too_many_link_overrides),
+H_MAIN(REPEAT_TEST(too_many_faults),
+       REPEAT_TEST(too_many_narration_entries),
+       REPEAT_TEST(narration_text_too_long),
+       REPEAT_TEST(too_many_protocol_parameters),
+       REPEAT_TEST(too_many_checks),
+       REPEAT_TEST(too_many_link_overrides),
        cmocka_unit_test(test_event_budget_stops_a_run),
        cmocka_unit_test(test_large_payloads_in_flight_are_bounded))

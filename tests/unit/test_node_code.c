@@ -24,13 +24,20 @@ static struct dslab_scenario *load(const char *text, const char *name, struct ds
     return dslab_scenario_load_buffer(text, strlen(text), name, NULL, 0, NULL, d);
 }
 
+/* A three-node scenario file `name` whose protocol is the flow map `protocol`;
+ * it must load. */
+static struct dslab_scenario *load_protocol(const char *protocol, const char *name) {
+    char text[512];
+    snprintf(text, sizeof text, "name: t\nduration: 1s\nnodes: 3\nprotocol: %s\n", protocol);
+    struct dslab_diag d;
+    struct dslab_scenario *s = load(text, name, &d);
+    assert_non_null(s);
+    return s;
+}
+
 static void test_source_path_joins_scenario_dir(void **unused) {
     (void)unused;
-    struct dslab_diag d;
-    struct dslab_scenario *s = load("name: t\nduration: 1s\nnodes: 3\n"
-                              "protocol: { source: my_raft.c, heartbeat: 5ms }\n",
-                              "labs/raft/t.yaml", &d);
-    assert_non_null(s);
+    struct dslab_scenario *s = load_protocol("{ source: my_raft.c, heartbeat: 5ms }", "labs/raft/t.yaml");
     assert_int_equal(s->protocol.origin, DSLAB_PROTOCOL_SOURCE);
     assert_string_equal(s->protocol.code_path, "labs/raft/my_raft.c");
     assert_string_equal(s->protocol.name, "my_raft.c");
@@ -40,15 +47,13 @@ static void test_source_path_joins_scenario_dir(void **unused) {
     assert_int_equal(s->protocol.pos.col, 21);
     dslab_scenario_free(s);
 
-    s = load("name: t\nduration: 1s\nnodes: 3\nprotocol: { plugin: /opt/x/n.so }\n", "t.yaml", &d);
-    assert_non_null(s);
+    s = load_protocol("{ plugin: /opt/x/n.so }", "t.yaml");
     assert_int_equal(s->protocol.origin, DSLAB_PROTOCOL_PLUGIN);
     assert_string_equal(s->protocol.code_path, "/opt/x/n.so");
     assert_string_equal(s->protocol.name, "n.so");
     dslab_scenario_free(s);
 
-    s = load("name: t\nduration: 1s\nnodes: 3\nprotocol: { name: raft }\n", "a/t.yaml", &d);
-    assert_non_null(s);
+    s = load_protocol("{ name: raft }", "a/t.yaml");
     assert_int_equal(s->protocol.origin, DSLAB_PROTOCOL_BUILTIN);
     assert_string_equal(s->protocol.code_path, "");
     dslab_scenario_free(s);
@@ -69,10 +74,8 @@ static void test_path_too_long(void **unused) {
 
 static void test_sim_create_refuses_without_enable(void **unused) {
     (void)unused;
+    struct dslab_scenario *s = load_protocol("{ source: n.c }", "t.yaml");
     struct dslab_diag d;
-    struct dslab_scenario *s = load("name: t\nduration: 1s\nnodes: 3\nprotocol: { source: n.c }\n",
-                              "t.yaml", &d);
-    assert_non_null(s);
     dslab_diag_clear(&d);
     struct dslab_sim *sim = dslab_sim_create(s, 1, &d);
     assert_null(sim);
@@ -84,10 +87,7 @@ static void test_sim_create_refuses_without_enable(void **unused) {
 
 static void test_save_writes_absolute_path(void **unused) {
     (void)unused;
-    struct dslab_diag d;
-    struct dslab_scenario *s = load("name: t\nduration: 1s\nnodes: 3\nprotocol: { source: sub/n.c, k: 1 }\n",
-                              "t.yaml", &d);
-    assert_non_null(s);
+    struct dslab_scenario *s = load_protocol("{ source: sub/n.c, k: 1 }", "t.yaml");
     struct dslab_scenario *back = h_save_reload(s);
     char cwd[400], want[512];
     assert_non_null(getcwd(cwd, sizeof cwd));

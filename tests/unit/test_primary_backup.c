@@ -203,12 +203,16 @@ static void test_with_fencing_the_old_primary_stops_before_promotion(void **stat
     assert_int_equal(w.last_primary_epoch[p], 2);
 }
 
+/* n1's clock runs 10% slow, n2's and n3's 10% fast; n1 is cut off at 1s
+ * (a fault list a test may extend). */
+#define DRIFT_THEN_CUT_N1                                                                          \
+    "clocks:\n  n1: { drift_ppm: -100000 }\n  n2: { drift_ppm: 100000 }\n"                        \
+    "  n3: { drift_ppm: 100000 }\n"                                                                 \
+    "faults:\n  - { at: 1s, partition: [[n1], [n2, n3]] }\n"
+
 static void test_lease_breaks_when_clocks_drift_past_its_margin(void **state) {
     (void)state;
-    const char *drift =
-        "clocks:\n  n1: { drift_ppm: -100000 }\n  n2: { drift_ppm: 100000 }\n"
-        "  n3: { drift_ppm: 100000 }\n"
-        "faults:\n  - { at: 1s, partition: [[n1], [n2, n3]] }\n";
+    const char *drift = DRIFT_THEN_CUT_N1;
     struct watch w;
     /* A 280ms lease leaves 20ms below failover_after; 10% drift eats it. */
     watch_run("  fencing: true\n  lease: 280ms\n", drift, 1, &w);
@@ -222,10 +226,7 @@ static void test_stale_primary_learns_it_was_fenced(void **state) {
     (void)state;
     /* The drift above keeps n1's lease alive past n2's promotion; the heal
      * lets n1's next heartbeat reach a node that granted epoch 2. */
-    const char *drift =
-        "clocks:\n  n1: { drift_ppm: -100000 }\n  n2: { drift_ppm: 100000 }\n"
-        "  n3: { drift_ppm: 100000 }\n"
-        "faults:\n  - { at: 1s, partition: [[n1], [n2, n3]] }\n  - { at: 1275ms, heal: all }\n";
+    const char *drift = DRIFT_THEN_CUT_N1 "  - { at: 1275ms, heal: all }\n";
     struct dslab_scenario *s =
         h_load(scenario_text("  fencing: true\n  lease: 280ms\n  heartbeat: 10ms\n", drift));
     struct watch w;

@@ -62,69 +62,69 @@ static int parse(const char *line, struct pline *p, char *err) {
     return pline_parse(line, strlen(line), p, err, 200);
 }
 
+/* What a line that parses must give: the numbers `checks` names, and every
+ * string that is not NULL. */
+enum { W_KIND = 1, W_NUMBER = 2, W_IN_REPLY_TO = 4, W_DELAY = 8, W_ROLE = 16, W_FINAL_KEY = 32 };
+struct pline_want {
+    const char *line;
+    int checks; /* W_* */
+    enum pline_kind kind;
+    int64_t number, in_reply_to, delay_ns, final_key;
+    int role;
+    const char *dest, *body, *timer_id, *value, *tag, *text;
+};
+
+static void expect_pline(const struct pline *p, const struct pline_want *w) {
+    if (w->checks & W_KIND) assert_int_equal(p->kind, w->kind);
+    if (w->checks & W_NUMBER) assert_true(p->number == w->number);
+    if (w->checks & W_IN_REPLY_TO) assert_int_equal(p->in_reply_to, w->in_reply_to);
+    if (w->checks & W_DELAY) assert_int_equal(p->delay_ns, w->delay_ns);
+    if (w->checks & W_ROLE) assert_int_equal(p->role, w->role);
+    if (w->checks & W_FINAL_KEY) assert_int_equal(p->final_key, w->final_key);
+    const char *got[] = {p->dest, p->body, p->timer_id, p->value, p->tag, p->text};
+    const char *want[] = {w->dest, w->body, w->timer_id, w->value, w->tag, w->text};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        if (want[i]) assert_string_equal(got[i], want[i]);
+    }
+}
+
 static void test_line_parser(void **state) {
     (void)state;
     struct pline p;
     char err[200];
-    assert_int_equal(parse("{\"action\":\"done\"}", &p, err), 0);
-    assert_int_equal(p.kind, PLINE_DONE);
-    pline_free(&p);
-    assert_int_equal(parse(" { \"action\" : \"done\" } ", &p, err), 0);
-    assert_int_equal(p.kind, PLINE_DONE);
-    pline_free(&p);
-    assert_int_equal(parse("{\"src\":\"n1\",\"dest\":\"n2\",\"body\":{\"type\":\"x\",\"in_reply_to\":4,\"a\":[1]}}", &p, err), 0);
-    assert_int_equal(p.kind, PLINE_SEND);
-    assert_string_equal(p.dest, "n2");
-    assert_string_equal(p.body, "{\"type\":\"x\",\"in_reply_to\":4,\"a\":[1]}");
-    assert_int_equal(p.in_reply_to, 4);
-    pline_free(&p);
-    assert_int_equal(parse("{\"action\":\"set_timer\",\"id\":\"e\",\"delay_ms\":1.5}", &p, err), 0);
-    assert_int_equal(p.delay_ns, 1500000);
-    assert_string_equal(p.timer_id, "\"e\"");
-    pline_free(&p);
-    assert_int_equal(parse("{\"action\":\"set_timer\",\"id\":7,\"delay_ns\":9}", &p, err), 0);
-    assert_string_equal(p.timer_id, "7");
-    pline_free(&p);
-    assert_int_equal(parse("{\"action\":\"store_put\",\"key\":\"k\",\"value\":{\"x\":[1,2]}}", &p, err), 0);
-    assert_string_equal(p.value, "{\"x\":[1,2]}");
-    pline_free(&p);
-    assert_int_equal(parse("{\"action\":\"annotate\",\"tag\":\"vote\",\"value\":3,\"text\":\"for n2\"}", &p, err), 0);
-    assert_int_equal(p.kind, PLINE_ANNOTATE);
-    assert_int_equal(p.number, 3);
-    pline_free(&p);
-    /* The typed reports. */
-    assert_int_equal(parse("{\"action\":\"report_role\",\"role\":\"leader\",\"term\":3}", &p, err), 0);
-    assert_int_equal(p.kind, PLINE_REPORT_ROLE);
-    assert_int_equal(p.role, DSLAB_ROLE_LEADER);
-    assert_int_equal(p.number, 3);
-    assert_string_equal(p.text, "leader"); /* the class's name by default */
-    pline_free(&p);
-    assert_int_equal(parse("{\"action\":\"report_role\",\"role\":\"candidate\",\"term\":0,\"text\":\"pre-candidate\"}", &p, err), 0);
-    assert_int_equal(p.role, DSLAB_ROLE_CANDIDATE);
-    assert_string_equal(p.text, "pre-candidate");
-    pline_free(&p);
-    assert_int_equal(parse("{\"action\":\"report_role\",\"role\":\"other\",\"term\":9223372036854775807}", &p, err), 0);
-    assert_int_equal(p.role, DSLAB_ROLE_OTHER);
-    assert_true(p.number == INT64_MAX);
-    pline_free(&p);
-    assert_int_equal(parse("{\"action\":\"report_term\",\"term\":7}", &p, err), 0);
-    assert_int_equal(p.kind, PLINE_REPORT_TERM);
-    assert_int_equal(p.number, 7);
-    assert_string_equal(p.tag, "term");
-    pline_free(&p);
-    assert_int_equal(parse("{\"action\":\"report_term\",\"term\":2,\"word\":\"epoch\"}", &p, err), 0);
-    assert_string_equal(p.tag, "epoch");
-    pline_free(&p);
-    assert_int_equal(parse("{\"action\":\"report_final_state\",\"keys_count\":2,\"text\":\"leader t3\"}", &p, err), 0);
-    assert_int_equal(p.kind, PLINE_REPORT_FINAL_STATE);
-    assert_int_equal(p.number, 2);
-    assert_string_equal(p.text, "leader t3");
-    pline_free(&p);
-    assert_int_equal(parse("{\"action\":\"report_final_value\",\"key\":-4,\"value\":-9223372036854775808}", &p, err), 0);
-    assert_int_equal(p.kind, PLINE_REPORT_FINAL_VALUE);
-    assert_int_equal(p.final_key, -4);
-    assert_true(p.number == INT64_MIN);
-    pline_free(&p);
+    /* Lines that parse: what each must give (what a row leaves unset is not checked). */
+    static const struct pline_want good[] = {
+        {"{\"action\":\"done\"}", W_KIND, .kind = PLINE_DONE},
+        {" { \"action\" : \"done\" } ", W_KIND, .kind = PLINE_DONE},
+        {"{\"src\":\"n1\",\"dest\":\"n2\",\"body\":{\"type\":\"x\",\"in_reply_to\":4,\"a\":[1]}}", W_KIND | W_IN_REPLY_TO,
+         .kind = PLINE_SEND, .dest = "n2", .body = "{\"type\":\"x\",\"in_reply_to\":4,\"a\":[1]}", .in_reply_to = 4},
+        {"{\"action\":\"set_timer\",\"id\":\"e\",\"delay_ms\":1.5}", W_DELAY, .delay_ns = 1500000, .timer_id = "\"e\""},
+        {"{\"action\":\"set_timer\",\"id\":7,\"delay_ns\":9}", 0, .timer_id = "7"},
+        {"{\"action\":\"store_put\",\"key\":\"k\",\"value\":{\"x\":[1,2]}}", 0, .value = "{\"x\":[1,2]}"},
+        {"{\"action\":\"annotate\",\"tag\":\"vote\",\"value\":3,\"text\":\"for n2\"}", W_KIND | W_NUMBER,
+         .kind = PLINE_ANNOTATE, .number = 3},
+        /* The typed reports; report_role's text is the class's name by default. */
+        {"{\"action\":\"report_role\",\"role\":\"leader\",\"term\":3}", W_KIND | W_ROLE | W_NUMBER,
+         .kind = PLINE_REPORT_ROLE, .role = DSLAB_ROLE_LEADER, .number = 3, .text = "leader"},
+        {"{\"action\":\"report_role\",\"role\":\"candidate\",\"term\":0,\"text\":\"pre-candidate\"}", W_ROLE,
+         .role = DSLAB_ROLE_CANDIDATE, .text = "pre-candidate"},
+        {"{\"action\":\"report_role\",\"role\":\"other\",\"term\":9223372036854775807}", W_ROLE | W_NUMBER,
+         .role = DSLAB_ROLE_OTHER, .number = INT64_MAX},
+        {"{\"action\":\"report_term\",\"term\":7}", W_KIND | W_NUMBER, .kind = PLINE_REPORT_TERM, .number = 7,
+         .tag = "term"},
+        {"{\"action\":\"report_term\",\"term\":2,\"word\":\"epoch\"}", 0, .tag = "epoch"},
+        {"{\"action\":\"report_final_state\",\"keys_count\":2,\"text\":\"leader t3\"}", W_KIND | W_NUMBER,
+         .kind = PLINE_REPORT_FINAL_STATE, .number = 2, .text = "leader t3"},
+        {"{\"action\":\"report_final_value\",\"key\":-4,\"value\":-9223372036854775808}",
+         W_KIND | W_FINAL_KEY | W_NUMBER, .kind = PLINE_REPORT_FINAL_VALUE, .final_key = -4, .number = INT64_MIN},
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        int rc = parse(good[i].line, &p, err);
+        if (rc != 0) print_error("case %zu: %s -> %s\n", i, good[i].line, err);
+        assert_int_equal(rc, 0);
+        expect_pline(&p, &good[i]);
+        pline_free(&p);
+    }
     static const struct { const char *line, *err; } bad[] = {
         {"", "not JSON ("},
         {"[1]", "expected a JSON object like {\"action\":\"done\"}"},

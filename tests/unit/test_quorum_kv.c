@@ -141,10 +141,14 @@ static void run_yaml(const char *yaml, uint64_t seed, int64_t nil_after_ns, stru
     dslab_scenario_free(s);
 }
 
+/* The start of a 3s run of quorum-kv on three nodes, each message taking
+ * `latency`; the quorum settings follow. */
+#define QKV_3S(latency)                                                                            \
+    "name: t\nduration: 3s\nnodes: [n1, n2, n3]\nnetwork: { latency: \"" latency "\" }\n"            \
+    "protocol: { name: quorum-kv, n: 3, "
+
 static const char *const base_yaml =
-    "name: t\nduration: 3s\nnodes: [n1, n2, n3]\n"
-    "network: { latency: \"uniform(1ms, 5ms)\" }\n"
-    "protocol: { name: quorum-kv, n: 3, r: 2, w: 2, %s }\n"
+    QKV_3S("uniform(1ms, 5ms)") "r: 2, w: 2, %s }\n"
     "workload: { clients: 3, rate: 40/s, ops: { read: 1, write: 1 }, keys: 2, timeout: 1s }\n"
     "%s\n"
     "checks: [stale-reads]\n";
@@ -184,9 +188,8 @@ static void test_concurrent_vv_writes_become_siblings(void **st) {
     /* w=1, r=1 and a slow network: writes through different coordinators
      * often miss each other's context */
     const char *y =
-        "name: t\nduration: 3s\nnodes: [n1, n2, n3]\n"
-        "network: { latency: \"uniform(20ms, 60ms)\" }\n"
-        "protocol: { name: quorum-kv, n: 3, r: 1, w: 1, resolution: version-vectors }\n"
+        QKV_3S("uniform(20ms, 60ms)")
+        "r: 1, w: 1, resolution: version-vectors }\n"
         "workload: { clients: 6, rate: 100/s, ops: { read: 1, write: 2 }, keys: 1 }\n"
         "checks: [\"stale-reads: 100%\"]\n";
     struct outcome o;
@@ -199,9 +202,8 @@ static void test_concurrent_vv_writes_become_siblings(void **st) {
 static void test_read_repair_only_when_enabled(void **st) {
     (void)st;
     const char *fmt =
-        "name: t\nduration: 3s\nnodes: [n1, n2, n3]\n"
-        "network: { latency: \"mix(0.7 uniform(1ms, 5ms), 0.3 uniform(50ms, 100ms))\" }\n"
-        "protocol: { name: quorum-kv, n: 3, r: 1, w: 1, read_repair: %s }\n"
+        QKV_3S("mix(0.7 uniform(1ms, 5ms), 0.3 uniform(50ms, 100ms))")
+        "r: 1, w: 1, read_repair: %s }\n"
         "workload: { clients: 4, rate: 80/s, ops: { read: 2, write: 1 }, keys: 1 }\n";
     char y[1024];
     struct outcome o;
@@ -252,9 +254,8 @@ static void test_restarted_replica_keeps_acknowledged_writes(void **st) {
      * acknowledged write. A crash and restart (unsynced writes lost) must
      * not bring back nil. */
     const char *y =
-        "name: t\nduration: 3s\nnodes: [n1, n2, n3]\n"
-        "network: { latency: \"uniform(1ms, 5ms)\" }\n"
-        "protocol: { name: quorum-kv, n: 3, r: 1, w: 3 }\n"
+        QKV_3S("uniform(1ms, 5ms)")
+        "r: 1, w: 3 }\n"
         "workload: { clients: 2, rate: 40/s, ops: { read: 1, write: 1 }, keys: 1, "
         "target: n1 }\n"
         "faults:\n  - { at: 1.5s, crash: n1 }\n  - { at: 1.6s, restart: n1, lose_unsynced: true }\n"

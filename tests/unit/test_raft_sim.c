@@ -33,6 +33,12 @@ static void done(struct dslab_sim *sim, struct dslab_scenario *s) {
     dslab_scenario_free(s);
 }
 
+/* The check named `check` passed; then done(sim, s). */
+static void done_passing(struct dslab_sim *sim, struct dslab_scenario *s, const char *check) {
+    assert_int_equal(h_check_named(sim, check)->verdict, DSLAB_CHECK_PASS);
+    done(sim, s);
+}
+
 static int count_role(const struct dslab_sim *sim, const char *role) {
     int n = 0;
     for (int32_t i = 0; i < 3; i++) {
@@ -62,8 +68,7 @@ static void test_three_nodes_elect_exactly_one_leader(void **state) {
         assert_int_equal(count_role(sim, "follower"), 2);
         assert_int_equal(h_check_named(sim, "one-leader-per-term")->verdict, DSLAB_CHECK_PASS);
         assert_int_equal(h_check_named(sim, "leader-available")->verdict, DSLAB_CHECK_PASS);
-        assert_int_equal(h_check_named(sim, "leader-stable")->verdict, DSLAB_CHECK_PASS);
-        done(sim, s);
+        done_passing(sim, s, "leader-stable");
     }
 }
 
@@ -87,8 +92,7 @@ static void test_writes_commit_on_every_node(void **state) {
         dslab_sim_node_describe(sim, i, buf, sizeof buf);
         assert_string_equal(strstr(buf, "commit="), c0);
     }
-    assert_int_equal(h_check_named(sim, "linearizable")->verdict, DSLAB_CHECK_PASS);
-    done(sim, s);
+    done_passing(sim, s, "linearizable");
 }
 
 static void test_higher_term_after_heal_deposes_the_old_leader(void **state) {
@@ -106,8 +110,7 @@ static void test_higher_term_after_heal_deposes_the_old_leader(void **state) {
     if (strncmp(buf, "follower ", 9) != 0) fail_msg("n1 should have stepped down: %s", buf);
     assert_true(term_of(sim, 0) >= 2);
     assert_int_equal(count_role(sim, "leader"), 1);
-    assert_int_equal(h_check_named(sim, "one-leader-per-term")->verdict, DSLAB_CHECK_PASS);
-    done(sim, s);
+    done_passing(sim, s, "one-leader-per-term");
 }
 
 static void test_pre_vote_stops_term_inflation_of_an_isolated_node(void **state) {

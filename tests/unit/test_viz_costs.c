@@ -26,8 +26,6 @@ static const char scenario_text[] =
 
 static int setup(void **state) { return viz_fixture_setup(state, scenario_text, "allcosts.yaml"); }
 
-static int teardown(void **state) { return viz_fixture_teardown(state); }
-
 /* Every cost record of the node since its last crash, no horizon. */
 static void brute(const struct recording *r, int32_t node, int32_t ev_count, int64_t now, struct rec_costs *k) {
     memset(k, 0, sizeof *k);
@@ -126,5 +124,5 @@ int main(void) {
         cmocka_unit_test(test_hand_checked_moment_and_gc),
         cmocka_unit_test(test_queue_is_drawn_beside_the_node),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, viz_fixture_teardown);
 }

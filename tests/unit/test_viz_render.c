@@ -40,8 +40,6 @@ static const char scenario_text[] =
 
 static int setup(void **state) { return viz_fixture_setup(state, scenario_text, "viz-test.yaml"); }
 
-static int teardown(void **state) { return viz_fixture_teardown(state); }
-
 static int near_colour(uint32_t p, uint32_t want, int tol) {
     int dr = (int)((p >> 16) & 255) - (int)((want >> 16) & 255);
     int dg = (int)((p >> 8) & 255) - (int)((want >> 8) & 255);
@@ -261,14 +259,14 @@ static void test_recording_reads_typed_role_and_term(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_crashed_node_is_drawn_grey_with_a_cross, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_partition_draws_cut_links, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_violation_marker_is_red_at_its_time, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rewinding_shows_the_same_state, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_click_node_and_key_c_crashes_it, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_drag_between_nodes_cuts_the_link, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_step_back_and_forward_by_one_event, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_playback_stops_at_a_pausing_narration, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_crashed_node_is_drawn_grey_with_a_cross, setup, viz_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_partition_draws_cut_links, setup, viz_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_violation_marker_is_red_at_its_time, setup, viz_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_rewinding_shows_the_same_state, setup, viz_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_click_node_and_key_c_crashes_it, setup, viz_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_drag_between_nodes_cuts_the_link, setup, viz_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_step_back_and_forward_by_one_event, setup, viz_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_playback_stops_at_a_pausing_narration, setup, viz_fixture_teardown),
         cmocka_unit_test(test_recording_reads_typed_role_and_term),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
