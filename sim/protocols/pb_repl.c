@@ -232,14 +232,9 @@ void pb_on_repl_resp(struct dslab_node_ctx *ctx, struct pb_state *s, int32_t fro
     if (s->role != PB_PRIMARY || m->repl_epoch != s->epoch) {
         return; /* an answer to an earlier primaryship */
     }
-    if (m->sent_mono_ns > s->acked_mono_ns[from]) {
-        s->acked_mono_ns[from] = m->sent_mono_ns;
-    }
+    repl_follower_answered(&s->acked_mono_ns[from], &s->match_seq[from], &s->next_seq[from],
+                           m->sent_mono_ns, m->success, m->match_seq);
     if (m->success) {
-        if (m->match_seq > s->match_seq[from]) {
-            s->match_seq[from] = m->match_seq;
-        }
-        s->next_seq[from] = s->match_seq[from] + 1;
         if (c->replication == PB_SYNC) {
             pb_advance_commit(ctx, s);
         }

@@ -259,14 +259,9 @@ void raft_on_append_resp(struct dslab_node_ctx *ctx, struct raft_state *s, int32
     if (m->seq > s->acked_seq[from]) {
         s->acked_seq[from] = m->seq;
     }
-    if (m->sent_mono_ns > s->acked_sent_mono_ns[from]) {
-        s->acked_sent_mono_ns[from] = m->sent_mono_ns;
-    }
+    repl_follower_answered(&s->acked_sent_mono_ns[from], &s->match_index[from], &s->next_index[from],
+                           m->sent_mono_ns, m->success, m->match_index);
     if (m->success) {
-        if (m->match_index > s->match_index[from]) {
-            s->match_index[from] = m->match_index;
-        }
-        s->next_index[from] = s->match_index[from] + 1;
         advance_commit(ctx, s);
     } else {
         int64_t next = m->match_index + 1;
