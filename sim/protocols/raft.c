@@ -176,6 +176,14 @@ void raft_become_follower(struct dslab_node_ctx *ctx, struct raft_state *s, int6
     }
 }
 
+bool raft_leader_answered(struct dslab_node_ctx *ctx, struct raft_state *s, int64_t term) {
+    if (term > s->current_term) {
+        raft_become_follower(ctx, s, term);
+        return false;
+    }
+    return s->role == RAFT_LEADER && term == s->current_term;
+}
+
 static void send_vote_requests(struct dslab_node_ctx *ctx, struct raft_state *s, bool pre_vote) {
     struct raft_vote_msg m;
     memset(&m, 0, sizeof m);

@@ -254,6 +254,10 @@ const struct raft_config *raft_cfg(const struct dslab_node_ctx *ctx);
 void raft_check_invariants(struct dslab_node_ctx *ctx, const struct raft_state *s);
 int32_t raft_majority(const struct raft_state *s);
 void raft_become_follower(struct dslab_node_ctx *ctx, struct raft_state *s, int64_t term);
+/* An answer of `term` to this node as leader: a newer term makes it a
+ * follower. True only when it still leads in `term` (the answer is not
+ * stale). */
+bool raft_leader_answered(struct dslab_node_ctx *ctx, struct raft_state *s, int64_t term);
 void raft_reset_election_timer(struct dslab_node_ctx *ctx, struct raft_state *s);
 
 /* raft_repl.c */

@@ -248,12 +248,8 @@ void raft_on_append(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t fr
 
 void raft_on_append_resp(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t from,
                          const struct raft_append_resp_msg *m) {
-    if (m->term > s->current_term) {
-        raft_become_follower(ctx, s, m->term);
-        return;
-    }
-    if (s->role != RAFT_LEADER || m->term != s->current_term) {
-        return; /* stale */
+    if (!raft_leader_answered(ctx, s, m->term)) {
+        return; /* stale, or a newer term: it follows now */
     }
     /* Any answer of this term means `from` accepts this node as leader. */
     if (m->seq > s->acked_seq[from]) {
