@@ -412,14 +412,11 @@ static void pb_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from,
     if (from < 0 || from >= s->nodes_count || from == s->self) {
         return;
     }
-    if (type == PB_MSG_REPL && len >= sizeof(struct pb_repl_head)) {
+    if (type == PB_MSG_REPL) {
         struct pb_repl_msg m;
-        memcpy(&m.head, msg, sizeof m.head);
-        if (!repl_log_batch_well_formed(pb_log_spec(), len, sizeof m.head, m.head.count,
-                                        PB_REPL_ENTRIES_MAX)) {
+        if (!repl_log_batch_receive(pb_log_spec(), msg, len, sizeof m.head, PB_REPL_ENTRIES_MAX, &m)) {
             return; /* malformed: ignore */
         }
-        memcpy(&m, msg, len);
         pb_on_repl(ctx, s, from, &m);
     } else if (type == PB_MSG_REPL_RESP && len == sizeof(struct pb_repl_resp_msg)) {
         struct pb_repl_resp_msg m;

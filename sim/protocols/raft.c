@@ -423,12 +423,10 @@ static void raft_on_message(struct dslab_node_ctx *ctx, void *state, int32_t fro
         }
     } else if (type == RAFT_MSG_APPEND && len >= sizeof(struct raft_append_head)) {
         struct raft_append_msg m;
-        memcpy(&m.head, msg, sizeof m.head);
-        if (!repl_log_batch_well_formed(raft_log_spec(), len, sizeof m.head, m.head.count,
-                                        RAFT_APPEND_ENTRIES_MAX)) {
+        if (!repl_log_batch_receive(raft_log_spec(), msg, len, sizeof m.head, RAFT_APPEND_ENTRIES_MAX,
+                                    &m)) {
             return; /* malformed: ignore */
         }
-        memcpy(&m, msg, len);
         raft_on_append(ctx, s, from, &m);
     } else if (type == RAFT_MSG_APPEND_RESP && len == sizeof(struct raft_append_resp_msg)) {
         struct raft_append_resp_msg m;

@@ -161,6 +161,9 @@ struct raft_append_head {
     int64_t sent_mono_ns; /* leader's monotonic clock at send, echoed back */
 };
 
+_Static_assert(offsetof(struct raft_append_head, count) == REPL_BATCH_COUNT_OFFSET,
+               "repl_log_batch_receive reads the count there");
+
 #define RAFT_APPEND_ENTRIES_MAX \
     ((int)((DSLAB_MSG_PAYLOAD_MAX - sizeof(struct raft_append_head)) / sizeof(struct raft_entry)))
 
