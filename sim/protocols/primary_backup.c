@@ -65,9 +65,8 @@ static int pb_configure(const struct dslab_scenario *s, void **config_out, struc
         return -1;
     }
     if (s->nodes_count > PB_NODES_MAX) {
-        return dslab_diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
-                        "primary-backup supports at most %d nodes, the scenario has %d",
-                        PB_NODES_MAX, (int)s->nodes_count);
+        return proto_error(s, diag, "primary-backup supports at most %d nodes, the scenario has %d",
+                                    PB_NODES_MAX, (int)s->nodes_count);
     }
     if (c.heartbeat_ns <= 0) {
         return proto_param_error(s, "heartbeat", diag, "heartbeat must be > 0");

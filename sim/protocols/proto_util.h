@@ -13,6 +13,10 @@
  * block's when the key is absent). Returns -1. */
 int proto_param_error(const struct dslab_scenario *s, const char *key, struct dslab_diag *diag,
                       const char *message);
+/* Sets diag to the printf-style message at the protocol block's position
+ * (for a rule about the scenario, not one parameter). Returns -1. */
+int proto_error(const struct dslab_scenario *s, struct dslab_diag *diag, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Copies the parsed config (`size` bytes, no pointers inside) into one
  * allocation owned by the simulator, freed by proto_config_free. Returns
  * 0, or -1 with diag "out of memory". */

@@ -92,9 +92,8 @@ static int raft_configure(const struct dslab_scenario *s, void **config_out, str
         return proto_param_error(s, "group_commit", diag, "group_commit must be 0 to 1s");
     }
     if (s->nodes_count > RAFT_NODES_MAX) {
-        return dslab_diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
-                        "raft supports at most %d nodes, the scenario has %d", RAFT_NODES_MAX,
-                        (int)s->nodes_count);
+        return proto_error(s, diag, "raft supports at most %d nodes, the scenario has %d", RAFT_NODES_MAX,
+                                    (int)s->nodes_count);
     }
     if (c.election_timeout_ns_min <= 0) {
         return proto_param_error(s, "election_timeout_min", diag, "election_timeout_min must be > 0");

@@ -117,13 +117,11 @@ static int tpc_configure(const struct dslab_scenario *s, void **config_out, stru
         return -1;
     }
     if (s->nodes_count < 2 || s->nodes_count > TPC_NODES_MAX) {
-        return dslab_diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
-                        "two-phase-commit needs 2..%d nodes (n1 coordinates), the scenario has %d",
-                        TPC_NODES_MAX, (int)s->nodes_count);
+        return proto_error(s, diag, "two-phase-commit needs 2..%d nodes (n1 coordinates), the scenario has %d",
+                                    TPC_NODES_MAX, (int)s->nodes_count);
     }
     if (c.vote_timeout_ns <= 0 || c.decision_timeout_ns <= 0 || c.resend_interval_ns <= 0) {
-        return dslab_diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
-                        "two-phase-commit timeouts must be > 0");
+        return proto_error(s, diag, "two-phase-commit timeouts must be > 0");
     }
     return proto_config_keep(s, &c, sizeof c, config_out, diag);
 }
