@@ -431,8 +431,7 @@ static void fd_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from,
                           size_t len) {
     struct fd_state *st = state;
     struct fd_msg m;
-    if (len != sizeof m) return;
-    memcpy(&m, msg, sizeof m);
+    if (!proto_msg_fixed(&m, sizeof m, msg, len)) return;
     if (cfg(ctx)->mode == MODE_SWIM) swim_on_message(ctx, st, from, &m);
     else hb_heard(ctx, st, from);
 }

@@ -417,15 +417,16 @@ static void pb_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from,
             return; /* malformed: ignore */
         }
         pb_on_repl(ctx, s, from, &m);
-    } else if (type == PB_MSG_REPL_RESP && len == sizeof(struct pb_repl_resp_msg)) {
+    } else if (type == PB_MSG_REPL_RESP) {
         struct pb_repl_resp_msg m;
-        memcpy(&m, msg, sizeof m);
-        pb_on_repl_resp(ctx, s, from, &m);
-    } else if ((type == PB_MSG_PROMOTE || type == PB_MSG_PROMOTE_RESP) &&
-               len == sizeof(struct pb_promote_msg) && pb_cfg(ctx)->fencing) {
+        if (proto_msg_fixed(&m, sizeof m, msg, len)) {
+            pb_on_repl_resp(ctx, s, from, &m);
+        }
+    } else if ((type == PB_MSG_PROMOTE || type == PB_MSG_PROMOTE_RESP) && pb_cfg(ctx)->fencing) {
         struct pb_promote_msg m;
-        memcpy(&m, msg, sizeof m);
-        if (type == PB_MSG_PROMOTE) {
+        if (!proto_msg_fixed(&m, sizeof m, msg, len)) {
+            /* malformed: ignore */
+        } else if (type == PB_MSG_PROMOTE) {
             on_promote(ctx, s, from, &m);
         } else {
             on_promote_resp(ctx, s, from, &m);

@@ -411,11 +411,11 @@ static void raft_on_message(struct dslab_node_ctx *ctx, void *state, int32_t fro
     if (from < 0 || from >= s->nodes_count || from == s->self) {
         return;
     }
-    if ((type == RAFT_MSG_VOTE || type == RAFT_MSG_VOTE_RESP) &&
-        len == sizeof(struct raft_vote_msg)) {
+    if (type == RAFT_MSG_VOTE || type == RAFT_MSG_VOTE_RESP) {
         struct raft_vote_msg m;
-        memcpy(&m, msg, sizeof m);
-        if (type == RAFT_MSG_VOTE) {
+        if (!proto_msg_fixed(&m, sizeof m, msg, len)) {
+            /* malformed: ignore */
+        } else if (type == RAFT_MSG_VOTE) {
             on_vote_request(ctx, s, from, &m);
         } else {
             on_vote_response(ctx, s, from, &m);
@@ -427,15 +427,16 @@ static void raft_on_message(struct dslab_node_ctx *ctx, void *state, int32_t fro
             return; /* malformed: ignore */
         }
         raft_on_append(ctx, s, from, &m);
-    } else if (type == RAFT_MSG_APPEND_RESP && len == sizeof(struct raft_append_resp_msg)) {
+    } else if (type == RAFT_MSG_APPEND_RESP) {
         struct raft_append_resp_msg m;
-        memcpy(&m, msg, sizeof m);
-        raft_on_append_resp(ctx, s, from, &m);
-    } else if ((type == RAFT_MSG_SNAPSHOT || type == RAFT_MSG_SNAPSHOT_RESP) &&
-               len == sizeof(struct raft_snapshot_msg)) {
+        if (proto_msg_fixed(&m, sizeof m, msg, len)) {
+            raft_on_append_resp(ctx, s, from, &m);
+        }
+    } else if (type == RAFT_MSG_SNAPSHOT || type == RAFT_MSG_SNAPSHOT_RESP) {
         struct raft_snapshot_msg m;
-        memcpy(&m, msg, sizeof m);
-        if (type == RAFT_MSG_SNAPSHOT) {
+        if (!proto_msg_fixed(&m, sizeof m, msg, len)) {
+            /* malformed: ignore */
+        } else if (type == RAFT_MSG_SNAPSHOT) {
             raft_on_snapshot(ctx, s, from, &m);
         } else {
             raft_on_snapshot_resp(ctx, s, from, &m);

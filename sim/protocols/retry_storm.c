@@ -345,8 +345,7 @@ static void rs_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from,
                           size_t len) {
     struct rs_state *st = state;
     struct rs_msg m;
-    if (len != sizeof m) return;
-    memcpy(&m, msg, sizeof m);
+    if (!proto_msg_fixed(&m, sizeof m, msg, len)) return;
     if (st->server && m.type == MSG_REQUEST) server_on_request(ctx, &st->u.s, from, &m);
     else if (!st->server && from == 0) client_on_message(ctx, &st->u.c, &m);
 }

@@ -500,8 +500,7 @@ static void tpc_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from
                            size_t len) {
     struct tpc_state *st = state;
     struct tpc_msg m;
-    if (len != sizeof m) return;
-    memcpy(&m, msg, sizeof m);
+    if (!proto_msg_fixed(&m, sizeof m, msg, len)) return;
     if (dslab_ctx_self(ctx) == 0) {
         coord_on_message(ctx, st, from, &m);
     } else if (from == 0 && m.type == MSG_PREPARE) {
