@@ -263,10 +263,7 @@ static void on_write(struct dslab_node_ctx *ctx, struct pb_state *s, const struc
     struct pb_entry e;
     memset(&e, 0, sizeof e);
     e.epoch = s->epoch;
-    e.cmd = req->fn == DSLAB_OP_CAS ? KV_CMD_CAS : KV_CMD_WRITE;
-    e.key = req->key;
-    e.value = req->value;
-    e.expected = req->expected;
+    kv_map_command_of(req, &e.cmd, &e.key, &e.value, &e.expected);
     if (s->pending_count >= PB_PENDING_MAX || pb_log_append(ctx, s, &e) != 0) {
         dslab_ctx_reply(ctx, req->request_id, DSLAB_REPLY_FAIL, 0); /* full: refused, not done */
         return;

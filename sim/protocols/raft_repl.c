@@ -314,10 +314,7 @@ static void on_write(struct dslab_node_ctx *ctx, struct raft_state *s, const str
     struct raft_entry e;
     memset(&e, 0, sizeof e);
     e.term = s->current_term;
-    e.cmd = req->fn == DSLAB_OP_CAS ? KV_CMD_CAS : KV_CMD_WRITE;
-    e.key = req->key;
-    e.value = req->value;
-    e.expected = req->expected;
+    kv_map_command_of(req, &e.cmd, &e.key, &e.value, &e.expected);
     e.client = req->client;
     if (raft_cfg(ctx)->client_sessions) {
         e.serial = req->serial;
