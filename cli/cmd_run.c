@@ -124,9 +124,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o) {
         } else if (strcmp(a, "--json") == 0) {
             o->json = 1;
         } else if (strncmp(a, "--colo", 6) == 0) {
-            int r = cli_colour_flag("run", argc, argv, &i, &o->colour);
-            if (r < 0) return EXIT_BAD_INPUT;
-            if (r == 0) return cli_usage_error("run", "unknown option '%s'", a);
+            if (cli_colour_flag("run", argc, argv, &i, &o->colour) < 0) return EXIT_BAD_INPUT;
         } else if (strcmp(a, "--check-determinism") == 0) {
             o->check_determinism = 1;
         } else if (strcmp(a, "--node") == 0) {
