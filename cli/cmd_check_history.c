@@ -75,9 +75,7 @@ static int parse_args(int argc, char **argv, struct opts *o) {
         } else if (strcmp(a, "--json") == 0) {
             o->json = 1;
         } else if (strncmp(a, "--colo", 6) == 0) {
-            int r = cli_colour_flag("check-history", argc, argv, &i, &o->colour);
-            if (r < 0) return EXIT_BAD_INPUT;
-            if (r == 0) return cli_usage_error("check-history", "unknown option '%s'", a);
+            if (cli_colour_flag("check-history", argc, argv, &i, &o->colour) < 0) return EXIT_BAD_INPUT;
         } else if (cli_operand("check-history", a, &o->file, "history file", true) != 0) {
             return EXIT_BAD_INPUT;
         }

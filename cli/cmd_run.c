@@ -80,10 +80,20 @@ struct run_opts {
     const char *process;   /* --process: the same, with a process per node */
 };
 
+/* The field a file-name option (--trace, --history, --shiviz) sets, or
+ * NULL for any other argument. */
+static const char **file_option(struct run_opts *o, const char *a) {
+    if (strcmp(a, "--trace") == 0) return &o->trace_path;
+    if (strcmp(a, "--history") == 0) return &o->history_path;
+    if (strcmp(a, "--shiviz") == 0) return &o->shiviz_path;
+    return NULL;
+}
+
 static int parse_args(int argc, char **argv, struct run_opts *o) {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        const char **path;
         cli_exit_if_help(a, usage);
         if (strcmp(a, "--seed") == 0) {
             if (!next || cli_parse_u64(next, &o->seed) != 0) return cli_usage_error("run", "--seed needs a non-negative integer");
@@ -97,34 +107,24 @@ static int parse_args(int argc, char **argv, struct run_opts *o) {
             i++;
         } else if (strcmp(a, "--set") == 0 || strncmp(a, "--set=", 6) == 0) {
             if (cli_overrides_take(&o->overrides, "run", argc, argv, &i) != 0) return EXIT_BAD_INPUT;
-        } else if (strcmp(a, "--trace") == 0) {
-            if (!next) return cli_usage_error("run", "--trace needs a file name");
-            o->trace_path = next;
+        } else if ((path = file_option(o, a)) != NULL) {
+            if (!next) return cli_usage_error("run", "%s needs a file name", a);
+            *path = next;
             i++;
         } else if (strcmp(a, "--trace-format") == 0) {
             if (next && strcmp(next, "jsonl") == 0) o->trace_format = DSLAB_TRACE_FORMAT_JSONL;
             else if (next && strcmp(next, "chrome") == 0) o->trace_format = DSLAB_TRACE_FORMAT_CHROME;
             else return cli_usage_error("run", "--trace-format is jsonl or chrome, got '%s'", next ? next : "");
             i++;
-        } else if (strcmp(a, "--history") == 0) {
-            if (!next) return cli_usage_error("run", "--history needs a file name");
-            o->history_path = next;
-            i++;
         } else if (strcmp(a, "--history-format") == 0) {
             if (dslab_history_format_parse(next, &o->history_format) != 0) {
                 return cli_usage_error("run", "--history-format is edn or porcupine, got '%s'", next ? next : "");
             }
             i++;
-        } else if (strcmp(a, "--shiviz") == 0) {
-            if (!next) return cli_usage_error("run", "--shiviz needs a file name");
-            o->shiviz_path = next;
-            i++;
         } else if (strcmp(a, "--json") == 0) {
             o->json = 1;
         } else if (strncmp(a, "--colo", 6) == 0) {
-            int r = cli_colour_flag("run", argc, argv, &i, &o->colour);
-            if (r < 0) return EXIT_BAD_INPUT;
-            if (r == 0) return cli_usage_error("run", "unknown option '%s'", a);
+            if (cli_colour_flag("run", argc, argv, &i, &o->colour) < 0) return EXIT_BAD_INPUT;
         } else if (strcmp(a, "--check-determinism") == 0) {
             o->check_determinism = 1;
         } else if (strcmp(a, "--node") == 0) {

@@ -18,7 +18,8 @@ int cli_colour_flag(const char *command, int argc, char **argv, int *i, enum cli
     } else if (strncmp(a, "--color=", 8) == 0 || strncmp(a, "--colour=", 9) == 0) {
         value = strchr(a, '=') + 1;
     } else {
-        return 0;
+        cli_usage_error(command, "unknown option '%s'", a);
+        return -1;
     }
     if (strcmp(value, "auto") == 0) *when = CLI_COLOUR_AUTO;
     else if (strcmp(value, "always") == 0) *when = CLI_COLOUR_ALWAYS;
@@ -27,7 +28,7 @@ int cli_colour_flag(const char *command, int argc, char **argv, int *i, enum cli
         cli_usage_error(command, "--color is auto, always or never, got '%s'", value);
         return -1;
     }
-    return 1;
+    return 0;
 }
 
 bool cli_colour_on(enum cli_colour_when when, FILE *f) {

@@ -14,9 +14,10 @@
 
 enum cli_colour_when { CLI_COLOUR_AUTO, CLI_COLOUR_ALWAYS, CLI_COLOUR_NEVER };
 
-/* Takes `--color WHEN` / `--color=WHEN` at argv[*i] (advancing *i past a
- * separate value): 1 when it was one (*when set), 0 when argv[*i] is
- * another argument, -1 after a usage error was printed (exit 2). */
+/* Takes `--color WHEN` / `--color=WHEN` (or --colour) at argv[*i], an
+ * option that starts with "--colo" (advancing *i past a separate value):
+ * 0 with *when set, or -1 after a usage error was printed (exit 2): a bad
+ * or missing value, or "unknown option" for another --colo... word. */
 int cli_colour_flag(const char *command, int argc, char **argv, int *i, enum cli_colour_when *when);
 /* Whether output to `f` gets colours. */
 bool cli_colour_on(enum cli_colour_when when, FILE *f);

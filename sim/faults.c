@@ -60,6 +60,18 @@ static void shuffled(struct dslab_sim *sim, int32_t *order) {
     }
 }
 
+/* Two sides (0 and 1): applies them and describes side `first`, then the other. */
+static void apply_two_sides(struct dslab_sim *sim, const int32_t *side, int32_t first, char *desc) {
+    apply_sides(sim, side);
+    describe_group(sim, side, first, desc, DESC_MAX);
+    describe_group(sim, side, 1 - first, desc, DESC_MAX);
+}
+
+/* The node the fault names, or one drawn from the faults stream when it names none. */
+static int32_t named_or_drawn(struct dslab_sim *sim, const struct dslab_fault *f, int32_t n) {
+    return f->node >= 0 ? f->node : (int32_t)dslab_rng_below(&sim->faults_rng, (uint64_t)n);
+}
+
 static void partition_ring(struct dslab_sim *sim, char *desc) {
     int32_t n = sim->nodes_count;
     int32_t majority = n / 2 + 1;
@@ -97,20 +109,16 @@ static void apply_partition(struct dslab_sim *sim, const struct dslab_fault *f, 
     case DSLAB_PARTITION_MAJORITY_MINORITY:
         shuffled(sim, order);
         for (int32_t k = 0; k < n; k++) side[order[k]] = k < n / 2 + 1 ? 0 : 1;
-        apply_sides(sim, side);
-        describe_group(sim, side, 0, desc, DESC_MAX);
-        describe_group(sim, side, 1, desc, DESC_MAX);
+        apply_two_sides(sim, side, 0, desc);
         break;
     case DSLAB_PARTITION_ISOLATE_ONE: {
-        int32_t alone = f->node >= 0 ? f->node : (int32_t)dslab_rng_below(&sim->faults_rng, (uint64_t)n);
+        int32_t alone = named_or_drawn(sim, f, n);
         for (int32_t i = 0; i < n; i++) side[i] = i == alone ? 1 : 0;
-        apply_sides(sim, side);
-        describe_group(sim, side, 1, desc, DESC_MAX);
-        describe_group(sim, side, 0, desc, DESC_MAX);
+        apply_two_sides(sim, side, 1, desc);
         break;
     }
     case DSLAB_PARTITION_BRIDGE: {
-        int32_t bridge = f->node >= 0 ? f->node : (int32_t)dslab_rng_below(&sim->faults_rng, (uint64_t)n);
+        int32_t bridge = named_or_drawn(sim, f, n);
         int32_t k = 0;
         for (int32_t i = 0; i < n; i++) {
             if (i == bridge) continue;
@@ -143,6 +151,12 @@ static void set_link(struct dslab_sim *sim, int32_t from, int32_t to, bool block
     if (net_set_blocked(&sim->net, from, to, blocked) != 0) {
         sim_fail(sim, "out of memory for the partition matrix");
     }
+}
+
+/* The link the fault names, and its reverse when it says both ways. */
+static void set_fault_links(struct dslab_sim *sim, const struct dslab_fault *f, bool blocked) {
+    set_link(sim, f->node, f->peer, blocked);
+    if (f->both_ways) set_link(sim, f->peer, f->node, blocked);
 }
 
 /* Both directions the fault names are already in state `blocked`. */
@@ -248,15 +262,13 @@ void faults_apply(struct dslab_sim *sim, const struct dslab_fault *f) {
         if (f->node < 0) {
             net_heal_all(&sim->net);
         } else {
-            set_link(sim, f->node, f->peer, false);
-            if (f->both_ways) set_link(sim, f->peer, f->node, false);
+            set_fault_links(sim, f, false);
         }
         emit(sim, DSLAB_TRACE_HEAL, f->node, f->peer, f->both_ways, 0, NULL);
         assume_on_topology_change(sim);
         break;
     case DSLAB_FAULT_CUT:
-        set_link(sim, f->node, f->peer, true);
-        if (f->both_ways) set_link(sim, f->peer, f->node, true);
+        set_fault_links(sim, f, true);
         emit(sim, DSLAB_TRACE_CUT, f->node, f->peer, f->both_ways, 0, NULL);
         assume_on_topology_change(sim);
         break;

@@ -103,6 +103,22 @@ int viz_session_clock_drift(struct viz_app *app, int32_t node, int64_t delta_ppm
     return intervene(app, &f, what);
 }
 
+/* The partitions the P key cycles through, in order; after them comes
+ * "two halves" (explicit groups). at_node: the shape centres on the
+ * selected node (named after the label). */
+struct partition_choice {
+    enum dslab_partition_shape shape;
+    bool at_node;
+    const char *label;
+};
+#define PARTITION_CHOICES 4
+static const struct partition_choice partition_choices[PARTITION_CHOICES] = {
+    {DSLAB_PARTITION_ISOLATE_ONE, true, "isolate"},
+    {DSLAB_PARTITION_MAJORITY_MINORITY, false, "majority | minority"},
+    {DSLAB_PARTITION_BRIDGE, true, "bridge through"},
+    {DSLAB_PARTITION_MAJORITIES_RING, false, "overlapping majorities (ring)"},
+};
+
 static int partition_shape(struct viz_app *app, int shape_index, int32_t node) {
     struct dslab_fault f;
     char what[96];
@@ -110,33 +126,22 @@ static int partition_shape(struct viz_app *app, int shape_index, int32_t node) {
     fault_blank(&f, DSLAB_FAULT_PARTITION);
     int32_t groups[DSLAB_NODES_MAX > 64 ? 64 : DSLAB_NODES_MAX];
     int32_t *g = NULL;
-    switch (shape_index) {
-    case 0:
-        f.shape = DSLAB_PARTITION_ISOLATE_ONE;
-        f.node = node;
-        snprintf(what, sizeof what, "partition: isolate %s", name(app, node));
-        break;
-    case 1:
-        f.shape = DSLAB_PARTITION_MAJORITY_MINORITY;
-        snprintf(what, sizeof what, "partition: majority | minority");
-        break;
-    case 2:
-        f.shape = DSLAB_PARTITION_BRIDGE;
-        f.node = node;
-        snprintf(what, sizeof what, "partition: bridge through %s", name(app, node));
-        break;
-    case 3:
-        f.shape = DSLAB_PARTITION_MAJORITIES_RING;
-        snprintf(what, sizeof what, "partition: overlapping majorities (ring)");
-        break;
-    default:
+    if (shape_index >= 0 && shape_index < PARTITION_CHOICES) {
+        const struct partition_choice *c = &partition_choices[shape_index];
+        f.shape = c->shape;
+        if (c->at_node) {
+            f.node = node;
+            snprintf(what, sizeof what, "partition: %s %s", c->label, name(app, node));
+        } else {
+            snprintf(what, sizeof what, "partition: %s", c->label);
+        }
+    } else {
         f.shape = DSLAB_PARTITION_GROUPS;
         g = n <= 64 ? groups : malloc((size_t)n * sizeof *g);
         if (!g) abort();
         for (int32_t i = 0; i < n; i++) g[i] = i < n / 2 ? 0 : 1;
         f.group_of_node = g;
         snprintf(what, sizeof what, "partition: two halves");
-        break;
     }
     int rc = intervene(app, &f, what);
     if (g && g != groups) free(g);
@@ -222,7 +227,8 @@ static int apply_partition(struct viz_app *app, const struct viz_action *a, stru
     for (int i = 0; i < 5; i++) {
         if (strcmp(a->node, shapes[i]) != 0) continue;
         int32_t node = 0;
-        if ((i == 0 || i == 2) && (node = action_node(app, a->arg, a, diag)) < 0) return -1;
+        bool at_node = i < PARTITION_CHOICES && partition_choices[i].at_node;
+        if (at_node && (node = action_node(app, a->arg, a, diag)) < 0) return -1;
         return partition_shape(app, i, node);
     }
     return dslab_diag_set(diag, "", 0, 0, "action partition: shape '%s' is not isolate, majority, bridge, ring or halves", a->node);

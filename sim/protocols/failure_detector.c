@@ -114,21 +114,17 @@ static int fd_configure(const struct dslab_scenario *s, void **config_out, struc
         return -1;
     }
     if (s->nodes_count < 2 || s->nodes_count > FD_NODES_MAX) {
-        return dslab_diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
-                        "failure-detector needs 2..%d nodes, the scenario has %d", FD_NODES_MAX,
-                        (int)s->nodes_count);
+        return proto_error(s, diag, "failure-detector needs 2..%d nodes, the scenario has %d", FD_NODES_MAX,
+                                    (int)s->nodes_count);
     }
     if (c.heartbeat_ns <= 0 || c.timeout_ns <= 0 || c.ping_interval_ns <= 0 ||
         c.ping_timeout_ns <= 0 || c.suspicion_timeout_ns <= 0) {
-        return dslab_diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
-                        "failure-detector intervals and timeouts must be > 0");
+        return proto_error(s, diag, "failure-detector intervals and timeouts must be > 0");
     }
     if (c.mode == MODE_SWIM && c.ping_timeout_ns >= c.ping_interval_ns) {
-        const struct dslab_scenario_param *p = dslab_param_find(s, "ping_timeout");
-        return dslab_diag_set(diag, s->path, p ? p->pos.line : s->protocol.pos.line,
-                        p ? p->pos.col : s->protocol.pos.col,
-                        "ping_timeout must be shorter than ping_interval (indirect probes need "
-                        "the rest of the period)");
+        return proto_param_error(s, "ping_timeout", diag,
+                                 "ping_timeout must be shorter than ping_interval (indirect probes "
+                                 "need the rest of the period)");
     }
     return proto_config_keep(s, &c, sizeof c, config_out, diag);
 }
@@ -435,8 +431,7 @@ static void fd_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from,
                           size_t len) {
     struct fd_state *st = state;
     struct fd_msg m;
-    if (len != sizeof m) return;
-    memcpy(&m, msg, sizeof m);
+    if (!proto_msg_fixed(&m, sizeof m, msg, len)) return;
     if (cfg(ctx)->mode == MODE_SWIM) swim_on_message(ctx, st, from, &m);
     else hb_heard(ctx, st, from);
 }

@@ -56,8 +56,7 @@ static void gp_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from,
     (void)from;
     struct gp_state *st = state;
     struct gp_msg m;
-    if (len != sizeof m) return;
-    memcpy(&m, msg, sizeof m);
+    if (!proto_msg_fixed(&m, sizeof m, msg, len)) return;
     st->received++;
     if (m.hops + 1 > st->hops_max) st->hops_max = m.hops + 1;
     send_random(ctx, m.hops + 1);

@@ -53,6 +53,14 @@ enum dslab_reply_status kv_map_apply(struct kv_slot *slots, size_t slots_count, 
     }
 }
 
+void kv_map_command_of(const struct dslab_client_request *req, int32_t *cmd, int64_t *key,
+                       int64_t *value, int64_t *expected) {
+    *cmd = req->fn == DSLAB_OP_CAS ? KV_CMD_CAS : KV_CMD_WRITE;
+    *key = req->key;
+    *value = req->value;
+    *expected = req->expected;
+}
+
 int64_t kv_map_count(const struct kv_slot *slots, size_t slots_count) {
     int64_t n = 0;
     for (size_t i = 0; i < slots_count; i++) {

@@ -36,6 +36,11 @@ int64_t kv_map_get(const struct kv_slot *slots, size_t slots_count, int64_t key)
  * other number) changes nothing. Returns DSLAB_REPLY_OK or DSLAB_REPLY_FAIL. */
 enum dslab_reply_status kv_map_apply(struct kv_slot *slots, size_t slots_count, int32_t cmd,
                                int64_t key, int64_t value, int64_t expected);
+/* The command a client's write or cas request asks for, as a log entry's
+ * fields: KV_CMD_CAS for DSLAB_OP_CAS, else KV_CMD_WRITE, with its key,
+ * value and expected value. */
+void kv_map_command_of(const struct dslab_client_request *req, int32_t *cmd, int64_t *key,
+                       int64_t *value, int64_t *expected);
 /* Keys held (a scan: for end-of-run reports, not the hot path). */
 int64_t kv_map_count(const struct kv_slot *slots, size_t slots_count);
 /* Empties the table. */

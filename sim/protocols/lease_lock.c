@@ -150,10 +150,9 @@ static int ll_configure(const struct dslab_scenario *s, void **config_out, struc
     struct ll_config c;
     memset(&c, 0, sizeof c);
     if (s->nodes_count < 3 || s->nodes_count > LL_NODES_MAX) {
-        return dslab_diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
-                        "lease-lock needs 3 to %d nodes (a server, a storage node and "
-                        "clients); the scenario has %d",
-                        LL_NODES_MAX, (int)s->nodes_count);
+        return proto_error(s, diag, "lease-lock needs 3 to %d nodes (a server, a storage node and "
+                                    "clients); the scenario has %d",
+                                    LL_NODES_MAX, (int)s->nodes_count);
     }
     if (dslab_param_reject_unknown(s, ll_known_params, diag) != 0 ||
         param_node(s, "server", 0, &c.server, diag) != 0 ||

@@ -84,6 +84,9 @@ struct pb_repl_head {
     int64_t sent_mono_ns; /* echoed back: dates the primary's lease */
 };
 
+_Static_assert(offsetof(struct pb_repl_head, count) == REPL_BATCH_COUNT_OFFSET,
+               "repl_log_batch_receive reads the count there");
+
 #define PB_REPL_ENTRIES_MAX \
     ((int)((DSLAB_MSG_PAYLOAD_MAX - sizeof(struct pb_repl_head)) / sizeof(struct pb_entry)))
 

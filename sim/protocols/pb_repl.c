@@ -232,14 +232,9 @@ void pb_on_repl_resp(struct dslab_node_ctx *ctx, struct pb_state *s, int32_t fro
     if (s->role != PB_PRIMARY || m->repl_epoch != s->epoch) {
         return; /* an answer to an earlier primaryship */
     }
-    if (m->sent_mono_ns > s->acked_mono_ns[from]) {
-        s->acked_mono_ns[from] = m->sent_mono_ns;
-    }
+    repl_follower_answered(&s->acked_mono_ns[from], &s->match_seq[from], &s->next_seq[from],
+                           m->sent_mono_ns, m->success, m->match_seq);
     if (m->success) {
-        if (m->match_seq > s->match_seq[from]) {
-            s->match_seq[from] = m->match_seq;
-        }
-        s->next_seq[from] = s->match_seq[from] + 1;
         if (c->replication == PB_SYNC) {
             pb_advance_commit(ctx, s);
         }
@@ -268,10 +263,7 @@ static void on_write(struct dslab_node_ctx *ctx, struct pb_state *s, const struc
     struct pb_entry e;
     memset(&e, 0, sizeof e);
     e.epoch = s->epoch;
-    e.cmd = req->fn == DSLAB_OP_CAS ? KV_CMD_CAS : KV_CMD_WRITE;
-    e.key = req->key;
-    e.value = req->value;
-    e.expected = req->expected;
+    kv_map_command_of(req, &e.cmd, &e.key, &e.value, &e.expected);
     if (s->pending_count >= PB_PENDING_MAX || pb_log_append(ctx, s, &e) != 0) {
         dslab_ctx_reply(ctx, req->request_id, DSLAB_REPLY_FAIL, 0); /* full: refused, not done */
         return;

@@ -65,9 +65,8 @@ static int pb_configure(const struct dslab_scenario *s, void **config_out, struc
         return -1;
     }
     if (s->nodes_count > PB_NODES_MAX) {
-        return dslab_diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
-                        "primary-backup supports at most %d nodes, the scenario has %d",
-                        PB_NODES_MAX, (int)s->nodes_count);
+        return proto_error(s, diag, "primary-backup supports at most %d nodes, the scenario has %d",
+                                    PB_NODES_MAX, (int)s->nodes_count);
     }
     if (c.heartbeat_ns <= 0) {
         return proto_param_error(s, "heartbeat", diag, "heartbeat must be > 0");
@@ -412,24 +411,22 @@ static void pb_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from,
     if (from < 0 || from >= s->nodes_count || from == s->self) {
         return;
     }
-    if (type == PB_MSG_REPL && len >= sizeof(struct pb_repl_head)) {
+    if (type == PB_MSG_REPL) {
         struct pb_repl_msg m;
-        memcpy(&m.head, msg, sizeof m.head);
-        if (!repl_log_batch_well_formed(pb_log_spec(), len, sizeof m.head, m.head.count,
-                                        PB_REPL_ENTRIES_MAX)) {
+        if (!repl_log_batch_receive(pb_log_spec(), msg, len, sizeof m.head, PB_REPL_ENTRIES_MAX, &m)) {
             return; /* malformed: ignore */
         }
-        memcpy(&m, msg, len);
         pb_on_repl(ctx, s, from, &m);
-    } else if (type == PB_MSG_REPL_RESP && len == sizeof(struct pb_repl_resp_msg)) {
+    } else if (type == PB_MSG_REPL_RESP) {
         struct pb_repl_resp_msg m;
-        memcpy(&m, msg, sizeof m);
-        pb_on_repl_resp(ctx, s, from, &m);
-    } else if ((type == PB_MSG_PROMOTE || type == PB_MSG_PROMOTE_RESP) &&
-               len == sizeof(struct pb_promote_msg) && pb_cfg(ctx)->fencing) {
+        if (proto_msg_fixed(&m, sizeof m, msg, len)) {
+            pb_on_repl_resp(ctx, s, from, &m);
+        }
+    } else if ((type == PB_MSG_PROMOTE || type == PB_MSG_PROMOTE_RESP) && pb_cfg(ctx)->fencing) {
         struct pb_promote_msg m;
-        memcpy(&m, msg, sizeof m);
-        if (type == PB_MSG_PROMOTE) {
+        if (!proto_msg_fixed(&m, sizeof m, msg, len)) {
+            /* malformed: ignore */
+        } else if (type == PB_MSG_PROMOTE) {
             on_promote(ctx, s, from, &m);
         } else {
             on_promote_resp(ctx, s, from, &m);

@@ -2,6 +2,7 @@
  * proto_util.h). */
 #include "protocols/proto_util.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,22 @@ int proto_param_error(const struct dslab_scenario *s, const char *key, struct ds
     int line = p ? p->pos.line : s->protocol.pos.line;
     int col = p ? p->pos.col : s->protocol.pos.col;
     return dslab_diag_set(diag, s->path, line, col, "%s", message);
+}
+
+int proto_error(const struct dslab_scenario *s, struct dslab_diag *diag, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    dslab_diag_vset(diag, s->path, s->protocol.pos.line, s->protocol.pos.col, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+bool proto_msg_fixed(void *out, size_t size, const void *msg, size_t len) {
+    if (len != size) {
+        return false;
+    }
+    memcpy(out, msg, size);
+    return true;
 }
 
 int proto_config_keep(const struct dslab_scenario *s, const void *config, size_t size,

@@ -4,6 +4,7 @@
 #ifndef DSLAB_PROTO_UTIL_H
 #define DSLAB_PROTO_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "dslab/diag.h"
@@ -13,6 +14,14 @@
  * block's when the key is absent). Returns -1. */
 int proto_param_error(const struct dslab_scenario *s, const char *key, struct dslab_diag *diag,
                       const char *message);
+/* Sets diag to the printf-style message at the protocol block's position
+ * (for a rule about the scenario, not one parameter). Returns -1. */
+int proto_error(const struct dslab_scenario *s, struct dslab_diag *diag, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A received message of a fixed size: when its length `len` is exactly
+ * `size`, copies it to `out` and returns true; otherwise false (malformed:
+ * `out` untouched). */
+bool proto_msg_fixed(void *out, size_t size, const void *msg, size_t len);
 /* Copies the parsed config (`size` bytes, no pointers inside) into one
  * allocation owned by the simulator, freed by proto_config_free. Returns
  * 0, or -1 with diag "out of memory". */

@@ -49,9 +49,8 @@ static int qkv_configure(const struct dslab_scenario *s, void **config_out, stru
     struct qkv_config c;
     memset(&c, 0, sizeof c);
     if (s->nodes_count > QKV_NODES_MAX) {
-        return dslab_diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
-                        "quorum-kv supports at most %d nodes, the scenario has %d",
-                        QKV_NODES_MAX, (int)s->nodes_count);
+        return proto_error(s, diag, "quorum-kv supports at most %d nodes, the scenario has %d",
+                                    QKV_NODES_MAX, (int)s->nodes_count);
     }
     int64_t n = 0, r = 0, w = 0;
     int resolution = QKV_LWW;

@@ -92,9 +92,8 @@ static int raft_configure(const struct dslab_scenario *s, void **config_out, str
         return proto_param_error(s, "group_commit", diag, "group_commit must be 0 to 1s");
     }
     if (s->nodes_count > RAFT_NODES_MAX) {
-        return dslab_diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
-                        "raft supports at most %d nodes, the scenario has %d", RAFT_NODES_MAX,
-                        (int)s->nodes_count);
+        return proto_error(s, diag, "raft supports at most %d nodes, the scenario has %d", RAFT_NODES_MAX,
+                                    (int)s->nodes_count);
     }
     if (c.election_timeout_ns_min <= 0) {
         return proto_param_error(s, "election_timeout_min", diag, "election_timeout_min must be > 0");
@@ -174,6 +173,14 @@ void raft_become_follower(struct dslab_node_ctx *ctx, struct raft_state *s, int6
             raft_reset_election_timer(ctx, s);
         }
     }
+}
+
+bool raft_leader_answered(struct dslab_node_ctx *ctx, struct raft_state *s, int64_t term) {
+    if (term > s->current_term) {
+        raft_become_follower(ctx, s, term);
+        return false;
+    }
+    return s->role == RAFT_LEADER && term == s->current_term;
 }
 
 static void send_vote_requests(struct dslab_node_ctx *ctx, struct raft_state *s, bool pre_vote) {
@@ -404,33 +411,32 @@ static void raft_on_message(struct dslab_node_ctx *ctx, void *state, int32_t fro
     if (from < 0 || from >= s->nodes_count || from == s->self) {
         return;
     }
-    if ((type == RAFT_MSG_VOTE || type == RAFT_MSG_VOTE_RESP) &&
-        len == sizeof(struct raft_vote_msg)) {
+    if (type == RAFT_MSG_VOTE || type == RAFT_MSG_VOTE_RESP) {
         struct raft_vote_msg m;
-        memcpy(&m, msg, sizeof m);
-        if (type == RAFT_MSG_VOTE) {
+        if (!proto_msg_fixed(&m, sizeof m, msg, len)) {
+            /* malformed: ignore */
+        } else if (type == RAFT_MSG_VOTE) {
             on_vote_request(ctx, s, from, &m);
         } else {
             on_vote_response(ctx, s, from, &m);
         }
     } else if (type == RAFT_MSG_APPEND && len >= sizeof(struct raft_append_head)) {
         struct raft_append_msg m;
-        memcpy(&m.head, msg, sizeof m.head);
-        if (!repl_log_batch_well_formed(raft_log_spec(), len, sizeof m.head, m.head.count,
-                                        RAFT_APPEND_ENTRIES_MAX)) {
+        if (!repl_log_batch_receive(raft_log_spec(), msg, len, sizeof m.head, RAFT_APPEND_ENTRIES_MAX,
+                                    &m)) {
             return; /* malformed: ignore */
         }
-        memcpy(&m, msg, len);
         raft_on_append(ctx, s, from, &m);
-    } else if (type == RAFT_MSG_APPEND_RESP && len == sizeof(struct raft_append_resp_msg)) {
+    } else if (type == RAFT_MSG_APPEND_RESP) {
         struct raft_append_resp_msg m;
-        memcpy(&m, msg, sizeof m);
-        raft_on_append_resp(ctx, s, from, &m);
-    } else if ((type == RAFT_MSG_SNAPSHOT || type == RAFT_MSG_SNAPSHOT_RESP) &&
-               len == sizeof(struct raft_snapshot_msg)) {
+        if (proto_msg_fixed(&m, sizeof m, msg, len)) {
+            raft_on_append_resp(ctx, s, from, &m);
+        }
+    } else if (type == RAFT_MSG_SNAPSHOT || type == RAFT_MSG_SNAPSHOT_RESP) {
         struct raft_snapshot_msg m;
-        memcpy(&m, msg, sizeof m);
-        if (type == RAFT_MSG_SNAPSHOT) {
+        if (!proto_msg_fixed(&m, sizeof m, msg, len)) {
+            /* malformed: ignore */
+        } else if (type == RAFT_MSG_SNAPSHOT) {
             raft_on_snapshot(ctx, s, from, &m);
         } else {
             raft_on_snapshot_resp(ctx, s, from, &m);

@@ -161,6 +161,9 @@ struct raft_append_head {
     int64_t sent_mono_ns; /* leader's monotonic clock at send, echoed back */
 };
 
+_Static_assert(offsetof(struct raft_append_head, count) == REPL_BATCH_COUNT_OFFSET,
+               "repl_log_batch_receive reads the count there");
+
 #define RAFT_APPEND_ENTRIES_MAX \
     ((int)((DSLAB_MSG_PAYLOAD_MAX - sizeof(struct raft_append_head)) / sizeof(struct raft_entry)))
 
@@ -254,6 +257,10 @@ const struct raft_config *raft_cfg(const struct dslab_node_ctx *ctx);
 void raft_check_invariants(struct dslab_node_ctx *ctx, const struct raft_state *s);
 int32_t raft_majority(const struct raft_state *s);
 void raft_become_follower(struct dslab_node_ctx *ctx, struct raft_state *s, int64_t term);
+/* An answer of `term` to this node as leader: a newer term makes it a
+ * follower. True only when it still leads in `term` (the answer is not
+ * stale). */
+bool raft_leader_answered(struct dslab_node_ctx *ctx, struct raft_state *s, int64_t term);
 void raft_reset_election_timer(struct dslab_node_ctx *ctx, struct raft_state *s);
 
 /* raft_repl.c */

@@ -248,25 +248,16 @@ void raft_on_append(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t fr
 
 void raft_on_append_resp(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t from,
                          const struct raft_append_resp_msg *m) {
-    if (m->term > s->current_term) {
-        raft_become_follower(ctx, s, m->term);
-        return;
-    }
-    if (s->role != RAFT_LEADER || m->term != s->current_term) {
-        return; /* stale */
+    if (!raft_leader_answered(ctx, s, m->term)) {
+        return; /* stale, or a newer term: it follows now */
     }
     /* Any answer of this term means `from` accepts this node as leader. */
     if (m->seq > s->acked_seq[from]) {
         s->acked_seq[from] = m->seq;
     }
-    if (m->sent_mono_ns > s->acked_sent_mono_ns[from]) {
-        s->acked_sent_mono_ns[from] = m->sent_mono_ns;
-    }
+    repl_follower_answered(&s->acked_sent_mono_ns[from], &s->match_index[from], &s->next_index[from],
+                           m->sent_mono_ns, m->success, m->match_index);
     if (m->success) {
-        if (m->match_index > s->match_index[from]) {
-            s->match_index[from] = m->match_index;
-        }
-        s->next_index[from] = s->match_index[from] + 1;
         advance_commit(ctx, s);
     } else {
         int64_t next = m->match_index + 1;
@@ -323,10 +314,7 @@ static void on_write(struct dslab_node_ctx *ctx, struct raft_state *s, const str
     struct raft_entry e;
     memset(&e, 0, sizeof e);
     e.term = s->current_term;
-    e.cmd = req->fn == DSLAB_OP_CAS ? KV_CMD_CAS : KV_CMD_WRITE;
-    e.key = req->key;
-    e.value = req->value;
-    e.expected = req->expected;
+    kv_map_command_of(req, &e.cmd, &e.key, &e.value, &e.expected);
     e.client = req->client;
     if (raft_cfg(ctx)->client_sessions) {
         e.serial = req->serial;

@@ -74,13 +74,9 @@ void raft_on_snapshot(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t 
 
 void raft_on_snapshot_resp(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t from,
                            const struct raft_snapshot_msg *m) {
-    if (m->term > s->current_term) {
-        raft_become_follower(ctx, s, m->term);
-        return;
-    }
-    if (s->role != RAFT_LEADER || m->term != s->current_term || !s->snap_inflight[from] ||
+    if (!raft_leader_answered(ctx, s, m->term) || !s->snap_inflight[from] ||
         m->offset != s->snap_offset[from] || m->len <= 0) {
-        return; /* stale or a duplicate */
+        return; /* stale, a duplicate, or a newer term: it follows now */
     }
     s->snap_inflight[from] = false;
     s->snap_offset[from] += m->len;

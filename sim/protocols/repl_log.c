@@ -114,10 +114,18 @@ int32_t repl_log_batch(struct repl_log log, int64_t next, int32_t count_max, int
     return (int32_t)count;
 }
 
-bool repl_log_batch_well_formed(const struct repl_log_spec *spec, size_t len, size_t head_size,
-                                int32_t count, int32_t count_max) {
-    return count >= 0 && count <= count_max &&
-           len == head_size + (size_t)count * spec->entry_size;
+bool repl_log_batch_receive(const struct repl_log_spec *spec, const void *msg, size_t len,
+                            size_t head_size, int32_t count_max, void *out) {
+    int32_t count;
+    if (len < head_size) {
+        return false;
+    }
+    memcpy(&count, (const uint8_t *)msg + REPL_BATCH_COUNT_OFFSET, sizeof count);
+    if (count < 0 || count > count_max || len != head_size + (size_t)count * spec->entry_size) {
+        return false;
+    }
+    memcpy(out, msg, len);
+    return true;
 }
 
 int64_t repl_log_conflict_hint(const struct repl_log_spec *spec, const void *entries, int64_t len,

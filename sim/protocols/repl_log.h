@@ -60,10 +60,16 @@ bool repl_log_meta_stored(struct dslab_node_ctx *ctx, const struct repl_log_spec
  * sets *prev_out to the index before them and returns how many. */
 int32_t repl_log_batch(struct repl_log log, int64_t next, int32_t count_max, int64_t *prev_out,
                        void *dst);
-/* True when a received message of `len` bytes is a header of head_size and
- * exactly `count` (0 .. count_max) entries. */
-bool repl_log_batch_well_formed(const struct repl_log_spec *spec, size_t len, size_t head_size,
-                                int32_t count, int32_t count_max);
+/* Where a batch message's header keeps its int32 entry count: after the
+ * type byte and three reserved bytes (each protocol asserts its header
+ * has it there). */
+#define REPL_BATCH_COUNT_OFFSET 4
+/* A received batch message of `len` bytes at `msg`: when it is a header
+ * of head_size and exactly its count (0 .. count_max) entries, copies it
+ * to `out` (room for the header and count_max entries) and returns true;
+ * otherwise (malformed) false, `out` untouched. */
+bool repl_log_batch_receive(const struct repl_log_spec *spec, const void *msg, size_t len,
+                            size_t head_size, int32_t count_max, void *out);
 /* Where the leader should retry after a mismatch at `prev`: before the
  * whole run of entries of prev's term, but not below `floor` (Raft: the
  * commit index, which matches for sure; primary-backup: 0). */

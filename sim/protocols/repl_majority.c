@@ -50,6 +50,20 @@ bool repl_commit_to(struct dslab_node_ctx *ctx, int64_t *commit_index, int64_t l
     return true;
 }
 
+void repl_follower_answered(int64_t *acked_sent_mono_ns, int64_t *match, int64_t *next,
+                            int64_t sent_mono_ns, bool success, int64_t answer_match) {
+    if (sent_mono_ns > *acked_sent_mono_ns) {
+        *acked_sent_mono_ns = sent_mono_ns;
+    }
+    if (!success) {
+        return;
+    }
+    if (answer_match > *match) {
+        *match = answer_match;
+    }
+    *next = *match + 1;
+}
+
 void repl_reply_not_done(struct dslab_node_ctx *ctx, uint64_t request_id, int32_t leader, int32_t self) {
     if (leader >= 0 && leader != self) {
         dslab_ctx_reply(ctx, request_id, DSLAB_REPLY_REDIRECT, leader);

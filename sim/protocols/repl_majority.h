@@ -32,6 +32,14 @@ int64_t repl_majority_latest(const int64_t *times, int32_t nodes_count, int32_t 
 /* Moves *commit_index to `commit` (at most len) if that is further, with
  * the "commit" annotation; returns false when it did not move. */
 bool repl_commit_to(struct dslab_node_ctx *ctx, int64_t *commit_index, int64_t len, int64_t commit);
+/* A follower answered the leader (of the leader's current term, for the
+ * entries it sent at sent_mono_ns): *acked_sent_mono_ns (the latest such
+ * send time, for leases) only moves forward; a success raises *match to
+ * answer_match (the last index the follower is known to store) and puts
+ * *next right after *match. A failure leaves both to the caller (Raft and
+ * primary-backup back off differently). */
+void repl_follower_answered(int64_t *acked_sent_mono_ns, int64_t *match, int64_t *next,
+                            int64_t sent_mono_ns, bool success, int64_t answer_match);
 /* "Did not happen": the client is sent to `leader` when this node knows
  * another one, else told DSLAB_REPLY_FAIL. */
 void repl_reply_not_done(struct dslab_node_ctx *ctx, uint64_t request_id, int32_t leader, int32_t self);

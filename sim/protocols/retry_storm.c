@@ -164,17 +164,14 @@ static int rs_configure(const struct dslab_scenario *s, void **config_out, struc
         return -1;
     }
     if (s->nodes_count < 2) {
-        return dslab_diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
-                        "retry-storm needs 2+ nodes: n1 serves, the others are clients");
+        return proto_error(s, diag, "retry-storm needs 2+ nodes: n1 serves, the others are clients");
     }
     if (c.timeout_ns <= 0) {
-        return dslab_diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
-                        "retry-storm: timeout must be > 0");
+        return proto_error(s, diag, "retry-storm: timeout must be > 0");
     }
     if (!s->node_costs || !s->node_costs[0].cpu_on) {
-        return dslab_diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
-                        "retry-storm: the server's capacity is the CPU model; give n1 one, e.g. "
-                        "costs: { nodes: { n1: { cpu: { workers: 1, queue: 100, message: 2ms } } } }");
+        return proto_error(s, diag, "retry-storm: the server's capacity is the CPU model; give n1 one, e.g. "
+                                    "costs: { nodes: { n1: { cpu: { workers: 1, queue: 100, message: 2ms } } } }");
     }
     return proto_config_keep(s, &c, sizeof c, config_out, diag);
 }
@@ -348,8 +345,7 @@ static void rs_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from,
                           size_t len) {
     struct rs_state *st = state;
     struct rs_msg m;
-    if (len != sizeof m) return;
-    memcpy(&m, msg, sizeof m);
+    if (!proto_msg_fixed(&m, sizeof m, msg, len)) return;
     if (st->server && m.type == MSG_REQUEST) server_on_request(ctx, &st->u.s, from, &m);
     else if (!st->server && from == 0) client_on_message(ctx, &st->u.c, &m);
 }

@@ -117,13 +117,11 @@ static int tpc_configure(const struct dslab_scenario *s, void **config_out, stru
         return -1;
     }
     if (s->nodes_count < 2 || s->nodes_count > TPC_NODES_MAX) {
-        return dslab_diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
-                        "two-phase-commit needs 2..%d nodes (n1 coordinates), the scenario has %d",
-                        TPC_NODES_MAX, (int)s->nodes_count);
+        return proto_error(s, diag, "two-phase-commit needs 2..%d nodes (n1 coordinates), the scenario has %d",
+                                    TPC_NODES_MAX, (int)s->nodes_count);
     }
     if (c.vote_timeout_ns <= 0 || c.decision_timeout_ns <= 0 || c.resend_interval_ns <= 0) {
-        return dslab_diag_set(diag, s->path, s->protocol.pos.line, s->protocol.pos.col,
-                        "two-phase-commit timeouts must be > 0");
+        return proto_error(s, diag, "two-phase-commit timeouts must be > 0");
     }
     return proto_config_keep(s, &c, sizeof c, config_out, diag);
 }
@@ -502,8 +500,7 @@ static void tpc_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from
                            size_t len) {
     struct tpc_state *st = state;
     struct tpc_msg m;
-    if (len != sizeof m) return;
-    memcpy(&m, msg, sizeof m);
+    if (!proto_msg_fixed(&m, sizeof m, msg, len)) return;
     if (dslab_ctx_self(ctx) == 0) {
         coord_on_message(ctx, st, from, &m);
     } else if (from == 0 && m.type == MSG_PREPARE) {

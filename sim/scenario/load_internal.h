@@ -48,6 +48,11 @@ void load_free(struct loader *L, void *p);
 int load_sort_by_time(struct loader *L, void *items, int count, size_t item_size,
                       size_t at_ns_offset);
 
+/* `map` must be a mapping (else "expected EXAMPLE, got ...") whose keys are
+ * all among the `count` in `keys` (dslab_ytree_check_keys). 0, or -1 with
+ * L->diag set. */
+int load_keyed_mapping(struct loader *L, const struct dslab_ynode *map, const char *example,
+                       const char *const *keys, int count);
 /* A time within the run: [0, duration]; `what` names it ("fault"). */
 int load_time_in_run(struct loader *L, const struct dslab_ynode *n, const char *what, int64_t *out);
 int load_latency(struct loader *L, const struct dslab_ynode *n, struct dslab_latency_dist *out);

@@ -97,6 +97,12 @@ int load_time_in_run(struct loader *L, const struct dslab_ynode *n, const char *
     return 0;
 }
 
+int load_keyed_mapping(struct loader *L, const struct dslab_ynode *map, const char *example,
+                       const char *const *keys, int count) {
+    if (dslab_ytree_expect_mapping(L->diag, L->file, map, example) < 0) return -1;
+    return dslab_ytree_check_keys(L->diag, L->file, map, keys, count) < 0 ? -1 : 0;
+}
+
 int load_latency(struct loader *L, const struct dslab_ynode *n, struct dslab_latency_dist *out) {
     if (dslab_ytree_expect_scalar(L->diag, L->file, n, "a latency like uniform(1ms, 5ms)") < 0) return -1;
     char err[256];

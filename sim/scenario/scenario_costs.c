@@ -42,24 +42,23 @@ static int load_cost_dist(struct loader *L, const struct dslab_ynode *n, int64_t
     return load_cost_range(L, n, min_ns, DSLAB_COST_NS_MAX, what, out);
 }
 
+/* The distribution under `key` of `map`, when it is there (min 0). */
+static int load_optional_cost_dist(struct loader *L, const struct dslab_ynode *map, const char *key,
+                                   const char *what, struct dslab_latency_dist *out) {
+    const struct dslab_ynode *n = dslab_ydoc_map_get(map, key);
+    return n ? load_cost_dist(L, n, 0, what, out) : 0;
+}
+
 static int load_disk(struct loader *L, const struct dslab_ynode *map, struct dslab_scenario_node_costs *c) {
     static const char *const keys[] = {"write", "sync"};
-    const struct dslab_ynode *n;
-    if (dslab_ytree_expect_mapping(L->diag, L->file, map, "a mapping like { write: constant(50us), sync: 5ms }") < 0 ||
-        dslab_ytree_check_keys(L->diag, L->file, map, keys, 2) < 0) {
+    if (load_keyed_mapping(L, map, "a mapping like { write: constant(50us), sync: 5ms }", keys, 2) < 0) {
         return -1;
     }
     if (!dslab_ydoc_map_get(map, "write") && !dslab_ydoc_map_get(map, "sync")) {
         return dslab_ytree_error(L->diag, L->file, map, "disk needs write or sync (a latency distribution)");
     }
-    if ((n = dslab_ydoc_map_get(map, "write")) &&
-        load_cost_dist(L, n, 0, "disk write latency", &c->disk_write_ns) < 0) {
-        return -1;
-    }
-    if ((n = dslab_ydoc_map_get(map, "sync")) &&
-        load_cost_dist(L, n, 0, "disk sync latency", &c->disk_sync_ns) < 0) {
-        return -1;
-    }
+    if (load_optional_cost_dist(L, map, "write", "disk write latency", &c->disk_write_ns) < 0) return -1;
+    if (load_optional_cost_dist(L, map, "sync", "disk sync latency", &c->disk_sync_ns) < 0) return -1;
     c->disk_on = true;
     return 0;
 }
@@ -67,8 +66,8 @@ static int load_disk(struct loader *L, const struct dslab_ynode *map, struct dsl
 static int load_timers(struct loader *L, const struct dslab_ynode *map, struct dslab_scenario_node_costs *c) {
     static const char *const keys[] = {"delay"};
     const struct dslab_ynode *n;
-    if (dslab_ytree_expect_mapping(L->diag, L->file, map, "a mapping like { delay: uniform(0ms, 0.3ms) }") < 0 ||
-        dslab_ytree_check_keys(L->diag, L->file, map, keys, 1) < 0 || dslab_ytree_require(L->diag, L->file, map, "delay", &n) < 0 ||
+    if (load_keyed_mapping(L, map, "a mapping like { delay: uniform(0ms, 0.3ms) }", keys, 1) < 0 ||
+        dslab_ytree_require(L->diag, L->file, map, "delay", &n) < 0 ||
         load_cost_dist(L, n, 0, "timer delay", &c->timer_delay_ns) < 0) {
         return -1;
     }
@@ -132,8 +131,7 @@ static int load_bandwidth(struct loader *L, const struct dslab_ynode *n, int64_t
 static int load_links(struct loader *L, const struct dslab_ynode *map, struct dslab_scenario_node_costs *c) {
     static const char *const keys[] = {"bandwidth"};
     const struct dslab_ynode *n;
-    if (dslab_ytree_expect_mapping(L->diag, L->file, map, "a mapping like { bandwidth: 100Mbps }") < 0 ||
-        dslab_ytree_check_keys(L->diag, L->file, map, keys, 1) < 0 ||
+    if (load_keyed_mapping(L, map, "a mapping like { bandwidth: 100Mbps }", keys, 1) < 0 ||
         dslab_ytree_require(L->diag, L->file, map, "bandwidth", &n) < 0 ||
         load_bandwidth(L, n, &c->link_bandwidth_bps) < 0) {
         return -1;
@@ -239,14 +237,8 @@ static int load_cpu(struct loader *L, const struct dslab_ynode *map, struct dsla
         load_kinds(L, n, true, &c->cpu_request_kinds_first, &c->cpu_request_kinds_count) < 0) {
         return -1;
     }
-    if ((n = dslab_ydoc_map_get(map, "message")) &&
-        load_cost_dist(L, n, 0, "cpu message service time", &c->cpu_message_ns) < 0) {
-        return -1;
-    }
-    if ((n = dslab_ydoc_map_get(map, "request")) &&
-        load_cost_dist(L, n, 0, "cpu request service time", &c->cpu_request_ns) < 0) {
-        return -1;
-    }
+    if (load_optional_cost_dist(L, map, "message", "cpu message service time", &c->cpu_message_ns) < 0) return -1;
+    if (load_optional_cost_dist(L, map, "request", "cpu request service time", &c->cpu_request_ns) < 0) return -1;
     c->cpu_workers = (int32_t)workers;
     c->cpu_queue_max = (int32_t)queue;
     c->cpu_on = true;
@@ -269,8 +261,7 @@ int load_costs(struct loader *L, const struct dslab_ynode *map) {
     static const char *const node_keys[] = {"disk", "timers", "pauses", "links", "cpu"};
     struct dslab_scenario *s = L->s;
     if (!map || dslab_ydoc_is_null(map)) return 0;
-    if (dslab_ytree_expect_mapping(L->diag, L->file, map, "a mapping of disk, timers, pauses, links, cpu, nodes") < 0 ||
-        dslab_ytree_check_keys(L->diag, L->file, map, keys, 6) < 0) {
+    if (load_keyed_mapping(L, map, "a mapping of disk, timers, pauses, links, cpu, nodes", keys, 6) < 0) {
         return -1;
     }
     s->node_costs = load_alloc(L, sizeof *s->node_costs * (size_t)s->nodes_count);
@@ -287,8 +278,7 @@ int load_costs(struct loader *L, const struct dslab_ynode *map) {
     for (const struct dslab_ynode *k = nodes->first; k; k = k->next) {
         int32_t node;
         if (load_node_ref(L, k, &node) < 0 ||
-            dslab_ytree_expect_mapping(L->diag, L->file, k->value, "a mapping like { disk: { sync: 40ms } }") < 0 ||
-            dslab_ytree_check_keys(L->diag, L->file, k->value, node_keys, 5) < 0 ||
+            load_keyed_mapping(L, k->value, "a mapping like { disk: { sync: 40ms } }", node_keys, 5) < 0 ||
             load_models(L, k->value, &s->node_costs[node]) < 0) {
             return -1;
         }

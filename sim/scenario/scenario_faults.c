@@ -301,8 +301,7 @@ static int load_fault(struct loader *L, const struct dslab_ynode *item, struct d
     f->slow_factor = 1;
     f->link = L->s->network.link;
     f->pos = (struct dslab_src_pos){item->line, item->col};
-    if (dslab_ytree_expect_mapping(L->diag, L->file, item, "a mapping like { at: 2s, crash: n1 }") < 0 ||
-        dslab_ytree_check_keys(L->diag, L->file, item, fault_keys, FAULT_KEYS_COUNT) < 0 ||
+    if (load_keyed_mapping(L, item, "a mapping like { at: 2s, crash: n1 }", fault_keys, FAULT_KEYS_COUNT) < 0 ||
         dslab_ytree_require(L->diag, L->file, item, "at", &at) < 0 ||
         load_time_in_run(L, at, "fault", &f->at_ns) < 0 || find_action(L, item, &key, &a) < 0) {
         return -1;

@@ -156,8 +156,7 @@ static int load_basics(struct loader *L, const struct dslab_ynode *root) {
     if ((n = dslab_ydoc_map_get(root, "limits"))) {
         static const char *const keys[] = {"events"};
         const struct dslab_ynode *e;
-        if (dslab_ytree_expect_mapping(L->diag, L->file, n, "a mapping like { events: 5000000 }") < 0 ||
-            dslab_ytree_check_keys(L->diag, L->file, n, keys, 1) < 0) {
+        if (load_keyed_mapping(L, n, "a mapping like { events: 5000000 }", keys, 1) < 0) {
             return -1;
         }
         if ((e = dslab_ydoc_map_get(n, "events")) &&
@@ -568,8 +567,7 @@ static int load_read_after_write(struct loader *L, const struct dslab_ynode *map
                                  struct dslab_scenario_workload *w) {
     static const char *const keys[] = {"delay", "bucket"};
     const struct dslab_ynode *n;
-    if (dslab_ytree_expect_mapping(L->diag, L->file, map, "a mapping like { delay: uniform(0ms, 100ms), bucket: 10ms }") < 0 ||
-        dslab_ytree_check_keys(L->diag, L->file, map, keys, 2) < 0 ||
+    if (load_keyed_mapping(L, map, "a mapping like { delay: uniform(0ms, 100ms), bucket: 10ms }", keys, 2) < 0 ||
         dslab_ytree_require(L->diag, L->file, map, "delay", &n) < 0 ||
         load_latency(L, n, &w->probe_delay_ns) < 0) {
         return -1;
