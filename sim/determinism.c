@@ -9,6 +9,7 @@
 #include "dslab/determinism.h"
 #include "dslab/sim.h"
 #include "dslab/trace.h"
+#include "grow.h"
 
 struct line_queue {
     char *buf;    /* records: text NUL-terminated, back to back */
@@ -39,16 +40,9 @@ static void queue_sink(void *user, const struct dslab_trace_event *ev) {
             q->tail -= q->head;
             q->head = 0;
         }
-        size_t cap = q->cap ? q->cap : 8192;
-        while (q->tail + (size_t)n + 1 > cap) cap *= 2;
-        if (cap != q->cap) {
-            char *grown = realloc(q->buf, cap);
-            if (!grown) {
-                q->oom = true;
-                return;
-            }
-            q->buf = grown;
-            q->cap = cap;
+        if (grow_bytes(&q->buf, &q->cap, q->tail + (size_t)n + 1, 8192) != 0) {
+            q->oom = true;
+            return;
         }
     }
     memcpy(q->buf + q->tail, line, (size_t)n);

@@ -15,3 +15,14 @@ void *grow_array(void *items, size_t *capacity, size_t count, size_t item_size,
     }
     return grown;
 }
+
+int grow_bytes(char **buf, size_t *capacity, size_t need, size_t first_capacity) {
+    if (need <= *capacity) return 0;
+    size_t cap = *capacity ? *capacity : first_capacity;
+    while (cap < need) cap *= 2;
+    char *grown = realloc(*buf, cap);
+    if (!grown) return -1;
+    *buf = grown;
+    *capacity = cap;
+    return 0;
+}

@@ -1,6 +1,7 @@
 /* grow.h (private to the library): the one grow-by-doubling step for the
  * library's growing arrays (checkers' records, the durable store, explore
- * results, network overrides). */
+ * results, network overrides) and byte buffers (process nodes' lines, the
+ * determinism check's queue). */
 #ifndef DSLAB_GROW_H
 #define DSLAB_GROW_H
 
@@ -13,5 +14,10 @@
  * result (it may have moved). */
 void *grow_array(void *items, size_t *capacity, size_t count, size_t item_size,
                  size_t first_capacity);
+
+/* Room for `need` bytes in a growing byte buffer *buf of *capacity bytes:
+ * doubles the capacity (from `first_capacity`) until it holds `need`.
+ * Returns 0, or -1 when out of memory with *buf and *capacity untouched. */
+int grow_bytes(char **buf, size_t *capacity, size_t need, size_t first_capacity);
 
 #endif

@@ -29,6 +29,7 @@
 #include "nodes/process_line.h"
 #include "nodes/process_node.h"
 #include "nodes/process_reply.h"
+#include "grow.h"
 #include "sim_internal.h"
 
 #define TIMERS_MAX 4096      /* pending timers per node */
@@ -108,16 +109,9 @@ struct what {
 
 static void sb_add(struct sbuf *b, const char *s, size_t n) {
     if (b->oom) return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->len + n + 1) cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->oom = true;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
+    if (grow_bytes(&b->p, &b->cap, b->len + n + 1, 4096) != 0) {
+        b->oom = true;
+        return;
     }
     memcpy(b->p + b->len, s, n);
     b->len += n;
