@@ -400,8 +400,15 @@ bool h_has_evidence(const struct dslab_check_violation *v, uint64_t trace_id) {
     return false;
 }
 
+void h_tmp_template(char *buf, size_t size, const char *name) {
+    const char *tmp = getenv("TMPDIR");
+    int n = snprintf(buf, size, "%s/dslab_%s_XXXXXX", tmp && tmp[0] ? tmp : "/tmp", name);
+    if (n < 0 || (size_t)n >= size) fail_msg("TMPDIR is too long for a temporary file name");
+}
+
 struct dslab_scenario *h_save_reload(const struct dslab_scenario *s) {
-    char path[] = "/tmp/dslab_test_save_XXXXXX";
+    char path[4096];
+    h_tmp_template(path, sizeof path, "test_save");
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     close(fd);

@@ -98,6 +98,10 @@ struct dslab_scenario *h_load(const char *yaml);
  * fails the test if either step fails. The caller owns the result. */
 struct dslab_scenario *h_save_reload(const struct dslab_scenario *s);
 
+/* A mkstemp/mkdtemp template in $TMPDIR (else /tmp): "DIR/dslab_NAME_XXXXXX"
+ * in buf; fails the test if it does not fit. */
+void h_tmp_template(char *buf, size_t size, const char *name);
+
 /* Expects `yaml` to be refused, by the loader or by dslab_sim_create (a protocol
  * parameter is checked there). Fails the test if it is accepted; else
  * fills *d and returns d->message. */

@@ -13,8 +13,7 @@
 #include "harness.h"
 
 static void make_base(char *base, size_t size) {
-    const char *tmp = getenv("TMPDIR");
-    snprintf(base, size, "%s/dslab_mkdir_p_XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    h_tmp_template(base, size, "mkdir_p");
     assert_non_null(mkdtemp(base));
 }
 
