@@ -382,19 +382,24 @@ static void mark_op_evidence(struct recording *r, int32_t ev_index) {
 }
 
 void rec_take_results(struct recording *r, const struct dslab_sim *sim) {
-    r->check_lines_count = 0;
+    r->checks_count = 0;
     for (int c = 0; c < dslab_sim_check_count(sim); c++) {
         const struct dslab_check_result *cr = dslab_sim_check_result(sim, c);
         if (!cr) {
             continue;
         }
-        if (r->check_lines_count < 8) {
-            snprintf(r->check_lines[r->check_lines_count++], sizeof r->check_lines[0],
-                     "%.60s: %s  %.80s", cr->name,
-                     cr->verdict == DSLAB_CHECK_PASS   ? "pass"
-                     : cr->verdict == DSLAB_CHECK_FAIL ? "FAIL"
-                                                 : "unknown",
-                     cr->summary);
+        int ci = -1;
+        if (r->checks_count < REC_CHECKS_MAX) {
+            ci = r->checks_count++;
+            struct rec_check *rc = &r->checks[ci];
+            snprintf(rc->name, sizeof rc->name, "%.63s", cr->name);
+            snprintf(rc->summary, sizeof rc->summary, "%.127s", cr->summary);
+            rc->verdict = (uint8_t)cr->verdict;
+            rc->first_violation_ns = -1;
+            for (int v = 0; v < cr->violations_count; v++) {
+                int64_t from = cr->violations[v].from_ns;
+                if (rc->first_violation_ns < 0 || from < rc->first_violation_ns) rc->first_violation_ns = from;
+            }
         }
         for (int v = 0; v < cr->violations_count; v++) {
             const struct dslab_check_violation *cv = &cr->violations[v];
@@ -402,6 +407,7 @@ void rec_take_results(struct recording *r, const struct dslab_sim *sim) {
                 VIZ_PUSH(r->violations, r->violations_count, r->violations_cap);
             memset(rv, 0, sizeof *rv);
             snprintf(rv->check, sizeof rv->check, "%s", cr->name);
+            rv->check_index = ci;
             snprintf(rv->message, sizeof rv->message, "%s", cv->message);
             rv->from_ns = cv->from_ns;
             rv->to_ns = cv->to_ns;
