@@ -188,7 +188,12 @@ int32_t rec_first_msg_sent_at(const struct recording *r, int64_t t_ns);
 int32_t rec_first_op_invoked_at(const struct recording *r, int64_t t_ns);
 /* Message index for a msg_id (first copy), -1. */
 int32_t rec_msg_find(const struct recording *r, uint64_t msg_id);
-/* Role text / term value of a node with the first ev_count events. */
+/* The event index of the node's last CRASH or RESTART among the first
+ * ev_count events, -1 when none. */
+int32_t rec_node_last_reset(const struct recording *r, int32_t node, int32_t ev_count);
+/* Role text / term value of a node with the first ev_count events. A role
+ * reported before the node's last crash or restart no longer holds: until
+ * it reports again the role is "" and the class DSLAB_ROLE_NONE. */
 const char *rec_node_role(const struct recording *r, int32_t node, int32_t ev_count);
 /* The class of that role report, DSLAB_ROLE_NONE before any. */
 enum dslab_role_class rec_node_role_class(const struct recording *r, int32_t node, int32_t ev_count);

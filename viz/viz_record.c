@@ -463,14 +463,32 @@ int32_t rec_first_op_invoked_at(const struct recording *r, int64_t t_ns) {
                              t_ns);
 }
 
-const char *rec_node_role(const struct recording *r, int32_t node, int32_t ev_count) {
+int32_t rec_node_last_reset(const struct recording *r, int32_t node, int32_t ev_count) {
+    const struct ivec *st = &r->nodes[node].status;
+    for (int32_t i = ivec_last_before(st, ev_count); i >= 0; i--) {
+        uint8_t k = r->events[st->v[i]].kind;
+        if (k == DSLAB_TRACE_CRASH || k == DSLAB_TRACE_RESTART) return st->v[i];
+    }
+    return -1;
+}
+
+/* The event index of the node's role report in force, -1 when none: a
+ * report made before the node's last crash or restart is void. */
+static int32_t role_report(const struct recording *r, int32_t node, int32_t ev_count) {
     int32_t i = ivec_last_before(&r->nodes[node].role, ev_count);
-    return i < 0 ? "" : rec_str(r, r->events[r->nodes[node].role.v[i]].text_off);
+    if (i < 0) return -1;
+    int32_t ev = r->nodes[node].role.v[i];
+    return ev < rec_node_last_reset(r, node, ev_count) ? -1 : ev;
+}
+
+const char *rec_node_role(const struct recording *r, int32_t node, int32_t ev_count) {
+    int32_t ev = role_report(r, node, ev_count);
+    return ev < 0 ? "" : rec_str(r, r->events[ev].text_off);
 }
 
 enum dslab_role_class rec_node_role_class(const struct recording *r, int32_t node, int32_t ev_count) {
-    int32_t i = ivec_last_before(&r->nodes[node].role, ev_count);
-    return i < 0 ? DSLAB_ROLE_NONE : (enum dslab_role_class)r->events[r->nodes[node].role.v[i]].role;
+    int32_t ev = role_report(r, node, ev_count);
+    return ev < 0 ? DSLAB_ROLE_NONE : (enum dslab_role_class)r->events[ev].role;
 }
 
 int64_t rec_node_term(const struct recording *r, int32_t node, int32_t ev_count) {

@@ -2,7 +2,8 @@
  * headless (software renderer on a surface), then pixels that matter are
  * checked: a crashed node is drawn as crashed, a partition line exists, a
  * violation marker is red at the right x, the checks panel shows no
- * failure before it happens (and its lines at several cursor times). Also: clicks and keys through the
+ * failure before it happens (and its lines at several cursor times), a
+ * crashed or just restarted node has no role. Also: clicks and keys through the
  * real input handler, and exact rewinding. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -191,6 +192,44 @@ static void test_checks_panel_text_at_the_cursor(void **state) {
     assert_true(strncmp(buf, "one-leader-per-term: pass  ", 27) == 0);
 }
 
+/* n4 (a follower) crashes at 1s and restarts at 2s, reporting "follower"
+ * one event after its restart. While down, and in that one event, it has
+ * no role: never the role it had before the crash. */
+static void test_crashed_node_has_no_old_role(void **state) {
+    struct fixture *f = *state;
+    const struct recording *rec = &f->app.model.rec;
+    const struct ivec *st = &rec->nodes[3].status;
+    int32_t crash = -1, restart = -1;
+    for (int32_t i = 0; i < st->n; i++) {
+        uint8_t k = rec->events[st->v[i]].kind;
+        if (k == DSLAB_TRACE_CRASH && crash < 0) crash = st->v[i];
+        if (k == DSLAB_TRACE_RESTART && restart < 0) restart = st->v[i];
+    }
+    assert_true(crash > 0 && restart > crash);
+    assert_int_equal(rec_node_role_class(rec, 3, crash), DSLAB_ROLE_FOLLOWER); /* just before */
+    assert_string_equal(rec_node_role(rec, 3, crash), "follower");
+    int32_t at[] = {crash + 1, (crash + restart) / 2, restart, restart + 1};
+    for (size_t k = 0; k < sizeof at / sizeof at[0]; k++) {
+        bool role_since = false; /* a role report after the restart, before at[k] */
+        for (int32_t i = 0; i < rec->nodes[3].role.n; i++) {
+            role_since |= rec->nodes[3].role.v[i] > restart && rec->nodes[3].role.v[i] < at[k];
+        }
+        if (role_since) continue;
+        assert_int_equal(rec_node_role_class(rec, 3, at[k]), DSLAB_ROLE_NONE);
+        assert_string_equal(rec_node_role(rec, 3, at[k]), "");
+    }
+    /* Its next report holds again. */
+    int32_t next = -1;
+    for (int32_t i = 0; i < rec->nodes[3].role.n && next < 0; i++) {
+        if (rec->nodes[3].role.v[i] > restart) next = rec->nodes[3].role.v[i];
+    }
+    assert_true(next > restart);
+    assert_int_not_equal(rec_node_role_class(rec, 3, next + 1), DSLAB_ROLE_NONE);
+    /* The cursor at 1.5s shows the same: crashed, no role. */
+    viz_app_seek(&f->app, 1500 * DSLAB_NS_PER_MS);
+    assert_int_equal(rec_node_role_class(rec, 3, f->app.model.ev_count), DSLAB_ROLE_NONE);
+}
+
 static void test_rewinding_shows_the_same_state(void **state) {
     struct fixture *f = *state;
     struct viz_model *m = &f->app.model;
@@ -342,6 +381,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_violation_marker_is_red_at_its_time, setup, viz_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_checks_panel_shows_no_failure_before_it_happens, setup, viz_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_checks_panel_text_at_the_cursor, setup, viz_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_crashed_node_has_no_old_role, setup, viz_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_rewinding_shows_the_same_state, setup, viz_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_click_node_and_key_c_crashes_it, setup, viz_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_drag_between_nodes_cuts_the_link, setup, viz_fixture_teardown),
