@@ -143,6 +143,7 @@ struct recording {
     struct ivec assumptions; /* assumption event indices */
     struct rec_violation *violations;
     int32_t violations_count, violations_cap;
+    struct dslab_sim_stats stats;           /* the run's counts (rec_take_results) */
     struct rec_check checks[REC_CHECKS_MAX]; /* the end-of-run results */
     int checks_count;
     /* Clock samples: samples_count times, per node wall/mono offsets. */
@@ -162,7 +163,8 @@ void rec_sink(void *user, const struct dslab_trace_event *ev);
 /* After the run: message spans; a message dropped when sent is shown
  * flying for drop_flight_ns before it dies. */
 void rec_finalize(struct recording *r, int64_t drop_flight_ns);
-/* After the run: copies checker results (evidence ids -> event indices). */
+/* After the run: copies its stats and checker results (evidence ids ->
+ * event indices). */
 void rec_take_results(struct recording *r, const struct dslab_sim *sim);
 const char *rec_str(const struct recording *r, uint32_t off);
 /* What check i says at now_ns, without spoiling what happens next
@@ -266,6 +268,15 @@ int viz_model_rerun(struct viz_model *m, struct dslab_diag *diag);
 void viz_model_seek(struct viz_model *m, int64_t t_ns);
 /* Shows the state after the first ev_count events. */
 void viz_model_seek_event(struct viz_model *m, int32_t ev_count);
+
+/* The counts in the inspector's run summary (viz_summary.c), in order. */
+#define VIZ_SUMMARY_LINES_MAX 8
+struct viz_summary_lines {
+    int count;
+    char key[VIZ_SUMMARY_LINES_MAX][24];
+    long long value[VIZ_SUMMARY_LINES_MAX];
+};
+void viz_summary_lines(const struct viz_model *m, struct viz_summary_lines *out);
 /* Adds a fault at now_ns and re-runs. Returns 0 or -1 with diag. */
 int viz_model_intervene(struct viz_model *m, const struct dslab_fault *f, struct dslab_diag *diag);
 /* Writes the session (scenario + interventions) as YAML. */

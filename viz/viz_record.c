@@ -382,6 +382,7 @@ static void mark_op_evidence(struct recording *r, int32_t ev_index) {
 }
 
 void rec_take_results(struct recording *r, const struct dslab_sim *sim) {
+    r->stats = *dslab_sim_get_stats(sim);
     r->checks_count = 0;
     for (int c = 0; c < dslab_sim_check_count(sim); c++) {
         const struct dslab_check_result *cr = dslab_sim_check_result(sim, c);

@@ -222,15 +222,13 @@ static void show_summary(struct ins *in) {
     const struct recording *r = &m->rec;
     char buf[200];
     heading(in, "Run", COL_TEXT);
-    snprintf(buf, sizeof buf, "%d", r->events_count);
-    line_kv(in, "events", buf, COL_TEXT);
-    snprintf(buf, sizeof buf, "%d", r->msgs_count);
-    line_kv(in, "messages", buf, COL_TEXT);
-    int32_t dropped = r->msgs_dropped;
-    snprintf(buf, sizeof buf, "%d", dropped);
-    line_kv(in, "dropped", buf, dropped ? COL_VERMILLION : COL_TEXT);
-    snprintf(buf, sizeof buf, "%d", r->faults.n);
-    line_kv(in, "faults", buf, COL_TEXT);
+    struct viz_summary_lines counts;
+    viz_summary_lines(m, &counts);
+    for (int i = 0; i < counts.count; i++) {
+        snprintf(buf, sizeof buf, "%lld", counts.value[i]);
+        bool warn = strcmp(counts.key[i], "dropped") == 0 && counts.value[i] > 0;
+        line_kv(in, counts.key[i], buf, warn ? COL_VERMILLION : COL_TEXT);
+    }
     snprintf(buf, sizeof buf, "%d", m->interventions_count);
     line_kv(in, "your actions", buf, m->interventions_count ? COL_ORANGE : COL_TEXT);
     in->y += 6;
