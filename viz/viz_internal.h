@@ -85,12 +85,24 @@ struct rec_op {
 
 struct rec_violation {
     char check[64];
+    int check_index;   /* into recording.checks, -1 past REC_CHECKS_MAX */
     char message[256];
     int64_t from_ns, to_ns;
     int nodes_count;
     int32_t nodes[DSLAB_CHECK_VIOLATION_NODES_MAX];
     int evidence_count;
     int32_t evidence[DSLAB_CHECK_VIOLATION_EVIDENCE_MAX]; /* event indices */
+};
+
+/* One declared check's end-of-run result. The views never show it before
+ * the end of the run: rec_check_at (viz_checks.c) says what is known at
+ * the displayed moment. */
+#define REC_CHECKS_MAX 8
+struct rec_check {
+    char name[64];
+    char summary[128];
+    uint8_t verdict;            /* enum dslab_check_verdict */
+    int64_t first_violation_ns; /* earliest violation from_ns, -1 none */
 };
 
 struct rec_node {
@@ -131,8 +143,9 @@ struct recording {
     struct ivec assumptions; /* assumption event indices */
     struct rec_violation *violations;
     int32_t violations_count, violations_cap;
-    char check_lines[8][160]; /* "linearizable: FAIL 1 violation" */
-    int check_lines_count;
+    struct dslab_sim_stats stats;           /* the run's counts (rec_take_results) */
+    struct rec_check checks[REC_CHECKS_MAX]; /* the end-of-run results */
+    int checks_count;
     /* Clock samples: samples_count times, per node wall/mono offsets. */
     int32_t samples_count;
     int64_t *sample_ns;
@@ -150,9 +163,23 @@ void rec_sink(void *user, const struct dslab_trace_event *ev);
 /* After the run: message spans; a message dropped when sent is shown
  * flying for drop_flight_ns before it dies. */
 void rec_finalize(struct recording *r, int64_t drop_flight_ns);
-/* After the run: copies checker results (evidence ids -> event indices). */
+/* After the run: copies its stats and checker results (evidence ids ->
+ * event indices). */
 void rec_take_results(struct recording *r, const struct dslab_sim *sim);
 const char *rec_str(const struct recording *r, uint32_t off);
+/* What check i says at now_ns, without spoiling what happens next
+ * (viz_checks.c): before the end of the run a check is FAIL only once one
+ * of its violations has begun (from_ns <= now_ns), else "so far ok";
+ * at or after end_ns it is the end-of-run verdict. One line into buf. */
+enum rec_check_state {
+    REC_CHECK_SO_FAR_OK, /* run not over, no violation yet */
+    REC_CHECK_FAILED,    /* a violation has begun (or final FAIL) */
+    REC_CHECK_PASSED,    /* run over, pass */
+    REC_CHECK_UNKNOWN,   /* run over, the check could not decide */
+};
+enum rec_check_state rec_check_at(const struct recording *r, int i, int64_t now_ns, char *buf, size_t size);
+/* Whether violation v has begun at now_ns (from_ns <= now_ns). */
+bool rec_violation_begun(const struct recording *r, int32_t v, int64_t now_ns);
 /* First event index with t_ns > t (the events happened by time t). */
 int32_t rec_events_until(const struct recording *r, int64_t t_ns);
 /* The first message sent at or after t_ns (messages are in send order),
@@ -163,7 +190,12 @@ int32_t rec_first_msg_sent_at(const struct recording *r, int64_t t_ns);
 int32_t rec_first_op_invoked_at(const struct recording *r, int64_t t_ns);
 /* Message index for a msg_id (first copy), -1. */
 int32_t rec_msg_find(const struct recording *r, uint64_t msg_id);
-/* Role text / term value of a node with the first ev_count events. */
+/* The event index of the node's last CRASH or RESTART among the first
+ * ev_count events, -1 when none. */
+int32_t rec_node_last_reset(const struct recording *r, int32_t node, int32_t ev_count);
+/* Role text / term value of a node with the first ev_count events. A role
+ * reported before the node's last crash or restart no longer holds: until
+ * it reports again the role is "" and the class DSLAB_ROLE_NONE. */
 const char *rec_node_role(const struct recording *r, int32_t node, int32_t ev_count);
 /* The class of that role report, DSLAB_ROLE_NONE before any. */
 enum dslab_role_class rec_node_role_class(const struct recording *r, int32_t node, int32_t ev_count);
@@ -236,6 +268,15 @@ int viz_model_rerun(struct viz_model *m, struct dslab_diag *diag);
 void viz_model_seek(struct viz_model *m, int64_t t_ns);
 /* Shows the state after the first ev_count events. */
 void viz_model_seek_event(struct viz_model *m, int32_t ev_count);
+
+/* The counts in the inspector's run summary (viz_summary.c), in order. */
+#define VIZ_SUMMARY_LINES_MAX 8
+struct viz_summary_lines {
+    int count;
+    char key[VIZ_SUMMARY_LINES_MAX][24];
+    long long value[VIZ_SUMMARY_LINES_MAX];
+};
+void viz_summary_lines(const struct viz_model *m, struct viz_summary_lines *out);
 /* Adds a fault at now_ns and re-runs. Returns 0 or -1 with diag. */
 int viz_model_intervene(struct viz_model *m, const struct dslab_fault *f, struct dslab_diag *diag);
 /* Writes the session (scenario + interventions) as YAML. */

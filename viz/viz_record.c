@@ -382,19 +382,25 @@ static void mark_op_evidence(struct recording *r, int32_t ev_index) {
 }
 
 void rec_take_results(struct recording *r, const struct dslab_sim *sim) {
-    r->check_lines_count = 0;
+    r->stats = *dslab_sim_get_stats(sim);
+    r->checks_count = 0;
     for (int c = 0; c < dslab_sim_check_count(sim); c++) {
         const struct dslab_check_result *cr = dslab_sim_check_result(sim, c);
         if (!cr) {
             continue;
         }
-        if (r->check_lines_count < 8) {
-            snprintf(r->check_lines[r->check_lines_count++], sizeof r->check_lines[0],
-                     "%.60s: %s  %.80s", cr->name,
-                     cr->verdict == DSLAB_CHECK_PASS   ? "pass"
-                     : cr->verdict == DSLAB_CHECK_FAIL ? "FAIL"
-                                                 : "unknown",
-                     cr->summary);
+        int ci = -1;
+        if (r->checks_count < REC_CHECKS_MAX) {
+            ci = r->checks_count++;
+            struct rec_check *rc = &r->checks[ci];
+            snprintf(rc->name, sizeof rc->name, "%.63s", cr->name);
+            snprintf(rc->summary, sizeof rc->summary, "%.127s", cr->summary);
+            rc->verdict = (uint8_t)cr->verdict;
+            rc->first_violation_ns = -1;
+            for (int v = 0; v < cr->violations_count; v++) {
+                int64_t from = cr->violations[v].from_ns;
+                if (rc->first_violation_ns < 0 || from < rc->first_violation_ns) rc->first_violation_ns = from;
+            }
         }
         for (int v = 0; v < cr->violations_count; v++) {
             const struct dslab_check_violation *cv = &cr->violations[v];
@@ -402,6 +408,7 @@ void rec_take_results(struct recording *r, const struct dslab_sim *sim) {
                 VIZ_PUSH(r->violations, r->violations_count, r->violations_cap);
             memset(rv, 0, sizeof *rv);
             snprintf(rv->check, sizeof rv->check, "%s", cr->name);
+            rv->check_index = ci;
             snprintf(rv->message, sizeof rv->message, "%s", cv->message);
             rv->from_ns = cv->from_ns;
             rv->to_ns = cv->to_ns;
@@ -457,14 +464,32 @@ int32_t rec_first_op_invoked_at(const struct recording *r, int64_t t_ns) {
                              t_ns);
 }
 
-const char *rec_node_role(const struct recording *r, int32_t node, int32_t ev_count) {
+int32_t rec_node_last_reset(const struct recording *r, int32_t node, int32_t ev_count) {
+    const struct ivec *st = &r->nodes[node].status;
+    for (int32_t i = ivec_last_before(st, ev_count); i >= 0; i--) {
+        uint8_t k = r->events[st->v[i]].kind;
+        if (k == DSLAB_TRACE_CRASH || k == DSLAB_TRACE_RESTART) return st->v[i];
+    }
+    return -1;
+}
+
+/* The event index of the node's role report in force, -1 when none: a
+ * report made before the node's last crash or restart is void. */
+static int32_t role_report(const struct recording *r, int32_t node, int32_t ev_count) {
     int32_t i = ivec_last_before(&r->nodes[node].role, ev_count);
-    return i < 0 ? "" : rec_str(r, r->events[r->nodes[node].role.v[i]].text_off);
+    if (i < 0) return -1;
+    int32_t ev = r->nodes[node].role.v[i];
+    return ev < rec_node_last_reset(r, node, ev_count) ? -1 : ev;
+}
+
+const char *rec_node_role(const struct recording *r, int32_t node, int32_t ev_count) {
+    int32_t ev = role_report(r, node, ev_count);
+    return ev < 0 ? "" : rec_str(r, r->events[ev].text_off);
 }
 
 enum dslab_role_class rec_node_role_class(const struct recording *r, int32_t node, int32_t ev_count) {
-    int32_t i = ivec_last_before(&r->nodes[node].role, ev_count);
-    return i < 0 ? DSLAB_ROLE_NONE : (enum dslab_role_class)r->events[r->nodes[node].role.v[i]].role;
+    int32_t ev = role_report(r, node, ev_count);
+    return ev < 0 ? DSLAB_ROLE_NONE : (enum dslab_role_class)r->events[ev].role;
 }
 
 int64_t rec_node_term(const struct recording *r, int32_t node, int32_t ev_count) {

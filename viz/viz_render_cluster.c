@@ -264,6 +264,7 @@ static void draw_node(struct viz_app *app, int32_t i, bool labels) {
     enum role_look rc = role_look_of(rec_node_role_class(&m->rec, i, m->ev_count));
     int64_t glow_ns = 40 * dslab_latency_mean_ns(&m->scenario->network.link.latency);
     if (glow_ns < 200 * DSLAB_NS_PER_MS) glow_ns = 200 * DSLAB_NS_PER_MS;
+    bool no_role_since_restart = restarted && !role[0]; /* rec_node_role */
     restarted = restarted && m->now_ns - since < glow_ns;
     bool selected = app->sel == SEL_NODE && app->sel_index == i;
     if (selected) {
@@ -287,7 +288,7 @@ static void draw_node(struct viz_app *app, int32_t i, bool labels) {
                   y - (float)app->fonts.height[FONT_BOLD] / 2, RGBA(0x10131a, 255), ALIGN_CENTER);
     }
     if (labels) {
-        draw_node_labels(app, i, x, y, r, role, st, restarted);
+        draw_node_labels(app, i, x, y, r, role, st, restarted || no_role_since_restart);
         if (st != DSLAB_NODE_CRASHED) render_node_costs(app, i, x, y, r); /* viz_costs.c */
     }
     viz_app_hit(app, (struct frect){x - r * 1.3f, y - r * 1.3f, r * 2.6f, r * 2.6f}, SEL_NODE, i);

@@ -222,25 +222,25 @@ static void show_summary(struct ins *in) {
     const struct recording *r = &m->rec;
     char buf[200];
     heading(in, "Run", COL_TEXT);
-    snprintf(buf, sizeof buf, "%d", r->events_count);
-    line_kv(in, "events", buf, COL_TEXT);
-    snprintf(buf, sizeof buf, "%d", r->msgs_count);
-    line_kv(in, "messages", buf, COL_TEXT);
-    int32_t dropped = r->msgs_dropped;
-    snprintf(buf, sizeof buf, "%d", dropped);
-    line_kv(in, "dropped", buf, dropped ? COL_VERMILLION : COL_TEXT);
-    snprintf(buf, sizeof buf, "%d", r->faults.n);
-    line_kv(in, "faults", buf, COL_TEXT);
+    struct viz_summary_lines counts;
+    viz_summary_lines(m, &counts);
+    for (int i = 0; i < counts.count; i++) {
+        snprintf(buf, sizeof buf, "%lld", counts.value[i]);
+        bool warn = strcmp(counts.key[i], "dropped") == 0 && counts.value[i] > 0;
+        line_kv(in, counts.key[i], buf, warn ? COL_VERMILLION : COL_TEXT);
+    }
     snprintf(buf, sizeof buf, "%d", m->interventions_count);
     line_kv(in, "your actions", buf, m->interventions_count ? COL_ORANGE : COL_TEXT);
     in->y += 6;
     heading(in, "Checks", COL_TEXT);
-    if (r->check_lines_count == 0) para(in, "none declared", COL_TEXT_DIM, 1);
-    for (int i = 0; i < r->check_lines_count; i++) {
-        bool fail = strstr(r->check_lines[i], ": FAIL") != NULL;
-        para(in, r->check_lines[i], fail ? COL_RED : COL_GREEN, 2);
+    if (r->checks_count == 0) para(in, "none declared", COL_TEXT_DIM, 1);
+    for (int i = 0; i < r->checks_count; i++) {
+        enum rec_check_state st = rec_check_at(r, i, m->now_ns, buf, sizeof buf);
+        para(in, buf, st == REC_CHECK_FAILED ? COL_RED : st == REC_CHECK_PASSED ? COL_GREEN : COL_TEXT, 2);
     }
+    /* Only what has happened by the displayed moment (viz_checks.c). */
     for (int32_t v = 0; v < r->violations_count && in->y < in->c.y + in->c.h - 20; v++) {
+        if (!rec_violation_begun(r, v, m->now_ns)) continue;
         char t[48];
         fmt_time(r->violations[v].from_ns, t, sizeof t);
         snprintf(buf, sizeof buf, "%s  %.140s", t, r->violations[v].message);
@@ -249,6 +249,7 @@ static void show_summary(struct ins *in) {
         viz_app_hit(in->app, (struct frect){in->c.x, y0, in->c.w, in->y - y0}, SEL_VIOLATION, v);
     }
     for (int32_t k = 0; k < r->assumptions.n && in->y < in->c.y + in->c.h - 20; k++) {
+        if (r->assumptions.v[k] >= m->ev_count) break; /* not broken yet */
         const struct rec_event *e = &r->events[r->assumptions.v[k]];
         snprintf(buf, sizeof buf, "assumption %s broken: %s", rec_str(r, e->tag_off), rec_str(r, e->text_off));
         para(in, buf, COL_PURPLE, 3);

@@ -121,19 +121,27 @@ static void draw_lane_states(struct viz_app *app, const struct lanes *L, int32_t
     const struct recording *r = &app->model.rec;
     int64_t now = app->model.now_ns;
     int32_t evn = app->model.ev_count;
-    /* Role: from each role annotation to the next (or now). */
+    /* Role: from each role annotation to the next (or now); a crash or a
+     * restart ends it (no role until the node reports one again). */
     const struct ivec *ro = &r->nodes[node].role;
+    const struct ivec *st = &r->nodes[node].status;
     int64_t from = 0;
     int kind = 2 + LOOK_NONE;
-    for (int32_t i = 0; i < ro->n && ro->v[i] < evn; i++) {
-        const struct rec_event *e = &r->events[ro->v[i]];
-        lane_segment(app, L, node, from, e->t_ns, kind);
-        from = e->t_ns;
-        kind = 2 + (int)role_look_of((enum dslab_role_class)e->role);
+    for (int32_t i = 0, j = 0;;) {
+        int32_t ri = i < ro->n && ro->v[i] < evn ? ro->v[i] : INT32_MAX;
+        int32_t sj = j < st->n && st->v[j] < evn ? st->v[j] : INT32_MAX;
+        if (ri == INT32_MAX && sj == INT32_MAX) break;
+        const struct rec_event *e = &r->events[ri < sj ? ri : sj];
+        bool reset = e->kind == DSLAB_TRACE_CRASH || e->kind == DSLAB_TRACE_RESTART;
+        if (ri < sj || reset) {
+            lane_segment(app, L, node, from, e->t_ns, kind);
+            from = e->t_ns;
+            kind = 2 + (int)(ri < sj ? role_look_of((enum dslab_role_class)e->role) : LOOK_NONE);
+        }
+        if (ri < sj) i++; else j++;
     }
     lane_segment(app, L, node, from, now, kind);
     /* Status: crashed and paused spans drawn over the role. */
-    const struct ivec *st = &r->nodes[node].status;
     int64_t since = -1;
     int st_kind = -1;
     for (int32_t i = 0; i < st->n && st->v[i] < evn; i++) {

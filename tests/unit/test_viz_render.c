@@ -1,7 +1,9 @@
 /* test_viz_render.c: the visualiser as a person sees it: frames rendered
  * headless (software renderer on a surface), then pixels that matter are
  * checked: a crashed node is drawn as crashed, a partition line exists, a
- * violation marker is red at the right x. Also: clicks and keys through the
+ * violation marker is red at the right x, the checks panel shows no
+ * failure before it happens (and its lines at several cursor times), a
+ * crashed or just restarted node has no role. Also: clicks and keys through the
  * real input handler, and exact rewinding. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -111,6 +113,121 @@ static void test_violation_marker_is_red_at_its_time(void **state) {
     /* Somewhere without a violation the same spot is not red. */
     float x0 = tr.x + 2;
     assert_int_equal(count_colour(f, x0, tr.y + tr.h + 4, 1, 0xff3b30, 10), 0);
+}
+
+/* Red pixels (COL_RED: FAIL, violations) anywhere in the inspector. */
+static int inspector_red_pixels(struct fixture *f) {
+    struct frect in = f->app.lay.inspector;
+    SDL_Rect r = {(int)in.x, (int)in.y, (int)in.w, (int)in.h};
+    uint32_t *px = calloc((size_t)r.w * (size_t)r.h, 4);
+    assert_non_null(px);
+    assert_int_equal(SDL_RenderReadPixels(f->ren, &r, SDL_PIXELFORMAT_ARGB8888, px, r.w * 4), 0);
+    int n = 0;
+    for (int i = 0; i < r.w * r.h; i++) n += near_colour(px[i] & 0xffffff, 0xff3b30, 10);
+    free(px);
+    return n;
+}
+
+/* The run summary must not spoil what happens next: before the first
+ * violation no check is red; once one has begun, it is. */
+static void test_checks_panel_shows_no_failure_before_it_happens(void **state) {
+    struct fixture *f = *state;
+    const struct recording *rec = &f->app.model.rec;
+    assert_true(rec->violations_count > 0);
+    int64_t first = rec->violations[0].from_ns;
+    for (int32_t v = 1; v < rec->violations_count; v++) {
+        if (rec->violations[v].from_ns < first) first = rec->violations[v].from_ns;
+    }
+    assert_true(first > 500 * DSLAB_NS_PER_MS);
+    render_at(f, 0);
+    assert_int_equal(inspector_red_pixels(f), 0);
+    render_at(f, 500 * DSLAB_NS_PER_MS);
+    assert_int_equal(inspector_red_pixels(f), 0);
+    render_at(f, first - 1);
+    assert_int_equal(inspector_red_pixels(f), 0);
+    render_at(f, first);
+    assert_true(inspector_red_pixels(f) > 20);
+    render_at(f, rec->end_ns);
+    assert_true(inspector_red_pixels(f) > 20);
+}
+
+/* The checks panel's lines (rec_check_at) at several cursor times. */
+static void test_checks_panel_text_at_the_cursor(void **state) {
+    struct fixture *f = *state;
+    const struct recording *rec = &f->app.model.rec;
+    char buf[200];
+    int lin = -1, olpt = -1;
+    for (int i = 0; i < rec->checks_count; i++) {
+        if (strcmp(rec->checks[i].name, "linearizable") == 0) lin = i;
+        if (strcmp(rec->checks[i].name, "one-leader-per-term") == 0) olpt = i;
+    }
+    assert_true(lin >= 0 && olpt >= 0);
+    assert_int_equal(rec->checks[lin].verdict, DSLAB_CHECK_FAIL);
+    assert_int_equal(rec->checks[olpt].verdict, DSLAB_CHECK_PASS);
+    int64_t first = rec->checks[lin].first_violation_ns;
+    assert_true(first > 0 && first < rec->end_ns);
+    int64_t before[] = {0, 500 * DSLAB_NS_PER_MS, first - 1};
+    for (size_t k = 0; k < sizeof before / sizeof before[0]; k++) {
+        assert_int_equal(rec_check_at(rec, lin, before[k], buf, sizeof buf), REC_CHECK_SO_FAR_OK);
+        assert_string_equal(buf, "linearizable: so far ok (verdict at the end of the run)");
+        assert_int_equal(rec_check_at(rec, olpt, before[k], buf, sizeof buf), REC_CHECK_SO_FAR_OK);
+        for (int32_t v = 0; v < rec->violations_count; v++) assert_false(rec_violation_begun(rec, v, before[k]));
+    }
+    char t[48], want[200];
+    fmt_time(first, t, sizeof t);
+    snprintf(want, sizeof want, "linearizable: FAIL at %s (1 violation so far)", t);
+    assert_int_equal(rec_check_at(rec, lin, first, buf, sizeof buf), REC_CHECK_FAILED);
+    assert_string_equal(buf, want);
+    assert_int_equal(rec_check_at(rec, olpt, first, buf, sizeof buf), REC_CHECK_SO_FAR_OK);
+    /* Just before the end: every violation has begun, still no verdict. */
+    int32_t n = 0;
+    for (int32_t v = 0; v < rec->violations_count; v++) n += rec->violations[v].check_index == lin;
+    assert_int_equal(rec_check_at(rec, lin, rec->end_ns - 1, buf, sizeof buf), REC_CHECK_FAILED);
+    snprintf(want, sizeof want, "linearizable: FAIL at %s (%d violation%s so far)", t, n, n == 1 ? "" : "s");
+    assert_string_equal(buf, want);
+    /* At the end: the end-of-run verdicts. */
+    assert_int_equal(rec_check_at(rec, lin, rec->end_ns, buf, sizeof buf), REC_CHECK_FAILED);
+    assert_true(strncmp(buf, "linearizable: FAIL  ", 20) == 0);
+    assert_int_equal(rec_check_at(rec, olpt, rec->end_ns, buf, sizeof buf), REC_CHECK_PASSED);
+    assert_true(strncmp(buf, "one-leader-per-term: pass  ", 27) == 0);
+}
+
+/* n4 (a follower) crashes at 1s and restarts at 2s, reporting "follower"
+ * one event after its restart. While down, and in that one event, it has
+ * no role: never the role it had before the crash. */
+static void test_crashed_node_has_no_old_role(void **state) {
+    struct fixture *f = *state;
+    const struct recording *rec = &f->app.model.rec;
+    const struct ivec *st = &rec->nodes[3].status;
+    int32_t crash = -1, restart = -1;
+    for (int32_t i = 0; i < st->n; i++) {
+        uint8_t k = rec->events[st->v[i]].kind;
+        if (k == DSLAB_TRACE_CRASH && crash < 0) crash = st->v[i];
+        if (k == DSLAB_TRACE_RESTART && restart < 0) restart = st->v[i];
+    }
+    assert_true(crash > 0 && restart > crash);
+    assert_int_equal(rec_node_role_class(rec, 3, crash), DSLAB_ROLE_FOLLOWER); /* just before */
+    assert_string_equal(rec_node_role(rec, 3, crash), "follower");
+    int32_t at[] = {crash + 1, (crash + restart) / 2, restart, restart + 1};
+    for (size_t k = 0; k < sizeof at / sizeof at[0]; k++) {
+        bool role_since = false; /* a role report after the restart, before at[k] */
+        for (int32_t i = 0; i < rec->nodes[3].role.n; i++) {
+            role_since |= rec->nodes[3].role.v[i] > restart && rec->nodes[3].role.v[i] < at[k];
+        }
+        if (role_since) continue;
+        assert_int_equal(rec_node_role_class(rec, 3, at[k]), DSLAB_ROLE_NONE);
+        assert_string_equal(rec_node_role(rec, 3, at[k]), "");
+    }
+    /* Its next report holds again. */
+    int32_t next = -1;
+    for (int32_t i = 0; i < rec->nodes[3].role.n && next < 0; i++) {
+        if (rec->nodes[3].role.v[i] > restart) next = rec->nodes[3].role.v[i];
+    }
+    assert_true(next > restart);
+    assert_int_not_equal(rec_node_role_class(rec, 3, next + 1), DSLAB_ROLE_NONE);
+    /* The cursor at 1.5s shows the same: crashed, no role. */
+    viz_app_seek(&f->app, 1500 * DSLAB_NS_PER_MS);
+    assert_int_equal(rec_node_role_class(rec, 3, f->app.model.ev_count), DSLAB_ROLE_NONE);
 }
 
 static void test_rewinding_shows_the_same_state(void **state) {
@@ -262,6 +379,9 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_crashed_node_is_drawn_grey_with_a_cross, setup, viz_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_partition_draws_cut_links, setup, viz_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_violation_marker_is_red_at_its_time, setup, viz_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_checks_panel_shows_no_failure_before_it_happens, setup, viz_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_checks_panel_text_at_the_cursor, setup, viz_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_crashed_node_has_no_old_role, setup, viz_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_rewinding_shows_the_same_state, setup, viz_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_click_node_and_key_c_crashes_it, setup, viz_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_drag_between_nodes_cuts_the_link, setup, viz_fixture_teardown),
