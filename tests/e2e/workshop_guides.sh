@@ -62,7 +62,7 @@ for guide in "${guides[@]}"; do
     expect_at_least "$n" 3 "$name: commands run"
     total=$((total + n))
     if [ "$have_viz" = 1 ]; then
-        for png in $(grep -o '[A-Za-z0-9._-]*\.png' "$guide" | sort -u); do
+        for png in $(grep -o '[A-Za-z0-9._/-]*\.png' "$guide" | sort -u); do
             [ -s "$dir/$png" ] && ok "$name: $png was written" || bad "$name: names $png, which no command of it wrote"
         done
     fi
