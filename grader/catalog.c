@@ -15,8 +15,10 @@
 #include "load_start.h"
 
 const char *const grader_tracks[] = {
-    "time-and-clocks", "replication",  "consensus",        "failure-detection",
-    "transactions",    "overload",     "operating-at-2am",
+    "time-and-clocks",        "networks-and-failures", "replication",
+    "partitioning",           "consensus",             "transactions",
+    "locks-leases-fencing",   "failure-detection",     "overload",
+    "storage-and-durability", "convergence",           "operating-at-2am",
 };
 const int grader_tracks_count = (int)(sizeof grader_tracks / sizeof grader_tracks[0]);
 
