@@ -119,6 +119,7 @@ static void skv_destroy_config(void *config) {
 static void skv_init(struct dslab_node_ctx *ctx, void *state) {
     const struct skv_config *c = dslab_ctx_config(ctx);
     struct skv_state *s = state;
+    s->up = true;
     s->self = dslab_ctx_self(ctx);
     s->nodes_count = dslab_ctx_nodes_count(ctx);
     s->rebalance_start_ns = s->rebalance_end_ns = -1;
@@ -168,10 +169,14 @@ static void skv_on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t timer
  * no node holds it). A node outside the final view reports no load. */
 static void skv_on_finish(struct dslab_node_ctx *ctx, void *state) {
     struct skv_state *s = state;
+    if (!s->up) return; /* crashed: its keys are gone with it */
     if (skv_view(ctx, s)->members_mask >> s->self & 1u) {
         int64_t load = s->served - s->served_at_change;
         dslab_ctx_annotate(ctx, "load", load, "served %lld requests%s", (long long)load,
                            s->changed ? " since the change" : "");
+    }
+    if (s->moved_in > 0) { /* counted where keys arrived: a crashed sender still counts */
+        dslab_ctx_annotate(ctx, "moved", s->moved_in, "%lld keys moved in", (long long)s->moved_in);
     }
     dslab_ctx_report_final_state(ctx, s->keys_count,
                                  "%d keys; served %lld, forwarded %lld, refused %lld, stale %lld; "

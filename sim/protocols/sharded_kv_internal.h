@@ -117,6 +117,7 @@ struct skv_pending {
 };
 
 struct skv_state {
+    bool up;            /* set by init: a crashed node's zeroed block reports nothing */
     int32_t self;
     int32_t nodes_count;
     bool changed;       /* this node has switched to the view after the change */
