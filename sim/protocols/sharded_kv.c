@@ -7,8 +7,8 @@
  * keys whose owner changed, at `move_rate` keys per second
  * (sharded_kv_move.c); requests for a key still on its way are handled by
  * `handoff`. This file: the parameters, the vtable, the end-of-run report.
- * No replication: a crashed node's keys are unavailable (and, being
- * volatile, lost). Knobs and trade-offs: docs/PROTOCOLS.md, sharded-kv. */
+ * `replicas` > 1 keeps copies of every key for reads (sharded_kv_replica.c).
+ * Nothing is durable: a crashed node's keys are unavailable and lost. Knobs and trade-offs: docs/PROTOCOLS.md, sharded-kv. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +22,7 @@
 
 static const char *const skv_known_params[] = {
     "partitioning", "vnodes", "change", "change_node", "change_at", "move_rate", "key_bytes",
-    "handoff",      "timeout", NULL,
+    "handoff",      "timeout", "replicas", NULL,
 };
 static const char *const skv_schemes[] = {"mod-n", "consistent-hash", NULL};
 static const char *const skv_changes[] = {"none", "join", "leave", NULL};
@@ -56,7 +56,7 @@ static int skv_configure(const struct dslab_scenario *s, void **config_out, stru
     struct skv_config *c = calloc(1, sizeof *c);
     if (!c) return proto_error(s, diag, "out of memory");
     int scheme = SKV_CONSISTENT_HASH, change = SKV_CHANGE_NONE, handoff = SKV_HANDOFF_FORWARD;
-    int64_t vnodes = 0, move_rate = 0, key_bytes = 0;
+    int64_t vnodes = 0, move_rate = 0, key_bytes = 0, replicas = 1;
     int rc = -1;
     if (dslab_param_reject_unknown(s, skv_known_params, diag) != 0 ||
         dslab_param_choice(s, "partitioning", skv_schemes, SKV_CONSISTENT_HASH, &scheme, diag) != 0 ||
@@ -67,7 +67,8 @@ static int skv_configure(const struct dslab_scenario *s, void **config_out, stru
         dslab_param_int(s, "move_rate", 100, 1, SKV_MOVE_RATE_MAX, &move_rate, diag) != 0 ||
         dslab_param_int(s, "key_bytes", 1024, 1, SKV_KEY_BYTES_MAX, &key_bytes, diag) != 0 ||
         dslab_param_choice(s, "handoff", skv_handoffs, SKV_HANDOFF_FORWARD, &handoff, diag) != 0 ||
-        dslab_param_duration_ns(s, "timeout", 500 * DSLAB_NS_PER_MS, &c->timeout_ns, diag) != 0) {
+        dslab_param_duration_ns(s, "timeout", 500 * DSLAB_NS_PER_MS, &c->timeout_ns, diag) != 0 ||
+        dslab_param_int(s, "replicas", 1, 1, s->nodes_count, &replicas, diag) != 0) {
         goto out;
     }
     if (c->timeout_ns <= 0) {
@@ -83,6 +84,11 @@ static int skv_configure(const struct dslab_scenario *s, void **config_out, stru
                           "change_node and change_at need change: join or change: leave");
         goto out;
     }
+    if (replicas > 1 && change != SKV_CHANGE_NONE) {
+        proto_param_error(s, "replicas", diag,
+                          "replicas above 1 needs change: none (a rebalance moves one copy per key)");
+        goto out;
+    }
     if (change == SKV_CHANGE_LEAVE && s->nodes_count < 2) {
         proto_param_error(s, "change", diag, "change: leave needs 2 or more nodes (one must stay)");
         goto out;
@@ -91,6 +97,7 @@ static int skv_configure(const struct dslab_scenario *s, void **config_out, stru
     c->vnodes = (int32_t)vnodes;
     c->change = change;
     c->handoff = handoff;
+    c->replicas = (int32_t)replicas;
     c->move_rate = move_rate;
     c->move_interval_ns = DSLAB_NS_PER_S / move_rate;
     c->key_bytes = (uint64_t)key_bytes;
@@ -147,6 +154,8 @@ static void skv_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from
     case SKV_MSG_MOVE: skv_on_move(ctx, s, from, &m); break;
     case SKV_MSG_MOVE_ACK: skv_on_move_ack(ctx, s, from, &m); break;
     case SKV_MSG_DONE: skv_on_done(ctx, s, from); break;
+    case SKV_MSG_REPL: skv_on_repl(ctx, s, from, &m); break;
+    case SKV_MSG_REPL_ACK: skv_on_repl_ack(ctx, s, from, &m); break;
     default: break;
     }
 }
@@ -203,7 +212,7 @@ static void skv_message_label(const void *msg, size_t len, char *buf, size_t siz
         snprintf(buf, size, "?");
         return;
     }
-    static const char *const kinds[] = {"?", "Fwd", "Pull", "Reply", "Move", "MoveAck", "Done"};
+    static const char *const kinds[] = {"?", "Fwd", "Pull", "Reply", "Move", "MoveAck", "Done", "Repl", "ReplAck"};
     const char *kind = m.type < sizeof kinds / sizeof kinds[0] ? kinds[m.type] : "?";
     switch (m.type) {
     case SKV_MSG_FWD:
@@ -219,7 +228,9 @@ static void skv_message_label(const void *msg, size_t len, char *buf, size_t siz
                                               : "fail",
                  (unsigned long long)m.seq);
         break;
-    case SKV_MSG_MOVE: snprintf(buf, size, "%s k%lld v=%lld", kind, (long long)m.key, (long long)m.value); break;
+    case SKV_MSG_MOVE:
+    case SKV_MSG_REPL: snprintf(buf, size, "%s k%lld v=%lld", kind, (long long)m.key, (long long)m.value); break;
+    case SKV_MSG_REPL_ACK:
     case SKV_MSG_MOVE_ACK: snprintf(buf, size, "%s k%lld", kind, (long long)m.key); break;
     default: snprintf(buf, size, "%s", kind); break;
     }

@@ -66,6 +66,8 @@ struct skv_config {
     int64_t move_rate;        /* keys per second */
     uint64_t key_bytes;       /* a moved key's size on the wire (costs.links) */
     int64_t timeout_ns;       /* a forwarded or pulled request is given up */
+    int32_t replicas;         /* copies of each key (1 = the owner only) */
+    int32_t reserved2;
     struct skv_ring before, after;
 };
 
@@ -77,6 +79,8 @@ enum skv_msg_type {
     SKV_MSG_MOVE,      /* old owner -> new owner: key, value (key_bytes on the wire) */
     SKV_MSG_MOVE_ACK,  /* new owner -> old owner: key */
     SKV_MSG_DONE,      /* old owner -> every node: nothing more will come from me */
+    SKV_MSG_REPL,      /* owner -> replica: key, value, version (in `expected`), seq */
+    SKV_MSG_REPL_ACK,  /* replica -> owner: seq */
 };
 
 /* REPLY statuses beyond enum dslab_reply_status (PULL answers). */
@@ -99,6 +103,7 @@ struct skv_msg {
 struct skv_entry {
     int64_t key;
     int64_t value;
+    int64_t version; /* 1 at the first write, +1 at each: copies apply only newer ones */
 };
 
 /* A request this node is working on: from a client (upstream -1) or a
@@ -108,6 +113,7 @@ struct skv_pending {
     bool parked; /* waiting for the key's MOVE (or the old owner's DONE) */
     uint8_t fn;
     uint8_t hops;
+    int32_t acks_left;    /* replication: REPL_ACKs still missing */
     int32_t upstream;     /* -1: a client */
     int32_t waits_on;     /* the node asked, or awaited */
     uint64_t upstream_id; /* client request id, or the upstream's seq */
@@ -150,14 +156,25 @@ void skv_ring_build(struct skv_ring *ring, int32_t scheme, uint32_t members_mask
                     int32_t vnodes);
 /* The owner of key in this view (a node index), or -1 for an empty view. */
 int32_t skv_ring_owner(const struct skv_ring *ring, int64_t key);
+/* The j-th node holding key with replicas (j = 0 is the owner): mod-n the
+ * j-th member after the owner in member order; consistent-hash the j-th
+ * distinct node clockwise from the key. -1 when j >= members. */
+int32_t skv_ring_replica(const struct skv_ring *ring, int64_t key, int32_t j);
+/* True when node is one of the first `replicas` nodes of key. */
+bool skv_ring_is_replica(const struct skv_ring *ring, int64_t key, int32_t replicas, int32_t node);
 /* The 64-bit mix every hash here uses (splitmix64's finalizer). */
 uint64_t skv_mix64(uint64_t x);
 
 /* --- sharded_kv_table.c ------------------------------------------------------ */
 /* Index of key in a sorted table, or -1. */
 int32_t skv_table_find(const struct skv_entry *t, int32_t count, int64_t key);
-/* Sets key to value (inserting in order). Returns 0, or -1 when full. */
-int skv_table_put(struct skv_entry *t, int32_t *count, int32_t max, int64_t key, int64_t value);
+/* Sets key to value (inserting in order) with version + 1 (1 when new).
+ * Returns the new version, or -1 when full. */
+int64_t skv_table_put(struct skv_entry *t, int32_t *count, int32_t max, int64_t key, int64_t value);
+/* Sets key to (value, version) unless it holds version or a later one.
+ * Returns 1 applied, 0 older (ignored), -1 full. */
+int skv_table_apply(struct skv_entry *t, int32_t *count, int32_t max, int64_t key, int64_t value,
+                    int64_t version);
 /* Removes key if present. */
 void skv_table_remove(struct skv_entry *t, int32_t *count, int64_t key);
 
@@ -174,6 +191,19 @@ void skv_on_timeout(struct dslab_node_ctx *ctx, struct skv_state *s, int32_t slo
 /* Retries the parked requests for key (its MOVE arrived) or, with key_any,
  * every request parked on node `from` (its DONE arrived). */
 void skv_unpark(struct dslab_node_ctx *ctx, struct skv_state *s, int32_t from, bool key_any, int64_t key);
+
+/* --- sharded_kv_replica.c ---------------------------------------------------- */
+/* The owner applied a write (new version); copies it to the key's other
+ * replicas and answers the request when all of them acknowledged. */
+void skv_replicate(struct dslab_node_ctx *ctx, struct skv_state *s, const struct skv_pending *op,
+                   int64_t value, int64_t version);
+void skv_on_repl(struct dslab_node_ctx *ctx, struct skv_state *s, int32_t from, const struct skv_msg *m);
+void skv_on_repl_ack(struct dslab_node_ctx *ctx, struct skv_state *s, int32_t from, const struct skv_msg *m);
+/* A free pending slot (NULL when all are used). */
+struct skv_pending *skv_pending_new(struct skv_state *s);
+/* Answers op's upstream (a client or a node's REPLY). */
+void skv_answer(struct dslab_node_ctx *ctx, const struct skv_pending *op, int status, int64_t value);
+uint64_t skv_timeout_tag(int32_t slot, uint64_t seq);
 
 /* --- sharded_kv_move.c ------------------------------------------------------- */
 void skv_change(struct dslab_node_ctx *ctx, struct skv_state *s);

@@ -76,12 +76,14 @@ void skv_move_tick(struct dslab_node_ctx *ctx, struct skv_state *s) {
         if (to == s->self || to < 0) continue;
         struct skv_entry e = s->keys[i];
         skv_table_remove(s->keys, &s->keys_count, e.key);
-        (void)skv_table_put(s->flight, &s->flight_count, SKV_KEYS_MAX, e.key, e.value); /* never full: keys fit */
+        /* never full: configure keeps the workload's keys within SKV_KEYS_MAX */
+        (void)skv_table_apply(s->flight, &s->flight_count, SKV_KEYS_MAX, e.key, e.value, e.version);
         struct skv_msg m;
         memset(&m, 0, sizeof m);
         m.type = SKV_MSG_MOVE;
         m.key = e.key;
         m.value = e.value;
+        m.expected = e.version;
         dslab_ctx_send_sized(ctx, to, &m, sizeof m, c->key_bytes);
         s->moved_out++;
         dslab_ctx_set_timer(ctx, c->move_interval_ns, SKV_TIMER_MOVE);
@@ -91,13 +93,14 @@ void skv_move_tick(struct dslab_node_ctx *ctx, struct skv_state *s) {
 }
 
 void skv_on_move(struct dslab_node_ctx *ctx, struct skv_state *s, int32_t from, const struct skv_msg *m) {
-    if (skv_table_find(s->keys, s->keys_count, m->key) >= 0) {
+    if (skv_table_find(s->keys, s->keys_count, m->key) >= 0) { /* handoff: stale served it early */
         s->overwritten++;
         dslab_ctx_annotate(ctx, "overwrite", m->key,
                            "k%lld arrived from %s and replaced the value written here before it",
                            (long long)m->key, dslab_ctx_node_name(ctx, from));
+        skv_table_remove(s->keys, &s->keys_count, m->key);
     }
-    if (skv_table_put(s->keys, &s->keys_count, SKV_KEYS_MAX, m->key, m->value) != 0) {
+    if (skv_table_apply(s->keys, &s->keys_count, SKV_KEYS_MAX, m->key, m->value, m->expected) < 0) {
         dslab_ctx_annotate(ctx, "full", m->key, "no room for k%lld", (long long)m->key);
         return; /* not acknowledged: the old owner keeps it on the wire */
     }

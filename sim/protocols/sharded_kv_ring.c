@@ -60,12 +60,11 @@ void skv_ring_build(struct skv_ring *ring, int32_t scheme, uint32_t members_mask
 }
 
 int32_t skv_ring_owner(const struct skv_ring *ring, int64_t key) {
-    if (ring->members_count == 0) return -1;
-    if (ring->scheme != SKV_CONSISTENT_HASH) {
-        int64_t m = key % ring->members_count;
-        if (m < 0) m += ring->members_count;
-        return ring->members[m];
-    }
+    return skv_ring_replica(ring, key, 0);
+}
+
+/* Index of the first point at or after key's hash (wrapping). */
+static int32_t first_point(const struct skv_ring *ring, int64_t key) {
     uint64_t h = skv_mix64((uint64_t)key ^ SKV_KEY_SALT);
     /* first point with hash >= h; past the last one wraps to the first */
     int32_t lo = 0, hi = ring->points_count;
@@ -74,5 +73,26 @@ int32_t skv_ring_owner(const struct skv_ring *ring, int64_t key) {
         if (ring->points[mid].hash < h) lo = mid + 1;
         else hi = mid;
     }
-    return ring->points[lo == ring->points_count ? 0 : lo].node;
+    return lo == ring->points_count ? 0 : lo;
+}
+
+int32_t skv_ring_replica(const struct skv_ring *ring, int64_t key, int32_t j) {
+    if (ring->members_count == 0 || j < 0 || j >= ring->members_count) return -1;
+    if (ring->scheme != SKV_CONSISTENT_HASH) {
+        int64_t m = key % ring->members_count;
+        if (m < 0) m += ring->members_count;
+        return ring->members[(m + j) % ring->members_count];
+    }
+    /* walk clockwise from the key, skipping nodes already counted */
+    uint32_t seen = 0;
+    int32_t found = -1;
+    for (int32_t i = first_point(ring, key), step = 0; step < ring->points_count && found < j; step++) {
+        int32_t node = ring->points[i].node;
+        if (!(seen >> node & 1u)) {
+            seen |= 1u << node;
+            if (++found == j) return node;
+        }
+        i = i + 1 == ring->points_count ? 0 : i + 1;
+    }
+    return -1; /* unreachable: every member has points */
 }

@@ -2,9 +2,12 @@
  *
  * A node handling an operation on key k (from a client, or forwarded):
  *   1. holds k                        -> serves it (whatever its view says:
- *                                        the data is here and nowhere else)
+ *                                        the data is here and nowhere else;
+ *                                        with replicas, only reads, or the owner)
  *   2. its view names another owner   -> forwards it there (FWD), at most
- *      and the request has < 2 hops      twice, and relays the answer back
+ *      and the request has < 2 hops      twice, and relays the answer back;
+ *                                        with replicas a client's read goes to
+ *                                        a copy drawn from this node's stream
  *   3. another owner, 2 hops          -> refuses (views disagree: fail)
  *   4. it owns k, k may still arrive  -> the handoff rule (`handoff`):
  *      from the old owner                forward: PULL the old owner, which
@@ -28,13 +31,13 @@ const struct skv_ring *skv_view(const struct dslab_node_ctx *ctx, const struct s
     return s->changed ? &c->after : &c->before;
 }
 
-static uint64_t timeout_tag(int32_t slot, uint64_t seq) {
+uint64_t skv_timeout_tag(int32_t slot, uint64_t seq) {
     return (uint64_t)SKV_TIMER_TIMEOUT | (uint64_t)slot << 8 | seq << 16;
 }
 
-/* Applies op to this node's table. */
+/* Applies op to this node's table; *version_out: a write's new version. */
 static enum dslab_reply_status serve(struct dslab_node_ctx *ctx, struct skv_state *s,
-                                     const struct skv_pending *op, int64_t *value_out) {
+                                     const struct skv_pending *op, int64_t *value_out, int64_t *version_out) {
     int32_t i = skv_table_find(s->keys, s->keys_count, op->key);
     int64_t current = i >= 0 ? s->keys[i].value : DSLAB_HISTORY_NIL;
     s->served++;
@@ -44,14 +47,15 @@ static enum dslab_reply_status serve(struct dslab_node_ctx *ctx, struct skv_stat
     }
     *value_out = op->value;
     if (op->fn == DSLAB_OP_CAS && current != op->expected) return DSLAB_REPLY_FAIL;
-    if (skv_table_put(s->keys, &s->keys_count, SKV_KEYS_MAX, op->key, op->value) != 0) {
+    *version_out = skv_table_put(s->keys, &s->keys_count, SKV_KEYS_MAX, op->key, op->value);
+    if (*version_out < 0) {
         dslab_ctx_annotate(ctx, "full", op->key, "no room for k%lld", (long long)op->key);
         return DSLAB_REPLY_FAIL;
     }
     return DSLAB_REPLY_OK;
 }
 
-static void answer(struct dslab_node_ctx *ctx, const struct skv_pending *p, int status, int64_t value) {
+void skv_answer(struct dslab_node_ctx *ctx, const struct skv_pending *p, int status, int64_t value) {
     if (p->upstream < 0) {
         dslab_ctx_reply(ctx, p->upstream_id, (enum dslab_reply_status)status, value);
         return;
@@ -67,9 +71,14 @@ static void answer(struct dslab_node_ctx *ctx, const struct skv_pending *p, int 
 }
 
 static void serve_and_answer(struct dslab_node_ctx *ctx, struct skv_state *s, const struct skv_pending *p) {
-    int64_t value = DSLAB_HISTORY_NIL;
-    enum dslab_reply_status st = serve(ctx, s, p, &value);
-    answer(ctx, p, st, value);
+    const struct skv_config *c = dslab_ctx_config(ctx);
+    int64_t value = DSLAB_HISTORY_NIL, version = 0;
+    enum dslab_reply_status st = serve(ctx, s, p, &value, &version);
+    if (c->replicas > 1 && p->fn != DSLAB_OP_READ && st == DSLAB_REPLY_OK) {
+        skv_replicate(ctx, s, p, value, version); /* answers when every copy has it */
+        return;
+    }
+    skv_answer(ctx, p, st, value);
 }
 
 static void release(struct dslab_node_ctx *ctx, struct skv_pending *p) {
@@ -77,19 +86,23 @@ static void release(struct dslab_node_ctx *ctx, struct skv_pending *p) {
     memset(p, 0, sizeof *p);
 }
 
+struct skv_pending *skv_pending_new(struct skv_state *s) {
+    for (int32_t i = 0; i < SKV_PENDING_MAX; i++) {
+        if (!s->pending[i].used) return &s->pending[i];
+    }
+    return NULL;
+}
+
 /* Sends op (type FWD or PULL) to `to` and waits for its REPLY. */
 static void ask(struct dslab_node_ctx *ctx, struct skv_state *s, const struct skv_pending *op,
                 uint8_t type, int32_t to) {
     const struct skv_config *c = dslab_ctx_config(ctx);
-    struct skv_pending *p = NULL;
-    for (int32_t i = 0; i < SKV_PENDING_MAX && !p; i++) {
-        if (!s->pending[i].used) p = &s->pending[i];
-    }
+    struct skv_pending *p = skv_pending_new(s);
     if (!p) {
         s->refused++;
         dslab_ctx_annotate(ctx, "refused", op->key, "k%lld: %d requests in flight already",
                            (long long)op->key, SKV_PENDING_MAX);
-        answer(ctx, op, DSLAB_REPLY_FAIL, DSLAB_HISTORY_NIL);
+        skv_answer(ctx, op, DSLAB_REPLY_FAIL, DSLAB_HISTORY_NIL);
         return;
     }
     *p = *op;
@@ -97,7 +110,7 @@ static void ask(struct dslab_node_ctx *ctx, struct skv_state *s, const struct sk
     p->parked = false;
     p->waits_on = to;
     p->seq = ++s->next_seq;
-    p->timer = dslab_ctx_set_timer(ctx, c->timeout_ns, timeout_tag((int32_t)(p - s->pending), p->seq));
+    p->timer = dslab_ctx_set_timer(ctx, c->timeout_ns, skv_timeout_tag((int32_t)(p - s->pending), p->seq));
     struct skv_msg m;
     memset(&m, 0, sizeof m);
     m.type = type;
@@ -136,7 +149,7 @@ void skv_handle(struct dslab_node_ctx *ctx, struct skv_state *s, int32_t upstrea
         s->refused++;
         dslab_ctx_annotate(ctx, "refused", op.key, "k%lld is not mine and has been forwarded twice",
                            (long long)op.key);
-        answer(ctx, &op, DSLAB_REPLY_FAIL, DSLAB_HISTORY_NIL);
+        skv_answer(ctx, &op, DSLAB_REPLY_FAIL, DSLAB_HISTORY_NIL);
         return;
     }
     int32_t old = s->changed ? skv_ring_owner(&c->before, op.key) : s->self;
@@ -147,7 +160,7 @@ void skv_handle(struct dslab_node_ctx *ctx, struct skv_state *s, int32_t upstrea
         }
         if (c->handoff == SKV_HANDOFF_REFUSE) {
             s->refused++;
-            answer(ctx, &op, DSLAB_REPLY_FAIL, DSLAB_HISTORY_NIL);
+            skv_answer(ctx, &op, DSLAB_REPLY_FAIL, DSLAB_HISTORY_NIL);
             return;
         }
         s->stale++;
@@ -169,7 +182,7 @@ void skv_on_pull(struct dslab_node_ctx *ctx, struct skv_state *s, int32_t from, 
     if (skv_table_find(s->keys, s->keys_count, m->key) >= 0) {
         serve_and_answer(ctx, s, &op);
     } else {
-        answer(ctx, &op, skv_in_flight(s, m->key) ? SKV_NOT_YET : SKV_ABSENT, DSLAB_HISTORY_NIL);
+        skv_answer(ctx, &op, skv_in_flight(s, m->key) ? SKV_NOT_YET : SKV_ABSENT, DSLAB_HISTORY_NIL);
     }
 }
 
@@ -190,7 +203,7 @@ void skv_on_reply(struct dslab_node_ctx *ctx, struct skv_state *s, int32_t from,
     if (m->status == SKV_NOT_YET || m->status == SKV_ABSENT) {
         serve_and_answer(ctx, s, p);
     } else {
-        answer(ctx, p, m->status, m->value);
+        skv_answer(ctx, p, m->status, m->value);
     }
     release(ctx, p);
 }

@@ -22,18 +22,28 @@ int32_t skv_table_find(const struct skv_entry *t, int32_t count, int64_t key) {
     return i < count && t[i].key == key ? i : -1;
 }
 
-int skv_table_put(struct skv_entry *t, int32_t *count, int32_t max, int64_t key, int64_t value) {
+int skv_table_apply(struct skv_entry *t, int32_t *count, int32_t max, int64_t key, int64_t value,
+                    int64_t version) {
     int32_t i = lower_bound(t, *count, key);
     if (i < *count && t[i].key == key) {
+        if (t[i].version >= version) return 0;
         t[i].value = value;
-        return 0;
+        t[i].version = version;
+        return 1;
     }
     if (*count >= max) return -1;
     memmove(&t[i + 1], &t[i], sizeof t[0] * (size_t)(*count - i));
     t[i].key = key;
     t[i].value = value;
+    t[i].version = version;
     (*count)++;
-    return 0;
+    return 1;
+}
+
+int64_t skv_table_put(struct skv_entry *t, int32_t *count, int32_t max, int64_t key, int64_t value) {
+    int32_t i = skv_table_find(t, *count, key);
+    int64_t version = i >= 0 ? t[i].version + 1 : 1;
+    return skv_table_apply(t, count, max, key, value, version) < 0 ? -1 : version;
 }
 
 void skv_table_remove(struct skv_entry *t, int32_t *count, int64_t key) {
