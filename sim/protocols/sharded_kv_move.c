@@ -45,6 +45,7 @@ static void finish_if_done(struct dslab_node_ctx *ctx, struct skv_state *s) {
     for (int32_t n = 0; n < s->nodes_count; n++) {
         if (n != s->self) send_simple(ctx, n, SKV_MSG_DONE, 0, 0);
     }
+    if (s->moved_out == 0) return;
     dslab_ctx_annotate(ctx, "rebalanced", s->moved_out, "rebalance done: %lld keys moved out in %lld ms",
                        (long long)s->moved_out,
                        (long long)((s->rebalance_end_ns - s->rebalance_start_ns) / 1000000));
