@@ -223,6 +223,6 @@ void skv_on_timeout(struct dslab_node_ctx *ctx, struct skv_state *s, int32_t slo
     struct skv_pending *p = &s->pending[slot];
     if (!p->used || p->seq != seq) return;
     dslab_ctx_annotate(ctx, "gave-up", p->key, "k%lld: no answer from %s", (long long)p->key,
-                       dslab_ctx_node_name(ctx, p->waits_on));
+                       p->waits_on >= 0 ? dslab_ctx_node_name(ctx, p->waits_on) : "its copies");
     memset(p, 0, sizeof *p);
 }

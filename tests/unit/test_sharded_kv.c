@@ -216,6 +216,25 @@ static void test_replicas_spread_a_hot_keys_reads(void **st) {
     h_run_free(r);
 }
 
+/* A copy that never acknowledges (its node crashed): the owner gives the
+ * write up after `timeout` and says so, the client records it as
+ * indeterminate, and nothing else breaks. */
+static void test_a_write_whose_copy_never_answers_is_given_up(void **st) {
+    (void)st;
+    const char *y =
+        "name: t\nduration: 3s\nnodes: 3\nnetwork: { latency: constant(1ms) }\n"
+        "protocol: { name: sharded-kv, replicas: 3, timeout: 100ms }\n"
+        "workload: { clients: 2, rate: 100/s, keys: 4, ops: { write: 1 }, timeout: 500ms }\n"
+        "faults:\n  - { at: 1s, crash: n2 }\n";
+    struct h_run *r = h_run(y, "gave-up", NULL, NULL);
+    assert_true(h_count(&r->rec, &(struct h_match){.tag = "gave-up", .text_has = "no answer from its copies"}) > 0);
+    const struct dslab_history *h = dslab_sim_history(r->sim);
+    int64_t info = 0;
+    for (size_t i = 0; i < h->count; i++) info += h->ops[i].type == DSLAB_OP_INFO;
+    assert_true(info > 0);
+    h_run_free(r);
+}
+
 static void test_runs_are_deterministic(void **st) {
     (void)st;
     char yaml[1024];
@@ -264,5 +283,6 @@ H_MAIN(cmocka_unit_test(test_mod_n_deals_keys_by_member_order),
        cmocka_unit_test(test_join_moves_exactly_the_keys_whose_owner_changed),
        cmocka_unit_test(test_handoff_rules),
        cmocka_unit_test(test_replicas_spread_a_hot_keys_reads),
+       cmocka_unit_test(test_a_write_whose_copy_never_answers_is_given_up),
        cmocka_unit_test(test_runs_are_deterministic),
        cmocka_unit_test(test_bad_parameters_are_errors))
