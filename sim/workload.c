@@ -127,6 +127,13 @@ static enum dslab_op_fn pick_fn(const struct dslab_scenario_workload *w, struct 
     return DSLAB_OP_CAS;
 }
 
+/* A key: with hot_key, key 0 for that share of operations (one extra draw,
+ * made only when hot_key is on, so runs without it draw as before). */
+static int64_t pick_key(const struct dslab_scenario_workload *w, struct client_rt *c) {
+    if (w->hot_key_ppm > 0 && dslab_rng_below(&c->rng, 1000000u) < w->hot_key_ppm) return 0;
+    return (int64_t)dslab_rng_below(&c->rng, (uint64_t)(w->keys_count > 0 ? w->keys_count : 1));
+}
+
 void workload_next(struct dslab_sim *sim, int32_t client) {
     const struct dslab_scenario_workload *w = &sim->sc->workload;
     struct client_rt *c = &sim->clients[client];
@@ -141,7 +148,7 @@ void workload_next(struct dslab_sim *sim, int32_t client) {
         op.key = c->probe_key;
     } else {
         op.fn = pick_fn(w, c);
-        op.key = (int64_t)dslab_rng_below(&c->rng, (uint64_t)(w->keys_count > 0 ? w->keys_count : 1));
+        op.key = pick_key(w, c);
     }
     if (op.fn != DSLAB_OP_READ) {
         /* unique: client in the high digits, a per-client counter below */

@@ -590,8 +590,9 @@ static int load_read_after_write(struct loader *L, const struct dslab_ynode *map
 }
 
 static int load_workload(struct loader *L, const struct dslab_ynode *map) {
-    static const char *const keys[] = {"clients", "rate",    "ops",   "keys",
-                                       "timeout", "start", "stop", "target", "read_after_write"};
+    static const char *const keys[] = {"clients", "rate",    "ops",   "keys",   "timeout",
+                                       "start",   "stop",    "target", "read_after_write",
+                                       "hot_key"};
     struct dslab_scenario_workload *w = &L->s->workload;
     const struct dslab_ynode *n;
     int64_t v;
@@ -600,7 +601,7 @@ static int load_workload(struct loader *L, const struct dslab_ynode *map) {
     if (!map) return 0;
     if (dslab_ytree_expect_mapping(L->diag, L->file, map, "a mapping like { clients: 2, rate: 50/s }") <
             0 ||
-        dslab_ytree_check_keys(L->diag, L->file, map, keys, 9) < 0) {
+        dslab_ytree_check_keys(L->diag, L->file, map, keys, 10) < 0) {
         return -1;
     }
     w->clients_count = 1;
@@ -616,6 +617,14 @@ static int load_workload(struct loader *L, const struct dslab_ynode *map) {
     if ((n = dslab_ydoc_map_get(map, "keys"))) {
         if (dslab_ytree_int(L->diag, L->file, n, 1, DSLAB_KEYS_MAX, &v) < 0) return -1;
         w->keys_count = (int32_t)v;
+    }
+    if ((n = dslab_ydoc_map_get(map, "hot_key"))) {
+        if (dslab_ytree_probability(L->diag, L->file, n, &w->hot_key_ppm) < 0) return -1;
+        if (w->hot_key_ppm > 0 && w->keys_count < 2) {
+            return dslab_ytree_error(L->diag, L->file, n,
+                                     "hot_key needs keys of 2 or more (with one key every "
+                                     "operation is already on key 0)");
+        }
     }
     if (load_workload_times(L, map, w) < 0) return -1;
     if ((n = dslab_ydoc_map_get(map, "read_after_write")) && !dslab_ydoc_is_null(n) &&

@@ -151,6 +151,7 @@ static void save_protocol_workload(FILE *f, const struct dslab_scenario *s) {
     fprintf(f, "cas: %s }\n", ppm(w->cas_weight, buf));
     fprintf(f, "  keys: %d\n  timeout: %s\n", (int)w->keys_count, dur(w->timeout_ns, buf));
     fprintf(f, "  start: %s\n  stop: %s\n", dur(w->start_ns, buf), dur(w->stop_ns, buf2));
+    if (w->hot_key_ppm > 0) fprintf(f, "  hot_key: %s\n", ppm(w->hot_key_ppm, buf));
     if (w->probe_on) {
         char dist[512];
         dslab_latency_format(&w->probe_delay_ns, dist, (int)sizeof dist);

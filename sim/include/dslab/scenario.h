@@ -159,6 +159,10 @@ struct dslab_scenario_workload {
     uint32_t write_weight;
     uint32_t cas_weight;
     int32_t keys_count;
+    /* `hot_key: P` (docs/SCENARIO_FORMAT.md): a share of the operations,
+     * in parts per million (0 = off, the default: keys stay uniform and no
+     * draw is made), go to key 0; the rest draw uniformly over keys_count. */
+    uint32_t hot_key_ppm;
     int64_t timeout_ns;        /* client gives up: the op is indeterminate (info) */
     int64_t start_ns;
     int64_t stop_ns;           /* no new ops after this; DSLAB_TIME_NS_NEVER = duration */
