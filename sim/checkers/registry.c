@@ -21,6 +21,8 @@ extern const struct dslab_checker checker_mutual_exclusion;
 extern const struct dslab_checker checker_echo;
 extern const struct dslab_checker checker_unique_ids;
 extern const struct dslab_checker checker_broadcast;
+extern const struct dslab_checker checker_counter_exact;
+extern const struct dslab_checker checker_set_membership;
 
 static const struct dslab_checker *const checkers[] = {
     &checker_one_leader_per_term,
@@ -39,6 +41,8 @@ static const struct dslab_checker *const checkers[] = {
     &checker_echo,
     &checker_unique_ids,
     &checker_broadcast,
+    &checker_counter_exact,
+    &checker_set_membership,
     NULL, /* replaced as checkers land; see dslab_checker_count() */
 };
 
