@@ -65,7 +65,7 @@ static void judge_key(struct cx_run *run, int64_t key, const struct cx_tally *t)
             "counter k%" PRId64 " on %s is %" PRId64 ", but %" PRId64 " increments and %" PRId64
             " decrements were acknowledged (expected %s): %" PRId64 " %s",
             key, name, value, t->ok_inc, t->ok_dec, expected,
-            value < lo ? lo - value : value - hi, value < lo ? "lost" : "too many");
+            value < lo ? lo - value : value - hi, value < lo ? "missing" : "too many");
         dslab_check_violation_add_node(cv, i);
         dslab_check_violation_add_evidence(cv, v ? v->trace_id : fs->nodes[i].report_trace_id);
     }
