@@ -79,9 +79,9 @@ static void test_bad_parameters(void **st) {
         {"type: g-counter", "unknown value 'g-counter'"},
         {"fanout: 0", "expected an integer from 1 to 2"},
         {"fanout: 3", "expected an integer from 1 to 2"},
-        {"anti_entropy_interval: 0s", "between 1ms and 60s"},
-        {"anti_entropy_interval: 999us", "between 1ms and 60s"},
-        {"anti_entropy_interval: 61s", "between 1ms and 60s"},
+        {"anti_entropy_interval: 0s", "at least 1ms"},
+        {"anti_entropy_interval: 999us", "at least 1ms"},
+        {"anti_entropy_interval: 25h", "more than one day"},
         {"anti_entropy: 1s", "unknown protocol parameter 'anti_entropy'"},
     };
     H_EXPECT_REFUSALS("name: t\nduration: 1s\nnodes: 3\nprotocol: { name: crdt, %s }\n", cases);
