@@ -174,8 +174,8 @@ static void sm_finish(void *state, const struct dslab_history *history, int64_t 
                  "%" PRId64 " of %" PRId64 " judged memberships are wrong (%s)", run.wrong,
                  run.judged, run.example);
     } else if (run.judged == 0) {
-        check_not_judged(result, "no element had an add or remove after all others (%" PRId64
-                                 " elements, every one concurrent)", run.elements);
+        check_not_judged(result, "no add or remove followed every other update of its element "
+                                 "(%" PRId64 " elements, none judged)", run.elements);
     } else {
         snprintf(result->summary, sizeof result->summary,
                  "%d replicas keep every acknowledged add and remove of %" PRId64
