@@ -22,6 +22,8 @@ extern const struct dslab_checker checker_echo;
 extern const struct dslab_checker checker_unique_ids;
 extern const struct dslab_checker checker_broadcast;
 extern const struct dslab_checker checker_load_balance;
+extern const struct dslab_checker checker_counter_exact;
+extern const struct dslab_checker checker_set_membership;
 
 static const struct dslab_checker *const checkers[] = {
     &checker_one_leader_per_term,
@@ -41,6 +43,8 @@ static const struct dslab_checker *const checkers[] = {
     &checker_unique_ids,
     &checker_broadcast,
     &checker_load_balance,
+    &checker_counter_exact,
+    &checker_set_membership,
     NULL, /* replaced as checkers land; see dslab_checker_count() */
 };
 

@@ -27,6 +27,7 @@ extern const struct dslab_protocol protocol_two_phase_commit;
 extern const struct dslab_protocol protocol_retry_storm;
 extern const struct dslab_protocol protocol_failure_detector;
 extern const struct dslab_protocol protocol_sharded_kv;
+extern const struct dslab_protocol protocol_crdt;
 
 static const struct dslab_protocol *const protocols[] = {
     &protocol_gossip_pingpong,
@@ -38,6 +39,7 @@ static const struct dslab_protocol *const protocols[] = {
     &protocol_retry_storm,
     &protocol_failure_detector,
     &protocol_sharded_kv,
+    &protocol_crdt,
 };
 
 int dslab_protocol_count(void) {

@@ -28,6 +28,7 @@ scenario() { # protocol -> path
     raft|quorum-kv|primary-backup) extra='workload: { clients: 2, rate: 50/s, ops: { read: 0.5, write: 0.5 }, keys: 1, timeout: 200ms }' ;;
     two-phase-commit) extra='workload: { clients: 2, rate: 50/s, ops: { write: 1 }, keys: 4, target: n1, timeout: 200ms }' ;;
     retry-storm) extra='costs: { nodes: { n1: { cpu: { workers: 1, queue: 100, message: 2ms } } } }' ;;
+    crdt) extra='workload: { clients: 2, rate: 50/s, ops: { read: 0.4, write: 0.4, cas: 0.2 }, keys: 2, timeout: 200ms }' ;;
     lease-lock|failure-detector|gossip-pingpong) ;;
   esac
   cat >"$f" <<EOF
@@ -79,7 +80,7 @@ check_over() {
   fi
 }
 
-for proto in gossip-pingpong raft primary-backup quorum-kv lease-lock two-phase-commit retry-storm failure-detector; do
+for proto in gossip-pingpong raft primary-backup quorum-kv lease-lock two-phase-commit retry-storm failure-detector crdt; do
   f=$(scenario "$proto")
   run "$f"
   [ "$code" -le 1 ] || { bad "$proto base scenario: exit $code: $(printf '%s' "$out" | head -2)"; continue; }

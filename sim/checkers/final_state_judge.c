@@ -1,0 +1,36 @@
+/* final_state_judge.c: whether a checker of final states can judge a run
+ * (final_state_judge.h). */
+#include <stdio.h>
+
+#include "checkers/final_state_judge.h"
+#include "dslab/time.h"
+
+bool final_state_live(const struct final_state *fs, int32_t node) {
+    return fs->nodes[node].reported && !fs->nodes[node].crashed;
+}
+
+bool final_state_judgeable(struct final_state_bounded *st, int64_t end_ns,
+                           struct dslab_check_result *result) {
+    struct final_state *fs = &st->fs;
+    final_state_seal(fs);
+    result->verdict = DSLAB_CHECK_UNKNOWN;
+    if (fs->out_of_memory) {
+        snprintf(result->summary, sizeof result->summary, "out of memory collecting final states");
+        return false;
+    }
+    if (final_state_reported_live(fs) == 0) {
+        snprintf(result->summary, sizeof result->summary,
+                 "not judged: no live node annotated its final state");
+        return false;
+    }
+    if (end_ns - st->quiet_from_ns < st->bound_ns) {
+        char bound[32], quiet[32];
+        dslab_time_format_human(st->bound_ns, bound, sizeof bound);
+        dslab_time_format_human(end_ns - st->quiet_from_ns, quiet, sizeof quiet);
+        snprintf(result->summary, sizeof result->summary,
+                 "not judged: the run ended %s after the last fault or write, the bound is %s",
+                 quiet, bound);
+        return false;
+    }
+    return true;
+}

@@ -1,0 +1,21 @@
+/* final_state_judge.h (private to sim/checkers/): the verdicts a checker
+ * of final states (struct final_state_bounded) gives before it judges
+ * anything: out of memory, no live replica, or a run that ended before
+ * the bound after the last fault or write. Shared by counter-exact and
+ * set-membership; convergence words its own. */
+#ifndef DSLAB_FINAL_STATE_JUDGE_H
+#define DSLAB_FINAL_STATE_JUDGE_H
+
+#include <stdbool.h>
+
+#include "checkers/final_state.h"
+#include "dslab/check.h"
+
+/* A node that is up at the end and reported its final state. */
+bool final_state_live(const struct final_state *fs, int32_t node);
+/* Seals the final state; returns true when the run can be judged, else
+ * false with the verdict UNKNOWN and the summary saying why. */
+bool final_state_judgeable(struct final_state_bounded *st, int64_t end_ns,
+                           struct dslab_check_result *result);
+
+#endif
