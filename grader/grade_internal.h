@@ -26,6 +26,11 @@ const struct dslab_check_result *gr_find_check(const struct run_outcome *o, cons
 /* Appends a sentence to qg->feedback (space-separated, truncated to fit). */
 void gr_feedback(struct question_grade *qg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Puts `text` before the feedback so far, as its own sentence: the
+ * author's explanation comes first, the run's evidence (which may end in
+ * a violation's words or a `dslab viz FILE`) after it. */
+void gr_feedback_first(struct question_grade *qg, const char *text);
+
 /* gr_grade_evidence returns the thousandths earned of the evidence half
  * (0..500), or -1. Each of the others fills qg (answered, pass, score_milli, feedback); -1 with diag
  * for answers that turn out malformed when run. */
