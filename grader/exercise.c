@@ -492,6 +492,7 @@ static uint32_t fault_kind_bit(const char *name) {
         {"restart", 1u << DSLAB_FAULT_RESTART}, {"pause", 1u << DSLAB_FAULT_PAUSE},
         {"clock", (1u << DSLAB_FAULT_CLOCK_JUMP) | (1u << DSLAB_FAULT_CLOCK_DRIFT)},
         {"link", 1u << DSLAB_FAULT_LINK}, {"slow", 1u << DSLAB_FAULT_SLOW},
+        {"deploy", 1u << DSLAB_FAULT_DEPLOY},
     };
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         if (strcmp(kinds[i].name, name) == 0) return kinds[i].bits;
