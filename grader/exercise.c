@@ -20,7 +20,7 @@
 #include "dslab/yaml_tree.h"
 
 static const char *const kind_names[Q_KIND_COUNT] = {
-    "failure-mode", "trade-off", "assumption", "predict", "fix", "break", "explain"};
+    "failure-mode", "trade-off", "assumption", "predict", "fix", "break", "explain", "operate"};
 
 const char *grader_question_kind_name(enum question_kind k) {
     return k < Q_KIND_COUNT ? kind_names[k] : "?";
@@ -555,6 +555,7 @@ static const char *const kind_keys[Q_KIND_COUNT][10] = {
     [Q_FIX] = {"allowed", "goals", "checks", "seeds", "seeds_from", "degenerate", "stress", "solution"},
     [Q_BREAK] = {"design", "budget", "check", "solution"},
     [Q_EXPLAIN] = {"rubric", "min", "solution"},
+    [Q_OPERATE] = {"alert", "goals", "checks", "budget", "seeds", "seeds_from", "tempting", "solution"},
 };
 
 static int question_keys(struct exercise *e, const struct dslab_ynode *qn, enum question_kind k, struct dslab_diag *d) {
@@ -615,13 +616,13 @@ static int load_question(struct exercise *e, struct question *q, const struct ds
     if (k == Q_KIND_COUNT) {
         const char *near = dslab_suggest_nearest(kind, kind_names, Q_KIND_COUNT);
         return dslab_ytree_error(d, e->path, dslab_ydoc_map_get(qn, "kind"), "unknown question kind '%s'%s%s%s", kind,
-                        near ? " (did you mean '" : " (expected failure-mode, trade-off, assumption, predict, fix, break or explain",
+                        near ? " (did you mean '" : " (expected failure-mode, trade-off, assumption, predict, fix, break, explain or operate",
                         near ? near : "", near ? "'?)" : ")");
     }
     q->kind = (enum question_kind)k;
     if (question_keys(e, qn, q->kind, d) < 0) return -1;
     if (dslab_ytree_require_text(d, e->path, qn, "prompt", &q->prompt) < 0) return -1;
-    int64_t points = q->kind == Q_FAILURE_MODE || q->kind == Q_FIX || q->kind == Q_BREAK ? 2 : 1;
+    int64_t points = q->kind == Q_FAILURE_MODE || q->kind == Q_FIX || q->kind == Q_BREAK || q->kind == Q_OPERATE ? 2 : 1;
     if (dslab_ytree_optional_int(d, e->path, qn, "points", 1, 100, &points) < 0) return -1;
     q->points = (int)points;
     switch (q->kind) {
@@ -632,6 +633,7 @@ static int load_question(struct exercise *e, struct question *q, const struct ds
     case Q_FIX: return load_fix(e, q, qn, d);
     case Q_BREAK: return load_break(e, q, qn, d);
     case Q_EXPLAIN: return load_explain(e, q, qn, d);
+    case Q_OPERATE: return gr_operate_load(e, q, qn, d);
     default: return -1;
     }
 }
@@ -749,6 +751,7 @@ void grader_exercise_free(struct exercise *e) {
         free(q->stress.checks);
         free(q->stress.nodes);
         free(q->rubric);
+        gr_operate_free(q);
     }
     free(e->questions);
     free(e->read_first);

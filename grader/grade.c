@@ -294,6 +294,7 @@ static int grade_one(struct grade_ctx *g, struct question_grade *qg, struct grad
     case Q_PREDICT: return gr_grade_predict(g, v, qg);
     case Q_FIX: return gr_grade_fix(g, v, qg);
     case Q_BREAK: return gr_grade_break(g, v, qg);
+    case Q_OPERATE: return gr_grade_operate(g, v, qg);
     case Q_EXPLAIN: grade_explain(g, v->text, qg); return 0;
     default: return 0;
     }

@@ -109,10 +109,11 @@ static bool parse_duration(const char *w, int64_t *ns) {
 /* Returns true when `args` is a well-formed objective. */
 static bool parse_objective(struct slo_state *st, const char *args) {
     char text[256];
-    char *w[8];
+    char *w[12];
     snprintf(text, sizeof text, "%s", args);
     for (char *p = text; *p; p++) *p = (char)tolower((unsigned char)*p);
-    int n = split_words(text, w, 8);
+    int n = split_words(text, w, 12);
+    if (n > 12) return false; /* more words than any objective has */
     int i = 0;
     st->window_ns = DSLAB_NS_PER_S;
     snprintf(st->what, sizeof st->what, "requests");
