@@ -205,7 +205,7 @@ int gr_grade_operate(struct grade_ctx *g, const struct dslab_ynode *v, struct qu
             goto out;
         }
         if (acts[i].at_ns >= f.sc.duration_ns) {
-            dslab_ytree_error(g->diag, g->a->path, item_at(v, i), "action at %s is not before the end of the run (%s)",
+            dslab_ytree_error(g->diag, g->a->path, item_at(v, i), "action '%s' is not before the end of the run (%s)",
                               item_at(v, i)->text, dslab_time_format_s(f.sc.duration_ns, t, sizeof t));
             goto out;
         }

@@ -182,6 +182,17 @@ int gr_operate_load(struct exercise *e, struct question *q, const struct dslab_y
     if (dslab_ytree_optional_int(d, e->path, qn, "budget", 1, GRADER_OPERATE_ACTIONS_MAX, &budget) < 0) goto out;
     if (dslab_ytree_optional_int(d, e->path, qn, "seeds", 1, 100, &seeds) < 0) goto out;
     if (dslab_ytree_optional_int(d, e->path, qn, "seeds_from", 0, INT64_MAX / 2, &from) < 0) goto out;
+    {   /* The goals and checks must make checkers (as a grade will). */
+        struct fixed_scenario f;
+        int bad;
+        dslab_diag_clear(&inner);
+        int built = gr_fixed_scenario_build(path, q, NULL, 0, &f, &inner, &bad);
+        gr_fixed_scenario_free(&f);
+        if (built < 0) {
+            dslab_ytree_error(d, e->path, fc ? fc : g, "a goal or check does not load: %s", inner.message);
+            goto out;
+        }
+    }
     q->budget_actions = (int)budget;
     q->seeds_count = (int)seeds;
     q->seeds_from = (uint64_t)from;
