@@ -202,8 +202,9 @@ int viz_action_parse(const char *text, struct viz_action *out, struct dslab_diag
     return 0;
 }
 
-/* A deploy (a software version): the library makes the fault. */
-static int apply_deploy(struct viz_app *app, const struct viz_action *va, struct dslab_diag *diag) {
+/* A deploy (a software version) or a pause with its duration: the library
+ * makes the fault. */
+static int apply_library(struct viz_app *app, const struct viz_action *va, struct dslab_diag *diag) {
     struct dslab_action a;
     memset(&a, 0, sizeof a);
     a.at_ns = app->model.now_ns;
@@ -212,9 +213,10 @@ static int apply_deploy(struct viz_app *app, const struct viz_action *va, struct
     snprintf(a.arg, sizeof a.arg, "%s", va->arg);
     struct dslab_fault f;
     if (dslab_action_to_fault(app->model.scenario, &a, &f, NULL, diag) != 0) return -1;
-    char what[96];
-    snprintf(what, sizeof what, "deploy version %d to %s", (int)f.version, va->node);
-    return intervene(app, &f, what) == 0 ? 0 : dslab_diag_set(diag, "", 0, 0, "action deploy: %s", app->toast);
+    char what[160];
+    if (f.kind == DSLAB_FAULT_DEPLOY) snprintf(what, sizeof what, "deploy version %d to %s", (int)f.version, va->node);
+    else snprintf(what, sizeof what, "pause %s for %s", va->node, va->arg);
+    return intervene(app, &f, what) == 0 ? 0 : dslab_diag_set(diag, "", 0, 0, "action %s: %s", va->verb, app->toast);
 }
 
 static int32_t action_node(struct viz_app *app, const char *nm, const struct viz_action *a, struct dslab_diag *diag) {
@@ -241,7 +243,7 @@ int viz_session_apply(struct viz_app *app, const struct viz_action *a, struct ds
     const char *v = a->verb;
     if (strcmp(v, "heal") == 0 && !a->node[0]) return viz_session_heal_all(app) == 0 ? 0 : dslab_diag_set(diag, "", 0, 0, "action heal failed: %s", app->toast);
     if (strcmp(v, "partition") == 0) return apply_partition(app, a, diag);
-    if (strcmp(v, "deploy") == 0) return apply_deploy(app, a, diag);
+    if (strcmp(v, "deploy") == 0 || (strcmp(v, "pause") == 0 && a->arg[0])) return apply_library(app, a, diag);
     int32_t n = action_node(app, a->node, a, diag);
     if (n < 0) return -1;
     int rc;
