@@ -518,7 +518,7 @@ static int load_break(struct exercise *e, struct question *q, const struct dslab
     for (const struct dslab_ynode *i = k->first; i; i = i->next) {
         if (dslab_ytree_expect_scalar(d, e->path, i, "a fault kind like crash") < 0) return -1;
         uint32_t bit = fault_kind_bit(i->text);
-        if (!bit) return dslab_ytree_error(d, e->path, i, "unknown fault kind '%s' (expected partition, heal, cut, crash, restart, pause, clock, link or slow)", i->text);
+        if (!bit) return dslab_ytree_error(d, e->path, i, "unknown fault kind '%s' (expected partition, heal, cut, crash, restart, pause, clock, link, slow or deploy)", i->text);
         q->budget_kinds |= bit;
     }
     const struct dslab_ynode *s = dslab_ydoc_map_get(qn, "solution");

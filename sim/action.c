@@ -179,9 +179,20 @@ int dslab_action_to_fault(const struct dslab_scenario *s, const struct dslab_act
     return dslab_diag_set(diag, "", 0, 0, "action: unknown verb '%s' (" VERB_LIST ")", v);
 }
 
+/* "2.6s", "0s", "1.000001s": seconds with the trailing zeros dropped
+ * (exact: the digits of the ns count). */
+static void seconds(int64_t ns, char *t, size_t size) {
+    char frac[16];
+    snprintf(frac, sizeof frac, "%09lld", (long long)(ns % DSLAB_NS_PER_S));
+    int n = 9;
+    while (n > 0 && frac[n - 1] == '0') n--;
+    frac[n] = 0;
+    snprintf(t, size, "%lld%s%ss", (long long)(ns / DSLAB_NS_PER_S), n ? "." : "", frac);
+}
+
 void dslab_action_format(const struct dslab_action *a, char *out, int out_size) {
     char t[40];
-    dslab_time_format_s(a->at_ns, t, sizeof t);
+    seconds(a->at_ns, t, sizeof t);
     snprintf(out, (size_t)out_size, "%s:%s%s%s%s%s", t, a->verb, a->node[0] ? ":" : "", a->node, a->arg[0] ? ":" : "",
              a->arg);
 }
