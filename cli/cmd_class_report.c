@@ -223,20 +223,20 @@ static void misconceptions(FILE *o, const struct exercise *e, const struct group
 }
 
 static void fixes_and_brute_force(FILE *o, const struct exercise *e, const struct group *groups, int n_groups, const struct graded *g) {
-    char b1[1024], b2[1024], b3[1024];
+    char b1[1024], b2[1024], b3[1024], b4[1024];
     int header = 0;
     for (int i = 0; i < n_groups; i++) {
         if (groups[i].e != e) continue;
         for (int q = 0; q < e->questions_count; q++) {
-            if (e->questions[q].kind != Q_FIX) continue;
+            if (e->questions[q].kind != Q_FIX && e->questions[q].kind != Q_OPERATE) continue;
             for (int a = 0; a < groups[i].count; a++) {
                 const struct question_grade *qg = &g[groups[i].attempts[a]].r.q[q];
                 if (!qg->answered || !qg->misconception) continue;
-                if (!header++) fprintf(o, "\n### Fix answers that matched a declared misconception or degenerate fix\n\n");
+                if (!header++) fprintf(o, "\n### Fix and operate answers that matched a declared degenerate fix or tempting action\n\n");
                 fprintf(o, "- **%s**, %s, attempt %d: `%s` %s: %s\n", md(groups[i].learner, NAME_CHARS_MAX, b1, sizeof b1),
                         md(e->questions[q].id, 0, b2, sizeof b2), a + 1,
                         dslab_quote_escape(qg->answer, DSLAB_QUOTE_PLAIN, ANSWER_CHARS_MAX, b3, sizeof b3),
-                        qg->pass ? "PASSED (only as this declared fix)" : "failed", md(qg->misconception, 0, b2, sizeof b2));
+                        qg->pass ? "PASSED (only as this declared fix)" : "failed", md(qg->misconception, 0, b4, sizeof b4));
             }
         }
     }

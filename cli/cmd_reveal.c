@@ -45,6 +45,31 @@ static void print_question(const struct catalog *c, const struct exercise *e, co
         for (int i = 0; i < q->variant_count; i++) printf(" --set %s=%s", q->variant[i].path, q->variant[i].value);
         printf("\n    graded by running it: does %s hold?\n", q->check);
         break;
+    case Q_OPERATE: {
+        char t[40];
+        dslab_time_format_s(q->alert_at_ns, t, sizeof t);
+        printf("    alert:     at %s: %s\n    budget:    %d action%s, none before the alert\n", t, q->alert_text,
+               q->budget_actions, q->budget_actions == 1 ? "" : "s");
+        printf("    graded over %d seed%s from %llu", q->seeds_count, q->seeds_count == 1 ? "" : "s",
+               (unsigned long long)q->seeds_from);
+        for (int i = 0; i < q->goals_count; i++) printf("%s%s", i ? ", " : "; goals: ", q->goals[i]);
+        printf("\n");
+        if (grader_key_decode(e->salt, q->solution, plain, (int)sizeof plain) == 0) {
+            for (char *save = NULL, *l = strtok_r(plain, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+                printf("    solution:  %s\n", l);
+            }
+        }
+        for (int i = 0; i < q->tempting_count; i++) {
+            printf("    tempting: ");
+            for (int k = 0; k < q->tempting[i].count; k++) {
+                char one[DSLAB_ACTION_TEXT_MAX + 40];
+                dslab_action_format(&q->tempting[i].acts[k], one, (int)sizeof one);
+                printf(" %s", one);
+            }
+            printf("\n      %s\n", q->tempting[i].feedback);
+        }
+        break;
+    }
     case Q_FIX:
     case Q_BREAK:
     case Q_EXPLAIN:

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "dslab/json_write.h"
+#include "dslab/time.h"
 #include "dslab/text.h"
 #include "exercise_cli.h"
 
@@ -160,6 +161,12 @@ static void ask_question(struct ask *s, const struct question *q, int index) {
     }
     if (q->kind == Q_BREAK) printf("budget: %d fault(s); the design is %s\n", q->budget_faults, q->design);
     if (q->kind == Q_PREDICT) printf("answer holds or fails\n");
+    if (q->kind == Q_OPERATE) {
+        char t[40];
+        dslab_time_format_s(q->alert_at_ns, t, sizeof t);
+        printf("the alert fires at %s: %s\nat most %d action(s), none before it, each TIME:VERB[:A[:B]] as in `dslab viz --act`\n",
+               t, q->alert_text, q->budget_actions);
+    }
     add(s, "  ");
     add_quoted(s, q->id);
     add(s, ": ");
@@ -167,6 +174,14 @@ static void ask_question(struct ask *s, const struct question *q, int index) {
         ask_failure_mode(s, q);
     } else if (q->kind == Q_FIX || q->kind == Q_BREAK) {
         ask_lines(s, q);
+    } else if (q->kind == Q_OPERATE) {
+        int n = 0;
+        add(s, "[");
+        while (ask(s, "action like 3s:restart:n1 (empty line ends)") == 0 && s->line[0]) {
+            add(s, "%s", n++ ? ", " : "");
+            add_quoted(s, s->line);
+        }
+        add(s, "]\n");
     } else if (ask(s, "answer") == 0 && s->line[0]) {
         add_quoted(s, s->line);
         add(s, "\n");

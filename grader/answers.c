@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "dslab/suggest.h"
-#include "grader.h"
+#include "grade_internal.h"
 #include "load_start.h"
 #include "dslab/yaml_tree.h"
 
@@ -94,6 +94,7 @@ static int check_answer(const struct answers *a, const struct question *q, const
     case Q_FAILURE_MODE: return check_failure_mode(f, v, d);
     case Q_FIX: return check_fix(f, q, v, d);
     case Q_BREAK: return check_break(f, v, d);
+    case Q_OPERATE: return gr_operate_check_answer(f, v, d);
     default: return dslab_ytree_expect_scalar(d, f, v, q->kind == Q_EXPLAIN ? "your explanation as text" : "an answer as text");
     }
 }

@@ -20,7 +20,7 @@
 #include "dslab/yaml_tree.h"
 
 static const char *const kind_names[Q_KIND_COUNT] = {
-    "failure-mode", "trade-off", "assumption", "predict", "fix", "break", "explain"};
+    "failure-mode", "trade-off", "assumption", "predict", "fix", "break", "explain", "operate"};
 
 const char *grader_question_kind_name(enum question_kind k) {
     return k < Q_KIND_COUNT ? kind_names[k] : "?";
@@ -492,6 +492,7 @@ static uint32_t fault_kind_bit(const char *name) {
         {"restart", 1u << DSLAB_FAULT_RESTART}, {"pause", 1u << DSLAB_FAULT_PAUSE},
         {"clock", (1u << DSLAB_FAULT_CLOCK_JUMP) | (1u << DSLAB_FAULT_CLOCK_DRIFT)},
         {"link", 1u << DSLAB_FAULT_LINK}, {"slow", 1u << DSLAB_FAULT_SLOW},
+        {"deploy", 1u << DSLAB_FAULT_DEPLOY},
     };
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         if (strcmp(kinds[i].name, name) == 0) return kinds[i].bits;
@@ -517,7 +518,7 @@ static int load_break(struct exercise *e, struct question *q, const struct dslab
     for (const struct dslab_ynode *i = k->first; i; i = i->next) {
         if (dslab_ytree_expect_scalar(d, e->path, i, "a fault kind like crash") < 0) return -1;
         uint32_t bit = fault_kind_bit(i->text);
-        if (!bit) return dslab_ytree_error(d, e->path, i, "unknown fault kind '%s' (expected partition, heal, cut, crash, restart, pause, clock, link or slow)", i->text);
+        if (!bit) return dslab_ytree_error(d, e->path, i, "unknown fault kind '%s' (expected partition, heal, cut, crash, restart, pause, clock, link, slow or deploy)", i->text);
         q->budget_kinds |= bit;
     }
     const struct dslab_ynode *s = dslab_ydoc_map_get(qn, "solution");
@@ -554,6 +555,7 @@ static const char *const kind_keys[Q_KIND_COUNT][10] = {
     [Q_FIX] = {"allowed", "goals", "checks", "seeds", "seeds_from", "degenerate", "stress", "solution"},
     [Q_BREAK] = {"design", "budget", "check", "solution"},
     [Q_EXPLAIN] = {"rubric", "min", "solution"},
+    [Q_OPERATE] = {"alert", "goals", "checks", "budget", "seeds", "seeds_from", "tempting", "solution"},
 };
 
 static int question_keys(struct exercise *e, const struct dslab_ynode *qn, enum question_kind k, struct dslab_diag *d) {
@@ -614,13 +616,13 @@ static int load_question(struct exercise *e, struct question *q, const struct ds
     if (k == Q_KIND_COUNT) {
         const char *near = dslab_suggest_nearest(kind, kind_names, Q_KIND_COUNT);
         return dslab_ytree_error(d, e->path, dslab_ydoc_map_get(qn, "kind"), "unknown question kind '%s'%s%s%s", kind,
-                        near ? " (did you mean '" : " (expected failure-mode, trade-off, assumption, predict, fix, break or explain",
+                        near ? " (did you mean '" : " (expected failure-mode, trade-off, assumption, predict, fix, break, explain or operate",
                         near ? near : "", near ? "'?)" : ")");
     }
     q->kind = (enum question_kind)k;
     if (question_keys(e, qn, q->kind, d) < 0) return -1;
     if (dslab_ytree_require_text(d, e->path, qn, "prompt", &q->prompt) < 0) return -1;
-    int64_t points = q->kind == Q_FAILURE_MODE || q->kind == Q_FIX || q->kind == Q_BREAK ? 2 : 1;
+    int64_t points = q->kind == Q_FAILURE_MODE || q->kind == Q_FIX || q->kind == Q_BREAK || q->kind == Q_OPERATE ? 2 : 1;
     if (dslab_ytree_optional_int(d, e->path, qn, "points", 1, 100, &points) < 0) return -1;
     q->points = (int)points;
     switch (q->kind) {
@@ -631,6 +633,7 @@ static int load_question(struct exercise *e, struct question *q, const struct ds
     case Q_FIX: return load_fix(e, q, qn, d);
     case Q_BREAK: return load_break(e, q, qn, d);
     case Q_EXPLAIN: return load_explain(e, q, qn, d);
+    case Q_OPERATE: return gr_operate_load(e, q, qn, d);
     default: return -1;
     }
 }
@@ -748,6 +751,7 @@ void grader_exercise_free(struct exercise *e) {
         free(q->stress.checks);
         free(q->stress.nodes);
         free(q->rubric);
+        gr_operate_free(q);
     }
     free(e->questions);
     free(e->read_first);

@@ -9,6 +9,7 @@
  * Explanations are scored by a rubric of concepts and always flagged for a
  * mentor. The exercise passes when every question but the explanations
  * passes. Scores are kept in thousandths of a point. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,11 +22,32 @@
 void gr_feedback(struct question_grade *qg, const char *fmt, ...) {
     size_t used = strlen(qg->feedback);
     if (used + 2 >= sizeof qg->feedback) return;
-    if (used) qg->feedback[used++] = ' ', qg->feedback[used] = 0;
+    /* The text so far ends a sentence before the next one starts: a
+     * violation's words ("... c1 (token 1) after c2 (token 2)") carry no
+     * full stop of their own, and must not run into the next sentence. A
+     * sentence left open on purpose (':' ';' ',') is continued. */
+    if (used && used + 3 < sizeof qg->feedback) {
+        char last = qg->feedback[used - 1];
+        if (isalnum((unsigned char)last) || last == ')' || last == '"' || last == '\'' || last == ']') {
+            qg->feedback[used++] = '.';
+        }
+        qg->feedback[used++] = ' ';
+        qg->feedback[used] = 0;
+    } else if (used) {
+        return;
+    }
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(qg->feedback + used, sizeof qg->feedback - used, fmt, ap);
     va_end(ap);
+}
+
+void gr_feedback_first(struct question_grade *qg, const char *text) {
+    char rest[sizeof qg->feedback];
+    snprintf(rest, sizeof rest, "%s", qg->feedback);
+    qg->feedback[0] = 0;
+    gr_feedback(qg, "%s", text);
+    if (rest[0]) gr_feedback(qg, "%s", rest);
 }
 
 int gr_base_run(struct grade_ctx *g) {
@@ -272,6 +294,7 @@ static int grade_one(struct grade_ctx *g, struct question_grade *qg, struct grad
     case Q_PREDICT: return gr_grade_predict(g, v, qg);
     case Q_FIX: return gr_grade_fix(g, v, qg);
     case Q_BREAK: return gr_grade_break(g, v, qg);
+    case Q_OPERATE: return gr_grade_operate(g, v, qg);
     case Q_EXPLAIN: grade_explain(g, v->text, qg); return 0;
     default: return 0;
     }

@@ -363,7 +363,7 @@ int gr_grade_fix(struct grade_ctx *g, const struct dslab_ynode *v, struct questi
         const struct degenerate_fix *df = degenerate_of(q, vals, n);
         if (df) {
             qg->misconception = df->feedback; /* class reports count it like a misconception */
-            gr_feedback(qg, "%s", df->feedback);
+            gr_feedback_first(qg, df->feedback);
         }
     }
     qg->score_milli = qg->pass ? q->points * 1000 : 0;

@@ -26,6 +26,11 @@ const struct dslab_check_result *gr_find_check(const struct run_outcome *o, cons
 /* Appends a sentence to qg->feedback (space-separated, truncated to fit). */
 void gr_feedback(struct question_grade *qg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Puts `text` before the feedback so far, as its own sentence: the
+ * author's explanation comes first, the run's evidence (which may end in
+ * a violation's words or a `dslab viz FILE`) after it. */
+void gr_feedback_first(struct question_grade *qg, const char *text);
+
 /* gr_grade_evidence returns the thousandths earned of the evidence half
  * (0..500), or -1. Each of the others fills qg (answered, pass, score_milli, feedback); -1 with diag
  * for answers that turn out malformed when run. */
@@ -33,6 +38,19 @@ int gr_grade_evidence(struct grade_ctx *g, const struct dslab_ynode *v, struct q
 int gr_grade_predict(struct grade_ctx *g, const struct dslab_ynode *v, struct question_grade *qg);
 int gr_grade_fix(struct grade_ctx *g, const struct dslab_ynode *v, struct question_grade *qg);
 int gr_grade_break(struct grade_ctx *g, const struct dslab_ynode *v, struct question_grade *qg);
+
+/* ---- operate.c, operate_load.c: the operator's actions during an incident ---- */
+
+/* Loads an operate question's keys (exercise.c calls it). */
+int gr_operate_load(struct exercise *e, struct question *q, const struct dslab_ynode *qn, struct dslab_diag *d);
+void gr_operate_free(struct question *q);
+/* The shape of an answer: a list of "TIME:VERB[:A[:B]]" (or one), each
+ * parsed; errors at the item. */
+int gr_operate_check_answer(const char *file, const struct dslab_ynode *v, struct dslab_diag *d);
+int gr_grade_operate(struct grade_ctx *g, const struct dslab_ynode *v, struct question_grade *qg);
+/* Parses the decoded solution's lines ("2.5s:deploy:n1:1", one a line)
+ * into at most max actions; the count, or -1 with err. */
+int gr_operate_parse_lines(const char *text, struct dslab_action *out, int max, char *err, int err_size);
 
 /* ---- fix_apply.c: a fix as typed values on a borrowed scenario ---------- */
 

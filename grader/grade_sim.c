@@ -70,7 +70,7 @@ int gr_grade_predict(struct grade_ctx *g, const struct dslab_ynode *v, struct qu
 }
 
 static const char *fault_kind_of(const struct dslab_ynode *f) {
-    static const char *const kinds[] = {"partition", "heal", "cut", "crash", "restart", "pause", "clock", "link", "slow"};
+    static const char *const kinds[] = {"partition", "heal", "cut", "crash", "restart", "pause", "clock", "link", "slow", "deploy"};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         if (dslab_ydoc_map_get(f, kinds[i])) return kinds[i];
     }

@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "dslab/action.h"
 #include "dslab/diag.h"
 #include "dslab/check.h"
 #include "dslab/scenario.h"
@@ -100,6 +101,7 @@ enum question_kind {
     Q_FIX,
     Q_BREAK,
     Q_EXPLAIN,
+    Q_OPERATE,
     Q_KIND_COUNT
 };
 
@@ -137,6 +139,19 @@ struct fix_stress {
     const char **nodes;          /* owned array; the nodes random faults may hit (0 = all) */
     struct dslab_src_pos pos;
 };
+
+/* An `operate` question's tempting action list: it must fail (`dslab lint`
+ * checks it), and a learner's failing answer that takes all its actions
+ * (times aside) gets its feedback. */
+struct tempting_acts {
+    int count;
+    struct dslab_action *acts;   /* owned */
+    const char *feedback;
+    struct dslab_src_pos pos;
+};
+
+/* Actions one operate answer may list at most (its budget is 1..this). */
+#define GRADER_OPERATE_ACTIONS_MAX 16
 
 #define GRADER_STRESS_SEEDS_MAX 200
 /* Runs the shrinker may spend on a counterexample of a fix. */
@@ -197,6 +212,12 @@ struct question {
     const char *design;          /* scenario path, relative to the root */
     int budget_faults;
     uint32_t budget_kinds;       /* bit per enum dslab_fault_kind allowed */
+    /* operate (also goals, fix_checks, seeds_count, seeds_from, solution) */
+    int64_t alert_at_ns;         /* no action may come before it */
+    const char *alert_text;
+    int budget_actions;          /* 1..GRADER_OPERATE_ACTIONS_MAX */
+    int tempting_count;
+    struct tempting_acts *tempting; /* owned */
     /* explain */
     int rubric_count;
     const char **rubric;         /* encoded "concept: phrase; phrase" */
@@ -353,7 +374,7 @@ struct grader_exercise_lint {
     char **messages;             /* owned: the problems found */
     bool model_ok;               /* the model answers passed with full marks */
     int misconceptions_ok;       /* misconceptions that failed with their feedback */
-    int degenerate_ok;           /* degenerate fixes that failed with their feedback */
+    int degenerate_ok;           /* degenerate fixes (and operate's tempting actions) that failed with their feedback */
     bool out_of_memory;
 };
 

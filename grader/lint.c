@@ -175,6 +175,38 @@ static void lint_degenerate(const struct catalog *c, const struct exercise *e, c
     }
 }
 
+/* Each tempting action list of an operate question must fail with its feedback. */
+static void lint_tempting(const struct catalog *c, const struct exercise *e, const char *model, const char *name,
+                          int qi, struct grader_exercise_lint *l, struct dslab_diag *d) {
+    const struct question *q = &e->questions[qi];
+    for (int k = 0; k < q->tempting_count; k++) {
+        const struct tempting_acts *ta = &q->tempting[k];
+        char line[2048] = "[";
+        for (int i = 0; i < ta->count; i++) {
+            char one[DSLAB_ACTION_TEXT_MAX + 40];
+            dslab_action_format(&ta->acts[i], one, (int)sizeof one);
+            size_t used = strlen(line);
+            snprintf(line + used, sizeof line - used, "%s", i ? ", " : "");
+            gr_yaml_quote(one, line, sizeof line);
+        }
+        size_t used = strlen(line);
+        snprintf(line + used, sizeof line - used, "]");
+        char *text = with_answer(model, q->id, line);
+        struct question_grade qg;
+        if (!text || grade_text(c, e, text, name, qi, &qg, NULL, d) < 0) {
+            finding(l, "question '%s': tempting actions %s do not grade: %s", q->id, line, text ? d->message : "out of memory");
+        } else if (qg.pass) {
+            finding(l, "question '%s': tempting actions %s pass (line %d): the goals or checks must catch them",
+                    q->id, line, ta->pos.line);
+        } else if (!strstr(qg.feedback, ta->feedback)) {
+            finding(l, "question '%s': tempting actions %s fail without their own feedback (got: %s)", q->id, line, qg.feedback);
+        } else {
+            l->degenerate_ok++;
+        }
+        free(text);
+    }
+}
+
 int grader_exercise_lint(const struct catalog *c, const struct exercise *e, const char *work_dir, struct grader_exercise_lint *l,
                   struct dslab_diag *d) {
     memset(l, 0, sizeof *l);
@@ -196,6 +228,7 @@ int grader_exercise_lint(const struct catalog *c, const struct exercise *e, cons
     for (int i = 0; i < e->questions_count; i++) {
         if (e->questions[i].misconceptions_count > 0) lint_misconceptions(c, e, model, name, i, l, d);
         if (e->questions[i].kind == Q_FIX) lint_degenerate(c, e, model, name, i, l, d);
+        if (e->questions[i].kind == Q_OPERATE) lint_tempting(c, e, model, name, i, l, d);
     }
     free(model);
     dslab_diag_clear(d);

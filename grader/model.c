@@ -115,6 +115,24 @@ static int model_one(struct grade_ctx *g, const struct question *q, char *buf) {
     case Q_PREDICT:
         if (model_predict(g, q, buf) < 0) return -1;
         break;
+    case Q_OPERATE: {
+        struct dslab_action acts[GRADER_OPERATE_ACTIONS_MAX];
+        char err[300];
+        int n;
+        if (grader_key_decode(e->salt, q->solution, plain, (int)sizeof plain) < 0 ||
+            (n = gr_operate_parse_lines(plain, acts, GRADER_OPERATE_ACTIONS_MAX, err, (int)sizeof err)) < 0) {
+            return dslab_diag_set(g->diag, e->path, q->pos.line, q->pos.col, "the solution of '%s' does not decode", q->id);
+        }
+        append(buf, "[");
+        for (int i = 0; i < n; i++) {
+            char one[DSLAB_ACTION_TEXT_MAX + 40];
+            dslab_action_format(&acts[i], one, (int)sizeof one);
+            append(buf, "%s", i ? ", " : "");
+            quoted(buf, one);
+        }
+        append(buf, "]");
+        break;
+    }
     case Q_FIX:
     case Q_BREAK:
     case Q_EXPLAIN:

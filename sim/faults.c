@@ -235,6 +235,11 @@ static bool no_effect(const struct dslab_sim *sim, const struct dslab_fault *f, 
         snprintf(why, cap, "heal %s %s %s: not cut", who, f->both_ways ? "<->" : "->",
                  name_of(sim, f->peer));
         return true;
+    case DSLAB_FAULT_DEPLOY:
+        if ((n->version ? n->version : 1) != f->version) return false;
+        snprintf(why, cap, "deploy %s version %d: it already runs version %d", who, (int)f->version,
+                 (int)f->version);
+        return true;
     case DSLAB_FAULT_PARTITION:
     case DSLAB_FAULT_LINK:
     case DSLAB_FAULT_KIND_COUNT:
@@ -323,6 +328,12 @@ void faults_apply(struct dslab_sim *sim, const struct dslab_fault *f) {
         sim->nodes[f->node].disk_slow_factor = f->slow_factor;
         emit(sim, DSLAB_TRACE_SLOW, f->node, -1, f->slow_factor, 0, "disk");
         break;
+    case DSLAB_FAULT_DEPLOY: {
+        int32_t old = sim->nodes[f->node].version ? sim->nodes[f->node].version : 1;
+        sim->nodes[f->node].version = f->version;
+        emit(sim, DSLAB_TRACE_DEPLOY, f->node, -1, f->version, old, NULL);
+        break;
+    }
     case DSLAB_FAULT_KIND_COUNT:
         break;
     }

@@ -232,10 +232,21 @@ void dslab_ctx_send_sized(struct dslab_node_ctx *ctx, int32_t to, const void *ms
     ctx->sim->sending_sized = false;
 }
 
+/* A node's software version (deploy faults); 0 = never deployed = 1. */
+static inline int32_t node_version(const struct node_rt *n) {
+    return n->version ? n->version : 1;
+}
+
 void node_deliver(struct dslab_sim *sim, const struct event *e) {
     /* A partition that started while the message was in flight drops it. */
     if (net_blocked(&sim->net, e->peer, e->node)) {
         trace_drop(sim, e->peer, e->node, e->id, "partition");
+        return;
+    }
+    /* A node does not understand a newer version's messages (deploy faults;
+     * both versions as the message arrives). */
+    if (sim->nodes[e->peer].version > 1 && node_version(&sim->nodes[e->peer]) > node_version(&sim->nodes[e->node])) {
+        trace_drop(sim, e->peer, e->node, e->id, "version");
         return;
     }
     sim->stats.messages_delivered++;

@@ -65,6 +65,7 @@ struct node_rt {
     int64_t disk_free_ns;    /* the disk has finished every sync asked for by then */
     int64_t disk_write_ns;   /* write time not yet charged to a sync */
     uint32_t disk_slow_factor; /* slow-disk fault: disk draws multiplied (0 or 1 = normal) */
+    int32_t version;         /* deploy fault: software version (0 = never deployed = 1) */
     /* CPU (costs_cpu.c): workers busy, and the FIFO of event slots waiting
      * for one (a ring, owned). */
     struct dslab_rng cpu_rng;

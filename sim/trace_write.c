@@ -57,6 +57,7 @@ static const struct kind_row {
     ROW("run_end", KEY("events"), NO_KEY),
     ROW("no_effect", NO_KEY, NO_KEY),
     ROW("cost", KEY("ns"), KEY("until_ns")),
+    ROW("deploy", KEY("version"), KEY("from_version")),
 };
 _Static_assert(sizeof kinds / sizeof kinds[0] == DSLAB_TRACE_KIND_COUNT, "one row per trace kind");
 

@@ -22,7 +22,7 @@
 /* A scripted intervention (`--act 1.5s:crash:n2`), applied at at_ns. */
 struct viz_action {
     int64_t at_ns;
-    char verb[16];      /* crash restart pause cut cut1 heal partition jump drift */
+    char verb[16];      /* dslab/action.h: crash restart pause cut cut1 heal partition jump drift deploy */
     char node[32];      /* first argument, "" when none */
     char arg[64];       /* second argument (peer, duration, shape), "" when none */
 };

@@ -572,6 +572,9 @@ void rec_event_describe(const struct recording *r, const char (*names)[DSLAB_NAM
         snprintf(buf, size, "%s%s slowed x%lld", node, text && text[0] ? " disk" : "",
                  (long long)e->a);
         break;
+    case DSLAB_TRACE_DEPLOY:
+        snprintf(buf, size, "%s runs version %lld (was %lld)", node, (long long)e->a, (long long)e->b);
+        break;
     case DSLAB_TRACE_CLOCK_JUMP:
         fmt_offset(e->a, d, sizeof d);
         snprintf(buf, size, "%s clock jumps %s", node, d);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dslab/action.h"
 #include "dslab/time.h"
 
 static void fault_blank(struct dslab_fault *f, enum dslab_fault_kind kind) {
@@ -188,30 +189,34 @@ static int parse_duration(const char *s, int64_t *out) {
     return 0;
 }
 
+/* The vocabulary is the library's (dslab/action.h), shared with the
+ * grader's `operate` answers. */
 int viz_action_parse(const char *text, struct viz_action *out, struct dslab_diag *diag) {
+    struct dslab_action a;
     memset(out, 0, sizeof *out);
-    char buf[160];
-    snprintf(buf, sizeof buf, "%s", text);
-    char *parts[4] = {0};
-    int n = 0;
-    for (char *p = buf; n < 4;) {
-        parts[n++] = p;
-        char *c = strchr(p, ':');
-        if (!c) break;
-        *c = '\0';
-        p = c + 1;
-    }
-    if (n < 2 || parse_duration(parts[0], &out->at_ns) != 0 || out->at_ns < 0) {
-        return dslab_diag_set(diag, "", 0, 0, "bad action '%s': expected TIME:VERB[:NODE[:ARG]], e.g. 1.5s:crash:n2", text);
-    }
-    snprintf(out->verb, sizeof out->verb, "%s", parts[1]);
-    if (n > 2) snprintf(out->node, sizeof out->node, "%s", parts[2]);
-    if (n > 3) snprintf(out->arg, sizeof out->arg, "%s", parts[3]);
-    static const char *const verbs[] = {"crash", "restart", "pause", "cut", "cut1", "heal", "partition", "jump", "drift"};
-    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
-        if (strcmp(out->verb, verbs[i]) == 0) return 0;
-    }
-    return dslab_diag_set(diag, "", 0, 0, "bad action '%s': unknown verb '%s' (crash restart pause cut cut1 heal partition jump drift)", text, out->verb);
+    if (dslab_action_parse(text, &a, diag) != 0) return -1;
+    out->at_ns = a.at_ns;
+    snprintf(out->verb, sizeof out->verb, "%s", a.verb);
+    snprintf(out->node, sizeof out->node, "%s", a.node);
+    snprintf(out->arg, sizeof out->arg, "%s", a.arg);
+    return 0;
+}
+
+/* A deploy (a software version) or a pause with its duration: the library
+ * makes the fault. */
+static int apply_library(struct viz_app *app, const struct viz_action *va, struct dslab_diag *diag) {
+    struct dslab_action a;
+    memset(&a, 0, sizeof a);
+    a.at_ns = app->model.now_ns;
+    snprintf(a.verb, sizeof a.verb, "%s", va->verb);
+    snprintf(a.node, sizeof a.node, "%s", va->node);
+    snprintf(a.arg, sizeof a.arg, "%s", va->arg);
+    struct dslab_fault f;
+    if (dslab_action_to_fault(app->model.scenario, &a, &f, NULL, diag) != 0) return -1;
+    char what[160];
+    if (f.kind == DSLAB_FAULT_DEPLOY) snprintf(what, sizeof what, "deploy version %d to %s", (int)f.version, va->node);
+    else snprintf(what, sizeof what, "pause %s for %s", va->node, va->arg);
+    return intervene(app, &f, what) == 0 ? 0 : dslab_diag_set(diag, "", 0, 0, "action %s: %s", va->verb, app->toast);
 }
 
 static int32_t action_node(struct viz_app *app, const char *nm, const struct viz_action *a, struct dslab_diag *diag) {
@@ -238,6 +243,7 @@ int viz_session_apply(struct viz_app *app, const struct viz_action *a, struct ds
     const char *v = a->verb;
     if (strcmp(v, "heal") == 0 && !a->node[0]) return viz_session_heal_all(app) == 0 ? 0 : dslab_diag_set(diag, "", 0, 0, "action heal failed: %s", app->toast);
     if (strcmp(v, "partition") == 0) return apply_partition(app, a, diag);
+    if (strcmp(v, "deploy") == 0 || (strcmp(v, "pause") == 0 && a->arg[0])) return apply_library(app, a, diag);
     int32_t n = action_node(app, a->node, a, diag);
     if (n < 0) return -1;
     int rc;

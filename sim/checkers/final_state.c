@@ -58,6 +58,7 @@ static bool disturbs(const struct dslab_trace_event *ev) {
     case DSLAB_TRACE_CUT:
     case DSLAB_TRACE_LINK:
     case DSLAB_TRACE_SLOW:
+    case DSLAB_TRACE_DEPLOY:
     case DSLAB_TRACE_CRASH:
     case DSLAB_TRACE_RESTART:
     case DSLAB_TRACE_RESUME:

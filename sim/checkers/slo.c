@@ -1,4 +1,7 @@
 /* slo.c: service level objectives, judged per run and per time window.
+ * Ending with `after T` ("availability 90% of writes per 1s each after
+ * 4s"), operations completed before T are not judged: an operator's goal,
+ * "recovered within 2s of the alert at 2s".
  *
  *   slo: 99% of writes within 500ms        latency objective
  *   slo: 95% of requests within 200ms per 2s
@@ -51,6 +54,7 @@ struct slo_state {
     int64_t within_ns;
     int64_t window_ns;
     bool each;           /* every window must meet the target */
+    int64_t after_ns;    /* `after T`: samples completed before T are not judged */
     enum slo_kind kind;
     char what[16];       /* "writes", for messages */
     struct slo_sample *samples; /* owned */
@@ -105,10 +109,11 @@ static bool parse_duration(const char *w, int64_t *ns) {
 /* Returns true when `args` is a well-formed objective. */
 static bool parse_objective(struct slo_state *st, const char *args) {
     char text[256];
-    char *w[8];
+    char *w[12];
     snprintf(text, sizeof text, "%s", args);
     for (char *p = text; *p; p++) *p = (char)tolower((unsigned char)*p);
-    int n = split_words(text, w, 8);
+    int n = split_words(text, w, 12);
+    if (n > 12) return false; /* more words than any objective has */
     int i = 0;
     st->window_ns = DSLAB_NS_PER_S;
     snprintf(st->what, sizeof st->what, "requests");
@@ -136,6 +141,11 @@ static bool parse_objective(struct slo_state *st, const char *args) {
             i++;
         }
     }
+    if (i + 1 < n && strcmp(w[i], "after") == 0) {
+        char err[DSLAB_UNITS_ERR_MAX];
+        if (dslab_units_parse_duration_ns(w[i + 1], false, &st->after_ns, err, sizeof err) != 0) return false;
+        i += 2;
+    }
     return i == n && st->target_ppm > 0;
 }
 
@@ -148,7 +158,7 @@ static int slo_create(const struct dslab_scenario *s, const struct dslab_scenari
         return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col,
                         "slo takes an objective like '99%% of writes within 500ms', "
                         "'95%% of requests within 200ms per 2s', 'availability 99.9%%' or "
-                        "'availability 50%% of writes per 1s each' (got '%s')",
+                        "'availability 50%% of writes per 1s each', optionally ending 'after 3s' (got '%s')",
                         check->args ? check->args : "");
     }
     *state_out = st;
@@ -157,6 +167,7 @@ static int slo_create(const struct dslab_scenario *s, const struct dslab_scenari
 
 static void add_sample(struct slo_state *st, int64_t t_ns, int64_t latency_ns, uint64_t trace_id,
                        int32_t node) {
+    if (t_ns < st->after_ns) return; /* `after T`: before T is not judged */
     struct slo_sample *grown = grow_array(st->samples, &st->capacity, st->count, sizeof *grown, 1024);
     if (!grown) {
         st->out_of_memory = true;

@@ -462,6 +462,7 @@ void dslab_explore_fault_describe(const struct dslab_scenario *s, const struct d
     case DSLAB_FAULT_SLOW_DISK:
         snprintf(buf, size, "slow-disk %s x%u at %s", node, (unsigned)f->slow_factor, at);
         break;
+    case DSLAB_FAULT_DEPLOY: snprintf(buf, size, "deploy %s version %d at %s", node, (int)f->version, at); break;
     default: snprintf(buf, size, "fault at %s", at); break;
     }
 }

@@ -72,6 +72,9 @@ void dslab_timeline_sink(void *user, const struct dslab_trace_event *ev) {
     case DSLAB_TRACE_ASSUMPTION: snprintf(line, sizeof line, "ASSUMPTION %s broken: %s", ev->tag, ev->text); break;
     case DSLAB_TRACE_NARRATION: snprintf(line, sizeof line, "narration  \"%s\"", ev->text); break;
     case DSLAB_TRACE_NO_EFFECT: snprintf(line, sizeof line, "no effect  %s", ev->text); break;
+    case DSLAB_TRACE_DEPLOY:
+        snprintf(line, sizeof line, "deploy     %s version %" PRId64 " (was %" PRId64 ")", who(t, ev->node), ev->a, ev->b);
+        break;
     default: break;
     }
     if (!line[0]) return;

@@ -1,7 +1,7 @@
 /* scenario_faults.c: the `faults:` list -> struct dslab_fault[], sorted.
  *
  * Each item is a mapping with `at:` and exactly one action key (partition,
- * heal, cut, crash, restart, pause, clock, link, slow) plus that action's
+ * heal, cut, crash, restart, pause, clock, link, slow, slow-disk, deploy) plus that action's
  * own keys. Checks run in this order so the error is the most useful one:
  * unknown keys (did you mean), `at`, the action, keys that do not belong to
  * the action, then the action's values. The result is sorted by at_ns,
@@ -31,6 +31,7 @@ static const struct action actions[] = {
     {"link", DSLAB_FAULT_LINK, {"latency", "loss", "duplicate"}},
     {"slow", DSLAB_FAULT_SLOW, {"factor"}},
     {"slow-disk", DSLAB_FAULT_SLOW_DISK, {"factor"}},
+    {"deploy", DSLAB_FAULT_DEPLOY, {"version"}},
 };
 #define ACTIONS_COUNT ((int)(sizeof actions / sizeof actions[0]))
 
@@ -38,6 +39,7 @@ static const char *const fault_keys[] = {
     "at",   "partition", "heal",     "cut",           "crash", "restart", "pause",
     "clock", "link",     "slow",     "node",          "minority", "lose_unsynced", "for",
     "jump", "drift_ppm", "latency",  "loss",          "duplicate", "factor", "slow-disk",
+    "deploy", "version",
 };
 #define FAULT_KEYS_COUNT ((int)(sizeof fault_keys / sizeof fault_keys[0]))
 
@@ -78,7 +80,7 @@ static int find_action(struct loader *L, const struct dslab_ynode *item, const s
     if (!*out) {
         return dslab_ytree_error(L->diag, L->file, item,
                            "a fault needs an action (expected one of: partition, heal, cut, "
-                           "crash, restart, pause, clock, link, slow, slow-disk)");
+                           "crash, restart, pause, clock, link, slow, slow-disk, deploy)");
     }
     for (const struct dslab_ynode *k = item->first; k; k = k->next) {
         if (action_takes(*out, k->text)) continue;
@@ -246,6 +248,14 @@ static int load_node_action(struct loader *L, const struct dslab_ynode *item, co
         }
         if (dslab_ytree_int(L->diag, L->file, n, 1, 1000, &x) < 0) return -1;
         f->slow_factor = (uint32_t)x;
+        return 0;
+    case DSLAB_FAULT_DEPLOY:
+        if (!(n = dslab_ydoc_map_get(item, "version"))) {
+            return dslab_ytree_error(L->diag, L->file, item, "deploy needs version: N (1 to %d)",
+                                     DSLAB_VERSION_MAX);
+        }
+        if (dslab_ytree_int(L->diag, L->file, n, 1, DSLAB_VERSION_MAX, &x) < 0) return -1;
+        f->version = (int32_t)x;
         return 0;
     default: return 0;
     }

@@ -238,6 +238,7 @@ static void save_fault(FILE *f, const struct dslab_scenario *s, const struct dsl
     case DSLAB_FAULT_SLOW_DISK:
         fprintf(f, "slow-disk: %s, factor: %u", node, (unsigned)x->slow_factor);
         break;
+    case DSLAB_FAULT_DEPLOY: fprintf(f, "deploy: %s, version: %d", node, (int)x->version); break;
     case DSLAB_FAULT_KIND_COUNT: break;
     }
     fputs(" }\n", f);

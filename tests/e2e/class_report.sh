@@ -80,4 +80,10 @@ printf 'exercise: %s\nlearner: dee\nanswers:\n  trade-off: consistency over avai
 "$dslab" class-report dee.yaml --out reversed.md > /dev/null 2>&1
 check "a reversed trade-off is listed as said, with its feedback" 'grep -q "^| trade-off | consistency over availability | 1 | dee | the trade-off named the wrong way round |" reversed.md'
 
+# A declared degenerate fix or tempting action is listed with its own
+# feedback (the question id once overwrote it: a shared buffer).
+printf 'exercise: half-finished-rollout\nlearner: fay\nanswers:\n  respond: ["2.6s:crash:n4", "2.8s:restart:n4"]\n' > fay.yaml
+"$dslab" class-report fay.yaml --out tempting.md > /dev/null 2>&1
+check "a tempting action is listed with its feedback" 'grep -q "^- \*\*fay\*\*, respond, attempt 1: .* failed: Failing over from n4 does not help" tempting.md'
+
 e2e_finish

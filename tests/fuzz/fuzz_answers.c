@@ -4,7 +4,7 @@
  * and none may crash the grader. Once, at start-up, a few exercises are
  * loaded from the source tree's exercises/ so that every question kind is
  * present (failure-mode with evidence, trade-off, assumption, predict, fix,
- * break, explain); the first byte of an input picks the exercise, the rest
+ * break, explain, operate); the first byte of an input picks the exercise, the rest
  * is the answers file given to grader_answers_load_buffer(). A rejected file must
  * come with a message; an accepted one is walked through grader_answers_get() for
  * every question. Grading itself (which runs simulations) is not fuzzed. */
@@ -25,6 +25,7 @@ static const char *const fuzz_exercise_files[] = {
     "exercises/operating-at-2am/paused-lock-holder.yaml",    /* assumption */
     "exercises/consensus/deposed-leader-stale-reads.yaml",   /* predict */
     "exercises/transactions/break-two-phase-commit.yaml",    /* break */
+    "exercises/operating-at-2am/half-finished-rollout.yaml", /* operate */
 };
 #define FUZZ_EXERCISES_COUNT (int)(sizeof fuzz_exercise_files / sizeof fuzz_exercise_files[0])
 

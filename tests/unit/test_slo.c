@@ -41,7 +41,11 @@ static void test_parses_objectives(void **state) {
     const char *bad[] = {"", "99% of writes", "99 of writes within 500ms", "99% of frogs within 1s",
                          "availability", "availability 101%", "99% of writes within soon",
                          "99% of writes within 500ms per", "0% of writes within 1s",
-                         "99% of writes within 500ms and more"};
+                         "99% of writes within 500ms and more",
+                         /* more words than any objective has (the parser holds 12) */
+                         "availability 50% of writes per 1s each after 4s and more",
+                         "a b c d e f g h i j k l m n o p q r s t u v w x y z",
+                         "availability 50% of writes after", "availability 50% of writes after soon"};
     struct h_ck k;
     struct dslab_diag d;
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
@@ -116,6 +120,21 @@ static void test_annotations_replace_the_history(void **state) {
     h_ck_expect(&k, 5000, DSLAB_CHECK_FAIL, "(history)");
 }
 
+static void test_after_ignores_what_came_before(void **state) {
+    (void)state;
+    struct h_ck k;
+    ck_open(&k, "availability 90% of writes per 500ms each after 2s");
+    for (int i = 0; i < 10; i++) ck_op(&k, 100 * i, DSLAB_OP_WRITE, DSLAB_OP_FAIL, 10); /* before 2s: not judged */
+    for (int i = 0; i < 20; i++) ck_op(&k, 2000 + 100 * i, DSLAB_OP_WRITE, DSLAB_OP_OK, 10);
+    assert_int_equal(h_ck_end(&k, 5000), DSLAB_CHECK_PASS);
+    ck_open(&k, "availability 90% of writes per 500ms each after 2s");
+    for (int i = 0; i < 20; i++) ck_op(&k, 2000 + 100 * i, DSLAB_OP_WRITE, i < 3 ? DSLAB_OP_FAIL : DSLAB_OP_OK, 10);
+    assert_int_equal(h_ck_end(&k, 5000), DSLAB_CHECK_FAIL);
+    ck_open(&k, "availability 90% of writes per 500ms each after 4s"); /* nothing after 4s: each fails */
+    for (int i = 0; i < 10; i++) ck_op(&k, 100 * i, DSLAB_OP_WRITE, DSLAB_OP_OK, 10);
+    assert_int_equal(h_ck_end(&k, 5000), DSLAB_CHECK_FAIL);
+}
+
 static void test_violation_names_the_missed_windows(void **state) {
     (void)state;
     struct h_ck k;
@@ -172,4 +191,5 @@ H_MAIN(cmocka_unit_test(test_parses_objectives),
        cmocka_unit_test(test_availability_ignores_latency),
        cmocka_unit_test(test_annotations_replace_the_history),
        cmocka_unit_test(test_violation_names_the_missed_windows),
-       cmocka_unit_test(test_per_window_argument))
+       cmocka_unit_test(test_per_window_argument),
+       cmocka_unit_test(test_after_ignores_what_came_before))

@@ -66,6 +66,11 @@ enum dslab_partition_shape {
     DSLAB_PARTITION_MAJORITIES_RING, /* each node sees a majority (ring neighbours), no two the same */
 };
 
+/* Software versions a `deploy` fault may install (every node starts at 1).
+ * A node does not understand messages from a node of a newer version
+ * (docs/SCENARIO_FORMAT.md, "Deploys and versions"). */
+#define DSLAB_VERSION_MAX 1000
+
 enum dslab_fault_kind {
     DSLAB_FAULT_PARTITION,  /* partition: replaces all cuts with the shape's */
     DSLAB_FAULT_HEAL,       /* heal: all links (node/peer < 0), or one cut both ways */
@@ -78,6 +83,7 @@ enum dslab_fault_kind {
     DSLAB_FAULT_LINK,       /* link: node -> peer (or both), change link params */
     DSLAB_FAULT_SLOW,       /* slow: node, factor: latency to/from it multiplied */
     DSLAB_FAULT_SLOW_DISK,  /* slow-disk: node, factor: its disk latencies (costs.disk) multiplied */
+    DSLAB_FAULT_DEPLOY,     /* deploy: node, version: its software version from now on */
     DSLAB_FAULT_KIND_COUNT
 };
 
@@ -93,6 +99,7 @@ struct dslab_fault {
     int64_t drift_ppm;     /* clock drift */
     bool lose_unsynced;    /* restart: durable writes not yet synced are lost */
     uint32_t slow_factor;  /* slow, slow-disk: multiplier >= 1 (1 = back to normal) */
+    int32_t version;       /* deploy: 1..DSLAB_VERSION_MAX */
     uint32_t link_fields;  /* link: enum dslab_link_field mask */
     struct dslab_link_params link;
     enum dslab_partition_shape shape;

@@ -48,6 +48,7 @@ enum dslab_trace_kind {
     DSLAB_TRACE_COST,         /* a time-cost model charged node (costs:): tag = "sync"
                            (a = its duration, b = when it completes), "timer_late"
                            (a = lateness), "gc" (a = pause length) */
+    DSLAB_TRACE_DEPLOY,       /* node's software version changed: a = new version, b = old */
     DSLAB_TRACE_KIND_COUNT
 };
 
