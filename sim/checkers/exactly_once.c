@@ -23,7 +23,9 @@
  * is too high (or low); evidence: the read's invoke and completion, the
  * final value. The excess is a lower bound on the double applications: an
  * unknown increment that was in fact never applied leaves room the
- * checker cannot see. A run without increments is not judged.
+ * checker cannot see. Violations are listed in time order (of those kept:
+ * the first DSLAB_CHECK_VIOLATIONS_KEPT_MAX found, key by key). A run
+ * without increments is not judged.
  * Cost: O(ops log ops). */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -55,7 +57,7 @@ struct eo_op {
 
 struct eo_tally {
     size_t increments, ok, unknown, reads;
-    int64_t worst_excess, worst_shortfall;
+    int64_t excess, shortfall; /* over keys: each key's largest excess (shortfall) */
 };
 
 static int eo_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check, void **state_out,
@@ -88,6 +90,13 @@ static int by_key_done(const void *pa, const void *pb) {
     if (a->key != b->key) return a->key < b->key ? -1 : 1;
     if (a->done_ns != b->done_ns) return a->done_ns < b->done_ns ? -1 : 1;
     return a->op_id < b->op_id ? -1 : (a->op_id > b->op_id);
+}
+
+/* Violations in the order they were shown (keys were checked one by one). */
+static int by_time(const void *pa, const void *pb) {
+    const struct dslab_check_violation *a = pa, *b = pb;
+    if (a->to_ns != b->to_ns) return a->to_ns < b->to_ns ? -1 : 1;
+    return a->from_ns < b->from_ns ? -1 : (a->from_ns > b->from_ns);
 }
 
 /* How many of the sorted times[0..n) are <= t (or < t when strict). */
@@ -215,8 +224,6 @@ static void check_key(const struct eo_op *reads, size_t n_reads, struct eo_key *
         } else {
             clean_ns = rd->done_ns;
         }
-        if (excess > t->worst_excess) t->worst_excess = excess;
-        if (shortfall > t->worst_shortfall) t->worst_shortfall = shortfall;
         if (!v) continue;
         if (rd->node >= 0) dslab_check_violation_add_node(v, rd->node);
         holders_add(fs, k->key, v);
@@ -232,7 +239,7 @@ static void check_key(const struct eo_op *reads, size_t n_reads, struct eo_key *
             k->key, all + worst, all, worst);
         final_breaks(fs, k->key, all, true, v, NULL);
     }
-    if (worst > t->worst_excess) t->worst_excess = worst;
+    t->excess += worst > shown_excess ? worst : shown_excess;
     worst = 0;
     if (final_breaks(fs, k->key, acked, false, NULL, &worst) > 0 && worst > shown_short) {
         struct dslab_check_violation *v = dslab_check_result_add(
@@ -241,7 +248,7 @@ static void check_key(const struct eo_op *reads, size_t n_reads, struct eo_key *
             k->key, acked - worst, acked, worst);
         final_breaks(fs, k->key, acked, false, v, NULL);
     }
-    if (worst > t->worst_shortfall) t->worst_shortfall = worst;
+    t->shortfall += worst > shown_short ? worst : shown_short;
 }
 
 static void eo_finish(void *state, const struct dslab_history *h, int64_t end_ns, struct dslab_check_result *r) {
@@ -291,13 +298,14 @@ static void eo_finish(void *state, const struct dslab_history *h, int64_t end_ns
         key_gather(ops + n_reads, n - n_reads, &rest_at, keys[i], &k, &t);
         check_key(ops + from, read_at - from, &k, &st->fs, end_ns, r, &t);
     }
+    qsort(r->violations, (size_t)r->violations_count, sizeof r->violations[0], by_time);
     if (t.increments == 0 && r->violations_total == 0) {
         check_not_judged(r, "no increment was invoked");
     } else {
         snprintf(r->summary, sizeof r->summary,
-                 "%zu increments (%zu ok, %zu unknown), %zu reads checked; at least %" PRId64
+                 "%zu increments (%zu ok, %zu unknown or unfinished), %zu reads checked; at least %" PRId64
                  " applied more than once, %" PRId64 " acknowledged lost",
-                 t.increments, t.ok, t.unknown, t.reads, t.worst_excess, t.worst_shortfall);
+                 t.increments, t.ok, t.unknown, t.reads, t.excess, t.shortfall);
     }
     free(keys);
     free(ops);
