@@ -125,10 +125,6 @@ static int cs_configure(const struct dslab_scenario *s, void **config_out, struc
     if (c.retry_after_ns <= 0) {
         return proto_param_error(s, "retry_after", diag, "counter-service: retry_after must be > 0");
     }
-    if (c.dedup_window_ns < 0) {
-        return proto_param_error(s, "dedup_window", diag,
-                                 "counter-service: dedup_window must be >= 0 (0 turns deduplication off)");
-    }
     if (s->nodes_count < 2) {
         return proto_error(s, diag, "counter-service needs 2+ nodes: n1 counts, the others forward");
     }
