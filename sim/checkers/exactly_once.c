@@ -99,6 +99,15 @@ static int by_time(const void *pa, const void *pb) {
     return a->from_ns < b->from_ns ? -1 : (a->from_ns > b->from_ns);
 }
 
+/* A count as the arithmetic below may use it: a read of nothing is 0, and
+ * any value is clamped to +-2^62 so that differences with counts of
+ * history entries cannot overflow (a protocol may report anything). */
+static int64_t count_of(int64_t value) {
+    const int64_t lim = INT64_C(1) << 62;
+    if (value == DSLAB_HISTORY_NIL) return 0;
+    return value > lim ? lim : value < -lim ? -lim : value;
+}
+
 /* How many of the sorted times[0..n) are <= t (or < t when strict). */
 static size_t count_upto(const int64_t *times, size_t n, int64_t t, bool strict) {
     size_t lo = 0, hi = n;
@@ -179,9 +188,11 @@ static int final_breaks(const struct final_state *fs, int64_t key, int64_t bound
     int found = 0;
     for (int32_t node = 0; node < fs->nodes_count; node++) {
         const struct final_value *f = final_state_find(fs, node, key);
-        if (!f || (too_high ? f->value <= bound : f->value >= bound)) continue;
+        if (!f) continue;
+        int64_t value = count_of(f->value);
+        if (too_high ? value <= bound : value >= bound) continue;
         found++;
-        int64_t gap = too_high ? f->value - bound : bound - f->value;
+        int64_t gap = too_high ? value - bound : bound - value;
         if (worst && gap > *worst) *worst = gap;
         if (v) {
             dslab_check_violation_add_node(v, node);
@@ -207,7 +218,7 @@ static void check_key(const struct eo_op *reads, size_t n_reads, struct eo_key *
         t->reads++;
         int64_t upper = (int64_t)count_upto(k->invoked, k->n_invoked, rd->done_ns, false);
         int64_t lower = (int64_t)count_upto(k->acked, k->n_acked, rd->invoke_ns, true);
-        int64_t excess = rd->value - upper, shortfall = lower - rd->value;
+        int64_t excess = count_of(rd->value) - upper, shortfall = lower - count_of(rd->value);
         struct dslab_check_violation *v = NULL;
         if (excess > shown_excess) {
             v = dslab_check_result_add(r, clean_ns, rd->done_ns,
@@ -278,8 +289,8 @@ static void eo_finish(void *state, const struct dslab_history *h, int64_t end_ns
     qsort(ops + n_reads, n - n_reads, sizeof *ops, by_key_done);
     struct eo_tally t = {0};
     struct eo_key k = {.invoked = scratch, .acked = scratch + got + 1};
-    /* Every key that was incremented or read, in key order. */
-    int64_t *keys = calloc(n + 1, sizeof *keys);
+    /* Every key that was incremented or read, or that a node ends with, in key order. */
+    int64_t *keys = calloc(n + st->fs.count + 1, sizeof *keys);
     if (!keys) {
         free(ops);
         free(scratch);
@@ -289,6 +300,7 @@ static void eo_finish(void *state, const struct dslab_history *h, int64_t end_ns
     }
     size_t n_keys = 0;
     for (size_t i = 0; i < n; i++) keys[n_keys++] = ops[i].key;
+    for (size_t i = 0; i < st->fs.count; i++) keys[n_keys++] = st->fs.values[i].key;
     qsort(keys, n_keys, sizeof *keys, by_ns);
     size_t read_at = 0, rest_at = 0;
     for (size_t i = 0; i < n_keys; i++) {

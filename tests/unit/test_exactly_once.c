@@ -173,6 +173,25 @@ static void test_not_judged(void **state) {
     h_ck_expect(&k, 100, DSLAB_CHECK_FAIL, "at least 1 applied more than once");
 }
 
+/* Values no counter holds: nothing read (nil), the extremes of int64. No
+ * overflow (the sanitizer build would say), and each is judged. */
+static void test_extreme_values(void **state) {
+    (void)state;
+    struct h_ck k;
+    h_ck_begin(&k, "exactly-once-effects", "", 3);
+    h_ck_op(&k, 1, DSLAB_OP_WRITE, 0, 7, 10, 20, DSLAB_OP_OK);
+    h_ck_op(&k, 2, DSLAB_OP_READ, 0, DSLAB_HISTORY_NIL, 30, 40, DSLAB_OP_OK); /* 0: one acknowledged lost */
+    h_ck_op(&k, 2, DSLAB_OP_READ, 0, INT64_MIN + 1, 50, 60, DSLAB_OP_OK);
+    h_ck_op(&k, 2, DSLAB_OP_READ, 0, INT64_MAX, 70, 80, DSLAB_OP_OK);
+    h_ck_final_state(&k, 90, 0, "server");
+    h_ck_final_value(&k, 90, 0, 0, INT64_MIN);
+    h_ck_final_value(&k, 90, 0, 9, INT64_MAX); /* a key nobody incremented */
+    struct dslab_check_result r = h_ck_result(&k, 100);
+    assert_int_equal(r.verdict, DSLAB_CHECK_FAIL);
+    assert_int_equal(r.violations_total, 4); /* nil, the low read, the high read, key 9 */
+    assert_non_null(strstr(r.summary, "applied more than once"));
+}
+
 static void test_arguments_refused(void **state) {
     (void)state;
     h_ck_expect_refused("exactly-once-effects", "1s", 3, "takes no arguments");
@@ -183,4 +202,5 @@ H_MAIN(cmocka_unit_test(test_consistent_reads_pass), cmocka_unit_test(test_read_
        cmocka_unit_test(test_later_increment_is_no_room), cmocka_unit_test(test_lost_acknowledged_increment),
        cmocka_unit_test(test_concurrent_increment_either_way), cmocka_unit_test(test_excess_reported_when_it_grows),
        cmocka_unit_test(test_keys_apart_and_in_time_order), cmocka_unit_test(test_final_counts),
-       cmocka_unit_test(test_not_judged), cmocka_unit_test(test_arguments_refused))
+       cmocka_unit_test(test_not_judged), cmocka_unit_test(test_extreme_values),
+       cmocka_unit_test(test_arguments_refused))
