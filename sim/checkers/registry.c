@@ -24,6 +24,7 @@ extern const struct dslab_checker checker_broadcast;
 extern const struct dslab_checker checker_load_balance;
 extern const struct dslab_checker checker_counter_exact;
 extern const struct dslab_checker checker_set_membership;
+extern const struct dslab_checker checker_exactly_once_effects;
 
 static const struct dslab_checker *const checkers[] = {
     &checker_one_leader_per_term,
@@ -45,6 +46,7 @@ static const struct dslab_checker *const checkers[] = {
     &checker_load_balance,
     &checker_counter_exact,
     &checker_set_membership,
+    &checker_exactly_once_effects,
     NULL, /* replaced as checkers land; see dslab_checker_count() */
 };
 

@@ -43,7 +43,7 @@ static const char *const qkv_known_params[] = {
     "n", "r", "w", "resolution", "read_repair", "sloppy", "timeout", "sloppy_after",
     "handoff_interval", NULL,
 };
-static const char *const qkv_resolutions[] = {"lww", "version-vectors", NULL};
+static const char *const qkv_resolutions[] = {"lww", "version-vectors", "lamport", NULL};
 
 static int qkv_configure(const struct dslab_scenario *s, void **config_out, struct dslab_diag *diag) {
     struct qkv_config c;
@@ -169,7 +169,9 @@ static void read_repair(struct dslab_node_ctx *ctx, struct qkv_state *s, struct 
     }
 }
 
-/* Version vectors: the new version descends from every version read. */
+/* Version vectors: the new version descends from every version read.
+ * Lamport: its timestamp is one more than the largest of this node's
+ * clock and every timestamp read, so it orders after everything it saw. */
 static void stamp_version(struct dslab_node_ctx *ctx, struct qkv_state *s, struct qkv_pending *p) {
     const struct qkv_config *c = dslab_ctx_config(ctx);
     memset(&p->out, 0, sizeof p->out);
@@ -196,6 +198,15 @@ static void stamp_version(struct dslab_node_ctx *ctx, struct qkv_state *s, struc
                          v->vv[s->self] > p->merged.v[i].vv[s->self]);
         }
         qkv_persist_counter(ctx, s); /* a restart must never reuse a counter */
+    } else if (c->resolution == QKV_LAMPORT) {
+        int64_t clock = s->vv_counter;
+        for (int32_t i = 0; i < p->merged.count; i++) {
+            if (p->merged.v[i].ts_ns > clock) clock = p->merged.v[i].ts_ns;
+        }
+        DSLAB_ASSERT(clock < UINT32_MAX);
+        v->ts_ns = clock + 1;
+        s->vv_counter = (uint32_t)(clock + 1);
+        qkv_persist_counter(ctx, s);
     }
 }
 
@@ -298,7 +309,7 @@ static void on_request(struct dslab_node_ctx *ctx, void *state, const struct dsl
     if (req->fn == DSLAB_OP_READ) {
         s->stats_reads++;
         start_phase(ctx, s, p, QKV_PHASE_READ);
-    } else if (c->resolution == QKV_VERSION_VECTORS) {
+    } else if (c->resolution != QKV_LWW) {
         s->stats_writes++;
         start_phase(ctx, s, p, QKV_PHASE_CONTEXT);
     } else {

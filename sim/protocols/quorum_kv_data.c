@@ -6,6 +6,11 @@
  *                    coordinator's wall clock, so a coordinator whose clock
  *                    is behind writes versions that lose to older writes:
  *                    an acknowledged write vanishes (annotated "conflict").
+ *   lamport          the LWW rule on (Lamport timestamp, writer, value):
+ *                    a write reads its context first and is stamped one
+ *                    above everything it read, so a causally later write
+ *                    always wins whatever the wall clocks say; two
+ *                    concurrent writes still keep one (the other dropped).
  *   version vectors  a version replaces another only if its vector
  *                    descends from it; concurrent versions are all kept as
  *                    siblings until a write that has seen them all (its
@@ -215,7 +220,14 @@ struct qkv_record *qkv_local_create(struct dslab_node_ctx *ctx, struct qkv_state
 static void annotate_merge(struct dslab_node_ctx *ctx, struct qkv_state *s, enum qkv_resolution res,
                            const struct qkv_record *kept, const struct qkv_record *in,
                            int32_t siblings_before, int32_t lost) {
-    if (res == QKV_LWW && lost > 0) {
+    if (res == QKV_LAMPORT && lost > 0) {
+        s->stats_conflicts++;
+        dslab_ctx_annotate(ctx, "conflict", kept->key,
+                     "lamport k%lld: kept v=%lld (ts %lld by %s), dropped v=%lld (ts %lld by %s)",
+                     (long long)kept->key, (long long)kept->v[0].value, (long long)kept->v[0].ts_ns,
+                     dslab_ctx_node_name(ctx, kept->v[0].writer), (long long)in->v[0].value,
+                     (long long)in->v[0].ts_ns, dslab_ctx_node_name(ctx, in->v[0].writer));
+    } else if (res == QKV_LWW && lost > 0) {
         s->stats_conflicts++;
         dslab_ctx_annotate(ctx, "conflict", kept->key,
                      "lww k%lld: kept v=%lld (ts %lldms by %s), dropped v=%lld (ts %lldms by %s)",

@@ -36,6 +36,7 @@
 enum qkv_resolution {
     QKV_LWW,             /* last writer wins on the coordinator's wall clock */
     QKV_VERSION_VECTORS, /* causal order; concurrent writes kept as siblings */
+    QKV_LAMPORT,         /* last writer wins on a Lamport timestamp: causal, one version */
 };
 
 struct qkv_config {
@@ -54,7 +55,8 @@ struct qkv_config {
  * version-vectors mode uses vv (one counter per coordinator). */
 struct qkv_version {
     int64_t value;
-    int64_t ts_ns;  /* the coordinator's wall clock when it took the write */
+    int64_t ts_ns;  /* LWW: the coordinator's wall clock when it took the write;
+                     * lamport: the Lamport timestamp (a count, not ns) */
     int32_t writer; /* the coordinator */
     uint32_t vv[QKV_NODES_MAX];
 };
@@ -96,7 +98,7 @@ _Static_assert(QKV_MSG_LEN(QKV_SIBLINGS_MAX) <= DSLAB_MSG_PAYLOAD_MAX,
 /* --- the coordinator's requests -------------------------------------------- */
 enum qkv_phase {
     QKV_PHASE_READ,    /* a client read: waiting for r replies */
-    QKV_PHASE_CONTEXT, /* version vectors: a write reads its context first */
+    QKV_PHASE_CONTEXT, /* version vectors, lamport: a write reads its context first */
     QKV_PHASE_WRITE,   /* waiting for w acks */
 };
 
@@ -130,7 +132,7 @@ struct qkv_state {
     int32_t nodes_count;
     int32_t keys_count;
     int32_t hints_count;
-    uint32_t vv_counter;   /* this node's version-vector entry; durable */
+    uint32_t vv_counter;   /* this node's version-vector entry (lamport: its Lamport clock); durable */
     uint64_t next_seq;
     uint64_t next_hint_id;
     bool handoff_armed;

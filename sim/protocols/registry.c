@@ -28,6 +28,7 @@ extern const struct dslab_protocol protocol_retry_storm;
 extern const struct dslab_protocol protocol_failure_detector;
 extern const struct dslab_protocol protocol_sharded_kv;
 extern const struct dslab_protocol protocol_crdt;
+extern const struct dslab_protocol protocol_counter_service;
 
 static const struct dslab_protocol *const protocols[] = {
     &protocol_gossip_pingpong,
@@ -40,6 +41,7 @@ static const struct dslab_protocol *const protocols[] = {
     &protocol_failure_detector,
     &protocol_sharded_kv,
     &protocol_crdt,
+    &protocol_counter_service,
 };
 
 int dslab_protocol_count(void) {

@@ -2,7 +2,8 @@
  * and its message handling through small real scenarios: quorums answer
  * with what they saw, LWW drops the older stamp, version vectors keep
  * concurrent writes as siblings and resolve them with the next write, read
- * repair fixes replicas that were behind, a sloppy quorum stays writable
+ * repair fixes replicas that were behind, Lamport timestamps keep causal
+ * order under a stepped-back clock but drop one of two concurrent writes, a sloppy quorum stays writable
  * with a replica cut off and hands the hints off after the heal, a
  * restarted replica keeps what it acknowledged, and bad parameters are
  * load errors. */
@@ -199,6 +200,49 @@ static void test_concurrent_vv_writes_become_siblings(void **st) {
     assert_int_equal(o.verdict, DSLAB_CHECK_PASS);
 }
 
+/* resolution: lamport. A wall clock stepped back a second (or 800ms slow)
+ * loses writes under lww; Lamport timestamps order each write after its
+ * context whatever the clocks say. What they cannot do: writes that miss
+ * each other's context (r = w = 1, a slow network) are concurrent, and
+ * one of each pair is dropped, where version vectors keep siblings. */
+static void test_lamport_keeps_causal_order_not_concurrent_writes(void **st) {
+    (void)st;
+    char y[2048];
+    const char *step = "faults: [{ at: 1s, clock: n3, jump: -1s }]";
+    struct outcome o;
+    yaml_of(y, sizeof y, "resolution: lww", step);
+    run_yaml(y, 3, 0, &o);
+    assert_int_equal(o.verdict, DSLAB_CHECK_FAIL);
+    yaml_of(y, sizeof y, "resolution: lamport", step);
+    run_yaml(y, 3, 0, &o);
+    assert_int_equal(o.verdict, DSLAB_CHECK_PASS);
+    yaml_of(y, sizeof y, "resolution: lamport", "clocks: { n3: { offset: -800ms } }");
+    run_yaml(y, 3, 0, &o);
+    assert_int_equal(o.verdict, DSLAB_CHECK_PASS);
+    assert_true(o.ok > 100);
+    const char *concurrent =
+        QKV_3S("uniform(20ms, 60ms)")
+        "r: 1, w: 1, resolution: lamport }\n"
+        "workload: { clients: 6, rate: 100/s, ops: { read: 1, write: 2 }, keys: 1 }\n"
+        "checks: [\"stale-reads: 100%\"]\n";
+    run_yaml(concurrent, 5, 0, &o);
+    assert_true(count_notes(&g_notes, "conflict", "lamport k0: kept") > 0);
+    assert_int_equal(count_notes(&g_notes, "conflict", "siblings"), 0);
+    assert_int_equal(count_notes(&g_notes, "read", "siblings; returned"), 0);
+}
+
+static void test_lamport_merge_is_lww_on_the_stamp(void **st) {
+    (void)st;
+    struct qkv_record into = one(1, 16, 0, 0, 0, 0);
+    struct qkv_record late = one(2, 15, 2, 0, 0, 0); /* an older stamp arriving late */
+    assert_int_equal(qkv_record_merge(QKV_LAMPORT, &into, &late), 1);
+    assert_int_equal(into.v[0].value, 1);
+    struct qkv_record tie = one(3, 16, 2, 0, 0, 0); /* concurrent: the same stamp, the larger writer wins */
+    assert_int_equal(qkv_record_merge(QKV_LAMPORT, &into, &tie), 0);
+    assert_int_equal(into.v[0].value, 3);
+    assert_int_equal(into.count, 1);
+}
+
 static void test_read_repair_only_when_enabled(void **st) {
     (void)st;
     const char *fmt =
@@ -300,6 +344,8 @@ H_MAIN(cmocka_unit_test(test_lww_keeps_the_larger_stamp_and_counts_the_loser),
        cmocka_unit_test(test_quorum_reads_see_acknowledged_writes),
        cmocka_unit_test(test_lww_with_a_slow_clock_drops_and_annotates),
        cmocka_unit_test(test_concurrent_vv_writes_become_siblings),
+       cmocka_unit_test(test_lamport_keeps_causal_order_not_concurrent_writes),
+       cmocka_unit_test(test_lamport_merge_is_lww_on_the_stamp),
        cmocka_unit_test(test_read_repair_only_when_enabled),
        cmocka_unit_test(test_sloppy_quorum_writes_through_a_partition_and_hands_off),
        cmocka_unit_test(test_restarted_replica_keeps_acknowledged_writes),
