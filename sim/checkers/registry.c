@@ -21,6 +21,7 @@ extern const struct dslab_checker checker_mutual_exclusion;
 extern const struct dslab_checker checker_echo;
 extern const struct dslab_checker checker_unique_ids;
 extern const struct dslab_checker checker_broadcast;
+extern const struct dslab_checker checker_money_conserved;
 
 static const struct dslab_checker *const checkers[] = {
     &checker_one_leader_per_term,
@@ -39,6 +40,7 @@ static const struct dslab_checker *const checkers[] = {
     &checker_echo,
     &checker_unique_ids,
     &checker_broadcast,
+    &checker_money_conserved,
     NULL, /* replaced as checkers land; see dslab_checker_count() */
 };
 

@@ -26,6 +26,7 @@ extern const struct dslab_protocol protocol_lease_lock;
 extern const struct dslab_protocol protocol_two_phase_commit;
 extern const struct dslab_protocol protocol_retry_storm;
 extern const struct dslab_protocol protocol_failure_detector;
+extern const struct dslab_protocol protocol_saga;
 
 static const struct dslab_protocol *const protocols[] = {
     &protocol_gossip_pingpong,
@@ -36,6 +37,7 @@ static const struct dslab_protocol *const protocols[] = {
     &protocol_two_phase_commit,
     &protocol_retry_storm,
     &protocol_failure_detector,
+    &protocol_saga,
 };
 
 int dslab_protocol_count(void) {
