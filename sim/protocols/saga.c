@@ -63,7 +63,7 @@ static int saga_configure(const struct dslab_scenario *s, void **config_out, str
                            "credit service, in that order), the scenario has %d",
                            (int)s->nodes_count);
     }
-    if (c.step_timeout_ns <= 0) return proto_param_error(s, "step_timeout", diag, "must be > 0");
+    if (c.step_timeout_ns <= 0) return proto_param_error(s, "step_timeout", diag, "step_timeout must be > 0");
     return proto_config_keep(s, &c, sizeof c, config_out, diag);
 }
 
