@@ -122,7 +122,5 @@ void saga_service_init(struct dslab_node_ctx *ctx, struct saga_state *st, bool r
         (void)dslab_ctx_store_put(ctx, "bal", &st->balance, sizeof st->balance);
         dslab_ctx_store_sync(ctx);
     }
-    dslab_ctx_report_role(ctx, DSLAB_ROLE_PARTICIPANT, 0, "%s (balance %lld)",
-                          dslab_ctx_self(ctx) == 1 ? "debit service" : "credit service",
-                          (long long)st->balance);
+    dslab_ctx_report_role(ctx, DSLAB_ROLE_PARTICIPANT, 0, "%s", dslab_ctx_self(ctx) == 1 ? "debit" : "credit");
 }
