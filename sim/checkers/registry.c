@@ -25,6 +25,7 @@ extern const struct dslab_checker checker_load_balance;
 extern const struct dslab_checker checker_counter_exact;
 extern const struct dslab_checker checker_set_membership;
 extern const struct dslab_checker checker_exactly_once_effects;
+extern const struct dslab_checker checker_money_conserved;
 
 static const struct dslab_checker *const checkers[] = {
     &checker_one_leader_per_term,
@@ -47,6 +48,7 @@ static const struct dslab_checker *const checkers[] = {
     &checker_counter_exact,
     &checker_set_membership,
     &checker_exactly_once_effects,
+    &checker_money_conserved,
     NULL, /* replaced as checkers land; see dslab_checker_count() */
 };
 

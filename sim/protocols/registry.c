@@ -29,6 +29,7 @@ extern const struct dslab_protocol protocol_failure_detector;
 extern const struct dslab_protocol protocol_sharded_kv;
 extern const struct dslab_protocol protocol_crdt;
 extern const struct dslab_protocol protocol_counter_service;
+extern const struct dslab_protocol protocol_saga;
 
 static const struct dslab_protocol *const protocols[] = {
     &protocol_gossip_pingpong,
@@ -42,6 +43,7 @@ static const struct dslab_protocol *const protocols[] = {
     &protocol_sharded_kv,
     &protocol_crdt,
     &protocol_counter_service,
+    &protocol_saga,
 };
 
 int dslab_protocol_count(void) {
