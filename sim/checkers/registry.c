@@ -21,6 +21,8 @@ extern const struct dslab_checker checker_mutual_exclusion;
 extern const struct dslab_checker checker_echo;
 extern const struct dslab_checker checker_unique_ids;
 extern const struct dslab_checker checker_broadcast;
+extern const struct dslab_checker checker_read_your_writes;
+extern const struct dslab_checker checker_monotonic_reads;
 
 static const struct dslab_checker *const checkers[] = {
     &checker_one_leader_per_term,
@@ -39,6 +41,8 @@ static const struct dslab_checker *const checkers[] = {
     &checker_echo,
     &checker_unique_ids,
     &checker_broadcast,
+    &checker_read_your_writes,
+    &checker_monotonic_reads,
     NULL, /* replaced as checkers land; see dslab_checker_count() */
 };
 
