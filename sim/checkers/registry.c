@@ -26,6 +26,8 @@ extern const struct dslab_checker checker_counter_exact;
 extern const struct dslab_checker checker_set_membership;
 extern const struct dslab_checker checker_exactly_once_effects;
 extern const struct dslab_checker checker_money_conserved;
+extern const struct dslab_checker checker_read_your_writes;
+extern const struct dslab_checker checker_monotonic_reads;
 
 static const struct dslab_checker *const checkers[] = {
     &checker_one_leader_per_term,
@@ -49,6 +51,8 @@ static const struct dslab_checker *const checkers[] = {
     &checker_set_membership,
     &checker_exactly_once_effects,
     &checker_money_conserved,
+    &checker_read_your_writes,
+    &checker_monotonic_reads,
     NULL, /* replaced as checkers land; see dslab_checker_count() */
 };
 

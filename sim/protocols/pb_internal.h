@@ -52,6 +52,7 @@ struct pb_config {
                                 hearing a primary; between lease_ns and failover_after_ns */
     enum pb_replication replication;
     bool fencing;
+    bool backup_reads; /* a backup answers reads from its own applied map (may be behind) */
     int32_t initial_primary;
     int32_t entries_per_message_max;
 };

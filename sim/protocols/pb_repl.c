@@ -286,6 +286,11 @@ static void on_write(struct dslab_node_ctx *ctx, struct pb_state *s, const struc
 
 void pb_on_request(struct dslab_node_ctx *ctx, void *state, const struct dslab_client_request *req) {
     struct pb_state *s = state;
+    if (s->role == PB_BACKUP && req->fn == DSLAB_OP_READ && pb_cfg(ctx)->backup_reads) {
+        /* backup_reads: what this backup has applied, however far behind */
+        dslab_ctx_reply(ctx, req->request_id, DSLAB_REPLY_OK, pb_kv_get(s, req->key));
+        return;
+    }
     if (s->role != PB_PRIMARY || !pb_lease_held(ctx, s)) {
         repl_reply_not_done(ctx, req->request_id, s->primary_id, s->self);
         return;

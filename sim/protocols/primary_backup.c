@@ -45,7 +45,7 @@
 
 static const char *const pb_known_params[] = {
     "heartbeat", "failover_after", "replication", "fencing", "lease", "max_entries_per_message",
-    NULL,
+    "backup_reads", NULL,
 };
 static const char *const pb_replications[] = {"sync", "async", NULL};
 
@@ -59,6 +59,7 @@ static int pb_configure(const struct dslab_scenario *s, void **config_out, struc
         dslab_param_duration_ns(s, "failover_after", 300 * DSLAB_NS_PER_MS, &c.failover_after_ns, diag) != 0 ||
         dslab_param_choice(s, "replication", pb_replications, PB_SYNC, &replication, diag) != 0 ||
         dslab_param_bool(s, "fencing", false, &c.fencing, diag) != 0 ||
+        dslab_param_bool(s, "backup_reads", false, &c.backup_reads, diag) != 0 ||
         dslab_param_duration_ns(s, "lease", c.failover_after_ns / 3 * 2, &c.lease_ns, diag) != 0 ||
         dslab_param_int(s, "max_entries_per_message", PB_REPL_ENTRIES_MAX, 1, PB_REPL_ENTRIES_MAX,
                   &entries_max, diag) != 0) {

@@ -94,12 +94,22 @@ broken pb-split-brain single-primary-at-once single-primary-per-epoch convergenc
 broken pb-async-lost-writes no-lost-acknowledged-writes single-primary-at-once convergence
 evidence pb-split-brain single-primary-at-once 2.0 2.6
 evidence pb-async-lost-writes no-lost-acknowledged-writes 1.9 2.0
+# session guarantees with backup_reads: the read-back misses the client's
+# own write; a client moving between a near and a far backup goes back
+broken pb-read-your-writes read-your-writes
+broken pb-monotonic-reads monotonic-reads
+evidence pb-read-your-writes read-your-writes 0.03 0.04
+evidence pb-monotonic-reads monotonic-reads 1.0 1.03
+expect_fixed scenarios/replication/pb-read-your-writes.yaml 20 --set workload.target.read=n1
+expect_fixed scenarios/replication/pb-read-your-writes.yaml 20 --set protocol.backup_reads=false
+expect_fixed scenarios/replication/pb-monotonic-reads.yaml 30 --set workload.target.read=n2
 
 fixed pb-fenced
 fixed pb-sync
 chaos
 
 error "typo in a parameter" protocol.fencin=true "did you mean 'fencing'"
+error "backup_reads not a boolean" protocol.backup_reads=maybe "expected true or false"
 error "unknown replication mode" protocol.replication=asnyc "did you mean 'async'"
 error "lease not below failover_after" protocol.lease=400ms \
     "lease must be > 0 and shorter than failover_after"

@@ -176,6 +176,43 @@ static void test_async_write_is_acknowledged_by_the_primary_alone(void **state) 
 static const char *const partition_n1 =
     "faults:\n  - { at: 1s, partition: [[n1], [n2, n3]] }\n  - { at: 2s, heal: all }\n";
 
+/* Counts ok reads answered by `node` (the completion's node). */
+static int ok_reads_by(const struct dslab_sim *sim, int32_t node) {
+    const struct dslab_history *h = dslab_sim_history(sim);
+    int n = 0;
+    for (size_t i = 0; i < h->count; i++) {
+        const struct dslab_history_op *op = &h->ops[i];
+        n += op->type == DSLAB_OP_OK && op->fn == DSLAB_OP_READ && op->node == node;
+    }
+    return n;
+}
+
+static const char *const reads_at_n2 =
+    WORKLOAD("{ read: 0.5, write: 0.5 }") "  target: { write: n1, read: n2 }\n";
+
+/* backup_reads: a backup answers reads itself; without it, it redirects
+ * them to the primary (the client follows the redirect). */
+static void test_backup_reads_are_served_by_the_backup(void **state) {
+    (void)state;
+    const char *const protocols[] = {"  backup_reads: true\n", "  backup_reads: false\n", ""};
+    for (int i = 0; i < 3; i++) {
+        struct dslab_scenario *s = h_load(scenario_text(protocols[i], reads_at_n2));
+        struct watch w;
+        struct dslab_sim *sim = run(s, 1, &w);
+        int by_n1 = ok_reads_by(sim, 0), by_n2 = ok_reads_by(sim, 1);
+        if (i == 0) {
+            assert_true(by_n2 > 20);
+            assert_int_equal(by_n1, 0);
+        } else {
+            assert_true(by_n1 > 20);
+            assert_int_equal(by_n2, 0);
+        }
+        assert_int_equal(w.primaries_max, 1); /* serving reads does not make n2 primary */
+        dslab_sim_destroy(sim);
+        dslab_scenario_free(s);
+    }
+}
+
 static void test_without_fencing_a_partition_makes_two_primaries(void **state) {
     (void)state;
     struct watch w;
@@ -278,6 +315,7 @@ static void test_bad_parameters_are_errors(void **state) {
         {"  lease: 300ms\n", "lease must be > 0 and shorter than failover_after"},
         {"  heartbeat: 0\n", "heartbeat must be > 0"},
         {"  failover_after: 50ms\n", "failover_after must be longer than heartbeat"},
+        {"  backup_reads: sometimes\n", "expected true or false"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *text = scenario_text(cases[i][0], "");
@@ -312,5 +350,6 @@ H_MAIN(cmocka_unit_test(test_steady_state_has_one_primary_and_replicas_agree),
        cmocka_unit_test(test_stale_primary_learns_it_was_fenced),
        cmocka_unit_test(test_crashed_backup_restarts_and_catches_up),
        cmocka_unit_test(test_failover_after_primary_crash_promotes_the_next_node),
+       cmocka_unit_test(test_backup_reads_are_served_by_the_backup),
        cmocka_unit_test(test_bad_parameters_are_errors),
        cmocka_unit_test(test_same_seed_gives_the_same_trace))
