@@ -29,7 +29,9 @@ void viz_playback_tick(struct viz_app *app, double real_dt_s) {
     for (int32_t k = 0; k < r->narration.n; k++) {
         int32_t ei = r->narration.v[k];
         if (ei < m->ev_count || r->events[ei].t_ns > target) continue;
-        if (r->events[ei].a != 0) {
+        /* A stop written for the original run does not ask about this one
+         * (an intervention changed what happens next): no stop. */
+        if (r->events[ei].a != 0 && !viz_model_narration_stale(m, ei)) {
             viz_app_seek_event(app, ei + 1);
             app->narration_hold = true;
             app->playing = false;
