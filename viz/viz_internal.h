@@ -280,6 +280,10 @@ struct viz_summary_lines {
 void viz_summary_lines(const struct viz_model *m, struct viz_summary_lines *out);
 /* Adds a fault at now_ns and re-runs. Returns 0 or -1 with diag. */
 int viz_model_intervene(struct viz_model *m, const struct dslab_fault *f, struct dslab_diag *diag);
+/* Events the simulator has processed by the displayed time (the cursor's
+ * count): what the banner's "ev" shows, and at the end of the run the
+ * "events" `dslab run` prints. Trace records (ev_count) are another count. */
+long long viz_model_events_processed(const struct viz_model *m);
 /* Whether narration event ev_index was written for a run that no longer
  * is the one on screen: an intervention happened at or before its time
  * (the run is the scripted one only up to the first intervention). */

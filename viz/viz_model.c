@@ -250,6 +250,11 @@ int viz_model_intervene(struct viz_model *m, const struct dslab_fault *f, struct
     return viz_model_rerun(m, diag);
 }
 
+long long viz_model_events_processed(const struct viz_model *m) {
+    const struct dslab_sim_stats *st = m->cursor ? dslab_sim_get_stats(m->cursor) : NULL;
+    return st ? (long long)st->events : 0;
+}
+
 bool viz_model_narration_stale(const struct viz_model *m, int32_t ev_index) {
     if (m->interventions_count == 0 || ev_index < 0 || ev_index >= m->rec.events_count) return false;
     return m->rec.events[ev_index].t_ns >= m->first_intervention_ns;

@@ -205,7 +205,7 @@ void render_banner(struct viz_app *app) {
     text_draw(&app->fonts, &app->draw, FONT_MONO, line, x, mid - (float)app->fonts.height[FONT_MONO] - 1 * s,
               COL_TEXT, ALIGN_LEFT);
     double sp = viz_speeds[app->speed_index];
-    snprintf(line, sizeof line, "of %s x%g ev %d", dur, sp, m->ev_count);
+    snprintf(line, sizeof line, "of %s x%g ev %lld", dur, sp, viz_model_events_processed(m));
     text_draw(&app->fonts, &app->draw, FONT_MONO, line, x, mid + 2 * s, COL_TEXT_DIM, ALIGN_LEFT);
     x += (float)text_width(&app->fonts, FONT_MONO, "of 12s x0.02 ev 100000") + 16 * s;
     float right_w = (float)text_width(&app->fonts, FONT_SMALL, "h / ?  help") + 20 * s;
