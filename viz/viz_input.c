@@ -300,6 +300,13 @@ void viz_input_event(struct viz_app *app, const SDL_Event *ev) {
     case SDL_MOUSEBUTTONDOWN:
         if (ev->button.button == SDL_BUTTON_LEFT) {
             if (app->help) { app->help = false; break; }
+            /* A click on the banner continues past a narration stop, as
+             * space does (a tour on a touchpad or a projector remote). */
+            if (app->narration_hold &&
+                frect_contains(app->lay.banner, (float)ev->button.x * k, (float)ev->button.y * k)) {
+                toggle_play(app);
+                break;
+            }
             app->drag_x = (float)ev->button.x * k;
             app->drag_y = (float)ev->button.y * k;
             on_click(app, (float)ev->button.x * k, (float)ev->button.y * k);

@@ -122,6 +122,7 @@ static void draw_play_icon(struct viz_app *app, float x, float y, float size) {
 }
 
 #define STALE_NOTE "(scripted for the original run) "
+#define CONTINUE_HINT "space / click: go on"
 
 static void render_narration(struct viz_app *app, float x, float w) {
     const struct recording *r = &app->model.rec;
@@ -143,13 +144,15 @@ static void render_narration(struct viz_app *app, float x, float w) {
     draw_rect(&app->draw, x, b.y + 6 * s, 5 * s, b.h - 12 * s, stale ? COL_TEXT_DIM : COL_SKY);
     float tx = x + 14 * s;
     float ty = b.y + b.h / 2 - (float)app->fonts.height[FONT_NORMAL] / 2;
-    if (hold) {
+    /* A stop that asks (its text has a question mark) says so; any other
+     * stop only waits for the reader (a tour's step). */
+    if (hold && strchr(rec_str(r, e->text_off), '?')) {
         tx += text_draw(&app->fonts, &app->draw, FONT_BOLD, "What happens next?  ", tx, ty,
                         COL_YELLOW, ALIGN_LEFT);
     }
     char text[600];
     snprintf(text, sizeof text, "%s%s", stale ? STALE_NOTE : "", rec_str(r, e->text_off));
-    float hint_w = hold ? (float)text_width(&app->fonts, FONT_SMALL, "space: continue") + 16 * s : 0;
+    float hint_w = hold ? (float)text_width(&app->fonts, FONT_SMALL, CONTINUE_HINT) + 16 * s : 0;
     float max_w = x + w - tx - hint_w - 8 * s;
     /* The largest font whose lines all fit in the banner (a projector in a
      * small window: bold, then normal, then small), else small, cut. */
@@ -172,7 +175,7 @@ static void render_narration(struct viz_app *app, float x, float w) {
     text_draw_wrapped(&app->fonts, &app->draw, f, text, tx, b.y + b.h / 2 - lh * (float)lines / 2, max_w,
                       lines, tc);
     if (hold) {
-        text_draw(&app->fonts, &app->draw, FONT_SMALL, "space: continue", x + w - 8 * s,
+        text_draw(&app->fonts, &app->draw, FONT_SMALL, CONTINUE_HINT, x + w - 8 * s,
                   ty + 2 * s, COL_TEXT_DIM, ALIGN_RIGHT);
     }
 }

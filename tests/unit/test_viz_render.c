@@ -178,10 +178,6 @@ static void test_banner_event_count_is_the_runs(void **state) {
     f->app.fonts.record_boxes = false;
 }
 
-/* After a live intervention the scripted narration at or after it no
- * longer describes the run on screen: it is marked "(scripted for the
- * original run)" and greyed, and its pause no longer stops playback;
- * narration before the intervention is unchanged. */
 static bool banner_has(struct fixture *f, const char *needle) {
     const struct fonts *fo = &f->app.fonts;
     for (int32_t i = 0; i < fo->boxes_count; i++) {
@@ -189,6 +185,39 @@ static bool banner_has(struct fixture *f, const char *needle) {
     }
     return false;
 }
+
+/* A narration stop waits for space or a click on the banner (`dslab
+ * tour` steps); only a stop whose text asks (a '?') shows "What happens
+ * next?" (the fixture's 2.9s stop is a statement). */
+static void test_narration_stop_goes_on_with_a_click(void **state) {
+    struct fixture *f = *state;
+    struct viz_app *app = &f->app;
+    app->fonts.record_boxes = true;
+    viz_app_seek(app, 2800 * DSLAB_NS_PER_MS);
+    app->playing = true;
+    app->narration_hold = false;
+    viz_playback_tick(app, 10.0);
+    assert_true(app->narration_hold);
+    viz_app_render(app);
+    assert_false(banner_has(f, "What happens next?"));
+    assert_true(banner_has(f, "space / click: go on"));
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_MOUSEBUTTONDOWN;
+    ev.button.button = SDL_BUTTON_LEFT;
+    ev.button.x = (Sint32)(app->lay.banner.x + app->lay.banner.w / 2);
+    ev.button.y = (Sint32)(app->lay.banner.y + app->lay.banner.h / 2);
+    viz_input_event(app, &ev);
+    assert_false(app->narration_hold);
+    assert_true(app->playing);
+    app->playing = false;
+    app->fonts.record_boxes = false;
+}
+
+/* After a live intervention the scripted narration at or after it no
+ * longer describes the run on screen: it is marked "(scripted for the
+ * original run)" and greyed, and its pause no longer stops playback;
+ * narration before the intervention is unchanged. */
 
 static void test_narration_after_an_intervention_is_marked(void **state) {
     struct fixture *f = *state;
@@ -486,6 +515,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_violation_marker_is_red_at_its_time, setup, viz_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_banner_event_count_is_the_runs, setup, viz_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_narration_after_an_intervention_is_marked, setup, viz_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_narration_stop_goes_on_with_a_click, setup, viz_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_checks_panel_shows_no_failure_before_it_happens, setup, viz_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_checks_panel_text_at_the_cursor, setup, viz_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_crashed_node_has_no_old_role, setup, viz_fixture_teardown),
