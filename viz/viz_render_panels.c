@@ -218,7 +218,7 @@ void render_banner(struct viz_app *app) {
 }
 
 static const char *const help_lines[][2] = {
-    {"space", "play / pause (continues past a narration stop)"},
+    {"space", "play / pause (continues past a narration stop; or click it)"},
     {"right / left", "step one event forward / back"},
     {"shift + right / left", "jump 10 events"},
     {"] / [", "faster / slower (0.01x to 1000x)"},
