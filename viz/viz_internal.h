@@ -225,8 +225,9 @@ struct rec_costs {
  * still ahead, the queue length of the last cpu record. */
 void rec_node_costs(const struct recording *r, int32_t node, int32_t ev_count, int64_t now_ns,
                     struct rec_costs *out);
-/* Cluster view: small badges beside the node disc at (x, y), radius rad. */
-void render_node_costs(struct viz_app *app, int32_t node, float x, float y, float rad);
+/* Cluster view: small badges beside the node disc at (x, y), radius rad.
+ * Returns the rectangle drawn over (w = 0: nothing), which node labels avoid. */
+struct frect render_node_costs(struct viz_app *app, int32_t node, float x, float y, float rad);
 /* Inspector lines for the selected node (nothing without cost records). */
 struct viz_costs_lines {
     int count;

@@ -251,6 +251,7 @@ static const char *role_letter(enum role_look rc) {
 struct label_place {
     struct frect box[64]; /* placed labels (<= 40 nodes have labels) */
     int count;
+    struct frect badges[64]; /* cost badges drawn beside nodes (w = 0: none) */
     struct frect area;    /* where labels may go */
 };
 
@@ -271,6 +272,9 @@ static bool label_free(const struct viz_app *app, const struct label_place *lp, 
         cluster_node_pos(app, k, &x, &y, &r);
         float q = disc_clear(app, r);
         if (frect_overlaps(b, (struct frect){x - q, y - q, 2 * q, 2 * q})) return false;
+    }
+    for (int32_t k = 0; k < n && k < 64; k++) {
+        if (lp->badges[k].w > 0 && frect_overlaps(b, lp->badges[k])) return false;
     }
     float gap = 6 * app->lay.scale; /* two labels never touch: "n4" "n3 ..." would read "n4n3" */
     for (int k = 0; k < lp->count; k++) {
@@ -414,7 +418,6 @@ static void draw_node(struct viz_app *app, int32_t i, bool labels) {
         text_draw(&app->fonts, &app->draw, FONT_BOLD, role_letter(rc), x,
                   y - (float)app->fonts.height[FONT_BOLD] / 2, RGBA(0x10131a, 255), ALIGN_CENTER);
     }
-    if (labels && st != DSLAB_NODE_CRASHED) render_node_costs(app, i, x, y, r); /* viz_costs.c */
     viz_app_hit(app, (struct frect){x - r * 1.3f, y - r * 1.3f, r * 2.6f, r * 2.6f}, SEL_NODE, i);
 }
 
@@ -425,6 +428,16 @@ static void draw_all_labels(struct viz_app *app, struct frect area) {
     lp.count = 0;
     lp.area = area;
     int32_t n = m->scenario->nodes_count;
+    /* Cost badges first (viz_costs.c): the labels go around them. */
+    for (int32_t i = 0; i < n && i < 64; i++) {
+        lp.badges[i] = (struct frect){0, 0, 0, 0};
+        int64_t since;
+        bool restarted;
+        if (rec_node_status(&m->rec, i, m->ev_count, &since, &restarted) == DSLAB_NODE_CRASHED) continue;
+        float x, y, r;
+        cluster_node_pos(app, i, &x, &y, &r);
+        lp.badges[i] = render_node_costs(app, i, x, y, r);
+    }
     for (int32_t i = 0; i < n; i++) {
         int64_t since;
         bool restarted;

@@ -3,7 +3,7 @@
  * viz/viz_font.c) and no two boxes may overlap, none may stick out of the
  * window, none may be cut by the clip rectangle of the view it is drawn
  * in. Frames: 3, 4, 5 and 7 nodes, long node names, a protocol with long
- * role words (primary-backup), at 1024x768 and 1280x800, projector mode
+ * role words (primary-backup), time-cost badges (retry-storm-no-backoff), at 1024x768 and 1280x800, projector mode
  * and normal mode, at several moments (before anything, during faults,
  * the end) with nothing, a node and a violation selected.
  *
@@ -32,17 +32,18 @@
 
 struct scn {
     const char *name;
-    const char *text;
+    const char *text; /* NULL: load `file` under $DSLAB_ROOT */
+    const char *file;
 };
 
 static const struct scn scenarios[] = {
     {"raft3",
      "name: raft3\ntitle: Three Raft nodes lose one\nseed: 2\nduration: 4s\nnodes: 3\n" RAFT_BODY
      "faults:\n  - { at: 1s, crash: n1 }\n  - { at: 2s, restart: n1 }\n"
-     "narration:\n  - { at: 0.5s, say: \"Three nodes; one will crash at one second. Who leads then?\" }\n"},
+     "narration:\n  - { at: 0.5s, say: \"Three nodes; one will crash at one second. Who leads then?\" }\n", NULL},
     {"raft4",
      "name: raft4\ntitle: Four Raft nodes split two and two\nseed: 4\nduration: 4s\nnodes: 4\n" RAFT_BODY
-     "faults:\n  - { at: 1s, partition: [[n1, n2], [n3, n4]] }\n  - { at: 3s, heal: all }\n"},
+     "faults:\n  - { at: 1s, partition: [[n1, n2], [n3, n4]] }\n  - { at: 3s, heal: all }\n", NULL},
     {"raft5",
      "name: leader-loses-majority\ntitle: A leader loses its majority\nseed: 9\nduration: 6s\nnodes: 5\n"
      "clocks:\n  n3: { offset: 4ms, drift_ppm: 40 }\n" RAFT_BODY
@@ -50,17 +51,17 @@ static const struct scn scenarios[] = {
      "  - { at: 4s, clock: n3, jump: -2s }\n  - { at: 5s, heal: all }\n"
      "narration:\n"
      "  - { at: 2.9s, say: \"The network is about to split n1 and n2 from the other three. What will "
-     "each side do?\", pause: true }\n"},
+     "each side do?\", pause: true }\n", NULL},
     {"raft7",
      "name: raft7\ntitle: Seven nodes, two crash\nseed: 5\nduration: 4s\nnodes: 7\n" RAFT_BODY
-     "faults:\n  - { at: 1s, crash: n2 }\n  - { at: 1.2s, crash: n5 }\n  - { at: 2.5s, restart: n2 }\n"},
+     "faults:\n  - { at: 1s, crash: n2 }\n  - { at: 1.2s, crash: n5 }\n  - { at: 2.5s, restart: n2 }\n", NULL},
     {"long-names",
      "name: a-scenario-with-a-rather-long-name-for-a-projector\n"
      "title: Long node names in a small window are still readable\nseed: 9\nduration: 4s\n"
      "nodes: [frankfurt-primary-01, frankfurt-replica-02, dublin-replica-03, dublin-replica-04, "
      "virginia-witness-05]\n" RAFT_BODY
      "faults:\n  - { at: 1.5s, partition: [[frankfurt-primary-01, frankfurt-replica-02], "
-     "[dublin-replica-03, dublin-replica-04, virginia-witness-05]] }\n"},
+     "[dublin-replica-03, dublin-replica-04, virginia-witness-05]] }\n", NULL},
     {"pb3",
      "name: pb3\ntitle: Asynchronous replication forgets acknowledged writes\nseed: 1\nduration: 4s\n"
      "nodes: [n1, n2, n3]\nnetwork: { latency: \"uniform(1ms, 5ms)\" }\n"
@@ -69,7 +70,9 @@ static const struct scn scenarios[] = {
      "workload: { clients: 4, rate: 120/s, ops: { read: 0.3, write: 0.7 }, keys: 8, timeout: 300ms,"
      " stop: 2.1s }\n"
      "faults:\n  - { at: 2s, crash: n1 }\n  - { at: 3s, restart: n1 }\n"
-     "checks: [no-lost-acknowledged-writes, single-primary-at-once, linearizable]\n"},
+     "checks: [no-lost-acknowledged-writes, single-primary-at-once, linearizable]\n", NULL},
+    /* Time costs: CPU bars, queue lengths and badges beside the discs. */
+    {"costs", NULL, "scenarios/overload/retry-storm-no-backoff.yaml"},
 };
 
 static const int sizes[][2] = {{1024, 768}, {1280, 800}};
@@ -135,7 +138,15 @@ static void run_scenario(const struct scn *sc, int w, int h, bool projector, cha
                          int *frames, int *boxes) {
     struct dslab_diag d;
     dslab_diag_clear(&d);
-    struct dslab_scenario *s = dslab_scenario_load_buffer(sc->text, strlen(sc->text), sc->name, NULL, 0, NULL, &d);
+    struct dslab_scenario *s = NULL;
+    if (sc->text) {
+        s = dslab_scenario_load_buffer(sc->text, strlen(sc->text), sc->name, NULL, 0, NULL, &d);
+    } else {
+        const char *root = getenv("DSLAB_ROOT");
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", root ? root : ".", sc->file);
+        s = dslab_scenario_load(path, NULL, 0, NULL, &d);
+    }
     if (!s) fail_msg("%s: %s", sc->name, d.message);
     SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
     SDL_Renderer *ren = SDL_CreateSoftwareRenderer(surf);
