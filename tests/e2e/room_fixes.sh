@@ -90,6 +90,14 @@ check "exercise --profile names the learner" 'grep -qx "learner: \"teamb\"" "$tm
 report=$("$dslab" class-report "$tmp/a1.yaml" "$tmp/a2.yaml" 2>&1)
 check "class-report shows both learners by name" \
     'echo "$report" | grep -q "^| Team A | 1 |" && echo "$report" | grep -q "^| teamb | 1 |"'
+# At a terminal (script(1) gives it one), with neither flag, the name is asked first.
+if command -v script >/dev/null; then
+    (cd "$tmp" && printf 'Grace H\n%s\n' "$answers" |
+        script -qec "$dslab exercise deposed-leader-stale-reads --root $root --no-run --out a3.yaml" /dev/null >/dev/null 2>&1)
+    check "exercise at a terminal asks for the learner's name" 'grep -qx "learner: \"Grace H\"" "$tmp/a3.yaml"'
+else
+    echo "note: no script(1): the terminal prompt for a name was not tried"
+fi
 run_first_err "$dslab" exercise deposed-leader-stale-reads --root "$root" --no-run --stdin --learner "$(printf 'a\tb')"
 check "a learner name with a control character: exit 2 (got $status: $got)" \
     '[ "$status" = 2 ] && echo "$got" | grep -Fq -- "--learner: a learner'"'"'s name is 1 to 63 bytes"'
