@@ -37,7 +37,7 @@ extern const int cli_commands_count;
  * it explains that the visualiser was not built. */
 cli_main_fn cmd_run, cmd_lint, cmd_check_history, cmd_explore, cmd_viz, cmd_help, cmd_report;
 /* Exercises and grading (grader/, docs/EXERCISE_FORMAT.md). */
-cli_main_fn cmd_exercises, cmd_exercise, cmd_grade, cmd_explain, cmd_reveal, cmd_class_report;
+cli_main_fn cmd_exercises, cmd_exercise, cmd_grade, cmd_explain, cmd_reveal, cmd_class_report, cmd_tour;
 
 /* Prints "dslab: error: ..." for usage errors and returns EXIT_BAD_INPUT. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

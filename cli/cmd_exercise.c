@@ -24,6 +24,7 @@
 #include "dslab/outfile.h"
 #include "dslab/report.h"
 #include "dslab/sim.h"
+#include "dslab/text.h"
 #include "exercise_cli.h"
 
 static const char usage[] =
@@ -43,6 +44,9 @@ static const char usage[] =
     "  --no-run          do not run the scenario first\n"
     "  --stdin           read the answers from stdin, one line per prompt, even\n"
     "                    when it is not a terminal (docs/EXERCISE_FORMAT.md)\n"
+    "  --learner NAME    the `learner:` line of the answers file, by which\n"
+    "                    `dslab class-report` groups attempts (default: the\n"
+    "                    --profile name; else, at a terminal, you are asked)\n"
     "  --profile NAME    record progress under this profile\n"
     "  --root DIR        the directory holding exercises/ and scenarios/\n";
 
@@ -105,8 +109,55 @@ static void show_run(const struct exercise *e, const char *png_dir, int png, int
 #endif
 }
 
+/* The learner's name for the answers file: --learner, else --profile;
+ * "" when neither (then, at a terminal, the learner is asked for it).
+ * 1..LEARNER_NAME_MAX bytes of printable UTF-8 text, no control
+ * characters: else a usage error, before any question is asked. */
+#define LEARNER_NAME_MAX 63
+static bool learner_ok(const char *s) {
+    size_t len = strlen(s);
+    bool ok = len >= 1 && len <= LEARNER_NAME_MAX;
+    for (size_t i = 0; ok && i < len; i++) ok = (unsigned char)s[i] >= 0x20 && s[i] != 0x7f;
+    return ok && dslab_text_utf8_valid(s, len, NULL);
+}
+
+static int learner_name(const char *learner, const char *profile, char buf[LEARNER_NAME_MAX + 1]) {
+    buf[0] = '\0';
+    const char *from = learner ? learner : profile;
+    if (!from) return 0;
+    if (!learner_ok(from)) {
+        cli_usage_error("exercise", "%s: a learner's name is 1 to %d bytes of printable UTF-8 text",
+                        learner ? "--learner" : "--profile", LEARNER_NAME_MAX);
+        return -1;
+    }
+    snprintf(buf, LEARNER_NAME_MAX + 1, "%s", from);
+    return 0;
+}
+
+/* At a terminal without --learner/--profile: asks once for the name that
+ * class-report shows (enter skips it; the report then shows the file's
+ * name). Not with --stdin: that input is one answer per line. */
+static void learner_ask(char buf[LEARNER_NAME_MAX + 1]) {
+    char *line = NULL;
+    size_t cap = 0;
+    for (;;) {
+        printf("\nYour name, for the class report (enter to skip)> ");
+        fflush(stdout);
+        ssize_t n = getline(&line, &cap, stdin);
+        if (n <= 0) break;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = '\0';
+        if (n == 0) break;
+        if (learner_ok(line)) {
+            snprintf(buf, LEARNER_NAME_MAX + 1, "%s", line);
+            break;
+        }
+        printf("(1 to %d characters of text, please)\n", LEARNER_NAME_MAX);
+    }
+    free(line);
+}
+
 int cmd_exercise(int argc, char **argv) {
-    const char *id = NULL, *out = NULL, *png_dir = ".", *profile = NULL, *root = NULL;
+    const char *id = NULL, *out = NULL, *png_dir = ".", *profile = NULL, *root = NULL, *learner = NULL;
     int png = 1, run = 1, window = 1, from_stdin = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -120,8 +171,9 @@ int cmd_exercise(int argc, char **argv) {
             window = 0;
         } else if (strcmp(a, "--stdin") == 0) {
             from_stdin = 1;
-        } else if (next && (strcmp(a, "--out") == 0 || strcmp(a, "--png-dir") == 0 || strcmp(a, "--profile") == 0 || strcmp(a, "--root") == 0)) {
+        } else if (next && (strcmp(a, "--out") == 0 || strcmp(a, "--png-dir") == 0 || strcmp(a, "--profile") == 0 || strcmp(a, "--root") == 0 || strcmp(a, "--learner") == 0)) {
             if (strcmp(a, "--out") == 0) out = next;
+            else if (strcmp(a, "--learner") == 0) learner = next;
             else if (strcmp(a, "--png-dir") == 0) png_dir = next;
             else if (strcmp(a, "--profile") == 0) profile = next;
             else root = next;
@@ -136,6 +188,8 @@ int cmd_exercise(int argc, char **argv) {
     }
     if (!id) return cli_usage_error("exercise", "missing exercise id (`dslab exercises` lists them)");
     /* Everything that can be refused is refused before the run and the questions. */
+    char learner_buf[LEARNER_NAME_MAX + 1];
+    if (learner_name(learner, profile, learner_buf) < 0) return EXIT_BAD_INPUT;
     char progress_file[1024];
     if (excli_progress_path(profile, progress_file, (int)sizeof progress_file) < 0) return EXIT_BAD_INPUT;
     bool tty = isatty(0) != 0;
@@ -162,7 +216,8 @@ int cmd_exercise(int argc, char **argv) {
     for (int i = 0; i < e->read_first_count; i++) printf("%s%s\n", i ? "              " : "read first:   ", e->read_first[i]);
     if (run) show_run(e, png_dir, png, want_window(window));
     char error[300];
-    char *text = excli_ask_answers(e, tty, error, sizeof error);
+    if (!learner_buf[0] && tty && !from_stdin) learner_ask(learner_buf);
+    char *text = excli_ask_answers(e, learner_buf[0] ? learner_buf : NULL, tty, error, sizeof error);
     if (!text) {
         fprintf(stderr, "dslab exercise: error: %s; no answers written, no attempt recorded\n", error);
         grader_catalog_free(c);

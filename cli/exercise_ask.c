@@ -190,7 +190,8 @@ static void ask_question(struct ask *s, const struct question *q, int index) {
     }
 }
 
-char *excli_ask_answers(const struct exercise *e, bool tty, char *error, size_t error_size) {
+char *excli_ask_answers(const struct exercise *e, const char *learner, bool tty, char *error,
+                        size_t error_size) {
     struct ask s = {.e = e, .tty = tty};
     s.out = open_memstream(&s.text, &s.text_len);
     if (!s.out) {
@@ -198,7 +199,13 @@ char *excli_ask_answers(const struct exercise *e, bool tty, char *error, size_t 
         return NULL;
     }
     printf("\nType 'hint' at any prompt for a hint (%d available).\n", e->hints_count);
-    add(&s, "# answers written by `dslab exercise %s`\nexercise: %s\nanswers:\n", e->id, e->id);
+    add(&s, "# answers written by `dslab exercise %s`\nexercise: %s\n", e->id, e->id);
+    if (learner) {
+        add(&s, "learner: ");
+        add_quoted(&s, learner);
+        add(&s, "\n");
+    }
+    add(&s, "answers:\n");
     for (int i = 0; i < e->questions_count && !s.error[0]; i++) ask_question(&s, &e->questions[i], i);
     free(s.line);
     bool failed = fclose(s.out) != 0 || s.error[0];

@@ -29,8 +29,10 @@ void excli_record(const char *profile, const struct grade_result *r, FILE *notes
 #define ASK_LINE_MAX 4096
 /* Asks e's questions on stdin/stdout and returns the answers file's text
  * (caller frees), or NULL with `error` set (a line too long or not UTF-8
- * when !tty; out of memory). exercise_ask.c. */
-char *excli_ask_answers(const struct exercise *e, bool tty, char *error, size_t error_size);
+ * when !tty; out of memory). The file starts with `learner: NAME` when
+ * learner is not NULL (class-report groups attempts by it). exercise_ask.c. */
+char *excli_ask_answers(const struct exercise *e, const char *learner, bool tty, char *error,
+                        size_t error_size);
 
 /* Text from learners (names, answers) and other files is shown through
  * dslab_quote_escape() and dslab_quote_put() (dslab/quote.h). */

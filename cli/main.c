@@ -25,6 +25,7 @@ const struct cli_command cli_commands[] = {
 #ifdef DSLAB_HAVE_VIZ
     {"viz", "show a run: window, or headless PNG frames", cmd_viz},
 #endif
+    {"tour", "a guided first tour (15 minutes), ending at your first exercise", cmd_tour},
     {"exercises", "list the exercises with your progress and mastery", cmd_exercises},
     {"exercise", "do an exercise: brief, run, questions, grade", cmd_exercise},
     {"grade", "grade an answers file against what really happened", cmd_grade},

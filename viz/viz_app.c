@@ -164,6 +164,7 @@ static void render_toast(struct viz_app *app) {
 
 void viz_app_render(struct viz_app *app) {
     app->hits_count = 0;
+    fonts_boxes_clear(&app->fonts);
     viz_chrome_begin(app);
     render_timeline(app);
     render_cluster(app);

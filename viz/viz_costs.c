@@ -89,14 +89,16 @@ static float badge(struct viz_app *app, float x, float y, const char *label, str
     return w;
 }
 
-void render_node_costs(struct viz_app *app, int32_t node, float x, float y, float rad) {
+struct frect render_node_costs(struct viz_app *app, int32_t node, float x, float y, float rad) {
     const struct viz_model *m = &app->model;
-    if (!m->scenario->node_costs) return;
+    struct frect none = {x, y, 0, 0};
+    if (!m->scenario->node_costs) return none;
     struct rec_costs k;
     rec_node_costs(&m->rec, node, m->ev_count, m->now_ns, &k);
     float s = app->lay.scale;
     float left = x + rad * 1.3f + 4 * s, top = y - rad;
     float fh = (float)app->fonts.height[FONT_SMALL] + 4 * s;
+    float right = left, top0 = top - 2 * s; /* the extent drawn, returned */
     const struct dslab_scenario_node_costs *c = &m->scenario->node_costs[node];
     if (c->cpu_on) {
         /* a bar of `workers` cells, then the queue: one cell per waiting entry
@@ -111,14 +113,20 @@ void render_node_costs(struct viz_app *app, int32_t node, float x, float y, floa
         }
         bx += 2 * gap;
         int32_t q = k.cpu_queue < 12 ? k.cpu_queue : 12;
+        char label[32];
+        snprintf(label, sizeof label, k.cpu_queue ? "q%d" : "cpu", (int)k.cpu_queue);
+        /* Queue cells only as far as the panel's edge leaves room for the label. */
+        float limit = app->lay.cluster.x + app->lay.cluster.w - 6 * s -
+                      (float)text_width(&app->fonts, FONT_SMALL, label) - 2 * s;
+        int32_t fit = (int32_t)((limit - bx) / (cell + gap));
+        if (q > fit) q = fit > 0 ? fit : 0;
         for (int32_t i = 0; i < q; i++) {
             draw_rect(&app->draw, bx, top, cell, cell * 1.6f, COL_ORANGE);
             bx += cell + gap;
         }
-        char label[32];
-        snprintf(label, sizeof label, k.cpu_queue ? "q%d" : "cpu", (int)k.cpu_queue);
-        text_draw(&app->fonts, &app->draw, FONT_SMALL, label, bx + 2 * s, top - 2 * s,
-                  k.cpu_queue ? COL_ORANGE : COL_TEXT_DIM, ALIGN_LEFT);
+        float tw = (float)text_draw(&app->fonts, &app->draw, FONT_SMALL, label, bx + 2 * s, top - 2 * s,
+                                    k.cpu_queue ? COL_ORANGE : COL_TEXT_DIM, ALIGN_LEFT);
+        if (bx + 2 * s + tw > right) right = bx + 2 * s + tw;
         top += fh;
     }
     float bx = left;
@@ -131,7 +139,11 @@ void render_node_costs(struct viz_app *app, int32_t node, float x, float y, floa
         snprintf(label, sizeof label, "tx %d", (int)k.wire);
         bx += badge(app, bx, top, label, COL_PURPLE) + 3 * s;
     }
-    if (k.gc) badge(app, bx, top, "GC", COL_YELLOW);
+    if (k.gc) bx += badge(app, bx, top, "GC", COL_YELLOW);
+    if (bx > right) right = bx;
+    float bottom = bx > left ? top + (float)app->fonts.height[FONT_SMALL] + 2 * s : top;
+    if (right <= left) return none;
+    return (struct frect){left, top0, right - left, bottom - top0};
 }
 
 void viz_costs_lines(const struct viz_app *app, int32_t node, struct viz_costs_lines *out) {

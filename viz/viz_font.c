@@ -78,7 +78,28 @@ static void cache_clear(struct fonts *fo) {
     }
 }
 
+void fonts_boxes_clear(struct fonts *fo) { fo->boxes_count = 0; }
+
+/* Records a drawn text's box (fonts.record_boxes): the tests' view of the
+ * layout. The box is the font's line (ascent + descent), as wide as the
+ * text's advance. */
+static void record_box(struct fonts *fo, enum font_id f, const char *s, float x, float y, int w) {
+    if (!fo->record_boxes || w <= 0) return;
+    struct text_box *b = VIZ_PUSH(fo->boxes, fo->boxes_count, fo->boxes_cap);
+    b->x = x;
+    b->y = y;
+    b->w = (float)w;
+    b->h = (float)(TTF_FontAscent(fo->f[f]) - TTF_FontDescent(fo->f[f]));
+    b->font = (uint8_t)f;
+    snprintf(b->text, sizeof b->text, "%s", s);
+    b->clip = (SDL_Rect){0, 0, 0, 0};
+    if (SDL_RenderIsClipEnabled(fo->ren)) SDL_RenderGetClipRect(fo->ren, &b->clip);
+}
+
 void fonts_deinit(struct fonts *fo) {
+    free(fo->boxes);
+    fo->boxes = NULL;
+    fo->boxes_count = fo->boxes_cap = 0;
     cache_clear(fo);
     free(fo->cache);
     free(fo->table);
@@ -183,6 +204,7 @@ static int mono_draw(struct fonts *fo, struct draw *d, const char *s, float x, f
     int adv = mono_advance(fo), w = (int)strlen(s) * adv;
     float x0 = align == ALIGN_CENTER ? x - (float)w / 2 : align == ALIGN_RIGHT ? x - (float)w : x;
     draw_flush(d);
+    record_box(fo, FONT_MONO, s, (float)(int)(x0 + 0.5f), (float)(int)(y + 0.5f), w);
     for (int i = 0; s[i]; i++) {
         char g[2] = {s[i], 0};
         struct text_entry *e = s[i] == ' ' ? NULL : text_get(fo, FONT_MONO, g, c);
@@ -207,6 +229,7 @@ int text_draw(struct fonts *fo, struct draw *d, enum font_id f, const char *s, f
     float dx = align == ALIGN_CENTER ? (float)e->w / 2 : align == ALIGN_RIGHT ? (float)e->w : 0;
     SDL_Rect dst = {(int)(x - dx + 0.5f), (int)(y + 0.5f), e->w, e->h};
     SDL_RenderCopy(fo->ren, e->tex, NULL, &dst);
+    record_box(fo, f, s, (float)dst.x, (float)dst.y, e->w);
     return e->w;
 }
 
@@ -249,11 +272,15 @@ int text_draw_fit(struct fonts *fo, struct draw *d, enum font_id f, const char *
     return 0;
 }
 
-int text_draw_wrapped(struct fonts *fo, struct draw *d, enum font_id f, const char *s, float x,
-                      float y, float max_w, int max_lines, struct rgba c) {
+/* Word-wraps s into at most max_lines lines of max_w; draws them when d
+ * is not NULL. Returns the lines used; *complete says whether all of s
+ * fitted (no ellipsis on the last line). */
+static int wrap(struct fonts *fo, struct draw *d, enum font_id f, const char *s, float x, float y,
+                float max_w, int max_lines, struct rgba c, bool *complete) {
     int lines = 0;
     float line_h = (float)fo->height[f] + 1;
     char buf[TEXT_KEY_MAX];
+    *complete = true;
     while (s && *s && lines < max_lines) {
         /* Add words while the line fits (one measurement per word). */
         size_t take = 0, len = strlen(s);
@@ -269,16 +296,33 @@ int text_draw_wrapped(struct fonts *fo, struct draw *d, enum font_id f, const ch
         }
         float ly = y + (float)lines * line_h;
         if (take == 0 || (lines == max_lines - 1 && take < len)) {
-            text_draw_fit(fo, d, f, s, x, ly, max_w, c); /* one long word, or the last line */
+            /* one long word, or the last line */
+            if (d) text_draw_fit(fo, d, f, s, x, ly, max_w, c);
+            *complete = text_width(fo, f, s) <= max_w;
             lines++;
-            break;
+            return lines;
         }
-        memcpy(buf, s, take);
-        buf[take] = '\0';
-        text_draw(fo, d, f, buf, x, ly, c, ALIGN_LEFT);
+        if (d) {
+            memcpy(buf, s, take);
+            buf[take] = '\0';
+            text_draw(fo, d, f, buf, x, ly, c, ALIGN_LEFT);
+        }
         lines++;
         s += take;
         while (*s == ' ') s++;
     }
-    return (int)((float)lines * line_h);
+    if (s && *s) *complete = false;
+    return lines;
+}
+
+int text_draw_wrapped(struct fonts *fo, struct draw *d, enum font_id f, const char *s, float x,
+                      float y, float max_w, int max_lines, struct rgba c) {
+    bool complete;
+    int lines = wrap(fo, d, f, s, x, y, max_w, max_lines, c, &complete);
+    return (int)((float)lines * ((float)fo->height[f] + 1));
+}
+
+int text_wrap_lines(struct fonts *fo, enum font_id f, const char *s, float max_w, int max_lines,
+                    bool *complete) {
+    return wrap(fo, NULL, f, s, 0, 0, max_w, max_lines, (struct rgba){0, 0, 0, 0}, complete);
 }

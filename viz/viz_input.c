@@ -29,7 +29,9 @@ void viz_playback_tick(struct viz_app *app, double real_dt_s) {
     for (int32_t k = 0; k < r->narration.n; k++) {
         int32_t ei = r->narration.v[k];
         if (ei < m->ev_count || r->events[ei].t_ns > target) continue;
-        if (r->events[ei].a != 0) {
+        /* A stop written for the original run does not ask about this one
+         * (an intervention changed what happens next): no stop. */
+        if (r->events[ei].a != 0 && !viz_model_narration_stale(m, ei)) {
             viz_app_seek_event(app, ei + 1);
             app->narration_hold = true;
             app->playing = false;
@@ -298,6 +300,13 @@ void viz_input_event(struct viz_app *app, const SDL_Event *ev) {
     case SDL_MOUSEBUTTONDOWN:
         if (ev->button.button == SDL_BUTTON_LEFT) {
             if (app->help) { app->help = false; break; }
+            /* A click on the banner continues past a narration stop, as
+             * space does (a tour on a touchpad or a projector remote). */
+            if (app->narration_hold &&
+                frect_contains(app->lay.banner, (float)ev->button.x * k, (float)ev->button.y * k)) {
+                toggle_play(app);
+                break;
+            }
             app->drag_x = (float)ev->button.x * k;
             app->drag_y = (float)ev->button.y * k;
             on_click(app, (float)ev->button.x * k, (float)ev->button.y * k);

@@ -225,8 +225,9 @@ struct rec_costs {
  * still ahead, the queue length of the last cpu record. */
 void rec_node_costs(const struct recording *r, int32_t node, int32_t ev_count, int64_t now_ns,
                     struct rec_costs *out);
-/* Cluster view: small badges beside the node disc at (x, y), radius rad. */
-void render_node_costs(struct viz_app *app, int32_t node, float x, float y, float rad);
+/* Cluster view: small badges beside the node disc at (x, y), radius rad.
+ * Returns the rectangle drawn over (w = 0: nothing), which node labels avoid. */
+struct frect render_node_costs(struct viz_app *app, int32_t node, float x, float y, float rad);
 /* Inspector lines for the selected node (nothing without cost records). */
 struct viz_costs_lines {
     int count;
@@ -247,6 +248,7 @@ struct viz_model {
     int32_t **groups;               /* owned group_of_node arrays of interventions */
     int32_t groups_count, groups_cap;
     int interventions_count;
+    int64_t first_intervention_ns;  /* the earliest intervention's time (when count > 0) */
     uint64_t seed;
     struct recording rec;
     struct dslab_sim *cursor;             /* no sinks; advanced to now_ns */
@@ -279,6 +281,14 @@ struct viz_summary_lines {
 void viz_summary_lines(const struct viz_model *m, struct viz_summary_lines *out);
 /* Adds a fault at now_ns and re-runs. Returns 0 or -1 with diag. */
 int viz_model_intervene(struct viz_model *m, const struct dslab_fault *f, struct dslab_diag *diag);
+/* Events the simulator has processed by the displayed time (the cursor's
+ * count): what the banner's "ev" shows, and at the end of the run the
+ * "events" `dslab run` prints. Trace records (ev_count) are another count. */
+long long viz_model_events_processed(const struct viz_model *m);
+/* Whether narration event ev_index was written for a run that no longer
+ * is the one on screen: an intervention happened at or before its time
+ * (the run is the scripted one only up to the first intervention). */
+bool viz_model_narration_stale(const struct viz_model *m, int32_t ev_index);
 /* Writes the session (scenario + interventions) as YAML. */
 int viz_model_save(struct viz_model *m, const char *path, struct dslab_diag *diag);
 /* Writes the JSON Lines trace of the session (a fresh run). */
@@ -330,6 +340,17 @@ enum font_id { FONT_SMALL, FONT_NORMAL, FONT_BOLD, FONT_MONO, FONT_TITLE, FONT_B
 enum text_align { ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT };
 
 struct text_entry;
+/* A drawn piece of text, recorded when fonts.record_boxes is on (tests of
+ * the layout read them: no two may overlap, none may be cut by the window
+ * or by the clip rectangle it was drawn in). x, y, w, h: the text's box
+ * in output pixels; clip: the clip rectangle in force (w = 0: none). */
+#define TEXT_BOX_TEXT_MAX 48
+struct text_box {
+    float x, y, w, h;
+    SDL_Rect clip;
+    uint8_t font;
+    char text[TEXT_BOX_TEXT_MAX];
+};
 struct fonts {
     TTF_Font *f[FONT_COUNT];
     int height[FONT_COUNT];
@@ -338,7 +359,12 @@ struct fonts {
     int32_t cache_count, cache_cap;
     int32_t *table; /* hash -> cache index + 1 */
     int32_t table_cap;
+    bool record_boxes;        /* tests: record every text drawn (off: no cost) */
+    struct text_box *boxes;   /* owned; emptied by fonts_boxes_clear */
+    int32_t boxes_count, boxes_cap;
 };
+/* Forgets the recorded text boxes (the frame starts again). */
+void fonts_boxes_clear(struct fonts *fo);
 int fonts_init(struct fonts *fo, SDL_Renderer *ren, float scale, struct dslab_diag *diag);
 /* One face the visualiser wants: its DejaVu file name, family and style. */
 #define VIZ_FONT_PATH_MAX 1024
@@ -363,6 +389,10 @@ int text_draw_fit(struct fonts *fo, struct draw *d, enum font_id f, const char *
 /* Word-wraps s into at most max_lines lines; returns the height used. */
 int text_draw_wrapped(struct fonts *fo, struct draw *d, enum font_id f, const char *s, float x,
                       float y, float max_w, int max_lines, struct rgba c);
+/* How many lines (<= max_lines) s wraps into at max_w, without drawing;
+ * *complete: all of it fitted (nothing cut with an ellipsis). */
+int text_wrap_lines(struct fonts *fo, enum font_id f, const char *s, float max_w, int max_lines,
+                    bool *complete);
 
 /* ---- palette (Okabe-Ito, colour-blind safe) and theme ----------------- */
 #define COL_BG RGBA(0x1b1f27, 255)

@@ -243,8 +243,21 @@ int viz_model_intervene(struct viz_model *m, const struct dslab_fault *f, struct
     m->faults_count++;
     s->faults = m->faults;
     s->faults_count = m->faults_count;
+    if (m->interventions_count == 0 || nf.at_ns < m->first_intervention_ns) {
+        m->first_intervention_ns = nf.at_ns;
+    }
     m->interventions_count++;
     return viz_model_rerun(m, diag);
+}
+
+long long viz_model_events_processed(const struct viz_model *m) {
+    const struct dslab_sim_stats *st = m->cursor ? dslab_sim_get_stats(m->cursor) : NULL;
+    return st ? (long long)st->events : 0;
+}
+
+bool viz_model_narration_stale(const struct viz_model *m, int32_t ev_index) {
+    if (m->interventions_count == 0 || ev_index < 0 || ev_index >= m->rec.events_count) return false;
+    return m->rec.events[ev_index].t_ns >= m->first_intervention_ns;
 }
 
 int viz_model_save(struct viz_model *m, const char *path, struct dslab_diag *diag) {

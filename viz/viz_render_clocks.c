@@ -100,7 +100,7 @@ static void clock_row(struct viz_app *app, int32_t node, float x, float y, float
     struct rgba wc = (wall > 5 * DSLAB_NS_PER_MS || wall < -5 * DSLAB_NS_PER_MS) ? COL_ORANGE : COL_TEXT;
     text_draw(fo, &app->draw, FONT_MONO, buf, x + col[1], ty, wc, ALIGN_RIGHT);
     fmt_offset(mono, buf, sizeof buf);
-    text_draw(fo, &app->draw, FONT_MONO, buf, x + col[2], ty, COL_TEXT, ALIGN_RIGHT);
+    if (col[2] > col[1]) text_draw(fo, &app->draw, FONT_MONO, buf, x + col[2], ty, COL_TEXT, ALIGN_RIGHT);
     snprintf(buf, sizeof buf, "%+lld", (long long)drift);
     text_draw(fo, &app->draw, FONT_MONO, buf, x + col[3], ty, drift ? COL_YELLOW : COL_TEXT_DIM,
               ALIGN_RIGHT);
@@ -123,13 +123,21 @@ void render_clocks(struct viz_app *app) {
     /* Column right edges: name | wall-true | mono-true | drift | chart. */
     float cw = (float)text_width(fo, FONT_MONO, "-000.000ms");
     float col[4] = {44 * s, 44 * s + cw + 6 * s, 44 * s + 2 * cw + 14 * s, 0};
-    col[3] = col[2] + (float)text_width(fo, FONT_MONO, "+0000") + 8 * s;
+    float ppm_w = (float)text_width(fo, FONT_MONO, "+0000") + 8 * s;
+    col[3] = col[2] + ppm_w;
+    /* A narrow panel (projector mode in a small window) drops the
+     * monotonic column (col[2] = col[1]: clock_row skips it) rather than
+     * cut the drift off at the edge. */
+    if (col[3] > c.w) {
+        col[2] = col[1];
+        col[3] = col[1] + ppm_w;
+    }
     float hy = c.y;
     text_draw(fo, &app->draw, FONT_SMALL, "wall-true", c.x + col[1], hy, COL_ORANGE, ALIGN_RIGHT);
-    text_draw(fo, &app->draw, FONT_SMALL, "mono-true", c.x + col[2], hy, COL_SKY, ALIGN_RIGHT);
+    if (col[2] > col[1]) text_draw(fo, &app->draw, FONT_SMALL, "mono-true", c.x + col[2], hy, COL_SKY, ALIGN_RIGHT);
     text_draw(fo, &app->draw, FONT_SMALL, "ppm", c.x + col[3], hy, COL_TEXT_DIM, ALIGN_RIGHT);
-    text_draw(fo, &app->draw, FONT_SMALL, "over the run (log scale)",
-              c.x + col[3] + 8 * s, hy, COL_TEXT_DIM, ALIGN_LEFT);
+    text_draw_fit(fo, &app->draw, FONT_SMALL, "over the run (log scale)", c.x + col[3] + 8 * s, hy,
+                  c.w - col[3] - 8 * s, COL_TEXT_DIM);
     float top = hy + (float)fo->height[FONT_SMALL] + 3 * s;
     int32_t n = m->scenario->nodes_count;
     float row_h = (float)fo->height[FONT_MONO] + 10 * s;

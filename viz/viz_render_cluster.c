@@ -22,13 +22,25 @@
 
 struct ring {
     float cx, cy, radius, node_r;
+    float radius_x; /* >= radius: a wide panel (projector mode) gets an ellipse */
 };
+
+static int legend_layout(struct viz_app *app, struct frect c, bool draw);
+
+/* Where node labels may go: the panel below its title, above its legend. */
+static struct frect cluster_label_area(struct viz_app *app) {
+    struct frect c = app->lay.cluster;
+    float s = app->lay.scale;
+    float title_h = (float)app->fonts.height[FONT_BOLD] + 9 * s;
+    float legend_h = 2 * s + 20 * s * (float)legend_layout(app, c, false);
+    return (struct frect){c.x + 4 * s, c.y + title_h, c.w - 8 * s, c.h - title_h - legend_h - 4 * s};
+}
 
 static struct ring ring_geometry(const struct viz_app *app) {
     struct frect c = app->lay.cluster;
     float s = app->lay.scale;
     float title_h = (float)app->fonts.height[FONT_BOLD] + 9 * s;
-    float legend_h = 22 * s;
+    float legend_h = 2 * s + 20 * s * (float)legend_layout((struct viz_app *)app, c, false);
     struct frect a = {c.x, c.y + title_h, c.w, c.h - title_h - legend_h};
     int32_t n = app->model.scenario->nodes_count;
     struct ring g;
@@ -42,10 +54,19 @@ static struct ring ring_geometry(const struct viz_app *app) {
     float half = hx < hy ? hx : hy;
     float nr = n > 1 ? half * sinf(PI_F / (float)n) * 0.5f : 22 * s;
     if (nr > 22 * s) nr = 22 * s;
+    /* Discs in proportion to the panel: big discs in a small panel (a
+     * projector's scale in a 1024x768 window) leave no room for labels. */
+    float small_side = a.w < a.h ? a.w : a.h;
+    if (nr > small_side / 11) nr = small_side / 11;
     if (nr < 2.5f) nr = 2.5f;
     g.node_r = nr;
     g.radius = half - nr;
     if (g.radius < 10) g.radius = 10;
+    /* Wider than tall: spread the ring sideways (an ellipse, at most 1.3
+     * times as wide), so neighbours' labels have room between them. */
+    g.radius_x = hx - nr;
+    if (g.radius_x > g.radius * 1.3f) g.radius_x = g.radius * 1.3f;
+    if (g.radius_x < g.radius) g.radius_x = g.radius;
     return g;
 }
 
@@ -53,7 +74,7 @@ void cluster_node_pos(const struct viz_app *app, int32_t node, float *x, float *
     struct ring g = ring_geometry(app);
     int32_t n = app->model.scenario->nodes_count;
     float a = -PI_F / 2 + 2 * PI_F * (float)node / (float)(n > 0 ? n : 1);
-    *x = g.cx + g.radius * cosf(a);
+    *x = g.cx + g.radius_x * cosf(a);
     *y = g.cy + g.radius * sinf(a);
     *r = g.node_r;
 }
@@ -219,40 +240,152 @@ static const char *role_letter(enum role_look rc) {
     }
 }
 
-static void draw_node_labels(struct viz_app *app, int32_t i, float x, float y, float r,
-                             const char *role, enum dslab_node_status st, bool restarted) {
+/* ---- node labels: placed, never on top of each other -------------------
+ * Each node's label (name, state, term; then describe()) goes beside its
+ * disc, on the outer side of the ring first, then below, right, left,
+ * above; a place is taken only when the label stays inside the panel (off
+ * the title and legend), off every node's disc and off the labels placed
+ * before. When no place fits, the label sheds detail (describe, then the
+ * term, then the state) and finally shortens the name with an ellipsis.
+ * A projector at 1024x768 therefore shows less, never a pile of text. */
+struct label_place {
+    struct frect box[64]; /* placed labels (<= 40 nodes have labels) */
+    int count;
+    struct frect badges[64]; /* cost badges drawn beside nodes (w = 0: none) */
+    struct frect area;    /* where labels may go */
+};
+
+static bool frect_overlaps(struct frect a, struct frect b) {
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+static float disc_clear(const struct viz_app *app, float r) { return r * 1.45f + 3 * app->lay.scale; }
+
+static bool label_free(const struct viz_app *app, const struct label_place *lp, struct frect b) {
+    if (b.x < lp->area.x || b.y < lp->area.y || b.x + b.w > lp->area.x + lp->area.w ||
+        b.y + b.h > lp->area.y + lp->area.h) {
+        return false;
+    }
+    int32_t n = app->model.scenario->nodes_count;
+    for (int32_t k = 0; k < n; k++) {
+        float x, y, r;
+        cluster_node_pos(app, k, &x, &y, &r);
+        float q = disc_clear(app, r);
+        if (frect_overlaps(b, (struct frect){x - q, y - q, 2 * q, 2 * q})) return false;
+    }
+    for (int32_t k = 0; k < n && k < 64; k++) {
+        if (lp->badges[k].w > 0 && frect_overlaps(b, lp->badges[k])) return false;
+    }
+    float gap = 6 * app->lay.scale; /* two labels never touch: "n4" "n3 ..." would read "n4n3" */
+    for (int k = 0; k < lp->count; k++) {
+        struct frect o = lp->box[k];
+        if (frect_overlaps(b, (struct frect){o.x - gap, o.y - gap / 2, o.w + 2 * gap, o.h + gap})) return false;
+    }
+    return true;
+}
+
+/* A block of bw x bh for node i: the first free place, in order of
+ * preference; false when none is free. */
+static bool label_find(const struct viz_app *app, const struct label_place *lp, int32_t i, float bw,
+                       float bh, struct frect *out) {
+    float x, y, r;
+    cluster_node_pos(app, i, &x, &y, &r);
+    float s = app->lay.scale, q = disc_clear(app, r);
+    int32_t n = app->model.scenario->nodes_count;
+    float a = -PI_F / 2 + 2 * PI_F * (float)i / (float)(n > 0 ? n : 1);
+    float dx = cosf(a), dy = sinf(a);
+    const struct frect cand[4] = {
+        {x - bw / 2, y + q + 1 * s, bw, bh},  /* below */
+        {x + q + 3 * s, y - bh / 2, bw, bh},  /* right */
+        {x - q - 3 * s - bw, y - bh / 2, bw, bh}, /* left */
+        {x - bw / 2, y - q - bh - 1 * s, bw, bh}, /* above */
+    };
+    int first = n < 2 ? 0 : dy > 0.5f ? 0 : dy < -0.5f ? 3 : dx > 0 ? 1 : 2;
+    if (label_free(app, lp, cand[first])) {
+        *out = cand[first];
+        return true;
+    }
+    for (int k = 0; k < 4; k++) {
+        if (k != first && label_free(app, lp, cand[k])) {
+            *out = cand[k];
+            return true;
+        }
+    }
+    return false;
+}
+
+static void draw_node_labels(struct viz_app *app, struct label_place *lp, int32_t i, const char *role,
+                             enum dslab_node_status st, bool restarted) {
     struct viz_model *m = &app->model;
-    float s = app->lay.scale;
+    struct fonts *fo = &app->fonts;
     int32_t n = m->scenario->nodes_count;
     struct ring g = ring_geometry(app);
-    /* Centred under the node: name, state and term; then describe(). */
-    enum role_look look = role_look_of(rec_node_role_class(&m->rec, i, m->ev_count));
-    float top = y + r * (look == LOOK_LEADER ? 1.3f : 1.1f) + 3 * s;
-    float fh = (float)app->fonts.height[FONT_BOLD];
-    char line[160];
+    const char *name = viz_model_node_name(m, i);
     int64_t term = rec_node_term(&m->rec, i, m->ev_count);
     const char *state = st == DSLAB_NODE_CRASHED  ? "crashed"
                         : st == DSLAB_NODE_PAUSED ? "paused"
                         : restarted         ? "restarted"
                                             : role;
+    char full[160], short_[160];
     if (term >= 0 && st != DSLAB_NODE_CRASHED) {
-        snprintf(line, sizeof line, "%s %s t%lld", viz_model_node_name(m, i), state, (long long)term);
+        snprintf(full, sizeof full, "%s %s t%lld", name, state, (long long)term);
     } else {
-        snprintf(line, sizeof line, "%s %s", viz_model_node_name(m, i), state);
+        snprintf(full, sizeof full, "%s %s", name, state);
     }
+    snprintf(short_, sizeof short_, "%s %s", name, state);
     struct rgba nc = st == DSLAB_NODE_CRASHED ? COL_TEXT_DIM : st == DSLAB_NODE_PAUSED ? COL_YELLOW : COL_TEXT;
-    text_draw(&app->fonts, &app->draw, n <= 12 ? FONT_BOLD : FONT_SMALL, line, x, top, nc, ALIGN_CENTER);
-    if (n <= 12 && m->describe[i][0] && st != DSLAB_NODE_CRASHED) {
-        float chord = n > 1 ? 2 * g.radius * sinf(PI_F / (float)n) : 200 * s;
-        float maxw = chord * 0.95f < 170 * s ? chord * 0.95f : 170 * s;
-        float w = (float)text_width(&app->fonts, FONT_SMALL, m->describe[i]);
-        if (w > maxw) w = maxw;
-        text_draw_fit(&app->fonts, &app->draw, FONT_SMALL, m->describe[i], x - w / 2, top + fh,
-                      maxw, COL_TEXT_DIM);
+    enum font_id f1 = n <= 12 ? FONT_BOLD : FONT_SMALL;
+    float h1 = (float)(TTF_FontAscent(fo->f[f1]) - TTF_FontDescent(fo->f[f1]));
+    float h2 = (float)(TTF_FontAscent(fo->f[FONT_SMALL]) - TTF_FontDescent(fo->f[FONT_SMALL]));
+    /* describe(): one line, at most a chord of the ring wide. */
+    bool has_desc = n <= 12 && m->describe[i][0] && st != DSLAB_NODE_CRASHED;
+    float chord = n > 1 ? 2 * g.radius * sinf(PI_F / (float)n) : 200 * app->lay.scale;
+    float desc_max = chord * 0.95f < 170 * app->lay.scale ? chord * 0.95f : 170 * app->lay.scale;
+    /* Variants, most detail first: line 1, its max width, line 2 (the
+     * state under the name, or describe()). */
+    char state_line[80];
+    if (term >= 0 && st != DSLAB_NODE_CRASHED) {
+        snprintf(state_line, sizeof state_line, "%s t%lld", state, (long long)term);
+    } else {
+        snprintf(state_line, sizeof state_line, "%s", state);
+    }
+    float name_max = lp->area.w * 0.45f;
+    struct { const char *text; float max_w; const char *line2; float line2_max; } var[] = {
+        {full, 1e9f, has_desc ? m->describe[i] : NULL, desc_max},
+        {full, 1e9f, NULL, 0},
+        {name, 1e9f, state_line, 1e9f},
+        {short_, 1e9f, NULL, 0},
+        {name, 1e9f, NULL, 0},
+        {name, name_max, NULL, 0},
+        {name, name_max / 2, NULL, 0}, /* "frankfu…" beside a node on the side */
+    };
+    for (size_t v = 0; v < sizeof var / sizeof var[0]; v++) {
+        if (var[v].line2 == state_line && !state[0]) continue;
+        float w1 = (float)text_width(fo, f1, var[v].text);
+        if (w1 > var[v].max_w) w1 = var[v].max_w;
+        float w2 = var[v].line2 ? (float)text_width(fo, FONT_SMALL, var[v].line2) : 0;
+        if (w2 > var[v].line2_max) w2 = var[v].line2_max;
+        float bw = w2 > w1 ? w2 : w1;
+        float bh = h1 + (var[v].line2 ? h2 + 1 : 0);
+        struct frect b;
+        if (!label_find(app, lp, i, bw, bh, &b)) continue;
+        if (lp->count < (int)(sizeof lp->box / sizeof lp->box[0])) lp->box[lp->count++] = b;
+        float cx = b.x + b.w / 2;
+        if (var[v].max_w < 1e9f) {
+            text_draw_fit(fo, &app->draw, f1, var[v].text, b.x, b.y, var[v].max_w, nc);
+        } else {
+            text_draw(fo, &app->draw, f1, var[v].text, cx, b.y, nc, ALIGN_CENTER);
+        }
+        if (var[v].line2) {
+            text_draw_fit(fo, &app->draw, FONT_SMALL, var[v].line2, cx - w2 / 2, b.y + h1 + 1,
+                          var[v].line2_max, var[v].line2 == state_line ? nc : COL_TEXT_DIM);
+        }
+        return;
     }
 }
 
 static void draw_node(struct viz_app *app, int32_t i, bool labels) {
+    /* The labels are drawn after every disc (draw_all_labels). */
     struct viz_model *m = &app->model;
     float s = app->lay.scale;
     float x, y, r;
@@ -260,11 +393,9 @@ static void draw_node(struct viz_app *app, int32_t i, bool labels) {
     int64_t since;
     bool restarted;
     enum dslab_node_status st = rec_node_status(&m->rec, i, m->ev_count, &since, &restarted);
-    const char *role = rec_node_role(&m->rec, i, m->ev_count);
     enum role_look rc = role_look_of(rec_node_role_class(&m->rec, i, m->ev_count));
     int64_t glow_ns = 40 * dslab_latency_mean_ns(&m->scenario->network.link.latency);
     if (glow_ns < 200 * DSLAB_NS_PER_MS) glow_ns = 200 * DSLAB_NS_PER_MS;
-    bool no_role_since_restart = restarted && !role[0]; /* rec_node_role */
     restarted = restarted && m->now_ns - since < glow_ns;
     bool selected = app->sel == SEL_NODE && app->sel_index == i;
     if (selected) {
@@ -287,33 +418,87 @@ static void draw_node(struct viz_app *app, int32_t i, bool labels) {
         text_draw(&app->fonts, &app->draw, FONT_BOLD, role_letter(rc), x,
                   y - (float)app->fonts.height[FONT_BOLD] / 2, RGBA(0x10131a, 255), ALIGN_CENTER);
     }
-    if (labels) {
-        draw_node_labels(app, i, x, y, r, role, st, restarted || no_role_since_restart);
-        if (st != DSLAB_NODE_CRASHED) render_node_costs(app, i, x, y, r); /* viz_costs.c */
-    }
     viz_app_hit(app, (struct frect){x - r * 1.3f, y - r * 1.3f, r * 2.6f, r * 2.6f}, SEL_NODE, i);
 }
 
-static void draw_legend(struct viz_app *app, struct frect c) {
-    float s = app->lay.scale;
-    float y = c.y + c.h - 15 * s, x = c.x + 14 * s, r = 6 * s;
+/* The labels of every node, after all discs (placement avoids them). */
+static void draw_all_labels(struct viz_app *app, struct frect area) {
+    struct viz_model *m = &app->model;
+    struct label_place lp;
+    lp.count = 0;
+    lp.area = area;
+    int32_t n = m->scenario->nodes_count;
+    /* Cost badges first (viz_costs.c): the labels go around them. */
+    for (int32_t i = 0; i < n && i < 64; i++) {
+        lp.badges[i] = (struct frect){0, 0, 0, 0};
+        int64_t since;
+        bool restarted;
+        if (rec_node_status(&m->rec, i, m->ev_count, &since, &restarted) == DSLAB_NODE_CRASHED) continue;
+        float x, y, r;
+        cluster_node_pos(app, i, &x, &y, &r);
+        lp.badges[i] = render_node_costs(app, i, x, y, r);
+    }
+    for (int32_t i = 0; i < n; i++) {
+        int64_t since;
+        bool restarted;
+        enum dslab_node_status st = rec_node_status(&m->rec, i, m->ev_count, &since, &restarted);
+        const char *role = rec_node_role(&m->rec, i, m->ev_count);
+        int64_t glow_ns = 40 * dslab_latency_mean_ns(&m->scenario->network.link.latency);
+        if (glow_ns < 200 * DSLAB_NS_PER_MS) glow_ns = 200 * DSLAB_NS_PER_MS;
+        bool no_role_since_restart = restarted && !role[0]; /* rec_node_role */
+        bool recent = restarted && m->now_ns - since < glow_ns;
+        draw_node_labels(app, &lp, i, role, st, recent || no_role_since_restart);
+    }
+}
+
+/* The legend's items, laid out in rows that fit the panel's width:
+ * returns the number of rows (draws them when draw is true, bottom row at
+ * the panel's bottom). */
+static int legend_layout(struct viz_app *app, struct frect c, bool draw);
+
+static void draw_legend(struct viz_app *app, struct frect c) { legend_layout(app, c, true); }
+
+static int legend_layout(struct viz_app *app, struct frect c, bool draw) {
+    float s = app->lay.scale, r = 6 * s, row_h = 20 * s;
     struct { enum role_look rc; enum dslab_node_status st; const char *label; } items[] = {
         {LOOK_LEADER, DSLAB_NODE_UP, "leader"},     {LOOK_FOLLOWER, DSLAB_NODE_UP, "follower"},
         {LOOK_CANDIDATE, DSLAB_NODE_UP, "candidate"}, {LOOK_NONE, DSLAB_NODE_CRASHED, "crashed"},
-        {LOOK_FOLLOWER, DSLAB_NODE_PAUSED, "paused"},
+        {LOOK_FOLLOWER, DSLAB_NODE_PAUSED, "paused"}, {LOOK_NONE, DSLAB_NODE_UP, "cut link"},
     };
-    for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
-        draw_node_shape(app, x, y, r, items[i].rc, items[i].st);
-        x += r + 5 * s;
+    int count = (int)(sizeof items / sizeof items[0]);
+    float x0 = c.x + 14 * s, right = c.x + c.w - 8 * s;
+    /* Rows first (to know how many), then draw bottom-up from the rows. */
+    int row_of[8];
+    int rows = 1;
+    float x = x0;
+    for (int i = 0; i < count; i++) {
+        float mark = i == count - 1 ? 28 * s : r + 5 * s;
+        float w = mark + (float)text_width(&app->fonts, FONT_SMALL, items[i].label);
+        if (x > x0 && x + w > right) {
+            rows++;
+            x = x0;
+        }
+        row_of[i] = rows - 1;
+        x += w + 10 * s;
+    }
+    if (!draw) return rows;
+    x = x0;
+    for (int i = 0; i < count; i++) {
+        if (i > 0 && row_of[i] != row_of[i - 1]) x = x0;
+        float y = c.y + c.h - 15 * s - (float)(rows - 1 - row_of[i]) * row_h;
+        if (i == count - 1) {
+            draw_dashed(&app->draw, x, y, x + 22 * s, y, 2 * s, 4 * s, COL_VERMILLION);
+            draw_cross(&app->draw, x + 11 * s, y, 3.5f * s, 2 * s, COL_VERMILLION);
+            x += 28 * s;
+        } else {
+            draw_node_shape(app, x, y, r, items[i].rc, items[i].st);
+            x += r + 5 * s;
+        }
         x += (float)text_draw(&app->fonts, &app->draw, FONT_SMALL, items[i].label, x,
                               y - (float)app->fonts.height[FONT_SMALL] / 2, COL_TEXT_DIM, ALIGN_LEFT);
         x += 10 * s;
     }
-    draw_dashed(&app->draw, x, y, x + 22 * s, y, 2 * s, 4 * s, COL_VERMILLION);
-    draw_cross(&app->draw, x + 11 * s, y, 3.5f * s, 2 * s, COL_VERMILLION);
-    x += 28 * s;
-    text_draw(&app->fonts, &app->draw, FONT_SMALL, "cut link", x,
-              y - (float)app->fonts.height[FONT_SMALL] / 2, COL_TEXT_DIM, ALIGN_LEFT);
+    return rows;
 }
 
 void render_cluster(struct viz_app *app) {
@@ -330,6 +515,7 @@ void render_cluster(struct viz_app *app) {
     for (int32_t i = 0; i < n; i++) {
         draw_node(app, i, labels);
     }
+    if (labels) draw_all_labels(app, cluster_label_area(app));
     if (app->dragging && app->drag_from >= 0) {
         float x, y, r;
         cluster_node_pos(app, app->drag_from, &x, &y, &r);

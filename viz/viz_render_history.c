@@ -71,9 +71,14 @@ static void draw_op(struct viz_app *app, struct frect c, float y, float h, int32
     if (sel) draw_rect_outline(d, xa - 2, y - 2, xb - xa + 4, h + 4, 2 * s, COL_SELECT);
     char label[64];
     op_label(o, label, sizeof label);
-    if (xb - xa > 40 * s && h >= (float)app->fonts.height[FONT_SMALL] - 2) {
+    /* An indeterminate op's "?" sits at its right end: the label stops short of it. */
+    float label_room = xb - xa - 6 * s;
+    if (complete && o->result != DSLAB_OP_OK && o->result != DSLAB_OP_FAIL && xb - xa > 10 * s) {
+        label_room -= (float)text_width(&app->fonts, FONT_SMALL, "?") + 4 * s;
+    }
+    if (xb - xa > 40 * s && label_room > 0 && h >= (float)app->fonts.height[FONT_SMALL] - 2) {
         text_draw_fit(&app->fonts, d, FONT_SMALL, label, xa + 3 * s,
-                      y + h / 2 - (float)app->fonts.height[FONT_SMALL] / 2, xb - xa - 6 * s, COL_TEXT);
+                      y + h / 2 - (float)app->fonts.height[FONT_SMALL] / 2, label_room, COL_TEXT);
     }
     viz_app_hit(app, (struct frect){xa, y, xb - xa, h}, SEL_OP, i);
 }

@@ -121,40 +121,61 @@ static void draw_play_icon(struct viz_app *app, float x, float y, float size) {
     }
 }
 
+#define STALE_NOTE "(scripted for the original run) "
+#define CONTINUE_HINT "space / click: go on"
+
 static void render_narration(struct viz_app *app, float x, float w) {
     const struct recording *r = &app->model.rec;
     int32_t ni = current_narration(app);
     if (ni < 0) {
         return;
     }
-    const struct rec_event *e = &r->events[r->narration.v[ni]];
+    int32_t ei = r->narration.v[ni];
+    const struct rec_event *e = &r->events[ei];
+    /* After an intervention the script may describe what no longer
+     * happens: it is shown greyed, after a note saying so, and never stops
+     * playback (viz_input.c). */
+    bool stale = viz_model_narration_stale(&app->model, ei);
     float s = app->lay.scale;
     struct frect b = app->lay.banner;
-    bool hold = app->narration_hold;
-    struct rgba bg = hold ? RGBA(0x0a3a5c, 255) : RGBA(0x12324a, 255);
+    bool hold = app->narration_hold && !stale;
+    struct rgba bg = stale ? RGBA(0x22262e, 255) : hold ? RGBA(0x0a3a5c, 255) : RGBA(0x12324a, 255);
     draw_round_rect(&app->draw, x, b.y + 6 * s, w, b.h - 12 * s, 6 * s, bg);
-    draw_rect(&app->draw, x, b.y + 6 * s, 5 * s, b.h - 12 * s, COL_SKY);
-    char when[32];
-    fmt_time(e->t_ns, when, sizeof when);
+    draw_rect(&app->draw, x, b.y + 6 * s, 5 * s, b.h - 12 * s, stale ? COL_TEXT_DIM : COL_SKY);
     float tx = x + 14 * s;
     float ty = b.y + b.h / 2 - (float)app->fonts.height[FONT_NORMAL] / 2;
-    if (hold) {
+    /* A stop that asks (its text has a question mark) says so; any other
+     * stop only waits for the reader (a tour's step). */
+    if (hold && strchr(rec_str(r, e->text_off), '?')) {
         tx += text_draw(&app->fonts, &app->draw, FONT_BOLD, "What happens next?  ", tx, ty,
                         COL_YELLOW, ALIGN_LEFT);
     }
-    const char *text = rec_str(r, e->text_off);
-    float hint_w = hold ? (float)text_width(&app->fonts, FONT_SMALL, "space: continue") + 16 * s : 0;
-    enum font_id f = app->projector ? FONT_BOLD : FONT_NORMAL;
+    char text[600];
+    snprintf(text, sizeof text, "%s%s", stale ? STALE_NOTE : "", rec_str(r, e->text_off));
+    float hint_w = hold ? (float)text_width(&app->fonts, FONT_SMALL, CONTINUE_HINT) + 16 * s : 0;
     float max_w = x + w - tx - hint_w - 8 * s;
-    /* One line if it fits, else two (wrapped), centred in the banner. */
-    if (text_width(&app->fonts, f, text) <= max_w) {
-        text_draw(&app->fonts, &app->draw, f, text, tx, ty, COL_TEXT, ALIGN_LEFT);
-    } else {
-        float lh = (float)app->fonts.height[f] + 1;
-        text_draw_wrapped(&app->fonts, &app->draw, f, text, tx, b.y + b.h / 2 - lh, max_w, 2, COL_TEXT);
+    /* The largest font whose lines all fit in the banner (a projector in a
+     * small window: bold, then normal, then small), else small, cut. */
+    const enum font_id prefer[3] = {app->projector ? FONT_BOLD : FONT_NORMAL, FONT_NORMAL, FONT_SMALL};
+    float inner_h = b.h - 14 * s;
+    enum font_id f = FONT_SMALL;
+    int lines = 1;
+    for (int k = 0; k < 3; k++) {
+        int fit = (int)(inner_h / ((float)app->fonts.height[prefer[k]] + 1));
+        if (fit < 1) fit = 1;
+        if (fit > 3) fit = 3;
+        bool complete;
+        int used = text_wrap_lines(&app->fonts, prefer[k], text, max_w, fit, &complete);
+        f = prefer[k];
+        lines = used;
+        if (complete) break;
     }
+    struct rgba tc = stale ? COL_TEXT_DIM : COL_TEXT;
+    float lh = (float)app->fonts.height[f] + 1;
+    text_draw_wrapped(&app->fonts, &app->draw, f, text, tx, b.y + b.h / 2 - lh * (float)lines / 2, max_w,
+                      lines, tc);
     if (hold) {
-        text_draw(&app->fonts, &app->draw, FONT_SMALL, "space: continue", x + w - 8 * s,
+        text_draw(&app->fonts, &app->draw, FONT_SMALL, CONTINUE_HINT, x + w - 8 * s,
                   ty + 2 * s, COL_TEXT_DIM, ALIGN_RIGHT);
     }
 }
@@ -187,7 +208,7 @@ void render_banner(struct viz_app *app) {
     text_draw(&app->fonts, &app->draw, FONT_MONO, line, x, mid - (float)app->fonts.height[FONT_MONO] - 1 * s,
               COL_TEXT, ALIGN_LEFT);
     double sp = viz_speeds[app->speed_index];
-    snprintf(line, sizeof line, "of %s x%g ev %d", dur, sp, m->ev_count);
+    snprintf(line, sizeof line, "of %s x%g ev %lld", dur, sp, viz_model_events_processed(m));
     text_draw(&app->fonts, &app->draw, FONT_MONO, line, x, mid + 2 * s, COL_TEXT_DIM, ALIGN_LEFT);
     x += (float)text_width(&app->fonts, FONT_MONO, "of 12s x0.02 ev 100000") + 16 * s;
     float right_w = (float)text_width(&app->fonts, FONT_SMALL, "h / ?  help") + 20 * s;
@@ -197,7 +218,7 @@ void render_banner(struct viz_app *app) {
 }
 
 static const char *const help_lines[][2] = {
-    {"space", "play / pause (continues past a narration stop)"},
+    {"space", "play / pause (continues past a narration stop; or click it)"},
     {"right / left", "step one event forward / back"},
     {"shift + right / left", "jump 10 events"},
     {"] / [", "faster / slower (0.01x to 1000x)"},

@@ -88,6 +88,10 @@ static void draw_axis(struct viz_app *app, struct frect c, float y_top, float y_
         draw_line(&app->draw, x, y_top, x, y_bottom, 1, COL_GRID);
         char buf[32];
         fmt_tick(t, step, buf, sizeof buf);
+        /* A label that would stick out of the panel is left out (its grid
+         * line stays): a cut "3.2" reads as another number. */
+        float half = (float)text_width(&app->fonts, FONT_SMALL, buf) / 2;
+        if (x - half < c.x + gutter(app) - 4 * s || x + half > c.x + c.w + 6 * s) continue;
         text_draw(&app->fonts, &app->draw, FONT_SMALL, buf, x, c.y, COL_TEXT_DIM, ALIGN_CENTER);
     }
 }
@@ -357,8 +361,17 @@ void render_spacetime(struct viz_app *app) {
     }
     viz_clip(app, (struct frect){0, 0, 0, 0});
     if (L.count < n) {
+        /* Right of the panel's title, in the words that fit beside it. */
         char more[64];
+        float room = c.x + c.w - (app->lay.spacetime.x + 10 * s) -
+                     (float)text_width(&app->fonts, FONT_BOLD, "Space-time diagram") - 10 * s;
         snprintf(more, sizeof more, "lanes %d-%d of %d (page up/down)", L.first + 1, L.first + L.count, n);
-        text_draw(&app->fonts, &app->draw, FONT_SMALL, more, c.x + c.w, app->lay.spacetime.y + 5 * s, COL_TEXT_DIM, ALIGN_RIGHT);
+        if ((float)text_width(&app->fonts, FONT_SMALL, more) > room) {
+            snprintf(more, sizeof more, "lanes %d-%d of %d", L.first + 1, L.first + L.count, n);
+        }
+        if ((float)text_width(&app->fonts, FONT_SMALL, more) <= room) {
+            text_draw(&app->fonts, &app->draw, FONT_SMALL, more, c.x + c.w, app->lay.spacetime.y + 5 * s,
+                      COL_TEXT_DIM, ALIGN_RIGHT);
+        }
     }
 }

@@ -2,8 +2,12 @@
  * to its end, message traffic as a faint histogram, markers for faults
  * (vermillion, above), violations (red, below: from their start to their
  * end), broken assumptions (purple) and narration (blue), and the
- * playhead. Clicking seeks (viz_input.c). Every marker is drawn for the
- * whole run, future included: the scrubber is a map of where to look. */
+ * playhead. Clicking seeks (viz_input.c). What the scenario scripts (faults,
+ * narration) is drawn for the whole run: a map of where to look. What the
+ * run reveals (violations, broken assumptions) is drawn only once the
+ * cursor has passed its start, and a violation's bar only up to the
+ * cursor: a red mark ahead of the playhead would answer "what happens
+ * next?" before the room does. */
 #include "viz_internal.h"
 
 #include <stdio.h>
@@ -88,13 +92,16 @@ static void draw_markers(struct viz_app *app, struct frect tr) {
     }
     for (int32_t k = 0; k < r->assumptions.n; k++) {
         int32_t ei = r->assumptions.v[k];
+        if (ei >= app->model.ev_count) continue; /* not broken yet */
         float x = timeline_time_to_x(app, r->events[ei].t_ns);
         draw_diamond(&app->draw, x, tr.y + tr.h / 2, 5 * s, COL_PURPLE);
         viz_app_hit(app, (struct frect){x - 5 * s, tr.y + tr.h / 2 - 5 * s, 10 * s, 10 * s}, SEL_EVENT, ei);
     }
     for (int32_t v = 0; v < r->violations_count; v++) {
         const struct rec_violation *rv = &r->violations[v];
-        float xa = timeline_time_to_x(app, rv->from_ns), xb = timeline_time_to_x(app, rv->to_ns);
+        if (!rec_violation_begun(r, v, app->model.now_ns)) continue;
+        int64_t to_ns = rv->to_ns < app->model.now_ns ? rv->to_ns : app->model.now_ns;
+        float xa = timeline_time_to_x(app, rv->from_ns), xb = timeline_time_to_x(app, to_ns);
         if (xb - xa < 2 * s) xb = xa + 2 * s;
         bool sel = app->sel == SEL_VIOLATION && app->sel_index == v;
         draw_rect(&app->draw, xa, tr.y + tr.h - 4 * s, xb - xa, 4 * s, COL_RED);

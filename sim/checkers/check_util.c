@@ -18,6 +18,15 @@ int check_no_arguments(const struct dslab_scenario *s, const struct dslab_scenar
     return 0;
 }
 
+int check_argument_required(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                            const char *what, const char *example, struct dslab_diag *diag) {
+    if (check->args && check->args[0]) return 0;
+    return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col,
+                    "%s needs an argument (none was given): %s; write it after a colon, "
+                    "e.g. 'checks: [\"%s: %s\"]'",
+                    check->name, what, check->name, example);
+}
+
 int check_create_stateless(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
                            void **state_out, struct dslab_diag *diag) {
     *state_out = NULL;

@@ -15,6 +15,12 @@
  * (got 'ARGS')" at the check's position. */
 int check_no_arguments(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
                        struct dslab_diag *diag);
+/* A checker that cannot run without an argument: 0 when one was given,
+ * else -1 with "NAME needs an argument (none was given): WHAT; ...
+ * e.g. 'checks: [\"NAME: EXAMPLE\"]'" (not a usage line quoting an empty
+ * argument back at the user). */
+int check_argument_required(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                            const char *what, const char *example, struct dslab_diag *diag);
 /* A checker whose argument is one duration > 0: *out_ns keeps its default
  * when the argument is absent. Returns 0, or -1 with "USAGE (got 'ARGS')". */
 int check_duration_argument(const struct dslab_scenario *s, const struct dslab_scenario_check *check,

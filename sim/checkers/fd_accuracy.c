@@ -62,8 +62,12 @@ struct fa_state {
 
 static int fa_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
                      void **state_out, struct dslab_diag *diag) {
+    if (check_argument_required(s, check, "the longest allowed detection time, optionally followed by 'confirm'",
+                                "2s", diag) != 0) {
+        return -1;
+    }
     char text[128];
-    snprintf(text, sizeof text, "%s", check->args ? check->args : "");
+    snprintf(text, sizeof text, "%s", check->args);
     bool confirm = false;
     char *space = strchr(text, ' ');
     if (space) {

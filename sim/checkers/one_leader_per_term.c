@@ -141,6 +141,7 @@ struct elections_state {
     int64_t first_leader_ns; /* -1 until someone leads */
     int64_t last_election_ns;
     int32_t last_leader;
+    int64_t last_term;       /* the term of that election (the role report's) */
     uint64_t last_election_trace_id;
     int64_t role_reports; /* none: leader-stable has nothing to judge */
     struct dslab_check_result found; /* violations seen while the run goes, copied at finish */
@@ -239,10 +240,19 @@ static void on_election(struct elections_state *st, const struct dslab_trace_eve
     if (st->mode == MODE_CHANGES && st->elections - 1 > st->changes_max) {
         const char *a = st->scenario->node_names[st->last_leader];
         const char *b = st->scenario->node_names[ev->node];
+        /* The same node elected again in a newer term is a change of
+         * leadership too (a new election), but "n1 -> n1" reads as a no-op:
+         * say it was re-elected, and from which term. */
         struct dslab_check_violation *v =
-            dslab_check_result_add(&st->found, st->last_election_ns, ev->t_ns,
-                             "leader change %lld: %s -> %s (term %lld)",
-                             (long long)(st->elections - 1), a, b, (long long)ev->a);
+            ev->node == st->last_leader
+                ? dslab_check_result_add(&st->found, st->last_election_ns, ev->t_ns,
+                                   "leader change %lld: %s re-elected in term %lld (it led term %lld)",
+                                   (long long)(st->elections - 1), b, (long long)ev->a,
+                                   (long long)st->last_term)
+                : dslab_check_result_add(&st->found, st->last_election_ns, ev->t_ns,
+                                   "leader change %lld: %s (term %lld) -> %s (term %lld)",
+                                   (long long)(st->elections - 1), a, (long long)st->last_term, b,
+                                   (long long)ev->a);
         if (v) {
             dslab_check_violation_add_node(v, st->last_leader);
             if (ev->node != st->last_leader) {
@@ -254,6 +264,7 @@ static void on_election(struct elections_state *st, const struct dslab_trace_eve
     }
     st->last_election_ns = ev->t_ns;
     st->last_leader = ev->node;
+    st->last_term = ev->a;
     st->last_election_trace_id = ev->id;
 }
 

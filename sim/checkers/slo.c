@@ -151,9 +151,13 @@ static bool parse_objective(struct slo_state *st, const char *args) {
 
 static int slo_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
                       void **state_out, struct dslab_diag *diag) {
+    if (check_argument_required(s, check, "an objective such as '99% of writes within 500ms'",
+                                "99% of writes within 500ms", diag) != 0) {
+        return -1;
+    }
     struct slo_state *st = check_state_new(s, check, sizeof *st, diag);
     if (!st) return -1;
-    if (!check->args || !parse_objective(st, check->args)) {
+    if (!parse_objective(st, check->args)) {
         free(st);
         return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col,
                         "slo takes an objective like '99%% of writes within 500ms', "

@@ -95,6 +95,7 @@ static void rerun(struct dslab_xr_repro *r, const char *path, const char *check,
     dslab_diag_clear(&d);
     r->rerun = DSLAB_XR_RERUN_STOPPED;
     r->rerun_events = 0;
+    r->rerun_failed_mask = 0;
     struct dslab_scenario *s = dslab_scenario_load(path, NULL, 0, NULL, &d);
     if (!s) return;
     if (events_cap > 0 && s->events_max > events_cap) s->events_max = events_cap;
@@ -106,6 +107,7 @@ static void rerun(struct dslab_xr_repro *r, const char *path, const char *check,
         if (rc == 0) r->rerun_events = out.events;
         if (rc == 0 && out.status == DSLAB_SIM_OK) {
             result = DSLAB_XR_RERUN_HOLDS;
+            r->rerun_failed_mask = out.failed_mask;
             for (int i = 0; i < s->checks_count && i < DSLAB_EXPLORE_CHECKS_MAX; i++) {
                 if (strcmp(s->checks[i].name, check) == 0 && (out.failed_mask & (UINT64_C(1) << i))) {
                     result = DSLAB_XR_RERUN_FAILS;

@@ -62,7 +62,7 @@ static void print_rerun_note(FILE *out, const struct dslab_xr_repro *r) {
     fputs("   (not checked)", out);
 }
 
-static void print_repro(FILE *out, const struct dslab_xr_check *c, const char *out_dir) {
+static void print_repro(FILE *out, const struct dslab_xr *x, const struct dslab_xr_check *c, const char *out_dir) {
     const struct dslab_xr_repro *r = &c->repro;
     char path[1100], t[32], shown[1200];
     xr_repro_path(c, out_dir, path, sizeof path);
@@ -84,13 +84,42 @@ static void print_repro(FILE *out, const struct dslab_xr_check *c, const char *o
     fprintf(out, "    replay: dslab run %s", shown);
     print_rerun_note(out, r);
     fputc('\n', out);
+    int also = 0;
+    for (int k = 0; k < x->checks_count && k < 64; k++) {
+        if (&x->checks[k] == c || !(r->rerun_failed_mask & (UINT64_C(1) << k))) continue;
+        fprintf(out, "%s%s", also++ ? ", " : "    it also fails: ", x->checks[k].name);
+    }
+    if (also) fputc('\n', out);
     fprintf(out, "    watch:  dslab viz %s\n", shown);
 }
 
-static void print_check(FILE *out, const struct dslab_xr *x, const struct dslab_xr_check *c, const char *out_dir) {
+/* The first check whose reproducer's re-run also failed check ci, or NULL.
+ * A shrunk schedule is not one of the explored seeds: a check that held in
+ * every seed can fail there, and then "held" alone would be a false claim
+ * next to a printed reproducer that breaks it. */
+static const struct dslab_xr_check *repro_breaking(const struct dslab_xr *x, int ci) {
+    if (ci < 0 || ci >= 64) return NULL;
+    for (int k = 0; k < x->checks_count; k++) {
+        const struct dslab_xr_repro *r = &x->checks[k].repro;
+        if (k != ci && r->present && (r->rerun_failed_mask & (UINT64_C(1) << ci))) return &x->checks[k];
+    }
+    return NULL;
+}
+
+static void print_check(FILE *out, const struct dslab_xr *x, int ci, const char *out_dir) {
+    const struct dslab_xr_check *c = &x->checks[ci];
     if (c->failing == 0) {
-        fprintf(out, "check %s: held in all %" PRIu64 " seeds", c->name, x->seeds_run);
+        const struct dslab_xr_check *other = repro_breaking(x, ci);
+        fprintf(out, "check %s: held in all %" PRIu64 " seeds%s", c->name, x->seeds_run,
+                other ? " explored" : "");
         if (c->unknown) fprintf(out, " (no verdict in %" PRIu64 ")", c->unknown);
+        if (other) {
+            char path[1100], shown[1200];
+            xr_repro_path(other, out_dir, path, sizeof path);
+            dslab_shell_quote(path, shown, sizeof shown);
+            fprintf(out, ", but FAILS in the reproducer of %s (its shrunk fault schedule is not one of "
+                    "those seeds): dslab run %s", other->name, shown);
+        }
         fputc('\n', out);
         return;
     }
@@ -105,7 +134,7 @@ static void print_check(FILE *out, const struct dslab_xr *x, const struct dslab_
                 dslab_time_format_human(c->fails[i].at_ns, t, (int)sizeof t));
     }
     fputc('\n', out);
-    if (c->repro.present) print_repro(out, c, out_dir);
+    if (c->repro.present) print_repro(out, x, c, out_dir);
     else if (x->budget == 0) fputs("  no reproducer: shrinking is off (--budget 0)\n", out);
     print_kinds(out, x, c);
 }
@@ -147,11 +176,15 @@ void dslab_xr_print_text(FILE *out, const struct dslab_xr *x, const char *out_di
     fputc('\n', out);
     int failed = 0;
     const struct dslab_xr_check *first_failed = NULL;
+    int failed_in_repro_only = 0;
     for (int c = 0; c < x->checks_count; c++) {
-        print_check(out, x, &x->checks[c], out_dir);
+        print_check(out, x, c, out_dir);
         if (x->checks[c].failing) {
             failed++;
             if (!first_failed) first_failed = &x->checks[c];
+        } else if (repro_breaking(x, c)) {
+            failed++;
+            failed_in_repro_only++;
         }
     }
     if (x->checks_count == 0) fputs("no checks: the scenario has no `checks:`\n", out);
@@ -163,7 +196,8 @@ void dslab_xr_print_text(FILE *out, const struct dslab_xr *x, const char *out_di
         fprintf(out, "\nresult: all %d checks held in all %" PRIu64 " seeds\n", x->checks_count, x->seeds_run);
     } else {
         fprintf(out, "\nresult: %d of %d checks failed", failed, x->checks_count);
-        if (first_failed->repro.present) {
+        if (failed_in_repro_only) fprintf(out, " (%d only in a reproducer)", failed_in_repro_only);
+        if (first_failed && first_failed->repro.present) {
             char path[1100], shown[1200];
             xr_repro_path(first_failed, out_dir, path, sizeof path);
             dslab_shell_quote(path, shown, sizeof shown);

@@ -98,21 +98,155 @@ static void test_partition_draws_cut_links(void **state) {
     assert_int_equal(count_colour(f, mx, my, 4, 0xD55E00, 20), 0);
 }
 
+/* The timeline's violation markers appear only once the cursor has passed
+ * their start: at t=0 none is drawn (a red mark ahead of the playhead
+ * would answer "what happens next?"; it used to be drawn for the whole
+ * run from the start), at the end every one is, and in between exactly
+ * those that have begun. */
+static bool marker_red(struct fixture *f, const struct recording *rec, int32_t v) {
+    struct frect tr = timeline_track(&f->app);
+    /* Independent of the renderer's mapping: the fraction of the run. */
+    float x = tr.x + tr.w * (float)((double)rec->violations[v].from_ns / (double)rec->end_ns);
+    float y = tr.y + tr.h + 4; /* the marker under the track */
+    return count_colour(f, x, y, 1, 0xff3b30, 10) >= 3;
+}
+
 static void test_violation_marker_is_red_at_its_time(void **state) {
     struct fixture *f = *state;
     const struct recording *rec = &f->app.model.rec;
     assert_true(rec->violations_count > 0);
     render_at(f, 0);
-    struct frect tr = timeline_track(&f->app);
-    for (int32_t v = 0; v < rec->violations_count; v++) {
-        /* Independent of the renderer's mapping: the fraction of the run. */
-        float x = tr.x + tr.w * (float)((double)rec->violations[v].from_ns / (double)rec->end_ns);
-        float y = tr.y + tr.h + 4; /* the marker under the track */
-        assert_true(count_colour(f, x, y, 1, 0xff3b30, 10) >= 3);
-    }
+    for (int32_t v = 0; v < rec->violations_count; v++) assert_false(marker_red(f, rec, v));
+    render_at(f, rec->end_ns);
+    for (int32_t v = 0; v < rec->violations_count; v++) assert_true(marker_red(f, rec, v));
     /* Somewhere without a violation the same spot is not red. */
-    float x0 = tr.x + 2;
-    assert_int_equal(count_colour(f, x0, tr.y + tr.h + 4, 1, 0xff3b30, 10), 0);
+    struct frect tr = timeline_track(&f->app);
+    assert_int_equal(count_colour(f, tr.x + 2, tr.y + tr.h + 4, 1, 0xff3b30, 10), 0);
+    /* Between the first and the last start: begun ones only. */
+    int64_t lo = rec->violations[0].from_ns, hi = lo;
+    for (int32_t v = 1; v < rec->violations_count; v++) {
+        if (rec->violations[v].from_ns < lo) lo = rec->violations[v].from_ns;
+        if (rec->violations[v].from_ns > hi) hi = rec->violations[v].from_ns;
+    }
+    assert_true(hi > lo); /* the scenario has violations at different times */
+    int64_t mid = lo + (hi - lo) / 2;
+    render_at(f, mid);
+    int shown = 0, hidden = 0;
+    for (int32_t v = 0; v < rec->violations_count; v++) {
+        bool begun = rec->violations[v].from_ns <= mid;
+        /* A later violation starting within a marker's width of a begun one is covered by it. */
+        bool near_begun = false;
+        for (int32_t u = 0; u < rec->violations_count && !begun; u++) {
+            double dx = (double)(rec->violations[u].from_ns - rec->violations[v].from_ns) / (double)rec->end_ns * tr.w;
+            if (rec->violations[u].from_ns <= mid && dx > -14 && dx < 14) near_begun = true;
+        }
+        if (begun) {
+            assert_true(marker_red(f, rec, v));
+            shown++;
+        } else if (!near_begun) {
+            assert_false(marker_red(f, rec, v));
+            hidden++;
+        }
+    }
+    assert_true(shown > 0 && hidden > 0);
+}
+
+/* The banner's "ev N" counts simulator events processed by the displayed
+ * time: at the end of the run, the "events" `dslab run` prints (its stats);
+ * it used to count trace records, a different number. Read from the text
+ * the frame drew. */
+static long long banner_ev(struct fixture *f) {
+    const struct fonts *fo = &f->app.fonts;
+    for (int32_t i = 0; i < fo->boxes_count; i++) {
+        const char *ev = strstr(fo->boxes[i].text, " ev ");
+        if (strncmp(fo->boxes[i].text, "of ", 3) == 0 && ev) return atoll(ev + 4);
+    }
+    fail_msg("no \"of ... ev N\" in the banner");
+    return -1;
+}
+
+static void test_banner_event_count_is_the_runs(void **state) {
+    struct fixture *f = *state;
+    f->app.fonts.record_boxes = true;
+    render_at(f, f->app.model.rec.end_ns);
+    long long at_end = banner_ev(f);
+    assert_int_equal(at_end, (long long)f->app.model.rec.stats.events);
+    assert_true(at_end != (long long)f->app.model.rec.stats.trace_events);
+    render_at(f, 2 * DSLAB_NS_PER_S);
+    long long mid = banner_ev(f);
+    assert_true(mid > 0 && mid < at_end);
+    f->app.fonts.record_boxes = false;
+}
+
+static bool banner_has(struct fixture *f, const char *needle) {
+    const struct fonts *fo = &f->app.fonts;
+    for (int32_t i = 0; i < fo->boxes_count; i++) {
+        if (strstr(fo->boxes[i].text, needle)) return true;
+    }
+    return false;
+}
+
+/* A narration stop waits for space or a click on the banner (`dslab
+ * tour` steps); only a stop whose text asks (a '?') shows "What happens
+ * next?" (the fixture's 2.9s stop is a statement). */
+static void test_narration_stop_goes_on_with_a_click(void **state) {
+    struct fixture *f = *state;
+    struct viz_app *app = &f->app;
+    app->fonts.record_boxes = true;
+    viz_app_seek(app, 2800 * DSLAB_NS_PER_MS);
+    app->playing = true;
+    app->narration_hold = false;
+    viz_playback_tick(app, 10.0);
+    assert_true(app->narration_hold);
+    viz_app_render(app);
+    assert_false(banner_has(f, "What happens next?"));
+    assert_true(banner_has(f, "space / click: go on"));
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_MOUSEBUTTONDOWN;
+    ev.button.button = SDL_BUTTON_LEFT;
+    ev.button.x = (Sint32)(app->lay.banner.x + app->lay.banner.w / 2);
+    ev.button.y = (Sint32)(app->lay.banner.y + app->lay.banner.h / 2);
+    viz_input_event(app, &ev);
+    assert_false(app->narration_hold);
+    assert_true(app->playing);
+    app->playing = false;
+    app->fonts.record_boxes = false;
+}
+
+/* After a live intervention the scripted narration at or after it no
+ * longer describes the run on screen: it is marked "(scripted for the
+ * original run)" and greyed, and its pause no longer stops playback;
+ * narration before the intervention is unchanged. */
+
+static void test_narration_after_an_intervention_is_marked(void **state) {
+    struct fixture *f = *state;
+    struct viz_app *app = &f->app;
+    app->fonts.record_boxes = true;
+    render_at(f, 2950 * DSLAB_NS_PER_MS); /* the 2.9s entry, original run */
+    assert_true(banner_has(f, "The network is about"));
+    assert_false(banner_has(f, "(scripted for the original run)"));
+    /* Playback stops at the pause entry in the original run. */
+    viz_app_seek(app, 2800 * DSLAB_NS_PER_MS);
+    app->playing = true;
+    app->narration_hold = false;
+    viz_playback_tick(app, 10.0);
+    assert_true(app->narration_hold);
+    app->narration_hold = false;
+    /* Crash n3 at 2.5s: the 2.9s entry was written for a run that is gone. */
+    viz_app_seek(app, 2500 * DSLAB_NS_PER_MS);
+    struct dslab_diag d;
+    struct viz_action act;
+    memset(&act, 0, sizeof act);
+    assert_int_equal(viz_action_parse("2.5s:crash:n3", &act, &d), 0);
+    assert_int_equal(viz_session_apply(app, &act, &d), 0);
+    render_at(f, 2950 * DSLAB_NS_PER_MS);
+    assert_true(banner_has(f, "(scripted for the original run)"));
+    viz_app_seek(app, 2800 * DSLAB_NS_PER_MS);
+    app->playing = true;
+    viz_playback_tick(app, 10.0);
+    assert_false(app->narration_hold);
+    app->fonts.record_boxes = false;
 }
 
 /* Red pixels (COL_RED: FAIL, violations) anywhere in the inspector. */
@@ -379,6 +513,9 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_crashed_node_is_drawn_grey_with_a_cross, setup, viz_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_partition_draws_cut_links, setup, viz_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_violation_marker_is_red_at_its_time, setup, viz_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_banner_event_count_is_the_runs, setup, viz_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_narration_after_an_intervention_is_marked, setup, viz_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_narration_stop_goes_on_with_a_click, setup, viz_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_checks_panel_shows_no_failure_before_it_happens, setup, viz_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_checks_panel_text_at_the_cursor, setup, viz_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_crashed_node_has_no_old_role, setup, viz_fixture_teardown),

@@ -110,6 +110,10 @@ struct dslab_xr_repro {
     char *yaml;            /* owned: the reproducer file's text */
     enum dslab_xr_rerun rerun;   /* the written file, loaded and run again */
     uint64_t rerun_events;       /* events that re-run processed (0: not run, or not loaded) */
+    uint64_t rerun_failed_mask;  /* bit i: check i (the scenario's order, as in dslab_xr.checks)
+                                  * failed in that re-run too; 0 when not re-run. A shrunk
+                                  * schedule is not one of the explored seeds, so it can
+                                  * break a check that held in every one of them */
 };
 
 struct dslab_xr_check {
