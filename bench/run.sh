@@ -85,6 +85,9 @@ echo "== N=1000 with every cost model off, then on (bench/gossip-pingpong-costs.
 printf "models\tnodes\tsimulated_s\tdeliveries\twall_s\tdeliveries_per_cpu_s\tpeak_rss_mb\tin_flight_max\n"
 printf "off\t%s" "$("$build/bench/bench_gossip" "$scn" 1000 13750)"; echo
 printf "on\t%s" "$("$build/bench/bench_gossip" "$root/bench/gossip-pingpong-costs.yaml" 1000 13750)"; echo
+echo "== every checker on one generated run of 1,000,000 client operations (bench/bench_checkers.c; target: n log n, seconds)"
+echo "   the reference is the same event stream into a sink that only reads it, plus one pass over the history"
+"$build/bench/bench_checkers" 1000000
 for extra in "$root"/bench/run_*.sh; do
   [ -e "$extra" ] && bash "$extra" "$build"
 done

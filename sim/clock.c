@@ -33,6 +33,7 @@ int64_t clock_mono_ns(const struct node_clock *c, int64_t true_ns) {
      * would be read at the new rate, and could seem to go back. */
     DSLAB_ASSERT(true_ns >= c->anchor_true_ns);
     i128 dt = (i128)true_ns - c->anchor_true_ns;
+    if (c->drift_ppm == 0) return (int64_t)(c->anchor_mono_ns + dt); /* the common case, no division */
     return (int64_t)(c->anchor_mono_ns + floor_div(dt * (PPM + c->drift_ppm), PPM));
 }
 
@@ -50,7 +51,8 @@ int64_t clock_true_at_mono(const struct node_clock *c, int64_t mono_ns, int64_t 
     }
     i128 dm = (i128)mono_ns - c->anchor_mono_ns;
     i128 rate = PPM + c->drift_ppm;
-    i128 t = c->anchor_true_ns + floor_div(dm * PPM + rate - 1, rate);
+    /* Without drift the division is exact: floor((dm * PPM + PPM - 1) / PPM) = dm. */
+    i128 t = c->anchor_true_ns + (c->drift_ppm == 0 ? dm : floor_div(dm * PPM + rate - 1, rate));
     /* Past CLOCK_TRUE_NS_FAR (a slow clock stretches a huge deadline
      * beyond int64) the deadline is never: no run gets near it, and the
      * settling loops below must not meet int64's end. */

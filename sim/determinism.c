@@ -10,6 +10,7 @@
 #include "dslab/sim.h"
 #include "dslab/trace.h"
 #include "grow.h"
+#include "trace_line.h"
 
 struct line_queue {
     char *buf;    /* records: text NUL-terminated, back to back */
@@ -18,36 +19,37 @@ struct line_queue {
     size_t cap;
     bool oom;
     const struct dslab_scenario *sc;
-    uint64_t hash; /* FNV-1a, as trace_hasher */
+    uint64_t hash; /* trace_hash_bytes over whole records, as dslab_trace_hasher_sink */
 };
 
 static void queue_sink(void *user, const struct dslab_trace_event *ev) {
     struct line_queue *q = user;
-    char line[4096];
-    int n = dslab_trace_event_to_jsonl(ev, (const char (*)[32])q->sc->node_names, q->sc->nodes_count,
-                                 line, (int)sizeof line);
-    if (n > (int)sizeof line - 1) n = (int)sizeof line - 1;
-    /* The determinism hash of dslab_trace_hasher_sink (trace.h), on the same bytes. */
-    for (int i = 0; i < n; i++) {
-        q->hash ^= (unsigned char)line[i];
-        q->hash *= UINT64_C(0x100000001b3);
+    struct trace_line l; /* the whole record, however long: the hasher's bytes */
+    trace_line_format(&l, ev, (const char (*)[32])q->sc->node_names, q->sc->nodes_count);
+    if (!l.text) {
+        q->oom = true;
+        return;
     }
-    if (n > 0 && line[n - 1] == '\n') n--;
+    q->hash = trace_hash_bytes(q->hash, l.text, l.len);
+    size_t n = l.len;
+    if (n > 0 && l.text[n - 1] == '\n') n--;
     if (q->head > 0 && q->head == q->tail) q->head = q->tail = 0;
-    if (q->tail + (size_t)n + 1 > q->cap) {
+    if (q->tail + n + 1 > q->cap) {
         if (q->head > 0) { /* compact */
             memmove(q->buf, q->buf + q->head, q->tail - q->head);
             q->tail -= q->head;
             q->head = 0;
         }
-        if (grow_bytes(&q->buf, &q->cap, q->tail + (size_t)n + 1, 8192) != 0) {
+        if (grow_bytes(&q->buf, &q->cap, q->tail + n + 1, 8192) != 0) {
             q->oom = true;
+            trace_line_free(&l);
             return;
         }
     }
-    memcpy(q->buf + q->tail, line, (size_t)n);
-    q->buf[q->tail + (size_t)n] = '\0';
-    q->tail += (size_t)n + 1;
+    memcpy(q->buf + q->tail, l.text, n);
+    q->buf[q->tail + n] = '\0';
+    q->tail += n + 1;
+    trace_line_free(&l);
 }
 
 static const char *queue_front(const struct line_queue *q) {
@@ -103,7 +105,7 @@ int dslab_determinism_check(const struct dslab_scenario *s, uint64_t seed, int64
     int rc = 0;
     for (int i = 0; i < 2 && rc == 0; i++) {
         q[i].sc = s;
-        q[i].hash = UINT64_C(0xcbf29ce484222325);
+        q[i].hash = TRACE_HASH_SEED;
         if (!(sims[i] = dslab_sim_create(s, seed, diag))) {
             rc = -1;
         } else {

@@ -15,6 +15,7 @@
 #include "dslab/limits.h"
 #include "dslab/trace.h"
 #include "dslab/json_write.h"
+#include "trace_line.h"
 
 /* A short constant piece of a line, in a fixed 32-byte slot so that it is
  * copied with one fixed-size memcpy (the line buffer has the slack). */
@@ -395,19 +396,45 @@ int dslab_trace_writer_finish(struct dslab_trace_writer *w) {
     return w->write_errno;
 }
 
+void trace_line_format(struct trace_line *l, const struct dslab_trace_event *ev, const char (*node_names)[32],
+                       int32_t nodes_count) {
+    size_t bound = line_bound(ev);
+    l->heap = bound <= sizeof l->small ? NULL : malloc(bound);
+    char *buf = bound <= sizeof l->small ? l->small : l->heap;
+    l->text = buf;
+    l->len = buf ? format_line(ev, node_names, nodes_count, NULL, buf) : 0;
+}
+
+void trace_line_free(struct trace_line *l) {
+    free(l->heap);
+    l->heap = NULL;
+    l->text = NULL;
+}
+
+uint64_t trace_hash_bytes(uint64_t hash, const char *bytes, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        hash ^= (unsigned char)bytes[i];
+        hash *= UINT64_C(0x100000001b3);
+    }
+    return hash;
+}
+
+uint64_t trace_hash_event(uint64_t hash, const struct dslab_trace_event *ev, const char (*node_names)[32],
+                          int32_t nodes_count) {
+    struct trace_line l;
+    trace_line_format(&l, ev, node_names, nodes_count);
+    hash = l.text ? trace_hash_bytes(hash, l.text, l.len) : trace_hash_bytes(hash, "\0oom", 4);
+    trace_line_free(&l);
+    return hash;
+}
+
 void dslab_trace_hasher_init(struct dslab_trace_hasher *h, const char (*node_names)[32], int32_t nodes_count) {
-    h->hash = UINT64_C(0xcbf29ce484222325);
+    h->hash = TRACE_HASH_SEED;
     h->node_names = node_names;
     h->nodes_count = nodes_count;
 }
 
 void dslab_trace_hasher_sink(void *user, const struct dslab_trace_event *ev) {
     struct dslab_trace_hasher *h = user;
-    char line[4096];
-    int n = dslab_trace_event_to_jsonl(ev, h->node_names, h->nodes_count, line, (int)sizeof line);
-    if (n > (int)sizeof line - 1) n = (int)sizeof line - 1;
-    for (int i = 0; i < n; i++) {
-        h->hash ^= (unsigned char)line[i];
-        h->hash *= UINT64_C(0x100000001b3);
-    }
+    h->hash = trace_hash_event(h->hash, ev, h->node_names, h->nodes_count);
 }

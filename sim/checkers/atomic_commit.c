@@ -17,8 +17,15 @@
  * without any "txn" annotation (of a valid id) is not judged (unknown).
  *
  * Cost: one record per transaction id, in an array indexed by id (ids are
- * dense from 1); open doubts in a small list searched linearly (a node has
- * at most a few dozen prepared transactions). Up to 64 nodes. */
+ * dense from 1); open doubts in one array, each also on two linked lists,
+ * of its transaction (at most one entry per node) and of its node, so
+ * opening or closing one costs O(nodes) and a crash O(k log k) for the k
+ * doubts it ends, whatever the number of doubts open elsewhere. Closing
+ * keeps the order of the former linear scan (a crash closes the node's
+ * doubts from the last array position down; the array's last entry fills
+ * a closed slot), so reports are the same. Up to 64 nodes.
+ * bench/bench_checkers.c measures it; test_checker_oracles.c compares it
+ * with the definition. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -39,13 +46,18 @@ struct ac_txn {
     uint64_t commit_id, abort_id, no_id;
     int32_t commit_node, abort_node, no_node;
     bool reported;
+    size_t open_head_plus1; /* its list of open doubts: first position + 1, 0 = none */
 };
+
+#define AC_NONE SIZE_MAX
 
 struct ac_doubt {
     int32_t node;
     int64_t txn;
     int64_t from_ns;
     uint64_t trace_id;
+    size_t prev_of_txn, next_of_txn;   /* positions in `open`, AC_NONE at the ends */
+    size_t prev_of_node, next_of_node;
 };
 
 struct ac_state {
@@ -60,6 +72,9 @@ struct ac_state {
     int32_t doubt_node_longest;
     int64_t ids_ignored;
     uint64_t voters_mask; /* nodes that ever voted: the participants */
+    size_t open_of_node[AC_NODES_MAX]; /* per node: first position of its list, AC_NONE */
+    size_t *scratch;                   /* owned: positions a crash closes */
+    size_t scratch_capacity;
     bool out_of_memory;
     struct dslab_check_result found;
 };
@@ -79,6 +94,7 @@ static int ac_create(const struct dslab_scenario *s, const struct dslab_scenario
     st->scenario = s;
     st->doubt_ns_max = limit_ns;
     st->doubt_node_longest = -1;
+    for (int i = 0; i < AC_NODES_MAX; i++) st->open_of_node[i] = AC_NONE;
     *state_out = st;
     return 0;
 }
@@ -108,25 +124,71 @@ static const char *name_of(const struct ac_state *st, int32_t node) {
     return st->scenario->node_names[node];
 }
 
-static void doubt_open(struct ac_state *st, const struct dslab_trace_event *ev) {
-    for (size_t i = 0; i < st->open_count; i++) {
-        if (st->open[i].node == ev->node && st->open[i].txn == ev->a) return;
+/* The head of the transaction's list of open doubts, as a position. */
+static size_t txn_head(const struct ac_state *st, int64_t txn) {
+    return st->txns[txn].open_head_plus1 ? st->txns[txn].open_head_plus1 - 1 : AC_NONE;
+}
+
+static void set_txn_head(struct ac_state *st, int64_t txn, size_t pos) {
+    st->txns[txn].open_head_plus1 = pos == AC_NONE ? 0 : pos + 1;
+}
+
+/* The open doubt of (node, txn), or AC_NONE. txn is a valid id. */
+static size_t doubt_find(const struct ac_state *st, int32_t node, int64_t txn) {
+    for (size_t i = txn_head(st, txn); i != AC_NONE; i = st->open[i].next_of_txn) {
+        if (st->open[i].node == node) return i;
     }
+    return AC_NONE;
+}
+
+static void doubt_unlink(struct ac_state *st, size_t i) {
+    struct ac_doubt *d = &st->open[i];
+    if (d->prev_of_txn != AC_NONE) st->open[d->prev_of_txn].next_of_txn = d->next_of_txn;
+    else set_txn_head(st, d->txn, d->next_of_txn);
+    if (d->next_of_txn != AC_NONE) st->open[d->next_of_txn].prev_of_txn = d->prev_of_txn;
+    if (d->prev_of_node != AC_NONE) st->open[d->prev_of_node].next_of_node = d->next_of_node;
+    else st->open_of_node[d->node] = d->next_of_node;
+    if (d->next_of_node != AC_NONE) st->open[d->next_of_node].prev_of_node = d->prev_of_node;
+}
+
+/* Moves the doubt at `from` to the free position `to`, mending its links. */
+static void doubt_move(struct ac_state *st, size_t from, size_t to) {
+    struct ac_doubt *d = &st->open[to];
+    *d = st->open[from];
+    if (d->prev_of_txn != AC_NONE) st->open[d->prev_of_txn].next_of_txn = to;
+    else set_txn_head(st, d->txn, to);
+    if (d->next_of_txn != AC_NONE) st->open[d->next_of_txn].prev_of_txn = to;
+    if (d->prev_of_node != AC_NONE) st->open[d->prev_of_node].next_of_node = to;
+    else st->open_of_node[d->node] = to;
+    if (d->next_of_node != AC_NONE) st->open[d->next_of_node].prev_of_node = to;
+}
+
+static void doubt_open(struct ac_state *st, const struct dslab_trace_event *ev) {
+    if (doubt_find(st, ev->node, ev->a) != AC_NONE) return;
     struct ac_doubt *grown = grow_array(st->open, &st->open_capacity, st->open_count, sizeof *grown, 64);
     if (!grown) {
         st->out_of_memory = true;
         return;
     }
     st->open = grown;
-    st->open[st->open_count++] =
-        (struct ac_doubt){.node = ev->node, .txn = ev->a, .from_ns = ev->t_ns, .trace_id = ev->id};
+    size_t i = st->open_count++;
+    size_t txn_next = txn_head(st, ev->a), node_next = st->open_of_node[ev->node];
+    st->open[i] = (struct ac_doubt){.node = ev->node, .txn = ev->a, .from_ns = ev->t_ns, .trace_id = ev->id,
+                                    .prev_of_txn = AC_NONE, .next_of_txn = txn_next,
+                                    .prev_of_node = AC_NONE, .next_of_node = node_next};
+    if (txn_next != AC_NONE) st->open[txn_next].prev_of_txn = i;
+    if (node_next != AC_NONE) st->open[node_next].prev_of_node = i;
+    set_txn_head(st, ev->a, i);
+    st->open_of_node[ev->node] = i;
 }
 
 /* Closes open[i] at to_ns; `ev` is the closing event or NULL at the end. */
 static void doubt_close(struct ac_state *st, size_t i, int64_t to_ns, const struct dslab_trace_event *ev,
                         const char *why) {
     struct ac_doubt d = st->open[i];
-    st->open[i] = st->open[--st->open_count];
+    doubt_unlink(st, i);
+    size_t last = --st->open_count;
+    if (i != last) doubt_move(st, last, i);
     int64_t ns = to_ns - d.from_ns;
     DSLAB_ASSERT(ns >= 0); /* a doubt ends no earlier than it began */
     st->doubts++;
@@ -146,13 +208,33 @@ static void doubt_close(struct ac_state *st, size_t i, int64_t to_ns, const stru
     if (ev) dslab_check_violation_add_evidence(v, ev->id);
 }
 
+static int by_position_down(const void *pa, const void *pb) {
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    return a > b ? -1 : a < b;
+}
+
+/* Closes the node's doubt of ev->a, or with any_txn all its doubts, from
+ * the last position down (filling a closed slot with the array's last
+ * entry never moves one of them: those left are below it). */
 static void doubt_close_matching(struct ac_state *st, const struct dslab_trace_event *ev, bool any_txn,
                                  const char *why) {
-    for (size_t i = st->open_count; i-- > 0;) {
-        if (st->open[i].node == ev->node && (any_txn || st->open[i].txn == ev->a)) {
-            doubt_close(st, i, ev->t_ns, ev, why);
-        }
+    if (!any_txn) {
+        size_t i = doubt_find(st, ev->node, ev->a);
+        if (i != AC_NONE) doubt_close(st, i, ev->t_ns, ev, why);
+        return;
     }
+    size_t k = 0;
+    for (size_t i = st->open_of_node[ev->node]; i != AC_NONE; i = st->open[i].next_of_node) {
+        size_t *grown = grow_array(st->scratch, &st->scratch_capacity, k, sizeof *grown, 64);
+        if (!grown) {
+            st->out_of_memory = true;
+            return;
+        }
+        st->scratch = grown;
+        st->scratch[k++] = i;
+    }
+    if (k > 1) qsort(st->scratch, k, sizeof *st->scratch, by_position_down);
+    for (size_t j = 0; j < k; j++) doubt_close(st, st->scratch[j], ev->t_ns, ev, why);
 }
 
 static void report_split(struct ac_state *st, int64_t id, struct ac_txn *t) {
@@ -269,6 +351,7 @@ static void ac_destroy(void *state) {
     if (!st) return;
     free(st->txns);
     free(st->open);
+    free(st->scratch);
     free(st);
 }
 

@@ -37,8 +37,15 @@
  * safe because nobody ever gets it again is not a lock. Only progress
  * given: only progress is judged. A run in which no judged view saw any
  * annotation (and no progress bound is given) is not judged (unknown).
- * Cost: one record per lease and per accepted write; overlaps are found by
- * sorting (O(n log n) plus the overlapping pairs). */
+ * Cost: one record per lease and per accepted write; O(n log n) in the
+ * trace plus the overlapping pairs found. While the run goes, each node's
+ * open belief is one index, and open grants are on two lists (of their
+ * token, through a hash table, and of their server node) that a close
+ * walks and empties, so every grant is visited at most twice. At finish
+ * the holders of tokens are one sorted index (holder_of), the clock
+ * drifts are sorted by node (promised_end_ns), and overlaps are found by
+ * sorting. bench/bench_checkers.c measures it; test_checker_oracles.c
+ * compares it with the definition. */
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -63,6 +70,8 @@ struct me_interval {
     bool closed_by_event;
     int64_t lease_ns;       /* grants: promised length on the server's clock, 0 = unknown */
     bool crashed;           /* grants: the server crashed while it was open */
+    int64_t next_of_token;  /* grants, while recording: the previous grant of its token's list */
+    int64_t next_of_node;   /* grants, while recording: the previous grant of its node's list */
 };
 
 /* A change of a node's clock rate (clock_drift events), in trace order. */
@@ -70,6 +79,22 @@ struct me_drift {
     int32_t node;
     int64_t t_ns;
     int64_t drift_ppm;
+    uint64_t id; /* trace id: sorted by (node, id) at finish */
+};
+
+/* The first belief that named a token: holder_of's index. */
+struct me_holder {
+    int64_t token;
+    uint64_t open_id;
+    int32_t node;
+};
+
+/* Open-addressing table: token -> the newest grant of its list (-1 none).
+ * Only looked up, never iterated, so its order cannot reach a verdict. */
+struct me_token_slot {
+    int64_t token;
+    int64_t head;
+    bool used;
 };
 
 struct me_accept {
@@ -94,6 +119,12 @@ struct me_state {
     struct me_list drifts;   /* struct me_drift */
     int64_t rejected;
     bool out_of_memory;
+    int64_t *open_belief;    /* owned, per node: index of its open belief, -1 none */
+    int64_t *grants_of_node; /* owned, per node: head of its grants' list, -1 none */
+    struct me_token_slot *grants_of_token; /* owned, token_slots entries (a power of 2) */
+    size_t token_slots, tokens_used;
+    struct me_holder *holders; /* owned, built at finish, sorted by (token, open_id) */
+    size_t holders_count;
 };
 
 static void *list_push(struct me_state *st, struct me_list *l) {
@@ -172,6 +203,16 @@ static int me_create(const struct dslab_scenario *s, const struct dslab_scenario
     st->beliefs.size = st->grants.size = sizeof(struct me_interval);
     st->accepts.size = sizeof(struct me_accept);
     st->drifts.size = sizeof(struct me_drift);
+    size_t n = (size_t)(s->nodes_count > 0 ? s->nodes_count : 1);
+    st->open_belief = malloc(n * sizeof *st->open_belief);
+    st->grants_of_node = malloc(n * sizeof *st->grants_of_node);
+    if (!st->open_belief || !st->grants_of_node) {
+        free(st->open_belief);
+        free(st->grants_of_node);
+        free(st);
+        return dslab_diag_set(diag, s->path, check->pos.line, check->pos.col, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++) st->open_belief[i] = st->grants_of_node[i] = -1;
     *state_out = st;
     return 0;
 }
@@ -181,29 +222,79 @@ static bool first_word_is(const char *text, const char *word) {
     return text && strncmp(text, word, n) == 0 && (text[n] == 0 || text[n] == ' ');
 }
 
-/* Closes the open interval of `node` (holders) or of `token` (grants). */
-static void close_open(struct me_list *l, int32_t node, int64_t token, int64_t t_ns,
-                       uint64_t id, bool has_id) {
-    struct me_interval *iv = l->items;
-    for (size_t i = l->count; i-- > 0;) {
-        if (iv[i].to_ns != INT64_MAX) continue;
-        if ((node >= 0 && iv[i].node == node) || (node < 0 && iv[i].token == token)) {
-            DSLAB_ASSERT(t_ns >= iv[i].from_ns); /* an interval ends no earlier than it began */
-            iv[i].to_ns = t_ns;
-            iv[i].close_id = id;
-            iv[i].closed_by_event = has_id;
-        }
-    }
+static void close_interval(struct me_interval *iv, int64_t t_ns, uint64_t id) {
+    DSLAB_ASSERT(t_ns >= iv->from_ns); /* an interval ends no earlier than it began */
+    iv->to_ns = t_ns;
+    iv->close_id = id;
+    iv->closed_by_event = true;
 }
 
-static void open_interval(struct me_state *st, struct me_list *l, const struct dslab_trace_event *ev) {
+/* Ends `node`'s open belief, if any (a node holds at most one: a new one
+ * is opened only after this). */
+static void close_belief(struct me_state *st, int32_t node, int64_t t_ns, uint64_t id) {
+    int64_t i = st->open_belief[node];
+    if (i < 0) return;
+    close_interval((struct me_interval *)st->beliefs.items + i, t_ns, id);
+    st->open_belief[node] = -1;
+}
+
+static size_t token_hash(int64_t token, size_t slots) {
+    return (size_t)(((uint64_t)token * 0x9E3779B97F4A7C15ull) >> 17) & (slots - 1);
+}
+
+/* The head of `token`'s list of grants; NULL when absent and !create (or
+ * out of memory). */
+static int64_t *token_head(struct me_state *st, int64_t token, bool create) {
+    if (create && (st->tokens_used + 1) * 2 > st->token_slots) { /* keep it at most half full */
+        size_t slots = st->token_slots ? st->token_slots * 2 : 64;
+        struct me_token_slot *t = calloc(slots, sizeof *t);
+        if (!t) {
+            st->out_of_memory = true;
+            return NULL;
+        }
+        for (size_t i = 0; i < st->token_slots; i++) {
+            if (!st->grants_of_token[i].used) continue;
+            size_t j = token_hash(st->grants_of_token[i].token, slots);
+            while (t[j].used) j = (j + 1) & (slots - 1);
+            t[j] = st->grants_of_token[i];
+        }
+        free(st->grants_of_token);
+        st->grants_of_token = t;
+        st->token_slots = slots;
+    }
+    if (st->token_slots == 0) return NULL;
+    size_t j = token_hash(token, st->token_slots);
+    for (; st->grants_of_token[j].used; j = (j + 1) & (st->token_slots - 1)) {
+        if (st->grants_of_token[j].token == token) return &st->grants_of_token[j].head;
+    }
+    if (!create) return NULL;
+    st->grants_of_token[j] = (struct me_token_slot){.token = token, .head = -1, .used = true};
+    st->tokens_used++;
+    return &st->grants_of_token[j].head;
+}
+
+/* Ends every open grant of a list (of a token, or of a server node that
+ * crashed), then empties the list: all on it are closed now. */
+static void close_grants(struct me_state *st, int64_t *head, bool by_node, int64_t t_ns, uint64_t id) {
+    struct me_interval *g = st->grants.items;
+    for (int64_t i = *head; i >= 0; i = by_node ? g[i].next_of_node : g[i].next_of_token) {
+        if (g[i].to_ns != INT64_MAX) continue; /* closed through its other list */
+        close_interval(&g[i], t_ns, id);
+        if (by_node) g[i].crashed = g[i].lease_ns > 0; /* its end is computed at finish */
+    }
+    *head = -1;
+}
+
+static struct me_interval *open_interval(struct me_state *st, struct me_list *l,
+                                         const struct dslab_trace_event *ev) {
     struct me_interval *iv = list_push(st, l);
-    if (!iv) return;
+    if (!iv) return NULL;
     iv->node = ev->node;
     iv->token = ev->a;
     iv->from_ns = ev->t_ns;
     iv->to_ns = INT64_MAX;
     iv->open_id = ev->id;
+    return iv;
 }
 
 /* "granted c1 for 1000000000ns": the length after " for ", 0 if none. */
@@ -221,27 +312,46 @@ static int64_t grant_length_ns(const char *text) {
 
 __extension__ typedef __int128 me_i128;
 
+static int by_node_then_id(const void *pa, const void *pb) {
+    const struct me_drift *a = pa, *b = pb;
+    if (a->node != b->node) return a->node < b->node ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* The first drift after (node, t_ns): of a later node, or of this node
+ * later than t_ns. Drifts are sorted by (node, id), and times grow with ids. */
+static size_t drift_after(const struct me_drift *d, size_t n, int64_t node, int64_t t_ns) {
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d[mid].node < node || (d[mid].node == node && d[mid].t_ns <= t_ns)) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
 /* The true time at which `node`'s monotonic clock has advanced by
  * length_ns since from_ns, following its drift: the scenario's, then each
- * clock_drift event (the clock keeps running while the node is down). */
+ * clock_drift event (the clock keeps running while the node is down).
+ * The drifts are sorted by (node, id) (me_finish). */
 static int64_t promised_end_ns(const struct me_state *st, int32_t node, int64_t from_ns,
                                int64_t length_ns) {
     int64_t ppm = st->sc->clocks && node >= 0 && node < st->sc->nodes_count
                       ? st->sc->clocks[node].drift_ppm
                       : 0;
     const struct me_drift *d = st->drifts.items;
-    size_t k = 0;
-    for (; k < st->drifts.count && d[k].t_ns <= from_ns; k++) {
-        if (d[k].node == node) ppm = d[k].drift_ppm;
-    }
+    size_t n = st->drifts.count;
+    size_t lo = drift_after(d, n, (int64_t)node - 1, INT64_MAX); /* the node's first drift */
+    size_t last = drift_after(d, n, node, INT64_MAX);             /* past its last */
+    size_t k = drift_after(d, n, node, from_ns);                  /* its first after from_ns */
+    if (k > lo) ppm = d[k - 1].drift_ppm;
     int64_t t_ns = from_ns;
     me_i128 left = length_ns; /* monotonic ns still to pass */
     for (;; k++) {
-        while (k < st->drifts.count && d[k].node != node) k++;
         me_i128 rate = 1000000 + ppm;
         /* true ns for `left` monotonic ns at this rate, rounded up */
         me_i128 need = (left * 1000000 + rate - 1) / rate;
-        if (k == st->drifts.count || (me_i128)t_ns + need <= d[k].t_ns) {
+        if (k == last || (me_i128)t_ns + need <= d[k].t_ns) {
             me_i128 end = (me_i128)t_ns + need;
             return end > INT64_MAX ? INT64_MAX : (int64_t)end;
         }
@@ -255,35 +365,34 @@ static void me_on_event(void *state, const struct dslab_trace_event *ev) {
     struct me_state *st = state;
     if (ev->kind == DSLAB_TRACE_CLOCK_DRIFT) {
         struct me_drift *d = list_push(st, &st->drifts);
-        if (d) *d = (struct me_drift){.node = ev->node, .t_ns = ev->t_ns, .drift_ppm = ev->a};
+        if (d) *d = (struct me_drift){.node = ev->node, .t_ns = ev->t_ns, .drift_ppm = ev->a, .id = ev->id};
         return;
     }
+    if (ev->node < 0 || ev->node >= st->sc->nodes_count) return; /* every event below is a node's */
     if (ev->kind == DSLAB_TRACE_CRASH) {
-        close_open(&st->beliefs, ev->node, 0, ev->t_ns, ev->id, true);
-        struct me_interval *g = st->grants.items;
-        for (size_t i = 0; i < st->grants.count; i++) {
-            if (g[i].node == ev->node && g[i].to_ns == INT64_MAX) {
-                g[i].to_ns = ev->t_ns;
-                g[i].close_id = ev->id;
-                g[i].closed_by_event = true;
-                g[i].crashed = g[i].lease_ns > 0; /* its end is computed at finish */
-            }
-        }
+        close_belief(st, ev->node, ev->t_ns, ev->id);
+        close_grants(st, &st->grants_of_node[ev->node], true, ev->t_ns, ev->id);
         return;
     }
-    if (ev->kind != DSLAB_TRACE_ANNOTATE || !ev->tag || ev->node < 0) return;
+    if (ev->kind != DSLAB_TRACE_ANNOTATE || !ev->tag) return;
     if (strcmp(ev->tag, "lock") == 0) {
-        close_open(&st->beliefs, ev->node, 0, ev->t_ns, ev->id, true);
-        if (first_word_is(ev->text, "acquired")) open_interval(st, &st->beliefs, ev);
+        close_belief(st, ev->node, ev->t_ns, ev->id);
+        if (first_word_is(ev->text, "acquired") && open_interval(st, &st->beliefs, ev)) {
+            st->open_belief[ev->node] = (int64_t)st->beliefs.count - 1;
+        }
     } else if (strcmp(ev->tag, "lease") == 0) {
         if (first_word_is(ev->text, "granted")) {
-            open_interval(st, &st->grants, ev);
-            if (st->grants.count && !st->out_of_memory) {
-                struct me_interval *g = st->grants.items;
-                g[st->grants.count - 1].lease_ns = grant_length_ns(ev->text);
+            int64_t *tok = token_head(st, ev->a, true);
+            struct me_interval *g = tok ? open_interval(st, &st->grants, ev) : NULL;
+            if (g) {
+                g->lease_ns = grant_length_ns(ev->text);
+                g->next_of_token = *tok;
+                g->next_of_node = st->grants_of_node[ev->node];
+                *tok = st->grants_of_node[ev->node] = (int64_t)st->grants.count - 1;
             }
         } else if (first_word_is(ev->text, "expired") || first_word_is(ev->text, "released")) {
-            close_open(&st->grants, -1, ev->a, ev->t_ns, ev->id, true);
+            int64_t *tok = token_head(st, ev->a, false);
+            if (tok) close_grants(st, tok, false, ev->t_ns, ev->id);
         }
     } else if (strcmp(ev->tag, "storage") == 0) {
         if (first_word_is(ev->text, "accepted")) {
@@ -302,13 +411,36 @@ static int by_from(const void *pa, const void *pb) {
     return a->open_id < b->open_id ? -1 : a->open_id > b->open_id;
 }
 
-/* The client that acquired `token`, or -1. */
-static int32_t holder_of(const struct me_state *st, int64_t token) {
+static int by_token_then_open(const void *pa, const void *pb) {
+    const struct me_holder *a = pa, *b = pb;
+    if (a->token != b->token) return a->token < b->token ? -1 : 1;
+    return a->open_id < b->open_id ? -1 : a->open_id > b->open_id;
+}
+
+/* holder_of's index: every belief's (token, open id, node), sorted. */
+static void index_holders(struct me_state *st) {
     const struct me_interval *b = st->beliefs.items;
-    for (size_t i = 0; i < st->beliefs.count; i++) {
-        if (b[i].token == token) return b[i].node;
+    st->holders = malloc((st->beliefs.count ? st->beliefs.count : 1) * sizeof *st->holders);
+    if (!st->holders) {
+        st->out_of_memory = true;
+        return;
     }
-    return -1;
+    for (size_t i = 0; i < st->beliefs.count; i++) {
+        st->holders[i] = (struct me_holder){.token = b[i].token, .open_id = b[i].open_id, .node = b[i].node};
+    }
+    st->holders_count = st->beliefs.count;
+    if (st->holders_count > 1) qsort(st->holders, st->holders_count, sizeof *st->holders, by_token_then_open);
+}
+
+/* The client that acquired `token` first, or -1. */
+static int32_t holder_of(const struct me_state *st, int64_t token) {
+    size_t lo = 0, hi = st->holders_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (st->holders[mid].token < token) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < st->holders_count && st->holders[lo].token == token ? st->holders[lo].node : -1;
 }
 
 static const char *name_of(const struct me_state *st, int32_t node) {
@@ -424,6 +556,8 @@ static void me_finish(void *state, const struct dslab_history *history, int64_t 
             if (lists[l][i].to_ns == INT64_MAX) lists[l][i].to_ns = end_ns;
         }
     }
+    if (st->drifts.count > 1) qsort(st->drifts.items, st->drifts.count, sizeof(struct me_drift), by_node_then_id);
+    index_holders(st);
     struct me_interval *g = st->grants.items;
     for (size_t i = 0; i < st->grants.count; i++) {
         if (!g[i].crashed) continue;
@@ -460,6 +594,10 @@ static void me_destroy(void *state) {
     free(st->grants.items);
     free(st->accepts.items);
     free(st->drifts.items);
+    free(st->open_belief);
+    free(st->grants_of_node);
+    free(st->grants_of_token);
+    free(st->holders);
     free(st);
 }
 

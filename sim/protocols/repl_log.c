@@ -3,12 +3,24 @@
 #include "protocols/repl_log.h"
 
 #include <inttypes.h>
-#include <stdio.h>
 #include <string.h>
 
+/* "<prefix><index>", as snprintf would write it, cut to buf_size - 1 bytes;
+ * by hand: it runs for every entry stored (snprintf was 5% of explore). */
 static void entry_key(const struct repl_log_spec *spec, int64_t index, char *buf,
                       size_t buf_size) {
-    snprintf(buf, buf_size, "%s%" PRId64, spec->entry_prefix, index);
+    char digits[24];
+    size_t d = sizeof digits;
+    uint64_t u = index < 0 ? 0 - (uint64_t)index : (uint64_t)index;
+    do {
+        digits[--d] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (index < 0) digits[--d] = '-';
+    size_t used = 0;
+    for (const char *p = spec->entry_prefix; *p && used + 1 < buf_size; p++) buf[used++] = *p;
+    for (; d < sizeof digits && used + 1 < buf_size; d++) buf[used++] = digits[d];
+    if (buf_size > 0) buf[used] = 0;
 }
 
 static void *entry_at(struct repl_log log, int64_t index) {
