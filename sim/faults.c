@@ -331,6 +331,7 @@ void faults_apply(struct dslab_sim *sim, const struct dslab_fault *f) {
     case DSLAB_FAULT_DEPLOY: {
         int32_t old = sim->nodes[f->node].version ? sim->nodes[f->node].version : 1;
         sim->nodes[f->node].version = f->version;
+        sim->deployed = true; /* deliveries check versions from now on */
         emit(sim, DSLAB_TRACE_DEPLOY, f->node, -1, f->version, old, NULL);
         break;
     }

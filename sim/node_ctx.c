@@ -245,7 +245,7 @@ void node_deliver(struct dslab_sim *sim, const struct event *e) {
     }
     /* A node does not understand a newer version's messages (deploy faults;
      * both versions as the message arrives). */
-    if (sim->nodes[e->peer].version > 1 && node_version(&sim->nodes[e->peer]) > node_version(&sim->nodes[e->node])) {
+    if (sim->deployed && node_version(&sim->nodes[e->peer]) > node_version(&sim->nodes[e->node])) {
         trace_drop(sim, e->peer, e->node, e->id, "version");
         return;
     }

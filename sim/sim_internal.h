@@ -159,6 +159,7 @@ struct dslab_sim {
     uint32_t link_tx_capacity;  /* power of two */
     uint32_t link_tx_count;
     bool sending_sized;          /* inside dslab_ctx_send_sized: the next fields hold its size */
+    bool deployed;               /* a deploy fault was applied: deliveries check versions */
     uint64_t sending_wire_bytes;
 
     struct dslab_sim_stats stats;
