@@ -17,9 +17,9 @@ check "explain lists >= 25 + 12 terms" '[ "$n" -ge 37 ]'
 "$dslab" exercises --json > "$tmp/list.json"
 check "exercises --json has id, title, track" 'python3 -c "import json,sys; l=json.load(open(sys.argv[1])); assert len(l)>=15 and all(\"id\" in e and \"title\" in e and \"track\" in e for e in l)" "$tmp/list.json"'
 tracks=$(python3 -c 'import json,sys; print(len({e["track"] for e in json.load(open(sys.argv[1]))}))' "$tmp/list.json")
-check "7 tracks" '[ "$tracks" -eq 7 ]'
-fixes=$(python3 -c 'import json,sys; l=json.load(open(sys.argv[1])); print(len({e["track"] for e in l if "fix" in e["kinds"]}), sum("break" in e["kinds"] for e in l))' "$tmp/list.json")
-check "every track has a fix, >= 2 break exercises" '[ "${fixes% *}" -eq 7 ] && [ "${fixes#* }" -ge 2 ]'
+check ">= 7 tracks with exercises" '[ "$tracks" -ge 7 ]'
+fixes=$(python3 -c 'import json,sys; l=json.load(open(sys.argv[1])); print(len({e["track"] for e in l if {"fix", "break"} & set(e["kinds"])}), sum("break" in e["kinds"] for e in l))' "$tmp/list.json")
+check "every track has a fix or break, >= 2 break exercises" '[ "${fixes% *}" -eq "$tracks" ] && [ "${fixes#* }" -ge 2 ]'
 
 # exercise: answers from stdin (a hint request first), written and graded.
 cd "$tmp"
