@@ -13,15 +13,15 @@ set -uo pipefail
 for f in scenarios/raft/*.yaml; do
     grep -q "leader-stable" "$f" || continue
     out=$("$dslab" run "$f" 2>&1)
-    if echo "$out" | grep -Eq '(n[0-9]+) -> \1 '; then
-        bad "$f: leader-stable prints a change from a node to itself: $(echo "$out" | grep -E '(n[0-9]+) -> \1 ' | head -1)"
+    if grep -Eq '(n[0-9]+) -> \1 ' <<<"$out"; then
+        bad "$f: leader-stable prints a change from a node to itself: $(grep -E '(n[0-9]+) -> \1 ' <<<"$out" | head -1)"
     else
         ok "$f: no 'nX -> nX' leader change"
     fi
 done
 out=$("$dslab" run scenarios/raft/one-way-partition-leader-flap.yaml 2>&1)
 check "leader-stable names a re-election as one, with both terms" \
-    'echo "$out" | grep -Eq "leader change [0-9]+: n[0-9]+ re-elected in term [0-9]+ \(it led term [0-9]+\)"'
+    'grep -Eq "leader change [0-9]+: n[0-9]+ re-elected in term [0-9]+ \(it led term [0-9]+\)" <<<"$out"'
 
 # 2. A check that needs an argument, given without one: says so, and how.
 for c in fd-accuracy slo; do
@@ -29,8 +29,8 @@ for c in fd-accuracy slo; do
     run_first_err "$dslab" run "$tmp/noarg.yaml"
     check "$c without its argument: exit 2 (got $status)" '[ "$status" = 2 ]'
     check "$c without its argument: says one is needed (got: $got)" \
-        'echo "$got" | grep -Fq "$c needs an argument (none was given)" && echo "$got" | grep -Fq "checks: [\"$c: "'
-    check "$c without its argument: no empty (got '"''"')" '! echo "$got" | grep -Fq "(got '"''"')"'
+        'grep -Fq "$c needs an argument (none was given)" <<<"$got" && grep -Fq "checks: [\"$c: " <<<"$got"'
+    check "$c without its argument: no empty (got '')" '! grep -Fq "(got '"''"')" <<<"$got"'
 done
 
 # 3. Failure-detector titles and headers that count intervals count them
@@ -62,7 +62,7 @@ expect_at_least "$(echo "$repros" | grep -c .)" 1 "reproducers printed by explor
 for r in $repros; do
     for c in $("$dslab" run "$r" 2>&1 | awk '$2 == "FAIL" && /^  [a-z]/ { print $1 }'); do
         line=$(echo "$out" | grep "^check $c:")
-        if echo "$line" | grep -Eq "^check $c: held in all [0-9]+ seeds$"; then
+        if grep -Eq "^check $c: held in all [0-9]+ seeds$" <<<"$line"; then
             bad "explore says '$line' yet its reproducer $r fails $c"
         else
             ok "explore's verdict on $c agrees with reproducer $(basename "$r")"
@@ -70,7 +70,7 @@ for r in $repros; do
     done
 done
 check "explore counts a check failed only in a reproducer in its result" \
-    'echo "$out" | grep -Eq "^result: [0-9]+ of [0-9]+ checks failed \([0-9]+ only in a reproducer\)"'
+    'grep -Eq "^result: [0-9]+ of [0-9]+ checks failed \([0-9]+ only in a reproducer\)" <<<"$out"'
 
 # 5. dslab exercise writes the learner's name class-report groups by.
 answers='x
@@ -89,7 +89,7 @@ check "exercise --learner writes a learner: line" 'grep -qx "learner: \"Team A\"
 check "exercise --profile names the learner" 'grep -qx "learner: \"teamb\"" "$tmp/a2.yaml"'
 report=$("$dslab" class-report "$tmp/a1.yaml" "$tmp/a2.yaml" 2>&1)
 check "class-report shows both learners by name" \
-    'echo "$report" | grep -q "^| Team A | 1 |" && echo "$report" | grep -q "^| teamb | 1 |"'
+    'grep -q "^| Team A | 1 |" <<<"$report" && grep -q "^| teamb | 1 |" <<<"$report"'
 # At a terminal (script(1) gives it one), with neither flag, the name is asked first.
 if command -v script >/dev/null; then
     (cd "$tmp" && printf 'Grace H\n%s\n' "$answers" |
@@ -100,6 +100,6 @@ else
 fi
 run_first_err "$dslab" exercise deposed-leader-stale-reads --root "$root" --no-run --stdin --learner "$(printf 'a\tb')"
 check "a learner name with a control character: exit 2 (got $status: $got)" \
-    '[ "$status" = 2 ] && echo "$got" | grep -Fq -- "--learner: a learner'"'"'s name is 1 to 63 bytes"'
+    '[ "$status" = 2 ] && grep -Fq -- "--learner: a learner'"'"'s name is 1 to 63 bytes" <<<"$got"'
 
 e2e_finish room_fixes

@@ -12,7 +12,8 @@ set -uo pipefail
 
 scn=scenarios/intro/tour.yaml
 have_viz=0
-"$dslab" help | grep -q '^  viz ' && have_viz=1
+help_text=$("$dslab" help)
+grep -q '^  viz ' <<<"$help_text" && have_viz=1
 
 # The steps as the scenario says them (one `say:` per narration entry).
 mapfile -t says < <(sed -n 's/^  - { at: [^,]*,\( pause: true,\)\{0,1\} say: "\(.*\)" }$/\2/p' "$scn")
@@ -24,7 +25,7 @@ check "text tour exits 0 (got $status)" '[ "$status" = 0 ]'
 n=${#says[@]}
 for ((k = 0; k < n; k++)); do
     step=$((k + 1))
-    line=$(echo "$out" | grep -F "[step $step of $n, t=")
+    line=$(grep -F "[step $step of $n, t=" <<<"$out")
     check "step $step is printed word for word" '[ "${line#*] }" = "${says[$k]}" ]'
     png=$(printf '%s/pics/step-%02d.png' "$tmp" "$step")
     if [ "$have_viz" = 1 ]; then
@@ -32,8 +33,8 @@ for ((k = 0; k < n; k++)); do
     fi
     after=$(echo "$out" | sed -n "/\[step $step of $n, /,/\[step $((step + 1)) of $n, /p")
     case ${says[$k]} in
-        *\?*) check "step $step asks: What happens next?" 'echo "$after" | grep -q "What happens next?"' ;;
-        *) check "step $step does not ask" '! echo "$after" | grep -q "What happens next?"' ;;
+        *\?*) check "step $step asks: What happens next?" 'grep -q "What happens next?" <<<"$after"' ;;
+        *) check "step $step does not ask" '! grep -q "What happens next?" <<<"$after"' ;;
     esac
 done
 prev=-1
@@ -42,25 +43,26 @@ for t in $(echo "$out" | sed -n 's/^\[step [0-9]* of [0-9]*, t=\([0-9.]*\)s\].*/
     prev=$t
 done
 check "the tour ends at the first exercise" \
-    'echo "$out" | tail -3 | grep -q "^  dslab exercise deposed-leader-stale-reads$"'
-check "the first exercise exists" '"$dslab" exercises | grep -q "deposed-leader-stale-reads"'
+    'tail -3 <<<"$out" | grep -c "^  dslab exercise deposed-leader-stale-reads$" >/dev/null'
+exercises_text=$("$dslab" exercises)
+check "the first exercise exists" 'grep -q "deposed-leader-stale-reads" <<<"$exercises_text"'
 
 # What the tour says happens is what happens (the scenario header's facts).
 run=$("$dslab" run "$scn" 2>&1)
-check "n1 leads term 1 at 0.188s" 'echo "$run" | grep -q "0.188137s  role       n1 becomes leader (term/epoch 1)"'
+check "n1 leads term 1 at 0.188s" 'grep -q "0.188137s  role       n1 becomes leader (term/epoch 1)" <<<"$run"'
 check "n4 leads term 2 at 3.211s (before the 3.3s step says so)" \
-    'echo "$run" | grep -q "3.210942s  role       n4 becomes leader (term/epoch 2)"'
+    'grep -q "3.210942s  role       n4 becomes leader (term/epoch 2)" <<<"$run"'
 check "the first stale read is a violation from 3.601s (before the 3.65s step)" \
-    'echo "$run" | grep -q "violation 3.600949s .. .*\[n1 n4\]"'
+    'grep -q "violation 3.600949s .. .*\[n1 n4\]" <<<"$run"'
 check "n1 steps down at 8.016s (before the 8.1s step)" \
-    'echo "$run" | grep -q "8.015853s  role       n1 steps down to follower (term/epoch 2)"'
+    'grep -q "8.015853s  role       n1 steps down to follower (term/epoch 2)" <<<"$run"'
 check "one leader per term holds, linearizable fails" \
-    'echo "$run" | grep -q "one-leader-per-term          PASS" && echo "$run" | grep -q "linearizable                 FAIL"'
-check "the clock-skew assumption breaks at 6s" 'echo "$run" | grep -q "6.000000s  ASSUMPTION clock_skew_below broken"'
+    'grep -q "one-leader-per-term          PASS" <<<"$run" && grep -q "linearizable                 FAIL" <<<"$run"'
+check "the clock-skew assumption breaks at 6s" 'grep -q "6.000000s  ASSUMPTION clock_skew_below broken" <<<"$run"'
 
 # Bad usage: exit 2, a clear message.
 run_first_err "$dslab" tour --bogus
-check "tour --bogus: exit 2 (got $status: $got)" '[ "$status" = 2 ] && echo "$got" | grep -q "unknown option"'
+check "tour --bogus: exit 2 (got $status: $got)" '[ "$status" = 2 ] && grep -q "unknown option" <<<"$got"'
 
 # The window, under Xvfb with xdotool.
 if [ "$have_viz" = 1 ] && command -v Xvfb >/dev/null && command -v xdotool >/dev/null; then
