@@ -59,7 +59,7 @@ expect() {
 }
 expect exit "${E}the process exited with status 3 $AFTER"
 expect torn "${E}the process was killed by signal 9 (Killed) $AFTER"
-expect hang "${E}no done marker within 300ms $AFTER"
+expect hang "${E}no done marker within 1s $AFTER"
 expect garbage "${E}malformed line $AFTER: not JSON (*); the line: hello world"
 expect late_ring "${E}use_ring outside init and restart (the transport is chosen once, in answer to the first event) $AFTER"
 expect stall "${E}could not answer store_get: timed out $AFTER"
