@@ -162,7 +162,11 @@ static int grade_term(struct grade_ctx *g, const char *text, struct question_gra
         const struct term *other = grader_taxonomy_find(g->c->taxonomy, text, TERM_KIND_COUNT);
         const struct term *near = grader_taxonomy_suggest(g->c->taxonomy, text, kind);
         grader_key_normalize_words(text, false, qg->answer, (int)sizeof qg->answer);
-        if (other) gr_feedback(qg, "'%s' is a %s, but this question asks for a %s.", text, grader_term_kind_name(other->kind), grader_term_kind_name(kind));
+        if (other) {
+            const char *is = grader_term_kind_name(other->kind), *wanted = grader_term_kind_name(kind);
+            gr_feedback(qg, "'%s' is %s %s, but this question asks for %s %s.", text, grader_article(is), is,
+                        grader_article(wanted), wanted);
+        }
         else if (near) gr_feedback(qg, "'%s' is not in the taxonomy (did you mean '%s'?).", text, near->name);
         else gr_feedback(qg, "'%s' is not in the taxonomy: `dslab explain TERM` lists the terms.", text);
         return 0;

@@ -84,6 +84,8 @@ const struct term *grader_taxonomy_find(const struct taxonomy *t, const char *te
 const struct term *grader_taxonomy_suggest(const struct taxonomy *t, const char *text,
                                     enum term_kind kind);
 const char *grader_term_kind_name(enum term_kind k);
+/* "a" or "an" for a noun in English, by its first letter (term kind names). */
+const char *grader_article(const char *noun);
 /* A trade-off said as two sides, "A vs B" (also versus, against, over,
  * v, instead of, rather than): the folded sides (letters and digits, a
  * final plural s dropped) in a and b; false when there is no connector. */

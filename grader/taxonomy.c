@@ -28,6 +28,10 @@ const char *grader_term_kind_name(enum term_kind k) {
     return k < TERM_KIND_COUNT ? names[k] : "term";
 }
 
+const char *grader_article(const char *noun) {
+    return noun[0] && strchr("aeiou", noun[0]) ? "an" : "a";
+}
+
 static int load_term(struct taxonomy *t, const struct dslab_ynode *item, enum term_kind kind,
                      struct term *out, struct dslab_diag *d) {
     static const char *const keys[] = {"id", "name", "synonyms", "definition", "idea",
