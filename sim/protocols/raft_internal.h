@@ -305,6 +305,10 @@ int64_t raft_last_term(const struct raft_state *s);
 int raft_log_append(struct dslab_node_ctx *ctx, struct raft_state *s, const struct raft_entry *e);
 /* Drops entries after `len` (in memory and the store's length record). */
 void raft_log_truncate(struct dslab_node_ctx *ctx, struct raft_state *s, int64_t len);
+/* ack: before-sync only: committed entries after `len` were lost (a power
+ * failure took them from a majority); commitIndex and the applied state go
+ * back to the surviving prefix, traced as a `commit_lost` annotation. */
+void raft_commit_lost(struct dslab_node_ctx *ctx, struct raft_state *s, int64_t len);
 void raft_persist_meta(struct dslab_node_ctx *ctx, const struct raft_state *s);
 /* True when the store holds this term and vote (written, as before a reply). */
 bool raft_meta_stored(struct dslab_node_ctx *ctx, const struct raft_state *s);

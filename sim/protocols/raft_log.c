@@ -49,10 +49,34 @@ void raft_log_truncate(struct dslab_node_ctx *ctx, struct raft_state *s, int64_t
     }
     /* Leader Append-Only: a leader never deletes its own entries. */
     RAFT_ASSERT(s->role != RAFT_LEADER);
+    if (len < s->commit_index && raft_cfg(ctx)->ack_before_sync) {
+        /* ack: before-sync lets a majority lose committed entries at a
+         * power failure; the leader elected afterwards may lack them. */
+        repl_log_truncate(ctx, raft_log_of(s), len);
+        raft_commit_lost(ctx, s, len);
+        return;
+    }
     /* A committed entry is never removed (the naive commit rule, a lesson
      * knob, breaks exactly this: Figure 8). */
     RAFT_ASSERT(len >= s->commit_index || raft_cfg(ctx)->commit_rule == RAFT_COMMIT_NAIVE);
     repl_log_truncate(ctx, raft_log_of(s), len);
+}
+
+void raft_commit_lost(struct dslab_node_ctx *ctx, struct raft_state *s, int64_t len) {
+    /* Only the unsafe durability mode can take a committed entry away. */
+    RAFT_ASSERT(raft_cfg(ctx)->ack_before_sync && len < s->commit_index && len >= 0);
+    dslab_ctx_annotate(ctx, "commit_lost", len,
+                       "committed entries %lld..%lld lost (ack: before-sync): commit back to %lld",
+                       (long long)(len + 1), (long long)s->commit_index, (long long)len);
+    /* Rebuild the state machine from the surviving prefix: the map and the
+     * client sessions are exactly what applying entries 1..len gives. */
+    kv_map_clear(s->kv, RAFT_KV_SLOTS);
+    memset(s->sessions, 0, sizeof s->sessions);
+    for (int64_t i = 1; i <= len; i++) {
+        (void)raft_kv_apply(s, &s->log[i - 1]);
+    }
+    s->commit_index = len;
+    s->last_applied = len;
 }
 
 void raft_persist_meta(struct dslab_node_ctx *ctx, const struct raft_state *s) {

@@ -255,6 +255,19 @@ void raft_on_append_resp(struct dslab_node_ctx *ctx, struct raft_state *s, int32
     if (m->seq > s->acked_seq[from]) {
         s->acked_seq[from] = m->seq;
     }
+    /* matchIndex only grows while followers keep what they acknowledged.
+     * Under ack: before-sync a follower that restarted without its unsynced
+     * entries answers a request newer than every answer seen so far with a
+     * shorter log: bring matchIndex down to it, or the leader would retry
+     * past the follower's end for ever. */
+    if (raft_cfg(ctx)->ack_before_sync && !m->success &&
+        m->sent_mono_ns > s->acked_sent_mono_ns[from] && m->match_index < s->match_index[from]) {
+        dslab_ctx_annotate(ctx, "follower_lost", m->match_index,
+                           "%s lost entries %lld..%lld it had acknowledged (ack: before-sync)",
+                           dslab_ctx_node_name(ctx, from), (long long)(m->match_index + 1),
+                           (long long)s->match_index[from]);
+        s->match_index[from] = m->match_index;
+    }
     repl_follower_answered(&s->acked_sent_mono_ns[from], &s->match_index[from], &s->next_index[from],
                            m->sent_mono_ns, m->success, m->match_index);
     if (m->success) {
