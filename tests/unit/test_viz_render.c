@@ -508,6 +508,43 @@ static void test_recording_reads_typed_role_and_term(void **state) {
     rec_free(&rec);
 }
 
+
+/* A violation over the whole run (load-balance's busiest node, judged at
+ * the end) is not shown before the end: it read "FAIL at 0.000000s" at
+ * any cursor time. A violation that begins at 0 but ends earlier is shown
+ * from 0; a later one in the same check gives its own start. */
+static void test_whole_run_violation_only_at_the_end(void **state) {
+    (void)state;
+    struct rec_check checks[2] = {{.name = "load-balance", .verdict = DSLAB_CHECK_FAIL, .first_violation_ns = 0},
+                                  {.name = "linearizable", .verdict = DSLAB_CHECK_FAIL, .first_violation_ns = 0}};
+    struct rec_violation viols[3] = {{.check_index = 0, .from_ns = 0, .to_ns = 5 * DSLAB_NS_PER_S},
+                                     {.check_index = 1, .from_ns = 0, .to_ns = 1 * DSLAB_NS_PER_S},
+                                     {.check_index = 1, .from_ns = 2 * DSLAB_NS_PER_S, .to_ns = 3 * DSLAB_NS_PER_S}};
+    struct recording *rp = calloc(1, sizeof *rp); /* owned here: large, its checks are inline */
+    assert_non_null(rp);
+    memcpy(rp->checks, checks, sizeof checks);
+    rp->checks_count = 2;
+    rp->violations = viols;
+    rp->violations_count = 3;
+    rp->end_ns = 5 * DSLAB_NS_PER_S;
+    const struct recording *r = rp;
+    char buf[200];
+    int64_t times[] = {0, 2 * DSLAB_NS_PER_S, r->end_ns - 1};
+    for (size_t k = 0; k < sizeof times / sizeof times[0]; k++) {
+        assert_false(rec_violation_begun(r, 0, times[k]));
+        assert_int_equal(rec_check_at(r, 0, times[k], buf, sizeof buf), REC_CHECK_SO_FAR_OK);
+        assert_string_equal(buf, "load-balance: so far ok (verdict at the end of the run)");
+        assert_true(rec_violation_begun(r, 1, times[k]));
+        assert_int_equal(rec_check_at(r, 1, times[k], buf, sizeof buf), REC_CHECK_FAILED);
+        assert_true(strncmp(buf, "linearizable: FAIL at 0", 23) == 0);
+    }
+    assert_true(rec_violation_begun(r, 0, r->end_ns));
+    assert_int_equal(rec_check_at(r, 0, r->end_ns, buf, sizeof buf), REC_CHECK_FAILED);
+    assert_false(rec_violation_begun(r, 2, 2 * DSLAB_NS_PER_S - 1));
+    assert_true(rec_violation_begun(r, 2, 2 * DSLAB_NS_PER_S));
+    free(rp);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_crashed_node_is_drawn_grey_with_a_cross, setup, viz_fixture_teardown),
@@ -525,6 +562,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_step_back_and_forward_by_one_event, setup, viz_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_playback_stops_at_a_pausing_narration, setup, viz_fixture_teardown),
         cmocka_unit_test(test_recording_reads_typed_role_and_term),
+        cmocka_unit_test(test_whole_run_violation_only_at_the_end),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
