@@ -263,7 +263,7 @@ static void draw_violations(struct viz_app *app, const struct lanes *L) {
     int64_t now = app->model.now_ns;
     for (int32_t v = 0; v < r->violations_count; v++) {
         const struct rec_violation *rv = &r->violations[v];
-        if (rv->from_ns > now) continue;
+        if (!rec_violation_begun(r, v, now)) continue; /* no spoilers (viz_checks.c) */
         int64_t to = rv->to_ns < now ? rv->to_ns : now;
         float xa = st_time_to_x(app, L->area, rv->from_ns), xb = st_time_to_x(app, L->area, to);
         if (xb - xa < 3 * s) xb = xa + 3 * s;
