@@ -11,11 +11,14 @@
 
 __extension__ typedef unsigned __int128 u128;
 
+uint64_t dslab_mix64(uint64_t x) {
+    x = (x ^ (x >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    x = (x ^ (x >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return x ^ (x >> 31);
+}
+
 uint64_t dslab_rng_splitmix64(uint64_t *state) {
-    uint64_t z = (*state += UINT64_C(0x9E3779B97F4A7C15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-    return z ^ (z >> 31);
+    return dslab_mix64(*state += UINT64_C(0x9E3779B97F4A7C15));
 }
 
 static uint64_t fnv1a(const char *s) {

@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "dslab/assert.h"
+#include "dslab/rng.h"
 
 struct entry {
     int64_t pos;
@@ -74,17 +75,8 @@ struct search {
     size_t prefix_clean;   /* result prefix agrees with the stack below this */
 };
 
-static uint64_t mix64(uint64_t x) {
-    x ^= x >> 30;
-    x *= UINT64_C(0xbf58476d1ce4e5b9);
-    x ^= x >> 27;
-    x *= UINT64_C(0x94d049bb133111eb);
-    x ^= x >> 31;
-    return x;
-}
-
 static uint64_t zobrist(uint32_t op) {
-    return mix64((uint64_t)op * UINT64_C(0x9e3779b97f4a7c15) + UINT64_C(0x632be59bd9b4e019));
+    return dslab_mix64((uint64_t)op * UINT64_C(0x9e3779b97f4a7c15) + UINT64_C(0x632be59bd9b4e019));
 }
 
 static int entry_cmp(const void *a, const void *b) {
@@ -101,7 +93,7 @@ static int entry_cmp(const void *a, const void *b) {
 static uint64_t state_hash(const int64_t *state, int words) {
     uint64_t h = UINT64_C(0x84222325cbf29ce4);
     for (int i = 0; i < words; i++) {
-        h = mix64(h ^ (uint64_t)state[i]);
+        h = dslab_mix64(h ^ (uint64_t)state[i]);
     }
     return h;
 }
@@ -159,7 +151,7 @@ static int cache_insert(struct search *s, const int64_t *state, enum lin_unknown
     const struct lin_search_config *cfg = s->cfg;
     size_t nwords = s->hi_word > s->lo_word ? s->hi_word - s->lo_word : 0;
     const uint64_t *words = s->set + s->lo_word;
-    uint64_t h = mix64(s->set_hash ^ state_hash(state, s->state_words)) | 1u;
+    uint64_t h = dslab_mix64(s->set_hash ^ state_hash(state, s->state_words)) | 1u;
     uint64_t shape = (uint64_t)s->lo_word | ((uint64_t)nwords << 32);
     if (c->slots_capacity) {
         size_t mask = c->slots_capacity - 1;

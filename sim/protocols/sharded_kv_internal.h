@@ -162,8 +162,7 @@ int32_t skv_ring_owner(const struct skv_ring *ring, int64_t key);
 int32_t skv_ring_replica(const struct skv_ring *ring, int64_t key, int32_t j);
 /* True when node is one of the first `replicas` nodes of key. */
 bool skv_ring_is_replica(const struct skv_ring *ring, int64_t key, int32_t replicas, int32_t node);
-/* The 64-bit mix every hash here uses (splitmix64's finalizer). */
-uint64_t skv_mix64(uint64_t x);
+/* Hashes here use dslab_mix64 (dslab/rng.h: splitmix64's finalizer). */
 
 /* --- sharded_kv_table.c ------------------------------------------------------ */
 /* Index of key in a sorted table, or -1. */

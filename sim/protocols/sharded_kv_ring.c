@@ -14,20 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dslab/rng.h"
 #include "dslab/assert.h"
 #include "protocols/sharded_kv_internal.h"
 
 #define SKV_KEY_SALT UINT64_C(0x5bd1e9955bd1e995)
 #define SKV_POINT_SALT UINT64_C(0x9e3779b97f4a7c15)
-
-uint64_t skv_mix64(uint64_t x) {
-    x ^= x >> 30;
-    x *= UINT64_C(0xbf58476d1ce4e5b9);
-    x ^= x >> 27;
-    x *= UINT64_C(0x94d049bb133111eb);
-    x ^= x >> 31;
-    return x;
-}
 
 static int point_cmp(const void *a, const void *b) {
     const struct skv_point *p = a, *q = b;
@@ -49,7 +41,7 @@ void skv_ring_build(struct skv_ring *ring, int32_t scheme, uint32_t members_mask
         if (scheme != SKV_CONSISTENT_HASH) continue;
         for (int32_t v = 0; v < vnodes; v++) {
             struct skv_point *p = &ring->points[ring->points_count++];
-            p->hash = skv_mix64(SKV_POINT_SALT ^ ((uint64_t)n << 32) ^ (uint64_t)v);
+            p->hash = dslab_mix64(SKV_POINT_SALT ^ ((uint64_t)n << 32) ^ (uint64_t)v);
             p->node = n;
             p->vnode = v;
         }
@@ -65,7 +57,7 @@ int32_t skv_ring_owner(const struct skv_ring *ring, int64_t key) {
 
 /* Index of the first point at or after key's hash (wrapping). */
 static int32_t first_point(const struct skv_ring *ring, int64_t key) {
-    uint64_t h = skv_mix64((uint64_t)key ^ SKV_KEY_SALT);
+    uint64_t h = dslab_mix64((uint64_t)key ^ SKV_KEY_SALT);
     /* first point with hash >= h; past the last one wraps to the first */
     int32_t lo = 0, hi = ring->points_count;
     while (lo < hi) {

@@ -48,6 +48,9 @@ int dslab_rng_chance_ppm(struct dslab_rng *r, uint32_t ppm);
 
 /* splitmix64 step, exposed for seed derivation and hashing. */
 uint64_t dslab_rng_splitmix64(uint64_t *state);
+/* splitmix64's finalizer alone: a fixed 64-bit mix (a bijection), the one
+ * hash of an integer every module uses (placement, state fingerprints). */
+uint64_t dslab_mix64(uint64_t x);
 
 #pragma GCC visibility pop
 
