@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "checkers/check_util.h"
+#include "checkers/joined_ops.h"
 #include "dslab/check.h"
 #include "dslab/time.h"
 
@@ -43,16 +44,6 @@ struct sg_state {
 };
 
 /* One operation: invoke and completion joined. */
-struct sg_op {
-    uint64_t op_id;
-    enum dslab_op_fn fn;
-    enum dslab_op_type outcome; /* DSLAB_OP_INVOKE while no completion was seen */
-    int32_t node, client;
-    int64_t key, value;   /* write: value written; read: value read (ok only) */
-    int64_t invoke_ns;
-    int64_t complete_ns;  /* INT64_MAX unless ok */
-    uint64_t invoke_trace, complete_trace;
-};
 
 static int sg_create_kind(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
                           void **state_out, struct dslab_diag *diag, enum sg_kind kind) {
@@ -75,64 +66,25 @@ static int mr_create(const struct dslab_scenario *s, const struct dslab_scenario
     return sg_create_kind(s, check, state_out, diag, SG_MONOTONIC);
 }
 
-static int by_op_id(const void *pa, const void *pb) {
-    const struct sg_op *a = pa, *b = pb;
-    return a->op_id < b->op_id ? -1 : a->op_id > b->op_id;
-}
-
-static bool is_write(const struct sg_op *o) {
+static bool is_write(const struct joined_op *o) {
     return o->fn == DSLAB_OP_WRITE || o->fn == DSLAB_OP_CAS || o->fn == DSLAB_OP_APPEND;
-}
-
-/* Joins invokes and completions; the ops (owned), sorted by op_id. */
-static struct sg_op *join_ops(const struct dslab_history *h, size_t *count_out) {
-    size_t n = 0;
-    for (size_t i = 0; i < h->count; i++) n += h->ops[i].type == DSLAB_OP_INVOKE;
-    struct sg_op *ops = calloc(n ? n : 1, sizeof *ops);
-    if (!ops) return NULL;
-    size_t k = 0;
-    for (size_t i = 0; i < h->count; i++) {
-        const struct dslab_history_op *o = &h->ops[i];
-        if (o->type != DSLAB_OP_INVOKE) continue;
-        ops[k++] = (struct sg_op){.op_id = o->op_id, .fn = o->fn, .outcome = DSLAB_OP_INVOKE,
-                                  .node = o->node, .client = o->client, .key = o->key,
-                                  .value = o->value, .invoke_ns = o->time_ns,
-                                  .complete_ns = INT64_MAX, .invoke_trace = o->trace_id};
-    }
-    qsort(ops, n, sizeof *ops, by_op_id);
-    for (size_t i = 0; i < h->count; i++) {
-        const struct dslab_history_op *o = &h->ops[i];
-        if (o->type == DSLAB_OP_INVOKE) continue;
-        struct sg_op probe = {.op_id = o->op_id};
-        struct sg_op *op = bsearch(&probe, ops, n, sizeof *ops, by_op_id);
-        if (!op || op->outcome != DSLAB_OP_INVOKE) continue;
-        op->outcome = o->type;
-        op->complete_trace = o->trace_id;
-        op->node = o->node;
-        if (o->type == DSLAB_OP_OK) {
-            op->complete_ns = o->time_ns < op->invoke_ns ? op->invoke_ns : o->time_ns;
-            if (op->fn == DSLAB_OP_READ) op->value = o->value;
-        }
-    }
-    *count_out = n;
-    return ops;
 }
 
 /* Writes by (key, value, op_id): a read finds the write of its value. */
 static int by_key_value(const void *pa, const void *pb) {
-    const struct sg_op *a = *(const struct sg_op *const *)pa, *b = *(const struct sg_op *const *)pb;
+    const struct joined_op *a = *(const struct joined_op *const *)pa, *b = *(const struct joined_op *const *)pb;
     if (a->key != b->key) return a->key < b->key ? -1 : 1;
     if (a->value != b->value) return a->value < b->value ? -1 : 1;
     return a->op_id < b->op_id ? -1 : a->op_id > b->op_id;
 }
 
 /* The write (ok or info) of (key, value), or NULL (nil, failed, never written). */
-static const struct sg_op *find_write(const struct sg_op *const *writes, size_t count, int64_t key,
+static const struct joined_op *find_write(const struct joined_op *const *writes, size_t count, int64_t key,
                                       int64_t value) {
     size_t lo = 0, hi = count;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        const struct sg_op *w = writes[mid];
+        const struct joined_op *w = writes[mid];
         if (w->key < key || (w->key == key && w->value < value)) lo = mid + 1;
         else hi = mid;
     }
@@ -145,7 +97,7 @@ static const struct sg_op *find_write(const struct sg_op *const *writes, size_t 
 /* A point in one (client, key) sweep: an op's invoke (reads only: where
  * it is judged) or its ok completion (where it becomes something to see). */
 struct sg_point {
-    const struct sg_op *op;
+    const struct joined_op *op;
     int64_t at_ns;
     bool completion;
 };
@@ -171,7 +123,7 @@ static void value_text(int64_t v, char *buf, size_t size) {
 
 /* `seen` is the op the read should have seen: the client's own write
  * (read-your-writes) or its earlier read (monotonic-reads). */
-static void report(const struct sg_state *st, const struct sg_op *r, const struct sg_op *seen,
+static void report(const struct sg_state *st, const struct joined_op *r, const struct joined_op *seen,
                    struct dslab_check_result *res) {
     char got[32], want[32], t_read[32], t_seen[32];
     value_text(r->value, got, sizeof got);
@@ -201,16 +153,16 @@ static void report(const struct sg_state *st, const struct sg_op *r, const struc
 }
 
 /* Is the value of read r older than write w (ok or info, with invoke_ns)? */
-static bool older_than(const struct sg_op *const *writes, size_t count, const struct sg_op *r,
-                       const struct sg_op *w) {
+static bool older_than(const struct joined_op *const *writes, size_t count, const struct joined_op *r,
+                       const struct joined_op *w) {
     if (r->value == DSLAB_HISTORY_NIL) return true;
-    const struct sg_op *wv = find_write(writes, count, r->key, r->value);
+    const struct joined_op *wv = find_write(writes, count, r->key, r->value);
     if (!wv || wv == w) return false; /* unexplained (stale-reads reports it), or that very write */
     return wv->complete_ns < w->invoke_ns;
 }
 
 struct sg_found { /* a violation: the read, and the op it should have seen */
-    const struct sg_op *read, *seen;
+    const struct joined_op *read, *seen;
 };
 
 struct sg_totals {
@@ -229,9 +181,9 @@ static int found_order(const void *pa, const void *pb) {
  * with the latest invoke among its ok writes (read-your-writes) or among
  * the writes of the values its ok reads returned (monotonic-reads). */
 static void sweep(const struct sg_state *st, const struct sg_point *pts, size_t np,
-                  const struct sg_op *const *writes, size_t nw, struct sg_totals *t) {
-    const struct sg_op *seen = NULL;       /* the op to report as what should have been seen */
-    const struct sg_op *seen_write = NULL; /* the write it stands for (its invoke is the bar) */
+                  const struct joined_op *const *writes, size_t nw, struct sg_totals *t) {
+    const struct joined_op *seen = NULL;       /* the op to report as what should have been seen */
+    const struct joined_op *seen_write = NULL; /* the write it stands for (its invoke is the bar) */
     bool seen_value = false;               /* monotonic: an earlier read returned a value */
     for (size_t i = 0; i < np; i++) {
         const struct sg_point *p = &pts[i];
@@ -239,9 +191,9 @@ static void sweep(const struct sg_state *st, const struct sg_point *pts, size_t 
             seen = seen_write = NULL;
             seen_value = false;
         }
-        const struct sg_op *o = p->op;
+        const struct joined_op *o = p->op;
         if (p->completion) {
-            const struct sg_op *w = NULL;
+            const struct joined_op *w = NULL;
             if (st->kind == SG_RYW && is_write(o)) w = o;
             if (st->kind == SG_MONOTONIC && o->fn == DSLAB_OP_READ && o->value != DSLAB_HISTORY_NIL) {
                 w = find_write(writes, nw, o->key, o->value);
@@ -270,8 +222,8 @@ static void sg_finish(void *state, const struct dslab_history *history, int64_t 
     (void)end_ns;
     const struct sg_state *st = state;
     size_t n = 0;
-    struct sg_op *ops = join_ops(history, &n);
-    const struct sg_op **writes = ops ? calloc(n ? n : 1, sizeof *writes) : NULL;
+    struct joined_op *ops = joined_ops(history, &n);
+    const struct joined_op **writes = ops ? calloc(n ? n : 1, sizeof *writes) : NULL;
     struct sg_point *pts = writes ? calloc(n ? 2 * n : 1, sizeof *pts) : NULL;
     if (!pts) {
         free(writes), free(ops);
@@ -281,7 +233,7 @@ static void sg_finish(void *state, const struct dslab_history *history, int64_t 
     }
     size_t nw = 0, np = 0;
     for (size_t i = 0; i < n; i++) {
-        const struct sg_op *o = &ops[i];
+        const struct joined_op *o = &ops[i];
         if (is_write(o)) writes[nw++] = o;
         bool ok = o->outcome == DSLAB_OP_OK;
         if (ok && o->fn == DSLAB_OP_READ) pts[np++] = (struct sg_point){.op = o, .at_ns = o->invoke_ns};

@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "checkers/check_util.h"
+#include "checkers/joined_ops.h"
 #include "dslab/assert.h"
 #include "dslab/check.h"
 #include "dslab/time.h"
@@ -48,19 +49,6 @@ struct sr_state {
 };
 
 /* One operation: its invoke and completion joined. */
-struct sr_op {
-    uint64_t op_id;
-    enum dslab_op_fn fn;
-    enum dslab_op_type outcome; /* DSLAB_OP_INVOKE while no completion was seen */
-    int32_t node;
-    int32_t client;
-    int64_t key;
-    int64_t value; /* write: value written; read: value read (ok only) */
-    int64_t invoke_ns;
-    int64_t complete_ns; /* INT64_MAX when not ok */
-    uint64_t invoke_trace;
-    uint64_t complete_trace;
-};
 
 static int sr_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
                      void **state_out, struct dslab_diag *diag) {
@@ -87,59 +75,19 @@ static int sr_create(const struct dslab_scenario *s, const struct dslab_scenario
     return 0;
 }
 
-static int by_op_id(const void *pa, const void *pb) {
-    const struct sr_op *a = pa, *b = pb;
-    return a->op_id < b->op_id ? -1 : a->op_id > b->op_id;
-}
-
 /* Writes ordered by (key, value) so a read finds its write by search. */
 static int by_key_value(const void *pa, const void *pb) {
-    const struct sr_op *a = pa, *b = pb;
+    const struct joined_op *a = pa, *b = pb;
     if (a->key != b->key) return a->key < b->key ? -1 : 1;
     if (a->value != b->value) return a->value < b->value ? -1 : 1;
     return a->op_id < b->op_id ? -1 : a->op_id > b->op_id;
-}
-
-/* Joins invokes and completions; returns the ops (owned) sorted by op_id. */
-static struct sr_op *join_ops(const struct dslab_history *h, size_t *count_out) {
-    size_t n = 0;
-    for (size_t i = 0; i < h->count; i++) n += h->ops[i].type == DSLAB_OP_INVOKE;
-    struct sr_op *ops = calloc(n ? n : 1, sizeof *ops);
-    if (!ops) return NULL;
-    size_t k = 0;
-    for (size_t i = 0; i < h->count; i++) {
-        const struct dslab_history_op *o = &h->ops[i];
-        if (o->type != DSLAB_OP_INVOKE) continue;
-        ops[k++] = (struct sr_op){.op_id = o->op_id, .fn = o->fn, .outcome = DSLAB_OP_INVOKE,
-                                  .node = o->node, .client = o->client, .key = o->key,
-                                  .value = o->value, .invoke_ns = o->time_ns,
-                                  .complete_ns = INT64_MAX, .invoke_trace = o->trace_id};
-    }
-    qsort(ops, n, sizeof *ops, by_op_id);
-    for (size_t i = 0; i < h->count; i++) {
-        const struct dslab_history_op *o = &h->ops[i];
-        if (o->type == DSLAB_OP_INVOKE) continue;
-        struct sr_op probe = {.op_id = o->op_id};
-        struct sr_op *op = bsearch(&probe, ops, n, sizeof *ops, by_op_id);
-        if (!op || op->outcome != DSLAB_OP_INVOKE) continue;
-        op->outcome = o->type;
-        op->complete_trace = o->trace_id;
-        op->node = o->node;
-        if (o->type == DSLAB_OP_OK) {
-            DSLAB_ASSERT(o->time_ns >= op->invoke_ns); /* the history is in time order */
-            op->complete_ns = o->time_ns;
-            if (op->fn == DSLAB_OP_READ) op->value = o->value;
-        }
-    }
-    *count_out = n;
-    return ops;
 }
 
 static const char *node_name(const struct dslab_scenario *sc, int32_t node) {
     return sc && node >= 0 && node < sc->nodes_count ? sc->node_names[node] : "?";
 }
 
-static bool is_write(const struct sr_op *o) {
+static bool is_write(const struct joined_op *o) {
     return o->fn == DSLAB_OP_WRITE || o->fn == DSLAB_OP_CAS || o->fn == DSLAB_OP_APPEND;
 }
 
@@ -148,8 +96,8 @@ struct sr_totals {
     int64_t versions_max, stale_ns_max, stale_ns_sum;
 };
 
-static void report_stale(const struct dslab_scenario *sc, const struct sr_op *r, const struct sr_op *wv,
-                         const struct sr_op *newer, int64_t versions, struct dslab_check_result *res) {
+static void report_stale(const struct dslab_scenario *sc, const struct joined_op *r, const struct joined_op *wv,
+                         const struct joined_op *newer, int64_t versions, struct dslab_check_result *res) {
     int64_t stale_ns = r->invoke_ns - newer->complete_ns;
     char t_ack[32], t_read[32], age[32];
     dslab_time_format_s(newer->complete_ns, t_ack, sizeof t_ack);
@@ -176,16 +124,16 @@ static void report_stale(const struct dslab_scenario *sc, const struct sr_op *r,
 
 /* What the pre-pass found for one ok read (indexed like the ops array). */
 struct sr_read_info {
-    const struct sr_op *wv;    /* the write whose value it returned; NULL: nil or unexplained */
-    const struct sr_op *newer; /* the earliest-acknowledged newer write; NULL: not stale */
+    const struct joined_op *wv;    /* the write whose value it returned; NULL: nil or unexplained */
+    const struct joined_op *newer; /* the earliest-acknowledged newer write; NULL: not stale */
     int64_t versions;          /* how many newer writes were acknowledged before it began */
     bool unexplained;          /* it returned a value no successful write wrote */
 };
 
 /* Finds the write of (key, value) in writes (sorted by by_key_value):
  * the first one, or writes_count when there is none. */
-static size_t find_write(const struct sr_op *writes, size_t writes_count, int64_t key, int64_t value) {
-    struct sr_op probe = {.key = key, .value = value, .op_id = 0};
+static size_t find_write(const struct joined_op *writes, size_t writes_count, int64_t key, int64_t value) {
+    struct joined_op probe = {.key = key, .value = value, .op_id = 0};
     size_t lo = 0, hi = writes_count; /* first write with (key, value) >= probe */
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -215,14 +163,14 @@ static int query_order(const void *pa, const void *pb) { /* key, then after_ns d
 /* Ok writes by (key, complete_ns, value, op_id): a write's rank here is
  * its place in the tie-break order of "completed first". */
 static int by_key_complete(const void *pa, const void *pb) {
-    const struct sr_op *a = *(const struct sr_op *const *)pa, *b = *(const struct sr_op *const *)pb;
+    const struct joined_op *a = *(const struct joined_op *const *)pa, *b = *(const struct joined_op *const *)pb;
     if (a->key != b->key) return a->key < b->key ? -1 : 1;
     if (a->complete_ns != b->complete_ns) return a->complete_ns < b->complete_ns ? -1 : 1;
     return by_key_value(a, b);
 }
 
 struct sr_ranked { /* an ok write with its rank in by_key_complete order */
-    const struct sr_op *w;
+    const struct joined_op *w;
     size_t rank;
 };
 
@@ -246,11 +194,11 @@ static int64_t fenwick_prefix(const uint32_t *tree, size_t rank_end) { /* ranks 
 
 /* First index in byc (sorted by by_key_complete) whose (key, complete_ns)
  * is >= (key, at_ns). */
-static size_t lower_bound_complete(const struct sr_op *const *byc, size_t n, int64_t key, int64_t at_ns) {
+static size_t lower_bound_complete(const struct joined_op *const *byc, size_t n, int64_t key, int64_t at_ns) {
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        const struct sr_op *w = byc[mid];
+        const struct joined_op *w = byc[mid];
         if (w->key < key || (w->key == key && w->complete_ns < at_ns)) lo = mid + 1;
         else hi = mid;
     }
@@ -264,11 +212,11 @@ static size_t lower_bound_complete(const struct sr_op *const *byc, size_t n, int
  * before_ns is a prefix sum; the earliest completion among the inserted
  * writes is the smallest rank inserted, and it is a newer write exactly
  * when it completed before before_ns. Returns -1 when out of memory. */
-static int answer_queries(const struct sr_op *writes, size_t writes_count, struct sr_query *q,
+static int answer_queries(const struct joined_op *writes, size_t writes_count, struct sr_query *q,
                           size_t q_count, struct sr_read_info *info) {
     size_t m = 0;
     for (size_t i = 0; i < writes_count; i++) m += writes[i].outcome == DSLAB_OP_OK;
-    const struct sr_op **byc = calloc(m ? m : 1, sizeof *byc);
+    const struct joined_op **byc = calloc(m ? m : 1, sizeof *byc);
     struct sr_ranked *byi = calloc(m ? m : 1, sizeof *byi);
     uint32_t *tree = calloc(m ? m : 1, sizeof *tree);
     if (!byc || !byi || !tree) {
@@ -307,13 +255,13 @@ static int answer_queries(const struct sr_op *writes, size_t writes_count, struc
 
 /* Judges every ok read at once; info is indexed like ops. Returns -1 when
  * out of memory. */
-static int judge_reads(const struct sr_op *ops, size_t n, const struct sr_op *writes,
+static int judge_reads(const struct joined_op *ops, size_t n, const struct joined_op *writes,
                        size_t writes_count, struct sr_read_info *info) {
     struct sr_query *q = calloc(n ? n : 1, sizeof *q);
     if (!q) return -1;
     size_t q_count = 0;
     for (size_t i = 0; i < n; i++) {
-        const struct sr_op *r = &ops[i];
+        const struct joined_op *r = &ops[i];
         info[i] = (struct sr_read_info){0};
         if (r->fn != DSLAB_OP_READ || r->outcome != DSLAB_OP_OK) continue;
         int64_t wv_done_ns = INT64_MIN; /* nil: "written" before the run */
@@ -337,8 +285,8 @@ static int judge_reads(const struct sr_op *ops, size_t n, const struct sr_op *wr
     return rc;
 }
 
-static void report_unexplained(const struct dslab_scenario *sc, const struct sr_op *r,
-                               const struct sr_op *wv, struct dslab_check_result *res) {
+static void report_unexplained(const struct dslab_scenario *sc, const struct joined_op *r,
+                               const struct joined_op *wv, struct dslab_check_result *res) {
     const char *at = node_name(sc, r->node);
     struct dslab_check_violation *v = dslab_check_result_add(
         res, r->invoke_ns, r->complete_ns, "read of key %lld via %s returned %lld, %s",
@@ -352,12 +300,12 @@ static void report_unexplained(const struct dslab_scenario *sc, const struct sr_
 }
 
 /* Walks every ok read; reports those the mode judges (all, in pass 2). */
-static void judge(const struct sr_state *st, const struct dslab_scenario *sc, const struct sr_op *ops,
+static void judge(const struct sr_state *st, const struct dslab_scenario *sc, const struct joined_op *ops,
                   size_t n, const struct sr_read_info *info, bool report_all, struct sr_totals *t,
                   struct dslab_check_result *res) {
     memset(t, 0, sizeof *t);
     for (size_t i = 0; i < n; i++) {
-        const struct sr_op *r = &ops[i];
+        const struct joined_op *r = &ops[i];
         if (r->fn != DSLAB_OP_READ || r->outcome != DSLAB_OP_OK) continue;
         t->reads++;
         const struct sr_read_info *ri = &info[i];
@@ -413,8 +361,8 @@ static void sr_finish(void *state, const struct dslab_history *history, int64_t 
     (void)end_ns;
     const struct sr_state *st = state;
     size_t n = 0;
-    struct sr_op *ops = join_ops(history, &n);
-    struct sr_op *writes = ops ? calloc(n ? n : 1, sizeof *writes) : NULL;
+    struct joined_op *ops = joined_ops(history, &n);
+    struct joined_op *writes = ops ? calloc(n ? n : 1, sizeof *writes) : NULL;
     if (!ops || !writes) {
         free(ops);
         result->verdict = DSLAB_CHECK_UNKNOWN;
