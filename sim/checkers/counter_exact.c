@@ -85,13 +85,8 @@ static void tally_add(struct cx_tally *t, const struct update_op *u) {
 static void cx_finish(void *state, const struct dslab_history *history, int64_t end_ns,
                       struct dslab_check_result *result) {
     struct final_state_bounded *st = state;
-    if (!final_state_judgeable(st, end_ns, result)) return;
     struct update_ops ops;
-    if (update_ops_collect(history, &ops) != 0) {
-        result->verdict = DSLAB_CHECK_UNKNOWN;
-        snprintf(result->summary, sizeof result->summary, "out of memory reading the history");
-        return;
-    }
+    if (!final_state_judgeable_updates(st, history, end_ns, result, &ops)) return;
     struct cx_run run = {.st = st, .result = result, .from_ns = st->quiet_from_ns + st->bound_ns,
                          .end_ns = end_ns};
     struct cx_tally all = {0};

@@ -34,3 +34,12 @@ bool final_state_judgeable(struct final_state_bounded *st, int64_t end_ns,
     }
     return true;
 }
+
+bool final_state_judgeable_updates(struct final_state_bounded *st, const struct dslab_history *history,
+                                   int64_t end_ns, struct dslab_check_result *result, struct update_ops *ops) {
+    if (!final_state_judgeable(st, end_ns, result)) return false;
+    if (update_ops_collect(history, ops) == 0) return true;
+    result->verdict = DSLAB_CHECK_UNKNOWN;
+    snprintf(result->summary, sizeof result->summary, "out of memory reading the history");
+    return false;
+}

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "checkers/final_state.h"
+#include "checkers/update_ops.h"
 #include "dslab/check.h"
 
 /* A node that is up at the end and reported its final state. */
@@ -17,5 +18,10 @@ bool final_state_live(const struct final_state *fs, int32_t node);
  * false with the verdict UNKNOWN and the summary saying why. */
 bool final_state_judgeable(struct final_state_bounded *st, int64_t end_ns,
                            struct dslab_check_result *result);
+/* final_state_judgeable, then the history's updates into *ops (the caller
+ * frees them with update_ops_free): true when there is something to judge,
+ * else false with the verdict UNKNOWN (also when out of memory). */
+bool final_state_judgeable_updates(struct final_state_bounded *st, const struct dslab_history *history,
+                                   int64_t end_ns, struct dslab_check_result *result, struct update_ops *ops);
 
 #endif

@@ -138,13 +138,8 @@ static void judge(struct sm_run *run, int64_t key, enum sm_expect want, const st
 static void sm_finish(void *state, const struct dslab_history *history, int64_t end_ns,
                       struct dslab_check_result *result) {
     struct final_state_bounded *st = state;
-    if (!final_state_judgeable(st, end_ns, result)) return;
     struct update_ops ops;
-    if (update_ops_collect(history, &ops) != 0) {
-        result->verdict = DSLAB_CHECK_UNKNOWN;
-        snprintf(result->summary, sizeof result->summary, "out of memory reading the history");
-        return;
-    }
+    if (!final_state_judgeable_updates(st, history, end_ns, result, &ops)) return;
     struct sm_run run = {.st = st, .result = result, .from_ns = st->quiet_from_ns + st->bound_ns,
                          .end_ns = end_ns};
     for (size_t i = 0; i < ops.count;) {
