@@ -226,9 +226,10 @@ static int run(struct viz_cli *c, struct dslab_scenario *sc) {
         return EXIT_BAD_INPUT;
     }
     if (!headless) {
-        printf("closed at t=%.6fs (event %d; opened at t=%.6fs, event %d), %d intervention(s)\n",
-               (double)res.end_ns / 1e9, res.end_ev, (double)res.start_ns / 1e9, res.start_ev,
-               res.interventions);
+        printf("closed at t=%.6fs (event %lld, record %d; opened at t=%.6fs, event %lld, record %d), "
+               "%d intervention(s)\n",
+               (double)res.end_ns / 1e9, res.end_ev, (int)res.end_record, (double)res.start_ns / 1e9, res.start_ev,
+               (int)res.start_record, res.interventions);
     }
     if (o->png_path) printf("wrote %s (t=%.6fs, seed %" PRIu64 ")\n", o->png_path, (double)o->at_ns / 1e9, o->seed);
     if (o->frames_dir) printf("wrote frames to %s/\n", o->frames_dir);

@@ -32,6 +32,7 @@ else
 fi
 echo "Next:"
 echo "  $dslab run $scenario --set protocol.read_mode=read-index   # the fix: no stale reads"
+echo "  $dslab tour                                        # a narrated 15-minute first tour"
 echo "  $dslab exercises                                   # the curriculum"
 echo "  $dslab exercise deposed-leader-stale-reads         # the exercise on this failure"
 echo "  $dslab help"

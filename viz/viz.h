@@ -67,7 +67,8 @@ int viz_render_headless(const struct viz_options *opt, struct dslab_diag *diag);
 /* What a window session ended with (for scripts and tests). */
 struct viz_result {
     int64_t start_ns, end_ns;   /* displayed time when it opened and closed */
-    int32_t start_ev, end_ev;   /* events shown then */
+    long long start_ev, end_ev; /* events processed then, as `dslab run` and the "ev N" label count them */
+    int32_t start_record, end_record; /* trace records shown then (what a step moves by) */
     int interventions;
 };
 

@@ -411,12 +411,14 @@ int viz_run_window(const struct viz_options *opt, struct viz_result *res, struct
         update_dpi(app);
         if (res) {
             res->start_ns = app->model.now_ns;
-            res->start_ev = app->model.ev_count;
+            res->start_ev = viz_model_events_processed(&app->model);
+            res->start_record = app->model.ev_count;
         }
         window_loop(app, opt);
         if (res) {
             res->end_ns = app->model.now_ns;
-            res->end_ev = app->model.ev_count;
+            res->end_ev = viz_model_events_processed(&app->model);
+            res->end_record = app->model.ev_count;
             res->interventions = app->model.interventions_count;
         }
         rc = finish_session(app, opt, diag);

@@ -14,6 +14,14 @@ for want in "n1 becomes leader" "partition  {n1 n2} | {n3 n4 n5}" "becomes leade
             "n1 steps down" "clock_skew_below *BROKEN" "one-leader-per-term *PASS"; do
   grep -q -- "$want" out.txt && ok "shows: $want" || bad "missing: $want"
 done
+# Every "Next:" line names a command this dslab has (a renamed command must
+# not leave the newcomer's first suggestion broken).
+next=$(sed -n '/^Next:/,$p' out.txt | awk 'NR > 1 { print $2 }')
+[ -n "$next" ] && ok "suggests next steps: $(echo $next)" || bad "no Next: lines"
+for cmd in $next; do
+  "$dslab" help | grep -q "^  $cmd " && ok "next step '$cmd' is a command" || bad "next step '$cmd' is not in dslab help"
+done
+grep -q "tour" out.txt && ok "points to the guided tour" || bad "no mention of dslab tour"
 if "$dslab" help | grep '^  viz ' >/dev/null; then
   [ -s out/default.png ] && ok "wrote out/default.png" || bad "no out/default.png"
 fi

@@ -70,10 +70,15 @@ attempt() {
   open_window --start 1s || return 1
   keys Right Right Right Right Left
   quit_window; code=$?
-  read -r start_ev end_ev < <(sed -n 's/.*(event \([0-9]*\); opened at t=[0-9.]*s, event \([0-9]*\)).*/\2 \1/p' "$tmp/out")
+  read -r start_ev end_ev < <(sed -n 's/.*(event [0-9]*, record \([0-9]*\); opened at t=[0-9.]*s, event [0-9]*, record \([0-9]*\)).*/\2 \1/p' "$tmp/out")
   [ "$code" = 0 ] && ok "window opened and quit with q" || { bad "exit $code"; cat "$tmp/err"; }
-  [ -n "${start_ev:-}" ] && [ "$end_ev" = $((start_ev + 3)) ] && ok "right x4, left x1 = 3 events on ($start_ev -> $end_ev)" \
+  [ -n "${start_ev:-}" ] && [ "$end_ev" = $((start_ev + 3)) ] && ok "right x4, left x1 = 3 records on ($start_ev -> $end_ev)" \
     || bad "stepping: $(cat "$tmp/out")"
+  # The closing line's "event" is the run's own count (what `dslab run` and the
+  # window's "ev N" label say), not a trace-record index.
+  read -r ev_open ev_close < <(sed -n 's/.*(event \([0-9]*\), record [0-9]*; opened at t=[0-9.]*s, event \([0-9]*\),.*/\2 \1/p' "$tmp/out")
+  [ -n "${ev_open:-}" ] && [ "$ev_close" -ge "$ev_open" ] && [ "$ev_open" -gt 0 ] \
+    && ok "closing line counts processed events ($ev_open -> $ev_close)" || bad "event counts: $(cat "$tmp/out")"
 
   # 2. Play, pause, cut a link by dragging n1 -> n3, save, quit.
   pos() { "$dslab" viz $scn --print-nodes | awk -v n="$1" '$1 == n { print $2, $3 }'; }
