@@ -7,7 +7,8 @@
  * A violation whose window is the whole run (from its start to its end:
  * load-balance's busiest node, a key linearizable could not place in
  * time) is a judgement of the run as a whole, known only at the end: it
- * counts as begun only then, or it would read FAIL at t=0. */
+ * counts as begun only then, or it would read FAIL at t=0. The same rule
+ * decides when an operation cited as evidence is outlined in red. */
 #include "viz_internal.h"
 
 #include <stdio.h>
@@ -17,6 +18,19 @@ bool rec_violation_begun(const struct recording *r, int32_t v, int64_t now_ns) {
     const struct rec_violation *rv = &r->violations[v];
     bool whole_run = rv->from_ns <= 0 && rv->to_ns >= r->end_ns;
     return whole_run ? now_ns >= r->end_ns : rv->from_ns <= now_ns;
+}
+
+bool rec_op_cited_by_begun(const struct recording *r, int32_t op, int64_t now_ns) {
+    if (op < 0 || op >= r->ops_count || !r->ops[op].in_violation) return false;
+    for (int32_t v = 0; v < r->violations_count; v++) {
+        if (!rec_violation_begun(r, v, now_ns)) continue;
+        const struct rec_violation *rv = &r->violations[v];
+        for (int e = 0; e < rv->evidence_count; e++) {
+            const struct rec_event *ev = &r->events[rv->evidence[e]];
+            if (ev->kind == DSLAB_TRACE_CLIENT && ev->ref == op) return true;
+        }
+    }
+    return false;
 }
 
 enum rec_check_state rec_check_at(const struct recording *r, int i, int64_t now_ns, char *buf, size_t size) {

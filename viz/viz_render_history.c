@@ -49,7 +49,7 @@ static void draw_op(struct viz_app *app, struct frect c, float y, float h, int32
     if (xb > c.x + c.w) xb = c.x + c.w;
     if (xb - xa < 2) xb = xa + 2;
     bool sel = app->sel == SEL_OP && app->sel_index == i;
-    bool bad = o->in_violation && complete;
+    bool bad = complete && rec_op_cited_by_begun(r, i, now);
     if (!complete) {
         draw_rect(d, xa, y, xb - xa, h, RGBA(0x56B4E9, 50));
         draw_dashed(d, xa, y, xb, y, 1, 3 * s, COL_SKY);

@@ -168,7 +168,7 @@ static void show_op(struct ins *in, int32_t i) {
         line_kv(in, "result", "pending", COL_TEXT_DIM);
     }
     line_kv(in, "node", o->node >= 0 ? viz_model_node_name(m, o->node) : "-", COL_TEXT);
-    if (o->in_violation) line_kv(in, "checker", "cited as evidence of a violation", COL_RED);
+    if (rec_op_cited_by_begun(&m->rec, i, m->now_ns)) line_kv(in, "checker", "cited as evidence of a violation", COL_RED);
 }
 
 static void show_event(struct ins *in, int32_t i) {

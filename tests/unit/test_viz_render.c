@@ -545,6 +545,34 @@ static void test_whole_run_violation_only_at_the_end(void **state) {
     free(rp);
 }
 
+/* An operation cited as evidence is outlined red only once the violation
+ * citing it has begun, not from its own completion (which may come first:
+ * a read that completes at 1s and is shown stale by a violation from 2s). */
+static void test_cited_op_red_only_once_its_violation_began(void **state) {
+    (void)state;
+    struct rec_event events[2] = {{.kind = DSLAB_TRACE_CLIENT, .ref = 0, .t_ns = DSLAB_NS_PER_S},
+                                  {.kind = DSLAB_TRACE_CLIENT, .ref = 1, .t_ns = DSLAB_NS_PER_S}};
+    struct rec_op ops[2] = {{.in_violation = true, .complete_ns = DSLAB_NS_PER_S},
+                            {.in_violation = false, .complete_ns = DSLAB_NS_PER_S}};
+    struct rec_violation viols[1] = {{.check_index = 0, .from_ns = 2 * DSLAB_NS_PER_S, .to_ns = 3 * DSLAB_NS_PER_S,
+                                      .evidence_count = 1, .evidence = {0}}};
+    struct recording *rp = calloc(1, sizeof *rp); /* owned here: large, its checks are inline */
+    assert_non_null(rp);
+    rp->events = events;
+    rp->events_count = 2;
+    rp->ops = ops;
+    rp->ops_count = 2;
+    rp->violations = viols;
+    rp->violations_count = 1;
+    rp->end_ns = 5 * DSLAB_NS_PER_S;
+    assert_false(rec_op_cited_by_begun(rp, 0, DSLAB_NS_PER_S));
+    assert_false(rec_op_cited_by_begun(rp, 0, 2 * DSLAB_NS_PER_S - 1));
+    assert_true(rec_op_cited_by_begun(rp, 0, 2 * DSLAB_NS_PER_S));
+    assert_false(rec_op_cited_by_begun(rp, 1, rp->end_ns)); /* never cited */
+    assert_false(rec_op_cited_by_begun(rp, 2, rp->end_ns)); /* out of range */
+    free(rp);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_crashed_node_is_drawn_grey_with_a_cross, setup, viz_fixture_teardown),
@@ -563,6 +591,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_playback_stops_at_a_pausing_narration, setup, viz_fixture_teardown),
         cmocka_unit_test(test_recording_reads_typed_role_and_term),
         cmocka_unit_test(test_whole_run_violation_only_at_the_end),
+        cmocka_unit_test(test_cited_op_red_only_once_its_violation_began),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
