@@ -18,8 +18,9 @@ done
 # not leave the newcomer's first suggestion broken).
 next=$(sed -n '/^Next:/,$p' out.txt | awk 'NR > 1 { print $2 }')
 [ -n "$next" ] && ok "suggests next steps: $(echo $next)" || bad "no Next: lines"
+help_text=$("$dslab" help)
 for cmd in $next; do
-  "$dslab" help | grep -q "^  $cmd " && ok "next step '$cmd' is a command" || bad "next step '$cmd' is not in dslab help"
+  grep -q "^  $cmd " <<<"$help_text" && ok "next step '$cmd' is a command" || bad "next step '$cmd' is not in dslab help"
 done
 grep -q "tour" out.txt && ok "points to the guided tour" || bad "no mention of dslab tour"
 if "$dslab" help | grep '^  viz ' >/dev/null; then
