@@ -13,24 +13,19 @@
 
 #include <stdio.h>
 
-bool rec_violation_begun(const struct recording *r, int32_t v, int64_t now_ns) {
-    if (v < 0 || v >= r->violations_count) return false;
+int64_t rec_violation_begin_ns(const struct recording *r, int32_t v) {
     const struct rec_violation *rv = &r->violations[v];
     bool whole_run = rv->from_ns <= 0 && rv->to_ns >= r->end_ns;
-    return whole_run ? now_ns >= r->end_ns : rv->from_ns <= now_ns;
+    return whole_run ? r->end_ns : rv->from_ns;
+}
+
+bool rec_violation_begun(const struct recording *r, int32_t v, int64_t now_ns) {
+    if (v < 0 || v >= r->violations_count) return false;
+    return rec_violation_begin_ns(r, v) <= now_ns;
 }
 
 bool rec_op_cited_by_begun(const struct recording *r, int32_t op, int64_t now_ns) {
-    if (op < 0 || op >= r->ops_count || !r->ops[op].in_violation) return false;
-    for (int32_t v = 0; v < r->violations_count; v++) {
-        if (!rec_violation_begun(r, v, now_ns)) continue;
-        const struct rec_violation *rv = &r->violations[v];
-        for (int e = 0; e < rv->evidence_count; e++) {
-            const struct rec_event *ev = &r->events[rv->evidence[e]];
-            if (ev->kind == DSLAB_TRACE_CLIENT && ev->ref == op) return true;
-        }
-    }
-    return false;
+    return op >= 0 && op < r->ops_count && r->ops[op].cited_from_ns <= now_ns;
 }
 
 enum rec_check_state rec_check_at(const struct recording *r, int i, int64_t now_ns, char *buf, size_t size) {

@@ -77,7 +77,7 @@ struct rec_op {
     int32_t client, node;
     uint8_t fn;
     uint8_t result;    /* enum dslab_op_type; DSLAB_OP_INVOKE while pending */
-    bool in_violation; /* cited by some violation of the whole run (see rec_op_cited_by_begun) */
+    int64_t cited_from_ns; /* when the first violation citing it as evidence begins (rec_finalize); INT64_MAX: never */
     int64_t key, value, expected, out_value;
     int64_t invoke_ns, complete_ns; /* complete -1 while pending */
     int32_t invoke_ev, complete_ev;
@@ -180,6 +180,9 @@ enum rec_check_state {
 enum rec_check_state rec_check_at(const struct recording *r, int i, int64_t now_ns, char *buf, size_t size);
 /* Whether violation v has begun at now_ns (from_ns <= now_ns). */
 bool rec_violation_begun(const struct recording *r, int32_t v, int64_t now_ns);
+/* When violation v counts as begun: its from_ns, or the end of the run
+ * for a violation over the whole run. */
+int64_t rec_violation_begin_ns(const struct recording *r, int32_t v);
 /* Whether op is cited as evidence by a violation begun at now_ns: an
  * operation is outlined red only from then, never from its completion. */
 bool rec_op_cited_by_begun(const struct recording *r, int32_t op, int64_t now_ns);

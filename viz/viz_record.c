@@ -156,6 +156,16 @@ void rec_finalize(struct recording *r, int64_t drop_flight_ns) {
     memset(r->traffic, 0, sizeof r->traffic);
     memset(r->traffic_dropped, 0, sizeof r->traffic_dropped);
     int64_t end = r->end_ns > 0 ? r->end_ns : 1;
+    /* Each operation cited as evidence: when the first violation citing it
+     * begins (needs end_ns, known only now), so the history panel asks in O(1). */
+    for (int32_t v = 0; v < r->violations_count; v++) {
+        int64_t begin = rec_violation_begin_ns(r, v);
+        for (int e = 0; e < r->violations[v].evidence_count; e++) {
+            const struct rec_event *ev = &r->events[r->violations[v].evidence[e]];
+            if (ev->kind != DSLAB_TRACE_CLIENT || ev->ref < 0 || ev->ref >= r->ops_count) continue;
+            if (begin < r->ops[ev->ref].cited_from_ns) r->ops[ev->ref].cited_from_ns = begin;
+        }
+    }
     for (int32_t i = 0; i < r->msgs_count; i++) {
         struct rec_msg *m = &r->msgs[i];
         if (m->fate == FATE_DROPPED && m->end_ns <= m->send_ns) {
@@ -271,6 +281,7 @@ static void on_client(struct recording *r, const struct dslab_trace_event *ev, s
         o->node = op->node;
         o->fn = (uint8_t)op->fn;
         o->result = DSLAB_OP_INVOKE;
+        o->cited_from_ns = INT64_MAX;
         o->key = op->key;
         o->value = op->value;
         o->expected = op->expected;
@@ -374,13 +385,6 @@ void rec_sink(void *user, const struct dslab_trace_event *ev) {
     on_node_event(r, ev, idx);
 }
 
-static void mark_op_evidence(struct recording *r, int32_t ev_index) {
-    const struct rec_event *e = &r->events[ev_index];
-    if (e->kind == DSLAB_TRACE_CLIENT && e->ref >= 0 && e->ref < r->ops_count) {
-        r->ops[e->ref].in_violation = true;
-    }
-}
-
 void rec_take_results(struct recording *r, const struct dslab_sim *sim) {
     r->stats = *dslab_sim_get_stats(sim);
     r->checks_count = 0;
@@ -418,7 +422,6 @@ void rec_take_results(struct recording *r, const struct dslab_sim *sim) {
                 if (cv->evidence[e] < (uint64_t)r->events_count) {
                     int32_t ei = (int32_t)cv->evidence[e];
                     rv->evidence[rv->evidence_count++] = ei;
-                    mark_op_evidence(r, ei);
                 }
             }
         }

@@ -552,8 +552,8 @@ static void test_cited_op_red_only_once_its_violation_began(void **state) {
     (void)state;
     struct rec_event events[2] = {{.kind = DSLAB_TRACE_CLIENT, .ref = 0, .t_ns = DSLAB_NS_PER_S},
                                   {.kind = DSLAB_TRACE_CLIENT, .ref = 1, .t_ns = DSLAB_NS_PER_S}};
-    struct rec_op ops[2] = {{.in_violation = true, .complete_ns = DSLAB_NS_PER_S},
-                            {.in_violation = false, .complete_ns = DSLAB_NS_PER_S}};
+    struct rec_op ops[2] = {{.cited_from_ns = INT64_MAX, .complete_ns = DSLAB_NS_PER_S},
+                            {.cited_from_ns = INT64_MAX, .complete_ns = DSLAB_NS_PER_S}};
     struct rec_violation viols[1] = {{.check_index = 0, .from_ns = 2 * DSLAB_NS_PER_S, .to_ns = 3 * DSLAB_NS_PER_S,
                                       .evidence_count = 1, .evidence = {0}}};
     struct recording *rp = calloc(1, sizeof *rp); /* owned here: large, its checks are inline */
@@ -565,6 +565,7 @@ static void test_cited_op_red_only_once_its_violation_began(void **state) {
     rp->violations = viols;
     rp->violations_count = 1;
     rp->end_ns = 5 * DSLAB_NS_PER_S;
+    rec_finalize(rp, DSLAB_NS_PER_MS);
     assert_false(rec_op_cited_by_begun(rp, 0, DSLAB_NS_PER_S));
     assert_false(rec_op_cited_by_begun(rp, 0, 2 * DSLAB_NS_PER_S - 1));
     assert_true(rec_op_cited_by_begun(rp, 0, 2 * DSLAB_NS_PER_S));
