@@ -119,23 +119,22 @@ static void sift_up(struct evq_entry *heap, uint32_t i, uint32_t top, struct evq
  * the leaves, so the climb is short. */
 static void sift_down(struct evq_entry *heap, uint32_t count, uint32_t i, struct evq_entry item) {
     uint32_t top = i;
-    for (;;) {
+    /* heap[j] has a full group of four children (4j + 4 < count) iff j < full. */
+    uint32_t full = count > 0 ? (count - 1) / ARITY : 0;
+    while (i < full) {
         uint32_t first = ARITY * i + 1;
-        if (first + ARITY <= count) { /* a full group of children */
-            uint32_t best = first + min_of_four(&heap[first]);
-            heap[i] = heap[best];
-            i = best;
-            continue;
+        uint32_t best = first + min_of_four(&heap[first]);
+        heap[i] = heap[best];
+        i = best;
+    }
+    uint32_t first = ARITY * i + 1;
+    if (first < count) { /* the last, partial group (at most 3): its children are leaves */
+        uint32_t best = first;
+        for (uint32_t c = first + 1; c < count; c++) {
+            if (entry_less(&heap[c], &heap[best])) best = c;
         }
-        if (first < count) { /* the last, partial group: its children are leaves */
-            uint32_t best = first;
-            for (uint32_t c = first + 1; c < count; c++) {
-                if (entry_less(&heap[c], &heap[best])) best = c;
-            }
-            heap[i] = heap[best];
-            i = best;
-        }
-        break;
+        heap[i] = heap[best];
+        i = best;
     }
     sift_up(heap, i, top, item);
 }
