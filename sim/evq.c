@@ -117,7 +117,7 @@ static void sift_up(struct evq_entry *heap, uint32_t i, uint32_t top, struct evq
  * (three comparisons per level, none against item), then item climbs back
  * from there. Items placed here (the last entry, a new event) belong near
  * the leaves, so the climb is short. */
-static void sift_down(struct evq_entry *heap, uint32_t count, uint32_t i, struct evq_entry item) {
+static inline __attribute__((always_inline)) void sift_down(struct evq_entry *heap, uint32_t count, uint32_t i, struct evq_entry item) {
     uint32_t top = i;
     /* heap[j] has a full group of four children (4j + 4 < count) iff j < full. */
     uint32_t full = count > 0 ? (count - 1) / ARITY : 0;
