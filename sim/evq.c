@@ -146,8 +146,7 @@ static void check_heap_at(const struct evq *q, uint32_t i) {
     }
 }
 
-/* Restores the order at a dirty root. */
-static void settle(struct evq *q) {
+void evq_settle(struct evq *q) {
     if (q->top_dirty) {
         q->top_dirty = false;
         sift_down(q->heap, q->count, 0, q->heap[0]);
@@ -186,21 +185,6 @@ int evq_push(struct evq *q, int64_t at_ns, uint32_t slot) {
     /* The next pop reads this event: start fetching its line. */
     __builtin_prefetch(&q->events[evq_entry_slot(&q->heap[0])]);
     return 0;
-}
-
-uint32_t evq_pop(struct evq *q, int64_t *at_ns) {
-    DSLAB_ASSERT(q->count > 0);
-    settle(q);
-    struct evq_entry top = q->heap[0];
-    DSLAB_ASSERT(top.at_ns >= q->popped_ns); /* time never goes back */
-    q->popped_ns = top.at_ns;
-    q->count--;
-    if (q->count > 0) {
-        q->heap[0] = q->heap[q->count]; /* sifted down later: settle() or a fused push */
-        q->top_dirty = true;
-    }
-    *at_ns = top.at_ns;
-    return evq_entry_slot(&top);
 }
 
 void evq_reheap(struct evq *q) {

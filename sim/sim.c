@@ -240,7 +240,7 @@ void sim_drop_event(struct dslab_sim *sim, uint32_t slot, const char *reason) {
 }
 
 /* Dispatches one popped event. Returns nothing: failures set sim->failed. */
-static void dispatch(struct dslab_sim *sim, uint32_t slot) {
+static inline __attribute__((always_inline)) void dispatch(struct dslab_sim *sim, uint32_t slot) {
     struct event *e = evq_event(&sim->q, slot);
     bool node_event = e->kind == EV_DELIVER || e->kind == EV_TIMER || e->kind == EV_REQUEST;
     if (node_event) {
