@@ -220,7 +220,21 @@ void sim_node_pause(struct dslab_sim *sim, int32_t node, int64_t duration_ns);
 void sim_node_set_drift(struct dslab_sim *sim, int32_t node, int64_t drift_ppm);
 
 /* node_ctx.c */
-void node_deliver(struct dslab_sim *sim, const struct event *e);
+/* Delivers message event e (the dispatcher's copy) to its node: dropped
+ * if the link is cut now or the sender's version is newer (deploys),
+ * traced, handed to the protocol. */
+void node_deliver_checked(struct dslab_sim *sim, const struct event *e);
+/* node_deliver_checked with its common case inline: no deploy, no trace
+ * sink, the link open, which leaves nothing but the count and the call. */
+static inline void node_deliver(struct dslab_sim *sim, const struct event *e) {
+    if (__builtin_expect(sim->deployed || sim_tracing(sim) || net_blocked(&sim->net, e->peer, e->node), 0)) {
+        node_deliver_checked(sim, e);
+        return;
+    }
+    sim->stats.messages_delivered++;
+    struct node_rt *n = &sim->nodes[e->node];
+    sim->proto->on_message(&n->ctx, n->state, e->peer, sim_event_payload(sim, e), e->payload_len);
+}
 int64_t sim_net_latency_ns(struct dslab_sim *sim, int32_t from, int32_t to, struct dslab_rng *r);
 
 /* faults.c */
