@@ -10,6 +10,8 @@
 #   - with valgrind: instructions per delivery (callgrind), the difference
 #     of two run lengths divided by the difference of their deliveries, so
 #     start-up cancels; stable on a busy machine where wall time is not;
+#   - with valgrind: D1 and L2 misses per delivery at N=10000 (cachegrind's
+#     model, the same difference of two lengths);
 #   - bytes per message in flight: the difference of peak RSS between runs
 #     with 4 and 12 messages per node, divided by the difference of the
 #     messages in flight, so the fixed cost per node cancels.
@@ -76,9 +78,28 @@ if command -v valgrind >/dev/null; then
       d = (di2 - di1) / (dd2 - dd1); p = (pi2 - pi1) / (pd2 - pd1)
       printf "%s\t%.0f\t%.0f\t%.2fx\n", n, d, p, d / p }'
   done
+  echo "== cache misses per delivery at N=10000 (cachegrind: D1 32 KiB 8-way, LL modelled as a 1 MiB 16-way L2;"
+  echo "   the difference of two run lengths; software prefetches are not modelled, so this counts misses, not stalls)"
+  printf "program\td1_misses\tl2_misses\n"
+  # misses PROGRAM...: "D1-misses LLd-misses deliveries" of one run under cachegrind.
+  misses() {
+    local out d1 ll
+    out=$(valgrind --tool=cachegrind --cache-sim=yes --D1=32768,8,64 --LL=1048576,16,64 \
+      --cachegrind-out-file=/dev/null "$@" 2>"$build/bench_cg.txt")
+    d1=$(sed -n 's/.*D1  misses: *\([0-9,]*\).*/\1/p' "$build/bench_cg.txt" | tr -d ,)
+    ll=$(sed -n 's/.*LLd misses: *\([0-9,]*\).*/\1/p' "$build/bench_cg.txt" | tr -d ,)
+    echo "$d1 $ll $(cut -f3 <<<"$out")"
+  }
+  for prog in dslab plain; do
+    if [ "$prog" = dslab ]; then cmd=("$build/bench/bench_gossip" "$scn"); else cmd=("$build/bench/bench_plain_loop"); fi
+    read -r a1 l1 n1 < <(misses "${cmd[@]}" 10000 40)
+    read -r a2 l2 n2 < <(misses "${cmd[@]}" 10000 60)
+    awk -v p="$prog" -v a1="$a1" -v a2="$a2" -v l1="$l1" -v l2="$l2" -v n1="$n1" -v n2="$n2" \
+      'BEGIN {printf "%s\t%.2f\t%.2f\n", p, (a2 - a1) / (n2 - n1), (l2 - l1) / (n2 - n1)}'
+  done
   rm -f "$build/bench_cg.txt"
 else
-  echo "== instructions per delivery: skipped (no valgrind)"
+  echo "== instructions and cache misses per delivery: skipped (no valgrind)"
 fi
 
 echo "== N=1000 with every cost model off, then on (bench/gossip-pingpong-costs.yaml; docs/ASSUMPTIONS.md, \"What the models cost\")"

@@ -117,25 +117,24 @@ static void sift_up(struct evq_entry *heap, uint32_t i, uint32_t top, struct evq
  * (three comparisons per level, none against item), then item climbs back
  * from there. Items placed here (the last entry, a new event) belong near
  * the leaves, so the climb is short. */
-static void sift_down(struct evq_entry *heap, uint32_t count, uint32_t i, struct evq_entry item) {
+static inline __attribute__((always_inline)) void sift_down(struct evq_entry *heap, uint32_t count, uint32_t i, struct evq_entry item) {
     uint32_t top = i;
-    for (;;) {
+    /* heap[j] has a full group of four children (4j + 4 < count) iff j < full. */
+    uint32_t full = count > 0 ? (count - 1) / ARITY : 0;
+    while (i < full) {
         uint32_t first = ARITY * i + 1;
-        if (first + ARITY <= count) { /* a full group of children */
-            uint32_t best = first + min_of_four(&heap[first]);
-            heap[i] = heap[best];
-            i = best;
-            continue;
+        uint32_t best = first + min_of_four(&heap[first]);
+        heap[i] = heap[best];
+        i = best;
+    }
+    uint32_t first = ARITY * i + 1;
+    if (first < count) { /* the last, partial group (at most 3): its children are leaves */
+        uint32_t best = first;
+        for (uint32_t c = first + 1; c < count; c++) {
+            if (entry_less(&heap[c], &heap[best])) best = c;
         }
-        if (first < count) { /* the last, partial group: its children are leaves */
-            uint32_t best = first;
-            for (uint32_t c = first + 1; c < count; c++) {
-                if (entry_less(&heap[c], &heap[best])) best = c;
-            }
-            heap[i] = heap[best];
-            i = best;
-        }
-        break;
+        heap[i] = heap[best];
+        i = best;
     }
     sift_up(heap, i, top, item);
 }
@@ -147,8 +146,7 @@ static void check_heap_at(const struct evq *q, uint32_t i) {
     }
 }
 
-/* Restores the order at a dirty root. */
-static void settle(struct evq *q) {
+void evq_settle(struct evq *q) {
     if (q->top_dirty) {
         q->top_dirty = false;
         sift_down(q->heap, q->count, 0, q->heap[0]);
@@ -187,21 +185,6 @@ int evq_push(struct evq *q, int64_t at_ns, uint32_t slot) {
     /* The next pop reads this event: start fetching its line. */
     __builtin_prefetch(&q->events[evq_entry_slot(&q->heap[0])]);
     return 0;
-}
-
-uint32_t evq_pop(struct evq *q, int64_t *at_ns) {
-    DSLAB_ASSERT(q->count > 0);
-    settle(q);
-    struct evq_entry top = q->heap[0];
-    DSLAB_ASSERT(top.at_ns >= q->popped_ns); /* time never goes back */
-    q->popped_ns = top.at_ns;
-    q->count--;
-    if (q->count > 0) {
-        q->heap[0] = q->heap[q->count]; /* sifted down later: settle() or a fused push */
-        q->top_dirty = true;
-    }
-    *at_ns = top.at_ns;
-    return evq_entry_slot(&top);
 }
 
 void evq_reheap(struct evq *q) {

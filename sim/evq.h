@@ -138,10 +138,26 @@ static inline int64_t evq_min_ns(const struct evq *q) {
     }
     return t;
 }
-/* Removes the earliest entry and returns its slot. */
-uint32_t evq_pop(struct evq *q, int64_t *at_ns);
 static inline uint32_t evq_entry_slot(const struct evq_entry *e) {
     return (uint32_t)(e->seq_slot & (EVQ_SLOTS_MAX - 1));
+}
+/* Restores the order at a dirty root (see struct evq). */
+void evq_settle(struct evq *q);
+/* Removes the earliest entry and returns its slot. Inline: it runs once
+ * per event; the sift it needs is the next push's (fused) or settle's. */
+static inline uint32_t evq_pop(struct evq *q, int64_t *at_ns) {
+    DSLAB_ASSERT(q->count > 0);
+    if (q->top_dirty) evq_settle(q);
+    struct evq_entry top = q->heap[0];
+    DSLAB_ASSERT(top.at_ns >= q->popped_ns); /* time never goes back */
+    q->popped_ns = top.at_ns;
+    q->count--;
+    if (q->count > 0) {
+        q->heap[0] = q->heap[q->count]; /* sifted down later: evq_settle or a fused push */
+        q->top_dirty = true;
+    }
+    *at_ns = top.at_ns;
+    return evq_entry_slot(&top);
 }
 /* Restores heap order after entries' times were changed in place. */
 void evq_reheap(struct evq *q);

@@ -170,11 +170,10 @@ static int64_t schedule_copy(struct dslab_sim *sim, const struct dslab_link_para
     return at_ns;
 }
 
-void dslab_ctx_send(struct dslab_node_ctx *ctx, int32_t to, const void *msg, size_t len) {
-    struct dslab_sim *sim = ctx->sim;
-    int32_t from = ctx->node;
-    assert(to >= 0 && to < sim->nodes_count);
-    assert(len <= DSLAB_MSG_PAYLOAD_MAX);
+/* dslab_ctx_send past its common case: link overrides, loss, duplication,
+ * a cut link, a trace. */
+static __attribute__((noinline)) void send_checked(struct dslab_sim *sim, int32_t from, int32_t to,
+                                                   const void *msg, size_t len) {
     uint64_t msg_id = ++sim->next_msg_id;
     sim->stats.messages_sent++;
     struct dslab_link_params scratch;
@@ -216,6 +215,25 @@ void dslab_ctx_send(struct dslab_node_ctx *ctx, int32_t to, const void *msg, siz
     }
 }
 
+void dslab_ctx_send(struct dslab_node_ctx *ctx, int32_t to, const void *msg, size_t len) {
+    struct dslab_sim *sim = ctx->sim;
+    int32_t from = ctx->node;
+    assert(to >= 0 && to < sim->nodes_count);
+    assert(len <= DSLAB_MSG_PAYLOAD_MAX);
+    const struct net *net = &sim->net;
+    /* The common case: base link parameters without loss or duplication (no
+     * draw for either), the link open, no trace: send_checked would do
+     * exactly this. */
+    if (__builtin_expect(net->overrides_count == 0 && net->base.loss_ppm == 0 && net->base.duplicate_ppm == 0 &&
+                             !sim_tracing(sim) && !net_blocked(net, from, to), 1)) {
+        uint64_t msg_id = ++sim->next_msg_id;
+        sim->stats.messages_sent++;
+        (void)schedule_copy(sim, &net->base, from, to, msg_id, msg, len);
+        return;
+    }
+    send_checked(sim, from, to, msg, len);
+}
+
 void dslab_ctx_send_sized(struct dslab_node_ctx *ctx, int32_t to, const void *msg, size_t len,
                     uint64_t wire_bytes) {
     if (wire_bytes > DSLAB_WIRE_BYTES_MAX) {
@@ -237,7 +255,7 @@ static inline int32_t node_version(const struct node_rt *n) {
     return n->version ? n->version : 1;
 }
 
-void node_deliver(struct dslab_sim *sim, const struct event *e) {
+void node_deliver_checked(struct dslab_sim *sim, const struct event *e) {
     /* A partition that started while the message was in flight drops it. */
     if (net_blocked(&sim->net, e->peer, e->node)) {
         trace_drop(sim, e->peer, e->node, e->id, "partition");

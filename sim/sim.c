@@ -240,7 +240,7 @@ void sim_drop_event(struct dslab_sim *sim, uint32_t slot, const char *reason) {
 }
 
 /* Dispatches one popped event. Returns nothing: failures set sim->failed. */
-static void dispatch(struct dslab_sim *sim, uint32_t slot) {
+static inline __attribute__((always_inline)) void dispatch(struct dslab_sim *sim, uint32_t slot) {
     struct event *e = evq_event(&sim->q, slot);
     bool node_event = e->kind == EV_DELIVER || e->kind == EV_TIMER || e->kind == EV_REQUEST;
     if (node_event) {
@@ -373,9 +373,11 @@ enum dslab_sim_status dslab_sim_run(struct dslab_sim *sim, int64_t until_ns, int
     }
     int64_t budget = events_max > 0 ? events_max : sim->events_max;
     uint64_t stop_at = sim->stats.events + (uint64_t)budget;
+    /* Only script_run_one moves the script's cursors (the scenario is
+     * constant): its next time is read again after each entry it runs. */
+    int64_t script_ns = script_next_ns(sim);
     while (!sim->failed) {
         int64_t heap_ns = sim->q.count > 0 ? evq_min_ns(&sim->q) : DSLAB_TIME_NS_NEVER;
-        int64_t script_ns = script_next_ns(sim);
         int64_t next_ns = script_ns <= heap_ns ? script_ns : heap_ns;
         if (next_ns == DSLAB_TIME_NS_NEVER || next_ns > until_ns) break;
         if (sim->stats.events >= stop_at) return DSLAB_SIM_EVENT_BUDGET;
@@ -384,6 +386,7 @@ enum dslab_sim_status dslab_sim_run(struct dslab_sim *sim, int64_t until_ns, int
         sim->stats.events++;
         if (script_ns <= heap_ns) {
             script_run_one(sim);
+            script_ns = script_next_ns(sim);
             continue;
         }
         int64_t at_ns;

@@ -24,14 +24,6 @@ int proto_error(const struct dslab_scenario *s, struct dslab_diag *diag, const c
     return -1;
 }
 
-bool proto_msg_fixed(void *out, size_t size, const void *msg, size_t len) {
-    if (len != size) {
-        return false;
-    }
-    memcpy(out, msg, size);
-    return true;
-}
-
 int proto_config_keep(const struct dslab_scenario *s, const void *config, size_t size,
                       void **config_out, struct dslab_diag *diag) {
     void *out = malloc(size);

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "dslab/diag.h"
 #include "dslab/scenario.h"
@@ -21,7 +22,11 @@ int proto_error(const struct dslab_scenario *s, struct dslab_diag *diag, const c
 /* A received message of a fixed size: when its length `len` is exactly
  * `size`, copies it to `out` and returns true; otherwise false (malformed:
  * `out` untouched). */
-bool proto_msg_fixed(void *out, size_t size, const void *msg, size_t len);
+static inline bool proto_msg_fixed(void *out, size_t size, const void *msg, size_t len) {
+    if (len != size) return false;
+    memcpy(out, msg, size); /* inline: size is a constant at each call, so no call to memcpy */
+    return true;
+}
 /* Copies the parsed config (`size` bytes, no pointers inside) into one
  * allocation owned by the simulator, freed by proto_config_free. Returns
  * 0, or -1 with diag "out of memory". */
