@@ -76,10 +76,40 @@ if command -v valgrind >/dev/null; then
       d = (di2 - di1) / (dd2 - dd1); p = (pi2 - pi1) / (pd2 - pd1)
       printf "%s\t%.0f\t%.0f\t%.2fx\n", n, d, p, d / p }'
   done
-  rm -f "$build/bench_cg.txt"
+  echo "== instructions per trace event (callgrind; JSON Lines --trace minus the same run untraced,"
+  echo "   the difference of two run lengths; target: <= 600)"
+  printf "nodes\tinstr_per_event\n"
+  # traced MS TRACE_ARG...: "instructions events" of `dslab run` for MS
+  # simulated milliseconds at N=1000 (events: the trace's lines, 0 untraced).
+  traced() {
+    local ms=$1
+    shift
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$build/dslab" run "$scn" --set nodes=1000 \
+      --until "${ms}ms" --quiet "$@" >/dev/null 2>"$build/bench_cg.txt" || true
+    echo "$(sed -n 's/.*Collected : *\([0-9]*\).*/\1/p' "$build/bench_cg.txt") \
+      $( [ $# -gt 0 ] && wc -l < "$build/bench_trace.jsonl" || echo 0)"
+  }
+  read -r u1 _ < <(traced 200); read -r t1 e1 < <(traced 200 --trace "$build/bench_trace.jsonl")
+  read -r u2 _ < <(traced 400); read -r t2 e2 < <(traced 400 --trace "$build/bench_trace.jsonl")
+  awk -v u1="$u1" -v t1="$t1" -v e1="$e1" -v u2="$u2" -v t2="$t2" -v e2="$e2" \
+    'BEGIN { printf "1000\t%.0f\n", ((t2 - u2) - (t1 - u1)) / (e2 - e1) }'
+  rm -f "$build/bench_cg.txt" "$build/bench_trace.jsonl"
 else
-  echo "== instructions per delivery: skipped (no valgrind)"
+  echo "== instructions per delivery and per trace event: skipped (no valgrind)"
 fi
+
+echo "== tracing cost in CPU time: N=1000, 2 simulated s, untraced vs --trace to /dev/null and to a file"
+echo "   (target: a traced run at most 3x the untraced one; the file's cost includes the kernel's write)"
+printf "trace\tcpu_s\tratio\n"
+cpu_of() { # CPU seconds (user + sys) of one `dslab run`
+  local t
+  t=$( { TIMEFORMAT='%U %S'; time "$build/dslab" run "$scn" --set nodes=1000 --until 2s --quiet "$@" >/dev/null; } 2>&1 )
+  awk '{ print $1 + $2 }' <<<"$t"
+}
+base=$(cpu_of); null=$(cpu_of --trace /dev/null); file=$(cpu_of --trace "$build/bench_trace.jsonl")
+rm -f "$build/bench_trace.jsonl"
+awk -v b="$base" -v n="$null" -v f="$file" 'BEGIN {
+  printf "off\t%.2f\t1.00x\n/dev/null\t%.2f\t%.2fx\nfile\t%.2f\t%.2fx\n", b, n, n / b, f, f / b }'
 
 echo "== N=1000 with every cost model off, then on (bench/gossip-pingpong-costs.yaml; docs/ASSUMPTIONS.md, \"What the models cost\")"
 printf "models\tnodes\tsimulated_s\tdeliveries\twall_s\tdeliveries_per_cpu_s\tpeak_rss_mb\tin_flight_max\n"
