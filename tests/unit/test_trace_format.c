@@ -200,7 +200,9 @@ static int64_t fuzz_int(void) {
                                     4294967295, 9999999999, 99999999999999, 999999999999999999, INT64_MAX,
                                     INT64_MIN};
     uint64_t r = fuzz_next();
-    int64_t v = r % 3 == 0 ? edges[(r >> 8) % 16] + (int64_t)((r >> 16) % 3) - 1 : (int64_t)fuzz_next();
+    /* edge - 1, edge or edge + 1, wrapping (unsigned: no overflow) */
+    uint64_t near = (uint64_t)edges[(r >> 8) % 16] + (r >> 16) % 3 - 1;
+    int64_t v = r % 3 == 0 ? (int64_t)near : (int64_t)fuzz_next();
     return r % 5 == 0 ? (int64_t)((uint64_t)v >> ((r >> 24) % 64)) : v;
 }
 
