@@ -10,15 +10,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dslab/rng.h"
 #include "harness.h"
 
-static uint64_t rng_state = UINT64_C(0x2545f4914f6cdd1d);
-static uint64_t next_rand(void) { /* xorshift64 */
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
+static uint64_t rng_state = 1;
+static uint64_t next_rand(void) { return dslab_rng_splitmix64(&rng_state); }
 
 enum { NODES_MAX = H_CK_NODES_MAX, VALUES_MAX = 64 };
 

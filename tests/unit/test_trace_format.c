@@ -15,6 +15,7 @@
 #include "harness.h"
 #include "dslab/json_write.h"
 #include "dslab/limits.h"
+#include "dslab/rng.h"
 #include "dslab/trace.h"
 
 static const char names[3][32] = {"n1", "we\"ird\\name", "\xc3\xa9t\xc3\xa9"};
@@ -152,13 +153,8 @@ static void test_buffered_writer_writes_every_line_once(void **st) {
  * the writer's memo of the last id and time, names escaped once) against
  * the reference, on adversarial strings and integers ----------------------- */
 
-static uint64_t fuzz_state = UINT64_C(0x9e3779b97f4a7c15);
-static uint64_t fuzz_next(void) { /* xorshift64 */
-    fuzz_state ^= fuzz_state << 13;
-    fuzz_state ^= fuzz_state >> 7;
-    fuzz_state ^= fuzz_state << 17;
-    return fuzz_state;
-}
+static uint64_t fuzz_state = 1;
+static uint64_t fuzz_next(void) { return dslab_rng_splitmix64(&fuzz_state); }
 
 /* A string of at most max bytes (no NUL inside) mixing runs of plain
  * ASCII (long ones too, for the 8-byte path) with every byte the escaper
