@@ -133,6 +133,14 @@ static char *put_json_string(char *p, const char *s, size_t len) {
             p += 8, u += 8;
             continue;
         }
+        /* The last 1..7 bytes of a string of 8 or more: as the word ending
+         * there. When it is all plain, the bytes of it already written were
+         * copied as they are, so the word lands where they did. */
+        if (end - u < 8 && len >= 8 && (memcpy(&w, end - 8, 8), plain_json_word(w))) {
+            memcpy(p - (8 - (end - u)), end - 8, 8);
+            p += end - u, u = end;
+            continue;
+        }
         if (plain_json_byte(*u)) {
             *p++ = (char)*u++;
             continue;
