@@ -97,10 +97,45 @@ if command -v valgrind >/dev/null; then
     awk -v p="$prog" -v a1="$a1" -v a2="$a2" -v l1="$l1" -v l2="$l2" -v n1="$n1" -v n2="$n2" \
       'BEGIN {printf "%s\t%.2f\t%.2f\n", p, (a2 - a1) / (n2 - n1), (l2 - l1) / (n2 - n1)}'
   done
-  rm -f "$build/bench_cg.txt"
+  echo "== instructions a JSON Lines trace adds (callgrind; --trace minus the same run untraced,"
+  echo "   the difference of two run lengths), per trace line and per delivery (a deliver and a send line)"
+  echo "   target (issue 15): <= 600 per event"
+  printf "nodes\tinstr_per_line\tinstr_per_delivery\n"
+  # traced MS TRACE_ARG...: "instructions lines deliveries" of `dslab run`
+  # for MS simulated milliseconds at N=1000 (0 0 untraced).
+  traced() {
+    local ms=$1
+    shift
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$build/dslab" run "$scn" --set nodes=1000 \
+      --until "${ms}ms" --quiet "$@" >/dev/null 2>"$build/bench_cg.txt" || true
+    local lines=0 deliveries=0
+    if [ $# -gt 0 ]; then
+      lines=$(wc -l < "$build/bench_trace.jsonl")
+      deliveries=$(grep -c '"kind":"deliver"' "$build/bench_trace.jsonl")
+    fi
+    echo "$(sed -n 's/.*Collected : *\([0-9]*\).*/\1/p' "$build/bench_cg.txt") $lines $deliveries"
+  }
+  read -r u1 _ _ < <(traced 200); read -r t1 e1 d1 < <(traced 200 --trace "$build/bench_trace.jsonl")
+  read -r u2 _ _ < <(traced 400); read -r t2 e2 d2 < <(traced 400 --trace "$build/bench_trace.jsonl")
+  awk -v u1="$u1" -v t1="$t1" -v e1="$e1" -v d1="$d1" -v u2="$u2" -v t2="$t2" -v e2="$e2" -v d2="$d2" \
+    'BEGIN { x = (t2 - u2) - (t1 - u1); printf "1000\t%.0f\t%.0f\n", x / (e2 - e1), x / (d2 - d1) }'
+  rm -f "$build/bench_cg.txt" "$build/bench_trace.jsonl"
 else
-  echo "== instructions and cache misses per delivery: skipped (no valgrind)"
+  echo "== instructions, cache misses per delivery and instructions per trace event: skipped (no valgrind)"
 fi
+
+echo "== tracing cost in CPU time: N=1000, 2 simulated s, untraced vs --trace to /dev/null and to a file"
+echo "   (target: a traced run at most 3x the untraced one; the file's cost includes the kernel's write)"
+printf "trace\tcpu_s\tratio\n"
+cpu_of() { # CPU seconds (user + sys) of one `dslab run`
+  local t
+  t=$( { TIMEFORMAT='%U %S'; time "$build/dslab" run "$scn" --set nodes=1000 --until 2s --quiet "$@" >/dev/null; } 2>&1 )
+  awk '{ print $1 + $2 }' <<<"$t"
+}
+base=$(cpu_of); null=$(cpu_of --trace /dev/null); file=$(cpu_of --trace "$build/bench_trace.jsonl")
+rm -f "$build/bench_trace.jsonl"
+awk -v b="$base" -v n="$null" -v f="$file" 'BEGIN {
+  printf "off\t%.2f\t1.00x\n/dev/null\t%.2f\t%.2fx\nfile\t%.2f\t%.2fx\n", b, n, n / b, f, f / b }'
 
 echo "== N=1000 with every cost model off, then on (bench/gossip-pingpong-costs.yaml; docs/ASSUMPTIONS.md, \"What the models cost\")"
 printf "models\tnodes\tsimulated_s\tdeliveries\twall_s\tdeliveries_per_cpu_s\tpeak_rss_mb\tin_flight_max\n"

@@ -15,6 +15,7 @@
 #include "dslab/limits.h"
 #include "dslab/trace.h"
 #include "dslab/json_write.h"
+#include "dec_text.h"
 #include "trace_line.h"
 
 /* A short constant piece of a line, in a fixed 32-byte slot so that it is
@@ -70,14 +71,22 @@ const char *dslab_trace_kind_name(enum dslab_trace_kind k) {
  * (line_bound): vsnprintf cost about 7,000 instructions a line, 85% of a
  * traced run (issue 15). */
 
+/* The lengths of an event's strings, measured once (line_bound) for both
+ * the bound and the escaper. */
+struct line_strs {
+    size_t tag_len, text_len;
+    size_t bound; /* what line_bound returned */
+};
+
 /* An upper bound on the bytes of ev's line, its NUL included. Names are
  * char[32] (at most 31 bytes, 6 each when escaped), integers at most 20
  * digits and a sign, the fixed keys and kind names under 200 bytes. */
-static size_t line_bound(const struct dslab_trace_event *ev) {
+static size_t line_bound(const struct dslab_trace_event *ev, struct line_strs *strs) {
     size_t n = 400 + 2 * 6 * 32 + 12 * 21 + 32; /* + a piece's slot of slack */
-    if (ev->tag) n += 6 * strlen(ev->tag);
-    if (ev->text) n += 6 * strlen(ev->text);
-    return n;
+    strs->tag_len = ev->tag ? strlen(ev->tag) : 0;
+    strs->text_len = ev->text ? strlen(ev->text) : 0;
+    strs->bound = n + 6 * strs->tag_len + 6 * strs->text_len;
+    return strs->bound;
 }
 
 static char *put_lit_n(char *p, const char *s, size_t n) {
@@ -93,128 +102,158 @@ static char *put_piece(char *p, const struct piece *piece) {
     return p + piece->len;
 }
 
-/* v in decimal: digits are made two at a time from the last, into a
- * scratch whose tail has room for a fixed-size copy to p (the line has a
- * slot of slack, line_bound). 32-bit arithmetic while v fits. */
-static char *put_u64(char *p, uint64_t v) {
-    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-                                "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-                                "8081828384858687888990919293949596979899";
-    char scratch[20 + 24];
-    char *end = scratch + 20, *d = end;
-    while (v > UINT32_MAX) {
-        uint64_t q = v / 100;
-        d -= 2;
-        memcpy(d, pairs + 2 * (v - q * 100), 2);
-        v = q;
-    }
-    uint32_t w = (uint32_t)v;
-    while (w >= 100) {
-        uint32_t q = w / 100;
-        d -= 2;
-        memcpy(d, pairs + 2 * (w - q * 100), 2);
-        w = q;
-    }
-    if (w >= 10) {
-        d -= 2;
-        memcpy(d, pairs + 2 * w, 2);
-    } else {
-        *--d = (char)('0' + w);
-    }
-    memcpy(p, d, 24); /* d + 24 <= scratch + 44 */
-    return p + (end - d);
-}
-
-static char *put_i64(char *p, int64_t v) {
-    if (v >= 0) return put_u64(p, (uint64_t)v);
-    *p++ = '-';
-    return put_u64(p, (uint64_t)0 - (uint64_t)v); /* INT64_MIN too */
-}
-
 /* Bytes the escaper copies as they are: printable ASCII but for '"' and
  * '\\' (DEL, 0x7f, is escaped: json_write.h). */
 static bool plain_json_byte(unsigned char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; }
 
-/* A JSON string, byte for byte as dslab_json_escape (json_write.h) writes
- * it: printable ASCII is copied, the rest goes through the one escaper.
+/* True when all 8 bytes of w are plain_json_byte: no byte below 0x20,
+ * none above 0x7e, none equal to '"' or '\\' (the exact any-byte tests of
+ * "Bit Twiddling Hacks": a borrow or carry into bit 7 of a byte). */
+static bool plain_json_word(uint64_t w) {
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+#define ANY_ZERO(x) (((x) - ones) & ~(x) & highs)
+    uint64_t below = (w - ones * 0x20) & ~w & highs;
+    uint64_t above = ((w + ones * (127 - 0x7e)) | w) & highs;
+    uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+    return !(below | above | ANY_ZERO(quote) | ANY_ZERO(backslash));
+#undef ANY_ZERO
+}
+
+/* A JSON string of len bytes, byte for byte as dslab_json_escape
+ * (json_write.h) writes it: printable ASCII is copied (8 bytes at a time
+ * while a word is all plain), the rest goes through the one escaper.
  * Room: 6 bytes per input byte and the quotes. */
-static char *put_json_string(char *p, const char *s) {
+static char *put_json_string(char *p, const char *s, size_t len) {
     *p++ = '"';
-    const unsigned char *u = (const unsigned char *)s;
-    for (;;) {
-        while (plain_json_byte(*u)) *p++ = (char)*u++;
-        if (!*u) break;
+    const unsigned char *u = (const unsigned char *)s, *end = u + len;
+    while (u < end) {
+        uint64_t w;
+        if (end - u >= 8 && (memcpy(&w, u, 8), plain_json_word(w))) {
+            memcpy(p, u, 8);
+            p += 8, u += 8;
+            continue;
+        }
+        /* The last 1..7 bytes of a string of 8 or more: as the word ending
+         * there. When it is all plain, the bytes of it already written were
+         * copied as they are, so the word lands where they did. */
+        if (end - u < 8 && len >= 8 && (memcpy(&w, end - 8, 8), plain_json_word(w))) {
+            memcpy(p - (8 - (end - u)), end - 8, 8);
+            p += end - u, u = end;
+            continue;
+        }
+        if (plain_json_byte(*u)) {
+            *p++ = (char)*u++;
+            continue;
+        }
         const unsigned char *rest = u; /* up to the next printable ASCII byte */
-        while (*u && !plain_json_byte(*u)) u++;
+        while (u < end && !plain_json_byte(*u)) u++;
         /* a UTF-8 sequence has no ASCII bytes in it, so this splits none */
-        size_t len = (size_t)(u - rest);
-        size_t n = dslab_json_escape((const char *)rest, len, p, 6 * len + 3);
-        memmove(p, p + 1, n - 2); /* drop the escaper's own quotes */
-        p += n - 2;
+        size_t n = (size_t)(u - rest);
+        size_t m = dslab_json_escape((const char *)rest, n, p, 6 * n + 3);
+        memmove(p, p + 1, m - 2); /* drop the escaper's own quotes */
+        p += m - 2;
     }
     *p++ = '"';
     return p;
 }
 
-/* ,"key":"escaped" */
-static char *put_string(char *p, const char *key, const char *s) {
-    p = PUT_LIT(p, ",\"");
-    p = put_cstr(p, key);
-    p = PUT_LIT(p, "\":");
-    return put_json_string(p, s);
-}
-
-/* ,"key":integer */
-static char *put_field_i64(char *p, const char *key, int64_t v) {
-    p = PUT_LIT(p, ",\"");
-    p = put_cstr(p, key);
-    p = PUT_LIT(p, "\":");
-    return put_i64(p, v);
-}
-
-/* "#N" for a node out of range: '#', 11 digits and a sign at most, and
- * the slack put_u64's fixed-size copy writes past them. */
-#define NODE_TMP_BYTES 48
+/* "#N" for a node out of range: '#', 10 digits and a sign at most. */
+#define NODE_TMP_BYTES 16
 
 static const char *node_name(const char (*names)[32], int32_t count, int32_t node, char tmp[NODE_TMP_BYTES]) {
     if (node >= 0 && node < count) return names[node];
     tmp[0] = '#';
-    *put_i64(tmp + 1, node) = 0;
+    *dec_put_i64(tmp + 1, node) = 0;
     return tmp;
 }
 
 /* A node's name as a JSON string: from `named` (the writer's names,
  * escaped once; len 0 = too long for a slot) or escaped now. */
-static char *put_node(char *p, const char (*node_names)[32], int32_t nodes_count, const struct piece *named,
-                      int32_t node) {
+static inline char *put_node(char *p, const char (*node_names)[32], int32_t nodes_count,
+                             const struct piece *named, int32_t node) {
     if (named && node < nodes_count && named[node].len) return put_piece(p, &named[node]);
     char tmp[NODE_TMP_BYTES];
-    return put_json_string(p, node_name(node_names, nodes_count, node, tmp));
+    const char *name = node_name(node_names, nodes_count, node, tmp);
+    return put_json_string(p, name, strnlen(name, 32));
 }
 
-/* Each node's name escaped and quoted, in a slot when it fits (owned by
- * the caller: free()); NULL when out of memory. */
-static struct piece *escape_names(const char (*node_names)[32], int32_t nodes_count) {
-    struct piece *named = calloc(nodes_count > 0 ? (size_t)nodes_count : 1, sizeof *named);
-    for (int32_t i = 0; named && i < nodes_count; i++) {
+/* The last value of an integer field and its text: the writer formats an
+ * event's id (one more than the last one's) and time (often the last
+ * one's) from it. s is copied whole (the line has a slot of slack). */
+struct int_memo {
+    uint64_t v;
+    unsigned len;
+    char s[32];
+};
+
+static void int_memo_init(struct int_memo *m) {
+    m->v = 0;
+    m->len = 1;
+    memcpy(m->s, "0", 2);
+}
+
+/* v (unsigned) in decimal, from the memo when it is the last value or one
+ * more with no carry (nor wrap-around: UINT64_MAX + 1 is 0). */
+static inline char *memo_put_u64(char *p, struct int_memo *m, uint64_t v) {
+    if (v != m->v) {
+        if (v == m->v + 1 && v != 0 && m->s[m->len - 1] != '9') {
+            m->s[m->len - 1]++;
+        } else {
+            m->len = (unsigned)(dec_put_u64(m->s, v) - m->s);
+        }
+        m->v = v;
+    }
+    memcpy(p, m->s, sizeof m->s);
+    return p + m->len;
+}
+
+/* v (signed) in decimal, from the memo when it is the last value. */
+static inline char *memo_put_i64(char *p, struct int_memo *m, int64_t v) {
+    if ((uint64_t)v != m->v) {
+        m->len = (unsigned)(dec_put_i64(m->s, v) - m->s);
+        m->v = (uint64_t)v;
+    }
+    memcpy(p, m->s, sizeof m->s);
+    return p + m->len;
+}
+
+/* A writer's own state (w->scratch, owned): the last id and time, and
+ * each node's name escaped and quoted, in a slot when it fits. */
+struct writer_scratch {
+    struct int_memo id, t_ns;
+    struct piece named[]; /* nodes_count */
+};
+
+/* NULL when out of memory. */
+static struct writer_scratch *scratch_new(const char (*node_names)[32], int32_t nodes_count) {
+    size_t count = nodes_count > 0 ? (size_t)nodes_count : 1;
+    struct writer_scratch *ws = calloc(1, sizeof *ws + count * sizeof ws->named[0]);
+    if (!ws) return NULL;
+    int_memo_init(&ws->id);
+    int_memo_init(&ws->t_ns);
+    for (int32_t i = 0; i < nodes_count; i++) {
         char quoted[6 * 32 + 3];
         size_t n = dslab_json_escape(node_names[i], strnlen(node_names[i], 32), quoted, sizeof quoted);
-        if (n < sizeof named[i].s) {
-            memcpy(named[i].s, quoted, n);
-            named[i].len = (unsigned char)n;
+        if (n < sizeof ws->named[i].s) {
+            memcpy(ws->named[i].s, quoted, n);
+            ws->named[i].len = (unsigned char)n;
         }
     }
-    return named;
+    return ws;
 }
 
 /* Writes ev's line (its NUL included) at p, which has line_bound(ev)
- * bytes; returns the line's length. */
-static size_t format_line(const struct dslab_trace_event *ev, const char (*node_names)[32],
-                          int32_t nodes_count, const struct piece *named, char *const line) {
+ * bytes (strs: the lengths line_bound measured); returns the line's
+ * length. ws: the writer's scratch, or NULL (a line on its own). */
+static size_t format_line(const struct dslab_trace_event *ev, const struct line_strs *strs,
+                          const char (*node_names)[32], int32_t nodes_count, struct writer_scratch *ws,
+                          char *const line) {
+    static const struct piece tag_keys[] = {KEY("tag"), KEY("assumption"), KEY("reason")};
+    const struct piece *named = ws ? ws->named : NULL;
     char *p = PUT_LIT(line, "{\"id\":");
-    p = put_u64(p, ev->id);
+    p = ws ? memo_put_u64(p, &ws->id, ev->id) : dec_put_u64(p, ev->id);
     p = PUT_LIT(p, ",\"t_ns\":");
-    p = put_i64(p, ev->t_ns);
+    p = ws ? memo_put_i64(p, &ws->t_ns, ev->t_ns) : dec_put_i64(p, ev->t_ns);
     const struct kind_row *row = (unsigned)ev->kind < DSLAB_TRACE_KIND_COUNT ? &kinds[ev->kind] : NULL;
     if (row) {
         p = put_piece(p, &row->kind_field);
@@ -231,49 +270,51 @@ static size_t format_line(const struct dslab_trace_event *ev, const char (*node_
     }
     if (ev->msg_id) {
         p = PUT_LIT(p, ",\"msg\":");
-        p = put_u64(p, ev->msg_id);
+        p = dec_put_u64(p, ev->msg_id);
     }
-    if (row && row->a_key.len) p = put_i64(put_piece(p, &row->a_key), ev->a);
-    if (row && row->b_key.len) p = put_i64(put_piece(p, &row->b_key), ev->b);
+    if (row && row->a_key.len) p = dec_put_i64(put_piece(p, &row->a_key), ev->a);
+    if (row && row->b_key.len) p = dec_put_i64(put_piece(p, &row->b_key), ev->b);
     if (ev->tag) {
-        const char *key = ev->kind == DSLAB_TRACE_ASSUMPTION ? "assumption"
-                          : ev->kind == DSLAB_TRACE_DROP     ? "reason"
-                                                             : "tag";
-        p = put_string(p, key, ev->tag);
+        int key = ev->kind == DSLAB_TRACE_ASSUMPTION ? 1 : ev->kind == DSLAB_TRACE_DROP ? 2 : 0;
+        p = put_json_string(put_piece(p, &tag_keys[key]), ev->tag, strs->tag_len);
     }
     if (ev->op) {
         const struct dslab_history_op *op = ev->op;
-        p = put_field_i64(p, "client", op->client);
+        p = PUT_LIT(p, ",\"client\":");
+        p = dec_put_i64(p, op->client);
         p = PUT_LIT(p, ",\"op\":");
-        p = put_u64(p, op->op_id);
+        p = dec_put_u64(p, op->op_id);
         p = PUT_LIT(p, ",\"type\":\"");
         p = put_cstr(p, dslab_op_type_name(op->type));
         p = PUT_LIT(p, "\",\"f\":\"");
         p = put_cstr(p, dslab_op_fn_name(op->fn));
-        *p++ = '"';
-        p = put_field_i64(p, "key", op->key);
-        if (op->value != DSLAB_HISTORY_NIL) p = put_field_i64(p, "value", op->value);
+        p = PUT_LIT(p, "\",\"key\":");
+        p = dec_put_i64(p, op->key);
+        if (op->value != DSLAB_HISTORY_NIL) p = dec_put_i64(PUT_LIT(p, ",\"value\":"), op->value);
         else p = PUT_LIT(p, ",\"value\":null");
         if (op->fn == DSLAB_OP_CAS) {
-            if (op->expected != DSLAB_HISTORY_NIL) p = put_field_i64(p, "expected", op->expected);
+            if (op->expected != DSLAB_HISTORY_NIL) p = dec_put_i64(PUT_LIT(p, ",\"expected\":"), op->expected);
             else p = PUT_LIT(p, ",\"expected\":null");
         }
     }
-    if (ev->text && ev->text[0]) p = put_string(p, "text", ev->text);
+    if (strs->text_len) p = put_json_string(PUT_LIT(p, ",\"text\":"), ev->text, strs->text_len);
     p = PUT_LIT(p, "}\n");
     *p = 0;
-    DSLAB_ASSERT((size_t)(p - line) < line_bound(ev));
+    DSLAB_ASSERT((size_t)(p - line) < strs->bound);
     return (size_t)(p - line);
 }
 
 int dslab_trace_event_to_jsonl(const struct dslab_trace_event *ev, const char (*node_names)[32],
                          int32_t nodes_count, char *buf, int buf_size) {
-    size_t bound = line_bound(ev);
-    if (buf_size > 0 && (size_t)buf_size >= bound) return (int)format_line(ev, node_names, nodes_count, NULL, buf);
+    struct line_strs strs;
+    size_t bound = line_bound(ev, &strs);
+    if (buf_size > 0 && (size_t)buf_size >= bound) {
+        return (int)format_line(ev, &strs, node_names, nodes_count, NULL, buf);
+    }
     char small[2048];
     char *line = bound <= sizeof small ? small : malloc(bound);
     if (!line) return buf_size > 0 ? (buf[0] = 0, INT32_MAX) : INT32_MAX; /* out of memory: nothing written */
-    size_t n = format_line(ev, node_names, nodes_count, NULL, line);
+    size_t n = format_line(ev, &strs, node_names, nodes_count, NULL, line);
     if (buf_size > 0) {
         size_t fit = n < (size_t)buf_size ? n : (size_t)buf_size - 1;
         memcpy(buf, line, fit);
@@ -303,7 +344,7 @@ void dslab_trace_writer_init(struct dslab_trace_writer *w, FILE *out, int format
     w->first = 1;
     if (format == DSLAB_TRACE_FORMAT_JSONL) {
         w->buf = malloc(DSLAB_TRACE_WRITE_BUFFER_BYTES);
-        w->named = escape_names(node_names, nodes_count);
+        w->scratch = scratch_new(node_names, nodes_count);
     }
     if (format == DSLAB_TRACE_FORMAT_CHROME) fputs("{\"traceEvents\":[\n", out);
 }
@@ -355,16 +396,17 @@ void dslab_trace_writer_sink(void *user, const struct dslab_trace_event *ev) {
     if (w->format == DSLAB_TRACE_FORMAT_CHROME) {
         chrome_event(w, ev);
     } else if (w->buf) {
-        size_t bound = line_bound(ev);
+        struct line_strs strs;
+        size_t bound = line_bound(ev, &strs);
         if (bound > DSLAB_TRACE_WRITE_BUFFER_BYTES - w->buf_len) { /* write what is buffered */
             write_buffered(w);
         }
         if (bound <= DSLAB_TRACE_WRITE_BUFFER_BYTES) {
-            w->buf_len += format_line(ev, w->node_names, w->nodes_count, w->named, w->buf + w->buf_len);
+            w->buf_len += format_line(ev, &strs, w->node_names, w->nodes_count, w->scratch, w->buf + w->buf_len);
         } else { /* a line longer than the buffer (texts are bounded: not in practice) */
             char *line = malloc(bound);
             if (line) {
-                size_t n = format_line(ev, w->node_names, w->nodes_count, w->named, line);
+                size_t n = format_line(ev, &strs, w->node_names, w->nodes_count, w->scratch, line);
                 if (fwrite(line, 1, n, w->out) != n && !w->write_errno) w->write_errno = errno ? errno : EIO;
             }
             free(line);
@@ -384,8 +426,8 @@ void dslab_trace_writer_sink(void *user, const struct dslab_trace_event *ev) {
 }
 
 int dslab_trace_writer_finish(struct dslab_trace_writer *w) {
-    free(w->named);
-    w->named = NULL;
+    free(w->scratch);
+    w->scratch = NULL;
     if (w->buf) {
         write_buffered(w);
         free(w->buf);
@@ -398,11 +440,12 @@ int dslab_trace_writer_finish(struct dslab_trace_writer *w) {
 
 void trace_line_format(struct trace_line *l, const struct dslab_trace_event *ev, const char (*node_names)[32],
                        int32_t nodes_count) {
-    size_t bound = line_bound(ev);
+    struct line_strs strs;
+    size_t bound = line_bound(ev, &strs);
     l->heap = bound <= sizeof l->small ? NULL : malloc(bound);
     char *buf = bound <= sizeof l->small ? l->small : l->heap;
     l->text = buf;
-    l->len = buf ? format_line(ev, node_names, nodes_count, NULL, buf) : 0;
+    l->len = buf ? format_line(ev, &strs, node_names, nodes_count, NULL, buf) : 0;
 }
 
 void trace_line_free(struct trace_line *l) {

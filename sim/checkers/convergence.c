@@ -36,23 +36,11 @@ static bool live(const struct final_state *fs, int32_t i) {
     return fs->nodes[i].reported && !fs->nodes[i].crashed;
 }
 
-/* Checks one key across live nodes; returns true when they agree. */
-static bool check_key(struct final_state_bounded *st, int64_t key, int64_t from_ns, int64_t end_ns,
-                      struct dslab_check_result *result) {
+/* A key the live nodes disagree on: names each live node's value (or
+ * "absent") and cites its "final" annotation (or "final-state"). */
+static void report_key(struct final_state_bounded *st, int64_t key, int64_t from_ns, int64_t end_ns,
+                       struct dslab_check_result *result) {
     const struct final_state *fs = &st->fs;
-    bool first = true, agree = true;
-    int64_t seen = DSLAB_HISTORY_NIL;
-    for (int32_t i = 0; i < fs->nodes_count; i++) {
-        if (!live(fs, i)) continue;
-        const struct final_value *v = final_state_find(fs, i, key);
-        int64_t value = v ? v->value : DSLAB_HISTORY_NIL;
-        agree &= first || value == seen;
-        seen = value;
-        first = false;
-    }
-    if (agree) {
-        return true;
-    }
     char text[200] = "";
     size_t used = 0;
     for (int32_t i = 0; i < fs->nodes_count && used < sizeof text - 48; i++) {
@@ -75,7 +63,62 @@ static bool check_key(struct final_state_bounded *st, int64_t key, int64_t from_
     if (cv && st->has_quiet_trace) {
         dslab_check_violation_add_evidence(cv, st->quiet_trace_id);
     }
-    return false;
+}
+
+/* One live node's value of a key (its first, as final_state_find gives);
+ * for a key: where it was first held (the lowest live node). */
+struct held {
+    int64_t key;
+    int32_t node;
+    int64_t value;
+};
+
+static int held_by_key_cmp(const void *pa, const void *pb) {
+    const struct held *a = pa, *b = pb;
+    if (a->key != b->key) return a->key < b->key ? -1 : 1;
+    return (a->node > b->node) - (a->node < b->node);
+}
+
+/* Disagreeing keys in the order violations are reported: by the first
+ * live node holding them, then by key. */
+static int held_by_node_cmp(const void *pa, const void *pb) {
+    const struct held *a = pa, *b = pb;
+    if (a->node != b->node) return a->node < b->node ? -1 : 1;
+    return (a->key > b->key) - (a->key < b->key);
+}
+
+/* Judges every key held by a live node: they agree when every live node
+ * holds the same value (an absent key counts as DSLAB_HISTORY_NIL). One
+ * sort by key, so O(v log v) in the final values v, not nodes^2 x keys.
+ * Counts the keys; returns the disagreements (-1: out of memory). */
+static int64_t judge_keys(struct final_state_bounded *st, int32_t replicas, int64_t from_ns, int64_t end_ns,
+                          int64_t *keys_out, struct dslab_check_result *result) {
+    const struct final_state *fs = &st->fs;
+    struct held *held = malloc((fs->count ? fs->count : 1) * sizeof *held);
+    if (!held) return -1;
+    size_t n = 0;
+    for (size_t k = 0; k < fs->count; k++) { /* sealed: by (node, key, trace id) */
+        const struct final_value *v = &fs->values[k];
+        if (!live(fs, v->node) || (k > 0 && fs->values[k - 1].node == v->node && fs->values[k - 1].key == v->key)) {
+            continue;
+        }
+        held[n++] = (struct held){v->key, v->node, v->value};
+    }
+    qsort(held, n, sizeof *held, held_by_key_cmp);
+    size_t bad = 0, keys = 0;
+    for (size_t i = 0, j; i < n; i = j) {
+        bool agree = true;
+        for (j = i + 1; j < n && held[j].key == held[i].key; j++) agree &= held[j].value == held[i].value;
+        /* a live node without the key holds nil */
+        if ((int32_t)(j - i) < replicas) agree &= held[i].value == DSLAB_HISTORY_NIL;
+        keys++;
+        if (!agree) held[bad++] = held[i]; /* bad <= i: overwrites only what was judged */
+    }
+    qsort(held, bad, sizeof *held, held_by_node_cmp);
+    for (size_t i = 0; i < bad; i++) report_key(st, held[i].key, from_ns, end_ns, result);
+    free(held);
+    *keys_out = (int64_t)keys;
+    return (int64_t)bad;
 }
 
 static void conv_finish(void *state, const struct dslab_history *history, int64_t end_ns,
@@ -105,21 +148,11 @@ static void conv_finish(void *state, const struct dslab_history *history, int64_
         check_not_judged(result, "only one live node annotated its final state: nothing to compare");
         return;
     }
-    int64_t keys = 0, bad = 0;
-    int64_t from_ns = st->quiet_from_ns + st->bound_ns;
-    for (size_t k = 0; k < fs->count; k++) {
-        const struct final_value *v = &fs->values[k];
-        /* Each key once: at its first holder among live nodes. */
-        bool earlier = false;
-        for (int32_t i = 0; i < v->node && !earlier; i++) {
-            earlier = live(fs, i) && final_state_find(fs, i, v->key);
-        }
-        if (!live(fs, v->node) || earlier || (k > 0 && fs->values[k - 1].node == v->node &&
-                                              fs->values[k - 1].key == v->key)) {
-            continue;
-        }
-        keys++;
-        bad += !check_key(st, v->key, from_ns, end_ns, result);
+    int64_t keys = 0;
+    int64_t bad = judge_keys(st, replicas, st->quiet_from_ns + st->bound_ns, end_ns, &keys, result);
+    if (bad < 0) {
+        snprintf(result->summary, sizeof result->summary, "out of memory judging final states");
+        return;
     }
     result->verdict = bad ? DSLAB_CHECK_FAIL : DSLAB_CHECK_PASS;
     if (bad) {

@@ -7,7 +7,8 @@
  * The table is sized by the protocol: at least twice its log capacity, so
  * with at most one new key per applied entry it is never more than half
  * full and a put cannot fail. Iteration (kv_map_report_final) goes in slot
- * order, which depends only on the keys and the table size: deterministic. */
+ * order, which depends only on the keys and the table size: deterministic.
+ * struct kv_map_table is the same map grown on demand, outside the state block. */
 #ifndef DSLAB_KV_MAP_H
 #define DSLAB_KV_MAP_H
 
@@ -47,5 +48,34 @@ int64_t kv_map_count(const struct kv_slot *slots, size_t slots_count);
 void kv_map_clear(struct kv_slot *slots, size_t slots_count);
 /* dslab_ctx_report_final_value for every key, in slot order. */
 void kv_map_report_final(struct dslab_node_ctx *ctx, const struct kv_slot *slots, size_t slots_count);
+
+/* --- the same map, grown on demand (Raft) -----------------------------------
+ * Open addressing in a table that doubles when half full (grow.h), so an
+ * empty map costs nothing and a map of k keys about 48k bytes. Its final
+ * report lists the keys in exactly the order kv_map_report_final gives for
+ * a flat table of `legacy_slots` slots holding the same keys inserted in
+ * the same order (traces stay what they were when the table was flat):
+ * linear probing without deletions puts each key at the first free slot
+ * from its hash in insertion order, which the report replays. A slot's
+ * `used` is the key's insertion number (1, 2, ...), 0 when free. */
+struct kv_map_table {
+    struct kv_slot *slots; /* owned (free with kv_map_table_free); NULL while empty */
+    size_t capacity;       /* a power of two, or 0 */
+    size_t count;          /* keys held; also the last insertion number */
+    size_t legacy_slots;   /* the flat table's size the report order follows */
+};
+
+void kv_map_table_init(struct kv_map_table *t, size_t legacy_slots);
+void kv_map_table_free(struct kv_map_table *t);
+/* Empties it (keeps the memory). */
+void kv_map_table_clear(struct kv_map_table *t);
+int64_t kv_map_table_get(const struct kv_map_table *t, int64_t key);
+/* As kv_map_apply. Returns -1 (nothing changed) when out of memory. */
+int kv_map_table_apply(struct kv_map_table *t, int32_t cmd, int64_t key, int64_t value, int64_t expected,
+                   enum dslab_reply_status *status);
+/* dslab_ctx_report_final_value for every key, in the flat table's slot
+ * order (above). Returns -1 when out of memory for the ordering (nothing
+ * reported). */
+int kv_map_table_report_final(struct dslab_node_ctx *ctx, const struct kv_map_table *t);
 
 #endif

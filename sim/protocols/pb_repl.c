@@ -36,7 +36,7 @@ const struct repl_log_spec *pb_log_spec(void) {
 }
 
 static struct repl_log log_of(struct pb_state *s) {
-    return (struct repl_log){&pb_log_spec_value, s->log, &s->log_len};
+    return (struct repl_log){&pb_log_spec_value, s->log, &s->log_len, NULL, NULL}; /* a fixed array */
 }
 
 /* --- the log and its persistence ------------------------------------------------ */

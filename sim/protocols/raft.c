@@ -111,7 +111,21 @@ static int raft_configure(const struct dslab_scenario *s, void **config_out, str
     c.read_mode = (enum raft_read_mode)read_mode;
     c.entries_per_append_max = (int32_t)entries_max;
     c.commit_rule = (enum raft_commit_rule)commit_rule;
-    return proto_config_keep(s, &c, sizeof c, config_out, diag);
+    c.mems_count = s->nodes_count;
+    c.mems = calloc(s->nodes_count > 0 ? (size_t)s->nodes_count : 1, sizeof *c.mems);
+    if (!c.mems) return proto_error(s, diag, "out of memory");
+    for (int32_t i = 0; i < c.mems_count; i++) kv_map_table_init(&c.mems[i].kv, RAFT_KV_SLOTS);
+    if (proto_config_keep(s, &c, sizeof c, config_out, diag) != 0) {
+        free(c.mems);
+        return -1;
+    }
+    return 0;
+}
+
+static void raft_destroy_config(void *config) {
+    struct raft_config *c = config;
+    if (c) raft_mems_free(c->mems, c->mems_count);
+    free(c);
 }
 
 const struct raft_config *raft_cfg(const struct dslab_node_ctx *ctx) {
@@ -382,6 +396,7 @@ static void raft_boot(struct dslab_node_ctx *ctx, void *state) {
     s->nodes_count = dslab_ctx_nodes_count(ctx);
     s->leader_id = -1;
     s->role = RAFT_FOLLOWER;
+    raft_mem_attach(ctx, s);
     raft_load(ctx, s);
     dslab_ctx_report_role(ctx, raft_role_class(s->role), s->current_term, "%s",
                     raft_role_name(s->role));
@@ -469,10 +484,10 @@ static void raft_on_finish(struct dslab_node_ctx *ctx, void *state) {
     if (s->nodes_count == 0) {
         return; /* crashed: the state block is zeroed */
     }
-    dslab_ctx_report_final_state(ctx, kv_map_count(s->kv, RAFT_KV_SLOTS), "%s t%lld applied=%lld",
+    dslab_ctx_report_final_state(ctx, raft_kv_count(s), "%s t%lld applied=%lld",
                            raft_role_name(s->role), (long long)s->current_term,
                            (long long)s->last_applied);
-    kv_map_report_final(ctx, s->kv, RAFT_KV_SLOTS);
+    raft_kv_report_final(ctx, s);
 }
 
 const struct dslab_protocol protocol_raft = {
@@ -480,7 +495,7 @@ const struct dslab_protocol protocol_raft = {
     .summary = "Raft: elections, log replication, kv state machine; pre-vote, 3 read modes",
     .state_size = sizeof(struct raft_state),
     .configure = raft_configure,
-    .destroy_config = proto_config_free,
+    .destroy_config = raft_destroy_config,
     .init = raft_boot,
     .on_message = raft_on_message,
     .on_timer = raft_on_timer,

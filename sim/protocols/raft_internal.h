@@ -7,10 +7,11 @@
  * Index convention: log indexes are 1-based as in the paper; entry i lives
  * in log[i - 1]; index 0 is the empty prefix with term 0.
  *
- * Everything is in the fixed-size node state block (the simulator zeroes
- * it at a crash), so nothing here is malloc'd and a crash cannot leak:
- * the log is bounded by RAFT_LOG_MAX and the key-value map has room for a
- * distinct key per log entry, so it can never fill up. */
+ * The fixed-size node state block (the simulator zeroes it at creation
+ * and at a crash) holds everything but the parts that grow with use - the
+ * log, the key-value map and the client sessions - which live in a struct
+ * raft_mem per node that the config owns (below). The log is bounded by
+ * RAFT_LOG_MAX, so the map holds at most a distinct key per log entry. */
 #ifndef DSLAB_RAFT_INTERNAL_H
 #define DSLAB_RAFT_INTERNAL_H
 
@@ -38,7 +39,8 @@
  * once full (DSLAB_REPLY_FAIL), so the bound shows as unavailability, never as
  * a crash. 8192 writes is far more than a lesson-sized run makes. */
 #define RAFT_LOG_MAX 8192
-/* Open addressing, at most RAFT_LOG_MAX keys: load factor <= 1/2. */
+/* The flat table the map's final report keeps the order of (kv_map.h):
+ * at most RAFT_LOG_MAX keys, load factor <= 1/2. */
 #define RAFT_KV_SLOTS (2 * RAFT_LOG_MAX)
 /* Client requests waiting at one node for commit / for a read round. */
 #define RAFT_PENDING_MAX 512
@@ -93,6 +95,10 @@ struct raft_config {
      * once; > 0 = it collects writes for this long, then one sync and one
      * AppendEntries round carry them all. Range [0, 1s]. */
     int64_t group_commit_ns;
+    /* Owned: one struct raft_mem per node (raft_mems_count), for this
+     * simulator's life (each simulator configures its own). */
+    struct raft_mem *mems;
+    int32_t mems_count;
     /* Snapshots (raft_snapshot.c): 0 = off. > 0 = a follower the leader
      * would have to send everything from index 1 (an empty log) after
      * entries committed gets this many bytes on the wire first, in
@@ -204,12 +210,27 @@ struct raft_pending_read {
     int64_t read_index;  /* answer once applied through this */
 };
 
+/* The parts of a node's state that grow with use, outside the state
+ * block. Inside it they made the block 978 KB a node, which the simulator
+ * zeroes for every node of every run: most of `dslab explore`'s time on
+ * Raft (issue 15). The config owns one per node for the simulator's life,
+ * so a crash (which zeroes the block and its pointer to this) leaks
+ * nothing; raft_boot attaches the node's own and empties it, which is what
+ * the zeroing did: nothing of it survives a crash but memory. */
+struct raft_mem {
+    struct raft_entry *log;  /* entry i at log[i - 1]; grown by repl_log.c */
+    size_t log_capacity;
+    struct kv_map_table kv;      /* the applied map (kv_map.h) */
+    struct raft_session *sessions; /* per client id below sessions_count; the rest are none yet */
+    size_t sessions_count;
+};
+
 struct raft_state {
     /* Persistent: mirrored in the durable store, synced before answering. */
     int64_t current_term;
     int32_t voted_for; /* -1 = none */
     int64_t log_len;
-    struct raft_entry log[RAFT_LOG_MAX];
+    struct raft_mem *mem; /* this node's (the config's), attached by raft_boot; NULL after a crash */
 
     /* Volatile. */
     enum raft_role role;
@@ -246,9 +267,6 @@ struct raft_state {
     int reads_count;
     struct raft_pending_read reads[RAFT_READS_MAX];
 
-    struct kv_slot kv[RAFT_KV_SLOTS];
-    /* Part of the state machine: rebuilt by applying the log, like kv. */
-    struct raft_session sessions[DSLAB_CLIENTS_MAX];
 };
 
 /* raft.c */
@@ -297,6 +315,16 @@ void raft_on_snapshot_resp(struct dslab_node_ctx *ctx, struct raft_state *s, int
 
 /* raft_log.c */
 const struct repl_log_spec *raft_log_spec(void);
+/* The log's entries (NULL while a crashed node's state is zeroed: then
+ * log_len is 0). */
+const struct raft_entry *raft_entries(const struct raft_state *s);
+/* Attaches the node's struct raft_mem (the config's) and empties it. */
+void raft_mem_attach(struct dslab_node_ctx *ctx, struct raft_state *s);
+/* Frees every node's (destroy_config). */
+void raft_mems_free(struct raft_mem *mems, int32_t count);
+/* The applied map's keys (end-of-run reports). */
+int64_t raft_kv_count(const struct raft_state *s);
+void raft_kv_report_final(struct dslab_node_ctx *ctx, const struct raft_state *s);
 /* The log as repl_log.c sees it (borrows s). */
 struct repl_log raft_log_of(struct raft_state *s);
 int64_t raft_term_at(const struct raft_state *s, int64_t index);

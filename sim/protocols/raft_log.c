@@ -8,6 +8,7 @@
  * leaves the node, as the paper requires. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "protocols/raft_internal.h"
@@ -25,12 +26,36 @@ const struct repl_log_spec *raft_log_spec(void) {
     return &raft_log_spec_value;
 }
 
+const struct raft_entry *raft_entries(const struct raft_state *s) {
+    return s->mem ? s->mem->log : NULL;
+}
+
 struct repl_log raft_log_of(struct raft_state *s) {
-    return (struct repl_log){&raft_log_spec_value, s->log, &s->log_len};
+    RAFT_ASSERT(s->mem); /* attached at boot */
+    return (struct repl_log){&raft_log_spec_value, s->mem->log, &s->log_len, (void **)&s->mem->log,
+                             &s->mem->log_capacity};
 }
 
 int64_t raft_term_at(const struct raft_state *s, int64_t index) {
-    return repl_log_term_at(&raft_log_spec_value, s->log, s->log_len, index);
+    return repl_log_term_at(&raft_log_spec_value, raft_entries(s), s->log_len, index);
+}
+
+void raft_mem_attach(struct dslab_node_ctx *ctx, struct raft_state *s) {
+    const struct raft_config *c = raft_cfg(ctx);
+    int32_t self = dslab_ctx_self(ctx);
+    RAFT_ASSERT(self >= 0 && self < c->mems_count);
+    s->mem = &c->mems[self];
+    kv_map_table_clear(&s->mem->kv);
+    if (s->mem->sessions) memset(s->mem->sessions, 0, s->mem->sessions_count * sizeof *s->mem->sessions);
+}
+
+void raft_mems_free(struct raft_mem *mems, int32_t count) {
+    for (int32_t i = 0; mems && i < count; i++) {
+        free(mems[i].log);
+        kv_map_table_free(&mems[i].kv);
+        free(mems[i].sessions);
+    }
+    free(mems);
 }
 
 int64_t raft_last_term(const struct raft_state *s) {
@@ -70,10 +95,10 @@ void raft_commit_lost(struct dslab_node_ctx *ctx, struct raft_state *s, int64_t 
                        (long long)(len + 1), (long long)s->commit_index, (long long)len);
     /* Rebuild the state machine from the surviving prefix: the map and the
      * client sessions are exactly what applying entries 1..len gives. */
-    kv_map_clear(s->kv, RAFT_KV_SLOTS);
-    memset(s->sessions, 0, sizeof s->sessions);
+    kv_map_table_clear(&s->mem->kv);
+    if (s->mem->sessions) memset(s->mem->sessions, 0, s->mem->sessions_count * sizeof *s->mem->sessions);
     for (int64_t i = 1; i <= len; i++) {
-        (void)raft_kv_apply(s, &s->log[i - 1]);
+        (void)raft_kv_apply(s, &s->mem->log[i - 1]);
     }
     s->commit_index = len;
     s->last_applied = len;
@@ -94,18 +119,47 @@ void raft_load(struct dslab_node_ctx *ctx, struct raft_state *s) {
 /* --- key-value state machine: the shared map plus client sessions ---------- */
 
 int64_t raft_kv_get(const struct raft_state *s, int64_t key) {
-    return kv_map_get(s->kv, RAFT_KV_SLOTS, key);
+    return kv_map_table_get(&s->mem->kv, key);
+}
+
+int64_t raft_kv_count(const struct raft_state *s) {
+    return s->mem ? (int64_t)s->mem->kv.count : 0;
+}
+
+void raft_kv_report_final(struct dslab_node_ctx *ctx, const struct raft_state *s) {
+    if (!s->mem) return;
+    int rc = kv_map_table_report_final(ctx, &s->mem->kv);
+    RAFT_ASSERT(rc == 0); /* out of memory for a few bytes a key at the end: say so, loudly */
 }
 
 static enum dslab_reply_status kv_apply_command(struct raft_state *s, const struct raft_entry *e) {
-    return kv_map_apply(s->kv, RAFT_KV_SLOTS, e->cmd, e->key, e->value, e->expected);
+    enum dslab_reply_status status;
+    int rc = kv_map_table_apply(&s->mem->kv, e->cmd, e->key, e->value, e->expected, &status);
+    RAFT_ASSERT(rc == 0); /* out of memory: the map holds at most a key per log entry, a few MB */
+    return status;
+}
+
+/* The client's session, growing the table to hold it (new ones are none
+ * yet: zero). */
+static struct raft_session *session_slot(struct raft_state *s, int32_t client) {
+    struct raft_mem *m = s->mem;
+    if ((size_t)client >= m->sessions_count) {
+        size_t count = m->sessions_count ? m->sessions_count : 16;
+        while (count <= (size_t)client) count *= 2;
+        struct raft_session *grown = realloc(m->sessions, count * sizeof *grown);
+        RAFT_ASSERT(grown); /* at most DSLAB_CLIENTS_MAX of 16 bytes */
+        memset(grown + m->sessions_count, 0, (count - m->sessions_count) * sizeof *grown);
+        m->sessions = grown;
+        m->sessions_count = count;
+    }
+    return &m->sessions[client];
 }
 
 enum dslab_reply_status raft_kv_apply(struct raft_state *s, const struct raft_entry *e) {
     if (e->serial == 0 || e->client < 0 || e->client >= DSLAB_CLIENTS_MAX) {
         return kv_apply_command(s, e); /* no session */
     }
-    struct raft_session *session = &s->sessions[e->client];
+    struct raft_session *session = session_slot(s, e->client);
     if (e->serial == session->serial) {
         return (enum dslab_reply_status)session->status; /* a retry: applied once already */
     }
@@ -119,7 +173,10 @@ enum dslab_reply_status raft_kv_apply(struct raft_state *s, const struct raft_en
 }
 
 const struct raft_session *raft_session_of(const struct raft_state *s, int32_t client) {
-    return client >= 0 && client < DSLAB_CLIENTS_MAX ? &s->sessions[client] : NULL;
+    static const struct raft_session none; /* a client with nothing applied yet */
+    if (client < 0 || client >= DSLAB_CLIENTS_MAX) return NULL;
+    const struct raft_mem *m = s->mem;
+    return m && (size_t)client < m->sessions_count ? &m->sessions[client] : &none;
 }
 
 /* --- texts ----------------------------------------------------------------- */

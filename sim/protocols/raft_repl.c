@@ -143,7 +143,7 @@ void raft_set_commit(struct dslab_node_ctx *ctx, struct raft_state *s, int64_t c
     }
     while (s->last_applied < s->commit_index) {
         s->last_applied++;
-        const struct raft_entry *e = &s->log[s->last_applied - 1];
+        const struct raft_entry *e = &raft_entries(s)[s->last_applied - 1];
         enum dslab_reply_status status = raft_kv_apply(s, e);
         resolve_write(ctx, s, s->last_applied, e->term, status);
     }
@@ -158,7 +158,7 @@ static void advance_commit(struct dslab_node_ctx *ctx, struct raft_state *s) {
     bool naive = raft_cfg(ctx)->commit_rule == RAFT_COMMIT_NAIVE;
     /* With group commit the leader's own copy counts once it is synced. */
     s->match_index[s->self] = raft_cfg(ctx)->group_commit_ns > 0 ? s->leader_synced_len : s->log_len;
-    int64_t n = repl_majority_index(raft_log_spec(), s->log, s->log_len, s->match_index,
+    int64_t n = repl_majority_index(raft_log_spec(), raft_entries(s), s->log_len, s->match_index,
                                     s->nodes_count, raft_majority(s), s->commit_index,
                                     s->current_term, naive);
     if (n > s->commit_index) {
@@ -172,7 +172,7 @@ static void advance_commit(struct dslab_node_ctx *ctx, struct raft_state *s) {
 /* Where the leader should retry after a mismatch at prev_index: skip the
  * whole conflicting term at once (thesis 5.3's optimisation). */
 static int64_t conflict_hint(const struct raft_state *s, int64_t prev_index) {
-    return repl_log_conflict_hint(raft_log_spec(), s->log, s->log_len, prev_index,
+    return repl_log_conflict_hint(raft_log_spec(), raft_entries(s), s->log_len, prev_index,
                                   s->commit_index);
 }
 

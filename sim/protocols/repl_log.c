@@ -5,6 +5,8 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "grow.h"
+
 /* "<prefix><index>", as snprintf would write it, cut to buf_size - 1 bytes;
  * by hand: it runs for every entry stored (snprintf was 5% of explore). */
 static void entry_key(const struct repl_log_spec *spec, int64_t index, char *buf,
@@ -23,8 +25,24 @@ static void entry_key(const struct repl_log_spec *spec, int64_t index, char *buf
     if (buf_size > 0) buf[used] = 0;
 }
 
+/* Room for entry `index` (1-based): grows a grown log (doubling from 64
+ * entries) and points log->entries at the result. Returns -1 when out of
+ * memory, nothing changed. */
+static int reserve(struct repl_log *log, int64_t index) {
+    if (!log->grown_entries || (size_t)index <= *log->capacity) return 0;
+    void *grown = grow_array(*log->grown_entries, log->capacity, (size_t)index - 1, log->spec->entry_size, 64);
+    if (!grown) return -1;
+    *log->grown_entries = log->entries = grown;
+    return 0;
+}
+
+/* The entries now (a grown log may have moved since `log` was made). */
+static void *entries_of(struct repl_log log) {
+    return log.grown_entries ? *log.grown_entries : log.entries;
+}
+
 static void *entry_at(struct repl_log log, int64_t index) {
-    return (char *)log.entries + (size_t)(index - 1) * log.spec->entry_size;
+    return (char *)entries_of(log) + (size_t)(index - 1) * log.spec->entry_size;
 }
 
 int64_t repl_log_term_at(const struct repl_log_spec *spec, const void *entries, int64_t len,
@@ -42,7 +60,7 @@ static void put_len(struct dslab_node_ctx *ctx, struct repl_log log) {
 }
 
 int repl_log_append(struct dslab_node_ctx *ctx, struct repl_log log, const void *entry) {
-    if (*log.len >= log.spec->entries_max) {
+    if (*log.len >= log.spec->entries_max || reserve(&log, *log.len + 1) != 0) {
         return -1;
     }
     char key[48];
@@ -104,8 +122,8 @@ void repl_log_load(struct dslab_node_ctx *ctx, struct repl_log log, int64_t *ter
     for (int64_t i = 1; i <= len; i++) {
         char key[48];
         entry_key(log.spec, i, key, sizeof key);
-        if (!load_exact(ctx, key, entry_at(log, i), log.spec->entry_size)) {
-            break; /* a torn tail: keep the prefix that is there */
+        if (reserve(&log, i) != 0 || !load_exact(ctx, key, entry_at(log, i), log.spec->entry_size)) {
+            break; /* a torn tail (or no memory): keep the prefix that is there */
         }
         *log.len = i;
     }
@@ -163,7 +181,7 @@ int64_t repl_log_store_received(struct dslab_node_ctx *ctx, struct repl_log log,
         if (index <= *log.len) {
             int64_t term = 0;
             memcpy(&term, e, sizeof term);
-            if (repl_log_term_at(log.spec, log.entries, *log.len, index) == term) {
+            if (repl_log_term_at(log.spec, entries_of(log), *log.len, index) == term) {
                 match = index;
                 continue;
             }

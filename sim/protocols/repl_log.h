@@ -36,8 +36,13 @@ struct repl_log_spec {
  * call; nothing here is kept). */
 struct repl_log {
     const struct repl_log_spec *spec;
-    void *entries;   /* spec->entries_max entries */
+    void *entries;   /* spec->entries_max entries, or *capacity when grown */
     int64_t *len;
+    /* A log grown on demand (grow.h, up to spec->entries_max): the owner's
+     * pointer to its entries and their capacity, updated as it grows; both
+     * NULL for a fixed array of spec->entries_max. */
+    void **grown_entries;
+    size_t *capacity;
 };
 
 /* The term of entry `index`, 0 for index 0 and past the end. */

@@ -226,11 +226,17 @@ static struct node *node_new(int32_t self, int32_t nodes_count) {
     n->ctx.cfg.lease_ns = 135 * DSLAB_NS_PER_MS;
     n->ctx.cfg.read_mode = RAFT_READ_INDEX;
     n->ctx.cfg.entries_per_append_max = 16;
+    /* the grown parts of every node's state, as raft's configure makes them */
+    n->ctx.cfg.mems = calloc((size_t)nodes_count, sizeof *n->ctx.cfg.mems);
+    assert_non_null(n->ctx.cfg.mems);
+    n->ctx.cfg.mems_count = nodes_count;
+    for (int32_t i = 0; i < nodes_count; i++) kv_map_table_init(&n->ctx.cfg.mems[i].kv, RAFT_KV_SLOTS);
     dslab_rng_init(&n->ctx.rng, 1, DSLAB_RNG_PURPOSE_NODE, "test");
     return n;
 }
 
 static void node_free(struct node *n) {
+    raft_mems_free(n->ctx.cfg.mems, n->ctx.cfg.mems_count);
     free(n->s);
     free(n);
 }
@@ -424,7 +430,7 @@ static struct node *make_leader_with_old_entry(enum raft_commit_rule rule) {
     assert_int_equal(n->s->role, RAFT_LEADER);
     assert_int_equal(n->s->current_term, 2);
     assert_int_equal(n->s->log_len, 2);
-    assert_int_equal(n->s->log[0].term, 1);
+    assert_int_equal(raft_entries(n->s)[0].term, 1);
     return n;
 }
 
@@ -501,8 +507,8 @@ static void test_majority_of_votes_makes_a_leader_with_a_noop(void **state) {
     struct node *n = make_leader();
     assert_true(has_note(n, "role", "leader", 1));
     assert_int_equal(n->s->log_len, 1);
-    assert_int_equal(n->s->log[0].cmd, KV_CMD_NOOP);
-    assert_int_equal(n->s->log[0].term, 1);
+    assert_int_equal(raft_entries(n->s)[0].cmd, KV_CMD_NOOP);
+    assert_int_equal(raft_entries(n->s)[0].term, 1);
     struct raft_append_head h;
     memcpy(&h, last_send(n)->bytes, sizeof h);
     assert_int_equal(h.type, RAFT_MSG_APPEND);
@@ -566,7 +572,7 @@ static void test_follower_rejects_a_gap_and_truncates_a_conflict(void **state) {
     assert_true(r.success);
     assert_int_equal(r.match_index, 3);
     assert_int_equal(n->s->log_len, 3);
-    assert_int_equal(n->s->log[2].term, 2);
+    assert_int_equal(raft_entries(n->s)[2].term, 2);
     crash_restart(n, 1);
     assert_int_equal(n->s->log_len, 3); /* the truncation was durable too */
     node_free(n);
@@ -858,7 +864,7 @@ static void test_truncated_write_is_unknown_not_failed(void **state) {
     assert_int_equal(n->s->log_len, 2);
     deliver_append(n, 2, 2, 1, 1, 0, 1, 2); /* leader n3 of term 2: index 2 is term 2 */
     assert_int_equal(n->s->role, RAFT_FOLLOWER);
-    assert_int_equal(n->s->log[1].term, 2);
+    assert_int_equal(raft_entries(n->s)[1].term, 2);
     int i = reply_index(n, 42);
     assert_true(i >= 0);
     assert_int_equal(n->ctx.replies[i].status, DSLAB_REPLY_UNKNOWN);
@@ -897,7 +903,7 @@ static void test_session_applies_a_retry_once(void **state) {
     assert_int_equal(n->ctx.replies[reply_index(n, 6)].status, DSLAB_REPLY_UNKNOWN);
     /* The sessions are state machine state: rebuilt by re-applying the log. */
     crash_restart(n, 0);
-    deliver_append(n, 1, 2, (int64_t)n->s->log_len, n->s->log[n->s->log_len - 1].term,
+    deliver_append(n, 1, 2, (int64_t)n->s->log_len, raft_entries(n->s)[n->s->log_len - 1].term,
                    n->s->log_len, 0, 0);
     assert_int_equal(raft_kv_get(n->s, 7), 80);
     assert_int_equal(raft_session_of(n->s, 0)->serial, 5);
@@ -1032,7 +1038,54 @@ static void test_follower_acks_a_snapshot_chunk_and_resets_its_timer(void **stat
     node_free(n);
 }
 
+/* The map grown on demand (kv_map.h) against the flat table it replaced:
+ * the same answers, and the final report in exactly the flat table's slot
+ * order (which the traces hash), on a small flat table where keys collide,
+ * probe past each other and wrap around its end; across a clear too. */
+static void test_grown_map_reports_in_the_flat_tables_order(void **st) {
+    (void)st;
+    enum { LEGACY = 64 };
+    uint64_t x = 88172645463325252u;
+    for (int trial = 0; trial < 300; trial++) {
+        struct kv_slot flat[LEGACY];
+        memset(flat, 0, sizeof flat);
+        struct kv_map_table t;
+        kv_map_table_init(&t, LEGACY);
+        struct node *n = node_new(0, 1);
+        for (int round = 0; round < 2; round++) {
+            int ops = 1 + (int)(x % 60);
+            for (int i = 0; i < ops; i++) {
+                x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+                /* keys from a small range (repeats) or anywhere; at most LEGACY/2 distinct */
+                int64_t key = x % 3 ? (int64_t)(x >> 40) % 40 - 5 : (int64_t)x;
+                if (kv_map_count(flat, LEGACY) >= LEGACY / 2 && kv_map_get(flat, LEGACY, key) == DSLAB_HISTORY_NIL) continue;
+                int32_t cmd = (int32_t)(x >> 8) % 3;
+                int64_t value = (int64_t)(x >> 20) % 5, expected = (int64_t)(x >> 30) % 5;
+                enum dslab_reply_status want = kv_map_apply(flat, LEGACY, cmd, key, value, expected), got;
+                assert_int_equal(kv_map_table_apply(&t, cmd, key, value, expected, &got), 0);
+                assert_int_equal(got, want);
+                assert_int_equal(kv_map_table_get(&t, key), kv_map_get(flat, LEGACY, key));
+            }
+            assert_int_equal((int64_t)t.count, kv_map_count(flat, LEGACY));
+            n->ctx.notes_count = 0;
+            kv_map_report_final(&n->ctx, flat, LEGACY);
+            int flat_notes = n->ctx.notes_count;
+            assert_int_equal(kv_map_table_report_final(&n->ctx, &t), 0);
+            assert_int_equal(n->ctx.notes_count, 2 * flat_notes);
+            for (int i = 0; i < flat_notes; i++) {
+                assert_string_equal(n->ctx.notes[i].text, n->ctx.notes[flat_notes + i].text);
+                assert_int_equal(n->ctx.notes[i].value, n->ctx.notes[flat_notes + i].value);
+            }
+            kv_map_clear(flat, LEGACY);
+            kv_map_table_clear(&t);
+        }
+        kv_map_table_free(&t);
+        node_free(n);
+    }
+}
+
 H_MAIN(cmocka_unit_test(test_election_timeout_makes_a_candidate_that_persists_first),
+       cmocka_unit_test(test_grown_map_reports_in_the_flat_tables_order),
        cmocka_unit_test(test_vote_is_granted_and_synced_before_the_reply),
        cmocka_unit_test(test_vote_denied_to_a_stale_log_or_a_second_candidate),
        cmocka_unit_test(test_majority_of_votes_makes_a_leader_with_a_noop),

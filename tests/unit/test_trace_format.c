@@ -3,8 +3,10 @@
  * on the cases a formatter gets wrong: integer extremes and digit-count
  * boundaries, names out of range, strings needing every kind of escape
  * (quotes, control bytes, bad and good UTF-8, the longest text), buffers
- * too small (snprintf semantics), and the buffered writer across its
- * flushes giving exactly the concatenated lines. */
+ * too small (snprintf semantics), the buffered writer across its
+ * flushes giving exactly the concatenated lines, and an oracle on fuzzed
+ * events (adversarial strings and integers, ids counting up with carries,
+ * repeated times) for the fast paths. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 #include "harness.h"
 #include "dslab/json_write.h"
 #include "dslab/limits.h"
+#include "dslab/rng.h"
 #include "dslab/trace.h"
 
 static const char names[3][32] = {"n1", "we\"ird\\name", "\xc3\xa9t\xc3\xa9"};
@@ -146,7 +149,102 @@ static void test_buffered_writer_writes_every_line_once(void **st) {
     free(want);
 }
 
+/* --- an oracle on fuzzed events: the fast paths (8 plain bytes at a time,
+ * the writer's memo of the last id and time, names escaped once) against
+ * the reference, on adversarial strings and integers ----------------------- */
+
+static uint64_t fuzz_state = 1;
+static uint64_t fuzz_next(void) { return dslab_rng_splitmix64(&fuzz_state); }
+
+/* A string of at most max bytes (no NUL inside) mixing runs of plain
+ * ASCII (long ones too, for the 8-byte path) with every byte the escaper
+ * treats specially: quotes, backslashes, C0 controls, DEL, C1 controls as
+ * UTF-8, good 2- to 4-byte UTF-8, lone continuation and lead bytes,
+ * overlong and surrogate forms, and a sequence cut by the end. */
+static void fuzz_string(char *out, size_t max) {
+    static const char *const pieces[] = {"\"", "\\", "\n", "\t", "\r", "\x01", "\x1f", "\x7f", "\xc2\x80",
+                                         "\xc2\x9f", "\xc2\xa0", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
+                                         "\x80", "\xbf", "\xc3", "\xe2\x82", "\xff", "\xfe", "\xc0\xaf",
+                                         "\xed\xa0\x80", "\xf4\x90\x80\x80", "/", "~", " ", "\x20\x7e"};
+    size_t len = 0, target = (size_t)(fuzz_next() % 4 == 0 ? fuzz_next() % max : fuzz_next() % 40);
+    while (len < target) {
+        uint64_t r = fuzz_next();
+        const char *piece;
+        char run[24];
+        if (r % 3 == 0) { /* plain ASCII, 1..23 bytes */
+            size_t n = 1 + (size_t)(r >> 8) % 23;
+            for (size_t i = 0; i < n; i++) run[i] = (char)(0x20 + (fuzz_next() % 95));
+            run[n] = 0;
+            for (size_t i = 0; i < n; i++) {
+                if (run[i] == '"' || run[i] == '\\') run[i] = 'q';
+            }
+            piece = run;
+        } else {
+            piece = pieces[(r >> 8) % (sizeof pieces / sizeof pieces[0])];
+        }
+        size_t n = strlen(piece);
+        if (len + n > target) break;
+        memcpy(out + len, piece, n);
+        len += n;
+    }
+    out[len] = 0;
+}
+
+/* An integer near a digit-count boundary, an extreme, or any. */
+static int64_t fuzz_int(void) {
+    static const int64_t edges[] = {0, 9, 99, 999, 9999, 99999, 999999, 9999999, 99999999, 999999999,
+                                    4294967295, 9999999999, 99999999999999, 999999999999999999, INT64_MAX,
+                                    INT64_MIN};
+    uint64_t r = fuzz_next();
+    /* edge - 1, edge or edge + 1, wrapping (unsigned: no overflow) */
+    uint64_t near = (uint64_t)edges[(r >> 8) % 16] + (r >> 16) % 3 - 1;
+    int64_t v = r % 3 == 0 ? (int64_t)near : (int64_t)fuzz_next();
+    return r % 5 == 0 ? (int64_t)((uint64_t)v >> ((r >> 24) % 64)) : v;
+}
+
+static void test_fuzzed_events_match_the_reference(void **st) {
+    (void)st;
+    enum { EVENTS = 30000 };
+    static char texts[2][DSLAB_TEXT_MAX], want_line[16 * 1024 * 8], got_line[16 * 1024 * 8];
+    size_t want_cap = (size_t)EVENTS * 2 * 1024, want_len = 0, got_len = 0;
+    char *want = malloc(want_cap), *got = NULL;
+    assert_non_null(want);
+    FILE *f = open_memstream(&got, &got_len);
+    assert_non_null(f);
+    struct dslab_trace_writer w;
+    dslab_trace_writer_init(&w, f, DSLAB_TRACE_FORMAT_JSONL, names, 3);
+    uint64_t id = 0;
+    int64_t t_ns = 0;
+    for (int i = 0; i < EVENTS; i++) {
+        uint64_t r = fuzz_next();
+        /* ids mostly count up by one (carries included: ...9 -> ...0), sometimes jump */
+        id = r % 7 == 0 ? (uint64_t)fuzz_int() : id + 1;
+        if (r % 3 == 0) t_ns = fuzz_int(); /* else the same time as the last event */
+        fuzz_string(texts[0], sizeof texts[0]);
+        fuzz_string(texts[1], 64);
+        struct dslab_trace_event ev = {.id = id, .t_ns = t_ns, .kind = r % 2 ? DSLAB_TRACE_SEND : DSLAB_TRACE_DELIVER,
+                                       .node = (int32_t)(fuzz_next() % 5) - 1, .peer = (int32_t)(fuzz_next() % 5) - 1,
+                                       .msg_id = (uint64_t)fuzz_int(), .a = fuzz_int(), .b = fuzz_int(),
+                                       .tag = r % 4 == 0 ? texts[1] : NULL, .text = texts[0]};
+        size_t n = reference(&ev, want_line, sizeof want_line);
+        assert_true(want_len + n <= want_cap);
+        memcpy(want + want_len, want_line, n);
+        want_len += n;
+        if (i % 64 == 0) expect_same(&ev); /* every buffer size: slow */
+        assert_int_equal(dslab_trace_event_to_jsonl(&ev, names, 3, got_line, (int)sizeof got_line), (int)n);
+        assert_memory_equal(got_line, want_line, n);
+        dslab_trace_writer_sink(&w, &ev);
+    }
+    assert_int_equal(dslab_trace_writer_finish(&w), 0);
+    fclose(f);
+    assert_int_equal(got_len, want_len);
+    assert_memory_equal(got, want, want_len);
+    free(got);
+    free(want);
+}
+
 H_MAIN(cmocka_unit_test(test_integers_at_their_extremes_and_digit_boundaries),
        cmocka_unit_test(test_names_out_of_range_and_strange),
        cmocka_unit_test(test_strings_needing_every_escape),
-       cmocka_unit_test(test_buffered_writer_writes_every_line_once))
+       cmocka_unit_test(test_buffered_writer_writes_every_line_once),
+       cmocka_unit_test(test_fuzzed_events_match_the_reference))

@@ -89,7 +89,8 @@ struct dslab_trace_writer {
     char *buf;
     size_t buf_len;
     int write_errno; /* the first failed write's errno, 0 = none */
-    void *named; /* owned: each node's name as JSON, escaped once (trace_write.c) */
+    void *scratch; /* owned: the formatter's state (trace_write.c): the node names as JSON, escaped
+                    * once, and the last event's id and time as text; NULL: none (slower, same bytes) */
 };
 /* The JSON Lines writer's buffer; a line is at most about 16 KiB (a text
  * of DSLAB_TEXT_MAX bytes escaped). */

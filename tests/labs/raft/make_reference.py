@@ -5,9 +5,10 @@ of labs 3-5, from the built-in Raft: raft_internal.h, raft.c, raft_log.c,
 raft_repl.c, raft_snapshot.c and the private helpers they share with primary-backup
 (repl_log.c: the durable log; repl_majority.c: majority counting and the
 commit point; kv_map.c: the key-value state machine; proto_util.c: the
-configure helpers), all in sim/protocols/. One file against "dslab/node.h"
-(and the public limits.h); the prefixes raft_, repl_, kv_map_ and proto_
-become lraft_, lrepl_, lkv_map_ and lproto_ (no clash with the library's
+configure helpers), all in sim/protocols/, and sim/grow.[ch] (the log's
+growth). One file against "dslab/node.h" (and the public limits.h); the
+prefixes raft_, repl_, kv_map_, proto_ and grow_ become lraft_, lrepl_,
+lkv_map_, lproto_ and lgrow_ (no clash with the library's
 when both are linked), invariants are stated but judged by the battery's
 checkers, and the vtable is named dslab_node_protocol as a learner's
 plugin. Run from the source root; the build reruns it after a change to
@@ -22,9 +23,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 from reference_gen import finish, header_body, must_replace, source_body  # noqa: E402
 
 headers = [header_body(h) for h in
-           ['repl_log.h', 'repl_majority.h', 'kv_map.h', 'proto_util.h', 'raft_internal.h']]
+           ['../grow.h', 'repl_log.h', 'repl_majority.h', 'kv_map.h', 'proto_util.h', 'raft_internal.h']]
 sources = [source_body(c) for c in
-           ['repl_log.c', 'repl_majority.c', 'kv_map.c', 'proto_util.c',
+           ['../grow.c', 'repl_log.c', 'repl_majority.c', 'kv_map.c', 'proto_util.c',
             'raft.c', 'raft_log.c', 'raft_repl.c', 'raft_snapshot.c']]
 hdr = '\n'.join(headers)
 # The library's node-set bound is dslab/bits.h's, not part of the node API.
@@ -62,7 +63,7 @@ out = '''/* raft.c: the reference solution of labs 3-5 (exercises/labs/raft-elec
 #define DSLAB_ASSERT(cond) ((void)sizeof(cond)) /* stated, judged by the checkers */
 
 ''' + hdr + '\n' + body
-out = re.sub(r'\b(raft|repl|kv_map|proto)_', r'l\1_', out)
+out = re.sub(r'\b(raft|repl|kv_map|proto|grow)_', r'l\1_', out)
 out = must_replace(out, 'const struct dslab_protocol protocol_raft =',
                    'const struct dslab_protocol dslab_node_protocol =', 'raft.c')
 out = must_replace(out, '    .name = "raft",\n', '    .name = "lab-raft",\n', 'raft.c')
