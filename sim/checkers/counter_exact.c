@@ -21,14 +21,6 @@
 #include "checkers/update_ops.h"
 #include "dslab/check.h"
 
-static int cx_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
-                     void **state_out, struct dslab_diag *diag) {
-    return final_state_bounded_create(s, check,
-                                      "counter-exact takes how long replicas may take to agree after "
-                                      "the last fault or write, e.g. 'counter-exact: 2s'",
-                                      state_out, diag);
-}
-
 struct cx_tally {
     int64_t ok_inc, ok_dec, unknown_inc, unknown_dec;
 };
@@ -131,5 +123,5 @@ static void cx_finish(void *state, const struct dslab_history *history, int64_t 
     }
 }
 
-const struct dslab_checker checker_counter_exact = FINAL_STATE_BOUNDED_CHECKER(cx, "counter-exact",
+const struct dslab_checker checker_counter_exact = FINAL_STATE_AGREEMENT_CHECKER(cx, "counter-exact",
     "after quiescence every replica's count is the acknowledged increments minus decrements");

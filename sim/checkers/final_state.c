@@ -51,6 +51,15 @@ int final_state_bounded_create(const struct dslab_scenario *s, const struct dsla
     return 0;
 }
 
+int final_state_agreement_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                                 void **state_out, struct dslab_diag *diag) {
+    char usage[sizeof check->name * 2 + 96];
+    snprintf(usage, sizeof usage,
+             "%s takes how long replicas may take to agree after the last fault or write, e.g. '%s: 2s'",
+             check->name, check->name);
+    return final_state_bounded_create(s, check, usage, state_out, diag);
+}
+
 static bool disturbs(const struct dslab_trace_event *ev) {
     switch (ev->kind) {
     case DSLAB_TRACE_PARTITION:

@@ -35,14 +35,6 @@
 #include "dslab/check.h"
 #include "dslab/time.h"
 
-static int sm_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
-                     void **state_out, struct dslab_diag *diag) {
-    return final_state_bounded_create(s, check,
-                                      "set-membership takes how long replicas may take to agree after "
-                                      "the last fault or write, e.g. 'set-membership: 2s'",
-                                      state_out, diag);
-}
-
 enum sm_expect { SM_EITHER, SM_PRESENT, SM_ABSENT };
 
 /* What the element's operations ops[0..n) (one key, by invoke time) oblige. */
@@ -179,5 +171,5 @@ static void sm_finish(void *state, const struct dslab_history *history, int64_t 
     }
 }
 
-const struct dslab_checker checker_set_membership = FINAL_STATE_BOUNDED_CHECKER(sm, "set-membership",
+const struct dslab_checker checker_set_membership = FINAL_STATE_AGREEMENT_CHECKER(sm, "set-membership",
     "after quiescence every replica's set keeps each acknowledged add and remove nothing followed");
