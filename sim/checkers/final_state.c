@@ -39,6 +39,10 @@ void final_state_checker_destroy(void *state) {
     free(state);
 }
 
+void final_state_checker_on_event(void *state, const struct dslab_trace_event *ev) {
+    final_state_on_event((struct final_state *)state, ev);
+}
+
 int final_state_bounded_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
                                const char *usage, void **state_out, struct dslab_diag *diag) {
     int64_t bound_ns = DSLAB_NS_PER_S;

@@ -62,12 +62,16 @@ void *final_state_checker_alloc(size_t size, const struct dslab_scenario *s,
  * whose FIRST member is its struct final_state: deinits it and frees the
  * block. NULL does nothing. */
 void final_state_checker_destroy(void *state);
+/* A checker's on_event for such a block that reads nothing else while the
+ * run goes: follows the final state (final_state_on_event). */
+void final_state_checker_on_event(void *state, const struct dslab_trace_event *ev);
 /* The descriptor (struct dslab_checker) of a checker whose state block
- * starts with its struct final_state: PREFIX_create, PREFIX_on_event,
- * PREFIX_finish, and final_state_checker_destroy. */
+ * starts with its struct final_state: PREFIX_create,
+ * final_state_checker_on_event, PREFIX_finish, and
+ * final_state_checker_destroy. */
 #define FINAL_STATE_CHECKER(prefix, name_, summary_)                                                \
     {.name = (name_), .summary = (summary_), .create = prefix##_create,                             \
-     .on_event = prefix##_on_event, .finish = prefix##_finish,                                      \
+     .on_event = final_state_checker_on_event, .finish = prefix##_finish,                           \
      .destroy = final_state_checker_destroy}
 /* The state of convergence and broadcast: the final state, and a bound
  * after the quiet point. The quiet point is the later of the last network
