@@ -95,18 +95,10 @@ static void cx_finish(void *state, const struct dslab_history *history, int64_t 
     }
     /* Keys a replica holds that no client updated: they must be 0. */
     const struct final_state *fs = &st->fs;
-    for (size_t k = 0; k < fs->count; k++) {
-        const struct final_value *v = &fs->values[k];
-        bool updated = update_ops_has_key(&ops, v->key);
-        bool first = k == 0 || fs->values[k - 1].key != v->key || fs->values[k - 1].node != v->node;
-        if (updated || !first || !final_state_live(fs, v->node)) continue;
-        bool earlier = false; /* judge each key once, at its first live holder */
-        for (int32_t n = 0; n < v->node && !earlier; n++) {
-            earlier = final_state_live(fs, n) && final_state_find(fs, n, v->key);
-        }
-        if (earlier) continue;
+    int64_t key;
+    for (size_t k = 0; final_state_next_unupdated(fs, &ops, &k, &key);) {
         struct cx_tally zero = {0};
-        judge_key(&run, v->key, &zero);
+        judge_key(&run, key, &zero);
         counters++;
     }
     update_ops_free(&ops);
