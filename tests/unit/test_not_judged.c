@@ -44,7 +44,8 @@ static void test_no_checker_passes_on_nothing(void **state) {
 
 /* Client writes and reads acknowledged on three nodes, no role report
  * and no final state. */
-#define OPS H_OP(0, DSLAB_OP_WRITE, 1, 10, 100, 120, DSLAB_OP_OK), H_OP(1, DSLAB_OP_READ, 1, 10, 200, 220, DSLAB_OP_OK)
+#define WRITE_OK H_OP(0, DSLAB_OP_WRITE, 1, 10, 100, 120, DSLAB_OP_OK)
+#define OPS WRITE_OK, H_OP(1, DSLAB_OP_READ, 1, 10, 200, 220, DSLAB_OP_OK)
 /* A role checker on OPS, a crash, and a role in an annotation's text (not a
  * typed report): not judged. */
 #define NO_ROLE_REPORTS_ROW(checker)                                                               \
@@ -78,10 +79,10 @@ static const struct h_ck_case cases[] = {
      H_STEPS(OPS, H_CRASH(500, 1), H_CRASH(500, 2), H_FINAL_STATE(9000, 0, "leader"), H_FINAL_VALUE(9000, 0, 1, 10)),
      10000, .want = DSLAB_CHECK_UNKNOWN, .summary_has = {"not judged: only one live node"}},
     {"no read completed", "stale-reads", "", 3,
-     H_STEPS(H_OP(0, DSLAB_OP_WRITE, 1, 10, 100, 120, DSLAB_OP_OK), H_OP(1, DSLAB_OP_READ, 1, 10, 200, 0, DSLAB_OP_INFO)),
+     H_STEPS(WRITE_OK, H_OP(1, DSLAB_OP_READ, 1, 10, 200, 0, DSLAB_OP_INFO)),
      10000, .want = DSLAB_CHECK_UNKNOWN, .summary_has = {"not judged: no read completed ok"}},
     {"no echo answered", "echo", "", 3,
-     H_STEPS(H_OP(0, DSLAB_OP_WRITE, 1, 10, 100, 120, DSLAB_OP_OK), H_OP(1, DSLAB_OP_READ, 5, 5, 200, 0, DSLAB_OP_INFO)),
+     H_STEPS(WRITE_OK, H_OP(1, DSLAB_OP_READ, 5, 5, 200, 0, DSLAB_OP_INFO)),
      10000, .want = DSLAB_CHECK_UNKNOWN, .summary_has = {"not judged: no echo request was answered"}},
     {"no id handed out", "unique-ids", "", 3, H_STEPS(H_OP(1, DSLAB_OP_READ, 0, 0, 200, 300, DSLAB_OP_FAIL)),
      10000, .want = DSLAB_CHECK_UNKNOWN, .summary_has = {"not judged: no id was handed out"}},
