@@ -2,6 +2,7 @@
 #include "grow.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 void *grow_array(void *items, size_t *capacity, size_t count, size_t item_size,
                  size_t first_capacity) {
@@ -13,6 +14,17 @@ void *grow_array(void *items, size_t *capacity, size_t count, size_t item_size,
     if (grown) {
         *capacity = cap;
     }
+    return grown;
+}
+
+void *grow_to_index(void *items, size_t *capacity, size_t index, size_t item_size, size_t first_capacity) {
+    if (index < *capacity) return items;
+    size_t cap = *capacity ? *capacity : first_capacity;
+    while (cap <= index) cap *= 2;
+    char *grown = realloc(items, cap * item_size);
+    if (!grown) return NULL;
+    memset(grown + *capacity * item_size, 0, (cap - *capacity) * item_size);
+    *capacity = cap;
     return grown;
 }
 

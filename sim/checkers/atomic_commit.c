@@ -64,7 +64,7 @@ struct ac_state {
     const struct dslab_scenario *scenario; /* borrowed */
     int64_t doubt_ns_max;            /* 0 = no limit */
     struct ac_txn *txns;             /* owned, index = id */
-    int64_t txns_capacity;
+    size_t txns_capacity;
     int64_t txn_id_max;
     struct ac_doubt *open;           /* owned */
     size_t open_count, open_capacity;
@@ -104,18 +104,12 @@ static struct ac_txn *txn_at(struct ac_state *st, int64_t id) {
         st->ids_ignored++;
         return NULL;
     }
-    if (id >= st->txns_capacity) {
-        int64_t cap = st->txns_capacity ? st->txns_capacity : 256;
-        while (cap <= id) cap *= 2;
-        struct ac_txn *grown = realloc(st->txns, (size_t)cap * sizeof *grown);
-        if (!grown) {
-            st->out_of_memory = true;
-            return NULL;
-        }
-        memset(grown + st->txns_capacity, 0, (size_t)(cap - st->txns_capacity) * sizeof *grown);
-        st->txns = grown;
-        st->txns_capacity = cap;
+    struct ac_txn *grown = grow_to_index(st->txns, &st->txns_capacity, (size_t)id, sizeof *grown, 256);
+    if (!grown) {
+        st->out_of_memory = true;
+        return NULL;
     }
+    st->txns = grown;
     if (id > st->txn_id_max) st->txn_id_max = id;
     return &st->txns[id];
 }

@@ -24,14 +24,6 @@
 #include "dslab/check.h"
 #include "dslab/time.h"
 
-static int conv_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
-                       void **state_out, struct dslab_diag *diag) {
-    return final_state_bounded_create(s, check,
-                                      "convergence takes how long replicas may take to agree after the "
-                                      "last fault or write, e.g. 'convergence: 2s'",
-                                      state_out, diag);
-}
-
 static bool live(const struct final_state *fs, int32_t i) {
     return fs->nodes[i].reported && !fs->nodes[i].crashed;
 }
@@ -166,5 +158,5 @@ static void conv_finish(void *state, const struct dslab_history *history, int64_
     }
 }
 
-const struct dslab_checker checker_convergence = FINAL_STATE_BOUNDED_CHECKER(conv, "convergence",
+const struct dslab_checker checker_convergence = FINAL_STATE_AGREEMENT_CHECKER(conv, "convergence",
     "live replicas hold the same final state, given the bound after the last fault");

@@ -21,14 +21,6 @@
 #include "checkers/update_ops.h"
 #include "dslab/check.h"
 
-static int cx_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
-                     void **state_out, struct dslab_diag *diag) {
-    return final_state_bounded_create(s, check,
-                                      "counter-exact takes how long replicas may take to agree after "
-                                      "the last fault or write, e.g. 'counter-exact: 2s'",
-                                      state_out, diag);
-}
-
 struct cx_tally {
     int64_t ok_inc, ok_dec, unknown_inc, unknown_dec;
 };
@@ -103,18 +95,10 @@ static void cx_finish(void *state, const struct dslab_history *history, int64_t 
     }
     /* Keys a replica holds that no client updated: they must be 0. */
     const struct final_state *fs = &st->fs;
-    for (size_t k = 0; k < fs->count; k++) {
-        const struct final_value *v = &fs->values[k];
-        bool updated = update_ops_has_key(&ops, v->key);
-        bool first = k == 0 || fs->values[k - 1].key != v->key || fs->values[k - 1].node != v->node;
-        if (updated || !first || !final_state_live(fs, v->node)) continue;
-        bool earlier = false; /* judge each key once, at its first live holder */
-        for (int32_t n = 0; n < v->node && !earlier; n++) {
-            earlier = final_state_live(fs, n) && final_state_find(fs, n, v->key);
-        }
-        if (earlier) continue;
+    int64_t key;
+    for (size_t k = 0; final_state_next_unupdated(fs, &ops, &k, &key);) {
         struct cx_tally zero = {0};
-        judge_key(&run, v->key, &zero);
+        judge_key(&run, key, &zero);
         counters++;
     }
     update_ops_free(&ops);
@@ -131,5 +115,5 @@ static void cx_finish(void *state, const struct dslab_history *history, int64_t 
     }
 }
 
-const struct dslab_checker checker_counter_exact = FINAL_STATE_BOUNDED_CHECKER(cx, "counter-exact",
+const struct dslab_checker checker_counter_exact = FINAL_STATE_AGREEMENT_CHECKER(cx, "counter-exact",
     "after quiescence every replica's count is the acknowledged increments minus decrements");

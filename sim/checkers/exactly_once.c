@@ -69,11 +69,6 @@ static int eo_create(const struct dslab_scenario *s, const struct dslab_scenario
     return 0;
 }
 
-static void eo_on_event(void *state, const struct dslab_trace_event *ev) {
-    struct eo_state *st = state;
-    final_state_on_event(&st->fs, ev);
-}
-
 static int by_op_id(const void *pa, const void *pb) {
     const struct eo_op *a = pa, *b = pb;
     return a->op_id < b->op_id ? -1 : (a->op_id > b->op_id);

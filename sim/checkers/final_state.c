@@ -39,6 +39,10 @@ void final_state_checker_destroy(void *state) {
     free(state);
 }
 
+void final_state_checker_on_event(void *state, const struct dslab_trace_event *ev) {
+    final_state_on_event((struct final_state *)state, ev);
+}
+
 int final_state_bounded_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
                                const char *usage, void **state_out, struct dslab_diag *diag) {
     int64_t bound_ns = DSLAB_NS_PER_S;
@@ -49,6 +53,15 @@ int final_state_bounded_create(const struct dslab_scenario *s, const struct dsla
     st->bound_ns = bound_ns;
     *state_out = st;
     return 0;
+}
+
+int final_state_agreement_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                                 void **state_out, struct dslab_diag *diag) {
+    char usage[sizeof check->name * 2 + 96];
+    snprintf(usage, sizeof usage,
+             "%s takes how long replicas may take to agree after the last fault or write, e.g. '%s: 2s'",
+             check->name, check->name);
+    return final_state_bounded_create(s, check, usage, state_out, diag);
 }
 
 static bool disturbs(const struct dslab_trace_event *ev) {

@@ -62,12 +62,16 @@ void *final_state_checker_alloc(size_t size, const struct dslab_scenario *s,
  * whose FIRST member is its struct final_state: deinits it and frees the
  * block. NULL does nothing. */
 void final_state_checker_destroy(void *state);
+/* A checker's on_event for such a block that reads nothing else while the
+ * run goes: follows the final state (final_state_on_event). */
+void final_state_checker_on_event(void *state, const struct dslab_trace_event *ev);
 /* The descriptor (struct dslab_checker) of a checker whose state block
- * starts with its struct final_state: PREFIX_create, PREFIX_on_event,
- * PREFIX_finish, and final_state_checker_destroy. */
+ * starts with its struct final_state: PREFIX_create,
+ * final_state_checker_on_event, PREFIX_finish, and
+ * final_state_checker_destroy. */
 #define FINAL_STATE_CHECKER(prefix, name_, summary_)                                                \
     {.name = (name_), .summary = (summary_), .create = prefix##_create,                             \
-     .on_event = prefix##_on_event, .finish = prefix##_finish,                                      \
+     .on_event = final_state_checker_on_event, .finish = prefix##_finish,                           \
      .destroy = final_state_checker_destroy}
 /* The state of convergence and broadcast: the final state, and a bound
  * after the quiet point. The quiet point is the later of the last network
@@ -86,13 +90,24 @@ struct final_state_bounded {
  * 1s), refused with "USAGE (got 'ARGS')". Returns 0, or -1 with diag set. */
 int final_state_bounded_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
                                const char *usage, void **state_out, struct dslab_diag *diag);
+/* final_state_bounded_create for a checker whose bound is how long the
+ * replicas may take to agree (convergence, counter-exact, set-membership):
+ * the usage names the check, "NAME takes how long replicas may take to
+ * agree after the last fault or write, e.g. 'NAME: 2s'". */
+int final_state_agreement_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
+                                 void **state_out, struct dslab_diag *diag);
 /* Follows the final state and the quiet point (a checker's on_event). */
 void final_state_bounded_on_event(void *state, const struct dslab_trace_event *ev);
-/* The descriptor of such a checker: PREFIX_create, PREFIX_finish. */
-#define FINAL_STATE_BOUNDED_CHECKER(prefix, name_, summary_)                                        \
-    {.name = (name_), .summary = (summary_), .create = prefix##_create,                             \
+/* The descriptor of such a checker: PREFIX_create (FINAL_STATE_AGREEMENT_CHECKER:
+ * final_state_agreement_create), PREFIX_finish. */
+#define FINAL_STATE_BOUNDED_CHECKER_CREATE(prefix, create_fn, name_, summary_)                      \
+    {.name = (name_), .summary = (summary_), .create = (create_fn),                                 \
      .on_event = final_state_bounded_on_event, .finish = prefix##_finish,                           \
      .destroy = final_state_checker_destroy}
+#define FINAL_STATE_BOUNDED_CHECKER(prefix, name_, summary_)                                        \
+    FINAL_STATE_BOUNDED_CHECKER_CREATE(prefix, prefix##_create, name_, summary_)
+#define FINAL_STATE_AGREEMENT_CHECKER(prefix, name_, summary_)                                      \
+    FINAL_STATE_BOUNDED_CHECKER_CREATE(prefix, final_state_agreement_create, name_, summary_)
 /* Nodes up at the end that reported a final state. */
 int32_t final_state_reported_live(const struct final_state *fs);
 

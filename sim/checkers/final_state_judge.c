@@ -43,3 +43,21 @@ bool final_state_judgeable_updates(struct final_state_bounded *st, const struct 
     snprintf(result->summary, sizeof result->summary, "out of memory reading the history");
     return false;
 }
+
+bool final_state_next_unupdated(const struct final_state *fs, const struct update_ops *ops, size_t *k,
+                                int64_t *key) {
+    for (; *k < fs->count; (*k)++) {
+        const struct final_value *v = &fs->values[*k];
+        bool first = *k == 0 || fs->values[*k - 1].key != v->key || fs->values[*k - 1].node != v->node;
+        if (!first || update_ops_has_key(ops, v->key) || !final_state_live(fs, v->node)) continue;
+        bool earlier = false; /* each key once, at its first live holder */
+        for (int32_t n = 0; n < v->node && !earlier; n++) {
+            earlier = final_state_live(fs, n) && final_state_find(fs, n, v->key);
+        }
+        if (earlier) continue;
+        *key = v->key;
+        (*k)++;
+        return true;
+    }
+    return false;
+}

@@ -58,7 +58,8 @@ struct mc_saga {
 struct mc_state {
     const struct dslab_scenario *scenario; /* borrowed */
     struct mc_saga *sagas;                 /* owned, index = id */
-    int64_t capacity, id_max;
+    size_t capacity;
+    int64_t id_max;
     int64_t ignored, malformed;
     int64_t total;                         /* every change, summed */
     bool out_of_memory;
@@ -81,18 +82,12 @@ static struct mc_saga *saga_at(struct mc_state *st, int64_t id) {
         st->ignored++;
         return NULL;
     }
-    if (id >= st->capacity) {
-        int64_t cap = st->capacity ? st->capacity : 256;
-        while (cap <= id) cap *= 2;
-        struct mc_saga *grown = realloc(st->sagas, (size_t)cap * sizeof *grown);
-        if (!grown) {
-            st->out_of_memory = true;
-            return NULL;
-        }
-        memset(grown + st->capacity, 0, (size_t)(cap - st->capacity) * sizeof *grown);
-        st->sagas = grown;
-        st->capacity = cap;
+    struct mc_saga *grown = grow_to_index(st->sagas, &st->capacity, (size_t)id, sizeof *grown, 256);
+    if (!grown) {
+        st->out_of_memory = true;
+        return NULL;
     }
+    st->sagas = grown;
     if (id > st->id_max) st->id_max = id;
     return &st->sagas[id];
 }

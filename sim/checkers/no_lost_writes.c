@@ -67,11 +67,6 @@ static int nlw_create(const struct dslab_scenario *s, const struct dslab_scenari
     return 0;
 }
 
-static void nlw_on_event(void *state, const struct dslab_trace_event *ev) {
-    struct nlw_state *st = state;
-    final_state_on_event(&st->fs, ev);
-}
-
 static int by_op_id(const void *pa, const void *pb) {
     const struct nlw_write *a = pa, *b = pb;
     return a->op_id < b->op_id ? -1 : (a->op_id > b->op_id);

@@ -35,14 +35,6 @@
 #include "dslab/check.h"
 #include "dslab/time.h"
 
-static int sm_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check,
-                     void **state_out, struct dslab_diag *diag) {
-    return final_state_bounded_create(s, check,
-                                      "set-membership takes how long replicas may take to agree after "
-                                      "the last fault or write, e.g. 'set-membership: 2s'",
-                                      state_out, diag);
-}
-
 enum sm_expect { SM_EITHER, SM_PRESENT, SM_ABSENT };
 
 /* What the element's operations ops[0..n) (one key, by invoke time) oblige. */
@@ -152,16 +144,8 @@ static void sm_finish(void *state, const struct dslab_history *history, int64_t 
     }
     /* Elements a replica holds that no client updated: rule 3. */
     const struct final_state *fs = &st->fs;
-    for (size_t k = 0; k < fs->count; k++) {
-        const struct final_value *v = &fs->values[k];
-        bool first = k == 0 || fs->values[k - 1].key != v->key || fs->values[k - 1].node != v->node;
-        if (!first || update_ops_has_key(&ops, v->key) || !final_state_live(fs, v->node)) continue;
-        bool earlier = false; /* each key once, at its first live holder */
-        for (int32_t n = 0; n < v->node && !earlier; n++) {
-            earlier = final_state_live(fs, n) && final_state_find(fs, n, v->key);
-        }
-        if (!earlier) judge(&run, v->key, SM_ABSENT, NULL);
-    }
+    int64_t key;
+    for (size_t k = 0; final_state_next_unupdated(fs, &ops, &k, &key);) judge(&run, key, SM_ABSENT, NULL);
     update_ops_free(&ops);
     result->verdict = run.wrong ? DSLAB_CHECK_FAIL : DSLAB_CHECK_PASS;
     if (run.wrong) {
@@ -179,5 +163,5 @@ static void sm_finish(void *state, const struct dslab_history *history, int64_t 
     }
 }
 
-const struct dslab_checker checker_set_membership = FINAL_STATE_BOUNDED_CHECKER(sm, "set-membership",
+const struct dslab_checker checker_set_membership = FINAL_STATE_AGREEMENT_CHECKER(sm, "set-membership",
     "after quiescence every replica's set keeps each acknowledged add and remove nothing followed");

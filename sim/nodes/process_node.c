@@ -418,11 +418,16 @@ static int act_send(struct dslab_node_ctx *ctx, struct pconfig *c, struct pnode 
     return 0;
 }
 
-static const char *intern_tag(struct pconfig *c, const char *tag) {
+/* The node's kept copy of `tag` (annotation tags and term words must
+ * outlive the line); NULL, with the node failed, past TAGS_MAX of them. */
+static const char *intern_tag(struct dslab_node_ctx *ctx, const struct what *w, struct pconfig *c, const char *tag) {
     for (int i = 0; i < c->tags_count; i++) {
         if (strcmp(c->tags[i], tag) == 0) return c->tags[i];
     }
-    if (c->tags_count == TAGS_MAX) return NULL;
+    if (c->tags_count == TAGS_MAX) {
+        node_fail(ctx, w, "more than %d different annotation tags", TAGS_MAX);
+        return NULL;
+    }
     snprintf(c->tags[c->tags_count], sizeof c->tags[0], "%s", tag);
     return c->tags[c->tags_count++];
 }
@@ -559,11 +564,8 @@ static int apply(struct dslab_node_ctx *ctx, void *state, struct pnode *pn, cons
         dslab_ctx_store_sync(ctx);
         return 0;
     case PLINE_ANNOTATE: {
-        const char *tag = intern_tag(c, l->tag);
-        if (!tag) {
-            node_fail(ctx, w, "more than %d different annotation tags", TAGS_MAX);
-            return -1;
-        }
+        const char *tag = intern_tag(ctx, w, c, l->tag);
+        if (!tag) return -1;
         dslab_ctx_annotate(ctx, tag, l->number, "%s", l->text);
         return 0;
     }
@@ -574,11 +576,8 @@ static int apply(struct dslab_node_ctx *ctx, void *state, struct pnode *pn, cons
         dslab_ctx_report_role(ctx, (enum dslab_role_class)l->role, l->number, "%s", l->text);
         return 0;
     case PLINE_REPORT_TERM: {
-        const char *word = intern_tag(c, l->tag);
-        if (!word) {
-            node_fail(ctx, w, "more than %d different annotation tags", TAGS_MAX);
-            return -1;
-        }
+        const char *word = intern_tag(ctx, w, c, l->tag);
+        if (!word) return -1;
         dslab_ctx_report_term(ctx, l->number, word);
         return 0;
     }

@@ -93,6 +93,14 @@ uint64_t h_trace_hash(const struct dslab_scenario *s, uint64_t seed) {
     return h.hash;
 }
 
+void h_expect_seed_decides(const char *yaml, uint64_t seed) {
+    struct dslab_scenario *s = h_load(yaml);
+    uint64_t first = h_trace_hash(s, seed);
+    assert_true(h_trace_hash(s, seed) == first);
+    assert_true(h_trace_hash(s, seed + 1) != first);
+    dslab_scenario_free(s);
+}
+
 /* ---- the recording sink ------------------------------------------------------ */
 
 void h_rec_init(struct h_rec *r, const char *tags) {

@@ -139,6 +139,10 @@ void h_run_text(const struct dslab_protocol *proto, uint64_t seed, dslab_trace_s
  * end with `seed`. */
 uint64_t h_trace_hash(const struct dslab_scenario *s, uint64_t seed);
 
+/* The seed decides the run: `yaml` run twice with `seed` gives the same
+ * trace hash, and with seed + 1 a different one. */
+void h_expect_seed_decides(const char *yaml, uint64_t seed);
+
 /* The recording sink (2.): annotations whose tag is in `tags`. */
 struct h_note {
     int64_t t_ns;

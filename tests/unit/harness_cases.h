@@ -44,6 +44,8 @@ struct h_step {
 #define H_STEPS_END {H_STEP_END, 0, 0, NULL, NULL, 0, 0, 0, 0, 0}
 /* A row's steps: H_STEPS(H_ROLE(...), H_CRASH(...)), ended for you. */
 #define H_STEPS(...) ((const struct h_step[]){__VA_ARGS__, H_STEPS_END})
+/* A row that feeds nothing (the checker sees an empty run). */
+#define H_NO_STEPS ((const struct h_step[]){H_STEPS_END})
 #define H_NOTE(t_ms, node, tag, text, a) {H_STEP_NOTE, (t_ms), (node), (tag), (text), (a), 0, 0, 0, 0}
 #define H_ROLE(t_ms, node, text, term) {H_STEP_ROLE, (t_ms), (node), NULL, (text), (term), 0, 0, 0, 0}
 #define H_REPORT(t_ms, node, akind, role, tag, text, a, b)                                           \

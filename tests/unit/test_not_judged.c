@@ -15,7 +15,8 @@
  *   - and the cases next to them still judge: role reports without a
  *     leader pass one-leader-per-term (Election Safety holds; liveness is
  *     leader-available's), `slo ... each` with no sample fails,
- *     mutual-exclusion's progress bound fails on a silent run. */
+ *     mutual-exclusion's progress bound fails on a silent run.
+ * The per-checker cases are rows of a table (tests/unit/harness_cases.h). */
 #include <string.h>
 
 #include "harness.h"
@@ -41,128 +42,77 @@ static void test_no_checker_passes_on_nothing(void **state) {
     }
 }
 
-/* A run of three nodes with client writes and reads acknowledged, no
- * role report and no final state. */
-static void ops(struct h_ck *k) {
-    h_ck_op(k, 0, DSLAB_OP_WRITE, 1, 10, 100, 120, DSLAB_OP_OK);
-    h_ck_op(k, 1, DSLAB_OP_READ, 1, 10, 200, 220, DSLAB_OP_OK);
-}
+/* Client writes and reads acknowledged on three nodes, no role report
+ * and no final state. */
+#define WRITE_OK H_OP(0, DSLAB_OP_WRITE, 1, 10, 100, 120, DSLAB_OP_OK)
+#define OPS WRITE_OK, H_OP(1, DSLAB_OP_READ, 1, 10, 200, 220, DSLAB_OP_OK)
+/* A role checker on OPS, a crash, and a role in an annotation's text (not a
+ * typed report): not judged. */
+#define NO_ROLE_REPORTS_ROW(checker)                                                               \
+    {"no role reports: " checker, checker, "", 3,                                                  \
+     H_STEPS(OPS, H_CRASH(300, 1), H_NOTE(400, 0, "role", "leader", 1)), 10000,                    \
+     .want = DSLAB_CHECK_UNKNOWN, .summary_has = {"not judged: no node reported a role"}}
 
-static void test_no_role_reports(void **state) {
-    (void)state;
-    const char *role_checkers[] = {"one-leader-per-term", "single-primary-per-epoch",
-                                   "single-primary-at-once", "leader-stable"};
-    for (size_t i = 0; i < sizeof role_checkers / sizeof role_checkers[0]; i++) {
-        struct h_ck k;
-        h_ck_begin(&k, role_checkers[i], "", 3);
-        ops(&k);
-        h_ck_emit(&k, 300, DSLAB_TRACE_CRASH, 1, -1, 0, NULL, NULL);
-        h_ck_note(&k, 400, 0, "role", "leader", 1); /* text, not a typed report */
-        h_ck_expect(&k, 10000, DSLAB_CHECK_UNKNOWN, "not judged: no node reported a role");
-    }
+/* Each checker's own missing input while the rest of the run is there,
+ * and the cases next to them that still judge. Every run ends at 10s. */
+static const struct h_ck_case cases[] = {
+    NO_ROLE_REPORTS_ROW("one-leader-per-term"),
+    NO_ROLE_REPORTS_ROW("single-primary-per-epoch"),
+    NO_ROLE_REPORTS_ROW("single-primary-at-once"),
+    NO_ROLE_REPORTS_ROW("leader-stable"),
     /* Role reports without a leader: Election Safety holds, a claim. */
-    struct h_ck k;
-    h_ck_begin(&k, "one-leader-per-term", "", 3);
-    h_ck_role(&k, 0, 0, "follower", 0);
-    h_ck_role(&k, 150, 0, "candidate", 1);
-    h_ck_expect(&k, 10000, DSLAB_CHECK_PASS, "0 terms had a leader, none had two");
-    h_ck_begin(&k, "one-leader-per-term", "", 3);
-    h_ck_role(&k, 150, 0, "leader", 1);
-    h_ck_expect(&k, 10000, DSLAB_CHECK_PASS, "1 terms had a leader, none had two");
-}
-
-static void test_no_acknowledged_writes(void **state) {
-    (void)state;
-    struct h_ck k;
-    h_ck_begin(&k, "no-lost-acknowledged-writes", "", 3);
-    h_ck_op(&k, 0, DSLAB_OP_WRITE, 1, 10, 100, 0, DSLAB_OP_INVOKE); /* never answered */
-    h_ck_op(&k, 1, DSLAB_OP_WRITE, 1, 11, 100, 200, DSLAB_OP_FAIL);
-    for (int n = 0; n < 3; n++) h_ck_final_state(&k, 9000, n, "follower");
-    h_ck_expect(&k, 10000, DSLAB_CHECK_UNKNOWN, "not judged: no write was acknowledged");
-
-    h_ck_begin(&k, "broadcast", "", 3);
-    h_ck_op(&k, 0, DSLAB_OP_WRITE, 0, 7, 100, 0, DSLAB_OP_INVOKE);
-    for (int n = 0; n < 3; n++) h_ck_final_state(&k, 9000, n, "other");
-    h_ck_expect(&k, 10000, DSLAB_CHECK_UNKNOWN, "not judged: no broadcast message was acknowledged");
-}
-
-static void test_one_replica(void **state) {
-    (void)state;
-    struct h_ck k;
-    h_ck_begin(&k, "convergence", "", 3);
-    ops(&k);
-    h_ck_emit(&k, 500, DSLAB_TRACE_CRASH, 1, -1, 0, NULL, NULL);
-    h_ck_emit(&k, 500, DSLAB_TRACE_CRASH, 2, -1, 0, NULL, NULL);
-    h_ck_final_state(&k, 9000, 0, "leader");
-    h_ck_final_value(&k, 9000, 0, 1, 10);
-    h_ck_expect(&k, 10000, DSLAB_CHECK_UNKNOWN, "not judged: only one live node");
-}
-
-static void test_no_reads_no_echoes_no_ids(void **state) {
-    (void)state;
-    struct h_ck k;
-    h_ck_begin(&k, "stale-reads", "", 3);
-    h_ck_op(&k, 0, DSLAB_OP_WRITE, 1, 10, 100, 120, DSLAB_OP_OK);
-    h_ck_op(&k, 1, DSLAB_OP_READ, 1, 10, 200, 0, DSLAB_OP_INFO);
-    h_ck_expect(&k, 10000, DSLAB_CHECK_UNKNOWN, "not judged: no read completed ok");
-
-    h_ck_begin(&k, "echo", "", 3);
-    h_ck_op(&k, 0, DSLAB_OP_WRITE, 1, 10, 100, 120, DSLAB_OP_OK);
-    h_ck_op(&k, 1, DSLAB_OP_READ, 5, 5, 200, 0, DSLAB_OP_INFO);
-    h_ck_expect(&k, 10000, DSLAB_CHECK_UNKNOWN, "not judged: no echo request was answered");
-
-    h_ck_begin(&k, "unique-ids", "", 3);
-    h_ck_op(&k, 1, DSLAB_OP_READ, 0, 0, 200, 300, DSLAB_OP_FAIL);
-    h_ck_expect(&k, 10000, DSLAB_CHECK_UNKNOWN, "not judged: no id was handed out");
-
-    h_ck_begin(&k, "linearizable", "", 3);
-    h_ck_expect(&k, 10000, DSLAB_CHECK_UNKNOWN, "not judged: no client operation");
-}
-
-static void test_slo_without_samples(void **state) {
-    (void)state;
-    struct h_ck k;
-    h_ck_begin(&k, "slo", "99% of cas within 500ms", 3);
-    ops(&k); /* writes and reads, no cas */
-    h_ck_expect(&k, 10000, DSLAB_CHECK_UNKNOWN, "not judged: no cas to measure");
+    {"role reports without a leader pass one-leader-per-term", "one-leader-per-term", "", 3,
+     H_STEPS(H_ROLE(0, 0, "follower", 0), H_ROLE(150, 0, "candidate", 1)), 10000, .want = DSLAB_CHECK_PASS,
+     .summary_has = {"0 terms had a leader, none had two"}},
+    {"one leader passes one-leader-per-term", "one-leader-per-term", "", 3, H_STEPS(H_ROLE(150, 0, "leader", 1)),
+     10000, .want = DSLAB_CHECK_PASS, .summary_has = {"1 terms had a leader, none had two"}},
+    {"no acknowledged write", "no-lost-acknowledged-writes", "", 3,
+     H_STEPS(H_OP(0, DSLAB_OP_WRITE, 1, 10, 100, 0, DSLAB_OP_INVOKE) /* never answered */,
+             H_OP(1, DSLAB_OP_WRITE, 1, 11, 100, 200, DSLAB_OP_FAIL), H_FINAL_STATE(9000, 0, "follower"),
+             H_FINAL_STATE(9000, 1, "follower"), H_FINAL_STATE(9000, 2, "follower")),
+     10000, .want = DSLAB_CHECK_UNKNOWN, .summary_has = {"not judged: no write was acknowledged"}},
+    {"no acknowledged broadcast", "broadcast", "", 3,
+     H_STEPS(H_OP(0, DSLAB_OP_WRITE, 0, 7, 100, 0, DSLAB_OP_INVOKE), H_FINAL_STATE(9000, 0, "other"),
+             H_FINAL_STATE(9000, 1, "other"), H_FINAL_STATE(9000, 2, "other")),
+     10000, .want = DSLAB_CHECK_UNKNOWN, .summary_has = {"not judged: no broadcast message was acknowledged"}},
+    {"one replica", "convergence", "", 3,
+     H_STEPS(OPS, H_CRASH(500, 1), H_CRASH(500, 2), H_FINAL_STATE(9000, 0, "leader"), H_FINAL_VALUE(9000, 0, 1, 10)),
+     10000, .want = DSLAB_CHECK_UNKNOWN, .summary_has = {"not judged: only one live node"}},
+    {"no read completed", "stale-reads", "", 3,
+     H_STEPS(WRITE_OK, H_OP(1, DSLAB_OP_READ, 1, 10, 200, 0, DSLAB_OP_INFO)),
+     10000, .want = DSLAB_CHECK_UNKNOWN, .summary_has = {"not judged: no read completed ok"}},
+    {"no echo answered", "echo", "", 3,
+     H_STEPS(WRITE_OK, H_OP(1, DSLAB_OP_READ, 5, 5, 200, 0, DSLAB_OP_INFO)),
+     10000, .want = DSLAB_CHECK_UNKNOWN, .summary_has = {"not judged: no echo request was answered"}},
+    {"no id handed out", "unique-ids", "", 3, H_STEPS(H_OP(1, DSLAB_OP_READ, 0, 0, 200, 300, DSLAB_OP_FAIL)),
+     10000, .want = DSLAB_CHECK_UNKNOWN, .summary_has = {"not judged: no id was handed out"}},
+    {"no client operation", "linearizable", "", 3, H_NO_STEPS, 10000, .want = DSLAB_CHECK_UNKNOWN,
+     .summary_has = {"not judged: no client operation"}},
+    {"slo without a sample", "slo", "99% of cas within 500ms", 3, H_STEPS(OPS) /* writes and reads, no cas */,
+     10000, .want = DSLAB_CHECK_UNKNOWN, .summary_has = {"not judged: no cas to measure"}},
     /* with `each`, a run without any sample is not met (docs: a service
      * turned off does not meet its objective) */
-    h_ck_begin(&k, "slo", "availability 50% of cas per 1s each", 3);
-    ops(&k);
-    h_ck_expect(&k, 10000, DSLAB_CHECK_FAIL, "");
-}
-
-static void test_locks_detectors_transactions(void **state) {
-    (void)state;
-    struct h_ck k;
-    h_ck_begin(&k, "mutual-exclusion", "", 3);
-    h_ck_note(&k, 100, 1, "lock", "waiting", 1); /* not a view's annotation */
-    h_ck_expect(&k, 10000, DSLAB_CHECK_UNKNOWN, "not judged: no lock, storage or lease annotation");
-    h_ck_begin(&k, "mutual-exclusion", "holders", 3);
-    h_ck_note(&k, 100, 0, "storage", "accepted", 1); /* a view not judged */
-    h_ck_expect(&k, 10000, DSLAB_CHECK_UNKNOWN, "not judged");
-    h_ck_begin(&k, "mutual-exclusion", "progress 1s", 3);
-    h_ck_expect(&k, 10000, DSLAB_CHECK_FAIL, "");
-
+    {"slo each without a sample fails", "slo", "availability 50% of cas per 1s each", 3, H_STEPS(OPS), 10000,
+     .want = DSLAB_CHECK_FAIL},
+    {"no lock annotation", "mutual-exclusion", "", 3,
+     H_STEPS(H_NOTE(100, 1, "lock", "waiting", 1) /* not a view's annotation */), 10000,
+     .want = DSLAB_CHECK_UNKNOWN, .summary_has = {"not judged: no lock, storage or lease annotation"}},
+    {"a view not judged", "mutual-exclusion", "holders", 3, H_STEPS(H_NOTE(100, 0, "storage", "accepted", 1)),
+     10000, .want = DSLAB_CHECK_UNKNOWN, .summary_has = {"not judged"}},
+    {"mutual-exclusion progress fails on a silent run", "mutual-exclusion", "progress 1s", 3, H_NO_STEPS, 10000,
+     .want = DSLAB_CHECK_FAIL},
     /* fd-accuracy judges silence: a crash that outlasts the bound and is
      * never detected is a failure */
-    h_ck_begin(&k, "fd-accuracy", "2s", 3);
-    h_ck_emit(&k, 100, DSLAB_TRACE_CRASH, 2, -1, 0, NULL, NULL);
-    h_ck_expect(&k, 10000, DSLAB_CHECK_FAIL, "2 missed");
+    {"fd-accuracy fails a missed crash", "fd-accuracy", "2s", 3, H_STEPS(H_CRASH(100, 2)), 10000,
+     .want = DSLAB_CHECK_FAIL, .summary_has = {"2 missed"}},
     /* an accurate detector's annotations are judged */
-    h_ck_begin(&k, "fd-accuracy", "2s", 3);
-    h_ck_emit(&k, 100, DSLAB_TRACE_CRASH, 2, -1, 0, NULL, NULL);
-    h_ck_note(&k, 900, 0, "suspect", "n3", 2);
-    h_ck_note(&k, 950, 1, "suspect", "n3", 2);
-    h_ck_expect(&k, 10000, DSLAB_CHECK_PASS, "2 detections");
+    {"fd-accuracy judges detections", "fd-accuracy", "2s", 3,
+     H_STEPS(H_CRASH(100, 2), H_NOTE(900, 0, "suspect", "n3", 2), H_NOTE(950, 1, "suspect", "n3", 2)), 10000,
+     .want = DSLAB_CHECK_PASS, .summary_has = {"2 detections"}},
+    {"no transaction", "atomic-commit", "1s", 3,
+     H_STEPS(H_NOTE(100, 0, "txn", "commit", 0) /* id 0 is not a transaction */,
+             H_NOTE(100, 0, "other", "commit", 1)),
+     10000, .want = DSLAB_CHECK_UNKNOWN, .summary_has = {"not judged: no node annotated a transaction"}},
+};
 
-    h_ck_begin(&k, "atomic-commit", "1s", 3);
-    h_ck_note(&k, 100, 0, "txn", "commit", 0); /* id 0 is not a transaction */
-    h_ck_note(&k, 100, 0, "other", "commit", 1);
-    h_ck_expect(&k, 10000, DSLAB_CHECK_UNKNOWN, "not judged: no node annotated a transaction");
-}
-
-H_MAIN(cmocka_unit_test(test_no_checker_passes_on_nothing), cmocka_unit_test(test_no_role_reports),
-       cmocka_unit_test(test_no_acknowledged_writes), cmocka_unit_test(test_one_replica),
-       cmocka_unit_test(test_no_reads_no_echoes_no_ids), cmocka_unit_test(test_slo_without_samples),
-       cmocka_unit_test(test_locks_detectors_transactions))
+H_MAIN_CASES_AND(cases, cmocka_unit_test(test_no_checker_passes_on_nothing))
