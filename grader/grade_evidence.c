@@ -168,8 +168,9 @@ static void feedback_not_cause(const struct causes *cs, const struct dslab_scena
             if (cs->cand[p] == i) all &= ~(UINT64_C(1) << p);
         }
         gr_causes_describe_mask(cs, s, all, others, (int)sizeof others);
-        gr_feedback(qg, "The run without the %s still violates %s, and so does every run without it and any of the "
-           "other faults that could share the blame (the %s): that fault is not what caused it.", desc, q->check, others);
+        gr_feedback(qg, "The run without the %s still violates %s, and removing it never makes the difference, "
+           "also together with the other faults that could share the blame (the %s): that fault is not what caused it.",
+           desc, q->check, others);
     } else {
         gr_feedback(qg, "The run without the %s still violates %s, and so does every run without it and up to a few "
            "of the other %d faults that could share the blame (%d runs tried): the grader does not count it as a "
@@ -210,8 +211,8 @@ static int grade_cause(const struct dslab_ynode *n, const struct dslab_scenario 
     } else {
         char with[600];
         gr_causes_describe_mask(cs, s, cs->with_mask[i], with, (int)sizeof with);
-        gr_feedback(qg, "Right cause, with shared fate: without the %s alone %s still fails, because the %s does the "
-           "same harm; without both, %s holds.", desc, q->check, with, q->check);
+        gr_feedback(qg, "Right cause (shared fate): without the %s alone, %s still fails, because the %s does the "
+           "same harm; without both, it holds.", desc, q->check, with);
     }
     return 1;
 }
