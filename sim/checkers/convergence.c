@@ -9,7 +9,9 @@
  * annotated its final state (final_state.h) must hold the same value for
  * every key; each key they disagree on is a violation from quiet point +
  * bound to the end, naming the nodes and citing their "final"
- * annotations (or "final-state" when a node lacks the key). A run that
+ * annotations (or "final-state" when a node lacks the key). A key whose
+ * replicas the reports declared (dslab_ctx_report_final_replicas, a store
+ * that keeps each key on some nodes) is compared across those only. A run that
  * ended sooner cannot be judged: the verdict is unknown, and says so; so
  * is one in which fewer than two live nodes reported (nothing to compare). */
 #include <inttypes.h>
@@ -43,7 +45,7 @@ static bool check_key(struct final_state_bounded *st, int64_t key, int64_t from_
     bool first = true, agree = true;
     int64_t seen = DSLAB_HISTORY_NIL;
     for (int32_t i = 0; i < fs->nodes_count; i++) {
-        if (!live(fs, i)) continue;
+        if (!live(fs, i) || !final_state_should_hold(fs, i, key)) continue;
         const struct final_value *v = final_state_find(fs, i, key);
         int64_t value = v ? v->value : DSLAB_HISTORY_NIL;
         agree &= first || value == seen;
@@ -56,7 +58,7 @@ static bool check_key(struct final_state_bounded *st, int64_t key, int64_t from_
     char text[200] = "";
     size_t used = 0;
     for (int32_t i = 0; i < fs->nodes_count && used < sizeof text - 48; i++) {
-        if (!live(fs, i)) continue;
+        if (!live(fs, i) || !final_state_should_hold(fs, i, key)) continue;
         const struct final_value *v = final_state_find(fs, i, key);
         char val[32] = "absent";
         if (v) snprintf(val, sizeof val, "%" PRId64, v->value);
@@ -67,7 +69,7 @@ static bool check_key(struct final_state_bounded *st, int64_t key, int64_t from_
                                                   "replicas disagree on key %" PRId64 ": %s",
                                                   key, text);
     for (int32_t i = 0; cv && i < fs->nodes_count; i++) {
-        if (!live(fs, i)) continue;
+        if (!live(fs, i) || !final_state_should_hold(fs, i, key)) continue;
         const struct final_value *v = final_state_find(fs, i, key);
         dslab_check_violation_add_node(cv, i);
         dslab_check_violation_add_evidence(cv, v ? v->trace_id : fs->nodes[i].report_trace_id);
