@@ -6,9 +6,10 @@
  * The window (from, to), with the question's tolerance:
  *   - must overlap a violation of the check;
  *   - must not end before the first violation, nor at or before the
- *     earliest fault the violations need (a fault is needed when the run
- *     without it no longer violates the check: the counterfactual that
- *     explore's fault attribution computes, one run per fault);
+ *     earliest fault that caused them (a cause: the run without it, or
+ *     without it and some of the other faults that could share the blame
+ *     while the run without those others alone still violates, no longer
+ *     violates the check; grade_causes.c);
  *   - must not start before both the violations it overlaps and the
  *     earliest fault they need (less the tolerance), and may be at most
  *     twice the longest violation it overlaps (its span, and again its
@@ -17,7 +18,8 @@
  * The nodes must all be involved in violations the window overlaps (the
  * union over them, not the first one).
  * The cause, a fault as `dslab run` lists it (its kind, node(s) and time),
- * must be a fault of the run whose removal makes the check hold.
+ * must be a fault of the run that is a cause in that sense: with shared
+ * fate (two crashes, each enough) either one is.
  * A window and a cause are both time evidence; given both, both must be
  * right. Half the question's points are the term, a quarter the time
  * evidence, a quarter the nodes (a right cause names its nodes). */
@@ -27,38 +29,10 @@
 
 #include "dslab/time.h"
 #include "dslab/explore_engine.h"
+#include "grade_causes.h"
 #include "grade_internal.h"
 #include "dslab/units.h"
 #include "dslab/yaml_tree.h"
-
-/* needed[i]: the run without fault i does not violate `check`. Returns
- * the number of faults, or -1 on an error. *needed is malloc'd. */
-static int needed_faults(struct grade_ctx *g, const struct dslab_scenario *s, const char *check, bool **needed) {
-    *needed = calloc((size_t)s->faults_count + 1, sizeof **needed);
-    if (!*needed) return dslab_diag_set(g->diag, s->path, 0, 0, "out of memory");
-    int index = -1;
-    for (int i = 0; i < s->checks_count && index < 0; i++) {
-        if (strcmp(s->checks[i].name, check) == 0) index = i;
-    }
-    if (index < 0 || index >= DSLAB_EXPLORE_CHECKS_MAX) return s->faults_count;
-    uint64_t seed = g->e->seed_given ? g->e->seed : s->seed;
-    for (int i = 0; i < s->faults_count; i++) {
-        struct dslab_explore_schedule sch;
-        if (dslab_explore_draw(s, seed, DSLAB_EXPLORE_FAULTS_SCENARIO, &sch) < 0) return dslab_diag_set(g->diag, s->path, 0, 0, "out of memory");
-        for (int k = 0; k < sch.count; k++) {
-            if (sch.eps[k].fault_index == i) {
-                dslab_explore_schedule_remove(&sch, k, 1);
-                break;
-            }
-        }
-        struct dslab_explore_outcome out;
-        int rc = dslab_explore_run(s, seed, &sch, &out, NULL, g->diag);
-        dslab_explore_schedule_free(&sch);
-        if (rc < 0) return -1;
-        (*needed)[i] = out.status == DSLAB_SIM_OK && !(out.failed_mask & (UINT64_C(1) << index));
-    }
-    return s->faults_count;
-}
 
 static bool overlaps(const struct dslab_check_violation *v, int64_t from_ns, int64_t to_ns, int64_t tol) {
     return from_ns <= v->to_ns + tol && to_ns >= v->from_ns - tol;
@@ -181,8 +155,31 @@ static int cause_match(const struct cause *c, const struct dslab_scenario *s, in
     return -1;
 }
 
+/* Why a fault of the run is not a cause, into qg's feedback. */
+static void feedback_not_cause(const struct causes *cs, const struct dslab_scenario *s, int i, const char *desc,
+                               struct question_grade *qg) {
+    const struct question *q = qg->q;
+    if (cs->cand_count < 2) {
+        gr_feedback(qg, "The run without the %s still violates %s: that fault is not what caused it.", desc, q->check);
+    } else if (cs->complete) {
+        char others[600];
+        uint64_t all = cs->cand_count >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << cs->cand_count) - 1;
+        for (int p = 0; p < cs->cand_count && p < 64; p++) {
+            if (cs->cand[p] == i) all &= ~(UINT64_C(1) << p);
+        }
+        gr_causes_describe_mask(cs, s, all, others, (int)sizeof others);
+        gr_feedback(qg, "The run without the %s still violates %s, and removing it never makes the difference, "
+           "also together with the other faults that could share the blame (the %s): that fault is not what caused it.",
+           desc, q->check, others);
+    } else {
+        gr_feedback(qg, "The run without the %s still violates %s, and so does every run without it and up to a few "
+           "of the other %d faults that could share the blame (%d runs tried): the grader does not count it as a "
+           "cause. Name a fault whose removal makes the check hold.", desc, q->check, cs->cand_count - 1, cs->runs);
+    }
+}
+
 /* 1 right, 0 wrong (feedback written), -1 error. */
-static int grade_cause(const struct dslab_ynode *n, const struct dslab_scenario *s, const bool *needed,
+static int grade_cause(const struct dslab_ynode *n, const struct dslab_scenario *s, const struct causes *cs,
                        struct question_grade *qg) {
     const struct question *q = qg->q;
     struct cause c;
@@ -205,18 +202,25 @@ static int grade_cause(const struct dslab_ynode *n, const struct dslab_scenario 
         return 0;
     }
     dslab_explore_fault_describe(s, &s->faults[i], desc, (int)sizeof desc);
-    if (!needed[i]) {
-        gr_feedback(qg, "The run without the %s still violates %s: that fault is not what caused it.", desc, q->check);
+    if (!cs->cause[i]) {
+        feedback_not_cause(cs, s, i, desc, qg);
         return 0;
     }
-    gr_feedback(qg, "Right cause: without the %s, %s holds.", desc, q->check);
+    if (cs->alone[i]) {
+        gr_feedback(qg, "Right cause: without the %s, %s holds.", desc, q->check);
+    } else {
+        char with[600];
+        gr_causes_describe_mask(cs, s, cs->with_mask[i], with, (int)sizeof with);
+        gr_feedback(qg, "Right cause (shared fate): without the %s alone, %s still fails, because the %s does the "
+           "same harm; without both, it holds.", desc, q->check, with);
+    }
     return 1;
 }
 
 /* ---- window and nodes -------------------------------------------------- */
 
 static int grade_window(const struct question *q, const struct dslab_check_result *cr, int64_t from_ns, int64_t to_ns,
-                        const struct dslab_scenario *s, const bool *needed, struct question_grade *qg) {
+                        const struct dslab_scenario *s, const bool *cause, struct question_grade *qg) {
     int64_t tol = q->tolerance_ns;
     char a[32], b[32], c[32];
     const struct dslab_check_violation *first = NULL, *longest = NULL, *earliest_in = NULL;
@@ -229,7 +233,7 @@ static int grade_window(const struct question *q, const struct dslab_check_resul
     }
     int earliest = -1;
     for (int i = 0; i < s->faults_count; i++) {
-        if (needed[i] && (earliest < 0 || s->faults[i].at_ns < s->faults[earliest].at_ns)) earliest = i;
+        if (cause[i] && (earliest < 0 || s->faults[i].at_ns < s->faults[earliest].at_ns)) earliest = i;
     }
     if (to_ns < first->from_ns - tol) {
         gr_feedback(qg, "Your window ends at %s, before the first violation of %s (at %s).", dslab_time_format_s(to_ns, a, sizeof a),
@@ -248,7 +252,7 @@ static int grade_window(const struct question *q, const struct dslab_check_resul
            dslab_time_format_s(first->from_ns, a, sizeof a), dslab_time_format_s(first->to_ns, b, sizeof b));
         return 0;
     }
-    /* It may start at the cause (the earliest fault needed) or at the
+    /* It may start at the cause (the earliest fault that is a cause) or at the
      * violation, whichever is first, not long before both. */
     int64_t lead_ns = earliest_in->from_ns;
     if (earliest >= 0 && s->faults[earliest].at_ns < lead_ns) lead_ns = s->faults[earliest].at_ns;
@@ -330,12 +334,12 @@ int gr_grade_evidence(struct grade_ctx *g, const struct dslab_ynode *v, struct q
     }
     struct dslab_scenario *s = dslab_scenario_load(g->scenario_path, NULL, 0, NULL, g->diag);
     if (!s) return -1;
-    bool *needed = NULL;
-    int rc = needed_faults(g, s, q->check, &needed);
+    struct causes cs;
+    int rc = gr_causes_compute(s, g->e->seed_given ? g->e->seed : s->seed, q->check, &cs, g->diag);
     int time_ok = 1, cause_ok = 0, nodes_ok = 0;
-    if (rc >= 0 && from) time_ok = grade_window(q, cr, from_ns, to_ns, s, needed, qg);
+    if (rc >= 0 && from) time_ok = grade_window(q, cr, from_ns, to_ns, s, cs.cause, qg);
     if (rc >= 0 && cause) {
-        cause_ok = grade_cause(cause, s, needed, qg);
+        cause_ok = grade_cause(cause, s, &cs, qg);
         if (cause_ok < 0) rc = -1;
         else time_ok = time_ok && cause_ok;
     }
@@ -347,7 +351,7 @@ int gr_grade_evidence(struct grade_ctx *g, const struct dslab_ynode *v, struct q
     } else if (rc >= 0) {
         gr_feedback(qg, "Name the nodes involved.");
     }
-    free(needed);
+    gr_causes_free(&cs);
     dslab_scenario_free(s);
     if (rc < 0) return -1;
     int earned = (time_ok ? 250 : 0) + (nodes_ok ? 250 : 0);

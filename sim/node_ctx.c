@@ -374,6 +374,7 @@ static bool annotate_tag_reserved(struct dslab_node_ctx *ctx, const char *tag) {
         {"role", "dslab_ctx_report_role(ctx, DSLAB_ROLE_LEADER, term, \"...\")"},
         {"final-state", "dslab_ctx_report_final_state(ctx, keys_count, \"...\")"},
         {"final", "dslab_ctx_report_final_value(ctx, key, value)"},
+        {"final-replicas", "dslab_ctx_report_final_replicas(ctx, key, replicas_mask)"},
     };
     for (size_t i = 0; tag && i < sizeof reserved / sizeof reserved[0]; i++) {
         if (strcmp(tag, reserved[i][0]) == 0) {
@@ -444,4 +445,24 @@ void dslab_ctx_report_final_value(struct dslab_node_ctx *ctx, int64_t key, int64
     if (!sim_tracing(ctx->sim)) return;
     emit_annotation_f(ctx, DSLAB_ANNOTATION_FINAL_VALUE, DSLAB_ROLE_NONE, "final", value, key,
                       "key=%lld value=%lld", (long long)key, (long long)value);
+}
+
+void dslab_ctx_report_final_replicas(struct dslab_node_ctx *ctx, int64_t key, uint64_t replicas_mask) {
+    if (!report_ok(ctx, replicas_mask != 0 && replicas_mask < (UINT64_C(1) << 63),
+                   "a replica mask outside 1 .. 2^63 - 1 for key", (long long)key)) {
+        return;
+    }
+    if (!sim_tracing(ctx->sim)) return;
+    char names[DSLAB_ANNOTATION_MAX] = "";
+    size_t used = 0;
+    int32_t nodes = dslab_ctx_nodes_count(ctx);
+    for (int32_t i = 0; i < 63 && used < sizeof names; i++) {
+        if (!(replicas_mask >> i & 1)) continue;
+        const char *name = i < nodes ? dslab_ctx_node_name(ctx, i) : "?";
+        int w = snprintf(names + used, sizeof names - used, "%s%s", used ? " " : "", name);
+        if (w < 0 || (size_t)w >= sizeof names - used) break;
+        used += (size_t)w;
+    }
+    emit_annotation_f(ctx, DSLAB_ANNOTATION_FINAL_REPLICAS, DSLAB_ROLE_NONE, "final-replicas",
+                      (int64_t)replicas_mask, key, "key=%lld replicas=%s", (long long)key, names);
 }

@@ -9,7 +9,9 @@
  * annotated its final state (final_state.h) must hold the same value for
  * every key; each key they disagree on is a violation from quiet point +
  * bound to the end, naming the nodes and citing their "final"
- * annotations (or "final-state" when a node lacks the key). A run that
+ * annotations (or "final-state" when a node lacks the key). A key whose
+ * replicas the reports declared (dslab_ctx_report_final_replicas, a store
+ * that keeps each key on some nodes) is compared across those only. A run that
  * ended sooner cannot be judged: the verdict is unknown, and says so; so
  * is one in which fewer than two live nodes reported (nothing to compare). */
 #include <inttypes.h>
@@ -36,7 +38,7 @@ static void report_key(struct final_state_bounded *st, int64_t key, int64_t from
     char text[200] = "";
     size_t used = 0;
     for (int32_t i = 0; i < fs->nodes_count && used < sizeof text - 48; i++) {
-        if (!live(fs, i)) continue;
+        if (!live(fs, i) || !final_state_should_hold(fs, i, key)) continue;
         const struct final_value *v = final_state_find(fs, i, key);
         char val[32] = "absent";
         if (v) snprintf(val, sizeof val, "%" PRId64, v->value);
@@ -47,7 +49,7 @@ static void report_key(struct final_state_bounded *st, int64_t key, int64_t from
                                                   "replicas disagree on key %" PRId64 ": %s",
                                                   key, text);
     for (int32_t i = 0; cv && i < fs->nodes_count; i++) {
-        if (!live(fs, i)) continue;
+        if (!live(fs, i) || !final_state_should_hold(fs, i, key)) continue;
         const struct final_value *v = final_state_find(fs, i, key);
         dslab_check_violation_add_node(cv, i);
         dslab_check_violation_add_evidence(cv, v ? v->trace_id : fs->nodes[i].report_trace_id);
@@ -79,10 +81,30 @@ static int held_by_node_cmp(const void *pa, const void *pb) {
     return (a->key > b->key) - (a->key < b->key);
 }
 
-/* Judges every key held by a live node: they agree when every live node
- * holds the same value (an absent key counts as DSLAB_HISTORY_NIL). One
- * sort by key, so O(v log v) in the final values v, not nodes^2 x keys.
- * Counts the keys; returns the disagreements (-1: out of memory). */
+/* How many live nodes should hold `key`: all `replicas` live reporters,
+ * or, for a key whose replicas were declared, the live ones among those.
+ * Nodes 63 and up hold no declared key (final_state_should_hold). */
+static int32_t live_holders(const struct final_state *fs, int64_t key, int32_t replicas) {
+    int32_t n = 0;
+    bool declared = false;
+    for (int32_t i = 0; i < fs->nodes_count; i++) {
+        if (!live(fs, i)) continue;
+        if (final_state_should_hold(fs, i, key)) {
+            n++;
+        } else {
+            declared = true;
+        }
+    }
+    return declared ? n : replicas;
+}
+
+/* Judges every key held by a live node that should hold it: they agree
+ * when every live node that should hold the key holds the same value (an
+ * absent key counts as DSLAB_HISTORY_NIL); values held by nodes outside a
+ * key's declared replicas are not compared. One sort by key, so
+ * O(v log v) in the final values v (plus a pass over the nodes per held
+ * key whose replicas were declared), not nodes^2 x keys. Counts the keys;
+ * returns the disagreements (-1: out of memory). */
 static int64_t judge_keys(struct final_state_bounded *st, int32_t replicas, int64_t from_ns, int64_t end_ns,
                           int64_t *keys_out, struct dslab_check_result *result) {
     const struct final_state *fs = &st->fs;
@@ -91,7 +113,8 @@ static int64_t judge_keys(struct final_state_bounded *st, int32_t replicas, int6
     size_t n = 0;
     for (size_t k = 0; k < fs->count; k++) { /* sealed: by (node, key, trace id) */
         const struct final_value *v = &fs->values[k];
-        if (!live(fs, v->node) || (k > 0 && fs->values[k - 1].node == v->node && fs->values[k - 1].key == v->key)) {
+        if (!live(fs, v->node) || (k > 0 && fs->values[k - 1].node == v->node && fs->values[k - 1].key == v->key) ||
+            !final_state_should_hold(fs, v->node, v->key)) {
             continue;
         }
         held[n++] = (struct held){v->key, v->node, v->value};
@@ -102,7 +125,8 @@ static int64_t judge_keys(struct final_state_bounded *st, int32_t replicas, int6
         bool agree = true;
         for (j = i + 1; j < n && held[j].key == held[i].key; j++) agree &= held[j].value == held[i].value;
         /* a live node without the key holds nil */
-        if ((int32_t)(j - i) < replicas) agree &= held[i].value == DSLAB_HISTORY_NIL;
+        int32_t holders = fs->replicas_count ? live_holders(fs, held[i].key, replicas) : replicas;
+        if ((int32_t)(j - i) < holders) agree &= held[i].value == DSLAB_HISTORY_NIL;
         keys++;
         if (!agree) held[bad++] = held[i]; /* bad <= i: overwrites only what was judged */
     }

@@ -19,6 +19,7 @@ int final_state_init(struct final_state *fs, int32_t nodes_count) {
 void final_state_deinit(struct final_state *fs) {
     free(fs->nodes);
     free(fs->values);
+    free(fs->replicas);
     memset(fs, 0, sizeof *fs);
 }
 
@@ -107,6 +108,17 @@ static void add_value(struct final_state *fs, const struct dslab_trace_event *ev
     v->trace_id = ev->id;
 }
 
+static void add_replicas(struct final_state *fs, const struct dslab_trace_event *ev) {
+    struct final_replicas *grown = grow_array(fs->replicas, &fs->replicas_capacity, fs->replicas_count,
+                                              sizeof *grown, 16);
+    if (!grown) {
+        fs->out_of_memory = true;
+        return;
+    }
+    fs->replicas = grown;
+    fs->replicas[fs->replicas_count++] = (struct final_replicas){ev->b, (uint64_t)ev->a};
+}
+
 void final_state_on_event(struct final_state *fs, const struct dslab_trace_event *ev) {
     if (ev->node < 0 || ev->node >= fs->nodes_count) {
         return;
@@ -125,6 +137,8 @@ void final_state_on_event(struct final_state *fs, const struct dslab_trace_event
             n->report_trace_id = ev->id;
         } else if (ev->annotation == DSLAB_ANNOTATION_FINAL_VALUE) {
             add_value(fs, ev);
+        } else if (ev->annotation == DSLAB_ANNOTATION_FINAL_REPLICAS) {
+            add_replicas(fs, ev);
         }
     }
 }
@@ -136,10 +150,42 @@ static int value_cmp(const void *pa, const void *pb) {
     return a->trace_id < b->trace_id ? -1 : (a->trace_id > b->trace_id);
 }
 
+static int replicas_cmp(const void *pa, const void *pb) {
+    const struct final_replicas *a = pa, *b = pb;
+    if (a->key != b->key) return a->key < b->key ? -1 : 1;
+    return a->mask < b->mask ? -1 : (a->mask > b->mask);
+}
+
 void final_state_seal(struct final_state *fs) {
     if (fs->count > 1) {
         qsort(fs->values, fs->count, sizeof *fs->values, value_cmp);
     }
+    if (fs->replicas_count > 1) { /* one entry per key, the union of the masks */
+        qsort(fs->replicas, fs->replicas_count, sizeof *fs->replicas, replicas_cmp);
+        size_t out = 0;
+        for (size_t i = 0; i < fs->replicas_count; i++) {
+            if (out > 0 && fs->replicas[out - 1].key == fs->replicas[i].key) {
+                fs->replicas[out - 1].mask |= fs->replicas[i].mask;
+            } else {
+                fs->replicas[out++] = fs->replicas[i];
+            }
+        }
+        fs->replicas_count = out;
+    }
+}
+
+bool final_state_should_hold(const struct final_state *fs, int32_t node, int64_t key) {
+    size_t lo = 0, hi = fs->replicas_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (fs->replicas[mid].key < key) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    if (lo == fs->replicas_count || fs->replicas[lo].key != key) return true;
+    return node < 63 && (fs->replicas[lo].mask >> node & 1);
 }
 
 const struct final_value *final_state_find(const struct final_state *fs, int32_t node,

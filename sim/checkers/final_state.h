@@ -27,6 +27,12 @@ struct final_value {
     uint64_t trace_id;
 };
 
+/* The nodes a key lives on, as reported (dslab_ctx_report_final_replicas). */
+struct final_replicas {
+    int64_t key;
+    uint64_t mask; /* bit i = node index i */
+};
+
 struct final_node {
     bool crashed;
     bool primary;   /* the last role report was of a leading class */
@@ -40,6 +46,9 @@ struct final_state {
     struct final_value *values;  /* owned; sorted by (node, key) after final_state_seal */
     size_t count;
     size_t capacity;
+    struct final_replicas *replicas; /* owned; sorted by key, one per key, after seal */
+    size_t replicas_count;
+    size_t replicas_capacity;
     bool out_of_memory;
 };
 
@@ -52,6 +61,10 @@ void final_state_seal(struct final_state *fs);
 /* The node's final value of `key`, or NULL when it holds none. */
 const struct final_value *final_state_find(const struct final_state *fs, int32_t node,
                                            int64_t key);
+/* Whether `node` should hold `key`: among the replicas the reports
+ * declared for it (their union), or any node when none were declared.
+ * After final_state_seal. */
+bool final_state_should_hold(const struct final_state *fs, int32_t node, int64_t key);
 /* A checker's state block of `size` bytes whose FIRST member is its
  * struct final_state: zeroed, the final state initialised for the
  * scenario's nodes. Returns it (free with final_state_checker_destroy),

@@ -18,6 +18,8 @@
  *   sloppy: after sloppy_after without an answer from a replica, ask the
  *           next fallback instead; a write there is kept as a hint for the
  *           absent replica and handed off when it answers again.
+ *   anti-entropy (anti_entropy_interval > 0): every interval each replica
+ *           pushes its records to the key's other replicas (SYNC).
  *
  * A write that misses its w acks by the timeout is not answered: some
  * replicas may have it, so it neither happened nor failed for sure, and
@@ -41,7 +43,7 @@
 
 static const char *const qkv_known_params[] = {
     "n", "r", "w", "resolution", "read_repair", "sloppy", "timeout", "sloppy_after",
-    "handoff_interval", NULL,
+    "handoff_interval", "anti_entropy_interval", NULL,
 };
 static const char *const qkv_resolutions[] = {"lww", "version-vectors", "lamport", NULL};
 
@@ -65,7 +67,8 @@ static int qkv_configure(const struct dslab_scenario *s, void **config_out, stru
         dslab_param_duration_ns(s, "timeout", 500 * DSLAB_NS_PER_MS, &c.timeout_ns, diag) != 0 ||
         dslab_param_duration_ns(s, "sloppy_after", 100 * DSLAB_NS_PER_MS, &c.sloppy_after_ns, diag) != 0 ||
         dslab_param_duration_ns(s, "handoff_interval", 200 * DSLAB_NS_PER_MS, &c.handoff_interval_ns,
-                          diag) != 0) {
+                          diag) != 0 ||
+        dslab_param_duration_ns(s, "anti_entropy_interval", 0, &c.anti_entropy_interval_ns, diag) != 0) {
         return -1;
     }
     if (r > n) return proto_param_error(s, "r", diag, "r must be at most n (replicas per key)");
@@ -376,11 +379,40 @@ static void send_handoffs(struct dslab_node_ctx *ctx, struct qkv_state *s) {
     }
 }
 
+/* Anti-entropy, the simplest kind: every record this node stores goes to
+ * the key's other replicas, whether they differ or not (n - 1 messages
+ * per key per round; Dynamo compares Merkle trees to send only what
+ * differs). The receiver merges it as it merges a write, so replicas that
+ * missed writes (a lost hint, no reads to repair them) converge within a
+ * round once they can hear each other. */
+static void anti_entropy_round(struct dslab_node_ctx *ctx, struct qkv_state *s) {
+    const struct qkv_config *c = dslab_ctx_config(ctx);
+    for (int32_t k = 0; k < s->keys_count; k++) {
+        if (s->data[k].count == 0) continue;
+        for (int32_t i = 0; i < c->n; i++) {
+            int32_t to = qkv_ring_node(s->data[k].key, i, s->nodes_count);
+            if (to == s->self) continue;
+            struct qkv_msg m;
+            memset(&m, 0, sizeof m);
+            m.type = QKV_MSG_SYNC;
+            m.hint_for = -1;
+            m.rec = s->data[k];
+            dslab_ctx_send(ctx, to, &m, QKV_MSG_LEN(m.rec.count));
+            s->stats_syncs++;
+        }
+    }
+}
+
 static void on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t timer_id, uint64_t tag) {
     (void)timer_id;
     struct qkv_state *s = state;
     const struct qkv_config *c = dslab_ctx_config(ctx);
     enum qkv_timer_tag kind = (enum qkv_timer_tag)(tag & 0xf);
+    if (kind == QKV_TIMER_ANTI_ENTROPY) {
+        anti_entropy_round(ctx, s);
+        dslab_ctx_set_timer(ctx, c->anti_entropy_interval_ns, QKV_TIMER_ANTI_ENTROPY);
+        return;
+    }
     if (kind == QKV_TIMER_HANDOFF) {
         s->handoff_armed = false;
         if (s->hints_count == 0) return;
@@ -464,6 +496,9 @@ static void on_message(struct dslab_node_ctx *ctx, void *state, int32_t from, co
     case QKV_MSG_HANDOFF_ACK:
         qkv_hint_remove(ctx, s, m.seq);
         break;
+    case QKV_MSG_SYNC:
+        qkv_local_apply(ctx, s, &m.rec);
+        break;
     }
 }
 
@@ -479,6 +514,44 @@ static void qkv_init(struct dslab_node_ctx *ctx, void *state) {
     if (s->hints_count > 0) {
         dslab_ctx_set_timer(ctx, c->handoff_interval_ns, QKV_TIMER_HANDOFF);
         s->handoff_armed = true;
+    }
+    if (c->anti_entropy_interval_ns > 0) {
+        dslab_ctx_set_timer(ctx, c->anti_entropy_interval_ns, QKV_TIMER_ANTI_ENTROPY);
+    }
+}
+
+/* The replica set of key, as a node mask (nodes < 64: QKV_NODES_MAX). */
+static uint64_t replicas_mask(const struct qkv_config *c, int64_t key, int32_t nodes_count) {
+    uint64_t mask = 0;
+    for (int32_t i = 0; i < c->n; i++) mask |= UINT64_C(1) << qkv_ring_node(key, i, nodes_count);
+    return mask;
+}
+
+/* The final state (final_state.h): one value per key this node stores as
+ * a replica (the one a read of its copy returns), not what it holds as
+ * hints for others; and, for every key it stores or holds hints for, the
+ * key's preference list, so that convergence compares the replicas of a
+ * key and no one else (a fallback is not expected to keep a copy, and a
+ * replica that never heard of the key still counts as holding nothing).
+ * A crashed node (its state zeroed) reports nothing. */
+static void qkv_on_finish(struct dslab_node_ctx *ctx, void *state) {
+    const struct qkv_state *s = state;
+    if (s->nodes_count == 0) return;
+    const struct qkv_config *c = dslab_ctx_config(ctx);
+    int32_t held = 0;
+    for (int32_t i = 0; i < s->keys_count; i++) held += qkv_record_pick(&s->data[i]) != NULL;
+    dslab_ctx_report_final_state(ctx, held, "%d keys, %d hints held for others, %lld handed off, %lld synced",
+                                 (int)held, (int)s->hints_count, (long long)s->stats_handoffs,
+                                 (long long)s->stats_syncs);
+    for (int32_t i = 0; i < s->keys_count; i++) {
+        const struct qkv_version *v = qkv_record_pick(&s->data[i]);
+        if (v) dslab_ctx_report_final_value(ctx, s->data[i].key, v->value);
+    }
+    for (int32_t i = 0; i < s->keys_count; i++) {
+        dslab_ctx_report_final_replicas(ctx, s->data[i].key, replicas_mask(c, s->data[i].key, s->nodes_count));
+    }
+    for (int32_t i = 0; i < s->hints_count; i++) {
+        dslab_ctx_report_final_replicas(ctx, s->hints[i].rec.key, replicas_mask(c, s->hints[i].rec.key, s->nodes_count));
     }
 }
 
@@ -504,4 +577,5 @@ const struct dslab_protocol protocol_quorum_kv = {
     .on_restart = NULL, /* init() reloads the durable store */
     .describe = qkv_describe,
     .message_label = qkv_message_label,
+    .on_finish = qkv_on_finish,
 };

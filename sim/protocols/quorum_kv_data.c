@@ -376,6 +376,9 @@ void qkv_message_label(const void *msg, size_t len, char *buf, size_t buf_size) 
     case QKV_MSG_HANDOFF_ACK:
         snprintf(buf, buf_size, "handoff-ack hint %lld", seq);
         break;
+    case QKV_MSG_SYNC:
+        snprintf(buf, buf_size, "sync k%lld v=%lld%s", key, value, m.rec.count > 1 ? " +siblings" : "");
+        break;
     default:
         snprintf(buf, buf_size, "?");
         break;

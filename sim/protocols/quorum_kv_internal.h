@@ -49,6 +49,8 @@ struct qkv_config {
     int64_t timeout_ns;          /* coordinator gives up on a request */
     int64_t sloppy_after_ns;     /* sloppy: ask fallbacks for silent replicas */
     int64_t handoff_interval_ns; /* hinted handoff retry period */
+    int64_t anti_entropy_interval_ns; /* 0 = off: how often a replica pushes its records to the
+                                         key's other replicas */
 };
 
 /* One version of a key's value. LWW uses (ts_ns, writer) as the order;
@@ -78,6 +80,7 @@ enum qkv_msg_type {
     QKV_MSG_WRITE_ACK,    /* replica -> coordinator: seq */
     QKV_MSG_HANDOFF,      /* hint holder -> intended replica: seq = hint id, rec */
     QKV_MSG_HANDOFF_ACK,  /* intended replica -> hint holder: seq = hint id */
+    QKV_MSG_SYNC,         /* replica -> the key's other replicas (anti-entropy): rec, no ack */
 };
 
 struct qkv_msg {
@@ -136,7 +139,7 @@ struct qkv_state {
     uint64_t next_seq;
     uint64_t next_hint_id;
     bool handoff_armed;
-    int64_t stats_reads, stats_writes, stats_repairs, stats_conflicts, stats_handoffs;
+    int64_t stats_reads, stats_writes, stats_repairs, stats_conflicts, stats_handoffs, stats_syncs;
     struct qkv_record data[QKV_KEYS_MAX];
     struct qkv_hint hints[QKV_HINTS_MAX];
     struct qkv_pending pending[QKV_PENDING_MAX];
@@ -146,6 +149,7 @@ enum qkv_timer_tag {
     QKV_TIMER_TIMEOUT = 1,  /* tag = TIMEOUT | slot << 8 */
     QKV_TIMER_SLOPPY = 2,   /* tag = SLOPPY | slot << 8 */
     QKV_TIMER_HANDOFF = 3,
+    QKV_TIMER_ANTI_ENTROPY = 4,
 };
 
 /* --- quorum_kv_data.c --------------------------------------------------------- */

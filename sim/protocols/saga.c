@@ -41,7 +41,8 @@
 #include "protocols/saga_internal.h"
 
 static const char *const saga_known[] = {
-    "step_timeout", "retries", "amount", "balance", "fail_percent", "compensate", "idempotent", NULL,
+    "step_timeout", "retries", "amount", "balance", "fail_percent", "compensate", "idempotent",
+    "credit_reversible", NULL,
 };
 
 static int saga_configure(const struct dslab_scenario *s, void **config_out, struct dslab_diag *diag) {
@@ -54,7 +55,8 @@ static int saga_configure(const struct dslab_scenario *s, void **config_out, str
         dslab_param_int(s, "balance", 1000000, 0, 1000000000000, &c.balance, diag) != 0 ||
         dslab_param_int(s, "fail_percent", 10, 0, 100, &c.fail_percent, diag) != 0 ||
         dslab_param_bool(s, "compensate", true, &c.compensate, diag) != 0 ||
-        dslab_param_bool(s, "idempotent", true, &c.idempotent, diag) != 0) {
+        dslab_param_bool(s, "idempotent", true, &c.idempotent, diag) != 0 ||
+        dslab_param_bool(s, "credit_reversible", true, &c.credit_reversible, diag) != 0) {
         return -1;
     }
     if (s->nodes_count != 3) {

@@ -20,6 +20,8 @@ struct saga_config {
     int64_t fail_percent;    /* chance the credit service refuses a credit */
     bool compensate;         /* undo the applied steps of a saga that cannot finish */
     bool idempotent;         /* services remember what they did per saga */
+    bool credit_reversible;  /* false: an applied credit is paid out at once (a pivot step):
+                                its UNDO is acknowledged but takes nothing back */
 };
 
 enum saga_msg_type { SAGA_DO, SAGA_UNDO, SAGA_DONE, SAGA_REFUSED, SAGA_UNDONE };

@@ -15,6 +15,12 @@
  * applied: a retry whose answer was lost applies twice, and undoing a step
  * that never happened moves money nobody moved.
  *
+ * Without `credit_reversible` the credit is a pivot step: paid out once
+ * applied (an email sent, money wired out). Its UNDO is acknowledged like
+ * any compensation ("step": "cannot undo credit (paid out)") and takes
+ * nothing back, so a saga compensated after its credit was applied ends
+ * with the money both credited and refunded.
+ *
  * Every change is annotated with tag "money", value = the saga id, text
  * "<signed change> (<what>, balance <new balance>)", the change first:
  * the money-conserved checker reads it. */
@@ -96,7 +102,12 @@ static void on_do(struct dslab_node_ctx *ctx, struct saga_state *st, const struc
 
 static void on_undo(struct dslab_node_ctx *ctx, struct saga_state *st, const struct saga_msg *m, int step) {
     enum saga_rec r = saga_cfg(ctx)->idempotent ? rec_get(ctx, m->saga, step) : REC_APPLIED;
-    if (r == REC_APPLIED) {
+    if (r == REC_APPLIED && step == 2 && !saga_cfg(ctx)->credit_reversible) {
+        /* A pivot: the credit was paid out when applied. The compensation
+         * is acknowledged (the request to take it back was filed) and
+         * moves nothing. */
+        dslab_ctx_annotate(ctx, "step", m->saga, "cannot undo credit (paid out)");
+    } else if (r == REC_APPLIED) {
         move(ctx, st, m->saga, change_of(ctx, step, true), what_of(step, true));
         st->undone++;
     }

@@ -113,6 +113,33 @@ static void test_restarted_orchestrator_compensates(void **state) {
     h_run_free(r);
 }
 
+/* bank-b's answers are lost for 300ms: the orchestrator gives up on
+ * credits bank-b applied and compensates them. A reversible credit is
+ * taken back; a paid-out one (credit_reversible: false) is not, and the
+ * refund of the debit then creates money. */
+static void test_a_paid_out_credit_cannot_be_compensated(void **state) {
+    (void)state;
+    const char *outage = "faults:\n  - { at: 1s, link: { from: bank-b, to: orch }, loss: 1 }\n"
+                         "  - { at: 1.3s, link: { from: bank-b, to: orch }, loss: 0 }\n";
+    struct h_run *r = run_saga("", ", fail_percent: 0, retries: 3", outage);
+    assert_true(notes(r, "saga", "compensated") > 0);
+    assert_true(h_count(&r->rec, &(struct h_match){.tag = "money", .text_prefix = "-10 (uncredit"}) > 0);
+    expect_money(r, DSLAB_CHECK_PASS);
+    h_run_free(r);
+    r = run_saga("", ", fail_percent: 0, retries: 3, credit_reversible: false", outage);
+    assert_true(notes(r, "saga", "compensated") > 0);
+    assert_int_equal(h_count(&r->rec, &(struct h_match){.tag = "money", .text_prefix = "-10 (uncredit"}), 0);
+    expect_money(r, DSLAB_CHECK_FAIL);
+    assert_non_null(strstr(h_check_named(r->sim, "money-conserved")->violations[0].message,
+                           "ended compensated with 10 created"));
+    h_run_free(r);
+    /* going forward instead: the credit is retried until it answers */
+    r = run_saga("", ", fail_percent: 0, retries: 1000000, credit_reversible: false", outage);
+    assert_int_equal(notes(r, "saga", "compensated"), 0);
+    expect_money(r, DSLAB_CHECK_PASS);
+    h_run_free(r);
+}
+
 static void test_bad_parameters_are_refused(void **state) {
     (void)state;
     h_expect_error("name: t\nduration: 1s\nnodes: [a, b]\nprotocol: { name: saga }\n", "exactly 3 nodes");
@@ -186,4 +213,5 @@ H_MAIN_CASES_AND(cases, cmocka_unit_test(test_transfers_finish_and_conserve_mone
                  cmocka_unit_test(test_without_compensation_money_is_destroyed),
                  cmocka_unit_test(test_duplicates_need_idempotent_services), cmocka_unit_test(test_loss_needs_retries),
                  cmocka_unit_test(test_restarted_orchestrator_compensates),
+                 cmocka_unit_test(test_a_paid_out_credit_cannot_be_compensated),
                  cmocka_unit_test(test_bad_parameters_are_refused))

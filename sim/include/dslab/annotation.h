@@ -44,6 +44,7 @@ enum dslab_annotation_kind {
     DSLAB_ANNOTATION_TERM,        /* dslab_ctx_report_term: a = the new term or epoch */
     DSLAB_ANNOTATION_FINAL_STATE, /* dslab_ctx_report_final_state: a = keys that follow */
     DSLAB_ANNOTATION_FINAL_VALUE, /* dslab_ctx_report_final_value: b = key, a = value */
+    DSLAB_ANNOTATION_FINAL_REPLICAS, /* dslab_ctx_report_final_replicas: b = key, a = node mask */
     DSLAB_ANNOTATION_KIND_COUNT
 };
 

@@ -240,6 +240,16 @@ void dslab_ctx_report_term(struct dslab_node_ctx *ctx, int64_t term, const char 
 void dslab_ctx_report_final_state(struct dslab_node_ctx *ctx, int64_t keys_count, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void dslab_ctx_report_final_value(struct dslab_node_ctx *ctx, int64_t key, int64_t value);
+/* For a store that keeps each key on some nodes only (quorum-kv's
+ * preference lists): after dslab_ctx_report_final_state, the nodes `key`
+ * lives on, bit i = node index i (nodes 0..62; replicas_mask 1 ..
+ * 2^63 - 1, else the run stops with an error). Replica comparisons
+ * (convergence) then compare only those nodes for that key, the union of
+ * what the live nodes declared, a declared replica that holds nothing
+ * counting as absent; a key nobody declared is compared across every
+ * node. Trace: tag "final-replicas", value = the mask, text "key=K
+ * replicas=n1 n2 n3". */
+void dslab_ctx_report_final_replicas(struct dslab_node_ctx *ctx, int64_t key, uint64_t replicas_mask);
 
 /* --- parameter helpers for configure() ----------------------------------- */
 /* Find a parameter by key; NULL if absent. */
