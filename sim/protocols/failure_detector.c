@@ -203,8 +203,11 @@ static void hb_check(struct dslab_node_ctx *ctx, struct fd_state *st) {
 
 static void hb_heard(struct dslab_node_ctx *ctx, struct fd_state *st, int32_t from) {
     int64_t now = dslab_ctx_mono_ns(ctx);
-    if (cfg(ctx)->mode == MODE_PHI) { /* the first arrival only starts the clock */
-        if (st->heard[from]) fd_phi_add(&st->phi[from], (int32_t)cfg(ctx)->phi_window, now - st->last_heard_mono_ns[from]);
+    /* phi: the first arrival only starts the clock, and a gap that ended a
+     * suspicion measured an outage (a crash, a partition), not the
+     * network: it would inflate the spread for the next 32 gaps. */
+    if (cfg(ctx)->mode == MODE_PHI) {
+        if (st->heard[from] && !st->suspected[from]) fd_phi_add(&st->phi[from], (int32_t)cfg(ctx)->phi_window, now - st->last_heard_mono_ns[from]);
         st->heard[from] = true;
     }
     st->last_heard_mono_ns[from] = now;

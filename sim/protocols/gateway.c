@@ -122,7 +122,7 @@ static int gw_configure(const struct dslab_scenario *s, void **config_out, struc
     }
     if (s->nodes_count < c.dependencies + 2) {
         return proto_error(s, diag,
-                           "gateway needs n1 (the gateway), %lld dependencies and at least one client: "
+                           "gateway needs a gateway (the first node), %lld dependencies (the next nodes) and at least one client: "
                            "%lld+ nodes, the scenario has %d",
                            (long long)c.dependencies, (long long)c.dependencies + 2, (int)s->nodes_count);
     }

@@ -72,6 +72,10 @@ static const struct h_run_case runs[] = {
       {NOTES("suspect", 2, 1250, 1500), '=', 3},
       {NOTES("alive", 2, 2000, 2200), '=', 3}},
      H_VERDICT(DSLAB_CHECK_PASS)},
+    /* the 1s outage is not a sample of n3's gaps: the second crash is seen as fast */
+    {"phi: an outage does not teach the window",
+     NET PHI "duration: 4s\nfaults: [ { at: 1s, crash: n3 }, { at: 2s, restart: n3 }, { at: 3s, crash: n3 } ]\n" FD_1S,
+     TAGS, {{NOTES("suspect", 2, 3000, 3500), '=', 3}}, H_VERDICT(DSLAB_CHECK_PASS)},
     {"swim confirms a crash everywhere",
      NET SWIM "duration: 4s\nfaults: [ { at: 1s, crash: n4 } ]\nchecks: [\"fd-accuracy: 2s confirm\"]\n", TAGS,
      {{NOTES("suspect", -1, 0, 1000), '=', 0},
