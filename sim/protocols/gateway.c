@@ -32,10 +32,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "detmath.h"
 #include "dslab/assert.h"
 #include "dslab/node.h"
 #include "dslab/time.h"
+#include "protocols/proto_load.h"
 #include "protocols/proto_util.h"
 
 #define GW_WORKERS_MAX 256
@@ -241,9 +241,7 @@ static void gateway_call_timeout(struct dslab_node_ctx *ctx, struct gw_gateway *
 /* --- client --------------------------------------------------------------------------- */
 
 static void schedule_arrival(struct dslab_node_ctx *ctx) {
-    double u = dslab_rng_unit(dslab_ctx_rng(ctx));
-    int64_t ns = (int64_t)(-(double)cfg(ctx)->arrival_ns_mean * det_log(1.0 - u));
-    dslab_ctx_set_timer(ctx, ns < 0 ? 0 : ns, tag_of(TM_ARRIVAL, 0));
+    dslab_ctx_set_timer(ctx, proto_exp_gap_ns(ctx, cfg(ctx)->arrival_ns_mean), tag_of(TM_ARRIVAL, 0));
 }
 
 static void client_finish(struct dslab_node_ctx *ctx, struct gw_client *cl, struct gw_request *r,

@@ -6,7 +6,6 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 
 #include "dslab/diag.h"
 #include "dslab/scenario.h"
@@ -28,11 +27,6 @@ bool proto_msg_fixed(void *out, size_t size, const void *msg, size_t len);
  * 0, or -1 with diag "out of memory". */
 int proto_config_keep(const struct dslab_scenario *s, const void *config, size_t size,
                       void **config_out, struct dslab_diag *diag);
-/* A rate parameter (`100/s`, docs/SCENARIO_FORMAT.md) as the mean gap
- * between arrivals, 1us .. 24h; `default_mean_ns` when the key is absent.
- * Returns 0, or -1 with diag at the parameter. */
-int proto_param_rate(const struct dslab_scenario *s, const char *key, int64_t default_mean_ns,
-                     int64_t *mean_ns, struct dslab_diag *diag);
 /* The destroy_config of every protocol configured by proto_config_keep. */
 void proto_config_free(void *config);
 

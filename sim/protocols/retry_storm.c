@@ -36,10 +36,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "detmath.h"
 #include "dslab/limits.h"
 #include "dslab/node.h"
 #include "dslab/time.h"
+#include "protocols/proto_load.h"
 #include "protocols/proto_util.h"
 
 #define RS_OUTSTANDING_MAX 512 /* logical requests a client tracks at once */
@@ -283,9 +283,7 @@ static void new_request(struct dslab_node_ctx *ctx, struct rs_client *cl) {
 }
 
 static void schedule_arrival(struct dslab_node_ctx *ctx) {
-    double u = dslab_rng_unit(dslab_ctx_rng(ctx));
-    int64_t ns = (int64_t)(-(double)cfg(ctx)->arrival_ns_mean * det_log(1.0 - u));
-    dslab_ctx_set_timer(ctx, ns < 0 ? 0 : ns, tag_of(TM_ARRIVAL, 0, 0));
+    dslab_ctx_set_timer(ctx, proto_exp_gap_ns(ctx, cfg(ctx)->arrival_ns_mean), tag_of(TM_ARRIVAL, 0, 0));
 }
 
 static void client_on_timer(struct dslab_node_ctx *ctx, struct rs_client *cl, enum rs_timer_kind kind,
