@@ -207,6 +207,7 @@ static void gateway_on_request(struct dslab_node_ctx *ctx, struct gw_gateway *g,
     w->client = from;
     w->id = m->id;
     g->busy[comp]++;
+    DSLAB_ASSERT(g->busy[comp] <= capacity(c, comp)); /* a compartment never lends */
     if (g->busy[comp] == capacity(c, comp)) pool_note(ctx, g, comp, true);
     uint32_t handle = ((uint32_t)slot << 16) | w->generation;
     struct gw_msg call = {.type = MSG_CALL, .dep = m->dep, .worker = handle, .id = m->id};
