@@ -27,7 +27,9 @@
  * latency ns), read by the slo checker, per class with `availability 99%
  * of NAME requests`; "pool" (gateway; value = the dependency's index, text
  * `NAME full (8/8 busy)` / `NAME has room`) when a compartment fills or
- * frees (in a shared pool, of the pool: `all full`). Knobs: docs/PROTOCOLS.md. */
+ * frees (in a shared pool, of the pool: `all full`). A restarted gateway
+ * starts with every worker free and a new epoch (durable), so a DONE to a
+ * call of its previous life frees nothing. Knobs: docs/PROTOCOLS.md. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +40,7 @@
 #include "protocols/proto_load.h"
 #include "protocols/proto_util.h"
 
-#define GW_WORKERS_MAX 256
+#define GW_WORKERS_MAX 256 /* a slot is 8 bits of a call's handle */
 #define GW_DEPENDENCIES_MAX 8
 #define GW_OUTSTANDING_MAX 512 /* requests a client tracks at once */
 
@@ -62,7 +64,7 @@ struct gw_msg {
     uint8_t reason; /* MSG_FAIL: enum gw_fail */
     uint8_t dep;    /* the class: dependency 0.. */
     uint8_t pad;
-    uint32_t worker; /* MSG_CALL/DONE: worker slot << 16 | generation */
+    uint32_t worker; /* MSG_CALL/DONE: epoch << 24 | worker slot << 16 | generation */
     uint64_t id;     /* the client's request id */
 };
 
@@ -77,6 +79,8 @@ struct gw_worker {
 struct gw_gateway {
     struct gw_worker workers[GW_WORKERS_MAX];
     int32_t busy[GW_DEPENDENCIES_MAX]; /* per compartment; shared: [0] */
+    uint8_t epoch; /* restarts so far, mod 256 (durable): a DONE to a call
+                    * made before a restart matches no worker of this one */
     int64_t served, rejected, timed_out;
 };
 
@@ -209,7 +213,7 @@ static void gateway_on_request(struct dslab_node_ctx *ctx, struct gw_gateway *g,
     g->busy[comp]++;
     DSLAB_ASSERT(g->busy[comp] <= capacity(c, comp)); /* a compartment never lends */
     if (g->busy[comp] == capacity(c, comp)) pool_note(ctx, g, comp, true);
-    uint32_t handle = ((uint32_t)slot << 16) | w->generation;
+    uint32_t handle = ((uint32_t)g->epoch << 24) | ((uint32_t)slot << 16) | w->generation;
     struct gw_msg call = {.type = MSG_CALL, .dep = m->dep, .worker = handle, .id = m->id};
     dslab_ctx_send(ctx, 1 + m->dep, &call, sizeof call);
     dslab_ctx_set_timer(ctx, c->call_timeout_ns, tag_of(TM_CALL_TIMEOUT, handle));
@@ -217,8 +221,8 @@ static void gateway_on_request(struct dslab_node_ctx *ctx, struct gw_gateway *g,
 
 /* The worker of a handle, if it still waits on that call. */
 static struct gw_worker *worker_of(struct dslab_node_ctx *ctx, struct gw_gateway *g, uint32_t handle) {
-    uint32_t slot = handle >> 16;
-    if (slot >= (uint32_t)cfg(ctx)->workers) return NULL;
+    uint32_t slot = (handle >> 16) & 0xff;
+    if (handle >> 24 != g->epoch || slot >= (uint32_t)cfg(ctx)->workers) return NULL;
     struct gw_worker *w = &g->workers[slot];
     return w->busy && w->generation == (uint16_t)(handle & 0xffff) ? w : NULL;
 }
@@ -292,6 +296,15 @@ static void gw_init(struct dslab_node_ctx *ctx, void *state) {
     static const char *const roles[] = {"gateway", "dependency", "client"};
     dslab_ctx_report_role(ctx, DSLAB_ROLE_OTHER, 0, "%s", roles[st->role]);
     if (st->role == ROLE_CLIENT) schedule_arrival(ctx);
+    if (st->role == ROLE_GATEWAY) { /* a new epoch per start: answers to the old one's calls are stale */
+        const void *v;
+        uint32_t epoch = 0;
+        if (dslab_ctx_store_get(ctx, "epoch", &v) == (long)sizeof epoch) memcpy(&epoch, v, sizeof epoch);
+        epoch++;
+        (void)dslab_ctx_store_put(ctx, "epoch", &epoch, sizeof epoch);
+        dslab_ctx_store_sync(ctx);
+        st->u.g.epoch = (uint8_t)epoch;
+    }
 }
 
 static void gw_on_message(struct dslab_node_ctx *ctx, void *state, int32_t from, const void *msg, size_t len) {
@@ -366,7 +379,7 @@ static void gw_message_label(const void *msg, size_t len, char *buf, size_t buf_
         return;
     }
     if (m.type == MSG_CALL || m.type == MSG_DONE) {
-        snprintf(buf, buf_size, "%s w%u", names[m.type], (unsigned)(m.worker >> 16));
+        snprintf(buf, buf_size, "%s w%u", names[m.type], (unsigned)((m.worker >> 16) & 0xff));
     } else {
         snprintf(buf, buf_size, "%s r%llu dep%d", names[m.type], (unsigned long long)(m.id / GW_OUTSTANDING_MAX),
                  (int)m.dep + 1);

@@ -18,6 +18,7 @@
 struct gw_run {
     int64_t ok[2], failed[2]; /* [0] = class=db, [1] = class=recs */
     int64_t no_worker, call_timeout, timeout;
+    int64_t ok_latency_ns_min;
     char pool_notes[512];     /* the "pool" texts, ';'-separated */
 };
 
@@ -34,6 +35,7 @@ static void sink(void *user, const struct dslab_trace_event *ev) {
     assert_true(cls == 1 || strstr(ev->text, "class=db") != NULL);
     if (strncmp(ev->text, "ok", 2) == 0) {
         r->ok[cls]++;
+        if (r->ok_latency_ns_min == 0 || ev->a < r->ok_latency_ns_min) r->ok_latency_ns_min = ev->a;
         return;
     }
     r->failed[cls]++;
@@ -112,6 +114,20 @@ static void test_a_silent_gateway_times_the_clients_out(void **state) {
     free(r);
 }
 
+/* db's links 100 times slower: a call takes at least 2 x 100ms. The
+ * gateway restarts early (its workers' generations still small, as are
+ * the new life's) while calls are in flight; their late DONEs must not
+ * complete the new life's requests (which would be faster than possible). */
+static void test_a_restarted_gateway_ignores_answers_to_its_old_calls(void **state) {
+    (void)state;
+    struct gw_run *r = run_yaml(NET "protocol: { name: gateway, rate: 50/s, workers: 64, dependencies: 1 }\n"
+                                    "faults: [ { at: 0s, slow: db, factor: 100 }, { at: 250ms, crash: api }, "
+                                    "{ at: 260ms, restart: api } ]\n");
+    assert_true(r->ok[0] > 100);
+    assert_true(r->ok_latency_ns_min >= 200 * DSLAB_NS_PER_MS);
+    free(r);
+}
+
 static void test_rejects_bad_settings(void **state) {
     (void)state;
     h_expect_error("name: t\nnodes: [api, db, recs]\nduration: 1s\nprotocol: { name: gateway }\n",
@@ -130,6 +146,7 @@ int main(void) {
         cmocka_unit_test(test_workers_split_with_the_remainder_first),
         cmocka_unit_test(test_a_call_timeout_frees_its_worker),
         cmocka_unit_test(test_a_silent_gateway_times_the_clients_out),
+        cmocka_unit_test(test_a_restarted_gateway_ignores_answers_to_its_old_calls),
         cmocka_unit_test(test_rejects_bad_settings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
