@@ -6,11 +6,14 @@
  *   slo: 99% of writes within 500ms        latency objective
  *   slo: 95% of requests within 200ms per 2s
  *   slo: availability 99.5% of reads       success objective
+ *   slo: availability 99% of db requests   one class of requests
  *
  * Operation kinds: writes, reads, cas (client history only); requests,
  * ops (all of them: "request" annotations when the protocol writes them,
  * as retry-storm's clients do with text ok/fail and value = latency ns,
- * otherwise every client operation of the history).
+ * otherwise every client operation of the history). A word before
+ * `requests` names a class: only "request" annotations whose text has
+ * the token `class=NAME` (gateway's do) count, NAME compared without case.
  * From the history an operation counts as good when it completed ok
  * (within the bound, for latency objectives); fail and info (timed out)
  * are bad, and so is one still pending at the end if it has already
@@ -56,7 +59,8 @@ struct slo_state {
     bool each;           /* every window must meet the target */
     int64_t after_ns;    /* `after T`: samples completed before T are not judged */
     enum slo_kind kind;
-    char what[16];       /* "writes", for messages */
+    char what[48];       /* "writes", "db requests", for messages */
+    char class_name[32]; /* per-class objective: "db"; empty = every request */
     struct slo_sample *samples; /* owned */
     size_t count, capacity;
     bool from_annotations;
@@ -106,6 +110,23 @@ static bool parse_duration(const char *w, int64_t *ns) {
     return dslab_units_parse_duration_ns(w, false, ns, err, sizeof err) == 0 && *ns > 0;
 }
 
+/* The operations judged, at w[i]: a kind ("writes"), or a class and
+ * `requests` ("db requests"). Returns the words used (1 or 2), 0 if none. */
+static int parse_what(struct slo_state *st, char **w, int n, int i) {
+    if (i < n && parse_kind(st, w[i])) return 1;
+    if (i + 1 >= n || strlen(w[i]) >= sizeof st->class_name ||
+        (strcmp(w[i + 1], "requests") != 0 && strcmp(w[i + 1], "request") != 0)) {
+        return 0;
+    }
+    for (const char *p = w[i]; *p; p++) {
+        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.') return 0;
+    }
+    st->kind = SLO_ALL;
+    snprintf(st->class_name, sizeof st->class_name, "%s", w[i]);
+    snprintf(st->what, sizeof st->what, "%s requests", w[i]);
+    return 2;
+}
+
 /* Returns true when `args` is a well-formed objective. */
 static bool parse_objective(struct slo_state *st, const char *args) {
     char text[256];
@@ -121,17 +142,19 @@ static bool parse_objective(struct slo_state *st, const char *args) {
         if (!parse_percent(w[1], &st->target_ppm)) return false;
         i = 2;
         if (i + 1 < n && strcmp(w[i], "of") == 0) {
-            if (!parse_kind(st, w[i + 1])) return false;
-            i += 2;
+            int used = parse_what(st, w, n, i + 1);
+            if (used == 0) return false;
+            i += 1 + used;
         }
     } else {
-        if (n < 5 || !parse_percent(w[0], &st->target_ppm) || strcmp(w[1], "of") != 0 ||
-            !parse_kind(st, w[2]) || strcmp(w[3], "within") != 0 ||
-            !parse_duration(w[4], &st->within_ns)) {
+        int used = n >= 3 ? parse_what(st, w, n, 2) : 0;
+        if (used == 0 || !parse_percent(w[0], &st->target_ppm) || strcmp(w[1], "of") != 0 ||
+            2 + used + 1 >= n || strcmp(w[2 + used], "within") != 0 ||
+            !parse_duration(w[2 + used + 1], &st->within_ns)) {
             return false;
         }
         st->latency = true;
-        i = 5;
+        i = 2 + used + 2;
     }
     if (i + 1 < n && strcmp(w[i], "per") == 0) {
         if (!parse_duration(w[i + 1], &st->window_ns)) return false;
@@ -181,6 +204,19 @@ static void add_sample(struct slo_state *st, int64_t t_ns, int64_t latency_ns, u
     st->samples[st->count++] = (struct slo_sample){t_ns, latency_ns, trace_id, node};
 }
 
+/* Does the annotation text carry the token class=NAME (any case)? */
+static bool text_has_class(const char *text, const char *name) {
+    size_t len = strlen(name);
+    for (const char *p = strstr(text, "class="); p; p = strstr(p + 1, "class=")) {
+        if (p != text && p[-1] != ' ') continue;
+        const char *v = p + 6;
+        size_t k = 0;
+        while (k < len && v[k] && tolower((unsigned char)v[k]) == name[k]) k++;
+        if (k == len && (v[k] == 0 || v[k] == ' ')) return true;
+    }
+    return false;
+}
+
 /* "request" annotations: the protocol's own account of logical requests. */
 static void slo_on_event(void *state, const struct dslab_trace_event *ev) {
     struct slo_state *st = state;
@@ -191,6 +227,7 @@ static void slo_on_event(void *state, const struct dslab_trace_event *ev) {
     bool ok = strncmp(ev->text, "ok", 2) == 0;
     if (!ok && strncmp(ev->text, "fail", 4) != 0) return;
     st->from_annotations = true;
+    if (st->class_name[0] && !text_has_class(ev->text, st->class_name)) return;
     add_sample(st, ev->t_ns, ok ? (ev->a < 0 ? 0 : ev->a) : INT64_MAX, ev->id, ev->node);
 }
 

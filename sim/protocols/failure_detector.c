@@ -1,4 +1,5 @@
-/* failure_detector.c: who is up? Heartbeats with a timeout, or SWIM.
+/* failure_detector.c: who is up? Heartbeats with a timeout or with phi
+ * accrual, or SWIM.
  *
  * mode: heartbeat. Every node sends a heartbeat to every other node each
  * `heartbeat_interval` and suspects a peer it has not heard from for
@@ -6,6 +7,14 @@
  * suspicion. One knob trades detection time against false suspicions: a
  * timeout of a few intervals is fast but two lost or slow heartbeats in a
  * row suspect a healthy peer; a long one is accurate but slow.
+ *
+ * mode: phi (Hayashibara et al. 2004). The same heartbeats, but the
+ * timeout adapts: each observer keeps the last `phi_window` inter-arrival
+ * times of each peer and suspects it when phi, -log10 of the chance that
+ * a gap this long is only a late heartbeat, reaches `phi_threshold`
+ * (fd_phi.c). A network that turns slower little by little widens the
+ * window's spread and phi stays low; an abrupt change, or a crash after a
+ * noisy spell, takes longer to tell from a late heartbeat.
  *
  * mode: swim (Das, Gupta, Motivala 2002). Each `ping_interval` (the
  * protocol period) a node probes one member, in a shuffled round-robin:
@@ -36,13 +45,14 @@
 #include "dslab/assert.h"
 #include "dslab/node.h"
 #include "dslab/time.h"
+#include "protocols/fd_phi.h"
 #include "protocols/proto_util.h"
 
 #define FD_NODES_MAX 64
 #define FD_PIGGYBACK_MAX 6
 #define FD_UPDATES_MAX 64 /* the gossip buffer */
 
-enum fd_mode { MODE_HEARTBEAT, MODE_SWIM };
+enum fd_mode { MODE_HEARTBEAT, MODE_SWIM, MODE_PHI };
 enum fd_msg_type { MSG_HEARTBEAT, MSG_PING, MSG_ACK, MSG_PING_REQ };
 enum fd_member { MEMBER_ALIVE, MEMBER_SUSPECT, MEMBER_DEAD };
 enum fd_timer { TM_HEARTBEAT = 1, TM_CHECK, TM_PERIOD, TM_PING_TIMEOUT, TM_SUSPICION };
@@ -55,6 +65,9 @@ struct fd_config {
     int64_t ping_timeout_ns;
     int64_t k;
     int64_t suspicion_timeout_ns;
+    int64_t phi_threshold; /* phi mode: suspect at phi >= this */
+    int64_t phi_window;    /* samples kept per peer */
+    int64_t phi_min_stddev_ns;
 };
 
 struct fd_update {
@@ -81,6 +94,9 @@ struct fd_state {
     /* heartbeat */
     int64_t last_heard_mono_ns[FD_NODES_MAX];
     bool suspected[FD_NODES_MAX];
+    /* phi (with the two above) */
+    bool heard[FD_NODES_MAX]; /* a first heartbeat came: later ones give samples */
+    struct fd_phi_window phi[FD_NODES_MAX];
     /* swim */
     uint32_t incarnation;
     uint8_t member_state[FD_NODES_MAX];
@@ -95,9 +111,9 @@ struct fd_state {
 
 static const char *const fd_known[] = {
     "mode", "heartbeat_interval", "timeout", "ping_interval", "ping_timeout", "k",
-    "suspicion_timeout", NULL,
+    "suspicion_timeout", "phi_threshold", "phi_window", "phi_min_stddev", NULL,
 };
-static const char *const fd_modes[] = {"heartbeat", "swim", NULL};
+static const char *const fd_modes[] = {"heartbeat", "swim", "phi", NULL};
 
 static int fd_configure(const struct dslab_scenario *s, void **config_out, struct dslab_diag *diag) {
     struct fd_config c;
@@ -110,7 +126,10 @@ static int fd_configure(const struct dslab_scenario *s, void **config_out, struc
         dslab_param_duration_ns(s, "ping_timeout", 60 * DSLAB_NS_PER_MS, &c.ping_timeout_ns, diag) != 0 ||
         dslab_param_int(s, "k", 3, 0, FD_NODES_MAX, &c.k, diag) != 0 ||
         dslab_param_duration_ns(s, "suspicion_timeout", 600 * DSLAB_NS_PER_MS, &c.suspicion_timeout_ns,
-                          diag) != 0) {
+                          diag) != 0 ||
+        dslab_param_int(s, "phi_threshold", 8, 1, 100, &c.phi_threshold, diag) != 0 ||
+        dslab_param_int(s, "phi_window", 32, 2, FD_PHI_WINDOW_MAX, &c.phi_window, diag) != 0 ||
+        dslab_param_duration_ns(s, "phi_min_stddev", 10 * DSLAB_NS_PER_MS, &c.phi_min_stddev_ns, diag) != 0) {
         return -1;
     }
     if (s->nodes_count < 2 || s->nodes_count > FD_NODES_MAX) {
@@ -118,7 +137,7 @@ static int fd_configure(const struct dslab_scenario *s, void **config_out, struc
                                     (int)s->nodes_count);
     }
     if (c.heartbeat_ns <= 0 || c.timeout_ns <= 0 || c.ping_interval_ns <= 0 ||
-        c.ping_timeout_ns <= 0 || c.suspicion_timeout_ns <= 0) {
+        c.ping_timeout_ns <= 0 || c.suspicion_timeout_ns <= 0 || c.phi_min_stddev_ns <= 0) {
         return proto_error(s, diag, "failure-detector intervals and timeouts must be > 0");
     }
     if (c.mode == MODE_SWIM && c.ping_timeout_ns >= c.ping_interval_ns) {
@@ -149,9 +168,22 @@ static void hb_send_all(struct dslab_node_ctx *ctx) {
     }
 }
 
+/* How often an observer looks: a quarter of the timeout, or in phi mode
+ * of the heartbeat interval (phi's threshold is not a duration). */
 static int64_t hb_check_ns(const struct fd_config *c) {
-    int64_t ns = c->timeout_ns / 4;
+    int64_t ns = (c->mode == MODE_PHI ? c->heartbeat_ns : c->timeout_ns) / 4;
     return ns < DSLAB_NS_PER_MS ? DSLAB_NS_PER_MS : ns;
+}
+
+/* phi mode: suspect j when phi of its silence reaches the threshold. */
+static void phi_check(struct dslab_node_ctx *ctx, struct fd_state *st, int32_t j, int64_t silent_ns) {
+    const struct fd_config *c = cfg(ctx);
+    int64_t milli = fd_phi_milli(&st->phi[j], silent_ns, c->heartbeat_ns, c->phi_min_stddev_ns);
+    if (milli < c->phi_threshold * 1000) return;
+    st->suspected[j] = true;
+    dslab_ctx_annotate(ctx, "suspect", j, "%s (phi %lld.%lld, silent %lld ms)", dslab_ctx_node_name(ctx, j),
+                       (long long)(milli / 1000), (long long)(milli % 1000 / 100),
+                       (long long)(silent_ns / DSLAB_NS_PER_MS));
 }
 
 static void hb_check(struct dslab_node_ctx *ctx, struct fd_state *st) {
@@ -159,7 +191,9 @@ static void hb_check(struct dslab_node_ctx *ctx, struct fd_state *st) {
     for (int32_t j = 0; j < dslab_ctx_nodes_count(ctx); j++) {
         if (j == dslab_ctx_self(ctx) || st->suspected[j]) continue;
         DSLAB_ASSERT(now >= st->last_heard_mono_ns[j]); /* monotonic time */
-        if (now - st->last_heard_mono_ns[j] > cfg(ctx)->timeout_ns) {
+        if (cfg(ctx)->mode == MODE_PHI) {
+            phi_check(ctx, st, j, now - st->last_heard_mono_ns[j]);
+        } else if (now - st->last_heard_mono_ns[j] > cfg(ctx)->timeout_ns) {
             st->suspected[j] = true;
             dslab_ctx_annotate(ctx, "suspect", j, "%s (silent %lld ms)", dslab_ctx_node_name(ctx, j),
                          (long long)((now - st->last_heard_mono_ns[j]) / DSLAB_NS_PER_MS));
@@ -168,7 +202,15 @@ static void hb_check(struct dslab_node_ctx *ctx, struct fd_state *st) {
 }
 
 static void hb_heard(struct dslab_node_ctx *ctx, struct fd_state *st, int32_t from) {
-    st->last_heard_mono_ns[from] = dslab_ctx_mono_ns(ctx);
+    int64_t now = dslab_ctx_mono_ns(ctx);
+    /* phi: the first arrival only starts the clock, and a gap that ended a
+     * suspicion measured an outage (a crash, a partition), not the
+     * network: it would inflate the spread for the next 32 gaps. */
+    if (cfg(ctx)->mode == MODE_PHI) {
+        if (st->heard[from] && !st->suspected[from]) fd_phi_add(&st->phi[from], (int32_t)cfg(ctx)->phi_window, now - st->last_heard_mono_ns[from]);
+        st->heard[from] = true;
+    }
+    st->last_heard_mono_ns[from] = now;
     if (st->suspected[from]) {
         st->suspected[from] = false;
         dslab_ctx_annotate(ctx, "alive", from, "%s", dslab_ctx_node_name(ctx, from));
@@ -495,7 +537,7 @@ static void fd_message_label(const void *msg, size_t len, char *buf, size_t buf_
 
 const struct dslab_protocol protocol_failure_detector = {
     .name = "failure-detector",
-    .summary = "heartbeats with a timeout, or SWIM ping/ping-req/suspicion gossip",
+    .summary = "heartbeats with a timeout or phi accrual, or SWIM ping/ping-req/suspicion gossip",
     .state_size = sizeof(struct fd_state),
     .configure = fd_configure,
     .destroy_config = proto_config_free,

@@ -30,6 +30,7 @@ extern const struct dslab_protocol protocol_sharded_kv;
 extern const struct dslab_protocol protocol_crdt;
 extern const struct dslab_protocol protocol_counter_service;
 extern const struct dslab_protocol protocol_saga;
+extern const struct dslab_protocol protocol_gateway;
 
 static const struct dslab_protocol *const protocols[] = {
     &protocol_gossip_pingpong,
@@ -44,6 +45,7 @@ static const struct dslab_protocol *const protocols[] = {
     &protocol_crdt,
     &protocol_counter_service,
     &protocol_saga,
+    &protocol_gateway,
 };
 
 int dslab_protocol_count(void) {

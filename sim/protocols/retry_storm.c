@@ -36,12 +36,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "detmath.h"
 #include "dslab/limits.h"
 #include "dslab/node.h"
 #include "dslab/time.h"
+#include "protocols/proto_load.h"
 #include "protocols/proto_util.h"
-#include "scenario/units.h"
 
 #define RS_OUTSTANDING_MAX 512 /* logical requests a client tracks at once */
 #define RS_ATTEMPTS_MAX 64
@@ -125,32 +124,11 @@ static int rs_reject_moved(const struct dslab_scenario *s, struct dslab_diag *di
     return 0;
 }
 
-static int rs_param_rate(const struct dslab_scenario *s, int64_t *mean_ns, struct dslab_diag *diag) {
-    const struct dslab_scenario_param *p = dslab_param_find(s, "rate");
-    *mean_ns = 10 * DSLAB_NS_PER_MS; /* 100/s */
-    if (!p) return 0;
-    struct units_rate r = {0, 0};
-    char err[DSLAB_UNITS_ERR_MAX];
-    if (units_parse_rate(p->value, &r, err, (int)sizeof err) != 0) {
-        return dslab_param_error_at(s, p, diag, err);
-    }
-    /* The mean gap between arrivals: 1us (a million per second) to one day. */
-    *mean_ns = r.per_ns / (int64_t)r.count;
-    if (*mean_ns < DSLAB_NS_PER_US) {
-        return dslab_param_error_at(s, p, diag,
-                              "more than one arrival per microsecond (at most 1000000/s)");
-    }
-    if (*mean_ns > DSLAB_DURATION_NS_MAX) {
-        return dslab_param_error_at(s, p, diag, "less than one arrival per day (at least 1/24h)");
-    }
-    return 0;
-}
-
 static int rs_configure(const struct dslab_scenario *s, void **config_out, struct dslab_diag *diag) {
     struct rs_config c;
     memset(&c, 0, sizeof c);
     if (rs_reject_moved(s, diag) != 0 || dslab_param_reject_unknown(s, rs_known, diag) != 0 ||
-        rs_param_rate(s, &c.arrival_ns_mean, diag) != 0 ||
+        proto_param_rate(s, "rate", 10 * DSLAB_NS_PER_MS, &c.arrival_ns_mean, diag) != 0 ||
         dslab_param_duration_ns(s, "timeout", 100 * DSLAB_NS_PER_MS, &c.timeout_ns, diag) != 0 ||
         dslab_param_int(s, "retries", 3, 0, RS_ATTEMPTS_MAX - 1, &c.retries, diag) != 0 ||
         dslab_param_choice(s, "backoff", rs_backoffs, BACKOFF_NONE, &c.backoff, diag) != 0 ||
@@ -305,9 +283,7 @@ static void new_request(struct dslab_node_ctx *ctx, struct rs_client *cl) {
 }
 
 static void schedule_arrival(struct dslab_node_ctx *ctx) {
-    double u = dslab_rng_unit(dslab_ctx_rng(ctx));
-    int64_t ns = (int64_t)(-(double)cfg(ctx)->arrival_ns_mean * det_log(1.0 - u));
-    dslab_ctx_set_timer(ctx, ns < 0 ? 0 : ns, tag_of(TM_ARRIVAL, 0, 0));
+    dslab_ctx_set_timer(ctx, proto_exp_gap_ns(ctx, cfg(ctx)->arrival_ns_mean), tag_of(TM_ARRIVAL, 0, 0));
 }
 
 static void client_on_timer(struct dslab_node_ctx *ctx, struct rs_client *cl, enum rs_timer_kind kind,

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "protocols/fd_phi.h"
 
 /* Every "suspect"/"alive"/"confirm" annotation: node = observer, a = target. */
 static struct h_run *run_yaml(const char *yaml) {
@@ -27,6 +28,7 @@ static int count(const struct h_run *r, const char *tag, int64_t target, int64_t
 
 #define NET "name: t\nseed: 5\nnodes: [n1, n2, n3, n4]\nnetwork: { latency: \"uniform(1ms, 5ms)\" }\n"
 #define HB "protocol: { name: failure-detector, mode: heartbeat, heartbeat_interval: 100ms, timeout: 300ms }\n"
+#define PHI "protocol: { name: failure-detector, mode: phi, heartbeat_interval: 100ms, phi_threshold: 8, phi_min_stddev: 50ms }\n"
 #define SWIM "protocol: { name: failure-detector, mode: swim, ping_interval: 200ms, ping_timeout: 60ms, k: 2, suspicion_timeout: 600ms }\n"
 
 #define LOSSY_SWIM(suspicion)                                                                    \
@@ -61,6 +63,19 @@ static const struct h_run_case runs[] = {
      "protocol: { name: failure-detector, heartbeat_interval: 100ms, timeout: 150ms }\nduration: 3s\n" FD_1S,
      TAGS, {{NOTES("suspect", -1, 0, 3000), '>', 5}}, H_VERDICT(DSLAB_CHECK_FAIL),
      .message_has = "while it was up and reachable"},
+    {"phi: quiet on a healthy network", NET PHI "duration: 3s\n" FD_1S, TAGS,
+     {{NOTES("suspect", -1, 0, 3000), '=', 0}}, H_VERDICT(DSLAB_CHECK_PASS)},
+    /* gaps of ~100ms, spread floored at 50ms: phi 8 is ~5.2 deviations past the mean */
+    {"phi suspects a crash after mean + a few deviations",
+     NET PHI "duration: 3s\nfaults: [ { at: 1s, crash: n3 }, { at: 2s, restart: n3 } ]\n" FD_1S, TAGS,
+     {{NOTES("suspect", 2, 0, 1250), '=', 0},
+      {NOTES("suspect", 2, 1250, 1500), '=', 3},
+      {NOTES("alive", 2, 2000, 2200), '=', 3}},
+     H_VERDICT(DSLAB_CHECK_PASS)},
+    /* the 1s outage is not a sample of n3's gaps: the second crash is seen as fast */
+    {"phi: an outage does not teach the window",
+     NET PHI "duration: 4s\nfaults: [ { at: 1s, crash: n3 }, { at: 2s, restart: n3 }, { at: 3s, crash: n3 } ]\n" FD_1S,
+     TAGS, {{NOTES("suspect", 2, 3000, 3500), '=', 3}}, H_VERDICT(DSLAB_CHECK_PASS)},
     {"swim confirms a crash everywhere",
      NET SWIM "duration: 4s\nfaults: [ { at: 1s, crash: n4 } ]\nchecks: [\"fd-accuracy: 2s confirm\"]\n", TAGS,
      {{NOTES("suspect", -1, 0, 1000), '=', 0},
@@ -114,6 +129,60 @@ static void test_partition_suspicions_are_justified_and_heal(void **state) {
     assert_int_equal(count(r, "confirm", -1, 1000, 3000), 6);
     assert_true(all_alive_at_the_end(r, 4)); /* dead members are still probed: views reconcile */
     h_run_free(r);
+}
+
+/* Known values of the logistic estimate (computed apart in double
+ * precision): the same thousandths on every machine and build. */
+static void test_phi_known_values(void **state) {
+    (void)state;
+    struct fd_phi_window w;
+    memset(&w, 0, sizeof w);
+    for (int i = 0; i < 10; i++) fd_phi_add(&w, 32, 100 * DSLAB_NS_PER_MS);
+    int64_t ms = DSLAB_NS_PER_MS;
+    assert_int_equal(fd_phi_milli(&w, 100 * ms, 100 * ms, 50 * ms), 301);   /* at the mean: -log10(1/2) */
+    assert_int_equal(fd_phi_milli(&w, 200 * ms, 100 * ms, 50 * ms), 1642);  /* 2 deviations */
+    assert_int_equal(fd_phi_milli(&w, 400 * ms, 100 * ms, 50 * ms), 10782); /* 6 deviations */
+    assert_int_equal(fd_phi_milli(&w, 0, 100 * ms, 50 * ms), 9);           /* 2 deviations early: ~0.01 */
+    assert_int_equal(fd_phi_milli(&w, 3600 * DSLAB_NS_PER_S, 100 * ms, 50 * ms), FD_PHI_MILLI_MAX);
+}
+
+/* Fewer than two samples: the bootstrap (mean = interval, deviation a
+ * quarter of it); phi never decreases with the silence; a learnt spread
+ * lowers phi for the same silence; the ring forgets the oldest sample. */
+static void test_phi_bootstrap_monotone_and_window(void **state) {
+    (void)state;
+    int64_t ms = DSLAB_NS_PER_MS;
+    struct fd_phi_window w;
+    memset(&w, 0, sizeof w);
+    assert_int_equal(fd_phi_milli(&w, 150 * ms, 100 * ms, 1 * ms), 1642); /* 2 x 25ms past 100ms */
+    int64_t last = 0;
+    for (int64_t t = 0; t <= 2000; t += 5) {
+        int64_t phi = fd_phi_milli(&w, t * ms, 100 * ms, 1 * ms);
+        assert_true(phi >= last);
+        last = phi;
+    }
+    struct fd_phi_window regular, noisy;
+    memset(&regular, 0, sizeof regular);
+    memset(&noisy, 0, sizeof noisy);
+    for (int i = 0; i < 8; i++) {
+        fd_phi_add(&regular, 8, 100 * ms);
+        fd_phi_add(&noisy, 8, (i % 2 ? 20 : 180) * ms); /* same mean, deviation 80ms */
+    }
+    assert_true(fd_phi_milli(&noisy, 300 * ms, 100 * ms, 10 * ms) < fd_phi_milli(&regular, 300 * ms, 100 * ms, 10 * ms));
+    assert_int_equal(noisy.count, 8);
+    for (int i = 0; i < 8; i++) fd_phi_add(&noisy, 8, 100 * ms); /* the noisy past is forgotten */
+    assert_int_equal(noisy.count, 8);
+    assert_int_equal(fd_phi_milli(&noisy, 300 * ms, 100 * ms, 10 * ms), fd_phi_milli(&regular, 300 * ms, 100 * ms, 10 * ms));
+}
+
+static void test_phi_rejects_bad_parameters(void **state) {
+    (void)state;
+    h_expect_error(NET "duration: 1s\nprotocol: { name: failure-detector, mode: phi, phi_threshold: 0 }\n",
+                   "phi_threshold");
+    h_expect_error(NET "duration: 1s\nprotocol: { name: failure-detector, mode: phi, phi_window: 33 }\n",
+                   "phi_window");
+    h_expect_error(NET "duration: 1s\nprotocol: { name: failure-detector, mode: phi, phi_min_stddev: 0ms }\n",
+                   "must be > 0");
 }
 
 static void test_swim_rejects_ping_timeout_past_the_period(void **state) {
@@ -174,6 +243,9 @@ int main(void) {
     const struct CMUnitTest more[] = {
         cmocka_unit_test(test_partition_suspicions_are_justified_and_heal),
         cmocka_unit_test(test_swim_rejects_ping_timeout_past_the_period),
+        cmocka_unit_test(test_phi_known_values),
+        cmocka_unit_test(test_phi_bootstrap_monotone_and_window),
+        cmocka_unit_test(test_phi_rejects_bad_parameters),
     };
     int failed = h_run_rows(runs, sizeof runs / sizeof runs[0], sizeof runs[0], h_run_case_test, NULL, 0);
     return failed + h_run_cases(cases, sizeof cases / sizeof cases[0], more, sizeof more / sizeof more[0]);

@@ -184,6 +184,33 @@ static void test_each_window_must_meet_and_silence_fails(void **state) {
     assert_int_not_equal(ck_try(&k, "availability 50% of writes each", &d), 0);
 }
 
+/* "availability 75% of db requests": only request annotations with the
+ * token class=db (any case) count; class=dbx and a text without a class
+ * do not. */
+static void test_per_class_objective_counts_only_its_class(void **state) {
+    (void)state;
+    static const char *const notes[] = {
+        "ok class=db", "fail (no free worker) class=db", "fail (timeout) class=recs", "ok class=db",
+        "ok class=dbx", "ok class=DB", "fail", "fail class=recs",
+    };
+    const char *objectives[] = {"availability 75% of db requests", "availability 80% of db requests",
+                                "75% of db requests within 50ms"};
+    const enum dslab_check_verdict want[] = {DSLAB_CHECK_PASS, DSLAB_CHECK_FAIL, DSLAB_CHECK_PASS};
+    for (size_t o = 0; o < 3; o++) {
+        struct h_ck k;
+        ck_open(&k, objectives[o]);
+        for (size_t i = 0; i < sizeof notes / sizeof notes[0]; i++) {
+            h_ck_note(&k, 100 * (int64_t)(i + 1), 1, "request", notes[i], 10 * DSLAB_NS_PER_MS);
+        }
+        assert_int_equal(h_ck_end(&k, 1000), want[o]);
+        assert_non_null(strstr(k.result.summary, "of 4 db requests"));
+    }
+    struct h_ck k;
+    struct dslab_diag d;
+    assert_int_not_equal(ck_try(&k, "availability 99% of frogs", &d), 0); /* a class needs the word requests */
+    assert_int_not_equal(ck_try(&k, "99% of d/b requests within 1s", &d), 0);
+}
+
 H_MAIN(cmocka_unit_test(test_parses_objectives),
        cmocka_unit_test(test_each_window_must_meet_and_silence_fails),
        cmocka_unit_test(test_latency_objective_at_the_edge),
@@ -192,4 +219,5 @@ H_MAIN(cmocka_unit_test(test_parses_objectives),
        cmocka_unit_test(test_annotations_replace_the_history),
        cmocka_unit_test(test_violation_names_the_missed_windows),
        cmocka_unit_test(test_per_window_argument),
-       cmocka_unit_test(test_after_ignores_what_came_before))
+       cmocka_unit_test(test_after_ignores_what_came_before),
+       cmocka_unit_test(test_per_class_objective_counts_only_its_class))
