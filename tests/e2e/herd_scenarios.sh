@@ -19,6 +19,8 @@ for t in 1 2 3; do
     expect_run 1 "violation ${t}.000000s .. ${t}.250000s: 48.0% of 100 requests within 100 ms" $herd --seed 1
 done
 expect_run 1 "5 violations in all" $herd --seed 1
+expect_run 1 "arrival-peak                 FAIL    peak 106 arrivals within 100ms (from 5.001210s), bound 50; 771 in all, a mean of 12.85 per 100ms" $herd --seed 1
+expect_run 1 "violation 1.001002s .. 1.102975s: 100 arrivals within 100ms from 1.001002s (bound 50)" $herd --seed 1
 expect_run 1 "longest queue 100" $herd --seed 1
 # the degenerate fixes: no retries (availability 48%), a longer fixed backoff
 expect_run 1 "48.00% of 500 requests (annotations) succeeded" $herd --seed 1 --set protocol.retries=0 \
