@@ -67,7 +67,7 @@ static int ap_parse(struct ap_state *st, const struct dslab_scenario *s, const c
 
 static int ap_create(const struct dslab_scenario *s, const struct dslab_scenario_check *check, void **out,
                      struct dslab_diag *diag) {
-    if (check_argument_required(s, check, "the node and its bound", "arrival-peak: n1 at most 50 per 100ms",
+    if (check_argument_required(s, check, "the node and its bound", "n1 at most 50 per 100ms",
                                 diag) < 0) {
         return -1;
     }

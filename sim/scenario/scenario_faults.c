@@ -3,9 +3,10 @@
  * Each item is a mapping with `at:` and exactly one action key (partition,
  * heal, cut, crash, restart, pause, clock, link, slow, slow-disk, deploy,
  * rolling-restart) plus that action's own keys; a rolling restart becomes
- * the crashes and restarts it makes (scenario_rolling.c). Checks run in this order so the error is the most useful one:
- * unknown keys (did you mean), `at`, the action, keys that do not belong to
- * the action, then the action's values. The result is sorted by at_ns,
+ * the crashes and restarts it makes (scenario_rolling.c). Checks run in
+ * this order so the error is the most useful one: unknown keys (did you
+ * mean), `at`, the action, keys that do not belong to the action, then the
+ * action's values. The result is sorted by at_ns,
  * stable (file order among equal times). Spec: docs/SCENARIO_FORMAT.md. */
 #include <stdio.h>
 #include <stddef.h>
@@ -360,10 +361,11 @@ int load_faults(struct loader *L, const struct dslab_ynode *seq) {
     for (const struct dslab_ynode *item = seq->first; item; item = item->next) {
         capacity += item->kind == DSLAB_YNODE_MAPPING ? load_rolling_restart_size(item, s->nodes_count) : 1;
         if (capacity > DSLAB_FAULTS_MAX) {
-            return dslab_ytree_error(L->diag, L->file, item,
-                                     "more than %d faults (DSLAB_FAULTS_MAX; a rolling restart counts a "
-                                     "crash and a restart per node)",
-                                     DSLAB_FAULTS_MAX);
+            return dslab_ytree_error(L->diag, L->file, seq,
+                                     "more than %d faults (DSLAB_FAULTS_MAX)%s", DSLAB_FAULTS_MAX,
+                                     item->kind == DSLAB_YNODE_MAPPING && dslab_ydoc_map_get(item, "rolling-restart")
+                                         ? "; a rolling restart counts a crash and a restart per node"
+                                         : "");
         }
     }
     s->faults = load_alloc(L, sizeof *s->faults * (size_t)capacity);
