@@ -28,6 +28,7 @@ extern const struct dslab_checker checker_exactly_once_effects;
 extern const struct dslab_checker checker_money_conserved;
 extern const struct dslab_checker checker_read_your_writes;
 extern const struct dslab_checker checker_monotonic_reads;
+extern const struct dslab_checker checker_arrival_peak;
 
 static const struct dslab_checker *const checkers[] = {
     &checker_one_leader_per_term,
@@ -53,6 +54,7 @@ static const struct dslab_checker *const checkers[] = {
     &checker_money_conserved,
     &checker_read_your_writes,
     &checker_monotonic_reads,
+    &checker_arrival_peak,
     NULL, /* replaced as checkers land; see dslab_checker_count() */
 };
 

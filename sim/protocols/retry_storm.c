@@ -10,15 +10,21 @@
  * model tells nobody); its client times out. The trigger of an overload is
  * a fault: a `pause` of n1 (a GC-like stall), `slow` links, a crash.
  *
- * Every other node is a client with an open-loop arrival process (Poisson,
- * `rate` per client). A logical request gets up to 1 + `retries` attempts:
+ * Every other node is a client with an open-loop arrival process, `rate`
+ * per client: Poisson (`arrivals: poisson`), or one request every 1/rate
+ * (`arrivals: periodic`: a cache refill or a config poll on a timer). All
+ * clients start at t=0, so periodic clients without jitter act in step: a
+ * thundering herd every period. `jitter` spreads every wait a client
+ * computes (the periodic gap, keeping its mean; the backoff). A logical
+ * request gets up to 1 + `retries` attempts:
  *
  *   send attempt --OK--> done ("request" ok, value = latency ns)
  *        |  timeout
  *        v
  *   attempts left? --no--> done ("request" fail, value = time spent)
  *        | yes: wait backoff (none: 0; exponential: base * 2^(n-1) up to
- *        |      backoff_max; jitter: uniformly 0..that) and send again
+ *        |      backoff_max; jitter full: uniformly 0..that; equal:
+ *        |      half of it plus uniformly 0..the other half) and send again
  *
  * Circuit breaker (optional): `breaker_threshold` failed attempts in a row
  * open it; while open, attempts fail at once without being sent; after
@@ -41,6 +47,7 @@
 #include "dslab/time.h"
 #include "protocols/proto_load.h"
 #include "protocols/proto_util.h"
+#include "scenario/units.h"
 
 #define RS_OUTSTANDING_MAX 512 /* logical requests a client tracks at once */
 #define RS_ATTEMPTS_MAX 64
@@ -48,15 +55,18 @@
 enum rs_msg_type { MSG_REQUEST, MSG_OK };
 enum rs_timer_kind { TM_ARRIVAL = 1, TM_TIMEOUT, TM_RETRY };
 enum rs_backoff { BACKOFF_NONE, BACKOFF_EXPONENTIAL };
+enum rs_arrivals { ARRIVALS_POISSON, ARRIVALS_PERIODIC };
+enum rs_jitter { JITTER_NONE, JITTER_FULL, JITTER_EQUAL };
 enum rs_breaker { BREAKER_CLOSED, BREAKER_OPEN, BREAKER_HALF_OPEN };
 
 struct rs_config {
     int64_t arrival_ns_mean; /* from `rate`, per client */
+    int arrivals;            /* enum rs_arrivals */
     int64_t timeout_ns;
     int64_t retries;
     int backoff;
     int64_t backoff_base_ns, backoff_max_ns;
-    bool jitter;
+    int jitter; /* enum rs_jitter */
     bool breaker;
     int64_t breaker_threshold;
     int64_t breaker_cooldown_ns;
@@ -99,10 +109,25 @@ struct rs_state {
 };
 
 static const char *const rs_known[] = {
-    "rate", "timeout", "retries", "backoff", "backoff_base", "backoff_max", "jitter",
+    "rate", "arrivals", "timeout", "retries", "backoff", "backoff_base", "backoff_max", "jitter",
     "breaker", "breaker_threshold", "breaker_cooldown", NULL,
 };
 static const char *const rs_backoffs[] = {"none", "exponential", NULL};
+static const char *const rs_arrivals_names[] = {"poisson", "periodic", NULL};
+static const char *const rs_jitters[] = {"none", "full", "equal", NULL};
+
+/* `jitter`: none, full or equal; the booleans of older scenarios still
+ * mean none (false) and full (true), so their runs are unchanged. */
+static int rs_param_jitter(const struct dslab_scenario *s, int *out, struct dslab_diag *diag) {
+    const struct dslab_scenario_param *p = dslab_param_find(s, "jitter");
+    bool on = false;
+    char err[DSLAB_UNITS_ERR_MAX];
+    if (p && dslab_units_parse_bool(p->value, &on, err, (int)sizeof err) == 0) {
+        *out = on ? JITTER_FULL : JITTER_NONE;
+        return 0;
+    }
+    return dslab_param_choice(s, "jitter", rs_jitters, JITTER_NONE, out, diag);
+}
 
 /* Keys of the protocol-private server queue this protocol had before the
  * CPU model, each with where its meaning went: an old scenario gets this
@@ -129,12 +154,13 @@ static int rs_configure(const struct dslab_scenario *s, void **config_out, struc
     memset(&c, 0, sizeof c);
     if (rs_reject_moved(s, diag) != 0 || dslab_param_reject_unknown(s, rs_known, diag) != 0 ||
         proto_param_rate(s, "rate", 10 * DSLAB_NS_PER_MS, &c.arrival_ns_mean, diag) != 0 ||
+        dslab_param_choice(s, "arrivals", rs_arrivals_names, ARRIVALS_POISSON, &c.arrivals, diag) != 0 ||
         dslab_param_duration_ns(s, "timeout", 100 * DSLAB_NS_PER_MS, &c.timeout_ns, diag) != 0 ||
         dslab_param_int(s, "retries", 3, 0, RS_ATTEMPTS_MAX - 1, &c.retries, diag) != 0 ||
         dslab_param_choice(s, "backoff", rs_backoffs, BACKOFF_NONE, &c.backoff, diag) != 0 ||
         dslab_param_duration_ns(s, "backoff_base", 10 * DSLAB_NS_PER_MS, &c.backoff_base_ns, diag) != 0 ||
         dslab_param_duration_ns(s, "backoff_max", DSLAB_NS_PER_S, &c.backoff_max_ns, diag) != 0 ||
-        dslab_param_bool(s, "jitter", false, &c.jitter, diag) != 0 ||
+        rs_param_jitter(s, &c.jitter, diag) != 0 ||
         dslab_param_bool(s, "breaker", false, &c.breaker, diag) != 0 ||
         dslab_param_int(s, "breaker_threshold", 5, 1, 1000000, &c.breaker_threshold, diag) != 0 ||
         dslab_param_duration_ns(s, "breaker_cooldown", 500 * DSLAB_NS_PER_MS, &c.breaker_cooldown_ns,
@@ -239,14 +265,23 @@ static void send_attempt(struct dslab_node_ctx *ctx, struct rs_client *cl, struc
     dslab_ctx_set_timer(ctx, cfg(ctx)->timeout_ns, tag_of(TM_TIMEOUT, r->id, r->attempt));
 }
 
+/* A wait of up to ns with the configured jitter: full draws 0..ns, equal
+ * keeps half and draws the other half (never shorter than ns/2). */
+static int64_t jittered_ns(struct dslab_node_ctx *ctx, int64_t ns) {
+    int jitter = cfg(ctx)->jitter;
+    if (jitter == JITTER_NONE || ns <= 0) return ns;
+    if (jitter == JITTER_FULL) return (int64_t)dslab_rng_below(dslab_ctx_rng(ctx), (uint64_t)ns + 1);
+    int64_t half_ns = ns / 2;
+    return half_ns + (int64_t)dslab_rng_below(dslab_ctx_rng(ctx), (uint64_t)(ns - half_ns) + 1);
+}
+
 static int64_t backoff_ns(struct dslab_node_ctx *ctx, int attempt) {
     const struct rs_config *c = cfg(ctx);
     if (c->backoff == BACKOFF_NONE) return 0;
     int64_t ns = c->backoff_base_ns;
     for (int i = 1; i < attempt && ns < c->backoff_max_ns; i++) ns *= 2;
     if (ns > c->backoff_max_ns) ns = c->backoff_max_ns;
-    if (c->jitter && ns > 0) ns = (int64_t)dslab_rng_below(dslab_ctx_rng(ctx), (uint64_t)ns + 1);
-    return ns;
+    return jittered_ns(ctx, ns);
 }
 
 /* The current attempt timed out: retry or give up. */
@@ -282,8 +317,21 @@ static void new_request(struct dslab_node_ctx *ctx, struct rs_client *cl) {
     dslab_ctx_annotate(ctx, "request", 0, "fail (client saturated)");
 }
 
+/* The next arrival. Periodic: every mean gap, or, with jitter, a wait of
+ * up to twice it (full) or between half and one and a half times it
+ * (equal), so the mean rate stays `rate`. Poisson gaps are random
+ * already; jitter does not touch them (and their draws are unchanged). */
 static void schedule_arrival(struct dslab_node_ctx *ctx) {
-    dslab_ctx_set_timer(ctx, proto_exp_gap_ns(ctx, cfg(ctx)->arrival_ns_mean), tag_of(TM_ARRIVAL, 0, 0));
+    const struct rs_config *c = cfg(ctx);
+    if (c->arrivals == ARRIVALS_PERIODIC) {
+        int64_t gap_ns = c->arrival_ns_mean; /* at most a day: doubling cannot overflow */
+        struct dslab_rng *rng = dslab_ctx_rng(ctx);
+        if (c->jitter == JITTER_FULL) gap_ns = (int64_t)dslab_rng_below(rng, 2 * (uint64_t)gap_ns + 1);
+        else if (c->jitter == JITTER_EQUAL) gap_ns = gap_ns / 2 + (int64_t)dslab_rng_below(rng, (uint64_t)gap_ns + 1);
+        dslab_ctx_set_timer(ctx, gap_ns, tag_of(TM_ARRIVAL, 0, 0));
+        return;
+    }
+    dslab_ctx_set_timer(ctx, proto_exp_gap_ns(ctx, c->arrival_ns_mean), tag_of(TM_ARRIVAL, 0, 0));
 }
 
 static void client_on_timer(struct dslab_node_ctx *ctx, struct rs_client *cl, enum rs_timer_kind kind,

@@ -73,6 +73,13 @@ int load_link_ends(struct loader *L, const struct dslab_ynode *n, int32_t *from,
 
 /* scenario_faults.c */
 int load_faults(struct loader *L, const struct dslab_ynode *seq);
+/* scenario_rolling.c: how many fault slots an item of `faults:` needs (2
+ * per node for a rolling restart, at least 1), and the expansion itself: writes
+ * 2 x nodes faults from out[0] (first is the item's `at` and position;
+ * out may be first); returns how many, or -1 with the diagnostic set. */
+int64_t load_rolling_restart_size(const struct dslab_ynode *item, int32_t nodes_count);
+int load_rolling_restart(struct loader *L, const struct dslab_ynode *item, const struct dslab_ynode *v,
+                         const struct dslab_fault *first, struct dslab_fault *out);
 
 /* scenario_explore.c: the `explore:` section (NULL map = defaults only),
  * its defaults, and its canonical YAML for dslab_scenario_save(). */

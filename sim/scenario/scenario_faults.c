@@ -1,16 +1,20 @@
 /* scenario_faults.c: the `faults:` list -> struct dslab_fault[], sorted.
  *
  * Each item is a mapping with `at:` and exactly one action key (partition,
- * heal, cut, crash, restart, pause, clock, link, slow, slow-disk, deploy) plus that action's
- * own keys. Checks run in this order so the error is the most useful one:
- * unknown keys (did you mean), `at`, the action, keys that do not belong to
- * the action, then the action's values. The result is sorted by at_ns,
+ * heal, cut, crash, restart, pause, clock, link, slow, slow-disk, deploy,
+ * rolling-restart) plus that action's own keys; a rolling restart becomes
+ * the crashes and restarts it makes (scenario_rolling.c). Checks run in
+ * this order so the error is the most useful one: unknown keys (did you
+ * mean), `at`, the action, keys that do not belong to the action, then the
+ * action's values. The result is sorted by at_ns,
  * stable (file order among equal times). Spec: docs/SCENARIO_FORMAT.md. */
 #include <stdio.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dslab/assert.h"
+#include "dslab/limits.h"
 #include "dslab/suggest.h"
 #include "scenario/load_internal.h"
 
@@ -32,6 +36,8 @@ static const struct action actions[] = {
     {"slow", DSLAB_FAULT_SLOW, {"factor"}},
     {"slow-disk", DSLAB_FAULT_SLOW_DISK, {"factor"}},
     {"deploy", DSLAB_FAULT_DEPLOY, {"version"}},
+    /* expanded into crashes and restarts (scenario_rolling.c) */
+    {"rolling-restart", DSLAB_FAULT_CRASH, {"batch", "down", "wait", "lose_unsynced"}},
 };
 #define ACTIONS_COUNT ((int)(sizeof actions / sizeof actions[0]))
 
@@ -39,7 +45,7 @@ static const char *const fault_keys[] = {
     "at",   "partition", "heal",     "cut",           "crash", "restart", "pause",
     "clock", "link",     "slow",     "node",          "minority", "lose_unsynced", "for",
     "jump", "drift_ppm", "latency",  "loss",          "duplicate", "factor", "slow-disk",
-    "deploy", "version",
+    "deploy", "version", "rolling-restart", "batch", "down", "wait",
 };
 #define FAULT_KEYS_COUNT ((int)(sizeof fault_keys / sizeof fault_keys[0]))
 
@@ -80,7 +86,8 @@ static int find_action(struct loader *L, const struct dslab_ynode *item, const s
     if (!*out) {
         return dslab_ytree_error(L->diag, L->file, item,
                            "a fault needs an action (expected one of: partition, heal, cut, "
-                           "crash, restart, pause, clock, link, slow, slow-disk, deploy)");
+                           "crash, restart, pause, clock, link, slow, slow-disk, deploy, "
+                           "rolling-restart)");
     }
     for (const struct dslab_ynode *k = item->first; k; k = k->next) {
         if (action_takes(*out, k->text)) continue;
@@ -304,6 +311,8 @@ static int load_link_fault(struct loader *L, const struct dslab_ynode *item, con
     return 0;
 }
 
+/* Fills f (and, for a rolling restart, the slots after it): returns how
+ * many faults it wrote, or -1. */
 static int load_fault(struct loader *L, const struct dslab_ynode *item, struct dslab_fault *f) {
     const struct dslab_ynode *at = NULL, *key = NULL;
     const struct action *a = NULL;
@@ -318,34 +327,56 @@ static int load_fault(struct loader *L, const struct dslab_ynode *item, struct d
     }
     const struct dslab_ynode *v = key->value;
     f->kind = a->kind;
+    if (strcmp(a->key, "rolling-restart") == 0) return load_rolling_restart(L, item, v, f, f);
+    int rc;
     switch (a->kind) {
-    case DSLAB_FAULT_PARTITION: return load_partition(L, item, v, f);
+    case DSLAB_FAULT_PARTITION: rc = load_partition(L, item, v, f); break;
     case DSLAB_FAULT_HEAL:
         if (v->kind == DSLAB_YNODE_SCALAR && strcmp(v->text, "all") == 0) {
             f->both_ways = true;
-            return 0;
+            rc = 0;
+        } else if (v->kind == DSLAB_YNODE_SCALAR) {
+            rc = dslab_ytree_expect_mapping(L->diag, L->file, v,
+                                            "all, [a, b] (both ways) or {from: a, to: b}");
+        } else {
+            rc = load_link_ends(L, v, &f->node, &f->peer, &f->both_ways);
         }
-        if (v->kind == DSLAB_YNODE_SCALAR) {
-            return dslab_ytree_expect_mapping(L->diag, L->file, v,
-                                        "all, [a, b] (both ways) or {from: a, to: b}");
-        }
-        return load_link_ends(L, v, &f->node, &f->peer, &f->both_ways);
-    case DSLAB_FAULT_CUT: return load_link_ends(L, v, &f->node, &f->peer, &f->both_ways);
-    case DSLAB_FAULT_CLOCK_JUMP: return load_clock(L, item, v, f);
-    case DSLAB_FAULT_LINK: return load_link_fault(L, item, v, f);
-    default: return load_node_action(L, item, v, f);
+        break;
+    case DSLAB_FAULT_CUT: rc = load_link_ends(L, v, &f->node, &f->peer, &f->both_ways); break;
+    case DSLAB_FAULT_CLOCK_JUMP: rc = load_clock(L, item, v, f); break;
+    case DSLAB_FAULT_LINK: rc = load_link_fault(L, item, v, f); break;
+    default: rc = load_node_action(L, item, v, f); break;
     }
+    return rc < 0 ? -1 : 1;
 }
 
 int load_faults(struct loader *L, const struct dslab_ynode *seq) {
     struct dslab_scenario *s = L->s;
-    s->faults = load_list(L, seq, "a list of faults like [{ at: 2s, crash: n1 }]", DSLAB_FAULTS_MAX,
-                          "faults (DSLAB_FAULTS_MAX)", sizeof *s->faults);
+    if (dslab_ytree_expect_list(L->diag, L->file, seq, "a list of faults like [{ at: 2s, crash: n1 }]") < 0) {
+        return -1;
+    }
+    /* A rolling restart is one item and two faults per node: count them all
+     * before allocating, so the limit holds for what runs. */
+    int64_t capacity = 0;
+    for (const struct dslab_ynode *item = seq->first; item; item = item->next) {
+        capacity += item->kind == DSLAB_YNODE_MAPPING ? load_rolling_restart_size(item, s->nodes_count) : 1;
+        if (capacity > DSLAB_FAULTS_MAX) {
+            return dslab_ytree_error(L->diag, L->file, seq,
+                                     "more than %d faults (DSLAB_FAULTS_MAX)%s", DSLAB_FAULTS_MAX,
+                                     item->kind == DSLAB_YNODE_MAPPING && dslab_ydoc_map_get(item, "rolling-restart")
+                                         ? "; a rolling restart counts a crash and a restart per node"
+                                         : "");
+        }
+    }
+    s->faults = load_alloc(L, sizeof *s->faults * (size_t)capacity);
     if (!s->faults) return -1;
     for (const struct dslab_ynode *item = seq->first; item; item = item->next) {
         struct dslab_fault *f = &s->faults[s->faults_count];
         s->faults_count++; /* counted first: dslab_scenario_free() frees group_of_node */
-        if (load_fault(L, item, f) < 0) return -1;
+        int written = load_fault(L, item, f);
+        if (written < 0) return -1;
+        DSLAB_ASSERT(s->faults_count - 1 + written <= capacity);
+        s->faults_count += written - 1;
     }
     return load_sort_by_time(L, s->faults, s->faults_count, sizeof *s->faults,
                              offsetof(struct dslab_fault, at_ns));

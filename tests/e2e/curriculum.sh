@@ -8,10 +8,9 @@
 #   - every exercise has at least two misconceptions with feedback and at
 #     least two wrong answers under tests/exercises/ID/ (exercises.sh grades them);
 #   - the taxonomy has at least 40 failure modes and 20 trade-offs, and each
-#     one is shown by a scenario that exists and accepted by some exercise,
-#     except the terms in KNOWN_GAPS below: each is printed as a known gap
-#     (issue 16 stays open for them), and the test fails once one is
-#     closed, so the list cannot go stale.
+#     one is shown by a scenario that exists and accepted by some exercise
+#     (no known gaps are left: thundering-herd and operator-error, the last
+#     two, are answers of on-the-second and one-command-five-replicas).
 set -uo pipefail
 . "$(dirname "$0")/lib/common.sh" "$@"
 
@@ -28,10 +27,7 @@ TRACKS = ["time-and-clocks", "networks-and-failures", "replication", "partitioni
           "consensus", "transactions", "locks-leases-fencing", "failure-detection",
           "overload", "storage-and-durability", "convergence", "operating-at-2am"]
 fails = []
-KNOWN_GAPS = {
-    "thundering-herd": "no scenario yet shows clients retrying in step (retry-storm-no-backoff retries at once but unsynchronised)",
-    "operator-error": "the 2 AM exercises treat it as a blameless-review misconception (name what failed, not who); no exercise asks for it",
-}
+
 def bad(msg): fails.append(msg); print("FAIL: " + msg)
 
 out = subprocess.run([dslab, "exercises", "--json", "--root", root], capture_output=True, text=True)
@@ -77,11 +73,7 @@ for lst, minimum in (("failure_modes", MIN_FAILURE_MODES), ("trade_offs", MIN_TR
         if not scns: bad(f"{t['id']}: no scenario shows it")
         for s in scns:
             if not os.path.isfile(os.path.join(root, s)): bad(f"{t['id']}: scenario {s} does not exist")
-        accepted = (lst, t["id"]) in named
-        if t["id"] in KNOWN_GAPS:
-            if accepted: bad(f"{t['id']}: now accepted by an exercise: remove it from KNOWN_GAPS")
-            else: print(f"KNOWN GAP: {t['id']}: {KNOWN_GAPS[t['id']]}")
-        elif not accepted: bad(f"{t['id']}: no exercise accepts it as an answer")
+        if (lst, t["id"]) not in named: bad(f"{t['id']}: no exercise accepts it as an answer")
 
 print(f"{len(fails)} failure(s)")
 sys.exit(1 if fails else 0)

@@ -25,6 +25,7 @@
 static const char *args_of(const char *name) {
     if (strcmp(name, "slo") == 0) return "99% of writes within 500ms";
     if (strcmp(name, "fd-accuracy") == 0) return "1s";
+    if (strcmp(name, "arrival-peak") == 0) return "n1 at most 5 per 1s";
     return "";
 }
 

@@ -9,7 +9,9 @@
  * client times out; a stall without backoff leaves the queue full after it
  * ends, retries=0 lets it drain, so does a queue short enough to be served
  * within the timeout; a breaker opens under failure and closes afterwards;
- * exponential backoff sends fewer attempts than none; a server without a
+ * exponential backoff sends fewer attempts than none; periodic clients
+ * without jitter send in step, with full or equal jitter apart at the same
+ * mean rate (and `jitter: true/false` still mean full/none); a server without a
  * CPU model and the old private-queue keys are errors. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,11 +25,28 @@ struct dslab_run {
     int64_t queue_last, queue_max_seen;
     int64_t requests_sent;
     int breakers_opened, breakers_closed;
+    /* first attempts (REQ ... #1) per client node < 32: the last send time
+     * and the shortest and longest gap between two of them */
+    int64_t first_sent_ns[32], gap_ns_min, gap_ns_max;
+    int64_t first_attempts;
 };
 
 static void sink(void *user, const struct dslab_trace_event *ev) {
     struct dslab_run *r = user;
-    if (ev->kind == DSLAB_TRACE_SEND && ev->text && strncmp(ev->text, "REQ", 3) == 0) r->requests_sent++;
+    if (ev->kind == DSLAB_TRACE_SEND && ev->text && strncmp(ev->text, "REQ", 3) == 0) {
+        r->requests_sent++;
+        size_t len = strlen(ev->text);
+        if (len >= 3 && strcmp(ev->text + len - 3, " #1") == 0 && ev->node >= 0 && ev->node < 32) {
+            int64_t *last = &r->first_sent_ns[ev->node];
+            if (*last > 0) {
+                int64_t gap_ns = ev->t_ns - *last;
+                if (r->gap_ns_min == 0 || gap_ns < r->gap_ns_min) r->gap_ns_min = gap_ns;
+                if (gap_ns > r->gap_ns_max) r->gap_ns_max = gap_ns;
+            }
+            *last = ev->t_ns;
+            r->first_attempts++;
+        }
+    }
     if (ev->kind == DSLAB_TRACE_COST && ev->node == 0 && ev->tag && strncmp(ev->tag, "cpu", 3) == 0) {
         const char *q = ev->text ? strstr(ev->text, "queue=") : NULL;
         if (q) {
@@ -150,12 +169,63 @@ static void test_backoff_sends_fewer_attempts_than_none(void **state) {
     free(expo);
 }
 
+/* twenty clients refreshing once every 100ms, started together */
+#define PERIODIC(jitter)                                                                           \
+    "name: t\nseed: 4\nnodes: 21\nnetwork: { latency: \"uniform(1ms, 3ms)\" }\n" CPU(100)        \
+    "duration: 3s\nprotocol: { name: retry-storm, arrivals: periodic, rate: 10/s, jitter: " jitter " }\n"
+
+static void test_periodic_clients_without_jitter_arrive_in_step(void **state) {
+    (void)state;
+    struct dslab_run *r = run_yaml(PERIODIC("none"));
+    /* every client every 100ms exactly: all twenty land in n1's queue at once */
+    assert_int_equal(r->gap_ns_min, 100 * DSLAB_NS_PER_MS);
+    assert_int_equal(r->gap_ns_max, 100 * DSLAB_NS_PER_MS);
+    assert_int_equal(r->first_attempts, 20 * 30); /* at 0.1s .. 3.0s (the end is included) */
+    assert_true(r->queue_max_seen >= 18);
+    free(r);
+}
+
+static void test_jitter_spreads_periodic_clients_and_keeps_the_rate(void **state) {
+    (void)state;
+    struct dslab_run *full = run_yaml(PERIODIC("full"));
+    struct dslab_run *equal = run_yaml(PERIODIC("equal"));
+    /* full: gaps of 0..200ms; equal: 50..150ms; both a mean of 100ms */
+    assert_true(full->gap_ns_max <= 200 * DSLAB_NS_PER_MS && full->gap_ns_min < 50 * DSLAB_NS_PER_MS);
+    assert_true(equal->gap_ns_min >= 50 * DSLAB_NS_PER_MS && equal->gap_ns_max <= 150 * DSLAB_NS_PER_MS);
+    assert_true(equal->gap_ns_max > 120 * DSLAB_NS_PER_MS && equal->gap_ns_min < 80 * DSLAB_NS_PER_MS);
+    for (int i = 0; i < 2; i++) {
+        const struct dslab_run *r = i ? equal : full;
+        assert_true(r->first_attempts > 20 * 30 * 9 / 10 && r->first_attempts < 20 * 30 * 11 / 10);
+        assert_true(r->queue_max_seen < 10); /* spread: no wave */
+        assert_int_equal(r->failed, 0);
+    }
+    free(full);
+    free(equal);
+}
+
+static void test_jitter_booleans_still_mean_none_and_full(void **state) {
+    (void)state;
+    struct dslab_run *t = run_yaml(PERIODIC("true"));
+    struct dslab_run *full = run_yaml(PERIODIC("full"));
+    struct dslab_run *f = run_yaml(PERIODIC("false"));
+    assert_int_equal(t->gap_ns_min, full->gap_ns_min);
+    assert_int_equal(t->requests_sent, full->requests_sent);
+    assert_int_equal(f->gap_ns_min, 100 * DSLAB_NS_PER_MS);
+    free(t);
+    free(full);
+    free(f);
+}
+
 static void test_bad_backoff_is_an_error(void **state) {
     (void)state;
     const char *yaml = BASE "duration: 1s\nprotocol: { name: retry-storm, backoff: linear }\n";
     h_expect_error(yaml, "backoff");
     yaml = BASE "duration: 1s\nprotocol: { name: retry-storm, rate: fast }\n";
     h_expect_error(yaml, "rate");
+    h_expect_error(BASE "duration: 1s\nprotocol: { name: retry-storm, jitter: sometimes }\n",
+                   "expected one of: none, full, equal, got 'sometimes'");
+    h_expect_error(BASE "duration: 1s\nprotocol: { name: retry-storm, jitter: ful }\n", "did you mean 'full'");
+    h_expect_error(BASE "duration: 1s\nprotocol: { name: retry-storm, arrivals: bursty }\n", "arrivals");
 }
 
 static void test_the_server_needs_the_cpu_model(void **state) {
@@ -184,6 +254,9 @@ H_MAIN(cmocka_unit_test(test_healthy_server_answers_everything),
        cmocka_unit_test(test_a_queue_served_within_the_timeout_drains),
        cmocka_unit_test(test_breaker_opens_and_closes),
        cmocka_unit_test(test_backoff_sends_fewer_attempts_than_none),
+       cmocka_unit_test(test_periodic_clients_without_jitter_arrive_in_step),
+       cmocka_unit_test(test_jitter_spreads_periodic_clients_and_keeps_the_rate),
+       cmocka_unit_test(test_jitter_booleans_still_mean_none_and_full),
        cmocka_unit_test(test_bad_backoff_is_an_error),
        cmocka_unit_test(test_the_server_needs_the_cpu_model),
        cmocka_unit_test(test_the_old_private_queue_keys_say_where_they_went))

@@ -1,6 +1,7 @@
 /* test_scenario.c: the scenario loader (sim/scenario/): conversion, errors
  * with positions, limits, --set overrides, out-of-memory at every
- * allocation, save/load round trip, and the param_* helpers. */
+ * allocation, save/load round trip, the param_* helpers, and rolling
+ * restarts expanded into their crashes and restarts. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -319,13 +320,14 @@ static void c_free(void *ptr, void *user) {
     free(ptr);
 }
 
-static void test_every_failed_allocation_is_a_clean_error(void **state) {
-    (void)state;
+/* Loads yaml (with the overrides) failing each allocation in turn: every
+ * one is a clean "out of memory" error that leaks nothing. */
+static void expect_every_failed_allocation_clean(const char *yaml, const struct dslab_scenario_override *ov,
+                                                 int ov_count) {
     struct counting c = {0, 0, 0};
     struct dslab_scenario_alloc hooks = {c_malloc, c_realloc, c_free, &c};
-    struct dslab_scenario_override ov[] = {{"network.loss", "0.2"}, {"faults.1.at", "2.5s"}};
     struct dslab_diag d;
-    struct dslab_scenario *s = dslab_scenario_load_buffer(full_yaml, strlen(full_yaml), "t.yaml", ov, 2, &hooks, &d);
+    struct dslab_scenario *s = dslab_scenario_load_buffer(yaml, strlen(yaml), "t.yaml", ov, ov_count, &hooks, &d);
     assert_non_null(s);
     dslab_scenario_free(s);
     assert_int_equal(c.live, 0);
@@ -333,11 +335,80 @@ static void test_every_failed_allocation_is_a_clean_error(void **state) {
     assert_true(needed > 10);
     for (long n = 1; n <= needed; n++) {
         c = (struct counting){0, n, 0};
-        s = dslab_scenario_load_buffer(full_yaml, strlen(full_yaml), "t.yaml", ov, 2, &hooks, &d);
+        s = dslab_scenario_load_buffer(yaml, strlen(yaml), "t.yaml", ov, ov_count, &hooks, &d);
         if (s) fail_msg("allocation %ld of %ld failed but the load succeeded", n, needed);
         if (!strstr(d.message, "out of memory")) fail_msg("allocation %ld: '%s'", n, d.message);
         if (c.live != 0) fail_msg("allocation %ld: %ld blocks leaked", n, c.live);
     }
+}
+
+static void test_every_failed_allocation_is_a_clean_error(void **state) {
+    (void)state;
+    struct dslab_scenario_override ov[] = {{"network.loss", "0.2"}, {"faults.1.at", "2.5s"}};
+    expect_every_failed_allocation_clean(full_yaml, ov, 2);
+}
+
+/* ---- rolling restarts ------------------------------------------------------ */
+
+static const char rolling_yaml[] = "name: t\nduration: 10s\nnodes: 4\nprotocol: gossip-pingpong\nfaults:\n"
+                                   "  - { at: 9s, crash: n4 }\n"
+                                   "  - { at: 2s, rolling-restart: [n3, n1, n2], batch: 2, down: 100ms, wait: 50ms, "
+                                   "lose_unsynced: true }\n"
+                                   "  - { at: 1s, rolling-restart: all }\n";
+
+static void test_rolling_restart_expands_into_its_crashes_and_restarts(void **state) {
+    (void)state;
+    struct dslab_diag d;
+    struct dslab_scenario *s = load_text(rolling_yaml, &d);
+    if (!s) fail_msg("%s", d.message);
+    assert_int_equal(s->faults_count, 1 + 6 + 8);
+    /* `all` with the defaults: every node down at 1s, up at 1.3s, in order */
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(s->faults[i].kind, DSLAB_FAULT_CRASH);
+        assert_int_equal(s->faults[i].node, i);
+        assert_int_equal(s->faults[i].at_ns, 1000000000);
+        assert_int_equal(s->faults[i].pos.line, 8);
+        assert_int_equal(s->faults[4 + i].kind, DSLAB_FAULT_RESTART);
+        assert_int_equal(s->faults[4 + i].node, i);
+        assert_int_equal(s->faults[4 + i].at_ns, 1300000000);
+        assert_false(s->faults[4 + i].lose_unsynced);
+    }
+    /* n3 and n1 down at 2s, up at 2.1s; n2 down at 2.15s, up at 2.25s */
+    static const struct { enum dslab_fault_kind kind; int32_t node; int64_t at_ns; } want[] = {
+        {DSLAB_FAULT_CRASH, 2, 2000000000},   {DSLAB_FAULT_CRASH, 0, 2000000000},
+        {DSLAB_FAULT_RESTART, 2, 2100000000}, {DSLAB_FAULT_RESTART, 0, 2100000000},
+        {DSLAB_FAULT_CRASH, 1, 2150000000},   {DSLAB_FAULT_RESTART, 1, 2250000000},
+    };
+    for (int i = 0; i < 6; i++) {
+        const struct dslab_fault *f = &s->faults[8 + i];
+        assert_int_equal(f->kind, want[i].kind);
+        assert_int_equal(f->node, want[i].node);
+        assert_int_equal(f->at_ns, want[i].at_ns);
+        assert_int_equal(f->pos.line, 7);
+        if (f->kind == DSLAB_FAULT_RESTART) assert_true(f->lose_unsynced);
+    }
+    assert_int_equal(s->faults[14].kind, DSLAB_FAULT_CRASH);
+    assert_int_equal(s->faults[14].node, 3);
+    dslab_scenario_free(s);
+    /* an override changes the tool, not the list's shape in the file */
+    struct dslab_scenario_override ov[] = {{"faults.1.batch", "1"}};
+    s = dslab_scenario_load_buffer(rolling_yaml, strlen(rolling_yaml), "t.yaml", ov, 1, NULL, &d);
+    if (!s) fail_msg("%s", d.message);
+    assert_int_equal(s->faults[13].at_ns, 2300000000 + 100000000); /* third batch: 2s + 2 x 150ms, +100ms */
+    dslab_scenario_free(s);
+    expect_every_failed_allocation_clean(rolling_yaml, NULL, 0);
+}
+
+static void test_rolling_restart_errors(void **state) {
+    (void)state;
+    expect_error_with("faults: [ { at: 1s, rolling-restart: [n1, n1] } ]\n", "n1 is listed twice");
+    expect_error_with("faults: [ { at: 1s, rolling-restart: [] } ]\n", "needs at least one node");
+    expect_error_with("faults: [ { at: 1s, rolling-restart: all, batch: 0 } ]\n", "from 1 to 3");
+    expect_error_with("faults: [ { at: 9s, rolling-restart: all, batch: 1, wait: 1s } ]\n",
+                      "brings its last node back at 11.900s, after the run ends (10.000s)");
+    expect_error_with("faults: [ { at: 1s, rolling-restart: all, wait: 25h } ]\n", "more than one day");
+    expect_error_with("faults: [ { at: 1s, rolling-restart: all, crash: n1 } ]\n", "a fault has one action");
+    expect_error_with("faults: [ { at: 1s, pause: n1, for: 1s, batch: 2 } ]\n", "'batch' does not apply");
 }
 
 /* ---- save and load back --------------------------------------------------- */
@@ -480,5 +551,7 @@ H_MAIN(cmocka_unit_test(test_full_scenario_converts_every_section),
        cmocka_unit_test(test_limits_stop_hostile_files),
        cmocka_unit_test(test_overrides_edit_the_tree),
        cmocka_unit_test(test_every_failed_allocation_is_a_clean_error),
+       cmocka_unit_test(test_rolling_restart_expands_into_its_crashes_and_restarts),
+       cmocka_unit_test(test_rolling_restart_errors),
        cmocka_unit_test(test_save_loads_back_equal),
        cmocka_unit_test(test_param_helpers_parse_and_point_at_the_key))
