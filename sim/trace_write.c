@@ -59,6 +59,8 @@ static const struct kind_row {
     ROW("no_effect", NO_KEY, NO_KEY),
     ROW("cost", KEY("ns"), KEY("until_ns")),
     ROW("deploy", KEY("version"), KEY("from_version")),
+    ROW("set", NO_KEY, NO_KEY),
+    ROW("shed", KEY("ppm"), NO_KEY),
 };
 _Static_assert(sizeof kinds / sizeof kinds[0] == DSLAB_TRACE_KIND_COUNT, "one row per trace kind");
 
@@ -238,6 +240,7 @@ static size_t format_line(const struct dslab_trace_event *ev, const char (*node_
     if (ev->tag) {
         const char *key = ev->kind == DSLAB_TRACE_ASSUMPTION ? "assumption"
                           : ev->kind == DSLAB_TRACE_DROP     ? "reason"
+                          : ev->kind == DSLAB_TRACE_SET      ? "param"
                                                              : "tag";
         p = put_string(p, key, ev->tag);
     }
