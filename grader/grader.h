@@ -203,6 +203,7 @@ struct question {
     const char **goals;          /* owned array: liveness goals ("leader-available: 1s"), added as checks */
     int fix_checks_count;
     const char **fix_checks;     /* owned array: replace the scenario's checks (0 = keep) */
+    bool fix_checks_given;       /* operate: `checks:` was written, so [] means no safety check */
     int seeds_count;
     uint64_t seeds_from;
     int degenerate_count;

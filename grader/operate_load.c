@@ -179,6 +179,7 @@ int gr_operate_load(struct exercise *e, struct question *q, const struct dslab_y
         goto out;
     }
     if (fc && dslab_ytree_string_list(d, e->path, fc, "a list of checks", &q->fix_checks, &q->fix_checks_count) < 0) goto out;
+    q->fix_checks_given = fc != NULL; /* checks: [] judges the goals alone */
     if (dslab_ytree_optional_int(d, e->path, qn, "budget", 1, GRADER_OPERATE_ACTIONS_MAX, &budget) < 0) goto out;
     if (dslab_ytree_optional_int(d, e->path, qn, "seeds", 1, 100, &seeds) < 0) goto out;
     if (dslab_ytree_optional_int(d, e->path, qn, "seeds_from", 0, INT64_MAX / 2, &from) < 0) goto out;
