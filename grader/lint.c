@@ -179,6 +179,30 @@ static void lint_degenerate(const struct catalog *c, const struct exercise *e, c
 static void lint_tempting(const struct catalog *c, const struct exercise *e, const char *model, const char *name,
                           int qi, struct grader_exercise_lint *l, struct dslab_diag *d) {
     const struct question *q = &e->questions[qi];
+    for (int k = 0; q->runbook && k < q->runbook->tempting_count; k++) { /* runbook orders */
+        const struct runbook_tempting *t = &q->runbook->tempting[k];
+        char line[1024] = "[";
+        for (int i = 0; i < t->count; i++) {
+            size_t used = strlen(line);
+            snprintf(line + used, sizeof line - used, "%s", i ? ", " : "");
+            gr_yaml_quote(q->runbook->steps[t->order[i]].id, line, sizeof line);
+        }
+        size_t used = strlen(line);
+        snprintf(line + used, sizeof line - used, "]");
+        char *text = with_answer(model, q->id, line);
+        struct question_grade qg;
+        if (!text || grade_text(c, e, text, name, qi, &qg, NULL, d) < 0) {
+            finding(l, "question '%s': tempting order %s does not grade: %s", q->id, line, text ? d->message : "out of memory");
+        } else if (qg.pass) {
+            finding(l, "question '%s': tempting order %s passes (line %d): the goals or checks must catch it", q->id, line,
+                    t->pos.line);
+        } else if (!strstr(qg.feedback, t->feedback)) {
+            finding(l, "question '%s': tempting order %s fails without its own feedback (got: %s)", q->id, line, qg.feedback);
+        } else {
+            l->degenerate_ok++;
+        }
+        free(text);
+    }
     for (int k = 0; k < q->tempting_count; k++) {
         const struct tempting_acts *ta = &q->tempting[k];
         char line[2048] = "[";
