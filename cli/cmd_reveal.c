@@ -48,8 +48,10 @@ static void print_question(const struct catalog *c, const struct exercise *e, co
     case Q_OPERATE: {
         char t[40];
         dslab_time_format_s(q->alert_at_ns, t, sizeof t);
-        printf("    alert:     at %s: %s\n    budget:    %d action%s, none before the alert\n", t, q->alert_text,
-               q->budget_actions, q->budget_actions == 1 ? "" : "s");
+        printf("    alert:     at %s: %s\n", t, q->alert_text);
+        if (!q->runbook) {
+            printf("    budget:    %d action%s, none before the alert\n", q->budget_actions, q->budget_actions == 1 ? "" : "s");
+        }
         printf("    graded over %d seed%s from %llu", q->seeds_count, q->seeds_count == 1 ? "" : "s",
                (unsigned long long)q->seeds_from);
         for (int i = 0; i < q->goals_count; i++) printf("%s%s", i ? ", " : "; goals: ", q->goals[i]);
