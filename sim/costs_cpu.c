@@ -106,7 +106,7 @@ bool costs_cpu_arrive(struct dslab_sim *sim, uint32_t slot) {
         if (sh->credit_ppm >= SHED_PPM_ONE) {
             sh->credit_ppm -= SHED_PPM_ONE;
             emit(sim, e, "cpu_shed", 0, -1);
-            sim->stats.cpu_shed++;
+            sim->stats.cpu_shed_operator++;
             sim_drop_event(sim, slot, "overload");
             return true;
         }
