@@ -48,13 +48,28 @@ static void print_question(const struct catalog *c, const struct exercise *e, co
     case Q_OPERATE: {
         char t[40];
         dslab_time_format_s(q->alert_at_ns, t, sizeof t);
-        printf("    alert:     at %s: %s\n    budget:    %d action%s, none before the alert\n", t, q->alert_text,
-               q->budget_actions, q->budget_actions == 1 ? "" : "s");
+        printf("    alert:     at %s: %s\n", t, q->alert_text);
+        if (!q->runbook) {
+            printf("    budget:    %d action%s, none before the alert\n", q->budget_actions, q->budget_actions == 1 ? "" : "s");
+        }
         printf("    graded over %d seed%s from %llu", q->seeds_count, q->seeds_count == 1 ? "" : "s",
                (unsigned long long)q->seeds_from);
         for (int i = 0; i < q->goals_count; i++) printf("%s%s", i ? ", " : "; goals: ", q->goals[i]);
         printf("\n");
-        if (grader_key_decode(e->salt, q->solution, plain, (int)sizeof plain) == 0) {
+        if (q->runbook) { /* a runbook-order question */
+            const struct runbook *r = q->runbook;
+            printf("    steps, from %s every %lld ms:\n", dslab_time_format_s(r->start_ns, t, sizeof t),
+                   (long long)(r->every_ns / DSLAB_NS_PER_MS));
+            for (int i = 0; i < r->steps_count; i++) printf("      %s: %s\n", r->steps[i].id, r->steps[i].text);
+            printf("    solution: ");
+            for (int i = 0; i < r->solution_count; i++) printf(" %s", r->steps[r->solution[i]].id);
+            printf("\n");
+            for (int i = 0; i < r->tempting_count; i++) {
+                printf("    tempting order:");
+                for (int k = 0; k < r->tempting[i].count; k++) printf(" %s", r->steps[r->tempting[i].order[k]].id);
+                printf("\n      %s\n", r->tempting[i].feedback);
+            }
+        } else if (grader_key_decode(e->salt, q->solution, plain, (int)sizeof plain) == 0) {
             for (char *save = NULL, *l = strtok_r(plain, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
                 printf("    solution:  %s\n", l);
             }

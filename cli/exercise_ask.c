@@ -161,7 +161,12 @@ static void ask_question(struct ask *s, const struct question *q, int index) {
     }
     if (q->kind == Q_BREAK) printf("budget: %d fault(s); the design is %s\n", q->budget_faults, q->design);
     if (q->kind == Q_PREDICT) printf("answer holds or fails\n");
-    if (q->kind == Q_OPERATE) {
+    if (q->kind == Q_OPERATE && q->runbook) {
+        char t[40];
+        printf("the runbook's steps (step 1 of your order runs at %s, the next every %lld ms):\n",
+               dslab_time_format_s(q->runbook->start_ns, t, sizeof t), (long long)(q->runbook->every_ns / DSLAB_NS_PER_MS));
+        for (int i = 0; i < q->runbook->steps_count; i++) printf("  %s: %s\n", q->runbook->steps[i].id, q->runbook->steps[i].text);
+    } else if (q->kind == Q_OPERATE) {
         char t[40];
         dslab_time_format_s(q->alert_at_ns, t, sizeof t);
         printf("the alert fires at %s: %s\nat most %d action(s), none before it, each TIME:VERB[:A[:B]] as in `dslab viz --act`\n",
@@ -177,7 +182,8 @@ static void ask_question(struct ask *s, const struct question *q, int index) {
     } else if (q->kind == Q_OPERATE) {
         int n = 0;
         add(s, "[");
-        while (ask(s, "action like 3s:restart:n1 (empty line ends)") == 0 && s->line[0]) {
+        while (ask(s, q->runbook ? "step id, in your order (empty line ends)" : "action like 3s:restart:n1 (empty line ends)") == 0 &&
+               s->line[0]) {
             add(s, "%s", n++ ? ", " : "");
             add_quoted(s, s->line);
         }

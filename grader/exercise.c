@@ -547,7 +547,7 @@ static int load_explain(struct exercise *e, struct question *q, const struct dsl
 }
 
 static const char *const common_keys[] = {"id", "kind", "prompt", "points"};
-static const char *const kind_keys[Q_KIND_COUNT][10] = {
+static const char *const kind_keys[Q_KIND_COUNT][12] = {
     [Q_FAILURE_MODE] = {"key", "misconceptions", "wrong", "check", "evidence", "tolerance"},
     [Q_TRADE_OFF] = {"key", "misconceptions", "wrong", "direction"},
     [Q_ASSUMPTION] = {"key", "misconceptions", "wrong"},
@@ -555,14 +555,14 @@ static const char *const kind_keys[Q_KIND_COUNT][10] = {
     [Q_FIX] = {"allowed", "goals", "checks", "seeds", "seeds_from", "degenerate", "stress", "solution"},
     [Q_BREAK] = {"design", "budget", "check", "solution"},
     [Q_EXPLAIN] = {"rubric", "min", "solution"},
-    [Q_OPERATE] = {"alert", "goals", "checks", "budget", "seeds", "seeds_from", "tempting", "solution"},
+    [Q_OPERATE] = {"alert", "goals", "checks", "budget", "seeds", "seeds_from", "tempting", "solution", "steps", "start", "every"},
 };
 
 static int question_keys(struct exercise *e, const struct dslab_ynode *qn, enum question_kind k, struct dslab_diag *d) {
     const char *known[16];
     int n = 0;
     for (int i = 0; i < 4; i++) known[n++] = common_keys[i];
-    for (int i = 0; i < 10 && kind_keys[k][i]; i++) known[n++] = kind_keys[k][i];
+    for (int i = 0; i < 12 && kind_keys[k][i]; i++) known[n++] = kind_keys[k][i];
     return dslab_ytree_check_keys(d, e->path, qn, known, n);
 }
 

@@ -214,7 +214,7 @@ int gr_fixed_scenario_build(const char *scenario_path, const struct question *q,
     f->sc.protocol.params = f->params;
     f->sc.checks = f->checks;
     f->sc.checks_count = 0;
-    if (q->fix_checks_count > 0) {
+    if (q->fix_checks_count > 0 || q->fix_checks_given) {
         for (int i = 0; i < q->fix_checks_count; i++) {
             if (add_check(f, q->fix_checks[i], d) < 0) return -1;
         }

@@ -52,6 +52,24 @@ int gr_grade_operate(struct grade_ctx *g, const struct dslab_ynode *v, struct qu
  * into at most max actions; the count, or -1 with err. */
 int gr_operate_parse_lines(const char *text, struct dslab_action *out, int max, char *err, int err_size);
 
+/* Runs acts[0..n) (n >= 0, in the answer's order) as operate does: with
+ * `rules`, first the budget and the alert (operate); errors at the item of
+ * v they came from (rules) or at v. Fills qg (pass, feedback, score);
+ * 0, or -1 with diag for an action the scenario refuses. */
+int gr_operate_run(struct grade_ctx *g, const struct dslab_ynode *v, struct question_grade *qg, struct dslab_action *acts,
+                   int n, bool rules);
+
+/* ---- runbook.c: an operate question with `steps:` (runbook order) ------- */
+
+/* Loads `steps`, `start`, `every`, the tempting orders and the solution
+ * (operate_load.c calls it when `steps:` is there). */
+int gr_runbook_load(struct exercise *e, struct question *q, const struct dslab_ynode *qn,
+                    const struct dslab_scenario *s, struct dslab_diag *d);
+/* The shape of an answer: a list of step ids, each known and at most once. */
+int gr_runbook_check_answer(const char *file, const struct question *q, const struct dslab_ynode *v,
+                            struct dslab_diag *d);
+int gr_grade_runbook(struct grade_ctx *g, const struct dslab_ynode *v, struct question_grade *qg);
+
 /* ---- fix_apply.c: a fix as typed values on a borrowed scenario ---------- */
 
 enum fix_value_kind { FIXV_DURATION, FIXV_INT, FIXV_BOOL, FIXV_WORD, FIXV_TEXT };

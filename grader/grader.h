@@ -155,6 +155,38 @@ struct tempting_acts {
 /* Actions one operate answer may list at most (its budget is 1..this). */
 #define GRADER_OPERATE_ACTIONS_MAX 16
 
+/* A runbook-order question: an `operate` question with `steps:`
+ * (docs/EXERCISE_FORMAT.md "Runbook order"; runbook.c). The answer is the
+ * steps' order; step k of it runs at start_ns + k * every_ns, each action
+ * of the step at that time plus its own offset. */
+#define GRADER_RUNBOOK_STEPS_MAX 8
+#define GRADER_RUNBOOK_STEP_ACTIONS_MAX 4
+struct runbook_step {
+    const char *id;              /* borrowed from the exercise's YAML */
+    const char *text;            /* what the runbook says the step does */
+    int count;
+    struct dslab_action acts[GRADER_RUNBOOK_STEP_ACTIONS_MAX]; /* at_ns: offset in the step */
+};
+/* An order that must fail, and the pairs it inverts against the
+ * solution's order (the step before, the step after, in its order). */
+struct runbook_tempting {
+    int count;
+    int order[GRADER_RUNBOOK_STEPS_MAX];
+    int pairs_count;
+    int pairs[GRADER_RUNBOOK_STEPS_MAX * GRADER_RUNBOOK_STEPS_MAX][2];
+    const char *feedback;
+    struct dslab_src_pos pos;
+};
+struct runbook {
+    int steps_count;
+    struct runbook_step steps[GRADER_RUNBOOK_STEPS_MAX];
+    int64_t start_ns, every_ns;
+    int solution_count;
+    int solution[GRADER_RUNBOOK_STEPS_MAX]; /* the model order, step indices */
+    int tempting_count;
+    struct runbook_tempting tempting[GRADER_RUNBOOK_STEPS_MAX];
+};
+
 #define GRADER_STRESS_SEEDS_MAX 200
 /* Runs the shrinker may spend on a counterexample of a fix. */
 #define GRADER_SHRINK_RUNS_MAX 120
@@ -203,6 +235,7 @@ struct question {
     const char **goals;          /* owned array: liveness goals ("leader-available: 1s"), added as checks */
     int fix_checks_count;
     const char **fix_checks;     /* owned array: replace the scenario's checks (0 = keep) */
+    bool fix_checks_given;       /* operate: `checks:` was written, so [] means no safety check */
     int seeds_count;
     uint64_t seeds_from;
     int degenerate_count;
@@ -220,6 +253,7 @@ struct question {
     int budget_actions;          /* 1..GRADER_OPERATE_ACTIONS_MAX */
     int tempting_count;
     struct tempting_acts *tempting; /* owned */
+    struct runbook *runbook;     /* owned; operate with `steps:` only, else NULL */
     /* explain */
     int rubric_count;
     const char **rubric;         /* encoded "concept: phrase; phrase" */

@@ -105,6 +105,27 @@ static void replace_mode(const char *model_line, const char *model_term, const c
     snprintf(out, size, "%.*s%s%s", (int)(at - model_line), model_line, to, at + strlen(from));
 }
 
+/* Grades the model answers with question qi's answer replaced by `line`,
+ * which must fail with `feedback`; a finding otherwise. `what` names it
+ * ("degenerate fix", "tempting order"), `catch` says what must catch it. */
+static void lint_must_fail(const struct catalog *c, const struct exercise *e, const char *model, const char *name, int qi,
+                           const char *what, const char *line, const char *feedback, int pos_line, const char *catch,
+                           struct grader_exercise_lint *l, struct dslab_diag *d) {
+    const struct question *q = &e->questions[qi];
+    char *text = with_answer(model, q->id, line);
+    struct question_grade qg;
+    if (!text || grade_text(c, e, text, name, qi, &qg, NULL, d) < 0) {
+        finding(l, "question '%s': %s %s does not grade: %s", q->id, what, line, text ? d->message : "out of memory");
+    } else if (qg.pass) {
+        finding(l, "question '%s': %s %s passes (line %d): %s must catch it", q->id, what, line, pos_line, catch);
+    } else if (!strstr(qg.feedback, feedback)) {
+        finding(l, "question '%s': %s %s fails without its own feedback (got: %s)", q->id, what, line, qg.feedback);
+    } else {
+        l->degenerate_ok++;
+    }
+    free(text);
+}
+
 /* The model text's answer to `qid` (after "  qid: "), copied. */
 static void model_line_of(const char *model, const char *qid, char *out, size_t size) {
     char prefix[128];
@@ -159,19 +180,8 @@ static void lint_degenerate(const struct catalog *c, const struct exercise *e, c
         }
         size_t used = strlen(line);
         snprintf(line + used, sizeof line - used, " }");
-        char *text = with_answer(model, q->id, line);
-        struct question_grade qg;
-        if (!text || grade_text(c, e, text, name, qi, &qg, NULL, d) < 0) {
-            finding(l, "question '%s': degenerate fix %s does not grade: %s", q->id, line, text ? d->message : "out of memory");
-        } else if (qg.pass) {
-            finding(l, "question '%s': degenerate fix %s passes (line %d): the goals or the stress must catch it",
-                    q->id, line, df->pos.line);
-        } else if (!strstr(qg.feedback, df->feedback)) {
-            finding(l, "question '%s': degenerate fix %s fails without its own feedback (got: %s)", q->id, line, qg.feedback);
-        } else {
-            l->degenerate_ok++;
-        }
-        free(text);
+        lint_must_fail(c, e, model, name, qi, "degenerate fix", line, df->feedback, df->pos.line, "the goals or the stress",
+                       l, d);
     }
 }
 
@@ -179,6 +189,18 @@ static void lint_degenerate(const struct catalog *c, const struct exercise *e, c
 static void lint_tempting(const struct catalog *c, const struct exercise *e, const char *model, const char *name,
                           int qi, struct grader_exercise_lint *l, struct dslab_diag *d) {
     const struct question *q = &e->questions[qi];
+    for (int k = 0; q->runbook && k < q->runbook->tempting_count; k++) { /* runbook orders */
+        const struct runbook_tempting *t = &q->runbook->tempting[k];
+        char line[1024] = "[";
+        for (int i = 0; i < t->count; i++) {
+            size_t used = strlen(line);
+            snprintf(line + used, sizeof line - used, "%s", i ? ", " : "");
+            gr_yaml_quote(q->runbook->steps[t->order[i]].id, line, sizeof line);
+        }
+        size_t used = strlen(line);
+        snprintf(line + used, sizeof line - used, "]");
+        lint_must_fail(c, e, model, name, qi, "tempting order", line, t->feedback, t->pos.line, "the goals or checks", l, d);
+    }
     for (int k = 0; k < q->tempting_count; k++) {
         const struct tempting_acts *ta = &q->tempting[k];
         char line[2048] = "[";
@@ -191,19 +213,8 @@ static void lint_tempting(const struct catalog *c, const struct exercise *e, con
         }
         size_t used = strlen(line);
         snprintf(line + used, sizeof line - used, "]");
-        char *text = with_answer(model, q->id, line);
-        struct question_grade qg;
-        if (!text || grade_text(c, e, text, name, qi, &qg, NULL, d) < 0) {
-            finding(l, "question '%s': tempting actions %s do not grade: %s", q->id, line, text ? d->message : "out of memory");
-        } else if (qg.pass) {
-            finding(l, "question '%s': tempting actions %s pass (line %d): the goals or checks must catch them",
-                    q->id, line, ta->pos.line);
-        } else if (!strstr(qg.feedback, ta->feedback)) {
-            finding(l, "question '%s': tempting actions %s fail without their own feedback (got: %s)", q->id, line, qg.feedback);
-        } else {
-            l->degenerate_ok++;
-        }
-        free(text);
+        lint_must_fail(c, e, model, name, qi, "tempting actions", line, ta->feedback, ta->pos.line, "the goals or checks",
+                       l, d);
     }
 }
 

@@ -116,6 +116,15 @@ static int model_one(struct grade_ctx *g, const struct question *q, char *buf) {
         if (model_predict(g, q, buf) < 0) return -1;
         break;
     case Q_OPERATE: {
+        if (q->runbook) { /* the model order: step ids */
+            append(buf, "[");
+            for (int i = 0; i < q->runbook->solution_count; i++) {
+                append(buf, "%s", i ? ", " : "");
+                quoted(buf, q->runbook->steps[q->runbook->solution[i]].id);
+            }
+            append(buf, "]");
+            break;
+        }
         struct dslab_action acts[GRADER_OPERATE_ACTIONS_MAX];
         char err[300];
         int n;

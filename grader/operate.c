@@ -160,29 +160,25 @@ static const struct dslab_ynode *item_at(const struct dslab_ynode *v, int i) {
     return it ? it : v;
 }
 
-int gr_grade_operate(struct grade_ctx *g, const struct dslab_ynode *v, struct question_grade *qg) {
+/* Where an error about action i goes: its item with `rules` (an operate
+ * answer lists the actions), else the answer (a runbook's actions come
+ * from its steps). */
+static const struct dslab_ynode *pos_of(const struct dslab_ynode *v, int i, bool rules) {
+    return rules ? item_at(v, i) : v;
+}
+
+int gr_operate_run(struct grade_ctx *g, const struct dslab_ynode *v, struct question_grade *qg, struct dslab_action *acts,
+                   int n, bool rules) {
     const struct question *q = qg->q;
-    int n = v->kind == DSLAB_YNODE_SEQUENCE ? v->count : 1;
-    struct dslab_action *acts = calloc((size_t)n + 1, sizeof *acts);
     struct dslab_fault *faults = calloc((size_t)n + 1, sizeof *faults);
     struct fixed_scenario f;
     memset(&f, 0, sizeof f);
     int32_t *groups = NULL;
     int rc = -1, bad = -1;
-    if (!acts || !faults) {
+    if (!faults) {
         dslab_diag_set(g->diag, g->a->path, 0, 0, "out of memory");
         goto out;
     }
-    for (int i = 0; i < n; i++) {
-        struct dslab_diag inner;
-        if (dslab_action_parse(item_at(v, i)->text, &acts[i], &inner) != 0) { /* checked when loaded */
-            dslab_ytree_error(g->diag, g->a->path, item_at(v, i), "%s", inner.message);
-            goto out;
-        }
-    }
-    char text[256];
-    describe(acts, n, text, sizeof text);
-    snprintf(qg->answer, sizeof qg->answer, "%s", text);
     struct dslab_diag inner;
     dslab_diag_clear(&inner);
     if (gr_fixed_scenario_build(g->scenario_path, q, NULL, 0, &f, &inner, &bad) < 0) {
@@ -199,24 +195,25 @@ int gr_grade_operate(struct grade_ctx *g, const struct dslab_ynode *v, struct qu
     int64_t earliest = INT64_MAX;
     int early = -1;
     for (int i = 0; i < n; i++) {
-        char t[40];
+        char t[40], text[DSLAB_ACTION_TEXT_MAX + 40];
+        dslab_action_format(&acts[i], text, (int)sizeof text);
         if (dslab_action_to_fault(&f.sc, &acts[i], &faults[i], groups + (size_t)i * (size_t)f.sc.nodes_count, &inner) != 0) {
-            dslab_ytree_error(g->diag, g->a->path, item_at(v, i), "%s", inner.message);
+            dslab_ytree_error(g->diag, g->a->path, pos_of(v, i, rules), "%s", inner.message);
             goto out;
         }
         if (acts[i].at_ns >= f.sc.duration_ns) {
-            dslab_ytree_error(g->diag, g->a->path, item_at(v, i), "action '%s' is not before the end of the run (%s)",
-                              item_at(v, i)->text, dslab_time_format_s(f.sc.duration_ns, t, sizeof t));
+            dslab_ytree_error(g->diag, g->a->path, pos_of(v, i, rules), "action '%s' is not before the end of the run (%s)",
+                              text, dslab_time_format_s(f.sc.duration_ns, t, sizeof t));
             goto out;
         }
         if (acts[i].at_ns < earliest) earliest = acts[i].at_ns, early = i;
     }
     rc = 0;
     char t1[40], t2[40];
-    if (n > q->budget_actions) {
+    if (rules && n > q->budget_actions) {
         gr_feedback(qg, "%d actions, over the budget of %d: at 2 AM every action is a risk of its own; find the few "
                     "that matter.", n, q->budget_actions);
-    } else if (n > 0 && earliest < q->alert_at_ns) {
+    } else if (rules && n > 0 && earliest < q->alert_at_ns) {
         gr_feedback(qg, "Your action '%s' comes at %s, before the alert at %s: an operator cannot respond to what has "
                     "not fired yet.", item_at(v, early)->text, dslab_time_format_s(earliest, t1, sizeof t1),
                     dslab_time_format_s(q->alert_at_ns, t2, sizeof t2));
@@ -257,6 +254,32 @@ int gr_grade_operate(struct grade_ctx *g, const struct dslab_ynode *v, struct qu
         f.sc.faults_count = saved_count;
         free(all);
     }
+    qg->score_milli = qg->pass ? q->points * 1000 : 0;
+out:
+    gr_fixed_scenario_free(&f);
+    free(groups);
+    free(faults);
+    return rc;
+}
+
+int gr_grade_operate(struct grade_ctx *g, const struct dslab_ynode *v, struct question_grade *qg) {
+    const struct question *q = qg->q;
+    if (q->runbook) return gr_grade_runbook(g, v, qg);
+    int n = v->kind == DSLAB_YNODE_SEQUENCE ? v->count : 1;
+    struct dslab_action *acts = calloc((size_t)n + 1, sizeof *acts);
+    if (!acts) return dslab_diag_set(g->diag, g->a->path, 0, 0, "out of memory");
+    for (int i = 0; i < n; i++) {
+        struct dslab_diag inner;
+        if (dslab_action_parse(item_at(v, i)->text, &acts[i], &inner) != 0) { /* checked when loaded */
+            dslab_ytree_error(g->diag, g->a->path, item_at(v, i), "%s", inner.message);
+            free(acts);
+            return -1;
+        }
+    }
+    char text[256];
+    describe(acts, n, text, sizeof text);
+    snprintf(qg->answer, sizeof qg->answer, "%s", text);
+    int rc = gr_operate_run(g, v, qg, acts, n, true);
     if (rc == 0 && !qg->pass) {
         sort_by_time(acts, n);
         const struct tempting_acts *ta = tempting_of(q, acts, n);
@@ -265,11 +288,6 @@ int gr_grade_operate(struct grade_ctx *g, const struct dslab_ynode *v, struct qu
             gr_feedback_first(qg, ta->feedback);
         }
     }
-    qg->score_milli = qg->pass ? q->points * 1000 : 0;
-out:
-    gr_fixed_scenario_free(&f);
-    free(groups);
-    free(faults);
     free(acts);
     return rc;
 }

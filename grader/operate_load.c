@@ -179,6 +179,7 @@ int gr_operate_load(struct exercise *e, struct question *q, const struct dslab_y
         goto out;
     }
     if (fc && dslab_ytree_string_list(d, e->path, fc, "a list of checks", &q->fix_checks, &q->fix_checks_count) < 0) goto out;
+    q->fix_checks_given = fc != NULL; /* checks: [] judges the goals alone */
     if (dslab_ytree_optional_int(d, e->path, qn, "budget", 1, GRADER_OPERATE_ACTIONS_MAX, &budget) < 0) goto out;
     if (dslab_ytree_optional_int(d, e->path, qn, "seeds", 1, 100, &seeds) < 0) goto out;
     if (dslab_ytree_optional_int(d, e->path, qn, "seeds_from", 0, INT64_MAX / 2, &from) < 0) goto out;
@@ -196,6 +197,10 @@ int gr_operate_load(struct exercise *e, struct question *q, const struct dslab_y
     q->budget_actions = (int)budget;
     q->seeds_count = (int)seeds;
     q->seeds_from = (uint64_t)from;
+    if (dslab_ydoc_map_get(qn, "steps")) { /* a runbook-order question (runbook.c) */
+        rc = gr_runbook_load(e, q, qn, s, d);
+        goto out;
+    }
     if (load_tempting(e, q, qn, s, d) < 0) goto out;
     if (load_solution(e, q, qn, s, d) < 0) goto out;
     rc = 0;
@@ -205,6 +210,8 @@ out:
 }
 
 void gr_operate_free(struct question *q) {
+    free(q->runbook);
+    q->runbook = NULL;
     for (int i = 0; i < q->tempting_count; i++) free(q->tempting[i].acts);
     free(q->tempting);
     q->tempting = NULL;

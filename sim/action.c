@@ -5,11 +5,13 @@
 #include "dslab/action.h"
 #include "dslab/time.h"
 #include "dslab/units.h"
+#include "fault_set.h"
+#include "scenario/units.h"
 
-const char *const dslab_action_verbs[] = {"crash", "restart", "pause", "cut", "cut1", "heal",
-                                          "partition", "jump", "drift", "deploy", NULL};
+const char *const dslab_action_verbs[] = {"crash", "restart", "pause", "cut",   "cut1", "heal", "partition",
+                                          "jump",  "drift",   "deploy", "set", "shed", NULL};
 
-#define VERB_LIST "crash restart pause cut cut1 heal partition jump drift deploy"
+#define VERB_LIST "crash restart pause cut cut1 heal partition jump drift deploy set shed"
 
 /* Copies part [p, end) into out (size bytes); false when it does not fit. */
 static bool copy_part(const char *p, size_t len, char *out, size_t size) {
@@ -118,12 +120,36 @@ static int partition(const struct dslab_scenario *s, const struct dslab_action *
     return dslab_diag_set(diag, "", 0, 0, "action partition: shape '%s' is not isolate, majority, bridge, ring or halves", a->node);
 }
 
+/* shed:N:FRACTION: N must have a CPU model, where shedding happens. */
+static int shed(const struct dslab_scenario *s, const struct dslab_action *a, struct dslab_fault *f,
+                struct dslab_diag *diag) {
+    blank(f, a, DSLAB_FAULT_SHED);
+    if (node_of(s, a, a->node, &f->node, diag) < 0) return -1;
+    char err[DSLAB_UNITS_ERR_MAX];
+    if (!a->arg[0] || units_parse_probability_ppm(a->arg, &f->shed_ppm, err, (int)sizeof err) != 0) {
+        return dslab_diag_set(diag, "", 0, 0, "action shed: bad fraction '%s' (0 to 1, like 0.5 or 50%%; 0 stops shedding)",
+                              a->arg);
+    }
+    if (!s->node_costs || !s->node_costs[f->node].cpu_on) {
+        return dslab_diag_set(diag, "", 0, 0, "action shed: %s has no CPU model (costs.cpu), where load is shed", a->node);
+    }
+    return 0;
+}
+
 int dslab_action_to_fault(const struct dslab_scenario *s, const struct dslab_action *a, struct dslab_fault *f,
                           int32_t *groups, struct dslab_diag *diag) {
     const char *v = a->verb;
     char err[DSLAB_UNITS_ERR_MAX];
     int64_t x;
     if (strcmp(v, "partition") == 0) return partition(s, a, f, groups, diag);
+    if (strcmp(v, "shed") == 0) return shed(s, a, f, diag);
+    if (strcmp(v, "set") == 0) {
+        blank(f, a, DSLAB_FAULT_SET);
+        if (!a->node[0] || !a->arg[0]) {
+            return dslab_diag_set(diag, "", 0, 0, "action set needs a parameter and a value (set:protocol.KEY:VALUE)");
+        }
+        return dslab_fault_set_param(s, a->node, a->arg, f, diag);
+    }
     if (strcmp(v, "heal") == 0 && !a->node[0]) {
         blank(f, a, DSLAB_FAULT_HEAL);
         f->both_ways = true; /* as the loader reads `heal: all` */

@@ -25,6 +25,8 @@
 #include "dslab/time.h"
 #include "sim_internal.h"
 
+#define SHED_PPM_ONE 1000000u /* a whole, in parts per million */
+
 static void emit(struct dslab_sim *sim, const struct event *e, const char *tag, int64_t ns,
                  int64_t until_ns) {
     if (!sim_tracing(sim)) return;
@@ -98,6 +100,17 @@ bool costs_cpu_arrive(struct dslab_sim *sim, uint32_t slot) {
     }
     /* A message cut by a partition in flight is dropped as without the model. */
     if (e->kind == EV_DELIVER && net_blocked(&sim->net, e->peer, e->node)) return false;
+    if (sim->shed && sim->shed[e->node].ppm > 0) {
+        struct shed_rt *sh = &sim->shed[e->node];
+        sh->credit_ppm += sh->ppm;
+        if (sh->credit_ppm >= SHED_PPM_ONE) {
+            sh->credit_ppm -= SHED_PPM_ONE;
+            emit(sim, e, "cpu_shed", 0, -1);
+            sim->stats.cpu_shed_operator++;
+            sim_drop_event(sim, slot, "overload");
+            return true;
+        }
+    }
     if (n->cpu_busy < n->costs->cpu_workers) {
         serve(sim, slot);
         return true;
@@ -137,6 +150,20 @@ void costs_cpu_done(struct dslab_sim *sim, int32_t node) {
     n->cpu_head = (n->cpu_head + 1) % n->cpu_capacity;
     n->cpu_count--;
     serve(sim, slot);
+}
+
+uint32_t sim_shed_ppm(const struct dslab_sim *sim, int32_t node) {
+    return sim->shed ? sim->shed[node].ppm : 0;
+}
+
+int sim_set_shed_ppm(struct dslab_sim *sim, int32_t node, uint32_t ppm) {
+    if (!sim->shed) {
+        sim->shed = calloc((size_t)sim->nodes_count, sizeof *sim->shed);
+        if (!sim->shed) return -1;
+    }
+    sim->shed[node].ppm = ppm;
+    sim->shed[node].credit_ppm = 0;
+    return 0;
 }
 
 void costs_cpu_on_crash(struct dslab_sim *sim, int32_t node) {

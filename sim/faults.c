@@ -240,8 +240,18 @@ static bool no_effect(const struct dslab_sim *sim, const struct dslab_fault *f, 
         snprintf(why, cap, "deploy %s version %d: it already runs version %d", who, (int)f->version,
                  (int)f->version);
         return true;
+    case DSLAB_FAULT_SHED:
+        if (!n->costs || !n->costs->cpu_on) {
+            snprintf(why, cap, "shed %s: %s has no CPU model (costs.cpu)", who, who);
+            return true;
+        }
+        if (sim_shed_ppm(sim, f->node) != f->shed_ppm) return false;
+        snprintf(why, cap, "shed %s %u ppm: it already sheds %u ppm", who, (unsigned)f->shed_ppm,
+                 (unsigned)f->shed_ppm);
+        return true;
     case DSLAB_FAULT_PARTITION:
     case DSLAB_FAULT_LINK:
+    case DSLAB_FAULT_SET: /* the protocol's config is opaque: always applied */
     case DSLAB_FAULT_KIND_COUNT:
         return false;
     }
@@ -335,6 +345,29 @@ void faults_apply(struct dslab_sim *sim, const struct dslab_fault *f) {
         emit(sim, DSLAB_TRACE_DEPLOY, f->node, -1, f->version, old, NULL);
         break;
     }
+    case DSLAB_FAULT_SET: {
+        struct dslab_diag d;
+        dslab_diag_clear(&d);
+        /* Checked when the fault was loaded or the action parsed; a
+         * protocol that refuses now stops the run with its reason. */
+        if (!sim->proto->reconfigure ||
+            sim->proto->reconfigure(sim->proto_config, f->param_key, f->param_value, &d) != 0) {
+            sim_fail(sim, "set protocol.%s to %s: %s", f->param_key, f->param_value,
+                     sim->proto->reconfigure ? d.message : "the protocol has no parameter that can change mid-run");
+            break;
+        }
+        struct dslab_trace_event ev = {.kind = DSLAB_TRACE_SET, .node = -1, .peer = -1, .tag = f->param_key,
+                                       .text = f->param_value};
+        sim_emit(sim, &ev);
+        break;
+    }
+    case DSLAB_FAULT_SHED:
+        if (sim_set_shed_ppm(sim, f->node, f->shed_ppm) != 0) {
+            sim_fail(sim, "out of memory for load shedding");
+            break;
+        }
+        emit(sim, DSLAB_TRACE_SHED, f->node, -1, f->shed_ppm, 0, NULL);
+        break;
     case DSLAB_FAULT_KIND_COUNT:
         break;
     }

@@ -182,6 +182,7 @@ void dslab_sim_destroy(struct dslab_sim *sim) {
     free(sim->clients);
     free(sim->probes);
     free(sim->injected);
+    free(sim->shed);
     dslab_history_deinit(&sim->history);
     net_deinit(&sim->net);
     costs_link_free(sim);

@@ -160,6 +160,7 @@ struct dslab_sim {
     uint32_t link_tx_count;
     bool sending_sized;          /* inside dslab_ctx_send_sized: the next fields hold its size */
     bool deployed;               /* a deploy fault was applied: deliveries check versions */
+    struct shed_rt *shed;        /* owned (costs_cpu.c); NULL until the first shed fault: one per node */
     uint64_t sending_wire_bytes;
 
     struct dslab_sim_stats stats;
@@ -270,6 +271,17 @@ void costs_link_free(struct dslab_sim *sim);
 bool costs_cpu_arrive(struct dslab_sim *sim, uint32_t slot);
 void costs_cpu_done(struct dslab_sim *sim, int32_t node);
 void costs_cpu_on_crash(struct dslab_sim *sim, int32_t node);
+/* Load shedding by the operator (a `shed` fault): node's CPU model refuses
+ * `ppm` parts per million of what arrives, before any worker or queue: a
+ * deterministic share (every arrival adds ppm to a credit; at a million
+ * the arrival is shed and the credit loses a million), no random draw.
+ * sim_set_shed_ppm returns -1 when out of memory. */
+struct shed_rt {
+    uint32_t ppm;
+    uint32_t credit_ppm;
+};
+uint32_t sim_shed_ppm(const struct dslab_sim *sim, int32_t node);
+int sim_set_shed_ppm(struct dslab_sim *sim, int32_t node, uint32_t ppm);
 /* sim.c: drops a popped event (a message is traced as dropped for reason). */
 void sim_drop_event(struct dslab_sim *sim, uint32_t slot, const char *reason);
 

@@ -60,6 +60,8 @@ static const struct kind_row {
     ROW("no_effect", NO_KEY, NO_KEY),
     ROW("cost", KEY("ns"), KEY("until_ns")),
     ROW("deploy", KEY("version"), KEY("from_version")),
+    ROW("set", NO_KEY, NO_KEY),
+    ROW("shed", KEY("ppm"), NO_KEY),
 };
 _Static_assert(sizeof kinds / sizeof kinds[0] == DSLAB_TRACE_KIND_COUNT, "one row per trace kind");
 
@@ -248,7 +250,7 @@ static struct writer_scratch *scratch_new(const char (*node_names)[32], int32_t 
 static size_t format_line(const struct dslab_trace_event *ev, const struct line_strs *strs,
                           const char (*node_names)[32], int32_t nodes_count, struct writer_scratch *ws,
                           char *const line) {
-    static const struct piece tag_keys[] = {KEY("tag"), KEY("assumption"), KEY("reason")};
+    static const struct piece tag_keys[] = {KEY("tag"), KEY("assumption"), KEY("reason"), KEY("param")};
     const struct piece *named = ws ? ws->named : NULL;
     char *p = PUT_LIT(line, "{\"id\":");
     p = ws ? memo_put_u64(p, &ws->id, ev->id) : dec_put_u64(p, ev->id);
@@ -275,7 +277,7 @@ static size_t format_line(const struct dslab_trace_event *ev, const struct line_
     if (row && row->a_key.len) p = dec_put_i64(put_piece(p, &row->a_key), ev->a);
     if (row && row->b_key.len) p = dec_put_i64(put_piece(p, &row->b_key), ev->b);
     if (ev->tag) {
-        int key = ev->kind == DSLAB_TRACE_ASSUMPTION ? 1 : ev->kind == DSLAB_TRACE_DROP ? 2 : 0;
+        int key = ev->kind == DSLAB_TRACE_ASSUMPTION ? 1 : ev->kind == DSLAB_TRACE_DROP ? 2 : ev->kind == DSLAB_TRACE_SET ? 3 : 0;
         p = put_json_string(put_piece(p, &tag_keys[key]), ev->tag, strs->tag_len);
     }
     if (ev->op) {

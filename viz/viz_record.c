@@ -578,6 +578,11 @@ void rec_event_describe(const struct recording *r, const char (*names)[DSLAB_NAM
     case DSLAB_TRACE_DEPLOY:
         snprintf(buf, size, "%s runs version %lld (was %lld)", node, (long long)e->a, (long long)e->b);
         break;
+    case DSLAB_TRACE_SET: snprintf(buf, size, "operator sets protocol.%s = %s", tag, text); break;
+    case DSLAB_TRACE_SHED:
+        snprintf(buf, size, "operator: %s sheds %lld.%02lld%% of arrivals", node, (long long)(e->a / 10000),
+                 (long long)(e->a % 10000 / 100));
+        break;
     case DSLAB_TRACE_CLOCK_JUMP:
         fmt_offset(e->a, d, sizeof d);
         snprintf(buf, size, "%s clock jumps %s", node, d);

@@ -215,6 +215,8 @@ static int apply_library(struct viz_app *app, const struct viz_action *va, struc
     if (dslab_action_to_fault(app->model.scenario, &a, &f, NULL, diag) != 0) return -1;
     char what[160];
     if (f.kind == DSLAB_FAULT_DEPLOY) snprintf(what, sizeof what, "deploy version %d to %s", (int)f.version, va->node);
+    else if (f.kind == DSLAB_FAULT_SET) snprintf(what, sizeof what, "set %s to %s", va->node, va->arg);
+    else if (f.kind == DSLAB_FAULT_SHED) snprintf(what, sizeof what, "%s sheds %s of arrivals", va->node, va->arg);
     else snprintf(what, sizeof what, "pause %s for %s", va->node, va->arg);
     return intervene(app, &f, what) == 0 ? 0 : dslab_diag_set(diag, "", 0, 0, "action %s: %s", va->verb, app->toast);
 }
@@ -243,7 +245,9 @@ int viz_session_apply(struct viz_app *app, const struct viz_action *a, struct ds
     const char *v = a->verb;
     if (strcmp(v, "heal") == 0 && !a->node[0]) return viz_session_heal_all(app) == 0 ? 0 : dslab_diag_set(diag, "", 0, 0, "action heal failed: %s", app->toast);
     if (strcmp(v, "partition") == 0) return apply_partition(app, a, diag);
-    if (strcmp(v, "deploy") == 0 || (strcmp(v, "pause") == 0 && a->arg[0])) return apply_library(app, a, diag);
+    if (strcmp(v, "deploy") == 0 || strcmp(v, "set") == 0 || strcmp(v, "shed") == 0 || (strcmp(v, "pause") == 0 && a->arg[0])) {
+        return apply_library(app, a, diag);
+    }
     int32_t n = action_node(app, a->node, a, diag);
     if (n < 0) return -1;
     int rc;

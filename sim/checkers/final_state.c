@@ -73,6 +73,8 @@ static bool disturbs(const struct dslab_trace_event *ev) {
     case DSLAB_TRACE_LINK:
     case DSLAB_TRACE_SLOW:
     case DSLAB_TRACE_DEPLOY:
+    case DSLAB_TRACE_SET:
+    case DSLAB_TRACE_SHED:
     case DSLAB_TRACE_CRASH:
     case DSLAB_TRACE_RESTART:
     case DSLAB_TRACE_RESUME:

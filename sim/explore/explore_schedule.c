@@ -463,6 +463,11 @@ void dslab_explore_fault_describe(const struct dslab_scenario *s, const struct d
         snprintf(buf, size, "slow-disk %s x%u at %s", node, (unsigned)f->slow_factor, at);
         break;
     case DSLAB_FAULT_DEPLOY: snprintf(buf, size, "deploy %s version %d at %s", node, (int)f->version, at); break;
+    case DSLAB_FAULT_SET: snprintf(buf, size, "set protocol.%s to %s at %s", f->param_key, f->param_value, at); break;
+    case DSLAB_FAULT_SHED:
+        snprintf(buf, size, "shed %s %u.%02u%% at %s", node, (unsigned)(f->shed_ppm / 10000),
+                 (unsigned)(f->shed_ppm % 10000 / 100), at);
+        break;
     default: snprintf(buf, size, "fault at %s", at); break;
     }
 }

@@ -180,6 +180,7 @@ static const char *local_text(const struct dslab_trace_event *ev, char *buf, siz
     case DSLAB_TRACE_CLOCK_DRIFT: snprintf(buf, size, "clock drift %" PRId64 "ppm", ev->a); break;
     case DSLAB_TRACE_SLOW: snprintf(buf, size, "%s x%" PRId64, ev->text ? "slow disk" : "slow", ev->a); break;
     case DSLAB_TRACE_DEPLOY: snprintf(buf, size, "deploy version %" PRId64 " (was %" PRId64 ")", ev->a, ev->b); break;
+    case DSLAB_TRACE_SHED: snprintf(buf, size, "shed %" PRId64 " ppm of arrivals", ev->a); break;
     case DSLAB_TRACE_ANNOTATE: {
         /* "role follower", "term 3" (the text when it says it all), "note x=5" */
         const char *tag = ev->tag ? ev->tag : "note";

@@ -38,6 +38,7 @@
  * suspicion or death withdrawn), "confirm" (swim: declared dead). The
  * fd-accuracy checker judges them against the true crashes, pauses and
  * partitions. Knobs: docs/PROTOCOLS.md. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,7 @@
 #include "dslab/node.h"
 #include "dslab/time.h"
 #include "protocols/fd_phi.h"
+#include "protocols/proto_reconf.h"
 #include "protocols/proto_util.h"
 
 #define FD_NODES_MAX 64
@@ -535,6 +537,20 @@ static void fd_message_label(const void *msg, size_t len, char *buf, size_t buf_
     }
 }
 
+/* What an operator may change mid-run ("3s:set:protocol.timeout:1s"): the
+ * heartbeat timeout (each node's next check uses it) and SWIM's suspicion
+ * timeout (suspicions raised from now on). Ranges as in fd_configure. */
+static const struct proto_reconf_param fd_reconf[] = {
+    {"timeout", PROTO_RECONF_DURATION, offsetof(struct fd_config, timeout_ns), 1, DSLAB_DURATION_NS_MAX, NULL, false},
+    {"suspicion_timeout", PROTO_RECONF_DURATION, offsetof(struct fd_config, suspicion_timeout_ns), 1,
+     DSLAB_DURATION_NS_MAX, NULL, false},
+};
+static const char *const fd_reconf_keys[] = {"timeout", "suspicion_timeout", NULL};
+
+static int fd_reconfigure(void *config, const char *key, const char *value, struct dslab_diag *diag) {
+    return proto_reconfigure(fd_reconf, (int)(sizeof fd_reconf / sizeof fd_reconf[0]), config, key, value, diag);
+}
+
 const struct dslab_protocol protocol_failure_detector = {
     .name = "failure-detector",
     .summary = "heartbeats with a timeout or phi accrual, or SWIM ping/ping-req/suspicion gossip",
@@ -546,4 +562,6 @@ const struct dslab_protocol protocol_failure_detector = {
     .on_timer = fd_on_timer,
     .describe = fd_describe,
     .message_label = fd_message_label,
+    .reconfigurable = fd_reconf_keys,
+    .reconfigure = fd_reconfigure,
 };

@@ -38,6 +38,7 @@
  * ok/fail, value = latency ns), "breaker" (client; open/half-open/closed).
  * The queue is the CPU model's (`cost` records cpu/cpu_queued/cpu_shed).
  * Knobs: docs/PROTOCOLS.md. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,7 @@
 #include "dslab/node.h"
 #include "dslab/time.h"
 #include "protocols/proto_load.h"
+#include "protocols/proto_reconf.h"
 #include "protocols/proto_util.h"
 #include "scenario/units.h"
 
@@ -408,6 +410,31 @@ static void rs_message_label(const void *msg, size_t len, char *buf, size_t buf_
              (unsigned long long)(m.id / RS_OUTSTANDING_MAX), (int)m.attempt);
 }
 
+/* What an operator may change mid-run (an `operate` answer's
+ * "3s:set:protocol.retries:0"): the clients' policy, read at each attempt,
+ * timeout and retry. Ranges as in rs_configure. The rate and the server's
+ * capacity are not the clients' to change. */
+#define RS_DAY_NS DSLAB_DURATION_NS_MAX
+static const struct proto_reconf_param rs_reconf[] = {
+    {"retries", PROTO_RECONF_INT, offsetof(struct rs_config, retries), 0, RS_ATTEMPTS_MAX - 1, NULL, false},
+    {"timeout", PROTO_RECONF_DURATION, offsetof(struct rs_config, timeout_ns), 1, RS_DAY_NS, NULL, false},
+    {"backoff", PROTO_RECONF_CHOICE, offsetof(struct rs_config, backoff), 0, 0, rs_backoffs, false},
+    {"backoff_base", PROTO_RECONF_DURATION, offsetof(struct rs_config, backoff_base_ns), 0, RS_DAY_NS, NULL, false},
+    {"backoff_max", PROTO_RECONF_DURATION, offsetof(struct rs_config, backoff_max_ns), 0, RS_DAY_NS, NULL, false},
+    {"jitter", PROTO_RECONF_CHOICE, offsetof(struct rs_config, jitter), 0, 0, rs_jitters, true},
+    {"breaker", PROTO_RECONF_BOOL, offsetof(struct rs_config, breaker), 0, 0, NULL, false},
+    {"breaker_threshold", PROTO_RECONF_INT, offsetof(struct rs_config, breaker_threshold), 1, 1000000, NULL, false},
+    {"breaker_cooldown", PROTO_RECONF_DURATION, offsetof(struct rs_config, breaker_cooldown_ns), 0, RS_DAY_NS, NULL, false},
+};
+#define RS_RECONF_COUNT ((int)(sizeof rs_reconf / sizeof rs_reconf[0]))
+static const char *const rs_reconf_keys[] = {"retries", "timeout", "backoff", "backoff_base", "backoff_max", "jitter",
+                                             "breaker", "breaker_threshold", "breaker_cooldown", NULL};
+_Static_assert(sizeof rs_reconf_keys / sizeof rs_reconf_keys[0] == RS_RECONF_COUNT + 1, "one key per entry");
+
+static int rs_reconfigure(void *config, const char *key, const char *value, struct dslab_diag *diag) {
+    return proto_reconfigure(rs_reconf, RS_RECONF_COUNT, config, key, value, diag);
+}
+
 const struct dslab_protocol protocol_retry_storm = {
     .name = "retry-storm",
     .summary = "n1 serves at the CPU model's rate; clients time out and retry",
@@ -419,4 +446,6 @@ const struct dslab_protocol protocol_retry_storm = {
     .on_timer = rs_on_timer,
     .describe = rs_describe,
     .message_label = rs_message_label,
+    .reconfigurable = rs_reconf_keys,
+    .reconfigure = rs_reconfigure,
 };

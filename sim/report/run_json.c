@@ -63,6 +63,7 @@ void dslab_run_report_json(FILE *out, const struct dslab_sim *sim, const char *r
     if (sc->node_costs) { /* costs.cpu: only with a costs: section, so other runs' JSON is unchanged */
         dslab_jw_member_uint(&w, "cpu_queue_max", st->cpu_queue_max);
         dslab_jw_member_uint(&w, "cpu_shed", st->cpu_shed);
+        if (st->cpu_shed_operator) dslab_jw_member_uint(&w, "cpu_shed_operator", st->cpu_shed_operator);
     }
     dslab_jw_object_end(&w);
     staleness_report_json(&w, sim);

@@ -72,9 +72,11 @@ void dslab_run_report_text_styled(FILE *out, const struct dslab_sim *sim, const 
         fprintf(out, "  client ops     %" PRIu64 " invoked: %" PRIu64 " ok, %" PRIu64 " failed, %" PRIu64 " unknown (timed out)\n",
                 st->client_ops, st->client_ok, st->client_fail, st->client_info);
     }
-    if (st->cpu_queue_max || st->cpu_shed) {
-        fprintf(out, "  cpu            longest queue %" PRIu64 ", %" PRIu64 " shed (queue full)\n", st->cpu_queue_max,
+    if (st->cpu_queue_max || st->cpu_shed || st->cpu_shed_operator) {
+        fprintf(out, "  cpu            longest queue %" PRIu64 ", %" PRIu64 " shed (queue full)", st->cpu_queue_max,
                 st->cpu_shed);
+        if (st->cpu_shed_operator) fprintf(out, ", %" PRIu64 " shed by the operator", st->cpu_shed_operator);
+        fputc('\n', out);
     }
     staleness_report_text(out, sim);
     int declared = 0;

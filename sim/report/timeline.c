@@ -75,6 +75,11 @@ void dslab_timeline_sink(void *user, const struct dslab_trace_event *ev) {
     case DSLAB_TRACE_DEPLOY:
         snprintf(line, sizeof line, "deploy     %s version %" PRId64 " (was %" PRId64 ")", who(t, ev->node), ev->a, ev->b);
         break;
+    case DSLAB_TRACE_SET: snprintf(line, sizeof line, "set        protocol.%s = %s", ev->tag, ev->text); break;
+    case DSLAB_TRACE_SHED:
+        snprintf(line, sizeof line, "shed       %s %" PRId64 ".%02" PRId64 "%% of arrivals", who(t, ev->node), ev->a / 10000,
+                 ev->a % 10000 / 100);
+        break;
     default: break;
     }
     if (!line[0]) return;

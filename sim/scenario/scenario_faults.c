@@ -2,9 +2,9 @@
  *
  * Each item is a mapping with `at:` and exactly one action key (partition,
  * heal, cut, crash, restart, pause, clock, link, slow, slow-disk, deploy,
- * rolling-restart) plus that action's own keys; a rolling restart becomes
- * the crashes and restarts it makes (scenario_rolling.c). Checks run in
- * this order so the error is the most useful one: unknown keys (did you
+ * rolling-restart, set, shed) plus that action's own keys; a rolling restart
+ * becomes the crashes and restarts it makes (scenario_rolling.c). Checks run
+ * in this order so the error is the most useful one: unknown keys (did you
  * mean), `at`, the action, keys that do not belong to the action, then the
  * action's values. The result is sorted by at_ns,
  * stable (file order among equal times). Spec: docs/SCENARIO_FORMAT.md. */
@@ -16,6 +16,7 @@
 #include "dslab/assert.h"
 #include "dslab/limits.h"
 #include "dslab/suggest.h"
+#include "fault_set.h"
 #include "scenario/load_internal.h"
 
 struct action {
@@ -38,6 +39,8 @@ static const struct action actions[] = {
     {"deploy", DSLAB_FAULT_DEPLOY, {"version"}},
     /* expanded into crashes and restarts (scenario_rolling.c) */
     {"rolling-restart", DSLAB_FAULT_CRASH, {"batch", "down", "wait", "lose_unsynced"}},
+    {"set", DSLAB_FAULT_SET, {"to"}},
+    {"shed", DSLAB_FAULT_SHED, {"fraction"}},
 };
 #define ACTIONS_COUNT ((int)(sizeof actions / sizeof actions[0]))
 
@@ -45,7 +48,7 @@ static const char *const fault_keys[] = {
     "at",   "partition", "heal",     "cut",           "crash", "restart", "pause",
     "clock", "link",     "slow",     "node",          "minority", "lose_unsynced", "for",
     "jump", "drift_ppm", "latency",  "loss",          "duplicate", "factor", "slow-disk",
-    "deploy", "version", "rolling-restart", "batch", "down", "wait",
+    "deploy", "version", "rolling-restart", "batch", "down", "wait", "set", "to", "shed", "fraction",
 };
 #define FAULT_KEYS_COUNT ((int)(sizeof fault_keys / sizeof fault_keys[0]))
 
@@ -87,7 +90,7 @@ static int find_action(struct loader *L, const struct dslab_ynode *item, const s
         return dslab_ytree_error(L->diag, L->file, item,
                            "a fault needs an action (expected one of: partition, heal, cut, "
                            "crash, restart, pause, clock, link, slow, slow-disk, deploy, "
-                           "rolling-restart)");
+                           "rolling-restart, set, shed)");
     }
     for (const struct dslab_ynode *k = item->first; k; k = k->next) {
         if (action_takes(*out, k->text)) continue;
@@ -224,6 +227,22 @@ static int load_partition(struct loader *L, const struct dslab_ynode *item, cons
 
 /* ---- the other actions --------------------------------------------------- */
 
+/* { at: 3s, set: protocol.retries, to: 0 }: checked against the protocol. */
+static int load_set(struct loader *L, const struct dslab_ynode *item, const struct dslab_ynode *v,
+                    struct dslab_fault *f) {
+    const struct dslab_ynode *to = dslab_ydoc_map_get(item, "to");
+    if (dslab_ytree_expect_scalar(L->diag, L->file, v, "a parameter like protocol.retries") < 0) return -1;
+    if (!to) return dslab_ytree_error(L->diag, L->file, item, "set needs to: VALUE (the parameter's new value)");
+    if (dslab_ytree_expect_scalar(L->diag, L->file, to, "the parameter's new value, like 0 or 200ms") < 0) return -1;
+    struct dslab_diag inner;
+    dslab_diag_clear(&inner);
+    if (dslab_fault_set_param(L->s, v->text, to->text, f, &inner) != 0) {
+        const struct dslab_ynode *at = strncmp(inner.message, "set: protocol.", 14) == 0 ? to : v;
+        return dslab_ytree_error(L->diag, L->file, at, "%s", inner.message);
+    }
+    return 0;
+}
+
 static int load_node_action(struct loader *L, const struct dslab_ynode *item, const struct dslab_ynode *v,
                             struct dslab_fault *f) {
     const struct dslab_ynode *n;
@@ -256,6 +275,11 @@ static int load_node_action(struct loader *L, const struct dslab_ynode *item, co
         if (dslab_ytree_int(L->diag, L->file, n, 1, 1000, &x) < 0) return -1;
         f->slow_factor = (uint32_t)x;
         return 0;
+    case DSLAB_FAULT_SHED:
+        if (!(n = dslab_ydoc_map_get(item, "fraction"))) {
+            return dslab_ytree_error(L->diag, L->file, item, "shed needs fraction: F (0 to 1; 0 stops shedding)");
+        }
+        return dslab_ytree_probability(L->diag, L->file, n, &f->shed_ppm);
     case DSLAB_FAULT_DEPLOY:
         if (!(n = dslab_ydoc_map_get(item, "version"))) {
             return dslab_ytree_error(L->diag, L->file, item, "deploy needs version: N (1 to %d)",
@@ -345,6 +369,7 @@ static int load_fault(struct loader *L, const struct dslab_ynode *item, struct d
     case DSLAB_FAULT_CUT: rc = load_link_ends(L, v, &f->node, &f->peer, &f->both_ways); break;
     case DSLAB_FAULT_CLOCK_JUMP: rc = load_clock(L, item, v, f); break;
     case DSLAB_FAULT_LINK: rc = load_link_fault(L, item, v, f); break;
+    case DSLAB_FAULT_SET: rc = load_set(L, item, v, f); break;
     default: rc = load_node_action(L, item, v, f); break;
     }
     return rc < 0 ? -1 : 1;

@@ -239,6 +239,11 @@ static void save_fault(FILE *f, const struct dslab_scenario *s, const struct dsl
         fprintf(f, "slow-disk: %s, factor: %u", node, (unsigned)x->slow_factor);
         break;
     case DSLAB_FAULT_DEPLOY: fprintf(f, "deploy: %s, version: %d", node, (int)x->version); break;
+    case DSLAB_FAULT_SET:
+        fprintf(f, "set: protocol.%s, to: ", x->param_key);
+        put_quoted(f, x->param_value);
+        break;
+    case DSLAB_FAULT_SHED: fprintf(f, "shed: %s, fraction: %s", node, ppm(x->shed_ppm, buf)); break;
     case DSLAB_FAULT_KIND_COUNT: break;
     }
     fputs(" }\n", f);

@@ -181,7 +181,7 @@ scenario nosym.yaml "{ source: nosym.c }"
 expect "no dslab_node_protocol symbol" "nosym.c does not define dslab_node_protocol" nosym.yaml
 node abi.c abi "(DSLAB_NODE_API_VERSION + 1)" dslab_node_protocol ""
 scenario abi.yaml "{ source: abi.c }"
-expect "a wrong ABI version" "abi.c was built for node API version 2, this dslab has version 1" abi.yaml
+expect "a wrong ABI version" "abi.c was built for node API version 3, this dslab has version 2" abi.yaml
 node nover.c nover 0 dslab_node_protocol ""
 scenario nover.yaml "{ source: nover.c }"
 expect "no ABI version" "nover.c does not say which node API it was written for" nover.yaml

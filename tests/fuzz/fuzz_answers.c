@@ -26,6 +26,7 @@ static const char *const fuzz_exercise_files[] = {
     "exercises/consensus/deposed-leader-stale-reads.yaml",   /* predict */
     "exercises/transactions/break-two-phase-commit.yaml",    /* break */
     "exercises/operating-at-2am/half-finished-rollout.yaml", /* operate */
+    "exercises/operating-at-2am/the-overload-runbook.yaml",  /* operate with steps (runbook order) */
 };
 #define FUZZ_EXERCISES_COUNT (int)(sizeof fuzz_exercise_files / sizeof fuzz_exercise_files[0])
 

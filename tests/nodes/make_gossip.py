@@ -4,7 +4,8 @@ BUILD/labs_generated/tests/nodes/gossip.c, tests/labs/labs.cmake): the
 built-in gossip-pingpong (sim/protocols/gossip_pingpong.c) as learner node
 code, one file against "dslab/node.h" only. The private configure helpers
 it uses (proto_util.c) are copied in and renamed lproto_ (no clash with the
-library's); the vtable becomes dslab_node_protocol, named "gossip-c".
+library's), and so is the decimal writer its message label uses
+(sim/dec_text.h); the vtable becomes dslab_node_protocol, named "gossip-c".
 The same code, so the same trace bytes as the built-in:
 tests/e2e/plugin_nodes.sh compares them (as source:, plugin: and --node)
 and bench/run_plugin.sh times the two side by side. Run from the source
@@ -19,7 +20,7 @@ from reference_gen import finish, header_body, must_replace, source_body  # noqa
 
 src = open('sim/protocols/gossip_pingpong.c').read()
 comment = src[:src.index('#include')]
-body = re.sub(r'\bproto_', 'lproto_', header_body('proto_util.h') + '\n' + source_body('proto_util.c') + '\n' +
+body = re.sub(r'\bproto_', 'lproto_', header_body('../dec_text.h') + '\n' + header_body('proto_util.h') + '\n' + source_body('proto_util.c') + '\n' +
               source_body('gossip_pingpong.c')[len(comment):])
 body = must_replace(body, 'const struct dslab_protocol protocol_gossip_pingpong =',
                     'const struct dslab_protocol dslab_node_protocol =', 'gossip_pingpong.c')
@@ -31,7 +32,8 @@ out = '''/* gossip.c: gossip-pingpong (sim/protocols/gossip_pingpong.c) as learn
  * trace bytes (tests/e2e/plugin_nodes.sh compares them, bench/run_plugin.sh
  * times the two side by side). The built-in's description follows.
  *
-''' + comment.replace('/* gossip_pingpong.c: ', ' * gossip_pingpong.c: ', 1) + '''#include <stdio.h>
+''' + comment.replace('/* gossip_pingpong.c: ', ' * gossip_pingpong.c: ', 1) + '''#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -11,6 +11,8 @@
  *   partition:SHAPE[:N]  (isolate:N majority bridge:N ring halves)
  *   jump:N:DURATION   drift:N:PPM (the new drift)
  *   deploy:N:VERSION  (1..DSLAB_VERSION_MAX; a rollback deploys the old one)
+ *   set:protocol.KEY:VALUE  (a parameter the protocol lets change mid-run)
+ *   shed:N:FRACTION   (0..1 or 0%..100%: N's CPU model refuses that share)
  *
  * TIME is a duration as in a scenario (dslab/units.h), 0 .. 1 day. Each
  * part has a bounded length; longer is an error, never cut short. */

@@ -62,7 +62,7 @@ enum dslab_reply_status {
  * dslab refuses a plugin whose number differs from its own (the layout of
  * struct dslab_protocol or the meaning of a ctx_ call changed). Built-in
  * protocols may leave it 0. docs/NODE_API.md. */
-#define DSLAB_NODE_API_VERSION 1
+#define DSLAB_NODE_API_VERSION 2
 
 /* The symbol a plugin (a shared object, docs/NODE_API.md) defines:
  *   const struct dslab_protocol dslab_node_protocol = { .api_version = ..., ... }; */
@@ -97,6 +97,20 @@ struct dslab_protocol {
     /* Called after the run ends (state still readable), for final checks
      * such as convergence. May be NULL. */
     void (*on_finish)(struct dslab_node_ctx *ctx, void *state);
+
+    /* Parameters an operator may change while the run goes on (a `set`
+     * fault or action, docs/SCENARIO_FORMAT.md "Changing a parameter
+     * mid-run"): the keys (as in the scenario, without "protocol."),
+     * NULL-terminated; NULL: none. Every other parameter is read once. */
+    const char *const *reconfigurable;
+    /* Sets parameter `key` (one of `reconfigurable`) to `value` (as
+     * written in a scenario), validated as configure() does, with the
+     * same range. config NULL: only checks the value (a loader asking
+     * before the run); else changes the config configure() made, from
+     * now on for every node (nodes read it at their next use: a timer
+     * already set keeps its delay). Returns 0, or -1 with diag set (no
+     * position) and nothing changed. NULL when `reconfigurable` is. */
+    int (*reconfigure)(void *config, const char *key, const char *value, struct dslab_diag *diag);
 };
 
 /* The protocol a scenario's `protocol: NAME` names, built in or

@@ -71,6 +71,11 @@ enum dslab_partition_shape {
  * (docs/SCENARIO_FORMAT.md, "Deploys and versions"). */
 #define DSLAB_VERSION_MAX 1000
 
+/* A `set` fault (a parameter changed mid-run, docs/SCENARIO_FORMAT.md
+ * "Changing a parameter mid-run"): bytes of the key and of the value. */
+#define DSLAB_PARAM_KEY_MAX 47
+#define DSLAB_PARAM_VALUE_MAX 63
+
 enum dslab_fault_kind {
     DSLAB_FAULT_PARTITION,  /* partition: replaces all cuts with the shape's */
     DSLAB_FAULT_HEAL,       /* heal: all links (node/peer < 0), or one cut both ways */
@@ -84,6 +89,8 @@ enum dslab_fault_kind {
     DSLAB_FAULT_SLOW,       /* slow: node, factor: latency to/from it multiplied */
     DSLAB_FAULT_SLOW_DISK,  /* slow-disk: node, factor: its disk latencies (costs.disk) multiplied */
     DSLAB_FAULT_DEPLOY,     /* deploy: node, version: its software version from now on */
+    DSLAB_FAULT_SET,        /* set: protocol parameter param_key to param_value from now on */
+    DSLAB_FAULT_SHED,       /* shed: node's CPU model refuses shed_ppm of the work arriving (0 = stop) */
     DSLAB_FAULT_KIND_COUNT
 };
 
@@ -100,6 +107,9 @@ struct dslab_fault {
     bool lose_unsynced;    /* restart: durable writes not yet synced are lost */
     uint32_t slow_factor;  /* slow, slow-disk: multiplier >= 1 (1 = back to normal) */
     int32_t version;       /* deploy: 1..DSLAB_VERSION_MAX */
+    uint32_t shed_ppm;     /* shed: 0..1000000 parts per million of arrivals refused */
+    char param_key[DSLAB_PARAM_KEY_MAX + 1];   /* set: the protocol parameter, without "protocol." */
+    char param_value[DSLAB_PARAM_VALUE_MAX + 1]; /* set: its new value as written */
     uint32_t link_fields;  /* link: enum dslab_link_field mask */
     struct dslab_link_params link;
     enum dslab_partition_shape shape;

@@ -41,6 +41,7 @@ struct dslab_sim_stats {
     uint64_t client_ok, client_fail, client_info;
     uint64_t in_flight_max;       /* most messages+timers pending at once */
     uint64_t cpu_shed;            /* costs.cpu: messages and requests shed (queue full) */
+    uint64_t cpu_shed_operator;   /* costs.cpu: shed by a `shed` fault or action */
     uint64_t cpu_queue_max;       /* costs.cpu: longest queue of any node */
 };
 

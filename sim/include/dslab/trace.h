@@ -49,6 +49,8 @@ enum dslab_trace_kind {
                            (a = its duration, b = when it completes), "timer_late"
                            (a = lateness), "gc" (a = pause length) */
     DSLAB_TRACE_DEPLOY,       /* node's software version changed: a = new version, b = old */
+    DSLAB_TRACE_SET,          /* a protocol parameter changed mid-run: tag = key, text = new value */
+    DSLAB_TRACE_SHED,         /* node's CPU model refuses a share of arrivals: a = ppm (0 = stopped) */
     DSLAB_TRACE_KIND_COUNT
 };
 
