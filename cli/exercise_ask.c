@@ -152,6 +152,28 @@ static void ask_lines(struct ask *s, const struct question *q) {
     }
 }
 
+/* A declare answer: "NAME: BOUND" (or NAME=BOUND) lines until an empty one. */
+static void ask_declare(struct ask *s) {
+    int n = 0;
+    add(s, "{");
+    while (ask(s, "assumption like pause_below: 2s (empty line ends)") == 0 && s->line[0]) {
+        char *sep = strpbrk(s->line, ":=");
+        if (!sep) {
+            printf("write NAME: BOUND, e.g. clock_skew_below: 100ms or majority_connected: true\n");
+            continue;
+        }
+        char *value = sep + 1;
+        while (*value == ' ') value++;
+        while (sep > s->line && sep[-1] == ' ') sep--;
+        *sep = 0;
+        add(s, "%s ", n++ ? "," : "");
+        add_quoted(s, s->line);
+        add(s, ": ");
+        add_quoted(s, value);
+    }
+    add(s, " }\n");
+}
+
 static void ask_question(struct ask *s, const struct question *q, int index) {
     printf("\nquestion %d of %d (%s): %s\n", index + 1, s->e->questions_count, grader_question_kind_name(q->kind), q->prompt);
     if (q->kind == Q_FIX) {
@@ -161,6 +183,10 @@ static void ask_question(struct ask *s, const struct question *q, int index) {
     }
     if (q->kind == Q_BREAK) printf("budget: %d fault(s); the design is %s\n", q->budget_faults, q->design);
     if (q->kind == Q_PREDICT) printf("answer holds or fails\n");
+    if (q->kind == Q_DECLARE) {
+        printf("before you run it: the assumptions the design relies on, with their bounds, one a line as in a scenario's\n"
+               "`assumptions:` (clock_skew_below, message_delay_below, pause_below: a duration; majority_connected: true)\n");
+    }
     if (q->kind == Q_OPERATE) {
         char t[40];
         dslab_time_format_s(q->alert_at_ns, t, sizeof t);
@@ -174,6 +200,8 @@ static void ask_question(struct ask *s, const struct question *q, int index) {
         ask_failure_mode(s, q);
     } else if (q->kind == Q_FIX || q->kind == Q_BREAK) {
         ask_lines(s, q);
+    } else if (q->kind == Q_DECLARE) {
+        ask_declare(s);
     } else if (q->kind == Q_OPERATE) {
         int n = 0;
         add(s, "[");

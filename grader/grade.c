@@ -17,6 +17,7 @@
 
 #include "dslab/time.h"
 #include "grade_internal.h"
+#include "grader_declare.h"
 #include "dslab/yaml_tree.h"
 
 void gr_feedback(struct question_grade *qg, const char *fmt, ...) {
@@ -299,6 +300,7 @@ static int grade_one(struct grade_ctx *g, struct question_grade *qg, struct grad
     case Q_FIX: return gr_grade_fix(g, v, qg);
     case Q_BREAK: return gr_grade_break(g, v, qg);
     case Q_OPERATE: return gr_grade_operate(g, v, qg);
+    case Q_DECLARE: return gr_grade_declare(g, v, qg);
     case Q_EXPLAIN: grade_explain(g, v->text, qg); return 0;
     default: return 0;
     }

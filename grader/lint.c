@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "grade_internal.h"
+#include "grader_declare.h"
 
 static void finding(struct grader_exercise_lint *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void finding(struct grader_exercise_lint *l, const char *fmt, ...) {
@@ -207,6 +208,39 @@ static void lint_tempting(const struct catalog *c, const struct exercise *e, con
     }
 }
 
+/* A declare question: its scenario must break a need when the model's
+ * bounds are armed (else it teaches nothing), and each degenerate
+ * declaration must fail with its feedback. */
+static void lint_declare(const struct catalog *c, const struct exercise *e, const char *model, const char *name,
+                         int qi, struct grader_exercise_lint *l, struct dslab_diag *d) {
+    const struct question *q = &e->questions[qi];
+    int broken = 0;
+    if (grader_declare_model_breaks(e, q, &broken, d) < 0) {
+        finding(l, "question '%s': the scenario does not run with the model's declarations: %s", q->id, d->message);
+    } else if (broken == 0) {
+        finding(l, "question '%s': no load-bearing assumption breaks in the run with the model's bounds: choose a "
+                "scenario (or a seed) that breaks one", q->id);
+    }
+    for (int k = 0; k < q->declare->degenerate_count; k++) {
+        const struct declare_degenerate *dg = &q->declare->degenerate[k];
+        char line[512];
+        grader_declare_format(&dg->set, line, (int)sizeof line);
+        char *text = with_answer(model, q->id, line);
+        struct question_grade qg;
+        if (!text || grade_text(c, e, text, name, qi, &qg, NULL, d) < 0) {
+            finding(l, "question '%s': degenerate declaration %s does not grade: %s", q->id, line, text ? d->message : "out of memory");
+        } else if (qg.pass) {
+            finding(l, "question '%s': degenerate declaration %s passes (line %d): tighten the needs' ranges or max",
+                    q->id, line, dg->pos.line);
+        } else if (!strstr(qg.feedback, dg->feedback)) {
+            finding(l, "question '%s': degenerate declaration %s fails without its own feedback (got: %s)", q->id, line, qg.feedback);
+        } else {
+            l->degenerate_ok++;
+        }
+        free(text);
+    }
+}
+
 int grader_exercise_lint(const struct catalog *c, const struct exercise *e, const char *work_dir, struct grader_exercise_lint *l,
                   struct dslab_diag *d) {
     memset(l, 0, sizeof *l);
@@ -229,6 +263,7 @@ int grader_exercise_lint(const struct catalog *c, const struct exercise *e, cons
         if (e->questions[i].misconceptions_count > 0) lint_misconceptions(c, e, model, name, i, l, d);
         if (e->questions[i].kind == Q_FIX) lint_degenerate(c, e, model, name, i, l, d);
         if (e->questions[i].kind == Q_OPERATE) lint_tempting(c, e, model, name, i, l, d);
+        if (e->questions[i].kind == Q_DECLARE) lint_declare(c, e, model, name, i, l, d);
     }
     free(model);
     dslab_diag_clear(d);
