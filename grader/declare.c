@@ -48,8 +48,10 @@ static const struct declare_bound *declared(const struct declare_set *s, int mon
     return NULL;
 }
 
-/* The same mistake: the same monitors, each on the same side of its range. */
+/* The same mistake: both declare more than `max`, or the same monitors,
+ * each on the same side of its range. */
 static bool same_mistake(const struct declare_question *dq, const struct declare_set *a, const struct declare_set *b) {
+    if (a->count > dq->max_declared && b->count > dq->max_declared) return true;
     if (a->count != b->count) return false;
     for (int i = 0; i < a->count; i++) {
         const struct declare_bound *o = declared(b, a->items[i].monitor);
