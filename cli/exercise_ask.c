@@ -218,8 +218,8 @@ static void ask_question(struct ask *s, const struct question *q, int index) {
     }
 }
 
-char *excli_ask_answers(const struct exercise *e, const char *learner, bool tty, char *error,
-                        size_t error_size) {
+char *excli_ask_answers(const struct exercise *e, const char *learner, bool tty, void (*before_run)(void *user),
+                        void *user, char *error, size_t error_size) {
     struct ask s = {.e = e, .tty = tty};
     s.out = open_memstream(&s.text, &s.text_len);
     if (!s.out) {
@@ -234,7 +234,14 @@ char *excli_ask_answers(const struct exercise *e, const char *learner, bool tty,
         add(&s, "\n");
     }
     add(&s, "answers:\n");
-    for (int i = 0; i < e->questions_count && !s.error[0]; i++) ask_question(&s, &e->questions[i], i);
+    /* Declarations are made before the run is seen (docs/EXERCISE_FORMAT.md). */
+    for (int i = 0; i < e->questions_count && !s.error[0]; i++) {
+        if (e->questions[i].kind == Q_DECLARE) ask_question(&s, &e->questions[i], i);
+    }
+    if (before_run && !s.error[0]) before_run(user);
+    for (int i = 0; i < e->questions_count && !s.error[0]; i++) {
+        if (e->questions[i].kind != Q_DECLARE) ask_question(&s, &e->questions[i], i);
+    }
     free(s.line);
     bool failed = fclose(s.out) != 0 || s.error[0];
     if (failed) {
