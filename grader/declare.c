@@ -68,7 +68,8 @@ static void arm(struct dslab_scenario_assumptions *a, const struct declare_set *
         if (strcmp(name, "clock_skew_below") == 0) a->clock_skew_declared = true, a->clock_skew_below_ns = b;
         else if (strcmp(name, "message_delay_below") == 0) a->message_delay_declared = true, a->message_delay_below_ns = b;
         else if (strcmp(name, "pause_below") == 0) a->pause_declared = true, a->pause_below_ns = b;
-        else a->majority_connected_declared = true, a->majority_connected = true;
+        else if (strcmp(name, "majority_connected") == 0) a->majority_connected_declared = true, a->majority_connected = true;
+        else a->no_power_loss_declared = true, a->no_power_loss = true;
     }
 }
 
@@ -90,19 +91,19 @@ static int run_armed(const char *scenario_path, const struct exercise *e, const 
 }
 
 static const struct dslab_assumption_state *state_of(const struct run_outcome *o, int monitor) {
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < DSLAB_SIM_ASSUMPTIONS_COUNT; i++) {
         if (o->assumptions[i].name && strcmp(o->assumptions[i].name, declare_monitors[monitor].name) == 0) return &o->assumptions[i];
     }
     return NULL;
 }
 
-/* The earliest violation of check `c` (its start), or -1. */
-static int64_t first_violation_ns(const struct dslab_check_result *c) {
-    int64_t t = -1;
+/* The earliest violation of check `c` (index into its violations), or -1. */
+static int first_violation(const struct dslab_check_result *c) {
+    int first = -1;
     for (int i = 0; i < c->violations_count; i++) {
-        if (t < 0 || c->violations[i].from_ns < t) t = c->violations[i].from_ns;
+        if (first < 0 || c->violations[i].from_ns < c->violations[first].from_ns) first = i;
     }
-    return t;
+    return first;
 }
 
 static const char *bound_text(const struct declare_bound *b, char *buf, int size) {
@@ -137,16 +138,27 @@ static void report(struct question_grade *qg, const struct declare_set *s, const
         return;
     }
     const struct dslab_check_result *c = &o->checks[f];
-    int64_t v = first_violation_ns(c);
+    int v = first_violation(c);
     if (v < 0) {
         gr_feedback(qg, "%s failed: %s.", c->name, c->summary);
-    } else if (first_break >= 0 && first_break <= v) {
+        return;
+    }
+    /* A violation spans from when the damage starts to show (a stale read,
+     * a write acknowledged that will be lost) to its end. */
+    int64_t from_ns = c->violations[v].from_ns;
+    int64_t to_ns = c->violations[v].to_ns > from_ns ? c->violations[v].to_ns : from_ns;
+    const char *broke = first_break_m >= 0 ? declare_monitors[first_break_m].name : "";
+    if (first_break >= 0 && first_break <= from_ns) {
         gr_feedback(qg, "%s failed at %s, %s after %s broke: your declaration would have warned of it.", c->name,
-                    dslab_time_format_s(v, t1, sizeof t1), dslab_time_format_human(v - first_break, t2, sizeof t2),
-                    declare_monitors[first_break_m].name);
+                    dslab_time_format_s(from_ns, t1, sizeof t1), dslab_time_format_human(from_ns - first_break, t2, sizeof t2),
+                    broke);
+    } else if (first_break >= 0 && first_break <= to_ns) {
+        gr_feedback(qg, "%s's first violation runs from %s to %s, and %s broke within it, at %s: your declaration "
+                    "marks the moment it went wrong.", c->name, dslab_time_format_s(from_ns, t1, sizeof t1),
+                    dslab_time_format_s(to_ns, t2, sizeof t2), broke, dslab_time_format_s(first_break, b, sizeof b));
     } else {
         gr_feedback(qg, "%s failed at %s and none of your declarations had broken by then: they did not see it coming.",
-                    c->name, dslab_time_format_s(v, t1, sizeof t1));
+                    c->name, dslab_time_format_s(from_ns, t1, sizeof t1));
     }
 }
 

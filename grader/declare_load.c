@@ -1,18 +1,18 @@
 /* declare_load.c: loading a `declare` question and reading a declaration
  * (docs/EXERCISE_FORMAT.md, "Declaring the assumptions").
  *
- *   needs:                        the load-bearing assumptions, 1..4
+ *   needs:                        the load-bearing assumptions, 1..5
  *     - bound: enc:...            "pause_below: 500ms..2s" (MIN..MAX; or MAX alone,
  *                                 then MIN = 1ns); "majority_connected: true"
  *       missing: "..."            feedback when it is not declared (must not name it)
  *       loose: "..."              feedback when the bound is looser than MAX
- *   max: 2                        declarations at most (needs..4, default needs + 1)
+ *   max: 2                        declarations at most (needs..5, default needs + 1)
  *   degenerate:                   at least two declarations that must fail
  *     - { declare: { pause_below: 1ns, ... }, feedback: "..." }
  *
  * A declaration is the scenario's `assumptions:` mapping: each key a
  * monitor (declare_monitors), each value a duration > 0 (at most a day) or,
- * for majority_connected, `true`. The model answer is every need at its
+ * for majority_connected and no_power_loss, `true`. The model answer is every need at its
  * MAX; the loader checks it fits `max`, and that no prompt or `missing`
  * text names a need (its monitor or any form of its taxonomy term). */
 #include <stdio.h>
@@ -31,6 +31,7 @@ const struct declare_monitor declare_monitors[DECLARE_MONITORS_COUNT] = {
     {"message_delay_below", false},
     {"pause_below", false},
     {"majority_connected", true},
+    {"no_power_loss", true},
 };
 
 int declare_monitor_find(const char *name) {
@@ -46,7 +47,7 @@ static int unknown_monitor(struct dslab_diag *d, const char *file, const struct 
     const char *near = dslab_suggest_nearest(k->text, names, DECLARE_MONITORS_COUNT);
     if (near) return dslab_ytree_error(d, file, k, "unknown assumption '%s' (did you mean '%s'?)", k->text, near);
     return dslab_ytree_error(d, file, k, "unknown assumption '%s' (expected clock_skew_below, message_delay_below, "
-                             "pause_below or majority_connected)", k->text);
+                             "pause_below, majority_connected or no_power_loss)", k->text);
 }
 
 int grader_declare_parse(const char *file, const struct dslab_ynode *v, struct declare_set *out, struct dslab_diag *d) {
@@ -193,11 +194,22 @@ static int load_needs(struct exercise *e, struct question *q, const struct dslab
         }
         dq->needs_count++;
     }
-    const char *leak = NULL;
-    for (int k = 0; k < dq->needs_count && !leak; k++) leak = names_monitor(tax, dq->needs[k].monitor, q->prompt);
-    if (leak) {
-        return dslab_ytree_error(d, e->path, dslab_ydoc_map_get(qn, "prompt"), "the prompt gives the answer away: it "
-                                 "contains '%s'", leak);
+    /* What the learner reads before declaring: the prompt, title, brief, hints. */
+    const struct dslab_ynode *top = e->doc.root;
+    const char *fields[] = {"prompt", "title", "brief", "hints"};
+    for (int f = 0; f < 4; f++) {
+        const struct dslab_ynode *n = dslab_ydoc_map_get(f == 0 ? qn : top, fields[f]);
+        for (const struct dslab_ynode *t = n && n->kind == DSLAB_YNODE_SEQUENCE ? n->first : n; t;
+             t = n->kind == DSLAB_YNODE_SEQUENCE ? t->next : NULL) {
+            if (t->kind != DSLAB_YNODE_SCALAR) continue;
+            for (int k = 0; k < dq->needs_count; k++) {
+                const char *leak = names_monitor(tax, dq->needs[k].monitor, t->text);
+                if (leak) {
+                    return dslab_ytree_error(d, e->path, t, "the %s gives away what question '%s' asks to declare: it "
+                                             "contains '%s'", fields[f], q->id, leak);
+                }
+            }
+        }
     }
     return 0;
 }

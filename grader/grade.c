@@ -92,7 +92,7 @@ static enum term_kind kind_of(enum question_kind k) {
 /* The assumption's monitor in the reference run, or NULL. */
 static const struct dslab_assumption_state *monitor_of(struct grade_ctx *g, const struct term *t) {
     if (!t->monitor || gr_base_run(g) < 0) return NULL;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < DSLAB_SIM_ASSUMPTIONS_COUNT; i++) {
         if (g->base.assumptions[i].name && strcmp(g->base.assumptions[i].name, t->monitor) == 0) {
             return &g->base.assumptions[i];
         }

@@ -359,7 +359,7 @@ struct run_outcome {
     uint64_t events;             /* events processed */
     int checks_count;
     struct dslab_check_result *checks; /* owned */
-    struct dslab_assumption_state assumptions[4];
+    struct dslab_assumption_state assumptions[DSLAB_SIM_ASSUMPTIONS_COUNT];
     char error[DSLAB_DIAG_MESSAGE_MAX + DSLAB_DIAG_PATH_MAX];
 };
 

@@ -21,7 +21,7 @@
 
 /* The monitors a declaration may name: the scenario's `assumptions:`
  * (docs/SCENARIO_FORMAT.md), in the simulator's order. */
-#define DECLARE_MONITORS_COUNT 4
+#define DECLARE_MONITORS_COUNT 5
 
 struct declare_monitor {
     const char *name;            /* "pause_below": the scenario key and the sim's monitor name */

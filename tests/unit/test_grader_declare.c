@@ -153,9 +153,13 @@ static void test_flag_needs_and_the_model_breaks_a_need(void **state) {
     (void)state;
     struct question_grade qg;
     struct dslab_diag d;
-    assert_int_equal(grade("replicas-in-one-rack", "{ majority_connected: yes }", &qg, &d), 0);
+    assert_int_equal(grade("replicas-in-one-rack", "{ majority_connected: yes, no_power_loss: on }", &qg, &d), 0);
     assert_true(qg.pass);
     assert_non_null(strstr(qg.feedback, "majority_connected: true; it broke at 2.000000s"));
+    /* n1 and n2 lose power at 2s and come back without their unsynced writes at 2.2s. */
+    assert_non_null(strstr(qg.feedback, "no_power_loss: true; it broke at 2.200000s (n1 restarted without its unsynced writes"));
+    assert_int_equal(grade("replicas-in-one-rack", "{ majority_connected: true }", &qg, &d), 0);
+    assert_false(qg.pass);
     for (int i = 0; i < catalog->count; i++) {
         const struct exercise *e = catalog->exercises[i];
         for (int k = 0; k < e->questions_count; k++) {
