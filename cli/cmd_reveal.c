@@ -76,10 +76,10 @@ static void print_question(const struct catalog *c, const struct exercise *e, co
         for (int i = 0; i < dq->needs_count; i++) {
             const struct declare_need *n = &dq->needs[i];
             char lo[40], hi[40];
-            if (declare_monitors[n->monitor].is_flag) {
-                printf("    needs:     %s: true\n", declare_monitors[n->monitor].name);
+            if (grader_declare_monitors[n->monitor].is_flag) {
+                printf("    needs:     %s: true\n", grader_declare_monitors[n->monitor].name);
             } else {
-                printf("    needs:     %s: %s..%s (no looser than %s)\n", declare_monitors[n->monitor].name,
+                printf("    needs:     %s: %s..%s (no looser than %s)\n", grader_declare_monitors[n->monitor].name,
                        dslab_time_format_duration(n->min_ns, lo, sizeof lo), dslab_time_format_duration(n->max_ns, hi, sizeof hi), hi);
             }
             printf("      missing: %s\n", n->missing);

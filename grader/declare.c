@@ -64,7 +64,7 @@ static void arm(struct dslab_scenario_assumptions *a, const struct declare_set *
     memset(a, 0, sizeof *a);
     for (int i = 0; i < s->count; i++) {
         int64_t b = s->items[i].bound_ns;
-        const char *name = declare_monitors[s->items[i].monitor].name;
+        const char *name = grader_declare_monitors[s->items[i].monitor].name;
         if (strcmp(name, "clock_skew_below") == 0) a->clock_skew_declared = true, a->clock_skew_below_ns = b;
         else if (strcmp(name, "message_delay_below") == 0) a->message_delay_declared = true, a->message_delay_below_ns = b;
         else if (strcmp(name, "pause_below") == 0) a->pause_declared = true, a->pause_below_ns = b;
@@ -92,7 +92,7 @@ static int run_armed(const char *scenario_path, const struct exercise *e, const 
 
 static const struct dslab_assumption_state *state_of(const struct run_outcome *o, int monitor) {
     for (int i = 0; i < DSLAB_SIM_ASSUMPTIONS_COUNT; i++) {
-        if (o->assumptions[i].name && strcmp(o->assumptions[i].name, declare_monitors[monitor].name) == 0) return &o->assumptions[i];
+        if (o->assumptions[i].name && strcmp(o->assumptions[i].name, grader_declare_monitors[monitor].name) == 0) return &o->assumptions[i];
     }
     return NULL;
 }
@@ -107,7 +107,7 @@ static int first_violation(const struct dslab_check_result *c) {
 }
 
 static const char *bound_text(const struct declare_bound *b, char *buf, int size) {
-    if (declare_monitors[b->monitor].is_flag) snprintf(buf, (size_t)size, "true");
+    if (grader_declare_monitors[b->monitor].is_flag) snprintf(buf, (size_t)size, "true");
     else dslab_time_format_duration(b->bound_ns, buf, size);
     return buf;
 }
@@ -122,7 +122,7 @@ static void report(struct question_grade *qg, const struct declare_set *s, const
     for (int i = 0; i < s->count; i++) {
         const struct declare_bound *d = &s->items[i];
         const struct dslab_assumption_state *st = state_of(o, d->monitor);
-        const char *name = declare_monitors[d->monitor].name;
+        const char *name = grader_declare_monitors[d->monitor].name;
         bound_text(d, b, (int)sizeof b);
         if (st && st->violated) {
             gr_feedback(qg, "%s declared %s: %s; it broke at %s (%s)", i ? "You" : "you", name, b,
@@ -147,7 +147,7 @@ static void report(struct question_grade *qg, const struct declare_set *s, const
      * a write acknowledged that will be lost) to its end. */
     int64_t from_ns = c->violations[v].from_ns;
     int64_t to_ns = c->violations[v].to_ns > from_ns ? c->violations[v].to_ns : from_ns;
-    const char *broke = first_break_m >= 0 ? declare_monitors[first_break_m].name : "";
+    const char *broke = first_break_m >= 0 ? grader_declare_monitors[first_break_m].name : "";
     if (first_break >= 0 && first_break <= from_ns) {
         gr_feedback(qg, "%s failed at %s, %s after %s broke: your declaration would have warned of it.", c->name,
                     dslab_time_format_s(from_ns, t1, sizeof t1), dslab_time_format_human(from_ns - first_break, t2, sizeof t2),
@@ -188,7 +188,7 @@ int gr_grade_declare(struct grade_ctx *g, const struct dslab_ynode *v, struct qu
     for (int i = 0; i < dq->needs_count; i++) {
         const struct declare_need *n = &dq->needs[i];
         const struct declare_bound *d = declared(&s, n->monitor);
-        const char *name = declare_monitors[n->monitor].name;
+        const char *name = grader_declare_monitors[n->monitor].name;
         if (!d) {
             pass = false;
             gr_feedback(qg, "A load-bearing assumption is missing: %s", n->missing);
@@ -206,7 +206,7 @@ int gr_grade_declare(struct grade_ctx *g, const struct dslab_ynode *v, struct qu
         const struct declare_bound *d = &s.items[i];
         if (verdict_of(dq, d) != V_EXTRA) continue;
         const struct dslab_assumption_state *st = state_of(&clean, d->monitor);
-        const char *name = declare_monitors[d->monitor].name;
+        const char *name = grader_declare_monitors[d->monitor].name;
         if (st && st->violated) {
             pass = false;
             gr_feedback(qg, "%s: %s breaks even in the run without faults (at %s: %s): no design can rest on a bound "

@@ -11,7 +11,7 @@
  *     - { declare: { pause_below: 1ns, ... }, feedback: "..." }
  *
  * A declaration is the scenario's `assumptions:` mapping: each key a
- * monitor (declare_monitors), each value a duration > 0 (at most a day) or,
+ * monitor (grader_declare_monitors), each value a duration > 0 (at most a day) or,
  * for majority_connected and no_power_loss, `true`. The model answer is every need at its
  * MAX; the loader checks it fits `max`, and that no prompt or `missing`
  * text names a need (its monitor or any form of its taxonomy term). */
@@ -26,7 +26,7 @@
 #include "grade_internal.h"
 #include "grader_declare.h"
 
-const struct declare_monitor declare_monitors[DECLARE_MONITORS_COUNT] = {
+const struct declare_monitor grader_declare_monitors[DECLARE_MONITORS_COUNT] = {
     {"clock_skew_below", false},
     {"message_delay_below", false},
     {"pause_below", false},
@@ -34,16 +34,16 @@ const struct declare_monitor declare_monitors[DECLARE_MONITORS_COUNT] = {
     {"no_power_loss", true},
 };
 
-int declare_monitor_find(const char *name) {
+int grader_declare_monitor_find(const char *name) {
     for (int i = 0; i < DECLARE_MONITORS_COUNT; i++) {
-        if (strcmp(declare_monitors[i].name, name) == 0) return i;
+        if (strcmp(grader_declare_monitors[i].name, name) == 0) return i;
     }
     return -1;
 }
 
 static int unknown_monitor(struct dslab_diag *d, const char *file, const struct dslab_ynode *k) {
     const char *names[DECLARE_MONITORS_COUNT];
-    for (int i = 0; i < DECLARE_MONITORS_COUNT; i++) names[i] = declare_monitors[i].name;
+    for (int i = 0; i < DECLARE_MONITORS_COUNT; i++) names[i] = grader_declare_monitors[i].name;
     const char *near = dslab_suggest_nearest(k->text, names, DECLARE_MONITORS_COUNT);
     if (near) return dslab_ytree_error(d, file, k, "unknown assumption '%s' (did you mean '%s'?)", k->text, near);
     return dslab_ytree_error(d, file, k, "unknown assumption '%s' (expected clock_skew_below, message_delay_below, "
@@ -58,11 +58,11 @@ int grader_declare_parse(const char *file, const struct dslab_ynode *v, struct d
         return -1;
     }
     for (const struct dslab_ynode *k = v->first; k; k = k->next) {
-        int m = declare_monitor_find(k->text);
+        int m = grader_declare_monitor_find(k->text);
         if (m < 0) return unknown_monitor(d, file, k);
         struct declare_bound *b = &s.items[s.count++]; /* keys are unique (the YAML reader), so at most 4 */
         b->monitor = m;
-        if (declare_monitors[m].is_flag) {
+        if (grader_declare_monitors[m].is_flag) {
             bool on;
             if (dslab_ytree_expect_scalar(d, file, k->value, "true") < 0) return -1;
             if (dslab_ytree_bool(d, file, k->value, &on) < 0) return -1;
@@ -83,9 +83,9 @@ void grader_declare_format(const struct declare_set *s, char *buf, int size) {
     for (int i = 0; i < s->count && used > 0 && used < size; i++) {
         const struct declare_bound *b = &s->items[i];
         char t[40];
-        if (declare_monitors[b->monitor].is_flag) snprintf(t, sizeof t, "true");
+        if (grader_declare_monitors[b->monitor].is_flag) snprintf(t, sizeof t, "true");
         else dslab_time_format_duration(b->bound_ns, t, (int)sizeof t);
-        used += snprintf(buf + used, (size_t)(size - used), "%s%s: %s", i ? ", " : "", declare_monitors[b->monitor].name, t);
+        used += snprintf(buf + used, (size_t)(size - used), "%s%s: %s", i ? ", " : "", grader_declare_monitors[b->monitor].name, t);
     }
     if (used > 0 && used < size) snprintf(buf + used, (size_t)(size - used), " }");
 }
@@ -108,9 +108,9 @@ static int parse_need(const char *plain, struct declare_need *n, char *err, int 
     char *name = text, *value = colon + 1;
     while (*value == ' ') value++;
     for (char *e = name + strlen(name); e > name && e[-1] == ' '; e--) e[-1] = 0;
-    n->monitor = declare_monitor_find(name);
+    n->monitor = grader_declare_monitor_find(name);
     if (n->monitor < 0) return snprintf(err, (size_t)err_size, "'%s' is no assumption a scenario declares", name), -1;
-    if (declare_monitors[n->monitor].is_flag) {
+    if (grader_declare_monitors[n->monitor].is_flag) {
         if (strcmp(value, "true") != 0) return snprintf(err, (size_t)err_size, "%s takes true", name), -1;
         n->min_ns = n->max_ns = 1;
         return 0;
@@ -136,7 +136,7 @@ static int parse_need(const char *plain, struct declare_need *n, char *err, int 
 
 /* Whether `text` names monitor m: its name, or a form of its taxonomy term. */
 static const char *names_monitor(const struct taxonomy *tax, int m, const char *text) {
-    const char *name = declare_monitors[m].name;
+    const char *name = grader_declare_monitors[m].name;
     if (grader_leaks_text_has_phrase(text, name)) return name;
     for (int i = 0; tax && i < tax->terms_count; i++) {
         const struct term *t = &tax->terms[i];
@@ -179,7 +179,7 @@ static int load_needs(struct exercise *e, struct question *q, const struct dslab
             return dslab_ytree_error(d, e->path, b, "bound decodes to '%s': %s", plain, err);
         }
         for (int k = 0; k < dq->needs_count; k++) {
-            if (dq->needs[k].monitor == n->monitor) return dslab_ytree_error(d, e->path, b, "%s is needed twice", declare_monitors[n->monitor].name);
+            if (dq->needs[k].monitor == n->monitor) return dslab_ytree_error(d, e->path, b, "%s is needed twice", grader_declare_monitors[n->monitor].name);
         }
         if (dslab_ytree_require_text(d, e->path, i, "missing", &n->missing) < 0) return -1;
         const char *leak = names_monitor(tax, n->monitor, n->missing);
@@ -187,8 +187,8 @@ static int load_needs(struct exercise *e, struct question *q, const struct dslab
             return dslab_ytree_error(d, e->path, dslab_ydoc_map_get(i, "missing"), "'missing' gives the need away: it "
                                      "contains '%s'; hint at what in the design depends on it instead", leak);
         }
-        if (declare_monitors[n->monitor].is_flag) {
-            if (dslab_ydoc_map_get(i, "loose")) return dslab_ytree_error(d, e->path, dslab_ydoc_map_get(i, "loose"), "%s has no bound to be loose", declare_monitors[n->monitor].name);
+        if (grader_declare_monitors[n->monitor].is_flag) {
+            if (dslab_ydoc_map_get(i, "loose")) return dslab_ytree_error(d, e->path, dslab_ydoc_map_get(i, "loose"), "%s has no bound to be loose", grader_declare_monitors[n->monitor].name);
         } else if (dslab_ytree_require_text(d, e->path, i, "loose", &n->loose) < 0) {
             return -1;
         }

@@ -4,7 +4,7 @@
  * grader arms them as the run's monitors and says which held and which
  * broke, and when (docs/EXERCISE_FORMAT.md, "Declaring the assumptions").
  *
- *   declare_monitors.c  the monitors a declaration may name, and bounds
+ *   grader_declare_monitors.c  the monitors a declaration may name, and bounds
  *   declare_load.c      the question (needs, max, degenerate) and the answer's shape
  *   declare.c           the grade: the runs, the verdict, the report
  *
@@ -27,9 +27,9 @@ struct declare_monitor {
     const char *name;            /* "pause_below": the scenario key and the sim's monitor name */
     bool is_flag;                /* majority_connected: declared as `true`, no bound */
 };
-extern const struct declare_monitor declare_monitors[DECLARE_MONITORS_COUNT];
+extern const struct declare_monitor grader_declare_monitors[DECLARE_MONITORS_COUNT];
 /* The monitor named `name` exactly, or -1. */
-int declare_monitor_find(const char *name);
+int grader_declare_monitor_find(const char *name);
 
 /* One declared assumption: a monitor and its bound (ns; 1 for a flag). */
 struct declare_bound {
