@@ -147,6 +147,26 @@ static void lint_misconceptions(const struct catalog *c, const struct exercise *
     }
 }
 
+/* The model with question qi answered `answer` must fail with `feedback`
+ * (`what`: "degenerate fix", ...; `hint`: what must catch it). */
+static void must_fail(const struct catalog *c, const struct exercise *e, const char *model, const char *name, int qi,
+                      const char *answer, const char *feedback, const char *what, const char *hint, int line,
+                      struct grader_exercise_lint *l, struct dslab_diag *d) {
+    const struct question *q = &e->questions[qi];
+    char *text = with_answer(model, q->id, answer);
+    struct question_grade qg;
+    if (!text || grade_text(c, e, text, name, qi, &qg, NULL, d) < 0) {
+        finding(l, "question '%s': %s %s does not grade: %s", q->id, what, answer, text ? d->message : "out of memory");
+    } else if (qg.pass) {
+        finding(l, "question '%s': %s %s passes (line %d): %s", q->id, what, answer, line, hint);
+    } else if (!strstr(qg.feedback, feedback)) {
+        finding(l, "question '%s': %s %s fails without its own feedback (got: %s)", q->id, what, answer, qg.feedback);
+    } else {
+        l->degenerate_ok++;
+    }
+    free(text);
+}
+
 static void lint_degenerate(const struct catalog *c, const struct exercise *e, const char *model, const char *name,
                             int qi, struct grader_exercise_lint *l, struct dslab_diag *d) {
     const struct question *q = &e->questions[qi];
@@ -160,19 +180,8 @@ static void lint_degenerate(const struct catalog *c, const struct exercise *e, c
         }
         size_t used = strlen(line);
         snprintf(line + used, sizeof line - used, " }");
-        char *text = with_answer(model, q->id, line);
-        struct question_grade qg;
-        if (!text || grade_text(c, e, text, name, qi, &qg, NULL, d) < 0) {
-            finding(l, "question '%s': degenerate fix %s does not grade: %s", q->id, line, text ? d->message : "out of memory");
-        } else if (qg.pass) {
-            finding(l, "question '%s': degenerate fix %s passes (line %d): the goals or the stress must catch it",
-                    q->id, line, df->pos.line);
-        } else if (!strstr(qg.feedback, df->feedback)) {
-            finding(l, "question '%s': degenerate fix %s fails without its own feedback (got: %s)", q->id, line, qg.feedback);
-        } else {
-            l->degenerate_ok++;
-        }
-        free(text);
+        must_fail(c, e, model, name, qi, line, df->feedback, "degenerate fix", "the goals or the stress must catch it",
+                  df->pos.line, l, d);
     }
 }
 
@@ -225,19 +234,8 @@ static void lint_declare(const struct catalog *c, const struct exercise *e, cons
         const struct declare_degenerate *dg = &q->declare->degenerate[k];
         char line[512];
         grader_declare_format(&dg->set, line, (int)sizeof line);
-        char *text = with_answer(model, q->id, line);
-        struct question_grade qg;
-        if (!text || grade_text(c, e, text, name, qi, &qg, NULL, d) < 0) {
-            finding(l, "question '%s': degenerate declaration %s does not grade: %s", q->id, line, text ? d->message : "out of memory");
-        } else if (qg.pass) {
-            finding(l, "question '%s': degenerate declaration %s passes (line %d): tighten the needs' ranges or max",
-                    q->id, line, dg->pos.line);
-        } else if (!strstr(qg.feedback, dg->feedback)) {
-            finding(l, "question '%s': degenerate declaration %s fails without its own feedback (got: %s)", q->id, line, qg.feedback);
-        } else {
-            l->degenerate_ok++;
-        }
-        free(text);
+        must_fail(c, e, model, name, qi, line, dg->feedback, "degenerate declaration",
+                  "tighten the needs' ranges or max", dg->pos.line, l, d);
     }
 }
 
