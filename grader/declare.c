@@ -213,7 +213,8 @@ int gr_grade_declare(struct grade_ctx *g, const struct dslab_ynode *v, struct qu
                         "its normal running exceeds.", name, bound_text(d, b, (int)sizeof b),
                         dslab_time_format_s(st->violated_at_ns, t, sizeof t), st->message);
         } else {
-            gr_feedback(qg, "%s is not one this design's safety rests on (allowed, up to %d declarations; a declaration should name what the design breaks without).", name, dq->max_declared);
+            gr_feedback(qg, "%s is not one this design's safety rests on (allowed, within %d declarations).", name,
+                        dq->max_declared);
         }
     }
     if (pass) gr_feedback_first(qg, "Right: these are the assumptions the design rests on, with bounds it can live with.");
