@@ -228,11 +228,11 @@ static void fixes_and_brute_force(FILE *o, const struct exercise *e, const struc
     for (int i = 0; i < n_groups; i++) {
         if (groups[i].e != e) continue;
         for (int q = 0; q < e->questions_count; q++) {
-            if (e->questions[q].kind != Q_FIX && e->questions[q].kind != Q_OPERATE) continue;
+            if (e->questions[q].kind != Q_FIX && e->questions[q].kind != Q_OPERATE && e->questions[q].kind != Q_DECLARE) continue;
             for (int a = 0; a < groups[i].count; a++) {
                 const struct question_grade *qg = &g[groups[i].attempts[a]].r.q[q];
                 if (!qg->answered || !qg->misconception) continue;
-                if (!header++) fprintf(o, "\n### Fix and operate answers that matched a declared degenerate fix or tempting action\n\n");
+                if (!header++) fprintf(o, "\n### Fix, operate and declare answers that matched a declared degenerate fix, tempting action or degenerate declaration\n\n");
                 fprintf(o, "- **%s**, %s, attempt %d: `%s` %s: %s\n", md(groups[i].learner, NAME_CHARS_MAX, b1, sizeof b1),
                         md(e->questions[q].id, 0, b2, sizeof b2), a + 1,
                         dslab_quote_escape(qg->answer, DSLAB_QUOTE_PLAIN, ANSWER_CHARS_MAX, b3, sizeof b3),

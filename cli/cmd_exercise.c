@@ -121,6 +121,19 @@ static bool learner_ok(const char *s) {
     return ok && dslab_text_utf8_valid(s, len, NULL);
 }
 
+/* show_run's arguments, for excli_ask_answers to call it after the
+ * declare questions (they are answered before the run is seen). */
+struct show_args {
+    const struct exercise *e;
+    const char *png_dir;
+    int png, window;
+};
+
+static void show_run_cb(void *user) {
+    const struct show_args *a = user;
+    show_run(a->e, a->png_dir, a->png, want_window(a->window));
+}
+
 static int learner_name(const char *learner, const char *profile, char buf[LEARNER_NAME_MAX + 1]) {
     buf[0] = '\0';
     const char *from = learner ? learner : profile;
@@ -214,10 +227,11 @@ int cmd_exercise(int argc, char **argv) {
 #endif
     printf("%s  [%s, difficulty %d]\n\n%s\n", e->title, e->track, e->difficulty, e->brief);
     for (int i = 0; i < e->read_first_count; i++) printf("%s%s\n", i ? "              " : "read first:   ", e->read_first[i]);
-    if (run) show_run(e, png_dir, png, want_window(window));
     char error[300];
     if (!learner_buf[0] && tty && !from_stdin) learner_ask(learner_buf);
-    char *text = excli_ask_answers(e, learner_buf[0] ? learner_buf : NULL, tty, error, sizeof error);
+    struct show_args sa = {.e = e, .png_dir = png_dir, .png = png, .window = window};
+    char *text = excli_ask_answers(e, learner_buf[0] ? learner_buf : NULL, tty, run ? show_run_cb : NULL, &sa, error,
+                                   sizeof error);
     if (!text) {
         fprintf(stderr, "dslab exercise: error: %s; no answers written, no attempt recorded\n", error);
         grader_catalog_free(c);

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "dslab/time.h"
 #include "exercise_cli.h"
+#include "grader_declare.h"
 
 static const char usage[] =
     "usage: dslab reveal ID [--answers] [--root DIR]\n"
@@ -82,6 +83,28 @@ static void print_question(const struct catalog *c, const struct exercise *e, co
                 printf(" %s", one);
             }
             printf("\n      %s\n", q->tempting[i].feedback);
+        }
+        break;
+    }
+    case Q_DECLARE: {
+        const struct declare_question *dq = q->declare;
+        for (int i = 0; i < dq->needs_count; i++) {
+            const struct declare_need *n = &dq->needs[i];
+            char lo[40], hi[40];
+            if (grader_declare_monitors[n->monitor].is_flag) {
+                printf("    needs:     %s: true\n", grader_declare_monitors[n->monitor].name);
+            } else {
+                printf("    needs:     %s: %s..%s (no looser than %s)\n", grader_declare_monitors[n->monitor].name,
+                       dslab_time_format_duration(n->min_ns, lo, sizeof lo), dslab_time_format_duration(n->max_ns, hi, sizeof hi), hi);
+            }
+            printf("      missing: %s\n", n->missing);
+            if (n->loose) printf("      loose:   %s\n", n->loose);
+        }
+        printf("    at most %d declaration%s\n", dq->max_declared, dq->max_declared == 1 ? "" : "s");
+        for (int i = 0; i < dq->degenerate_count; i++) {
+            char line[400];
+            grader_declare_format(&dq->degenerate[i].set, line, (int)sizeof line);
+            printf("    degenerate: %s\n      %s\n", line, dq->degenerate[i].feedback);
         }
         break;
     }

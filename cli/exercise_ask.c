@@ -152,6 +152,28 @@ static void ask_lines(struct ask *s, const struct question *q) {
     }
 }
 
+/* A declare answer: "NAME: BOUND" (or NAME=BOUND) lines until an empty one. */
+static void ask_declare(struct ask *s) {
+    int n = 0;
+    add(s, "{");
+    while (ask(s, "assumption like pause_below: 2s (empty line ends)") == 0 && s->line[0]) {
+        char *sep = strpbrk(s->line, ":=");
+        if (!sep) {
+            printf("write NAME: BOUND, e.g. clock_skew_below: 100ms or majority_connected: true\n");
+            continue;
+        }
+        char *value = sep + 1;
+        while (*value == ' ') value++;
+        while (sep > s->line && sep[-1] == ' ') sep--;
+        *sep = 0;
+        add(s, "%s ", n++ ? "," : "");
+        add_quoted(s, s->line);
+        add(s, ": ");
+        add_quoted(s, value);
+    }
+    add(s, " }\n");
+}
+
 static void ask_question(struct ask *s, const struct question *q, int index) {
     printf("\nquestion %d of %d (%s): %s\n", index + 1, s->e->questions_count, grader_question_kind_name(q->kind), q->prompt);
     if (q->kind == Q_FIX) {
@@ -161,6 +183,10 @@ static void ask_question(struct ask *s, const struct question *q, int index) {
     }
     if (q->kind == Q_BREAK) printf("budget: %d fault(s); the design is %s\n", q->budget_faults, q->design);
     if (q->kind == Q_PREDICT) printf("answer holds or fails\n");
+    if (q->kind == Q_DECLARE) {
+        printf("before you run it: the assumptions the design relies on, with their bounds, one a line as in a scenario's\n"
+               "`assumptions:` (clock_skew_below, message_delay_below, pause_below: a duration; majority_connected: true)\n");
+    }
     if (q->kind == Q_OPERATE && q->runbook) {
         char t[40];
         printf("the runbook's steps (step 1 of your order runs at %s, the next every %lld ms):\n",
@@ -179,6 +205,8 @@ static void ask_question(struct ask *s, const struct question *q, int index) {
         ask_failure_mode(s, q);
     } else if (q->kind == Q_FIX || q->kind == Q_BREAK) {
         ask_lines(s, q);
+    } else if (q->kind == Q_DECLARE) {
+        ask_declare(s);
     } else if (q->kind == Q_OPERATE) {
         int n = 0;
         add(s, "[");
@@ -196,8 +224,8 @@ static void ask_question(struct ask *s, const struct question *q, int index) {
     }
 }
 
-char *excli_ask_answers(const struct exercise *e, const char *learner, bool tty, char *error,
-                        size_t error_size) {
+char *excli_ask_answers(const struct exercise *e, const char *learner, bool tty, void (*before_run)(void *user),
+                        void *user, char *error, size_t error_size) {
     struct ask s = {.e = e, .tty = tty};
     s.out = open_memstream(&s.text, &s.text_len);
     if (!s.out) {
@@ -212,7 +240,14 @@ char *excli_ask_answers(const struct exercise *e, const char *learner, bool tty,
         add(&s, "\n");
     }
     add(&s, "answers:\n");
-    for (int i = 0; i < e->questions_count && !s.error[0]; i++) ask_question(&s, &e->questions[i], i);
+    /* Declarations are made before the run is seen (docs/EXERCISE_FORMAT.md). */
+    for (int i = 0; i < e->questions_count && !s.error[0]; i++) {
+        if (e->questions[i].kind == Q_DECLARE) ask_question(&s, &e->questions[i], i);
+    }
+    if (before_run && !s.error[0]) before_run(user);
+    for (int i = 0; i < e->questions_count && !s.error[0]; i++) {
+        if (e->questions[i].kind != Q_DECLARE) ask_question(&s, &e->questions[i], i);
+    }
     free(s.line);
     bool failed = fclose(s.out) != 0 || s.error[0];
     if (failed) {

@@ -30,9 +30,12 @@ void excli_record(const char *profile, const struct grade_result *r, FILE *notes
 /* Asks e's questions on stdin/stdout and returns the answers file's text
  * (caller frees), or NULL with `error` set (a line too long or not UTF-8
  * when !tty; out of memory). The file starts with `learner: NAME` when
- * learner is not NULL (class-report groups attempts by it). exercise_ask.c. */
-char *excli_ask_answers(const struct exercise *e, const char *learner, bool tty, char *error,
-                        size_t error_size);
+ * learner is not NULL (class-report groups attempts by it). The `declare`
+ * questions come first, before the run: then `before_run(user)` is called
+ * (when not NULL; it shows the run), then the other questions, in order.
+ * exercise_ask.c. */
+char *excli_ask_answers(const struct exercise *e, const char *learner, bool tty, void (*before_run)(void *user),
+                        void *user, char *error, size_t error_size);
 
 /* Text from learners (names, answers) and other files is shown through
  * dslab_quote_escape() and dslab_quote_put() (dslab/quote.h). */

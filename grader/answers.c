@@ -17,6 +17,7 @@
 
 #include "dslab/suggest.h"
 #include "grade_internal.h"
+#include "grader_declare.h"
 #include "load_start.h"
 #include "dslab/yaml_tree.h"
 
@@ -95,6 +96,7 @@ static int check_answer(const struct answers *a, const struct question *q, const
     case Q_FIX: return check_fix(f, q, v, d);
     case Q_BREAK: return check_break(f, v, d);
     case Q_OPERATE: return q->runbook ? gr_runbook_check_answer(f, q, v, d) : gr_operate_check_answer(f, v, d);
+    case Q_DECLARE: return grader_declare_parse(f, v, NULL, d);
     default: return dslab_ytree_expect_scalar(d, f, v, q->kind == Q_EXPLAIN ? "your explanation as text" : "an answer as text");
     }
 }

@@ -15,12 +15,13 @@
 #include "dslab/node.h"
 #include "dslab/suggest.h"
 #include "grade_internal.h"
+#include "grader_declare.h"
 #include "load_start.h"
 #include "dslab/units.h"
 #include "dslab/yaml_tree.h"
 
 static const char *const kind_names[Q_KIND_COUNT] = {
-    "failure-mode", "trade-off", "assumption", "predict", "fix", "break", "explain", "operate"};
+    "failure-mode", "trade-off", "assumption", "predict", "fix", "break", "explain", "operate", "declare"};
 
 const char *grader_question_kind_name(enum question_kind k) {
     return k < Q_KIND_COUNT ? kind_names[k] : "?";
@@ -556,6 +557,7 @@ static const char *const kind_keys[Q_KIND_COUNT][12] = {
     [Q_BREAK] = {"design", "budget", "check", "solution"},
     [Q_EXPLAIN] = {"rubric", "min", "solution"},
     [Q_OPERATE] = {"alert", "goals", "checks", "budget", "seeds", "seeds_from", "tempting", "solution", "steps", "start", "every"},
+    [Q_DECLARE] = {"needs", "max", "degenerate"},
 };
 
 static int question_keys(struct exercise *e, const struct dslab_ynode *qn, enum question_kind k, struct dslab_diag *d) {
@@ -616,7 +618,7 @@ static int load_question(struct exercise *e, struct question *q, const struct ds
     if (k == Q_KIND_COUNT) {
         const char *near = dslab_suggest_nearest(kind, kind_names, Q_KIND_COUNT);
         return dslab_ytree_error(d, e->path, dslab_ydoc_map_get(qn, "kind"), "unknown question kind '%s'%s%s%s", kind,
-                        near ? " (did you mean '" : " (expected failure-mode, trade-off, assumption, predict, fix, break, explain or operate",
+                        near ? " (did you mean '" : " (expected failure-mode, trade-off, assumption, predict, fix, break, explain, operate or declare",
                         near ? near : "", near ? "'?)" : ")");
     }
     q->kind = (enum question_kind)k;
@@ -634,6 +636,7 @@ static int load_question(struct exercise *e, struct question *q, const struct ds
     case Q_BREAK: return load_break(e, q, qn, d);
     case Q_EXPLAIN: return load_explain(e, q, qn, d);
     case Q_OPERATE: return gr_operate_load(e, q, qn, d);
+    case Q_DECLARE: return grader_declare_load(e, q, qn, tax, d);
     default: return -1;
     }
 }
@@ -752,6 +755,7 @@ void grader_exercise_free(struct exercise *e) {
         free(q->stress.nodes);
         free(q->rubric);
         gr_operate_free(q);
+        grader_declare_free(q);
     }
     free(e->questions);
     free(e->read_first);

@@ -17,6 +17,7 @@
 
 #include "dslab/time.h"
 #include "grade_internal.h"
+#include "grader_declare.h"
 #include "dslab/yaml_tree.h"
 
 void gr_feedback(struct question_grade *qg, const char *fmt, ...) {
@@ -91,7 +92,7 @@ static enum term_kind kind_of(enum question_kind k) {
 /* The assumption's monitor in the reference run, or NULL. */
 static const struct dslab_assumption_state *monitor_of(struct grade_ctx *g, const struct term *t) {
     if (!t->monitor || gr_base_run(g) < 0) return NULL;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < DSLAB_SIM_ASSUMPTIONS_COUNT; i++) {
         if (g->base.assumptions[i].name && strcmp(g->base.assumptions[i].name, t->monitor) == 0) {
             return &g->base.assumptions[i];
         }
@@ -299,6 +300,7 @@ static int grade_one(struct grade_ctx *g, struct question_grade *qg, struct grad
     case Q_FIX: return gr_grade_fix(g, v, qg);
     case Q_BREAK: return gr_grade_break(g, v, qg);
     case Q_OPERATE: return gr_grade_operate(g, v, qg);
+    case Q_DECLARE: return gr_grade_declare(g, v, qg);
     case Q_EXPLAIN: grade_explain(g, v->text, qg); return 0;
     default: return 0;
     }

@@ -95,6 +95,8 @@ extern const int grader_taxonomy_connectors_count;
 
 /* ---- exercise.c: loading exercise files -------------------------------- */
 
+struct declare_question;
+
 enum question_kind {
     Q_FAILURE_MODE,
     Q_TRADE_OFF,
@@ -104,6 +106,7 @@ enum question_kind {
     Q_BREAK,
     Q_EXPLAIN,
     Q_OPERATE,
+    Q_DECLARE,
     Q_KIND_COUNT
 };
 
@@ -258,6 +261,8 @@ struct question {
     int rubric_count;
     const char **rubric;         /* encoded "concept: phrase; phrase" */
     int rubric_min;
+    /* declare: the needs, max and degenerate declarations (grader_declare.h) */
+    struct declare_question *declare; /* owned */
 };
 
 struct exercise {
@@ -388,7 +393,7 @@ struct run_outcome {
     uint64_t events;             /* events processed */
     int checks_count;
     struct dslab_check_result *checks; /* owned */
-    struct dslab_assumption_state assumptions[4];
+    struct dslab_assumption_state assumptions[DSLAB_SIM_ASSUMPTIONS_COUNT];
     char error[DSLAB_DIAG_MESSAGE_MAX + DSLAB_DIAG_PATH_MAX];
 };
 

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "grade_internal.h"
+#include "grader_declare.h"
 
 static void finding(struct grader_exercise_lint *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void finding(struct grader_exercise_lint *l, const char *fmt, ...) {
@@ -107,9 +108,10 @@ static void replace_mode(const char *model_line, const char *model_term, const c
 
 /* Grades the model answers with question qi's answer replaced by `line`,
  * which must fail with `feedback`; a finding otherwise. `what` names it
- * ("degenerate fix", "tempting order"), `catch` says what must catch it. */
+ * ("degenerate fix", "tempting order", "degenerate declaration"); `hint`
+ * is what a finding that it passes tells the author to do. */
 static void lint_must_fail(const struct catalog *c, const struct exercise *e, const char *model, const char *name, int qi,
-                           const char *what, const char *line, const char *feedback, int pos_line, const char *catch,
+                           const char *what, const char *line, const char *feedback, int pos_line, const char *hint,
                            struct grader_exercise_lint *l, struct dslab_diag *d) {
     const struct question *q = &e->questions[qi];
     char *text = with_answer(model, q->id, line);
@@ -117,7 +119,7 @@ static void lint_must_fail(const struct catalog *c, const struct exercise *e, co
     if (!text || grade_text(c, e, text, name, qi, &qg, NULL, d) < 0) {
         finding(l, "question '%s': %s %s does not grade: %s", q->id, what, line, text ? d->message : "out of memory");
     } else if (qg.pass) {
-        finding(l, "question '%s': %s %s passes (line %d): %s must catch it", q->id, what, line, pos_line, catch);
+        finding(l, "question '%s': %s %s passes (line %d): %s", q->id, what, line, pos_line, hint);
     } else if (!strstr(qg.feedback, feedback)) {
         finding(l, "question '%s': %s %s fails without its own feedback (got: %s)", q->id, what, line, qg.feedback);
     } else {
@@ -180,8 +182,8 @@ static void lint_degenerate(const struct catalog *c, const struct exercise *e, c
         }
         size_t used = strlen(line);
         snprintf(line + used, sizeof line - used, " }");
-        lint_must_fail(c, e, model, name, qi, "degenerate fix", line, df->feedback, df->pos.line, "the goals or the stress",
-                       l, d);
+        lint_must_fail(c, e, model, name, qi, "degenerate fix", line, df->feedback, df->pos.line,
+                       "the goals or the stress must catch it", l, d);
     }
 }
 
@@ -199,7 +201,8 @@ static void lint_tempting(const struct catalog *c, const struct exercise *e, con
         }
         size_t used = strlen(line);
         snprintf(line + used, sizeof line - used, "]");
-        lint_must_fail(c, e, model, name, qi, "tempting order", line, t->feedback, t->pos.line, "the goals or checks", l, d);
+        lint_must_fail(c, e, model, name, qi, "tempting order", line, t->feedback, t->pos.line,
+                       "the goals or checks must catch it", l, d);
     }
     for (int k = 0; k < q->tempting_count; k++) {
         const struct tempting_acts *ta = &q->tempting[k];
@@ -213,8 +216,30 @@ static void lint_tempting(const struct catalog *c, const struct exercise *e, con
         }
         size_t used = strlen(line);
         snprintf(line + used, sizeof line - used, "]");
-        lint_must_fail(c, e, model, name, qi, "tempting actions", line, ta->feedback, ta->pos.line, "the goals or checks",
-                       l, d);
+        lint_must_fail(c, e, model, name, qi, "tempting actions", line, ta->feedback, ta->pos.line,
+                       "the goals or checks must catch it", l, d);
+    }
+}
+
+/* A declare question: its scenario must break a need when the model's
+ * bounds are armed (else it teaches nothing), and each degenerate
+ * declaration must fail with its feedback. */
+static void lint_declare(const struct catalog *c, const struct exercise *e, const char *model, const char *name,
+                         int qi, struct grader_exercise_lint *l, struct dslab_diag *d) {
+    const struct question *q = &e->questions[qi];
+    int broken = 0;
+    if (grader_declare_model_breaks(e, q, &broken, d) < 0) {
+        finding(l, "question '%s': the scenario does not run with the model's declarations: %s", q->id, d->message);
+    } else if (broken == 0) {
+        finding(l, "question '%s': no load-bearing assumption breaks in the run with the model's bounds: choose a "
+                "scenario (or a seed) that breaks one", q->id);
+    }
+    for (int k = 0; k < q->declare->degenerate_count; k++) {
+        const struct declare_degenerate *dg = &q->declare->degenerate[k];
+        char line[512];
+        grader_declare_format(&dg->set, line, (int)sizeof line);
+        lint_must_fail(c, e, model, name, qi, "degenerate declaration", line, dg->feedback, dg->pos.line,
+                       "tighten the needs' ranges or max", l, d);
     }
 }
 
@@ -240,6 +265,7 @@ int grader_exercise_lint(const struct catalog *c, const struct exercise *e, cons
         if (e->questions[i].misconceptions_count > 0) lint_misconceptions(c, e, model, name, i, l, d);
         if (e->questions[i].kind == Q_FIX) lint_degenerate(c, e, model, name, i, l, d);
         if (e->questions[i].kind == Q_OPERATE) lint_tempting(c, e, model, name, i, l, d);
+        if (e->questions[i].kind == Q_DECLARE) lint_declare(c, e, model, name, i, l, d);
     }
     free(model);
     dslab_diag_clear(d);

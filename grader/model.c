@@ -13,6 +13,7 @@
 
 #include "dslab/time.h"
 #include "grade_internal.h"
+#include "grader_declare.h"
 
 #define MODEL_TEXT_MAX 32768
 
@@ -140,6 +141,14 @@ static int model_one(struct grade_ctx *g, const struct question *q, char *buf) {
             quoted(buf, one);
         }
         append(buf, "]");
+        break;
+    }
+    case Q_DECLARE: {
+        struct declare_set s;
+        char text[400];
+        grader_declare_model(q, &s);
+        grader_declare_format(&s, text, (int)sizeof text);
+        append(buf, "%s", text);
         break;
     }
     case Q_FIX:

@@ -30,7 +30,7 @@ int grader_run_loaded(const struct dslab_scenario *s, uint64_t seed, struct run_
         return dslab_diag_set(d, s->path, 0, 0, "out of memory");
     }
     for (int i = 0; i < out->checks_count; i++) out->checks[i] = *dslab_sim_check_result(sim, i);
-    for (int i = 0; i < DSLAB_SIM_ASSUMPTIONS_COUNT && i < 4; i++) out->assumptions[i] = *dslab_sim_assumption(sim, i);
+    for (int i = 0; i < DSLAB_SIM_ASSUMPTIONS_COUNT; i++) out->assumptions[i] = *dslab_sim_assumption(sim, i);
     dslab_sim_destroy(sim);
     return 0;
 }

@@ -7,6 +7,8 @@
  *   pause_below          length of every process pause
  *   majority_connected   some node reaches a strict majority of live nodes,
  *                        both ways, including itself
+ *   no_power_loss        no restart loses the node's unsynced writes (every
+ *                        crash is a process crash, never a power loss)
  * Skew between clock changes is max_i e_i(t) - min_i e_i(t) with each e_i
  * linear in t: a convex function, so if it is below the bound now and at
  * the end of the run it is below in between, and otherwise the first
@@ -18,12 +20,12 @@
 #include "dslab/time.h"
 #include "sim_internal.h"
 
-enum { A_SKEW, A_DELAY, A_PAUSE, A_MAJORITY };
+enum { A_SKEW, A_DELAY, A_PAUSE, A_MAJORITY, A_POWER };
 
 void assume_init(struct dslab_sim *sim) {
     const struct dslab_scenario_assumptions *a = &sim->sc->assumptions;
     static const char *const names[DSLAB_SIM_ASSUMPTIONS_COUNT] = {
-        "clock_skew_below", "message_delay_below", "pause_below", "majority_connected"};
+        "clock_skew_below", "message_delay_below", "pause_below", "majority_connected", "no_power_loss"};
     for (int i = 0; i < DSLAB_SIM_ASSUMPTIONS_COUNT; i++) {
         sim->assumptions[i].name = names[i];
         sim->assumptions[i].violated_at_ns = -1;
@@ -32,6 +34,7 @@ void assume_init(struct dslab_sim *sim) {
     sim->assumptions[A_DELAY].declared = a->message_delay_declared;
     sim->assumptions[A_PAUSE].declared = a->pause_declared;
     sim->assumptions[A_MAJORITY].declared = a->majority_connected_declared && a->majority_connected;
+    sim->assumptions[A_POWER].declared = a->no_power_loss_declared && a->no_power_loss;
 }
 
 static void violate(struct dslab_sim *sim, int index, int32_t node, const char *fmt, ...)
@@ -152,6 +155,16 @@ void assume_on_topology_change(struct dslab_sim *sim) {
                 "no node reaches a majority: the best connected node reaches %d of %d nodes",
                 (int)best, (int)sim->nodes_count);
     }
+}
+
+/* A restart that drops what the node wrote without syncing is a power
+ * loss (docs/SCENARIO_FORMAT.md, `lose_unsynced`): reported at the restart,
+ * the moment the loss shows, whether or not the node had unsynced writes
+ * (the assumption is about the environment, not the protocol). */
+void assume_on_restart(struct dslab_sim *sim, int32_t node, bool lose_unsynced) {
+    if (!lose_unsynced) return;
+    violate(sim, A_POWER, node, "%s restarted without its unsynced writes (a power loss, not a process crash)",
+            sim->sc->node_names[node]);
 }
 
 void assume_fire(struct dslab_sim *sim, const struct event *e) {

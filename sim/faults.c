@@ -296,6 +296,7 @@ void faults_apply(struct dslab_sim *sim, const struct dslab_fault *f) {
         emit(sim, DSLAB_TRACE_RESTART, f->node, -1, f->lose_unsynced, 0, NULL);
         sim_node_restart(sim, f->node, f->lose_unsynced);
         assume_on_topology_change(sim);
+        assume_on_restart(sim, f->node, f->lose_unsynced);
         break;
     case DSLAB_FAULT_PAUSE:
         emit(sim, DSLAB_TRACE_PAUSE, f->node, -1, f->duration_ns, 0, NULL);

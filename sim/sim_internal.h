@@ -300,6 +300,8 @@ void assume_on_message(struct dslab_sim *sim, int64_t delay_ns);
 /* After a pause of node took effect (new, or extended): arms the monitor
  * for the pause's whole length, from its start. */
 void assume_on_pause(struct dslab_sim *sim, int32_t node);
+/* After node restarted; a restart that loses unsynced writes breaks no_power_loss. */
+void assume_on_restart(struct dslab_sim *sim, int32_t node, bool lose_unsynced);
 void assume_fire(struct dslab_sim *sim, const struct event *e);
 
 #endif

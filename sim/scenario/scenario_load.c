@@ -666,11 +666,11 @@ static int load_assumption_duration(struct loader *L, const struct dslab_ynode *
 
 static int load_assumptions(struct loader *L, const struct dslab_ynode *map) {
     static const char *const keys[] = {"message_delay_below", "clock_skew_below", "pause_below",
-                                       "majority_connected"};
+                                       "majority_connected", "no_power_loss"};
     struct dslab_scenario_assumptions *a = &L->s->assumptions;
     if (dslab_ytree_expect_mapping(L->diag, L->file, map, "a mapping like { clock_skew_below: 50ms }") <
             0 ||
-        dslab_ytree_check_keys(L->diag, L->file, map, keys, 4) < 0 ||
+        dslab_ytree_check_keys(L->diag, L->file, map, keys, 5) < 0 ||
         load_assumption_duration(L, map, keys[0], &a->message_delay_declared,
                                  &a->message_delay_below_ns, &a->message_delay_pos) < 0 ||
         load_assumption_duration(L, map, keys[1], &a->clock_skew_declared, &a->clock_skew_below_ns,
@@ -684,6 +684,11 @@ static int load_assumptions(struct loader *L, const struct dslab_ynode *map) {
         if (dslab_ytree_bool(L->diag, L->file, n, &a->majority_connected) < 0) return -1;
         a->majority_connected_declared = true;
         a->majority_connected_pos = pos_of(n);
+    }
+    if ((n = dslab_ydoc_map_get(map, keys[4]))) {
+        if (dslab_ytree_bool(L->diag, L->file, n, &a->no_power_loss) < 0) return -1;
+        a->no_power_loss_declared = true;
+        a->no_power_loss_pos = pos_of(n);
     }
     return 0;
 }

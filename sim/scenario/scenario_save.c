@@ -255,7 +255,7 @@ static void save_rest(FILE *f, const struct dslab_scenario *s) {
     for (int i = 0; i < s->faults_count; i++) save_fault(f, s, &s->faults[i]);
     const struct dslab_scenario_assumptions *a = &s->assumptions;
     if (a->message_delay_declared || a->clock_skew_declared || a->pause_declared ||
-        a->majority_connected_declared) {
+        a->majority_connected_declared || a->no_power_loss_declared) {
         fputs("assumptions:\n", f);
         if (a->message_delay_declared) {
             fprintf(f, "  message_delay_below: %s\n", dur(a->message_delay_below_ns, buf));
@@ -267,6 +267,7 @@ static void save_rest(FILE *f, const struct dslab_scenario *s) {
         if (a->majority_connected_declared) {
             fprintf(f, "  majority_connected: %s\n", a->majority_connected ? "true" : "false");
         }
+        if (a->no_power_loss_declared) fprintf(f, "  no_power_loss: %s\n", a->no_power_loss ? "true" : "false");
     }
     if (s->checks_count > 0) fputs("checks:\n", f);
     for (int i = 0; i < s->checks_count; i++) {

@@ -118,6 +118,14 @@ check "a line that is not UTF-8: exit 2" '[ $rc -eq 2 ] && grep -q "stdin line 1
 printf 'split brain\n2s 3s\nn1 n2\nA"vail\x1b[31m ability\\\n' |
     "$dslab" exercise primary-backup-split-brain --stdin --no-run --profile esc --out esc.yaml > /dev/null 2>&1
 check "quotes, backslashes and ESC in an answer stay inside it" 'python3 -c "import yaml,sys; d=yaml.safe_load(open(sys.argv[1])); assert d[\"answers\"][\"trade-off\"]==\"A\\\"vail\\x1b[31m ability\\\\\", d" esc.yaml'
+# A declare question is asked first, before the run is shown; its lines
+# (NAME: BOUND or NAME=BOUND) end with an empty one.
+printf 'clock_skew_below: 20ms\npause_below=1s\n\nlost update\n\n\nbounded clock skew\n\n' |
+    "$dslab" exercise last-writer-wins-skew --stdin --no-png --no-window --profile decl --out decl.yaml > decl.txt 2>&1
+check "declare: asked before the run, the run before the other questions" \
+    'awk "!d && /\(declare\)/{d=NR} !r && /--- the run/{r=NR} !f && /\(failure-mode\)/{f=NR} END{exit !(d && r && f && d < r && r < f)}" decl.txt'
+check "declare: the answer is the scenario's mapping, graded with the run's report" \
+    'python3 -c "import yaml,sys; d=yaml.safe_load(open(sys.argv[1]))[\"answers\"]; assert d[\"before-the-run\"]=={\"clock_skew_below\": \"20ms\", \"pause_below\": \"1s\"}, d; assert d[\"assumption\"]==\"bounded clock skew\", d" decl.yaml && grep -q "clock_skew_below: 20ms; it broke at 0.000000s" decl.txt'
 # --png-dir that does not exist is created (with the visualiser built).
 if "$dslab" viz --help > /dev/null 2>&1; then
     printf '\n\n\n\n\n\n' | "$dslab" exercise primary-backup-split-brain --stdin --no-window --png-dir "$tmp/notty/new/pngs" --profile png > png.txt 2>&1

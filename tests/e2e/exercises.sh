@@ -14,6 +14,7 @@
 #   - tests/bad/answers/*.yaml are malformed: exit 2 and the first stderr
 #     line equals the .expected file (grade them as "# grade-as: ID").
 # usage: bash exercises.sh DSLAB ROOT
+#   EXERCISES_ONLY="id1 id2" grades only those exercises (and the bad answers).
 set -u
 . "$(dirname "$0")/lib/common.sh" "$@"
 export DSLAB_ROOT=$root
@@ -23,6 +24,7 @@ ids=$("$dslab" exercises --json | python3 -c 'import json,sys; print("\n".join(e
 [ -n "$ids" ] || bad "no exercises listed"
 count=$(echo "$ids" | wc -l)
 [ "$count" -ge 15 ] && ok || bad "only $count exercises (want >= 15)"
+[ -n "${EXERCISES_ONLY:-}" ] && ids=$EXERCISES_ONLY
 
 for id in $ids; do
     "$dslab" reveal "$id" --answers > "$tmp/$id.model.yaml" || { bad "$id: reveal --answers failed"; continue; }

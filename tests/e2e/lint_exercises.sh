@@ -7,7 +7,9 @@
 #     once offered protocol.heartbeat, and refused the real
 #     protocol.heartbeat_interval with "did you mean 'protocol.heartbeat'?");
 #   - a declared degenerate fix that in fact passes;
-#   - a goal the model answer cannot meet.
+#   - a goal the model answer cannot meet;
+#   - a degenerate declaration (declare question) that in fact passes, and a
+#     declare question whose model bounds no assumption of the run breaks.
 # Each broken copy is installed alone in a temporary root (taxonomy copied,
 # scenarios/ and exercises/designs linked).
 # usage: bash lint_exercises.sh DSLAB ROOT
@@ -57,5 +59,12 @@ broken too-few-degenerate consensus/split-votes-forever.yaml \
     "      - fix: { protocol.election_timeout_min: 50ms, protocol.election_timeout_max: 50ms }" "      - { fix: {}, feedback: x }
       - fix: { protocol.election_timeout_min: 50ms, protocol.election_timeout_max: 50ms }" \
     "a declared fix changes at least one parameter"
+broken passing-degenerate-declaration operating-at-2am/paused-lock-holder.yaml \
+    "      - declare: { pause_below: 1h, message_delay_below: 1h }" "      - declare: { pause_below: 900ms, message_delay_below: 900ms }" \
+    "degenerate declaration { pause_below: 900ms, message_delay_below: 900ms } passes"
+broken declaration-breaks-nothing operating-at-2am/paused-lock-holder.yaml \
+    "$("$dslab" reveal --encode paused-lock-holder "pause_below: 100ms..900ms")" \
+    "$("$dslab" reveal --encode paused-lock-holder "pause_below: 100ms..2s")" \
+    "no load-bearing assumption breaks in the run with the model's bounds"
 
 e2e_finish

@@ -4,7 +4,7 @@
  * and none may crash the grader. Once, at start-up, a few exercises are
  * loaded from the source tree's exercises/ so that every question kind is
  * present (failure-mode with evidence, trade-off, assumption, predict, fix,
- * break, explain, operate); the first byte of an input picks the exercise, the rest
+ * break, explain, operate, declare); the first byte of an input picks the exercise, the rest
  * is the answers file given to grader_answers_load_buffer(). A rejected file must
  * come with a message; an accepted one is walked through grader_answers_get() for
  * every question. Grading itself (which runs simulations) is not fuzzed. */
@@ -22,7 +22,7 @@
 /* Together these ask every kind of question. */
 static const char *const fuzz_exercise_files[] = {
     "exercises/replication/primary-backup-split-brain.yaml", /* failure-mode, trade-off, fix, explain */
-    "exercises/operating-at-2am/paused-lock-holder.yaml",    /* assumption */
+    "exercises/operating-at-2am/paused-lock-holder.yaml",    /* assumption, declare */
     "exercises/consensus/deposed-leader-stale-reads.yaml",   /* predict */
     "exercises/transactions/break-two-phase-commit.yaml",    /* break */
     "exercises/operating-at-2am/half-finished-rollout.yaml", /* operate */

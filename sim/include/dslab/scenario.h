@@ -211,6 +211,9 @@ struct dslab_scenario_assumptions {
     bool majority_connected_declared;
     bool majority_connected; /* the value written: `majority_connected: true` */
     struct dslab_src_pos clock_skew_pos, message_delay_pos, pause_pos, majority_connected_pos;
+    bool no_power_loss_declared;
+    bool no_power_loss;      /* the value written: `no_power_loss: true` */
+    struct dslab_src_pos no_power_loss_pos;
 };
 
 struct dslab_scenario_check {

@@ -65,7 +65,7 @@ struct dslab_assumption_state {
     uint64_t trace_id;    /* the DSLAB_TRACE_ASSUMPTION event */
     char message[200];
 };
-#define DSLAB_SIM_ASSUMPTIONS_COUNT 4
+#define DSLAB_SIM_ASSUMPTIONS_COUNT 5
 
 /* Creates a simulation at t=0 with nodes initialised (init() ran) and
  * faults, narration and clients scheduled. seed overrides the scenario's.
