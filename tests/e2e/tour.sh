@@ -70,11 +70,13 @@ if [ "$have_viz" = 1 ] && command -v Xvfb >/dev/null && command -v xdotool >/dev
     Xvfb ":$disp" -screen 0 1400x900x24 -nolisten tcp >/dev/null 2>&1 &
     xvfb_pid=$!
     trap 'kill $xvfb_pid 2>/dev/null; e2e_on_exit' EXIT
-    sleep 1
+    # polls, not fixed sleeps, where a loaded machine (make test -j) is slow:
+    # the server up, the window mapped, the tour gone (each up to 30 s)
+    for _ in $(seq 150); do DISPLAY=":$disp" xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.2; done
     (cd "$tmp" && DISPLAY=":$disp" "$dslab" tour --no-exercise >"$tmp/win.out" 2>&1) &
     tour_pid=$!
     win=""
-    for _ in $(seq 50); do
+    for _ in $(seq 150); do
         win=$(DISPLAY=":$disp" xdotool search --name "dslab viz" 2>/dev/null | head -1)
         [ -n "$win" ] && break
         sleep 0.2
@@ -86,10 +88,12 @@ if [ "$have_viz" = 1 ] && command -v Xvfb >/dev/null && command -v xdotool >/dev
         sleep 1
         DISPLAY=":$disp" xdotool key --window "$win" q
     fi
-    for _ in $(seq 50); do kill -0 "$tour_pid" 2>/dev/null || break; sleep 0.2; done
+    for _ in $(seq 150); do kill -0 "$tour_pid" 2>/dev/null || break; sleep 0.2; done
     kill "$tour_pid" 2>/dev/null
     check "closing the window ends at the first exercise" \
         'grep -q "^  dslab exercise deposed-leader-stale-reads$" "$tmp/win.out"'
+    grep -q "^  dslab exercise deposed-leader-stale-reads$" "$tmp/win.out" ||
+        { echo "  the window tour printed:"; tail -n 20 "$tmp/win.out" | sed 's/^/  | /'; }
 else
     echo "note: no Xvfb/xdotool (or no visualiser): the window tour was not tried"
 fi
