@@ -43,8 +43,29 @@ def source_body(name):
     return _INCLUDE.sub('', open(BASE + name).read())
 
 
+# A static inline function copied in from a header (its comment above it,
+# its body closed by a "}" at the start of a line).
+_INLINE = re.compile(r'(?:/\*(?:[^*]|\*(?!/))*\*/\n)?static inline [^\n(]*?\b(\w+)\([^;{]*\{\n.*?\n\}\n', re.S)
+
+
+def drop_unused_inline(out):
+    """Removes the static inline functions a copied header brings that the
+    reference never calls (clang's -Wunused-function flags them in a .c
+    file, unlike in a header), until none is left unused."""
+    while True:
+        for m in _INLINE.finditer(out):
+            code = re.sub(r'/\*(?:[^*]|\*(?!/))*\*/', '', out)  # a comment naming it is no call
+            if len(re.findall(r'\b' + m.group(1) + r'\b', code)) == 1:
+                out = out[:m.start()] + out[m.end():]
+                break
+        else:
+            return out
+
+
 def finish(out):
-    """Collapses blank runs and makes the vtable a learner's plugin."""
+    """Drops unused inline helpers, collapses blank runs and makes the
+    vtable a learner's plugin."""
+    out = drop_unused_inline(out)
     out = re.sub(r'\n{3,}', '\n\n', out)
     return must_replace(out, 'const struct dslab_protocol dslab_node_protocol = {\n',
                         'const struct dslab_protocol dslab_node_protocol = {\n'
