@@ -156,6 +156,9 @@ static struct raft_session *session_slot(struct raft_state *s, int32_t client) {
 }
 
 enum dslab_reply_status raft_kv_apply(struct raft_state *s, const struct raft_entry *e) {
+    if (e->cmd == RAFT_CMD_CONFIG) {
+        return DSLAB_REPLY_OK; /* a configuration: in use since it was appended */
+    }
     if (e->serial == 0 || e->client < 0 || e->client >= DSLAB_CLIENTS_MAX) {
         return kv_apply_command(s, e); /* no session */
     }
