@@ -213,8 +213,11 @@ static int64_t store_entries(struct dslab_node_ctx *ctx, struct raft_state *s,
 void raft_heard_leader(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t from,
                        int64_t term) {
     RAFT_ASSERT(term >= s->current_term);
-    /* Election Safety: no other leader of this node's own term. */
-    RAFT_ASSERT(!(s->role == RAFT_LEADER && term == s->current_term));
+    /* Election Safety: no other leader of this node's own term (except
+     * under membership_change: direct, whose point is that there can be:
+     * this leader then follows the other). */
+    RAFT_ASSERT(!(s->role == RAFT_LEADER && term == s->current_term) ||
+                raft_cfg(ctx)->membership_direct);
     if (term > s->current_term || s->role != RAFT_FOLLOWER) {
         raft_become_follower(ctx, s, term);
     }
