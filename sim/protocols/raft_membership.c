@@ -121,6 +121,9 @@ void raft_membership_tick(struct dslab_node_ctx *ctx, struct raft_state *s) {
              * two majorities that do not overlap. */
             if (s->commit_index < s->noop_index) return;
         }
+        /* The safe rule, stated where it must hold. */
+        RAFT_ASSERT(c->membership_direct ||
+                    (s->commit_index >= s->config_index && s->commit_index >= s->noop_index));
         struct raft_entry e;
         memset(&e, 0, sizeof e);
         e.term = s->current_term;
