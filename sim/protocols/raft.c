@@ -39,7 +39,8 @@
 static const char *const raft_known_params[] = {
     "election_timeout_min", "election_timeout_max", "heartbeat", "pre_vote", "read_mode",
     "lease", "max_entries_per_append", "commit_rule",
-    "client_sessions", "ack", "group_commit", "snapshot_bytes", "snapshot_chunk_bytes", NULL,
+    "client_sessions", "ack", "group_commit", "snapshot_bytes", "snapshot_chunk_bytes",
+    "members", "membership", "membership_change", NULL,
 };
 static const char *const raft_ack_modes[] = {"after-sync", "before-sync", NULL};
 static const char *const raft_read_modes[] = {"leader-local", "read-index", "lease", NULL};
@@ -108,6 +109,9 @@ static int raft_configure(const struct dslab_scenario *s, void **config_out, str
     if (c.lease_ns <= 0) {
         return proto_param_error(s, "lease", diag, "lease must be > 0");
     }
+    if (raft_membership_configure(s, &c, diag) != 0) {
+        return -1;
+    }
     c.read_mode = (enum raft_read_mode)read_mode;
     c.entries_per_append_max = (int32_t)entries_max;
     c.commit_rule = (enum raft_commit_rule)commit_rule;
@@ -132,7 +136,12 @@ const struct raft_config *raft_cfg(const struct dslab_node_ctx *ctx) {
     return dslab_ctx_config(ctx);
 }
 
+/* A majority of the configuration this node uses (every node without
+ * membership changes). */
 int32_t raft_majority(const struct raft_state *s) {
+    if (s->config_mask != raft_all_nodes_mask(s->nodes_count)) {
+        return raft_members_in(s, s->config_mask) / 2 + 1;
+    }
     return s->nodes_count / 2 + 1;
 }
 
@@ -165,6 +174,10 @@ void raft_reset_election_timer(struct dslab_node_ctx *ctx, struct raft_state *s)
     const struct raft_config *c = raft_cfg(ctx);
     if (s->election_timer_armed) {
         dslab_ctx_cancel_timer(ctx, s->election_timer_id);
+    }
+    if (!raft_is_member(s, s->self)) {
+        s->election_timer_armed = false; /* not a member: never stands (raft_membership.c) */
+        return;
     }
     int64_t delay_ns =
         dslab_rng_range_i64(dslab_ctx_rng(ctx), c->election_timeout_ns_min, c->election_timeout_ns_max);
@@ -207,7 +220,7 @@ static void send_vote_requests(struct dslab_node_ctx *ctx, struct raft_state *s,
     m.last_index = s->log_len;
     m.last_term = raft_last_term(s);
     for (int32_t peer = 0; peer < s->nodes_count; peer++) {
-        if (peer != s->self) {
+        if (peer != s->self && raft_is_member(s, peer)) {
             dslab_ctx_send(ctx, peer, &m, sizeof m);
         }
     }
@@ -217,7 +230,7 @@ static void become_leader(struct dslab_node_ctx *ctx, struct raft_state *s) {
     /* Election Safety, locally: a majority of votes of this very term,
      * one of them our own, durable before we asked. */
     RAFT_ASSERT(s->role == RAFT_CANDIDATE && s->voted_for == s->self);
-    RAFT_ASSERT(__builtin_popcountll(s->votes_mask) >= raft_majority(s));
+    RAFT_ASSERT(raft_members_in(s, s->votes_mask) >= raft_majority(s));
     if (s->election_timer_armed) {
         dslab_ctx_cancel_timer(ctx, s->election_timer_id);
         s->election_timer_armed = false;
@@ -247,7 +260,10 @@ static void become_leader(struct dslab_node_ctx *ctx, struct raft_state *s) {
     s->heartbeat_timer_id = dslab_ctx_set_timer(ctx, raft_cfg(ctx)->heartbeat_ns, RAFT_TIMER_HEARTBEAT);
     s->heartbeat_timer_armed = true;
     raft_broadcast_append(ctx, s);
-    if (s->nodes_count == 1) {
+    if (raft_cfg(ctx)->membership_on) {
+        raft_advance_commit(ctx, s); /* a one-member configuration */
+        raft_membership_tick(ctx, s);
+    } else if (s->nodes_count == 1) {
         raft_set_commit(ctx, s, s->log_len);
     }
 }
@@ -261,7 +277,7 @@ static void start_election(struct dslab_node_ctx *ctx, struct raft_state *s) {
     s->votes_mask = UINT64_C(1) << s->self;
     set_role(ctx, s, RAFT_CANDIDATE);
     raft_reset_election_timer(ctx, s);
-    if (__builtin_popcountll(s->votes_mask) >= raft_majority(s)) {
+    if (raft_members_in(s, s->votes_mask) >= raft_majority(s)) {
         become_leader(ctx, s);
         return;
     }
@@ -271,7 +287,7 @@ static void start_election(struct dslab_node_ctx *ctx, struct raft_state *s) {
 static void start_pre_vote(struct dslab_node_ctx *ctx, struct raft_state *s) {
     s->votes_mask = UINT64_C(1) << s->self;
     s->leader_id = -1;
-    if (__builtin_popcountll(s->votes_mask) >= raft_majority(s)) {
+    if (raft_members_in(s, s->votes_mask) >= raft_majority(s)) {
         start_election(ctx, s);
         return;
     }
@@ -282,7 +298,7 @@ static void start_pre_vote(struct dslab_node_ctx *ctx, struct raft_state *s) {
 
 static void on_election_timeout(struct dslab_node_ctx *ctx, struct raft_state *s) {
     s->election_timer_armed = false;
-    if (s->role == RAFT_LEADER) {
+    if (s->role == RAFT_LEADER || !raft_is_member(s, s->self)) {
         return;
     }
     if (raft_cfg(ctx)->pre_vote) {
@@ -320,7 +336,11 @@ static void on_vote_request(struct dslab_node_ctx *ctx, struct raft_state *s, in
         r.granted = m->vote_term > s->current_term && log_up_to_date(s, m) &&
                     !leader_seen_recently(ctx, s);
     } else {
-        bool sticky = raft_cfg(ctx)->read_mode == RAFT_READ_LEASE && leader_seen_recently(ctx, s);
+        /* Lease mode, and membership changes (thesis 4.2.3: a removed
+         * server that never learnt it would depose the leader with its
+         * higher terms): no vote while a leader is heard. */
+        bool sticky = (raft_cfg(ctx)->read_mode == RAFT_READ_LEASE || raft_cfg(ctx)->membership_on) &&
+                      leader_seen_recently(ctx, s);
         if (m->vote_term > s->current_term && !sticky) {
             raft_become_follower(ctx, s, m->vote_term);
         }
@@ -359,7 +379,7 @@ static void on_vote_response(struct dslab_node_ctx *ctx, struct raft_state *s, i
         return; /* a late answer to an earlier round */
     }
     s->votes_mask |= UINT64_C(1) << from;
-    if (__builtin_popcountll(s->votes_mask) < raft_majority(s)) {
+    if (raft_members_in(s, s->votes_mask) < raft_majority(s)) {
         return;
     }
     if (s->role == RAFT_PRE_CANDIDATE) {
@@ -398,9 +418,11 @@ static void raft_boot(struct dslab_node_ctx *ctx, void *state) {
     s->role = RAFT_FOLLOWER;
     raft_mem_attach(ctx, s);
     raft_load(ctx, s);
+    raft_config_refresh(ctx, s);
     dslab_ctx_report_role(ctx, raft_role_class(s->role), s->current_term, "%s",
                     raft_role_name(s->role));
     raft_reset_election_timer(ctx, s);
+    raft_membership_arm(ctx, s);
     raft_check_invariants(ctx, s);
 }
 
@@ -470,6 +492,12 @@ static void raft_on_timer(struct dslab_node_ctx *ctx, void *state, uint64_t time
         s->heartbeat_timer_id =
             dslab_ctx_set_timer(ctx, raft_cfg(ctx)->heartbeat_ns, RAFT_TIMER_HEARTBEAT);
         raft_broadcast_append(ctx, s);
+        raft_membership_tick(ctx, s);
+    } else if (tag == RAFT_TIMER_MEMBERSHIP && s->membership_timer_armed &&
+               timer_id == s->membership_timer_id) {
+        s->membership_timer_armed = false;
+        raft_membership_tick(ctx, s);
+        raft_membership_arm(ctx, s);
     } else if (tag == RAFT_TIMER_GROUP_COMMIT && s->group_commit_armed) {
         s->group_commit_armed = false;
         if (s->role == RAFT_LEADER) raft_group_commit(ctx, s);

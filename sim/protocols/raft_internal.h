@@ -68,6 +68,22 @@ enum raft_timer_tag {
     RAFT_TIMER_ELECTION = 1,
     RAFT_TIMER_HEARTBEAT = 2,
     RAFT_TIMER_GROUP_COMMIT = 3, /* the leader syncs and ships a batch of writes */
+    RAFT_TIMER_MEMBERSHIP = 4,   /* a scripted membership step is due (raft_membership.c) */
+};
+
+/* Membership change (raft_membership.c, thesis 4.1): the scenario's script
+ * of single-server steps, each due at a time on the leader's monotonic
+ * clock. At most this many steps. */
+#define RAFT_MEMBER_STEPS_MAX 64
+/* A configuration entry's cmd (never a kv_map command): the state machine
+ * applies it as a no-op; key = its step number (1-based), value = the
+ * voting members as a bit mask of node indexes. */
+#define RAFT_CMD_CONFIG 100
+
+struct raft_member_step {
+    int64_t at_ns;  /* due once the leader's monotonic clock reads this */
+    int32_t node;   /* the server added or removed */
+    bool add;       /* true: add; false: remove */
 };
 
 struct raft_config {
@@ -106,6 +122,17 @@ struct raft_config {
      * flight. Only the transfer's time is modelled (docs/ASSUMPTIONS.md). */
     int64_t snapshot_bytes;
     int64_t snapshot_chunk_bytes;
+    /* Membership (raft_membership.c). membership_on: `members` or
+     * `membership` was given; off, every node is a voting member for ever
+     * and nothing below is used (the code paths are the same as before). */
+    bool membership_on;
+    /* `membership_change: direct` (unsafe, for the lesson): the leader
+     * proposes each due step at once, without waiting for the previous
+     * change to commit nor for an entry of its own term to commit. */
+    bool membership_direct;
+    uint64_t initial_members; /* the configuration before any config entry */
+    int32_t steps_count;
+    struct raft_member_step steps[RAFT_MEMBER_STEPS_MAX];
 };
 
 /* One log entry, as stored, persisted and sent (48 bytes). */
@@ -267,6 +294,15 @@ struct raft_state {
     int reads_count;
     struct raft_pending_read reads[RAFT_READS_MAX];
 
+    /* Membership (raft_membership.c): the configuration this node uses is
+     * the latest in its log, committed or not (thesis 4.1); without one,
+     * the config's initial members. Rebuilt from the log after every
+     * change to it. */
+    uint64_t config_mask;  /* voting members, bit per node index */
+    int64_t config_index;  /* log index of that config entry; 0 = initial */
+    int32_t config_step;   /* its step number; 0 = initial */
+    bool membership_timer_armed;
+    uint64_t membership_timer_id; /* valid while membership_timer_armed */
 };
 
 /* raft.c */
@@ -296,9 +332,38 @@ void raft_on_request(struct dslab_node_ctx *ctx, void *state, const struct dslab
 /* Answers or refuses everything pending when leadership ends. */
 void raft_abandon_reads(struct dslab_node_ctx *ctx, struct raft_state *s);
 void raft_set_commit(struct dslab_node_ctx *ctx, struct raft_state *s, int64_t commit);
+/* Leader: commit what a majority of the members store (Figure 2, rule 4). */
+void raft_advance_commit(struct dslab_node_ctx *ctx, struct raft_state *s);
 /* Group commit: one sync for the writes collected, then one round ships them. */
 void raft_group_commit(struct dslab_node_ctx *ctx, struct raft_state *s);
 bool raft_lease_held(struct dslab_node_ctx *ctx, const struct raft_state *s);
+
+/* raft_membership.c (raft_membership_parse.c: configure) */
+static inline uint64_t raft_all_nodes_mask(int32_t count) {
+    return count >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << count) - 1;
+}
+/* Parses `members`, `membership` and `membership_change` into c. */
+int raft_membership_configure(const struct dslab_scenario *sc, struct raft_config *c,
+                              struct dslab_diag *diag);
+bool raft_is_member(const struct raft_state *s, int32_t node);
+/* How many nodes of `mask` are voting members. */
+int32_t raft_members_in(const struct raft_state *s, uint64_t mask);
+/* Recomputes config_mask/index/step from the log (the latest config entry). */
+void raft_config_refresh(struct dslab_node_ctx *ctx, struct raft_state *s);
+/* Follower: after its log changed, refresh, and arm or drop the election
+ * timer as it became or stopped being a member. */
+void raft_config_follow(struct dslab_node_ctx *ctx, struct raft_state *s);
+/* Leader: proposes the scripted steps that are due and allowed. */
+void raft_membership_tick(struct dslab_node_ctx *ctx, struct raft_state *s);
+/* Arms the timer for the next step due after now (boot, restart, firing). */
+void raft_membership_arm(struct dslab_node_ctx *ctx, struct raft_state *s);
+/* Leader: steps down once the entry that removed it is committed. */
+void raft_membership_committed(struct dslab_node_ctx *ctx, struct raft_state *s);
+/* The values of the voting members compacted into out (RAFT_NODES_MAX);
+ * *self_out = this node's place there, -1 when it is not a member.
+ * Returns how many. */
+int32_t raft_member_values(const struct raft_state *s, const int64_t *values, int64_t *out,
+                           int32_t *self_out);
 
 /* raft_snapshot.c */
 /* True while `peer` must get a snapshot before entries: AppendEntries to

@@ -74,9 +74,11 @@ void raft_log_truncate(struct dslab_node_ctx *ctx, struct raft_state *s, int64_t
     }
     /* Leader Append-Only: a leader never deletes its own entries. */
     RAFT_ASSERT(s->role != RAFT_LEADER);
-    if (len < s->commit_index && raft_cfg(ctx)->ack_before_sync) {
+    if (len < s->commit_index && (raft_cfg(ctx)->ack_before_sync || raft_cfg(ctx)->membership_direct)) {
         /* ack: before-sync lets a majority lose committed entries at a
-         * power failure; the leader elected afterwards may lack them. */
+         * power failure; the leader elected afterwards may lack them.
+         * membership_change: direct lets two majorities that do not
+         * overlap commit different entries at one index. */
         repl_log_truncate(ctx, raft_log_of(s), len);
         raft_commit_lost(ctx, s, len);
         return;
@@ -88,11 +90,15 @@ void raft_log_truncate(struct dslab_node_ctx *ctx, struct raft_state *s, int64_t
 }
 
 void raft_commit_lost(struct dslab_node_ctx *ctx, struct raft_state *s, int64_t len) {
-    /* Only the unsafe durability mode can take a committed entry away. */
-    RAFT_ASSERT(raft_cfg(ctx)->ack_before_sync && len < s->commit_index && len >= 0);
+    /* Only the unsafe durability mode and the unsafe membership change
+     * can take a committed entry away. */
+    RAFT_ASSERT((raft_cfg(ctx)->ack_before_sync || raft_cfg(ctx)->membership_direct) &&
+                len < s->commit_index && len >= 0);
     dslab_ctx_annotate(ctx, "commit_lost", len,
-                       "committed entries %lld..%lld lost (ack: before-sync): commit back to %lld",
-                       (long long)(len + 1), (long long)s->commit_index, (long long)len);
+                       "committed entries %lld..%lld lost (%s): commit back to %lld",
+                       (long long)(len + 1), (long long)s->commit_index,
+                       raft_cfg(ctx)->ack_before_sync ? "ack: before-sync" : "membership_change: direct",
+                       (long long)len);
     /* Rebuild the state machine from the surviving prefix: the map and the
      * client sessions are exactly what applying entries 1..len gives. */
     kv_map_table_clear(&s->mem->kv);
@@ -156,6 +162,9 @@ static struct raft_session *session_slot(struct raft_state *s, int32_t client) {
 }
 
 enum dslab_reply_status raft_kv_apply(struct raft_state *s, const struct raft_entry *e) {
+    if (e->cmd == RAFT_CMD_CONFIG) {
+        return DSLAB_REPLY_OK; /* a configuration: in use since it was appended */
+    }
     if (e->serial == 0 || e->client < 0 || e->client >= DSLAB_CLIENTS_MAX) {
         return kv_apply_command(s, e); /* no session */
     }

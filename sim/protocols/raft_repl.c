@@ -54,7 +54,7 @@ void raft_send_append(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t 
 void raft_broadcast_append(struct dslab_node_ctx *ctx, struct raft_state *s) {
     s->heartbeat_seq++;
     for (int32_t peer = 0; peer < s->nodes_count; peer++) {
-        if (peer != s->self) {
+        if (peer != s->self && raft_is_member(s, peer)) {
             raft_send_append(ctx, s, peer);
         }
     }
@@ -101,9 +101,9 @@ static void resolve_truncated(struct dslab_node_ctx *ctx, struct raft_state *s, 
 }
 
 static bool read_confirmed(const struct raft_state *s, const struct raft_pending_read *r) {
-    int32_t acks = 1;
+    int32_t acks = raft_is_member(s, s->self) ? 1 : 0;
     for (int32_t peer = 0; peer < s->nodes_count; peer++) {
-        if (peer != s->self && s->acked_seq[peer] >= r->seq_needed) {
+        if (peer != s->self && raft_is_member(s, peer) && s->acked_seq[peer] >= r->seq_needed) {
             acks++;
         }
     }
@@ -147,6 +147,7 @@ void raft_set_commit(struct dslab_node_ctx *ctx, struct raft_state *s, int64_t c
         enum dslab_reply_status status = raft_kv_apply(s, e);
         resolve_write(ctx, s, s->last_applied, e->term, status);
     }
+    raft_membership_committed(ctx, s);
     check_reads(ctx, s);
 }
 
@@ -154,13 +155,17 @@ void raft_set_commit(struct dslab_node_ctx *ctx, struct raft_state *s, int64_t c
  * log[N].term == currentTerm. An entry of an earlier term is never
  * committed by counting its replicas (Figure 8: a later leader can still
  * overwrite it); it commits when an entry of this term after it does. */
-static void advance_commit(struct dslab_node_ctx *ctx, struct raft_state *s) {
+void raft_advance_commit(struct dslab_node_ctx *ctx, struct raft_state *s) {
     bool naive = raft_cfg(ctx)->commit_rule == RAFT_COMMIT_NAIVE;
     /* With group commit the leader's own copy counts once it is synced. */
     s->match_index[s->self] = raft_cfg(ctx)->group_commit_ns > 0 ? s->leader_synced_len : s->log_len;
-    int64_t n = repl_majority_index(raft_log_spec(), raft_entries(s), s->log_len, s->match_index,
-                                    s->nodes_count, raft_majority(s), s->commit_index,
-                                    s->current_term, naive);
+    /* Only the members of the configuration in use count (all nodes
+     * without membership changes); a leader removing itself does not. */
+    int64_t match[RAFT_NODES_MAX];
+    int32_t self_at;
+    int32_t members = raft_member_values(s, s->match_index, match, &self_at);
+    int64_t n = repl_majority_index(raft_log_spec(), raft_entries(s), s->log_len, match, members,
+                                    raft_majority(s), s->commit_index, s->current_term, naive);
     if (n > s->commit_index) {
         RAFT_ASSERT(naive || raft_term_at(s, n) == s->current_term);
         raft_set_commit(ctx, s, n);
@@ -208,8 +213,11 @@ static int64_t store_entries(struct dslab_node_ctx *ctx, struct raft_state *s,
 void raft_heard_leader(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t from,
                        int64_t term) {
     RAFT_ASSERT(term >= s->current_term);
-    /* Election Safety: no other leader of this node's own term. */
-    RAFT_ASSERT(!(s->role == RAFT_LEADER && term == s->current_term));
+    /* Election Safety: no other leader of this node's own term (except
+     * under membership_change: direct, whose point is that there can be:
+     * this leader then follows the other). */
+    RAFT_ASSERT(!(s->role == RAFT_LEADER && term == s->current_term) ||
+                raft_cfg(ctx)->membership_direct);
     if (term > s->current_term || s->role != RAFT_FOLLOWER) {
         raft_become_follower(ctx, s, term);
     }
@@ -234,6 +242,7 @@ void raft_on_append(struct dslab_node_ctx *ctx, struct raft_state *s, int32_t fr
         } else {
             r.success = 1;
             r.match_index = store_entries(ctx, s, m);
+            raft_config_follow(ctx, s); /* the latest config in the log, committed or not */
             if (m->head.commit > s->commit_index) {
                 raft_set_commit(ctx, s,
                                 m->head.commit < r.match_index ? m->head.commit : r.match_index);
@@ -271,7 +280,8 @@ void raft_on_append_resp(struct dslab_node_ctx *ctx, struct raft_state *s, int32
     repl_follower_answered(&s->acked_sent_mono_ns[from], &s->match_index[from], &s->next_index[from],
                            m->sent_mono_ns, m->success, m->match_index);
     if (m->success) {
-        advance_commit(ctx, s);
+        raft_advance_commit(ctx, s);
+        raft_membership_tick(ctx, s);
     } else {
         int64_t next = m->match_index + 1;
         if (next < s->next_index[from]) {
@@ -295,8 +305,10 @@ bool raft_lease_held(struct dslab_node_ctx *ctx, const struct raft_state *s) {
     }
     /* The majority-th latest acked send time (this node counts as now). */
     int64_t now_ns = dslab_ctx_mono_ns(ctx);
-    int64_t start_ns = repl_majority_latest(s->acked_sent_mono_ns, s->nodes_count, s->self,
-                                            now_ns, raft_majority(s));
+    int64_t times[RAFT_NODES_MAX];
+    int32_t self_at;
+    int32_t members = raft_member_values(s, s->acked_sent_mono_ns, times, &self_at);
+    int64_t start_ns = repl_majority_latest(times, members, self_at, now_ns, raft_majority(s));
     return start_ns != INT64_MIN && now_ns < start_ns + raft_cfg(ctx)->lease_ns;
 }
 
@@ -358,7 +370,7 @@ static void on_write(struct dslab_node_ctx *ctx, struct raft_state *s, const str
         dslab_ctx_store_sync(ctx);
     }
     raft_broadcast_append(ctx, s);
-    advance_commit(ctx, s); /* a one-node cluster commits at once */
+    raft_advance_commit(ctx, s); /* a one-node cluster commits at once */
 }
 
 void raft_group_commit(struct dslab_node_ctx *ctx, struct raft_state *s) {
@@ -367,7 +379,7 @@ void raft_group_commit(struct dslab_node_ctx *ctx, struct raft_state *s) {
     }
     s->leader_synced_len = s->log_len;
     raft_broadcast_append(ctx, s);
-    advance_commit(ctx, s);
+    raft_advance_commit(ctx, s);
 }
 
 static void raft_on_leader_request(struct dslab_node_ctx *ctx, struct raft_state *s,

@@ -35,6 +35,8 @@ broken one-way-partition-leader-flap leader-stable
 broken lease-read-clock-drift linearizable
 broken figure8-naive-commit no-lost-acknowledged-writes
 broken retry-double-apply linearizable
+# Two servers added at once: Election Safety itself is what breaks.
+expect_broken scenarios/raft/membership-direct-two-leaders.yaml one-leader-per-term
 
 fixed split-vote-randomized
 fixed stale-read-read-index
@@ -44,6 +46,9 @@ fixed figure8-paper-commit
 fixed retry-client-sessions
 fixed lease-read-voter-restart
 fixed truncated-write-unknown
+fixed membership-add-remove
+expect_fixed scenarios/raft/membership-direct-two-leaders.yaml "$seeds" \
+    --set protocol.membership_change=safe
 
 error "typo in a parameter" protocol.read_mod=lease "did you mean 'read_mode'"
 error "unknown read mode" protocol.read_mode=leases "did you mean 'lease'"
@@ -53,5 +58,10 @@ error "not a duration" protocol.heartbeat=fast "heartbeat"
 error "unknown commit rule" protocol.commit_rule=naïve "commit_rule"
 error "commit rule typo" protocol.commit_rule=papr "did you mean 'paper'"
 error "sessions not a boolean" protocol.client_sessions=maybe "client_sessions"
+error "membership: unknown node" "protocol.membership=add n9 at 1s" "'n9' is not a node"
+error "membership: no time" "protocol.membership=add n3" "expected 'add NODE at TIME'"
+error "membership: already a member" "protocol.membership=add n1 at 1s" "n1 is already a member"
+error "membership_change without a script" protocol.membership_change=direct \
+    "membership_change needs a membership script"
 
 e2e_finish "raft scenarios"

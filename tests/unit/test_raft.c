@@ -1084,7 +1084,210 @@ static void test_grown_map_reports_in_the_flat_tables_order(void **st) {
     }
 }
 
+
+/* --- membership changes (raft_membership.c) -------------------------------------- */
+
+/* Membership on for n: the members before any config entry and the steps,
+ * all due at once (the fake monotonic clock reads 0). */
+static void membership(struct node *n, uint64_t members, bool direct, int count,
+                       const struct raft_member_step *steps) {
+    n->ctx.cfg.membership_on = true;
+    n->ctx.cfg.membership_direct = direct;
+    n->ctx.cfg.initial_members = members;
+    n->ctx.cfg.steps_count = count;
+    for (int i = 0; i < count; i++) n->ctx.cfg.steps[i] = steps[i];
+}
+
+/* The node's election timer is set (and the fake has it pending). */
+static int election_timer_armed(const struct node *n) {
+    uint64_t id = n->s->election_timer_id;
+    return n->s->election_timer_armed && id < (uint64_t)n->ctx.timers_count &&
+           n->ctx.timers[id].tag == RAFT_TIMER_ELECTION && !n->ctx.timers[id].cancelled;
+}
+
+/* Delivers from `from` an AppendEntries of `term` whose one entry, after
+ * prev (of prev_term), is a config entry of entry_term: step `step`,
+ * members `mask`. */
+static void deliver_config(struct node *n, int32_t from, int64_t term, int64_t prev, int64_t prev_term,
+                           int64_t commit, int64_t entry_term, int32_t step, uint64_t mask) {
+    struct raft_append_msg a;
+    size_t len = append_msg(&a, term, prev, prev_term, commit, 1, entry_term);
+    a.entries[0].cmd = RAFT_CMD_CONFIG;
+    a.entries[0].key = step;
+    a.entries[0].value = (int64_t)mask;
+    deliver(n, from, &a, len);
+}
+
+/* The last AppendEntries n sent to `to` (its header). */
+static struct raft_append_head last_append_to(const struct node *n, int32_t to) {
+    for (int i = n->ctx.sends_count - 1; i >= 0; i--) {
+        if (n->ctx.sends[i].to == to && n->ctx.sends[i].bytes[0] == RAFT_MSG_APPEND) {
+            struct raft_append_head h;
+            memcpy(&h, n->ctx.sends[i].bytes, sizeof h);
+            return h;
+        }
+    }
+    fail_msg("nothing sent to %d", (int)to);
+    struct raft_append_head none;
+    memset(&none, 0, sizeof none);
+    return none;
+}
+
+static void test_membership_config_is_the_latest_in_the_log_committed_or_not(void **state) {
+    (void)state;
+    const struct raft_member_step steps[] = {{DSLAB_NS_PER_S, 3, true}};
+    struct node *n = node_new(3, 4); /* n4, not a member of {n1, n2, n3} */
+    membership(n, 0x7, false, 1, steps);
+    boot(n);
+    assert_false(raft_is_member(n->s, 3));
+    assert_false(election_timer_armed(n)); /* idle until added */
+    assert_int_equal(raft_majority(n->s), 2);
+    /* An uncommitted entry adding it: in use at once. */
+    deliver_config(n, 0, 1, 0, 0, 0, 1, 1, 0xf);
+    assert_true(raft_is_member(n->s, 3));
+    assert_int_equal(n->s->config_index, 1);
+    assert_int_equal(n->s->commit_index, 0);
+    assert_int_equal(raft_majority(n->s), 3);
+    assert_true(election_timer_armed(n));
+    /* A restart rebuilds it from the log. */
+    crash_restart(n, 0);
+    assert_true(raft_is_member(n->s, 3));
+    assert_int_equal(n->s->config_step, 1);
+    assert_true(election_timer_armed(n));
+    /* A later leader overwrites that entry: the configuration before it is back. */
+    deliver_append(n, 1, 2, 0, 0, 0, 1, 2);
+    assert_int_equal(n->s->log_len, 1);
+    assert_false(raft_is_member(n->s, 3));
+    assert_int_equal(n->s->config_index, 0);
+    assert_false(election_timer_armed(n));
+    /* Not a member: an election timeout starts nothing. */
+    assert_int_equal(n->s->role, RAFT_FOLLOWER);
+    node_free(n);
+}
+
+/* n1 of 4 becomes leader of term 2 with a committed config {n1..n4}
+ * (step 1) from the leader of term 1 in its log; its no-op is index 2. */
+static struct node *make_member_leader(bool direct, int count, const struct raft_member_step *steps) {
+    struct node *n = node_new(0, 4);
+    membership(n, 0x7, direct, count, steps);
+    boot(n);
+    deliver_config(n, 1, 1, 0, 0, 1, 1, 1, 0xf);
+    assert_int_equal(n->s->commit_index, 1);
+    fire(n, RAFT_TIMER_ELECTION);
+    struct raft_vote_msg r = vote_resp(2, 1, 0);
+    deliver(n, 1, &r, sizeof r);
+    assert_int_equal(n->s->role, RAFT_CANDIDATE); /* 2 of 4 votes is no majority */
+    deliver(n, 2, &r, sizeof r);
+    assert_int_equal(n->s->role, RAFT_LEADER);
+    assert_int_equal(n->s->noop_index, 2);
+    return n;
+}
+
+static void test_membership_waits_for_an_entry_of_the_leaders_term(void **state) {
+    (void)state;
+    const struct raft_member_step steps[] = {{0, 3, true}, {0, 2, false}}; /* step 2: remove n3 */
+    struct node *n = make_member_leader(false, 2, steps);
+    /* The previous change (step 1) is committed, but the no-op is not. */
+    assert_int_equal(n->s->log_len, 2);
+    fire(n, RAFT_TIMER_HEARTBEAT);
+    assert_int_equal(n->s->log_len, 2);
+    ack(n, 1, 2, 1, 2, 1, 0);
+    assert_int_equal(n->s->log_len, 2);
+    ack(n, 2, 2, 1, 2, 1, 0); /* the no-op commits (3 of 4) */
+    assert_int_equal(n->s->commit_index, 2);
+    assert_int_equal(n->s->log_len, 3);
+    assert_int_equal(raft_entries(n->s)[2].cmd, RAFT_CMD_CONFIG);
+    assert_int_equal(raft_entries(n->s)[2].value, 0xb);
+    assert_int_equal(n->s->config_step, 2);
+    node_free(n);
+    /* direct (unsafe): proposed at once, on an uncommitted no-op. */
+    n = make_member_leader(true, 2, steps);
+    assert_int_equal(n->s->log_len, 3);
+    assert_int_equal(n->s->commit_index, 1);
+    node_free(n);
+}
+
+static void test_membership_one_change_at_a_time(void **state) {
+    (void)state;
+    const struct raft_member_step steps[] = {{0, 3, true}, {0, 2, false}, {0, 1, false}};
+    struct node *n = make_member_leader(false, 3, steps);
+    ack(n, 1, 2, 1, 2, 1, 0);
+    ack(n, 2, 2, 1, 2, 1, 0);
+    assert_int_equal(n->s->log_len, 3); /* step 2 proposed, uncommitted */
+    fire(n, RAFT_TIMER_HEARTBEAT);
+    assert_int_equal(n->s->log_len, 3); /* step 3 waits */
+    /* Config {n1, n2, n4} now: n3's ack no longer counts, n4's does. */
+    ack(n, 2, 2, 1, 3, 2, 0);
+    assert_int_equal(n->s->commit_index, 2);
+    ack(n, 3, 2, 1, 3, 2, 0);
+    assert_int_equal(n->s->commit_index, 3);
+    assert_int_equal(n->s->log_len, 4); /* then step 3 */
+    assert_int_equal(raft_entries(n->s)[3].value, 0x9);
+    node_free(n);
+    /* direct: all three at once. */
+    n = make_member_leader(true, 3, steps);
+    assert_int_equal(n->s->log_len, 4);
+    node_free(n);
+}
+
+static void test_membership_removed_leader_steps_down_once_committed(void **state) {
+    (void)state;
+    const struct raft_member_step steps[] = {{0, 0, false}}; /* remove n1, the leader */
+    struct node *n = node_new(0, 3);
+    membership(n, 0x7, false, 1, steps);
+    boot(n);
+    fire(n, RAFT_TIMER_ELECTION);
+    struct raft_vote_msg r = vote_resp(1, 1, 0);
+    deliver(n, 1, &r, sizeof r);
+    assert_int_equal(n->s->role, RAFT_LEADER);
+    ack(n, 1, 1, 1, 1, 1, 0); /* the no-op commits */
+    assert_int_equal(n->s->log_len, 2);
+    assert_false(raft_is_member(n->s, 0));
+    /* Still leading, but not counting itself: {n2, n3} must both store it. */
+    ack(n, 1, 1, 1, 2, 2, 0);
+    assert_int_equal(n->s->commit_index, 1);
+    assert_int_equal(n->s->role, RAFT_LEADER);
+    ack(n, 2, 1, 1, 2, 2, 0);
+    assert_int_equal(n->s->commit_index, 2);
+    assert_int_equal(n->s->role, RAFT_FOLLOWER);
+    assert_true(has_note(n, "removed", NULL, 2));
+    assert_false(election_timer_armed(n)); /* removed: never stands again */
+    node_free(n);
+}
+
+static void test_membership_new_member_catches_up_by_replication(void **state) {
+    (void)state;
+    const struct raft_member_step steps[] = {{0, 3, true}};
+    struct node *n = node_new(0, 4);
+    membership(n, 0x7, false, 1, steps);
+    boot(n);
+    fire(n, RAFT_TIMER_ELECTION);
+    struct raft_vote_msg r = vote_resp(1, 1, 0);
+    deliver(n, 1, &r, sizeof r);
+    for (int i = 0; i < n->ctx.sends_count; i++) assert_int_not_equal(n->ctx.sends[i].to, 3);
+    request(n, 1, DSLAB_OP_WRITE, 7, 70, 0);
+    ack(n, 1, 1, 1, 2, 2, 0); /* no-op and write commit: then the change */
+    assert_int_equal(n->s->log_len, 3);
+    struct raft_append_head h = last_append_to(n, 3); /* n4 hears from the leader now */
+    assert_int_equal(h.prev_index, 2);
+    ack(n, 3, 1, 0, 0, h.seq, 0); /* empty log: rejects */
+    h = last_append_to(n, 3);
+    assert_int_equal(h.prev_index, 0);
+    assert_int_equal(h.count, 3); /* everything from index 1 */
+    /* {n1..n4}: 3 of 4 commit the change; n4's ack counts. */
+    ack(n, 3, 1, 1, 3, h.seq, 0);
+    assert_int_equal(n->s->commit_index, 2);
+    ack(n, 1, 1, 1, 3, h.seq, 0);
+    assert_int_equal(n->s->commit_index, 3);
+    node_free(n);
+}
+
 H_MAIN(cmocka_unit_test(test_election_timeout_makes_a_candidate_that_persists_first),
+       cmocka_unit_test(test_membership_config_is_the_latest_in_the_log_committed_or_not),
+       cmocka_unit_test(test_membership_waits_for_an_entry_of_the_leaders_term),
+       cmocka_unit_test(test_membership_one_change_at_a_time),
+       cmocka_unit_test(test_membership_removed_leader_steps_down_once_committed),
+       cmocka_unit_test(test_membership_new_member_catches_up_by_replication),
        cmocka_unit_test(test_grown_map_reports_in_the_flat_tables_order),
        cmocka_unit_test(test_vote_is_granted_and_synced_before_the_reply),
        cmocka_unit_test(test_vote_denied_to_a_stale_log_or_a_second_candidate),
