@@ -190,8 +190,6 @@ int evq_push(struct evq *q, int64_t at_ns, uint32_t slot) {
         sift_up(q->heap, q->count, 0, item);
         q->count++;
     }
-    /* The next pop reads this event: start fetching its line. */
-    __builtin_prefetch(&q->events[evq_entry_slot(&q->heap[0])]);
     return 0;
 }
 

@@ -193,9 +193,9 @@ static inline bool sim_tracing(const struct dslab_sim *sim) {
 void sim_fail(struct dslab_sim *sim, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* sim_schedule's failure: sim_fail with the limit's or memory's message. */
 uint32_t sim_schedule_failed(struct dslab_sim *sim, bool limit);
-/* Starts fetching the first two lines of the record of the node the next
- * pop goes to (status, a small state, the RNG streams; evq_push has
- * started fetching that event's line). Reading the event's node field may
+/* Starts fetching the line of the event the next pop returns, then the
+ * two lines of the hot record of its node (status, a small state, the RNG
+ * streams). Reading the event's node field may
  * wait for that line, but nothing after it depends on the read, so the
  * processor runs on while both arrive: at N = 10,000 the node's lines are
  * then often there when the delivery starts (docs/ARCHITECTURE.md,
@@ -203,7 +203,9 @@ uint32_t sim_schedule_failed(struct dslab_sim *sim, bool limit);
  * is the slot just scheduled, whose fields are not filled in yet. */
 static inline void sim_prefetch_next_node(const struct dslab_sim *sim, uint32_t fresh) {
     uint32_t next = evq_entry_slot(&sim->q.heap[0]);
-    uint32_t node = (uint32_t)sim->q.events[next].node;
+    const struct event *e = &sim->q.events[next];
+    __builtin_prefetch(e);
+    uint32_t node = (uint32_t)e->node;
     if (next != fresh && node < (uint32_t)sim->nodes_count) {
         const char *rec = (const char *)&sim->nodes[node];
         __builtin_prefetch(rec);
