@@ -70,7 +70,7 @@ static void schedule_assumption(struct dslab_sim *sim, int index, int64_t at_ns,
 static int64_t skew_at(const struct dslab_sim *sim, int64_t t_ns, int32_t *hi, int32_t *lo) {
     int64_t max_ns = INT64_MIN, min_ns = INT64_MAX;
     for (int32_t i = 0; i < sim->nodes_count; i++) {
-        int64_t err = clock_error_ns(&sim->nodes[i].clock, t_ns);
+        int64_t err = clock_error_ns(&sim->nodes[i].cold->clock, t_ns);
         if (err > max_ns) { max_ns = err; *hi = i; }
         if (err < min_ns) { min_ns = err; *lo = i; }
     }
@@ -118,11 +118,11 @@ void assume_on_pause(struct dslab_sim *sim, int32_t node) {
     if (!sim->assumptions[A_PAUSE].declared || sim->assumptions[A_PAUSE].violated) return;
     const struct node_rt *n = &sim->nodes[node];
     int64_t bound_ns = sim->sc->assumptions.pause_below_ns;
-    int64_t length_ns = n->paused_until_ns - n->paused_since_ns;
+    int64_t length_ns = n->cold->paused_until_ns - n->cold->paused_since_ns;
     if (length_ns < bound_ns) return;
-    int64_t at_ns = dslab_time_add_sat(n->paused_since_ns, bound_ns);
+    int64_t at_ns = dslab_time_add_sat(n->cold->paused_since_ns, bound_ns);
     if (at_ns < sim->now_ns) at_ns = sim->now_ns;
-    schedule_assumption(sim, A_PAUSE, at_ns, n->pause_gen, node, length_ns);
+    schedule_assumption(sim, A_PAUSE, at_ns, n->cold->pause_gen, node, length_ns);
 }
 
 /* True when some live node reaches more than half of all nodes both ways
@@ -187,7 +187,7 @@ void assume_fire(struct dslab_sim *sim, const struct event *e) {
         break;
     case A_PAUSE: {
         const struct node_rt *n = &sim->nodes[e->node];
-        if (n->status != DSLAB_NODE_PAUSED || n->pause_gen != (uint32_t)e->tag) return;
+        if (n->status != DSLAB_NODE_PAUSED || n->cold->pause_gen != (uint32_t)e->tag) return;
         violate(sim, A_PAUSE, e->node, "%s was paused for %s (bound %s)",
                 sim->sc->node_names[e->node], dslab_time_format_human(e->aux2, b1, sizeof b1),
                 dslab_time_format_human(sim->sc->assumptions.pause_below_ns, b2, sizeof b2));

@@ -35,7 +35,7 @@ static void emit_cost(struct dslab_sim *sim, int32_t node, const char *what, int
 
 static void schedule_pause(struct dslab_sim *sim, int32_t node) {
     struct node_rt *n = &sim->nodes[node];
-    int64_t gap_ns = dslab_latency_sample_ns(&n->costs->pause_every_ns, &n->pause_rng);
+    int64_t gap_ns = dslab_latency_sample_ns(&n->costs->pause_every_ns, &n->cold->pause_rng);
     if (gap_ns < 1000) gap_ns = 1000; /* at least 1 us apart: no event storm at gap 0 */
     struct event *e;
     if (sim_schedule(sim, dslab_time_add_sat(sim->now_ns, gap_ns), &e) == UINT32_MAX) return;
@@ -51,10 +51,10 @@ int costs_init(struct dslab_sim *sim) {
         const struct dslab_scenario_node_costs *c = &s->node_costs[i];
         if (!c->disk_on && !c->timer_on && !c->pause_on && !c->link_on && !c->cpu_on) continue;
         n->costs = c;
-        dslab_rng_init(&n->disk_rng, sim->seed, DSLAB_RNG_PURPOSE_COST_DISK, s->node_names[i]);
-        dslab_rng_init(&n->timer_rng, sim->seed, DSLAB_RNG_PURPOSE_COST_TIMER, s->node_names[i]);
-        dslab_rng_init(&n->pause_rng, sim->seed, DSLAB_RNG_PURPOSE_COST_PAUSE, s->node_names[i]);
-        dslab_rng_init(&n->cpu_rng, sim->seed, DSLAB_RNG_PURPOSE_COST_CPU, s->node_names[i]);
+        dslab_rng_init(&n->cold->disk_rng, sim->seed, DSLAB_RNG_PURPOSE_COST_DISK, s->node_names[i]);
+        dslab_rng_init(&n->cold->timer_rng, sim->seed, DSLAB_RNG_PURPOSE_COST_TIMER, s->node_names[i]);
+        dslab_rng_init(&n->cold->pause_rng, sim->seed, DSLAB_RNG_PURPOSE_COST_PAUSE, s->node_names[i]);
+        dslab_rng_init(&n->cold->cpu_rng, sim->seed, DSLAB_RNG_PURPOSE_COST_CPU, s->node_names[i]);
         if (c->pause_on) schedule_pause(sim, i);
         if (sim->failed) return -1;
     }
@@ -63,40 +63,40 @@ int costs_init(struct dslab_sim *sim) {
 
 /* A disk draw under the node's slow-disk factor (saturating). */
 static int64_t slowed(const struct node_rt *n, int64_t ns) {
-    if (n->disk_slow_factor <= 1) return ns;
-    return ns > INT64_MAX / n->disk_slow_factor ? INT64_MAX : ns * n->disk_slow_factor;
+    if (n->cold->disk_slow_factor <= 1) return ns;
+    return ns > INT64_MAX / n->cold->disk_slow_factor ? INT64_MAX : ns * n->cold->disk_slow_factor;
 }
 
 void costs_on_put(struct dslab_sim *sim, int32_t node) {
     struct node_rt *n = &sim->nodes[node];
     if (!n->costs || !n->costs->disk_on) return;
-    n->disk_write_ns =
-        dslab_time_add_sat(n->disk_write_ns, slowed(n, dslab_latency_sample_ns(&n->costs->disk_write_ns, &n->disk_rng)));
+    n->cold->disk_write_ns =
+        dslab_time_add_sat(n->cold->disk_write_ns, slowed(n, dslab_latency_sample_ns(&n->costs->disk_write_ns, &n->cold->disk_rng)));
 }
 
 void costs_sync(struct dslab_sim *sim, int32_t node) {
     struct node_rt *n = &sim->nodes[node];
-    int64_t start_ns = n->disk_free_ns > sim->now_ns ? n->disk_free_ns : sim->now_ns;
+    int64_t start_ns = n->cold->disk_free_ns > sim->now_ns ? n->cold->disk_free_ns : sim->now_ns;
     int64_t done_ns = start_ns;
-    if (n->store.dirty_count > 0 || n->disk_write_ns > 0) {
-        int64_t sync_ns = slowed(n, dslab_latency_sample_ns(&n->costs->disk_sync_ns, &n->disk_rng));
-        done_ns = dslab_time_add_sat(start_ns, dslab_time_add_sat(n->disk_write_ns, sync_ns));
-        n->disk_write_ns = 0;
+    if (n->cold->store.dirty_count > 0 || n->cold->disk_write_ns > 0) {
+        int64_t sync_ns = slowed(n, dslab_latency_sample_ns(&n->costs->disk_sync_ns, &n->cold->disk_rng));
+        done_ns = dslab_time_add_sat(start_ns, dslab_time_add_sat(n->cold->disk_write_ns, sync_ns));
+        n->cold->disk_write_ns = 0;
     }
-    store_settle(&n->store, sim->now_ns);
-    if (store_sync_begin(&n->store, done_ns) != 0) {
+    store_settle(&n->cold->store, sim->now_ns);
+    if (store_sync_begin(&n->cold->store, done_ns) != 0) {
         sim_fail(sim, "out of memory syncing the durable store of %s", sim->sc->node_names[node]);
         return;
     }
-    n->disk_free_ns = done_ns;
-    if (done_ns > n->hold_until_ns) n->hold_until_ns = done_ns;
+    n->cold->disk_free_ns = done_ns;
+    if (done_ns > n->cold->hold_until_ns) n->cold->hold_until_ns = done_ns;
     if (done_ns > sim->now_ns) emit_cost(sim, node, "sync", done_ns - sim->now_ns, done_ns);
 }
 
 int64_t costs_timer_delay_ns(struct dslab_sim *sim, int32_t node) {
     struct node_rt *n = &sim->nodes[node];
     if (!n->costs || !n->costs->timer_on) return 0;
-    return dslab_latency_sample_ns(&n->costs->timer_delay_ns, &n->timer_rng);
+    return dslab_latency_sample_ns(&n->costs->timer_delay_ns, &n->cold->timer_rng);
 }
 
 /* Messages and replies of `node` still held for a sync at the crash never
@@ -125,16 +125,16 @@ static void drop_held(struct dslab_sim *sim, int32_t node) {
 void costs_on_crash(struct dslab_sim *sim, int32_t node) {
     struct node_rt *n = &sim->nodes[node];
     if (!n->costs || !n->costs->disk_on) return;
-    store_crash(&n->store, sim->now_ns);
-    if (n->hold_until_ns > sim->now_ns) drop_held(sim, node);
-    n->disk_free_ns = sim->now_ns;
-    n->hold_until_ns = sim->now_ns;
-    n->disk_write_ns = 0;
+    store_crash(&n->cold->store, sim->now_ns);
+    if (n->cold->hold_until_ns > sim->now_ns) drop_held(sim, node);
+    n->cold->disk_free_ns = sim->now_ns;
+    n->cold->hold_until_ns = sim->now_ns;
+    n->cold->disk_write_ns = 0;
 }
 
 void costs_pause_due(struct dslab_sim *sim, int32_t node) {
     struct node_rt *n = &sim->nodes[node];
-    int64_t length_ns = dslab_latency_sample_ns(&n->costs->pause_length_ns, &n->pause_rng);
+    int64_t length_ns = dslab_latency_sample_ns(&n->costs->pause_length_ns, &n->cold->pause_rng);
     bool effect = n->status == DSLAB_NODE_UP && length_ns > 0;
     if (effect) {
         emit_cost(sim, node, "gc", length_ns, dslab_time_add_sat(sim->now_ns, length_ns));
@@ -148,7 +148,7 @@ void costs_pause_due(struct dslab_sim *sim, int32_t node) {
     }
     /* The next interval counts from the end of this pause. */
     struct event *e;
-    int64_t gap_ns = dslab_latency_sample_ns(&n->costs->pause_every_ns, &n->pause_rng);
+    int64_t gap_ns = dslab_latency_sample_ns(&n->costs->pause_every_ns, &n->cold->pause_rng);
     if (gap_ns < 1000) gap_ns = 1000;
     int64_t at_ns = dslab_time_add_sat(sim->now_ns, dslab_time_add_sat(effect ? length_ns : 0, gap_ns));
     if (sim_schedule(sim, at_ns, &e) == UINT32_MAX) return;

@@ -32,7 +32,7 @@ static void emit(struct dslab_sim *sim, const struct event *e, const char *tag, 
     if (!sim_tracing(sim)) return;
     const struct node_rt *n = &sim->nodes[e->node];
     char text[48];
-    snprintf(text, sizeof text, "busy=%d queue=%u", (int)n->cpu_busy, (unsigned)n->cpu_count);
+    snprintf(text, sizeof text, "busy=%d queue=%u", (int)n->cold->cpu_busy, (unsigned)n->cold->cpu_count);
     struct dslab_trace_event ev = {.kind = DSLAB_TRACE_COST, .node = e->node, .a = ns, .b = until_ns,
                              .tag = tag, .text = text,
                              .peer = e->kind == EV_DELIVER ? e->peer : -1,
@@ -78,9 +78,9 @@ static const struct dslab_latency_dist *service_of(struct dslab_sim *sim, const 
 static void serve(struct dslab_sim *sim, uint32_t slot) {
     struct event *e = evq_event(&sim->q, slot);
     struct node_rt *n = &sim->nodes[e->node];
-    int64_t ns = dslab_latency_sample_ns(service_of(sim, e), &n->cpu_rng);
+    int64_t ns = dslab_latency_sample_ns(service_of(sim, e), &n->cold->cpu_rng);
     int64_t done_ns = dslab_time_add_sat(sim->now_ns, ns);
-    n->cpu_busy++;
+    n->cold->cpu_busy++;
     e->served = 1;
     e->incarnation = n->incarnation;
     if (evq_push(&sim->q, done_ns, slot) != 0) {
@@ -111,44 +111,44 @@ bool costs_cpu_arrive(struct dslab_sim *sim, uint32_t slot) {
             return true;
         }
     }
-    if (n->cpu_busy < n->costs->cpu_workers) {
+    if (n->cold->cpu_busy < n->costs->cpu_workers) {
         serve(sim, slot);
         return true;
     }
     int32_t max = n->costs->cpu_queue_max;
-    if (max >= 0 && n->cpu_count >= (uint32_t)max) {
+    if (max >= 0 && n->cold->cpu_count >= (uint32_t)max) {
         emit(sim, e, "cpu_shed", 0, -1);
         sim->stats.cpu_shed++;
         sim_drop_event(sim, slot, "overload");
         return true;
     }
-    if (n->cpu_count == n->cpu_capacity) {
-        uint32_t capacity = n->cpu_capacity ? n->cpu_capacity * 2 : 16;
+    if (n->cold->cpu_count == n->cold->cpu_capacity) {
+        uint32_t capacity = n->cold->cpu_capacity ? n->cold->cpu_capacity * 2 : 16;
         uint32_t *q = malloc(capacity * sizeof *q);
         if (!q) {
             sim_fail(sim, "out of memory for the CPU queue of %s", sim->sc->node_names[e->node]);
             return true;
         }
-        for (uint32_t i = 0; i < n->cpu_count; i++) q[i] = n->cpu_queue[(n->cpu_head + i) % n->cpu_capacity];
-        free(n->cpu_queue);
-        n->cpu_queue = q;
-        n->cpu_head = 0;
-        n->cpu_capacity = capacity;
+        for (uint32_t i = 0; i < n->cold->cpu_count; i++) q[i] = n->cold->cpu_queue[(n->cold->cpu_head + i) % n->cold->cpu_capacity];
+        free(n->cold->cpu_queue);
+        n->cold->cpu_queue = q;
+        n->cold->cpu_head = 0;
+        n->cold->cpu_capacity = capacity;
     }
-    n->cpu_queue[(n->cpu_head + n->cpu_count) % n->cpu_capacity] = slot;
-    n->cpu_count++;
-    if (n->cpu_count > sim->stats.cpu_queue_max) sim->stats.cpu_queue_max = n->cpu_count;
+    n->cold->cpu_queue[(n->cold->cpu_head + n->cold->cpu_count) % n->cold->cpu_capacity] = slot;
+    n->cold->cpu_count++;
+    if (n->cold->cpu_count > sim->stats.cpu_queue_max) sim->stats.cpu_queue_max = n->cold->cpu_count;
     emit(sim, e, "cpu_queued", 0, -1);
     return true;
 }
 
 void costs_cpu_done(struct dslab_sim *sim, int32_t node) {
     struct node_rt *n = &sim->nodes[node];
-    if (n->cpu_busy > 0) n->cpu_busy--;
-    if (n->cpu_count == 0 || n->status == DSLAB_NODE_CRASHED) return;
-    uint32_t slot = n->cpu_queue[n->cpu_head];
-    n->cpu_head = (n->cpu_head + 1) % n->cpu_capacity;
-    n->cpu_count--;
+    if (n->cold->cpu_busy > 0) n->cold->cpu_busy--;
+    if (n->cold->cpu_count == 0 || n->status == DSLAB_NODE_CRASHED) return;
+    uint32_t slot = n->cold->cpu_queue[n->cold->cpu_head];
+    n->cold->cpu_head = (n->cold->cpu_head + 1) % n->cold->cpu_capacity;
+    n->cold->cpu_count--;
     serve(sim, slot);
 }
 
@@ -168,10 +168,10 @@ int sim_set_shed_ppm(struct dslab_sim *sim, int32_t node, uint32_t ppm) {
 
 void costs_cpu_on_crash(struct dslab_sim *sim, int32_t node) {
     struct node_rt *n = &sim->nodes[node];
-    for (uint32_t i = 0; i < n->cpu_count; i++) {
-        sim_drop_event(sim, n->cpu_queue[(n->cpu_head + i) % n->cpu_capacity], "crashed");
+    for (uint32_t i = 0; i < n->cold->cpu_count; i++) {
+        sim_drop_event(sim, n->cold->cpu_queue[(n->cold->cpu_head + i) % n->cold->cpu_capacity], "crashed");
     }
-    n->cpu_count = 0;
-    n->cpu_head = 0;
-    n->cpu_busy = 0;
+    n->cold->cpu_count = 0;
+    n->cold->cpu_head = 0;
+    n->cold->cpu_busy = 0;
 }

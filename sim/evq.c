@@ -82,20 +82,21 @@ static inline bool entry_less(const struct evq_entry *a, const struct evq_entry 
     return a->at_ns < b->at_ns || (a->at_ns == b->at_ns && a->seq_slot < b->seq_slot);
 }
 
-/* The earliest of the four children c[0..3] (one cache line): a
- * tournament on the 64-bit times, written for conditional moves (which
- * child wins is a coin toss a branch predictor cannot learn); an equal
- * time, rare, takes the exact path through the sequence. */
-static inline uint32_t min_of_four(const struct evq_entry *c) {
+/* The earliest of the four children c[0..3] (one cache line), as a byte
+ * offset from c (0, 16, 32 or 48): a tournament on the 64-bit times,
+ * written for conditional moves (which child wins is a coin toss a branch
+ * predictor cannot learn); an equal time, rare, takes the exact path
+ * through the sequence. */
+static inline size_t min_of_four(const struct evq_entry *c) {
     int64_t t0 = c[0].at_ns, t1 = c[1].at_ns, t2 = c[2].at_ns, t3 = c[3].at_ns;
-    uint32_t a = t1 < t0 ? 1u : 0u, b = t3 < t2 ? 3u : 2u;
+    size_t a = t1 < t0 ? sizeof *c : 0, b = t3 < t2 ? 3 * sizeof *c : 2 * sizeof *c;
     int64_t ta = t1 < t0 ? t1 : t0, tb = t3 < t2 ? t3 : t2;
     if (__builtin_expect(t0 == t1 || t2 == t3 || ta == tb, 0)) {
-        uint32_t best = 0;
-        for (uint32_t k = 1; k < ARITY; k++) {
+        size_t best = 0;
+        for (size_t k = 1; k < ARITY; k++) {
             if (entry_less(&c[k], &c[best])) best = k;
         }
-        return best;
+        return best * sizeof *c;
     }
     return tb < ta ? b : a;
 }
@@ -121,12 +122,19 @@ static inline __attribute__((always_inline)) void sift_down(struct evq_entry *he
     uint32_t top = i;
     /* heap[j] has a full group of four children (4j + 4 < count) iff j < full. */
     uint32_t full = count > 0 ? (count - 1) / ARITY : 0;
-    while (i < full) {
-        uint32_t first = ARITY * i + 1;
-        uint32_t best = first + min_of_four(&heap[first]);
-        heap[i] = heap[best];
-        i = best;
+    /* The descent works on byte offsets into the heap: the children of the
+     * entry at offset o start at 4 o + 16 (entry 4j + 1 of entry j), one
+     * address computation per level, and the earliest child's offset is
+     * that plus min_of_four's. */
+    unsigned char *base = (unsigned char *)heap;
+    size_t hole = (size_t)i * sizeof *heap, full_bytes = (size_t)full * sizeof *heap;
+    while (hole < full_bytes) {
+        size_t first = ARITY * hole + sizeof *heap;
+        size_t best = first + min_of_four((const struct evq_entry *)(base + first));
+        memcpy(base + hole, base + best, sizeof *heap);
+        hole = best;
     }
+    i = (uint32_t)(hole / sizeof *heap);
     uint32_t first = ARITY * i + 1;
     if (first < count) { /* the last, partial group (at most 3): its children are leaves */
         uint32_t best = first;
@@ -182,8 +190,6 @@ int evq_push(struct evq *q, int64_t at_ns, uint32_t slot) {
         sift_up(q->heap, q->count, 0, item);
         q->count++;
     }
-    /* The next pop reads this event: start fetching its line. */
-    __builtin_prefetch(&q->events[evq_entry_slot(&q->heap[0])]);
     return 0;
 }
 

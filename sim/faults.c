@@ -189,10 +189,10 @@ static bool no_effect(const struct dslab_sim *sim, const struct dslab_fault *f, 
             return true;
         }
         if (n->status == DSLAB_NODE_PAUSED &&
-            n->paused_until_ns >= dslab_time_add_sat(sim->now_ns, f->duration_ns)) {
+            n->cold->paused_until_ns >= dslab_time_add_sat(sim->now_ns, f->duration_ns)) {
             char u[32];
             snprintf(why, cap, "pause %s for %s: %s is already paused until %s", who, t, who,
-                     dslab_time_format_s(n->paused_until_ns, u, sizeof u));
+                     dslab_time_format_s(n->cold->paused_until_ns, u, sizeof u));
             return true;
         }
         return false;
@@ -201,7 +201,7 @@ static bool no_effect(const struct dslab_sim *sim, const struct dslab_fault *f, 
         snprintf(why, cap, "clock %s jumps 0", who);
         return true;
     case DSLAB_FAULT_CLOCK_DRIFT:
-        if (n->clock.drift_ppm != f->drift_ppm) return false;
+        if (n->cold->clock.drift_ppm != f->drift_ppm) return false;
         snprintf(why, cap, "clock %s drift %lld ppm: it already drifts %lld ppm", who,
                  (long long)f->drift_ppm, (long long)f->drift_ppm);
         return true;
@@ -216,7 +216,7 @@ static bool no_effect(const struct dslab_sim *sim, const struct dslab_fault *f, 
                      f->slow_factor, who);
             return true;
         }
-        if ((n->disk_slow_factor ? n->disk_slow_factor : 1) != f->slow_factor) return false;
+        if ((n->cold->disk_slow_factor ? n->cold->disk_slow_factor : 1) != f->slow_factor) return false;
         snprintf(why, cap, "slow-disk %s x%u: its factor is already %u", who, f->slow_factor,
                  f->slow_factor);
         return true;
@@ -236,7 +236,7 @@ static bool no_effect(const struct dslab_sim *sim, const struct dslab_fault *f, 
                  name_of(sim, f->peer));
         return true;
     case DSLAB_FAULT_DEPLOY:
-        if ((n->version ? n->version : 1) != f->version) return false;
+        if ((n->cold->version ? n->cold->version : 1) != f->version) return false;
         snprintf(why, cap, "deploy %s version %d: it already runs version %d", who, (int)f->version,
                  (int)f->version);
         return true;
@@ -304,9 +304,9 @@ void faults_apply(struct dslab_sim *sim, const struct dslab_fault *f) {
         assume_on_pause(sim, f->node);
         break;
     case DSLAB_FAULT_CLOCK_JUMP:
-        clock_jump(&sim->nodes[f->node].clock, f->jump_ns);
+        clock_jump(&sim->nodes[f->node].cold->clock, f->jump_ns);
         emit(sim, DSLAB_TRACE_CLOCK_JUMP, f->node, -1, f->jump_ns,
-             clock_wall_ns(&sim->nodes[f->node].clock, sim->now_ns), NULL);
+             clock_wall_ns(&sim->nodes[f->node].cold->clock, sim->now_ns), NULL);
         assume_on_clock_change(sim);
         break;
     case DSLAB_FAULT_CLOCK_DRIFT:
@@ -336,12 +336,12 @@ void faults_apply(struct dslab_sim *sim, const struct dslab_fault *f) {
         emit(sim, DSLAB_TRACE_SLOW, f->node, -1, f->slow_factor, 0, NULL);
         break;
     case DSLAB_FAULT_SLOW_DISK:
-        sim->nodes[f->node].disk_slow_factor = f->slow_factor;
+        sim->nodes[f->node].cold->disk_slow_factor = f->slow_factor;
         emit(sim, DSLAB_TRACE_SLOW, f->node, -1, f->slow_factor, 0, "disk");
         break;
     case DSLAB_FAULT_DEPLOY: {
-        int32_t old = sim->nodes[f->node].version ? sim->nodes[f->node].version : 1;
-        sim->nodes[f->node].version = f->version;
+        int32_t old = sim->nodes[f->node].cold->version ? sim->nodes[f->node].cold->version : 1;
+        sim->nodes[f->node].cold->version = f->version;
         sim->deployed = true; /* deliveries check versions from now on */
         emit(sim, DSLAB_TRACE_DEPLOY, f->node, -1, f->version, old, NULL);
         break;

@@ -22,11 +22,11 @@ const char *dslab_ctx_node_name(const struct dslab_node_ctx *ctx, int32_t node) 
 }
 
 int64_t dslab_ctx_wall_ns(const struct dslab_node_ctx *ctx) {
-    return clock_wall_ns(&ctx->sim->nodes[ctx->node].clock, ctx->sim->now_ns);
+    return clock_wall_ns(&ctx->sim->nodes[ctx->node].cold->clock, ctx->sim->now_ns);
 }
 
 int64_t dslab_ctx_mono_ns(const struct dslab_node_ctx *ctx) {
-    return clock_mono_ns(&ctx->sim->nodes[ctx->node].clock, ctx->sim->now_ns);
+    return clock_mono_ns(&ctx->sim->nodes[ctx->node].cold->clock, ctx->sim->now_ns);
 }
 
 struct dslab_rng *dslab_ctx_rng(struct dslab_node_ctx *ctx) {
@@ -87,7 +87,7 @@ static __attribute__((noinline)) int64_t costed_arrival(struct dslab_sim *sim, i
                                                         uint64_t msg_id, size_t len, int64_t latency_ns,
                                                         int64_t *depart_ns, int64_t *held_ns) {
     const struct node_rt *src = &sim->nodes[from];
-    if (src->hold_until_ns > *depart_ns) *depart_ns = *held_ns = src->hold_until_ns;
+    if (src->cold->hold_until_ns > *depart_ns) *depart_ns = *held_ns = src->cold->hold_until_ns;
     int64_t sent_ns = *depart_ns; /* the last bit has left (costs.links) */
     if (src->costs->link_on) {
         sent_ns = costs_link_depart(sim, from, to, msg_id, *depart_ns, wire_bytes_of(sim, len));
@@ -252,7 +252,7 @@ void dslab_ctx_send_sized(struct dslab_node_ctx *ctx, int32_t to, const void *ms
 
 /* A node's software version (deploy faults); 0 = never deployed = 1. */
 static inline int32_t node_version(const struct node_rt *n) {
-    return n->version ? n->version : 1;
+    return n->cold->version ? n->cold->version : 1;
 }
 
 void node_deliver_checked(struct dslab_sim *sim, const struct event *e) {
@@ -285,8 +285,8 @@ uint64_t dslab_ctx_set_timer(struct dslab_node_ctx *ctx, int64_t delay_ns, uint6
     struct node_rt *n = &sim->nodes[ctx->node];
     if (delay_ns < 0) delay_ns = 0;
     /* Saturates: a deadline past int64 is never (clock_true_at_mono). */
-    int64_t deadline_mono_ns = dslab_time_add_sat(clock_mono_ns(&n->clock, sim->now_ns), delay_ns);
-    int64_t at_ns = clock_true_at_mono(&n->clock, deadline_mono_ns, sim->now_ns);
+    int64_t deadline_mono_ns = dslab_time_add_sat(clock_mono_ns(&n->cold->clock, sim->now_ns), delay_ns);
+    int64_t at_ns = clock_true_at_mono(&n->cold->clock, deadline_mono_ns, sim->now_ns);
     int64_t late_ns = 0;
     if (n->costs) { /* costs: timers (the lateness is kept for drift changes) */
         late_ns = costs_timer_delay_ns(sim, ctx->node);
@@ -317,13 +317,13 @@ void dslab_ctx_cancel_timer(struct dslab_node_ctx *ctx, uint64_t timer_id) {
 
 int dslab_ctx_store_put(struct dslab_node_ctx *ctx, const char *key, const void *value, size_t len) {
     struct node_rt *n = &ctx->sim->nodes[ctx->node];
-    int rc = store_put(&n->store, key, value, len);
+    int rc = store_put(&n->cold->store, key, value, len);
     if (rc == 0 && n->costs) costs_on_put(ctx->sim, ctx->node);
     return rc;
 }
 
 long dslab_ctx_store_get(struct dslab_node_ctx *ctx, const char *key, const void **value_out) {
-    return store_get(&ctx->sim->nodes[ctx->node].store, key, value_out);
+    return store_get(&ctx->sim->nodes[ctx->node].cold->store, key, value_out);
 }
 
 void dslab_ctx_store_sync(struct dslab_node_ctx *ctx) {
@@ -332,7 +332,7 @@ void dslab_ctx_store_sync(struct dslab_node_ctx *ctx) {
         costs_sync(ctx->sim, ctx->node);
         return;
     }
-    if (store_sync(&ctx->sim->nodes[ctx->node].store) != 0) {
+    if (store_sync(&ctx->sim->nodes[ctx->node].cold->store) != 0) {
         sim_fail(ctx->sim, "out of memory syncing the durable store of %s",
                  dslab_ctx_node_name(ctx, ctx->node));
     }

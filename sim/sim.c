@@ -64,11 +64,16 @@ static int checks_create(struct dslab_sim *sim, struct dslab_diag *diag) {
 
 static int nodes_create(struct dslab_sim *sim, struct dslab_diag *diag) {
     const struct dslab_scenario *s = sim->sc;
-    /* Records on cache lines (sim_internal.h): the size is a multiple of 64. */
+    /* Hot records on cache lines (sim_internal.h): 128 bytes each, dense;
+     * the cold rest of each record in its own array. */
     size_t bytes = (size_t)s->nodes_count * sizeof *sim->nodes;
     sim->nodes = aligned_alloc(_Alignof(struct node_rt), bytes);
-    if (!sim->nodes) return dslab_diag_set(diag, s->path, 0, 0, "out of memory for %d nodes", s->nodes_count);
+    sim->node_cold = calloc((size_t)s->nodes_count, sizeof *sim->node_cold);
+    if (!sim->nodes || !sim->node_cold) {
+        return dslab_diag_set(diag, s->path, 0, 0, "out of memory for %d nodes", s->nodes_count);
+    }
     memset(sim->nodes, 0, bytes);
+    for (int32_t i = 0; i < s->nodes_count; i++) sim->nodes[i].cold = &sim->node_cold[i];
     sim->nodes_count = s->nodes_count;
     size_t state_size = sim->proto->state_size ? sim->proto->state_size : 1;
     for (int32_t i = 0; i < s->nodes_count; i++) {
@@ -79,9 +84,9 @@ static int nodes_create(struct dslab_sim *sim, struct dslab_diag *diag) {
         if (!n->state) return dslab_diag_set(diag, s->path, 0, 0, "out of memory for node state");
         dslab_rng_init(&n->rng, sim->seed, DSLAB_RNG_PURPOSE_NODE, s->node_names[i]);
         dslab_rng_init(&n->net_rng, sim->seed, DSLAB_RNG_PURPOSE_NETWORK, s->node_names[i]);
-        clock_init(&n->clock, s->clocks[i].offset_ns, s->clocks[i].drift_ppm);
+        clock_init(&n->cold->clock, s->clocks[i].offset_ns, s->clocks[i].drift_ppm);
         n->status = DSLAB_NODE_UP;
-        store_init(&n->store);
+        store_init(&n->cold->store);
     }
     return 0;
 }
@@ -170,11 +175,12 @@ void dslab_sim_destroy(struct dslab_sim *sim) {
     free(sim->checks);
     for (int32_t i = 0; i < sim->nodes_count; i++) {
         if (sim->nodes[i].state != sim->nodes[i].state_inline) free(sim->nodes[i].state);
-        free(sim->nodes[i].deferred);
-        free(sim->nodes[i].cpu_queue);
-        store_deinit(&sim->nodes[i].store);
+        free(sim->nodes[i].cold->deferred);
+        free(sim->nodes[i].cold->cpu_queue);
+        store_deinit(&sim->nodes[i].cold->store);
     }
     free(sim->nodes);
+    free(sim->node_cold);
     if (sim->proto && sim->proto->destroy_config && sim->proto_config) {
         sim->proto->destroy_config(sim->proto_config);
     }
@@ -213,17 +219,17 @@ static void checks_sink(void *user, const struct dslab_trace_event *ev) {
 }
 
 static void defer_event(struct dslab_sim *sim, struct node_rt *n, uint32_t slot) {
-    if (n->deferred_count == n->deferred_capacity) {
-        uint32_t capacity = n->deferred_capacity ? n->deferred_capacity * 2 : 16;
-        uint32_t *d = realloc(n->deferred, capacity * sizeof *d);
+    if (n->cold->deferred_count == n->cold->deferred_capacity) {
+        uint32_t capacity = n->cold->deferred_capacity ? n->cold->deferred_capacity * 2 : 16;
+        uint32_t *d = realloc(n->cold->deferred, capacity * sizeof *d);
         if (!d) {
             sim_fail(sim, "out of memory holding events of a paused node");
             return;
         }
-        n->deferred = d;
-        n->deferred_capacity = capacity;
+        n->cold->deferred = d;
+        n->cold->deferred_capacity = capacity;
     }
-    n->deferred[n->deferred_count++] = slot;
+    n->cold->deferred[n->cold->deferred_count++] = slot;
 }
 
 void sim_drop_event(struct dslab_sim *sim, uint32_t slot, const char *reason) {
@@ -300,17 +306,17 @@ static inline __attribute__((always_inline)) void dispatch(struct dslab_sim *sim
         break;
     case EV_RESUME: {
         struct node_rt *n = &sim->nodes[copy.node];
-        if (n->status == DSLAB_NODE_PAUSED && (uint32_t)copy.aux == n->pause_gen) {
+        if (n->status == DSLAB_NODE_PAUSED && (uint32_t)copy.aux == n->cold->pause_gen) {
             n->status = DSLAB_NODE_UP;
             struct dslab_trace_event ev = {.kind = DSLAB_TRACE_RESUME, .node = copy.node, .peer = -1};
             sim_emit(sim, &ev);
             /* Held events run now, in the order they fell due. */
-            for (uint32_t i = 0; i < n->deferred_count && !sim->failed; i++) {
-                if (evq_push(&sim->q, sim->now_ns, n->deferred[i]) != 0) {
+            for (uint32_t i = 0; i < n->cold->deferred_count && !sim->failed; i++) {
+                if (evq_push(&sim->q, sim->now_ns, n->cold->deferred[i]) != 0) {
                     sim_fail(sim, "out of memory for events");
                 }
             }
-            n->deferred_count = 0;
+            n->cold->deferred_count = 0;
         }
         break;
     }
@@ -466,13 +472,13 @@ int dslab_sim_inject(struct dslab_sim *sim, const struct dslab_fault *f, struct 
 void sim_node_crash(struct dslab_sim *sim, int32_t node) {
     struct node_rt *n = &sim->nodes[node];
     if (n->status == DSLAB_NODE_CRASHED) return;
-    for (uint32_t i = 0; i < n->deferred_count; i++) sim_drop_event(sim, n->deferred[i], "crashed");
-    n->deferred_count = 0;
+    for (uint32_t i = 0; i < n->cold->deferred_count; i++) sim_drop_event(sim, n->cold->deferred[i], "crashed");
+    n->cold->deferred_count = 0;
     costs_on_crash(sim, node); /* before the status: held messages are found by sender */
     if (n->costs && n->costs->cpu_on) costs_cpu_on_crash(sim, node);
     n->status = DSLAB_NODE_CRASHED;
     n->incarnation++;
-    n->pause_gen++;
+    n->cold->pause_gen++;
     memset(n->state, 0, sim->proto->state_size ? sim->proto->state_size : 1);
 }
 
@@ -481,7 +487,7 @@ void sim_node_crash(struct dslab_sim *sim, int32_t node) {
 void sim_node_restart(struct dslab_sim *sim, int32_t node, bool lose_unsynced) {
     struct node_rt *n = &sim->nodes[node];
     assert(n->status == DSLAB_NODE_CRASHED);
-    if (lose_unsynced) store_lose_unsynced(&n->store);
+    if (lose_unsynced) store_lose_unsynced(&n->cold->store);
     n->status = DSLAB_NODE_UP;
     if (sim->proto->on_restart) sim->proto->on_restart(&n->ctx, n->state);
     else sim->proto->init(&n->ctx, n->state);
@@ -494,16 +500,16 @@ void sim_node_pause(struct dslab_sim *sim, int32_t node, int64_t duration_ns) {
     struct node_rt *n = &sim->nodes[node];
     int64_t until_ns = dslab_time_add_sat(sim->now_ns, duration_ns);
     assert(n->status != DSLAB_NODE_CRASHED);
-    assert(n->status != DSLAB_NODE_PAUSED || n->paused_until_ns < until_ns);
-    if (n->status != DSLAB_NODE_PAUSED) n->paused_since_ns = sim->now_ns;
+    assert(n->status != DSLAB_NODE_PAUSED || n->cold->paused_until_ns < until_ns);
+    if (n->status != DSLAB_NODE_PAUSED) n->cold->paused_since_ns = sim->now_ns;
     n->status = DSLAB_NODE_PAUSED;
-    n->paused_until_ns = until_ns;
-    n->pause_gen++;
+    n->cold->paused_until_ns = until_ns;
+    n->cold->pause_gen++;
     struct event *e;
     if (sim_schedule(sim, until_ns, &e) == UINT32_MAX) return;
     e->kind = EV_RESUME;
     e->node = node;
-    e->aux = n->pause_gen;
+    e->aux = n->cold->pause_gen;
 }
 
 /* A drift change moves the true time at which each pending timer of the
@@ -511,12 +517,12 @@ void sim_node_pause(struct dslab_sim *sim, int32_t node, int64_t duration_ns) {
  * heap. O(pending events); drift changes are rare. */
 void sim_node_set_drift(struct dslab_sim *sim, int32_t node, int64_t drift_ppm) {
     struct node_rt *n = &sim->nodes[node];
-    clock_set_drift(&n->clock, sim->now_ns, drift_ppm);
+    clock_set_drift(&n->cold->clock, sim->now_ns, drift_ppm);
     for (uint32_t i = 0; i < sim->q.count; i++) {
         struct evq_entry *entry = &sim->q.heap[i];
         struct event *e = evq_event(&sim->q, evq_entry_slot(entry));
         if (e->kind == EV_TIMER && e->node == node) {
-            entry->at_ns = dslab_time_add_sat(clock_true_at_mono(&n->clock, e->aux, sim->now_ns),
+            entry->at_ns = dslab_time_add_sat(clock_true_at_mono(&n->cold->clock, e->aux, sim->now_ns),
                                         e->aux2); /* plus its scheduling delay (costs.c) */
         }
     }
@@ -546,15 +552,15 @@ enum dslab_node_status dslab_sim_node_status(const struct dslab_sim *sim, int32_
 }
 
 int64_t dslab_sim_node_wall_ns(const struct dslab_sim *sim, int32_t node) {
-    return clock_wall_ns(&sim->nodes[node].clock, sim->now_ns);
+    return clock_wall_ns(&sim->nodes[node].cold->clock, sim->now_ns);
 }
 
 int64_t dslab_sim_node_mono_ns(const struct dslab_sim *sim, int32_t node) {
-    return clock_mono_ns(&sim->nodes[node].clock, sim->now_ns);
+    return clock_mono_ns(&sim->nodes[node].cold->clock, sim->now_ns);
 }
 
 int64_t dslab_sim_node_drift_ppm(const struct dslab_sim *sim, int32_t node) {
-    return sim->nodes[node].clock.drift_ppm;
+    return sim->nodes[node].cold->clock.drift_ppm;
 }
 
 void dslab_sim_node_describe(const struct dslab_sim *sim, int32_t node, char *buf, size_t buf_size) {

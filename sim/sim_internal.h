@@ -33,25 +33,12 @@ struct dslab_node_ctx {
  * allocated apart). */
 #define NODE_STATE_INLINE_BYTES 16u
 
-/* One node's record. Records are 64-byte aligned and a multiple of 64
- * bytes long; a delivery reads only the first two lines: line 0 the
- * fields every event reads and a small protocol state, line 1 the two RNG
- * streams a handler that sends draws from (docs/ARCHITECTURE.md, "Memory
- * layout"). Everything after them is read on rarer paths. */
-struct node_rt {
-    /* line 0 */
-    _Alignas(64) struct dslab_node_ctx ctx;
-    void *state;             /* protocol->state_size bytes: state_inline, or owned */
-    /* Read on every send and timer (costs.c): */
-    const struct dslab_scenario_node_costs *costs; /* borrowed from the scenario; NULL = all off */
-    enum dslab_node_status status;
-    uint32_t incarnation;    /* bumped at crash: older timers are void */
-    int64_t hold_until_ns;   /* the node's messages and replies depart no earlier */
-    _Alignas(16) unsigned char state_inline[NODE_STATE_INLINE_BYTES];
-    /* line 1 */
-    struct dslab_rng rng;          /* the node's own stream (dslab_ctx_rng) */
-    struct dslab_rng net_rng;      /* network draws for messages this node sends */
-    /* colder */
+/* What a node keeps that a delivery does not read: clocks, pauses, the
+ * durable store, the cost models' streams and queues. One array of these,
+ * sim->node_cold, apart from the hot records (struct node_rt), so the hot
+ * records are dense (docs/ARCHITECTURE.md, "Memory layout"). */
+struct node_cold {
+    int64_t hold_until_ns;   /* the node's messages and replies depart no earlier (set by a model only) */
     struct node_clock clock;
     int64_t paused_since_ns; /* start of the pause in force (extensions keep it) */
     int64_t paused_until_ns;
@@ -73,8 +60,28 @@ struct node_rt {
     uint32_t *cpu_queue;
     uint32_t cpu_head, cpu_count, cpu_capacity;
 };
+
+/* One node's hot record: two cache lines, what a delivery reads. Records
+ * are 64-byte aligned and exactly 128 bytes, one dense array: line 0 the
+ * fields every event reads and a small protocol state, line 1 the two RNG
+ * streams a handler that sends draws from (docs/ARCHITECTURE.md, "Memory
+ * layout"). Everything else is in the node's struct node_cold. */
+struct node_rt {
+    /* line 0 */
+    _Alignas(64) struct dslab_node_ctx ctx;
+    void *state;             /* protocol->state_size bytes: state_inline, or owned */
+    /* Read on every send and timer (costs.c): */
+    const struct dslab_scenario_node_costs *costs; /* borrowed from the scenario; NULL = all off */
+    enum dslab_node_status status;
+    uint32_t incarnation;    /* bumped at crash: older timers are void */
+    struct node_cold *cold;  /* &sim->node_cold[node] */
+    _Alignas(16) unsigned char state_inline[NODE_STATE_INLINE_BYTES];
+    /* line 1 */
+    struct dslab_rng rng;          /* the node's own stream (dslab_ctx_rng) */
+    struct dslab_rng net_rng;      /* network draws for messages this node sends */
+};
 _Static_assert(offsetof(struct node_rt, rng) == 64, "line 0 of a node record holds its hot fields");
-_Static_assert(sizeof(struct node_rt) % 64 == 0, "node records start on cache lines");
+_Static_assert(sizeof(struct node_rt) == 128, "node records are two cache lines, a power of two apart");
 
 /* One directed link's transmitter (costs_link.c); key from*N+to+1, 0 = empty. */
 struct link_tx {
@@ -120,7 +127,8 @@ struct dslab_sim {
     int64_t now_ns;
     int64_t events_max;
     int32_t nodes_count;
-    struct node_rt *nodes;   /* owned */
+    struct node_rt *nodes;   /* owned: the hot records, 64-byte aligned */
+    struct node_cold *node_cold; /* owned: the rest of each node's record */
     struct evq q;
     struct net net;
     struct dslab_rng faults_rng;
@@ -185,9 +193,9 @@ static inline bool sim_tracing(const struct dslab_sim *sim) {
 void sim_fail(struct dslab_sim *sim, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* sim_schedule's failure: sim_fail with the limit's or memory's message. */
 uint32_t sim_schedule_failed(struct dslab_sim *sim, bool limit);
-/* Starts fetching the first two lines of the record of the node the next
- * pop goes to (status, a small state, the RNG streams; evq_push has
- * started fetching that event's line). Reading the event's node field may
+/* Starts fetching the line of the event the next pop returns, then the
+ * two lines of the hot record of its node (status, a small state, the RNG
+ * streams). Reading the event's node field may
  * wait for that line, but nothing after it depends on the read, so the
  * processor runs on while both arrive: at N = 10,000 the node's lines are
  * then often there when the delivery starts (docs/ARCHITECTURE.md,
@@ -195,7 +203,9 @@ uint32_t sim_schedule_failed(struct dslab_sim *sim, bool limit);
  * is the slot just scheduled, whose fields are not filled in yet. */
 static inline void sim_prefetch_next_node(const struct dslab_sim *sim, uint32_t fresh) {
     uint32_t next = evq_entry_slot(&sim->q.heap[0]);
-    uint32_t node = (uint32_t)sim->q.events[next].node;
+    const struct event *e = &sim->q.events[next];
+    __builtin_prefetch(e);
+    uint32_t node = (uint32_t)e->node;
     if (next != fresh && node < (uint32_t)sim->nodes_count) {
         const char *rec = (const char *)&sim->nodes[node];
         __builtin_prefetch(rec);
@@ -249,7 +259,9 @@ void costs_on_put(struct dslab_sim *sim, int32_t node);
 void costs_sync(struct dslab_sim *sim, int32_t node);
 /* When a message or reply of node sent now may leave (>= now). */
 static inline int64_t costs_depart_ns(const struct dslab_sim *sim, int32_t node) {
-    int64_t h = sim->nodes[node].hold_until_ns;
+    const struct node_rt *n = &sim->nodes[node];
+    if (!n->costs) return sim->now_ns; /* only a model ever holds a node's departures */
+    int64_t h = n->cold->hold_until_ns;
     return h > sim->now_ns ? h : sim->now_ns;
 }
 int64_t costs_timer_delay_ns(struct dslab_sim *sim, int32_t node);

@@ -128,6 +128,18 @@ static bool plain_json_word(uint64_t w) {
 static char *put_json_string(char *p, const char *s, size_t len) {
     *p++ = '"';
     const unsigned char *u = (const unsigned char *)s, *end = u + len;
+    if (len >= 8 && len <= 16) { /* a short text (a message label): two words that may overlap cover it */
+        uint64_t head, tail;
+        memcpy(&head, u, 8);
+        memcpy(&tail, end - 8, 8);
+        if (plain_json_word(head) && plain_json_word(tail)) {
+            memcpy(p, &head, 8);
+            memcpy(p + len - 8, &tail, 8);
+            p += len;
+            *p++ = '"';
+            return p;
+        }
+    }
     while (u < end) {
         uint64_t w;
         if (end - u >= 8 && (memcpy(&w, u, 8), plain_json_word(w))) {

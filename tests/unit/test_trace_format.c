@@ -117,6 +117,29 @@ static void test_strings_needing_every_escape(void **st) {
     }
 }
 
+/* Texts of 8 to 16 bytes take the two-word path (put_json_string): one
+ * byte needing an escape at every position of every such length goes to
+ * the escaper as before, in the first word, the second or where they
+ * overlap. */
+static void test_short_texts_with_one_special_byte(void **st) {
+    (void)st;
+    static const char specials[] = {'"', '\\', '\n', 0x01, 0x1f, 0x7f, (char)0x80, (char)0xc3, (char)0xff};
+    char text[18];
+    uint64_t id = 0;
+    for (size_t len = 7; len <= 17; len++) {
+        for (size_t at = 0; at <= len; at++) { /* at == len: all plain */
+            for (size_t k = 0; k < sizeof specials; k++) {
+                for (size_t i = 0; i < len; i++) text[i] = (char)('a' + i);
+                if (at < len) text[at] = specials[k];
+                text[len] = 0;
+                struct dslab_trace_event ev = {.id = id++, .t_ns = 5, .kind = DSLAB_TRACE_SEND, .node = 0,
+                                               .peer = 1, .msg_id = 3, .a = 7, .b = 8, .text = text};
+                expect_same(&ev);
+            }
+        }
+    }
+}
+
 /* Lines through the buffered writer, across many flushes of its buffer, are
  * byte for byte the lines dslab_trace_event_to_jsonl gives. */
 static void test_buffered_writer_writes_every_line_once(void **st) {
@@ -246,5 +269,6 @@ static void test_fuzzed_events_match_the_reference(void **st) {
 H_MAIN(cmocka_unit_test(test_integers_at_their_extremes_and_digit_boundaries),
        cmocka_unit_test(test_names_out_of_range_and_strange),
        cmocka_unit_test(test_strings_needing_every_escape),
+       cmocka_unit_test(test_short_texts_with_one_special_byte),
        cmocka_unit_test(test_buffered_writer_writes_every_line_once),
        cmocka_unit_test(test_fuzzed_events_match_the_reference))
