@@ -171,13 +171,16 @@ static void conv_finish(void *state, const struct dslab_history *history, int64_
         return;
     }
     result->verdict = bad ? DSLAB_CHECK_FAIL : DSLAB_CHECK_PASS;
+    /* The node count is every live node that reported, not a replica count:
+     * a key with declared replicas is compared across its live replicas
+     * only (judge_keys), so the summary says which is which. */
     if (bad) {
         snprintf(result->summary, sizeof result->summary,
-                 "%d replicas disagree on %lld of %lld keys %s after the last fault or write",
-                 (int)replicas, (long long)bad, (long long)keys, quiet);
+                 "%d live nodes reported; %lld keys compared across their replicas, %lld disagree %s after the last fault or write",
+                 (int)replicas, (long long)keys, (long long)bad, quiet);
     } else {
         snprintf(result->summary, sizeof result->summary,
-                 "%d replicas agree on all %lld keys %s after the last fault or write",
+                 "%d live nodes reported; %lld keys compared across their replicas, all agree %s after the last fault or write",
                  (int)replicas, (long long)keys, quiet);
     }
 }

@@ -4,8 +4,10 @@
 #   - each tests/exercises/ID/wrong-*.yaml and game-*.yaml (gaming
 #     attempts) fails (exit 1) with its specific feedback (every "# expect:"
 #     line), which covers the known misconceptions, the fix questions
-#     rejecting the unfixed scenario and degenerate fixes; a "dslab viz
-#     FILE" in the feedback names a counterexample that exists and lints;
+#     rejecting the unfixed scenario and degenerate fixes, and none of its
+#     "# expect-not: TEXT" lines (e.g. "# expect-not: Right:", a gamed
+#     answer that must earn no credit anywhere); a "dslab viz FILE" in the
+#     feedback names a counterexample that exists and lints;
 #   - each tests/exercises/ID/right-*.yaml (right answers in other words)
 #     passes every question its "# pass:" line lists;
 #   Answers files are graded from a copy in a temporary directory, so
@@ -15,9 +17,34 @@
 #     line equals the .expected file (grade them as "# grade-as: ID").
 # usage: bash exercises.sh DSLAB ROOT
 #   EXERCISES_ONLY="id1 id2" grades only those exercises (and the bad answers).
+#   A self-test first checks that expect_lines still rejects an output that
+#   contains an "# expect-not:" text (or lacks an "# expect:" one), so the
+#   script cannot silently stop enforcing either line.
 set -u
 . "$(dirname "$0")/lib/common.sh" "$@"
 export DSLAB_ROOT=$root
+
+# expect_lines FILE OUT: 0 when OUT has every "# expect: TEXT" line of FILE
+# and none of its "# expect-not: TEXT" lines; prints what is wrong.
+expect_lines() {
+    local e r=0
+    while IFS= read -r e; do
+        grep -qF -- "$e" <<< "$2" || { r=1; echo "  missing: $e"; }
+    done < <(sed -n 's/^# expect: //p' "$1")
+    while IFS= read -r e; do
+        ! grep -qF -- "$e" <<< "$2" || { r=1; echo "  unwanted: $e"; }
+    done < <(sed -n 's/^# expect-not: //p' "$1")
+    return $r
+}
+printf '# expect: Wrong\n# expect-not: Right:\n' > "$tmp/self.yaml"
+if expect_lines "$tmp/self.yaml" $'Wrong\n  Right: split brain' > /dev/null; then
+    bad "self-test: an output with an '# expect-not:' text was accepted"
+else ok "self-test: an '# expect-not:' text in the output is a failure"; fi
+if expect_lines "$tmp/self.yaml" $'Right: split brain' > /dev/null; then
+    bad "self-test: an output without an '# expect:' text was accepted"
+else ok "self-test: a missing '# expect:' text is a failure"; fi
+expect_lines "$tmp/self.yaml" $'Wrong: no' > /dev/null && ok "self-test: a matching output passes" ||
+    bad "self-test: an output matching every line was rejected"
 e2e_quiet=1
 
 ids=$("$dslab" exercises --json | python3 -c 'import json,sys; print("\n".join(e["id"] for e in json.load(sys.stdin)))')
@@ -45,9 +72,7 @@ for id in $ids; do
         rc=$?
         good=1
         [ $rc -eq 1 ] || good=0
-        while IFS= read -r expect; do
-            grep -qF -- "$expect" <<< "$out" || { good=0; echo "  missing: $expect"; }
-        done < <(sed -n 's/^# expect: //p' "$f")
+        expect_lines "$f" "$out" || good=0
         viz=$(grep -o 'dslab viz [^ ]*' <<< "$out" | head -n 1 | cut -d' ' -f3)
         if [ -n "$viz" ]; then
             "$dslab" lint "$viz" > /dev/null 2>&1 || { good=0; echo "  counterexample $viz does not lint"; }

@@ -140,9 +140,11 @@ static void test_convergence_matches_the_plain_reading(void **st) {
             assert_int_equal(got.violations[i].evidence_count, bad_holders[i] + 1);
         }
         if (bad) {
-            snprintf(want, sizeof want, "%d replicas disagree on %" PRId64 " of %" PRId64 " keys", replicas, bad, keys);
+            snprintf(want, sizeof want, "%d live nodes reported; %" PRId64 " keys compared across their replicas, %" PRId64 " disagree",
+                     replicas, keys, bad);
         } else {
-            snprintf(want, sizeof want, "%d replicas agree on all %" PRId64 " keys", replicas, keys);
+            snprintf(want, sizeof want, "%d live nodes reported; %" PRId64 " keys compared across their replicas, all agree",
+                     replicas, keys);
         }
         assert_memory_equal(got.summary, want, strlen(want));
     }
