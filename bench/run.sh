@@ -124,17 +124,17 @@ else
   echo "== instructions, cache misses per delivery and instructions per trace event: skipped (no valgrind)"
 fi
 
-echo "== tracing cost: N=1000, 2 simulated s, untraced vs --trace to /dev/null and to files (median of $rounds, interleaved)"
+echo "== tracing cost: N=1000, 2 simulated s, untraced vs --trace to /dev/null and to files (median of 7, interleaved)"
 echo "   target: a traced run at most 3x the untraced one. cpu = user + sys (the kernel's copy of the bytes"
-echo "   included); wall: full buffers are written by a second thread (sim/trace_writeback.c), so on a free"
-echo "   core the copy overlaps the run. A file on disk is fsync'd before its rename (docs/ASSUMPTIONS.md,"
-echo "   output files): its wall time waits for the disk, shown for honesty, not a property of dslab."
+echo "   into the page cache included). A file on disk is fsync'd before its rename (docs/ASSUMPTIONS.md,"
+echo "   output files): its wall time also waits for the disk. This machine's runs vary by up to 1.5x"
+echo "   between series: compare rows of one run of the table, not tables (docs/TRACE_FORMAT.md, Cost)."
 printf "trace\tbytes\twall_s\twall_ratio\tcpu_s\tcpu_ratio\n"
 trace_targets=("off" "/dev/null")
 [ -d /dev/shm ] && [ -w /dev/shm ] && trace_targets+=("/dev/shm/dslab-bench-trace.$$.jsonl")
 trace_targets+=("$build/bench_trace.jsonl")
 : > "$build/bench_t.tsv"
-for _ in $(seq "$rounds"); do
+for _ in $(seq 7); do
   for target in "${trace_targets[@]}"; do
     args=(); [ "$target" != off ] && args=(--trace "$target")
     t=$( { TIMEFORMAT='%R %U %S'; time "$build/dslab" run "$scn" --set nodes=1000 --until 2s --quiet "${args[@]}" >/dev/null; } 2>&1 )

@@ -17,7 +17,6 @@
 #include "dslab/json_write.h"
 #include "dec_text.h"
 #include "trace_line.h"
-#include "trace_writeback.h"
 
 /* A short constant piece of a line, in a fixed 32-byte slot so that it is
  * copied with one fixed-size memcpy (the line buffer has the slack). */
@@ -349,27 +348,6 @@ static void write_buffered(struct dslab_trace_writer *w) {
     w->buf_len = 0;
 }
 
-/* The buffer is full: hand it to the writer thread, starting the thread the
- * first time (a trace that fits one buffer never starts one). Standard
- * output and error are written here, in line with whatever else the
- * program prints there. */
-static void flush_full(struct dslab_trace_writer *w) {
-    if (w->writeback) {
-        w->buf = trace_writeback_swap(w->writeback, w->buf_len);
-        w->buf_len = 0;
-        return;
-    }
-    write_buffered(w);
-    if (w->out == stdout || w->out == stderr || w->write_errno) return;
-    char *first = NULL;
-    struct trace_writeback *wb = trace_writeback_start(w->out, &first);
-    if (!wb) return; /* no thread: this thread goes on writing */
-    free(w->buf);
-    w->buf = first;
-    w->buf_cap = TRACE_WRITEBACK_BUFFER_BYTES;
-    w->writeback = wb;
-}
-
 void dslab_trace_writer_init(struct dslab_trace_writer *w, FILE *out, int format,
                        const char (*node_names)[32], int32_t nodes_count) {
     memset(w, 0, sizeof *w);
@@ -380,7 +358,6 @@ void dslab_trace_writer_init(struct dslab_trace_writer *w, FILE *out, int format
     w->first = 1;
     if (format == DSLAB_TRACE_FORMAT_JSONL) {
         w->buf = malloc(DSLAB_TRACE_WRITE_BUFFER_BYTES);
-        w->buf_cap = w->buf ? DSLAB_TRACE_WRITE_BUFFER_BYTES : 0;
         w->scratch = scratch_new(node_names, nodes_count);
     }
     if (format == DSLAB_TRACE_FORMAT_CHROME) fputs("{\"traceEvents\":[\n", out);
@@ -435,18 +412,13 @@ void dslab_trace_writer_sink(void *user, const struct dslab_trace_event *ev) {
     } else if (w->buf) {
         struct line_strs strs;
         size_t bound = line_bound(ev, &strs);
-        if (bound > w->buf_cap - w->buf_len) flush_full(w);
-        if (bound <= w->buf_cap - w->buf_len) {
+        if (bound > DSLAB_TRACE_WRITE_BUFFER_BYTES - w->buf_len) { /* write what is buffered */
+            write_buffered(w);
+        }
+        if (bound <= DSLAB_TRACE_WRITE_BUFFER_BYTES) {
             w->buf_len += format_line(ev, &strs, w->node_names, w->nodes_count, w->scratch, w->buf + w->buf_len);
         } else { /* a line longer than the buffer (texts are bounded: not in practice) */
             char *line = malloc(bound);
-            if (line && w->writeback) { /* behind what is queued: drain the thread first */
-                int err = trace_writeback_finish(w->writeback, w->buf_len);
-                if (err && !w->write_errno) w->write_errno = err;
-                w->writeback = NULL;
-                w->buf = NULL; /* was the writeback's; from here, a write per line */
-                w->buf_len = w->buf_cap = 0;
-            }
             if (line) {
                 size_t n = format_line(ev, &strs, w->node_names, w->nodes_count, w->scratch, line);
                 if (fwrite(line, 1, n, w->out) != n && !w->write_errno) w->write_errno = errno ? errno : EIO;
@@ -470,16 +442,12 @@ void dslab_trace_writer_sink(void *user, const struct dslab_trace_event *ev) {
 int dslab_trace_writer_finish(struct dslab_trace_writer *w) {
     free(w->scratch);
     w->scratch = NULL;
-    if (w->writeback) {
-        int err = trace_writeback_finish(w->writeback, w->buf_len); /* frees its buffers, w->buf one of them */
-        if (err && !w->write_errno) w->write_errno = err;
-        w->writeback = NULL;
-    } else if (w->buf) {
+    if (w->buf) {
         write_buffered(w);
         free(w->buf);
+        w->buf = NULL;
+        w->buf_len = 0;
     }
-    w->buf = NULL;
-    w->buf_len = w->buf_cap = 0;
     if (w->format == DSLAB_TRACE_FORMAT_CHROME) fputs("\n],\"displayTimeUnit\":\"ms\"}\n", w->out);
     return w->write_errno;
 }

@@ -85,16 +85,11 @@ struct dslab_trace_writer {
     int32_t nodes_count;
     uint64_t events_written;
     int first; /* chrome: no comma before the first event */
-    /* JSON Lines: lines are built here and written in one fwrite per full
-     * buffer of buf_cap bytes. First DSLAB_TRACE_WRITE_BUFFER_BYTES (owned:
-     * malloc'd by init; NULL when malloc failed: then a write per line).
-     * When a trace outgrows it and `out` is not stdout or stderr, full
-     * buffers go to a writer thread (sim/trace_writeback.h, owned: started
-     * then, stopped by finish; buf is then one of its buffers): the same
-     * bytes in the same order, written while the simulation goes on. */
+    /* JSON Lines: lines are built here and written in one fwrite per
+     * DSLAB_TRACE_WRITE_BUFFER_BYTES (owned: malloc'd by init, flushed and
+     * freed by finish; NULL when malloc failed: then a write per line). */
     char *buf;
-    size_t buf_len, buf_cap;
-    void *writeback; /* struct trace_writeback *, NULL: none (yet) */
+    size_t buf_len;
     int write_errno; /* the first failed write's errno, 0 = none */
     void *scratch; /* owned: the formatter's state (trace_write.c): the node names as JSON, escaped
                     * once, and the last event's id and time as text; NULL: none (slower, same bytes) */
