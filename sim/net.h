@@ -94,10 +94,9 @@ static inline bool net_shape_blocks(const struct net *n, int32_t from, int32_t t
 }
 
 static inline bool net_blocked(const struct net *n, int32_t from, int32_t to) {
-    /* The common case first: fully connected, no exceptions (two loads,
-     * no switch). */
-    if (n->shape == NET_SHAPE_NONE && n->flipped_count == 0) return false;
-    bool blocked = net_shape_blocks(n, from, to);
+    /* No shape: no switch (the common case, with no exceptions either,
+     * is then two loads). */
+    bool blocked = n->shape != NET_SHAPE_NONE && net_shape_blocks(n, from, to);
     if (n->flipped_count == 0) return blocked;
     uint64_t bit = (uint64_t)from * (uint64_t)n->nodes_count + (uint64_t)to;
     return blocked != (bool)((n->flipped[bit >> 6] >> (bit & 63)) & 1u);
