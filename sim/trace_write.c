@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "dslab/assert.h"
 #include "dslab/limits.h"
@@ -83,8 +86,9 @@ struct line_strs {
 /* An upper bound on the bytes of ev's line, its NUL included. Names are
  * char[32] (at most 31 bytes, 6 each when escaped), integers at most 20
  * digits and a sign, the fixed keys and kind names under 200 bytes. */
+#define LINE_BOUND_FIXED (400 + 2 * 6 * 32 + 12 * 21 + 32) /* + a piece's slot of slack */
 static size_t line_bound(const struct dslab_trace_event *ev, struct line_strs *strs) {
-    size_t n = 400 + 2 * 6 * 32 + 12 * 21 + 32; /* + a piece's slot of slack */
+    size_t n = LINE_BOUND_FIXED;
     strs->tag_len = ev->tag ? strlen(ev->tag) : 0;
     strs->text_len = ev->text ? strlen(ev->text) : 0;
     strs->bound = n + 6 * strs->tag_len + 6 * strs->text_len;
@@ -171,6 +175,38 @@ static char *put_json_string(char *p, const char *s, size_t len) {
     return p;
 }
 
+/* put_json_string, with a short text's common case inline: 8 to 16
+ * bytes, all plain (a message label), copied as two words that may
+ * overlap, checked together. */
+static inline bool plain_json_words2(uint64_t a, uint64_t b) {
+#if defined(__SSE2__)
+    /* the 16 bytes in one vector register: a byte is not plain when it is
+     * below 0x20 or at or above 0x7f (signed: -128..0x1f), '"' or '\\' */
+    __m128i v = _mm_set_epi64x((long long)b, (long long)a);
+    __m128i bad = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f))),
+                               _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+    return _mm_movemask_epi8(bad) == 0;
+#else
+    return plain_json_word(a) && plain_json_word(b);
+#endif
+}
+
+static inline char *put_json_text(char *p, const char *s, size_t len) {
+    if (len - 8 <= 8) {
+        uint64_t head, tail;
+        memcpy(&head, s, 8);
+        memcpy(&tail, s + len - 8, 8);
+        if (plain_json_words2(head, tail)) {
+            p[0] = '"';
+            memcpy(p + 1, &head, 8);
+            memcpy(p + 1 + len - 8, &tail, 8);
+            p[1 + len] = '"';
+            return p + len + 2;
+        }
+    }
+    return put_json_string(p, s, len);
+}
+
 /* "#N" for a node out of range: '#', 10 digits and a sign at most. */
 #define NODE_TMP_BYTES 16
 
@@ -235,6 +271,8 @@ static inline char *memo_put_i64(char *p, struct int_memo *m, int64_t v) {
  * each node's name escaped and quoted, in a slot when it fits. */
 struct writer_scratch {
     struct int_memo id, t_ns;
+    struct int_memo send_msg; /* the last send's message id (ids are handed out in order) */
+    bool all_named;       /* every node's name fit its slot in `named` */
     struct piece named[]; /* nodes_count */
 };
 
@@ -245,15 +283,54 @@ static struct writer_scratch *scratch_new(const char (*node_names)[32], int32_t 
     if (!ws) return NULL;
     int_memo_init(&ws->id);
     int_memo_init(&ws->t_ns);
+    int_memo_init(&ws->send_msg);
+    ws->all_named = true;
     for (int32_t i = 0; i < nodes_count; i++) {
         char quoted[6 * 32 + 3];
         size_t n = dslab_json_escape(node_names[i], strnlen(node_names[i], 32), quoted, sizeof quoted);
         if (n < sizeof ws->named[i].s) {
             memcpy(ws->named[i].s, quoted, n);
             ws->named[i].len = (unsigned char)n;
+        } else {
+            ws->all_named = false;
         }
     }
     return ws;
+}
+
+/* Sends and deliveries, nearly every line of a busy run, take a path of
+ * their own (send_or_deliver): one test that nothing is unusual instead
+ * of the general path's test per field, the kind and the next key in one
+ * piece, and a send's message id from a memo (ids are handed out in
+ * order: usually one more than the last send's). The same bytes as the
+ * general path: test_trace_format.c's oracle compares the two. */
+static inline bool send_or_deliver_plain(const struct dslab_trace_event *ev, int32_t nodes_count,
+                                         const struct writer_scratch *ws) {
+    _Static_assert(DSLAB_TRACE_DELIVER == DSLAB_TRACE_SEND + 1, "send and deliver are adjacent kinds");
+    return (unsigned)ev->kind - DSLAB_TRACE_SEND < 2u && ws->all_named && (uint32_t)ev->node < (uint32_t)nodes_count &&
+           (uint32_t)ev->peer < (uint32_t)nodes_count && ev->msg_id && !ev->tag && !ev->op;
+}
+
+/* The rest of a send_or_deliver_plain line, after its time. */
+static inline char *put_send_or_deliver(char *p, const struct dslab_trace_event *ev, const struct line_strs *strs,
+                                        struct writer_scratch *ws) {
+    static const struct piece heads[2] = {PIECE(",\"kind\":\"send\",\"node\":"),
+                                          PIECE(",\"kind\":\"deliver\",\"node\":")};
+    bool send = ev->kind == DSLAB_TRACE_SEND;
+    p = put_piece(p, &heads[!send]);
+    p = put_piece(p, &ws->named[ev->node]);
+    p = PUT_LIT(p, ",\"peer\":");
+    p = put_piece(p, &ws->named[ev->peer]);
+    p = PUT_LIT(p, ",\"msg\":");
+    if (send) {
+        p = memo_put_u64(p, &ws->send_msg, ev->msg_id);
+        p = dec_put_i64(PUT_LIT(p, ",\"deliver_at_ns\":"), ev->a);
+        p = dec_put_i64(PUT_LIT(p, ",\"bytes\":"), ev->b);
+    } else {
+        p = dec_put_u64(p, ev->msg_id);
+    }
+    if (strs->text_len) p = put_json_text(PUT_LIT(p, ",\"text\":"), ev->text, strs->text_len);
+    return PUT_LIT(p, "}\n");
 }
 
 /* Writes ev's line (its NUL included) at p, which has line_bound(ev)
@@ -405,10 +482,40 @@ static void chrome_event(struct dslab_trace_writer *w, const struct dslab_trace_
     (void)tmp;
 }
 
+/* A line too long for the buffer, written on its own (after what is
+ * buffered, which the caller wrote). */
+static void write_line_unbuffered(struct dslab_trace_writer *w, const struct dslab_trace_event *ev) {
+    struct line_strs strs;
+    char *line = malloc(line_bound(ev, &strs));
+    if (line) {
+        size_t n = format_line(ev, &strs, w->node_names, w->nodes_count, w->scratch, line);
+        if (fwrite(line, 1, n, w->out) != n && !w->write_errno) w->write_errno = errno ? errno : EIO;
+    } else if (!w->write_errno) {
+        w->write_errno = ENOMEM;
+    }
+    free(line);
+}
+
 void dslab_trace_writer_sink(void *user, const struct dslab_trace_event *ev) {
     struct dslab_trace_writer *w = user;
     if (w->format == DSLAB_TRACE_FORMAT_CHROME) {
         chrome_event(w, ev);
+    } else if (w->buf && w->scratch && send_or_deliver_plain(ev, w->nodes_count, w->scratch)) {
+        /* the common lines, formatted here: no tag, so the bound needs only the text's length */
+        struct writer_scratch *ws = w->scratch;
+        struct line_strs strs = {.tag_len = 0, .text_len = ev->text ? strlen(ev->text) : 0};
+        strs.bound = LINE_BOUND_FIXED + 6 * strs.text_len;
+        if (strs.bound > DSLAB_TRACE_WRITE_BUFFER_BYTES - w->buf_len) write_buffered(w);
+        if (strs.bound <= DSLAB_TRACE_WRITE_BUFFER_BYTES) {
+            char *const line = w->buf + w->buf_len;
+            char *p = memo_put_u64(PUT_LIT(line, "{\"id\":"), &ws->id, ev->id);
+            p = memo_put_i64(PUT_LIT(p, ",\"t_ns\":"), &ws->t_ns, ev->t_ns);
+            p = put_send_or_deliver(p, ev, &strs, ws);
+            DSLAB_ASSERT((size_t)(p - line) < strs.bound);
+            w->buf_len += (size_t)(p - line);
+        } else { /* a text longer than the buffer (texts are bounded: not in practice) */
+            write_line_unbuffered(w, ev);
+        }
     } else if (w->buf) {
         struct line_strs strs;
         size_t bound = line_bound(ev, &strs);
@@ -418,12 +525,7 @@ void dslab_trace_writer_sink(void *user, const struct dslab_trace_event *ev) {
         if (bound <= DSLAB_TRACE_WRITE_BUFFER_BYTES) {
             w->buf_len += format_line(ev, &strs, w->node_names, w->nodes_count, w->scratch, w->buf + w->buf_len);
         } else { /* a line longer than the buffer (texts are bounded: not in practice) */
-            char *line = malloc(bound);
-            if (line) {
-                size_t n = format_line(ev, &strs, w->node_names, w->nodes_count, w->scratch, line);
-                if (fwrite(line, 1, n, w->out) != n && !w->write_errno) w->write_errno = errno ? errno : EIO;
-            }
-            free(line);
+            write_line_unbuffered(w, ev);
         }
     } else {
         char line[2048];

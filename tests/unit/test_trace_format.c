@@ -6,8 +6,10 @@
  * too small (snprintf semantics), the buffered writer across its
  * flushes giving exactly the concatenated lines, and an oracle on fuzzed
  * events (adversarial strings and integers, ids counting up with carries,
- * repeated times) for the fast paths. */
+ * repeated times) for the fast paths, and the writer's own path for sends
+ * and deliveries. */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,8 +27,12 @@ static void ref_string(char *out, size_t size, size_t *len, const char *key, con
     *len += dslab_json_escape(s, strlen(s), out + *len, size - *len);
 }
 
+/* The names the reference formats with (test_writer_fast_path_matches_the_reference changes them). */
+static const char (*ref_names)[32] = names;
+static int32_t ref_count = 3;
+
 static const char *ref_node(int32_t node, char *tmp) {
-    if (node >= 0 && node < 3) return names[node];
+    if (node >= 0 && node < ref_count) return ref_names[node];
     snprintf(tmp, 16, "#%d", (int)node);
     return tmp;
 }
@@ -266,9 +272,76 @@ static void test_fuzzed_events_match_the_reference(void **st) {
     free(want);
 }
 
+/* The writer's own path for sends and deliveries (trace_write.c:
+ * send_or_deliver_plain): its test of "nothing unusual", the memo of the
+ * last send's message id, the short-text check of 16 bytes at once, the
+ * nodes' names escaped once, and the fall-back to the general path,
+ * against the reference. Run with names that all fit their slot and with
+ * one that does not (31 quotes: 64 bytes escaped). */
+static void writer_fast_path_case(const char (*nm)[32], int32_t count) {
+    static const char specials[] = {'"', '\\', '\n', 0x01, 0x1f, 0x20, 0x7e, 0x7f, (char)0x80, (char)0xc3, (char)0xff};
+    static const uint64_t msg_starts[] = {1, 8, 9, 98, 99, 999, 9999999, 99999999, 4294967295u, UINT64_MAX - 2};
+    ref_names = nm;
+    ref_count = count;
+    size_t want_cap = 64u << 20, want_len = 0, got_len = 0;
+    char *want = malloc(want_cap), *got = NULL, line[4096], text[32];
+    assert_non_null(want);
+    FILE *f = open_memstream(&got, &got_len);
+    assert_non_null(f);
+    struct dslab_trace_writer w;
+    dslab_trace_writer_init(&w, f, DSLAB_TRACE_FORMAT_JSONL, nm, count);
+    uint64_t id = 0, seq = 0;
+    int32_t nodes[] = {0, 1, 2, count, -1, INT32_MIN, INT32_MAX};
+    for (size_t len = 0; len <= 24; len++) {
+        for (size_t at = 0; at <= len; at++) { /* at == len: all plain */
+            for (size_t k = 0; k < sizeof specials; k++) {
+                uint64_t r = id * 2654435761u;
+                for (size_t i = 0; i < len; i++) text[i] = (char)('a' + (i + r) % 26);
+                if (at < len) text[at] = specials[k];
+                text[len] = 0;
+                if (id % 40 == 0) seq = msg_starts[(id / 40) % (sizeof msg_starts / sizeof msg_starts[0])];
+                /* sends count message ids up (carries, the wrap to 0 and the
+                 * general path's msg 0 included); deliveries, between them, take any */
+                bool send = r % 3 != 0;
+                struct dslab_trace_event ev = {
+                    .id = id, .t_ns = (int64_t)(id / 3) * 999, .kind = send ? DSLAB_TRACE_SEND : DSLAB_TRACE_DELIVER,
+                    .node = nodes[r % 5 == 0 ? (r >> 8) % 7 : (r >> 8) % 3], .peer = nodes[(r >> 12) % 3],
+                    .msg_id = send ? seq++ : (r >> 16) % 100000, .a = (int64_t)(r >> 20) % 3000000000 - 1, .b = (int64_t)len,
+                    .tag = r % 11 == 0 ? "partition" : NULL, .text = len || r % 2 ? text : NULL};
+                id++;
+                size_t n = reference(&ev, line, sizeof line);
+                assert_true(want_len + n <= want_cap);
+                memcpy(want + want_len, line, n);
+                want_len += n;
+                dslab_trace_writer_sink(&w, &ev);
+            }
+        }
+    }
+    assert_int_equal(dslab_trace_writer_finish(&w), 0);
+    fclose(f);
+    assert_int_equal(got_len, want_len);
+    for (size_t i = 0, start = 0; i < want_len; i++) { /* the first line that differs, readably */
+        if (got[i] != want[i]) fail_msg("line at byte %zu: got %.200s want %.200s", start, got + start, want + start);
+        if (want[i] == '\n') start = i + 1;
+    }
+    free(got);
+    free(want);
+    ref_names = names;
+    ref_count = 3;
+}
+
+static void test_writer_fast_path_matches_the_reference(void **st) {
+    (void)st;
+    writer_fast_path_case(names, 3);
+    static char long_names[3][32] = {"a", "b", ""};
+    memset(long_names[2], '"', 31);
+    writer_fast_path_case((const char(*)[32])long_names, 3);
+}
+
 H_MAIN(cmocka_unit_test(test_integers_at_their_extremes_and_digit_boundaries),
        cmocka_unit_test(test_names_out_of_range_and_strange),
        cmocka_unit_test(test_strings_needing_every_escape),
        cmocka_unit_test(test_short_texts_with_one_special_byte),
        cmocka_unit_test(test_buffered_writer_writes_every_line_once),
-       cmocka_unit_test(test_fuzzed_events_match_the_reference))
+       cmocka_unit_test(test_fuzzed_events_match_the_reference),
+       cmocka_unit_test(test_writer_fast_path_matches_the_reference))
