@@ -127,17 +127,20 @@ fi
 echo "== tracing cost: N=1000, 2 simulated s, untraced vs --trace to /dev/null and to files (median of 7, interleaved)"
 echo "   target: a traced run at most 3x the untraced one. cpu = user + sys (the kernel's copy of the bytes"
 echo "   into the page cache included). A file on disk is fsync'd before its rename (docs/ASSUMPTIONS.md,"
-echo "   output files): its wall time also waits for the disk. This machine's runs vary by up to 1.5x"
+echo "   output files): its wall time also waits for the disk. 'start-up' is the same command run for 1 ns"
+echo "   (loading the program and its libraries, the scenario, 1,000 nodes): the *_run columns are the ratios"
+echo "   with it taken off both sides, the simulation's own cost. This machine's runs vary by up to 1.5x"
 echo "   between series: compare rows of one run of the table, not tables (docs/TRACE_FORMAT.md, Cost)."
-printf "trace\tbytes\twall_s\twall_ratio\tcpu_s\tcpu_ratio\n"
-trace_targets=("off" "/dev/null")
+printf "trace\tbytes\twall_s\twall_ratio\tcpu_s\tcpu_ratio\twall_ratio_run\tcpu_ratio_run\n"
+trace_targets=("start-up" "off" "/dev/null")
 [ -d /dev/shm ] && [ -w /dev/shm ] && trace_targets+=("/dev/shm/dslab-bench-trace.$$.jsonl")
 trace_targets+=("$build/bench_trace.jsonl")
 : > "$build/bench_t.tsv"
 for _ in $(seq 7); do
   for target in "${trace_targets[@]}"; do
-    args=(); [ "$target" != off ] && args=(--trace "$target")
-    t=$( { TIMEFORMAT='%R %U %S'; time "$build/dslab" run "$scn" --set nodes=1000 --until 2s --quiet "${args[@]}" >/dev/null; } 2>&1 )
+    args=(--until 2s); [ "$target" = start-up ] && args=(--until 1ns)
+    case $target in start-up|off) ;; *) args+=(--trace "$target");; esac
+    t=$( { TIMEFORMAT='%R %U %S'; time "$build/dslab" run "$scn" --set nodes=1000 --quiet "${args[@]}" >/dev/null; } 2>&1 )
     bytes=0; [ -f "$target" ] && bytes=$(stat -c %s "$target") && rm -f "$target"
     awk -v tg="$target" -v b="$bytes" '{ printf "%s\t%s\t%s\t%s\n", tg, b, $1, $2 + $3 }' <<<"$t" >> "$build/bench_t.tsv"
   done
@@ -146,10 +149,16 @@ for target in "${trace_targets[@]}"; do
   w=$(awk -v tg="$target" -F'\t' '$1 == tg { print $3 }' "$build/bench_t.tsv" | median)
   c=$(awk -v tg="$target" -F'\t' '$1 == tg { print $4 }' "$build/bench_t.tsv" | median)
   b=$(awk -v tg="$target" -F'\t' '$1 == tg { print $2; exit }' "$build/bench_t.tsv")
+  [ "$target" = start-up ] && { ws=$w; cs=$c; }
   [ "$target" = off ] && { w0=$w; c0=$c; }
   name=$target; case $target in /dev/shm/*) name="file in /dev/shm (tmpfs)";; "$build"/*) name="file in the build dir";; esac
-  awk -v n="$name" -v b="$b" -v w="$w" -v c="$c" -v w0="$w0" -v c0="$c0" \
-    'BEGIN { printf "%s\t%s\t%.3f\t%.2fx\t%.3f\t%.2fx\n", n, b, w, w / w0, c, c / c0 }'
+  if [ "$target" = start-up ]; then
+    awk -v n="$name" -v w="$w" -v c="$c" 'BEGIN { printf "%s\t0\t%.3f\t-\t%.3f\t-\t-\t-\n", n, w, c }'
+    continue
+  fi
+  awk -v n="$name" -v b="$b" -v w="$w" -v c="$c" -v w0="$w0" -v c0="$c0" -v ws="$ws" -v cs="$cs" \
+    'BEGIN { printf "%s\t%s\t%.3f\t%.2fx\t%.3f\t%.2fx\t%.2fx\t%.2fx\n", n, b, w, w / w0, c, c / c0,
+             (w - ws) / (w0 - ws), (c - cs) / (c0 - cs) }'
 done
 rm -f "$build/bench_t.tsv"
 
