@@ -120,19 +120,13 @@ static inline void copy_short(unsigned char *dst, const void *msg, size_t len) {
     }
 }
 
-static int64_t schedule_copy(struct dslab_sim *sim, const struct dslab_link_params *lp, int32_t from,
-                             int32_t to, uint64_t msg_id, const void *msg, size_t len) {
-    struct node_rt *src = &sim->nodes[from];
-    int64_t latency_ns = link_latency_ns(sim, lp, from, to, &src->net_rng);
-    /* After a dslab_ctx_store_sync with a disk model, the message waits for it
-     * (held_ns = its departure; 0 = it leaves now). */
-    int64_t depart_ns = sim->now_ns, held_ns = 0, arrive_ns = depart_ns + latency_ns;
-    /* hold_until_ns is only ever set by a model, so one test covers both. */
-    if (__builtin_expect(src->costs != NULL, 0)) {
-        arrive_ns = costed_arrival(sim, from, to, msg_id, len, latency_ns, &depart_ns, &held_ns);
-        if (arrive_ns < 0) return -1;
-    }
-    int64_t at_ns = sim->net.fifo ? net_fifo_delivery(&sim->net, from, to, depart_ns, arrive_ns) : arrive_ns;
+/* Schedules the delivery of a copy of msg from -> to at at_ns (held_ns:
+ * see schedule_copy): the event, its payload inside it or in a pool slot.
+ * Returns at_ns, or -1 after sim_fail. */
+static inline __attribute__((always_inline)) int64_t schedule_event(struct dslab_sim *sim, int32_t from,
+                                                                    int32_t to, uint64_t msg_id,
+                                                                    const void *msg, size_t len,
+                                                                    int64_t at_ns, int64_t held_ns) {
     if (at_ns < 0) {
         sim_fail(sim, "out of memory for FIFO link state");
         return -1;
@@ -166,7 +160,24 @@ static int64_t schedule_copy(struct dslab_sim *sim, const struct dslab_link_para
     } else {
         memcpy(payload_ptr(&sim->payloads, payload), msg, len);
     }
-    if (sim->sc->assumptions.message_delay_declared) assume_on_message(sim, at_ns - sim->now_ns);
+    return at_ns;
+}
+
+static int64_t schedule_copy(struct dslab_sim *sim, const struct dslab_link_params *lp, int32_t from,
+                             int32_t to, uint64_t msg_id, const void *msg, size_t len) {
+    struct node_rt *src = &sim->nodes[from];
+    int64_t latency_ns = link_latency_ns(sim, lp, from, to, &src->net_rng);
+    /* After a dslab_ctx_store_sync with a disk model, the message waits for it
+     * (held_ns = its departure; 0 = it leaves now). */
+    int64_t depart_ns = sim->now_ns, held_ns = 0, arrive_ns = depart_ns + latency_ns;
+    /* hold_until_ns is only ever set by a model, so one test covers both. */
+    if (__builtin_expect(src->costs != NULL, 0)) {
+        arrive_ns = costed_arrival(sim, from, to, msg_id, len, latency_ns, &depart_ns, &held_ns);
+        if (arrive_ns < 0) return -1;
+    }
+    int64_t at_ns = sim->net.fifo ? net_fifo_delivery(&sim->net, from, to, depart_ns, arrive_ns) : arrive_ns;
+    at_ns = schedule_event(sim, from, to, msg_id, msg, len, at_ns, held_ns);
+    if (at_ns >= 0 && sim->sc->assumptions.message_delay_declared) assume_on_message(sim, at_ns - sim->now_ns);
     return at_ns;
 }
 
@@ -221,11 +232,24 @@ void dslab_ctx_send(struct dslab_node_ctx *ctx, int32_t to, const void *msg, siz
     assert(to >= 0 && to < sim->nodes_count);
     assert(len <= DSLAB_MSG_PAYLOAD_MAX);
     const struct net *net = &sim->net;
-    /* The common case: base link parameters without loss or duplication (no
-     * draw for either), the link open, no trace: send_checked would do
-     * exactly this. */
-    if (__builtin_expect(net->overrides_count == 0 && net->base.loss_ppm == 0 && net->base.duplicate_ppm == 0 &&
-                             !sim_tracing(sim) && !net_blocked(net, from, to), 1)) {
+    if (__builtin_expect(sim->unusual == 0, 1)) {
+        /* Nothing unusual in the run (enum sim_unusual): base link
+         * parameters with a uniform latency, no loss or duplication (no
+         * draw for either), no cut, no slow node, no cost model, no FIFO,
+         * no delay assumption, no trace. schedule_copy would make the same
+         * one draw and the same event. */
+        uint64_t msg_id = ++sim->next_msg_id;
+        sim->stats.messages_sent++;
+        int64_t latency_ns =
+            uniform_ns(net->base.latency.simple.a_ns, net->base.latency.simple.b_ns, &sim->nodes[from].net_rng);
+        (void)schedule_event(sim, from, to, msg_id, msg, len, sim->now_ns + latency_ns, 0);
+        return;
+    }
+    /* The common case with something unusual elsewhere: base link
+     * parameters without loss or duplication (no draw for either), the
+     * link open, no trace: send_checked would do exactly this. */
+    if (net->overrides_count == 0 && net->base.loss_ppm == 0 && net->base.duplicate_ppm == 0 &&
+        !sim_tracing(sim) && !net_blocked(net, from, to)) {
         uint64_t msg_id = ++sim->next_msg_id;
         sim->stats.messages_sent++;
         (void)schedule_copy(sim, &net->base, from, to, msg_id, msg, len);

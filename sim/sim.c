@@ -33,6 +33,21 @@ void sim_emit(struct dslab_sim *sim, struct dslab_trace_event *ev) {
     }
 }
 
+uint32_t sim_unusual_now(const struct dslab_sim *sim) {
+    uint32_t u = 0;
+    if (sim_tracing(sim)) u |= SIM_UNUSUAL_TRACE;
+    if (net_cuts_any(&sim->net)) u |= SIM_UNUSUAL_CUTS;
+    if (!net_links_plain(&sim->net)) u |= SIM_UNUSUAL_LINKS;
+    if (sim->deployed) u |= SIM_UNUSUAL_DEPLOYED;
+    if (sim->sc->node_costs) u |= SIM_UNUSUAL_COSTS; /* costs_init sets n->costs only then */
+    if (sim->sc->assumptions.message_delay_declared) u |= SIM_UNUSUAL_DELAY;
+    return u;
+}
+
+void sim_refresh_unusual(struct dslab_sim *sim) {
+    sim->unusual = sim_unusual_now(sim);
+}
+
 uint32_t sim_schedule_failed(struct dslab_sim *sim, bool limit) {
     if (limit) {
         sim_fail(sim, "more than %d messages and timers in flight at t=%lld ns "
@@ -150,6 +165,7 @@ struct dslab_sim *dslab_sim_create_with_protocol(const struct dslab_scenario *s,
         dslab_sim_destroy(sim);
         return NULL;
     }
+    sim_refresh_unusual(sim);
     return sim;
 }
 
@@ -202,6 +218,7 @@ int dslab_sim_add_sink_flags(struct dslab_sim *sim, dslab_trace_sink_fn fn, void
     sim->sinks[sim->sinks_count].user = user;
     sim->sinks_count++;
     if (!(flags & DSLAB_SIM_SINK_NO_LABELS)) sim->label_sinks_count++;
+    sim_refresh_unusual(sim);
     return 0;
 }
 
@@ -396,6 +413,7 @@ enum dslab_sim_status dslab_sim_run(struct dslab_sim *sim, int64_t until_ns, int
             script_ns = script_next_ns(sim);
             continue;
         }
+        if (DSLAB_ASSERT_EXPENSIVE) DSLAB_ASSERT(sim->unusual == sim_unusual_now(sim));
         int64_t at_ns;
         uint32_t slot = evq_pop(&sim->q, &at_ns);
         if (evq_event(&sim->q, slot)->kind == EV_CANCELLED) {

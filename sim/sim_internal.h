@@ -119,6 +119,22 @@ struct sim_check {
     struct dslab_check_result result;
 };
 
+/* What a run uses beyond the plain core, one bit each (sim->unusual).
+ * The hot paths test the whole word once, and only when it is not zero
+ * test each feature as before (docs/ARCHITECTURE.md, "Small N"). A bit
+ * may be set while its feature happens to do nothing (a slow factor of 1,
+ * a deploy of the same version): that costs the checks, never a result. */
+enum sim_unusual {
+    SIM_UNUSUAL_TRACE = 1u << 0,    /* a trace sink is attached */
+    SIM_UNUSUAL_CUTS = 1u << 1,     /* a partition shape or a single-link exception (net_cuts_any) */
+    SIM_UNUSUAL_LINKS = 1u << 2,    /* not net_links_plain: overrides, loss, duplication, slow, FIFO, latency */
+    SIM_UNUSUAL_DEPLOYED = 1u << 3, /* a deploy fault was applied: deliveries check versions */
+    SIM_UNUSUAL_COSTS = 1u << 4,    /* the scenario has cost models (some node's n->costs may be set) */
+    SIM_UNUSUAL_DELAY = 1u << 5,    /* the scenario declares a message delay assumption */
+};
+/* What a delivery must check: a cut link, a version, a trace record. */
+#define SIM_UNUSUAL_DELIVER (SIM_UNUSUAL_TRACE | SIM_UNUSUAL_CUTS | SIM_UNUSUAL_DEPLOYED)
+
 struct dslab_sim {
     const struct dslab_scenario *sc;
     uint64_t seed;
@@ -171,6 +187,12 @@ struct dslab_sim {
     struct shed_rt *shed;        /* owned (costs_cpu.c); NULL until the first shed fault: one per node */
     uint64_t sending_wire_bytes;
 
+    /* enum sim_unusual bits, a summary of the fields it names: set by
+     * sim_refresh_unusual after creation, after a sink is attached and
+     * after every fault (the only changes to what it summarises); Debug
+     * builds compare it with a recomputation at every event. */
+    uint32_t unusual;
+
     struct dslab_sim_stats stats;
     bool failed;
     bool finished;
@@ -190,6 +212,10 @@ static inline const void *sim_event_payload(const struct dslab_sim *sim, const s
 static inline bool sim_tracing(const struct dslab_sim *sim) {
     return sim->sinks_count > 0;
 }
+/* The enum sim_unusual bits of the simulation's present state. */
+uint32_t sim_unusual_now(const struct dslab_sim *sim);
+/* sim->unusual = sim_unusual_now(sim); after anything it summarises changed. */
+void sim_refresh_unusual(struct dslab_sim *sim);
 void sim_fail(struct dslab_sim *sim, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* sim_schedule's failure: sim_fail with the limit's or memory's message. */
 uint32_t sim_schedule_failed(struct dslab_sim *sim, bool limit);
@@ -242,9 +268,10 @@ void sim_node_set_drift(struct dslab_sim *sim, int32_t node, int64_t drift_ppm);
  * traced, handed to the protocol. */
 void node_deliver_checked(struct dslab_sim *sim, const struct event *e);
 /* node_deliver_checked with its common case inline: no deploy, no trace
- * sink, the link open, which leaves nothing but the count and the call. */
+ * sink, no cut link, which leaves nothing but the count and the call. */
 static inline void node_deliver(struct dslab_sim *sim, const struct event *e) {
-    if (__builtin_expect(sim->deployed || sim_tracing(sim) || net_blocked(&sim->net, e->peer, e->node), 0)) {
+    /* No trace sink, no cut anywhere, no deploy: one test for the three. */
+    if (__builtin_expect((sim->unusual & SIM_UNUSUAL_DELIVER) != 0, 0)) {
         node_deliver_checked(sim, e);
         return;
     }
