@@ -142,11 +142,12 @@ static inline __attribute__((always_inline)) int64_t schedule_event(struct dslab
             return -1;
         }
     }
-    struct event *e;
-    if (sim_schedule(sim, at_ns, &e) == UINT32_MAX) {
+    uint32_t slot = sim_take_event(sim, at_ns);
+    if (slot == UINT32_MAX) {
         payload_free(&sim->payloads, payload);
         return -1;
     }
+    struct event *e = evq_event(&sim->q, slot);
     e->kind = EV_DELIVER;
     e->served = 0; /* costs.cpu: not yet served (a reused slot keeps old fields) */
     e->node = to;
@@ -159,6 +160,11 @@ static inline __attribute__((always_inline)) int64_t schedule_event(struct dslab
         copy_short(e->payload_inline, msg, len);
     } else {
         memcpy(payload_ptr(&sim->payloads, payload), msg, len);
+    }
+    if (sim_push_event(sim, at_ns, slot) != 0) {
+        e->kind = EV_FREE; /* as sim_schedule leaves a slot it could not push */
+        payload_free(&sim->payloads, payload);
+        return -1;
     }
     return at_ns;
 }
