@@ -4,6 +4,7 @@
  * here allocates in the steady state or formats text unless tracing. */
 #include <assert.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,6 +12,16 @@
 #include "dslab/time.h"
 #include "rng_inline.h"
 #include "sim_internal.h"
+
+/* The hot record a context belongs to: every context handed to node code
+ * is &n->ctx, the record's first member (sim.c), so the record is the
+ * context's own address, no index into sim->nodes. */
+_Static_assert(offsetof(struct node_rt, ctx) == 0, "a node's context starts its hot record");
+static inline struct node_rt *node_of(struct dslab_node_ctx *ctx) {
+    struct node_rt *n = (struct node_rt *)(void *)ctx;
+    if (DSLAB_ASSERT_EXPENSIVE) DSLAB_ASSERT(n == &ctx->sim->nodes[ctx->node]);
+    return n;
+}
 
 int32_t dslab_ctx_self(const struct dslab_node_ctx *ctx) { return ctx->node; }
 int32_t dslab_ctx_nodes_count(const struct dslab_node_ctx *ctx) { return ctx->sim->nodes_count; }
@@ -30,7 +41,7 @@ int64_t dslab_ctx_mono_ns(const struct dslab_node_ctx *ctx) {
 }
 
 struct dslab_rng *dslab_ctx_rng(struct dslab_node_ctx *ctx) {
-    return &ctx->sim->nodes[ctx->node].rng;
+    return &node_of(ctx)->rng;
 }
 
 /* dslab_latency_sample_ns of uniform(lo_ns, hi_ns), inline: the one draw
@@ -247,7 +258,7 @@ void dslab_ctx_send(struct dslab_node_ctx *ctx, int32_t to, const void *msg, siz
         uint64_t msg_id = ++sim->next_msg_id;
         sim->stats.messages_sent++;
         int64_t latency_ns =
-            uniform_ns(net->base.latency.simple.a_ns, net->base.latency.simple.b_ns, &sim->nodes[from].net_rng);
+            uniform_ns(net->base.latency.simple.a_ns, net->base.latency.simple.b_ns, &node_of(ctx)->net_rng);
         (void)schedule_event(sim, from, to, msg_id, msg, len, sim->now_ns + latency_ns, 0);
         return;
     }
