@@ -160,6 +160,21 @@ static inline uint32_t evq_pop(struct evq *q, int64_t *at_ns) {
     *at_ns = top.at_ns;
     return evq_entry_slot(&top);
 }
+/* evq_pop for the run loop, which has read the earliest time with
+ * evq_min_ns (so count > 0) and asserted it is not before the simulation's
+ * present time, itself never before the last pop's: the same pop without
+ * those two asserts, whose invariants the loop's checks imply. */
+static inline uint32_t evq_pop_min(struct evq *q) {
+    if (q->top_dirty) evq_settle(q);
+    struct evq_entry top = q->heap[0];
+    q->popped_ns = top.at_ns;
+    q->count--;
+    if (q->count > 0) {
+        q->heap[0] = q->heap[q->count]; /* sifted down later: evq_settle or a fused push */
+        q->top_dirty = true;
+    }
+    return evq_entry_slot(&top);
+}
 /* Restores heap order after entries' times were changed in place. */
 void evq_reheap(struct evq *q);
 

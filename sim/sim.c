@@ -425,36 +425,50 @@ enum dslab_sim_status dslab_sim_run(struct dslab_sim *sim, int64_t until_ns, int
     int64_t script_ns = script_next_ns(sim);
     /* Nothing runs at DSLAB_TIME_NS_NEVER: one test for both bounds. */
     int64_t last_ns = until_ns < DSLAB_TIME_NS_NEVER ? until_ns : DSLAB_TIME_NS_NEVER - 1;
+    /* A heap event runs when it is due before the script's next entry (an
+     * entry at t runs before every heap event at t) and not after last_ns:
+     * one test per event, the bound recomputed when the script moves.
+     * Times are never negative, so script_ns - 1 does not wrap. */
+    int64_t heap_last_ns = script_ns <= last_ns ? script_ns - 1 : last_ns;
     while (!sim->failed) {
-        int64_t heap_ns = sim->q.count > 0 ? evq_min_ns(&sim->q) : DSLAB_TIME_NS_NEVER;
-        int64_t next_ns = script_ns <= heap_ns ? script_ns : heap_ns;
-        if (next_ns > last_ns) break;
+        if (sim->q.count > 0) {
+            int64_t heap_ns = evq_min_ns(&sim->q);
+            if (heap_ns <= heap_last_ns) {
+                if (sim->stats.events >= stop_at) return DSLAB_SIM_EVENT_BUDGET;
+                /* Time never goes back; now_ns is never before the last
+                 * pop's time, so this also checks evq_pop_min's order. */
+                assert(heap_ns >= sim->now_ns);
+                sim->now_ns = heap_ns;
+                sim->stats.events++;
+                if (DSLAB_ASSERT_EXPENSIVE) DSLAB_ASSERT(sim->unusual == sim_unusual_now(sim));
+                uint32_t slot = evq_pop_min(&sim->q);
+                struct event *e = evq_event(&sim->q, slot);
+                /* A message, in a run with nothing unusual for deliveries (no
+                 * trace, cut, deploy or cost model), to a node that is up:
+                 * what dispatch and node_deliver would do, without the
+                 * event's copy. */
+                if (e->kind == EV_DELIVER && (sim->unusual & (SIM_UNUSUAL_DELIVER | SIM_UNUSUAL_COSTS)) == 0 &&
+                    sim->nodes[e->node].status == DSLAB_NODE_UP) {
+                    deliver_plain(sim, slot);
+                    continue;
+                }
+                if (e->kind == EV_CANCELLED) {
+                    evq_release(&sim->q, slot);
+                    continue;
+                }
+                dispatch(sim, slot);
+                continue;
+            }
+        }
+        /* The script's entry is next (the heap is empty or due later). */
+        if (script_ns > last_ns) break;
         if (sim->stats.events >= stop_at) return DSLAB_SIM_EVENT_BUDGET;
-        assert(next_ns >= sim->now_ns);
-        sim->now_ns = next_ns;
+        assert(script_ns >= sim->now_ns);
+        sim->now_ns = script_ns;
         sim->stats.events++;
-        if (script_ns <= heap_ns) {
-            script_run_one(sim);
-            script_ns = script_next_ns(sim);
-            continue;
-        }
-        if (DSLAB_ASSERT_EXPENSIVE) DSLAB_ASSERT(sim->unusual == sim_unusual_now(sim));
-        int64_t at_ns;
-        uint32_t slot = evq_pop(&sim->q, &at_ns);
-        struct event *e = evq_event(&sim->q, slot);
-        /* A message, in a run with nothing unusual for deliveries (no trace,
-         * cut, deploy or cost model), to a node that is up: what dispatch
-         * and node_deliver would do, without the event's copy. */
-        if (e->kind == EV_DELIVER && (sim->unusual & (SIM_UNUSUAL_DELIVER | SIM_UNUSUAL_COSTS)) == 0 &&
-            sim->nodes[e->node].status == DSLAB_NODE_UP) {
-            deliver_plain(sim, slot);
-            continue;
-        }
-        if (e->kind == EV_CANCELLED) {
-            evq_release(&sim->q, slot);
-            continue;
-        }
-        dispatch(sim, slot);
+        script_run_one(sim);
+        script_ns = script_next_ns(sim);
+        heap_last_ns = script_ns <= last_ns ? script_ns - 1 : last_ns;
     }
     if (sim->failed) return DSLAB_SIM_ERROR;
     if (until_ns != DSLAB_TIME_NS_NEVER && until_ns > sim->now_ns) sim->now_ns = until_ns;
