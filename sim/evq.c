@@ -68,6 +68,7 @@ uint32_t evq_alloc_fresh(struct evq *q) {
         q->events_capacity = capacity;
     }
     uint32_t slot = q->events_used++;
+    DSLAB_ASSERT(slot < EVQ_SLOTS_MAX); /* so every slot fits its bits in a heap entry */
     memset(&q->events[slot], 0, sizeof q->events[slot]); /* generation 0 */
     return slot;
 }
@@ -104,6 +105,8 @@ int evq_grow_heap(struct evq *q) {
 }
 
 int evq_push(struct evq *q, int64_t at_ns, uint32_t slot) {
+    DSLAB_ASSERT(slot < EVQ_SLOTS_MAX);
+    DSLAB_ASSERT(at_ns >= q->popped_ns); /* nothing is scheduled in the past */
     return evq_push_inline(q, at_ns, slot);
 }
 

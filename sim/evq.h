@@ -89,7 +89,7 @@ struct evq {
     uint32_t events_capacity;
     uint32_t free_head;     /* free list through event.payload_slot; UINT32_MAX = empty */
     uint32_t events_used;   /* slots ever handed out (high-water mark) */
-    uint64_t next_seq;
+    uint64_t next_seq_slot; /* the next sequence number << EVQ_SLOT_BITS (its slot bits 0) */
     int64_t popped_ns;      /* time of the last pop: time never goes back */
     void *heap_block;       /* owned: the allocation heap lives in */
     void *events_block;     /* owned: the allocation events live in */
@@ -260,15 +260,22 @@ int evq_grow_heap(struct evq *q);
 /* Debug builds (DSLAB_ASSERT_EXPENSIVE): the root sorts before its children. */
 void evq_check_root(const struct evq *q);
 
-/* evq_push, inline: a message's send pushes without a call (issue 15:
- * the call and the registers it saves were some 20 instructions per
- * delivery). Other pushes call evq_push, which is this. */
+/* evq_push, inline, for the send path (sim_push_event): a message's send
+ * pushes without a call (issue 15: the call and the registers it saved
+ * were some 20 instructions per delivery). evq_push asserts its arguments
+ * and is this; here the caller vouches for them: at_ns is not before the
+ * simulation's present time (asserted by sim_take_event; the present is
+ * never before the last pop), and the slot comes from evq_alloc, whose
+ * slots are all below EVQ_SLOTS_MAX (asserted where a slot is first
+ * made, evq_alloc_fresh). */
 static inline __attribute__((always_inline)) int evq_push_inline(struct evq *q, int64_t at_ns, uint32_t slot) {
-    DSLAB_ASSERT(slot < EVQ_SLOTS_MAX);
-    DSLAB_ASSERT(q->next_seq < EVQ_SEQ_MAX);
-    DSLAB_ASSERT(at_ns >= q->popped_ns); /* nothing is scheduled in the past */
     if (__builtin_expect(q->count == q->capacity, 0) && evq_grow_heap(q) != 0) return -1;
-    struct evq_entry item = {at_ns, (q->next_seq++ << EVQ_SLOT_BITS) | slot};
+    uint64_t seq_slot = q->next_seq_slot;
+    /* A carry out of the add: the sequence numbers are used up (the
+     * last, EVQ_SEQ_MAX - 1, is never handed out). */
+    bool seq_used_up = __builtin_add_overflow(seq_slot, UINT64_C(1) << EVQ_SLOT_BITS, &q->next_seq_slot);
+    DSLAB_ASSERT(!seq_used_up);
+    struct evq_entry item = {at_ns, seq_slot | slot};
     if (q->top_dirty) {
         /* Fused with the pop before: the entry parked at the root goes back
          * to the end, where it was (its parent there sorts before it), and
