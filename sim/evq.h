@@ -113,6 +113,14 @@ static inline uint32_t evq_alloc(struct evq *q) {
     e->gen = gen;
     return slot;
 }
+/* evq_alloc without the zeroing, for a caller that writes every field
+ * but the generation (the send path: node_ctx.c, schedule_event). */
+static inline uint32_t evq_alloc_unzeroed(struct evq *q) {
+    if (q->free_head == UINT32_MAX) return evq_alloc_fresh(q);
+    uint32_t slot = q->free_head;
+    q->free_head = q->events[slot].payload_slot;
+    return slot;
+}
 /* Returns slot to the free list (its generation bumped: stale handles of
  * it are recognised). */
 static inline void evq_release(struct evq *q, uint32_t slot) {

@@ -158,15 +158,20 @@ static inline __attribute__((always_inline)) int64_t schedule_event(struct dslab
         payload_free(&sim->payloads, payload);
         return -1;
     }
+    /* Every field but the generation: the slot is not zeroed (sim_take_event). */
+    _Static_assert(sizeof(struct event) == 8 * sizeof(uint32_t) + 2 * sizeof(uint64_t) + EVENT_INLINE_BYTES,
+                   "schedule_event writes every field of an event: a new field needs its line here");
     struct event *e = evq_event(&sim->q, slot);
     e->kind = EV_DELIVER;
-    e->served = 0; /* costs.cpu: not yet served (a reused slot keeps old fields) */
     e->node = to;
     e->peer = from;
-    e->id = msg_id;
-    e->payload_slot = payload;
+    e->incarnation = 0;
     e->payload_len = (uint32_t)len;
+    e->payload_slot = payload;
+    e->served = 0; /* costs.cpu: not yet served */
+    e->id = msg_id;
     e->aux2 = held_ns; /* held: costs_on_crash drops it */
+    memset(e->payload_inline, 0, EVENT_INLINE_BYTES); /* tag and aux, or the inline payload's tail */
     if (payload == PAYLOAD_HANDLE_INLINE) {
         copy_short(e->payload_inline, msg, len);
     } else {
@@ -254,12 +259,13 @@ void dslab_ctx_send(struct dslab_node_ctx *ctx, int32_t to, const void *msg, siz
          * parameters with a uniform latency, no loss or duplication (no
          * draw for either), no cut, no slow node, no cost model, no FIFO,
          * no delay assumption, no trace. schedule_copy would make the same
-         * one draw and the same event. */
+         * one draw (uniform_ns's, with its bounds from sim_refresh_unusual)
+         * and the same event. */
         uint64_t msg_id = ++sim->next_msg_id;
         sim->stats.messages_sent++;
-        int64_t latency_ns =
-            uniform_ns(net->base.latency.simple.a_ns, net->base.latency.simple.b_ns, &node_of(ctx)->net_rng);
-        (void)schedule_event(sim, from, to, msg_id, msg, len, sim->now_ns + latency_ns, 0);
+        uint64_t latency_ns = rng_below_inline(&node_of(ctx)->net_rng, sim->plain_latency_values);
+        (void)schedule_event(sim, from, to, msg_id, msg, len,
+                             sim->now_ns + (int64_t)((uint64_t)sim->plain_latency_min_ns + latency_ns), 0);
         return;
     }
     /* The common case with something unusual elsewhere: base link

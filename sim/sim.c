@@ -38,6 +38,10 @@ uint32_t sim_unusual_now(const struct dslab_sim *sim) {
     if (sim_tracing(sim)) u |= SIM_UNUSUAL_TRACE;
     if (net_cuts_any(&sim->net)) u |= SIM_UNUSUAL_CUTS;
     if (!net_links_plain(&sim->net)) u |= SIM_UNUSUAL_LINKS;
+    /* A latency over every int64 value (never loaded) has no count of values. */
+    if ((uint64_t)sim->net.base.latency.simple.b_ns - (uint64_t)sim->net.base.latency.simple.a_ns == UINT64_MAX) {
+        u |= SIM_UNUSUAL_LINKS;
+    }
     if (sim->deployed) u |= SIM_UNUSUAL_DEPLOYED;
     if (sim->sc->node_costs) u |= SIM_UNUSUAL_COSTS; /* costs_init sets n->costs only then */
     if (sim->sc->assumptions.message_delay_declared) u |= SIM_UNUSUAL_DELAY;
@@ -46,6 +50,11 @@ uint32_t sim_unusual_now(const struct dslab_sim *sim) {
 
 void sim_refresh_unusual(struct dslab_sim *sim) {
     sim->unusual = sim_unusual_now(sim);
+    if (sim->unusual == 0) {
+        const struct dslab_latency_simple *u = &sim->net.base.latency.simple;
+        sim->plain_latency_min_ns = u->a_ns;
+        sim->plain_latency_values = (uint64_t)u->b_ns - (uint64_t)u->a_ns + 1;
+    }
 }
 
 uint32_t sim_schedule_failed(struct dslab_sim *sim, bool limit) {

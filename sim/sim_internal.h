@@ -192,6 +192,10 @@ struct dslab_sim {
      * after every fault (the only changes to what it summarises); Debug
      * builds compare it with a recomputation at every event. */
     uint32_t unusual;
+    /* While unusual == 0: the base latency, uniform, as uniform_ns draws
+     * it (node_ctx.c): its minimum and its number of values, max - min + 1. */
+    int64_t plain_latency_min_ns;
+    uint64_t plain_latency_values;
 
     struct dslab_sim_stats stats;
     bool failed;
@@ -261,11 +265,12 @@ static inline uint32_t sim_schedule(struct dslab_sim *sim, int64_t at_ns, struct
  * between them: then only the simulator and the slot are live across the
  * heap's push, which is inline (a call and the registers it saved were
  * some 20 instructions per message; issue 15). sim_take_event: the
- * checks and a zeroed slot, or UINT32_MAX after sim_fail. */
+ * checks and a slot whose every field but the generation the caller
+ * writes (it is not zeroed), or UINT32_MAX after sim_fail. */
 static inline __attribute__((always_inline)) uint32_t sim_take_event(struct dslab_sim *sim, int64_t at_ns) {
     DSLAB_ASSERT(at_ns >= sim->now_ns);
     if (sim->q.count >= DSLAB_IN_FLIGHT_MAX) return sim_schedule_failed(sim, true);
-    uint32_t slot = evq_alloc(&sim->q);
+    uint32_t slot = evq_alloc_unzeroed(&sim->q);
     if (slot == UINT32_MAX) return sim_schedule_failed(sim, false);
     return slot;
 }
