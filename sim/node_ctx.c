@@ -251,7 +251,7 @@ static __attribute__((noinline)) void send_checked(struct dslab_sim *sim, int32_
 void dslab_ctx_send(struct dslab_node_ctx *ctx, int32_t to, const void *msg, size_t len) {
     struct dslab_sim *sim = ctx->sim;
     int32_t from = ctx->node;
-    assert(to >= 0 && to < sim->nodes_count);
+    assert((uint32_t)to < (uint32_t)sim->nodes_count); /* 0 <= to < nodes_count, one comparison */
     assert(len <= DSLAB_MSG_PAYLOAD_MAX);
     const struct net *net = &sim->net;
     if (__builtin_expect(sim->unusual == 0, 1)) {
