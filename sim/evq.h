@@ -89,7 +89,7 @@ struct evq {
     uint32_t events_capacity;
     uint32_t free_head;     /* free list through event.payload_slot; UINT32_MAX = empty */
     uint32_t events_used;   /* slots ever handed out (high-water mark) */
-    uint64_t next_seq;
+    uint64_t next_seq_slot; /* the next sequence number << EVQ_SLOT_BITS (its slot bits 0) */
     int64_t popped_ns;      /* time of the last pop: time never goes back */
     void *heap_block;       /* owned: the allocation heap lives in */
     void *events_block;     /* owned: the allocation events live in */
@@ -113,6 +113,14 @@ static inline uint32_t evq_alloc(struct evq *q) {
     e->gen = gen;
     return slot;
 }
+/* evq_alloc without the zeroing, for a caller that writes every field
+ * but the generation (the send path: node_ctx.c, schedule_event). */
+static inline uint32_t evq_alloc_unzeroed(struct evq *q) {
+    if (q->free_head == UINT32_MAX) return evq_alloc_fresh(q);
+    uint32_t slot = q->free_head;
+    q->free_head = q->events[slot].payload_slot;
+    return slot;
+}
 /* Returns slot to the free list (its generation bumped: stale handles of
  * it are recognised). */
 static inline void evq_release(struct evq *q, uint32_t slot) {
@@ -126,7 +134,8 @@ static inline void evq_release(struct evq *q, uint32_t slot) {
 static inline struct event *evq_event(struct evq *q, uint32_t slot) {
     return &q->events[slot];
 }
-/* Schedules slot at at_ns with the next sequence number. 0 or -1 (memory). */
+/* Schedules slot at at_ns with the next sequence number. 0 or -1 (memory).
+ * evq_push_inline below is the same, for the send path. */
 int evq_push(struct evq *q, int64_t at_ns, uint32_t slot);
 /* The time of the earliest entry; count must be > 0. */
 static inline int64_t evq_min_ns(const struct evq *q) {
@@ -159,7 +168,136 @@ static inline uint32_t evq_pop(struct evq *q, int64_t *at_ns) {
     *at_ns = top.at_ns;
     return evq_entry_slot(&top);
 }
+/* evq_pop for the run loop, which has read the earliest time with
+ * evq_min_ns (so count > 0) and asserted it is not before the simulation's
+ * present time, itself never before the last pop's: the same pop without
+ * those two asserts, whose invariants the loop's checks imply. */
+static inline uint32_t evq_pop_min(struct evq *q) {
+    if (q->top_dirty) evq_settle(q);
+    struct evq_entry top = q->heap[0];
+    q->popped_ns = top.at_ns;
+    q->count--;
+    if (q->count > 0) {
+        q->heap[0] = q->heap[q->count]; /* sifted down later: evq_settle or a fused push */
+        q->top_dirty = true;
+    }
+    return evq_entry_slot(&top);
+}
 /* Restores heap order after entries' times were changed in place. */
 void evq_reheap(struct evq *q);
+
+/* --- the sift, inline so that the send path pushes without a call ------- */
+
+/* The heap is 4-ary: half the depth of a binary heap, and the four
+ * children of a node share one cache line (16-byte entries, heap[1]
+ * aligned to a line), which matters once the heap outgrows the L1 cache. */
+#define EVQ_ARITY 4
+
+/* (at_ns, seq_slot): the time first; the packed sequence breaks ties. */
+static inline bool evq_entry_less(const struct evq_entry *a, const struct evq_entry *b) {
+    return a->at_ns < b->at_ns || (a->at_ns == b->at_ns && a->seq_slot < b->seq_slot);
+}
+
+/* The earliest of the four children c[0..3] (one cache line), as a byte
+ * offset from c (0, 16, 32 or 48): a tournament on the 64-bit times,
+ * written for conditional moves (which child wins is a coin toss a branch
+ * predictor cannot learn); an equal time, rare, takes the exact path
+ * through the sequence. */
+static inline size_t evq_min_of_four(const struct evq_entry *c) {
+    int64_t t0 = c[0].at_ns, t1 = c[1].at_ns, t2 = c[2].at_ns, t3 = c[3].at_ns;
+    size_t a = t1 < t0 ? sizeof *c : 0, b = t3 < t2 ? 3 * sizeof *c : 2 * sizeof *c;
+    int64_t ta = t1 < t0 ? t1 : t0, tb = t3 < t2 ? t3 : t2;
+    if (__builtin_expect(t0 == t1 || t2 == t3 || ta == tb, 0)) {
+        size_t best = 0;
+        for (size_t k = 1; k < EVQ_ARITY; k++) {
+            if (evq_entry_less(&c[k], &c[best])) best = k;
+        }
+        return best * sizeof *c;
+    }
+    return tb < ta ? b : a;
+}
+
+static inline void evq_sift_up(struct evq_entry *heap, uint32_t i, uint32_t top, struct evq_entry item) {
+    while (i > top) {
+        uint32_t parent = (i - 1) / EVQ_ARITY;
+        if (!evq_entry_less(&item, &heap[parent])) {
+            break;
+        }
+        heap[i] = heap[parent];
+        i = parent;
+    }
+    heap[i] = item;
+}
+
+/* Places item in the subtree rooted at i (whose children are valid heaps).
+ * Bottom-up: the hole at i descends to a leaf along the earliest children
+ * (three comparisons per level, none against item), then item climbs back
+ * from there. Items placed here (the last entry, a new event) belong near
+ * the leaves, so the climb is short. */
+static inline __attribute__((always_inline)) void evq_sift_down(struct evq_entry *heap, uint32_t count, uint32_t i, struct evq_entry item) {
+    uint32_t top = i;
+    /* heap[j] has a full group of four children (4j + 4 < count) iff j < full. */
+    uint32_t full = count > 0 ? (count - 1) / EVQ_ARITY : 0;
+    /* The descent works on byte offsets into the heap: the children of the
+     * entry at offset o start at 4 o + 16 (entry 4j + 1 of entry j), one
+     * address computation per level, and the earliest child's offset is
+     * that plus min_of_four's. */
+    unsigned char *base = (unsigned char *)heap;
+    size_t hole = (size_t)i * sizeof *heap, full_bytes = (size_t)full * sizeof *heap;
+    while (hole < full_bytes) {
+        size_t first = EVQ_ARITY * hole + sizeof *heap;
+        size_t best = first + evq_min_of_four((const struct evq_entry *)(base + first));
+        memcpy(base + hole, base + best, sizeof *heap);
+        hole = best;
+    }
+    i = (uint32_t)(hole / sizeof *heap);
+    uint32_t first = EVQ_ARITY * i + 1;
+    if (first < count) { /* the last, partial group (at most 3): its children are leaves */
+        uint32_t best = first;
+        for (uint32_t c = first + 1; c < count; c++) {
+            if (evq_entry_less(&heap[c], &heap[best])) best = c;
+        }
+        heap[i] = heap[best];
+        i = best;
+    }
+    evq_sift_up(heap, i, top, item);
+}
+
+/* Doubles the heap's capacity: 0, or -1 (memory; then nothing changed). */
+int evq_grow_heap(struct evq *q);
+/* Debug builds (DSLAB_ASSERT_EXPENSIVE): the root sorts before its children. */
+void evq_check_root(const struct evq *q);
+
+/* evq_push, inline, for the send path (sim_push_event): a message's send
+ * pushes without a call (issue 15: the call and the registers it saved
+ * were some 20 instructions per delivery). evq_push asserts its arguments
+ * and is this; here the caller vouches for them: at_ns is not before the
+ * simulation's present time (asserted by sim_take_event; the present is
+ * never before the last pop), and the slot comes from evq_alloc, whose
+ * slots are all below EVQ_SLOTS_MAX (asserted where a slot is first
+ * made, evq_alloc_fresh). */
+static inline __attribute__((always_inline)) int evq_push_inline(struct evq *q, int64_t at_ns, uint32_t slot) {
+    if (__builtin_expect(q->count == q->capacity, 0) && evq_grow_heap(q) != 0) return -1;
+    uint64_t seq_slot = q->next_seq_slot;
+    /* A carry out of the add: the sequence numbers are used up (the
+     * last, EVQ_SEQ_MAX - 1, is never handed out). */
+    bool seq_used_up = __builtin_add_overflow(seq_slot, UINT64_C(1) << EVQ_SLOT_BITS, &q->next_seq_slot);
+    DSLAB_ASSERT(!seq_used_up);
+    struct evq_entry item = {at_ns, seq_slot | slot};
+    if (q->top_dirty) {
+        /* Fused with the pop before: the entry parked at the root goes back
+         * to the end, where it was (its parent there sorts before it), and
+         * the new entry is sifted down from the root. */
+        q->top_dirty = false;
+        q->heap[q->count] = q->heap[0];
+        q->count++;
+        evq_sift_down(q->heap, q->count, 0, item);
+        if (DSLAB_ASSERT_EXPENSIVE) evq_check_root(q);
+    } else {
+        evq_sift_up(q->heap, q->count, 0, item);
+        q->count++;
+    }
+    return 0;
+}
 
 #endif

@@ -372,4 +372,5 @@ void faults_apply(struct dslab_sim *sim, const struct dslab_fault *f) {
     case DSLAB_FAULT_KIND_COUNT:
         break;
     }
+    sim_refresh_unusual(sim); /* cuts, link parameters, slow nodes, deploys */
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dslab/latency.h"
 #include "grow.h"
 
 int net_init(struct net *n, int32_t nodes_count, const struct dslab_scenario_network *cfg) {
@@ -24,6 +25,12 @@ void net_deinit(struct net *n) {
     free(n->slow_factor);
     free(n->fifo_table);
     memset(n, 0, sizeof *n);
+}
+
+bool net_links_plain(const struct net *n) {
+    return n->overrides_count == 0 && n->base.loss_ppm == 0 && n->base.duplicate_ppm == 0 && !n->slow_factor &&
+           !n->fifo && n->base.latency.kind != DSLAB_LATENCY_MIXTURE &&
+           n->base.latency.simple.kind == DSLAB_LATENCY_UNIFORM;
 }
 
 static uint64_t link_key(const struct net *n, int32_t from, int32_t to) {

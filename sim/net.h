@@ -101,6 +101,15 @@ static inline bool net_blocked(const struct net *n, int32_t from, int32_t to) {
     uint64_t bit = (uint64_t)from * (uint64_t)n->nodes_count + (uint64_t)to;
     return blocked != (bool)((n->flipped[bit >> 6] >> (bit & 63)) & 1u);
 }
+/* A partition shape or a single-link exception is in force: only then
+ * can net_blocked answer true. */
+static inline bool net_cuts_any(const struct net *n) {
+    return n->shape != NET_SHAPE_NONE || n->flipped_count > 0;
+}
+/* Every link has the base parameters, without loss or duplication, with
+ * a uniform latency; no node is slow; the network is unordered (no FIFO
+ * bookkeeping). Then a send is one latency draw and nothing else. */
+bool net_links_plain(const struct net *n);
 /* Cuts or heals one link on top of the shape. Returns 0, or -1 when the
  * exception matrix cannot be allocated. */
 int net_set_blocked(struct net *n, int32_t from, int32_t to, bool blocked);

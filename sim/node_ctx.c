@@ -4,6 +4,7 @@
  * here allocates in the steady state or formats text unless tracing. */
 #include <assert.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,6 +12,16 @@
 #include "dslab/time.h"
 #include "rng_inline.h"
 #include "sim_internal.h"
+
+/* The hot record a context belongs to: every context handed to node code
+ * is &n->ctx, the record's first member (sim.c), so the record is the
+ * context's own address, no index into sim->nodes. */
+_Static_assert(offsetof(struct node_rt, ctx) == 0, "a node's context starts its hot record");
+static inline struct node_rt *node_of(struct dslab_node_ctx *ctx) {
+    struct node_rt *n = (struct node_rt *)(void *)ctx;
+    if (DSLAB_ASSERT_EXPENSIVE) DSLAB_ASSERT(n == &ctx->sim->nodes[ctx->node]);
+    return n;
+}
 
 int32_t dslab_ctx_self(const struct dslab_node_ctx *ctx) { return ctx->node; }
 int32_t dslab_ctx_nodes_count(const struct dslab_node_ctx *ctx) { return ctx->sim->nodes_count; }
@@ -30,7 +41,7 @@ int64_t dslab_ctx_mono_ns(const struct dslab_node_ctx *ctx) {
 }
 
 struct dslab_rng *dslab_ctx_rng(struct dslab_node_ctx *ctx) {
-    return &ctx->sim->nodes[ctx->node].rng;
+    return &node_of(ctx)->rng;
 }
 
 /* dslab_latency_sample_ns of uniform(lo_ns, hi_ns), inline: the one draw
@@ -120,19 +131,13 @@ static inline void copy_short(unsigned char *dst, const void *msg, size_t len) {
     }
 }
 
-static int64_t schedule_copy(struct dslab_sim *sim, const struct dslab_link_params *lp, int32_t from,
-                             int32_t to, uint64_t msg_id, const void *msg, size_t len) {
-    struct node_rt *src = &sim->nodes[from];
-    int64_t latency_ns = link_latency_ns(sim, lp, from, to, &src->net_rng);
-    /* After a dslab_ctx_store_sync with a disk model, the message waits for it
-     * (held_ns = its departure; 0 = it leaves now). */
-    int64_t depart_ns = sim->now_ns, held_ns = 0, arrive_ns = depart_ns + latency_ns;
-    /* hold_until_ns is only ever set by a model, so one test covers both. */
-    if (__builtin_expect(src->costs != NULL, 0)) {
-        arrive_ns = costed_arrival(sim, from, to, msg_id, len, latency_ns, &depart_ns, &held_ns);
-        if (arrive_ns < 0) return -1;
-    }
-    int64_t at_ns = sim->net.fifo ? net_fifo_delivery(&sim->net, from, to, depart_ns, arrive_ns) : arrive_ns;
+/* Schedules the delivery of a copy of msg from -> to at at_ns (held_ns:
+ * see schedule_copy): the event, its payload inside it or in a pool slot.
+ * Returns at_ns, or -1 after sim_fail. */
+static inline __attribute__((always_inline)) int64_t schedule_event(struct dslab_sim *sim, int32_t from,
+                                                                    int32_t to, uint64_t msg_id,
+                                                                    const void *msg, size_t len,
+                                                                    int64_t at_ns, int64_t held_ns) {
     if (at_ns < 0) {
         sim_fail(sim, "out of memory for FIFO link state");
         return -1;
@@ -148,25 +153,53 @@ static int64_t schedule_copy(struct dslab_sim *sim, const struct dslab_link_para
             return -1;
         }
     }
-    struct event *e;
-    if (sim_schedule(sim, at_ns, &e) == UINT32_MAX) {
+    uint32_t slot = sim_take_event(sim, at_ns);
+    if (slot == UINT32_MAX) {
         payload_free(&sim->payloads, payload);
         return -1;
     }
+    /* Every field but the generation: the slot is not zeroed (sim_take_event). */
+    _Static_assert(sizeof(struct event) == 8 * sizeof(uint32_t) + 2 * sizeof(uint64_t) + EVENT_INLINE_BYTES,
+                   "schedule_event writes every field of an event: a new field needs its line here");
+    struct event *e = evq_event(&sim->q, slot);
     e->kind = EV_DELIVER;
-    e->served = 0; /* costs.cpu: not yet served (a reused slot keeps old fields) */
     e->node = to;
     e->peer = from;
-    e->id = msg_id;
-    e->payload_slot = payload;
+    e->incarnation = 0;
     e->payload_len = (uint32_t)len;
+    e->payload_slot = payload;
+    e->served = 0; /* costs.cpu: not yet served */
+    e->id = msg_id;
     e->aux2 = held_ns; /* held: costs_on_crash drops it */
+    memset(e->payload_inline, 0, EVENT_INLINE_BYTES); /* tag and aux, or the inline payload's tail */
     if (payload == PAYLOAD_HANDLE_INLINE) {
         copy_short(e->payload_inline, msg, len);
     } else {
         memcpy(payload_ptr(&sim->payloads, payload), msg, len);
     }
-    if (sim->sc->assumptions.message_delay_declared) assume_on_message(sim, at_ns - sim->now_ns);
+    if (sim_push_event(sim, at_ns, slot) != 0) {
+        e->kind = EV_FREE; /* as sim_schedule leaves a slot it could not push */
+        payload_free(&sim->payloads, payload);
+        return -1;
+    }
+    return at_ns;
+}
+
+static int64_t schedule_copy(struct dslab_sim *sim, const struct dslab_link_params *lp, int32_t from,
+                             int32_t to, uint64_t msg_id, const void *msg, size_t len) {
+    struct node_rt *src = &sim->nodes[from];
+    int64_t latency_ns = link_latency_ns(sim, lp, from, to, &src->net_rng);
+    /* After a dslab_ctx_store_sync with a disk model, the message waits for it
+     * (held_ns = its departure; 0 = it leaves now). */
+    int64_t depart_ns = sim->now_ns, held_ns = 0, arrive_ns = depart_ns + latency_ns;
+    /* hold_until_ns is only ever set by a model, so one test covers both. */
+    if (__builtin_expect(src->costs != NULL, 0)) {
+        arrive_ns = costed_arrival(sim, from, to, msg_id, len, latency_ns, &depart_ns, &held_ns);
+        if (arrive_ns < 0) return -1;
+    }
+    int64_t at_ns = sim->net.fifo ? net_fifo_delivery(&sim->net, from, to, depart_ns, arrive_ns) : arrive_ns;
+    at_ns = schedule_event(sim, from, to, msg_id, msg, len, at_ns, held_ns);
+    if (at_ns >= 0 && sim->sc->assumptions.message_delay_declared) assume_on_message(sim, at_ns - sim->now_ns);
     return at_ns;
 }
 
@@ -218,14 +251,28 @@ static __attribute__((noinline)) void send_checked(struct dslab_sim *sim, int32_
 void dslab_ctx_send(struct dslab_node_ctx *ctx, int32_t to, const void *msg, size_t len) {
     struct dslab_sim *sim = ctx->sim;
     int32_t from = ctx->node;
-    assert(to >= 0 && to < sim->nodes_count);
+    assert((uint32_t)to < (uint32_t)sim->nodes_count); /* 0 <= to < nodes_count, one comparison */
     assert(len <= DSLAB_MSG_PAYLOAD_MAX);
     const struct net *net = &sim->net;
-    /* The common case: base link parameters without loss or duplication (no
-     * draw for either), the link open, no trace: send_checked would do
-     * exactly this. */
-    if (__builtin_expect(net->overrides_count == 0 && net->base.loss_ppm == 0 && net->base.duplicate_ppm == 0 &&
-                             !sim_tracing(sim) && !net_blocked(net, from, to), 1)) {
+    if (__builtin_expect(sim->unusual == 0, 1)) {
+        /* Nothing unusual in the run (enum sim_unusual): base link
+         * parameters with a uniform latency, no loss or duplication (no
+         * draw for either), no cut, no slow node, no cost model, no FIFO,
+         * no delay assumption, no trace. schedule_copy would make the same
+         * one draw (uniform_ns's, with its bounds from sim_refresh_unusual)
+         * and the same event. */
+        uint64_t msg_id = ++sim->next_msg_id;
+        sim->stats.messages_sent++;
+        uint64_t latency_ns = rng_below_inline(&node_of(ctx)->net_rng, sim->plain_latency_values);
+        (void)schedule_event(sim, from, to, msg_id, msg, len,
+                             sim->now_ns + (int64_t)((uint64_t)sim->plain_latency_min_ns + latency_ns), 0);
+        return;
+    }
+    /* The common case with something unusual elsewhere: base link
+     * parameters without loss or duplication (no draw for either), the
+     * link open, no trace: send_checked would do exactly this. */
+    if (net->overrides_count == 0 && net->base.loss_ppm == 0 && net->base.duplicate_ppm == 0 &&
+        !sim_tracing(sim) && !net_blocked(net, from, to)) {
         uint64_t msg_id = ++sim->next_msg_id;
         sim->stats.messages_sent++;
         (void)schedule_copy(sim, &net->base, from, to, msg_id, msg, len);

@@ -56,6 +56,17 @@ uint64_t dslab_rng_next_u64(struct dslab_rng *r) {
     return rng_next_inline(r);
 }
 
+__attribute__((noinline)) uint64_t rng_below_rare(struct dslab_rng *r, uint64_t bound, uint64_t low,
+                                                 uint64_t high) {
+    uint64_t threshold = (0 - bound) % bound;
+    while (low < threshold) {
+        u128 m = (u128)rng_next_inline(r) * bound;
+        low = (uint64_t)m;
+        high = (uint64_t)(m >> 64);
+    }
+    return high;
+}
+
 uint64_t dslab_rng_below(struct dslab_rng *r, uint64_t bound) {
     return rng_below_inline(r, bound);
 }

@@ -27,19 +27,19 @@ static inline uint64_t rng_next_inline(struct dslab_rng *r) {
     return result;
 }
 
+/* The rest of rng_below_inline after a first draw whose low half `low`
+ * fell below bound (probability bound / 2^64): the threshold's division
+ * and the redraws. Out of line (rng.c), so the common path needs no
+ * registers saved and no division. Returns the draw's value. */
+uint64_t rng_below_rare(struct dslab_rng *r, uint64_t bound, uint64_t low, uint64_t high);
+
 /* Uniform in [0, bound), bound > 0: Lemire's nearly divisionless method
  * (unbiased; the division only when the first draw lands in the sliver). */
 static inline uint64_t rng_below_inline(struct dslab_rng *r, uint64_t bound) {
     __extension__ typedef unsigned __int128 rng_u128;
     rng_u128 m = (rng_u128)rng_next_inline(r) * bound;
     uint64_t low = (uint64_t)m;
-    if (low < bound) {
-        uint64_t threshold = (0 - bound) % bound;
-        while (low < threshold) {
-            m = (rng_u128)rng_next_inline(r) * bound;
-            low = (uint64_t)m;
-        }
-    }
+    if (__builtin_expect(low < bound, 0)) return rng_below_rare(r, bound, low, (uint64_t)(m >> 64));
     return (uint64_t)(m >> 64);
 }
 

@@ -33,6 +33,30 @@ void sim_emit(struct dslab_sim *sim, struct dslab_trace_event *ev) {
     }
 }
 
+uint32_t sim_unusual_now(const struct dslab_sim *sim) {
+    uint32_t u = 0;
+    if (sim_tracing(sim)) u |= SIM_UNUSUAL_TRACE;
+    if (net_cuts_any(&sim->net)) u |= SIM_UNUSUAL_CUTS;
+    if (!net_links_plain(&sim->net)) u |= SIM_UNUSUAL_LINKS;
+    /* A latency over every int64 value (never loaded) has no count of values. */
+    if ((uint64_t)sim->net.base.latency.simple.b_ns - (uint64_t)sim->net.base.latency.simple.a_ns == UINT64_MAX) {
+        u |= SIM_UNUSUAL_LINKS;
+    }
+    if (sim->deployed) u |= SIM_UNUSUAL_DEPLOYED;
+    if (sim->sc->node_costs) u |= SIM_UNUSUAL_COSTS; /* costs_init sets n->costs only then */
+    if (sim->sc->assumptions.message_delay_declared) u |= SIM_UNUSUAL_DELAY;
+    return u;
+}
+
+void sim_refresh_unusual(struct dslab_sim *sim) {
+    sim->unusual = sim_unusual_now(sim);
+    if (sim->unusual == 0) {
+        const struct dslab_latency_simple *u = &sim->net.base.latency.simple;
+        sim->plain_latency_min_ns = u->a_ns;
+        sim->plain_latency_values = (uint64_t)u->b_ns - (uint64_t)u->a_ns + 1;
+    }
+}
+
 uint32_t sim_schedule_failed(struct dslab_sim *sim, bool limit) {
     if (limit) {
         sim_fail(sim, "more than %d messages and timers in flight at t=%lld ns "
@@ -150,6 +174,7 @@ struct dslab_sim *dslab_sim_create_with_protocol(const struct dslab_scenario *s,
         dslab_sim_destroy(sim);
         return NULL;
     }
+    sim_refresh_unusual(sim);
     return sim;
 }
 
@@ -202,6 +227,7 @@ int dslab_sim_add_sink_flags(struct dslab_sim *sim, dslab_trace_sink_fn fn, void
     sim->sinks[sim->sinks_count].user = user;
     sim->sinks_count++;
     if (!(flags & DSLAB_SIM_SINK_NO_LABELS)) sim->label_sinks_count++;
+    sim_refresh_unusual(sim);
     return 0;
 }
 
@@ -345,6 +371,29 @@ static inline __attribute__((always_inline)) void dispatch(struct dslab_sim *sim
     evq_release(&sim->q, slot);
 }
 
+/* Delivers message event `slot` to its node, which is up, in a run with
+ * no trace sink, cut link, deploy or cost model: dispatch's EV_DELIVER
+ * case and node_deliver's common case. Only the inline payload is copied
+ * (a handler that sends may move the pool when it grows): the slot stays
+ * taken until the handler returns, so its other fields are read again
+ * through its index after it. */
+static inline __attribute__((always_inline)) void deliver_plain(struct dslab_sim *sim, uint32_t slot) {
+    const struct event *e = evq_event(&sim->q, slot);
+    struct node_rt *n = &sim->nodes[e->node];
+    _Alignas(16) unsigned char payload_copy[EVENT_INLINE_BYTES]; /* aligned as in the event */
+    const void *payload;
+    if (e->payload_slot == PAYLOAD_HANDLE_INLINE) {
+        memcpy(payload_copy, e->payload_inline, sizeof payload_copy);
+        payload = payload_copy;
+    } else {
+        payload = payload_ptr(&sim->payloads, e->payload_slot);
+    }
+    sim->stats.messages_delivered++;
+    sim->proto->on_message(&n->ctx, n->state, e->peer, payload, e->payload_len);
+    payload_free(&sim->payloads, evq_event(&sim->q, slot)->payload_slot);
+    evq_release(&sim->q, slot);
+}
+
 /* The scenario's own schedule (faults, then narration) is not in the heap:
  * it is read through cursors, and an entry at time t runs before every heap
  * event at t. So adding a fault at 5s changes nothing before 5s: no event
@@ -383,26 +432,52 @@ enum dslab_sim_status dslab_sim_run(struct dslab_sim *sim, int64_t until_ns, int
     /* Only script_run_one moves the script's cursors (the scenario is
      * constant): its next time is read again after each entry it runs. */
     int64_t script_ns = script_next_ns(sim);
+    /* Nothing runs at DSLAB_TIME_NS_NEVER: one test for both bounds. */
+    int64_t last_ns = until_ns < DSLAB_TIME_NS_NEVER ? until_ns : DSLAB_TIME_NS_NEVER - 1;
+    /* A heap event runs when it is due before the script's next entry (an
+     * entry at t runs before every heap event at t) and not after last_ns:
+     * one test per event, the bound recomputed when the script moves.
+     * Times are never negative, so script_ns - 1 does not wrap. */
+    int64_t heap_last_ns = script_ns <= last_ns ? script_ns - 1 : last_ns;
     while (!sim->failed) {
-        int64_t heap_ns = sim->q.count > 0 ? evq_min_ns(&sim->q) : DSLAB_TIME_NS_NEVER;
-        int64_t next_ns = script_ns <= heap_ns ? script_ns : heap_ns;
-        if (next_ns == DSLAB_TIME_NS_NEVER || next_ns > until_ns) break;
+        if (sim->q.count > 0) {
+            int64_t heap_ns = evq_min_ns(&sim->q);
+            if (heap_ns <= heap_last_ns) {
+                if (sim->stats.events >= stop_at) return DSLAB_SIM_EVENT_BUDGET;
+                /* Time never goes back; now_ns is never before the last
+                 * pop's time, so this also checks evq_pop_min's order. */
+                assert(heap_ns >= sim->now_ns);
+                sim->now_ns = heap_ns;
+                sim->stats.events++;
+                if (DSLAB_ASSERT_EXPENSIVE) DSLAB_ASSERT(sim->unusual == sim_unusual_now(sim));
+                uint32_t slot = evq_pop_min(&sim->q);
+                struct event *e = evq_event(&sim->q, slot);
+                /* A message, in a run with nothing unusual for deliveries (no
+                 * trace, cut, deploy or cost model), to a node that is up:
+                 * what dispatch and node_deliver would do, without the
+                 * event's copy. */
+                if (e->kind == EV_DELIVER && (sim->unusual & (SIM_UNUSUAL_DELIVER | SIM_UNUSUAL_COSTS)) == 0 &&
+                    sim->nodes[e->node].status == DSLAB_NODE_UP) {
+                    deliver_plain(sim, slot);
+                    continue;
+                }
+                if (e->kind == EV_CANCELLED) {
+                    evq_release(&sim->q, slot);
+                    continue;
+                }
+                dispatch(sim, slot);
+                continue;
+            }
+        }
+        /* The script's entry is next (the heap is empty or due later). */
+        if (script_ns > last_ns) break;
         if (sim->stats.events >= stop_at) return DSLAB_SIM_EVENT_BUDGET;
-        assert(next_ns >= sim->now_ns);
-        sim->now_ns = next_ns;
+        assert(script_ns >= sim->now_ns);
+        sim->now_ns = script_ns;
         sim->stats.events++;
-        if (script_ns <= heap_ns) {
-            script_run_one(sim);
-            script_ns = script_next_ns(sim);
-            continue;
-        }
-        int64_t at_ns;
-        uint32_t slot = evq_pop(&sim->q, &at_ns);
-        if (evq_event(&sim->q, slot)->kind == EV_CANCELLED) {
-            evq_release(&sim->q, slot);
-            continue;
-        }
-        dispatch(sim, slot);
+        script_run_one(sim);
+        script_ns = script_next_ns(sim);
+        heap_last_ns = script_ns <= last_ns ? script_ns - 1 : last_ns;
     }
     if (sim->failed) return DSLAB_SIM_ERROR;
     if (until_ns != DSLAB_TIME_NS_NEVER && until_ns > sim->now_ns) sim->now_ns = until_ns;

@@ -119,6 +119,22 @@ struct sim_check {
     struct dslab_check_result result;
 };
 
+/* What a run uses beyond the plain core, one bit each (sim->unusual).
+ * The hot paths test the whole word once, and only when it is not zero
+ * test each feature as before (docs/ARCHITECTURE.md, "Small N"). A bit
+ * may be set while its feature happens to do nothing (a slow factor of 1,
+ * a deploy of the same version): that costs the checks, never a result. */
+enum sim_unusual {
+    SIM_UNUSUAL_TRACE = 1u << 0,    /* a trace sink is attached */
+    SIM_UNUSUAL_CUTS = 1u << 1,     /* a partition shape or a single-link exception (net_cuts_any) */
+    SIM_UNUSUAL_LINKS = 1u << 2,    /* not net_links_plain: overrides, loss, duplication, slow, FIFO, latency */
+    SIM_UNUSUAL_DEPLOYED = 1u << 3, /* a deploy fault was applied: deliveries check versions */
+    SIM_UNUSUAL_COSTS = 1u << 4,    /* the scenario has cost models (some node's n->costs may be set) */
+    SIM_UNUSUAL_DELAY = 1u << 5,    /* the scenario declares a message delay assumption */
+};
+/* What a delivery must check: a cut link, a version, a trace record. */
+#define SIM_UNUSUAL_DELIVER (SIM_UNUSUAL_TRACE | SIM_UNUSUAL_CUTS | SIM_UNUSUAL_DEPLOYED)
+
 struct dslab_sim {
     const struct dslab_scenario *sc;
     uint64_t seed;
@@ -171,6 +187,16 @@ struct dslab_sim {
     struct shed_rt *shed;        /* owned (costs_cpu.c); NULL until the first shed fault: one per node */
     uint64_t sending_wire_bytes;
 
+    /* enum sim_unusual bits, a summary of the fields it names: set by
+     * sim_refresh_unusual after creation, after a sink is attached and
+     * after every fault (the only changes to what it summarises); Debug
+     * builds compare it with a recomputation at every event. */
+    uint32_t unusual;
+    /* While unusual == 0: the base latency, uniform, as uniform_ns draws
+     * it (node_ctx.c): its minimum and its number of values, max - min + 1. */
+    int64_t plain_latency_min_ns;
+    uint64_t plain_latency_values;
+
     struct dslab_sim_stats stats;
     bool failed;
     bool finished;
@@ -190,6 +216,10 @@ static inline const void *sim_event_payload(const struct dslab_sim *sim, const s
 static inline bool sim_tracing(const struct dslab_sim *sim) {
     return sim->sinks_count > 0;
 }
+/* The enum sim_unusual bits of the simulation's present state. */
+uint32_t sim_unusual_now(const struct dslab_sim *sim);
+/* sim->unusual = sim_unusual_now(sim); after anything it summarises changed. */
+void sim_refresh_unusual(struct dslab_sim *sim);
 void sim_fail(struct dslab_sim *sim, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* sim_schedule's failure: sim_fail with the limit's or memory's message. */
 uint32_t sim_schedule_failed(struct dslab_sim *sim, bool limit);
@@ -231,6 +261,30 @@ static inline uint32_t sim_schedule(struct dslab_sim *sim, int64_t at_ns, struct
     if (sim->q.count > sim->stats.in_flight_max) sim->stats.in_flight_max = sim->q.count;
     return slot;
 }
+/* sim_schedule in two halves, for the send path, which fills the event
+ * between them: then only the simulator and the slot are live across the
+ * heap's push, which is inline (a call and the registers it saved were
+ * some 20 instructions per message; issue 15). sim_take_event: the
+ * checks and a slot whose every field but the generation the caller
+ * writes (it is not zeroed), or UINT32_MAX after sim_fail. */
+static inline __attribute__((always_inline)) uint32_t sim_take_event(struct dslab_sim *sim, int64_t at_ns) {
+    DSLAB_ASSERT(at_ns >= sim->now_ns);
+    if (sim->q.count >= DSLAB_IN_FLIGHT_MAX) return sim_schedule_failed(sim, true);
+    uint32_t slot = evq_alloc_unzeroed(&sim->q);
+    if (slot == UINT32_MAX) return sim_schedule_failed(sim, false);
+    return slot;
+}
+/* The second half: pushes the filled slot taken for at_ns. 0, or -1
+ * after sim_fail (memory). */
+static inline __attribute__((always_inline)) int sim_push_event(struct dslab_sim *sim, int64_t at_ns, uint32_t slot) {
+    if (evq_push_inline(&sim->q, at_ns, slot) != 0) {
+        sim_schedule_failed(sim, false);
+        return -1;
+    }
+    if (sim->q.events_used >= SIM_PREFETCH_EVENTS_MIN) sim_prefetch_next_node(sim, slot);
+    if (sim->q.count > sim->stats.in_flight_max) sim->stats.in_flight_max = sim->q.count;
+    return 0;
+}
 void sim_node_crash(struct dslab_sim *sim, int32_t node);
 void sim_node_restart(struct dslab_sim *sim, int32_t node, bool lose_unsynced);
 void sim_node_pause(struct dslab_sim *sim, int32_t node, int64_t duration_ns);
@@ -242,9 +296,10 @@ void sim_node_set_drift(struct dslab_sim *sim, int32_t node, int64_t drift_ppm);
  * traced, handed to the protocol. */
 void node_deliver_checked(struct dslab_sim *sim, const struct event *e);
 /* node_deliver_checked with its common case inline: no deploy, no trace
- * sink, the link open, which leaves nothing but the count and the call. */
+ * sink, no cut link, which leaves nothing but the count and the call. */
 static inline void node_deliver(struct dslab_sim *sim, const struct event *e) {
-    if (__builtin_expect(sim->deployed || sim_tracing(sim) || net_blocked(&sim->net, e->peer, e->node), 0)) {
+    /* No trace sink, no cut anywhere, no deploy: one test for the three. */
+    if (__builtin_expect((sim->unusual & SIM_UNUSUAL_DELIVER) != 0, 0)) {
         node_deliver_checked(sim, e);
         return;
     }

@@ -2,7 +2,7 @@
  * determinism (same seed same trace, another seed another trace, a later
  * fault leaves the earlier trace alone, two sims in two threads), and the
  * semantics of partitions, pauses, crashes, restarts, clocks, assumptions
- * and the event budget. */
+ * and the event budget; a trace sink changes nothing a run does. */
 #include <stdint.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -264,6 +264,88 @@ static void test_event_budget_stops_the_run(void **state) {
     dslab_scenario_free(s);
 }
 
+/* A trace sink changes nothing a run does. Without one (and without
+ * checks), sends and deliveries take the core's plain paths while no fault
+ * has made the run unusual (sim->unusual == 0, sim_internal.h); with one,
+ * they take the checked paths; a sink attached mid-run switches paths at
+ * once and sees every send and delivery after it. The faults below set
+ * and clear each kind of cut, a slow node, a lossy link and a deploy, so
+ * the flags word changes mid-run. Same seed: same statistics, same state
+ * at every node. */
+static void count_sends_deliveries(void *user, const struct dslab_trace_event *ev) {
+    uint64_t *n = user;
+    if (ev->kind == DSLAB_TRACE_SEND) n[0]++;
+    if (ev->kind == DSLAB_TRACE_DELIVER) n[1]++;
+}
+
+struct run_summary {
+    struct dslab_sim_stats stats;
+    char describe[12][96];
+};
+
+/* Runs s to its end: no sink (mode 0), a sink from the start (1), or a
+ * sink attached at 1.2 s (2), whose counts *seen get. */
+static void run_summarised(const struct dslab_scenario *s, int mode, struct run_summary *out, uint64_t seen[2]) {
+    struct dslab_diag d;
+    struct dslab_sim *sim = dslab_sim_create(s, s->seed, &d);
+    assert_non_null(sim);
+    seen[0] = seen[1] = 0;
+    uint64_t sent_before = 0, delivered_before = 0;
+    if (mode == 1) assert_int_equal(dslab_sim_add_sink(sim, count_sends_deliveries, seen), 0);
+    if (mode == 2) {
+        assert_int_equal(dslab_sim_run(sim, 1200 * DSLAB_NS_PER_MS, 0), DSLAB_SIM_OK);
+        sent_before = dslab_sim_get_stats(sim)->messages_sent;
+        delivered_before = dslab_sim_get_stats(sim)->messages_delivered;
+        assert_int_equal(dslab_sim_add_sink(sim, count_sends_deliveries, seen), 0);
+    }
+    assert_int_equal(dslab_sim_run(sim, s->duration_ns, 0), DSLAB_SIM_OK);
+    dslab_sim_finish(sim);
+    memset(out, 0, sizeof *out);
+    out->stats = *dslab_sim_get_stats(sim);
+    out->stats.trace_events = 0; /* counts what the sinks were sent, not what happened */
+    for (int32_t i = 0; i < s->nodes_count; i++) dslab_sim_node_describe(sim, i, out->describe[i], sizeof out->describe[i]);
+    if (mode == 2) {
+        assert_int_equal(seen[0], out->stats.messages_sent - sent_before);
+        assert_int_equal(seen[1], out->stats.messages_delivered - delivered_before);
+    }
+    dslab_sim_destroy(sim);
+}
+
+static void test_trace_sink_changes_nothing_a_run_does(void **state) {
+    (void)state;
+    static const char text[] =
+        "name: t\nseed: 7\nduration: 4s\nnodes: 12\n"
+        "network: { latency: \"uniform(1ms, 10ms)\" }\n"
+        "protocol: { name: gossip-pingpong, initial: 40 }\n"
+        "faults:\n"
+        "  - { at: 500ms, partition: majority-minority }\n"
+        "  - { at: 900ms, heal: all }\n"
+        "  - { at: 1s, crash: n3 }\n"
+        "  - { at: 1100ms, restart: n3 }\n"
+        "  - { at: 1300ms, pause: n4, for: 200ms }\n"
+        "  - { at: 1500ms, cut: { from: n1, to: n2 } }\n"
+        "  - { at: 1700ms, heal: { from: n1, to: n2 } }\n"
+        "  - { at: 2s, slow: n5, factor: 3 }\n"
+        "  - { at: 2200ms, slow: n5, factor: 1 }\n"
+        "  - { at: 2500ms, link: { from: n7, to: n8 }, loss: 0.5 }\n"
+        "  - { at: 3s, deploy: n6, version: 2 }\n";
+    struct dslab_scenario *s = h_load(text);
+    assert_true(s->nodes_count <= 12);
+    static struct run_summary plain, traced, attached;
+    uint64_t seen_plain[2], seen_traced[2], seen_attached[2];
+    run_summarised(s, 0, &plain, seen_plain);
+    run_summarised(s, 1, &traced, seen_traced);
+    run_summarised(s, 2, &attached, seen_attached);
+    assert_true(plain.stats.messages_delivered > 40000); /* the faults did not stop the gossip */
+    assert_true(plain.stats.messages_dropped > 0);
+    assert_memory_equal(&plain, &traced, sizeof plain);
+    assert_memory_equal(&plain, &attached, sizeof plain);
+    assert_int_equal(seen_traced[0], traced.stats.messages_sent);
+    assert_int_equal(seen_traced[1], traced.stats.messages_delivered);
+    assert_true(seen_attached[0] > 0);
+    dslab_scenario_free(s);
+}
+
 H_MAIN_WITH_PROTOCOL(ticker, cmocka_unit_test(test_same_seed_gives_same_trace_another_seed_another),
        cmocka_unit_test(test_later_fault_leaves_earlier_trace_unchanged),
        cmocka_unit_test(test_two_sims_in_two_threads_match_serial),
@@ -272,4 +354,5 @@ H_MAIN_WITH_PROTOCOL(ticker, cmocka_unit_test(test_same_seed_gives_same_trace_an
        cmocka_unit_test(test_crash_loses_timers_and_restart_keeps_store),
        cmocka_unit_test(test_fast_clock_fires_timers_early),
        cmocka_unit_test(test_skew_assumption_reports_the_crossing_moment),
-       cmocka_unit_test(test_event_budget_stops_the_run))
+       cmocka_unit_test(test_event_budget_stops_the_run),
+       cmocka_unit_test(test_trace_sink_changes_nothing_a_run_does))
