@@ -67,7 +67,7 @@ if command -v valgrind >/dev/null; then
     echo "$ir $(cut -f3 <<<"$out")"
   }
   # Lengths per N: about 145,000 deliveries apart, both in the steady state.
-  for spec in 1000:200:400 10000:40:60 100000:12:14; do
+  for spec in 10:10000:30000 100:1000:3000 1000:200:400 10000:40:60 100000:12:14; do
     IFS=: read -r n short long <<<"$spec"
     read -r di1 dd1 < <(instr "$build/bench/bench_gossip" "$scn" "$n" "$short")
     read -r di2 dd2 < <(instr "$build/bench/bench_gossip" "$scn" "$n" "$long")
