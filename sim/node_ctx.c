@@ -205,6 +205,20 @@ static int64_t schedule_copy(struct dslab_sim *sim, const struct dslab_link_para
 
 /* dslab_ctx_send past its common case: link overrides, loss, duplication,
  * a cut link, a trace. */
+/* A send's trace record (a trace sink is attached): the protocol's label
+ * of the message, when a sink takes labels, and the record, at_ns its
+ * delivery time (-1: it will not be delivered). */
+static void trace_send(struct dslab_sim *sim, int32_t from, int32_t to, uint64_t msg_id, int64_t at_ns,
+                       const void *msg, size_t len) {
+    sim->label[0] = 0;
+    if (sim->proto->message_label && sim->label_sinks_count > 0) {
+        sim->proto->message_label(msg, len, sim->label, sizeof sim->label);
+    }
+    struct dslab_trace_event ev = {.kind = DSLAB_TRACE_SEND, .node = from, .peer = to, .msg_id = msg_id,
+                                   .a = at_ns, .b = (int64_t)len, .text = sim->label};
+    sim_emit(sim, &ev);
+}
+
 static __attribute__((noinline)) void send_checked(struct dslab_sim *sim, int32_t from, int32_t to,
                                                    const void *msg, size_t len) {
     uint64_t msg_id = ++sim->next_msg_id;
@@ -224,15 +238,7 @@ static __attribute__((noinline)) void send_checked(struct dslab_sim *sim, int32_
     } else if (!blocked) {
         charge_lost(sim, from, to, msg_id, len);
     }
-    if (sim_tracing(sim)) {
-        sim->label[0] = 0;
-        if (sim->proto->message_label && sim->label_sinks_count > 0) {
-            sim->proto->message_label(msg, len, sim->label, sizeof sim->label);
-        }
-        struct dslab_trace_event ev = {.kind = DSLAB_TRACE_SEND, .node = from, .peer = to, .msg_id = msg_id,
-                                 .a = at_ns, .b = (int64_t)len, .text = sim->label};
-        sim_emit(sim, &ev);
-    }
+    if (sim_tracing(sim)) trace_send(sim, from, to, msg_id, at_ns, msg, len);
     if (blocked || lost) {
         trace_drop(sim, from, to, msg_id, blocked ? "partition" : "loss");
         return;
@@ -254,18 +260,21 @@ void dslab_ctx_send(struct dslab_node_ctx *ctx, int32_t to, const void *msg, siz
     assert((uint32_t)to < (uint32_t)sim->nodes_count); /* 0 <= to < nodes_count, one comparison */
     assert(len <= DSLAB_MSG_PAYLOAD_MAX);
     const struct net *net = &sim->net;
-    if (__builtin_expect(sim->unusual == 0, 1)) {
-        /* Nothing unusual in the run (enum sim_unusual): base link
-         * parameters with a uniform latency, no loss or duplication (no
-         * draw for either), no cut, no slow node, no cost model, no FIFO,
-         * no delay assumption, no trace. schedule_copy would make the same
-         * one draw (uniform_ns's, with its bounds from sim_refresh_unusual)
-         * and the same event. */
+    uint32_t unusual = sim->unusual;
+    if (__builtin_expect((unusual & ~(uint32_t)SIM_UNUSUAL_TRACE) == 0, 1)) {
+        /* Nothing unusual in the run (enum sim_unusual) but perhaps a
+         * trace: base link parameters with a uniform latency, no loss or
+         * duplication (no draw for either), no cut, no slow node, no cost
+         * model, no FIFO, no delay assumption. schedule_copy would make
+         * the same one draw (uniform_ns's, with its bounds from
+         * sim_refresh_unusual) and the same event, and send_checked the
+         * same trace record after it. */
         uint64_t msg_id = ++sim->next_msg_id;
         sim->stats.messages_sent++;
         uint64_t latency_ns = rng_below_inline(&node_of(ctx)->net_rng, sim->plain_latency_values);
-        (void)schedule_event(sim, from, to, msg_id, msg, len,
-                             sim->now_ns + (int64_t)((uint64_t)sim->plain_latency_min_ns + latency_ns), 0);
+        int64_t at_ns = schedule_event(sim, from, to, msg_id, msg, len,
+                                       sim->now_ns + (int64_t)((uint64_t)sim->plain_latency_min_ns + latency_ns), 0);
+        if (unusual) trace_send(sim, from, to, msg_id, at_ns, msg, len);
         return;
     }
     /* The common case with something unusual elsewhere: base link
