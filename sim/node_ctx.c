@@ -205,6 +205,20 @@ static int64_t schedule_copy(struct dslab_sim *sim, const struct dslab_link_para
 
 /* dslab_ctx_send past its common case: link overrides, loss, duplication,
  * a cut link, a trace. */
+/* A send's trace record (a trace sink is attached): the protocol's label
+ * of the message, when a sink takes labels, and the record, at_ns its
+ * delivery time (-1: it will not be delivered). */
+static void trace_send(struct dslab_sim *sim, int32_t from, int32_t to, uint64_t msg_id, int64_t at_ns,
+                       const void *msg, size_t len) {
+    sim->label[0] = 0;
+    if (sim->proto->message_label && sim->label_sinks_count > 0) {
+        sim->proto->message_label(msg, len, sim->label, sizeof sim->label);
+    }
+    struct dslab_trace_event ev = {.kind = DSLAB_TRACE_SEND, .node = from, .peer = to, .msg_id = msg_id,
+                                   .a = at_ns, .b = (int64_t)len, .text = sim->label};
+    sim_emit(sim, &ev);
+}
+
 static __attribute__((noinline)) void send_checked(struct dslab_sim *sim, int32_t from, int32_t to,
                                                    const void *msg, size_t len) {
     uint64_t msg_id = ++sim->next_msg_id;
@@ -224,15 +238,7 @@ static __attribute__((noinline)) void send_checked(struct dslab_sim *sim, int32_
     } else if (!blocked) {
         charge_lost(sim, from, to, msg_id, len);
     }
-    if (sim_tracing(sim)) {
-        sim->label[0] = 0;
-        if (sim->proto->message_label && sim->label_sinks_count > 0) {
-            sim->proto->message_label(msg, len, sim->label, sizeof sim->label);
-        }
-        struct dslab_trace_event ev = {.kind = DSLAB_TRACE_SEND, .node = from, .peer = to, .msg_id = msg_id,
-                                 .a = at_ns, .b = (int64_t)len, .text = sim->label};
-        sim_emit(sim, &ev);
-    }
+    if (sim_tracing(sim)) trace_send(sim, from, to, msg_id, at_ns, msg, len);
     if (blocked || lost) {
         trace_drop(sim, from, to, msg_id, blocked ? "partition" : "loss");
         return;
@@ -248,6 +254,34 @@ static __attribute__((noinline)) void send_checked(struct dslab_sim *sim, int32_
     }
 }
 
+/* A send in a run with nothing unusual (enum sim_unusual) but perhaps a
+ * trace: base link parameters with a uniform latency, no loss or
+ * duplication (no draw for either), no cut, no slow node, no cost model,
+ * no FIFO, no delay assumption. schedule_copy would make the same one draw
+ * (uniform_ns's, with its bounds from sim_refresh_unusual) and the same
+ * event. Returns the message's id; *at_ns its delivery time (-1 after
+ * sim_fail). */
+static inline __attribute__((always_inline)) uint64_t send_plain(struct dslab_sim *sim, struct node_rt *src,
+                                                                 int32_t from, int32_t to, const void *msg,
+                                                                 size_t len, int64_t *at_ns) {
+    uint64_t msg_id = ++sim->next_msg_id;
+    sim->stats.messages_sent++;
+    uint64_t latency_ns = rng_below_inline(&src->net_rng, sim->plain_latency_values);
+    *at_ns = schedule_event(sim, from, to, msg_id, msg, len,
+                            sim->now_ns + (int64_t)((uint64_t)sim->plain_latency_min_ns + latency_ns), 0);
+    return msg_id;
+}
+
+/* send_plain when a trace sink is the one unusual thing (every --trace,
+ * every run with checks): send_checked's record after the event, as
+ * there. Out of line: the untraced path stays as it was. */
+static __attribute__((noinline)) void send_plain_traced(struct dslab_sim *sim, struct node_rt *src, int32_t from,
+                                                        int32_t to, const void *msg, size_t len) {
+    int64_t at_ns;
+    uint64_t msg_id = send_plain(sim, src, from, to, msg, len, &at_ns);
+    trace_send(sim, from, to, msg_id, at_ns, msg, len);
+}
+
 void dslab_ctx_send(struct dslab_node_ctx *ctx, int32_t to, const void *msg, size_t len) {
     struct dslab_sim *sim = ctx->sim;
     int32_t from = ctx->node;
@@ -255,17 +289,12 @@ void dslab_ctx_send(struct dslab_node_ctx *ctx, int32_t to, const void *msg, siz
     assert(len <= DSLAB_MSG_PAYLOAD_MAX);
     const struct net *net = &sim->net;
     if (__builtin_expect(sim->unusual == 0, 1)) {
-        /* Nothing unusual in the run (enum sim_unusual): base link
-         * parameters with a uniform latency, no loss or duplication (no
-         * draw for either), no cut, no slow node, no cost model, no FIFO,
-         * no delay assumption, no trace. schedule_copy would make the same
-         * one draw (uniform_ns's, with its bounds from sim_refresh_unusual)
-         * and the same event. */
-        uint64_t msg_id = ++sim->next_msg_id;
-        sim->stats.messages_sent++;
-        uint64_t latency_ns = rng_below_inline(&node_of(ctx)->net_rng, sim->plain_latency_values);
-        (void)schedule_event(sim, from, to, msg_id, msg, len,
-                             sim->now_ns + (int64_t)((uint64_t)sim->plain_latency_min_ns + latency_ns), 0);
+        int64_t at_ns;
+        (void)send_plain(sim, node_of(ctx), from, to, msg, len, &at_ns);
+        return;
+    }
+    if (sim->unusual == SIM_UNUSUAL_TRACE) {
+        send_plain_traced(sim, node_of(ctx), from, to, msg, len);
         return;
     }
     /* The common case with something unusual elsewhere: base link

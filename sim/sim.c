@@ -50,7 +50,7 @@ uint32_t sim_unusual_now(const struct dslab_sim *sim) {
 
 void sim_refresh_unusual(struct dslab_sim *sim) {
     sim->unusual = sim_unusual_now(sim);
-    if (sim->unusual == 0) {
+    if ((sim->unusual & ~(uint32_t)SIM_UNUSUAL_TRACE) == 0) { /* dslab_ctx_send's plain path, traced or not */
         const struct dslab_latency_simple *u = &sim->net.base.latency.simple;
         sim->plain_latency_min_ns = u->a_ns;
         sim->plain_latency_values = (uint64_t)u->b_ns - (uint64_t)u->a_ns + 1;
@@ -372,13 +372,21 @@ static inline __attribute__((always_inline)) void dispatch(struct dslab_sim *sim
 }
 
 /* Delivers message event `slot` to its node, which is up, in a run with
- * no trace sink, cut link, deploy or cost model: dispatch's EV_DELIVER
- * case and node_deliver's common case. Only the inline payload is copied
- * (a handler that sends may move the pool when it grows): the slot stays
- * taken until the handler returns, so its other fields are read again
- * through its index after it. */
-static inline __attribute__((always_inline)) void deliver_plain(struct dslab_sim *sim, uint32_t slot) {
+ * no cut link, deploy or cost model: dispatch's EV_DELIVER case and
+ * node_deliver's common case, and node_deliver_checked's trace record
+ * when a sink is attached (before the handler, as there). Only the inline
+ * payload is copied (a handler that sends may move the pool when it
+ * grows): the slot stays taken until the handler returns, so its other
+ * fields are read again through its index after it. */
+static inline __attribute__((always_inline)) void deliver_plain(struct dslab_sim *sim, uint32_t slot, bool traced) {
     const struct event *e = evq_event(&sim->q, slot);
+    sim->stats.messages_delivered++;
+    if (traced) { /* after the count, before the handler, as node_deliver_checked */
+        struct dslab_trace_event ev = {.kind = DSLAB_TRACE_DELIVER, .node = e->node, .peer = e->peer,
+                                       .msg_id = e->id};
+        sim_emit(sim, &ev);
+        e = evq_event(&sim->q, slot); /* sinks only read; taken again all the same */
+    }
     struct node_rt *n = &sim->nodes[e->node];
     _Alignas(16) unsigned char payload_copy[EVENT_INLINE_BYTES]; /* aligned as in the event */
     const void *payload;
@@ -388,10 +396,15 @@ static inline __attribute__((always_inline)) void deliver_plain(struct dslab_sim
     } else {
         payload = payload_ptr(&sim->payloads, e->payload_slot);
     }
-    sim->stats.messages_delivered++;
     sim->proto->on_message(&n->ctx, n->state, e->peer, payload, e->payload_len);
     payload_free(&sim->payloads, evq_event(&sim->q, slot)->payload_slot);
     evq_release(&sim->q, slot);
+}
+
+/* deliver_plain with its trace record, out of line: the untraced run
+ * loop stays as it was. */
+static __attribute__((noinline)) void deliver_plain_traced(struct dslab_sim *sim, uint32_t slot) {
+    deliver_plain(sim, slot, true);
 }
 
 /* The scenario's own schedule (faults, then narration) is not in the heap:
@@ -455,10 +468,18 @@ enum dslab_sim_status dslab_sim_run(struct dslab_sim *sim, int64_t until_ns, int
                 /* A message, in a run with nothing unusual for deliveries (no
                  * trace, cut, deploy or cost model), to a node that is up:
                  * what dispatch and node_deliver would do, without the
-                 * event's copy. */
+                 * event's copy; and the same with a trace sink the one
+                 * unusual thing, writing the record node_deliver_checked
+                 * would. */
                 if (e->kind == EV_DELIVER && (sim->unusual & (SIM_UNUSUAL_DELIVER | SIM_UNUSUAL_COSTS)) == 0 &&
                     sim->nodes[e->node].status == DSLAB_NODE_UP) {
-                    deliver_plain(sim, slot);
+                    deliver_plain(sim, slot, false);
+                    continue;
+                }
+                if (e->kind == EV_DELIVER &&
+                    (sim->unusual & (SIM_UNUSUAL_DELIVER | SIM_UNUSUAL_COSTS)) == SIM_UNUSUAL_TRACE &&
+                    sim->nodes[e->node].status == DSLAB_NODE_UP) {
+                    deliver_plain_traced(sim, slot);
                     continue;
                 }
                 if (e->kind == EV_CANCELLED) {
