@@ -4,9 +4,7 @@
  * same bytes. The determinism hash is FNV-1a over exactly those bytes.
  * The Chrome/Perfetto form maps nodes to threads, messages to flow arrows
  * and everything else to instant events. */
-#define _GNU_SOURCE /* sync_file_range (Linux), for start_writeback */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -417,33 +415,12 @@ int dslab_trace_event_to_jsonl(const struct dslab_trace_event *ev, const char (*
     return (int)n;
 }
 
-/* Asks the kernel to start writing the n bytes just written (ending at
- * the file's offset) to the disk, without waiting (Linux). A trace file
- * is fsync'd before it is renamed into place (outfile.c): started early,
- * the disk writes while the run goes on and the fsync waits only for the
- * last part (docs/TRACE_FORMAT.md, Cost). Not a durability step: nothing
- * is waited for, and its result is ignored (a pipe, a terminal, tmpfs or
- * another system: nothing happens). */
-static void start_writeback(FILE *out, size_t n) {
-#if defined(__linux__) && defined(SYNC_FILE_RANGE_WRITE)
-    off_t end = ftello(out);
-    if (end >= (off_t)n) (void)sync_file_range(fileno(out), end - (off_t)n, (off_t)n, SYNC_FILE_RANGE_WRITE);
-#else
-    (void)out;
-    (void)n;
-#endif
-}
-
 /* Writes the buffered lines; keeps the first error's errno (stdio keeps
  * only that one happened). */
 static void write_buffered(struct dslab_trace_writer *w) {
     errno = 0;
-    if (w->buf_len > 0) {
-        if (fwrite(w->buf, 1, w->buf_len, w->out) != w->buf_len) {
-            if (!w->write_errno) w->write_errno = errno ? errno : EIO;
-        } else {
-            start_writeback(w->out, w->buf_len);
-        }
+    if (w->buf_len > 0 && fwrite(w->buf, 1, w->buf_len, w->out) != w->buf_len && !w->write_errno) {
+        w->write_errno = errno ? errno : EIO;
     }
     w->buf_len = 0;
 }
