@@ -28,9 +28,9 @@ echo "== simulator core: gossip-pingpong (bench/gossip-pingpong.yaml) vs the pla
 echo "   targets: ratio >= 0.8 at N <= 1000, >= 0.6 at N = 10000; <= 700 instructions per delivery at N=1000;"
 echo "            <= 120 bytes per message in flight (plus a fixed cost per node)"
 echo "   per_s: medians of the rounds; best: each program's fastest round. Both programs run at one of"
-echo "   two speeds from run to run at small N (N=10: dslab 24 or 33.5 M/s, the plain loop 26 or 32 M/s,"
-echo "   with or without ASLR for dslab: code and data placement), so a median ratio can pair a slow round"
-echo "   with a fast one; the best-round ratio compares the two programs each at its fast speed."
+echo "   two speeds from run to run at small N (N=10: dslab 24 or 33.5 M/s, the plain loop 26 or 32 M/s;"
+echo "   dslab with ASLR off too; the cause is not found), so a median ratio can pair a slow round with a"
+echo "   fast one; the best-round ratio compares the two programs each at its fast speed."
 printf "nodes\tdeliveries\tdslab_per_s\tplain_per_s\tratio\tdslab_best\tplain_best\tratio_best\tdslab_rss_mb\tplain_rss_mb\tin_flight_max\n"
 # Simulated time per N keeps each run near 10 M deliveries (N=10: 40 in
 # flight, so a long run; N=100000: 400000 in flight, so a short one).
