@@ -152,26 +152,11 @@ static inline uint32_t evq_entry_slot(const struct evq_entry *e) {
 }
 /* Restores the order at a dirty root (see struct evq). */
 void evq_settle(struct evq *q);
-/* Removes the earliest entry and returns its slot. Inline: it runs once
- * per event; the sift it needs is the next push's (fused) or settle's. */
-static inline uint32_t evq_pop(struct evq *q, int64_t *at_ns) {
-    DSLAB_ASSERT(q->count > 0);
-    if (q->top_dirty) evq_settle(q);
-    struct evq_entry top = q->heap[0];
-    DSLAB_ASSERT(top.at_ns >= q->popped_ns); /* time never goes back */
-    q->popped_ns = top.at_ns;
-    q->count--;
-    if (q->count > 0) {
-        q->heap[0] = q->heap[q->count]; /* sifted down later: evq_settle or a fused push */
-        q->top_dirty = true;
-    }
-    *at_ns = top.at_ns;
-    return evq_entry_slot(&top);
-}
-/* evq_pop for the run loop, which has read the earliest time with
- * evq_min_ns (so count > 0) and asserted it is not before the simulation's
- * present time, itself never before the last pop's: the same pop without
- * those two asserts, whose invariants the loop's checks imply. */
+/* Removes the earliest entry and returns its slot, count > 0, for a
+ * caller that has read the earliest time with evq_min_ns and asserted it
+ * is not before the simulation's present time, itself never before the
+ * last pop's (the run loop). Inline: it runs once per event; the sift it
+ * needs is the next push's (fused) or settle's. */
 static inline uint32_t evq_pop_min(struct evq *q) {
     if (q->top_dirty) evq_settle(q);
     struct evq_entry top = q->heap[0];
@@ -182,6 +167,14 @@ static inline uint32_t evq_pop_min(struct evq *q) {
         q->top_dirty = true;
     }
     return evq_entry_slot(&top);
+}
+/* evq_pop_min for any caller: it asserts what the run loop's checks imply. */
+static inline uint32_t evq_pop(struct evq *q, int64_t *at_ns) {
+    DSLAB_ASSERT(q->count > 0);
+    if (q->top_dirty) evq_settle(q);
+    *at_ns = q->heap[0].at_ns;
+    DSLAB_ASSERT(*at_ns >= q->popped_ns); /* time never goes back */
+    return evq_pop_min(q);
 }
 /* Restores heap order after entries' times were changed in place. */
 void evq_reheap(struct evq *q);

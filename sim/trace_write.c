@@ -128,22 +128,11 @@ static bool plain_json_word(uint64_t w) {
 /* A JSON string of len bytes, byte for byte as dslab_json_escape
  * (json_write.h) writes it: printable ASCII is copied (8 bytes at a time
  * while a word is all plain), the rest goes through the one escaper.
- * Room: 6 bytes per input byte and the quotes. */
+ * Room: 6 bytes per input byte and the quotes. Called through
+ * put_json_text, which takes a short plain text first. */
 static char *put_json_string(char *p, const char *s, size_t len) {
     *p++ = '"';
     const unsigned char *u = (const unsigned char *)s, *end = u + len;
-    if (len >= 8 && len <= 16) { /* a short text (a message label): two words that may overlap cover it */
-        uint64_t head, tail;
-        memcpy(&head, u, 8);
-        memcpy(&tail, end - 8, 8);
-        if (plain_json_word(head) && plain_json_word(tail)) {
-            memcpy(p, &head, 8);
-            memcpy(p + len - 8, &tail, 8);
-            p += len;
-            *p++ = '"';
-            return p;
-        }
-    }
     while (u < end) {
         uint64_t w;
         if (end - u >= 8 && (memcpy(&w, u, 8), plain_json_word(w))) {
@@ -224,7 +213,7 @@ static inline char *put_node(char *p, const char (*node_names)[32], int32_t node
     if (named && node < nodes_count && named[node].len) return put_piece(p, &named[node]);
     char tmp[NODE_TMP_BYTES];
     const char *name = node_name(node_names, nodes_count, node, tmp);
-    return put_json_string(p, name, strnlen(name, 32));
+    return put_json_text(p, name, strnlen(name, 32));
 }
 
 /* The last value of an integer field and its text: the writer formats an
@@ -367,7 +356,7 @@ static size_t format_line(const struct dslab_trace_event *ev, const struct line_
     if (row && row->b_key.len) p = dec_put_i64(put_piece(p, &row->b_key), ev->b);
     if (ev->tag) {
         int key = ev->kind == DSLAB_TRACE_ASSUMPTION ? 1 : ev->kind == DSLAB_TRACE_DROP ? 2 : ev->kind == DSLAB_TRACE_SET ? 3 : 0;
-        p = put_json_string(put_piece(p, &tag_keys[key]), ev->tag, strs->tag_len);
+        p = put_json_text(put_piece(p, &tag_keys[key]), ev->tag, strs->tag_len);
     }
     if (ev->op) {
         const struct dslab_history_op *op = ev->op;
@@ -388,7 +377,7 @@ static size_t format_line(const struct dslab_trace_event *ev, const struct line_
             else p = PUT_LIT(p, ",\"expected\":null");
         }
     }
-    if (strs->text_len) p = put_json_string(PUT_LIT(p, ",\"text\":"), ev->text, strs->text_len);
+    if (strs->text_len) p = put_json_text(PUT_LIT(p, ",\"text\":"), ev->text, strs->text_len);
     p = PUT_LIT(p, "}\n");
     *p = 0;
     DSLAB_ASSERT((size_t)(p - line) < strs->bound);
